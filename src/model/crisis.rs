@@ -1,0 +1,158 @@
+//! The crisis game's closed-form pieces: pure functions, each checked against its formula.
+//!
+//! Sources: Tullock (1980) and Hirshleifer (1989) contest success function; Zagare & Kilgour
+//! (2000) perfect deterrence; McKelvey & Palfrey (1995) logit quantal response; Fearon (1995)
+//! bargaining under private information. docs/MODEL.md section 7 states each equation.
+
+use crate::stats::logistic;
+
+/// Contest success function: the challenger's probability of winning a fight,
+/// `p = M_A^m / (M_A^m + M_T^m)`. m = 0 gives a coin flip; m -> infinity the stronger side wins.
+#[inline]
+pub fn contest_success(m_a: f64, m_t: f64, decisiveness: f64) -> f64 {
+    if decisiveness == 0.0 || (m_a <= 0.0 && m_t <= 0.0) {
+        return 0.5;
+    }
+    if m_a <= 0.0 {
+        return 0.0;
+    }
+    if m_t <= 0.0 {
+        return 1.0;
+    }
+    // 1 / (1 + (M_T/M_A)^m), computed in logs so huge ratios do not overflow.
+    let log_ratio = decisiveness * (m_t.ln() - m_a.ln());
+    logistic(-log_ratio)
+}
+
+/// Logit (quantal response) choice: probability of taking an action worth `gain` more than
+/// the alternative, with rationality `beta`.
+#[inline]
+pub fn choice_probability(gain: f64, beta: f64) -> f64 {
+    logistic(beta * gain)
+}
+
+/// Fearon (1995): with the target's war cost uniform on [0, c_hat] and the challenger's cost
+/// `c_a` (both as shares of the prize), the probability that bargaining fails and war follows
+/// is `max(0, (c_hat - c_a) / (2 c_hat))`.
+#[inline]
+pub fn fearon_war_probability(c_a: f64, c_hat: f64) -> f64 {
+    if c_hat <= 0.0 {
+        return 0.0;
+    }
+    ((c_hat - c_a.max(0.0)) / (2.0 * c_hat)).clamp(0.0, 0.5)
+}
+
+/// What challenging costs the challenger, by level of deterrence (stake units).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LevelCosts {
+    /// Expected loss from fighting at the local balance: q ((1 - p) V + c_war).
+    pub military: f64,
+    /// Monitoring and the protector's commitment.
+    pub political: f64,
+    /// Sanctions net of patron substitution, and lost bilateral trade.
+    pub economic: f64,
+}
+
+impl LevelCosts {
+    pub fn total(&self) -> f64 {
+        self.military + self.political + self.economic
+    }
+}
+
+/// Perfect-deterrence expected utility of a challenge (Zagare & Kilgour 2000):
+/// `EU = (1 - q) V + q (p V - c_war) - c_pol - c_eco = V - costs.total()`.
+/// Returns the expected utility and its breakdown by level.
+#[inline]
+pub fn challenge_utility(
+    value: f64,
+    resolve: f64,
+    p: f64,
+    war_cost: f64,
+    political: f64,
+    economic: f64,
+) -> (f64, LevelCosts) {
+    let costs = LevelCosts {
+        military: resolve * ((1.0 - p) * value + war_cost),
+        political,
+        economic,
+    };
+    (value - costs.total(), costs)
+}
+
+/// Draw a Poisson count with the given (small) mean by inversion with one uniform `u`.
+/// Exact for the means a monthly step sees; the loop stops at 10,000 as a guard.
+#[inline]
+pub fn poisson_inversion(mean: f64, u: f64) -> u32 {
+    if mean.is_nan() || mean <= 0.0 {
+        return 0;
+    }
+    let mut p = (-mean).exp();
+    let mut cdf = p;
+    let mut k = 0u32;
+    while u > cdf && k < 10_000 {
+        k += 1;
+        p *= mean / k as f64;
+        cdf += p;
+        if p == 0.0 {
+            break;
+        }
+    }
+    k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contest_success_matches_formula_and_limits() {
+        let p = contest_success(3.0, 1.0, 1.0);
+        assert!((p - 0.75).abs() < 1e-12);
+        let p2 = contest_success(3.0, 1.0, 2.0);
+        assert!((p2 - 0.9).abs() < 1e-12);
+        assert_eq!(contest_success(3.0, 1.0, 0.0), 0.5);
+        assert_eq!(contest_success(0.0, 1.0, 1.0), 0.0);
+        assert_eq!(contest_success(1.0, 0.0, 1.0), 1.0);
+        assert_eq!(contest_success(1e300, 1e-300, 10.0), 1.0);
+        // m -> infinity: the stronger side wins
+        assert!(contest_success(1.1, 1.0, 10.0) > 0.7);
+        assert!(contest_success(1.1, 1.0, 500.0) > 0.999);
+    }
+
+    #[test]
+    fn fearon_formula() {
+        assert_eq!(fearon_war_probability(0.0, 1.0), 0.5);
+        assert!((fearon_war_probability(0.4, 1.0) - 0.3).abs() < 1e-12);
+        assert_eq!(fearon_war_probability(2.0, 1.0), 0.0);
+        assert_eq!(fearon_war_probability(0.5, 0.0), 0.0);
+        // rises with uncertainty, falls with the challenger's cost
+        assert!(fearon_war_probability(0.4, 2.0) > fearon_war_probability(0.4, 1.0));
+        assert!(fearon_war_probability(0.6, 1.0) < fearon_war_probability(0.4, 1.0));
+    }
+
+    #[test]
+    fn challenge_utility_decomposes() {
+        let (eu, c) = challenge_utility(1.2, 0.8, 0.6, 0.5, 0.2, 0.3);
+        let direct = (1.0 - 0.8) * 1.2 + 0.8 * (0.6 * 1.2 - 0.5) - 0.2 - 0.3;
+        assert!((eu - direct).abs() < 1e-12);
+        assert!((c.military - 0.8 * (0.4 * 1.2 + 0.5)).abs() < 1e-12);
+        assert!((1.2 - c.total() - eu).abs() < 1e-12);
+    }
+
+    #[test]
+    fn logit_rule() {
+        assert_eq!(choice_probability(0.0, 5.0), 0.5);
+        assert!((choice_probability(0.2, 5.0) - 1.0 / (1.0 + (-1.0f64).exp())).abs() < 1e-15);
+    }
+
+    #[test]
+    fn poisson_inversion_cdf() {
+        // P(N = 0) = e^-m: u just below e^-m gives 0, just above gives >= 1.
+        let m = 0.3f64;
+        assert_eq!(poisson_inversion(m, (-m).exp() - 1e-12), 0);
+        assert_eq!(poisson_inversion(m, (-m).exp() + 1e-12), 1);
+        assert_eq!(poisson_inversion(0.0, 0.99), 0);
+        assert!(poisson_inversion(5.0, 0.999_999) > 10);
+        assert!(poisson_inversion(1e-300, 1.0) <= 1);
+    }
+}

@@ -1,0 +1,906 @@
+//! The model: one run of the world, month by month.
+//!
+//! [`Compiled`] is built once per scenario (policy schedule, membership matrix, initial
+//! state). [`World`] is one run's mutable state and [`RunRecord`] what the run reports; both
+//! are allocated once per worker and reset for every run, so the per-run loop does not touch
+//! the heap. **Architecture Invariant:** this module does no IO, knows nothing of threads,
+//! and draws randomness only from the `Rng` it is handed.
+
+pub mod crisis;
+
+use rand::{Rng, RngExt};
+use rand_distr::{Beta, Distribution, StandardNormal};
+
+use crate::scenario::{
+    Actor, AllianceParams, ChangeOp, DeploymentParams, EconomicParams, MilitaryParams, ModelParams,
+    ParamRef, PoliticalParams, PowerParams, RivalryParams, Scenario,
+};
+use crate::stats::logistic;
+use crisis::{
+    LevelCosts, challenge_utility, choice_probability, contest_success, fearon_war_probability,
+    poisson_inversion,
+};
+
+/// Months per year: the model steps monthly.
+pub const STEPS_PER_YEAR: u32 = 12;
+const DT: f64 = 1.0 / STEPS_PER_YEAR as f64;
+/// Ratios M_A / M_T are clamped to [1/BALANCE_CAP, BALANCE_CAP].
+pub const BALANCE_CAP: f64 = 1e6;
+
+/// How a crisis ended (MODEL-NOTES section 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrisisOutcome {
+    /// No challenge: general deterrence held.
+    GeneralDeterrence = 0,
+    /// Challenge stopped at level 3 or below, the challenger backed down.
+    ImmediateDeterrence = 1,
+    /// The target conceded.
+    CoercionSuccess = 2,
+    /// Use of force short of war (level 4).
+    FailureLimited = 3,
+    /// War (level 5).
+    FailureWar = 4,
+}
+
+impl CrisisOutcome {
+    pub const ALL: [CrisisOutcome; 5] = [
+        CrisisOutcome::GeneralDeterrence,
+        CrisisOutcome::ImmediateDeterrence,
+        CrisisOutcome::CoercionSuccess,
+        CrisisOutcome::FailureLimited,
+        CrisisOutcome::FailureWar,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            CrisisOutcome::GeneralDeterrence => "general_deterrence",
+            CrisisOutcome::ImmediateDeterrence => "immediate_deterrence",
+            CrisisOutcome::CoercionSuccess => "coercion_success",
+            CrisisOutcome::FailureLimited => "failure_limited",
+            CrisisOutcome::FailureWar => "failure_war",
+        }
+    }
+}
+
+/// What one run reports about one rivalry.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RivalryRecord {
+    /// Highest MID hostility level: 0 no crisis opportunity, 1 opportunity without challenge,
+    /// 2 threat, 3 display, 4 use of force, 5 war.
+    pub max_level: u8,
+    /// Crisis opportunities.
+    pub crises: u32,
+    /// Challenges (MID level >= 2).
+    pub disputes: u32,
+    /// Step of the first use of force, if any.
+    pub first_force_step: Option<u32>,
+    /// GDP lost by both sides to this rivalry's crises, sanctions and wars (currency bn).
+    pub gdp_lost: f64,
+    /// M_A / M_T at the end of the horizon (expected allied help).
+    pub final_balance: f64,
+    /// Sum of the challenger's expected costs by level, over challenge decisions.
+    pub level_costs: LevelCosts,
+    pub decisions: u32,
+    pub outcomes: [u32; 5],
+    pub commitments_invoked: u32,
+    pub commitments_honoured: u32,
+    pub sanctions_imposed: u32,
+    pub sanctions_succeeded: u32,
+    /// (opportunities, challenges) just after the target conceded, and after it stood firm.
+    pub after_concession: (u32, u32),
+    pub after_firm: (u32, u32),
+    /// Tension and balance at the end of each year.
+    pub yearly_tension: Vec<f64>,
+    pub yearly_balance: Vec<f64>,
+}
+
+/// What one run reports.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunRecord {
+    pub rivalries: Vec<RivalryRecord>,
+}
+
+impl RunRecord {
+    pub fn new(compiled: &Compiled) -> Self {
+        let years = compiled.scenario.meta.horizon_years as usize;
+        let r = RivalryRecord {
+            yearly_tension: vec![0.0; years],
+            yearly_balance: vec![0.0; years],
+            ..RivalryRecord::default()
+        };
+        Self {
+            rivalries: vec![r; compiled.scenario.rivalries.len()],
+        }
+    }
+
+    fn reset(&mut self) {
+        for r in &mut self.rivalries {
+            let (t, b) = (
+                std::mem::take(&mut r.yearly_tension),
+                std::mem::take(&mut r.yearly_balance),
+            );
+            *r = RivalryRecord {
+                yearly_tension: t,
+                yearly_balance: b,
+                ..RivalryRecord::default()
+            };
+            r.yearly_tension.fill(0.0);
+            r.yearly_balance.fill(0.0);
+        }
+    }
+
+    /// Region-wide highest level.
+    pub fn max_level(&self) -> u8 {
+        self.rivalries
+            .iter()
+            .map(|r| r.max_level)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// One country's state during a run. Parameter blocks hold baselines; the dynamic values
+/// (stock, GDP, readiness, cohesion, narrative, reputation) live beside them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct CountryState {
+    mil: MilitaryParams,
+    pol: PoliticalParams,
+    eco: EconomicParams,
+    gdp: f64,
+    capability: f64,
+    readiness: f64,
+    cohesion: f64,
+    narrative: f64,
+    reputation: f64,
+    /// Procurement-efficiency multiplier from collective procurement.
+    procurement_multiplier: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct RivalryState {
+    params: RivalryParams,
+    /// Current tension (params.tension is the start value).
+    tension: f64,
+    at_war: bool,
+    /// Last crisis: 0 none, 1 target conceded, 2 target stood firm.
+    last_resistance: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Ramp {
+    target: ParamRef,
+    from: f64,
+    to: f64,
+    start_step: u32,
+    steps: u32,
+}
+
+/// A policy taking effect at a step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PolicyEvent {
+    step: u32,
+    policy: usize,
+}
+
+/// One run's mutable state. Allocate once with [`World::new`], then [`simulate_run`] resets it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct World {
+    model: ModelParams,
+    countries: Vec<CountryState>,
+    /// countries x powers
+    ties: Vec<f64>,
+    powers: Vec<PowerParams>,
+    alliances: Vec<AllianceParams>,
+    /// This run's reliability draw per alliance.
+    reliability: Vec<f64>,
+    /// alliances x actors (countries, then powers)
+    membership: Vec<bool>,
+    deployments: Vec<DeploymentParams>,
+    rivalries: Vec<RivalryState>,
+    ramps: Vec<Ramp>,
+    next_event: usize,
+}
+
+/// A scenario prepared for simulation.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub scenario: Scenario,
+    initial: World,
+    events: Vec<PolicyEvent>,
+    steps: u32,
+    n_actors: usize,
+    deployment_host: Vec<usize>,
+    max_ramps: usize,
+}
+
+impl Compiled {
+    pub fn new(scenario: &Scenario) -> Self {
+        let s = scenario.clone();
+        let n_c = s.countries.len();
+        let n_actors = n_c + s.powers.len();
+        let actor_index = |a: Actor| match a {
+            Actor::Country(i) => i,
+            Actor::Power(p) => n_c + p,
+        };
+        let mut membership = vec![false; s.alliances.len() * n_actors];
+        for (ai, a) in s.alliances.iter().enumerate() {
+            for &m in &a.members {
+                membership[ai * n_actors + actor_index(m)] = true;
+            }
+        }
+        let mut ties = vec![0.0; n_c * s.powers.len()];
+        for (ci, c) in s.countries.iter().enumerate() {
+            for (pi, &t) in c.ties.iter().enumerate() {
+                ties[ci * s.powers.len() + pi] = t;
+            }
+        }
+        let countries = s
+            .countries
+            .iter()
+            .map(|c| CountryState {
+                mil: c.military,
+                pol: c.political,
+                eco: c.economic,
+                gdp: c.economic.gdp,
+                capability: c.military.capability,
+                readiness: c.military.readiness,
+                cohesion: c.political.cohesion,
+                narrative: c.political.narrative,
+                reputation: c.political.reputation,
+                procurement_multiplier: 1.0,
+            })
+            .collect();
+        let rivalries = s
+            .rivalries
+            .iter()
+            .map(|r| RivalryState {
+                params: r.params,
+                tension: r.params.tension,
+                at_war: false,
+                last_resistance: 0,
+            })
+            .collect();
+        let steps = s.steps();
+        let mut events: Vec<PolicyEvent> = s
+            .policies
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.enabled)
+            .map(|(i, p)| PolicyEvent {
+                step: s.meta.start.months_until(p.start).clamp(0, u32::MAX as i64) as u32,
+                policy: i,
+            })
+            .collect();
+        events.sort_by_key(|e| (e.step, e.policy));
+        let max_ramps = s.policies.iter().map(|p| p.changes.len()).sum();
+        let mut initial = World {
+            model: s.model,
+            countries,
+            ties,
+            powers: s.powers.iter().map(|p| p.params).collect(),
+            alliances: s.alliances.iter().map(|a| a.params).collect(),
+            reliability: s.alliances.iter().map(|a| a.params.reliability).collect(),
+            membership,
+            deployments: s.deployments.iter().map(|d| d.params).collect(),
+            rivalries,
+            ramps: Vec::with_capacity(max_ramps),
+            next_event: 0,
+        };
+        let deployment_host = s.deployments.iter().map(|d| d.host).collect();
+        let mut compiled = Compiled {
+            scenario: s,
+            initial: initial.clone(),
+            events,
+            steps,
+            n_actors,
+            deployment_host,
+            max_ramps,
+        };
+        initial.update_procurement(&compiled);
+        compiled.initial = initial;
+        compiled
+    }
+
+    pub fn steps(&self) -> u32 {
+        self.steps
+    }
+
+    /// A fresh world for this scenario (allocates; call once per worker).
+    pub fn new_world(&self) -> World {
+        let mut w = self.initial.clone();
+        w.ramps = Vec::with_capacity(self.max_ramps);
+        w
+    }
+}
+
+/// Simulate one run from the start state. Allocation-free once `world` and `record` exist.
+pub fn simulate_run<R: Rng + ?Sized>(
+    compiled: &Compiled,
+    world: &mut World,
+    record: &mut RunRecord,
+    rng: &mut R,
+) {
+    world.reset(compiled);
+    record.reset();
+    world.draw_run_parameters(compiled, rng);
+    for step in 0..compiled.steps {
+        world.step(compiled, step, rng, record);
+        if (step + 1) % STEPS_PER_YEAR == 0 {
+            let year = (step / STEPS_PER_YEAR) as usize;
+            for (ri, r) in compiled.scenario.rivalries.iter().enumerate() {
+                let rec = &mut record.rivalries[ri];
+                rec.yearly_tension[year] = world.rivalries[ri].tension;
+                rec.yearly_balance[year] = world.balance(compiled, r.challenger, r.target);
+            }
+        }
+    }
+    for (ri, r) in compiled.scenario.rivalries.iter().enumerate() {
+        record.rivalries[ri].final_balance = world.balance(compiled, r.challenger, r.target);
+    }
+}
+
+#[inline]
+fn normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    StandardNormal.sample(rng)
+}
+
+#[inline]
+fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    rng.random::<f64>()
+}
+
+/// Strength of one side: local effective capability and the protectors' commitment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Side {
+    capability: f64,
+    commitment: f64,
+}
+
+impl World {
+    fn reset(&mut self, c: &Compiled) {
+        let i = &c.initial;
+        self.model = i.model;
+        self.countries.copy_from_slice(&i.countries);
+        self.ties.copy_from_slice(&i.ties);
+        self.powers.copy_from_slice(&i.powers);
+        self.alliances.copy_from_slice(&i.alliances);
+        self.reliability.copy_from_slice(&i.reliability);
+        self.membership.copy_from_slice(&i.membership);
+        self.deployments.copy_from_slice(&i.deployments);
+        self.rivalries.copy_from_slice(&i.rivalries);
+        self.ramps.clear();
+        self.next_event = 0;
+    }
+
+    /// Per-run parameter uncertainty: each alliance's reliability from its Beta prior.
+    fn draw_run_parameters<R: Rng + ?Sized>(&mut self, _c: &Compiled, rng: &mut R) {
+        for (a, params) in self.alliances.iter().enumerate() {
+            self.reliability[a] = draw_reliability(params, rng);
+        }
+    }
+
+    fn actor_index(&self, a: Actor) -> usize {
+        match a {
+            Actor::Country(i) => i,
+            Actor::Power(p) => self.countries.len() + p,
+        }
+    }
+
+    fn update_procurement(&mut self, c: &Compiled) {
+        let n_c = self.countries.len();
+        for ci in 0..n_c {
+            let collective =
+                c.scenario.alliances.iter().enumerate().any(|(ai, a)| {
+                    a.collective_procurement && self.membership[ai * c.n_actors + ci]
+                });
+            self.countries[ci].procurement_multiplier = if collective {
+                1.0 + self.model.procurement_bonus
+            } else {
+                1.0
+            };
+        }
+    }
+
+    fn own_capability(&self, i: usize) -> f64 {
+        let s = &self.countries[i];
+        s.capability * s.mil.quality * s.readiness
+    }
+
+    /// Local effective capability of country `i` with allies and forces in theatre
+    /// (MODEL-NOTES 4): `M = K q r + sum_a rho_a delta_a iota_a M_a + sum_d rho_d iota_d K_d + ties`.
+    /// With `draws`, each commitment is honoured with probability rho (Bernoulli) and counted.
+    fn side<R: Rng + ?Sized>(
+        &self,
+        c: &Compiled,
+        i: usize,
+        mut draws: Option<(&mut R, &mut RivalryRecord)>,
+    ) -> Side {
+        let mut capability = self.own_capability(i);
+        let mut commitment = 0.0f64;
+        let n_c = self.countries.len();
+        let n_p = self.powers.len();
+        let iota_i = self.countries[i].mil.interoperability;
+        let n_alliances = self.alliances.len();
+        for actor in 0..c.n_actors {
+            if actor == i {
+                continue;
+            }
+            let mut rho = 0.0f64;
+            for a in 0..n_alliances {
+                let row = a * c.n_actors;
+                if self.membership[row + i] && self.membership[row + actor] {
+                    rho = rho.max(self.reliability[a]);
+                }
+            }
+            let (cap, delta, iota) = if actor < n_c {
+                let m = &self.countries[actor];
+                (
+                    self.own_capability(actor),
+                    m.mil.expeditionary,
+                    m.mil.interoperability,
+                )
+            } else {
+                let p = &self.powers[actor - n_c];
+                (p.capability * p.quality, p.in_theatre, p.interoperability)
+            };
+            if rho > 0.0 {
+                commitment = commitment.max(rho);
+                let help = delta * (iota * iota_i).sqrt() * cap;
+                match draws.as_mut() {
+                    Some((rng, rec)) if help > 0.0 => {
+                        rec.commitments_invoked += 1;
+                        if uniform(*rng) < rho {
+                            rec.commitments_honoured += 1;
+                            capability += help;
+                        }
+                    }
+                    Some(_) => {}
+                    None => capability += rho * help,
+                }
+            } else if actor >= n_c {
+                // An outside patron without a pact helps through its tie (usually small: delta ~ 0).
+                let tie = self.ties[i * n_p + (actor - n_c)];
+                capability += tie * delta * (iota * iota_i).sqrt() * cap;
+            }
+        }
+        for (d, params) in self.deployments.iter().enumerate() {
+            if c.deployment_host[d] != i {
+                continue;
+            }
+            commitment = commitment.max(params.reliability);
+            let help = params.interoperability * params.capability;
+            match draws.as_mut() {
+                Some((rng, rec)) if help > 0.0 => {
+                    rec.commitments_invoked += 1;
+                    if uniform(*rng) < params.reliability {
+                        rec.commitments_honoured += 1;
+                        capability += help;
+                    }
+                }
+                Some(_) => {}
+                None => capability += params.reliability * help,
+            }
+        }
+        Side {
+            capability,
+            commitment,
+        }
+    }
+
+    fn expected_side(&self, c: &Compiled, i: usize) -> Side {
+        self.side::<rand_chacha::ChaCha8Rng>(c, i, None)
+    }
+
+    /// M_A / M_T with expected allied help, clamped to [1e-6, 1e6].
+    fn balance(&self, c: &Compiled, challenger: usize, target: usize) -> f64 {
+        let a = self.expected_side(c, challenger).capability;
+        let t = self.expected_side(c, target).capability;
+        if t <= 0.0 {
+            return BALANCE_CAP;
+        }
+        (a / t).clamp(1.0 / BALANCE_CAP, BALANCE_CAP)
+    }
+
+    /// Share of a country's lost Western trade its patrons replace: sum of tie x substitution, at most 0.9.
+    fn substitution(&self, i: usize) -> f64 {
+        let n_p = self.powers.len();
+        let s: f64 = (0..n_p)
+            .map(|p| self.ties[i * n_p + p] * self.powers[p].substitution)
+            .sum();
+        s.clamp(0.0, 0.9)
+    }
+
+    fn get(&self, r: ParamRef) -> f64 {
+        match r {
+            ParamRef::Model(f) => self.model.get(f),
+            ParamRef::Military { country, field } => {
+                let s = &self.countries[country];
+                match MilitaryParams::FIELDS[field].key {
+                    "capability" => s.capability,
+                    _ => s.mil.get(field),
+                }
+            }
+            ParamRef::Political { country, field } => self.countries[country].pol.get(field),
+            ParamRef::Economic { country, field } => {
+                let s = &self.countries[country];
+                if EconomicParams::FIELDS[field].key == "gdp" {
+                    s.gdp
+                } else {
+                    s.eco.get(field)
+                }
+            }
+            ParamRef::Tie { country, power } => self.ties[country * self.powers.len() + power],
+            ParamRef::Power { power, field } => self.powers[power].get(field),
+            ParamRef::Alliance { alliance, field } => self.alliances[alliance].get(field),
+            ParamRef::Deployment { deployment, field } => self.deployments[deployment].get(field),
+            ParamRef::Rivalry { rivalry, field } => self.rivalries[rivalry].params.get(field),
+            ParamRef::PolicyEnabled { .. } => 1.0,
+        }
+    }
+
+    /// Set a parameter during a run. Mean-reverting quantities (readiness, cohesion,
+    /// narrative, reputation, tension) move their baseline and their current value together.
+    fn set(&mut self, c: &Compiled, r: ParamRef, value: f64) {
+        let spec = r.spec();
+        let value = value.clamp(spec.min, spec.max);
+        let old = self.get(r);
+        match r {
+            ParamRef::Model(f) => *self.model.slot_mut(f) = value,
+            ParamRef::Military { country, field } => {
+                let s = &mut self.countries[country];
+                match MilitaryParams::FIELDS[field].key {
+                    "capability" => s.capability = value,
+                    "readiness" => {
+                        s.readiness = (s.readiness + value - old).clamp(0.0, 1.0);
+                        s.mil.readiness = value;
+                    }
+                    "budget" => {
+                        // A budget change is a change of the share of current GDP.
+                        s.mil.budget = value;
+                        s.mil.budget_share = (value / s.gdp).min(0.5);
+                    }
+                    _ => *s.mil.slot_mut(field) = value,
+                }
+            }
+            ParamRef::Political { country, field } => {
+                let s = &mut self.countries[country];
+                match PoliticalParams::FIELDS[field].key {
+                    "cohesion" => s.cohesion = (s.cohesion + value - old).clamp(0.0, 1.0),
+                    "narrative" => s.narrative = (s.narrative + value - old).clamp(0.0, 1.0),
+                    "reputation" => s.reputation = (s.reputation + value - old).clamp(0.0, 1.0),
+                    _ => {}
+                }
+                *s.pol.slot_mut(field) = value;
+            }
+            ParamRef::Economic { country, field } => {
+                let s = &mut self.countries[country];
+                if EconomicParams::FIELDS[field].key == "gdp" {
+                    s.gdp = value;
+                } else {
+                    *s.eco.slot_mut(field) = value;
+                }
+            }
+            ParamRef::Tie { country, power } => {
+                let n_p = self.powers.len();
+                self.ties[country * n_p + power] = value;
+            }
+            ParamRef::Power { power, field } => *self.powers[power].slot_mut(field) = value,
+            ParamRef::Alliance { alliance, field } => {
+                if AllianceParams::FIELDS[field].key == "reliability" {
+                    self.reliability[alliance] =
+                        (self.reliability[alliance] + value - old).clamp(0.0, 1.0);
+                }
+                *self.alliances[alliance].slot_mut(field) = value;
+            }
+            ParamRef::Deployment { deployment, field } => {
+                *self.deployments[deployment].slot_mut(field) = value
+            }
+            ParamRef::Rivalry { rivalry, field } => {
+                let st = &mut self.rivalries[rivalry];
+                if RivalryParams::FIELDS[field].key == "tension" {
+                    st.tension = (st.tension + value - old).clamp(0.0, 1.0);
+                    st.params.baseline_tension =
+                        (st.params.baseline_tension + value - old).clamp(0.0, 1.0);
+                }
+                *st.params.slot_mut(field) = value;
+            }
+            ParamRef::PolicyEnabled { .. } => {}
+        }
+        if matches!(r, ParamRef::Model(_)) {
+            self.update_procurement(c);
+        }
+    }
+
+    fn apply_policies(&mut self, c: &Compiled, step: u32) {
+        while self.next_event < c.events.len() && c.events[self.next_event].step <= step {
+            let policy = &c.scenario.policies[c.events[self.next_event].policy];
+            self.next_event += 1;
+            let ramp_steps = (policy.ramp_years * STEPS_PER_YEAR as f64).round() as u32;
+            for change in &policy.changes {
+                let from = self.get(change.target);
+                let spec = change.target.spec();
+                let to = match change.op {
+                    ChangeOp::Set(v) => v,
+                    op => op.apply(from),
+                }
+                .clamp(spec.min, spec.max);
+                if ramp_steps <= 1 {
+                    self.set(c, change.target, to);
+                } else {
+                    self.ramps.push(Ramp {
+                        target: change.target,
+                        from,
+                        to,
+                        start_step: step,
+                        steps: ramp_steps,
+                    });
+                }
+            }
+            if !policy.joins.is_empty() {
+                for &(alliance, member) in &policy.joins {
+                    let idx = alliance * c.n_actors + self.actor_index(member);
+                    self.membership[idx] = true;
+                }
+                self.update_procurement(c);
+            }
+        }
+        for k in 0..self.ramps.len() {
+            let r = self.ramps[k];
+            let done = step.saturating_sub(r.start_step) + 1;
+            if done <= r.steps {
+                let frac = done as f64 / r.steps as f64;
+                self.set(c, r.target, r.from + (r.to - r.from) * frac);
+            }
+        }
+    }
+
+    fn step<R: Rng + ?Sized>(
+        &mut self,
+        c: &Compiled,
+        step: u32,
+        rng: &mut R,
+        record: &mut RunRecord,
+    ) {
+        self.apply_policies(c, step);
+        let sqrt_dt = DT.sqrt();
+        let m = self.model;
+        for s in &mut self.countries {
+            // Economy: geometric Brownian motion.
+            let sigma = s.eco.volatility;
+            let shock = if sigma > 0.0 {
+                sigma * sqrt_dt * normal(rng)
+            } else {
+                0.0
+            };
+            s.gdp *= ((s.eco.growth - 0.5 * sigma * sigma) * DT + shock).exp();
+            // Military: budget from its share of GDP, perpetual inventory, readiness reverts.
+            let budget = s.mil.budget_share * s.gdp;
+            let eta = s.mil.procurement_efficiency * s.procurement_multiplier;
+            s.capability = s.capability * (1.0 - s.mil.depreciation * DT)
+                + eta * s.mil.investment_share * budget * DT;
+            s.readiness += s.mil.readiness_reversion * DT * (s.mil.readiness - s.readiness);
+            // Politics: Ornstein-Uhlenbeck toward the baselines, clipped to [0, 1].
+            let theta = m.political_reversion * DT;
+            let cv = s.pol.cohesion_volatility;
+            let cz = if cv > 0.0 {
+                cv * sqrt_dt * normal(rng)
+            } else {
+                0.0
+            };
+            s.cohesion = (s.cohesion + theta * (s.pol.cohesion - s.cohesion) + cz).clamp(0.0, 1.0);
+            let nv = s.pol.narrative_volatility;
+            let nz = if nv > 0.0 {
+                nv * sqrt_dt * normal(rng)
+            } else {
+                0.0
+            };
+            s.narrative =
+                (s.narrative + theta * (s.pol.narrative - s.narrative) + nz).clamp(0.0, 1.0);
+            s.reputation += m.reputation_reversion * DT * (s.pol.reputation - s.reputation);
+        }
+        for ri in 0..self.rivalries.len() {
+            if self.rivalries[ri].at_war {
+                continue;
+            }
+            let st = &mut self.rivalries[ri];
+            let p = &st.params;
+            let tz = if p.tension_volatility > 0.0 {
+                p.tension_volatility * sqrt_dt * normal(rng)
+            } else {
+                0.0
+            };
+            st.tension =
+                (st.tension + p.tension_reversion * DT * (p.baseline_tension - st.tension) + tz)
+                    .clamp(0.0, 1.0);
+            let rate = p.opportunity_rate * (1.0 + m.tension_sensitivity * st.tension) * DT;
+            let opportunities = poisson_inversion(rate, uniform(rng));
+            for _ in 0..opportunities {
+                if self.rivalries[ri].at_war {
+                    break;
+                }
+                self.crisis(c, ri, step, rng, &mut record.rivalries[ri]);
+            }
+        }
+    }
+
+    /// One crisis opportunity on rivalry `ri`, played as the crisis game with its escalation ladder.
+    fn crisis<R: Rng + ?Sized>(
+        &mut self,
+        c: &Compiled,
+        ri: usize,
+        step: u32,
+        rng: &mut R,
+        rec: &mut RivalryRecord,
+    ) {
+        let m = self.model;
+        let rv = &c.scenario.rivalries[ri];
+        let (a, t) = (rv.challenger, rv.target);
+        let params = self.rivalries[ri].params;
+        rec.crises += 1;
+        rec.max_level = rec.max_level.max(1);
+
+        let side_a = self.expected_side(c, a);
+        let side_t = self.expected_side(c, t);
+        let p = contest_success(side_a.capability, side_t.capability, m.decisiveness);
+        // Misperception of the balance, shrinking with monitoring.
+        let noise = m.perception_noise * (1.0 - params.monitoring);
+        let p_seen = if noise > 0.0 {
+            let pc = p.clamp(1e-12, 1.0 - 1e-12);
+            logistic((pc / (1.0 - pc)).ln() + noise * normal(rng))
+        } else {
+            p
+        };
+        let ts = &self.countries[t];
+        let resolve = logistic(
+            m.resolve_intercept
+                + m.resolve_cohesion * ts.cohesion
+                + m.resolve_reputation * ts.reputation
+                + m.resolve_commitment * side_t.commitment,
+        );
+        let value = params.stakes * params.dissatisfaction * (1.0 + self.countries[a].narrative);
+        let war_cost = m.war_cost * params.stakes;
+        let political = (m.monitoring_cost * params.monitoring
+            + m.alliance_cost * side_t.commitment)
+            * params.stakes;
+        let unsubstituted = self.countries[a].eco.trade_west * (1.0 - self.substitution(a));
+        let sanctions = m.sanctions_cost * unsubstituted * params.stakes;
+        let trade = m.trade_cost * params.trade * params.stakes;
+        let economic = params.sanctions_credibility * sanctions + trade;
+        let (eu, costs) = challenge_utility(value, resolve, p_seen, war_cost, political, economic);
+        rec.level_costs.military += costs.military;
+        rec.level_costs.political += costs.political;
+        rec.level_costs.economic += costs.economic;
+        rec.decisions += 1;
+
+        let challenge = uniform(rng) < choice_probability(eu - m.status_quo_value, m.rationality);
+        let st = &mut self.rivalries[ri];
+        match st.last_resistance {
+            1 => {
+                rec.after_concession.0 += 1;
+                rec.after_concession.1 += u32::from(challenge);
+            }
+            2 => {
+                rec.after_firm.0 += 1;
+                rec.after_firm.1 += u32::from(challenge);
+            }
+            _ => {}
+        }
+        if !challenge {
+            rec.outcomes[CrisisOutcome::GeneralDeterrence as usize] += 1;
+            return;
+        }
+        // Level 2: threat.
+        rec.disputes += 1;
+        rec.max_level = rec.max_level.max(2);
+        st.tension = (st.tension + m.tension_jump_threat).min(1.0);
+        if uniform(rng) >= resolve {
+            // An irresolute target concedes: coercion succeeds, its reputation suffers.
+            st.last_resistance = 1;
+            rec.outcomes[CrisisOutcome::CoercionSuccess as usize] += 1;
+            let ts = &mut self.countries[t];
+            ts.reputation = (ts.reputation - m.reputation_loss).max(0.0);
+            return;
+        }
+        st.last_resistance = 2;
+        // The target stands firm; its resolve is now known. Climb to a display of force?
+        let backdown = |rung: f64| -m.audience_cost * rung * params.stakes;
+        let climb_display =
+            p_seen * value - m.display_cost_factor * war_cost - political - economic;
+        if uniform(rng) >= choice_probability(climb_display - backdown(1.0), m.rationality) {
+            self.stood_firm(t, rec);
+            return;
+        }
+        // Level 3: display. The West may sanction.
+        rec.max_level = rec.max_level.max(3);
+        let st = &mut self.rivalries[ri];
+        st.tension = (st.tension + m.tension_jump_display).min(1.0);
+        let sanctioned = uniform(rng) < params.sanctions_credibility;
+        let mut economic_next = economic;
+        if sanctioned {
+            rec.sanctions_imposed += 1;
+            let sa = &mut self.countries[a];
+            let loss = m.sanctions_gdp_loss * unsubstituted * sa.gdp;
+            sa.gdp -= loss;
+            rec.gdp_lost += loss;
+            economic_next = sanctions + trade;
+        }
+        let climb_force = p_seen * value - war_cost - political - economic_next;
+        if uniform(rng) >= choice_probability(climb_force - backdown(2.0), m.rationality) {
+            if sanctioned {
+                rec.sanctions_succeeded += 1;
+            }
+            self.stood_firm(t, rec);
+            return;
+        }
+        // Level 4: use of force. Allies' commitments are drawn.
+        rec.max_level = rec.max_level.max(4);
+        if rec.first_force_step.is_none() {
+            rec.first_force_step = Some(step);
+        }
+        let st = &mut self.rivalries[ri];
+        st.tension = (st.tension + m.tension_jump_force).min(1.0);
+        let realised_t = self.side(c, t, Some((&mut *rng, &mut *rec))).capability;
+        let p_real = contest_success(side_a.capability, realised_t, m.decisiveness);
+        for (who, share) in [(a, m.force_gdp_loss), (t, m.force_gdp_loss)] {
+            let s = &mut self.countries[who];
+            let loss = share * s.gdp;
+            s.gdp -= loss;
+            rec.gdp_lost += loss;
+        }
+        // From use of force to war: bargaining failure under private information (Fearon 1995).
+        let cost_of_war =
+            (2.0 * (1.0 - p_real) * war_cost + political + economic_next) / value.max(1e-9);
+        if uniform(rng) < fearon_war_probability(cost_of_war, m.war_uncertainty) {
+            rec.max_level = 5;
+            rec.outcomes[CrisisOutcome::FailureWar as usize] += 1;
+            self.rivalries[ri].at_war = true;
+            for (who, share) in [(a, m.war_gdp_loss_challenger), (t, m.war_gdp_loss_target)] {
+                let s = &mut self.countries[who];
+                let loss = share * s.gdp;
+                s.gdp -= loss;
+                rec.gdp_lost += loss;
+            }
+        } else {
+            rec.outcomes[CrisisOutcome::FailureLimited as usize] += 1;
+        }
+    }
+
+    fn stood_firm(&mut self, target: usize, rec: &mut RivalryRecord) {
+        rec.outcomes[CrisisOutcome::ImmediateDeterrence as usize] += 1;
+        let ts = &mut self.countries[target];
+        ts.reputation = (ts.reputation + self.model.reputation_gain).min(1.0);
+    }
+}
+
+fn draw_reliability<R: Rng + ?Sized>(p: &AllianceParams, rng: &mut R) -> f64 {
+    let mean = p.reliability;
+    if mean <= 0.0 || mean >= 1.0 {
+        return mean.clamp(0.0, 1.0);
+    }
+    let k = p.reliability_concentration;
+    match Beta::new(mean * k, (1.0 - mean) * k) {
+        Ok(b) => b.sample(rng),
+        Err(_) => mean,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn world_reset_restores_initial_state() {
+        let s = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        let c = Compiled::new(&s);
+        let mut w = c.new_world();
+        let mut rec = RunRecord::new(&c);
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        simulate_run(&c, &mut w, &mut rec, &mut rng);
+        let first = rec.clone();
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        simulate_run(&c, &mut w, &mut rec, &mut rng);
+        assert_eq!(first, rec, "a run depends only on its RNG stream");
+    }
+}

@@ -1,0 +1,53 @@
+//! Writing outputs atomically: a temporary file in the destination directory, synced, then
+//! renamed over the destination. A crash or kill never leaves a half-written file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Check before any work starts that `path` can be written: its directory exists and is a
+/// directory, and it is not one of the input files.
+pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
+    let dir = parent_dir(path);
+    if !dir.is_dir() {
+        return Err(format!(
+            "output directory `{}` does not exist",
+            dir.display()
+        ));
+    }
+    if path.is_dir() {
+        return Err(format!("output path `{}` is a directory", path.display()));
+    }
+    let out = path.canonicalize().ok();
+    for input in inputs {
+        if out.is_some() && input.canonicalize().ok() == out {
+            return Err(format!(
+                "output path `{}` is also an input file; refusing to overwrite it",
+                path.display()
+            ));
+        }
+    }
+    // Probe that we may create files there.
+    tempfile::NamedTempFile::new_in(&dir)
+        .map(|_| ())
+        .map_err(|e| format!("cannot write to directory `{}`: {e}", dir.display()))
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Write `bytes` to `path` atomically.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = parent_dir(path);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".deter-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -1,0 +1,236 @@
+//! Scenarios: the validated description of a region.
+//!
+//! Raw TOML is read by [`read`] into a [`Scenario`]; once built, a `Scenario` is valid:
+//! every id it references exists, every number lies in its documented range.
+//! **Architecture Invariant:** nothing downstream of this module sees raw TOML.
+
+mod diagnostic;
+pub mod params;
+mod path;
+mod read;
+
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use params::{
+    AllianceParams, DeploymentParams, EconomicParams, FieldSpec, MilitaryParams, ModelParams,
+    ParamDefault, PoliticalParams, PowerParams, RivalryParams,
+};
+pub use path::{ParamRef, PathError};
+pub use read::{TEMPLATE, load_file, parse_str};
+
+/// NATO status of a country.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    NatoMember,
+    NatoAspirant,
+    PfpNeutral,
+    None,
+}
+
+impl Status {
+    pub const ALL: &'static [(&'static str, Status)] = &[
+        ("nato_member", Status::NatoMember),
+        ("nato_aspirant", Status::NatoAspirant),
+        ("pfp_neutral", Status::PfpNeutral),
+        ("none", Status::None),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map(|(k, _)| *k)
+            .unwrap_or("none")
+    }
+}
+
+/// A calendar month, the scenario's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct YearMonth {
+    pub year: i32,
+    /// 1..=12
+    pub month: u32,
+}
+
+impl YearMonth {
+    /// Months from `self` to `later` (negative if `later` is earlier).
+    pub fn months_until(self, later: YearMonth) -> i64 {
+        (later.year as i64 - self.year as i64) * 12 + later.month as i64 - self.month as i64
+    }
+}
+
+impl std::fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// The `[scenario]` table: name, clock and run defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    pub name: String,
+    pub description: String,
+    pub start: YearMonth,
+    pub horizon_years: u32,
+    pub runs: u64,
+    pub seed: u64,
+    pub currency: String,
+}
+
+/// Either side of an alliance or deployment: a regional country or an outside power.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Actor {
+    Country(usize),
+    Power(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Country {
+    pub id: String,
+    pub name: String,
+    pub status: Status,
+    pub military: MilitaryParams,
+    pub political: PoliticalParams,
+    /// Ties to outside powers in [0, 1], indexed like `Scenario::powers`.
+    pub ties: Vec<f64>,
+    pub economic: EconomicParams,
+    /// Whether `military.budget_share` and `military.capability` were given rather than derived.
+    pub budget_share_given: bool,
+    pub capability_given: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutsidePower {
+    pub id: String,
+    pub name: String,
+    pub params: PowerParams,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alliance {
+    pub id: String,
+    pub name: String,
+    pub members: Vec<Actor>,
+    pub collective_procurement: bool,
+    pub params: AllianceParams,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deployment {
+    pub id: String,
+    pub name: String,
+    /// Index of the host country.
+    pub host: usize,
+    pub contributors: Vec<Actor>,
+    pub params: DeploymentParams,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rivalry {
+    /// "CHALLENGER-TARGET" unless the file names it.
+    pub id: String,
+    pub challenger: usize,
+    pub target: usize,
+    pub params: RivalryParams,
+    /// Whether `baseline_tension` was given rather than derived from `tension`.
+    pub baseline_tension_given: bool,
+}
+
+/// How a policy change combines with the current value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ChangeOp {
+    Set(f64),
+    Add(f64),
+    Scale(f64),
+}
+
+impl ChangeOp {
+    pub fn apply(self, current: f64) -> f64 {
+        match self {
+            ChangeOp::Set(v) => v,
+            ChangeOp::Add(v) => current + v,
+            ChangeOp::Scale(v) => current * v,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyChange {
+    pub path: String,
+    pub target: ParamRef,
+    pub op: ChangeOp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub start: YearMonth,
+    pub enabled: bool,
+    /// Years over which the change moves linearly from the current value to its target; 0 = at once.
+    pub ramp_years: f64,
+    pub changes: Vec<PolicyChange>,
+    /// (alliance index, new member) pairs that take effect at the start date.
+    pub joins: Vec<(usize, Actor)>,
+}
+
+/// A validated scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub meta: Meta,
+    pub model: ModelParams,
+    pub powers: Vec<OutsidePower>,
+    pub countries: Vec<Country>,
+    pub alliances: Vec<Alliance>,
+    pub deployments: Vec<Deployment>,
+    pub rivalries: Vec<Rivalry>,
+    pub policies: Vec<Policy>,
+}
+
+impl Scenario {
+    pub fn country_index(&self, id: &str) -> Option<usize> {
+        self.countries.iter().position(|c| c.id == id)
+    }
+
+    pub fn power_index(&self, id: &str) -> Option<usize> {
+        self.powers.iter().position(|p| p.id == id)
+    }
+
+    pub fn actor(&self, id: &str) -> Option<Actor> {
+        self.country_index(id)
+            .map(Actor::Country)
+            .or_else(|| self.power_index(id).map(Actor::Power))
+    }
+
+    pub fn actor_id(&self, a: Actor) -> &str {
+        match a {
+            Actor::Country(i) => &self.countries[i].id,
+            Actor::Power(i) => &self.powers[i].id,
+        }
+    }
+
+    /// Number of monthly steps in the horizon.
+    pub fn steps(&self) -> u32 {
+        self.meta.horizon_years * 12
+    }
+
+    /// Fill every `Derived` parameter from the values it depends on. Called by the reader and
+    /// after any change through a parameter path, so derived values never go stale.
+    pub fn derive(&mut self) {
+        for c in &mut self.countries {
+            let m = &mut c.military;
+            if !c.budget_share_given {
+                m.budget_share = (m.budget / c.economic.gdp).min(0.5);
+            }
+            if !c.capability_given {
+                m.capability =
+                    m.procurement_efficiency * m.investment_share * m.budget / m.depreciation;
+            }
+        }
+        for r in &mut self.rivalries {
+            if !r.baseline_tension_given {
+                r.params.baseline_tension = r.params.tension;
+            }
+        }
+    }
+}

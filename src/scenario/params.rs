@@ -1,0 +1,366 @@
+//! Numeric parameter blocks and their specifications (unit, default, allowed range, doc).
+//!
+//! Every number a scenario file can set is declared once here, with the macro
+//! [`param_block!`]. The same declaration drives the file reader (range checks, defaults,
+//! did-you-mean on keys), the parameter paths used by policies and sweeps, and the
+//! documentation test that keeps docs/SCENARIO.md complete.
+
+/// Where a parameter's value comes from when the file does not give it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ParamDefault {
+    /// The file must give it.
+    Required,
+    /// This value.
+    Value(f64),
+    /// Computed from other values (the text says how).
+    Derived(&'static str),
+}
+
+/// The specification of one numeric parameter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FieldSpec {
+    pub key: &'static str,
+    pub unit: &'static str,
+    pub default: ParamDefault,
+    pub min: f64,
+    pub max: f64,
+    pub doc: &'static str,
+}
+
+impl FieldSpec {
+    /// "a number in [0, 1]" style description of the allowed range.
+    pub fn expected(&self) -> String {
+        let unit = if self.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", self.unit)
+        };
+        format!(
+            "a number in [{}, {}]{}",
+            fmt_bound(self.min),
+            fmt_bound(self.max),
+            unit
+        )
+    }
+
+    pub fn contains(&self, x: f64) -> bool {
+        x.is_finite() && x >= self.min && x <= self.max
+    }
+}
+
+pub(crate) fn fmt_bound(x: f64) -> String {
+    if x.abs() >= 1e5 && x.fract() == 0.0 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Declares a block of `f64` parameters with their specs and index-based access.
+macro_rules! param_block {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[doc = $doc:literal])*
+                $field:ident : $unit:literal, $default:expr, [$min:expr, $max:expr];
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        pub struct $name {
+            $( $(#[doc = $doc])* pub $field: f64, )*
+        }
+
+        impl $name {
+            pub const FIELDS: &'static [FieldSpec] = &[
+                $( FieldSpec {
+                    key: stringify!($field),
+                    unit: $unit,
+                    default: $default,
+                    min: $min,
+                    max: $max,
+                    doc: concat!($($doc),*),
+                }, )*
+            ];
+
+            /// Index of a field by key.
+            pub fn index_of(key: &str) -> Option<usize> {
+                Self::FIELDS.iter().position(|f| f.key == key)
+            }
+
+            /// Mutable access by index (the order of `FIELDS`).
+            pub fn slot_mut(&mut self, index: usize) -> &mut f64 {
+                let mut k = 0usize;
+                $(
+                    if index == k {
+                        return &mut self.$field;
+                    }
+                    k += 1;
+                )*
+                let _ = k;
+                panic!("field index {index} out of range for {}", stringify!($name))
+            }
+
+            pub fn get(&self, index: usize) -> f64 {
+                let mut copy = *self;
+                *copy.slot_mut(index)
+            }
+
+            /// Every field at its default; `Required` and `Derived` fields are NaN until set.
+            pub fn defaults() -> Self {
+                let mut block = Self { $( $field: f64::NAN, )* };
+                for (i, spec) in Self::FIELDS.iter().enumerate() {
+                    if let ParamDefault::Value(v) = spec.default {
+                        *block.slot_mut(i) = v;
+                    }
+                }
+                block
+            }
+        }
+
+        impl ParamBlock for $name {
+            fn fields() -> &'static [FieldSpec] {
+                Self::FIELDS
+            }
+            fn slot(&mut self, index: usize) -> &mut f64 {
+                self.slot_mut(index)
+            }
+        }
+    };
+}
+
+/// Index-based access shared by every parameter block (used by the reader).
+pub trait ParamBlock {
+    fn fields() -> &'static [FieldSpec];
+    fn slot(&mut self, index: usize) -> &mut f64;
+}
+
+use ParamDefault::{Derived, Required, Value};
+
+param_block! {
+    /// Global model priors (`[model]`). All are modelling choices unless a source is named in
+    /// docs/MODEL.md; calibrated against the Serbia-Kosovo patterns of MODEL-NOTES 8b.
+    pub struct ModelParams {
+        /// Rationality beta of the logit choice rule (higher: closer to a strict best reply).
+        rationality: "1 / stake unit", Value(5.0), [0.0, 100.0];
+        /// Value of the status quo to a challenger, u_SQ: what it gives up by challenging.
+        status_quo_value: "stake units", Value(0.05), [0.0, 10.0];
+        /// Decisiveness m of the contest success function p = M_A^m / (M_A^m + M_T^m).
+        decisiveness: "", Value(1.0), [0.0, 10.0];
+        /// Sensitivity kappa of the crisis-opportunity rate to tension: rate * (1 + kappa * tension).
+        tension_sensitivity: "", Value(1.0), [0.0, 20.0];
+        /// Standard deviation of the challenger's misperception of p, in logit units, at zero monitoring.
+        perception_noise: "logit units", Value(0.6), [0.0, 5.0];
+        /// Challenger's cost of fighting at parity, as a share of the stake.
+        war_cost: "stake units", Value(0.8), [0.0, 10.0];
+        /// Political cost of challenging under full international monitoring.
+        monitoring_cost: "stake units", Value(0.25), [0.0, 10.0];
+        /// Political cost of challenging a target whose protector is fully committed.
+        alliance_cost: "stake units", Value(0.15), [0.0, 10.0];
+        /// Cost of Western sanctions to a challenger fully exposed to Western trade.
+        sanctions_cost: "stake units", Value(0.6), [0.0, 10.0];
+        /// Cost of lost bilateral trade per unit of the rivalry's trade intensity.
+        trade_cost: "stake units", Value(1.5), [0.0, 100.0];
+        /// Audience cost of backing down, per rung climbed above the threat.
+        audience_cost: "stake units", Value(0.05), [0.0, 10.0];
+        /// Share of the war cost a display of force (MID level 3) carries.
+        display_cost_factor: "", Value(0.25), [0.0, 1.0];
+        /// Upper bound c_hat of the target's war cost, uniform on [0, c_hat] (Fearon 1995).
+        war_uncertainty: "stake units", Value(1.0), [0.0, 100.0];
+        /// Intercept of the target's resolve, q = logistic(a0 + a1 cohesion + a2 reputation + a3 commitment).
+        resolve_intercept: "logit units", Value(-1.0), [-20.0, 20.0];
+        /// Weight a1 of cohesion in the target's resolve.
+        resolve_cohesion: "logit units", Value(2.0), [-20.0, 20.0];
+        /// Weight a2 of reputation in the target's resolve.
+        resolve_reputation: "logit units", Value(1.5), [-20.0, 20.0];
+        /// Weight a3 of the protector's commitment in the target's resolve.
+        resolve_commitment: "logit units", Value(1.5), [-20.0, 20.0];
+        /// Mean-reversion rate of cohesion and narrative toward their baselines.
+        political_reversion: "1/yr", Value(0.5), [0.0, 12.0];
+        /// Mean-reversion rate of reputation toward its baseline.
+        reputation_reversion: "1/yr", Value(0.2), [0.0, 12.0];
+        /// Reputation a target loses when it concedes.
+        reputation_loss: "", Value(0.15), [0.0, 1.0];
+        /// Reputation a target gains when it stands firm and the challenger backs down.
+        reputation_gain: "", Value(0.05), [0.0, 1.0];
+        /// Tension jump when a crisis reaches a threat (MID level 2).
+        tension_jump_threat: "", Value(0.05), [0.0, 1.0];
+        /// Tension jump when a crisis reaches a display of force (MID level 3).
+        tension_jump_display: "", Value(0.10), [0.0, 1.0];
+        /// Tension jump when a crisis reaches use of force (MID level 4).
+        tension_jump_force: "", Value(0.25), [0.0, 1.0];
+        /// GDP share both sides lose to a use of force short of war.
+        force_gdp_loss: "share of GDP", Value(0.005), [0.0, 1.0];
+        /// GDP share the challenger loses to a war.
+        war_gdp_loss_challenger: "share of GDP", Value(0.10), [0.0, 1.0];
+        /// GDP share the target loses to a war.
+        war_gdp_loss_target: "share of GDP", Value(0.20), [0.0, 1.0];
+        /// GDP share a sanctioned challenger loses per unit of unsubstituted Western trade exposure.
+        sanctions_gdp_loss: "share of GDP", Value(0.02), [0.0, 1.0];
+        /// Gain in procurement efficiency from collective (coordinated NATO-standard) procurement.
+        procurement_bonus: "", Value(0.15), [0.0, 2.0];
+    }
+}
+
+param_block! {
+    /// Military state of a country (`[country.military]`).
+    pub struct MilitaryParams {
+        /// Defence spending in the start year, in the scenario's currency unit.
+        budget: "currency bn/yr", Required, [0.0, 1e5];
+        /// Defence spending as a share of GDP; it follows GDP. Default: budget / gdp.
+        budget_share: "share of GDP", Derived("budget / economic.gdp"), [0.0, 0.5];
+        /// Capability stock K (equipment-equivalent). Default: the steady state of the perpetual inventory.
+        capability: "currency bn", Derived("procurement_efficiency * investment_share * budget / depreciation"), [0.0, 1e7];
+        /// Readiness in [0, 1]: the share of the stock usable at short notice.
+        readiness: "", Value(0.6), [0.0, 1.0];
+        /// Mean-reversion rate of readiness toward its baseline.
+        readiness_reversion: "1/yr", Value(0.5), [0.0, 12.0];
+        /// NATO interoperability in [0, 1]: how well allied forces combine with this one.
+        interoperability: "", Value(0.5), [0.0, 1.0];
+        /// Quality multiplier of modern systems (drones, air defence); 1 = average.
+        quality: "", Value(1.0), [0.05, 10.0];
+        /// Procurement efficiency eta: capability bought per unit of investment.
+        procurement_efficiency: "", Value(1.0), [0.0, 5.0];
+        /// Share of the budget that buys capability (the rest: personnel, operations).
+        investment_share: "share of budget", Value(0.25), [0.0, 1.0];
+        /// Depreciation rate of the capability stock.
+        depreciation: "1/yr", Value(0.08), [0.001, 1.0];
+        /// Share of the force an ally can bring into a partner's theatre (delta for a country ally).
+        expeditionary: "", Value(0.2), [0.0, 1.0];
+    }
+}
+
+param_block! {
+    /// Political state of a country (`[country.political]`).
+    pub struct PoliticalParams {
+        /// Societal cohesion and resilience in [0, 1].
+        cohesion: "", Value(0.6), [0.0, 1.0];
+        /// Volatility of cohesion.
+        cohesion_volatility: "1/sqrt(yr)", Value(0.05), [0.0, 2.0];
+        /// Intensity of a revisionist narrative in [0, 1]; raises the value of revising the status quo.
+        narrative: "", Value(0.2), [0.0, 1.0];
+        /// Volatility of the narrative.
+        narrative_volatility: "1/sqrt(yr)", Value(0.05), [0.0, 2.0];
+        /// Reputation: credibility as seen by rivals, in [0, 1].
+        reputation: "", Value(0.5), [0.0, 1.0];
+    }
+}
+
+param_block! {
+    /// Economic state of a country (`[country.economic]`).
+    pub struct EconomicParams {
+        /// Gross domestic product in the start year.
+        gdp: "currency bn", Required, [0.001, 1e6];
+        /// Mean real growth rate g of GDP.
+        growth: "1/yr", Value(0.03), [-0.5, 0.5];
+        /// Volatility s of GDP growth (geometric Brownian motion).
+        volatility: "1/sqrt(yr)", Value(0.03), [0.0, 1.0];
+        /// Share of trade with the West (EU, US and allies): exposure to Western sanctions.
+        trade_west: "share", Value(0.5), [0.0, 1.0];
+    }
+}
+
+param_block! {
+    /// An outside power (`[[power]]`): USA, Turkey, Germany, China, Russia, the EU.
+    pub struct PowerParams {
+        /// Capability the power could bring to this region at full commitment.
+        capability: "currency bn", Required, [0.0, 1e7];
+        /// Quality multiplier of that capability.
+        quality: "", Value(1.0), [0.05, 10.0];
+        /// Share delta of that capability already in theatre (an eFP battlegroup ~1, a distant patron ~0).
+        in_theatre: "", Value(0.0), [0.0, 1.0];
+        /// Interoperability of its forces with NATO partners.
+        interoperability: "", Value(0.9), [0.0, 1.0];
+        /// Share of a client's lost Western trade the power can replace, per unit of tie.
+        substitution: "", Value(0.0), [0.0, 1.0];
+    }
+}
+
+param_block! {
+    /// An alliance (`[[alliance]]`).
+    pub struct AllianceParams {
+        /// Mean reliability rho: the probability a member honours an invoked commitment (Leeds 2003: about 0.75).
+        reliability: "probability", Value(0.75), [0.0, 1.0];
+        /// Concentration alpha + beta of the Beta prior on reliability, drawn once per run (20 -> Beta(15, 5)).
+        reliability_concentration: "", Value(20.0), [0.5, 1e6];
+    }
+}
+
+param_block! {
+    /// Forces stationed in a country (`[[deployment]]`): KFOR, an eFP battlegroup.
+    pub struct DeploymentParams {
+        /// Capability of the force in theatre (delta = 1 by definition).
+        capability: "currency bn", Required, [0.0, 1e7];
+        /// Probability the force fights when the host is attacked.
+        reliability: "probability", Value(0.85), [0.0, 1.0];
+        /// Interoperability of the force with the host's forces.
+        interoperability: "", Value(0.9), [0.0, 1.0];
+    }
+}
+
+param_block! {
+    /// A directed rivalry challenger -> target (`[[rivalry]]`).
+    pub struct RivalryParams {
+        /// Value of the contested issue to the challenger.
+        stakes: "stake units", Value(1.0), [0.0, 100.0];
+        /// Challenger's dissatisfaction with the status quo in [0, 1]; 0 = satisfied.
+        dissatisfaction: "", Value(0.5), [0.0, 1.0];
+        /// Tension at the start.
+        tension: "", Value(0.3), [0.0, 1.0];
+        /// Long-run tension it reverts to. Default: the starting tension.
+        baseline_tension: "", Derived("tension"), [0.0, 1.0];
+        /// Mean-reversion rate of tension.
+        tension_reversion: "1/yr", Value(0.5), [0.0, 12.0];
+        /// Volatility of tension.
+        tension_volatility: "1/sqrt(yr)", Value(0.1), [0.0, 2.0];
+        /// Base rate lambda of crisis opportunities, before the tension factor.
+        opportunity_rate: "1/yr", Value(0.5), [0.0, 52.0];
+        /// Trade intensity between the two, in [0, 1] (share of the challenger's trade).
+        trade: "share", Value(0.05), [0.0, 1.0];
+        /// International monitoring of the dyad in [0, 1] (KFOR, EU, a special envoy).
+        monitoring: "", Value(0.3), [0.0, 1.0];
+        /// Probability the West imposes sanctions when the challenger displays force.
+        sanctions_credibility: "probability", Value(0.5), [0.0, 1.0];
+    }
+}
+
+/// The key of every parameter block, for documentation and path resolution.
+pub const BLOCKS: &[(&str, &[FieldSpec])] = &[
+    ("model", ModelParams::FIELDS),
+    ("country.military", MilitaryParams::FIELDS),
+    ("country.political", PoliticalParams::FIELDS),
+    ("country.economic", EconomicParams::FIELDS),
+    ("power", PowerParams::FIELDS),
+    ("alliance", AllianceParams::FIELDS),
+    ("deployment", DeploymentParams::FIELDS),
+    ("rivalry", RivalryParams::FIELDS),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_lie_in_their_ranges() {
+        for (block, fields) in BLOCKS {
+            for f in *fields {
+                assert!(f.min <= f.max, "{block}.{}", f.key);
+                if let ParamDefault::Value(v) = f.default {
+                    assert!(f.contains(v), "{block}.{} default {v} outside range", f.key);
+                }
+                assert!(!f.doc.is_empty(), "{block}.{} has no doc", f.key);
+            }
+        }
+    }
+
+    #[test]
+    fn slot_access_round_trips() {
+        let mut m = MilitaryParams::defaults();
+        let i = MilitaryParams::index_of("quality").unwrap();
+        *m.slot_mut(i) = 2.5;
+        assert_eq!(m.quality, 2.5);
+        assert_eq!(m.get(i), 2.5);
+    }
+}

@@ -1,0 +1,448 @@
+//! Streaming, exactly mergeable statistics.
+//!
+//! **Architecture Invariant:** every accumulator here is integer-valued (counts, or
+//! fixed-point sums in `i128`). Merging is therefore associative and commutative *exactly*,
+//! so an aggregate does not depend on how runs were split between threads or shards, nor on
+//! the order in which the pieces are merged. Floating point enters only when a summary is
+//! read out, and that read-out is a pure function of the integers.
+//!
+//! Sources: Wilson (1927) score interval, JASA 22(158); quantiles are the inverse of the
+//! empirical CDF (Hyndman & Fan 1996, definition 1), resolved to the bin of a fixed histogram.
+
+/// Two-sided 95% normal quantile, z_{0.975}.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// A proportion with its Wilson 95% score interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Proportion {
+    pub count: u64,
+    pub n: u64,
+    pub p: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// Wilson score interval for `count` successes out of `n` trials (z = 1.96).
+/// With `n == 0` the estimate is 0 and the interval is the whole of [0, 1].
+pub fn wilson(count: u64, n: u64) -> Proportion {
+    if n == 0 {
+        return Proportion {
+            count,
+            n,
+            p: 0.0,
+            lo: 0.0,
+            hi: 1.0,
+        };
+    }
+    let nf = n as f64;
+    let p = count as f64 / nf;
+    let z2 = Z95 * Z95;
+    let denom = 1.0 + z2 / nf;
+    let centre = (p + z2 / (2.0 * nf)) / denom;
+    let half = Z95 * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denom;
+    // Clamp guards the last ulp; the interval always contains p.
+    let lo = (centre - half).clamp(0.0, 1.0).min(p);
+    let hi = (centre + half).clamp(0.0, 1.0).max(p);
+    Proportion {
+        count,
+        n,
+        p,
+        lo,
+        hi,
+    }
+}
+
+/// Fixed-point scale of [`ExactMoments`]: values are stored in units of 2^-32.
+const FIXED_SCALE: f64 = 4_294_967_296.0;
+/// Values are clamped to +-2^20 (about 1e6) before they are stored.
+pub const MOMENT_LIMIT: f64 = 1_048_576.0;
+
+/// Count, sum and sum of squares in exact fixed point, so that merging is exact.
+///
+/// Each observation is rounded to 2^-32 (about 2.3e-10) once, when it is recorded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExactMoments {
+    pub n: u64,
+    sum: i128,
+    sum_sq: i128,
+}
+
+impl ExactMoments {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    #[inline]
+    pub fn record(&mut self, x: f64) {
+        let x = if x.is_finite() {
+            x.clamp(-MOMENT_LIMIT, MOMENT_LIMIT)
+        } else {
+            0.0
+        };
+        self.n += 1;
+        self.sum += (x * FIXED_SCALE).round() as i128;
+        self.sum_sq += (x * x * FIXED_SCALE).round() as i128;
+    }
+
+    pub fn merge(&mut self, other: &Self) {
+        self.n += other.n;
+        self.sum += other.sum;
+        self.sum_sq += other.sum_sq;
+    }
+
+    pub fn sum(&self) -> f64 {
+        self.sum as f64 / FIXED_SCALE
+    }
+
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            0.0
+        } else {
+            self.sum() / self.n as f64
+        }
+    }
+
+    /// Sample standard deviation (n - 1 in the denominator); 0 for fewer than two observations.
+    pub fn sd(&self) -> f64 {
+        if self.n < 2 {
+            return 0.0;
+        }
+        let n = self.n as f64;
+        let mean = self.mean();
+        let ss = self.sum_sq as f64 / FIXED_SCALE - n * mean * mean;
+        (ss.max(0.0) / (n - 1.0)).sqrt()
+    }
+
+    /// Standard error of the mean.
+    pub fn se(&self) -> f64 {
+        if self.n < 2 {
+            0.0
+        } else {
+            self.sd() / (self.n as f64).sqrt()
+        }
+    }
+
+    /// Raw state, for shard files.
+    pub fn to_parts(&self) -> (u64, i128, i128) {
+        (self.n, self.sum, self.sum_sq)
+    }
+
+    pub fn from_parts(n: u64, sum: i128, sum_sq: i128) -> Self {
+        Self { n, sum, sum_sq }
+    }
+}
+
+/// How a [`Histogram`] lays out its bins.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BinLayout {
+    /// `bins` equal bins over [lo, hi]; values outside are clamped into the end bins.
+    Linear { lo: f64, hi: f64, bins: usize },
+    /// Bins equal in log10 over [lo, hi] (lo > 0); values at or below zero go to a
+    /// separate zero bin, values outside are clamped into the end bins.
+    Log { lo: f64, hi: f64, bins: usize },
+    /// One bin per integer 0..bins-1; larger values go to the last bin.
+    Integer { bins: usize },
+}
+
+/// A fixed-bin histogram with integer counts: an exactly mergeable quantile sketch.
+///
+/// The relative (log layout) or absolute (linear layout) error of a quantile is half a bin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histogram {
+    layout: BinLayout,
+    /// For `Log`, counts[0] is the zero bin and counts[1..] the log bins.
+    counts: Vec<u64>,
+    n: u64,
+}
+
+impl Histogram {
+    pub fn new(layout: BinLayout) -> Self {
+        let len = match layout {
+            BinLayout::Linear { bins, .. } | BinLayout::Integer { bins } => bins.max(1),
+            BinLayout::Log { bins, .. } => bins.max(1) + 1,
+        };
+        Self {
+            layout,
+            counts: vec![0; len],
+            n: 0,
+        }
+    }
+
+    pub fn layout(&self) -> BinLayout {
+        self.layout
+    }
+
+    pub fn n(&self) -> u64 {
+        self.n
+    }
+
+    pub fn counts(&self) -> &[u64] {
+        &self.counts
+    }
+
+    #[inline]
+    fn bin_of(&self, x: f64) -> usize {
+        let last = self.counts.len() - 1;
+        match self.layout {
+            BinLayout::Linear { lo, hi, bins } => {
+                let t = (x - lo) / (hi - lo) * bins as f64;
+                if t.is_nan() {
+                    0
+                } else {
+                    (t.max(0.0) as usize).min(last)
+                }
+            }
+            BinLayout::Log { lo, hi, bins } => {
+                if x.is_nan() || x <= 0.0 {
+                    return 0;
+                }
+                let t = (x / lo).log10() / (hi / lo).log10() * bins as f64;
+                1 + (t.max(0.0) as usize).min(bins - 1)
+            }
+            BinLayout::Integer { .. } => {
+                if x.is_nan() || x <= 0.0 {
+                    0
+                } else {
+                    (x as usize).min(last)
+                }
+            }
+        }
+    }
+
+    #[inline]
+    pub fn record(&mut self, x: f64) {
+        let b = self.bin_of(x);
+        self.counts[b] += 1;
+        self.n += 1;
+    }
+
+    /// Record an integer observation (Integer layout).
+    #[inline]
+    pub fn record_count(&mut self, k: u32) {
+        let b = (k as usize).min(self.counts.len() - 1);
+        self.counts[b] += 1;
+        self.n += 1;
+    }
+
+    pub fn merge(&mut self, other: &Self) {
+        debug_assert_eq!(self.layout, other.layout);
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += *b;
+        }
+        self.n += other.n;
+    }
+
+    /// Representative value of bin `b`: its centre (geometric for log bins; the integer itself).
+    pub fn bin_value(&self, b: usize) -> f64 {
+        match self.layout {
+            BinLayout::Linear { lo, hi, bins } => lo + (b as f64 + 0.5) * (hi - lo) / bins as f64,
+            BinLayout::Log { lo, hi, bins } => {
+                if b == 0 {
+                    0.0
+                } else {
+                    let step = (hi / lo).log10() / bins as f64;
+                    lo * 10f64.powf((b as f64 - 0.5) * step)
+                }
+            }
+            BinLayout::Integer { .. } => b as f64,
+        }
+    }
+
+    /// Lower and upper edges of bin `b`.
+    pub fn bin_edges(&self, b: usize) -> (f64, f64) {
+        match self.layout {
+            BinLayout::Linear { lo, hi, bins } => {
+                let w = (hi - lo) / bins as f64;
+                (lo + b as f64 * w, lo + (b as f64 + 1.0) * w)
+            }
+            BinLayout::Log { lo, hi, bins } => {
+                if b == 0 {
+                    (0.0, 0.0)
+                } else {
+                    let step = (hi / lo).log10() / bins as f64;
+                    (
+                        lo * 10f64.powf((b - 1) as f64 * step),
+                        lo * 10f64.powf(b as f64 * step),
+                    )
+                }
+            }
+            BinLayout::Integer { .. } => (b as f64, b as f64 + 1.0),
+        }
+    }
+
+    /// The q-quantile (0 <= q <= 1): the value of the first bin at which the cumulative count
+    /// reaches ceil(q n) (inverse empirical CDF). 0 for an empty histogram.
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.n == 0 {
+            return 0.0;
+        }
+        let rank = ((q.clamp(0.0, 1.0) * self.n as f64).ceil() as u64).max(1);
+        let mut cum = 0u64;
+        for (b, &c) in self.counts.iter().enumerate() {
+            cum += c;
+            if cum >= rank {
+                return self.bin_value(b);
+            }
+        }
+        self.bin_value(self.counts.len() - 1)
+    }
+
+    /// Share of observations in bins whose value is >= x.
+    pub fn share_at_least(&self, x: f64) -> f64 {
+        if self.n == 0 {
+            return 0.0;
+        }
+        let b0 = self.bin_of(x);
+        self.counts[b0..].iter().sum::<u64>() as f64 / self.n as f64
+    }
+
+    /// Raw counts, for shard files.
+    pub fn from_counts(layout: BinLayout, counts: Vec<u64>) -> Option<Self> {
+        let expect = Self::new(layout).counts.len();
+        if counts.len() != expect {
+            return None;
+        }
+        let n = counts.iter().sum();
+        Some(Self { layout, counts, n })
+    }
+}
+
+/// A distribution summary: exact moments plus a histogram for the quantiles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Distribution {
+    pub moments: ExactMoments,
+    pub histogram: Histogram,
+}
+
+/// Summary read out of a [`Distribution`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    pub mean: f64,
+    pub sd: f64,
+    pub p05: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+impl Distribution {
+    pub fn new(layout: BinLayout) -> Self {
+        Self {
+            moments: ExactMoments::new(),
+            histogram: Histogram::new(layout),
+        }
+    }
+
+    #[inline]
+    pub fn record(&mut self, x: f64) {
+        self.moments.record(x);
+        self.histogram.record(x);
+    }
+
+    pub fn merge(&mut self, other: &Self) {
+        self.moments.merge(&other.moments);
+        self.histogram.merge(&other.histogram);
+    }
+
+    pub fn summary(&self) -> Summary {
+        Summary {
+            mean: self.moments.mean(),
+            sd: self.moments.sd(),
+            p05: self.histogram.quantile(0.05),
+            p50: self.histogram.quantile(0.50),
+            p95: self.histogram.quantile(0.95),
+        }
+    }
+}
+
+/// Logistic function 1 / (1 + e^-x), safe for large |x|.
+#[inline]
+pub fn logistic(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (1.0 + e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_matches_textbook_example() {
+        // Newcombe (1998), Stat Med 17: 81/263 -> 0.2553 to 0.3662.
+        let w = wilson(81, 263);
+        assert!((w.lo - 0.2553).abs() < 5e-4, "{w:?}");
+        assert!((w.hi - 0.3662).abs() < 5e-4, "{w:?}");
+    }
+
+    #[test]
+    fn wilson_extremes_stay_in_unit_interval() {
+        let w0 = wilson(0, 10);
+        assert_eq!(w0.p, 0.0);
+        assert_eq!(w0.lo, 0.0);
+        assert!(w0.hi > 0.2 && w0.hi < 0.35);
+        let w1 = wilson(10, 10);
+        assert_eq!(w1.hi, 1.0);
+        assert!(w1.lo <= 1.0 && w1.lo > 0.6);
+        let e = wilson(0, 0);
+        assert_eq!((e.lo, e.hi), (0.0, 1.0));
+    }
+
+    #[test]
+    fn moments_merge_is_exact_in_any_order() {
+        let xs: Vec<f64> = (0..1000)
+            .map(|i| ((i * 7919) % 1013) as f64 / 3.7 - 50.0)
+            .collect();
+        let mut whole = ExactMoments::new();
+        xs.iter().for_each(|&x| whole.record(x));
+        let mut a = ExactMoments::new();
+        let mut b = ExactMoments::new();
+        xs[..333].iter().for_each(|&x| a.record(x));
+        xs[333..].iter().for_each(|&x| b.record(x));
+        let mut ba = b.clone();
+        ba.merge(&a);
+        a.merge(&b);
+        assert_eq!(a, whole);
+        assert_eq!(ba, whole);
+        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+        assert!((whole.mean() - mean).abs() < 1e-9);
+    }
+
+    #[test]
+    fn integer_histogram_quantiles_are_exact() {
+        let mut h = Histogram::new(BinLayout::Integer { bins: 11 });
+        for k in 0..=9u32 {
+            h.record_count(k);
+        }
+        assert_eq!(h.quantile(0.5), 4.0); // ceil(0.5*10)=5th value = 4
+        assert_eq!(h.quantile(0.05), 0.0);
+        assert_eq!(h.quantile(0.95), 9.0);
+    }
+
+    #[test]
+    fn log_histogram_quantile_within_a_bin() {
+        let mut h = Histogram::new(BinLayout::Log {
+            lo: 1e-3,
+            hi: 1e3,
+            bins: 600,
+        });
+        for i in 1..=1000 {
+            h.record(i as f64 / 10.0);
+        }
+        let q = h.quantile(0.5);
+        // bin ratio 10^(6/600) = 1.023: relative error at most a bin
+        assert!((q / 50.0 - 1.0).abs() < 0.024, "{q}");
+        h.record(0.0);
+        assert_eq!(h.quantile(0.0), 0.0);
+    }
+
+    #[test]
+    fn logistic_is_symmetric_and_stable() {
+        assert_eq!(logistic(0.0), 0.5);
+        assert!((logistic(2.0) + logistic(-2.0) - 1.0).abs() < 1e-15);
+        assert_eq!(logistic(-1000.0), 0.0);
+        assert_eq!(logistic(1000.0), 1.0);
+    }
+}
