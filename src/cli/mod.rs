@@ -1,18 +1,21 @@
 //! Command-line interface: clap definitions and dispatch. No model logic lives here.
+//! One module per subcommand; this file holds the command list, errors and shared helpers.
+
+mod init;
+mod run;
+mod validate;
+
+pub use run::{Format, RunArgs};
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use sha2::{Digest, Sha256};
 
-use crate::engine::{self, Hooks, RunPlan};
-use crate::model::Compiled;
-use crate::report::{Report, RunInfo, json, table};
 use crate::scenario::{self, Diagnostics, Scenario};
-use crate::{MAX_RUNS, exit, output};
+use crate::{exit, output};
 
 const RUN_EXAMPLES: &str = "Examples:
   deter run scenarios/western-balkans-2024.toml
@@ -49,7 +52,7 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario's Monte Carlo replications and summarise the outcome distributions.
     #[command(after_help = RUN_EXAMPLES)]
-    Run(RunArgs),
+    Run(run::RunArgs),
     /// Check scenario files and list every problem found.
     #[command(after_help = VALIDATE_EXAMPLES)]
     Validate {
@@ -67,39 +70,6 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-}
-
-#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-}
-
-#[derive(Args, Debug)]
-pub struct RunArgs {
-    /// Scenario file (TOML).
-    pub file: PathBuf,
-    /// Number of replications [default: the file's scenario.runs].
-    #[arg(long)]
-    pub runs: Option<u64>,
-    /// Master seed [default: the file's scenario.seed].
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads; 0 = all cores. Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
-    /// Horizon in years [default: the file's scenario.horizon_years].
-    #[arg(long)]
-    pub horizon_years: Option<u32>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write the result to this file (atomically) instead of stdout.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 /// Errors that end a command, each with its exit code.
@@ -163,9 +133,9 @@ pub fn main() -> i32 {
 
 pub fn dispatch(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Run(args) => run(&args),
-        Command::Validate { files } => validate(&files),
-        Command::Init { path, force } => init(&path, force),
+        Command::Run(args) => run::run(&args),
+        Command::Validate { files } => validate::validate(&files),
+        Command::Init { path, force } => init::init(&path, force),
     }
 }
 
@@ -188,57 +158,6 @@ pub fn load_scenario(file: &Path, horizon_years: Option<u32>) -> Result<Scenario
 pub fn scenario_hash(s: &Scenario) -> String {
     let digest = Sha256::digest(format!("{s:?}").as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn run(args: &RunArgs) -> Result<(), CliError> {
-    if let Some(out) = &args.out {
-        output::check_writable(out, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
-    }
-    let scenario = load_scenario(&args.file, args.horizon_years)?;
-    let runs = args.runs.unwrap_or(scenario.meta.runs);
-    if runs == 0 || runs > MAX_RUNS {
-        return Err(CliError::Usage(format!(
-            "--runs {runs}: expected an integer in [1, {MAX_RUNS}]"
-        )));
-    }
-    let seed = args.seed.unwrap_or(scenario.meta.seed);
-    let compiled = Compiled::new(&scenario);
-    let threads = if args.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        args.threads
-    };
-
-    let bar = progress_bar(runs, args.quiet);
-    let tick = |n: u64| bar.inc(n);
-    let hooks = Hooks {
-        cancel: Some(&CANCEL),
-        progress: Some(&tick),
-    };
-    let plan = RunPlan {
-        seed,
-        first: 0,
-        count: runs,
-        stream_offset: 0,
-    };
-    let started = Instant::now();
-    let aggregate = engine::with_threads(threads, || engine::run(&compiled, &plan, hooks));
-    let wall = started.elapsed().as_secs_f64();
-    bar.finish_and_clear();
-    let aggregate = aggregate.map_err(|_| CliError::Interrupted)?;
-
-    let info = RunInfo {
-        scenario_sha256: scenario_hash(&scenario),
-        seed,
-        wall_seconds: wall,
-        threads,
-    };
-    let report = Report::build(&compiled, &aggregate, &info);
-    let bytes = match args.format {
-        Format::Json => json::to_json(&report),
-        Format::Table => table::to_table(&report, &args.file.display().to_string()).into_bytes(),
-    };
-    emit(args.out.as_deref(), &bytes)
 }
 
 /// Write to `out` atomically, or to stdout.
@@ -271,45 +190,4 @@ pub fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar
-}
-
-fn validate(files: &[PathBuf]) -> Result<(), CliError> {
-    let mut all = Diagnostics::default();
-    for f in files {
-        match scenario::load_file(f) {
-            Ok(s) => println!(
-                "{}: ok ({}: {} countries, {} powers, {} alliances, {} rivalries, {} policies)",
-                f.display(),
-                s.meta.name,
-                s.countries.len(),
-                s.powers.len(),
-                s.alliances.len(),
-                s.rivalries.len(),
-                s.policies.len()
-            ),
-            Err(d) => all.0.extend(d.0),
-        }
-    }
-    if all.has_errors() {
-        Err(CliError::Input(all))
-    } else {
-        Ok(())
-    }
-}
-
-fn init(path: &Path, force: bool) -> Result<(), CliError> {
-    if path.exists() && !force {
-        return Err(CliError::Usage(format!(
-            "`{}` exists; use --force to overwrite it",
-            path.display()
-        )));
-    }
-    output::check_writable(path, &[]).map_err(CliError::Usage)?;
-    emit(Some(path), scenario::TEMPLATE.as_bytes())?;
-    eprintln!(
-        "wrote {}; try: deter run {}",
-        path.display(),
-        path.display()
-    );
-    Ok(())
 }

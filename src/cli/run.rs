@@ -1,0 +1,96 @@
+//! `deter run`: simulate one scenario and report.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Args, ValueEnum};
+
+use super::{CANCEL, CliError, emit, load_scenario, progress_bar, scenario_hash};
+use crate::engine::{self, Hooks, RunPlan};
+use crate::model::Compiled;
+use crate::report::{Report, RunInfo, json, table};
+use crate::{MAX_RUNS, output};
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// Number of replications [default: the file's scenario.runs].
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Master seed [default: the file's scenario.seed].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads; 0 = all cores. Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Horizon in years [default: the file's scenario.horizon_years].
+    #[arg(long)]
+    pub horizon_years: Option<u32>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the result to this file (atomically) instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(args: &RunArgs) -> Result<(), CliError> {
+    if let Some(out) = &args.out {
+        output::check_writable(out, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
+    }
+    let scenario = load_scenario(&args.file, args.horizon_years)?;
+    let runs = args.runs.unwrap_or(scenario.meta.runs);
+    if runs == 0 || runs > MAX_RUNS {
+        return Err(CliError::Usage(format!(
+            "--runs {runs}: expected an integer in [1, {MAX_RUNS}]"
+        )));
+    }
+    let seed = args.seed.unwrap_or(scenario.meta.seed);
+    let compiled = Compiled::new(&scenario);
+    let threads = if args.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        args.threads
+    };
+
+    let bar = progress_bar(runs, args.quiet);
+    let tick = |n: u64| bar.inc(n);
+    let hooks = Hooks {
+        cancel: Some(&CANCEL),
+        progress: Some(&tick),
+    };
+    let plan = RunPlan {
+        seed,
+        first: 0,
+        count: runs,
+        stream_offset: 0,
+    };
+    let started = Instant::now();
+    let aggregate = engine::with_threads(threads, || engine::run(&compiled, &plan, hooks));
+    let wall = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let aggregate = aggregate.map_err(|_| CliError::Interrupted)?;
+
+    let info = RunInfo {
+        scenario_sha256: scenario_hash(&scenario),
+        seed,
+        wall_seconds: wall,
+        threads,
+    };
+    let report = Report::build(&compiled, &aggregate, &info);
+    let bytes = match args.format {
+        Format::Json => json::to_json(&report),
+        Format::Table => table::to_table(&report, &args.file.display().to_string()).into_bytes(),
+    };
+    emit(args.out.as_deref(), &bytes)
+}
