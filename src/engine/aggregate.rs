@@ -251,6 +251,27 @@ impl Aggregate {
         );
     }
 
+    /// Bytes held by this aggregate, heap included. Depends on the scenario (rivalries,
+    /// horizon), never on the number of runs recorded.
+    pub fn footprint_bytes(&self) -> usize {
+        let hist = |h: &Histogram| std::mem::size_of::<Histogram>() + h.counts().len() * 8;
+        let dist =
+            |d: &Distribution| std::mem::size_of::<Distribution>() + d.histogram.counts().len() * 8;
+        let tally = |t: &Tally| {
+            std::mem::size_of::<Tally>()
+                + dist(&t.crises)
+                + dist(&t.disputes)
+                + dist(&t.gdp_lost)
+                + dist(&t.final_balance)
+                + hist(&t.first_force_month)
+                + t.yearly_tension.iter().map(hist).sum::<usize>()
+                + t.yearly_balance.iter().map(hist).sum::<usize>()
+        };
+        std::mem::size_of::<Self>()
+            + tally(&self.region)
+            + self.rivalries.iter().map(tally).sum::<usize>()
+    }
+
     pub fn merge(&mut self, other: &Aggregate) {
         self.runs += other.runs;
         self.region.merge(&other.region);

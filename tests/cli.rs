@@ -1,0 +1,365 @@
+//! The `deter` binary as a user sees it: determinism, validation messages, init, help.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+const BASELINE: &str = "scenarios/western-balkans-2024.toml";
+
+fn deter() -> Command {
+    Command::cargo_bin("deter").expect("binary built")
+}
+
+/// JSON output with the `timing` object removed (the only part allowed to differ).
+fn json_without_timing(args: &[&str]) -> String {
+    let out = deter().args(args).output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let timing = v.as_object_mut().unwrap().remove("timing");
+    assert!(timing.is_some(), "timing present");
+    serde_json::to_string_pretty(&v).unwrap()
+}
+
+#[test]
+fn json_is_byte_identical_across_thread_counts_and_invocations() {
+    let base = [
+        "run", BASELINE, "--runs", "3000", "--seed", "11", "--format", "json", "--quiet",
+    ];
+    let with = |t: &str| {
+        let mut a = base.to_vec();
+        a.extend(["--threads", t]);
+        json_without_timing(&a)
+    };
+    let one = with("1");
+    assert_eq!(one, with("2"), "1 vs 2 threads");
+    assert_eq!(one, with("8"), "1 vs 8 threads");
+    assert_eq!(one, with("1"), "repeated invocation");
+    // and a different seed gives a different result
+    let mut other = base.to_vec();
+    other[5] = "12";
+    assert_ne!(one, json_without_timing(&other));
+}
+
+#[test]
+fn json_output_has_the_documented_contract() {
+    let text = json_without_timing(&[
+        "run", BASELINE, "--runs", "500", "--format", "json", "--quiet",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for key in [
+        "schema_version",
+        "engine_version",
+        "scenario",
+        "scenario_sha256",
+        "seed",
+        "runs",
+        "horizon_years",
+        "rng",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["runs"], 500);
+    for event in [
+        "crisis",
+        "threat",
+        "display",
+        "use_of_force",
+        "war",
+        "deterrence_held",
+    ] {
+        let o = &v["outcomes"][event];
+        let (p, lo, hi) = (
+            o["p"].as_f64().unwrap(),
+            o["lo"].as_f64().unwrap(),
+            o["hi"].as_f64().unwrap(),
+        );
+        assert!(
+            (0.0..=1.0).contains(&lo) && lo <= p && p <= hi && hi <= 1.0,
+            "{event}: {o}"
+        );
+        assert!(o["count"].as_u64().is_some());
+    }
+    let held = v["outcomes"]["deterrence_held"]["count"].as_u64().unwrap();
+    let force = v["outcomes"]["use_of_force"]["count"].as_u64().unwrap();
+    assert_eq!(held + force, 500, "deterrence_held + use_of_force = runs");
+    for m in ["crises", "disputes", "gdp_lost", "final_balance"] {
+        for s in ["mean", "sd", "p05", "p50", "p95"] {
+            assert!(v["metrics"][m][s].is_number(), "metrics.{m}.{s}");
+        }
+    }
+    let r = &v["rivalries"][0];
+    assert_eq!(r["challenger"], "SRB");
+    assert_eq!(r["target"], "XKX");
+    let levels = &r["deterrence_levels"];
+    let total: f64 = ["military", "political", "economic"]
+        .iter()
+        .map(|k| levels[k].as_f64().unwrap())
+        .sum();
+    assert!(
+        (total - 1.0).abs() < 1e-9,
+        "level shares sum to 1: {levels}"
+    );
+    assert!(!text.contains("NaN") && !text.contains("inf"));
+}
+
+#[test]
+fn horizon_and_seed_flags_override_the_file() {
+    let text = json_without_timing(&[
+        "run",
+        BASELINE,
+        "--runs",
+        "200",
+        "--seed",
+        "5",
+        "--horizon-years",
+        "3",
+        "--format",
+        "json",
+        "-q",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["horizon_years"], 3);
+    assert_eq!(v["seed"], 5);
+    assert_eq!(v["rivalries"][0]["yearly"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn table_output_is_readable() {
+    deter()
+        .args(["run", BASELINE, "--runs", "300", "--quiet"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("use of force (>= 4)"))
+        .stdout(predicate::str::contains("Rivalry SRB-XKX"))
+        .stdout(predicate::str::contains("which level deters"))
+        .stdout(predicate::str::contains("runs/s"));
+}
+
+#[test]
+fn out_flag_writes_the_file_and_nothing_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.json");
+    deter()
+        .args([
+            "run", BASELINE, "--runs", "100", "--format", "json", "--quiet", "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::is_empty());
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["runs"], 100);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary files left behind");
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+const MINIMAL: &str = r#"
+[scenario]
+name = "t"
+
+[[country]]
+id = "AAA"
+[country.military]
+budget = 1.0
+[country.economic]
+gdp = 10.0
+
+[[country]]
+id = "BBB"
+[country.military]
+budget = 0.5
+[country.economic]
+gdp = 5.0
+
+[[rivalry]]
+challenger = "AAA"
+target = "BBB"
+"#;
+
+/// Each malformed file must exit 2 with file:line:col, the key path and the problem.
+#[test]
+fn validate_reports_line_key_and_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, String, &[&str])] = &[
+        (
+            "negative-budget.toml",
+            MINIMAL.replace("budget = 1.0", "budget = -3.0"),
+            &[
+                "negative-budget.toml:8:10",
+                "country[0].military.budget",
+                "expected a number in [0, ",
+            ],
+        ),
+        (
+            "misspelt.toml",
+            MINIMAL.replace("budget = 0.5", "budgte = 0.5"),
+            &[
+                "misspelt.toml:15:1",
+                "country[1].military.budgte",
+                "unknown key `budgte`",
+                "did you mean `budget`?",
+            ],
+        ),
+        (
+            "unknown-id.toml",
+            MINIMAL.replace("target = \"BBB\"", "target = \"BBX\""),
+            &[
+                "unknown-id.toml:21:10",
+                "rivalry[0].target",
+                "unknown country id `BBX`",
+                "did you mean `BBB`?",
+            ],
+        ),
+        (
+            "probability.toml",
+            MINIMAL.replace("target = \"BBB\"", "target = \"BBB\"\nmonitoring = 1.5"),
+            &["probability.toml:22:14", "rivalry[0].monitoring", "[0, 1]"],
+        ),
+        (
+            "syntax.toml",
+            MINIMAL.replace("gdp = 5.0", "gdp = = 5.0"),
+            &["syntax.toml:17:", "TOML syntax error"],
+        ),
+        (
+            "type.toml",
+            MINIMAL.replace("gdp = 5.0", "gdp = \"five\""),
+            &["type.toml:17:7", "country[1].economic.gdp", "found string"],
+        ),
+        (
+            "missing.toml",
+            MINIMAL.replace("gdp = 10.0", ""),
+            &["country[0].economic.gdp", "missing required key `gdp`"],
+        ),
+        (
+            "nan.toml",
+            MINIMAL.replace("gdp = 5.0", "gdp = nan"),
+            &["country[1].economic.gdp", "nan"],
+        ),
+        ("empty.toml", String::new(), &["empty.toml", "empty"]),
+    ];
+    for (name, text, needles) in cases {
+        let path = write(dir.path(), name, text);
+        let out = deter().arg("validate").arg(&path).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name} must exit 2");
+        let err = String::from_utf8_lossy(&out.stderr);
+        for n in *needles {
+            assert!(err.contains(n), "{name}: expected `{n}` in:\n{err}");
+        }
+    }
+}
+
+#[test]
+fn validate_lists_every_problem_not_just_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = MINIMAL
+        .replace("budget = 1.0", "budget = -1.0")
+        .replace("gdp = 5.0", "gdp = 5.0\ngrowht = 0.1");
+    let path = write(dir.path(), "two.toml", &text);
+    let out = deter().arg("validate").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("country[0].military.budget") && err.contains("growht"),
+        "{err}"
+    );
+    assert!(err.contains("2 errors found"), "{err}");
+}
+
+#[test]
+fn validate_accepts_the_bundled_scenarios() {
+    deter()
+        .args(["validate", BASELINE, "src/scenario/template.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("western-balkans-2024.toml: ok"));
+}
+
+#[test]
+fn run_of_an_invalid_file_exits_2_without_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "bad.toml",
+        &MINIMAL.replace("budget = 1.0", "budget = -3.0"),
+    );
+    let out = dir.path().join("out.json");
+    deter()
+        .arg("run")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert!(!out.exists());
+}
+
+#[test]
+fn init_writes_a_template_that_validates_and_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.toml");
+    deter().arg("init").arg(&path).assert().success();
+    deter().arg("validate").arg(&path).assert().success();
+    deter()
+        .arg("run")
+        .arg(&path)
+        .args(["--runs", "200", "--quiet"])
+        .assert()
+        .success();
+    // refuses to overwrite without --force
+    deter()
+        .arg("init")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    deter()
+        .arg("init")
+        .arg(&path)
+        .arg("--force")
+        .assert()
+        .success();
+}
+
+#[test]
+fn help_shows_examples() {
+    deter()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples:"));
+    for sub in ["run", "validate", "init"] {
+        deter()
+            .args([sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Examples:"));
+    }
+}
+
+#[test]
+fn bad_flag_values_exit_2() {
+    deter()
+        .args(["run", BASELINE, "--runs", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--runs"));
+    deter()
+        .args(["run", BASELINE, "--format", "yaml"])
+        .assert()
+        .code(2);
+    deter()
+        .args(["run", "does-not-exist.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read"));
+}

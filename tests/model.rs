@@ -1,0 +1,224 @@
+//! The model through the library API: sub-models against closed forms, stylized fact 1 of
+//! MODEL-NOTES with common random numbers, policies with start dates, and streaming state.
+//!
+//! Statistical tolerances come from confidence intervals of the estimate (z = 2.576, 99%)
+//! with fixed seeds, so each test is deterministic.
+
+use deter::engine::{self, Aggregate, Hooks, RunPlan};
+use deter::model::Compiled;
+use deter::scenario::{self, ParamRef, Scenario};
+use deter::stats::wilson;
+
+const Z99: f64 = 2.576;
+
+fn baseline() -> Scenario {
+    scenario::load_file(std::path::Path::new("scenarios/western-balkans-2024.toml"))
+        .expect("bundled scenario is valid")
+}
+
+fn simulate(s: &Scenario, runs: u64, seed: u64) -> Aggregate {
+    let compiled = Compiled::new(s);
+    let plan = RunPlan {
+        seed,
+        first: 0,
+        count: runs,
+        stream_offset: 0,
+    };
+    engine::run(&compiled, &plan, Hooks::default()).expect("not cancelled")
+}
+
+fn set(s: &mut Scenario, path: &str, value: f64) {
+    let r = ParamRef::resolve(path, s).unwrap_or_else(|e| panic!("{e}"));
+    s.set(r, value).unwrap_or_else(|e| panic!("{path}: {e}"));
+}
+
+/// A rivalry in which the challenger never acts, so tension stays at its baseline and crisis
+/// opportunities are a pure Poisson process.
+const QUIET: &str = r#"
+[scenario]
+name = "quiet"
+horizon_years = 6
+[model]
+status_quo_value = 10.0
+tension_sensitivity = 1.5
+[[country]]
+id = "AAA"
+[country.military]
+budget = 1.0
+[country.economic]
+gdp = 10.0
+[[country]]
+id = "BBB"
+[country.military]
+budget = 1.0
+[country.economic]
+gdp = 10.0
+[[rivalry]]
+challenger = "AAA"
+target = "BBB"
+dissatisfaction = 0.0
+tension = 0.4
+tension_volatility = 0.0
+opportunity_rate = 0.5
+"#;
+
+#[test]
+fn crisis_opportunities_follow_the_poisson_closed_form() {
+    let s = scenario::parse_str(QUIET, "quiet.toml").unwrap();
+    let runs = 20_000;
+    let agg = simulate(&s, runs, 3);
+    // rate per year lambda (1 + kappa tension), over 6 years
+    let mu = 0.5 * (1.0 + 1.5 * 0.4) * 6.0;
+    let mean = agg.region.crises.moments.mean();
+    let tol = Z99 * (mu / runs as f64).sqrt();
+    assert!((mean - mu).abs() < tol, "mean {mean} vs {mu} +- {tol}");
+    // variance equals the mean
+    let var = agg.region.crises.moments.sd().powi(2);
+    let var_tol = Z99 * ((mu + 2.0 * mu * mu) / runs as f64).sqrt(); // sd of the sample variance of a Poisson
+    assert!(
+        (var - mu).abs() < var_tol,
+        "variance {var} vs {mu} +- {var_tol}"
+    );
+    // P(no crisis) = e^-mu
+    let none = agg.region.max_level[0];
+    let w = wilson(none, runs);
+    let half = Z99 / 1.96 * (w.hi - w.lo) / 2.0;
+    assert!(
+        ((-mu).exp() - w.p).abs() < half,
+        "P(0) {} vs {}",
+        w.p,
+        (-mu).exp()
+    );
+    assert_eq!(
+        agg.region.events[1], 0,
+        "a satisfied challenger with a high status-quo value never challenges here"
+    );
+}
+
+#[test]
+fn a_policy_applies_from_its_start_date() {
+    // From 2027-01 (two years in) the opportunity rate drops to zero: crises ~ Poisson(2 years).
+    let text = format!(
+        "{QUIET}\n[[policy]]\nid = \"calm\"\nstart = \"2027-01\"\nchanges = [{{ path = \"rivalry.AAA-BBB.opportunity_rate\", set = 0.0 }}]\n"
+    );
+    let s = scenario::parse_str(&text, "calm.toml").unwrap();
+    let runs = 20_000;
+    let mean = simulate(&s, runs, 5).region.crises.moments.mean();
+    let mu = 0.5 * (1.0 + 1.5 * 0.4) * 2.0;
+    let tol = Z99 * (mu / runs as f64).sqrt();
+    assert!((mean - mu).abs() < tol, "mean {mean} vs {mu} +- {tol}");
+    // disabled, it changes nothing
+    let mut off = s.clone();
+    off.policies[0].enabled = false;
+    let mean_off = simulate(&off, 2_000, 5).region.crises.moments.mean();
+    assert!(mean_off > 2.0 * mu, "{mean_off}");
+}
+
+#[test]
+fn a_ramped_policy_moves_the_local_balance() {
+    let mut with = baseline();
+    with.meta.horizon_years = 6;
+    let text = r#"
+extends = "western-balkans-2024.toml"
+[[policy]]
+id = "ksf"
+start = "2026-01"
+ramp_years = 3
+changes = [{ path = "country.XKX.military.budget_share", set = 0.04 }]
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "scenarios/western-balkans-2024.toml",
+        dir.path().join("western-balkans-2024.toml"),
+    )
+    .unwrap();
+    let overlay = dir.path().join("ksf.toml");
+    std::fs::write(&overlay, text).unwrap();
+    let mut policy = scenario::load_file(&overlay).unwrap();
+    policy.meta.horizon_years = 6;
+    with.policies.clear();
+    let base = simulate(&with, 4_000, 9).rivalries[0]
+        .final_balance
+        .moments
+        .clone();
+    let after = simulate(&policy, 4_000, 9).rivalries[0]
+        .final_balance
+        .moments
+        .clone();
+    // Unpaired standard error of the difference: conservative under common random numbers.
+    let tol = Z99 * (base.se().powi(2) + after.se().powi(2)).sqrt();
+    assert!(
+        base.mean() - after.mean() > tol,
+        "Kosovo spending 4% of GDP lowers Serbia's local advantage: {} -> {} (tolerance {tol})",
+        base.mean(),
+        after.mean()
+    );
+}
+
+/// MODEL-NOTES 7, fact 1: raising the target's local effective capability lowers
+/// P(use of force), monotonically. Common random numbers: same seed, same run indices.
+#[test]
+fn target_local_capability_lowers_use_of_force() {
+    let runs = 10_000;
+    let mut previous: Option<(f64, f64, f64)> = None;
+    for factor in [1.0, 2.0, 4.0] {
+        let mut s = baseline();
+        set(&mut s, "deployment.KFOR.capability", 2.5 * factor);
+        let agg = simulate(&s, runs, 2024);
+        let force = wilson(agg.region.events[3], runs);
+        let threat = wilson(agg.region.events[1], runs);
+        if let Some((lo_prev, p_prev, threat_prev)) = previous {
+            assert!(
+                force.p < p_prev,
+                "factor {factor}: P(force) {} not below {p_prev}",
+                force.p
+            );
+            assert!(
+                force.hi < lo_prev,
+                "factor {factor}: intervals overlap ({} vs {lo_prev})",
+                force.hi
+            );
+            assert!(
+                threat.p < threat_prev,
+                "factor {factor}: P(threat) {} not below {threat_prev}",
+                threat.p
+            );
+        }
+        previous = Some((force.lo, force.p, threat.p));
+    }
+}
+
+#[test]
+fn aggregate_state_does_not_grow_with_runs() {
+    let s = baseline();
+    let small = simulate(&s, 10, 1);
+    let large = simulate(&s, 5_000, 1);
+    assert_eq!(small.footprint_bytes(), large.footprint_bytes());
+    assert!(
+        large.footprint_bytes() < 1 << 20,
+        "{} bytes",
+        large.footprint_bytes()
+    );
+}
+
+#[test]
+fn shards_merge_to_the_whole() {
+    let s = baseline();
+    let compiled = Compiled::new(&s);
+    let whole = simulate(&s, 1_000, 77);
+    let mut merged: Option<Aggregate> = None;
+    for (first, count) in [(0, 333), (333, 400), (733, 267)] {
+        let plan = RunPlan {
+            seed: 77,
+            first,
+            count,
+            stream_offset: 0,
+        };
+        let part = engine::run(&compiled, &plan, Hooks::default()).unwrap();
+        match merged.as_mut() {
+            Some(m) => m.merge(&part),
+            None => merged = Some(part),
+        }
+    }
+    assert_eq!(merged.unwrap(), whole);
+}
