@@ -34,8 +34,8 @@ fn outcomes(out: &mut String, o: &Outcomes) {
             "  {:<26} {}  [{}, {}]  {}",
             label,
             pct(p.p),
-            pct(p.lo).trim_start(),
-            pct(p.hi).trim_start(),
+            pct(p.lo),
+            pct(p.hi),
             bar(p.p, 20)
         );
     }
@@ -123,21 +123,28 @@ pub fn to_table(r: &Report, source: &str) -> String {
             "Rivalry {} ({} -> {})",
             rv.id, rv.challenger, rv.target
         );
-        outcomes(&mut out, &rv.outcomes);
-        let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "  {:<26} {:>9} {:>9} {:>9} {:>9}",
-            "per run", "mean", "p5", "p50", "p95"
-        );
-        metric(&mut out, "crisis opportunities", &rv.metrics.crises);
-        metric(&mut out, "disputes (MID >= 2)", &rv.metrics.disputes);
-        metric(&mut out, "GDP lost (bn)", &rv.metrics.gdp_lost);
-        metric(
-            &mut out,
-            "final local balance M_A/M_T",
-            &rv.metrics.final_balance,
-        );
+        if r.rivalries.len() > 1 {
+            outcomes(&mut out, &rv.outcomes);
+            let _ = writeln!(out);
+            let _ = writeln!(
+                out,
+                "  {:<26} {:>9} {:>9} {:>9} {:>9}",
+                "per run", "mean", "p5", "p50", "p95"
+            );
+            metric(&mut out, "crisis opportunities", &rv.metrics.crises);
+            metric(&mut out, "disputes (MID >= 2)", &rv.metrics.disputes);
+            metric(&mut out, "GDP lost (bn)", &rv.metrics.gdp_lost);
+            metric(
+                &mut out,
+                "final local balance M_A/M_T",
+                &rv.metrics.final_balance,
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "  (the only rivalry: its probabilities and distributions are the region-wide ones above)"
+            );
+        }
         let l = &rv.deterrence_levels;
         let _ = writeln!(
             out,

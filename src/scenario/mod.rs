@@ -12,7 +12,7 @@ mod read;
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use params::{
     AllianceParams, DeploymentParams, EconomicParams, FieldSpec, MilitaryParams, ModelParams,
-    ParamDefault, PoliticalParams, PowerParams, RivalryParams,
+    ParamDefault, PoliticalParams, PowerParams, RivalryParams, markdown_reference,
 };
 pub use path::{ParamRef, PathError};
 pub use read::{TEMPLATE, load_file, parse_str};

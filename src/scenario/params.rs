@@ -364,3 +364,41 @@ mod tests {
         assert_eq!(m.get(i), 2.5);
     }
 }
+
+/// Markdown tables of every numeric parameter (the generated part of docs/SCENARIO.md).
+pub fn markdown_reference() -> String {
+    use std::fmt::Write;
+    let table_name = |block: &str| match block {
+        "model" => "[model]".to_string(),
+        "country.military" => "[country.military]".to_string(),
+        "country.political" => "[country.political]".to_string(),
+        "country.economic" => "[country.economic]".to_string(),
+        other => format!("[[{other}]]"),
+    };
+    let mut out = String::new();
+    for (block, fields) in BLOCKS {
+        let _ = writeln!(out, "### `{}`\n", table_name(block));
+        let _ = writeln!(out, "| key | unit | default | range | meaning |");
+        let _ = writeln!(out, "|---|---|---|---|---|");
+        for f in *fields {
+            let default = match f.default {
+                ParamDefault::Required => "required".to_string(),
+                ParamDefault::Value(v) => format!("{v}"),
+                ParamDefault::Derived(how) => format!("`{how}`"),
+            };
+            let unit = if f.unit.is_empty() { "-" } else { f.unit };
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | [{}, {}] | {} |",
+                f.key,
+                unit,
+                default,
+                fmt_bound(f.min),
+                fmt_bound(f.max),
+                f.doc.trim()
+            );
+        }
+        let _ = writeln!(out);
+    }
+    out
+}
