@@ -51,3 +51,33 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
+
+/// A file written incrementally and published atomically by [`AtomicFile::commit`];
+/// dropped without commit (an error, Ctrl-C), it leaves nothing behind.
+pub struct AtomicFile {
+    path: PathBuf,
+    tmp: tempfile::NamedTempFile,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> std::io::Result<Self> {
+        let tmp = tempfile::Builder::new()
+            .prefix(".deter-")
+            .suffix(".tmp")
+            .tempfile_in(parent_dir(path))?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            tmp,
+        })
+    }
+
+    pub fn file(&mut self) -> &mut std::fs::File {
+        self.tmp.as_file_mut()
+    }
+
+    pub fn commit(self) -> std::io::Result<()> {
+        self.tmp.as_file().sync_all()?;
+        self.tmp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(())
+    }
+}

@@ -363,3 +363,51 @@ fn bad_flag_values_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("cannot read"));
 }
+
+#[test]
+fn per_run_rows_are_in_run_order_and_do_not_change_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows_path = |t: &str| dir.path().join(format!("rows-{t}.csv"));
+    let mut summaries = Vec::new();
+    for t in ["1", "2"] {
+        let rows = rows_path(t);
+        let summary = json_without_timing(&[
+            "run",
+            BASELINE,
+            "--runs",
+            "700",
+            "--seed",
+            "3",
+            "--format",
+            "json",
+            "--quiet",
+            "--threads",
+            t,
+            "--per-run",
+            rows.to_str().unwrap(),
+        ]);
+        summaries.push(summary);
+    }
+    assert_eq!(summaries[0], summaries[1]);
+    assert_eq!(
+        summaries[0],
+        json_without_timing(&[
+            "run", BASELINE, "--runs", "700", "--seed", "3", "--format", "json", "-q"
+        ])
+    );
+    let a = std::fs::read_to_string(rows_path("1")).unwrap();
+    assert_eq!(
+        a,
+        std::fs::read_to_string(rows_path("2")).unwrap(),
+        "rows identical across thread counts"
+    );
+    let lines: Vec<&str> = a.lines().collect();
+    assert_eq!(lines.len(), 701, "header + one row per run (one rivalry)");
+    assert!(lines[0].starts_with("run,rivalry,max_level"));
+    for (i, line) in lines[1..].iter().enumerate() {
+        assert!(
+            line.starts_with(&format!("{i},SRB-XKX,")),
+            "row {i}: {line}"
+        );
+    }
+}

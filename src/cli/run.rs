@@ -1,5 +1,6 @@
 //! `deter run`: simulate one scenario and report.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -42,10 +43,13 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write one CSV row per (run, rivalry) to this file, in run order (atomically).
+    #[arg(long, value_name = "PATH")]
+    pub per_run: Option<PathBuf>,
 }
 
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
-    if let Some(out) = &args.out {
+    for out in args.out.iter().chain(&args.per_run) {
         output::check_writable(out, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
     }
     let scenario = load_scenario(&args.file, args.horizon_years)?;
@@ -76,7 +80,27 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         stream_offset: 0,
     };
     let started = Instant::now();
-    let aggregate = engine::with_threads(threads, || engine::run(&compiled, &plan, hooks));
+    let aggregate = match &args.per_run {
+        None => engine::with_threads(threads, || engine::run(&compiled, &plan, hooks)),
+        Some(path) => {
+            let fail = |e: std::io::Error| {
+                CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
+            };
+            let mut file = output::AtomicFile::create(path).map_err(fail)?;
+            let result = {
+                let mut writer = std::io::BufWriter::new(file.file());
+                let result = engine::with_threads(threads, || {
+                    engine::run_with_rows(&compiled, &plan, hooks, &mut writer)
+                });
+                writer.flush().map_err(fail)?;
+                result.map_err(fail)?
+            };
+            if result.is_ok() {
+                file.commit().map_err(fail)?;
+            }
+            result
+        }
+    };
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let aggregate = aggregate.map_err(|_| CliError::Interrupted)?;

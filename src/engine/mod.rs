@@ -128,6 +128,87 @@ pub fn run(
     Ok(result)
 }
 
+/// Header of the per-run CSV written by [`run_with_rows`].
+pub const RUN_ROWS_HEADER: &str = "run,rivalry,max_level,crises,disputes,first_force_month,gdp_lost,final_balance,cost_military,cost_political,cost_economic\n";
+
+/// Blocks simulated together before their rows are written, per thread: bounds the memory
+/// held for per-run rows.
+const ROW_CHUNK_BLOCKS_PER_THREAD: u64 = 16;
+
+fn write_rows(compiled: &Compiled, index: u64, record: &RunRecord, out: &mut Vec<u8>) {
+    use std::io::Write;
+    for (r, rec) in compiled.scenario.rivalries.iter().zip(&record.rivalries) {
+        let force = rec
+            .first_force_step
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{index},{},{},{},{},{force},{},{},{},{},{}",
+            r.id,
+            rec.max_level,
+            rec.crises,
+            rec.disputes,
+            rec.gdp_lost,
+            rec.final_balance,
+            rec.level_costs.military,
+            rec.level_costs.political,
+            rec.level_costs.economic
+        );
+    }
+}
+
+/// Like [`run`], and also write one CSV row per (run, rivalry) to `sink`, in run order.
+/// Memory stays bounded: blocks are simulated in chunks whose rows are written before the
+/// next chunk starts. The aggregate is identical to [`run`]'s.
+pub fn run_with_rows(
+    compiled: &Compiled,
+    plan: &RunPlan,
+    hooks: Hooks<'_>,
+    sink: &mut dyn std::io::Write,
+) -> Result<Result<Aggregate, Interrupted>, std::io::Error> {
+    sink.write_all(RUN_ROWS_HEADER.as_bytes())?;
+    let blocks = plan.count.div_ceil(BLOCK_RUNS);
+    let chunk = ROW_CHUNK_BLOCKS_PER_THREAD * rayon::current_num_threads() as u64;
+    let cancelled = || hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    let mut total = Aggregate::new(compiled);
+    let mut start = 0;
+    while start < blocks {
+        if cancelled() {
+            return Ok(Err(Interrupted));
+        }
+        let end = (start + chunk).min(blocks);
+        let parts: Vec<(Aggregate, Vec<u8>)> = (start..end)
+            .into_par_iter()
+            .map_init(
+                || (compiled.new_world(), RunRecord::new(compiled)),
+                |(world, record), b| {
+                    let first = plan.first + b * BLOCK_RUNS;
+                    let count = BLOCK_RUNS.min(plan.first + plan.count - first);
+                    let mut agg = Aggregate::new(compiled);
+                    let mut rows = Vec::new();
+                    for i in first..first + count {
+                        let mut rng = run_rng(plan.seed, plan.stream_offset + i);
+                        simulate_run(compiled, world, record, &mut rng);
+                        agg.record(record);
+                        write_rows(compiled, i, record, &mut rows);
+                    }
+                    if let Some(p) = hooks.progress {
+                        p(count);
+                    }
+                    (agg, rows)
+                },
+            )
+            .collect();
+        for (agg, rows) in &parts {
+            sink.write_all(rows)?;
+            total.merge(agg);
+        }
+        start = end;
+    }
+    Ok(Ok(total))
+}
+
 /// Run `f` on a rayon pool with `threads` workers (0 = all cores).
 pub fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
     match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {

@@ -338,33 +338,6 @@ pub const BLOCKS: &[(&str, &[FieldSpec])] = &[
     ("rivalry", RivalryParams::FIELDS),
 ];
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn defaults_lie_in_their_ranges() {
-        for (block, fields) in BLOCKS {
-            for f in *fields {
-                assert!(f.min <= f.max, "{block}.{}", f.key);
-                if let ParamDefault::Value(v) = f.default {
-                    assert!(f.contains(v), "{block}.{} default {v} outside range", f.key);
-                }
-                assert!(!f.doc.is_empty(), "{block}.{} has no doc", f.key);
-            }
-        }
-    }
-
-    #[test]
-    fn slot_access_round_trips() {
-        let mut m = MilitaryParams::defaults();
-        let i = MilitaryParams::index_of("quality").unwrap();
-        *m.slot_mut(i) = 2.5;
-        assert_eq!(m.quality, 2.5);
-        assert_eq!(m.get(i), 2.5);
-    }
-}
-
 /// Markdown tables of every numeric parameter (the generated part of docs/SCENARIO.md).
 pub fn markdown_reference() -> String {
     use std::fmt::Write;
@@ -401,4 +374,31 @@ pub fn markdown_reference() -> String {
         let _ = writeln!(out);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_lie_in_their_ranges() {
+        for (block, fields) in BLOCKS {
+            for f in *fields {
+                assert!(f.min <= f.max, "{block}.{}", f.key);
+                if let ParamDefault::Value(v) = f.default {
+                    assert!(f.contains(v), "{block}.{} default {v} outside range", f.key);
+                }
+                assert!(!f.doc.is_empty(), "{block}.{} has no doc", f.key);
+            }
+        }
+    }
+
+    #[test]
+    fn slot_access_round_trips() {
+        let mut m = MilitaryParams::defaults();
+        let i = MilitaryParams::index_of("quality").unwrap();
+        *m.slot_mut(i) = 2.5;
+        assert_eq!(m.quality, 2.5);
+        assert_eq!(m.get(i), 2.5);
+    }
 }
