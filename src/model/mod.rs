@@ -517,6 +517,8 @@ impl World {
                 let s = &self.countries[country];
                 match MilitaryParams::FIELDS[field].key {
                     "capability" => s.capability,
+                    // The budget in force is the share of current GDP, not the start-year figure.
+                    "budget" => s.mil.budget_share * s.gdp,
                     _ => s.mil.get(field),
                 }
             }
@@ -902,5 +904,38 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         simulate_run(&c, &mut w, &mut rec, &mut rng);
         assert_eq!(first, rec, "a run depends only on its RNG stream");
+    }
+
+    /// Regression: `get` returned the start-year budget, so a policy on `budget` started
+    /// from a stale figure and a neutral change (scale 1) cut the share of a grown GDP.
+    #[test]
+    fn neutral_budget_policy_changes_nothing() {
+        let base = "[scenario]\nname = \"t\"\nstart = \"2025-01\"\nhorizon_years = 8\n\
+            [[country]]\nid = \"A\"\n[country.military]\nbudget = 2.0\n\
+            [country.economic]\ngdp = 50.0\ngrowth = 0.1\n\
+            [[country]]\nid = \"B\"\n[country.military]\nbudget = 0.5\n\
+            [country.economic]\ngdp = 10.0\n\
+            [[rivalry]]\nchallenger = \"A\"\ntarget = \"B\"\n";
+        let with_policy = format!(
+            "{base}[[policy]]\nid = \"p\"\nstart = \"2029-01\"\n\
+             changes = [{{ path = \"country.A.military.budget\", scale = 1.0 }}]\n"
+        );
+        let run = |src: &str| {
+            let s = crate::scenario::parse_str(src, "t.toml").unwrap();
+            let c = Compiled::new(&s);
+            let mut w = c.new_world();
+            let mut rec = RunRecord::new(&c);
+            let mut rng = ChaCha8Rng::seed_from_u64(3);
+            simulate_run(&c, &mut w, &mut rec, &mut rng);
+            rec
+        };
+        let (a, b) = (run(base), run(&with_policy));
+        for (x, y) in a.rivalries[0]
+            .yearly_balance
+            .iter()
+            .zip(&b.rivalries[0].yearly_balance)
+        {
+            assert!((x - y).abs() <= 1e-9 * x.abs(), "{x} vs {y}");
+        }
     }
 }
