@@ -787,6 +787,8 @@ impl World {
             }
             _ => {}
         }
+        // Only the next opportunity after a crisis counts (set again below if challenged).
+        st.last_resistance = 0;
         if !challenge {
             rec.outcomes[CrisisOutcome::GeneralDeterrence as usize] += 1;
             return;
