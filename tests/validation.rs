@@ -1,0 +1,582 @@
+//! Validation: the stylized facts of the deterrence literature (docs/VALIDATION.md, after
+//! MODEL-NOTES section 7), each checked by simulation.
+//!
+//! Every comparison uses common random numbers: both arms run the same seed and the same run
+//! indices, so run `i` of each arm draws from the same RNG stream. Effects are estimated per
+//! run and their 95% intervals come from the sampling distribution:
+//! - paired differences of per-run quantities: mean difference +- z * sd / sqrt(n);
+//! - ratios of sums (shares of invoked commitments, challenges per opportunity, changes of a
+//!   rate): the linearised (delta-method) estimator with runs as clusters, because events in
+//!   one run share that run's draws and are not independent;
+//! - external benchmarks (Correlates of War, Hufbauer et al.): Wilson intervals, combined with
+//!   the model's interval by Newcombe's square-and-add rule.
+//!
+//! No tolerance is tuned: each assertion is "the 95% interval excludes zero (or contains the
+//! benchmark)". Facts the current calibration does not reproduce are `#[ignore]`d with the
+//! reason, and listed in docs/VALIDATION.md with their numbers; run them with
+//! `cargo test --release --test validation -- --include-ignored --nocapture`.
+
+use std::path::Path;
+
+use deter::engine::{RunPlan, Worker};
+use deter::model::Compiled;
+use deter::model::crisis::contest_success;
+use deter::scenario::{self, Actor, ParamRef, Scenario};
+use deter::stats::{Z95, wilson};
+
+/// Runs per arm (MODEL-NOTES 7 asks for at least 10,000).
+const RUNS: u64 = 10_000;
+/// The baseline's seed (scenarios/western-balkans-2024.toml).
+const SEED: u64 = 20_230_924;
+
+/// What a test needs from one run of the scenario's first rivalry.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Run {
+    crises: f64,
+    disputes: f64,
+    force: f64,
+    force_crises: f64,
+    war_crises: f64,
+    invoked: f64,
+    honoured: f64,
+    sanctioned: f64,
+    sanctions_succeeded: f64,
+    after_concession: (f64, f64),
+    after_firm: (f64, f64),
+}
+
+fn baseline() -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/western-balkans-2024.toml");
+    scenario::load_file(&path).expect("the baseline scenario is valid")
+}
+
+fn set(s: &mut Scenario, path: &str, value: f64) {
+    let r = ParamRef::resolve(path, s).unwrap_or_else(|e| panic!("{e}"));
+    s.set(r, value).unwrap_or_else(|e| panic!("{path}: {e}"));
+}
+
+fn scale(s: &mut Scenario, path: &str, factor: f64) {
+    let r = ParamRef::resolve(path, s).unwrap_or_else(|e| panic!("{e}"));
+    let v = s.get(r) * factor;
+    s.set(r, v).unwrap_or_else(|e| panic!("{path}: {e}"));
+}
+
+/// Simulate runs 0..n of `s` under `seed`, one record per run (rivalry 0).
+fn simulate(s: &Scenario, seed: u64, n: u64) -> Vec<Run> {
+    let c = Compiled::new(s);
+    let plan = RunPlan {
+        seed,
+        first: 0,
+        count: n,
+        stream_offset: 0,
+    };
+    let mut w = Worker::new(&c);
+    (0..n)
+        .map(|i| {
+            w.run_range(&c, &plan, i, 1);
+            let r = &w.last_record().rivalries[0];
+            let o = r.outcomes;
+            let f = |x: u32| f64::from(x);
+            Run {
+                crises: f(r.crises),
+                disputes: f(r.disputes),
+                force: f(u32::from(r.max_level >= 4)),
+                force_crises: f(o[3] + o[4]),
+                war_crises: f(o[4]),
+                invoked: f(r.commitments_invoked),
+                honoured: f(r.commitments_honoured),
+                sanctioned: f(r.sanctions_imposed),
+                sanctions_succeeded: f(r.sanctions_succeeded),
+                after_concession: (f(r.after_concession.0), f(r.after_concession.1)),
+                after_firm: (f(r.after_firm.0), f(r.after_firm.1)),
+            }
+        })
+        .collect()
+}
+
+/// An estimate with its 95% interval.
+#[derive(Debug, Clone, Copy)]
+struct Est {
+    value: f64,
+    lo: f64,
+    hi: f64,
+}
+
+impl std::fmt::Display for Est {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:.4} [{:.4}, {:.4}]", self.value, self.lo, self.hi)
+    }
+}
+
+fn mean_sd(z: &[f64]) -> (f64, f64) {
+    let n = z.len() as f64;
+    let m = z.iter().sum::<f64>() / n;
+    let v = z.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
+    (m, v.sqrt())
+}
+
+/// Mean of per-run values with its normal 95% interval.
+fn mean_ci(z: &[f64]) -> Est {
+    let (m, sd) = mean_sd(z);
+    let half = Z95 * sd / (z.len() as f64).sqrt();
+    Est {
+        value: m,
+        lo: m - half,
+        hi: m + half,
+    }
+}
+
+/// Paired difference of a per-run quantity, arm b minus arm a (common random numbers).
+fn paired_diff(a: &[Run], b: &[Run], f: impl Fn(&Run) -> f64) -> Est {
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| f(y) - f(x)).collect();
+    mean_ci(&d)
+}
+
+/// Ratio of sums sum(y) / sum(x) over runs, with the cluster (run) linearised interval.
+fn ratio(runs: &[Run], y: impl Fn(&Run) -> f64, x: impl Fn(&Run) -> f64) -> Est {
+    let sy: f64 = runs.iter().map(&y).sum();
+    let sx: f64 = runs.iter().map(&x).sum();
+    let r = sy / sx;
+    let xbar = sx / runs.len() as f64;
+    let z: Vec<f64> = runs.iter().map(|u| (y(u) - r * x(u)) / xbar).collect();
+    let (_, sd) = mean_sd(&z);
+    let half = Z95 * sd / (runs.len() as f64).sqrt();
+    Est {
+        value: r,
+        lo: r - half,
+        hi: r + half,
+    }
+}
+
+/// Difference of two ratios of sums, (sum y1 / sum x1) - (sum y2 / sum x2), over the same
+/// runs (paired arms, or two measures within one arm), with the linearised interval.
+fn ratio_diff(
+    r1: &[Run],
+    y1: impl Fn(&Run) -> f64,
+    x1: impl Fn(&Run) -> f64,
+    r2: &[Run],
+    y2: impl Fn(&Run) -> f64,
+    x2: impl Fn(&Run) -> f64,
+) -> Est {
+    let n = r1.len() as f64;
+    let (sy1, sx1): (f64, f64) = (r1.iter().map(&y1).sum(), r1.iter().map(&x1).sum());
+    let (sy2, sx2): (f64, f64) = (r2.iter().map(&y2).sum(), r2.iter().map(&x2).sum());
+    let (q1, q2) = (sy1 / sx1, sy2 / sx2);
+    let z: Vec<f64> = r1
+        .iter()
+        .zip(r2)
+        .map(|(u, v)| (y1(u) - q1 * x1(u)) / (sx1 / n) - (y2(v) - q2 * x2(v)) / (sx2 / n))
+        .collect();
+    let (_, sd) = mean_sd(&z);
+    let half = Z95 * sd / n.sqrt();
+    let d = q1 - q2;
+    Est {
+        value: d,
+        lo: d - half,
+        hi: d + half,
+    }
+}
+
+/// Relative change of a total, sum f(b) / sum f(a) - 1, paired over runs.
+fn relative_change(a: &[Run], b: &[Run], f: impl Fn(&Run) -> f64 + Copy) -> Est {
+    let sa: f64 = a.iter().map(f).sum();
+    let sb: f64 = b.iter().map(f).sum();
+    let r = sb / sa;
+    let abar = sa / a.len() as f64;
+    let z: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (f(y) - r * f(x)) / abar)
+        .collect();
+    let (_, sd) = mean_sd(&z);
+    let half = Z95 * sd / (a.len() as f64).sqrt();
+    Est {
+        value: r - 1.0,
+        lo: r - 1.0 - half,
+        hi: r - 1.0 + half,
+    }
+}
+
+/// Newcombe (1998) interval for p1 - p2 from two independent estimates with 95% intervals.
+fn newcombe(a: Est, b: Est) -> Est {
+    let d = a.value - b.value;
+    Est {
+        value: d,
+        lo: d - ((a.value - a.lo).powi(2) + (b.hi - b.value).powi(2)).sqrt(),
+        hi: d + ((a.hi - a.value).powi(2) + (b.value - b.lo).powi(2)).sqrt(),
+    }
+}
+
+fn wilson_est(k: u64, n: u64) -> Est {
+    let w = wilson(k, n);
+    Est {
+        value: w.p,
+        lo: w.lo,
+        hi: w.hi,
+    }
+}
+
+fn disputes(r: &Run) -> f64 {
+    r.disputes
+}
+
+fn force(r: &Run) -> f64 {
+    r.force
+}
+
+/// Fact 1: raising the target's local effective capability (its own forces, or allied forces
+/// in theatre) lowers challenges and uses of force, monotonically.
+#[test]
+fn local_balance_lowers_challenges_and_use_of_force() {
+    let base = baseline();
+    let arm = |kfor: f64, own: f64| {
+        let mut s = base.clone();
+        scale(&mut s, "deployment.KFOR.capability", kfor);
+        scale(&mut s, "country.XKX.military.budget", own);
+        simulate(&s, SEED, RUNS)
+    };
+    let arms = [arm(1.0, 1.0), arm(2.0, 1.0), arm(4.0, 1.0), arm(4.0, 2.0)];
+    for (k, pair) in arms.windows(2).enumerate() {
+        let dd = paired_diff(&pair[0], &pair[1], disputes);
+        let df = paired_diff(&pair[0], &pair[1], force);
+        eprintln!("local balance step {k}: disputes/run {dd}, P(use of force) {df}");
+        assert!(dd.hi < 0.0, "step {k}: disputes did not fall: {dd}");
+        assert!(df.hi < 0.0, "step {k}: use of force did not fall: {df}");
+    }
+}
+
+/// Fact 1: a distant patron (no forces in theatre, delta = 0) barely matters, however
+/// strong: tenfold US capability with in_theatre = 0 leaves challenges within MC error of
+/// zero, while the same change with the baseline's small presence (0.02) lowers them.
+#[test]
+fn distant_patron_with_no_forces_in_theatre_barely_matters() {
+    let mut distant = baseline();
+    set(&mut distant, "power.USA.in_theatre", 0.0);
+    let mut distant_strong = distant.clone();
+    scale(&mut distant_strong, "power.USA.capability", 10.0);
+    let a = simulate(&distant, SEED, RUNS);
+    let b = simulate(&distant_strong, SEED, RUNS);
+    let d = paired_diff(&a, &b, disputes);
+    eprintln!("distant patron x10: disputes/run {d}");
+    assert!(
+        d.lo <= 0.0 && d.hi >= 0.0,
+        "a distant patron changed challenges: {d}"
+    );
+
+    let present = baseline();
+    let mut present_strong = present.clone();
+    scale(&mut present_strong, "power.USA.capability", 10.0);
+    let c = simulate(&present, SEED, RUNS);
+    let e = simulate(&present_strong, SEED, RUNS);
+    let dp = paired_diff(&c, &e, disputes);
+    eprintln!("patron in theatre (0.02) x10: disputes/run {dp}");
+    assert!(
+        dp.hi < 0.0,
+        "forces in theatre did not lower challenges: {dp}"
+    );
+}
+
+fn with_kosovo_in_nato(mut s: Scenario) -> Scenario {
+    let xkx = s.country_index("XKX").expect("XKX");
+    let nato = s
+        .alliances
+        .iter()
+        .position(|a| a.id == "NATO")
+        .expect("NATO");
+    s.alliances[nato].members.push(Actor::Country(xkx));
+    s
+}
+
+/// Fact 2: a defensive pact protecting the target lowers challenges against it.
+#[test]
+fn defensive_pact_lowers_challenges() {
+    let a = simulate(&baseline(), SEED, RUNS);
+    let b = simulate(&with_kosovo_in_nato(baseline()), SEED, RUNS);
+    let d = paired_diff(&a, &b, disputes);
+    let f = paired_diff(&a, &b, force);
+    eprintln!("Kosovo in NATO: disputes/run {d}, P(use of force) {f}");
+    assert!(d.hi < 0.0, "the pact did not lower challenges: {d}");
+    assert!(f.hi < 0.0, "the pact did not lower uses of force: {f}");
+}
+
+fn nato_only_commitments(concentration: f64) -> Vec<Run> {
+    let mut s = with_kosovo_in_nato(baseline());
+    set(&mut s, "deployment.KFOR.capability", 0.0);
+    set(
+        &mut s,
+        "alliance.NATO.reliability_concentration",
+        concentration,
+    );
+    simulate(&s, SEED, RUNS)
+}
+
+/// Fact 2, the mechanism: given the pact's reliability, each invoked commitment is honoured
+/// with that probability. KFOR is removed (capability 0: never invoked) so only NATO
+/// commitments count, and the per-run Beta draw is made degenerate (concentration 1e6).
+#[test]
+fn invoked_commitments_are_honoured_at_the_reliability() {
+    let runs = nato_only_commitments(1e6);
+    let share = ratio(&runs, |r| r.honoured, |r| r.invoked);
+    let invoked: f64 = runs.iter().map(|r| r.invoked).sum();
+    eprintln!("fixed reliability 0.75: honoured share of {invoked} invoked commitments {share}");
+    assert!(
+        share.lo <= 0.75 && share.hi >= 0.75,
+        "honoured share {share} excludes 0.75"
+    );
+}
+
+/// Fact 2: allies honour about 75% of invoked commitments (Leeds 2003), with the baseline's
+/// per-run reliability prior Beta(15, 5) (mean 0.75).
+#[test]
+#[ignore = "not reproduced: invoked commitments come disproportionately from low-reliability draws (docs/VALIDATION.md)"]
+fn allies_honour_invoked_commitments_at_the_pact_reliability() {
+    let runs = nato_only_commitments(20.0);
+    let share = ratio(&runs, |r| r.honoured, |r| r.invoked);
+    let invoked: f64 = runs.iter().map(|r| r.invoked).sum();
+    eprintln!("honoured share of {invoked} invoked NATO commitments: {share} (prior mean 0.75)");
+    assert!(
+        share.lo <= 0.75 && share.hi >= 0.75,
+        "honoured share {share} excludes 0.75"
+    );
+}
+
+/// Fact 3: after the target backs down, the next challenge is more likely than after it
+/// stood firm (Huth 1988; Weisiger & Yarhi-Milo 2015).
+#[test]
+#[ignore = "not reproduced at the baseline calibration: difference within MC error (docs/VALIDATION.md)"]
+fn backing_down_invites_the_next_challenge() {
+    let runs = simulate(&baseline(), SEED, 4 * RUNS);
+    let d = ratio_diff(
+        &runs,
+        |r| r.after_concession.1,
+        |r| r.after_concession.0,
+        &runs,
+        |r| r.after_firm.1,
+        |r| r.after_firm.0,
+    );
+    let c = ratio(&runs, |r| r.after_concession.1, |r| r.after_concession.0);
+    let f = ratio(&runs, |r| r.after_firm.1, |r| r.after_firm.0);
+    eprintln!("P(challenge) next after concession {c}, after firmness {f}, difference {d}");
+    assert!(d.lo > 0.0, "backing down did not invite challenges: {d}");
+}
+
+fn doubled_local_balance(mut s: Scenario) -> Scenario {
+    // M_T = own K q r + tie-weighted US presence + KFOR: doubling each term doubles M_T.
+    scale(&mut s, "country.XKX.military.budget", 2.0);
+    scale(&mut s, "deployment.KFOR.capability", 2.0);
+    scale(&mut s, "power.USA.in_theatre", 2.0);
+    s
+}
+
+/// Fact 4: doubling challenger-target trade lowers the dispute rate by about 20%
+/// (elasticity about -0.32: Polachek 1980; Oneal & Russett 1999), and by less than doubling
+/// the target's local effective capability does.
+#[test]
+fn doubling_trade_lowers_disputes_less_than_the_local_balance() {
+    let base = baseline();
+    let mut trade = base.clone();
+    scale(&mut trade, "rivalry.SRB-XKX.trade", 2.0);
+    let balance = doubled_local_balance(base.clone());
+    let a = simulate(&base, SEED, RUNS);
+    let t = simulate(&trade, SEED, RUNS);
+    let b = simulate(&balance, SEED, RUNS);
+    let rt = relative_change(&a, &t, disputes);
+    let rb = relative_change(&a, &b, disputes);
+    // (sum t - sum b) / sum a: positive when trade lowers disputes less than the balance.
+    let gap = ratio_diff(&t, disputes, |_| 1.0, &b, disputes, |_| 1.0);
+    let abar = a.iter().map(disputes).sum::<f64>() / a.len() as f64;
+    eprintln!(
+        "doubling trade: disputes {rt}; doubling M_T: disputes {rb}; gap/run {gap} (base {abar:.3})"
+    );
+    assert!(rt.hi < 0.0, "doubling trade did not lower disputes: {rt}");
+    assert!(
+        gap.lo > 0.0,
+        "trade effect not smaller than the balance effect: {gap}"
+    );
+}
+
+/// Fact 4, magnitude: the reduction from doubling trade is about 20% (2^-0.32 = 0.80).
+#[test]
+#[ignore = "not reproduced at the baseline calibration: the reduction is smaller than 20% (docs/VALIDATION.md)"]
+fn doubling_trade_lowers_disputes_by_about_a_fifth() {
+    let base = baseline();
+    let mut trade = base.clone();
+    scale(&mut trade, "rivalry.SRB-XKX.trade", 2.0);
+    let rt = relative_change(
+        &simulate(&base, SEED, RUNS),
+        &simulate(&trade, SEED, RUNS),
+        disputes,
+    );
+    let target = 2f64.powf(-0.32) - 1.0;
+    eprintln!("doubling trade: disputes {rt}; literature {target:.3}");
+    assert!(
+        rt.lo <= target && rt.hi >= target,
+        "{rt} excludes {target:.3}"
+    );
+}
+
+/// Fact 4: sanctions succeed in about a third of episodes (Hufbauer et al. 2007: 34% of
+/// about 200). Success here: the sanctioned challenger backs down below use of force.
+#[test]
+#[ignore = "not reproduced: sanctioned challengers back down far more often than 34% (docs/VALIDATION.md)"]
+fn sanctions_succeed_in_about_a_third_of_episodes() {
+    let runs = simulate(&baseline(), SEED, RUNS);
+    let model = ratio(&runs, |r| r.sanctions_succeeded, |r| r.sanctioned);
+    let hsee = wilson_est(68, 200);
+    let d = newcombe(model, hsee);
+    eprintln!("sanctions success: model {model}, Hufbauer et al. {hsee}, difference {d}");
+    assert!(d.lo <= 0.0 && d.hi >= 0.0, "{d}");
+}
+
+/// Fact 5: a few percent of disputes reach war (Correlates of War: about 95 wars against
+/// 2,400 militarized interstate disputes, 1816-2014, about 4%).
+#[test]
+#[ignore = "not reproduced at the baseline calibration: fewer disputes reach war than 4% (docs/VALIDATION.md)"]
+fn a_few_percent_of_disputes_reach_war() {
+    let runs = simulate(&baseline(), SEED, RUNS);
+    let model = ratio(&runs, |r| r.war_crises, |r| r.disputes);
+    let cow = wilson_est(95, 2400);
+    let d = newcombe(model, cow);
+    eprintln!("war share of disputes: model {model}, COW {cow}, difference {d}");
+    assert!(d.lo <= 0.0 && d.hi >= 0.0, "{d}");
+}
+
+/// Fact 5, the weak form that holds: war is a rare outcome of a dispute (well under a tenth,
+/// above zero) in the baseline.
+#[test]
+fn war_is_a_rare_outcome_of_disputes() {
+    let runs = simulate(&baseline(), SEED, RUNS);
+    let model = ratio(&runs, |r| r.war_crises, |r| r.disputes);
+    let force_share = ratio(&runs, |r| r.force_crises, |r| r.disputes);
+    eprintln!("war share of disputes {model}; use of force or war {force_share}");
+    assert!(model.lo > 0.0, "no war at all: {model}");
+    // War is the top rung of the ladder: rarer than use of force, which is itself a minority.
+    assert!(model.hi < force_share.lo, "{model} vs {force_share}");
+    assert!(force_share.hi < 0.5, "{force_share}");
+}
+
+/// Fact 5: P(war | use of force) rises with the uncertainty c_hat and falls with the
+/// challenger's cost (Fearon 1995).
+#[test]
+fn war_given_force_rises_with_uncertainty_and_falls_with_cost() {
+    let base = baseline();
+    let mut uncertain = base.clone();
+    scale(&mut uncertain, "model.war_uncertainty", 2.0);
+    let mut costly = base.clone();
+    scale(&mut costly, "model.war_cost", 1.5);
+    let a = simulate(&base, SEED, RUNS);
+    let u = simulate(&uncertain, SEED, RUNS);
+    let c = simulate(&costly, SEED, RUNS);
+    let w = |r: &Run| r.war_crises;
+    let f = |r: &Run| r.force_crises;
+    let du = ratio_diff(&u, w, f, &a, w, f);
+    let dc = ratio_diff(&c, w, f, &a, w, f);
+    eprintln!(
+        "P(war | force): base {}, c_hat x2 {}, war_cost x1.5 {}; differences {du}, {dc}",
+        ratio(&a, w, f),
+        ratio(&u, w, f),
+        ratio(&c, w, f)
+    );
+    assert!(du.lo > 0.0, "P(war | force) did not rise with c_hat: {du}");
+    assert!(
+        dc.hi < 0.0,
+        "P(war | force) did not fall with the cost: {dc}"
+    );
+}
+
+/// Fact 5: a satisfied challenger (dissatisfaction 0) almost never challenges, even against
+/// the weak defender of the baseline (Zagare & Kilgour 2000; Quackenbush 2010). "Almost
+/// never" is read as: at least ten times less often per opportunity than the dissatisfied
+/// baseline challenger.
+#[test]
+fn satisfied_challenger_almost_never_challenges() {
+    let base = baseline();
+    let mut satisfied = base.clone();
+    set(&mut satisfied, "rivalry.SRB-XKX.dissatisfaction", 0.0);
+    let a = simulate(&base, SEED, RUNS);
+    let s = simulate(&satisfied, SEED, RUNS);
+    let pa = ratio(&a, disputes, |r| r.crises);
+    let ps = ratio(&s, disputes, |r| r.crises);
+    // ratio ps / pa with its interval: linearise log ps - log pa over paired runs.
+    let (na, ns) = (
+        a.iter().map(disputes).sum::<f64>(),
+        s.iter().map(disputes).sum::<f64>(),
+    );
+    let (ca, cs) = (
+        a.iter().map(|r| r.crises).sum::<f64>(),
+        s.iter().map(|r| r.crises).sum::<f64>(),
+    );
+    let z: Vec<f64> = a
+        .iter()
+        .zip(&s)
+        .map(|(x, y)| (y.disputes / ns - y.crises / cs) - (x.disputes / na - x.crises / ca))
+        .collect();
+    let n = z.len() as f64;
+    let (_, sd) = mean_sd(&z);
+    let half = Z95 * sd * n.sqrt();
+    let r = ps.value / pa.value;
+    let (lo, hi) = (r * (-half).exp(), r * half.exp());
+    let any = mean_ci(
+        &s.iter()
+            .map(|r| f64::from(u8::from(r.disputes > 0.0)))
+            .collect::<Vec<_>>(),
+    );
+    eprintln!(
+        "P(challenge | opportunity): dissatisfied {pa}, satisfied {ps}; ratio {r:.4} [{lo:.4}, {hi:.4}]; \
+         satisfied: P(any challenge in 10 years) {any}"
+    );
+    assert!(
+        hi < 0.1,
+        "a satisfied challenger challenges too often: ratio {r} [{lo}, {hi}]"
+    );
+}
+
+/// Fact 5: as the decisiveness m -> 0 the contest is a coin flip, p -> 0.5, and the local
+/// balance stops mattering: with m = 0, doubling the target's capability changes no run.
+#[test]
+fn decisiveness_to_zero_gives_a_coin_flip() {
+    for (ma, mt) in [(5.0, 3.2), (1.0, 100.0), (1e4, 1e-3)] {
+        for m in [1e-1, 1e-2, 1e-3, 1e-6] {
+            let p = contest_success(ma, mt, m);
+            // |p - 1/2| <= m |ln(M_A / M_T)| / 4: the logistic has slope at most 1/4.
+            let bound = m * (ma / mt).ln().abs() / 4.0;
+            assert!((p - 0.5).abs() <= bound + 1e-15, "m {m}: p {p}");
+        }
+        assert_eq!(contest_success(ma, mt, 0.0), 0.5);
+    }
+    let mut coin = baseline();
+    set(&mut coin, "model.decisiveness", 0.0);
+    let a = simulate(&coin, SEED, RUNS);
+    let b = simulate(&doubled_local_balance(coin), SEED, RUNS);
+    assert_eq!(a, b, "with m = 0 the balance still changed outcomes");
+}
+
+/// Sub-model check: crisis opportunities are Poisson with mean lambda (1 + kappa T) x horizon
+/// when tension is constant (no volatility, no challenges to make it jump).
+#[test]
+fn crisis_opportunities_are_poisson() {
+    let mut s = baseline();
+    set(&mut s, "rivalry.SRB-XKX.tension", 0.45);
+    set(&mut s, "rivalry.SRB-XKX.baseline_tension", 0.45);
+    set(&mut s, "rivalry.SRB-XKX.tension_volatility", 0.0);
+    set(&mut s, "model.status_quo_value", 10.0);
+    let runs = simulate(&s, SEED, RUNS);
+    assert!(runs.iter().all(|r| r.disputes == 0.0));
+    let mu = 0.6 * (1.0 + 1.0 * 0.45) * 10.0;
+    let counts: Vec<f64> = runs.iter().map(|r| r.crises).collect();
+    let (m, sd) = mean_sd(&counts);
+    let n = counts.len() as f64;
+    // Poisson: Var(mean) = mu / n; Var(s^2) = mu / n + 2 mu^2 / (n - 1).
+    let mean_half = Z95 * (mu / n).sqrt();
+    let var_half = Z95 * (mu / n + 2.0 * mu * mu / (n - 1.0)).sqrt();
+    eprintln!(
+        "Poisson: expected {mu:.3}, mean {m:.4} (+-{mean_half:.4}), variance {:.4} (+-{var_half:.4})",
+        sd * sd
+    );
+    assert!((m - mu).abs() <= mean_half, "mean {m} vs {mu}");
+    assert!(
+        (sd * sd - mu).abs() <= var_half,
+        "variance {} vs {mu}",
+        sd * sd
+    );
+}
