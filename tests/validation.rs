@@ -580,3 +580,34 @@ fn crisis_opportunities_are_poisson() {
         sd * sd
     );
 }
+
+/// Not a fact: the paired effects quoted in docs/POLICY-BRIEF.md, each bundled proposal
+/// against the baseline on the same seed and run indices. Run with
+/// `cargo test --release --test validation policy_brief -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints the policy brief's paired effects; not a check"]
+fn policy_brief_paired_effects() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let base = simulate(&baseline(), SEED, RUNS);
+    let threat = |r: &Run| f64::from(u8::from(r.disputes > 0.0));
+    let war = |r: &Run| f64::from(u8::from(r.war_crises > 0.0));
+    for name in [
+        "mediu-tri-level",
+        "lunic-coordinated-procurement",
+        "shea-special-envoy",
+        "serbia-eastern-pivot",
+        "kosovo-nato-path",
+        "combined-proposals",
+    ] {
+        let s = scenario::load_file(&dir.join(format!("{name}.toml"))).expect("valid scenario");
+        let runs = simulate(&s, SEED, RUNS);
+        eprintln!(
+            "{name}: P(threat) {}; P(use of force) {}; P(war) {}; disputes/run {}; relative {}",
+            paired_diff(&base, &runs, threat),
+            paired_diff(&base, &runs, force),
+            paired_diff(&base, &runs, war),
+            paired_diff(&base, &runs, disputes),
+            relative_change(&base, &runs, disputes),
+        );
+    }
+}
