@@ -19,10 +19,11 @@
 use std::path::Path;
 
 use deter::engine::{RunPlan, Worker};
-use deter::model::Compiled;
 use deter::model::crisis::contest_success;
+use deter::model::{Compiled, RivalryRecord};
 use deter::scenario::{self, Actor, ParamRef, Scenario};
 use deter::stats::{Z95, wilson};
+use rayon::prelude::*;
 
 /// Runs per arm (MODEL-NOTES 7 asks for at least 10,000).
 const RUNS: u64 = 10_000;
@@ -61,8 +62,10 @@ fn scale(s: &mut Scenario, path: &str, factor: f64) {
     s.set(r, v).unwrap_or_else(|e| panic!("{path}: {e}"));
 }
 
-/// Simulate runs 0..n of `s` under `seed`, one record per run (rivalry 0).
+/// Simulate runs 0..n of `s` under `seed`, one record per run (rivalry 0), in run order.
+/// Blocks of runs go to rayon workers; run `i` always draws from stream `i`.
 fn simulate(s: &Scenario, seed: u64, n: u64) -> Vec<Run> {
+    const BLOCK: u64 = 1_000;
     let c = Compiled::new(s);
     let plan = RunPlan {
         seed,
@@ -70,28 +73,37 @@ fn simulate(s: &Scenario, seed: u64, n: u64) -> Vec<Run> {
         count: n,
         stream_offset: 0,
     };
-    let mut w = Worker::new(&c);
-    (0..n)
-        .map(|i| {
-            w.run_range(&c, &plan, i, 1);
-            let r = &w.last_record().rivalries[0];
-            let o = r.outcomes;
-            let f = |x: u32| f64::from(x);
-            Run {
-                crises: f(r.crises),
-                disputes: f(r.disputes),
-                force: f(u32::from(r.max_level >= 4)),
-                force_crises: f(o[3] + o[4]),
-                war_crises: f(o[4]),
-                invoked: f(r.commitments_invoked),
-                honoured: f(r.commitments_honoured),
-                sanctioned: f(r.sanctions_imposed),
-                sanctions_succeeded: f(r.sanctions_succeeded),
-                after_concession: (f(r.after_concession.0), f(r.after_concession.1)),
-                after_firm: (f(r.after_firm.0), f(r.after_firm.1)),
-            }
+    let blocks: Vec<Vec<Run>> = (0..n.div_ceil(BLOCK))
+        .into_par_iter()
+        .map(|b| {
+            let mut w = Worker::new(&c);
+            (b * BLOCK..n.min((b + 1) * BLOCK))
+                .map(|i| {
+                    w.run_range(&c, &plan, i, 1);
+                    summarise(&w.last_record().rivalries[0])
+                })
+                .collect()
         })
-        .collect()
+        .collect();
+    blocks.concat()
+}
+
+fn summarise(r: &RivalryRecord) -> Run {
+    let o = r.outcomes;
+    let f = |x: u32| f64::from(x);
+    Run {
+        crises: f(r.crises),
+        disputes: f(r.disputes),
+        force: f(u32::from(r.max_level >= 4)),
+        force_crises: f(o[3] + o[4]),
+        war_crises: f(o[4]),
+        invoked: f(r.commitments_invoked),
+        honoured: f(r.commitments_honoured),
+        sanctioned: f(r.sanctions_imposed),
+        sanctions_succeeded: f(r.sanctions_succeeded),
+        after_concession: (f(r.after_concession.0), f(r.after_concession.1)),
+        after_firm: (f(r.after_firm.0), f(r.after_firm.1)),
+    }
 }
 
 /// An estimate with its 95% interval.
@@ -341,11 +353,12 @@ fn allies_honour_invoked_commitments_at_the_pact_reliability() {
 }
 
 /// Fact 3: after the target backs down, the next challenge is more likely than after it
-/// stood firm (Huth 1988; Weisiger & Yarhi-Milo 2015).
+/// stood firm (Huth 1988; Weisiger & Yarhi-Milo 2015). Concessions are rare in the baseline
+/// (about 1 crisis in 90) and the effect small (about 1.5 points), so this fact needs 200,000
+/// runs to be resolved; at 40,000 the interval still includes zero.
 #[test]
-#[ignore = "not reproduced at the baseline calibration: difference within MC error (docs/VALIDATION.md)"]
 fn backing_down_invites_the_next_challenge() {
-    let runs = simulate(&baseline(), SEED, 4 * RUNS);
+    let runs = simulate(&baseline(), SEED, 20 * RUNS);
     let d = ratio_diff(
         &runs,
         |r| r.after_concession.1,
