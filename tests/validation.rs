@@ -624,3 +624,20 @@ fn policy_brief_paired_effects() {
         );
     }
 }
+
+/// Every bundled scenario (the baseline and each proposal's overlay) reads and validates.
+#[test]
+fn bundled_scenarios_are_valid() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("scenarios/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let s =
+                scenario::load_file(&path).unwrap_or_else(|d| panic!("{}: {d}", path.display()));
+            assert!(!s.rivalries.is_empty(), "{}", path.display());
+            n += 1;
+        }
+    }
+    assert!(n >= 7, "expected the baseline and six overlays, found {n}");
+}
