@@ -162,13 +162,13 @@ param_block! {
         /// Cost of Western sanctions to a challenger fully exposed to Western trade.
         sanctions_cost: "stake units", Value(0.6), [0.0, 10.0];
         /// Cost of lost bilateral trade per unit of the rivalry's trade intensity.
-        trade_cost: "stake units", Value(1.5), [0.0, 100.0];
+        trade_cost: "stake units", Value(2.0), [0.0, 100.0];
         /// Audience cost of backing down, per rung climbed above the threat.
         audience_cost: "stake units", Value(0.05), [0.0, 10.0];
         /// Share of the war cost a display of force (MID level 3) carries.
         display_cost_factor: "", Value(0.25), [0.0, 1.0];
         /// Upper bound c_hat of the target's war cost, uniform on [0, c_hat] (Fearon 1995).
-        war_uncertainty: "stake units", Value(1.0), [0.0, 100.0];
+        war_uncertainty: "stake units", Value(2.0), [0.0, 100.0];
         /// Intercept of the target's resolve, q = logistic(a0 + a1 cohesion + a2 reputation + a3 commitment).
         resolve_intercept: "logit units", Value(-1.0), [-20.0, 20.0];
         /// Weight a1 of cohesion in the target's resolve.
@@ -281,9 +281,9 @@ param_block! {
 param_block! {
     /// An alliance (`[[alliance]]`).
     pub struct AllianceParams {
-        /// Mean reliability rho: the probability a member honours an invoked commitment (Leeds 2003: about 0.75).
-        reliability: "probability", Value(0.75), [0.0, 1.0];
-        /// Concentration alpha + beta of the Beta prior on reliability, drawn once per run (20 -> Beta(15, 5)).
+        /// Prior mean of reliability rho, the probability a member honours an invoked commitment. 0.77 makes about 75% of invoked commitments honoured under the per-run Beta draw (Leeds 2003: about 0.75).
+        reliability: "probability", Value(0.77), [0.0, 1.0];
+        /// Concentration alpha + beta of the Beta prior on reliability, drawn once per run (20 with mean 0.77 -> Beta(15.4, 4.6)).
         reliability_concentration: "", Value(20.0), [0.5, 1e6];
     }
 }
