@@ -20,6 +20,9 @@ pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// every count far from overflow and every run index a valid stream).
 pub const MAX_RUNS: u64 = 1_000_000_000_000;
 
+/// Most worker threads accepted (`--threads`); more only wastes memory on stacks.
+pub const MAX_THREADS: usize = 1024;
+
 /// Exit codes (documented in README.md).
 pub mod exit {
     pub const OK: i32 = 0;

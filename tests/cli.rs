@@ -411,3 +411,23 @@ fn per_run_rows_are_in_run_order_and_do_not_change_the_summary() {
         );
     }
 }
+
+#[test]
+fn absurd_thread_counts_are_refused() {
+    deter()
+        .args(["run", BASELINE, "--runs", "10", "--threads", "100000"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("at most 1024 threads"));
+    deter()
+        .args([
+            "run",
+            BASELINE,
+            "--runs",
+            "10",
+            "--threads",
+            "18446744073709551615",
+        ])
+        .assert()
+        .code(2);
+}

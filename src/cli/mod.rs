@@ -139,6 +139,20 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// Parse `--threads`: 0 (all cores) up to [`crate::MAX_THREADS`].
+pub fn parse_threads(text: &str) -> Result<usize, String> {
+    let n: usize = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number"))?;
+    if n > crate::MAX_THREADS {
+        return Err(format!(
+            "at most {} threads (0 = all cores)",
+            crate::MAX_THREADS
+        ));
+    }
+    Ok(n)
+}
+
 /// Load a scenario and apply command-line overrides.
 pub fn load_scenario(file: &Path, horizon_years: Option<u32>) -> Result<Scenario, CliError> {
     let mut s = scenario::load_file(file).map_err(CliError::Input)?;

@@ -209,9 +209,13 @@ pub fn run_with_rows(
     Ok(Ok(total))
 }
 
-/// Run `f` on a rayon pool with `threads` workers (0 = all cores).
+/// Run `f` on a rayon pool with `threads` workers (0 = all cores; at most
+/// [`crate::MAX_THREADS`]).
 pub fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
-    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.min(crate::MAX_THREADS))
+        .build()
+    {
         Ok(pool) => pool.install(f),
         Err(_) => f(),
     }
