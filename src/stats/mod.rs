@@ -9,6 +9,8 @@
 //! Sources: Wilson (1927) score interval, JASA 22(158); quantiles are the inverse of the
 //! empirical CDF (Hyndman & Fan 1996, definition 1), resolved to the bin of a fixed histogram.
 
+pub mod paired;
+
 /// Two-sided 95% normal quantile, z_{0.975}.
 pub const Z95: f64 = 1.959_963_984_540_054;
 
