@@ -6,6 +6,7 @@
 //! [`engine::Aggregate`]) -> [`report::Report`] -> an exporter. See ARCHITECTURE.md.
 
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod model;
 pub mod output;

@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions and dispatch. No model logic lives here.
 //! One module per subcommand; this file holds the command list, errors and shared helpers.
 
+mod compare;
 mod init;
 mod run;
 mod validate;
@@ -21,7 +22,14 @@ const RUN_EXAMPLES: &str = "Examples:
   deter run scenarios/western-balkans-2024.toml
   deter run scenarios/western-balkans-2024.toml --runs 100000 --seed 7 --threads 2
   deter run scenarios/western-balkans-2024.toml --format json --out result.json
-  deter run my-scenario.toml --horizon-years 5 --quiet";
+  deter run my-scenario.toml --horizon-years 5 --quiet
+  deter run scenarios/western-balkans-2024.toml --report report.html
+  deter run a.toml b.toml --format csv --out results.csv";
+
+const COMPARE_EXAMPLES: &str = "Examples:
+  deter compare baseline.toml envoy.toml
+  deter compare baseline.toml envoy.toml --runs 20000 --seed 7 --report compare.html
+  deter compare baseline.toml envoy.toml --format csv --out compare.csv";
 
 const VALIDATE_EXAMPLES: &str = "Examples:
   deter validate scenarios/western-balkans-2024.toml
@@ -34,6 +42,7 @@ const INIT_EXAMPLES: &str = "Examples:
 
 const TOP_EXAMPLES: &str = "Examples:
   deter run scenarios/western-balkans-2024.toml
+  deter compare baseline.toml variant.toml --report compare.html
   deter validate scenarios/*.toml
   deter init my-region.toml
 
@@ -53,6 +62,9 @@ pub enum Command {
     /// Run a scenario's Monte Carlo replications and summarise the outcome distributions.
     #[command(after_help = RUN_EXAMPLES)]
     Run(run::RunArgs),
+    /// Compare two scenarios with common random numbers: P(A), P(B) and the paired difference.
+    #[command(after_help = COMPARE_EXAMPLES)]
+    Compare(compare::CompareArgs),
     /// Check scenario files and list every problem found.
     #[command(after_help = VALIDATE_EXAMPLES)]
     Validate {
@@ -134,6 +146,7 @@ pub fn main() -> i32 {
 pub fn dispatch(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Compare(args) => compare::compare(&args),
         Command::Validate { files } => validate::validate(&files),
         Command::Init { path, force } => init::init(&path, force),
     }
@@ -165,6 +178,22 @@ pub fn load_scenario(file: &Path, horizon_years: Option<u32>) -> Result<Scenario
         s.meta.horizon_years = h;
     }
     Ok(s)
+}
+
+/// Check a run count from a flag or a file.
+pub fn validate_runs(runs: u64) -> Result<(), CliError> {
+    if runs == 0 || runs > crate::MAX_RUNS {
+        return Err(CliError::Usage(format!(
+            "--runs {runs}: expected an integer in [1, {}]",
+            crate::MAX_RUNS
+        )));
+    }
+    Ok(())
+}
+
+/// Colour on stdout: only when it is a terminal and NO_COLOR is unset or empty.
+pub fn use_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// SHA-256 of the validated scenario (after `extends` and overrides): identifies exactly

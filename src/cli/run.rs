@@ -1,27 +1,35 @@
-//! `deter run`: simulate one scenario and report.
+//! `deter run`: simulate one or more scenarios and report.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::{Args, ValueEnum};
+use rayon::prelude::*;
 
-use super::{CANCEL, CliError, emit, load_scenario, progress_bar, scenario_hash};
-use crate::engine::{self, Hooks, RunPlan};
+use super::{
+    CANCEL, CliError, emit, load_scenario, progress_bar, scenario_hash, use_color, validate_runs,
+};
+use crate::engine::{self, Aggregate, Hooks, RunPlan};
 use crate::model::Compiled;
-use crate::report::{Report, RunInfo, json, table};
-use crate::{MAX_RUNS, output};
+use crate::output;
+use crate::report::html::RunView;
+use crate::report::{Report, RunInfo, csv, html, json, table};
+use crate::scenario::Scenario;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
     Json,
+    /// Tidy long format: scenario, entity, metric, statistic, value (docs/OUTPUT.md).
+    Csv,
 }
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// Scenario file (TOML).
-    pub file: PathBuf,
+    /// Scenario files (TOML). Several files run in one thread pool, one summary each.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
     /// Number of replications [default: the file's scenario.runs].
     #[arg(long)]
     pub runs: Option<u64>,
@@ -40,81 +48,204 @@ pub struct RunArgs {
     /// Write the result to this file (atomically) instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also write a self-contained HTML report (charts, provenance) to this file.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
     /// Also write one CSV row per (run, rivalry) to this file, in run order (atomically).
+    /// One scenario file only.
     #[arg(long, value_name = "PATH")]
     pub per_run: Option<PathBuf>,
 }
 
+/// One scenario ready to run.
+struct Job {
+    file: PathBuf,
+    scenario: Scenario,
+    compiled: Compiled,
+    seed: u64,
+    runs: u64,
+}
+
+/// One scenario's result.
+struct Done {
+    aggregate: Aggregate,
+    wall: f64,
+}
+
+/// Run one scenario while writing its per-run CSV rows (`--per-run`).
+fn run_with_rows(
+    job: &Job,
+    path: &std::path::Path,
+    threads: usize,
+    hooks: Hooks<'_>,
+) -> Result<Result<Done, engine::Interrupted>, CliError> {
+    let fail =
+        |e: std::io::Error| CliError::Failure(format!("cannot write `{}`: {e}", path.display()));
+    let plan = RunPlan {
+        seed: job.seed,
+        first: 0,
+        count: job.runs,
+        stream_offset: 0,
+    };
+    let started = Instant::now();
+    let mut file = output::AtomicFile::create(path).map_err(fail)?;
+    let result = {
+        let mut writer = std::io::BufWriter::new(file.file());
+        let result = engine::with_threads(threads, || {
+            engine::run_with_rows(&job.compiled, &plan, hooks, &mut writer)
+        });
+        writer.flush().map_err(fail)?;
+        result.map_err(fail)?
+    };
+    if result.is_ok() {
+        file.commit().map_err(fail)?;
+    }
+    Ok(result.map(|aggregate| Done {
+        aggregate,
+        wall: started.elapsed().as_secs_f64(),
+    }))
+}
+
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
-    for out in args.out.iter().chain(&args.per_run) {
-        output::check_writable(out, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
+    let outputs: Vec<&PathBuf> = args
+        .out
+        .iter()
+        .chain(&args.report)
+        .chain(&args.per_run)
+        .collect();
+    for (i, out) in outputs.iter().enumerate() {
+        output::check_writable(out, &args.files).map_err(CliError::Usage)?;
+        if outputs[..i].contains(out) {
+            return Err(CliError::Usage(format!(
+                "`{}` is named by two output options",
+                out.display()
+            )));
+        }
     }
-    let scenario = load_scenario(&args.file, args.horizon_years)?;
-    let runs = args.runs.unwrap_or(scenario.meta.runs);
-    if runs == 0 || runs > MAX_RUNS {
-        return Err(CliError::Usage(format!(
-            "--runs {runs}: expected an integer in [1, {MAX_RUNS}]"
-        )));
+    if args.per_run.is_some() && args.files.len() > 1 {
+        return Err(CliError::Usage(
+            "--per-run takes one scenario file; run the files one at a time".into(),
+        ));
     }
-    let seed = args.seed.unwrap_or(scenario.meta.seed);
-    let compiled = Compiled::new(&scenario);
+    let mut jobs = Vec::with_capacity(args.files.len());
+    let mut diags = crate::scenario::Diagnostics::default();
+    for file in &args.files {
+        match load_scenario(file, args.horizon_years) {
+            Ok(scenario) => {
+                let runs = args.runs.unwrap_or(scenario.meta.runs);
+                validate_runs(runs)?;
+                let seed = args.seed.unwrap_or(scenario.meta.seed);
+                let compiled = Compiled::new(&scenario);
+                jobs.push(Job {
+                    file: file.clone(),
+                    scenario,
+                    compiled,
+                    seed,
+                    runs,
+                });
+            }
+            Err(CliError::Input(d)) => diags.0.extend(d.0),
+            Err(e) => return Err(e),
+        }
+    }
+    if diags.has_errors() {
+        return Err(CliError::Input(diags));
+    }
     let threads = if args.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
         args.threads
     };
 
-    let bar = progress_bar(runs, args.quiet);
+    let bar = progress_bar(jobs.iter().map(|j| j.runs).sum(), args.quiet);
     let tick = |n: u64| bar.inc(n);
     let hooks = Hooks {
         cancel: Some(&CANCEL),
         progress: Some(&tick),
     };
-    let plan = RunPlan {
-        seed,
-        first: 0,
-        count: runs,
-        stream_offset: 0,
+    // All files share one pool: their blocks interleave, so every core stays busy.
+    let results: Vec<Result<Done, engine::Interrupted>> = if let Some(path) = &args.per_run {
+        vec![run_with_rows(&jobs[0], path, threads, hooks)?]
+    } else {
+        engine::with_threads(threads, || {
+            jobs.par_iter()
+                .map(|job| {
+                    let plan = RunPlan {
+                        seed: job.seed,
+                        first: 0,
+                        count: job.runs,
+                        stream_offset: 0,
+                    };
+                    let started = Instant::now();
+                    let aggregate = engine::run(&job.compiled, &plan, hooks)?;
+                    Ok(Done {
+                        aggregate,
+                        wall: started.elapsed().as_secs_f64(),
+                    })
+                })
+                .collect()
+        })
     };
-    let started = Instant::now();
-    let aggregate = match &args.per_run {
-        None => engine::with_threads(threads, || engine::run(&compiled, &plan, hooks)),
-        Some(path) => {
-            let fail = |e: std::io::Error| {
-                CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
-            };
-            let mut file = output::AtomicFile::create(path).map_err(fail)?;
-            let result = {
-                let mut writer = std::io::BufWriter::new(file.file());
-                let result = engine::with_threads(threads, || {
-                    engine::run_with_rows(&compiled, &plan, hooks, &mut writer)
-                });
-                writer.flush().map_err(fail)?;
-                result.map_err(fail)?
-            };
-            if result.is_ok() {
-                file.commit().map_err(fail)?;
-            }
-            result
-        }
-    };
-    let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    let aggregate = aggregate.map_err(|_| CliError::Interrupted)?;
+    let done: Vec<Done> = results
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .map_err(|_| CliError::Interrupted)?;
 
-    let info = RunInfo {
-        scenario_sha256: scenario_hash(&scenario),
-        seed,
-        wall_seconds: wall,
-        threads,
-    };
-    let report = Report::build(&compiled, &aggregate, &info);
+    let reports: Vec<Report> = jobs
+        .iter()
+        .zip(&done)
+        .map(|(job, d)| {
+            let info = RunInfo {
+                scenario_sha256: scenario_hash(&job.scenario),
+                seed: job.seed,
+                wall_seconds: d.wall,
+                threads,
+            };
+            Report::build(&job.compiled, &d.aggregate, &info)
+        })
+        .collect();
+
+    if let Some(path) = &args.report {
+        let sources: Vec<String> = jobs.iter().map(|j| j.file.display().to_string()).collect();
+        let views: Vec<RunView<'_>> = jobs
+            .iter()
+            .zip(&done)
+            .zip(&reports)
+            .zip(&sources)
+            .map(|(((job, d), report), source)| RunView {
+                report,
+                scenario: &job.scenario,
+                aggregate: &d.aggregate,
+                source,
+            })
+            .collect();
+        emit(Some(path), html::to_html(&views).as_bytes())?;
+    }
+
     let bytes = match args.format {
-        Format::Json => json::to_json(&report),
-        Format::Table => table::to_table(&report, &args.file.display().to_string()).into_bytes(),
+        Format::Json if reports.len() == 1 => json::to_json(&reports[0]),
+        Format::Json => {
+            let mut out = serde_json::to_vec_pretty(&reports).expect("a Report always serialises");
+            out.push(b'\n');
+            out
+        }
+        Format::Csv => csv::to_csv(&reports.iter().collect::<Vec<_>>()),
+        Format::Table => {
+            let color = args.out.is_none() && use_color();
+            let mut text = String::new();
+            for (i, (job, report)) in jobs.iter().zip(&reports).enumerate() {
+                if i > 0 {
+                    text.push('\n');
+                }
+                let t = table::to_table(report, &job.file.display().to_string());
+                text.push_str(&if color { table::colorize(&t) } else { t });
+            }
+            text.into_bytes()
+        }
     };
     emit(args.out.as_deref(), &bytes)
 }

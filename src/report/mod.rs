@@ -4,6 +4,10 @@
 //! `Serialize`. **Architecture Invariant:** no NaN or infinity reaches a report: every float
 //! goes through [`finite`].
 
+pub mod charts;
+pub mod compare;
+pub mod csv;
+pub mod html;
 pub mod json;
 pub mod table;
 

@@ -183,3 +183,127 @@ pub fn to_table(r: &Report, source: &str) -> String {
     }
     out
 }
+
+/// Add ANSI colour to a table from this module: headings bold, probability bars cyan, rows
+/// whose difference excludes zero yellow. Only for terminals (the caller decides).
+pub fn colorize(text: &str) -> String {
+    const BOLD: &str = "\x1b[1m";
+    const CYAN: &str = "\x1b[36m";
+    const DIM: &str = "\x1b[2m";
+    const YELLOW: &str = "\x1b[33m";
+    const RESET: &str = "\x1b[0m";
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.lines() {
+        if !line.is_empty() && !line.starts_with(' ') {
+            let _ = writeln!(out, "{BOLD}{line}{RESET}");
+        } else if line.ends_with(" *") {
+            let _ = writeln!(out, "{YELLOW}{line}{RESET}");
+        } else {
+            // A trailing bar of at least 10 '#' and '.' characters.
+            let start = line.rfind(|c| c != '#' && c != '.').map_or(0, |i| i + 1);
+            if line.len() - start >= 10 {
+                let (head, bar) = line.split_at(start);
+                let fill = bar.trim_end_matches('.');
+                let rest = &bar[fill.len()..];
+                let _ = writeln!(out, "{head}{CYAN}{fill}{RESET}{DIM}{rest}{RESET}");
+            } else {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
+    out
+}
+
+fn pp(x: f64) -> String {
+    format!("{:+.2}", 100.0 * x)
+}
+
+/// Render a comparison as aligned text: per entity, every outcome's P(A), P(B), the paired
+/// difference in percentage points with its 95% interval, and the tri-level shift.
+pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "deter {} | compare", c.engine_version);
+    let _ = writeln!(out, "  A: {} ({a})", c.a.scenario);
+    let _ = writeln!(out, "  B: {} ({b})", c.b.scenario);
+    let _ = writeln!(
+        out,
+        "{} paired runs (common random numbers), seed {}, horizon {} years | {:.2} s, {:.0} pairs/s on {} thread{}",
+        c.runs,
+        c.seed,
+        c.a.horizon_years,
+        c.timing.wall_seconds,
+        c.timing.runs_per_second,
+        c.timing.threads,
+        if c.timing.threads == 1 { "" } else { "s" }
+    );
+    for e in std::iter::once(&c.region).chain(&c.rivalries) {
+        let _ = writeln!(out);
+        if e.entity == "region" {
+            let _ = writeln!(out, "Region-wide");
+        } else {
+            let _ = writeln!(out, "Rivalry {}", e.entity);
+        }
+        let _ = writeln!(
+            out,
+            "  {:<28} {:>6} {:>6} {:>8}  {:<18} {:<18}",
+            "probability over horizon", "P(A)", "P(B)", "B-A (pp)", "paired 95% CI", "unpaired CI"
+        );
+        for (o, label) in e.outcomes.iter().zip(EVENT_LABELS) {
+            let _ = writeln!(
+                out,
+                "  {:<28} {} {} {:>8}  {:<18} {:<18}{}",
+                label,
+                pct(o.p_a),
+                pct(o.p_b),
+                pp(o.diff),
+                format!("[{}, {}]", pp(o.paired.lo), pp(o.paired.hi)),
+                format!("[{}, {}]", pp(o.unpaired.lo), pp(o.unpaired.hi)),
+                if o.excludes_zero { " *" } else { "" }
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  {:<28} {:>6} {:>6} {:>8}  {:<18}",
+            "per run", "A", "B", "B-A", "paired 95% CI"
+        );
+        for m in &e.metrics {
+            let label = match m.metric {
+                "crises" => "crisis opportunities",
+                "disputes" => "disputes (MID >= 2)",
+                _ => "years to first use of force",
+            };
+            let _ = writeln!(
+                out,
+                "  {:<28} {:>6} {:>6} {:>8}  {:<18}{}",
+                label,
+                num(m.mean_a),
+                num(m.mean_b),
+                format!("{:+.3}", m.diff),
+                format!("[{:+.3}, {:+.3}]", m.paired.lo, m.paired.hi),
+                if m.excludes_zero { " *" } else { "" }
+            );
+        }
+        let l = &e.deterrence_levels;
+        let _ = writeln!(
+            out,
+            "  which level deters, A -> B: military {:.0}% -> {:.0}% ({:+.1} pp), political {:.0}% -> {:.0}% ({:+.1} pp), economic {:.0}% -> {:.0}% ({:+.1} pp)",
+            100.0 * l.a.military,
+            100.0 * l.b.military,
+            100.0 * l.shift.military,
+            100.0 * l.a.political,
+            100.0 * l.b.political,
+            100.0 * l.shift.political,
+            100.0 * l.a.economic,
+            100.0 * l.b.economic,
+            100.0 * l.shift.economic
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "* the paired 95% interval excludes zero. Method: {}.",
+        c.method
+    );
+    // Padding of the last column leaves trailing spaces: drop them.
+    out.lines().map(|l| format!("{}\n", l.trim_end())).collect()
+}

@@ -1,0 +1,163 @@
+//! `deter compare`: two scenarios with common random numbers, paired differences.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+
+use super::{
+    CANCEL, CliError, Format, emit, load_scenario, progress_bar, scenario_hash, use_color,
+    validate_runs,
+};
+use crate::compare;
+use crate::engine::{self, Hooks};
+use crate::model::Compiled;
+use crate::output;
+use crate::report::compare::ComparisonReport;
+use crate::report::html::RunView;
+use crate::report::{Report, RunInfo, Timing, csv, finite, html, table};
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// Scenario A (the reference, e.g. the baseline).
+    pub a: PathBuf,
+    /// Scenario B (the variant); differences are B - A.
+    pub b: PathBuf,
+    /// Number of paired replications [default: A's scenario.runs].
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Master seed [default: A's scenario.seed].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads; 0 = all cores. Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Horizon in years for both [default: the files' scenario.horizon_years, which must agree].
+    #[arg(long)]
+    pub horizon_years: Option<u32>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the result to this file (atomically) instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Also write a self-contained HTML report of the comparison to this file.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
+    let inputs = [args.a.clone(), args.b.clone()];
+    for out in args.out.iter().chain(&args.report) {
+        output::check_writable(out, &inputs).map_err(CliError::Usage)?;
+    }
+    if args.out.is_some() && args.out == args.report {
+        return Err(CliError::Usage(
+            "--out and --report name the same file".into(),
+        ));
+    }
+    let (sa, sb) = match (
+        load_scenario(&args.a, args.horizon_years),
+        load_scenario(&args.b, args.horizon_years),
+    ) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(CliError::Input(mut x)), Err(CliError::Input(y))) => {
+            x.0.extend(y.0);
+            return Err(CliError::Input(x));
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
+    let runs = args.runs.unwrap_or(sa.meta.runs);
+    validate_runs(runs)?;
+    let seed = args.seed.unwrap_or(sa.meta.seed);
+    let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
+    let pairing = compare::check(&ca, &cb).map_err(|e| CliError::Usage(e.to_string()))?;
+    let threads = if args.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        args.threads
+    };
+
+    let bar = progress_bar(runs, args.quiet);
+    let tick = |n: u64| bar.inc(n);
+    let hooks = Hooks {
+        cancel: Some(&CANCEL),
+        progress: Some(&tick),
+    };
+    let started = Instant::now();
+    let result = engine::with_threads(threads, || {
+        compare::run_paired(&ca, &cb, &pairing, seed, runs, hooks)
+    });
+    let wall = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let cmp = result.map_err(|_| CliError::Interrupted)?;
+
+    let report_of = |c: &Compiled, s, agg| {
+        Report::build(
+            c,
+            agg,
+            &RunInfo {
+                scenario_sha256: scenario_hash(s),
+                seed,
+                wall_seconds: wall,
+                threads,
+            },
+        )
+    };
+    let ra = report_of(&ca, &sa, &cmp.a);
+    let rb = report_of(&cb, &sb, &cmp.b);
+    let wall = finite(wall.max(0.0));
+    let timing = Timing {
+        wall_seconds: wall,
+        runs_per_second: if wall > 0.0 {
+            finite(runs as f64 / wall)
+        } else {
+            0.0
+        },
+        threads,
+    };
+    let report = ComparisonReport::build(&cmp, ra, rb, timing);
+
+    if let Some(path) = &args.report {
+        let (src_a, src_b) = (args.a.display().to_string(), args.b.display().to_string());
+        let va = RunView {
+            report: &report.a,
+            scenario: &sa,
+            aggregate: &cmp.a,
+            source: &src_a,
+        };
+        let vb = RunView {
+            report: &report.b,
+            scenario: &sb,
+            aggregate: &cmp.b,
+            source: &src_b,
+        };
+        emit(
+            Some(path),
+            html::comparison_to_html(&report, &va, &vb).as_bytes(),
+        )?;
+    }
+
+    let bytes = match args.format {
+        Format::Json => {
+            let mut out =
+                serde_json::to_vec_pretty(&report).expect("a comparison always serialises");
+            out.push(b'\n');
+            out
+        }
+        Format::Csv => csv::comparison_to_csv(&report),
+        Format::Table => {
+            let t = table::comparison_to_table(
+                &report,
+                &args.a.display().to_string(),
+                &args.b.display().to_string(),
+            );
+            let color = args.out.is_none() && use_color();
+            (if color { table::colorize(&t) } else { t }).into_bytes()
+        }
+    };
+    emit(args.out.as_deref(), &bytes)
+}

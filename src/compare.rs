@@ -1,0 +1,332 @@
+//! Comparing two scenarios with common random numbers (CRN).
+//!
+//! Run `i` of scenario A and run `i` of scenario B both draw from `engine::run_rng(seed, i)`
+//! and are simulated one after the other by the same worker, so the pair differs only where
+//! the scenarios differ. Besides one [`Aggregate`] per scenario, a [`PairedAggregate`] counts
+//! for every outcome the 2x2 table of (happened under A, happened under B), from which
+//! [`crate::stats::paired`] gives a paired interval for the difference, and exact sums of
+//! paired integer differences (crises, disputes, months to first use of force).
+//!
+//! **Architecture Invariants:** as in [`crate::engine`]: run `i`'s randomness depends only on
+//! (seed, i); all state is integer and merges exactly, so the result is the same for any
+//! thread count; memory does not grow with the number of runs.
+
+use std::sync::atomic::Ordering;
+
+use rayon::prelude::*;
+
+use crate::engine::{Aggregate, BLOCK_RUNS, Hooks, Interrupted, run_rng};
+use crate::model::{Compiled, RunRecord, World, simulate_run};
+use crate::stats::paired::{PairedCounts, PairedDiff};
+
+/// Which outcome flags a run's highest MID level sets, in the order of
+/// [`crate::engine::EVENTS`] (crisis, threat, display, use of force, war, deterrence held).
+#[inline]
+pub fn event_flags(max_level: u8) -> [bool; 6] {
+    [
+        max_level >= 1,
+        max_level >= 2,
+        max_level >= 3,
+        max_level >= 4,
+        max_level >= 5,
+        max_level < 4,
+    ]
+}
+
+/// Paired tallies for one entity (the region or one rivalry present in both scenarios).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntityPairs {
+    pub events: [PairedCounts; 6],
+    pub crises: PairedDiff,
+    pub disputes: PairedDiff,
+    /// Months to first use of force, censored at the horizon.
+    pub first_force_months: PairedDiff,
+}
+
+/// One run's summary of an entity, as needed for pairing.
+#[derive(Debug, Clone, Copy)]
+struct Obs {
+    max_level: u8,
+    crises: u32,
+    disputes: u32,
+    first_force: u32,
+}
+
+impl EntityPairs {
+    fn record(&mut self, a: Obs, b: Obs) {
+        for ((t, fa), fb) in self
+            .events
+            .iter_mut()
+            .zip(event_flags(a.max_level))
+            .zip(event_flags(b.max_level))
+        {
+            t.record(fa, fb);
+        }
+        self.crises.record(a.crises, b.crises);
+        self.disputes.record(a.disputes, b.disputes);
+        self.first_force_months.record(a.first_force, b.first_force);
+    }
+
+    fn merge(&mut self, o: &Self) {
+        for (x, y) in self.events.iter_mut().zip(&o.events) {
+            x.merge(y);
+        }
+        self.crises.merge(&o.crises);
+        self.disputes.merge(&o.disputes);
+        self.first_force_months.merge(&o.first_force_months);
+    }
+}
+
+/// Paired tallies over all runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairedAggregate {
+    pub runs: u64,
+    pub region: EntityPairs,
+    /// One per entry of [`Pairing::rivalries`].
+    pub rivalries: Vec<EntityPairs>,
+}
+
+/// How the two scenarios' rivalries correspond: pairs of (index in A, index in B) with the
+/// same rivalry id, in A's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pairing {
+    pub rivalries: Vec<(usize, usize)>,
+}
+
+impl Pairing {
+    pub fn new(a: &Compiled, b: &Compiled) -> Self {
+        let rivalries = a
+            .scenario
+            .rivalries
+            .iter()
+            .enumerate()
+            .filter_map(|(ia, r)| {
+                b.scenario
+                    .rivalries
+                    .iter()
+                    .position(|rb| rb.id == r.id)
+                    .map(|ib| (ia, ib))
+            })
+            .collect();
+        Self { rivalries }
+    }
+}
+
+/// Why two scenarios cannot be compared run by run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CompareError {
+    #[error(
+        "the scenarios have different horizons ({0} and {1} years); common random numbers need the same horizon (use --horizon-years)"
+    )]
+    Horizon(u32, u32),
+}
+
+/// The result of a paired run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub a: Aggregate,
+    pub b: Aggregate,
+    pub paired: PairedAggregate,
+    pub pairing: Pairing,
+}
+
+/// Check that two scenarios can be paired run by run.
+pub fn check(a: &Compiled, b: &Compiled) -> Result<Pairing, CompareError> {
+    let (ha, hb) = (a.scenario.meta.horizon_years, b.scenario.meta.horizon_years);
+    if ha != hb {
+        return Err(CompareError::Horizon(ha, hb));
+    }
+    Ok(Pairing::new(a, b))
+}
+
+struct PairWorker {
+    world_a: World,
+    world_b: World,
+    rec_a: RunRecord,
+    rec_b: RunRecord,
+    out: Comparison,
+}
+
+impl PairWorker {
+    fn new(a: &Compiled, b: &Compiled, pairing: &Pairing) -> Self {
+        Self {
+            world_a: a.new_world(),
+            world_b: b.new_world(),
+            rec_a: RunRecord::new(a),
+            rec_b: RunRecord::new(b),
+            out: Comparison::empty(a, b, pairing),
+        }
+    }
+
+    fn run_range(&mut self, a: &Compiled, b: &Compiled, seed: u64, first: u64, count: u64) {
+        let steps = a.steps();
+        for i in first..first + count {
+            let mut rng = run_rng(seed, i);
+            simulate_run(a, &mut self.world_a, &mut self.rec_a, &mut rng);
+            let mut rng = run_rng(seed, i);
+            simulate_run(b, &mut self.world_b, &mut self.rec_b, &mut rng);
+            self.out.a.record(&self.rec_a);
+            self.out.b.record(&self.rec_b);
+            let p = &mut self.out.paired;
+            p.runs += 1;
+            p.region.record(
+                region_obs(&self.rec_a, steps),
+                region_obs(&self.rec_b, steps),
+            );
+            for (pairs, &(ia, ib)) in p.rivalries.iter_mut().zip(&self.out.pairing.rivalries) {
+                let oa = rivalry_obs(&self.rec_a, ia, steps);
+                let ob = rivalry_obs(&self.rec_b, ib, steps);
+                pairs.record(oa, ob);
+            }
+        }
+    }
+}
+
+fn rivalry_obs(rec: &RunRecord, i: usize, steps: u32) -> Obs {
+    let r = &rec.rivalries[i];
+    Obs {
+        max_level: r.max_level,
+        crises: r.crises,
+        disputes: r.disputes,
+        first_force: r.first_force_step.unwrap_or(steps).min(steps),
+    }
+}
+
+fn region_obs(rec: &RunRecord, steps: u32) -> Obs {
+    Obs {
+        max_level: rec.max_level(),
+        crises: rec.rivalries.iter().map(|r| r.crises).sum(),
+        disputes: rec.rivalries.iter().map(|r| r.disputes).sum(),
+        first_force: rec
+            .rivalries
+            .iter()
+            .filter_map(|r| r.first_force_step)
+            .min()
+            .unwrap_or(steps)
+            .min(steps),
+    }
+}
+
+impl Comparison {
+    fn empty(a: &Compiled, b: &Compiled, pairing: &Pairing) -> Self {
+        Self {
+            a: Aggregate::new(a),
+            b: Aggregate::new(b),
+            paired: PairedAggregate {
+                runs: 0,
+                region: EntityPairs::default(),
+                rivalries: vec![EntityPairs::default(); pairing.rivalries.len()],
+            },
+            pairing: pairing.clone(),
+        }
+    }
+
+    fn merge(&mut self, o: &Comparison) {
+        self.a.merge(&o.a);
+        self.b.merge(&o.b);
+        self.paired.runs += o.paired.runs;
+        self.paired.region.merge(&o.paired.region);
+        for (x, y) in self.paired.rivalries.iter_mut().zip(&o.paired.rivalries) {
+            x.merge(y);
+        }
+    }
+}
+
+/// Simulate runs `0..runs` of both scenarios with common random numbers on the current rayon
+/// pool. Each block of [`BLOCK_RUNS`] runs is one task; blocks merge exactly.
+pub fn run_paired(
+    a: &Compiled,
+    b: &Compiled,
+    pairing: &Pairing,
+    seed: u64,
+    runs: u64,
+    hooks: Hooks<'_>,
+) -> Result<Comparison, Interrupted> {
+    let blocks = runs.div_ceil(BLOCK_RUNS);
+    let cancelled = || hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    let result = (0..blocks)
+        .into_par_iter()
+        .fold(
+            || PairWorker::new(a, b, pairing),
+            |mut w, blk| {
+                if cancelled() {
+                    return w;
+                }
+                let first = blk * BLOCK_RUNS;
+                let count = BLOCK_RUNS.min(runs - first);
+                w.run_range(a, b, seed, first, count);
+                if let Some(p) = hooks.progress {
+                    p(count);
+                }
+                w
+            },
+        )
+        .map(|w| w.out)
+        .reduce(
+            || Comparison::empty(a, b, pairing),
+            |mut x, y| {
+                x.merge(&y);
+                x
+            },
+        );
+    if cancelled() {
+        return Err(Interrupted);
+    }
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{self, RunPlan};
+
+    fn baseline() -> Compiled {
+        let mut s = crate::scenario::load_file(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/western-balkans-2024.toml"
+        )))
+        .expect("bundled scenario is valid");
+        s.meta.horizon_years = 3;
+        Compiled::new(&s)
+    }
+
+    #[test]
+    fn each_side_equals_a_plain_run_and_marginals_match() {
+        let c = baseline();
+        let pairing = check(&c, &c).unwrap();
+        let cmp = run_paired(&c, &c, &pairing, 11, 300, Hooks::default()).unwrap();
+        let plan = RunPlan {
+            seed: 11,
+            first: 0,
+            count: 300,
+            stream_offset: 0,
+        };
+        let plain = engine::run(&c, &plan, Hooks::default()).unwrap();
+        assert_eq!(cmp.a, plain);
+        assert_eq!(cmp.b, plain);
+        // Identical scenarios: no discordant pairs.
+        for (k, t) in cmp.paired.region.events.iter().enumerate() {
+            assert_eq!(t.a_only + t.b_only, 0);
+            assert_eq!(t.count_a(), plain.region.events[k]);
+        }
+        for (k, t) in cmp.paired.rivalries[0].events.iter().enumerate() {
+            assert_eq!(t.count_a(), plain.rivalries[0].events[k]);
+        }
+    }
+
+    #[test]
+    fn result_does_not_depend_on_thread_count() {
+        let c = baseline();
+        let mut s2 = c.scenario.clone();
+        s2.rivalries[0].params.monitoring = 0.9;
+        let c2 = Compiled::new(&s2);
+        let pairing = check(&c, &c2).unwrap();
+        let one = engine::with_threads(1, || {
+            run_paired(&c, &c2, &pairing, 5, 700, Hooks::default()).unwrap()
+        });
+        let two = engine::with_threads(2, || {
+            run_paired(&c, &c2, &pairing, 5, 700, Hooks::default()).unwrap()
+        });
+        assert_eq!(one, two);
+    }
+}

@@ -1,0 +1,454 @@
+//! Charts for the HTML report, drawn with plotters' SVG backend into strings.
+//!
+//! plotters is built without default features: no system fonts are needed, text is written
+//! as SVG `<text>` (sized by plotters' built-in estimate) and the browser renders it with
+//! its own sans-serif font. Every function returns one `<svg>` element.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Colours shared by the charts and the CSS (colour-blind safe, Okabe-Ito).
+pub const BLUE: RGBColor = RGBColor(0, 114, 178);
+pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+pub const GREEN: RGBColor = RGBColor(0, 158, 115);
+pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+pub const GREY: RGBColor = RGBColor(90, 90, 90);
+const SERIES: [RGBColor; 4] = [BLUE, VERMILLION, GREEN, ORANGE];
+
+const FONT: &str = "sans-serif";
+const WIDTH: u32 = 720;
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+/// Draw into a fresh SVG string; on a drawing error, say so in place of the chart.
+fn svg(height: u32, draw: impl FnOnce(&Area<'_>) -> Result<(), String>) -> String {
+    let mut out = String::new();
+    let result = {
+        let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE)
+            .map_err(|e| e.to_string())
+            .and_then(|_| draw(&root))
+            .and_then(|_| root.present().map_err(|e| e.to_string()))
+    };
+    match result {
+        Ok(()) => out,
+        Err(e) => format!("<p class=\"chart-error\">chart could not be drawn: {e}</p>"),
+    }
+}
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+/// One labelled probability with its interval.
+pub struct Bar<'a> {
+    pub label: &'a str,
+    pub p: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// Horizontal bars with confidence-interval whiskers, probabilities on [0, 1].
+pub fn probability_bars(title: &str, bars: &[Bar<'_>]) -> String {
+    let n = bars.len() as i32;
+    let height = 70 + 34 * bars.len() as u32;
+    svg(height, |root| {
+        let labels: Vec<String> = bars.iter().map(|b| b.label.to_string()).collect();
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 16))
+            .margin(8)
+            .margin_right(24)
+            .x_label_area_size(28)
+            .y_label_area_size(170)
+            .build_cartesian_2d(0f64..1f64, (0..n).into_segmented())
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .disable_y_mesh()
+            .x_labels(11)
+            .x_label_formatter(&|x| format!("{:.0}%", 100.0 * x))
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => labels
+                    .get((n - 1 - *i) as usize)
+                    .cloned()
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style((FONT, 13))
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(bars.iter().enumerate().map(|(i, b)| {
+                let row = n - 1 - i as i32;
+                let mut r = Rectangle::new(
+                    [
+                        (0.0, SegmentValue::Exact(row)),
+                        (b.p.clamp(0.0, 1.0), SegmentValue::Exact(row + 1)),
+                    ],
+                    BLUE.mix(0.75).filled(),
+                );
+                r.set_margin(6, 6, 0, 0);
+                r
+            }))
+            .map_err(err)?;
+        chart
+            .draw_series(bars.iter().enumerate().map(|(i, b)| {
+                let row = n - 1 - i as i32;
+                ErrorBar::new_horizontal(
+                    SegmentValue::CenterOf(row),
+                    b.lo.clamp(0.0, 1.0),
+                    b.p.clamp(0.0, 1.0),
+                    b.hi.clamp(0.0, 1.0),
+                    BLACK.stroke_width(2),
+                    10,
+                )
+            }))
+            .map_err(err)?;
+        Ok(())
+    })
+}
+
+/// Vertical bars over labelled categories (escalation ladder, crisis histogram), with
+/// `values` as shares in [0, 1].
+pub fn category_bars(title: &str, x_desc: &str, labels: &[String], values: &[f64]) -> String {
+    let n = values.len() as i32;
+    let top = values.iter().cloned().fold(0.0f64, f64::max).max(1e-9) * 1.1;
+    let top = top.clamp(0.01, 1.0);
+    svg(300, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 16))
+            .margin(8)
+            .margin_right(24)
+            .x_label_area_size(40)
+            .y_label_area_size(56)
+            .build_cartesian_2d((0..n).into_segmented(), 0f64..top)
+            .map_err(err)?;
+        let step = (labels.len() / 16).max(1);
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .disable_x_mesh()
+            .x_desc(x_desc)
+            .y_desc("share of runs")
+            .x_labels(labels.len().min(40))
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) if (*i as usize) % step == 0 => {
+                    labels.get(*i as usize).cloned().unwrap_or_default()
+                }
+                _ => String::new(),
+            })
+            .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(
+                Histogram::vertical(&chart)
+                    .style(BLUE.mix(0.8).filled())
+                    .margin(4)
+                    .data(values.iter().enumerate().map(|(i, &v)| (i as i32, v))),
+            )
+            .map_err(err)?;
+        Ok(())
+    })
+}
+
+/// One row of a stacked tri-level bar: military, political, economic shares.
+pub struct LevelRow<'a> {
+    pub label: &'a str,
+    pub shares: [f64; 3],
+}
+
+/// Stacked horizontal bars: which share of the challenger's expected cost comes from each level.
+pub fn level_bars(title: &str, rows: &[LevelRow<'_>]) -> String {
+    let n = rows.len() as i32;
+    let height = 90 + 34 * rows.len() as u32;
+    let colours = [BLUE, ORANGE, GREEN];
+    svg(height, |root| {
+        let labels: Vec<String> = rows.iter().map(|r| r.label.to_string()).collect();
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 16))
+            .margin(8)
+            .margin_right(24)
+            .x_label_area_size(28)
+            .y_label_area_size(170)
+            .build_cartesian_2d(0f64..1f64, (0..n).into_segmented())
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .disable_y_mesh()
+            .x_labels(11)
+            .x_label_formatter(&|x| format!("{:.0}%", 100.0 * x))
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => labels
+                    .get((n - 1 - *i) as usize)
+                    .cloned()
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style((FONT, 13))
+            .draw()
+            .map_err(err)?;
+        for (k, colour) in colours.iter().enumerate() {
+            chart
+                .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                    let row = n - 1 - i as i32;
+                    let start: f64 = r.shares[..k].iter().sum();
+                    let end = (start + r.shares[k]).min(1.0);
+                    let mut rect = Rectangle::new(
+                        [
+                            (start, SegmentValue::Exact(row)),
+                            (end, SegmentValue::Exact(row + 1)),
+                        ],
+                        colour.filled(),
+                    );
+                    rect.set_margin(6, 6, 0, 0);
+                    rect
+                }))
+                .map_err(err)?;
+        }
+        Ok(())
+    })
+}
+
+/// A named step curve over years.
+pub struct Curve<'a> {
+    pub label: &'a str,
+    /// (years, value) points.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Survival curves: share of runs without use of force by each time.
+pub fn survival(title: &str, horizon_years: f64, curves: &[Curve<'_>]) -> String {
+    svg(340, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 16))
+            .margin(8)
+            .margin_right(24)
+            .x_label_area_size(40)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0f64..horizon_years.max(1.0 / 12.0), 0f64..1.02f64)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .x_desc("years from the start")
+            .y_desc("no use of force yet")
+            .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        for (i, c) in curves.iter().enumerate() {
+            let colour = SERIES[i % SERIES.len()];
+            chart
+                .draw_series(LineSeries::new(
+                    c.points.iter().copied(),
+                    colour.stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(c.label)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(GREY)
+            .label_font((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    })
+}
+
+/// One year's percentile band.
+#[derive(Debug, Clone, Copy)]
+pub struct Band {
+    pub year: f64,
+    pub p05: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+}
+
+/// A fan chart: p5-p95 and p25-p75 bands and the median per year. `log` puts y on a log scale.
+pub fn fan(title: &str, y_desc: &str, bands: &[Band], log: bool) -> String {
+    if bands.is_empty() {
+        return "<p>No yearly values: the horizon is shorter than a year.</p>".into();
+    }
+    let x0 = bands[0].year - 0.5;
+    let x1 = bands[bands.len() - 1].year + 0.5;
+    svg(320, |root| {
+        let mut builder = ChartBuilder::on(root);
+        builder
+            .caption(title, (FONT, 16))
+            .margin(8)
+            .margin_right(24)
+            .x_label_area_size(40)
+            .y_label_area_size(64);
+        let outer = |b: &Band| [(b.year, b.p05), (b.year, b.p95)];
+        let inner = |b: &Band| [(b.year, b.p25), (b.year, b.p75)];
+        let median: Vec<(f64, f64)> = bands.iter().map(|b| (b.year, b.p50)).collect();
+        let poly = |f: &dyn Fn(&Band) -> [(f64, f64); 2]| -> Vec<(f64, f64)> {
+            let mut pts: Vec<(f64, f64)> = bands.iter().map(|b| f(b)[1]).collect();
+            pts.extend(bands.iter().rev().map(|b| f(b)[0]));
+            pts
+        };
+        let (outer_pts, inner_pts) = (poly(&outer), poly(&inner));
+        if log {
+            let positive = |y: f64| y.max(1e-6);
+            let lo = bands
+                .iter()
+                .map(|b| positive(b.p05))
+                .fold(f64::MAX, f64::min);
+            let hi = bands.iter().map(|b| positive(b.p95)).fold(0.0, f64::max);
+            let (lo, hi) = (lo / 1.5, (hi * 1.5).max(lo * 2.0));
+            let mut chart = builder
+                .build_cartesian_2d(x0..x1, (lo..hi).log_scale())
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .light_line_style(WHITE.mix(0.0))
+                .x_desc("year (end)")
+                .y_desc(y_desc)
+                .x_label_formatter(&|x| format!("{x:.0}"))
+                .y_label_formatter(&|y| format!("{y:.3}"))
+                .label_style((FONT, 12))
+                .draw()
+                .map_err(err)?;
+            let clip = |v: Vec<(f64, f64)>| {
+                v.into_iter()
+                    .map(|(x, y)| (x, positive(y)))
+                    .collect::<Vec<_>>()
+            };
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    clip(outer_pts),
+                    BLUE.mix(0.2).filled(),
+                )))
+                .map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    clip(inner_pts),
+                    BLUE.mix(0.4).filled(),
+                )))
+                .map_err(err)?;
+            chart
+                .draw_series(LineSeries::new(clip(median), BLUE.stroke_width(2)))
+                .map_err(err)?;
+        } else {
+            let mut chart = builder
+                .build_cartesian_2d(x0..x1, 0f64..1f64)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .light_line_style(WHITE.mix(0.0))
+                .x_desc("year (end)")
+                .y_desc(y_desc)
+                .x_label_formatter(&|x| format!("{x:.0}"))
+                .label_style((FONT, 12))
+                .draw()
+                .map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    outer_pts,
+                    BLUE.mix(0.2).filled(),
+                )))
+                .map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    inner_pts,
+                    BLUE.mix(0.4).filled(),
+                )))
+                .map_err(err)?;
+            chart
+                .draw_series(LineSeries::new(median, BLUE.stroke_width(2)))
+                .map_err(err)?;
+        }
+        Ok(())
+    })
+}
+
+/// Forest plot of differences with their intervals (compare): one row per label.
+pub struct DiffRow<'a> {
+    pub label: &'a str,
+    pub diff: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+pub fn differences(title: &str, rows: &[DiffRow<'_>]) -> String {
+    let n = rows.len() as i32;
+    let height = 80 + 34 * rows.len() as u32;
+    let span = rows
+        .iter()
+        .flat_map(|r| [r.lo.abs(), r.hi.abs()])
+        .fold(0.005f64, f64::max)
+        * 1.15;
+    svg(height, |root| {
+        let labels: Vec<String> = rows.iter().map(|r| r.label.to_string()).collect();
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 16))
+            .margin(8)
+            .margin_right(24)
+            .x_label_area_size(36)
+            .y_label_area_size(170)
+            .build_cartesian_2d(-span..span, (0..n).into_segmented())
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .disable_y_mesh()
+            .x_desc("P(B) - P(A), percentage points")
+            .x_label_formatter(&|x| format!("{:+.1}", 100.0 * x))
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => labels
+                    .get((n - 1 - *i) as usize)
+                    .cloned()
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style((FONT, 13))
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Exact(n))],
+                GREY.stroke_width(1),
+            )))
+            .map_err(err)?;
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                let row = n - 1 - i as i32;
+                let colour = if r.lo > 0.0 || r.hi < 0.0 {
+                    VERMILLION
+                } else {
+                    GREY
+                };
+                ErrorBar::new_horizontal(
+                    SegmentValue::CenterOf(row),
+                    r.lo,
+                    r.diff,
+                    r.hi,
+                    colour.stroke_width(2),
+                    10,
+                )
+            }))
+            .map_err(err)?;
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                Circle::new(
+                    (r.diff, SegmentValue::CenterOf(n - 1 - i as i32)),
+                    4,
+                    BLACK.filled(),
+                )
+            }))
+            .map_err(err)?;
+        Ok(())
+    })
+}

@@ -1,0 +1,227 @@
+//! The result of `deter compare` (docs/OUTPUT.md, "Comparison"): both scenarios' reports,
+//! and for every outcome P(A), P(B) and the paired difference P(B) - P(A) with a 95% interval.
+
+use serde::Serialize;
+
+use super::{LevelsOut, Report, Timing, finite};
+use crate::compare::{Comparison, EntityPairs};
+use crate::engine::EVENTS;
+use crate::stats::paired::DiffInterval;
+
+/// Method of the paired interval, recorded in every comparison.
+pub const PAIRED_METHOD: &str = "Newcombe (1998) method 10 for paired proportions (Wilson score intervals, correlation-corrected); means: normal interval of paired differences";
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IntervalOut {
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// One outcome under A and B.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OutcomeDiff {
+    pub outcome: &'static str,
+    pub p_a: f64,
+    pub p_b: f64,
+    /// P(B) - P(A).
+    pub diff: f64,
+    /// Paired 95% interval of the difference (common random numbers).
+    pub paired: IntervalOut,
+    /// The interval two independent samples of the same size would give, for reference.
+    pub unpaired: IntervalOut,
+    /// Whether the paired interval excludes zero.
+    pub excludes_zero: bool,
+    /// Runs where only A, only B had the outcome (the discordant pairs).
+    pub a_only: u64,
+    pub b_only: u64,
+}
+
+/// Mean of a per-run count under A and B, and the paired difference.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MeanDiff {
+    pub metric: &'static str,
+    pub mean_a: f64,
+    pub mean_b: f64,
+    pub diff: f64,
+    pub paired: IntervalOut,
+    pub excludes_zero: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LevelsShift {
+    pub a: LevelsOut,
+    pub b: LevelsOut,
+    /// B minus A, in share points.
+    pub shift: LevelsOut,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EntityComparison {
+    /// "region" or the rivalry id.
+    pub entity: String,
+    pub outcomes: Vec<OutcomeDiff>,
+    pub metrics: Vec<MeanDiff>,
+    pub deterrence_levels: LevelsShift,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ComparisonReport {
+    pub schema_version: u32,
+    pub engine_version: &'static str,
+    pub seed: u64,
+    pub runs: u64,
+    pub rng: &'static str,
+    pub method: &'static str,
+    pub region: EntityComparison,
+    /// Rivalries present (by id) in both scenarios.
+    pub rivalries: Vec<EntityComparison>,
+    /// The full report of each scenario (same runs and seed).
+    pub a: Report,
+    pub b: Report,
+    pub timing: Timing,
+}
+
+fn interval(d: DiffInterval) -> IntervalOut {
+    IntervalOut {
+        lo: finite(d.lo),
+        hi: finite(d.hi),
+    }
+}
+
+fn entity(
+    name: String,
+    pairs: &EntityPairs,
+    levels_a: &LevelsOut,
+    levels_b: &LevelsOut,
+    steps_per_year: f64,
+) -> EntityComparison {
+    let outcomes = EVENTS
+        .iter()
+        .zip(&pairs.events)
+        .map(|(&key, t)| {
+            let p = t.paired();
+            let u = t.unpaired();
+            let n = t.n().max(1) as f64;
+            OutcomeDiff {
+                outcome: key,
+                p_a: finite(t.count_a() as f64 / n),
+                p_b: finite(t.count_b() as f64 / n),
+                diff: finite(p.diff),
+                paired: interval(p),
+                unpaired: interval(u),
+                excludes_zero: p.excludes_zero(),
+                a_only: t.a_only,
+                b_only: t.b_only,
+            }
+        })
+        .collect();
+    let mean = |metric: &'static str, d: &crate::stats::paired::PairedDiff, sa: f64, sb: f64| {
+        let i = d.interval();
+        MeanDiff {
+            metric,
+            mean_a: finite(sa),
+            mean_b: finite(sb),
+            diff: finite(i.diff),
+            paired: interval(i),
+            excludes_zero: i.excludes_zero(),
+        }
+    };
+    // Years to first use of force: the paired sums are in months.
+    let years = |d: &crate::stats::paired::PairedDiff| {
+        let i = d.interval();
+        DiffInterval {
+            diff: i.diff / steps_per_year,
+            lo: i.lo / steps_per_year,
+            hi: i.hi / steps_per_year,
+        }
+    };
+    let fy = years(&pairs.first_force_months);
+    let metrics = vec![
+        mean("crises", &pairs.crises, f64::NAN, f64::NAN),
+        mean("disputes", &pairs.disputes, f64::NAN, f64::NAN),
+        MeanDiff {
+            metric: "years_to_first_use_of_force",
+            mean_a: 0.0,
+            mean_b: 0.0,
+            diff: finite(fy.diff),
+            paired: interval(fy),
+            excludes_zero: fy.excludes_zero(),
+        },
+    ];
+    let shift = LevelsOut {
+        military: finite(levels_b.military - levels_a.military),
+        political: finite(levels_b.political - levels_a.political),
+        economic: finite(levels_b.economic - levels_a.economic),
+    };
+    EntityComparison {
+        entity: name,
+        outcomes,
+        metrics,
+        deterrence_levels: LevelsShift {
+            a: levels_a.clone(),
+            b: levels_b.clone(),
+            shift,
+        },
+    }
+}
+
+impl ComparisonReport {
+    /// Build from the two scenarios' reports (made from `cmp.a` and `cmp.b`) and the pairs.
+    pub fn build(cmp: &Comparison, a: Report, b: Report, timing: Timing) -> Self {
+        let spy = f64::from(a.steps_per_year.max(1));
+        let mut region = entity(
+            "region".into(),
+            &cmp.paired.region,
+            &a.deterrence_levels,
+            &b.deterrence_levels,
+            spy,
+        );
+        fill_means(&mut region, &a.metrics, &b.metrics);
+        let rivalries = cmp
+            .paired
+            .rivalries
+            .iter()
+            .zip(&cmp.pairing.rivalries)
+            .map(|(pairs, &(ia, ib))| {
+                let (ra, rb) = (&a.rivalries[ia], &b.rivalries[ib]);
+                let mut e = entity(
+                    ra.id.clone(),
+                    pairs,
+                    &ra.deterrence_levels,
+                    &rb.deterrence_levels,
+                    spy,
+                );
+                fill_means(&mut e, &ra.metrics, &rb.metrics);
+                e
+            })
+            .collect();
+        Self {
+            schema_version: super::SCHEMA_VERSION,
+            engine_version: crate::ENGINE_VERSION,
+            seed: a.seed,
+            runs: cmp.paired.runs,
+            rng: crate::engine::RNG_NAME,
+            method: PAIRED_METHOD,
+            region,
+            rivalries,
+            a,
+            b,
+            timing,
+        }
+    }
+}
+
+fn fill_means(e: &mut EntityComparison, a: &super::Metrics, b: &super::Metrics) {
+    for m in &mut e.metrics {
+        let (x, y) = match m.metric {
+            "crises" => (a.crises.mean, b.crises.mean),
+            "disputes" => (a.disputes.mean, b.disputes.mean),
+            _ => (
+                a.years_to_first_use_of_force.mean,
+                b.years_to_first_use_of_force.mean,
+            ),
+        };
+        m.mean_a = finite(x);
+        m.mean_b = finite(y);
+    }
+}

@@ -1,0 +1,226 @@
+//! Tidy CSV exporter: one row per (scenario, entity, metric, statistic, value), documented in
+//! docs/OUTPUT.md ("CSV"). Timing is left out, so the CSV of a run is reproducible byte for
+//! byte; values are written with Rust's shortest round-trip formatting.
+
+use super::compare::ComparisonReport;
+use super::{MetricOut, Outcomes, ProbabilityOut, Report};
+
+/// Column names, in order.
+pub const HEADER: [&str; 5] = ["scenario", "entity", "metric", "statistic", "value"];
+
+struct Rows<'a> {
+    w: ::csv::Writer<Vec<u8>>,
+    scenario: &'a str,
+}
+
+impl Rows<'_> {
+    fn row(&mut self, entity: &str, metric: &str, statistic: &str, value: String) {
+        self.w
+            .write_record([self.scenario, entity, metric, statistic, &value])
+            .expect("writing to memory cannot fail");
+    }
+
+    fn f(&mut self, entity: &str, metric: &str, statistic: &str, x: f64) {
+        self.row(entity, metric, statistic, format!("{x}"));
+    }
+
+    fn n(&mut self, entity: &str, metric: &str, statistic: &str, x: u64) {
+        self.row(entity, metric, statistic, x.to_string());
+    }
+
+    fn prob(&mut self, entity: &str, metric: &str, p: &ProbabilityOut) {
+        self.f(entity, metric, "p", p.p);
+        self.f(entity, metric, "ci_lo", p.lo);
+        self.f(entity, metric, "ci_hi", p.hi);
+        self.n(entity, metric, "count", p.count);
+    }
+
+    fn outcomes(&mut self, entity: &str, o: &Outcomes) {
+        for (key, p) in o.entries() {
+            self.prob(entity, key, p);
+        }
+    }
+
+    fn metric(&mut self, entity: &str, metric: &str, m: &MetricOut) {
+        self.f(entity, metric, "mean", m.mean);
+        self.f(entity, metric, "sd", m.sd);
+        self.f(entity, metric, "p05", m.p05);
+        self.f(entity, metric, "p50", m.p50);
+        self.f(entity, metric, "p95", m.p95);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn entity(
+        &mut self,
+        entity: &str,
+        outcomes: &Outcomes,
+        metrics: &super::Metrics,
+        levels: &super::LevelsOut,
+        escalation: &[f64; 6],
+        crisis: &super::CrisisOutcomesOut,
+        mech: &super::MechanismsOut,
+    ) {
+        self.outcomes(entity, outcomes);
+        self.metric(entity, "crises", &metrics.crises);
+        self.metric(entity, "disputes", &metrics.disputes);
+        let t = &metrics.years_to_first_use_of_force;
+        let tm = MetricOut {
+            mean: t.mean,
+            sd: t.sd,
+            p05: t.p05,
+            p50: t.p50,
+            p95: t.p95,
+        };
+        self.metric(entity, "years_to_first_use_of_force", &tm);
+        self.f(
+            entity,
+            "years_to_first_use_of_force",
+            "censored_share",
+            t.censored_share,
+        );
+        self.metric(entity, "gdp_lost", &metrics.gdp_lost);
+        self.metric(entity, "final_balance", &metrics.final_balance);
+        self.f(entity, "deterrence_military", "share", levels.military);
+        self.f(entity, "deterrence_political", "share", levels.political);
+        self.f(entity, "deterrence_economic", "share", levels.economic);
+        for (k, &s) in escalation.iter().enumerate() {
+            self.f(entity, &format!("max_level_{k}"), "share", s);
+        }
+        for (key, &c) in &crisis.counts {
+            let m = format!("crisis_outcome_{key}");
+            self.n(entity, &m, "count", c);
+            self.f(entity, &m, "share", crisis.shares[key]);
+        }
+        self.n(
+            entity,
+            "commitments_honoured",
+            "n",
+            mech.commitments.invoked,
+        );
+        self.prob(entity, "commitments_honoured", &mech.commitments.honoured);
+        self.n(entity, "sanctions_succeeded", "n", mech.sanctions.invoked);
+        self.prob(entity, "sanctions_succeeded", &mech.sanctions.honoured);
+        self.prob(
+            entity,
+            "challenge_after_concession",
+            &mech.challenge_after_concession,
+        );
+        self.prob(
+            entity,
+            "challenge_after_firmness",
+            &mech.challenge_after_firmness,
+        );
+    }
+
+    fn report(&mut self, r: &Report) {
+        self.n("scenario", "runs", "value", r.runs);
+        self.n("scenario", "seed", "value", r.seed);
+        self.n(
+            "scenario",
+            "horizon_years",
+            "value",
+            u64::from(r.horizon_years),
+        );
+        self.entity(
+            "region",
+            &r.outcomes,
+            &r.metrics,
+            &r.deterrence_levels,
+            &r.escalation,
+            &r.crisis_outcomes,
+            &r.mechanisms,
+        );
+        for rv in &r.rivalries {
+            self.entity(
+                &rv.id,
+                &rv.outcomes,
+                &rv.metrics,
+                &rv.deterrence_levels,
+                &rv.escalation,
+                &rv.crisis_outcomes,
+                &rv.mechanisms,
+            );
+            for y in &rv.yearly {
+                for (name, b) in [("tension", &y.tension), ("balance", &y.balance)] {
+                    let m = format!("{name}_{}", y.year);
+                    self.f(&rv.id, &m, "p05", b.p05);
+                    self.f(&rv.id, &m, "p25", b.p25);
+                    self.f(&rv.id, &m, "p50", b.p50);
+                    self.f(&rv.id, &m, "p75", b.p75);
+                    self.f(&rv.id, &m, "p95", b.p95);
+                }
+            }
+        }
+    }
+}
+
+fn writer() -> ::csv::Writer<Vec<u8>> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(HEADER)
+        .expect("writing to memory cannot fail");
+    w
+}
+
+fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
+    w.into_inner().expect("writing to memory cannot fail")
+}
+
+/// One table for any number of reports; the `scenario` column holds each scenario's name.
+pub fn to_csv(reports: &[&Report]) -> Vec<u8> {
+    let mut w = writer();
+    for r in reports {
+        let mut rows = Rows {
+            w,
+            scenario: &r.scenario,
+        };
+        rows.report(r);
+        w = rows.w;
+    }
+    finish(w)
+}
+
+/// A comparison: the scenario column is `A vs B`; statistics p_a, p_b, diff, diff_lo,
+/// diff_hi (paired), unpaired_lo, unpaired_hi, excludes_zero (0 or 1), and for the
+/// tri-level breakdown share_a, share_b, shift.
+pub fn comparison_to_csv(c: &ComparisonReport) -> Vec<u8> {
+    let name = format!("{} vs {}", c.a.scenario, c.b.scenario);
+    let mut rows = Rows {
+        w: writer(),
+        scenario: &name,
+    };
+    rows.n("scenario", "runs", "value", c.runs);
+    rows.n("scenario", "seed", "value", c.seed);
+    for e in std::iter::once(&c.region).chain(&c.rivalries) {
+        let id = e.entity.as_str();
+        for o in &e.outcomes {
+            rows.f(id, o.outcome, "p_a", o.p_a);
+            rows.f(id, o.outcome, "p_b", o.p_b);
+            rows.f(id, o.outcome, "diff", o.diff);
+            rows.f(id, o.outcome, "diff_lo", o.paired.lo);
+            rows.f(id, o.outcome, "diff_hi", o.paired.hi);
+            rows.f(id, o.outcome, "unpaired_lo", o.unpaired.lo);
+            rows.f(id, o.outcome, "unpaired_hi", o.unpaired.hi);
+            rows.n(id, o.outcome, "excludes_zero", u64::from(o.excludes_zero));
+        }
+        for m in &e.metrics {
+            rows.f(id, m.metric, "mean_a", m.mean_a);
+            rows.f(id, m.metric, "mean_b", m.mean_b);
+            rows.f(id, m.metric, "diff", m.diff);
+            rows.f(id, m.metric, "diff_lo", m.paired.lo);
+            rows.f(id, m.metric, "diff_hi", m.paired.hi);
+            rows.n(id, m.metric, "excludes_zero", u64::from(m.excludes_zero));
+        }
+        let l = &e.deterrence_levels;
+        for (level, a, b, s) in [
+            ("military", l.a.military, l.b.military, l.shift.military),
+            ("political", l.a.political, l.b.political, l.shift.political),
+            ("economic", l.a.economic, l.b.economic, l.shift.economic),
+        ] {
+            let m = format!("deterrence_{level}");
+            rows.f(id, &m, "share_a", a);
+            rows.f(id, &m, "share_b", b);
+            rows.f(id, &m, "shift", s);
+        }
+    }
+    finish(rows.w)
+}

@@ -1,0 +1,954 @@
+//! HTML exporter: one self-contained page (inline CSS and SVG; no scripts, fonts or
+//! anything else fetched) that opens in any browser and prints cleanly.
+//!
+//! Every number taken from a [`Report`] is written with `data-k` (a JSON pointer into that
+//! report's JSON, or the comparison's) and `data-v` (the exact value), so tests can check the
+//! page against the JSON of the same run. Charts come from [`super::charts`]. The crisis-count
+//! histogram and the survival curve are read from the [`Aggregate`] (they are not in the JSON).
+
+use std::fmt::Write;
+
+use super::charts::{self, Band, Bar, Curve, DiffRow, LevelRow};
+use super::compare::ComparisonReport;
+use super::{LevelsOut, Outcomes, Report};
+use crate::engine::{Aggregate, Tally};
+use crate::model::STEPS_PER_YEAR;
+use crate::scenario::{Actor, Scenario};
+
+/// Everything the page of one run needs.
+pub struct RunView<'a> {
+    pub report: &'a Report,
+    pub scenario: &'a Scenario,
+    pub aggregate: &'a Aggregate,
+    /// The file it came from, for the provenance table.
+    pub source: &'a str,
+}
+
+const OUTCOME_LABELS: [&str; 6] = [
+    "any crisis opportunity",
+    "threat (MID >= 2)",
+    "display of force (>= 3)",
+    "use of force (>= 4)",
+    "war (5)",
+    "deterrence held",
+];
+
+const LEVEL_LABELS: [&str; 6] = [
+    "0 no opportunity",
+    "1 no challenge",
+    "2 threat",
+    "3 display",
+    "4 use of force",
+    "5 war",
+];
+
+const CSS: &str = r#"
+:root { --ink: #1d1d1f; --muted: #5a5a5a; --line: #d0d0d0; --accent: #0072b2; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif;
+  color: var(--ink); margin: 0 auto; max-width: 980px; padding: 24px; line-height: 1.45; background: #fff; }
+h1 { font-size: 1.7em; margin: 0 0 4px; }
+h2 { font-size: 1.3em; border-bottom: 2px solid var(--accent); padding-bottom: 2px; margin-top: 1.8em; }
+h3 { font-size: 1.05em; margin: 1.2em 0 0.4em; }
+p.lead { color: var(--muted); margin-top: 0; }
+table { border-collapse: collapse; margin: 6px 0 12px; font-size: 0.88em; }
+th, td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: top; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+figure { margin: 10px 0 16px; }
+figure svg { max-width: 100%; height: auto; display: block; }
+figcaption { color: var(--muted); font-size: 0.85em; }
+details summary { cursor: pointer; color: var(--accent); font-size: 0.9em; }
+.yes { color: #b34700; font-weight: 600; }
+.chart-error { color: #b00020; font-weight: 600; }
+.scroll { overflow-x: auto; }
+table.wide { font-size: 0.78em; }
+.key { display: inline-block; width: 0.9em; height: 0.9em; vertical-align: -0.1em; margin: 0 0.25em 0 0.8em; }
+.mil { background: #0072b2; } .pol { background: #e69f00; } .eco { background: #009e73; }
+article + article { border-top: 4px double var(--line); margin-top: 3em; }
+@page { margin: 14mm; }
+@media print {
+  body { max-width: none; padding: 0; }
+  h2 { break-after: avoid; }
+  figure, table { break-inside: avoid; }
+  details > *:not(summary) { display: block; }
+  article + article { break-before: page; }
+}
+"#;
+
+/// Escape text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A table cell holding a number from the JSON at pointer `k`, shown as `text`.
+fn cell(k: &str, v: f64, text: String) -> String {
+    format!(
+        "<td class=\"n\" data-k=\"{}\" data-v=\"{v}\">{}</td>",
+        esc(k),
+        esc(&text)
+    )
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+fn pct_cell(k: &str, v: f64) -> String {
+    cell(k, v, pct(v))
+}
+
+fn num(x: f64) -> String {
+    if x == 0.0 {
+        "0".into()
+    } else if x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else if x.abs() >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+const LEVEL_KEY: &str = "<span class=\"key mil\"></span>military<span class=\"key pol\"></span>political<span class=\"key eco\"></span>economic. ";
+
+fn figure(id: &str, svg: String, caption: &str) -> String {
+    format!(
+        "<figure id=\"{}\" class=\"chart\">{svg}<figcaption>{caption}</figcaption></figure>\n",
+        esc(id)
+    )
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, or the date of `SOURCE_DATE_EPOCH` when set (for
+/// reproducible pages).
+pub fn today() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), by eras of 400 years.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+fn head(out: &mut String, title: &str) {
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"deter {}\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        crate::ENGINE_VERSION,
+        esc(title)
+    );
+}
+
+fn scenario_section(out: &mut String, s: &Scenario) {
+    let _ = writeln!(out, "<section id=\"scenario\"><h2>Scenario</h2>");
+    let _ = writeln!(
+        out,
+        "<p>Start {}, horizon {} years; money in {}.</p>",
+        s.meta.start,
+        s.meta.horizon_years,
+        esc(&s.meta.currency)
+    );
+    let _ = writeln!(
+        out,
+        "<h3>Countries</h3><div class=\"scroll\"><table class=\"wide\"><thead><tr><th>id</th><th>name</th><th>status</th>\
+         <th class=\"n\">defence budget</th><th class=\"n\">% GDP</th><th class=\"n\">capability</th>\
+         <th class=\"n\">readiness</th><th class=\"n\">interop.</th><th class=\"n\">cohesion</th>\
+         <th class=\"n\">narrative</th><th class=\"n\">reputation</th><th class=\"n\">GDP</th>\
+         <th class=\"n\">growth</th><th class=\"n\">trade with West</th></tr>\
+         <tr><th></th><th></th><th></th><th colspan=\"5\">military</th><th colspan=\"3\">political</th>\
+         <th colspan=\"3\">economic</th></tr></thead><tbody>"
+    );
+    for c in &s.countries {
+        let (m, p, e) = (&c.military, &c.political, &c.economic);
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td>\
+             <td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{:.1}%</td><td class=\"n\">{:.0}%</td></tr>",
+            esc(&c.id),
+            esc(&c.name),
+            c.status.as_str(),
+            num(m.budget),
+            100.0 * m.budget_share,
+            num(m.capability),
+            m.readiness,
+            m.interoperability,
+            p.cohesion,
+            p.narrative,
+            p.reputation,
+            num(e.gdp),
+            100.0 * e.growth,
+            100.0 * e.trade_west
+        );
+    }
+    let _ = writeln!(out, "</tbody></table></div>");
+    let actors = |list: &[Actor]| {
+        list.iter()
+            .map(|&a| esc(s.actor_id(a)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !s.powers.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h3>Outside powers</h3><table><thead><tr><th>id</th><th>name</th><th class=\"n\">capability</th>\
+             <th class=\"n\">in theatre</th><th class=\"n\">interop.</th><th class=\"n\">substitution</th></tr></thead><tbody>"
+        );
+        for p in &s.powers {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td></tr>",
+                esc(&p.id),
+                esc(&p.name),
+                num(p.params.capability),
+                p.params.in_theatre,
+                p.params.interoperability,
+                p.params.substitution
+            );
+        }
+        let _ = writeln!(out, "</tbody></table>");
+    }
+    if !s.alliances.is_empty() || !s.deployments.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h3>Alliances and forces in theatre</h3><table><thead><tr><th>id</th><th>name</th>\
+             <th>members / contributors</th><th class=\"n\">reliability</th></tr></thead><tbody>"
+        );
+        for a in &s.alliances {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{:.2}</td></tr>",
+                esc(&a.id),
+                esc(&a.name),
+                actors(&a.members),
+                a.params.reliability
+            );
+        }
+        for d in &s.deployments {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{} (in {})</td><td>{}</td><td class=\"n\">{:.2}</td></tr>",
+                esc(&d.id),
+                esc(&d.name),
+                esc(&s.countries[d.host].id),
+                actors(&d.contributors),
+                d.params.reliability
+            );
+        }
+        let _ = writeln!(out, "</tbody></table>");
+    }
+    let _ = writeln!(
+        out,
+        "<h3>Rivalries</h3><table><thead><tr><th>id</th><th>challenger</th><th>target</th>\
+         <th class=\"n\">stakes</th><th class=\"n\">dissatisfaction</th><th class=\"n\">tension</th>\
+         <th class=\"n\">opportunities/yr</th><th class=\"n\">monitoring</th><th class=\"n\">sanctions credibility</th></tr></thead><tbody>"
+    );
+    for r in &s.rivalries {
+        let p = &r.params;
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td>\
+             <td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td></tr>",
+            esc(&r.id),
+            esc(&s.countries[r.challenger].id),
+            esc(&s.countries[r.target].id),
+            p.stakes,
+            p.dissatisfaction,
+            p.tension,
+            p.opportunity_rate,
+            p.monitoring,
+            p.sanctions_credibility
+        );
+    }
+    let _ = writeln!(out, "</tbody></table>");
+    let _ = writeln!(out, "<h3>Policies</h3>");
+    if s.policies.is_empty() {
+        let _ = writeln!(out, "<p>None.</p>");
+    } else {
+        let _ = writeln!(
+            out,
+            "<table><thead><tr><th>id</th><th>name</th><th>from</th><th>enabled</th><th>changes</th></tr></thead><tbody>"
+        );
+        for p in &s.policies {
+            let changes: Vec<String> =
+                p.changes
+                    .iter()
+                    .map(|c| {
+                        let op = match c.op {
+                            crate::scenario::ChangeOp::Set(v) => format!("= {v}"),
+                            crate::scenario::ChangeOp::Add(v) => format!("+= {v}"),
+                            crate::scenario::ChangeOp::Scale(v) => format!("*= {v}"),
+                        };
+                        esc(&format!("{} {op}", c.path))
+                    })
+                    .chain(p.joins.iter().map(|&(a, m)| {
+                        esc(&format!("{} joins {}", s.actor_id(m), s.alliances[a].id))
+                    }))
+                    .collect();
+            let ramp = if p.ramp_years > 0.0 {
+                format!(" (over {} years)", p.ramp_years)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}<br><small>{}</small></td><td>{}{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&p.id),
+                esc(&p.name),
+                esc(&p.description),
+                p.start,
+                esc(&ramp),
+                if p.enabled { "yes" } else { "no" },
+                changes.join("<br>")
+            );
+        }
+        let _ = writeln!(out, "</tbody></table>");
+    }
+    let _ = writeln!(out, "</section>");
+}
+
+fn outcome_table(out: &mut String, prefix: &str, o: &Outcomes) {
+    let _ = writeln!(
+        out,
+        "<table class=\"outcomes\"><thead><tr><th>over the horizon</th><th class=\"n\">probability</th>\
+         <th class=\"n\">95% CI low</th><th class=\"n\">95% CI high</th><th class=\"n\">runs</th></tr></thead><tbody>"
+    );
+    for ((key, p), label) in o.entries().iter().zip(OUTCOME_LABELS) {
+        let k = format!("{prefix}/outcomes/{key}");
+        let _ = writeln!(
+            out,
+            "<tr><td>{label}</td>{}{}{}{}</tr>",
+            pct_cell(&format!("{k}/p"), p.p),
+            pct_cell(&format!("{k}/lo"), p.lo),
+            pct_cell(&format!("{k}/hi"), p.hi),
+            cell(&format!("{k}/count"), p.count as f64, p.count.to_string())
+        );
+    }
+    let _ = writeln!(out, "</tbody></table>");
+}
+
+fn outcome_bars<'a>(o: &'a Outcomes) -> Vec<Bar<'a>> {
+    o.entries()
+        .iter()
+        .zip(OUTCOME_LABELS)
+        .map(|((_, p), label)| Bar {
+            label,
+            p: p.p,
+            lo: p.lo,
+            hi: p.hi,
+        })
+        .collect()
+}
+
+fn level_row<'a>(label: &'a str, l: &LevelsOut) -> LevelRow<'a> {
+    LevelRow {
+        label,
+        shares: [l.military, l.political, l.economic],
+    }
+}
+
+/// Survival S(t) = share of runs without use of force by t (years), as a step curve.
+pub fn survival_points(t: &Tally, steps: u32) -> Vec<(f64, f64)> {
+    let h = &t.first_force_month;
+    let n = h.n().max(1) as f64;
+    let mut pts = vec![(0.0, 1.0)];
+    let mut alive = 1.0;
+    for m in 0..steps as usize {
+        let x = (m + 1) as f64 / STEPS_PER_YEAR as f64;
+        let dropped = h.counts().get(m).copied().unwrap_or(0);
+        if dropped > 0 {
+            pts.push((x, alive));
+            alive -= dropped as f64 / n;
+            pts.push((x, alive.max(0.0)));
+        }
+    }
+    pts.push((steps as f64 / STEPS_PER_YEAR as f64, alive.max(0.0)));
+    pts
+}
+
+/// Crisis-count shares 0..=last non-empty count.
+pub fn crisis_shares(t: &Tally) -> Vec<f64> {
+    let h = &t.crises.histogram;
+    let n = h.n().max(1) as f64;
+    let last = h.counts().iter().rposition(|&c| c > 0).unwrap_or(0);
+    h.counts()[..=last].iter().map(|&c| c as f64 / n).collect()
+}
+
+fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
+    let r = v.report;
+    let s = v.scenario;
+    let _ = writeln!(
+        out,
+        "<article data-report=\"{index}\">\n<header><h1>{}</h1><p class=\"lead\">{}</p></header>",
+        esc(&r.scenario),
+        esc(&s.meta.description)
+    );
+    scenario_section(out, s);
+
+    // Outcomes.
+    let _ = writeln!(
+        out,
+        "<section id=\"outcomes\"><h2>Outcome probabilities</h2>\
+         <p>Share of runs in which each event happened at least once within the horizon, with \
+         Wilson 95% intervals (whiskers).</p>"
+    );
+    let _ = writeln!(out, "<h3>Region-wide</h3>");
+    out.push_str(&figure(
+        "chart-outcomes-region",
+        charts::probability_bars("Region-wide", &outcome_bars(&r.outcomes)),
+        "Region-wide: any rivalry.",
+    ));
+    outcome_table(out, "", &r.outcomes);
+    for (i, rv) in r.rivalries.iter().enumerate() {
+        let title = format!("{} ({} -> {})", rv.id, rv.challenger, rv.target);
+        let _ = writeln!(out, "<h3>Rivalry {}</h3>", esc(&title));
+        out.push_str(&figure(
+            &format!("chart-outcomes-{i}"),
+            charts::probability_bars(&title, &outcome_bars(&rv.outcomes)),
+            &esc(&format!("Rivalry {title}.")),
+        ));
+        outcome_table(out, &format!("/rivalries/{i}"), &rv.outcomes);
+    }
+    let _ = writeln!(out, "</section>");
+
+    // Escalation ladder.
+    let _ = writeln!(
+        out,
+        "<section id=\"escalation\"><h2>Escalation ladder</h2>\
+         <p>Share of runs whose crises reached each MID hostility level (2 threat, 3 display of \
+         force, 4 use of force, 5 war) at least once.</p>"
+    );
+    for (i, rv) in r.rivalries.iter().enumerate() {
+        let reached: Vec<f64> = (1..6).map(|k| rv.escalation[k..].iter().sum()).collect();
+        let labels: Vec<String> = LEVEL_LABELS[1..].iter().map(|s| s.to_string()).collect();
+        out.push_str(&figure(
+            &format!("chart-escalation-{i}"),
+            charts::category_bars(
+                &format!("{}: reached at least", rv.id),
+                "MID level",
+                &labels,
+                &reached,
+            ),
+            &esc(&format!(
+                "Rivalry {}: share of runs reaching each level.",
+                rv.id
+            )),
+        ));
+        let _ = writeln!(
+            out,
+            "<table><thead><tr><th>MID level</th><th class=\"n\">highest level reached</th>\
+             <th class=\"n\">reached at least</th></tr></thead><tbody>"
+        );
+        for (k, label) in LEVEL_LABELS.iter().enumerate() {
+            let at_least: f64 = rv.escalation[k..].iter().sum();
+            let _ = writeln!(
+                out,
+                "<tr><td>{label}</td>{}<td class=\"n\">{}</td></tr>",
+                pct_cell(&format!("/rivalries/{i}/escalation/{k}"), rv.escalation[k]),
+                pct(at_least)
+            );
+        }
+        let _ = writeln!(out, "</tbody></table>");
+    }
+    let _ = writeln!(out, "</section>");
+
+    // Tri-level breakdown.
+    let _ = writeln!(
+        out,
+        "<section id=\"levels\"><h2>Which level deters</h2>\
+         <p>Share of the challenger's expected cost of challenging that comes from the military, \
+         political and economic levels (averaged over challenge decisions).</p>"
+    );
+    let mut rows = vec![level_row("region", &r.deterrence_levels)];
+    rows.extend(
+        r.rivalries
+            .iter()
+            .map(|rv| level_row(&rv.id, &rv.deterrence_levels)),
+    );
+    out.push_str(&figure(
+        "chart-levels",
+        charts::level_bars("Tri-level breakdown", &rows),
+        &format!("{LEVEL_KEY}Shares of the challenger's expected cost by level."),
+    ));
+    let _ = writeln!(
+        out,
+        "<table><thead><tr><th></th><th class=\"n\">military</th><th class=\"n\">political</th>\
+         <th class=\"n\">economic</th></tr></thead><tbody>"
+    );
+    let level_line = |out: &mut String, label: &str, prefix: &str, l: &LevelsOut| {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td>{}{}{}</tr>",
+            esc(label),
+            pct_cell(&format!("{prefix}/deterrence_levels/military"), l.military),
+            pct_cell(
+                &format!("{prefix}/deterrence_levels/political"),
+                l.political
+            ),
+            pct_cell(&format!("{prefix}/deterrence_levels/economic"), l.economic)
+        );
+    };
+    level_line(out, "region", "", &r.deterrence_levels);
+    for (i, rv) in r.rivalries.iter().enumerate() {
+        level_line(
+            out,
+            &rv.id,
+            &format!("/rivalries/{i}"),
+            &rv.deterrence_levels,
+        );
+    }
+    let _ = writeln!(out, "</tbody></table></section>");
+
+    // Crisis counts.
+    let agg = v.aggregate;
+    let _ = writeln!(
+        out,
+        "<section id=\"crises\"><h2>Crises per run</h2><p>Crisis opportunities per run, all \
+         rivalries together. Mean {} (p5 {}, median {}, p95 {}).</p>",
+        cell(
+            "/metrics/crises/mean",
+            r.metrics.crises.mean,
+            num(r.metrics.crises.mean)
+        )
+        .replace("<td class=\"n\"", "<span")
+        .replace("</td>", "</span>"),
+        num(r.metrics.crises.p05),
+        num(r.metrics.crises.p50),
+        num(r.metrics.crises.p95)
+    );
+    let shares = crisis_shares(&agg.region);
+    let labels: Vec<String> = (0..shares.len()).map(|k| k.to_string()).collect();
+    out.push_str(&figure(
+        "chart-crises",
+        charts::category_bars("Crisis opportunities per run", "crises", &labels, &shares),
+        "Histogram of crisis opportunities per run.",
+    ));
+    let _ = writeln!(out, "</section>");
+
+    // Survival.
+    let steps = agg.steps;
+    let horizon = f64::from(steps) / f64::from(STEPS_PER_YEAR);
+    let mut curves = vec![Curve {
+        label: "region",
+        points: survival_points(&agg.region, steps),
+    }];
+    for (rv, t) in r.rivalries.iter().zip(&agg.rivalries) {
+        curves.push(Curve {
+            label: &rv.id,
+            points: survival_points(t, steps),
+        });
+    }
+    let censored = r.metrics.years_to_first_use_of_force.censored_share;
+    let _ = writeln!(
+        out,
+        "<section id=\"survival\"><h2>Time to first use of force</h2>\
+         <p>Share of runs without any use of force (MID level 4 or 5) by each time. At the \
+         horizon: {}.</p>",
+        cell(
+            "/metrics/years_to_first_use_of_force/censored_share",
+            censored,
+            pct(censored)
+        )
+        .replace("<td class=\"n\"", "<span")
+        .replace("</td>", "</span>")
+    );
+    out.push_str(&figure(
+        "chart-survival",
+        charts::survival("Survival: no use of force yet", horizon, &curves),
+        "Kaplan-Meier-style step curve; every run is observed to the horizon, so nothing is censored early.",
+    ));
+    let _ = writeln!(out, "</section>");
+
+    // Fan charts.
+    let _ = writeln!(
+        out,
+        "<section id=\"fans\"><h2>Tension and local balance by year</h2>\
+         <p>Per-year percentile bands at each year's end: p5-p95 (light), p25-p75 (dark), median (line). \
+         Local balance is M_A / M_T (challenger over target, allies in theatre counted; log scale).</p>"
+    );
+    for (i, rv) in r.rivalries.iter().enumerate() {
+        let bands = |f: &dyn Fn(&super::YearOut) -> &super::BandOut| -> Vec<Band> {
+            rv.yearly
+                .iter()
+                .map(|y| {
+                    let b = f(y);
+                    Band {
+                        year: f64::from(y.year),
+                        p05: b.p05,
+                        p25: b.p25,
+                        p50: b.p50,
+                        p75: b.p75,
+                        p95: b.p95,
+                    }
+                })
+                .collect()
+        };
+        let _ = writeln!(out, "<h3>Rivalry {}</h3>", esc(&rv.id));
+        out.push_str(&figure(
+            &format!("chart-tension-{i}"),
+            charts::fan(
+                &format!("{}: tension", rv.id),
+                "tension",
+                &bands(&|y| &y.tension),
+                false,
+            ),
+            "Tension in [0, 1].",
+        ));
+        out.push_str(&figure(
+            &format!("chart-balance-{i}"),
+            charts::fan(
+                &format!("{}: local balance M_A/M_T", rv.id),
+                "M_A / M_T",
+                &bands(&|y| &y.balance),
+                true,
+            ),
+            "Local effective balance, challenger over target.",
+        ));
+        let _ = writeln!(
+            out,
+            "<details><summary>Band values</summary><table><thead><tr><th>year</th>\
+             <th class=\"n\">tension p5</th><th class=\"n\">p25</th><th class=\"n\">p50</th><th class=\"n\">p75</th><th class=\"n\">p95</th>\
+             <th class=\"n\">balance p5</th><th class=\"n\">p25</th><th class=\"n\">p50</th><th class=\"n\">p75</th><th class=\"n\">p95</th></tr></thead><tbody>"
+        );
+        for (y, yo) in rv.yearly.iter().enumerate() {
+            let _ = write!(out, "<tr><td>{}</td>", yo.year);
+            for (name, b) in [("tension", &yo.tension), ("balance", &yo.balance)] {
+                for (q, x) in [
+                    ("p05", b.p05),
+                    ("p25", b.p25),
+                    ("p50", b.p50),
+                    ("p75", b.p75),
+                    ("p95", b.p95),
+                ] {
+                    out.push_str(&cell(
+                        &format!("/rivalries/{i}/yearly/{y}/{name}/{q}"),
+                        x,
+                        num(x),
+                    ));
+                }
+            }
+            let _ = writeln!(out, "</tr>");
+        }
+        let _ = writeln!(out, "</tbody></table></details>");
+    }
+    let _ = writeln!(out, "</section>");
+
+    // Provenance.
+    let _ = writeln!(
+        out,
+        "<section id=\"provenance\"><h2>Provenance</h2><table><tbody>\
+         <tr><th>engine</th><td>deter {}</td></tr>\
+         <tr><th>scenario file</th><td>{}</td></tr>\
+         <tr><th>scenario SHA-256</th><td><code>{}</code></td></tr>\
+         <tr><th>seed</th>{}</tr>\
+         <tr><th>runs</th>{}</tr>\
+         <tr><th>horizon</th><td>{} years, {} steps per year</td></tr>\
+         <tr><th>RNG</th><td>{}</td></tr>\
+         <tr><th>date</th><td>{}</td></tr>\
+         </tbody></table><p>Same scenario, seed, runs and engine version give the same numbers on any number of threads.</p></section>",
+        esc(r.engine_version),
+        esc(v.source),
+        esc(&r.scenario_sha256),
+        cell("/seed", r.seed as f64, r.seed.to_string()).replace("class=\"n\" ", ""),
+        cell("/runs", r.runs as f64, r.runs.to_string()).replace("class=\"n\" ", ""),
+        r.horizon_years,
+        r.steps_per_year,
+        esc(r.rng),
+        today()
+    );
+    let _ = writeln!(out, "</article>");
+}
+
+/// The page for one or more runs (`deter run FILE... --report`).
+pub fn to_html(runs: &[RunView<'_>]) -> String {
+    let title = match runs {
+        [one] => format!("deter: {}", one.report.scenario),
+        _ => format!("deter: {} scenarios", runs.len()),
+    };
+    let mut out = String::new();
+    head(&mut out, &title);
+    for (i, v) in runs.iter().enumerate() {
+        run_article(&mut out, v, i);
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// The page of a comparison (`deter compare --report`): differences with paired intervals,
+/// the tri-level shift, then each scenario's outcome bars.
+pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>) -> String {
+    let mut out = String::new();
+    head(
+        &mut out,
+        &format!("deter compare: {} vs {}", c.a.scenario, c.b.scenario),
+    );
+    let _ = writeln!(
+        out,
+        "<article data-report=\"comparison\">\n<header><h1>{} vs {}</h1>\
+         <p class=\"lead\">A = {} ({}); B = {} ({}). Both run with common random numbers: run i of A and \
+         run i of B use the same random stream, so differences come from the scenarios, not from chance draws.</p></header>",
+        esc(&c.a.scenario),
+        esc(&c.b.scenario),
+        esc(&c.a.scenario),
+        esc(a.source),
+        esc(&c.b.scenario),
+        esc(b.source)
+    );
+    let _ = writeln!(
+        out,
+        "<section id=\"differences\"><h2>Differences B - A</h2><p>Paired 95% intervals ({}). \
+         Red whiskers exclude zero.</p>",
+        esc(c.method)
+    );
+    for (ei, e) in std::iter::once(&c.region).chain(&c.rivalries).enumerate() {
+        let prefix = if ei == 0 {
+            "/region".to_string()
+        } else {
+            format!("/rivalries/{}", ei - 1)
+        };
+        let rows: Vec<DiffRow<'_>> = e
+            .outcomes
+            .iter()
+            .zip(OUTCOME_LABELS)
+            .map(|(o, label)| DiffRow {
+                label,
+                diff: o.diff,
+                lo: o.paired.lo,
+                hi: o.paired.hi,
+            })
+            .collect();
+        let _ = writeln!(out, "<h3>{}</h3>", esc(&e.entity));
+        out.push_str(&figure(
+            &format!("chart-diff-{ei}"),
+            charts::differences(&format!("{}: B - A", e.entity), &rows),
+            "Difference in probability with paired 95% interval.",
+        ));
+        let _ = writeln!(
+            out,
+            "<table><thead><tr><th>outcome</th><th class=\"n\">P(A)</th><th class=\"n\">P(B)</th>\
+             <th class=\"n\">B - A</th><th class=\"n\">paired 95% CI</th><th class=\"n\"></th>\
+             <th class=\"n\">unpaired CI (reference)</th><th class=\"n\"></th><th>excludes 0</th></tr></thead><tbody>"
+        );
+        for (j, (o, label)) in e.outcomes.iter().zip(OUTCOME_LABELS).enumerate() {
+            let k = format!("{prefix}/outcomes/{j}");
+            let pp = |x: f64| format!("{:+.2} pp", 100.0 * x);
+            let _ = writeln!(
+                out,
+                "<tr><td>{label}</td>{}{}{}{}{}{}{}<td class=\"{}\">{}</td></tr>",
+                pct_cell(&format!("{k}/p_a"), o.p_a),
+                pct_cell(&format!("{k}/p_b"), o.p_b),
+                cell(&format!("{k}/diff"), o.diff, pp(o.diff)),
+                cell(&format!("{k}/paired/lo"), o.paired.lo, pp(o.paired.lo)),
+                cell(&format!("{k}/paired/hi"), o.paired.hi, pp(o.paired.hi)),
+                cell(
+                    &format!("{k}/unpaired/lo"),
+                    o.unpaired.lo,
+                    pp(o.unpaired.lo)
+                ),
+                cell(
+                    &format!("{k}/unpaired/hi"),
+                    o.unpaired.hi,
+                    pp(o.unpaired.hi)
+                ),
+                if o.excludes_zero { "yes" } else { "no" },
+                if o.excludes_zero { "yes" } else { "no" }
+            );
+        }
+        let _ = writeln!(out, "</tbody></table>");
+        let _ = writeln!(
+            out,
+            "<table><thead><tr><th>per run</th><th class=\"n\">mean A</th><th class=\"n\">mean B</th>\
+             <th class=\"n\">B - A</th><th class=\"n\">paired 95% CI</th><th class=\"n\"></th></tr></thead><tbody>"
+        );
+        for (j, m) in e.metrics.iter().enumerate() {
+            let k = format!("{prefix}/metrics/{j}");
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td>{}{}{}{}{}</tr>",
+                m.metric.replace('_', " "),
+                cell(&format!("{k}/mean_a"), m.mean_a, num(m.mean_a)),
+                cell(&format!("{k}/mean_b"), m.mean_b, num(m.mean_b)),
+                cell(&format!("{k}/diff"), m.diff, format!("{:+.3}", m.diff)),
+                cell(
+                    &format!("{k}/paired/lo"),
+                    m.paired.lo,
+                    format!("{:+.3}", m.paired.lo)
+                ),
+                cell(
+                    &format!("{k}/paired/hi"),
+                    m.paired.hi,
+                    format!("{:+.3}", m.paired.hi)
+                )
+            );
+        }
+        let _ = writeln!(out, "</tbody></table>");
+    }
+    let _ = writeln!(out, "</section>");
+
+    // Tri-level shift.
+    let _ = writeln!(
+        out,
+        "<section id=\"levels\"><h2>How the tri-level breakdown shifts</h2>"
+    );
+    let labels: Vec<(String, String)> = std::iter::once(&c.region)
+        .chain(&c.rivalries)
+        .map(|e| (format!("{} A", e.entity), format!("{} B", e.entity)))
+        .collect();
+    let mut rows = Vec::new();
+    for (e, (la, lb)) in std::iter::once(&c.region).chain(&c.rivalries).zip(&labels) {
+        rows.push(level_row(la, &e.deterrence_levels.a));
+        rows.push(level_row(lb, &e.deterrence_levels.b));
+    }
+    out.push_str(&figure(
+        "chart-levels",
+        charts::level_bars("Tri-level breakdown, A and B", &rows),
+        &format!(
+            "{LEVEL_KEY}Share of the challenger's expected cost by level, under A and under B."
+        ),
+    ));
+    let _ = writeln!(
+        out,
+        "<table><thead><tr><th></th><th class=\"n\">military</th><th class=\"n\">political</th>\
+         <th class=\"n\">economic</th></tr></thead><tbody>"
+    );
+    for (ei, e) in std::iter::once(&c.region).chain(&c.rivalries).enumerate() {
+        let prefix = if ei == 0 {
+            "/region".to_string()
+        } else {
+            format!("/rivalries/{}", ei - 1)
+        };
+        let s = &e.deterrence_levels.shift;
+        let pp = |x: f64| format!("{:+.1} pp", 100.0 * x);
+        let _ = writeln!(
+            out,
+            "<tr><td>{} shift B - A</td>{}{}{}</tr>",
+            esc(&e.entity),
+            cell(
+                &format!("{prefix}/deterrence_levels/shift/military"),
+                s.military,
+                pp(s.military)
+            ),
+            cell(
+                &format!("{prefix}/deterrence_levels/shift/political"),
+                s.political,
+                pp(s.political)
+            ),
+            cell(
+                &format!("{prefix}/deterrence_levels/shift/economic"),
+                s.economic,
+                pp(s.economic)
+            )
+        );
+    }
+    let _ = writeln!(out, "</tbody></table></section>");
+
+    // Each side's outcome bars and survival.
+    for (side, v, rep) in [("A", a, &c.a), ("B", b, &c.b)] {
+        let _ = writeln!(
+            out,
+            "<section id=\"side-{side}\"><h2>{side}: {}</h2>",
+            esc(&rep.scenario)
+        );
+        out.push_str(&figure(
+            &format!("chart-outcomes-{side}"),
+            charts::probability_bars(
+                &format!("{side}: region-wide"),
+                &outcome_bars(&rep.outcomes),
+            ),
+            "Outcome probabilities with Wilson 95% intervals.",
+        ));
+        let steps = v.aggregate.steps;
+        out.push_str(&figure(
+            &format!("chart-survival-{side}"),
+            charts::survival(
+                &format!("{side}: no use of force yet"),
+                f64::from(steps) / f64::from(STEPS_PER_YEAR),
+                &[Curve {
+                    label: "region",
+                    points: survival_points(&v.aggregate.region, steps),
+                }],
+            ),
+            "Share of runs without use of force by each time.",
+        ));
+        let _ = writeln!(out, "</section>");
+    }
+
+    let _ = writeln!(
+        out,
+        "<section id=\"provenance\"><h2>Provenance</h2><table><tbody>\
+         <tr><th>engine</th><td>deter {}</td></tr>\
+         <tr><th>A</th><td>{} ({}), SHA-256 <code>{}</code></td></tr>\
+         <tr><th>B</th><td>{} ({}), SHA-256 <code>{}</code></td></tr>\
+         <tr><th>seed</th><td data-k=\"/seed\" data-v=\"{}\">{}</td></tr>\
+         <tr><th>runs (pairs)</th><td data-k=\"/runs\" data-v=\"{}\">{}</td></tr>\
+         <tr><th>RNG</th><td>{}</td></tr><tr><th>date</th><td>{}</td></tr>\
+         </tbody></table></section>\n</article>",
+        esc(c.engine_version),
+        esc(&c.a.scenario),
+        esc(a.source),
+        esc(&c.a.scenario_sha256),
+        esc(&c.b.scenario),
+        esc(b.source),
+        esc(&c.b.scenario_sha256),
+        c.seed,
+        c.seed,
+        c.runs,
+        c.runs,
+        esc(c.rng),
+        today()
+    );
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+}
