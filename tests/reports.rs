@@ -199,6 +199,8 @@ mod html {
         for (part, report) in parts.iter().zip(arr) {
             assert!(assert_matches_json(part, report) > 50);
         }
+        assert!(parts[0].contains("<figure id=\"chart-survival\""));
+        assert!(parts[1].contains("<figure id=\"s1-chart-survival\""));
     }
 
     #[test]
@@ -658,5 +660,66 @@ mod browser {
         if let Some(keep) = std::env::var_os("DETER_KEEP_SCREENSHOT") {
             std::fs::copy(&png, keep).unwrap();
         }
+    }
+}
+
+mod terminal {
+    use super::*;
+
+    fn has_escape(bytes: &[u8]) -> bool {
+        bytes.contains(&0x1b)
+    }
+
+    #[test]
+    fn no_colour_when_stdout_is_not_a_terminal() {
+        let out = Command::new(env!("CARGO_BIN_EXE_deter"))
+            .current_dir(root())
+            .env_remove("NO_COLOR")
+            .args(["run", BUNDLED, "--runs", "100", "--horizon-years", "1"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert!(!has_escape(&out.stdout));
+    }
+
+    /// Under a pseudo-terminal (util-linux `script`), colour appears unless NO_COLOR is set.
+    #[test]
+    fn colour_on_a_terminal_unless_no_color() {
+        let Ok(script) = which_script() else {
+            eprintln!("`script` not found: terminal colour not tested");
+            return;
+        };
+        let cmd = format!(
+            "{} run {BUNDLED} --runs 100 --horizon-years 1 --quiet",
+            env!("CARGO_BIN_EXE_deter")
+        );
+        let run = |no_color: bool| {
+            let mut c = Command::new(&script);
+            c.current_dir(root()).args(["-qec", &cmd, "/dev/null"]);
+            if no_color {
+                c.env("NO_COLOR", "1");
+            } else {
+                c.env_remove("NO_COLOR");
+            }
+            let out = c.output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out.stdout
+        };
+        let coloured = run(false);
+        assert!(has_escape(&coloured), "no colour on a terminal");
+        assert!(String::from_utf8_lossy(&coloured).contains("Region-wide"));
+        assert!(!has_escape(&run(true)), "colour despite NO_COLOR");
+    }
+
+    fn which_script() -> Result<PathBuf, ()> {
+        let path = std::env::var_os("PATH").ok_or(())?;
+        std::env::split_paths(&path)
+            .map(|d| d.join("script"))
+            .find(|p| p.is_file())
+            .ok_or(())
     }
 }

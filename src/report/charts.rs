@@ -36,6 +36,12 @@ fn svg(height: u32, draw: impl FnOnce(&Area<'_>) -> Result<(), String>) -> Strin
     }
 }
 
+/// Upper end of a segmented axis with `n` categories: plotters' integer ranges include their
+/// end, so `0..n - 1` gives exactly `n` segments.
+fn last(n: i32) -> i32 {
+    (n - 1).max(1)
+}
+
 fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
@@ -60,7 +66,7 @@ pub fn probability_bars(title: &str, bars: &[Bar<'_>]) -> String {
             .margin_right(24)
             .x_label_area_size(28)
             .y_label_area_size(170)
-            .build_cartesian_2d(0f64..1f64, (0..n).into_segmented())
+            .build_cartesian_2d(0f64..1f64, (0..last(n)).into_segmented())
             .map_err(err)?;
         chart
             .configure_mesh()
@@ -122,7 +128,7 @@ pub fn category_bars(title: &str, x_desc: &str, labels: &[String], values: &[f64
             .margin_right(24)
             .x_label_area_size(40)
             .y_label_area_size(56)
-            .build_cartesian_2d((0..n).into_segmented(), 0f64..top)
+            .build_cartesian_2d((0..last(n)).into_segmented(), 0f64..top)
             .map_err(err)?;
         let step = (labels.len() / 16).max(1);
         chart
@@ -173,7 +179,7 @@ pub fn level_bars(title: &str, rows: &[LevelRow<'_>]) -> String {
             .margin_right(24)
             .x_label_area_size(28)
             .y_label_area_size(170)
-            .build_cartesian_2d(0f64..1f64, (0..n).into_segmented())
+            .build_cartesian_2d(0f64..1f64, (0..last(n)).into_segmented())
             .map_err(err)?;
         chart
             .configure_mesh()
@@ -300,14 +306,15 @@ pub fn fan(title: &str, y_desc: &str, bands: &[Band], log: bool) -> String {
             pts
         };
         let (outer_pts, inner_pts) = (poly(&outer), poly(&inner));
-        if log {
-            let positive = |y: f64| y.max(1e-6);
-            let lo = bands
-                .iter()
-                .map(|b| positive(b.p05))
-                .fold(f64::MAX, f64::min);
-            let hi = bands.iter().map(|b| positive(b.p95)).fold(0.0, f64::max);
-            let (lo, hi) = (lo / 1.5, (hi * 1.5).max(lo * 2.0));
+        let positive = |y: f64| y.max(1e-6);
+        let lo = bands
+            .iter()
+            .map(|b| positive(b.p05))
+            .fold(f64::MAX, f64::min);
+        let hi = bands.iter().map(|b| positive(b.p95)).fold(0.0, f64::max);
+        // A log axis only labels powers of ten: use it when the values span more than 20x.
+        if log && hi / lo > 20.0 {
+            let (lo, hi) = (lo / 1.5, hi * 1.5);
             let mut chart = builder
                 .build_cartesian_2d(x0..x1, (lo..hi).log_scale())
                 .map_err(err)?;
@@ -342,9 +349,13 @@ pub fn fan(title: &str, y_desc: &str, bands: &[Band], log: bool) -> String {
                 .draw_series(LineSeries::new(clip(median), BLUE.stroke_width(2)))
                 .map_err(err)?;
         } else {
-            let mut chart = builder
-                .build_cartesian_2d(x0..x1, 0f64..1f64)
-                .map_err(err)?;
+            let (y0, y1) = if log {
+                let pad = (hi - lo).max(0.05 * hi) * 0.15;
+                ((lo - pad).max(0.0), hi + pad)
+            } else {
+                (0.0, 1.0)
+            };
+            let mut chart = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(err)?;
             chart
                 .configure_mesh()
                 .light_line_style(WHITE.mix(0.0))
@@ -398,14 +409,21 @@ pub fn differences(title: &str, rows: &[DiffRow<'_>]) -> String {
             .margin_right(24)
             .x_label_area_size(36)
             .y_label_area_size(170)
-            .build_cartesian_2d(-span..span, (0..n).into_segmented())
+            .build_cartesian_2d(-span..span, (0..last(n)).into_segmented())
             .map_err(err)?;
         chart
             .configure_mesh()
             .light_line_style(WHITE.mix(0.0))
             .disable_y_mesh()
             .x_desc("P(B) - P(A), percentage points")
-            .x_label_formatter(&|x| format!("{:+.1}", 100.0 * x))
+            .x_label_formatter(&|x| {
+                let v = 100.0 * x;
+                if v.abs() < 0.05 {
+                    "0".to_string()
+                } else {
+                    format!("{v:+.1}")
+                }
+            })
             .y_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => labels
                     .get((n - 1 - *i) as usize)

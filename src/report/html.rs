@@ -54,6 +54,7 @@ p.lead { color: var(--muted); margin-top: 0; }
 table { border-collapse: collapse; margin: 6px 0 12px; font-size: 0.88em; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: top; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { white-space: nowrap; }
 figure { margin: 10px 0 16px; }
 figure svg { max-width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: 0.85em; }
@@ -699,7 +700,13 @@ pub fn to_html(runs: &[RunView<'_>]) -> String {
     let mut out = String::new();
     head(&mut out, &title);
     for (i, v) in runs.iter().enumerate() {
-        run_article(&mut out, v, i);
+        let mut article = String::new();
+        run_article(&mut article, v, i);
+        if i > 0 {
+            // Element ids stay unique on a page with several scenarios.
+            article = article.replace(" id=\"", &format!(" id=\"s{i}-"));
+        }
+        out.push_str(&article);
     }
     out.push_str("</body>\n</html>\n");
     out
