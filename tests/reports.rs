@@ -657,6 +657,37 @@ mod browser {
             colours > 20,
             "the page has only {colours} colours: charts not drawn?"
         );
+        // It prints: Chromium's print-to-PDF gives a multi-page document.
+        let pdf = dir.path().join("report.pdf");
+        let profile = tmp();
+        let out = Command::new(&browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-pdf-header-footer",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("--print-to-pdf={}", pdf.display()))
+            .arg(format!("file://{}", html.display()))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let bytes = std::fs::read(&pdf).unwrap();
+        assert!(bytes.starts_with(b"%PDF"));
+        let text = String::from_utf8_lossy(&bytes);
+        let pages: u32 = text
+            .split("/Count ")
+            .skip(1)
+            .filter_map(|t| t.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+            .max()
+            .unwrap_or(0);
+        assert!(pages >= 2, "printed to {pages} pages");
         if let Some(keep) = std::env::var_os("DETER_KEEP_SCREENSHOT") {
             std::fs::copy(&png, keep).unwrap();
         }

@@ -71,7 +71,9 @@ article + article { border-top: 4px double var(--line); margin-top: 3em; }
   body { max-width: none; padding: 0; }
   h2 { break-after: avoid; }
   figure, table { break-inside: avoid; }
-  details > *:not(summary) { display: block; }
+  .scroll { overflow: visible; }
+  table.wide { font-size: 0.6em; }
+  details summary { display: none; }
   article + article { break-before: page; }
 }
 "#;
