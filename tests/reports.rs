@@ -387,6 +387,32 @@ mod csv_format {
     }
 }
 
+mod several {
+    use super::*;
+
+    fn without_timing(mut v: serde_json::Value) -> serde_json::Value {
+        v.as_object_mut().unwrap().remove("timing");
+        v
+    }
+
+    /// Sharing one pool changes nothing: each file's numbers are those of running it alone.
+    #[test]
+    fn several_files_give_the_numbers_of_each_file_alone() {
+        let args = ["--runs", "500", "--horizon-years", "2", "--format", "json"];
+        let both = deter(&[&["run", BUNDLED, KFOR, "--threads", "2"][..], &args].concat());
+        let both: serde_json::Value = serde_json::from_slice(&both.stdout).unwrap();
+        for (i, file) in [BUNDLED, KFOR].into_iter().enumerate() {
+            let one = deter(&[&["run", file, "--threads", "1"][..], &args].concat());
+            let one: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+            assert_eq!(
+                without_timing(both[i].clone()),
+                without_timing(one),
+                "{file}"
+            );
+        }
+    }
+}
+
 mod compare {
     use super::*;
     use deter::compare::{check, run_paired};
