@@ -430,7 +430,16 @@ mod compare {
     /// the interval two independent samples of the same size would give.
     #[test]
     fn paired_interval_is_narrower_than_unpaired_for_two_policy_variants() {
-        let (a, b) = (compiled(ENVOY, 4), compiled(KFOR, 4));
+        for (fa, fb) in [
+            (ENVOY, KFOR),
+            (BUNDLED, "scenarios/shea-special-envoy.toml"),
+        ] {
+            paired_narrower(fa, fb);
+        }
+    }
+
+    fn paired_narrower(fa: &str, fb: &str) {
+        let (a, b) = (compiled(fa, 4), compiled(fb, 4));
         let pairing = check(&a, &b).unwrap();
         let cmp = run_paired(&a, &b, &pairing, 20230924, 3000, Hooks::default()).unwrap();
         let mut narrower = 0;
@@ -438,17 +447,20 @@ mod compare {
             let (paired, unpaired) = (t.paired(), t.unpaired());
             assert!(
                 paired.width() <= unpaired.width() + 1e-12,
-                "outcome {k}: {paired:?} vs {unpaired:?}"
+                "{fa} vs {fb}, outcome {k}: {paired:?} vs {unpaired:?}"
             );
             if t.count_a() > 30 && t.count_a() < t.n() - 30 {
                 assert!(
                     paired.width() < 0.9 * unpaired.width(),
-                    "outcome {k}: {paired:?} vs {unpaired:?}"
+                    "{fa} vs {fb}, outcome {k}: {paired:?} vs {unpaired:?}"
                 );
                 narrower += 1;
             }
         }
-        assert!(narrower >= 3, "too few informative outcomes: {narrower}");
+        assert!(
+            narrower >= 3,
+            "{fa} vs {fb}: too few informative outcomes: {narrower}"
+        );
     }
 
     #[test]
