@@ -236,9 +236,18 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
         c.timing.threads,
         if c.timing.threads == 1 { "" } else { "s" }
     );
-    for e in std::iter::once(&c.region).chain(&c.rivalries) {
+    // With one rivalry in both scenarios, its section would repeat the region's.
+    let single = c.rivalries.len() == 1 && c.a.rivalries.len() == 1 && c.b.rivalries.len() == 1;
+    let shown = if single { 0 } else { c.rivalries.len() };
+    for e in std::iter::once(&c.region).chain(&c.rivalries[..shown]) {
         let _ = writeln!(out);
-        if e.entity == "region" {
+        if e.entity == "region" && single {
+            let _ = writeln!(
+                out,
+                "Region-wide (= rivalry {}, the only one)",
+                c.rivalries[0].entity
+            );
+        } else if e.entity == "region" {
             let _ = writeln!(out, "Region-wide");
         } else {
             let _ = writeln!(out, "Rivalry {}", e.entity);
