@@ -29,8 +29,8 @@ pub struct CompareArgs {
     /// Master seed [default: A's scenario.seed].
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Worker threads; 0 = all cores. Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads; 0 = all cores (at most 1024). Results do not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = super::parse_threads)]
     pub threads: usize,
     /// Horizon in years for both [default: the files' scenario.horizon_years, which must agree].
     #[arg(long)]
