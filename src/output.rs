@@ -39,6 +39,19 @@ fn parent_dir(path: &Path) -> PathBuf {
     }
 }
 
+/// Temporary files are created 0600; a published output should be readable like any file
+/// the user writes (0644, before the umask).
+fn make_shareable(file: &std::fs::File) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
+
 /// Write `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = parent_dir(path);
@@ -47,6 +60,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .suffix(".tmp")
         .tempfile_in(&dir)?;
     tmp.write_all(bytes)?;
+    make_shareable(tmp.as_file())?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
@@ -76,6 +90,7 @@ impl AtomicFile {
     }
 
     pub fn commit(self) -> std::io::Result<()> {
+        make_shareable(self.tmp.as_file())?;
         self.tmp.as_file().sync_all()?;
         self.tmp.persist(&self.path).map_err(|e| e.error)?;
         Ok(())

@@ -155,6 +155,16 @@ fn out_flag_writes_the_file_and_nothing_to_stdout() {
     assert_eq!(v["runs"], 100);
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(leftovers.len(), 1, "no temporary files left behind");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode & 0o044,
+            0o044,
+            "output readable by group and others, mode {mode:o}"
+        );
+    }
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
