@@ -3,6 +3,7 @@
 
 mod init;
 mod run;
+mod sweep;
 mod validate;
 
 pub use run::{Format, RunArgs};
@@ -32,8 +33,15 @@ const INIT_EXAMPLES: &str = "Examples:
   deter init my-region.toml
   deter init my-region.toml --force";
 
+const SWEEP_EXAMPLES: &str = "Examples:
+  deter sweep scenarios/sweeps/kosovo-budget-x-nato.toml --out grid.csv
+  deter sweep scenarios/sweeps/saltelli-levers.toml --out sobol.csv --threads 2
+  deter sweep scenarios/sweeps/saltelli-levers.toml --out sobol.csv --resume
+  deter sweep my-sweep.toml --format json --out results.jsonl --until-ci 0.02";
+
 const TOP_EXAMPLES: &str = "Examples:
   deter run scenarios/western-balkans-2024.toml
+  deter sweep scenarios/sweeps/kosovo-budget-x-nato.toml --out grid.csv
   deter validate scenarios/*.toml
   deter init my-region.toml
 
@@ -53,6 +61,9 @@ pub enum Command {
     /// Run a scenario's Monte Carlo replications and summarise the outcome distributions.
     #[command(after_help = RUN_EXAMPLES)]
     Run(run::RunArgs),
+    /// Run a sweep: many variants of a scenario from an experimental design (docs/SWEEPS.md).
+    #[command(after_help = SWEEP_EXAMPLES)]
+    Sweep(sweep::SweepArgs),
     /// Check scenario files and list every problem found.
     #[command(after_help = VALIDATE_EXAMPLES)]
     Validate {
@@ -83,6 +94,9 @@ pub enum CliError {
     Failure(String),
     #[error("interrupted")]
     Interrupted,
+    /// Interrupted, with a message on what was kept and how to go on.
+    #[error("{0}")]
+    InterruptedPartial(String),
 }
 
 impl CliError {
@@ -90,7 +104,7 @@ impl CliError {
         match self {
             CliError::Input(_) | CliError::Usage(_) => exit::BAD_INPUT,
             CliError::Failure(_) => exit::FAILURE,
-            CliError::Interrupted => exit::INTERRUPTED,
+            CliError::Interrupted | CliError::InterruptedPartial(_) => exit::INTERRUPTED,
         }
     }
 }
@@ -117,6 +131,7 @@ pub fn main() -> i32 {
         Err(e) => {
             match &e {
                 CliError::Interrupted => eprintln!("deter: interrupted; no output written"),
+                CliError::InterruptedPartial(m) => eprintln!("deter: interrupted; {m}"),
                 other => eprint!(
                     "{other}{}",
                     if matches!(other, CliError::Input(_)) {
@@ -134,6 +149,7 @@ pub fn main() -> i32 {
 pub fn dispatch(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
         Command::Validate { files } => validate::validate(&files),
         Command::Init { path, force } => init::init(&path, force),
     }

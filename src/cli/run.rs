@@ -7,9 +7,10 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 
 use super::{CANCEL, CliError, emit, load_scenario, progress_bar, scenario_hash};
+use crate::engine::until::{StopReason, Stopping, UntilCi};
 use crate::engine::{self, Hooks, RunPlan};
 use crate::model::Compiled;
-use crate::report::{Report, RunInfo, json, table};
+use crate::report::{Report, RunInfo, StoppingOut, json, table};
 use crate::{MAX_RUNS, output};
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -46,6 +47,13 @@ pub struct RunArgs {
     /// Also write one CSV row per (run, rivalry) to this file, in run order (atomically).
     #[arg(long, value_name = "PATH")]
     pub per_run: Option<PathBuf>,
+    /// Add runs in blocks of 1,000 until every headline probability's 95% Wilson
+    /// half-width is at most this, or the cap is reached (docs/SWEEPS.md).
+    #[arg(long, value_name = "HALF_WIDTH", conflicts_with = "per_run")]
+    pub until_ci: Option<f64>,
+    /// Cap on runs with --until-ci [default: --runs, or the file's scenario.runs].
+    #[arg(long, requires = "until_ci")]
+    pub max_runs: Option<u64>,
 }
 
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
@@ -59,6 +67,26 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             "--runs {runs}: expected an integer in [1, {MAX_RUNS}]"
         )));
     }
+    let until = match args.until_ci {
+        None => None,
+        Some(t) if t.is_finite() && t > 0.0 && t < 0.5 => {
+            let max_runs = args.max_runs.unwrap_or(runs);
+            if max_runs == 0 || max_runs > MAX_RUNS {
+                return Err(CliError::Usage(format!(
+                    "--max-runs {max_runs}: expected an integer in [1, {MAX_RUNS}]"
+                )));
+            }
+            Some(UntilCi {
+                target: t,
+                max_runs,
+            })
+        }
+        Some(t) => {
+            return Err(CliError::Usage(format!(
+                "--until-ci {t}: expected a half-width in (0, 0.5)"
+            )));
+        }
+    };
     let seed = args.seed.unwrap_or(scenario.meta.seed);
     let compiled = Compiled::new(&scenario);
     let threads = if args.threads == 0 {
@@ -67,7 +95,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         args.threads
     };
 
-    let bar = progress_bar(runs, args.quiet);
+    let bar = progress_bar(until.map_or(runs, |u| u.max_runs), args.quiet);
     let tick = |n: u64| bar.inc(n);
     let hooks = Hooks {
         cancel: Some(&CANCEL),
@@ -80,9 +108,14 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         stream_offset: 0,
     };
     let started = Instant::now();
-    let aggregate = match &args.per_run {
-        None => engine::with_threads(threads, || engine::run(&compiled, &plan, hooks)),
-        Some(path) => {
+    let result = match (&args.per_run, &until) {
+        (None, None) => engine::with_threads(threads, || engine::run(&compiled, &plan, hooks))
+            .map(|a| (a, None)),
+        (None, Some(u)) => engine::with_threads(threads, || {
+            engine::until::run_until(&compiled, seed, 0, u, hooks)
+        })
+        .map(|(a, s)| (a, Some(s))),
+        (Some(path), _) => {
             let fail = |e: std::io::Error| {
                 CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
             };
@@ -98,12 +131,12 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             if result.is_ok() {
                 file.commit().map_err(fail)?;
             }
-            result
+            result.map(|a| (a, None))
         }
     };
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    let aggregate = aggregate.map_err(|_| CliError::Interrupted)?;
+    let (aggregate, stopping) = result.map_err(|_| CliError::Interrupted)?;
 
     let info = RunInfo {
         scenario_sha256: scenario_hash(&scenario),
@@ -111,10 +144,35 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         wall_seconds: wall,
         threads,
     };
-    let report = Report::build(&compiled, &aggregate, &info);
+    let mut report = Report::build(&compiled, &aggregate, &info);
+    report.stopping = stopping.as_ref().map(StoppingOut::from);
     let bytes = match args.format {
         Format::Json => json::to_json(&report),
-        Format::Table => table::to_table(&report, &args.file.display().to_string()).into_bytes(),
+        Format::Table => {
+            let mut text = table::to_table(&report, &args.file.display().to_string());
+            if let Some(s) = &stopping {
+                text.push_str(&stopping_line(s));
+            }
+            text.into_bytes()
+        }
     };
     emit(args.out.as_deref(), &bytes)
+}
+
+/// One line for the table: how many runs `--until-ci` took and why it stopped.
+fn stopping_line(s: &Stopping) -> String {
+    let why = match s.reason {
+        StopReason::TargetReached => format!(
+            "every headline 95% half-width <= {} (widest: {} at {:.4})",
+            s.target, s.widest, s.widest_half_width
+        ),
+        StopReason::MaxRuns => format!(
+            "reached --max-runs {} before the target {} (widest: {} at {:.4})",
+            s.max_runs, s.target, s.widest, s.widest_half_width
+        ),
+    };
+    format!(
+        "\nAdaptive stopping: {} runs in blocks of {}; stopped because {why}\n",
+        s.runs, s.block
+    )
 }
