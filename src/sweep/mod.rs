@@ -48,11 +48,13 @@ pub fn sensitivity(
                 let y: Vec<f64> = outputs.iter().map(|r| r[o]).collect();
                 let ix =
                     sensitivity::sobol_from_saltelli(&y, d, sensitivity::BOOTSTRAP, sweep.seed);
+                let note =
+                    noise_note(&y, sweep.runs).map_or(String::new(), |n| format!("\n  note: {n}"));
                 let mut order: Vec<usize> = (0..d).collect();
                 order.sort_by(|&a, &b| ix.total[b].value.total_cmp(&ix.total[a].value));
                 let _ = writeln!(
                     table,
-                    "\n{name}\n  {:<4} {:<40} {:<11} {:>22} {:>22}",
+                    "\n{name}{note}\n  {:<4} {:<40} {:<11} {:>22} {:>22}",
                     "rank", "parameter", "role", "first order S1", "total order ST"
                 );
                 for (rank, &i) in order.iter().enumerate() {
@@ -98,11 +100,13 @@ pub fn sensitivity(
             for (o, name) in OUTCOMES.iter().enumerate() {
                 let y: Vec<f64> = outputs.iter().map(|r| r[o]).collect();
                 let ix = sensitivity::morris_from_design(&y, design);
+                let note =
+                    noise_note(&y, sweep.runs).map_or(String::new(), |n| format!("\n  note: {n}"));
                 let mut order: Vec<usize> = (0..d).collect();
                 order.sort_by(|&a, &b| ix[b].mu_star.total_cmp(&ix[a].mu_star));
                 let _ = writeln!(
                     table,
-                    "\n{name}\n  {:<4} {:<40} {:<11} {:>8} {:>8} {:>8}",
+                    "\n{name}{note}\n  {:<4} {:<40} {:<11} {:>8} {:>8} {:>8}",
                     "rank", "parameter", "role", "mu*", "mu", "sigma"
                 );
                 for (rank, &i) in order.iter().enumerate() {
@@ -135,4 +139,26 @@ pub fn sensitivity(
         _ => return None,
     }
     Some(SensitivityReport { table, csv })
+}
+
+/// A warning when the spread of a probability across points is not clearly larger than
+/// the binomial Monte Carlo noise of each point's estimate, p (1 - p) / runs: the indices
+/// of such an outcome describe noise, not the model.
+fn noise_note(y: &[f64], runs: u64) -> Option<String> {
+    if y.len() < 2 || runs == 0 {
+        return None;
+    }
+    let n = y.len() as f64;
+    let mean = y.iter().sum::<f64>() / n;
+    let var = y.iter().map(|p| (p - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    let noise = y.iter().map(|p| p * (1.0 - p)).sum::<f64>() / n / runs as f64;
+    if var == 0.0 {
+        return Some("constant across points: every index is 0".into());
+    }
+    (var < 4.0 * noise).then(|| {
+        format!(
+            "the variance across points ({var:.2e}) is under 4x the Monte Carlo variance of \
+             one point ({noise:.2e}): these indices are mostly noise; raise runs"
+        )
+    })
 }

@@ -3,7 +3,7 @@
 //! design order), so they are tested on analytic functions and reused on sweep results.
 //!
 //! Sources: first-order estimator of Saltelli et al. (2010), Comput. Phys. Commun. 181,
-//! eq. (b) in their Table 2, `V_i ~ mean(f(B) (f(A_B^i) - f(A)))`; total-order estimator of
+//! eq. (b) in their Table 2, `V_i ~ mean(f(B) (f(A_B^i) - f(A)))` with f(B) centred; total-order estimator of
 //! Jansen (1999), `V_Ti ~ mean((f(A) - f(A_B^i))^2) / 2`; both divided by the variance of
 //! f over A and B. Confidence intervals are bootstrap percentile intervals (Efron &
 //! Tibshirani 1993) over the N base rows. Morris (1991) elementary effects with the mu* of
@@ -54,7 +54,10 @@ fn sobol_point(y: &[f64], d: usize, rows: &[usize], first: &mut [f64], total: &m
         let (mut s1, mut st) = (0.0, 0.0);
         for &j in rows {
             let (fa, fb, fab) = (y[j * w], y[j * w + 1], y[j * w + 2 + i]);
-            s1 += fb * (fab - fa);
+            // Centring f(B) leaves the expectation unchanged (E[f(A_B^i) - f(A)] = 0) and
+            // makes the estimate invariant to a shift of f: without it an output near 1
+            // (a probability of "deterrence held") has a far noisier S1 than 1 - it.
+            s1 += (fb - mean) * (fab - fa);
             st += (fa - fab).powi(2);
         }
         if var > 0.0 {
@@ -276,6 +279,16 @@ mod tests {
         let g = morris_indices(g_function, G_A.len(), 50, 4, 2);
         for i in 0..3 {
             assert!(g[i].mu_star > g[i + 1].mu_star, "{g:?}");
+        }
+    }
+
+    #[test]
+    fn indices_do_not_change_when_the_output_is_shifted_or_negated() {
+        let a = sobol_indices(ishigami, 3, 256, 5);
+        let b = sobol_indices(|u| 100.0 - ishigami(u), 3, 256, 5);
+        for i in 0..3 {
+            assert!((a.first[i].value - b.first[i].value).abs() < 1e-9);
+            assert!((a.total[i].value - b.total[i].value).abs() < 1e-9);
         }
     }
 
