@@ -113,8 +113,14 @@ fn results_are_byte_identical_for_any_thread_count() {
 fn resume_after_truncation_anywhere_completes_to_identical_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let f = sweep_file(dir.path(), "g.toml", "runs = 200\nseed = 9", GRID);
-    let full = dir.path().join("full.csv");
-    run_sweep(&f, &full, &[]);
+    for format in ["csv", "json"] {
+        resume_after_cuts(dir.path(), &f, format);
+    }
+}
+
+fn resume_after_cuts(dir: &Path, f: &Path, format: &str) {
+    let full = dir.join(format!("full.{format}"));
+    run_sweep(f, &full, &["--format", format]);
     let bytes = std::fs::read(&full).unwrap();
     let newlines: Vec<usize> = (0..bytes.len()).filter(|&i| bytes[i] == b'\n').collect();
     // Cut inside the header, right after it, inside row 2, right after row 2, inside the
@@ -128,10 +134,14 @@ fn resume_after_truncation_anywhere_completes_to_identical_bytes() {
         bytes.len(),
     ];
     for cut in cuts {
-        let part = dir.path().join(format!("part-{cut}.csv"));
+        let part = dir.join(format!("part-{cut}.{format}"));
         std::fs::write(&part, &bytes[..cut]).unwrap();
-        run_sweep(&f, &part, &["--resume"]);
-        assert_eq!(std::fs::read(&part).unwrap(), bytes, "cut at byte {cut}");
+        run_sweep(f, &part, &["--resume", "--format", format]);
+        assert_eq!(
+            std::fs::read(&part).unwrap(),
+            bytes,
+            "{format} cut at byte {cut}"
+        );
     }
 }
 
@@ -352,7 +362,11 @@ fn until_ci_in_a_sweep_stops_each_point_on_its_own() {
 
 #[test]
 fn bundled_sweeps_are_valid() {
-    for name in ["kosovo-budget-x-nato.toml", "saltelli-levers.toml"] {
+    for name in [
+        "kosovo-budget-x-nato.toml",
+        "saltelli-levers.toml",
+        "proposals-factorial.toml",
+    ] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("scenarios/sweeps")
             .join(name);

@@ -955,9 +955,37 @@ mod tests {
     }
 
     #[test]
+    fn integer_and_categorical_kinds_only_produce_their_values() {
+        let s = parse(
+            "design = \"lhs\"\npoints = 8\n\
+             [[parameter]]\npath = \"rivalry.SRB-XKX.stakes\"\nrole = \"uncertainty\"\nkind = \"integer\"\nrange = [1, 3]\n\
+             [[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"lever\"\nkind = \"categorical\"\nvalues = [0.7, 0.2, 0.4]\n",
+        )
+        .unwrap();
+        let (i, c) = (&s.parameters[0], &s.parameters[1]);
+        let ints: Vec<f64> = [0.0, 0.34, 0.5, 0.99, 1.0].map(|u| i.value_at(u)).to_vec();
+        assert_eq!(ints, vec![1.0, 2.0, 2.0, 3.0, 3.0]);
+        assert_eq!([0.1, 0.5, 0.9].map(|u| c.value_at(u)), [0.7, 0.2, 0.4]);
+        let e = parse("[[parameter]]\npath = \"rivalry.SRB-XKX.stakes\"\nrole = \"lever\"\nkind = \"integer\"\nvalues = [1, 2.5]\n")
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("expected an integer, found 2.5"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn policy_switch_is_boolean_and_bad_keys_get_did_you_mean() {
         let e = parse("desing = \"grid\"\n[[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"lever\"\nvalues = [0.2]\n")
             .unwrap_err();
         assert_eq!(e.0[0].help.as_deref(), Some("did you mean `design`?"));
+        let s = parse_sweep(
+            "base = \"../combined-proposals.toml\"\n[[parameter]]\npath = \"policy.special-envoy.enabled\"\nrole = \"lever\"\n",
+            "t.toml",
+            &dir(),
+        )
+        .unwrap();
+        assert_eq!(s.parameters[0].kind, Kind::Boolean);
+        assert_eq!(s.parameters[0].domain, Domain::Values(vec![0.0, 1.0]));
     }
 }
