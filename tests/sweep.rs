@@ -157,6 +157,30 @@ fn resume_refuses_a_results_file_from_another_sweep() {
     );
     let out = dir.path().join("r.csv");
     run_sweep(&a, &out, &[]);
+    let resume_b = || {
+        deter()
+            .args(["sweep", b.to_str().unwrap(), "--out"])
+            .args([out.to_str().unwrap(), "--resume"])
+            .assert()
+            .code(2)
+    };
+    resume_b().stderr(contains("was started with other sweep settings"));
+    // Without the fingerprint file, the rows' parameter values still give it away.
+    std::fs::remove_file(dir.path().join("r.csv.sweep")).unwrap();
+    resume_b().stderr(contains("does not belong to this sweep"));
+}
+
+#[test]
+fn resume_refuses_a_partial_file_started_with_another_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = sweep_file(dir.path(), "a.toml", "runs = 50\nseed = 1", GRID);
+    let b = sweep_file(dir.path(), "b.toml", "runs = 50\nseed = 2", GRID);
+    let out = dir.path().join("r.csv");
+    run_sweep(&a, &out, &[]);
+    assert!(dir.path().join("r.csv.sweep").exists());
+    let text = std::fs::read_to_string(&out).unwrap();
+    std::fs::write(&out, &text[..text.len() / 2]).unwrap();
+    // Same header and grid values: only the fingerprint tells the seeds apart.
     deter()
         .args([
             "sweep",
@@ -167,7 +191,9 @@ fn resume_refuses_a_results_file_from_another_sweep() {
         ])
         .assert()
         .code(2)
-        .stderr(contains("does not belong to this sweep"));
+        .stderr(contains("was started with other sweep settings"));
+    run_sweep(&a, &out, &["--resume"]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
 }
 
 fn lines(path: &Path) -> usize {

@@ -190,6 +190,12 @@ pub fn scenario_hash(s: &Scenario) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// SHA-256 of a text, in hex.
+pub fn scenario_hash_text(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Write to `out` atomically, or to stdout.
 pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
     match out {

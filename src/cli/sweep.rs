@@ -57,6 +57,14 @@ pub fn sensitivity_path(out: &Path) -> PathBuf {
     out.with_file_name(format!("{stem}.sensitivity.csv"))
 }
 
+/// `results.csv` -> `results.csv.sweep`: a fingerprint of the settings the results were
+/// produced with, checked by `--resume`.
+pub fn resume_marker(out: &Path) -> PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_os_string();
+    name.push(".sweep");
+    out.with_file_name(name)
+}
+
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     if let Some(out) = &args.out {
         output::check_writable(out, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
@@ -107,8 +115,47 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         args.threads
     };
 
+    // What the rows depend on; a resume must match it (kept beside the results until done).
+    let fingerprint = {
+        let s = &sweep;
+        let text = format!(
+            "{}\n{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+            super::scenario_hash(&s.base),
+            s.runs,
+            s.seed,
+            s.design,
+            s.points,
+            s.levels,
+            s.common_random_numbers,
+            s.parameters,
+            (until, args.format)
+        );
+        format!(
+            "deter sweep fingerprint (engine {}): base scenario, runs, seed, design, \
+             parameters, --until-ci, --format\n{}\n",
+            crate::ENGINE_VERSION,
+            super::scenario_hash_text(&text)
+        )
+    };
     let (mut sink, start, outputs) = match &args.out {
         Some(out) => {
+            let marker = resume_marker(out);
+            if args.resume && out.exists() {
+                if let Ok(found) = std::fs::read_to_string(&marker) {
+                    if found != fingerprint {
+                        return Err(CliError::Usage(format!(
+                            "`{}` was started with other sweep settings (seed, runs, design, \
+                             parameters, base scenario, --until-ci or --format; see `{}`); \
+                             remove it or choose another --out",
+                            out.display(),
+                            marker.display()
+                        )));
+                    }
+                }
+            }
+            output::write_atomic(&marker, fingerprint.as_bytes()).map_err(|e| {
+                CliError::Failure(format!("cannot write `{}`: {e}", marker.display()))
+            })?;
             let (file, start, outputs) =
                 runner::open_results(out, args.resume, &sweep, &design, &rows)
                     .map_err(sweep_error)?;
