@@ -30,8 +30,8 @@ pub struct SweepArgs {
     /// Format of the results.
     #[arg(long, value_enum, default_value_t = SweepFormat::Csv)]
     pub format: SweepFormat,
-    /// Worker threads; 0 = all cores. Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads; 0 = all cores (at most 1024). Results do not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = super::parse_threads)]
     pub threads: usize,
     /// Complete the results file left by an interrupted sweep (same file, same options).
     #[arg(long, requires = "out")]

@@ -19,6 +19,8 @@ type Val<'i> = Spanned<DeValue<'i>>;
 pub const MAX_SWEEP_BYTES: usize = 4 * 1024 * 1024;
 /// Largest number of design points.
 pub const MAX_POINTS: u64 = 1_000_000;
+/// Largest points x parameters of a Latin hypercube (its strata are kept in memory).
+pub const MAX_LHS_CELLS: u64 = 10_000_000;
 /// Largest number of parameters (Saltelli needs two Sobol dimensions per parameter).
 pub const MAX_PARAMETERS: usize = 64;
 
@@ -587,6 +589,17 @@ impl Reader<'_> {
                         points_span.clone(),
                         "points",
                         format!("at most 65536 Sobol' points per sweep, found {points}"),
+                    );
+                }
+                if design == DesignKind::Lhs && t * d > MAX_LHS_CELLS {
+                    self.error(
+                        points_span.clone(),
+                        "points",
+                        format!(
+                            "a Latin hypercube keeps points x parameters strata in memory: \
+                             at most {MAX_LHS_CELLS}, found {}",
+                            t * d
+                        ),
                     );
                 }
                 if design == DesignKind::Saltelli && 2 * parameters.len() > 256 {
