@@ -13,6 +13,7 @@ pub mod output;
 pub mod report;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;
 
 /// Version of the engine, recorded in every output.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

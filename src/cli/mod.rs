@@ -4,6 +4,7 @@
 mod compare;
 mod init;
 mod run;
+mod sweep;
 mod validate;
 
 pub use run::{Format, RunArgs};
@@ -40,9 +41,16 @@ const INIT_EXAMPLES: &str = "Examples:
   deter init my-region.toml
   deter init my-region.toml --force";
 
+const SWEEP_EXAMPLES: &str = "Examples:
+  deter sweep scenarios/sweeps/kosovo-budget-x-nato.toml --out grid.csv
+  deter sweep scenarios/sweeps/saltelli-levers.toml --out sobol.csv --threads 2
+  deter sweep scenarios/sweeps/saltelli-levers.toml --out sobol.csv --resume
+  deter sweep my-sweep.toml --format json --out results.jsonl --until-ci 0.02";
+
 const TOP_EXAMPLES: &str = "Examples:
   deter run scenarios/western-balkans-2024.toml
   deter compare baseline.toml variant.toml --report compare.html
+  deter sweep scenarios/sweeps/kosovo-budget-x-nato.toml --out grid.csv
   deter validate scenarios/*.toml
   deter init my-region.toml
 
@@ -65,6 +73,9 @@ pub enum Command {
     /// Compare two scenarios with common random numbers: P(A), P(B) and the paired difference.
     #[command(after_help = COMPARE_EXAMPLES)]
     Compare(compare::CompareArgs),
+    /// Run a sweep: many variants of a scenario from an experimental design (docs/SWEEPS.md).
+    #[command(after_help = SWEEP_EXAMPLES)]
+    Sweep(sweep::SweepArgs),
     /// Check scenario files and list every problem found.
     #[command(after_help = VALIDATE_EXAMPLES)]
     Validate {
@@ -95,6 +106,9 @@ pub enum CliError {
     Failure(String),
     #[error("interrupted")]
     Interrupted,
+    /// Interrupted, with a message on what was kept and how to go on.
+    #[error("{0}")]
+    InterruptedPartial(String),
 }
 
 impl CliError {
@@ -102,7 +116,7 @@ impl CliError {
         match self {
             CliError::Input(_) | CliError::Usage(_) => exit::BAD_INPUT,
             CliError::Failure(_) => exit::FAILURE,
-            CliError::Interrupted => exit::INTERRUPTED,
+            CliError::Interrupted | CliError::InterruptedPartial(_) => exit::INTERRUPTED,
         }
     }
 }
@@ -129,6 +143,7 @@ pub fn main() -> i32 {
         Err(e) => {
             match &e {
                 CliError::Interrupted => eprintln!("deter: interrupted; no output written"),
+                CliError::InterruptedPartial(m) => eprintln!("deter: interrupted; {m}"),
                 other => eprint!(
                     "{other}{}",
                     if matches!(other, CliError::Input(_)) {
@@ -147,6 +162,7 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::compare(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
         Command::Validate { files } => validate::validate(&files),
         Command::Init { path, force } => init::init(&path, force),
     }
@@ -200,6 +216,12 @@ pub fn use_color() -> bool {
 /// what was simulated, whatever the file's formatting.
 pub fn scenario_hash(s: &Scenario) -> String {
     let digest = Sha256::digest(format!("{s:?}").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 of a text, in hex.
+pub fn scenario_hash_text(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 

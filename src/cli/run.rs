@@ -10,11 +10,13 @@ use rayon::prelude::*;
 use super::{
     CANCEL, CliError, emit, load_scenario, progress_bar, scenario_hash, use_color, validate_runs,
 };
+use crate::MAX_RUNS;
+use crate::engine::until::{StopReason, Stopping, UntilCi};
 use crate::engine::{self, Aggregate, Hooks, RunPlan};
 use crate::model::Compiled;
 use crate::output;
 use crate::report::html::RunView;
-use crate::report::{Report, RunInfo, csv, html, json, table};
+use crate::report::{Report, RunInfo, StoppingOut, csv, html, json, table};
 use crate::scenario::Scenario;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -58,6 +60,13 @@ pub struct RunArgs {
     /// One scenario file only.
     #[arg(long, value_name = "PATH")]
     pub per_run: Option<PathBuf>,
+    /// Add runs in blocks of 1,000 until every headline probability's 95% Wilson
+    /// half-width is at most this, or the cap is reached (docs/SWEEPS.md).
+    #[arg(long, value_name = "HALF_WIDTH", conflicts_with = "per_run")]
+    pub until_ci: Option<f64>,
+    /// Cap on runs with --until-ci [default: --runs, or the file's scenario.runs].
+    #[arg(long, requires = "until_ci")]
+    pub max_runs: Option<u64>,
 }
 
 /// One scenario ready to run.
@@ -73,6 +82,8 @@ struct Job {
 struct Done {
     aggregate: Aggregate,
     wall: f64,
+    /// How `--until-ci` stopped, when it was used.
+    stopping: Option<Stopping>,
 }
 
 /// Run one scenario while writing its per-run CSV rows (`--per-run`).
@@ -106,6 +117,7 @@ fn run_with_rows(
     Ok(result.map(|aggregate| Done {
         aggregate,
         wall: started.elapsed().as_secs_f64(),
+        stopping: None,
     }))
 }
 
@@ -154,13 +166,41 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     if diags.has_errors() {
         return Err(CliError::Input(diags));
     }
+    let until_target = match args.until_ci {
+        None => None,
+        Some(t) if t.is_finite() && t > 0.0 && t < 0.5 => Some(t),
+        Some(t) => {
+            return Err(CliError::Usage(format!(
+                "--until-ci {t}: expected a half-width in (0, 0.5)"
+            )));
+        }
+    };
+    if let Some(max_runs) = args.max_runs {
+        if max_runs == 0 || max_runs > MAX_RUNS {
+            return Err(CliError::Usage(format!(
+                "--max-runs {max_runs}: expected an integer in [1, {MAX_RUNS}]"
+            )));
+        }
+    }
+    // With --until-ci, each file runs until its target or its cap (--max-runs, else its runs).
+    let until_of = |job: &Job| {
+        until_target.map(|target| UntilCi {
+            target,
+            max_runs: args.max_runs.unwrap_or(job.runs),
+        })
+    };
     let threads = if args.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
         args.threads
     };
 
-    let bar = progress_bar(jobs.iter().map(|j| j.runs).sum(), args.quiet);
+    let bar = progress_bar(
+        jobs.iter()
+            .map(|j| until_of(j).map_or(j.runs, |u| u.max_runs))
+            .sum(),
+        args.quiet,
+    );
     let tick = |n: u64| bar.inc(n);
     let hooks = Hooks {
         cancel: Some(&CANCEL),
@@ -180,10 +220,18 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                         stream_offset: 0,
                     };
                     let started = Instant::now();
-                    let aggregate = engine::run(&job.compiled, &plan, hooks)?;
+                    let (aggregate, stopping) = match until_of(job) {
+                        None => (engine::run(&job.compiled, &plan, hooks)?, None),
+                        Some(u) => {
+                            let (a, st) =
+                                engine::until::run_until(&job.compiled, job.seed, 0, &u, hooks)?;
+                            (a, Some(st))
+                        }
+                    };
                     Ok(Done {
                         aggregate,
                         wall: started.elapsed().as_secs_f64(),
+                        stopping,
                     })
                 })
                 .collect()
@@ -205,7 +253,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                 wall_seconds: d.wall,
                 threads,
             };
-            Report::build(&job.compiled, &d.aggregate, &info)
+            let mut report = Report::build(&job.compiled, &d.aggregate, &info);
+            report.stopping = d.stopping.as_ref().map(StoppingOut::from);
+            report
         })
         .collect();
 
@@ -241,11 +291,32 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                 if i > 0 {
                     text.push('\n');
                 }
-                let t = table::to_table(report, &job.file.display().to_string());
+                let mut t = table::to_table(report, &job.file.display().to_string());
+                if let Some(st) = &done[i].stopping {
+                    t.push_str(&stopping_line(st));
+                }
                 text.push_str(&if color { table::colorize(&t) } else { t });
             }
             text.into_bytes()
         }
     };
     emit(args.out.as_deref(), &bytes)
+}
+
+/// One line for the table: how many runs `--until-ci` took and why it stopped.
+fn stopping_line(s: &Stopping) -> String {
+    let why = match s.reason {
+        StopReason::TargetReached => format!(
+            "every headline 95% half-width <= {} (widest: {} at {:.4})",
+            s.target, s.widest, s.widest_half_width
+        ),
+        StopReason::MaxRuns => format!(
+            "reached --max-runs {} before the target {} (widest: {} at {:.4})",
+            s.max_runs, s.target, s.widest, s.widest_half_width
+        ),
+    };
+    format!(
+        "\nAdaptive stopping: {} runs in blocks of {}; stopped because {why}\n",
+        s.runs, s.block
+    )
 }

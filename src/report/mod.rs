@@ -325,6 +325,39 @@ pub struct Report {
     pub mechanisms: MechanismsOut,
     pub rivalries: Vec<RivalryOut>,
     pub timing: Timing,
+    /// Present only with `--until-ci`: how many runs adaptive stopping took and why it stopped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopping: Option<StoppingOut>,
+}
+
+/// Adaptive stopping (`deter run --until-ci`), see docs/SWEEPS.md.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StoppingOut {
+    /// Target 95% Wilson half-width of every headline probability.
+    pub target_half_width: f64,
+    /// Runs added between checks.
+    pub block: u64,
+    pub max_runs: u64,
+    pub runs: u64,
+    /// "target_reached" or "max_runs".
+    pub reason: &'static str,
+    /// The headline probability with the widest interval at the stop, and its half-width.
+    pub widest: &'static str,
+    pub widest_half_width: f64,
+}
+
+impl From<&crate::engine::until::Stopping> for StoppingOut {
+    fn from(s: &crate::engine::until::Stopping) -> Self {
+        Self {
+            target_half_width: finite(s.target),
+            block: s.block,
+            max_runs: s.max_runs,
+            runs: s.runs,
+            reason: s.reason.as_str(),
+            widest: s.widest,
+            widest_half_width: finite(s.widest_half_width),
+        }
+    }
 }
 
 /// What a report needs besides the aggregate.
@@ -407,6 +440,7 @@ impl Report {
                 },
                 threads: info.threads,
             },
+            stopping: None,
         }
     }
 }

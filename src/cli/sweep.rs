@@ -1,0 +1,249 @@
+//! `deter sweep`: run a sweep file, stream one row per point, then a sensitivity analysis.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Args, ValueEnum};
+
+use super::{CANCEL, CliError, progress_bar};
+use crate::engine::{self, until::UntilCi};
+use crate::output;
+use crate::sweep::rows::{RowFormat, Rows};
+use crate::sweep::runner::{self, Exec, Sink, SweepError};
+use crate::sweep::{self, Design};
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SweepFormat {
+    /// One CSV row per point, with a header.
+    Csv,
+    /// JSON Lines: a first line describing the sweep, then one object per point.
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// Sweep file (TOML; docs/SWEEPS.md).
+    pub file: PathBuf,
+    /// Results file, written point by point [default: stdout, which cannot be resumed].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Format of the results.
+    #[arg(long, value_enum, default_value_t = SweepFormat::Csv)]
+    pub format: SweepFormat,
+    /// Worker threads; 0 = all cores (at most 1024). Results do not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = super::parse_threads)]
+    pub threads: usize,
+    /// Complete the results file left by an interrupted sweep (same file, same options).
+    #[arg(long, requires = "out")]
+    pub resume: bool,
+    /// Per point, add runs in blocks of 1,000 until every headline probability's 95%
+    /// Wilson half-width is at most this (the sweep's `runs`, or --max-runs, is the cap).
+    #[arg(long, value_name = "HALF_WIDTH")]
+    pub until_ci: Option<f64>,
+    /// Cap on runs per point with --until-ci [default: the sweep's runs].
+    #[arg(long, requires = "until_ci")]
+    pub max_runs: Option<u64>,
+    /// No progress bar, no sensitivity table on the terminal.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `results.csv` -> `results.sensitivity.csv`.
+pub fn sensitivity_path(out: &Path) -> PathBuf {
+    let stem = out.file_stem().map_or_else(
+        || "results".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    out.with_file_name(format!("{stem}.sensitivity.csv"))
+}
+
+/// `results.csv` -> `results.csv.sweep`: a fingerprint of the settings the results were
+/// produced with, checked by `--resume`.
+pub fn resume_marker(out: &Path) -> PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_os_string();
+    name.push(".sweep");
+    out.with_file_name(name)
+}
+
+pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    if let Some(out) = &args.out {
+        output::check_writable(out, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
+    }
+    let sweep = sweep::load_sweep(&args.file).map_err(CliError::Input)?;
+    let until = match args.until_ci {
+        None => None,
+        Some(t) if t.is_finite() && t > 0.0 && t < 0.5 => {
+            let max_runs = args.max_runs.unwrap_or(sweep.runs);
+            if max_runs == 0 || max_runs > crate::MAX_RUNS {
+                return Err(CliError::Usage(format!(
+                    "--max-runs {max_runs}: expected an integer in [1, {}]",
+                    crate::MAX_RUNS
+                )));
+            }
+            Some(UntilCi {
+                target: t,
+                max_runs,
+            })
+        }
+        Some(t) => {
+            return Err(CliError::Usage(format!(
+                "--until-ci {t}: expected a half-width in (0, 0.5)"
+            )));
+        }
+    };
+    let design = Design::new(&sweep);
+    let stride = runner::stride(&sweep, until.as_ref());
+    if design
+        .n
+        .checked_mul(stride)
+        .is_none_or(|w| w > crate::MAX_RUNS)
+    {
+        return Err(CliError::Usage(format!(
+            "{} points x {stride} runs exceeds the limit of {} runs",
+            design.n,
+            crate::MAX_RUNS
+        )));
+    }
+    let format = match args.format {
+        SweepFormat::Csv => RowFormat::Csv,
+        SweepFormat::Json => RowFormat::Json,
+    };
+    let rows = Rows::new(format, &sweep, until.is_some());
+    let threads = if args.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        args.threads
+    };
+
+    // What the rows depend on; a resume must match it (kept beside the results until done).
+    let fingerprint = {
+        let s = &sweep;
+        let text = format!(
+            "{}\n{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+            super::scenario_hash(&s.base),
+            s.runs,
+            s.seed,
+            s.design,
+            s.points,
+            s.levels,
+            s.common_random_numbers,
+            s.parameters,
+            (until, args.format)
+        );
+        format!(
+            "deter sweep fingerprint (engine {}): base scenario, runs, seed, design, \
+             parameters, --until-ci, --format\n{}\n",
+            crate::ENGINE_VERSION,
+            super::scenario_hash_text(&text)
+        )
+    };
+    let (mut sink, start, outputs) = match &args.out {
+        Some(out) => {
+            let marker = resume_marker(out);
+            if args.resume && out.exists() {
+                if let Ok(found) = std::fs::read_to_string(&marker) {
+                    if found != fingerprint {
+                        return Err(CliError::Usage(format!(
+                            "`{}` was started with other sweep settings (seed, runs, design, \
+                             parameters, base scenario, --until-ci or --format; see `{}`); \
+                             remove it or choose another --out",
+                            out.display(),
+                            marker.display()
+                        )));
+                    }
+                }
+            }
+            output::write_atomic(&marker, fingerprint.as_bytes()).map_err(|e| {
+                CliError::Failure(format!("cannot write `{}`: {e}", marker.display()))
+            })?;
+            let (file, start, outputs) =
+                runner::open_results(out, args.resume, &sweep, &design, &rows)
+                    .map_err(sweep_error)?;
+            (Sink::File(file), start, outputs)
+        }
+        None => {
+            print!("{}", rows.header(&sweep));
+            (Sink::Stdout, 0, Vec::new())
+        }
+    };
+    if start > 0 && !args.quiet {
+        eprintln!(
+            "deter: resuming {}: {start} of {} points already done",
+            args.file.display(),
+            design.n
+        );
+    }
+
+    let bar = progress_bar((design.n - start) * stride, args.quiet);
+    let tick = |n: u64| bar.inc(n);
+    let exec = Exec {
+        rows,
+        until,
+        cancel: Some(&CANCEL),
+        progress: Some(&tick),
+    };
+    let started = Instant::now();
+    let result = engine::with_threads(threads, || {
+        runner::run_sweep(&sweep, &design, start, outputs, &mut sink, &exec)
+    });
+    bar.finish_and_clear();
+    if matches!(result, Err(SweepError::Closed)) {
+        return Ok(());
+    }
+    let outputs = result.map_err(|e| match e {
+        SweepError::Interrupted => CliError::InterruptedPartial(match &args.out {
+            Some(out) => format!(
+                "the finished points are in `{}`; run `deter sweep {} --out {} --resume` to complete it",
+                out.display(),
+                args.file.display(),
+                out.display()
+            ),
+            None => "the rows printed so far are complete".into(),
+        }),
+        other => sweep_error(other),
+    })?;
+    let wall = started.elapsed().as_secs_f64();
+    if !args.quiet {
+        eprintln!(
+            "deter: {} points x {} runs ({} design, seed {}) in {wall:.1} s on {threads} threads",
+            design.n,
+            if until.is_some() {
+                format!("up to {stride}")
+            } else {
+                stride.to_string()
+            },
+            sweep.design.as_str(),
+            sweep.seed
+        );
+    }
+
+    if let Some(report) = sweep::sensitivity(&sweep, &design, &outputs) {
+        match &args.out {
+            Some(out) => {
+                let path = sensitivity_path(out);
+                output::write_atomic(&path, report.csv.as_bytes()).map_err(|e| {
+                    CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
+                })?;
+                if !args.quiet {
+                    print!("{}", report.table);
+                    eprintln!("deter: sensitivity indices saved to `{}`", path.display());
+                }
+            }
+            None => {
+                if !args.quiet {
+                    eprint!("{}", report.table);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn sweep_error(e: SweepError) -> CliError {
+    match e {
+        SweepError::Interrupted => CliError::Interrupted,
+        SweepError::Io(m) => CliError::Failure(m),
+        SweepError::Resume(m) => CliError::Usage(m),
+        SweepError::Closed => CliError::Failure("output closed".into()),
+    }
+}

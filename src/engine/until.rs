@@ -1,0 +1,111 @@
+//! Adaptive stopping: add runs in fixed blocks until every headline probability is known
+//! to a target precision, or a cap is reached.
+//!
+//! **Architecture Invariant:** the decision to stop is taken only at block boundaries
+//! (multiples of [`ADAPTIVE_BLOCK`] runs) and only from the exact aggregate of runs
+//! `0..boundary`, so the number of runs, and thus the result, depends on the seed alone,
+//! never on the thread count or on which runs happened to finish first.
+
+use super::{Aggregate, EVENTS, Hooks, Interrupted, RunPlan};
+use crate::model::Compiled;
+use crate::stats::wilson;
+
+/// Runs added between two checks.
+pub const ADAPTIVE_BLOCK: u64 = 1000;
+
+/// What `--until-ci` asks for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UntilCi {
+    /// Largest acceptable 95% Wilson half-width of every headline probability.
+    pub target: f64,
+    /// Cap on the number of runs.
+    pub max_runs: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    TargetReached,
+    MaxRuns,
+}
+
+impl StopReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopReason::TargetReached => "target_reached",
+            StopReason::MaxRuns => "max_runs",
+        }
+    }
+}
+
+/// How an adaptive run ended.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stopping {
+    pub target: f64,
+    pub block: u64,
+    pub max_runs: u64,
+    pub runs: u64,
+    pub reason: StopReason,
+    /// The headline probability with the widest interval, and its half-width.
+    pub widest: &'static str,
+    pub widest_half_width: f64,
+}
+
+/// The region-wide headline probability with the widest 95% Wilson interval.
+pub fn widest(agg: &Aggregate) -> (&'static str, f64) {
+    let mut best = (EVENTS[0], 0.0);
+    for (name, &count) in EVENTS.iter().zip(&agg.region.events) {
+        let w = wilson(count, agg.runs);
+        let half = (w.hi - w.lo) / 2.0;
+        if half > best.1 {
+            best = (name, half);
+        }
+    }
+    best
+}
+
+/// The check at a block boundary: `Some(reason)` when the run should stop.
+pub fn check(agg: &Aggregate, until: &UntilCi) -> Option<Stopping> {
+    let (name, half) = widest(agg);
+    let reason = if half <= until.target {
+        StopReason::TargetReached
+    } else if agg.runs >= until.max_runs {
+        StopReason::MaxRuns
+    } else {
+        return None;
+    };
+    Some(Stopping {
+        target: until.target,
+        block: ADAPTIVE_BLOCK,
+        max_runs: until.max_runs,
+        runs: agg.runs,
+        reason,
+        widest: name,
+        widest_half_width: half,
+    })
+}
+
+/// Run blocks of [`ADAPTIVE_BLOCK`] runs (run i on stream `stream_offset + i`) until
+/// [`check`] says stop.
+pub fn run_until(
+    compiled: &Compiled,
+    seed: u64,
+    stream_offset: u64,
+    until: &UntilCi,
+    hooks: Hooks<'_>,
+) -> Result<(Aggregate, Stopping), Interrupted> {
+    let mut total = Aggregate::new(compiled);
+    loop {
+        let count = ADAPTIVE_BLOCK.min(until.max_runs - total.runs);
+        let plan = RunPlan {
+            seed,
+            first: total.runs,
+            count,
+            stream_offset,
+        };
+        let part = super::run(compiled, &plan, hooks)?;
+        total.merge(&part);
+        if let Some(stop) = check(&total, until) {
+            return Ok((total, stop));
+        }
+    }
+}

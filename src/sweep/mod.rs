@@ -1,0 +1,164 @@
+//! Sweeps: many variants of one scenario, chosen by an experimental design, run in one pool,
+//! written point by point, and (for Saltelli and Morris designs) a sensitivity analysis.
+//!
+//! Data flow: sweep TOML -> [`spec`] (validated [`Sweep`], base scenario loaded and every
+//! path resolved) -> [`design`] (point k -> parameter values) -> [`runner`] (all (point,
+//! run) work, rows streamed by [`rows`]) -> [`sensitivity`] on the headline probabilities.
+//! See docs/SWEEPS.md.
+
+pub mod design;
+pub mod rows;
+pub mod runner;
+pub mod sensitivity;
+pub mod spec;
+
+use std::fmt::Write;
+
+pub use design::Design;
+pub use spec::{DesignKind, Parameter, Role, Sweep, load_sweep, parse_sweep};
+
+use rows::OUTCOMES;
+
+/// The ranked sensitivity table: text for the terminal and CSV to save beside the results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SensitivityReport {
+    pub table: String,
+    pub csv: String,
+}
+
+/// Sensitivity of every headline probability to every parameter, ranked per outcome
+/// (Saltelli: by total-order index; Morris: by mu*). None for other designs.
+pub fn sensitivity(
+    sweep: &Sweep,
+    design: &Design,
+    outputs: &[[f64; 6]],
+) -> Option<SensitivityReport> {
+    let d = sweep.parameters.len();
+    let mut table = String::new();
+    let mut csv = String::new();
+    match sweep.design {
+        DesignKind::Saltelli => {
+            csv.push_str("outcome,rank,parameter,role,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n");
+            let _ = writeln!(
+                table,
+                "Sobol' indices ({} base samples, {} points, {} runs each; 95% bootstrap intervals)",
+                design.base, design.n, sweep.runs
+            );
+            for (o, name) in OUTCOMES.iter().enumerate() {
+                let y: Vec<f64> = outputs.iter().map(|r| r[o]).collect();
+                let ix =
+                    sensitivity::sobol_from_saltelli(&y, d, sensitivity::BOOTSTRAP, sweep.seed);
+                let note =
+                    noise_note(&y, sweep.runs).map_or(String::new(), |n| format!("\n  note: {n}"));
+                let mut order: Vec<usize> = (0..d).collect();
+                order.sort_by(|&a, &b| ix.total[b].value.total_cmp(&ix.total[a].value));
+                let _ = writeln!(
+                    table,
+                    "\n{name}{note}\n  {:<4} {:<40} {:<11} {:>22} {:>22}",
+                    "rank", "parameter", "role", "first order S1", "total order ST"
+                );
+                for (rank, &i) in order.iter().enumerate() {
+                    let p = &sweep.parameters[i];
+                    let (f, t) = (ix.first[i], ix.total[i]);
+                    let _ = writeln!(
+                        table,
+                        "  {:<4} {:<40} {:<11} {:>6.3} [{:>6.3},{:>6.3}] {:>6.3} [{:>6.3},{:>6.3}]",
+                        rank + 1,
+                        p.path,
+                        p.role.as_str(),
+                        f.value,
+                        f.lo,
+                        f.hi,
+                        t.value,
+                        t.lo,
+                        t.hi
+                    );
+                    let _ = writeln!(
+                        csv,
+                        "{name},{},{},{},{},{},{},{},{},{}",
+                        rank + 1,
+                        p.path,
+                        p.role.as_str(),
+                        f.value,
+                        f.lo,
+                        f.hi,
+                        t.value,
+                        t.lo,
+                        t.hi
+                    );
+                }
+            }
+        }
+        DesignKind::Morris => {
+            csv.push_str("outcome,rank,parameter,role,mu_star,mu,sigma,effects\n");
+            let _ = writeln!(
+                table,
+                "Morris elementary effects ({} trajectories, {} levels; effects per unit of the \
+                 parameter's range on the probability scale)",
+                design.base, sweep.levels
+            );
+            for (o, name) in OUTCOMES.iter().enumerate() {
+                let y: Vec<f64> = outputs.iter().map(|r| r[o]).collect();
+                let ix = sensitivity::morris_from_design(&y, design);
+                let note =
+                    noise_note(&y, sweep.runs).map_or(String::new(), |n| format!("\n  note: {n}"));
+                let mut order: Vec<usize> = (0..d).collect();
+                order.sort_by(|&a, &b| ix[b].mu_star.total_cmp(&ix[a].mu_star));
+                let _ = writeln!(
+                    table,
+                    "\n{name}{note}\n  {:<4} {:<40} {:<11} {:>8} {:>8} {:>8}",
+                    "rank", "parameter", "role", "mu*", "mu", "sigma"
+                );
+                for (rank, &i) in order.iter().enumerate() {
+                    let p = &sweep.parameters[i];
+                    let m = ix[i];
+                    let _ = writeln!(
+                        table,
+                        "  {:<4} {:<40} {:<11} {:>8.4} {:>8.4} {:>8.4}",
+                        rank + 1,
+                        p.path,
+                        p.role.as_str(),
+                        m.mu_star,
+                        m.mu,
+                        m.sigma
+                    );
+                    let _ = writeln!(
+                        csv,
+                        "{name},{},{},{},{},{},{},{}",
+                        rank + 1,
+                        p.path,
+                        p.role.as_str(),
+                        m.mu_star,
+                        m.mu,
+                        m.sigma,
+                        m.effects
+                    );
+                }
+            }
+        }
+        _ => return None,
+    }
+    Some(SensitivityReport { table, csv })
+}
+
+/// A warning when the spread of a probability across points is not clearly larger than
+/// the binomial Monte Carlo noise of each point's estimate, p (1 - p) / runs: the indices
+/// of such an outcome describe noise, not the model.
+fn noise_note(y: &[f64], runs: u64) -> Option<String> {
+    if y.len() < 2 || runs == 0 {
+        return None;
+    }
+    let n = y.len() as f64;
+    let mean = y.iter().sum::<f64>() / n;
+    let var = y.iter().map(|p| (p - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    let noise = y.iter().map(|p| p * (1.0 - p)).sum::<f64>() / n / runs as f64;
+    if var == 0.0 {
+        return Some("constant across points: every index is 0".into());
+    }
+    (var < 4.0 * noise).then(|| {
+        format!(
+            "the variance across points ({var:.2e}) is under 4x the Monte Carlo variance of \
+             one point ({noise:.2e}): these indices are mostly noise; raise runs"
+        )
+    })
+}

@@ -1,0 +1,489 @@
+//! Running a sweep: every (point, run) pair is work for one rayon pool; results are written
+//! point by point, in point order, as each point completes.
+//!
+//! **Work index.** Point `k`'s run `i` is global work item `w = k * stride + i` and draws
+//! from `run_rng(seed, w)` (with common random numbers: `run_rng(seed, i)` at every point).
+//! `stride` is the sweep's runs per point (the cap, under `--until-ci`). A shard can take any
+//! contiguous range of `w`; per-point [`Aggregate`]s merge exactly, so pieces of a point
+//! computed anywhere combine into the same row.
+//!
+//! **Scheduling.** Threads take blocks of at most [`BLOCK_RUNS`] runs from a shared queue;
+//! a block never spans two points. A new point is opened only when the queue is empty, so
+//! every core is busy whether the sweep has 3 points or 10,000, and at most about one point
+//! per thread is in flight: memory does not depend on points x runs.
+//!
+//! **Architecture Invariant:** a row is a pure function of (sweep, k): aggregates are
+//! integer-exact and merged in any order, adaptive checks happen only at fixed run counts,
+//! and rows are written in point order. Hence byte-identical files for any thread count,
+//! and a resumed sweep completes a file exactly as an uninterrupted one would have.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use super::design::Design;
+use super::rows::Rows;
+use super::spec::Sweep;
+use crate::engine::until::{self, ADAPTIVE_BLOCK, Stopping, UntilCi};
+use crate::engine::{Aggregate, BLOCK_RUNS, RunPlan, Worker};
+use crate::model::Compiled;
+use crate::report::{Report, RunInfo};
+
+/// Where rows go.
+pub enum Sink {
+    /// A file: appended to and synced after each batch of rows.
+    File(File),
+    /// Standard output (no resume).
+    Stdout,
+}
+
+/// Options of one sweep execution.
+pub struct Exec<'a> {
+    pub rows: Rows,
+    pub until: Option<UntilCi>,
+    pub cancel: Option<&'a AtomicBool>,
+    pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+}
+
+/// Why a sweep stopped before its end.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    #[error("interrupted")]
+    Interrupted,
+    #[error("{0}")]
+    Io(String),
+    #[error("{0}")]
+    Resume(String),
+    /// Standard output was closed (`deter sweep ... | head`): not an error.
+    #[error("output closed")]
+    Closed,
+}
+
+/// The headline probabilities of every point, in point order (for sensitivity analysis).
+pub type Outputs = Vec<[f64; 6]>;
+
+struct Open {
+    compiled: Arc<Compiled>,
+    values: Vec<f64>,
+    agg: Aggregate,
+    /// Runs scheduled so far, and the end of the current stage.
+    scheduled: u64,
+    outstanding: u64,
+}
+
+struct Task {
+    point: u64,
+    first: u64,
+    count: u64,
+    compiled: Arc<Compiled>,
+}
+
+struct State {
+    queue: VecDeque<Task>,
+    next_point: u64,
+    open: BTreeMap<u64, Open>,
+    /// Finished rows waiting for earlier points.
+    done: BTreeMap<u64, (String, [f64; 6])>,
+    next_write: u64,
+    outputs: Outputs,
+    error: Option<SweepError>,
+}
+
+/// Prepare the results file for writing: fresh (header written) or resumed (complete rows
+/// checked against the design, a partial last line cut off). Returns the number of points
+/// already done and their outputs.
+pub fn open_results(
+    path: &Path,
+    resume: bool,
+    sweep: &Sweep,
+    design: &Design,
+    rows: &Rows,
+) -> Result<(File, u64, Outputs), SweepError> {
+    let io = |e: std::io::Error| SweepError::Io(format!("`{}`: {e}", path.display()));
+    let header = rows.header(sweep);
+    if !(resume && path.exists()) {
+        let mut f = File::create(path).map_err(io)?;
+        f.write_all(header.as_bytes()).map_err(io)?;
+        f.sync_all().map_err(io)?;
+        return Ok((f, 0, Vec::new()));
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(io)?;
+    let mut text = Vec::new();
+    f.read_to_end(&mut text).map_err(io)?;
+    // Keep whole lines only: a kill during a write leaves at most one partial last line.
+    let keep = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let text = String::from_utf8_lossy(&text[..keep]).into_owned();
+    let mut lines = text.split_inclusive('\n');
+    let mismatch = |what: String| {
+        SweepError::Resume(format!(
+            "`{}` does not belong to this sweep ({what}); remove it or choose another --out",
+            path.display()
+        ))
+    };
+    let mut outputs = Vec::new();
+    match lines.next() {
+        None => {
+            // Not even the header survived.
+            f.set_len(0).map_err(io)?;
+            f.seek(SeekFrom::Start(0)).map_err(io)?;
+            f.write_all(header.as_bytes()).map_err(io)?;
+            f.sync_all().map_err(io)?;
+            return Ok((f, 0, outputs));
+        }
+        Some(h) if h != header => return Err(mismatch("its header differs".into())),
+        Some(_) => {}
+    }
+    for (k, line) in lines.enumerate() {
+        let k = k as u64;
+        if k >= design.n {
+            return Err(mismatch(format!("it has more than {} rows", design.n)));
+        }
+        let values = design.values(&sweep.parameters, k);
+        if !line.starts_with(&rows.prefix(k, &values)) {
+            return Err(mismatch(format!(
+                "row {k} has other parameter values than design point {k}"
+            )));
+        }
+        let y = rows
+            .outcomes_of(line)
+            .ok_or_else(|| mismatch(format!("row {k} cannot be read")))?;
+        outputs.push(y);
+    }
+    f.set_len(keep as u64).map_err(io)?;
+    f.seek(SeekFrom::End(0)).map_err(io)?;
+    f.sync_all().map_err(io)?;
+    Ok((f, outputs.len() as u64, outputs))
+}
+
+/// Runs per point and the stride between points' streams.
+pub fn stride(sweep: &Sweep, until: Option<&UntilCi>) -> u64 {
+    until.map_or(sweep.runs, |u| u.max_runs)
+}
+
+/// Run points `start..design.n` and write their rows to `sink`, in order.
+pub fn run_sweep(
+    sweep: &Sweep,
+    design: &Design,
+    start: u64,
+    mut outputs: Outputs,
+    sink: &mut Sink,
+    exec: &Exec<'_>,
+) -> Result<Outputs, SweepError> {
+    let stride = stride(sweep, exec.until.as_ref());
+    let state = Mutex::new(State {
+        queue: VecDeque::new(),
+        next_point: start,
+        open: BTreeMap::new(),
+        done: BTreeMap::new(),
+        next_write: start,
+        outputs: std::mem::take(&mut outputs),
+        error: None,
+    });
+    let wake = Condvar::new();
+    let sink = Mutex::new((sink, std::time::Instant::now()));
+    let cancelled = || exec.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+
+    let work = || {
+        loop {
+            if cancelled() {
+                wake.notify_all();
+                return;
+            }
+            let task = {
+                let mut st = state.lock().expect("no panics under the lock");
+                loop {
+                    if st.error.is_some() || cancelled() {
+                        break None;
+                    }
+                    if let Some(t) = st.queue.pop_front() {
+                        break Some(t);
+                    }
+                    if st.next_point < design.n {
+                        let k = st.next_point;
+                        st.next_point += 1;
+                        drop(st);
+                        let values = design.values(&sweep.parameters, k);
+                        let compiled = point_scenario(sweep, &values);
+                        st = state.lock().expect("no panics under the lock");
+                        let first_stage = stage_end(0, stride, exec.until.is_some());
+                        let compiled = Arc::new(compiled);
+                        let agg = Aggregate::new(&compiled);
+                        let mut open = Open {
+                            compiled,
+                            values,
+                            agg,
+                            scheduled: 0,
+                            outstanding: 0,
+                        };
+                        schedule(&mut st.queue, k, &mut open, first_stage, false);
+                        st.open.insert(k, open);
+                        continue;
+                    }
+                    if st.open.is_empty() {
+                        break None;
+                    }
+                    st = wake
+                        .wait_timeout(st, Duration::from_millis(50))
+                        .expect("no panics under the lock")
+                        .0;
+                }
+            };
+            let Some(task) = task else {
+                wake.notify_all();
+                return;
+            };
+            let offset = if sweep.common_random_numbers {
+                0
+            } else {
+                task.point * stride
+            };
+            let plan = RunPlan {
+                seed: sweep.seed,
+                first: task.first,
+                count: task.count,
+                stream_offset: offset,
+            };
+            let mut worker = Worker::new(&task.compiled);
+            worker.run_range(&task.compiled, &plan, task.first, task.count);
+            if let Some(p) = exec.progress {
+                p(task.count);
+            }
+            let mut st = state.lock().expect("no panics under the lock");
+            let k = task.point;
+            let finished = {
+                let open = st.open.get_mut(&k).expect("an open point");
+                open.agg.merge(&worker.aggregate);
+                open.outstanding -= 1;
+                if open.outstanding > 0 {
+                    None
+                } else {
+                    let stop = exec.until.as_ref().and_then(|u| until::check(&open.agg, u));
+                    if exec.until.is_some() && stop.is_none() {
+                        let end = stage_end(open.scheduled, stride, true);
+                        let mut q = std::mem::take(&mut st.queue);
+                        let open = st.open.get_mut(&k).expect("an open point");
+                        schedule(&mut q, k, open, end, true);
+                        st.queue = q;
+                        wake.notify_all();
+                        None
+                    } else {
+                        if let (Some(p), Some(s)) = (exec.progress, stop.as_ref()) {
+                            p(stride - s.runs);
+                        }
+                        Some(stop)
+                    }
+                }
+            };
+            if let Some(stop) = finished {
+                let open = st.open.remove(&k).expect("an open point");
+                let line = point_row(sweep, &exec.rows, k, &open, stop.as_ref());
+                let y = report_outputs(&open);
+                st.done.insert(k, (line, y));
+                // Write every row that is now in order.
+                let mut batch = String::new();
+                while let Some((line, y)) = {
+                    let nw = st.next_write;
+                    st.done.remove(&nw)
+                } {
+                    batch.push_str(&line);
+                    st.outputs.push(y);
+                    st.next_write += 1;
+                }
+                if !batch.is_empty() {
+                    let mut guard = sink.lock().expect("no panics under the lock");
+                    let (sink, last_sync) = &mut *guard;
+                    if let Err(e) = write_durably(sink, batch.as_bytes(), last_sync) {
+                        st.error = Some(if e.kind() == std::io::ErrorKind::BrokenPipe {
+                            SweepError::Closed
+                        } else {
+                            SweepError::Io(e.to_string())
+                        });
+                    }
+                }
+                wake.notify_all();
+            }
+        }
+    };
+    rayon::broadcast(|_| work());
+    let (sink, _) = sink.into_inner().expect("no panics under the lock");
+    if let Sink::File(f) = sink {
+        f.sync_all()
+            .map_err(|e| SweepError::Io(format!("cannot sync the results: {e}")))?;
+    }
+    let st = state.into_inner().expect("no panics under the lock");
+    if let Some(e) = st.error {
+        return Err(e);
+    }
+    if st.next_write < design.n {
+        return Err(SweepError::Interrupted);
+    }
+    Ok(st.outputs)
+}
+
+/// The end (exclusive) of the stage that starts at `scheduled` runs.
+fn stage_end(scheduled: u64, stride: u64, adaptive: bool) -> u64 {
+    if adaptive {
+        (scheduled + ADAPTIVE_BLOCK).min(stride)
+    } else {
+        stride
+    }
+}
+
+/// Queue the blocks of runs `open.scheduled..end` of point `k` (at the front when `urgent`:
+/// an older point's next stage goes before new points).
+fn schedule(queue: &mut VecDeque<Task>, k: u64, open: &mut Open, end: u64, urgent: bool) {
+    let mut tasks = Vec::new();
+    let mut first = open.scheduled;
+    while first < end {
+        let count = BLOCK_RUNS.min(end - first);
+        tasks.push(Task {
+            point: k,
+            first,
+            count,
+            compiled: Arc::clone(&open.compiled),
+        });
+        first += count;
+    }
+    open.outstanding += tasks.len() as u64;
+    open.scheduled = end;
+    if urgent {
+        for t in tasks.into_iter().rev() {
+            queue.push_front(t);
+        }
+    } else {
+        queue.extend(tasks);
+    }
+}
+
+/// The base scenario with point `values` set (pre-validated: cannot fail).
+pub fn point_scenario(sweep: &Sweep, values: &[f64]) -> Compiled {
+    let mut s = sweep.base.clone();
+    for (p, &v) in sweep.parameters.iter().zip(values) {
+        s.set(p.target, v)
+            .expect("sweep values are validated against the parameter ranges");
+    }
+    Compiled::new(&s)
+}
+
+fn point_report(sweep: &Sweep, open: &Open) -> Report {
+    let info = RunInfo {
+        scenario_sha256: String::new(),
+        seed: sweep.seed,
+        wall_seconds: 0.0,
+        threads: 0,
+    };
+    Report::build(&open.compiled, &open.agg, &info)
+}
+
+fn point_row(sweep: &Sweep, rows: &Rows, k: u64, open: &Open, stop: Option<&Stopping>) -> String {
+    rows.row(k, &open.values, &point_report(sweep, open), stop)
+}
+
+fn report_outputs(open: &Open) -> [f64; 6] {
+    let runs = open.agg.runs.max(1) as f64;
+    let mut y = [0.0; 6];
+    for (o, &c) in y.iter_mut().zip(&open.agg.region.events) {
+        *o = c as f64 / runs;
+    }
+    y
+}
+
+/// Rows reach the OS at once (a killed process loses none of them) and the disk at least
+/// every [`SYNC_INTERVAL`] and at the end (an OS crash loses at most that much).
+const SYNC_INTERVAL: Duration = Duration::from_millis(250);
+
+fn write_durably(
+    sink: &mut Sink,
+    bytes: &[u8],
+    last_sync: &mut std::time::Instant,
+) -> std::io::Result<()> {
+    match sink {
+        Sink::File(f) => {
+            f.write_all(bytes)?;
+            if last_sync.elapsed() >= SYNC_INTERVAL {
+                f.sync_data()?;
+                *last_sync = std::time::Instant::now();
+            }
+            Ok(())
+        }
+        Sink::Stdout => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Hooks;
+    use crate::sweep::rows::RowFormat;
+    use crate::sweep::spec::parse_sweep;
+
+    #[test]
+    fn point_k_run_i_draws_from_global_stream_k_times_runs_plus_i() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let src = "base = \"scenarios/western-balkans-2024.toml\"\nruns = 40\nseed = 11\n\
+                   [[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"lever\"\nvalues = [0.2, 0.5, 0.8]\n";
+        let sweep = parse_sweep(src, "t.toml", root).unwrap();
+        let design = Design::new(&sweep);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.csv");
+        let rows = Rows::new(RowFormat::Csv, &sweep, false);
+        let (file, start, outputs) = open_results(&path, false, &sweep, &design, &rows).unwrap();
+        let exec = Exec {
+            rows: rows.clone(),
+            until: None,
+            cancel: None,
+            progress: None,
+        };
+        let out = run_sweep(
+            &sweep,
+            &design,
+            start,
+            outputs,
+            &mut Sink::File(file),
+            &exec,
+        )
+        .unwrap();
+        assert_eq!(out.len(), 3);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        for k in 0..3u64 {
+            let values = design.values(&sweep.parameters, k);
+            let compiled = point_scenario(&sweep, &values);
+            // A shard holding global work items [k*40, k*40+15) and another the rest.
+            let part = |first: u64, count: u64| {
+                let plan = RunPlan {
+                    seed: 11,
+                    first,
+                    count,
+                    stream_offset: k * 40,
+                };
+                crate::engine::run(&compiled, &plan, Hooks::default()).unwrap()
+            };
+            let mut agg = part(15, 25);
+            agg.merge(&part(0, 15));
+            let open = Open {
+                compiled: Arc::new(compiled),
+                values: values.clone(),
+                agg,
+                scheduled: 40,
+                outstanding: 0,
+            };
+            assert_eq!(
+                lines[k as usize + 1],
+                point_row(&sweep, &rows, k, &open, None)
+            );
+        }
+    }
+}

@@ -1,0 +1,1004 @@
+//! Reading sweep files: TOML with spans -> a validated [`Sweep`], every problem reported as a
+//! scenario [`Diagnostic`] (file:line:col, key path, did-you-mean).
+//!
+//! **Architecture Invariant:** once a [`Sweep`] exists, every value any design can produce
+//! for any parameter lies in that parameter's documented range, so setting it on the base
+//! scenario cannot fail during the sweep.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::scenario::{self, Diagnostic, Diagnostics, ParamRef, Scenario};
+
+type Val<'i> = Spanned<DeValue<'i>>;
+
+/// Largest sweep file accepted, in bytes.
+pub const MAX_SWEEP_BYTES: usize = 4 * 1024 * 1024;
+/// Largest number of design points.
+pub const MAX_POINTS: u64 = 1_000_000;
+/// Largest points x parameters of a Latin hypercube (its strata are kept in memory).
+pub const MAX_LHS_CELLS: u64 = 10_000_000;
+/// Largest number of parameters (Saltelli needs two Sobol dimensions per parameter).
+pub const MAX_PARAMETERS: usize = 64;
+
+/// How the design points are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DesignKind {
+    /// Every combination of every parameter's levels.
+    Grid,
+    /// Independent pseudo-random points.
+    Random,
+    /// Latin hypercube: each parameter's range cut into `points` strata, one point per stratum.
+    Lhs,
+    /// Owen-scrambled Sobol' quasi-random points.
+    Sobol,
+    /// Saltelli's scheme for Sobol' indices: `points` base samples, `points * (d + 2)` in all.
+    Saltelli,
+    /// Morris elementary effects: `points` trajectories of `d + 1` points each.
+    Morris,
+}
+
+impl DesignKind {
+    pub const ALL: [(&'static str, DesignKind); 6] = [
+        ("grid", DesignKind::Grid),
+        ("random", DesignKind::Random),
+        ("lhs", DesignKind::Lhs),
+        ("sobol", DesignKind::Sobol),
+        ("saltelli", DesignKind::Saltelli),
+        ("morris", DesignKind::Morris),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, d)| *d == self)
+            .map_or("grid", |(k, _)| k)
+    }
+}
+
+/// A policy lever (something a decision maker sets) or an uncertainty (something nobody
+/// controls), as the EMA Workbench separates them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Lever,
+    Uncertainty,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Lever => "lever",
+            Role::Uncertainty => "uncertainty",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Real,
+    Integer,
+    Categorical,
+    Boolean,
+}
+
+impl Kind {
+    const ALL: [(&'static str, Kind); 4] = [
+        ("real", Kind::Real),
+        ("integer", Kind::Integer),
+        ("categorical", Kind::Categorical),
+        ("boolean", Kind::Boolean),
+    ];
+}
+
+/// The distribution of a `range` parameter (what a unit coordinate u in [0, 1] maps to).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Marginal {
+    Uniform,
+    LogUniform,
+    /// Normal with this mean and standard deviation, truncated to the range.
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
+    /// Triangular on the range with this mode.
+    Triangular {
+        mode: f64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Domain {
+    /// A finite list; a unit coordinate picks one with equal probability.
+    Values(Vec<f64>),
+    /// An interval with a distribution; `levels` is the number of grid levels (grid only).
+    Range {
+        lo: f64,
+        hi: f64,
+        marginal: Marginal,
+        levels: Option<usize>,
+    },
+}
+
+/// One swept parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    pub path: String,
+    pub target: ParamRef,
+    pub role: Role,
+    pub kind: Kind,
+    pub domain: Domain,
+}
+
+impl Parameter {
+    /// The value at unit coordinate `u` in [0, 1]: the inverse CDF of the parameter's
+    /// distribution (for a list: item `floor(u * n)`).
+    pub fn value_at(&self, u: f64) -> f64 {
+        let u = if u.is_finite() {
+            u.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        match &self.domain {
+            Domain::Values(v) => v[((u * v.len() as f64) as usize).min(v.len() - 1)],
+            Domain::Range {
+                lo, hi, marginal, ..
+            } => {
+                let (lo, hi) = (*lo, *hi);
+                if self.kind == Kind::Integer {
+                    // Uniform over the integers of [lo, hi] (endpoints are integers).
+                    let n = hi - lo + 1.0;
+                    return (lo + (u * n).floor()).min(hi);
+                }
+                let x = match *marginal {
+                    Marginal::Uniform => lo + u * (hi - lo),
+                    Marginal::LogUniform => (lo.ln() + u * (hi.ln() - lo.ln())).exp(),
+                    Marginal::Normal { mean, sd } => {
+                        let fa = normal_cdf((lo - mean) / sd);
+                        let fb = normal_cdf((hi - mean) / sd);
+                        let p = (fa + u * (fb - fa)).clamp(0.0, 1.0);
+                        mean + sd * normal_quantile(p)
+                    }
+                    Marginal::Triangular { mode } => {
+                        let w = hi - lo;
+                        let c = if w > 0.0 { (mode - lo) / w } else { 0.5 };
+                        if u < c {
+                            lo + (u * w * (mode - lo)).sqrt()
+                        } else {
+                            hi - ((1.0 - u) * w * (hi - mode)).sqrt()
+                        }
+                    }
+                };
+                x.clamp(lo, hi)
+            }
+        }
+    }
+
+    /// Grid levels as unit coordinates.
+    pub fn grid_levels(&self) -> Vec<f64> {
+        let n = match &self.domain {
+            Domain::Values(v) => {
+                return (0..v.len())
+                    .map(|i| (i as f64 + 0.5) / v.len() as f64)
+                    .collect();
+            }
+            Domain::Range { levels, .. } => levels.unwrap_or(1),
+        };
+        if n == 1 {
+            return vec![0.5];
+        }
+        (0..n).map(|i| i as f64 / (n - 1) as f64).collect()
+    }
+}
+
+fn normal_cdf(z: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2)
+}
+
+fn normal_quantile(p: f64) -> f64 {
+    if p <= 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if p >= 1.0 {
+        return f64::INFINITY;
+    }
+    -std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(2.0 * p)
+}
+
+/// A validated sweep.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    /// The sweep file as given on the command line (for messages).
+    pub file: String,
+    pub base_path: PathBuf,
+    pub base: Scenario,
+    pub runs: u64,
+    pub seed: u64,
+    pub design: DesignKind,
+    /// Points (random, lhs, sobol), base samples (saltelli) or trajectories (morris).
+    pub points: u64,
+    /// Morris grid levels (even, >= 2).
+    pub levels: usize,
+    /// Run i uses the same stream at every point.
+    pub common_random_numbers: bool,
+    pub parameters: Vec<Parameter>,
+}
+
+/// Read and validate a sweep file.
+pub fn load_sweep(path: &Path) -> Result<Sweep, Diagnostics> {
+    let shown = path.display().to_string();
+    let file_err = |m: String| Diagnostics(vec![Diagnostic::file_level(&shown, m)]);
+    let bytes = std::fs::read(path).map_err(|e| file_err(format!("cannot read file: {e}")))?;
+    if bytes.len() > MAX_SWEEP_BYTES {
+        return Err(file_err(format!(
+            "file is {} bytes; sweep files are limited to {MAX_SWEEP_BYTES} bytes",
+            bytes.len()
+        )));
+    }
+    let src =
+        String::from_utf8(bytes).map_err(|_| file_err("the file is not valid UTF-8".into()))?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    parse_sweep(&src, &shown, &dir)
+}
+
+/// Validate sweep text; `base` is resolved relative to `dir`.
+pub fn parse_sweep(src: &str, file: &str, dir: &Path) -> Result<Sweep, Diagnostics> {
+    let doc = DeTable::parse(src).map_err(|e| {
+        Diagnostics(vec![Diagnostic::at(
+            file,
+            src,
+            e.span().unwrap_or(0..0),
+            "",
+            format!("TOML syntax error: {}", e.message().trim()),
+        )])
+    })?;
+    let mut r = Reader {
+        file,
+        src,
+        diags: Vec::new(),
+    };
+    let sweep = r.sweep(doc.get_ref(), doc.span(), dir);
+    let diags = Diagnostics(r.diags);
+    match sweep {
+        Some(s) if !diags.has_errors() => Ok(s),
+        _ => Err(diags),
+    }
+}
+
+struct Reader<'a> {
+    file: &'a str,
+    src: &'a str,
+    diags: Vec<Diagnostic>,
+}
+
+const TOP_KEYS: [&str; 10] = [
+    "name",
+    "description",
+    "base",
+    "runs",
+    "seed",
+    "design",
+    "points",
+    "levels",
+    "common_random_numbers",
+    "parameter",
+];
+const PARAM_KEYS: [&str; 10] = [
+    "path",
+    "role",
+    "kind",
+    "values",
+    "range",
+    "distribution",
+    "mean",
+    "sd",
+    "mode",
+    "levels",
+];
+
+fn lookup<'t, 'i>(t: &'t DeTable<'i>, key: &str) -> Option<&'t Val<'i>> {
+    t.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
+}
+
+/// The most similar candidate, if similar enough to be a likely typo.
+fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<String> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::normalized_damerau_levenshtein(word, c), c))
+        .filter(|(s, _)| *s >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.to_string())
+}
+
+impl Reader<'_> {
+    fn error(&mut self, span: Range<usize>, path: &str, message: String) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::at(self.file, self.src, span, path, message));
+        self.diags.last_mut().expect("just pushed")
+    }
+
+    fn check_keys(&mut self, t: &DeTable<'_>, path: &str, allowed: &[&str]) {
+        for (k, _) in t.iter() {
+            let key: &str = k.get_ref();
+            if !allowed.contains(&key) {
+                let help = match suggest(key, allowed.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("allowed keys here: {}", allowed.join(", ")),
+                };
+                let p = if path.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{path}.{key}")
+                };
+                self.error(k.span(), &p, format!("unknown key `{key}`"))
+                    .help = Some(help);
+            }
+        }
+    }
+
+    fn type_error(&mut self, v: &Val<'_>, path: &str, expected: &str) {
+        let found = v.get_ref().type_str();
+        self.error(
+            v.span(),
+            path,
+            format!("expected {expected}, found {found}"),
+        );
+    }
+
+    fn string(&mut self, v: &Val<'_>, path: &str) -> Option<String> {
+        match v.get_ref().as_str() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                self.type_error(v, path, "a string");
+                None
+            }
+        }
+    }
+
+    fn choice<T: Copy>(&mut self, v: &Val<'_>, path: &str, options: &[(&str, T)]) -> Option<T> {
+        let s = self.string(v, path)?;
+        if let Some((_, t)) = options.iter().find(|(k, _)| *k == s) {
+            return Some(*t);
+        }
+        let names: Vec<&str> = options.iter().map(|(k, _)| *k).collect();
+        let help = match suggest(&s, names.iter().copied()) {
+            Some(m) => format!("did you mean `{m}`?"),
+            None => format!("one of: {}", names.join(", ")),
+        };
+        self.error(v.span(), path, format!("unknown value `{s}`"))
+            .help = Some(help);
+        None
+    }
+
+    /// A finite number (integer or float, or a boolean when `bools`).
+    fn number(&mut self, v: &Val<'_>, path: &str, bools: bool) -> Option<f64> {
+        let x = match v.get_ref() {
+            DeValue::Integer(i) => {
+                let digits: String = i.as_str().chars().filter(|c| *c != '_').collect();
+                let body = digits.trim_start_matches('+');
+                let (neg, body) = match body.strip_prefix('-') {
+                    Some(b) => (true, b),
+                    None => (false, body),
+                };
+                let body = body
+                    .trim_start_matches("0x")
+                    .trim_start_matches("0o")
+                    .trim_start_matches("0b");
+                i128::from_str_radix(body, i.radix())
+                    .ok()
+                    .map(|x| if neg { -(x as f64) } else { x as f64 })
+            }
+            DeValue::Float(f) => {
+                let t: String = f.as_str().chars().filter(|c| *c != '_').collect();
+                t.parse::<f64>().ok()
+            }
+            DeValue::Boolean(b) if bools => Some(f64::from(u8::from(*b))),
+            _ => {
+                self.type_error(v, path, "a number");
+                return None;
+            }
+        };
+        match x {
+            Some(x) if x.is_finite() => Some(x),
+            _ => {
+                self.error(v.span(), path, "expected a finite number".into());
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, v: &Val<'_>, path: &str, min: u64, max: u64) -> Option<u64> {
+        if !matches!(v.get_ref(), DeValue::Integer(_)) {
+            self.type_error(v, path, &format!("an integer in [{min}, {max}]"));
+            return None;
+        }
+        let x = self.number(v, path, false)?;
+        if x < min as f64 || x > max as f64 {
+            self.error(
+                v.span(),
+                path,
+                format!("expected an integer in [{min}, {max}], found {x}"),
+            );
+            return None;
+        }
+        Some(x as u64)
+    }
+
+    fn sweep(&mut self, root: &DeTable<'_>, span: Range<usize>, dir: &Path) -> Option<Sweep> {
+        self.check_keys(root, "", &TOP_KEYS);
+        for key in ["name", "description"] {
+            if let Some(v) = lookup(root, key) {
+                self.string(v, key);
+            }
+        }
+        let Some(base_v) = lookup(root, "base") else {
+            self.error(span.start..span.start, "base", "missing key `base`".into())
+                .help = Some("name the base scenario, e.g. `base = \"../western-balkans-2024.toml\"` (relative to the sweep file)".into());
+            return None;
+        };
+        let rel = self.string(base_v, "base")?;
+        let base_path = dir.join(&rel);
+        let base = match scenario::load_file(&base_path) {
+            Ok(s) => s,
+            Err(inner) => {
+                self.error(
+                    base_v.span(),
+                    "base",
+                    format!(
+                        "the base scenario `{rel}` (at `{}`) is not valid (see below)",
+                        base_path.display()
+                    ),
+                );
+                self.diags.extend(inner.0);
+                return None;
+            }
+        };
+        let runs = match lookup(root, "runs") {
+            Some(v) => self.integer(v, "runs", 1, crate::MAX_RUNS),
+            None => Some(base.meta.runs),
+        };
+        let seed = match lookup(root, "seed") {
+            Some(v) => self.integer(v, "seed", 0, i64::MAX as u64),
+            None => Some(base.meta.seed),
+        };
+        let design = match lookup(root, "design") {
+            Some(v) => self.choice(v, "design", &DesignKind::ALL),
+            None => Some(DesignKind::Grid),
+        };
+        let points_v = lookup(root, "points");
+        let points = match points_v {
+            Some(v) => self.integer(v, "points", 1, MAX_POINTS),
+            None => Some(0),
+        };
+        let levels = match lookup(root, "levels") {
+            Some(v) => match self.integer(v, "levels", 2, 1000) {
+                Some(l) if l % 2 == 1 => {
+                    self.error(
+                        v.span(),
+                        "levels",
+                        format!("expected an even number of Morris levels, found {l}"),
+                    )
+                    .help = Some("4 is the usual choice".into());
+                    None
+                }
+                other => other.map(|l| l as usize),
+            },
+            None => Some(4),
+        };
+        let crn = match lookup(root, "common_random_numbers") {
+            Some(v) => match v.get_ref().as_bool() {
+                Some(b) => Some(b),
+                None => {
+                    self.type_error(v, "common_random_numbers", "true or false");
+                    None
+                }
+            },
+            None => Some(false),
+        };
+        let mut parameters = Vec::new();
+        let mut seen: Vec<(String, Range<usize>)> = Vec::new();
+        match lookup(root, "parameter") {
+            None => {
+                self.error(
+                    span.start..span.start,
+                    "parameter",
+                    "a sweep needs at least one [[parameter]]".into(),
+                );
+            }
+            Some(v) => match v.get_ref().as_array() {
+                None => self.type_error(v, "parameter", "an array of tables ([[parameter]])"),
+                Some(items) => {
+                    if items.len() > MAX_PARAMETERS {
+                        self.error(
+                            v.span(),
+                            "parameter",
+                            format!(
+                                "{} parameters; at most {MAX_PARAMETERS} are supported",
+                                items.len()
+                            ),
+                        );
+                    }
+                    for (i, item) in items.iter().enumerate() {
+                        let p = format!("parameter[{i}]");
+                        let Some(t) = item.get_ref().as_table() else {
+                            self.type_error(item, &p, "a table");
+                            continue;
+                        };
+                        if let Some(param) = self.parameter(t, item.span(), &p, &base, design) {
+                            if let Some((_, _)) = seen.iter().find(|(s, _)| *s == param.path) {
+                                let span = lookup(t, "path").map_or(item.span(), |v| v.span());
+                                self.error(
+                                    span,
+                                    &format!("{p}.path"),
+                                    format!("`{}` is swept twice", param.path),
+                                );
+                                continue;
+                            }
+                            seen.push((param.path.clone(), item.span()));
+                            parameters.push(param);
+                        }
+                    }
+                }
+            },
+        }
+        let (runs, seed, design, points, levels, crn) =
+            (runs?, seed?, design?, points?, levels?, crn?);
+        // Points a design needs.
+        let points_span = points_v.map_or(span.start..span.start, |v| v.span());
+        let needs_points = !matches!(design, DesignKind::Grid);
+        if needs_points && points == 0 {
+            self.error(
+                points_span.clone(),
+                "points",
+                format!("design `{}` needs `points`", design.as_str()),
+            )
+            .help = Some(match design {
+                DesignKind::Saltelli => {
+                    "the number of base samples N; the sweep runs N * (parameters + 2) points"
+                        .into()
+                }
+                DesignKind::Morris => {
+                    "the number of trajectories r; the sweep runs r * (parameters + 1) points"
+                        .into()
+                }
+                _ => "the number of design points".into(),
+            });
+        }
+        if design == DesignKind::Grid && points != 0 {
+            self.error(
+                points_span.clone(),
+                "points",
+                "a grid takes its points from each parameter's `values` or `levels`".into(),
+            );
+        }
+        let d = parameters.len() as u64;
+        let total = match design {
+            DesignKind::Grid => parameters
+                .iter()
+                .try_fold(1u64, |acc, p| acc.checked_mul(p.grid_levels().len() as u64)),
+            DesignKind::Saltelli => points.checked_mul(d + 2),
+            DesignKind::Morris => points.checked_mul(d + 1),
+            _ => Some(points),
+        };
+        match total {
+            Some(t) if t <= MAX_POINTS => {
+                if matches!(design, DesignKind::Sobol | DesignKind::Saltelli) && points > 1 << 16 {
+                    self.error(
+                        points_span.clone(),
+                        "points",
+                        format!("at most 65536 Sobol' points per sweep, found {points}"),
+                    );
+                }
+                if design == DesignKind::Lhs && t * d > MAX_LHS_CELLS {
+                    self.error(
+                        points_span.clone(),
+                        "points",
+                        format!(
+                            "a Latin hypercube keeps points x parameters strata in memory: \
+                             at most {MAX_LHS_CELLS}, found {}",
+                            t * d
+                        ),
+                    );
+                }
+                if design == DesignKind::Saltelli && 2 * parameters.len() > 256 {
+                    self.error(
+                        span.start..span.start,
+                        "parameter",
+                        "Saltelli needs 2 Sobol' dimensions per parameter: at most 128".into(),
+                    );
+                }
+                if t.checked_mul(runs).is_none_or(|w| w > crate::MAX_RUNS) {
+                    self.error(
+                        points_span,
+                        "points",
+                        format!(
+                            "{t} points x {runs} runs exceeds the limit of {} runs",
+                            crate::MAX_RUNS
+                        ),
+                    );
+                }
+            }
+            _ => {
+                self.error(
+                    points_span,
+                    "points",
+                    format!("the design has more than {MAX_POINTS} points"),
+                );
+            }
+        }
+        Some(Sweep {
+            file: self.file.to_string(),
+            base_path,
+            base,
+            runs,
+            seed,
+            design,
+            points,
+            levels,
+            common_random_numbers: crn,
+            parameters,
+        })
+    }
+
+    fn parameter(
+        &mut self,
+        t: &DeTable<'_>,
+        span: Range<usize>,
+        p: &str,
+        base: &Scenario,
+        design: Option<DesignKind>,
+    ) -> Option<Parameter> {
+        self.check_keys(t, p, &PARAM_KEYS);
+        let Some(path_v) = lookup(t, "path") else {
+            self.error(span, p, "missing key `path`".into()).help =
+                Some("e.g. `path = \"country.XKX.military.budget\"`".into());
+            return None;
+        };
+        let path = self.string(path_v, &format!("{p}.path"))?;
+        let target = match ParamRef::resolve(&path, base) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                let help = match &e.suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "paths look like country.XKX.military.budget, alliance.NATO.reliability, rivalry.SRB-XKX.monitoring, policy.ID.enabled (see docs/SWEEPS.md)".into(),
+                };
+                self.error(path_v.span(), &format!("{p}.path"), e.message)
+                    .help = Some(help);
+                None
+            }
+        };
+        let role = match lookup(t, "role") {
+            Some(v) => self.choice(
+                v,
+                &format!("{p}.role"),
+                &[("lever", Role::Lever), ("uncertainty", Role::Uncertainty)],
+            ),
+            None => {
+                self.error(span.clone(), p, "missing key `role`".into()).help = Some(
+                    "`role = \"lever\"` (a policy choice) or `role = \"uncertainty\"` (not controlled)"
+                        .into(),
+                );
+                None
+            }
+        };
+        let values_v = lookup(t, "values");
+        let range_v = lookup(t, "range");
+        let bool_values = values_v
+            .and_then(|v| v.get_ref().as_array())
+            .is_some_and(|a| a.iter().any(|x| matches!(x.get_ref(), DeValue::Boolean(_))));
+        let kind = match lookup(t, "kind") {
+            Some(v) => self.choice(v, &format!("{p}.kind"), &Kind::ALL),
+            None if bool_values || matches!(target, Some(ParamRef::PolicyEnabled { .. })) => {
+                Some(Kind::Boolean)
+            }
+            None => Some(Kind::Real),
+        };
+        let (target, role, kind) = (target?, role?, kind?);
+        let spec = target.spec();
+        let check = |r: &mut Self, x: f64, s: Range<usize>, at: &str| -> Option<f64> {
+            if !spec.contains(x) {
+                r.error(
+                    s,
+                    at,
+                    format!(
+                        "{x} is out of range for `{path}`: expected {}",
+                        spec.expected()
+                    ),
+                );
+                return None;
+            }
+            if matches!(kind, Kind::Integer | Kind::Boolean) && x.fract() != 0.0 {
+                r.error(s, at, format!("expected an integer, found {x}"));
+                return None;
+            }
+            Some(x)
+        };
+        let dist_keys = ["distribution", "mean", "sd", "mode", "levels"];
+        let domain = match (values_v, range_v) {
+            (Some(_), Some(rv)) => {
+                self.error(
+                    rv.span(),
+                    &format!("{p}.range"),
+                    "give either `values` or `range`, not both".into(),
+                );
+                return None;
+            }
+            (Some(vv), None) => {
+                for k in dist_keys {
+                    if let Some(x) = lookup(t, k) {
+                        self.error(
+                            x.span(),
+                            &format!("{p}.{k}"),
+                            format!("`{k}` applies to a `range`, not to `values`"),
+                        );
+                    }
+                }
+                let at = format!("{p}.values");
+                let Some(items) = vv.get_ref().as_array() else {
+                    self.type_error(vv, &at, "an array of values");
+                    return None;
+                };
+                if items.is_empty() {
+                    self.error(vv.span(), &at, "`values` is empty".into());
+                    return None;
+                }
+                let mut out = Vec::new();
+                let mut ok = true;
+                for (i, item) in items.iter().enumerate() {
+                    let a = format!("{at}[{i}]");
+                    match self.number(item, &a, kind == Kind::Boolean) {
+                        Some(x) => match check(self, x, item.span(), &a) {
+                            Some(x) => out.push(x),
+                            None => ok = false,
+                        },
+                        None => ok = false,
+                    }
+                }
+                if !ok {
+                    return None;
+                }
+                Domain::Values(out)
+            }
+            (None, Some(rv)) => {
+                let at = format!("{p}.range");
+                if matches!(kind, Kind::Categorical | Kind::Boolean) {
+                    self.error(
+                        rv.span(),
+                        &at,
+                        "categorical and boolean parameters take `values`, not a `range`".into(),
+                    );
+                    return None;
+                }
+                let pair = rv.get_ref().as_array().filter(|a| a.len() == 2);
+                let Some(pair) = pair else {
+                    self.type_error(rv, &at, "[low, high]");
+                    return None;
+                };
+                let lo_v = &pair.iter().collect::<Vec<_>>()[..];
+                let (lo_v, hi_v) = (lo_v[0], lo_v[1]);
+                let lo = self
+                    .number(lo_v, &at, false)
+                    .and_then(|x| check(self, x, lo_v.span(), &at));
+                let hi = self
+                    .number(hi_v, &at, false)
+                    .and_then(|x| check(self, x, hi_v.span(), &at));
+                let (lo, hi) = (lo?, hi?);
+                if lo >= hi {
+                    self.error(
+                        rv.span(),
+                        &at,
+                        format!("expected low < high, found [{lo}, {hi}]"),
+                    );
+                    return None;
+                }
+                let dist = match lookup(t, "distribution") {
+                    Some(v) => self.choice(
+                        v,
+                        &format!("{p}.distribution"),
+                        &[
+                            ("uniform", 0u8),
+                            ("log-uniform", 1),
+                            ("normal", 2),
+                            ("triangular", 3),
+                        ],
+                    )?,
+                    None => 0,
+                };
+                let get = |r: &mut Self, k: &str| -> Option<f64> {
+                    match lookup(t, k) {
+                        Some(v) => r.number(v, &format!("{p}.{k}"), false),
+                        None => {
+                            r.error(span.clone(), p, format!("this distribution needs `{k}`"));
+                            None
+                        }
+                    }
+                };
+                let marginal = match dist {
+                    0 => Marginal::Uniform,
+                    1 => {
+                        if lo <= 0.0 {
+                            self.error(
+                                rv.span(),
+                                &at,
+                                "a log-uniform range must be positive".into(),
+                            );
+                            return None;
+                        }
+                        Marginal::LogUniform
+                    }
+                    2 => {
+                        let mean = get(self, "mean")?;
+                        let sd = get(self, "sd")?;
+                        if sd <= 0.0 {
+                            let s = lookup(t, "sd").map_or(span.clone(), |v| v.span());
+                            self.error(s, &format!("{p}.sd"), "expected sd > 0".into());
+                            return None;
+                        }
+                        Marginal::Normal { mean, sd }
+                    }
+                    _ => {
+                        let mode = get(self, "mode")?;
+                        if !(lo..=hi).contains(&mode) {
+                            let s = lookup(t, "mode").map_or(span.clone(), |v| v.span());
+                            self.error(
+                                s,
+                                &format!("{p}.mode"),
+                                format!("the mode {mode} is outside the range [{lo}, {hi}]"),
+                            );
+                            return None;
+                        }
+                        Marginal::Triangular { mode }
+                    }
+                };
+                for k in ["mean", "sd"] {
+                    if let (true, Some(x)) = (dist != 2, lookup(t, k)) {
+                        self.error(
+                            x.span(),
+                            &format!("{p}.{k}"),
+                            format!("`{k}` applies to `distribution = \"normal\"` only"),
+                        );
+                    }
+                }
+                if let (true, Some(x)) = (dist != 3, lookup(t, "mode")) {
+                    self.error(
+                        x.span(),
+                        &format!("{p}.mode"),
+                        "`mode` applies to `distribution = \"triangular\"` only".into(),
+                    );
+                }
+                let levels = match lookup(t, "levels") {
+                    Some(v) => Some(self.integer(v, &format!("{p}.levels"), 1, 10_000)? as usize),
+                    None if design == Some(DesignKind::Grid) => {
+                        self.error(
+                            rv.span(),
+                            &at,
+                            "a `range` in a grid needs `levels` (the number of evenly spaced values)"
+                                .into(),
+                        );
+                        return None;
+                    }
+                    None => None,
+                };
+                Domain::Range {
+                    lo,
+                    hi,
+                    marginal,
+                    levels,
+                }
+            }
+            (None, None) if kind == Kind::Boolean => Domain::Values(vec![0.0, 1.0]),
+            (None, None) => {
+                self.error(
+                    span,
+                    p,
+                    "give `values = [...]` or `range = [low, high]`".into(),
+                );
+                return None;
+            }
+        };
+        Some(Parameter {
+            path,
+            target,
+            role,
+            kind,
+            domain,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps")
+    }
+
+    const HEAD: &str = "base = \"../western-balkans-2024.toml\"\nruns = 10\n";
+
+    fn parse(body: &str) -> Result<Sweep, Diagnostics> {
+        parse_sweep(&format!("{HEAD}{body}"), "t.toml", &dir())
+    }
+
+    #[test]
+    fn unknown_path_points_at_the_line_with_a_suggestion() {
+        let e = parse("[[parameter]]\npath = \"alliance.NATO.reliabilty\"\nrole = \"uncertainty\"\nvalues = [0.5]\n")
+            .unwrap_err();
+        let d = &e.0[0];
+        assert_eq!((d.line, d.col), (4, 8), "{e}");
+        assert_eq!(
+            d.help.as_deref(),
+            Some("did you mean `alliance.NATO.reliability`?")
+        );
+    }
+
+    #[test]
+    fn out_of_range_value_is_an_error_at_the_value() {
+        let e = parse("[[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"lever\"\nvalues = [0.5, 1.5]\n")
+            .unwrap_err();
+        let d = &e.0[0];
+        assert_eq!((d.line, d.col), (6, 16), "{e}");
+        assert!(d.message.contains("out of range"), "{e}");
+    }
+
+    #[test]
+    fn distributions_map_unit_coordinates_into_the_range() {
+        let s = parse(
+            "design = \"random\"\npoints = 4\n\
+             [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\nrange = [0.55, 0.95]\ndistribution = \"normal\"\nmean = 0.75\nsd = 0.1\n\
+             [[parameter]]\npath = \"country.XKX.military.budget\"\nrole = \"lever\"\nrange = [0.1, 1.0]\ndistribution = \"log-uniform\"\n\
+             [[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"lever\"\nrange = [0.2, 0.8]\ndistribution = \"triangular\"\nmode = 0.4\n",
+        )
+        .unwrap();
+        let [n, l, t] = &s.parameters[..] else {
+            panic!()
+        };
+        assert!((n.value_at(0.5) - 0.75).abs() < 1e-12);
+        assert_eq!((n.value_at(0.0), n.value_at(1.0)), (0.55, 0.95));
+        assert!((l.value_at(0.5) - 0.1f64.sqrt()).abs() < 1e-12);
+        // Triangular CDF at the mode is (mode - lo) / (hi - lo) = 1/3.
+        assert!((t.value_at(1.0 / 3.0) - 0.4).abs() < 1e-12);
+        for u in [0.0, 0.1, 0.7, 1.0] {
+            for p in [n, l, t] {
+                assert!(p.target.spec().contains(p.value_at(u)));
+            }
+        }
+    }
+
+    #[test]
+    fn integer_and_categorical_kinds_only_produce_their_values() {
+        let s = parse(
+            "design = \"lhs\"\npoints = 8\n\
+             [[parameter]]\npath = \"rivalry.SRB-XKX.stakes\"\nrole = \"uncertainty\"\nkind = \"integer\"\nrange = [1, 3]\n\
+             [[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"lever\"\nkind = \"categorical\"\nvalues = [0.7, 0.2, 0.4]\n",
+        )
+        .unwrap();
+        let (i, c) = (&s.parameters[0], &s.parameters[1]);
+        let ints: Vec<f64> = [0.0, 0.34, 0.5, 0.99, 1.0].map(|u| i.value_at(u)).to_vec();
+        assert_eq!(ints, vec![1.0, 2.0, 2.0, 3.0, 3.0]);
+        assert_eq!([0.1, 0.5, 0.9].map(|u| c.value_at(u)), [0.7, 0.2, 0.4]);
+        let e = parse("[[parameter]]\npath = \"rivalry.SRB-XKX.stakes\"\nrole = \"lever\"\nkind = \"integer\"\nvalues = [1, 2.5]\n")
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("expected an integer, found 2.5"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn policy_switch_is_boolean_and_bad_keys_get_did_you_mean() {
+        let e = parse("desing = \"grid\"\n[[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"lever\"\nvalues = [0.2]\n")
+            .unwrap_err();
+        assert_eq!(e.0[0].help.as_deref(), Some("did you mean `design`?"));
+        let s = parse_sweep(
+            "base = \"../combined-proposals.toml\"\n[[parameter]]\npath = \"policy.special-envoy.enabled\"\nrole = \"lever\"\n",
+            "t.toml",
+            &dir(),
+        )
+        .unwrap();
+        assert_eq!(s.parameters[0].kind, Kind::Boolean);
+        assert_eq!(s.parameters[0].domain, Domain::Values(vec![0.0, 1.0]));
+    }
+}

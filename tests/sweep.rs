@@ -1,0 +1,403 @@
+//! `deter sweep` and `deter run --until-ci` end to end: validation errors, thread-count
+//! independence, resume after truncation, Ctrl-C and kill, common random numbers,
+//! sensitivity output, adaptive stopping.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use predicates::str::contains;
+
+fn base() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/western-balkans-2024.toml")
+        .display()
+        .to_string()
+}
+
+fn deter() -> Command {
+    Command::cargo_bin("deter").expect("the binary is built")
+}
+
+/// Write a sweep file with the given body into `dir`.
+fn sweep_file(dir: &Path, name: &str, head: &str, body: &str) -> PathBuf {
+    let path = dir.join(name);
+    let text = format!("base = \"{}\"\n{head}\n{body}", base());
+    std::fs::write(&path, text).expect("writable temp dir");
+    path
+}
+
+const GRID: &str = "[[parameter]]
+path = \"country.XKX.military.budget\"
+role = \"lever\"
+values = [0.162, 0.4, 0.6]
+
+[[parameter]]
+path = \"alliance.NATO.reliability\"
+role = \"uncertainty\"
+range = [0.5, 0.9]
+levels = 2
+";
+
+fn run_sweep(file: &Path, out: &Path, extra: &[&str]) {
+    deter()
+        .args([
+            "sweep",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+        .args(extra)
+        .assert()
+        .success();
+}
+
+#[test]
+fn unknown_path_is_rejected_before_any_run_with_line_col_and_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = sweep_file(
+        dir.path(),
+        "bad.toml",
+        "runs = 10",
+        "[[parameter]]\npath = \"country.XKX.militry.budget\"\nrole = \"lever\"\nvalues = [0.2]\n",
+    );
+    let out = dir.path().join("r.csv");
+    deter()
+        .args(["sweep", f.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(contains("bad.toml:4:8: error"))
+        .stderr(contains("did you mean `country.XKX.military.budget`?"));
+    assert!(!out.exists(), "no results file before validation passes");
+}
+
+#[test]
+fn out_of_range_value_is_rejected_at_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = sweep_file(
+        dir.path(),
+        "bad.toml",
+        "runs = 10",
+        "[[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"lever\"\nvalues = [0.5, 1.5]\n",
+    );
+    deter()
+        .args(["sweep", f.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(contains("bad.toml:6:16: error"))
+        .stderr(contains("1.5 is out of range"));
+}
+
+#[test]
+fn results_are_byte_identical_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = sweep_file(dir.path(), "g.toml", "runs = 300\nseed = 5", GRID);
+    for format in ["csv", "json"] {
+        let a = dir.path().join(format!("a.{format}"));
+        let b = dir.path().join(format!("b.{format}"));
+        run_sweep(&f, &a, &["--threads", "1", "--format", format]);
+        run_sweep(&f, &b, &["--threads", "2", "--format", format]);
+        let (a, b) = (std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+        assert_eq!(a, b, "{format}");
+        assert_eq!(
+            a.iter().filter(|&&c| c == b'\n').count(),
+            7,
+            "header + 6 rows"
+        );
+    }
+}
+
+#[test]
+fn resume_after_truncation_anywhere_completes_to_identical_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = sweep_file(dir.path(), "g.toml", "runs = 200\nseed = 9", GRID);
+    for format in ["csv", "json"] {
+        resume_after_cuts(dir.path(), &f, format);
+    }
+}
+
+fn resume_after_cuts(dir: &Path, f: &Path, format: &str) {
+    let full = dir.join(format!("full.{format}"));
+    run_sweep(f, &full, &["--format", format]);
+    let bytes = std::fs::read(&full).unwrap();
+    let newlines: Vec<usize> = (0..bytes.len()).filter(|&i| bytes[i] == b'\n').collect();
+    // Cut inside the header, right after it, inside row 2, right after row 2, inside the
+    // last row: each is what a kill at some moment can leave.
+    let cuts = [
+        10,
+        newlines[0] + 1,
+        newlines[1] + 7,
+        newlines[2] + 1,
+        bytes.len() - 3,
+        bytes.len(),
+    ];
+    for cut in cuts {
+        let part = dir.join(format!("part-{cut}.{format}"));
+        std::fs::write(&part, &bytes[..cut]).unwrap();
+        run_sweep(f, &part, &["--resume", "--format", format]);
+        assert_eq!(
+            std::fs::read(&part).unwrap(),
+            bytes,
+            "{format} cut at byte {cut}"
+        );
+    }
+}
+
+#[test]
+fn resume_refuses_a_results_file_from_another_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = sweep_file(dir.path(), "a.toml", "runs = 50", GRID);
+    let b = sweep_file(
+        dir.path(),
+        "b.toml",
+        "runs = 50",
+        &GRID.replace("0.4, 0.6", "0.3, 0.6"),
+    );
+    let out = dir.path().join("r.csv");
+    run_sweep(&a, &out, &[]);
+    let resume_b = || {
+        deter()
+            .args(["sweep", b.to_str().unwrap(), "--out"])
+            .args([out.to_str().unwrap(), "--resume"])
+            .assert()
+            .code(2)
+    };
+    resume_b().stderr(contains("was started with other sweep settings"));
+    // Without the fingerprint file, the rows' parameter values still give it away.
+    std::fs::remove_file(dir.path().join("r.csv.sweep")).unwrap();
+    resume_b().stderr(contains("does not belong to this sweep"));
+}
+
+#[test]
+fn resume_refuses_a_partial_file_started_with_another_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = sweep_file(dir.path(), "a.toml", "runs = 50\nseed = 1", GRID);
+    let b = sweep_file(dir.path(), "b.toml", "runs = 50\nseed = 2", GRID);
+    let out = dir.path().join("r.csv");
+    run_sweep(&a, &out, &[]);
+    assert!(dir.path().join("r.csv.sweep").exists());
+    let text = std::fs::read_to_string(&out).unwrap();
+    std::fs::write(&out, &text[..text.len() / 2]).unwrap();
+    // Same header and grid values: only the fingerprint tells the seeds apart.
+    deter()
+        .args([
+            "sweep",
+            b.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--resume",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("was started with other sweep settings"));
+    run_sweep(&a, &out, &["--resume"]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
+}
+
+fn lines(path: &Path) -> usize {
+    std::fs::read(path)
+        .map(|b| b.iter().filter(|&&c| c == b'\n').count())
+        .unwrap_or(0)
+}
+
+/// Start a slow sweep, wait for `rows` finished rows, send `signal`, then resume and
+/// compare with an uninterrupted sweep.
+fn interrupt_and_resume(signal: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "[[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"lever\"\nrange = [0.1, 0.9]\nlevels = 12\n";
+    let f = sweep_file(dir.path(), "slow.toml", "runs = 3000\nseed = 1", body);
+    let full = dir.path().join("full.csv");
+    run_sweep(&f, &full, &[]);
+    let part = dir.path().join("part.csv");
+    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_deter"))
+        .args([
+            "sweep",
+            f.to_str().unwrap(),
+            "--out",
+            part.to_str().unwrap(),
+        ])
+        .args(["-q", "--threads", "1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while lines(&part) < 3 && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let pid = child.id().to_string();
+    StdCommand::new("kill")
+        .args([signal, &pid])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    let done = lines(&part);
+    assert!(
+        done < 13,
+        "the sweep was interrupted before its end ({done} lines)"
+    );
+    assert!(!status.success());
+    if signal == "-INT" {
+        assert_eq!(status.code(), Some(130), "Ctrl-C exits with 130");
+    }
+    run_sweep(&f, &part, &["--resume"]);
+    assert_eq!(
+        std::fs::read(&part).unwrap(),
+        std::fs::read(&full).unwrap(),
+        "resumed after {signal} with {done} lines written"
+    );
+}
+
+#[test]
+fn ctrl_c_leaves_a_file_that_resume_completes_identically() {
+    interrupt_and_resume("-INT");
+}
+
+#[test]
+fn kill_leaves_a_file_that_resume_completes_identically() {
+    interrupt_and_resume("-KILL");
+}
+
+#[test]
+fn common_random_numbers_give_identical_points_identical_outcomes() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "[[parameter]]\npath = \"country.XKX.military.budget\"\nrole = \"lever\"\nvalues = [0.3, 0.3]\n";
+    let crn = sweep_file(
+        dir.path(),
+        "crn.toml",
+        "runs = 200\ncommon_random_numbers = true",
+        body,
+    );
+    let ind = sweep_file(dir.path(), "ind.toml", "runs = 200", body);
+    let rows = |f: &Path, name: &str| -> Vec<String> {
+        let out = dir.path().join(name);
+        run_sweep(f, &out, &[]);
+        std::fs::read_to_string(out)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| l.split_once(',').unwrap().1.to_string())
+            .collect()
+    };
+    let c = rows(&crn, "crn.csv");
+    assert_eq!(c[0], c[1], "same stream for run i at every point");
+    let i = rows(&ind, "ind.csv");
+    assert_ne!(i[0], i[1], "independent streams differ");
+}
+
+#[test]
+fn saltelli_sweep_saves_a_ranked_sensitivity_table_beside_the_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "[[parameter]]\npath = \"country.XKX.military.budget\"\nrole = \"lever\"\nrange = [0.15, 0.6]\n\n\
+                [[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"lever\"\nrange = [0.2, 0.9]\n";
+    let f = sweep_file(
+        dir.path(),
+        "s.toml",
+        "runs = 100\ndesign = \"saltelli\"\npoints = 8",
+        body,
+    );
+    let out = dir.path().join("s.csv");
+    deter()
+        .args(["sweep", f.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(contains("Sobol' indices"))
+        .stdout(contains("total order ST"));
+    assert_eq!(lines(&out), 1 + 8 * 4);
+    let table = std::fs::read_to_string(dir.path().join("s.sensitivity.csv")).unwrap();
+    assert!(table.starts_with("outcome,rank,parameter,role,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n"));
+    assert_eq!(table.lines().count(), 1 + 6 * 2);
+
+    let m = sweep_file(
+        dir.path(),
+        "m.toml",
+        "runs = 100\ndesign = \"morris\"\npoints = 4",
+        body,
+    );
+    let out = dir.path().join("m.csv");
+    run_sweep(&m, &out, &[]);
+    let table = std::fs::read_to_string(dir.path().join("m.sensitivity.csv")).unwrap();
+    assert!(table.starts_with("outcome,rank,parameter,role,mu_star,mu,sigma,effects\n"));
+}
+
+#[test]
+fn until_ci_stops_at_a_block_boundary_deterministically_and_says_why() {
+    let json = |threads: &str| -> serde_json::Value {
+        let out = deter()
+            .args([
+                "run",
+                &base(),
+                "--format",
+                "json",
+                "-q",
+                "--threads",
+                threads,
+            ])
+            .args(["--until-ci", "0.02", "--max-runs", "20000"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v.as_object_mut().unwrap().remove("timing");
+        v
+    };
+    let (a, b) = (json("1"), json("2"));
+    assert_eq!(a, b);
+    let s = &a["stopping"];
+    assert_eq!(s["reason"], "target_reached");
+    let runs = s["runs"].as_u64().unwrap();
+    assert_eq!(runs % 1000, 0);
+    assert_eq!(a["runs"].as_u64(), Some(runs));
+    assert!(s["widest_half_width"].as_f64().unwrap() <= 0.02);
+
+    // The cap wins when the target is out of reach; without the option, no `stopping`.
+    let capped = deter()
+        .args(["run", &base(), "--format", "json", "-q"])
+        .args(["--until-ci", "0.001", "--max-runs", "1500"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&capped.stdout).unwrap();
+    assert_eq!(v["stopping"]["reason"], "max_runs");
+    assert_eq!(v["runs"], 1500);
+    let plain = deter()
+        .args(["run", &base(), "--format", "json", "-q", "--runs", "100"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert!(v.get("stopping").is_none());
+}
+
+#[test]
+fn until_ci_in_a_sweep_stops_each_point_on_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = sweep_file(dir.path(), "g.toml", "runs = 4000", GRID);
+    let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    run_sweep(&f, &a, &["--until-ci", "0.03", "--threads", "1"]);
+    run_sweep(&f, &b, &["--until-ci", "0.03", "--threads", "2"]);
+    let text = std::fs::read_to_string(&a).unwrap();
+    assert_eq!(text, std::fs::read_to_string(&b).unwrap());
+    for row in text.lines().skip(1) {
+        let cells: Vec<&str> = row.split(',').collect();
+        let runs: u64 = cells[3].parse().unwrap();
+        assert!(runs % 1000 == 0 && runs <= 4000, "{row}");
+        assert!(cells[4] == "target_reached" || runs == 4000, "{row}");
+    }
+}
+
+#[test]
+fn bundled_sweeps_are_valid() {
+    for name in [
+        "kosovo-budget-x-nato.toml",
+        "saltelli-levers.toml",
+        "proposals-factorial.toml",
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/sweeps")
+            .join(name);
+        if let Err(e) = deter::sweep::load_sweep(&path) {
+            panic!("{name}: {e}");
+        }
+    }
+}
