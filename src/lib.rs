@@ -12,6 +12,7 @@ pub mod model;
 pub mod output;
 pub mod report;
 pub mod scenario;
+pub mod shard;
 pub mod stats;
 pub mod sweep;
 

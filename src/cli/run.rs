@@ -67,6 +67,11 @@ pub struct RunArgs {
     /// Cap on runs with --until-ci [default: --runs, or the file's scenario.runs].
     #[arg(long, requires = "until_ci")]
     pub max_runs: Option<u64>,
+    /// Simulate only shard K of N (0-based: K in 0..N) of one scenario file and write a
+    /// partial file for `deter merge`; `auto` reads SLURM_ARRAY_TASK_ID and
+    /// SLURM_ARRAY_TASK_COUNT.
+    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "per_run", "report", "until_ci"])]
+    pub shard: Option<crate::shard::ShardSpec>,
 }
 
 /// One scenario ready to run.
@@ -122,6 +127,9 @@ fn run_with_rows(
 }
 
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
+    if let Some(spec) = args.shard {
+        return super::shard::run_shard(args, spec);
+    }
     let outputs: Vec<&PathBuf> = args
         .out
         .iter()

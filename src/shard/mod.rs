@@ -1,0 +1,661 @@
+//! Shards: splitting one invocation's work between independent processes (Slurm job array
+//! tasks, GNU parallel jobs, machines) and merging their partial results exactly.
+//!
+//! The work of an invocation is a sequence of *work units* with a global index `g` in
+//! `0..units`. For `deter run` a unit is a run (`units = runs`); for a sweep it is run `i` of
+//! point `p`, with `g = p * runs + i`. Shard `k` of `n` (0-based, like `SLURM_ARRAY_TASK_ID`)
+//! takes the contiguous block `floor(k * units / n) .. floor((k + 1) * units / n)`.
+//!
+//! **Architecture Invariants:**
+//! - a shard changes *which* units a process simulates, never *how*: unit `g` draws from the
+//!   same RNG stream whatever `n`, `k` or the thread count, so the union of the shards is the
+//!   unsharded run;
+//! - a partial file holds only exactly mergeable state (integer counts, histogram bins and
+//!   fixed-point sums), so merging the shards in any order gives the unsharded aggregate bit
+//!   for bit;
+//! - this module knows nothing about Slurm beyond reading two environment variables in
+//!   [`ShardSpec::resolve`].
+//!
+//! The file format is in [`partial`]; docs/CLUSTER.md explains the design for users.
+
+pub mod partial;
+
+pub use partial::{Kind, PartialFile};
+
+use crate::engine::Aggregate;
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Shard `k` of `n`, 0-based: `k < n`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    k: u64,
+    n: u64,
+}
+
+impl Shard {
+    /// `None` unless `n >= 1` and `k < n`.
+    pub fn new(k: u64, n: u64) -> Option<Self> {
+        (n >= 1 && k < n).then_some(Self { k, n })
+    }
+
+    pub fn k(self) -> u64 {
+        self.k
+    }
+
+    pub fn n(self) -> u64 {
+        self.n
+    }
+
+    /// The half-open block `first..end` of global work indices `0..units` that this shard
+    /// takes. Blocks are contiguous, disjoint, cover `0..units`, and differ in size by at
+    /// most one unit. Exact for every `u64` (computed in `u128`).
+    pub fn range(self, units: u64) -> (u64, u64) {
+        let at = |k: u64| (u128::from(k) * u128::from(units) / u128::from(self.n)) as u64;
+        (at(self.k), at(self.k + 1))
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.k, self.n)
+    }
+}
+
+/// What `--shard` was given: an explicit `K/N`, or `auto` (from the Slurm environment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShardSpec {
+    Explicit(Shard),
+    Auto,
+}
+
+impl FromStr for ShardSpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("auto") {
+            return Ok(ShardSpec::Auto);
+        }
+        let Some((k, n)) = s.split_once('/') else {
+            return Err(format!(
+                "`{s}`: expected K/N (shard K of N, 0-based, e.g. 0/4) or `auto`"
+            ));
+        };
+        let k: u64 = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{s}`: K must be a non-negative integer"))?;
+        let n: u64 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{s}`: N must be a positive integer"))?;
+        if n == 0 {
+            return Err(format!("`{s}`: N must be at least 1"));
+        }
+        Shard::new(k, n).map(ShardSpec::Explicit).ok_or_else(|| {
+            format!(
+                "`{s}`: K must be below N; shards are numbered 0..{} (0-based, like \
+                 SLURM_ARRAY_TASK_ID under --array=0-{})",
+                n - 1,
+                n - 1
+            )
+        })
+    }
+}
+
+impl ShardSpec {
+    /// The concrete shard. `auto` reads `SLURM_ARRAY_TASK_ID` and `SLURM_ARRAY_TASK_COUNT`
+    /// through `env`, and refuses arrays whose ids are not exactly `0..COUNT` (a minimum
+    /// other than 0 or a step other than 1), because shard ids must be `0..n`.
+    pub fn resolve(self, env: impl Fn(&str) -> Option<String>) -> Result<Shard, String> {
+        match self {
+            ShardSpec::Explicit(s) => Ok(s),
+            ShardSpec::Auto => {
+                let var = |name: &str| -> Result<Option<u64>, String> {
+                    match env(name) {
+                        None => Ok(None),
+                        Some(v) => v.trim().parse().map(Some).map_err(|_| {
+                            format!("--shard auto: {name}=`{v}` is not a non-negative integer")
+                        }),
+                    }
+                };
+                let (Some(k), Some(n)) =
+                    (var("SLURM_ARRAY_TASK_ID")?, var("SLURM_ARRAY_TASK_COUNT")?)
+                else {
+                    return Err(
+                        "--shard auto: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT \
+                                are not both set; run inside a Slurm job array \
+                                (sbatch --array=0-N) or give the shard as --shard K/N"
+                            .into(),
+                    );
+                };
+                let min = var("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+                if min != 0 {
+                    return Err(format!(
+                        "--shard auto: the job array starts at {min}; submit it with \
+                         --array=0-{} so that task ids are the shard numbers 0..{}",
+                        n.saturating_sub(1),
+                        n.saturating_sub(1)
+                    ));
+                }
+                let step = var("SLURM_ARRAY_TASK_STEP")?.unwrap_or(1);
+                if step > 1 {
+                    return Err(format!(
+                        "--shard auto: the job array has step {step}; submit it with \
+                         --array=0-{} (step 1) or give the shard as --shard K/N",
+                        n.saturating_sub(1)
+                    ));
+                }
+                Shard::new(k, n).ok_or_else(|| {
+                    format!(
+                        "--shard auto: SLURM_ARRAY_TASK_ID={k} is not below \
+                         SLURM_ARRAY_TASK_COUNT={n}; submit the array as --array=0-{}",
+                        n.saturating_sub(1)
+                    )
+                })
+            }
+        }
+    }
+}
+
+/// The pieces of the global block `first..end` that fall in each point of a sweep with
+/// `runs` runs per point: `(point, first_run, count)` in index order. For `deter run`
+/// (one point) this is the single piece `(0, first, end - first)`.
+pub fn split_by_point(first: u64, end: u64, runs: u64) -> Vec<(u64, u64, u64)> {
+    let mut out = Vec::new();
+    if runs == 0 {
+        return out;
+    }
+    let mut g = first;
+    while g < end {
+        let point = g / runs;
+        let run = g % runs;
+        let count = (runs - run).min(end - g);
+        out.push((point, run, count));
+        g += count;
+    }
+    out
+}
+
+/// A partial file read from disk, with the name used in messages.
+#[derive(Debug, Clone)]
+pub struct Named {
+    pub name: String,
+    pub file: PartialFile,
+}
+
+/// Check that `files` are exactly the shards `0..n` of one invocation, each once, each with
+/// the index range its `k` implies; return them ordered by `k`. Every message names a file.
+pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, String> {
+    let Some(first) = files.first() else {
+        return Err("no partial files given".into());
+    };
+    let reference = first.file.header.clone();
+    let ref_name = first.name.clone();
+    let h = &reference;
+    let units_ok =
+        h.points.checked_mul(h.runs) == Some(h.units) && (h.kind == Kind::Sweep || h.points == 1);
+    if !units_ok {
+        return Err(format!(
+            "`{ref_name}`: header says {} points x {} runs = {} units, which does not add up",
+            h.points, h.runs, h.units
+        ));
+    }
+    for f in &files {
+        if let Some((field, here, there)) = f.file.header.mismatch(h) {
+            return Err(format!(
+                "`{}` does not belong with `{ref_name}`: its {field} is {here}, not {there}; \
+                 merge only the shards of one invocation",
+                f.name
+            ));
+        }
+    }
+    let n = h.shard.n;
+    for f in &files {
+        let s = f.file.header.shard;
+        let Some(shard) = Shard::new(s.k, n) else {
+            return Err(format!(
+                "`{}`: shard {} of {n} does not exist (shards are 0..{})",
+                f.name,
+                s.k,
+                n.saturating_sub(1)
+            ));
+        };
+        let (a, b) = shard.range(h.units);
+        if (s.first, s.end) != (a, b) {
+            return Err(format!(
+                "`{}`: shard {shard} must cover units {a}..{b}, but the file says {}..{}; \
+                 the file is damaged or was edited",
+                f.name, s.first, s.end
+            ));
+        }
+    }
+    files.sort_by_key(|f| f.file.header.shard.k);
+    for w in files.windows(2) {
+        if w[0].file.header.shard.k == w[1].file.header.shard.k {
+            return Err(format!(
+                "`{}` and `{}` are both shard {} of {n}; give each shard once",
+                w[0].name,
+                w[1].name,
+                Shard::new(w[0].file.header.shard.k, n).map_or(String::new(), |s| s.to_string())
+            ));
+        }
+    }
+    if files.len() as u64 != n {
+        let have: std::collections::BTreeSet<u64> =
+            files.iter().map(|f| f.file.header.shard.k).collect();
+        let missing: Vec<u64> = (0..n).filter(|k| !have.contains(k)).take(10).collect();
+        let count = n - files.len() as u64;
+        let list = missing
+            .iter()
+            .map(|&k| {
+                let (a, b) = Shard::new(k, n).map_or((0, 0), |s| s.range(h.units));
+                format!("{k} (units {a}..{b})")
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(format!(
+            "{count} of {n} shards missing: {list}{}; `{ref_name}` and the other {} file(s) \
+             given are shards of a {n}-shard invocation",
+            if count > missing.len() as u64 {
+                ", ..."
+            } else {
+                ""
+            },
+            files.len() - 1
+        ));
+    }
+    Ok(files)
+}
+
+/// Merge checked shards (from [`check_complete`]) point by point, in global index order.
+/// `template(p)` is an empty aggregate of point `p`'s scenario; `emit(p, aggregate)` receives
+/// each point once all its runs are merged, in point order, so memory holds one point at a
+/// time besides the files.
+pub fn merge_points(
+    files: &[Named],
+    template: impl Fn(u64) -> Aggregate,
+    mut emit: impl FnMut(u64, Aggregate) -> Result<(), String>,
+) -> Result<(), String> {
+    let Some(first) = files.first() else {
+        return Err("no partial files given".into());
+    };
+    let runs = first.file.header.runs;
+    let mut current: Option<(u64, Aggregate, Aggregate)> = None; // (point, template, merged)
+    for f in files {
+        let s = f.file.header.shard;
+        let expected = split_by_point(s.first, s.end, runs);
+        let found: Vec<(u64, u64, u64)> = f
+            .file
+            .parts
+            .iter()
+            .map(|p| (p.point, p.first_run, p.aggregate.runs))
+            .collect();
+        if found != expected {
+            return Err(format!(
+                "`{}`: its parts do not cover its units {}..{} point by point; the file is \
+                 damaged or was edited",
+                f.name, s.first, s.end
+            ));
+        }
+        for (i, part) in f.file.parts.iter().enumerate() {
+            if current.as_ref().is_none_or(|c| c.0 != part.point) {
+                if let Some((p, _, agg)) = current.take() {
+                    emit(p, agg)?;
+                }
+                let t = template(part.point);
+                current = Some((part.point, t.clone(), t));
+            }
+            let (_, shape, merged) = current.as_mut().expect("set above");
+            let agg = part
+                .aggregate
+                .to_aggregate(shape)
+                .map_err(|e| format!("`{}`: parts[{i}].{e}", f.name))?;
+            merged.merge(&agg);
+        }
+    }
+    if let Some((p, _, agg)) = current.take() {
+        emit(p, agg)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(s: &str) -> Result<ShardSpec, String> {
+        s.parse()
+    }
+
+    #[test]
+    fn shards_tile_the_index_range_for_any_split() {
+        for units in [0u64, 1, 2, 7, 100, 1001, 10_000] {
+            for n in [1u64, 2, 3, 4, 7, 8, 16, 1000] {
+                let mut next = 0;
+                let mut sizes = Vec::new();
+                for k in 0..n {
+                    let (a, b) = Shard::new(k, n).unwrap().range(units);
+                    assert_eq!(a, next, "units {units} n {n} k {k}");
+                    assert!(b >= a);
+                    sizes.push(b - a);
+                    next = b;
+                }
+                assert_eq!(next, units);
+                let (lo, hi) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+                assert!(hi - lo <= 1, "balanced: {sizes:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn shard_range_does_not_overflow_near_u64_max() {
+        let (a, b) = Shard::new(2, 3).unwrap().range(u64::MAX);
+        assert_eq!(b, u64::MAX);
+        assert_eq!(a, u64::MAX / 3 * 2);
+    }
+
+    #[test]
+    fn parses_k_of_n_and_auto() {
+        assert_eq!(
+            spec("3/8").unwrap(),
+            ShardSpec::Explicit(Shard::new(3, 8).unwrap())
+        );
+        assert_eq!(
+            spec(" 0/1 ").unwrap(),
+            ShardSpec::Explicit(Shard::new(0, 1).unwrap())
+        );
+        assert_eq!(spec("auto").unwrap(), ShardSpec::Auto);
+        assert!(spec("8/8").unwrap_err().contains("0..7"));
+        assert!(spec("1/0").unwrap_err().contains("at least 1"));
+        assert!(spec("-1/4").is_err());
+        assert!(spec("3").unwrap_err().contains("K/N"));
+        assert!(spec("a/4").is_err());
+    }
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn auto_reads_the_slurm_array_variables() {
+        let got = ShardSpec::Auto.resolve(env(&[
+            ("SLURM_ARRAY_TASK_ID", "2"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+            ("SLURM_ARRAY_TASK_MIN", "0"),
+            ("SLURM_ARRAY_TASK_STEP", "1"),
+        ]));
+        assert_eq!(got, Ok(Shard::new(2, 4).unwrap()));
+    }
+
+    #[test]
+    fn auto_refuses_arrays_that_do_not_number_shards_from_zero() {
+        let missing = ShardSpec::Auto.resolve(env(&[])).unwrap_err();
+        assert!(missing.contains("SLURM_ARRAY_TASK_ID"), "{missing}");
+        let one_based = ShardSpec::Auto
+            .resolve(env(&[
+                ("SLURM_ARRAY_TASK_ID", "4"),
+                ("SLURM_ARRAY_TASK_COUNT", "4"),
+                ("SLURM_ARRAY_TASK_MIN", "1"),
+            ]))
+            .unwrap_err();
+        assert!(one_based.contains("--array=0-3"), "{one_based}");
+        let stepped = ShardSpec::Auto
+            .resolve(env(&[
+                ("SLURM_ARRAY_TASK_ID", "4"),
+                ("SLURM_ARRAY_TASK_COUNT", "4"),
+                ("SLURM_ARRAY_TASK_STEP", "4"),
+            ]))
+            .unwrap_err();
+        assert!(stepped.contains("step 4"), "{stepped}");
+        let garbage = ShardSpec::Auto
+            .resolve(env(&[
+                ("SLURM_ARRAY_TASK_ID", "x"),
+                ("SLURM_ARRAY_TASK_COUNT", "4"),
+            ]))
+            .unwrap_err();
+        assert!(garbage.contains("SLURM_ARRAY_TASK_ID=`x`"), "{garbage}");
+    }
+
+    #[test]
+    fn split_by_point_follows_point_boundaries() {
+        assert_eq!(split_by_point(3, 9, 10), vec![(0, 3, 6)]);
+        assert_eq!(
+            split_by_point(7, 25, 10),
+            vec![(0, 7, 3), (1, 0, 10), (2, 0, 5)]
+        );
+        assert_eq!(split_by_point(5, 5, 10), vec![]);
+        assert_eq!(split_by_point(0, 10, 10), vec![(0, 0, 10)]);
+    }
+
+    // End-to-end through the file format, at the library level.
+    mod exact_merge {
+        use super::super::partial::*;
+        use super::super::*;
+        use crate::engine::{self, Hooks, RunPlan};
+        use crate::model::Compiled;
+
+        fn compiled() -> Compiled {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("scenarios/western-balkans-2024.toml");
+            let mut s = crate::scenario::load_file(&path).expect("bundled scenario is valid");
+            s.meta.horizon_years = 3;
+            Compiled::new(&s)
+        }
+
+        fn simulate(c: &Compiled, first: u64, count: u64, threads: usize) -> Aggregate {
+            let plan = RunPlan {
+                seed: 11,
+                first,
+                count,
+                stream_offset: 0,
+            };
+            engine::with_threads(threads, || engine::run(c, &plan, Hooks::default()))
+                .expect("not cancelled")
+        }
+
+        fn partial(c: &Compiled, runs: u64, shard: Shard) -> PartialFile {
+            let (first, end) = shard.range(runs);
+            let agg = simulate(c, first, end - first, 1);
+            PartialFile {
+                header: Header {
+                    format: FORMAT.into(),
+                    format_version: FORMAT_VERSION,
+                    engine_version: crate::ENGINE_VERSION.into(),
+                    rng: crate::engine::RNG_NAME.into(),
+                    kind: Kind::Run,
+                    sha256: "test".into(),
+                    overrides: Overrides::default(),
+                    seed: 11,
+                    runs,
+                    points: 1,
+                    units: runs,
+                    shard: ShardHeader {
+                        k: shard.k(),
+                        n: shard.n(),
+                        first,
+                        end,
+                    },
+                },
+                timing: Timing {
+                    wall_seconds: 0.0,
+                    threads: 1,
+                },
+                parts: (end > first)
+                    .then(|| Part {
+                        point: 0,
+                        first_run: first,
+                        aggregate: AggregatePart::from_aggregate(&agg),
+                    })
+                    .into_iter()
+                    .collect(),
+                source: Source {
+                    path: "s.toml".into(),
+                    absolute_path: "/s.toml".into(),
+                    text: String::new(),
+                },
+            }
+        }
+
+        fn merge_files(c: &Compiled, files: Vec<Named>) -> Result<Aggregate, String> {
+            let files = check_complete(files)?;
+            let template = Aggregate::new(c);
+            let mut out = None;
+            merge_points(
+                &files,
+                |_| template.clone(),
+                |p, a| {
+                    assert_eq!(p, 0);
+                    out = Some(a);
+                    Ok(())
+                },
+            )?;
+            Ok(out.expect("one point"))
+        }
+
+        fn named(c: &Compiled, runs: u64, k: u64, n: u64) -> Named {
+            let file = partial(c, runs, Shard::new(k, n).unwrap());
+            // Through bytes, as on disk.
+            let file = PartialFile::from_bytes(&file.to_bytes()).expect("round trip");
+            Named {
+                name: format!("part-{k}.json"),
+                file,
+            }
+        }
+
+        #[test]
+        fn aggregate_survives_the_file_format_exactly() {
+            let c = compiled();
+            let agg = simulate(&c, 5, 300, 2);
+            let part = AggregatePart::from_aggregate(&agg);
+            let text = serde_json::to_string(&part).unwrap();
+            let back: AggregatePart = serde_json::from_str(&text).unwrap();
+            assert_eq!(back.to_aggregate(&Aggregate::new(&c)).unwrap(), agg);
+        }
+
+        #[test]
+        fn merged_shards_equal_the_unsharded_aggregate_for_n_1_3_8() {
+            let c = compiled();
+            let runs = 700;
+            let whole = simulate(&c, 0, runs, 2);
+            for n in [1u64, 3, 8] {
+                // Shards given in reverse order: the merge sorts them.
+                let files = (0..n).rev().map(|k| named(&c, runs, k, n)).collect();
+                assert_eq!(merge_files(&c, files).unwrap(), whole, "n = {n}");
+            }
+        }
+
+        #[test]
+        fn more_shards_than_runs_leaves_empty_shards_that_merge() {
+            let c = compiled();
+            let whole = simulate(&c, 0, 3, 1);
+            let files = (0..5).map(|k| named(&c, 3, k, 5)).collect();
+            assert_eq!(merge_files(&c, files).unwrap(), whole);
+        }
+
+        #[test]
+        fn refuses_duplicate_missing_and_foreign_shards_naming_the_file() {
+            let c = compiled();
+            let runs = 40;
+            let dup = vec![
+                named(&c, runs, 0, 3),
+                named(&c, runs, 1, 3),
+                named(&c, runs, 1, 3),
+                named(&c, runs, 2, 3),
+            ];
+            let e = merge_files(&c, dup).unwrap_err();
+            assert!(e.contains("both shard 1/3"), "{e}");
+
+            let missing = vec![named(&c, runs, 0, 4), named(&c, runs, 3, 4)];
+            let e = merge_files(&c, missing).unwrap_err();
+            assert!(
+                e.contains("2 of 4 shards missing: 1 (units 10..20), 2 (units 20..30)"),
+                "{e}"
+            );
+
+            let mut foreign = named(&c, runs, 1, 2);
+            foreign.name = "other.json".into();
+            foreign.file.header.seed = 12;
+            let e = merge_files(&c, vec![named(&c, runs, 0, 2), foreign]).unwrap_err();
+            assert!(
+                e.contains("`other.json` does not belong with `part-0.json`"),
+                "{e}"
+            );
+            assert!(e.contains("seed is 12, not 11"), "{e}");
+
+            let mut other_n = named(&c, runs, 1, 3);
+            other_n.name = "three.json".into();
+            let e = merge_files(&c, vec![named(&c, runs, 0, 2), other_n]).unwrap_err();
+            assert!(
+                e.contains("`three.json`") && e.contains("shard count n"),
+                "{e}"
+            );
+        }
+
+        #[test]
+        fn refuses_edited_ranges_and_damaged_aggregates() {
+            let c = compiled();
+            let runs = 40;
+            let mut moved = named(&c, runs, 1, 2);
+            moved.file.header.shard.first = 21;
+            let e = merge_files(&c, vec![named(&c, runs, 0, 2), moved]).unwrap_err();
+            assert!(
+                e.contains("`part-1.json`: shard 1/2 must cover units 20..40"),
+                "{e}"
+            );
+
+            let mut short = named(&c, runs, 1, 2);
+            short.file.parts[0].aggregate.runs -= 1;
+            let e = merge_files(&c, vec![named(&c, runs, 0, 2), short]).unwrap_err();
+            assert!(e.contains("`part-1.json`: its parts do not cover"), "{e}");
+
+            let mut bins = named(&c, runs, 1, 2);
+            bins.file.parts[0].aggregate.rivalries[0]
+                .yearly_tension
+                .pop();
+            let e = merge_files(&c, vec![named(&c, runs, 0, 2), bins]).unwrap_err();
+            assert!(
+                e.contains("parts[0].aggregate.rivalries[0].yearly_tension: 2 years"),
+                "{e}"
+            );
+
+            let mut sum = named(&c, runs, 1, 2);
+            sum.file.parts[0].aggregate.region.level_costs[1].sum = "1.5".into();
+            let e = merge_files(&c, vec![named(&c, runs, 0, 2), sum]).unwrap_err();
+            assert!(
+                e.contains("level_costs[1].sum: `1.5` is not a decimal integer"),
+                "{e}"
+            );
+        }
+
+        #[test]
+        fn from_bytes_explains_foreign_and_future_files() {
+            let e = PartialFile::from_bytes(b"{\"runs\": 3}").unwrap_err();
+            assert!(e.contains("not a deter partial file"), "{e}");
+            let e = PartialFile::from_bytes(b"not json").unwrap_err();
+            assert!(e.contains("invalid JSON"), "{e}");
+            let future = br#"{"header":{"format":"deter-partial","format_version":99,"engine_version":"9.0.0"}}"#;
+            let e = PartialFile::from_bytes(future).unwrap_err();
+            assert!(e.contains("version 99 (written by deter 9.0.0)"), "{e}");
+        }
+
+        #[test]
+        fn i128_sums_beyond_f64_precision_round_trip_as_strings() {
+            let big = i128::MAX / 3;
+            let m = crate::stats::ExactMoments::from_parts(7, -big, big);
+            let mut agg = Aggregate::new(&compiled());
+            agg.region.level_costs[0] = m.clone();
+            let part = AggregatePart::from_aggregate(&agg);
+            assert_eq!(part.region.level_costs[0].sum, (-big).to_string());
+            let back: AggregatePart =
+                serde_json::from_str(&serde_json::to_string(&part).unwrap()).unwrap();
+            assert_eq!(back.region.level_costs[0].to_moments("x").unwrap(), m);
+        }
+    }
+}
