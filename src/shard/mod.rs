@@ -235,12 +235,15 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, String> {
     files.sort_by_key(|f| f.file.header.shard.k);
     for w in files.windows(2) {
         if w[0].file.header.shard.k == w[1].file.header.shard.k {
-            return Err(format!(
-                "`{}` and `{}` are both shard {} of {n}; give each shard once",
-                w[0].name,
-                w[1].name,
-                Shard::new(w[0].file.header.shard.k, n).map_or(String::new(), |s| s.to_string())
-            ));
+            let k = w[0].file.header.shard.k;
+            return Err(if w[0].name == w[1].name {
+                format!("`{}` (shard {k} of {n}) is given twice", w[0].name)
+            } else {
+                format!(
+                    "`{}` and `{}` are both shard {k} of {n}; give each shard once",
+                    w[0].name, w[1].name
+                )
+            });
         }
     }
     if files.len() as u64 != n {
@@ -252,19 +255,24 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, String> {
             .iter()
             .map(|&k| {
                 let (a, b) = Shard::new(k, n).map_or((0, 0), |s| s.range(h.units));
-                format!("{k} (units {a}..{b})")
+                format!("shard {k} (units {a}..{b})")
             })
             .collect::<Vec<_>>()
             .join(", ");
+        let given = files
+            .iter()
+            .take(10)
+            .map(|f| format!("`{}` (shard {})", f.name, f.file.header.shard.k))
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err(format!(
-            "{count} of {n} shards missing: {list}{}; `{ref_name}` and the other {} file(s) \
-             given are shards of a {n}-shard invocation",
+            "{count} of {n} shards missing: {list}{}; given: {given}{}",
             if count > missing.len() as u64 {
                 ", ..."
             } else {
                 ""
             },
-            files.len() - 1
+            if files.len() > 10 { ", ..." } else { "" },
         ));
     }
     Ok(files)
@@ -570,12 +578,12 @@ mod tests {
                 named(&c, runs, 2, 3),
             ];
             let e = merge_files(&c, dup).unwrap_err();
-            assert!(e.contains("both shard 1/3"), "{e}");
+            assert!(e.contains("`part-1.json` (shard 1 of 3) is given twice"), "{e}");
 
             let missing = vec![named(&c, runs, 0, 4), named(&c, runs, 3, 4)];
             let e = merge_files(&c, missing).unwrap_err();
             assert!(
-                e.contains("2 of 4 shards missing: 1 (units 10..20), 2 (units 20..30)"),
+                e.contains("2 of 4 shards missing: shard 1 (units 10..20), shard 2 (units 20..30); given: `part-0.json` (shard 0), `part-3.json` (shard 3)"),
                 "{e}"
             );
 

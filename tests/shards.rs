@@ -1,0 +1,300 @@
+//! `deter run --shard K/N` and `deter merge`, driven as a user would from the shell.
+//! The invariant pinned here: merging the shards gives the unsharded run's output byte for
+//! byte, apart from timing, for any number of shards and threads.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SCENARIO: &str = "scenarios/western-balkans-2024.toml";
+const RUNS: &str = "1500";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Run the binary from the crate root (so the scenario path is the relative one users type).
+fn deter(args: &[&str]) -> Output {
+    deter_in(&root(), args, &[])
+}
+
+fn deter_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_deter"));
+    cmd.current_dir(dir).args(args);
+    for var in [
+        "SLURM_ARRAY_TASK_ID",
+        "SLURM_ARRAY_TASK_COUNT",
+        "SLURM_ARRAY_TASK_MIN",
+        "SLURM_ARRAY_TASK_STEP",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("the deter binary runs")
+}
+
+fn ok(out: Output) -> Vec<u8> {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// Exit code 2 with a message containing every one of `needles`.
+fn refused(out: Output, needles: &[&str]) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "expected {n:?} in: {stderr}");
+    }
+}
+
+/// The JSON report up to its `timing` object (the last key), byte for byte.
+fn json_without_timing(bytes: &[u8]) -> String {
+    let text = String::from_utf8(bytes.to_vec()).expect("UTF-8");
+    let at = text.find("\n  \"timing\": {").expect("a timing object");
+    text[..at].to_string()
+}
+
+/// The table without its second line (the one with wall time, speed and threads).
+fn table_without_timing(bytes: &[u8]) -> String {
+    let text = String::from_utf8(bytes.to_vec()).expect("UTF-8");
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    assert!(lines[1].contains("runs/s"), "{}", lines[1]);
+    lines.remove(1);
+    lines.join("\n")
+}
+
+fn shard_files(dir: &Path, scenario: &str, n: u64, extra: &[&str]) -> Vec<String> {
+    (0..n)
+        .map(|k| {
+            let out = dir.join(format!("part-{k}.json")).display().to_string();
+            let shard = format!("{k}/{n}");
+            // Alternate thread counts: results must not depend on them.
+            let threads = if k % 2 == 0 { "1" } else { "2" };
+            let mut args = vec![
+                "run",
+                scenario,
+                "--runs",
+                RUNS,
+                "--shard",
+                &shard,
+                "--threads",
+                threads,
+                "--out",
+                &out,
+                "--quiet",
+            ];
+            args.extend_from_slice(extra);
+            ok(deter(&args));
+            out
+        })
+        .collect()
+}
+
+fn merge(parts: &[String], extra: &[&str]) -> Output {
+    let mut args = vec!["merge"];
+    args.extend(parts.iter().map(String::as_str));
+    args.extend_from_slice(extra);
+    args.push("--quiet");
+    deter(&args)
+}
+
+#[test]
+fn merge_equals_the_unsharded_run_byte_for_byte_for_1_3_and_8_shards() {
+    let whole_json = ok(deter(&[
+        "run",
+        SCENARIO,
+        "--runs",
+        RUNS,
+        "--threads",
+        "2",
+        "--format",
+        "json",
+        "--quiet",
+    ]));
+    let whole_table = ok(deter(&["run", SCENARIO, "--runs", RUNS, "--quiet"]));
+    for n in [1, 3, 8] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut parts = shard_files(dir.path(), SCENARIO, n, &[]);
+        parts.reverse(); // any order
+        let json = ok(merge(&parts, &["--format", "json"]));
+        assert_eq!(
+            json_without_timing(&json),
+            json_without_timing(&whole_json),
+            "JSON, n = {n}"
+        );
+        let table = ok(merge(&parts, &[]));
+        assert_eq!(
+            table_without_timing(&table),
+            table_without_timing(&whole_table),
+            "table, n = {n}"
+        );
+    }
+}
+
+#[test]
+fn merge_writes_atomically_to_out_and_says_what_it_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = shard_files(dir.path(), SCENARIO, 2, &["--horizon-years", "3"]);
+    let out = dir.path().join("merged.json").display().to_string();
+    let res = deter(&[
+        "merge", &parts[0], &parts[1], "--format", "json", "--out", &out,
+    ]);
+    assert!(res.status.success());
+    assert!(res.stdout.is_empty());
+    let note = String::from_utf8_lossy(&res.stderr);
+    assert!(note.contains("2 shards of `scenarios/western-balkans-2024.toml`, 1500 runs"));
+    // The horizon override was recorded in the shards and applied again by the merge.
+    let whole = ok(deter(&[
+        "run",
+        SCENARIO,
+        "--runs",
+        RUNS,
+        "--horizon-years",
+        "3",
+        "--format",
+        "json",
+        "--quiet",
+    ]));
+    let merged = std::fs::read(&out).unwrap();
+    assert_eq!(json_without_timing(&merged), json_without_timing(&whole));
+}
+
+#[test]
+fn merge_refuses_duplicate_missing_and_mismatched_shards_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = shard_files(dir.path(), SCENARIO, 3, &[]);
+    refused(
+        merge(&[parts[0].clone(), parts[2].clone()], &[]),
+        &[
+            "1 of 3 shards missing: shard 1 (units 500..1000); given: `",
+            "part-0.json` (shard 0)",
+        ],
+    );
+    let copy = dir.path().join("copy-of-1.json").display().to_string();
+    std::fs::copy(&parts[1], &copy).unwrap();
+    refused(
+        merge(
+            &[
+                parts[0].clone(),
+                parts[1].clone(),
+                copy.clone(),
+                parts[2].clone(),
+            ],
+            &[],
+        ),
+        &["copy-of-1.json", "part-1.json", "are both shard 1 of 3"],
+    );
+    let other_seed = dir.path().join("seed-7.json").display().to_string();
+    ok(deter(&[
+        "run",
+        SCENARIO,
+        "--runs",
+        RUNS,
+        "--seed",
+        "7",
+        "--shard",
+        "1/3",
+        "--out",
+        &other_seed,
+        "--quiet",
+    ]));
+    refused(
+        merge(&[parts[0].clone(), other_seed, parts[2].clone()], &[]),
+        &[
+            "`",
+            "seed-7.json` does not belong with `",
+            "seed is 7, not 20230924",
+        ],
+    );
+    refused(
+        merge(&[parts[0].clone(), SCENARIO.into()], &[]),
+        &["`scenarios/western-balkans-2024.toml`: not a deter partial file"],
+    );
+    refused(
+        merge(&[dir.path().join("absent.json").display().to_string()], &[]),
+        &["cannot read `", "absent.json`"],
+    );
+}
+
+#[test]
+fn merge_rebuilds_a_moved_scenario_from_the_embedded_text_and_checks_a_given_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("balkans.toml");
+    std::fs::copy(root().join(SCENARIO), &scenario).unwrap();
+    let scenario_arg = scenario.display().to_string();
+    let parts = shard_files(dir.path(), &scenario_arg, 2, &[]);
+    let whole = ok(deter(&[
+        "run",
+        &scenario_arg,
+        "--runs",
+        RUNS,
+        "--format",
+        "json",
+        "--quiet",
+    ]));
+    std::fs::remove_file(&scenario).unwrap();
+    let merged = ok(merge(&parts, &["--format", "json"]));
+    assert_eq!(json_without_timing(&merged), json_without_timing(&whole));
+
+    // A different scenario given with --scenario is refused by hash.
+    let edited = dir.path().join("edited.toml");
+    let text = std::fs::read_to_string(root().join(SCENARIO)).unwrap();
+    let edited_text = text.replacen("runs = 10000", "runs = 17", 1);
+    assert_ne!(edited_text, text, "the bundled scenario sets runs = 10000");
+    std::fs::write(&edited, edited_text).unwrap();
+    refused(
+        merge(&parts, &["--scenario", &edited.display().to_string()]),
+        &["--scenario `", "edited.toml`: validated content differs"],
+    );
+}
+
+#[test]
+fn shard_auto_reads_the_slurm_array_variables() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p.json");
+    let args = [
+        "run",
+        SCENARIO,
+        "--runs",
+        "10",
+        "--shard",
+        "auto",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    ok(deter_in(
+        &root(),
+        &args,
+        &[
+            ("SLURM_ARRAY_TASK_ID", "1"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+        ],
+    ));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains(r#""shard":{"k":1,"n":4,"first":2,"end":5}"#),
+        "{}",
+        &text[..400]
+    );
+    refused(deter_in(&root(), &args, &[]), &["SLURM_ARRAY_TASK_ID"]);
+}
+
+#[test]
+fn bad_shard_arguments_are_usage_errors() {
+    refused(
+        deter(&["run", SCENARIO, "--shard", "4/4"]),
+        &["K must be below N", "0..3"],
+    );
+    refused(deter(&["run", SCENARIO, "--shard", "x"]), &["K/N"]);
+    refused(
+        deter(&["run", SCENARIO, "--shard", "0/2", "--format", "json"]),
+        &["--format"],
+    );
+}
