@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# A sharded run on a real single-node Slurm, started here on localhost for the test only.
+#
+# Installs Debian's slurmctld, slurmd and slurm-client if they are missing, writes a
+# TEST-ONLY slurm.conf (AuthType=auth/none: no authentication at all, never for a real
+# cluster) under a temporary directory, starts slurmctld and slurmd, submits the example
+# job array (examples/slurm/submit.sh: 4 shards + a merge job with afterok), waits with
+# bounded timeouts, checks that the merged output equals the single-process output (timing
+# aside), and stops the daemons it started.
+#
+# Never hangs: every wait is bounded. If Slurm cannot be installed or started, it says so
+# loudly and exits 0 (skipped) unless DETER_REQUIRE_SLURM=1, which turns a skip into a
+# failure. A wrong result always fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+RUNS=${RUNS:-20000}
+N=4
+SCENARIO=scenarios/western-balkans-2024.toml
+
+say() { echo "slurm-test: $*"; }
+skip() {
+    echo "################################################################################"
+    echo "slurm-test: SKIPPED: $*"
+    echo "slurm-test: the real-Slurm test of sharding did NOT run"
+    echo "################################################################################"
+    if [ "${DETER_REQUIRE_SLURM:-0}" = 1 ]; then exit 1; fi
+    exit 0
+}
+fail() {
+    echo "slurm-test: FAILED: $*" >&2
+    exit 1
+}
+
+# --- install -----------------------------------------------------------------------------
+have_slurm() { command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v sbatch >/dev/null; }
+if ! have_slurm; then
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+        skip "Slurm is not installed and this is not root with apt-get"
+    fi
+    say "installing slurmctld slurmd slurm-client (apt-get, at most 10 minutes)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt_install() {
+        timeout 480 apt-get install -y -q --no-install-recommends slurmctld slurmd slurm-client \
+            >/tmp/deter-slurm-apt.log 2>&1
+    }
+    if ! apt_install; then
+        timeout 120 apt-get update -q >/tmp/deter-slurm-apt-update.log 2>&1 || true
+        apt_install || { tail -n 20 /tmp/deter-slurm-apt.log; skip "apt-get could not install the Slurm packages"; }
+    fi
+    have_slurm || skip "the Slurm packages installed but the commands are missing"
+fi
+say "Slurm $(dpkg-query -W -f '${Version}' slurmctld 2>/dev/null || echo "(version unknown)")"
+
+# --- the binary --------------------------------------------------------------------------
+timeout 900 cargo build --release --quiet
+DETER=$root/target/release/deter
+[ -x "$DETER" ] || fail "no $DETER"
+
+# --- a test-only cluster -----------------------------------------------------------------
+T=$(mktemp -d /tmp/deter-slurm.XXXXXX)
+chmod 755 "$T"
+mkdir -p "$T/state" "$T/spool" "$T/log" "$T/run" "$T/work"
+node=$(hostname -s)
+cpus=$(nproc)
+# Ports away from the defaults (6817/6818), chosen per run, so that a system Slurm or a
+# leftover test cluster cannot answer instead.
+port=$((20000 + ($$ % 20000)))
+cat >"$T/slurm.conf" <<EOF
+# TEST ONLY: no authentication (auth/none, cred/none). Never use this on a real cluster.
+ClusterName=detertest
+SlurmctldHost=$node(127.0.0.1)
+SlurmctldPort=$port
+SlurmdPort=$((port + 1))
+AuthType=auth/none
+CredType=cred/none
+SlurmUser=root
+SlurmdUser=root
+StateSaveLocation=$T/state
+SlurmdSpoolDir=$T/spool
+SlurmctldPidFile=$T/run/slurmctld.pid
+SlurmdPidFile=$T/run/slurmd.pid
+SlurmctldLogFile=$T/log/slurmctld.log
+SlurmdLogFile=$T/log/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+MpiDefault=none
+ReturnToService=2
+SchedulerType=sched/builtin
+SchedulerParameters=sched_interval=1
+MinJobAge=600
+MailProg=/bin/true
+NodeName=$node NodeAddr=127.0.0.1 CPUs=$cpus State=UNKNOWN
+PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+EOF
+export SLURM_CONF=$T/slurm.conf
+
+stop_daemons() {
+    for d in slurmd slurmctld; do
+        pidfile=$T/run/$d.pid
+        [ -s "$pidfile" ] || continue
+        pid=$(cat "$pidfile")
+        kill "$pid" 2>/dev/null || continue
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    done
+}
+show_logs() {
+    for f in "$T"/log/*.log "$T"/work/*.log; do
+        [ -f "$f" ] || continue
+        echo "---- $f (last 30 lines)"
+        tail -n 30 "$f"
+    done
+}
+cleanup() {
+    status=$?
+    stop_daemons
+    if [ "$status" != 0 ]; then show_logs; say "kept $T for inspection"; else rm -rf "$T"; fi
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT HUP
+
+say "starting slurmctld and slurmd on $node (port $port), config $SLURM_CONF"
+timeout 30 slurmctld -i || { show_logs; skip "slurmctld did not start"; }
+timeout 30 slurmd || { show_logs; skip "slurmd did not start"; }
+
+idle=""
+for _ in $(seq 1 60); do
+    idle=$(timeout 5 sinfo -h -n "$node" -o %T 2>/dev/null || true)
+    case $idle in idle*) break ;; esac
+    sleep 0.5
+done
+case $idle in idle*) ;; *) show_logs; skip "the node did not become idle within 30 s (state: ${idle:-none})" ;; esac
+say "node $node is idle"
+
+# --- the sharded run through the example scripts -----------------------------------------
+started=$(date +%s)
+cd "$T/work"
+cp "$root/$SCENARIO" balkans.toml
+ids=$(N=$N RUNS=$RUNS SCENARIO=balkans.toml DETER=$DETER OUTDIR=$T/work/out \
+    timeout 30 "$root/examples/slurm/submit.sh")
+read -r array_id merge_id <<<"$ids"
+say "submitted array job $array_id ($N tasks) and merge job $merge_id (afterok)"
+
+done_waiting=""
+for _ in $(seq 1 180); do # at most 90 s
+    left=$(timeout 5 squeue -h -j "$array_id,$merge_id" -o %i 2>/dev/null | wc -l) || left=1
+    if [ "$left" = 0 ]; then done_waiting=1; break; fi
+    sleep 0.5
+done
+[ -n "$done_waiting" ] || { timeout 5 squeue || true; fail "jobs still queued after 90 s"; }
+
+state=$(timeout 5 scontrol show job "$merge_id" 2>/dev/null | grep -o 'JobState=[A-Z_]*' || true)
+[ "$state" = JobState=COMPLETED ] || fail "merge job $merge_id ended in ${state:-an unknown state}"
+say "all jobs done in $(($(date +%s) - started)) s"
+
+# --- compare with the single-process run -------------------------------------------------
+for k in $(seq 0 $((N - 1))); do
+    [ -s "out/part-$k.json" ] || fail "shard $k wrote no out/part-$k.json"
+done
+timeout 120 "$DETER" run balkans.toml --runs "$RUNS" --format json --out single.json --quiet
+timeout 120 "$DETER" run balkans.toml --runs "$RUNS" --out single.txt --quiet
+# JSON: everything before the timing object (its last key); table: all but the timing line.
+before_timing() { sed -n '/^  "timing": {/q;p' "$1"; }
+but_line_2() { sed '2d' "$1"; }
+cmp <(before_timing single.json) <(before_timing out/result.json) ||
+    fail "merged JSON differs from the single-process run"
+[ "$(before_timing single.json | wc -l)" -gt 50 ] || fail "single.json looks truncated"
+cmp <(but_line_2 single.txt) <(but_line_2 out/result.txt) ||
+    fail "merged table differs from the single-process run"
+say "PASSED: $N Slurm array tasks + afterok merge == single process ($RUNS runs), byte for byte apart from timing"
