@@ -578,7 +578,10 @@ mod tests {
                 named(&c, runs, 2, 3),
             ];
             let e = merge_files(&c, dup).unwrap_err();
-            assert!(e.contains("`part-1.json` (shard 1 of 3) is given twice"), "{e}");
+            assert!(
+                e.contains("`part-1.json` (shard 1 of 3) is given twice"),
+                "{e}"
+            );
 
             let missing = vec![named(&c, runs, 0, 4), named(&c, runs, 3, 4)];
             let e = merge_files(&c, missing).unwrap_err();
