@@ -559,6 +559,75 @@ mod tests {
             }
         }
 
+        /// A sweep-shaped invocation: 3 points of 50 runs, unit `p * 50 + i` drawing from
+        /// stream `p * 50 + i`, cut into shards that straddle point boundaries.
+        #[test]
+        fn sweep_shaped_shards_merge_point_by_point_to_the_unsharded_points() {
+            let c = compiled();
+            let (points, runs) = (3u64, 50u64);
+            let point_whole = |p: u64| {
+                let plan = RunPlan {
+                    seed: 11,
+                    first: 0,
+                    count: runs,
+                    stream_offset: p * runs,
+                };
+                engine::run(&c, &plan, Hooks::default()).expect("not cancelled")
+            };
+            for n in [1u64, 4, 7] {
+                let files: Vec<Named> = (0..n)
+                    .map(|k| {
+                        let shard = Shard::new(k, n).unwrap();
+                        let (first, end) = shard.range(points * runs);
+                        let parts = split_by_point(first, end, runs)
+                            .into_iter()
+                            .map(|(p, first_run, count)| {
+                                let plan = RunPlan {
+                                    seed: 11,
+                                    first: first_run,
+                                    count,
+                                    stream_offset: p * runs,
+                                };
+                                let agg = engine::run(&c, &plan, Hooks::default()).unwrap();
+                                Part {
+                                    point: p,
+                                    first_run,
+                                    aggregate: AggregatePart::from_aggregate(&agg),
+                                }
+                            })
+                            .collect();
+                        let mut file = partial(&c, runs, shard);
+                        file.header.kind = Kind::Sweep;
+                        file.header.points = points;
+                        file.header.units = points * runs;
+                        file.header.shard.first = first;
+                        file.header.shard.end = end;
+                        file.parts = parts;
+                        Named {
+                            name: format!("sweep-{k}.json"),
+                            file: PartialFile::from_bytes(&file.to_bytes()).unwrap(),
+                        }
+                    })
+                    .collect();
+                let files = check_complete(files).unwrap();
+                let template = Aggregate::new(&c);
+                let mut got = Vec::new();
+                merge_points(
+                    &files,
+                    |_| template.clone(),
+                    |p, a| {
+                        got.push((p, a));
+                        Ok(())
+                    },
+                )
+                .unwrap();
+                assert_eq!(got.len(), points as usize, "n = {n}");
+                for (p, agg) in got {
+                    assert_eq!(agg, point_whole(p), "n = {n}, point {p}");
+                }
+            }
+        }
+
         #[test]
         fn more_shards_than_runs_leaves_empty_shards_that_merge() {
             let c = compiled();
