@@ -212,6 +212,16 @@ fn merge_refuses_duplicate_missing_and_mismatched_shards_naming_the_file() {
             "seed is 7, not 20230924",
         ],
     );
+    // A shard written by another build of deter (here: its fingerprint edited).
+    let text = std::fs::read_to_string(&parts[1]).unwrap();
+    let other_build = dir.path().join("other-build.json").display().to_string();
+    let edited = text.replacen("\"engine_build\":\"", "\"engine_build\":\"other-", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&other_build, edited).unwrap();
+    refused(
+        merge(&[parts[0].clone(), other_build, parts[2].clone()], &[]),
+        &["other-build.json` does not belong with `", "engine_build"],
+    );
     refused(
         merge(&[parts[0].clone(), SCENARIO.into()], &[]),
         &["`scenarios/western-balkans-2024.toml`: not a deter partial file"],

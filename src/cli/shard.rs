@@ -11,7 +11,8 @@ use crate::model::Compiled;
 use crate::output;
 use crate::report::finite;
 use crate::shard::partial::{
-    AggregatePart, FORMAT, FORMAT_VERSION, Header, Overrides, Part, ShardHeader, Source, Timing,
+    self, AggregatePart, FORMAT, FORMAT_VERSION, Header, Overrides, Part, ShardHeader, Source,
+    Timing,
 };
 use crate::shard::{Kind, PartialFile, ShardSpec};
 
@@ -67,6 +68,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
             format: FORMAT.into(),
             format_version: FORMAT_VERSION,
             engine_version: crate::ENGINE_VERSION.into(),
+            engine_build: partial::engine_build(),
             rng: RNG_NAME.into(),
             kind: Kind::Run,
             sha256: scenario_hash(&scenario),

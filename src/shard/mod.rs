@@ -476,6 +476,7 @@ mod tests {
                     format: FORMAT.into(),
                     format_version: FORMAT_VERSION,
                     engine_version: crate::ENGINE_VERSION.into(),
+                    engine_build: "test".into(),
                     rng: crate::engine::RNG_NAME.into(),
                     kind: Kind::Run,
                     sha256: "test".into(),

@@ -2,8 +2,8 @@
 //!
 //! A partial file is JSON with four top-level keys, one per line:
 //! - `header`: what must agree between the shards of one invocation (format version, engine
-//!   version, RNG, kind, input hash, seed, runs, points, units, n) plus this shard's `k` and
-//!   its index range;
+//!   version and build, RNG, kind, input hash, seed, runs, points, units, n) plus this
+//!   shard's `k` and its index range;
 //! - `timing`: this shard's wall time and threads (informative; never compared);
 //! - `parts`: one exactly mergeable aggregate per point touched by the shard (one for `run`);
 //! - `source`: the input file's path and text, so that a merge job can rebuild the scenario.
@@ -71,6 +71,10 @@ pub struct Header {
     pub format: String,
     pub format_version: u32,
     pub engine_version: String,
+    /// SHA-256 of the deter executable that wrote the file: the crate version alone does not
+    /// pin the numerics of a development build, and another compiler or libm may round
+    /// differently. Shards of one merge must come from the same binary.
+    pub engine_build: String,
     pub rng: String,
     pub kind: Kind,
     /// SHA-256 of the validated input after overrides (the report's `scenario_sha256`).
@@ -107,6 +111,13 @@ impl Header {
                 "engine_version",
                 &self.engine_version,
                 &other.engine_version,
+            )
+        })
+        .or_else(|| {
+            cmp(
+                "engine_build (the sha256 of the deter binary; a rebuild changes it)",
+                &self.engine_build,
+                &other.engine_build,
             )
         })
         .or_else(|| cmp("rng", &self.rng, &other.rng))
@@ -214,6 +225,20 @@ impl PartialFile {
         }
         serde_json::from_value(value).map_err(|e| format!("damaged partial file: {e}"))
     }
+}
+
+/// SHA-256 (hex) of the running executable, or `"unknown"` if it cannot be read.
+pub fn engine_build() -> String {
+    use sha2::{Digest, Sha256};
+    std::env::current_exe()
+        .and_then(std::fs::read)
+        .map(|bytes| {
+            Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        })
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// Compact JSON of a partial-file type. These always serialise: no maps, and the only float
