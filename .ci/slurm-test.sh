@@ -62,7 +62,7 @@ DETER=$root/target/release/deter
 T=$(mktemp -d /tmp/deter-slurm.XXXXXX)
 chmod 755 "$T"
 mkdir -p "$T/state" "$T/spool" "$T/log" "$T/run" "$T/work"
-node=$(hostname -s)
+node=$(hostname -s 2>/dev/null || uname -n)
 cpus=$(nproc)
 # Ports away from the defaults (6817/6818), chosen per run, so that a system Slurm or a
 # leftover test cluster cannot answer instead.
