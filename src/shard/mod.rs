@@ -706,6 +706,25 @@ mod tests {
                 "{e}"
             );
 
+            let mut events = named(&c, runs, 1, 2);
+            events.file.parts[0].aggregate.region.events[4] = 21;
+            let e = merge_files(&c, vec![named(&c, runs, 0, 2), events]).unwrap_err();
+            assert!(
+                e.contains("aggregate.region.events[4]: more than 20 runs"),
+                "{e}"
+            );
+
+            let mut year = named(&c, runs, 1, 2);
+            let h = &mut year.file.parts[0].aggregate.rivalries[0].yearly_balance[1];
+            h.nonzero[0].1 += 1;
+            let e = merge_files(&c, vec![named(&c, runs, 0, 2), year]).unwrap_err();
+            assert!(
+                e.contains(
+                    "rivalries[0].yearly_balance: 21 observations, expected one per run (20)"
+                ),
+                "{e}"
+            );
+
             let mut sum = named(&c, runs, 1, 2);
             sum.file.parts[0].aggregate.region.level_costs[1].sum = "1.5".into();
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), sum]).unwrap_err();

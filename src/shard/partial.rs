@@ -482,7 +482,7 @@ impl TallyPart {
         let level_costs =
             [0, 1, 2].map(|i| self.level_costs[i].to_moments(&format!("{at}.level_costs[{i}]")));
         let [m, p, e] = level_costs;
-        Ok(Tally {
+        let tally = Tally {
             events: self.events,
             max_level: self.max_level,
             crises: self
@@ -513,8 +513,39 @@ impl TallyPart {
             after_firm: self.after_firm,
             yearly_tension: years(&self.yearly_tension, yearly_tension, "yearly_tension")?,
             yearly_balance: years(&self.yearly_balance, yearly_balance, "yearly_balance")?,
-        })
+        };
+        check_once_per_run(&tally, runs, at)?;
+        Ok(tally)
     }
+}
+
+/// Everything a tally records exactly once per run must hold exactly `runs` observations,
+/// and no event can happen in more runs than there are: catches edited or spliced files.
+fn check_once_per_run(t: &Tally, runs: u64, at: &str) -> Result<(), String> {
+    if let Some(i) = t.events.iter().position(|&c| c > runs) {
+        return Err(format!("{at}.events[{i}]: more than {runs} runs"));
+    }
+    let counts = [
+        ("crises", t.crises.moments.n),
+        ("disputes", t.disputes.moments.n),
+        ("first_force_month", t.first_force_month.n()),
+        ("first_force_years", t.first_force_years.n),
+        ("gdp_lost", t.gdp_lost.moments.n),
+        ("final_balance", t.final_balance.moments.n),
+    ];
+    let yearly = t
+        .yearly_tension
+        .iter()
+        .map(|h| ("yearly_tension", h.n()))
+        .chain(t.yearly_balance.iter().map(|h| ("yearly_balance", h.n())));
+    for (name, n) in counts.into_iter().chain(yearly) {
+        if n != runs {
+            return Err(format!(
+                "{at}.{name}: {n} observations, expected one per run ({runs})"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The mirror of [`Aggregate`].
