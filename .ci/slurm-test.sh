@@ -173,4 +173,5 @@ cmp <(before_timing single.json) <(before_timing out/result.json) ||
 [ "$(before_timing single.json | wc -l)" -gt 50 ] || fail "single.json looks truncated"
 cmp <(but_line_2 single.txt) <(but_line_2 out/result.txt) ||
     fail "merged table differs from the single-process run"
+grep -q "Western Balkans 2024" out/report.html || fail "the merge job wrote no HTML report"
 say "PASSED: $N Slurm array tasks + afterok merge == single process ($RUNS runs), byte for byte apart from timing"

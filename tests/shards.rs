@@ -118,6 +118,9 @@ fn merge_equals_the_unsharded_run_byte_for_byte_for_1_3_and_8_shards() {
         "--quiet",
     ]));
     let whole_table = ok(deter(&["run", SCENARIO, "--runs", RUNS, "--quiet"]));
+    let whole_csv = ok(deter(&[
+        "run", SCENARIO, "--runs", RUNS, "--format", "csv", "--quiet",
+    ]));
     for n in [1, 3, 8] {
         let dir = tempfile::tempdir().unwrap();
         let mut parts = shard_files(dir.path(), SCENARIO, n, &[]);
@@ -128,6 +131,8 @@ fn merge_equals_the_unsharded_run_byte_for_byte_for_1_3_and_8_shards() {
             json_without_timing(&whole_json),
             "JSON, n = {n}"
         );
+        let csv = ok(merge(&parts, &["--format", "csv"]));
+        assert_eq!(csv, whole_csv, "CSV (has no timing), n = {n}");
         let table = ok(merge(&parts, &[]));
         assert_eq!(
             table_without_timing(&table),
@@ -306,5 +311,48 @@ fn bad_shard_arguments_are_usage_errors() {
     refused(
         deter(&["run", SCENARIO, "--shard", "0/2", "--format", "json"]),
         &["--format"],
+    );
+    refused(
+        deter(&["run", SCENARIO, SCENARIO, "--shard", "0/2"]),
+        &["--shard takes one scenario file, not 2"],
+    );
+    refused(
+        deter(&["run", SCENARIO, "--shard", "0/2", "--report", "r.html"]),
+        &["--report"],
+    );
+}
+
+#[test]
+fn merge_writes_the_html_report_of_the_merged_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = shard_files(dir.path(), SCENARIO, 2, &[]);
+    let html = dir.path().join("report.html");
+    let out = dir.path().join("result.json");
+    ok(merge(
+        &parts,
+        &[
+            "--format",
+            "json",
+            "--out",
+            out.to_str().unwrap(),
+            "--report",
+            html.to_str().unwrap(),
+        ],
+    ));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") || page.starts_with("<!doctype html>"));
+    assert!(page.contains("Western Balkans 2024"));
+    assert!(page.contains("1500"));
+    refused(
+        merge(
+            &parts,
+            &[
+                "--out",
+                out.to_str().unwrap(),
+                "--report",
+                out.to_str().unwrap(),
+            ],
+        ),
+        &["same file"],
     );
 }

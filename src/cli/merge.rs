@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{CliError, Format, emit, scenario_hash};
+use super::{CliError, Format, emit, scenario_hash, use_color};
 use crate::engine::Aggregate;
 use crate::model::Compiled;
 use crate::output;
-use crate::report::{Report, RunInfo, csv, json, table};
+use crate::report::html::RunView;
+use crate::report::{Report, RunInfo, csv, html, json, table};
 use crate::scenario::{self, Scenario};
 use crate::shard::partial::Overrides;
 use crate::shard::{self, Kind, Named, PartialFile};
@@ -26,6 +27,9 @@ pub struct MergeArgs {
     /// Write the result to this file (atomically) instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also write a self-contained HTML report (charts, provenance) to this file.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
     /// The scenario file the shards ran, if it is no longer at the path they recorded (its
     /// validated content must be the same: checked by hash).
     #[arg(long, value_name = "FILE")]
@@ -36,8 +40,13 @@ pub struct MergeArgs {
 }
 
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
-    if let Some(out) = &args.out {
+    for out in args.out.iter().chain(&args.report) {
         output::check_writable(out, &args.parts).map_err(CliError::Usage)?;
+    }
+    if args.out.is_some() && args.out == args.report {
+        return Err(CliError::Usage(
+            "--out and --report name the same file".into(),
+        ));
     }
     let mut files = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
@@ -93,10 +102,24 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
             .unwrap_or(1),
     };
     let report = Report::build(&compiled, &aggregate, &info);
+    let source = &first.file.source.path;
+    if let Some(path) = &args.report {
+        let view = RunView {
+            report: &report,
+            scenario: &scenario,
+            aggregate: &aggregate,
+            source,
+        };
+        emit(Some(path), html::to_html(&[view]).as_bytes())?;
+    }
     let bytes = match args.format {
         Format::Json => json::to_json(&report),
         Format::Csv => csv::to_csv(&[&report]),
-        Format::Table => table::to_table(&report, &first.file.source.path).into_bytes(),
+        Format::Table => {
+            let text = table::to_table(&report, source);
+            let color = args.out.is_none() && use_color();
+            (if color { table::colorize(&text) } else { text }).into_bytes()
+        }
     };
     emit(args.out.as_deref(), &bytes)?;
     if !args.quiet {
