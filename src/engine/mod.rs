@@ -8,6 +8,7 @@
 //! - memory is O(threads x aggregate size), independent of the number of runs.
 
 pub mod aggregate;
+pub mod floor;
 pub mod until;
 
 use std::sync::atomic::{AtomicBool, Ordering};

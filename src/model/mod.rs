@@ -7,9 +7,10 @@
 //! and draws randomness only from the `Rng` it is handed.
 
 pub mod crisis;
+pub mod draws;
 
-use rand::{Rng, RngExt};
-use rand_distr::{Beta, Distribution, StandardNormal};
+use rand::Rng;
+use rand_distr::Beta;
 
 use crate::scenario::{
     Actor, AllianceParams, ChangeOp, DeploymentParams, EconomicParams, MilitaryParams, ModelParams,
@@ -20,6 +21,7 @@ use crisis::{
     LevelCosts, challenge_utility, choice_probability, contest_success, fearon_war_probability,
     poisson_inversion,
 };
+pub use draws::{CountingDraws, DrawCounts, Draws, RngDraws};
 
 /// Months per year: the model steps monthly.
 pub const STEPS_PER_YEAR: u32 = 12;
@@ -154,6 +156,47 @@ struct CountryState {
     reputation: f64,
     /// Procurement-efficiency multiplier from collective procurement.
     procurement_multiplier: f64,
+    /// Per-step constants of this country's dynamics, derived from the blocks above by
+    /// [`StepCoefficients::of`]; refreshed whenever a parameter changes.
+    k: StepCoefficients,
+}
+
+/// Products of parameters that the monthly step would otherwise recompute. Each is the
+/// exact left-to-right prefix of the expression it replaces, so results are bit-identical.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct StepCoefficients {
+    /// (growth - sigma^2 / 2) dt
+    gdp_drift: f64,
+    /// sigma sqrt(dt)
+    gdp_shock: f64,
+    /// 1 - depreciation dt
+    keep: f64,
+    /// procurement_efficiency * procurement_multiplier * investment_share
+    invest: f64,
+    /// readiness_reversion dt
+    readiness_rate: f64,
+    /// cohesion_volatility sqrt(dt)
+    cohesion_shock: f64,
+    /// narrative_volatility sqrt(dt)
+    narrative_shock: f64,
+}
+
+impl StepCoefficients {
+    fn of(s: &CountryState) -> Self {
+        let sqrt_dt = DT.sqrt();
+        let sigma = s.eco.volatility;
+        Self {
+            gdp_drift: (s.eco.growth - 0.5 * sigma * sigma) * DT,
+            gdp_shock: sigma * sqrt_dt,
+            keep: 1.0 - s.mil.depreciation * DT,
+            invest: s.mil.procurement_efficiency
+                * s.procurement_multiplier
+                * s.mil.investment_share,
+            readiness_rate: s.mil.readiness_reversion * DT,
+            cohesion_shock: s.pol.cohesion_volatility * sqrt_dt,
+            narrative_shock: s.pol.narrative_volatility * sqrt_dt,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -199,6 +242,17 @@ pub struct World {
     rivalries: Vec<RivalryState>,
     ramps: Vec<Ramp>,
     next_event: usize,
+    /// countries x actors: the highest reliability of a pact that country i shares with
+    /// the actor (0 if none). Rebuilt after the per-run reliability draw and after any
+    /// change of membership or reliability.
+    pact: Vec<f64>,
+    /// countries x actors: delta_actor * sqrt(iota_actor * iota_i), the share of the actor's
+    /// capability that reaches country i's theatre through a pact.
+    reach: Vec<f64>,
+    /// countries x powers: tie * delta_p * sqrt(iota_p * iota_i), help without a pact.
+    tie_reach: Vec<f64>,
+    /// A parameter changed since the derived tables above were built.
+    stale: bool,
 }
 
 /// A scenario prepared for simulation.
@@ -211,6 +265,29 @@ pub struct Compiled {
     n_actors: usize,
     deployment_host: Vec<usize>,
     max_ramps: usize,
+    /// Per alliance: the prior its per-run reliability is drawn from.
+    reliability_prior: Vec<ReliabilityPrior>,
+}
+
+/// How an alliance's reliability is drawn at the start of a run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ReliabilityPrior {
+    Fixed(f64),
+    Beta(Beta<f64>),
+}
+
+impl ReliabilityPrior {
+    fn of(p: &AllianceParams) -> Self {
+        let mean = p.reliability;
+        if mean <= 0.0 || mean >= 1.0 {
+            return ReliabilityPrior::Fixed(mean.clamp(0.0, 1.0));
+        }
+        let k = p.reliability_concentration;
+        match Beta::new(mean * k, (1.0 - mean) * k) {
+            Ok(b) => ReliabilityPrior::Beta(b),
+            Err(_) => ReliabilityPrior::Fixed(mean),
+        }
+    }
 }
 
 impl Compiled {
@@ -248,6 +325,7 @@ impl Compiled {
                 narrative: c.political.narrative,
                 reputation: c.political.reputation,
                 procurement_multiplier: 1.0,
+                k: StepCoefficients::default(),
             })
             .collect();
         let rivalries = s
@@ -285,8 +363,17 @@ impl Compiled {
             rivalries,
             ramps: Vec::with_capacity(max_ramps),
             next_event: 0,
+            pact: vec![0.0; n_c * n_actors],
+            reach: vec![0.0; n_c * n_actors],
+            tie_reach: vec![0.0; n_c * s.powers.len()],
+            stale: false,
         };
         let deployment_host = s.deployments.iter().map(|d| d.host).collect();
+        let reliability_prior = s
+            .alliances
+            .iter()
+            .map(|a| ReliabilityPrior::of(&a.params))
+            .collect();
         let mut compiled = Compiled {
             scenario: s,
             initial: initial.clone(),
@@ -295,8 +382,10 @@ impl Compiled {
             n_actors,
             deployment_host,
             max_ramps,
+            reliability_prior,
         };
         initial.update_procurement(&compiled);
+        initial.refresh(&compiled);
         compiled.initial = initial;
         compiled
     }
@@ -320,6 +409,16 @@ pub fn simulate_run<R: Rng + ?Sized>(
     record: &mut RunRecord,
     rng: &mut R,
 ) {
+    simulate_run_with(compiled, world, record, &mut RngDraws(rng));
+}
+
+/// [`simulate_run`] drawing through any [`Draws`] (e.g. [`CountingDraws`]).
+pub fn simulate_run_with<D: Draws>(
+    compiled: &Compiled,
+    world: &mut World,
+    record: &mut RunRecord,
+    rng: &mut D,
+) {
     world.reset(compiled);
     record.reset();
     world.draw_run_parameters(compiled, rng);
@@ -337,16 +436,6 @@ pub fn simulate_run<R: Rng + ?Sized>(
     for (ri, r) in compiled.scenario.rivalries.iter().enumerate() {
         record.rivalries[ri].final_balance = world.balance(compiled, r.challenger, r.target);
     }
-}
-
-#[inline]
-fn normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    StandardNormal.sample(rng)
-}
-
-#[inline]
-fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    rng.random::<f64>()
 }
 
 /// Strength of one side: local effective capability and the protectors' commitment.
@@ -370,13 +459,69 @@ impl World {
         self.rivalries.copy_from_slice(&i.rivalries);
         self.ramps.clear();
         self.next_event = 0;
+        self.pact.copy_from_slice(&i.pact);
+        self.reach.copy_from_slice(&i.reach);
+        self.tie_reach.copy_from_slice(&i.tie_reach);
+        self.stale = false;
     }
 
     /// Per-run parameter uncertainty: each alliance's reliability from its Beta prior.
-    fn draw_run_parameters<R: Rng + ?Sized>(&mut self, _c: &Compiled, rng: &mut R) {
-        for (a, params) in self.alliances.iter().enumerate() {
-            self.reliability[a] = draw_reliability(params, rng);
+    fn draw_run_parameters<D: Draws>(&mut self, c: &Compiled, rng: &mut D) {
+        for (a, prior) in c.reliability_prior.iter().enumerate() {
+            self.reliability[a] = match prior {
+                ReliabilityPrior::Fixed(x) => *x,
+                ReliabilityPrior::Beta(b) => rng.beta(b),
+            };
         }
+        self.refresh_pacts(c);
+    }
+
+    /// Rebuild [`World::pact`] from membership and this run's reliabilities.
+    fn refresh_pacts(&mut self, c: &Compiled) {
+        let n_c = self.countries.len();
+        let n_alliances = self.alliances.len();
+        for i in 0..n_c {
+            for actor in 0..c.n_actors {
+                let mut rho = 0.0f64;
+                if actor != i {
+                    for a in 0..n_alliances {
+                        let row = a * c.n_actors;
+                        if self.membership[row + i] && self.membership[row + actor] {
+                            rho = rho.max(self.reliability[a]);
+                        }
+                    }
+                }
+                self.pact[i * c.n_actors + actor] = rho;
+            }
+        }
+    }
+
+    /// Rebuild every table derived from parameters: step coefficients, pacts, reach.
+    fn refresh(&mut self, c: &Compiled) {
+        for s in &mut self.countries {
+            s.k = StepCoefficients::of(s);
+        }
+        self.refresh_pacts(c);
+        let n_c = self.countries.len();
+        let n_p = self.powers.len();
+        for i in 0..n_c {
+            let iota_i = self.countries[i].mil.interoperability;
+            for actor in 0..c.n_actors {
+                let (delta, iota) = if actor < n_c {
+                    let m = &self.countries[actor].mil;
+                    (m.expeditionary, m.interoperability)
+                } else {
+                    let p = &self.powers[actor - n_c];
+                    (p.in_theatre, p.interoperability)
+                };
+                self.reach[i * c.n_actors + actor] = delta * (iota * iota_i).sqrt();
+                if actor >= n_c {
+                    let tie = self.ties[i * n_p + (actor - n_c)];
+                    self.tie_reach[i * n_p + (actor - n_c)] = tie * delta * (iota * iota_i).sqrt();
+                }
+            }
+        }
+        self.stale = false;
     }
 
     fn actor_index(&self, a: Actor) -> usize {
@@ -399,6 +544,7 @@ impl World {
                 1.0
             };
         }
+        self.stale = true;
     }
 
     fn own_capability(&self, i: usize) -> f64 {
@@ -409,47 +555,38 @@ impl World {
     /// Local effective capability of country `i` with allies and forces in theatre
     /// (MODEL-NOTES 4): `M = K q r + sum_a rho_a delta_a iota_a M_a + sum_d rho_d iota_d K_d + ties`.
     /// With `draws`, each commitment is honoured with probability rho (Bernoulli) and counted.
-    fn side<R: Rng + ?Sized>(
+    fn side<D: Draws>(
         &self,
         c: &Compiled,
         i: usize,
-        mut draws: Option<(&mut R, &mut RivalryRecord)>,
+        mut draws: Option<(&mut D, &mut RivalryRecord)>,
     ) -> Side {
         let mut capability = self.own_capability(i);
         let mut commitment = 0.0f64;
         let n_c = self.countries.len();
         let n_p = self.powers.len();
-        let iota_i = self.countries[i].mil.interoperability;
-        let n_alliances = self.alliances.len();
+        let row = i * c.n_actors;
+        let pact = &self.pact[row..row + c.n_actors];
+        let reach = &self.reach[row..row + c.n_actors];
+        // Same actor order and the same products as the formula, so the sums are bit-identical.
         for actor in 0..c.n_actors {
             if actor == i {
                 continue;
             }
-            let mut rho = 0.0f64;
-            for a in 0..n_alliances {
-                let row = a * c.n_actors;
-                if self.membership[row + i] && self.membership[row + actor] {
-                    rho = rho.max(self.reliability[a]);
-                }
-            }
-            let (cap, delta, iota) = if actor < n_c {
-                let m = &self.countries[actor];
-                (
-                    self.own_capability(actor),
-                    m.mil.expeditionary,
-                    m.mil.interoperability,
-                )
+            let rho = pact[actor];
+            let cap = if actor < n_c {
+                self.own_capability(actor)
             } else {
                 let p = &self.powers[actor - n_c];
-                (p.capability * p.quality, p.in_theatre, p.interoperability)
+                p.capability * p.quality
             };
             if rho > 0.0 {
                 commitment = commitment.max(rho);
-                let help = delta * (iota * iota_i).sqrt() * cap;
+                let help = reach[actor] * cap;
                 match draws.as_mut() {
                     Some((rng, rec)) if help > 0.0 => {
                         rec.commitments_invoked += 1;
-                        if uniform(*rng) < rho {
+                        if rng.uniform() < rho {
                             rec.commitments_honoured += 1;
                             capability += help;
                         }
@@ -459,8 +596,7 @@ impl World {
                 }
             } else if actor >= n_c {
                 // An outside patron without a pact helps through its tie (usually small: delta ~ 0).
-                let tie = self.ties[i * n_p + (actor - n_c)];
-                capability += tie * delta * (iota * iota_i).sqrt() * cap;
+                capability += self.tie_reach[i * n_p + (actor - n_c)] * cap;
             }
         }
         for (d, params) in self.deployments.iter().enumerate() {
@@ -472,7 +608,7 @@ impl World {
             match draws.as_mut() {
                 Some((rng, rec)) if help > 0.0 => {
                     rec.commitments_invoked += 1;
-                    if uniform(*rng) < params.reliability {
+                    if rng.uniform() < params.reliability {
                         rec.commitments_honoured += 1;
                         capability += help;
                     }
@@ -488,7 +624,7 @@ impl World {
     }
 
     fn expected_side(&self, c: &Compiled, i: usize) -> Side {
-        self.side::<rand_chacha::ChaCha8Rng>(c, i, None)
+        self.side::<RngDraws<'_, rand_chacha::ChaCha8Rng>>(c, i, None)
     }
 
     /// M_A / M_T with expected allied help, clamped to [1e-6, 1e6].
@@ -611,6 +747,7 @@ impl World {
         if matches!(r, ParamRef::Model(_)) {
             self.update_procurement(c);
         }
+        self.stale = true;
     }
 
     fn apply_policies(&mut self, c: &Compiled, step: u32) {
@@ -654,51 +791,48 @@ impl World {
                 self.set(c, r.target, r.from + (r.to - r.from) * frac);
             }
         }
+        if self.stale {
+            self.refresh(c);
+        }
     }
 
-    fn step<R: Rng + ?Sized>(
-        &mut self,
-        c: &Compiled,
-        step: u32,
-        rng: &mut R,
-        record: &mut RunRecord,
-    ) {
-        self.apply_policies(c, step);
+    fn step<D: Draws>(&mut self, c: &Compiled, step: u32, rng: &mut D, record: &mut RunRecord) {
+        if self.next_event < c.events.len() || !self.ramps.is_empty() {
+            self.apply_policies(c, step);
+        }
         let sqrt_dt = DT.sqrt();
         let m = self.model;
+        let theta = m.political_reversion * DT;
+        let reputation_rate = m.reputation_reversion * DT;
+        // The constant factors come from `s.k` (StepCoefficients): same products, same order.
         for s in &mut self.countries {
+            let k = s.k;
             // Economy: geometric Brownian motion.
-            let sigma = s.eco.volatility;
-            let shock = if sigma > 0.0 {
-                sigma * sqrt_dt * normal(rng)
+            let shock = if s.eco.volatility > 0.0 {
+                k.gdp_shock * rng.normal()
             } else {
                 0.0
             };
-            s.gdp *= ((s.eco.growth - 0.5 * sigma * sigma) * DT + shock).exp();
+            s.gdp *= (k.gdp_drift + shock).exp();
             // Military: budget from its share of GDP, perpetual inventory, readiness reverts.
             let budget = s.mil.budget_share * s.gdp;
-            let eta = s.mil.procurement_efficiency * s.procurement_multiplier;
-            s.capability = s.capability * (1.0 - s.mil.depreciation * DT)
-                + eta * s.mil.investment_share * budget * DT;
-            s.readiness += s.mil.readiness_reversion * DT * (s.mil.readiness - s.readiness);
+            s.capability = s.capability * k.keep + k.invest * budget * DT;
+            s.readiness += k.readiness_rate * (s.mil.readiness - s.readiness);
             // Politics: Ornstein-Uhlenbeck toward the baselines, clipped to [0, 1].
-            let theta = m.political_reversion * DT;
-            let cv = s.pol.cohesion_volatility;
-            let cz = if cv > 0.0 {
-                cv * sqrt_dt * normal(rng)
+            let cz = if s.pol.cohesion_volatility > 0.0 {
+                k.cohesion_shock * rng.normal()
             } else {
                 0.0
             };
             s.cohesion = (s.cohesion + theta * (s.pol.cohesion - s.cohesion) + cz).clamp(0.0, 1.0);
-            let nv = s.pol.narrative_volatility;
-            let nz = if nv > 0.0 {
-                nv * sqrt_dt * normal(rng)
+            let nz = if s.pol.narrative_volatility > 0.0 {
+                k.narrative_shock * rng.normal()
             } else {
                 0.0
             };
             s.narrative =
                 (s.narrative + theta * (s.pol.narrative - s.narrative) + nz).clamp(0.0, 1.0);
-            s.reputation += m.reputation_reversion * DT * (s.pol.reputation - s.reputation);
+            s.reputation += reputation_rate * (s.pol.reputation - s.reputation);
         }
         for ri in 0..self.rivalries.len() {
             if self.rivalries[ri].at_war {
@@ -707,7 +841,7 @@ impl World {
             let st = &mut self.rivalries[ri];
             let p = &st.params;
             let tz = if p.tension_volatility > 0.0 {
-                p.tension_volatility * sqrt_dt * normal(rng)
+                p.tension_volatility * sqrt_dt * rng.normal()
             } else {
                 0.0
             };
@@ -715,7 +849,7 @@ impl World {
                 (st.tension + p.tension_reversion * DT * (p.baseline_tension - st.tension) + tz)
                     .clamp(0.0, 1.0);
             let rate = p.opportunity_rate * (1.0 + m.tension_sensitivity * st.tension) * DT;
-            let opportunities = poisson_inversion(rate, uniform(rng));
+            let opportunities = poisson_inversion(rate, rng.uniform());
             for _ in 0..opportunities {
                 if self.rivalries[ri].at_war {
                     break;
@@ -726,12 +860,12 @@ impl World {
     }
 
     /// One crisis opportunity on rivalry `ri`, played as the crisis game with its escalation ladder.
-    fn crisis<R: Rng + ?Sized>(
+    fn crisis<D: Draws>(
         &mut self,
         c: &Compiled,
         ri: usize,
         step: u32,
-        rng: &mut R,
+        rng: &mut D,
         rec: &mut RivalryRecord,
     ) {
         let m = self.model;
@@ -748,7 +882,7 @@ impl World {
         let noise = m.perception_noise * (1.0 - params.monitoring);
         let p_seen = if noise > 0.0 {
             let pc = p.clamp(1e-12, 1.0 - 1e-12);
-            logistic((pc / (1.0 - pc)).ln() + noise * normal(rng))
+            logistic((pc / (1.0 - pc)).ln() + noise * rng.normal())
         } else {
             p
         };
@@ -774,7 +908,7 @@ impl World {
         rec.level_costs.economic += costs.economic;
         rec.decisions += 1;
 
-        let challenge = uniform(rng) < choice_probability(eu - m.status_quo_value, m.rationality);
+        let challenge = rng.uniform() < choice_probability(eu - m.status_quo_value, m.rationality);
         let st = &mut self.rivalries[ri];
         match st.last_resistance {
             1 => {
@@ -797,7 +931,7 @@ impl World {
         rec.disputes += 1;
         rec.max_level = rec.max_level.max(2);
         st.tension = (st.tension + m.tension_jump_threat).min(1.0);
-        if uniform(rng) >= resolve {
+        if rng.uniform() >= resolve {
             // An irresolute target concedes: coercion succeeds, its reputation suffers.
             st.last_resistance = 1;
             rec.outcomes[CrisisOutcome::CoercionSuccess as usize] += 1;
@@ -810,7 +944,7 @@ impl World {
         let backdown = |rung: f64| -m.audience_cost * rung * params.stakes;
         let climb_display =
             p_seen * value - m.display_cost_factor * war_cost - political - economic;
-        if uniform(rng) >= choice_probability(climb_display - backdown(1.0), m.rationality) {
+        if rng.uniform() >= choice_probability(climb_display - backdown(1.0), m.rationality) {
             self.stood_firm(t, rec);
             return;
         }
@@ -818,7 +952,7 @@ impl World {
         rec.max_level = rec.max_level.max(3);
         let st = &mut self.rivalries[ri];
         st.tension = (st.tension + m.tension_jump_display).min(1.0);
-        let sanctioned = uniform(rng) < params.sanctions_credibility;
+        let sanctioned = rng.uniform() < params.sanctions_credibility;
         let mut economic_next = economic;
         if sanctioned {
             rec.sanctions_imposed += 1;
@@ -829,7 +963,7 @@ impl World {
             economic_next = sanctions + trade;
         }
         let climb_force = p_seen * value - war_cost - political - economic_next;
-        if uniform(rng) >= choice_probability(climb_force - backdown(2.0), m.rationality) {
+        if rng.uniform() >= choice_probability(climb_force - backdown(2.0), m.rationality) {
             if sanctioned {
                 rec.sanctions_succeeded += 1;
             }
@@ -854,7 +988,7 @@ impl World {
         // From use of force to war: bargaining failure under private information (Fearon 1995).
         let cost_of_war =
             (2.0 * (1.0 - p_real) * war_cost + political + economic_next) / value.max(1e-9);
-        if uniform(rng) < fearon_war_probability(cost_of_war, m.war_uncertainty) {
+        if rng.uniform() < fearon_war_probability(cost_of_war, m.war_uncertainty) {
             rec.max_level = 5;
             rec.outcomes[CrisisOutcome::FailureWar as usize] += 1;
             self.rivalries[ri].at_war = true;
@@ -873,18 +1007,6 @@ impl World {
         rec.outcomes[CrisisOutcome::ImmediateDeterrence as usize] += 1;
         let ts = &mut self.countries[target];
         ts.reputation = (ts.reputation + self.model.reputation_gain).min(1.0);
-    }
-}
-
-fn draw_reliability<R: Rng + ?Sized>(p: &AllianceParams, rng: &mut R) -> f64 {
-    let mean = p.reliability;
-    if mean <= 0.0 || mean >= 1.0 {
-        return mean.clamp(0.0, 1.0);
-    }
-    let k = p.reliability_concentration;
-    match Beta::new(mean * k, (1.0 - mean) * k) {
-        Ok(b) => b.sample(rng),
-        Err(_) => mean,
     }
 }
 

@@ -155,6 +155,16 @@ pub struct Histogram {
     /// For `Log`, counts[0] is the zero bin and counts[1..] the log bins.
     counts: Vec<u64>,
     n: u64,
+    /// `log10(hi / lo)` of a `Log` layout (0 otherwise), computed once: the same value
+    /// `bin_of` would compute on every call.
+    log_span: f64,
+}
+
+fn log_span(layout: BinLayout) -> f64 {
+    match layout {
+        BinLayout::Log { lo, hi, .. } => (hi / lo).log10(),
+        _ => 0.0,
+    }
 }
 
 impl Histogram {
@@ -167,6 +177,7 @@ impl Histogram {
             layout,
             counts: vec![0; len],
             n: 0,
+            log_span: log_span(layout),
         }
     }
 
@@ -194,11 +205,11 @@ impl Histogram {
                     (t.max(0.0) as usize).min(last)
                 }
             }
-            BinLayout::Log { lo, hi, bins } => {
+            BinLayout::Log { lo, bins, .. } => {
                 if x.is_nan() || x <= 0.0 {
                     return 0;
                 }
-                let t = (x / lo).log10() / (hi / lo).log10() * bins as f64;
+                let t = (x / lo).log10() / self.log_span * bins as f64;
                 1 + (t.max(0.0) as usize).min(bins - 1)
             }
             BinLayout::Integer { .. } => {
@@ -305,7 +316,12 @@ impl Histogram {
             return None;
         }
         let n = counts.iter().sum();
-        Some(Self { layout, counts, n })
+        Some(Self {
+            layout,
+            counts,
+            n,
+            log_span: log_span(layout),
+        })
     }
 }
 

@@ -1,0 +1,83 @@
+//! The RNG floor: the random draws a scenario's runs make, without the model.
+//!
+//! [`count_draws`] simulates runs through [`CountingDraws`] and counts each kind of draw;
+//! [`FloorWork::run`] then makes the same number and kinds of draws per run (uniforms,
+//! standard normals, Beta variates, from the same per-run generator [`run_rng`]) with no
+//! model logic. The time of the engine divided by the time of the floor says how much the
+//! model costs on top of its randomness (`deter bench`, benches/engine.rs, BENCHMARKS.md).
+
+use rand_distr::Beta;
+
+use super::run_rng;
+use crate::model::{
+    Compiled, CountingDraws, DrawCounts, Draws, RngDraws, RunRecord, simulate_run_with,
+};
+
+/// Count the draws of runs `0..runs` under `seed` (single-threaded; results are discarded).
+pub fn count_draws(compiled: &Compiled, seed: u64, runs: u64) -> DrawCounts {
+    let mut world = compiled.new_world();
+    let mut record = RunRecord::new(compiled);
+    let mut total = DrawCounts::default();
+    for i in 0..runs {
+        let mut draws = CountingDraws::new(run_rng(seed, i));
+        simulate_run_with(compiled, &mut world, &mut record, &mut draws);
+        total.add(&draws.counts());
+    }
+    total
+}
+
+/// The draws of one average run, to be replayed without the model.
+#[derive(Debug, Clone)]
+pub struct FloorWork {
+    pub uniforms: u64,
+    pub normals: u64,
+    /// One Beta per draw, cycling through the scenario's priors.
+    pub betas: Vec<Beta<f64>>,
+}
+
+impl FloorWork {
+    /// The per-run average of `counts` (measured over `runs` runs), rounded to whole draws.
+    /// Beta draws use the scenario's alliance priors in order.
+    pub fn new(compiled: &Compiled, counts: &DrawCounts, runs: u64) -> Self {
+        let per_run = |x: u64| (x as f64 / runs.max(1) as f64).round() as u64;
+        let priors: Vec<Beta<f64>> = compiled
+            .scenario
+            .alliances
+            .iter()
+            .filter_map(|a| {
+                let (mean, k) = (a.params.reliability, a.params.reliability_concentration);
+                Beta::new(mean * k, (1.0 - mean) * k).ok()
+            })
+            .collect();
+        let n_beta = per_run(counts.betas) as usize;
+        let betas = if priors.is_empty() {
+            Vec::new()
+        } else {
+            (0..n_beta).map(|j| priors[j % priors.len()]).collect()
+        };
+        Self {
+            uniforms: per_run(counts.uniforms),
+            normals: per_run(counts.normals),
+            betas,
+        }
+    }
+
+    /// Make one run's draws from stream `index` under `seed`; returns their sum so that
+    /// nothing is optimised away.
+    #[inline(never)]
+    pub fn run(&self, seed: u64, index: u64) -> f64 {
+        let mut rng = run_rng(seed, index);
+        let mut d = RngDraws(&mut rng);
+        let mut acc = 0.0;
+        for b in &self.betas {
+            acc += d.beta(b);
+        }
+        for _ in 0..self.normals {
+            acc += d.normal();
+        }
+        for _ in 0..self.uniforms {
+            acc += d.uniform();
+        }
+        acc
+    }
+}
