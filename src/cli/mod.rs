@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions and dispatch. No model logic lives here.
 //! One module per subcommand; this file holds the command list, errors and shared helpers.
 
+mod bench;
 mod compare;
 mod init;
 mod merge;
@@ -60,6 +61,11 @@ const SWEEP_EXAMPLES: &str = "Examples:
   deter sweep scenarios/sweeps/saltelli-levers.toml --out sobol.csv --resume
   deter sweep my-sweep.toml --format json --out results.jsonl --until-ci 0.02";
 
+const BENCH_EXAMPLES: &str = "Examples:
+  deter bench                     # the bundled baseline
+  deter bench scenarios/western-balkans-2024.toml --runs 1000000 --repeat 1
+  deter bench my-scenario.toml --threads 2";
+
 const TOP_EXAMPLES: &str = "Examples:
   deter run scenarios/western-balkans-2024.toml
   deter compare baseline.toml variant.toml --report compare.html
@@ -109,6 +115,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Measure runs per second, ns per run, the ratio to the RNG floor and the thread speedup.
+    #[command(after_help = BENCH_EXAMPLES)]
+    Bench(bench::BenchArgs),
 }
 
 /// Errors that end a command, each with its exit code.
@@ -182,6 +191,7 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Merge(args) => merge::merge(&args),
         Command::Validate { files } => validate::validate(&files),
         Command::Init { path, force } => init::init(&path, force),
+        Command::Bench(args) => bench::bench(&args),
     }
 }
 

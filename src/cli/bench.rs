@@ -1,0 +1,168 @@
+//! `deter bench`: how fast the engine runs a scenario on this machine, next to its RNG floor.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+
+use super::{CANCEL, CliError, emit, load_scenario};
+use crate::engine::{self, Hooks, RunPlan, floor};
+use crate::model::Compiled;
+use crate::scenario;
+
+/// The bundled baseline, benchmarked when no file is given.
+const BASELINE: &str = include_str!("../../scenarios/western-balkans-2024.toml");
+const BASELINE_NAME: &str = "scenarios/western-balkans-2024.toml (bundled)";
+
+/// Runs whose draws are counted to size the RNG floor.
+const COUNT_RUNS: u64 = 2_000;
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Scenario file (TOML) [default: the bundled Western Balkans 2024 baseline].
+    pub file: Option<PathBuf>,
+    /// Runs per measurement.
+    #[arg(long, default_value_t = 100_000)]
+    pub runs: u64,
+    /// Repetitions of each measurement; the fastest is reported.
+    #[arg(long, default_value_t = 3)]
+    pub repeat: u32,
+    /// Master seed [default: the file's scenario.seed].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Threads of the parallel measurement; 0 = all cores.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+/// One measurement: the best wall time of `repeat` tries, in seconds.
+fn best_of(repeat: u32, mut f: impl FnMut() -> Result<(), CliError>) -> Result<f64, CliError> {
+    let mut best = f64::INFINITY;
+    for _ in 0..repeat.max(1) {
+        let t = Instant::now();
+        f()?;
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    Ok(best)
+}
+
+pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
+    if args.runs == 0 || args.runs > crate::MAX_RUNS {
+        return Err(CliError::Usage(format!(
+            "--runs {}: expected an integer in [1, {}]",
+            args.runs,
+            crate::MAX_RUNS
+        )));
+    }
+    let (scenario, name) = match &args.file {
+        Some(f) => (load_scenario(f, None)?, f.display().to_string()),
+        None => (
+            scenario::parse_str(BASELINE, "western-balkans-2024.toml").map_err(CliError::Input)?,
+            BASELINE_NAME.to_string(),
+        ),
+    };
+    let seed = args.seed.unwrap_or(scenario.meta.seed);
+    let compiled = Compiled::new(&scenario);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = if args.threads == 0 {
+        cores
+    } else {
+        args.threads
+    };
+    let runs = args.runs;
+    let plan = RunPlan {
+        seed,
+        first: 0,
+        count: runs,
+        stream_offset: 0,
+    };
+    let hooks = Hooks {
+        cancel: Some(&CANCEL),
+        progress: None,
+    };
+
+    let counted = COUNT_RUNS.min(runs);
+    let counts = floor::count_draws(&compiled, seed, counted);
+    let work = floor::FloorWork::new(&compiled, &counts, counted);
+    let per = |x: u64| x as f64 / counted as f64;
+
+    let floor_s = best_of(args.repeat, || {
+        let mut acc = 0.0;
+        for i in 0..runs {
+            acc += work.run(seed, i);
+        }
+        std::hint::black_box(acc);
+        Ok(())
+    })?;
+    let engine_at = |t: usize| {
+        best_of(args.repeat, || {
+            engine::with_threads(t, || engine::run(&compiled, &plan, hooks))
+                .map(|a| {
+                    std::hint::black_box(a);
+                })
+                .map_err(|_| CliError::Interrupted)
+        })
+    };
+    let one = engine_at(1)?;
+    let all = engine_at(threads)?;
+
+    let ns = |s: f64| s * 1e9 / runs as f64;
+    let rate = |s: f64| runs as f64 / s;
+    let profile = if cfg!(debug_assertions) {
+        "debug (debug assertions on: build with --release for real numbers)"
+    } else {
+        "release"
+    };
+    let mut out = String::new();
+    out += &format!("deter bench: {} ({name})\n", scenario.meta.name);
+    out += &format!(
+        "machine: {cores} logical cores available, {} {}, build profile {profile}, deter {}\n",
+        std::env::consts::ARCH,
+        std::env::consts::OS,
+        crate::ENGINE_VERSION
+    );
+    out += &format!(
+        "{runs} runs x {} steps per measurement, seed {seed}, best of {}\n",
+        compiled.steps(),
+        args.repeat.max(1)
+    );
+    out += &format!(
+        "draws per run (mean of {counted} runs): {:.1} normals, {:.1} uniforms, {:.2} Beta; {:.1} u64 words from the generator\n\n",
+        per(counts.normals),
+        per(counts.uniforms),
+        per(counts.betas),
+        per(counts.u64_words) + per(counts.u32_words) / 2.0,
+    );
+    out += &format!(
+        "{:<24} {:>12} {:>14} {:>10}\n",
+        "", "ns/run", "runs/s", "x floor"
+    );
+    out += &format!(
+        "{:<24} {:>12.0} {:>14.0} {:>10.2}\n",
+        "RNG floor, 1 thread",
+        ns(floor_s),
+        rate(floor_s),
+        1.0
+    );
+    out += &format!(
+        "{:<24} {:>12.0} {:>14.0} {:>10.2}\n",
+        "engine, 1 thread",
+        ns(one),
+        rate(one),
+        one / floor_s
+    );
+    out += &format!(
+        "{:<24} {:>12.0} {:>14.0} {:>10}\n",
+        format!("engine, {threads} threads"),
+        ns(all),
+        rate(all),
+        "-"
+    );
+    out += &format!(
+        "\nspeedup 1 -> {threads} threads: {:.2}x (parallel efficiency {:.0}%)\n",
+        one / all,
+        100.0 * one / all / threads as f64
+    );
+    out += "Timings are wall clock and include other load on the machine; BENCHMARKS.md has the method.\n";
+    emit(None, out.as_bytes())
+}
