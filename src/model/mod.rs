@@ -251,6 +251,12 @@ pub struct World {
     reach: Vec<f64>,
     /// countries x powers: tie * delta_p * sqrt(iota_p * iota_i), help without a pact.
     tie_reach: Vec<f64>,
+    /// countries x actors: row i lists, in actor order, the first `helper_count[i]` actors
+    /// whose help to country i can be non-zero (a pact, or a power with a non-zero tie
+    /// reach). Every other actor adds exactly +0.0 to a finite sum, so skipping it changes
+    /// no bit of the result.
+    helpers: Vec<u32>,
+    helper_count: Vec<u32>,
     /// A parameter changed since the derived tables above were built.
     stale: bool,
 }
@@ -366,6 +372,8 @@ impl Compiled {
             pact: vec![0.0; n_c * n_actors],
             reach: vec![0.0; n_c * n_actors],
             tie_reach: vec![0.0; n_c * s.powers.len()],
+            helpers: vec![0; n_c * n_actors],
+            helper_count: vec![0; n_c],
             stale: false,
         };
         let deployment_host = s.deployments.iter().map(|d| d.host).collect();
@@ -438,6 +446,35 @@ pub fn simulate_run_with<D: Draws>(
     }
 }
 
+/// Benchmark entry points into one run (benches/engine.rs): not part of the API.
+#[doc(hidden)]
+pub mod bench_hooks {
+    use super::{Compiled, Draws, RunRecord, World};
+
+    /// What [`super::simulate_run_with`] does before its first step.
+    pub fn start_run<D: Draws>(c: &Compiled, w: &mut World, r: &mut RunRecord, rng: &mut D) {
+        w.reset(c);
+        r.reset();
+        w.draw_run_parameters(c, rng);
+    }
+
+    /// One monthly step.
+    pub fn step<D: Draws>(c: &Compiled, w: &mut World, r: &mut RunRecord, step: u32, rng: &mut D) {
+        w.step(c, step, rng, r);
+    }
+
+    /// One crisis opportunity on rivalry `ri`, played through the game.
+    pub fn crisis<D: Draws>(
+        c: &Compiled,
+        w: &mut World,
+        r: &mut RunRecord,
+        ri: usize,
+        rng: &mut D,
+    ) {
+        w.crisis(c, ri, 0, rng, &mut r.rivalries[ri]);
+    }
+}
+
 /// Strength of one side: local effective capability and the protectors' commitment.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Side {
@@ -462,6 +499,8 @@ impl World {
         self.pact.copy_from_slice(&i.pact);
         self.reach.copy_from_slice(&i.reach);
         self.tie_reach.copy_from_slice(&i.tie_reach);
+        self.helpers.copy_from_slice(&i.helpers);
+        self.helper_count.copy_from_slice(&i.helper_count);
         self.stale = false;
     }
 
@@ -476,11 +515,14 @@ impl World {
         self.refresh_pacts(c);
     }
 
-    /// Rebuild [`World::pact`] from membership and this run's reliabilities.
+    /// Rebuild [`World::pact`] from membership and this run's reliabilities, and the
+    /// helper lists from the pacts and [`World::tie_reach`].
     fn refresh_pacts(&mut self, c: &Compiled) {
         let n_c = self.countries.len();
+        let n_p = self.powers.len();
         let n_alliances = self.alliances.len();
         for i in 0..n_c {
+            let mut count = 0;
             for actor in 0..c.n_actors {
                 let mut rho = 0.0f64;
                 if actor != i {
@@ -492,7 +534,13 @@ impl World {
                     }
                 }
                 self.pact[i * c.n_actors + actor] = rho;
+                let tie = actor >= n_c && self.tie_reach[i * n_p + (actor - n_c)] != 0.0;
+                if actor != i && (rho > 0.0 || tie) {
+                    self.helpers[i * c.n_actors + count] = actor as u32;
+                    count += 1;
+                }
             }
+            self.helper_count[i] = count as u32;
         }
     }
 
@@ -501,7 +549,6 @@ impl World {
         for s in &mut self.countries {
             s.k = StepCoefficients::of(s);
         }
-        self.refresh_pacts(c);
         let n_c = self.countries.len();
         let n_p = self.powers.len();
         for i in 0..n_c {
@@ -521,6 +568,7 @@ impl World {
                 }
             }
         }
+        self.refresh_pacts(c);
         self.stale = false;
     }
 
@@ -568,11 +616,10 @@ impl World {
         let row = i * c.n_actors;
         let pact = &self.pact[row..row + c.n_actors];
         let reach = &self.reach[row..row + c.n_actors];
+        let helpers = &self.helpers[row..row + self.helper_count[i] as usize];
         // Same actor order and the same products as the formula, so the sums are bit-identical.
-        for actor in 0..c.n_actors {
-            if actor == i {
-                continue;
-            }
+        for &actor in helpers {
+            let actor = actor as usize;
             let rho = pact[actor];
             let cap = if actor < n_c {
                 self.own_capability(actor)
@@ -806,27 +853,26 @@ impl World {
         let reputation_rate = m.reputation_reversion * DT;
         // The constant factors come from `s.k` (StepCoefficients): same products, same order.
         for s in &mut self.countries {
-            let k = s.k;
             // Economy: geometric Brownian motion.
             let shock = if s.eco.volatility > 0.0 {
-                k.gdp_shock * rng.normal()
+                s.k.gdp_shock * rng.normal()
             } else {
                 0.0
             };
-            s.gdp *= (k.gdp_drift + shock).exp();
+            s.gdp *= (s.k.gdp_drift + shock).exp();
             // Military: budget from its share of GDP, perpetual inventory, readiness reverts.
             let budget = s.mil.budget_share * s.gdp;
-            s.capability = s.capability * k.keep + k.invest * budget * DT;
-            s.readiness += k.readiness_rate * (s.mil.readiness - s.readiness);
+            s.capability = s.capability * s.k.keep + s.k.invest * budget * DT;
+            s.readiness += s.k.readiness_rate * (s.mil.readiness - s.readiness);
             // Politics: Ornstein-Uhlenbeck toward the baselines, clipped to [0, 1].
             let cz = if s.pol.cohesion_volatility > 0.0 {
-                k.cohesion_shock * rng.normal()
+                s.k.cohesion_shock * rng.normal()
             } else {
                 0.0
             };
             s.cohesion = (s.cohesion + theta * (s.pol.cohesion - s.cohesion) + cz).clamp(0.0, 1.0);
             let nz = if s.pol.narrative_volatility > 0.0 {
-                k.narrative_shock * rng.normal()
+                s.k.narrative_shock * rng.normal()
             } else {
                 0.0
             };
