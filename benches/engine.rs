@@ -7,7 +7,8 @@
 //! - `per_step`, `crisis_game`: one month of the baseline; one crisis opportunity;
 //! - `aggregate_record`: folding one run's record into the aggregate;
 //! - `sweep_point_setup`: what a sweep pays per design point before simulating
-//!   (Scenario clone + one parameter set + Compiled::new + Worker::new).
+//!   (Scenario clone + one parameter set + Compiled::new + Worker::new);
+//!   `sweep_point_100_runs`: setup plus 100 runs through `engine::run`.
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -143,6 +144,26 @@ fn sweep_point(c: &mut Criterion) {
             black_box((compiled, worker))
         })
     });
+    // A whole point of a 10,000 x 100 sweep: setup, then 100 runs through engine::run (rayon,
+    // one Worker per split, exact merge). Compare with 100 x per_run/western-balkans-2024.
+    let mut group = c.benchmark_group("sweep_point_100_runs");
+    group.sample_size(20);
+    group.bench_function("western-balkans-2024", |b| {
+        b.iter(|| {
+            let mut s = scenario.clone();
+            s.set(target, 0.2 + (x % 7) as f64 * 0.1).expect("in range");
+            let compiled = Compiled::new(&s);
+            let plan = RunPlan {
+                seed: x,
+                first: 0,
+                count: 100,
+                stream_offset: 0,
+            };
+            x += 1;
+            black_box(deter::engine::run(&compiled, &plan, Default::default()).expect("runs"))
+        })
+    });
+    group.finish();
 }
 
 criterion_group!(benches, per_run_and_floor, parts, sweep_point);
