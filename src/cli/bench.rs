@@ -33,6 +33,14 @@ pub struct BenchArgs {
     /// Threads of the parallel measurement; 0 = all cores.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// Instead: time a sweep of this many points on 1 thread (per point: clone the scenario,
+    /// set the first rivalry's monitoring, compile, simulate) and report the share of time
+    /// spent outside simulation.
+    #[arg(long)]
+    pub sweep_points: Option<u64>,
+    /// Runs per sweep point.
+    #[arg(long, default_value_t = 100)]
+    pub runs_per_point: u64,
 }
 
 /// One measurement: the best wall time of `repeat` tries, in seconds.
@@ -62,6 +70,9 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
         ),
     };
     let seed = args.seed.unwrap_or(scenario.meta.seed);
+    if let Some(points) = args.sweep_points {
+        return sweep_overhead(&scenario, &name, seed, points, args.runs_per_point);
+    }
     let compiled = Compiled::new(&scenario);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = if args.threads == 0 {
@@ -164,5 +175,66 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
         100.0 * one / all / threads as f64
     );
     out += "Timings are wall clock and include other load on the machine; BENCHMARKS.md has the method.\n";
+    emit(None, out.as_bytes())
+}
+
+/// Time a one-thread sweep: per point, everything a sweep must do besides simulating
+/// (clone, set one parameter, compile, allocate a worker) and the simulation itself.
+fn sweep_overhead(
+    scenario: &scenario::Scenario,
+    name: &str,
+    seed: u64,
+    points: u64,
+    runs: u64,
+) -> Result<(), CliError> {
+    use crate::engine::Worker;
+    use crate::scenario::ParamRef;
+    let Some(rivalry) = scenario.rivalries.first() else {
+        return Err(CliError::Usage(
+            "--sweep-points needs a scenario with a rivalry".into(),
+        ));
+    };
+    let path = format!("rivalry.{}.monitoring", rivalry.id);
+    let target = ParamRef::resolve(&path, scenario)
+        .map_err(|e| CliError::Failure(format!("{path}: {e}")))?;
+    let mut inside = std::time::Duration::ZERO;
+    let started = Instant::now();
+    let mut total_runs = 0u64;
+    for p in 0..points {
+        if CANCEL.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(CliError::Interrupted);
+        }
+        let mut s = scenario.clone();
+        let value = (p as f64 + 0.5) / points as f64;
+        s.set(target, value).map_err(CliError::Failure)?;
+        let compiled = Compiled::new(&s);
+        let mut worker = Worker::new(&compiled);
+        let plan = RunPlan {
+            seed,
+            first: 0,
+            count: runs,
+            stream_offset: p * runs,
+        };
+        let t = Instant::now();
+        worker.run_range(&compiled, &plan, 0, runs);
+        inside += t.elapsed();
+        total_runs += worker.aggregate.runs;
+        std::hint::black_box(&worker.aggregate);
+    }
+    let total = started.elapsed().as_secs_f64();
+    let inside = inside.as_secs_f64();
+    let outside = total - inside;
+    let mut out = String::new();
+    out += &format!(
+        "deter bench --sweep-points: {} ({name})\n",
+        scenario.meta.name
+    );
+    out +=
+        &format!("{points} points x {runs} runs = {total_runs} runs on 1 thread, varying {path}\n");
+    out += &format!(
+        "total {total:.3} s; simulation {inside:.3} s; outside simulation {outside:.3} s = {:.2}% ({:.1} us per point)\n",
+        100.0 * outside / total,
+        outside * 1e6 / points.max(1) as f64
+    );
     emit(None, out.as_bytes())
 }
