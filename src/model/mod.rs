@@ -273,6 +273,9 @@ pub struct Compiled {
     max_ramps: usize,
     /// Per alliance: the prior its per-run reliability is drawn from.
     reliability_prior: Vec<ReliabilityPrior>,
+    /// (index into `World::pact`, alliance) for every country, other actor and alliance
+    /// holding both at the start of a run, in index then alliance order.
+    shared: Vec<(usize, usize)>,
 }
 
 /// How an alliance's reliability is drawn at the start of a run.
@@ -382,6 +385,17 @@ impl Compiled {
             .iter()
             .map(|a| ReliabilityPrior::of(&a.params))
             .collect();
+        let mut shared = Vec::new();
+        for i in 0..n_c {
+            for actor in (0..n_actors).filter(|&x| x != i) {
+                for a in 0..s.alliances.len() {
+                    let row = a * n_actors;
+                    if initial.membership[row + i] && initial.membership[row + actor] {
+                        shared.push((i * n_actors + actor, a));
+                    }
+                }
+            }
+        }
         let mut compiled = Compiled {
             scenario: s,
             initial: initial.clone(),
@@ -391,6 +405,7 @@ impl Compiled {
             deployment_host,
             max_ramps,
             reliability_prior,
+            shared,
         };
         initial.update_procurement(&compiled);
         initial.refresh(&compiled);
@@ -512,7 +527,24 @@ impl World {
                 ReliabilityPrior::Beta(b) => rng.beta(b),
             };
         }
-        self.refresh_pacts(c);
+        // `reset` restored the start-of-run pacts and helper lists. If every reliability has
+        // the sign it had there, the lists still hold and only the pact values change: the
+        // same maxima over the same alliances as `refresh_pacts`, without its full scan.
+        let same_signs = self
+            .reliability
+            .iter()
+            .zip(&c.initial.reliability)
+            .all(|(x, y)| (*x > 0.0) == (*y > 0.0));
+        if same_signs {
+            for &(k, _) in &c.shared {
+                self.pact[k] = 0.0;
+            }
+            for &(k, a) in &c.shared {
+                self.pact[k] = self.pact[k].max(self.reliability[a]);
+            }
+        } else {
+            self.refresh_pacts(c);
+        }
     }
 
     /// Rebuild [`World::pact`] from membership and this run's reliabilities, and the
