@@ -30,8 +30,8 @@ pub struct BenchArgs {
     /// Master seed [default: the file's scenario.seed].
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Threads of the parallel measurement; 0 = all cores.
-    #[arg(long, default_value_t = 0)]
+    /// Threads of the parallel measurement; 0 = all cores (at most 1024).
+    #[arg(long, default_value_t = 0, value_parser = super::parse_threads)]
     pub threads: usize,
     /// Instead: time a sweep of this many points on 1 thread (per point: clone the scenario,
     /// set the first rivalry's monitoring, compile, simulate) and report the share of time
@@ -71,6 +71,11 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     };
     let seed = args.seed.unwrap_or(scenario.meta.seed);
     if let Some(points) = args.sweep_points {
+        if points == 0 || args.runs_per_point == 0 {
+            return Err(CliError::Usage(
+                "--sweep-points and --runs-per-point: expected at least 1".into(),
+            ));
+        }
         return sweep_overhead(&scenario, &name, seed, points, args.runs_per_point);
     }
     let compiled = Compiled::new(&scenario);
