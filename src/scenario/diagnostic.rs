@@ -8,6 +8,9 @@ pub enum Severity {
     Warning,
 }
 
+/// Longest stretch of a source line shown under a diagnostic, in characters.
+const SNIPPET_WIDTH: usize = 100;
+
 /// One problem found in an input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -122,18 +125,31 @@ impl fmt::Display for Diagnostic {
             let gutter = self.line.to_string();
             let pad = " ".repeat(gutter.len());
             // Control characters would garble the terminal: show them escaped.
-            let shown: String = text
+            let chars: Vec<char> = text
                 .chars()
                 .map(|c| if c.is_control() && c != '\t' { '?' } else { c })
                 .collect();
+            // A very long line (minified or generated input) is shown as a window around
+            // the column, so one diagnostic stays a few lines long.
+            let col = (*col).min(chars.len());
+            let from = if chars.len() > SNIPPET_WIDTH {
+                col.saturating_sub(SNIPPET_WIDTH / 3)
+            } else {
+                0
+            };
+            let to = (from + SNIPPET_WIDTH).min(chars.len());
+            let prefix = if from > 0 { "..." } else { "" };
+            let suffix = if to < chars.len() { "..." } else { "" };
+            let shown: String = chars[from..to].iter().collect();
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{gutter} | {shown}")?;
-            let lead: String = shown
-                .chars()
-                .take(*col)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            writeln!(f, "{pad} | {lead}{}", "^".repeat(*len.min(&200)))?;
+            writeln!(f, "{gutter} | {prefix}{shown}{suffix}")?;
+            let lead: String = " ".repeat(prefix.len())
+                + &chars[from..col]
+                    .iter()
+                    .map(|&c| if c == '\t' { '\t' } else { ' ' })
+                    .collect::<String>();
+            let width = (*len).min(to.saturating_sub(col)).max(1);
+            writeln!(f, "{pad} | {lead}{}", "^".repeat(width))?;
         }
         if let Some(help) = &self.help {
             writeln!(f, "  = help: {help}")?;
@@ -187,5 +203,18 @@ mod tests {
         );
         assert!(text.contains("budget = -3"));
         assert!(text.contains("^^"));
+    }
+
+    #[test]
+    fn long_lines_are_shown_as_a_window_around_the_column() {
+        let src = format!("a = [{}x]\n", "1, ".repeat(5000));
+        let at = src.find('x').unwrap();
+        let d = Diagnostic::at("f.toml", &src, at..at + 1, "a", "bad".into());
+        let text = d.to_string();
+        assert!(text.lines().all(|l| l.chars().count() < 200), "{text}");
+        let snippet = text.lines().nth(2).unwrap();
+        let caret = text.lines().nth(3).unwrap();
+        let x_col = snippet.find('x').unwrap();
+        assert_eq!(caret.find('^'), Some(x_col), "{text}");
     }
 }

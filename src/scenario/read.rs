@@ -43,9 +43,27 @@ pub fn parse_str(src: &str, file: &str) -> Result<Scenario, Diagnostics> {
     read_source(src, file, Path::new("."), &mut Vec::new())
 }
 
+/// Validate the bytes of a scenario file: size and UTF-8 are checked first, as for a file on
+/// disk. `extends` is relative to the current directory.
+pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Scenario, Diagnostics> {
+    let src = decode(bytes, file)?;
+    read_source(&src, file, Path::new("."), &mut Vec::new())
+}
+
+/// Read at most one byte more than [`MAX_FILE_BYTES`], so that `/dev/zero`, a FIFO or a huge
+/// file cannot exhaust memory before the size check.
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 fn load_chain(path: &Path, stack: &mut Vec<PathBuf>) -> Result<Scenario, Diagnostics> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = read_bounded(path).map_err(|e| {
         Diagnostics(vec![Diagnostic::file_level(
             &shown,
             format!("cannot read file: {e}"),
@@ -64,10 +82,7 @@ fn decode(bytes: &[u8], file: &str) -> Result<String, Diagnostics> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(Diagnostics(vec![Diagnostic::file_level(
             file,
-            format!(
-                "file is {} bytes; scenario files are limited to {MAX_FILE_BYTES} bytes",
-                bytes.len()
-            ),
+            format!("the file is larger than {MAX_FILE_BYTES} bytes, the limit for scenario files"),
         )]));
     }
     match std::str::from_utf8(bytes) {
@@ -117,11 +132,12 @@ fn read_source(
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let msg = e.message().trim().to_string();
+            let path = syntax_error_path(src, span.start);
             return Err(Diagnostics(vec![Diagnostic::at(
                 file,
                 src,
                 span,
-                "",
+                &path,
                 format!("TOML syntax error: {msg}"),
             )]));
         }
@@ -175,10 +191,87 @@ fn read_source(
     };
 
     let scenario = reader.scenario(root, doc.span(), base);
+    // Report this file's problems in the order of the file (the reader visits tables, not
+    // lines); problems of a base file stay after the `extends` error that announces them.
+    reader.diags.sort_by_key(|d| {
+        if d.file == file {
+            (0, d.line, d.col)
+        } else {
+            (1, 0, 0)
+        }
+    });
     let diags = Diagnostics(reader.diags);
     match scenario {
         Some(s) if !diags.has_errors() => Ok(s),
         _ => Err(diags),
+    }
+}
+
+/// The key path of a syntax error, best effort from the text alone (the document did not
+/// parse): the last table header before `at`, with array-of-tables indices counted as the
+/// reader counts them (`country[1].military`), and the key of the line holding `at`.
+fn syntax_error_path(src: &str, at: usize) -> String {
+    let mut at = at.min(src.len());
+    while !src.is_char_boundary(at) {
+        at -= 1;
+    }
+    let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut header = String::new();
+    for line in src[..line_start].lines() {
+        let line = line.trim();
+        let (name, is_array) = if let Some(rest) = line.strip_prefix("[[") {
+            (rest.split("]]").next().unwrap_or(""), true)
+        } else if let Some(rest) = line.strip_prefix('[') {
+            (rest.split(']').next().unwrap_or(""), false)
+        } else {
+            continue;
+        };
+        let name: String = name.split('.').map(str::trim).collect::<Vec<_>>().join(".");
+        if is_array {
+            match counts.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((name.clone(), 0)),
+            }
+        }
+        // Index every array-of-tables prefix: [country.military] -> country[k].military.
+        let mut path = String::new();
+        let mut prefix = String::new();
+        for part in name.split('.') {
+            if !prefix.is_empty() {
+                prefix.push('.');
+                path.push('.');
+            }
+            prefix.push_str(part);
+            path.push_str(part);
+            if let Some((_, c)) = counts.iter().find(|(n, _)| *n == prefix) {
+                path.push_str(&format!("[{c}]"));
+            }
+        }
+        header = path;
+    }
+    let line = src[line_start..].lines().next().unwrap_or("").trim();
+    let key = match line.split_once('=') {
+        Some((k, _)) if !line.starts_with('[') && !line.starts_with('#') => k.trim(),
+        _ => "",
+    };
+    let key_ok = !key.is_empty()
+        && key.len() <= 64
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | '"'));
+    let key: String = if key_ok {
+        key.split('.')
+            .map(|k| k.trim().trim_matches('"'))
+            .collect::<Vec<_>>()
+            .join(".")
+    } else {
+        String::new()
+    };
+    match (header.is_empty(), key.is_empty()) {
+        (true, _) => key,
+        (false, true) => header,
+        (false, false) => format!("{header}.{key}"),
     }
 }
 
@@ -317,6 +410,15 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The source text of a value, shortened for messages.
+    fn literal(&self, span: Range<usize>) -> String {
+        let text = self.src.get(span).unwrap_or("").trim();
+        match text.char_indices().nth(40) {
+            Some((cut, _)) => format!("{}...", &text[..cut]),
+            None => text.to_string(),
+        }
+    }
+
     fn raw_number(&mut self, v: &Val<'_>, path: &str, expected: &str) -> Option<f64> {
         let parsed = match v.get_ref() {
             DeValue::Integer(i) => {
@@ -342,18 +444,19 @@ impl<'a> Reader<'a> {
                 return None;
             }
         };
+        let literal = self.literal(v.span());
         match parsed {
             Some(x) if x.is_finite() => Some(x),
-            Some(x) => {
+            Some(x) if literal.contains("nan") || literal.contains("inf") => {
                 self.error(v.span(), path, format!("expected {expected}, found {x}"))
                     .help = Some("`nan` and `inf` are not allowed in scenarios".into());
                 None
             }
-            None => {
+            _ => {
                 self.error(
                     v.span(),
                     path,
-                    format!("expected {expected}, found a number out of range"),
+                    format!("expected {expected}, found `{literal}`, a number too large to use"),
                 );
                 None
             }
@@ -364,7 +467,12 @@ impl<'a> Reader<'a> {
         let expected = spec.expected();
         let x = self.raw_number(v, path, &expected)?;
         if !spec.contains(x) {
-            self.error(v.span(), path, format!("expected {expected}, found {x}"));
+            let found = self.literal(v.span());
+            self.error(
+                v.span(),
+                path,
+                format!("expected {expected}, found {found}"),
+            );
             return None;
         }
         Some(x)
@@ -378,7 +486,12 @@ impl<'a> Reader<'a> {
         }
         let x = self.raw_number(v, path, &expected)?;
         if x < min as f64 || x > max as f64 {
-            self.error(v.span(), path, format!("expected {expected}, found {x}"));
+            let found = self.literal(v.span());
+            self.error(
+                v.span(),
+                path,
+                format!("expected {expected}, found {found}"),
+            );
             return None;
         }
         Some(x as u64)
