@@ -12,6 +12,8 @@ pub mod model;
 pub mod output;
 pub mod report;
 pub mod scenario;
+#[doc(hidden)]
+pub mod selfcheck;
 pub mod shard;
 pub mod stats;
 pub mod sweep;
