@@ -15,7 +15,9 @@ pub use params::{
     ParamDefault, PoliticalParams, PowerParams, RivalryParams, markdown_reference,
 };
 pub use path::{ParamRef, PathError};
-pub use read::{MAX_FILE_BYTES, TEMPLATE, load_file, parse_bytes, parse_str};
+pub use read::{
+    MAX_FILE_BYTES, TEMPLATE, load_file, load_file_with_inputs, parse_bytes, parse_str,
+};
 
 /// NATO status of a country.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

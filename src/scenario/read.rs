@@ -34,20 +34,28 @@ type Val<'i> = Spanned<DeValue<'i>>;
 
 /// Read, validate and return a scenario file (following `extends`).
 pub fn load_file(path: &Path) -> Result<Scenario, Diagnostics> {
-    load_chain(path, &mut Vec::new())
+    load_file_with_inputs(path).0
+}
+
+/// [`load_file`], also returning every file it read: `path` and its `extends` bases.
+pub fn load_file_with_inputs(path: &Path) -> (Result<Scenario, Diagnostics>, Vec<PathBuf>) {
+    let mut stack = Vec::new();
+    let mut read = Vec::new();
+    let result = load_chain(path, &mut stack, &mut read);
+    (result, read)
 }
 
 /// Validate scenario text that has no `extends` (or whose `extends` is relative to the
 /// current directory). `file` is the name used in diagnostics.
 pub fn parse_str(src: &str, file: &str) -> Result<Scenario, Diagnostics> {
-    read_source(src, file, Path::new("."), &mut Vec::new())
+    read_source(src, file, Path::new("."), &mut Vec::new(), &mut Vec::new())
 }
 
 /// Validate the bytes of a scenario file: size and UTF-8 are checked first, as for a file on
 /// disk. `extends` is relative to the current directory.
 pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Scenario, Diagnostics> {
     let src = decode(bytes, file)?;
-    read_source(&src, file, Path::new("."), &mut Vec::new())
+    read_source(&src, file, Path::new("."), &mut Vec::new(), &mut Vec::new())
 }
 
 /// Read at most one byte more than [`MAX_FILE_BYTES`], so that `/dev/zero`, a FIFO or a huge
@@ -61,8 +69,13 @@ fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn load_chain(path: &Path, stack: &mut Vec<PathBuf>) -> Result<Scenario, Diagnostics> {
+fn load_chain(
+    path: &Path,
+    stack: &mut Vec<PathBuf>,
+    read: &mut Vec<PathBuf>,
+) -> Result<Scenario, Diagnostics> {
     let shown = path.display().to_string();
+    read.push(path.to_path_buf());
     let bytes = read_bounded(path).map_err(|e| {
         Diagnostics(vec![Diagnostic::file_level(
             &shown,
@@ -73,7 +86,7 @@ fn load_chain(path: &Path, stack: &mut Vec<PathBuf>) -> Result<Scenario, Diagnos
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     stack.push(canonical);
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let result = read_source(&src, &shown, &dir, stack);
+    let result = read_source(&src, &shown, &dir, stack, read);
     stack.pop();
     result
 }
@@ -83,6 +96,23 @@ fn decode(bytes: &[u8], file: &str) -> Result<String, Diagnostics> {
         return Err(Diagnostics(vec![Diagnostic::file_level(
             file,
             format!("the file is larger than {MAX_FILE_BYTES} bytes, the limit for scenario files"),
+        )]));
+    }
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(Diagnostics(vec![
+            Diagnostic::file_level(
+                file,
+                "the file is UTF-16 text (it starts with a UTF-16 byte-order mark)".into(),
+            )
+            .with_help(Some("save the file as UTF-8 text".into())),
+        ]));
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Err(Diagnostics(vec![Diagnostic::file_level(
+            file,
+            format!(
+                "the file contains a NUL byte (at byte offset {at}): it is binary, not a TOML scenario"
+            ),
         )]));
     }
     match std::str::from_utf8(bytes) {
@@ -106,6 +136,7 @@ fn decode(bytes: &[u8], file: &str) -> Result<String, Diagnostics> {
             );
             d.line = line;
             d.col = col;
+            d.path = syntax_error_path(prefix, prefix.len());
             Err(Diagnostics(vec![
                 d.with_help(Some("save the file as UTF-8 text".into())),
             ]))
@@ -118,6 +149,7 @@ fn read_source(
     file: &str,
     dir: &Path,
     stack: &mut Vec<PathBuf>,
+    read: &mut Vec<PathBuf>,
 ) -> Result<Scenario, Diagnostics> {
     if src.trim().is_empty() {
         return Err(Diagnostics(vec![Diagnostic::file_level(
@@ -131,23 +163,37 @@ fn read_source(
         Ok(doc) => doc,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            let msg = e.message().trim().to_string();
+            let mut msg = e.message().trim().to_string();
             let path = syntax_error_path(src, span.start);
-            return Err(Diagnostics(vec![Diagnostic::at(
+            let text = src.get(span.clone()).unwrap_or("").trim();
+            if msg == "duplicate key" && !text.is_empty() && text.len() <= 64 {
+                msg = format!("duplicate key `{text}`");
+            }
+            let d = Diagnostic::at(
                 file,
                 src,
-                span,
+                span.clone(),
                 &path,
                 format!("TOML syntax error: {msg}"),
-            )]));
+            )
+            .with_help(syntax_help(src, span.start));
+            return Err(Diagnostics(vec![d]));
         }
     };
+    let root = doc.get_ref();
+    if root.is_empty() {
+        return Err(Diagnostics(vec![Diagnostic::file_level(
+            file,
+            "the file holds only comments; a scenario needs at least a [scenario] table and \
+             one [[country]] (run `deter init` for a template)"
+                .into(),
+        )]));
+    }
     let mut reader = Reader {
         file,
         src,
         diags: Vec::new(),
     };
-    let root = doc.get_ref();
 
     let base = match lookup(root, "extends") {
         None => None,
@@ -175,7 +221,7 @@ fn read_source(
                 );
                 return Err(Diagnostics(reader.diags));
             }
-            match load_chain(&base_path, stack) {
+            match load_chain(&base_path, stack, read) {
                 Ok(base) => Some(base),
                 Err(inner) => {
                     reader.error(
@@ -205,6 +251,23 @@ fn read_source(
         Some(s) if !diags.has_errors() => Ok(s),
         _ => Err(diags),
     }
+}
+
+/// A hint for the commonest syntax error: an unquoted string value (`status = nato_member`).
+fn syntax_help(src: &str, at: usize) -> Option<String> {
+    let at = (0..=at.min(src.len()))
+        .rev()
+        .find(|&i| src.is_char_boundary(i))?;
+    let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = src[line_start..].lines().next()?;
+    let (key, value) = line.split_once('=')?;
+    let value = value.split('#').next()?.trim();
+    let word = value.starts_with(|c: char| c.is_ascii_alphabetic())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ' | '.'))
+        && !matches!(value, "true" | "false" | "nan" | "inf");
+    word.then(|| format!("strings must be quoted: {} = \"{value}\"", key.trim()))
 }
 
 /// The key path of a syntax error, best effort from the text alone (the document did not
@@ -251,6 +314,16 @@ fn syntax_error_path(src: &str, at: usize) -> String {
         header = path;
     }
     let line = src[line_start..].lines().next().unwrap_or("").trim();
+    if line.starts_with('[') {
+        // The error is in a header: name the table being opened.
+        let name = line.trim_start_matches('[');
+        let name = name.split(']').next().unwrap_or("").trim();
+        let ok = name.len() <= 64
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        return if ok { name.to_string() } else { header };
+    }
     let key = match line.split_once('=') {
         Some((k, _)) if !line.starts_with('[') && !line.starts_with('#') => k.trim(),
         _ => "",
@@ -560,9 +633,12 @@ impl<'a> Reader<'a> {
                 Some(ym)
             }
             _ => {
-                let found = match v.get_ref().as_str() {
-                    Some(s) => format!("\"{s}\""),
-                    None => v.get_ref().type_str().to_string(),
+                let found = match v.get_ref() {
+                    DeValue::String(s) => format!("\"{s}\""),
+                    DeValue::Integer(_) | DeValue::Float(_) | DeValue::Datetime(_) => {
+                        self.literal(v.span())
+                    }
+                    other => other.type_str().to_string(),
                 };
                 self.error(
                     v.span(),
@@ -785,8 +861,10 @@ impl<'a> Reader<'a> {
             }
         }
         self.powers(root, &mut s);
+        let errors_before = self.diags.len();
         self.countries(root, &mut s);
-        if s.countries.is_empty() {
+        // When [[country]] entries were given but none was valid, their errors say why.
+        if s.countries.is_empty() && self.diags.len() == errors_before {
             self.error(
                 0..0,
                 "country",
@@ -1403,7 +1481,13 @@ impl<'a> Reader<'a> {
                     }
                 }
             }
-            if p.changes.is_empty() && p.joins.is_empty() {
+            // Warn only when nothing was asked; a change that failed has its own error.
+            let asked: usize = ["changes", "join"]
+                .iter()
+                .filter_map(|k| lookup(t, k))
+                .map(|v| v.get_ref().as_array().map_or(1, |a| a.len()))
+                .sum();
+            if p.changes.is_empty() && p.joins.is_empty() && asked == 0 {
                 self.diags.push(
                     Diagnostic::at(
                         self.file,
