@@ -17,6 +17,15 @@ pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
     if path.is_dir() {
         return Err(format!("output path `{}` is a directory", path.display()));
     }
+    // Renaming over a device, FIFO or socket would replace it; stdout is the default.
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() {
+            return Err(format!(
+                "output path `{}` is not a regular file; omit --out to write to stdout",
+                path.display()
+            ));
+        }
+    }
     let out = path.canonicalize().ok();
     for input in inputs {
         if out.is_some() && input.canonicalize().ok() == out {

@@ -211,7 +211,17 @@ pub fn parse_threads(text: &str) -> Result<usize, String> {
 
 /// Load a scenario and apply command-line overrides.
 pub fn load_scenario(file: &Path, horizon_years: Option<u32>) -> Result<Scenario, CliError> {
-    let mut s = scenario::load_file(file).map_err(CliError::Input)?;
+    load_scenario_with_inputs(file, horizon_years).map(|(s, _)| s)
+}
+
+/// [`load_scenario`], also returning every file read (the file and its `extends` bases),
+/// so that an output path can be checked against all of them.
+pub fn load_scenario_with_inputs(
+    file: &Path,
+    horizon_years: Option<u32>,
+) -> Result<(Scenario, Vec<PathBuf>), CliError> {
+    let (loaded, inputs) = scenario::load_file_with_inputs(file);
+    let mut s = loaded.map_err(CliError::Input)?;
     if let Some(h) = horizon_years {
         if h > 200 {
             return Err(CliError::Usage(format!(
@@ -220,7 +230,7 @@ pub fn load_scenario(file: &Path, horizon_years: Option<u32>) -> Result<Scenario
         }
         s.meta.horizon_years = h;
     }
-    Ok(s)
+    Ok((s, inputs))
 }
 
 /// Check a run count from a flag or a file.

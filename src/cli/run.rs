@@ -8,7 +8,8 @@ use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
 use super::{
-    CANCEL, CliError, emit, load_scenario, progress_bar, scenario_hash, use_color, validate_runs,
+    CANCEL, CliError, emit, load_scenario_with_inputs, progress_bar, scenario_hash, use_color,
+    validate_runs,
 };
 use crate::MAX_RUNS;
 use crate::engine::until::{StopReason, Stopping, UntilCi};
@@ -153,8 +154,12 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let mut jobs = Vec::with_capacity(args.files.len());
     let mut diags = crate::scenario::Diagnostics::default();
     for file in &args.files {
-        match load_scenario(file, args.horizon_years) {
-            Ok(scenario) => {
+        match load_scenario_with_inputs(file, args.horizon_years) {
+            Ok((scenario, inputs)) => {
+                // The files an `extends` chain read are inputs too.
+                for out in &outputs {
+                    output::check_writable(out, &inputs).map_err(CliError::Usage)?;
+                }
                 let runs = args.runs.unwrap_or(scenario.meta.runs);
                 validate_runs(runs)?;
                 let seed = args.seed.unwrap_or(scenario.meta.seed);
