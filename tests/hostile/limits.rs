@@ -1,0 +1,177 @@
+//! Limits of `deter run`: run counts, threads, horizons, empty and large regions, missing
+//! files.
+//!
+//! Extending: sweeps should get the same cases for their point count and per-point runs
+//! (`--runs 0`, an absurd count, `--threads 0`), compare and merge for empty inputs.
+
+use super::{deter, ring_scenario, stderr, tempdir, write};
+
+fn json_report(args: &[&str]) -> serde_json::Value {
+    let out = deter(args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "deter {args:?}:\n{}",
+        stderr(&out)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    deter::selfcheck::check_report_json(&v).unwrap_or_else(|e| panic!("{e}"));
+    v
+}
+
+#[test]
+fn runs_zero_is_refused() {
+    let out = deter(&["run", "src/scenario/template.toml", "--runs", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--runs 0: expected an integer in [1, 1000000000000]"));
+}
+
+#[test]
+fn absurd_run_counts_are_refused_clearly() {
+    for runs in ["1000000000001", "18446744073709551615"] {
+        let out = deter(&["run", "src/scenario/template.toml", "--runs", runs]);
+        assert_eq!(out.status.code(), Some(2), "--runs {runs}");
+        assert!(
+            stderr(&out).contains(&format!("--runs {runs}: expected an integer in [1, ")),
+            "{}",
+            stderr(&out)
+        );
+    }
+    // Beyond u64 or negative: clap refuses with usage exit code 2.
+    for runs in ["18446744073709551616", "-1", "1e6"] {
+        let out = deter(&["run", "src/scenario/template.toml", "--runs", runs]);
+        assert_eq!(out.status.code(), Some(2), "--runs {runs}");
+        assert!(stderr(&out).contains("error:"), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn threads_zero_means_one_per_core_and_does_not_change_results() {
+    let strip = |mut v: serde_json::Value| {
+        v.as_object_mut().unwrap().remove("timing");
+        v
+    };
+    let base = [
+        "run",
+        "src/scenario/template.toml",
+        "--runs",
+        "300",
+        "--format",
+        "json",
+    ];
+    let all = json_report(&[&base[..], &["--threads", "0"]].concat());
+    let one = json_report(&[&base[..], &["--threads", "1"]].concat());
+    assert!(all["timing"]["threads"].as_u64().unwrap() >= 1);
+    assert_eq!(strip(all), strip(one));
+}
+
+#[test]
+fn absurd_thread_counts_are_refused_before_any_thread_starts() {
+    for threads in ["1025", "100000", "18446744073709551615"] {
+        let out = deter(&["run", "src/scenario/template.toml", "--threads", threads]);
+        assert_eq!(out.status.code(), Some(2), "--threads {threads}");
+        assert!(
+            stderr(&out).contains("expected 0 (one per core) to 1024"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn zero_horizon_runs_and_reports_nothing_happening() {
+    let v = json_report(&[
+        "run",
+        "src/scenario/template.toml",
+        "--runs",
+        "50",
+        "--horizon-years",
+        "0",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["horizon_years"], 0);
+    assert_eq!(v["outcomes"]["crisis"]["count"], 0);
+    let dir = tempdir();
+    let f = write(dir.path(), "h0.toml", &ring_scenario(3, 0));
+    json_report(&["run", f.to_str().unwrap(), "--format", "json"]);
+}
+
+#[test]
+fn horizon_override_out_of_range_is_refused() {
+    let out = deter(&[
+        "run",
+        "src/scenario/template.toml",
+        "--horizon-years",
+        "201",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--horizon-years 201: expected an integer in [0, 200]"));
+}
+
+#[test]
+fn a_region_without_rivalries_is_valid_and_nothing_happens() {
+    let dir = tempdir();
+    let f = write(dir.path(), "calm.toml", &ring_scenario(1, 5));
+    let v = json_report(&[
+        "run",
+        f.to_str().unwrap(),
+        "--runs",
+        "100",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["rivalries"].as_array().unwrap().len(), 0);
+    assert_eq!(v["outcomes"]["crisis"]["count"], 0);
+    assert_eq!(v["outcomes"]["deterrence_held"]["p"], 1.0);
+    let out = deter(&["validate", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_two_hundred_country_region_runs() {
+    let dir = tempdir();
+    let f = write(dir.path(), "big.toml", &ring_scenario(200, 5));
+    let v = json_report(&[
+        "run",
+        f.to_str().unwrap(),
+        "--runs",
+        "8",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["rivalries"].as_array().unwrap().len(), 200);
+    let out = deter(&["run", f.to_str().unwrap(), "--runs", "8"]);
+    assert_eq!(out.status.code(), Some(0), "table output: {}", stderr(&out));
+}
+
+#[test]
+fn missing_unreadable_and_directory_inputs_are_bad_input() {
+    let dir = tempdir();
+    let cases = [
+        ("no-such-file.toml".to_string(), "cannot read file"),
+        (dir.path().display().to_string(), "cannot read file"),
+    ];
+    for (file, msg) in cases {
+        for cmd in ["run", "validate"] {
+            let out = deter(&[cmd, &file]);
+            assert_eq!(out.status.code(), Some(2), "{cmd} {file}");
+            assert!(stderr(&out).contains(msg), "{}", stderr(&out));
+        }
+    }
+}
+
+#[test]
+fn unknown_flags_and_subcommands_are_usage_errors() {
+    for args in [
+        &["run"][..],
+        &["frobnicate"],
+        &["run", "x.toml", "--format", "xml"],
+    ] {
+        let out = deter(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+    let out = deter(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Exit codes"));
+}
