@@ -71,7 +71,7 @@ fn absurd_thread_counts_are_refused_before_any_thread_starts() {
         let out = deter(&["run", "src/scenario/template.toml", "--threads", threads]);
         assert_eq!(out.status.code(), Some(2), "--threads {threads}");
         assert!(
-            stderr(&out).contains("expected 0 (one per core) to 1024"),
+            stderr(&out).contains("at most 1024 threads (0 = all cores)"),
             "{}",
             stderr(&out)
         );
