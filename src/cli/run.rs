@@ -207,6 +207,10 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     } else {
         args.threads
     };
+    for job in &jobs {
+        engine::check_memory(&job.compiled, threads)
+            .map_err(|e| CliError::Usage(format!("{}: {e}", job.file.display())))?;
+    }
 
     let bar = progress_bar(
         jobs.iter()

@@ -182,6 +182,24 @@ impl Aggregate {
         }
     }
 
+    /// Approximate heap size of one aggregate of `compiled`, in bytes. Each worker holds one,
+    /// so this bounds a run's memory before it starts ([`super::check_memory`]).
+    pub fn estimated_bytes(compiled: &Compiled) -> u64 {
+        let bins = |l: BinLayout| -> u64 {
+            let n = match l {
+                BinLayout::Linear { bins, .. } | BinLayout::Integer { bins } => bins.max(1),
+                BinLayout::Log { bins, .. } => bins.max(1) + 1,
+            };
+            n as u64
+        };
+        let steps = u64::from(compiled.steps());
+        let years = u64::from(compiled.scenario.meta.horizon_years);
+        let tally =
+            8 * (2 * bins(COUNT_LAYOUT) + steps + 1 + bins(GDP_LAYOUT) + bins(BALANCE_LAYOUT) + 64);
+        let yearly = 8 * years * (bins(TENSION_LAYOUT) + bins(BALANCE_LAYOUT));
+        tally + compiled.scenario.rivalries.len() as u64 * (tally + yearly)
+    }
+
     /// Fold one run in. Does not allocate.
     pub fn record(&mut self, run: &RunRecord) {
         self.runs += 1;

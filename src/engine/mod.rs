@@ -218,6 +218,30 @@ pub fn run_with_rows(
     Ok(Ok(total))
 }
 
+/// Most memory the tallies of one invocation may take: one aggregate per worker and one for
+/// the reduction. Thousands of rivalries over a 200-year horizon need gigabytes per worker;
+/// such a run is refused with a message instead of exhausting the machine.
+pub const MAX_TALLY_BYTES: u64 = 8 << 30;
+
+/// Check before a run that `threads` workers' aggregates fit in [`MAX_TALLY_BYTES`].
+pub fn check_memory(compiled: &Compiled, threads: usize) -> Result<(), String> {
+    let each = Aggregate::estimated_bytes(compiled);
+    let total = each.saturating_mul(threads as u64 + 1);
+    if total <= MAX_TALLY_BYTES {
+        return Ok(());
+    }
+    let gb = |b: u64| b as f64 / (1u64 << 30) as f64;
+    Err(format!(
+        "this scenario's tallies need about {:.1} GiB per thread ({} rivalries x {} years); with \
+         {threads} thread(s) that exceeds the {:.0} GiB limit: use fewer --threads, a shorter \
+         horizon or fewer rivalries",
+        gb(each),
+        compiled.scenario.rivalries.len(),
+        compiled.scenario.meta.horizon_years,
+        gb(MAX_TALLY_BYTES)
+    ))
+}
+
 /// Run `f` on a rayon pool with `threads` workers (0 = all cores; at most
 /// [`crate::MAX_THREADS`]).
 pub fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {

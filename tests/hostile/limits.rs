@@ -146,6 +146,30 @@ fn a_two_hundred_country_region_runs() {
 }
 
 #[test]
+fn a_region_whose_tallies_would_exhaust_memory_is_refused_before_running() {
+    // 4002 rivalries x 200 years of yearly histograms: about 5 GiB per worker.
+    let dir = tempdir();
+    let mut text = ring_scenario(2, 200);
+    for i in 0..4000 {
+        text += &format!(
+            "\n[[rivalry]]\nid = \"R{i}\"\nchallenger = \"C{}\"\ntarget = \"C{}\"\n",
+            i % 2,
+            (i + 1) % 2
+        );
+    }
+    let f = write(dir.path(), "huge.toml", &text);
+    let start = std::time::Instant::now();
+    let out = deter(&["run", f.to_str().unwrap(), "--threads", "1", "--runs", "1"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("4002 rivalries x 200 years"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(60));
+}
+
+#[test]
 fn missing_unreadable_and_directory_inputs_are_bad_input() {
     let dir = tempdir();
     let cases = [
