@@ -32,6 +32,28 @@ fn long_run(out: &Path) -> Child {
         .expect("start deter")
 }
 
+/// Wait until the child is simulating: its Ctrl-C handler thread and rayon workers exist
+/// (Linux: /proc/PID/task), so a signal reaches the handler, not the default action.
+fn wait_until_running(child: &mut Child) {
+    let tasks = format!("/proc/{}/task", child.id());
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(20) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the long run ended early"
+        );
+        match std::fs::read_dir(&tasks).map(Iterator::count) {
+            Ok(n) if n >= 3 => break,
+            Ok(_) => std::thread::sleep(Duration::from_millis(20)),
+            Err(_) => {
+                std::thread::sleep(Duration::from_millis(800));
+                break;
+            }
+        }
+    }
+    std::thread::sleep(Duration::from_millis(200));
+}
+
 fn signal(child: &Child, sig: &str) {
     let ok = Command::new("kill")
         .args([sig, &child.id().to_string()])
@@ -69,12 +91,7 @@ fn ctrl_c_stops_a_run_within_a_second_with_130_and_no_output() {
         let dir = tempdir();
         let out = dir.path().join("result.json");
         let mut child = long_run(&out);
-        // Let it load the scenario, install the handler and start simulating.
-        std::thread::sleep(Duration::from_millis(800));
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the long run ended early"
-        );
+        wait_until_running(&mut child);
         signal(&child, sig);
         let (status, took) = wait_within(&mut child, Duration::from_secs(10));
         let mut err = String::new();
@@ -100,7 +117,7 @@ fn sigkill_leaves_no_truncated_output() {
     // A previous, complete result must survive a killed rerun intact.
     std::fs::write(&out, b"{\"previous\": true}\n").unwrap();
     let mut child = long_run(&out);
-    std::thread::sleep(Duration::from_millis(800));
+    wait_until_running(&mut child);
     signal(&child, "-KILL");
     let (status, _) = wait_within(&mut child, Duration::from_secs(10));
     assert_eq!(status.code(), None, "killed by a signal");
