@@ -58,13 +58,13 @@ pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Scenario, Diagnostics> {
     read_source(&src, file, Path::new("."), &mut Vec::new(), &mut Vec::new())
 }
 
-/// Read at most one byte more than [`MAX_FILE_BYTES`], so that `/dev/zero`, a FIFO or a huge
-/// file cannot exhaust memory before the size check.
-fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+/// Read at most one byte more than `limit`, so that `/dev/zero`, a FIFO or a huge file cannot
+/// exhaust memory before the size check (`bytes.len() > limit` means "too large").
+pub fn read_bounded(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut bytes = Vec::new();
     std::fs::File::open(path)?
-        .take(MAX_FILE_BYTES as u64 + 1)
+        .take(limit as u64 + 1)
         .read_to_end(&mut bytes)?;
     Ok(bytes)
 }
@@ -76,7 +76,7 @@ fn load_chain(
 ) -> Result<Scenario, Diagnostics> {
     let shown = path.display().to_string();
     read.push(path.to_path_buf());
-    let bytes = read_bounded(path).map_err(|e| {
+    let bytes = read_bounded(path, MAX_FILE_BYTES).map_err(|e| {
         Diagnostics(vec![Diagnostic::file_level(
             &shown,
             format!("cannot read file: {e}"),

@@ -230,11 +230,12 @@ pub struct Sweep {
 pub fn load_sweep(path: &Path) -> Result<Sweep, Diagnostics> {
     let shown = path.display().to_string();
     let file_err = |m: String| Diagnostics(vec![Diagnostic::file_level(&shown, m)]);
-    let bytes = std::fs::read(path).map_err(|e| file_err(format!("cannot read file: {e}")))?;
+    // Bounded, so that `deter sweep /dev/zero` cannot exhaust memory before the size check.
+    let bytes = crate::scenario::read_bounded(path, MAX_SWEEP_BYTES)
+        .map_err(|e| file_err(format!("cannot read file: {e}")))?;
     if bytes.len() > MAX_SWEEP_BYTES {
         return Err(file_err(format!(
-            "file is {} bytes; sweep files are limited to {MAX_SWEEP_BYTES} bytes",
-            bytes.len()
+            "the file is larger than {MAX_SWEEP_BYTES} bytes, the limit for sweep files"
         )));
     }
     let src =

@@ -170,6 +170,28 @@ fn a_region_whose_tallies_would_exhaust_memory_is_refused_before_running() {
 }
 
 #[test]
+fn endless_inputs_are_read_with_a_bound() {
+    // Under a 2 GB address-space limit, so that a regression fails instead of eating memory.
+    let bin = assert_cmd::cargo::cargo_bin("deter");
+    for cmd in ["validate", "run", "sweep"] {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v 2000000; exec '{}' {cmd} /dev/zero",
+                bin.display()
+            ))
+            .output()
+            .expect("run sh");
+        assert_eq!(out.status.code(), Some(2), "{cmd}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("larger than"),
+            "{cmd}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
 fn missing_unreadable_and_directory_inputs_are_bad_input() {
     let dir = tempdir();
     let cases = [
