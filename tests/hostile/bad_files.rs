@@ -240,3 +240,40 @@ fn validate_reports_every_bad_file_at_once() {
     assert!(err.contains("nan-literal.toml:8:"), "{err}");
     assert!(err.contains("2 errors found"), "{err}");
 }
+
+/// tests/bad/sweep/: malformed sweep files, refused by `deter sweep` before any run.
+mod sweep {
+    use super::check_bad;
+    use crate::root;
+
+    bad_files! {
+        dir: "tests/bad/sweep",
+        commands: &[&["sweep", "{}", "--quiet"]],
+        sweep_empty: "empty.toml" => 1, "base", "missing key `base`";
+        sweep_syntax_error: "syntax-error.toml" => 9, "", "TOML syntax error";
+        sweep_unknown_key: "unknown-key.toml" => 10, "parameter[0].valus", "unknown key `valus`";
+        sweep_unknown_path: "unknown-path.toml" => 7, "parameter[0].path", "is not a parameter of this scenario";
+        sweep_value_out_of_range: "value-out-of-range.toml" => 9, "parameter[0].values[1]", "1.5 is out of range";
+        sweep_nan_value: "nan-value.toml" => 9, "parameter[0].values[1]", "expected a finite number";
+        sweep_unknown_design: "unknown-design.toml" => 4, "design", "unknown value `gird`";
+        sweep_unknown_role: "unknown-role.toml" => 8, "parameter[0].role", "unknown value `levr`";
+        sweep_inverted_range: "inverted-range.toml" => 10, "parameter[0].range", "expected low < high";
+        sweep_runs_zero: "runs-zero.toml" => 2, "runs", "expected an integer in [1, 1000000000000], found 0";
+        sweep_missing_base: "missing-base.toml" => 1, "base", "the base scenario `no-such-base.toml`";
+        sweep_no_parameters: "no-parameters.toml" => 1, "parameter", "a sweep needs at least one [[parameter]]";
+    }
+
+    /// An unwritable output is refused before any point runs.
+    #[test]
+    fn sweep_output_directory_must_exist() {
+        let out = super::deter(&[
+            "sweep",
+            "scenarios/sweeps/kosovo-budget-x-nato.toml",
+            "--out",
+            "/nonexistent-dir-deter/never.csv",
+            "--quiet",
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{}", super::stderr(&out));
+        assert!(super::stderr(&out).contains("does not exist"));
+    }
+}
