@@ -1,6 +1,7 @@
 //! `deter merge PARTS...`: check that partial files are exactly the shards of one
 //! invocation, merge their aggregates exactly, and report as the unsharded run would.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -14,14 +15,19 @@ use crate::report::{Report, RunInfo, csv, html, json, table};
 use crate::scenario::{self, Scenario};
 use crate::shard::partial::Overrides;
 use crate::shard::{self, Kind, Named, PartialFile};
+use crate::sweep::rows::{RowFormat, Rows};
+use crate::sweep::runner::{self, point_scenario};
+use crate::sweep::{self, Design, Sweep};
+
+use super::sweep::sweep_hash;
 
 #[derive(Args, Debug)]
 pub struct MergeArgs {
-    /// Partial files written by `deter run FILE --shard K/N --out PART`: every shard, once,
-    /// in any order.
+    /// Partial files written by `deter run FILE --shard K/N --out PART` or `deter sweep FILE
+    /// --shard K/N --out PART`: every shard, once, in any order.
     #[arg(required = true, value_name = "PART")]
     pub parts: Vec<PathBuf>,
-    /// Output format.
+    /// Output format (for a sweep: csv or json, as `deter sweep --format`; table means csv).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Write the result to this file (atomically) instead of stdout.
@@ -32,8 +38,12 @@ pub struct MergeArgs {
     pub report: Option<PathBuf>,
     /// The scenario file the shards ran, if it is no longer at the path they recorded (its
     /// validated content must be the same: checked by hash).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "sweep")]
     pub scenario: Option<PathBuf>,
+    /// The sweep file the shards ran (`deter sweep FILE --shard K/N`), if it is no longer at
+    /// the path they recorded (checked by hash, with its base scenario).
+    #[arg(long, value_name = "FILE")]
+    pub sweep: Option<PathBuf>,
     /// No summary line on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -60,12 +70,14 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     let files = shard::check_complete(files).map_err(CliError::Usage)?;
     let first = &files[0];
     let header = first.file.header.clone();
-    if header.kind != Kind::Run {
+    if header.kind == Kind::Sweep {
+        return merge_sweep(args, &files);
+    }
+    if args.sweep.is_some() {
         return Err(CliError::Usage(format!(
-            "`{}`: these are shards of a `deter {}`; this version of `deter merge` merges \
-             shards of `deter run` only",
-            first.name,
-            header.kind.as_str()
+            "`{}`: these are shards of a `deter run`; give its scenario with --scenario, \
+             not --sweep",
+            first.name
         )));
     }
     let scenario = find_scenario(first, args.scenario.as_deref())?;
@@ -133,6 +145,175 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         );
     }
     Ok(())
+}
+
+/// The shards of a `deter sweep`: the results file exactly as the unsharded sweep writes it
+/// (rows in point order, one point's aggregate in memory at a time), then its sensitivity
+/// analysis.
+fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
+    let first = &files[0];
+    if args.scenario.is_some() || args.report.is_some() {
+        return Err(CliError::Usage(format!(
+            "`{}`: these are shards of a `deter sweep`; --scenario and --report apply to \
+             `deter run` shards (give the sweep file with --sweep)",
+            first.name
+        )));
+    }
+    let header = &first.file.header;
+    let mut sweep = find_sweep(first, args.sweep.as_deref())?;
+    // The path the shards were given, as `deter sweep` shows it in a JSON Lines header.
+    sweep.file.clone_from(&first.file.source.path);
+    let design = Design::new(&sweep);
+    if design.n != header.points || sweep.runs != header.runs || sweep.seed != header.seed {
+        return Err(CliError::Usage(format!(
+            "`{}`: the sweep has {} points x {} runs (seed {}), but the shards' header says \
+             {} x {} (seed {}); the file is damaged or was edited",
+            first.name, design.n, sweep.runs, sweep.seed, header.points, header.runs, header.seed
+        )));
+    }
+    let format = match args.format {
+        Format::Json => RowFormat::Json,
+        Format::Csv | Format::Table => RowFormat::Csv,
+    };
+    let rows = Rows::new(format, &sweep, false);
+    let mut stdout = std::io::stdout().lock();
+    let mut file = match &args.out {
+        Some(out) => Some(
+            output::AtomicFile::create(out)
+                .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", out.display())))?,
+        ),
+        None => None,
+    };
+    let io = |e: std::io::Error| match &args.out {
+        Some(out) => CliError::Failure(format!("cannot write `{}`: {e}", out.display())),
+        None => CliError::Failure(format!("cannot write to stdout: {e}")),
+    };
+    let mut write = |bytes: &[u8]| -> Result<(), CliError> {
+        match file.as_mut() {
+            Some(f) => f.file().write_all(bytes).map_err(io),
+            None => match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
+                // A closed pipe (`deter merge ... | head`) is not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(io),
+            },
+        }
+    };
+    write(rows.header(&sweep).as_bytes())?;
+    let mut outputs = Vec::with_capacity(usize::try_from(design.n).unwrap_or(0));
+    let mut failure = None;
+    shard::merge_points(
+        files,
+        |p| {
+            Aggregate::new(&point_scenario(
+                &sweep,
+                &design.values(&sweep.parameters, p),
+            ))
+        },
+        |p, agg| {
+            if p != outputs.len() as u64 {
+                return Err(format!("point {p} came out of order"));
+            }
+            if agg.runs != header.runs {
+                return Err(format!(
+                    "point {p}: the shards hold {} runs, but their header says {}",
+                    agg.runs, header.runs
+                ));
+            }
+            let values = design.values(&sweep.parameters, p);
+            let compiled = point_scenario(&sweep, &values);
+            let line = runner::row_of(&sweep, &rows, p, &values, &compiled, &agg, None);
+            outputs.push(runner::outputs_of(&agg));
+            write(line.as_bytes()).map_err(|e| {
+                let m = e.to_string();
+                failure = Some(e);
+                m
+            })
+        },
+    )
+    .map_err(|m| failure.take().unwrap_or(CliError::Usage(m)))?;
+    if outputs.len() as u64 != design.n {
+        return Err(CliError::Usage(format!(
+            "the shards hold {} of the sweep's {} points",
+            outputs.len(),
+            design.n
+        )));
+    }
+    drop(stdout);
+    if let (Some(f), Some(out)) = (file, &args.out) {
+        f.commit()
+            .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", out.display())))?;
+    }
+    if !args.quiet {
+        eprintln!(
+            "deter merge: {} shard{} of sweep `{}`, {} points x {} runs, seed {}",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" },
+            first.file.source.path,
+            design.n,
+            header.runs,
+            header.seed
+        );
+    }
+    super::sweep::sensitivity_tail(&sweep, &design, &outputs, args.out.as_deref(), args.quiet)
+}
+
+/// The sweep the shards ran, rebuilt and checked against their hash: `--sweep` if given
+/// (and only it); else the recorded absolute path, the path as given, and the embedded text
+/// (its base scenario resolved beside the recorded absolute path).
+fn find_sweep(first: &Named, given: Option<&Path>) -> Result<Sweep, CliError> {
+    let h = &first.file.header;
+    let src = &first.file.source;
+    let check = |s: Sweep, what: &str| -> Result<Sweep, String> {
+        let got = sweep_hash(&s);
+        if got == h.sha256 {
+            Ok(s)
+        } else {
+            Err(format!(
+                "{what}: the validated sweep (with its base scenario) differs from what the \
+                 shards ran (sha256 {got}, the shards' is {})",
+                h.sha256
+            ))
+        }
+    };
+    let from_file = |path: &Path| -> Result<Sweep, String> {
+        let what = format!("`{}`", path.display());
+        let s = sweep::load_sweep(path).map_err(|d| format!("{what}: {}", first_line(&d)))?;
+        check(s, &what)
+    };
+    if let Some(path) = given {
+        return from_file(path)
+            .map_err(|e| CliError::Usage(format!("--sweep {e}; give the file the shards ran")));
+    }
+    let mut reasons = Vec::new();
+    let mut candidates = vec![PathBuf::from(&src.absolute_path)];
+    if Path::new(&src.path) != Path::new(&src.absolute_path) {
+        candidates.push(PathBuf::from(&src.path));
+    }
+    for path in candidates {
+        match from_file(&path) {
+            Ok(s) => return Ok(s),
+            Err(e) => reasons.push(e),
+        }
+    }
+    let what = format!("the text of `{}` embedded in `{}`", src.path, first.name);
+    let dir = Path::new(&src.absolute_path)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    match sweep::parse_sweep(&src.text, &src.path, &dir)
+        .map_err(|d| format!("{what}: {}", first_line(&d)))
+        .and_then(|s| check(s, &what))
+    {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            reasons.push(e);
+            Err(CliError::Usage(format!(
+                "cannot rebuild the sweep the shards ran:\n  {}\npass the sweep file with \
+                 --sweep FILE",
+                reasons.join("\n  ")
+            )))
+        }
+    }
 }
 
 /// The scenario the shards ran, rebuilt and checked against their hash. Tried in order:

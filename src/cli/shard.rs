@@ -1,5 +1,6 @@
-//! `deter run FILE --shard K/N`: simulate one contiguous block of the runs and write a
-//! partial file for `deter merge` (see src/shard/ and docs/CLUSTER.md).
+//! `deter run FILE --shard K/N` and `deter sweep FILE --shard K/N`: simulate one contiguous
+//! block of the work units and write a partial file for `deter merge` (see src/shard/ and
+//! docs/CLUSTER.md).
 
 use std::time::Instant;
 
@@ -14,7 +15,11 @@ use crate::shard::partial::{
     self, AggregatePart, FORMAT, FORMAT_VERSION, Header, Overrides, Part, ShardHeader, Source,
     Timing,
 };
-use crate::shard::{Kind, PartialFile, ShardSpec};
+use crate::shard::{self as sharding, Kind, PartialFile, ShardSpec};
+use crate::sweep::runner::point_scenario;
+use crate::sweep::{Design, Sweep};
+
+use super::sweep::{SweepArgs, sweep_hash};
 
 pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
     let shard = spec
@@ -109,4 +114,97 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
         },
     };
     emit(args.out.as_deref(), &file.to_bytes())
+}
+
+/// `deter sweep FILE --shard K/N`: unit `p * runs + i` is run `i` of point `p`; it draws
+/// from the stream `deter sweep` gives it (`p * runs + i`, or `i` with common random
+/// numbers), so the merged points equal the unsharded sweep's.
+pub fn sweep_shard(
+    args: &SweepArgs,
+    spec: ShardSpec,
+    sweep: &Sweep,
+    design: &Design,
+    threads: usize,
+) -> Result<(), CliError> {
+    let shard = spec
+        .resolve(|name| std::env::var(name).ok())
+        .map_err(CliError::Usage)?;
+    let file = &args.file;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CliError::Failure(format!("cannot read `{}`: {e}", file.display())))?;
+    let runs = sweep.runs;
+    // `deter sweep` has checked that points x runs is within the limit.
+    let units = design.n * runs;
+    let (first, end) = shard.range(units);
+    let bar = progress_bar(end - first, args.quiet);
+    let tick = |n: u64| bar.inc(n);
+    let started = Instant::now();
+    let parts = engine::with_threads(threads, || {
+        let mut parts = Vec::new();
+        for (point, first_run, count) in sharding::split_by_point(first, end, runs) {
+            let values = design.values(&sweep.parameters, point);
+            let compiled = point_scenario(sweep, &values);
+            let plan = RunPlan {
+                seed: sweep.seed,
+                first: first_run,
+                count,
+                stream_offset: if sweep.common_random_numbers {
+                    0
+                } else {
+                    point * runs
+                },
+            };
+            let hooks = Hooks {
+                cancel: Some(&CANCEL),
+                progress: Some(&tick),
+            };
+            let aggregate = engine::run(&compiled, &plan, hooks)?;
+            parts.push(Part {
+                point,
+                first_run,
+                aggregate: AggregatePart::from_aggregate(&aggregate),
+            });
+        }
+        Ok(parts)
+    });
+    let wall = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let parts = parts.map_err(|_: engine::Interrupted| CliError::Interrupted)?;
+
+    let partial = PartialFile {
+        header: Header {
+            format: FORMAT.into(),
+            format_version: FORMAT_VERSION,
+            engine_version: crate::ENGINE_VERSION.into(),
+            engine_build: partial::engine_build(),
+            rng: RNG_NAME.into(),
+            kind: Kind::Sweep,
+            sha256: sweep_hash(sweep),
+            overrides: Overrides::default(),
+            seed: sweep.seed,
+            runs,
+            points: design.n,
+            units,
+            shard: ShardHeader {
+                k: shard.k(),
+                n: shard.n(),
+                first,
+                end,
+            },
+        },
+        timing: Timing {
+            wall_seconds: finite(wall.max(0.0)),
+            threads,
+        },
+        parts,
+        source: Source {
+            path: file.display().to_string(),
+            absolute_path: std::path::absolute(file)
+                .unwrap_or_else(|_| file.clone())
+                .display()
+                .to_string(),
+            text,
+        },
+    };
+    emit(args.out.as_deref(), &partial.to_bytes())
 }

@@ -10,7 +10,7 @@ use crate::engine::{self, until::UntilCi};
 use crate::output;
 use crate::sweep::rows::{RowFormat, Rows};
 use crate::sweep::runner::{self, Exec, Sink, SweepError};
-use crate::sweep::{self, Design};
+use crate::sweep::{self, Design, Sweep};
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum SweepFormat {
@@ -46,6 +46,32 @@ pub struct SweepArgs {
     /// No progress bar, no sensitivity table on the terminal.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Simulate only shard K of N (0-based: K in 0..N) of the sweep's points x runs and
+    /// write a partial file for `deter merge`; `auto` reads SLURM_ARRAY_TASK_ID and
+    /// SLURM_ARRAY_TASK_COUNT. The format of the results is chosen at the merge.
+    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["resume", "until_ci", "max_runs", "format"])]
+    pub shard: Option<crate::shard::ShardSpec>,
+}
+
+/// What a sweep's rows depend on besides the command line: the validated base scenario,
+/// runs, seed, design, points, levels, common random numbers and parameters.
+fn settings_text(s: &Sweep) -> String {
+    format!(
+        "{}\n{:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+        super::scenario_hash(&s.base),
+        s.runs,
+        s.seed,
+        s.design,
+        s.points,
+        s.levels,
+        s.common_random_numbers,
+        s.parameters,
+    )
+}
+
+/// SHA-256 identifying a validated sweep: the `sha256` of its partial files.
+pub fn sweep_hash(s: &Sweep) -> String {
+    super::scenario_hash_text(&settings_text(s))
 }
 
 /// `results.csv` -> `results.sensitivity.csv`.
@@ -114,29 +140,21 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     } else {
         args.threads
     };
+    if let Some(spec) = args.shard {
+        return super::shard::sweep_shard(args, spec, &sweep, &design, threads);
+    }
 
     // What the rows depend on; a resume must match it (kept beside the results until done).
-    let fingerprint = {
-        let s = &sweep;
-        let text = format!(
-            "{}\n{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
-            super::scenario_hash(&s.base),
-            s.runs,
-            s.seed,
-            s.design,
-            s.points,
-            s.levels,
-            s.common_random_numbers,
-            s.parameters,
+    let fingerprint = format!(
+        "deter sweep fingerprint (engine {}): base scenario, runs, seed, design, \
+         parameters, --until-ci, --format\n{}\n",
+        crate::ENGINE_VERSION,
+        super::scenario_hash_text(&format!(
+            "{} {:?}",
+            settings_text(&sweep),
             (until, args.format)
-        );
-        format!(
-            "deter sweep fingerprint (engine {}): base scenario, runs, seed, design, \
-             parameters, --until-ci, --format\n{}\n",
-            crate::ENGINE_VERSION,
-            super::scenario_hash_text(&text)
-        )
-    };
+        ))
+    );
     let (mut sink, start, outputs) = match &args.out {
         Some(out) => {
             let marker = resume_marker(out);
@@ -217,20 +235,33 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         );
     }
 
-    if let Some(report) = sweep::sensitivity(&sweep, &design, &outputs) {
-        match &args.out {
+    sensitivity_tail(&sweep, &design, &outputs, args.out.as_deref(), args.quiet)
+}
+
+/// Saltelli and Morris designs: the ranked sensitivity table, saved beside the results
+/// (`results.sensitivity.csv`) and shown unless `quiet`. Shared by `deter sweep` and
+/// `deter merge`.
+pub fn sensitivity_tail(
+    sweep: &Sweep,
+    design: &Design,
+    outputs: &[[f64; 6]],
+    out: Option<&Path>,
+    quiet: bool,
+) -> Result<(), CliError> {
+    if let Some(report) = sweep::sensitivity(sweep, design, outputs) {
+        match out {
             Some(out) => {
                 let path = sensitivity_path(out);
                 output::write_atomic(&path, report.csv.as_bytes()).map_err(|e| {
                     CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
                 })?;
-                if !args.quiet {
+                if !quiet {
                     print!("{}", report.table);
                     eprintln!("deter: sensitivity indices saved to `{}`", path.display());
                 }
             }
             None => {
-                if !args.quiet {
+                if !quiet {
                     eprint!("{}", report.table);
                 }
             }

@@ -373,24 +373,47 @@ pub fn point_scenario(sweep: &Sweep, values: &[f64]) -> Compiled {
     Compiled::new(&s)
 }
 
-fn point_report(sweep: &Sweep, open: &Open) -> Report {
+fn point_row(sweep: &Sweep, rows: &Rows, k: u64, open: &Open, stop: Option<&Stopping>) -> String {
+    row_of(
+        sweep,
+        rows,
+        k,
+        &open.values,
+        &open.compiled,
+        &open.agg,
+        stop,
+    )
+}
+
+fn report_outputs(open: &Open) -> [f64; 6] {
+    outputs_of(&open.agg)
+}
+
+/// Point `k`'s row, from its values, scenario and complete aggregate: what `run_sweep`
+/// writes, and what `deter merge` writes for the merged shards of a sweep.
+pub fn row_of(
+    sweep: &Sweep,
+    rows: &Rows,
+    k: u64,
+    values: &[f64],
+    compiled: &Compiled,
+    agg: &Aggregate,
+    stop: Option<&Stopping>,
+) -> String {
     let info = RunInfo {
         scenario_sha256: String::new(),
         seed: sweep.seed,
         wall_seconds: 0.0,
         threads: 0,
     };
-    Report::build(&open.compiled, &open.agg, &info)
+    rows.row(k, values, &Report::build(compiled, agg, &info), stop)
 }
 
-fn point_row(sweep: &Sweep, rows: &Rows, k: u64, open: &Open, stop: Option<&Stopping>) -> String {
-    rows.row(k, &open.values, &point_report(sweep, open), stop)
-}
-
-fn report_outputs(open: &Open) -> [f64; 6] {
-    let runs = open.agg.runs.max(1) as f64;
+/// The headline probabilities of a point's aggregate (the sensitivity analysis's inputs).
+pub fn outputs_of(agg: &Aggregate) -> [f64; 6] {
+    let runs = agg.runs.max(1) as f64;
     let mut y = [0.0; 6];
-    for (o, &c) in y.iter_mut().zip(&open.agg.region.events) {
+    for (o, &c) in y.iter_mut().zip(&agg.region.events) {
         *o = c as f64 / runs;
     }
     y
