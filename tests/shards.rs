@@ -356,3 +356,134 @@ fn merge_writes_the_html_report_of_the_merged_run() {
         &["same file"],
     );
 }
+
+// ---- deter sweep --shard K/N ----
+
+/// A Saltelli sweep of 8 points x 7 runs (56 units: no shard count below divides it evenly
+/// into points), so that shards straddle point boundaries and a sensitivity table follows.
+fn saltelli_sweep(dir: &Path, name: &str, crn: bool) -> String {
+    let path = dir.join(name);
+    let text = format!(
+        "base = \"{}\"\nruns = 7\nseed = 5\ndesign = \"saltelli\"\npoints = 2\n\
+         common_random_numbers = {crn}\n\n\
+         [[parameter]]\npath = \"country.XKX.military.budget\"\nrole = \"lever\"\nrange = [0.15, 0.6]\n\n\
+         [[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"lever\"\nrange = [0.2, 0.9]\n",
+        root().join(SCENARIO).display()
+    );
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+fn sweep_shards(dir: &Path, sweep: &str, n: u64) -> Vec<String> {
+    (0..n)
+        .map(|k| {
+            let out = dir
+                .join(format!("sweep-part-{k}.json"))
+                .display()
+                .to_string();
+            let shard = format!("{k}/{n}");
+            let threads = if k % 2 == 0 { "1" } else { "2" };
+            ok(deter(&[
+                "sweep",
+                sweep,
+                "--shard",
+                &shard,
+                "--threads",
+                threads,
+                "--out",
+                &out,
+                "-q",
+            ]));
+            out
+        })
+        .collect()
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("`{}`: {e}", path.display()))
+}
+
+#[test]
+fn sweep_merge_equals_the_unsharded_sweep_byte_for_byte_for_1_3_and_8_shards() {
+    for crn in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let sweep = saltelli_sweep(d, "s.toml", crn);
+        let whole = d.join("whole.csv");
+        ok(deter(&[
+            "sweep",
+            &sweep,
+            "--out",
+            whole.to_str().unwrap(),
+            "-q",
+        ]));
+        let whole_jsonl = ok(deter(&["sweep", &sweep, "--format", "json", "-q"]));
+        let whole_sensitivity = read(&d.join("whole.sensitivity.csv"));
+        assert_eq!(String::from_utf8_lossy(&read(&whole)).lines().count(), 9);
+        for n in [1u64, 3, 8] {
+            let mut parts = sweep_shards(d, &sweep, n);
+            parts.reverse(); // any order
+            let merged = d.join(format!("merged-{n}.csv"));
+            ok(merge(&parts, &["--out", merged.to_str().unwrap()]));
+            assert_eq!(read(&merged), read(&whole), "CSV, n = {n}, crn = {crn}");
+            assert_eq!(
+                read(&d.join(format!("merged-{n}.sensitivity.csv"))),
+                whole_sensitivity,
+                "sensitivity, n = {n}, crn = {crn}"
+            );
+            let jsonl = ok(merge(&parts, &["--format", "json"]));
+            assert_eq!(jsonl, whole_jsonl, "JSON Lines, n = {n}, crn = {crn}");
+            for p in parts {
+                std::fs::remove_file(p).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn sweep_shards_refuse_resume_and_until_ci_and_merge_checks_the_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sweep = saltelli_sweep(d, "s.toml", false);
+    let out = d.join("p.json").display().to_string();
+    for extra in [["--resume"], ["--until-ci"]] {
+        let mut args = vec!["sweep", &sweep, "--shard", "0/2", "--out", &out];
+        args.extend_from_slice(&extra);
+        if extra[0] == "--until-ci" {
+            args.push("0.05");
+        }
+        refused(deter(&args), &["--shard", extra[0]]);
+    }
+
+    let parts = sweep_shards(d, &sweep, 2);
+    let whole = ok(deter(&["sweep", &sweep, "-q"]));
+    refused(
+        merge(
+            &parts,
+            &["--report", &d.join("r.html").display().to_string()],
+        ),
+        &["shards of a `deter sweep`", "--report"],
+    );
+    // Moved: rebuilt from the embedded text (the base scenario is still where it was).
+    let moved = d.join("moved.toml");
+    std::fs::rename(&sweep, &moved).unwrap();
+    assert_eq!(ok(merge(&parts, &[])), whole);
+    // An edited sweep given with --sweep is refused by hash; the original is accepted.
+    let text = std::fs::read_to_string(&moved).unwrap();
+    let edited = d.join("edited.toml");
+    std::fs::write(&edited, text.replace("seed = 5", "seed = 6")).unwrap();
+    refused(
+        merge(&parts, &["--sweep", &edited.display().to_string()]),
+        &["--sweep `", "edited.toml`: the validated sweep", "differs"],
+    );
+    assert_eq!(
+        ok(merge(&parts, &["--sweep", &moved.display().to_string()])),
+        whole
+    );
+    // A run shard does not merge with sweep shards.
+    let run_part = shard_files(d, SCENARIO, 2, &[]);
+    refused(
+        merge(&[parts[0].clone(), run_part[1].clone()], &[]),
+        &["does not belong with", "kind"],
+    );
+}

@@ -41,9 +41,12 @@ const MERGE_EXAMPLES: &str = "Examples:
   deter merge part-*.json
   deter merge part-*.json --format json --out result.json
   deter merge /scratch/parts/part-*.json --scenario s.toml --quiet
+  deter sweep w.toml --shard 0/2 --out w-0.json; deter sweep w.toml --shard 1/2 --out w-1.json
+  deter merge w-*.json --out results.csv   # + results.sensitivity.csv (Saltelli, Morris)
 
-The shards of one invocation (same scenario, seed, runs and N) are checked for duplicates and
-gaps, merged exactly, and reported byte for byte as the unsharded run (timing aside).
+The shards of one invocation (same scenario or sweep, seed, runs and N) are checked for
+duplicates and gaps, merged exactly, and reported byte for byte as the unsharded run (timing
+aside) or written exactly as the unsharded sweep's results.
 Docs: docs/CLUSTER.md.";
 
 const VALIDATE_EXAMPLES: &str = "Examples:
@@ -59,7 +62,8 @@ const SWEEP_EXAMPLES: &str = "Examples:
   deter sweep scenarios/sweeps/kosovo-budget-x-nato.toml --out grid.csv
   deter sweep scenarios/sweeps/saltelli-levers.toml --out sobol.csv --threads 2
   deter sweep scenarios/sweeps/saltelli-levers.toml --out sobol.csv --resume
-  deter sweep my-sweep.toml --format json --out results.jsonl --until-ci 0.02";
+  deter sweep my-sweep.toml --format json --out results.jsonl --until-ci 0.02
+  deter sweep my-sweep.toml --shard 0/4 --out part-0.json  # see deter merge";
 
 const BENCH_EXAMPLES: &str = "Examples:
   deter bench                     # the bundled baseline
@@ -95,7 +99,7 @@ pub enum Command {
     /// Run a sweep: many variants of a scenario from an experimental design (docs/SWEEPS.md).
     #[command(after_help = SWEEP_EXAMPLES)]
     Sweep(sweep::SweepArgs),
-    /// Merge the partial files of a sharded run (`deter run --shard K/N`) into its report.
+    /// Merge the partial files of a sharded run or sweep (`--shard K/N`) into its output.
     #[command(after_help = MERGE_EXAMPLES)]
     Merge(merge::MergeArgs),
     /// Check scenario files and list every problem found.

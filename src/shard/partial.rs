@@ -205,7 +205,7 @@ impl PartialFile {
         if format != Some(FORMAT) {
             return Err(format!(
                 "not a deter partial file (no header.format = \"{FORMAT}\"); partial files \
-                 are written by `deter run --shard K/N --out FILE`"
+                 are written by `deter run|sweep FILE --shard K/N --out PART`"
             ));
         }
         let version = header
