@@ -6,7 +6,8 @@
 # cluster) under a temporary directory, starts slurmctld and slurmd, submits the example
 # job array (examples/slurm/submit.sh: 4 shards + a merge job with afterok), waits with
 # bounded timeouts, checks that the merged output equals the single-process output (timing
-# aside), and stops the daemons it started.
+# aside), does the same for a small sweep (SWEEP=..., merged results.csv == `deter sweep`
+# byte for byte), and stops the daemons it started.
 #
 # Never hangs: every wait is bounded. If Slurm cannot be installed or started, it says so
 # loudly and exits 0 (skipped) unless DETER_REQUIRE_SLURM=1, which turns a skip into a
@@ -18,6 +19,7 @@ root=$PWD
 RUNS=${RUNS:-20000}
 N=4
 SCENARIO=scenarios/western-balkans-2024.toml
+unset SWEEP # set below, for the sweep submission only
 
 say() { echo "slurm-test: $*"; }
 skip() {
@@ -147,16 +149,20 @@ ids=$(N=$N RUNS=$RUNS SCENARIO=balkans.toml DETER=$DETER OUTDIR=$T/work/out \
 read -r array_id merge_id <<<"$ids"
 say "submitted array job $array_id ($N tasks) and merge job $merge_id (afterok)"
 
-done_waiting=""
-for _ in $(seq 1 180); do # at most 90 s
-    left=$(timeout 5 squeue -h -j "$array_id,$merge_id" -o %i 2>/dev/null | wc -l) || left=1
-    if [ "$left" = 0 ]; then done_waiting=1; break; fi
-    sleep 0.5
-done
-[ -n "$done_waiting" ] || { timeout 5 squeue || true; fail "jobs still queued after 90 s"; }
-
-state=$(timeout 5 scontrol show job "$merge_id" 2>/dev/null | grep -o 'JobState=[A-Z_]*' || true)
-[ "$state" = JobState=COMPLETED ] || fail "merge job $merge_id ended in ${state:-an unknown state}"
+# Wait (at most 90 s) until jobs $1 (array) and $2 (merge) have left the queue, then check
+# that the merge job completed.
+wait_jobs() {
+    local done_waiting="" left state
+    for _ in $(seq 1 180); do
+        left=$(timeout 5 squeue -h -j "$1,$2" -o %i 2>/dev/null | wc -l) || left=1
+        if [ "$left" = 0 ]; then done_waiting=1; break; fi
+        sleep 0.5
+    done
+    [ -n "$done_waiting" ] || { timeout 5 squeue || true; fail "jobs still queued after 90 s"; }
+    state=$(timeout 5 scontrol show job "$2" 2>/dev/null | grep -o 'JobState=[A-Z_]*' || true)
+    [ "$state" = JobState=COMPLETED ] || fail "merge job $2 ended in ${state:-an unknown state}"
+}
+wait_jobs "$array_id" "$merge_id"
 say "all jobs done in $(($(date +%s) - started)) s"
 
 # --- compare with the single-process run -------------------------------------------------
@@ -175,3 +181,26 @@ cmp <(but_line_2 single.txt) <(but_line_2 out/result.txt) ||
     fail "merged table differs from the single-process run"
 grep -q "Western Balkans 2024" out/report.html || fail "the merge job wrote no HTML report"
 say "PASSED: $N Slurm array tasks + afterok merge == single process ($RUNS runs), byte for byte apart from timing"
+
+# --- a sharded sweep through the same scripts (SWEEP set) ----------------------------------
+cat >sweep.toml <<'EOF_SWEEP'
+base = "balkans.toml"
+runs = 301
+seed = 3
+[[parameter]]
+path = "country.XKX.military.budget"
+role = "lever"
+values = [0.162, 0.4, 0.6]
+EOF_SWEEP
+started=$(date +%s)
+ids=$(N=$N SWEEP=sweep.toml DETER=$DETER OUTDIR=$T/work/out-sweep \
+    timeout 30 "$root/examples/slurm/submit.sh")
+read -r array_id merge_id <<<"$ids"
+say "submitted sweep array job $array_id ($N tasks) and merge job $merge_id (afterok)"
+wait_jobs "$array_id" "$merge_id"
+say "sweep jobs done in $(($(date +%s) - started)) s"
+timeout 120 "$DETER" sweep sweep.toml --out single-sweep.csv --quiet
+[ "$(wc -l <single-sweep.csv)" = 4 ] || fail "single-sweep.csv should have a header and 3 rows"
+cmp single-sweep.csv out-sweep/results.csv ||
+    fail "merged sweep results differ from the single-process sweep"
+say "PASSED: $N Slurm array tasks of a sweep + afterok merge == single-process deter sweep, byte for byte"

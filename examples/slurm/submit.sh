@@ -2,7 +2,10 @@
 # Submit a sharded deter run to Slurm: an N-task job array, then a merge job that waits for
 # all of it (afterok). Usage, from the directory holding the scenario:
 #   N=16 RUNS=1000000 SCENARIO=my-region.toml OUTDIR=$PWD/deter-out examples/slurm/submit.sh
-# Prints the two job ids on stdout (array, merge). Results: $OUTDIR/result.json and $OUTDIR/result.txt.
+# or, for a sweep (its runs, seed and points come from the sweep file):
+#   N=16 SWEEP=my-sweep.toml OUTDIR=$PWD/deter-out examples/slurm/submit.sh
+# Prints the two job ids on stdout (array, merge). Results: $OUTDIR/result.json and
+# $OUTDIR/result.txt, or for a sweep $OUTDIR/results.csv (+ results.sensitivity.csv).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
