@@ -1,4 +1,5 @@
-//! `deter run --shard K/N` and `deter merge`, driven as a user would from the shell.
+//! `deter run --shard K/N`, `deter sweep --shard K/N` and `deter merge`, driven as a user would
+//! from the shell.
 //! The invariant pinned here: merging the shards gives the unsharded run's output byte for
 //! byte, apart from timing, for any number of shards and threads.
 
