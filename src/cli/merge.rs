@@ -21,6 +21,9 @@ use crate::sweep::{self, Design, Sweep};
 
 use super::sweep::sweep_hash;
 
+/// Largest partial file `deter merge` reads (a sweep shard holds one small aggregate per point).
+const MAX_PARTIAL_BYTES: usize = 256 << 20;
+
 #[derive(Args, Debug)]
 pub struct MergeArgs {
     /// Partial files written by `deter run FILE --shard K/N --out PART` or `deter sweep FILE
@@ -61,8 +64,14 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     let mut files = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path)
+        // Bounded, so that `/dev/zero`, a FIFO or a runaway file cannot exhaust memory.
+        let bytes = crate::scenario::read_bounded(path, MAX_PARTIAL_BYTES)
             .map_err(|e| CliError::Usage(format!("cannot read `{name}`: {e}")))?;
+        if bytes.len() > MAX_PARTIAL_BYTES {
+            return Err(CliError::Usage(format!(
+                "`{name}` is larger than {MAX_PARTIAL_BYTES} bytes, the limit for partial files"
+            )));
+        }
         let file = PartialFile::from_bytes(&bytes)
             .map_err(|e| CliError::Usage(format!("`{name}`: {e}")))?;
         files.push(Named { name, file });

@@ -173,7 +173,7 @@ fn a_region_whose_tallies_would_exhaust_memory_is_refused_before_running() {
 fn endless_inputs_are_read_with_a_bound() {
     // Under a 2 GB address-space limit, so that a regression fails instead of eating memory.
     let bin = assert_cmd::cargo::cargo_bin("deter");
-    for cmd in ["validate", "run", "sweep"] {
+    for cmd in ["validate", "run", "sweep", "merge"] {
         let out = std::process::Command::new("sh")
             .arg("-c")
             .arg(format!(
