@@ -799,6 +799,25 @@ impl<'a> Reader<'a> {
         Some(out)
     }
 
+    /// The header of an entry of an array of tables: unknown keys, its required `id`, and
+    /// duplicates among the entries seen so far. Returns the id and its span.
+    fn entry_id(
+        &mut self,
+        t: &DeTable<'_>,
+        path: &str,
+        span: Range<usize>,
+        allowed: &[&str],
+        seen: &mut Vec<(String, usize)>,
+    ) -> Option<(String, Range<usize>)> {
+        self.check_keys(t, path, allowed);
+        let id = self.required_id(t, path, span.clone())?;
+        let id_span = lookup(t, "id").map(|v| v.span()).unwrap_or(span);
+        if !self.check_duplicate(seen, &id, id_span.clone(), &format!("{path}.id")) {
+            return None;
+        }
+        Some((id, id_span))
+    }
+
     fn check_duplicate(
         &mut self,
         seen: &mut Vec<(String, usize)>,
@@ -949,14 +968,9 @@ impl<'a> Reader<'a> {
         let mut seen: Vec<(String, usize)> = Vec::new();
         for (i, t, span) in self.entries(root, "power") {
             let path = format!("power[{i}]");
-            self.check_keys(t, &path, &allowed);
-            let Some(id) = self.required_id(t, &path, span.clone()) else {
+            let Some((id, _)) = self.entry_id(t, &path, span.clone(), &allowed, &mut seen) else {
                 continue;
             };
-            let id_span = lookup(t, "id").map(|v| v.span()).unwrap_or(span.clone());
-            if !self.check_duplicate(&mut seen, &id, id_span, &format!("{path}.id")) {
-                continue;
-            }
             let name = self.optional_string(t, "name", &path);
             match s.power_index(&id) {
                 Some(k) => {
@@ -986,14 +1000,11 @@ impl<'a> Reader<'a> {
         let mut seen: Vec<(String, usize)> = Vec::new();
         for (i, t, span) in self.entries(root, "country") {
             let path = format!("country[{i}]");
-            self.check_keys(t, &path, COUNTRY_KEYS);
-            let Some(id) = self.required_id(t, &path, span.clone()) else {
+            let Some((id, id_span)) =
+                self.entry_id(t, &path, span.clone(), COUNTRY_KEYS, &mut seen)
+            else {
                 continue;
             };
-            let id_span = lookup(t, "id").map(|v| v.span()).unwrap_or(span.clone());
-            if !self.check_duplicate(&mut seen, &id, id_span.clone(), &format!("{path}.id")) {
-                continue;
-            }
             if s.power_index(&id).is_some() {
                 self.error(
                     id_span,
@@ -1143,14 +1154,9 @@ impl<'a> Reader<'a> {
         let mut seen: Vec<(String, usize)> = Vec::new();
         for (i, t, span) in self.entries(root, "alliance") {
             let path = format!("alliance[{i}]");
-            self.check_keys(t, &path, &allowed);
-            let Some(id) = self.required_id(t, &path, span.clone()) else {
+            let Some((id, _)) = self.entry_id(t, &path, span.clone(), &allowed, &mut seen) else {
                 continue;
             };
-            let id_span = lookup(t, "id").map(|v| v.span()).unwrap_or(span.clone());
-            if !self.check_duplicate(&mut seen, &id, id_span, &format!("{path}.id")) {
-                continue;
-            }
             let existing = s.alliances.iter().position(|a| a.id == id);
             let mut a = match existing {
                 Some(k) => s.alliances[k].clone(),
@@ -1194,14 +1200,9 @@ impl<'a> Reader<'a> {
         let mut seen: Vec<(String, usize)> = Vec::new();
         for (i, t, span) in self.entries(root, "deployment") {
             let path = format!("deployment[{i}]");
-            self.check_keys(t, &path, &allowed);
-            let Some(id) = self.required_id(t, &path, span.clone()) else {
+            let Some((id, _)) = self.entry_id(t, &path, span.clone(), &allowed, &mut seen) else {
                 continue;
             };
-            let id_span = lookup(t, "id").map(|v| v.span()).unwrap_or(span.clone());
-            if !self.check_duplicate(&mut seen, &id, id_span, &format!("{path}.id")) {
-                continue;
-            }
             let existing = s.deployments.iter().position(|d| d.id == id);
             let host = match lookup(t, "host") {
                 Some(v) => self
@@ -1344,14 +1345,10 @@ impl<'a> Reader<'a> {
         let mut seen: Vec<(String, usize)> = Vec::new();
         for (i, t, span) in self.entries(root, "policy") {
             let path = format!("policy[{i}]");
-            self.check_keys(t, &path, POLICY_KEYS);
-            let Some(id) = self.required_id(t, &path, span.clone()) else {
+            let Some((id, _)) = self.entry_id(t, &path, span.clone(), POLICY_KEYS, &mut seen)
+            else {
                 continue;
             };
-            let id_span = lookup(t, "id").map(|v| v.span()).unwrap_or(span.clone());
-            if !self.check_duplicate(&mut seen, &id, id_span, &format!("{path}.id")) {
-                continue;
-            }
             let existing = s.policies.iter().position(|p| p.id == id);
             let mut p = match existing {
                 Some(k) => s.policies[k].clone(),
