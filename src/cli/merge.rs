@@ -289,40 +289,16 @@ fn find_sweep(first: &Named, given: Option<&Path>) -> Result<Sweep, CliError> {
         let s = sweep::load_sweep(path).map_err(|d| format!("{what}: {}", first_line(&d)))?;
         check(s, &what)
     };
-    if let Some(path) = given {
-        return from_file(path)
-            .map_err(|e| CliError::Usage(format!("--sweep {e}; give the file the shards ran")));
-    }
-    let mut reasons = Vec::new();
-    let mut candidates = vec![PathBuf::from(&src.absolute_path)];
-    if Path::new(&src.path) != Path::new(&src.absolute_path) {
-        candidates.push(PathBuf::from(&src.path));
-    }
-    for path in candidates {
-        match from_file(&path) {
-            Ok(s) => return Ok(s),
-            Err(e) => reasons.push(e),
-        }
-    }
-    let what = format!("the text of `{}` embedded in `{}`", src.path, first.name);
     let dir = Path::new(&src.absolute_path)
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    match sweep::parse_sweep(&src.text, &src.path, &dir)
-        .map_err(|d| format!("{what}: {}", first_line(&d)))
-        .and_then(|s| check(s, &what))
-    {
-        Ok(s) => Ok(s),
-        Err(e) => {
-            reasons.push(e);
-            Err(CliError::Usage(format!(
-                "cannot rebuild the sweep the shards ran:\n  {}\npass the sweep file with \
-                 --sweep FILE",
-                reasons.join("\n  ")
-            )))
-        }
-    }
+    let from_text = |what: &str| {
+        sweep::parse_sweep(&src.text, &src.path, &dir)
+            .map_err(|d| format!("{what}: {}", first_line(&d)))
+            .and_then(|s| check(s, what))
+    };
+    rebuild(first, given, "sweep", from_file, from_text)
 }
 
 /// The scenario the shards ran, rebuilt and checked against their hash. Tried in order:
@@ -351,9 +327,29 @@ fn find_scenario(first: &Named, given: Option<&Path>) -> Result<Scenario, CliErr
             &what,
         )
     };
+    let from_text = |what: &str| {
+        scenario::parse_str(&src.text, &src.path)
+            .map_err(|d| format!("{what}: {}", first_line(&d)))
+            .and_then(|s| apply(s, &h.overrides).map_err(|e| format!("{what}: {e}")))
+            .and_then(|s| check(s, what))
+    };
+    rebuild(first, given, "scenario", from_file, from_text)
+}
+
+/// Rebuild what the shards ran (`kind`: "scenario" or "sweep"): `--KIND FILE` if given (and
+/// only it); else the recorded absolute path, the path as given, and the text embedded in
+/// the partial file. Every candidate is checked against the shards' hash by the closures.
+fn rebuild<T>(
+    first: &Named,
+    given: Option<&Path>,
+    kind: &str,
+    from_file: impl Fn(&Path) -> Result<T, String>,
+    from_text: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, CliError> {
+    let src = &first.file.source;
     if let Some(path) = given {
         return from_file(path)
-            .map_err(|e| CliError::Usage(format!("--scenario {e}; give the file the shards ran")));
+            .map_err(|e| CliError::Usage(format!("--{kind} {e}; give the file the shards ran")));
     }
     let mut reasons = Vec::new();
     let mut candidates = vec![PathBuf::from(&src.absolute_path)];
@@ -362,26 +358,19 @@ fn find_scenario(first: &Named, given: Option<&Path>) -> Result<Scenario, CliErr
     }
     for path in candidates {
         match from_file(&path) {
-            Ok(s) => return Ok(s),
+            Ok(t) => return Ok(t),
             Err(e) => reasons.push(e),
         }
     }
     let what = format!("the text of `{}` embedded in `{}`", src.path, first.name);
-    match scenario::parse_str(&src.text, &src.path)
-        .map_err(|d| format!("{what}: {}", first_line(&d)))
-        .and_then(|s| apply(s, &h.overrides).map_err(|e| format!("{what}: {e}")))
-        .and_then(|s| check(s, &what))
-    {
-        Ok(s) => Ok(s),
-        Err(e) => {
-            reasons.push(e);
-            Err(CliError::Usage(format!(
-                "cannot rebuild the scenario the shards ran:\n  {}\npass the scenario file \
-                 with --scenario FILE",
-                reasons.join("\n  ")
-            )))
-        }
-    }
+    from_text(&what).map_err(|e| {
+        reasons.push(e);
+        CliError::Usage(format!(
+            "cannot rebuild the {kind} the shards ran:\n  {}\npass the {kind} file with \
+             --{kind} FILE",
+            reasons.join("\n  ")
+        ))
+    })
 }
 
 /// Apply the command-line overrides the shards recorded, as `deter run` did.
