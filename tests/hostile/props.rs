@@ -214,9 +214,11 @@ impl Gen<'_> {
                 0 => format!("set = {:?}", self.value(&spec).unwrap_or(spec.min)),
                 1 => {
                     let w = spec.max - spec.min;
+                    // Defaults of their own: the target field's default may lie outside these ranges.
                     let add = FieldSpec {
                         min: -w,
                         max: w,
+                        default: ParamDefault::Value(0.0),
                         ..spec
                     };
                     format!("add = {:?}", self.value(&add).unwrap_or(0.0))
@@ -225,6 +227,7 @@ impl Gen<'_> {
                     let scale = FieldSpec {
                         min: 0.0,
                         max: 1000.0,
+                        default: ParamDefault::Value(1.0),
                         ..spec
                     };
                     format!("scale = {:?}", self.value(&scale).unwrap_or(1.0))
@@ -233,6 +236,7 @@ impl Gen<'_> {
             let ramp = FieldSpec {
                 min: 0.0,
                 max: 100.0,
+                default: ParamDefault::Value(0.0),
                 ..spec
             };
             let year = 2024 + self.below(s.horizon_years as usize + 3);
@@ -297,7 +301,13 @@ impl Gen<'_> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
+    // A fixed seed keeps CI deterministic; explore further by changing it or raising `cases`.
+    #![proptest_config(ProptestConfig {
+        cases: 96,
+        failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20_230_924),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn valid_scenarios_at_range_extremes_give_finite_bounded_reports(shape in shape()) {
