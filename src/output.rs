@@ -41,6 +41,20 @@ pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
         .map_err(|e| format!("cannot write to directory `{}`: {e}", dir.display()))
 }
 
+/// [`check_writable`] for every output of one command, and no two of them the same path.
+pub fn check_outputs(outputs: &[&PathBuf], inputs: &[PathBuf]) -> Result<(), String> {
+    for (i, out) in outputs.iter().enumerate() {
+        check_writable(out, inputs)?;
+        if outputs[..i].contains(out) {
+            return Err(format!(
+                "`{}` is named by two output options",
+                out.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

@@ -441,3 +441,30 @@ fn absurd_thread_counts_are_refused() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn one_path_for_two_outputs_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let same = dir.path().join("same.out");
+    let same = same.to_str().unwrap();
+    let shea = "scenarios/shea-special-envoy.toml";
+    for args in [
+        vec!["run", BASELINE, "--out", same, "--report", same],
+        vec!["compare", BASELINE, shea, "--out", same, "--report", same],
+        vec![
+            "merge",
+            "no-such-part.json",
+            "--out",
+            same,
+            "--report",
+            same,
+        ],
+    ] {
+        deter()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("is named by two output options"));
+    }
+    assert!(!Path::new(same).exists());
+}

@@ -354,7 +354,7 @@ fn merge_writes_the_html_report_of_the_merged_run() {
                 out.to_str().unwrap(),
             ],
         ),
-        &["same file"],
+        &["named by two output options"],
     );
 }
 

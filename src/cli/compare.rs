@@ -51,14 +51,8 @@ pub struct CompareArgs {
 
 pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let inputs = [args.a.clone(), args.b.clone()];
-    for out in args.out.iter().chain(&args.report) {
-        output::check_writable(out, &inputs).map_err(CliError::Usage)?;
-    }
-    if args.out.is_some() && args.out == args.report {
-        return Err(CliError::Usage(
-            "--out and --report name the same file".into(),
-        ));
-    }
+    let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
+    output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
     let (sa, sb) = match (
         load_scenario(&args.a, args.horizon_years),
         load_scenario(&args.b, args.horizon_years),

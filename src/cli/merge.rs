@@ -53,14 +53,8 @@ pub struct MergeArgs {
 }
 
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
-    for out in args.out.iter().chain(&args.report) {
-        output::check_writable(out, &args.parts).map_err(CliError::Usage)?;
-    }
-    if args.out.is_some() && args.out == args.report {
-        return Err(CliError::Usage(
-            "--out and --report name the same file".into(),
-        ));
-    }
+    let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
+    output::check_outputs(&outputs, &args.parts).map_err(CliError::Usage)?;
     let mut files = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
         let name = path.display().to_string();

@@ -137,15 +137,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .chain(&args.report)
         .chain(&args.per_run)
         .collect();
-    for (i, out) in outputs.iter().enumerate() {
-        output::check_writable(out, &args.files).map_err(CliError::Usage)?;
-        if outputs[..i].contains(out) {
-            return Err(CliError::Usage(format!(
-                "`{}` is named by two output options",
-                out.display()
-            )));
-        }
-    }
+    output::check_outputs(&outputs, &args.files).map_err(CliError::Usage)?;
     if args.per_run.is_some() && args.files.len() > 1 {
         return Err(CliError::Usage(
             "--per-run takes one scenario file; run the files one at a time".into(),
