@@ -2,6 +2,7 @@
 //! One module per subcommand; this file holds the command list, errors and shared helpers.
 
 mod bench;
+mod calibrate;
 mod compare;
 mod init;
 mod merge;
@@ -65,6 +66,12 @@ const SWEEP_EXAMPLES: &str = "Examples:
   deter sweep my-sweep.toml --format json --out results.jsonl --until-ci 0.02
   deter sweep my-sweep.toml --shard 0/4 --out part-0.json  # see deter merge";
 
+const CALIBRATE_EXAMPLES: &str = "Examples:
+  deter calibrate scenarios/history/calibrate.toml --out calibration
+  deter calibrate scenarios/history/calibrate.toml --out calibration --resume   # after Ctrl-C
+Outputs in --out: posterior.csv (weighted draws, provenance header), diagnostics.csv
+(tolerance, acceptance rate, effective sample size per generation), state.json, report.html.";
+
 const BENCH_EXAMPLES: &str = "Examples:
   deter bench                     # the bundled baseline
   deter bench scenarios/western-balkans-2024.toml --runs 1000000 --repeat 1
@@ -119,6 +126,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Calibrate model parameters to historical cases (ABC-SMC; docs/CALIBRATION.md).
+    #[command(after_help = CALIBRATE_EXAMPLES)]
+    Calibrate(calibrate::CalibrateArgs),
     /// Measure runs per second, ns per run, the ratio to the RNG floor and the thread speedup.
     #[command(after_help = BENCH_EXAMPLES)]
     Bench(bench::BenchArgs),
@@ -196,6 +206,7 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Validate { files } => validate::validate(&files),
         Command::Init { path, force } => init::init(&path, force),
         Command::Bench(args) => bench::bench(&args),
+        Command::Calibrate(args) => calibrate::calibrate(&args),
     }
 }
 
