@@ -85,25 +85,33 @@ pub fn diagnostics_csv(state: &State, prov: &Provenance) -> String {
     out
 }
 
+/// An f64 as the 16 hex digits of its bits: exact through any JSON reader.
+fn bits(x: f64) -> serde_json::Value {
+    serde_json::Value::String(format!("{:016x}", x.to_bits()))
+}
+
+fn from_bits(v: &serde_json::Value) -> Option<f64> {
+    v.as_str()
+        .and_then(|s| u64::from_str_radix(s, 16).ok())
+        .map(f64::from_bits)
+}
+
 /// The resumable state as JSON: settings, history, the last population, and the
-/// calibration hash it belongs to. Floats round-trip exactly (serde_json prints the shortest
-/// representation that parses back to the same f64).
+/// calibration hash it belongs to. Floats are stored as their bits (hex), so a resumed
+/// calibration continues from exactly the same numbers.
 pub fn state_json(state: &State, prov: &Provenance) -> String {
     let s = &state.settings;
+    let arr = |x: &[f64]| x.iter().map(|&v| bits(v)).collect::<Vec<_>>();
     let pop = state.population.as_ref().map(|p| {
-        serde_json::json!({
-            "u": p.u, "weights": p.weights,
-            "distances": p.distances.iter().map(|&d| if d.is_finite() { serde_json::json!(d) } else { serde_json::Value::Null }).collect::<Vec<_>>(),
-        })
+        serde_json::json!({"u": arr(&p.u), "weights": arr(&p.weights), "distances": arr(&p.distances)})
     });
     let history: Vec<_> = state
         .history
         .iter()
         .map(|g| {
             serde_json::json!({
-                "index": g.index,
-                "tolerance": if g.tolerance.is_finite() { serde_json::json!(g.tolerance) } else { serde_json::Value::Null },
-                "attempts": g.attempts, "accepted": g.accepted, "ess": g.ess,
+                "index": g.index, "tolerance": bits(g.tolerance),
+                "attempts": g.attempts, "accepted": g.accepted, "ess": bits(g.ess),
             })
         })
         .collect();
@@ -145,23 +153,22 @@ pub fn parse_state(text: &str, prov: &Provenance, settings: &Settings) -> Result
         );
     }
     let d = v["d"].as_u64().ok_or_else(|| bad("d"))? as usize;
-    let f = |x: &serde_json::Value| x.as_f64().unwrap_or(f64::INFINITY);
-    let history = v["history"]
-        .as_array()
-        .ok_or_else(|| bad("history"))?
-        .iter()
-        .map(|g| GenerationStats {
-            index: g["index"].as_u64().unwrap_or(0) as usize,
-            tolerance: f(&g["tolerance"]),
-            attempts: g["attempts"].as_u64().unwrap_or(0),
-            accepted: g["accepted"].as_u64().unwrap_or(0),
-            ess: g["ess"].as_f64().unwrap_or(0.0),
-        })
-        .collect();
+    let mut history = Vec::new();
+    for g in v["history"].as_array().ok_or_else(|| bad("history"))? {
+        history.push(GenerationStats {
+            index: g["index"].as_u64().ok_or_else(|| bad("index"))? as usize,
+            tolerance: from_bits(&g["tolerance"]).ok_or_else(|| bad("tolerance"))?,
+            attempts: g["attempts"].as_u64().ok_or_else(|| bad("attempts"))?,
+            accepted: g["accepted"].as_u64().ok_or_else(|| bad("accepted"))?,
+            ess: from_bits(&g["ess"]).ok_or_else(|| bad("ess"))?,
+        });
+    }
     let floats = |x: &serde_json::Value, what: &str| -> Result<Vec<f64>, String> {
         x.as_array()
-            .ok_or_else(|| bad(what))
-            .map(|a| a.iter().map(f).collect())
+            .ok_or_else(|| bad(what))?
+            .iter()
+            .map(|e| from_bits(e).ok_or_else(|| bad(what)))
+            .collect()
     };
     let population = match &v["population"] {
         serde_json::Value::Null => None,
