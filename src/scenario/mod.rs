@@ -6,6 +6,7 @@
 
 mod diagnostic;
 pub(crate) mod input;
+pub mod overrides;
 pub mod params;
 mod path;
 mod read;
