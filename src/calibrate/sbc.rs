@@ -15,7 +15,7 @@ pub fn rank_of(draws: &[f64], truth: f64) -> usize {
 /// ((l + 1) must be divisible by `bins`), and its p-value under uniformity.
 pub fn rank_uniformity(ranks: &[usize], l: usize, bins: usize) -> (f64, f64) {
     assert!(
-        bins >= 2 && (l + 1) % bins == 0,
+        bins >= 2 && (l + 1).is_multiple_of(bins),
         "(L + 1) must be divisible by bins"
     );
     let per = (l + 1) / bins;
