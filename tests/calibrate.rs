@@ -505,3 +505,125 @@ fn a_held_out_case_is_only_predicted_and_unknown_ids_are_refused() {
         .unwrap();
     assert_eq!(all.status.code(), Some(2));
 }
+
+fn write_posterior(dir: &Path, rows: &[(f64, f64)]) -> std::path::PathBuf {
+    let mut text = String::from(
+        "# deter calibrate: posterior draws\ndraw,model.status_quo_value,model.war_cost,weight,distance\n",
+    );
+    for (i, (a, b)) in rows.iter().enumerate() {
+        text.push_str(&format!("{i},{a},{b},{},0\n", 1.0 / rows.len() as f64));
+    }
+    let p = dir.join("posterior.csv");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn nested_monte_carlo_with_one_draw_at_the_defaults_equals_a_plain_run() {
+    use deter::calibrate::nested;
+    let tmp = tempfile::tempdir().unwrap();
+    // The baseline's own values (docs/MODEL.md defaults): status_quo_value 0.05, war_cost 0.8.
+    let post = nested::read_posterior(&write_posterior(tmp.path(), &[(0.05, 0.8)])).unwrap();
+    let scenario =
+        deter::scenario::load_file(&root().join("scenarios/western-balkans-2024.toml")).unwrap();
+    let runs = 2000;
+    let n = nested::run(&scenario, &post, 1, runs, 99, None, None)
+        .unwrap()
+        .unwrap();
+    let compiled = deter::model::Compiled::new(&scenario);
+    let plan = deter::engine::RunPlan {
+        seed: 99,
+        first: 0,
+        count: runs,
+        stream_offset: 0,
+    };
+    let agg = deter::engine::run(&compiled, &plan, deter::engine::Hooks::default()).unwrap();
+    for (k, &c) in agg.region.events.iter().enumerate() {
+        assert_eq!(n.per_draw[k], vec![c as f64 / runs as f64]);
+    }
+}
+
+#[test]
+fn deter_run_posterior_labels_both_intervals_and_is_thread_independent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let post = write_posterior(tmp.path(), &[(0.05, 0.8), (0.3, 0.4), (0.6, 1.5)]);
+    let scenario = root().join("scenarios/western-balkans-2024.toml");
+    let mut jsons = Vec::new();
+    for threads in ["1", "2"] {
+        let out = Command::cargo_bin("deter")
+            .unwrap()
+            .args([
+                "run",
+                scenario.to_str().unwrap(),
+                "--posterior",
+                post.to_str().unwrap(),
+            ])
+            .args([
+                "--draws",
+                "6",
+                "--runs",
+                "300",
+                "--format",
+                "json",
+                "--quiet",
+                "--threads",
+                threads,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        jsons.push(out.stdout);
+    }
+    assert_eq!(jsons[0], jsons[1]);
+    let v: serde_json::Value = serde_json::from_slice(&jsons[0]).unwrap();
+    assert_eq!(v["draws"], 6);
+    let war = v["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["outcome"] == "war")
+        .unwrap();
+    let (lo, hi) = (
+        war["interval_over_uncertain_parameters_90"][0]
+            .as_f64()
+            .unwrap(),
+        war["interval_over_uncertain_parameters_90"][1]
+            .as_f64()
+            .unwrap(),
+    );
+    let mean = war["mean"].as_f64().unwrap();
+    assert!(lo <= mean && mean <= hi);
+    let table = Command::cargo_bin("deter")
+        .unwrap()
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--posterior",
+            post.to_str().unwrap(),
+        ])
+        .args(["--draws", "3", "--runs", "100", "--quiet"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.contains("90% interval over uncertain parameters"));
+    assert!(text.contains("Monte Carlo 95% interval"));
+    // A damaged posterior is refused with its line number and exit 2.
+    std::fs::write(&post, "draw,model.war_cost,weight,distance\n0,abc,1,0\n").unwrap();
+    let bad = Command::cargo_bin("deter")
+        .unwrap()
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--posterior",
+            post.to_str().unwrap(),
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("posterior.csv:2:"));
+}
