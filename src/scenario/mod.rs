@@ -161,6 +161,8 @@ pub struct PolicyChange {
     pub path: String,
     pub target: ParamRef,
     pub op: ChangeOp,
+    /// A name for the change's magnitude, addressable as `policy.ID.NAME`.
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1586,6 +1586,7 @@ impl<'a> Reader<'a> {
             path: target_path,
             target,
             op,
+            name: None,
         })
     }
 }
