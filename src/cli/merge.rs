@@ -209,6 +209,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
         |p| {
             Aggregate::new(&point_scenario(
                 &sweep,
+                p,
                 &design.values(&sweep.parameters, p),
             ))
         },
@@ -223,7 +224,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
                 ));
             }
             let values = design.values(&sweep.parameters, p);
-            let compiled = point_scenario(&sweep, &values);
+            let compiled = point_scenario(&sweep, p, &values);
             let line = runner::row_of(&sweep, &rows, p, &values, &compiled, &agg, None);
             outputs.push(runner::outputs_of(&agg));
             write(line.as_bytes()).map_err(|e| {

@@ -143,16 +143,12 @@ pub fn sweep_shard(
         let mut parts = Vec::new();
         for (point, first_run, count) in sharding::split_by_point(first, end, runs) {
             let values = design.values(&sweep.parameters, point);
-            let compiled = point_scenario(sweep, &values);
+            let compiled = point_scenario(sweep, point, &values);
             let plan = RunPlan {
                 seed: sweep.seed,
                 first: first_run,
                 count,
-                stream_offset: if sweep.common_random_numbers {
-                    0
-                } else {
-                    point * runs
-                },
+                stream_offset: sweep.stream_offset(point, runs),
             };
             let hooks = Hooks {
                 cancel: Some(&CANCEL),

@@ -74,13 +74,13 @@ pub fn sweep_hash(s: &Sweep) -> String {
     super::scenario_hash_text(&settings_text(s))
 }
 
-/// `results.csv` -> `results.sensitivity.csv`.
-pub fn sensitivity_path(out: &Path) -> PathBuf {
+/// `results.csv` -> `results.NAME.csv` (`sensitivity`, `robustness`).
+pub fn analysis_path(out: &Path, name: &str) -> PathBuf {
     let stem = out.file_stem().map_or_else(
         || "results".to_string(),
         |s| s.to_string_lossy().into_owned(),
     );
-    out.with_file_name(format!("{stem}.sensitivity.csv"))
+    out.with_file_name(format!("{stem}.{name}.csv"))
 }
 
 /// `results.csv` -> `results.csv.sweep`: a fingerprint of the settings the results were
@@ -251,13 +251,13 @@ pub fn sensitivity_tail(
     if let Some(report) = sweep::sensitivity(sweep, design, outputs) {
         match out {
             Some(out) => {
-                let path = sensitivity_path(out);
+                let path = analysis_path(out, report.name);
                 output::write_atomic(&path, report.csv.as_bytes()).map_err(|e| {
                     CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
                 })?;
                 if !quiet {
                     print!("{}", report.table);
-                    eprintln!("deter: sensitivity indices saved to `{}`", path.display());
+                    eprintln!("deter: {} table saved to `{}`", report.name, path.display());
                 }
             }
             None => {

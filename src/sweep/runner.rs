@@ -211,7 +211,7 @@ pub fn run_sweep(
                         st.next_point += 1;
                         drop(st);
                         let values = design.values(&sweep.parameters, k);
-                        let compiled = point_scenario(sweep, &values);
+                        let compiled = point_scenario(sweep, k, &values);
                         st = state.lock().expect("no panics under the lock");
                         let first_stage = stage_end(0, stride, exec.until.is_some());
                         let compiled = Arc::new(compiled);
@@ -240,11 +240,7 @@ pub fn run_sweep(
                 wake.notify_all();
                 return;
             };
-            let offset = if sweep.common_random_numbers {
-                0
-            } else {
-                task.point * stride
-            };
+            let offset = sweep.stream_offset(task.point, stride);
             let plan = RunPlan {
                 seed: sweep.seed,
                 first: task.first,
@@ -363,11 +359,13 @@ fn schedule(queue: &mut VecDeque<Task>, k: u64, open: &mut Open, end: u64, urgen
     }
 }
 
-/// The base scenario with point `values` set (pre-validated: cannot fail).
-pub fn point_scenario(sweep: &Sweep, values: &[f64]) -> Compiled {
-    let mut s = sweep.base.clone();
-    for (p, &v) in sweep.parameters.iter().zip(values) {
-        s.set(p.target, v)
+/// Point `k`'s scenario (the base, or its policy's) with its `values` set (pre-validated:
+/// cannot fail).
+pub fn point_scenario(sweep: &Sweep, k: u64, values: &[f64]) -> Compiled {
+    let (base, targets) = sweep.scenario_of(k);
+    let mut s = base.clone();
+    for (t, &v) in targets.iter().zip(values) {
+        s.set(*t, v)
             .expect("sweep values are validated against the parameter ranges");
     }
     Compiled::new(&s)
@@ -483,7 +481,7 @@ mod tests {
         let lines: Vec<&str> = text.split_inclusive('\n').collect();
         for k in 0..3u64 {
             let values = design.values(&sweep.parameters, k);
-            let compiled = point_scenario(&sweep, &values);
+            let compiled = point_scenario(&sweep, k, &values);
             // A shard holding global work items [k*40, k*40+15) and another the rest.
             let part = |first: u64, count: u64| {
                 let plan = RunPlan {

@@ -224,6 +224,8 @@ pub struct Sweep {
     /// Run i uses the same stream at every point.
     pub common_random_numbers: bool,
     pub parameters: Vec<Parameter>,
+    /// Levers x futures: the policies every future is run under (docs/SWEEPS.md).
+    pub crossing: Option<super::levers::Crossing>,
 }
 
 /// Read and validate a sweep file.
@@ -640,6 +642,7 @@ impl Reader<'_> {
             levels,
             common_random_numbers: crn,
             parameters,
+            crossing: None,
         })
     }
 
