@@ -27,6 +27,7 @@ const RUN_EXAMPLES: &str = "Examples:
   deter run scenarios/western-balkans-2024.toml
   deter run scenarios/western-balkans-2024.toml --runs 100000 --seed 7 --threads 2
   deter run scenarios/western-balkans-2024.toml --format json --out result.json
+  deter run scenarios/western-balkans-2024.toml --set rivalry.SRB-XKX.monitoring=0.7 --set model.war_cost=1.0
   deter run my-scenario.toml --horizon-years 5 --quiet
   deter run scenarios/western-balkans-2024.toml --report report.html
   deter run a.toml b.toml --format csv --out results.csv
@@ -35,7 +36,8 @@ const RUN_EXAMPLES: &str = "Examples:
 const COMPARE_EXAMPLES: &str = "Examples:
   deter compare baseline.toml envoy.toml
   deter compare baseline.toml envoy.toml --runs 20000 --seed 7 --report compare.html
-  deter compare baseline.toml envoy.toml --format csv --out compare.csv";
+  deter compare baseline.toml envoy.toml --format csv --out compare.csv
+  deter compare baseline.toml baseline.toml --set-b rivalry.SRB-XKX.monitoring=0.7";
 
 const MERGE_EXAMPLES: &str = "Examples:
   deter run s.toml --shard 0/2 --out part-0.json; deter run s.toml --shard 1/2 --out part-1.json

@@ -5,6 +5,7 @@
 //! **Architecture Invariant:** nothing downstream of this module sees raw TOML.
 
 mod diagnostic;
+pub mod overrides;
 pub mod params;
 mod path;
 mod read;
