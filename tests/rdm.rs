@@ -470,3 +470,117 @@ fn levers_x_futures_bad_input_is_located_with_a_suggestion() {
             .stderr(contains(want));
     }
 }
+
+fn outcomes_json(args: &[&str]) -> serde_json::Value {
+    let out = deter().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["outcomes"].clone()
+}
+
+#[test]
+fn policy_magnitudes_are_parameters_of_set_and_sweeps() {
+    let shea = scenario("scenarios/shea-special-envoy.toml");
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let common = ["--runs", "400", "--seed", "3", "--format", "json", "-q"];
+    // The envoy raising monitoring to the baseline's own 0.4 is no policy at all.
+    let none = outcomes_json(
+        &[
+            &[
+                "run",
+                &shea,
+                "--set",
+                "policy.special-envoy.changes[0].set=0.4",
+            ][..],
+            &common[..],
+        ]
+        .concat(),
+    );
+    let baseline = outcomes_json(&[&["run", &base][..], &common[..]].concat());
+    assert_eq!(none, baseline);
+    let envoy = outcomes_json(&[&["run", &shea][..], &common[..]].concat());
+    assert_ne!(envoy, baseline);
+    // Starting it after the horizon is no policy either.
+    let late = outcomes_json(
+        &[
+            &["run", &shea, "--set", "policy.special-envoy.start=2099"][..],
+            &common[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(late, baseline);
+
+    // Bad input: the operation the change does not have, a value out of the target's
+    // range, an unknown policy: exit 2, located, with a did-you-mean.
+    deter()
+        .args([
+            "run",
+            &shea,
+            "-q",
+            "--set",
+            "policy.special-envoy.changes[0].add=0.1",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("is a `set`, not `add`"))
+        .stderr(contains(
+            "did you mean `policy.special-envoy.changes[0].set`?",
+        ));
+    deter()
+        .args([
+            "run",
+            &shea,
+            "-q",
+            "--set",
+            "policy.special-envoy.changes[0].set=1.5",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("expected a number in [0, 1]"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = dir.path().join("magnitude.toml");
+    let write = |path: &str, values: &str| {
+        std::fs::write(
+            &sweep,
+            format!(
+                "base = \"{shea}\"\nruns = 200\ndesign = \"grid\"\ncommon_random_numbers = true\n\n\
+                 [[parameter]]\npath = \"{path}\"\nrole = \"uncertainty\"\nvalues = {values}\n"
+            ),
+        )
+        .unwrap();
+    };
+    write("policy.special-envoy.changes[0].set", "[0.4, 0.9]");
+    let out = dir.path().join("m.csv");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let (header, rows) = csv_rows(&out);
+    assert_eq!(header[1], "policy.special-envoy.changes[0].set");
+    assert_eq!((rows[0][1].as_str(), rows[1][1].as_str()), ("0.4", "0.9"));
+    write("policy.special-envoi.start", "[2026, 2028]");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .assert()
+        .code(2)
+        .stderr(contains("magnitude.toml:7:8"))
+        .stderr(contains("did you mean `policy.special-envoy.start`?"));
+    write("policy.special-envoy.changes[0].set", "[0.4, 1.2]");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .assert()
+        .code(2)
+        .stderr(contains("magnitude.toml:9:"))
+        .stderr(contains("1.2 is out of range"));
+}
