@@ -584,3 +584,81 @@ fn policy_magnitudes_are_parameters_of_set_and_sweeps() {
         .stderr(contains("magnitude.toml:9:"))
         .stderr(contains("1.2 is out of range"));
 }
+
+#[test]
+fn a_named_policy_magnitude_reads_naturally_in_sweeps_and_set() {
+    let shea = scenario("scenarios/shea-special-envoy.toml");
+    let common = ["--runs", "300", "--seed", "4", "--format", "json", "-q"];
+    let by_name = outcomes_json(
+        &[
+            &[
+                "run",
+                &shea,
+                "--set",
+                "policy.special-envoy.monitoring_target=0.9",
+            ][..],
+            &common[..],
+        ]
+        .concat(),
+    );
+    let by_index = outcomes_json(
+        &[
+            &[
+                "run",
+                &shea,
+                "--set",
+                "policy.special-envoy.changes[0].set=0.9",
+            ][..],
+            &common[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(by_name, by_index);
+    deter()
+        .args([
+            "run",
+            &shea,
+            "-q",
+            "--set",
+            "policy.special-envoy.monitoring_targt=0.9",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "did you mean `policy.special-envoy.monitoring_target`?",
+        ));
+
+    // Bad names in a scenario file: located, exit 2.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("named.toml");
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    for (changes, want) in [
+        (
+            "{ path = \"rivalry.SRB-XKX.monitoring\", set = 0.7, name = \"start\" }",
+            "named.toml:7:",
+        ),
+        (
+            "{ path = \"rivalry.SRB-XKX.monitoring\", set = 0.7, name = \"a b\" }",
+            "expected an identifier",
+        ),
+        (
+            "{ path = \"rivalry.SRB-XKX.monitoring\", set = 0.7, name = \"m\" },\n  \
+             { path = \"rivalry.SRB-XKX.sanctions_credibility\", set = 0.7, name = \"m\" }",
+            "`m` names two changes",
+        ),
+    ] {
+        std::fs::write(
+            &file,
+            format!(
+                "extends = \"{base}\"\n\n[[policy]]\nid = \"p\"\nstart = \"2026-01\"\nchanges = [\n  {changes}\n]\n"
+            ),
+        )
+        .unwrap();
+        deter()
+            .args(["validate"])
+            .arg(&file)
+            .assert()
+            .code(2)
+            .stderr(contains(want));
+    }
+}

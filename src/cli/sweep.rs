@@ -57,7 +57,7 @@ pub struct SweepArgs {
 /// runs, seed, design, points, levels, common random numbers and parameters.
 fn settings_text(s: &Sweep) -> String {
     format!(
-        "{}\n{:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+        "{}\n{:?} {:?} {:?} {:?} {:?} {:?} {:?}{}",
         super::scenario_hash(&s.base),
         s.runs,
         s.seed,
@@ -66,6 +66,10 @@ fn settings_text(s: &Sweep) -> String {
         s.levels,
         s.common_random_numbers,
         s.parameters,
+        // Levers x futures: the policies' validated scenarios and thresholds.
+        s.crossing
+            .as_ref()
+            .map_or(String::new(), |c| format!(" {c:?}")),
     )
 }
 

@@ -17,7 +17,7 @@ pub use params::{
     AllianceParams, DeploymentParams, EconomicParams, FieldSpec, MilitaryParams, ModelParams,
     ParamDefault, PoliticalParams, PowerParams, RivalryParams, markdown_reference,
 };
-pub use path::{ParamRef, PathError};
+pub use path::{OpKind, ParamRef, PathError, PolicyField, SpecOf};
 pub use read::{
     MAX_FILE_BYTES, TEMPLATE, load_file, load_file_with_inputs, parse_bytes, parse_str,
 };

@@ -102,11 +102,7 @@ pub(crate) struct Context<'s> {
 
 /// Read `[[policy]]` and `satisficing` of a sweep file (None without policies). Problems
 /// are recorded in `inp` at their line and column.
-pub(crate) fn read(
-    inp: &mut Input<'_>,
-    root: &DeTable<'_>,
-    cx: &Context<'_>,
-) -> Option<Crossing> {
+pub(crate) fn read(inp: &mut Input<'_>, root: &DeTable<'_>, cx: &Context<'_>) -> Option<Crossing> {
     let entries = inp.entries(root, "policy");
     let satisficing_v = lookup(root, "satisficing");
     if entries.is_empty() {
@@ -320,10 +316,12 @@ fn satisficing(inp: &mut Input<'_>, v: &Val<'_>) -> Vec<(String, f64)> {
         let at = format!("satisficing.{name}");
         if !names.iter().any(|n| n == name) {
             inp.error(k.span(), &at, format!("`{name}` is not a headline outcome"))
-                .help = Some(match crate::rdm::results::suggest(name, names.iter().map(String::as_str)) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("one of: {}", names.join(", ")),
-            });
+                .help = Some(
+                match crate::rdm::results::suggest(name, names.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("one of: {}", names.join(", ")),
+                },
+            );
             continue;
         }
         if let Some(p) = inp.number(x, &at, "a probability in [0, 1]") {
