@@ -10,6 +10,7 @@ pub mod compare;
 pub mod engine;
 pub mod model;
 pub mod output;
+pub mod outputs;
 pub mod report;
 pub mod scenario;
 #[doc(hidden)]
