@@ -35,6 +35,14 @@ pub struct CompareArgs {
     /// Horizon in years for both [default: the files' scenario.horizon_years, which must agree].
     #[arg(long)]
     pub horizon_years: Option<u32>,
+    /// What-if on both sides: set a parameter before running, checked like the same edit in
+    /// the files (repeatable; docs/SCENARIO.md). Recorded in the output.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// What-if on B only, applied after --set: compare a file with its own variant by
+    /// giving the same file twice (`deter compare s.toml s.toml --set-b model.war_cost=1`).
+    #[arg(long = "set-b", value_name = "PATH=VALUE")]
+    pub set_b: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -53,9 +61,20 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let inputs = [args.a.clone(), args.b.clone()];
     let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
     output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
-    let (sa, sb) = match (
-        load_scenario(&args.a, args.horizon_years),
-        load_scenario(&args.b, args.horizon_years),
+    let with_sets = |file: &PathBuf, sets: &[&[String]]| {
+        let mut s = load_scenario(file, args.horizon_years)?;
+        let mut applied = Vec::new();
+        for (set, origin) in sets.iter().zip(["--set", "--set-b"]) {
+            applied.extend(
+                crate::scenario::overrides::apply_texts(&mut s, set, origin)
+                    .map_err(CliError::Input)?,
+            );
+        }
+        Ok::<_, CliError>((s, applied))
+    };
+    let ((sa, set_a), (sb, set_b)) = match (
+        with_sets(&args.a, &[&args.set]),
+        with_sets(&args.b, &[&args.set, &args.set_b]),
     ) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(CliError::Input(mut x)), Err(CliError::Input(y))) => {
@@ -101,8 +120,10 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             },
         )
     };
-    let ra = report_of(&ca, &sa, &cmp.a);
-    let rb = report_of(&cb, &sb, &cmp.b);
+    let mut ra = report_of(&ca, &sa, &cmp.a);
+    let mut rb = report_of(&cb, &sb, &cmp.b);
+    ra.overrides = set_a;
+    rb.overrides = set_b;
     let wall = finite(wall.max(0.0));
     let timing = Timing {
         wall_seconds: wall,
@@ -149,6 +170,13 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
                 &args.a.display().to_string(),
                 &args.b.display().to_string(),
             );
+            let mut t = t;
+            for (side, r) in [("A", &report.a), ("B", &report.b)] {
+                let line = super::run::overrides_line(&r.overrides);
+                if !line.is_empty() {
+                    t.push_str(&line.replacen("What-ifs", &format!("{side} what-ifs"), 1));
+                }
+            }
             let color = args.out.is_none() && use_color();
             (if color { table::colorize(&t) } else { t }).into_bytes()
         }

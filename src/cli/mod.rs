@@ -2,7 +2,9 @@
 //! One module per subcommand; this file holds the command list, errors and shared helpers.
 
 mod bench;
+mod calibrate;
 mod compare;
+mod discover;
 mod init;
 mod merge;
 mod run;
@@ -26,6 +28,7 @@ const RUN_EXAMPLES: &str = "Examples:
   deter run scenarios/western-balkans-2024.toml
   deter run scenarios/western-balkans-2024.toml --runs 100000 --seed 7 --threads 2
   deter run scenarios/western-balkans-2024.toml --format json --out result.json
+  deter run scenarios/western-balkans-2024.toml --set rivalry.SRB-XKX.monitoring=0.7 --set model.war_cost=1.0
   deter run my-scenario.toml --horizon-years 5 --quiet
   deter run scenarios/western-balkans-2024.toml --report report.html
   deter run a.toml b.toml --format csv --out results.csv
@@ -34,7 +37,8 @@ const RUN_EXAMPLES: &str = "Examples:
 const COMPARE_EXAMPLES: &str = "Examples:
   deter compare baseline.toml envoy.toml
   deter compare baseline.toml envoy.toml --runs 20000 --seed 7 --report compare.html
-  deter compare baseline.toml envoy.toml --format csv --out compare.csv";
+  deter compare baseline.toml envoy.toml --format csv --out compare.csv
+  deter compare baseline.toml baseline.toml --set-b rivalry.SRB-XKX.monitoring=0.7";
 
 const MERGE_EXAMPLES: &str = "Examples:
   deter run s.toml --shard 0/2 --out part-0.json; deter run s.toml --shard 1/2 --out part-1.json
@@ -64,6 +68,27 @@ const SWEEP_EXAMPLES: &str = "Examples:
   deter sweep scenarios/sweeps/saltelli-levers.toml --out sobol.csv --resume
   deter sweep my-sweep.toml --format json --out results.jsonl --until-ci 0.02
   deter sweep my-sweep.toml --shard 0/4 --out part-0.json  # see deter merge";
+
+const CALIBRATE_EXAMPLES: &str = "Examples:
+  deter calibrate scenarios/history/calibrate.toml --out calibration
+  deter calibrate scenarios/history/calibrate.toml --out calibration --resume   # after Ctrl-C
+Outputs in --out: posterior.csv (weighted draws, provenance header), diagnostics.csv
+(tolerance, acceptance rate, effective sample size per generation), state.json, report.html.";
+
+const DISCOVER_EXAMPLES: &str = "Examples:
+  deter discover results.csv --outcome use_of_force --above 0.2
+  deter discover results.csv --outcome use_of_force --above 0.2 --policy envoy --report prim.html
+  deter discover results.csv --where \"regret_use_of_force > 0.02\" --boxes 1
+  deter discover results.csv --outcome war --above 0.05 --step 12
+
+Cases of interest are the rows meeting the condition; PRIM (Friedman & Fisher 1999) finds
+boxes over the parameter columns where they concentrate. Docs: docs/SWEEPS.md.";
+
+const ROBUST_EXAMPLES: &str = "Examples:
+  deter robust results.csv
+  deter robust results.csv --threshold use_of_force=0.05 --threshold war=0.02
+
+Reads a levers x futures sweep's results; writes RESULTS.robustness.csv. Docs: docs/SWEEPS.md.";
 
 const BENCH_EXAMPLES: &str = "Examples:
   deter bench                     # the bundled baseline
@@ -99,6 +124,12 @@ pub enum Command {
     /// Run a sweep: many variants of a scenario from an experimental design (docs/SWEEPS.md).
     #[command(after_help = SWEEP_EXAMPLES)]
     Sweep(sweep::SweepArgs),
+    /// Scenario discovery: PRIM boxes of the parameters where an outcome of interest occurs.
+    #[command(after_help = DISCOVER_EXAMPLES)]
+    Discover(discover::DiscoverArgs),
+    /// Robustness of policies across futures: mean, percentiles, regret, satisficing.
+    #[command(after_help = ROBUST_EXAMPLES)]
+    Robust(discover::RobustArgs),
     /// Merge the partial files of a sharded run or sweep (`--shard K/N`) into its output.
     #[command(after_help = MERGE_EXAMPLES)]
     Merge(merge::MergeArgs),
@@ -119,6 +150,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Calibrate model parameters to historical cases (ABC-SMC; docs/CALIBRATION.md).
+    #[command(after_help = CALIBRATE_EXAMPLES)]
+    Calibrate(calibrate::CalibrateArgs),
     /// Measure runs per second, ns per run, the ratio to the RNG floor and the thread speedup.
     #[command(after_help = BENCH_EXAMPLES)]
     Bench(bench::BenchArgs),
@@ -193,9 +227,12 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Merge(args) => merge::merge(&args),
+        Command::Discover(args) => discover::discover(&args),
+        Command::Robust(args) => discover::robust(&args),
         Command::Validate { files } => validate::validate(&files),
         Command::Init { path, force } => init::init(&path, force),
         Command::Bench(args) => bench::bench(&args),
+        Command::Calibrate(args) => calibrate::calibrate(&args),
     }
 }
 

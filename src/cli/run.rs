@@ -45,6 +45,10 @@ pub struct RunArgs {
     /// Horizon in years [default: the file's scenario.horizon_years].
     #[arg(long)]
     pub horizon_years: Option<u32>,
+    /// What-if: set a parameter before running, checked like the same edit in the file
+    /// (repeatable; paths as in policies and sweeps, docs/SCENARIO.md). Recorded in the output.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -75,7 +79,7 @@ pub struct RunArgs {
     /// Simulate only shard K of N (0-based: K in 0..N) of one scenario file and write a
     /// partial file for `deter merge`; `auto` reads SLURM_ARRAY_TASK_ID and
     /// SLURM_ARRAY_TASK_COUNT.
-    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "per_run", "report", "until_ci"])]
+    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "per_run", "report", "until_ci", "set"])]
     pub shard: Option<crate::shard::ShardSpec>,
 }
 
@@ -86,6 +90,8 @@ struct Job {
     compiled: Compiled,
     seed: u64,
     runs: u64,
+    /// The `--set` what-ifs applied to `scenario`.
+    overrides: Vec<crate::scenario::overrides::Applied>,
 }
 
 /// One scenario's result.
@@ -151,7 +157,18 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let mut diags = crate::scenario::Diagnostics::default();
     for file in &args.files {
         match load_scenario_with_inputs(file, args.horizon_years) {
-            Ok((scenario, inputs)) => {
+            Ok((mut scenario, inputs)) => {
+                let overrides = match crate::scenario::overrides::apply_texts(
+                    &mut scenario,
+                    &args.set,
+                    &set_origin(file, args.files.len()),
+                ) {
+                    Ok(o) => o,
+                    Err(d) => {
+                        diags.0.extend(d.0);
+                        continue;
+                    }
+                };
                 // The files an `extends` chain read are inputs too.
                 for out in &outputs {
                     output::check_writable(out, &inputs).map_err(CliError::Usage)?;
@@ -166,6 +183,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                     compiled,
                     seed,
                     runs,
+                    overrides,
                 });
             }
             Err(CliError::Input(d)) => diags.0.extend(d.0),
@@ -268,6 +286,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             };
             let mut report = Report::build(&job.compiled, &d.aggregate, &info);
             report.stopping = d.stopping.as_ref().map(StoppingOut::from);
+            report.overrides = job.overrides.clone();
             report
         })
         .collect();
@@ -308,12 +327,34 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                 if let Some(st) = &done[i].stopping {
                     t.push_str(&stopping_line(st));
                 }
+                t.push_str(&overrides_line(&job.overrides));
                 text.push_str(&if color { table::colorize(&t) } else { t });
             }
             text.into_bytes()
         }
     };
     emit(args.out.as_deref(), &bytes)
+}
+
+/// Where `--set` texts come from, for diagnostics: `--set`, naming the file when several run.
+fn set_origin(file: &std::path::Path, files: usize) -> String {
+    if files > 1 {
+        format!("--set (for {})", file.display())
+    } else {
+        "--set".into()
+    }
+}
+
+/// One line for the table listing the `--set` what-ifs (empty without them).
+pub(super) fn overrides_line(overrides: &[crate::scenario::overrides::Applied]) -> String {
+    if overrides.is_empty() {
+        return String::new();
+    }
+    let items: Vec<String> = overrides
+        .iter()
+        .map(|o| format!("{} = {} (file: {})", o.path, o.value, o.replaced))
+        .collect();
+    format!("\nWhat-ifs (--set): {}\n", items.join("; "))
 }
 
 /// One line for the table: how many runs `--until-ci` took and why it stopped.

@@ -139,7 +139,7 @@ pub fn category_bars(title: &str, x_desc: &str, labels: &[String], values: &[f64
             .y_desc("share of runs")
             .x_labels(labels.len().min(40))
             .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) if (*i as usize) % step == 0 => {
+                SegmentValue::CenterOf(i) if (*i as usize).is_multiple_of(step) => {
                     labels.get(*i as usize).cloned().unwrap_or_default()
                 }
                 _ => String::new(),
@@ -522,6 +522,67 @@ pub fn differences(title: &str, rows: &[DiffRow<'_>]) -> String {
                     BLACK.filled(),
                 )
             }))
+            .map_err(err)?;
+        Ok(())
+    })
+}
+
+/// One series of (coverage, density) points of a PRIM peeling trajectory, with the index
+/// of the chosen box.
+pub struct Trajectory<'a> {
+    pub label: &'a str,
+    pub points: &'a [(f64, f64)],
+    pub chosen: usize,
+}
+
+/// The coverage / density trade-off of scenario discovery (Bryant & Lempert 2010): each
+/// peeling step a point, the chosen box ringed. Both axes on [0, 1].
+pub fn tradeoff(title: &str, series: &[Trajectory<'_>]) -> String {
+    svg(420, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 16))
+            .margin(8)
+            .margin_right(24)
+            .x_label_area_size(40)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0f64..1.02f64, 0f64..1.02f64)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .x_desc("coverage (share of the cases of interest in the box)")
+            .y_desc("density (share of the box that are cases)")
+            .x_label_formatter(&|x| format!("{:.0}%", 100.0 * x))
+            .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        for (i, s) in series.iter().enumerate() {
+            let colour = SERIES[i % SERIES.len()];
+            chart
+                .draw_series(LineSeries::new(
+                    s.points.iter().copied(),
+                    colour.mix(0.5).stroke_width(1),
+                ))
+                .map_err(err)?;
+            chart
+                .draw_series(s.points.iter().map(|&p| Circle::new(p, 3, colour.filled())))
+                .map_err(err)?
+                .label(s.label)
+                .legend(move |(x, y)| Circle::new((x + 8, y), 4, colour.filled()));
+            if let Some(&p) = s.points.get(s.chosen) {
+                chart
+                    .draw_series(std::iter::once(Circle::new(p, 8, BLACK.stroke_width(2))))
+                    .map_err(err)?;
+            }
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(GREY)
+            .label_font((FONT, 12))
+            .draw()
             .map_err(err)?;
         Ok(())
     })

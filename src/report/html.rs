@@ -164,6 +164,15 @@ fn head(out: &mut String, title: &str) {
     );
 }
 
+/// A self-contained page with the report's style around `body` (HTML).
+pub fn page(title: &str, body: &str) -> String {
+    let mut out = String::new();
+    head(&mut out, title);
+    out.push_str(body);
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
 fn scenario_section(out: &mut String, s: &Scenario) {
     let _ = writeln!(out, "<section id=\"scenario\"><h2>Scenario</h2>");
     let _ = writeln!(

@@ -374,6 +374,10 @@ pub struct Report {
     /// Present only with `--until-ci`: how many runs adaptive stopping took and why it stopped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopping: Option<StoppingOut>,
+    /// Present only with `--set` (Python: `set=`): each what-if applied to the scenario
+    /// before the run, with the value it replaced (`scenario::overrides`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<crate::scenario::overrides::Applied>,
 }
 
 /// Adaptive stopping (`deter run --until-ci`), see docs/SWEEPS.md.
@@ -478,6 +482,7 @@ impl Report {
                 threads: info.threads,
             },
             stopping: None,
+            overrides: Vec::new(),
         }
     }
 }

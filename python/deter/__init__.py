@@ -1,0 +1,441 @@
+"""deter: Monte Carlo engine for tri-level deterrence scenarios (military, political, economic).
+
+This package calls the Rust library that the ``deter`` command line is built from (no
+second implementation, no subprocess): for the same scenario, runs and seed, ``deter.run``
+returns exactly the numbers of ``deter run --format json`` (docs/OUTPUT.md).
+
+What one run is: one simulated history of the region over the scenario's horizon (monthly
+steps). A probability such as ``use_of_force`` is the share of runs in which the event
+happened at least once over the whole horizon; its interval is a Monte Carlo 95% interval
+(Wilson): more runs narrow it, and it says nothing about the model's assumptions.
+
+Quick start::
+
+    import deter
+    r = deter.run("scenarios/western-balkans-2024.toml", runs=20_000, seed=7)
+    r.outcomes            # tidy DataFrame: one row per (scope, outcome)
+    r.metrics             # tidy DataFrame: one row per (scope, metric, statistic)
+    r.yearly              # tidy DataFrame: one row per (scope, year, quantity, statistic)
+    r.to_dict()           # the JSON contract of docs/OUTPUT.md
+    c = deter.compare("baseline.toml", "envoy.toml", runs=20_000)
+    deter.run("baseline.toml", set={"rivalry.SRB-XKX.monitoring": 0.7})   # a what-if
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+
+import pandas as pd
+
+from . import _native
+
+__all__ = [
+    "run",
+    "compare",
+    "sweep",
+    "validate",
+    "Result",
+    "Comparison",
+    "ScenarioError",
+    "Problem",
+    "ENGINE_VERSION",
+    "OUTCOMES",
+]
+
+ENGINE_VERSION: str = _native.ENGINE_VERSION
+
+#: The headline outcomes, in report order. Each is the share of runs in which the event
+#: happened at least once over the horizon (``deterrence_held``: no use of force in the run).
+OUTCOMES = ("crisis", "threat", "display", "use_of_force", "war", "deterrence_held")
+
+#: How every interval in these tables is to be read.
+INTERVAL_NOTE = (
+    "Monte Carlo 95% interval (Wilson): more runs narrow it; "
+    "it says nothing about the model's assumptions"
+)
+
+Scenario = Union[str, "os.PathLike[str]", Mapping[str, Any]]
+Sets = Union[Mapping[str, float], Iterable[str], None]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a scenario or a what-if.
+
+    ``line`` and ``column`` are 1-based (0 when the problem has no position, e.g. a missing
+    file); for a ``set=`` what-if they point into the ``PATH=VALUE`` text. ``key`` is the
+    key path (``country[2].military.budget`` or a parameter path); ``help`` a hint such as
+    a did-you-mean, or None.
+    """
+
+    file: str
+    line: int
+    column: int
+    key: str
+    message: str
+    help: Optional[str]
+
+    def __str__(self) -> str:
+        at = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        key = f"{self.key}: " if self.key else ""
+        hint = f" ({self.help})" if self.help else ""
+        return f"{at}: {key}{self.message}{hint}"
+
+
+class ScenarioError(ValueError):
+    """A scenario (or a ``set=`` what-if) is invalid.
+
+    ``problems`` lists every problem found (a list of :class:`Problem`). For one problem,
+    ``line``, ``column``, ``key`` and ``message`` are that problem's values; for several,
+    each is a list with one entry per problem, in order. ``str(err)`` is the same report
+    the command line prints (file:line:col, key, expectation, did-you-mean).
+    """
+
+    def __init__(self, text: str, problems: Sequence[Problem]):
+        super().__init__(text)
+        self.text = text
+        self.problems = list(problems)
+        one = len(self.problems) == 1
+
+        def pick(attr: str):
+            values = [getattr(p, attr) for p in self.problems]
+            return values[0] if one else values
+
+        self.line = pick("line")
+        self.column = pick("column")
+        self.key = pick("key")
+        self.message = pick("message")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _call(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except _native.InputError as e:
+        text, problems = e.args
+        raise ScenarioError(
+            text.rstrip("\n"),
+            [Problem(**p) for p in json.loads(problems)],
+        ) from None
+
+
+def _source(scenario: Scenario) -> tuple:
+    """(kind, source) for the native layer: a path, TOML text or a mapping (as JSON)."""
+    if isinstance(scenario, os.PathLike):
+        return "path", os.fspath(scenario)
+    if isinstance(scenario, Mapping):
+        return "json", json.dumps(scenario)
+    if isinstance(scenario, str):
+        # TOML always has `=` or a table header; a file path has neither a newline nor `=`.
+        if "\n" in scenario or "=" in scenario:
+            return "toml", scenario
+        return "path", scenario
+    raise TypeError(
+        f"scenario: expected a path, TOML text or a dict, found {type(scenario).__name__}"
+    )
+
+
+def _sets(set: Sets) -> list:
+    """``{"model.war_cost": 1.0}`` or ``["model.war_cost=1.0"]`` -> ``["model.war_cost=1.0"]``."""
+    if set is None:
+        return []
+    if isinstance(set, Mapping):
+        out = []
+        for k, v in set.items():
+            if isinstance(v, bool):
+                v = "true" if v else "false"
+            out.append(f"{k}={v!r}" if isinstance(v, float) else f"{k}={v}")
+        return out
+    if isinstance(set, str):
+        return [set]
+    return [str(s) for s in set]
+
+
+def _outcome_rows(scope: str, outcomes: Mapping[str, Any], runs: int) -> list:
+    return [
+        {
+            "scope": scope,
+            "outcome": name,
+            "probability": o["p"],
+            "mc95_low": o["lo"],
+            "mc95_high": o["hi"],
+            "runs_with_event": o["count"],
+            "runs": runs,
+        }
+        for name, o in outcomes.items()
+    ]
+
+
+def _metric_rows(scope: str, metrics: Mapping[str, Any]) -> list:
+    return [
+        {"scope": scope, "metric": name, "statistic": stat, "value": value}
+        for name, m in metrics.items()
+        for stat, value in m.items()
+    ]
+
+
+class Result:
+    """The result of :func:`run`: the JSON report of docs/OUTPUT.md, with tidy views.
+
+    Attributes
+    ----------
+    outcomes : pandas.DataFrame
+        One row per (scope, outcome); scope is ``"region"`` or a rivalry id. Columns:
+        ``scope``, ``outcome`` (see :data:`OUTCOMES`), ``probability`` (share of runs in
+        which the event happened at least once over the horizon, in [0, 1]),
+        ``mc95_low`` / ``mc95_high`` (Monte Carlo 95% Wilson interval of that share: more
+        runs narrow it; it says nothing about the model's assumptions), ``runs_with_event``
+        and ``runs`` (counts). Shape: (6 x (1 + rivalries), 7).
+    metrics : pandas.DataFrame
+        One row per (scope, metric, statistic): ``crises`` and ``disputes`` (counts per run
+        over the horizon), ``years_to_first_use_of_force`` (years; censored at the horizon,
+        ``censored_share`` is the share of runs without use of force), ``gdp_lost`` (% of
+        the target's GDP, cumulative over the horizon), ``final_balance`` (challenger /
+        target military capability at the end, a ratio); statistics ``mean``, ``sd``,
+        ``p05``, ``p50``, ``p95``. Columns: ``scope``, ``metric``, ``statistic``, ``value``.
+    yearly : pandas.DataFrame
+        One row per (scope, year, quantity, statistic), for each rivalry: ``tension``
+        (in [0, 1]) and ``balance`` (challenger / target capability ratio) at each year's
+        end, as quantiles over runs (``p05`` ... ``p95``). Columns: ``scope``, ``year``,
+        ``quantity``, ``statistic``, ``value``.
+    runs, seed : int
+    overrides : list of dict
+        The ``set=`` what-ifs applied: ``path``, ``value``, ``replaced``.
+    """
+
+    def __init__(self, report: Mapping[str, Any]):
+        self._report = report
+        self.runs: int = report["runs"]
+        self.seed: int = report["seed"]
+        self.overrides: list = list(report.get("overrides", []))
+        runs = self.runs
+        rows = _outcome_rows("region", report["outcomes"], runs)
+        metrics = _metric_rows("region", report["metrics"])
+        yearly = []
+        for r in report["rivalries"]:
+            rows += _outcome_rows(r["id"], r["outcomes"], runs)
+            metrics += _metric_rows(r["id"], r["metrics"])
+            for y in r["yearly"]:
+                for quantity in ("tension", "balance"):
+                    for stat, value in y[quantity].items():
+                        yearly.append(
+                            {
+                                "scope": r["id"],
+                                "year": y["year"],
+                                "quantity": quantity,
+                                "statistic": stat,
+                                "value": value,
+                            }
+                        )
+        self.outcomes = pd.DataFrame(rows)
+        self.metrics = pd.DataFrame(metrics)
+        self.yearly = pd.DataFrame(
+            yearly, columns=["scope", "year", "quantity", "statistic", "value"]
+        )
+
+    def to_dict(self) -> dict:
+        """The report as the JSON contract of docs/OUTPUT.md (a fresh copy)."""
+        return json.loads(json.dumps(self._report))
+
+    def __repr__(self) -> str:
+        o = self.outcomes.set_index(["scope", "outcome"]).loc["region"]
+        uf = o.loc["use_of_force"]
+        return (
+            f"<deter.Result {self._report['scenario']!r}: {self.runs:,} runs, seed {self.seed}; "
+            f"use of force in {uf.probability:.1%} of runs over {self._report['horizon_years']} "
+            f"years (Monte Carlo 95% interval {uf.mc95_low:.1%}-{uf.mc95_high:.1%})>"
+        )
+
+
+class Comparison:
+    """The result of :func:`compare`: B - A with common random numbers (docs/OUTPUT.md).
+
+    Attributes
+    ----------
+    outcomes : pandas.DataFrame
+        One row per (scope, outcome): ``p_a``, ``p_b`` (shares of runs, in [0, 1]),
+        ``diff`` (B - A), ``paired_mc95_low`` / ``paired_mc95_high`` (Monte Carlo 95%
+        interval of the paired difference, Newcombe method 10), ``unpaired_mc95_low`` /
+        ``unpaired_mc95_high`` (what independent runs would give), ``excludes_zero``,
+        ``a_only`` / ``b_only`` (runs where the event happened under one side only).
+    metrics : pandas.DataFrame
+        One row per (scope, metric): ``mean_a``, ``mean_b``, ``diff`` and its paired
+        interval ``paired_mc95_low`` / ``paired_mc95_high``.
+    a, b : Result
+        Each side on its own (each equals a plain :func:`run` of that side).
+    """
+
+    def __init__(self, report: Mapping[str, Any]):
+        self._report = report
+        self.a = Result(report["a"])
+        self.b = Result(report["b"])
+        outcomes, metrics = [], []
+        for entity in [report["region"], *report["rivalries"]]:
+            scope = entity["entity"]
+            for o in entity["outcomes"]:
+                outcomes.append(
+                    {
+                        "scope": scope,
+                        "outcome": o["outcome"],
+                        "p_a": o["p_a"],
+                        "p_b": o["p_b"],
+                        "diff": o["diff"],
+                        "paired_mc95_low": o["paired"]["lo"],
+                        "paired_mc95_high": o["paired"]["hi"],
+                        "unpaired_mc95_low": o["unpaired"]["lo"],
+                        "unpaired_mc95_high": o["unpaired"]["hi"],
+                        "excludes_zero": o["excludes_zero"],
+                        "a_only": o["a_only"],
+                        "b_only": o["b_only"],
+                    }
+                )
+            for m in entity["metrics"]:
+                row = {"scope": scope}
+                for k, v in m.items():
+                    if isinstance(v, Mapping) and set(v) >= {"lo", "hi"}:
+                        row[f"{k}_mc95_low"], row[f"{k}_mc95_high"] = v["lo"], v["hi"]
+                    else:
+                        row[k] = v
+                metrics.append(row)
+        self.outcomes = pd.DataFrame(outcomes)
+        self.metrics = pd.DataFrame(metrics)
+
+    def to_dict(self) -> dict:
+        """The comparison as the JSON of ``deter compare --format json`` (a fresh copy)."""
+        return json.loads(json.dumps(self._report))
+
+    def __repr__(self) -> str:
+        return (
+            f"<deter.Comparison {self._report['a']['scenario']!r} vs "
+            f"{self._report['b']['scenario']!r}: {self._report['runs']:,} paired runs>"
+        )
+
+
+def run(
+    scenario: Scenario,
+    runs: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    set: Sets = None,
+    horizon_years: Optional[int] = None,
+) -> Result:
+    """Run a scenario's Monte Carlo replications (``deter run``).
+
+    Parameters
+    ----------
+    scenario : path, TOML text or dict
+        A file path (``str`` or ``os.PathLike``), the TOML text itself (any ``str`` with a
+        newline or ``=``), or a dict shaped like the TOML file (docs/SCENARIO.md).
+    runs : int, optional
+        Replications, in [1, 10^12] [default: the file's ``scenario.runs``].
+    seed : int, optional
+        Master seed [default: the file's ``scenario.seed``].
+    threads : int, optional
+        Worker threads; None or 0 = all cores. Results do not depend on it.
+    set : dict or list of str, optional
+        What-ifs applied before the run, checked like the same edit in the file:
+        ``{"rivalry.SRB-XKX.monitoring": 0.7}`` or ``["model.war_cost=1.0"]``.
+    horizon_years : int, optional
+        Horizon in years, in [0, 200] [default: the file's].
+
+    Returns
+    -------
+    Result
+        Identical to ``deter run --format json`` for the same inputs (timing aside).
+
+    Raises
+    ------
+    ScenarioError
+        The scenario or a what-if is invalid (``.line``, ``.column``, ``.key``, ``.message``).
+    KeyboardInterrupt
+        Ctrl-C: the run stops within a second; no result.
+
+    The GIL is released while the run executes.
+    """
+    kind, source = _source(scenario)
+    text = _call(
+        _native.run,
+        kind,
+        source,
+        runs=runs,
+        seed=seed,
+        threads=threads,
+        set=_sets(set),
+        horizon_years=horizon_years,
+    )
+    return Result(json.loads(text))
+
+
+def compare(
+    a: Scenario,
+    b: Scenario,
+    runs: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    set: Sets = None,
+    set_b: Sets = None,
+    horizon_years: Optional[int] = None,
+) -> Comparison:
+    """Compare two scenarios with common random numbers (``deter compare``): B - A.
+
+    ``a``, ``b``: as ``scenario`` in :func:`run`. ``runs`` and ``seed`` default to A's.
+    ``set`` applies what-ifs to both sides, ``set_b`` to B only (after ``set``), so
+    ``compare(s, s, set_b={...})`` measures one what-if against the file.
+    Raises :class:`ScenarioError` for invalid input, ``ValueError`` when the two scenarios
+    cannot be paired (different countries or rivalries), KeyboardInterrupt on Ctrl-C.
+    """
+    ka, sa = _source(a)
+    kb, sb = _source(b)
+    text = _call(
+        _native.compare,
+        ka,
+        sa,
+        kb,
+        sb,
+        runs=runs,
+        seed=seed,
+        threads=threads,
+        set=_sets(set),
+        set_b=_sets(set_b),
+        horizon_years=horizon_years,
+    )
+    return Comparison(json.loads(text))
+
+
+def sweep(file: Union[str, "os.PathLike[str]"], threads: Optional[int] = None) -> pd.DataFrame:
+    """Run a sweep file (``deter sweep``, docs/SWEEPS.md) and return its results.
+
+    Returns a DataFrame with one row per design point, in point order: the columns of
+    ``deter sweep --out results.csv`` (point index, the parameter values, then for each
+    outcome its probability, share of runs over the horizon, and Monte Carlo 95% interval).
+    For Saltelli and Morris designs the ranked sensitivity indices are in
+    ``df.attrs["sensitivity"]`` (a DataFrame, as ``results.sensitivity.csv``).
+    Raises :class:`ScenarioError` for an invalid sweep file, KeyboardInterrupt on Ctrl-C.
+    """
+    import io
+
+    path = os.fspath(file)
+    with tempfile.TemporaryDirectory(prefix="deter-sweep-") as tmp:
+        out = os.path.join(tmp, "results.csv")
+        sensitivity = _call(_native.sweep, path, out, threads=threads)
+        df = pd.read_csv(out)
+    if sensitivity is not None:
+        df.attrs["sensitivity"] = pd.read_csv(io.StringIO(sensitivity))
+    return df
+
+
+def validate(scenario: Scenario, set: Sets = None) -> dict:
+    """Check a scenario (and what-ifs) without running it (``deter validate``).
+
+    Returns a summary: ``scenario`` (name), entity counts, ``runs``, ``seed``,
+    ``horizon_years``, ``overrides`` applied and ``parameters`` (every valid parameter
+    path, for ``set=``). Raises :class:`ScenarioError` listing every problem.
+    """
+    kind, source = _source(scenario)
+    return json.loads(_call(_native.validate, kind, source, set=_sets(set)))

@@ -1,0 +1,46 @@
+"""Type stubs of ``deter._native``, the compiled binding (python/src/lib.rs).
+
+Use the ``deter`` package instead: it turns these JSON strings into DataFrames and
+``InputError`` into :class:`deter.ScenarioError`. ``kind`` is ``"path"``, ``"toml"`` (the
+text itself) or ``"json"`` (a mapping serialised as JSON, shaped like the TOML file).
+"""
+
+from typing import List, Optional
+
+ENGINE_VERSION: str
+
+class InputError(ValueError):
+    """args: (text as the CLI prints it, JSON list of problems with file, line, column,
+    key, message, help)."""
+
+def run(
+    kind: str,
+    source: str,
+    runs: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    set: List[str] = ...,
+    horizon_years: Optional[int] = None,
+) -> str:
+    """The JSON report of ``deter run --format json`` (docs/OUTPUT.md)."""
+
+def compare(
+    kind_a: str,
+    source_a: str,
+    kind_b: str,
+    source_b: str,
+    runs: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    set: List[str] = ...,
+    set_b: List[str] = ...,
+    horizon_years: Optional[int] = None,
+) -> str:
+    """The JSON of ``deter compare --format json``."""
+
+def sweep(path: str, out: str, threads: Optional[int] = None) -> Optional[str]:
+    """Writes the CSV rows of ``deter sweep --out`` to ``out``; returns the sensitivity CSV
+    (Saltelli and Morris designs) or None."""
+
+def validate(kind: str, source: str, set: List[str] = ...) -> str:
+    """A JSON summary of the validated scenario; raises InputError."""

@@ -1,0 +1,212 @@
+"""The deter Python package: same numbers as the command line, tidy tables, errors, Ctrl-C.
+
+The CLI comparisons need the `deter` binary: DETER_BIN, else target/release/deter at the
+repository root (built by `cargo test --release` or `cargo build --release`). Without it
+these tests fail, on purpose: a missing comparison must not pass.
+"""
+
+import _thread
+import io
+import json
+import os
+import pathlib
+import subprocess
+import threading
+import time
+
+import pandas as pd
+import pytest
+
+import deter
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BASELINE = ROOT / "scenarios" / "western-balkans-2024.toml"
+ENVOY = ROOT / "scenarios" / "shea-special-envoy.toml"
+GRID = ROOT / "scenarios" / "sweeps" / "kosovo-budget-x-nato.toml"
+
+
+def cli(*args: str) -> bytes:
+    binary = os.environ.get("DETER_BIN") or str(ROOT / "target" / "release" / "deter")
+    if not os.path.exists(binary):
+        pytest.fail(f"the deter binary is needed for this comparison: {binary} (set DETER_BIN)")
+    out = subprocess.run([binary, *args], capture_output=True, check=True)
+    return out.stdout
+
+
+def without_timing(report: dict) -> dict:
+    report = dict(report)
+    report.pop("timing")
+    return report
+
+
+def test_run_equals_the_cli_json():
+    py = deter.run(BASELINE, runs=3000, seed=11, threads=2).to_dict()
+    cl = json.loads(cli("run", str(BASELINE), "--runs", "3000", "--seed", "11", "--format", "json", "-q"))
+    assert without_timing(py) == without_timing(cl)
+
+
+def test_run_with_set_equals_the_cli_with_set():
+    sets = {"rivalry.SRB-XKX.monitoring": 0.7, "model.war_cost": 1.0}
+    py = deter.run(str(BASELINE), runs=2000, seed=3, set=sets).to_dict()
+    cl = json.loads(
+        cli(
+            "run", str(BASELINE), "--runs", "2000", "--seed", "3", "--format", "json", "-q",
+            "--set", "rivalry.SRB-XKX.monitoring=0.7", "--set", "model.war_cost=1.0",
+        )
+    )
+    assert without_timing(py) == without_timing(cl)
+    assert py["overrides"] == [
+        {"path": "rivalry.SRB-XKX.monitoring", "value": 0.7, "replaced": 0.4},
+        {"path": "model.war_cost", "value": 1.0, "replaced": 0.8},
+    ]
+
+
+def test_compare_equals_the_cli_json():
+    py = deter.compare(BASELINE, ENVOY, runs=2000, seed=5).to_dict()
+    cl = json.loads(cli("compare", str(BASELINE), str(ENVOY), "--runs", "2000", "--seed", "5", "--format", "json", "-q"))
+    for side in ("a", "b"):
+        py[side].pop("timing")
+        cl[side].pop("timing")
+    assert without_timing(py) == without_timing(cl)
+
+
+def test_sweep_equals_the_cli_csv(tmp_path):
+    df = deter.sweep(GRID, threads=2)
+    out = tmp_path / "grid.csv"
+    cli("sweep", str(GRID), "--out", str(out), "-q")
+    expected = pd.read_csv(out)
+    pd.testing.assert_frame_equal(df, expected)
+    assert len(df) == 12  # 4 budgets x 3 reliabilities
+
+
+def test_path_toml_text_and_dict_give_the_same_result():
+    # A scenario with no `extends` so that its text stands alone.
+    text = BASELINE.read_text()
+    assert "extends" not in text
+    import tomllib
+
+    by_path = deter.run(BASELINE, runs=500, seed=1).to_dict()
+    by_text = deter.run(text, runs=500, seed=1).to_dict()
+    by_dict = deter.run(tomllib.loads(text), runs=500, seed=1).to_dict()
+    assert without_timing(by_path) == without_timing(by_text)
+    # The dict goes through TOML again: same validated scenario, same hash, same numbers.
+    assert without_timing(by_path) == without_timing(by_dict)
+
+
+def test_results_do_not_depend_on_threads():
+    one = deter.run(BASELINE, runs=1500, seed=9, threads=1).to_dict()
+    two = deter.run(BASELINE, runs=1500, seed=9, threads=2).to_dict()
+    assert without_timing(one) == without_timing(two)
+
+
+def test_outcomes_table_is_tidy_and_recomputes_from_counts():
+    r = deter.run(BASELINE, runs=1000, seed=2)
+    o = r.outcomes
+    assert list(o.columns) == ["scope", "outcome", "probability", "mc95_low", "mc95_high", "runs_with_event", "runs"]
+    scopes = ["region"] + [x["id"] for x in r.to_dict()["rivalries"]]
+    assert o.shape == (6 * len(scopes), 7)
+    assert list(o.scope.unique()) == scopes
+    # The probability is the share of runs with the event, recomputed here.
+    assert (o.probability == o.runs_with_event / o.runs).all()
+    assert ((o.mc95_low <= o.probability) & (o.probability <= o.mc95_high)).all()
+    assert o.set_index(["scope", "outcome"]).loc[("region", "deterrence_held"), "probability"] == pytest.approx(
+        1 - o.set_index(["scope", "outcome"]).loc[("region", "use_of_force"), "probability"]
+    )
+
+
+def test_metrics_and_yearly_tables_are_long():
+    r = deter.run(BASELINE, runs=500, seed=2, horizon_years=4)
+    m = r.metrics
+    assert list(m.columns) == ["scope", "metric", "statistic", "value"]
+    region = m[m.scope == "region"].set_index(["metric", "statistic"]).value
+    assert region[("crises", "mean")] == r.to_dict()["metrics"]["crises"]["mean"]
+    y = r.yearly
+    assert list(y.columns) == ["scope", "year", "quantity", "statistic", "value"]
+    assert sorted(y.year.unique()) == [2025, 2026, 2027, 2028]
+    assert set(y.quantity) == {"tension", "balance"}
+
+
+def test_scenario_error_for_one_problem():
+    bad = BASELINE.read_text().replace("monitoring = 0.4 ", "monitoring = 1.4 ", 1)
+    with pytest.raises(deter.ScenarioError) as e:
+        deter.run(bad)
+    err = e.value
+    assert isinstance(err, ValueError)
+    assert err.key.endswith(".monitoring")
+    line = bad[: bad.index("monitoring = 1.4")].count("\n") + 1
+    assert err.line == line
+    assert err.column == len("monitoring = ") + 1
+    assert "expected a number in [0, 1]" in err.message
+    assert len(err.problems) == 1
+    assert f"<toml>:{line}:" in str(err)
+
+
+def test_scenario_error_lists_several_problems_and_did_you_mean():
+    with pytest.raises(deter.ScenarioError) as e:
+        deter.validate(BASELINE, set=["rivalry.SRB-XKX.monitorin=0.7", "model.war_cost=20"])
+    err = e.value
+    assert err.key == ["rivalry.SRB-XKX.monitorin", "model.war_cost"]
+    assert err.line == [1, 1]
+    assert err.column == [1, len("model.war_cost=") + 1]
+    assert isinstance(err.message, list) and "not a parameter" in err.message[0]
+    assert err.problems[0].help == "did you mean `rivalry.SRB-XKX.monitoring`?"
+    assert "[0, 10]" in err.message[1]
+
+
+def test_missing_file_is_a_scenario_error():
+    with pytest.raises(deter.ScenarioError) as e:
+        deter.run("no/such/file.toml")
+    assert e.value.line == 0
+    assert "cannot read" in e.value.message
+
+
+def test_validate_returns_a_summary_with_the_parameter_paths():
+    v = deter.validate(BASELINE)
+    assert v["rivalries"] >= 1
+    assert "rivalry.SRB-XKX.monitoring" in v["parameters"]
+
+
+def test_bad_arguments_are_value_errors():
+    with pytest.raises(ValueError, match="runs"):
+        deter.run(BASELINE, runs=0)
+    with pytest.raises(TypeError):
+        deter.run(42)
+
+
+def test_ctrl_c_raises_keyboard_interrupt_and_stops_the_run():
+    # A billion runs would take hours: only cancellation can end this call.
+    timer = threading.Timer(1.0, _thread.interrupt_main)
+    timer.start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        deter.run(BASELINE, runs=10**9, threads=2)
+    took = time.monotonic() - started
+    timer.join()
+    print(f"interrupted after {took:.2f} s (signal at 1.0 s)")
+
+
+def test_the_gil_is_released_during_a_run():
+    ticks = 0
+    done = threading.Event()
+
+    def work():
+        deter.run(BASELINE, runs=40_000, seed=1, threads=1)
+        done.set()
+
+    t = threading.Thread(target=work)
+    t.start()
+    while not done.is_set():
+        ticks += 1
+        time.sleep(0.001)
+    t.join()
+    # This thread kept running Python while the run was in flight.
+    assert ticks > 10
+
+
+def test_stubs_name_every_native_function():
+    import deter._native as native
+
+    stub = (pathlib.Path(deter.__file__).parent / "_native.pyi").read_text()
+    for name in ("run", "compare", "sweep", "validate"):
+        assert callable(getattr(native, name))
+        assert f"def {name}(" in stub

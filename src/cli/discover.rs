@@ -1,0 +1,217 @@
+//! `deter discover`: scenario discovery (PRIM) on a sweep's results; `deter robust`: the
+//! robustness table of a levers x futures sweep's results.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::{CliError, emit};
+use crate::output;
+use crate::rdm::prim::{PrimOptions, Selection};
+use crate::rdm::results::Results;
+use crate::rdm::{self, Condition, DiscoverError, Op};
+
+#[derive(Args, Debug)]
+pub struct DiscoverArgs {
+    /// Results of a sweep (CSV, as `deter sweep --out` writes them).
+    pub results: PathBuf,
+    /// The outcome that defines the cases of interest: a headline outcome (`use_of_force`
+    /// for the column `use_of_force_p`), any column after `runs`, or for a levers x futures
+    /// sweep `regret_OUTCOME`. With --above or --below.
+    #[arg(long, requires = "threshold", conflicts_with = "where_")]
+    pub outcome: Option<String>,
+    /// Cases of interest: the outcome above this value.
+    #[arg(long, group = "threshold", allow_negative_numbers = true)]
+    pub above: Option<f64>,
+    /// Cases of interest: the outcome below this value.
+    #[arg(long, group = "threshold", allow_negative_numbers = true)]
+    pub below: Option<f64>,
+    /// Cases of interest as `COLUMN OP NUMBER` (OP: >, >=, <, <=), e.g.
+    /// "regret_use_of_force > 0.02".
+    #[arg(long = "where", value_name = "CONDITION", id = "where_")]
+    pub where_: Option<String>,
+    /// Only the rows of this policy (levers x futures results).
+    #[arg(long)]
+    pub policy: Option<String>,
+    /// Parameter columns PRIM may restrict, comma-separated [default: every numeric
+    /// parameter column].
+    #[arg(long, value_delimiter = ',')]
+    pub inputs: Option<Vec<String>>,
+    /// Share of a box's points removed per peeling step (and added per pasting step).
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Smallest box, as a share of the points.
+    #[arg(long, default_value_t = 0.05)]
+    pub min_mass: f64,
+    /// Most boxes to find (covering: each next box among the points outside the earlier).
+    #[arg(long, default_value_t = 2)]
+    pub boxes: usize,
+    /// Choose this step of each peeling trajectory [default: the step with the largest
+    /// harmonic mean of coverage and density].
+    #[arg(long, value_name = "STEP")]
+    pub step: Option<usize>,
+    /// Also write an HTML page with the coverage / density trade-off chart.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
+}
+
+pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
+    if let Some(r) = &args.report {
+        output::check_writable(r, std::slice::from_ref(&args.results)).map_err(CliError::Usage)?;
+    }
+    let condition = match (&args.outcome, &args.where_) {
+        (Some(o), None) => match (args.above, args.below) {
+            (Some(v), None) if v.is_finite() => Condition {
+                column: o.clone(),
+                op: Op::Above,
+                value: v,
+            },
+            (None, Some(v)) if v.is_finite() => Condition {
+                column: o.clone(),
+                op: Op::Below,
+                value: v,
+            },
+            _ => {
+                return Err(CliError::Usage(
+                    "--outcome needs a finite --above or --below".into(),
+                ));
+            }
+        },
+        (None, Some(w)) => {
+            if args.above.is_some() || args.below.is_some() {
+                return Err(CliError::Usage(
+                    "--above and --below go with --outcome; --where carries its own threshold"
+                        .into(),
+                ));
+            }
+            Condition::parse(w).map_err(|e| CliError::Usage(format!("--where {e}")))?
+        }
+        _ => {
+            return Err(CliError::Usage(
+                "say which points are cases of interest: --outcome NAME --above X (or --below \
+                 X), or --where \"COLUMN > X\""
+                    .into(),
+            ));
+        }
+    };
+    if !(args.alpha > 0.0 && args.alpha < 0.5) {
+        return Err(CliError::Usage(format!(
+            "--alpha {}: expected a share in (0, 0.5)",
+            args.alpha
+        )));
+    }
+    if !(args.min_mass > 0.0 && args.min_mass < 1.0) {
+        return Err(CliError::Usage(format!(
+            "--min-mass {}: expected a share in (0, 1)",
+            args.min_mass
+        )));
+    }
+    if args.boxes == 0 || args.boxes > 100 {
+        return Err(CliError::Usage(format!(
+            "--boxes {}: expected an integer in [1, 100]",
+            args.boxes
+        )));
+    }
+    let results = Results::read(&args.results).map_err(CliError::Usage)?;
+    let flag = if args.where_.is_some() {
+        "--where"
+    } else {
+        "--outcome"
+    };
+    let found = rdm::discover(
+        &results,
+        condition,
+        args.policy.as_deref(),
+        args.inputs.as_deref(),
+        PrimOptions {
+            alpha: args.alpha,
+            min_mass: args.min_mass,
+        },
+        args.boxes,
+        args.step.map_or(Selection::F1, Selection::Step),
+    )
+    .map_err(|e| {
+        let (flag, msg) = match e {
+            DiscoverError::Outcome(m) => (flag, m),
+            DiscoverError::Policy(m) => ("--policy", m),
+            DiscoverError::Inputs(m) => ("--inputs", m),
+        };
+        CliError::Usage(format!("{flag}: {msg} (in `{}`)", args.results.display()))
+    })?;
+    emit(None, found.text().as_bytes())?;
+    if let Some(r) = &args.report {
+        emit(
+            Some(r),
+            found.html(&args.results.display().to_string()).as_bytes(),
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct RobustArgs {
+    /// Results of a levers x futures sweep (CSV with `policy` and `future` columns).
+    pub results: PathBuf,
+    /// OUTCOME=VALUE: report the share of futures in which each policy meets this value
+    /// (at most it; at least it for deterrence_held). Repeatable.
+    #[arg(long, value_name = "OUTCOME=VALUE")]
+    pub threshold: Vec<String>,
+    /// Where to save the table [default: beside the results, RESULTS.robustness.csv].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Do not print the table.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Parse `--threshold OUTCOME=VALUE` flags.
+pub fn parse_thresholds(flags: &[String]) -> Result<Vec<(String, f64)>, CliError> {
+    flags
+        .iter()
+        .map(|t| {
+            let (o, v) = t.split_once('=').ok_or_else(|| {
+                CliError::Usage(format!("--threshold `{t}`: expected OUTCOME=VALUE"))
+            })?;
+            let v: f64 = v
+                .trim()
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite())
+                .ok_or_else(|| {
+                    CliError::Usage(format!("--threshold `{t}`: `{v}` is not a number"))
+                })?;
+            Ok((o.trim().to_string(), v))
+        })
+        .collect()
+}
+
+/// `results.csv` -> `results.robustness.csv`.
+pub fn robustness_path(out: &Path) -> PathBuf {
+    let stem = out.file_stem().map_or_else(
+        || "results".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    out.with_file_name(format!("{stem}.robustness.csv"))
+}
+
+pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
+    let thresholds = parse_thresholds(&args.threshold)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| robustness_path(&args.results));
+    output::check_writable(&out, std::slice::from_ref(&args.results)).map_err(CliError::Usage)?;
+    let results = Results::read(&args.results).map_err(CliError::Usage)?;
+    let report = rdm::robustness(&results, &thresholds).map_err(|e| {
+        let flag = if e.contains("headline outcome (") {
+            "--threshold: "
+        } else {
+            ""
+        };
+        CliError::Usage(format!("{flag}{e} (in `{}`)", args.results.display()))
+    })?;
+    if !args.quiet {
+        emit(None, report.table.as_bytes())?;
+    }
+    emit(Some(&out), report.csv.as_bytes())
+}

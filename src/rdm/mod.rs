@@ -1,0 +1,593 @@
+//! Robust decision making on sweep results: which policy holds up across futures
+//! ([`robust`]), and in which futures an outcome of interest occurs ([`prim`], scenario
+//! discovery). Both read a sweep's CSV results ([`results`]) and are pure: the CLI does the
+//! IO. See docs/SWEEPS.md.
+//!
+//! Sources: Lempert, Popper & Bankes (2003), *Shaping the Next One Hundred Years*, RAND
+//! MR-1626 (robust decision making); Bryant & Lempert (2010), Technological Forecasting and
+//! Social Change 77 (scenario discovery); Friedman & Fisher (1999), Statistics and
+//! Computing 9 (PRIM).
+
+pub mod prim;
+pub mod results;
+pub mod robust;
+
+use std::fmt::Write;
+
+use crate::report::charts::{self, Trajectory};
+use crate::report::html::{esc, page};
+use prim::{Found, PrimBox};
+use results::{OUTCOMES, Results};
+use robust::Direction;
+
+/// Which points are cases of interest: `column OP value`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub column: String,
+    pub op: Op,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Above,
+    AtLeast,
+    Below,
+    AtMost,
+}
+
+impl Op {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Above => ">",
+            Op::AtLeast => ">=",
+            Op::Below => "<",
+            Op::AtMost => "<=",
+        }
+    }
+
+    pub fn holds(self, v: f64, t: f64) -> bool {
+        match self {
+            Op::Above => v > t,
+            Op::AtLeast => v >= t,
+            Op::Below => v < t,
+            Op::AtMost => v <= t,
+        }
+    }
+}
+
+impl Condition {
+    /// Parse `COLUMN OP NUMBER` with OP one of `>`, `>=`, `<`, `<=` (spaces optional).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let at = text
+            .find(['<', '>'])
+            .ok_or_else(|| format!("`{text}`: expected COLUMN > NUMBER (or >=, <, <=)"))?;
+        let (column, rest) = text.split_at(at);
+        let (op, number) = if let Some(r) = rest.strip_prefix(">=") {
+            (Op::AtLeast, r)
+        } else if let Some(r) = rest.strip_prefix("<=") {
+            (Op::AtMost, r)
+        } else if let Some(r) = rest.strip_prefix('>') {
+            (Op::Above, r)
+        } else {
+            (Op::Below, &rest[1..])
+        };
+        let column = column.trim();
+        if column.is_empty() {
+            return Err(format!("`{text}`: no column before `{}`", op.as_str()));
+        }
+        let value: f64 = number
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite())
+            .ok_or_else(|| format!("`{text}`: `{}` is not a number", number.trim()))?;
+        Ok(Self {
+            column: column.to_string(),
+            op,
+            value,
+        })
+    }
+
+    pub fn describe(&self) -> String {
+        format!("{} {} {}", self.column, self.op.as_str(), self.value)
+    }
+}
+
+/// A finished scenario discovery: what was asked, over which points, and the boxes.
+#[derive(Debug, Clone)]
+pub struct Discovery {
+    pub condition: Condition,
+    /// Only this policy's rows (levers x futures results), if given.
+    pub policy: Option<String>,
+    pub inputs: Vec<String>,
+    /// `x[j][i]`: input j at point i.
+    pub x: Vec<Vec<f64>>,
+    pub y: Vec<bool>,
+    pub options: prim::PrimOptions,
+    pub found: Vec<Found>,
+}
+
+impl Discovery {
+    /// The data range of input j over the points analysed.
+    fn range(&self, j: usize) -> (f64, f64) {
+        let col = &self.x[j];
+        (
+            col.iter().copied().fold(f64::INFINITY, f64::min),
+            col.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        )
+    }
+
+    fn limits(&self, b: &PrimBox, j: usize) -> (f64, f64) {
+        let (lo, hi) = self.range(j);
+        (b.lo[j].max(lo), b.hi[j].min(hi))
+    }
+
+    /// What changed from one trajectory box to the next, e.g. `x >= 0.21`.
+    fn peeled(&self, a: &PrimBox, b: &PrimBox) -> String {
+        for j in 0..a.lo.len() {
+            if b.lo[j] != a.lo[j] {
+                return format!("{} >= {}", self.inputs[j], fmt(b.lo[j]));
+            }
+            if b.hi[j] != a.hi[j] {
+                return format!("{} <= {}", self.inputs[j], fmt(b.hi[j]));
+            }
+        }
+        String::new()
+    }
+
+    fn heading(&self) -> String {
+        let hits = self.y.iter().filter(|&&b| b).count();
+        format!(
+            "{}{}: {hits} of {} points ({:.1}%)",
+            self.condition.describe(),
+            self.policy
+                .as_ref()
+                .map_or(String::new(), |p| format!(" under policy `{p}`")),
+            self.y.len(),
+            100.0 * hits as f64 / self.y.len().max(1) as f64
+        )
+    }
+
+    /// The terminal text: the boxes, then each box's peeling trajectory.
+    pub fn text(&self) -> String {
+        let mut t = String::new();
+        let _ = writeln!(
+            t,
+            "Scenario discovery (PRIM; alpha {}, minimum mass {}): {}",
+            self.options.alpha,
+            self.options.min_mass,
+            self.heading()
+        );
+        if self.found.is_empty() {
+            let _ = writeln!(t, "no case of interest: no box");
+            return t;
+        }
+        for (k, f) in self.found.iter().enumerate() {
+            let b = &f.pasted;
+            let _ = writeln!(
+                t,
+                "\nbox {} (peeling step {} of {}, then pasted): coverage {:.3}, density {:.3}, \
+                 mass {:.3} ({} points, {} cases of interest)",
+                k + 1,
+                f.chosen,
+                f.trajectory.len() - 1,
+                b.coverage,
+                b.density,
+                b.mass,
+                b.n,
+                b.hits
+            );
+            if b.restricted().is_empty() {
+                let _ = writeln!(t, "  no restriction: the cases of interest are everywhere");
+            } else {
+                let w = self
+                    .inputs
+                    .iter()
+                    .map(String::len)
+                    .max()
+                    .unwrap_or(9)
+                    .max(9);
+                let _ = writeln!(
+                    t,
+                    "  {:<w$}  {:>10}  {:>10}  {:>23}  {:>8}",
+                    "parameter", "from", "to", "range in the data", "quasi-p"
+                );
+                for &(j, p) in &f.quasi_p {
+                    let (lo, hi) = self.limits(b, j);
+                    let (dlo, dhi) = self.range(j);
+                    let _ = writeln!(
+                        t,
+                        "  {:<w$}  {:>10}  {:>10}  {:>23}  {:>8.1e}",
+                        self.inputs[j],
+                        fmt(lo),
+                        fmt(hi),
+                        format!("[{}, {}]", fmt(dlo), fmt(dhi)),
+                        p
+                    );
+                }
+            }
+        }
+        for (k, f) in self.found.iter().enumerate() {
+            let _ = writeln!(
+                t,
+                "\npeeling trajectory of box {} ({} points, {} cases):\n  {:>4}  {:>6}  {:>8}  {:>7}  {:>6}  {:>10}  peeled",
+                k + 1,
+                f.eligible,
+                f.eligible_hits,
+                "step",
+                "points",
+                "coverage",
+                "density",
+                "mass",
+                "restricted"
+            );
+            for (s, b) in f.trajectory.iter().enumerate() {
+                let peeled = if s == 0 {
+                    String::new()
+                } else {
+                    self.peeled(&f.trajectory[s - 1], b)
+                };
+                let _ = writeln!(
+                    t,
+                    "  {:>4}  {:>6}  {:>8.3}  {:>7.3}  {:>6.3}  {:>10}  {}{}",
+                    s,
+                    b.n,
+                    b.coverage,
+                    b.density,
+                    b.mass,
+                    b.restricted().len(),
+                    peeled,
+                    if s == f.chosen { "   <- chosen" } else { "" }
+                );
+            }
+        }
+        t
+    }
+
+    /// A self-contained HTML page: the trade-off chart and the boxes.
+    pub fn html(&self, source: &str) -> String {
+        let mut body = String::new();
+        let _ = writeln!(
+            body,
+            "<h1>Scenario discovery</h1>\n<p class=\"lead\">{} in <code>{}</code>; PRIM with \
+             alpha {} and minimum mass {}.</p>",
+            esc(&self.heading()),
+            esc(source),
+            self.options.alpha,
+            self.options.min_mass
+        );
+        let points: Vec<Vec<(f64, f64)>> = self
+            .found
+            .iter()
+            .map(|f| {
+                f.trajectory
+                    .iter()
+                    .map(|b| (b.coverage, b.density))
+                    .collect()
+            })
+            .collect();
+        let labels: Vec<String> = (1..=self.found.len()).map(|k| format!("box {k}")).collect();
+        let series: Vec<Trajectory<'_>> = self
+            .found
+            .iter()
+            .enumerate()
+            .map(|(k, f)| Trajectory {
+                label: &labels[k],
+                points: &points[k],
+                chosen: f.chosen,
+            })
+            .collect();
+        let _ = writeln!(
+            body,
+            "<figure id=\"tradeoff\" class=\"chart\">{}<figcaption>Each point is a box of the \
+             peeling trajectory: peeling moves from the right (every point, full coverage) \
+             towards higher density. The ringed point is the chosen box, before \
+             pasting.</figcaption></figure>",
+            charts::tradeoff("Coverage and density along the peeling trajectory", &series)
+        );
+        for (k, f) in self.found.iter().enumerate() {
+            let b = &f.pasted;
+            let _ = writeln!(
+                body,
+                "<h2>Box {}</h2>\n<p>coverage {:.3}, density {:.3}, mass {:.3} ({} points, {} \
+                 cases of interest); peeling step {} of {}, then pasted.</p>",
+                k + 1,
+                b.coverage,
+                b.density,
+                b.mass,
+                b.n,
+                b.hits,
+                f.chosen,
+                f.trajectory.len() - 1
+            );
+            body.push_str(
+                "<table><tr><th>parameter</th><th class=\"n\">from</th><th class=\"n\">to</th>\
+                 <th class=\"n\">range in the data</th><th class=\"n\">quasi-p</th></tr>\n",
+            );
+            for &(j, p) in &f.quasi_p {
+                let (lo, hi) = self.limits(b, j);
+                let (dlo, dhi) = self.range(j);
+                let _ = writeln!(
+                    body,
+                    "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+                     <td class=\"n\">[{}, {}]</td><td class=\"n\">{p:.1e}</td></tr>",
+                    esc(&self.inputs[j]),
+                    fmt(lo),
+                    fmt(hi),
+                    fmt(dlo),
+                    fmt(dhi)
+                );
+            }
+            body.push_str("</table>\n");
+        }
+        let _ = writeln!(
+            body,
+            "<p class=\"lead\">deter {} &middot; {}</p>",
+            crate::ENGINE_VERSION,
+            crate::report::html::today()
+        );
+        page("deter: scenario discovery", &body)
+    }
+}
+
+/// Four significant digits, no trailing noise.
+fn fmt(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let digits = (3 - v.abs().log10().floor() as i32).max(0) as usize;
+    let s = format!("{v:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// Scenario discovery on a results file: the rows (of `policy`, if given) whose `condition`
+/// holds are the cases of interest; the inputs are the parameter columns (or `inputs`).
+/// Err: a message naming what is wrong (the CLI adds the flag).
+pub fn discover(
+    results: &Results,
+    condition: Condition,
+    policy: Option<&str>,
+    inputs: Option<&[String]>,
+    options: prim::PrimOptions,
+    boxes: usize,
+    select: prim::Selection,
+) -> Result<Discovery, DiscoverError> {
+    let values = results
+        .outcome(&condition.column)
+        .map_err(DiscoverError::Outcome)?;
+    let mut keep: Vec<usize> = (0..results.rows.len()).collect();
+    if let Some(p) = policy {
+        let pc = results.column("policy").ok_or_else(|| {
+            DiscoverError::Policy("the results have no `policy` column".to_string())
+        })?;
+        let mut names: Vec<&str> = results.rows.iter().map(|r| r[pc].as_str()).collect();
+        names.dedup();
+        keep.retain(|&i| results.rows[i][pc] == p);
+        if keep.is_empty() {
+            let hint = results::suggest(p, names.iter().copied())
+                .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+            return Err(DiscoverError::Policy(format!(
+                "`{p}` is not a policy of these results{hint}"
+            )));
+        }
+    }
+    let cols: Vec<usize> = match inputs {
+        None => results.inputs(),
+        Some(names) => {
+            let all = results.inputs();
+            let mut out = Vec::new();
+            for n in names {
+                match results.column(n).filter(|c| all.contains(c)) {
+                    Some(c) => out.push(c),
+                    None => {
+                        let hint =
+                            results::suggest(n, all.iter().map(|&c| results.columns[c].as_str()))
+                                .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+                        return Err(DiscoverError::Inputs(format!(
+                            "`{n}` is not a parameter column of these results{hint}"
+                        )));
+                    }
+                }
+            }
+            out
+        }
+    };
+    if cols.is_empty() {
+        return Err(DiscoverError::Inputs(
+            "the results have no numeric parameter column to explain the cases with".into(),
+        ));
+    }
+    let x: Vec<Vec<f64>> = cols
+        .iter()
+        .map(|&c| {
+            let all = results.numeric(c).unwrap_or_default();
+            keep.iter().map(|&i| all[i]).collect()
+        })
+        .collect();
+    let y: Vec<bool> = keep
+        .iter()
+        .map(|&i| condition.op.holds(values[i], condition.value))
+        .collect();
+    let data = prim::Data { x: &x, y: &y };
+    let found = prim::discover(&data, &options, boxes, select);
+    Ok(Discovery {
+        condition,
+        policy: policy.map(str::to_string),
+        inputs: cols.iter().map(|&c| results.columns[c].clone()).collect(),
+        x,
+        y,
+        options,
+        found,
+    })
+}
+
+/// What [`discover`] refuses, by the option at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("{0}")]
+    Outcome(String),
+    #[error("{0}")]
+    Policy(String),
+    #[error("{0}")]
+    Inputs(String),
+}
+
+/// The robustness table: text for the terminal and CSV to save beside the results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RobustnessReport {
+    pub table: String,
+    pub csv: String,
+}
+
+/// Robustness of every policy on every headline outcome of a levers x futures results file,
+/// ranked per outcome by maximum regret (then 90th-percentile regret, then mean).
+/// `thresholds`: (outcome, value) for the satisficing share.
+pub fn robustness(
+    results: &Results,
+    thresholds: &[(String, f64)],
+) -> Result<RobustnessReport, String> {
+    for (o, _) in thresholds {
+        if !OUTCOMES.contains(&o.as_str()) {
+            let hint = results::suggest(o, OUTCOMES)
+                .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+            return Err(format!(
+                "`{o}` is not a headline outcome ({}){hint}",
+                OUTCOMES.join(", ")
+            ));
+        }
+    }
+    let mut table = String::new();
+    let mut csv = String::from(
+        "outcome,rank,policy,futures,mean,p10,p90,max_regret,p90_regret,threshold,satisficing\n",
+    );
+    let mut header = false;
+    for o in OUTCOMES {
+        let Some(c) = results.column(&format!("{o}_p")) else {
+            continue;
+        };
+        let results::PolicyMatrix {
+            policies,
+            futures,
+            values: m,
+        } = results.matrix(c)?;
+        if !header {
+            let _ = writeln!(
+                table,
+                "Robustness of {} policies across {} futures (regret: gap to the best policy in \
+                 the same future; ranked by maximum regret)",
+                policies.len(),
+                futures.len()
+            );
+            header = true;
+        }
+        let dir = Direction::of_outcome(o);
+        let threshold = thresholds.iter().rev().find(|(n, _)| n == o).map(|t| t.1);
+        let rb = robust::robustness(&m, dir, threshold);
+        let order = robust::rank(&rb, dir);
+        let w = policies.iter().map(String::len).max().unwrap_or(6).max(6);
+        let sat_head = threshold.map_or(String::new(), |t| {
+            format!(
+                "  {:>10}",
+                format!(
+                    "{}{t}",
+                    if dir == Direction::LowerIsBetter {
+                        "<="
+                    } else {
+                        ">="
+                    }
+                )
+            )
+        });
+        let _ = writeln!(
+            table,
+            "\n{o} ({} is better)\n  {:<4} {:<w$} {:>7} {:>7} {:>7} {:>10} {:>10}{sat_head}",
+            if dir == Direction::LowerIsBetter {
+                "lower"
+            } else {
+                "higher"
+            },
+            "rank",
+            "policy",
+            "mean",
+            "p10",
+            "p90",
+            "max regret",
+            "p90 regret"
+        );
+        for (rank, &p) in order.iter().enumerate() {
+            let r = &rb[p];
+            let sat = r
+                .satisficing
+                .map_or(String::new(), |s| format!("  {:>9.1}%", 100.0 * s));
+            let _ = writeln!(
+                table,
+                "  {:<4} {:<w$} {:>7.4} {:>7.4} {:>7.4} {:>10.4} {:>10.4}{sat}",
+                rank + 1,
+                policies[p],
+                r.mean,
+                r.p10,
+                r.p90,
+                r.max_regret,
+                r.p90_regret
+            );
+            let _ = writeln!(
+                csv,
+                "{o},{},{},{},{},{},{},{},{},{},{}",
+                rank + 1,
+                csv_field(&policies[p]),
+                futures.len(),
+                r.mean,
+                r.p10,
+                r.p90,
+                r.max_regret,
+                r.p90_regret,
+                threshold.map_or(String::new(), |t| t.to_string()),
+                r.satisficing.map_or(String::new(), |s| s.to_string())
+            );
+        }
+    }
+    if !header {
+        return Err("the results have no headline outcome column (`use_of_force_p`, ...)".into());
+    }
+    Ok(RobustnessReport { table, csv })
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_parse() {
+        let c = Condition::parse("regret_use_of_force >= 0.05").unwrap();
+        assert_eq!(
+            (c.column.as_str(), c.op, c.value),
+            ("regret_use_of_force", Op::AtLeast, 0.05)
+        );
+        assert_eq!(Condition::parse("war<0.1").unwrap().op, Op::Below);
+        assert!(Condition::parse("war = 0.1").is_err());
+        assert!(Condition::parse("> 0.1").is_err());
+        assert!(Condition::parse("war > x").is_err());
+        assert!(Condition::parse("war > inf").is_err());
+    }
+
+    #[test]
+    fn numbers_print_with_four_significant_digits() {
+        assert_eq!(fmt(0.213456), "0.2135");
+        assert_eq!(fmt(12.5), "12.5");
+        assert_eq!(fmt(1234.0), "1234");
+        assert_eq!(fmt(0.0), "0");
+    }
+}

@@ -1,0 +1,318 @@
+//! A sweep's results file (CSV, docs/SWEEPS.md) read back for analysis: the parameter
+//! columns (between `point` and `runs`), the outcome columns, and for a levers x futures
+//! sweep the `policy` and `future` columns, from which regret columns are derived.
+
+use std::path::Path;
+
+use super::robust::{self, Direction};
+
+/// Largest results file read, in bytes.
+pub const MAX_RESULTS_BYTES: u64 = 1 << 30;
+
+/// The six headline outcomes, as the results file names them (`NAME_p`).
+pub const OUTCOMES: [&str; 6] = [
+    "crisis",
+    "threat",
+    "display",
+    "use_of_force",
+    "war",
+    "deterrence_held",
+];
+
+/// A results file in memory: its header and its cells, row by row.
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The closest of `candidates` to `word` (Jaro-Winkler >= 0.8), for a did-you-mean.
+pub fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(s, _)| *s >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// One column of a levers x futures results file as a policies x futures table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyMatrix {
+    /// Policy names, in order of first appearance.
+    pub policies: Vec<String>,
+    /// Future ids, in order of first appearance.
+    pub futures: Vec<String>,
+    /// `values[p][f]`.
+    pub values: Vec<Vec<f64>>,
+}
+
+impl Results {
+    /// Read a CSV results file (a header, then one row per point).
+    pub fn read(path: &Path) -> Result<Self, String> {
+        let meta = std::fs::metadata(path).map_err(|e| format!("`{}`: {e}", path.display()))?;
+        if meta.len() > MAX_RESULTS_BYTES {
+            return Err(format!(
+                "`{}` is larger than {} bytes",
+                path.display(),
+                MAX_RESULTS_BYTES
+            ));
+        }
+        let bytes = std::fs::read(path).map_err(|e| format!("`{}`: {e}", path.display()))?;
+        Self::parse(&bytes).map_err(|e| format!("`{}`: {e}", path.display()))
+    }
+
+    /// Parse CSV bytes (see [`Results::read`]).
+    pub fn parse(bytes: &[u8]) -> Result<Self, String> {
+        if bytes.first() == Some(&b'{') {
+            return Err("this is a JSON Lines results file; run the sweep with \
+                        --format csv (the default) to analyse it"
+                .into());
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(bytes);
+        let columns: Vec<String> = reader
+            .headers()
+            .map_err(|e| format!("not a CSV results file: {e}"))?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        if columns.first().map(String::as_str) != Some("point")
+            || !columns.iter().any(|c| c == "runs")
+        {
+            return Err(
+                "not a deter sweep results file (its header should start with \
+                        `point` and have a `runs` column)"
+                    .into(),
+            );
+        }
+        let mut rows = Vec::new();
+        for (i, rec) in reader.records().enumerate() {
+            let rec = rec.map_err(|e| format!("row {}: {e}", i + 2))?;
+            rows.push(rec.iter().map(str::to_string).collect());
+        }
+        if rows.is_empty() {
+            return Err("no rows".into());
+        }
+        Ok(Self { columns, rows })
+    }
+
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
+
+    /// Whether rows carry `policy` and `future` (a levers x futures sweep).
+    pub fn has_policies(&self) -> bool {
+        self.column("policy").is_some() && self.column("future").is_some()
+    }
+
+    /// Column `c` as numbers (an error naming the first cell that is not a finite number).
+    pub fn numeric(&self, c: usize) -> Result<Vec<f64>, String> {
+        self.rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                r[c].parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite())
+                    .ok_or_else(|| {
+                        format!(
+                            "column `{}`, row {}: `{}` is not a number",
+                            self.columns[c],
+                            i + 2,
+                            r[c]
+                        )
+                    })
+            })
+            .collect()
+    }
+
+    /// The parameter columns: between `point` and `runs`, numeric, except `policy` and
+    /// `future`.
+    pub fn inputs(&self) -> Vec<usize> {
+        let end = self.column("runs").unwrap_or(self.columns.len());
+        (1..end)
+            .filter(|&c| !matches!(self.columns[c].as_str(), "policy" | "future"))
+            .filter(|&c| self.numeric(c).is_ok())
+            .collect()
+    }
+
+    /// Names an analysis may ask for: outcomes (`use_of_force` for `use_of_force_p`), every
+    /// numeric column after `runs`, and with policies `regret_OUTCOME`.
+    pub fn outcome_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = OUTCOMES
+            .iter()
+            .filter(|o| self.column(&format!("{o}_p")).is_some())
+            .map(|o| o.to_string())
+            .collect();
+        let start = self.column("runs").map_or(0, |r| r + 1);
+        names.extend(self.columns[start..].iter().cloned());
+        if self.has_policies() {
+            names.extend(
+                OUTCOMES
+                    .iter()
+                    .filter(|o| self.column(&format!("{o}_p")).is_some())
+                    .map(|o| format!("regret_{o}")),
+            );
+        }
+        names
+    }
+
+    /// The values of an outcome by name: an outcome (`use_of_force` -> column
+    /// `use_of_force_p`), any column, or `regret_OUTCOME` (levers x futures results).
+    /// Err: a message with a did-you-mean.
+    pub fn outcome(&self, name: &str) -> Result<Vec<f64>, String> {
+        if let Some(c) = self
+            .column(&format!("{name}_p"))
+            .or_else(|| self.column(name))
+        {
+            return self.numeric(c);
+        }
+        if let Some(o) = name.strip_prefix("regret_") {
+            if let Some(c) = self.column(&format!("{o}_p")) {
+                if !self.has_policies() {
+                    return Err(format!(
+                        "`{name}`: regret needs a levers x futures results file (with \
+                         `policy` and `future` columns)"
+                    ));
+                }
+                return self.regret(c, Direction::of_outcome(o));
+            }
+        }
+        let names = self.outcome_names();
+        let hint = suggest(name, names.iter().map(String::as_str)).map_or_else(
+            || format!("; outcomes: {}", OUTCOMES.join(", ")),
+            |s| format!("; did you mean `{s}`?"),
+        );
+        Err(format!(
+            "`{name}` is not an outcome of this results file{hint}"
+        ))
+    }
+
+    /// Policies and futures in order of first appearance, and `values[p][f]` of column `c`.
+    pub fn matrix(&self, c: usize) -> Result<PolicyMatrix, String> {
+        let (pc, fc) = match (self.column("policy"), self.column("future")) {
+            (Some(p), Some(f)) => (p, f),
+            _ => {
+                return Err(
+                    "not a levers x futures results file (no `policy` and `future` \
+                            columns)"
+                        .into(),
+                );
+            }
+        };
+        let v = self.numeric(c)?;
+        let mut policies: Vec<String> = Vec::new();
+        let mut futures: Vec<String> = Vec::new();
+        let mut at = Vec::with_capacity(self.rows.len());
+        for r in &self.rows {
+            let p = match policies.iter().position(|x| *x == r[pc]) {
+                Some(p) => p,
+                None => {
+                    policies.push(r[pc].clone());
+                    policies.len() - 1
+                }
+            };
+            let f = match futures.iter().position(|x| *x == r[fc]) {
+                Some(f) => f,
+                None => {
+                    futures.push(r[fc].clone());
+                    futures.len() - 1
+                }
+            };
+            at.push((p, f));
+        }
+        let mut m = vec![vec![f64::NAN; futures.len()]; policies.len()];
+        for (&(p, f), x) in at.iter().zip(&v) {
+            if !m[p][f].is_nan() {
+                return Err(format!(
+                    "policy `{}` appears twice in future {}",
+                    policies[p], futures[f]
+                ));
+            }
+            m[p][f] = *x;
+        }
+        for (p, row) in m.iter().enumerate() {
+            if let Some(f) = row.iter().position(|x| x.is_nan()) {
+                return Err(format!(
+                    "policy `{}` has no row for future {} (an incomplete sweep?)",
+                    policies[p], futures[f]
+                ));
+            }
+        }
+        Ok(PolicyMatrix {
+            policies,
+            futures,
+            values: m,
+        })
+    }
+
+    /// Regret of each row's policy in its future for column `c` (see [`robust::regret`]).
+    fn regret(&self, c: usize, direction: Direction) -> Result<Vec<f64>, String> {
+        let PolicyMatrix {
+            policies,
+            futures,
+            values,
+        } = self.matrix(c)?;
+        let r = robust::regret(&values, direction);
+        let (pc, fc) = (
+            self.column("policy").unwrap_or(0),
+            self.column("future").unwrap_or(0),
+        );
+        Ok(self
+            .rows
+            .iter()
+            .map(|row| {
+                let p = policies.iter().position(|x| *x == row[pc]).unwrap_or(0);
+                let f = futures.iter().position(|x| *x == row[fc]).unwrap_or(0);
+                r[p][f]
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LXF: &str = "point,policy,future,a,runs,use_of_force_p,use_of_force_lo,use_of_force_hi
+0,none,0,0.5,10,0.3,0,1
+1,none,1,0.7,10,0.1,0,1
+2,envoy,0,0.5,10,0.2,0,1
+3,envoy,1,0.7,10,0.15,0,1
+";
+
+    #[test]
+    fn outcomes_resolve_by_short_name_column_or_regret() {
+        let r = Results::parse(LXF.as_bytes()).unwrap();
+        assert_eq!(r.inputs(), vec![3]);
+        assert_eq!(
+            r.outcome("use_of_force").unwrap(),
+            vec![0.3, 0.1, 0.2, 0.15]
+        );
+        assert_eq!(r.outcome("use_of_force_hi").unwrap(), vec![1.0; 4]);
+        let reg = r.outcome("regret_use_of_force").unwrap();
+        let want = [0.1, 0.0, 0.0, 0.05];
+        for (g, w) in reg.iter().zip(want) {
+            assert!((g - w).abs() < 1e-12, "{reg:?}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_outcome_gets_a_did_you_mean() {
+        let r = Results::parse(LXF.as_bytes()).unwrap();
+        let e = r.outcome("use_of_forse").unwrap_err();
+        assert!(e.contains("did you mean `use_of_force`?"), "{e}");
+        let e = r.outcome("regret_use_of_forse").unwrap_err();
+        assert!(e.contains("did you mean `regret_use_of_force`?"), "{e}");
+    }
+
+    #[test]
+    fn an_incomplete_levers_x_futures_file_is_refused() {
+        let text: String = LXF.lines().take(4).map(|l| format!("{l}\n")).collect();
+        let r = Results::parse(text.as_bytes()).unwrap();
+        let e = r.outcome("regret_use_of_force").unwrap_err();
+        assert!(e.contains("`envoy` has no row for future 1"), "{e}");
+    }
+}

@@ -1,0 +1,204 @@
+//! Quick what-ifs: `--set rivalry.SRB-XKX.monitoring=0.7` (and Python's `set=`).
+//!
+//! An override is a parameter path ([`ParamRef`], the paths policies and sweeps use) and a
+//! value, applied to a validated [`Scenario`] before it is compiled. It is checked exactly as
+//! the same edit in the file would be: the path must exist (with a did-you-mean when it does
+//! not) and the value must lie in the parameter's documented range; every problem is
+//! reported, as a [`Diagnostic`] that points into the `PATH=VALUE` text.
+//! The overrides applied are recorded in the report ([`crate::report::Report::overrides`]),
+//! with the value each one replaced.
+
+use super::{Diagnostic, Diagnostics, ParamRef, Scenario};
+
+/// One what-if: set the parameter at `path` to `value`. `text` is the original
+/// `PATH=VALUE`, kept so that a diagnostic can point into it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    pub path: String,
+    pub value: f64,
+    pub text: String,
+}
+
+/// An override as applied: the path, the new value and the value it replaced (the file's,
+/// after `extends` and derivations).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Applied {
+    pub path: String,
+    pub value: f64,
+    pub replaced: f64,
+}
+
+impl Override {
+    /// Parse `PATH=VALUE`. `VALUE` is a number (`0.7`, `-1e3`) or `true` / `false`
+    /// (1 / 0, for `policy.ID.enabled`). `origin` names where the text came from
+    /// (`--set`) for the diagnostic.
+    pub fn parse(text: &str, origin: &str) -> Result<Override, Box<Diagnostic>> {
+        let Some((path, value)) = text.split_once('=') else {
+            return Err(Box::new(
+                Diagnostic::at(
+                    origin,
+                    text,
+                    0..text.len(),
+                    "",
+                    format!("expected PATH=VALUE, found `{text}`"),
+                )
+                .with_help(Some(
+                    "for example --set rivalry.SRB-XKX.monitoring=0.7 (paths: docs/SCENARIO.md)"
+                        .into(),
+                )),
+            ));
+        };
+        let (path, raw) = (path.trim(), value.trim());
+        let value = match raw {
+            "true" => Some(1.0),
+            "false" => Some(0.0),
+            _ => raw.parse::<f64>().ok().filter(|v| v.is_finite()),
+        };
+        match value {
+            Some(value) => Ok(Override {
+                path: path.to_string(),
+                value,
+                text: text.to_string(),
+            }),
+            None => {
+                let at = text.find('=').map_or(0, |i| i + 1);
+                Err(Box::new(Diagnostic::at(
+                    origin,
+                    text,
+                    at..text.len(),
+                    path,
+                    format!("expected a finite number (or true / false), found `{raw}`"),
+                )))
+            }
+        }
+    }
+}
+
+/// Apply overrides in order (a later one on the same path wins), each checked like the same
+/// edit in the file: unknown paths get the closest valid path, values outside the range get
+/// the range. On any problem nothing is reported as applied and the error lists them all.
+pub fn apply(
+    scenario: &mut Scenario,
+    overrides: &[Override],
+    origin: &str,
+) -> Result<Vec<Applied>, Diagnostics> {
+    let mut applied = Vec::with_capacity(overrides.len());
+    let mut diags = Diagnostics::default();
+    for o in overrides {
+        let path_span = {
+            let start = o.text.find(o.path.as_str()).unwrap_or(0);
+            start..start + o.path.len()
+        };
+        let target = match ParamRef::resolve(&o.path, scenario) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.0.push(
+                    Diagnostic::at(origin, &o.text, path_span, &o.path, e.message)
+                        .with_help(e.suggestion.map(|s| format!("did you mean `{s}`?"))),
+                );
+                continue;
+            }
+        };
+        let replaced = scenario.get(target);
+        if let Err(message) = scenario.set(target, o.value) {
+            let at = o.text.find('=').map_or(0, |i| i + 1);
+            let spec = target.spec();
+            diags.0.push(
+                Diagnostic::at(origin, &o.text, at..o.text.len(), &o.path, message)
+                    .with_help(Some(spec.doc.trim().to_string())),
+            );
+            continue;
+        }
+        applied.push(Applied {
+            path: o.path.clone(),
+            value: o.value,
+            replaced,
+        });
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(applied)
+    }
+}
+
+/// Parse and apply `PATH=VALUE` texts in one step (what `--set` and Python's `set=` do),
+/// reporting every problem: malformed texts, unknown paths and values out of range.
+pub fn apply_texts<S: AsRef<str>>(
+    scenario: &mut Scenario,
+    texts: &[S],
+    origin: &str,
+) -> Result<Vec<Applied>, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let mut parsed = Vec::with_capacity(texts.len());
+    for t in texts {
+        match Override::parse(t.as_ref(), origin) {
+            Ok(o) => parsed.push(o),
+            Err(d) => diags.0.push(*d),
+        }
+    }
+    match apply(scenario, &parsed, origin) {
+        Ok(applied) if !diags.has_errors() => Ok(applied),
+        Ok(_) => Err(diags),
+        Err(more) => {
+            diags.0.extend(more.0);
+            Err(diags)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn baseline() -> Scenario {
+        super::super::parse_str(super::super::TEMPLATE, "template.toml").expect("template")
+    }
+
+    #[test]
+    fn sets_a_value_and_records_what_it_replaced() {
+        let mut s = baseline();
+        let path = s
+            .all_paths()
+            .into_iter()
+            .find(|p| p.ends_with(".monitoring"));
+        let path = path.expect("the template has a rivalry");
+        let target = ParamRef::resolve(&path, &s).unwrap();
+        let before = s.get(target);
+        let applied = apply_texts(&mut s, &[format!("{path}=0.25")], "--set").unwrap();
+        assert_eq!(s.get(target), 0.25);
+        assert_eq!(applied[0].replaced, before);
+        assert_eq!(applied[0].value, 0.25);
+    }
+
+    #[test]
+    fn unknown_path_gets_a_did_you_mean_and_bad_values_the_range() {
+        let mut s = baseline();
+        let err = apply_texts(
+            &mut s,
+            &[
+                "model.war_cots=1.0",
+                "model.war_cost=-5",
+                "model.war_cost=abc",
+            ],
+            "--set",
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert_eq!(err.0.len(), 3, "{text}");
+        assert!(text.contains("finite number"), "{text}");
+        assert!(text.contains("did you mean `model.war_cost`?"), "{text}");
+        assert!(text.contains("expected"), "{text}");
+        // Parse errors first, then path and range errors, each pointing into its text.
+        assert_eq!(err.0[0].path, "model.war_cost");
+        assert_eq!(err.0[1].path, "model.war_cots");
+        assert_eq!((err.0[1].line, err.0[1].col), (1, 1));
+        assert_eq!(err.0[2].col, "model.war_cost=".len() + 1);
+    }
+
+    #[test]
+    fn missing_equals_sign_is_refused() {
+        let err = Override::parse("model.war_cost", "--set").unwrap_err();
+        assert!(err.message.contains("PATH=VALUE"), "{}", err.message);
+    }
+}
