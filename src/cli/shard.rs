@@ -12,8 +12,7 @@ use crate::model::Compiled;
 use crate::output;
 use crate::report::finite;
 use crate::shard::partial::{
-    self, AggregatePart, FORMAT, FORMAT_VERSION, Header, Overrides, Part, ShardHeader, Source,
-    Timing,
+    self, FORMAT, FORMAT_VERSION, Header, Overrides, Part, ShardHeader, Source, Timing,
 };
 use crate::shard::{self as sharding, Kind, PartialFile, ShardSpec};
 use crate::sweep::runner::point_scenario;
@@ -99,7 +98,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
             vec![Part {
                 point: 0,
                 first_run: first,
-                aggregate: AggregatePart::from_aggregate(&aggregate),
+                aggregate: aggregate.clone(),
             }]
         } else {
             Vec::new()
@@ -158,7 +157,7 @@ pub fn sweep_shard(
             parts.push(Part {
                 point,
                 first_run,
-                aggregate: AggregatePart::from_aggregate(&aggregate),
+                aggregate: aggregate.clone(),
             });
         }
         Ok(parts)

@@ -248,7 +248,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
 pub fn sensitivity_tail(
     sweep: &Sweep,
     design: &Design,
-    outputs: &[[f64; 6]],
+    outputs: &[[f64; crate::outputs::N_EVENTS]],
     out: Option<&Path>,
     quiet: bool,
 ) -> Result<(), CliError> {

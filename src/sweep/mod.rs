@@ -18,7 +18,7 @@ use std::fmt::Write;
 pub use design::Design;
 pub use spec::{DesignKind, Parameter, Role, Sweep, load_sweep, parse_sweep};
 
-use rows::OUTCOMES;
+use crate::outputs::{EVENTS, N_EVENTS};
 
 /// The ranked analysis after a sweep (sensitivity or robustness): text for the terminal and
 /// CSV to save beside the results as `RESULTS.{name}.csv`.
@@ -62,7 +62,7 @@ fn robustness(c: &levers::Crossing, outputs: &[[f64; 6]]) -> Option<SensitivityR
 pub fn sensitivity(
     sweep: &Sweep,
     design: &Design,
-    outputs: &[[f64; 6]],
+    outputs: &[[f64; N_EVENTS]],
 ) -> Option<SensitivityReport> {
     if let Some(c) = &sweep.crossing {
         return robustness(c, outputs);
@@ -78,7 +78,7 @@ pub fn sensitivity(
                 "Sobol' indices ({} base samples, {} points, {} runs each; 95% bootstrap intervals)",
                 design.base, design.n, sweep.runs
             );
-            for (o, name) in OUTCOMES.iter().enumerate() {
+            for (o, name) in EVENTS.iter().map(|e| e.key).enumerate() {
                 let y: Vec<f64> = outputs.iter().map(|r| r[o]).collect();
                 let ix =
                     sensitivity::sobol_from_saltelli(&y, d, sensitivity::BOOTSTRAP, sweep.seed);
@@ -131,7 +131,7 @@ pub fn sensitivity(
                  parameter's range on the probability scale)",
                 design.base, sweep.levels
             );
-            for (o, name) in OUTCOMES.iter().enumerate() {
+            for (o, name) in EVENTS.iter().map(|e| e.key).enumerate() {
                 let y: Vec<f64> = outputs.iter().map(|r| r[o]).collect();
                 let ix = sensitivity::morris_from_design(&y, design);
                 let note =

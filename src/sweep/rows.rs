@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::spec::Sweep;
 use crate::engine::until::Stopping;
+use crate::outputs::{EVENTS, METRICS, N_EVENTS, YEARS_TO_FORCE};
 use crate::report::{MetricOut, Outcomes, Report, finite};
 
 /// Output format of the results file.
@@ -18,17 +19,6 @@ pub enum RowFormat {
     Json,
 }
 
-/// The six headline outcomes, in column order.
-pub const OUTCOMES: [&str; 6] = [
-    "crisis",
-    "threat",
-    "display",
-    "use_of_force",
-    "war",
-    "deterrence_held",
-];
-
-const METRICS: [&str; 4] = ["crises", "disputes", "gdp_lost", "final_balance"];
 const METRIC_STATS: [&str; 5] = ["mean", "sd", "p05", "p50", "p95"];
 
 /// Formats the lines of one sweep's results file.
@@ -127,18 +117,18 @@ impl Rows {
                 if self.adaptive {
                     cols.extend(["stop".into(), "widest_half_width".into()]);
                 }
-                for o in OUTCOMES {
+                for e in &EVENTS {
                     for s in ["p", "lo", "hi"] {
-                        cols.push(format!("{o}_{s}"));
+                        cols.push(format!("{}_{s}", e.key));
                     }
                 }
-                for m in METRICS {
+                for m in &METRICS {
                     for s in METRIC_STATS {
-                        cols.push(format!("{m}_{s}"));
+                        cols.push(format!("{}_{s}", m.key));
                     }
                 }
                 for s in ["mean", "p50", "censored_share"] {
-                    cols.push(format!("years_to_first_use_of_force_{s}"));
+                    cols.push(format!("{YEARS_TO_FORCE}_{s}"));
                 }
                 cols.join(",") + "\n"
             }
@@ -226,7 +216,7 @@ impl Rows {
                     let _ = write!(s, ",{},{},{}", p.p, p.lo, p.hi);
                 }
                 let m = &report.metrics;
-                for metric in [&m.crises, &m.disputes, &m.gdp_lost, &m.final_balance] {
+                for (_, metric) in m.entries() {
                     for x in metric_values(metric) {
                         let _ = write!(s, ",{x}");
                     }
@@ -254,9 +244,9 @@ impl Rows {
         s
     }
 
-    /// The six headline probabilities of a line written by [`Rows::row`].
-    pub fn outcomes_of(&self, line: &str) -> Option<[f64; 6]> {
-        let mut out = [0.0; 6];
+    /// The headline probabilities of a line written by [`Rows::row`].
+    pub fn outcomes_of(&self, line: &str) -> Option<[f64; N_EVENTS]> {
+        let mut out = [0.0; N_EVENTS];
         match self.format {
             RowFormat::Csv => {
                 let cells: Vec<&str> = line.trim_end().split(',').collect();
@@ -271,8 +261,8 @@ impl Rows {
             }
             RowFormat::Json => {
                 let v: serde_json::Value = serde_json::from_str(line).ok()?;
-                for (o, name) in out.iter_mut().zip(OUTCOMES) {
-                    *o = v["outcomes"][name]["p"].as_f64()?;
+                for (o, e) in out.iter_mut().zip(&EVENTS) {
+                    *o = v["outcomes"][e.key]["p"].as_f64()?;
                 }
             }
         }

@@ -31,6 +31,7 @@ use super::spec::Sweep;
 use crate::engine::until::{self, ADAPTIVE_BLOCK, Stopping, UntilCi};
 use crate::engine::{Aggregate, BLOCK_RUNS, RunPlan, Worker};
 use crate::model::Compiled;
+use crate::outputs::N_EVENTS;
 use crate::report::{Report, RunInfo};
 
 /// Where rows go.
@@ -64,7 +65,7 @@ pub enum SweepError {
 }
 
 /// The headline probabilities of every point, in point order (for sensitivity analysis).
-pub type Outputs = Vec<[f64; 6]>;
+pub type Outputs = Vec<[f64; N_EVENTS]>;
 
 struct Open {
     compiled: Arc<Compiled>,
@@ -87,7 +88,7 @@ struct State {
     next_point: u64,
     open: BTreeMap<u64, Open>,
     /// Finished rows waiting for earlier points.
-    done: BTreeMap<u64, (String, [f64; 6])>,
+    done: BTreeMap<u64, (String, [f64; N_EVENTS])>,
     next_write: u64,
     outputs: Outputs,
     error: Option<SweepError>,
@@ -383,7 +384,7 @@ fn point_row(sweep: &Sweep, rows: &Rows, k: u64, open: &Open, stop: Option<&Stop
     )
 }
 
-fn report_outputs(open: &Open) -> [f64; 6] {
+fn report_outputs(open: &Open) -> [f64; N_EVENTS] {
     outputs_of(&open.agg)
 }
 
@@ -408,9 +409,9 @@ pub fn row_of(
 }
 
 /// The headline probabilities of a point's aggregate (the sensitivity analysis's inputs).
-pub fn outputs_of(agg: &Aggregate) -> [f64; 6] {
+pub fn outputs_of(agg: &Aggregate) -> [f64; N_EVENTS] {
     let runs = agg.runs.max(1) as f64;
-    let mut y = [0.0; 6];
+    let mut y = [0.0; N_EVENTS];
     for (o, &c) in y.iter_mut().zip(&agg.region.events) {
         *o = c as f64 / runs;
     }
