@@ -32,20 +32,20 @@ pub struct SensitivityReport {
 
 /// The robustness table of a levers x futures sweep from its points' headline
 /// probabilities (point k = future `k % F` of policy `k / F`).
-fn robustness(c: &levers::Crossing, outputs: &[[f64; 6]]) -> Option<SensitivityReport> {
+fn robustness(c: &levers::Crossing, outputs: &[[f64; N_EVENTS]]) -> Option<SensitivityReport> {
     let f = c.futures as usize;
     if f == 0 || outputs.len() != f * c.policies.len() {
         return None;
     }
     let ids: Vec<String> = c.policies.iter().map(|p| p.id.clone()).collect();
-    let tables: Vec<(&str, Vec<Vec<f64>>)> = OUTCOMES
+    let tables: Vec<(&str, Vec<Vec<f64>>)> = EVENTS
         .iter()
         .enumerate()
-        .map(|(o, name)| {
+        .map(|(o, e)| {
             let m = (0..ids.len())
                 .map(|p| (0..f).map(|j| outputs[p * f + j][o]).collect())
                 .collect();
-            (*name, m)
+            (e.key, m)
         })
         .collect();
     let r = crate::rdm::robustness_table(&ids, f, &tables, &c.thresholds);
