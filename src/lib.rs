@@ -11,6 +11,7 @@ pub mod compare;
 pub mod engine;
 pub mod model;
 pub mod output;
+pub mod outputs;
 pub mod rdm;
 pub mod report;
 pub mod scenario;

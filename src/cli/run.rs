@@ -61,6 +61,10 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// In the table, also show per year the share of runs with each event in the year and
+    /// by the year's end (JSON and CSV always carry them).
+    #[arg(long)]
+    pub yearly: bool,
     /// Also write one CSV row per (run, rivalry) to this file, in run order (atomically).
     /// One scenario file only.
     #[arg(long, value_name = "PATH")]
@@ -330,7 +334,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                 if i > 0 {
                     text.push('\n');
                 }
-                let mut t = table::to_table(report, &job.file.display().to_string());
+                let mut t = table::to_table(report, &job.file.display().to_string(), args.yearly);
                 if let Some(st) = &done[i].stopping {
                     t.push_str(&stopping_line(st));
                 }
