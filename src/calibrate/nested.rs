@@ -21,8 +21,9 @@ use std::sync::atomic::AtomicBool;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::engine::{self, EVENTS, Hooks, Interrupted, RunPlan};
+use crate::engine::{self, Hooks, Interrupted, RunPlan};
 use crate::model::Compiled;
+use crate::outputs::EVENTS;
 use crate::scenario::{ParamRef, Scenario};
 
 /// Salt that keeps the draw resampling apart from the run streams.
@@ -170,7 +171,7 @@ pub fn run(
     let outcomes = EVENTS
         .iter()
         .zip(&per_draw)
-        .map(|(&name, p)| summarise(name, p, runs))
+        .map(|(e, p)| summarise(e.key, p, runs))
         .collect();
     Ok(Ok(Nested {
         draws,
