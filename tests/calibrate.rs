@@ -627,3 +627,41 @@ fn deter_run_posterior_labels_both_intervals_and_is_thread_independent() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("posterior.csv:2:"));
 }
+
+#[test]
+fn deter_compare_posterior_pairs_a_and_b_on_the_same_draws_and_streams() {
+    let tmp = tempfile::tempdir().unwrap();
+    let post = write_posterior(tmp.path(), &[(0.05, 0.8), (0.3, 0.4), (0.6, 1.5)]);
+    let base = root().join("scenarios/western-balkans-2024.toml");
+    let envoy = root().join("scenarios/shea-special-envoy.toml");
+    let run = |a: &Path, b: &Path, threads: &str| {
+        let out = Command::cargo_bin("deter")
+            .unwrap()
+            .args(["compare", a.to_str().unwrap(), b.to_str().unwrap()])
+            .args([
+                "--posterior",
+                post.to_str().unwrap(),
+                "--draws",
+                "5",
+                "--runs",
+                "300",
+            ])
+            .args(["--format", "json", "--quiet", "--threads", threads])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    // A against itself: every draw's effect is exactly zero (same draws, same streams).
+    let same = run(&base, &base, "2");
+    for e in same["effects"].as_array().unwrap() {
+        assert_eq!(e["effect_mean"], 0.0);
+        assert_eq!(e["share_of_draws_b_lower"], 0.0);
+        assert_eq!(e["effect_interval_over_uncertain_parameters_90"][0], 0.0);
+    }
+    assert_eq!(run(&base, &envoy, "1"), run(&base, &envoy, "2"));
+}

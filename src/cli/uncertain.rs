@@ -66,3 +66,53 @@ pub fn run_posterior(args: &RunArgs, posterior: &Path) -> Result<(), CliError> {
     };
     emit(args.out.as_deref(), text.as_bytes())
 }
+
+/// `deter compare A B --posterior draws.csv`: the policy effect over parameter draws.
+pub fn compare_posterior(
+    args: &super::compare::CompareArgs,
+    a: &crate::scenario::Scenario,
+    b: &crate::scenario::Scenario,
+    posterior: &Path,
+    seed: u64,
+) -> Result<(), CliError> {
+    let post = nested::read_posterior(posterior).map_err(CliError::Usage)?;
+    let draws = args.draws;
+    if draws == 0 || draws > 1_000_000 {
+        return Err(CliError::Usage(format!(
+            "--draws {draws}: expected an integer in [1, 1000000]"
+        )));
+    }
+    let runs = args.runs.unwrap_or(1000);
+    if runs < 2 || draws.checked_mul(runs).is_none_or(|t| t > crate::MAX_RUNS) {
+        return Err(CliError::Usage(format!(
+            "--runs {runs} per draw: expected at least 2, and draws x runs at most {}",
+            crate::MAX_RUNS
+        )));
+    }
+    let bar = progress_bar(draws * runs, args.quiet);
+    let progress = |n: u64| bar.inc(n);
+    let result = engine::with_threads(args.threads, || {
+        nested::compare(
+            a,
+            b,
+            &post,
+            draws,
+            runs,
+            seed,
+            Some(&CANCEL),
+            Some(&progress),
+        )
+    });
+    bar.finish_and_clear();
+    let c = match result {
+        Err(engine::Interrupted) => return Err(CliError::Interrupted),
+        Ok(Err(m)) => return Err(CliError::Usage(m)),
+        Ok(Ok(c)) => c,
+    };
+    let (na, nb) = (&a.meta.name, &b.meta.name);
+    let text = match args.format {
+        super::Format::Json => nested::compare_json(&c, na, nb, &posterior.display().to_string()),
+        _ => nested::compare_table(&c, na, nb),
+    };
+    emit(args.out.as_deref(), text.as_bytes())
+}
