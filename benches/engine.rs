@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use deter::engine::{Aggregate, RunPlan, Worker, floor, run_rng};
-use deter::model::{Compiled, RngDraws, RunRecord, bench_hooks, simulate_run};
+use deter::model::{Compiled, RunRecord, bench_hooks, simulate_run};
 use deter::scenario::{ParamRef, Scenario};
 
 const BASELINE: &str = "scenarios/western-balkans-2024.toml";
@@ -90,21 +90,14 @@ fn parts(c: &mut Criterion) {
 
     // One month, over whole runs: the run starts again every `steps` iterations.
     let mut k = 0u64;
-    let mut rng = run_rng(1, 0);
     c.bench_function("per_step", |b| {
         b.iter(|| {
             let step = (k % u64::from(steps)) as u32;
             if step == 0 {
-                rng = run_rng(1, k / u64::from(steps));
-                bench_hooks::start_run(&compiled, &mut world, &mut record, &mut RngDraws(&mut rng));
+                let mut rng = run_rng(1, k / u64::from(steps));
+                bench_hooks::start_run(&compiled, &mut world, &mut record, &mut rng);
             }
-            bench_hooks::step(
-                &compiled,
-                &mut world,
-                &mut record,
-                step,
-                &mut RngDraws(&mut rng),
-            );
+            bench_hooks::step(&compiled, &mut world, &mut record, step);
             k += 1;
         })
     });
@@ -112,11 +105,11 @@ fn parts(c: &mut Criterion) {
     // One crisis opportunity from the start state (a fresh copy of the world each time).
     let mut start = compiled.new_world();
     let mut rng = run_rng(2, 0);
-    bench_hooks::start_run(&compiled, &mut start, &mut record, &mut RngDraws(&mut rng));
+    bench_hooks::start_run(&compiled, &mut start, &mut record, &mut rng);
     c.bench_function("crisis_game", |b| {
         b.iter_batched_ref(
             || (start.clone(), record.clone()),
-            |(w, r)| bench_hooks::crisis(&compiled, w, r, 0, &mut RngDraws(&mut rng)),
+            |(w, r)| bench_hooks::crisis(&compiled, w, r, 0),
             BatchSize::SmallInput,
         )
     });

@@ -381,7 +381,7 @@ fn until_ci_in_a_sweep_stops_each_point_on_its_own() {
     for row in text.lines().skip(1) {
         let cells: Vec<&str> = row.split(',').collect();
         let runs: u64 = cells[3].parse().unwrap();
-        assert!(runs % 1000 == 0 && runs <= 4000, "{row}");
+        assert!(runs.is_multiple_of(1000) && runs <= 4000, "{row}");
         assert!(cells[4] == "target_reached" || runs == 4000, "{row}");
     }
 }

@@ -143,11 +143,12 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
         args.repeat.max(1)
     );
     out += &format!(
-        "draws per run (mean of {counted} runs): {:.1} normals, {:.1} uniforms, {:.2} Beta; {:.1} u64 words from the generator\n\n",
+        "draws per run (mean of {counted} runs): {:.1} normals, {:.1} uniforms, {:.2} Beta from {:.1} process streams; {:.1} u64 words from the generators\n\n",
         per(counts.normals),
         per(counts.uniforms),
         per(counts.betas),
-        per(counts.u64_words) + per(counts.u32_words) / 2.0,
+        per(counts.streams),
+        per(counts.u32_words) / 2.0,
     );
     out += &format!(
         "{:<24} {:>12} {:>14} {:>10}\n",

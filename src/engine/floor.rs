@@ -1,17 +1,14 @@
 //! The RNG floor: the random draws a scenario's runs make, without the model.
 //!
-//! [`count_draws`] simulates runs through [`CountingDraws`] and counts each kind of draw;
+//! [`count_draws`] simulates runs and counts each kind of draw over every process stream;
 //! [`FloorWork::run`] then makes the same number and kinds of draws per run (uniforms,
-//! standard normals, Beta variates, from the same per-run generator [`run_rng`]) with no
-//! model logic. The time of the engine divided by the time of the floor says how much the
+//! standard normals, Beta variates) and keys as many ChaCha8 streams, with no model logic. The time of the engine divided by the time of the floor says how much the
 //! model costs on top of its randomness (`deter bench`, benches/engine.rs, BENCHMARKS.md).
 
 use rand_distr::Beta;
 
 use super::run_rng;
-use crate::model::{
-    Compiled, CountingDraws, DrawCounts, Draws, RngDraws, RunRecord, simulate_run_with,
-};
+use crate::model::{Compiled, DrawCounts, Draws, RngDraws, RunRecord, simulate_run};
 
 /// Count the draws of runs `0..runs` under `seed` (single-threaded; results are discarded).
 pub fn count_draws(compiled: &Compiled, seed: u64, runs: u64) -> DrawCounts {
@@ -19,9 +16,8 @@ pub fn count_draws(compiled: &Compiled, seed: u64, runs: u64) -> DrawCounts {
     let mut record = RunRecord::new(compiled);
     let mut total = DrawCounts::default();
     for i in 0..runs {
-        let mut draws = CountingDraws::new(run_rng(seed, i));
-        simulate_run_with(compiled, &mut world, &mut record, &mut draws);
-        total.add(&draws.counts());
+        simulate_run(compiled, &mut world, &mut record, &mut run_rng(seed, i));
+        total.add(&world.draw_counts());
     }
     total
 }
@@ -31,6 +27,8 @@ pub fn count_draws(compiled: &Compiled, seed: u64, runs: u64) -> DrawCounts {
 pub struct FloorWork {
     pub uniforms: u64,
     pub normals: u64,
+    /// Process streams keyed per run.
+    pub streams: u64,
     /// One Beta per draw, cycling through the scenario's priors.
     pub betas: Vec<Beta<f64>>,
 }
@@ -58,6 +56,7 @@ impl FloorWork {
         Self {
             uniforms: per_run(counts.uniforms),
             normals: per_run(counts.normals),
+            streams: per_run(counts.streams),
             betas,
         }
     }
@@ -67,8 +66,14 @@ impl FloorWork {
     #[inline(never)]
     pub fn run(&self, seed: u64, index: u64) -> f64 {
         let mut rng = run_rng(seed, index);
-        let mut d = RngDraws(&mut rng);
         let mut acc = 0.0;
+        let key = crate::model::streams::run_key(&mut rng);
+        for s in 0..self.streams {
+            // Key a stream and fill its first buffer, as each process stream does.
+            let mut g = crate::model::streams::Stream::keyed(&key, s);
+            acc += g.uniform();
+        }
+        let mut d = RngDraws(&mut rng);
         for b in &self.betas {
             acc += d.beta(b);
         }

@@ -1,8 +1,9 @@
 //! Running many replications: RNG streams, rayon over fixed blocks, exact merging, cancellation.
 //!
 //! **Architecture Invariants:**
-//! - run `i` draws only from `ChaCha8Rng::seed_from_u64(seed)` with stream `stream_offset + i`;
-//!   never from thread identity or scheduling;
+//! - run `i` draws only from streams keyed by `ChaCha8Rng::seed_from_u64(seed)` with stream
+//!   `stream_offset + i` (one per process, `model::streams`); never from thread identity or
+//!   scheduling;
 //! - aggregates merge exactly (integer state), so results are bit-identical for any thread
 //!   count and any split into shards;
 //! - memory is O(threads x aggregate size), independent of the number of runs.
@@ -22,14 +23,14 @@ pub use aggregate::{Aggregate, EVENTS, Tally};
 use crate::model::{Compiled, RunRecord, World, simulate_run};
 
 /// The RNG algorithm, recorded in every output.
-pub const RNG_NAME: &str =
-    "ChaCha8 (rand_chacha 0.10): key = seed_from_u64(seed), stream = run index";
+pub const RNG_NAME: &str = crate::model::streams::CONSTRUCTION;
 
 /// Runs per work block. Blocks are the unit of scheduling, progress and cancellation checks;
 /// they do not affect results.
 pub const BLOCK_RUNS: u64 = 256;
 
-/// The RNG of run `index` (its stream) under `seed`.
+/// The master generator of run `index` under `seed`: the run takes its key from it and every
+/// process of the model draws from its own stream under that key (`model::streams`).
 pub fn run_rng(seed: u64, index: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(index);

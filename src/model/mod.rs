@@ -8,6 +8,7 @@
 
 pub mod crisis;
 pub mod draws;
+pub mod streams;
 
 use rand::Rng;
 use rand_distr::Beta;
@@ -21,7 +22,8 @@ use crisis::{
     LevelCosts, challenge_utility, choice_probability, contest_success, fearon_war_probability,
     poisson_inversion,
 };
-pub use draws::{CountingDraws, DrawCounts, Draws, RngDraws};
+pub use draws::{DrawCounts, Draws, RngDraws};
+use streams::{Stream, crisis_stream_id, run_key, stream_id};
 
 /// Months per year: the model steps monthly.
 pub const STEPS_PER_YEAR: u32 = 12;
@@ -259,6 +261,12 @@ pub struct World {
     helper_count: Vec<u32>,
     /// A parameter changed since the derived tables above were built.
     stale: bool,
+    /// This run's key (module [`streams`]).
+    key: [u8; 32],
+    /// Per-process generators, laid out as [`Compiled::stream_ids`].
+    streams: Vec<Stream>,
+    /// Draws taken by this run's crisis streams (each lives only for its crisis).
+    crisis_draws: DrawCounts,
 }
 
 /// A scenario prepared for simulation.
@@ -276,7 +284,16 @@ pub struct Compiled {
     /// (index into `World::pact`, alliance) for every country, other actor and alliance
     /// holding both at the start of a run, in index then alliance order.
     shared: Vec<(usize, usize)>,
+    /// Stream numbers of every persistent process: per country (gdp, cohesion, narrative),
+    /// then per rivalry (tension, arrivals, events), then per alliance (reliability).
+    stream_ids: Vec<u64>,
+    /// Per rivalry: the base of its crisis streams ([`streams::crisis_stream_id`]).
+    crisis_base: Vec<u64>,
 }
+
+/// Processes per country and per rivalry in [`Compiled::stream_ids`].
+const COUNTRY_PROCESSES: [&str; 3] = ["gdp", "cohesion", "narrative"];
+const RIVALRY_PROCESSES: [&str; 3] = ["tension", "arrivals", "events"];
 
 /// How an alliance's reliability is drawn at the start of a run.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -378,7 +395,30 @@ impl Compiled {
             helpers: vec![0; n_c * n_actors],
             helper_count: vec![0; n_c],
             stale: false,
+            key: [0; 32],
+            streams: Vec::new(),
+            crisis_draws: DrawCounts::default(),
         };
+        let mut stream_ids = Vec::new();
+        for c in &s.countries {
+            for p in COUNTRY_PROCESSES {
+                stream_ids.push(stream_id("country", &c.id, p));
+            }
+        }
+        for r in &s.rivalries {
+            for p in RIVALRY_PROCESSES {
+                stream_ids.push(stream_id("rivalry", &r.id, p));
+            }
+        }
+        for a in &s.alliances {
+            stream_ids.push(stream_id("alliance", &a.id, "reliability"));
+        }
+        let crisis_base = s
+            .rivalries
+            .iter()
+            .map(|r| stream_id("rivalry", &r.id, "crisis"))
+            .collect();
+        initial.streams = vec![Stream::default(); stream_ids.len()];
         let deployment_host = s.deployments.iter().map(|d| d.host).collect();
         let reliability_prior = s
             .alliances
@@ -406,6 +446,8 @@ impl Compiled {
             max_ramps,
             reliability_prior,
             shared,
+            stream_ids,
+            crisis_base,
         };
         initial.update_procurement(&compiled);
         initial.refresh(&compiled);
@@ -425,28 +467,19 @@ impl Compiled {
     }
 }
 
-/// Simulate one run from the start state. Allocation-free once `world` and `record` exist.
+/// Simulate one run from the start state. `master` is the run's own generator
+/// (`engine::run_rng(seed, run)`); the run takes its 32-byte key from it and every process
+/// draws from its own stream under that key (module [`streams`]). Allocation-free once
+/// `world` and `record` exist.
 pub fn simulate_run<R: Rng + ?Sized>(
     compiled: &Compiled,
     world: &mut World,
     record: &mut RunRecord,
-    rng: &mut R,
+    master: &mut R,
 ) {
-    simulate_run_with(compiled, world, record, &mut RngDraws(rng));
-}
-
-/// [`simulate_run`] drawing through any [`Draws`] (e.g. [`CountingDraws`]).
-pub fn simulate_run_with<D: Draws>(
-    compiled: &Compiled,
-    world: &mut World,
-    record: &mut RunRecord,
-    rng: &mut D,
-) {
-    world.reset(compiled);
-    record.reset();
-    world.draw_run_parameters(compiled, rng);
+    world.start_run(compiled, record, run_key(master));
     for step in 0..compiled.steps {
-        world.step(compiled, step, rng, record);
+        world.step(compiled, step, record);
         if (step + 1) % STEPS_PER_YEAR == 0 {
             let year = (step / STEPS_PER_YEAR) as usize;
             for (ri, r) in compiled.scenario.rivalries.iter().enumerate() {
@@ -464,29 +497,27 @@ pub fn simulate_run_with<D: Draws>(
 /// Benchmark entry points into one run (benches/engine.rs): not part of the API.
 #[doc(hidden)]
 pub mod bench_hooks {
-    use super::{Compiled, Draws, RunRecord, World};
+    use super::{Compiled, RunRecord, World, run_key};
+    use rand::Rng;
 
-    /// What [`super::simulate_run_with`] does before its first step.
-    pub fn start_run<D: Draws>(c: &Compiled, w: &mut World, r: &mut RunRecord, rng: &mut D) {
-        w.reset(c);
-        r.reset();
-        w.draw_run_parameters(c, rng);
-    }
-
-    /// One monthly step.
-    pub fn step<D: Draws>(c: &Compiled, w: &mut World, r: &mut RunRecord, step: u32, rng: &mut D) {
-        w.step(c, step, rng, r);
-    }
-
-    /// One crisis opportunity on rivalry `ri`, played through the game.
-    pub fn crisis<D: Draws>(
+    /// What [`super::simulate_run`] does before its first step.
+    pub fn start_run<R: Rng + ?Sized>(
         c: &Compiled,
         w: &mut World,
         r: &mut RunRecord,
-        ri: usize,
-        rng: &mut D,
+        master: &mut R,
     ) {
-        w.crisis(c, ri, 0, rng, &mut r.rivalries[ri]);
+        w.start_run(c, r, run_key(master));
+    }
+
+    /// One monthly step.
+    pub fn step(c: &Compiled, w: &mut World, r: &mut RunRecord, step: u32) {
+        w.step(c, step, r);
+    }
+
+    /// One crisis opportunity on rivalry `ri`, played through the game.
+    pub fn crisis(c: &Compiled, w: &mut World, r: &mut RunRecord, ri: usize) {
+        w.crisis(c, ri, 0, &mut r.rivalries[ri]);
     }
 }
 
@@ -498,6 +529,38 @@ struct Side {
 }
 
 impl World {
+    /// Reset to the start state, key every process stream under `key` and draw the per-run
+    /// parameters.
+    fn start_run(&mut self, c: &Compiled, record: &mut RunRecord, key: [u8; 32]) {
+        self.reset(c);
+        record.reset();
+        self.key = key;
+        for (g, &id) in self.streams.iter_mut().zip(&c.stream_ids) {
+            *g = Stream::keyed(&key, id);
+        }
+        self.crisis_draws = DrawCounts::default();
+        self.draw_run_parameters(c);
+    }
+
+    /// Current tension of rivalry `ri`.
+    pub fn tension(&self, ri: usize) -> f64 {
+        self.rivalries[ri].tension
+    }
+
+    /// Current GDP of country `ci` (currency units).
+    pub fn gdp(&self, ci: usize) -> f64 {
+        self.countries[ci].gdp
+    }
+
+    /// The draws of the run so far, by kind, over every stream (the RNG floor's workload).
+    pub fn draw_counts(&self) -> DrawCounts {
+        let mut d = self.crisis_draws;
+        for g in &self.streams {
+            d.add_stream(g);
+        }
+        d
+    }
+
     fn reset(&mut self, c: &Compiled) {
         let i = &c.initial;
         self.model = i.model;
@@ -519,12 +582,14 @@ impl World {
         self.stale = false;
     }
 
-    /// Per-run parameter uncertainty: each alliance's reliability from its Beta prior.
-    fn draw_run_parameters<D: Draws>(&mut self, c: &Compiled, rng: &mut D) {
+    /// Per-run parameter uncertainty: each alliance's reliability from its Beta prior, on
+    /// the alliance's own stream.
+    fn draw_run_parameters(&mut self, c: &Compiled) {
+        let first = c.stream_ids.len() - c.reliability_prior.len();
         for (a, prior) in c.reliability_prior.iter().enumerate() {
             self.reliability[a] = match prior {
                 ReliabilityPrior::Fixed(x) => *x,
-                ReliabilityPrior::Beta(b) => rng.beta(b),
+                ReliabilityPrior::Beta(b) => self.streams[first + a].beta(b),
             };
         }
         // `reset` restored the start-of-run pacts and helper lists. If every reliability has
@@ -635,11 +700,11 @@ impl World {
     /// Local effective capability of country `i` with allies and forces in theatre
     /// (MODEL-NOTES 4): `M = K q r + sum_a rho_a delta_a iota_a M_a + sum_d rho_d iota_d K_d + ties`.
     /// With `draws`, each commitment is honoured with probability rho (Bernoulli) and counted.
-    fn side<D: Draws>(
+    fn side(
         &self,
         c: &Compiled,
         i: usize,
-        mut draws: Option<(&mut D, &mut RivalryRecord)>,
+        mut draws: Option<(&mut Stream, &mut RivalryRecord)>,
     ) -> Side {
         let mut capability = self.own_capability(i);
         let mut commitment = 0.0f64;
@@ -703,7 +768,7 @@ impl World {
     }
 
     fn expected_side(&self, c: &Compiled, i: usize) -> Side {
-        self.side::<RngDraws<'_, rand_chacha::ChaCha8Rng>>(c, i, None)
+        self.side(c, i, None)
     }
 
     /// M_A / M_T with expected allied help, clamped to [1e-6, 1e6].
@@ -875,7 +940,7 @@ impl World {
         }
     }
 
-    fn step<D: Draws>(&mut self, c: &Compiled, step: u32, rng: &mut D, record: &mut RunRecord) {
+    fn step(&mut self, c: &Compiled, step: u32, record: &mut RunRecord) {
         if self.next_event < c.events.len() || !self.ramps.is_empty() {
             self.apply_policies(c, step);
         }
@@ -884,10 +949,16 @@ impl World {
         let theta = m.political_reversion * DT;
         let reputation_rate = m.reputation_reversion * DT;
         // The constant factors come from `s.k` (StepCoefficients): same products, same order.
-        for s in &mut self.countries {
+        let n_c = self.countries.len();
+        let (country_streams, _) = self.streams.split_at_mut(3 * n_c);
+        for (s, g) in self
+            .countries
+            .iter_mut()
+            .zip(country_streams.chunks_exact_mut(3))
+        {
             // Economy: geometric Brownian motion.
             let shock = if s.eco.volatility > 0.0 {
-                s.k.gdp_shock * rng.normal()
+                s.k.gdp_shock * g[0].normal()
             } else {
                 0.0
             };
@@ -898,13 +969,13 @@ impl World {
             s.readiness += s.k.readiness_rate * (s.mil.readiness - s.readiness);
             // Politics: Ornstein-Uhlenbeck toward the baselines, clipped to [0, 1].
             let cz = if s.pol.cohesion_volatility > 0.0 {
-                s.k.cohesion_shock * rng.normal()
+                s.k.cohesion_shock * g[1].normal()
             } else {
                 0.0
             };
             s.cohesion = (s.cohesion + theta * (s.pol.cohesion - s.cohesion) + cz).clamp(0.0, 1.0);
             let nz = if s.pol.narrative_volatility > 0.0 {
-                s.k.narrative_shock * rng.normal()
+                s.k.narrative_shock * g[2].normal()
             } else {
                 0.0
             };
@@ -918,8 +989,9 @@ impl World {
             }
             let st = &mut self.rivalries[ri];
             let p = &st.params;
+            let g = &mut self.streams[3 * (n_c + ri)..3 * (n_c + ri) + 2];
             let tz = if p.tension_volatility > 0.0 {
-                p.tension_volatility * sqrt_dt * rng.normal()
+                p.tension_volatility * sqrt_dt * g[0].normal()
             } else {
                 0.0
             };
@@ -927,23 +999,31 @@ impl World {
                 (st.tension + p.tension_reversion * DT * (p.baseline_tension - st.tension) + tz)
                     .clamp(0.0, 1.0);
             let rate = p.opportunity_rate * (1.0 + m.tension_sensitivity * st.tension) * DT;
-            let opportunities = poisson_inversion(rate, rng.uniform());
+            let opportunities = poisson_inversion(rate, g[1].uniform());
             for _ in 0..opportunities {
                 if self.rivalries[ri].at_war {
                     break;
                 }
-                self.crisis(c, ri, step, rng, &mut record.rivalries[ri]);
+                self.crisis(c, ri, step, &mut record.rivalries[ri]);
             }
         }
     }
 
+    /// One crisis opportunity on rivalry `ri`, on its own stream: the rivalry's crisis number
+    /// `rec.crises` (0-based) of this run.
+    fn crisis(&mut self, c: &Compiled, ri: usize, step: u32, rec: &mut RivalryRecord) {
+        let mut g = Stream::keyed(&self.key, crisis_stream_id(c.crisis_base[ri], rec.crises));
+        self.play_crisis(c, ri, step, &mut g, rec);
+        self.crisis_draws.add_stream(&g);
+    }
+
     /// One crisis opportunity on rivalry `ri`, played as the crisis game with its escalation ladder.
-    fn crisis<D: Draws>(
+    fn play_crisis(
         &mut self,
         c: &Compiled,
         ri: usize,
         step: u32,
-        rng: &mut D,
+        rng: &mut Stream,
         rec: &mut RivalryRecord,
     ) {
         let m = self.model;

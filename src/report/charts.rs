@@ -139,7 +139,7 @@ pub fn category_bars(title: &str, x_desc: &str, labels: &[String], values: &[f64
             .y_desc("share of runs")
             .x_labels(labels.len().min(40))
             .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) if (*i as usize) % step == 0 => {
+                SegmentValue::CenterOf(i) if (*i as usize).is_multiple_of(step) => {
                     labels.get(*i as usize).cloned().unwrap_or_default()
                 }
                 _ => String::new(),

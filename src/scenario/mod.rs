@@ -5,12 +5,14 @@
 //! **Architecture Invariant:** nothing downstream of this module sees raw TOML.
 
 mod diagnostic;
+pub(crate) mod input;
 pub mod overrides;
 pub mod params;
 mod path;
 mod read;
 
-pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use diagnostic::{Diagnostic, Diagnostics, Excerpt, Severity, printable};
+pub use input::read_bounded;
 pub use params::{
     AllianceParams, DeploymentParams, EconomicParams, FieldSpec, MilitaryParams, ModelParams,
     ParamDefault, PoliticalParams, PowerParams, RivalryParams, markdown_reference,
@@ -18,7 +20,6 @@ pub use params::{
 pub use path::{ParamRef, PathError};
 pub use read::{
     MAX_FILE_BYTES, TEMPLATE, load_file, load_file_with_inputs, parse_bytes, parse_str,
-    read_bounded,
 };
 
 /// NATO status of a country.

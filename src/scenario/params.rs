@@ -162,7 +162,7 @@ param_block! {
         /// Cost of Western sanctions to a challenger fully exposed to Western trade.
         sanctions_cost: "stake units", Value(0.6), [0.0, 10.0];
         /// Cost of lost bilateral trade per unit of the rivalry's trade intensity.
-        trade_cost: "stake units", Value(2.0), [0.0, 100.0];
+        trade_cost: "stake units", Value(1.9), [0.0, 100.0];
         /// Audience cost of backing down, per rung climbed above the threat.
         audience_cost: "stake units", Value(0.05), [0.0, 10.0];
         /// Share of the war cost a display of force (MID level 3) carries.

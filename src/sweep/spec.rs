@@ -5,15 +5,13 @@
 //! for any parameter lies in that parameter's documented range, so setting it on the base
 //! scenario cannot fail during the sweep.
 
-use std::ops::Range;
+use std::ops::{Deref, DerefMut, Range};
 use std::path::{Path, PathBuf};
 
-use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::scenario::{self, Diagnostic, Diagnostics, ParamRef, Scenario};
-
-type Val<'i> = Spanned<DeValue<'i>>;
+use crate::scenario::input::{self, FileKind, Input, Val, lookup};
+use crate::scenario::{self, Diagnostics, ParamRef, Scenario};
 
 /// Largest sweep file accepted, in bytes.
 pub const MAX_SWEEP_BYTES: usize = 4 * 1024 * 1024;
@@ -226,52 +224,47 @@ pub struct Sweep {
     pub parameters: Vec<Parameter>,
 }
 
+/// Sweep files, for the shared input core.
+const SWEEP_FILE: FileKind = FileKind {
+    noun: "sweep",
+    max_bytes: MAX_SWEEP_BYTES,
+    minimum: "`base = \"SCENARIO.toml\"` and one [[parameter]] (see docs/SWEEPS.md)",
+};
+
 /// Read and validate a sweep file.
 pub fn load_sweep(path: &Path) -> Result<Sweep, Diagnostics> {
     let shown = path.display().to_string();
-    let file_err = |m: String| Diagnostics(vec![Diagnostic::file_level(&shown, m)]);
-    // Bounded, so that `deter sweep /dev/zero` cannot exhaust memory before the size check.
-    let bytes = crate::scenario::read_bounded(path, MAX_SWEEP_BYTES)
-        .map_err(|e| file_err(format!("cannot read file: {e}")))?;
-    if bytes.len() > MAX_SWEEP_BYTES {
-        return Err(file_err(format!(
-            "the file is larger than {MAX_SWEEP_BYTES} bytes, the limit for sweep files"
-        )));
-    }
-    let src =
-        String::from_utf8(bytes).map_err(|_| file_err("the file is not valid UTF-8".into()))?;
+    let src = input::read_text(path, &shown, SWEEP_FILE)?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     parse_sweep(&src, &shown, &dir)
 }
 
 /// Validate sweep text; `base` is resolved relative to `dir`.
 pub fn parse_sweep(src: &str, file: &str, dir: &Path) -> Result<Sweep, Diagnostics> {
-    let doc = DeTable::parse(src).map_err(|e| {
-        Diagnostics(vec![Diagnostic::at(
-            file,
-            src,
-            e.span().unwrap_or(0..0),
-            "",
-            format!("TOML syntax error: {}", e.message().trim()),
-        )])
-    })?;
-    let mut r = Reader {
-        file,
-        src,
-        diags: Vec::new(),
-    };
+    let doc = input::parse(src, file, SWEEP_FILE)?;
+    let mut r = Reader(Input::new(file, src));
     let sweep = r.sweep(doc.get_ref(), doc.span(), dir);
-    let diags = Diagnostics(r.diags);
+    let diags = r.0.finish();
     match sweep {
         Some(s) if !diags.has_errors() => Ok(s),
         _ => Err(diags),
     }
 }
 
-struct Reader<'a> {
-    file: &'a str,
-    src: &'a str,
-    diags: Vec<Diagnostic>,
+/// The sweep reader: the shared input core plus the sweep's keys and checks.
+struct Reader<'a>(Input<'a>);
+
+impl<'a> Deref for Reader<'a> {
+    type Target = Input<'a>;
+    fn deref(&self) -> &Input<'a> {
+        &self.0
+    }
+}
+
+impl DerefMut for Reader<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
 }
 
 const TOP_KEYS: [&str; 10] = [
@@ -299,132 +292,13 @@ const PARAM_KEYS: [&str; 10] = [
     "levels",
 ];
 
-fn lookup<'t, 'i>(t: &'t DeTable<'i>, key: &str) -> Option<&'t Val<'i>> {
-    t.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
-}
-
-/// The most similar candidate, if similar enough to be a likely typo.
-fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<String> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::normalized_damerau_levenshtein(word, c), c))
-        .filter(|(s, _)| *s >= 0.6)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c.to_string())
-}
-
 impl Reader<'_> {
-    fn error(&mut self, span: Range<usize>, path: &str, message: String) -> &mut Diagnostic {
-        self.diags
-            .push(Diagnostic::at(self.file, self.src, span, path, message));
-        self.diags.last_mut().expect("just pushed")
-    }
-
-    fn check_keys(&mut self, t: &DeTable<'_>, path: &str, allowed: &[&str]) {
-        for (k, _) in t.iter() {
-            let key: &str = k.get_ref();
-            if !allowed.contains(&key) {
-                let help = match suggest(key, allowed.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("allowed keys here: {}", allowed.join(", ")),
-                };
-                let p = if path.is_empty() {
-                    key.to_string()
-                } else {
-                    format!("{path}.{key}")
-                };
-                self.error(k.span(), &p, format!("unknown key `{key}`"))
-                    .help = Some(help);
-            }
-        }
-    }
-
-    fn type_error(&mut self, v: &Val<'_>, path: &str, expected: &str) {
-        let found = v.get_ref().type_str();
-        self.error(
-            v.span(),
-            path,
-            format!("expected {expected}, found {found}"),
-        );
-    }
-
-    fn string(&mut self, v: &Val<'_>, path: &str) -> Option<String> {
-        match v.get_ref().as_str() {
-            Some(s) => Some(s.to_string()),
-            None => {
-                self.type_error(v, path, "a string");
-                None
-            }
-        }
-    }
-
-    fn choice<T: Copy>(&mut self, v: &Val<'_>, path: &str, options: &[(&str, T)]) -> Option<T> {
-        let s = self.string(v, path)?;
-        if let Some((_, t)) = options.iter().find(|(k, _)| *k == s) {
-            return Some(*t);
-        }
-        let names: Vec<&str> = options.iter().map(|(k, _)| *k).collect();
-        let help = match suggest(&s, names.iter().copied()) {
-            Some(m) => format!("did you mean `{m}`?"),
-            None => format!("one of: {}", names.join(", ")),
-        };
-        self.error(v.span(), path, format!("unknown value `{s}`"))
-            .help = Some(help);
-        None
-    }
-
     /// A finite number (integer or float, or a boolean when `bools`).
     fn number(&mut self, v: &Val<'_>, path: &str, bools: bool) -> Option<f64> {
-        let x = match v.get_ref() {
-            DeValue::Integer(i) => {
-                let digits: String = i.as_str().chars().filter(|c| *c != '_').collect();
-                let body = digits.trim_start_matches('+');
-                let (neg, body) = match body.strip_prefix('-') {
-                    Some(b) => (true, b),
-                    None => (false, body),
-                };
-                let body = body
-                    .trim_start_matches("0x")
-                    .trim_start_matches("0o")
-                    .trim_start_matches("0b");
-                i128::from_str_radix(body, i.radix())
-                    .ok()
-                    .map(|x| if neg { -(x as f64) } else { x as f64 })
-            }
-            DeValue::Float(f) => {
-                let t: String = f.as_str().chars().filter(|c| *c != '_').collect();
-                t.parse::<f64>().ok()
-            }
+        match v.get_ref() {
             DeValue::Boolean(b) if bools => Some(f64::from(u8::from(*b))),
-            _ => {
-                self.type_error(v, path, "a number");
-                return None;
-            }
-        };
-        match x {
-            Some(x) if x.is_finite() => Some(x),
-            _ => {
-                self.error(v.span(), path, "expected a finite number".into());
-                None
-            }
+            _ => self.0.number(v, path, "a number"),
         }
-    }
-
-    fn integer(&mut self, v: &Val<'_>, path: &str, min: u64, max: u64) -> Option<u64> {
-        if !matches!(v.get_ref(), DeValue::Integer(_)) {
-            self.type_error(v, path, &format!("an integer in [{min}, {max}]"));
-            return None;
-        }
-        let x = self.number(v, path, false)?;
-        if x < min as f64 || x > max as f64 {
-            self.error(
-                v.span(),
-                path,
-                format!("expected an integer in [{min}, {max}], found {x}"),
-            );
-            return None;
-        }
-        Some(x as u64)
     }
 
     fn sweep(&mut self, root: &DeTable<'_>, span: Range<usize>, dir: &Path) -> Option<Sweep> {
@@ -457,11 +331,11 @@ impl Reader<'_> {
             }
         };
         let runs = match lookup(root, "runs") {
-            Some(v) => self.integer(v, "runs", 1, crate::MAX_RUNS),
+            Some(v) => self.unsigned(v, "runs", 1, crate::MAX_RUNS),
             None => Some(base.meta.runs),
         };
         let seed = match lookup(root, "seed") {
-            Some(v) => self.integer(v, "seed", 0, i64::MAX as u64),
+            Some(v) => self.unsigned(v, "seed", 0, i64::MAX as u64),
             None => Some(base.meta.seed),
         };
         let design = match lookup(root, "design") {
@@ -470,11 +344,11 @@ impl Reader<'_> {
         };
         let points_v = lookup(root, "points");
         let points = match points_v {
-            Some(v) => self.integer(v, "points", 1, MAX_POINTS),
+            Some(v) => self.unsigned(v, "points", 1, MAX_POINTS),
             None => Some(0),
         };
         let levels = match lookup(root, "levels") {
-            Some(v) => match self.integer(v, "levels", 2, 1000) {
+            Some(v) => match self.unsigned(v, "levels", 2, 1000) {
                 Some(l) if l % 2 == 1 => {
                     self.error(
                         v.span(),
@@ -528,17 +402,17 @@ impl Reader<'_> {
                             continue;
                         };
                         if let Some(param) = self.parameter(t, item.span(), &p, &base, design) {
-                            if let Some((_, _)) = seen.iter().find(|(s, _)| *s == param.path) {
-                                let span = lookup(t, "path").map_or(item.span(), |v| v.span());
-                                self.error(
-                                    span,
-                                    &format!("{p}.path"),
-                                    format!("`{}` is swept twice", param.path),
-                                );
-                                continue;
+                            let span = lookup(t, "path").map_or(item.span(), |v| v.span());
+                            let swept = param.path.clone();
+                            if self.check_duplicate(
+                                &mut seen,
+                                &param.path,
+                                span,
+                                &format!("{p}.path"),
+                                |_| format!("`{swept}` is swept twice"),
+                            ) {
+                                parameters.push(param);
                             }
-                            seen.push((param.path.clone(), item.span()));
-                            parameters.push(param);
                         }
                     }
                 }
@@ -870,7 +744,7 @@ impl Reader<'_> {
                     );
                 }
                 let levels = match lookup(t, "levels") {
-                    Some(v) => Some(self.integer(v, &format!("{p}.levels"), 1, 10_000)? as usize),
+                    Some(v) => Some(self.unsigned(v, &format!("{p}.levels"), 1, 10_000)? as usize),
                     None if design == Some(DesignKind::Grid) => {
                         self.error(
                             rv.span(),
