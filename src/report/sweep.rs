@@ -17,8 +17,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::charts::{BLUE, GREY, ORANGE, VERMILLION};
 use super::html::{esc, page, today};
+use crate::outputs::{EVENTS, N_EVENTS};
 use crate::stats::wilson;
-use crate::sweep::rows::OUTCOMES;
 use crate::sweep::sensitivity::{self, BOOTSTRAP};
 use crate::sweep::spec::{Domain, Marginal};
 use crate::sweep::{Design, DesignKind, Sweep};
@@ -28,20 +28,10 @@ pub struct SweepView<'a> {
     pub sweep: &'a Sweep,
     pub design: &'a Design,
     /// Headline probabilities per point, in point order (`sweep::runner::Outputs`).
-    pub outputs: &'a [[f64; 6]],
+    pub outputs: &'a [[f64; N_EVENTS]],
     /// Runs behind each point's probabilities.
     pub runs: u64,
 }
-
-/// What each headline outcome means, in the page's words (share of runs, over the horizon).
-const OUTCOME_MEANING: [&str; 6] = [
-    "a crisis opportunity arose",
-    "a threat (MID level 2 or more; MID = militarised interstate dispute)",
-    "a display of force (MID level 3 or more)",
-    "use of force (MID level 4 or more)",
-    "war (MID level 5)",
-    "deterrence held: no use of force",
-];
 
 /// Whiskers are drawn when there are at most this many points (beyond, they hide the dots).
 const MAX_WHISKER_POINTS: usize = 200;
@@ -416,7 +406,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
     let mut out = Vec::new();
     let params = &v.sweep.parameters;
     let grid = grid_axes(v);
-    for (o, key) in OUTCOMES.iter().enumerate() {
+    for (o, key) in EVENTS.iter().map(|e| e.key).enumerate() {
         let title = format!("P({key}) over the horizon");
         if let Some((xs, ys)) = &grid {
             let cells: Vec<(f64, f64, f64)> = (0..v.design.n)
@@ -436,9 +426,9 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
                 format!("outcome-{key}-grid"),
                 "outcomes",
                 format!(
-                    "Share of runs with {} over the horizon, at each grid point ({} runs each); \
+                    "Share of runs in which {}, over the horizon, at each grid point ({} runs each); \
                      darker is higher, the shading spans this outcome's lowest to highest value.",
-                    OUTCOME_MEANING[o], v.runs
+                    EVENTS[o].meaning, v.runs
                 ),
                 heatmap(&title, &params[0].path, &params[1].path, xs, ys, &cell),
             ));
@@ -449,10 +439,10 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
                 format!("outcome-{key}-vs-{}", p.path.replace('.', "_")),
                 "outcomes",
                 format!(
-                    "Each dot is one design point: the share of its {} runs with {} over the \
-                     horizon{}.",
+                    "Each dot is one design point: the share of its {} runs in which {}, over \
+                     the horizon{}.",
                     v.runs,
-                    OUTCOME_MEANING[o],
+                    EVENTS[o].meaning,
                     if points.len() <= MAX_WHISKER_POINTS {
                         "; whiskers: Monte Carlo 95% interval (more runs narrow it; it says \
                          nothing about the model's assumptions)"
@@ -472,7 +462,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
     let d = params.len();
     match v.sweep.design {
         DesignKind::Saltelli => {
-            for (o, key) in OUTCOMES.iter().enumerate() {
+            for (o, key) in EVENTS.iter().map(|e| e.key).enumerate() {
                 let y: Vec<f64> = v.outputs.iter().map(|r| r[o]).collect();
                 let ix = sensitivity::sobol_from_saltelli(&y, d, BOOTSTRAP, v.sweep.seed);
                 let mut order: Vec<usize> = (0..d).collect();
@@ -505,7 +495,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
             }
         }
         DesignKind::Morris => {
-            for (o, key) in OUTCOMES.iter().enumerate() {
+            for (o, key) in EVENTS.iter().map(|e| e.key).enumerate() {
                 let y: Vec<f64> = v.outputs.iter().map(|r| r[o]).collect();
                 let ix = sensitivity::morris_from_design(&y, v.design);
                 let mut order: Vec<usize> = (0..d).collect();

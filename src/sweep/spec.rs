@@ -222,6 +222,8 @@ pub struct Sweep {
     /// Run i uses the same stream at every point.
     pub common_random_numbers: bool,
     pub parameters: Vec<Parameter>,
+    /// Levers x futures: the policies every future is run under (docs/SWEEPS.md).
+    pub crossing: Option<super::levers::Crossing>,
 }
 
 /// Sweep files, for the shared input core.
@@ -267,7 +269,7 @@ impl DerefMut for Reader<'_> {
     }
 }
 
-const TOP_KEYS: [&str; 10] = [
+const TOP_KEYS: [&str; 12] = [
     "name",
     "description",
     "base",
@@ -278,6 +280,8 @@ const TOP_KEYS: [&str; 10] = [
     "levels",
     "common_random_numbers",
     "parameter",
+    "policy",
+    "satisficing",
 ];
 const PARAM_KEYS: [&str; 10] = [
     "path",
@@ -503,6 +507,36 @@ impl Reader<'_> {
                 );
             }
         }
+        // Levers x futures: every policy in every future (src/sweep/levers.rs).
+        let futures = total.unwrap_or(0);
+        let crossing = super::levers::read(
+            &mut self.0,
+            root,
+            &super::levers::Context {
+                dir,
+                base: &base,
+                parameters: &parameters,
+                design,
+                futures,
+            },
+        );
+        if let Some(c) = &crossing {
+            let all = futures.checked_mul(c.policies.len() as u64);
+            if all.is_none_or(|n| {
+                n > MAX_POINTS || n.checked_mul(runs).is_none_or(|w| w > crate::MAX_RUNS)
+            }) {
+                self.error(
+                    span.start..span.start,
+                    "policy",
+                    format!(
+                        "{} policies x {futures} futures x {runs} runs is more than the limit \
+                         of {MAX_POINTS} points or {} runs",
+                        c.policies.len(),
+                        crate::MAX_RUNS
+                    ),
+                );
+            }
+        }
         Some(Sweep {
             file: self.file.to_string(),
             base_path,
@@ -512,8 +546,9 @@ impl Reader<'_> {
             design,
             points,
             levels,
-            common_random_numbers: crn,
+            common_random_numbers: crn || crossing.is_some(),
             parameters,
+            crossing,
         })
     }
 
