@@ -10,6 +10,7 @@ mod merge;
 mod run;
 mod shard;
 mod sweep;
+mod uncertain;
 mod validate;
 
 pub use run::{Format, RunArgs};
