@@ -178,13 +178,24 @@ fn robust_ranks_by_maximum_regret_and_saves_beside_the_results() {
     let dir = tempfile::tempdir().unwrap();
     let results = dir.path().join("lxf.csv");
     std::fs::write(&results, LXF).unwrap();
+    let page = dir.path().join("robust.html");
     deter()
         .arg("robust")
         .arg(&results)
-        .args(["--threshold", "use_of_force=0.2"])
+        .args(["--threshold", "use_of_force=0.2", "--report"])
+        .arg(&page)
         .assert()
         .success()
         .stdout(contains("3 policies across 4 futures"));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("<svg") && html.contains("regret, use_of_force"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td>B</td><td class=\"n\">0.1500</td>"),
+        "{html}"
+    );
     let csv = std::fs::read_to_string(dir.path().join("lxf.robustness.csv")).unwrap();
     let rows: Vec<Vec<&str>> = csv
         .lines()
