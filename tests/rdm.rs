@@ -733,3 +733,83 @@ fn levers_x_futures_shards_and_resume_give_the_same_bytes() {
         .success();
     assert_eq!(std::fs::read_to_string(&partial).unwrap(), text);
 }
+
+#[test]
+fn futures_can_be_draws_from_a_weighted_posterior() {
+    let dir = tempfile::tempdir().unwrap();
+    let posterior = dir.path().join("posterior.csv");
+    // Four draws; the third has weight 0 and must never be a future.
+    std::fs::write(
+        &posterior,
+        "# engine_version 0.1.0\n# seed 1\ndraw,model.war_cost,alliance.NATO.reliability,weight,distance\n\
+         0,0.5,0.6,0.4,1.0\n1,1.2,0.9,0.4,2.0\n2,3.0,0.7,0,0.5\n3,0.8,0.8,0.2,1.5\n",
+    )
+    .unwrap();
+    let sweep = dir.path().join("draws.toml");
+    let write = |futures: &str, extra: &str| {
+        std::fs::write(
+            &sweep,
+            format!(
+                "base = \"{}\"\nruns = 100\npoints = 10\nfutures = \"{futures}\"\n{extra}\n\n\
+                 [[policy]]\nid = \"base\"\n\n[[policy]]\nid = \"envoy\"\nfile = \"{}\"\n",
+                scenario("scenarios/western-balkans-2024.toml"),
+                scenario("tests/data/envoy.toml"),
+            ),
+        )
+        .unwrap();
+    };
+    write("posterior.csv", "");
+    let out = dir.path().join("d.csv");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let (header, rows) = csv_rows(&out);
+    assert_eq!(
+        &header[3..5],
+        ["model.war_cost", "alliance.NATO.reliability"]
+    );
+    assert_eq!(rows.len(), 20);
+    let drawn: Vec<(&str, &str)> = rows[..10]
+        .iter()
+        .map(|r| (r[3].as_str(), r[4].as_str()))
+        .collect();
+    // Systematic resampling of weights 0.4, 0.4, 0, 0.2 to 10: exactly 4, 4, 0 and 2 copies.
+    let count = |v: (&str, &str)| drawn.iter().filter(|d| **d == v).count();
+    assert_eq!(count(("0.5", "0.6")), 4);
+    assert_eq!(count(("1.2", "0.9")), 4);
+    assert_eq!(count(("0.8", "0.8")), 2);
+    // Both policies meet the same futures.
+    for f in 0..10 {
+        assert_eq!(rows[f][3..5], rows[10 + f][3..5]);
+    }
+    // Bad files: located at the `futures` key, with a did-you-mean.
+    std::fs::write(&posterior, "draw,model.war_cots,weight\n0,0.5,1\n").unwrap();
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .assert()
+        .code(2)
+        .stderr(contains("draws.toml:4:11"))
+        .stderr(contains("did you mean `model.war_cost`?"));
+    std::fs::write(&posterior, "draw,model.war_cost,weight\n0,50,1\n").unwrap();
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "line 2: `model.war_cost` = `50`: expected a number in [0, 10]",
+        ));
+    write("posterior.csv", "design = \"lhs\"");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .assert()
+        .code(2)
+        .stderr(contains("`design` does not go with `futures`"));
+}

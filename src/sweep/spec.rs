@@ -37,6 +37,9 @@ pub enum DesignKind {
     Saltelli,
     /// Morris elementary effects: `points` trajectories of `d + 1` points each.
     Morris,
+    /// The draws of a file (`futures = "posterior.csv"`), resampled by weight: point k takes
+    /// the k-th resampled draw's values. Not selectable by `design`.
+    Draws,
 }
 
 impl DesignKind {
@@ -50,6 +53,9 @@ impl DesignKind {
     ];
 
     pub fn as_str(self) -> &'static str {
+        if self == DesignKind::Draws {
+            return "draws";
+        }
         Self::ALL
             .iter()
             .find(|(_, d)| *d == self)
@@ -269,7 +275,7 @@ impl DerefMut for Reader<'_> {
     }
 }
 
-const TOP_KEYS: [&str; 12] = [
+const TOP_KEYS: [&str; 13] = [
     "name",
     "description",
     "base",
@@ -282,6 +288,7 @@ const TOP_KEYS: [&str; 12] = [
     "parameter",
     "policy",
     "satisficing",
+    "futures",
 ];
 const PARAM_KEYS: [&str; 10] = [
     "path",
@@ -378,7 +385,38 @@ impl Reader<'_> {
         };
         let mut parameters = Vec::new();
         let mut seen: Vec<(String, Range<usize>)> = Vec::new();
+        // Futures from a file of draws (a calibration's posterior) instead of a design.
+        let (mut design, mut points) = (design, points);
+        let draws = match lookup(root, "futures") {
+            None => None,
+            Some(v) => {
+                for key in ["design", "parameter", "levels"] {
+                    if let Some(k) = lookup(root, key) {
+                        self.error(
+                            k.span(),
+                            key,
+                            format!("`{key}` does not go with `futures`, which gives the points"),
+                        );
+                    }
+                }
+                let drawn = super::levers::read_draws(
+                    &mut self.0,
+                    v,
+                    dir,
+                    &base,
+                    points.unwrap_or(0),
+                    seed.unwrap_or(0),
+                );
+                if let Some((params, n)) = drawn {
+                    parameters = params;
+                    design = Some(DesignKind::Draws);
+                    points = Some(n);
+                }
+                Some(())
+            }
+        };
         match lookup(root, "parameter") {
+            None if draws.is_some() => {}
             None => {
                 self.error(
                     span.start..span.start,
