@@ -96,6 +96,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         output::check_writable(out, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
     }
     let sweep = sweep::load_sweep(&args.file).map_err(CliError::Input)?;
+    for w in &sweep.warnings {
+        eprint!("{w}");
+    }
     let until = match args.until_ci {
         None => None,
         Some(t) if t.is_finite() && t > 0.0 && t < 0.5 => {

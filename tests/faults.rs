@@ -1,0 +1,153 @@
+//! Regression tests for issue 11: faults found by replaying other tools' bug reports
+//! (EMA Workbench, Mesa, NetLogo, SALib, numpy, pandas) and by a code review. Each test is
+//! named after the fault's class, not the one input, and recomputes the right value
+//! independently of the code under test.
+//!
+//! Item 1 (integers read exactly) is in tests/hostile/input_core.rs, item 10 (MSRV) in
+//! tests/msrv.rs.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use rand::{RngExt, SeedableRng};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn deter(args: &[&str]) -> Output {
+    Command::cargo_bin("deter")
+        .expect("the deter binary is built")
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("deter runs")
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn base() -> PathBuf {
+    root().join("scenarios/western-balkans-2024.toml")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// A small scenario: B challenges A; C has no rivalry and no ties (its parameters change
+/// nothing).
+fn small_scenario(name: &str) -> String {
+    format!(
+        "[scenario]\nname = \"{name}\"\nruns = 40\nseed = 5\n\
+         [[country]]\nid = \"A\"\n[country.military]\nbudget = 1\n[country.economic]\ngdp = 20\n\
+         [[country]]\nid = \"B\"\n[country.military]\nbudget = 3\n[country.economic]\ngdp = 40\n\
+         [[country]]\nid = \"C\"\n[country.military]\nbudget = 2\n[country.economic]\ngdp = 30\n\
+         [[rivalry]]\nchallenger = \"B\"\ntarget = \"A\"\nopportunity_rate = 2.0\n"
+    )
+}
+
+// ---- 2. A truncated normal with its mean outside the range landed at the wrong end ----
+
+/// The values of the first parameter at every point of a sweep's CSV results.
+fn first_parameter_values(csv: &str) -> Vec<f64> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| h.contains("alliance.NATO.reliability"))
+        .unwrap_or_else(|| panic!("no parameter column in {header:?}"));
+    lines
+        .map(|l| l.split(',').nth(col).unwrap().parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn truncated_distributions_are_right_in_both_tails() {
+    let dir = tempfile::tempdir().unwrap();
+    // Mean of normal(m, 0.1) truncated to [0.5, 0.95]: m + 0.1 (phi(a) - phi(b)) / (Q(a) -
+    // Q(b)), by the Mills ratio R(z) = Q(z)/phi(z) ~ 1/z - 1/z^3 + 3/z^5 far in the tail:
+    // from below, 0.5 + 0.1 / (a R(a)) - ... ~ 0.5 + 0.1 (1/a - 2/a^3) (a = 9);
+    // from above, mirrored about the range.
+    let mills = |z: f64| 1.0 / z - 2.0 / z.powi(3) + 10.0 / z.powi(5);
+    for (mean, expected) in [
+        (-0.4, 0.5 + 0.1 * mills(9.0)),
+        (5.0, 0.95 - 0.1 * mills(40.5)),
+    ] {
+        let f = write(
+            dir.path(),
+            "n.toml",
+            &format!(
+                "base = \"{}\"\nruns = 1\ndesign = \"lhs\"\npoints = 200\nseed = 3\n\
+                 [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+                 range = [0.5, 0.95]\ndistribution = \"normal\"\nmean = {mean}\nsd = 0.1\n",
+                base().display()
+            ),
+        );
+        let o = deter(&["sweep", f.to_str().unwrap(), "-q"]);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        let v = first_parameter_values(&out(&o));
+        assert_eq!(v.len(), 200);
+        let m = v.iter().sum::<f64>() / v.len() as f64;
+        // LHS with 200 strata: the sample mean is within a few 1e-4 of the true mean.
+        assert!(
+            (m - expected).abs() < 2e-3,
+            "mean {mean}: sample mean {m}, expected {expected}"
+        );
+        // And the user is told that the range holds almost none of the normal.
+        assert!(err(&o).contains("values pile up near"), "{}", err(&o));
+    }
+}
+
+// ---- 3. The "mostly noise" note was silent at runs = 1 ----
+
+#[test]
+fn noise_diagnostic_never_certifies_noise_as_signal() {
+    // Two parameters with no effect at all: every point's probability is an independent
+    // binomial(runs, 0.3) / runs. The sensitivity table must say "noise" for each outcome.
+    let dir = tempfile::tempdir().unwrap();
+    for design in ["saltelli", "morris"] {
+        for runs in [1u64, 2, 20] {
+            let f = write(
+                dir.path(),
+                "s.toml",
+                &format!(
+                    "base = \"{}\"\nruns = {runs}\ndesign = \"{design}\"\npoints = 16\nseed = 3\n\
+                     [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+                     range = [0.5, 0.95]\n\
+                     [[parameter]]\npath = \"country.XKX.military.budget\"\nrole = \"lever\"\n\
+                     range = [0.1, 0.5]\n",
+                    base().display()
+                ),
+            );
+            let sweep = deter::sweep::load_sweep(&f).unwrap();
+            let design = deter::sweep::Design::new(&sweep);
+            let mut rng = rand::rngs::StdRng::seed_from_u64(runs);
+            let outputs: Vec<[f64; 6]> = (0..design.n)
+                .map(|_| {
+                    std::array::from_fn(|_| {
+                        let hits = (0..runs).filter(|_| rng.random::<f64>() < 0.3).count();
+                        hits as f64 / runs as f64
+                    })
+                })
+                .collect();
+            let report = deter::sweep::sensitivity(&sweep, &design, &outputs).unwrap();
+            let notes = report.table.matches("note:").count();
+            assert_eq!(
+                notes,
+                6,
+                "{} runs = {runs}: every outcome is noise\n{}",
+                sweep.design.as_str(),
+                report.table
+            );
+        }
+    }
+}
