@@ -151,3 +151,89 @@ fn noise_diagnostic_never_certifies_noise_as_signal() {
         }
     }
 }
+
+// ---- 8. `extends = "/etc/passwd"` printed that file's first line ----
+
+#[test]
+fn files_named_by_extends_or_base_are_never_echoed_unless_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets: [&[u8]; 4] = [
+        b"root:x:0:0:SECRET-LINE:/root:/bin/bash\n",
+        b"password = hunter2SECRET\n",
+        b"[SECRET-HEADER\nx = 1\n",
+        b"token = \"SECRET\xe9\"\n",
+    ];
+    for secret in secrets {
+        let target = dir.path().join("secret.txt");
+        std::fs::write(&target, secret).unwrap();
+        let target = target.canonicalize().unwrap();
+        let overlay = write(
+            dir.path(),
+            "o.toml",
+            &format!("extends = \"{}\"\n", target.display()),
+        );
+        let sweep = write(
+            dir.path(),
+            "s.toml",
+            &format!(
+                "base = \"{}\"\n[[parameter]]\npath = \"model.x\"\nrole = \"lever\"\nvalues = [1]\n",
+                target.display()
+            ),
+        );
+        for args in [
+            vec!["validate", overlay.to_str().unwrap()],
+            vec!["run", overlay.to_str().unwrap()],
+            vec!["sweep", sweep.to_str().unwrap()],
+        ] {
+            let o = deter(&args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
+            let e = err(&o);
+            assert!(!e.contains("SECRET"), "{args:?} echoed the file:\n{e}");
+            assert!(!e.contains("root:x"), "{args:?} echoed the file:\n{e}");
+            assert!(e.contains("not a TOML scenario file"), "{e}");
+        }
+    }
+}
+
+// ---- 9. Terminal escape sequences in a scenario were printed raw ----
+
+#[test]
+fn terminal_output_escapes_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = "\\u001b[2J\\u001b]0;pwned\\u0007evil\\u000d\\u202e";
+    let f = write(dir.path(), "e.toml", &small_scenario(evil));
+    let bad = write(
+        dir.path(),
+        "b.toml",
+        &format!("{}\"\\u001b[31mkey\" = 1\n", small_scenario(evil)),
+    );
+    let ok = |o: &Output| {
+        for (what, bytes) in [("stdout", &o.stdout), ("stderr", &o.stderr)] {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{202e}'),
+                "{what} holds a control character: {text:?}"
+            );
+        }
+    };
+    let validate = deter(&["validate", f.to_str().unwrap()]);
+    assert_eq!(validate.status.code(), Some(0), "{}", err(&validate));
+    assert!(out(&validate).contains("\\u{1b}[2J"), "{}", out(&validate));
+    ok(&validate);
+    let run = deter(&["run", f.to_str().unwrap(), "--runs", "10"]);
+    assert_eq!(run.status.code(), Some(0), "{}", err(&run));
+    ok(&run);
+    let compare = deter(&[
+        "compare",
+        f.to_str().unwrap(),
+        f.to_str().unwrap(),
+        "--runs",
+        "10",
+    ]);
+    ok(&compare);
+    let refused = deter(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    ok(&refused);
+}

@@ -71,7 +71,8 @@ pub fn to_table(r: &Report, source: &str) -> String {
     let _ = writeln!(
         out,
         "deter {} | {} ({source})",
-        r.engine_version, r.scenario
+        r.engine_version,
+        crate::scenario::printable(&r.scenario)
     );
     let _ = writeln!(
         out,
@@ -223,8 +224,16 @@ fn pp(x: f64) -> String {
 pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "deter {} | compare", c.engine_version);
-    let _ = writeln!(out, "  A: {} ({a})", c.a.scenario);
-    let _ = writeln!(out, "  B: {} ({b})", c.b.scenario);
+    let _ = writeln!(
+        out,
+        "  A: {} ({a})",
+        crate::scenario::printable(&c.a.scenario)
+    );
+    let _ = writeln!(
+        out,
+        "  B: {} ({b})",
+        crate::scenario::printable(&c.b.scenario)
+    );
     let _ = writeln!(
         out,
         "{} paired runs (common random numbers), seed {}, horizon {} years | {:.2} s, {:.0} pairs/s on {} thread{}",

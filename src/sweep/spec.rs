@@ -358,7 +358,7 @@ impl Reader<'_> {
         };
         let rel = self.string(base_v, "base")?;
         let base_path = dir.join(&rel);
-        let base = match scenario::load_file(&base_path) {
+        let base = match scenario::load_base(&base_path) {
             Ok(s) => s,
             Err(inner) => {
                 self.error(
