@@ -237,3 +237,100 @@ fn terminal_output_escapes_control_characters() {
     assert_eq!(refused.status.code(), Some(2));
     ok(&refused);
 }
+
+// ---- 6. `--out` could overwrite an input reached through `base` or `extends` ----
+
+#[test]
+fn no_output_may_replace_any_file_the_command_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let root_s = write(d, "root.toml", &small_scenario("root"));
+    let b = write(
+        d,
+        "b.toml",
+        "extends = \"root.toml\"\n[scenario]\nname = \"b\"\n",
+    );
+    let o = write(
+        d,
+        "o.toml",
+        "extends = \"b.toml\"\n[scenario]\nname = \"o\"\n",
+    );
+    let s = write(
+        d,
+        "s.toml",
+        "base = \"b.toml\"\nruns = 2\n[[parameter]]\npath = \"country.C.military.budget\"\n\
+         role = \"lever\"\nvalues = [1, 2]\n",
+    );
+    let part = d.join("part.json");
+    let made = deter(&[
+        "run",
+        o.to_str().unwrap(),
+        "--runs",
+        "20",
+        "--shard",
+        "0/1",
+        "--out",
+        part.to_str().unwrap(),
+    ]);
+    assert_eq!(made.status.code(), Some(0), "{}", err(&made));
+    let originals: Vec<(PathBuf, Vec<u8>)> = [&root_s, &b, &o, &s, &part]
+        .iter()
+        .map(|p| (p.to_path_buf(), std::fs::read(p).unwrap()))
+        .collect();
+    let p = |x: &PathBuf| x.to_str().unwrap().to_string();
+    let cases: Vec<Vec<String>> = vec![
+        // sweep: its base, and the base's `extends` base
+        vec!["sweep".into(), p(&s), "--out".into(), p(&b)],
+        vec!["sweep".into(), p(&s), "--out".into(), p(&root_s)],
+        vec![
+            "sweep".into(),
+            p(&s),
+            "--shard".into(),
+            "0/2".into(),
+            "--out".into(),
+            p(&b),
+        ],
+        // run: through a two-level extends chain, also sharded and per run
+        vec!["run".into(), p(&o), "--out".into(), p(&root_s)],
+        vec![
+            "run".into(),
+            p(&o),
+            "--shard".into(),
+            "0/2".into(),
+            "--out".into(),
+            p(&root_s),
+        ],
+        vec!["run".into(), p(&o), "--per-run".into(), p(&b)],
+        vec!["run".into(), p(&o), "--report".into(), p(&root_s)],
+        // compare: either side's chain
+        vec!["compare".into(), p(&o), p(&root_s), "--out".into(), p(&b)],
+        vec![
+            "compare".into(),
+            p(&root_s),
+            p(&o),
+            "--report".into(),
+            p(&b),
+        ],
+        // merge: the partial file itself, and the scenario chain it reads
+        vec!["merge".into(), p(&part), "--out".into(), p(&part)],
+        vec!["merge".into(), p(&part), "--out".into(), p(&o)],
+        vec!["merge".into(), p(&part), "--out".into(), p(&root_s)],
+    ];
+    for args in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let res = deter(&args);
+        assert_eq!(res.status.code(), Some(2), "{args:?}: {}", err(&res));
+        assert!(
+            err(&res).contains("is also an input file"),
+            "{args:?}: {}",
+            err(&res)
+        );
+        for (path, bytes) in &originals {
+            assert_eq!(
+                &std::fs::read(path).unwrap(),
+                bytes,
+                "{args:?} changed {path:?}"
+            );
+        }
+    }
+}

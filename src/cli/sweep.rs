@@ -96,6 +96,10 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         output::check_writable(out, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
     }
     let sweep = sweep::load_sweep(&args.file).map_err(CliError::Input)?;
+    // The base scenario and its `extends` chain are inputs too.
+    if let Some(out) = &args.out {
+        output::check_writable(out, &[]).map_err(CliError::Usage)?;
+    }
     for w in &sweep.warnings {
         eprint!("{w}");
     }
