@@ -334,3 +334,114 @@ fn no_output_may_replace_any_file_the_command_reads() {
         }
     }
 }
+
+// ---- 5. `--resume` without the fingerprint file mixed two sweeps ----
+
+fn grid_sweep(dir: &Path, seed: u64, crn: bool) -> PathBuf {
+    write(
+        dir,
+        &format!("g-{seed}-{crn}.toml"),
+        &format!(
+            "base = \"{}\"\nruns = 30\nseed = {seed}\ncommon_random_numbers = {crn}\n\
+             [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+             values = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99]\n",
+            base().display()
+        ),
+    )
+}
+
+/// The first `keep` lines (header + rows) of `path`, as an interrupted sweep leaves them.
+fn truncate_lines(path: &Path, keep: usize) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let kept: String = text.split_inclusive('\n').take(keep).collect();
+    std::fs::write(path, kept).unwrap();
+}
+
+#[test]
+fn results_are_resumed_only_when_provably_from_the_same_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let res = d.join("r.csv");
+    let marker = d.join("r.csv.sweep");
+    let sweep = |f: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "sweep",
+            f.to_str().unwrap(),
+            "--out",
+            res.to_str().unwrap(),
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        deter(&args)
+    };
+    let f = grid_sweep(d, 17, false);
+    assert_eq!(sweep(&f, &[]).status.code(), Some(0));
+    let full17 = std::fs::read(&res).unwrap();
+
+    // The issue's case: 5 rows kept, the side file deleted, the seed changed.
+    truncate_lines(&res, 6);
+    std::fs::remove_file(&marker).unwrap();
+    let f = grid_sweep(d, 18, false);
+    let before = std::fs::read(&res).unwrap();
+    let o = sweep(&f, &["--resume"]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("fingerprint"), "{}", err(&o));
+    assert_eq!(
+        std::fs::read(&res).unwrap(),
+        before,
+        "the refused resume wrote"
+    );
+
+    // Every setting the rows depend on is in the fingerprint: seed, common random numbers,
+    // --until-ci, --format.
+    let f = grid_sweep(d, 17, false);
+    assert_eq!(sweep(&f, &[]).status.code(), Some(0));
+    truncate_lines(&res, 4);
+    for (file, extra) in [
+        (grid_sweep(d, 18, false), vec![]),
+        (grid_sweep(d, 17, true), vec![]),
+        (grid_sweep(d, 17, false), vec!["--until-ci", "0.2"]),
+        (grid_sweep(d, 17, false), vec!["--format", "json"]),
+    ] {
+        let mut args = vec!["--resume"];
+        args.extend(extra.iter().copied());
+        let o = sweep(&file, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
+    }
+
+    // Edited `runs` or outcome values in a kept row are detected.
+    let f = grid_sweep(d, 17, false);
+    let text = String::from_utf8(full17.clone()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let runs_col = header.iter().position(|h| *h == "runs").unwrap();
+    let p_col = header.iter().position(|h| h.ends_with("_p")).unwrap();
+    for (col, value) in [(runs_col, "31"), (p_col, "0.5")] {
+        let mut row: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+        if row[col] == value {
+            continue;
+        }
+        row[col] = value.to_string();
+        let edited = format!("{}\n{}\n{}\n", lines[0], lines[1], row.join(","));
+        // Restore a valid fingerprint for these settings first.
+        std::fs::write(&res, &full17).unwrap();
+        assert_eq!(sweep(&f, &["--resume"]).status.code(), Some(0));
+        std::fs::write(&res, &edited).unwrap();
+        let o = sweep(&f, &["--resume"]);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "edited column {}: {}",
+            header[col],
+            err(&o)
+        );
+        assert!(err(&o).contains("row 1"), "{}", err(&o));
+    }
+
+    // And an honest interruption still resumes to the byte-identical file.
+    std::fs::write(&res, &full17).unwrap();
+    assert_eq!(sweep(&f, &["--resume"]).status.code(), Some(0));
+    truncate_lines(&res, 3);
+    assert_eq!(sweep(&f, &["--resume"]).status.code(), Some(0));
+    assert_eq!(std::fs::read(&res).unwrap(), full17);
+}

@@ -166,7 +166,17 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         Some(out) => {
             let marker = resume_marker(out);
             if args.resume && out.exists() {
-                if let Ok(found) = std::fs::read_to_string(&marker) {
+                // Without the fingerprint nothing proves the rows belong to this sweep.
+                let Ok(found) = std::fs::read_to_string(&marker) else {
+                    return Err(CliError::Usage(format!(
+                        "cannot resume `{}`: its settings fingerprint `{}` is missing, so \
+                         nothing proves its rows come from this sweep; remove it or choose \
+                         another --out",
+                        out.display(),
+                        marker.display()
+                    )));
+                };
+                {
                     if found != fingerprint {
                         return Err(CliError::Usage(format!(
                             "`{}` was started with other sweep settings (seed, runs, design, \

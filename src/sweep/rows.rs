@@ -223,6 +223,38 @@ impl Rows {
     }
 
     /// The six headline probabilities of a line written by [`Rows::row`].
+    /// The runs and every headline outcome's (p, lo, hi) of a row written by [`Rows::row`].
+    pub fn estimates_of(&self, line: &str) -> Option<(u64, [[f64; 3]; 6])> {
+        let mut out = [[0.0; 3]; 6];
+        match self.format {
+            RowFormat::Csv => {
+                let cells: Vec<&str> = line.trim_end().split(',').collect();
+                let runs = cells.get(1 + self.paths.len())?.parse().ok()?;
+                let first = 1 + self.paths.len() + 1 + if self.adaptive { 2 } else { 0 };
+                for (i, o) in out.iter_mut().enumerate() {
+                    for (j, x) in o.iter_mut().enumerate() {
+                        *x = cells.get(first + 3 * i + j)?.parse().ok()?;
+                    }
+                }
+                Some((runs, out))
+            }
+            RowFormat::Json => {
+                let v: serde_json::Value = serde_json::from_str(line).ok()?;
+                for (o, name) in out.iter_mut().zip(OUTCOMES) {
+                    for (x, key) in o.iter_mut().zip(["p", "lo", "hi"]) {
+                        *x = v["outcomes"][name][key].as_f64()?;
+                    }
+                }
+                Some((v["runs"].as_u64()?, out))
+            }
+        }
+    }
+
+    /// Whether rows carry --until-ci columns (runs vary by point).
+    pub fn is_adaptive(&self) -> bool {
+        self.adaptive
+    }
+
     pub fn outcomes_of(&self, line: &str) -> Option<[f64; 6]> {
         let mut out = [0.0; 6];
         match self.format {
