@@ -445,3 +445,65 @@ fn results_are_resumed_only_when_provably_from_the_same_sweep() {
     assert_eq!(sweep(&f, &["--resume"]).status.code(), Some(0));
     assert_eq!(std::fs::read(&res).unwrap(), full17);
 }
+
+// ---- 12. The product cited notes a user does not have ----
+
+#[test]
+fn every_reference_in_the_product_points_at_something_a_user_has() {
+    // Files the model rewrite (issue 13) replaces wholesale; it cites the literature there.
+    const REWRITTEN_WITH_THE_MODEL: &[&str] = &["src/model/", "docs/MODEL.md"];
+    let forbidden = [
+        "MODEL-NOTES",
+        "MODEL-2.md",
+        "shared/HISTORY",
+        "../shared",
+        "../../shared",
+    ];
+    let mut stack: Vec<PathBuf> = [
+        "src",
+        "scenarios",
+        "docs",
+        "tests",
+        "examples",
+        "python",
+        "benches",
+        "README.md",
+        "ARCHITECTURE.md",
+        "BENCHMARKS.md",
+        "CHANGELOG.md",
+    ]
+    .iter()
+    .map(|p| root().join(p))
+    .collect();
+    let mut bad = Vec::new();
+    while let Some(p) = stack.pop() {
+        let rel = p
+            .strip_prefix(root())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        if rel == "tests/faults.rs"
+            || rel.contains("target")
+            || REWRITTEN_WITH_THE_MODEL.iter().any(|x| rel.starts_with(x))
+        {
+            continue;
+        }
+        if p.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        } else if let Ok(text) = std::fs::read_to_string(&p) {
+            for (i, line) in text.lines().enumerate() {
+                if forbidden.iter().any(|f| line.contains(f)) {
+                    bad.push(format!("{rel}:{}: {line}", i + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "references to notes users do not have:\n{}",
+        bad.join("\n")
+    );
+    // The source article is named so that a student can cite it.
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(readme.contains("The Balkans Between NATO Drones and Eastern Missiles"));
+}
