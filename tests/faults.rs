@@ -507,3 +507,96 @@ fn every_reference_in_the_product_points_at_something_a_user_has() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     assert!(readme.contains("The Balkans Between NATO Drones and Eastern Missiles"));
 }
+
+// ---- 7. Zero-width intervals claimed certainty ----
+
+#[test]
+fn no_interval_or_significance_where_the_sample_cannot_support_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = base();
+    let b = root().join("scenarios/mediu-tri-level.toml");
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let compare = |x: &str, y: &str, runs: &str, format: &str| {
+        let o = deter(&["compare", x, y, "--runs", runs, "--format", format, "-q"]);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        out(&o)
+    };
+    // n = 1: every paired interval is undefined, in every format.
+    let v: serde_json::Value = serde_json::from_str(&compare(a, b, "1", "json")).unwrap();
+    let entities: Vec<&serde_json::Value> = std::iter::once(&v["region"])
+        .chain(v["rivalries"].as_array().unwrap())
+        .collect();
+    for e in &entities {
+        for d in e["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(e["metrics"].as_array().unwrap())
+        {
+            assert!(d["paired"].is_null(), "{d}");
+            assert_eq!(d["excludes_zero"], false, "{d}");
+            assert_eq!(d["undefined"], "undefined (n = 1)", "{d}");
+        }
+    }
+    let table = compare(a, b, "1", "table");
+    assert!(table.contains("undefined (n = 1)"), "{table}");
+    assert!(
+        !table.contains(" *"),
+        "significance claimed at n = 1:\n{table}"
+    );
+    let csv = compare(a, b, "1", "csv");
+    assert!(
+        !csv.contains("diff_lo") && csv.contains("interval_undefined_n"),
+        "{csv}"
+    );
+    let page = dir.path().join("c.html");
+    let o = deter(&[
+        "compare",
+        a,
+        b,
+        "--runs",
+        "1",
+        "-q",
+        "--report",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        std::fs::read_to_string(&page)
+            .unwrap()
+            .contains("undefined (n = 1)")
+    );
+
+    // Zero variance from a degenerate sample: a scenario against itself differs by exactly
+    // 0 in every run; no interval [0, 0] is claimed for the per-run counts.
+    let v: serde_json::Value = serde_json::from_str(&compare(a, a, "50", "json")).unwrap();
+    for m in v["region"]["metrics"].as_array().unwrap() {
+        assert!(m["paired"].is_null(), "{m}");
+        assert_eq!(m["excludes_zero"], false);
+        assert!(
+            m["undefined"].as_str().unwrap().contains("no variation"),
+            "{m}"
+        );
+    }
+    // With a real sample the intervals are there and have width.
+    let v: serde_json::Value = serde_json::from_str(&compare(a, b, "400", "json")).unwrap();
+    let crises = &v["region"]["metrics"][0];
+    assert!(crises["paired"]["hi"].as_f64().unwrap() > crises["paired"]["lo"].as_f64().unwrap());
+
+    // Saltelli with one base sample gave S1 = ST = 2.000 [2.000, 2.000]: refused.
+    let s = write(
+        dir.path(),
+        "s.toml",
+        &format!(
+            "base = \"{}\"\nruns = 5\ndesign = \"saltelli\"\npoints = 1\n\
+             [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+             range = [0.5, 0.95]\n\
+             [[parameter]]\npath = \"country.XKX.military.budget\"\nrole = \"lever\"\n\
+             range = [0.1, 0.5]\n",
+            a
+        ),
+    );
+    let o = deter(&["sweep", s.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("n = 1"), "{}", err(&o));
+}

@@ -25,12 +25,16 @@ pub struct OutcomeDiff {
     pub p_b: f64,
     /// P(B) - P(A).
     pub diff: f64,
-    /// Paired 95% interval of the difference (common random numbers).
-    pub paired: IntervalOut,
+    /// Paired 95% interval of the difference (common random numbers); null when the sample
+    /// cannot support one (`undefined` says why).
+    pub paired: Option<IntervalOut>,
     /// The interval two independent samples of the same size would give, for reference.
-    pub unpaired: IntervalOut,
-    /// Whether the paired interval excludes zero.
+    pub unpaired: Option<IntervalOut>,
+    /// Whether the paired interval excludes zero (never when it is undefined).
     pub excludes_zero: bool,
+    /// Why there is no interval, e.g. "undefined (n = 1)".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undefined: Option<String>,
     /// Runs where only A, only B had the outcome (the discordant pairs).
     pub a_only: u64,
     pub b_only: u64,
@@ -43,8 +47,13 @@ pub struct MeanDiff {
     pub mean_a: f64,
     pub mean_b: f64,
     pub diff: f64,
-    pub paired: IntervalOut,
+    /// Paired 95% interval; null when the sample cannot support one (`undefined` says why).
+    pub paired: Option<IntervalOut>,
     pub excludes_zero: bool,
+    /// Why there is no interval: fewer than two runs, or no variation among the paired
+    /// differences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undefined: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -102,14 +111,17 @@ fn entity(
             let p = t.paired();
             let u = t.unpaired();
             let n = t.n().max(1) as f64;
+            let undefined = t.undefined();
+            let defined = undefined.is_none();
             OutcomeDiff {
                 outcome: key,
                 p_a: finite(t.count_a() as f64 / n),
                 p_b: finite(t.count_b() as f64 / n),
                 diff: finite(p.diff),
-                paired: interval(p),
-                unpaired: interval(u),
-                excludes_zero: p.excludes_zero(),
+                paired: defined.then(|| interval(p)),
+                unpaired: defined.then(|| interval(u)),
+                excludes_zero: defined && p.excludes_zero(),
+                undefined,
                 a_only: t.a_only,
                 b_only: t.b_only,
             }
@@ -117,13 +129,15 @@ fn entity(
         .collect();
     let mean = |metric: &'static str, d: &crate::stats::paired::PairedDiff, sa: f64, sb: f64| {
         let i = d.interval();
+        let undefined = d.undefined();
         MeanDiff {
             metric,
             mean_a: finite(sa),
             mean_b: finite(sb),
             diff: finite(i.diff),
-            paired: interval(i),
-            excludes_zero: i.excludes_zero(),
+            paired: undefined.is_none().then(|| interval(i)),
+            excludes_zero: undefined.is_none() && i.excludes_zero(),
+            undefined,
         }
     };
     // Years to first use of force: the paired sums are in months.
@@ -136,6 +150,7 @@ fn entity(
         }
     };
     let fy = years(&pairs.first_force_months);
+    let fy_undefined = pairs.first_force_months.undefined();
     let metrics = vec![
         mean("crises", &pairs.crises, f64::NAN, f64::NAN),
         mean("disputes", &pairs.disputes, f64::NAN, f64::NAN),
@@ -144,8 +159,9 @@ fn entity(
             mean_a: 0.0,
             mean_b: 0.0,
             diff: finite(fy.diff),
-            paired: interval(fy),
-            excludes_zero: fy.excludes_zero(),
+            paired: fy_undefined.is_none().then(|| interval(fy)),
+            excludes_zero: fy_undefined.is_none() && fy.excludes_zero(),
+            undefined: fy_undefined,
         },
     ];
     let shift = LevelsOut {

@@ -274,8 +274,14 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
                 pct(o.p_a),
                 pct(o.p_b),
                 pp(o.diff),
-                format!("[{}, {}]", pp(o.paired.lo), pp(o.paired.hi)),
-                format!("[{}, {}]", pp(o.unpaired.lo), pp(o.unpaired.hi)),
+                o.paired.as_ref().map_or_else(
+                    || o.undefined.clone().unwrap_or_default(),
+                    |i| format!("[{}, {}]", pp(i.lo), pp(i.hi))
+                ),
+                o.unpaired.as_ref().map_or_else(
+                    || o.undefined.clone().unwrap_or_default(),
+                    |i| format!("[{}, {}]", pp(i.lo), pp(i.hi))
+                ),
                 if o.excludes_zero { " *" } else { "" }
             );
         }
@@ -297,7 +303,10 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
                 num(m.mean_a),
                 num(m.mean_b),
                 format!("{:+.3}", m.diff),
-                format!("[{:+.3}, {:+.3}]", m.paired.lo, m.paired.hi),
+                m.paired.as_ref().map_or_else(
+                    || m.undefined.clone().unwrap_or_default(),
+                    |i| format!("[{:+.3}, {:+.3}]", i.lo, i.hi)
+                ),
                 if m.excludes_zero { " *" } else { "" }
             );
         }

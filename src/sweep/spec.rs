@@ -484,6 +484,15 @@ impl Reader<'_> {
                 _ => "the number of design points".into(),
             });
         }
+        if design == DesignKind::Saltelli && points == 1 {
+            self.error(
+                points_span.clone(),
+                "points",
+                "Saltelli with 1 base sample: no Sobol' index or interval is defined (n = 1)"
+                    .into(),
+            )
+            .help = Some("at least 2 base samples; a few hundred give useful intervals".into());
+        }
         if design == DesignKind::Grid && points != 0 {
             self.error(
                 points_span.clone(),
