@@ -5,6 +5,19 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// Values that pandas' `read_csv` reads as missing by default (its `na_values` default,
+/// pandas 2.x documentation), including R's `read.csv` default `na.strings = "NA"`. No name
+/// or id deter writes into a CSV cell may be one of them, nor empty.
+pub const MISSING_VALUE_TOKENS: &[&str] = &[
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+];
+
+/// Whether pandas or R would read `s`, as a CSV cell, as a missing value.
+pub fn reads_as_missing(s: &str) -> bool {
+    MISSING_VALUE_TOKENS.contains(&s)
+}
+
 /// Every input file this process has read (canonical paths): scenario files, the `extends`
 /// chains behind them, sweep files, a sweep's `base`, partial files. No output may replace
 /// one, whichever option named it and however the input was reached.

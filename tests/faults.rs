@@ -600,3 +600,140 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
     assert!(err(&o).contains("n = 1"), "{}", err(&o));
 }
+
+// ---- 4. pandas read some names and ids as missing ----
+
+/// Every cell of `csv`, checked against the values pandas' `read_csv` (and R's `read.csv`)
+/// read as missing by default: the list from the pandas documentation, typed here
+/// independently of deter's own list.
+fn assert_no_missing_cells(what: &str, csv: &str) {
+    const PANDAS_DEFAULT_NA: &[&str] = &[
+        "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+        "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+    ];
+    let mut r = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_bytes());
+    let mut width = None;
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.unwrap_or_else(|e| panic!("{what}: row {i}: {e}"));
+        assert_eq!(
+            *width.get_or_insert(rec.len()),
+            rec.len(),
+            "{what}: ragged row {i}"
+        );
+        for cell in rec.iter() {
+            assert!(
+                !PANDAS_DEFAULT_NA.contains(&cell),
+                "{what}: row {i} has a cell pandas reads as missing: {cell:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Names and ids pandas would read as missing are refused when read, and so is "".
+    for (name, id) in [
+        ("NA", "A"),
+        ("N/A", "A"),
+        ("", "A"),
+        ("null", "A"),
+        ("ok", "NULL"),
+    ] {
+        let text = small_scenario(name)
+            .replace("id = \"A\"", &format!("id = \"{id}\""))
+            .replace("target = \"A\"", &format!("target = \"{id}\""));
+        let f = write(d, "na.toml", &text);
+        let o = deter(&["validate", f.to_str().unwrap()]);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "name {name:?} id {id:?}: {}",
+            err(&o)
+        );
+        assert!(err(&o).contains("missing value"), "{}", err(&o));
+    }
+    // Two files with one name cannot share a CSV.
+    let a = write(d, "a.toml", &small_scenario("same"));
+    let b = write(d, "b.toml", &small_scenario("same"));
+    let o = deter(&[
+        "run",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("both named"), "{}", err(&o));
+
+    // Every CSV deter writes, from every bundled scenario, has no missing cell and no two
+    // rows with one (scenario, entity, metric, statistic) key (the pivot recipe's premise).
+    let bundled: Vec<String> = std::fs::read_dir(root().join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| p.display().to_string())
+        .collect();
+    let mut args = vec!["run"];
+    args.extend(bundled.iter().map(String::as_str));
+    args.extend(["--runs", "50", "--format", "csv"]);
+    let o = deter(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let run_csv = out(&o);
+    assert_no_missing_cells("run", &run_csv);
+    let mut keys: Vec<String> = run_csv
+        .lines()
+        .map(|l| l.rsplitn(2, ',').nth(1).unwrap().to_string())
+        .collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(
+        keys.len(),
+        n,
+        "duplicate keys: the pivot in docs/OUTPUT.md would fail"
+    );
+
+    let c = deter(&[
+        "compare",
+        &bundled[0],
+        &bundled[1],
+        "--runs",
+        "1",
+        "--format",
+        "csv",
+        "-q",
+    ]);
+    assert_eq!(c.status.code(), Some(0), "{}", err(&c));
+    assert_no_missing_cells("compare", &out(&c));
+
+    let s = write(
+        d,
+        "s.toml",
+        &format!(
+            "base = \"{}\"\nruns = 3\ndesign = \"saltelli\"\npoints = 4\n\
+             [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+             range = [0.5, 0.95]\n\
+             [[parameter]]\npath = \"country.XKX.military.budget\"\nrole = \"lever\"\n\
+             range = [0.1, 0.5]\n",
+            base().display()
+        ),
+    );
+    let res = d.join("r.csv");
+    let o = deter(&[
+        "sweep",
+        s.to_str().unwrap(),
+        "--out",
+        res.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_no_missing_cells("sweep", &std::fs::read_to_string(&res).unwrap());
+    assert_no_missing_cells(
+        "sensitivity",
+        &std::fs::read_to_string(d.join("r.sensitivity.csv")).unwrap(),
+    );
+}

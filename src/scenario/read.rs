@@ -252,6 +252,15 @@ impl<'a> Reader<'a> {
                 Some("ids are 1-64 characters of A-Z, a-z, 0-9, `_` and `-` (e.g. `SRB`)".into());
             return None;
         }
+        if crate::output::reads_as_missing(&s) {
+            self.error(
+                v.span(),
+                path,
+                format!("invalid id `{s}`: pandas and R read it as a missing value in CSV output"),
+            )
+            .help = Some("choose another id, e.g. a country code such as `SRB`".into());
+            return None;
+        }
         Some(s)
     }
 
@@ -541,7 +550,19 @@ impl<'a> Reader<'a> {
         match lookup(t, "name") {
             Some(n) => {
                 if let Some(name) = self.string(n, "scenario.name") {
-                    m.name = name;
+                    if name.trim().is_empty() || crate::output::reads_as_missing(&name) {
+                        self.error(
+                            n.span(),
+                            "scenario.name",
+                            format!(
+                                "expected a name, found \"{name}\", which pandas and R read as \
+                                 a missing value in CSV output"
+                            ),
+                        )
+                        .help = Some("a descriptive name, e.g. \"Western Balkans 2024\"".into());
+                    } else {
+                        m.name = name;
+                    }
                 }
             }
             None if !is_overlay => {
