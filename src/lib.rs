@@ -5,11 +5,13 @@
 //! [`model::Compiled`] -> [`engine::run`] (runs in parallel, streaming into an
 //! [`engine::Aggregate`]) -> [`report::Report`] -> an exporter. See ARCHITECTURE.md.
 
+pub mod calibrate;
 pub mod cli;
 pub mod compare;
 pub mod engine;
 pub mod model;
 pub mod output;
+pub mod outputs;
 pub mod rdm;
 pub mod report;
 pub mod scenario;

@@ -400,6 +400,8 @@ fn bundled_sweeps_are_valid() {
         "kosovo-budget-x-nato.toml",
         "saltelli-levers.toml",
         "proposals-factorial.toml",
+        "proposals-x-futures.toml",
+        "envoy-magnitude-x-futures.toml",
     ] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("scenarios/sweeps")

@@ -50,6 +50,10 @@ pub struct MergeArgs {
     /// No summary line on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// In the table, also show per year the share of runs with each event in the year and
+    /// by the year's end.
+    #[arg(long)]
+    pub yearly: bool,
 }
 
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
@@ -134,7 +138,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         Format::Json => json::to_json(&report),
         Format::Csv => csv::to_csv(&[&report]),
         Format::Table => {
-            let text = table::to_table(&report, source);
+            let text = table::to_table(&report, source, args.yearly);
             let color = args.out.is_none() && use_color();
             (if color { table::colorize(&text) } else { text }).into_bytes()
         }
@@ -215,6 +219,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
         |p| {
             Aggregate::new(&point_scenario(
                 &sweep,
+                p,
                 &design.values(&sweep.parameters, p),
             ))
         },
@@ -229,7 +234,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
                 ));
             }
             let values = design.values(&sweep.parameters, p);
-            let compiled = point_scenario(&sweep, &values);
+            let compiled = point_scenario(&sweep, p, &values);
             let line = runner::row_of(&sweep, &rows, p, &values, &compiled, &agg, None);
             outputs.push(runner::outputs_of(&agg));
             write(line.as_bytes()).map_err(|e| {

@@ -12,8 +12,7 @@ use crate::model::Compiled;
 use crate::output;
 use crate::report::finite;
 use crate::shard::partial::{
-    self, AggregatePart, FORMAT, FORMAT_VERSION, Header, Overrides, Part, ShardHeader, Source,
-    Timing,
+    self, FORMAT, FORMAT_VERSION, Header, Overrides, Part, ShardHeader, Source, Timing,
 };
 use crate::shard::{self as sharding, Kind, PartialFile, ShardSpec};
 use crate::sweep::runner::point_scenario;
@@ -103,7 +102,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
             vec![Part {
                 point: 0,
                 first_run: first,
-                aggregate: AggregatePart::from_aggregate(&aggregate),
+                aggregate: aggregate.clone(),
             }]
         } else {
             Vec::new()
@@ -147,16 +146,12 @@ pub fn sweep_shard(
         let mut parts = Vec::new();
         for (point, first_run, count) in sharding::split_by_point(first, end, runs) {
             let values = design.values(&sweep.parameters, point);
-            let compiled = point_scenario(sweep, &values);
+            let compiled = point_scenario(sweep, point, &values);
             let plan = RunPlan {
                 seed: sweep.seed,
                 first: first_run,
                 count,
-                stream_offset: if sweep.common_random_numbers {
-                    0
-                } else {
-                    point * runs
-                },
+                stream_offset: sweep.stream_offset(point, runs),
             };
             let hooks = Hooks {
                 cancel: Some(&CANCEL),
@@ -166,7 +161,7 @@ pub fn sweep_shard(
             parts.push(Part {
                 point,
                 first_run,
-                aggregate: AggregatePart::from_aggregate(&aggregate),
+                aggregate: aggregate.clone(),
             });
         }
         Ok(parts)

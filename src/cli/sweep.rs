@@ -57,7 +57,7 @@ pub struct SweepArgs {
 /// runs, seed, design, points, levels, common random numbers and parameters.
 fn settings_text(s: &Sweep) -> String {
     format!(
-        "{}\n{:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+        "{}\n{:?} {:?} {:?} {:?} {:?} {:?} {:?}{}",
         super::scenario_hash(&s.base),
         s.runs,
         s.seed,
@@ -66,6 +66,10 @@ fn settings_text(s: &Sweep) -> String {
         s.levels,
         s.common_random_numbers,
         s.parameters,
+        // Levers x futures: the policies' validated scenarios and thresholds.
+        s.crossing
+            .as_ref()
+            .map_or(String::new(), |c| format!(" {c:?}")),
     )
 }
 
@@ -74,13 +78,13 @@ pub fn sweep_hash(s: &Sweep) -> String {
     super::scenario_hash_text(&settings_text(s))
 }
 
-/// `results.csv` -> `results.sensitivity.csv`.
-pub fn sensitivity_path(out: &Path) -> PathBuf {
+/// `results.csv` -> `results.NAME.csv` (`sensitivity`, `robustness`).
+pub fn analysis_path(out: &Path, name: &str) -> PathBuf {
     let stem = out.file_stem().map_or_else(
         || "results".to_string(),
         |s| s.to_string_lossy().into_owned(),
     );
-    out.with_file_name(format!("{stem}.sensitivity.csv"))
+    out.with_file_name(format!("{stem}.{name}.csv"))
 }
 
 /// `results.csv` -> `results.csv.sweep`: a fingerprint of the settings the results were
@@ -261,20 +265,20 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
 pub fn sensitivity_tail(
     sweep: &Sweep,
     design: &Design,
-    outputs: &[[f64; 6]],
+    outputs: &[[f64; crate::outputs::N_EVENTS]],
     out: Option<&Path>,
     quiet: bool,
 ) -> Result<(), CliError> {
     if let Some(report) = sweep::sensitivity(sweep, design, outputs) {
         match out {
             Some(out) => {
-                let path = sensitivity_path(out);
+                let path = analysis_path(out, report.name);
                 output::write_atomic(&path, report.csv.as_bytes()).map_err(|e| {
                     CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
                 })?;
                 if !quiet {
                     print!("{}", report.table);
-                    eprintln!("deter: sensitivity indices saved to `{}`", path.display());
+                    eprintln!("deter: {} table saved to `{}`", report.name, path.display());
                 }
             }
             None => {

@@ -451,6 +451,25 @@ pub fn robustness(
     results: &Results,
     thresholds: &[(String, f64)],
 ) -> Result<RobustnessReport, String> {
+    check_thresholds(thresholds)?;
+    let mut tables: Vec<(&str, Vec<Vec<f64>>)> = Vec::new();
+    let mut names = None;
+    for o in OUTCOMES {
+        let Some(c) = results.column(&format!("{o}_p")) else {
+            continue;
+        };
+        let m = results.matrix(c)?;
+        names.get_or_insert((m.policies, m.futures.len()));
+        tables.push((o, m.values));
+    }
+    let Some((policies, futures)) = names else {
+        return Err("the results have no headline outcome column (`use_of_force_p`, ...)".into());
+    };
+    Ok(robustness_table(&policies, futures, &tables, thresholds))
+}
+
+/// Every threshold names a headline outcome (else a message with a did-you-mean).
+pub fn check_thresholds(thresholds: &[(String, f64)]) -> Result<(), String> {
     for (o, _) in thresholds {
         if !OUTCOMES.contains(&o.as_str()) {
             let hint = results::suggest(o, OUTCOMES)
@@ -461,33 +480,32 @@ pub fn robustness(
             ));
         }
     }
+    Ok(())
+}
+
+/// The robustness table of `policies` over `futures` futures for each (outcome, values)
+/// with `values[p][f]` (policies x futures).
+pub fn robustness_table(
+    policies: &[String],
+    futures: usize,
+    tables: &[(&str, Vec<Vec<f64>>)],
+    thresholds: &[(String, f64)],
+) -> RobustnessReport {
     let mut table = String::new();
     let mut csv = String::from(
         "outcome,rank,policy,futures,mean,p10,p90,max_regret,p90_regret,threshold,satisficing\n",
     );
-    let mut header = false;
-    for o in OUTCOMES {
-        let Some(c) = results.column(&format!("{o}_p")) else {
-            continue;
-        };
-        let results::PolicyMatrix {
-            policies,
-            futures,
-            values: m,
-        } = results.matrix(c)?;
-        if !header {
-            let _ = writeln!(
-                table,
-                "Robustness of {} policies across {} futures (regret: gap to the best policy in \
-                 the same future; ranked by maximum regret)",
-                policies.len(),
-                futures.len()
-            );
-            header = true;
-        }
+    let _ = writeln!(
+        table,
+        "Robustness of {} policies across {futures} futures (regret: gap to the best policy in \
+         the same future; ranked by maximum regret)",
+        policies.len(),
+    );
+    for (o, m) in tables {
+        let o = *o;
         let dir = Direction::of_outcome(o);
         let threshold = thresholds.iter().rev().find(|(n, _)| n == o).map(|t| t.1);
-        let rb = robust::robustness(&m, dir, threshold);
+        let rb = robust::robustness(m, dir, threshold);
         let order = robust::rank(&rb, dir);
         let w = policies.iter().map(String::len).max().unwrap_or(6).max(6);
         let sat_head = threshold.map_or(String::new(), |t| {
@@ -537,10 +555,9 @@ pub fn robustness(
             );
             let _ = writeln!(
                 csv,
-                "{o},{},{},{},{},{},{},{},{},{},{}",
+                "{o},{},{},{futures},{},{},{},{},{},{},{}",
                 rank + 1,
                 csv_field(&policies[p]),
-                futures.len(),
                 r.mean,
                 r.p10,
                 r.p90,
@@ -551,10 +568,7 @@ pub fn robustness(
             );
         }
     }
-    if !header {
-        return Err("the results have no headline outcome column (`use_of_force_p`, ...)".into());
-    }
-    Ok(RobustnessReport { table, csv })
+    RobustnessReport { table, csv }
 }
 
 fn csv_field(s: &str) -> String {

@@ -4,6 +4,7 @@
 
 use super::compare::ComparisonReport;
 use super::{MetricOut, Outcomes, ProbabilityOut, Report};
+use crate::outputs::YEARS_TO_FORCE;
 
 /// Column names, in order.
 pub const HEADER: [&str; 5] = ["scenario", "entity", "metric", "statistic", "value"];
@@ -61,8 +62,9 @@ impl Rows<'_> {
         mech: &super::MechanismsOut,
     ) {
         self.outcomes(entity, outcomes);
-        self.metric(entity, "crises", &metrics.crises);
-        self.metric(entity, "disputes", &metrics.disputes);
+        for (key, m) in metrics.entries() {
+            self.metric(entity, key, m);
+        }
         let t = &metrics.years_to_first_use_of_force;
         let tm = MetricOut {
             mean: t.mean,
@@ -71,15 +73,8 @@ impl Rows<'_> {
             p50: t.p50,
             p95: t.p95,
         };
-        self.metric(entity, "years_to_first_use_of_force", &tm);
-        self.f(
-            entity,
-            "years_to_first_use_of_force",
-            "censored_share",
-            t.censored_share,
-        );
-        self.metric(entity, "gdp_lost", &metrics.gdp_lost);
-        self.metric(entity, "final_balance", &metrics.final_balance);
+        self.metric(entity, YEARS_TO_FORCE, &tm);
+        self.f(entity, YEARS_TO_FORCE, "censored_share", t.censored_share);
         self.f(entity, "deterrence_military", "share", levels.military);
         self.f(entity, "deterrence_political", "share", levels.political);
         self.f(entity, "deterrence_economic", "share", levels.economic);
@@ -130,6 +125,7 @@ impl Rows<'_> {
             &r.crisis_outcomes,
             &r.mechanisms,
         );
+        self.yearly("region", &r.yearly);
         for rv in &r.rivalries {
             self.entity(
                 &rv.id,
@@ -140,15 +136,28 @@ impl Rows<'_> {
                 &rv.crisis_outcomes,
                 &rv.mechanisms,
             );
-            for y in &rv.yearly {
-                for (name, b) in [("tension", &y.tension), ("balance", &y.balance)] {
-                    let m = format!("{name}_{}", y.year);
-                    self.f(&rv.id, &m, "p05", b.p05);
-                    self.f(&rv.id, &m, "p25", b.p25);
-                    self.f(&rv.id, &m, "p50", b.p50);
-                    self.f(&rv.id, &m, "p75", b.p75);
-                    self.f(&rv.id, &m, "p95", b.p95);
-                }
+            self.yearly(&rv.id, &rv.yearly);
+        }
+    }
+
+    /// Per year: `<event>_in_<year>` and `<event>_by_<year>` (p, ci_lo, ci_hi, count), then
+    /// the tension and balance bands where present.
+    fn yearly(&mut self, entity: &str, yearly: &[super::YearOut]) {
+        for y in yearly {
+            for (key, p) in y.events_in_year.entries() {
+                self.prob(entity, &format!("{key}_in_{}", y.year), p);
+            }
+            for (key, p) in y.events_by_end.entries() {
+                self.prob(entity, &format!("{key}_by_{}", y.year), p);
+            }
+            for (name, b) in [("tension", &y.tension), ("balance", &y.balance)] {
+                let Some(b) = b else { continue };
+                let m = format!("{name}_{}", y.year);
+                self.f(entity, &m, "p05", b.p05);
+                self.f(entity, &m, "p25", b.p25);
+                self.f(entity, &m, "p50", b.p50);
+                self.f(entity, &m, "p75", b.p75);
+                self.f(entity, &m, "p95", b.p95);
             }
         }
     }

@@ -16,10 +16,10 @@ use super::params::{
     AllianceParams, DeploymentParams, EconomicParams, FieldSpec, MilitaryParams, ModelParams,
     ParamBlock, ParamDefault, PoliticalParams, PowerParams, RivalryParams,
 };
-use super::path::{ParamRef, closest};
+use super::path::{OpKind, ParamRef, closest};
 use super::{
-    Actor, Alliance, ChangeOp, Country, Deployment, Meta, OutsidePower, Policy, PolicyChange,
-    Rivalry, Scenario, Status, YearMonth,
+    Actor, Alliance, Country, Deployment, Meta, OutsidePower, Policy, PolicyChange, Rivalry,
+    Scenario, Status, YearMonth,
 };
 
 /// The commented template that `deter init` writes.
@@ -234,7 +234,7 @@ const POLICY_KEYS: &[&str] = &[
     "changes",
     "join",
 ];
-const CHANGE_KEYS: &[&str] = &["path", "set", "add", "scale"];
+const CHANGE_KEYS: &[&str] = &["path", "set", "add", "scale", "name"];
 const JOIN_KEYS: &[&str] = &["alliance", "member"];
 
 /// Largest number of entities of one kind (countries, rivalries...) in a scenario.
@@ -1051,12 +1051,27 @@ impl<'a> Reader<'a> {
                     self.array(v, &cp, "an array of tables { path = ..., set = ... }")
                 {
                     p.changes.clear();
+                    let mut names: Vec<(String, Range<usize>)> = Vec::new();
                     for (j, item) in arr.iter().enumerate() {
                         let ip = format!("{cp}[{j}]");
                         let Some(ct) = self.table(item, &ip) else {
                             continue;
                         };
                         if let Some(change) = self.change(ct, &ip, item.span(), s) {
+                            // A change's name addresses its magnitude: unique per policy.
+                            if let (Some(n), Some(nv)) = (&change.name, lookup(ct, "name")) {
+                                if !self.check_duplicate(
+                                    &mut names,
+                                    n,
+                                    nv.span(),
+                                    &format!("{ip}.name"),
+                                    |line| {
+                                        format!("`{n}` names two changes (first on line {line})")
+                                    },
+                                ) {
+                                    continue;
+                                }
+                            }
                             p.changes.push(change);
                         }
                     }
@@ -1202,32 +1217,40 @@ impl<'a> Reader<'a> {
         let key = ops[0];
         let v = lookup(t, key).expect("checked");
         let vp = format!("{path}.{key}");
-        let spec = target.spec();
-        let op = match key {
-            "set" => ChangeOp::Set(self.number(v, &vp, &spec)?),
-            "add" => {
-                let width = spec.max - spec.min;
-                let add_spec = FieldSpec {
-                    min: -width,
-                    max: width,
-                    ..spec
-                };
-                ChangeOp::Add(self.number(v, &vp, &add_spec)?)
-            }
-            _ => {
-                let scale_spec = FieldSpec {
-                    unit: "factor",
-                    min: 0.0,
-                    max: 1000.0,
-                    ..spec
-                };
-                ChangeOp::Scale(self.number(v, &vp, &scale_spec)?)
+        // The magnitude's range: the same rule as `policy.ID.changes[k].OP` in sweeps.
+        let kind = match key {
+            "set" => OpKind::Set,
+            "add" => OpKind::Add,
+            _ => OpKind::Scale,
+        };
+        let op = kind.with(self.number(v, &vp, &kind.spec(target.spec()))?);
+        let name = match lookup(t, "name") {
+            None => None,
+            Some(nv) => {
+                let np = format!("{path}.name");
+                let n = self.string(nv, &np)?;
+                let ident = n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                    && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !ident || matches!(n.as_str(), "enabled" | "start" | "ramp_years") {
+                    self.error(
+                        nv.span(),
+                        &np,
+                        format!(
+                            "`{n}`: expected an identifier (letters, digits, `_`) other than \
+                             `enabled`, `start` and `ramp_years`"
+                        ),
+                    )
+                    .help = Some("e.g. name = \"monitoring_target\"".into());
+                    return None;
+                }
+                Some(n)
             }
         };
         Some(PolicyChange {
             path: target_path,
             target,
             op,
+            name,
         })
     }
 }

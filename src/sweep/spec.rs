@@ -265,6 +265,8 @@ pub struct Sweep {
     pub parameters: Vec<Parameter>,
     /// Warnings about a valid sweep (printed to stderr before it runs).
     pub warnings: Vec<Diagnostic>,
+    /// Levers x futures: the policies every future is run under (docs/SWEEPS.md).
+    pub crossing: Option<super::levers::Crossing>,
 }
 
 /// Sweep files, for the shared input core.
@@ -310,7 +312,7 @@ impl DerefMut for Reader<'_> {
     }
 }
 
-const TOP_KEYS: [&str; 10] = [
+const TOP_KEYS: [&str; 12] = [
     "name",
     "description",
     "base",
@@ -321,6 +323,8 @@ const TOP_KEYS: [&str; 10] = [
     "levels",
     "common_random_numbers",
     "parameter",
+    "policy",
+    "satisficing",
 ];
 const PARAM_KEYS: [&str; 10] = [
     "path",
@@ -555,6 +559,36 @@ impl Reader<'_> {
                 );
             }
         }
+        // Levers x futures: every policy in every future (src/sweep/levers.rs).
+        let futures = total.unwrap_or(0);
+        let crossing = super::levers::read(
+            &mut self.0,
+            root,
+            &super::levers::Context {
+                dir,
+                base: &base,
+                parameters: &parameters,
+                design,
+                futures,
+            },
+        );
+        if let Some(c) = &crossing {
+            let all = futures.checked_mul(c.policies.len() as u64);
+            if all.is_none_or(|n| {
+                n > MAX_POINTS || n.checked_mul(runs).is_none_or(|w| w > crate::MAX_RUNS)
+            }) {
+                self.error(
+                    span.start..span.start,
+                    "policy",
+                    format!(
+                        "{} policies x {futures} futures x {runs} runs is more than the limit \
+                         of {MAX_POINTS} points or {} runs",
+                        c.policies.len(),
+                        crate::MAX_RUNS
+                    ),
+                );
+            }
+        }
         Some(Sweep {
             file: self.file.to_string(),
             base_path,
@@ -564,7 +598,7 @@ impl Reader<'_> {
             design,
             points,
             levels,
-            common_random_numbers: crn,
+            common_random_numbers: crn || crossing.is_some(),
             parameters,
             warnings: self
                 .diags
@@ -572,6 +606,7 @@ impl Reader<'_> {
                 .filter(|d| d.severity == scenario::Severity::Warning)
                 .cloned()
                 .collect(),
+            crossing,
         })
     }
 
