@@ -250,8 +250,7 @@ impl Rows {
         match self.format {
             RowFormat::Csv => {
                 let cells: Vec<&str> = line.trim_end().split(',').collect();
-                let runs_at =
-                    1 + if self.policies.is_some() { 2 } else { 0 } + self.paths.len();
+                let runs_at = 1 + if self.policies.is_some() { 2 } else { 0 } + self.paths.len();
                 let runs = cells.get(runs_at)?.parse().ok()?;
                 let first = runs_at + 1 + if self.adaptive { 2 } else { 0 };
                 for (i, o) in out.iter_mut().enumerate() {
