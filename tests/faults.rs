@@ -686,7 +686,7 @@ fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
     assert_no_missing_cells("run", &run_csv);
     let mut keys: Vec<String> = run_csv
         .lines()
-        .map(|l| l.rsplitn(2, ',').nth(1).unwrap().to_string())
+        .map(|l| l.rsplit_once(',').unwrap().0.to_string())
         .collect();
     let n = keys.len();
     keys.sort();
