@@ -106,6 +106,13 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
     output::check_outputs(&outputs, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
     let sweep = sweep::load_sweep(&args.file).map_err(CliError::Input)?;
+    // The base scenario and its `extends` chain are inputs too.
+    if let Some(out) = &args.out {
+        output::check_writable(out, &[]).map_err(CliError::Usage)?;
+    }
+    for w in &sweep.warnings {
+        eprint!("{w}");
+    }
     let until = match args.until_ci {
         None => None,
         Some(t) if t.is_finite() && t > 0.0 && t < 0.5 => {
@@ -169,7 +176,17 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         Some(out) => {
             let marker = resume_marker(out);
             if args.resume && out.exists() {
-                if let Ok(found) = std::fs::read_to_string(&marker) {
+                // Without the fingerprint nothing proves the rows belong to this sweep.
+                let Ok(found) = std::fs::read_to_string(&marker) else {
+                    return Err(CliError::Usage(format!(
+                        "cannot resume `{}`: its settings fingerprint `{}` is missing, so \
+                         nothing proves its rows come from this sweep; remove it or choose \
+                         another --out",
+                        out.display(),
+                        marker.display()
+                    )));
+                };
+                {
                     if found != fingerprint {
                         return Err(CliError::Usage(format!(
                             "`{}` was started with other sweep settings (seed, runs, design, \
