@@ -527,9 +527,16 @@ fn nested_monte_carlo_with_one_draw_at_the_defaults_equals_a_plain_run() {
     let scenario =
         deter::scenario::load_file(&root().join("scenarios/western-balkans-2024.toml")).unwrap();
     let runs = 2000;
-    let n = nested::run(&scenario, &post, 1, runs, 99, None, None)
-        .unwrap()
-        .unwrap();
+    let n = nested::run(
+        &scenario,
+        &post,
+        1,
+        runs,
+        99,
+        deter::engine::Hooks::default(),
+    )
+    .unwrap()
+    .unwrap();
     let compiled = deter::model::Compiled::new(&scenario);
     let plan = deter::engine::RunPlan {
         seed: 99,

@@ -178,13 +178,24 @@ fn robust_ranks_by_maximum_regret_and_saves_beside_the_results() {
     let dir = tempfile::tempdir().unwrap();
     let results = dir.path().join("lxf.csv");
     std::fs::write(&results, LXF).unwrap();
+    let page = dir.path().join("robust.html");
     deter()
         .arg("robust")
         .arg(&results)
-        .args(["--threshold", "use_of_force=0.2"])
+        .args(["--threshold", "use_of_force=0.2", "--report"])
+        .arg(&page)
         .assert()
         .success()
         .stdout(contains("3 policies across 4 futures"));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("<svg") && html.contains("regret, use_of_force"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td>B</td><td class=\"n\">0.1500</td>"),
+        "{html}"
+    );
     let csv = std::fs::read_to_string(dir.path().join("lxf.robustness.csv")).unwrap();
     let rows: Vec<Vec<&str>> = csv
         .lines()
@@ -661,4 +672,144 @@ fn a_named_policy_magnitude_reads_naturally_in_sweeps_and_set() {
             .code(2)
             .stderr(contains(want));
     }
+}
+
+#[test]
+fn levers_x_futures_shards_and_resume_give_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = crossed(dir.path(), "satisficing = { war = 0.05 }");
+    let whole = dir.path().join("whole.csv");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&whole)
+        .arg("-q")
+        .assert()
+        .success();
+    for k in 0..3 {
+        deter()
+            .arg("sweep")
+            .arg(&sweep)
+            .args(["--shard", &format!("{k}/3"), "-q", "--out"])
+            .arg(dir.path().join(format!("p{k}.json")))
+            .assert()
+            .success();
+    }
+    let merged = dir.path().join("merged.csv");
+    deter()
+        .arg("merge")
+        .args((0..3).map(|k| dir.path().join(format!("p{k}.json"))))
+        .arg("--out")
+        .arg(&merged)
+        .arg("-q")
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(&merged).unwrap(),
+        std::fs::read(&whole).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("merged.robustness.csv")).unwrap(),
+        std::fs::read(dir.path().join("whole.robustness.csv")).unwrap()
+    );
+    // Resume after a cut in the middle of the second policy's rows.
+    let text = std::fs::read_to_string(&whole).unwrap();
+    let cut: usize = text.lines().take(9).map(|l| l.len() + 1).sum::<usize>() + 7;
+    let partial = dir.path().join("partial.csv");
+    std::fs::write(&partial, &text[..cut]).unwrap();
+    std::fs::copy(
+        dir.path().join("whole.csv.sweep"),
+        dir.path().join("partial.csv.sweep"),
+    )
+    .unwrap();
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&partial)
+        .args(["--resume", "-q"])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&partial).unwrap(), text);
+}
+
+#[test]
+fn futures_can_be_draws_from_a_weighted_posterior() {
+    let dir = tempfile::tempdir().unwrap();
+    let posterior = dir.path().join("posterior.csv");
+    // Four draws; the third has weight 0 and must never be a future.
+    std::fs::write(
+        &posterior,
+        "# engine_version 0.1.0\n# seed 1\ndraw,model.war_cost,alliance.NATO.reliability,weight,distance\n\
+         0,0.5,0.6,0.4,1.0\n1,1.2,0.9,0.4,2.0\n2,3.0,0.7,0,0.5\n3,0.8,0.8,0.2,1.5\n",
+    )
+    .unwrap();
+    let sweep = dir.path().join("draws.toml");
+    let write = |futures: &str, extra: &str| {
+        std::fs::write(
+            &sweep,
+            format!(
+                "base = \"{}\"\nruns = 100\npoints = 10\nfutures = \"{futures}\"\n{extra}\n\n\
+                 [[policy]]\nid = \"base\"\n\n[[policy]]\nid = \"envoy\"\nfile = \"{}\"\n",
+                scenario("scenarios/western-balkans-2024.toml"),
+                scenario("tests/data/envoy.toml"),
+            ),
+        )
+        .unwrap();
+    };
+    write("posterior.csv", "");
+    let out = dir.path().join("d.csv");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let (header, rows) = csv_rows(&out);
+    assert_eq!(
+        &header[3..5],
+        ["model.war_cost", "alliance.NATO.reliability"]
+    );
+    assert_eq!(rows.len(), 20);
+    let drawn: Vec<(&str, &str)> = rows[..10]
+        .iter()
+        .map(|r| (r[3].as_str(), r[4].as_str()))
+        .collect();
+    // Systematic resampling of weights 0.4, 0.4, 0, 0.2 to 10: exactly 4, 4, 0 and 2 copies.
+    let count = |v: (&str, &str)| drawn.iter().filter(|d| **d == v).count();
+    assert_eq!(count(("0.5", "0.6")), 4);
+    assert_eq!(count(("1.2", "0.9")), 4);
+    assert_eq!(count(("0.8", "0.8")), 2);
+    // Both policies meet the same futures.
+    for f in 0..10 {
+        assert_eq!(rows[f][3..5], rows[10 + f][3..5]);
+    }
+    // Bad files: located at the `futures` key, with a did-you-mean.
+    std::fs::write(&posterior, "draw,model.war_cots,weight\n0,0.5,1\n").unwrap();
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .assert()
+        .code(2)
+        .stderr(contains("draws.toml:4:11"))
+        .stderr(contains("did you mean `model.war_cost`?"));
+    std::fs::write(&posterior, "draw,model.war_cost,weight\n0,50,1\n").unwrap();
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "line 2: `model.war_cost` = `50`: expected a number in [0, 10]",
+        ));
+    write("posterior.csv", "design = \"lhs\"");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .assert()
+        .code(2)
+        .stderr(contains("`design` does not go with `futures`"));
 }

@@ -16,7 +16,6 @@
 //! of (scenario, posterior file, D, R, seed, engine version) for any thread count.
 
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -139,8 +138,7 @@ pub fn run(
     draws: u64,
     runs: u64,
     seed: u64,
-    cancel: Option<&AtomicBool>,
-    progress: Option<&(dyn Fn(u64) + Sync)>,
+    hooks: Hooks<'_>,
 ) -> Result<Result<Nested, String>, Interrupted> {
     let targets = match resolve(posterior, scenario) {
         Ok(t) => t,
@@ -163,7 +161,7 @@ pub fn run(
             count: runs,
             stream_offset: d as u64 * runs,
         };
-        let agg = engine::run(&compiled, &plan, Hooks { cancel, progress })?;
+        let agg = engine::run(&compiled, &plan, hooks)?;
         for (k, &c) in agg.region.events.iter().enumerate() {
             per_draw[k].push(c as f64 / runs as f64);
         }
@@ -336,8 +334,7 @@ pub fn compare(
     draws: u64,
     runs: u64,
     seed: u64,
-    cancel: Option<&AtomicBool>,
-    progress: Option<&(dyn Fn(u64) + Sync)>,
+    hooks: Hooks<'_>,
 ) -> Result<Result<NestedComparison, String>, Interrupted> {
     let (ta, tb) = match (resolve(posterior, a), resolve(posterior, b)) {
         (Ok(x), Ok(y)) => (x, y),
@@ -365,14 +362,8 @@ pub fn compare(
             Ok(p) => p,
             Err(e) => return Ok(Err(e.to_string())),
         };
-        let c = crate::compare::run_paired(
-            &ca,
-            &cb,
-            &pairing,
-            draw_seed(seed, d as u64),
-            runs,
-            Hooks { cancel, progress },
-        )?;
+        let c =
+            crate::compare::run_paired(&ca, &cb, &pairing, draw_seed(seed, d as u64), runs, hooks)?;
         for k in 0..n {
             let pc = &c.paired.region.events[k];
             let (x, y) = (pc.a_only as f64 / r, pc.b_only as f64 / r);

@@ -92,6 +92,8 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         }
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
+    // Their `extends` chains are inputs too.
+    output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     let seed = args.seed.unwrap_or(sa.meta.seed);
     if let Some(posterior) = &args.posterior {
         return super::uncertain::compare_posterior(args, &sa, &sb, posterior, seed);

@@ -204,6 +204,23 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     if diags.has_errors() {
         return Err(CliError::Input(diags));
     }
+    // Rows of one CSV are told apart by the scenario's name.
+    if matches!(args.format, Format::Csv) {
+        for (i, job) in jobs.iter().enumerate() {
+            if let Some(first) = jobs[..i]
+                .iter()
+                .find(|j: &&Job| j.scenario.meta.name == job.scenario.meta.name)
+            {
+                return Err(CliError::Usage(format!(
+                    "`{}` and `{}` are both named \"{}\": their CSV rows could not be told \
+                     apart; give one another [scenario].name, or use --format json",
+                    first.file.display(),
+                    job.file.display(),
+                    crate::scenario::printable(&job.scenario.meta.name)
+                )));
+            }
+        }
+    }
     let until_target = match args.until_ci {
         None => None,
         Some(t) if t.is_finite() && t > 0.0 && t < 0.5 => Some(t),

@@ -34,6 +34,10 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
         output::check_writable(out, &args.files).map_err(CliError::Usage)?;
     }
     let scenario = load_scenario(file, args.horizon_years)?;
+    if let Some(out) = &args.out {
+        // The `extends` chain is an input too.
+        output::check_writable(out, &[]).map_err(CliError::Usage)?;
+    }
     // Read the text now, right after validating it, to embed it in the partial file.
     let text = std::fs::read_to_string(file)
         .map_err(|e| CliError::Failure(format!("cannot read `{}`: {e}", file.display())))?;

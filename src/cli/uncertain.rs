@@ -44,8 +44,10 @@ pub fn run_posterior(args: &RunArgs, posterior: &Path) -> Result<(), CliError> {
             draws,
             runs,
             seed,
-            Some(&CANCEL),
-            Some(&progress),
+            engine::Hooks {
+                cancel: Some(&CANCEL),
+                progress: Some(&progress),
+            },
         )
     });
     bar.finish_and_clear();
@@ -99,8 +101,10 @@ pub fn compare_posterior(
             draws,
             runs,
             seed,
-            Some(&CANCEL),
-            Some(&progress),
+            engine::Hooks {
+                cancel: Some(&CANCEL),
+                progress: Some(&progress),
+            },
         )
     });
     bar.finish_and_clear();

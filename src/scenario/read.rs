@@ -46,7 +46,7 @@ pub fn load_file(path: &Path) -> Result<Scenario, Diagnostics> {
 pub fn load_file_with_inputs(path: &Path) -> (Result<Scenario, Diagnostics>, Vec<PathBuf>) {
     let mut stack = Vec::new();
     let mut read = Vec::new();
-    let result = load_chain(path, &mut stack, &mut read);
+    let result = load_chain(path, &mut stack, &mut read, false);
     (result, read)
 }
 
@@ -63,18 +63,47 @@ pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Scenario, Diagnostics> {
     read_source(&src, file, Path::new("."), &mut Vec::new(), &mut Vec::new())
 }
 
+/// Read a scenario named by another file (a sweep's `base`): as [`load_file`], except that
+/// if it is not TOML, nothing of its content is shown (see [`load_chain`]).
+pub fn load_base(path: &Path) -> Result<Scenario, Diagnostics> {
+    load_chain(path, &mut Vec::new(), &mut Vec::new(), true)
+}
+
+/// Read `path` and the chain of files it `extends`. A file named by another (`is_base`)
+/// that is not TOML at all (`extends = "/etc/passwd"`) is reported without its content:
+/// no excerpt, no key, no hint quoting its text.
 fn load_chain(
     path: &Path,
     stack: &mut Vec<PathBuf>,
     read: &mut Vec<PathBuf>,
+    is_base: bool,
 ) -> Result<Scenario, Diagnostics> {
     let shown = path.display().to_string();
     read.push(path.to_path_buf());
-    let src = input::read_text(path, &shown, SCENARIO_FILE)?;
+    let conceal = |mut e: Diagnostics| {
+        if is_base {
+            for d in e.0.iter_mut().filter(|d| d.file == shown) {
+                let not_toml = d.message.starts_with("TOML syntax error")
+                    || d.message.starts_with("the file is not valid UTF-8")
+                    || d.message.starts_with("the file contains a NUL byte");
+                if not_toml {
+                    d.message = format!(
+                        "not a TOML scenario file ({}; its content is not shown)",
+                        d.message.split(':').next().unwrap_or("unreadable")
+                    );
+                    d.snippet = None;
+                    d.path.clear();
+                    d.help = None;
+                }
+            }
+        }
+        e
+    };
+    let src = input::read_text(path, &shown, SCENARIO_FILE).map_err(conceal)?;
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     stack.push(canonical);
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let result = read_source(&src, &shown, &dir, stack, read);
+    let result = read_source(&src, &shown, &dir, stack, read).map_err(conceal);
     stack.pop();
     result
 }
@@ -116,7 +145,7 @@ fn read_source(
                 );
                 return Err(reader.0.finish());
             }
-            match load_chain(&base_path, stack, read) {
+            match load_chain(&base_path, stack, read, true) {
                 Ok(base) => Some(base),
                 Err(inner) => {
                     reader.error(
@@ -221,6 +250,15 @@ impl<'a> Reader<'a> {
         if !ok {
             self.error(v.span(), path, format!("invalid id `{s}`")).help =
                 Some("ids are 1-64 characters of A-Z, a-z, 0-9, `_` and `-` (e.g. `SRB`)".into());
+            return None;
+        }
+        if crate::output::reads_as_missing(&s) {
+            self.error(
+                v.span(),
+                path,
+                format!("invalid id `{s}`: pandas and R read it as a missing value in CSV output"),
+            )
+            .help = Some("choose another id, e.g. a country code such as `SRB`".into());
             return None;
         }
         Some(s)
@@ -512,7 +550,19 @@ impl<'a> Reader<'a> {
         match lookup(t, "name") {
             Some(n) => {
                 if let Some(name) = self.string(n, "scenario.name") {
-                    m.name = name;
+                    if name.trim().is_empty() || crate::output::reads_as_missing(&name) {
+                        self.error(
+                            n.span(),
+                            "scenario.name",
+                            format!(
+                                "expected a name, found \"{name}\", which pandas and R read as \
+                                 a missing value in CSV output"
+                            ),
+                        )
+                        .help = Some("a descriptive name, e.g. \"Western Balkans 2024\"".into());
+                    } else {
+                        m.name = name;
+                    }
                 }
             }
             None if !is_overlay => {

@@ -158,6 +158,11 @@ impl Design {
                     rest /= l.len() as u64;
                 }
             }
+            DesignKind::Draws => {
+                // Every parameter's value list holds the draws in future order: coordinate
+                // (k + 1/2) / n picks item k.
+                out.fill((k as f64 + 0.5) / self.cycle.max(1) as f64);
+            }
             DesignKind::Random => {
                 let mut rng = design_rng(self.seed, k);
                 for x in out.iter_mut() {

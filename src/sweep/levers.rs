@@ -119,7 +119,11 @@ pub(crate) fn read(inp: &mut Input<'_>, root: &DeTable<'_>, cx: &Context<'_>) ->
     // Only designs of futures: a point per future.
     if !matches!(
         cx.design,
-        DesignKind::Grid | DesignKind::Random | DesignKind::Lhs | DesignKind::Sobol
+        DesignKind::Grid
+            | DesignKind::Random
+            | DesignKind::Lhs
+            | DesignKind::Sobol
+            | DesignKind::Draws
     ) {
         let span = lookup(root, "design").map_or(0..0, |v| v.span());
         inp.error(
@@ -337,4 +341,166 @@ fn satisficing(inp: &mut Input<'_>, v: &Val<'_>) -> Vec<(String, f64)> {
         }
     }
     out
+}
+
+/// Largest file of draws read (`futures = "FILE"`), in bytes.
+pub const MAX_DRAWS_BYTES: usize = 256 * 1024 * 1024;
+
+/// Salt of the resampling stream (apart from the design's and the runs').
+const RESAMPLE_SALT: u64 = 0x5245_5341_4d50_4c45;
+
+/// Read `futures = "FILE"`: a CSV of draws such as a calibration's posterior (lines starting
+/// with `#` skipped; a header, then a row per draw; columns `draw`, `weight` and `distance`
+/// are not parameters, every other column is a parameter path). The draws are resampled by
+/// weight to `wanted` futures (0: as many as there are draws) with systematic resampling
+/// (Kitagawa 1996, J. Comput. Graph. Stat. 5(1)), keyed by `seed`, and returned as one
+/// parameter per column holding its values in future order, with the number of futures.
+pub(crate) fn read_draws(
+    inp: &mut Input<'_>,
+    v: &Val<'_>,
+    dir: &std::path::Path,
+    base: &Scenario,
+    wanted: u64,
+    seed: u64,
+) -> Option<(Vec<super::spec::Parameter>, u64)> {
+    use super::spec::{Domain, Kind, Parameter, Role};
+    let rel = inp.string(v, "futures")?;
+    let path = dir.join(&rel);
+    let fail = |inp: &mut Input<'_>, m: String| {
+        inp.error(v.span(), "futures", format!("`{rel}`: {m}"));
+        None
+    };
+    let bytes = match crate::scenario::read_bounded(&path, MAX_DRAWS_BYTES) {
+        Ok(b) if b.len() <= MAX_DRAWS_BYTES => b,
+        Ok(_) => return fail(inp, format!("larger than {MAX_DRAWS_BYTES} bytes")),
+        Err(e) => return fail(inp, format!("cannot read `{}`: {e}", path.display())),
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return fail(inp, "not UTF-8 text".into());
+    };
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty());
+    let Some((_, header)) = lines.next() else {
+        return fail(inp, "no header line".into());
+    };
+    let columns: Vec<&str> = header.split(',').map(str::trim).collect();
+    let weight_col = columns.iter().position(|c| *c == "weight");
+    let params: Vec<(usize, &str)> = columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !matches!(**c, "draw" | "weight" | "distance"))
+        .map(|(i, c)| (i, *c))
+        .collect();
+    if params.is_empty() {
+        return fail(
+            inp,
+            "no parameter column (columns other than draw, weight, distance)".into(),
+        );
+    }
+    let mut targets = Vec::new();
+    for &(_, name) in &params {
+        match ParamRef::resolve(name, base) {
+            Ok(r) => targets.push(r),
+            Err(e) => {
+                inp.error(
+                    v.span(),
+                    "futures",
+                    format!("`{rel}`: column `{name}` is not a parameter of the base scenario"),
+                )
+                .help = e.suggestion.map(|s| format!("did you mean `{s}`?"));
+                return None;
+            }
+        }
+    }
+    let mut rows: Vec<Vec<f64>> = Vec::new();
+    let mut weights: Vec<f64> = Vec::new();
+    for (n, line) in lines {
+        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+        if cells.len() != columns.len() {
+            return fail(
+                inp,
+                format!(
+                    "line {}: {} cells, the header has {}",
+                    n + 1,
+                    cells.len(),
+                    columns.len()
+                ),
+            );
+        }
+        let mut row = Vec::with_capacity(params.len());
+        for (&(c, name), t) in params.iter().zip(&targets) {
+            match cells[c].parse::<f64>() {
+                Ok(x) if t.spec().contains(x) => row.push(x),
+                _ => {
+                    return fail(
+                        inp,
+                        format!(
+                            "line {}: `{name}` = `{}`: expected {}",
+                            n + 1,
+                            cells[c],
+                            t.spec().expected()
+                        ),
+                    );
+                }
+            }
+        }
+        let w = match weight_col {
+            None => 1.0,
+            Some(c) => match cells[c].parse::<f64>() {
+                Ok(w) if w.is_finite() && w >= 0.0 => w,
+                _ => {
+                    return fail(
+                        inp,
+                        format!("line {}: weight `{}` is not a number >= 0", n + 1, cells[c]),
+                    );
+                }
+            },
+        };
+        rows.push(row);
+        weights.push(w);
+    }
+    let total: f64 = weights.iter().sum();
+    if rows.is_empty() || total <= 0.0 || !total.is_finite() {
+        return fail(inp, "no draw with a positive weight".into());
+    }
+    let n = if wanted == 0 {
+        rows.len() as u64
+    } else {
+        wanted
+    };
+    // Systematic resampling: positions (u0 + i) / n on the cumulative weights.
+    let u0: f64 = {
+        use rand::{RngExt, SeedableRng};
+        rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ RESAMPLE_SALT).random()
+    };
+    let mut chosen = Vec::with_capacity(n as usize);
+    let (mut j, mut cum) = (0usize, weights[0] / total);
+    for i in 0..n {
+        let pos = (u0 + i as f64) / n as f64;
+        while pos > cum && j + 1 < rows.len() {
+            j += 1;
+            cum += weights[j] / total;
+        }
+        // Rounding in the cumulative sum must not pick a draw of weight 0.
+        let mut k = j;
+        while weights[k] == 0.0 && k > 0 {
+            k -= 1;
+        }
+        chosen.push(k);
+    }
+    let parameters = params
+        .iter()
+        .zip(&targets)
+        .enumerate()
+        .map(|(col, (&(_, name), &target))| Parameter {
+            path: name.to_string(),
+            target,
+            role: Role::Uncertainty,
+            kind: Kind::Real,
+            domain: Domain::Values(chosen.iter().map(|&r| rows[r][col]).collect()),
+        })
+        .collect();
+    Some((parameters, n))
 }

@@ -180,8 +180,10 @@ pub fn sensitivity(
 }
 
 /// A warning when the spread of a probability across points is not clearly larger than
-/// the binomial Monte Carlo noise of each point's estimate, p (1 - p) / runs: the indices
-/// of such an outcome describe noise, not the model.
+/// the binomial Monte Carlo noise of one point's estimate if no parameter mattered,
+/// p (1 - p) / runs with p pooled over all points: the indices of such an outcome describe
+/// noise, not the model. (Pooled, not per point: at runs = 1 every per-point estimate is 0
+/// or 1 and p (1 - p) / runs would call any spread signal.)
 fn noise_note(y: &[f64], runs: u64) -> Option<String> {
     if y.len() < 2 || runs == 0 {
         return None;
@@ -189,7 +191,7 @@ fn noise_note(y: &[f64], runs: u64) -> Option<String> {
     let n = y.len() as f64;
     let mean = y.iter().sum::<f64>() / n;
     let var = y.iter().map(|p| (p - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    let noise = y.iter().map(|p| p * (1.0 - p)).sum::<f64>() / n / runs as f64;
+    let noise = mean * (1.0 - mean) / runs as f64;
     if var == 0.0 {
         return Some("constant across points: every index is 0".into());
     }

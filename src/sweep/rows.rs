@@ -244,6 +244,39 @@ impl Rows {
         s
     }
 
+    /// The runs and every headline outcome's (p, lo, hi) of a row written by [`Rows::row`].
+    pub fn estimates_of(&self, line: &str) -> Option<(u64, [[f64; 3]; N_EVENTS])> {
+        let mut out = [[0.0; 3]; N_EVENTS];
+        match self.format {
+            RowFormat::Csv => {
+                let cells: Vec<&str> = line.trim_end().split(',').collect();
+                let runs_at = 1 + if self.policies.is_some() { 2 } else { 0 } + self.paths.len();
+                let runs = cells.get(runs_at)?.parse().ok()?;
+                let first = runs_at + 1 + if self.adaptive { 2 } else { 0 };
+                for (i, o) in out.iter_mut().enumerate() {
+                    for (j, x) in o.iter_mut().enumerate() {
+                        *x = cells.get(first + 3 * i + j)?.parse().ok()?;
+                    }
+                }
+                Some((runs, out))
+            }
+            RowFormat::Json => {
+                let v: serde_json::Value = serde_json::from_str(line).ok()?;
+                for (o, e) in out.iter_mut().zip(&EVENTS) {
+                    for (x, key) in o.iter_mut().zip(["p", "lo", "hi"]) {
+                        *x = v["outcomes"][e.key][key].as_f64()?;
+                    }
+                }
+                Some((v["runs"].as_u64()?, out))
+            }
+        }
+    }
+
+    /// Whether rows carry --until-ci columns (runs vary by point).
+    pub fn is_adaptive(&self) -> bool {
+        self.adaptive
+    }
+
     /// The headline probabilities of a line written by [`Rows::row`].
     pub fn outcomes_of(&self, line: &str) -> Option<[f64; N_EVENTS]> {
         let mut out = [0.0; N_EVENTS];

@@ -156,12 +156,37 @@ pub fn open_results(
         let y = rows
             .outcomes_of(line)
             .ok_or_else(|| mismatch(format!("row {k} cannot be read")))?;
+        check_kept_row(rows, line, sweep.runs)
+            .map_err(|what| mismatch(format!("row {k}: {what}")))?;
         outputs.push(y);
     }
     f.set_len(keep as u64).map_err(io)?;
     f.seek(SeekFrom::End(0)).map_err(io)?;
     f.sync_all().map_err(io)?;
     Ok((f, outputs.len() as u64, outputs))
+}
+
+/// A kept row must be one deter could have written for this sweep: `runs` is the sweep's
+/// (any count, under --until-ci), and every headline estimate is count / runs for a whole
+/// count with its Wilson interval. An edited `runs` or outcome value is caught here.
+fn check_kept_row(rows: &Rows, line: &str, runs: u64) -> Result<(), String> {
+    let (n, estimates) = rows
+        .estimates_of(line)
+        .ok_or_else(|| "it cannot be read".to_string())?;
+    if n == 0 || (!rows.is_adaptive() && n != runs) {
+        return Err(format!("it has {n} runs, the sweep {runs}"));
+    }
+    for [p, lo, hi] in estimates {
+        let count = (p * n as f64).round();
+        let w = crate::stats::wilson(count as u64, n);
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9;
+        if !(close(p, w.p) && close(lo, w.lo) && close(hi, w.hi)) {
+            return Err(format!(
+                "an estimate {p} [{lo}, {hi}] is not a count out of {n} runs with its interval"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Runs per point and the stride between points' streams.
