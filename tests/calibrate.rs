@@ -266,6 +266,7 @@ fn deter_calibrate_is_deterministic_for_any_thread_count_and_writes_its_outputs(
     );
     let html = std::fs::read_to_string(outs[0].join("report.html")).unwrap();
     assert!(html.contains("Posterior predictive check") && html.contains("<svg"));
+    assert!(html.contains("Per year: posterior predictive and the record"));
     // --resume after a finished calibration changes nothing.
     Command::cargo_bin("deter")
         .unwrap()

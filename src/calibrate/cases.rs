@@ -116,3 +116,57 @@ pub fn labels(cal: &Calibration) -> Vec<(&'static str, &'static str)> {
         .map(|s: &Statistic| (s.as_str(), s.label()))
         .collect()
 }
+
+/// Per case and year, the MID levels reached by any of the case's rivalries in the same run
+/// [`simulate`] makes (bits of [`crate::outputs::event`]); before the observation model.
+pub fn simulate_yearly(cal: &Calibration, values: &[f64], seed: u64) -> Vec<Vec<u16>> {
+    cal.cases
+        .iter()
+        .enumerate()
+        .map(|(c, case)| {
+            let compiled = compile(case, values);
+            let mut worker = Worker::new(&compiled);
+            let plan = RunPlan {
+                seed,
+                first: c as u64,
+                count: 1,
+                stream_offset: 0,
+            };
+            worker.run_range(&compiled, &plan, c as u64, 1);
+            let rec = worker.last_record();
+            let years = case.record.years();
+            (0..years)
+                .map(|y| {
+                    case.rivalries
+                        .iter()
+                        .map(|&r| rec.rivalries[r].yearly_events.get(y).copied().unwrap_or(0))
+                        .fold(0, |a, b| a | b)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Per case and year, the highest MID level in the record (primary reading; 0 = none of
+/// threat, display, use of force, war).
+pub fn observed_yearly_level(cal: &Calibration) -> Vec<Vec<u8>> {
+    use super::record::EventType;
+    cal.cases
+        .iter()
+        .map(|c| {
+            let mut out = vec![0u8; c.record.years()];
+            for e in &c.record.events {
+                let level = match e.kind {
+                    EventType::Threat => 2,
+                    EventType::Display => 3,
+                    EventType::UseOfForce => 4,
+                    EventType::War => 5,
+                    _ => 0,
+                };
+                let y = (e.year - c.record.first_year) as usize;
+                out[y] = out[y].max(level);
+            }
+            out
+        })
+        .collect()
+}

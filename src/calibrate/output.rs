@@ -230,6 +230,110 @@ pub fn predictive(cal: &Calibration, pop: &Population, m: usize, seed: u64) -> V
     out
 }
 
+/// Per case and year, the posterior predictive probability that the case's rivalries reach
+/// MID level >= 2, >= 4 and 5 in that year: the share of `m` posterior draws (one run each)
+/// in which they do. Before the observation model (per-year flags are not thinned).
+pub fn predictive_yearly(
+    cal: &Calibration,
+    pop: &Population,
+    m: usize,
+    seed: u64,
+) -> Vec<Vec<[f64; 3]>> {
+    use crate::outputs::event;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5050_4343_4845_434b);
+    let idx = abc::resample(&pop.weights, m, &mut rng);
+    let sims: Vec<Vec<Vec<u16>>> = idx
+        .par_iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let values = cases::values(cal, pop.particle(i));
+            cases::simulate_yearly(cal, &values, seed.wrapping_add(1 + k as u64) ^ 0x9e37_79b9)
+        })
+        .collect();
+    cal.cases
+        .iter()
+        .enumerate()
+        .map(|(c, case)| {
+            (0..case.record.years())
+                .map(|y| {
+                    let mut p = [0.0; 3];
+                    for s in &sims {
+                        let set = s[c][y];
+                        for (j, bit) in [event::THREAT, event::USE_OF_FORCE, event::WAR]
+                            .into_iter()
+                            .enumerate()
+                        {
+                            p[j] += f64::from(u8::from(set & bit != 0)) / sims.len() as f64;
+                        }
+                    }
+                    p
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn yearly_chart(case: &str, first_year: i32, pred: &[[f64; 3]], obs: &[u8]) -> String {
+    let n = pred.len() as i32;
+    let colours = [
+        RGBColor(0, 114, 178),
+        RGBColor(213, 94, 0),
+        RGBColor(0, 0, 0),
+    ];
+    let names = [
+        "threat or more (MID >= 2)",
+        "use of force or war (>= 4)",
+        "war (5)",
+    ];
+    svg(W + 120, H + 40, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(case, ("sans-serif", 14))
+            .margin(8)
+            .x_label_area_size(28)
+            .y_label_area_size(44)
+            .build_cartesian_2d(first_year..first_year + n - 1, 0.0..1.15)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .y_desc("probability in the year")
+            .label_style(("sans-serif", 11))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for j in 0..3 {
+            let pts: Vec<(i32, f64)> = pred
+                .iter()
+                .enumerate()
+                .map(|(y, p)| (first_year + y as i32, p[j]))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(pts, colours[j].stroke_width(2)))
+                .map_err(|e| e.to_string())?
+                .label(names[j])
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], colours[j]));
+            // The observed record: a cross at the top where the year reached the level.
+            let min_level = [2u8, 4, 5][j];
+            let top = 1.1 - 0.04 * j as f64;
+            chart
+                .draw_series(
+                    obs.iter()
+                        .enumerate()
+                        .filter(|(_, l)| **l >= min_level)
+                        .map(|(y, _)| {
+                            Cross::new((first_year + y as i32, top), 5, colours[j].stroke_width(2))
+                        }),
+                )
+                .map_err(|e| e.to_string())?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .border_style(BLACK)
+            .label_font(("sans-serif", 10))
+            .draw()
+            .map_err(|e| e.to_string())
+    })
+}
+
 /// Quantile q of sorted counts (nearest rank).
 pub fn count_quantile(sorted: &[u32], q: f64) -> u32 {
     if sorted.is_empty() {
@@ -448,6 +552,7 @@ pub fn report_html(
     state: &State,
     prov: &Provenance,
     pred: &[Vec<Vec<u32>>],
+    yearly: &[Vec<[f64; 3]>],
 ) -> String {
     let mut h = String::new();
     let _ = write!(
@@ -604,12 +709,25 @@ pub fn report_html(
         }
     }
     h.push_str("</table>");
-    // The observed record per year.
+    // Per year.
     h.push_str(
-        "<h2>The observed record per year</h2><p class=\"note\">The current model reports \
-         event counts per run, not per year, so the predictive check above compares totals \
-         over each case's years; per-year predictive bands need per-year counts from the model.</p>",
+        "<h2>Per year: posterior predictive and the record</h2><p>For each year, the share of \
+         posterior draws in which the case's rivalries reach a threat or more, a use of force or \
+         more, and war (lines); crosses at the top mark the years in which the record reaches \
+         that level (primary reading). The model reports which levels each year reached, not \
+         counts per year, and these flags are not passed through the observation model.</p>",
     );
+    let obs_levels = cases::observed_yearly_level(cal);
+    for (c, case) in cal.cases.iter().enumerate() {
+        if let Some(y) = yearly.get(c) {
+            let _ = write!(
+                h,
+                "<div class=\"fig\">{}</div>",
+                yearly_chart(&case_name(case), case.record.first_year, y, &obs_levels[c])
+            );
+        }
+    }
+    h.push_str("<h2>The observed record per year</h2>");
     for case in &cal.cases {
         let r = &case.record;
         let _ = write!(h, "<h3>{}</h3><table><tr><th>year</th>", esc(&r.name));

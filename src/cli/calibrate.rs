@@ -147,12 +147,16 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         return Err(CliError::Failure("no generation finished".into()));
     };
     write("posterior.csv", &output::posterior_csv(&cal, &pop, &prov))?;
-    let pred = engine::with_threads(args.threads, || {
-        output::predictive(&cal, &pop, cal.predictive_draws.max(1), cal.settings.seed)
+    let m = cal.predictive_draws.max(1);
+    let (pred, yearly) = engine::with_threads(args.threads, || {
+        (
+            output::predictive(&cal, &pop, m, cal.settings.seed),
+            output::predictive_yearly(&cal, &pop, m, cal.settings.seed),
+        )
     });
     write(
         "report.html",
-        &output::report_html(&cal, &state, &prov, &pred),
+        &output::report_html(&cal, &state, &prov, &pred, &yearly),
     )?;
     if !args.quiet {
         eprintln!(
