@@ -17,6 +17,7 @@ pub mod report;
 pub mod scenario;
 #[doc(hidden)]
 pub mod selfcheck;
+pub mod settings;
 pub mod shard;
 pub mod stats;
 pub mod sweep;

@@ -88,11 +88,8 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let seed = args.seed.unwrap_or(sa.meta.seed);
     let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
     let pairing = compare::check(&ca, &cb).map_err(|e| CliError::Usage(e.to_string()))?;
-    let threads = if args.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        args.threads
-    };
+    let threads = crate::settings::resolve_threads(args.threads);
+    compare::check_memory(&ca, &cb, threads).map_err(CliError::Usage)?;
 
     let bar = progress_bar(runs, args.quiet);
     let tick = |n: u64| bar.inc(n);

@@ -89,6 +89,8 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     }
     let scenario = find_scenario(first, args.scenario.as_deref())?;
     let compiled = Compiled::new(&scenario);
+    // The merged aggregate, the template and one part at a time.
+    crate::engine::check_memory_for(&compiled, 3).map_err(CliError::Usage)?;
     let template = Aggregate::new(&compiled);
     let mut merged: Option<Aggregate> = None;
     shard::merge_points(
@@ -374,10 +376,8 @@ fn rebuild<T>(
 /// Apply the command-line overrides the shards recorded, as `deter run` did.
 fn apply(mut s: Scenario, o: &Overrides) -> Result<Scenario, String> {
     if let Some(h) = o.horizon_years {
-        if h > 200 {
-            return Err(format!("recorded --horizon-years {h} is out of range"));
-        }
-        s.meta.horizon_years = h;
+        s.meta.horizon_years = crate::settings::check_horizon(h)
+            .map_err(|_| format!("recorded --horizon-years {h} is out of range"))?;
     }
     Ok(s)
 }

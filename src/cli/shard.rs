@@ -41,11 +41,10 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
     validate_runs(runs)?;
     let seed = args.seed.unwrap_or(scenario.meta.seed);
     let compiled = Compiled::new(&scenario);
-    let threads = if args.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        args.threads
-    };
+    let threads = crate::settings::resolve_threads(args.threads);
+
+    engine::check_memory(&compiled, threads)
+        .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
 
     let (first, end) = shard.range(runs);
     let bar = progress_bar(end - first, args.quiet);

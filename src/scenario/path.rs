@@ -11,7 +11,7 @@ use super::params::{
 };
 
 /// A resolved parameter address. Indices refer to the scenario it was resolved against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum ParamRef {
     Model(usize),
     Military {
