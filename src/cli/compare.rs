@@ -9,7 +9,7 @@ use super::{
     CANCEL, CliError, Format, emit, load_scenario, progress_bar, scenario_hash, use_color,
     validate_runs,
 };
-use crate::compare;
+use crate::compare as crn;
 use crate::engine::{self, Hooks};
 use crate::model::Compiled;
 use crate::output;
@@ -87,9 +87,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     validate_runs(runs)?;
     let seed = args.seed.unwrap_or(sa.meta.seed);
     let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
-    let pairing = compare::check(&ca, &cb).map_err(|e| CliError::Usage(e.to_string()))?;
+    let pairing = crn::check(&ca, &cb).map_err(|e| CliError::Usage(e.to_string()))?;
     let threads = crate::settings::resolve_threads(args.threads);
-    compare::check_memory(&ca, &cb, threads).map_err(CliError::Usage)?;
+    crn::check_memory(&ca, &cb, threads).map_err(CliError::Usage)?;
 
     let bar = progress_bar(runs, args.quiet);
     let tick = |n: u64| bar.inc(n);
@@ -99,7 +99,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     };
     let started = Instant::now();
     let result = engine::with_threads(threads, || {
-        compare::run_paired(&ca, &cb, &pairing, seed, runs, hooks)
+        crn::run_paired(&ca, &cb, &pairing, seed, runs, hooks)
     });
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
