@@ -5,6 +5,7 @@ mod bench;
 mod calibrate;
 mod compare;
 mod discover;
+mod flags;
 mod init;
 mod merge;
 mod run;

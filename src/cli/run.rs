@@ -31,34 +31,14 @@ pub struct RunArgs {
     /// Scenario files (TOML). Several files run in one thread pool, one summary each.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Number of replications [default: the file's scenario.runs].
-    #[arg(long)]
-    pub runs: Option<u64>,
-    /// Master seed [default: the file's scenario.seed].
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads; 0 = all cores (at most 1024). Results do not depend on it.
-    #[arg(long, default_value_t = 0, value_parser = super::parse_threads)]
-    pub threads: usize,
-    /// Horizon in years [default: the file's scenario.horizon_years].
-    #[arg(long)]
-    pub horizon_years: Option<u32>,
+    #[command(flatten)]
+    pub sim: super::flags::SimFlags,
     /// What-if: set a parameter before running, checked like the same edit in the file
     /// (repeatable; paths as in policies and sweeps, docs/SCENARIO.md). Recorded in the output.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write the result to this file (atomically) instead of stdout.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Also write a self-contained HTML report (charts, provenance) to this file.
-    #[arg(long, value_name = "PATH")]
-    pub report: Option<PathBuf>,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: super::flags::OutputFlags,
     /// In the table, also show per year the share of runs with each event in the year and
     /// by the year's end (JSON and CSV always carry them).
     #[arg(long)]
@@ -117,7 +97,7 @@ fn prepare(
     until_target: Option<f64>,
     threads: usize,
 ) -> Result<Job, CliError> {
-    let (mut scenario, inputs) = load_scenario_with_inputs(file, args.horizon_years)?;
+    let (mut scenario, inputs) = load_scenario_with_inputs(file, args.sim.horizon_years)?;
     let overrides = crate::scenario::overrides::apply_texts(
         &mut scenario,
         &args.set,
@@ -129,8 +109,8 @@ fn prepare(
         output::check_writable(out, &inputs).map_err(CliError::Usage)?;
     }
     let settings = crate::settings::Settings {
-        runs: args.runs,
-        seed: args.seed,
+        runs: args.sim.runs,
+        seed: args.sim.seed,
         threads,
         horizon_years: None,
         until_ci: until_target,
@@ -268,9 +248,10 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         return super::shard::run_shard(args, spec);
     }
     let outputs: Vec<&PathBuf> = args
+        .output
         .out
         .iter()
-        .chain(&args.report)
+        .chain(&args.output.report)
         .chain(&args.per_run)
         .collect();
     output::check_outputs(&outputs, &args.files).map_err(CliError::Usage)?;
@@ -286,7 +267,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     if let Some(m) = args.max_runs {
         crate::settings::check_runs("--max-runs", m).map_err(|e| CliError::Usage(e.0))?;
     }
-    let threads = crate::settings::resolve_threads(args.threads);
+    let threads = crate::settings::resolve_threads(args.sim.threads.threads);
 
     // Pass 1: check every file before running any (all problems at once); keep nothing but
     // the runs to budget for, so that thousands of files take no more memory than a few.
@@ -303,22 +284,22 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         return Err(CliError::Input(diags));
     }
 
-    let bar = progress_bar(total, args.quiet);
+    let bar = progress_bar(total, args.output.quiet);
     let tick = |n: u64| bar.inc(n);
     let hooks = Hooks {
         cancel: Some(&CANCEL),
         progress: Some(&tick),
     };
-    let color = args.out.is_none() && use_color();
+    let color = args.output.out.is_none() && use_color();
     let many = args.files.len() > 1;
-    let mut sink = Sink::new(args.out.as_deref());
-    let mut page = args.report.as_deref().map(|p| Sink::new(Some(p)));
+    let mut sink = Sink::new(args.output.out.as_deref());
+    let mut page = args.output.report.as_deref().map(|p| Sink::new(Some(p)));
     // Pass 2: files in windows of `threads`, each window's files in parallel on one pool
     // (their blocks interleave, so every core stays busy); results written in file order as
     // each window ends. Memory is bounded by the window, whatever the number of files.
     let window = threads.max(1);
     let result = engine::with_threads(threads, || -> Result<(), CliError> {
-        match args.format {
+        match args.output.format {
             Format::Json if many => sink.write(b"[\n")?,
             Format::Csv => sink.write(&csv::header())?,
             _ => {}
@@ -361,7 +342,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                     };
                     page.write(html::article(&view, i).as_bytes())?;
                 }
-                let bytes = match args.format {
+                let bytes = match args.output.format {
                     Format::Json if !many => json::to_json(&report),
                     Format::Json => {
                         let body =
@@ -386,7 +367,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                 sink.write(&bytes)?;
             }
         }
-        if matches!(args.format, Format::Json) && many {
+        if matches!(args.output.format, Format::Json) && many {
             sink.write(b"\n]\n")?;
         }
         Ok(())
