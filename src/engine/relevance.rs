@@ -162,7 +162,9 @@ impl Relevance {
             ParamRef::Alliance { alliance, .. } => self.alliances[alliance],
             ParamRef::Deployment { deployment, .. } => self.deployments[deployment],
             ParamRef::Rivalry { rivalry, .. } => self.rivalries[rivalry],
-            ParamRef::PolicyEnabled { policy } => self.policies.get(policy) != Some(&false),
+            ParamRef::PolicyEnabled { policy } | ParamRef::PolicyValue { policy, .. } => {
+                self.policies.get(policy) != Some(&false)
+            }
         }
     }
 
@@ -285,6 +287,12 @@ pub fn restrict(s: &Scenario, rel: &Relevance) -> Scenario {
                 field,
             },
             ParamRef::PolicyEnabled { policy: p } => ParamRef::PolicyEnabled { policy: policy[p]? },
+            // Addresses a policy's own values; sweeps and overrides apply these to the full
+            // scenario before it is compiled, so none reaches a restricted one.
+            ParamRef::PolicyValue { policy: p, field } => ParamRef::PolicyValue {
+                policy: policy[p]?,
+                field,
+            },
         })
     };
     let mut out = s.clone();
