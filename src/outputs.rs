@@ -49,6 +49,10 @@ pub struct Event {
     pub key: &'static str,
     /// Label in the terminal table and the HTML page.
     pub label: &'static str,
+    /// What the event is, in words that fit "the share of runs in which ..., over the
+    /// horizon" (MID spelled out on first use), for captions and reports that explain
+    /// themselves.
+    pub meaning: &'static str,
     /// Whether the event holds for a window in which the events `set` happened. Must be a
     /// function of the set only, so that a year's, a cumulative and the horizon's value are
     /// computed alike.
@@ -60,31 +64,37 @@ pub const EVENTS: [Event; 6] = [
     Event {
         key: "crisis",
         label: "any crisis opportunity",
+        meaning: "a crisis opportunity arose (a dispute that could escalate; the challenger may still not act)",
         holds: |s| s & event::CRISIS != 0,
     },
     Event {
         key: "threat",
         label: "threat (MID >= 2)",
+        meaning: "the challenger threatened force (MID level 2 or more; MID = militarised interstate dispute, Jones, Bremer and Singer 1996)",
         holds: |s| s & event::THREAT != 0,
     },
     Event {
         key: "display",
         label: "display of force (>= 3)",
+        meaning: "the challenger displayed force (MID level 3 or more)",
         holds: |s| s & event::DISPLAY != 0,
     },
     Event {
         key: "use_of_force",
         label: "use of force (>= 4)",
+        meaning: "force was used (MID level 4 or more)",
         holds: |s| s & event::USE_OF_FORCE != 0,
     },
     Event {
         key: "war",
         label: "war (5)",
+        meaning: "the rivalry went to war (MID level 5)",
         holds: |s| s & event::WAR != 0,
     },
     Event {
         key: "deterrence_held",
         label: "deterrence held",
+        meaning: "deterrence held: force was never used",
         holds: |s| s & event::USE_OF_FORCE == 0,
     },
 ];

@@ -39,11 +39,21 @@ pub fn compile(case: &Case, values: &[f64]) -> Compiled {
 }
 
 /// Simulated (thinned) counts per case and statistic for parameters `values` and simulation
-/// seed `seed`; also returns the observation RNG for reading the record.
-pub fn simulate(cal: &Calibration, values: &[f64], seed: u64) -> (Vec<Vec<u32>>, ChaCha8Rng) {
+/// seed `seed`; also returns the observation RNG for reading the record. Held-out cases are
+/// simulated only when `all` (their entry is empty otherwise).
+pub fn simulate(
+    cal: &Calibration,
+    values: &[f64],
+    seed: u64,
+    all: bool,
+) -> (Vec<Vec<u32>>, ChaCha8Rng) {
     let mut obs_rng = ChaCha8Rng::seed_from_u64(seed ^ OBS_SALT);
     let mut out = Vec::with_capacity(cal.cases.len());
     for (c, case) in cal.cases.iter().enumerate() {
+        if case.held_out && !all {
+            out.push(Vec::new());
+            continue;
+        }
         let compiled = compile(case, values);
         let mut worker = Worker::new(&compiled);
         let plan = RunPlan {
@@ -73,9 +83,9 @@ pub fn simulate(cal: &Calibration, values: &[f64], seed: u64) -> (Vec<Vec<u32>>,
 
 /// The ABC distance of one simulated dataset (see the module docs).
 pub fn distance(cal: &Calibration, u: &[f64], seed: u64) -> f64 {
-    let (sim, mut rng) = simulate(cal, &values(cal, u), seed);
+    let (sim, mut rng) = simulate(cal, &values(cal, u), seed, false);
     let mut d2 = 0.0;
-    for (case, counts) in cal.cases.iter().zip(&sim) {
+    for (case, counts) in cal.cases.iter().zip(&sim).filter(|(c, _)| !c.held_out) {
         for (&s, &x) in cal.statistics.iter().zip(counts) {
             let obs = cal.observation.read(&case.record, s, &mut rng);
             let primary = Observation::primary(&case.record, s);

@@ -11,6 +11,7 @@
 
 pub mod abc;
 pub mod cases;
+pub mod nested;
 pub mod observe;
 pub mod output;
 pub mod record;

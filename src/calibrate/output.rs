@@ -204,7 +204,13 @@ pub fn predictive(cal: &Calibration, pop: &Population, m: usize, seed: u64) -> V
         .enumerate()
         .map(|(k, &i)| {
             let values = cases::values(cal, pop.particle(i));
-            cases::simulate(cal, &values, seed.wrapping_add(1 + k as u64) ^ 0x9e37_79b9).0
+            cases::simulate(
+                cal,
+                &values,
+                seed.wrapping_add(1 + k as u64) ^ 0x9e37_79b9,
+                true,
+            )
+            .0
         })
         .collect();
     let (nc, ns) = (cal.cases.len(), cal.statistics.len());
@@ -577,7 +583,7 @@ pub fn report_html(
         let _ = write!(
             h,
             "<div class=\"fig\">{}</div>",
-            predictive_chart(&case.record.name, &labels, &pred[c], &obs[c])
+            predictive_chart(&case_name(case), &labels, &pred[c], &obs[c])
         );
     }
     h.push_str("<table><tr><th>case</th><th>statistic</th><th>observed</th><th>predictive 5%</th><th>median</th><th>95%</th><th>inside central 90%</th></tr>");
@@ -587,7 +593,7 @@ pub fn report_html(
             let _ = write!(
                 h,
                 "<tr><td style=\"text-align:left\">{}</td><td style=\"text-align:left\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&case.record.name),
+                esc(&case_name(case)),
                 st.label(),
                 obs[c][s],
                 count_quantile(sorted, 0.05),
@@ -634,6 +640,14 @@ pub fn report_html(
     }
     h.push_str("</body></html>\n");
     h
+}
+
+fn case_name(case: &super::spec::Case) -> String {
+    if case.held_out {
+        format!("{} (held out)", case.record.name)
+    } else {
+        case.record.name.clone()
+    }
 }
 
 fn weighted_corr(a: &[f64], b: &[f64], w: &[f64]) -> f64 {

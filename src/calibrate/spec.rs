@@ -29,6 +29,8 @@ pub struct Case {
     pub rivalries: Vec<usize>,
     /// Each calibrated parameter resolved in this case's scenario.
     pub targets: Vec<ParamRef>,
+    /// Left out of the distance (leave-one-case-out): simulated only for the predictive check.
+    pub held_out: bool,
 }
 
 /// A validated calibration.
@@ -114,6 +116,34 @@ struct RawParameter {
     sd: Option<f64>,
     #[serde(default)]
     mode: Option<f64>,
+}
+
+impl Calibration {
+    /// Hold out the cases with these ids (leave-one-case-out). Errors name an unknown id
+    /// (with a did-you-mean) or a hold-out that would leave no case to calibrate on.
+    pub fn hold_out(&mut self, ids: &[String]) -> Result<(), String> {
+        for id in ids {
+            let Some(case) = self.cases.iter_mut().find(|c| &c.record.id == id) else {
+                let known: Vec<&str> = self.cases.iter().map(|c| c.record.id.as_str()).collect();
+                let hint = known
+                    .iter()
+                    .map(|c| (strsim::normalized_damerau_levenshtein(id, c), *c))
+                    .filter(|(x, _)| *x >= 0.6)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, c)| format!(" (did you mean `{c}`?)"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "--hold-out {id}: no case with that id{hint}; the cases are {}",
+                    known.join(", ")
+                ));
+            };
+            case.held_out = true;
+        }
+        if self.cases.iter().all(|c| c.held_out) {
+            return Err("--hold-out leaves no case to calibrate on".into());
+        }
+        Ok(())
+    }
 }
 
 /// Read and validate a calibration file.
@@ -343,6 +373,7 @@ pub fn parse_calibration(src: &str, file: &str, dir: &Path) -> Result<Calibratio
             scenario,
             rivalries,
             targets: Vec::new(),
+            held_out: false,
         });
     }
     if raw.cases.get_ref().is_empty() {

@@ -25,6 +25,10 @@ pub struct CalibrateArgs {
     /// Worker threads; 0 = all cores (at most 1024). Results do not depend on it.
     #[arg(long, default_value_t = 0, value_parser = super::parse_threads)]
     pub threads: usize,
+    /// Leave this case (its record's `id`) out of the calibration and only predict it
+    /// (leave-one-case-out); repeatable.
+    #[arg(long, value_name = "CASE_ID")]
+    pub hold_out: Vec<String>,
     /// No progress bar and no per-generation lines.
     #[arg(long, short)]
     pub quiet: bool,
@@ -42,12 +46,16 @@ fn calibration_hash(args: &CalibrateArgs, cal: &calibrate::Calibration) -> Strin
         text.push_str(&scenario_hash_text(&String::from_utf8_lossy(&rec)));
         text.push(' ');
         text.push_str(&scenario_hash(&c.scenario));
+        if c.held_out {
+            text.push_str(" held out");
+        }
     }
     scenario_hash_text(&text)
 }
 
 pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
-    let cal = calibrate::load_calibration(&args.file).map_err(CliError::Input)?;
+    let mut cal = calibrate::load_calibration(&args.file).map_err(CliError::Input)?;
+    cal.hold_out(&args.hold_out).map_err(CliError::Usage)?;
     std::fs::create_dir_all(&args.out)
         .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", args.out.display())))?;
     let prov = output::Provenance {

@@ -53,6 +53,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     for path in &args.parts {
         let name = path.display().to_string();
         // Bounded, so that `/dev/zero`, a FIFO or a runaway file cannot exhaust memory.
+        crate::output::note_input(path);
         let bytes = crate::scenario::read_bounded(path, MAX_PARTIAL_BYTES)
             .map_err(|e| CliError::Usage(format!("cannot read `{name}`: {e}")))?;
         if bytes.len() > MAX_PARTIAL_BYTES {
@@ -78,6 +79,8 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         )));
     }
     let scenario = find_scenario(first, args.scenario.as_deref())?;
+    // The scenario (and its `extends` chain) is an input too.
+    output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     let compiled = Compiled::new(&scenario);
     // The merged aggregate, the template and one part at a time.
     crate::engine::check_memory_for(&compiled, 3).map_err(CliError::Usage)?;
@@ -160,6 +163,9 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     }
     let header = &first.file.header;
     let mut sweep = find_sweep(first, args.sweep.as_deref())?;
+    // The sweep file, its base and `extends` chain are inputs too.
+    let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
+    output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     // The path the shards were given, as `deter sweep` shows it in a JSON Lines header.
     sweep.file.clone_from(&first.file.source.path);
     let design = Design::new(&sweep);
@@ -205,6 +211,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
         |p| {
             Aggregate::new(&point_scenario(
                 &sweep,
+                p,
                 &design.values(&sweep.parameters, p),
             ))
         },
@@ -219,7 +226,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
                 ));
             }
             let values = design.values(&sweep.parameters, p);
-            let compiled = point_scenario(&sweep, &values);
+            let compiled = point_scenario(&sweep, p, &values);
             let line = runner::row_of(&sweep, &rows, p, &values, &compiled, &agg, None);
             outputs.push(runner::outputs_of(&agg));
             write(line.as_bytes()).map_err(|e| {

@@ -11,6 +11,7 @@ mod merge;
 mod run;
 mod shard;
 mod sweep;
+mod uncertain;
 mod validate;
 
 pub use run::{Format, RunArgs};
@@ -68,6 +69,7 @@ const SWEEP_EXAMPLES: &str = "Examples:
   deter sweep scenarios/sweeps/saltelli-levers.toml --out sobol.csv --threads 2
   deter sweep scenarios/sweeps/saltelli-levers.toml --out sobol.csv --resume
   deter sweep my-sweep.toml --format json --out results.jsonl --until-ci 0.02
+  deter sweep scenarios/sweeps/kosovo-budget-x-nato.toml --out grid.csv --report grid.html --plots plots/
   deter sweep my-sweep.toml --shard 0/4 --out part-0.json  # see deter merge";
 
 const CALIBRATE_EXAMPLES: &str = "Examples:

@@ -59,6 +59,14 @@ pub struct RunArgs {
     /// SLURM_ARRAY_TASK_COUNT.
     #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "per_run", "report", "until_ci", "set"])]
     pub shard: Option<crate::shard::ShardSpec>,
+    /// Nested Monte Carlo over parameter uncertainty: --draws parameter sets drawn from this
+    /// posterior (deter calibrate's posterior.csv), --runs runs each [default 1000]; reports the
+    /// mean, the 90% interval over uncertain parameters and the Monte Carlo error.
+    #[arg(long, value_name = "DRAWS.csv", conflicts_with_all = ["shard", "per_run", "until_ci", "report"])]
+    pub posterior: Option<PathBuf>,
+    /// Parameter draws with --posterior.
+    #[arg(long, default_value_t = 100, requires = "posterior")]
+    pub draws: u64,
 }
 
 /// One scenario ready to run.
@@ -247,6 +255,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     if let Some(spec) = args.shard {
         return super::shard::run_shard(args, spec);
     }
+    if let Some(posterior) = &args.posterior {
+        return super::uncertain::run_posterior(args, posterior);
+    }
     let outputs: Vec<&PathBuf> = args
         .output
         .out
@@ -273,9 +284,36 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     // the runs to budget for, so that thousands of files take no more memory than a few.
     let mut diags = crate::scenario::Diagnostics::default();
     let mut total = 0u64;
-    for file in &args.files {
+    // Rows of one CSV are told apart by the scenario's name. Only a hash of each name is
+    // kept (memory must not grow with the files); a match is confirmed on the names.
+    let mut names: std::collections::HashMap<u64, usize> = Default::default();
+    let name_hash = |name: &str| {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(name)
+    };
+    for (i, file) in args.files.iter().enumerate() {
         match prepare(args, file, &outputs, until_target, threads) {
-            Ok(job) => total = total.saturating_add(job.max_runs()),
+            Ok(job) => {
+                total = total.saturating_add(job.max_runs());
+                if matches!(args.output.format, Format::Csv) {
+                    let name = &job.scenario.meta.name;
+                    if let Some(&j) = names.get(&name_hash(name)) {
+                        let first = &args.files[j];
+                        let earlier = prepare(args, first, &outputs, until_target, threads)?;
+                        if earlier.scenario.meta.name == *name {
+                            return Err(CliError::Usage(format!(
+                                "`{}` and `{}` are both named \"{}\": their CSV rows could not \
+                                 be told apart; give one another [scenario].name, or use \
+                                 --format json",
+                                first.display(),
+                                job.file.display(),
+                                crate::scenario::printable(name)
+                            )));
+                        }
+                    }
+                    names.insert(name_hash(name), i);
+                }
+            }
             Err(CliError::Input(d)) => diags.0.extend(d.0),
             Err(e) => return Err(e),
         }

@@ -34,6 +34,10 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
         output::check_writable(out, &args.files).map_err(CliError::Usage)?;
     }
     let scenario = load_scenario(file, args.sim.horizon_years)?;
+    if let Some(out) = &args.output.out {
+        // The `extends` chain is an input too.
+        output::check_writable(out, &[]).map_err(CliError::Usage)?;
+    }
     // Read the text now, right after validating it, to embed it in the partial file.
     let text = std::fs::read_to_string(file)
         .map_err(|e| CliError::Failure(format!("cannot read `{}`: {e}", file.display())))?;
@@ -141,16 +145,12 @@ pub fn sweep_shard(
         let mut parts = Vec::new();
         for (point, first_run, count) in sharding::split_by_point(first, end, runs) {
             let values = design.values(&sweep.parameters, point);
-            let compiled = point_scenario(sweep, &values);
+            let compiled = point_scenario(sweep, point, &values);
             let plan = RunPlan {
                 seed: sweep.seed,
                 first: first_run,
                 count,
-                stream_offset: if sweep.common_random_numbers {
-                    0
-                } else {
-                    point * runs
-                },
+                stream_offset: sweep.stream_offset(point, runs),
             };
             let hooks = Hooks {
                 cancel: Some(&CANCEL),

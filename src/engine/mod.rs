@@ -11,6 +11,7 @@
 pub mod aggregate;
 pub mod driver;
 pub mod floor;
+pub mod relevance;
 pub mod until;
 
 use std::sync::atomic::AtomicBool;

@@ -844,7 +844,7 @@ impl World {
             ParamRef::Alliance { alliance, field } => self.alliances[alliance].get(field),
             ParamRef::Deployment { deployment, field } => self.deployments[deployment].get(field),
             ParamRef::Rivalry { rivalry, field } => self.rivalries[rivalry].params.get(field),
-            ParamRef::PolicyEnabled { .. } => 1.0,
+            ParamRef::PolicyEnabled { .. } | ParamRef::PolicyValue { .. } => 1.0,
         }
     }
 
@@ -914,7 +914,7 @@ impl World {
                 }
                 *st.params.slot_mut(field) = value;
             }
-            ParamRef::PolicyEnabled { .. } => {}
+            ParamRef::PolicyEnabled { .. } | ParamRef::PolicyValue { .. } => {}
         }
         if matches!(r, ParamRef::Model(_)) {
             self.update_procurement(c);

@@ -578,7 +578,7 @@ pub fn tradeoff(title: &str, series: &[Trajectory<'_>]) -> String {
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::LowerLeft)
+            .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.9))
             .border_style(GREY)
             .label_font((FONT, 12))

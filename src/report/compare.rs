@@ -25,12 +25,16 @@ pub struct OutcomeDiff {
     pub p_b: f64,
     /// P(B) - P(A).
     pub diff: f64,
-    /// Paired 95% interval of the difference (common random numbers).
-    pub paired: IntervalOut,
+    /// Paired 95% interval of the difference (common random numbers); null when the sample
+    /// cannot support one (`undefined` says why).
+    pub paired: Option<IntervalOut>,
     /// The interval two independent samples of the same size would give, for reference.
-    pub unpaired: IntervalOut,
-    /// Whether the paired interval excludes zero.
+    pub unpaired: Option<IntervalOut>,
+    /// Whether the paired interval excludes zero (never when it is undefined).
     pub excludes_zero: bool,
+    /// Why there is no interval, e.g. "undefined (n = 1)".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undefined: Option<String>,
     /// Runs where only A, only B had the outcome (the discordant pairs).
     pub a_only: u64,
     pub b_only: u64,
@@ -43,8 +47,13 @@ pub struct MeanDiff {
     pub mean_a: f64,
     pub mean_b: f64,
     pub diff: f64,
-    pub paired: IntervalOut,
+    /// Paired 95% interval; null when the sample cannot support one (`undefined` says why).
+    pub paired: Option<IntervalOut>,
     pub excludes_zero: bool,
+    /// Why there is no interval: fewer than two runs, or no variation among the paired
+    /// differences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undefined: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -102,26 +111,30 @@ fn entity(
             let p = t.paired();
             let u = t.unpaired();
             let n = t.n().max(1) as f64;
+            let undefined = t.undefined();
+            let defined = undefined.is_none();
             OutcomeDiff {
                 outcome: e.key,
                 p_a: finite(t.count_a() as f64 / n),
                 p_b: finite(t.count_b() as f64 / n),
                 diff: finite(p.diff),
-                paired: interval(p),
-                unpaired: interval(u),
-                excludes_zero: p.excludes_zero(),
+                paired: defined.then(|| interval(p)),
+                unpaired: defined.then(|| interval(u)),
+                excludes_zero: defined && p.excludes_zero(),
+                undefined,
                 a_only: t.a_only,
                 b_only: t.b_only,
             }
         })
         .collect();
-    let mean = |metric: &'static str, i: DiffInterval| MeanDiff {
+    let mean = |metric: &'static str, i: DiffInterval, undefined: Option<String>| MeanDiff {
         metric,
         mean_a: 0.0,
         mean_b: 0.0,
         diff: finite(i.diff),
-        paired: interval(i),
-        excludes_zero: i.excludes_zero(),
+        paired: undefined.is_none().then(|| interval(i)),
+        excludes_zero: undefined.is_none() && i.excludes_zero(),
+        undefined,
     };
     // Years to first use of force: the paired sums are in months.
     let months = pairs.first_force_months.interval();
@@ -134,9 +147,13 @@ fn entity(
         .iter()
         .zip(&pairs.metrics)
         .filter(|(m, _)| m.paired)
-        .map(|(m, d)| mean(m.key, d.interval()))
+        .map(|(m, d)| mean(m.key, d.interval(), d.undefined()))
         .collect();
-    metrics.push(mean(YEARS_TO_FORCE, years));
+    metrics.push(mean(
+        YEARS_TO_FORCE,
+        years,
+        pairs.first_force_months.undefined(),
+    ));
     let shift = LevelsOut {
         military: finite(levels_b.military - levels_a.military),
         political: finite(levels_b.political - levels_a.political),

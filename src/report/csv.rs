@@ -199,7 +199,8 @@ pub fn report_rows(r: &Report) -> Vec<u8> {
 }
 
 /// A comparison: the scenario column is `A vs B`; statistics p_a, p_b, diff, diff_lo,
-/// diff_hi (paired), unpaired_lo, unpaired_hi, excludes_zero (0 or 1), and for the
+/// diff_hi (paired), unpaired_lo, unpaired_hi (or, where the sample cannot support an
+/// interval, `interval_undefined_n` = the runs), excludes_zero (0 or 1), and for the
 /// tri-level breakdown share_a, share_b, shift.
 pub fn comparison_to_csv(c: &ComparisonReport) -> Vec<u8> {
     let name = format!("{} vs {}", c.a.scenario, c.b.scenario);
@@ -215,18 +216,29 @@ pub fn comparison_to_csv(c: &ComparisonReport) -> Vec<u8> {
             rows.f(id, o.outcome, "p_a", o.p_a);
             rows.f(id, o.outcome, "p_b", o.p_b);
             rows.f(id, o.outcome, "diff", o.diff);
-            rows.f(id, o.outcome, "diff_lo", o.paired.lo);
-            rows.f(id, o.outcome, "diff_hi", o.paired.hi);
-            rows.f(id, o.outcome, "unpaired_lo", o.unpaired.lo);
-            rows.f(id, o.outcome, "unpaired_hi", o.unpaired.hi);
+            match (&o.paired, &o.unpaired) {
+                (Some(p), Some(u)) => {
+                    rows.f(id, o.outcome, "diff_lo", p.lo);
+                    rows.f(id, o.outcome, "diff_hi", p.hi);
+                    rows.f(id, o.outcome, "unpaired_lo", u.lo);
+                    rows.f(id, o.outcome, "unpaired_hi", u.hi);
+                }
+                // No interval: say so with the sample size instead of a bound.
+                _ => rows.n(id, o.outcome, "interval_undefined_n", c.runs),
+            }
             rows.n(id, o.outcome, "excludes_zero", u64::from(o.excludes_zero));
         }
         for m in &e.metrics {
             rows.f(id, m.metric, "mean_a", m.mean_a);
             rows.f(id, m.metric, "mean_b", m.mean_b);
             rows.f(id, m.metric, "diff", m.diff);
-            rows.f(id, m.metric, "diff_lo", m.paired.lo);
-            rows.f(id, m.metric, "diff_hi", m.paired.hi);
+            match &m.paired {
+                Some(p) => {
+                    rows.f(id, m.metric, "diff_lo", p.lo);
+                    rows.f(id, m.metric, "diff_hi", p.hi);
+                }
+                None => rows.n(id, m.metric, "interval_undefined_n", c.runs),
+            }
             rows.n(id, m.metric, "excludes_zero", u64::from(m.excludes_zero));
         }
         let l = &e.deterrence_levels;

@@ -95,6 +95,26 @@ fn cell(k: &str, v: f64, text: String) -> String {
     )
 }
 
+/// The two cells (low, high) of an interval, or one cell spanning both that says why there
+/// is none ("undefined (n = 1)").
+fn interval_cells(
+    k: &str,
+    i: Option<&crate::report::compare::IntervalOut>,
+    undefined: &Option<String>,
+    fmt: impl Fn(f64) -> String,
+) -> String {
+    match i {
+        Some(i) => {
+            cell(&format!("{k}/lo"), i.lo, fmt(i.lo)) + &cell(&format!("{k}/hi"), i.hi, fmt(i.hi))
+        }
+        None => format!(
+            "<td class=\"n\" colspan=\"2\" data-k=\"{}\">{}</td>",
+            esc(k),
+            esc(undefined.as_deref().unwrap_or("undefined"))
+        ),
+    }
+}
+
 fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
@@ -846,8 +866,9 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
             .map(|(o, ev)| DiffRow {
                 label: ev.label,
                 diff: o.diff,
-                lo: o.paired.lo,
-                hi: o.paired.hi,
+                // No interval: a point without a bar (a zero-width bar would claim certainty).
+                lo: o.paired.as_ref().map_or(o.diff, |i| i.lo),
+                hi: o.paired.as_ref().map_or(o.diff, |i| i.hi),
             })
             .collect();
         let _ = writeln!(out, "<h3>{}</h3>", esc(&e.entity));
@@ -868,21 +889,16 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
             let pp = |x: f64| format!("{:+.2} pp", 100.0 * x);
             let _ = writeln!(
                 out,
-                "<tr><td>{label}</td>{}{}{}{}{}{}{}<td class=\"{}\">{}</td></tr>",
+                "<tr><td>{label}</td>{}{}{}{}{}<td class=\"{}\">{}</td></tr>",
                 pct_cell(&format!("{k}/p_a"), o.p_a),
                 pct_cell(&format!("{k}/p_b"), o.p_b),
                 cell(&format!("{k}/diff"), o.diff, pp(o.diff)),
-                cell(&format!("{k}/paired/lo"), o.paired.lo, pp(o.paired.lo)),
-                cell(&format!("{k}/paired/hi"), o.paired.hi, pp(o.paired.hi)),
-                cell(
-                    &format!("{k}/unpaired/lo"),
-                    o.unpaired.lo,
-                    pp(o.unpaired.lo)
-                ),
-                cell(
-                    &format!("{k}/unpaired/hi"),
-                    o.unpaired.hi,
-                    pp(o.unpaired.hi)
+                interval_cells(&format!("{k}/paired"), o.paired.as_ref(), &o.undefined, pp),
+                interval_cells(
+                    &format!("{k}/unpaired"),
+                    o.unpaired.as_ref(),
+                    &o.undefined,
+                    pp
                 ),
                 if o.excludes_zero { "yes" } else { "no" },
                 if o.excludes_zero { "yes" } else { "no" }
@@ -898,20 +914,16 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
             let k = format!("{prefix}/metrics/{j}");
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td>{}{}{}{}{}</tr>",
+                "<tr><td>{}</td>{}{}{}{}</tr>",
                 m.metric.replace('_', " "),
                 cell(&format!("{k}/mean_a"), m.mean_a, num(m.mean_a)),
                 cell(&format!("{k}/mean_b"), m.mean_b, num(m.mean_b)),
                 cell(&format!("{k}/diff"), m.diff, format!("{:+.3}", m.diff)),
-                cell(
-                    &format!("{k}/paired/lo"),
-                    m.paired.lo,
-                    format!("{:+.3}", m.paired.lo)
-                ),
-                cell(
-                    &format!("{k}/paired/hi"),
-                    m.paired.hi,
-                    format!("{:+.3}", m.paired.hi)
+                interval_cells(
+                    &format!("{k}/paired"),
+                    m.paired.as_ref(),
+                    &m.undefined,
+                    |x| { format!("{x:+.3}") }
                 )
             );
         }

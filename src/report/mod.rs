@@ -9,6 +9,7 @@ pub mod compare;
 pub mod csv;
 pub mod html;
 pub mod json;
+pub mod sweep;
 pub mod table;
 
 use serde::Serialize;

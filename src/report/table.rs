@@ -100,7 +100,8 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
     let _ = writeln!(
         out,
         "deter {} | {} ({source})",
-        r.engine_version, r.scenario
+        r.engine_version,
+        crate::scenario::printable(&r.scenario)
     );
     let _ = writeln!(
         out,
@@ -244,8 +245,16 @@ fn pp(x: f64) -> String {
 pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "deter {} | compare", c.engine_version);
-    let _ = writeln!(out, "  A: {} ({a})", c.a.scenario);
-    let _ = writeln!(out, "  B: {} ({b})", c.b.scenario);
+    let _ = writeln!(
+        out,
+        "  A: {} ({a})",
+        crate::scenario::printable(&c.a.scenario)
+    );
+    let _ = writeln!(
+        out,
+        "  B: {} ({b})",
+        crate::scenario::printable(&c.b.scenario)
+    );
     let _ = writeln!(
         out,
         "{} paired runs (common random numbers), seed {}, horizon {} years | {:.2} s, {:.0} pairs/s on {} thread{}",
@@ -287,8 +296,14 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
                 pct(o.p_a),
                 pct(o.p_b),
                 pp(o.diff),
-                format!("[{}, {}]", pp(o.paired.lo), pp(o.paired.hi)),
-                format!("[{}, {}]", pp(o.unpaired.lo), pp(o.unpaired.hi)),
+                o.paired.as_ref().map_or_else(
+                    || o.undefined.clone().unwrap_or_default(),
+                    |i| format!("[{}, {}]", pp(i.lo), pp(i.hi))
+                ),
+                o.unpaired.as_ref().map_or_else(
+                    || o.undefined.clone().unwrap_or_default(),
+                    |i| format!("[{}, {}]", pp(i.lo), pp(i.hi))
+                ),
                 if o.excludes_zero { " *" } else { "" }
             );
         }
@@ -310,7 +325,10 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
                 num(m.mean_a),
                 num(m.mean_b),
                 format!("{:+.3}", m.diff),
-                format!("[{:+.3}, {:+.3}]", m.paired.lo, m.paired.hi),
+                m.paired.as_ref().map_or_else(
+                    || m.undefined.clone().unwrap_or_default(),
+                    |i| format!("[{:+.3}, {:+.3}]", i.lo, i.hi)
+                ),
                 if m.excludes_zero { " *" } else { "" }
             );
         }

@@ -197,16 +197,17 @@ fn stand_in(c: char) -> char {
     }
 }
 
-/// `s` with control characters (ESC, CR, BEL...) and invisible bidirectional formatting
+/// `s` on one line, with control characters (ESC, CR, LF, BEL...) and invisible bidirectional formatting
 /// characters shown as `\u{..}` escapes, so that text from an input file printed to a
 /// terminal cannot move the cursor, clear the screen or reorder what is shown.
 pub fn printable(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| stand_in(c) != c) {
+    let plain = |c: char| c == '\t' || (c != '\n' && stand_in(c) == c);
+    if s.chars().all(plain) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if stand_in(c) == c {
+        if plain(c) {
             out.push(c);
         } else {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));

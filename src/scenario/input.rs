@@ -44,6 +44,7 @@ pub fn read_bounded(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
 
 /// Read and decode the file at `path` (shown as `shown` in diagnostics).
 pub(crate) fn read_text(path: &Path, shown: &str, kind: FileKind) -> Result<String, Diagnostics> {
+    crate::output::note_input(path);
     let bytes = read_bounded(path, kind.max_bytes).map_err(|e| {
         Diagnostics(vec![Diagnostic::file_level(
             shown,

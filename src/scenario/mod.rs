@@ -17,9 +17,9 @@ pub use params::{
     AllianceParams, DeploymentParams, EconomicParams, FieldSpec, MilitaryParams, ModelParams,
     ParamDefault, PoliticalParams, PowerParams, RivalryParams, markdown_reference,
 };
-pub use path::{ParamRef, PathError};
+pub use path::{OpKind, ParamRef, PathError, PolicyField, SpecOf};
 pub use read::{
-    MAX_FILE_BYTES, TEMPLATE, load_file, load_file_with_inputs, parse_bytes, parse_str,
+    MAX_FILE_BYTES, TEMPLATE, load_base, load_file, load_file_with_inputs, parse_bytes, parse_str,
 };
 
 /// NATO status of a country.
@@ -163,6 +163,8 @@ pub struct PolicyChange {
     pub path: String,
     pub target: ParamRef,
     pub op: ChangeOp,
+    /// A name for the change's magnitude, addressable as `policy.ID.NAME`.
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -141,7 +141,7 @@ use ParamDefault::{Derived, Required, Value};
 
 param_block! {
     /// Global model priors (`[model]`). All are modelling choices unless a source is named in
-    /// docs/MODEL.md; calibrated against the Serbia-Kosovo patterns of MODEL-NOTES 8b.
+    /// docs/MODEL.md; calibrated against the Serbia-Kosovo patterns of docs/MODEL.md section 8.
     pub struct ModelParams {
         /// Rationality beta of the logit choice rule (higher: closer to a strict best reply).
         rationality: "1 / stake unit", Value(5.0), [0.0, 100.0];

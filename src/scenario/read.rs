@@ -16,10 +16,10 @@ use super::params::{
     AllianceParams, DeploymentParams, EconomicParams, FieldSpec, MilitaryParams, ModelParams,
     ParamBlock, ParamDefault, PoliticalParams, PowerParams, RivalryParams,
 };
-use super::path::{ParamRef, closest};
+use super::path::{OpKind, ParamRef, closest};
 use super::{
-    Actor, Alliance, ChangeOp, Country, Deployment, Meta, OutsidePower, Policy, PolicyChange,
-    Rivalry, Scenario, Status, YearMonth,
+    Actor, Alliance, Country, Deployment, Meta, OutsidePower, Policy, PolicyChange, Rivalry,
+    Scenario, Status, YearMonth,
 };
 
 /// The commented template that `deter init` writes.
@@ -46,7 +46,7 @@ pub fn load_file(path: &Path) -> Result<Scenario, Diagnostics> {
 pub fn load_file_with_inputs(path: &Path) -> (Result<Scenario, Diagnostics>, Vec<PathBuf>) {
     let mut stack = Vec::new();
     let mut read = Vec::new();
-    let result = load_chain(path, &mut stack, &mut read);
+    let result = load_chain(path, &mut stack, &mut read, false);
     (result, read)
 }
 
@@ -63,18 +63,47 @@ pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Scenario, Diagnostics> {
     read_source(&src, file, Path::new("."), &mut Vec::new(), &mut Vec::new())
 }
 
+/// Read a scenario named by another file (a sweep's `base`): as [`load_file`], except that
+/// if it is not TOML, nothing of its content is shown (see [`load_chain`]).
+pub fn load_base(path: &Path) -> Result<Scenario, Diagnostics> {
+    load_chain(path, &mut Vec::new(), &mut Vec::new(), true)
+}
+
+/// Read `path` and the chain of files it `extends`. A file named by another (`is_base`)
+/// that is not TOML at all (`extends = "/etc/passwd"`) is reported without its content:
+/// no excerpt, no key, no hint quoting its text.
 fn load_chain(
     path: &Path,
     stack: &mut Vec<PathBuf>,
     read: &mut Vec<PathBuf>,
+    is_base: bool,
 ) -> Result<Scenario, Diagnostics> {
     let shown = path.display().to_string();
     read.push(path.to_path_buf());
-    let src = input::read_text(path, &shown, SCENARIO_FILE)?;
+    let conceal = |mut e: Diagnostics| {
+        if is_base {
+            for d in e.0.iter_mut().filter(|d| d.file == shown) {
+                let not_toml = d.message.starts_with("TOML syntax error")
+                    || d.message.starts_with("the file is not valid UTF-8")
+                    || d.message.starts_with("the file contains a NUL byte");
+                if not_toml {
+                    d.message = format!(
+                        "not a TOML scenario file ({}; its content is not shown)",
+                        d.message.split(':').next().unwrap_or("unreadable")
+                    );
+                    d.snippet = None;
+                    d.path.clear();
+                    d.help = None;
+                }
+            }
+        }
+        e
+    };
+    let src = input::read_text(path, &shown, SCENARIO_FILE).map_err(conceal)?;
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     stack.push(canonical);
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let result = read_source(&src, &shown, &dir, stack, read);
+    let result = read_source(&src, &shown, &dir, stack, read).map_err(conceal);
     stack.pop();
     result
 }
@@ -116,7 +145,7 @@ fn read_source(
                 );
                 return Err(reader.0.finish());
             }
-            match load_chain(&base_path, stack, read) {
+            match load_chain(&base_path, stack, read, true) {
                 Ok(base) => Some(base),
                 Err(inner) => {
                     reader.error(
@@ -205,7 +234,7 @@ const POLICY_KEYS: &[&str] = &[
     "changes",
     "join",
 ];
-const CHANGE_KEYS: &[&str] = &["path", "set", "add", "scale"];
+const CHANGE_KEYS: &[&str] = &["path", "set", "add", "scale", "name"];
 const JOIN_KEYS: &[&str] = &["alliance", "member"];
 
 /// Largest number of entities of one kind (countries, rivalries...) in a scenario.
@@ -221,6 +250,15 @@ impl<'a> Reader<'a> {
         if !ok {
             self.error(v.span(), path, format!("invalid id `{s}`")).help =
                 Some("ids are 1-64 characters of A-Z, a-z, 0-9, `_` and `-` (e.g. `SRB`)".into());
+            return None;
+        }
+        if crate::output::reads_as_missing(&s) {
+            self.error(
+                v.span(),
+                path,
+                format!("invalid id `{s}`: pandas and R read it as a missing value in CSV output"),
+            )
+            .help = Some("choose another id, e.g. a country code such as `SRB`".into());
             return None;
         }
         Some(s)
@@ -512,7 +550,19 @@ impl<'a> Reader<'a> {
         match lookup(t, "name") {
             Some(n) => {
                 if let Some(name) = self.string(n, "scenario.name") {
-                    m.name = name;
+                    if name.trim().is_empty() || crate::output::reads_as_missing(&name) {
+                        self.error(
+                            n.span(),
+                            "scenario.name",
+                            format!(
+                                "expected a name, found \"{name}\", which pandas and R read as \
+                                 a missing value in CSV output"
+                            ),
+                        )
+                        .help = Some("a descriptive name, e.g. \"Western Balkans 2024\"".into());
+                    } else {
+                        m.name = name;
+                    }
                 }
             }
             None if !is_overlay => {
@@ -1001,12 +1051,27 @@ impl<'a> Reader<'a> {
                     self.array(v, &cp, "an array of tables { path = ..., set = ... }")
                 {
                     p.changes.clear();
+                    let mut names: Vec<(String, Range<usize>)> = Vec::new();
                     for (j, item) in arr.iter().enumerate() {
                         let ip = format!("{cp}[{j}]");
                         let Some(ct) = self.table(item, &ip) else {
                             continue;
                         };
                         if let Some(change) = self.change(ct, &ip, item.span(), s) {
+                            // A change's name addresses its magnitude: unique per policy.
+                            if let (Some(n), Some(nv)) = (&change.name, lookup(ct, "name")) {
+                                if !self.check_duplicate(
+                                    &mut names,
+                                    n,
+                                    nv.span(),
+                                    &format!("{ip}.name"),
+                                    |line| {
+                                        format!("`{n}` names two changes (first on line {line})")
+                                    },
+                                ) {
+                                    continue;
+                                }
+                            }
                             p.changes.push(change);
                         }
                     }
@@ -1152,32 +1217,40 @@ impl<'a> Reader<'a> {
         let key = ops[0];
         let v = lookup(t, key).expect("checked");
         let vp = format!("{path}.{key}");
-        let spec = target.spec();
-        let op = match key {
-            "set" => ChangeOp::Set(self.number(v, &vp, &spec)?),
-            "add" => {
-                let width = spec.max - spec.min;
-                let add_spec = FieldSpec {
-                    min: -width,
-                    max: width,
-                    ..spec
-                };
-                ChangeOp::Add(self.number(v, &vp, &add_spec)?)
-            }
-            _ => {
-                let scale_spec = FieldSpec {
-                    unit: "factor",
-                    min: 0.0,
-                    max: 1000.0,
-                    ..spec
-                };
-                ChangeOp::Scale(self.number(v, &vp, &scale_spec)?)
+        // The magnitude's range: the same rule as `policy.ID.changes[k].OP` in sweeps.
+        let kind = match key {
+            "set" => OpKind::Set,
+            "add" => OpKind::Add,
+            _ => OpKind::Scale,
+        };
+        let op = kind.with(self.number(v, &vp, &kind.spec(target.spec()))?);
+        let name = match lookup(t, "name") {
+            None => None,
+            Some(nv) => {
+                let np = format!("{path}.name");
+                let n = self.string(nv, &np)?;
+                let ident = n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                    && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !ident || matches!(n.as_str(), "enabled" | "start" | "ramp_years") {
+                    self.error(
+                        nv.span(),
+                        &np,
+                        format!(
+                            "`{n}`: expected an identifier (letters, digits, `_`) other than \
+                             `enabled`, `start` and `ramp_years`"
+                        ),
+                    )
+                    .help = Some("e.g. name = \"monitoring_target\"".into());
+                    return None;
+                }
+                Some(n)
             }
         };
         Some(PolicyChange {
             path: target_path,
             target,
             op,
+            name,
         })
     }
 }

@@ -27,11 +27,18 @@ pub struct Rows {
     pub format: RowFormat,
     paths: Vec<String>,
     adaptive: bool,
+    /// Levers x futures: the policy ids and the futures per policy (point k is future
+    /// `k % futures` of policy `k / futures`); the rows then carry `policy` and `future`.
+    policies: Option<(Vec<String>, u64)>,
 }
 
 #[derive(Serialize)]
 struct JsonPrefix<'a> {
     point: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    future: Option<u64>,
     values: &'a [f64],
 }
 
@@ -67,6 +74,8 @@ struct JsonHeader<'a> {
     runs: u64,
     common_random_numbers: bool,
     parameters: Vec<JsonParam<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policies: Option<&'a [String]>,
 }
 
 fn metric_values(m: &MetricOut) -> [f64; 5] {
@@ -79,7 +88,20 @@ impl Rows {
             format,
             paths: sweep.parameters.iter().map(|p| p.path.clone()).collect(),
             adaptive,
+            policies: sweep.crossing.as_ref().map(|c| {
+                (
+                    c.policies.iter().map(|p| p.id.clone()).collect(),
+                    c.futures.max(1),
+                )
+            }),
         }
+    }
+
+    /// Point `k`'s policy id and future, for levers x futures sweeps.
+    fn policy_future(&self, k: u64) -> Option<(&str, u64)> {
+        let (ids, futures) = self.policies.as_ref()?;
+        let p = ids.get((k / futures) as usize)?;
+        Some((p.as_str(), k % futures))
     }
 
     /// The first line of the file.
@@ -87,6 +109,9 @@ impl Rows {
         match self.format {
             RowFormat::Csv => {
                 let mut cols: Vec<String> = vec!["point".into()];
+                if self.policies.is_some() {
+                    cols.extend(["policy".into(), "future".into()]);
+                }
                 cols.extend(self.paths.iter().cloned());
                 cols.push("runs".into());
                 if self.adaptive {
@@ -124,6 +149,7 @@ impl Rows {
                             role: p.role.as_str(),
                         })
                         .collect(),
+                    policies: self.policies.as_ref().map(|(ids, _)| ids.as_slice()),
                 };
                 serde_json::to_string(&h).expect("serialises") + "\n"
             }
@@ -135,6 +161,9 @@ impl Rows {
         match self.format {
             RowFormat::Csv => {
                 let mut s = k.to_string();
+                if let Some((p, f)) = self.policy_future(k) {
+                    let _ = write!(s, ",{p},{f}");
+                }
                 for v in values {
                     let _ = write!(s, ",{}", finite(*v));
                 }
@@ -143,8 +172,11 @@ impl Rows {
             }
             RowFormat::Json => {
                 let finite_values: Vec<f64> = values.iter().map(|v| finite(*v)).collect();
+                let pf = self.policy_future(k);
                 let mut s = serde_json::to_string(&JsonPrefix {
                     point: k,
+                    policy: pf.map(|x| x.0),
+                    future: pf.map(|x| x.1),
                     values: &finite_values,
                 })
                 .expect("serialises");
@@ -212,13 +244,50 @@ impl Rows {
         s
     }
 
+    /// The runs and every headline outcome's (p, lo, hi) of a row written by [`Rows::row`].
+    pub fn estimates_of(&self, line: &str) -> Option<(u64, [[f64; 3]; N_EVENTS])> {
+        let mut out = [[0.0; 3]; N_EVENTS];
+        match self.format {
+            RowFormat::Csv => {
+                let cells: Vec<&str> = line.trim_end().split(',').collect();
+                let runs_at = 1 + if self.policies.is_some() { 2 } else { 0 } + self.paths.len();
+                let runs = cells.get(runs_at)?.parse().ok()?;
+                let first = runs_at + 1 + if self.adaptive { 2 } else { 0 };
+                for (i, o) in out.iter_mut().enumerate() {
+                    for (j, x) in o.iter_mut().enumerate() {
+                        *x = cells.get(first + 3 * i + j)?.parse().ok()?;
+                    }
+                }
+                Some((runs, out))
+            }
+            RowFormat::Json => {
+                let v: serde_json::Value = serde_json::from_str(line).ok()?;
+                for (o, e) in out.iter_mut().zip(&EVENTS) {
+                    for (x, key) in o.iter_mut().zip(["p", "lo", "hi"]) {
+                        *x = v["outcomes"][e.key][key].as_f64()?;
+                    }
+                }
+                Some((v["runs"].as_u64()?, out))
+            }
+        }
+    }
+
+    /// Whether rows carry --until-ci columns (runs vary by point).
+    pub fn is_adaptive(&self) -> bool {
+        self.adaptive
+    }
+
     /// The headline probabilities of a line written by [`Rows::row`].
     pub fn outcomes_of(&self, line: &str) -> Option<[f64; N_EVENTS]> {
         let mut out = [0.0; N_EVENTS];
         match self.format {
             RowFormat::Csv => {
                 let cells: Vec<&str> = line.trim_end().split(',').collect();
-                let first = 1 + self.paths.len() + 1 + if self.adaptive { 2 } else { 0 };
+                let first = 1
+                    + if self.policies.is_some() { 2 } else { 0 }
+                    + self.paths.len()
+                    + 1
+                    + if self.adaptive { 2 } else { 0 };
                 for (i, o) in out.iter_mut().enumerate() {
                     *o = cells.get(first + 3 * i)?.parse().ok()?;
                 }
