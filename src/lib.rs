@@ -5,6 +5,7 @@
 //! [`model::Compiled`] -> [`engine::run`] (runs in parallel, streaming into an
 //! [`engine::Aggregate`]) -> [`report::Report`] -> an exporter. See ARCHITECTURE.md.
 
+pub mod attribution;
 pub mod cli;
 pub mod compare;
 pub mod engine;

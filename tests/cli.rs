@@ -135,7 +135,9 @@ fn table_output_is_readable() {
         .success()
         .stdout(predicate::str::contains("use of force (>= 4)"))
         .stdout(predicate::str::contains("Rivalry SRB-XKX"))
-        .stdout(predicate::str::contains("which level deters"))
+        .stdout(predicate::str::contains(
+            "composition of the challenger's expected cost",
+        ))
         .stdout(predicate::str::contains("runs/s"));
 }
 

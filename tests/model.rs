@@ -1,5 +1,5 @@
 //! The model through the library API: sub-models against closed forms, stylized fact 1 of
-//! MODEL-NOTES with common random numbers, policies with start dates, and streaming state.
+//! the deterrence literature with common random numbers, policies with start dates, and streaming state.
 //!
 //! Statistical tolerances come from confidence intervals of the estimate (z = 2.576, 99%)
 //! with fixed seeds, so each test is deterministic.
@@ -155,7 +155,7 @@ changes = [{ path = "country.XKX.military.budget_share", set = 0.04 }]
     );
 }
 
-/// MODEL-NOTES 7, fact 1: raising the target's local effective capability lowers
+/// Fact 1: raising the target's local effective capability lowers
 /// P(use of force), monotonically. Common random numbers: same seed, same run indices.
 #[test]
 fn target_local_capability_lowers_use_of_force() {

@@ -148,7 +148,7 @@ pub fn to_table(r: &Report, source: &str) -> String {
         let l = &rv.deterrence_levels;
         let _ = writeln!(
             out,
-            "  which level deters (share of the challenger's expected cost): military {:.0}%, political {:.0}%, economic {:.0}%",
+            "  composition of the challenger's expected cost (a diagnostic, not which level deters): military {:.0}%, political {:.0}%, economic {:.0}%",
             100.0 * l.military,
             100.0 * l.political,
             100.0 * l.economic
@@ -167,7 +167,7 @@ pub fn to_table(r: &Report, source: &str) -> String {
         if m.commitments.invoked > 0 {
             let _ = writeln!(
                 out,
-                "  allied commitments honoured at use of force: {:.1}% of {}",
+                "  protectors' commitments honoured when invoked: {:.1}% of {}",
                 100.0 * m.commitments.honoured.p,
                 m.commitments.invoked
             );
@@ -295,7 +295,7 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
         let l = &e.deterrence_levels;
         let _ = writeln!(
             out,
-            "  which level deters, A -> B: military {:.0}% -> {:.0}% ({:+.1} pp), political {:.0}% -> {:.0}% ({:+.1} pp), economic {:.0}% -> {:.0}% ({:+.1} pp)",
+            "  composition of the challenger's expected cost, A -> B: military {:.0}% -> {:.0}% ({:+.1} pp), political {:.0}% -> {:.0}% ({:+.1} pp), economic {:.0}% -> {:.0}% ({:+.1} pp)",
             100.0 * l.a.military,
             100.0 * l.b.military,
             100.0 * l.shift.military,
