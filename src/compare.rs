@@ -17,28 +17,17 @@ use rayon::prelude::*;
 
 use crate::engine::{Aggregate, BLOCK_RUNS, Hooks, Interrupted, run_rng};
 use crate::model::{Compiled, RunRecord, World, simulate_run};
+use crate::outputs::{EventSet, METRICS, N_EVENTS, N_METRICS, event_flags};
 use crate::stats::paired::{PairedCounts, PairedDiff};
-
-/// Which outcome flags a run's highest MID level sets, in the order of
-/// [`crate::engine::EVENTS`] (crisis, threat, display, use of force, war, deterrence held).
-#[inline]
-pub fn event_flags(max_level: u8) -> [bool; 6] {
-    [
-        max_level >= 1,
-        max_level >= 2,
-        max_level >= 3,
-        max_level >= 4,
-        max_level >= 5,
-        max_level < 4,
-    ]
-}
 
 /// Paired tallies for one entity (the region or one rivalry present in both scenarios).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EntityPairs {
-    pub events: [PairedCounts; 6],
-    pub crises: PairedDiff,
-    pub disputes: PairedDiff,
+    /// Per [`crate::outputs::EVENTS`] entry: the 2x2 table over the horizon.
+    pub events: [PairedCounts; N_EVENTS],
+    /// Per [`crate::outputs::METRICS`] entry: the paired difference of its per-run count
+    /// (metrics with `paired: false` stay empty).
+    pub metrics: [PairedDiff; N_METRICS],
     /// Months to first use of force, censored at the horizon.
     pub first_force_months: PairedDiff,
 }
@@ -46,9 +35,8 @@ pub struct EntityPairs {
 /// One run's summary of an entity, as needed for pairing.
 #[derive(Debug, Clone, Copy)]
 struct Obs {
-    max_level: u8,
-    crises: u32,
-    disputes: u32,
+    events: EventSet,
+    counts: [u32; N_METRICS],
     first_force: u32,
 }
 
@@ -57,13 +45,16 @@ impl EntityPairs {
         for ((t, fa), fb) in self
             .events
             .iter_mut()
-            .zip(event_flags(a.max_level))
-            .zip(event_flags(b.max_level))
+            .zip(event_flags(a.events))
+            .zip(event_flags(b.events))
         {
             t.record(fa, fb);
         }
-        self.crises.record(a.crises, b.crises);
-        self.disputes.record(a.disputes, b.disputes);
+        for (k, d) in self.metrics.iter_mut().enumerate() {
+            if METRICS[k].paired {
+                d.record(a.counts[k], b.counts[k]);
+            }
+        }
         self.first_force_months.record(a.first_force, b.first_force);
     }
 
@@ -71,8 +62,9 @@ impl EntityPairs {
         for (x, y) in self.events.iter_mut().zip(&o.events) {
             x.merge(y);
         }
-        self.crises.merge(&o.crises);
-        self.disputes.merge(&o.disputes);
+        for (x, y) in self.metrics.iter_mut().zip(&o.metrics) {
+            x.merge(y);
+        }
         self.first_force_months.merge(&o.first_force_months);
     }
 }
@@ -182,21 +174,32 @@ impl PairWorker {
     }
 }
 
+/// A paired metric's per-run value is an integer count (`paired: true` in the table).
+fn counts(values: [f64; N_METRICS]) -> [u32; N_METRICS] {
+    values.map(|x| x as u32)
+}
+
 fn rivalry_obs(rec: &RunRecord, i: usize, steps: u32) -> Obs {
     let r = &rec.rivalries[i];
     Obs {
-        max_level: r.max_level,
-        crises: r.crises,
-        disputes: r.disputes,
+        events: r.events,
+        counts: counts(METRICS.map(|m| (m.of)(r))),
         first_force: r.first_force_step.unwrap_or(steps).min(steps),
     }
 }
 
 fn region_obs(rec: &RunRecord, steps: u32) -> Obs {
+    let mut values = [0.0; N_METRICS];
+    for r in &rec.rivalries {
+        for (v, m) in values.iter_mut().zip(&METRICS) {
+            if m.paired {
+                *v += (m.of)(r);
+            }
+        }
+    }
     Obs {
-        max_level: rec.max_level(),
-        crises: rec.rivalries.iter().map(|r| r.crises).sum(),
-        disputes: rec.rivalries.iter().map(|r| r.disputes).sum(),
+        events: rec.rivalries.iter().fold(0, |s, r| s | r.events),
+        counts: counts(values),
         first_force: rec
             .rivalries
             .iter()

@@ -6,11 +6,13 @@
 //! [`engine::Aggregate`]) -> [`report::Report`] -> an exporter. See ARCHITECTURE.md.
 
 pub mod attribution;
+pub mod calibrate;
 pub mod cli;
 pub mod compare;
 pub mod engine;
 pub mod model;
 pub mod output;
+pub mod outputs;
 pub mod rdm;
 pub mod report;
 pub mod scenario;

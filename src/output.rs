@@ -3,9 +3,55 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Values that pandas' `read_csv` reads as missing by default (its `na_values` default,
+/// pandas 2.x documentation), including R's `read.csv` default `na.strings = "NA"`. No name
+/// or id deter writes into a CSV cell may be one of them, nor empty.
+pub const MISSING_VALUE_TOKENS: &[&str] = &[
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+];
+
+/// Whether pandas or R would read `s`, as a CSV cell, as a missing value.
+pub fn reads_as_missing(s: &str) -> bool {
+    MISSING_VALUE_TOKENS.contains(&s)
+}
+
+/// Every input file this process has read (canonical paths): scenario files, the `extends`
+/// chains behind them, sweep files, a sweep's `base`, partial files. No output may replace
+/// one, whichever option named it and however the input was reached.
+static INPUTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Record that `path` was read as an input (called by every reader of input files).
+pub fn note_input(path: &Path) {
+    if let Ok(c) = path.canonicalize() {
+        let mut inputs = INPUTS.lock().unwrap_or_else(|e| e.into_inner());
+        if !inputs.contains(&c) {
+            inputs.push(c);
+        }
+    }
+}
+
+/// Whether `path` names a file recorded by [`note_input`].
+fn is_input(path: &Path) -> bool {
+    path.canonicalize().is_ok_and(|c| {
+        INPUTS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&c)
+    })
+}
+
+fn refuse_input(path: &Path) -> String {
+    format!(
+        "output path `{}` is also an input file; refusing to overwrite it",
+        path.display()
+    )
+}
 
 /// Check before any work starts that `path` can be written: its directory exists and is a
-/// directory, and it is not one of the input files.
+/// directory, and it is none of `inputs` nor any input read so far ([`note_input`]).
 pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
     let dir = parent_dir(path);
     if !dir.is_dir() {
@@ -29,11 +75,11 @@ pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
     let out = path.canonicalize().ok();
     for input in inputs {
         if out.is_some() && input.canonicalize().ok() == out {
-            return Err(format!(
-                "output path `{}` is also an input file; refusing to overwrite it",
-                path.display()
-            ));
+            return Err(refuse_input(path));
         }
+    }
+    if is_input(path) {
+        return Err(refuse_input(path));
     }
     // Probe that we may create files there.
     tempfile::NamedTempFile::new_in(&dir)
@@ -76,7 +122,16 @@ fn make_shareable(file: &std::fs::File) -> std::io::Result<()> {
 }
 
 /// Write `bytes` to `path` atomically.
+///
+/// Refuses (`InvalidInput`) to replace a file read as an input: the last line of defence
+/// behind [`check_writable`].
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if is_input(path) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            refuse_input(path),
+        ));
+    }
     let dir = parent_dir(path);
     let mut tmp = tempfile::Builder::new()
         .prefix(".deter-")
@@ -97,7 +152,14 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
+    /// Refuses (`InvalidInput`) a path read as an input, as [`write_atomic`] does.
     pub fn create(path: &Path) -> std::io::Result<Self> {
+        if is_input(path) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                refuse_input(path),
+            ));
+        }
         let tmp = tempfile::Builder::new()
             .prefix(".deter-")
             .suffix(".tmp")

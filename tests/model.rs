@@ -1,5 +1,5 @@
 //! The model through the library API: sub-models against closed forms, stylized fact 1 of
-//! the deterrence literature with common random numbers, policies with start dates, and streaming state.
+//! docs/VALIDATION.md with common random numbers, policies with start dates, and streaming state.
 //!
 //! Statistical tolerances come from confidence intervals of the estimate (z = 2.576, 99%)
 //! with fixed seeds, so each test is deterministic.
@@ -69,11 +69,11 @@ fn crisis_opportunities_follow_the_poisson_closed_form() {
     let agg = simulate(&s, runs, 3);
     // rate per year lambda (1 + kappa tension), over 6 years
     let mu = 0.5 * (1.0 + 1.5 * 0.4) * 6.0;
-    let mean = agg.region.crises.moments.mean();
+    let mean = agg.region.crises().moments.mean();
     let tol = Z99 * (mu / runs as f64).sqrt();
     assert!((mean - mu).abs() < tol, "mean {mean} vs {mu} +- {tol}");
     // variance equals the mean
-    let var = agg.region.crises.moments.sd().powi(2);
+    let var = agg.region.crises().moments.sd().powi(2);
     let var_tol = Z99 * ((mu + 2.0 * mu * mu) / runs as f64).sqrt(); // sd of the sample variance of a Poisson
     assert!(
         (var - mu).abs() < var_tol,
@@ -103,14 +103,14 @@ fn a_policy_applies_from_its_start_date() {
     );
     let s = scenario::parse_str(&text, "calm.toml").unwrap();
     let runs = 20_000;
-    let mean = simulate(&s, runs, 5).region.crises.moments.mean();
+    let mean = simulate(&s, runs, 5).region.crises().moments.mean();
     let mu = 0.5 * (1.0 + 1.5 * 0.4) * 2.0;
     let tol = Z99 * (mu / runs as f64).sqrt();
     assert!((mean - mu).abs() < tol, "mean {mean} vs {mu} +- {tol}");
     // disabled, it changes nothing
     let mut off = s.clone();
     off.policies[0].enabled = false;
-    let mean_off = simulate(&off, 2_000, 5).region.crises.moments.mean();
+    let mean_off = simulate(&off, 2_000, 5).region.crises().moments.mean();
     assert!(mean_off > 2.0 * mu, "{mean_off}");
 }
 
@@ -138,11 +138,13 @@ changes = [{ path = "country.XKX.military.budget_share", set = 0.04 }]
     policy.meta.horizon_years = 6;
     with.policies.clear();
     let base = simulate(&with, 4_000, 9).rivalries[0]
-        .final_balance
+        .metric("final_balance")
+        .unwrap()
         .moments
         .clone();
     let after = simulate(&policy, 4_000, 9).rivalries[0]
-        .final_balance
+        .metric("final_balance")
+        .unwrap()
         .moments
         .clone();
     // Unpaired standard error of the difference: conservative under common random numbers.
@@ -155,7 +157,7 @@ changes = [{ path = "country.XKX.military.budget_share", set = 0.04 }]
     );
 }
 
-/// Fact 1: raising the target's local effective capability lowers
+/// docs/VALIDATION.md, fact 1: raising the target's local effective capability lowers
 /// P(use of force), monotonically. Common random numbers: same seed, same run indices.
 #[test]
 fn target_local_capability_lowers_use_of_force() {

@@ -178,13 +178,24 @@ fn robust_ranks_by_maximum_regret_and_saves_beside_the_results() {
     let dir = tempfile::tempdir().unwrap();
     let results = dir.path().join("lxf.csv");
     std::fs::write(&results, LXF).unwrap();
+    let page = dir.path().join("robust.html");
     deter()
         .arg("robust")
         .arg(&results)
-        .args(["--threshold", "use_of_force=0.2"])
+        .args(["--threshold", "use_of_force=0.2", "--report"])
+        .arg(&page)
         .assert()
         .success()
         .stdout(contains("3 policies across 4 futures"));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("<svg") && html.contains("regret, use_of_force"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td>B</td><td class=\"n\">0.1500</td>"),
+        "{html}"
+    );
     let csv = std::fs::read_to_string(dir.path().join("lxf.robustness.csv")).unwrap();
     let rows: Vec<Vec<&str>> = csv
         .lines()
@@ -222,4 +233,583 @@ fn robust_ranks_by_maximum_regret_and_saves_beside_the_results() {
         .code(2)
         .stderr(contains("--threshold: `use_of_forse`"))
         .stderr(contains("did you mean `use_of_force`?"));
+}
+
+fn scenario(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// A levers x futures sweep: the base as it is, an overlay that changes nothing but the
+/// name, and the envoy overlay, crossed with 6 LHS futures.
+fn crossed(dir: &Path, extra: &str) -> PathBuf {
+    let same = dir.join("same.toml");
+    std::fs::write(
+        &same,
+        format!(
+            "extends = \"{}\"\n[scenario]\nname = \"renamed\"\n",
+            scenario("scenarios/western-balkans-2024.toml")
+        ),
+    )
+    .unwrap();
+    let path = dir.join("crossed.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "base = \"{base}\"
+runs = 200
+seed = 5
+design = \"lhs\"
+points = 6
+{extra}
+
+[[policy]]
+id = \"base\"
+
+[[policy]]
+id = \"same\"
+file = \"same.toml\"
+
+[[policy]]
+id = \"envoy\"
+file = \"{envoy}\"
+
+[[parameter]]
+path = \"alliance.NATO.reliability\"
+role = \"uncertainty\"
+range = [0.5, 0.95]
+
+[[parameter]]
+path = \"rivalry.SRB-XKX.sanctions_credibility\"
+role = \"uncertainty\"
+range = [0.2, 0.9]
+",
+            base = scenario("scenarios/western-balkans-2024.toml"),
+            envoy = scenario("tests/data/envoy.toml"),
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn csv_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let rows = lines
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn levers_x_futures_meet_the_same_futures_and_run_streams() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = crossed(dir.path(), "satisficing = { use_of_force = 0.15 }");
+    let out = dir.path().join("lxf.csv");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&out)
+        .args(["--threads", "2"])
+        .assert()
+        .success()
+        .stdout(contains("Robustness of 3 policies across 6 futures"));
+    let (header, rows) = csv_rows(&out);
+    assert_eq!(
+        &header[..5],
+        [
+            "point",
+            "policy",
+            "future",
+            "alliance.NATO.reliability",
+            "rivalry.SRB-XKX.sanctions_credibility"
+        ]
+    );
+    assert_eq!(rows.len(), 18);
+    let uf = header.iter().position(|c| c == "use_of_force_p").unwrap();
+    for f in 0..6 {
+        let (b, s, e) = (&rows[f], &rows[6 + f], &rows[12 + f]);
+        assert_eq!(
+            (b[1].as_str(), s[1].as_str(), e[1].as_str()),
+            ("base", "same", "envoy")
+        );
+        assert_eq!(b[2], f.to_string());
+        // Every policy meets the same future ...
+        assert_eq!(b[3..5], s[3..5]);
+        assert_eq!(b[3..5], e[3..5]);
+        // ... and the same run streams: an identical scenario gives identical rows.
+        assert_eq!(b[5..], s[5..]);
+    }
+    // The envoy raises monitoring: a real difference in some future.
+    assert!((0..6).any(|f| rows[f][uf] != rows[12 + f][uf]));
+
+    // Streams: future f's runs are the streams of point f of the same design without
+    // policies and without common random numbers (f * runs + i), so the base policy's rows
+    // equal that sweep's rows.
+    let plain = dir.path().join("plain.toml");
+    let text = std::fs::read_to_string(&sweep).unwrap();
+    let cut = text.find("[[policy]]").unwrap();
+    let params = text.find("[[parameter]]").unwrap();
+    std::fs::write(
+        &plain,
+        format!(
+            "{}{}",
+            &text[..cut].replace("satisficing = { use_of_force = 0.15 }", ""),
+            &text[params..]
+        ),
+    )
+    .unwrap();
+    let plain_out = dir.path().join("plain.csv");
+    deter()
+        .arg("sweep")
+        .arg(&plain)
+        .arg("--out")
+        .arg(&plain_out)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let (_, plain_rows) = csv_rows(&plain_out);
+    for f in 0..6 {
+        assert_eq!(plain_rows[f][1..], rows[f][3..], "future {f}");
+    }
+
+    // The robustness table, recomputed from the rows.
+    let table = std::fs::read_to_string(dir.path().join("lxf.robustness.csv")).unwrap();
+    let v = |p: usize, f: usize| rows[6 * p + f][uf].parse::<f64>().unwrap();
+    for line in table.lines().filter(|l| l.starts_with("use_of_force,")) {
+        let c: Vec<&str> = line.split(',').collect();
+        let p = ["base", "same", "envoy"]
+            .iter()
+            .position(|x| *x == c[2])
+            .unwrap();
+        let max_regret = (0..6)
+            .map(|f| v(p, f) - (0..3).map(|q| v(q, f)).fold(f64::INFINITY, f64::min))
+            .fold(0.0, f64::max);
+        let mean = (0..6).map(|f| v(p, f)).sum::<f64>() / 6.0;
+        let sat = (0..6).filter(|&f| v(p, f) <= 0.15).count() as f64 / 6.0;
+        assert!(
+            (c[7].parse::<f64>().unwrap() - max_regret).abs() < 1e-12,
+            "{line}"
+        );
+        assert!(
+            (c[4].parse::<f64>().unwrap() - mean).abs() < 1e-12,
+            "{line}"
+        );
+        assert!(
+            (c[10].parse::<f64>().unwrap() - sat).abs() < 1e-12,
+            "{line}"
+        );
+    }
+    // `deter robust` on the results file gives the same table.
+    let again = dir.path().join("again.csv");
+    deter()
+        .arg("robust")
+        .arg(&out)
+        .args(["--threshold", "use_of_force=0.15", "--quiet", "--out"])
+        .arg(&again)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), table);
+
+    // One thread: the same bytes.
+    let one = dir.path().join("one.csv");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&one)
+        .args(["--threads", "1", "--quiet"])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&one).unwrap(), std::fs::read(&out).unwrap());
+}
+
+#[test]
+fn levers_x_futures_bad_input_is_located_with_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = crossed(dir.path(), "satisficing = { use_of_forse = 0.15 }");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .assert()
+        .code(2)
+        .stderr(contains("crossed.toml:6:"))
+        .stderr(contains("did you mean `use_of_force`?"));
+    let sweep = crossed(dir.path(), "");
+    let text = std::fs::read_to_string(&sweep).unwrap();
+    for (from, to, want) in [
+        ("file = \"same.toml\"", "file = \"nope.toml\"", "nope.toml"),
+        (
+            "id = \"same\"",
+            "id = \"base\"",
+            "policy `base` is defined twice",
+        ),
+        (
+            "id = \"envoy\"\n",
+            "id = \"envoy\"\nset = { \"rivalry.SRB-XKX.monitorin\" = 0.9 }\n",
+            "did you mean `rivalry.SRB-XKX.monitoring`?",
+        ),
+        (
+            "id = \"envoy\"\n",
+            "id = \"envoy\"\nset = { \"rivalry.SRB-XKX.monitoring\" = 1.9 }\n",
+            "out of range",
+        ),
+        (
+            "role = \"uncertainty\"\nrange = [0.5",
+            "role = \"lever\"\nrange = [0.5",
+            "[[policy]]",
+        ),
+        ("design = \"lhs\"", "design = \"saltelli\"", "design"),
+    ] {
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&sweep, text.replacen(from, to, 1)).unwrap();
+        deter()
+            .arg("sweep")
+            .arg(&sweep)
+            .assert()
+            .code(2)
+            .stderr(contains("crossed.toml:"))
+            .stderr(contains(want));
+    }
+}
+
+fn outcomes_json(args: &[&str]) -> serde_json::Value {
+    let out = deter().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["outcomes"].clone()
+}
+
+#[test]
+fn policy_magnitudes_are_parameters_of_set_and_sweeps() {
+    let shea = scenario("scenarios/shea-special-envoy.toml");
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let common = ["--runs", "400", "--seed", "3", "--format", "json", "-q"];
+    // The envoy raising monitoring to the baseline's own 0.4 is no policy at all.
+    let none = outcomes_json(
+        &[
+            &[
+                "run",
+                &shea,
+                "--set",
+                "policy.special-envoy.changes[0].set=0.4",
+            ][..],
+            &common[..],
+        ]
+        .concat(),
+    );
+    let baseline = outcomes_json(&[&["run", &base][..], &common[..]].concat());
+    assert_eq!(none, baseline);
+    let envoy = outcomes_json(&[&["run", &shea][..], &common[..]].concat());
+    assert_ne!(envoy, baseline);
+    // Starting it after the horizon is no policy either.
+    let late = outcomes_json(
+        &[
+            &["run", &shea, "--set", "policy.special-envoy.start=2099"][..],
+            &common[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(late, baseline);
+
+    // Bad input: the operation the change does not have, a value out of the target's
+    // range, an unknown policy: exit 2, located, with a did-you-mean.
+    deter()
+        .args([
+            "run",
+            &shea,
+            "-q",
+            "--set",
+            "policy.special-envoy.changes[0].add=0.1",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("is a `set`, not `add`"))
+        .stderr(contains(
+            "did you mean `policy.special-envoy.changes[0].set`?",
+        ));
+    deter()
+        .args([
+            "run",
+            &shea,
+            "-q",
+            "--set",
+            "policy.special-envoy.changes[0].set=1.5",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("expected a number in [0, 1]"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = dir.path().join("magnitude.toml");
+    let write = |path: &str, values: &str| {
+        std::fs::write(
+            &sweep,
+            format!(
+                "base = \"{shea}\"\nruns = 200\ndesign = \"grid\"\ncommon_random_numbers = true\n\n\
+                 [[parameter]]\npath = \"{path}\"\nrole = \"uncertainty\"\nvalues = {values}\n"
+            ),
+        )
+        .unwrap();
+    };
+    write("policy.special-envoy.changes[0].set", "[0.4, 0.9]");
+    let out = dir.path().join("m.csv");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let (header, rows) = csv_rows(&out);
+    assert_eq!(header[1], "policy.special-envoy.changes[0].set");
+    assert_eq!((rows[0][1].as_str(), rows[1][1].as_str()), ("0.4", "0.9"));
+    write("policy.special-envoi.start", "[2026, 2028]");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .assert()
+        .code(2)
+        .stderr(contains("magnitude.toml:7:8"))
+        .stderr(contains("did you mean `policy.special-envoy.start`?"));
+    write("policy.special-envoy.changes[0].set", "[0.4, 1.2]");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .assert()
+        .code(2)
+        .stderr(contains("magnitude.toml:9:"))
+        .stderr(contains("1.2 is out of range"));
+}
+
+#[test]
+fn a_named_policy_magnitude_reads_naturally_in_sweeps_and_set() {
+    let shea = scenario("scenarios/shea-special-envoy.toml");
+    let common = ["--runs", "300", "--seed", "4", "--format", "json", "-q"];
+    let by_name = outcomes_json(
+        &[
+            &[
+                "run",
+                &shea,
+                "--set",
+                "policy.special-envoy.monitoring_target=0.9",
+            ][..],
+            &common[..],
+        ]
+        .concat(),
+    );
+    let by_index = outcomes_json(
+        &[
+            &[
+                "run",
+                &shea,
+                "--set",
+                "policy.special-envoy.changes[0].set=0.9",
+            ][..],
+            &common[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(by_name, by_index);
+    deter()
+        .args([
+            "run",
+            &shea,
+            "-q",
+            "--set",
+            "policy.special-envoy.monitoring_targt=0.9",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "did you mean `policy.special-envoy.monitoring_target`?",
+        ));
+
+    // Bad names in a scenario file: located, exit 2.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("named.toml");
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    for (changes, want) in [
+        (
+            "{ path = \"rivalry.SRB-XKX.monitoring\", set = 0.7, name = \"start\" }",
+            "named.toml:7:",
+        ),
+        (
+            "{ path = \"rivalry.SRB-XKX.monitoring\", set = 0.7, name = \"a b\" }",
+            "expected an identifier",
+        ),
+        (
+            "{ path = \"rivalry.SRB-XKX.monitoring\", set = 0.7, name = \"m\" },\n  \
+             { path = \"rivalry.SRB-XKX.sanctions_credibility\", set = 0.7, name = \"m\" }",
+            "`m` names two changes",
+        ),
+    ] {
+        std::fs::write(
+            &file,
+            format!(
+                "extends = \"{base}\"\n\n[[policy]]\nid = \"p\"\nstart = \"2026-01\"\nchanges = [\n  {changes}\n]\n"
+            ),
+        )
+        .unwrap();
+        deter()
+            .args(["validate"])
+            .arg(&file)
+            .assert()
+            .code(2)
+            .stderr(contains(want));
+    }
+}
+
+#[test]
+fn levers_x_futures_shards_and_resume_give_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = crossed(dir.path(), "satisficing = { war = 0.05 }");
+    let whole = dir.path().join("whole.csv");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&whole)
+        .arg("-q")
+        .assert()
+        .success();
+    for k in 0..3 {
+        deter()
+            .arg("sweep")
+            .arg(&sweep)
+            .args(["--shard", &format!("{k}/3"), "-q", "--out"])
+            .arg(dir.path().join(format!("p{k}.json")))
+            .assert()
+            .success();
+    }
+    let merged = dir.path().join("merged.csv");
+    deter()
+        .arg("merge")
+        .args((0..3).map(|k| dir.path().join(format!("p{k}.json"))))
+        .arg("--out")
+        .arg(&merged)
+        .arg("-q")
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(&merged).unwrap(),
+        std::fs::read(&whole).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("merged.robustness.csv")).unwrap(),
+        std::fs::read(dir.path().join("whole.robustness.csv")).unwrap()
+    );
+    // Resume after a cut in the middle of the second policy's rows.
+    let text = std::fs::read_to_string(&whole).unwrap();
+    let cut: usize = text.lines().take(9).map(|l| l.len() + 1).sum::<usize>() + 7;
+    let partial = dir.path().join("partial.csv");
+    std::fs::write(&partial, &text[..cut]).unwrap();
+    std::fs::copy(
+        dir.path().join("whole.csv.sweep"),
+        dir.path().join("partial.csv.sweep"),
+    )
+    .unwrap();
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&partial)
+        .args(["--resume", "-q"])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&partial).unwrap(), text);
+}
+
+#[test]
+fn futures_can_be_draws_from_a_weighted_posterior() {
+    let dir = tempfile::tempdir().unwrap();
+    let posterior = dir.path().join("posterior.csv");
+    // Four draws; the third has weight 0 and must never be a future.
+    std::fs::write(
+        &posterior,
+        "# engine_version 0.1.0\n# seed 1\ndraw,model.war_cost,alliance.NATO.reliability,weight,distance\n\
+         0,0.5,0.6,0.4,1.0\n1,1.2,0.9,0.4,2.0\n2,3.0,0.7,0,0.5\n3,0.8,0.8,0.2,1.5\n",
+    )
+    .unwrap();
+    let sweep = dir.path().join("draws.toml");
+    let write = |futures: &str, extra: &str| {
+        std::fs::write(
+            &sweep,
+            format!(
+                "base = \"{}\"\nruns = 100\npoints = 10\nfutures = \"{futures}\"\n{extra}\n\n\
+                 [[policy]]\nid = \"base\"\n\n[[policy]]\nid = \"envoy\"\nfile = \"{}\"\n",
+                scenario("scenarios/western-balkans-2024.toml"),
+                scenario("tests/data/envoy.toml"),
+            ),
+        )
+        .unwrap();
+    };
+    write("posterior.csv", "");
+    let out = dir.path().join("d.csv");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let (header, rows) = csv_rows(&out);
+    assert_eq!(
+        &header[3..5],
+        ["model.war_cost", "alliance.NATO.reliability"]
+    );
+    assert_eq!(rows.len(), 20);
+    let drawn: Vec<(&str, &str)> = rows[..10]
+        .iter()
+        .map(|r| (r[3].as_str(), r[4].as_str()))
+        .collect();
+    // Systematic resampling of weights 0.4, 0.4, 0, 0.2 to 10: exactly 4, 4, 0 and 2 copies.
+    let count = |v: (&str, &str)| drawn.iter().filter(|d| **d == v).count();
+    assert_eq!(count(("0.5", "0.6")), 4);
+    assert_eq!(count(("1.2", "0.9")), 4);
+    assert_eq!(count(("0.8", "0.8")), 2);
+    // Both policies meet the same futures.
+    for f in 0..10 {
+        assert_eq!(rows[f][3..5], rows[10 + f][3..5]);
+    }
+    // Bad files: located at the `futures` key, with a did-you-mean.
+    std::fs::write(&posterior, "draw,model.war_cots,weight\n0,0.5,1\n").unwrap();
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .assert()
+        .code(2)
+        .stderr(contains("draws.toml:4:11"))
+        .stderr(contains("did you mean `model.war_cost`?"));
+    std::fs::write(&posterior, "draw,model.war_cost,weight\n0,50,1\n").unwrap();
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "line 2: `model.war_cost` = `50`: expected a number in [0, 10]",
+        ));
+    write("posterior.csv", "design = \"lhs\"");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .assert()
+        .code(2)
+        .stderr(contains("`design` does not go with `futures`"));
 }

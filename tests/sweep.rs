@@ -136,6 +136,14 @@ fn resume_after_cuts(dir: &Path, f: &Path, format: &str) {
     for cut in cuts {
         let part = dir.join(format!("part-{cut}.{format}"));
         std::fs::write(&part, &bytes[..cut]).unwrap();
+        // The settings fingerprint beside the results, as the interrupted sweep left it.
+        let marker = |p: &Path| {
+            p.with_file_name(format!(
+                "{}.sweep",
+                p.file_name().unwrap().to_string_lossy()
+            ))
+        };
+        std::fs::copy(marker(&full), marker(&part)).unwrap();
         run_sweep(f, &part, &["--resume", "--format", format]);
         assert_eq!(
             std::fs::read(&part).unwrap(),
@@ -165,9 +173,9 @@ fn resume_refuses_a_results_file_from_another_sweep() {
             .code(2)
     };
     resume_b().stderr(contains("was started with other sweep settings"));
-    // Without the fingerprint file, the rows' parameter values still give it away.
+    // Without the fingerprint file nothing proves where the rows come from: refused.
     std::fs::remove_file(dir.path().join("r.csv.sweep")).unwrap();
-    resume_b().stderr(contains("does not belong to this sweep"));
+    resume_b().stderr(contains("fingerprint"));
 }
 
 #[test]
@@ -381,7 +389,7 @@ fn until_ci_in_a_sweep_stops_each_point_on_its_own() {
     for row in text.lines().skip(1) {
         let cells: Vec<&str> = row.split(',').collect();
         let runs: u64 = cells[3].parse().unwrap();
-        assert!(runs % 1000 == 0 && runs <= 4000, "{row}");
+        assert!(runs.is_multiple_of(1000) && runs <= 4000, "{row}");
         assert!(cells[4] == "target_reached" || runs == 4000, "{row}");
     }
 }
@@ -392,6 +400,8 @@ fn bundled_sweeps_are_valid() {
         "kosovo-budget-x-nato.toml",
         "saltelli-levers.toml",
         "proposals-factorial.toml",
+        "proposals-x-futures.toml",
+        "envoy-magnitude-x-futures.toml",
     ] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("scenarios/sweeps")

@@ -1,5 +1,5 @@
 //! Validation: the stylized facts of the deterrence literature (docs/VALIDATION.md, after
-//! the model-2 validation groups), each checked by simulation.
+//! docs/VALIDATION.md), each checked by simulation.
 //!
 //! Every comparison uses common random numbers: both arms run the same seed and the same run
 //! indices, so run `i` of each arm draws from the same RNG stream. Effects are estimated per
@@ -25,7 +25,7 @@ use deter::scenario::{self, Actor, ParamRef, Scenario};
 use deter::stats::{Z95, wilson};
 use rayon::prelude::*;
 
-/// Runs per arm (at least 10,000).
+/// Runs per arm (docs/VALIDATION.md asks for at least 10,000).
 const RUNS: u64 = 10_000;
 /// The baseline's seed (scenarios/western-balkans-2024.toml).
 const SEED: u64 = 20_230_924;

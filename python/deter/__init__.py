@@ -15,7 +15,7 @@ Quick start::
     r = deter.run("scenarios/western-balkans-2024.toml", runs=20_000, seed=7)
     r.outcomes            # tidy DataFrame: one row per (scope, outcome)
     r.metrics             # tidy DataFrame: one row per (scope, metric, statistic)
-    r.yearly              # tidy DataFrame: one row per (scope, year, quantity, statistic)
+    r.yearly              # tidy DataFrame: one row per (scope, year, outcome, window)
     r.to_dict()           # the JSON contract of docs/OUTPUT.md
     c = deter.compare("baseline.toml", "envoy.toml", runs=20_000)
     deter.run("baseline.toml", set={"rivalry.SRB-XKX.monitoring": 0.7})   # a what-if
@@ -180,6 +180,40 @@ def _metric_rows(scope: str, metrics: Mapping[str, Any]) -> list:
     ]
 
 
+_YEARLY_COLUMNS = [
+    "scope",
+    "year",
+    "outcome",
+    "window",
+    "probability",
+    "mc95_low",
+    "mc95_high",
+    "runs_with_event",
+    "runs",
+]
+
+
+def _yearly_rows(scope: str, years: Sequence[Mapping[str, Any]], runs: int) -> list:
+    out = []
+    for y in years:
+        for window, key in (("in_year", "events_in_year"), ("by_end", "events_by_end")):
+            for name, o in y.get(key, {}).items():
+                out.append(
+                    {
+                        "scope": scope,
+                        "year": y["year"],
+                        "outcome": name,
+                        "window": window,
+                        "probability": o["p"],
+                        "mc95_low": o["lo"],
+                        "mc95_high": o["hi"],
+                        "runs_with_event": o["count"],
+                        "runs": runs,
+                    }
+                )
+    return out
+
+
 class Result:
     """The result of :func:`run`: the JSON report of docs/OUTPUT.md, with tidy views.
 
@@ -200,10 +234,17 @@ class Result:
         target military capability at the end, a ratio); statistics ``mean``, ``sd``,
         ``p05``, ``p50``, ``p95``. Columns: ``scope``, ``metric``, ``statistic``, ``value``.
     yearly : pandas.DataFrame
-        One row per (scope, year, quantity, statistic), for each rivalry: ``tension``
-        (in [0, 1]) and ``balance`` (challenger / target capability ratio) at each year's
-        end, as quantiles over runs (``p05`` ... ``p95``). Columns: ``scope``, ``year``,
-        ``quantity``, ``statistic``, ``value``.
+        Per-year probabilities: one row per (scope, year, outcome, window). ``window`` is
+        ``"in_year"`` (share of runs in which the event happened during that calendar year)
+        or ``"by_end"`` (at least once from the start to the end of that year, cumulative;
+        the last year's equals ``outcomes``). Columns: ``scope``, ``year``, ``outcome``,
+        ``window``, ``probability``, ``mc95_low``, ``mc95_high`` (Monte Carlo 95% interval),
+        ``runs_with_event``, ``runs``. Shape: (horizon years x 6 x 2 x (1 + rivalries), 9).
+    bands : pandas.DataFrame
+        One row per (scope, year, quantity, statistic), for each rivalry: ``tension`` (in
+        [0, 1]) and ``balance`` (challenger / target military capability, a ratio) at each
+        year's end, as quantiles over runs (``p05`` ... ``p95``). Columns: ``scope``,
+        ``year``, ``quantity``, ``statistic``, ``value``.
     runs, seed : int
     overrides : list of dict
         The ``set=`` what-ifs applied: ``path``, ``value``, ``replaced``.
@@ -217,14 +258,16 @@ class Result:
         runs = self.runs
         rows = _outcome_rows("region", report["outcomes"], runs)
         metrics = _metric_rows("region", report["metrics"])
-        yearly = []
+        yearly = _yearly_rows("region", report.get("yearly", []), runs)
+        bands = []
         for r in report["rivalries"]:
             rows += _outcome_rows(r["id"], r["outcomes"], runs)
             metrics += _metric_rows(r["id"], r["metrics"])
-            for y in r["yearly"]:
+            yearly += _yearly_rows(r["id"], r.get("yearly", []), runs)
+            for y in r.get("yearly", []):
                 for quantity in ("tension", "balance"):
-                    for stat, value in y[quantity].items():
-                        yearly.append(
+                    for stat, value in y.get(quantity, {}).items():
+                        bands.append(
                             {
                                 "scope": r["id"],
                                 "year": y["year"],
@@ -235,8 +278,9 @@ class Result:
                         )
         self.outcomes = pd.DataFrame(rows)
         self.metrics = pd.DataFrame(metrics)
-        self.yearly = pd.DataFrame(
-            yearly, columns=["scope", "year", "quantity", "statistic", "value"]
+        self.yearly = pd.DataFrame(yearly, columns=_YEARLY_COLUMNS)
+        self.bands = pd.DataFrame(
+            bands, columns=["scope", "year", "quantity", "statistic", "value"]
         )
 
     def to_dict(self) -> dict:

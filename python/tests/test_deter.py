@@ -120,10 +120,30 @@ def test_metrics_and_yearly_tables_are_long():
     assert list(m.columns) == ["scope", "metric", "statistic", "value"]
     region = m[m.scope == "region"].set_index(["metric", "statistic"]).value
     assert region[("crises", "mean")] == r.to_dict()["metrics"]["crises"]["mean"]
+    b = r.bands
+    assert list(b.columns) == ["scope", "year", "quantity", "statistic", "value"]
+    assert sorted(b.year.unique()) == [2025, 2026, 2027, 2028]
+    assert set(b.quantity) == {"tension", "balance"}
+
+
+def test_yearly_probabilities_are_tidy_and_consistent():
+    r = deter.run(BASELINE, runs=2000, seed=4)
     y = r.yearly
-    assert list(y.columns) == ["scope", "year", "quantity", "statistic", "value"]
-    assert sorted(y.year.unique()) == [2025, 2026, 2027, 2028]
-    assert set(y.quantity) == {"tension", "balance"}
+    assert list(y.columns) == [
+        "scope", "year", "outcome", "window", "probability", "mc95_low", "mc95_high", "runs_with_event", "runs",
+    ]
+    scopes = 1 + len(r.to_dict()["rivalries"])
+    assert len(y) == r.to_dict()["horizon_years"] * 6 * 2 * scopes
+    assert (y.probability == y.runs_with_event / y.runs).all()
+    uf = y[(y.scope == "region") & (y.outcome == "use_of_force")].pivot(index="year", columns="window", values="probability")
+    # Cumulative: never decreasing, at least each year's own share, ending at the horizon's value.
+    assert uf.by_end.is_monotonic_increasing
+    assert (uf.by_end >= uf.in_year).all()
+    last = uf.by_end.iloc[-1]
+    horizon = r.outcomes.set_index(["scope", "outcome"]).loc[("region", "use_of_force"), "probability"]
+    assert last == horizon
+    # P(by end of year t) <= sum of the in-year shares up to t (union bound).
+    assert (uf.by_end <= uf.in_year.cumsum() + 1e-12).all()
 
 
 def test_scenario_error_for_one_problem():

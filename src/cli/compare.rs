@@ -83,6 +83,8 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         }
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
+    // Their `extends` chains are inputs too.
+    output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     let runs = args.runs.unwrap_or(sa.meta.runs);
     validate_runs(runs)?;
     let seed = args.seed.unwrap_or(sa.meta.seed);

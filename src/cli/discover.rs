@@ -159,6 +159,9 @@ pub struct RobustArgs {
     /// Where to save the table [default: beside the results, RESULTS.robustness.csv].
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also write an HTML page with the charts (mean and percentiles, regret) per outcome.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
     /// Do not print the table.
     #[arg(long, short)]
     pub quiet: bool,
@@ -200,9 +203,12 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         .out
         .clone()
         .unwrap_or_else(|| robustness_path(&args.results));
-    output::check_writable(&out, std::slice::from_ref(&args.results)).map_err(CliError::Usage)?;
+    let outputs: Vec<&PathBuf> = std::iter::once(&out).chain(&args.report).collect();
+    output::check_outputs(&outputs, std::slice::from_ref(&args.results))
+        .map_err(CliError::Usage)?;
     let results = Results::read(&args.results).map_err(CliError::Usage)?;
-    let report = rdm::robustness(&results, &thresholds).map_err(|e| {
+    let source = args.results.display().to_string();
+    let report = rdm::robustness(&results, &thresholds, &source).map_err(|e| {
         let flag = if e.contains("headline outcome (") {
             "--threshold: "
         } else {
@@ -212,6 +218,9 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
     })?;
     if !args.quiet {
         emit(None, report.table.as_bytes())?;
+    }
+    if let (Some(path), Some(html)) = (&args.report, &report.html) {
+        emit(Some(path), html.as_bytes())?;
     }
     emit(Some(&out), report.csv.as_bytes())
 }

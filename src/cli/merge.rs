@@ -50,6 +50,10 @@ pub struct MergeArgs {
     /// No summary line on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// In the table, also show per year the share of runs with each event in the year and
+    /// by the year's end.
+    #[arg(long)]
+    pub yearly: bool,
 }
 
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
@@ -59,6 +63,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     for path in &args.parts {
         let name = path.display().to_string();
         // Bounded, so that `/dev/zero`, a FIFO or a runaway file cannot exhaust memory.
+        crate::output::note_input(path);
         let bytes = crate::scenario::read_bounded(path, MAX_PARTIAL_BYTES)
             .map_err(|e| CliError::Usage(format!("cannot read `{name}`: {e}")))?;
         if bytes.len() > MAX_PARTIAL_BYTES {
@@ -84,6 +89,8 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         )));
     }
     let scenario = find_scenario(first, args.scenario.as_deref())?;
+    // The scenario (and its `extends` chain) is an input too.
+    output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     let compiled = Compiled::new(&scenario);
     let template = Aggregate::new(&compiled);
     let mut merged: Option<Aggregate> = None;
@@ -131,7 +138,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         Format::Json => json::to_json(&report),
         Format::Csv => csv::to_csv(&[&report]),
         Format::Table => {
-            let text = table::to_table(&report, source);
+            let text = table::to_table(&report, source, args.yearly);
             let color = args.out.is_none() && use_color();
             (if color { table::colorize(&text) } else { text }).into_bytes()
         }
@@ -164,6 +171,9 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     }
     let header = &first.file.header;
     let mut sweep = find_sweep(first, args.sweep.as_deref())?;
+    // The sweep file, its base and `extends` chain are inputs too.
+    let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
+    output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     // The path the shards were given, as `deter sweep` shows it in a JSON Lines header.
     sweep.file.clone_from(&first.file.source.path);
     let design = Design::new(&sweep);
@@ -209,6 +219,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
         |p| {
             Aggregate::new(&point_scenario(
                 &sweep,
+                p,
                 &design.values(&sweep.parameters, p),
             ))
         },
@@ -223,7 +234,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
                 ));
             }
             let values = design.values(&sweep.parameters, p);
-            let compiled = point_scenario(&sweep, &values);
+            let compiled = point_scenario(&sweep, p, &values);
             let line = runner::row_of(&sweep, &rows, p, &values, &compiled, &agg, None);
             outputs.push(runner::outputs_of(&agg));
             write(line.as_bytes()).map_err(|e| {

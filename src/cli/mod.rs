@@ -2,6 +2,7 @@
 //! One module per subcommand; this file holds the command list, errors and shared helpers.
 
 mod bench;
+mod calibrate;
 mod compare;
 mod discover;
 mod init;
@@ -9,6 +10,7 @@ mod merge;
 mod run;
 mod shard;
 mod sweep;
+mod uncertain;
 mod validate;
 
 pub use run::{Format, RunArgs};
@@ -66,7 +68,14 @@ const SWEEP_EXAMPLES: &str = "Examples:
   deter sweep scenarios/sweeps/saltelli-levers.toml --out sobol.csv --threads 2
   deter sweep scenarios/sweeps/saltelli-levers.toml --out sobol.csv --resume
   deter sweep my-sweep.toml --format json --out results.jsonl --until-ci 0.02
+  deter sweep scenarios/sweeps/kosovo-budget-x-nato.toml --out grid.csv --report grid.html --plots plots/
   deter sweep my-sweep.toml --shard 0/4 --out part-0.json  # see deter merge";
+
+const CALIBRATE_EXAMPLES: &str = "Examples:
+  deter calibrate scenarios/history/calibrate.toml --out calibration
+  deter calibrate scenarios/history/calibrate.toml --out calibration --resume   # after Ctrl-C
+Outputs in --out: posterior.csv (weighted draws, provenance header), diagnostics.csv
+(tolerance, acceptance rate, effective sample size per generation), state.json, report.html.";
 
 const DISCOVER_EXAMPLES: &str = "Examples:
   deter discover results.csv --outcome use_of_force --above 0.2
@@ -143,6 +152,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Calibrate model parameters to historical cases (ABC-SMC; docs/CALIBRATION.md).
+    #[command(after_help = CALIBRATE_EXAMPLES)]
+    Calibrate(calibrate::CalibrateArgs),
     /// Measure runs per second, ns per run, the ratio to the RNG floor and the thread speedup.
     #[command(after_help = BENCH_EXAMPLES)]
     Bench(bench::BenchArgs),
@@ -222,6 +234,7 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Validate { files } => validate::validate(&files),
         Command::Init { path, force } => init::init(&path, force),
         Command::Bench(args) => bench::bench(&args),
+        Command::Calibrate(args) => calibrate::calibrate(&args),
     }
 }
 

@@ -61,6 +61,10 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// In the table, also show per year the share of runs with each event in the year and
+    /// by the year's end (JSON and CSV always carry them).
+    #[arg(long)]
+    pub yearly: bool,
     /// Also write one CSV row per (run, rivalry) to this file, in run order (atomically).
     /// One scenario file only.
     #[arg(long, value_name = "PATH")]
@@ -77,6 +81,14 @@ pub struct RunArgs {
     /// SLURM_ARRAY_TASK_COUNT.
     #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "per_run", "report", "until_ci", "set"])]
     pub shard: Option<crate::shard::ShardSpec>,
+    /// Nested Monte Carlo over parameter uncertainty: --draws parameter sets drawn from this
+    /// posterior (deter calibrate's posterior.csv), --runs runs each [default 1000]; reports the
+    /// mean, the 90% interval over uncertain parameters and the Monte Carlo error.
+    #[arg(long, value_name = "DRAWS.csv", conflicts_with_all = ["shard", "per_run", "until_ci", "report"])]
+    pub posterior: Option<PathBuf>,
+    /// Parameter draws with --posterior.
+    #[arg(long, default_value_t = 100, requires = "posterior")]
+    pub draws: u64,
 }
 
 /// One scenario ready to run.
@@ -137,6 +149,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     if let Some(spec) = args.shard {
         return super::shard::run_shard(args, spec);
     }
+    if let Some(posterior) = &args.posterior {
+        return super::uncertain::run_posterior(args, posterior);
+    }
     let outputs: Vec<&PathBuf> = args
         .out
         .iter()
@@ -188,6 +203,23 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     }
     if diags.has_errors() {
         return Err(CliError::Input(diags));
+    }
+    // Rows of one CSV are told apart by the scenario's name.
+    if matches!(args.format, Format::Csv) {
+        for (i, job) in jobs.iter().enumerate() {
+            if let Some(first) = jobs[..i]
+                .iter()
+                .find(|j: &&Job| j.scenario.meta.name == job.scenario.meta.name)
+            {
+                return Err(CliError::Usage(format!(
+                    "`{}` and `{}` are both named \"{}\": their CSV rows could not be told \
+                     apart; give one another [scenario].name, or use --format json",
+                    first.file.display(),
+                    job.file.display(),
+                    crate::scenario::printable(&job.scenario.meta.name)
+                )));
+            }
+        }
     }
     let until_target = match args.until_ci {
         None => None,
@@ -319,7 +351,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                 if i > 0 {
                     text.push('\n');
                 }
-                let mut t = table::to_table(report, &job.file.display().to_string());
+                let mut t = table::to_table(report, &job.file.display().to_string(), args.yearly);
                 if let Some(st) = &done[i].stopping {
                     t.push_str(&stopping_line(st));
                 }

@@ -12,8 +12,7 @@ use crate::model::Compiled;
 use crate::output;
 use crate::report::finite;
 use crate::shard::partial::{
-    self, AggregatePart, FORMAT, FORMAT_VERSION, Header, Overrides, Part, ShardHeader, Source,
-    Timing,
+    self, FORMAT, FORMAT_VERSION, Header, Overrides, Part, ShardHeader, Source, Timing,
 };
 use crate::shard::{self as sharding, Kind, PartialFile, ShardSpec};
 use crate::sweep::runner::point_scenario;
@@ -35,6 +34,10 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
         output::check_writable(out, &args.files).map_err(CliError::Usage)?;
     }
     let scenario = load_scenario(file, args.horizon_years)?;
+    if let Some(out) = &args.out {
+        // The `extends` chain is an input too.
+        output::check_writable(out, &[]).map_err(CliError::Usage)?;
+    }
     // Read the text now, right after validating it, to embed it in the partial file.
     let text = std::fs::read_to_string(file)
         .map_err(|e| CliError::Failure(format!("cannot read `{}`: {e}", file.display())))?;
@@ -99,7 +102,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
             vec![Part {
                 point: 0,
                 first_run: first,
-                aggregate: AggregatePart::from_aggregate(&aggregate),
+                aggregate: aggregate.clone(),
             }]
         } else {
             Vec::new()
@@ -143,16 +146,12 @@ pub fn sweep_shard(
         let mut parts = Vec::new();
         for (point, first_run, count) in sharding::split_by_point(first, end, runs) {
             let values = design.values(&sweep.parameters, point);
-            let compiled = point_scenario(sweep, &values);
+            let compiled = point_scenario(sweep, point, &values);
             let plan = RunPlan {
                 seed: sweep.seed,
                 first: first_run,
                 count,
-                stream_offset: if sweep.common_random_numbers {
-                    0
-                } else {
-                    point * runs
-                },
+                stream_offset: sweep.stream_offset(point, runs),
             };
             let hooks = Hooks {
                 cancel: Some(&CANCEL),
@@ -162,7 +161,7 @@ pub fn sweep_shard(
             parts.push(Part {
                 point,
                 first_run,
-                aggregate: AggregatePart::from_aggregate(&aggregate),
+                aggregate: aggregate.clone(),
             });
         }
         Ok(parts)

@@ -43,13 +43,20 @@ pub struct SweepArgs {
     /// Cap on runs per point with --until-ci [default: the sweep's runs].
     #[arg(long, requires = "until_ci")]
     pub max_runs: Option<u64>,
+    /// Also write a self-contained HTML report: the design, each outcome against each
+    /// parameter, the sensitivity indices as ranked bars with intervals.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
+    /// Also write every chart of the report as a standalone SVG file into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
     /// No progress bar, no sensitivity table on the terminal.
     #[arg(long, short)]
     pub quiet: bool,
     /// Simulate only shard K of N (0-based: K in 0..N) of the sweep's points x runs and
     /// write a partial file for `deter merge`; `auto` reads SLURM_ARRAY_TASK_ID and
     /// SLURM_ARRAY_TASK_COUNT. The format of the results is chosen at the merge.
-    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["resume", "until_ci", "max_runs", "format"])]
+    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["resume", "until_ci", "max_runs", "format", "report", "plots"])]
     pub shard: Option<crate::shard::ShardSpec>,
 }
 
@@ -57,7 +64,7 @@ pub struct SweepArgs {
 /// runs, seed, design, points, levels, common random numbers and parameters.
 fn settings_text(s: &Sweep) -> String {
     format!(
-        "{}\n{:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+        "{}\n{:?} {:?} {:?} {:?} {:?} {:?} {:?}{}",
         super::scenario_hash(&s.base),
         s.runs,
         s.seed,
@@ -66,6 +73,10 @@ fn settings_text(s: &Sweep) -> String {
         s.levels,
         s.common_random_numbers,
         s.parameters,
+        // Levers x futures: the policies' validated scenarios and thresholds.
+        s.crossing
+            .as_ref()
+            .map_or(String::new(), |c| format!(" {c:?}")),
     )
 }
 
@@ -74,13 +85,13 @@ pub fn sweep_hash(s: &Sweep) -> String {
     super::scenario_hash_text(&settings_text(s))
 }
 
-/// `results.csv` -> `results.sensitivity.csv`.
-pub fn sensitivity_path(out: &Path) -> PathBuf {
+/// `results.csv` -> `results.NAME.csv` (`sensitivity`, `robustness`).
+pub fn analysis_path(out: &Path, name: &str) -> PathBuf {
     let stem = out.file_stem().map_or_else(
         || "results".to_string(),
         |s| s.to_string_lossy().into_owned(),
     );
-    out.with_file_name(format!("{stem}.sensitivity.csv"))
+    out.with_file_name(format!("{stem}.{name}.csv"))
 }
 
 /// `results.csv` -> `results.csv.sweep`: a fingerprint of the settings the results were
@@ -92,10 +103,16 @@ pub fn resume_marker(out: &Path) -> PathBuf {
 }
 
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
-    if let Some(out) = &args.out {
-        output::check_writable(out, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
-    }
+    let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
+    output::check_outputs(&outputs, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
     let sweep = sweep::load_sweep(&args.file).map_err(CliError::Input)?;
+    // The base scenario and its `extends` chain are inputs too.
+    if let Some(out) = &args.out {
+        output::check_writable(out, &[]).map_err(CliError::Usage)?;
+    }
+    for w in &sweep.warnings {
+        eprint!("{w}");
+    }
     let until = match args.until_ci {
         None => None,
         Some(t) if t.is_finite() && t > 0.0 && t < 0.5 => {
@@ -159,7 +176,17 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         Some(out) => {
             let marker = resume_marker(out);
             if args.resume && out.exists() {
-                if let Ok(found) = std::fs::read_to_string(&marker) {
+                // Without the fingerprint nothing proves the rows belong to this sweep.
+                let Ok(found) = std::fs::read_to_string(&marker) else {
+                    return Err(CliError::Usage(format!(
+                        "cannot resume `{}`: its settings fingerprint `{}` is missing, so \
+                         nothing proves its rows come from this sweep; remove it or choose \
+                         another --out",
+                        out.display(),
+                        marker.display()
+                    )));
+                };
+                {
                     if found != fingerprint {
                         return Err(CliError::Usage(format!(
                             "`{}` was started with other sweep settings (seed, runs, design, \
@@ -235,7 +262,38 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         );
     }
 
+    if args.report.is_some() || args.plots.is_some() {
+        // Under --until-ci the points' run counts differ; the report states the cap.
+        let view = crate::report::sweep::SweepView {
+            sweep: &sweep,
+            design: &design,
+            outputs: &outputs,
+            runs: stride,
+        };
+        write_report(&view, args.report.as_deref(), args.plots.as_deref())?;
+    }
     sensitivity_tail(&sweep, &design, &outputs, args.out.as_deref(), args.quiet)
+}
+
+/// `--report PAGE.html` and `--plots DIR` of a finished sweep.
+fn write_report(
+    view: &crate::report::sweep::SweepView<'_>,
+    report: Option<&Path>,
+    plots: Option<&Path>,
+) -> Result<(), CliError> {
+    use crate::report::sweep;
+    if let Some(path) = report {
+        super::emit(Some(path), sweep::to_html(view).as_bytes())?;
+    }
+    if let Some(dir) = plots {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", dir.display())))?;
+        for (stem, _, _, svg) in sweep::charts(view) {
+            let path = dir.join(format!("{stem}.svg"));
+            super::emit(Some(&path), svg.as_bytes())?;
+        }
+    }
+    Ok(())
 }
 
 /// Saltelli and Morris designs: the ranked sensitivity table, saved beside the results
@@ -244,20 +302,20 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
 pub fn sensitivity_tail(
     sweep: &Sweep,
     design: &Design,
-    outputs: &[[f64; 6]],
+    outputs: &[[f64; crate::outputs::N_EVENTS]],
     out: Option<&Path>,
     quiet: bool,
 ) -> Result<(), CliError> {
     if let Some(report) = sweep::sensitivity(sweep, design, outputs) {
         match out {
             Some(out) => {
-                let path = sensitivity_path(out);
+                let path = analysis_path(out, report.name);
                 output::write_atomic(&path, report.csv.as_bytes()).map_err(|e| {
                     CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
                 })?;
                 if !quiet {
                     print!("{}", report.table);
-                    eprintln!("deter: sensitivity indices saved to `{}`", path.display());
+                    eprintln!("deter: {} table saved to `{}`", report.name, path.display());
                 }
             }
             None => {

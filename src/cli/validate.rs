@@ -11,8 +11,8 @@ pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
         match scenario::load_file(f) {
             Ok(s) => println!(
                 "{}: ok ({}: {} countries, {} powers, {} alliances, {} rivalries, {} policies)",
-                f.display(),
-                s.meta.name,
+                scenario::printable(&f.display().to_string()),
+                scenario::printable(&s.meta.name),
                 s.countries.len(),
                 s.powers.len(),
                 s.alliances.len(),

@@ -4,52 +4,33 @@
 //! of rivalries and years), never by the number of runs, and merging two aggregates is exact
 //! integer arithmetic, so the result is the same for any split of the runs.
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::{Compiled, RunRecord, STEPS_PER_YEAR};
+use crate::outputs::{Combine, EventSet, METRICS, N_EVENTS, N_METRICS, event_flags};
 use crate::stats::{BinLayout, Distribution, ExactMoments, Histogram};
 
-/// Outcome events counted once per run.
-pub const EVENTS: [&str; 6] = [
-    "crisis",
-    "threat",
-    "display",
-    "use_of_force",
-    "war",
-    "deterrence_held",
-];
+pub use crate::outputs::{BALANCE_LAYOUT, COUNT_LAYOUT, GDP_LAYOUT, TENSION_LAYOUT};
 
-/// Histogram layouts, fixed so that shards always agree.
-pub const COUNT_LAYOUT: BinLayout = BinLayout::Integer { bins: 257 };
-pub const GDP_LAYOUT: BinLayout = BinLayout::Log {
-    lo: 1e-4,
-    hi: 1e6,
-    bins: 500,
-};
-pub const BALANCE_LAYOUT: BinLayout = BinLayout::Log {
-    lo: 1e-6,
-    hi: 1e6,
-    bins: 600,
-};
-pub const TENSION_LAYOUT: BinLayout = BinLayout::Linear {
-    lo: 0.0,
-    hi: 1.0,
-    bins: 200,
-};
-
-/// Everything tallied for one rivalry, or for the whole region.
-#[derive(Debug, Clone, PartialEq)]
+/// Everything tallied for one rivalry, or for the whole region. Serialised as is into the
+/// partial files of sharded runs (integers only; `i128` sums as decimal strings).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Tally {
-    /// Runs in which each of [`EVENTS`] happened.
-    pub events: [u64; 6],
+    /// Runs in which each of [`crate::outputs::EVENTS`] held over the horizon.
+    pub events: [u64; N_EVENTS],
+    /// Per year y: runs in which each event held in year y.
+    pub yearly_events: Vec<[u64; N_EVENTS]>,
+    /// Per year y: runs in which each event held in years 0..=y (by the end of year y).
+    pub cumulative_events: Vec<[u64; N_EVENTS]>,
     /// Runs by highest MID level reached (0..=5).
     pub max_level: [u64; 6],
-    pub crises: Distribution,
-    pub disputes: Distribution,
+    /// One distribution per [`crate::outputs::METRICS`] entry.
+    pub metrics: [Distribution; N_METRICS],
     /// Month of first use of force; the last bin (= horizon in months) means "none".
     pub first_force_month: Histogram,
     /// Years to first use of force, censored at the horizon (restricted mean).
     pub first_force_years: ExactMoments,
-    pub gdp_lost: Distribution,
-    pub final_balance: Distribution,
     /// Sums of the challenger's expected costs by level: military, political, economic.
     pub level_costs: [ExactMoments; 3],
     /// Crises by outcome (general deterrence, immediate deterrence, coercion, limited, war).
@@ -67,18 +48,20 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn new(steps: u32, years: usize) -> Self {
+    /// A tally over `years` years; `bands` adds the yearly tension and balance histograms
+    /// (rivalries only).
+    fn new(steps: u32, years: usize, bands: bool) -> Self {
+        let band_years = if bands { years } else { 0 };
         Self {
-            events: [0; 6],
+            events: [0; N_EVENTS],
+            yearly_events: vec![[0; N_EVENTS]; years],
+            cumulative_events: vec![[0; N_EVENTS]; years],
             max_level: [0; 6],
-            crises: Distribution::new(COUNT_LAYOUT),
-            disputes: Distribution::new(COUNT_LAYOUT),
+            metrics: METRICS.map(|m| Distribution::new(m.layout)),
             first_force_month: Histogram::new(BinLayout::Integer {
                 bins: steps as usize + 1,
             }),
             first_force_years: ExactMoments::new(),
-            gdp_lost: Distribution::new(GDP_LAYOUT),
-            final_balance: Distribution::new(BALANCE_LAYOUT),
             level_costs: Default::default(),
             crisis_outcomes: [0; 5],
             commitments_invoked: 0,
@@ -87,57 +70,81 @@ impl Tally {
             sanctions_succeeded: 0,
             after_concession: [0; 2],
             after_firm: [0; 2],
-            yearly_tension: vec![Histogram::new(TENSION_LAYOUT); years],
-            yearly_balance: vec![Histogram::new(BALANCE_LAYOUT); years],
+            yearly_tension: vec![Histogram::new(TENSION_LAYOUT); band_years],
+            yearly_balance: vec![Histogram::new(BALANCE_LAYOUT); band_years],
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// The distribution of the metric `key` of [`crate::outputs::METRICS`].
+    pub fn metric(&self, key: &str) -> Option<&Distribution> {
+        METRICS
+            .iter()
+            .position(|m| m.key == key)
+            .map(|k| &self.metrics[k])
+    }
+
+    /// The crisis-count distribution (the first metric), for the HTML histogram.
+    pub fn crises(&self) -> &Distribution {
+        &self.metrics[0]
+    }
+
+    /// Year `y`'s events `in_year`, and the events of years 0..=y `by_end`.
+    #[inline]
+    fn record_year(&mut self, y: usize, in_year: EventSet, by_end: EventSet) {
+        for (c, f) in self.yearly_events[y].iter_mut().zip(event_flags(in_year)) {
+            *c += u64::from(f);
+        }
+        for (c, f) in self.cumulative_events[y]
+            .iter_mut()
+            .zip(event_flags(by_end))
+        {
+            *c += u64::from(f);
+        }
+    }
+
     fn record_run(
         &mut self,
         max_level: u8,
-        crises: u32,
-        disputes: u32,
+        events: EventSet,
+        metrics: [f64; N_METRICS],
         first_force: Option<u32>,
         steps: u32,
-        gdp_lost: f64,
-        balance: f64,
     ) {
-        let flags = [
-            max_level >= 1,
-            max_level >= 2,
-            max_level >= 3,
-            max_level >= 4,
-            max_level >= 5,
-            max_level < 4,
-        ];
-        for (count, flag) in self.events.iter_mut().zip(flags) {
+        for (count, flag) in self.events.iter_mut().zip(event_flags(events)) {
             *count += u64::from(flag);
         }
         self.max_level[max_level.min(5) as usize] += 1;
-        self.crises.record(crises as f64);
-        self.disputes.record(disputes as f64);
+        for (d, x) in self.metrics.iter_mut().zip(metrics) {
+            d.record(x);
+        }
         let month = first_force.unwrap_or(steps).min(steps);
         self.first_force_month.record_count(month);
         self.first_force_years
             .record(month as f64 / STEPS_PER_YEAR as f64);
-        self.gdp_lost.record(gdp_lost);
-        self.final_balance.record(balance);
     }
 
     fn merge(&mut self, o: &Tally) {
         for (a, b) in self.events.iter_mut().zip(o.events) {
             *a += b;
         }
+        for (x, y) in self.yearly_events.iter_mut().zip(&o.yearly_events) {
+            for (a, b) in x.iter_mut().zip(y) {
+                *a += b;
+            }
+        }
+        for (x, y) in self.cumulative_events.iter_mut().zip(&o.cumulative_events) {
+            for (a, b) in x.iter_mut().zip(y) {
+                *a += b;
+            }
+        }
         for (a, b) in self.max_level.iter_mut().zip(o.max_level) {
             *a += b;
         }
-        self.crises.merge(&o.crises);
-        self.disputes.merge(&o.disputes);
+        for (a, b) in self.metrics.iter_mut().zip(&o.metrics) {
+            a.merge(b);
+        }
         self.first_force_month.merge(&o.first_force_month);
         self.first_force_years.merge(&o.first_force_years);
-        self.gdp_lost.merge(&o.gdp_lost);
-        self.final_balance.merge(&o.final_balance);
         for (a, b) in self.level_costs.iter_mut().zip(&o.level_costs) {
             a.merge(b);
         }
@@ -162,7 +169,8 @@ impl Tally {
 }
 
 /// The aggregate of any number of runs of one scenario.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Aggregate {
     pub runs: u64,
     pub steps: u32,
@@ -177,8 +185,8 @@ impl Aggregate {
         Self {
             runs: 0,
             steps,
-            region: Tally::new(steps, 0),
-            rivalries: vec![Tally::new(steps, years); compiled.scenario.rivalries.len()],
+            region: Tally::new(steps, years, false),
+            rivalries: vec![Tally::new(steps, years, true); compiled.scenario.rivalries.len()],
         }
     }
 
@@ -194,8 +202,9 @@ impl Aggregate {
         };
         let steps = u64::from(compiled.steps());
         let years = u64::from(compiled.scenario.meta.horizon_years);
-        let tally =
-            8 * (2 * bins(COUNT_LAYOUT) + steps + 1 + bins(GDP_LAYOUT) + bins(BALANCE_LAYOUT) + 64);
+        let metrics: u64 = METRICS.iter().map(|m| bins(m.layout)).sum();
+        let events = 8 * years * 2 * N_EVENTS as u64;
+        let tally = 8 * (metrics + steps + 1 + 64) + events;
         let yearly = 8 * years * (bins(TENSION_LAYOUT) + bins(BALANCE_LAYOUT));
         tally + compiled.scenario.rivalries.len() as u64 * (tally + yearly)
     }
@@ -204,22 +213,18 @@ impl Aggregate {
     pub fn record(&mut self, run: &RunRecord) {
         self.runs += 1;
         let steps = self.steps;
-        let mut region_crises = 0u32;
-        let mut region_disputes = 0u32;
+        let mut region_metrics = [0.0; N_METRICS];
         let mut region_force: Option<u32> = None;
-        let mut region_gdp = 0.0;
-        let mut region_balance: f64 = 0.0;
+        let mut region_events: EventSet = 0;
         let region = &mut self.region;
         for (tally, r) in self.rivalries.iter_mut().zip(&run.rivalries) {
-            tally.record_run(
-                r.max_level,
-                r.crises,
-                r.disputes,
-                r.first_force_step,
-                steps,
-                r.gdp_lost,
-                r.final_balance,
-            );
+            let values = METRICS.map(|m| (m.of)(r));
+            tally.record_run(r.max_level, r.events, values, r.first_force_step, steps);
+            let mut by_end: EventSet = 0;
+            for (y, &in_year) in r.yearly_events.iter().enumerate() {
+                by_end |= in_year;
+                tally.record_year(y, in_year, by_end);
+            }
             let costs = [
                 r.level_costs.military,
                 r.level_costs.political,
@@ -249,24 +254,31 @@ impl Aggregate {
             for (h, &x) in tally.yearly_balance.iter_mut().zip(&r.yearly_balance) {
                 h.record(x);
             }
-            region_crises += r.crises;
-            region_disputes += r.disputes;
+            for ((acc, m), x) in region_metrics.iter_mut().zip(&METRICS).zip(values) {
+                *acc = match m.region {
+                    Combine::Sum => *acc + x,
+                    Combine::Max => acc.max(x),
+                };
+            }
             region_force = match (region_force, r.first_force_step) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
-            region_gdp += r.gdp_lost;
-            region_balance = region_balance.max(r.final_balance);
+            region_events |= r.events;
         }
         region.record_run(
             run.max_level(),
-            region_crises,
-            region_disputes,
+            region_events,
+            region_metrics,
             region_force,
             steps,
-            region_gdp,
-            region_balance,
         );
+        let mut by_end: EventSet = 0;
+        for y in 0..region.yearly_events.len() {
+            let in_year = run.rivalries.iter().fold(0, |m, r| m | r.yearly_events[y]);
+            by_end |= in_year;
+            region.record_year(y, in_year, by_end);
+        }
     }
 
     /// Bytes held by this aggregate, heap included. Depends on the scenario (rivalries,
@@ -277,10 +289,8 @@ impl Aggregate {
             |d: &Distribution| std::mem::size_of::<Distribution>() + d.histogram.counts().len() * 8;
         let tally = |t: &Tally| {
             std::mem::size_of::<Tally>()
-                + dist(&t.crises)
-                + dist(&t.disputes)
-                + dist(&t.gdp_lost)
-                + dist(&t.final_balance)
+                + t.metrics.iter().map(dist).sum::<usize>()
+                + (t.yearly_events.len() + t.cumulative_events.len()) * N_EVENTS * 8
                 + hist(&t.first_force_month)
                 + t.yearly_tension.iter().map(hist).sum::<usize>()
                 + t.yearly_balance.iter().map(hist).sum::<usize>()
@@ -288,6 +298,99 @@ impl Aggregate {
         std::mem::size_of::<Self>()
             + tally(&self.region)
             + self.rivalries.iter().map(tally).sum::<usize>()
+    }
+
+    /// Whether `self` (read from a partial file) has exactly the shape of `template` (the
+    /// aggregate this scenario and engine make): the same rivalries, years and histogram
+    /// layouts, and consistent counts. Merging is only defined between aggregates of one shape.
+    pub fn check_shape(&self, template: &Aggregate) -> Result<(), String> {
+        fn hist(a: &Histogram, b: &Histogram, at: &str) -> Result<(), String> {
+            if a.layout() == b.layout() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{at}: the histogram layout differs from this scenario's"
+                ))
+            }
+        }
+        fn dist(a: &Distribution, b: &Distribution, at: &str) -> Result<(), String> {
+            hist(&a.histogram, &b.histogram, at)?;
+            if a.moments.n != a.histogram.n() {
+                return Err(format!("{at}: moments and histogram counts differ"));
+            }
+            Ok(())
+        }
+        fn tally(a: &Tally, b: &Tally, runs: u64, at: &str) -> Result<(), String> {
+            let lens = [
+                (a.yearly_events.len(), b.yearly_events.len()),
+                (a.cumulative_events.len(), b.cumulative_events.len()),
+                (a.yearly_tension.len(), b.yearly_tension.len()),
+                (a.yearly_balance.len(), b.yearly_balance.len()),
+            ];
+            if lens.iter().any(|(x, y)| x != y) {
+                return Err(format!(
+                    "{at}: the number of years differs from this scenario's"
+                ));
+            }
+            for (k, (x, y)) in a.metrics.iter().zip(&b.metrics).enumerate() {
+                dist(x, y, &format!("{at}.metrics[{k}]"))?;
+                if x.moments.n != runs {
+                    return Err(format!(
+                        "{at}.metrics[{k}]: {} values for {runs} runs",
+                        x.moments.n
+                    ));
+                }
+            }
+            hist(&a.first_force_month, &b.first_force_month, at)?;
+            for (x, y) in a.yearly_tension.iter().zip(&b.yearly_tension) {
+                hist(x, y, at)?;
+            }
+            for (x, y) in a.yearly_balance.iter().zip(&b.yearly_balance) {
+                hist(x, y, at)?;
+            }
+            let events = a.yearly_events.iter().chain(&a.cumulative_events).flatten();
+            if a.events.iter().chain(events).any(|&c| c > runs) {
+                return Err(format!(
+                    "{at}: an event in more runs than there are ({runs})"
+                ));
+            }
+            let once = [
+                ("max_level", a.max_level.iter().sum::<u64>()),
+                ("first_force_month", a.first_force_month.n()),
+                ("first_force_years", a.first_force_years.n),
+            ];
+            let bands = a.yearly_tension.iter().chain(&a.yearly_balance);
+            let once = once
+                .into_iter()
+                .chain(bands.map(|h| ("yearly bands", h.n())));
+            for (name, n) in once {
+                if n != runs {
+                    return Err(format!(
+                        "{at}.{name}: {n} observations, expected one per run ({runs})"
+                    ));
+                }
+            }
+            Ok(())
+        }
+        if self.steps != template.steps || self.rivalries.len() != template.rivalries.len() {
+            return Err(format!(
+                "aggregate: {} rivalries over {} steps, but this scenario has {} over {}",
+                self.rivalries.len(),
+                self.steps,
+                template.rivalries.len(),
+                template.steps
+            ));
+        }
+        tally(
+            &self.region,
+            &template.region,
+            self.runs,
+            "aggregate.region",
+        )?;
+        for (i, (a, b)) in self.rivalries.iter().zip(&template.rivalries).enumerate() {
+            tally(a, b, self.runs, &format!("aggregate.rivalries[{i}]"))?;
+        }
+        Ok(())
     }
 
     pub fn merge(&mut self, other: &Aggregate) {

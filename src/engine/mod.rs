@@ -18,7 +18,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-pub use aggregate::{Aggregate, EVENTS, Tally};
+pub use aggregate::{Aggregate, Tally};
 
 use crate::model::{Compiled, RunRecord, World, simulate_run};
 

@@ -6,8 +6,9 @@
 //! `0..boundary`, so the number of runs, and thus the result, depends on the seed alone,
 //! never on the thread count or on which runs happened to finish first.
 
-use super::{Aggregate, EVENTS, Hooks, Interrupted, RunPlan};
+use super::{Aggregate, Hooks, Interrupted, RunPlan};
 use crate::model::Compiled;
+use crate::outputs::EVENTS;
 use crate::stats::wilson;
 
 /// Runs added between two checks.
@@ -52,12 +53,12 @@ pub struct Stopping {
 
 /// The region-wide headline probability with the widest 95% Wilson interval.
 pub fn widest(agg: &Aggregate) -> (&'static str, f64) {
-    let mut best = (EVENTS[0], 0.0);
-    for (name, &count) in EVENTS.iter().zip(&agg.region.events) {
+    let mut best = (EVENTS[0].key, 0.0);
+    for (e, &count) in EVENTS.iter().zip(&agg.region.events) {
         let w = wilson(count, agg.runs);
         let half = (w.hi - w.lo) / 2.0;
         if half > best.1 {
-            best = (name, half);
+            best = (e.key, half);
         }
     }
     best

@@ -14,6 +14,7 @@ pub mod streams;
 use rand::Rng;
 use rand_distr::Beta;
 
+use crate::outputs::{EventSet, event};
 use crate::scenario::{
     Actor, AllianceParams, ChangeOp, DeploymentParams, EconomicParams, MilitaryParams, ModelParams,
     ParamRef, PoliticalParams, PowerParams, RivalryParams, Scenario,
@@ -95,6 +96,28 @@ pub struct RivalryRecord {
     /// Tension and balance at the end of each year.
     pub yearly_tension: Vec<f64>,
     pub yearly_balance: Vec<f64>,
+    /// Events of the whole run so far ([`crate::outputs::EventSet`] bits).
+    pub events: EventSet,
+    /// Events of the current year, moved to `yearly_events` at the year's end.
+    pub year_events: EventSet,
+    /// Events of each year.
+    pub yearly_events: Vec<EventSet>,
+}
+
+impl RivalryRecord {
+    /// Record that the events `set` happened now (in the run and in the current year).
+    #[inline]
+    pub fn mark(&mut self, set: EventSet) {
+        self.events |= set;
+        self.year_events |= set;
+    }
+
+    /// Record that a crisis reached MID `level`: the highest level and the level events.
+    #[inline]
+    pub fn reach(&mut self, level: u8) {
+        self.max_level = self.max_level.max(level);
+        self.mark(event::levels_up_to(level));
+    }
 }
 
 /// What one run reports.
@@ -109,6 +132,7 @@ impl RunRecord {
         let r = RivalryRecord {
             yearly_tension: vec![0.0; years],
             yearly_balance: vec![0.0; years],
+            yearly_events: vec![0; years],
             ..RivalryRecord::default()
         };
         Self {
@@ -118,17 +142,20 @@ impl RunRecord {
 
     fn reset(&mut self) {
         for r in &mut self.rivalries {
-            let (t, b) = (
+            let (t, b, e) = (
                 std::mem::take(&mut r.yearly_tension),
                 std::mem::take(&mut r.yearly_balance),
+                std::mem::take(&mut r.yearly_events),
             );
             *r = RivalryRecord {
                 yearly_tension: t,
                 yearly_balance: b,
+                yearly_events: e,
                 ..RivalryRecord::default()
             };
             r.yearly_tension.fill(0.0);
             r.yearly_balance.fill(0.0);
+            r.yearly_events.fill(0);
         }
     }
 
@@ -524,6 +551,7 @@ pub fn simulate_run<R: Rng + ?Sized>(
                 let rec = &mut record.rivalries[ri];
                 rec.yearly_tension[year] = world.rivalries[ri].tension;
                 rec.yearly_balance[year] = world.balance(compiled, r.challenger, r.target);
+                rec.yearly_events[year] = std::mem::take(&mut rec.year_events);
             }
         }
     }
@@ -853,7 +881,7 @@ impl World {
             ParamRef::Alliance { alliance, field } => self.alliances[alliance].get(field),
             ParamRef::Deployment { deployment, field } => self.deployments[deployment].get(field),
             ParamRef::Rivalry { rivalry, field } => self.rivalries[rivalry].params.get(field),
-            ParamRef::PolicyEnabled { .. } => 1.0,
+            ParamRef::PolicyEnabled { .. } | ParamRef::PolicyValue { .. } => 1.0,
         }
     }
 
@@ -923,7 +951,7 @@ impl World {
                 }
                 *st.params.slot_mut(field) = value;
             }
-            ParamRef::PolicyEnabled { .. } => {}
+            ParamRef::PolicyEnabled { .. } | ParamRef::PolicyValue { .. } => {}
         }
         if matches!(r, ParamRef::Model(_)) {
             self.update_procurement(c);
@@ -1286,7 +1314,7 @@ impl World {
         let (a, t) = (rv.challenger, rv.target);
         let params = self.rivalries[ri].params;
         rec.crises += 1;
-        rec.max_level = rec.max_level.max(1);
+        rec.reach(1);
 
         let th = self.theatre(c, ri);
         let p_real = [
@@ -1348,7 +1376,7 @@ impl World {
         }
         // Level 2: threat.
         rec.disputes += 1;
-        rec.max_level = rec.max_level.max(2);
+        rec.reach(2);
         st.tension = (st.tension + m.tension_jump_threat).min(1.0);
         if !pl.resisted {
             // The target concedes: coercion succeeds, its reputation suffers.
@@ -1364,7 +1392,7 @@ impl World {
             return;
         }
         // Level 3: display. The West may sanction; the protectors decide.
-        rec.max_level = rec.max_level.max(3);
+        rec.reach(3);
         st.tension = (st.tension + m.tension_jump_display).min(1.0);
         let unsubstituted = self.countries[a].eco.trade_west * (1.0 - self.substitution(a));
         if pl.sanctioned_display {
@@ -1386,7 +1414,7 @@ impl World {
             return;
         }
         // Level 4: use of force.
-        rec.max_level = rec.max_level.max(4);
+        rec.reach(4);
         if rec.first_force_step.is_none() {
             rec.first_force_step = Some(step);
         }
@@ -1406,7 +1434,7 @@ impl World {
             rec.gdp_lost += loss;
         }
         if pl.war {
-            rec.max_level = 5;
+            rec.reach(5);
             rec.outcomes[CrisisOutcome::FailureWar as usize] += 1;
             self.rivalries[ri].at_war = true;
             for (who, share) in [(a, m.war_gdp_loss_challenger), (t, m.war_gdp_loss_target)] {

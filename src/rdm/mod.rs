@@ -442,6 +442,8 @@ pub enum DiscoverError {
 pub struct RobustnessReport {
     pub table: String,
     pub csv: String,
+    /// The HTML page (from [`robustness`]; None from [`robustness_table`]).
+    pub html: Option<String>,
 }
 
 /// Robustness of every policy on every headline outcome of a levers x futures results file,
@@ -450,7 +452,31 @@ pub struct RobustnessReport {
 pub fn robustness(
     results: &Results,
     thresholds: &[(String, f64)],
+    source: &str,
 ) -> Result<RobustnessReport, String> {
+    check_thresholds(thresholds)?;
+    let mut tables: Vec<(&str, Vec<Vec<f64>>)> = Vec::new();
+    let mut names = None;
+    for o in OUTCOMES {
+        let Some(c) = results.column(&format!("{o}_p")) else {
+            continue;
+        };
+        let m = results.matrix(c)?;
+        names.get_or_insert((m.policies, m.futures.len()));
+        tables.push((o, m.values));
+    }
+    let Some((policies, futures)) = names else {
+        return Err("the results have no headline outcome column (`use_of_force_p`, ...)".into());
+    };
+    let mut report = robustness_table(&policies, futures, &tables, thresholds);
+    report.html = Some(robustness_html(
+        &policies, futures, &tables, thresholds, source,
+    ));
+    Ok(report)
+}
+
+/// Every threshold names a headline outcome (else a message with a did-you-mean).
+pub fn check_thresholds(thresholds: &[(String, f64)]) -> Result<(), String> {
     for (o, _) in thresholds {
         if !OUTCOMES.contains(&o.as_str()) {
             let hint = results::suggest(o, OUTCOMES)
@@ -461,33 +487,32 @@ pub fn robustness(
             ));
         }
     }
+    Ok(())
+}
+
+/// The robustness table of `policies` over `futures` futures for each (outcome, values)
+/// with `values[p][f]` (policies x futures).
+pub fn robustness_table(
+    policies: &[String],
+    futures: usize,
+    tables: &[(&str, Vec<Vec<f64>>)],
+    thresholds: &[(String, f64)],
+) -> RobustnessReport {
     let mut table = String::new();
     let mut csv = String::from(
         "outcome,rank,policy,futures,mean,p10,p90,max_regret,p90_regret,threshold,satisficing\n",
     );
-    let mut header = false;
-    for o in OUTCOMES {
-        let Some(c) = results.column(&format!("{o}_p")) else {
-            continue;
-        };
-        let results::PolicyMatrix {
-            policies,
-            futures,
-            values: m,
-        } = results.matrix(c)?;
-        if !header {
-            let _ = writeln!(
-                table,
-                "Robustness of {} policies across {} futures (regret: gap to the best policy in \
-                 the same future; ranked by maximum regret)",
-                policies.len(),
-                futures.len()
-            );
-            header = true;
-        }
+    let _ = writeln!(
+        table,
+        "Robustness of {} policies across {futures} futures (regret: gap to the best policy in \
+         the same future; ranked by maximum regret)",
+        policies.len(),
+    );
+    for (o, m) in tables {
+        let o = *o;
         let dir = Direction::of_outcome(o);
         let threshold = thresholds.iter().rev().find(|(n, _)| n == o).map(|t| t.1);
-        let rb = robust::robustness(&m, dir, threshold);
+        let rb = robust::robustness(m, dir, threshold);
         let order = robust::rank(&rb, dir);
         let w = policies.iter().map(String::len).max().unwrap_or(6).max(6);
         let sat_head = threshold.map_or(String::new(), |t| {
@@ -537,10 +562,9 @@ pub fn robustness(
             );
             let _ = writeln!(
                 csv,
-                "{o},{},{},{},{},{},{},{},{},{},{}",
+                "{o},{},{},{futures},{},{},{},{},{},{},{}",
                 rank + 1,
                 csv_field(&policies[p]),
-                futures.len(),
                 r.mean,
                 r.p10,
                 r.p90,
@@ -551,10 +575,116 @@ pub fn robustness(
             );
         }
     }
-    if !header {
-        return Err("the results have no headline outcome column (`use_of_force_p`, ...)".into());
+    RobustnessReport {
+        table,
+        csv,
+        html: None,
     }
-    Ok(RobustnessReport { table, csv })
+}
+
+/// A self-contained HTML page of the robustness table: per outcome, the mean over futures
+/// with the 10th-90th percentile range, and the 90th-percentile regret with a whisker to
+/// the maximum, policies in rank order. `source` names the results file.
+pub fn robustness_html(
+    policies: &[String],
+    futures: usize,
+    tables: &[(&str, Vec<Vec<f64>>)],
+    thresholds: &[(String, f64)],
+    source: &str,
+) -> String {
+    let mut body = String::new();
+    let _ = writeln!(
+        body,
+        "<h1>Robustness across futures</h1>\n<p class=\"lead\">{} policies in {futures} \
+         futures of <code>{}</code>; regret is the gap to the best policy in the same future.\
+         </p>",
+        policies.len(),
+        esc(source)
+    );
+    for (o, m) in tables {
+        let dir = Direction::of_outcome(o);
+        let threshold = thresholds.iter().rev().find(|(n, _)| n == o).map(|t| t.1);
+        let rb = robust::robustness(m, dir, threshold);
+        let order = robust::rank(&rb, dir);
+        let _ = writeln!(
+            body,
+            "<section id=\"{0}\"><h2>{0} ({1} is better)</h2>",
+            esc(o),
+            if dir == Direction::LowerIsBetter {
+                "lower"
+            } else {
+                "higher"
+            }
+        );
+        let value_bars: Vec<charts::Bar<'_>> = order
+            .iter()
+            .map(|&p| charts::Bar {
+                label: &policies[p],
+                p: rb[p].mean,
+                lo: rb[p].p10,
+                hi: rb[p].p90,
+            })
+            .collect();
+        let regret_bars: Vec<charts::Bar<'_>> = order
+            .iter()
+            .map(|&p| charts::Bar {
+                label: &policies[p],
+                p: rb[p].p90_regret,
+                lo: rb[p].p90_regret,
+                hi: rb[p].max_regret,
+            })
+            .collect();
+        let _ = writeln!(
+            body,
+            "<figure class=\"chart\">{}<figcaption>Bars: the mean over futures; whiskers: \
+             10th to 90th percentile.</figcaption></figure>\n<figure class=\"chart\">{}\
+             <figcaption>Bars: 90th-percentile regret; whiskers: up to the maximum regret \
+             (minimax regret ranks by it).</figcaption></figure>",
+            charts::probability_bars(&format!("{o} over futures"), &value_bars),
+            charts::probability_bars(&format!("regret, {o}"), &regret_bars)
+        );
+        body.push_str(
+            "<table><tr><th>rank</th><th>policy</th><th class=\"n\">mean</th>\
+             <th class=\"n\">p10</th><th class=\"n\">p90</th><th class=\"n\">max regret</th>\
+             <th class=\"n\">p90 regret</th><th class=\"n\">satisficing</th></tr>\n",
+        );
+        for (rank, &p) in order.iter().enumerate() {
+            let r = &rb[p];
+            let sat = match (r.satisficing, threshold) {
+                (Some(x), Some(t)) => format!(
+                    "{:.1}% ({} {t})",
+                    100.0 * x,
+                    if dir == Direction::LowerIsBetter {
+                        "&lt;="
+                    } else {
+                        "&gt;="
+                    }
+                ),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                body,
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{:.4}</td><td class=\"n\">{:.4}</td>\
+                 <td class=\"n\">{:.4}</td><td class=\"n\">{:.4}</td><td class=\"n\">{:.4}</td>\
+                 <td class=\"n\">{sat}</td></tr>",
+                rank + 1,
+                esc(&policies[p]),
+                r.mean,
+                r.p10,
+                r.p90,
+                r.max_regret,
+                r.p90_regret
+            );
+        }
+        body.push_str("</table></section>\n");
+    }
+    let _ = writeln!(
+        body,
+        "<p class=\"lead\">deter {} &middot; {}</p>",
+        crate::ENGINE_VERSION,
+        crate::report::html::today()
+    );
+    page("deter: robustness across futures", &body)
 }
 
 fn csv_field(s: &str) -> String {

@@ -5,19 +5,22 @@
 use std::path::Path;
 
 use super::robust::{self, Direction};
+use crate::outputs::{EVENTS, N_EVENTS};
 
 /// Largest results file read, in bytes.
 pub const MAX_RESULTS_BYTES: u64 = 1 << 30;
 
-/// The six headline outcomes, as the results file names them (`NAME_p`).
-pub const OUTCOMES: [&str; 6] = [
-    "crisis",
-    "threat",
-    "display",
-    "use_of_force",
-    "war",
-    "deterrence_held",
-];
+/// The headline outcomes, as the results file names them (`NAME_p`): the keys of
+/// [`crate::outputs::EVENTS`].
+pub const OUTCOMES: [&str; N_EVENTS] = {
+    let mut keys = [""; N_EVENTS];
+    let mut i = 0;
+    while i < N_EVENTS {
+        keys[i] = EVENTS[i].key;
+        i += 1;
+    }
+    keys
+};
 
 /// A results file in memory: its header and its cells, row by row.
 #[derive(Debug, Clone)]

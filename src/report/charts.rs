@@ -139,7 +139,7 @@ pub fn category_bars(title: &str, x_desc: &str, labels: &[String], values: &[f64
             .y_desc("share of runs")
             .x_labels(labels.len().min(40))
             .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) if (*i as usize) % step == 0 => {
+                SegmentValue::CenterOf(i) if (*i as usize).is_multiple_of(step) => {
                     labels.get(*i as usize).cloned().unwrap_or_default()
                 }
                 _ => String::new(),
@@ -262,6 +262,62 @@ pub fn survival(title: &str, horizon_years: f64, curves: &[Curve<'_>]) -> String
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::LowerLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(GREY)
+            .label_font((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    })
+}
+
+/// Probabilities by calendar year: one line with markers per curve (points are
+/// (year, probability)), y on [0, 1].
+pub fn by_year(title: &str, y_desc: &str, curves: &[Curve<'_>]) -> String {
+    let years = curves.iter().flat_map(|c| c.points.iter().map(|p| p.0));
+    let (x0, x1) = years.fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
+    if x0 > x1 {
+        return "<p>No yearly values: the horizon is shorter than a year.</p>".into();
+    }
+    svg(340, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 16))
+            .margin(8)
+            .margin_right(24)
+            .x_label_area_size(40)
+            .y_label_area_size(56)
+            .build_cartesian_2d(x0 - 0.5..x1 + 0.5, 0f64..1.02f64)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .x_desc("year")
+            .y_desc(y_desc)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        const COLOURS: [RGBColor; 6] = [GREY, ORANGE, GREEN, VERMILLION, BLUE, BLACK];
+        for (i, c) in curves.iter().enumerate() {
+            let colour = COLOURS[i % COLOURS.len()];
+            chart
+                .draw_series(LineSeries::new(
+                    c.points.iter().copied(),
+                    colour.stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(c.label)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+                });
+            chart
+                .draw_series(c.points.iter().map(|&p| Circle::new(p, 3, colour.filled())))
+                .map_err(err)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.9))
             .border_style(GREY)
             .label_font((FONT, 12))
@@ -522,7 +578,7 @@ pub fn tradeoff(title: &str, series: &[Trajectory<'_>]) -> String {
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::LowerLeft)
+            .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.9))
             .border_style(GREY)
             .label_font((FONT, 12))

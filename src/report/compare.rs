@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{LevelsOut, Report, Timing, finite};
 use crate::compare::{Comparison, EntityPairs};
-use crate::engine::EVENTS;
+use crate::outputs::{EVENTS, METRICS, YEARS_TO_FORCE};
 use crate::stats::paired::DiffInterval;
 
 /// Method of the paired interval, recorded in every comparison.
@@ -25,12 +25,16 @@ pub struct OutcomeDiff {
     pub p_b: f64,
     /// P(B) - P(A).
     pub diff: f64,
-    /// Paired 95% interval of the difference (common random numbers).
-    pub paired: IntervalOut,
+    /// Paired 95% interval of the difference (common random numbers); null when the sample
+    /// cannot support one (`undefined` says why).
+    pub paired: Option<IntervalOut>,
     /// The interval two independent samples of the same size would give, for reference.
-    pub unpaired: IntervalOut,
-    /// Whether the paired interval excludes zero.
+    pub unpaired: Option<IntervalOut>,
+    /// Whether the paired interval excludes zero (never when it is undefined).
     pub excludes_zero: bool,
+    /// Why there is no interval, e.g. "undefined (n = 1)".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undefined: Option<String>,
     /// Runs where only A, only B had the outcome (the discordant pairs).
     pub a_only: u64,
     pub b_only: u64,
@@ -43,8 +47,13 @@ pub struct MeanDiff {
     pub mean_a: f64,
     pub mean_b: f64,
     pub diff: f64,
-    pub paired: IntervalOut,
+    /// Paired 95% interval; null when the sample cannot support one (`undefined` says why).
+    pub paired: Option<IntervalOut>,
     pub excludes_zero: bool,
+    /// Why there is no interval: fewer than two runs, or no variation among the paired
+    /// differences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undefined: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -98,56 +107,53 @@ fn entity(
     let outcomes = EVENTS
         .iter()
         .zip(&pairs.events)
-        .map(|(&key, t)| {
+        .map(|(e, t)| {
             let p = t.paired();
             let u = t.unpaired();
             let n = t.n().max(1) as f64;
+            let undefined = t.undefined();
+            let defined = undefined.is_none();
             OutcomeDiff {
-                outcome: key,
+                outcome: e.key,
                 p_a: finite(t.count_a() as f64 / n),
                 p_b: finite(t.count_b() as f64 / n),
                 diff: finite(p.diff),
-                paired: interval(p),
-                unpaired: interval(u),
-                excludes_zero: p.excludes_zero(),
+                paired: defined.then(|| interval(p)),
+                unpaired: defined.then(|| interval(u)),
+                excludes_zero: defined && p.excludes_zero(),
+                undefined,
                 a_only: t.a_only,
                 b_only: t.b_only,
             }
         })
         .collect();
-    let mean = |metric: &'static str, d: &crate::stats::paired::PairedDiff, sa: f64, sb: f64| {
-        let i = d.interval();
-        MeanDiff {
-            metric,
-            mean_a: finite(sa),
-            mean_b: finite(sb),
-            diff: finite(i.diff),
-            paired: interval(i),
-            excludes_zero: i.excludes_zero(),
-        }
+    let mean = |metric: &'static str, i: DiffInterval, undefined: Option<String>| MeanDiff {
+        metric,
+        mean_a: 0.0,
+        mean_b: 0.0,
+        diff: finite(i.diff),
+        paired: undefined.is_none().then(|| interval(i)),
+        excludes_zero: undefined.is_none() && i.excludes_zero(),
+        undefined,
     };
     // Years to first use of force: the paired sums are in months.
-    let years = |d: &crate::stats::paired::PairedDiff| {
-        let i = d.interval();
-        DiffInterval {
-            diff: i.diff / steps_per_year,
-            lo: i.lo / steps_per_year,
-            hi: i.hi / steps_per_year,
-        }
+    let months = pairs.first_force_months.interval();
+    let years = DiffInterval {
+        diff: months.diff / steps_per_year,
+        lo: months.lo / steps_per_year,
+        hi: months.hi / steps_per_year,
     };
-    let fy = years(&pairs.first_force_months);
-    let metrics = vec![
-        mean("crises", &pairs.crises, f64::NAN, f64::NAN),
-        mean("disputes", &pairs.disputes, f64::NAN, f64::NAN),
-        MeanDiff {
-            metric: "years_to_first_use_of_force",
-            mean_a: 0.0,
-            mean_b: 0.0,
-            diff: finite(fy.diff),
-            paired: interval(fy),
-            excludes_zero: fy.excludes_zero(),
-        },
-    ];
+    let mut metrics: Vec<MeanDiff> = METRICS
+        .iter()
+        .zip(&pairs.metrics)
+        .filter(|(m, _)| m.paired)
+        .map(|(m, d)| mean(m.key, d.interval(), d.undefined()))
+        .collect();
+    metrics.push(mean(
+        YEARS_TO_FORCE,
+        years,
+        pairs.first_force_months.undefined(),
+    ));
     let shift = LevelsOut {
         military: finite(levels_b.military - levels_a.military),
         political: finite(levels_b.political - levels_a.political),
@@ -211,11 +217,11 @@ impl ComparisonReport {
     }
 }
 
+/// The means under A and B of every paired metric, from the two reports.
 fn fill_means(e: &mut EntityComparison, a: &super::Metrics, b: &super::Metrics) {
     for m in &mut e.metrics {
-        let (x, y) = match m.metric {
-            "crises" => (a.crises.mean, b.crises.mean),
-            "disputes" => (a.disputes.mean, b.disputes.mean),
+        let (x, y) = match (a.get(m.metric), b.get(m.metric)) {
+            (Some(x), Some(y)) => (x.mean, y.mean),
             _ => (
                 a.years_to_first_use_of_force.mean,
                 b.years_to_first_use_of_force.mean,

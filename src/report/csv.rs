@@ -4,6 +4,7 @@
 
 use super::compare::ComparisonReport;
 use super::{MetricOut, Outcomes, ProbabilityOut, Report};
+use crate::outputs::YEARS_TO_FORCE;
 
 /// Column names, in order.
 pub const HEADER: [&str; 5] = ["scenario", "entity", "metric", "statistic", "value"];
@@ -61,8 +62,9 @@ impl Rows<'_> {
         mech: &super::MechanismsOut,
     ) {
         self.outcomes(entity, outcomes);
-        self.metric(entity, "crises", &metrics.crises);
-        self.metric(entity, "disputes", &metrics.disputes);
+        for (key, m) in metrics.entries() {
+            self.metric(entity, key, m);
+        }
         let t = &metrics.years_to_first_use_of_force;
         let tm = MetricOut {
             mean: t.mean,
@@ -71,15 +73,8 @@ impl Rows<'_> {
             p50: t.p50,
             p95: t.p95,
         };
-        self.metric(entity, "years_to_first_use_of_force", &tm);
-        self.f(
-            entity,
-            "years_to_first_use_of_force",
-            "censored_share",
-            t.censored_share,
-        );
-        self.metric(entity, "gdp_lost", &metrics.gdp_lost);
-        self.metric(entity, "final_balance", &metrics.final_balance);
+        self.metric(entity, YEARS_TO_FORCE, &tm);
+        self.f(entity, YEARS_TO_FORCE, "censored_share", t.censored_share);
         self.f(entity, "deterrence_military", "share", levels.military);
         self.f(entity, "deterrence_political", "share", levels.political);
         self.f(entity, "deterrence_economic", "share", levels.economic);
@@ -130,6 +125,7 @@ impl Rows<'_> {
             &r.crisis_outcomes,
             &r.mechanisms,
         );
+        self.yearly("region", &r.yearly);
         for rv in &r.rivalries {
             self.entity(
                 &rv.id,
@@ -140,15 +136,28 @@ impl Rows<'_> {
                 &rv.crisis_outcomes,
                 &rv.mechanisms,
             );
-            for y in &rv.yearly {
-                for (name, b) in [("tension", &y.tension), ("balance", &y.balance)] {
-                    let m = format!("{name}_{}", y.year);
-                    self.f(&rv.id, &m, "p05", b.p05);
-                    self.f(&rv.id, &m, "p25", b.p25);
-                    self.f(&rv.id, &m, "p50", b.p50);
-                    self.f(&rv.id, &m, "p75", b.p75);
-                    self.f(&rv.id, &m, "p95", b.p95);
-                }
+            self.yearly(&rv.id, &rv.yearly);
+        }
+    }
+
+    /// Per year: `<event>_in_<year>` and `<event>_by_<year>` (p, ci_lo, ci_hi, count), then
+    /// the tension and balance bands where present.
+    fn yearly(&mut self, entity: &str, yearly: &[super::YearOut]) {
+        for y in yearly {
+            for (key, p) in y.events_in_year.entries() {
+                self.prob(entity, &format!("{key}_in_{}", y.year), p);
+            }
+            for (key, p) in y.events_by_end.entries() {
+                self.prob(entity, &format!("{key}_by_{}", y.year), p);
+            }
+            for (name, b) in [("tension", &y.tension), ("balance", &y.balance)] {
+                let Some(b) = b else { continue };
+                let m = format!("{name}_{}", y.year);
+                self.f(entity, &m, "p05", b.p05);
+                self.f(entity, &m, "p25", b.p25);
+                self.f(entity, &m, "p50", b.p50);
+                self.f(entity, &m, "p75", b.p75);
+                self.f(entity, &m, "p95", b.p95);
             }
         }
     }
@@ -180,7 +189,8 @@ pub fn to_csv(reports: &[&Report]) -> Vec<u8> {
 }
 
 /// A comparison: the scenario column is `A vs B`; statistics p_a, p_b, diff, diff_lo,
-/// diff_hi (paired), unpaired_lo, unpaired_hi, excludes_zero (0 or 1), and for the
+/// diff_hi (paired), unpaired_lo, unpaired_hi (or, where the sample cannot support an
+/// interval, `interval_undefined_n` = the runs), excludes_zero (0 or 1), and for the
 /// tri-level breakdown share_a, share_b, shift.
 pub fn comparison_to_csv(c: &ComparisonReport) -> Vec<u8> {
     let name = format!("{} vs {}", c.a.scenario, c.b.scenario);
@@ -196,18 +206,29 @@ pub fn comparison_to_csv(c: &ComparisonReport) -> Vec<u8> {
             rows.f(id, o.outcome, "p_a", o.p_a);
             rows.f(id, o.outcome, "p_b", o.p_b);
             rows.f(id, o.outcome, "diff", o.diff);
-            rows.f(id, o.outcome, "diff_lo", o.paired.lo);
-            rows.f(id, o.outcome, "diff_hi", o.paired.hi);
-            rows.f(id, o.outcome, "unpaired_lo", o.unpaired.lo);
-            rows.f(id, o.outcome, "unpaired_hi", o.unpaired.hi);
+            match (&o.paired, &o.unpaired) {
+                (Some(p), Some(u)) => {
+                    rows.f(id, o.outcome, "diff_lo", p.lo);
+                    rows.f(id, o.outcome, "diff_hi", p.hi);
+                    rows.f(id, o.outcome, "unpaired_lo", u.lo);
+                    rows.f(id, o.outcome, "unpaired_hi", u.hi);
+                }
+                // No interval: say so with the sample size instead of a bound.
+                _ => rows.n(id, o.outcome, "interval_undefined_n", c.runs),
+            }
             rows.n(id, o.outcome, "excludes_zero", u64::from(o.excludes_zero));
         }
         for m in &e.metrics {
             rows.f(id, m.metric, "mean_a", m.mean_a);
             rows.f(id, m.metric, "mean_b", m.mean_b);
             rows.f(id, m.metric, "diff", m.diff);
-            rows.f(id, m.metric, "diff_lo", m.paired.lo);
-            rows.f(id, m.metric, "diff_hi", m.paired.hi);
+            match &m.paired {
+                Some(p) => {
+                    rows.f(id, m.metric, "diff_lo", p.lo);
+                    rows.f(id, m.metric, "diff_hi", p.hi);
+                }
+                None => rows.n(id, m.metric, "interval_undefined_n", c.runs),
+            }
             rows.n(id, m.metric, "excludes_zero", u64::from(m.excludes_zero));
         }
         let l = &e.deterrence_levels;

@@ -13,6 +13,7 @@ use super::compare::ComparisonReport;
 use super::{LevelsOut, Outcomes, Report};
 use crate::engine::{Aggregate, Tally};
 use crate::model::STEPS_PER_YEAR;
+use crate::outputs::{EVENTS, METRICS};
 use crate::scenario::{Actor, Scenario};
 
 /// Everything the page of one run needs.
@@ -23,15 +24,6 @@ pub struct RunView<'a> {
     /// The file it came from, for the provenance table.
     pub source: &'a str,
 }
-
-const OUTCOME_LABELS: [&str; 6] = [
-    "any crisis opportunity",
-    "threat (MID >= 2)",
-    "display of force (>= 3)",
-    "use of force (>= 4)",
-    "war (5)",
-    "deterrence held",
-];
 
 const LEVEL_LABELS: [&str; 6] = [
     "0 no opportunity",
@@ -101,6 +93,26 @@ fn cell(k: &str, v: f64, text: String) -> String {
         esc(k),
         esc(&text)
     )
+}
+
+/// The two cells (low, high) of an interval, or one cell spanning both that says why there
+/// is none ("undefined (n = 1)").
+fn interval_cells(
+    k: &str,
+    i: Option<&crate::report::compare::IntervalOut>,
+    undefined: &Option<String>,
+    fmt: impl Fn(f64) -> String,
+) -> String {
+    match i {
+        Some(i) => {
+            cell(&format!("{k}/lo"), i.lo, fmt(i.lo)) + &cell(&format!("{k}/hi"), i.hi, fmt(i.hi))
+        }
+        None => format!(
+            "<td class=\"n\" colspan=\"2\" data-k=\"{}\">{}</td>",
+            esc(k),
+            esc(undefined.as_deref().unwrap_or("undefined"))
+        ),
+    }
 }
 
 fn pct(x: f64) -> String {
@@ -356,7 +368,8 @@ fn outcome_table(out: &mut String, prefix: &str, o: &Outcomes) {
         "<table class=\"outcomes\"><thead><tr><th>over the horizon</th><th class=\"n\">probability</th>\
          <th class=\"n\">95% CI low</th><th class=\"n\">95% CI high</th><th class=\"n\">runs</th></tr></thead><tbody>"
     );
-    for ((key, p), label) in o.entries().iter().zip(OUTCOME_LABELS) {
+    for ((key, p), e) in o.entries().zip(&EVENTS) {
+        let label = e.label;
         let k = format!("{prefix}/outcomes/{key}");
         let _ = writeln!(
             out,
@@ -372,10 +385,9 @@ fn outcome_table(out: &mut String, prefix: &str, o: &Outcomes) {
 
 fn outcome_bars<'a>(o: &'a Outcomes) -> Vec<Bar<'a>> {
     o.entries()
-        .iter()
-        .zip(OUTCOME_LABELS)
-        .map(|((_, p), label)| Bar {
-            label,
+        .zip(&EVENTS)
+        .map(|((_, p), e)| Bar {
+            label: e.label,
             p: p.p,
             lo: p.lo,
             hi: p.hi,
@@ -411,7 +423,7 @@ pub fn survival_points(t: &Tally, steps: u32) -> Vec<(f64, f64)> {
 
 /// Crisis-count shares 0..=last non-empty count.
 pub fn crisis_shares(t: &Tally) -> Vec<f64> {
-    let h = &t.crises.histogram;
+    let h = &t.crises().histogram;
     let n = h.n().max(1) as f64;
     let last = h.counts().iter().rposition(|&c| c > 0).unwrap_or(0);
     h.counts()[..=last].iter().map(|&c| c as f64 / n).collect()
@@ -545,20 +557,21 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
 
     // Crisis counts.
     let agg = v.aggregate;
+    let crises = &r.metrics.distributions[0];
     let _ = writeln!(
         out,
         "<section id=\"crises\"><h2>Crises per run</h2><p>Crisis opportunities per run, all \
          rivalries together. Mean {} (p5 {}, median {}, p95 {}).</p>",
         cell(
-            "/metrics/crises/mean",
-            r.metrics.crises.mean,
-            num(r.metrics.crises.mean)
+            &format!("/metrics/{}/mean", METRICS[0].key),
+            crises.mean,
+            num(crises.mean)
         )
         .replace("<td class=\"n\"", "<span")
         .replace("</td>", "</span>"),
-        num(r.metrics.crises.p05),
-        num(r.metrics.crises.p50),
-        num(r.metrics.crises.p95)
+        num(crises.p05),
+        num(crises.p50),
+        num(crises.p95)
     );
     let shares = crisis_shares(&agg.region);
     let labels: Vec<String> = (0..shares.len()).map(|k| k.to_string()).collect();
@@ -603,6 +616,9 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
     ));
     let _ = writeln!(out, "</section>");
 
+    // Per-year probabilities.
+    yearly_section(out, r);
+
     // Fan charts.
     let _ = writeln!(
         out,
@@ -611,19 +627,19 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
          Local balance is M_A / M_T (challenger over target, allies in theatre counted; log scale).</p>"
     );
     for (i, rv) in r.rivalries.iter().enumerate() {
-        let bands = |f: &dyn Fn(&super::YearOut) -> &super::BandOut| -> Vec<Band> {
+        let bands = |f: &dyn Fn(&super::YearOut) -> Option<&super::BandOut>| -> Vec<Band> {
             rv.yearly
                 .iter()
-                .map(|y| {
-                    let b = f(y);
-                    Band {
+                .filter_map(|y| {
+                    let b = f(y)?;
+                    Some(Band {
                         year: f64::from(y.year),
                         p05: b.p05,
                         p25: b.p25,
                         p50: b.p50,
                         p75: b.p75,
                         p95: b.p95,
-                    }
+                    })
                 })
                 .collect()
         };
@@ -633,7 +649,7 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
             charts::fan(
                 &format!("{}: tension", rv.id),
                 "tension",
-                &bands(&|y| &y.tension),
+                &bands(&|y| y.tension.as_ref()),
                 false,
             ),
             "Tension in [0, 1].",
@@ -643,7 +659,7 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
             charts::fan(
                 &format!("{}: local balance M_A/M_T", rv.id),
                 "M_A / M_T",
-                &bands(&|y| &y.balance),
+                &bands(&|y| y.balance.as_ref()),
                 true,
             ),
             "Local effective balance, challenger over target.",
@@ -657,6 +673,7 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
         for (y, yo) in rv.yearly.iter().enumerate() {
             let _ = write!(out, "<tr><td>{}</td>", yo.year);
             for (name, b) in [("tension", &yo.tension), ("balance", &yo.balance)] {
+                let Some(b) = b else { continue };
                 for (q, x) in [
                     ("p05", b.p05),
                     ("p25", b.p25),
@@ -701,6 +718,78 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
         today()
     );
     let _ = writeln!(out, "</article>");
+}
+
+/// Per year, region-wide and per rivalry: the cumulative share of runs with each event by
+/// the year's end (chart) and the share in the year and by its end (table).
+fn yearly_section(out: &mut String, r: &Report) {
+    let _ = writeln!(
+        out,
+        "<section id=\"yearly\"><h2>Events by year</h2>\
+         <p>Share of runs in which each event happened by the end of each year (lines), and \
+         in the year itself (table). For deterrence held: no use of force so far, or in the year.</p>"
+    );
+    let entities = std::iter::once(("Region-wide".to_string(), String::new(), &r.yearly)).chain(
+        r.rivalries.iter().enumerate().map(|(i, rv)| {
+            (
+                format!("Rivalry {}", rv.id),
+                format!("/rivalries/{i}"),
+                &rv.yearly,
+            )
+        }),
+    );
+    for (n, (title, prefix, years)) in entities.enumerate() {
+        if years.is_empty() {
+            continue;
+        }
+        let curves: Vec<Curve<'_>> = EVENTS
+            .iter()
+            .enumerate()
+            .map(|(k, e)| Curve {
+                label: e.label,
+                points: years
+                    .iter()
+                    .map(|y| (f64::from(y.year), y.events_by_end.0[k].p))
+                    .collect(),
+            })
+            .collect();
+        let _ = writeln!(out, "<h3>{}</h3>", esc(&title));
+        out.push_str(&figure(
+            &format!("chart-yearly-{n}"),
+            charts::by_year(
+                &format!("{title}: by the end of each year"),
+                "share of runs",
+                &curves,
+            ),
+            "Cumulative share of runs with each event by the end of the year.",
+        ));
+        let _ = write!(
+            out,
+            "<details><summary>Values</summary><table><thead><tr><th>year</th>"
+        );
+        for e in &EVENTS {
+            let _ = write!(
+                out,
+                "<th class=\"n\">{} in year</th><th class=\"n\">by its end</th>",
+                esc(e.key)
+            );
+        }
+        let _ = writeln!(out, "</tr></thead><tbody>");
+        for (y, yo) in years.iter().enumerate() {
+            let _ = write!(out, "<tr><td>{}</td>", yo.year);
+            for (e, (a, b)) in EVENTS
+                .iter()
+                .zip(yo.events_in_year.0.iter().zip(&yo.events_by_end.0))
+            {
+                let k = format!("{prefix}/yearly/{y}");
+                out.push_str(&pct_cell(&format!("{k}/events_in_year/{}/p", e.key), a.p));
+                out.push_str(&pct_cell(&format!("{k}/events_by_end/{}/p", e.key), b.p));
+            }
+            let _ = writeln!(out, "</tr>");
+        }
+        let _ = writeln!(out, "</tbody></table></details>");
+    }
+    let _ = writeln!(out, "</section>");
 }
 
 /// The page for one or more runs (`deter run FILE... --report`).
@@ -759,12 +848,13 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
         let rows: Vec<DiffRow<'_>> = e
             .outcomes
             .iter()
-            .zip(OUTCOME_LABELS)
-            .map(|(o, label)| DiffRow {
-                label,
+            .zip(&EVENTS)
+            .map(|(o, ev)| DiffRow {
+                label: ev.label,
                 diff: o.diff,
-                lo: o.paired.lo,
-                hi: o.paired.hi,
+                // No interval: a point without a bar (a zero-width bar would claim certainty).
+                lo: o.paired.as_ref().map_or(o.diff, |i| i.lo),
+                hi: o.paired.as_ref().map_or(o.diff, |i| i.hi),
             })
             .collect();
         let _ = writeln!(out, "<h3>{}</h3>", esc(&e.entity));
@@ -779,26 +869,22 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
              <th class=\"n\">B - A</th><th class=\"n\">paired 95% CI</th><th class=\"n\"></th>\
              <th class=\"n\">unpaired CI (reference)</th><th class=\"n\"></th><th>excludes 0</th></tr></thead><tbody>"
         );
-        for (j, (o, label)) in e.outcomes.iter().zip(OUTCOME_LABELS).enumerate() {
+        for (j, (o, ev)) in e.outcomes.iter().zip(&EVENTS).enumerate() {
+            let label = ev.label;
             let k = format!("{prefix}/outcomes/{j}");
             let pp = |x: f64| format!("{:+.2} pp", 100.0 * x);
             let _ = writeln!(
                 out,
-                "<tr><td>{label}</td>{}{}{}{}{}{}{}<td class=\"{}\">{}</td></tr>",
+                "<tr><td>{label}</td>{}{}{}{}{}<td class=\"{}\">{}</td></tr>",
                 pct_cell(&format!("{k}/p_a"), o.p_a),
                 pct_cell(&format!("{k}/p_b"), o.p_b),
                 cell(&format!("{k}/diff"), o.diff, pp(o.diff)),
-                cell(&format!("{k}/paired/lo"), o.paired.lo, pp(o.paired.lo)),
-                cell(&format!("{k}/paired/hi"), o.paired.hi, pp(o.paired.hi)),
-                cell(
-                    &format!("{k}/unpaired/lo"),
-                    o.unpaired.lo,
-                    pp(o.unpaired.lo)
-                ),
-                cell(
-                    &format!("{k}/unpaired/hi"),
-                    o.unpaired.hi,
-                    pp(o.unpaired.hi)
+                interval_cells(&format!("{k}/paired"), o.paired.as_ref(), &o.undefined, pp),
+                interval_cells(
+                    &format!("{k}/unpaired"),
+                    o.unpaired.as_ref(),
+                    &o.undefined,
+                    pp
                 ),
                 if o.excludes_zero { "yes" } else { "no" },
                 if o.excludes_zero { "yes" } else { "no" }
@@ -814,20 +900,16 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
             let k = format!("{prefix}/metrics/{j}");
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td>{}{}{}{}{}</tr>",
+                "<tr><td>{}</td>{}{}{}{}</tr>",
                 m.metric.replace('_', " "),
                 cell(&format!("{k}/mean_a"), m.mean_a, num(m.mean_a)),
                 cell(&format!("{k}/mean_b"), m.mean_b, num(m.mean_b)),
                 cell(&format!("{k}/diff"), m.diff, format!("{:+.3}", m.diff)),
-                cell(
-                    &format!("{k}/paired/lo"),
-                    m.paired.lo,
-                    format!("{:+.3}", m.paired.lo)
-                ),
-                cell(
-                    &format!("{k}/paired/hi"),
-                    m.paired.hi,
-                    format!("{:+.3}", m.paired.hi)
+                interval_cells(
+                    &format!("{k}/paired"),
+                    m.paired.as_ref(),
+                    &m.undefined,
+                    |x| { format!("{x:+.3}") }
                 )
             );
         }

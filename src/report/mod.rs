@@ -9,12 +9,14 @@ pub mod compare;
 pub mod csv;
 pub mod html;
 pub mod json;
+pub mod sweep;
 pub mod table;
 
 use serde::Serialize;
 
 use crate::engine::{Aggregate, RNG_NAME, Tally};
 use crate::model::{Compiled, CrisisOutcome, STEPS_PER_YEAR};
+use crate::outputs::{EVENTS, METRICS, N_EVENTS, N_METRICS, YEARS_TO_FORCE};
 use crate::stats::{Distribution, Histogram, Proportion, wilson};
 
 /// Version of the JSON layout; bumped only by breaking changes.
@@ -48,39 +50,40 @@ impl From<Proportion> for ProbabilityOut {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Outcomes {
-    pub crisis: ProbabilityOut,
-    pub threat: ProbabilityOut,
-    pub display: ProbabilityOut,
-    pub use_of_force: ProbabilityOut,
-    pub war: ProbabilityOut,
-    pub deterrence_held: ProbabilityOut,
-}
+/// One probability per [`EVENTS`] entry, in table order; serialised as a JSON object keyed
+/// by the events' keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcomes(pub [ProbabilityOut; N_EVENTS]);
 
 impl Outcomes {
+    /// Wilson intervals of `counts` (one per event) out of `runs`.
+    pub fn from_counts(counts: &[u64; N_EVENTS], runs: u64) -> Self {
+        Self(counts.map(|c| ProbabilityOut::from(wilson(c, runs))))
+    }
+
     fn from_tally(t: &Tally, runs: u64) -> Self {
-        let p = |i: usize| ProbabilityOut::from(wilson(t.events[i], runs));
-        Self {
-            crisis: p(0),
-            threat: p(1),
-            display: p(2),
-            use_of_force: p(3),
-            war: p(4),
-            deterrence_held: p(5),
-        }
+        Self::from_counts(&t.events, runs)
     }
 
     /// (key, value) pairs in the documented order.
-    pub fn entries(&self) -> [(&'static str, &ProbabilityOut); 6] {
-        [
-            ("crisis", &self.crisis),
-            ("threat", &self.threat),
-            ("display", &self.display),
-            ("use_of_force", &self.use_of_force),
-            ("war", &self.war),
-            ("deterrence_held", &self.deterrence_held),
-        ]
+    pub fn entries(&self) -> impl Iterator<Item = (&'static str, &ProbabilityOut)> {
+        EVENTS.iter().map(|e| e.key).zip(&self.0)
+    }
+
+    /// The probability of the event `key`, if there is such an event.
+    pub fn get(&self, key: &str) -> Option<&ProbabilityOut> {
+        crate::outputs::event_index(key).map(|i| &self.0[i])
+    }
+}
+
+impl Serialize for Outcomes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(N_EVENTS))?;
+        for (k, v) in self.entries() {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
     }
 }
 
@@ -140,28 +143,45 @@ impl TimeToForceOut {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// One summary per [`METRICS`] entry, in table order, and the censored time to the first use
+/// of force; serialised as a JSON object keyed by the metrics' keys.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Metrics {
-    /// Crisis opportunities per run.
-    pub crises: MetricOut,
-    /// Challenges (MID level >= 2) per run.
-    pub disputes: MetricOut,
+    pub distributions: [MetricOut; N_METRICS],
     pub years_to_first_use_of_force: TimeToForceOut,
-    /// GDP lost to crises, sanctions and war, in the scenario's currency unit (bn).
-    pub gdp_lost: MetricOut,
-    /// M_A / M_T at the end of the horizon (region: the most challenger-favourable rivalry).
-    pub final_balance: MetricOut,
 }
 
 impl Metrics {
     fn from_tally(t: &Tally, steps: u32) -> Self {
         Self {
-            crises: MetricOut::from_distribution(&t.crises),
-            disputes: MetricOut::from_distribution(&t.disputes),
+            distributions: std::array::from_fn(|k| MetricOut::from_distribution(&t.metrics[k])),
             years_to_first_use_of_force: TimeToForceOut::from_tally(t, steps),
-            gdp_lost: MetricOut::from_distribution(&t.gdp_lost),
-            final_balance: MetricOut::from_distribution(&t.final_balance),
         }
+    }
+
+    /// (key, summary) of every distribution metric, in the documented order.
+    pub fn entries(&self) -> impl Iterator<Item = (&'static str, &MetricOut)> {
+        METRICS.iter().map(|m| m.key).zip(&self.distributions)
+    }
+
+    /// The summary of the metric `key`, if there is such a distribution metric.
+    pub fn get(&self, key: &str) -> Option<&MetricOut> {
+        METRICS
+            .iter()
+            .position(|m| m.key == key)
+            .map(|i| &self.distributions[i])
+    }
+}
+
+impl Serialize for Metrics {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(N_METRICS + 1))?;
+        for (k, v) in self.entries() {
+            m.serialize_entry(k, v)?;
+        }
+        m.serialize_entry(YEARS_TO_FORCE, &self.years_to_first_use_of_force)?;
+        m.end()
     }
 }
 
@@ -275,12 +295,36 @@ impl BandOut {
     }
 }
 
+/// One year of the horizon.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct YearOut {
-    /// Calendar year whose end the band describes.
+    /// Calendar year (the year whose end closes this year of the horizon).
     pub year: i32,
-    pub tension: BandOut,
-    pub balance: BandOut,
+    /// Share of runs in which each event happened during this year.
+    pub events_in_year: Outcomes,
+    /// Share of runs in which each event happened by the end of this year (cumulative; for
+    /// `deterrence_held`: no use of force so far).
+    pub events_by_end: Outcomes,
+    /// Tension at the year's end (rivalries only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tension: Option<BandOut>,
+    /// Local balance M_A / M_T at the year's end (rivalries only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balance: Option<BandOut>,
+}
+
+/// The years of the horizon from a tally: per-year events, and bands where the tally has them.
+fn yearly(t: &Tally, runs: u64, start: &crate::scenario::YearMonth) -> Vec<YearOut> {
+    let first = start.year + i32::from(start.month > 1);
+    (0..t.yearly_events.len())
+        .map(|y| YearOut {
+            year: first + y as i32,
+            events_in_year: Outcomes::from_counts(&t.yearly_events[y], runs),
+            events_by_end: Outcomes::from_counts(&t.cumulative_events[y], runs),
+            tension: t.yearly_tension.get(y).map(BandOut::from_histogram),
+            balance: t.yearly_balance.get(y).map(BandOut::from_histogram),
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -295,6 +339,7 @@ pub struct RivalryOut {
     pub escalation: [f64; 6],
     pub crisis_outcomes: CrisisOutcomesOut,
     pub mechanisms: MechanismsOut,
+    /// Per year: event probabilities in the year and by its end, tension and balance bands.
     pub yearly: Vec<YearOut>,
 }
 
@@ -323,6 +368,8 @@ pub struct Report {
     pub escalation: [f64; 6],
     pub crisis_outcomes: CrisisOutcomesOut,
     pub mechanisms: MechanismsOut,
+    /// Per year, region-wide: event probabilities in the year and by its end.
+    pub yearly: Vec<YearOut>,
     pub rivalries: Vec<RivalryOut>,
     pub timing: Timing,
     /// Present only with `--until-ci`: how many runs adaptive stopping took and why it stopped.
@@ -404,17 +451,7 @@ impl Report {
                 escalation: escalation(t, runs),
                 crisis_outcomes: CrisisOutcomesOut::from_tally(t),
                 mechanisms: MechanismsOut::from_tally(t),
-                yearly: t
-                    .yearly_tension
-                    .iter()
-                    .zip(&t.yearly_balance)
-                    .enumerate()
-                    .map(|(y, (ht, hb))| YearOut {
-                        year: s.meta.start.year + y as i32 + i32::from(s.meta.start.month > 1),
-                        tension: BandOut::from_histogram(ht),
-                        balance: BandOut::from_histogram(hb),
-                    })
-                    .collect(),
+                yearly: yearly(t, runs, &s.meta.start),
             })
             .collect();
         let wall = finite(info.wall_seconds.max(0.0));
@@ -434,6 +471,7 @@ impl Report {
             escalation: escalation(&agg.region, runs),
             crisis_outcomes: CrisisOutcomesOut::from_tally(&agg.region),
             mechanisms: MechanismsOut::from_tally(&agg.region),
+            yearly: yearly(&agg.region, runs, &s.meta.start),
             rivalries,
             timing: Timing {
                 wall_seconds: wall,

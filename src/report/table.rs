@@ -2,16 +2,8 @@
 
 use std::fmt::Write;
 
-use super::{MetricOut, Outcomes, Report};
-
-const EVENT_LABELS: [&str; 6] = [
-    "any crisis opportunity",
-    "threat (MID >= 2)",
-    "display of force (>= 3)",
-    "use of force (>= 4)",
-    "war (5)",
-    "deterrence held",
-];
+use super::{MetricOut, Metrics, Outcomes, Report, YearOut};
+use crate::outputs::{EVENTS, METRICS};
 
 fn pct(x: f64) -> String {
     format!("{:5.1}%", 100.0 * x)
@@ -28,7 +20,8 @@ fn outcomes(out: &mut String, o: &Outcomes) {
         "  {:<26} {:>6}  95% CI (Wilson)",
         "probability over horizon", "p"
     );
-    for ((_, p), label) in o.entries().iter().zip(EVENT_LABELS) {
+    for ((_, p), e) in o.entries().zip(&EVENTS) {
+        let label = e.label;
         let _ = writeln!(
             out,
             "  {:<26} {}  [{}, {}]  {}",
@@ -38,6 +31,42 @@ fn outcomes(out: &mut String, o: &Outcomes) {
             pct(p.hi),
             bar(p.p, 20)
         );
+    }
+}
+
+/// Every distribution metric, in table order.
+fn metrics(out: &mut String, m: &Metrics) {
+    for ((_, d), def) in m.entries().zip(&METRICS) {
+        metric(out, def.label, d);
+    }
+}
+
+/// Per year: the share of runs with each event in the year, and by the year's end.
+fn yearly_table(out: &mut String, years: &[YearOut]) {
+    if years.is_empty() {
+        return;
+    }
+    let width = |k: &str| k.len().max(6);
+    for (title, pick) in [
+        (
+            "in the year",
+            (|y: &YearOut| &y.events_in_year) as fn(&YearOut) -> &Outcomes,
+        ),
+        ("by the year's end", |y: &YearOut| &y.events_by_end),
+    ] {
+        let _ = writeln!(out);
+        let _ = write!(out, "  {:<32}", format!("share of runs {title}"));
+        for e in &EVENTS {
+            let _ = write!(out, " {:>w$}", e.key, w = width(e.key));
+        }
+        let _ = writeln!(out);
+        for y in years {
+            let _ = write!(out, "  {:<32}", y.year);
+            for (key, p) in pick(y).entries() {
+                let _ = write!(out, " {:>w$}", pct(p.p).trim(), w = width(key));
+            }
+            let _ = writeln!(out);
+        }
     }
 }
 
@@ -66,12 +95,13 @@ fn metric(out: &mut String, label: &str, m: &MetricOut) {
 }
 
 /// Render the report as aligned text.
-pub fn to_table(r: &Report, source: &str) -> String {
+pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "deter {} | {} ({source})",
-        r.engine_version, r.scenario
+        r.engine_version,
+        crate::scenario::printable(&r.scenario)
     );
     let _ = writeln!(
         out,
@@ -93,8 +123,7 @@ pub fn to_table(r: &Report, source: &str) -> String {
         "  {:<26} {:>9} {:>9} {:>9} {:>9}",
         "per run", "mean", "p5", "p50", "p95"
     );
-    metric(&mut out, "crisis opportunities", &r.metrics.crises);
-    metric(&mut out, "disputes (MID >= 2)", &r.metrics.disputes);
+    metrics(&mut out, &r.metrics);
     let t = &r.metrics.years_to_first_use_of_force;
     let tm = MetricOut {
         mean: t.mean,
@@ -110,12 +139,9 @@ pub fn to_table(r: &Report, source: &str) -> String {
         r.horizon_years,
         100.0 * t.censored_share
     );
-    metric(&mut out, "GDP lost (bn)", &r.metrics.gdp_lost);
-    metric(
-        &mut out,
-        "final local balance M_A/M_T",
-        &r.metrics.final_balance,
-    );
+    if yearly {
+        yearly_table(&mut out, &r.yearly);
+    }
     for rv in &r.rivalries {
         let _ = writeln!(out);
         let _ = writeln!(
@@ -131,14 +157,10 @@ pub fn to_table(r: &Report, source: &str) -> String {
                 "  {:<26} {:>9} {:>9} {:>9} {:>9}",
                 "per run", "mean", "p5", "p50", "p95"
             );
-            metric(&mut out, "crisis opportunities", &rv.metrics.crises);
-            metric(&mut out, "disputes (MID >= 2)", &rv.metrics.disputes);
-            metric(&mut out, "GDP lost (bn)", &rv.metrics.gdp_lost);
-            metric(
-                &mut out,
-                "final local balance M_A/M_T",
-                &rv.metrics.final_balance,
-            );
+            metrics(&mut out, &rv.metrics);
+            if yearly {
+                yearly_table(&mut out, &rv.yearly);
+            }
         } else {
             let _ = writeln!(
                 out,
@@ -223,8 +245,16 @@ fn pp(x: f64) -> String {
 pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "deter {} | compare", c.engine_version);
-    let _ = writeln!(out, "  A: {} ({a})", c.a.scenario);
-    let _ = writeln!(out, "  B: {} ({b})", c.b.scenario);
+    let _ = writeln!(
+        out,
+        "  A: {} ({a})",
+        crate::scenario::printable(&c.a.scenario)
+    );
+    let _ = writeln!(
+        out,
+        "  B: {} ({b})",
+        crate::scenario::printable(&c.b.scenario)
+    );
     let _ = writeln!(
         out,
         "{} paired runs (common random numbers), seed {}, horizon {} years | {:.2} s, {:.0} pairs/s on {} thread{}",
@@ -257,7 +287,8 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
             "  {:<28} {:>6} {:>6} {:>8}  {:<18} {:<18}",
             "probability over horizon", "P(A)", "P(B)", "B-A (pp)", "paired 95% CI", "unpaired CI"
         );
-        for (o, label) in e.outcomes.iter().zip(EVENT_LABELS) {
+        for (o, e) in e.outcomes.iter().zip(&EVENTS) {
+            let label = e.label;
             let _ = writeln!(
                 out,
                 "  {:<28} {} {} {:>8}  {:<18} {:<18}{}",
@@ -265,8 +296,14 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
                 pct(o.p_a),
                 pct(o.p_b),
                 pp(o.diff),
-                format!("[{}, {}]", pp(o.paired.lo), pp(o.paired.hi)),
-                format!("[{}, {}]", pp(o.unpaired.lo), pp(o.unpaired.hi)),
+                o.paired.as_ref().map_or_else(
+                    || o.undefined.clone().unwrap_or_default(),
+                    |i| format!("[{}, {}]", pp(i.lo), pp(i.hi))
+                ),
+                o.unpaired.as_ref().map_or_else(
+                    || o.undefined.clone().unwrap_or_default(),
+                    |i| format!("[{}, {}]", pp(i.lo), pp(i.hi))
+                ),
                 if o.excludes_zero { " *" } else { "" }
             );
         }
@@ -288,7 +325,10 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
                 num(m.mean_a),
                 num(m.mean_b),
                 format!("{:+.3}", m.diff),
-                format!("[{:+.3}, {:+.3}]", m.paired.lo, m.paired.hi),
+                m.paired.as_ref().map_or_else(
+                    || m.undefined.clone().unwrap_or_default(),
+                    |i| format!("[{:+.3}, {:+.3}]", i.lo, i.hi)
+                ),
                 if m.excludes_zero { " *" } else { "" }
             );
         }

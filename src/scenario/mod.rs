@@ -5,20 +5,21 @@
 //! **Architecture Invariant:** nothing downstream of this module sees raw TOML.
 
 mod diagnostic;
+pub(crate) mod input;
 pub mod overrides;
 pub mod params;
 mod path;
 mod read;
 
-pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use diagnostic::{Diagnostic, Diagnostics, Excerpt, Severity, printable};
+pub use input::read_bounded;
 pub use params::{
     AllianceParams, DeploymentParams, EconomicParams, FieldSpec, MilitaryParams, ModelParams,
     ParamDefault, PoliticalParams, PowerParams, RivalryParams, markdown_reference,
 };
-pub use path::{ParamRef, PathError};
+pub use path::{OpKind, ParamRef, PathError, PolicyField, SpecOf};
 pub use read::{
-    MAX_FILE_BYTES, TEMPLATE, load_file, load_file_with_inputs, parse_bytes, parse_str,
-    read_bounded,
+    MAX_FILE_BYTES, TEMPLATE, load_base, load_file, load_file_with_inputs, parse_bytes, parse_str,
 };
 
 /// NATO status of a country.
@@ -162,6 +163,8 @@ pub struct PolicyChange {
     pub path: String,
     pub target: ParamRef,
     pub op: ChangeOp,
+    /// A name for the change's magnitude, addressable as `policy.ID.NAME`.
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

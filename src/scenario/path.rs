@@ -3,12 +3,17 @@
 //!
 //! Policies (changes at a date) and sweeps (changes per design point) address parameters
 //! with the same paths; both resolve them once, before any run, into a [`ParamRef`].
+//!
+//! A policy's own values are parameters too (for sweeps, calibration and overrides, not for
+//! other policies): `policy.ID.start` (a decimal year), `policy.ID.ramp_years`, and the
+//! magnitude of its change k, `policy.ID.changes[k].set` (or `.add`, `.scale`, whichever the
+//! change has), also by the change's `name`: `policy.envoy.monitoring_target`.
 
-use super::Scenario;
 use super::params::{
     AllianceParams, DeploymentParams, EconomicParams, FieldSpec, MilitaryParams, ModelParams,
     ParamDefault, PoliticalParams, PowerParams, RivalryParams,
 };
+use super::{ChangeOp, Scenario, YearMonth};
 
 /// A resolved parameter address. Indices refer to the scenario it was resolved against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,6 +55,151 @@ pub enum ParamRef {
     PolicyEnabled {
         policy: usize,
     },
+    /// A value of policy `policy` (sweeps, calibration, overrides; not other policies).
+    PolicyValue {
+        policy: usize,
+        field: PolicyField,
+    },
+}
+
+/// Which value of a policy a [`ParamRef::PolicyValue`] addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PolicyField {
+    /// `policy.ID.start`: the start date as a decimal year, `year + (month - 1) / 12`
+    /// (2026.5 is July 2026); a value set is rounded to the nearest month.
+    Start,
+    /// `policy.ID.ramp_years`: years over which the changes ramp in.
+    RampYears,
+    /// `policy.ID.changes[k].OP`: the magnitude of change `change`, whose operation is `op`
+    /// and whose target's range is that of `target` (which bounds the magnitude).
+    Change {
+        change: usize,
+        op: OpKind,
+        target: SpecOf,
+    },
+}
+
+/// The operation of a policy change, without its magnitude.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OpKind {
+    Set,
+    Add,
+    Scale,
+}
+
+impl OpKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpKind::Set => "set",
+            OpKind::Add => "add",
+            OpKind::Scale => "scale",
+        }
+    }
+
+    pub fn of(op: ChangeOp) -> Self {
+        match op {
+            ChangeOp::Set(_) => OpKind::Set,
+            ChangeOp::Add(_) => OpKind::Add,
+            ChangeOp::Scale(_) => OpKind::Scale,
+        }
+    }
+
+    /// The range of this operation's magnitude on a parameter specified by `target`: `set`
+    /// within the parameter's range; `add` within plus or minus its width; `scale` a factor
+    /// in [0, 1000].
+    pub fn spec(self, target: FieldSpec) -> FieldSpec {
+        match self {
+            OpKind::Set => target,
+            OpKind::Add => {
+                let width = target.max - target.min;
+                FieldSpec {
+                    min: -width,
+                    max: width,
+                    ..target
+                }
+            }
+            OpKind::Scale => FieldSpec {
+                unit: "factor",
+                min: 0.0,
+                max: 1000.0,
+                ..target
+            },
+        }
+    }
+
+    /// The change with magnitude `v`.
+    pub fn with(self, v: f64) -> ChangeOp {
+        match self {
+            OpKind::Set => ChangeOp::Set(v),
+            OpKind::Add => ChangeOp::Add(v),
+            OpKind::Scale => ChangeOp::Scale(v),
+        }
+    }
+}
+
+/// Where a parameter's specification lives (a [`ParamRef`] without its entity), so that a
+/// policy change's magnitude can be range-checked without the scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SpecOf {
+    Model(usize),
+    Military(usize),
+    Political(usize),
+    Economic(usize),
+    Tie,
+    Power(usize),
+    Alliance(usize),
+    Deployment(usize),
+    Rivalry(usize),
+    Enabled,
+}
+
+impl SpecOf {
+    pub fn spec(self) -> FieldSpec {
+        match self {
+            SpecOf::Model(f) => ModelParams::FIELDS[f],
+            SpecOf::Military(f) => MilitaryParams::FIELDS[f],
+            SpecOf::Political(f) => PoliticalParams::FIELDS[f],
+            SpecOf::Economic(f) => EconomicParams::FIELDS[f],
+            SpecOf::Tie => TIE_SPEC,
+            SpecOf::Power(f) => PowerParams::FIELDS[f],
+            SpecOf::Alliance(f) => AllianceParams::FIELDS[f],
+            SpecOf::Deployment(f) => DeploymentParams::FIELDS[f],
+            SpecOf::Rivalry(f) => RivalryParams::FIELDS[f],
+            SpecOf::Enabled => ENABLED_SPEC,
+        }
+    }
+}
+
+const START_SPEC: FieldSpec = FieldSpec {
+    key: "start",
+    unit: "decimal year",
+    default: ParamDefault::Value(2025.0),
+    min: 1900.0,
+    max: 2300.0 + 11.0 / 12.0,
+    doc: "When the policy takes effect: year + (month - 1) / 12, rounded to the month.",
+};
+
+const RAMP_SPEC: FieldSpec = FieldSpec {
+    key: "ramp_years",
+    unit: "yr",
+    default: ParamDefault::Value(0.0),
+    min: 0.0,
+    max: 100.0,
+    doc: "Years over which the policy's changes move linearly to their targets.",
+};
+
+/// A decimal year (`year + (month - 1) / 12`) as a month, rounded to the nearest.
+pub fn year_month_of(x: f64) -> YearMonth {
+    let months = (x * 12.0).round() as i64;
+    YearMonth {
+        year: months.div_euclid(12) as i32,
+        month: months.rem_euclid(12) as u32 + 1,
+    }
+}
+
+/// A month as a decimal year.
+pub fn decimal_year(ym: YearMonth) -> f64 {
+    f64::from(ym.year) + f64::from(ym.month - 1) / 12.0
 }
 
 /// Why a path did not resolve, with the closest valid path when there is one.
@@ -146,12 +296,103 @@ impl ParamRef {
                 .iter()
                 .position(|p| p.id == *id)
                 .map(|policy| ParamRef::PolicyEnabled { policy }),
+            ["policy", id, key] | ["policy", id, key, _] => {
+                return Self::resolve_policy(path, id, &parts[2..], key, scenario);
+            }
             _ => None,
         };
         resolved.ok_or_else(|| PathError {
             message: format!("`{path}` is not a parameter of this scenario"),
             suggestion: closest(path, &scenario.all_paths()),
         })
+    }
+
+    /// `policy.ID.start`, `.ramp_years`, `.changes[k].OP` or `.NAME`.
+    fn resolve_policy(
+        path: &str,
+        id: &str,
+        rest: &[&str],
+        key: &str,
+        scenario: &Scenario,
+    ) -> Result<ParamRef, PathError> {
+        let not_found = || PathError {
+            message: format!("`{path}` is not a parameter of this scenario"),
+            suggestion: closest(path, &scenario.all_paths()),
+        };
+        let Some(policy) = scenario.policies.iter().position(|p| p.id == id) else {
+            return Err(not_found());
+        };
+        let pol = &scenario.policies[policy];
+        let field = match rest {
+            ["start"] => PolicyField::Start,
+            ["ramp_years"] => PolicyField::RampYears,
+            [changes, op] => {
+                let k = changes
+                    .strip_prefix("changes[")
+                    .and_then(|r| r.strip_suffix(']'))
+                    .and_then(|k| k.parse::<usize>().ok())
+                    .ok_or_else(not_found)?;
+                let Some(c) = pol.changes.get(k) else {
+                    return Err(PathError {
+                        message: format!(
+                            "`{path}`: policy `{id}` has {} change(s), numbered from 0",
+                            pol.changes.len()
+                        ),
+                        suggestion: closest(path, &scenario.all_paths()),
+                    });
+                };
+                let kind = OpKind::of(c.op);
+                if kind.as_str() != *op {
+                    return Err(PathError {
+                        message: format!(
+                            "`{path}`: change {k} of policy `{id}` is a `{}`, not `{op}`",
+                            kind.as_str()
+                        ),
+                        suggestion: Some(format!("policy.{id}.changes[{k}].{}", kind.as_str())),
+                    });
+                }
+                PolicyField::Change {
+                    change: k,
+                    op: kind,
+                    target: c.target.spec_of(),
+                }
+            }
+            [name] => match pol
+                .changes
+                .iter()
+                .position(|c| c.name.as_deref() == Some(*name))
+            {
+                Some(k) => {
+                    let c = &pol.changes[k];
+                    PolicyField::Change {
+                        change: k,
+                        op: OpKind::of(c.op),
+                        target: c.target.spec_of(),
+                    }
+                }
+                None => return Err(not_found()),
+            },
+            _ => return Err(not_found()),
+        };
+        let _ = key;
+        Ok(ParamRef::PolicyValue { policy, field })
+    }
+
+    /// Where this parameter's specification lives.
+    pub fn spec_of(self) -> SpecOf {
+        match self {
+            ParamRef::Model(f) => SpecOf::Model(f),
+            ParamRef::Military { field, .. } => SpecOf::Military(field),
+            ParamRef::Political { field, .. } => SpecOf::Political(field),
+            ParamRef::Economic { field, .. } => SpecOf::Economic(field),
+            ParamRef::Tie { .. } => SpecOf::Tie,
+            ParamRef::Power { field, .. } => SpecOf::Power(field),
+            ParamRef::Alliance { field, .. } => SpecOf::Alliance(field),
+            ParamRef::Deployment { field, .. } => SpecOf::Deployment(field),
+            ParamRef::Rivalry { field, .. } => SpecOf::Rivalry(field),
+            // Policies cannot change policy values; never the target of a change.
+            ParamRef::PolicyEnabled { .. } | ParamRef::PolicyValue { .. } => SpecOf::Enabled,
+        }
     }
 
     /// The specification (unit, range, doc) of the addressed parameter.
@@ -167,12 +408,21 @@ impl ParamRef {
             ParamRef::Deployment { field, .. } => DeploymentParams::FIELDS[field],
             ParamRef::Rivalry { field, .. } => RivalryParams::FIELDS[field],
             ParamRef::PolicyEnabled { .. } => ENABLED_SPEC,
+            ParamRef::PolicyValue { field, .. } => match field {
+                PolicyField::Start => START_SPEC,
+                PolicyField::RampYears => RAMP_SPEC,
+                PolicyField::Change { op, target, .. } => op.spec(target.spec()),
+            },
         }
     }
 
-    /// Whether a policy may change it during a run (structural switches may not).
+    /// Whether a policy may change it during a run (structural switches and policies' own
+    /// values may not).
     pub fn is_dynamic(self) -> bool {
-        !matches!(self, ParamRef::PolicyEnabled { .. })
+        !matches!(
+            self,
+            ParamRef::PolicyEnabled { .. } | ParamRef::PolicyValue { .. }
+        )
     }
 }
 
@@ -236,11 +486,21 @@ impl Scenario {
         for r in &self.rivalries {
             keys(format!("rivalry.{}", r.id), RivalryParams::FIELDS, &mut out);
         }
-        out.extend(
-            self.policies
-                .iter()
-                .map(|p| format!("policy.{}.enabled", p.id)),
-        );
+        for p in &self.policies {
+            out.push(format!("policy.{}.enabled", p.id));
+            out.push(format!("policy.{}.start", p.id));
+            out.push(format!("policy.{}.ramp_years", p.id));
+            for (k, c) in p.changes.iter().enumerate() {
+                out.push(format!(
+                    "policy.{}.changes[{k}].{}",
+                    p.id,
+                    OpKind::of(c.op).as_str()
+                ));
+                if let Some(n) = &c.name {
+                    out.push(format!("policy.{}.{n}", p.id));
+                }
+            }
+        }
         out
     }
 
@@ -260,6 +520,16 @@ impl Scenario {
             ParamRef::Rivalry { rivalry, field } => self.rivalries[rivalry].params.get(field),
             ParamRef::PolicyEnabled { policy } => {
                 f64::from(u8::from(self.policies[policy].enabled))
+            }
+            ParamRef::PolicyValue { policy, field } => {
+                let p = &self.policies[policy];
+                match field {
+                    PolicyField::Start => decimal_year(p.start),
+                    PolicyField::RampYears => p.ramp_years,
+                    PolicyField::Change { change, .. } => match p.changes[change].op {
+                        ChangeOp::Set(v) | ChangeOp::Add(v) | ChangeOp::Scale(v) => v,
+                    },
+                }
             }
         }
     }
@@ -303,8 +573,137 @@ impl Scenario {
                 }
             }
             ParamRef::PolicyEnabled { policy } => self.policies[policy].enabled = value != 0.0,
+            ParamRef::PolicyValue { policy, field } => {
+                let p = &mut self.policies[policy];
+                match field {
+                    PolicyField::Start => p.start = year_month_of(value),
+                    PolicyField::RampYears => p.ramp_years = value,
+                    PolicyField::Change { change, op, .. } => p.changes[change].op = op.with(value),
+                }
+            }
         }
         self.derive();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load_file;
+
+    fn envoy() -> Scenario {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/shea-special-envoy.toml");
+        load_file(&path).expect("the bundled scenario is valid")
+    }
+
+    #[test]
+    fn a_policy_change_magnitude_is_a_range_checked_parameter() {
+        let mut s = envoy();
+        let r = ParamRef::resolve("policy.special-envoy.changes[0].set", &s).unwrap();
+        assert_eq!(s.get(r), 0.7);
+        // The range is the target's (rivalry monitoring, a share in [0, 1]).
+        let monitoring = ParamRef::resolve("rivalry.SRB-XKX.monitoring", &s).unwrap();
+        assert_eq!(r.spec(), monitoring.spec());
+        s.set(r, 0.9).unwrap();
+        let p = s.policies.iter().find(|p| p.id == "special-envoy").unwrap();
+        assert_eq!(p.changes[0].op, ChangeOp::Set(0.9));
+        assert!(s.set(r, 1.5).is_err());
+        assert!(!r.is_dynamic(), "policies cannot change policy values");
+    }
+
+    #[test]
+    fn start_and_ramp_are_parameters() {
+        let mut s = envoy();
+        let start = ParamRef::resolve("policy.special-envoy.start", &s).unwrap();
+        assert_eq!(s.get(start), 2026.0);
+        s.set(start, 2027.5).unwrap();
+        let p = |s: &Scenario| s.policies.iter().find(|p| p.id == "special-envoy").cloned();
+        assert_eq!(
+            p(&s).unwrap().start,
+            YearMonth {
+                year: 2027,
+                month: 7
+            }
+        );
+        assert!(s.set(start, 1800.0).is_err());
+        let ramp = ParamRef::resolve("policy.special-envoy.ramp_years", &s).unwrap();
+        assert_eq!(s.get(ramp), 1.0);
+        s.set(ramp, 4.0).unwrap();
+        assert_eq!(p(&s).unwrap().ramp_years, 4.0);
+        assert!(s.set(ramp, -1.0).is_err());
+    }
+
+    #[test]
+    fn decimal_years_round_to_the_month() {
+        assert_eq!(
+            year_month_of(2026.0),
+            YearMonth {
+                year: 2026,
+                month: 1
+            }
+        );
+        assert_eq!(
+            year_month_of(2026.99),
+            YearMonth {
+                year: 2027,
+                month: 1
+            }
+        );
+        assert_eq!(
+            year_month_of(2026.95),
+            YearMonth {
+                year: 2026,
+                month: 12
+            }
+        );
+        for m in 1..=12 {
+            let ym = YearMonth {
+                year: 2030,
+                month: m,
+            };
+            assert_eq!(year_month_of(decimal_year(ym)), ym);
+        }
+    }
+
+    #[test]
+    fn a_named_change_is_addressed_by_its_name() {
+        let mut s = envoy();
+        let p = s
+            .policies
+            .iter_mut()
+            .find(|p| p.id == "special-envoy")
+            .unwrap();
+        p.changes[0].name = Some("monitoring_target".into());
+        let by_name = ParamRef::resolve("policy.special-envoy.monitoring_target", &s).unwrap();
+        let by_index = ParamRef::resolve("policy.special-envoy.changes[0].set", &s).unwrap();
+        assert_eq!(by_name, by_index);
+        assert!(
+            s.all_paths()
+                .contains(&"policy.special-envoy.monitoring_target".to_string())
+        );
+    }
+
+    #[test]
+    fn bad_policy_paths_say_what_exists() {
+        let s = envoy();
+        let e = ParamRef::resolve("policy.special-envoy.changes[0].add", &s).unwrap_err();
+        assert!(e.message.contains("is a `set`, not `add`"), "{e}");
+        assert_eq!(
+            e.suggestion.as_deref(),
+            Some("policy.special-envoy.changes[0].set")
+        );
+        let e = ParamRef::resolve("policy.special-envoy.changes[3].set", &s).unwrap_err();
+        assert!(e.message.contains("has 1 change(s)"), "{e}");
+        let e = ParamRef::resolve("policy.special-envoi.start", &s).unwrap_err();
+        assert_eq!(e.suggestion.as_deref(), Some("policy.special-envoy.start"));
+        let e = ParamRef::resolve("policy.special-envoy.ramp_yeas", &s).unwrap_err();
+        assert_eq!(
+            e.suggestion.as_deref(),
+            Some("policy.special-envoy.ramp_years")
+        );
+        assert!(ParamRef::resolve("policy.special-envoy.changes[x].set", &s).is_err());
+        assert!(ParamRef::resolve("policy.special-envoy.changes[0].set.x", &s).is_err());
     }
 }

@@ -5,21 +5,21 @@
 //! first; the overlay's tables patch entities with the same id, new ids are added, and every
 //! value is validated exactly as in a full file.
 
-use std::ops::Range;
+use std::ops::{Deref, DerefMut, Range};
 use std::path::{Path, PathBuf};
 
-use toml::Spanned;
-use toml::de::{DeArray, DeTable, DeValue};
+use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, Diagnostics};
+use super::input::{self, FileKind, Input, Val, join, lookup};
 use super::params::{
     AllianceParams, DeploymentParams, EconomicParams, FieldSpec, MilitaryParams, ModelParams,
     ParamBlock, ParamDefault, PoliticalParams, PowerParams, RivalryParams,
 };
-use super::path::{ParamRef, closest};
+use super::path::{OpKind, ParamRef, closest};
 use super::{
-    Actor, Alliance, ChangeOp, Country, Deployment, Meta, OutsidePower, Policy, PolicyChange,
-    Rivalry, Scenario, Status, YearMonth,
+    Actor, Alliance, Country, Deployment, Meta, OutsidePower, Policy, PolicyChange, Rivalry,
+    Scenario, Status, YearMonth,
 };
 
 /// The commented template that `deter init` writes.
@@ -30,7 +30,12 @@ pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 /// Deepest `extends` chain accepted.
 const MAX_EXTENDS_DEPTH: usize = 16;
 
-type Val<'i> = Spanned<DeValue<'i>>;
+/// Scenario files, for the shared input core.
+const SCENARIO_FILE: FileKind = FileKind {
+    noun: "scenario",
+    max_bytes: MAX_FILE_BYTES,
+    minimum: "a [scenario] table and one [[country]] (run `deter init` for a template)",
+};
 
 /// Read, validate and return a scenario file (following `extends`).
 pub fn load_file(path: &Path) -> Result<Scenario, Diagnostics> {
@@ -41,7 +46,7 @@ pub fn load_file(path: &Path) -> Result<Scenario, Diagnostics> {
 pub fn load_file_with_inputs(path: &Path) -> (Result<Scenario, Diagnostics>, Vec<PathBuf>) {
     let mut stack = Vec::new();
     let mut read = Vec::new();
-    let result = load_chain(path, &mut stack, &mut read);
+    let result = load_chain(path, &mut stack, &mut read, false);
     (result, read)
 }
 
@@ -54,94 +59,53 @@ pub fn parse_str(src: &str, file: &str) -> Result<Scenario, Diagnostics> {
 /// Validate the bytes of a scenario file: size and UTF-8 are checked first, as for a file on
 /// disk. `extends` is relative to the current directory.
 pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Scenario, Diagnostics> {
-    let src = decode(bytes, file)?;
+    let src = input::decode(bytes, file, SCENARIO_FILE)?;
     read_source(&src, file, Path::new("."), &mut Vec::new(), &mut Vec::new())
 }
 
-/// Read at most one byte more than `limit`, so that `/dev/zero`, a FIFO or a huge file cannot
-/// exhaust memory before the size check (`bytes.len() > limit` means "too large").
-pub fn read_bounded(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(limit as u64 + 1)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
+/// Read a scenario named by another file (a sweep's `base`): as [`load_file`], except that
+/// if it is not TOML, nothing of its content is shown (see [`load_chain`]).
+pub fn load_base(path: &Path) -> Result<Scenario, Diagnostics> {
+    load_chain(path, &mut Vec::new(), &mut Vec::new(), true)
 }
 
+/// Read `path` and the chain of files it `extends`. A file named by another (`is_base`)
+/// that is not TOML at all (`extends = "/etc/passwd"`) is reported without its content:
+/// no excerpt, no key, no hint quoting its text.
 fn load_chain(
     path: &Path,
     stack: &mut Vec<PathBuf>,
     read: &mut Vec<PathBuf>,
+    is_base: bool,
 ) -> Result<Scenario, Diagnostics> {
     let shown = path.display().to_string();
     read.push(path.to_path_buf());
-    let bytes = read_bounded(path, MAX_FILE_BYTES).map_err(|e| {
-        Diagnostics(vec![Diagnostic::file_level(
-            &shown,
-            format!("cannot read file: {e}"),
-        )])
-    })?;
-    let src = decode(&bytes, &shown)?;
+    let conceal = |mut e: Diagnostics| {
+        if is_base {
+            for d in e.0.iter_mut().filter(|d| d.file == shown) {
+                let not_toml = d.message.starts_with("TOML syntax error")
+                    || d.message.starts_with("the file is not valid UTF-8")
+                    || d.message.starts_with("the file contains a NUL byte");
+                if not_toml {
+                    d.message = format!(
+                        "not a TOML scenario file ({}; its content is not shown)",
+                        d.message.split(':').next().unwrap_or("unreadable")
+                    );
+                    d.snippet = None;
+                    d.path.clear();
+                    d.help = None;
+                }
+            }
+        }
+        e
+    };
+    let src = input::read_text(path, &shown, SCENARIO_FILE).map_err(conceal)?;
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     stack.push(canonical);
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let result = read_source(&src, &shown, &dir, stack, read);
+    let result = read_source(&src, &shown, &dir, stack, read).map_err(conceal);
     stack.pop();
     result
-}
-
-fn decode(bytes: &[u8], file: &str) -> Result<String, Diagnostics> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(Diagnostics(vec![Diagnostic::file_level(
-            file,
-            format!("the file is larger than {MAX_FILE_BYTES} bytes, the limit for scenario files"),
-        )]));
-    }
-    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        return Err(Diagnostics(vec![
-            Diagnostic::file_level(
-                file,
-                "the file is UTF-16 text (it starts with a UTF-16 byte-order mark)".into(),
-            )
-            .with_help(Some("save the file as UTF-8 text".into())),
-        ]));
-    }
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
-        return Err(Diagnostics(vec![Diagnostic::file_level(
-            file,
-            format!(
-                "the file contains a NUL byte (at byte offset {at}): it is binary, not a TOML scenario"
-            ),
-        )]));
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(e) => {
-            let good = e.valid_up_to();
-            let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or("");
-            let line = prefix.matches('\n').count() + 1;
-            let col = prefix
-                .rsplit('\n')
-                .next()
-                .map(|l| l.chars().count())
-                .unwrap_or(0)
-                + 1;
-            let mut d = Diagnostic::file_level(
-                file,
-                format!(
-                    "the file is not valid UTF-8 (invalid byte 0x{:02x} at byte offset {good})",
-                    bytes[good]
-                ),
-            );
-            d.line = line;
-            d.col = col;
-            d.path = syntax_error_path(prefix, prefix.len());
-            Err(Diagnostics(vec![
-                d.with_help(Some("save the file as UTF-8 text".into())),
-            ]))
-        }
-    }
 }
 
 fn read_source(
@@ -151,55 +115,15 @@ fn read_source(
     stack: &mut Vec<PathBuf>,
     read: &mut Vec<PathBuf>,
 ) -> Result<Scenario, Diagnostics> {
-    if src.trim().is_empty() {
-        return Err(Diagnostics(vec![Diagnostic::file_level(
-            file,
-            "the file is empty; a scenario needs at least a [scenario] table and one [[country]] \
-             (run `deter init` for a template)"
-                .into(),
-        )]));
-    }
-    let doc = match DeTable::parse(src) {
-        Ok(doc) => doc,
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            let mut msg = e.message().trim().to_string();
-            let path = syntax_error_path(src, span.start);
-            let text = src.get(span.clone()).unwrap_or("").trim();
-            if msg == "duplicate key" && !text.is_empty() && text.len() <= 64 {
-                msg = format!("duplicate key `{text}`");
-            }
-            let d = Diagnostic::at(
-                file,
-                src,
-                span.clone(),
-                &path,
-                format!("TOML syntax error: {msg}"),
-            )
-            .with_help(syntax_help(src, span.start));
-            return Err(Diagnostics(vec![d]));
-        }
-    };
+    let doc = input::parse(src, file, SCENARIO_FILE)?;
     let root = doc.get_ref();
-    if root.is_empty() {
-        return Err(Diagnostics(vec![Diagnostic::file_level(
-            file,
-            "the file holds only comments; a scenario needs at least a [scenario] table and \
-             one [[country]] (run `deter init` for a template)"
-                .into(),
-        )]));
-    }
-    let mut reader = Reader {
-        file,
-        src,
-        diags: Vec::new(),
-    };
+    let mut reader = Reader(Input::new(file, src));
 
     let base = match lookup(root, "extends") {
         None => None,
         Some(v) => {
             let Some(rel) = reader.string(v, "extends") else {
-                return Err(Diagnostics(reader.diags));
+                return Err(reader.0.finish());
             };
             let base_path = dir.join(&rel);
             let canonical = base_path
@@ -211,7 +135,7 @@ fn read_source(
                     "extends",
                     format!("`extends` cycle: `{rel}` is already being read"),
                 );
-                return Err(Diagnostics(reader.diags));
+                return Err(reader.0.finish());
             }
             if stack.len() >= MAX_EXTENDS_DEPTH {
                 reader.error(
@@ -219,9 +143,9 @@ fn read_source(
                     "extends",
                     format!("`extends` chain deeper than {MAX_EXTENDS_DEPTH} files"),
                 );
-                return Err(Diagnostics(reader.diags));
+                return Err(reader.0.finish());
             }
-            match load_chain(&base_path, stack, read) {
+            match load_chain(&base_path, stack, read, true) {
                 Ok(base) => Some(base),
                 Err(inner) => {
                     reader.error(
@@ -230,7 +154,7 @@ fn read_source(
                         format!("the base scenario `{rel}` is not valid (see below)"),
                     );
                     reader.diags.extend(inner.0);
-                    return Err(Diagnostics(reader.diags));
+                    return Err(reader.0.finish());
                 }
             }
         }
@@ -246,110 +170,11 @@ fn read_source(
             (1, 0, 0)
         }
     });
-    let diags = Diagnostics(reader.diags);
+    let diags = reader.0.finish();
     match scenario {
         Some(s) if !diags.has_errors() => Ok(s),
         _ => Err(diags),
     }
-}
-
-/// A hint for the commonest syntax error: an unquoted string value (`status = nato_member`).
-fn syntax_help(src: &str, at: usize) -> Option<String> {
-    let at = (0..=at.min(src.len()))
-        .rev()
-        .find(|&i| src.is_char_boundary(i))?;
-    let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
-    let line = src[line_start..].lines().next()?;
-    let (key, value) = line.split_once('=')?;
-    let value = value.split('#').next()?.trim();
-    let word = value.starts_with(|c: char| c.is_ascii_alphabetic())
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ' | '.'))
-        && !matches!(value, "true" | "false" | "nan" | "inf");
-    word.then(|| format!("strings must be quoted: {} = \"{value}\"", key.trim()))
-}
-
-/// The key path of a syntax error, best effort from the text alone (the document did not
-/// parse): the last table header before `at`, with array-of-tables indices counted as the
-/// reader counts them (`country[1].military`), and the key of the line holding `at`.
-fn syntax_error_path(src: &str, at: usize) -> String {
-    let mut at = at.min(src.len());
-    while !src.is_char_boundary(at) {
-        at -= 1;
-    }
-    let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    let mut header = String::new();
-    for line in src[..line_start].lines() {
-        let line = line.trim();
-        let (name, is_array) = if let Some(rest) = line.strip_prefix("[[") {
-            (rest.split("]]").next().unwrap_or(""), true)
-        } else if let Some(rest) = line.strip_prefix('[') {
-            (rest.split(']').next().unwrap_or(""), false)
-        } else {
-            continue;
-        };
-        let name: String = name.split('.').map(str::trim).collect::<Vec<_>>().join(".");
-        if is_array {
-            match counts.iter_mut().find(|(n, _)| *n == name) {
-                Some((_, c)) => *c += 1,
-                None => counts.push((name.clone(), 0)),
-            }
-        }
-        // Index every array-of-tables prefix: [country.military] -> country[k].military.
-        let mut path = String::new();
-        let mut prefix = String::new();
-        for part in name.split('.') {
-            if !prefix.is_empty() {
-                prefix.push('.');
-                path.push('.');
-            }
-            prefix.push_str(part);
-            path.push_str(part);
-            if let Some((_, c)) = counts.iter().find(|(n, _)| *n == prefix) {
-                path.push_str(&format!("[{c}]"));
-            }
-        }
-        header = path;
-    }
-    let line = src[line_start..].lines().next().unwrap_or("").trim();
-    if line.starts_with('[') {
-        // The error is in a header: name the table being opened.
-        let name = line.trim_start_matches('[');
-        let name = name.split(']').next().unwrap_or("").trim();
-        let ok = name.len() <= 64
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-        return if ok { name.to_string() } else { header };
-    }
-    let key = match line.split_once('=') {
-        Some((k, _)) if !line.starts_with('[') && !line.starts_with('#') => k.trim(),
-        _ => "",
-    };
-    let key_ok = !key.is_empty()
-        && key.len() <= 64
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | '"'));
-    let key: String = if key_ok {
-        key.split('.')
-            .map(|k| k.trim().trim_matches('"'))
-            .collect::<Vec<_>>()
-            .join(".")
-    } else {
-        String::new()
-    };
-    match (header.is_empty(), key.is_empty()) {
-        (true, _) => key,
-        (false, true) => header,
-        (false, false) => format!("{header}.{key}"),
-    }
-}
-
-fn lookup<'t, 'i>(t: &'t DeTable<'i>, key: &str) -> Option<&'t Val<'i>> {
-    t.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
 }
 
 fn key_span(t: &DeTable<'_>, key: &str) -> Option<Range<usize>> {
@@ -358,10 +183,20 @@ fn key_span(t: &DeTable<'_>, key: &str) -> Option<Range<usize>> {
         .map(|(k, _)| k.span())
 }
 
-struct Reader<'a> {
-    file: &'a str,
-    src: &'a str,
-    diags: Vec<Diagnostic>,
+/// The scenario reader: the shared input core plus the scenario's keys and checks.
+struct Reader<'a>(Input<'a>);
+
+impl<'a> Deref for Reader<'a> {
+    type Target = Input<'a>;
+    fn deref(&self) -> &Input<'a> {
+        &self.0
+    }
+}
+
+impl DerefMut for Reader<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -399,66 +234,13 @@ const POLICY_KEYS: &[&str] = &[
     "changes",
     "join",
 ];
-const CHANGE_KEYS: &[&str] = &["path", "set", "add", "scale"];
+const CHANGE_KEYS: &[&str] = &["path", "set", "add", "scale", "name"];
 const JOIN_KEYS: &[&str] = &["alliance", "member"];
 
 /// Largest number of entities of one kind (countries, rivalries...) in a scenario.
-pub const MAX_ENTITIES: usize = 10_000;
+pub const MAX_ENTITIES: usize = input::MAX_ENTRIES;
 
 impl<'a> Reader<'a> {
-    fn error(&mut self, span: Range<usize>, path: &str, message: String) -> &mut Diagnostic {
-        self.diags
-            .push(Diagnostic::at(self.file, self.src, span, path, message));
-        self.diags.last_mut().expect("just pushed")
-    }
-
-    fn join(path: &str, key: &str) -> String {
-        if path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{path}.{key}")
-        }
-    }
-
-    /// Report keys not in `allowed`, with a did-you-mean.
-    fn check_keys(&mut self, t: &DeTable<'_>, path: &str, allowed: &[&str]) {
-        for (k, _) in t.iter() {
-            let key = k.get_ref().as_ref();
-            if !allowed.contains(&key) {
-                let candidates: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
-                let help = match closest(key, &candidates) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("allowed keys here: {}", allowed.join(", ")),
-                };
-                self.error(
-                    k.span(),
-                    &Self::join(path, key),
-                    format!("unknown key `{key}`"),
-                )
-                .help = Some(help);
-            }
-        }
-    }
-
-    fn type_error(&mut self, v: &Val<'_>, path: &str, expected: &str) {
-        let found = v.get_ref().type_str();
-        self.error(
-            v.span(),
-            path,
-            format!("expected {expected}, found {found}"),
-        );
-    }
-
-    fn string(&mut self, v: &Val<'_>, path: &str) -> Option<String> {
-        match v.get_ref().as_str() {
-            Some(s) => Some(s.to_string()),
-            None => {
-                self.type_error(v, path, "a string");
-                None
-            }
-        }
-    }
-
     fn id(&mut self, v: &Val<'_>, path: &str) -> Option<String> {
         let s = self.string(v, path)?;
         let ok = !s.is_empty()
@@ -470,75 +252,21 @@ impl<'a> Reader<'a> {
                 Some("ids are 1-64 characters of A-Z, a-z, 0-9, `_` and `-` (e.g. `SRB`)".into());
             return None;
         }
+        if crate::output::reads_as_missing(&s) {
+            self.error(
+                v.span(),
+                path,
+                format!("invalid id `{s}`: pandas and R read it as a missing value in CSV output"),
+            )
+            .help = Some("choose another id, e.g. a country code such as `SRB`".into());
+            return None;
+        }
         Some(s)
-    }
-
-    fn boolean(&mut self, v: &Val<'_>, path: &str) -> Option<bool> {
-        match v.get_ref().as_bool() {
-            Some(b) => Some(b),
-            None => {
-                self.type_error(v, path, "true or false");
-                None
-            }
-        }
-    }
-
-    /// The source text of a value, shortened for messages.
-    fn literal(&self, span: Range<usize>) -> String {
-        let text = self.src.get(span).unwrap_or("").trim();
-        match text.char_indices().nth(40) {
-            Some((cut, _)) => format!("{}...", &text[..cut]),
-            None => text.to_string(),
-        }
-    }
-
-    fn raw_number(&mut self, v: &Val<'_>, path: &str, expected: &str) -> Option<f64> {
-        let parsed = match v.get_ref() {
-            DeValue::Integer(i) => {
-                let digits: String = i.as_str().chars().filter(|c| *c != '_').collect();
-                let (neg, body) = match digits.strip_prefix('-') {
-                    Some(rest) => (true, rest.to_string()),
-                    None => (false, digits.trim_start_matches('+').to_string()),
-                };
-                let body = body
-                    .trim_start_matches("0x")
-                    .trim_start_matches("0o")
-                    .trim_start_matches("0b");
-                i128::from_str_radix(body, i.radix())
-                    .ok()
-                    .map(|x| if neg { -(x as f64) } else { x as f64 })
-            }
-            DeValue::Float(f) => {
-                let text: String = f.as_str().chars().filter(|c| *c != '_').collect();
-                text.parse::<f64>().ok()
-            }
-            _ => {
-                self.type_error(v, path, expected);
-                return None;
-            }
-        };
-        let literal = self.literal(v.span());
-        match parsed {
-            Some(x) if x.is_finite() => Some(x),
-            Some(x) if literal.contains("nan") || literal.contains("inf") => {
-                self.error(v.span(), path, format!("expected {expected}, found {x}"))
-                    .help = Some("`nan` and `inf` are not allowed in scenarios".into());
-                None
-            }
-            _ => {
-                self.error(
-                    v.span(),
-                    path,
-                    format!("expected {expected}, found `{literal}`, a number too large to use"),
-                );
-                None
-            }
-        }
     }
 
     fn number(&mut self, v: &Val<'_>, path: &str, spec: &FieldSpec) -> Option<f64> {
         let expected = spec.expected();
-        let x = self.raw_number(v, path, &expected)?;
+        let x = self.0.number(v, path, &expected)?;
         if !spec.contains(x) {
             let found = self.literal(v.span());
             self.error(
@@ -549,58 +277,6 @@ impl<'a> Reader<'a> {
             return None;
         }
         Some(x)
-    }
-
-    fn integer(&mut self, v: &Val<'_>, path: &str, min: u64, max: u64) -> Option<u64> {
-        let expected = format!("an integer in [{min}, {max}]");
-        if !matches!(v.get_ref(), DeValue::Integer(_)) {
-            self.type_error(v, path, &expected);
-            return None;
-        }
-        let x = self.raw_number(v, path, &expected)?;
-        if x < min as f64 || x > max as f64 {
-            let found = self.literal(v.span());
-            self.error(
-                v.span(),
-                path,
-                format!("expected {expected}, found {found}"),
-            );
-            return None;
-        }
-        Some(x as u64)
-    }
-
-    fn table<'t, 'i>(&mut self, v: &'t Val<'i>, path: &str) -> Option<&'t DeTable<'i>> {
-        match v.get_ref().as_table() {
-            Some(t) => Some(t),
-            None => {
-                self.type_error(v, path, "a table");
-                None
-            }
-        }
-    }
-
-    fn array<'t, 'i>(
-        &mut self,
-        v: &'t Val<'i>,
-        path: &str,
-        expected: &str,
-    ) -> Option<&'t DeArray<'i>> {
-        match v.get_ref().as_array() {
-            Some(a) if a.len() > MAX_ENTITIES => {
-                self.error(
-                    v.span(),
-                    path,
-                    format!("{} entries; at most {MAX_ENTITIES} are allowed", a.len()),
-                );
-                None
-            }
-            Some(a) => Some(a),
-            None => {
-                self.type_error(v, path, expected);
-                None
-            }
-        }
     }
 
     fn year_month(&mut self, v: &Val<'_>, path: &str) -> Option<YearMonth> {
@@ -618,10 +294,9 @@ impl<'a> Reader<'a> {
                     _ => None,
                 }
             }
-            DeValue::Integer(_) => self.raw_number(v, path, expected).map(|y| YearMonth {
-                year: y as i32,
-                month: 1,
-            }),
+            DeValue::Integer(i) => input::integer_value(i.as_str(), i.radix())
+                .and_then(|y| i32::try_from(y).ok())
+                .map(|year| YearMonth { year, month: 1 }),
             DeValue::Datetime(d) => d.date.map(|d| YearMonth {
                 year: d.year as i32,
                 month: d.month as u32,
@@ -665,7 +340,7 @@ impl<'a> Reader<'a> {
         for (i, spec) in B::fields().iter().enumerate() {
             match lookup(t, spec.key) {
                 Some(v) => {
-                    if let Some(x) = self.number(v, &Self::join(path, spec.key), spec) {
+                    if let Some(x) = self.number(v, &join(path, spec.key), spec) {
                         *block.slot(i) = x;
                         given.push(spec.key);
                     }
@@ -673,7 +348,7 @@ impl<'a> Reader<'a> {
                 None if is_new && spec.default == ParamDefault::Required => {
                     self.error(
                         header.clone(),
-                        &Self::join(path, spec.key),
+                        &join(path, spec.key),
                         format!("missing required key `{}`", spec.key),
                     )
                     .help = Some(format!(
@@ -697,45 +372,19 @@ impl<'a> Reader<'a> {
             .collect()
     }
 
-    /// The array-of-tables under `key`, as (index, table, span) triples.
-    fn entries<'t, 'i>(
-        &mut self,
-        root: &'t DeTable<'i>,
-        key: &str,
-    ) -> Vec<(usize, &'t DeTable<'i>, Range<usize>)> {
-        let Some(v) = lookup(root, key) else {
-            return Vec::new();
-        };
-        let Some(arr) = self.array(v, key, &format!("an array of tables ([[{key}]])")) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for (i, item) in arr.iter().enumerate() {
-            let path = format!("{key}[{i}]");
-            if let Some(t) = self.table(item, &path) {
-                out.push((i, t, item.span()));
-            }
-        }
-        out
-    }
-
     fn required_id(&mut self, t: &DeTable<'_>, path: &str, span: Range<usize>) -> Option<String> {
         match lookup(t, "id") {
-            Some(v) => self.id(v, &Self::join(path, "id")),
+            Some(v) => self.id(v, &join(path, "id")),
             None => {
-                self.error(
-                    span,
-                    &Self::join(path, "id"),
-                    "missing required key `id`".into(),
-                )
-                .help = Some("every entry needs a unique `id`, e.g. id = \"SRB\"".into());
+                self.error(span, &join(path, "id"), "missing required key `id`".into())
+                    .help = Some("every entry needs a unique `id`, e.g. id = \"SRB\"".into());
                 None
             }
         }
     }
 
     fn optional_string(&mut self, t: &DeTable<'_>, key: &str, path: &str) -> Option<String> {
-        lookup(t, key).and_then(|v| self.string(v, &Self::join(path, key)))
+        lookup(t, key).and_then(|v| self.string(v, &join(path, key)))
     }
 
     /// Resolve an id to a country or power, reporting unknown ids with a did-you-mean.
@@ -780,7 +429,7 @@ impl<'a> Reader<'a> {
         s: &Scenario,
     ) -> Option<Vec<Actor>> {
         let v = lookup(t, key)?;
-        let p = Self::join(path, key);
+        let p = join(path, key);
         let arr = self.array(v, &p, "an array of ids")?;
         let mut out = Vec::new();
         for (i, item) in arr.iter().enumerate() {
@@ -807,39 +456,17 @@ impl<'a> Reader<'a> {
         path: &str,
         span: Range<usize>,
         allowed: &[&str],
-        seen: &mut Vec<(String, usize)>,
+        seen: &mut Vec<(String, Range<usize>)>,
     ) -> Option<(String, Range<usize>)> {
         self.check_keys(t, path, allowed);
         let id = self.required_id(t, path, span.clone())?;
         let id_span = lookup(t, "id").map(|v| v.span()).unwrap_or(span);
-        if !self.check_duplicate(seen, &id, id_span.clone(), &format!("{path}.id")) {
+        if !self.check_duplicate(seen, &id, id_span.clone(), &format!("{path}.id"), |line| {
+            format!("duplicate id `{id}` (first defined on line {line})")
+        }) {
             return None;
         }
         Some((id, id_span))
-    }
-
-    fn check_duplicate(
-        &mut self,
-        seen: &mut Vec<(String, usize)>,
-        id: &str,
-        span: Range<usize>,
-        path: &str,
-    ) -> bool {
-        if let Some((_, line)) = seen.iter().find(|(s, _)| s == id) {
-            let line = *line;
-            self.error(
-                span,
-                path,
-                format!("duplicate id `{id}` (first defined on line {line})"),
-            );
-            return false;
-        }
-        let line = self.src[..span.start.min(self.src.len())]
-            .matches('\n')
-            .count()
-            + 1;
-        seen.push((id.to_string(), line));
-        true
     }
 
     fn scenario(
@@ -923,7 +550,19 @@ impl<'a> Reader<'a> {
         match lookup(t, "name") {
             Some(n) => {
                 if let Some(name) = self.string(n, "scenario.name") {
-                    m.name = name;
+                    if name.trim().is_empty() || crate::output::reads_as_missing(&name) {
+                        self.error(
+                            n.span(),
+                            "scenario.name",
+                            format!(
+                                "expected a name, found \"{name}\", which pandas and R read as \
+                                 a missing value in CSV output"
+                            ),
+                        )
+                        .help = Some("a descriptive name, e.g. \"Western Balkans 2024\"".into());
+                    } else {
+                        m.name = name;
+                    }
                 }
             }
             None if !is_overlay => {
@@ -947,17 +586,17 @@ impl<'a> Reader<'a> {
             }
         }
         if let Some(v) = lookup(t, "horizon_years") {
-            if let Some(h) = self.integer(v, "scenario.horizon_years", 0, 200) {
+            if let Some(h) = self.unsigned(v, "scenario.horizon_years", 0, 200) {
                 m.horizon_years = h as u32;
             }
         }
         if let Some(v) = lookup(t, "runs") {
-            if let Some(r) = self.integer(v, "scenario.runs", 1, crate::MAX_RUNS) {
+            if let Some(r) = self.unsigned(v, "scenario.runs", 1, crate::MAX_RUNS) {
                 m.runs = r;
             }
         }
         if let Some(v) = lookup(t, "seed") {
-            if let Some(x) = self.integer(v, "scenario.seed", 0, i64::MAX as u64) {
+            if let Some(x) = self.unsigned(v, "scenario.seed", 0, i64::MAX as u64) {
                 m.seed = x;
             }
         }
@@ -965,7 +604,7 @@ impl<'a> Reader<'a> {
 
     fn powers(&mut self, root: &DeTable<'_>, s: &mut Scenario) {
         let allowed = Self::keys_of(PowerParams::FIELDS, POWER_KEYS);
-        let mut seen: Vec<(String, usize)> = Vec::new();
+        let mut seen: Vec<(String, Range<usize>)> = Vec::new();
         for (i, t, span) in self.entries(root, "power") {
             let path = format!("power[{i}]");
             let Some((id, _)) = self.entry_id(t, &path, span.clone(), &allowed, &mut seen) else {
@@ -997,7 +636,7 @@ impl<'a> Reader<'a> {
     }
 
     fn countries(&mut self, root: &DeTable<'_>, s: &mut Scenario) {
-        let mut seen: Vec<(String, usize)> = Vec::new();
+        let mut seen: Vec<(String, Range<usize>)> = Vec::new();
         for (i, t, span) in self.entries(root, "country") {
             let path = format!("country[{i}]");
             let Some((id, id_span)) =
@@ -1151,7 +790,7 @@ impl<'a> Reader<'a> {
 
     fn alliances(&mut self, root: &DeTable<'_>, s: &mut Scenario) {
         let allowed = Self::keys_of(AllianceParams::FIELDS, ALLIANCE_KEYS);
-        let mut seen: Vec<(String, usize)> = Vec::new();
+        let mut seen: Vec<(String, Range<usize>)> = Vec::new();
         for (i, t, span) in self.entries(root, "alliance") {
             let path = format!("alliance[{i}]");
             let Some((id, _)) = self.entry_id(t, &path, span.clone(), &allowed, &mut seen) else {
@@ -1197,7 +836,7 @@ impl<'a> Reader<'a> {
 
     fn deployments(&mut self, root: &DeTable<'_>, s: &mut Scenario) {
         let allowed = Self::keys_of(DeploymentParams::FIELDS, DEPLOYMENT_KEYS);
-        let mut seen: Vec<(String, usize)> = Vec::new();
+        let mut seen: Vec<(String, Range<usize>)> = Vec::new();
         for (i, t, span) in self.entries(root, "deployment") {
             let path = format!("deployment[{i}]");
             let Some((id, _)) = self.entry_id(t, &path, span.clone(), &allowed, &mut seen) else {
@@ -1251,7 +890,7 @@ impl<'a> Reader<'a> {
 
     fn rivalries(&mut self, root: &DeTable<'_>, s: &mut Scenario) {
         let allowed = Self::keys_of(RivalryParams::FIELDS, RIVALRY_KEYS);
-        let mut seen: Vec<(String, usize)> = Vec::new();
+        let mut seen: Vec<(String, Range<usize>)> = Vec::new();
         for (i, t, span) in self.entries(root, "rivalry") {
             let path = format!("rivalry[{i}]");
             self.check_keys(t, &path, &allowed);
@@ -1290,7 +929,9 @@ impl<'a> Reader<'a> {
                     continue;
                 }
             };
-            if !self.check_duplicate(&mut seen, &id, span.clone(), &path) {
+            if !self.check_duplicate(&mut seen, &id, span.clone(), &path, |line| {
+                format!("duplicate id `{id}` (first defined on line {line})")
+            }) {
                 continue;
             }
             let existing = s.rivalries.iter().position(|r| r.id == id);
@@ -1342,7 +983,7 @@ impl<'a> Reader<'a> {
     }
 
     fn policies(&mut self, root: &DeTable<'_>, s: &mut Scenario) {
-        let mut seen: Vec<(String, usize)> = Vec::new();
+        let mut seen: Vec<(String, Range<usize>)> = Vec::new();
         for (i, t, span) in self.entries(root, "policy") {
             let path = format!("policy[{i}]");
             let Some((id, _)) = self.entry_id(t, &path, span.clone(), POLICY_KEYS, &mut seen)
@@ -1410,12 +1051,27 @@ impl<'a> Reader<'a> {
                     self.array(v, &cp, "an array of tables { path = ..., set = ... }")
                 {
                     p.changes.clear();
+                    let mut names: Vec<(String, Range<usize>)> = Vec::new();
                     for (j, item) in arr.iter().enumerate() {
                         let ip = format!("{cp}[{j}]");
                         let Some(ct) = self.table(item, &ip) else {
                             continue;
                         };
                         if let Some(change) = self.change(ct, &ip, item.span(), s) {
+                            // A change's name addresses its magnitude: unique per policy.
+                            if let (Some(n), Some(nv)) = (&change.name, lookup(ct, "name")) {
+                                if !self.check_duplicate(
+                                    &mut names,
+                                    n,
+                                    nv.span(),
+                                    &format!("{ip}.name"),
+                                    |line| {
+                                        format!("`{n}` names two changes (first on line {line})")
+                                    },
+                                ) {
+                                    continue;
+                                }
+                            }
                             p.changes.push(change);
                         }
                     }
@@ -1485,10 +1141,11 @@ impl<'a> Reader<'a> {
                 .map(|v| v.get_ref().as_array().map_or(1, |a| a.len()))
                 .sum();
             if p.changes.is_empty() && p.joins.is_empty() && asked == 0 {
+                let (file, src) = (self.file, self.src);
                 self.diags.push(
                     Diagnostic::at(
-                        self.file,
-                        self.src,
+                        file,
+                        src,
                         span.clone(),
                         &path,
                         format!("policy `{id}` changes nothing"),
@@ -1560,32 +1217,40 @@ impl<'a> Reader<'a> {
         let key = ops[0];
         let v = lookup(t, key).expect("checked");
         let vp = format!("{path}.{key}");
-        let spec = target.spec();
-        let op = match key {
-            "set" => ChangeOp::Set(self.number(v, &vp, &spec)?),
-            "add" => {
-                let width = spec.max - spec.min;
-                let add_spec = FieldSpec {
-                    min: -width,
-                    max: width,
-                    ..spec
-                };
-                ChangeOp::Add(self.number(v, &vp, &add_spec)?)
-            }
-            _ => {
-                let scale_spec = FieldSpec {
-                    unit: "factor",
-                    min: 0.0,
-                    max: 1000.0,
-                    ..spec
-                };
-                ChangeOp::Scale(self.number(v, &vp, &scale_spec)?)
+        // The magnitude's range: the same rule as `policy.ID.changes[k].OP` in sweeps.
+        let kind = match key {
+            "set" => OpKind::Set,
+            "add" => OpKind::Add,
+            _ => OpKind::Scale,
+        };
+        let op = kind.with(self.number(v, &vp, &kind.spec(target.spec()))?);
+        let name = match lookup(t, "name") {
+            None => None,
+            Some(nv) => {
+                let np = format!("{path}.name");
+                let n = self.string(nv, &np)?;
+                let ident = n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                    && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !ident || matches!(n.as_str(), "enabled" | "start" | "ramp_years") {
+                    self.error(
+                        nv.span(),
+                        &np,
+                        format!(
+                            "`{n}`: expected an identifier (letters, digits, `_`) other than \
+                             `enabled`, `start` and `ramp_years`"
+                        ),
+                    )
+                    .help = Some("e.g. name = \"monitoring_target\"".into());
+                    return None;
+                }
+                Some(n)
             }
         };
         Some(PolicyChange {
             path: target_path,
             target,
             op,
+            name,
         })
     }
 }

@@ -10,6 +10,7 @@
 //! empirical CDF (Hyndman & Fan 1996, definition 1), resolved to the bin of a fixed histogram.
 
 pub mod paired;
+pub mod serial;
 
 /// Two-sided 95% normal quantile, z_{0.975}.
 pub const Z95: f64 = 1.959_963_984_540_054;
@@ -62,10 +63,13 @@ pub const MOMENT_LIMIT: f64 = 1_048_576.0;
 /// Count, sum and sum of squares in exact fixed point, so that merging is exact.
 ///
 /// Each observation is rounded to 2^-32 (about 2.3e-10) once, when it is recorded.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ExactMoments {
     pub n: u64,
+    #[serde(with = "serial::i128_text")]
     sum: i128,
+    #[serde(with = "serial::i128_text")]
     sum_sq: i128,
 }
 
@@ -135,7 +139,7 @@ impl ExactMoments {
 }
 
 /// How a [`Histogram`] lays out its bins.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum BinLayout {
     /// `bins` equal bins over [lo, hi]; values outside are clamped into the end bins.
     Linear { lo: f64, hi: f64, bins: usize },
@@ -149,7 +153,8 @@ pub enum BinLayout {
 /// A fixed-bin histogram with integer counts: an exactly mergeable quantile sketch.
 ///
 /// The relative (log layout) or absolute (linear layout) error of a quantile is half a bin.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "serial::HistogramRepr", try_from = "serial::HistogramRepr")]
 pub struct Histogram {
     layout: BinLayout,
     /// For `Log`, counts[0] is the zero bin and counts[1..] the log bins.
@@ -326,7 +331,8 @@ impl Histogram {
 }
 
 /// A distribution summary: exact moments plus a histogram for the quantiles.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Distribution {
     pub moments: ExactMoments,
     pub histogram: Histogram,

@@ -58,6 +58,11 @@ impl PairedCounts {
         self.neither += o.neither;
     }
 
+    /// Why no interval can be given (fewer than two pairs), or None.
+    pub fn undefined(&self) -> Option<String> {
+        (self.n() < 2).then(|| format!("undefined (n = {})", self.n()))
+    }
+
     pub fn n(&self) -> u64 {
         self.both + self.a_only + self.b_only + self.neither
     }
@@ -188,6 +193,20 @@ impl PairedDiff {
             }
         };
         (var / n).sqrt()
+    }
+
+    /// Why no interval can be given: fewer than two pairs, or no variation among the
+    /// differences (a degenerate sample: its standard error 0 is not a measurement).
+    /// None when [`PairedDiff::interval`] means something.
+    pub fn undefined(&self) -> Option<String> {
+        if self.n < 2 {
+            return Some(format!("undefined (n = {})", self.n));
+        }
+        let n = self.n as i128;
+        let no_variation = n
+            .checked_mul(self.sum_sq as i128)
+            .is_some_and(|x| x == self.sum * self.sum);
+        no_variation.then(|| format!("undefined (no variation among n = {} pairs)", self.n))
     }
 
     /// Mean difference with a normal 95% interval (runs are many; the CLT applies).

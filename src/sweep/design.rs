@@ -42,6 +42,9 @@ pub struct Design {
     pub d: usize,
     /// Total number of points.
     pub n: u64,
+    /// Points of the design proper: `n` itself, or the number of futures of a levers x
+    /// futures sweep, whose point k is future `k % cycle` (of policy `k / cycle`).
+    pub cycle: u64,
     /// Base samples (saltelli) or trajectories (morris).
     pub base: u64,
     seed: u64,
@@ -63,6 +66,7 @@ pub struct MorrisStep {
 }
 
 impl Design {
+    /// The sweep's design; with policies, its points crossed with them ([`Design::crossed`]).
     pub fn new(sweep: &Sweep) -> Self {
         Self::from_parts(
             sweep.design,
@@ -71,6 +75,7 @@ impl Design {
             sweep.seed,
             sweep.levels,
         )
+        .crossed(sweep.policy_count())
     }
 
     /// A design over parameters given only by their grid levels (tests, estimators).
@@ -121,6 +126,7 @@ impl Design {
             kind,
             d,
             n,
+            cycle: n,
             base: points,
             seed,
             grid,
@@ -130,9 +136,18 @@ impl Design {
         }
     }
 
+    /// This design's points as the futures of `policies` policies: point k is future
+    /// `k % futures` of policy `k / futures` (every policy meets the same futures).
+    pub fn crossed(mut self, policies: u64) -> Self {
+        self.cycle = self.n;
+        self.n = self.n.saturating_mul(policies.max(1));
+        self
+    }
+
     /// Unit coordinates of point `k` (< n), written into `out` (length d).
     pub fn unit_point(&self, k: u64, out: &mut [f64]) {
         let d = self.d;
+        let k = k % self.cycle.max(1);
         match self.kind {
             DesignKind::Grid => {
                 // Mixed radix, the last parameter varying fastest.
@@ -142,6 +157,11 @@ impl Design {
                     out[j] = l[(rest % l.len() as u64) as usize];
                     rest /= l.len() as u64;
                 }
+            }
+            DesignKind::Draws => {
+                // Every parameter's value list holds the draws in future order: coordinate
+                // (k + 1/2) / n picks item k.
+                out.fill((k as f64 + 0.5) / self.cycle.max(1) as f64);
             }
             DesignKind::Random => {
                 let mut rng = design_rng(self.seed, k);
@@ -153,7 +173,7 @@ impl Design {
                 let mut rng = design_rng(self.seed, k);
                 for (j, x) in out.iter_mut().enumerate() {
                     let s = self.strata[j][k as usize] as f64;
-                    *x = (s + rng.random::<f64>()) / self.n as f64;
+                    *x = (s + rng.random::<f64>()) / self.cycle as f64;
                 }
             }
             DesignKind::Sobol => {

@@ -7,6 +7,7 @@
 //! See docs/SWEEPS.md.
 
 pub mod design;
+pub mod levers;
 pub mod rows;
 pub mod runner;
 pub mod sensitivity;
@@ -17,22 +18,55 @@ use std::fmt::Write;
 pub use design::Design;
 pub use spec::{DesignKind, Parameter, Role, Sweep, load_sweep, parse_sweep};
 
-use rows::OUTCOMES;
+use crate::outputs::{EVENTS, N_EVENTS};
 
-/// The ranked sensitivity table: text for the terminal and CSV to save beside the results.
+/// The ranked analysis after a sweep (sensitivity or robustness): text for the terminal and
+/// CSV to save beside the results as `RESULTS.{name}.csv`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SensitivityReport {
+    /// `sensitivity` or `robustness`.
+    pub name: &'static str,
     pub table: String,
     pub csv: String,
 }
 
+/// The robustness table of a levers x futures sweep from its points' headline
+/// probabilities (point k = future `k % F` of policy `k / F`).
+fn robustness(c: &levers::Crossing, outputs: &[[f64; N_EVENTS]]) -> Option<SensitivityReport> {
+    let f = c.futures as usize;
+    if f == 0 || outputs.len() != f * c.policies.len() {
+        return None;
+    }
+    let ids: Vec<String> = c.policies.iter().map(|p| p.id.clone()).collect();
+    let tables: Vec<(&str, Vec<Vec<f64>>)> = EVENTS
+        .iter()
+        .enumerate()
+        .map(|(o, e)| {
+            let m = (0..ids.len())
+                .map(|p| (0..f).map(|j| outputs[p * f + j][o]).collect())
+                .collect();
+            (e.key, m)
+        })
+        .collect();
+    let r = crate::rdm::robustness_table(&ids, f, &tables, &c.thresholds);
+    Some(SensitivityReport {
+        name: "robustness",
+        table: r.table,
+        csv: r.csv,
+    })
+}
+
 /// Sensitivity of every headline probability to every parameter, ranked per outcome
-/// (Saltelli: by total-order index; Morris: by mu*). None for other designs.
+/// (Saltelli: by total-order index; Morris: by mu*); for a levers x futures sweep the
+/// robustness of each policy across futures. None for other designs.
 pub fn sensitivity(
     sweep: &Sweep,
     design: &Design,
-    outputs: &[[f64; 6]],
+    outputs: &[[f64; N_EVENTS]],
 ) -> Option<SensitivityReport> {
+    if let Some(c) = &sweep.crossing {
+        return robustness(c, outputs);
+    }
     let d = sweep.parameters.len();
     let mut table = String::new();
     let mut csv = String::new();
@@ -44,7 +78,7 @@ pub fn sensitivity(
                 "Sobol' indices ({} base samples, {} points, {} runs each; 95% bootstrap intervals)",
                 design.base, design.n, sweep.runs
             );
-            for (o, name) in OUTCOMES.iter().enumerate() {
+            for (o, name) in EVENTS.iter().map(|e| e.key).enumerate() {
                 let y: Vec<f64> = outputs.iter().map(|r| r[o]).collect();
                 let ix =
                     sensitivity::sobol_from_saltelli(&y, d, sensitivity::BOOTSTRAP, sweep.seed);
@@ -97,7 +131,7 @@ pub fn sensitivity(
                  parameter's range on the probability scale)",
                 design.base, sweep.levels
             );
-            for (o, name) in OUTCOMES.iter().enumerate() {
+            for (o, name) in EVENTS.iter().map(|e| e.key).enumerate() {
                 let y: Vec<f64> = outputs.iter().map(|r| r[o]).collect();
                 let ix = sensitivity::morris_from_design(&y, design);
                 let note =
@@ -138,12 +172,18 @@ pub fn sensitivity(
         }
         _ => return None,
     }
-    Some(SensitivityReport { table, csv })
+    Some(SensitivityReport {
+        name: "sensitivity",
+        table,
+        csv,
+    })
 }
 
 /// A warning when the spread of a probability across points is not clearly larger than
-/// the binomial Monte Carlo noise of each point's estimate, p (1 - p) / runs: the indices
-/// of such an outcome describe noise, not the model.
+/// the binomial Monte Carlo noise of one point's estimate if no parameter mattered,
+/// p (1 - p) / runs with p pooled over all points: the indices of such an outcome describe
+/// noise, not the model. (Pooled, not per point: at runs = 1 every per-point estimate is 0
+/// or 1 and p (1 - p) / runs would call any spread signal.)
 fn noise_note(y: &[f64], runs: u64) -> Option<String> {
     if y.len() < 2 || runs == 0 {
         return None;
@@ -151,7 +191,7 @@ fn noise_note(y: &[f64], runs: u64) -> Option<String> {
     let n = y.len() as f64;
     let mean = y.iter().sum::<f64>() / n;
     let var = y.iter().map(|p| (p - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    let noise = y.iter().map(|p| p * (1.0 - p)).sum::<f64>() / n / runs as f64;
+    let noise = mean * (1.0 - mean) / runs as f64;
     if var == 0.0 {
         return Some("constant across points: every index is 0".into());
     }

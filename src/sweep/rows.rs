@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::spec::Sweep;
 use crate::engine::until::Stopping;
+use crate::outputs::{EVENTS, METRICS, N_EVENTS, YEARS_TO_FORCE};
 use crate::report::{MetricOut, Outcomes, Report, finite};
 
 /// Output format of the results file.
@@ -18,17 +19,6 @@ pub enum RowFormat {
     Json,
 }
 
-/// The six headline outcomes, in column order.
-pub const OUTCOMES: [&str; 6] = [
-    "crisis",
-    "threat",
-    "display",
-    "use_of_force",
-    "war",
-    "deterrence_held",
-];
-
-const METRICS: [&str; 4] = ["crises", "disputes", "gdp_lost", "final_balance"];
 const METRIC_STATS: [&str; 5] = ["mean", "sd", "p05", "p50", "p95"];
 
 /// Formats the lines of one sweep's results file.
@@ -37,11 +27,18 @@ pub struct Rows {
     pub format: RowFormat,
     paths: Vec<String>,
     adaptive: bool,
+    /// Levers x futures: the policy ids and the futures per policy (point k is future
+    /// `k % futures` of policy `k / futures`); the rows then carry `policy` and `future`.
+    policies: Option<(Vec<String>, u64)>,
 }
 
 #[derive(Serialize)]
 struct JsonPrefix<'a> {
     point: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    future: Option<u64>,
     values: &'a [f64],
 }
 
@@ -77,6 +74,8 @@ struct JsonHeader<'a> {
     runs: u64,
     common_random_numbers: bool,
     parameters: Vec<JsonParam<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policies: Option<&'a [String]>,
 }
 
 fn metric_values(m: &MetricOut) -> [f64; 5] {
@@ -89,7 +88,20 @@ impl Rows {
             format,
             paths: sweep.parameters.iter().map(|p| p.path.clone()).collect(),
             adaptive,
+            policies: sweep.crossing.as_ref().map(|c| {
+                (
+                    c.policies.iter().map(|p| p.id.clone()).collect(),
+                    c.futures.max(1),
+                )
+            }),
         }
+    }
+
+    /// Point `k`'s policy id and future, for levers x futures sweeps.
+    fn policy_future(&self, k: u64) -> Option<(&str, u64)> {
+        let (ids, futures) = self.policies.as_ref()?;
+        let p = ids.get((k / futures) as usize)?;
+        Some((p.as_str(), k % futures))
     }
 
     /// The first line of the file.
@@ -97,23 +109,26 @@ impl Rows {
         match self.format {
             RowFormat::Csv => {
                 let mut cols: Vec<String> = vec!["point".into()];
+                if self.policies.is_some() {
+                    cols.extend(["policy".into(), "future".into()]);
+                }
                 cols.extend(self.paths.iter().cloned());
                 cols.push("runs".into());
                 if self.adaptive {
                     cols.extend(["stop".into(), "widest_half_width".into()]);
                 }
-                for o in OUTCOMES {
+                for e in &EVENTS {
                     for s in ["p", "lo", "hi"] {
-                        cols.push(format!("{o}_{s}"));
+                        cols.push(format!("{}_{s}", e.key));
                     }
                 }
-                for m in METRICS {
+                for m in &METRICS {
                     for s in METRIC_STATS {
-                        cols.push(format!("{m}_{s}"));
+                        cols.push(format!("{}_{s}", m.key));
                     }
                 }
                 for s in ["mean", "p50", "censored_share"] {
-                    cols.push(format!("years_to_first_use_of_force_{s}"));
+                    cols.push(format!("{YEARS_TO_FORCE}_{s}"));
                 }
                 cols.join(",") + "\n"
             }
@@ -134,6 +149,7 @@ impl Rows {
                             role: p.role.as_str(),
                         })
                         .collect(),
+                    policies: self.policies.as_ref().map(|(ids, _)| ids.as_slice()),
                 };
                 serde_json::to_string(&h).expect("serialises") + "\n"
             }
@@ -145,6 +161,9 @@ impl Rows {
         match self.format {
             RowFormat::Csv => {
                 let mut s = k.to_string();
+                if let Some((p, f)) = self.policy_future(k) {
+                    let _ = write!(s, ",{p},{f}");
+                }
                 for v in values {
                     let _ = write!(s, ",{}", finite(*v));
                 }
@@ -153,8 +172,11 @@ impl Rows {
             }
             RowFormat::Json => {
                 let finite_values: Vec<f64> = values.iter().map(|v| finite(*v)).collect();
+                let pf = self.policy_future(k);
                 let mut s = serde_json::to_string(&JsonPrefix {
                     point: k,
+                    policy: pf.map(|x| x.0),
+                    future: pf.map(|x| x.1),
                     values: &finite_values,
                 })
                 .expect("serialises");
@@ -194,7 +216,7 @@ impl Rows {
                     let _ = write!(s, ",{},{},{}", p.p, p.lo, p.hi);
                 }
                 let m = &report.metrics;
-                for metric in [&m.crises, &m.disputes, &m.gdp_lost, &m.final_balance] {
+                for (_, metric) in m.entries() {
                     for x in metric_values(metric) {
                         let _ = write!(s, ",{x}");
                     }
@@ -222,21 +244,58 @@ impl Rows {
         s
     }
 
-    /// The six headline probabilities of a line written by [`Rows::row`].
-    pub fn outcomes_of(&self, line: &str) -> Option<[f64; 6]> {
-        let mut out = [0.0; 6];
+    /// The runs and every headline outcome's (p, lo, hi) of a row written by [`Rows::row`].
+    pub fn estimates_of(&self, line: &str) -> Option<(u64, [[f64; 3]; N_EVENTS])> {
+        let mut out = [[0.0; 3]; N_EVENTS];
         match self.format {
             RowFormat::Csv => {
                 let cells: Vec<&str> = line.trim_end().split(',').collect();
-                let first = 1 + self.paths.len() + 1 + if self.adaptive { 2 } else { 0 };
+                let runs_at = 1 + if self.policies.is_some() { 2 } else { 0 } + self.paths.len();
+                let runs = cells.get(runs_at)?.parse().ok()?;
+                let first = runs_at + 1 + if self.adaptive { 2 } else { 0 };
+                for (i, o) in out.iter_mut().enumerate() {
+                    for (j, x) in o.iter_mut().enumerate() {
+                        *x = cells.get(first + 3 * i + j)?.parse().ok()?;
+                    }
+                }
+                Some((runs, out))
+            }
+            RowFormat::Json => {
+                let v: serde_json::Value = serde_json::from_str(line).ok()?;
+                for (o, e) in out.iter_mut().zip(&EVENTS) {
+                    for (x, key) in o.iter_mut().zip(["p", "lo", "hi"]) {
+                        *x = v["outcomes"][e.key][key].as_f64()?;
+                    }
+                }
+                Some((v["runs"].as_u64()?, out))
+            }
+        }
+    }
+
+    /// Whether rows carry --until-ci columns (runs vary by point).
+    pub fn is_adaptive(&self) -> bool {
+        self.adaptive
+    }
+
+    /// The headline probabilities of a line written by [`Rows::row`].
+    pub fn outcomes_of(&self, line: &str) -> Option<[f64; N_EVENTS]> {
+        let mut out = [0.0; N_EVENTS];
+        match self.format {
+            RowFormat::Csv => {
+                let cells: Vec<&str> = line.trim_end().split(',').collect();
+                let first = 1
+                    + if self.policies.is_some() { 2 } else { 0 }
+                    + self.paths.len()
+                    + 1
+                    + if self.adaptive { 2 } else { 0 };
                 for (i, o) in out.iter_mut().enumerate() {
                     *o = cells.get(first + 3 * i)?.parse().ok()?;
                 }
             }
             RowFormat::Json => {
                 let v: serde_json::Value = serde_json::from_str(line).ok()?;
-                for (o, name) in out.iter_mut().zip(OUTCOMES) {
-                    *o = v["outcomes"][name]["p"].as_f64()?;
+                for (o, e) in out.iter_mut().zip(&EVENTS) {
+                    *o = v["outcomes"][e.key]["p"].as_f64()?;
                 }
             }
         }

@@ -31,6 +31,7 @@ use super::spec::Sweep;
 use crate::engine::until::{self, ADAPTIVE_BLOCK, Stopping, UntilCi};
 use crate::engine::{Aggregate, BLOCK_RUNS, RunPlan, Worker};
 use crate::model::Compiled;
+use crate::outputs::N_EVENTS;
 use crate::report::{Report, RunInfo};
 
 /// Where rows go.
@@ -64,7 +65,7 @@ pub enum SweepError {
 }
 
 /// The headline probabilities of every point, in point order (for sensitivity analysis).
-pub type Outputs = Vec<[f64; 6]>;
+pub type Outputs = Vec<[f64; N_EVENTS]>;
 
 struct Open {
     compiled: Arc<Compiled>,
@@ -87,7 +88,7 @@ struct State {
     next_point: u64,
     open: BTreeMap<u64, Open>,
     /// Finished rows waiting for earlier points.
-    done: BTreeMap<u64, (String, [f64; 6])>,
+    done: BTreeMap<u64, (String, [f64; N_EVENTS])>,
     next_write: u64,
     outputs: Outputs,
     error: Option<SweepError>,
@@ -155,12 +156,37 @@ pub fn open_results(
         let y = rows
             .outcomes_of(line)
             .ok_or_else(|| mismatch(format!("row {k} cannot be read")))?;
+        check_kept_row(rows, line, sweep.runs)
+            .map_err(|what| mismatch(format!("row {k}: {what}")))?;
         outputs.push(y);
     }
     f.set_len(keep as u64).map_err(io)?;
     f.seek(SeekFrom::End(0)).map_err(io)?;
     f.sync_all().map_err(io)?;
     Ok((f, outputs.len() as u64, outputs))
+}
+
+/// A kept row must be one deter could have written for this sweep: `runs` is the sweep's
+/// (any count, under --until-ci), and every headline estimate is count / runs for a whole
+/// count with its Wilson interval. An edited `runs` or outcome value is caught here.
+fn check_kept_row(rows: &Rows, line: &str, runs: u64) -> Result<(), String> {
+    let (n, estimates) = rows
+        .estimates_of(line)
+        .ok_or_else(|| "it cannot be read".to_string())?;
+    if n == 0 || (!rows.is_adaptive() && n != runs) {
+        return Err(format!("it has {n} runs, the sweep {runs}"));
+    }
+    for [p, lo, hi] in estimates {
+        let count = (p * n as f64).round();
+        let w = crate::stats::wilson(count as u64, n);
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9;
+        if !(close(p, w.p) && close(lo, w.lo) && close(hi, w.hi)) {
+            return Err(format!(
+                "an estimate {p} [{lo}, {hi}] is not a count out of {n} runs with its interval"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Runs per point and the stride between points' streams.
@@ -211,7 +237,7 @@ pub fn run_sweep(
                         st.next_point += 1;
                         drop(st);
                         let values = design.values(&sweep.parameters, k);
-                        let compiled = point_scenario(sweep, &values);
+                        let compiled = point_scenario(sweep, k, &values);
                         st = state.lock().expect("no panics under the lock");
                         let first_stage = stage_end(0, stride, exec.until.is_some());
                         let compiled = Arc::new(compiled);
@@ -240,11 +266,7 @@ pub fn run_sweep(
                 wake.notify_all();
                 return;
             };
-            let offset = if sweep.common_random_numbers {
-                0
-            } else {
-                task.point * stride
-            };
+            let offset = sweep.stream_offset(task.point, stride);
             let plan = RunPlan {
                 seed: sweep.seed,
                 first: task.first,
@@ -363,11 +385,13 @@ fn schedule(queue: &mut VecDeque<Task>, k: u64, open: &mut Open, end: u64, urgen
     }
 }
 
-/// The base scenario with point `values` set (pre-validated: cannot fail).
-pub fn point_scenario(sweep: &Sweep, values: &[f64]) -> Compiled {
-    let mut s = sweep.base.clone();
-    for (p, &v) in sweep.parameters.iter().zip(values) {
-        s.set(p.target, v)
+/// Point `k`'s scenario (the base, or its policy's) with its `values` set (pre-validated:
+/// cannot fail).
+pub fn point_scenario(sweep: &Sweep, k: u64, values: &[f64]) -> Compiled {
+    let (base, targets) = sweep.scenario_of(k);
+    let mut s = base.clone();
+    for (t, &v) in targets.iter().zip(values) {
+        s.set(*t, v)
             .expect("sweep values are validated against the parameter ranges");
     }
     Compiled::new(&s)
@@ -385,7 +409,7 @@ fn point_row(sweep: &Sweep, rows: &Rows, k: u64, open: &Open, stop: Option<&Stop
     )
 }
 
-fn report_outputs(open: &Open) -> [f64; 6] {
+fn report_outputs(open: &Open) -> [f64; N_EVENTS] {
     outputs_of(&open.agg)
 }
 
@@ -410,9 +434,9 @@ pub fn row_of(
 }
 
 /// The headline probabilities of a point's aggregate (the sensitivity analysis's inputs).
-pub fn outputs_of(agg: &Aggregate) -> [f64; 6] {
+pub fn outputs_of(agg: &Aggregate) -> [f64; N_EVENTS] {
     let runs = agg.runs.max(1) as f64;
-    let mut y = [0.0; 6];
+    let mut y = [0.0; N_EVENTS];
     for (o, &c) in y.iter_mut().zip(&agg.region.events) {
         *o = c as f64 / runs;
     }
@@ -483,7 +507,7 @@ mod tests {
         let lines: Vec<&str> = text.split_inclusive('\n').collect();
         for k in 0..3u64 {
             let values = design.values(&sweep.parameters, k);
-            let compiled = point_scenario(&sweep, &values);
+            let compiled = point_scenario(&sweep, k, &values);
             // A shard holding global work items [k*40, k*40+15) and another the rest.
             let part = |first: u64, count: u64| {
                 let plan = RunPlan {

@@ -5,15 +5,13 @@
 //! for any parameter lies in that parameter's documented range, so setting it on the base
 //! scenario cannot fail during the sweep.
 
-use std::ops::Range;
+use std::ops::{Deref, DerefMut, Range};
 use std::path::{Path, PathBuf};
 
-use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::scenario::input::{self, FileKind, Input, Val, lookup};
 use crate::scenario::{self, Diagnostic, Diagnostics, ParamRef, Scenario};
-
-type Val<'i> = Spanned<DeValue<'i>>;
 
 /// Largest sweep file accepted, in bytes.
 pub const MAX_SWEEP_BYTES: usize = 4 * 1024 * 1024;
@@ -39,6 +37,9 @@ pub enum DesignKind {
     Saltelli,
     /// Morris elementary effects: `points` trajectories of `d + 1` points each.
     Morris,
+    /// The draws of a file (`futures = "posterior.csv"`), resampled by weight: point k takes
+    /// the k-th resampled draw's values. Not selectable by `design`.
+    Draws,
 }
 
 impl DesignKind {
@@ -52,6 +53,9 @@ impl DesignKind {
     ];
 
     pub fn as_str(self) -> &'static str {
+        if self == DesignKind::Draws {
+            return "draws";
+        }
         Self::ALL
             .iter()
             .find(|(_, d)| *d == self)
@@ -152,14 +156,19 @@ impl Parameter {
                     let n = hi - lo + 1.0;
                     return (lo + (u * n).floor()).min(hi);
                 }
+                // The unit cube's corners are the range's bounds for every marginal (the
+                // formulas below would round them: hi - (hi - lo) is not lo in floats).
+                if u <= 0.0 {
+                    return lo;
+                }
+                if u >= 1.0 {
+                    return hi;
+                }
                 let x = match *marginal {
                     Marginal::Uniform => lo + u * (hi - lo),
                     Marginal::LogUniform => (lo.ln() + u * (hi.ln() - lo.ln())).exp(),
                     Marginal::Normal { mean, sd } => {
-                        let fa = normal_cdf((lo - mean) / sd);
-                        let fb = normal_cdf((hi - mean) / sd);
-                        let p = (fa + u * (fb - fa)).clamp(0.0, 1.0);
-                        mean + sd * normal_quantile(p)
+                        mean + sd * truncated_normal_quantile((lo - mean) / sd, (hi - mean) / sd, u)
                     }
                     Marginal::Triangular { mode } => {
                         let w = hi - lo;
@@ -193,18 +202,54 @@ impl Parameter {
     }
 }
 
-fn normal_cdf(z: f64) -> f64 {
-    0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2)
+/// Standard normal upper tail Q(z) = 1 - Phi(z), accurate in the far tail (erfc, not
+/// 1 - erf).
+fn normal_sf(z: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(z / std::f64::consts::SQRT_2)
 }
 
-fn normal_quantile(p: f64) -> f64 {
-    if p <= 0.0 {
-        return f64::NEG_INFINITY;
+/// The z with upper tail `q` (0 < q < 1), accurate for tiny q.
+fn normal_isf(q: f64) -> f64 {
+    std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(2.0 * q)
+}
+
+/// Quantile `u` of the standard normal truncated to [a, b] (a < b), accurate in both tails.
+///
+/// Inversion of the truncated CDF (Robert 1995, "Simulation of truncated normal variables"):
+/// when the interval lies in the upper tail (a > 0) it is done on upper-tail probabilities
+/// Q(a) - u (Q(a) - Q(b)), and by symmetry when it lies in the lower tail, so that a range
+/// far from the mean is not rounded to one bound (Phi(9) is 1 in f64; Q(9) = 1.1e-19 is not).
+/// Where even the tail probabilities underflow (a > 37), the normal's tail is an exponential
+/// of rate a to first order (Mills ratio), whose inverse is exact to O(1/a^2).
+pub(crate) fn truncated_normal_quantile(a: f64, b: f64, u: f64) -> f64 {
+    if a + b < 0.0 {
+        // Lower tail: mirror into the upper tail.
+        return -truncated_normal_quantile(-b, -a, 1.0 - u);
     }
-    if p >= 1.0 {
-        return f64::INFINITY;
+    let (qa, qb) = (normal_sf(a), normal_sf(b));
+    let z = if qa > 1e-300 && qa - qb > qa * 1e-9 {
+        let q = qa - u * (qa - qb);
+        if q <= 0.0 { b } else { normal_isf(q) }
+    } else if a > 1.0 {
+        // Far tail (Q underflows) or an interval so narrow that Q(a) - Q(b) loses its
+        // digits: the density there is exp(-a (z - a)) to first order.
+        let tail = -(-a * (b - a)).exp_m1(); // 1 - exp(-a (b - a))
+        a - (-u * tail).ln_1p() / a
+    } else {
+        // An interval near the mean narrower than 1e-9 of the tail: the density is flat.
+        a + u * (b - a)
+    };
+    z.clamp(a, b)
+}
+
+/// Share of a normal(mean, sd) inside [lo, hi], computed from the nearer tail.
+pub(crate) fn normal_mass(lo: f64, hi: f64, mean: f64, sd: f64) -> f64 {
+    let (a, b) = ((lo - mean) / sd, (hi - mean) / sd);
+    if a + b < 0.0 {
+        normal_sf(-b) - normal_sf(-a)
+    } else {
+        normal_sf(a) - normal_sf(b)
     }
-    -std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(2.0 * p)
 }
 
 /// A validated sweep.
@@ -224,57 +269,56 @@ pub struct Sweep {
     /// Run i uses the same stream at every point.
     pub common_random_numbers: bool,
     pub parameters: Vec<Parameter>,
+    /// Warnings about a valid sweep (printed to stderr before it runs).
+    pub warnings: Vec<Diagnostic>,
+    /// Levers x futures: the policies every future is run under (docs/SWEEPS.md).
+    pub crossing: Option<super::levers::Crossing>,
 }
+
+/// Sweep files, for the shared input core.
+const SWEEP_FILE: FileKind = FileKind {
+    noun: "sweep",
+    max_bytes: MAX_SWEEP_BYTES,
+    minimum: "`base = \"SCENARIO.toml\"` and one [[parameter]] (see docs/SWEEPS.md)",
+};
 
 /// Read and validate a sweep file.
 pub fn load_sweep(path: &Path) -> Result<Sweep, Diagnostics> {
     let shown = path.display().to_string();
-    let file_err = |m: String| Diagnostics(vec![Diagnostic::file_level(&shown, m)]);
-    // Bounded, so that `deter sweep /dev/zero` cannot exhaust memory before the size check.
-    let bytes = crate::scenario::read_bounded(path, MAX_SWEEP_BYTES)
-        .map_err(|e| file_err(format!("cannot read file: {e}")))?;
-    if bytes.len() > MAX_SWEEP_BYTES {
-        return Err(file_err(format!(
-            "the file is larger than {MAX_SWEEP_BYTES} bytes, the limit for sweep files"
-        )));
-    }
-    let src =
-        String::from_utf8(bytes).map_err(|_| file_err("the file is not valid UTF-8".into()))?;
+    let src = input::read_text(path, &shown, SWEEP_FILE)?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     parse_sweep(&src, &shown, &dir)
 }
 
 /// Validate sweep text; `base` is resolved relative to `dir`.
 pub fn parse_sweep(src: &str, file: &str, dir: &Path) -> Result<Sweep, Diagnostics> {
-    let doc = DeTable::parse(src).map_err(|e| {
-        Diagnostics(vec![Diagnostic::at(
-            file,
-            src,
-            e.span().unwrap_or(0..0),
-            "",
-            format!("TOML syntax error: {}", e.message().trim()),
-        )])
-    })?;
-    let mut r = Reader {
-        file,
-        src,
-        diags: Vec::new(),
-    };
+    let doc = input::parse(src, file, SWEEP_FILE)?;
+    let mut r = Reader(Input::new(file, src));
     let sweep = r.sweep(doc.get_ref(), doc.span(), dir);
-    let diags = Diagnostics(r.diags);
+    let diags = r.0.finish();
     match sweep {
         Some(s) if !diags.has_errors() => Ok(s),
         _ => Err(diags),
     }
 }
 
-struct Reader<'a> {
-    file: &'a str,
-    src: &'a str,
-    diags: Vec<Diagnostic>,
+/// The sweep reader: the shared input core plus the sweep's keys and checks.
+struct Reader<'a>(Input<'a>);
+
+impl<'a> Deref for Reader<'a> {
+    type Target = Input<'a>;
+    fn deref(&self) -> &Input<'a> {
+        &self.0
+    }
 }
 
-const TOP_KEYS: [&str; 10] = [
+impl DerefMut for Reader<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+const TOP_KEYS: [&str; 13] = [
     "name",
     "description",
     "base",
@@ -285,6 +329,9 @@ const TOP_KEYS: [&str; 10] = [
     "levels",
     "common_random_numbers",
     "parameter",
+    "policy",
+    "satisficing",
+    "futures",
 ];
 const PARAM_KEYS: [&str; 10] = [
     "path",
@@ -299,132 +346,13 @@ const PARAM_KEYS: [&str; 10] = [
     "levels",
 ];
 
-fn lookup<'t, 'i>(t: &'t DeTable<'i>, key: &str) -> Option<&'t Val<'i>> {
-    t.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
-}
-
-/// The most similar candidate, if similar enough to be a likely typo.
-fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<String> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::normalized_damerau_levenshtein(word, c), c))
-        .filter(|(s, _)| *s >= 0.6)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c.to_string())
-}
-
 impl Reader<'_> {
-    fn error(&mut self, span: Range<usize>, path: &str, message: String) -> &mut Diagnostic {
-        self.diags
-            .push(Diagnostic::at(self.file, self.src, span, path, message));
-        self.diags.last_mut().expect("just pushed")
-    }
-
-    fn check_keys(&mut self, t: &DeTable<'_>, path: &str, allowed: &[&str]) {
-        for (k, _) in t.iter() {
-            let key: &str = k.get_ref();
-            if !allowed.contains(&key) {
-                let help = match suggest(key, allowed.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("allowed keys here: {}", allowed.join(", ")),
-                };
-                let p = if path.is_empty() {
-                    key.to_string()
-                } else {
-                    format!("{path}.{key}")
-                };
-                self.error(k.span(), &p, format!("unknown key `{key}`"))
-                    .help = Some(help);
-            }
-        }
-    }
-
-    fn type_error(&mut self, v: &Val<'_>, path: &str, expected: &str) {
-        let found = v.get_ref().type_str();
-        self.error(
-            v.span(),
-            path,
-            format!("expected {expected}, found {found}"),
-        );
-    }
-
-    fn string(&mut self, v: &Val<'_>, path: &str) -> Option<String> {
-        match v.get_ref().as_str() {
-            Some(s) => Some(s.to_string()),
-            None => {
-                self.type_error(v, path, "a string");
-                None
-            }
-        }
-    }
-
-    fn choice<T: Copy>(&mut self, v: &Val<'_>, path: &str, options: &[(&str, T)]) -> Option<T> {
-        let s = self.string(v, path)?;
-        if let Some((_, t)) = options.iter().find(|(k, _)| *k == s) {
-            return Some(*t);
-        }
-        let names: Vec<&str> = options.iter().map(|(k, _)| *k).collect();
-        let help = match suggest(&s, names.iter().copied()) {
-            Some(m) => format!("did you mean `{m}`?"),
-            None => format!("one of: {}", names.join(", ")),
-        };
-        self.error(v.span(), path, format!("unknown value `{s}`"))
-            .help = Some(help);
-        None
-    }
-
     /// A finite number (integer or float, or a boolean when `bools`).
     fn number(&mut self, v: &Val<'_>, path: &str, bools: bool) -> Option<f64> {
-        let x = match v.get_ref() {
-            DeValue::Integer(i) => {
-                let digits: String = i.as_str().chars().filter(|c| *c != '_').collect();
-                let body = digits.trim_start_matches('+');
-                let (neg, body) = match body.strip_prefix('-') {
-                    Some(b) => (true, b),
-                    None => (false, body),
-                };
-                let body = body
-                    .trim_start_matches("0x")
-                    .trim_start_matches("0o")
-                    .trim_start_matches("0b");
-                i128::from_str_radix(body, i.radix())
-                    .ok()
-                    .map(|x| if neg { -(x as f64) } else { x as f64 })
-            }
-            DeValue::Float(f) => {
-                let t: String = f.as_str().chars().filter(|c| *c != '_').collect();
-                t.parse::<f64>().ok()
-            }
+        match v.get_ref() {
             DeValue::Boolean(b) if bools => Some(f64::from(u8::from(*b))),
-            _ => {
-                self.type_error(v, path, "a number");
-                return None;
-            }
-        };
-        match x {
-            Some(x) if x.is_finite() => Some(x),
-            _ => {
-                self.error(v.span(), path, "expected a finite number".into());
-                None
-            }
+            _ => self.0.number(v, path, "a number"),
         }
-    }
-
-    fn integer(&mut self, v: &Val<'_>, path: &str, min: u64, max: u64) -> Option<u64> {
-        if !matches!(v.get_ref(), DeValue::Integer(_)) {
-            self.type_error(v, path, &format!("an integer in [{min}, {max}]"));
-            return None;
-        }
-        let x = self.number(v, path, false)?;
-        if x < min as f64 || x > max as f64 {
-            self.error(
-                v.span(),
-                path,
-                format!("expected an integer in [{min}, {max}], found {x}"),
-            );
-            return None;
-        }
-        Some(x as u64)
     }
 
     fn sweep(&mut self, root: &DeTable<'_>, span: Range<usize>, dir: &Path) -> Option<Sweep> {
@@ -441,7 +369,7 @@ impl Reader<'_> {
         };
         let rel = self.string(base_v, "base")?;
         let base_path = dir.join(&rel);
-        let base = match scenario::load_file(&base_path) {
+        let base = match scenario::load_base(&base_path) {
             Ok(s) => s,
             Err(inner) => {
                 self.error(
@@ -457,11 +385,11 @@ impl Reader<'_> {
             }
         };
         let runs = match lookup(root, "runs") {
-            Some(v) => self.integer(v, "runs", 1, crate::MAX_RUNS),
+            Some(v) => self.unsigned(v, "runs", 1, crate::MAX_RUNS),
             None => Some(base.meta.runs),
         };
         let seed = match lookup(root, "seed") {
-            Some(v) => self.integer(v, "seed", 0, i64::MAX as u64),
+            Some(v) => self.unsigned(v, "seed", 0, i64::MAX as u64),
             None => Some(base.meta.seed),
         };
         let design = match lookup(root, "design") {
@@ -470,11 +398,11 @@ impl Reader<'_> {
         };
         let points_v = lookup(root, "points");
         let points = match points_v {
-            Some(v) => self.integer(v, "points", 1, MAX_POINTS),
+            Some(v) => self.unsigned(v, "points", 1, MAX_POINTS),
             None => Some(0),
         };
         let levels = match lookup(root, "levels") {
-            Some(v) => match self.integer(v, "levels", 2, 1000) {
+            Some(v) => match self.unsigned(v, "levels", 2, 1000) {
                 Some(l) if l % 2 == 1 => {
                     self.error(
                         v.span(),
@@ -500,7 +428,38 @@ impl Reader<'_> {
         };
         let mut parameters = Vec::new();
         let mut seen: Vec<(String, Range<usize>)> = Vec::new();
+        // Futures from a file of draws (a calibration's posterior) instead of a design.
+        let (mut design, mut points) = (design, points);
+        let draws = match lookup(root, "futures") {
+            None => None,
+            Some(v) => {
+                for key in ["design", "parameter", "levels"] {
+                    if let Some(k) = lookup(root, key) {
+                        self.error(
+                            k.span(),
+                            key,
+                            format!("`{key}` does not go with `futures`, which gives the points"),
+                        );
+                    }
+                }
+                let drawn = super::levers::read_draws(
+                    &mut self.0,
+                    v,
+                    dir,
+                    &base,
+                    points.unwrap_or(0),
+                    seed.unwrap_or(0),
+                );
+                if let Some((params, n)) = drawn {
+                    parameters = params;
+                    design = Some(DesignKind::Draws);
+                    points = Some(n);
+                }
+                Some(())
+            }
+        };
         match lookup(root, "parameter") {
+            None if draws.is_some() => {}
             None => {
                 self.error(
                     span.start..span.start,
@@ -528,17 +487,17 @@ impl Reader<'_> {
                             continue;
                         };
                         if let Some(param) = self.parameter(t, item.span(), &p, &base, design) {
-                            if let Some((_, _)) = seen.iter().find(|(s, _)| *s == param.path) {
-                                let span = lookup(t, "path").map_or(item.span(), |v| v.span());
-                                self.error(
-                                    span,
-                                    &format!("{p}.path"),
-                                    format!("`{}` is swept twice", param.path),
-                                );
-                                continue;
+                            let span = lookup(t, "path").map_or(item.span(), |v| v.span());
+                            let swept = param.path.clone();
+                            if self.check_duplicate(
+                                &mut seen,
+                                &param.path,
+                                span,
+                                &format!("{p}.path"),
+                                |_| format!("`{swept}` is swept twice"),
+                            ) {
+                                parameters.push(param);
                             }
-                            seen.push((param.path.clone(), item.span()));
-                            parameters.push(param);
                         }
                     }
                 }
@@ -566,6 +525,15 @@ impl Reader<'_> {
                 }
                 _ => "the number of design points".into(),
             });
+        }
+        if design == DesignKind::Saltelli && points == 1 {
+            self.error(
+                points_span.clone(),
+                "points",
+                "Saltelli with 1 base sample: no Sobol' index or interval is defined (n = 1)"
+                    .into(),
+            )
+            .help = Some("at least 2 base samples; a few hundred give useful intervals".into());
         }
         if design == DesignKind::Grid && points != 0 {
             self.error(
@@ -629,6 +597,36 @@ impl Reader<'_> {
                 );
             }
         }
+        // Levers x futures: every policy in every future (src/sweep/levers.rs).
+        let futures = total.unwrap_or(0);
+        let crossing = super::levers::read(
+            &mut self.0,
+            root,
+            &super::levers::Context {
+                dir,
+                base: &base,
+                parameters: &parameters,
+                design,
+                futures,
+            },
+        );
+        if let Some(c) = &crossing {
+            let all = futures.checked_mul(c.policies.len() as u64);
+            if all.is_none_or(|n| {
+                n > MAX_POINTS || n.checked_mul(runs).is_none_or(|w| w > crate::MAX_RUNS)
+            }) {
+                self.error(
+                    span.start..span.start,
+                    "policy",
+                    format!(
+                        "{} policies x {futures} futures x {runs} runs is more than the limit \
+                         of {MAX_POINTS} points or {} runs",
+                        c.policies.len(),
+                        crate::MAX_RUNS
+                    ),
+                );
+            }
+        }
         Some(Sweep {
             file: self.file.to_string(),
             base_path,
@@ -638,8 +636,15 @@ impl Reader<'_> {
             design,
             points,
             levels,
-            common_random_numbers: crn,
+            common_random_numbers: crn || crossing.is_some(),
             parameters,
+            warnings: self
+                .diags
+                .iter()
+                .filter(|d| d.severity == scenario::Severity::Warning)
+                .cloned()
+                .collect(),
+            crossing,
         })
     }
 
@@ -837,6 +842,24 @@ impl Reader<'_> {
                             self.error(s, &format!("{p}.sd"), "expected sd > 0".into());
                             return None;
                         }
+                        let mass = normal_mass(lo, hi, mean, sd);
+                        if mass < 1e-3 {
+                            let near = if mean < lo { lo } else { hi };
+                            let w = self.error(
+                                rv.span(),
+                                &at,
+                                format!(
+                                    "only {mass:.1e} of normal(mean {mean}, sd {sd}) lies in \
+                                     [{lo}, {hi}]: the values pile up near {near}"
+                                ),
+                            );
+                            w.severity = scenario::Severity::Warning;
+                            w.help = Some(
+                                "check `mean` and `sd`: they are the untruncated normal's, \
+                                 not the range's"
+                                    .into(),
+                            );
+                        }
                         Marginal::Normal { mean, sd }
                     }
                     _ => {
@@ -870,7 +893,7 @@ impl Reader<'_> {
                     );
                 }
                 let levels = match lookup(t, "levels") {
-                    Some(v) => Some(self.integer(v, &format!("{p}.levels"), 1, 10_000)? as usize),
+                    Some(v) => Some(self.unsigned(v, &format!("{p}.levels"), 1, 10_000)? as usize),
                     None if design == Some(DesignKind::Grid) => {
                         self.error(
                             rv.span(),
@@ -1001,5 +1024,118 @@ mod tests {
         .unwrap();
         assert_eq!(s.parameters[0].kind, Kind::Boolean);
         assert_eq!(s.parameters[0].domain, Domain::Values(vec![0.0, 1.0]));
+    }
+}
+
+#[cfg(test)]
+mod inverse_cdf {
+    use super::*;
+    use statrs::distribution::{Continuous, ContinuousCDF, Normal};
+
+    fn normal_param(lo: f64, hi: f64, mean: f64, sd: f64) -> Parameter {
+        Parameter {
+            path: "x".into(),
+            target: ParamRef::Model(0),
+            role: Role::Uncertainty,
+            kind: Kind::Real,
+            domain: Domain::Range {
+                lo,
+                hi,
+                marginal: Marginal::Normal { mean, sd },
+                levels: None,
+            },
+        }
+    }
+
+    /// Mean of normal(mean, sd) truncated to [lo, hi], the closed form
+    /// mean + sd (phi(a) - phi(b)) / (Q(a) - Q(b)) from statrs' pdf and upper tail.
+    fn truncated_mean(lo: f64, hi: f64, mean: f64, sd: f64) -> f64 {
+        let n = Normal::new(0.0, 1.0).unwrap();
+        let (a, b) = ((lo - mean) / sd, (hi - mean) / sd);
+        let (num, den) = if a + b < 0.0 {
+            (n.pdf(a) - n.pdf(b), n.cdf(b) - n.cdf(a))
+        } else {
+            (n.pdf(a) - n.pdf(b), n.sf(a) - n.sf(b))
+        };
+        mean + sd * num / den
+    }
+
+    #[test]
+    fn truncated_normal_is_right_in_both_tails_and_at_the_corners() {
+        // The issue's cases: mean far below and far above the range, and extreme ones.
+        for (lo, hi, mean, sd) in [
+            (0.5, 0.95, -0.4, 0.1),
+            (0.5, 0.95, 5.0, 0.1),
+            (0.5, 0.95, 0.7, 0.1),
+            (0.5, 0.95, -3.0, 0.1),
+            (0.5, 0.95, 9.0, 0.2),
+            (0.0, 1.0, 0.5, 1e-3),
+        ] {
+            let p = normal_param(lo, hi, mean, sd);
+            // Midpoint rule over 20,000 strata: the mean of the inverse CDF is the mean.
+            let n = 20_000;
+            let m: f64 = (0..n)
+                .map(|i| p.value_at((i as f64 + 0.5) / n as f64))
+                .sum::<f64>()
+                / n as f64;
+            let outside = mean < lo || mean > hi;
+            let expected =
+                if outside && ((lo - mean) / sd).abs().min(((hi - mean) / sd).abs()) > 30.0 {
+                    // statrs' tails underflow there: the exponential limit, bound -/+ sd^2/dist.
+                    if mean < lo {
+                        lo + sd * sd / (lo - mean)
+                    } else {
+                        hi - sd * sd / (mean - hi)
+                    }
+                } else {
+                    truncated_mean(lo, hi, mean, sd)
+                };
+            assert!(
+                (m - expected).abs() < 1e-3 * (hi - lo),
+                "normal({mean}, {sd}) on [{lo}, {hi}]: mean {m}, expected {expected}"
+            );
+            // Monotone, inside the range, corners at the bounds' side.
+            let xs: Vec<f64> = (0..=1000).map(|i| p.value_at(i as f64 / 1000.0)).collect();
+            assert!(xs.windows(2).all(|w| w[0] <= w[1]));
+            assert!(xs.iter().all(|x| (lo..=hi).contains(x)));
+            assert_eq!(p.value_at(0.0), lo.max(xs[0]));
+        }
+        // Against statrs' quantile where it is accurate (the range holds most of the mass).
+        let n = Normal::new(0.0, 1.0).unwrap();
+        for u in [1e-9, 0.01, 0.3, 0.5, 0.9, 1.0 - 1e-9] {
+            let (a, b) = (-1.5, 2.0);
+            let p = n.cdf(a) + u * (n.cdf(b) - n.cdf(a));
+            let z = truncated_normal_quantile(a, b, u);
+            assert!((z - n.inverse_cdf(p)).abs() < 1e-7, "u {u}: {z}");
+        }
+    }
+
+    #[test]
+    fn closed_form_marginals_match_at_the_corners_and_inside() {
+        let mk = |marginal| Parameter {
+            path: "x".into(),
+            target: ParamRef::Model(0),
+            role: Role::Uncertainty,
+            kind: Kind::Real,
+            domain: Domain::Range {
+                lo: 1e-6,
+                hi: 1e6,
+                marginal,
+                levels: None,
+            },
+        };
+        let log = mk(Marginal::LogUniform);
+        assert_eq!(log.value_at(0.0), 1e-6);
+        assert_eq!(log.value_at(1.0), 1e6);
+        assert!((log.value_at(0.5) - 1.0).abs() < 1e-9);
+        let tri = mk(Marginal::Triangular { mode: 1e6 });
+        // Mode at the top: F(x) = ((x - lo) / (hi - lo))^2, so x(u) = lo + (hi - lo) sqrt(u).
+        for u in [0.0, 0.25, 0.5, 1.0] {
+            let x = 1e-6 + (1e6 - 1e-6) * f64::sqrt(u);
+            assert!((tri.value_at(u) - x).abs() <= 1e-9 * 1e6, "{u}");
+        }
+        let tri = mk(Marginal::Triangular { mode: 1e-6 });
+        assert_eq!(tri.value_at(0.0), 1e-6);
+        assert_eq!(tri.value_at(1.0), 1e6);
     }
 }

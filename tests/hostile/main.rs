@@ -14,6 +14,7 @@
 mod bad_files;
 mod faults;
 mod fuzz_regressions;
+mod input_core;
 mod limits;
 mod props;
 

@@ -181,7 +181,7 @@ impl Gen<'_> {
         for i in 0..s.alliances {
             alliances.push(format!("A{i}"));
             let members = self.subset(&actors);
-            let collective = self.bits() % 2 == 0;
+            let collective = self.bits().is_multiple_of(2);
             t += &format!(
                 "\n[[alliance]]\nid = \"A{i}\"\nmembers = {members}\ncollective_procurement = {collective}\n"
             );
@@ -244,7 +244,7 @@ impl Gen<'_> {
                 "\n[[policy]]\nid = \"pol{i}\"\nstart = \"{year}-{:02}\"\nramp_years = {:?}\nenabled = {}\nchanges = [{{ path = \"{path}\", {op} }}]\n",
                 1 + self.below(12),
                 self.value(&ramp).unwrap_or(0.0),
-                self.bits() % 4 != 0
+                !self.bits().is_multiple_of(4)
             );
             if !alliances.is_empty() {
                 let a = &alliances[self.below(alliances.len())];

@@ -1,0 +1,56 @@
+//! Calibration to history: historical records ([`record`]), the observation model and
+//! summary statistics ([`observe`]), a generic adaptive ABC-SMC ([`abc`]), calibration files
+//! ([`spec`]), the engine-backed simulator of the cases ([`cases`]), simulation-based
+//! calibration checks ([`sbc`]) and the outputs ([`output`]). docs/CALIBRATION.md,
+//! docs/HISTORY.md.
+//!
+//! **Architecture Invariant:** the posterior is a function of (calibration file and the files
+//! it names, seed, engine version): the algorithm draws only from per-slot ChaCha8 streams and
+//! every simulation goes through the engine's per-run function with its own run stream, so
+//! the thread count and a Ctrl-C and `--resume` change nothing.
+
+pub mod abc;
+pub mod cases;
+pub mod nested;
+pub mod observe;
+pub mod output;
+pub mod record;
+pub mod sbc;
+pub mod spec;
+
+pub use abc::{Population, Settings, State, Stop};
+pub use record::{EventType, Record, load_record};
+pub use spec::{Calibration, load_calibration};
+
+use std::path::Path;
+
+use crate::scenario::{Diagnostic, Diagnostics};
+
+/// Read a text input with a size bound (so `/dev/zero` cannot exhaust memory), as UTF-8.
+pub(crate) fn read_text(
+    path: &Path,
+    shown: &str,
+    limit: usize,
+    noun: &str,
+) -> Result<String, Diagnostics> {
+    let fail = |m: String| Diagnostics(vec![Diagnostic::file_level(shown, m)]);
+    let bytes = crate::scenario::read_bounded(path, limit)
+        .map_err(|e| fail(format!("cannot read file: {e}")))?;
+    if bytes.len() > limit {
+        return Err(fail(format!(
+            "the file is larger than {limit} bytes, the limit for {noun} files"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| fail("the file is not valid UTF-8".into()))
+}
+
+/// A TOML or schema error from the `toml` crate as a diagnostic with line and column.
+pub(crate) fn toml_error(file: &str, src: &str, e: &toml::de::Error) -> Diagnostics {
+    Diagnostics(vec![Diagnostic::at(
+        file,
+        src,
+        e.span().unwrap_or(0..0),
+        "",
+        e.message().trim().to_string(),
+    )])
+}

@@ -1,0 +1,668 @@
+//! Calibration outputs: the posterior draws CSV (with a provenance header), the
+//! per-generation diagnostics CSV, the resumable state (JSON) and the HTML report.
+//! docs/CALIBRATION.md documents every column.
+
+use std::fmt::Write as _;
+
+use plotters::prelude::*;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use super::abc::{self, GenerationStats, Population, Settings, State, Stop};
+use super::cases;
+use super::spec::Calibration;
+use crate::report::html::esc;
+
+/// Provenance shared by every output: engine version, seed, calibration hash.
+#[derive(Debug, Clone)]
+pub struct Provenance {
+    pub engine_version: String,
+    pub seed: u64,
+    /// SHA-256 of the calibration file and every record and scenario it names.
+    pub calibration_sha256: String,
+}
+
+impl Provenance {
+    fn header(&self, what: &str) -> String {
+        format!(
+            "# deter calibrate: {what}\n# engine_version = {}\n# seed = {}\n# calibration_sha256 = {}\n",
+            self.engine_version, self.seed, self.calibration_sha256
+        )
+    }
+}
+
+/// Every finite float in shortest round-trip form; non-finite as `inf` (tolerance of
+/// generation 0) or empty.
+fn num(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else if x == f64::INFINITY {
+        "inf".into()
+    } else {
+        String::new()
+    }
+}
+
+/// The posterior draws CSV: one row per particle of the final generation, parameter values,
+/// the particle's normalised weight and its distance.
+pub fn posterior_csv(cal: &Calibration, pop: &Population, prov: &Provenance) -> String {
+    let mut out = prov.header("posterior draws (weighted particles of the last generation)");
+    out.push_str("draw");
+    for p in &cal.parameters {
+        let _ = write!(out, ",{}", p.path);
+    }
+    out.push_str(",weight,distance\n");
+    for i in 0..pop.len() {
+        let _ = write!(out, "{i}");
+        for v in cases::values(cal, pop.particle(i)) {
+            let _ = write!(out, ",{}", num(v));
+        }
+        let _ = writeln!(out, ",{},{}", num(pop.weights[i]), num(pop.distances[i]));
+    }
+    out
+}
+
+/// The per-generation diagnostics CSV.
+pub fn diagnostics_csv(state: &State, prov: &Provenance) -> String {
+    let mut out = prov.header("per-generation diagnostics");
+    out.push_str("generation,tolerance,simulations,accepted,acceptance_rate,ess\n");
+    for g in &state.history {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{}",
+            g.index,
+            num(g.tolerance),
+            g.attempts,
+            g.accepted,
+            num(g.acceptance_rate()),
+            num(g.ess)
+        );
+    }
+    if let Some(s) = state.stopped {
+        let _ = writeln!(out, "# stopped: {}", s.as_str());
+    }
+    out
+}
+
+/// An f64 as the 16 hex digits of its bits: exact through any JSON reader.
+fn bits(x: f64) -> serde_json::Value {
+    serde_json::Value::String(format!("{:016x}", x.to_bits()))
+}
+
+fn from_bits(v: &serde_json::Value) -> Option<f64> {
+    v.as_str()
+        .and_then(|s| u64::from_str_radix(s, 16).ok())
+        .map(f64::from_bits)
+}
+
+/// The resumable state as JSON: settings, history, the last population, and the
+/// calibration hash it belongs to. Floats are stored as their bits (hex), so a resumed
+/// calibration continues from exactly the same numbers.
+pub fn state_json(state: &State, prov: &Provenance) -> String {
+    let s = &state.settings;
+    let arr = |x: &[f64]| x.iter().map(|&v| bits(v)).collect::<Vec<_>>();
+    let pop = state.population.as_ref().map(|p| {
+        serde_json::json!({"u": arr(&p.u), "weights": arr(&p.weights), "distances": arr(&p.distances)})
+    });
+    let history: Vec<_> = state
+        .history
+        .iter()
+        .map(|g| {
+            serde_json::json!({
+                "index": g.index, "tolerance": bits(g.tolerance),
+                "attempts": g.attempts, "accepted": g.accepted, "ess": bits(g.ess),
+            })
+        })
+        .collect();
+    let v = serde_json::json!({
+        "format": "deter-calibrate-state-1",
+        "engine_version": prov.engine_version,
+        "calibration_sha256": prov.calibration_sha256,
+        "settings": {
+            "particles": s.particles, "max_generations": s.max_generations, "quantile": s.quantile,
+            "min_acceptance": s.min_acceptance, "target_tolerance": s.target_tolerance,
+            "max_attempts_per_particle": s.max_attempts_per_particle, "seed": s.seed,
+        },
+        "d": state.d,
+        "history": history,
+        "population": pop,
+        "stopped": state.stopped.map(Stop::as_str),
+    });
+    let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Read a state written by [`state_json`]; checks that it belongs to this calibration.
+pub fn parse_state(text: &str, prov: &Provenance, settings: &Settings) -> Result<State, String> {
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not a calibration state: {e}"))?;
+    let bad = |what: &str| format!("the state file is damaged ({what})");
+    if v["format"] != "deter-calibrate-state-1" {
+        return Err(bad("format"));
+    }
+    if v["calibration_sha256"] != prov.calibration_sha256.as_str()
+        || v["engine_version"] != prov.engine_version.as_str()
+        || v["settings"]["seed"].as_u64() != Some(settings.seed)
+    {
+        return Err(
+            "the state belongs to another calibration file, seed or engine version: \
+                    remove it to start afresh"
+                .into(),
+        );
+    }
+    let d = v["d"].as_u64().ok_or_else(|| bad("d"))? as usize;
+    let mut history = Vec::new();
+    for g in v["history"].as_array().ok_or_else(|| bad("history"))? {
+        history.push(GenerationStats {
+            index: g["index"].as_u64().ok_or_else(|| bad("index"))? as usize,
+            tolerance: from_bits(&g["tolerance"]).ok_or_else(|| bad("tolerance"))?,
+            attempts: g["attempts"].as_u64().ok_or_else(|| bad("attempts"))?,
+            accepted: g["accepted"].as_u64().ok_or_else(|| bad("accepted"))?,
+            ess: from_bits(&g["ess"]).ok_or_else(|| bad("ess"))?,
+        });
+    }
+    let floats = |x: &serde_json::Value, what: &str| -> Result<Vec<f64>, String> {
+        x.as_array()
+            .ok_or_else(|| bad(what))?
+            .iter()
+            .map(|e| from_bits(e).ok_or_else(|| bad(what)))
+            .collect()
+    };
+    let population = match &v["population"] {
+        serde_json::Value::Null => None,
+        p => Some(Population {
+            d,
+            u: floats(&p["u"], "u")?,
+            weights: floats(&p["weights"], "weights")?,
+            distances: floats(&p["distances"], "distances")?,
+        }),
+    };
+    if let Some(p) = &population {
+        if p.u.len() != p.weights.len() * d || p.distances.len() != p.weights.len() {
+            return Err(bad("population size"));
+        }
+    }
+    Ok(State {
+        settings: settings.clone(),
+        d,
+        history,
+        population,
+        stopped: v["stopped"].as_str().and_then(Stop::parse),
+    })
+}
+
+/// The posterior predictive check: for `m` draws resampled from the posterior, one simulated
+/// (observed-through-the-observation-model) dataset each. Returns per case and statistic the
+/// sorted simulated counts. Deterministic for a seed; parallel over draws.
+pub fn predictive(cal: &Calibration, pop: &Population, m: usize, seed: u64) -> Vec<Vec<Vec<u32>>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5050_4343_4845_434b);
+    let idx = abc::resample(&pop.weights, m, &mut rng);
+    let sims: Vec<Vec<Vec<u32>>> = idx
+        .par_iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let values = cases::values(cal, pop.particle(i));
+            cases::simulate(
+                cal,
+                &values,
+                seed.wrapping_add(1 + k as u64) ^ 0x9e37_79b9,
+                true,
+            )
+            .0
+        })
+        .collect();
+    let (nc, ns) = (cal.cases.len(), cal.statistics.len());
+    let mut out = vec![vec![Vec::with_capacity(m); ns]; nc];
+    for sim in &sims {
+        for c in 0..nc {
+            for s in 0..ns {
+                out[c][s].push(sim[c][s]);
+            }
+        }
+    }
+    for c in &mut out {
+        for s in c {
+            s.sort_unstable();
+        }
+    }
+    out
+}
+
+/// Quantile q of sorted counts (nearest rank).
+pub fn count_quantile(sorted: &[u32], q: f64) -> u32 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let k = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[k]
+}
+
+const W: u32 = 360;
+const H: u32 = 240;
+
+fn svg(
+    w: u32,
+    h: u32,
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, plotters::coord::Shift>) -> Result<(), String>,
+) -> String {
+    let mut out = String::new();
+    let r = {
+        let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
+        root.fill(&WHITE)
+            .map_err(|e| e.to_string())
+            .and_then(|_| draw(&root))
+            .and_then(|_| root.present().map_err(|e| e.to_string()))
+    };
+    match r {
+        Ok(()) => out,
+        Err(e) => format!("<p>chart could not be drawn: {}</p>", esc(&e)),
+    }
+}
+
+/// Weighted histogram densities of `x` on [lo, hi] with `bins` bins.
+fn histogram(x: &[f64], w: &[f64], lo: f64, hi: f64, bins: usize) -> Vec<f64> {
+    let mut h = vec![0.0; bins];
+    let total: f64 = w.iter().sum();
+    let width = (hi - lo) / bins as f64;
+    for (&xi, &wi) in x.iter().zip(w) {
+        let b = (((xi - lo) / width) as usize).min(bins - 1);
+        h[b] += wi / total / width;
+    }
+    h
+}
+
+fn prior_posterior_chart(
+    name: &str,
+    lo: f64,
+    hi: f64,
+    prior: &[f64],
+    post: &[f64],
+    wpost: &[f64],
+) -> String {
+    let bins = 20;
+    let hp = histogram(prior, &vec![1.0; prior.len()], lo, hi, bins);
+    let hq = histogram(post, wpost, lo, hi, bins);
+    let ymax = hp.iter().chain(&hq).copied().fold(0.0, f64::max).max(1e-12) * 1.1;
+    svg(W, H, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(name, ("sans-serif", 14))
+            .margin(8)
+            .x_label_area_size(28)
+            .y_label_area_size(44)
+            .build_cartesian_2d(lo..hi, 0.0..ymax)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .y_desc("density")
+            .label_style(("sans-serif", 11))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let width = (hi - lo) / bins as f64;
+        let step = |h: &[f64]| -> Vec<(f64, f64)> {
+            let mut pts = vec![(lo, 0.0)];
+            for (b, &y) in h.iter().enumerate() {
+                pts.push((lo + b as f64 * width, y));
+                pts.push((lo + (b + 1) as f64 * width, y));
+            }
+            pts.push((hi, 0.0));
+            pts
+        };
+        chart
+            .draw_series(LineSeries::new(
+                step(&hp),
+                RGBColor(90, 90, 90).stroke_width(1),
+            ))
+            .map_err(|e| e.to_string())?
+            .label("prior")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], RGBColor(90, 90, 90)));
+        chart
+            .draw_series(LineSeries::new(
+                step(&hq),
+                RGBColor(0, 114, 178).stroke_width(2),
+            ))
+            .map_err(|e| e.to_string())?
+            .label("posterior")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], RGBColor(0, 114, 178)));
+        chart
+            .configure_series_labels()
+            .border_style(BLACK)
+            .label_font(("sans-serif", 11))
+            .draw()
+            .map_err(|e| e.to_string())
+    })
+}
+
+fn scatter_chart(nx: &str, ny: &str, pts: &[(f64, f64)], xr: (f64, f64), yr: (f64, f64)) -> String {
+    svg(W, H + 20, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(8)
+            .x_label_area_size(32)
+            .y_label_area_size(48)
+            .build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc(nx)
+            .y_desc(ny)
+            .label_style(("sans-serif", 11))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(
+                pts.iter()
+                    .map(|&p| Circle::new(p, 2, RGBColor(0, 114, 178).mix(0.4).filled())),
+            )
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    })
+}
+
+/// Per case: each statistic's posterior predictive 5-95% and 25-75% ranges and median, with
+/// the observed count on top.
+fn predictive_chart(case: &str, labels: &[&str], pred: &[Vec<u32>], obs: &[u32]) -> String {
+    let ymax = pred
+        .iter()
+        .map(|s| count_quantile(s, 0.95))
+        .chain(obs.iter().copied())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64
+        * 1.15;
+    let n = labels.len();
+    svg(W + 120, H, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(case, ("sans-serif", 14))
+            .margin(8)
+            .x_label_area_size(28)
+            .y_label_area_size(40)
+            .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..ymax)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(n)
+            .x_label_formatter(&|x| {
+                let i = x.round();
+                if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n {
+                    labels[i as usize].to_string()
+                } else {
+                    String::new()
+                }
+            })
+            .y_desc("events over the case's years")
+            .label_style(("sans-serif", 11))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (i, s) in pred.iter().enumerate() {
+            let x = i as f64;
+            let q = |p| f64::from(count_quantile(s, p));
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x - 0.3, q(0.05)), (x + 0.3, q(0.95))],
+                    RGBColor(0, 114, 178).mix(0.2).filled(),
+                )))
+                .map_err(|e| e.to_string())?;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x - 0.3, q(0.25)), (x + 0.3, q(0.75))],
+                    RGBColor(0, 114, 178).mix(0.45).filled(),
+                )))
+                .map_err(|e| e.to_string())?;
+            chart
+                .draw_series(LineSeries::new(
+                    vec![(x - 0.3, q(0.5)), (x + 0.3, q(0.5))],
+                    RGBColor(0, 114, 178).stroke_width(2),
+                ))
+                .map_err(|e| e.to_string())?;
+            chart
+                .draw_series(std::iter::once(Cross::new(
+                    (x, f64::from(obs[i])),
+                    7,
+                    RGBColor(213, 94, 0).stroke_width(3),
+                )))
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    })
+}
+
+/// Whether each observed count lies in the central 90% of its posterior predictive
+/// distribution, per case and statistic.
+pub fn inside_90(pred: &[Vec<Vec<u32>>], obs: &[Vec<u32>]) -> Vec<Vec<bool>> {
+    pred.iter()
+        .zip(obs)
+        .map(|(pc, oc)| {
+            pc.iter()
+                .zip(oc)
+                .map(|(s, &o)| count_quantile(s, 0.05) <= o && o <= count_quantile(s, 0.95))
+                .collect()
+        })
+        .collect()
+}
+
+/// The HTML report.
+pub fn report_html(
+    cal: &Calibration,
+    state: &State,
+    prov: &Provenance,
+    pred: &[Vec<Vec<u32>>],
+) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\
+         <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}\
+         table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}\
+         th{{background:#f3f3f3}}.fig{{display:inline-block;vertical-align:top;margin:4px}}\
+         .note{{color:#555;font-size:90%}}</style></head><body>",
+        esc(&cal.name)
+    );
+    let _ = write!(
+        h,
+        "<h1>Calibration: {}</h1><p class=\"note\">deter {} &middot; seed {} &middot; calibration \
+         SHA-256 {} &middot; approximate Bayesian computation by sequential Monte Carlo \
+         (Beaumont et al. 2009, adaptive tolerances). Stopped: {}.</p>",
+        esc(&cal.name),
+        esc(&prov.engine_version),
+        prov.seed,
+        esc(&prov.calibration_sha256),
+        state.stopped.map_or("not finished", Stop::as_str)
+    );
+    h.push_str("<h2>Generations</h2><table><tr><th>generation</th><th>tolerance</th><th>simulations</th><th>acceptance rate</th><th>effective sample size</th></tr>");
+    for g in &state.history {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td>{:.0}</td></tr>",
+            g.index,
+            if g.tolerance.is_finite() {
+                format!("{:.3}", g.tolerance)
+            } else {
+                "&infin;".into()
+            },
+            g.attempts,
+            g.acceptance_rate(),
+            g.ess
+        );
+    }
+    h.push_str("</table>");
+    let Some(pop) = state.population.as_ref() else {
+        h.push_str("<p>No generation finished.</p></body></html>");
+        return h;
+    };
+    // Parameter values of the posterior particles; prior draws from the unit cube directly.
+    let post_vals: Vec<Vec<f64>> = (0..pop.len())
+        .map(|i| cases::values(cal, pop.particle(i)))
+        .collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(prov.seed ^ 0x5052_494f_5200);
+    let prior_n = 4000;
+    h.push_str("<h2>Prior and posterior</h2><table><tr><th>parameter</th><th>prior range</th><th>posterior mean</th><th>5%</th><th>50%</th><th>95%</th></tr>");
+    let mut figs = String::new();
+    for (k, p) in cal.parameters.iter().enumerate() {
+        let x: Vec<f64> = post_vals.iter().map(|v| v[k]).collect();
+        let mean: f64 = x.iter().zip(&pop.weights).map(|(a, w)| a * w).sum::<f64>()
+            / pop.weights.iter().sum::<f64>();
+        let q = |p| abc::weighted_quantile(&x, &pop.weights, p);
+        let (lo, hi) = match p.domain {
+            crate::sweep::spec::Domain::Range { lo, hi, .. } => (lo, hi),
+            _ => (0.0, 1.0),
+        };
+        let _ = write!(
+            h,
+            "<tr><td style=\"text-align:left\">{}</td><td>[{}, {}]</td><td>{:.4}</td><td>{:.4}</td><td>{:.4}</td><td>{:.4}</td></tr>",
+            esc(&p.path),
+            lo,
+            hi,
+            mean,
+            q(0.05),
+            q(0.5),
+            q(0.95)
+        );
+        let prior: Vec<f64> = (0..prior_n)
+            .map(|_| p.value_at(rand::RngExt::random::<f64>(&mut rng)))
+            .collect();
+        let _ = write!(
+            figs,
+            "<div class=\"fig\">{}</div>",
+            prior_posterior_chart(&p.path, lo, hi, &prior, &x, &pop.weights)
+        );
+    }
+    h.push_str("</table>");
+    h.push_str(&figs);
+    // Most correlated pairs.
+    let d = cal.parameters.len();
+    if d >= 2 {
+        let mut pairs = Vec::new();
+        for a in 0..d {
+            for b in a + 1..d {
+                let xa: Vec<f64> = post_vals.iter().map(|v| v[a]).collect();
+                let xb: Vec<f64> = post_vals.iter().map(|v| v[b]).collect();
+                pairs.push((weighted_corr(&xa, &xb, &pop.weights), a, b));
+            }
+        }
+        pairs.sort_by(|x, y| y.0.abs().total_cmp(&x.0.abs()));
+        h.push_str("<h2>Most correlated pairs (posterior)</h2>");
+        let idx = abc::resample(&pop.weights, 600, &mut rng);
+        for &(r, a, b) in pairs.iter().take(3) {
+            let pts: Vec<(f64, f64)> = idx
+                .iter()
+                .map(|&i| (post_vals[i][a], post_vals[i][b]))
+                .collect();
+            let range = |k: usize| match cal.parameters[k].domain {
+                crate::sweep::spec::Domain::Range { lo, hi, .. } => (lo, hi),
+                _ => (0.0, 1.0),
+            };
+            let _ = write!(
+                h,
+                "<div class=\"fig\"><p>{} vs {}: weighted correlation {:.2}</p>{}</div>",
+                esc(&cal.parameters[a].path),
+                esc(&cal.parameters[b].path),
+                r,
+                scatter_chart(
+                    &cal.parameters[a].path,
+                    &cal.parameters[b].path,
+                    &pts,
+                    range(a),
+                    range(b)
+                )
+            );
+        }
+    }
+    // Posterior predictive.
+    let obs = cases::observed(cal);
+    let inside = inside_90(pred, &obs);
+    let labels: Vec<&str> = cal.statistics.iter().map(|s| s.as_str()).collect();
+    h.push_str(
+        "<h2>Posterior predictive check</h2><p>For each case, the counts a coder would have \
+         recorded (after the observation model) in datasets simulated at parameters drawn from \
+         the posterior: light band 5-95%, dark band 25-75%, line the median; the cross is the \
+         observed record (primary reading).</p>",
+    );
+    for (c, case) in cal.cases.iter().enumerate() {
+        let _ = write!(
+            h,
+            "<div class=\"fig\">{}</div>",
+            predictive_chart(&case_name(case), &labels, &pred[c], &obs[c])
+        );
+    }
+    h.push_str("<table><tr><th>case</th><th>statistic</th><th>observed</th><th>predictive 5%</th><th>median</th><th>95%</th><th>inside central 90%</th></tr>");
+    for (c, case) in cal.cases.iter().enumerate() {
+        for (s, st) in cal.statistics.iter().enumerate() {
+            let sorted = &pred[c][s];
+            let _ = write!(
+                h,
+                "<tr><td style=\"text-align:left\">{}</td><td style=\"text-align:left\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&case_name(case)),
+                st.label(),
+                obs[c][s],
+                count_quantile(sorted, 0.05),
+                count_quantile(sorted, 0.5),
+                count_quantile(sorted, 0.95),
+                if inside[c][s] { "yes" } else { "<b>no</b>" }
+            );
+        }
+    }
+    h.push_str("</table>");
+    // The observed record per year.
+    h.push_str(
+        "<h2>The observed record per year</h2><p class=\"note\">The current model reports \
+         event counts per run, not per year, so the predictive check above compares totals \
+         over each case's years; per-year predictive bands need per-year counts from the model.</p>",
+    );
+    for case in &cal.cases {
+        let r = &case.record;
+        let _ = write!(h, "<h3>{}</h3><table><tr><th>year</th>", esc(&r.name));
+        for (name, _) in super::EventType::ALL {
+            let _ = write!(h, "<th>{name}</th>");
+        }
+        h.push_str("</tr>");
+        let per: Vec<Vec<u32>> = super::EventType::ALL
+            .iter()
+            .map(|(_, t)| r.yearly(*t))
+            .collect();
+        for y in 0..r.years() {
+            let _ = write!(h, "<tr><td>{}</td>", r.first_year + y as i32);
+            for col in &per {
+                let _ = write!(
+                    h,
+                    "<td>{}</td>",
+                    if col[y] == 0 {
+                        String::new()
+                    } else {
+                        col[y].to_string()
+                    }
+                );
+            }
+            h.push_str("</tr>");
+        }
+        h.push_str("</table>");
+    }
+    h.push_str("</body></html>\n");
+    h
+}
+
+fn case_name(case: &super::spec::Case) -> String {
+    if case.held_out {
+        format!("{} (held out)", case.record.name)
+    } else {
+        case.record.name.clone()
+    }
+}
+
+fn weighted_corr(a: &[f64], b: &[f64], w: &[f64]) -> f64 {
+    let t: f64 = w.iter().sum();
+    let ma = a.iter().zip(w).map(|(x, w)| x * w).sum::<f64>() / t;
+    let mb = b.iter().zip(w).map(|(x, w)| x * w).sum::<f64>() / t;
+    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
+    for ((x, y), w) in a.iter().zip(b).zip(w) {
+        sab += w * (x - ma) * (y - mb);
+        saa += w * (x - ma) * (x - ma);
+        sbb += w * (y - mb) * (y - mb);
+    }
+    if saa > 0.0 && sbb > 0.0 {
+        sab / (saa * sbb).sqrt()
+    } else {
+        0.0
+    }
+}

@@ -1,0 +1,168 @@
+//! `deter calibrate CALIB.toml`: ABC-SMC calibration of model parameters to historical cases
+//! (docs/CALIBRATION.md). Writes into `--out DIR`: posterior.csv, diagnostics.csv, state.json
+//! (resumable) and report.html.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use clap::Args;
+
+use super::{CANCEL, CliError, scenario_hash, scenario_hash_text};
+use crate::calibrate::{self, State, abc, cases, output};
+use crate::engine;
+
+#[derive(Args, Debug)]
+pub struct CalibrateArgs {
+    /// Calibration file (TOML; docs/CALIBRATION.md).
+    pub file: PathBuf,
+    /// Output directory: posterior.csv, diagnostics.csv, state.json, report.html.
+    #[arg(long, default_value = "calibration")]
+    pub out: PathBuf,
+    /// Continue from DIR/state.json left by an interrupted calibration (same file and seed).
+    #[arg(long)]
+    pub resume: bool,
+    /// Worker threads; 0 = all cores (at most 1024). Results do not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = super::parse_threads)]
+    pub threads: usize,
+    /// Leave this case (its record's `id`) out of the calibration and only predict it
+    /// (leave-one-case-out); repeatable.
+    #[arg(long, value_name = "CASE_ID")]
+    pub hold_out: Vec<String>,
+    /// No progress bar and no per-generation lines.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// SHA-256 of what the posterior depends on: the calibration file's bytes, every record's
+/// bytes and every validated scenario.
+fn calibration_hash(args: &CalibrateArgs, cal: &calibrate::Calibration) -> String {
+    let mut text = std::fs::read(&args.file)
+        .map(|b| scenario_hash_text(&String::from_utf8_lossy(&b)))
+        .unwrap_or_default();
+    for c in &cal.cases {
+        let rec = std::fs::read(&c.record.file).unwrap_or_default();
+        text.push('\n');
+        text.push_str(&scenario_hash_text(&String::from_utf8_lossy(&rec)));
+        text.push(' ');
+        text.push_str(&scenario_hash(&c.scenario));
+        if c.held_out {
+            text.push_str(" held out");
+        }
+    }
+    scenario_hash_text(&text)
+}
+
+pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
+    let mut cal = calibrate::load_calibration(&args.file).map_err(CliError::Input)?;
+    cal.hold_out(&args.hold_out).map_err(CliError::Usage)?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", args.out.display())))?;
+    let prov = output::Provenance {
+        engine_version: crate::ENGINE_VERSION.to_string(),
+        seed: cal.settings.seed,
+        calibration_sha256: calibration_hash(args, &cal),
+    };
+    let state_path = args.out.join("state.json");
+    let mut state = if args.resume {
+        let text = std::fs::read_to_string(&state_path).map_err(|e| {
+            CliError::Usage(format!(
+                "--resume: cannot read `{}`: {e}",
+                state_path.display()
+            ))
+        })?;
+        output::parse_state(&text, &prov, &cal.settings)
+            .map_err(|m| CliError::Usage(format!("--resume: {m}")))?
+    } else {
+        State::new(cal.settings.clone(), cal.parameters.len())
+    };
+    let write = |name: &str, text: &str| -> Result<(), CliError> {
+        let p = args.out.join(name);
+        crate::output::write_atomic(&p, text.as_bytes())
+            .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", p.display())))
+    };
+    let started = Instant::now();
+    let simulate = |u: &[f64], seed: u64| cases::distance(&cal, u, seed);
+    let n = cal.settings.particles as u64;
+    let mut write_error = None;
+    let result = engine::with_threads(args.threads, || {
+        while state.stopped.is_none() {
+            let g = state.history.len();
+            let bar = super::progress_bar(n, args.quiet);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] generation {msg} {wide_bar} {pos}/{len} particles (ETA {eta})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar.set_message(g.to_string());
+            let sims = AtomicU64::new(0);
+            let progress = |attempts: u64| {
+                sims.fetch_add(attempts, Ordering::Relaxed);
+                bar.inc(1);
+            };
+            let hooks = abc::Hooks {
+                cancel: Some(&CANCEL),
+                progress: Some(&progress),
+            };
+            let t0 = Instant::now();
+            abc::step(&mut state, &simulate, hooks)?;
+            bar.finish_and_clear();
+            if let Err(e) = write("state.json", &output::state_json(&state, &prov))
+                .and_then(|_| write("diagnostics.csv", &output::diagnostics_csv(&state, &prov)))
+            {
+                write_error = Some(e);
+                return Ok(());
+            }
+            if !args.quiet {
+                if let Some(s) = state.history.last().filter(|s| s.index == g) {
+                    eprintln!(
+                        "generation {g}: tolerance {}, {} simulations, acceptance rate {:.3}, effective sample size {:.0} ({:.1} s)",
+                        if s.tolerance.is_finite() {
+                            format!("{:.3}", s.tolerance)
+                        } else {
+                            "inf".into()
+                        },
+                        s.attempts,
+                        s.acceptance_rate(),
+                        s.ess,
+                        t0.elapsed().as_secs_f64()
+                    );
+                }
+            }
+        }
+        Ok(())
+    });
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+    if let Err(engine::Interrupted) = result {
+        return Err(CliError::InterruptedPartial(format!(
+            "{} finished generation(s) kept in `{}`; continue with --resume",
+            state.history.len(),
+            state_path.display()
+        )));
+    }
+    let Some(pop) = state.population.clone() else {
+        return Err(CliError::Failure("no generation finished".into()));
+    };
+    write("posterior.csv", &output::posterior_csv(&cal, &pop, &prov))?;
+    let pred = engine::with_threads(args.threads, || {
+        output::predictive(&cal, &pop, cal.predictive_draws.max(1), cal.settings.seed)
+    });
+    write(
+        "report.html",
+        &output::report_html(&cal, &state, &prov, &pred),
+    )?;
+    if !args.quiet {
+        eprintln!(
+            "stopped: {}; {} simulations ({} runs) in {:.1} s; wrote {}/posterior.csv, diagnostics.csv, state.json, report.html",
+            state.stopped.map_or("?", calibrate::Stop::as_str),
+            state.simulations(),
+            state.simulations() * cal.cases.len() as u64,
+            started.elapsed().as_secs_f64(),
+            args.out.display()
+        );
+    }
+    Ok(())
+}

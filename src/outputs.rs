@@ -1,0 +1,245 @@
+//! Outputs declared once: every outcome event and every per-run metric deter reports.
+//!
+//! The engine tallies, the JSON report, the terminal table, the tidy CSV, the sweep rows, the
+//! comparison and the HTML page all iterate over [`EVENTS`] and [`METRICS`]; none of them
+//! lists an outcome by name. Adding an event means: give it a bit in [`event`], set the bit in
+//! the model where it happens (`RivalryRecord::mark`), and add a row to [`EVENTS`]. Adding a
+//! distribution metric means: record its per-run value in `RivalryRecord` and add a row to
+//! [`METRICS`]. Every output format, per-year probabilities, the shard file format, sweep
+//! columns, sensitivity analysis and paired comparisons follow (ARCHITECTURE.md, "Cost of a
+//! change").
+//!
+//! **Architecture Invariant:** output code never matches on an event or metric key; the
+//! tables are the only list.
+
+use crate::model::RivalryRecord;
+use crate::stats::BinLayout;
+
+/// The events that happened to one rivalry within some window of time (a year, or the
+/// horizon), one bit per kind of event (see [`event`]). Windows combine by bitwise OR.
+pub type EventSet = u16;
+
+/// Bits of an [`EventSet`]: the MID hostility levels reached (Jones, Bremer and Singer 1996:
+/// 1 no militarised action, 2 threat, 3 display, 4 use of force, 5 war).
+pub mod event {
+    use super::EventSet;
+    /// A crisis opportunity arose (MID level >= 1).
+    pub const CRISIS: EventSet = 1 << 0;
+    /// The challenger threatened (MID level >= 2).
+    pub const THREAT: EventSet = 1 << 1;
+    /// A display of force (MID level >= 3).
+    pub const DISPLAY: EventSet = 1 << 2;
+    /// Use of force (MID level >= 4).
+    pub const USE_OF_FORCE: EventSet = 1 << 3;
+    /// War (MID level 5).
+    pub const WAR: EventSet = 1 << 4;
+
+    /// The bits a crisis that reached MID `level` sets: every level up to it.
+    #[inline]
+    pub const fn levels_up_to(level: u8) -> EventSet {
+        let l = if level > 5 { 5 } else { level };
+        ((1u32 << l) - 1) as EventSet
+    }
+}
+
+/// One reported event: "happened at least once in the window".
+#[derive(Debug, Clone, Copy)]
+pub struct Event {
+    /// Key in JSON, CSV and sweep columns (`outcomes.<key>`).
+    pub key: &'static str,
+    /// Label in the terminal table and the HTML page.
+    pub label: &'static str,
+    /// What the event is, in words that fit "the share of runs in which ..., over the
+    /// horizon" (MID spelled out on first use), for captions and reports that explain
+    /// themselves.
+    pub meaning: &'static str,
+    /// Whether the event holds for a window in which the events `set` happened. Must be a
+    /// function of the set only, so that a year's, a cumulative and the horizon's value are
+    /// computed alike.
+    pub holds: fn(EventSet) -> bool,
+}
+
+/// Every reported event, in output order. The count is [`N_EVENTS`].
+pub const EVENTS: [Event; 6] = [
+    Event {
+        key: "crisis",
+        label: "any crisis opportunity",
+        meaning: "a crisis opportunity arose (a dispute that could escalate; the challenger may still not act)",
+        holds: |s| s & event::CRISIS != 0,
+    },
+    Event {
+        key: "threat",
+        label: "threat (MID >= 2)",
+        meaning: "the challenger threatened force (MID level 2 or more; MID = militarised interstate dispute, Jones, Bremer and Singer 1996)",
+        holds: |s| s & event::THREAT != 0,
+    },
+    Event {
+        key: "display",
+        label: "display of force (>= 3)",
+        meaning: "the challenger displayed force (MID level 3 or more)",
+        holds: |s| s & event::DISPLAY != 0,
+    },
+    Event {
+        key: "use_of_force",
+        label: "use of force (>= 4)",
+        meaning: "force was used (MID level 4 or more)",
+        holds: |s| s & event::USE_OF_FORCE != 0,
+    },
+    Event {
+        key: "war",
+        label: "war (5)",
+        meaning: "the rivalry went to war (MID level 5)",
+        holds: |s| s & event::WAR != 0,
+    },
+    Event {
+        key: "deterrence_held",
+        label: "deterrence held",
+        meaning: "deterrence held: force was never used",
+        holds: |s| s & event::USE_OF_FORCE == 0,
+    },
+];
+
+/// Number of reported events.
+pub const N_EVENTS: usize = EVENTS.len();
+
+/// Which of [`EVENTS`] hold for a window with events `set`, in table order.
+#[inline]
+pub fn event_flags(set: EventSet) -> [bool; N_EVENTS] {
+    EVENTS.map(|e| (e.holds)(set))
+}
+
+/// How a metric's region-wide value combines the rivalries' values of one run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Combine {
+    /// The sum over rivalries, in rivalry order.
+    Sum,
+    /// The largest value (and at least 0).
+    Max,
+}
+
+/// One per-run quantity summarised by its distribution (mean, sd, p05, p50, p95).
+#[derive(Debug, Clone, Copy)]
+pub struct Metric {
+    /// Key in JSON (`metrics.<key>`), CSV and sweep columns.
+    pub key: &'static str,
+    /// Label in the terminal table (with its unit).
+    pub label: &'static str,
+    /// Histogram layout of the quantiles (fixed, so that shards agree).
+    pub layout: BinLayout,
+    /// The run's value for one rivalry.
+    pub of: fn(&RivalryRecord) -> f64,
+    /// The run's region-wide value from the rivalries' values.
+    pub region: Combine,
+    /// An integer count per run: `deter compare` reports the paired difference of its means.
+    pub paired: bool,
+}
+
+/// Layout of per-run counts: one bin per integer 0..=255, larger counts in the last bin.
+pub const COUNT_LAYOUT: BinLayout = BinLayout::Integer { bins: 257 };
+/// Layout of GDP losses (currency bn), log bins from 1e-4 to 1e6.
+pub const GDP_LAYOUT: BinLayout = BinLayout::Log {
+    lo: 1e-4,
+    hi: 1e6,
+    bins: 500,
+};
+/// Layout of military balances M_A / M_T, log bins from 1e-6 to 1e6.
+pub const BALANCE_LAYOUT: BinLayout = BinLayout::Log {
+    lo: 1e-6,
+    hi: 1e6,
+    bins: 600,
+};
+/// Layout of tension in [0, 1].
+pub const TENSION_LAYOUT: BinLayout = BinLayout::Linear {
+    lo: 0.0,
+    hi: 1.0,
+    bins: 200,
+};
+
+/// Every distribution metric, in output order. The count is [`N_METRICS`]. Years to the
+/// first use of force, censored at the horizon, is reported beside them
+/// (`metrics.years_to_first_use_of_force`).
+pub const METRICS: [Metric; 4] = [
+    Metric {
+        key: "crises",
+        label: "crisis opportunities",
+        layout: COUNT_LAYOUT,
+        of: |r| f64::from(r.crises),
+        region: Combine::Sum,
+        paired: true,
+    },
+    Metric {
+        key: "disputes",
+        label: "disputes (MID >= 2)",
+        layout: COUNT_LAYOUT,
+        of: |r| f64::from(r.disputes),
+        region: Combine::Sum,
+        paired: true,
+    },
+    Metric {
+        key: "gdp_lost",
+        label: "GDP lost (bn)",
+        layout: GDP_LAYOUT,
+        of: |r| r.gdp_lost,
+        region: Combine::Sum,
+        paired: false,
+    },
+    Metric {
+        key: "final_balance",
+        label: "final local balance M_A/M_T",
+        layout: BALANCE_LAYOUT,
+        of: |r| r.final_balance,
+        region: Combine::Max,
+        paired: false,
+    },
+];
+
+/// Number of distribution metrics.
+pub const N_METRICS: usize = METRICS.len();
+
+/// Key of the censored time-to-event metric reported beside [`METRICS`].
+pub const YEARS_TO_FORCE: &str = "years_to_first_use_of_force";
+
+/// Index of an event by key (for tests and callers that name one).
+pub fn event_index(key: &str) -> Option<usize> {
+    EVENTS.iter().position(|e| e.key == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_bits_match_the_mid_scale() {
+        assert_eq!(event::levels_up_to(0), 0);
+        assert_eq!(event::levels_up_to(1), event::CRISIS);
+        assert_eq!(
+            event::levels_up_to(4),
+            event::CRISIS | event::THREAT | event::DISPLAY | event::USE_OF_FORCE
+        );
+        assert_eq!(event::levels_up_to(9), event::levels_up_to(5));
+        // The six headline flags of a run that reached level L, as deter always defined them.
+        for level in 0..=5u8 {
+            let flags = event_flags(event::levels_up_to(level));
+            let expected = [
+                level >= 1,
+                level >= 2,
+                level >= 3,
+                level >= 4,
+                level >= 5,
+                level < 4,
+            ];
+            assert_eq!(flags, expected, "level {level}");
+        }
+    }
+
+    #[test]
+    fn keys_are_unique() {
+        let mut keys: Vec<&str> = EVENTS.iter().map(|e| e.key).collect();
+        keys.extend(METRICS.iter().map(|m| m.key));
+        keys.push(YEARS_TO_FORCE);
+        let n = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), n);
+    }
+}

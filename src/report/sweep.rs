@@ -1,0 +1,636 @@
+//! The sweep report (`deter sweep FILE --report PAGE.html`): the design, each headline
+//! outcome against each parameter (a heatmap for a two-parameter grid, else a scatter of
+//! the points with their Monte Carlo intervals), and for Saltelli and Morris designs the
+//! sensitivity indices as ranked bars with their intervals. [`charts`] gives the same
+//! charts as standalone SVG files (`--plots DIR`).
+//!
+//! Inputs are the validated sweep, its design and each point's headline probabilities (what
+//! the runner returns); a point's interval is recomputed from its count (p x runs) with the
+//! Wilson score interval, as in the rows.
+
+use std::fmt::Write;
+
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::ValueFormatter;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::charts::{BLUE, GREY, ORANGE, VERMILLION};
+use super::html::{esc, page, today};
+use crate::outputs::{EVENTS, N_EVENTS};
+use crate::stats::wilson;
+use crate::sweep::sensitivity::{self, BOOTSTRAP};
+use crate::sweep::spec::{Domain, Marginal};
+use crate::sweep::{Design, DesignKind, Sweep};
+
+/// What the sweep report shows.
+pub struct SweepView<'a> {
+    pub sweep: &'a Sweep,
+    pub design: &'a Design,
+    /// Headline probabilities per point, in point order (`sweep::runner::Outputs`).
+    pub outputs: &'a [[f64; N_EVENTS]],
+    /// Runs behind each point's probabilities.
+    pub runs: u64,
+}
+
+/// Whiskers are drawn when there are at most this many points (beyond, they hide the dots).
+const MAX_WHISKER_POINTS: usize = 200;
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+fn svg(width: u32, height: u32, draw: impl FnOnce(&Area<'_>) -> Result<(), String>) -> String {
+    let mut out = String::new();
+    let result = {
+        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+        root.fill(&WHITE)
+            .map_err(|e| e.to_string())
+            .and_then(|_| draw(&root))
+            .and_then(|_| root.present().map_err(|e| e.to_string()))
+    };
+    match result {
+        Ok(()) => out,
+        Err(e) => format!("<p class=\"chart-error\">chart could not be drawn: {e}</p>"),
+    }
+}
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+const FONT: &str = "sans-serif";
+
+/// One point of an outcome-against-parameter chart: x, p and its Monte Carlo 95% interval.
+#[derive(Debug, Clone, Copy)]
+struct Dot {
+    x: f64,
+    p: f64,
+    lo: f64,
+    hi: f64,
+}
+
+fn dots(v: &SweepView<'_>, outcome: usize, param: usize) -> Vec<Dot> {
+    (0..v.design.n)
+        .zip(v.outputs)
+        .map(|(k, out)| {
+            let x = v.design.values(&v.sweep.parameters, k)[param];
+            let p = out[outcome];
+            let count = (p * v.runs as f64).round() as u64;
+            let w = wilson(count.min(v.runs), v.runs);
+            Dot {
+                x,
+                p,
+                lo: w.lo,
+                hi: w.hi,
+            }
+        })
+        .collect()
+}
+
+fn is_log(p: &crate::sweep::Parameter) -> bool {
+    matches!(
+        p.domain,
+        Domain::Range {
+            marginal: Marginal::LogUniform,
+            ..
+        }
+    )
+}
+
+/// Scatter of one outcome against one parameter, probabilities as percentages.
+fn scatter(title: &str, x_desc: &str, points: &[Dot], log_x: bool) -> String {
+    let (mut x0, mut x1) = points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), d| {
+            (a.min(d.x), b.max(d.x))
+        });
+    if !(x0.is_finite() && x1.is_finite()) {
+        (x0, x1) = (0.0, 1.0);
+    }
+    let (y0, y1) = points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), d| {
+            (a.min(d.lo), b.max(d.hi))
+        });
+    let pad = ((y1 - y0) * 0.08).max(0.005);
+    let (y0, y1) = ((y0 - pad).max(0.0), (y1 + pad).min(1.0));
+    let whiskers = points.len() <= MAX_WHISKER_POINTS;
+    // Enough decimals that neighbouring tick labels differ.
+    let span = 100.0 * (y1 - y0);
+    let decimals = if span < 0.5 {
+        2
+    } else if span < 5.0 {
+        1
+    } else {
+        0
+    };
+    svg(440, 300, |root| {
+        let mut builder = ChartBuilder::on(root);
+        builder
+            .caption(title, (FONT, 14))
+            .margin(8)
+            .margin_right(18)
+            .x_label_area_size(44)
+            .y_label_area_size(52);
+        if log_x && x0 > 0.0 {
+            let mut chart = builder
+                .build_cartesian_2d((x0 / 1.1..x1 * 1.1).log_scale(), y0..y1)
+                .map_err(err)?;
+            mesh(decimals, &mut chart, x_desc)?;
+            plot_dots(&mut chart, points, whiskers)
+        } else {
+            let xpad = ((x1 - x0) * 0.05).max(1e-9);
+            let mut chart = builder
+                .build_cartesian_2d(x0 - xpad..x1 + xpad, y0..y1)
+                .map_err(err)?;
+            mesh(decimals, &mut chart, x_desc)?;
+            plot_dots(&mut chart, points, whiskers)
+        }
+    })
+}
+
+fn mesh<X: Ranged<ValueType = f64> + ValueFormatter<f64>>(
+    decimals: usize,
+    chart: &mut ChartContext<
+        '_,
+        SVGBackend<'_>,
+        Cartesian2d<X, plotters::coord::types::RangedCoordf64>,
+    >,
+    x_desc: &str,
+) -> Result<(), String> {
+    chart
+        .configure_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .x_desc(x_desc)
+        .y_desc("share of runs, %")
+        .x_labels(6)
+        .y_label_formatter(&|y| format!("{:.*}", decimals, 100.0 * y))
+        .label_style((FONT, 12))
+        .draw()
+        .map_err(err)
+}
+
+fn plot_dots<X: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<
+        '_,
+        SVGBackend<'_>,
+        Cartesian2d<X, plotters::coord::types::RangedCoordf64>,
+    >,
+    points: &[Dot],
+    whiskers: bool,
+) -> Result<(), String> {
+    if whiskers {
+        chart
+            .draw_series(points.iter().map(|d| {
+                ErrorBar::new_vertical(d.x, d.lo, d.p, d.hi, GREY.mix(0.7).stroke_width(1), 5)
+            }))
+            .map_err(err)?;
+    }
+    chart
+        .draw_series(
+            points
+                .iter()
+                .map(|d| Circle::new((d.x, d.p), 3, BLUE.mix(0.75).filled())),
+        )
+        .map_err(err)?;
+    Ok(())
+}
+
+/// Heatmap of one outcome over a two-parameter grid, each cell labelled with its percentage.
+fn heatmap(
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    xs: &[f64],
+    ys: &[f64],
+    cell: &dyn Fn(usize, usize) -> Option<f64>,
+) -> String {
+    let (nx, ny) = (xs.len() as i32, ys.len() as i32);
+    let values: Vec<f64> = (0..xs.len())
+        .flat_map(|i| (0..ys.len()).filter_map(move |j| cell(i, j)))
+        .collect();
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    svg(440, 300, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 14))
+            .margin(8)
+            .margin_right(18)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d(
+                (0..(nx - 1).max(1)).into_segmented(),
+                (0..(ny - 1).max(1)).into_segmented(),
+            )
+            .map_err(err)?;
+        let fmt = |v: f64| {
+            let s = format!("{v:.4}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        };
+        let label = |axis: &[f64], v: &SegmentValue<i32>| match v {
+            SegmentValue::CenterOf(i) => axis.get(*i as usize).map(|v| fmt(*v)).unwrap_or_default(),
+            _ => String::new(),
+        };
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .x_labels(xs.len() + 1)
+            .y_labels(ys.len() + 1)
+            .x_label_formatter(&|v| label(xs, v))
+            .y_label_formatter(&|v| label(ys, v))
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        for i in 0..xs.len() {
+            for j in 0..ys.len() {
+                let Some(v) = cell(i, j) else { continue };
+                let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+                let shade = RGBColor(
+                    (235.0 - 200.0 * t) as u8,
+                    (243.0 - 130.0 * t) as u8,
+                    (250.0 - 70.0 * t) as u8,
+                );
+                let (x, y) = (i as i32, j as i32);
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [
+                            (SegmentValue::Exact(x), SegmentValue::Exact(y)),
+                            (SegmentValue::Exact(x + 1), SegmentValue::Exact(y + 1)),
+                        ],
+                        shade.filled(),
+                    )))
+                    .map_err(err)?;
+                let ink = if t > 0.55 { WHITE } else { BLACK };
+                let style = (FONT, 13)
+                    .into_font()
+                    .color(&ink)
+                    .pos(Pos::new(HPos::Center, VPos::Center));
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        format!("{:.1}%", 100.0 * v),
+                        (SegmentValue::CenterOf(x), SegmentValue::CenterOf(y)),
+                        style,
+                    )))
+                    .map_err(err)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// One ranked bar: a parameter's index and its interval (lo = hi = value when none).
+struct IndexBar {
+    label: String,
+    value: f64,
+    lo: f64,
+    hi: f64,
+    /// A second, lighter bar (first-order S1 beside total-order ST; Morris sigma).
+    second: Option<(f64, f64, f64)>,
+}
+
+fn ranked_bars(title: &str, x_desc: &str, bars: &[IndexBar]) -> String {
+    let n = bars.len() as i32;
+    let height = 90 + 40 * bars.len() as u32;
+    let top = bars
+        .iter()
+        .flat_map(|b| [b.hi, b.value, b.second.map_or(0.0, |s| s.2)])
+        .fold(0.01f64, f64::max)
+        * 1.1;
+    let bottom = bars
+        .iter()
+        .flat_map(|b| [b.lo, b.second.map_or(0.0, |s| s.1)])
+        .fold(0.0f64, f64::min);
+    svg(720, height, |root| {
+        let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 15))
+            .margin(8)
+            .margin_right(24)
+            .x_label_area_size(40)
+            .y_label_area_size(250)
+            .build_cartesian_2d(bottom..top, (0..(n - 1).max(1)).into_segmented())
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .disable_y_mesh()
+            .x_desc(x_desc)
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => labels
+                    .get((n - 1 - *i) as usize)
+                    .cloned()
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        for (i, b) in bars.iter().enumerate() {
+            let row = n - 1 - i as i32;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [
+                        (0.0, SegmentValue::Exact(row)),
+                        (b.value, SegmentValue::CenterOf(row)),
+                    ],
+                    BLUE.mix(0.85).filled(),
+                )))
+                .map_err(err)?;
+            if b.hi > b.lo {
+                chart
+                    .draw_series(std::iter::once(ErrorBar::new_horizontal(
+                        SegmentValue::CenterOf(row),
+                        b.lo,
+                        b.value,
+                        b.hi,
+                        BLACK.stroke_width(1),
+                        8,
+                    )))
+                    .map_err(err)?;
+            }
+            if let Some((v, lo, hi)) = b.second {
+                chart
+                    .draw_series(std::iter::once(Circle::new(
+                        (v, SegmentValue::CenterOf(row)),
+                        4,
+                        ORANGE.filled(),
+                    )))
+                    .map_err(err)?;
+                if hi > lo {
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![
+                                (lo, SegmentValue::CenterOf(row)),
+                                (hi, SegmentValue::CenterOf(row)),
+                            ],
+                            ORANGE.stroke_width(1),
+                        )))
+                        .map_err(err)?;
+                }
+            }
+        }
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Exact(n))],
+                VERMILLION.stroke_width(1),
+            )))
+            .map_err(err)?;
+        Ok(())
+    })
+}
+
+/// The grid axes of a two-parameter grid design, or None.
+fn grid_axes(v: &SweepView<'_>) -> Option<(Vec<f64>, Vec<f64>)> {
+    if v.sweep.design != DesignKind::Grid || v.sweep.parameters.len() != 2 {
+        return None;
+    }
+    let mut xs: Vec<f64> = Vec::new();
+    let mut ys: Vec<f64> = Vec::new();
+    for k in 0..v.design.n {
+        let val = v.design.values(&v.sweep.parameters, k);
+        if !xs.contains(&val[0]) {
+            xs.push(val[0]);
+        }
+        if !ys.contains(&val[1]) {
+            ys.push(val[1]);
+        }
+    }
+    xs.sort_by(f64::total_cmp);
+    ys.sort_by(f64::total_cmp);
+    Some((xs, ys))
+}
+
+/// Every chart of the sweep report: (file stem, section, caption, SVG), in page order.
+pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> {
+    let mut out = Vec::new();
+    let params = &v.sweep.parameters;
+    let grid = grid_axes(v);
+    for (o, key) in EVENTS.iter().map(|e| e.key).enumerate() {
+        let title = format!("P({key}) over the horizon");
+        if let Some((xs, ys)) = &grid {
+            let cells: Vec<(f64, f64, f64)> = (0..v.design.n)
+                .zip(v.outputs)
+                .map(|(k, out)| {
+                    let val = v.design.values(params, k);
+                    (val[0], val[1], out[o])
+                })
+                .collect();
+            let cell = |i: usize, j: usize| {
+                cells
+                    .iter()
+                    .find(|c| c.0 == xs[i] && c.1 == ys[j])
+                    .map(|c| c.2)
+            };
+            out.push((
+                format!("outcome-{key}-grid"),
+                "outcomes",
+                format!(
+                    "Share of runs in which {}, over the horizon, at each grid point ({} runs each); \
+                     darker is higher, the shading spans this outcome's lowest to highest value.",
+                    EVENTS[o].meaning, v.runs
+                ),
+                heatmap(&title, &params[0].path, &params[1].path, xs, ys, &cell),
+            ));
+        }
+        for (i, p) in params.iter().enumerate() {
+            let points = dots(v, o, i);
+            out.push((
+                format!("outcome-{key}-vs-{}", p.path.replace('.', "_")),
+                "outcomes",
+                format!(
+                    "Each dot is one design point: the share of its {} runs in which {}, over \
+                     the horizon{}.",
+                    v.runs,
+                    EVENTS[o].meaning,
+                    if points.len() <= MAX_WHISKER_POINTS {
+                        "; whiskers: Monte Carlo 95% interval (more runs narrow it; it says \
+                         nothing about the model's assumptions)"
+                    } else {
+                        ""
+                    }
+                ),
+                scatter(
+                    &format!("{title} vs {}", p.path),
+                    &p.path,
+                    &points,
+                    is_log(p),
+                ),
+            ));
+        }
+    }
+    let d = params.len();
+    match v.sweep.design {
+        DesignKind::Saltelli => {
+            for (o, key) in EVENTS.iter().map(|e| e.key).enumerate() {
+                let y: Vec<f64> = v.outputs.iter().map(|r| r[o]).collect();
+                let ix = sensitivity::sobol_from_saltelli(&y, d, BOOTSTRAP, v.sweep.seed);
+                let mut order: Vec<usize> = (0..d).collect();
+                order.sort_by(|&a, &b| ix.total[b].value.total_cmp(&ix.total[a].value));
+                let bars: Vec<IndexBar> = order
+                    .iter()
+                    .map(|&i| IndexBar {
+                        label: params[i].path.clone(),
+                        value: ix.total[i].value,
+                        lo: ix.total[i].lo,
+                        hi: ix.total[i].hi,
+                        second: Some((ix.first[i].value, ix.first[i].lo, ix.first[i].hi)),
+                    })
+                    .collect();
+                out.push((
+                    format!("sensitivity-{key}"),
+                    "sensitivity",
+                    format!(
+                        "Sobol' indices of P({key}), ranked by total order ST (bars, with 95% \
+                         bootstrap intervals); dots: first order S1 with its interval. ST is the \
+                         share of the variance of P({key}) across the design that involves the \
+                         parameter, including interactions."
+                    ),
+                    ranked_bars(
+                        &format!("P({key}): Sobol' total-order index ST"),
+                        "share of the variance across the design",
+                        &bars,
+                    ),
+                ));
+            }
+        }
+        DesignKind::Morris => {
+            for (o, key) in EVENTS.iter().map(|e| e.key).enumerate() {
+                let y: Vec<f64> = v.outputs.iter().map(|r| r[o]).collect();
+                let ix = sensitivity::morris_from_design(&y, v.design);
+                let mut order: Vec<usize> = (0..d).collect();
+                order.sort_by(|&a, &b| ix[b].mu_star.total_cmp(&ix[a].mu_star));
+                let bars: Vec<IndexBar> = order
+                    .iter()
+                    .map(|&i| IndexBar {
+                        label: params[i].path.clone(),
+                        value: ix[i].mu_star,
+                        lo: ix[i].mu_star,
+                        hi: ix[i].mu_star,
+                        second: Some((ix[i].sigma, ix[i].sigma, ix[i].sigma)),
+                    })
+                    .collect();
+                out.push((
+                    format!("sensitivity-{key}"),
+                    "sensitivity",
+                    format!(
+                        "Morris elementary effects on P({key}), ranked by mu* (bars: mean absolute \
+                         change of the probability per unit of the parameter's range); dots: sigma \
+                         (non-linearity or interactions). Morris gives no interval."
+                    ),
+                    ranked_bars(
+                        &format!("P({key}): Morris mu*"),
+                        "change in probability per unit of the parameter's range",
+                        &bars,
+                    ),
+                ));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn domain_text(p: &crate::sweep::Parameter) -> String {
+    match &p.domain {
+        Domain::Values(v) => format!(
+            "values {}",
+            v.iter()
+                .map(|x| format!("{x}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Domain::Range {
+            lo,
+            hi,
+            marginal,
+            levels,
+        } => {
+            let m = match marginal {
+                Marginal::Uniform => "uniform".to_string(),
+                Marginal::LogUniform => "log-uniform".to_string(),
+                Marginal::Normal { mean, sd } => format!("normal (mean {mean}, sd {sd})"),
+                Marginal::Triangular { mode } => format!("triangular (mode {mode})"),
+            };
+            let l = levels.map_or(String::new(), |l| format!(", {l} levels"));
+            format!("[{lo}, {hi}], {m}{l}")
+        }
+    }
+}
+
+/// The self-contained sweep report page.
+pub fn to_html(v: &SweepView<'_>) -> String {
+    let s = v.sweep;
+    let mut body = String::new();
+    let _ = writeln!(
+        body,
+        "<h1>Sweep: {}</h1>\n<p class=\"lead\">Base scenario: {} ({}). {} design, {} points \
+         x {} runs, seed {}{}. deter {}, {}.</p>",
+        esc(&s.file),
+        esc(&s.base.meta.name),
+        esc(&s.base_path.display().to_string()),
+        esc(s.design.as_str()),
+        v.design.n,
+        v.runs,
+        s.seed,
+        if s.common_random_numbers {
+            ", common random numbers (run i uses the same random stream at every point)"
+        } else {
+            ""
+        },
+        crate::ENGINE_VERSION,
+        today()
+    );
+    let _ = writeln!(
+        body,
+        "<section id=\"how-to-read\"><h2>How to read this page</h2><p>One run is one simulated \
+         history of the region over the {}-year horizon. Each probability is the share of a \
+         point's runs in which the event happened at least once over the horizon. Intervals \
+         are Monte Carlo 95% intervals: more runs narrow them; they say nothing about the \
+         model's assumptions. MID: militarised interstate dispute level (1 no militarised \
+         action, 2 threat, 3 display, 4 use of force, 5 war).</p></section>",
+        s.base.meta.horizon_years
+    );
+    let _ = writeln!(
+        body,
+        "<section id=\"design\"><h2>Design</h2>\n<table><thead><tr><th>parameter</th>\
+         <th>role</th><th>domain</th></tr></thead><tbody>"
+    );
+    for p in &s.parameters {
+        let _ = writeln!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&p.path),
+            esc(p.role.as_str()),
+            esc(&domain_text(p))
+        );
+    }
+    let _ = writeln!(body, "</tbody></table></section>");
+    let charts = charts(v);
+    for (section, heading) in [
+        ("outcomes", "Each outcome against each parameter"),
+        ("sensitivity", "Sensitivity indices"),
+    ] {
+        let in_section: Vec<_> = charts.iter().filter(|c| c.1 == section).collect();
+        if in_section.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            body,
+            "<section id=\"{section}\"><h2>{heading}</h2><div class=\"grid\">"
+        );
+        for (id, _, caption, svg) in in_section {
+            let _ = writeln!(
+                body,
+                "<figure id=\"{}\" class=\"chart\">{svg}<figcaption>{}</figcaption></figure>",
+                esc(id),
+                esc(caption)
+            );
+        }
+        let _ = writeln!(body, "</div></section>");
+    }
+    let body = format!(
+        "<style>.grid {{ display: flex; flex-wrap: wrap; gap: 0 16px; }} .grid figure {{ flex: 1 1 440px; max-width: 100%; }}</style>\n{body}"
+    );
+    page(&format!("deter sweep: {}", s.file), &body)
+}

@@ -1,0 +1,547 @@
+//! The TOML input core shared by every file kind deter reads (scenario files and sweep
+//! files): bounded reading, decoding (size, UTF-16, NUL bytes, UTF-8), parsing with spans,
+//! syntax errors with their key path, unknown keys with a did-you-mean, type errors, exact
+//! integers and finite numbers.
+//!
+//! **Architecture Invariant:** the same fault gets the same message in every file kind; a
+//! reader for a new kind of file is a thin layer of key lists and checks over [`Input`].
+//! Integers are read from their digits, never through a 64-bit float, so every value up to
+//! `i64::MAX` is exact.
+
+use std::ops::Range;
+use std::path::Path;
+
+use toml::Spanned;
+use toml::de::{DeArray, DeTable, DeValue};
+
+use super::diagnostic::{Diagnostic, Diagnostics};
+use super::path::closest;
+
+/// A TOML value with its byte span in the file.
+pub(crate) type Val<'i> = Spanned<DeValue<'i>>;
+
+/// What a file kind says in file-level messages.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FileKind {
+    /// "scenario" or "sweep".
+    pub noun: &'static str,
+    /// Largest file accepted, in bytes.
+    pub max_bytes: usize,
+    /// What a minimal file of this kind holds (for empty files).
+    pub minimum: &'static str,
+}
+
+/// Read at most one byte more than `limit`, so that `/dev/zero`, a FIFO or a huge file cannot
+/// exhaust memory before the size check (`bytes.len() > limit` means "too large").
+pub fn read_bounded(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Read and decode the file at `path` (shown as `shown` in diagnostics).
+pub(crate) fn read_text(path: &Path, shown: &str, kind: FileKind) -> Result<String, Diagnostics> {
+    crate::output::note_input(path);
+    let bytes = read_bounded(path, kind.max_bytes).map_err(|e| {
+        Diagnostics(vec![Diagnostic::file_level(
+            shown,
+            format!("cannot read file: {e}"),
+        )])
+    })?;
+    decode(&bytes, shown, kind)
+}
+
+/// Check the bytes of an input file and return its text: size, UTF-16, NUL bytes, UTF-8.
+pub(crate) fn decode(bytes: &[u8], file: &str, kind: FileKind) -> Result<String, Diagnostics> {
+    let fail = |d: Diagnostic| Err(Diagnostics(vec![d]));
+    if bytes.len() > kind.max_bytes {
+        return fail(Diagnostic::file_level(
+            file,
+            format!(
+                "the file is larger than {} bytes, the limit for {} files",
+                kind.max_bytes, kind.noun
+            ),
+        ));
+    }
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return fail(
+            Diagnostic::file_level(
+                file,
+                "the file is UTF-16 text (it starts with a UTF-16 byte-order mark)".into(),
+            )
+            .with_help(Some("save the file as UTF-8 text".into())),
+        );
+    }
+    // A fault inside the text: placed at its line and column (of the valid text before it).
+    let at_byte = |at: usize, message: String| {
+        let prefix = String::from_utf8_lossy(&bytes[..at]);
+        let (line, col) = super::diagnostic::line_col(&prefix, prefix.len());
+        let mut d = Diagnostic::file_level(file, message);
+        d.line = line;
+        d.col = col;
+        d.path = syntax_error_path(&prefix, prefix.len());
+        d
+    };
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return fail(at_byte(
+            at,
+            format!(
+                "the file contains a NUL byte: it is binary, not a TOML {} file",
+                kind.noun
+            ),
+        ));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let good = e.valid_up_to();
+            let d = at_byte(
+                good,
+                format!(
+                    "the file is not valid UTF-8 (invalid byte 0x{:02x})",
+                    bytes[good]
+                ),
+            );
+            fail(d.with_help(Some("save the file as UTF-8 text".into())))
+        }
+    }
+}
+
+/// Parse decoded text: an empty file, a file of comments only and TOML syntax errors are
+/// reported here, with the key path and a hint.
+pub(crate) fn parse<'i>(
+    src: &'i str,
+    file: &str,
+    kind: FileKind,
+) -> Result<Spanned<DeTable<'i>>, Diagnostics> {
+    let empty = |what: &str| {
+        Err(Diagnostics(vec![Diagnostic::file_level(
+            file,
+            format!(
+                "the file {what}; a {} file needs at least {}",
+                kind.noun, kind.minimum
+            ),
+        )]))
+    };
+    if src.trim().is_empty() {
+        return empty("is empty");
+    }
+    let doc = match DeTable::parse(src) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let mut msg = e.message().trim().to_string();
+            let path = syntax_error_path(src, span.start);
+            let text = src.get(span.clone()).unwrap_or("").trim();
+            if msg == "duplicate key" && !text.is_empty() && text.len() <= 64 {
+                msg = format!("duplicate key `{text}`");
+            }
+            let d = Diagnostic::at(
+                file,
+                src,
+                span.clone(),
+                &path,
+                format!("TOML syntax error: {msg}"),
+            )
+            .with_help(syntax_help(src, span.start));
+            return Err(Diagnostics(vec![d]));
+        }
+    };
+    if doc.get_ref().is_empty() {
+        return empty("holds only comments");
+    }
+    Ok(doc)
+}
+
+/// A hint for the commonest syntax error: an unquoted string value (`status = nato_member`).
+fn syntax_help(src: &str, at: usize) -> Option<String> {
+    let at = (0..=at.min(src.len()))
+        .rev()
+        .find(|&i| src.is_char_boundary(i))?;
+    let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = src[line_start..].lines().next()?;
+    let (key, value) = line.split_once('=')?;
+    let value = value.split('#').next()?.trim();
+    let word = value.starts_with(|c: char| c.is_ascii_alphabetic())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ' | '.'))
+        && !matches!(value, "true" | "false" | "nan" | "inf");
+    word.then(|| format!("strings must be quoted: {} = \"{value}\"", key.trim()))
+}
+
+/// The key path of a syntax error, best effort from the text alone (the document did not
+/// parse): the last table header before `at`, with array-of-tables indices counted as the
+/// readers count them (`country[1].military`), and the key of the line holding `at`.
+pub(crate) fn syntax_error_path(src: &str, at: usize) -> String {
+    let mut at = at.min(src.len());
+    while !src.is_char_boundary(at) {
+        at -= 1;
+    }
+    let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut header = String::new();
+    for line in src[..line_start].lines() {
+        let line = line.trim();
+        let (name, is_array) = if let Some(rest) = line.strip_prefix("[[") {
+            (rest.split("]]").next().unwrap_or(""), true)
+        } else if let Some(rest) = line.strip_prefix('[') {
+            (rest.split(']').next().unwrap_or(""), false)
+        } else {
+            continue;
+        };
+        let name: String = name.split('.').map(str::trim).collect::<Vec<_>>().join(".");
+        if is_array {
+            match counts.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((name.clone(), 0)),
+            }
+        }
+        // Index every array-of-tables prefix: [country.military] -> country[k].military.
+        let mut path = String::new();
+        let mut prefix = String::new();
+        for part in name.split('.') {
+            if !prefix.is_empty() {
+                prefix.push('.');
+                path.push('.');
+            }
+            prefix.push_str(part);
+            path.push_str(part);
+            if let Some((_, c)) = counts.iter().find(|(n, _)| *n == prefix) {
+                path.push_str(&format!("[{c}]"));
+            }
+        }
+        header = path;
+    }
+    let line = src[line_start..].lines().next().unwrap_or("").trim();
+    if line.starts_with('[') {
+        // The error is in a header: name the table being opened.
+        let name = line.trim_start_matches('[');
+        let name = name.split(']').next().unwrap_or("").trim();
+        let ok = name.len() <= 64
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        return if ok { name.to_string() } else { header };
+    }
+    let key = match line.split_once('=') {
+        Some((k, _)) if !line.starts_with('#') => k.trim(),
+        _ => "",
+    };
+    let key_ok = !key.is_empty()
+        && key.len() <= 64
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | '"'));
+    let key: String = if key_ok {
+        key.split('.')
+            .map(|k| k.trim().trim_matches('"'))
+            .collect::<Vec<_>>()
+            .join(".")
+    } else {
+        String::new()
+    };
+    match (header.is_empty(), key.is_empty()) {
+        (true, _) => key,
+        (false, true) => header,
+        (false, false) => format!("{header}.{key}"),
+    }
+}
+
+/// The value under `key` of a table.
+pub(crate) fn lookup<'t, 'i>(t: &'t DeTable<'i>, key: &str) -> Option<&'t Val<'i>> {
+    t.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
+}
+
+/// `path.key`, or `key` at the top level.
+pub(crate) fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// The exact value of a TOML integer literal (decimal, hex, octal or binary, with `_`
+/// separators), or None when it does not fit in an i128.
+pub(crate) fn integer_value(literal: &str, radix: u32) -> Option<i128> {
+    let digits: String = literal.chars().filter(|c| *c != '_').collect();
+    let (neg, body) = match digits.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, digits.trim_start_matches('+')),
+    };
+    let body = body
+        .trim_start_matches("0x")
+        .trim_start_matches("0o")
+        .trim_start_matches("0b");
+    let x = i128::from_str_radix(body, radix).ok()?;
+    Some(if neg { -x } else { x })
+}
+
+/// Largest number of entries of one array (countries, rivalries, parameters...).
+pub const MAX_ENTRIES: usize = 10_000;
+
+/// The diagnostics of one input file being read, and the typed accessors that produce them.
+pub(crate) struct Input<'a> {
+    pub file: &'a str,
+    pub src: &'a str,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'a> Input<'a> {
+    pub fn new(file: &'a str, src: &'a str) -> Self {
+        Self {
+            file,
+            src,
+            diags: Vec::new(),
+        }
+    }
+
+    /// Record an error at `span` of the file; returns it to add a help line.
+    pub fn error(&mut self, span: Range<usize>, path: &str, message: String) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::at(self.file, self.src, span, path, message));
+        self.diags.last_mut().expect("just pushed")
+    }
+
+    /// The problems found, as the error of a reader (None when there are none).
+    pub fn finish(self) -> Diagnostics {
+        Diagnostics(self.diags)
+    }
+
+    /// Report keys not in `allowed`, with a did-you-mean.
+    pub fn check_keys(&mut self, t: &DeTable<'_>, path: &str, allowed: &[&str]) {
+        for (k, _) in t.iter() {
+            let key: &str = k.get_ref();
+            if !allowed.contains(&key) {
+                let candidates: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
+                let help = match closest(key, &candidates) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("allowed keys here: {}", allowed.join(", ")),
+                };
+                self.error(k.span(), &join(path, key), format!("unknown key `{key}`"))
+                    .help = Some(help);
+            }
+        }
+    }
+
+    pub fn type_error(&mut self, v: &Val<'_>, path: &str, expected: &str) {
+        let found = v.get_ref().type_str();
+        self.error(
+            v.span(),
+            path,
+            format!("expected {expected}, found {found}"),
+        );
+    }
+
+    pub fn string(&mut self, v: &Val<'_>, path: &str) -> Option<String> {
+        match v.get_ref().as_str() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                self.type_error(v, path, "a string");
+                None
+            }
+        }
+    }
+
+    pub fn boolean(&mut self, v: &Val<'_>, path: &str) -> Option<bool> {
+        match v.get_ref().as_bool() {
+            Some(b) => Some(b),
+            None => {
+                self.type_error(v, path, "true or false");
+                None
+            }
+        }
+    }
+
+    /// One of `options` by name, with a did-you-mean.
+    pub fn choice<T: Copy>(&mut self, v: &Val<'_>, path: &str, options: &[(&str, T)]) -> Option<T> {
+        let s = self.string(v, path)?;
+        if let Some((_, t)) = options.iter().find(|(k, _)| *k == s) {
+            return Some(*t);
+        }
+        let names: Vec<String> = options.iter().map(|(k, _)| k.to_string()).collect();
+        let help = match closest(&s, &names) {
+            Some(m) => format!("did you mean `{m}`?"),
+            None => format!("one of: {}", names.join(", ")),
+        };
+        self.error(v.span(), path, format!("unknown value `{s}`"))
+            .help = Some(help);
+        None
+    }
+
+    /// The source text of a value, shortened for messages.
+    pub fn literal(&self, span: Range<usize>) -> String {
+        let text = self.src.get(span).unwrap_or("").trim();
+        match text.char_indices().nth(40) {
+            Some((cut, _)) => format!("{}...", &text[..cut]),
+            None => text.to_string(),
+        }
+    }
+
+    /// A finite number (an integer or a float), or an error naming `expected`.
+    pub fn number(&mut self, v: &Val<'_>, path: &str, expected: &str) -> Option<f64> {
+        let parsed = match v.get_ref() {
+            DeValue::Integer(i) => integer_value(i.as_str(), i.radix()).map(|x| x as f64),
+            DeValue::Float(f) => {
+                let text: String = f.as_str().chars().filter(|c| *c != '_').collect();
+                text.parse::<f64>().ok()
+            }
+            _ => {
+                self.type_error(v, path, expected);
+                return None;
+            }
+        };
+        let literal = self.literal(v.span());
+        match parsed {
+            Some(x) if x.is_finite() => Some(x),
+            Some(x) if literal.contains("nan") || literal.contains("inf") => {
+                self.error(v.span(), path, format!("expected {expected}, found {x}"))
+                    .help = Some("`nan` and `inf` are not allowed in input files".into());
+                None
+            }
+            _ => {
+                self.error(
+                    v.span(),
+                    path,
+                    format!("expected {expected}, found `{literal}`, a number too large to use"),
+                );
+                None
+            }
+        }
+    }
+
+    /// An integer in `[min, max]`, read exactly from its digits.
+    pub fn integer(&mut self, v: &Val<'_>, path: &str, min: i128, max: i128) -> Option<i128> {
+        let expected = format!("an integer in [{min}, {max}]");
+        let DeValue::Integer(i) = v.get_ref() else {
+            self.type_error(v, path, &expected);
+            return None;
+        };
+        match integer_value(i.as_str(), i.radix()) {
+            Some(x) if (min..=max).contains(&x) => Some(x),
+            _ => {
+                let found = self.literal(v.span());
+                self.error(
+                    v.span(),
+                    path,
+                    format!("expected {expected}, found {found}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// An unsigned integer in `[min, max]`, exactly.
+    pub fn unsigned(&mut self, v: &Val<'_>, path: &str, min: u64, max: u64) -> Option<u64> {
+        self.integer(v, path, i128::from(min), i128::from(max))
+            .map(|x| x as u64)
+    }
+
+    pub fn table<'t, 'i>(&mut self, v: &'t Val<'i>, path: &str) -> Option<&'t DeTable<'i>> {
+        match v.get_ref().as_table() {
+            Some(t) => Some(t),
+            None => {
+                self.type_error(v, path, "a table");
+                None
+            }
+        }
+    }
+
+    /// An array of at most [`MAX_ENTRIES`] items.
+    pub fn array<'t, 'i>(
+        &mut self,
+        v: &'t Val<'i>,
+        path: &str,
+        expected: &str,
+    ) -> Option<&'t DeArray<'i>> {
+        match v.get_ref().as_array() {
+            Some(a) if a.len() > MAX_ENTRIES => {
+                self.error(
+                    v.span(),
+                    path,
+                    format!("{} entries; at most {MAX_ENTRIES} are allowed", a.len()),
+                );
+                None
+            }
+            Some(a) => Some(a),
+            None => {
+                self.type_error(v, path, expected);
+                None
+            }
+        }
+    }
+
+    /// The tables of the array of tables under `key` of `root`, as (index, table, span).
+    pub fn entries<'t, 'i>(
+        &mut self,
+        root: &'t DeTable<'i>,
+        key: &str,
+    ) -> Vec<(usize, &'t DeTable<'i>, Range<usize>)> {
+        let Some(v) = lookup(root, key) else {
+            return Vec::new();
+        };
+        let Some(arr) = self.array(v, key, &format!("an array of tables ([[{key}]])")) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in arr.iter().enumerate() {
+            let path = format!("{key}[{i}]");
+            if let Some(t) = self.table(item, &path) {
+                out.push((i, t, item.span()));
+            }
+        }
+        out
+    }
+
+    /// Record `name` (found at `span`) among `seen`; if it was already there, report
+    /// `message` with a second label at the first definition and return false.
+    pub fn check_duplicate(
+        &mut self,
+        seen: &mut Vec<(String, Range<usize>)>,
+        name: &str,
+        span: Range<usize>,
+        path: &str,
+        message: impl FnOnce(usize) -> String,
+    ) -> bool {
+        if let Some((_, first)) = seen.iter().find(|(s, _)| s == name) {
+            let first = first.clone();
+            let line = super::diagnostic::line_col(self.src, first.start).0;
+            let d = Diagnostic::at(self.file, self.src, span, path, message(line)).with_note_at(
+                self.src,
+                first,
+                "first defined here",
+            );
+            self.diags.push(d);
+            return false;
+        }
+        seen.push((name.to_string(), span));
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_literals_are_exact_in_every_radix() {
+        assert_eq!(
+            integer_value("9007199254740993", 10),
+            Some(9007199254740993)
+        );
+        assert_eq!(
+            integer_value("9_223_372_036_854_775_807", 10),
+            Some(i64::MAX as i128)
+        );
+        assert_eq!(integer_value("-17", 10), Some(-17));
+        assert_eq!(integer_value("+17", 10), Some(17));
+        assert_eq!(integer_value("0xff", 16), Some(255));
+        assert_eq!(integer_value("0o17", 8), Some(15));
+        assert_eq!(integer_value("0b101", 2), Some(5));
+        assert_eq!(integer_value(&"9".repeat(60), 10), None);
+    }
+}

@@ -1,0 +1,739 @@
+//! Regression tests for issue 11: faults found by replaying other tools' bug reports
+//! (EMA Workbench, Mesa, NetLogo, SALib, numpy, pandas) and by a code review. Each test is
+//! named after the fault's class, not the one input, and recomputes the right value
+//! independently of the code under test.
+//!
+//! Item 1 (integers read exactly) is in tests/hostile/input_core.rs, item 10 (MSRV) in
+//! tests/msrv.rs.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use rand::{RngExt, SeedableRng};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn deter(args: &[&str]) -> Output {
+    Command::cargo_bin("deter")
+        .expect("the deter binary is built")
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("deter runs")
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn base() -> PathBuf {
+    root().join("scenarios/western-balkans-2024.toml")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// A small scenario: B challenges A; C has no rivalry and no ties (its parameters change
+/// nothing).
+fn small_scenario(name: &str) -> String {
+    format!(
+        "[scenario]\nname = \"{name}\"\nruns = 40\nseed = 5\n\
+         [[country]]\nid = \"A\"\n[country.military]\nbudget = 1\n[country.economic]\ngdp = 20\n\
+         [[country]]\nid = \"B\"\n[country.military]\nbudget = 3\n[country.economic]\ngdp = 40\n\
+         [[country]]\nid = \"C\"\n[country.military]\nbudget = 2\n[country.economic]\ngdp = 30\n\
+         [[rivalry]]\nchallenger = \"B\"\ntarget = \"A\"\nopportunity_rate = 2.0\n"
+    )
+}
+
+// ---- 2. A truncated normal with its mean outside the range landed at the wrong end ----
+
+/// The values of the first parameter at every point of a sweep's CSV results.
+fn first_parameter_values(csv: &str) -> Vec<f64> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| h.contains("alliance.NATO.reliability"))
+        .unwrap_or_else(|| panic!("no parameter column in {header:?}"));
+    lines
+        .map(|l| l.split(',').nth(col).unwrap().parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn truncated_distributions_are_right_in_both_tails() {
+    let dir = tempfile::tempdir().unwrap();
+    // Mean of normal(m, 0.1) truncated to [0.5, 0.95]: m + 0.1 (phi(a) - phi(b)) / (Q(a) -
+    // Q(b)), by the Mills ratio R(z) = Q(z)/phi(z) ~ 1/z - 1/z^3 + 3/z^5 far in the tail:
+    // from below, 0.5 + 0.1 / (a R(a)) - ... ~ 0.5 + 0.1 (1/a - 2/a^3) (a = 9);
+    // from above, mirrored about the range.
+    let mills = |z: f64| 1.0 / z - 2.0 / z.powi(3) + 10.0 / z.powi(5);
+    for (mean, expected) in [
+        (-0.4, 0.5 + 0.1 * mills(9.0)),
+        (5.0, 0.95 - 0.1 * mills(40.5)),
+    ] {
+        let f = write(
+            dir.path(),
+            "n.toml",
+            &format!(
+                "base = \"{}\"\nruns = 1\ndesign = \"lhs\"\npoints = 200\nseed = 3\n\
+                 [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+                 range = [0.5, 0.95]\ndistribution = \"normal\"\nmean = {mean}\nsd = 0.1\n",
+                base().display()
+            ),
+        );
+        let o = deter(&["sweep", f.to_str().unwrap(), "-q"]);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        let v = first_parameter_values(&out(&o));
+        assert_eq!(v.len(), 200);
+        let m = v.iter().sum::<f64>() / v.len() as f64;
+        // LHS with 200 strata: the sample mean is within a few 1e-4 of the true mean.
+        assert!(
+            (m - expected).abs() < 2e-3,
+            "mean {mean}: sample mean {m}, expected {expected}"
+        );
+        // And the user is told that the range holds almost none of the normal.
+        assert!(err(&o).contains("values pile up near"), "{}", err(&o));
+    }
+}
+
+// ---- 3. The "mostly noise" note was silent at runs = 1 ----
+
+#[test]
+fn noise_diagnostic_never_certifies_noise_as_signal() {
+    // Two parameters with no effect at all: every point's probability is an independent
+    // binomial(runs, 0.3) / runs. The sensitivity table must say "noise" for each outcome.
+    let dir = tempfile::tempdir().unwrap();
+    for design in ["saltelli", "morris"] {
+        for runs in [1u64, 2, 20] {
+            let f = write(
+                dir.path(),
+                "s.toml",
+                &format!(
+                    "base = \"{}\"\nruns = {runs}\ndesign = \"{design}\"\npoints = 16\nseed = 3\n\
+                     [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+                     range = [0.5, 0.95]\n\
+                     [[parameter]]\npath = \"country.XKX.military.budget\"\nrole = \"lever\"\n\
+                     range = [0.1, 0.5]\n",
+                    base().display()
+                ),
+            );
+            let sweep = deter::sweep::load_sweep(&f).unwrap();
+            let design = deter::sweep::Design::new(&sweep);
+            let mut rng = rand::rngs::StdRng::seed_from_u64(runs);
+            let outputs: Vec<[f64; 6]> = (0..design.n)
+                .map(|_| {
+                    std::array::from_fn(|_| {
+                        let hits = (0..runs).filter(|_| rng.random::<f64>() < 0.3).count();
+                        hits as f64 / runs as f64
+                    })
+                })
+                .collect();
+            let report = deter::sweep::sensitivity(&sweep, &design, &outputs).unwrap();
+            let notes = report.table.matches("note:").count();
+            assert_eq!(
+                notes,
+                6,
+                "{} runs = {runs}: every outcome is noise\n{}",
+                sweep.design.as_str(),
+                report.table
+            );
+        }
+    }
+}
+
+// ---- 8. `extends = "/etc/passwd"` printed that file's first line ----
+
+#[test]
+fn files_named_by_extends_or_base_are_never_echoed_unless_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets: [&[u8]; 4] = [
+        b"root:x:0:0:SECRET-LINE:/root:/bin/bash\n",
+        b"password = hunter2SECRET\n",
+        b"[SECRET-HEADER\nx = 1\n",
+        b"token = \"SECRET\xe9\"\n",
+    ];
+    for secret in secrets {
+        let target = dir.path().join("secret.txt");
+        std::fs::write(&target, secret).unwrap();
+        let target = target.canonicalize().unwrap();
+        let overlay = write(
+            dir.path(),
+            "o.toml",
+            &format!("extends = \"{}\"\n", target.display()),
+        );
+        let sweep = write(
+            dir.path(),
+            "s.toml",
+            &format!(
+                "base = \"{}\"\n[[parameter]]\npath = \"model.x\"\nrole = \"lever\"\nvalues = [1]\n",
+                target.display()
+            ),
+        );
+        for args in [
+            vec!["validate", overlay.to_str().unwrap()],
+            vec!["run", overlay.to_str().unwrap()],
+            vec!["sweep", sweep.to_str().unwrap()],
+        ] {
+            let o = deter(&args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
+            let e = err(&o);
+            assert!(!e.contains("SECRET"), "{args:?} echoed the file:\n{e}");
+            assert!(!e.contains("root:x"), "{args:?} echoed the file:\n{e}");
+            assert!(e.contains("not a TOML scenario file"), "{e}");
+        }
+    }
+}
+
+// ---- 9. Terminal escape sequences in a scenario were printed raw ----
+
+#[test]
+fn terminal_output_escapes_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = "\\u001b[2J\\u001b]0;pwned\\u0007evil\\u000d\\u202e";
+    let f = write(dir.path(), "e.toml", &small_scenario(evil));
+    let bad = write(
+        dir.path(),
+        "b.toml",
+        &format!("{}\"\\u001b[31mkey\" = 1\n", small_scenario(evil)),
+    );
+    let ok = |o: &Output| {
+        for (what, bytes) in [("stdout", &o.stdout), ("stderr", &o.stderr)] {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{202e}'),
+                "{what} holds a control character: {text:?}"
+            );
+        }
+    };
+    let validate = deter(&["validate", f.to_str().unwrap()]);
+    assert_eq!(validate.status.code(), Some(0), "{}", err(&validate));
+    assert!(out(&validate).contains("\\u{1b}[2J"), "{}", out(&validate));
+    ok(&validate);
+    let run = deter(&["run", f.to_str().unwrap(), "--runs", "10"]);
+    assert_eq!(run.status.code(), Some(0), "{}", err(&run));
+    ok(&run);
+    let compare = deter(&[
+        "compare",
+        f.to_str().unwrap(),
+        f.to_str().unwrap(),
+        "--runs",
+        "10",
+    ]);
+    ok(&compare);
+    let refused = deter(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    ok(&refused);
+}
+
+// ---- 6. `--out` could overwrite an input reached through `base` or `extends` ----
+
+#[test]
+fn no_output_may_replace_any_file_the_command_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let root_s = write(d, "root.toml", &small_scenario("root"));
+    let b = write(
+        d,
+        "b.toml",
+        "extends = \"root.toml\"\n[scenario]\nname = \"b\"\n",
+    );
+    let o = write(
+        d,
+        "o.toml",
+        "extends = \"b.toml\"\n[scenario]\nname = \"o\"\n",
+    );
+    let s = write(
+        d,
+        "s.toml",
+        "base = \"b.toml\"\nruns = 2\n[[parameter]]\npath = \"country.C.military.budget\"\n\
+         role = \"lever\"\nvalues = [1, 2]\n",
+    );
+    let part = d.join("part.json");
+    let made = deter(&[
+        "run",
+        o.to_str().unwrap(),
+        "--runs",
+        "20",
+        "--shard",
+        "0/1",
+        "--out",
+        part.to_str().unwrap(),
+    ]);
+    assert_eq!(made.status.code(), Some(0), "{}", err(&made));
+    let originals: Vec<(PathBuf, Vec<u8>)> = [&root_s, &b, &o, &s, &part]
+        .iter()
+        .map(|p| (p.to_path_buf(), std::fs::read(p).unwrap()))
+        .collect();
+    let p = |x: &PathBuf| x.to_str().unwrap().to_string();
+    let cases: Vec<Vec<String>> = vec![
+        // sweep: its base, and the base's `extends` base
+        vec!["sweep".into(), p(&s), "--out".into(), p(&b)],
+        vec!["sweep".into(), p(&s), "--out".into(), p(&root_s)],
+        vec![
+            "sweep".into(),
+            p(&s),
+            "--shard".into(),
+            "0/2".into(),
+            "--out".into(),
+            p(&b),
+        ],
+        // run: through a two-level extends chain, also sharded and per run
+        vec!["run".into(), p(&o), "--out".into(), p(&root_s)],
+        vec![
+            "run".into(),
+            p(&o),
+            "--shard".into(),
+            "0/2".into(),
+            "--out".into(),
+            p(&root_s),
+        ],
+        vec!["run".into(), p(&o), "--per-run".into(), p(&b)],
+        vec!["run".into(), p(&o), "--report".into(), p(&root_s)],
+        // compare: either side's chain
+        vec!["compare".into(), p(&o), p(&root_s), "--out".into(), p(&b)],
+        vec![
+            "compare".into(),
+            p(&root_s),
+            p(&o),
+            "--report".into(),
+            p(&b),
+        ],
+        // merge: the partial file itself, and the scenario chain it reads
+        vec!["merge".into(), p(&part), "--out".into(), p(&part)],
+        vec!["merge".into(), p(&part), "--out".into(), p(&o)],
+        vec!["merge".into(), p(&part), "--out".into(), p(&root_s)],
+    ];
+    for args in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let res = deter(&args);
+        assert_eq!(res.status.code(), Some(2), "{args:?}: {}", err(&res));
+        assert!(
+            err(&res).contains("is also an input file"),
+            "{args:?}: {}",
+            err(&res)
+        );
+        for (path, bytes) in &originals {
+            assert_eq!(
+                &std::fs::read(path).unwrap(),
+                bytes,
+                "{args:?} changed {path:?}"
+            );
+        }
+    }
+}
+
+// ---- 5. `--resume` without the fingerprint file mixed two sweeps ----
+
+fn grid_sweep(dir: &Path, seed: u64, crn: bool) -> PathBuf {
+    write(
+        dir,
+        &format!("g-{seed}-{crn}.toml"),
+        &format!(
+            "base = \"{}\"\nruns = 30\nseed = {seed}\ncommon_random_numbers = {crn}\n\
+             [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+             values = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99]\n",
+            base().display()
+        ),
+    )
+}
+
+/// The first `keep` lines (header + rows) of `path`, as an interrupted sweep leaves them.
+fn truncate_lines(path: &Path, keep: usize) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let kept: String = text.split_inclusive('\n').take(keep).collect();
+    std::fs::write(path, kept).unwrap();
+}
+
+#[test]
+fn results_are_resumed_only_when_provably_from_the_same_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let res = d.join("r.csv");
+    let marker = d.join("r.csv.sweep");
+    let sweep = |f: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "sweep",
+            f.to_str().unwrap(),
+            "--out",
+            res.to_str().unwrap(),
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        deter(&args)
+    };
+    let f = grid_sweep(d, 17, false);
+    assert_eq!(sweep(&f, &[]).status.code(), Some(0));
+    let full17 = std::fs::read(&res).unwrap();
+
+    // The issue's case: 5 rows kept, the side file deleted, the seed changed.
+    truncate_lines(&res, 6);
+    std::fs::remove_file(&marker).unwrap();
+    let f = grid_sweep(d, 18, false);
+    let before = std::fs::read(&res).unwrap();
+    let o = sweep(&f, &["--resume"]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("fingerprint"), "{}", err(&o));
+    assert_eq!(
+        std::fs::read(&res).unwrap(),
+        before,
+        "the refused resume wrote"
+    );
+
+    // Every setting the rows depend on is in the fingerprint: seed, common random numbers,
+    // --until-ci, --format.
+    let f = grid_sweep(d, 17, false);
+    assert_eq!(sweep(&f, &[]).status.code(), Some(0));
+    truncate_lines(&res, 4);
+    for (file, extra) in [
+        (grid_sweep(d, 18, false), vec![]),
+        (grid_sweep(d, 17, true), vec![]),
+        (grid_sweep(d, 17, false), vec!["--until-ci", "0.2"]),
+        (grid_sweep(d, 17, false), vec!["--format", "json"]),
+    ] {
+        let mut args = vec!["--resume"];
+        args.extend(extra.iter().copied());
+        let o = sweep(&file, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
+    }
+
+    // Edited `runs` or outcome values in a kept row are detected.
+    let f = grid_sweep(d, 17, false);
+    let text = String::from_utf8(full17.clone()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let runs_col = header.iter().position(|h| *h == "runs").unwrap();
+    let p_col = header.iter().position(|h| h.ends_with("_p")).unwrap();
+    for (col, value) in [(runs_col, "31"), (p_col, "0.5")] {
+        let mut row: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+        if row[col] == value {
+            continue;
+        }
+        row[col] = value.to_string();
+        let edited = format!("{}\n{}\n{}\n", lines[0], lines[1], row.join(","));
+        // Restore a valid fingerprint for these settings first.
+        std::fs::write(&res, &full17).unwrap();
+        assert_eq!(sweep(&f, &["--resume"]).status.code(), Some(0));
+        std::fs::write(&res, &edited).unwrap();
+        let o = sweep(&f, &["--resume"]);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "edited column {}: {}",
+            header[col],
+            err(&o)
+        );
+        assert!(err(&o).contains("row 1"), "{}", err(&o));
+    }
+
+    // And an honest interruption still resumes to the byte-identical file.
+    std::fs::write(&res, &full17).unwrap();
+    assert_eq!(sweep(&f, &["--resume"]).status.code(), Some(0));
+    truncate_lines(&res, 3);
+    assert_eq!(sweep(&f, &["--resume"]).status.code(), Some(0));
+    assert_eq!(std::fs::read(&res).unwrap(), full17);
+}
+
+// ---- 12. The product cited notes a user does not have ----
+
+#[test]
+fn every_reference_in_the_product_points_at_something_a_user_has() {
+    // Files the model rewrite (issue 13) replaces wholesale; it cites the literature there.
+    const REWRITTEN_WITH_THE_MODEL: &[&str] = &["src/model/", "docs/MODEL.md"];
+    let forbidden = [
+        "MODEL-NOTES",
+        "MODEL-2.md",
+        "shared/HISTORY",
+        "../shared",
+        "../../shared",
+    ];
+    let mut stack: Vec<PathBuf> = [
+        "src",
+        "scenarios",
+        "docs",
+        "tests",
+        "examples",
+        "python",
+        "benches",
+        "README.md",
+        "ARCHITECTURE.md",
+        "BENCHMARKS.md",
+        "CHANGELOG.md",
+    ]
+    .iter()
+    .map(|p| root().join(p))
+    .collect();
+    let mut bad = Vec::new();
+    while let Some(p) = stack.pop() {
+        let rel = p
+            .strip_prefix(root())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        if rel == "tests/faults.rs"
+            || rel.contains("target")
+            || REWRITTEN_WITH_THE_MODEL.iter().any(|x| rel.starts_with(x))
+        {
+            continue;
+        }
+        if p.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        } else if let Ok(text) = std::fs::read_to_string(&p) {
+            for (i, line) in text.lines().enumerate() {
+                if forbidden.iter().any(|f| line.contains(f)) {
+                    bad.push(format!("{rel}:{}: {line}", i + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "references to notes users do not have:\n{}",
+        bad.join("\n")
+    );
+    // The source article is named so that a student can cite it.
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(readme.contains("The Balkans Between NATO Drones and Eastern Missiles"));
+}
+
+// ---- 7. Zero-width intervals claimed certainty ----
+
+#[test]
+fn no_interval_or_significance_where_the_sample_cannot_support_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = base();
+    let b = root().join("scenarios/mediu-tri-level.toml");
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let compare = |x: &str, y: &str, runs: &str, format: &str| {
+        let o = deter(&["compare", x, y, "--runs", runs, "--format", format, "-q"]);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        out(&o)
+    };
+    // n = 1: every paired interval is undefined, in every format.
+    let v: serde_json::Value = serde_json::from_str(&compare(a, b, "1", "json")).unwrap();
+    let entities: Vec<&serde_json::Value> = std::iter::once(&v["region"])
+        .chain(v["rivalries"].as_array().unwrap())
+        .collect();
+    for e in &entities {
+        for d in e["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(e["metrics"].as_array().unwrap())
+        {
+            assert!(d["paired"].is_null(), "{d}");
+            assert_eq!(d["excludes_zero"], false, "{d}");
+            assert_eq!(d["undefined"], "undefined (n = 1)", "{d}");
+        }
+    }
+    let table = compare(a, b, "1", "table");
+    assert!(table.contains("undefined (n = 1)"), "{table}");
+    assert!(
+        !table.contains(" *"),
+        "significance claimed at n = 1:\n{table}"
+    );
+    let csv = compare(a, b, "1", "csv");
+    assert!(
+        !csv.contains("diff_lo") && csv.contains("interval_undefined_n"),
+        "{csv}"
+    );
+    let page = dir.path().join("c.html");
+    let o = deter(&[
+        "compare",
+        a,
+        b,
+        "--runs",
+        "1",
+        "-q",
+        "--report",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        std::fs::read_to_string(&page)
+            .unwrap()
+            .contains("undefined (n = 1)")
+    );
+
+    // Zero variance from a degenerate sample: a scenario against itself differs by exactly
+    // 0 in every run; no interval [0, 0] is claimed for the per-run counts.
+    let v: serde_json::Value = serde_json::from_str(&compare(a, a, "50", "json")).unwrap();
+    for m in v["region"]["metrics"].as_array().unwrap() {
+        assert!(m["paired"].is_null(), "{m}");
+        assert_eq!(m["excludes_zero"], false);
+        assert!(
+            m["undefined"].as_str().unwrap().contains("no variation"),
+            "{m}"
+        );
+    }
+    // With a real sample the intervals are there and have width.
+    let v: serde_json::Value = serde_json::from_str(&compare(a, b, "400", "json")).unwrap();
+    let crises = &v["region"]["metrics"][0];
+    assert!(crises["paired"]["hi"].as_f64().unwrap() > crises["paired"]["lo"].as_f64().unwrap());
+
+    // Saltelli with one base sample gave S1 = ST = 2.000 [2.000, 2.000]: refused.
+    let s = write(
+        dir.path(),
+        "s.toml",
+        &format!(
+            "base = \"{}\"\nruns = 5\ndesign = \"saltelli\"\npoints = 1\n\
+             [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+             range = [0.5, 0.95]\n\
+             [[parameter]]\npath = \"country.XKX.military.budget\"\nrole = \"lever\"\n\
+             range = [0.1, 0.5]\n",
+            a
+        ),
+    );
+    let o = deter(&["sweep", s.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("n = 1"), "{}", err(&o));
+}
+
+// ---- 4. pandas read some names and ids as missing ----
+
+/// Every cell of `csv`, checked against the values pandas' `read_csv` (and R's `read.csv`)
+/// read as missing by default: the list from the pandas documentation, typed here
+/// independently of deter's own list.
+fn assert_no_missing_cells(what: &str, csv: &str) {
+    const PANDAS_DEFAULT_NA: &[&str] = &[
+        "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+        "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+    ];
+    let mut r = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_bytes());
+    let mut width = None;
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.unwrap_or_else(|e| panic!("{what}: row {i}: {e}"));
+        assert_eq!(
+            *width.get_or_insert(rec.len()),
+            rec.len(),
+            "{what}: ragged row {i}"
+        );
+        for cell in rec.iter() {
+            assert!(
+                !PANDAS_DEFAULT_NA.contains(&cell),
+                "{what}: row {i} has a cell pandas reads as missing: {cell:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Names and ids pandas would read as missing are refused when read, and so is "".
+    for (name, id) in [
+        ("NA", "A"),
+        ("N/A", "A"),
+        ("", "A"),
+        ("null", "A"),
+        ("ok", "NULL"),
+    ] {
+        let text = small_scenario(name)
+            .replace("id = \"A\"", &format!("id = \"{id}\""))
+            .replace("target = \"A\"", &format!("target = \"{id}\""));
+        let f = write(d, "na.toml", &text);
+        let o = deter(&["validate", f.to_str().unwrap()]);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "name {name:?} id {id:?}: {}",
+            err(&o)
+        );
+        assert!(err(&o).contains("missing value"), "{}", err(&o));
+    }
+    // Two files with one name cannot share a CSV.
+    let a = write(d, "a.toml", &small_scenario("same"));
+    let b = write(d, "b.toml", &small_scenario("same"));
+    let o = deter(&[
+        "run",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("both named"), "{}", err(&o));
+
+    // Every CSV deter writes, from every bundled scenario, has no missing cell and no two
+    // rows with one (scenario, entity, metric, statistic) key (the pivot recipe's premise).
+    let bundled: Vec<String> = std::fs::read_dir(root().join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| p.display().to_string())
+        .collect();
+    let mut args = vec!["run"];
+    args.extend(bundled.iter().map(String::as_str));
+    args.extend(["--runs", "50", "--format", "csv"]);
+    let o = deter(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let run_csv = out(&o);
+    assert_no_missing_cells("run", &run_csv);
+    let mut keys: Vec<String> = run_csv
+        .lines()
+        .map(|l| l.rsplit_once(',').unwrap().0.to_string())
+        .collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(
+        keys.len(),
+        n,
+        "duplicate keys: the pivot in docs/OUTPUT.md would fail"
+    );
+
+    let c = deter(&[
+        "compare",
+        &bundled[0],
+        &bundled[1],
+        "--runs",
+        "1",
+        "--format",
+        "csv",
+        "-q",
+    ]);
+    assert_eq!(c.status.code(), Some(0), "{}", err(&c));
+    assert_no_missing_cells("compare", &out(&c));
+
+    let s = write(
+        d,
+        "s.toml",
+        &format!(
+            "base = \"{}\"\nruns = 3\ndesign = \"saltelli\"\npoints = 4\n\
+             [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+             range = [0.5, 0.95]\n\
+             [[parameter]]\npath = \"country.XKX.military.budget\"\nrole = \"lever\"\n\
+             range = [0.1, 0.5]\n",
+            base().display()
+        ),
+    );
+    let res = d.join("r.csv");
+    let o = deter(&[
+        "sweep",
+        s.to_str().unwrap(),
+        "--out",
+        res.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_no_missing_cells("sweep", &std::fs::read_to_string(&res).unwrap());
+    assert_no_missing_cells(
+        "sensitivity",
+        &std::fs::read_to_string(d.join("r.sensitivity.csv")).unwrap(),
+    );
+}

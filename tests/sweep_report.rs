@@ -1,0 +1,229 @@
+//! `deter sweep FILE --report PAGE.html --plots DIR`: the sweep report's structure, its
+//! standalone SVGs, and its layout in headless Chromium (no horizontal scrolling at 1280 px).
+//!
+//! The browser test needs `chromium` (Debian's package; `.ci/run` installs it). Without it
+//! the test fails, unless DETER_SKIP_BROWSER=1 says to skip it.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+const GRID: &str = "scenarios/sweeps/kosovo-budget-x-nato.toml";
+const OUTCOMES: [&str; 6] = [
+    "crisis",
+    "threat",
+    "display",
+    "use_of_force",
+    "war",
+    "deterrence_held",
+];
+
+fn deter() -> Command {
+    Command::cargo_bin("deter").expect("binary built")
+}
+
+fn sweep_report(file: &Path, dir: &Path) -> (String, PathBuf) {
+    let html = dir.join("sweep.html");
+    let plots = dir.join("plots");
+    deter()
+        .args(["sweep", file.to_str().unwrap(), "--quiet", "--threads", "2"])
+        .arg("--out")
+        .arg(dir.join("results.csv"))
+        .arg("--report")
+        .arg(&html)
+        .arg("--plots")
+        .arg(&plots)
+        .assert()
+        .success();
+    (std::fs::read_to_string(&html).unwrap(), plots)
+}
+
+fn figure_ids(html: &str) -> Vec<String> {
+    html.split("<figure id=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .collect()
+}
+
+/// A small Saltelli sweep over two parameters of the baseline.
+fn saltelli_file(dir: &Path) -> PathBuf {
+    let base = std::fs::canonicalize("scenarios/western-balkans-2024.toml").unwrap();
+    let text = format!(
+        "base = {:?}\nruns = 300\nseed = 3\ndesign = \"saltelli\"\npoints = 8\n\
+         common_random_numbers = true\n\n[[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\n\
+         role = \"lever\"\nrange = [0.2, 0.9]\n\n[[parameter]]\npath = \"alliance.NATO.reliability\"\n\
+         role = \"uncertainty\"\nrange = [0.5, 0.9]\n",
+        base.display().to_string()
+    );
+    let path = dir.join("saltelli.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn grid_report_has_the_design_a_heatmap_and_a_scatter_per_outcome_and_parameter() {
+    let dir = tempfile::tempdir().unwrap();
+    let (html, plots) = sweep_report(Path::new(GRID), dir.path());
+    for section in ["how-to-read", "design", "outcomes"] {
+        assert!(
+            html.contains(&format!("<section id=\"{section}\"")),
+            "{section}"
+        );
+    }
+    assert!(
+        !html.contains("<section id=\"sensitivity\""),
+        "no indices for a grid"
+    );
+    // The design table lists both parameters with their values.
+    assert!(html.contains(
+        "<td>country.XKX.military.budget</td><td>lever</td><td>values 0.162, 0.22, 0.33, 0.55</td>"
+    ));
+    assert!(html.contains("<td>alliance.NATO.reliability</td><td>uncertainty</td>"));
+    let ids = figure_ids(&html);
+    let mut expected = Vec::new();
+    for o in OUTCOMES {
+        expected.push(format!("outcome-{o}-grid"));
+        expected.push(format!("outcome-{o}-vs-country_XKX_military_budget"));
+        expected.push(format!("outcome-{o}-vs-alliance_NATO_reliability"));
+    }
+    assert_eq!(ids, expected);
+    // Intervals say what they measure; a grid cell shows its percentage.
+    assert!(html.contains("whiskers: Monte Carlo 95% interval (more runs narrow it; it says nothing about the model&#39;s assumptions)"));
+    assert!(html.contains("over the horizon"));
+    // --plots: one standalone SVG per figure, the same chart as in the page.
+    let mut files: Vec<String> = std::fs::read_dir(&plots)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut want: Vec<String> = ids.iter().map(|i| format!("{i}.svg")).collect();
+    want.sort();
+    assert_eq!(files, want);
+    for f in &files {
+        let svg = std::fs::read_to_string(plots.join(f)).unwrap();
+        assert!(svg.starts_with("<svg"), "{f}");
+        assert!(html.contains(&svg), "{f} is the chart of the page");
+    }
+}
+
+#[test]
+fn saltelli_report_ranks_the_sobol_indices_with_intervals() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = saltelli_file(dir.path());
+    let (html, _) = sweep_report(&file, dir.path());
+    assert!(html.contains("<section id=\"sensitivity\""));
+    let ids = figure_ids(&html);
+    let sens: Vec<&String> = ids
+        .iter()
+        .filter(|i| i.starts_with("sensitivity-"))
+        .collect();
+    assert_eq!(sens.len(), 6);
+    assert!(html.contains("ranked by total order ST (bars, with 95% bootstrap intervals)"));
+    // No heatmap: not a grid; one scatter per outcome and parameter.
+    assert_eq!(ids.iter().filter(|i| i.ends_with("-grid")).count(), 0);
+    assert_eq!(ids.iter().filter(|i| i.contains("-vs-")).count(), 12);
+    // The ranking in the chart follows the saved sensitivity CSV (rank 1 drawn on top).
+    let csv = std::fs::read_to_string(dir.path().join("results.sensitivity.csv")).unwrap();
+    let first: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.starts_with("use_of_force,"))
+        .map(|l| l.split(',').nth(2).unwrap())
+        .collect();
+    let chart = &html[html.find("id=\"sensitivity-use_of_force\"").unwrap()..];
+    let chart = &chart[..chart.find("</figure>").unwrap()];
+    // The y coordinate of each parameter's axis label: rank 1 highest (smallest y).
+    let y_of = |label: &str| -> f64 {
+        let end = chart.find(&format!("\n{label}\n</text>")).unwrap();
+        let tag = &chart[chart[..end].rfind("<text").unwrap()..end];
+        let y = &tag[tag.find(" y=\"").unwrap() + 4..];
+        y[..y.find('"').unwrap()].parse().unwrap()
+    };
+    let ys: Vec<f64> = first.iter().map(|p| y_of(p)).collect();
+    assert_eq!(first.len(), 2);
+    assert!(ys[0] < ys[1], "{first:?} drawn at {ys:?}");
+}
+
+mod browser {
+    use super::*;
+
+    fn chromium() -> Option<PathBuf> {
+        if let Some(p) = std::env::var_os("DETER_CHROMIUM") {
+            return Some(PathBuf::from(p));
+        }
+        let path = std::env::var_os("PATH")?;
+        std::env::split_paths(&path)
+            .flat_map(|d| ["chromium", "chromium-browser"].map(|n| d.join(n)))
+            .find(|p| p.is_file())
+    }
+
+    /// Layout facts measured by the browser on a copy of the page with a probe script
+    /// appended (the product pages carry no scripts).
+    pub fn measure(browser: &Path, html: &str, width: u32, dir: &Path) -> serde_json::Value {
+        let probe = dir.join("probe.html");
+        let script = "<script>const d=document.documentElement;\
+            const r=[...document.querySelectorAll('figure, table')].map(e=>e.getBoundingClientRect().right);\
+            document.body.setAttribute('data-probe',JSON.stringify({scrollWidth:d.scrollWidth,\
+            clientWidth:d.clientWidth,maxRight:Math.max(0,...r),figures:document.querySelectorAll('figure svg').length}));\
+            </script>";
+        std::fs::write(&probe, format!("{html}{script}")).unwrap();
+        let profile = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new(browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+            ])
+            .arg(format!("--window-size={width},1000"))
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("file://{}", probe.display()))
+            .output()
+            .expect("chromium starts");
+        let dom = String::from_utf8_lossy(&out.stdout);
+        let at = dom
+            .find("data-probe=\"")
+            .unwrap_or_else(|| panic!("no probe in the DOM: {dom:.500}"));
+        let raw = &dom[at + "data-probe=\"".len()..];
+        let raw = raw[..raw.find('"').unwrap()].replace("&quot;", "\"");
+        serde_json::from_str(&raw).unwrap()
+    }
+
+    pub fn browser_or_skip() -> Option<PathBuf> {
+        match chromium() {
+            Some(b) => Some(b),
+            None if std::env::var_os("DETER_SKIP_BROWSER").is_some() => {
+                eprintln!("SKIPPED: no chromium and DETER_SKIP_BROWSER is set");
+                None
+            }
+            None => {
+                panic!("chromium is needed (apt-get install chromium), or set DETER_SKIP_BROWSER=1")
+            }
+        }
+    }
+
+    #[test]
+    fn sweep_report_fits_1280_px_and_every_chart_renders() {
+        let Some(browser) = browser_or_skip() else {
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let (html, _) = sweep_report(Path::new(GRID), dir.path());
+        let m = measure(&browser, &html, 1280, dir.path());
+        let (scroll, client) = (
+            m["scrollWidth"].as_f64().unwrap(),
+            m["clientWidth"].as_f64().unwrap(),
+        );
+        assert!(scroll <= client, "horizontal scrolling at 1280 px: {m}");
+        assert!(m["maxRight"].as_f64().unwrap() <= client, "{m}");
+        assert_eq!(
+            m["figures"].as_u64().unwrap() as usize,
+            figure_ids(&html).len(),
+            "{m}"
+        );
+    }
+}
