@@ -10,6 +10,7 @@
 
 pub mod aggregate;
 pub mod floor;
+pub mod relevance;
 pub mod until;
 
 use std::sync::atomic::{AtomicBool, Ordering};
