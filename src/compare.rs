@@ -11,11 +11,8 @@
 //! (seed, i); all state is integer and merges exactly, so the result is the same for any
 //! thread count; memory does not grow with the number of runs.
 
-use std::sync::atomic::Ordering;
-
-use rayon::prelude::*;
-
-use crate::engine::{Aggregate, BLOCK_RUNS, Hooks, Interrupted, run_rng};
+use crate::engine::driver::{Units, drive};
+use crate::engine::{Aggregate, Hooks, Interrupted, run_rng};
 use crate::model::{Compiled, RunRecord, World, simulate_run};
 use crate::outputs::{EventSet, METRICS, N_EVENTS, N_METRICS, event_flags};
 use crate::stats::paired::{PairedCounts, PairedDiff};
@@ -235,8 +232,33 @@ impl Comparison {
     }
 }
 
+/// The paired runs of two scenarios as driver units: unit `i` is run `i` of A and of B.
+struct Pairs<'a> {
+    a: &'a Compiled,
+    b: &'a Compiled,
+    pairing: &'a Pairing,
+    seed: u64,
+}
+
+impl Units for Pairs<'_> {
+    type Worker = PairWorker;
+
+    fn worker(&self) -> PairWorker {
+        PairWorker::new(self.a, self.b, self.pairing)
+    }
+
+    #[inline]
+    fn run(&self, w: &mut PairWorker, unit: u64) {
+        w.run_range(self.a, self.b, self.seed, unit, 1);
+    }
+
+    fn merge(&self, into: &mut PairWorker, from: PairWorker) {
+        into.out.merge(&from.out);
+    }
+}
+
 /// Simulate runs `0..runs` of both scenarios with common random numbers on the current rayon
-/// pool. Each block of [`BLOCK_RUNS`] runs is one task; blocks merge exactly.
+/// pool, through the one driver (cancellation within a run, progress per block).
 pub fn run_paired(
     a: &Compiled,
     b: &Compiled,
@@ -245,37 +267,28 @@ pub fn run_paired(
     runs: u64,
     hooks: Hooks<'_>,
 ) -> Result<Comparison, Interrupted> {
-    let blocks = runs.div_ceil(BLOCK_RUNS);
-    let cancelled = || hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-    let result = (0..blocks)
-        .into_par_iter()
-        .fold(
-            || PairWorker::new(a, b, pairing),
-            |mut w, blk| {
-                if cancelled() {
-                    return w;
-                }
-                let first = blk * BLOCK_RUNS;
-                let count = BLOCK_RUNS.min(runs - first);
-                w.run_range(a, b, seed, first, count);
-                if let Some(p) = hooks.progress {
-                    p(count);
-                }
-                w
-            },
-        )
-        .map(|w| w.out)
-        .reduce(
-            || Comparison::empty(a, b, pairing),
-            |mut x, y| {
-                x.merge(&y);
-                x
-            },
-        );
-    if cancelled() {
-        return Err(Interrupted);
-    }
-    Ok(result)
+    let units = Pairs {
+        a,
+        b,
+        pairing,
+        seed,
+    };
+    drive(&units, 0, runs, hooks).map(|w| w.out)
+}
+
+/// Check before a comparison that its tallies fit: per worker, both scenarios' aggregates.
+pub fn check_memory(a: &Compiled, b: &Compiled, threads: usize) -> Result<(), String> {
+    let each = Aggregate::estimated_bytes(a) + Aggregate::estimated_bytes(b);
+    crate::engine::driver::check_memory(
+        each,
+        threads as u64 + 1,
+        &format!(
+            "{} and {} rivalries x {} years",
+            a.scenario.rivalries.len(),
+            b.scenario.rivalries.len(),
+            a.scenario.meta.horizon_years
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -1,25 +1,49 @@
 //! deter: a Monte Carlo engine for deterrence scenarios on three levels (military,
 //! political, economic), after Fatmir Mediu's tri-level deterrence.
 //!
-//! Data flow: TOML file -> [`scenario`] (validated [`scenario::Scenario`]) ->
-//! [`model::Compiled`] -> [`engine::run`] (runs in parallel, streaming into an
-//! [`engine::Aggregate`]) -> [`report::Report`] -> an exporter. See ARCHITECTURE.md.
+//! **Use the facade**: [`load`], [`parse`], [`validate`], [`run`], [`compare`], [`sweep`],
+//! [`merge`], with [`Settings`] and [`Control`] (cancellation, progress); results are
+//! [`Report`]s (docs/OUTPUT.md). Shapes, units and errors are documented on each function.
+//!
+//! The modules below are deter's internals (the CLI, the engine, the model): public so that
+//! deter's own tests, benchmarks, fuzz target and Python package can reach them, hidden from
+//! the documentation, and free to change between versions. Data flow: TOML file ->
+//! `scenario` (validated `Scenario`) -> `model::Compiled` -> `engine::driver` (runs in
+//! parallel, streaming into an `engine::Aggregate`) -> `report::Report` -> an exporter. The
+//! outputs are declared once in `outputs`. See ARCHITECTURE.md.
 
+mod api;
+pub use api::*;
+
+#[doc(hidden)]
 pub mod attribution;
+#[doc(hidden)]
 pub mod calibrate;
+#[doc(hidden)]
 pub mod cli;
+#[doc(hidden)]
 pub mod compare;
+#[doc(hidden)]
 pub mod engine;
+#[doc(hidden)]
 pub mod model;
+#[doc(hidden)]
 pub mod output;
 pub mod outputs;
+#[doc(hidden)]
 pub mod rdm;
+#[doc(hidden)]
 pub mod report;
+#[doc(hidden)]
 pub mod scenario;
 #[doc(hidden)]
 pub mod selfcheck;
+pub mod settings;
+#[doc(hidden)]
 pub mod shard;
+#[doc(hidden)]
 pub mod stats;
+#[doc(hidden)]
 pub mod sweep;
 
 /// Version of the engine, recorded in every output.
@@ -34,6 +58,7 @@ pub const MAX_THREADS: usize = 1024;
 
 /// Exit codes (documented in README.md).
 pub mod exit {
+    /// Success.
     pub const OK: i32 = 0;
     /// An output could not be written, or another runtime failure.
     pub const FAILURE: i32 = 1;

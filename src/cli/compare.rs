@@ -9,7 +9,7 @@ use super::{
     CANCEL, CliError, Format, emit, load_scenario, progress_bar, scenario_hash, use_color,
     validate_runs,
 };
-use crate::compare;
+use crate::compare as crn;
 use crate::engine::{self, Hooks};
 use crate::model::Compiled;
 use crate::output;
@@ -23,18 +23,8 @@ pub struct CompareArgs {
     pub a: PathBuf,
     /// Scenario B (the variant); differences are B - A.
     pub b: PathBuf,
-    /// Number of paired replications [default: A's scenario.runs].
-    #[arg(long)]
-    pub runs: Option<u64>,
-    /// Master seed [default: A's scenario.seed].
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads; 0 = all cores (at most 1024). Results do not depend on it.
-    #[arg(long, default_value_t = 0, value_parser = super::parse_threads)]
-    pub threads: usize,
-    /// Horizon in years for both [default: the files' scenario.horizon_years, which must agree].
-    #[arg(long)]
-    pub horizon_years: Option<u32>,
+    #[command(flatten)]
+    pub sim: super::flags::SimFlags,
     /// What-if on both sides: set a parameter before running, checked like the same edit in
     /// the files (repeatable; docs/SCENARIO.md). Recorded in the output.
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -43,26 +33,16 @@ pub struct CompareArgs {
     /// giving the same file twice (`deter compare s.toml s.toml --set-b model.war_cost=1`).
     #[arg(long = "set-b", value_name = "PATH=VALUE")]
     pub set_b: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write the result to this file (atomically) instead of stdout.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Also write a self-contained HTML report of the comparison to this file.
-    #[arg(long, value_name = "PATH")]
-    pub report: Option<PathBuf>,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: super::flags::OutputFlags,
 }
 
 pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let inputs = [args.a.clone(), args.b.clone()];
-    let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
+    let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
     let with_sets = |file: &PathBuf, sets: &[&[String]]| {
-        let mut s = load_scenario(file, args.horizon_years)?;
+        let mut s = load_scenario(file, args.sim.horizon_years)?;
         let mut applied = Vec::new();
         for (set, origin) in sets.iter().zip(["--set", "--set-b"]) {
             applied.extend(
@@ -85,18 +65,15 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     };
     // Their `extends` chains are inputs too.
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
-    let runs = args.runs.unwrap_or(sa.meta.runs);
+    let runs = args.sim.runs.unwrap_or(sa.meta.runs);
     validate_runs(runs)?;
-    let seed = args.seed.unwrap_or(sa.meta.seed);
+    let seed = args.sim.seed.unwrap_or(sa.meta.seed);
     let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
-    let pairing = compare::check(&ca, &cb).map_err(|e| CliError::Usage(e.to_string()))?;
-    let threads = if args.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        args.threads
-    };
+    let pairing = crn::check(&ca, &cb).map_err(|e| CliError::Usage(e.to_string()))?;
+    let threads = crate::settings::resolve_threads(args.sim.threads.threads);
+    crn::check_memory(&ca, &cb, threads).map_err(CliError::Usage)?;
 
-    let bar = progress_bar(runs, args.quiet);
+    let bar = progress_bar(runs, args.output.quiet);
     let tick = |n: u64| bar.inc(n);
     let hooks = Hooks {
         cancel: Some(&CANCEL),
@@ -104,7 +81,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     };
     let started = Instant::now();
     let result = engine::with_threads(threads, || {
-        compare::run_paired(&ca, &cb, &pairing, seed, runs, hooks)
+        crn::run_paired(&ca, &cb, &pairing, seed, runs, hooks)
     });
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
@@ -138,7 +115,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     };
     let report = ComparisonReport::build(&cmp, ra, rb, timing);
 
-    if let Some(path) = &args.report {
+    if let Some(path) = &args.output.report {
         let (src_a, src_b) = (args.a.display().to_string(), args.b.display().to_string());
         let va = RunView {
             report: &report.a,
@@ -158,7 +135,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         )?;
     }
 
-    let bytes = match args.format {
+    let bytes = match args.output.format {
         Format::Json => {
             let mut out =
                 serde_json::to_vec_pretty(&report).expect("a comparison always serialises");
@@ -179,9 +156,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
                     t.push_str(&line.replacen("What-ifs", &format!("{side} what-ifs"), 1));
                 }
             }
-            let color = args.out.is_none() && use_color();
+            let color = args.output.out.is_none() && use_color();
             (if color { table::colorize(&t) } else { t }).into_bytes()
         }
     };
-    emit(args.out.as_deref(), &bytes)
+    emit(args.output.out.as_deref(), &bytes)
 }

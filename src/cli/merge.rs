@@ -30,15 +30,8 @@ pub struct MergeArgs {
     /// --shard K/N --out PART`: every shard, once, in any order.
     #[arg(required = true, value_name = "PART")]
     pub parts: Vec<PathBuf>,
-    /// Output format (for a sweep: csv or json, as `deter sweep --format`; table means csv).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write the result to this file (atomically) instead of stdout.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Also write a self-contained HTML report (charts, provenance) to this file.
-    #[arg(long, value_name = "PATH")]
-    pub report: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: super::flags::OutputFlags,
     /// The scenario file the shards ran, if it is no longer at the path they recorded (its
     /// validated content must be the same: checked by hash).
     #[arg(long, value_name = "FILE", conflicts_with = "sweep")]
@@ -47,9 +40,6 @@ pub struct MergeArgs {
     /// the path they recorded (checked by hash, with its base scenario).
     #[arg(long, value_name = "FILE")]
     pub sweep: Option<PathBuf>,
-    /// No summary line on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
     /// In the table, also show per year the share of runs with each event in the year and
     /// by the year's end.
     #[arg(long)]
@@ -57,7 +47,7 @@ pub struct MergeArgs {
 }
 
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
-    let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
+    let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &args.parts).map_err(CliError::Usage)?;
     let mut files = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
@@ -92,6 +82,8 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     // The scenario (and its `extends` chain) is an input too.
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     let compiled = Compiled::new(&scenario);
+    // The merged aggregate, the template and one part at a time.
+    crate::engine::check_memory_for(&compiled, 3).map_err(CliError::Usage)?;
     let template = Aggregate::new(&compiled);
     let mut merged: Option<Aggregate> = None;
     shard::merge_points(
@@ -125,7 +117,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     };
     let report = Report::build(&compiled, &aggregate, &info);
     let source = &first.file.source.path;
-    if let Some(path) = &args.report {
+    if let Some(path) = &args.output.report {
         let view = RunView {
             report: &report,
             scenario: &scenario,
@@ -134,17 +126,17 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         };
         emit(Some(path), html::to_html(&[view]).as_bytes())?;
     }
-    let bytes = match args.format {
+    let bytes = match args.output.format {
         Format::Json => json::to_json(&report),
         Format::Csv => csv::to_csv(&[&report]),
         Format::Table => {
             let text = table::to_table(&report, source, args.yearly);
-            let color = args.out.is_none() && use_color();
+            let color = args.output.out.is_none() && use_color();
             (if color { table::colorize(&text) } else { text }).into_bytes()
         }
     };
-    emit(args.out.as_deref(), &bytes)?;
-    if !args.quiet {
+    emit(args.output.out.as_deref(), &bytes)?;
+    if !args.output.quiet {
         eprintln!(
             "deter merge: {} shard{} of `{}`, {} runs, seed {}",
             files.len(),
@@ -162,7 +154,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
 /// analysis.
 fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     let first = &files[0];
-    if args.scenario.is_some() || args.report.is_some() {
+    if args.scenario.is_some() || args.output.report.is_some() {
         return Err(CliError::Usage(format!(
             "`{}`: these are shards of a `deter sweep`; --scenario and --report apply to \
              `deter run` shards (give the sweep file with --sweep)",
@@ -172,7 +164,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     let header = &first.file.header;
     let mut sweep = find_sweep(first, args.sweep.as_deref())?;
     // The sweep file, its base and `extends` chain are inputs too.
-    let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
+    let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     // The path the shards were given, as `deter sweep` shows it in a JSON Lines header.
     sweep.file.clone_from(&first.file.source.path);
@@ -184,20 +176,20 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             first.name, design.n, sweep.runs, sweep.seed, header.points, header.runs, header.seed
         )));
     }
-    let format = match args.format {
+    let format = match args.output.format {
         Format::Json => RowFormat::Json,
         Format::Csv | Format::Table => RowFormat::Csv,
     };
     let rows = Rows::new(format, &sweep, false);
     let mut stdout = std::io::stdout().lock();
-    let mut file = match &args.out {
+    let mut file = match &args.output.out {
         Some(out) => Some(
             output::AtomicFile::create(out)
                 .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", out.display())))?,
         ),
         None => None,
     };
-    let io = |e: std::io::Error| match &args.out {
+    let io = |e: std::io::Error| match &args.output.out {
         Some(out) => CliError::Failure(format!("cannot write `{}`: {e}", out.display())),
         None => CliError::Failure(format!("cannot write to stdout: {e}")),
     };
@@ -253,11 +245,11 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
         )));
     }
     drop(stdout);
-    if let (Some(f), Some(out)) = (file, &args.out) {
+    if let (Some(f), Some(out)) = (file, &args.output.out) {
         f.commit()
             .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", out.display())))?;
     }
-    if !args.quiet {
+    if !args.output.quiet {
         eprintln!(
             "deter merge: {} shard{} of sweep `{}`, {} points x {} runs, seed {}",
             files.len(),
@@ -268,7 +260,13 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             header.seed
         );
     }
-    super::sweep::sensitivity_tail(&sweep, &design, &outputs, args.out.as_deref(), args.quiet)
+    super::sweep::sensitivity_tail(
+        &sweep,
+        &design,
+        &outputs,
+        args.output.out.as_deref(),
+        args.output.quiet,
+    )
 }
 
 /// The sweep the shards ran, rebuilt and checked against their hash: `--sweep` if given
@@ -381,10 +379,8 @@ fn rebuild<T>(
 /// Apply the command-line overrides the shards recorded, as `deter run` did.
 fn apply(mut s: Scenario, o: &Overrides) -> Result<Scenario, String> {
     if let Some(h) = o.horizon_years {
-        if h > 200 {
-            return Err(format!("recorded --horizon-years {h} is out of range"));
-        }
-        s.meta.horizon_years = h;
+        s.meta.horizon_years = crate::settings::check_horizon(h)
+            .map_err(|_| format!("recorded --horizon-years {h} is out of range"))?;
     }
     Ok(s)
 }

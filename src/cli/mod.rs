@@ -5,6 +5,7 @@ mod bench;
 mod calibrate;
 mod compare;
 mod discover;
+mod flags;
 mod init;
 mod merge;
 mod run;
@@ -266,25 +267,17 @@ pub fn load_scenario_with_inputs(
     let (loaded, inputs) = scenario::load_file_with_inputs(file);
     let mut s = loaded.map_err(CliError::Input)?;
     if let Some(h) = horizon_years {
-        if h > 200 {
-            return Err(CliError::Usage(format!(
-                "--horizon-years {h}: expected an integer in [0, 200]"
-            )));
-        }
-        s.meta.horizon_years = h;
+        s.meta.horizon_years =
+            crate::settings::check_horizon(h).map_err(|e| CliError::Usage(e.0))?;
     }
     Ok((s, inputs))
 }
 
 /// Check a run count from a flag or a file.
 pub fn validate_runs(runs: u64) -> Result<(), CliError> {
-    if runs == 0 || runs > crate::MAX_RUNS {
-        return Err(CliError::Usage(format!(
-            "--runs {runs}: expected an integer in [1, {}]",
-            crate::MAX_RUNS
-        )));
-    }
-    Ok(())
+    crate::settings::check_runs("--runs", runs)
+        .map(|_| ())
+        .map_err(|e| CliError::Usage(e.0))
 }
 
 /// Colour on stdout: only when it is a terminal and NO_COLOR is unset or empty.
@@ -295,8 +288,7 @@ pub fn use_color() -> bool {
 /// SHA-256 of the validated scenario (after `extends` and overrides): identifies exactly
 /// what was simulated, whatever the file's formatting.
 pub fn scenario_hash(s: &Scenario) -> String {
-    let digest = Sha256::digest(format!("{s:?}").as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    s.fingerprint()
 }
 
 /// SHA-256 of a text, in hex.

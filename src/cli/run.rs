@@ -1,7 +1,7 @@
 //! `deter run`: simulate one or more scenarios and report.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::{Args, ValueEnum};
@@ -9,9 +9,7 @@ use rayon::prelude::*;
 
 use super::{
     CANCEL, CliError, emit, load_scenario_with_inputs, progress_bar, scenario_hash, use_color,
-    validate_runs,
 };
-use crate::MAX_RUNS;
 use crate::engine::until::{StopReason, Stopping, UntilCi};
 use crate::engine::{self, Aggregate, Hooks, RunPlan};
 use crate::model::Compiled;
@@ -33,34 +31,14 @@ pub struct RunArgs {
     /// Scenario files (TOML). Several files run in one thread pool, one summary each.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Number of replications [default: the file's scenario.runs].
-    #[arg(long)]
-    pub runs: Option<u64>,
-    /// Master seed [default: the file's scenario.seed].
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads; 0 = all cores (at most 1024). Results do not depend on it.
-    #[arg(long, default_value_t = 0, value_parser = super::parse_threads)]
-    pub threads: usize,
-    /// Horizon in years [default: the file's scenario.horizon_years].
-    #[arg(long)]
-    pub horizon_years: Option<u32>,
+    #[command(flatten)]
+    pub sim: super::flags::SimFlags,
     /// What-if: set a parameter before running, checked like the same edit in the file
     /// (repeatable; paths as in policies and sweeps, docs/SCENARIO.md). Recorded in the output.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write the result to this file (atomically) instead of stdout.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Also write a self-contained HTML report (charts, provenance) to this file.
-    #[arg(long, value_name = "PATH")]
-    pub report: Option<PathBuf>,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: super::flags::OutputFlags,
     /// In the table, also show per year the share of runs with each event in the year and
     /// by the year's end (JSON and CSV always carry them).
     #[arg(long)]
@@ -98,8 +76,17 @@ struct Job {
     compiled: Compiled,
     seed: u64,
     runs: u64,
+    /// Adaptive stopping for this file (its cap is --max-runs, else its runs).
+    until: Option<UntilCi>,
     /// The `--set` what-ifs applied to `scenario`.
     overrides: Vec<crate::scenario::overrides::Applied>,
+}
+
+impl Job {
+    /// Runs to budget for: the cap under adaptive stopping.
+    fn max_runs(&self) -> u64 {
+        self.until.map_or(self.runs, |u| u.max_runs)
+    }
 }
 
 /// One scenario's result.
@@ -110,11 +97,54 @@ struct Done {
     stopping: Option<Stopping>,
 }
 
+/// Load, override and check one file: every setting resolved, the memory guard passed.
+fn prepare(
+    args: &RunArgs,
+    file: &Path,
+    outputs: &[&PathBuf],
+    until_target: Option<f64>,
+    threads: usize,
+) -> Result<Job, CliError> {
+    let (mut scenario, inputs) = load_scenario_with_inputs(file, args.sim.horizon_years)?;
+    let overrides = crate::scenario::overrides::apply_texts(
+        &mut scenario,
+        &args.set,
+        &set_origin(file, args.files.len()),
+    )
+    .map_err(CliError::Input)?;
+    // The files an `extends` chain read are inputs too.
+    for out in outputs {
+        output::check_writable(out, &inputs).map_err(CliError::Usage)?;
+    }
+    let settings = crate::settings::Settings {
+        runs: args.sim.runs,
+        seed: args.sim.seed,
+        threads,
+        horizon_years: None,
+        until_ci: until_target,
+        max_runs: args.max_runs,
+    };
+    let resolved = settings
+        .resolve(&scenario)
+        .map_err(|e| CliError::Usage(e.0))?;
+    let compiled = Compiled::new(&scenario);
+    engine::check_memory(&compiled, threads)
+        .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
+    Ok(Job {
+        file: file.to_path_buf(),
+        scenario,
+        compiled,
+        seed: resolved.seed,
+        runs: resolved.runs,
+        until: resolved.until,
+        overrides,
+    })
+}
+
 /// Run one scenario while writing its per-run CSV rows (`--per-run`).
 fn run_with_rows(
     job: &Job,
     path: &std::path::Path,
-    threads: usize,
     hooks: Hooks<'_>,
 ) -> Result<Result<Done, engine::Interrupted>, CliError> {
     let fail =
@@ -129,9 +159,7 @@ fn run_with_rows(
     let mut file = output::AtomicFile::create(path).map_err(fail)?;
     let result = {
         let mut writer = std::io::BufWriter::new(file.file());
-        let result = engine::with_threads(threads, || {
-            engine::run_with_rows(&job.compiled, &plan, hooks, &mut writer)
-        });
+        let result = engine::run_with_rows(&job.compiled, &plan, hooks, &mut writer);
         writer.flush().map_err(fail)?;
         result.map_err(fail)?
     };
@@ -145,6 +173,84 @@ fn run_with_rows(
     }))
 }
 
+/// Simulate one scenario (all its runs, or until its adaptive target).
+fn simulate(job: &Job, hooks: Hooks<'_>) -> Result<Done, engine::Interrupted> {
+    let started = Instant::now();
+    let (aggregate, stopping) = match job.until {
+        None => {
+            let plan = RunPlan {
+                seed: job.seed,
+                first: 0,
+                count: job.runs,
+                stream_offset: 0,
+            };
+            (engine::run(&job.compiled, &plan, hooks)?, None)
+        }
+        Some(u) => {
+            let (a, st) = engine::until::run_until(&job.compiled, job.seed, 0, &u, hooks)?;
+            (a, Some(st))
+        }
+    };
+    Ok(Done {
+        aggregate,
+        wall: started.elapsed().as_secs_f64(),
+        stopping,
+    })
+}
+
+/// Where results go: `--out` (atomically, committed at the end) or stdout (as they come).
+/// The temporary file is created at the first write, so a run killed before it has any
+/// result leaves nothing behind.
+struct Sink {
+    path: Option<PathBuf>,
+    file: Option<output::AtomicFile>,
+}
+
+impl Sink {
+    fn new(out: Option<&Path>) -> Self {
+        Self {
+            path: out.map(Path::to_path_buf),
+            file: None,
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), CliError> {
+        let Some(path) = &self.path else {
+            return emit(None, bytes);
+        };
+        let fail = |e: std::io::Error| {
+            CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
+        };
+        if self.file.is_none() {
+            self.file = Some(output::AtomicFile::create(path).map_err(fail)?);
+        }
+        let file = self.file.as_mut().expect("created above");
+        file.file().write_all(bytes).map_err(fail)
+    }
+
+    fn commit(mut self) -> Result<(), CliError> {
+        if self.path.is_some() && self.file.is_none() {
+            self.write(b"")?;
+        }
+        match (self.file, &self.path) {
+            (Some(f), Some(path)) => f
+                .commit()
+                .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", path.display()))),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Prefix every line of a pretty JSON value by two spaces: an element of a pretty array.
+fn indent(json: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len() + json.len() / 8);
+    for line in json.split_inclusive(|&b| b == b'\n') {
+        out.extend_from_slice(b"  ");
+        out.extend_from_slice(line);
+    }
+    out
+}
+
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
     if let Some(spec) = args.shard {
         return super::shard::run_shard(args, spec);
@@ -153,9 +259,10 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         return super::uncertain::run_posterior(args, posterior);
     }
     let outputs: Vec<&PathBuf> = args
+        .output
         .out
         .iter()
-        .chain(&args.report)
+        .chain(&args.output.report)
         .chain(&args.per_run)
         .collect();
     output::check_outputs(&outputs, &args.files).map_err(CliError::Usage)?;
@@ -164,38 +271,48 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             "--per-run takes one scenario file; run the files one at a time".into(),
         ));
     }
-    let mut jobs = Vec::with_capacity(args.files.len());
+    let until_target = match args.until_ci {
+        None => None,
+        Some(t) => Some(crate::settings::check_until_ci(t).map_err(|e| CliError::Usage(e.0))?),
+    };
+    if let Some(m) = args.max_runs {
+        crate::settings::check_runs("--max-runs", m).map_err(|e| CliError::Usage(e.0))?;
+    }
+    let threads = crate::settings::resolve_threads(args.sim.threads.threads);
+
+    // Pass 1: check every file before running any (all problems at once); keep nothing but
+    // the runs to budget for, so that thousands of files take no more memory than a few.
     let mut diags = crate::scenario::Diagnostics::default();
-    for file in &args.files {
-        match load_scenario_with_inputs(file, args.horizon_years) {
-            Ok((mut scenario, inputs)) => {
-                let overrides = match crate::scenario::overrides::apply_texts(
-                    &mut scenario,
-                    &args.set,
-                    &set_origin(file, args.files.len()),
-                ) {
-                    Ok(o) => o,
-                    Err(d) => {
-                        diags.0.extend(d.0);
-                        continue;
+    let mut total = 0u64;
+    // Rows of one CSV are told apart by the scenario's name. Only a hash of each name is
+    // kept (memory must not grow with the files); a match is confirmed on the names.
+    let mut names: std::collections::HashMap<u64, usize> = Default::default();
+    let name_hash = |name: &str| {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(name)
+    };
+    for (i, file) in args.files.iter().enumerate() {
+        match prepare(args, file, &outputs, until_target, threads) {
+            Ok(job) => {
+                total = total.saturating_add(job.max_runs());
+                if matches!(args.output.format, Format::Csv) {
+                    let name = &job.scenario.meta.name;
+                    if let Some(&j) = names.get(&name_hash(name)) {
+                        let first = &args.files[j];
+                        let earlier = prepare(args, first, &outputs, until_target, threads)?;
+                        if earlier.scenario.meta.name == *name {
+                            return Err(CliError::Usage(format!(
+                                "`{}` and `{}` are both named \"{}\": their CSV rows could not \
+                                 be told apart; give one another [scenario].name, or use \
+                                 --format json",
+                                first.display(),
+                                job.file.display(),
+                                crate::scenario::printable(name)
+                            )));
+                        }
                     }
-                };
-                // The files an `extends` chain read are inputs too.
-                for out in &outputs {
-                    output::check_writable(out, &inputs).map_err(CliError::Usage)?;
+                    names.insert(name_hash(name), i);
                 }
-                let runs = args.runs.unwrap_or(scenario.meta.runs);
-                validate_runs(runs)?;
-                let seed = args.seed.unwrap_or(scenario.meta.seed);
-                let compiled = Compiled::new(&scenario);
-                jobs.push(Job {
-                    file: file.clone(),
-                    scenario,
-                    compiled,
-                    seed,
-                    runs,
-                    overrides,
-                });
             }
             Err(CliError::Input(d)) => diags.0.extend(d.0),
             Err(e) => return Err(e),
@@ -204,164 +321,102 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     if diags.has_errors() {
         return Err(CliError::Input(diags));
     }
-    // Rows of one CSV are told apart by the scenario's name.
-    if matches!(args.format, Format::Csv) {
-        for (i, job) in jobs.iter().enumerate() {
-            if let Some(first) = jobs[..i]
-                .iter()
-                .find(|j: &&Job| j.scenario.meta.name == job.scenario.meta.name)
-            {
-                return Err(CliError::Usage(format!(
-                    "`{}` and `{}` are both named \"{}\": their CSV rows could not be told \
-                     apart; give one another [scenario].name, or use --format json",
-                    first.file.display(),
-                    job.file.display(),
-                    crate::scenario::printable(&job.scenario.meta.name)
-                )));
-            }
-        }
-    }
-    let until_target = match args.until_ci {
-        None => None,
-        Some(t) if t.is_finite() && t > 0.0 && t < 0.5 => Some(t),
-        Some(t) => {
-            return Err(CliError::Usage(format!(
-                "--until-ci {t}: expected a half-width in (0, 0.5)"
-            )));
-        }
-    };
-    if let Some(max_runs) = args.max_runs {
-        if max_runs == 0 || max_runs > MAX_RUNS {
-            return Err(CliError::Usage(format!(
-                "--max-runs {max_runs}: expected an integer in [1, {MAX_RUNS}]"
-            )));
-        }
-    }
-    // With --until-ci, each file runs until its target or its cap (--max-runs, else its runs).
-    let until_of = |job: &Job| {
-        until_target.map(|target| UntilCi {
-            target,
-            max_runs: args.max_runs.unwrap_or(job.runs),
-        })
-    };
-    let threads = if args.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        args.threads
-    };
-    for job in &jobs {
-        engine::check_memory(&job.compiled, threads)
-            .map_err(|e| CliError::Usage(format!("{}: {e}", job.file.display())))?;
-    }
 
-    let bar = progress_bar(
-        jobs.iter()
-            .map(|j| until_of(j).map_or(j.runs, |u| u.max_runs))
-            .sum(),
-        args.quiet,
-    );
+    let bar = progress_bar(total, args.output.quiet);
     let tick = |n: u64| bar.inc(n);
     let hooks = Hooks {
         cancel: Some(&CANCEL),
         progress: Some(&tick),
     };
-    // All files share one pool: their blocks interleave, so every core stays busy.
-    let results: Vec<Result<Done, engine::Interrupted>> = if let Some(path) = &args.per_run {
-        vec![run_with_rows(&jobs[0], path, threads, hooks)?]
-    } else {
-        engine::with_threads(threads, || {
-            jobs.par_iter()
-                .map(|job| {
-                    let plan = RunPlan {
-                        seed: job.seed,
-                        first: 0,
-                        count: job.runs,
-                        stream_offset: 0,
-                    };
-                    let started = Instant::now();
-                    let (aggregate, stopping) = match until_of(job) {
-                        None => (engine::run(&job.compiled, &plan, hooks)?, None),
-                        Some(u) => {
-                            let (a, st) =
-                                engine::until::run_until(&job.compiled, job.seed, 0, &u, hooks)?;
-                            (a, Some(st))
-                        }
-                    };
-                    Ok(Done {
-                        aggregate,
-                        wall: started.elapsed().as_secs_f64(),
-                        stopping,
-                    })
-                })
-                .collect()
-        })
-    };
-    bar.finish_and_clear();
-    let done: Vec<Done> = results
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .map_err(|_| CliError::Interrupted)?;
-
-    let reports: Vec<Report> = jobs
-        .iter()
-        .zip(&done)
-        .map(|(job, d)| {
-            let info = RunInfo {
-                scenario_sha256: scenario_hash(&job.scenario),
-                seed: job.seed,
-                wall_seconds: d.wall,
-                threads,
+    let color = args.output.out.is_none() && use_color();
+    let many = args.files.len() > 1;
+    let mut sink = Sink::new(args.output.out.as_deref());
+    let mut page = args.output.report.as_deref().map(|p| Sink::new(Some(p)));
+    // Pass 2: files in windows of `threads`, each window's files in parallel on one pool
+    // (their blocks interleave, so every core stays busy); results written in file order as
+    // each window ends. Memory is bounded by the window, whatever the number of files.
+    let window = threads.max(1);
+    let result = engine::with_threads(threads, || -> Result<(), CliError> {
+        match args.output.format {
+            Format::Json if many => sink.write(b"[\n")?,
+            Format::Csv => sink.write(&csv::header())?,
+            _ => {}
+        }
+        for (w, files) in args.files.chunks(window).enumerate() {
+            let jobs = files
+                .iter()
+                .map(|f| prepare(args, f, &outputs, until_target, threads))
+                .collect::<Result<Vec<Job>, CliError>>()?;
+            let done: Vec<Done> = if let Some(path) = &args.per_run {
+                vec![run_with_rows(&jobs[0], path, hooks)?.map_err(|_| CliError::Interrupted)?]
+            } else {
+                jobs.par_iter()
+                    .map(|job| simulate(job, hooks))
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| CliError::Interrupted)?
             };
-            let mut report = Report::build(&job.compiled, &d.aggregate, &info);
-            report.stopping = d.stopping.as_ref().map(StoppingOut::from);
-            report.overrides = job.overrides.clone();
-            report
-        })
-        .collect();
-
-    if let Some(path) = &args.report {
-        let sources: Vec<String> = jobs.iter().map(|j| j.file.display().to_string()).collect();
-        let views: Vec<RunView<'_>> = jobs
-            .iter()
-            .zip(&done)
-            .zip(&reports)
-            .zip(&sources)
-            .map(|(((job, d), report), source)| RunView {
-                report,
-                scenario: &job.scenario,
-                aggregate: &d.aggregate,
-                source,
-            })
-            .collect();
-        emit(Some(path), html::to_html(&views).as_bytes())?;
-    }
-
-    let bytes = match args.format {
-        Format::Json if reports.len() == 1 => json::to_json(&reports[0]),
-        Format::Json => {
-            let mut out = serde_json::to_vec_pretty(&reports).expect("a Report always serialises");
-            out.push(b'\n');
-            out
-        }
-        Format::Csv => csv::to_csv(&reports.iter().collect::<Vec<_>>()),
-        Format::Table => {
-            let color = args.out.is_none() && use_color();
-            let mut text = String::new();
-            for (i, (job, report)) in jobs.iter().zip(&reports).enumerate() {
-                if i > 0 {
-                    text.push('\n');
+            for (j, (job, d)) in jobs.iter().zip(&done).enumerate() {
+                let i = w * window + j;
+                let info = RunInfo {
+                    scenario_sha256: scenario_hash(&job.scenario),
+                    seed: job.seed,
+                    wall_seconds: d.wall,
+                    threads,
+                };
+                let mut report = Report::build(&job.compiled, &d.aggregate, &info);
+                report.stopping = d.stopping.as_ref().map(StoppingOut::from);
+                report.overrides = job.overrides.clone();
+                if let Some(page) = &mut page {
+                    if i == 0 {
+                        let first = Some(report.scenario.as_str());
+                        page.write(html::page_start(args.files.len(), first).as_bytes())?;
+                    }
+                    let source = job.file.display().to_string();
+                    let view = RunView {
+                        report: &report,
+                        scenario: &job.scenario,
+                        aggregate: &d.aggregate,
+                        source: &source,
+                    };
+                    page.write(html::article(&view, i).as_bytes())?;
                 }
-                let mut t = table::to_table(report, &job.file.display().to_string(), args.yearly);
-                if let Some(st) = &done[i].stopping {
-                    t.push_str(&stopping_line(st));
-                }
-                t.push_str(&overrides_line(&job.overrides));
-                text.push_str(&if color { table::colorize(&t) } else { t });
+                let bytes = match args.output.format {
+                    Format::Json if !many => json::to_json(&report),
+                    Format::Json => {
+                        let body =
+                            serde_json::to_vec_pretty(&report).expect("a Report always serialises");
+                        let mut out = if i > 0 { b",\n".to_vec() } else { Vec::new() };
+                        out.extend(indent(&body));
+                        out
+                    }
+                    Format::Csv => csv::report_rows(&report),
+                    Format::Table => {
+                        let mut t =
+                            table::to_table(&report, &job.file.display().to_string(), args.yearly);
+                        if let Some(st) = &d.stopping {
+                            t.push_str(&stopping_line(st));
+                        }
+                        t.push_str(&overrides_line(&job.overrides));
+                        let t = if color { table::colorize(&t) } else { t };
+                        let sep = if i > 0 { "\n" } else { "" };
+                        format!("{sep}{t}").into_bytes()
+                    }
+                };
+                sink.write(&bytes)?;
             }
-            text.into_bytes()
         }
-    };
-    emit(args.out.as_deref(), &bytes)
+        if matches!(args.output.format, Format::Json) && many {
+            sink.write(b"\n]\n")?;
+        }
+        Ok(())
+    });
+    bar.finish_and_clear();
+    result?;
+    if let Some(mut page) = page {
+        page.write(html::PAGE_END.as_bytes())?;
+        page.commit()?;
+    }
+    sink.commit()
 }
 
 /// Where `--set` texts come from, for diagnostics: `--set`, naming the file when several run.

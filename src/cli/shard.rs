@@ -30,29 +30,28 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
             args.files.len()
         )));
     };
-    if let Some(out) = &args.out {
+    if let Some(out) = &args.output.out {
         output::check_writable(out, &args.files).map_err(CliError::Usage)?;
     }
-    let scenario = load_scenario(file, args.horizon_years)?;
-    if let Some(out) = &args.out {
+    let scenario = load_scenario(file, args.sim.horizon_years)?;
+    if let Some(out) = &args.output.out {
         // The `extends` chain is an input too.
         output::check_writable(out, &[]).map_err(CliError::Usage)?;
     }
     // Read the text now, right after validating it, to embed it in the partial file.
     let text = std::fs::read_to_string(file)
         .map_err(|e| CliError::Failure(format!("cannot read `{}`: {e}", file.display())))?;
-    let runs = args.runs.unwrap_or(scenario.meta.runs);
+    let runs = args.sim.runs.unwrap_or(scenario.meta.runs);
     validate_runs(runs)?;
-    let seed = args.seed.unwrap_or(scenario.meta.seed);
+    let seed = args.sim.seed.unwrap_or(scenario.meta.seed);
     let compiled = Compiled::new(&scenario);
-    let threads = if args.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        args.threads
-    };
+    let threads = crate::settings::resolve_threads(args.sim.threads.threads);
+
+    engine::check_memory(&compiled, threads)
+        .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
 
     let (first, end) = shard.range(runs);
-    let bar = progress_bar(end - first, args.quiet);
+    let bar = progress_bar(end - first, args.output.quiet);
     let tick = |n: u64| bar.inc(n);
     let hooks = Hooks {
         cancel: Some(&CANCEL),
@@ -81,7 +80,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
             kind: Kind::Run,
             sha256: scenario_hash(&scenario),
             overrides: Overrides {
-                horizon_years: args.horizon_years,
+                horizon_years: args.sim.horizon_years,
             },
             seed,
             runs,
@@ -116,7 +115,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
             text,
         },
     };
-    emit(args.out.as_deref(), &file.to_bytes())
+    emit(args.output.out.as_deref(), &file.to_bytes())
 }
 
 /// `deter sweep FILE --shard K/N`: unit `p * runs + i` is run `i` of point `p`; it draws

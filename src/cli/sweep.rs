@@ -152,11 +152,13 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         SweepFormat::Json => RowFormat::Json,
     };
     let rows = Rows::new(format, &sweep, until.is_some());
-    let threads = if args.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        args.threads
-    };
+    let threads = crate::settings::resolve_threads(args.threads);
+    // Tallies in flight: about one open point per thread, and the merged ones.
+    engine::check_memory_for(
+        &crate::model::Compiled::new(&sweep.base),
+        2 * threads as u64 + 1,
+    )
+    .map_err(|e| CliError::Usage(format!("{}: {e}", args.file.display())))?;
     if let Some(spec) = args.shard {
         return super::shard::sweep_shard(args, spec, &sweep, &design, threads);
     }

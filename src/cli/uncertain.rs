@@ -13,11 +13,11 @@ pub fn run_posterior(args: &RunArgs, posterior: &Path) -> Result<(), CliError> {
             "--posterior takes one scenario file; run the files one at a time".into(),
         ));
     }
-    if let Some(out) = &args.out {
+    if let Some(out) = &args.output.out {
         crate::output::check_writable(out, &args.files).map_err(CliError::Usage)?;
     }
     let file = &args.files[0];
-    let (mut scenario, _) = load_scenario_with_inputs(file, args.horizon_years)?;
+    let (mut scenario, _) = load_scenario_with_inputs(file, args.sim.horizon_years)?;
     crate::scenario::overrides::apply_texts(&mut scenario, &args.set, &file.display().to_string())
         .map_err(CliError::Input)?;
     let post = nested::read_posterior(posterior).map_err(CliError::Usage)?;
@@ -27,17 +27,17 @@ pub fn run_posterior(args: &RunArgs, posterior: &Path) -> Result<(), CliError> {
             "--draws {draws}: expected an integer in [1, 1000000]"
         )));
     }
-    let runs = args.runs.unwrap_or(1000);
+    let runs = args.sim.runs.unwrap_or(1000);
     if runs < 2 || draws.checked_mul(runs).is_none_or(|t| t > crate::MAX_RUNS) {
         return Err(CliError::Usage(format!(
             "--runs {runs} per draw: expected at least 2, and draws x runs at most {}",
             crate::MAX_RUNS
         )));
     }
-    let seed = args.seed.unwrap_or(scenario.meta.seed);
-    let bar = progress_bar(draws * runs, args.quiet);
+    let seed = args.sim.seed.unwrap_or(scenario.meta.seed);
+    let bar = progress_bar(draws * runs, args.output.quiet);
     let progress = |n: u64| bar.inc(n);
-    let result = engine::with_threads(args.threads, || {
+    let result = engine::with_threads(args.sim.threads.threads, || {
         nested::run(
             &scenario,
             &post,
@@ -55,7 +55,7 @@ pub fn run_posterior(args: &RunArgs, posterior: &Path) -> Result<(), CliError> {
         Ok(Ok(n)) => n,
     };
     let name = &scenario.meta.name;
-    let text = match args.format {
+    let text = match args.output.format {
         super::Format::Json => nested::json(&n, name, &posterior.display().to_string()),
         super::Format::Table => nested::table(&n, name),
         _ => {
@@ -64,5 +64,5 @@ pub fn run_posterior(args: &RunArgs, posterior: &Path) -> Result<(), CliError> {
             ));
         }
     };
-    emit(args.out.as_deref(), text.as_bytes())
+    emit(args.output.out.as_deref(), text.as_bytes())
 }

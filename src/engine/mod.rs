@@ -9,11 +9,14 @@
 //! - memory is O(threads x aggregate size), independent of the number of runs.
 
 pub mod aggregate;
+pub mod driver;
 pub mod floor;
 pub mod relevance;
 pub mod until;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
+
+use driver::Units as _;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -93,50 +96,40 @@ impl Worker {
     }
 }
 
+/// The runs of one scenario as driver [`driver::Units`]: unit `i` is run `i` of `plan`.
+pub struct Runs<'a> {
+    pub compiled: &'a Compiled,
+    pub plan: RunPlan,
+}
+
+impl driver::Units for Runs<'_> {
+    type Worker = Worker;
+
+    fn worker(&self) -> Worker {
+        Worker::new(self.compiled)
+    }
+
+    #[inline]
+    fn run(&self, w: &mut Worker, unit: u64) {
+        w.run_range(self.compiled, &self.plan, unit, 1);
+    }
+
+    fn merge(&self, into: &mut Worker, from: Worker) {
+        into.aggregate.merge(&from.aggregate);
+    }
+}
+
 /// Simulate every run of `plan` on the current rayon pool and return the aggregate.
 pub fn run(
     compiled: &Compiled,
     plan: &RunPlan,
     hooks: Hooks<'_>,
 ) -> Result<Aggregate, Interrupted> {
-    let blocks = plan.count.div_ceil(BLOCK_RUNS);
-    let cancelled = || hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-    // try_fold/try_reduce short-circuit: once cancelled, the remaining blocks are skipped
-    // without being visited (with 10^12 runs there are ~4 x 10^9 of them).
-    let result = (0..blocks)
-        .into_par_iter()
-        .try_fold(
-            || Worker::new(compiled),
-            |mut worker, b| {
-                let first = plan.first + b * BLOCK_RUNS;
-                let count = BLOCK_RUNS.min(plan.first + plan.count - first);
-                // Check between runs, not only between blocks: a block of long runs (many
-                // rivalries, a 200-year horizon) can take seconds, and Ctrl-C must stop
-                // within one. A cancelled run's partial aggregate is discarded.
-                for i in first..first + count {
-                    if cancelled() {
-                        return Err(Interrupted);
-                    }
-                    worker.run_range(compiled, plan, i, 1);
-                }
-                if let Some(p) = hooks.progress {
-                    p(count);
-                }
-                Ok(worker)
-            },
-        )
-        .map(|w| w.map(|w| w.aggregate))
-        .try_reduce(
-            || Aggregate::new(compiled),
-            |mut a, b| {
-                a.merge(&b);
-                Ok(a)
-            },
-        )?;
-    if cancelled() {
-        return Err(Interrupted);
-    }
-    Ok(result)
+    let units = Runs {
+        compiled,
+        plan: *plan,
+    };
+    driver::drive(&units, plan.first, plan.count, hooks).map(|w| w.aggregate)
 }
 
 /// Header of the per-run CSV written by [`run_with_rows`].
@@ -179,69 +172,91 @@ pub fn run_with_rows(
     sink: &mut dyn std::io::Write,
 ) -> Result<Result<Aggregate, Interrupted>, std::io::Error> {
     sink.write_all(RUN_ROWS_HEADER.as_bytes())?;
+    let units = RowRuns(Runs {
+        compiled,
+        plan: *plan,
+    });
     let blocks = plan.count.div_ceil(BLOCK_RUNS);
     let chunk = ROW_CHUNK_BLOCKS_PER_THREAD * rayon::current_num_threads() as u64;
-    let cancelled = || hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
     let mut total = Aggregate::new(compiled);
     let mut start = 0;
     while start < blocks {
-        if cancelled() {
-            return Ok(Err(Interrupted));
-        }
         let end = (start + chunk).min(blocks);
-        let parts: Vec<(Aggregate, Vec<u8>)> = (start..end)
+        // Each block in its own worker, so that its rows come back in run order.
+        let parts: Result<Vec<RowWorker>, Interrupted> = (start..end)
             .into_par_iter()
-            .map_init(
-                || (compiled.new_world(), RunRecord::new(compiled)),
-                |(world, record), b| {
-                    let first = plan.first + b * BLOCK_RUNS;
-                    let count = BLOCK_RUNS.min(plan.first + plan.count - first);
-                    let mut agg = Aggregate::new(compiled);
-                    let mut rows = Vec::new();
-                    for i in first..first + count {
-                        let mut rng = run_rng(plan.seed, plan.stream_offset + i);
-                        simulate_run(compiled, world, record, &mut rng);
-                        agg.record(record);
-                        write_rows(compiled, i, record, &mut rows);
-                    }
-                    if let Some(p) = hooks.progress {
-                        p(count);
-                    }
-                    (agg, rows)
-                },
-            )
+            .map(|b| {
+                let first = plan.first + b * BLOCK_RUNS;
+                let count = BLOCK_RUNS.min(plan.first + plan.count - first);
+                let mut w = units.worker();
+                driver::run_block(&units, &mut w, first, count, &hooks)?;
+                Ok(w)
+            })
             .collect();
-        for (agg, rows) in &parts {
-            sink.write_all(rows)?;
-            total.merge(agg);
+        let Ok(parts) = parts else {
+            return Ok(Err(Interrupted));
+        };
+        for w in &parts {
+            sink.write_all(&w.rows)?;
+            total.merge(&w.worker.aggregate);
         }
         start = end;
+    }
+    if driver::cancelled(&hooks) {
+        return Ok(Err(Interrupted));
     }
     Ok(Ok(total))
 }
 
-/// Most memory the tallies of one invocation may take: one aggregate per worker and one for
-/// the reduction. Thousands of rivalries over a 200-year horizon need gigabytes per worker;
-/// such a run is refused with a message instead of exhausting the machine.
-pub const MAX_TALLY_BYTES: u64 = 8 << 30;
+/// [`Runs`] that also write each run's CSV rows (`--per-run`).
+struct RowRuns<'a>(Runs<'a>);
 
-/// Check before a run that `threads` workers' aggregates fit in [`MAX_TALLY_BYTES`].
-pub fn check_memory(compiled: &Compiled, threads: usize) -> Result<(), String> {
-    let each = Aggregate::estimated_bytes(compiled);
-    let total = each.saturating_mul(threads as u64 + 1);
-    if total <= MAX_TALLY_BYTES {
-        return Ok(());
+struct RowWorker {
+    worker: Worker,
+    rows: Vec<u8>,
+}
+
+impl driver::Units for RowRuns<'_> {
+    type Worker = RowWorker;
+
+    fn worker(&self) -> RowWorker {
+        RowWorker {
+            worker: self.0.worker(),
+            rows: Vec::new(),
+        }
     }
-    let gb = |b: u64| b as f64 / (1u64 << 30) as f64;
-    Err(format!(
-        "this scenario's tallies need about {:.1} GiB per thread ({} rivalries x {} years); with \
-         {threads} thread(s) that exceeds the {:.0} GiB limit: use fewer --threads, a shorter \
-         horizon or fewer rivalries",
-        gb(each),
-        compiled.scenario.rivalries.len(),
-        compiled.scenario.meta.horizon_years,
-        gb(MAX_TALLY_BYTES)
-    ))
+
+    fn run(&self, w: &mut RowWorker, unit: u64) {
+        self.0.run(&mut w.worker, unit);
+        write_rows(self.0.compiled, unit, w.worker.last_record(), &mut w.rows);
+    }
+
+    fn merge(&self, into: &mut RowWorker, from: RowWorker) {
+        into.worker.aggregate.merge(&from.worker.aggregate);
+        into.rows.extend(from.rows);
+    }
+}
+
+pub use driver::MAX_TALLY_BYTES;
+
+/// Check before running `compiled` on `threads` workers that their aggregates (one per
+/// worker, one merged) fit in [`MAX_TALLY_BYTES`].
+pub fn check_memory(compiled: &Compiled, threads: usize) -> Result<(), String> {
+    check_memory_for(compiled, threads as u64 + 1)
+}
+
+/// [`check_memory`] for `tallies` aggregates of `compiled` (e.g. two per worker in a
+/// comparison, one per point in flight in a sweep).
+pub fn check_memory_for(compiled: &Compiled, tallies: u64) -> Result<(), String> {
+    driver::check_memory(
+        Aggregate::estimated_bytes(compiled),
+        tallies,
+        &format!(
+            "{} rivalries x {} years",
+            compiled.scenario.rivalries.len(),
+            compiled.scenario.meta.horizon_years
+        ),
+    )
 }
 
 /// Run `f` on a rayon pool with `threads` workers (0 = all cores; at most

@@ -176,16 +176,26 @@ fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
 
 /// One table for any number of reports; the `scenario` column holds each scenario's name.
 pub fn to_csv(reports: &[&Report]) -> Vec<u8> {
-    let mut w = writer();
+    let mut out = header();
     for r in reports {
-        let mut rows = Rows {
-            w,
-            scenario: &r.scenario,
-        };
-        rows.report(r);
-        w = rows.w;
+        out.extend(report_rows(r));
     }
-    finish(w)
+    out
+}
+
+/// The header line of the table ([`to_csv`] is the header, then each report's rows).
+pub fn header() -> Vec<u8> {
+    finish(writer())
+}
+
+/// One report's rows, without the header: for writing a table one scenario at a time.
+pub fn report_rows(r: &Report) -> Vec<u8> {
+    let mut rows = Rows {
+        w: ::csv::Writer::from_writer(Vec::new()),
+        scenario: &r.scenario,
+    };
+    rows.report(r);
+    finish(rows.w)
 }
 
 /// A comparison: the scenario column is `A vs B`; statistics p_a, p_b, diff, diff_lo,

@@ -794,23 +794,38 @@ fn yearly_section(out: &mut String, r: &Report) {
 
 /// The page for one or more runs (`deter run FILE... --report`).
 pub fn to_html(runs: &[RunView<'_>]) -> String {
-    let title = match runs {
-        [one] => format!("deter: {}", one.report.scenario),
-        _ => format!("deter: {} scenarios", runs.len()),
+    let mut out = page_start(runs.len(), runs.first().map(|v| v.report.scenario.as_str()));
+    for (i, v) in runs.iter().enumerate() {
+        out.push_str(&article(v, i));
+    }
+    out.push_str(PAGE_END);
+    out
+}
+
+/// The start of the page of `n` runs (`first`: the first scenario's name), for writing the
+/// page one article at a time: [`page_start`], [`article`] per run, [`PAGE_END`].
+pub fn page_start(n: usize, first: Option<&str>) -> String {
+    let title = match (n, first) {
+        (1, Some(name)) => format!("deter: {name}"),
+        _ => format!("deter: {n} scenarios"),
     };
     let mut out = String::new();
     head(&mut out, &title);
-    for (i, v) in runs.iter().enumerate() {
-        let mut article = String::new();
-        run_article(&mut article, v, i);
-        if i > 0 {
-            // Element ids stay unique on a page with several scenarios.
-            article = article.replace(" id=\"", &format!(" id=\"s{i}-"));
-        }
-        out.push_str(&article);
-    }
-    out.push_str("</body>\n</html>\n");
     out
+}
+
+/// The end of a page.
+pub const PAGE_END: &str = "</body>\n</html>\n";
+
+/// The article of run `index` of a page.
+pub fn article(v: &RunView<'_>, index: usize) -> String {
+    let mut article = String::new();
+    run_article(&mut article, v, index);
+    if index > 0 {
+        // Element ids stay unique on a page with several scenarios.
+        article = article.replace(" id=\"", &format!(" id=\"s{index}-"));
+    }
+    article
 }
 
 /// The page of a comparison (`deter compare --report`): differences with paired intervals,

@@ -23,7 +23,7 @@ pub use read::{
 };
 
 /// NATO status of a country.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Status {
     NatoMember,
     NatoAspirant,
@@ -49,7 +49,7 @@ impl Status {
 }
 
 /// A calendar month, the scenario's clock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct YearMonth {
     pub year: i32,
     /// 1..=12
@@ -70,7 +70,7 @@ impl std::fmt::Display for YearMonth {
 }
 
 /// The `[scenario]` table: name, clock and run defaults.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Meta {
     pub name: String,
     pub description: String,
@@ -82,13 +82,13 @@ pub struct Meta {
 }
 
 /// Either side of an alliance or deployment: a regional country or an outside power.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum Actor {
     Country(usize),
     Power(usize),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Country {
     pub id: String,
     pub name: String,
@@ -103,14 +103,14 @@ pub struct Country {
     pub capability_given: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OutsidePower {
     pub id: String,
     pub name: String,
     pub params: PowerParams,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Alliance {
     pub id: String,
     pub name: String,
@@ -119,7 +119,7 @@ pub struct Alliance {
     pub params: AllianceParams,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Deployment {
     pub id: String,
     pub name: String,
@@ -129,7 +129,7 @@ pub struct Deployment {
     pub params: DeploymentParams,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Rivalry {
     /// "CHALLENGER-TARGET" unless the file names it.
     pub id: String,
@@ -141,7 +141,7 @@ pub struct Rivalry {
 }
 
 /// How a policy change combines with the current value.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub enum ChangeOp {
     Set(f64),
     Add(f64),
@@ -158,7 +158,7 @@ impl ChangeOp {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PolicyChange {
     pub path: String,
     pub target: ParamRef,
@@ -167,7 +167,7 @@ pub struct PolicyChange {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Policy {
     pub id: String,
     pub name: String,
@@ -182,7 +182,7 @@ pub struct Policy {
 }
 
 /// A validated scenario.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Scenario {
     pub meta: Meta,
     pub model: ModelParams,
@@ -214,6 +214,20 @@ impl Scenario {
             Actor::Country(i) => &self.countries[i].id,
             Actor::Power(i) => &self.powers[i].id,
         }
+    }
+
+    /// SHA-256 (hex) of a canonical serialisation of this validated scenario: its JSON (every
+    /// field, in declaration order; floats in shortest round-trip form), after `extends`,
+    /// overrides and derivation. Identifies exactly what is simulated, whatever the file's
+    /// formatting, comments or key order; recorded as `scenario_sha256` in every output and
+    /// checked by `deter merge`.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let text = serde_json::to_vec(self).expect("a validated scenario serialises");
+        Sha256::digest(&text)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// Number of monthly steps in the horizon.

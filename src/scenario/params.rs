@@ -68,7 +68,7 @@ macro_rules! param_block {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq)]
+        #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
         pub struct $name {
             $( $(#[doc = $doc])* pub $field: f64, )*
         }

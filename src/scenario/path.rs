@@ -16,7 +16,7 @@ use super::params::{
 use super::{ChangeOp, Scenario, YearMonth};
 
 /// A resolved parameter address. Indices refer to the scenario it was resolved against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum ParamRef {
     Model(usize),
     Military {
@@ -63,7 +63,7 @@ pub enum ParamRef {
 }
 
 /// Which value of a policy a [`ParamRef::PolicyValue`] addresses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum PolicyField {
     /// `policy.ID.start`: the start date as a decimal year, `year + (month - 1) / 12`
     /// (2026.5 is July 2026); a value set is rounded to the nearest month.
@@ -80,7 +80,7 @@ pub enum PolicyField {
 }
 
 /// The operation of a policy change, without its magnitude.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum OpKind {
     Set,
     Add,
@@ -139,7 +139,7 @@ impl OpKind {
 
 /// Where a parameter's specification lives (a [`ParamRef`] without its entity), so that a
 /// policy change's magnitude can be range-checked without the scenario.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum SpecOf {
     Model(usize),
     Military(usize),

@@ -28,8 +28,9 @@ use std::time::Duration;
 use super::design::Design;
 use super::rows::Rows;
 use super::spec::Sweep;
+use crate::engine::driver::{Units, run_block};
 use crate::engine::until::{self, ADAPTIVE_BLOCK, Stopping, UntilCi};
-use crate::engine::{Aggregate, BLOCK_RUNS, RunPlan, Worker};
+use crate::engine::{Aggregate, BLOCK_RUNS, Hooks, RunPlan, Runs};
 use crate::model::Compiled;
 use crate::outputs::N_EVENTS;
 use crate::report::{Report, RunInfo};
@@ -76,10 +77,12 @@ struct Open {
     outstanding: u64,
 }
 
+/// Runs `first..end` of one point, taken one block at a time (a stage of 10^12 runs is one
+/// task, not 4 x 10^9 of them).
 struct Task {
     point: u64,
     first: u64,
-    count: u64,
+    end: u64,
     compiled: Arc<Compiled>,
 }
 
@@ -229,7 +232,17 @@ pub fn run_sweep(
                     if st.error.is_some() || cancelled() {
                         break None;
                     }
-                    if let Some(t) = st.queue.pop_front() {
+                    if let Some(mut t) = st.queue.pop_front() {
+                        // One block now; the rest of the range stays first in line.
+                        let end = (t.first + BLOCK_RUNS).min(t.end);
+                        if end < t.end {
+                            st.queue.push_front(Task {
+                                first: end,
+                                compiled: Arc::clone(&t.compiled),
+                                ..t
+                            });
+                        }
+                        t.end = end;
                         break Some(t);
                     }
                     if st.next_point < design.n {
@@ -267,16 +280,25 @@ pub fn run_sweep(
                 return;
             };
             let offset = sweep.stream_offset(task.point, stride);
-            let plan = RunPlan {
-                seed: sweep.seed,
-                first: task.first,
-                count: task.count,
-                stream_offset: offset,
+            let count = task.end - task.first;
+            let units = Runs {
+                compiled: &task.compiled,
+                plan: RunPlan {
+                    seed: sweep.seed,
+                    first: task.first,
+                    count,
+                    stream_offset: offset,
+                },
             };
-            let mut worker = Worker::new(&task.compiled);
-            worker.run_range(&task.compiled, &plan, task.first, task.count);
-            if let Some(p) = exec.progress {
-                p(task.count);
+            let mut worker = units.worker();
+            let hooks = Hooks {
+                cancel: exec.cancel,
+                progress: exec.progress,
+            };
+            if run_block(&units, &mut worker, task.first, count, &hooks).is_err() {
+                // Cancelled mid-block: the point stays unfinished and is not written.
+                wake.notify_all();
+                return;
             }
             let mut st = state.lock().expect("no panics under the lock");
             let k = task.point;
@@ -362,26 +384,21 @@ fn stage_end(scheduled: u64, stride: u64, adaptive: bool) -> u64 {
 /// Queue the blocks of runs `open.scheduled..end` of point `k` (at the front when `urgent`:
 /// an older point's next stage goes before new points).
 fn schedule(queue: &mut VecDeque<Task>, k: u64, open: &mut Open, end: u64, urgent: bool) {
-    let mut tasks = Vec::new();
-    let mut first = open.scheduled;
-    while first < end {
-        let count = BLOCK_RUNS.min(end - first);
-        tasks.push(Task {
-            point: k,
-            first,
-            count,
-            compiled: Arc::clone(&open.compiled),
-        });
-        first += count;
+    if open.scheduled >= end {
+        return;
     }
-    open.outstanding += tasks.len() as u64;
+    let task = Task {
+        point: k,
+        first: open.scheduled,
+        end,
+        compiled: Arc::clone(&open.compiled),
+    };
+    open.outstanding += (end - open.scheduled).div_ceil(BLOCK_RUNS);
     open.scheduled = end;
     if urgent {
-        for t in tasks.into_iter().rev() {
-            queue.push_front(t);
-        }
+        queue.push_front(task);
     } else {
-        queue.extend(tasks);
+        queue.push_back(task);
     }
 }
 

@@ -14,18 +14,21 @@ use super::{deter, root, stderr, tempdir, write};
 /// A run that takes minutes: MAX_RUNS runs of the template (refused counts are tested in
 /// limits.rs; this one is accepted, and counters stay far from overflow).
 fn long_run(out: &Path) -> Child {
+    let out = out.to_str().unwrap();
+    let args = [
+        "run",
+        "src/scenario/template.toml",
+        "--runs",
+        "1000000000000",
+    ];
+    long_command(&[&args[..], &["--threads", "2", "--out", out]].concat())
+}
+
+/// `deter ARGS` started from the crate root, stdout and stderr piped.
+pub(super) fn long_command(args: &[&str]) -> Child {
     Command::new(assert_cmd::cargo::cargo_bin("deter"))
         .current_dir(root())
-        .args([
-            "run",
-            "src/scenario/template.toml",
-            "--runs",
-            "1000000000000",
-            "--threads",
-            "2",
-        ])
-        .arg("--out")
-        .arg(out)
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -34,7 +37,7 @@ fn long_run(out: &Path) -> Child {
 
 /// Wait until the child is simulating: its Ctrl-C handler thread and rayon workers exist
 /// (Linux: /proc/PID/task), so a signal reaches the handler, not the default action.
-fn wait_until_running(child: &mut Child) {
+pub(super) fn wait_until_running(child: &mut Child) {
     let tasks = format!("/proc/{}/task", child.id());
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(20) {
@@ -54,7 +57,7 @@ fn wait_until_running(child: &mut Child) {
     std::thread::sleep(Duration::from_millis(200));
 }
 
-fn signal(child: &Child, sig: &str) {
+pub(super) fn signal(child: &Child, sig: &str) {
     let ok = Command::new("kill")
         .args([sig, &child.id().to_string()])
         .status()
@@ -63,7 +66,10 @@ fn signal(child: &Child, sig: &str) {
 }
 
 /// Wait for the child with a deadline; kill it (and fail) if it does not exit.
-fn wait_within(child: &mut Child, limit: Duration) -> (std::process::ExitStatus, Duration) {
+pub(super) fn wait_within(
+    child: &mut Child,
+    limit: Duration,
+) -> (std::process::ExitStatus, Duration) {
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().expect("wait") {
@@ -78,7 +84,7 @@ fn wait_within(child: &mut Child, limit: Duration) -> (std::process::ExitStatus,
     }
 }
 
-fn leftovers(dir: &Path) -> Vec<String> {
+pub(super) fn leftovers(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .expect("read dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())

@@ -7,11 +7,14 @@
 //! - `props`: random valid scenarios at the extremes of every documented range.
 //! - `limits`: run counts, threads, horizons, empty and large scenarios.
 //! - `faults`: output paths, atomic writes, Ctrl-C and SIGKILL.
+//! - `driver`: every command on the one driver: Ctrl-C within a second with 10^12 runs, the
+//!   memory guard.
 //!
 //! When new subcommands land (sweep, compare, merge, bench), extend each module: see the
 //! "Extending" note at the top of each.
 
 mod bad_files;
+mod driver;
 mod faults;
 mod fuzz_regressions;
 mod input_core;

@@ -1,0 +1,323 @@
+//! The library facade: what a program embedding deter (the Python package, a web service, a
+//! notebook) calls. Everything here is stable and documented; the modules behind it
+//! (`engine`, `model`, `report`, ...) are deter's own and may change between versions.
+//!
+//! ```no_run
+//! use deter::{Control, Settings};
+//! let scenario = deter::load("scenarios/western-balkans-2024.toml".as_ref())?;
+//! let settings = Settings { runs: Some(10_000), seed: Some(7), ..Settings::default() };
+//! let report = deter::run(&scenario, &settings, Control::default())?;
+//! println!("P(use of force) = {:.3}", report.outcomes.get("use_of_force").unwrap().p);
+//! # Ok::<(), deter::Error>(())
+//! ```
+//!
+//! Shapes and units: a [`Report`] is the JSON contract of docs/OUTPUT.md (probabilities are
+//! shares of runs in [0, 1] with Wilson 95% intervals; money in the scenario's currency unit,
+//! bn; time in years; one entry per rivalry and per year of the horizon). Results depend only
+//! on (scenario, seed, runs, engine version), never on `threads`.
+//!
+//! Cancellation: set the flag in [`Control::cancel`] from any thread (a signal handler, a
+//! Python `KeyboardInterrupt` check); the call returns [`Error::Interrupted`] within one
+//! simulated run. Progress: [`Control::progress`] is called with the number of runs just
+//! finished, from worker threads.
+#![warn(missing_docs)]
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::engine::{self, RunPlan};
+use crate::model::Compiled;
+use crate::report::RunInfo;
+use crate::shard::{self, Kind, Named, PartialFile};
+
+pub use crate::engine::Hooks as Control;
+pub use crate::report::Report;
+pub use crate::report::compare::ComparisonReport;
+pub use crate::scenario::{Diagnostics, Scenario};
+pub use crate::settings::{Resolved, Settings};
+
+/// Why a facade call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An input file is invalid: every problem with file:line:col, key path, the expected
+    /// value and a did-you-mean (`Display` renders them with source excerpts).
+    #[error("{0}")]
+    Input(Diagnostics),
+    /// A setting is out of range (runs, seed, threads, horizon, `until_ci`), the scenarios of
+    /// a comparison cannot be paired, or partial files do not form a complete set.
+    #[error("{0}")]
+    Invalid(String),
+    /// The tallies would not fit in memory (`engine::MAX_TALLY_BYTES`): fewer threads, a
+    /// shorter horizon or fewer rivalries.
+    #[error("{0}")]
+    TooLarge(String),
+    /// The cancellation flag was set; nothing was produced.
+    #[error("interrupted")]
+    Interrupted,
+    /// A file could not be read.
+    #[error("{0}")]
+    Io(String),
+}
+
+impl From<crate::settings::SettingsError> for Error {
+    fn from(e: crate::settings::SettingsError) -> Self {
+        Error::Invalid(e.0)
+    }
+}
+
+impl From<engine::Interrupted> for Error {
+    fn from(_: engine::Interrupted) -> Self {
+        Error::Interrupted
+    }
+}
+
+/// Read and validate a scenario file (its `extends` chain resolved, every number range
+/// checked, derived values filled in).
+///
+/// Errors: [`Error::Input`] with every problem found.
+pub fn load(path: &Path) -> Result<Scenario, Error> {
+    crate::scenario::load_file(path).map_err(Error::Input)
+}
+
+/// Validate a scenario given as TOML text; `name` is used in messages (a file name).
+/// `extends` is not available without a file.
+///
+/// Errors: [`Error::Input`] with every problem found.
+pub fn parse(text: &str, name: &str) -> Result<Scenario, Error> {
+    crate::scenario::parse_str(text, name).map_err(Error::Input)
+}
+
+/// Check a scenario file without running it: `Ok` when it is valid (warnings, if any, are in
+/// the returned [`Diagnostics`]).
+///
+/// Errors: [`Error::Input`] with every problem found.
+pub fn validate(path: &Path) -> Result<Diagnostics, Error> {
+    load(path).map(|_| Diagnostics::default())
+}
+
+/// Resolve `settings` for `scenario`: the horizon override applied to a copy, runs, seed,
+/// threads and adaptive stopping checked.
+fn prepare(scenario: &Scenario, settings: &Settings) -> Result<(Scenario, Resolved), Error> {
+    let mut s = scenario.clone();
+    settings.apply(&mut s)?;
+    let r = settings.resolve(&s)?;
+    Ok((s, r))
+}
+
+/// Simulate `scenario` and summarise it.
+///
+/// `settings` gives runs (default: the scenario's `runs`), seed (default: its `seed`), threads
+/// (0 = one per core), a horizon override and optional adaptive stopping (`until_ci`, capped
+/// by `max_runs`). The [`Report`]'s `scenario_sha256` is [`Scenario::fingerprint`] after the
+/// override.
+///
+/// Errors: [`Error::Invalid`] for a setting out of range, [`Error::TooLarge`] when the
+/// tallies would not fit in memory, [`Error::Interrupted`] when `control.cancel` was set.
+pub fn run(
+    scenario: &Scenario,
+    settings: &Settings,
+    control: Control<'_>,
+) -> Result<Report, Error> {
+    let (s, r) = prepare(scenario, settings)?;
+    let compiled = Compiled::new(&s);
+    engine::check_memory(&compiled, r.threads).map_err(Error::TooLarge)?;
+    let started = Instant::now();
+    let (aggregate, stopping) = engine::with_threads(r.threads, || match r.until {
+        None => {
+            let plan = RunPlan {
+                seed: r.seed,
+                first: 0,
+                count: r.runs,
+                stream_offset: 0,
+            };
+            engine::run(&compiled, &plan, control).map(|a| (a, None))
+        }
+        Some(u) => {
+            engine::until::run_until(&compiled, r.seed, 0, &u, control).map(|(a, st)| (a, Some(st)))
+        }
+    })?;
+    let info = RunInfo {
+        scenario_sha256: s.fingerprint(),
+        seed: r.seed,
+        wall_seconds: started.elapsed().as_secs_f64(),
+        threads: r.threads,
+    };
+    let mut report = Report::build(&compiled, &aggregate, &info);
+    report.stopping = stopping.as_ref().map(crate::report::StoppingOut::from);
+    Ok(report)
+}
+
+/// Compare scenario `b` with scenario `a` under common random numbers: run `i` of both draws
+/// from the same streams, so the paired 95% intervals of every difference P(B) - P(A) are
+/// narrower than independent samples would give. Runs and seed default to `a`'s.
+///
+/// Errors: as [`run`], and [`Error::Invalid`] when the horizons differ (set
+/// `settings.horizon_years`). Adaptive stopping does not apply to comparisons.
+pub fn compare(
+    a: &Scenario,
+    b: &Scenario,
+    settings: &Settings,
+    control: Control<'_>,
+) -> Result<ComparisonReport, Error> {
+    let (sa, r) = prepare(a, settings)?;
+    let (sb, _) = prepare(b, settings)?;
+    let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
+    let pairing = crate::compare::check(&ca, &cb).map_err(|e| Error::Invalid(e.to_string()))?;
+    crate::compare::check_memory(&ca, &cb, r.threads).map_err(Error::TooLarge)?;
+    let started = Instant::now();
+    let cmp = engine::with_threads(r.threads, || {
+        crate::compare::run_paired(&ca, &cb, &pairing, r.seed, r.runs, control)
+    })?;
+    let wall = started.elapsed().as_secs_f64();
+    let report_of = |c: &Compiled, s: &Scenario, agg| {
+        let info = RunInfo {
+            scenario_sha256: s.fingerprint(),
+            seed: r.seed,
+            wall_seconds: wall,
+            threads: r.threads,
+        };
+        Report::build(c, agg, &info)
+    };
+    let (ra, rb) = (report_of(&ca, &sa, &cmp.a), report_of(&cb, &sb, &cmp.b));
+    let timing = ra.timing.clone();
+    Ok(ComparisonReport::build(&cmp, ra, rb, timing))
+}
+
+/// Run a sweep file (docs/SWEEPS.md) and write its results, one row per point in point
+/// order, to `out` (CSV, or JSON Lines when `json`). Returns, per point, the headline
+/// probabilities in the order of `outputs::EVENTS` (the sensitivity analysis's inputs).
+/// Only `settings.threads`, `until_ci` and `max_runs` apply (runs and seed are the sweep
+/// file's).
+///
+/// Errors: [`Error::Input`] for an invalid sweep or base scenario, [`Error::Invalid`],
+/// [`Error::TooLarge`], [`Error::Interrupted`] (finished rows stay in `out`), [`Error::Io`].
+pub fn sweep(
+    path: &Path,
+    settings: &Settings,
+    control: Control<'_>,
+    out: &Path,
+    json: bool,
+) -> Result<Vec<[f64; crate::outputs::N_EVENTS]>, Error> {
+    use crate::sweep::rows::{RowFormat, Rows};
+    use crate::sweep::runner::{self, Exec, Sink, SweepError};
+    let sweep = crate::sweep::load_sweep(path).map_err(Error::Input)?;
+    let threads = crate::settings::resolve_threads(settings.threads);
+    let until = match settings.until_ci {
+        None => None,
+        Some(t) => Some(crate::engine::until::UntilCi {
+            target: crate::settings::check_until_ci(t)?,
+            max_runs: crate::settings::check_runs(
+                "--max-runs",
+                settings.max_runs.unwrap_or(sweep.runs),
+            )?,
+        }),
+    };
+    let design = crate::sweep::Design::new(&sweep);
+    let stride = runner::stride(&sweep, until.as_ref());
+    if design
+        .n
+        .checked_mul(stride)
+        .is_none_or(|w| w > crate::MAX_RUNS)
+    {
+        return Err(Error::Invalid(format!(
+            "{} points x {stride} runs exceeds the limit of {} runs",
+            design.n,
+            crate::MAX_RUNS
+        )));
+    }
+    engine::check_memory_for(&Compiled::new(&sweep.base), 2 * threads as u64 + 1)
+        .map_err(Error::TooLarge)?;
+    let format = if json {
+        RowFormat::Json
+    } else {
+        RowFormat::Csv
+    };
+    let rows = Rows::new(format, &sweep, until.is_some());
+    let (file, start, outputs) = runner::open_results(out, false, &sweep, &design, &rows)
+        .map_err(|e| Error::Io(e.to_string()))?;
+    let exec = Exec {
+        rows,
+        until,
+        cancel: control.cancel,
+        progress: control.progress,
+    };
+    engine::with_threads(threads, || {
+        runner::run_sweep(
+            &sweep,
+            &design,
+            start,
+            outputs,
+            &mut Sink::File(file),
+            &exec,
+        )
+    })
+    .map_err(|e| match e {
+        SweepError::Interrupted => Error::Interrupted,
+        other => Error::Io(other.to_string()),
+    })
+}
+
+/// Merge the partial files of a sharded `deter run FILE --shard K/N` (every shard once, any
+/// order) into the report the unsharded run gives, byte for byte but for timing. The
+/// scenario is rebuilt from the text embedded in the partial files and checked against their
+/// fingerprint. (Sweep shards: `deter merge` on the command line.)
+///
+/// Errors: [`Error::Io`] for an unreadable file, [`Error::Invalid`] for a damaged, foreign,
+/// duplicate or missing shard or a sweep's shards, [`Error::Input`] when the embedded
+/// scenario is no longer valid, [`Error::TooLarge`].
+pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
+    let mut files = Vec::with_capacity(parts.len());
+    for path in parts {
+        let name = path.display().to_string();
+        let bytes = crate::scenario::read_bounded(path, MAX_PARTIAL_BYTES)
+            .map_err(|e| Error::Io(format!("cannot read `{name}`: {e}")))?;
+        let file = PartialFile::from_bytes(&bytes)
+            .map_err(|e| Error::Invalid(format!("`{name}`: {e}")))?;
+        files.push(Named { name, file });
+    }
+    let files = shard::check_complete(files).map_err(Error::Invalid)?;
+    let first = &files[0].file;
+    if first.header.kind != Kind::Run {
+        return Err(Error::Invalid(
+            "these are shards of a sweep: merge them with `deter merge`".into(),
+        ));
+    }
+    let mut scenario = parse(&first.source.text, &first.source.path)?;
+    if let Some(h) = first.header.overrides.horizon_years {
+        scenario.meta.horizon_years = crate::settings::check_horizon(h)?;
+    }
+    if scenario.fingerprint() != first.header.sha256 {
+        return Err(Error::Invalid(format!(
+            "the scenario embedded in `{}` differs from what the shards ran",
+            files[0].name
+        )));
+    }
+    let compiled = Compiled::new(&scenario);
+    engine::check_memory_for(&compiled, 3).map_err(Error::TooLarge)?;
+    let template = engine::Aggregate::new(&compiled);
+    let mut merged = None;
+    shard::merge_points(
+        &files,
+        |_| template.clone(),
+        |_, agg| {
+            merged = Some(agg);
+            Ok(())
+        },
+    )
+    .map_err(Error::Invalid)?;
+    let aggregate = merged.unwrap_or(template);
+    let info = RunInfo {
+        scenario_sha256: first.header.sha256.clone(),
+        seed: first.header.seed,
+        wall_seconds: files.iter().map(|f| f.file.timing.wall_seconds).sum(),
+        threads: files
+            .iter()
+            .map(|f| f.file.timing.threads)
+            .max()
+            .unwrap_or(1),
+    };
+    Ok(Report::build(&compiled, &aggregate, &info))
+}
+
+/// Largest partial file read by [`merge`] (a sweep shard holds one small aggregate per point).
+pub const MAX_PARTIAL_BYTES: usize = 256 << 20;

@@ -1,0 +1,49 @@
+//! Flags shared by several subcommands, declared once and flattened into each
+//! (`#[command(flatten)]`). They are raw: [`crate::settings`] checks and resolves them.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::Format;
+
+/// What to simulate: shared by `run` and `compare`.
+#[derive(Args, Debug, Clone)]
+pub struct SimFlags {
+    /// Number of replications [default: the (first) scenario file's scenario.runs].
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Master seed [default: the (first) scenario file's scenario.seed].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub threads: ThreadsFlag,
+    /// Horizon in years [default: the file's scenario.horizon_years; compared files must agree].
+    #[arg(long)]
+    pub horizon_years: Option<u32>,
+}
+
+/// `--threads`: shared by every command that simulates.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct ThreadsFlag {
+    /// Worker threads; 0 = all cores (at most 1024). Results do not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = super::parse_threads)]
+    pub threads: usize,
+}
+
+/// Where results go: shared by `run`, `compare` and `merge`.
+#[derive(Args, Debug, Clone)]
+pub struct OutputFlags {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the result to this file (atomically) instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Also write a self-contained HTML report (charts, provenance) to this file.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
+    /// No progress bar (merge: no summary line on stderr).
+    #[arg(long, short)]
+    pub quiet: bool,
+}

@@ -1,0 +1,190 @@
+//! Settings: what a caller asks for (runs, seed, threads, horizon, adaptive stopping, shard),
+//! checked and resolved once into the values the engine uses.
+//!
+//! The command line parses flags into [`Settings`] (shared flags are declared once and
+//! flattened into every subcommand); the library facade takes the same [`Settings`]. Nothing
+//! downstream re-checks a range or resolves `threads = 0`: [`Settings::resolve`] is the only
+//! place (in the spirit of ripgrep's low-level and high-level arguments).
+
+use crate::engine::until::UntilCi;
+use crate::scenario::Scenario;
+use crate::{MAX_RUNS, MAX_THREADS};
+
+/// Longest horizon accepted, in years.
+pub const MAX_HORIZON_YEARS: u32 = 200;
+
+/// What a caller asks for; `None` means "the scenario file's value".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Settings {
+    /// Replications (1 ..= [`MAX_RUNS`]) [default: the file's `scenario.runs`].
+    pub runs: Option<u64>,
+    /// Master seed [default: the file's `scenario.seed`].
+    pub seed: Option<u64>,
+    /// Worker threads; 0 = one per core (at most [`MAX_THREADS`]). Never changes results.
+    pub threads: usize,
+    /// Horizon in years (0 ..= [`MAX_HORIZON_YEARS`]) [default: the file's].
+    pub horizon_years: Option<u32>,
+    /// Adaptive stopping: the largest acceptable 95% Wilson half-width of every headline
+    /// probability, in (0, 0.5).
+    pub until_ci: Option<f64>,
+    /// Cap on runs with `until_ci` [default: `runs`].
+    pub max_runs: Option<u64>,
+}
+
+/// Settings resolved against one scenario: every value checked and final.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Resolved {
+    /// Replications, in 1 ..= [`MAX_RUNS`] (the cap under adaptive stopping).
+    pub runs: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Worker threads, at least 1.
+    pub threads: usize,
+    /// Adaptive stopping, if asked for.
+    pub until: Option<UntilCi>,
+}
+
+/// A setting out of its range: the message names the flag and the accepted range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SettingsError(pub String);
+
+/// `threads = 0` becomes one per core; more than [`MAX_THREADS`] is capped.
+pub fn resolve_threads(threads: usize) -> usize {
+    let n = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    };
+    n.clamp(1, MAX_THREADS)
+}
+
+/// Check a run count (from a flag, a file or a cap) against 1 ..= [`MAX_RUNS`].
+pub fn check_runs(flag: &str, runs: u64) -> Result<u64, SettingsError> {
+    if runs == 0 || runs > MAX_RUNS {
+        return Err(SettingsError(format!(
+            "{flag} {runs}: expected an integer in [1, {MAX_RUNS}]"
+        )));
+    }
+    Ok(runs)
+}
+
+/// Check a horizon override against 0 ..= [`MAX_HORIZON_YEARS`].
+pub fn check_horizon(years: u32) -> Result<u32, SettingsError> {
+    if years > MAX_HORIZON_YEARS {
+        return Err(SettingsError(format!(
+            "--horizon-years {years}: expected an integer in [0, {MAX_HORIZON_YEARS}]"
+        )));
+    }
+    Ok(years)
+}
+
+/// Check an adaptive-stopping target: a half-width in (0, 0.5).
+pub fn check_until_ci(target: f64) -> Result<f64, SettingsError> {
+    if target.is_finite() && target > 0.0 && target < 0.5 {
+        Ok(target)
+    } else {
+        Err(SettingsError(format!(
+            "--until-ci {target}: expected a half-width in (0, 0.5)"
+        )))
+    }
+}
+
+impl Settings {
+    /// Apply the overrides that change the scenario itself (the horizon). Called once, right
+    /// after loading, so that the scenario's fingerprint covers them.
+    pub fn apply(&self, scenario: &mut Scenario) -> Result<(), SettingsError> {
+        if let Some(h) = self.horizon_years {
+            scenario.meta.horizon_years = check_horizon(h)?;
+        }
+        Ok(())
+    }
+
+    /// Resolve against a scenario's defaults (`runs`, `seed`), checking every range.
+    pub fn resolve(&self, scenario: &Scenario) -> Result<Resolved, SettingsError> {
+        let runs = check_runs("--runs", self.runs.unwrap_or(scenario.meta.runs))?;
+        let until = match self.until_ci {
+            None => None,
+            Some(t) => Some(UntilCi {
+                target: check_until_ci(t)?,
+                max_runs: check_runs("--max-runs", self.max_runs.unwrap_or(runs))?,
+            }),
+        };
+        if let (None, Some(m)) = (self.until_ci, self.max_runs) {
+            check_runs("--max-runs", m)?;
+        }
+        Ok(Resolved {
+            runs,
+            seed: self.seed.unwrap_or(scenario.meta.seed),
+            threads: resolve_threads(self.threads),
+            until,
+        })
+    }
+}
+
+impl Resolved {
+    /// Runs to budget for (progress, memory): the cap under adaptive stopping.
+    pub fn max_runs(&self) -> u64 {
+        self.until.map_or(self.runs, |u| u.max_runs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario() -> Scenario {
+        crate::scenario::parse_str(crate::scenario::TEMPLATE, "t.toml").expect("valid")
+    }
+
+    #[test]
+    fn defaults_come_from_the_file_and_overrides_win() {
+        let s = scenario();
+        let r = Settings::default().resolve(&s).unwrap();
+        assert_eq!((r.runs, r.seed), (s.meta.runs, s.meta.seed));
+        assert!(r.threads >= 1 && r.until.is_none());
+        let asked = Settings {
+            runs: Some(7),
+            seed: Some(3),
+            threads: 2,
+            until_ci: Some(0.01),
+            ..Settings::default()
+        };
+        let r = asked.resolve(&s).unwrap();
+        assert_eq!((r.runs, r.seed, r.threads), (7, 3, 2));
+        assert_eq!(r.until.map(|u| u.max_runs), Some(7));
+    }
+
+    #[test]
+    fn out_of_range_settings_name_the_flag_and_the_range() {
+        let s = scenario();
+        let bad = |settings: Settings| settings.resolve(&s).unwrap_err().0;
+        assert!(
+            bad(Settings {
+                runs: Some(0),
+                ..Default::default()
+            })
+            .starts_with("--runs 0")
+        );
+        let e = bad(Settings {
+            until_ci: Some(0.5),
+            ..Default::default()
+        });
+        assert!(e.contains("(0, 0.5)"), "{e}");
+        let e = bad(Settings {
+            max_runs: Some(0),
+            ..Default::default()
+        });
+        assert!(e.starts_with("--max-runs 0"), "{e}");
+        let mut s2 = s.clone();
+        let e = Settings {
+            horizon_years: Some(201),
+            ..Default::default()
+        }
+        .apply(&mut s2)
+        .unwrap_err()
+        .0;
+        assert!(e.contains("[0, 200]"), "{e}");
+        assert_eq!(resolve_threads(5000), MAX_THREADS);
+    }
+}

@@ -1,0 +1,196 @@
+//! The library facade (`deter::{load, run, compare, sweep, merge}`) gives what the command
+//! line gives: the same report for the same scenario, seed and runs; errors as values.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::AtomicBool;
+
+use deter::{Control, Error, Settings};
+
+const BUNDLED: &str = "scenarios/western-balkans-2024.toml";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn cli_json(args: &[&str]) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_deter"))
+        .current_dir(root())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v.as_object_mut().unwrap().remove("timing");
+    v
+}
+
+fn without_timing(r: &impl serde::Serialize) -> serde_json::Value {
+    let mut v = serde_json::to_value(r).unwrap();
+    v.as_object_mut().unwrap().remove("timing");
+    v
+}
+
+fn settings(runs: u64) -> Settings {
+    Settings {
+        runs: Some(runs),
+        seed: Some(7),
+        threads: 2,
+        horizon_years: Some(4),
+        ..Settings::default()
+    }
+}
+
+#[test]
+fn run_gives_the_command_line_report() {
+    let s = deter::load(&root().join(BUNDLED)).unwrap();
+    let report = deter::run(&s, &settings(500), Control::default()).unwrap();
+    let cli = cli_json(&[
+        "run",
+        BUNDLED,
+        "--runs",
+        "500",
+        "--seed",
+        "7",
+        "--horizon-years",
+        "4",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(without_timing(&report), cli);
+}
+
+#[test]
+fn compare_gives_the_command_line_comparison() {
+    let a = deter::load(&root().join(BUNDLED)).unwrap();
+    let b = deter::load(&root().join("scenarios/shea-special-envoy.toml")).unwrap();
+    let c = deter::compare(&a, &b, &settings(300), Control::default()).unwrap();
+    let mut cli = cli_json(&[
+        "compare",
+        BUNDLED,
+        "scenarios/shea-special-envoy.toml",
+        "--runs",
+        "300",
+        "--seed",
+        "7",
+        "--horizon-years",
+        "4",
+        "--format",
+        "json",
+    ]);
+    let mut ours = without_timing(&c);
+    for v in [&mut cli, &mut ours] {
+        for side in ["a", "b"] {
+            v[side].as_object_mut().unwrap().remove("timing");
+        }
+    }
+    assert_eq!(ours, cli);
+}
+
+#[test]
+fn merge_of_shards_equals_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut parts = Vec::new();
+    for k in 0..3 {
+        let part = dir.path().join(format!("part-{k}.json"));
+        let status = Command::new(env!("CARGO_BIN_EXE_deter"))
+            .current_dir(root())
+            .args([
+                "run",
+                BUNDLED,
+                "--runs",
+                "400",
+                "--seed",
+                "7",
+                "--horizon-years",
+                "4",
+            ])
+            .args([
+                "--shard",
+                &format!("{k}/3"),
+                "--out",
+                part.to_str().unwrap(),
+                "-q",
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        parts.push(part);
+    }
+    let merged = deter::merge(&parts).unwrap();
+    let s = deter::load(&root().join(BUNDLED)).unwrap();
+    let whole = deter::run(&s, &settings(400), Control::default()).unwrap();
+    assert_eq!(without_timing(&merged), without_timing(&whole));
+    // Shards missing: refused as invalid, naming the gap.
+    assert!(matches!(deter::merge(&parts[..2]), Err(Error::Invalid(_))));
+}
+
+#[test]
+fn errors_are_values() {
+    let s = deter::load(&root().join(BUNDLED)).unwrap();
+    let bad = Settings {
+        runs: Some(0),
+        ..Settings::default()
+    };
+    assert!(
+        matches!(deter::run(&s, &bad, Control::default()), Err(Error::Invalid(m)) if m.contains("--runs 0"))
+    );
+    let cancel = AtomicBool::new(true);
+    let control = Control {
+        cancel: Some(&cancel),
+        progress: None,
+    };
+    assert!(matches!(
+        deter::run(&s, &settings(100_000), control),
+        Err(Error::Interrupted)
+    ));
+    assert!(matches!(
+        deter::load(Path::new("tests/bad/negative-gdp.toml")),
+        Err(Error::Input(_))
+    ));
+    assert!(matches!(
+        deter::parse("[scenario]\nname = 1\n", "x.toml"),
+        Err(Error::Input(_))
+    ));
+}
+
+#[test]
+fn sweep_writes_the_command_line_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let ours = dir.path().join("ours.csv");
+    let theirs = dir.path().join("theirs.csv");
+    let file = root().join("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    // A small grid: the bundled one at 50 runs per point.
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("runs = 2000", "runs = 50");
+    let small = root().join("scenarios/sweeps/.facade-test.toml");
+    std::fs::write(&small, text).unwrap();
+    let settings = Settings {
+        threads: 2,
+        ..Settings::default()
+    };
+    let y = deter::sweep(&small, &settings, Control::default(), &ours, false);
+    let status = Command::new(env!("CARGO_BIN_EXE_deter"))
+        .current_dir(root())
+        .args([
+            "sweep",
+            small.to_str().unwrap(),
+            "-q",
+            "--out",
+            theirs.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    let y = y.unwrap();
+    assert!(status.success());
+    assert_eq!(y.len(), 12);
+    assert_eq!(
+        std::fs::read(&ours).unwrap(),
+        std::fs::read(&theirs).unwrap()
+    );
+}

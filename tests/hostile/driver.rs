@@ -1,0 +1,133 @@
+//! Every command runs on the one driver (src/engine/driver.rs), so every command inherits its
+//! cancellation and its memory guard:
+//! - Ctrl-C stops `run`, `compare`, `sweep` and their sharded variants with 10^12 runs of
+//!   work promptly, with exit code 130 and no output (a sweep keeps its header-only,
+//!   resumable results file: no point finished);
+//! - a valid scenario whose tallies would not fit in memory is refused with exit code 2 and
+//!   a message by every command that would simulate it, before any work.
+
+use std::path::Path;
+use std::time::Duration;
+
+use super::faults::{leftovers, long_command, signal, wait_until_running, wait_within};
+use super::{deter, ring_scenario, root, stderr, tempdir, write};
+
+const TEMPLATE: &str = "src/scenario/template.toml";
+const MAX_RUNS: &str = "1000000000000";
+
+/// A sweep of the template with `points` points and `runs` runs each.
+fn sweep_file(dir: &Path, base: &Path, runs: &str) -> String {
+    let text = format!(
+        "base = {:?}\nruns = {runs}\nseed = 1\n\n[[parameter]]\npath = \"rivalry.AAA-BBB.monitoring\"\n\
+         role = \"lever\"\nvalues = [0.2, 0.5]\n",
+        base.display().to_string()
+    );
+    write(dir, "sweep.toml", &text).display().to_string()
+}
+
+/// Start `args` (with `--out DIR/out`), wait until it simulates, send SIGINT; it must exit
+/// with 130 well within a generous bound (the design target is one second, within one run of
+/// the template), and `check` decides what it may have left in DIR.
+fn interrupt(args: &[&str], check: impl Fn(&Path, &str)) {
+    let dir = tempdir();
+    let out = dir.path().join("out");
+    let mut all = args.to_vec();
+    all.extend(["--threads", "2", "--out", out.to_str().unwrap()]);
+    let mut child = long_command(&all);
+    wait_until_running(&mut child);
+    signal(&child, "-INT");
+    let (status, took) = wait_within(&mut child, Duration::from_secs(20));
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(130), "deter {args:?}: {err}");
+    // Generous: a regression (a loop that ignores the flag) takes minutes, not seconds.
+    assert!(took < Duration::from_secs(5), "deter {args:?}: {took:?}");
+    check(dir.path(), &err);
+}
+
+fn nothing_written(dir: &Path, err: &str) {
+    assert!(err.contains("interrupted"), "{err}");
+    assert!(leftovers(dir).is_empty(), "left {:?}", leftovers(dir));
+}
+
+#[test]
+fn ctrl_c_stops_run_compare_and_shards_with_130_and_no_output() {
+    interrupt(&["run", TEMPLATE, "--runs", MAX_RUNS], nothing_written);
+    interrupt(
+        &["compare", TEMPLATE, TEMPLATE, "--runs", MAX_RUNS],
+        nothing_written,
+    );
+    interrupt(
+        &["run", TEMPLATE, "--runs", MAX_RUNS, "--shard", "1/2"],
+        nothing_written,
+    );
+    interrupt(
+        &[
+            "run", TEMPLATE, TEMPLATE, "--runs", MAX_RUNS, "--format", "json",
+        ],
+        nothing_written,
+    );
+}
+
+#[test]
+fn ctrl_c_stops_sweeps_and_sweep_shards_with_130() {
+    let dir = tempdir();
+    // 2 points x 5 x 10^11 runs: 10^12 units of work.
+    let sweep = sweep_file(dir.path(), &root().join(TEMPLATE), "500000000000");
+    interrupt(&["sweep", &sweep, "--shard", "0/3"], nothing_written);
+    interrupt(&["sweep", &sweep], |dir, err| {
+        assert!(err.contains("--resume"), "{err}");
+        // No point finished: the results file holds its header only.
+        let text = std::fs::read_to_string(dir.join("out")).unwrap();
+        assert_eq!(text.lines().count(), 1, "{text}");
+    });
+}
+
+/// 4,002 rivalries over 200 years: about 5 GiB of tallies per worker (limits.rs has `run`).
+fn huge(dir: &Path) -> String {
+    let mut text = ring_scenario(2, 200);
+    for i in 0..4000 {
+        text += &format!(
+            "\n[[rivalry]]\nid = \"R{i}\"\nchallenger = \"C{}\"\ntarget = \"C{}\"\n",
+            i % 2,
+            (i + 1) % 2
+        );
+    }
+    write(dir, "huge.toml", &text).display().to_string()
+}
+
+#[test]
+fn the_memory_guard_refuses_cleanly_in_every_command() {
+    let dir = tempdir();
+    let huge = huge(dir.path());
+    let sweep = {
+        let text = format!(
+            "base = {huge:?}\nruns = 10\nseed = 1\n\n[[parameter]]\npath = \"rivalry.R0.monitoring\"\n\
+             role = \"lever\"\nvalues = [0.2, 0.5]\n"
+        );
+        write(dir.path(), "huge-sweep.toml", &text)
+            .display()
+            .to_string()
+    };
+    let out = dir.path().join("out").display().to_string();
+    let one = ["--threads", "2", "--out", out.as_str()];
+    for args in [
+        vec!["run", huge.as_str(), "--runs", "1"],
+        vec!["run", huge.as_str(), "--runs", "10", "--shard", "0/2"],
+        vec!["compare", huge.as_str(), huge.as_str(), "--runs", "1"],
+        vec!["sweep", sweep.as_str()],
+        vec!["sweep", sweep.as_str(), "--shard", "0/2"],
+    ] {
+        let all = [&args[..], &one[..]].concat();
+        let o = deter(&all);
+        assert_eq!(o.status.code(), Some(2), "deter {all:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("4002 rivalries x 200 years")
+                || stderr(&o).contains("4002 and 4002 rivalries x 200 years"),
+            "deter {all:?}: {}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains("GiB limit"), "{}", stderr(&o));
+        assert!(!Path::new(&out).exists(), "deter {all:?} wrote {out}");
+    }
+}
