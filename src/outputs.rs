@@ -63,37 +63,37 @@ pub struct Event {
 pub const EVENTS: [Event; 6] = [
     Event {
         key: "crisis",
-        label: "any crisis opportunity",
+        label: "crisis opportunity (context)",
         meaning: "a crisis opportunity arose (a dispute that could escalate; the challenger may still not act)",
         holds: |s| s & event::CRISIS != 0,
     },
     Event {
         key: "threat",
-        label: "threat (MID >= 2)",
+        label: "threat (MID level >= 2)",
         meaning: "the challenger threatened force (MID level 2 or more; MID = militarised interstate dispute, Jones, Bremer and Singer 1996)",
         holds: |s| s & event::THREAT != 0,
     },
     Event {
         key: "display",
-        label: "display of force (>= 3)",
+        label: "display of force (MID >= 3)",
         meaning: "the challenger displayed force (MID level 3 or more)",
         holds: |s| s & event::DISPLAY != 0,
     },
     Event {
         key: "use_of_force",
-        label: "use of force (>= 4)",
+        label: "use of force (MID >= 4)",
         meaning: "force was used (MID level 4 or more)",
         holds: |s| s & event::USE_OF_FORCE != 0,
     },
     Event {
         key: "war",
-        label: "war (5)",
+        label: "war (MID 5)",
         meaning: "the rivalry went to war (MID level 5)",
         holds: |s| s & event::WAR != 0,
     },
     Event {
         key: "deterrence_held",
-        label: "deterrence held",
+        label: "deterrence held (no force)",
         meaning: "deterrence held: force was never used",
         holds: |s| s & event::USE_OF_FORCE == 0,
     },
@@ -185,7 +185,7 @@ pub const METRICS: [Metric; 4] = [
     },
     Metric {
         key: "final_balance",
-        label: "final local balance M_A/M_T",
+        label: "final balance M_A/M_T",
         layout: BALANCE_LAYOUT,
         of: |r| r.final_balance,
         region: Combine::Max,

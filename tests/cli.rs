@@ -133,12 +133,73 @@ fn table_output_is_readable() {
         .args(["run", BASELINE, "--runs", "300", "--quiet"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("use of force (>= 4)"))
+        .stdout(predicate::str::contains("use of force (MID >= 4)"))
         .stdout(predicate::str::contains("Rivalry SRB-XKX"))
         .stdout(predicate::str::contains(
-            "composition of the challenger's expected cost",
+            "expected cost of challenging, by level",
         ))
         .stdout(predicate::str::contains("runs/s"));
+}
+
+/// Item by item, the table cannot be misread: intervals say what they measure, per-run and
+/// per-crisis figures carry their denominators, MID and M_A/M_T are spelled out, the
+/// attribution and sanctions lines say what they are not, and the table ends with a pointer
+/// to README's "How to read the output".
+#[test]
+fn table_wording_says_what_each_number_measures() {
+    let out = deter()
+        .args([
+            "run",
+            BASELINE,
+            "--runs",
+            "1000",
+            "--quiet",
+            "--threads",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let has = |s: &str| assert!(text.contains(s), "missing {s:?} in\n{text}");
+    has("1,000 runs, seed");
+    has("on 1 thread\n");
+    has("event, at least once in 10 years");
+    has("Monte Carlo 95% interval\n");
+    has(
+        "Monte Carlo 95% interval (Wilson): more runs narrow it; it says nothing about the model's assumptions.",
+    );
+    has("per run, over 10 years");
+    has("MID level: militarised interstate dispute hostility level");
+    has("M_A/M_T: challenger's over target's military capability");
+    has("(how the cost is composed, not how much deterrence each level provides)");
+    has("per crisis opportunity (");
+    has(" in all runs), it ended with:");
+    has("per crisis with sanctions imposed (");
+    has("not the effect of sanctions against no sanctions");
+    // No interval without its name; "any crisis opportunity" sits below the events.
+    assert!(!text.contains("95% CI"), "{text}");
+    let first_event = lines
+        .iter()
+        .position(|l| l.contains("threat (MID level >= 2)"))
+        .unwrap();
+    let crisis = lines
+        .iter()
+        .position(|l| l.contains("crisis opportunity (context)"))
+        .unwrap();
+    assert!(crisis > first_event, "{text}");
+    // MID is explained in the table that uses it, and the last line points to the README.
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .contains("README.md, \"How to read the output\"")
+    );
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    assert!(
+        readme.contains("## How to read the output"),
+        "the pointer's target exists"
+    );
 }
 
 #[test]

@@ -366,7 +366,7 @@ fn outcome_table(out: &mut String, prefix: &str, o: &Outcomes) {
     let _ = writeln!(
         out,
         "<table class=\"outcomes\"><thead><tr><th>over the horizon</th><th class=\"n\">probability</th>\
-         <th class=\"n\">95% CI low</th><th class=\"n\">95% CI high</th><th class=\"n\">runs</th></tr></thead><tbody>"
+         <th class=\"n\">Monte Carlo 95% interval: low</th><th class=\"n\">high</th><th class=\"n\">runs</th></tr></thead><tbody>"
     );
     for ((key, p), e) in o.entries().zip(&EVENTS) {
         let label = e.label;
@@ -445,7 +445,8 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
         out,
         "<section id=\"outcomes\"><h2>Outcome probabilities</h2>\
          <p>Share of runs in which each event happened at least once within the horizon, with \
-         Wilson 95% intervals (whiskers).</p>"
+         Monte Carlo 95% intervals (Wilson; whiskers): more runs narrow them; they say nothing \
+         about the model's assumptions. MID: militarised interstate dispute hostility level.</p>"
     );
     let _ = writeln!(out, "<h3>Region-wide</h3>");
     out.push_str(&figure(
@@ -881,8 +882,8 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
         let _ = writeln!(
             out,
             "<table><thead><tr><th>outcome</th><th class=\"n\">P(A)</th><th class=\"n\">P(B)</th>\
-             <th class=\"n\">B - A</th><th class=\"n\">paired 95% CI</th><th class=\"n\"></th>\
-             <th class=\"n\">unpaired CI (reference)</th><th class=\"n\"></th><th>excludes 0</th></tr></thead><tbody>"
+             <th class=\"n\">B - A</th><th class=\"n\">paired Monte Carlo 95% interval</th><th class=\"n\"></th>\
+             <th class=\"n\">unpaired interval (reference)</th><th class=\"n\"></th><th>excludes 0</th></tr></thead><tbody>"
         );
         for (j, (o, ev)) in e.outcomes.iter().zip(&EVENTS).enumerate() {
             let label = ev.label;
@@ -909,7 +910,7 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
         let _ = writeln!(
             out,
             "<table><thead><tr><th>per run</th><th class=\"n\">mean A</th><th class=\"n\">mean B</th>\
-             <th class=\"n\">B - A</th><th class=\"n\">paired 95% CI</th><th class=\"n\"></th></tr></thead><tbody>"
+             <th class=\"n\">B - A</th><th class=\"n\">paired Monte Carlo 95% interval</th><th class=\"n\"></th></tr></thead><tbody>"
         );
         for (j, m) in e.metrics.iter().enumerate() {
             let k = format!("{prefix}/metrics/{j}");
@@ -1002,7 +1003,7 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
                 &format!("{side}: region-wide"),
                 &outcome_bars(&rep.outcomes),
             ),
-            "Outcome probabilities with Wilson 95% intervals.",
+            "Outcome probabilities (share of runs over the horizon) with Monte Carlo 95% intervals (Wilson): more runs narrow them; they say nothing about the model's assumptions.",
         ));
         let steps = v.aggregate.steps;
         out.push_str(&figure(

@@ -14,24 +14,65 @@ fn bar(p: f64, width: usize) -> String {
     format!("{}{}", "#".repeat(filled), ".".repeat(width - filled))
 }
 
-fn outcomes(out: &mut String, o: &Outcomes) {
+/// Width of the label column of the outcome and metric tables.
+const LABEL: usize = 33;
+
+/// The interval note printed under every table of probabilities.
+pub const INTERVAL_NOTE: &str = "Monte Carlo 95% interval (Wilson): more runs narrow it; it says nothing about the model's assumptions.";
+
+/// What MID means, printed where the abbreviation is first used.
+pub const MID_NOTE: &str =
+    "MID level: militarised interstate dispute hostility level (Jones, Bremer and Singer 1996).";
+
+/// The outcome table: the events first, then the crisis opportunity (context, not an event
+/// of deterrence failing), each as a share of runs over the horizon with its interval.
+fn outcomes(out: &mut String, o: &Outcomes, horizon_years: u32) {
     let _ = writeln!(
         out,
-        "  {:<26} {:>6}  95% CI (Wilson)",
-        "probability over horizon", "p"
+        "  {:<LABEL$} {:>6}  Monte Carlo 95% interval",
+        format!("event, {}", over_horizon(horizon_years)),
+        "share"
     );
-    for ((_, p), e) in o.entries().zip(&EVENTS) {
-        let label = e.label;
+    let rows: Vec<_> = o.entries().zip(&EVENTS).collect();
+    let (context, events): (Vec<_>, Vec<_>) =
+        rows.into_iter().partition(|(_, e)| e.key == "crisis");
+    for ((_, p), e) in events.into_iter().chain(context) {
         let _ = writeln!(
             out,
-            "  {:<26} {}  [{}, {}]  {}",
-            label,
+            "  {:<LABEL$} {}  [{}, {}]  {}",
+            e.label,
             pct(p.p),
             pct(p.lo),
             pct(p.hi),
             bar(p.p, 20)
         );
     }
+    let _ = writeln!(
+        out,
+        "  (crisis opportunity: a moment when the challenger could escalate; most pass without any militarised action)"
+    );
+}
+
+/// "at least once in 10 years": the window of a horizon probability.
+fn over_horizon(years: u32) -> String {
+    format!("at least once in {years} year{}", plural(years as u64))
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// 1234567 -> "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Every distribution metric, in table order.
@@ -85,7 +126,7 @@ fn num(x: f64) -> String {
 fn metric(out: &mut String, label: &str, m: &MetricOut) {
     let _ = writeln!(
         out,
-        "  {:<26} {:>9} {:>9} {:>9} {:>9}",
+        "  {:<LABEL$} {:>9} {:>9} {:>9} {:>9}",
         label,
         num(m.mean),
         num(m.p05),
@@ -105,23 +146,33 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
     );
     let _ = writeln!(
         out,
-        "{} runs, seed {}, horizon {} years | {:.2} s, {:.0} runs/s on {} thread{}",
-        r.runs,
+        "{} run{}, seed {}, horizon {} year{} | {:.2} s, {} runs/s on {} thread{}",
+        thousands(r.runs),
+        plural(r.runs),
         r.seed,
         r.horizon_years,
+        plural(u64::from(r.horizon_years)),
         r.timing.wall_seconds,
-        r.timing.runs_per_second,
+        thousands(r.timing.runs_per_second.round() as u64),
         r.timing.threads,
-        if r.timing.threads == 1 { "" } else { "s" }
+        plural(r.timing.threads as u64)
     );
     let _ = writeln!(out);
     let _ = writeln!(out, "Region-wide");
-    outcomes(&mut out, &r.outcomes);
+    outcomes(&mut out, &r.outcomes, r.horizon_years);
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "  {:<26} {:>9} {:>9} {:>9} {:>9}",
-        "per run", "mean", "p5", "p50", "p95"
+        "  {:<LABEL$} {:>9} {:>9} {:>9} {:>9}",
+        format!(
+            "per run, over {} year{}",
+            r.horizon_years,
+            plural(u64::from(r.horizon_years))
+        ),
+        "mean",
+        "p5",
+        "p50",
+        "p95"
     );
     metrics(&mut out, &r.metrics);
     let t = &r.metrics.years_to_first_use_of_force;
@@ -150,12 +201,20 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
             rv.id, rv.challenger, rv.target
         );
         if r.rivalries.len() > 1 {
-            outcomes(&mut out, &rv.outcomes);
+            outcomes(&mut out, &rv.outcomes, r.horizon_years);
             let _ = writeln!(out);
             let _ = writeln!(
                 out,
-                "  {:<26} {:>9} {:>9} {:>9} {:>9}",
-                "per run", "mean", "p5", "p50", "p95"
+                "  {:<LABEL$} {:>9} {:>9} {:>9} {:>9}",
+                format!(
+                    "per run, over {} year{}",
+                    r.horizon_years,
+                    plural(u64::from(r.horizon_years))
+                ),
+                "mean",
+                "p5",
+                "p50",
+                "p95"
             );
             metrics(&mut out, &rv.metrics);
             if yearly {
@@ -170,15 +229,22 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
         let l = &rv.deterrence_levels;
         let _ = writeln!(
             out,
-            "  composition of the challenger's expected cost (a diagnostic, not which level deters): military {:.0}%, political {:.0}%, economic {:.0}%",
+            "  challenger's expected cost of challenging, by level: military {:.0}%, political {:.0}%, economic {:.0}%",
             100.0 * l.military,
             100.0 * l.political,
             100.0 * l.economic
         );
-        let s = &rv.crisis_outcomes.shares;
         let _ = writeln!(
             out,
-            "  crises ended in: no challenge {:.1}%, challenger backed down {:.1}%, target conceded {:.1}%, force {:.1}%, war {:.1}%",
+            "    (how the cost is composed, not how much deterrence each level provides)"
+        );
+        let c = &rv.crisis_outcomes;
+        let s = &c.shares;
+        let n: u64 = c.counts.values().sum();
+        let _ = writeln!(
+            out,
+            "  per crisis opportunity ({} in all runs), it ended with: no challenge {:.1}%, challenger backed down {:.1}%, target conceded {:.1}%, force {:.1}%, war {:.1}%",
+            thousands(n),
             100.0 * s["general_deterrence"],
             100.0 * s["immediate_deterrence"],
             100.0 * s["coercion_success"],
@@ -189,20 +255,34 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
         if m.commitments.invoked > 0 {
             let _ = writeln!(
                 out,
-                "  protectors' commitments honoured when invoked: {:.1}% of {}",
+                "  protectors' commitments honoured when invoked (node 4 of the crisis game): {:.1}% of {}",
                 100.0 * m.commitments.honoured.p,
-                m.commitments.invoked
+                thousands(m.commitments.invoked)
             );
         }
         if m.sanctions.invoked > 0 {
             let _ = writeln!(
                 out,
-                "  sanctions imposed {} times; challenger backed down after {:.1}%",
-                m.sanctions.invoked,
+                "  per crisis with sanctions imposed ({} in all runs): the challenger backed down afterwards in {:.1}%",
+                thousands(m.sanctions.invoked),
                 100.0 * m.sanctions.honoured.p
+            );
+            let _ = writeln!(
+                out,
+                "    (what followed sanctions within the model, not the effect of sanctions against no sanctions: use deter compare)"
             );
         }
     }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{INTERVAL_NOTE}");
+    let _ = writeln!(
+        out,
+        "{MID_NOTE} M_A/M_T: challenger's over target's military capability in the theatre, allies included."
+    );
+    let _ = writeln!(
+        out,
+        "How to read these numbers (what one run is, what they do not mean): README.md, \"How to read the output\"."
+    );
     out
 }
 
@@ -257,14 +337,16 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
     );
     let _ = writeln!(
         out,
-        "{} paired runs (common random numbers), seed {}, horizon {} years | {:.2} s, {:.0} pairs/s on {} thread{}",
-        c.runs,
+        "{} paired run{} (common random numbers), seed {}, horizon {} year{} | {:.2} s, {} pairs/s on {} thread{}",
+        thousands(c.runs),
+        plural(c.runs),
         c.seed,
         c.a.horizon_years,
+        plural(u64::from(c.a.horizon_years)),
         c.timing.wall_seconds,
-        c.timing.runs_per_second,
+        thousands(c.timing.runs_per_second.round() as u64),
         c.timing.threads,
-        if c.timing.threads == 1 { "" } else { "s" }
+        plural(c.timing.threads as u64)
     );
     // With one rivalry in both scenarios, its section would repeat the region's.
     let single = c.rivalries.len() == 1 && c.a.rivalries.len() == 1 && c.b.rivalries.len() == 1;
@@ -284,14 +366,19 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
         }
         let _ = writeln!(
             out,
-            "  {:<28} {:>6} {:>6} {:>8}  {:<18} {:<18}",
-            "probability over horizon", "P(A)", "P(B)", "B-A (pp)", "paired 95% CI", "unpaired CI"
+            "  {:<33} {:>6} {:>6} {:>8}  {:<18} {:<18}",
+            format!("share of runs, {}", over_horizon(c.a.horizon_years)),
+            "P(A)",
+            "P(B)",
+            "B-A (pp)",
+            "paired MC 95%",
+            "unpaired MC 95%"
         );
         for (o, e) in e.outcomes.iter().zip(&EVENTS) {
             let label = e.label;
             let _ = writeln!(
                 out,
-                "  {:<28} {} {} {:>8}  {:<18} {:<18}{}",
+                "  {:<33} {} {} {:>8}  {:<18} {:<18}{}",
                 label,
                 pct(o.p_a),
                 pct(o.p_b),
@@ -309,8 +396,8 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
         }
         let _ = writeln!(
             out,
-            "  {:<28} {:>6} {:>6} {:>8}  {:<18}",
-            "per run", "A", "B", "B-A", "paired 95% CI"
+            "  {:<33} {:>6} {:>6} {:>8}  {:<18}",
+            "per run (mean)", "A", "B", "B-A", "paired MC 95%"
         );
         for m in &e.metrics {
             let label = match m.metric {
@@ -320,7 +407,7 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
             };
             let _ = writeln!(
                 out,
-                "  {:<28} {:>6} {:>6} {:>8}  {:<18}{}",
+                "  {:<33} {:>6} {:>6} {:>8}  {:<18}{}",
                 label,
                 num(m.mean_a),
                 num(m.mean_b),
@@ -335,7 +422,7 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
         let l = &e.deterrence_levels;
         let _ = writeln!(
             out,
-            "  composition of the challenger's expected cost, A -> B: military {:.0}% -> {:.0}% ({:+.1} pp), political {:.0}% -> {:.0}% ({:+.1} pp), economic {:.0}% -> {:.0}% ({:+.1} pp)",
+            "  expected cost by level (composition, not deterrence), A -> B: military {:.0}% -> {:.0}% ({:+.1} pp), political {:.0}% -> {:.0}% ({:+.1} pp), economic {:.0}% -> {:.0}% ({:+.1} pp)",
             100.0 * l.a.military,
             100.0 * l.b.military,
             100.0 * l.shift.military,
@@ -352,6 +439,10 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
         out,
         "* the paired 95% interval excludes zero. Method: {}.",
         c.method
+    );
+    let _ = writeln!(
+        out,
+        "MC 95%: {INTERVAL_NOTE} pp: percentage points. {MID_NOTE}"
     );
     // Padding of the last column leaves trailing spaces: drop them.
     out.lines().map(|l| format!("{}\n", l.trim_end())).collect()
