@@ -16,6 +16,8 @@ mod api;
 pub use api::*;
 
 #[doc(hidden)]
+pub mod attribution;
+#[doc(hidden)]
 pub mod calibrate;
 #[doc(hidden)]
 pub mod cli;

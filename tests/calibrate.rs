@@ -523,8 +523,13 @@ fn write_posterior(dir: &Path, rows: &[(f64, f64)]) -> std::path::PathBuf {
 fn nested_monte_carlo_with_one_draw_at_the_defaults_equals_a_plain_run() {
     use deter::calibrate::nested;
     let tmp = tempfile::tempdir().unwrap();
-    // The baseline's own values (docs/MODEL.md defaults): status_quo_value 0.05, war_cost 0.8.
-    let post = nested::read_posterior(&write_posterior(tmp.path(), &[(0.05, 0.8)])).unwrap();
+    // The baseline's own values (docs/MODEL.md defaults of status_quo_value and war_cost).
+    let d = deter::scenario::ModelParams::defaults();
+    let post = nested::read_posterior(&write_posterior(
+        tmp.path(),
+        &[(d.status_quo_value, d.war_cost)],
+    ))
+    .unwrap();
     let scenario =
         deter::scenario::load_file(&root().join("scenarios/western-balkans-2024.toml")).unwrap();
     let runs = 2000;

@@ -1,7 +1,6 @@
 //! The crisis game's closed-form pieces: pure functions, each checked against its formula.
 //!
-//! Sources: Tullock (1980) and Hirshleifer (1989) contest success function; Zagare & Kilgour
-//! (2000) perfect deterrence; McKelvey & Palfrey (1995) logit quantal response; Fearon (1995)
+//! Sources: Tullock (1980) and Hirshleifer (1989) contest success function; McKelvey & Palfrey (1995) logit quantal response; Fearon (1995)
 //! bargaining under private information. docs/MODEL.md section 7 states each equation.
 
 use crate::stats::logistic;
@@ -19,9 +18,17 @@ pub fn contest_success(m_a: f64, m_t: f64, decisiveness: f64) -> f64 {
     if m_t <= 0.0 {
         return 1.0;
     }
-    // 1 / (1 + (M_T/M_A)^m), computed in logs so huge ratios do not overflow.
-    let log_ratio = decisiveness * (m_t.ln() - m_a.ln());
-    logistic(-log_ratio)
+    // 1 / (1 + (M_T/M_A)^m), computed in logs so huge ratios do not overflow. The ratio is
+    // taken first: scaling both capabilities by a power of two (a change of currency unit)
+    // leaves it, and so p, identical to the bit.
+    let ratio = m_t / m_a;
+    if ratio == f64::INFINITY {
+        return 0.0;
+    }
+    if ratio == 0.0 {
+        return 1.0;
+    }
+    logistic(-decisiveness * ratio.ln())
 }
 
 /// Logit (quantal response) choice: probability of taking an action worth `gain` more than
@@ -42,12 +49,13 @@ pub fn fearon_war_probability(c_a: f64, c_hat: f64) -> f64 {
     ((c_hat - c_a.max(0.0)) / (2.0 * c_hat)).clamp(0.0, 0.5)
 }
 
-/// What challenging costs the challenger, by level of deterrence (stake units).
+/// The composition of the challenger's expected cost of challenging, by level (stake units):
+/// a diagnostic (docs/MODEL.md 7.7), not an attribution of deterrence.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct LevelCosts {
-    /// Expected loss from fighting at the local balance: q ((1 - p) V + c_war).
+    /// Costs of display, limited force and war (with punishment).
     pub military: f64,
-    /// Monitoring and the protector's commitment.
+    /// Audience costs, monitoring and a committed treaty protector.
     pub political: f64,
     /// Sanctions net of patron substitution, and lost bilateral trade.
     pub economic: f64,
@@ -57,26 +65,6 @@ impl LevelCosts {
     pub fn total(&self) -> f64 {
         self.military + self.political + self.economic
     }
-}
-
-/// Perfect-deterrence expected utility of a challenge (Zagare & Kilgour 2000):
-/// `EU = (1 - q) V + q (p V - c_war) - c_pol - c_eco = V - costs.total()`.
-/// Returns the expected utility and its breakdown by level.
-#[inline]
-pub fn challenge_utility(
-    value: f64,
-    resolve: f64,
-    p: f64,
-    war_cost: f64,
-    political: f64,
-    economic: f64,
-) -> (f64, LevelCosts) {
-    let costs = LevelCosts {
-        military: resolve * ((1.0 - p) * value + war_cost),
-        political,
-        economic,
-    };
-    (value - costs.total(), costs)
 }
 
 /// Draw a Poisson count with the given (small) mean by inversion with one uniform `u`.
@@ -128,15 +116,6 @@ mod tests {
         // rises with uncertainty, falls with the challenger's cost
         assert!(fearon_war_probability(0.4, 2.0) > fearon_war_probability(0.4, 1.0));
         assert!(fearon_war_probability(0.6, 1.0) < fearon_war_probability(0.4, 1.0));
-    }
-
-    #[test]
-    fn challenge_utility_decomposes() {
-        let (eu, c) = challenge_utility(1.2, 0.8, 0.6, 0.5, 0.2, 0.3);
-        let direct = (1.0 - 0.8) * 1.2 + 0.8 * (0.6 * 1.2 - 0.5) - 0.2 - 0.3;
-        assert!((eu - direct).abs() < 1e-12);
-        assert!((c.military - 0.8 * (0.4 * 1.2 + 0.5)).abs() < 1e-12);
-        assert!((1.2 - c.total() - eu).abs() < 1e-12);
     }
 
     #[test]

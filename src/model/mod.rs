@@ -8,6 +8,7 @@
 
 pub mod crisis;
 pub mod draws;
+pub mod game;
 pub mod streams;
 
 use rand::Rng;
@@ -19,11 +20,9 @@ use crate::scenario::{
     ParamRef, PoliticalParams, PowerParams, RivalryParams, Scenario,
 };
 use crate::stats::logistic;
-use crisis::{
-    LevelCosts, challenge_utility, choice_probability, contest_success, fearon_war_probability,
-    poisson_inversion,
-};
+use crisis::{LevelCosts, contest_success, fearon_war_probability, poisson_inversion};
 pub use draws::{DrawCounts, Draws, RngDraws};
+use game::{GAME_UNIFORMS, GameInputs};
 use streams::{Stream, crisis_stream_id, run_key, stream_id};
 
 /// Months per year: the model steps monthly.
@@ -32,7 +31,7 @@ const DT: f64 = 1.0 / STEPS_PER_YEAR as f64;
 /// Ratios M_A / M_T are clamped to [1/BALANCE_CAP, BALANCE_CAP].
 pub const BALANCE_CAP: f64 = 1e6;
 
-/// How a crisis ended (MODEL-NOTES section 4).
+/// How a crisis ended (docs/MODEL.md 7.9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CrisisOutcome {
     /// No challenge: general deterrence held.
@@ -278,7 +277,8 @@ pub struct World {
     /// countries x actors: delta_actor * sqrt(iota_actor * iota_i), the share of the actor's
     /// capability that reaches country i's theatre through a pact.
     reach: Vec<f64>,
-    /// countries x powers: tie * delta_p * sqrt(iota_p * iota_i), help without a pact.
+    /// countries x powers: tie * delta_p, help without a pact (alignment through the tie; no
+    /// NATO interoperability factor).
     tie_reach: Vec<f64>,
     /// countries x actors: row i lists, in actor order, the first `helper_count[i]` actors
     /// whose help to country i can be non-zero (a pact, or a power with a non-zero tie
@@ -316,6 +316,34 @@ pub struct Compiled {
     stream_ids: Vec<u64>,
     /// Per rivalry: the base of its crisis streams ([`streams::crisis_stream_id`]).
     crisis_base: Vec<u64>,
+    /// Levels removed from the defender side ([`Removal`]); none for a plain run.
+    removed: Removal,
+}
+
+/// The defender-side removal counterfactual of the attribution (docs/MODEL.md 7.13): which
+/// of the three levels the target side loses in every crisis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Removal {
+    /// The target's and its protectors' forces and their commitment to fight: the target
+    /// side's local capability, reinforcement, coalition and strategic deterrent are 0 and
+    /// no protector moves.
+    pub military: bool,
+    /// Pacts' treaty and reputation terms and tripwires, international monitoring, the target's
+    /// cohesion and reputation in its cost of conceding.
+    pub political: bool,
+    /// Western sanctions (credibility 0) and the challenger's trade with the target.
+    pub economic: bool,
+}
+
+impl Removal {
+    /// The removal with bit 0 military, bit 1 political, bit 2 economic.
+    pub fn from_bits(bits: u8) -> Self {
+        Self {
+            military: bits & 1 != 0,
+            political: bits & 2 != 0,
+            economic: bits & 4 != 0,
+        }
+    }
 }
 
 /// Processes per country and per rivalry in [`Compiled::stream_ids`].
@@ -475,6 +503,7 @@ impl Compiled {
             shared,
             stream_ids,
             crisis_base,
+            removed: Removal::default(),
         };
         initial.update_procurement(&compiled);
         initial.refresh(&compiled);
@@ -484,6 +513,15 @@ impl Compiled {
 
     pub fn steps(&self) -> u32 {
         self.steps
+    }
+
+    /// This scenario with the defender-side levels in `removed` taken away in every crisis
+    /// (the attribution's counterfactual; docs/MODEL.md 7.13). Streams are unchanged, so the
+    /// variants of one run share their random numbers.
+    pub fn with_removal(&self, removed: Removal) -> Self {
+        let mut c = self.clone();
+        c.removed = removed;
+        c
     }
 
     /// A fresh world for this scenario (allocates; call once per worker).
@@ -547,13 +585,50 @@ pub mod bench_hooks {
     pub fn crisis(c: &Compiled, w: &mut World, r: &mut RunRecord, ri: usize) {
         w.crisis(c, ri, 0, &mut r.rivalries[ri]);
     }
+
+    /// The crisis game of rivalry `ri` in the world's current state, without misperception:
+    /// its inputs and equilibrium (for calibration and docs).
+    pub fn game(
+        c: &Compiled,
+        w: &World,
+        ri: usize,
+    ) -> (super::game::GameInputs, super::game::Solution) {
+        let th = w.theatre(c, ri);
+        let m = w.model;
+        let p = [
+            super::contest_success(th.m_a, th.m_t0, m.decisiveness),
+            super::contest_success(th.m_a, th.m_t0 + th.reinforce, m.decisiveness),
+        ];
+        let g = w.game_inputs(c, ri, &th, p);
+        (g, super::game::solve(&g))
+    }
 }
 
-/// Strength of one side: local effective capability and the protectors' commitment.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Side {
-    capability: f64,
-    commitment: f64,
+/// Forces around one crisis (docs/MODEL.md 7.5), capability units.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Theatre {
+    /// The challenger's committable local capability: theatre share x own + patrons' help.
+    m_a: f64,
+    /// The challenger's whole capability (the punishment ratio's reference).
+    own_a: f64,
+    /// The target side's local capability if its protectors stay out.
+    m_t0: f64,
+    /// What the protectors add in theatre if they commit (forces in theatre, reinforcement,
+    /// stationed deployments).
+    reinforce: f64,
+    /// Capability of the protector coalition, in and out of theatre (punishment).
+    coalition: f64,
+    /// Stationed deployments' capability (interoperability-weighted).
+    deployed: f64,
+    /// Highest treaty weight of a pact protecting the target (0 if none).
+    bound: f64,
+    /// Mandate-weighted stationed forces as a share of themselves plus the challenger's
+    /// committable force.
+    tripwire: f64,
+    /// Strongest strategic deterrent among treaty protectors.
+    strategic: f64,
+    /// Node 4 exists.
+    protector: bool,
 }
 
 impl World {
@@ -689,7 +764,8 @@ impl World {
                 self.reach[i * c.n_actors + actor] = delta * (iota * iota_i).sqrt();
                 if actor >= n_c {
                     let tie = self.ties[i * n_p + (actor - n_c)];
-                    self.tie_reach[i * n_p + (actor - n_c)] = tie * delta * (iota * iota_i).sqrt();
+                    // Alignment, not NATO interoperability: a patron helps through its tie.
+                    self.tie_reach[i * n_p + (actor - n_c)] = tie * delta;
                 }
             }
         }
@@ -725,24 +801,18 @@ impl World {
         s.capability * s.mil.quality * s.readiness
     }
 
-    /// Local effective capability of country `i` with allies and forces in theatre
-    /// (MODEL-NOTES 4): `M = K q r + sum_a rho_a delta_a iota_a M_a + sum_d rho_d iota_d K_d + ties`.
-    /// With `draws`, each commitment is honoured with probability rho (Bernoulli) and counted.
-    fn side(
-        &self,
-        c: &Compiled,
-        i: usize,
-        mut draws: Option<(&mut Stream, &mut RivalryRecord)>,
-    ) -> Side {
+    /// The reported local balance's side of country `i` (docs/MODEL.md 7.9): own capability,
+    /// pact partners' reach weighted by this run's treaty weight, patrons' help through their
+    /// ties, and stationed deployments weighted by their mandate. A summary for the yearly
+    /// and final balance outputs; the crisis game counts forces by theatre (`theatre`).
+    fn expected_capability(&self, c: &Compiled, i: usize) -> f64 {
         let mut capability = self.own_capability(i);
-        let mut commitment = 0.0f64;
         let n_c = self.countries.len();
         let n_p = self.powers.len();
         let row = i * c.n_actors;
         let pact = &self.pact[row..row + c.n_actors];
         let reach = &self.reach[row..row + c.n_actors];
         let helpers = &self.helpers[row..row + self.helper_count[i] as usize];
-        // Same actor order and the same products as the formula, so the sums are bit-identical.
         for &actor in helpers {
             let actor = actor as usize;
             let rho = pact[actor];
@@ -753,56 +823,23 @@ impl World {
                 p.capability * p.quality
             };
             if rho > 0.0 {
-                commitment = commitment.max(rho);
-                let help = reach[actor] * cap;
-                match draws.as_mut() {
-                    Some((rng, rec)) if help > 0.0 => {
-                        rec.commitments_invoked += 1;
-                        if rng.uniform() < rho {
-                            rec.commitments_honoured += 1;
-                            capability += help;
-                        }
-                    }
-                    Some(_) => {}
-                    None => capability += rho * help,
-                }
+                capability += rho * reach[actor] * cap;
             } else if actor >= n_c {
-                // An outside patron without a pact helps through its tie (usually small: delta ~ 0).
                 capability += self.tie_reach[i * n_p + (actor - n_c)] * cap;
             }
         }
         for (d, params) in self.deployments.iter().enumerate() {
-            if c.deployment_host[d] != i {
-                continue;
-            }
-            commitment = commitment.max(params.reliability);
-            let help = params.interoperability * params.capability;
-            match draws.as_mut() {
-                Some((rng, rec)) if help > 0.0 => {
-                    rec.commitments_invoked += 1;
-                    if rng.uniform() < params.reliability {
-                        rec.commitments_honoured += 1;
-                        capability += help;
-                    }
-                }
-                Some(_) => {}
-                None => capability += params.reliability * help,
+            if c.deployment_host[d] == i {
+                capability += params.reliability * params.interoperability * params.capability;
             }
         }
-        Side {
-            capability,
-            commitment,
-        }
-    }
-
-    fn expected_side(&self, c: &Compiled, i: usize) -> Side {
-        self.side(c, i, None)
+        capability
     }
 
     /// M_A / M_T with expected allied help, clamped to [1e-6, 1e6].
     fn balance(&self, c: &Compiled, challenger: usize, target: usize) -> f64 {
-        let a = self.expected_side(c, challenger).capability;
-        let t = self.expected_side(c, target).capability;
+        let a = self.expected_capability(c, challenger);
+        let t = self.expected_capability(c, target);
         if t <= 0.0 {
             return BALANCE_CAP;
         }
@@ -1045,7 +1082,225 @@ impl World {
         self.crisis_draws.add_stream(&g);
     }
 
-    /// One crisis opportunity on rivalry `ri`, played as the crisis game with its escalation ladder.
+    /// The forces and commitments around a crisis on rivalry A -> T (docs/MODEL.md 7.5):
+    /// the challenger's committable local capability, the target side's local capability
+    /// with and without its protectors' commitment, and the protectors' aggregate terms.
+    fn theatre(&self, c: &Compiled, ri: usize) -> Theatre {
+        let rv = &c.scenario.rivalries[ri];
+        let (a, t) = (rv.challenger, rv.target);
+        let params = &self.rivalries[ri].params;
+        let n_c = self.countries.len();
+        let n_p = self.powers.len();
+        let cap_of = |actor: usize| {
+            if actor < n_c {
+                self.own_capability(actor)
+            } else {
+                let p = &self.powers[actor - n_c];
+                p.capability * p.quality
+            }
+        };
+        // Help that always counts: patrons' forces in theatre through their tie (alignment,
+        // not NATO interoperability); the rival never counts for the other side.
+        let tie_help = |i: usize, other: usize| {
+            let row = i * c.n_actors;
+            let helpers = &self.helpers[row..row + self.helper_count[i] as usize];
+            let mut help = 0.0;
+            for &actor in helpers {
+                let actor = actor as usize;
+                if actor == other || actor < n_c || self.pact[row + actor] > 0.0 {
+                    continue;
+                }
+                help += self.tie_reach[i * n_p + (actor - n_c)] * cap_of(actor);
+            }
+            help
+        };
+        let own_a = self.own_capability(a);
+        let m_a = params.challenger_share * own_a + tie_help(a, t);
+        let m_t0 = self.own_capability(t) + tie_help(t, a);
+        // Protectors: T's pact partners (bar the challenger) and the forces stationed in T.
+        let row = t * c.n_actors;
+        let helpers = &self.helpers[row..row + self.helper_count[t] as usize];
+        let mut th = Theatre {
+            m_a,
+            own_a,
+            m_t0,
+            ..Theatre::default()
+        };
+        for &actor in helpers {
+            let actor = actor as usize;
+            let b = self.pact[row + actor];
+            if actor == a || b <= 0.0 {
+                continue;
+            }
+            let cap = cap_of(actor);
+            th.bound = th.bound.max(b);
+            th.coalition += cap;
+            // reach = delta x interoperability with the target (in theatre for a power, the
+            // expeditionary share for a country ally).
+            th.reinforce += self.reach[row + actor] * cap;
+            if actor >= n_c {
+                let p = &self.powers[actor - n_c];
+                let iota = (p.interoperability * self.countries[t].mil.interoperability).sqrt();
+                th.reinforce += p.reinforcement * iota * cap;
+                th.strategic = th.strategic.max(p.strategic);
+            }
+        }
+        let mut tripwire = 0.0;
+        let deployments = &c.scenario.deployments;
+        for (d, dp) in self.deployments.iter().enumerate() {
+            if c.deployment_host[d] != t {
+                continue;
+            }
+            let k = dp.interoperability * dp.capability;
+            if k <= 0.0 {
+                // A force of no capability is nobody's tripwire: it changes nothing.
+                continue;
+            }
+            th.deployed += k;
+            tripwire += dp.reliability * k;
+            // Its contributors fight with everything if they commit (punishment), each
+            // counted once: not if a pact or an earlier deployment already counted it.
+            for (j, &who) in deployments[d].contributors.iter().enumerate() {
+                let actor = self.actor_index(who);
+                let counted = actor == a
+                    || self.pact[row + actor] > 0.0
+                    || deployments[..d].iter().enumerate().any(|(e, other)| {
+                        c.deployment_host[e] == t
+                            && self.deployments[e].capability > 0.0
+                            && other
+                                .contributors
+                                .iter()
+                                .any(|&x| self.actor_index(x) == actor)
+                    })
+                    || deployments[d].contributors[..j].contains(&who);
+                if counted {
+                    continue;
+                }
+                let cap = cap_of(actor);
+                th.coalition += cap;
+                if actor >= n_c {
+                    let p = &self.powers[actor - n_c];
+                    let iota = (p.interoperability * self.countries[t].mil.interoperability).sqrt();
+                    th.reinforce += p.reinforcement * iota * cap;
+                    th.strategic = th.strategic.max(p.strategic);
+                }
+            }
+        }
+        th.coalition += th.deployed;
+        th.reinforce += th.deployed;
+        if c.removed.military {
+            th.m_t0 = 0.0;
+            th.reinforce = 0.0;
+            th.coalition = 0.0;
+            th.strategic = 0.0;
+            th.deployed = 0.0;
+            th.bound = 0.0;
+            tripwire = 0.0;
+        }
+        if c.removed.political {
+            th.bound = 0.0;
+            tripwire = 0.0;
+        }
+        // The tripwire: the mandate-weighted stationed forces against the force that would
+        // engage them (not against the host's own forces: a host that arms itself does not
+        // make its protectors less engaged).
+        let engaged = th.deployed + m_a;
+        th.tripwire = if engaged > 0.0 {
+            tripwire / engaged
+        } else {
+            0.0
+        };
+        th.protector = !c.removed.military && (th.bound > 0.0 || th.deployed > 0.0);
+        th
+    }
+
+    /// The crisis game's payoffs for rivalry `ri` with A's probability of prevailing `p`
+    /// (index k: protector out, in) (docs/MODEL.md 7.6).
+    fn game_inputs(&self, c: &Compiled, ri: usize, th: &Theatre, p: [f64; 2]) -> GameInputs {
+        let m = self.model;
+        let rv = &c.scenario.rivalries[ri];
+        let (a, t) = (rv.challenger, rv.target);
+        let params = &self.rivalries[ri].params;
+        let stake = params.stakes;
+        let value = stake * params.dissatisfaction * (1.0 + self.countries[a].narrative);
+        // Punishment by the committed coalition's total capability and strategic deterrent.
+        let coalition_share = if th.coalition > 0.0 {
+            th.coalition / (th.coalition + th.own_a)
+        } else {
+            0.0
+        };
+        let punish = 1.0 + m.punishment * coalition_share + m.strategic_punishment * th.strategic;
+        let war_cost = [
+            m.war_cost * stake * 2.0 * (1.0 - p[0]),
+            m.war_cost * stake * 2.0 * (1.0 - p[1]) * punish,
+        ];
+        let rm = c.removed;
+        let monitoring = if rm.political { 0.0 } else { params.monitoring };
+        let political = [
+            m.monitoring_cost * monitoring * stake,
+            (m.monitoring_cost * monitoring + m.alliance_cost * th.bound) * stake,
+        ];
+        // Economy in stake units: GDP shares divided by the stake's worth in GDP.
+        let unsubstituted = self.countries[a].eco.trade_west * (1.0 - self.substitution(a));
+        let sanctions = m.sanctions_gdp_loss * unsubstituted / m.stake_gdp_share;
+        let trade = if rm.economic {
+            0.0
+        } else {
+            m.trade_gdp_loss * params.trade / m.stake_gdp_share
+        };
+        let war = [0, 1].map(|k| {
+            let c_a = (war_cost[k] + political[k] + trade) / value.max(1e-9);
+            fearon_war_probability(c_a, m.war_uncertainty)
+        });
+        let ts = &self.countries[t];
+        let t_war = [0, 1].map(|k| m.target_war_cost * stake * 2.0 * p[k]);
+        let p_war = if th.coalition > 0.0 {
+            m.protector_war_cost * stake * th.own_a / (th.own_a + th.coalition)
+        } else {
+            m.protector_war_cost * stake
+        };
+        GameInputs {
+            beta_a: m.rationality,
+            beta_t: m.rationality_target,
+            beta_p: m.rationality_protector,
+            status_quo: m.status_quo_value,
+            value,
+            audience: m.audience_cost * stake,
+            display_cost: m.display_cost_factor * m.war_cost * stake,
+            sanctions,
+            sanction_prob: if rm.economic {
+                0.0
+            } else {
+                params.sanctions_credibility
+            },
+            p,
+            a_force_cost: war_cost.map(|x| m.limited_force_cost * x),
+            a_war_cost: war_cost,
+            a_political: political,
+            trade,
+            war,
+            t_concede: if rm.political {
+                stake * m.target_stake
+            } else {
+                stake
+                    * (m.target_stake
+                        + m.concession_cohesion * ts.cohesion
+                        + m.concession_reputation * ts.reputation)
+            },
+            t_value: stake * m.target_stake,
+            t_force_cost: t_war.map(|x| m.limited_force_cost * x),
+            t_war_cost: t_war,
+            protector: th.protector,
+            p_commit_cost: m.commit_cost * stake,
+            p_abandon: (m.treaty_cost * th.bound + m.tripwire_cost * th.tripwire) * stake,
+            p_force_cost: m.limited_force_cost * p_war,
+            p_war_cost: p_war,
+            p_value: m.protect_value * th.bound.max(th.tripwire) * stake,
+        }
+    }
+
+    /// One crisis opportunity on rivalry `ri`, played as the crisis game (module [`game`]):
+    /// the challenger plays the game it perceives, the target and protectors the real one.
     fn play_crisis(
         &mut self,
         c: &Compiled,
@@ -1061,55 +1316,61 @@ impl World {
         rec.crises += 1;
         rec.reach(1);
 
-        let side_a = self.expected_side(c, a);
-        let side_t = self.expected_side(c, t);
-        let p = contest_success(side_a.capability, side_t.capability, m.decisiveness);
-        // Misperception of the balance, shrinking with monitoring.
-        let noise = m.perception_noise * (1.0 - params.monitoring);
-        let p_seen = if noise > 0.0 {
-            let pc = p.clamp(1e-12, 1.0 - 1e-12);
-            logistic((pc / (1.0 - pc)).ln() + noise * rng.normal())
+        let th = self.theatre(c, ri);
+        let p_real = [
+            contest_success(th.m_a, th.m_t0, m.decisiveness),
+            contest_success(th.m_a, th.m_t0 + th.reinforce, m.decisiveness),
+        ];
+        // Misperception of the balance, shrinking with monitoring: one normal shifts the
+        // log-odds of both of A's probabilities.
+        let monitoring = if c.removed.political {
+            0.0
         } else {
-            p
+            params.monitoring
         };
-        let ts = &self.countries[t];
-        let resolve = logistic(
-            m.resolve_intercept
-                + m.resolve_cohesion * ts.cohesion
-                + m.resolve_reputation * ts.reputation
-                + m.resolve_commitment * side_t.commitment,
-        );
-        let value = params.stakes * params.dissatisfaction * (1.0 + self.countries[a].narrative);
-        let war_cost = m.war_cost * params.stakes;
-        let political = (m.monitoring_cost * params.monitoring
-            + m.alliance_cost * side_t.commitment)
-            * params.stakes;
-        let unsubstituted = self.countries[a].eco.trade_west * (1.0 - self.substitution(a));
-        let sanctions = m.sanctions_cost * unsubstituted * params.stakes;
-        let trade = m.trade_cost * params.trade * params.stakes;
-        let economic = params.sanctions_credibility * sanctions + trade;
-        let (eu, costs) = challenge_utility(value, resolve, p_seen, war_cost, political, economic);
-        rec.level_costs.military += costs.military;
-        rec.level_costs.political += costs.political;
-        rec.level_costs.economic += costs.economic;
+        let noise = m.perception_noise * (1.0 - monitoring);
+        let p_seen = if noise > 0.0 {
+            let z = noise * rng.normal();
+            p_real.map(|p| {
+                let pc = p.clamp(1e-12, 1.0 - 1e-12);
+                logistic((pc / (1.0 - pc)).ln() + z)
+            })
+        } else {
+            p_real
+        };
+        let mut u = [0.0; GAME_UNIFORMS];
+        for x in &mut u {
+            *x = rng.uniform();
+        }
+        let real_inputs = self.game_inputs(c, ri, &th, p_real);
+        let real = game::solve(&real_inputs);
+        let seen = if p_seen == p_real {
+            real
+        } else {
+            game::solve(&self.game_inputs(c, ri, &th, p_seen))
+        };
+        let pl = game::play(&seen, &real, &real_inputs, &u);
+        // Diagnostic: composition of the challenger's expected cost of challenging.
+        rec.level_costs.military += seen.a_challenge.military;
+        rec.level_costs.political += seen.a_challenge.political;
+        rec.level_costs.economic += seen.a_challenge.economic;
         rec.decisions += 1;
 
-        let challenge = rng.uniform() < choice_probability(eu - m.status_quo_value, m.rationality);
         let st = &mut self.rivalries[ri];
         match st.last_resistance {
             1 => {
                 rec.after_concession.0 += 1;
-                rec.after_concession.1 += u32::from(challenge);
+                rec.after_concession.1 += u32::from(pl.challenged);
             }
             2 => {
                 rec.after_firm.0 += 1;
-                rec.after_firm.1 += u32::from(challenge);
+                rec.after_firm.1 += u32::from(pl.challenged);
             }
             _ => {}
         }
         // Only the next opportunity after a crisis counts (set again below if challenged).
         st.last_resistance = 0;
-        if !challenge {
+        if !pl.challenged {
             rec.outcomes[CrisisOutcome::GeneralDeterrence as usize] += 1;
             return;
         }
@@ -1117,8 +1378,8 @@ impl World {
         rec.disputes += 1;
         rec.reach(2);
         st.tension = (st.tension + m.tension_jump_threat).min(1.0);
-        if rng.uniform() >= resolve {
-            // An irresolute target concedes: coercion succeeds, its reputation suffers.
+        if !pl.resisted {
+            // The target concedes: coercion succeeds, its reputation suffers.
             st.last_resistance = 1;
             rec.outcomes[CrisisOutcome::CoercionSuccess as usize] += 1;
             let ts = &mut self.countries[t];
@@ -1126,55 +1387,53 @@ impl World {
             return;
         }
         st.last_resistance = 2;
-        // The target stands firm; its resolve is now known. Climb to a display of force?
-        let backdown = |rung: f64| -m.audience_cost * rung * params.stakes;
-        let climb_display =
-            p_seen * value - m.display_cost_factor * war_cost - political - economic;
-        if rng.uniform() >= choice_probability(climb_display - backdown(1.0), m.rationality) {
+        if !pl.displayed {
             self.stood_firm(t, rec);
             return;
         }
-        // Level 3: display. The West may sanction.
+        // Level 3: display. The West may sanction; the protectors decide.
         rec.reach(3);
-        let st = &mut self.rivalries[ri];
         st.tension = (st.tension + m.tension_jump_display).min(1.0);
-        let sanctioned = rng.uniform() < params.sanctions_credibility;
-        let mut economic_next = economic;
-        if sanctioned {
+        let unsubstituted = self.countries[a].eco.trade_west * (1.0 - self.substitution(a));
+        if pl.sanctioned_display {
             rec.sanctions_imposed += 1;
             let sa = &mut self.countries[a];
             let loss = m.sanctions_gdp_loss * unsubstituted * sa.gdp;
             sa.gdp -= loss;
             rec.gdp_lost += loss;
-            economic_next = sanctions + trade;
         }
-        let climb_force = p_seen * value - war_cost - political - economic_next;
-        if rng.uniform() >= choice_probability(climb_force - backdown(2.0), m.rationality) {
-            if sanctioned {
+        if pl.protector_moved && th.bound > 0.0 {
+            rec.commitments_invoked += 1;
+            rec.commitments_honoured += u32::from(pl.committed);
+        }
+        if !pl.forced {
+            if pl.sanctioned_display {
                 rec.sanctions_succeeded += 1;
             }
             self.stood_firm(t, rec);
             return;
         }
-        // Level 4: use of force. Allies' commitments are drawn.
+        // Level 4: use of force.
         rec.reach(4);
         if rec.first_force_step.is_none() {
             rec.first_force_step = Some(step);
         }
         let st = &mut self.rivalries[ri];
         st.tension = (st.tension + m.tension_jump_force).min(1.0);
-        let realised_t = self.side(c, t, Some((&mut *rng, &mut *rec))).capability;
-        let p_real = contest_success(side_a.capability, realised_t, m.decisiveness);
-        for (who, share) in [(a, m.force_gdp_loss), (t, m.force_gdp_loss)] {
+        if pl.sanctioned && !pl.sanctioned_display {
+            rec.sanctions_imposed += 1;
+            let sa = &mut self.countries[a];
+            let loss = m.sanctions_gdp_loss * unsubstituted * sa.gdp;
+            sa.gdp -= loss;
+            rec.gdp_lost += loss;
+        }
+        for who in [a, t] {
             let s = &mut self.countries[who];
-            let loss = share * s.gdp;
+            let loss = m.force_gdp_loss * s.gdp;
             s.gdp -= loss;
             rec.gdp_lost += loss;
         }
-        // From use of force to war: bargaining failure under private information (Fearon 1995).
-        let cost_of_war =
-            (2.0 * (1.0 - p_real) * war_cost + political + economic_next) / value.max(1e-9);
-        if rng.uniform() < fearon_war_probability(cost_of_war, m.war_uncertainty) {
+        if pl.war {
             rec.reach(5);
             rec.outcomes[CrisisOutcome::FailureWar as usize] += 1;
             self.rivalries[ri].at_war = true;

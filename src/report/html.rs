@@ -511,9 +511,10 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
     // Tri-level breakdown.
     let _ = writeln!(
         out,
-        "<section id=\"levels\"><h2>Which level deters</h2>\
-         <p>Share of the challenger's expected cost of challenging that comes from the military, \
-         political and economic levels (averaged over challenge decisions).</p>"
+        "<section id=\"levels\"><h2>Composition of the challenger's expected cost</h2>\
+         <p>A diagnostic, not an answer to which level deters: the share of the challenger's \
+         expected cost of challenging in the crisis game that comes from the military, political \
+         and economic levels (summed over challenge decisions).</p>"
     );
     let mut rows = vec![level_row("region", &r.deterrence_levels)];
     rows.extend(

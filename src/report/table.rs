@@ -255,9 +255,9 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
         if m.commitments.invoked > 0 {
             let _ = writeln!(
                 out,
-                "  per use of force with allies committed ({} in all runs): commitments honoured in {:.1}%",
-                thousands(m.commitments.invoked),
-                100.0 * m.commitments.honoured.p
+                "  protectors' commitments honoured when invoked (node 4 of the crisis game): {:.1}% of {}",
+                100.0 * m.commitments.honoured.p,
+                thousands(m.commitments.invoked)
             );
         }
         if m.sanctions.invoked > 0 {

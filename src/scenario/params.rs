@@ -141,42 +141,62 @@ use ParamDefault::{Derived, Required, Value};
 
 param_block! {
     /// Global model priors (`[model]`). All are modelling choices unless a source is named in
-    /// docs/MODEL.md; calibrated against the Serbia-Kosovo patterns of docs/MODEL.md section 8.
+    /// docs/MODEL.md; set by hand against the Serbia -> Kosovo record (docs/MODEL.md section 8).
     pub struct ModelParams {
-        /// Rationality beta of the logit choice rule (higher: closer to a strict best reply).
-        rationality: "1 / stake unit", Value(5.0), [0.0, 100.0];
+        /// Rationality beta_A of the challenger's logit choices in the crisis game (higher: closer to a strict best reply).
+        rationality: "1 / stake unit", Value(10.0), [0.0, 100.0];
+        /// Rationality beta_T of the target's logit choice (concede or resist).
+        rationality_target: "1 / stake unit", Value(3.0), [0.0, 100.0];
+        /// Rationality beta_P of the protectors' logit choice (commit or stay out).
+        rationality_protector: "1 / stake unit", Value(5.0), [0.0, 100.0];
         /// Value of the status quo to a challenger, u_SQ: what it gives up by challenging.
-        status_quo_value: "stake units", Value(0.05), [0.0, 10.0];
+        status_quo_value: "stake units", Value(0.25), [0.0, 10.0];
         /// Decisiveness m of the contest success function p = M_A^m / (M_A^m + M_T^m).
         decisiveness: "", Value(1.0), [0.0, 10.0];
         /// Sensitivity kappa of the crisis-opportunity rate to tension: rate * (1 + kappa * tension).
         tension_sensitivity: "", Value(1.0), [0.0, 20.0];
         /// Standard deviation of the challenger's misperception of p, in logit units, at zero monitoring.
         perception_noise: "logit units", Value(0.6), [0.0, 5.0];
-        /// Challenger's cost of fighting at parity, as a share of the stake.
+        /// Challenger's cost of war at parity (p = 1/2) against the target alone, as a share of the stake; it scales with 2 (1 - p) and with the punishment factor when a protector commits.
         war_cost: "stake units", Value(0.8), [0.0, 10.0];
+        /// Cost of limited force (MID 4) as a share of the cost of war, for every player.
+        limited_force_cost: "", Value(0.3), [0.0, 1.0];
+        /// Punishment: weight of the committed coalition's total capability C_P in the challenger's war cost, factor 1 + punishment C_P / (C_P + K_A) + strategic_punishment s_P.
+        punishment: "", Value(1.0), [0.0, 10.0];
+        /// Punishment added by a strategic (nuclear) deterrent among the committed protectors.
+        strategic_punishment: "", Value(1.0), [0.0, 10.0];
         /// Political cost of challenging under full international monitoring.
         monitoring_cost: "stake units", Value(0.25), [0.0, 10.0];
-        /// Political cost of challenging a target whose protector is fully committed.
+        /// Political cost of using force against a target whose treaty protector has committed, per unit of treaty weight.
         alliance_cost: "stake units", Value(0.15), [0.0, 10.0];
-        /// Cost of Western sanctions to a challenger fully exposed to Western trade.
-        sanctions_cost: "stake units", Value(0.6), [0.0, 10.0];
-        /// Cost of lost bilateral trade per unit of the rivalry's trade intensity.
-        trade_cost: "stake units", Value(1.9), [0.0, 100.0];
+        /// Exchange rate of the economy into stake units: one stake unit is worth this share of the challenger's GDP.
+        stake_gdp_share: "share of GDP", Value(0.0333), [1e-6, 10.0];
+        /// Share of the challenger's GDP lost to a use of force per unit of the rivalry's trade intensity (lost bilateral trade).
+        trade_gdp_loss: "share of GDP", Value(0.063), [0.0, 10.0];
         /// Audience cost of backing down, per rung climbed above the threat.
-        audience_cost: "stake units", Value(0.05), [0.0, 10.0];
+        audience_cost: "stake units", Value(0.02), [0.0, 10.0];
         /// Share of the war cost a display of force (MID level 3) carries.
-        display_cost_factor: "", Value(0.25), [0.0, 1.0];
+        display_cost_factor: "", Value(0.0), [0.0, 1.0];
         /// Upper bound c_hat of the target's war cost, uniform on [0, c_hat] (Fearon 1995).
         war_uncertainty: "stake units", Value(2.0), [0.0, 100.0];
-        /// Intercept of the target's resolve, q = logistic(a0 + a1 cohesion + a2 reputation + a3 commitment).
-        resolve_intercept: "logit units", Value(-1.0), [-20.0, 20.0];
-        /// Weight a1 of cohesion in the target's resolve.
-        resolve_cohesion: "logit units", Value(2.0), [-20.0, 20.0];
-        /// Weight a2 of reputation in the target's resolve.
-        resolve_reputation: "logit units", Value(1.5), [-20.0, 20.0];
-        /// Weight a3 of the protector's commitment in the target's resolve.
-        resolve_commitment: "logit units", Value(1.5), [-20.0, 20.0];
+        /// Target's value of the issue, as a share of the stake: what it loses if it concedes, and p times this if force is used.
+        target_stake: "stake units", Value(0.3), [0.0, 100.0];
+        /// Target's added cost of conceding per unit of cohesion (domestic audience).
+        concession_cohesion: "stake units", Value(0.25), [0.0, 10.0];
+        /// Target's added cost of conceding per unit of reputation (its credibility in later crises).
+        concession_reputation: "stake units", Value(0.25), [0.0, 10.0];
+        /// Target's cost of war at parity, as a share of the stake; it scales with 2 p.
+        target_war_cost: "stake units", Value(0.6), [0.0, 10.0];
+        /// Protector's cost of staying out when the challenger uses force, per unit of treaty weight (reputation on all its commitments).
+        treaty_cost: "stake units", Value(0.15), [0.0, 10.0];
+        /// Protector's cost of staying out when its forces in theatre are engaged, per unit of their share of the target side's local strength (tripwire).
+        tripwire_cost: "stake units", Value(1.4), [0.0, 10.0];
+        /// Protector's cost of committing (mobilisation, reinforcement).
+        commit_cost: "stake units", Value(0.05), [0.0, 10.0];
+        /// Protector's cost of war against the challenger, scaled by K_A / (K_A + C_P).
+        protector_war_cost: "stake units", Value(1.0), [0.0, 10.0];
+        /// Protector's value of the target's security, as a share of the stake, times its treaty weight or tripwire share.
+        protect_value: "stake units", Value(0.3), [0.0, 10.0];
         /// Mean-reversion rate of cohesion and narrative toward their baselines.
         political_reversion: "1/yr", Value(0.5), [0.0, 12.0];
         /// Mean-reversion rate of reputation toward its baseline.
@@ -275,15 +295,19 @@ param_block! {
         interoperability: "", Value(0.9), [0.0, 1.0];
         /// Share of a client's lost Western trade the power can replace, per unit of tie.
         substitution: "", Value(0.0), [0.0, 1.0];
+        /// Share of its capability that reaches the theatre within a crisis if it commits as a protector (reinforcement).
+        reinforcement: "", Value(0.1), [0.0, 1.0];
+        /// Strategic (nuclear) deterrent in [0, 1]: adds strategic_punishment to a challenger's war cost when the power commits.
+        strategic: "", Value(0.0), [0.0, 1.0];
     }
 }
 
 param_block! {
     /// An alliance (`[[alliance]]`).
     pub struct AllianceParams {
-        /// Prior mean of reliability rho, the probability a member honours an invoked commitment. 0.77 makes about 75% of invoked commitments honoured under the per-run Beta draw (Leeds 2003: about 0.75).
-        reliability: "probability", Value(0.77), [0.0, 1.0];
-        /// Concentration alpha + beta of the Beta prior on reliability, drawn once per run (20 with mean 0.77 -> Beta(15.4, 4.6)).
+        /// Prior mean of the pact's treaty weight b in [0, 1], drawn per run: it scales a protector's cost of abandoning the target (treaty_cost) and its value of the target's security. Whether a commitment is honoured is the protector's decision in the crisis game; the honoured share emerges (Leeds 2003: about 0.75).
+        reliability: "", Value(0.77), [0.0, 1.0];
+        /// Concentration alpha + beta of the Beta prior on the treaty weight, drawn once per run (20 with mean 0.77 -> Beta(15.4, 4.6)).
         reliability_concentration: "", Value(20.0), [0.5, 1e6];
     }
 }
@@ -293,8 +317,8 @@ param_block! {
     pub struct DeploymentParams {
         /// Capability of the force in theatre (delta = 1 by definition).
         capability: "currency bn", Required, [0.0, 1e7];
-        /// Probability the force fights when the host is attacked.
-        reliability: "probability", Value(0.85), [0.0, 1.0];
+        /// Weight of the force's mandate in its contributors' cost of staying out (tripwire), in [0, 1].
+        reliability: "", Value(0.85), [0.0, 1.0];
         /// Interoperability of the force with the host's forces.
         interoperability: "", Value(0.9), [0.0, 1.0];
     }
@@ -321,8 +345,10 @@ param_block! {
         trade: "share", Value(0.05), [0.0, 1.0];
         /// International monitoring of the dyad in [0, 1] (KFOR, EU, a special envoy).
         monitoring: "", Value(0.3), [0.0, 1.0];
-        /// Probability the West imposes sanctions when the challenger displays force.
+        /// Probability the West imposes sanctions when the challenger displays force, and again at a use of force if not yet.
         sanctions_credibility: "probability", Value(0.5), [0.0, 1.0];
+        /// Share of the challenger's capability it can commit against this target (theatre share; 1 = all of it).
+        challenger_share: "", Value(1.0), [0.0, 1.0];
     }
 }
 

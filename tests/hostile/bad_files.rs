@@ -161,7 +161,7 @@ bad_files! {
     negative_budget: "negative-budget.toml" => 7, "country[0].military.budget", "expected a number in [0, 1e5] (currency bn/yr), found -1.5";
     negative_gdp: "negative-gdp.toml" => 9, "country[0].economic.gdp", "found -10.0";
     zero_depreciation: "zero-depreciation.toml" => 8, "country[0].military.depreciation", "expected a number in [0.001, 1] (1/yr), found 0.0";
-    probability_above_one: "probability-above-one.toml" => 21, "alliance[0].reliability", "expected a number in [0, 1] (probability), found 1.5";
+    probability_above_one: "probability-above-one.toml" => 21, "alliance[0].reliability", "expected a number in [0, 1], found 1.5";
     probability_below_zero: "probability-below-zero.toml" => 21, "rivalry[0].sanctions_credibility", "found -0.1";
     horizon_too_long: "horizon-too-long.toml" => 3, "scenario.horizon_years", "expected an integer in [0, 200], found 500";
     runs_zero: "runs-zero.toml" => 3, "scenario.runs", "found 0";
