@@ -128,11 +128,6 @@ impl ExactMoments {
         }
     }
 
-    /// Raw state, for shard files.
-    pub fn to_parts(&self) -> (u64, i128, i128) {
-        (self.n, self.sum, self.sum_sq)
-    }
-
     pub fn from_parts(n: u64, sum: i128, sum_sq: i128) -> Self {
         Self { n, sum, sum_sq }
     }
@@ -266,28 +261,6 @@ impl Histogram {
         }
     }
 
-    /// Lower and upper edges of bin `b`.
-    pub fn bin_edges(&self, b: usize) -> (f64, f64) {
-        match self.layout {
-            BinLayout::Linear { lo, hi, bins } => {
-                let w = (hi - lo) / bins as f64;
-                (lo + b as f64 * w, lo + (b as f64 + 1.0) * w)
-            }
-            BinLayout::Log { lo, hi, bins } => {
-                if b == 0 {
-                    (0.0, 0.0)
-                } else {
-                    let step = (hi / lo).log10() / bins as f64;
-                    (
-                        lo * 10f64.powf((b - 1) as f64 * step),
-                        lo * 10f64.powf(b as f64 * step),
-                    )
-                }
-            }
-            BinLayout::Integer { .. } => (b as f64, b as f64 + 1.0),
-        }
-    }
-
     /// The q-quantile (0 <= q <= 1): the value of the first bin at which the cumulative count
     /// reaches ceil(q n) (inverse empirical CDF). 0 for an empty histogram.
     pub fn quantile(&self, q: f64) -> f64 {
@@ -303,15 +276,6 @@ impl Histogram {
             }
         }
         self.bin_value(self.counts.len() - 1)
-    }
-
-    /// Share of observations in bins whose value is >= x.
-    pub fn share_at_least(&self, x: f64) -> f64 {
-        if self.n == 0 {
-            return 0.0;
-        }
-        let b0 = self.bin_of(x);
-        self.counts[b0..].iter().sum::<u64>() as f64 / self.n as f64
     }
 
     /// Raw counts, for shard files.
