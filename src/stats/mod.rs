@@ -355,6 +355,24 @@ pub fn logistic(x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn integer_quantiles_are_the_inverse_empirical_cdf() {
+        // Nearest-rank quantiles of 0, 1, ..., 9 (each once) computed by sorting: the value at
+        // 1-based rank ceil(q n). Rounding the rank (or flooring it) moves these.
+        let mut h = Histogram::new(BinLayout::Integer { bins: 16 });
+        let data: Vec<u32> = (0..10).rev().collect();
+        for &k in &data {
+            h.record_count(k);
+        }
+        let mut sorted = data.clone();
+        sorted.sort();
+        for q in [0.0, 0.05, 0.1, 0.15, 0.25, 0.5, 0.51, 0.75, 0.95, 0.99, 1.0] {
+            let rank = ((q * 10.0f64).ceil() as usize).max(1);
+            assert_eq!(h.quantile(q), f64::from(sorted[rank - 1]), "q = {q}");
+        }
+    }
+
     use super::*;
 
     #[test]
