@@ -737,3 +737,269 @@ fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
         &std::fs::read_to_string(d.join("r.sensitivity.csv")).unwrap(),
     );
 }
+
+// ---- 13. Tests that let bugs through: each claim recomputed independently ----
+
+/// Wilson score interval (Wilson 1927) at z = 1.959964, written here from the formula, not
+/// taken from deter.
+fn wilson(count: u64, n: u64) -> (f64, f64) {
+    let z = 1.959_963_984_540_054_f64;
+    let (k, n) = (count as f64, n as f64);
+    let p = k / n;
+    let den = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / den;
+    let half = z / den * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+#[test]
+fn until_ci_stops_at_the_first_block_whose_recomputed_half_widths_meet_the_target() {
+    let target = 0.02;
+    let o = deter(&[
+        "run",
+        base().to_str().unwrap(),
+        "--until-ci",
+        &target.to_string(),
+        "--max-runs",
+        "20000",
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let n = v["runs"].as_u64().unwrap();
+    let mut widest = 0.0f64;
+    for (name, p) in v["outcomes"].as_object().unwrap() {
+        let count = p["count"].as_u64().unwrap();
+        let (lo, hi) = wilson(count, n);
+        assert!((p["lo"].as_f64().unwrap() - lo).abs() < 1e-12, "{name}");
+        assert!((p["hi"].as_f64().unwrap() - hi).abs() < 1e-12, "{name}");
+        widest = widest.max((hi - lo) / 2.0);
+    }
+    assert!(
+        widest <= target,
+        "stopped at {n} runs with half-width {widest}"
+    );
+    let stop = &v["stopping"];
+    assert!((stop["widest_half_width"].as_f64().unwrap() - widest).abs() < 1e-12);
+    // Not later than needed: one block fewer would not have met the target (same stream, so
+    // rerun with exactly n - 1000 runs and recompute).
+    if n > 1000 {
+        let o = deter(&[
+            "run",
+            base().to_str().unwrap(),
+            "--runs",
+            &(n - 1000).to_string(),
+            "--format",
+            "json",
+            "-q",
+        ]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let before = v["outcomes"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|p| {
+                let (lo, hi) = wilson(p["count"].as_u64().unwrap(), n - 1000);
+                (hi - lo) / 2.0
+            })
+            .fold(0.0, f64::max);
+        assert!(before > target, "{} runs already met the target", n - 1000);
+    }
+}
+
+#[test]
+fn sensitivity_tables_rank_and_label_the_right_parameters() {
+    // Output = 0.7 u0 + 0.05 u2, nothing from u1: parameter 0 must rank first with its own
+    // path and role, parameter 1 last, in both the table and the CSV, for both designs.
+    let dir = tempfile::tempdir().unwrap();
+    for design in ["saltelli", "morris"] {
+        let f = write(
+            dir.path(),
+            "s.toml",
+            &format!(
+                "base = \"{}\"\nruns = 1000\ndesign = \"{design}\"\npoints = 64\nseed = 3\n\
+                 [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+                 range = [0.0, 1.0]\n\
+                 [[parameter]]\npath = \"country.XKX.military.budget\"\nrole = \"lever\"\n\
+                 range = [0.1, 0.5]\n\
+                 [[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"lever\"\n\
+                 range = [0.0, 1.0]\n",
+                base().display()
+            ),
+        );
+        let sweep = deter::sweep::load_sweep(&f).unwrap();
+        let design_ = deter::sweep::Design::new(&sweep);
+        let outputs: Vec<[f64; 6]> = (0..design_.n)
+            .map(|k| {
+                let v = design_.values(&sweep.parameters, k);
+                [0.7 * v[0] + 0.05 * v[2]; 6]
+            })
+            .collect();
+        let report = deter::sweep::sensitivity(&sweep, &design_, &outputs).unwrap();
+        let rows: Vec<Vec<&str>> = report
+            .csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect())
+            .collect();
+        for outcome_rows in rows.chunks(3) {
+            assert_eq!(outcome_rows[0][1], "1");
+            assert_eq!(
+                outcome_rows[0][2], "alliance.NATO.reliability",
+                "{design}: {outcome_rows:?}"
+            );
+            assert_eq!(outcome_rows[0][3], "uncertainty");
+            assert_eq!(outcome_rows[1][2], "rivalry.SRB-XKX.monitoring", "{design}");
+            assert_eq!(
+                outcome_rows[2][2], "country.XKX.military.budget",
+                "{design}"
+            );
+            assert_eq!(outcome_rows[2][3], "lever");
+            assert_eq!(outcome_rows[2][1], "3");
+        }
+        // The table shows the same order.
+        let table = &report.table;
+        let first = table.find("alliance.NATO.reliability").unwrap();
+        let last = table.find("country.XKX.military.budget").unwrap();
+        assert!(first < last, "{table}");
+    }
+}
+
+#[test]
+fn compare_csv_carries_the_paired_interval_not_the_unpaired_one() {
+    let a = base();
+    let b = root().join("scenarios/shea-special-envoy.toml");
+    let run = |format: &str| {
+        let o = deter(&[
+            "compare",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "--runs",
+            "2000",
+            "--format",
+            format,
+            "-q",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        out(&o)
+    };
+    let v: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let csv = run("csv");
+    let cell = |entity: &str, metric: &str, stat: &str| -> f64 {
+        csv.lines()
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .find(|c| c[1] == entity && c[2] == metric && c[3] == stat)
+            .unwrap_or_else(|| panic!("no {entity} {metric} {stat}"))[4]
+            .parse()
+            .unwrap()
+    };
+    let mut differ = false;
+    for o in v["region"]["outcomes"].as_array().unwrap() {
+        let m = o["outcome"].as_str().unwrap();
+        assert_eq!(
+            cell("region", m, "diff_lo"),
+            o["paired"]["lo"].as_f64().unwrap(),
+            "{m}"
+        );
+        assert_eq!(
+            cell("region", m, "diff_hi"),
+            o["paired"]["hi"].as_f64().unwrap(),
+            "{m}"
+        );
+        assert_eq!(
+            cell("region", m, "unpaired_lo"),
+            o["unpaired"]["lo"].as_f64().unwrap()
+        );
+        differ |= o["paired"] != o["unpaired"];
+    }
+    assert!(
+        differ,
+        "paired and unpaired intervals coincide everywhere: the test is blind"
+    );
+}
+
+#[test]
+fn visible_html_numbers_match_their_data_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("r.html");
+    let o = deter(&[
+        "run",
+        base().to_str().unwrap(),
+        "--runs",
+        "500",
+        "-q",
+        "--report",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let html = std::fs::read_to_string(&page).unwrap();
+    let mut checked = 0;
+    for piece in html.split("data-v=\"").skip(1) {
+        let (v, rest) = piece.split_once('"').unwrap();
+        let Some(text) = rest.strip_prefix('>').and_then(|r| r.split('<').next()) else {
+            continue;
+        };
+        let Ok(x) = v.parse::<f64>() else { continue };
+        if let Some(pct) = text.strip_suffix('%') {
+            let shown: f64 = pct.parse().unwrap_or_else(|_| panic!("{text}"));
+            assert!(
+                (shown - 100.0 * x).abs() <= 0.05 + 1e-9,
+                "visible {text} for data-v {v}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} percentage cells found");
+}
+
+#[test]
+fn threads_zero_means_every_core() {
+    let o = deter(&[
+        "run",
+        base().to_str().unwrap(),
+        "--runs",
+        "2000",
+        "--threads",
+        "0",
+        "--format",
+        "json",
+        "-q",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let cores = std::thread::available_parallelism().unwrap().get() as u64;
+    assert_eq!(v["timing"]["threads"].as_u64(), Some(cores.min(1024)));
+}
+
+#[test]
+#[cfg_attr(
+    not(deter_has_dev_full),
+    ignore = "not Linux: `ulimit -f` behaviour is tested on Linux"
+)]
+fn outputs_replace_the_old_file_whole_or_not_at_all() {
+    // Under `ulimit -f 8` (8 KiB) a large output cannot be written: an atomic writer leaves
+    // the previous file as it was; writing in place would truncate it.
+    let dir = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("deter");
+    for opt in ["--out", "--per-run"] {
+        let target = dir.path().join(format!("old{opt}.json"));
+        std::fs::write(&target, "OLD CONTENT\n").unwrap();
+        let script = format!(
+            "ulimit -f 8; exec '{}' run '{}' --runs 3000 --format json -q {opt} '{}'",
+            bin.display(),
+            base().display(),
+            target.display()
+        );
+        let o = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "{opt}: the output fitted in 8 KiB");
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "OLD CONTENT\n",
+            "{opt}: the old file was damaged"
+        );
+    }
+}

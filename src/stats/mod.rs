@@ -128,11 +128,6 @@ impl ExactMoments {
         }
     }
 
-    /// Raw state, for shard files.
-    pub fn to_parts(&self) -> (u64, i128, i128) {
-        (self.n, self.sum, self.sum_sq)
-    }
-
     pub fn from_parts(n: u64, sum: i128, sum_sq: i128) -> Self {
         Self { n, sum, sum_sq }
     }
@@ -266,28 +261,6 @@ impl Histogram {
         }
     }
 
-    /// Lower and upper edges of bin `b`.
-    pub fn bin_edges(&self, b: usize) -> (f64, f64) {
-        match self.layout {
-            BinLayout::Linear { lo, hi, bins } => {
-                let w = (hi - lo) / bins as f64;
-                (lo + b as f64 * w, lo + (b as f64 + 1.0) * w)
-            }
-            BinLayout::Log { lo, hi, bins } => {
-                if b == 0 {
-                    (0.0, 0.0)
-                } else {
-                    let step = (hi / lo).log10() / bins as f64;
-                    (
-                        lo * 10f64.powf((b - 1) as f64 * step),
-                        lo * 10f64.powf(b as f64 * step),
-                    )
-                }
-            }
-            BinLayout::Integer { .. } => (b as f64, b as f64 + 1.0),
-        }
-    }
-
     /// The q-quantile (0 <= q <= 1): the value of the first bin at which the cumulative count
     /// reaches ceil(q n) (inverse empirical CDF). 0 for an empty histogram.
     pub fn quantile(&self, q: f64) -> f64 {
@@ -303,15 +276,6 @@ impl Histogram {
             }
         }
         self.bin_value(self.counts.len() - 1)
-    }
-
-    /// Share of observations in bins whose value is >= x.
-    pub fn share_at_least(&self, x: f64) -> f64 {
-        if self.n == 0 {
-            return 0.0;
-        }
-        let b0 = self.bin_of(x);
-        self.counts[b0..].iter().sum::<u64>() as f64 / self.n as f64
     }
 
     /// Raw counts, for shard files.
@@ -391,6 +355,24 @@ pub fn logistic(x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn integer_quantiles_are_the_inverse_empirical_cdf() {
+        // Nearest-rank quantiles of 0, 1, ..., 9 (each once) computed by sorting: the value at
+        // 1-based rank ceil(q n). Rounding the rank (or flooring it) moves these.
+        let mut h = Histogram::new(BinLayout::Integer { bins: 16 });
+        let data: Vec<u32> = (0..10).rev().collect();
+        for &k in &data {
+            h.record_count(k);
+        }
+        let mut sorted = data.clone();
+        sorted.sort();
+        for q in [0.0, 0.05, 0.1, 0.15, 0.25, 0.5, 0.51, 0.75, 0.95, 0.99, 1.0] {
+            let rank = ((q * 10.0f64).ceil() as usize).max(1);
+            assert_eq!(h.quantile(q), f64::from(sorted[rank - 1]), "q = {q}");
+        }
+    }
+
     use super::*;
 
     #[test]
