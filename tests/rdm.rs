@@ -382,8 +382,10 @@ fn levers_x_futures_meet_the_same_futures_and_run_streams() {
         assert_eq!(plain_rows[f][1..], rows[f][3..], "future {f}");
     }
 
-    // The robustness table, recomputed from the rows.
+    // The robustness table, recomputed from the rows, and its charts beside it.
     let table = std::fs::read_to_string(dir.path().join("lxf.robustness.csv")).unwrap();
+    let page = std::fs::read_to_string(dir.path().join("lxf.robustness.html")).unwrap();
+    assert!(page.contains("<svg") && page.contains("regret, use_of_force"));
     let v = |p: usize, f: usize| rows[6 * p + f][uf].parse::<f64>().unwrap();
     for line in table.lines().filter(|l| l.starts_with("use_of_force,")) {
         let c: Vec<&str> = line.split(',').collect();

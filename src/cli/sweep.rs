@@ -315,6 +315,12 @@ pub fn sensitivity_tail(
                 output::write_atomic(&path, report.csv.as_bytes()).map_err(|e| {
                     CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
                 })?;
+                if let Some(html) = &report.html {
+                    let page = path.with_extension("html");
+                    output::write_atomic(&page, html.as_bytes()).map_err(|e| {
+                        CliError::Failure(format!("cannot write `{}`: {e}", page.display()))
+                    })?;
+                }
                 if !quiet {
                     print!("{}", report.table);
                     eprintln!("deter: {} table saved to `{}`", report.name, path.display());

@@ -106,6 +106,8 @@ pub struct Discovery {
     pub y: Vec<bool>,
     pub options: prim::PrimOptions,
     pub found: Vec<Found>,
+    /// Policies whose rows are mixed here (levers x futures results without `--policy`).
+    pub mixed_policies: usize,
 }
 
 impl Discovery {
@@ -139,11 +141,19 @@ impl Discovery {
     fn heading(&self) -> String {
         let hits = self.y.iter().filter(|&&b| b).count();
         format!(
-            "{}{}: {hits} of {} points ({:.1}%)",
+            "{}{}{}: {hits} of {} points ({:.1}%)",
             self.condition.describe(),
             self.policy
                 .as_ref()
                 .map_or(String::new(), |p| format!(" under policy `{p}`")),
+            if self.mixed_policies > 1 {
+                format!(
+                    " over the rows of all {} policies (--policy ID for one)",
+                    self.mixed_policies
+                )
+            } else {
+                String::new()
+            },
             self.y.len(),
             100.0 * hits as f64 / self.y.len().max(1) as f64
         )
@@ -415,7 +425,17 @@ pub fn discover(
         .collect();
     let data = prim::Data { x: &x, y: &y };
     let found = prim::discover(&data, &options, boxes, select);
+    let mixed_policies = match (policy, results.column("policy")) {
+        (None, Some(pc)) => {
+            let mut ids: Vec<&str> = results.rows.iter().map(|r| r[pc].as_str()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids.len()
+        }
+        _ => 0,
+    };
     Ok(Discovery {
+        mixed_policies,
         condition,
         policy: policy.map(str::to_string),
         inputs: cols.iter().map(|&c| results.columns[c].clone()).collect(),

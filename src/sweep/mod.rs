@@ -28,11 +28,17 @@ pub struct SensitivityReport {
     pub name: &'static str,
     pub table: String,
     pub csv: String,
+    /// A page of charts to save beside the results as `RESULTS.{name}.html`, if any.
+    pub html: Option<String>,
 }
 
 /// The robustness table of a levers x futures sweep from its points' headline
 /// probabilities (point k = future `k % F` of policy `k / F`).
-fn robustness(c: &levers::Crossing, outputs: &[[f64; N_EVENTS]]) -> Option<SensitivityReport> {
+fn robustness(
+    c: &levers::Crossing,
+    outputs: &[[f64; N_EVENTS]],
+    source: &str,
+) -> Option<SensitivityReport> {
     let f = c.futures as usize;
     if f == 0 || outputs.len() != f * c.policies.len() {
         return None;
@@ -53,6 +59,13 @@ fn robustness(c: &levers::Crossing, outputs: &[[f64; N_EVENTS]]) -> Option<Sensi
         name: "robustness",
         table: r.table,
         csv: r.csv,
+        html: Some(crate::rdm::robustness_html(
+            &ids,
+            f,
+            &tables,
+            &c.thresholds,
+            source,
+        )),
     })
 }
 
@@ -65,7 +78,7 @@ pub fn sensitivity(
     outputs: &[[f64; N_EVENTS]],
 ) -> Option<SensitivityReport> {
     if let Some(c) = &sweep.crossing {
-        return robustness(c, outputs);
+        return robustness(c, outputs, &sweep.file);
     }
     let d = sweep.parameters.len();
     let mut table = String::new();
@@ -176,6 +189,7 @@ pub fn sensitivity(
         name: "sensitivity",
         table,
         csv,
+        html: None,
     })
 }
 
