@@ -19,7 +19,12 @@ fn bench_reports_floor_ratio_speedup_and_machine() {
         .stdout(predicate::str::contains("speedup 1 -> 2 threads"))
         .stdout(predicate::str::contains("logical cores"))
         .stdout(predicate::str::contains("build profile"))
-        .stdout(predicate::str::contains("normals"));
+        .stdout(predicate::str::contains("normals"))
+        // Issue 15: the pruned state count and the speedup it buys.
+        .stdout(predicate::str::contains(
+            "simulating 2 of 7 countries, 1 of 1 rivalries",
+        ))
+        .stdout(predicate::str::contains("speedup from pruning"));
 }
 
 #[test]

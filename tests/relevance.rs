@@ -263,7 +263,9 @@ fn pruned_and_unpruned_engines_give_identical_outputs_on_every_scenario() {
         if p != *s {
             pruned_any += 1;
         }
-        let (full, small) = (Compiled::new(s), Compiled::new(&p));
+        // The engine compiles the pruned scenario (Compiled::new); the same from `p`.
+        assert_eq!(Compiled::new(s).scenario, p, "{name}");
+        let (full, small) = (Compiled::unpruned(s), Compiled::new(s));
         let (a, b) = (records(&full, 5, 120), records(&small, 5, 120));
         for (i, (x, y)) in a.iter().zip(&b).enumerate() {
             assert_eq!(x, y, "{name} ({summary}), run {i}");
@@ -300,7 +302,8 @@ fn a_country_with_no_path_to_any_rivalry_costs_nothing() {
     let (pb, sb) = prune(&bigger);
     assert_eq!(pa, pb, "the same scenario is simulated");
     assert_eq!((sa.countries, sb.countries), ((2, 7), (2, 8)));
-    let (ca, cb) = (Compiled::new(&pa), Compiled::new(&pb));
+    let (ca, cb) = (Compiled::new(&base), Compiled::new(&bigger));
+    assert_eq!(ca.scenario, pb);
     let (da, db) = (
         floor::count_draws(&ca, 3, 300),
         floor::count_draws(&cb, 3, 300),
@@ -309,7 +312,7 @@ fn a_country_with_no_path_to_any_rivalry_costs_nothing() {
     // Without pruning, the island and the five other countries off the rivalry draw one
     // normal a month on each of their three processes, and NATO (no player in it) its
     // per-run Beta: 6 x 3 x 120 normals and 6 x 3 + 1 streams more per run.
-    let full = floor::count_draws(&Compiled::new(&bigger), 3, 300);
+    let full = floor::count_draws(&Compiled::unpruned(&bigger), 3, 300);
     assert_eq!(full.normals - da.normals, 300 * 6 * 3 * 120);
     assert_eq!(full.betas - da.betas, 300);
     assert_eq!(full.streams - da.streams, 300 * (6 * 3 + 1));

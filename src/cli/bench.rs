@@ -79,6 +79,8 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
         return sweep_overhead(&scenario, &name, seed, points, args.runs_per_point);
     }
     let compiled = Compiled::new(&scenario);
+    let unpruned = Compiled::unpruned(&scenario);
+    let pruned = engine::relevance::Relevance::all_outputs(&scenario).summary();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = if args.threads == 0 {
         cores
@@ -121,6 +123,13 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     };
     let one = engine_at(1)?;
     let all = engine_at(threads)?;
+    let full = best_of(args.repeat, || {
+        engine::with_threads(1, || engine::run(&unpruned, &plan, hooks))
+            .map(|a| {
+                std::hint::black_box(a);
+            })
+            .map_err(|_| CliError::Interrupted)
+    })?;
 
     let ns = |s: f64| s * 1e9 / runs as f64;
     let rate = |s: f64| runs as f64 / s;
@@ -142,8 +151,9 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
         compiled.steps(),
         args.repeat.max(1)
     );
+    out += &format!("relevance: {pruned} (what can influence an output)\n");
     out += &format!(
-        "draws per run (mean of {counted} runs): {:.1} normals, {:.1} uniforms, {:.2} Beta from {:.1} process streams; {:.1} u64 words from the generators\n\n",
+        "draws per run that can affect an output (the floor's; mean of {counted} runs): {:.1} normals, {:.1} uniforms, {:.2} Beta from {:.1} process streams; {:.1} u64 words from the generators\n\n",
         per(counts.normals),
         per(counts.uniforms),
         per(counts.betas),
@@ -169,14 +179,22 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
         one / floor_s
     );
     out += &format!(
+        "{:<24} {:>12.0} {:>14.0} {:>10.2}\n",
+        "engine unpruned, 1 thr.",
+        ns(full),
+        rate(full),
+        full / floor_s
+    );
+    out += &format!(
         "{:<24} {:>12.0} {:>14.0} {:>10}\n",
         format!("engine, {threads} threads"),
         ns(all),
         rate(all),
         "-"
     );
+    out += &format!("\nspeedup from pruning (1 thread): {:.2}x\n", full / one);
     out += &format!(
-        "\nspeedup 1 -> {threads} threads: {:.2}x (parallel efficiency {:.0}%)\n",
+        "speedup 1 -> {threads} threads: {:.2}x (parallel efficiency {:.0}%)\n",
         one / all,
         100.0 * one / all / threads as f64
     );

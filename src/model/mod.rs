@@ -372,7 +372,14 @@ impl ReliabilityPrior {
 }
 
 impl Compiled {
+    /// Compile what can influence an output: `scenario` restricted by
+    /// [`crate::engine::relevance::prune`] (byte-identical outputs; tests/relevance.rs).
     pub fn new(scenario: &Scenario) -> Self {
+        Self::unpruned(&crate::engine::relevance::prune(scenario).0)
+    }
+
+    /// Compile every entity of `scenario`, relevant or not (for comparisons).
+    pub fn unpruned(scenario: &Scenario) -> Self {
         let s = scenario.clone();
         let n_c = s.countries.len();
         let n_actors = n_c + s.powers.len();
