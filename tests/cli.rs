@@ -531,3 +531,64 @@ fn one_path_for_two_outputs_is_refused_before_any_work() {
     }
     assert!(!Path::new(same).exists());
 }
+
+#[test]
+fn validate_recognises_every_bundled_file_kind() {
+    // Every TOML file shipped under scenarios/ is one of the four kinds deter reads; `validate`
+    // must accept each and say which kind it took it for.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files = Vec::new();
+    for dir in [root.clone(), root.join("history"), root.join("sweeps")] {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "toml") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    for f in &files {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let expected = if name.ends_with(".record.toml") {
+            "ok (historical record "
+        } else if name == "calibrate.toml" {
+            "ok (calibration file "
+        } else if f.parent().unwrap().ends_with("sweeps") {
+            "ok (sweep file: "
+        } else {
+            "ok ("
+        };
+        let out = deter().arg("validate").arg(f).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains(expected),
+            "{name}: exit {:?}, stdout {stdout}, stderr {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(
+        files.len() >= 20,
+        "only {} bundled files found",
+        files.len()
+    );
+}
+
+#[test]
+fn validate_locates_a_fault_in_a_historical_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.record.toml");
+    std::fs::write(
+        &bad,
+        "[case]\nid = \"x\"\nname = \"X\"\nscenario = \"x.toml\"\nrivalries = [\"A-B\"]\n\
+         first_year = 2000\nlast_year = 2001\n\n[[event]]\ndate = \"2000-01-01\"\n\
+         type = \"thret\"\nsummary = \"s\"\nsource = \"s\"\ncertainty = \"high\"\nverified = true\n",
+    )
+    .unwrap();
+    deter()
+        .arg("validate")
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.record.toml:11:"));
+}

@@ -1,24 +1,94 @@
-//! `deter validate`: check scenario files and list every problem.
+//! `deter validate`: check input files and list every problem.
+//!
+//! Accepts every file kind deter reads: scenarios, sweep files, calibration files and
+//! historical records. The kind is recognised from the file's top-level tables (`[scenario]`;
+//! `[case]` with `[[event]]`; `cases` with `statistics`; `base`); anything else is checked as a
+//! scenario, so a broken or unknown file gets the scenario reader's located diagnostics.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::CliError;
 use crate::scenario::{self, Diagnostics};
 
+/// The file kinds `deter validate` recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum InputKind {
+    Scenario,
+    Sweep,
+    Calibration,
+    Record,
+}
+
+/// Recognise the kind of `path` from its top-level keys; `Scenario` when it cannot tell
+/// (unreadable, not TOML, or a `[scenario]` table), so the scenario reader reports the problem.
+fn input_kind(path: &Path) -> InputKind {
+    let Ok(bytes) = scenario::input::read_bounded(path, scenario::MAX_FILE_BYTES) else {
+        return InputKind::Scenario;
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return InputKind::Scenario;
+    };
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return InputKind::Scenario;
+    };
+    let has = |k: &str| table.contains_key(k);
+    if has("scenario") {
+        InputKind::Scenario
+    } else if has("case") && has("event") {
+        InputKind::Record
+    } else if has("cases") && has("statistics") {
+        InputKind::Calibration
+    } else if has("base") {
+        InputKind::Sweep
+    } else {
+        InputKind::Scenario
+    }
+}
+
 pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
     let mut all = Diagnostics::default();
     for f in files {
-        match scenario::load_file(f) {
-            Ok(s) => println!(
-                "{}: ok ({}: {} countries, {} powers, {} alliances, {} rivalries, {} policies)",
-                scenario::printable(&f.display().to_string()),
-                scenario::printable(&s.meta.name),
-                s.countries.len(),
-                s.powers.len(),
-                s.alliances.len(),
-                s.rivalries.len(),
-                s.policies.len()
-            ),
+        let name = f.display().to_string();
+        let shown = scenario::printable(&name);
+        let checked = match input_kind(f) {
+            InputKind::Scenario => scenario::load_file(f).map(|s| {
+                format!(
+                    "ok ({}: {} countries, {} powers, {} alliances, {} rivalries, {} policies)",
+                    scenario::printable(&s.meta.name),
+                    s.countries.len(),
+                    s.powers.len(),
+                    s.alliances.len(),
+                    s.rivalries.len(),
+                    s.policies.len()
+                )
+            }),
+            InputKind::Sweep => crate::sweep::spec::load_sweep(f).map(|s| {
+                format!(
+                    "ok (sweep file: {} parameters, {} runs per point)",
+                    s.parameters.len(),
+                    s.runs
+                )
+            }),
+            InputKind::Calibration => crate::calibrate::spec::load_calibration(f).map(|c| {
+                format!(
+                    "ok (calibration file {}: {} cases, {} parameters)",
+                    scenario::printable(&c.name),
+                    c.cases.len(),
+                    c.parameters.len()
+                )
+            }),
+            InputKind::Record => crate::calibrate::load_record(f).map(|r| {
+                format!(
+                    "ok (historical record {}: {} events, {}-{})",
+                    scenario::printable(&r.name),
+                    r.events.len(),
+                    r.first_year,
+                    r.last_year
+                )
+            }),
+        };
+        match checked {
+            Ok(line) => println!("{shown}: {line}"),
             Err(d) => all.0.extend(d.0),
         }
     }
