@@ -21,19 +21,7 @@ pub fn run_posterior(args: &RunArgs, posterior: &Path) -> Result<(), CliError> {
     crate::scenario::overrides::apply_texts(&mut scenario, &args.set, &file.display().to_string())
         .map_err(CliError::Input)?;
     let post = nested::read_posterior(posterior).map_err(CliError::Usage)?;
-    let draws = args.draws;
-    if draws == 0 || draws > 1_000_000 {
-        return Err(CliError::Usage(format!(
-            "--draws {draws}: expected an integer in [1, 1000000]"
-        )));
-    }
-    let runs = args.sim.runs.unwrap_or(1000);
-    if runs < 2 || draws.checked_mul(runs).is_none_or(|t| t > crate::MAX_RUNS) {
-        return Err(CliError::Usage(format!(
-            "--runs {runs} per draw: expected at least 2, and draws x runs at most {}",
-            crate::MAX_RUNS
-        )));
-    }
+    let (draws, runs) = nested_budget(args.draws, args.sim.runs)?;
     let seed = args.sim.seed.unwrap_or(scenario.meta.seed);
     let bar = progress_bar(draws * runs, args.output.quiet);
     let progress = |n: u64| bar.inc(n);
@@ -78,19 +66,7 @@ pub fn compare_posterior(
     seed: u64,
 ) -> Result<(), CliError> {
     let post = nested::read_posterior(posterior).map_err(CliError::Usage)?;
-    let draws = args.draws;
-    if draws == 0 || draws > 1_000_000 {
-        return Err(CliError::Usage(format!(
-            "--draws {draws}: expected an integer in [1, 1000000]"
-        )));
-    }
-    let runs = args.sim.runs.unwrap_or(1000);
-    if runs < 2 || draws.checked_mul(runs).is_none_or(|t| t > crate::MAX_RUNS) {
-        return Err(CliError::Usage(format!(
-            "--runs {runs} per draw: expected at least 2, and draws x runs at most {}",
-            crate::MAX_RUNS
-        )));
-    }
+    let (draws, runs) = nested_budget(args.draws, args.sim.runs)?;
     let bar = progress_bar(draws * runs, args.output.quiet);
     let progress = |n: u64| bar.inc(n);
     let result = engine::with_threads(args.sim.threads.threads, || {
@@ -119,4 +95,21 @@ pub fn compare_posterior(
         _ => nested::compare_table(&c, na, nb),
     };
     emit(args.output.out.as_deref(), text.as_bytes())
+}
+
+/// `--draws` and `--runs` (per draw) of a nested run or comparison, checked once for both.
+fn nested_budget(draws: u64, runs: Option<u64>) -> Result<(u64, u64), CliError> {
+    if draws == 0 || draws > 1_000_000 {
+        return Err(CliError::Usage(format!(
+            "--draws {draws}: expected an integer in [1, 1000000]"
+        )));
+    }
+    let runs = runs.unwrap_or(1000);
+    if runs < 2 || draws.checked_mul(runs).is_none_or(|t| t > crate::MAX_RUNS) {
+        return Err(CliError::Usage(format!(
+            "--runs {runs} per draw: expected at least 2, and draws x runs at most {}",
+            crate::MAX_RUNS
+        )));
+    }
+    Ok((draws, runs))
 }
