@@ -186,8 +186,8 @@ pub fn compare(
 /// Run a sweep file (docs/SWEEPS.md) and write its results, one row per point in point
 /// order, to `out` (CSV, or JSON Lines when `json`). Returns, per point, the headline
 /// probabilities in the order of `outputs::EVENTS` (the sensitivity analysis's inputs).
-/// Only `settings.threads`, `until_ci` and `max_runs` apply (runs and seed are the sweep
-/// file's).
+/// `settings.runs` (per point), `seed` and `horizon_years` replace the sweep file's (recorded
+/// in the JSON header's `overrides`); `threads`, `until_ci` and `max_runs` as for a run.
 ///
 /// Errors: [`Error::Input`] for an invalid sweep or base scenario, [`Error::Invalid`],
 /// [`Error::TooLarge`], [`Error::Interrupted`] (finished rows stay in `out`), [`Error::Io`].
@@ -200,18 +200,9 @@ pub fn sweep(
 ) -> Result<Vec<[f64; crate::outputs::N_EVENTS]>, Error> {
     use crate::sweep::rows::{RowFormat, Rows};
     use crate::sweep::runner::{self, Exec, Sink, SweepError};
-    let sweep = crate::sweep::load_sweep(path).map_err(Error::Input)?;
-    let threads = crate::settings::resolve_threads(settings.threads);
-    let until = match settings.until_ci {
-        None => None,
-        Some(t) => Some(crate::engine::until::UntilCi {
-            target: crate::settings::check_until_ci(t)?,
-            max_runs: crate::settings::check_runs(
-                "--max-runs",
-                settings.max_runs.unwrap_or(sweep.runs),
-            )?,
-        }),
-    };
+    let mut sweep = crate::sweep::load_sweep(path).map_err(Error::Input)?;
+    let resolved = settings.resolve_sweep(&mut sweep)?;
+    let (threads, until) = (resolved.threads, resolved.until);
     let design = crate::sweep::Design::new(&sweep);
     let stride = runner::stride(&sweep, until.as_ref());
     if design

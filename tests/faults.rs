@@ -594,6 +594,64 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
     let o = deter(&["sweep", s.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
     assert!(err(&o).contains("n = 1"), "{}", err(&o));
+
+    // Morris with one trajectory: one elementary effect per parameter, so sigma (their
+    // standard deviation) is undefined: said in the table and the HTML, empty in the CSV;
+    // mu* is still given. With two trajectories sigma is a number everywhere.
+    let morris = |points: u32| {
+        write(
+            dir.path(),
+            &format!("m{points}.toml"),
+            &format!(
+                "base = \"{}\"\nruns = 20\ndesign = \"morris\"\npoints = {points}\n\
+                 [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+                 range = [0.5, 0.95]\n\
+                 [[parameter]]\npath = \"country.XKX.military.budget\"\nrole = \"lever\"\n\
+                 range = [0.1, 0.5]\n",
+                a
+            ),
+        )
+    };
+    for points in [1u32, 2] {
+        let m = morris(points);
+        let results = dir.path().join(format!("m{points}.csv"));
+        let html = dir.path().join(format!("m{points}.html"));
+        let o = deter(&[
+            "sweep",
+            m.to_str().unwrap(),
+            "--out",
+            results.to_str().unwrap(),
+            "--report",
+            html.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", err(&o));
+        let table =
+            std::fs::read_to_string(dir.path().join(format!("m{points}.sensitivity.csv"))).unwrap();
+        let html = std::fs::read_to_string(&html).unwrap();
+        let mut r = ::csv::Reader::from_reader(table.as_bytes());
+        let head = r.headers().unwrap().clone();
+        let col = |k: &str| head.iter().position(|h| h == k).unwrap();
+        let rows: Vec<_> = r.records().map(|x| x.unwrap()).collect();
+        assert!(!rows.is_empty());
+        for row in &rows {
+            let n: u64 = row[col("effects")].parse().unwrap();
+            assert_eq!(n, u64::from(points), "{table}");
+            let sigma = &row[col("sigma")];
+            if points == 1 {
+                assert_eq!(sigma, "", "sigma given from one effect:\n{table}");
+            } else {
+                assert!(sigma.parse::<f64>().unwrap() >= 0.0, "{table}");
+            }
+            assert!(row[col("mu_star")].parse::<f64>().is_ok());
+        }
+        let said = "undefined (n = 1)";
+        assert_eq!(out(&o).contains(said), points == 1, "{}", out(&o));
+        assert_eq!(
+            html.contains(said),
+            points == 1,
+            "HTML with {points} trajectories"
+        );
+    }
 }
 
 // ---- 4. pandas read some names and ids as missing ----

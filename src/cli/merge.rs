@@ -11,6 +11,7 @@ use crate::engine::Aggregate;
 use crate::model::Compiled;
 use crate::output;
 use crate::report::html::RunView;
+use crate::report::table::count;
 use crate::report::{Report, RunInfo, csv, html, json, table};
 use crate::scenario::{self, Scenario};
 use crate::shard::partial::Overrides;
@@ -138,11 +139,10 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     emit(args.output.out.as_deref(), &bytes)?;
     if !args.output.quiet {
         eprintln!(
-            "deter merge: {} shard{} of `{}`, {} runs, seed {}",
-            files.len(),
-            if files.len() == 1 { "" } else { "s" },
-            first.file.source.path,
-            header.runs,
+            "deter merge: {} of `{}`, {}, seed {}",
+            count(files.len() as u64, "shard", "shards"),
+            crate::scenario::printable(&first.file.source.path),
+            count(header.runs, "run", "runs"),
             header.seed
         );
     }
@@ -251,12 +251,11 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     }
     if !args.output.quiet {
         eprintln!(
-            "deter merge: {} shard{} of sweep `{}`, {} points x {} runs, seed {}",
-            files.len(),
-            if files.len() == 1 { "" } else { "s" },
-            first.file.source.path,
-            design.n,
-            header.runs,
+            "deter merge: {} of sweep `{}`, {} x {}, seed {}",
+            count(files.len() as u64, "shard", "shards"),
+            crate::scenario::printable(&first.file.source.path),
+            count(design.n, "point", "points"),
+            count(header.runs, "run", "runs"),
             header.seed
         );
     }

@@ -161,13 +161,13 @@ pub fn sensitivity(
                     let m = ix[i];
                     let _ = writeln!(
                         table,
-                        "  {:<4} {:<40} {:<11} {:>8.4} {:>8.4} {:>8.4}",
+                        "  {:<4} {:<40} {:<11} {:>8.4} {:>8.4} {:>8}",
                         rank + 1,
                         p.path,
                         p.role.as_str(),
                         m.mu_star,
                         m.mu,
-                        m.sigma
+                        m.sigma_text()
                     );
                     let _ = writeln!(
                         csv,
@@ -177,7 +177,8 @@ pub fn sensitivity(
                         p.role.as_str(),
                         m.mu_star,
                         m.mu,
-                        m.sigma,
+                        // Empty (missing) when undefined; `effects` gives n.
+                        m.sigma.map_or(String::new(), |s| s.to_string()),
                         m.effects
                     );
                 }
