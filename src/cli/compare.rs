@@ -168,7 +168,11 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             out.push(b'\n');
             out
         }
-        Format::Csv => csv::comparison_to_csv(&report),
+        Format::Csv => csv::comparison_to_csv(
+            &report,
+            &args.a.display().to_string(),
+            &args.b.display().to_string(),
+        ),
         Format::Table => {
             let t = table::comparison_to_table(
                 &report,

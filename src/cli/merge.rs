@@ -129,7 +129,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     }
     let bytes = match args.output.format {
         Format::Json => json::to_json(&report),
-        Format::Csv => csv::to_csv(&[&report]),
+        Format::Csv => csv::to_csv(&[(source.as_str(), &report)]),
         Format::Table => {
             let text = table::to_table(&report, source, args.yearly);
             let color = args.output.out.is_none() && use_color();

@@ -279,34 +279,28 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     // the runs to budget for, so that thousands of files take no more memory than a few.
     let mut diags = crate::scenario::Diagnostics::default();
     let mut total = 0u64;
-    // Rows of one CSV are told apart by the scenario's name. Only a hash of each name is
-    // kept (memory must not grow with the files); a match is confirmed on the names.
-    let mut names: std::collections::HashMap<u64, usize> = Default::default();
-    let name_hash = |name: &str| {
+    // Rows of one CSV are told apart by the `file` column (scenario names may repeat). Only
+    // a hash of each path is kept (memory must not grow with the files); a match is
+    // confirmed on the paths.
+    let mut seen: std::collections::HashMap<u64, usize> = Default::default();
+    let path_hash = |path: &Path| {
         use std::hash::{BuildHasher, BuildHasherDefault};
-        BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(name)
+        BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(path)
     };
     for (i, file) in args.files.iter().enumerate() {
         match prepare(args, file, &outputs, until_target, threads) {
             Ok(job) => {
                 total = total.saturating_add(job.max_runs());
                 if matches!(args.output.format, Format::Csv) {
-                    let name = &job.scenario.meta.name;
-                    if let Some(&j) = names.get(&name_hash(name)) {
-                        let first = &args.files[j];
-                        let earlier = prepare(args, first, &outputs, until_target, threads)?;
-                        if earlier.scenario.meta.name == *name {
-                            return Err(CliError::Usage(format!(
-                                "`{}` and `{}` are both named \"{}\": their CSV rows could not \
-                                 be told apart; give one another [scenario].name, or use \
-                                 --format json",
-                                first.display(),
-                                job.file.display(),
-                                crate::scenario::printable(name)
-                            )));
-                        }
+                    let h = path_hash(file);
+                    if seen.get(&h).is_some_and(|&j| args.files[j] == *file) {
+                        return Err(CliError::Usage(format!(
+                            "`{}` is given twice: its CSV rows could not be told apart; give \
+                             each file once, or use --format json",
+                            file.display()
+                        )));
                     }
-                    names.insert(name_hash(name), i);
+                    seen.insert(h, i);
                 }
             }
             Err(CliError::Input(d)) => diags.0.extend(d.0),
@@ -384,7 +378,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                         out.extend(indent(&body));
                         out
                     }
-                    Format::Csv => csv::report_rows(&report),
+                    Format::Csv => csv::report_rows(&job.file.display().to_string(), &report),
                     Format::Table => {
                         let mut t =
                             table::to_table(&report, &job.file.display().to_string(), args.yearly);
