@@ -28,7 +28,7 @@ use std::time::Instant;
 use crate::engine::{self, RunPlan};
 use crate::model::Compiled;
 use crate::report::RunInfo;
-use crate::shard::{self, Kind, Named, PartialFile};
+use crate::shard::{self, Kind};
 
 pub use crate::engine::Hooks as Control;
 pub use crate::report::Report;
@@ -259,12 +259,10 @@ pub fn sweep(
 pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
     let mut files = Vec::with_capacity(parts.len());
     for path in parts {
-        let name = path.display().to_string();
-        let bytes = crate::scenario::read_bounded(path, MAX_PARTIAL_BYTES)
-            .map_err(|e| Error::Io(format!("cannot read `{name}`: {e}")))?;
-        let file = PartialFile::from_bytes(&bytes)
-            .map_err(|e| Error::Invalid(format!("`{name}`: {e}")))?;
-        files.push(Named { name, file });
+        files.push(shard::read_part(path).map_err(|e| match e {
+            shard::ReadError::Io(m) => Error::Io(m),
+            shard::ReadError::Invalid(m) => Error::Invalid(m),
+        })?);
     }
     let files = shard::check_complete(files).map_err(Error::Invalid)?;
     let first = &files[0].file;
@@ -285,30 +283,9 @@ pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
     }
     let compiled = Compiled::new(&scenario);
     engine::check_memory_for(&compiled, 3).map_err(Error::TooLarge)?;
-    let template = engine::Aggregate::new(&compiled);
-    let mut merged = None;
-    shard::merge_points(
-        &files,
-        |_| template.clone(),
-        |_, agg| {
-            merged = Some(agg);
-            Ok(())
-        },
-    )
-    .map_err(Error::Invalid)?;
-    let aggregate = merged.unwrap_or(template);
-    let info = RunInfo {
-        scenario_sha256: first.header.sha256.clone(),
-        seed: first.header.seed,
-        wall_seconds: files.iter().map(|f| f.file.timing.wall_seconds).sum(),
-        threads: files
-            .iter()
-            .map(|f| f.file.timing.threads)
-            .max()
-            .unwrap_or(1),
-    };
+    let (aggregate, info) = shard::merge_run(&files, &compiled).map_err(Error::Invalid)?;
     Ok(Report::build(&compiled, &aggregate, &info))
 }
 
 /// Largest partial file read by [`merge`] (a sweep shard holds one small aggregate per point).
-pub const MAX_PARTIAL_BYTES: usize = 256 << 20;
+pub const MAX_PARTIAL_BYTES: usize = shard::MAX_PARTIAL_BYTES;

@@ -19,6 +19,7 @@ pub use api::*;
 pub mod attribution;
 #[doc(hidden)]
 pub mod calibrate;
+#[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
 #[doc(hidden)]

@@ -12,18 +12,15 @@ use crate::model::Compiled;
 use crate::output;
 use crate::report::html::RunView;
 use crate::report::table::count;
-use crate::report::{Report, RunInfo, csv, html, json, table};
+use crate::report::{Report, csv, html, json, table};
 use crate::scenario::{self, Scenario};
 use crate::shard::partial::Overrides;
-use crate::shard::{self, Kind, Named, PartialFile};
+use crate::shard::{self, Kind, Named};
 use crate::sweep::rows::{RowFormat, Rows};
 use crate::sweep::runner::{self, point_scenario};
 use crate::sweep::{self, Design, Sweep};
 
 use super::sweep::sweep_hash;
-
-/// Largest partial file `deter merge` reads (a sweep shard holds one small aggregate per point).
-const MAX_PARTIAL_BYTES: usize = 256 << 20;
 
 #[derive(Args, Debug)]
 pub struct MergeArgs {
@@ -52,19 +49,10 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     output::check_outputs(&outputs, &args.parts).map_err(CliError::Usage)?;
     let mut files = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
-        let name = path.display().to_string();
-        // Bounded, so that `/dev/zero`, a FIFO or a runaway file cannot exhaust memory.
         crate::output::note_input(path);
-        let bytes = crate::scenario::read_bounded(path, MAX_PARTIAL_BYTES)
-            .map_err(|e| CliError::Usage(format!("cannot read `{name}`: {e}")))?;
-        if bytes.len() > MAX_PARTIAL_BYTES {
-            return Err(CliError::Usage(format!(
-                "`{name}` is larger than {MAX_PARTIAL_BYTES} bytes, the limit for partial files"
-            )));
-        }
-        let file = PartialFile::from_bytes(&bytes)
-            .map_err(|e| CliError::Usage(format!("`{name}`: {e}")))?;
-        files.push(Named { name, file });
+        files.push(shard::read_part(path).map_err(|e| match e {
+            shard::ReadError::Io(m) | shard::ReadError::Invalid(m) => CliError::Usage(m),
+        })?);
     }
     let files = shard::check_complete(files).map_err(CliError::Usage)?;
     let first = &files[0];
@@ -85,37 +73,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     let compiled = Compiled::new(&scenario);
     // The merged aggregate, the template and one part at a time.
     crate::engine::check_memory_for(&compiled, 3).map_err(CliError::Usage)?;
-    let template = Aggregate::new(&compiled);
-    let mut merged: Option<Aggregate> = None;
-    shard::merge_points(
-        &files,
-        |_| template.clone(),
-        |_, agg| {
-            merged = Some(agg);
-            Ok(())
-        },
-    )
-    .map_err(CliError::Usage)?;
-    let aggregate = merged.unwrap_or(template);
-    if aggregate.runs != header.runs {
-        return Err(CliError::Usage(format!(
-            "the shards hold {} runs, but their header says {}",
-            aggregate.runs, header.runs
-        )));
-    }
-
-    // Timing of a merged report: the shards' summed wall time (compute time, not elapsed
-    // time) and the largest thread count of any shard.
-    let info = RunInfo {
-        scenario_sha256: header.sha256.clone(),
-        seed: header.seed,
-        wall_seconds: files.iter().map(|f| f.file.timing.wall_seconds).sum(),
-        threads: files
-            .iter()
-            .map(|f| f.file.timing.threads)
-            .max()
-            .unwrap_or(1),
-    };
+    let (aggregate, info) = shard::merge_run(&files, &compiled).map_err(CliError::Usage)?;
     let report = Report::build(&compiled, &aggregate, &info);
     let source = &first.file.source.path;
     if let Some(path) = &args.output.report {

@@ -59,6 +59,7 @@ fn robustness(
         name: "robustness",
         table: r.table,
         csv: r.csv,
+        #[cfg(feature = "html")]
         html: Some(crate::rdm::robustness_html(
             &ids,
             f,
@@ -66,6 +67,11 @@ fn robustness(
             &c.thresholds,
             source,
         )),
+        #[cfg(not(feature = "html"))]
+        html: {
+            let _ = source;
+            None
+        },
     })
 }
 
