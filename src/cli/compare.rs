@@ -37,14 +37,15 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub output: super::flags::OutputFlags,
     /// Nested Monte Carlo: A and B on the same --draws parameter sets from this posterior
-    /// (deter calibrate's posterior.csv) and the same run streams, --runs runs each [default
-    /// 1000]; reports the effect's mean, its 90% interval over parameters and the share of
-    /// draws in which B is lower.
+    /// (deter calibrate's posterior.csv) and the scenarios' [[uncertain]] priors, and the same
+    /// run streams, --runs runs each [default 1000]; reports the effect's mean, its 90%
+    /// interval over uncertain parameters and the share of draws in which B is lower.
     #[arg(long, value_name = "DRAWS.csv", conflicts_with = "until_ci")]
     pub posterior: Option<PathBuf>,
-    /// Parameter draws with --posterior.
-    #[arg(long, default_value_t = 100, requires = "posterior")]
-    pub draws: u64,
+    /// Parameter draws of a nested comparison (--posterior or [[uncertain]] priors)
+    /// [default 100].
+    #[arg(long)]
+    pub draws: Option<u64>,
 }
 
 pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
@@ -76,8 +77,15 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     // Their `extends` chains are inputs too.
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     let seed = args.sim.seed.unwrap_or(sa.meta.seed);
-    if let Some(posterior) = &args.posterior {
-        return super::uncertain::compare_posterior(args, &sa, &sb, posterior, seed);
+    if super::uncertain::compare_wants_nested(args, &sa, &sb) {
+        if args.until.until_ci.is_some() {
+            return Err(CliError::Usage(
+                "--until-ci does not apply to a nested comparison over uncertain parameters \
+                 ([[uncertain]] priors or --posterior); give --draws and --runs"
+                    .into(),
+            ));
+        }
+        return super::uncertain::compare_nested(args, &sa, &sb);
     }
     // Runs, seed, threads and adaptive stopping: resolved once, against A's defaults.
     let settings = crate::settings::Settings {
