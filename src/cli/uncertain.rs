@@ -68,7 +68,7 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
     if args.per_run.is_some() {
         return Err(refuse("--per-run", what));
     }
-    if args.until_ci.is_some() {
+    if args.until.until_ci.is_some() {
         return Err(refuse("--until-ci", what));
     }
     let file = &args.files[0];

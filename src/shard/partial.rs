@@ -36,15 +36,6 @@ pub enum Kind {
     Sweep,
 }
 
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Run => "run",
-            Kind::Sweep => "sweep",
-        }
-    }
-}
-
 /// Command-line overrides applied to the input after loading it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
