@@ -182,13 +182,13 @@ impl Settings {
                 sweep.runs = runs;
             }
         }
-        if let Some(seed) = self.seed {
-            if seed != sweep.seed {
-                sweep
-                    .overrides
-                    .push(format!("seed = {seed} (file: {})", sweep.seed));
-                sweep.seed = seed;
-            }
+        if let Some(seed) = self.seed
+            && seed != sweep.seed
+        {
+            sweep
+                .overrides
+                .push(format!("seed = {seed} (file: {})", sweep.seed));
+            sweep.seed = seed;
         }
         if let Some(h) = self.horizon_years {
             let h = check_horizon(h)?;

@@ -181,10 +181,10 @@ pub fn parse_state(text: &str, prov: &Provenance, settings: &Settings) -> Result
             distances: floats(&p["distances"], "distances")?,
         }),
     };
-    if let Some(p) = &population {
-        if p.u.len() != p.weights.len() * d || p.distances.len() != p.weights.len() {
-            return Err(bad("population size"));
-        }
+    if let Some(p) = &population
+        && (p.u.len() != p.weights.len() * d || p.distances.len() != p.weights.len())
+    {
+        return Err(bad("population size"));
     }
     Ok(State {
         settings: settings.clone(),
