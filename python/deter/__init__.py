@@ -163,8 +163,8 @@ def _outcome_rows(scope: str, outcomes: Mapping[str, Any], runs: int) -> list:
             "scope": scope,
             "outcome": name,
             "probability": o["p"],
-            "mc95_low": o["lo"],
-            "mc95_high": o["hi"],
+            "mc95_lo": o["mc95_lo"],
+            "mc95_hi": o["mc95_hi"],
             "runs_with_event": o["count"],
             "runs": runs,
         }
@@ -186,8 +186,8 @@ _YEARLY_COLUMNS = [
     "outcome",
     "window",
     "probability",
-    "mc95_low",
-    "mc95_high",
+    "mc95_lo",
+    "mc95_hi",
     "runs_with_event",
     "runs",
 ]
@@ -205,8 +205,8 @@ def _yearly_rows(scope: str, years: Sequence[Mapping[str, Any]], runs: int) -> l
                         "outcome": name,
                         "window": window,
                         "probability": o["p"],
-                        "mc95_low": o["lo"],
-                        "mc95_high": o["hi"],
+                        "mc95_lo": o["mc95_lo"],
+                        "mc95_hi": o["mc95_hi"],
                         "runs_with_event": o["count"],
                         "runs": runs,
                     }
@@ -223,7 +223,7 @@ class Result:
         One row per (scope, outcome); scope is ``"region"`` or a rivalry id. Columns:
         ``scope``, ``outcome`` (see :data:`OUTCOMES`), ``probability`` (share of runs in
         which the event happened at least once over the horizon, in [0, 1]),
-        ``mc95_low`` / ``mc95_high`` (Monte Carlo 95% Wilson interval of that share: more
+        ``mc95_lo`` / ``mc95_hi`` (Monte Carlo 95% Wilson interval of that share: more
         runs narrow it; it says nothing about the model's assumptions), ``runs_with_event``
         and ``runs`` (counts). Shape: (6 x (1 + rivalries), 7).
     metrics : pandas.DataFrame
@@ -238,7 +238,7 @@ class Result:
         ``"in_year"`` (share of runs in which the event happened during that calendar year)
         or ``"by_end"`` (at least once from the start to the end of that year, cumulative;
         the last year's equals ``outcomes``). Columns: ``scope``, ``year``, ``outcome``,
-        ``window``, ``probability``, ``mc95_low``, ``mc95_high`` (Monte Carlo 95% interval),
+        ``window``, ``probability``, ``mc95_lo``, ``mc95_hi`` (Monte Carlo 95% interval),
         ``runs_with_event``, ``runs``. Shape: (horizon years x 6 x 2 x (1 + rivalries), 9).
     bands : pandas.DataFrame
         One row per (scope, year, quantity, statistic), for each rivalry: ``tension`` (in
@@ -293,7 +293,7 @@ class Result:
         return (
             f"<deter.Result {self._report['scenario']!r}: {self.runs:,} runs, seed {self.seed}; "
             f"use of force in {uf.probability:.1%} of runs over {self._report['horizon_years']} "
-            f"years (Monte Carlo 95% interval {uf.mc95_low:.1%}-{uf.mc95_high:.1%})>"
+            f"years (Monte Carlo 95% interval {uf.mc95_lo:.1%}-{uf.mc95_hi:.1%})>"
         )
 
 
@@ -304,13 +304,14 @@ class Comparison:
     ----------
     outcomes : pandas.DataFrame
         One row per (scope, outcome): ``p_a``, ``p_b`` (shares of runs, in [0, 1]),
-        ``diff`` (B - A), ``paired_mc95_low`` / ``paired_mc95_high`` (Monte Carlo 95%
-        interval of the paired difference, Newcombe method 10), ``unpaired_mc95_low`` /
-        ``unpaired_mc95_high`` (what independent runs would give), ``excludes_zero``,
+        ``diff`` (B - A), ``paired95_lo`` / ``paired95_hi`` (Monte Carlo 95% interval of
+        the paired difference under common random numbers, Newcombe method 10; NaN where the
+        sample cannot support one), ``unpaired95_lo`` / ``unpaired95_hi`` (what independent
+        runs would give), ``excludes_zero``,
         ``a_only`` / ``b_only`` (runs where the event happened under one side only).
     metrics : pandas.DataFrame
         One row per (scope, metric): ``mean_a``, ``mean_b``, ``diff`` and its paired
-        interval ``paired_mc95_low`` / ``paired_mc95_high``.
+        interval ``paired95_lo`` / ``paired95_hi``.
     a, b : Result
         Each side on its own (each equals a plain :func:`run` of that side).
     """
@@ -330,10 +331,10 @@ class Comparison:
                         "p_a": o["p_a"],
                         "p_b": o["p_b"],
                         "diff": o["diff"],
-                        "paired_mc95_low": o["paired"]["lo"],
-                        "paired_mc95_high": o["paired"]["hi"],
-                        "unpaired_mc95_low": o["unpaired"]["lo"],
-                        "unpaired_mc95_high": o["unpaired"]["hi"],
+                        "paired95_lo": o["paired95_lo"],
+                        "paired95_hi": o["paired95_hi"],
+                        "unpaired95_lo": o["unpaired95_lo"],
+                        "unpaired95_hi": o["unpaired95_hi"],
                         "excludes_zero": o["excludes_zero"],
                         "a_only": o["a_only"],
                         "b_only": o["b_only"],
@@ -341,11 +342,7 @@ class Comparison:
                 )
             for m in entity["metrics"]:
                 row = {"scope": scope}
-                for k, v in m.items():
-                    if isinstance(v, Mapping) and set(v) >= {"lo", "hi"}:
-                        row[f"{k}_mc95_low"], row[f"{k}_mc95_high"] = v["lo"], v["hi"]
-                    else:
-                        row[k] = v
+                row.update(m)
                 metrics.append(row)
         self.outcomes = pd.DataFrame(outcomes)
         self.metrics = pd.DataFrame(metrics)

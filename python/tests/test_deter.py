@@ -102,13 +102,13 @@ def test_results_do_not_depend_on_threads():
 def test_outcomes_table_is_tidy_and_recomputes_from_counts():
     r = deter.run(BASELINE, runs=1000, seed=2)
     o = r.outcomes
-    assert list(o.columns) == ["scope", "outcome", "probability", "mc95_low", "mc95_high", "runs_with_event", "runs"]
+    assert list(o.columns) == ["scope", "outcome", "probability", "mc95_lo", "mc95_hi", "runs_with_event", "runs"]
     scopes = ["region"] + [x["id"] for x in r.to_dict()["rivalries"]]
     assert o.shape == (6 * len(scopes), 7)
     assert list(o.scope.unique()) == scopes
     # The probability is the share of runs with the event, recomputed here.
     assert (o.probability == o.runs_with_event / o.runs).all()
-    assert ((o.mc95_low <= o.probability) & (o.probability <= o.mc95_high)).all()
+    assert ((o.mc95_lo <= o.probability) & (o.probability <= o.mc95_hi)).all()
     assert o.set_index(["scope", "outcome"]).loc[("region", "deterrence_held"), "probability"] == pytest.approx(
         1 - o.set_index(["scope", "outcome"]).loc[("region", "use_of_force"), "probability"]
     )
@@ -130,7 +130,7 @@ def test_yearly_probabilities_are_tidy_and_consistent():
     r = deter.run(BASELINE, runs=2000, seed=4)
     y = r.yearly
     assert list(y.columns) == [
-        "scope", "year", "outcome", "window", "probability", "mc95_low", "mc95_high", "runs_with_event", "runs",
+        "scope", "year", "outcome", "window", "probability", "mc95_lo", "mc95_hi", "runs_with_event", "runs",
     ]
     scopes = 1 + len(r.to_dict()["rivalries"])
     assert len(y) == r.to_dict()["horizon_years"] * 6 * 2 * scopes

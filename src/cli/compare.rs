@@ -125,20 +125,18 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         },
         threads,
     };
-    let report = ComparisonReport::build(&cmp, ra, rb, timing);
+    let report = ComparisonReport::build(&cmp, ra, rb, timing).with_changes(&sa, &sb);
 
     if let Some(path) = &args.output.report {
         let (src_a, src_b) = (args.a.display().to_string(), args.b.display().to_string());
         let va = RunView {
             report: &report.a,
             scenario: &sa,
-            aggregate: &cmp.a,
             source: &src_a,
         };
         let vb = RunView {
             report: &report.b,
             scenario: &sb,
-            aggregate: &cmp.b,
             source: &src_b,
         };
         emit(

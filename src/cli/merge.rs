@@ -121,7 +121,6 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         let view = RunView {
             report: &report,
             scenario: &scenario,
-            aggregate: &aggregate,
             source,
         };
         emit(Some(path), html::to_html(&[view]).as_bytes())?;

@@ -375,7 +375,6 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                     let view = RunView {
                         report: &report,
                         scenario: &job.scenario,
-                        aggregate: &d.aggregate,
                         source: &source,
                     };
                     page.write(html::article(&view, i).as_bytes())?;

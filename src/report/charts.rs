@@ -98,19 +98,31 @@ pub fn probability_bars(title: &str, bars: &[Bar<'_>]) -> String {
                 r
             }))
             .map_err(err)?;
-        chart
-            .draw_series(bars.iter().enumerate().map(|(i, b)| {
-                let row = n - 1 - i as i32;
-                ErrorBar::new_horizontal(
-                    SegmentValue::CenterOf(row),
-                    b.lo.clamp(0.0, 1.0),
-                    b.p.clamp(0.0, 1.0),
-                    b.hi.clamp(0.0, 1.0),
-                    BLACK.stroke_width(2),
-                    10,
-                )
-            }))
-            .map_err(err)?;
+        // Whiskers: a line from lo to hi with a cap at each end, drawn over a white halo so
+        // they stand out against the bar's end; the caps have a fixed height in pixels, so an
+        // interval narrower than a pixel (many runs) still shows as a black tick.
+        for (colour, width, cap) in [(WHITE, 6, 9), (BLACK, 2, 7)] {
+            chart
+                .draw_series(bars.iter().enumerate().map(|(i, b)| {
+                    let y = SegmentValue::CenterOf(n - 1 - i as i32);
+                    PathElement::new(
+                        vec![(b.lo.clamp(0.0, 1.0), y.clone()), (b.hi.clamp(0.0, 1.0), y)],
+                        colour.stroke_width(width),
+                    )
+                }))
+                .map_err(err)?;
+            for end in [0, 1] {
+                chart
+                    .draw_series(bars.iter().enumerate().map(|(i, b)| {
+                        let x = if end == 0 { b.lo } else { b.hi };
+                        EmptyElement::at((
+                            x.clamp(0.0, 1.0),
+                            SegmentValue::CenterOf(n - 1 - i as i32),
+                        )) + PathElement::new(vec![(0, -cap), (0, cap)], colour.stroke_width(width))
+                    }))
+                    .map_err(err)?;
+            }
+        }
         Ok(())
     })
 }
