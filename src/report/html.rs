@@ -113,7 +113,7 @@ fn interval_cells(
             cell(&format!("{k}_lo"), i.lo, fmt(i.lo)) + &cell(&format!("{k}_hi"), i.hi, fmt(i.hi))
         }
         None => format!(
-            "<td class=\"n\" colspan=\"2\" data-k=\"{}\">{}</td>",
+            "<td class=\"n\" colspan=\"2\" data-k=\"{}_lo\">{}</td>",
             esc(k),
             esc(undefined.as_deref().unwrap_or("undefined"))
         ),
