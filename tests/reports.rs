@@ -1015,7 +1015,7 @@ mod browser {
         let probe = r#"const texts = id => [...document.querySelectorAll('#' + id + ' svg text')].map(t => t.textContent.trim());
             window.M = { escalation: texts('chart-escalation-0'),
               outcomes: document.querySelectorAll('figure[id^="chart-outcomes-"]').length,
-              yearly: document.querySelectorAll('figure[id^="chart-yearly-"]').length,
+              yearly: document.querySelectorAll('figure[id^="chart-yearly-"]:not([id^="chart-yearly-counts-"])').length,
               levels: texts('chart-levels'), survival: texts('chart-survival') };"#;
         let one = measure(&browser, &run_page(BUNDLED, "200", "2"), probe);
         let esc: Vec<&str> = one["escalation"]

@@ -318,7 +318,7 @@ fn saltelli_sweep_saves_a_ranked_sensitivity_table_beside_the_results() {
     assert!(table.starts_with(
         "outcome,rank,parameter,role,S1,S1_boot95_lo,S1_boot95_hi,ST,ST_boot95_lo,ST_boot95_hi\n"
     ));
-    assert_eq!(table.lines().count(), 1 + 6 * 2);
+    assert_eq!(table.lines().count(), 1 + deter::outputs::N_EVENTS * 2);
 
     let m = sweep_file(
         dir.path(),

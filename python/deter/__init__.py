@@ -25,9 +25,8 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 
 import pandas as pd
 
@@ -449,26 +448,60 @@ def compare(
     return Comparison(json.loads(text))
 
 
-def sweep(file: Union[str, "os.PathLike[str]"], threads: Optional[int] = None) -> pd.DataFrame:
-    """Run a sweep file (``deter sweep``, docs/SWEEPS.md) and return its results.
+def sweep(
+    file: Union[str, "os.PathLike[str]"],
+    threads: Optional[int] = None,
+    on_row: Optional[Callable[[dict, int], Any]] = None,
+) -> pd.DataFrame:
+    """Run a sweep file (``deter sweep``, docs/SWEEPS.md); rows are streamed as points finish.
 
     Returns a DataFrame with one row per design point, in point order: the columns of
-    ``deter sweep --out results.csv`` (point index, the parameter values, then for each
-    outcome its probability, share of runs over the horizon, and Monte Carlo 95% interval).
+    ``deter sweep --out results.csv`` (point index, the parameter values, ``runs``, then for
+    each outcome its probability ``<outcome>_p``, the share of runs over the horizon, and its
+    Monte Carlo 95% interval ``<outcome>_mc95_lo`` / ``_mc95_hi``, then the metrics), equal to
+    ``pd.read_csv`` of that file. The DataFrame is built from the rows as the library streams
+    them (each point's row as soon as it is written, in point order), not from a file.
+
+    ``on_row(row, runs_done)``, if given, is called for each row as it arrives, while the
+    sweep is still running: ``row`` is a dict keyed by the column names (numbers as int or
+    float), ``runs_done`` the runs simulated so far over all points (for a progress display).
+    The sweep waits for it; if it raises, the sweep stops and the exception propagates.
+
     For Saltelli and Morris designs the ranked sensitivity indices are in
     ``df.attrs["sensitivity"]`` (a DataFrame, as ``results.sensitivity.csv``).
     Raises :class:`ScenarioError` for an invalid sweep file, KeyboardInterrupt on Ctrl-C.
     """
+    import csv
     import io
 
     path = os.fspath(file)
-    with tempfile.TemporaryDirectory(prefix="deter-sweep-") as tmp:
-        out = os.path.join(tmp, "results.csv")
-        sensitivity = _call(_native.sweep, path, out, threads=threads)
-        df = pd.read_csv(out)
+    lines: list = []
+
+    def take(text: str, runs_done: int) -> None:
+        for line in text.splitlines():
+            lines.append(line)
+            if len(lines) > 1 and on_row is not None:
+                names = next(csv.reader([lines[0]]))
+                cells = next(csv.reader([line]))
+                on_row({k: _number(v) for k, v in zip(names, cells)}, runs_done)
+
+    sensitivity = _call(_native.sweep, path, take, threads=threads)
+    df = pd.read_csv(io.StringIO("\n".join(lines) + "\n"))
     if sensitivity is not None:
         df.attrs["sensitivity"] = pd.read_csv(io.StringIO(sensitivity))
     return df
+
+
+def _number(cell: str) -> Any:
+    """A CSV cell as int, float or (failing both) the text itself."""
+    try:
+        return int(cell)
+    except ValueError:
+        pass
+    try:
+        return float(cell)
+    except ValueError:
+        return cell
 
 
 def validate(scenario: Scenario, set: Sets = None) -> dict:

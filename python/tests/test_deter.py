@@ -70,6 +70,38 @@ def test_compare_equals_the_cli_json():
     assert without_timing(py) == without_timing(cl)
 
 
+def test_sweep_streams_rows_while_it_runs():
+    # One thread, and the library waits for each row to be taken: when the first row
+    # arrives, at most the first two of the 12 points can have been simulated. A sweep that
+    # handed over its rows at the end would have run all 12 x 2,000 runs by then.
+    seen = []
+    df = deter.sweep(GRID, threads=1, on_row=lambda row, done: seen.append((row, done)))
+    total = 12 * 2000
+    assert [r["point"] for r, _ in seen] == list(range(12))
+    first_done = seen[0][1]
+    assert 2000 <= first_done <= 2 * 2000 < total, first_done
+    assert [d for _, d in seen] == sorted(d for _, d in seen)
+    # The callback's rows are the DataFrame's rows.
+    for (row, _), (_, rec) in zip(seen, df.iterrows()):
+        assert row["use_of_force_p"] == rec["use_of_force_p"]
+        assert row["use_of_force_mc95_lo"] == rec["use_of_force_mc95_lo"]
+
+
+def test_a_callback_that_raises_stops_the_sweep():
+    class Enough(Exception):
+        pass
+
+    calls = []
+
+    def stop(row, done):
+        calls.append(done)
+        raise Enough()
+
+    with pytest.raises(Enough):
+        deter.sweep(GRID, threads=1, on_row=stop)
+    assert len(calls) == 1
+
+
 def test_sweep_equals_the_cli_csv(tmp_path):
     df = deter.sweep(GRID, threads=2)
     out = tmp_path / "grid.csv"
