@@ -108,16 +108,18 @@ fn detached<T: Send, M: Send>(
         let handle = scope.spawn(|| work(&cancel));
         let mut rx = rx;
         loop {
-            let item = py.detach(|| match &rx {
-                Some(r) => r.recv_timeout(Duration::from_millis(50)).ok(),
+            let waiting = rx.take();
+            let (item, back) = py.detach(|| match waiting {
+                Some(r) => (r.recv_timeout(Duration::from_millis(50)).ok(), Some(r)),
                 None => {
                     let until = std::time::Instant::now() + Duration::from_millis(50);
                     while !handle.is_finished() && std::time::Instant::now() < until {
                         std::thread::sleep(Duration::from_millis(2));
                     }
-                    None
+                    (None, None)
                 }
             });
+            rx = back;
             let failed = match item {
                 Some(m) => on_item(py, m).err(),
                 None => None,
