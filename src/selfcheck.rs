@@ -162,8 +162,8 @@ fn walk(v: &Value, path: &str, share: bool) -> Result<(), String> {
                             | "censored_share"
                             | "tension"
                             | "p"
-                            | "mc95_lo"
-                            | "mc95_hi"
+                            | "crises_histogram"
+                            | "survival_by_month"
                     );
                 walk(item, &format!("{path}.{k}"), is_share)?;
             }

@@ -1599,3 +1599,136 @@ mod interval_names {
         );
     }
 }
+
+/// `--plots DIR` for run and compare: every chart of the HTML report as a standalone SVG,
+/// never over a file the command reads.
+mod plots {
+    use super::*;
+
+    /// The figure ids of a page, in order.
+    fn figure_ids(html: &str) -> Vec<String> {
+        html.split("<figure id=\"")
+            .skip(1)
+            .map(|s| s[..s.find('"').unwrap()].to_string())
+            .collect()
+    }
+
+    fn check_dir(dir: &Path, html: &str) {
+        let ids = figure_ids(html);
+        assert!(ids.len() >= 6, "{ids:?}");
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let mut want: Vec<String> = ids.iter().map(|i| format!("{i}.svg")).collect();
+        want.sort();
+        assert_eq!(names, want);
+        for id in &ids {
+            let svg = std::fs::read_to_string(dir.join(format!("{id}.svg"))).unwrap();
+            assert!(svg.starts_with("<?xml"), "{id}");
+            assert!(
+                svg.contains("<svg") && svg.contains("xmlns=\"http://www.w3.org/2000/svg\""),
+                "{id}"
+            );
+            assert!(svg.trim_end().ends_with("</svg>"), "{id}");
+            // The same drawing as in the page.
+            let at = html.find(&format!("<figure id=\"{id}\"")).unwrap();
+            let fig = &html[at..];
+            let inner = &fig[fig.find("<svg").unwrap()..fig.find("</svg>").unwrap()];
+            let body = inner.split_once('>').unwrap().1;
+            assert!(svg.contains(body), "{id}: not the page's chart");
+        }
+    }
+
+    #[test]
+    fn run_and_compare_write_every_chart_of_their_report() {
+        let dir = tmp();
+        let (page, plots) = (dir.path().join("r.html"), dir.path().join("plots"));
+        deter(&[
+            "run",
+            BUNDLED,
+            "--runs",
+            "200",
+            "--horizon-years",
+            "2",
+            "-q",
+            "--report",
+            page.to_str().unwrap(),
+            "--plots",
+            plots.to_str().unwrap(),
+        ]);
+        check_dir(&plots, &std::fs::read_to_string(&page).unwrap());
+        let (page, plots) = (dir.path().join("c.html"), dir.path().join("cplots"));
+        deter(&[
+            "compare",
+            BUNDLED,
+            KFOR,
+            "--runs",
+            "200",
+            "--horizon-years",
+            "2",
+            "-q",
+            "--report",
+            page.to_str().unwrap(),
+            "--plots",
+            plots.to_str().unwrap(),
+        ]);
+        check_dir(&plots, &std::fs::read_to_string(&page).unwrap());
+        // Without --report, the same charts.
+        let only = dir.path().join("only");
+        deter(&[
+            "run",
+            BUNDLED,
+            "--runs",
+            "200",
+            "--horizon-years",
+            "2",
+            "-q",
+            "--plots",
+            only.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            std::fs::read_dir(&only).unwrap().count(),
+            figure_ids(&std::fs::read_to_string(dir.path().join("r.html")).unwrap()).len()
+        );
+    }
+
+    #[test]
+    fn plots_never_replace_a_file_the_command_reads() {
+        let dir = tmp();
+        let plots = dir.path().join("plots");
+        std::fs::create_dir_all(&plots).unwrap();
+        // The scenario itself, under the name one chart would take.
+        let input = plots.join("chart-survival.svg");
+        let text = std::fs::read_to_string(root().join(BUNDLED)).unwrap();
+        std::fs::write(&input, &text).unwrap();
+        for cmd in ["run", "compare"] {
+            let mut args = vec![cmd, input.to_str().unwrap()];
+            if cmd == "compare" {
+                args.push(input.to_str().unwrap());
+            }
+            args.extend([
+                "--runs",
+                "50",
+                "--horizon-years",
+                "1",
+                "-q",
+                "--plots",
+                plots.to_str().unwrap(),
+            ]);
+            let out = Command::new(env!("CARGO_BIN_EXE_deter"))
+                .current_dir(root())
+                .args(&args)
+                .output()
+                .unwrap();
+            assert!(!out.status.success(), "{cmd}: replaced its input");
+            assert!(
+                String::from_utf8_lossy(&out.stderr).contains("chart-survival.svg"),
+                "{cmd}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(std::fs::read_to_string(&input).unwrap(), text, "{cmd}");
+        }
+    }
+}

@@ -136,7 +136,7 @@ def test_outcomes_table_is_tidy_and_recomputes_from_counts():
     o = r.outcomes
     assert list(o.columns) == ["scope", "outcome", "probability", "mc95_lo", "mc95_hi", "runs_with_event", "runs"]
     scopes = ["region"] + [x["id"] for x in r.to_dict()["rivalries"]]
-    assert o.shape == (6 * len(scopes), 7)
+    assert o.shape == (len(deter.OUTCOMES) * len(scopes), 7)
     assert list(o.scope.unique()) == scopes
     # The probability is the share of runs with the event, recomputed here.
     assert (o.probability == o.runs_with_event / o.runs).all()
@@ -165,7 +165,7 @@ def test_yearly_probabilities_are_tidy_and_consistent():
         "scope", "year", "outcome", "window", "probability", "mc95_lo", "mc95_hi", "runs_with_event", "runs",
     ]
     scopes = 1 + len(r.to_dict()["rivalries"])
-    assert len(y) == r.to_dict()["horizon_years"] * 6 * 2 * scopes
+    assert len(y) == r.to_dict()["horizon_years"] * len(deter.OUTCOMES) * 2 * scopes
     assert (y.probability == y.runs_with_event / y.runs).all()
     uf = y[(y.scope == "region") & (y.outcome == "use_of_force")].pivot(index="year", columns="window", values="probability")
     # Cumulative: never decreasing, at least each year's own share, ending at the horizon's value.

@@ -872,6 +872,32 @@ pub fn page_start(n: usize, first: Option<&str>) -> String {
     out
 }
 
+/// Every chart of a page or article: (figure id, its `<svg>` element as a standalone SVG
+/// document), in page order (`--plots DIR`).
+pub fn figures(html: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<figure id=\"") {
+        rest = &rest[at + 12..];
+        let Some(end) = rest.find('"') else { break };
+        let id = rest[..end].to_string();
+        let close = rest.find("</figure>").unwrap_or(rest.len());
+        let fig = &rest[..close];
+        if let (Some(a), Some(b)) = (fig.find("<svg"), fig.rfind("</svg>")) {
+            let mut svg = fig[a..b + 6].to_string();
+            if !svg.contains("xmlns=") {
+                svg = svg.replacen("<svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"", 1);
+            }
+            out.push((
+                id,
+                format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{svg}\n"),
+            ));
+        }
+        rest = &rest[close..];
+    }
+    out
+}
+
 /// The end of a page.
 pub const PAGE_END: &str = "</body>\n</html>\n";
 
