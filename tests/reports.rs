@@ -1615,7 +1615,7 @@ mod plots {
 
     fn check_dir(dir: &Path, html: &str) {
         let ids = figure_ids(html);
-        assert!(ids.len() >= 6, "{ids:?}");
+        assert!(ids.len() >= 5, "{ids:?}");
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
