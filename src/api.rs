@@ -34,6 +34,7 @@ pub use crate::calibrate::nested::{Draws, Nested, NestedComparison, Posterior};
 pub use crate::engine::Hooks as Control;
 pub use crate::report::Report;
 pub use crate::report::compare::ComparisonReport;
+pub use crate::scenario::overrides::Applied;
 pub use crate::scenario::{Diagnostics, Scenario};
 pub use crate::settings::{NestedBudget, Resolved, Settings};
 
@@ -94,6 +95,20 @@ pub fn parse(text: &str, name: &str) -> Result<Scenario, Error> {
 /// Errors: [`Error::Input`] with every problem found.
 pub fn validate(path: &Path) -> Result<Diagnostics, Error> {
     load(path).map(|_| Diagnostics::default())
+}
+
+/// Apply what-ifs `PATH=VALUE` (`--set`, Python `set=`) to `scenario`, each checked like the
+/// same edit in the file (unknown path: did-you-mean; out of range: the range); `flag` names
+/// them in messages (`--set`, `set=`). Returns what each replaced, for the report's
+/// `overrides`.
+///
+/// Errors: [`Error::Input`] with every problem found (nothing is applied then).
+pub fn apply_set(
+    scenario: &mut Scenario,
+    texts: &[String],
+    flag: &str,
+) -> Result<Vec<Applied>, Error> {
+    crate::scenario::overrides::apply_texts(scenario, texts, flag).map_err(Error::Input)
 }
 
 /// Resolve `settings` for `scenario`: the horizon override applied to a copy, runs, seed,
@@ -181,7 +196,7 @@ pub fn compare(
     };
     let (ra, rb) = (report_of(&ca, &sa, &cmp.a), report_of(&cb, &sb, &cmp.b));
     let timing = ra.timing.clone();
-    Ok(ComparisonReport::build(&cmp, ra, rb, timing))
+    Ok(ComparisonReport::build(&cmp, ra, rb, timing).with_changes(&sa, &sb))
 }
 
 /// Read a posterior (deter calibrate's `posterior.csv`) for [`run_nested`] and
@@ -282,23 +297,21 @@ pub fn compare_nested(
     .map_err(Error::Invalid)
 }
 
-/// Run a sweep file (docs/SWEEPS.md) and write its results, one row per point in point
-/// order, to `out` (CSV, or JSON Lines when `json`). Returns, per point, the headline
-/// probabilities in the order of `outputs::EVENTS` (the sensitivity analysis's inputs).
-/// `settings.runs` (per point), `seed` and `horizon_years` replace the sweep file's (recorded
-/// in the JSON header's `overrides`); `threads`, `until_ci` and `max_runs` as for a run.
-///
-/// Errors: [`Error::Input`] for an invalid sweep or base scenario, [`Error::Invalid`],
-/// [`Error::TooLarge`], [`Error::Interrupted`] (finished rows stay in `out`), [`Error::Io`].
-pub fn sweep(
+/// A sweep file read and its settings checked: the sweep, its design, adaptive stopping and
+/// the thread count (shared by [`sweep`] and [`sweep_streamed`]).
+fn prepare_sweep(
     path: &Path,
     settings: &Settings,
-    control: Control<'_>,
-    out: &Path,
-    json: bool,
-) -> Result<Vec<[f64; crate::outputs::N_EVENTS]>, Error> {
-    use crate::sweep::rows::{RowFormat, Rows};
-    use crate::sweep::runner::{self, Exec, Sink, SweepError};
+) -> Result<
+    (
+        crate::sweep::Sweep,
+        crate::sweep::Design,
+        Option<crate::engine::until::UntilCi>,
+        usize,
+    ),
+    Error,
+> {
+    use crate::sweep::runner;
     let mut sweep = crate::sweep::load_sweep(path).map_err(Error::Input)?;
     let resolved = settings.resolve_sweep(&mut sweep)?;
     let (threads, until) = (resolved.threads, resolved.until);
@@ -317,6 +330,27 @@ pub fn sweep(
     }
     engine::check_memory_for(&Compiled::new(&sweep.base), 2 * threads as u64 + 1)
         .map_err(Error::TooLarge)?;
+    Ok((sweep, design, until, threads))
+}
+
+/// Run a sweep file (docs/SWEEPS.md) and write its results, one row per point in point
+/// order, to `out` (CSV, or JSON Lines when `json`). Returns, per point, the headline
+/// probabilities in the order of `outputs::EVENTS` (the sensitivity analysis's inputs).
+/// `settings.runs` (per point), `seed` and `horizon_years` replace the sweep file's (recorded
+/// in the JSON header's `overrides`); `threads`, `until_ci` and `max_runs` as for a run.
+///
+/// Errors: [`Error::Input`] for an invalid sweep or base scenario, [`Error::Invalid`],
+/// [`Error::TooLarge`], [`Error::Interrupted`] (finished rows stay in `out`), [`Error::Io`].
+pub fn sweep(
+    path: &Path,
+    settings: &Settings,
+    control: Control<'_>,
+    out: &Path,
+    json: bool,
+) -> Result<Vec<[f64; crate::outputs::N_EVENTS]>, Error> {
+    use crate::sweep::rows::{RowFormat, Rows};
+    use crate::sweep::runner::{self, Exec, Sink, SweepError};
+    let (sweep, design, until, threads) = prepare_sweep(path, settings)?;
     let format = if json {
         RowFormat::Json
     } else {
@@ -345,6 +379,51 @@ pub fn sweep(
         SweepError::Interrupted => Error::Interrupted,
         other => Error::Io(other.to_string()),
     })
+}
+
+/// Run a sweep file like [`sweep`], but stream its results CSV through `rows` instead of a
+/// file: the header line first, then each batch of rows (point order) as soon as it is
+/// written, so a reader sees rows before the sweep ends. A bounded channel makes the sweep
+/// wait for its reader (with one thread and capacity 0, at most one finished point is ahead
+/// of the reader); dropping the receiver stops the sweep ([`Error::Interrupted`]).
+/// `settings` as in [`sweep`]. Returns the sensitivity table of Saltelli and Morris designs
+/// (the CSV `deter sweep` writes next to the results), or None.
+///
+/// Errors: as [`sweep`].
+pub fn sweep_streamed(
+    path: &Path,
+    settings: &Settings,
+    control: Control<'_>,
+    rows: std::sync::mpsc::SyncSender<String>,
+) -> Result<Option<String>, Error> {
+    use crate::sweep::rows::{RowFormat, Rows};
+    use crate::sweep::runner::{self, Exec, Sink, SweepError};
+    let (sweep, design, until, threads) = prepare_sweep(path, settings)?;
+    let format = Rows::new(RowFormat::Csv, &sweep, until.is_some());
+    if rows.send(format.header(&sweep)).is_err() {
+        return Err(Error::Interrupted);
+    }
+    let exec = Exec {
+        rows: format,
+        until,
+        cancel: control.cancel,
+        progress: control.progress,
+    };
+    let outputs = engine::with_threads(threads, || {
+        runner::run_sweep(
+            &sweep,
+            &design,
+            0,
+            Vec::new(),
+            &mut Sink::Channel(rows),
+            &exec,
+        )
+    })
+    .map_err(|e| match e {
+        SweepError::Interrupted | SweepError::Closed => Error::Interrupted,
+        other => Error::Io(other.to_string()),
+    })?;
+    Ok(crate::sweep::sensitivity(&sweep, &design, &outputs).map(|r| r.csv))
 }
 
 /// Merge the partial files of a sharded `deter run FILE --shard K/N` (every shard once, any

@@ -143,8 +143,8 @@ fn walk(v: &Value, path: &str, share: bool) -> Result<(), String> {
         Value::Object(map) => {
             if let (Some(p), Some(lo), Some(hi)) = (
                 map.get("p").and_then(Value::as_f64),
-                map.get("lo").and_then(Value::as_f64),
-                map.get("hi").and_then(Value::as_f64),
+                map.get("mc95_lo").and_then(Value::as_f64),
+                map.get("mc95_hi").and_then(Value::as_f64),
             ) {
                 let ok =
                     (0.0..=1.0).contains(&lo) && (0.0..=1.0).contains(&hi) && lo <= p && p <= hi;
@@ -162,8 +162,8 @@ fn walk(v: &Value, path: &str, share: bool) -> Result<(), String> {
                             | "censored_share"
                             | "tension"
                             | "p"
-                            | "lo"
-                            | "hi"
+                            | "crises_histogram"
+                            | "survival_by_month"
                     );
                 walk(item, &format!("{path}.{k}"), is_share)?;
             }
@@ -179,9 +179,9 @@ mod tests {
 
     #[test]
     fn report_checker_catches_bad_intervals_and_nulls() {
-        let ok: Value = serde_json::json!({"a": {"p": 0.5, "lo": 0.4, "hi": 0.6}});
+        let ok: Value = serde_json::json!({"a": {"p": 0.5, "mc95_lo": 0.4, "mc95_hi": 0.6}});
         assert!(check_report_json(&ok).is_ok());
-        let inverted = serde_json::json!({"a": {"p": 0.7, "lo": 0.4, "hi": 0.6}});
+        let inverted = serde_json::json!({"a": {"p": 0.7, "mc95_lo": 0.4, "mc95_hi": 0.6}});
         assert!(check_report_json(&inverted).is_err());
         let null = serde_json::json!({"metrics": {"mean": null}});
         assert!(check_report_json(&null).is_err());

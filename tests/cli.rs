@@ -74,8 +74,8 @@ fn json_output_has_the_documented_contract() {
         let o = &v["outcomes"][event];
         let (p, lo, hi) = (
             o["p"].as_f64().unwrap(),
-            o["lo"].as_f64().unwrap(),
-            o["hi"].as_f64().unwrap(),
+            o["mc95_lo"].as_f64().unwrap(),
+            o["mc95_hi"].as_f64().unwrap(),
         );
         assert!(
             (0.0..=1.0).contains(&lo) && lo <= p && p <= hi && hi <= 1.0,

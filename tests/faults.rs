@@ -528,7 +528,8 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
             .iter()
             .chain(e["metrics"].as_array().unwrap())
         {
-            assert!(d["paired"].is_null(), "{d}");
+            assert_eq!(d.get("paired95_lo"), Some(&serde_json::Value::Null), "{d}");
+            assert_eq!(d.get("paired95_hi"), Some(&serde_json::Value::Null), "{d}");
             assert_eq!(d["excludes_zero"], false, "{d}");
             assert_eq!(d["undefined"], "undefined (n = 1)", "{d}");
         }
@@ -541,7 +542,7 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
     );
     let csv = compare(a, b, "1", "csv");
     assert!(
-        !csv.contains("diff_lo") && csv.contains("interval_undefined_n"),
+        !csv.contains("paired95_lo") && csv.contains("interval_undefined_n"),
         "{csv}"
     );
     let page = dir.path().join("c.html");
@@ -566,7 +567,7 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
     // 0 in every run; no interval [0, 0] is claimed for the per-run counts.
     let v: serde_json::Value = serde_json::from_str(&compare(a, a, "50", "json")).unwrap();
     for m in v["region"]["metrics"].as_array().unwrap() {
-        assert!(m["paired"].is_null(), "{m}");
+        assert_eq!(m.get("paired95_lo"), Some(&serde_json::Value::Null), "{m}");
         assert_eq!(m["excludes_zero"], false);
         assert!(
             m["undefined"].as_str().unwrap().contains("no variation"),
@@ -576,7 +577,7 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
     // With a real sample the intervals are there and have width.
     let v: serde_json::Value = serde_json::from_str(&compare(a, b, "400", "json")).unwrap();
     let crises = &v["region"]["metrics"][0];
-    assert!(crises["paired"]["hi"].as_f64().unwrap() > crises["paired"]["lo"].as_f64().unwrap());
+    assert!(crises["paired95_hi"].as_f64().unwrap() > crises["paired95_lo"].as_f64().unwrap());
 
     // Saltelli with one base sample gave S1 = ST = 2.000 [2.000, 2.000]: refused.
     let s = write(
@@ -897,8 +898,14 @@ fn until_ci_stops_at_the_first_block_whose_recomputed_half_widths_meet_the_targe
     for (name, p) in v["outcomes"].as_object().unwrap() {
         let count = p["count"].as_u64().unwrap();
         let (lo, hi) = wilson(count, n);
-        assert!((p["lo"].as_f64().unwrap() - lo).abs() < 1e-12, "{name}");
-        assert!((p["hi"].as_f64().unwrap() - hi).abs() < 1e-12, "{name}");
+        assert!(
+            (p["mc95_lo"].as_f64().unwrap() - lo).abs() < 1e-12,
+            "{name}"
+        );
+        assert!(
+            (p["mc95_hi"].as_f64().unwrap() - hi).abs() < 1e-12,
+            "{name}"
+        );
         widest = widest.max((hi - lo) / 2.0);
     }
     assert!(
@@ -1027,20 +1034,20 @@ fn compare_csv_carries_the_paired_interval_not_the_unpaired_one() {
     for o in v["region"]["outcomes"].as_array().unwrap() {
         let m = o["outcome"].as_str().unwrap();
         assert_eq!(
-            cell("region", m, "diff_lo"),
-            o["paired"]["lo"].as_f64().unwrap(),
+            cell("region", m, "paired95_lo"),
+            o["paired95_lo"].as_f64().unwrap(),
             "{m}"
         );
         assert_eq!(
-            cell("region", m, "diff_hi"),
-            o["paired"]["hi"].as_f64().unwrap(),
+            cell("region", m, "paired95_hi"),
+            o["paired95_hi"].as_f64().unwrap(),
             "{m}"
         );
         assert_eq!(
-            cell("region", m, "unpaired_lo"),
-            o["unpaired"]["lo"].as_f64().unwrap()
+            cell("region", m, "unpaired95_lo"),
+            o["unpaired95_lo"].as_f64().unwrap()
         );
-        differ |= o["paired"] != o["unpaired"];
+        differ |= o["paired95_lo"] != o["unpaired95_lo"] || o["paired95_hi"] != o["unpaired95_hi"];
     }
     assert!(
         differ,

@@ -12,8 +12,9 @@ use common::deter;
 /// sequence, no randomness): `use_of_force_p` is 0.3 inside the box a in [0.2, 0.6],
 /// c in [0.5, 1] and 0.1 outside, plus a small deterministic wobble.
 fn synthetic(dir: &Path) -> (PathBuf, usize) {
-    let mut text =
-        String::from("point,a,b,c,d,e,runs,use_of_force_p,use_of_force_lo,use_of_force_hi\n");
+    let mut text = String::from(
+        "point,a,b,c,d,e,runs,use_of_force_p,use_of_force_mc95_lo,use_of_force_mc95_hi\n",
+    );
     // Additive recurrence with the golden-ratio generalisation (Roberts 2018's R_d).
     let g = 1.1673039782614187_f64; // root of x^6 = x + 1
     let alpha: Vec<f64> = (1..=5).map(|j| 1.0 / g.powi(j)).collect();
@@ -156,7 +157,8 @@ fn an_unknown_outcome_is_bad_input_naming_the_flag() {
 
 /// Three policies x four futures; use_of_force values as in the unit test of the regret
 /// arithmetic, rows in future-major order to check the grouping.
-const LXF: &str = "point,policy,future,u,runs,use_of_force_p,use_of_force_lo,use_of_force_hi
+const LXF: &str =
+    "point,policy,future,u,runs,use_of_force_p,use_of_force_mc95_lo,use_of_force_mc95_hi
 0,A,0,0.1,100,0.10,0,1
 1,B,0,0.1,100,0.15,0,1
 2,C,0,0.1,100,0.05,0,1

@@ -25,9 +25,8 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 
 import pandas as pd
 
@@ -49,8 +48,17 @@ __all__ = [
 ENGINE_VERSION: str = _native.ENGINE_VERSION
 
 #: The headline outcomes, in report order. Each is the share of runs in which the event
-#: happened at least once over the horizon (``deterrence_held``: no use of force in the run).
-OUTCOMES = ("crisis", "threat", "display", "use_of_force", "war", "deterrence_held")
+#: happened at least once over the horizon (``deterrence_held``: no use of force in the run;
+#: ``non_state_incident``: an incident by non-state actors, not a MID level).
+OUTCOMES = (
+    "crisis",
+    "threat",
+    "display",
+    "use_of_force",
+    "war",
+    "deterrence_held",
+    "non_state_incident",
+)
 
 #: How every interval in these tables is to be read.
 INTERVAL_NOTE = (
@@ -163,8 +171,8 @@ def _outcome_rows(scope: str, outcomes: Mapping[str, Any], runs: int) -> list:
             "scope": scope,
             "outcome": name,
             "probability": o["p"],
-            "mc95_low": o["lo"],
-            "mc95_high": o["hi"],
+            "mc95_lo": o["mc95_lo"],
+            "mc95_hi": o["mc95_hi"],
             "runs_with_event": o["count"],
             "runs": runs,
         }
@@ -186,8 +194,8 @@ _YEARLY_COLUMNS = [
     "outcome",
     "window",
     "probability",
-    "mc95_low",
-    "mc95_high",
+    "mc95_lo",
+    "mc95_hi",
     "runs_with_event",
     "runs",
 ]
@@ -205,8 +213,8 @@ def _yearly_rows(scope: str, years: Sequence[Mapping[str, Any]], runs: int) -> l
                         "outcome": name,
                         "window": window,
                         "probability": o["p"],
-                        "mc95_low": o["lo"],
-                        "mc95_high": o["hi"],
+                        "mc95_lo": o["mc95_lo"],
+                        "mc95_hi": o["mc95_hi"],
                         "runs_with_event": o["count"],
                         "runs": runs,
                     }
@@ -223,9 +231,9 @@ class Result:
         One row per (scope, outcome); scope is ``"region"`` or a rivalry id. Columns:
         ``scope``, ``outcome`` (see :data:`OUTCOMES`), ``probability`` (share of runs in
         which the event happened at least once over the horizon, in [0, 1]),
-        ``mc95_low`` / ``mc95_high`` (Monte Carlo 95% Wilson interval of that share: more
+        ``mc95_lo`` / ``mc95_hi`` (Monte Carlo 95% Wilson interval of that share: more
         runs narrow it; it says nothing about the model's assumptions), ``runs_with_event``
-        and ``runs`` (counts). Shape: (6 x (1 + rivalries), 7).
+        and ``runs`` (counts). Shape: (len(OUTCOMES) x (1 + rivalries), 7).
     metrics : pandas.DataFrame
         One row per (scope, metric, statistic): ``crises`` and ``disputes`` (counts per run
         over the horizon), ``years_to_first_use_of_force`` (years; censored at the horizon,
@@ -238,8 +246,8 @@ class Result:
         ``"in_year"`` (share of runs in which the event happened during that calendar year)
         or ``"by_end"`` (at least once from the start to the end of that year, cumulative;
         the last year's equals ``outcomes``). Columns: ``scope``, ``year``, ``outcome``,
-        ``window``, ``probability``, ``mc95_low``, ``mc95_high`` (Monte Carlo 95% interval),
-        ``runs_with_event``, ``runs``. Shape: (horizon years x 6 x 2 x (1 + rivalries), 9).
+        ``window``, ``probability``, ``mc95_lo``, ``mc95_hi`` (Monte Carlo 95% interval),
+        ``runs_with_event``, ``runs``. Shape: (horizon years x len(OUTCOMES) x 2 x (1 + rivalries), 9).
     bands : pandas.DataFrame
         One row per (scope, year, quantity, statistic), for each rivalry: ``tension`` (in
         [0, 1]) and ``balance`` (challenger / target military capability, a ratio) at each
@@ -293,7 +301,7 @@ class Result:
         return (
             f"<deter.Result {self._report['scenario']!r}: {self.runs:,} runs, seed {self.seed}; "
             f"use of force in {uf.probability:.1%} of runs over {self._report['horizon_years']} "
-            f"years (Monte Carlo 95% interval {uf.mc95_low:.1%}-{uf.mc95_high:.1%})>"
+            f"years (Monte Carlo 95% interval {uf.mc95_lo:.1%}-{uf.mc95_hi:.1%})>"
         )
 
 
@@ -304,13 +312,14 @@ class Comparison:
     ----------
     outcomes : pandas.DataFrame
         One row per (scope, outcome): ``p_a``, ``p_b`` (shares of runs, in [0, 1]),
-        ``diff`` (B - A), ``paired_mc95_low`` / ``paired_mc95_high`` (Monte Carlo 95%
-        interval of the paired difference, Newcombe method 10), ``unpaired_mc95_low`` /
-        ``unpaired_mc95_high`` (what independent runs would give), ``excludes_zero``,
+        ``diff`` (B - A), ``paired95_lo`` / ``paired95_hi`` (Monte Carlo 95% interval of
+        the paired difference under common random numbers, Newcombe method 10; NaN where the
+        sample cannot support one), ``unpaired95_lo`` / ``unpaired95_hi`` (what independent
+        runs would give), ``excludes_zero``,
         ``a_only`` / ``b_only`` (runs where the event happened under one side only).
     metrics : pandas.DataFrame
         One row per (scope, metric): ``mean_a``, ``mean_b``, ``diff`` and its paired
-        interval ``paired_mc95_low`` / ``paired_mc95_high``.
+        interval ``paired95_lo`` / ``paired95_hi``.
     a, b : Result
         Each side on its own (each equals a plain :func:`run` of that side).
     """
@@ -330,10 +339,10 @@ class Comparison:
                         "p_a": o["p_a"],
                         "p_b": o["p_b"],
                         "diff": o["diff"],
-                        "paired_mc95_low": o["paired"]["lo"],
-                        "paired_mc95_high": o["paired"]["hi"],
-                        "unpaired_mc95_low": o["unpaired"]["lo"],
-                        "unpaired_mc95_high": o["unpaired"]["hi"],
+                        "paired95_lo": o["paired95_lo"],
+                        "paired95_hi": o["paired95_hi"],
+                        "unpaired95_lo": o["unpaired95_lo"],
+                        "unpaired95_hi": o["unpaired95_hi"],
                         "excludes_zero": o["excludes_zero"],
                         "a_only": o["a_only"],
                         "b_only": o["b_only"],
@@ -341,11 +350,7 @@ class Comparison:
                 )
             for m in entity["metrics"]:
                 row = {"scope": scope}
-                for k, v in m.items():
-                    if isinstance(v, Mapping) and set(v) >= {"lo", "hi"}:
-                        row[f"{k}_mc95_low"], row[f"{k}_mc95_high"] = v["lo"], v["hi"]
-                    else:
-                        row[k] = v
+                row.update(m)
                 metrics.append(row)
         self.outcomes = pd.DataFrame(outcomes)
         self.metrics = pd.DataFrame(metrics)
@@ -452,26 +457,60 @@ def compare(
     return Comparison(json.loads(text))
 
 
-def sweep(file: Union[str, "os.PathLike[str]"], threads: Optional[int] = None) -> pd.DataFrame:
-    """Run a sweep file (``deter sweep``, docs/SWEEPS.md) and return its results.
+def sweep(
+    file: Union[str, "os.PathLike[str]"],
+    threads: Optional[int] = None,
+    on_row: Optional[Callable[[dict, int], Any]] = None,
+) -> pd.DataFrame:
+    """Run a sweep file (``deter sweep``, docs/SWEEPS.md); rows are streamed as points finish.
 
     Returns a DataFrame with one row per design point, in point order: the columns of
-    ``deter sweep --out results.csv`` (point index, the parameter values, then for each
-    outcome its probability, share of runs over the horizon, and Monte Carlo 95% interval).
+    ``deter sweep --out results.csv`` (point index, the parameter values, ``runs``, then for
+    each outcome its probability ``<outcome>_p``, the share of runs over the horizon, and its
+    Monte Carlo 95% interval ``<outcome>_mc95_lo`` / ``_mc95_hi``, then the metrics), equal to
+    ``pd.read_csv`` of that file. The DataFrame is built from the rows as the library streams
+    them (each point's row as soon as it is written, in point order), not from a file.
+
+    ``on_row(row, runs_done)``, if given, is called for each row as it arrives, while the
+    sweep is still running: ``row`` is a dict keyed by the column names (numbers as int or
+    float), ``runs_done`` the runs simulated so far over all points (for a progress display).
+    The sweep waits for it; if it raises, the sweep stops and the exception propagates.
+
     For Saltelli and Morris designs the ranked sensitivity indices are in
     ``df.attrs["sensitivity"]`` (a DataFrame, as ``results.sensitivity.csv``).
     Raises :class:`ScenarioError` for an invalid sweep file, KeyboardInterrupt on Ctrl-C.
     """
+    import csv
     import io
 
     path = os.fspath(file)
-    with tempfile.TemporaryDirectory(prefix="deter-sweep-") as tmp:
-        out = os.path.join(tmp, "results.csv")
-        sensitivity = _call(_native.sweep, path, out, threads=threads)
-        df = pd.read_csv(out)
+    lines: list = []
+
+    def take(text: str, runs_done: int) -> None:
+        for line in text.splitlines():
+            lines.append(line)
+            if len(lines) > 1 and on_row is not None:
+                names = next(csv.reader([lines[0]]))
+                cells = next(csv.reader([line]))
+                on_row({k: _number(v) for k, v in zip(names, cells)}, runs_done)
+
+    sensitivity = _call(_native.sweep, path, take, threads=threads)
+    df = pd.read_csv(io.StringIO("\n".join(lines) + "\n"))
     if sensitivity is not None:
         df.attrs["sensitivity"] = pd.read_csv(io.StringIO(sensitivity))
     return df
+
+
+def _number(cell: str) -> Any:
+    """A CSV cell as int, float or (failing both) the text itself."""
+    try:
+        return int(cell)
+    except ValueError:
+        pass
+    try:
+        return float(cell)
+    except ValueError:
+        return cell
 
 
 def validate(scenario: Scenario, set: Sets = None) -> dict:

@@ -70,6 +70,38 @@ def test_compare_equals_the_cli_json():
     assert without_timing(py) == without_timing(cl)
 
 
+def test_sweep_streams_rows_while_it_runs():
+    # One thread, and the library waits for each row to be taken: when the first row
+    # arrives, at most the first two of the 12 points can have been simulated. A sweep that
+    # handed over its rows at the end would have run all 12 x 2,000 runs by then.
+    seen = []
+    df = deter.sweep(GRID, threads=1, on_row=lambda row, done: seen.append((row, done)))
+    total = 12 * 2000
+    assert [r["point"] for r, _ in seen] == list(range(12))
+    first_done = seen[0][1]
+    assert 2000 <= first_done <= 2 * 2000 < total, first_done
+    assert [d for _, d in seen] == sorted(d for _, d in seen)
+    # The callback's rows are the DataFrame's rows.
+    for (row, _), (_, rec) in zip(seen, df.iterrows()):
+        assert row["use_of_force_p"] == rec["use_of_force_p"]
+        assert row["use_of_force_mc95_lo"] == rec["use_of_force_mc95_lo"]
+
+
+def test_a_callback_that_raises_stops_the_sweep():
+    class Enough(Exception):
+        pass
+
+    calls = []
+
+    def stop(row, done):
+        calls.append(done)
+        raise Enough()
+
+    with pytest.raises(Enough):
+        deter.sweep(GRID, threads=1, on_row=stop)
+    assert len(calls) == 1
+
+
 def test_sweep_equals_the_cli_csv(tmp_path):
     df = deter.sweep(GRID, threads=2)
     out = tmp_path / "grid.csv"
@@ -102,13 +134,13 @@ def test_results_do_not_depend_on_threads():
 def test_outcomes_table_is_tidy_and_recomputes_from_counts():
     r = deter.run(BASELINE, runs=1000, seed=2)
     o = r.outcomes
-    assert list(o.columns) == ["scope", "outcome", "probability", "mc95_low", "mc95_high", "runs_with_event", "runs"]
+    assert list(o.columns) == ["scope", "outcome", "probability", "mc95_lo", "mc95_hi", "runs_with_event", "runs"]
     scopes = ["region"] + [x["id"] for x in r.to_dict()["rivalries"]]
-    assert o.shape == (6 * len(scopes), 7)
+    assert o.shape == (len(deter.OUTCOMES) * len(scopes), 7)
     assert list(o.scope.unique()) == scopes
     # The probability is the share of runs with the event, recomputed here.
     assert (o.probability == o.runs_with_event / o.runs).all()
-    assert ((o.mc95_low <= o.probability) & (o.probability <= o.mc95_high)).all()
+    assert ((o.mc95_lo <= o.probability) & (o.probability <= o.mc95_hi)).all()
     assert o.set_index(["scope", "outcome"]).loc[("region", "deterrence_held"), "probability"] == pytest.approx(
         1 - o.set_index(["scope", "outcome"]).loc[("region", "use_of_force"), "probability"]
     )
@@ -130,10 +162,10 @@ def test_yearly_probabilities_are_tidy_and_consistent():
     r = deter.run(BASELINE, runs=2000, seed=4)
     y = r.yearly
     assert list(y.columns) == [
-        "scope", "year", "outcome", "window", "probability", "mc95_low", "mc95_high", "runs_with_event", "runs",
+        "scope", "year", "outcome", "window", "probability", "mc95_lo", "mc95_hi", "runs_with_event", "runs",
     ]
     scopes = 1 + len(r.to_dict()["rivalries"])
-    assert len(y) == r.to_dict()["horizon_years"] * 6 * 2 * scopes
+    assert len(y) == r.to_dict()["horizon_years"] * len(deter.OUTCOMES) * 2 * scopes
     assert (y.probability == y.runs_with_event / y.runs).all()
     uf = y[(y.scope == "region") & (y.outcome == "use_of_force")].pivot(index="year", columns="window", values="probability")
     # Cumulative: never decreasing, at least each year's own share, ending at the horizon's value.

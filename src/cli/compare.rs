@@ -146,27 +146,28 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         },
         threads,
     };
-    let mut report = ComparisonReport::build(&cmp, ra, rb, timing);
+    let mut report = ComparisonReport::build(&cmp, ra, rb, timing).with_changes(&sa, &sb);
     report.stopping = stopping.as_ref().map(crate::report::StoppingOut::from);
 
-    if let Some(path) = &args.output.report {
+    if args.output.report.is_some() || args.output.plots.is_some() {
         let (src_a, src_b) = (args.a.display().to_string(), args.b.display().to_string());
         let va = RunView {
             report: &report.a,
             scenario: &sa,
-            aggregate: &cmp.a,
             source: &src_a,
         };
         let vb = RunView {
             report: &report.b,
             scenario: &sb,
-            aggregate: &cmp.b,
             source: &src_b,
         };
-        emit(
-            Some(path),
-            html::comparison_to_html(&report, &va, &vb).as_bytes(),
-        )?;
+        let page = html::comparison_to_html(&report, &va, &vb);
+        if let Some(path) = &args.output.report {
+            emit(Some(path), page.as_bytes())?;
+        }
+        if let Some(dir) = &args.output.plots {
+            super::write_plots(dir, &page)?;
+        }
     }
 
     let bytes = match args.output.format {

@@ -46,6 +46,11 @@ pub struct OutputFlags {
     /// Also write a self-contained HTML report (charts, provenance) to this file.
     #[arg(long, value_name = "PATH")]
     pub report: Option<PathBuf>,
+    /// Also write every chart of the HTML report as a standalone SVG file, named by its chart
+    /// id (`chart-survival.svg`, ...), into this directory (created if needed; atomic writes;
+    /// never over a file the command reads).
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
     /// No progress bar (merge: no summary line on stderr).
     #[arg(long, short)]
     pub quiet: bool,

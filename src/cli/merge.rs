@@ -76,14 +76,19 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     let (aggregate, info) = shard::merge_run(&files, &compiled).map_err(CliError::Usage)?;
     let report = Report::build(&compiled, &aggregate, &info);
     let source = &first.file.source.path;
-    if let Some(path) = &args.output.report {
+    if args.output.report.is_some() || args.output.plots.is_some() {
         let view = RunView {
             report: &report,
             scenario: &scenario,
-            aggregate: &aggregate,
             source,
         };
-        emit(Some(path), html::to_html(&[view]).as_bytes())?;
+        let page = html::to_html(&[view]);
+        if let Some(path) = &args.output.report {
+            emit(Some(path), page.as_bytes())?;
+        }
+        if let Some(dir) = &args.output.plots {
+            super::write_plots(dir, &page)?;
+        }
     }
     let bytes = match args.output.format {
         Format::Json => json::to_json(&report),
@@ -112,9 +117,9 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
 /// analysis.
 fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     let first = &files[0];
-    if args.scenario.is_some() || args.output.report.is_some() {
+    if args.scenario.is_some() || args.output.report.is_some() || args.output.plots.is_some() {
         return Err(CliError::Usage(format!(
-            "`{}`: these are shards of a `deter sweep`; --scenario and --report apply to \
+            "`{}`: these are shards of a `deter sweep`; --scenario, --report and --plots apply to \
              `deter run` shards (give the sweep file with --sweep)",
             first.name
         )));

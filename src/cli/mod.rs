@@ -304,6 +304,17 @@ pub fn scenario_hash_text(text: &str) -> String {
 }
 
 /// Write to `out` atomically, or to stdout.
+/// `--plots DIR`: every chart of an HTML page (`html`) as `DIR/<chart id>.svg`, each written
+/// atomically and refused if it would replace a file the command read.
+pub fn write_plots(dir: &Path, html: &str) -> Result<(), CliError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", dir.display())))?;
+    for (id, svg) in crate::report::html::figures(html) {
+        emit(Some(&dir.join(format!("{id}.svg"))), svg.as_bytes())?;
+    }
+    Ok(())
+}
+
 pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
     match out {
         Some(path) => output::write_atomic(path, bytes)

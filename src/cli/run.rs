@@ -52,7 +52,7 @@ pub struct RunArgs {
     /// Simulate only shard K of N (0-based: K in 0..N) of one scenario file and write a
     /// partial file for `deter merge`; `auto` reads SLURM_ARRAY_TASK_ID and
     /// SLURM_ARRAY_TASK_COUNT.
-    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "per_run", "report", "until_ci", "set"])]
+    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "per_run", "report", "plots", "until_ci", "set"])]
     pub shard: Option<crate::shard::ShardSpec>,
     /// Nested Monte Carlo over parameter uncertainty: --draws parameter sets drawn from this
     /// posterior (deter calibrate's posterior.csv) and from the scenario's [[uncertain]] priors,
@@ -356,19 +356,24 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                 let mut report = Report::build(&job.compiled, &d.aggregate, &info);
                 report.stopping = d.stopping.as_ref().map(StoppingOut::from);
                 report.overrides = job.overrides.clone();
-                if let Some(page) = &mut page {
-                    if i == 0 {
-                        let first = Some(report.scenario.as_str());
-                        page.write(html::page_start(args.files.len(), first).as_bytes())?;
-                    }
+                if page.is_some() || args.output.plots.is_some() {
                     let source = job.file.display().to_string();
                     let view = RunView {
                         report: &report,
                         scenario: &job.scenario,
-                        aggregate: &d.aggregate,
                         source: &source,
                     };
-                    page.write(html::article(&view, i).as_bytes())?;
+                    let article = html::article(&view, i);
+                    if let Some(page) = &mut page {
+                        if i == 0 {
+                            let first = Some(report.scenario.as_str());
+                            page.write(html::page_start(args.files.len(), first).as_bytes())?;
+                        }
+                        page.write(article.as_bytes())?;
+                    }
+                    if let Some(dir) = &args.output.plots {
+                        super::write_plots(dir, &article)?;
+                    }
                 }
                 let bytes = match args.output.format {
                     Format::Json if !many => json::to_json(&report),

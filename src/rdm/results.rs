@@ -279,7 +279,8 @@ impl Results {
 mod tests {
     use super::*;
 
-    const LXF: &str = "point,policy,future,a,runs,use_of_force_p,use_of_force_lo,use_of_force_hi
+    const LXF: &str =
+        "point,policy,future,a,runs,use_of_force_p,use_of_force_mc95_lo,use_of_force_mc95_hi
 0,none,0,0.5,10,0.3,0,1
 1,none,1,0.7,10,0.1,0,1
 2,envoy,0,0.5,10,0.2,0,1
@@ -294,7 +295,7 @@ mod tests {
             r.outcome("use_of_force").unwrap(),
             vec![0.3, 0.1, 0.2, 0.15]
         );
-        assert_eq!(r.outcome("use_of_force_hi").unwrap(), vec![1.0; 4]);
+        assert_eq!(r.outcome("use_of_force_mc95_hi").unwrap(), vec![1.0; 4]);
         let reg = r.outcome("regret_use_of_force").unwrap();
         let want = [0.1, 0.0, 0.0, 0.05];
         for (g, w) in reg.iter().zip(want) {

@@ -34,8 +34,8 @@ impl Rows<'_> {
 
     fn prob(&mut self, entity: &str, metric: &str, p: &ProbabilityOut) {
         self.f(entity, metric, "p", p.p);
-        self.f(entity, metric, "ci_lo", p.lo);
-        self.f(entity, metric, "ci_hi", p.hi);
+        self.f(entity, metric, "mc95_lo", p.lo);
+        self.f(entity, metric, "mc95_hi", p.hi);
         self.n(entity, metric, "count", p.count);
     }
 
@@ -143,7 +143,7 @@ impl Rows<'_> {
         }
     }
 
-    /// Per year: `<event>_in_<year>` and `<event>_by_<year>` (p, ci_lo, ci_hi, count), the
+    /// Per year: `<event>_in_<year>` and `<event>_by_<year>` (p, mc95_lo, mc95_hi, count), the
     /// counts `<count>_in_<year>` (mean, mc95_lo, mc95_hi, p50, p95, total), then the tension
     /// and balance bands where present.
     fn yearly(&mut self, entity: &str, yearly: &[super::YearOut]) {
@@ -215,8 +215,8 @@ pub fn report_rows(file: &str, r: &Report) -> Vec<u8> {
 }
 
 /// A comparison: the file column is `A-file vs B-file` (as given), the scenario column
-/// `A vs B`; statistics p_a, p_b, diff, diff_lo,
-/// diff_hi (paired), unpaired_lo, unpaired_hi (or, where the sample cannot support an
+/// `A vs B`; statistics p_a, p_b, diff, paired95_lo, paired95_hi (paired), unpaired95_lo,
+/// unpaired95_hi (or, where the sample cannot support an
 /// interval, `interval_undefined_n` = the runs), excludes_zero (0 or 1), and for the
 /// tri-level breakdown share_a, share_b, shift.
 pub fn comparison_to_csv(c: &ComparisonReport, file_a: &str, file_b: &str) -> Vec<u8> {
@@ -237,10 +237,10 @@ pub fn comparison_to_csv(c: &ComparisonReport, file_a: &str, file_b: &str) -> Ve
             rows.f(id, o.outcome, "diff", o.diff);
             match (&o.paired, &o.unpaired) {
                 (Some(p), Some(u)) => {
-                    rows.f(id, o.outcome, "diff_lo", p.lo);
-                    rows.f(id, o.outcome, "diff_hi", p.hi);
-                    rows.f(id, o.outcome, "unpaired_lo", u.lo);
-                    rows.f(id, o.outcome, "unpaired_hi", u.hi);
+                    rows.f(id, o.outcome, "paired95_lo", p.lo);
+                    rows.f(id, o.outcome, "paired95_hi", p.hi);
+                    rows.f(id, o.outcome, "unpaired95_lo", u.lo);
+                    rows.f(id, o.outcome, "unpaired95_hi", u.hi);
                 }
                 // No interval: say so with the sample size instead of a bound.
                 _ => rows.n(id, o.outcome, "interval_undefined_n", c.runs),
@@ -253,8 +253,8 @@ pub fn comparison_to_csv(c: &ComparisonReport, file_a: &str, file_b: &str) -> Ve
             rows.f(id, m.metric, "diff", m.diff);
             match &m.paired {
                 Some(p) => {
-                    rows.f(id, m.metric, "diff_lo", p.lo);
-                    rows.f(id, m.metric, "diff_hi", p.hi);
+                    rows.f(id, m.metric, "paired95_lo", p.lo);
+                    rows.f(id, m.metric, "paired95_hi", p.hi);
                 }
                 None => rows.n(id, m.metric, "interval_undefined_n", c.runs),
             }

@@ -5,6 +5,7 @@
 //! **Architecture Invariant:** nothing downstream of this module sees raw TOML.
 
 mod diagnostic;
+pub mod diff;
 pub(crate) mod input;
 pub mod overrides;
 pub mod params;

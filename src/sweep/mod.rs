@@ -91,7 +91,7 @@ pub fn sensitivity(
     let mut csv = String::new();
     match sweep.design {
         DesignKind::Saltelli => {
-            csv.push_str("outcome,rank,parameter,role,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n");
+            csv.push_str("outcome,rank,parameter,role,S1,S1_boot95_lo,S1_boot95_hi,ST,ST_boot95_lo,ST_boot95_hi\n");
             let _ = writeln!(
                 table,
                 "Sobol' indices ({} base samples, {} points, {} runs each; 95% bootstrap intervals)",

@@ -122,7 +122,7 @@ impl Rows {
                     cols.extend(["stop".into(), "widest_half_width".into()]);
                 }
                 for e in &EVENTS {
-                    for s in ["p", "lo", "hi"] {
+                    for s in ["p", "mc95_lo", "mc95_hi"] {
                         cols.push(format!("{}_{s}", e.key));
                     }
                 }
@@ -269,7 +269,7 @@ impl Rows {
             RowFormat::Json => {
                 let v: serde_json::Value = serde_json::from_str(line).ok()?;
                 for (o, e) in out.iter_mut().zip(&EVENTS) {
-                    for (x, key) in o.iter_mut().zip(["p", "lo", "hi"]) {
+                    for (x, key) in o.iter_mut().zip(["p", "mc95_lo", "mc95_hi"]) {
                         *x = v["outcomes"][e.key][key].as_f64()?;
                     }
                 }

@@ -41,6 +41,10 @@ pub enum Sink {
     File(File),
     /// Standard output (no resume).
     Stdout,
+    /// A channel: each batch of rows is sent as one string as soon as it is written (the
+    /// Python package streams rows this way). A closed receiver stops the sweep
+    /// ([`SweepError::Closed`]); a bounded channel makes the sweep wait for its reader.
+    Channel(std::sync::mpsc::SyncSender<String>),
 }
 
 /// Options of one sweep execution.
@@ -483,6 +487,9 @@ fn write_durably(
             out.write_all(bytes)?;
             out.flush()
         }
+        Sink::Channel(tx) => tx
+            .send(String::from_utf8_lossy(bytes).into_owned())
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe)),
     }
 }
 
