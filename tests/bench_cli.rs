@@ -145,9 +145,11 @@ fn bench_figures_agree_with_the_printed_timings_and_independent_counts() {
     // The floor's draws: the mean over the counted runs (min(2000, runs) = 300, seed of the
     // file), recomputed from each run's record month by month, not from the streams' counters.
     // Each month: 2 countries x 3 normals (GDP, cohesion, narrative); while the rivalry is
-    // not at war: its tension normal and one arrivals uniform; each crisis: one
-    // misperception normal and 8 uniforms (docs/MODEL.md 3.1). Streams: 2 x 3 country
-    // processes, 3 rivalry processes, one per crisis.
+    // not at war: its tension normal and three uniforms (arrivals, non-state incidents,
+    // target-initiated triggers: both rates are positive in the baseline), one more per
+    // non-state incident (does it open a crisis); each crisis: one misperception normal and 8
+    // uniforms (docs/MODEL.md 3.1). Streams: 2 x 3 country processes, 4 rivalry processes,
+    // one per crisis.
     let scenario = deter::scenario::parse_str(text, "western-balkans-2024.toml").unwrap();
     let c = Compiled::new(&scenario);
     let (mut w, mut r) = (c.new_world(), RunRecord::new(&c));
@@ -162,9 +164,10 @@ fn bench_figures_agree_with_the_printed_timings_and_independent_counts() {
             bench_hooks::step(&c, &mut w, &mut r, step);
         }
         let crises = u64::from(r.rivalries[0].crises);
+        let incidents = u64::from(r.rivalries[0].counts[deter::outputs::count::NON_STATE]);
         normals += 6 * u64::from(c.steps()) + live_months + crises;
-        uniforms += live_months + 8 * crises;
-        streams += 9 + crises;
+        uniforms += 3 * live_months + incidents + 8 * crises;
+        streams += 10 + crises;
     }
     let mean = |x: u64| x as f64 / runs as f64;
     let draws = numbers_after(&out, "draws per run that can affect an output");
