@@ -324,16 +324,16 @@ impl<'a> Input<'a> {
         for (k, _) in t.iter() {
             let key: &str = k.get_ref();
             if !allowed.contains(&key) {
-                if path == "model" {
-                    if let Some(replacement) = super::params::removed_model_key(key) {
-                        // The same message as the path `model.KEY` in a policy, sweep or --set.
-                        self.error(
-                            k.span(),
-                            &join(path, key),
-                            super::params::removed_model_key_message(key, replacement),
-                        );
-                        continue;
-                    }
+                if path == "model"
+                    && let Some(replacement) = super::params::removed_model_key(key)
+                {
+                    // The same message as the path `model.KEY` in a policy, sweep or --set.
+                    self.error(
+                        k.span(),
+                        &join(path, key),
+                        super::params::removed_model_key_message(key, replacement),
+                    );
+                    continue;
                 }
                 let candidates: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
                 let help = match closest(key, &candidates) {

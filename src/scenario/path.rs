@@ -301,13 +301,13 @@ impl ParamRef {
             }
             _ => None,
         };
-        if let (None, ["model", key]) = (resolved, parts.as_slice()) {
-            if let Some(replacement) = super::params::removed_model_key(key) {
-                return Err(PathError {
-                    message: super::params::removed_model_key_message(key, replacement),
-                    suggestion: None,
-                });
-            }
+        if let (None, ["model", key]) = (resolved, parts.as_slice())
+            && let Some(replacement) = super::params::removed_model_key(key)
+        {
+            return Err(PathError {
+                message: super::params::removed_model_key_message(key, replacement),
+                suggestion: None,
+            });
         }
         resolved.ok_or_else(|| PathError {
             message: format!("`{path}` is not a parameter of this scenario"),
