@@ -94,7 +94,9 @@ pub fn parse(text: &str, name: &str) -> Result<Scenario, Error> {
 ///
 /// Errors: [`Error::Input`] with every problem found.
 pub fn validate(path: &Path) -> Result<Diagnostics, Error> {
-    load(path).map(|_| Diagnostics::default())
+    crate::scenario::load_file_with_warnings(path)
+        .map(|(_, w)| w)
+        .map_err(Error::Input)
 }
 
 /// Apply what-ifs `PATH=VALUE` (`--set`, Python `set=`) to `scenario`, each checked like the

@@ -547,7 +547,6 @@ fn doubling_trade_lowers_disputes_less_than_the_local_balance() {
 
 /// Fact 4, magnitude: the reduction from doubling trade is about 20% (2^-0.32 = 0.80).
 #[test]
-#[ignore = "not reproduced by model 2: trade costs are paid only at a use of force, so doubling trade lowers disputes by about 2% (docs/VALIDATION.md)"]
 fn doubling_trade_lowers_disputes_by_about_a_fifth() {
     let base = baseline();
     let mut trade = base.clone();
@@ -568,7 +567,6 @@ fn doubling_trade_lowers_disputes_by_about_a_fifth() {
 /// Fact 4: sanctions succeed in about a third of episodes (Hufbauer et al. 2007: 34% of
 /// about 200). Success here: the sanctioned challenger backs down below use of force.
 #[test]
-#[ignore = "not reproduced: sanctioned challengers back down far more often than 34% (docs/VALIDATION.md)"]
 fn sanctions_succeed_in_about_a_third_of_episodes() {
     let runs = simulate(&baseline(), SEED, RUNS);
     let model = ratio(&runs, |r| r.sanctions_succeeded, |r| r.sanctioned);
@@ -581,7 +579,6 @@ fn sanctions_succeed_in_about_a_third_of_episodes() {
 /// Fact 5: a few percent of disputes reach war (Correlates of War: about 95 wars against
 /// 2,400 militarized interstate disputes, 1816-2014, about 4%).
 #[test]
-#[ignore = "not reproduced by model 2: about 2% of disputes reach war, not 4% (docs/VALIDATION.md)"]
 fn a_few_percent_of_disputes_reach_war() {
     let runs = simulate(&baseline(), SEED, RUNS);
     let model = ratio(&runs, |r| r.war_crises, |r| r.disputes);
@@ -642,7 +639,7 @@ fn war_given_force_rises_with_uncertainty_and_falls_with_cost() {
 /// never" is read as: at least ten times less often per opportunity than the dissatisfied
 /// baseline challenger.
 #[test]
-#[ignore = "not reproduced by model 2: a satisfied challenger challenges about 5 times less often, not 10 (docs/VALIDATION.md)"]
+#[ignore = "not reproduced by model 2: a satisfied challenger challenges about 8 times less often (ratio 0.12), not 10 (docs/VALIDATION.md)"]
 fn satisfied_challenger_almost_never_challenges() {
     let base = baseline();
     let mut satisfied = base.clone();
@@ -815,4 +812,115 @@ fn the_three_level_attribution_is_efficient() {
     let plain = simulate(&baseline(), SEED, 2_000);
     let p = plain.iter().map(force).sum::<f64>() / 2_000.0;
     assert_eq!(a.entities[1].outcomes[2].present, p);
+}
+
+/// Fact 1, Baltic-type dyad (tests/data/baltic-type.toml: a challenger about fifty times
+/// stronger locally, a pact with a nuclear great power, a small stationed force). Reading,
+/// fixed before measuring: over the documented prior ranges below, the largest total-order
+/// Sobol' index of P(use of force) among the force-posture levers (the challenger's theatre
+/// share, the stationed force's capability, the protector's reinforcement) is at least 0.1,
+/// and its 95% bootstrap interval excludes 0. Computed by the sweep machinery's Saltelli design
+/// and estimator (`deter sweep`, fixed seed, common random numbers); the total-order indices
+/// are recomputed here from the per-point results with Jansen's estimator, and the design is
+/// checked (each A_B^i row differs from its A row in parameter i only).
+/// Command: `cargo test --release --test validation posture_levers -- --nocapture`.
+#[test]
+fn posture_levers_carry_a_total_order_index_in_a_baltic_type_dyad() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/baltic-type.toml");
+    let params = [
+        ("rivalry.RUS-EST.challenger_share", "lever", 0.1, 0.5),
+        ("deployment.EFP.capability", "lever", 0.5, 5.0),
+        ("power.USA.reinforcement", "lever", 0.02, 0.3),
+        ("rivalry.RUS-EST.dissatisfaction", "uncertainty", 0.2, 0.6),
+        ("model.rationality", "uncertainty", 5.0, 15.0),
+    ];
+    let mut text = format!(
+        "base = {:?}\nruns = 200\nseed = 11\ndesign = \"saltelli\"\npoints = 32\ncommon_random_numbers = true\n",
+        base.display().to_string()
+    );
+    for (path, role, lo, hi) in params {
+        text += &format!(
+            "\n[[parameter]]\npath = \"{path}\"\nrole = \"{role}\"\nrange = [{lo}, {hi}]\n"
+        );
+    }
+    let file = dir.path().join("baltic.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("baltic.csv");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args([
+            "sweep",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    // Per-point results, in design order: per base row j, A, B, then A_B^i for i = 0..d.
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let y_col = col("use_of_force_p");
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| {
+            l.split(',')
+                .map(|x| x.parse::<f64>().unwrap_or(f64::NAN))
+                .collect()
+        })
+        .collect();
+    let d = params.len();
+    let w = d + 2;
+    assert_eq!(rows.len(), 32 * w);
+    let x = |r: &Vec<f64>, i: usize| r[col(params[i].0)];
+    for j in 0..32 {
+        let (a, b) = (&rows[j * w], &rows[j * w + 1]);
+        for i in 0..d {
+            let ab = &rows[j * w + 2 + i];
+            for k in 0..d {
+                let expect = if k == i { x(b, k) } else { x(a, k) };
+                assert_eq!(x(ab, k), expect, "row {j}, A_B^{i}, parameter {k}");
+            }
+        }
+    }
+    let y: Vec<f64> = rows.iter().map(|r| r[y_col]).collect();
+    let fa: Vec<f64> = (0..32).map(|j| y[j * w]).collect();
+    let fb: Vec<f64> = (0..32).map(|j| y[j * w + 1]).collect();
+    let all: Vec<f64> = fa.iter().chain(&fb).copied().collect();
+    let mean = all.iter().sum::<f64>() / all.len() as f64;
+    let var = all.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / all.len() as f64;
+    let jansen: Vec<f64> = (0..d)
+        .map(|i| {
+            (0..32)
+                .map(|j| (fa[j] - y[j * w + 2 + i]).powi(2))
+                .sum::<f64>()
+                / (2.0 * 32.0 * var)
+        })
+        .collect();
+    // The machinery's table: outcome,rank,parameter,role,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi.
+    let table = std::fs::read_to_string(dir.path().join("baltic.sensitivity.csv")).unwrap();
+    let mut best: Option<(&str, f64, f64)> = None;
+    for line in table.lines().filter(|l| l.starts_with("use_of_force,")) {
+        let f: Vec<&str> = line.split(',').collect();
+        let i = params.iter().position(|p| p.0 == f[2]).unwrap();
+        let (st, st_lo) = (f[7].parse::<f64>().unwrap(), f[8].parse::<f64>().unwrap());
+        assert!(
+            (st - jansen[i]).abs() < 1e-9,
+            "{}: table ST {st}, recomputed {}",
+            f[2],
+            jansen[i]
+        );
+        eprintln!("{}: ST {st:.3} [{st_lo:.3}, {}]", f[2], f[9]);
+        if params[i].1 == "lever" && best.is_none_or(|b| st > b.1) {
+            best = Some((params[i].0, st, st_lo));
+        }
+    }
+    let (name, st, lo) = best.expect("posture levers in the table");
+    eprintln!("Baltic-type dyad: largest posture-lever ST {st:.3} ({name}), lower bound {lo:.3}");
+    assert!(st >= 0.1 && lo > 0.0, "{name}: ST {st} [{lo}, ...]");
 }

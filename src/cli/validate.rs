@@ -54,10 +54,12 @@ fn input_kind(path: &Path) -> InputKind {
 pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
     let mut all = Diagnostics::default();
     for f in files {
+        let mut warnings = Diagnostics::default();
         let name = f.display().to_string();
         let shown = scenario::printable(&name);
         let checked = match input_kind(f) {
-            InputKind::Scenario => scenario::load_file(f).map(|s| {
+            InputKind::Scenario => scenario::load_file_with_warnings(f).map(|(s, w)| {
+                warnings.0.extend(w.0);
                 format!(
                     "ok ({}: {}, {}, {}, {}, {})",
                     scenario::printable(&s.meta.name),
@@ -69,6 +71,7 @@ pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
                 )
             }),
             InputKind::Sweep => crate::sweep::spec::load_sweep(f).map(|s| {
+                warnings.0.extend(s.warnings.iter().cloned());
                 format!(
                     "ok (sweep file: {}, {} per point)",
                     n(s.parameters.len(), "parameter", "parameters"),
@@ -94,7 +97,13 @@ pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
             }),
         };
         match checked {
-            Ok(line) => println!("{shown}: {line}"),
+            Ok(line) => {
+                println!("{shown}: {line}");
+                // Warnings: located like errors, exit status 0.
+                if !warnings.0.is_empty() {
+                    eprint!("{warnings}");
+                }
+            }
             Err(d) => all.0.extend(d.0),
         }
     }

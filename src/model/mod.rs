@@ -1358,6 +1358,7 @@ impl World {
             a_war_cost: war_cost,
             a_political: political,
             trade,
+            trade_dispute: m.dispute_trade_share * trade,
             war,
             t_concede: if rm.political {
                 stake * m.target_stake

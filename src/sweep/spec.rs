@@ -699,6 +699,34 @@ fn number_or_bool(r: &mut Input<'_>, v: &Val<'_>, path: &str, bools: bool) -> Op
     }
 }
 
+/// Warn when an enabled policy of the base scenario changes the parameter a sweep varies:
+/// from the policy's start on, the policy's value replaces the sweep's (sweep validation).
+fn warn_policy_override(
+    r: &mut Input<'_>,
+    span: Range<usize>,
+    p: &str,
+    path: &str,
+    target: ParamRef,
+    base: &Scenario,
+) {
+    for policy in base.policies.iter().filter(|x| x.enabled) {
+        if policy.changes.iter().any(|c| c.target == target) {
+            r.warn(
+                span.clone(),
+                &format!("{p}.path"),
+                format!(
+                    "the base scenario's policy `{}` changes `{path}` from {:04}-{:02}: from then on it overrides the values this sweep gives it",
+                    policy.id, policy.start.year, policy.start.month
+                ),
+            )
+            .help = Some(format!(
+                "vary the policy instead (`policy.{}.enabled`, or its change's value), or disable it in a base scenario for the sweep",
+                policy.id
+            ));
+        }
+    }
+}
+
 /// Read one parameter table (`t`, at `span`, key path `p`) whose path resolves in `base`:
 /// the same keys, distributions, checks and messages for sweeps and scenario priors (the
 /// shared input core: file:line:col, key path, expectation, did-you-mean).
@@ -727,7 +755,12 @@ pub(crate) fn read_parameter(
         };
         let path = r.string(path_v, &format!("{p}.path"))?;
         let target = match ParamRef::resolve(&path, base) {
-            Ok(r) => Some(r),
+            Ok(t) => {
+                if matches!(usage, Usage::Sweep(_)) {
+                    warn_policy_override(r, path_v.span(), p, &path, t, base);
+                }
+                Some(t)
+            }
             Err(e) => {
                 let help = match &e.suggestion {
                     Some(s) => format!("did you mean `{s}`?"),
