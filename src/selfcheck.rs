@@ -113,7 +113,7 @@ pub fn check_record(r: &RunRecord) -> Result<(), String> {
 }
 
 /// Check a JSON report: no `null` anywhere, every number finite, every `{p, lo, hi}` object
-/// a probability with its interval, every `shares`/`escalation`/`deterrence_levels` value in
+/// a probability with its interval, every `shares`/`escalation`/`cost_composition` value in
 /// [0, 1]. Works on any report shape (run, and later sweep or compare), by key names.
 pub fn check_report_json(v: &Value) -> Result<(), String> {
     walk(v, "$", false)
@@ -158,7 +158,7 @@ fn walk(v: &Value, path: &str, share: bool) -> Result<(), String> {
                         k.as_str(),
                         "shares"
                             | "escalation"
-                            | "deterrence_levels"
+                            | "cost_composition"
                             | "censored_share"
                             | "tension"
                             | "p"

@@ -314,8 +314,8 @@ mod csv_format {
             json["outcomes"]["use_of_force"]["p"].as_f64().unwrap(),
         );
         close(
-            find("SRB-XKX", "deterrence_military", "share"),
-            json["rivalries"][0]["deterrence_levels"]["military"]
+            find("SRB-XKX", "cost_composition_military", "share"),
+            json["rivalries"][0]["cost_composition"]["military"]
                 .as_f64()
                 .unwrap(),
         );

@@ -80,7 +80,10 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     }
     let runs = args.sim.runs.unwrap_or(sa.meta.runs);
     validate_runs(runs)?;
-    let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
+    let (ca, cb) = (
+        args.sim.attributed(Compiled::new(&sa)),
+        args.sim.attributed(Compiled::new(&sb)),
+    );
     let pairing = crn::check(&ca, &cb).map_err(|e| CliError::Usage(e.to_string()))?;
     let threads = crate::settings::resolve_threads(args.sim.threads.threads);
     crn::check_memory(&ca, &cb, threads).map_err(CliError::Usage)?;

@@ -44,7 +44,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
     let runs = args.sim.runs.unwrap_or(scenario.meta.runs);
     validate_runs(runs)?;
     let seed = args.sim.seed.unwrap_or(scenario.meta.seed);
-    let compiled = Compiled::new(&scenario);
+    let compiled = args.sim.attributed(Compiled::new(&scenario));
     let threads = crate::settings::resolve_threads(args.sim.threads.threads);
 
     engine::check_memory(&compiled, threads)
@@ -86,6 +86,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
             runs,
             points: 1,
             units: runs,
+            attribution: compiled.attribution_variants().is_some(),
             shard: ShardHeader {
                 k: shard.k(),
                 n: shard.n(),
@@ -183,6 +184,7 @@ pub fn sweep_shard(
             runs,
             points: design.n,
             units,
+            attribution: sweep.attribution,
             shard: ShardHeader {
                 k: shard.k(),
                 n: shard.n(),

@@ -70,7 +70,7 @@ pub struct EntityComparison {
     pub entity: String,
     pub outcomes: Vec<OutcomeDiff>,
     pub metrics: Vec<MeanDiff>,
-    pub deterrence_levels: LevelsShift,
+    pub cost_composition: LevelsShift,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -88,6 +88,10 @@ pub struct ComparisonReport {
     pub a: Report,
     pub b: Report,
     pub timing: Timing,
+    /// How B shifts which level deters: B's attribution minus A's with paired intervals
+    /// (`report::attribution`); absent when the attribution is off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution_shift: Option<super::attribution::AttributionShiftOut>,
 }
 
 fn interval(d: DiffInterval) -> IntervalOut {
@@ -163,7 +167,7 @@ fn entity(
         entity: name,
         outcomes,
         metrics,
-        deterrence_levels: LevelsShift {
+        cost_composition: LevelsShift {
             a: levels_a.clone(),
             b: levels_b.clone(),
             shift,
@@ -178,8 +182,8 @@ impl ComparisonReport {
         let mut region = entity(
             "region".into(),
             &cmp.paired.region,
-            &a.deterrence_levels,
-            &b.deterrence_levels,
+            &a.cost_composition,
+            &b.cost_composition,
             spy,
         );
         fill_means(&mut region, &a.metrics, &b.metrics);
@@ -193,14 +197,24 @@ impl ComparisonReport {
                 let mut e = entity(
                     ra.id.clone(),
                     pairs,
-                    &ra.deterrence_levels,
-                    &rb.deterrence_levels,
+                    &ra.cost_composition,
+                    &rb.cost_composition,
                     spy,
                 );
                 fill_means(&mut e, &ra.metrics, &rb.metrics);
                 e
             })
             .collect();
+        let attribution_shift = match (&cmp.attribution, &a.attribution, &b.attribution) {
+            (Some(t), Some(xa), Some(xb)) => Some(super::attribution::AttributionShiftOut::build(
+                t,
+                cmp.paired.runs,
+                xa,
+                xb,
+                &cmp.pairing.rivalries,
+            )),
+            _ => None,
+        };
         Self {
             schema_version: super::SCHEMA_VERSION,
             engine_version: crate::ENGINE_VERSION,
@@ -213,6 +227,7 @@ impl ComparisonReport {
             a,
             b,
             timing,
+            attribution_shift,
         }
     }
 }

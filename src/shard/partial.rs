@@ -85,6 +85,10 @@ pub struct Header {
     pub points: u64,
     /// Global work units, `points * runs`.
     pub units: u64,
+    /// Whether each part carries the attribution's tallies (every run simulated under the
+    /// level-removal variants too; `crate::attribution`).
+    #[serde(default)]
+    pub attribution: bool,
     pub shard: ShardHeader,
 }
 
@@ -132,6 +136,7 @@ impl Header {
         .or_else(|| cmp("runs", &self.runs, &other.runs))
         .or_else(|| cmp("points", &self.points, &other.points))
         .or_else(|| cmp("units", &self.units, &other.units))
+        .or_else(|| cmp("attribution", &self.attribution, &other.attribution))
         .or_else(|| cmp("shard count n", &self.shard.n, &other.shard.n))
     }
 }
