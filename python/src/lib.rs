@@ -90,6 +90,16 @@ fn threads_of(threads: Option<usize>) -> PyResult<usize> {
     }
 }
 
+/// `compiled` with "which level deters" on (the default, as in `deter run`) or off
+/// (`attribution=False`, as `--no-attribution`).
+fn attributed(compiled: Compiled, attribution: bool) -> Compiled {
+    deter::Settings {
+        no_attribution: !attribution,
+        ..Default::default()
+    }
+    .attributed(compiled)
+}
+
 fn runs_of(runs: u64) -> PyResult<u64> {
     validate_runs(runs).map_err(|e| PyValueError::new_err(e.to_string()))?;
     Ok(runs)
@@ -132,7 +142,7 @@ fn detached<T: Send>(
 
 /// Run one scenario; returns the JSON report (docs/OUTPUT.md), as `deter run --format json`.
 #[pyfunction]
-#[pyo3(signature = (kind, source, runs=None, seed=None, threads=None, set=Vec::new(), horizon_years=None))]
+#[pyo3(signature = (kind, source, runs=None, seed=None, threads=None, set=Vec::new(), horizon_years=None, attribution=true))]
 #[allow(clippy::too_many_arguments)]
 fn run(
     py: Python<'_>,
@@ -143,12 +153,13 @@ fn run(
     threads: Option<usize>,
     set: Vec<String>,
     horizon_years: Option<u32>,
+    attribution: bool,
 ) -> PyResult<String> {
     let (scenario, applied) = load(kind, source, &set, horizon_years)?;
     let runs = runs_of(runs.unwrap_or(scenario.meta.runs))?;
     let seed = seed.unwrap_or(scenario.meta.seed);
     let threads = threads_of(threads)?;
-    let compiled = Compiled::new(&scenario);
+    let compiled = attributed(Compiled::new(&scenario), attribution);
     engine::check_memory(&compiled, threads).map_err(|e| PyValueError::new_err(e.to_string()))?;
     let plan = RunPlan {
         seed,
@@ -178,7 +189,7 @@ fn run(
 /// Compare two scenarios with common random numbers; returns the JSON of
 /// `deter compare --format json`. `set` applies to both sides, `set_b` to B only.
 #[pyfunction]
-#[pyo3(signature = (kind_a, source_a, kind_b, source_b, runs=None, seed=None, threads=None, set=Vec::new(), set_b=Vec::new(), horizon_years=None))]
+#[pyo3(signature = (kind_a, source_a, kind_b, source_b, runs=None, seed=None, threads=None, set=Vec::new(), set_b=Vec::new(), horizon_years=None, attribution=true))]
 #[allow(clippy::too_many_arguments)]
 fn compare(
     py: Python<'_>,
@@ -192,6 +203,7 @@ fn compare(
     set: Vec<String>,
     set_b: Vec<String>,
     horizon_years: Option<u32>,
+    attribution: bool,
 ) -> PyResult<String> {
     let (sa, set_a) = load(kind_a, source_a, &set, horizon_years)?;
     let (mut sb, mut applied_b) = load(kind_b, source_b, &set, horizon_years)?;
@@ -199,7 +211,10 @@ fn compare(
     let runs = runs_of(runs.unwrap_or(sa.meta.runs))?;
     let seed = seed.unwrap_or(sa.meta.seed);
     let threads = threads_of(threads)?;
-    let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
+    let (ca, cb) = (
+        attributed(Compiled::new(&sa), attribution),
+        attributed(Compiled::new(&sb), attribution),
+    );
     let pairing =
         deter::compare::check(&ca, &cb).map_err(|e| PyValueError::new_err(e.to_string()))?;
     let started = Instant::now();

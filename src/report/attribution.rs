@@ -473,7 +473,7 @@ pub fn shift_table_section(
                 };
                 let _ = writeln!(
                     out,
-                    "      {what} changes P({ev}) by {} under A, {} under B: B - A = {} percentage points ({interval})",
+                    "      {what} changes P({ev} within {horizon} years) by {} percentage points under A, {} under B: B - A = {} percentage points ({interval})",
                     pp(l.a),
                     pp(l.b),
                     pp(l.shift)
