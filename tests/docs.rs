@@ -61,3 +61,101 @@ fn every_table_key_is_documented() {
         );
     }
 }
+
+const MODEL_BEGIN: &str = "<!-- BEGIN GENERATED: parameter tables (tests/docs.rs) -->\n";
+const MODEL_END: &str = "<!-- END GENERATED: parameter tables -->";
+const NO_SOURCE: &str = "**source missing: add one in docs/MODEL.md**";
+
+/// docs/MODEL.md section 2.1: every parameter of src/scenario/params.rs with its unit,
+/// default, range and meaning (generated), and its source (kept in the doc: the cell of the
+/// row with the same table and key). Regenerate with
+/// `UPDATE_DOCS=1 cargo test --release --test docs`; a new parameter then gets a placeholder
+/// source that fails this test until it is replaced.
+#[test]
+fn model_md_parameter_tables_match_the_parameter_specs() {
+    use deter::scenario::ParamDefault;
+    use deter::scenario::params::BLOCKS;
+    let path = "docs/MODEL.md";
+    let doc = std::fs::read_to_string(path).expect("docs/MODEL.md exists");
+    let start = doc.find(MODEL_BEGIN).expect("begin marker") + MODEL_BEGIN.len();
+    let end = doc.find(MODEL_END).expect("end marker");
+    // Sources in the doc, by (table heading, key).
+    let mut sources = std::collections::HashMap::new();
+    let mut heading = String::new();
+    for line in doc[start..end].lines() {
+        if let Some(h) = line.strip_prefix("#### ") {
+            heading = h.split(" (").next().unwrap_or(h).to_string();
+        } else if let Some(row) = line.strip_prefix("| `") {
+            let key = row.split('`').next().unwrap_or("").to_string();
+            let source = line.trim_end_matches('|').rsplit('|').next().unwrap_or("");
+            sources.insert((heading.clone(), key), source.trim().to_string());
+        }
+    }
+    let bound = |x: f64| {
+        if x.abs() >= 1e5 && x.fract() == 0.0 {
+            format!("{x:e}")
+        } else {
+            format!("{x}")
+        }
+    };
+    let mut out = String::new();
+    for (block, fields) in BLOCKS {
+        let (table, at) = match *block {
+            "model" => (
+                "`[model]`".to_string(),
+                "global priors; path `model.KEY`".to_string(),
+            ),
+            b if b.starts_with("country.") => (
+                format!("`[{b}]`"),
+                format!("path `country.ID.{}.KEY`", &b["country.".len()..]),
+            ),
+            b => (format!("`[[{b}]]`"), format!("path `{b}.ID.KEY`")),
+        };
+        out += &format!("#### {table} ({at})\n\n");
+        out += "| key | unit | default | range | meaning | source |\n";
+        out += "|---|---|---|---|---|---|\n";
+        for f in *fields {
+            let default = match f.default {
+                ParamDefault::Required => "required".to_string(),
+                ParamDefault::Value(v) => format!("{v}"),
+                ParamDefault::Derived(how) => format!("`{how}`"),
+            };
+            let unit = if f.unit.is_empty() { "-" } else { f.unit };
+            let source = sources
+                .get(&(table.clone(), f.key.to_string()))
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .unwrap_or_else(|| NO_SOURCE.to_string());
+            out += &format!(
+                "| `{}` | {} | {} | [{}, {}] | {} | {} |\n",
+                f.key,
+                unit,
+                default,
+                bound(f.min),
+                bound(f.max),
+                f.doc.trim(),
+                source
+            );
+        }
+        out += "\n";
+    }
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        let updated = format!("{}{}{}", &doc[..start], out, &doc[end..]);
+        std::fs::write(path, updated).unwrap();
+    } else {
+        assert_eq!(
+            &doc[start..end],
+            out,
+            "docs/MODEL.md section 2.1 is stale: run UPDATE_DOCS=1 cargo test --release --test docs"
+        );
+    }
+    let missing: Vec<&str> = out
+        .lines()
+        .filter(|l| l.ends_with(&format!("{NO_SOURCE} |")))
+        .filter_map(|l| l.split('`').nth(1))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/MODEL.md section 2.1: parameters without a source (write one in the last column): {missing:?}"
+    );
+}

@@ -158,7 +158,7 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
         per(counts.uniforms),
         per(counts.betas),
         per(counts.streams),
-        per(counts.u32_words) / 2.0,
+        per(counts.words),
     );
     out += &format!(
         "{:<24} {:>12} {:>14} {:>10}\n",

@@ -2,13 +2,13 @@
 //!
 //! [`count_draws`] simulates runs and counts each kind of draw over every process stream;
 //! [`FloorWork::run`] then makes the same number and kinds of draws per run (uniforms,
-//! standard normals, Beta variates) and keys as many ChaCha8 streams, with no model logic. The time of the engine divided by the time of the floor says how much the
+//! standard normals, Beta variates) and keys as many process streams, with no model logic. The time of the engine divided by the time of the floor says how much the
 //! model costs on top of its randomness (`deter bench`, benches/engine.rs, BENCHMARKS.md).
 
 use rand_distr::Beta;
 
 use super::run_rng;
-use crate::model::{Compiled, DrawCounts, Draws, RngDraws, RunRecord, simulate_run};
+use crate::model::{Compiled, DrawCounts, Draws, RngDraws, RunRecord, simulate_run, streams};
 
 /// Count the draws of runs `0..runs` under `seed` (single-threaded; results are discarded).
 pub fn count_draws(compiled: &Compiled, seed: u64, runs: u64) -> DrawCounts {
@@ -61,19 +61,19 @@ impl FloorWork {
         }
     }
 
-    /// Make one run's draws from stream `index` under `seed`; returns their sum so that
-    /// nothing is optimised away.
+    /// Make one run's draws under `seed`: take the run key from run `index`'s master
+    /// generator, key as many process streams as the run does, and make every draw from one
+    /// stream of the chosen generator. Returns their sum so that nothing is optimised away.
     #[inline(never)]
     pub fn run(&self, seed: u64, index: u64) -> f64 {
-        let mut rng = run_rng(seed, index);
         let mut acc = 0.0;
-        let key = crate::model::streams::run_key(&mut rng);
+        let key = streams::run_key(&mut run_rng(seed, index));
         for s in 0..self.streams {
-            // Key a stream and fill its first buffer, as each process stream does.
-            let mut g = crate::model::streams::Stream::keyed(&key, s);
-            acc += g.uniform();
+            // Key a stream, as each process does (its state must exist).
+            acc += std::hint::black_box(streams::Counting::keyed(&key, s)).words() as f64;
         }
-        let mut d = RngDraws(&mut rng);
+        let mut g = streams::Counting::keyed(&key, u64::MAX);
+        let mut d = RngDraws(&mut g);
         for b in &self.betas {
             acc += d.beta(b);
         }

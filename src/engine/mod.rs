@@ -1,9 +1,9 @@
 //! Running many replications: RNG streams, rayon over fixed blocks, exact merging, cancellation.
 //!
 //! **Architecture Invariants:**
-//! - run `i` draws only from streams keyed by `ChaCha8Rng::seed_from_u64(seed)` with stream
-//!   `stream_offset + i` (one per process, `model::streams`); never from thread identity or
-//!   scheduling;
+//! - run `i` draws only from process streams (xoshiro256++, one per process,
+//!   `model::streams`) keyed by the run key from `ChaCha8Rng::seed_from_u64(seed)` with stream
+//!   `stream_offset + i`; never from thread identity or scheduling;
 //! - aggregates merge exactly (integer state), so results are bit-identical for any thread
 //!   count and any split into shards;
 //! - memory is O(threads x aggregate size), independent of the number of runs.

@@ -45,11 +45,11 @@ pub struct DrawCounts {
     pub uniforms: u64,
     pub normals: u64,
     pub betas: u64,
-    /// Process streams keyed (each costs one ChaCha8 key set-up and a first buffer fill).
+    /// Process streams keyed (each costs four SplitMix64 outputs: `streams::state_words`).
     pub streams: u64,
-    /// 32-bit words taken from the streams' generators (a uniform takes two; a normal two or,
-    /// rarely, more).
-    pub u32_words: u64,
+    /// 64-bit words taken from the streams' generators, counted by the instrumented
+    /// generator `streams::Counting` (a uniform takes one; a normal one or, rarely, more).
+    pub words: u64,
 }
 
 impl DrawCounts {
@@ -58,7 +58,7 @@ impl DrawCounts {
         self.normals += o.normals;
         self.betas += o.betas;
         self.streams += o.streams;
-        self.u32_words += o.u32_words;
+        self.words += o.words;
     }
 
     /// Add the draws of one stream.
@@ -67,6 +67,6 @@ impl DrawCounts {
         self.normals += u64::from(g.normals);
         self.betas += u64::from(g.betas);
         self.streams += 1;
-        self.u32_words += g.words();
+        self.words += g.words();
     }
 }
