@@ -109,9 +109,9 @@ impl EventTally {
             *c += u64::from(mask >> s & 1);
         }
         let (phi, total) = removal_values6(mask);
-        for k in 0..3 {
-            self.shapley6[k] += phi[k];
-            self.shapley6_sq[k] += (phi[k] * phi[k]) as u64;
+        for ((sum, sq), x) in self.shapley6.iter_mut().zip(&mut self.shapley6_sq).zip(phi) {
+            *sum += x;
+            *sq += (x * x) as u64;
         }
         self.total6_sq += (total * total) as u64;
     }
@@ -156,12 +156,14 @@ fn entity_sets(
         }
     };
     let mut masks = [0u8; N_EVENTS];
-    for s in 0..8 {
-        let events = if s == 7 {
-            set(plain)
-        } else {
-            set(&variants[s])
-        };
+    // Variants 0..7 (levels present by bit set), then the plain run as variant 7.
+    for (s, r) in variants
+        .iter()
+        .take(7)
+        .chain(std::iter::once(plain))
+        .enumerate()
+    {
+        let events = set(r);
         for (m, f) in masks.iter_mut().zip(event_flags(events)) {
             *m |= u8::from(f) << s;
         }
