@@ -139,7 +139,7 @@ def test_attribution_table_is_tidy_and_its_shares_add_up():
     c = deter.compare(BASELINE, ENVOY, runs=300, seed=5, horizon_years=3)
     s = c.attribution_shift
     assert s.shape == (len(c.a.attribution), 8)
-    assert ((s.shift - (s.b - s.a)).abs() < 1e-12).all()
+    assert ((s["shift"] - (s["b"] - s["a"])).abs() < 1e-12).all()
 
 
 def test_metrics_and_yearly_tables_are_long():
