@@ -30,11 +30,12 @@ use crate::model::Compiled;
 use crate::report::RunInfo;
 use crate::shard::{self, Kind, Named, PartialFile};
 
+pub use crate::calibrate::nested::{Draws, Nested, NestedComparison, Posterior};
 pub use crate::engine::Hooks as Control;
 pub use crate::report::Report;
 pub use crate::report::compare::ComparisonReport;
 pub use crate::scenario::{Diagnostics, Scenario};
-pub use crate::settings::{Resolved, Settings};
+pub use crate::settings::{NestedBudget, Resolved, Settings};
 
 /// Why a facade call failed.
 #[derive(Debug, thiserror::Error)]
@@ -184,6 +185,104 @@ pub fn compare(
     let (ra, rb) = (report_of(&ca, &sa, &cmp.a), report_of(&cb, &sb, &cmp.b));
     let timing = ra.timing.clone();
     Ok(ComparisonReport::build(&cmp, ra, rb, timing))
+}
+
+/// Read a posterior (deter calibrate's `posterior.csv`) for [`run_nested`] and
+/// [`compare_nested`].
+///
+/// Errors: [`Error::Io`] when it cannot be read, [`Error::Invalid`] for a malformed file
+/// (the message names the line).
+pub fn read_posterior(path: &Path) -> Result<Posterior, Error> {
+    crate::calibrate::nested::read_posterior(path).map_err(Error::Invalid)
+}
+
+/// The settings of a nested run resolved once: scenario copy (horizon applied), budget, seed,
+/// threads; adaptive stopping refused.
+fn prepare_nested(
+    scenario: &Scenario,
+    settings: &Settings,
+    draws: Option<u64>,
+) -> Result<(Scenario, NestedBudget, u64, usize), Error> {
+    if settings.until_ci.is_some() {
+        return Err(Error::Invalid(
+            "adaptive stopping (until_ci) does not apply to nested runs: set draws and runs".into(),
+        ));
+    }
+    let mut s = scenario.clone();
+    settings.apply(&mut s)?;
+    let budget = crate::settings::check_nested(draws, settings.runs)?;
+    let seed = settings.seed.unwrap_or(s.meta.seed);
+    Ok((
+        s,
+        budget,
+        seed,
+        crate::settings::resolve_threads(settings.threads),
+    ))
+}
+
+/// Nested Monte Carlo over what we don't know: `draws` parameter sets (default 100) from
+/// `posterior` and/or the scenario's `[[uncertain]]` priors (src/calibrate/nested.rs), each
+/// simulated `settings.runs` times (default 1,000 per draw) through the one driver. Reports,
+/// per outcome, the mean probability, the 90% interval over the draws, the Monte Carlo error
+/// and the parametric share of variance. Deterministic for (scenario, posterior, draws, runs,
+/// seed) whatever `threads`.
+///
+/// Errors: [`Error::Invalid`] with nothing uncertain (no posterior, no priors), a posterior
+/// column that is not a path of the scenario, or a setting out of range (`until_ci` does not
+/// apply); [`Error::TooLarge`]; [`Error::Interrupted`] within one run of `control.cancel`.
+pub fn run_nested(
+    scenario: &Scenario,
+    posterior: Option<&Posterior>,
+    settings: &Settings,
+    draws: Option<u64>,
+    control: Control<'_>,
+) -> Result<Nested, Error> {
+    let (s, budget, seed, threads) = prepare_nested(scenario, settings, draws)?;
+    if posterior.is_none() && s.uncertain.is_empty() {
+        return Err(Error::Invalid(
+            "nothing is uncertain: give a posterior or declare [[uncertain]] priors in the scenario"
+                .into(),
+        ));
+    }
+    // The tallies' size depends on the structure (rivalries x years), not on the draw.
+    engine::check_memory(&Compiled::new(&s), threads).map_err(Error::TooLarge)?;
+    let d = crate::calibrate::nested::draw(posterior, &s.uncertain, budget.draws, seed);
+    engine::with_threads(threads, || {
+        crate::calibrate::nested::run(&s, &d, budget.runs, seed, control)
+    })?
+    .map_err(Error::Invalid)
+}
+
+/// [`run_nested`] for a paired comparison: A and B on the same parameter draws (the
+/// posterior, and the priors both declare, merged by path) and, within each draw, the same run
+/// streams. Seed and runs default to A's seed and 1,000 per draw.
+///
+/// Errors: as [`run_nested`], and [`Error::Invalid`] when A and B declare different priors
+/// for one path or cannot be paired (horizons).
+pub fn compare_nested(
+    a: &Scenario,
+    b: &Scenario,
+    posterior: Option<&Posterior>,
+    settings: &Settings,
+    draws: Option<u64>,
+    control: Control<'_>,
+) -> Result<NestedComparison, Error> {
+    let (sa, budget, seed, threads) = prepare_nested(a, settings, draws)?;
+    let (sb, _, _, _) = prepare_nested(b, settings, draws)?;
+    let priors = crate::calibrate::nested::shared_priors(&sa, &sb).map_err(Error::Invalid)?;
+    if posterior.is_none() && priors.is_empty() {
+        return Err(Error::Invalid(
+            "nothing is uncertain: give a posterior or declare [[uncertain]] priors".into(),
+        ));
+    }
+    let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
+    crate::compare::check(&ca, &cb).map_err(|e| Error::Invalid(e.to_string()))?;
+    crate::compare::check_memory(&ca, &cb, threads).map_err(Error::TooLarge)?;
+    let d = crate::calibrate::nested::draw(posterior, &priors, budget.draws, seed);
+    engine::with_threads(threads, || {
+        crate::calibrate::nested::compare(&sa, &sb, &d, budget.runs, seed, control)
+    })?
+    .map_err(Error::Invalid)
 }
 
 /// Run a sweep file (docs/SWEEPS.md) and write its results, one row per point in point

@@ -104,6 +104,48 @@ pub fn check_until_ci(target: f64) -> Result<f64, SettingsError> {
     }
 }
 
+/// Parameter draws of a nested run when none is asked for.
+pub const DEFAULT_DRAWS: u64 = 100;
+/// Runs per parameter draw of a nested run when none is asked for.
+pub const DEFAULT_RUNS_PER_DRAW: u64 = 1000;
+/// Most parameter draws of a nested run.
+pub const MAX_DRAWS: u64 = 1_000_000;
+
+/// The budget of a nested run or comparison (`--posterior` or `[[uncertain]]` priors):
+/// `draws` parameter sets x `runs` runs each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NestedBudget {
+    /// Parameter draws, in 1 ..= [`MAX_DRAWS`].
+    pub draws: u64,
+    /// Runs per draw, at least 2 (the Monte Carlo error needs R - 1 > 0).
+    pub runs: u64,
+}
+
+impl NestedBudget {
+    /// Runs in all (draws x runs), for progress.
+    pub fn total_runs(&self) -> u64 {
+        self.draws * self.runs
+    }
+}
+
+/// Check `--draws` and `--runs` (per draw) of a nested run or comparison [defaults
+/// [`DEFAULT_DRAWS`] x [`DEFAULT_RUNS_PER_DRAW`]]; draws x runs is at most [`MAX_RUNS`].
+pub fn check_nested(draws: Option<u64>, runs: Option<u64>) -> Result<NestedBudget, SettingsError> {
+    let draws = draws.unwrap_or(DEFAULT_DRAWS);
+    if draws == 0 || draws > MAX_DRAWS {
+        return Err(SettingsError(format!(
+            "--draws {draws}: expected an integer in [1, {MAX_DRAWS}]"
+        )));
+    }
+    let runs = runs.unwrap_or(DEFAULT_RUNS_PER_DRAW);
+    if runs < 2 || draws.checked_mul(runs).is_none_or(|t| t > MAX_RUNS) {
+        return Err(SettingsError(format!(
+            "--runs {runs} per draw: expected at least 2, and draws x runs at most {MAX_RUNS}"
+        )));
+    }
+    Ok(NestedBudget { draws, runs })
+}
+
 impl Settings {
     /// Apply the overrides that change the scenario itself (the horizon). Called once, right
     /// after loading, so that the scenario's fingerprint covers them.
@@ -200,5 +242,26 @@ mod tests {
         .0;
         assert!(e.contains("[0, 200]"), "{e}");
         assert_eq!(resolve_threads(5000), MAX_THREADS);
+    }
+
+    #[test]
+    fn nested_budgets_have_defaults_and_name_the_flag_out_of_range() {
+        let b = check_nested(None, None).unwrap();
+        assert_eq!((b.draws, b.runs), (100, 1000));
+        assert_eq!(check_nested(Some(3), Some(2)).unwrap().total_runs(), 6);
+        assert!(
+            check_nested(Some(0), None)
+                .unwrap_err()
+                .0
+                .starts_with("--draws 0")
+        );
+        assert!(
+            check_nested(None, Some(1))
+                .unwrap_err()
+                .0
+                .starts_with("--runs 1 per draw")
+        );
+        let e = check_nested(Some(MAX_DRAWS), Some(MAX_RUNS)).unwrap_err().0;
+        assert!(e.contains("draws x runs at most"), "{e}");
     }
 }

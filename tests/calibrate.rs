@@ -171,26 +171,95 @@ fn cancelling_discards_the_generation_in_progress() {
     assert_eq!(s, before);
 }
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::root;
 
 #[test]
 fn the_bundled_records_read_and_count_as_documented() {
+    use deter::calibrate::observe::{Observation, Statistic};
     let dir = root().join("scenarios/history");
     let kosovo = load_record(&dir.join("serbia-kosovo.record.toml")).unwrap();
     assert_eq!((kosovo.first_year, kosovo.last_year), (2008, 2024));
     let count = |r: &deter::calibrate::Record, t| r.events.iter().filter(|e| e.kind == t).count();
     use deter::calibrate::EventType::*;
-    assert_eq!(count(&kosovo, UseOfForce), 0);
+    // Events (incidents), as listed in docs/HISTORICAL-CASES.md.
+    assert_eq!(count(&kosovo, UseOfForce), 1);
     assert_eq!(count(&kosovo, War), 0);
-    assert_eq!(count(&kosovo, Threat) + count(&kosovo, Display), 7);
+    assert_eq!(count(&kosovo, Threat) + count(&kosovo, Display), 8);
+    // Crises (disputes) at their highest level, the calibration's statistics: the two 2022
+    // displays are one crisis, so are the 2011 display and its trigger and riots.
+    let crises = |r: &deter::calibrate::Record| {
+        [
+            Statistic::ThreatOrDisplay,
+            Statistic::UseOfForce,
+            Statistic::War,
+        ]
+        .map(|s| Observation::primary(r, s))
+    };
+    assert_eq!(crises(&kosovo), [7, 1, 0]);
     let georgia = load_record(&dir.join("russia-georgia.record.toml")).unwrap();
-    assert_eq!(count(&georgia, War), 1);
-    assert_eq!(georgia.yearly(War), vec![0, 0, 0, 0, 1]);
+    // The August 2008 war is the highest level of MID5 dispute 4436, coded at level 4 by
+    // MID5 (war is its alternative reading); the drone and the missile are in the same
+    // dispute.
+    assert_eq!(count(&georgia, War), 0);
+    assert_eq!(count(&georgia, UseOfForce), 4);
+    assert_eq!(crises(&georgia), [2, 2, 0]);
+    assert_eq!(georgia.yearly(UseOfForce), vec![0, 0, 0, 2, 2]);
+    let ukraine = load_record(&dir.join("russia-ukraine.record.toml")).unwrap();
+    assert_eq!(crises(&ukraine), [1, 4, 1]);
+    let baltic = load_record(&dir.join("russia-baltic.record.toml")).unwrap();
+    assert_eq!(crises(&baltic), [3, 2, 0]);
     let cal = load_calibration(&dir.join("calibrate.toml")).unwrap();
     assert_eq!(cal.cases.len(), 4);
     assert_eq!(cal.cases[3].rivalries.len(), 3);
+    // The Baltic case's crisis rate is set on its three rivalries, and on no other case.
+    let rate = cal
+        .parameters
+        .iter()
+        .position(|p| p.path == "russia-baltic/rivalry.*.opportunity_rate")
+        .unwrap();
+    let set: Vec<usize> = cal.cases.iter().map(|c| c.targets[rate].len()).collect();
+    assert_eq!(set, vec![0, 0, 0, 3]);
+}
+
+/// One reading of a record draws every disputed event once and counts each crisis once, at
+/// its highest level under that reading (recomputed here by enumeration).
+#[test]
+fn a_reading_counts_each_crisis_once_at_its_highest_level() {
+    use deter::calibrate::observe::{Observation, Statistic};
+    let dir = tempfile::tempdir().unwrap();
+    let text = "[case]\nid = \"t\"\nname = \"t\"\nscenario = \"s.toml\"\nrivalries = [\"A-B\"]\n\
+        first_year = 2000\nlast_year = 2001\n\
+        [[event]]\ndate = \"2000-01\"\ndispute = \"d\"\ntype = \"display\"\nsummary = \"\"\nsource = \"\"\n\
+        certainty = \"high\"\nverified = true\n\
+        [[event]]\ndate = \"2000-03\"\ndispute = \"d\"\ntype = \"use_of_force\"\nsummary = \"\"\nsource = \"\"\n\
+        certainty = \"low\"\nalternative = { type = \"none\", note = \"\" }\nverified = true\n\
+        [[event]]\ndate = \"2001-01\"\ntype = \"threat\"\nsummary = \"\"\nsource = \"\"\n\
+        certainty = \"high\"\nverified = true\n";
+    let path = dir.path().join("t.record.toml");
+    std::fs::write(&path, text).unwrap();
+    let r = load_record(&path).unwrap();
+    let stats = [
+        Statistic::ThreatOrDisplay,
+        Statistic::UseOfForce,
+        Statistic::War,
+    ];
+    // Primary: the dispute reaches force (one crisis), the threat is its own crisis.
+    assert_eq!(stats.map(|s| Observation::primary(&r, s)), [1, 1, 0]);
+    // Under the alternative (p = 0.5 for low certainty) the dispute is a display: [2, 0, 0].
+    let obs = Observation::default();
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let n = 4000;
+    let mut alt = 0;
+    for _ in 0..n {
+        match obs.read(&r, &stats, &mut rng).as_slice() {
+            [1, 1, 0] => {}
+            [2, 0, 0] => alt += 1,
+            other => panic!("a reading that no enumeration gives: {other:?}"),
+        }
+    }
+    // Binomial(4000, 0.5): 99.9% interval about 2000 +- 104.
+    assert!((1896..=2104).contains(&alt), "{alt} of {n}");
 }
 
 fn tiny_calibration(dir: &Path, particles: u32) -> std::path::PathBuf {
@@ -408,6 +477,7 @@ fn deter_sbc(repeats: u64, particles: usize, generations: usize) -> (f64, f64, u
                         summary: String::new(),
                         source: String::new(),
                         verified: true,
+                        dispute: None,
                     })
                 })
                 .collect();
@@ -507,16 +577,14 @@ fn a_held_out_case_is_only_predicted_and_unknown_ids_are_refused() {
     assert_eq!(all.status.code(), Some(2));
 }
 
+/// A posterior over (status_quo_value, war_cost) with equal weights.
 fn write_posterior(dir: &Path, rows: &[(f64, f64)]) -> std::path::PathBuf {
-    let mut text = String::from(
-        "# deter calibrate: posterior draws\ndraw,model.status_quo_value,model.war_cost,weight,distance\n",
-    );
-    for (i, (a, b)) in rows.iter().enumerate() {
-        text.push_str(&format!("{i},{a},{b},{},0\n", 1.0 / rows.len() as f64));
-    }
-    let p = dir.join("posterior.csv");
-    std::fs::write(&p, text).unwrap();
-    p
+    let values: Vec<[f64; 2]> = rows.iter().map(|&(a, b)| [a, b]).collect();
+    let rows: Vec<(&[f64], f64)> = values
+        .iter()
+        .map(|v| (&v[..], 1.0 / values.len() as f64))
+        .collect();
+    common::write_posterior(dir, &["model.status_quo_value", "model.war_cost"], &rows)
 }
 
 #[test]
@@ -533,16 +601,10 @@ fn nested_monte_carlo_with_one_draw_at_the_defaults_equals_a_plain_run() {
     let scenario =
         deter::scenario::load_file(&root().join("scenarios/western-balkans-2024.toml")).unwrap();
     let runs = 2000;
-    let n = nested::run(
-        &scenario,
-        &post,
-        1,
-        runs,
-        99,
-        deter::engine::Hooks::default(),
-    )
-    .unwrap()
-    .unwrap();
+    let draws = nested::draw(Some(&post), &[], 1, 99);
+    let n = nested::run(&scenario, &draws, runs, 99, deter::engine::Hooks::default())
+        .unwrap()
+        .unwrap();
     let compiled = deter::model::Compiled::new(&scenario);
     let plan = deter::engine::RunPlan {
         seed: 99,
@@ -601,12 +663,8 @@ fn deter_run_posterior_labels_both_intervals_and_is_thread_independent() {
         .find(|o| o["outcome"] == "war")
         .unwrap();
     let (lo, hi) = (
-        war["interval_over_uncertain_parameters_90"][0]
-            .as_f64()
-            .unwrap(),
-        war["interval_over_uncertain_parameters_90"][1]
-            .as_f64()
-            .unwrap(),
+        war["param90_lo"].as_f64().unwrap(),
+        war["param90_hi"].as_f64().unwrap(),
     );
     let mean = war["mean"].as_f64().unwrap();
     assert!(lo <= mean && mean <= hi);
@@ -674,7 +732,7 @@ fn deter_compare_posterior_pairs_a_and_b_on_the_same_draws_and_streams() {
     for e in same["effects"].as_array().unwrap() {
         assert_eq!(e["effect_mean"], 0.0);
         assert_eq!(e["share_of_draws_b_lower"], 0.0);
-        assert_eq!(e["effect_interval_over_uncertain_parameters_90"][0], 0.0);
+        assert_eq!(e["param90_lo"], 0.0);
     }
     assert_eq!(run(&base, &envoy, "1"), run(&base, &envoy, "2"));
 }

@@ -3,12 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::str::contains;
 
-fn deter() -> Command {
-    Command::cargo_bin("deter").expect("the binary is built")
-}
+mod common;
+use common::deter;
 
 /// A results file of 1,000 points over five parameters in [0, 1] (a fixed low-discrepancy
 /// sequence, no randomness): `use_of_force_p` is 0.3 inside the box a in [0.2, 0.6],
@@ -235,12 +233,7 @@ fn robust_ranks_by_maximum_regret_and_saves_beside_the_results() {
         .stderr(contains("did you mean `use_of_force`?"));
 }
 
-fn scenario(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(name)
-        .display()
-        .to_string()
-}
+use common::scenario;
 
 /// A levers x futures sweep: the base as it is, an overlay that changes nothing but the
 /// name, and the envoy overlay, crossed with 6 LHS futures.
@@ -741,12 +734,17 @@ fn futures_can_be_draws_from_a_weighted_posterior() {
     let dir = tempfile::tempdir().unwrap();
     let posterior = dir.path().join("posterior.csv");
     // Four draws; the third has weight 0 and must never be a future.
-    std::fs::write(
-        &posterior,
-        "# engine_version 0.1.0\n# seed 1\ndraw,model.war_cost,alliance.NATO.reliability,weight,distance\n\
-         0,0.5,0.6,0.4,1.0\n1,1.2,0.9,0.4,2.0\n2,3.0,0.7,0,0.5\n3,0.8,0.8,0.2,1.5\n",
-    )
-    .unwrap();
+    let written = common::write_posterior(
+        dir.path(),
+        &["model.war_cost", "alliance.NATO.reliability"],
+        &[
+            (&[0.5, 0.6], 0.4),
+            (&[1.2, 0.9], 0.4),
+            (&[3.0, 0.7], 0.0),
+            (&[0.8, 0.8], 0.2),
+        ],
+    );
+    assert_eq!(written, posterior);
     let sweep = dir.path().join("draws.toml");
     let write = |futures: &str, extra: &str| {
         std::fs::write(

@@ -31,9 +31,11 @@ pub fn values(cal: &Calibration, u: &[f64]) -> Vec<f64> {
 /// Case `c`'s scenario with `values` set, compiled.
 pub fn compile(case: &Case, values: &[f64]) -> Compiled {
     let mut s = case.scenario.clone();
-    for (&r, &v) in case.targets.iter().zip(values) {
-        s.set(r, v)
-            .expect("calibration ranges are validated against the parameter ranges");
+    for (refs, &v) in case.targets.iter().zip(values) {
+        for &r in refs {
+            s.set(r, v)
+                .expect("calibration ranges are validated against the parameter ranges");
+        }
     }
     Compiled::new(&s)
 }
@@ -86,8 +88,10 @@ pub fn distance(cal: &Calibration, u: &[f64], seed: u64) -> f64 {
     let (sim, mut rng) = simulate(cal, &values(cal, u), seed, false);
     let mut d2 = 0.0;
     for (case, counts) in cal.cases.iter().zip(&sim).filter(|(c, _)| !c.held_out) {
-        for (&s, &x) in cal.statistics.iter().zip(counts) {
-            let obs = cal.observation.read(&case.record, s, &mut rng);
+        let reading = cal
+            .observation
+            .read(&case.record, &cal.statistics, &mut rng);
+        for ((&s, &x), &obs) in cal.statistics.iter().zip(counts).zip(&reading) {
             let primary = Observation::primary(&case.record, s);
             let diff = f64::from(x) - f64::from(obs);
             d2 += diff * diff / (f64::from(primary) + 1.0);

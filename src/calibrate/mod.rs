@@ -12,6 +12,7 @@
 pub mod abc;
 pub mod cases;
 pub mod nested;
+pub mod nested_out;
 pub mod observe;
 pub mod output;
 pub mod record;

@@ -1,5 +1,6 @@
-//! Nested Monte Carlo over parameter uncertainty (`deter run FILE --posterior draws.csv`):
-//! D parameter draws from a posterior x R runs each, through the engine's driver.
+//! Nested Monte Carlo over parameter uncertainty (`deter run FILE --posterior draws.csv`, or a
+//! scenario declaring `[[uncertain]]` priors): D parameter draws x R runs each, through the
+//! engine's one driver ([`crate::engine::driver::for_each_draw`]).
 //!
 //! For each outcome, with p_d the share of draw d's R runs in which it happened:
 //! - **mean** = (1/D) sum_d p_d, the probability averaged over what we don't know;
@@ -11,9 +12,10 @@
 //!   the runs' binomial noise: (Var_d(p_d) - mean_d(p_d (1 - p_d)) / (R - 1)) / Var_d(p_d),
 //!   clipped to [0, 1] (the law of total variance; 0 when the draws do not differ).
 //!
-//! Draws are resampled from the posterior's weights (systematic resampling, seeded); draw d's
-//! runs use run streams d x R .. (d + 1) x R of the scenario's seed, so the whole is a function
-//! of (scenario, posterior file, D, R, seed, engine version) for any thread count.
+//! Draws ([`draw`]) are resampled from the posterior's weights (systematic resampling, seeded)
+//! and drawn from the scenario's priors (inverse CDF of seeded uniforms); draw d's runs use run
+//! streams d x R .. (d + 1) x R of the scenario's seed, so the whole is a function of
+//! (scenario, posterior file, D, R, seed, engine version) for any thread count.
 
 use std::path::Path;
 
@@ -23,10 +25,102 @@ use rand_chacha::ChaCha8Rng;
 use crate::engine::{self, Hooks, Interrupted, RunPlan};
 use crate::model::Compiled;
 use crate::outputs::EVENTS;
-use crate::scenario::{ParamRef, Scenario};
+use crate::scenario::{ParamRef, Scenario, Uncertain};
 
 /// Salt that keeps the draw resampling apart from the run streams.
 const DRAW_SALT: u64 = 0x4e45_5354_4544_2d4d;
+/// Salt of the uniforms that draw from `[[uncertain]]` priors.
+const PRIOR_SALT: u64 = 0x5052_494f_5253_2d55;
+
+/// The D parameter sets of a nested run: one row of values per draw, one column per path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draws {
+    /// Parameter paths (a posterior's case parameters `CASE/PATH` included: they are not set).
+    pub paths: Vec<String>,
+    /// Per column, whether it comes from the posterior (else from a `[[uncertain]]` prior).
+    pub from_posterior: Vec<bool>,
+    /// D rows of values, in draw order.
+    pub rows: Vec<Vec<f64>>,
+}
+
+impl Draws {
+    /// Number of draws.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there are no draws.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// D parameter sets: the posterior's columns resampled by weight (systematic resampling,
+/// seeded by `seed`), and every prior in `uncertain` whose path the posterior does not cover
+/// drawn independently (its inverse CDF at a seeded uniform, draw by draw, prior by prior in
+/// file order). A path with both a posterior column and a prior takes the posterior: it is
+/// that prior updated by the historical record.
+pub fn draw(
+    posterior: Option<&Posterior>,
+    uncertain: &[Uncertain],
+    draws: u64,
+    seed: u64,
+) -> Draws {
+    use rand::RngExt;
+    let n = draws as usize;
+    let mut paths = Vec::new();
+    let mut from_posterior = Vec::new();
+    let mut rows = vec![Vec::new(); n];
+    if let Some(post) = posterior {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ DRAW_SALT);
+        let idx = super::abc::resample(&post.weights, n, &mut rng);
+        paths.extend(post.paths.iter().cloned());
+        from_posterior.extend(post.paths.iter().map(|_| true));
+        for (row, &i) in rows.iter_mut().zip(&idx) {
+            row.extend_from_slice(&post.values[i]);
+        }
+    }
+    let priors: Vec<&Uncertain> = uncertain
+        .iter()
+        .filter(|u| !paths.contains(&u.path))
+        .collect();
+    paths.extend(priors.iter().map(|u| u.path.clone()));
+    from_posterior.extend(priors.iter().map(|_| false));
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ PRIOR_SALT);
+    for row in &mut rows {
+        for u in &priors {
+            row.push(u.parameter.value_at(rng.random::<f64>()));
+        }
+    }
+    Draws {
+        paths,
+        from_posterior,
+        rows,
+    }
+}
+
+/// The priors two compared scenarios declare, merged by path: A and B are run on the same
+/// draws, so a path with a prior in both must have the same prior.
+pub fn shared_priors(a: &Scenario, b: &Scenario) -> Result<Vec<Uncertain>, String> {
+    let mut out = a.uncertain.clone();
+    for u in &b.uncertain {
+        match out.iter().find(|x| x.path == u.path) {
+            Some(x)
+                if x.parameter.domain != u.parameter.domain
+                    || x.parameter.kind != u.parameter.kind =>
+            {
+                return Err(format!(
+                    "A and B declare different priors for `{}`: a comparison runs both on the same \
+                     parameter draws, so give the [[uncertain]] entry once (or the same in both)",
+                    u.path
+                ));
+            }
+            Some(_) => {}
+            None => out.push(u.clone()),
+        }
+    }
+    Ok(out)
+}
 
 /// A posterior read from `deter calibrate`'s posterior.csv.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,57 +206,81 @@ pub struct Nested {
     /// Per outcome (EVENTS order), the probability in each draw.
     pub per_draw: Vec<Vec<f64>>,
     pub outcomes: Vec<OutcomeSummary>,
+    /// The parameter values of each draw.
+    pub parameters: Draws,
 }
 
-/// Resolve the posterior's parameter paths in `scenario`.
-pub fn resolve(posterior: &Posterior, scenario: &Scenario) -> Result<Vec<ParamRef>, String> {
-    posterior
-        .paths
+/// Resolve the posterior's parameter paths in `scenario`. A calibration's case parameters
+/// (columns `CASE/PATH`, such as one historical case's crisis rate) describe that case, not the
+/// scenario being run: they resolve to `None` and are not set.
+pub fn resolve(paths: &[String], scenario: &Scenario) -> Result<Vec<Option<ParamRef>>, String> {
+    paths
         .iter()
         .map(|p| {
-            ParamRef::resolve(p, scenario).map_err(|e| {
+            if p.contains('/') {
+                return Ok(None);
+            }
+            ParamRef::resolve(p, scenario).map(Some).map_err(|e| {
                 let hint = e
                     .suggestion
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
-                format!("posterior column `{p}`: {}{hint}", e.message)
+                format!("parameter `{p}` of the draws: {}{hint}", e.message)
             })
         })
         .collect()
 }
 
-/// Run D draws x R runs. `progress` is called with runs finished.
+/// Set draw `d`'s values on a copy of `scenario` (`targets` from [`resolve`]).
+fn with_draw(
+    scenario: &Scenario,
+    targets: &[Option<ParamRef>],
+    row: &[f64],
+    d: usize,
+) -> Result<Scenario, String> {
+    let mut s = scenario.clone();
+    for (&t, &v) in targets.iter().zip(row) {
+        let Some(t) = t else { continue };
+        s.set(t, v)
+            .map_err(|e| format!("parameter draw {d}: {e}"))?;
+    }
+    Ok(s)
+}
+
+/// Run every draw x R runs. `progress` is called with runs finished.
 pub fn run(
     scenario: &Scenario,
-    posterior: &Posterior,
-    draws: u64,
+    draws: &Draws,
     runs: u64,
     seed: u64,
     hooks: Hooks<'_>,
 ) -> Result<Result<Nested, String>, Interrupted> {
-    let targets = match resolve(posterior, scenario) {
+    let targets = match resolve(&draws.paths, scenario) {
         Ok(t) => t,
         Err(e) => return Ok(Err(e)),
     };
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ DRAW_SALT);
-    let idx = super::abc::resample(&posterior.weights, draws as usize, &mut rng);
-    let mut per_draw = vec![Vec::with_capacity(draws as usize); EVENTS.len()];
-    for (d, &i) in idx.iter().enumerate() {
-        let mut s = scenario.clone();
-        for (&t, &v) in targets.iter().zip(&posterior.values[i]) {
-            if let Err(e) = s.set(t, v) {
-                return Ok(Err(format!("posterior draw {i}: {e}")));
-            }
+    // Every draw's values are checked before any run (one scenario at a time: memory does
+    // not grow with the draws).
+    for (d, row) in draws.rows.iter().enumerate() {
+        if let Err(e) = with_draw(scenario, &targets, row, d) {
+            return Ok(Err(e));
         }
+    }
+    let aggregates = engine::driver::for_each_draw(draws.len() as u64, &hooks, |d| {
+        let s = with_draw(scenario, &targets, &draws.rows[d as usize], d as usize)
+            .expect("every draw was checked above");
         let compiled = Compiled::new(&s);
         let plan = RunPlan {
             seed,
             first: 0,
             count: runs,
-            stream_offset: d as u64 * runs,
+            stream_offset: d * runs,
         };
-        let agg = engine::run(&compiled, &plan, hooks)?;
-        for (k, &c) in agg.region.events.iter().enumerate() {
+        engine::run(&compiled, &plan, hooks).map(|agg| agg.region.events)
+    })?;
+    let mut per_draw = vec![Vec::with_capacity(draws.len()); EVENTS.len()];
+    for events in &aggregates {
+        for (k, &c) in events.iter().enumerate() {
             per_draw[k].push(c as f64 / runs as f64);
         }
     }
@@ -172,11 +290,12 @@ pub fn run(
         .map(|(e, p)| summarise(e.key, p, runs))
         .collect();
     Ok(Ok(Nested {
-        draws,
+        draws: draws.len() as u64,
         runs_per_draw: runs,
         seed,
         per_draw,
         outcomes,
+        parameters: draws.clone(),
     }))
 }
 
@@ -243,36 +362,6 @@ pub fn table(n: &Nested, scenario: &str) -> String {
     out
 }
 
-/// JSON (every float finite).
-pub fn json(n: &Nested, scenario: &str, posterior_file: &str) -> String {
-    let outcomes: Vec<_> = n
-        .outcomes
-        .iter()
-        .map(|o| {
-            serde_json::json!({
-                "outcome": o.outcome,
-                "mean": o.mean,
-                "interval_over_uncertain_parameters_90": [o.q05, o.q95],
-                "monte_carlo_error": o.mc_error,
-                "monte_carlo_interval_95": [(o.mean - 1.96 * o.mc_error).max(0.0), (o.mean + 1.96 * o.mc_error).min(1.0)],
-                "parametric_share_of_variance": o.parametric_share,
-            })
-        })
-        .collect();
-    let v = serde_json::json!({
-        "scenario": scenario,
-        "posterior": posterior_file,
-        "engine_version": crate::ENGINE_VERSION,
-        "seed": n.seed,
-        "draws": n.draws,
-        "runs_per_draw": n.runs_per_draw,
-        "outcomes": outcomes,
-    });
-    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,6 +407,10 @@ pub struct NestedComparison {
     pub runs_per_draw: u64,
     pub seed: u64,
     pub effects: Vec<EffectSummary>,
+    /// Per outcome (EVENTS order), the effect p_B - p_A in each draw.
+    pub per_draw: Vec<Vec<f64>>,
+    /// The parameter values of each draw.
+    pub parameters: Draws,
 }
 
 /// The seed of draw d's runs in a paired comparison: A and B share it (common random numbers
@@ -330,19 +423,34 @@ fn draw_seed(seed: u64, d: u64) -> u64 {
 pub fn compare(
     a: &Scenario,
     b: &Scenario,
-    posterior: &Posterior,
-    draws: u64,
+    draws: &Draws,
     runs: u64,
     seed: u64,
     hooks: Hooks<'_>,
 ) -> Result<Result<NestedComparison, String>, Interrupted> {
-    let (ta, tb) = match (resolve(posterior, a), resolve(posterior, b)) {
+    let (ta, tb) = match (resolve(&draws.paths, a), resolve(&draws.paths, b)) {
         (Ok(x), Ok(y)) => (x, y),
         (Err(e), _) | (_, Err(e)) => return Ok(Err(e)),
     };
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ DRAW_SALT);
-    let idx = super::abc::resample(&posterior.weights, draws as usize, &mut rng);
+    // Every draw's values and pairing are checked before any run.
+    let pair = |d: usize| -> Result<(Compiled, Compiled, crate::compare::Pairing), String> {
+        let row = &draws.rows[d];
+        let (sa, sb) = (with_draw(a, &ta, row, d)?, with_draw(b, &tb, row, d)?);
+        let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
+        let pairing = crate::compare::check(&ca, &cb).map_err(|e| e.to_string())?;
+        Ok((ca, cb, pairing))
+    };
+    for d in 0..draws.len() {
+        if let Err(e) = pair(d) {
+            return Ok(Err(e));
+        }
+    }
     let n = EVENTS.len();
+    let counts = engine::driver::for_each_draw(draws.len() as u64, &hooks, |d| {
+        let (ca, cb, pairing) = pair(d as usize).expect("every draw was checked above");
+        let c = crate::compare::run_paired(&ca, &cb, &pairing, draw_seed(seed, d), runs, hooks)?;
+        Ok(c.paired.region.events)
+    })?;
     let (mut pa, mut pb, mut delta, mut var) = (
         vec![Vec::new(); n],
         vec![Vec::new(); n],
@@ -350,22 +458,10 @@ pub fn compare(
         vec![0.0; n],
     );
     let r = runs as f64;
-    for (d, &i) in idx.iter().enumerate() {
-        let (mut sa, mut sb) = (a.clone(), b.clone());
-        for ((&x, &y), &v) in ta.iter().zip(&tb).zip(&posterior.values[i]) {
-            if let Err(e) = sa.set(x, v).and_then(|_| sb.set(y, v)) {
-                return Ok(Err(format!("posterior draw {i}: {e}")));
-            }
-        }
-        let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
-        let pairing = match crate::compare::check(&ca, &cb) {
-            Ok(p) => p,
-            Err(e) => return Ok(Err(e.to_string())),
-        };
-        let c =
-            crate::compare::run_paired(&ca, &cb, &pairing, draw_seed(seed, d as u64), runs, hooks)?;
+    let draws_n = draws.len() as u64;
+    for events in &counts {
         for k in 0..n {
-            let pc = &c.paired.region.events[k];
+            let pc = &events[k];
             let (x, y) = (pc.a_only as f64 / r, pc.b_only as f64 / r);
             pa[k].push((pc.both + pc.a_only) as f64 / r);
             pb[k].push((pc.both + pc.b_only) as f64 / r);
@@ -374,7 +470,7 @@ pub fn compare(
             var[k] += ((x + y - dlt * dlt) / (r - 1.0).max(1.0)).max(0.0);
         }
     }
-    let dn = draws as f64;
+    let dn = draws_n as f64;
     let effects = (0..n)
         .map(|k| {
             let w = vec![1.0; delta[k].len()];
@@ -392,10 +488,12 @@ pub fn compare(
         })
         .collect();
     Ok(Ok(NestedComparison {
-        draws,
+        draws: draws_n,
         runs_per_draw: runs,
         seed,
         effects,
+        per_draw: delta,
+        parameters: draws.clone(),
     }))
 }
 
@@ -438,31 +536,4 @@ pub fn compare_table(c: &NestedComparison, a: &str, b: &str) -> String {
          know; the Monte Carlo interval is what more runs would fix. For deterrence_held a higher B is better.\n",
     );
     out
-}
-
-/// JSON of a paired nested comparison.
-pub fn compare_json(c: &NestedComparison, a: &str, b: &str, posterior_file: &str) -> String {
-    let effects: Vec<_> = c
-        .effects
-        .iter()
-        .map(|e| {
-            serde_json::json!({
-                "outcome": e.outcome, "mean_a": e.mean_a, "mean_b": e.mean_b,
-                "effect_mean": e.mean,
-                "effect_interval_over_uncertain_parameters_90": [e.q05, e.q95],
-                "effect_monte_carlo_error": e.mc_error,
-                "effect_monte_carlo_interval_95": [e.mean - 1.96 * e.mc_error, e.mean + 1.96 * e.mc_error],
-                "share_of_draws_b_lower": e.p_b_lower,
-                "share_of_draws_b_higher": e.p_b_higher,
-            })
-        })
-        .collect();
-    let v = serde_json::json!({
-        "a": a, "b": b, "posterior": posterior_file,
-        "engine_version": crate::ENGINE_VERSION, "seed": c.seed,
-        "draws": c.draws, "runs_per_draw": c.runs_per_draw, "effects": effects,
-    });
-    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
-    s.push('\n');
-    s
 }

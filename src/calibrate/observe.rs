@@ -51,10 +51,15 @@ impl Statistic {
 
     /// Which statistic an event of type `t` counts towards, if any.
     pub fn of_event(t: EventType) -> Option<Statistic> {
-        match t {
-            EventType::Threat | EventType::Display => Some(Statistic::ThreatOrDisplay),
-            EventType::UseOfForce => Some(Statistic::UseOfForce),
-            EventType::War => Some(Statistic::War),
+        Self::of_level(t.mid_level())
+    }
+
+    /// Which statistic a crisis whose highest MID level is `level` counts towards, if any.
+    pub fn of_level(level: u8) -> Option<Statistic> {
+        match level {
+            2 | 3 => Some(Statistic::ThreatOrDisplay),
+            4 => Some(Statistic::UseOfForce),
+            5 => Some(Statistic::War),
             _ => None,
         }
     }
@@ -112,26 +117,44 @@ impl Observation {
         (0..count).filter(|_| rng.random::<f64>() < p).count() as u32
     }
 
-    /// One reading of the record: the count of `s`, each disputed event taking its alternative
-    /// with its certainty's probability.
-    pub fn read<R: Rng + ?Sized>(&self, record: &Record, s: Statistic, rng: &mut R) -> u32 {
-        let mut n = 0;
-        for e in &record.events {
-            let kind = match e.alternative {
-                Some(alt) if rng.random::<f64>() < self.alternative[e.certainty.index()] => alt,
-                _ => Some(e.kind),
-            };
-            n += u32::from(kind.and_then(Statistic::of_event) == Some(s));
-        }
-        n
-    }
-
-    /// The count of `s` under the primary reading.
-    pub fn primary(record: &Record, s: Statistic) -> u32 {
-        record
+    /// One reading of the record, counted for each of `stats`: each disputed event takes its
+    /// alternative with its certainty's probability (one draw per disputed event, in record
+    /// order), then each crisis (the events sharing a `dispute` id, or a single event) counts
+    /// once, at its highest level under that reading, towards the statistic of that level. One
+    /// reading serves every statistic, so an event is never war in one count and use of force
+    /// in another.
+    pub fn read<R: Rng + ?Sized>(
+        &self,
+        record: &Record,
+        stats: &[Statistic],
+        rng: &mut R,
+    ) -> Vec<u32> {
+        let kinds: Vec<Option<EventType>> = record
             .events
             .iter()
-            .filter(|e| Statistic::of_event(e.kind) == Some(s))
-            .count() as u32
+            .map(|e| match e.alternative {
+                Some(alt) if rng.random::<f64>() < self.alternative[e.certainty.index()] => alt,
+                _ => Some(e.kind),
+            })
+            .collect();
+        count_levels(&record.dispute_levels(&kinds), stats)
     }
+
+    /// The count of `s` under the primary reading: crises at their highest level.
+    pub fn primary(record: &Record, s: Statistic) -> u32 {
+        count_levels(&record.primary_dispute_levels(), &[s])[0]
+    }
+}
+
+/// Crises per statistic, from their highest levels.
+fn count_levels(levels: &[u8], stats: &[Statistic]) -> Vec<u32> {
+    stats
+        .iter()
+        .map(|&s| {
+            levels
+                .iter()
+                .filter(|&&l| Statistic::of_level(l) == Some(s))
+                .count() as u32
+        })
+        .collect()
 }

@@ -57,6 +57,19 @@ impl EventType {
     fn parse(s: &str) -> Option<Self> {
         Self::ALL.iter().find(|(k, _)| *k == s).map(|(_, t)| *t)
     }
+
+    /// The MID hostility level of the event type (2 threat, 3 display, 4 use of force, 5 war),
+    /// or 0 for the types that are not MID levels (triggers, non-state violence, economic
+    /// coercion).
+    pub fn mid_level(self) -> u8 {
+        match self {
+            EventType::Threat => 2,
+            EventType::Display => 3,
+            EventType::UseOfForce => 4,
+            EventType::War => 5,
+            _ => 0,
+        }
+    }
 }
 
 /// How sure the coding of an event is.
@@ -100,6 +113,10 @@ pub struct Event {
     pub summary: String,
     pub source: String,
     pub verified: bool,
+    /// The dispute (crisis) the event belongs to: events with the same id are incidents of
+    /// one crisis, counted once at its highest level (the model's unit, as a MID is the MID
+    /// data's); `None` = a crisis of its own.
+    pub dispute: Option<String>,
 }
 
 /// A case: its scenario, the rivalries it covers and its dated events.
@@ -129,6 +146,36 @@ impl Record {
             out[(e.year - self.first_year) as usize] += 1;
         }
         out
+    }
+
+    /// The highest MID level of each dispute (crisis) when event `i` reads as `kinds[i]`
+    /// (`None` = not an event): events sharing a `dispute` id form one crisis, every other
+    /// event is its own. Disputes in order of their first event; level 0 = no MID level
+    /// (a trigger, non-state violence or economic coercion only).
+    pub fn dispute_levels(&self, kinds: &[Option<EventType>]) -> Vec<u8> {
+        let mut ids: Vec<Option<&str>> = Vec::new();
+        let mut levels: Vec<u8> = Vec::new();
+        for (e, k) in self.events.iter().zip(kinds) {
+            let level = k.map_or(0, EventType::mid_level);
+            let at = match e.dispute.as_deref() {
+                Some(id) => ids.iter().position(|x| *x == Some(id)),
+                None => None,
+            };
+            match at {
+                Some(j) => levels[j] = levels[j].max(level),
+                None => {
+                    ids.push(e.dispute.as_deref());
+                    levels.push(level);
+                }
+            }
+        }
+        levels
+    }
+
+    /// [`Record::dispute_levels`] under the primary reading.
+    pub fn primary_dispute_levels(&self) -> Vec<u8> {
+        let kinds: Vec<Option<EventType>> = self.events.iter().map(|e| Some(e.kind)).collect();
+        self.dispute_levels(&kinds)
     }
 }
 
@@ -166,6 +213,9 @@ struct RawEvent {
     #[serde(default)]
     alternative: Option<RawAlternative>,
     verified: bool,
+    /// The crisis the event belongs to (docs/HISTORICAL-CASES.md, rule 10).
+    #[serde(default)]
+    dispute: Option<String>,
     /// Which of the case's targets (several-target cases); informational.
     #[serde(default)]
     #[allow(dead_code)]
@@ -295,6 +345,7 @@ pub fn parse_record(src: &str, shown: &str, path: &Path) -> Result<Record, Diagn
             summary: e.summary.clone(),
             source: e.source.clone(),
             verified: e.verified,
+            dispute: e.dispute.clone(),
         });
     }
     if !diags.is_empty() {

@@ -27,8 +27,9 @@ pub struct Case {
     pub record: Record,
     pub scenario: Scenario,
     pub rivalries: Vec<usize>,
-    /// Each calibrated parameter resolved in this case's scenario.
-    pub targets: Vec<ParamRef>,
+    /// Each calibrated parameter resolved in this case's scenario: usually one reference; none
+    /// for a parameter of another case; one per rivalry for a case parameter on `rivalry.*`.
+    pub targets: Vec<Vec<ParamRef>>,
     /// Left out of the distance (leave-one-case-out): simulated only for the predictive check.
     pub held_out: bool,
 }
@@ -116,6 +117,10 @@ struct RawParameter {
     sd: Option<f64>,
     #[serde(default)]
     mode: Option<f64>,
+    /// A case parameter: set in this case's scenario only (its own crisis rate, say);
+    /// `rivalry.*.FIELD` then sets the field on every rivalry of the case's record.
+    #[serde(default)]
+    case: Option<Spanned<String>>,
 }
 
 impl Calibration {
@@ -343,6 +348,17 @@ pub fn parse_calibration(src: &str, file: &str, dir: &Path) -> Result<Calibratio
                 continue;
             }
         };
+        if let Some(u) = scenario.uncertain.first() {
+            err!(
+                c.span(),
+                &at,
+                "the scenario `{}` of record `{}` declares [[uncertain]] priors (`{}`): calibrate \
+                 them as [[parameter]] tables here instead",
+                record.scenario.display(),
+                c.get_ref(),
+                u.path
+            );
+        }
         let years = scenario.meta.horizon_years as usize;
         if years != record.years() {
             err!(
@@ -392,7 +408,38 @@ pub fn parse_calibration(src: &str, file: &str, dir: &Path) -> Result<Calibratio
     }
     for (i, p) in raw.parameter.get_ref().iter().enumerate() {
         let at = format!("parameter[{i}]");
-        let path = p.path.get_ref().clone();
+        let raw_path = p.path.get_ref().clone();
+        // A case parameter is named `CASE/PATH` in the outputs (posterior.csv columns).
+        let (only, path) = match &p.case {
+            None => (None, raw_path.clone()),
+            Some(c) => match cases.iter().position(|k| &k.record.id == c.get_ref()) {
+                Some(k) => (Some(k), format!("{}/{raw_path}", c.get_ref())),
+                None => {
+                    let known: Vec<&str> = cases.iter().map(|k| k.record.id.as_str()).collect();
+                    let help = known
+                        .iter()
+                        .map(|k| (strsim::normalized_damerau_levenshtein(c.get_ref(), k), *k))
+                        .filter(|(x, _)| *x >= 0.6)
+                        .max_by(|a, b| a.0.total_cmp(&b.0))
+                        .map(|(_, k)| format!("did you mean `{k}`?"));
+                    diags.push(
+                        Diagnostic::at(
+                            file,
+                            src,
+                            c.span(),
+                            &format!("{at}.case"),
+                            format!(
+                                "no case with id `{}`: the cases are {}",
+                                c.get_ref(),
+                                known.join(", ")
+                            ),
+                        )
+                        .with_help(help),
+                    );
+                    continue;
+                }
+            },
+        };
         if parameters.iter().any(|q: &Parameter| q.path == path) {
             err!(
                 p.path.span(),
@@ -401,33 +448,61 @@ pub fn parse_calibration(src: &str, file: &str, dir: &Path) -> Result<Calibratio
             );
             continue;
         }
+        if raw_path.starts_with("rivalry.*.") && only.is_none() {
+            err!(
+                p.path.span(),
+                &format!("{at}.path"),
+                "`rivalry.*` applies to the rivalries of one case: add `case = \"ID\"`"
+            );
+            continue;
+        }
         let mut target = None;
         let mut ok = true;
-        for case in &mut cases {
-            match ParamRef::resolve(&path, &case.scenario) {
-                Ok(r) => {
-                    case.targets.push(r);
-                    target.get_or_insert(r);
-                }
-                Err(e) => {
-                    let help = e.suggestion.map(|s| format!("did you mean `{s}`?"));
-                    diags.push(
-                        Diagnostic::at(
-                            file,
-                            src,
-                            p.path.span(),
-                            &format!("{at}.path"),
-                            format!(
-                                "{} (in the scenario of case `{}`)",
-                                e.message, case.record.id
-                            ),
-                        )
-                        .with_help(help),
-                    );
-                    ok = false;
-                    break;
+        for (k, case) in cases.iter_mut().enumerate() {
+            if only.is_some_and(|o| o != k) {
+                case.targets.push(Vec::new());
+                continue;
+            }
+            let paths: Vec<String> = match raw_path.strip_prefix("rivalry.*.") {
+                Some(field) => case
+                    .record
+                    .rivalries
+                    .iter()
+                    .map(|id| format!("rivalry.{id}.{field}"))
+                    .collect(),
+                None => vec![raw_path.clone()],
+            };
+            let mut refs = Vec::new();
+            for one in &paths {
+                match ParamRef::resolve(one, &case.scenario) {
+                    Ok(r) => {
+                        refs.push(r);
+                        target.get_or_insert(r);
+                    }
+                    Err(e) => {
+                        let help = e.suggestion.map(|s| format!("did you mean `{s}`?"));
+                        diags.push(
+                            Diagnostic::at(
+                                file,
+                                src,
+                                p.path.span(),
+                                &format!("{at}.path"),
+                                format!(
+                                    "{} (in the scenario of case `{}`)",
+                                    e.message, case.record.id
+                                ),
+                            )
+                            .with_help(help),
+                        );
+                        ok = false;
+                        break;
+                    }
                 }
             }
+            if !ok {
+                break;
+            }
+            case.targets.push(refs);
         }
         let Some(target) = target.filter(|_| ok) else {
             continue;

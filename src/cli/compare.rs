@@ -36,14 +36,15 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub output: super::flags::OutputFlags,
     /// Nested Monte Carlo: A and B on the same --draws parameter sets from this posterior
-    /// (deter calibrate's posterior.csv) and the same run streams, --runs runs each [default
-    /// 1000]; reports the effect's mean, its 90% interval over parameters and the share of
-    /// draws in which B is lower.
+    /// (deter calibrate's posterior.csv) and the scenarios' [[uncertain]] priors, and the same
+    /// run streams, --runs runs each [default 1000]; reports the effect's mean, its 90%
+    /// interval over uncertain parameters and the share of draws in which B is lower.
     #[arg(long, value_name = "DRAWS.csv")]
     pub posterior: Option<PathBuf>,
-    /// Parameter draws with --posterior.
-    #[arg(long, default_value_t = 100, requires = "posterior")]
-    pub draws: u64,
+    /// Parameter draws of a nested comparison (--posterior or [[uncertain]] priors)
+    /// [default 100].
+    #[arg(long)]
+    pub draws: Option<u64>,
 }
 
 pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
@@ -75,8 +76,8 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     // Their `extends` chains are inputs too.
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     let seed = args.sim.seed.unwrap_or(sa.meta.seed);
-    if let Some(posterior) = &args.posterior {
-        return super::uncertain::compare_posterior(args, &sa, &sb, posterior, seed);
+    if super::uncertain::compare_wants_nested(args, &sa, &sb) {
+        return super::uncertain::compare_nested(args, &sa, &sb);
     }
     let runs = args.sim.runs.unwrap_or(sa.meta.runs);
     validate_runs(runs)?;

@@ -60,13 +60,14 @@ pub struct RunArgs {
     #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "per_run", "report", "until_ci", "set"])]
     pub shard: Option<crate::shard::ShardSpec>,
     /// Nested Monte Carlo over parameter uncertainty: --draws parameter sets drawn from this
-    /// posterior (deter calibrate's posterior.csv), --runs runs each [default 1000]; reports the
-    /// mean, the 90% interval over uncertain parameters and the Monte Carlo error.
-    #[arg(long, value_name = "DRAWS.csv", conflicts_with_all = ["shard", "per_run", "until_ci", "report"])]
+    /// posterior (deter calibrate's posterior.csv) and from the scenario's [[uncertain]] priors,
+    /// --runs runs each [default 1000]; reports the mean, the 90% interval over uncertain
+    /// parameters, the Monte Carlo error and the parametric share of variance.
+    #[arg(long, value_name = "DRAWS.csv", conflicts_with_all = ["shard", "per_run", "until_ci"])]
     pub posterior: Option<PathBuf>,
-    /// Parameter draws with --posterior.
-    #[arg(long, default_value_t = 100, requires = "posterior")]
-    pub draws: u64,
+    /// Parameter draws of a nested run (--posterior or [[uncertain]] priors) [default 100].
+    #[arg(long, conflicts_with_all = ["shard", "per_run", "until_ci"])]
+    pub draws: Option<u64>,
 }
 
 /// One scenario ready to run.
@@ -256,8 +257,8 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     if let Some(spec) = args.shard {
         return super::shard::run_shard(args, spec);
     }
-    if let Some(posterior) = &args.posterior {
-        return super::uncertain::run_posterior(args, posterior);
+    if super::uncertain::wants_nested(args) {
+        return super::uncertain::run_nested(args);
     }
     let outputs: Vec<&PathBuf> = args
         .output

@@ -34,6 +34,13 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
         output::check_writable(out, &args.files).map_err(CliError::Usage)?;
     }
     let scenario = load_scenario(file, args.sim.horizon_years)?;
+    if !scenario.uncertain.is_empty() {
+        return Err(CliError::Usage(format!(
+            "`{}` declares [[uncertain]] priors: nested Monte Carlo cannot be sharded yet; run it \
+             without --shard",
+            file.display()
+        )));
+    }
     if let Some(out) = &args.output.out {
         // The `extends` chain is an input too.
         output::check_writable(out, &[]).map_err(CliError::Usage)?;

@@ -1,115 +1,182 @@
-//! `deter run FILE --posterior draws.csv`: nested Monte Carlo over parameter uncertainty
-//! (src/calibrate/nested.rs, docs/CALIBRATION.md).
+//! `deter run` and `deter compare` over what we don't know: a posterior
+//! (`--posterior draws.csv`) and/or `[[uncertain]]` priors declared in the scenario make them
+//! nested Monte Carlo (src/calibrate/nested.rs). The budget is checked by the settings layer
+//! ([`crate::settings::check_nested`]), the simulation is the library facade's
+//! ([`crate::api::run_nested`], [`crate::api::compare_nested`]) on the one driver; this file
+//! only wires flags, the progress bar, Ctrl-C and the output formats.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::{CANCEL, CliError, RunArgs, emit, load_scenario_with_inputs, progress_bar};
-use crate::calibrate::nested;
-use crate::engine;
+use super::{CANCEL, CliError, Format, RunArgs, emit, load_scenario_with_inputs, progress_bar};
+use crate::calibrate::{nested, nested_out};
+use crate::scenario::Scenario;
 
-pub fn run_posterior(args: &RunArgs, posterior: &Path) -> Result<(), CliError> {
-    if args.files.len() != 1 {
-        return Err(CliError::Usage(
-            "--posterior takes one scenario file; run the files one at a time".into(),
-        ));
+/// Whether `deter run` must do nested Monte Carlo: a posterior or `--draws` was given, or a
+/// file declares `[[uncertain]]` priors. Files that do not read are left to the plain path,
+/// which reports their problems.
+pub fn wants_nested(args: &RunArgs) -> bool {
+    args.posterior.is_some()
+        || args.draws.is_some()
+        || args
+            .files
+            .iter()
+            .any(|f| crate::scenario::load_file(f).is_ok_and(|s| !s.uncertain.is_empty()))
+}
+
+fn api_error(e: crate::api::Error) -> CliError {
+    use crate::api::Error;
+    match e {
+        Error::Input(d) => CliError::Input(d),
+        Error::Invalid(m) | Error::TooLarge(m) => CliError::Usage(m),
+        Error::Interrupted => CliError::Interrupted,
+        Error::Io(m) => CliError::Failure(m),
     }
-    if let Some(out) = &args.output.out {
-        crate::output::check_writable(out, &args.files).map_err(CliError::Usage)?;
+}
+
+/// Flags that a nested run does not take, named in the message.
+fn refuse(flag: &str, what: &str) -> CliError {
+    CliError::Usage(format!(
+        "{flag} does not apply to nested Monte Carlo ({what}); run without it"
+    ))
+}
+
+fn settings(sim: &super::flags::SimFlags) -> crate::settings::Settings {
+    crate::settings::Settings {
+        runs: sim.runs,
+        seed: sim.seed,
+        threads: sim.threads.threads,
+        ..Default::default()
+    }
+}
+
+fn posterior_of(path: Option<&Path>) -> Result<Option<nested::Posterior>, CliError> {
+    path.map(|p| nested::read_posterior(p).map_err(CliError::Usage))
+        .transpose()
+}
+
+/// `deter run FILE` with `--posterior` or `[[uncertain]]` priors.
+pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
+    let what = match &args.posterior {
+        Some(_) => "--posterior",
+        None => "[[uncertain]] priors",
+    };
+    if args.files.len() != 1 {
+        return Err(CliError::Usage(format!(
+            "nested Monte Carlo ({what}) takes one scenario file; run the files one at a time"
+        )));
+    }
+    if args.per_run.is_some() {
+        return Err(refuse("--per-run", what));
+    }
+    if args.until_ci.is_some() {
+        return Err(refuse("--until-ci", what));
     }
     let file = &args.files[0];
-    let (mut scenario, _) = load_scenario_with_inputs(file, args.sim.horizon_years)?;
+    let (mut scenario, mut inputs) = load_scenario_with_inputs(file, args.sim.horizon_years)?;
+    if let Some(p) = &args.posterior {
+        inputs.push(p.clone());
+    }
+    let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
+    crate::output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
     crate::scenario::overrides::apply_texts(&mut scenario, &args.set, &file.display().to_string())
         .map_err(CliError::Input)?;
-    let post = nested::read_posterior(posterior).map_err(CliError::Usage)?;
-    let (draws, runs) = nested_budget(args.draws, args.sim.runs)?;
-    let seed = args.sim.seed.unwrap_or(scenario.meta.seed);
-    let bar = progress_bar(draws * runs, args.output.quiet);
-    let progress = |n: u64| bar.inc(n);
-    let result = engine::with_threads(args.sim.threads.threads, || {
-        nested::run(
-            &scenario,
-            &post,
-            draws,
-            runs,
-            seed,
-            engine::Hooks {
-                cancel: Some(&CANCEL),
-                progress: Some(&progress),
-            },
-        )
-    });
-    bar.finish_and_clear();
-    let n = match result {
-        Err(engine::Interrupted) => return Err(CliError::Interrupted),
-        Ok(Err(m)) => return Err(CliError::Usage(m)),
-        Ok(Ok(n)) => n,
+    let post = posterior_of(args.posterior.as_deref())?;
+    let budget = crate::settings::check_nested(args.draws, args.sim.runs)
+        .map_err(|e| CliError::Usage(e.0))?;
+    let bar = progress_bar(budget.total_runs(), args.output.quiet);
+    let tick = |n: u64| bar.inc(n);
+    let control = crate::api::Control {
+        cancel: Some(&CANCEL),
+        progress: Some(&tick),
     };
+    let result = crate::api::run_nested(
+        &scenario,
+        post.as_ref(),
+        &settings(&args.sim),
+        args.draws,
+        control,
+    );
+    bar.finish_and_clear();
+    let n = result.map_err(api_error)?;
     let name = &scenario.meta.name;
-    let text = match args.output.format {
-        super::Format::Json => nested::json(&n, name, &posterior.display().to_string()),
-        super::Format::Table => nested::table(&n, name),
-        _ => {
-            return Err(CliError::Usage(
-                "--posterior writes --format table or json".into(),
+    let shown = args.posterior.as_ref().map(|p| p.display().to_string());
+    if let Some(report) = &args.output.report {
+        emit(
+            Some(report),
+            nested_out::html(&n, name, shown.as_deref()).as_bytes(),
+        )?;
+    }
+    let bytes = match args.output.format {
+        Format::Json => nested_out::json(&n, name, shown.as_deref()).into_bytes(),
+        Format::Csv => nested_out::csv(&n, name),
+        Format::Table => {
+            let mut t = nested::table(&n, name);
+            t.push_str(&format!(
+                "Uncertain parameters: {}.\n",
+                nested_out::source_text(&n.parameters, shown.as_deref())
             ));
+            t.into_bytes()
         }
     };
-    emit(args.output.out.as_deref(), text.as_bytes())
+    emit(args.output.out.as_deref(), &bytes)
 }
 
-/// `deter compare A B --posterior draws.csv`: the policy effect over parameter draws.
-pub fn compare_posterior(
+/// Whether `deter compare A B` must do nested Monte Carlo.
+pub fn compare_wants_nested(
     args: &super::compare::CompareArgs,
-    a: &crate::scenario::Scenario,
-    b: &crate::scenario::Scenario,
-    posterior: &Path,
-    seed: u64,
-) -> Result<(), CliError> {
-    let post = nested::read_posterior(posterior).map_err(CliError::Usage)?;
-    let (draws, runs) = nested_budget(args.draws, args.sim.runs)?;
-    let bar = progress_bar(draws * runs, args.output.quiet);
-    let progress = |n: u64| bar.inc(n);
-    let result = engine::with_threads(args.sim.threads.threads, || {
-        nested::compare(
-            a,
-            b,
-            &post,
-            draws,
-            runs,
-            seed,
-            engine::Hooks {
-                cancel: Some(&CANCEL),
-                progress: Some(&progress),
-            },
-        )
-    });
-    bar.finish_and_clear();
-    let c = match result {
-        Err(engine::Interrupted) => return Err(CliError::Interrupted),
-        Ok(Err(m)) => return Err(CliError::Usage(m)),
-        Ok(Ok(c)) => c,
-    };
-    let (na, nb) = (&a.meta.name, &b.meta.name);
-    let text = match args.output.format {
-        super::Format::Json => nested::compare_json(&c, na, nb, &posterior.display().to_string()),
-        _ => nested::compare_table(&c, na, nb),
-    };
-    emit(args.output.out.as_deref(), text.as_bytes())
+    a: &Scenario,
+    b: &Scenario,
+) -> bool {
+    args.posterior.is_some()
+        || args.draws.is_some()
+        || !a.uncertain.is_empty()
+        || !b.uncertain.is_empty()
 }
 
-/// `--draws` and `--runs` (per draw) of a nested run or comparison, checked once for both.
-fn nested_budget(draws: u64, runs: Option<u64>) -> Result<(u64, u64), CliError> {
-    if draws == 0 || draws > 1_000_000 {
-        return Err(CliError::Usage(format!(
-            "--draws {draws}: expected an integer in [1, 1000000]"
-        )));
+/// `deter compare A B` with `--posterior` or `[[uncertain]]` priors: the policy effect over
+/// parameter draws.
+pub fn compare_nested(
+    args: &super::compare::CompareArgs,
+    a: &Scenario,
+    b: &Scenario,
+) -> Result<(), CliError> {
+    if let Some(p) = &args.posterior {
+        let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
+        crate::output::check_outputs(&outputs, std::slice::from_ref(p)).map_err(CliError::Usage)?;
     }
-    let runs = runs.unwrap_or(1000);
-    if runs < 2 || draws.checked_mul(runs).is_none_or(|t| t > crate::MAX_RUNS) {
-        return Err(CliError::Usage(format!(
-            "--runs {runs} per draw: expected at least 2, and draws x runs at most {}",
-            crate::MAX_RUNS
-        )));
+    let post = posterior_of(args.posterior.as_deref())?;
+    let budget = crate::settings::check_nested(args.draws, args.sim.runs)
+        .map_err(|e| CliError::Usage(e.0))?;
+    let bar = progress_bar(budget.total_runs(), args.output.quiet);
+    let tick = |n: u64| bar.inc(n);
+    let control = crate::api::Control {
+        cancel: Some(&CANCEL),
+        progress: Some(&tick),
+    };
+    let mut s = settings(&args.sim);
+    s.seed = Some(args.sim.seed.unwrap_or(a.meta.seed));
+    let result = crate::api::compare_nested(a, b, post.as_ref(), &s, args.draws, control);
+    bar.finish_and_clear();
+    let c = result.map_err(api_error)?;
+    let (na, nb) = (&a.meta.name, &b.meta.name);
+    let shown = args.posterior.as_ref().map(|p| p.display().to_string());
+    if let Some(report) = &args.output.report {
+        emit(
+            Some(report),
+            nested_out::compare_html(&c, na, nb, shown.as_deref()).as_bytes(),
+        )?;
     }
-    Ok((draws, runs))
+    let bytes = match args.output.format {
+        Format::Json => nested_out::compare_json(&c, na, nb, shown.as_deref()).into_bytes(),
+        Format::Csv => nested_out::compare_csv(&c, na, nb),
+        Format::Table => {
+            let mut t = nested::compare_table(&c, na, nb);
+            t.push_str(&format!(
+                "Uncertain parameters: {}.\n",
+                nested_out::source_text(&c.parameters, shown.as_deref())
+            ));
+            t.into_bytes()
+        }
+    };
+    emit(args.output.out.as_deref(), &bytes)
 }

@@ -98,6 +98,25 @@ pub fn drive<U: Units>(
     Ok(merged)
 }
 
+/// Nested Monte Carlo on the one driver: call `one` for draws `0..draws` in order (each
+/// simulates its runs through [`drive`] with the same hooks, so progress counts runs and a
+/// Ctrl-C stops within one run), checking for cancellation between draws as well. Draws run
+/// one after another and each uses every thread; their results come back in draw order.
+pub fn for_each_draw<T>(
+    draws: u64,
+    hooks: &Hooks<'_>,
+    mut one: impl FnMut(u64) -> Result<T, Interrupted>,
+) -> Result<Vec<T>, Interrupted> {
+    let mut out = Vec::with_capacity(draws.min(1 << 20) as usize);
+    for d in 0..draws {
+        if cancelled(hooks) {
+            return Err(Interrupted);
+        }
+        out.push(one(d)?);
+    }
+    Ok(out)
+}
+
 /// Most memory the tallies of one invocation may take (workers' tallies plus the merged
 /// ones). Thousands of rivalries over a 200-year horizon need gigabytes per worker; such work
 /// is refused with a message instead of exhausting the machine.

@@ -181,6 +181,27 @@ pub struct Policy {
     pub joins: Vec<(usize, Actor)>,
 }
 
+/// An uncertain parameter declared by the scenario (`[[uncertain]]`, docs/SCENARIO.md): a
+/// prior over one parameter path, in the distributions sweeps use (docs/SWEEPS.md). A
+/// scenario with any makes `deter run` and `deter compare` do nested Monte Carlo over draws
+/// from the priors (src/calibrate/nested.rs).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Uncertain {
+    /// The parameter path, as written.
+    pub path: String,
+    /// The resolved parameter and its prior (role "uncertainty").
+    #[serde(rename = "prior", serialize_with = "prior_text")]
+    pub parameter: crate::sweep::spec::Parameter,
+}
+
+/// The prior in the scenario's fingerprint: its kind and domain, exactly.
+fn prior_text<S: serde::Serializer>(
+    p: &crate::sweep::spec::Parameter,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("{:?} {:?}", p.kind, p.domain))
+}
+
 /// A validated scenario.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Scenario {
@@ -192,6 +213,10 @@ pub struct Scenario {
     pub deployments: Vec<Deployment>,
     pub rivalries: Vec<Rivalry>,
     pub policies: Vec<Policy>,
+    /// Uncertain parameters with their priors (`[[uncertain]]`); left out of the fingerprint
+    /// when there are none, so scenarios without them keep their `scenario_sha256`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uncertain: Vec<Uncertain>,
 }
 
 impl Scenario {

@@ -209,6 +209,7 @@ const TOP_KEYS: &[&str] = &[
     "deployment",
     "rivalry",
     "policy",
+    "uncertain",
 ];
 const SCENARIO_KEYS: &[&str] = &[
     "name",
@@ -497,6 +498,7 @@ impl<'a> Reader<'a> {
             deployments: Vec::new(),
             rivalries: Vec::new(),
             policies: Vec::new(),
+            uncertain: Vec::new(),
         });
 
         self.meta(root, root_span.clone(), &mut s.meta, is_overlay);
@@ -522,7 +524,42 @@ impl<'a> Reader<'a> {
         self.rivalries(root, &mut s);
         s.derive();
         self.policies(root, &mut s);
+        self.uncertain(root, &mut s);
         Some(s)
+    }
+
+    /// `[[uncertain]]`: priors over parameter paths, read by the sweep's parameter reader
+    /// (same keys, distributions, ranges and messages; no `role`, no grid `levels`). An
+    /// overlay's entry replaces its base's entry for the same path.
+    fn uncertain(&mut self, root: &DeTable<'_>, s: &mut Scenario) {
+        use crate::sweep::spec::{Usage, read_parameter};
+        let mut seen: Vec<(String, Range<usize>)> = Vec::new();
+        for (i, t, span) in self.entries(root, "uncertain") {
+            let p = format!("uncertain[{i}]");
+            let Some(parameter) =
+                read_parameter(&mut self.0, t, span.clone(), &p, s, Usage::Uncertain)
+            else {
+                continue;
+            };
+            let at = lookup(t, "path").map_or(span, |v| v.span());
+            let path = parameter.path.clone();
+            let fresh = self.check_duplicate(&mut seen, &path, at, &format!("{p}.path"), |line| {
+                format!(
+                    "`{path}` already has a prior (line {line}): one [[uncertain]] per parameter"
+                )
+            });
+            if !fresh {
+                continue;
+            }
+            let u = super::Uncertain {
+                path: path.clone(),
+                parameter,
+            };
+            match s.uncertain.iter().position(|x| x.path == path) {
+                Some(k) => s.uncertain[k] = u,
+                None => s.uncertain.push(u),
+            }
+        }
     }
 
     fn meta(

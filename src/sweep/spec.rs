@@ -351,14 +351,6 @@ const PARAM_KEYS: [&str; 10] = [
 ];
 
 impl Reader<'_> {
-    /// A finite number (integer or float, or a boolean when `bools`).
-    fn number(&mut self, v: &Val<'_>, path: &str, bools: bool) -> Option<f64> {
-        match v.get_ref() {
-            DeValue::Boolean(b) if bools => Some(f64::from(u8::from(*b))),
-            _ => self.0.number(v, path, "a number"),
-        }
-    }
-
     fn sweep(&mut self, root: &DeTable<'_>, span: Range<usize>, dir: &Path) -> Option<Sweep> {
         self.check_keys(root, "", &TOP_KEYS);
         for key in ["name", "description"] {
@@ -388,6 +380,20 @@ impl Reader<'_> {
                 return None;
             }
         };
+        if let Some(u) = base.uncertain.first() {
+            self.error(
+                base_v.span(),
+                "base",
+                format!(
+                    "the base scenario `{rel}` declares [[uncertain]] priors (`{}`), which a sweep \
+                     would ignore",
+                    u.path
+                ),
+            )
+            .help = Some(
+                "declare them in the sweep as [[parameter]] with `role = \"uncertainty\"`".into(),
+            );
+        }
         let runs = match lookup(root, "runs") {
             Some(v) => self.unsigned(v, "runs", 1, crate::MAX_RUNS),
             None => Some(base.meta.runs),
@@ -671,13 +677,66 @@ impl Reader<'_> {
         base: &Scenario,
         design: Option<DesignKind>,
     ) -> Option<Parameter> {
-        self.check_keys(t, p, &PARAM_KEYS);
+        read_parameter(&mut self.0, t, span, p, base, Usage::Sweep(design))
+    }
+}
+
+/// Where a parameter table is read: a sweep's `[[parameter]]` (in a design, with a `role`)
+/// or a scenario's `[[uncertain]]` (an uncertain parameter with a prior: no `role`, no grid
+/// `levels`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Usage {
+    Sweep(Option<DesignKind>),
+    Uncertain,
+}
+
+/// Keys of an `[[uncertain]]` table.
+const UNCERTAIN_KEYS: [&str; 8] = [
+    "path",
+    "kind",
+    "values",
+    "range",
+    "distribution",
+    "mean",
+    "sd",
+    "mode",
+];
+
+/// A finite number (integer or float, or a boolean when `bools`).
+fn number_or_bool(r: &mut Input<'_>, v: &Val<'_>, path: &str, bools: bool) -> Option<f64> {
+    match v.get_ref() {
+        DeValue::Boolean(b) if bools => Some(f64::from(u8::from(*b))),
+        _ => r.number(v, path, "a number"),
+    }
+}
+
+/// Read one parameter table (`t`, at `span`, key path `p`) whose path resolves in `base`:
+/// the same keys, distributions, checks and messages for sweeps and scenario priors (the
+/// shared input core: file:line:col, key path, expectation, did-you-mean).
+pub(crate) fn read_parameter(
+    r: &mut Input<'_>,
+    t: &DeTable<'_>,
+    span: Range<usize>,
+    p: &str,
+    base: &Scenario,
+    usage: Usage,
+) -> Option<Parameter> {
+    let design = match usage {
+        Usage::Sweep(d) => d,
+        Usage::Uncertain => None,
+    };
+    {
+        let allowed: &[&str] = match usage {
+            Usage::Sweep(_) => &PARAM_KEYS,
+            Usage::Uncertain => &UNCERTAIN_KEYS,
+        };
+        r.check_keys(t, p, allowed);
         let Some(path_v) = lookup(t, "path") else {
-            self.error(span, p, "missing key `path`".into()).help =
+            r.error(span, p, "missing key `path`".into()).help =
                 Some("e.g. `path = \"country.XKX.military.budget\"`".into());
             return None;
         };
-        let path = self.string(path_v, &format!("{p}.path"))?;
+        let path = r.string(path_v, &format!("{p}.path"))?;
         let target = match ParamRef::resolve(&path, base) {
             Ok(r) => Some(r),
             Err(e) => {
@@ -685,19 +744,19 @@ impl Reader<'_> {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "paths look like country.XKX.military.budget, alliance.NATO.reliability, rivalry.SRB-XKX.monitoring, policy.ID.enabled (see docs/SWEEPS.md)".into(),
                 };
-                self.error(path_v.span(), &format!("{p}.path"), e.message)
-                    .help = Some(help);
+                r.error(path_v.span(), &format!("{p}.path"), e.message).help = Some(help);
                 None
             }
         };
         let role = match lookup(t, "role") {
-            Some(v) => self.choice(
+            _ if usage == Usage::Uncertain => Some(Role::Uncertainty),
+            Some(v) => r.choice(
                 v,
                 &format!("{p}.role"),
                 &[("lever", Role::Lever), ("uncertainty", Role::Uncertainty)],
             ),
             None => {
-                self.error(span.clone(), p, "missing key `role`".into()).help = Some(
+                r.error(span.clone(), p, "missing key `role`".into()).help = Some(
                     "`role = \"lever\"` (a policy choice) or `role = \"uncertainty\"` (not controlled)"
                         .into(),
                 );
@@ -710,7 +769,7 @@ impl Reader<'_> {
             .and_then(|v| v.get_ref().as_array())
             .is_some_and(|a| a.iter().any(|x| matches!(x.get_ref(), DeValue::Boolean(_))));
         let kind = match lookup(t, "kind") {
-            Some(v) => self.choice(v, &format!("{p}.kind"), &Kind::ALL),
+            Some(v) => r.choice(v, &format!("{p}.kind"), &Kind::ALL),
             None if bool_values || matches!(target, Some(ParamRef::PolicyEnabled { .. })) => {
                 Some(Kind::Boolean)
             }
@@ -718,7 +777,7 @@ impl Reader<'_> {
         };
         let (target, role, kind) = (target?, role?, kind?);
         let spec = target.spec();
-        let check = |r: &mut Self, x: f64, s: Range<usize>, at: &str| -> Option<f64> {
+        let check = |r: &mut Input<'_>, x: f64, s: Range<usize>, at: &str| -> Option<f64> {
             if !spec.contains(x) {
                 r.error(
                     s,
@@ -739,7 +798,7 @@ impl Reader<'_> {
         let dist_keys = ["distribution", "mean", "sd", "mode", "levels"];
         let domain = match (values_v, range_v) {
             (Some(_), Some(rv)) => {
-                self.error(
+                r.error(
                     rv.span(),
                     &format!("{p}.range"),
                     "give either `values` or `range`, not both".into(),
@@ -749,7 +808,7 @@ impl Reader<'_> {
             (Some(vv), None) => {
                 for k in dist_keys {
                     if let Some(x) = lookup(t, k) {
-                        self.error(
+                        r.error(
                             x.span(),
                             &format!("{p}.{k}"),
                             format!("`{k}` applies to a `range`, not to `values`"),
@@ -758,19 +817,19 @@ impl Reader<'_> {
                 }
                 let at = format!("{p}.values");
                 let Some(items) = vv.get_ref().as_array() else {
-                    self.type_error(vv, &at, "an array of values");
+                    r.type_error(vv, &at, "an array of values");
                     return None;
                 };
                 if items.is_empty() {
-                    self.error(vv.span(), &at, "`values` is empty".into());
+                    r.error(vv.span(), &at, "`values` is empty".into());
                     return None;
                 }
                 let mut out = Vec::new();
                 let mut ok = true;
                 for (i, item) in items.iter().enumerate() {
                     let a = format!("{at}[{i}]");
-                    match self.number(item, &a, kind == Kind::Boolean) {
-                        Some(x) => match check(self, x, item.span(), &a) {
+                    match number_or_bool(r, item, &a, kind == Kind::Boolean) {
+                        Some(x) => match check(r, x, item.span(), &a) {
                             Some(x) => out.push(x),
                             None => ok = false,
                         },
@@ -785,7 +844,7 @@ impl Reader<'_> {
             (None, Some(rv)) => {
                 let at = format!("{p}.range");
                 if matches!(kind, Kind::Categorical | Kind::Boolean) {
-                    self.error(
+                    r.error(
                         rv.span(),
                         &at,
                         "categorical and boolean parameters take `values`, not a `range`".into(),
@@ -794,20 +853,18 @@ impl Reader<'_> {
                 }
                 let pair = rv.get_ref().as_array().filter(|a| a.len() == 2);
                 let Some(pair) = pair else {
-                    self.type_error(rv, &at, "[low, high]");
+                    r.type_error(rv, &at, "[low, high]");
                     return None;
                 };
                 let lo_v = &pair.iter().collect::<Vec<_>>()[..];
                 let (lo_v, hi_v) = (lo_v[0], lo_v[1]);
-                let lo = self
-                    .number(lo_v, &at, false)
-                    .and_then(|x| check(self, x, lo_v.span(), &at));
-                let hi = self
-                    .number(hi_v, &at, false)
-                    .and_then(|x| check(self, x, hi_v.span(), &at));
+                let lo =
+                    number_or_bool(r, lo_v, &at, false).and_then(|x| check(r, x, lo_v.span(), &at));
+                let hi =
+                    number_or_bool(r, hi_v, &at, false).and_then(|x| check(r, x, hi_v.span(), &at));
                 let (lo, hi) = (lo?, hi?);
                 if lo >= hi {
-                    self.error(
+                    r.error(
                         rv.span(),
                         &at,
                         format!("expected low < high, found [{lo}, {hi}]"),
@@ -815,7 +872,7 @@ impl Reader<'_> {
                     return None;
                 }
                 let dist = match lookup(t, "distribution") {
-                    Some(v) => self.choice(
+                    Some(v) => r.choice(
                         v,
                         &format!("{p}.distribution"),
                         &[
@@ -827,9 +884,9 @@ impl Reader<'_> {
                     )?,
                     None => 0,
                 };
-                let get = |r: &mut Self, k: &str| -> Option<f64> {
+                let get = |r: &mut Input<'_>, k: &str| -> Option<f64> {
                     match lookup(t, k) {
-                        Some(v) => r.number(v, &format!("{p}.{k}"), false),
+                        Some(v) => number_or_bool(r, v, &format!("{p}.{k}"), false),
                         None => {
                             r.error(span.clone(), p, format!("this distribution needs `{k}`"));
                             None
@@ -840,7 +897,7 @@ impl Reader<'_> {
                     0 => Marginal::Uniform,
                     1 => {
                         if lo <= 0.0 {
-                            self.error(
+                            r.error(
                                 rv.span(),
                                 &at,
                                 "a log-uniform range must be positive".into(),
@@ -850,17 +907,17 @@ impl Reader<'_> {
                         Marginal::LogUniform
                     }
                     2 => {
-                        let mean = get(self, "mean")?;
-                        let sd = get(self, "sd")?;
+                        let mean = get(r, "mean")?;
+                        let sd = get(r, "sd")?;
                         if sd <= 0.0 {
                             let s = lookup(t, "sd").map_or(span.clone(), |v| v.span());
-                            self.error(s, &format!("{p}.sd"), "expected sd > 0".into());
+                            r.error(s, &format!("{p}.sd"), "expected sd > 0".into());
                             return None;
                         }
                         let mass = normal_mass(lo, hi, mean, sd);
                         if mass < 1e-3 {
                             let near = if mean < lo { lo } else { hi };
-                            let w = self.error(
+                            let w = r.error(
                                 rv.span(),
                                 &at,
                                 format!(
@@ -878,10 +935,10 @@ impl Reader<'_> {
                         Marginal::Normal { mean, sd }
                     }
                     _ => {
-                        let mode = get(self, "mode")?;
+                        let mode = get(r, "mode")?;
                         if !(lo..=hi).contains(&mode) {
                             let s = lookup(t, "mode").map_or(span.clone(), |v| v.span());
-                            self.error(
+                            r.error(
                                 s,
                                 &format!("{p}.mode"),
                                 format!("the mode {mode} is outside the range [{lo}, {hi}]"),
@@ -893,7 +950,7 @@ impl Reader<'_> {
                 };
                 for k in ["mean", "sd"] {
                     if let (true, Some(x)) = (dist != 2, lookup(t, k)) {
-                        self.error(
+                        r.error(
                             x.span(),
                             &format!("{p}.{k}"),
                             format!("`{k}` applies to `distribution = \"normal\"` only"),
@@ -901,16 +958,16 @@ impl Reader<'_> {
                     }
                 }
                 if let (true, Some(x)) = (dist != 3, lookup(t, "mode")) {
-                    self.error(
+                    r.error(
                         x.span(),
                         &format!("{p}.mode"),
                         "`mode` applies to `distribution = \"triangular\"` only".into(),
                     );
                 }
                 let levels = match lookup(t, "levels") {
-                    Some(v) => Some(self.unsigned(v, &format!("{p}.levels"), 1, 10_000)? as usize),
+                    Some(v) => Some(r.unsigned(v, &format!("{p}.levels"), 1, 10_000)? as usize),
                     None if design == Some(DesignKind::Grid) => {
-                        self.error(
+                        r.error(
                             rv.span(),
                             &at,
                             "a `range` in a grid needs `levels` (the number of evenly spaced values)"
@@ -929,7 +986,7 @@ impl Reader<'_> {
             }
             (None, None) if kind == Kind::Boolean => Domain::Values(vec![0.0, 1.0]),
             (None, None) => {
-                self.error(
+                r.error(
                     span,
                     p,
                     "give `values = [...]` or `range = [low, high]`".into(),

@@ -4,7 +4,9 @@
 //!   work promptly, with exit code 130 and no output (a sweep keeps its header-only,
 //!   resumable results file: no point finished);
 //! - a valid scenario whose tallies would not fit in memory is refused with exit code 2 and
-//!   a message by every command that would simulate it, before any work.
+//!   a message by every command that would simulate it, before any work;
+//! - nested Monte Carlo (`--posterior`, `[[uncertain]]` priors) runs on the same driver:
+//!   the same Ctrl-C and memory guarantees.
 
 use std::path::Path;
 use std::time::Duration;
@@ -69,6 +71,53 @@ fn ctrl_c_stops_run_compare_and_shards_with_130_and_no_output() {
     );
 }
 
+/// A posterior over one model parameter, and the template with a prior: nested Monte Carlo
+/// (2 draws x 5 x 10^11 runs) goes through the same driver and must stop as fast.
+fn nested_inputs(dir: &Path) -> (String, String) {
+    let post = write(
+        dir,
+        "posterior.csv",
+        "draw,model.war_cost,weight,distance\n0,0.8,0.5,0\n1,1.2,0.5,0\n",
+    );
+    let template = std::fs::read_to_string(root().join(TEMPLATE)).unwrap();
+    let priors = write(
+        dir,
+        "priors.toml",
+        &format!("{template}\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.2, 2.0]\n"),
+    );
+    (post.display().to_string(), priors.display().to_string())
+}
+
+#[test]
+fn ctrl_c_stops_nested_runs_and_comparisons_with_130_and_no_output() {
+    let dir = tempdir();
+    let (post, priors) = nested_inputs(dir.path());
+    let half = "500000000000";
+    interrupt(
+        &[
+            "run",
+            TEMPLATE,
+            "--posterior",
+            &post,
+            "--draws",
+            "2",
+            "--runs",
+            half,
+        ],
+        nothing_written,
+    );
+    interrupt(
+        &[
+            "run", &priors, "--draws", "2", "--runs", half, "--format", "csv",
+        ],
+        nothing_written,
+    );
+    interrupt(
+        &["compare", TEMPLATE, &priors, "--draws", "2", "--runs", half],
+        nothing_written,
+    );
+}
+
 #[test]
 fn ctrl_c_stops_sweeps_and_sweep_shards_with_130() {
     let dir = tempdir();
@@ -111,12 +160,50 @@ fn the_memory_guard_refuses_cleanly_in_every_command() {
     };
     let out = dir.path().join("out").display().to_string();
     let one = ["--threads", "2", "--out", out.as_str()];
+    // Nested runs of the huge scenario: by a posterior, and by a prior declared in it.
+    let post = write(
+        dir.path(),
+        "posterior.csv",
+        "draw,model.war_cost,weight,distance\n0,0.8,1,0\n",
+    )
+    .display()
+    .to_string();
+    let priors = {
+        let text = std::fs::read_to_string(&huge).unwrap();
+        write(
+            dir.path(),
+            "huge-priors.toml",
+            &format!("{text}\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.2, 2.0]\n"),
+        )
+        .display()
+        .to_string()
+    };
     for args in [
         vec!["run", huge.as_str(), "--runs", "1"],
         vec!["run", huge.as_str(), "--runs", "10", "--shard", "0/2"],
         vec!["compare", huge.as_str(), huge.as_str(), "--runs", "1"],
         vec!["sweep", sweep.as_str()],
         vec!["sweep", sweep.as_str(), "--shard", "0/2"],
+        vec![
+            "run",
+            huge.as_str(),
+            "--posterior",
+            post.as_str(),
+            "--draws",
+            "2",
+            "--runs",
+            "2",
+        ],
+        vec!["run", priors.as_str(), "--draws", "2", "--runs", "2"],
+        vec![
+            "compare",
+            huge.as_str(),
+            priors.as_str(),
+            "--posterior",
+            post.as_str(),
+            "--runs",
+            "2",
+        ],
     ] {
         let all = [&args[..], &one[..]].concat();
         let o = deter(&all);

@@ -1,0 +1,482 @@
+//! The outputs of a nested run or comparison (`--posterior` or `[[uncertain]]`): JSON, tidy CSV
+//! and a self-contained HTML page (docs/CALIBRATION.md, docs/OUTPUT.md). Every format labels
+//! the two kinds of interval in plain words: the **Monte Carlo 95% interval** (what more runs
+//! would fix) and the **90% interval over uncertain parameters** (what we don't know). Field
+//! names follow the interval convention: `mc95_lo`/`mc95_hi`, `param90_lo`/`param90_hi`.
+
+use std::fmt::Write as _;
+
+use super::nested::{Draws, Nested, NestedComparison, OutcomeSummary};
+use crate::report::html::{esc, page};
+
+/// JSON `schema_version` of these outputs.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The Monte Carlo 95% interval of a probability: mean +- 1.96 standard errors, clipped to
+/// [0, 1].
+pub fn mc95(o: &OutcomeSummary) -> (f64, f64) {
+    (
+        (o.mean - 1.96 * o.mc_error).max(0.0),
+        (o.mean + 1.96 * o.mc_error).min(1.0),
+    )
+}
+
+/// What the draws are: "posterior `FILE`", "priors declared in the scenario ([[uncertain]])"
+/// or both, with the paths of each.
+pub fn source_text(draws: &Draws, posterior_file: Option<&str>) -> String {
+    let (post, prior): (Vec<&String>, Vec<&String>) = {
+        let mut p = (Vec::new(), Vec::new());
+        for (path, &f) in draws.paths.iter().zip(&draws.from_posterior) {
+            if path.contains('/') {
+                continue;
+            }
+            if f { p.0.push(path) } else { p.1.push(path) }
+        }
+        p
+    };
+    let list = |v: &[&String]| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+    let mut parts = Vec::new();
+    if let Some(f) = posterior_file {
+        parts.push(format!("posterior {f} ({})", list(&post)));
+    }
+    if !prior.is_empty() {
+        parts.push(format!(
+            "[[uncertain]] priors of the scenario ({})",
+            list(&prior)
+        ));
+    }
+    parts.join("; ")
+}
+
+fn draws_json(d: &Draws) -> serde_json::Value {
+    serde_json::json!({
+        "paths": d.paths,
+        "from_posterior": d.from_posterior,
+        "values": d.rows,
+    })
+}
+
+/// JSON of a nested run (every float finite).
+pub fn json(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String {
+    let outcomes: Vec<_> = n
+        .outcomes
+        .iter()
+        .zip(&n.per_draw)
+        .map(|(o, p)| {
+            let (lo, hi) = mc95(o);
+            serde_json::json!({
+                "outcome": o.outcome,
+                "mean": o.mean,
+                "param90_lo": o.q05,
+                "param90_hi": o.q95,
+                "mc_error": o.mc_error,
+                "mc95_lo": lo,
+                "mc95_hi": hi,
+                "parametric_share_of_variance": o.parametric_share,
+                "per_draw": p,
+            })
+        })
+        .collect();
+    let v = serde_json::json!({
+        "schema_version": SCHEMA_VERSION,
+        "kind": "nested_run",
+        "scenario": scenario,
+        "posterior": posterior_file,
+        "uncertain_parameters": source_text(&n.parameters, posterior_file),
+        "engine_version": crate::ENGINE_VERSION,
+        "seed": n.seed,
+        "draws": n.draws,
+        "runs_per_draw": n.runs_per_draw,
+        "intervals": {
+            "param90": "90% interval over uncertain parameters: the 5% and 95% quantiles of the per-draw probabilities (what we don't know)",
+            "mc95": "Monte Carlo 95% interval: mean +- 1.96 Monte Carlo errors (what more runs would fix)",
+        },
+        "outcomes": outcomes,
+        "parameters": draws_json(&n.parameters),
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// JSON of a paired nested comparison.
+pub fn compare_json(
+    c: &NestedComparison,
+    a: &str,
+    b: &str,
+    posterior_file: Option<&str>,
+) -> String {
+    let effects: Vec<_> = c
+        .effects
+        .iter()
+        .zip(&c.per_draw)
+        .map(|(e, p)| {
+            serde_json::json!({
+                "outcome": e.outcome, "mean_a": e.mean_a, "mean_b": e.mean_b,
+                "effect_mean": e.mean,
+                "param90_lo": e.q05,
+                "param90_hi": e.q95,
+                "mc_error": e.mc_error,
+                "mc95_lo": e.mean - 1.96 * e.mc_error,
+                "mc95_hi": e.mean + 1.96 * e.mc_error,
+                "share_of_draws_b_lower": e.p_b_lower,
+                "share_of_draws_b_higher": e.p_b_higher,
+                "per_draw": p,
+            })
+        })
+        .collect();
+    let v = serde_json::json!({
+        "schema_version": SCHEMA_VERSION,
+        "kind": "nested_comparison",
+        "a": a, "b": b, "posterior": posterior_file,
+        "uncertain_parameters": source_text(&c.parameters, posterior_file),
+        "engine_version": crate::ENGINE_VERSION, "seed": c.seed,
+        "draws": c.draws, "runs_per_draw": c.runs_per_draw,
+        "intervals": {
+            "param90": "90% interval over uncertain parameters of the effect B - A: the 5% and 95% quantiles of the per-draw effects",
+            "mc95": "Monte Carlo 95% interval of the mean effect, paired within each draw",
+        },
+        "effects": effects,
+        "parameters": draws_json(&c.parameters),
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Tidy CSV rows (`scenario, entity, metric, statistic, value`, as `deter run --format csv`).
+struct Rows {
+    w: ::csv::Writer<Vec<u8>>,
+}
+
+impl Rows {
+    fn new() -> Self {
+        let mut w = ::csv::Writer::from_writer(Vec::new());
+        w.write_record(crate::report::csv::HEADER)
+            .expect("writing to memory cannot fail");
+        Self { w }
+    }
+
+    fn row(&mut self, scenario: &str, entity: &str, metric: &str, statistic: &str, v: f64) {
+        self.w
+            .write_record([scenario, entity, metric, statistic, &format!("{v}")])
+            .expect("writing to memory cannot fail");
+    }
+
+    fn draws(&mut self, scenario: &str, d: &Draws) {
+        for (i, row) in d.rows.iter().enumerate() {
+            for (path, v) in d.paths.iter().zip(row) {
+                self.row(scenario, &format!("draw:{i}"), path, "value", *v);
+            }
+        }
+    }
+
+    fn finish(self) -> Vec<u8> {
+        self.w.into_inner().expect("writing to memory cannot fail")
+    }
+}
+
+/// CSV of a nested run: per outcome (entity `region`) `mean`, `param90_lo`, `param90_hi`
+/// (90% interval over uncertain parameters), `mc_error`, `mc95_lo`, `mc95_hi` (Monte Carlo 95%
+/// interval), `parametric_share`; then per draw (entity `draw:D`) each outcome's probability
+/// (`p`) and each parameter's value (`value`).
+pub fn csv(n: &Nested, scenario: &str) -> Vec<u8> {
+    let mut r = Rows::new();
+    for o in &n.outcomes {
+        let (lo, hi) = mc95(o);
+        for (stat, v) in [
+            ("mean", o.mean),
+            ("param90_lo", o.q05),
+            ("param90_hi", o.q95),
+            ("mc_error", o.mc_error),
+            ("mc95_lo", lo),
+            ("mc95_hi", hi),
+            ("parametric_share", o.parametric_share),
+        ] {
+            r.row(scenario, "region", o.outcome, stat, v);
+        }
+    }
+    for (o, p) in n.outcomes.iter().zip(&n.per_draw) {
+        for (i, v) in p.iter().enumerate() {
+            r.row(scenario, &format!("draw:{i}"), o.outcome, "p", *v);
+        }
+    }
+    r.draws(scenario, &n.parameters);
+    r.finish()
+}
+
+/// CSV of a paired nested comparison (`scenario` = `A vs B`): per outcome `mean_a`, `mean_b`,
+/// `effect_mean`, `param90_lo`, `param90_hi`, `mc_error`, `mc95_lo`, `mc95_hi`,
+/// `share_b_lower`, `share_b_higher`; per draw the effect (`effect`) and the parameter values.
+pub fn compare_csv(c: &NestedComparison, a: &str, b: &str) -> Vec<u8> {
+    let name = format!("{a} vs {b}");
+    let mut r = Rows::new();
+    for e in &c.effects {
+        for (stat, v) in [
+            ("mean_a", e.mean_a),
+            ("mean_b", e.mean_b),
+            ("effect_mean", e.mean),
+            ("param90_lo", e.q05),
+            ("param90_hi", e.q95),
+            ("mc_error", e.mc_error),
+            ("mc95_lo", e.mean - 1.96 * e.mc_error),
+            ("mc95_hi", e.mean + 1.96 * e.mc_error),
+            ("share_b_lower", e.p_b_lower),
+            ("share_b_higher", e.p_b_higher),
+        ] {
+            r.row(&name, "region", e.outcome, stat, v);
+        }
+    }
+    for (e, p) in c.effects.iter().zip(&c.per_draw) {
+        for (i, v) in p.iter().enumerate() {
+            r.row(&name, &format!("draw:{i}"), e.outcome, "effect", *v);
+        }
+    }
+    r.draws(&name, &c.parameters);
+    r.finish()
+}
+
+/// One strip chart per row: the per-draw values as dots on [lo, hi], the 90% interval over
+/// uncertain parameters as a light band, the Monte Carlo 95% interval as a dark band, the
+/// mean as a line. `pct` formats an axis value.
+struct Strip<'a> {
+    label: &'a str,
+    values: &'a [f64],
+    mean: f64,
+    param90: (f64, f64),
+    mc95: (f64, f64),
+}
+
+fn strips(title: &str, rows: &[Strip<'_>], lo: f64, hi: f64, unit: &str) -> String {
+    let (w, left, right, row_h, top) = (720.0, 150.0, 20.0, 34.0, 28.0);
+    let h = top + row_h * rows.len() as f64 + 30.0;
+    let x = |v: f64| left + (v - lo) / (hi - lo).max(1e-12) * (w - left - right);
+    let mut s = format!(
+        "<figure><svg viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"{}\">\n\
+         <text x=\"{left}\" y=\"16\" font-size=\"12\">{}</text>\n",
+        esc(title),
+        esc(title)
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let y = top + row_h * i as f64;
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
+            left - 8.0,
+            y + 16.0,
+            esc(r.label)
+        );
+        let _ = writeln!(
+            s,
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"20\" fill=\"#c6dbef\"><title>90% interval over uncertain parameters</title></rect>",
+            x(r.param90.0),
+            y + 4.0,
+            (x(r.param90.1) - x(r.param90.0)).max(1.0)
+        );
+        let _ = writeln!(
+            s,
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"8\" fill=\"#08519c\"><title>Monte Carlo 95% interval</title></rect>",
+            x(r.mc95.0),
+            y + 10.0,
+            (x(r.mc95.1) - x(r.mc95.0)).max(1.5)
+        );
+        for v in r.values {
+            let _ = writeln!(
+                s,
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"1.6\" fill=\"#444\" fill-opacity=\"0.5\"/>",
+                x(*v),
+                y + 14.0
+            );
+        }
+        let _ = writeln!(
+            s,
+            "<line x1=\"{m:.1}\" x2=\"{m:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#d62728\" stroke-width=\"2\"/>",
+            y + 1.0,
+            y + 27.0,
+            m = x(r.mean)
+        );
+    }
+    let axis_y = top + row_h * rows.len() as f64 + 4.0;
+    for k in 0..=4 {
+        let v = lo + (hi - lo) * k as f64 / 4.0;
+        let _ = writeln!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{:.0}{unit}</text>",
+            x(v),
+            axis_y + 12.0,
+            100.0 * v
+        );
+    }
+    s.push_str("</svg><figcaption>Dots: each parameter draw; light band: the 90% interval over uncertain parameters; dark band: the Monte Carlo 95% interval; red line: the mean.</figcaption></figure>\n");
+    s
+}
+
+const LEGEND: &str = "<p>Two kinds of interval, in plain words. The <b>90% interval over \
+uncertain parameters</b> is the range of the answer across what we don't know (the 5% and 95% \
+quantiles over parameter draws): more runs do not narrow it. The <b>Monte Carlo 95% \
+interval</b> is the error from simulating a finite number of runs: more runs narrow it.</p>\n";
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+/// A self-contained HTML page of a nested run: the table with both intervals labelled,
+/// a strip chart per outcome, and the draws' parameter values summarised.
+pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String {
+    let mut b = format!(
+        "<h1>{}</h1>\n<p>Nested Monte Carlo: {} parameter draws x {} runs each (seed {}), engine {}. \
+         Uncertain parameters: {}.</p>\n{LEGEND}",
+        esc(scenario),
+        n.draws,
+        n.runs_per_draw,
+        n.seed,
+        crate::ENGINE_VERSION,
+        esc(&source_text(&n.parameters, posterior_file))
+    );
+    b.push_str(
+        "<table><thead><tr><th>outcome</th><th>mean</th><th>90% interval over uncertain parameters</th>\
+         <th>Monte Carlo 95% interval</th><th>share of variance from parameters</th></tr></thead><tbody>\n",
+    );
+    for o in &n.outcomes {
+        let (lo, hi) = mc95(o);
+        let _ = writeln!(
+            b,
+            "<tr><td>{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\">[{}, {}]</td><td class=\"n\">[{}, {}]</td><td class=\"n\">{:.0}%</td></tr>",
+            o.outcome,
+            o.mean,
+            pct(o.mean),
+            pct(o.q05),
+            pct(o.q95),
+            pct(lo),
+            pct(hi),
+            100.0 * o.parametric_share
+        );
+    }
+    b.push_str("</tbody></table>\n");
+    let rows: Vec<Strip<'_>> = n
+        .outcomes
+        .iter()
+        .zip(&n.per_draw)
+        .map(|(o, p)| Strip {
+            label: o.outcome,
+            values: p,
+            mean: o.mean,
+            param90: (o.q05, o.q95),
+            mc95: mc95(o),
+        })
+        .collect();
+    b.push_str(&strips(
+        "Probability of each outcome, per parameter draw",
+        &rows,
+        0.0,
+        1.0,
+        "%",
+    ));
+    b.push_str(&draws_table(&n.parameters));
+    page(&format!("{scenario}: nested Monte Carlo"), &b)
+}
+
+/// A self-contained HTML page of a paired nested comparison.
+pub fn compare_html(
+    c: &NestedComparison,
+    a: &str,
+    bname: &str,
+    posterior_file: Option<&str>,
+) -> String {
+    let mut b = format!(
+        "<h1>{} vs {}</h1>\n<p>A: {}. B: {}. {} parameter draws x {} runs each, A and B on the same \
+         draws and run streams (seed {}), engine {}. Uncertain parameters: {}. Effects are B - A \
+         in percentage points.</p>\n{LEGEND}",
+        esc(a),
+        esc(bname),
+        esc(a),
+        esc(bname),
+        c.draws,
+        c.runs_per_draw,
+        c.seed,
+        crate::ENGINE_VERSION,
+        esc(&source_text(&c.parameters, posterior_file))
+    );
+    b.push_str(
+        "<table><thead><tr><th>outcome</th><th>A</th><th>B</th><th>B - A</th>\
+         <th>90% interval over uncertain parameters</th><th>Monte Carlo 95% interval</th>\
+         <th>share of draws where B is lower</th></tr></thead><tbody>\n",
+    );
+    let pts = |x: f64| format!("{:+.1}", 100.0 * x);
+    for e in &c.effects {
+        let _ = writeln!(
+            b,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\" data-v=\"{}\">{} pts</td>\
+             <td class=\"n\">[{}, {}] pts</td><td class=\"n\">[{}, {}] pts</td><td class=\"n\">{}</td></tr>",
+            e.outcome,
+            pct(e.mean_a),
+            pct(e.mean_b),
+            e.mean,
+            pts(e.mean),
+            pts(e.q05),
+            pts(e.q95),
+            pts(e.mean - 1.96 * e.mc_error),
+            pts(e.mean + 1.96 * e.mc_error),
+            pct(e.p_b_lower)
+        );
+    }
+    b.push_str("</tbody></table>\n");
+    let lo = c.per_draw.iter().flatten().fold(0.0f64, |m, &x| m.min(x));
+    let hi = c.per_draw.iter().flatten().fold(0.0f64, |m, &x| m.max(x));
+    let (lo, hi) = if hi - lo < 1e-9 {
+        (-0.01, 0.01)
+    } else {
+        (lo, hi)
+    };
+    let rows: Vec<Strip<'_>> = c
+        .effects
+        .iter()
+        .zip(&c.per_draw)
+        .map(|(e, p)| Strip {
+            label: e.outcome,
+            values: p,
+            mean: e.mean,
+            param90: (e.q05, e.q95),
+            mc95: (e.mean - 1.96 * e.mc_error, e.mean + 1.96 * e.mc_error),
+        })
+        .collect();
+    b.push_str(&strips(
+        "Effect B - A on each outcome, per parameter draw (percentage points)",
+        &rows,
+        lo,
+        hi,
+        "",
+    ));
+    b.push_str(&draws_table(&c.parameters));
+    page(&format!("{a} vs {bname}: nested Monte Carlo"), &b)
+}
+
+/// The parameter draws summarised: per path, its origin and the 5%, 50% and 95% of its values.
+fn draws_table(d: &Draws) -> String {
+    let mut s = String::from(
+        "<h2>Parameter draws</h2><table><thead><tr><th>parameter</th><th>from</th><th>5%</th>\
+         <th>median</th><th>95%</th></tr></thead><tbody>\n",
+    );
+    let w = vec![1.0; d.rows.len()];
+    for (k, path) in d.paths.iter().enumerate() {
+        let col: Vec<f64> = d.rows.iter().map(|r| r[k]).collect();
+        let q = |p| super::abc::weighted_quantile(&col, &w, p);
+        let from = if path.contains('/') {
+            "posterior (a historical case's own parameter: not set here)"
+        } else if d.from_posterior[k] {
+            "posterior"
+        } else {
+            "[[uncertain]] prior"
+        };
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{from}</td><td class=\"n\">{:.4}</td><td class=\"n\">{:.4}</td><td class=\"n\">{:.4}</td></tr>",
+            esc(path),
+            q(0.05),
+            q(0.5),
+            q(0.95)
+        );
+    }
+    s.push_str("</tbody></table>\n");
+    s
+}
