@@ -92,6 +92,10 @@ pub struct ComparisonReport {
     /// (`report::attribution`); absent when the attribution is off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribution_shift: Option<super::attribution::AttributionShiftOut>,
+    /// Present only with `--until-ci`: how many pairs of runs adaptive stopping took and why
+    /// it stopped; the half-widths are those of the paired 95% intervals of B - A.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopping: Option<super::StoppingOut>,
 }
 
 fn interval(d: DiffInterval) -> IntervalOut {
@@ -228,6 +232,7 @@ impl ComparisonReport {
             b,
             timing,
             attribution_shift,
+            stopping: None,
         }
     }
 }

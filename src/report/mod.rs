@@ -5,11 +5,14 @@
 //! goes through [`finite`].
 
 pub mod attribution;
+#[cfg(feature = "html")]
 pub mod charts;
 pub mod compare;
 pub mod csv;
+#[cfg(feature = "html")]
 pub mod html;
 pub mod json;
+#[cfg(feature = "html")]
 pub mod sweep;
 pub mod table;
 
