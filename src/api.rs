@@ -137,7 +137,7 @@ pub fn run(
     control: Control<'_>,
 ) -> Result<Report, Error> {
     let (s, r) = prepare(scenario, settings)?;
-    let compiled = Compiled::new(&s);
+    let compiled = settings.attributed(Compiled::new(&s));
     engine::check_memory(&compiled, r.threads).map_err(Error::TooLarge)?;
     let started = Instant::now();
     let (aggregate, stopping) = engine::with_threads(r.threads, || match r.until {
@@ -179,7 +179,10 @@ pub fn compare(
 ) -> Result<ComparisonReport, Error> {
     let (sa, r) = prepare(a, settings)?;
     let (sb, _) = prepare(b, settings)?;
-    let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
+    let (ca, cb) = (
+        settings.attributed(Compiled::new(&sa)),
+        settings.attributed(Compiled::new(&sb)),
+    );
     let pairing = crate::compare::check(&ca, &cb).map_err(|e| Error::Invalid(e.to_string()))?;
     crate::compare::check_memory(&ca, &cb, r.threads).map_err(Error::TooLarge)?;
     let started = Instant::now();
@@ -462,6 +465,11 @@ pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
         )));
     }
     let compiled = Compiled::new(&scenario);
+    let compiled = if first.header.attribution {
+        compiled.with_attribution()
+    } else {
+        compiled
+    };
     engine::check_memory_for(&compiled, 3).map_err(Error::TooLarge)?;
     let (aggregate, info) = shard::merge_run(&files, &compiled).map_err(Error::Invalid)?;
     Ok(Report::build(&compiled, &aggregate, &info))

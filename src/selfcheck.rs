@@ -112,8 +112,9 @@ pub fn check_record(r: &RunRecord) -> Result<(), String> {
     Ok(())
 }
 
-/// Check a JSON report: no `null` anywhere, every number finite, every `{p, lo, hi}` object
-/// a probability with its interval, every `shares`/`escalation`/`deterrence_levels` value in
+/// Check a JSON report: no `null` anywhere (but an interval bound beside an `undefined`
+/// reason), every number finite, every `{p, lo, hi}` object
+/// a probability with its interval, every `shares`/`escalation`/`cost_composition` value in
 /// [0, 1]. Works on any report shape (run, and later sweep or compare), by key names.
 pub fn check_report_json(v: &Value) -> Result<(), String> {
     walk(v, "$", false)
@@ -152,13 +153,18 @@ fn walk(v: &Value, path: &str, share: bool) -> Result<(), String> {
                     return Err(format!("{path}: p = {p}, interval [{lo}, {hi}]"));
                 }
             }
+            // An interval the sample cannot support is null, with the reason beside it.
+            let undefined = map.get("undefined").is_some_and(Value::is_string);
             for (k, item) in map {
+                if undefined && item.is_null() && k.starts_with("paired95_") {
+                    continue;
+                }
                 let is_share = share
                     || matches!(
                         k.as_str(),
                         "shares"
                             | "escalation"
-                            | "deterrence_levels"
+                            | "cost_composition"
                             | "censored_share"
                             | "tension"
                             | "p"
@@ -187,6 +193,11 @@ mod tests {
         assert!(check_report_json(&null).is_err());
         let share = serde_json::json!({"shares": {"war": 1.5}});
         assert!(check_report_json(&share).is_err());
+        let why =
+            serde_json::json!({"x": {"change": 0, "paired95_lo": null, "undefined": "n = 1"}});
+        assert!(check_report_json(&why).is_ok());
+        let no_why = serde_json::json!({"x": {"change": 0, "paired95_lo": null}});
+        assert!(check_report_json(&no_why).is_err());
     }
 
     #[test]

@@ -29,6 +29,20 @@ pub struct Settings {
     pub until_ci: Option<f64>,
     /// Cap on runs with `until_ci` [default: `runs`].
     pub max_runs: Option<u64>,
+    /// Skip "which level deters" (`crate::attribution`), on by default in `run` and
+    /// `compare`: every run is then simulated once instead of eight times.
+    pub no_attribution: bool,
+}
+
+impl Settings {
+    /// `compiled` with the attribution on unless `no_attribution`.
+    pub fn attributed(&self, compiled: crate::model::Compiled) -> crate::model::Compiled {
+        if self.no_attribution {
+            compiled
+        } else {
+            compiled.with_attribution()
+        }
+    }
 }
 
 /// Settings resolved against one scenario: every value checked and final.

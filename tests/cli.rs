@@ -94,7 +94,7 @@ fn json_output_has_the_documented_contract() {
     let r = &v["rivalries"][0];
     assert_eq!(r["challenger"], "SRB");
     assert_eq!(r["target"], "XKX");
-    let levels = &r["deterrence_levels"];
+    let levels = &r["cost_composition"];
     let total: f64 = ["military", "political", "economic"]
         .iter()
         .map(|k| levels[k].as_f64().unwrap())

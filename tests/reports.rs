@@ -468,8 +468,8 @@ mod csv_format {
             json["outcomes"]["use_of_force"]["p"].as_f64().unwrap(),
         );
         close(
-            find("SRB-XKX", "deterrence_military", "share"),
-            json["rivalries"][0]["deterrence_levels"]["military"]
+            find("SRB-XKX", "cost_composition_military", "share"),
+            json["rivalries"][0]["cost_composition"]["military"]
                 .as_f64()
                 .unwrap(),
         );
@@ -704,6 +704,8 @@ mod snapshots {
             "2",
             "--format",
             "csv",
+            // The attribution's rows are checked in tests/attribution.rs.
+            "--no-attribution",
         ]);
         insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
     }

@@ -786,32 +786,35 @@ fn bundled_scenarios_are_valid() {
 /// entity; printed for docs/VALIDATION.md and docs/POLICY-BRIEF.md.
 #[test]
 fn the_three_level_attribution_is_efficient() {
-    let c = Compiled::new(&baseline());
-    let a = deter::attribution::attribute(&c, SEED, 2_000);
-    eprintln!("{}", deter::attribution::table(&a));
-    for e in &a.entities {
-        for o in &e.outcomes {
+    let s = baseline();
+    let c = Compiled::new(&s).with_attribution();
+    let plan = RunPlan {
+        seed: SEED,
+        first: 0,
+        count: 2_000,
+        stream_offset: 0,
+    };
+    let agg = deter::engine::run(&c, &plan, deter::engine::Hooks::default()).unwrap();
+    let t = agg.attribution.as_ref().expect("the attribution is on");
+    let ids: Vec<&str> = s.rivalries.iter().map(|r| r.id.as_str()).collect();
+    let a = deter::report::attribution::AttributionOut::build(t, agg.runs, &ids);
+    let mut text = String::new();
+    deter::report::attribution::table_section(&mut text, &a, s.meta.horizon_years, None);
+    eprintln!("{text}");
+    for (e, ent) in t.entities.iter().enumerate() {
+        for (k, x) in ent.iter().enumerate() {
             assert_eq!(
-                o.shapley_sums.iter().sum::<i64>(),
-                o.total_sum,
-                "{} {}",
-                e.id,
-                o.outcome
+                x.shapley6.iter().sum::<i64>(),
+                6 * (x.present[0] as i64 - x.present[7] as i64),
+                "entity {e} event {k}"
             );
-            let sum: f64 = o.shapley.iter().map(|x| x.value).sum();
-            assert!(
-                (sum - o.total.value).abs() < 1e-12,
-                "{} {}",
-                e.id,
-                o.outcome
-            );
-            assert!((o.present - o.removed - o.total.value).abs() < 1e-12);
         }
     }
-    // The scenario as it is, the first variant, is the plain run: same P(use of force).
+    // The scenario as it is, the all-present variant, is the plain run: same counts.
     let plain = simulate(&baseline(), SEED, 2_000);
-    let p = plain.iter().map(force).sum::<f64>() / 2_000.0;
-    assert_eq!(a.entities[1].outcomes[2].present, p);
+    let force = plain.iter().filter(|r| force(r) > 0.0).count() as u64;
+    let k = deter::outputs::event_index("use_of_force").unwrap();
+    assert_eq!(t.entities[1][k].present[7], force);
 }
 
 /// Fact 1, Baltic-type dyad (tests/data/baltic-type.toml: a challenger about fifty times

@@ -16,6 +16,7 @@ Quick start::
     r.outcomes            # tidy DataFrame: one row per (scope, outcome)
     r.metrics             # tidy DataFrame: one row per (scope, metric, statistic)
     r.yearly              # tidy DataFrame: one row per (scope, year, outcome, window)
+    r.attribution         # which level deters: one row per (scope, outcome, level)
     r.to_dict()           # the JSON contract of docs/OUTPUT.md
     c = deter.compare("baseline.toml", "envoy.toml", runs=20_000)
     deter.run("baseline.toml", set={"rivalry.SRB-XKX.monitoring": 0.7})   # a what-if
@@ -201,6 +202,72 @@ _YEARLY_COLUMNS = [
 ]
 
 
+#: Columns of :attr:`Result.attribution`.
+_ATTRIBUTION_COLUMNS = [
+    "scope",
+    "outcome",
+    "level",
+    "change",
+    "paired95_lo",
+    "paired95_hi",
+    "p_as_is",
+    "p_all_removed",
+    "runs",
+]
+
+#: The parts of an outcome's attribution: removing all three levels, then each level.
+_PARTS = ("all", "military", "political", "economic")
+
+
+def _attribution_rows(report: Mapping[str, Any]) -> list:
+    a = report.get("attribution")
+    if a is None:
+        return []
+    rows = []
+    for entity in a["entities"]:
+        for outcome, x in entity["events"].items():
+            for part in _PARTS:
+                c = x["removing_all" if part == "all" else part]
+                rows.append(
+                    {
+                        "scope": entity["entity"],
+                        "outcome": outcome,
+                        "level": part,
+                        "change": c["change"],
+                        "paired95_lo": c["paired95_lo"],
+                        "paired95_hi": c["paired95_hi"],
+                        "p_as_is": x["p_as_is"],
+                        "p_all_removed": x["p_all_removed"],
+                        "runs": a["runs"],
+                    }
+                )
+    return rows
+
+
+def _attribution_shift_rows(report: Mapping[str, Any]) -> list:
+    a = report.get("attribution_shift")
+    if a is None:
+        return []
+    rows = []
+    for entity in a["entities"]:
+        for outcome, x in entity["events"].items():
+            for part in _PARTS:
+                c = x["removing_all" if part == "all" else part]
+                rows.append(
+                    {
+                        "scope": entity["entity"],
+                        "outcome": outcome,
+                        "level": part,
+                        "a": c["a"],
+                        "b": c["b"],
+                        "shift": c["shift"],
+                        "paired95_lo": c["paired95_lo"],
+                        "paired95_hi": c["paired95_hi"],
+                    }
+                )
+    return rows
+
+
 def _yearly_rows(scope: str, years: Sequence[Mapping[str, Any]], runs: int) -> list:
     out = []
     for y in years:
@@ -253,6 +320,17 @@ class Result:
         [0, 1]) and ``balance`` (challenger / target military capability, a ratio) at each
         year's end, as quantiles over runs (``p05`` ... ``p95``). Columns: ``scope``,
         ``year``, ``quantity``, ``statistic``, ``value``.
+    attribution : pandas.DataFrame
+        Which level deters (computed unless ``attribution=False``): one row per (scope,
+        outcome, level). ``level`` is ``"military"``, ``"political"``, ``"economic"`` (that
+        level's Shapley share) or ``"all"`` (removing all three; the three shares add up to
+        it). ``change`` is how much removing the defenders' level raises (+) or lowers (-)
+        the probability of the outcome over the horizon, as a probability difference (0.01
+        = 1 percentage point), under the defender-side removal counterfactual of
+        docs/MODEL.md 7.13; ``paired95_lo`` / ``paired95_hi`` its paired 95% interval (NaN
+        where the sample cannot support one); ``p_as_is`` and ``p_all_removed`` the
+        outcome's probability with every level and with none; ``runs``. Shape:
+        ((1 + rivalries) x 6 x 4, 9); empty with ``attribution=False``.
     runs, seed : int
     overrides : list of dict
         The ``set=`` what-ifs applied: ``path``, ``value``, ``replaced``.
@@ -290,6 +368,9 @@ class Result:
         self.bands = pd.DataFrame(
             bands, columns=["scope", "year", "quantity", "statistic", "value"]
         )
+        self.attribution = pd.DataFrame(
+            _attribution_rows(report), columns=_ATTRIBUTION_COLUMNS
+        )
 
     def to_dict(self) -> dict:
         """The report as the JSON contract of docs/OUTPUT.md (a fresh copy)."""
@@ -322,6 +403,11 @@ class Comparison:
         interval ``paired95_lo`` / ``paired95_hi``.
     a, b : Result
         Each side on its own (each equals a plain :func:`run` of that side).
+    attribution_shift : pandas.DataFrame
+        How B shifts which level deters: one row per (scope, outcome, level) with ``a`` and
+        ``b`` (the ``change`` of :attr:`Result.attribution` under each side), ``shift`` =
+        b - a and its paired 95% interval ``paired95_lo`` / ``paired95_hi``. Empty with
+        ``attribution=False``.
     """
 
     def __init__(self, report: Mapping[str, Any]):
@@ -354,6 +440,10 @@ class Comparison:
                 metrics.append(row)
         self.outcomes = pd.DataFrame(outcomes)
         self.metrics = pd.DataFrame(metrics)
+        self.attribution_shift = pd.DataFrame(
+            _attribution_shift_rows(report),
+            columns=["scope", "outcome", "level", "a", "b", "shift", "paired95_lo", "paired95_hi"],
+        )
 
     def to_dict(self) -> dict:
         """The comparison as the JSON of ``deter compare --format json`` (a fresh copy)."""
@@ -373,6 +463,7 @@ def run(
     threads: Optional[int] = None,
     set: Sets = None,
     horizon_years: Optional[int] = None,
+    attribution: bool = True,
 ) -> Result:
     """Run a scenario's Monte Carlo replications (``deter run``).
 
@@ -392,6 +483,10 @@ def run(
         ``{"rivalry.SRB-XKX.monitoring": 0.7}`` or ``["model.war_cost=1.0"]``.
     horizon_years : int, optional
         Horizon in years, in [0, 200] [default: the file's].
+    attribution : bool
+        Compute which level deters (:attr:`Result.attribution`), as ``deter run`` does by
+        default: every run is also simulated under 7 level-removal variants (8x the work).
+        ``False`` is ``--no-attribution``.
 
     Returns
     -------
@@ -417,6 +512,7 @@ def run(
         threads=threads,
         set=_sets(set),
         horizon_years=horizon_years,
+        attribution=attribution,
     )
     return Result(json.loads(text))
 
@@ -430,6 +526,7 @@ def compare(
     set: Sets = None,
     set_b: Sets = None,
     horizon_years: Optional[int] = None,
+    attribution: bool = True,
 ) -> Comparison:
     """Compare two scenarios with common random numbers (``deter compare``): B - A.
 
@@ -438,6 +535,7 @@ def compare(
     ``compare(s, s, set_b={...})`` measures one what-if against the file.
     Raises :class:`ScenarioError` for invalid input, ``ValueError`` when the two scenarios
     cannot be paired (different countries or rivalries), KeyboardInterrupt on Ctrl-C.
+    ``attribution``: as in :func:`run` (``False`` is ``--no-attribution``).
     """
     ka, sa = _source(a)
     kb, sb = _source(b)
@@ -453,6 +551,7 @@ def compare(
         set=_sets(set),
         set_b=_sets(set_b),
         horizon_years=horizon_years,
+        attribution=attribution,
     )
     return Comparison(json.loads(text))
 

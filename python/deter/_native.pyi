@@ -21,6 +21,7 @@ def run(
     threads: Optional[int] = None,
     set: List[str] = ...,
     horizon_years: Optional[int] = None,
+    attribution: bool = True,
 ) -> str:
     """The JSON report of ``deter run --format json`` (docs/OUTPUT.md)."""
 
@@ -35,6 +36,7 @@ def compare(
     set: List[str] = ...,
     set_b: List[str] = ...,
     horizon_years: Optional[int] = None,
+    attribution: bool = True,
 ) -> str:
     """The JSON of ``deter compare --format json``."""
 

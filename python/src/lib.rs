@@ -75,6 +75,7 @@ fn settings(
     seed: Option<u64>,
     threads: Option<usize>,
     horizon_years: Option<u32>,
+    attribution: bool,
 ) -> PyResult<Settings> {
     let threads = threads.unwrap_or(0);
     if threads > deter::MAX_THREADS {
@@ -88,6 +89,7 @@ fn settings(
         seed,
         threads,
         horizon_years,
+        no_attribution: !attribution,
         ..Settings::default()
     })
 }
@@ -150,7 +152,7 @@ fn detached<T: Send, M: Send>(
 
 /// Run one scenario; returns the JSON report (docs/OUTPUT.md), as `deter run --format json`.
 #[pyfunction]
-#[pyo3(signature = (kind, source, runs=None, seed=None, threads=None, set=Vec::new(), horizon_years=None))]
+#[pyo3(signature = (kind, source, runs=None, seed=None, threads=None, set=Vec::new(), horizon_years=None, attribution=true))]
 #[allow(clippy::too_many_arguments)]
 fn run(
     py: Python<'_>,
@@ -161,9 +163,10 @@ fn run(
     threads: Option<usize>,
     set: Vec<String>,
     horizon_years: Option<u32>,
+    attribution: bool,
 ) -> PyResult<String> {
     let (scenario, applied) = load(kind, source, &set, "set=")?;
-    let settings = settings(runs, seed, threads, horizon_years)?;
+    let settings = settings(runs, seed, threads, horizon_years, attribution)?;
     let mut report = detached(py, None::<mpsc::Receiver<()>>, |_, _| Ok(()), |cancel| {
         let control = Control {
             cancel: Some(cancel),
@@ -178,7 +181,7 @@ fn run(
 /// Compare two scenarios with common random numbers; returns the JSON of
 /// `deter compare --format json`. `set` applies to both sides, `set_b` to B only.
 #[pyfunction]
-#[pyo3(signature = (kind_a, source_a, kind_b, source_b, runs=None, seed=None, threads=None, set=Vec::new(), set_b=Vec::new(), horizon_years=None))]
+#[pyo3(signature = (kind_a, source_a, kind_b, source_b, runs=None, seed=None, threads=None, set=Vec::new(), set_b=Vec::new(), horizon_years=None, attribution=true))]
 #[allow(clippy::too_many_arguments)]
 fn compare(
     py: Python<'_>,
@@ -192,11 +195,12 @@ fn compare(
     set: Vec<String>,
     set_b: Vec<String>,
     horizon_years: Option<u32>,
+    attribution: bool,
 ) -> PyResult<String> {
     let (sa, set_a) = load(kind_a, source_a, &set, "set=")?;
     let (mut sb, mut applied_b) = load(kind_b, source_b, &set, "set=")?;
     applied_b.extend(deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?);
-    let settings = settings(runs, seed, threads, horizon_years)?;
+    let settings = settings(runs, seed, threads, horizon_years, attribution)?;
     let mut report = detached(py, None::<mpsc::Receiver<()>>, |_, _| Ok(()), |cancel| {
         let control = Control {
             cancel: Some(cancel),
@@ -226,7 +230,7 @@ fn sweep(
     on_rows: Bound<'_, PyAny>,
     threads: Option<usize>,
 ) -> PyResult<Option<String>> {
-    let settings = settings(None, None, threads, None)?;
+    let settings = settings(None, None, threads, None, true)?;
     let (tx, rx) = mpsc::sync_channel::<String>(0);
     let done = AtomicU64::new(0);
     let tick = |n: u64| {

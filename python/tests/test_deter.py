@@ -146,6 +146,34 @@ def test_outcomes_table_is_tidy_and_recomputes_from_counts():
     )
 
 
+def test_attribution_table_is_tidy_and_its_shares_add_up():
+    r = deter.run(BASELINE, runs=600, seed=2, horizon_years=4)
+    a = r.attribution
+    assert list(a.columns) == [
+        "scope", "outcome", "level", "change", "paired95_lo", "paired95_hi", "p_as_is", "p_all_removed", "runs"
+    ]
+    scopes = ["region"] + [x["id"] for x in r.to_dict()["rivalries"]]
+    assert a.shape == (len(scopes) * 6 * 4, 9)
+    t = a.set_index(["scope", "outcome", "level"])
+    for scope in scopes:
+        for outcome in deter.OUTCOMES:
+            x = t.loc[(scope, outcome)]
+            # Efficiency: the three shares add up to removing all three, which is the change
+            # between the two probabilities; the run itself is the "as is" variant.
+            assert x.loc[["military", "political", "economic"], "change"].sum() == pytest.approx(x.loc["all", "change"], abs=1e-12)
+            assert x.loc["all", "change"] == pytest.approx(x.loc["all", "p_all_removed"] - x.loc["all", "p_as_is"], abs=1e-12)
+    o = r.outcomes.set_index(["scope", "outcome"])
+    assert t.loc[("region", "use_of_force", "all"), "p_as_is"] == o.loc[("region", "use_of_force"), "probability"]
+    # Switched off: no rows, and the plain numbers are the same.
+    off = deter.run(BASELINE, runs=600, seed=2, horizon_years=4, attribution=False)
+    assert off.attribution.empty
+    assert off.outcomes.equals(r.outcomes)
+    c = deter.compare(BASELINE, ENVOY, runs=300, seed=5, horizon_years=3)
+    s = c.attribution_shift
+    assert s.shape == (len(c.a.attribution), 8)
+    assert ((s["shift"] - (s["b"] - s["a"])).abs() < 1e-12).all()
+
+
 def test_metrics_and_yearly_tables_are_long():
     r = deter.run(BASELINE, runs=500, seed=2, horizon_years=4)
     m = r.metrics

@@ -95,10 +95,14 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         horizon_years: None,
         until_ci: args.until.until_ci,
         max_runs: args.until.max_runs,
+        no_attribution: args.sim.no_attribution,
     };
     let resolved = settings.resolve(&sa).map_err(|e| CliError::Usage(e.0))?;
     let threads = resolved.threads;
-    let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
+    let (ca, cb) = (
+        settings.attributed(Compiled::new(&sa)),
+        settings.attributed(Compiled::new(&sb)),
+    );
     let pairing = crn::check(&ca, &cb).map_err(|e| CliError::Usage(e.to_string()))?;
     crn::check_memory(&ca, &cb, threads).map_err(CliError::Usage)?;
 

@@ -24,6 +24,22 @@ pub struct SimFlags {
     /// scenario's); compared files must agree].
     #[arg(long)]
     pub horizon_years: Option<u32>,
+    /// Skip "which level deters" (the Shapley attribution to the defenders' military,
+    /// political and economic levels), on by default: it simulates every run under 7 more
+    /// level-removal variants, 8x the work.
+    #[arg(long)]
+    pub no_attribution: bool,
+}
+
+impl SimFlags {
+    /// `compiled` with the attribution on unless `--no-attribution`.
+    pub fn attributed(&self, compiled: crate::model::Compiled) -> crate::model::Compiled {
+        crate::settings::Settings {
+            no_attribution: self.no_attribution,
+            ..Default::default()
+        }
+        .attributed(compiled)
+    }
 }
 
 /// `--threads`: shared by every command that simulates.

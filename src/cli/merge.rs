@@ -71,6 +71,12 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     // The scenario (and its `extends` chain) is an input too.
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     let compiled = Compiled::new(&scenario);
+    // The shards' attribution tallies (when they carry them) merge like the rest.
+    let compiled = if header.attribution {
+        compiled.with_attribution()
+    } else {
+        compiled
+    };
     // The merged aggregate, the template and one part at a time.
     crate::engine::check_memory_for(&compiled, 3).map_err(CliError::Usage)?;
     let (aggregate, info) = shard::merge_run(&files, &compiled).map_err(CliError::Usage)?;
@@ -237,7 +243,9 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
 fn find_sweep(first: &Named, given: Option<&Path>) -> Result<Sweep, CliError> {
     let h = &first.file.header;
     let src = &first.file.source;
-    let check = |s: Sweep, what: &str| -> Result<Sweep, String> {
+    let check = |mut s: Sweep, what: &str| -> Result<Sweep, String> {
+        // `deter sweep --attribution` is recorded in the header, not in the file.
+        s.attribution |= h.attribution;
         let got = sweep_hash(&s);
         if got == h.sha256 {
             Ok(s)

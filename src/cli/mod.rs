@@ -204,7 +204,12 @@ pub fn main() -> i32 {
         }
     };
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
-    match dispatch(cli) {
+    let result = dispatch(cli);
+    // The work done, every attribution variant counted (tests/attribution.rs).
+    if std::env::var_os("DETER_COUNT_RUNS").is_some() {
+        eprintln!("deter: simulated {} runs", crate::model::simulated_runs());
+    }
+    match result {
         Ok(()) => exit::OK,
         Err(e) => {
             match &e {

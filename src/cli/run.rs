@@ -119,11 +119,12 @@ fn prepare(
         horizon_years: None,
         until_ci: until_target,
         max_runs: args.until.max_runs,
+        no_attribution: args.sim.no_attribution,
     };
     let resolved = settings
         .resolve(&scenario)
         .map_err(|e| CliError::Usage(e.0))?;
-    let compiled = Compiled::new(&scenario);
+    let compiled = settings.attributed(Compiled::new(&scenario));
     engine::check_memory(&compiled, threads)
         .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
     Ok(Job {

@@ -49,7 +49,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
     let runs = args.sim.runs.unwrap_or(scenario.meta.runs);
     validate_runs(runs)?;
     let seed = args.sim.seed.unwrap_or(scenario.meta.seed);
-    let compiled = Compiled::new(&scenario);
+    let compiled = args.sim.attributed(Compiled::new(&scenario));
     let threads = crate::settings::resolve_threads(args.sim.threads.threads);
 
     engine::check_memory(&compiled, threads)
@@ -93,6 +93,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
         seed,
         runs,
         points: 1,
+        attribution: compiled.attribution_variants().is_some(),
     };
     let timing = Timing {
         wall_seconds: finite(wall.max(0.0)),
@@ -160,6 +161,7 @@ pub fn sweep_shard(
         seed: sweep.seed,
         runs,
         points: design.n,
+        attribution: sweep.attribution,
     };
     let timing = Timing {
         wall_seconds: finite(wall.max(0.0)),

@@ -54,6 +54,11 @@ pub struct SweepArgs {
     /// SLURM_ARRAY_TASK_COUNT. The format of the results is chosen at the merge.
     #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["resume", "until_ci", "max_runs", "format", "report", "plots", "runs", "seed", "horizon_years"])]
     pub shard: Option<crate::shard::ShardSpec>,
+    /// Also attribute every point's probabilities to the defenders' military, political and
+    /// economic levels ("which level deters", region-wide columns `attribution_*`): 8x the
+    /// work, so off by default (the sweep file's `attribution = true` does the same).
+    #[arg(long)]
+    pub attribution: bool,
 }
 
 /// What a sweep's rows depend on besides the command line: the validated base scenario,
@@ -73,7 +78,7 @@ fn settings_text(s: &Sweep) -> String {
         s.crossing
             .as_ref()
             .map_or(String::new(), |c| format!(" {c:?}")),
-    )
+    ) + if s.attribution { " attribution" } else { "" }
 }
 
 /// SHA-256 identifying a validated sweep: the `sha256` of its partial files.
@@ -101,7 +106,8 @@ pub fn resume_marker(out: &Path) -> PathBuf {
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
     output::check_outputs(&outputs, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
-    let sweep = sweep::load_sweep(&args.file).map_err(CliError::Input)?;
+    let mut sweep = sweep::load_sweep(&args.file).map_err(CliError::Input)?;
+    sweep.attribution |= args.attribution;
     // The base scenario and its `extends` chain are inputs too.
     if let Some(out) = &args.out {
         output::check_writable(out, &[]).map_err(CliError::Usage)?;
@@ -118,6 +124,8 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         horizon_years: args.sim.horizon_years,
         until_ci: args.until.until_ci,
         max_runs: args.until.max_runs,
+        // Sweeps attribute only when asked (`--attribution`, `attribution = true`).
+        no_attribution: true,
     }
     .resolve_sweep(&mut sweep)
     .map_err(|e| CliError::Usage(e.0))?;

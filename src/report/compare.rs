@@ -99,7 +99,7 @@ pub struct EntityComparison {
     pub entity: String,
     pub outcomes: Vec<OutcomeDiff>,
     pub metrics: Vec<MeanDiff>,
-    pub deterrence_levels: LevelsShift,
+    pub cost_composition: LevelsShift,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -121,6 +121,10 @@ pub struct ComparisonReport {
     pub a: Report,
     pub b: Report,
     pub timing: Timing,
+    /// How B shifts which level deters: B's attribution minus A's with paired intervals
+    /// (`report::attribution`); absent when the attribution is off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution_shift: Option<super::attribution::AttributionShiftOut>,
     /// Present only with `--until-ci`: how many pairs of runs adaptive stopping took and why
     /// it stopped; the half-widths are those of the paired 95% intervals of B - A.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -200,7 +204,7 @@ fn entity(
         entity: name,
         outcomes,
         metrics,
-        deterrence_levels: LevelsShift {
+        cost_composition: LevelsShift {
             a: levels_a.clone(),
             b: levels_b.clone(),
             shift,
@@ -225,8 +229,8 @@ impl ComparisonReport {
         let mut region = entity(
             "region".into(),
             &cmp.paired.region,
-            &a.deterrence_levels,
-            &b.deterrence_levels,
+            &a.cost_composition,
+            &b.cost_composition,
             spy,
         );
         fill_means(&mut region, &a.metrics, &b.metrics);
@@ -240,14 +244,24 @@ impl ComparisonReport {
                 let mut e = entity(
                     ra.id.clone(),
                     pairs,
-                    &ra.deterrence_levels,
-                    &rb.deterrence_levels,
+                    &ra.cost_composition,
+                    &rb.cost_composition,
                     spy,
                 );
                 fill_means(&mut e, &ra.metrics, &rb.metrics);
                 e
             })
             .collect();
+        let attribution_shift = match (&cmp.attribution, &a.attribution, &b.attribution) {
+            (Some(t), Some(xa), Some(xb)) => Some(super::attribution::AttributionShiftOut::build(
+                t,
+                cmp.paired.runs,
+                xa,
+                xb,
+                &cmp.pairing.rivalries,
+            )),
+            _ => None,
+        };
         Self {
             schema_version: super::SCHEMA_VERSION,
             engine_version: crate::ENGINE_VERSION,
@@ -261,6 +275,7 @@ impl ComparisonReport {
             a,
             b,
             timing,
+            attribution_shift,
             stopping: None,
         }
     }

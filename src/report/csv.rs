@@ -78,9 +78,24 @@ impl Rows<'_> {
         };
         self.metric(entity, YEARS_TO_FORCE, &tm);
         self.f(entity, YEARS_TO_FORCE, "censored_share", t.censored_share);
-        self.f(entity, "deterrence_military", "share", levels.military);
-        self.f(entity, "deterrence_political", "share", levels.political);
-        self.f(entity, "deterrence_economic", "share", levels.economic);
+        self.f(
+            entity,
+            "cost_composition_military",
+            "share",
+            levels.military,
+        );
+        self.f(
+            entity,
+            "cost_composition_political",
+            "share",
+            levels.political,
+        );
+        self.f(
+            entity,
+            "cost_composition_economic",
+            "share",
+            levels.economic,
+        );
         for (k, &s) in escalation.iter().enumerate() {
             self.f(entity, &format!("max_level_{k}"), "share", s);
         }
@@ -123,7 +138,7 @@ impl Rows<'_> {
             "region",
             &r.outcomes,
             &r.metrics,
-            &r.deterrence_levels,
+            &r.cost_composition,
             &r.escalation,
             &r.crisis_outcomes,
             &r.mechanisms,
@@ -134,12 +149,17 @@ impl Rows<'_> {
                 &rv.id,
                 &rv.outcomes,
                 &rv.metrics,
-                &rv.deterrence_levels,
+                &rv.cost_composition,
                 &rv.escalation,
                 &rv.crisis_outcomes,
                 &rv.mechanisms,
             );
             self.yearly(&rv.id, &rv.yearly);
+        }
+        if let Some(a) = &r.attribution {
+            for (entity, metric, statistic, value) in super::attribution::csv_cells(a) {
+                self.row(&entity, &metric, statistic, value);
+            }
         }
     }
 
@@ -260,16 +280,21 @@ pub fn comparison_to_csv(c: &ComparisonReport, file_a: &str, file_b: &str) -> Ve
             }
             rows.n(id, m.metric, "excludes_zero", u64::from(m.excludes_zero));
         }
-        let l = &e.deterrence_levels;
+        let l = &e.cost_composition;
         for (level, a, b, s) in [
             ("military", l.a.military, l.b.military, l.shift.military),
             ("political", l.a.political, l.b.political, l.shift.political),
             ("economic", l.a.economic, l.b.economic, l.shift.economic),
         ] {
-            let m = format!("deterrence_{level}");
+            let m = format!("cost_composition_{level}");
             rows.f(id, &m, "share_a", a);
             rows.f(id, &m, "share_b", b);
             rows.f(id, &m, "shift", s);
+        }
+    }
+    if let Some(shift) = &c.attribution_shift {
+        for (entity, metric, statistic, value) in super::attribution::shift_csv_cells(shift) {
+            rows.row(&entity, &metric, statistic, value);
         }
     }
     finish(rows.w)

@@ -92,7 +92,7 @@ pub fn esc(s: &str) -> String {
 }
 
 /// A table cell holding a number from the JSON at pointer `k`, shown as `text`.
-fn cell(k: &str, v: f64, text: String) -> String {
+pub(super) fn cell(k: &str, v: f64, text: String) -> String {
     format!(
         "<td class=\"n\" data-k=\"{}\" data-v=\"{v}\">{}</td>",
         esc(k),
@@ -518,6 +518,12 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
     }
     let _ = writeln!(out, "</section>");
 
+    // Which level deters (the attribution), when it was computed.
+    if let Some(a) = &r.attribution {
+        let only = (r.rivalries.len() == 1).then(|| r.rivalries[0].id.as_str());
+        super::attribution::html_section(out, a, r.horizon_years, only);
+    }
+
     // Tri-level breakdown.
     let _ = writeln!(
         out,
@@ -526,12 +532,12 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
          expected cost of challenging in the crisis game that comes from the military, political \
          and economic levels (summed over challenge decisions).</p>"
     );
-    let mut rows = vec![level_row("region", &r.deterrence_levels)];
+    let mut rows = vec![level_row("region", &r.cost_composition)];
     rows.extend(
         r.rivalries
             .iter()
             .filter(|_| !single)
-            .map(|rv| level_row(&rv.id, &rv.deterrence_levels)),
+            .map(|rv| level_row(&rv.id, &rv.cost_composition)),
     );
     out.push_str(&figure(
         "chart-levels",
@@ -548,21 +554,18 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
             out,
             "<tr><td>{}</td>{}{}{}</tr>",
             esc(label),
-            pct_cell(&format!("{prefix}/deterrence_levels/military"), l.military),
-            pct_cell(
-                &format!("{prefix}/deterrence_levels/political"),
-                l.political
-            ),
-            pct_cell(&format!("{prefix}/deterrence_levels/economic"), l.economic)
+            pct_cell(&format!("{prefix}/cost_composition/military"), l.military),
+            pct_cell(&format!("{prefix}/cost_composition/political"), l.political),
+            pct_cell(&format!("{prefix}/cost_composition/economic"), l.economic)
         );
     };
-    level_line(out, "region", "", &r.deterrence_levels);
+    level_line(out, "region", "", &r.cost_composition);
     for (i, rv) in r.rivalries.iter().enumerate().filter(|_| !single) {
         level_line(
             out,
             &rv.id,
             &format!("/rivalries/{i}"),
-            &rv.deterrence_levels,
+            &rv.cost_composition,
         );
     }
     let _ = writeln!(out, "</tbody></table></section>");
@@ -1071,6 +1074,13 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
     }
     let _ = writeln!(out, "</section>");
 
+    // How B shifts which level deters, when the attribution was computed.
+    if let Some(shift) = &c.attribution_shift {
+        let single = c.rivalries.len() == 1 && c.a.rivalries.len() == 1 && c.b.rivalries.len() == 1;
+        let only = single.then(|| c.rivalries[0].entity.as_str());
+        super::attribution::html_shift_section(&mut out, shift, c.a.horizon_years, only);
+    }
+
     // Tri-level shift.
     let _ = writeln!(
         out,
@@ -1086,8 +1096,8 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
         .chain(c.rivalries.iter().filter(|_| !single))
         .zip(&labels)
     {
-        rows.push(level_row(la, &e.deterrence_levels.a));
-        rows.push(level_row(lb, &e.deterrence_levels.b));
+        rows.push(level_row(la, &e.cost_composition.a));
+        rows.push(level_row(lb, &e.cost_composition.b));
     }
     out.push_str(&figure(
         "chart-levels",
@@ -1111,24 +1121,24 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
         } else {
             format!("/rivalries/{}", ei - 1)
         };
-        let s = &e.deterrence_levels.shift;
+        let s = &e.cost_composition.shift;
         let pp = |x: f64| format!("{:+.1} pp", 100.0 * x);
         let _ = writeln!(
             out,
             "<tr><td>{} shift B - A</td>{}{}{}</tr>",
             esc(&e.entity),
             cell(
-                &format!("{prefix}/deterrence_levels/shift/military"),
+                &format!("{prefix}/cost_composition/shift/military"),
                 s.military,
                 pp(s.military)
             ),
             cell(
-                &format!("{prefix}/deterrence_levels/shift/political"),
+                &format!("{prefix}/cost_composition/shift/political"),
                 s.political,
                 pp(s.political)
             ),
             cell(
-                &format!("{prefix}/deterrence_levels/shift/economic"),
+                &format!("{prefix}/cost_composition/shift/economic"),
                 s.economic,
                 pp(s.economic)
             )

@@ -4,6 +4,7 @@
 //! `Serialize`. **Architecture Invariant:** no NaN or infinity reaches a report: every float
 //! goes through [`finite`].
 
+pub mod attribution;
 #[cfg(feature = "html")]
 pub mod charts;
 pub mod compare;
@@ -403,7 +404,7 @@ pub struct RivalryOut {
     pub target: String,
     pub outcomes: Outcomes,
     pub metrics: Metrics,
-    pub deterrence_levels: LevelsOut,
+    pub cost_composition: LevelsOut,
     /// Share of runs whose highest MID level was 0 (no opportunity), 1 (no challenge), 2..5.
     pub escalation: [f64; 6],
     pub crisis_outcomes: CrisisOutcomesOut,
@@ -437,7 +438,7 @@ pub struct Report {
     pub rng: &'static str,
     pub outcomes: Outcomes,
     pub metrics: Metrics,
-    pub deterrence_levels: LevelsOut,
+    pub cost_composition: LevelsOut,
     pub escalation: [f64; 6],
     pub crisis_outcomes: CrisisOutcomesOut,
     pub mechanisms: MechanismsOut,
@@ -456,6 +457,10 @@ pub struct Report {
     /// before the run, with the value it replaced (`scenario::overrides`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<crate::scenario::overrides::Applied>,
+    /// Which level deters: the Shapley attribution over the level-removal variants
+    /// (`report::attribution`); absent when switched off (`--no-attribution`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<attribution::AttributionOut>,
 }
 
 /// Adaptive stopping (`deter run --until-ci`), see docs/SWEEPS.md.
@@ -553,7 +558,7 @@ impl Report {
                 target: s.countries[r.target].id.clone(),
                 outcomes: Outcomes::from_tally(t, runs),
                 metrics: Metrics::from_tally(t, steps),
-                deterrence_levels: LevelsOut::from_tally(t),
+                cost_composition: LevelsOut::from_tally(t),
                 escalation: escalation(t, runs),
                 crisis_outcomes: CrisisOutcomesOut::from_tally(t),
                 mechanisms: MechanismsOut::from_tally(t),
@@ -575,7 +580,7 @@ impl Report {
             rng: RNG_NAME,
             outcomes: Outcomes::from_tally(&agg.region, runs),
             metrics: Metrics::from_tally(&agg.region, steps),
-            deterrence_levels: LevelsOut::from_tally(&agg.region),
+            cost_composition: LevelsOut::from_tally(&agg.region),
             escalation: escalation(&agg.region, runs),
             crisis_outcomes: CrisisOutcomesOut::from_tally(&agg.region),
             mechanisms: MechanismsOut::from_tally(&agg.region),
@@ -594,6 +599,10 @@ impl Report {
             },
             stopping: None,
             overrides: Vec::new(),
+            attribution: agg.attribution.as_ref().map(|t| {
+                let ids: Vec<&str> = s.rivalries.iter().map(|r| r.id.as_str()).collect();
+                attribution::AttributionOut::build(t, runs, &ids)
+            }),
         }
     }
 }

@@ -551,6 +551,7 @@ mod tests {
                     runs,
                     points: 1,
                     units: runs,
+                    attribution: false,
                     shard: ShardHeader {
                         k: shard.k(),
                         n: shard.n(),

@@ -76,6 +76,10 @@ pub struct Header {
     pub points: u64,
     /// Global work units, `points * runs`.
     pub units: u64,
+    /// Whether each part carries the attribution's tallies (every run simulated under the
+    /// level-removal variants too; `crate::attribution`).
+    #[serde(default)]
+    pub attribution: bool,
     pub shard: ShardHeader,
 }
 
@@ -123,6 +127,7 @@ impl Header {
         .or_else(|| cmp("runs", &self.runs, &other.runs))
         .or_else(|| cmp("points", &self.points, &other.points))
         .or_else(|| cmp("units", &self.units, &other.units))
+        .or_else(|| cmp("attribution", &self.attribution, &other.attribution))
         .or_else(|| cmp("shard count n", &self.shard.n, &other.shard.n))
     }
 }
@@ -178,6 +183,8 @@ pub struct Invocation {
     pub runs: u64,
     /// Points (1 for a run).
     pub points: u64,
+    /// Whether the parts carry the attribution's tallies.
+    pub attribution: bool,
 }
 
 impl PartialFile {
@@ -209,6 +216,7 @@ impl PartialFile {
                 runs: inv.runs,
                 points: inv.points,
                 units,
+                attribution: inv.attribution,
                 shard: ShardHeader {
                     k: shard.k(),
                     n: shard.n(),

@@ -30,6 +30,8 @@ pub struct Rows {
     /// Levers x futures: the policy ids and the futures per policy (point k is future
     /// `k % futures` of policy `k / futures`); the rows then carry `policy` and `future`.
     policies: Option<(Vec<String>, u64)>,
+    /// The sweep carries the attribution: region-wide `attribution_*` columns.
+    attribution: bool,
 }
 
 #[derive(Serialize)]
@@ -56,6 +58,11 @@ struct JsonRest<'a> {
     stopping: Option<JsonStopping<'a>>,
     outcomes: &'a Outcomes,
     metrics: &'a crate::report::Metrics,
+    /// The region's attribution, when the sweep carries it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attribution: Option<
+        &'a crate::report::attribution::EventsOut<crate::report::attribution::EventAttributionOut>,
+    >,
 }
 
 #[derive(Serialize)]
@@ -74,12 +81,31 @@ struct JsonHeader<'a> {
     runs: u64,
     horizon_years: u32,
     common_random_numbers: bool,
+    /// Rows carry the region's attribution (`deter sweep --attribution`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    attribution: bool,
     parameters: Vec<JsonParam<'a>>,
     /// Settings from the command line that replaced the file's.
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     overrides: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     policies: Option<&'a [String]>,
+}
+
+/// The attribution columns of a sweep row, per event: removing all three levels, then each
+/// level's Shapley share.
+const ATTRIBUTION_PARTS: [&str; 4] = ["removing_all", "military", "political", "economic"];
+
+fn attribution_part(
+    e: &crate::report::attribution::EventAttributionOut,
+    part: usize,
+) -> &crate::report::attribution::ChangeOut {
+    match part {
+        0 => &e.removing_all,
+        1 => &e.military,
+        2 => &e.political,
+        _ => &e.economic,
+    }
 }
 
 fn metric_values(m: &MetricOut) -> [f64; 5] {
@@ -98,6 +124,7 @@ impl Rows {
                     c.futures.max(1),
                 )
             }),
+            attribution: sweep.attribution,
         }
     }
 
@@ -134,6 +161,15 @@ impl Rows {
                 for s in ["mean", "p50", "censored_share"] {
                     cols.push(format!("{YEARS_TO_FORCE}_{s}"));
                 }
+                if self.attribution {
+                    for e in &EVENTS {
+                        for part in ATTRIBUTION_PARTS {
+                            for s in ["change", "paired95_lo", "paired95_hi"] {
+                                cols.push(format!("attribution_{}_{part}_{s}", e.key));
+                            }
+                        }
+                    }
+                }
                 cols.join(",") + "\n"
             }
             RowFormat::Json => {
@@ -147,6 +183,7 @@ impl Rows {
                     horizon_years: sweep.base.meta.horizon_years,
                     overrides: &sweep.overrides,
                     common_random_numbers: sweep.common_random_numbers,
+                    attribution: self.attribution,
                     parameters: sweep
                         .parameters
                         .iter()
@@ -229,6 +266,27 @@ impl Rows {
                 }
                 let t = &m.years_to_first_use_of_force;
                 let _ = write!(s, ",{},{},{}", t.mean, t.p50, t.censored_share);
+                if self.attribution {
+                    let region = report.attribution.as_ref().map(|a| &a.entities[0].events.0);
+                    for k in 0..N_EVENTS {
+                        for part in 0..ATTRIBUTION_PARTS.len() {
+                            match region.map(|r| attribution_part(&r[k], part)) {
+                                Some(c) => {
+                                    let cell =
+                                        |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+                                    let _ = write!(
+                                        s,
+                                        ",{},{},{}",
+                                        c.change,
+                                        cell(c.paired95_lo),
+                                        cell(c.paired95_hi)
+                                    );
+                                }
+                                None => s.push_str(",,,"),
+                            }
+                        }
+                    }
+                }
                 s.push('\n');
             }
             RowFormat::Json => {
@@ -241,6 +299,7 @@ impl Rows {
                     }),
                     outcomes: &report.outcomes,
                     metrics: &report.metrics,
+                    attribution: report.attribution.as_ref().map(|a| &a.entities[0].events),
                 };
                 let body = serde_json::to_string(&rest).expect("serialises");
                 s.push_str(&body[1..]); // drop the opening brace

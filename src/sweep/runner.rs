@@ -415,7 +415,12 @@ pub fn point_scenario(sweep: &Sweep, k: u64, values: &[f64]) -> Compiled {
         s.set(*t, v)
             .expect("sweep values are validated against the parameter ranges");
     }
-    Compiled::new(&s)
+    let c = Compiled::new(&s);
+    if sweep.attribution {
+        c.with_attribution()
+    } else {
+        c
+    }
 }
 
 fn point_row(sweep: &Sweep, rows: &Rows, k: u64, open: &Open, stop: Option<&Stopping>) -> String {

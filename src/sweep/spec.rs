@@ -268,6 +268,9 @@ pub struct Sweep {
     pub levels: usize,
     /// Run i uses the same stream at every point.
     pub common_random_numbers: bool,
+    /// `attribution = true` (or `deter sweep --attribution`): every point also carries
+    /// "which level deters" (8 simulations per run; off by default).
+    pub attribution: bool,
     pub parameters: Vec<Parameter>,
     /// Warnings about a valid sweep (printed to stderr before it runs).
     pub warnings: Vec<Diagnostic>,
@@ -321,7 +324,8 @@ impl DerefMut for Reader<'_> {
     }
 }
 
-const TOP_KEYS: [&str; 13] = [
+const TOP_KEYS: [&str; 14] = [
+    "attribution",
     "name",
     "description",
     "base",
@@ -434,6 +438,16 @@ impl Reader<'_> {
                 }
             },
             None => Some(false),
+        };
+        let attribution = match lookup(root, "attribution") {
+            Some(v) => match v.get_ref().as_bool() {
+                Some(b) => b,
+                None => {
+                    self.type_error(v, "attribution", "true or false");
+                    false
+                }
+            },
+            None => false,
         };
         let mut parameters = Vec::new();
         let mut seen: Vec<(String, Range<usize>)> = Vec::new();
@@ -646,6 +660,7 @@ impl Reader<'_> {
             points,
             levels,
             common_random_numbers: crn || crossing.is_some(),
+            attribution,
             parameters,
             warnings: self
                 .diags
