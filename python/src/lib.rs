@@ -243,6 +243,67 @@ fn compare(
     Ok(out)
 }
 
+/// Nested Monte Carlo over uncertain parameters (a posterior file and/or the scenario's
+/// `[[uncertain]]` priors); returns the JSON of `deter run --posterior ... --format json`
+/// (docs/OUTPUT.md, "Nested runs"). `runs` is per draw.
+#[pyfunction]
+#[pyo3(signature = (kind, source, posterior=None, draws=None, runs=None, seed=None, threads=None, set=Vec::new(), horizon_years=None))]
+#[allow(clippy::too_many_arguments)]
+fn run_nested(
+    py: Python<'_>,
+    kind: &str,
+    source: &str,
+    posterior: Option<String>,
+    draws: Option<u64>,
+    runs: Option<u64>,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    set: Vec<String>,
+    horizon_years: Option<u32>,
+) -> PyResult<String> {
+    let (scenario, _) = load(kind, source, &set, horizon_years)?;
+    let post = match &posterior {
+        Some(p) => Some(deter::api::read_posterior(Path::new(p)).map_err(api_error)?),
+        None => None,
+    };
+    let settings = deter::api::Settings {
+        runs,
+        seed,
+        threads: threads_of(threads)?,
+        ..Default::default()
+    };
+    let nested = detached(py, |cancel| {
+        let control = Hooks {
+            cancel: Some(cancel),
+            progress: None,
+        };
+        Some(deter::api::run_nested(
+            &scenario,
+            post.as_ref(),
+            &settings,
+            draws,
+            control,
+        ))
+    })?
+    .map_err(api_error)?;
+    Ok(deter::calibrate::nested_out::json(
+        &nested,
+        &scenario.meta.name,
+        posterior.as_deref(),
+    ))
+}
+
+/// A library error -> a Python exception (bad values are ValueError; Ctrl-C is
+/// KeyboardInterrupt).
+fn api_error(e: deter::api::Error) -> PyErr {
+    match e {
+        deter::api::Error::Input(d) => input_error(d),
+        deter::api::Error::Interrupted => PyKeyboardInterrupt::new_err("interrupted"),
+        deter::api::Error::Io(m) => PyOSError::new_err(m),
+        other => PyValueError::new_err(other.to_string()),
+    }
+}
+
 /// Run a sweep file, writing its CSV results (the rows of `deter sweep --out FILE`) to
 /// `out`; returns the sensitivity CSV for Saltelli and Morris designs, else None.
 #[pyfunction]
@@ -319,6 +380,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ENGINE_VERSION", deter::ENGINE_VERSION)?;
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
+    m.add_function(wrap_pyfunction!(run_nested, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     Ok(())
