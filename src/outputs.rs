@@ -33,6 +33,9 @@ pub mod event {
     pub const USE_OF_FORCE: EventSet = 1 << 3;
     /// War (MID level 5).
     pub const WAR: EventSet = 1 << 4;
+    /// A non-state violent incident (armed groups the state does not acknowledge: Banjska
+    /// 2023). Not a MID level: never a use of force by the state.
+    pub const NON_STATE: EventSet = 1 << 5;
 
     /// The bits a crisis that reached MID `level` sets: every level up to it.
     #[inline]
@@ -60,7 +63,7 @@ pub struct Event {
 }
 
 /// Every reported event, in output order. The count is [`N_EVENTS`].
-pub const EVENTS: [Event; 6] = [
+pub const EVENTS: [Event; 7] = [
     Event {
         key: "crisis",
         label: "crisis opportunity (context)",
@@ -97,10 +100,106 @@ pub const EVENTS: [Event; 6] = [
         meaning: "deterrence held: force was never used",
         holds: |s| s & event::USE_OF_FORCE == 0,
     },
+    Event {
+        key: "non_state_incident",
+        label: "non-state violence (not MID)",
+        meaning: "a non-state violent incident happened (armed groups the state does not acknowledge; not a use of force by a state, not a MID level)",
+        holds: |s| s & event::NON_STATE != 0,
+    },
 ];
 
 /// Number of reported events.
 pub const N_EVENTS: usize = EVENTS.len();
+
+/// Indices into [`COUNTS`]: the kinds of event counted per rivalry, run and year.
+pub mod count {
+    /// Crisis triggers: crisis opportunities from every source (the rivalry's own arrivals,
+    /// target-initiated triggers and non-state incidents that open a crisis).
+    pub const CRISIS_TRIGGERS: usize = 0;
+    /// Crises whose highest MID level was a threat (2).
+    pub const THREATS: usize = 1;
+    /// Crises whose highest MID level was a display of force (3).
+    pub const DISPLAYS: usize = 2;
+    /// Crises whose highest MID level was a use of force short of war (4).
+    pub const USES_OF_FORCE: usize = 3;
+    /// Crises that ended in war (MID 5).
+    pub const WARS: usize = 4;
+    /// Non-state violent incidents (not a MID level).
+    pub const NON_STATE: usize = 5;
+    /// Crisis triggers started by the target or its side (a police operation, a declaration).
+    pub const TARGET_TRIGGERS: usize = 6;
+
+    /// The count a crisis that reached MID `level` adds to (none below a threat).
+    #[inline]
+    pub const fn of_level(level: u8) -> Option<usize> {
+        match level {
+            2 => Some(THREATS),
+            3 => Some(DISPLAYS),
+            4 => Some(USES_OF_FORCE),
+            5 => Some(WARS),
+            _ => None,
+        }
+    }
+}
+
+/// One kind of event counted per rivalry, run and year (the dated record's units).
+#[derive(Debug, Clone, Copy)]
+pub struct Count {
+    /// Key in JSON (`yearly[y].counts.<key>`), CSV and the table.
+    pub key: &'static str,
+    /// Label in the terminal table and the HTML page.
+    pub label: &'static str,
+    /// What is counted, in words that fit "the number of ... in the year".
+    pub meaning: &'static str,
+}
+
+/// Every per-year count, in output order (indices in [`count`]). Each crisis is counted once,
+/// at its highest MID level, as the MID data code a dispute by its highest hostility level
+/// (Jones, Bremer and Singer 1996), so threats + displays + uses of force + wars = disputes.
+pub const COUNTS: [Count; 7] = [
+    Count {
+        key: "crisis_triggers",
+        label: "crisis triggers",
+        meaning: "crisis opportunities from every source (the rivalry's own arrivals, target-initiated triggers, non-state incidents that open a crisis)",
+    },
+    Count {
+        key: "threats",
+        label: "threats (MID 2)",
+        meaning: "crises whose highest level was a threat (MID 2)",
+    },
+    Count {
+        key: "displays",
+        label: "displays (MID 3)",
+        meaning: "crises whose highest level was a display of force (MID 3)",
+    },
+    Count {
+        key: "uses_of_force",
+        label: "uses of force (MID 4)",
+        meaning: "crises whose highest level was a use of force short of war (MID 4)",
+    },
+    Count {
+        key: "wars",
+        label: "wars (MID 5)",
+        meaning: "crises that ended in war (MID 5)",
+    },
+    Count {
+        key: "non_state_incidents",
+        label: "non-state incidents",
+        meaning: "non-state violent incidents (not a MID level, never a use of force by a state)",
+    },
+    Count {
+        key: "target_triggers",
+        label: "target-initiated triggers",
+        meaning: "crisis triggers started by the target or its side (a police operation, a declaration); each is also a crisis trigger",
+    },
+];
+
+/// Number of per-year counts.
+pub const N_COUNTS: usize = COUNTS.len();
+
+/// Layout of one rivalry's (or the region's) count of one kind in one year: one bin per
+/// integer 0..=31, larger counts in the last bin (the mean is exact whatever the count).
+pub const YEAR_COUNT_LAYOUT: BinLayout = BinLayout::Integer { bins: 33 };
 
 /// Which of [`EVENTS`] hold for a window with events `set`, in table order.
 #[inline]
@@ -227,6 +326,7 @@ mod tests {
                 level >= 4,
                 level >= 5,
                 level < 4,
+                false,
             ];
             assert_eq!(flags, expected, "level {level}");
         }
@@ -237,6 +337,7 @@ mod tests {
         let mut keys: Vec<&str> = EVENTS.iter().map(|e| e.key).collect();
         keys.extend(METRICS.iter().map(|m| m.key));
         keys.push(YEARS_TO_FORCE);
+        keys.extend(COUNTS.iter().map(|c| c.key));
         let n = keys.len();
         keys.sort_unstable();
         keys.dedup();

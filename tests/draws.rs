@@ -30,16 +30,23 @@ fn baseline_draws_per_run_by_kind() {
         // leaves it out with the five countries off the rivalry.
         assert_eq!(k.betas, 0, "run {i}");
         let crises: u64 = r.rivalries.iter().map(|x| u64::from(x.crises)).sum();
-        // 2 countries x 3 processes, 1 rivalry x 3 processes, one per crisis.
-        assert_eq!(k.streams, 2 * 3 + 3 + crises, "run {i}");
+        // 2 countries x 3 processes, 1 rivalry x 4 processes (tension, arrivals, non-state
+        // incidents, target-initiated triggers), one per crisis.
+        assert_eq!(k.streams, 2 * 3 + 4 + crises, "run {i}");
         // Every draw takes at least one 64-bit word.
         assert!(k.words >= k.normals + k.uniforms + k.betas, "{k:?}");
         if r.max_level() < 5 {
             // Each month: 2 countries x 3 normals (GDP, cohesion, narrative) and the rivalry's
             // tension; each crisis: one normal for the misperceived balance.
             assert_eq!(k.normals, steps * 7 + crises, "run {i}");
-            // One uniform per month for the crisis count, at least one per crisis.
-            assert!(k.uniforms >= steps + crises, "run {i}");
+            // One uniform per month each for the crisis, non-state incident and target-trigger
+            // counts, one per non-state incident (does it open a crisis), at least one per crisis.
+            let incidents: u64 = r
+                .rivalries
+                .iter()
+                .map(|x| u64::from(x.counts[deter::outputs::count::NON_STATE]))
+                .sum();
+            assert!(k.uniforms >= 3 * steps + incidents + crises, "run {i}");
         }
         normals += k.normals;
         uniforms += k.uniforms;

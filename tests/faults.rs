@@ -131,7 +131,7 @@ fn noise_diagnostic_never_certifies_noise_as_signal() {
             let sweep = deter::sweep::load_sweep(&f).unwrap();
             let design = deter::sweep::Design::new(&sweep);
             let mut rng = rand::rngs::StdRng::seed_from_u64(runs);
-            let outputs: Vec<[f64; 6]> = (0..design.n)
+            let outputs: Vec<[f64; deter::outputs::N_EVENTS]> = (0..design.n)
                 .map(|_| {
                     std::array::from_fn(|_| {
                         let hits = (0..runs).filter(|_| rng.random::<f64>() < 0.3).count();
@@ -143,7 +143,7 @@ fn noise_diagnostic_never_certifies_noise_as_signal() {
             let notes = report.table.matches("note:").count();
             assert_eq!(
                 notes,
-                6,
+                deter::outputs::N_EVENTS,
                 "{} runs = {runs}: every outcome is noise\n{}",
                 sweep.design.as_str(),
                 report.table
@@ -826,10 +826,10 @@ fn sensitivity_tables_rank_and_label_the_right_parameters() {
         );
         let sweep = deter::sweep::load_sweep(&f).unwrap();
         let design_ = deter::sweep::Design::new(&sweep);
-        let outputs: Vec<[f64; 6]> = (0..design_.n)
+        let outputs: Vec<[f64; deter::outputs::N_EVENTS]> = (0..design_.n)
             .map(|k| {
                 let v = design_.values(&sweep.parameters, k);
-                [0.7 * v[0] + 0.05 * v[2]; 6]
+                [0.7 * v[0] + 0.05 * v[2]; deter::outputs::N_EVENTS]
             })
             .collect();
         let report = deter::sweep::sensitivity(&sweep, &design_, &outputs).unwrap();

@@ -60,6 +60,8 @@ dissatisfaction = 0.0
 tension = 0.4
 tension_volatility = 0.0
 opportunity_rate = 0.5
+nonstate_rate = 0.0
+target_trigger_rate = 0.0
 "#;
 
 #[test]

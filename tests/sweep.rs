@@ -316,7 +316,7 @@ fn saltelli_sweep_saves_a_ranked_sensitivity_table_beside_the_results() {
     assert_eq!(lines(&out), 1 + 8 * 4);
     let table = std::fs::read_to_string(dir.path().join("s.sensitivity.csv")).unwrap();
     assert!(table.starts_with("outcome,rank,parameter,role,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n"));
-    assert_eq!(table.lines().count(), 1 + 6 * 2);
+    assert_eq!(table.lines().count(), 1 + deter::outputs::N_EVENTS * 2);
 
     let m = sweep_file(
         dir.path(),

@@ -8,13 +8,14 @@ use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
 const GRID: &str = "scenarios/sweeps/kosovo-budget-x-nato.toml";
-const OUTCOMES: [&str; 6] = [
+const OUTCOMES: [&str; 7] = [
     "crisis",
     "threat",
     "display",
     "use_of_force",
     "war",
     "deterrence_held",
+    "non_state_incident",
 ];
 
 fn deter() -> Command {
@@ -116,11 +117,14 @@ fn saltelli_report_ranks_the_sobol_indices_with_intervals() {
         .iter()
         .filter(|i| i.starts_with("sensitivity-"))
         .collect();
-    assert_eq!(sens.len(), 6);
+    assert_eq!(sens.len(), deter::outputs::N_EVENTS);
     assert!(html.contains("ranked by total order ST (bars, with 95% bootstrap intervals)"));
     // No heatmap: not a grid; one scatter per outcome and parameter.
     assert_eq!(ids.iter().filter(|i| i.ends_with("-grid")).count(), 0);
-    assert_eq!(ids.iter().filter(|i| i.contains("-vs-")).count(), 12);
+    assert_eq!(
+        ids.iter().filter(|i| i.contains("-vs-")).count(),
+        2 * deter::outputs::N_EVENTS
+    );
     // The ranking in the chart follows the saved sensitivity CSV (rank 1 drawn on top).
     let csv = std::fs::read_to_string(dir.path().join("results.sensitivity.csv")).unwrap();
     let first: Vec<&str> = csv

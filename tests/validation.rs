@@ -669,6 +669,10 @@ fn crisis_opportunities_are_poisson() {
     set(&mut s, "rivalry.SRB-XKX.baseline_tension", 0.45);
     set(&mut s, "rivalry.SRB-XKX.tension_volatility", 0.0);
     set(&mut s, "model.status_quo_value", 10.0);
+    // The rivalry's own arrivals only: no target-initiated triggers, no non-state incidents.
+    set(&mut s, "rivalry.SRB-XKX.opportunity_rate", 0.6);
+    set(&mut s, "rivalry.SRB-XKX.target_trigger_rate", 0.0);
+    set(&mut s, "rivalry.SRB-XKX.nonstate_rate", 0.0);
     let runs = simulate(&s, SEED, RUNS);
     assert!(runs.iter().all(|r| r.disputes == 0.0));
     let mu = 0.6 * (1.0 + 1.0 * 0.45) * 10.0;

@@ -7,7 +7,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Compiled, RunRecord, STEPS_PER_YEAR};
-use crate::outputs::{Combine, EventSet, METRICS, N_EVENTS, N_METRICS, event_flags};
+use crate::outputs::{
+    Combine, EventSet, METRICS, N_COUNTS, N_EVENTS, N_METRICS, YEAR_COUNT_LAYOUT, event_flags,
+};
 use crate::stats::{BinLayout, Distribution, ExactMoments, Histogram};
 
 pub use crate::outputs::{BALANCE_LAYOUT, COUNT_LAYOUT, GDP_LAYOUT, TENSION_LAYOUT};
@@ -23,6 +25,10 @@ pub struct Tally {
     pub yearly_events: Vec<[u64; N_EVENTS]>,
     /// Per year y: runs in which each event held in years 0..=y (by the end of year y).
     pub cumulative_events: Vec<[u64; N_EVENTS]>,
+    /// Per year y and each of [`crate::outputs::COUNTS`]: the distribution over runs of the
+    /// number of such events in year y (exact integer sums; one bin per count up to 31).
+    /// For the region: the sum over rivalries.
+    pub yearly_counts: Vec<[Distribution; N_COUNTS]>,
     /// Runs by highest MID level reached (0..=5).
     pub max_level: [u64; 6],
     /// One distribution per [`crate::outputs::METRICS`] entry.
@@ -56,6 +62,10 @@ impl Tally {
             events: [0; N_EVENTS],
             yearly_events: vec![[0; N_EVENTS]; years],
             cumulative_events: vec![[0; N_EVENTS]; years],
+            yearly_counts: vec![
+                std::array::from_fn(|_| Distribution::new(YEAR_COUNT_LAYOUT));
+                years
+            ],
             max_level: [0; 6],
             metrics: METRICS.map(|m| Distribution::new(m.layout)),
             first_force_month: Histogram::new(BinLayout::Integer {
@@ -86,6 +96,20 @@ impl Tally {
     /// The crisis-count distribution (the first metric), for the HTML histogram.
     pub fn crises(&self) -> &Distribution {
         &self.metrics[0]
+    }
+
+    /// The distribution over runs of the count of [`crate::outputs::COUNTS`]`[kind]` in year
+    /// `year` (0-based from the start of the horizon): exact mean from integer sums, and one
+    /// histogram bin per count 0..=31 (32 or more in the last bin). `None` past the horizon.
+    pub fn yearly_count(&self, year: usize, kind: usize) -> Option<&Distribution> {
+        self.yearly_counts.get(year).and_then(|y| y.get(kind))
+    }
+
+    #[inline]
+    fn record_counts(&mut self, y: usize, counts: &[u32; N_COUNTS]) {
+        for (d, &n) in self.yearly_counts[y].iter_mut().zip(counts) {
+            d.record(f64::from(n));
+        }
     }
 
     /// Year `y`'s events `in_year`, and the events of years 0..=y `by_end`.
@@ -135,6 +159,11 @@ impl Tally {
         for (x, y) in self.cumulative_events.iter_mut().zip(&o.cumulative_events) {
             for (a, b) in x.iter_mut().zip(y) {
                 *a += b;
+            }
+        }
+        for (x, y) in self.yearly_counts.iter_mut().zip(&o.yearly_counts) {
+            for (a, b) in x.iter_mut().zip(y) {
+                a.merge(b);
             }
         }
         for (a, b) in self.max_level.iter_mut().zip(o.max_level) {
@@ -203,7 +232,8 @@ impl Aggregate {
         let steps = u64::from(compiled.steps());
         let years = u64::from(compiled.scenario.meta.horizon_years);
         let metrics: u64 = METRICS.iter().map(|m| bins(m.layout)).sum();
-        let events = 8 * years * 2 * N_EVENTS as u64;
+        let events = 8 * years * 2 * N_EVENTS as u64
+            + 8 * years * N_COUNTS as u64 * (bins(YEAR_COUNT_LAYOUT) + 8);
         let tally = 8 * (metrics + steps + 1 + 64) + events;
         let yearly = 8 * years * (bins(TENSION_LAYOUT) + bins(BALANCE_LAYOUT));
         tally + compiled.scenario.rivalries.len() as u64 * (tally + yearly)
@@ -224,6 +254,9 @@ impl Aggregate {
             for (y, &in_year) in r.yearly_events.iter().enumerate() {
                 by_end |= in_year;
                 tally.record_year(y, in_year, by_end);
+            }
+            for (y, counts) in r.yearly_counts.iter().enumerate() {
+                tally.record_counts(y, counts);
             }
             let costs = [
                 r.level_costs.military,
@@ -278,7 +311,27 @@ impl Aggregate {
             let in_year = run.rivalries.iter().fold(0, |m, r| m | r.yearly_events[y]);
             by_end |= in_year;
             region.record_year(y, in_year, by_end);
+            let mut counts = [0u32; N_COUNTS];
+            for r in &run.rivalries {
+                for (a, b) in counts.iter_mut().zip(&r.yearly_counts[y]) {
+                    *a += b;
+                }
+            }
+            region.record_counts(y, &counts);
         }
+    }
+
+    /// Per-year count distributions of rivalry `rivalry` (scenario order): element `y` holds,
+    /// for each of [`crate::outputs::COUNTS`], the distribution over runs of that count in
+    /// year `y`. `None` for a rivalry the scenario does not have. Mergeable exactly: the same
+    /// for any thread count or shard split.
+    pub fn yearly_count_distributions(
+        &self,
+        rivalry: usize,
+    ) -> Option<&[[Distribution; N_COUNTS]]> {
+        self.rivalries
+            .get(rivalry)
+            .map(|t| t.yearly_counts.as_slice())
     }
 
     /// Bytes held by this aggregate, heap included. Depends on the scenario (rivalries,
@@ -291,6 +344,7 @@ impl Aggregate {
             std::mem::size_of::<Tally>()
                 + t.metrics.iter().map(dist).sum::<usize>()
                 + (t.yearly_events.len() + t.cumulative_events.len()) * N_EVENTS * 8
+                + t.yearly_counts.iter().flatten().map(dist).sum::<usize>()
                 + hist(&t.first_force_month)
                 + t.yearly_tension.iter().map(hist).sum::<usize>()
                 + t.yearly_balance.iter().map(hist).sum::<usize>()
@@ -324,6 +378,7 @@ impl Aggregate {
             let lens = [
                 (a.yearly_events.len(), b.yearly_events.len()),
                 (a.cumulative_events.len(), b.cumulative_events.len()),
+                (a.yearly_counts.len(), b.yearly_counts.len()),
                 (a.yearly_tension.len(), b.yearly_tension.len()),
                 (a.yearly_balance.len(), b.yearly_balance.len()),
             ];
@@ -337,6 +392,20 @@ impl Aggregate {
                 if x.moments.n != runs {
                     return Err(format!(
                         "{at}.metrics[{k}]: {} values for {runs} runs",
+                        x.moments.n
+                    ));
+                }
+            }
+            for (x, y) in a
+                .yearly_counts
+                .iter()
+                .flatten()
+                .zip(b.yearly_counts.iter().flatten())
+            {
+                dist(x, y, &format!("{at}.yearly_counts"))?;
+                if x.moments.n != runs {
+                    return Err(format!(
+                        "{at}.yearly_counts: {} values for {runs} runs",
                         x.moments.n
                     ));
                 }

@@ -4,7 +4,7 @@
 //!
 //! 1. A (challenger): challenge (MID 2, threat) or keep the status quo;
 //! 2. T (target): concede, or resist;
-//! 3. A: back down, or display force (MID 3); the West W then sanctions with probability `s`;
+//! 3. A: back down, or display force (MID 3); the West W then sanctions with probability `s_D`;
 //! 4. P (the target's protectors, aggregated): commit (mobilise, reinforce) or stay out; skipped
 //!    when T has no protector;
 //! 5. A: back down, or use force (MID 4), knowing P's move; if A was not sanctioned at the
@@ -43,8 +43,11 @@ pub struct GameInputs {
     pub display_cost: f64,
     /// A's cost of Western sanctions once imposed (economic).
     pub sanctions: f64,
-    /// W's probability of sanctioning at the display, and again at the use of force if not yet.
+    /// W's probability of sanctioning at the use of force if it has not sanctioned yet.
     pub sanction_prob: f64,
+    /// W's probability of sanctioning at the display of force (lower: displays are rarely
+    /// sanctioned).
+    pub sanction_prob_display: f64,
     /// A's probability of prevailing if force is used, by k (perceived by A in its own tree).
     pub p: [f64; 2],
     /// A's cost of limited force and of war, by k (military).
@@ -250,8 +253,12 @@ pub fn solve(g: &GameInputs) -> Solution {
         sol.p_stay[s] = p_node5[0];
         let a_node4 = Levels::mix(a_node5[1], a_node5[0], c);
         let t_node4 = c * t_node5[1] + (1.0 - c) * t_node5[0];
-        // W: sanctions at the display with probability s_prob.
-        let ws = if s == 1 { s_prob } else { 1.0 - s_prob };
+        // W: sanctions at the display with probability s_D.
+        let ws = if s == 1 {
+            g.sanction_prob_display
+        } else {
+            1.0 - g.sanction_prob_display
+        };
         a_display = Levels {
             gain: a_display.gain + ws * a_node4.gain,
             military: a_display.military + ws * a_node4.military,
@@ -331,7 +338,7 @@ pub fn play(
     if !out.displayed {
         return out;
     }
-    out.sanctioned_display = u[3] < real_inputs.sanction_prob;
+    out.sanctioned_display = u[3] < real_inputs.sanction_prob_display;
     let s = usize::from(out.sanctioned_display);
     out.protector_moved = real_inputs.protector;
     out.committed = real_inputs.protector && u[4] < real.commit[s];
@@ -384,6 +391,7 @@ mod tests {
             display_cost: 0.2,
             sanctions: 0.4,
             sanction_prob: 0.4,
+            sanction_prob_display: 0.3,
             p: [0.75, 0.5],
             a_force_cost: [0.15, 0.3],
             a_war_cost: [0.5, 1.4],
@@ -472,7 +480,11 @@ mod tests {
                 node5(s, 0)
             }
         };
-        let display = Tree::Chance(g.sanction_prob, Box::new(node4(0)), Box::new(node4(1)));
+        let display = Tree::Chance(
+            g.sanction_prob_display,
+            Box::new(node4(0)),
+            Box::new(node4(1)),
+        );
         let resisted = Tree::Decide(0, leaf([-g.audience, 0.0, 0.0]), Box::new(display));
         let threat = Tree::Decide(1, leaf([g.value, -g.t_concede, 0.0]), Box::new(resisted));
         Tree::Decide(0, leaf([g.status_quo, 0.0, 0.0]), Box::new(threat))

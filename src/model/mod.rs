@@ -14,7 +14,7 @@ pub mod streams;
 use rand::Rng;
 use rand_distr::Beta;
 
-use crate::outputs::{EventSet, event};
+use crate::outputs::{EventSet, N_COUNTS, count, event};
 use crate::scenario::{
     Actor, AllianceParams, ChangeOp, DeploymentParams, EconomicParams, MilitaryParams, ModelParams,
     ParamRef, PoliticalParams, PowerParams, RivalryParams, Scenario,
@@ -102,6 +102,14 @@ pub struct RivalryRecord {
     pub year_events: EventSet,
     /// Events of each year.
     pub yearly_events: Vec<EventSet>,
+    /// Highest MID level of the crisis being played (0 between crises).
+    pub crisis_level: u8,
+    /// Counts of the whole run ([`crate::outputs::COUNTS`] order).
+    pub counts: [u32; N_COUNTS],
+    /// Counts of the current year, moved to `yearly_counts` at the year's end.
+    pub year_counts: [u32; N_COUNTS],
+    /// Counts of each year ([`crate::outputs::COUNTS`] order).
+    pub yearly_counts: Vec<[u32; N_COUNTS]>,
 }
 
 impl RivalryRecord {
@@ -116,7 +124,15 @@ impl RivalryRecord {
     #[inline]
     pub fn reach(&mut self, level: u8) {
         self.max_level = self.max_level.max(level);
+        self.crisis_level = self.crisis_level.max(level);
         self.mark(event::levels_up_to(level));
+    }
+
+    /// Count one event of kind `kind` ([`crate::outputs::count`]) now.
+    #[inline]
+    pub fn add(&mut self, kind: usize) {
+        self.counts[kind] += 1;
+        self.year_counts[kind] += 1;
     }
 }
 
@@ -133,6 +149,7 @@ impl RunRecord {
             yearly_tension: vec![0.0; years],
             yearly_balance: vec![0.0; years],
             yearly_events: vec![0; years],
+            yearly_counts: vec![[0; N_COUNTS]; years],
             ..RivalryRecord::default()
         };
         Self {
@@ -142,20 +159,23 @@ impl RunRecord {
 
     fn reset(&mut self) {
         for r in &mut self.rivalries {
-            let (t, b, e) = (
+            let (t, b, e, n) = (
                 std::mem::take(&mut r.yearly_tension),
                 std::mem::take(&mut r.yearly_balance),
                 std::mem::take(&mut r.yearly_events),
+                std::mem::take(&mut r.yearly_counts),
             );
             *r = RivalryRecord {
                 yearly_tension: t,
                 yearly_balance: b,
                 yearly_events: e,
+                yearly_counts: n,
                 ..RivalryRecord::default()
             };
             r.yearly_tension.fill(0.0);
             r.yearly_balance.fill(0.0);
             r.yearly_events.fill(0);
+            r.yearly_counts.fill([0; N_COUNTS]);
         }
     }
 
@@ -312,7 +332,7 @@ pub struct Compiled {
     /// holding both at the start of a run, in index then alliance order.
     shared: Vec<(usize, usize)>,
     /// Stream numbers of every persistent process: per country (gdp, cohesion, narrative),
-    /// then per rivalry (tension, arrivals, events), then per alliance (reliability).
+    /// then per rivalry (tension, arrivals, nonstate, target), then per alliance (reliability).
     stream_ids: Vec<u64>,
     /// Per rivalry: the base of its crisis streams ([`streams::crisis_stream_id`]).
     crisis_base: Vec<u64>,
@@ -348,7 +368,9 @@ impl Removal {
 
 /// Processes per country and per rivalry in [`Compiled::stream_ids`].
 const COUNTRY_PROCESSES: [&str; 3] = ["gdp", "cohesion", "narrative"];
-const RIVALRY_PROCESSES: [&str; 3] = ["tension", "arrivals", "events"];
+const RIVALRY_PROCESSES: [&str; 4] = ["tension", "arrivals", "nonstate", "target"];
+/// Streams per rivalry in [`Compiled::stream_ids`] (after the countries').
+const RIVALRY_STREAMS: usize = RIVALRY_PROCESSES.len();
 
 /// How an alliance's reliability is drawn at the start of a run.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -559,6 +581,7 @@ pub fn simulate_run<R: Rng + ?Sized>(
                 rec.yearly_tension[year] = world.rivalries[ri].tension;
                 rec.yearly_balance[year] = world.balance(compiled, r.challenger, r.target);
                 rec.yearly_events[year] = std::mem::take(&mut rec.year_events);
+                rec.yearly_counts[year] = std::mem::take(&mut rec.year_counts);
             }
         }
     }
@@ -1059,9 +1082,10 @@ impl World {
             if self.rivalries[ri].at_war {
                 continue;
             }
+            let first = 3 * n_c + RIVALRY_STREAMS * ri;
             let st = &mut self.rivalries[ri];
-            let p = &st.params;
-            let g = &mut self.streams[3 * (n_c + ri)..3 * (n_c + ri) + 2];
+            let p = st.params;
+            let g = &mut self.streams[first..first + RIVALRY_STREAMS];
             let tz = if p.tension_volatility > 0.0 {
                 p.tension_volatility * sqrt_dt * g[0].normal()
             } else {
@@ -1070,9 +1094,47 @@ impl World {
             st.tension =
                 (st.tension + p.tension_reversion * DT * (p.baseline_tension - st.tension) + tz)
                     .clamp(0.0, 1.0);
+            let rec = &mut record.rivalries[ri];
+            // Non-state violence (its own stream): incidents raise tension and may open a
+            // crisis; never a MID level.
+            let mut triggered = 0u32;
+            if p.nonstate_rate > 0.0 {
+                let rv = &c.scenario.rivalries[ri];
+                let narrative = self.countries[rv.challenger].narrative;
+                let monitoring = if c.removed.political {
+                    0.0
+                } else {
+                    p.monitoring
+                };
+                let rate = p.nonstate_rate
+                    * (1.0 + m.nonstate_tension * st.tension)
+                    * (1.0 + m.nonstate_narrative * narrative)
+                    * (1.0 - m.nonstate_monitoring * monitoring)
+                    * DT;
+                let incidents = poisson_inversion(rate, g[2].uniform());
+                for _ in 0..incidents {
+                    rec.add(count::NON_STATE);
+                    rec.mark(event::NON_STATE);
+                    st.tension = (st.tension + m.tension_jump_nonstate).min(1.0);
+                    triggered += u32::from(g[2].uniform() < m.nonstate_crisis);
+                }
+            }
+            // Target-initiated triggers (their own stream): each raises tension and opens a
+            // crisis opportunity.
+            let mut target_triggers = 0u32;
+            if p.target_trigger_rate > 0.0 {
+                let cohesion = self.countries[c.scenario.rivalries[ri].target].cohesion;
+                let rate =
+                    p.target_trigger_rate * (1.0 + m.target_trigger_cohesion * cohesion) * DT;
+                target_triggers = poisson_inversion(rate, g[3].uniform());
+                for _ in 0..target_triggers {
+                    rec.add(count::TARGET_TRIGGERS);
+                    st.tension = (st.tension + m.tension_jump_target).min(1.0);
+                }
+            }
             let rate = p.opportunity_rate * (1.0 + m.tension_sensitivity * st.tension) * DT;
             let opportunities = poisson_inversion(rate, g[1].uniform());
-            for _ in 0..opportunities {
+            for _ in 0..(target_triggers + triggered + opportunities) {
                 if self.rivalries[ri].at_war {
                     break;
                 }
@@ -1085,7 +1147,13 @@ impl World {
     /// `rec.crises` (0-based) of this run.
     fn crisis(&mut self, c: &Compiled, ri: usize, step: u32, rec: &mut RivalryRecord) {
         let mut g = Stream::keyed(&self.key, crisis_stream_id(c.crisis_base[ri], rec.crises));
+        rec.crisis_level = 0;
         self.play_crisis(c, ri, step, &mut g, rec);
+        rec.add(count::CRISIS_TRIGGERS);
+        if let Some(k) = count::of_level(rec.crisis_level) {
+            rec.add(k);
+        }
+        rec.crisis_level = 0;
         self.crisis_draws.add_stream(&g);
     }
 
@@ -1279,6 +1347,11 @@ impl World {
                 0.0
             } else {
                 params.sanctions_credibility
+            },
+            sanction_prob_display: if rm.economic {
+                0.0
+            } else {
+                m.display_sanctions_share * params.sanctions_credibility
             },
             p,
             a_force_cost: war_cost.map(|x| m.limited_force_cost * x),

@@ -26,8 +26,10 @@
 //! The processes: per country `gdp`, `cohesion`, `narrative` (one normal per month each);
 //! per rivalry `tension` (one normal per month), `arrivals` (one uniform per month) and one
 //! stream per crisis (every decision, misperception and honour draw of that crisis); per
-//! alliance `reliability` (one Beta per run); per rivalry `events` (non-state incidents and
-//! target-initiated triggers, one uniform each per month when their rates are non-zero).
+//! rivalry `nonstate` (when the rivalry's non-state rate is non-zero: one uniform per month
+//! for the number of incidents, then one uniform per incident for whether it opens a crisis)
+//! and `target` (when its target-initiated trigger rate is non-zero: one uniform per month);
+//! per alliance `reliability` (one Beta per run).
 
 use std::convert::Infallible;
 

@@ -13,6 +13,8 @@ pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
 pub const GREEN: RGBColor = RGBColor(0, 158, 115);
 pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
 pub const GREY: RGBColor = RGBColor(90, 90, 90);
+/// Okabe-Ito reddish purple.
+pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
 const SERIES: [RGBColor; 4] = [BLUE, VERMILLION, GREEN, ORANGE];
 
 const FONT: &str = "sans-serif";
@@ -274,6 +276,31 @@ pub fn survival(title: &str, horizon_years: f64, curves: &[Curve<'_>]) -> String
 /// Probabilities by calendar year: one line with markers per curve (points are
 /// (year, probability)), y on [0, 1].
 pub fn by_year(title: &str, y_desc: &str, curves: &[Curve<'_>]) -> String {
+    lines_by_year(title, y_desc, curves, 1.0, true)
+}
+
+/// Mean counts by calendar year: one line with markers per curve (points are (year, mean
+/// count per run)), y from 0 to a little above the largest mean.
+pub fn counts_by_year(title: &str, y_desc: &str, curves: &[Curve<'_>]) -> String {
+    let top = curves
+        .iter()
+        .flat_map(|c| c.points.iter().map(|p| p.1))
+        .fold(0.0f64, f64::max);
+    let top = if top > 0.0 && top.is_finite() {
+        top
+    } else {
+        1.0
+    };
+    lines_by_year(title, y_desc, curves, top, false)
+}
+
+fn lines_by_year(
+    title: &str,
+    y_desc: &str,
+    curves: &[Curve<'_>],
+    top: f64,
+    percent: bool,
+) -> String {
     let years = curves.iter().flat_map(|c| c.points.iter().map(|p| p.0));
     let (x0, x1) = years.fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
     if x0 > x1 {
@@ -286,19 +313,26 @@ pub fn by_year(title: &str, y_desc: &str, curves: &[Curve<'_>]) -> String {
             .margin_right(24)
             .x_label_area_size(40)
             .y_label_area_size(56)
-            .build_cartesian_2d(x0 - 0.5..x1 + 0.5, 0f64..1.02f64)
+            .build_cartesian_2d(x0 - 0.5..x1 + 0.5, 0f64..top * 1.02)
             .map_err(err)?;
+        let y_label = move |y: &f64| {
+            if percent {
+                format!("{:.0}%", 100.0 * y)
+            } else {
+                format!("{y:.2}")
+            }
+        };
         chart
             .configure_mesh()
             .light_line_style(WHITE.mix(0.0))
             .x_desc("year")
             .y_desc(y_desc)
             .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
+            .y_label_formatter(&y_label)
             .label_style((FONT, 12))
             .draw()
             .map_err(err)?;
-        const COLOURS: [RGBColor; 6] = [GREY, ORANGE, GREEN, VERMILLION, BLUE, BLACK];
+        const COLOURS: [RGBColor; 7] = [GREY, ORANGE, GREEN, VERMILLION, BLUE, BLACK, PURPLE];
         for (i, c) in curves.iter().enumerate() {
             let colour = COLOURS[i % COLOURS.len()];
             chart

@@ -140,8 +140,9 @@ impl Rows<'_> {
         }
     }
 
-    /// Per year: `<event>_in_<year>` and `<event>_by_<year>` (p, ci_lo, ci_hi, count), then
-    /// the tension and balance bands where present.
+    /// Per year: `<event>_in_<year>` and `<event>_by_<year>` (p, ci_lo, ci_hi, count), the
+    /// counts `<count>_in_<year>` (mean, mc95_lo, mc95_hi, p50, p95, total), then the tension
+    /// and balance bands where present.
     fn yearly(&mut self, entity: &str, yearly: &[super::YearOut]) {
         for y in yearly {
             for (key, p) in y.events_in_year.entries() {
@@ -149,6 +150,15 @@ impl Rows<'_> {
             }
             for (key, p) in y.events_by_end.entries() {
                 self.prob(entity, &format!("{key}_by_{}", y.year), p);
+            }
+            for (key, c) in y.counts.entries() {
+                let m = format!("{key}_in_{}", y.year);
+                self.f(entity, &m, "mean", c.mean);
+                self.f(entity, &m, "mc95_lo", c.mc95_lo);
+                self.f(entity, &m, "mc95_hi", c.mc95_hi);
+                self.f(entity, &m, "p50", c.p50);
+                self.f(entity, &m, "p95", c.p95);
+                self.n(entity, &m, "total", c.total);
             }
             for (name, b) in [("tension", &y.tension), ("balance", &y.balance)] {
                 let Some(b) = b else { continue };

@@ -13,7 +13,7 @@ use super::compare::ComparisonReport;
 use super::{LevelsOut, Outcomes, Report};
 use crate::engine::{Aggregate, Tally};
 use crate::model::STEPS_PER_YEAR;
-use crate::outputs::{EVENTS, METRICS};
+use crate::outputs::{COUNTS, EVENTS, METRICS};
 use crate::scenario::{Actor, Scenario};
 
 /// Everything the page of one run needs.
@@ -785,6 +785,50 @@ fn yearly_section(out: &mut String, r: &Report) {
                 let k = format!("{prefix}/yearly/{y}");
                 out.push_str(&pct_cell(&format!("{k}/events_in_year/{}/p", e.key), a.p));
                 out.push_str(&pct_cell(&format!("{k}/events_by_end/{}/p", e.key), b.p));
+            }
+            let _ = writeln!(out, "</tr>");
+        }
+        let _ = writeln!(out, "</tbody></table></details>");
+        let counts: Vec<Curve<'_>> = COUNTS
+            .iter()
+            .enumerate()
+            .map(|(k, c)| Curve {
+                label: c.label,
+                points: years
+                    .iter()
+                    .map(|y| (f64::from(y.year), y.counts.0[k].mean))
+                    .collect(),
+            })
+            .collect();
+        out.push_str(&figure(
+            &format!("chart-yearly-counts-{n}"),
+            charts::counts_by_year(
+                &format!("{title}: events counted in each year"),
+                "mean count per run",
+                &counts,
+            ),
+            "Mean number of events in each year per run. Each crisis is counted once, at its \
+             highest MID level; non-state incidents are not MID levels and never a use of force \
+             by a state.",
+        ));
+        let _ = write!(
+            out,
+            "<details><summary>Counts</summary><table><thead><tr><th>year</th>"
+        );
+        for c in &COUNTS {
+            let _ = write!(
+                out,
+                "<th class=\"n\">{} mean</th><th class=\"n\">p95</th>",
+                esc(c.key)
+            );
+        }
+        let _ = writeln!(out, "</tr></thead><tbody>");
+        for (y, yo) in years.iter().enumerate() {
+            let _ = write!(out, "<tr><td>{}</td>", yo.year);
+            for (c, v) in COUNTS.iter().zip(&yo.counts.0) {
+                let k = format!("{prefix}/yearly/{y}/counts/{}", c.key);
+                out.push_str(&cell(&format!("{k}/mean"), v.mean, num(v.mean)));
+                out.push_str(&cell(&format!("{k}/p95"), v.p95, num(v.p95)));
             }
             let _ = writeln!(out, "</tr>");
         }

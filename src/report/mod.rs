@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::engine::{Aggregate, RNG_NAME, Tally};
 use crate::model::{Compiled, CrisisOutcome, STEPS_PER_YEAR};
-use crate::outputs::{EVENTS, METRICS, N_EVENTS, N_METRICS, YEARS_TO_FORCE};
+use crate::outputs::{COUNTS, EVENTS, METRICS, N_COUNTS, N_EVENTS, N_METRICS, YEARS_TO_FORCE};
 use crate::stats::{Distribution, Histogram, Proportion, wilson};
 
 /// Version of the JSON layout; bumped only by breaking changes.
@@ -80,6 +80,59 @@ impl Serialize for Outcomes {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(Some(N_EVENTS))?;
+        for (k, v) in self.entries() {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// One per-year count ([`COUNTS`]): its distribution over runs in one year.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CountOut {
+    /// Mean count per run (exact integer sum / runs).
+    pub mean: f64,
+    /// Monte Carlo 95% interval of the mean (mean +- 1.96 standard errors).
+    pub mc95_lo: f64,
+    pub mc95_hi: f64,
+    /// Median and 95th percentile of the count over runs.
+    pub p50: f64,
+    pub p95: f64,
+    /// Events of this kind in all runs together (exact).
+    pub total: u64,
+}
+
+impl CountOut {
+    fn from_distribution(d: &Distribution) -> Self {
+        let s = d.summary();
+        let half = 1.96 * d.moments.se();
+        Self {
+            mean: finite(s.mean),
+            mc95_lo: finite((s.mean - half).max(0.0)),
+            mc95_hi: finite(s.mean + half),
+            p50: finite(s.p50),
+            p95: finite(s.p95),
+            total: d.moments.sum().round().max(0.0) as u64,
+        }
+    }
+}
+
+/// One [`CountOut`] per [`COUNTS`] entry, in table order; serialised as a JSON object keyed
+/// by the counts' keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counts(pub [CountOut; N_COUNTS]);
+
+impl Counts {
+    /// (key, value) pairs in the documented order.
+    pub fn entries(&self) -> impl Iterator<Item = (&'static str, &CountOut)> {
+        COUNTS.iter().map(|c| c.key).zip(&self.0)
+    }
+}
+
+impl Serialize for Counts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(N_COUNTS))?;
         for (k, v) in self.entries() {
             m.serialize_entry(k, v)?;
         }
@@ -305,6 +358,9 @@ pub struct YearOut {
     /// Share of runs in which each event happened by the end of this year (cumulative; for
     /// `deterrence_held`: no use of force so far).
     pub events_by_end: Outcomes,
+    /// Events counted in this year: per run (mean, Monte Carlo 95% interval, quantiles)
+    /// and in all runs (exact); each crisis at its highest MID level.
+    pub counts: Counts,
     /// Tension at the year's end (rivalries only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tension: Option<BandOut>,
@@ -321,6 +377,9 @@ fn yearly(t: &Tally, runs: u64, start: &crate::scenario::YearMonth) -> Vec<YearO
             year: first + y as i32,
             events_in_year: Outcomes::from_counts(&t.yearly_events[y], runs),
             events_by_end: Outcomes::from_counts(&t.cumulative_events[y], runs),
+            counts: Counts(std::array::from_fn(|k| {
+                CountOut::from_distribution(&t.yearly_counts[y][k])
+            })),
             tension: t.yearly_tension.get(y).map(BandOut::from_histogram),
             balance: t.yearly_balance.get(y).map(BandOut::from_histogram),
         })

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{MetricOut, Metrics, Outcomes, Report, YearOut};
-use crate::outputs::{EVENTS, METRICS};
+use crate::outputs::{COUNTS, EVENTS, METRICS};
 
 fn pct(x: f64) -> String {
     format!("{:5.1}%", 100.0 * x)
@@ -109,6 +109,28 @@ fn yearly_table(out: &mut String, years: &[YearOut]) {
             let _ = writeln!(out);
         }
     }
+    let _ = writeln!(out);
+    let _ = write!(out, "  {:<32}", "mean count per run in the year");
+    for c in &COUNTS {
+        let _ = write!(out, " {:>w$}", c.key, w = width(c.key));
+    }
+    let _ = writeln!(out);
+    for y in years {
+        let _ = write!(out, "  {:<32}", y.year);
+        for (key, c) in y.counts.entries() {
+            let _ = write!(out, " {:>w$}", count_mean(c.mean), w = width(key));
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(
+        out,
+        "  (each crisis counted once, at its highest MID level; non-state incidents are not MID levels)"
+    );
+}
+
+/// A mean count with three decimals (per-year counts are mostly below one).
+fn count_mean(x: f64) -> String {
+    format!("{x:.3}")
 }
 
 fn num(x: f64) -> String {

@@ -221,6 +221,22 @@ param_block! {
         sanctions_gdp_loss: "share of GDP", Value(0.02), [0.0, 1.0];
         /// Gain in procurement efficiency from collective (coordinated NATO-standard) procurement.
         procurement_bonus: "", Value(0.15), [0.0, 2.0];
+        /// Share of sanctions_credibility with which the West sanctions a mere display of force (MID 3). Displays are rarely sanctioned: none of Serbia's alerts and build-ups on the Kosovo boundary (2019, 2021, 2022, 2023) nor Russia's build-ups on Ukraine's border (2021) drew sanctions; sanctions followed uses of force (2014, 2022). Hand-set; 1 restores sanctions at the display with the full credibility.
+        display_sanctions_share: "", Value(0.1), [0.0, 1.0];
+        /// Sensitivity of the non-state incident rate to tension: factor 1 + nonstate_tension * tension.
+        nonstate_tension: "", Value(1.0), [0.0, 20.0];
+        /// Sensitivity of the non-state incident rate to the challenger's narrative: factor 1 + nonstate_narrative * narrative (armed groups draw on the narrative that denies the target's claim).
+        nonstate_narrative: "", Value(1.0), [0.0, 20.0];
+        /// How much international monitoring suppresses non-state violence: factor 1 - nonstate_monitoring * monitoring (KFOR and EULEX patrols in northern Kosovo).
+        nonstate_monitoring: "", Value(1.0), [0.0, 1.0];
+        /// Probability that a non-state incident opens a crisis opportunity (Zvecan and Banjska 2023 each brought a Serbian display; the 2024 canal explosion did not).
+        nonstate_crisis: "probability", Value(0.5), [0.0, 1.0];
+        /// Tension jump per non-state incident.
+        tension_jump_nonstate: "", Value(0.10), [0.0, 1.0];
+        /// Sensitivity of the target-initiated trigger rate to the target's cohesion: factor 1 + target_trigger_cohesion * cohesion (a government with a broad domestic mandate asserts sovereignty: police operations, customs, licence plates).
+        target_trigger_cohesion: "", Value(1.0), [0.0, 20.0];
+        /// Tension jump per target-initiated trigger.
+        tension_jump_target: "", Value(0.05), [0.0, 1.0];
     }
 }
 
@@ -345,10 +361,14 @@ param_block! {
         trade: "share", Value(0.05), [0.0, 1.0];
         /// International monitoring of the dyad in [0, 1] (KFOR, EU, a special envoy).
         monitoring: "", Value(0.3), [0.0, 1.0];
-        /// Probability the West imposes sanctions when the challenger displays force, and again at a use of force if not yet.
+        /// Probability the West imposes sanctions when the challenger uses force (if it has not sanctioned the display already); at a display of force it sanctions with this probability times model.display_sanctions_share.
         sanctions_credibility: "probability", Value(0.5), [0.0, 1.0];
         /// Share of the challenger's capability it can commit against this target (theatre share; 1 = all of it).
         challenger_share: "", Value(1.0), [0.0, 1.0];
+        /// Base rate of non-state violent incidents (armed groups the challenger's state does not acknowledge: Banjska 2023), before the tension, narrative and monitoring factors. Never a use of force by a state. Default: about 0.4 a year in the Serbia -> Kosovo baseline (2008-2024: Mitrovica 2008, the 2011 and 2022 barricades, Zvecan and Banjska 2023, the 2024 canal explosion).
+        nonstate_rate: "1/yr", Value(0.3), [0.0, 52.0];
+        /// Base rate of crisis triggers started by the target or its side (a police operation, a declaration, customs or licence-plate rules), before the cohesion factor; each raises tension and opens a crisis opportunity. Default: about 0.5 a year in the baseline (2008-2024: independence, 2011 customs, 2018 tariffs, police operations 2019 and 2021-2023, licence plates 2021-2022, the 2024 dinar rule).
+        target_trigger_rate: "1/yr", Value(0.3), [0.0, 52.0];
     }
 }
 
