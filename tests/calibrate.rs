@@ -208,8 +208,12 @@ fn the_bundled_records_read_and_count_as_documented() {
     // Per-year statistics: each crisis in the year it reached its highest level (the 2007-2010
     // dispute reached force with the 2007 missile), non-state incidents in their years.
     let per_year = |r: &deter::calibrate::Record| {
-        [Statistic::NonState, Statistic::CrisisYears, Statistic::ForceYears]
-            .map(|s| Observation::primary(r, s))
+        [
+            Statistic::NonState,
+            Statistic::CrisisYears,
+            Statistic::ForceYears,
+        ]
+        .map(|s| Observation::primary(r, s))
     };
     assert_eq!(per_year(&georgia), [1, 3, 1]);
     assert_eq!(per_year(&kosovo), [7, 7, 1]);

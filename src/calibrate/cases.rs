@@ -113,7 +113,9 @@ pub fn distance(cal: &Calibration, u: &[f64], seed: u64) -> f64 {
     let (sim, mut rng) = simulate(cal, &values(cal, u), seed, false);
     let mut d2 = 0.0;
     for (case, counts) in cal.cases.iter().zip(&sim).filter(|(c, _)| !c.held_out) {
-        let reading = cal.observation.read(&case.record, &cal.statistics, &mut rng);
+        let reading = cal
+            .observation
+            .read(&case.record, &cal.statistics, &mut rng);
         for ((&s, &x), &obs) in cal.statistics.iter().zip(counts).zip(&reading) {
             let primary = Observation::primary(&case.record, s);
             let diff = f64::from(x) - f64::from(obs);

@@ -201,4 +201,3 @@ impl Observation {
         record.years_of(&kinds)
     }
 }
-

@@ -274,7 +274,9 @@ pub fn predictive_yearly(
                 .map(|y| {
                     let mut crises: Vec<u32> = sims
                         .iter()
-                        .map(|s| s[c][y][K_THREAT_OR_DISPLAY] + s[c][y][K_USE_OF_FORCE] + s[c][y][K_WAR])
+                        .map(|s| {
+                            s[c][y][K_THREAT_OR_DISPLAY] + s[c][y][K_USE_OF_FORCE] + s[c][y][K_WAR]
+                        })
                         .collect();
                     let mut ns: Vec<u32> = sims.iter().map(|s| s[c][y][K_NON_STATE]).collect();
                     crises.sort_unstable();
@@ -349,13 +351,18 @@ fn yearly_chart(case: &str, first_year: i32, bands: &[YearBand], obs: &[[u32; 4]
                 .draw_series(q.iter().enumerate().map(|(y, q)| {
                     let x = first_year as f64 + y as f64 + dx;
                     Rectangle::new(
-                        [(x - 0.1, f64::from(q[0])), (x + 0.1, f64::from(q[2]) + 0.04)],
+                        [
+                            (x - 0.1, f64::from(q[0])),
+                            (x + 0.1, f64::from(q[2]) + 0.04),
+                        ],
                         colour.mix(0.25).filled(),
                     )
                 }))
                 .map_err(|e| e.to_string())?
                 .label(format!("{name}: predictive 5-95%, median"))
-                .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 12, y + 4)], colour.mix(0.4).filled()));
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 4), (x + 12, y + 4)], colour.mix(0.4).filled())
+                });
             chart
                 .draw_series(q.iter().enumerate().map(|(y, q)| {
                     let x = first_year as f64 + y as f64 + dx;
