@@ -263,10 +263,10 @@ fn run_nested(
 ) -> PyResult<String> {
     let (scenario, _) = load(kind, source, &set, horizon_years)?;
     let post = match &posterior {
-        Some(p) => Some(deter::api::read_posterior(Path::new(p)).map_err(api_error)?),
+        Some(p) => Some(deter::read_posterior(Path::new(p)).map_err(api_error)?),
         None => None,
     };
-    let settings = deter::api::Settings {
+    let settings = deter::Settings {
         runs,
         seed,
         threads: threads_of(threads)?,
@@ -277,7 +277,7 @@ fn run_nested(
             cancel: Some(cancel),
             progress: None,
         };
-        Some(deter::api::run_nested(
+        Some(deter::run_nested(
             &scenario,
             post.as_ref(),
             &settings,
@@ -295,11 +295,11 @@ fn run_nested(
 
 /// A library error -> a Python exception (bad values are ValueError; Ctrl-C is
 /// KeyboardInterrupt).
-fn api_error(e: deter::api::Error) -> PyErr {
+fn api_error(e: deter::Error) -> PyErr {
     match e {
-        deter::api::Error::Input(d) => input_error(d),
-        deter::api::Error::Interrupted => PyKeyboardInterrupt::new_err("interrupted"),
-        deter::api::Error::Io(m) => PyOSError::new_err(m),
+        deter::Error::Input(d) => input_error(d),
+        deter::Error::Interrupted => PyKeyboardInterrupt::new_err("interrupted"),
+        deter::Error::Io(m) => PyOSError::new_err(m),
         other => PyValueError::new_err(other.to_string()),
     }
 }
