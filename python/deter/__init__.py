@@ -430,10 +430,10 @@ class NestedResult:
         quantiles of the per-draw probabilities; more runs do not narrow it); ``mc_error``
         and ``mc95_low`` / ``mc95_high`` (the Monte Carlo 95% interval of the mean: more runs
         narrow it); ``parametric_share`` (share of the variance across draws due to the
-        parameters, in [0, 1]). Shape: (6, 8).
+        parameters, in [0, 1]). Shape: (outcomes, 8).
     draws : pandas.DataFrame
         One row per parameter draw: ``draw``, one column per uncertain parameter path (its
-        value) and one per outcome (its probability in that draw). Shape: (D, 1 + P + 6).
+        value) and one per outcome (its probability in that draw). Shape: (D, 1 + P + outcomes).
     draws_count, runs_per_draw, seed : int
     """
 
