@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+#[cfg(feature = "html")]
 use plotters::prelude::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -12,6 +13,7 @@ use rayon::prelude::*;
 use super::abc::{self, GenerationStats, Population, Settings, State, Stop};
 use super::cases;
 use super::spec::Calibration;
+#[cfg(feature = "html")]
 use crate::report::html::esc;
 
 /// Provenance shared by every output: engine version, seed, calibration hash.
@@ -179,10 +181,10 @@ pub fn parse_state(text: &str, prov: &Provenance, settings: &Settings) -> Result
             distances: floats(&p["distances"], "distances")?,
         }),
     };
-    if let Some(p) = &population {
-        if p.u.len() != p.weights.len() * d || p.distances.len() != p.weights.len() {
-            return Err(bad("population size"));
-        }
+    if let Some(p) = &population
+        && (p.u.len() != p.weights.len() * d || p.distances.len() != p.weights.len())
+    {
+        return Err(bad("population size"));
     }
     Ok(State {
         settings: settings.clone(),
@@ -292,6 +294,7 @@ pub fn predictive_yearly(
         .collect()
 }
 
+#[cfg(feature = "html")]
 /// One case's per-year chart: the predictive 5-95% band and median of the recorded crises and
 /// non-state incidents per year, with the record's counts drawn on top (crosses).
 fn yearly_chart(case: &str, first_year: i32, bands: &[YearBand], obs: &[[u32; 4]]) -> String {
@@ -398,9 +401,12 @@ pub fn count_quantile(sorted: &[u32], q: f64) -> u32 {
     sorted[k]
 }
 
+#[cfg(feature = "html")]
 const W: u32 = 360;
+#[cfg(feature = "html")]
 const H: u32 = 240;
 
+#[cfg(feature = "html")]
 fn svg(
     w: u32,
     h: u32,
@@ -420,6 +426,7 @@ fn svg(
     }
 }
 
+#[cfg(feature = "html")]
 /// Weighted histogram densities of `x` on [lo, hi] with `bins` bins.
 fn histogram(x: &[f64], w: &[f64], lo: f64, hi: f64, bins: usize) -> Vec<f64> {
     let mut h = vec![0.0; bins];
@@ -432,6 +439,7 @@ fn histogram(x: &[f64], w: &[f64], lo: f64, hi: f64, bins: usize) -> Vec<f64> {
     h
 }
 
+#[cfg(feature = "html")]
 fn prior_posterior_chart(
     name: &str,
     lo: f64,
@@ -493,6 +501,7 @@ fn prior_posterior_chart(
     })
 }
 
+#[cfg(feature = "html")]
 fn scatter_chart(nx: &str, ny: &str, pts: &[(f64, f64)], xr: (f64, f64), yr: (f64, f64)) -> String {
     svg(W, H + 20, |root| {
         let mut chart = ChartBuilder::on(root)
@@ -518,6 +527,7 @@ fn scatter_chart(nx: &str, ny: &str, pts: &[(f64, f64)], xr: (f64, f64), yr: (f6
     })
 }
 
+#[cfg(feature = "html")]
 /// Per case: each statistic's posterior predictive 5-95% and 25-75% ranges and median, with
 /// the observed count on top.
 fn predictive_chart(case: &str, labels: &[&str], pred: &[Vec<u32>], obs: &[u32]) -> String {
@@ -601,6 +611,7 @@ pub fn inside_90(pred: &[Vec<Vec<u32>>], obs: &[Vec<u32>]) -> Vec<Vec<bool>> {
         .collect()
 }
 
+#[cfg(feature = "html")]
 /// The HTML report.
 pub fn report_html(
     cal: &Calibration,
@@ -815,6 +826,7 @@ pub fn report_html(
     h
 }
 
+#[cfg(feature = "html")]
 fn case_name(case: &super::spec::Case) -> String {
     if case.held_out {
         format!("{} (held out)", case.record.name)
@@ -823,6 +835,7 @@ fn case_name(case: &super::spec::Case) -> String {
     }
 }
 
+#[cfg(feature = "html")]
 fn weighted_corr(a: &[f64], b: &[f64], w: &[f64]) -> f64 {
     let t: f64 = w.iter().sum();
     let ma = a.iter().zip(w).map(|(x, w)| x * w).sum::<f64>() / t;
