@@ -36,10 +36,12 @@ from . import _native
 __all__ = [
     "run",
     "compare",
+    "run_nested",
     "sweep",
     "validate",
     "Result",
     "Comparison",
+    "NestedResult",
     "ScenarioError",
     "Problem",
     "ENGINE_VERSION",
@@ -515,6 +517,126 @@ def run(
         attribution=attribution,
     )
     return Result(json.loads(text))
+
+
+class NestedResult:
+    """The result of :func:`run_nested`: an answer with what we don't know carried into it.
+
+    Attributes
+    ----------
+    outcomes : pandas.DataFrame
+        One row per outcome (see :data:`OUTCOMES`). Columns: ``outcome``; ``mean`` (the
+        probability averaged over parameter draws, in [0, 1]); ``param90_low`` /
+        ``param90_high`` (the 90% interval over uncertain parameters: the 5% and 95%
+        quantiles of the per-draw probabilities; more runs do not narrow it); ``mc_error``
+        and ``mc95_low`` / ``mc95_high`` (the Monte Carlo 95% interval of the mean: more runs
+        narrow it); ``parametric_share`` (share of the variance across draws due to the
+        parameters, in [0, 1]). Shape: (outcomes, 8).
+    draws : pandas.DataFrame
+        One row per parameter draw: ``draw``, one column per uncertain parameter path (its
+        value) and one per outcome (its probability in that draw). Shape: (D, 1 + P + outcomes).
+    draws_count, runs_per_draw, seed : int
+    """
+
+    def __init__(self, report: Mapping[str, Any]):
+        self._report = report
+        self.draws_count: int = report["draws"]
+        self.runs_per_draw: int = report["runs_per_draw"]
+        self.seed: int = report["seed"]
+        self.outcomes = pd.DataFrame(
+            [
+                {
+                    "outcome": o["outcome"],
+                    "mean": o["mean"],
+                    "param90_low": o["param90_lo"],
+                    "param90_high": o["param90_hi"],
+                    "mc_error": o["mc_error"],
+                    "mc95_low": o["mc95_lo"],
+                    "mc95_high": o["mc95_hi"],
+                    "parametric_share": o["parametric_share_of_variance"],
+                }
+                for o in report["outcomes"]
+            ]
+        )
+        params = report["parameters"]
+        rows = []
+        for d, values in enumerate(params["values"]):
+            row = {"draw": d}
+            row.update(dict(zip(params["paths"], values)))
+            for o in report["outcomes"]:
+                row[o["outcome"]] = o["per_draw"][d]
+            rows.append(row)
+        self.draws = pd.DataFrame(rows)
+
+    def to_dict(self) -> dict:
+        """The report as the JSON of ``deter run --posterior ... --format json`` (a copy)."""
+        return json.loads(json.dumps(self._report))
+
+    def __repr__(self) -> str:
+        uf = self.outcomes.set_index("outcome").loc["use_of_force"]
+        return (
+            f"<deter.NestedResult {self._report['scenario']!r}: {self.draws_count} parameter "
+            f"draws x {self.runs_per_draw:,} runs; use of force {uf['mean']:.1%} (90% interval "
+            f"over uncertain parameters {uf.param90_low:.1%}-{uf.param90_high:.1%}; Monte Carlo "
+            f"95% interval {uf.mc95_low:.1%}-{uf.mc95_high:.1%})>"
+        )
+
+
+def run_nested(
+    scenario: Scenario,
+    posterior: Optional[Union[str, "os.PathLike[str]"]] = None,
+    draws: Optional[int] = None,
+    runs: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    set: Sets = None,
+    horizon_years: Optional[int] = None,
+) -> "NestedResult":
+    """Nested Monte Carlo over uncertain parameters (``deter run`` with ``--posterior`` or a
+    scenario declaring ``[[uncertain]]`` priors).
+
+    Parameters
+    ----------
+    scenario : path, TOML text or dict
+        As in :func:`run`; its ``[[uncertain]]`` priors are drawn from.
+    posterior : path, optional
+        A ``posterior.csv`` written by ``deter calibrate``; its columns are drawn by weight.
+    draws : int, optional
+        Parameter draws D, in [1, 10^6] [default 100].
+    runs : int, optional
+        Runs per draw R, at least 2 [default 1000].
+    seed, threads, set, horizon_years
+        As in :func:`run`.
+
+    Returns
+    -------
+    NestedResult
+        Identical to ``deter run ... --format json`` of the same nested run.
+
+    Raises
+    ------
+    ScenarioError
+        The scenario, a prior or a what-if is invalid.
+    ValueError
+        Nothing is uncertain, a posterior column is not a path of the scenario, or a budget
+        is out of range.
+    KeyboardInterrupt
+        Ctrl-C: stops within a second; no result.
+    """
+    kind, source = _source(scenario)
+    text = _call(
+        _native.run_nested,
+        kind,
+        source,
+        posterior=None if posterior is None else os.fspath(posterior),
+        draws=draws,
+        runs=runs,
+        seed=seed,
+        threads=threads,
+        set=_sets(set),
+        horizon_years=horizon_years,
+    )
+    return NestedResult(json.loads(text))
 
 
 def compare(

@@ -25,6 +25,19 @@ def run(
 ) -> str:
     """The JSON report of ``deter run --format json`` (docs/OUTPUT.md)."""
 
+def run_nested(
+    kind: str,
+    source: str,
+    posterior: Optional[str] = None,
+    draws: Optional[int] = None,
+    runs: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    set: List[str] = ...,
+    horizon_years: Optional[int] = None,
+) -> str:
+    """The JSON of a nested run (``deter run --posterior ... --format json``)."""
+
 def compare(
     kind_a: str,
     source_a: str,

@@ -215,6 +215,44 @@ fn compare(
     Ok(out)
 }
 
+/// Nested Monte Carlo over uncertain parameters (a posterior file and/or the scenario's
+/// `[[uncertain]]` priors); returns the JSON of `deter run --posterior ... --format json`
+/// (docs/OUTPUT.md, "Nested runs"). `runs` is per draw.
+#[pyfunction]
+#[pyo3(signature = (kind, source, posterior=None, draws=None, runs=None, seed=None, threads=None, set=Vec::new(), horizon_years=None))]
+#[allow(clippy::too_many_arguments)]
+fn run_nested(
+    py: Python<'_>,
+    kind: &str,
+    source: &str,
+    posterior: Option<String>,
+    draws: Option<u64>,
+    runs: Option<u64>,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    set: Vec<String>,
+    horizon_years: Option<u32>,
+) -> PyResult<String> {
+    let (scenario, _) = load(kind, source, &set, "set=")?;
+    let post = match &posterior {
+        Some(p) => Some(deter::read_posterior(Path::new(p)).map_err(py_error)?),
+        None => None,
+    };
+    let settings = settings(runs, seed, threads, horizon_years, false)?;
+    let nested = detached(py, None::<mpsc::Receiver<()>>, |_, _| Ok(()), |cancel| {
+        let control = Control {
+            cancel: Some(cancel),
+            progress: None,
+        };
+        deter::run_nested(&scenario, post.as_ref(), &settings, draws, control)
+    })?;
+    Ok(deter::calibrate::nested_out::json(
+        &nested,
+        &scenario.meta.name,
+        posterior.as_deref(),
+    ))
+}
+
 /// Run a sweep file and stream its results CSV (the bytes of `deter sweep --out FILE`):
 /// `on_rows(text, runs_done)` is called with the header line, then with each batch of rows
 /// as soon as the library writes it (point order), `runs_done` being the runs simulated so
@@ -281,6 +319,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ENGINE_VERSION", deter::ENGINE_VERSION)?;
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
+    m.add_function(wrap_pyfunction!(run_nested, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     Ok(())

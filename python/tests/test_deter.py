@@ -290,3 +290,27 @@ def test_stubs_name_every_native_function():
     for name in ("run", "compare", "sweep", "validate"):
         assert callable(getattr(native, name))
         assert f"def {name}(" in stub
+
+
+def test_run_nested_equals_the_cli_and_labels_its_intervals(tmp_path):
+    priors = tmp_path / "priors.toml"
+    priors.write_text(
+        BASELINE.read_text()
+        + '\n[[uncertain]]\npath = "model.war_cost"\nrange = [0.3, 1.5]\n'
+        + 'distribution = "log-uniform"\n'
+    )
+    r = deter.run_nested(priors, draws=6, runs=200, seed=5, horizon_years=4)
+    args = ["run", str(priors), "--draws", "6", "--runs", "200", "--seed", "5"]
+    args += ["--horizon-years", "4", "--format", "json", "--quiet"]
+    assert r.to_dict() == json.loads(cli(*args))
+    assert list(r.outcomes.columns) == [
+        "outcome", "mean", "param90_low", "param90_high", "mc_error",
+        "mc95_low", "mc95_high", "parametric_share",
+    ]
+    assert r.draws.shape == (6, 1 + 1 + len(r.outcomes))
+    # The mean is the average of the per-draw probabilities (recomputed here).
+    war = r.outcomes.set_index("outcome").loc["war"]
+    assert abs(r.draws["war"].mean() - war["mean"]) < 1e-12
+    assert war.param90_low <= war["mean"] <= war.param90_high
+    with pytest.raises(ValueError, match="nothing is uncertain"):
+        deter.run_nested(BASELINE, draws=2, runs=10)
