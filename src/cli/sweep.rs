@@ -106,8 +106,7 @@ pub fn resume_marker(out: &Path) -> PathBuf {
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
     output::check_outputs(&outputs, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
-    let mut sweep = sweep::load_sweep(&args.file).map_err(CliError::Input)?;
-    sweep.attribution |= args.attribution;
+    let sweep = sweep::load_sweep(&args.file).map_err(CliError::Input)?;
     // The base scenario and its `extends` chain are inputs too.
     if let Some(out) = &args.out {
         output::check_writable(out, &[]).map_err(CliError::Usage)?;
@@ -117,6 +116,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     }
     // --runs, --seed, --horizon-years replace the file's; then threads and stopping.
     let mut sweep = sweep;
+    sweep.attribution |= args.attribution;
     let resolved = crate::settings::Settings {
         runs: args.sim.runs,
         seed: args.sim.seed,
