@@ -157,8 +157,20 @@ fn numbers_after(out: &str, label: &str) -> Vec<f64> {
         .lines()
         .find(|l| l.starts_with(label))
         .unwrap_or_else(|| panic!("no line starting with {label:?} in\n{out}"));
-    line[label.len()..]
-        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+    // Thousands separators ("13,983") join their digits; ", " separates items.
+    let rest: Vec<char> = line[label.len()..].chars().collect();
+    let text: String = rest
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            !(c == ','
+                && i > 0
+                && rest[i - 1].is_ascii_digit()
+                && rest.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
+        })
+        .map(|(_, &c)| c)
+        .collect();
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
         .filter(|w| !w.is_empty() && *w != ".")
         .map(|w| w.parse().unwrap())
         .collect()
