@@ -526,7 +526,6 @@ fn doubling_trade_lowers_disputes_by_about_a_fifth() {
 /// Fact 4: sanctions succeed in about a third of episodes (Hufbauer et al. 2007: 34% of
 /// about 200). Success here: the sanctioned challenger backs down below use of force.
 #[test]
-#[ignore = "not reproduced: sanctioned challengers back down far more often than 34% (docs/VALIDATION.md)"]
 fn sanctions_succeed_in_about_a_third_of_episodes() {
     let runs = simulate(&baseline(), SEED, RUNS);
     let model = ratio(&runs, |r| r.sanctions_succeeded, |r| r.sanctioned);
