@@ -28,7 +28,7 @@ use std::time::Instant;
 use crate::engine::{self, RunPlan};
 use crate::model::Compiled;
 use crate::report::RunInfo;
-use crate::shard::{self, Kind, Named, PartialFile};
+use crate::shard::{self, Kind};
 
 pub use crate::calibrate::nested::{Draws, Nested, NestedComparison, Posterior};
 pub use crate::engine::Hooks as Control;
@@ -285,8 +285,8 @@ pub fn compare_nested(
 /// Run a sweep file (docs/SWEEPS.md) and write its results, one row per point in point
 /// order, to `out` (CSV, or JSON Lines when `json`). Returns, per point, the headline
 /// probabilities in the order of `outputs::EVENTS` (the sensitivity analysis's inputs).
-/// Only `settings.threads`, `until_ci` and `max_runs` apply (runs and seed are the sweep
-/// file's).
+/// `settings.runs` (per point), `seed` and `horizon_years` replace the sweep file's (recorded
+/// in the JSON header's `overrides`); `threads`, `until_ci` and `max_runs` as for a run.
 ///
 /// Errors: [`Error::Input`] for an invalid sweep or base scenario, [`Error::Invalid`],
 /// [`Error::TooLarge`], [`Error::Interrupted`] (finished rows stay in `out`), [`Error::Io`].
@@ -299,18 +299,9 @@ pub fn sweep(
 ) -> Result<Vec<[f64; crate::outputs::N_EVENTS]>, Error> {
     use crate::sweep::rows::{RowFormat, Rows};
     use crate::sweep::runner::{self, Exec, Sink, SweepError};
-    let sweep = crate::sweep::load_sweep(path).map_err(Error::Input)?;
-    let threads = crate::settings::resolve_threads(settings.threads);
-    let until = match settings.until_ci {
-        None => None,
-        Some(t) => Some(crate::engine::until::UntilCi {
-            target: crate::settings::check_until_ci(t)?,
-            max_runs: crate::settings::check_runs(
-                "--max-runs",
-                settings.max_runs.unwrap_or(sweep.runs),
-            )?,
-        }),
-    };
+    let mut sweep = crate::sweep::load_sweep(path).map_err(Error::Input)?;
+    let resolved = settings.resolve_sweep(&mut sweep)?;
+    let (threads, until) = (resolved.threads, resolved.until);
     let design = crate::sweep::Design::new(&sweep);
     let stride = runner::stride(&sweep, until.as_ref());
     if design
@@ -367,12 +358,10 @@ pub fn sweep(
 pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
     let mut files = Vec::with_capacity(parts.len());
     for path in parts {
-        let name = path.display().to_string();
-        let bytes = crate::scenario::read_bounded(path, MAX_PARTIAL_BYTES)
-            .map_err(|e| Error::Io(format!("cannot read `{name}`: {e}")))?;
-        let file = PartialFile::from_bytes(&bytes)
-            .map_err(|e| Error::Invalid(format!("`{name}`: {e}")))?;
-        files.push(Named { name, file });
+        files.push(shard::read_part(path).map_err(|e| match e {
+            shard::ReadError::Io(m) => Error::Io(m),
+            shard::ReadError::Invalid(m) => Error::Invalid(m),
+        })?);
     }
     let files = shard::check_complete(files).map_err(Error::Invalid)?;
     let first = &files[0].file;
@@ -393,30 +382,9 @@ pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
     }
     let compiled = Compiled::new(&scenario);
     engine::check_memory_for(&compiled, 3).map_err(Error::TooLarge)?;
-    let template = engine::Aggregate::new(&compiled);
-    let mut merged = None;
-    shard::merge_points(
-        &files,
-        |_| template.clone(),
-        |_, agg| {
-            merged = Some(agg);
-            Ok(())
-        },
-    )
-    .map_err(Error::Invalid)?;
-    let aggregate = merged.unwrap_or(template);
-    let info = RunInfo {
-        scenario_sha256: first.header.sha256.clone(),
-        seed: first.header.seed,
-        wall_seconds: files.iter().map(|f| f.file.timing.wall_seconds).sum(),
-        threads: files
-            .iter()
-            .map(|f| f.file.timing.threads)
-            .max()
-            .unwrap_or(1),
-    };
+    let (aggregate, info) = shard::merge_run(&files, &compiled).map_err(Error::Invalid)?;
     Ok(Report::build(&compiled, &aggregate, &info))
 }
 
 /// Largest partial file read by [`merge`] (a sweep shard holds one small aggregate per point).
-pub const MAX_PARTIAL_BYTES: usize = 256 << 20;
+pub const MAX_PARTIAL_BYTES: usize = shard::MAX_PARTIAL_BYTES;

@@ -12,7 +12,7 @@
 //! thread count; memory does not grow with the number of runs.
 
 use crate::engine::driver::{Units, drive};
-use crate::engine::{Aggregate, Hooks, Interrupted, run_rng};
+use crate::engine::{Aggregate, Hooks, Interrupted, run_rng, until};
 use crate::model::{Compiled, RunRecord, World, simulate_run};
 use crate::outputs::{EventSet, METRICS, N_EVENTS, N_METRICS, event_flags};
 use crate::stats::paired::{PairedCounts, PairedDiff};
@@ -274,6 +274,52 @@ pub fn run_paired(
         seed,
     };
     drive(&units, 0, runs, hooks).map(|w| w.out)
+}
+
+/// The headline event whose paired 95% interval of the difference B - A is widest, and its
+/// half-width.
+pub fn widest_paired(pairs: &PairedAggregate) -> (&'static str, f64) {
+    let mut best = (crate::outputs::EVENTS[0].key, 0.0);
+    for (e, t) in crate::outputs::EVENTS.iter().zip(&pairs.region.events) {
+        let d = t.paired();
+        let half = (d.hi - d.lo) / 2.0;
+        if half > best.1 {
+            best = (e.key, half);
+        }
+    }
+    best
+}
+
+/// Adaptive stopping for a comparison (`deter compare --until-ci`): pairs of runs are added
+/// in blocks of [`until::ADAPTIVE_BLOCK`] (pair i on stream i, as in [`run_paired`]) until the
+/// paired 95% interval of every headline difference has a half-width at most the target,
+/// or the cap is reached. Decided only at block boundaries on the exact tallies of pairs
+/// `0..n`, so the result depends on the seed alone (`engine::until`).
+pub fn run_paired_until(
+    a: &Compiled,
+    b: &Compiled,
+    pairing: &Pairing,
+    seed: u64,
+    until_ci: &until::UntilCi,
+    hooks: Hooks<'_>,
+) -> Result<(Comparison, until::Stopping), Interrupted> {
+    let units = Pairs {
+        a,
+        b,
+        pairing,
+        seed,
+    };
+    let mut total = Comparison::empty(a, b, pairing);
+    loop {
+        let done = total.paired.runs;
+        let count = until::ADAPTIVE_BLOCK.min(until_ci.max_runs - done);
+        let part = drive(&units, done, count, hooks)?;
+        total.merge(&part.out);
+        let (name, half) = widest_paired(&total.paired);
+        if let Some(stop) = until::decide(name, half, total.paired.runs, until_ci) {
+            return Ok((total, stop));
+        }
+    }
 }
 
 /// Check before a comparison that its tallies fit: per worker, both scenarios' aggregates.

@@ -594,6 +594,64 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
     let o = deter(&["sweep", s.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
     assert!(err(&o).contains("n = 1"), "{}", err(&o));
+
+    // Morris with one trajectory: one elementary effect per parameter, so sigma (their
+    // standard deviation) is undefined: said in the table and the HTML, empty in the CSV;
+    // mu* is still given. With two trajectories sigma is a number everywhere.
+    let morris = |points: u32| {
+        write(
+            dir.path(),
+            &format!("m{points}.toml"),
+            &format!(
+                "base = \"{}\"\nruns = 20\ndesign = \"morris\"\npoints = {points}\n\
+                 [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+                 range = [0.5, 0.95]\n\
+                 [[parameter]]\npath = \"country.XKX.military.budget\"\nrole = \"lever\"\n\
+                 range = [0.1, 0.5]\n",
+                a
+            ),
+        )
+    };
+    for points in [1u32, 2] {
+        let m = morris(points);
+        let results = dir.path().join(format!("m{points}.csv"));
+        let html = dir.path().join(format!("m{points}.html"));
+        let o = deter(&[
+            "sweep",
+            m.to_str().unwrap(),
+            "--out",
+            results.to_str().unwrap(),
+            "--report",
+            html.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", err(&o));
+        let table =
+            std::fs::read_to_string(dir.path().join(format!("m{points}.sensitivity.csv"))).unwrap();
+        let html = std::fs::read_to_string(&html).unwrap();
+        let mut r = ::csv::Reader::from_reader(table.as_bytes());
+        let head = r.headers().unwrap().clone();
+        let col = |k: &str| head.iter().position(|h| h == k).unwrap();
+        let rows: Vec<_> = r.records().map(|x| x.unwrap()).collect();
+        assert!(!rows.is_empty());
+        for row in &rows {
+            let n: u64 = row[col("effects")].parse().unwrap();
+            assert_eq!(n, u64::from(points), "{table}");
+            let sigma = &row[col("sigma")];
+            if points == 1 {
+                assert_eq!(sigma, "", "sigma given from one effect:\n{table}");
+            } else {
+                assert!(sigma.parse::<f64>().unwrap() >= 0.0, "{table}");
+            }
+            assert!(row[col("mu_star")].parse::<f64>().is_ok());
+        }
+        let said = "undefined (n = 1)";
+        assert_eq!(out(&o).contains(said), points == 1, "{}", out(&o));
+        assert_eq!(
+            html.contains(said),
+            points == 1,
+            "HTML with {points} trajectories"
+        );
+    }
 }
 
 // ---- 4. pandas read some names and ids as missing ----
@@ -651,18 +709,34 @@ fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
         );
         assert!(err(&o).contains("missing value"), "{}", err(&o));
     }
-    // Two files with one name cannot share a CSV.
+    // Two files with one name share a CSV, told apart by the `file` column (the path as
+    // given); one file given twice cannot.
     let a = write(d, "a.toml", &small_scenario("same"));
     let b = write(d, "b.toml", &small_scenario("same"));
-    let o = deter(&[
-        "run",
-        a.to_str().unwrap(),
-        b.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]);
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let o = deter(&["run", a, b, "--format", "csv", "--runs", "20", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let table = out(&o);
+    assert_eq!(
+        table.lines().next(),
+        Some("file,scenario,entity,metric,statistic,value")
+    );
+    let files: std::collections::BTreeSet<String> = table
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(files, [a.to_string(), b.to_string()].into_iter().collect());
+    let rows_of = |f: &str| {
+        table
+            .lines()
+            .filter(|l| l.starts_with(&format!("{f},")))
+            .count()
+    };
+    assert_eq!(rows_of(a), rows_of(b));
+    let o = deter(&["run", a, a, "--format", "csv"]);
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
-    assert!(err(&o).contains("both named"), "{}", err(&o));
+    assert!(err(&o).contains("is given twice"), "{}", err(&o));
 
     // Every CSV deter writes, from every bundled scenario, has no missing cell and no two
     // rows with one (scenario, entity, metric, statistic) key (the pivot recipe's premise).
@@ -692,6 +766,28 @@ fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
         "duplicate keys: the pivot in docs/OUTPUT.md would fail"
     );
 
+    // Every row's `file` is the path as given, and (file, entity, metric, statistic) is a
+    // key on its own.
+    for line in run_csv.lines().skip(1) {
+        let file = line.split(',').next().unwrap();
+        assert!(bundled.iter().any(|b| b == file), "file `{file}`");
+    }
+    let mut keys: Vec<String> = run_csv
+        .lines()
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            [cells[0], cells[2], cells[3], cells[4]].join(",")
+        })
+        .collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(
+        keys.len(),
+        n,
+        "(file, entity, metric, statistic) is not a key"
+    );
+
     let c = deter(&[
         "compare",
         &bundled[0],
@@ -704,6 +800,39 @@ fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
     ]);
     assert_eq!(c.status.code(), Some(0), "{}", err(&c));
     assert_no_missing_cells("compare", &out(&c));
+    let pair = format!("{} vs {}", bundled[0], bundled[1]);
+    for line in out(&c).lines().skip(1) {
+        assert!(line.starts_with(&format!("{pair},")), "{line}");
+    }
+
+    // merge: the file the shards ran.
+    let parts: Vec<String> = (0..2)
+        .map(|k| {
+            let p = d.join(format!("part{k}.json")).display().to_string();
+            let o = deter(&[
+                "run",
+                &bundled[0],
+                "--runs",
+                "40",
+                "--shard",
+                &format!("{k}/2"),
+                "--out",
+                &p,
+                "-q",
+            ]);
+            assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+            p
+        })
+        .collect();
+    let mut margs = vec!["merge"];
+    margs.extend(parts.iter().map(String::as_str));
+    margs.extend(["--format", "csv", "-q"]);
+    let m = deter(&margs);
+    assert_eq!(m.status.code(), Some(0), "{}", err(&m));
+    assert_no_missing_cells("merge", &out(&m));
+    for line in out(&m).lines().skip(1) {
+        assert!(line.starts_with(&format!("{},", bundled[0])), "{line}");
+    }
 
     let s = write(
         d,
@@ -882,11 +1011,15 @@ fn compare_csv_carries_the_paired_interval_not_the_unpaired_one() {
     };
     let v: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
     let csv = run("csv");
+    // Columns by their header names.
+    let head: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = |k: &str| head.iter().position(|h| *h == k).unwrap();
+    let (ce, cm, cs, cv) = (col("entity"), col("metric"), col("statistic"), col("value"));
     let cell = |entity: &str, metric: &str, stat: &str| -> f64 {
         csv.lines()
             .map(|l| l.split(',').collect::<Vec<_>>())
-            .find(|c| c[1] == entity && c[2] == metric && c[3] == stat)
-            .unwrap_or_else(|| panic!("no {entity} {metric} {stat}"))[4]
+            .find(|c| c[ce] == entity && c[cm] == metric && c[cs] == stat)
+            .unwrap_or_else(|| panic!("no {entity} {metric} {stat}"))[cv]
             .parse()
             .unwrap()
     };

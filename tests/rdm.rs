@@ -233,6 +233,62 @@ fn robust_ranks_by_maximum_regret_and_saves_beside_the_results() {
         .stderr(contains("did you mean `use_of_force`?"));
 }
 
+/// A policy name holding a terminal escape (`\u{1b}[2J` clears the screen) is printed
+/// escaped by `robust` and `discover`, as by every other printer, and kept as is in the CSV.
+#[test]
+fn discover_and_robust_escape_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("lxf.csv");
+    std::fs::write(&results, LXF.replace(",C,", ",C\u{1b}[2J,")).unwrap();
+    let check = |out: std::process::Output| {
+        assert!(out.status.success(), "{out:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.contains('\u{1b}'), "raw escape printed:\n{text}");
+        assert!(text.contains("C\\u{1b}[2J"), "{text}");
+    };
+    check(
+        deter()
+            .arg("robust")
+            .arg(&results)
+            .args(["--threshold", "use_of_force=0.2"])
+            .output()
+            .unwrap(),
+    );
+    let saved = std::fs::read_to_string(dir.path().join("lxf.robustness.csv")).unwrap();
+    assert!(saved.contains("C\u{1b}[2J"), "the CSV keeps the name as is");
+    check(
+        deter()
+            .arg("discover")
+            .arg(&results)
+            .args([
+                "--where",
+                "regret_use_of_force > 0.1",
+                "--policy",
+                "C\u{1b}[2J",
+            ])
+            .output()
+            .unwrap(),
+    );
+    // And in an error message quoting it.
+    let out = deter()
+        .arg("discover")
+        .arg(&results)
+        .args([
+            "--where",
+            "regret_use_of_force > 0.1",
+            "--policy",
+            "\u{1b}[2J",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !err.contains('\u{1b}') && err.contains("\\u{1b}[2J"),
+        "{err}"
+    );
+}
+
 use common::scenario;
 
 /// A levers x futures sweep: the base as it is, an overlay that changes nothing but the

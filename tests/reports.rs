@@ -257,14 +257,19 @@ mod html {
 mod csv_format {
     use super::*;
 
+    /// The rows after the `file` column (checked to be present and non-empty).
     fn rows(text: &str) -> Vec<Vec<String>> {
         let mut r = csv::Reader::from_reader(text.as_bytes());
         assert_eq!(
             r.headers().unwrap().iter().collect::<Vec<_>>(),
-            ["scenario", "entity", "metric", "statistic", "value"]
+            ["file", "scenario", "entity", "metric", "statistic", "value"]
         );
         r.records()
-            .map(|rec| rec.unwrap().iter().map(String::from).collect())
+            .map(|rec| {
+                let rec = rec.unwrap();
+                assert!(!rec[0].is_empty(), "empty file cell");
+                rec.iter().skip(1).map(String::from).collect()
+            })
             .collect()
     }
 

@@ -264,12 +264,60 @@ fn local_balance_lowers_challenges_and_use_of_force() {
     }
 }
 
-/// Group 1: a distant patron of the target (a tie, no pact, nothing in theatre, no part in a
-/// deployment) changes P(use of force) by less than 10% relative, however strong: a French-
-/// type power tied to Kosovo at 0.8, capability 50 against 500. Forces in theatre do matter:
-/// tenfold US capability with the baseline's small presence (0.02) lowers use of force.
+/// Group 1: a distant patron of the target (a tie, no pact, no part in a deployment, almost
+/// nothing in theatre) changes P(use of force) by less than 10% relative, however strong: a
+/// French-type power tied to Kosovo at 0.8 with a tenth of the baseline's US in-theatre
+/// share (0.002), capability 50 against 500. The two arms must differ (with nothing at all
+/// in theatre the patron is pruned and the arms are bit-identical, which made this check
+/// hollow; that inertness is asserted in the next test). Threshold fixed before measuring:
+/// 10% relative. Model 2 does not reproduce it (the in-theatre capability, 0.1 against 1.0,
+/// is what moves): ignored with its numbers, like groups 4 and 5.
 #[test]
+#[ignore = "not reproduced by model 2: 50 -> 500 with 0.002 in theatre gives -14.7% [-17.1%, -12.4%] relative (docs/VALIDATION.md, group 1)"]
 fn distant_patron_with_no_forces_in_theatre_barely_matters() {
+    let src = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/western-balkans-2024.toml"),
+    )
+    .unwrap();
+    let patron = |capability: f64, in_theatre: f64| {
+        let with = src
+            .replacen(
+                "ties = { USA = 0.8, TUR = 0.5, DEU = 0.6 }",
+                "ties = { USA = 0.8, TUR = 0.5, DEU = 0.6, FRA = 0.8 }",
+                1,
+            )
+            .replacen(
+                "[[power]]",
+                &format!(
+                    "[[power]]\nid = \"FRA\"\ncapability = {capability:?}\nin_theatre = {in_theatre:?}\nstrategic = 1.0\n\n[[power]]"
+                ),
+                1,
+            );
+        assert_ne!(with, src);
+        scenario::parse_str(&with, "distant.toml").expect("valid")
+    };
+    let a = simulate(&patron(50.0, 0.002), SEED, RUNS);
+    let b = simulate(&patron(500.0, 0.002), SEED, RUNS);
+    let changed = a.iter().zip(&b).filter(|(x, y)| x != y).count();
+    assert!(
+        changed > 0,
+        "the patron's strength changed no run: the check is hollow"
+    );
+    let rf = relative_change(&a, &b, force);
+    eprintln!(
+        "distant patron 50 -> 500 (0.002 in theatre): {changed} runs differ; P(use of force) relative {rf}"
+    );
+    assert!(
+        rf.lo > -0.1 && rf.hi < 0.1,
+        "a distant patron changed use of force by 10% or more: {rf}"
+    );
+}
+
+/// Group 1, second half: forces in theatre matter. A tie with nothing at all in theatre is
+/// inert (bit-identical runs, however strong the patron), and tenfold US capability with
+/// the baseline's small presence (0.02) lowers P(use of force).
+#[test]
+fn forces_in_theatre_lower_use_of_force_and_a_bare_tie_is_inert() {
     let src = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/western-balkans-2024.toml"),
     )
@@ -282,20 +330,14 @@ fn distant_patron_with_no_forces_in_theatre_barely_matters() {
         )
         .replacen(
             "[[power]]",
-            "[[power]]\nid = \"FRA\"\ncapability = 50.0\nin_theatre = 0.0\nstrategic = 1.0\n\n[[power]]",
+            "[[power]]\nid = \"FRA\"\ncapability = 500.0\nin_theatre = 0.0\nstrategic = 1.0\n\n[[power]]",
             1,
         );
     assert_ne!(with, src);
-    let distant = scenario::parse_str(&with, "distant.toml").expect("valid");
-    let mut distant_strong = distant.clone();
-    scale(&mut distant_strong, "power.FRA.capability", 10.0);
-    let a = simulate(&distant, SEED, RUNS);
-    let b = simulate(&distant_strong, SEED, RUNS);
-    let rf = relative_change(&a, &b, force);
-    eprintln!("distant patron x10: P(use of force) relative {rf}");
+    let tied = scenario::parse_str(&with, "tied.toml").expect("valid");
     assert!(
-        rf.lo > -0.1 && rf.hi < 0.1,
-        "a distant patron changed use of force by 10% or more: {rf}"
+        simulate(&tied, SEED, RUNS) == simulate(&baseline(), SEED, RUNS),
+        "a tie with nothing in theatre changed a run"
     );
 
     let present = baseline();

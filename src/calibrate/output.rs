@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+#[cfg(feature = "html")]
 use plotters::prelude::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -12,6 +13,7 @@ use rayon::prelude::*;
 use super::abc::{self, GenerationStats, Population, Settings, State, Stop};
 use super::cases;
 use super::spec::Calibration;
+#[cfg(feature = "html")]
 use crate::report::html::esc;
 
 /// Provenance shared by every output: engine version, seed, calibration hash.
@@ -179,10 +181,10 @@ pub fn parse_state(text: &str, prov: &Provenance, settings: &Settings) -> Result
             distances: floats(&p["distances"], "distances")?,
         }),
     };
-    if let Some(p) = &population {
-        if p.u.len() != p.weights.len() * d || p.distances.len() != p.weights.len() {
-            return Err(bad("population size"));
-        }
+    if let Some(p) = &population
+        && (p.u.len() != p.weights.len() * d || p.distances.len() != p.weights.len())
+    {
+        return Err(bad("population size"));
     }
     Ok(State {
         settings: settings.clone(),
@@ -273,6 +275,7 @@ pub fn predictive_yearly(
         .collect()
 }
 
+#[cfg(feature = "html")]
 fn yearly_chart(case: &str, first_year: i32, pred: &[[f64; 3]], obs: &[u8]) -> String {
     let n = pred.len() as i32;
     let colours = [
@@ -343,9 +346,12 @@ pub fn count_quantile(sorted: &[u32], q: f64) -> u32 {
     sorted[k]
 }
 
+#[cfg(feature = "html")]
 const W: u32 = 360;
+#[cfg(feature = "html")]
 const H: u32 = 240;
 
+#[cfg(feature = "html")]
 fn svg(
     w: u32,
     h: u32,
@@ -365,6 +371,7 @@ fn svg(
     }
 }
 
+#[cfg(feature = "html")]
 /// Weighted histogram densities of `x` on [lo, hi] with `bins` bins.
 fn histogram(x: &[f64], w: &[f64], lo: f64, hi: f64, bins: usize) -> Vec<f64> {
     let mut h = vec![0.0; bins];
@@ -377,6 +384,7 @@ fn histogram(x: &[f64], w: &[f64], lo: f64, hi: f64, bins: usize) -> Vec<f64> {
     h
 }
 
+#[cfg(feature = "html")]
 fn prior_posterior_chart(
     name: &str,
     lo: f64,
@@ -438,6 +446,7 @@ fn prior_posterior_chart(
     })
 }
 
+#[cfg(feature = "html")]
 fn scatter_chart(nx: &str, ny: &str, pts: &[(f64, f64)], xr: (f64, f64), yr: (f64, f64)) -> String {
     svg(W, H + 20, |root| {
         let mut chart = ChartBuilder::on(root)
@@ -463,6 +472,7 @@ fn scatter_chart(nx: &str, ny: &str, pts: &[(f64, f64)], xr: (f64, f64), yr: (f6
     })
 }
 
+#[cfg(feature = "html")]
 /// Per case: each statistic's posterior predictive 5-95% and 25-75% ranges and median, with
 /// the observed count on top.
 fn predictive_chart(case: &str, labels: &[&str], pred: &[Vec<u32>], obs: &[u32]) -> String {
@@ -546,6 +556,7 @@ pub fn inside_90(pred: &[Vec<Vec<u32>>], obs: &[Vec<u32>]) -> Vec<Vec<bool>> {
         .collect()
 }
 
+#[cfg(feature = "html")]
 /// The HTML report.
 pub fn report_html(
     cal: &Calibration,
@@ -760,6 +771,7 @@ pub fn report_html(
     h
 }
 
+#[cfg(feature = "html")]
 fn case_name(case: &super::spec::Case) -> String {
     if case.held_out {
         format!("{} (held out)", case.record.name)
@@ -768,6 +780,7 @@ fn case_name(case: &super::spec::Case) -> String {
     }
 }
 
+#[cfg(feature = "html")]
 fn weighted_corr(a: &[f64], b: &[f64], w: &[f64]) -> f64 {
     let t: f64 = w.iter().sum();
     let ma = a.iter().zip(w).map(|(x, w)| x * w).sum::<f64>() / t;

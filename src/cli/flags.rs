@@ -7,18 +7,21 @@ use clap::Args;
 
 use super::Format;
 
-/// What to simulate: shared by `run` and `compare`.
+/// What to simulate: shared by `run`, `compare` and `sweep`, resolved by
+/// [`crate::settings::Settings`].
 #[derive(Args, Debug, Clone)]
 pub struct SimFlags {
-    /// Number of replications [default: the (first) scenario file's scenario.runs].
+    /// Number of replications (a sweep: per point) [default: the file's `runs`; for several
+    /// scenario files, the first's].
     #[arg(long)]
     pub runs: Option<u64>,
-    /// Master seed [default: the (first) scenario file's scenario.seed].
+    /// Master seed [default: the file's `seed`; for several scenario files, the first's].
     #[arg(long)]
     pub seed: Option<u64>,
     #[command(flatten)]
     pub threads: ThreadsFlag,
-    /// Horizon in years [default: the file's scenario.horizon_years; compared files must agree].
+    /// Horizon in years [default: the scenario's horizon_years (a sweep: its base
+    /// scenario's); compared files must agree].
     #[arg(long)]
     pub horizon_years: Option<u32>,
 }
@@ -46,4 +49,17 @@ pub struct OutputFlags {
     /// No progress bar (merge: no summary line on stderr).
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Adaptive stopping: shared by `run`, `compare` and `sweep` (docs/SWEEPS.md).
+#[derive(Args, Debug, Clone, Copy)]
+pub struct UntilFlags {
+    /// Add runs in blocks of 1,000 until every headline probability's 95% interval has at
+    /// most this half-width (compare: the paired interval of every difference B - A; sweep:
+    /// per point), or the cap is reached.
+    #[arg(long, value_name = "HALF_WIDTH")]
+    pub until_ci: Option<f64>,
+    /// Cap on runs with --until-ci [default: --runs, or the file's runs].
+    #[arg(long, requires = "until_ci")]
+    pub max_runs: Option<u64>,
 }

@@ -209,9 +209,15 @@ pub fn main() -> i32 {
         Err(e) => {
             match &e {
                 CliError::Interrupted => eprintln!("deter: interrupted; no output written"),
-                CliError::InterruptedPartial(m) => eprintln!("deter: interrupted; {m}"),
+                CliError::InterruptedPartial(m) => eprintln!(
+                    "deter: interrupted; {}",
+                    crate::scenario::printable_lines(m)
+                ),
+                // Messages quote files and values (a results column, a policy name):
+                // nothing in them may drive the terminal.
                 other => eprint!(
-                    "{other}{}",
+                    "{}{}",
+                    crate::scenario::printable_lines(&other.to_string()),
                     if matches!(other, CliError::Input(_)) {
                         ""
                     } else {

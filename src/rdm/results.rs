@@ -172,16 +172,16 @@ impl Results {
         {
             return self.numeric(c);
         }
-        if let Some(o) = name.strip_prefix("regret_") {
-            if let Some(c) = self.column(&format!("{o}_p")) {
-                if !self.has_policies() {
-                    return Err(format!(
-                        "`{name}`: regret needs a levers x futures results file (with \
+        if let Some(o) = name.strip_prefix("regret_")
+            && let Some(c) = self.column(&format!("{o}_p"))
+        {
+            if !self.has_policies() {
+                return Err(format!(
+                    "`{name}`: regret needs a levers x futures results file (with \
                          `policy` and `future` columns)"
-                    ));
-                }
-                return self.regret(c, Direction::of_outcome(o));
+                ));
             }
+            return self.regret(c, Direction::of_outcome(o));
         }
         let names = self.outcome_names();
         let hint = suggest(name, names.iter().map(String::as_str)).map_or_else(

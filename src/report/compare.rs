@@ -88,6 +88,10 @@ pub struct ComparisonReport {
     pub a: Report,
     pub b: Report,
     pub timing: Timing,
+    /// Present only with `--until-ci`: how many pairs of runs adaptive stopping took and why
+    /// it stopped; the half-widths are those of the paired 95% intervals of B - A.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopping: Option<super::StoppingOut>,
 }
 
 fn interval(d: DiffInterval) -> IntervalOut {
@@ -213,6 +217,7 @@ impl ComparisonReport {
             a,
             b,
             timing,
+            stopping: None,
         }
     }
 }

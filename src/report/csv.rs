@@ -1,4 +1,4 @@
-//! Tidy CSV exporter: one row per (scenario, entity, metric, statistic, value), documented in
+//! Tidy CSV exporter: one row per (file, scenario, entity, metric, statistic, value), documented in
 //! docs/OUTPUT.md ("CSV"). Timing is left out, so the CSV of a run is reproducible byte for
 //! byte; values are written with Rust's shortest round-trip formatting.
 
@@ -6,18 +6,21 @@ use super::compare::ComparisonReport;
 use super::{MetricOut, Outcomes, ProbabilityOut, Report};
 use crate::outputs::YEARS_TO_FORCE;
 
-/// Column names, in order.
-pub const HEADER: [&str; 5] = ["scenario", "entity", "metric", "statistic", "value"];
+/// Column names, in order. `file` is the scenario file as given on the command line (for a
+/// comparison `A.toml vs B.toml`): the key that tells rows apart when several scenarios,
+/// even with the same name, share one table.
+pub const HEADER: [&str; 6] = ["file", "scenario", "entity", "metric", "statistic", "value"];
 
 struct Rows<'a> {
     w: ::csv::Writer<Vec<u8>>,
+    file: &'a str,
     scenario: &'a str,
 }
 
 impl Rows<'_> {
     fn row(&mut self, entity: &str, metric: &str, statistic: &str, value: String) {
         self.w
-            .write_record([self.scenario, entity, metric, statistic, &value])
+            .write_record([self.file, self.scenario, entity, metric, statistic, &value])
             .expect("writing to memory cannot fail");
     }
 
@@ -184,11 +187,12 @@ fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
     w.into_inner().expect("writing to memory cannot fail")
 }
 
-/// One table for any number of reports; the `scenario` column holds each scenario's name.
-pub fn to_csv(reports: &[&Report]) -> Vec<u8> {
+/// One table for any number of (file, report) pairs; the `file` column holds the file as
+/// given, the `scenario` column each scenario's name.
+pub fn to_csv(reports: &[(&str, &Report)]) -> Vec<u8> {
     let mut out = header();
-    for r in reports {
-        out.extend(report_rows(r));
+    for (file, r) in reports {
+        out.extend(report_rows(file, r));
     }
     out
 }
@@ -199,23 +203,28 @@ pub fn header() -> Vec<u8> {
 }
 
 /// One report's rows, without the header: for writing a table one scenario at a time.
-pub fn report_rows(r: &Report) -> Vec<u8> {
+/// `file`: the scenario file as given.
+pub fn report_rows(file: &str, r: &Report) -> Vec<u8> {
     let mut rows = Rows {
         w: ::csv::Writer::from_writer(Vec::new()),
+        file,
         scenario: &r.scenario,
     };
     rows.report(r);
     finish(rows.w)
 }
 
-/// A comparison: the scenario column is `A vs B`; statistics p_a, p_b, diff, diff_lo,
+/// A comparison: the file column is `A-file vs B-file` (as given), the scenario column
+/// `A vs B`; statistics p_a, p_b, diff, diff_lo,
 /// diff_hi (paired), unpaired_lo, unpaired_hi (or, where the sample cannot support an
 /// interval, `interval_undefined_n` = the runs), excludes_zero (0 or 1), and for the
 /// tri-level breakdown share_a, share_b, shift.
-pub fn comparison_to_csv(c: &ComparisonReport) -> Vec<u8> {
+pub fn comparison_to_csv(c: &ComparisonReport, file_a: &str, file_b: &str) -> Vec<u8> {
     let name = format!("{} vs {}", c.a.scenario, c.b.scenario);
+    let files = format!("{file_a} vs {file_b}");
     let mut rows = Rows {
         w: writer(),
+        file: &files,
         scenario: &name,
     };
     rows.n("scenario", "runs", "value", c.runs);

@@ -4,11 +4,14 @@
 //! `Serialize`. **Architecture Invariant:** no NaN or infinity reaches a report: every float
 //! goes through [`finite`].
 
+#[cfg(feature = "html")]
 pub mod charts;
 pub mod compare;
 pub mod csv;
+#[cfg(feature = "html")]
 pub mod html;
 pub mod json;
+#[cfg(feature = "html")]
 pub mod sweep;
 pub mod table;
 

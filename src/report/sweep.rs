@@ -507,16 +507,21 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
                         value: ix[i].mu_star,
                         lo: ix[i].mu_star,
                         hi: ix[i].mu_star,
-                        second: Some((ix[i].sigma, ix[i].sigma, ix[i].sigma)),
+                        second: ix[i].sigma.map(|s| (s, s, s)),
                     })
                     .collect();
+                // With one trajectory each parameter has one elementary effect: no spread.
+                let sigma = match ix.iter().find(|m| m.sigma.is_none()) {
+                    Some(m) => format!("sigma {} (one trajectory)", m.sigma_text()),
+                    None => "dots: sigma (non-linearity or interactions)".into(),
+                };
                 out.push((
                     format!("sensitivity-{key}"),
                     "sensitivity",
                     format!(
                         "Morris elementary effects on P({key}), ranked by mu* (bars: mean absolute \
-                         change of the probability per unit of the parameter's range); dots: sigma \
-                         (non-linearity or interactions). Morris gives no interval."
+                         change of the probability per unit of the parameter's range); {sigma}. \
+                         Morris gives no interval."
                     ),
                     ranked_bars(
                         &format!("P({key}): Morris mu*"),

@@ -62,6 +62,13 @@ fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// `n` with thousands separators and the noun in agreement: `count(1, "alliance",
+/// "alliances")` is "1 alliance", `count(25762, "run", "runs")` is "25,762 runs". Every
+/// count printed to a terminal goes through it.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// 1234567 -> "1,234,567".
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();

@@ -11,7 +11,7 @@ pub mod params;
 mod path;
 mod read;
 
-pub use diagnostic::{Diagnostic, Diagnostics, Excerpt, Severity, printable};
+pub use diagnostic::{Diagnostic, Diagnostics, Excerpt, Severity, printable, printable_lines};
 pub use input::read_bounded;
 pub use params::{
     AllianceParams, DeploymentParams, EconomicParams, FieldSpec, MilitaryParams, ModelParams,

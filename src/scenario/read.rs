@@ -502,11 +502,11 @@ impl<'a> Reader<'a> {
         });
 
         self.meta(root, root_span.clone(), &mut s.meta, is_overlay);
-        if let Some(v) = lookup(root, "model") {
-            if let Some(t) = self.table(v, "model") {
-                self.check_keys(t, "model", &Self::keys_of(ModelParams::FIELDS, &[]));
-                self.block(t, "model", v.span(), &mut s.model, false);
-            }
+        if let Some(v) = lookup(root, "model")
+            && let Some(t) = self.table(v, "model")
+        {
+            self.check_keys(t, "model", &Self::keys_of(ModelParams::FIELDS, &[]));
+            self.block(t, "model", v.span(), &mut s.model, false);
         }
         self.powers(root, &mut s);
         let errors_before = self.diags.len();
@@ -617,25 +617,25 @@ impl<'a> Reader<'a> {
         if let Some(c) = self.optional_string(t, "currency", "scenario") {
             m.currency = c;
         }
-        if let Some(v) = lookup(t, "start") {
-            if let Some(ym) = self.year_month(v, "scenario.start") {
-                m.start = ym;
-            }
+        if let Some(v) = lookup(t, "start")
+            && let Some(ym) = self.year_month(v, "scenario.start")
+        {
+            m.start = ym;
         }
-        if let Some(v) = lookup(t, "horizon_years") {
-            if let Some(h) = self.unsigned(v, "scenario.horizon_years", 0, 200) {
-                m.horizon_years = h as u32;
-            }
+        if let Some(v) = lookup(t, "horizon_years")
+            && let Some(h) = self.unsigned(v, "scenario.horizon_years", 0, 200)
+        {
+            m.horizon_years = h as u32;
         }
-        if let Some(v) = lookup(t, "runs") {
-            if let Some(r) = self.unsigned(v, "scenario.runs", 1, crate::MAX_RUNS) {
-                m.runs = r;
-            }
+        if let Some(v) = lookup(t, "runs")
+            && let Some(r) = self.unsigned(v, "scenario.runs", 1, crate::MAX_RUNS)
+        {
+            m.runs = r;
         }
-        if let Some(v) = lookup(t, "seed") {
-            if let Some(x) = self.unsigned(v, "scenario.seed", 0, i64::MAX as u64) {
-                m.seed = x;
-            }
+        if let Some(v) = lookup(t, "seed")
+            && let Some(x) = self.unsigned(v, "scenario.seed", 0, i64::MAX as u64)
+        {
+            m.seed = x;
         }
     }
 
@@ -747,49 +747,45 @@ impl<'a> Reader<'a> {
                 None => {}
             }
             let pol_path = format!("{path}.political");
-            if let Some(v) = lookup(t, "political") {
-                if let Some(pt) = self.table(v, &pol_path) {
-                    self.check_keys(
-                        pt,
-                        &pol_path,
-                        &Self::keys_of(PoliticalParams::FIELDS, &["ties"]),
-                    );
-                    self.block(pt, &pol_path, v.span(), &mut c.political, false);
-                    if let Some(tv) = lookup(pt, "ties") {
-                        let ties_path = format!("{pol_path}.ties");
-                        if let Some(tt) = self.table(tv, &ties_path) {
-                            for (k, val) in tt.iter() {
-                                let key = k.get_ref().as_ref();
-                                let p = format!("{ties_path}.{key}");
-                                match s.power_index(key) {
-                                    Some(pi) => {
-                                        let spec = ParamRef::Tie {
-                                            country: 0,
-                                            power: 0,
-                                        }
-                                        .spec();
-                                        if let Some(x) = self.number(val, &p, &spec) {
-                                            c.ties[pi] = x;
-                                        }
+            if let Some(v) = lookup(t, "political")
+                && let Some(pt) = self.table(v, &pol_path)
+            {
+                self.check_keys(
+                    pt,
+                    &pol_path,
+                    &Self::keys_of(PoliticalParams::FIELDS, &["ties"]),
+                );
+                self.block(pt, &pol_path, v.span(), &mut c.political, false);
+                if let Some(tv) = lookup(pt, "ties") {
+                    let ties_path = format!("{pol_path}.ties");
+                    if let Some(tt) = self.table(tv, &ties_path) {
+                        for (k, val) in tt.iter() {
+                            let key = k.get_ref().as_ref();
+                            let p = format!("{ties_path}.{key}");
+                            match s.power_index(key) {
+                                Some(pi) => {
+                                    let spec = ParamRef::Tie {
+                                        country: 0,
+                                        power: 0,
                                     }
-                                    None => {
-                                        let ids: Vec<String> =
-                                            s.powers.iter().map(|p| p.id.clone()).collect();
-                                        let help = closest(key, &ids)
-                                            .map(|x| format!("did you mean `{x}`?"))
-                                            .unwrap_or_else(|| {
-                                                format!(
-                                                    "ties name outside powers; known: {}",
-                                                    ids.join(", ")
-                                                )
-                                            });
-                                        self.error(
-                                            k.span(),
-                                            &p,
-                                            format!("unknown power id `{key}`"),
-                                        )
+                                    .spec();
+                                    if let Some(x) = self.number(val, &p, &spec) {
+                                        c.ties[pi] = x;
+                                    }
+                                }
+                                None => {
+                                    let ids: Vec<String> =
+                                        s.powers.iter().map(|p| p.id.clone()).collect();
+                                    let help = closest(key, &ids)
+                                        .map(|x| format!("did you mean `{x}`?"))
+                                        .unwrap_or_else(|| {
+                                            format!(
+                                                "ties name outside powers; known: {}",
+                                                ids.join(", ")
+                                            )
+                                        });
+                                    self.error(k.span(), &p, format!("unknown power id `{key}`"))
                                         .help = Some(help);
-                                    }
                                 }
                             }
                         }
@@ -858,10 +854,10 @@ impl<'a> Reader<'a> {
                 }
                 None => {}
             }
-            if let Some(v) = lookup(t, "collective_procurement") {
-                if let Some(b) = self.boolean(v, &format!("{path}.collective_procurement")) {
-                    a.collective_procurement = b;
-                }
+            if let Some(v) = lookup(t, "collective_procurement")
+                && let Some(b) = self.boolean(v, &format!("{path}.collective_procurement"))
+            {
+                a.collective_procurement = b;
             }
             self.block(t, &path, span, &mut a.params, existing.is_none());
             match existing {
@@ -1064,10 +1060,10 @@ impl<'a> Reader<'a> {
                 }
                 None => {}
             }
-            if let Some(v) = lookup(t, "enabled") {
-                if let Some(b) = self.boolean(v, &format!("{path}.enabled")) {
-                    p.enabled = b;
-                }
+            if let Some(v) = lookup(t, "enabled")
+                && let Some(b) = self.boolean(v, &format!("{path}.enabled"))
+            {
+                p.enabled = b;
             }
             if let Some(v) = lookup(t, "ramp_years") {
                 let spec = FieldSpec {
@@ -1096,8 +1092,8 @@ impl<'a> Reader<'a> {
                         };
                         if let Some(change) = self.change(ct, &ip, item.span(), s) {
                             // A change's name addresses its magnitude: unique per policy.
-                            if let (Some(n), Some(nv)) = (&change.name, lookup(ct, "name")) {
-                                if !self.check_duplicate(
+                            if let (Some(n), Some(nv)) = (&change.name, lookup(ct, "name"))
+                                && !self.check_duplicate(
                                     &mut names,
                                     n,
                                     nv.span(),
@@ -1105,9 +1101,9 @@ impl<'a> Reader<'a> {
                                     |line| {
                                         format!("`{n}` names two changes (first on line {line})")
                                     },
-                                ) {
-                                    continue;
-                                }
+                                )
+                            {
+                                continue;
                             }
                             p.changes.push(change);
                         }

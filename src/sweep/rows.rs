@@ -72,8 +72,12 @@ struct JsonHeader<'a> {
     design: &'a str,
     seed: u64,
     runs: u64,
+    horizon_years: u32,
     common_random_numbers: bool,
     parameters: Vec<JsonParam<'a>>,
+    /// Settings from the command line that replaced the file's.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    overrides: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     policies: Option<&'a [String]>,
 }
@@ -140,6 +144,8 @@ impl Rows {
                     design: sweep.design.as_str(),
                     seed: sweep.seed,
                     runs: sweep.runs,
+                    horizon_years: sweep.base.meta.horizon_years,
+                    overrides: &sweep.overrides,
                     common_random_numbers: sweep.common_random_numbers,
                     parameters: sweep
                         .parameters

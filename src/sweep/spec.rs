@@ -273,6 +273,9 @@ pub struct Sweep {
     pub warnings: Vec<Diagnostic>,
     /// Levers x futures: the policies every future is run under (docs/SWEEPS.md).
     pub crossing: Option<super::levers::Crossing>,
+    /// Settings given on the command line (or to the library) that replaced the file's,
+    /// e.g. "runs = 50 (file: 200)": recorded in the results' provenance.
+    pub overrides: Vec<String>,
 }
 
 /// Sweep files, for the shared input core.
@@ -651,6 +654,7 @@ impl Reader<'_> {
                 .cloned()
                 .collect(),
             crossing,
+            overrides: Vec::new(),
         })
     }
 
