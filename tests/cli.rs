@@ -813,6 +813,11 @@ fn compare_until_ci_stops_at_the_first_block_meeting_the_paired_target() {
         }
     }
     assert_eq!(plain, adaptive);
+    // A target met by the first block stops there (1,000 pairs), recomputed from the JSON.
+    let quick = cmp(&["--until-ci", "0.05", "--max-runs", "20000"]);
+    assert!(widest(&cmp(&["--runs", "1000"])) <= 0.05);
+    assert_eq!(quick["runs"].as_u64(), Some(1000));
+    assert_eq!(quick["stopping"]["reason"], "target_reached");
     // The cap.
     let capped = cmp(&["--until-ci", "0.001", "--max-runs", "2000"]);
     assert_eq!(capped["runs"].as_u64(), Some(2000));

@@ -1137,4 +1137,97 @@ fn outputs_replace_the_old_file_whole_or_not_at_all() {
             "{opt}: the old file was damaged"
         );
     }
+    // Whole outputs written at the end (compare, merge, sweep tables) go through the other
+    // atomic writer: the same guarantee.
+    let target = dir.path().join("old-compare.json");
+    std::fs::write(&target, "OLD CONTENT\n").unwrap();
+    let script = format!(
+        "ulimit -f 8; exec '{}' compare '{}' '{}' --runs 300 --format json -q --out '{}'",
+        bin.display(),
+        base().display(),
+        base().display(),
+        target.display()
+    );
+    let o = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "compare: the output fitted in 8 KiB");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "OLD CONTENT\n",
+        "compare --out: the old file was damaged"
+    );
+}
+
+/// The paired interval of a per-run metric in `deter compare` is the normal interval of the
+/// run-by-run differences, recomputed here from the two `--per-run` files (run i of A and B
+/// share stream i): mean, sample standard deviation (n - 1) and z = 1.959964.
+#[test]
+fn compare_paired_metric_interval_is_recomputed_from_the_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = base();
+    let b = root().join("scenarios/mediu-tri-level.toml");
+    let per_run = |f: &Path, name: &str| -> Vec<f64> {
+        let p = dir.path().join(name);
+        let o = deter(&[
+            "run",
+            f.to_str().unwrap(),
+            "--runs",
+            "300",
+            "--format",
+            "json",
+            "-q",
+            "--per-run",
+            p.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        let text = std::fs::read_to_string(&p).unwrap();
+        let head: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        let c = head.iter().position(|h| *h == "crises").unwrap();
+        text.lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(c).unwrap().parse().unwrap())
+            .collect()
+    };
+    let (xa, xb) = (per_run(&a, "a.csv"), per_run(&b, "b.csv"));
+    assert_eq!(xa.len(), 300);
+    let d: Vec<f64> = xa.iter().zip(&xb).map(|(x, y)| y - x).collect();
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let half = 1.959_963_984_540_054 * sd / n.sqrt();
+    let o = deter(&[
+        "compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--runs",
+        "300",
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let m = v["region"]["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == "crises")
+        .unwrap();
+    let (lo, hi) = (
+        m["paired"]["lo"].as_f64().unwrap(),
+        m["paired"]["hi"].as_f64().unwrap(),
+    );
+    assert!((m["diff"].as_f64().unwrap() - mean).abs() < 1e-9, "{m}");
+    assert!(
+        (lo - (mean - half)).abs() < 1e-9,
+        "lo {lo} vs {}",
+        mean - half
+    );
+    assert!(
+        (hi - (mean + half)).abs() < 1e-9,
+        "hi {hi} vs {}",
+        mean + half
+    );
 }

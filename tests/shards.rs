@@ -358,6 +358,44 @@ fn merge_writes_the_html_report_of_the_merged_run() {
     );
 }
 
+/// Shards merge exactly also where every tally is in use: Kosovo in NATO, so crises reach
+/// the protectors' decision and the commitment tallies are not zero (on the baseline they
+/// are, and a merge that dropped them would go unseen).
+#[test]
+fn merge_is_exact_where_commitments_are_invoked() {
+    let scenario = "scenarios/kosovo-nato-path.toml";
+    let whole = ok(deter(&[
+        "run", scenario, "--runs", RUNS, "--format", "json", "--quiet",
+    ]));
+    let v: serde_json::Value = serde_json::from_slice(&whole).unwrap();
+    assert!(
+        v["mechanisms"]["commitments"]["invoked"].as_u64().unwrap() > 0,
+        "no commitment invoked: choose another scenario"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let parts = shard_files(dir.path(), scenario, 3, &[]);
+    let json = ok(merge(&parts, &["--format", "json"]));
+    assert_eq!(json_without_timing(&json), json_without_timing(&whole));
+}
+
+/// A shard whose tallies were edited so that an event holds in more runs than the shard has
+/// is refused by the shape check, not merged into impossible probabilities.
+#[test]
+fn a_shard_with_an_event_in_more_runs_than_it_has_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = shard_files(dir.path(), SCENARIO, 2, &[]);
+    let text = std::fs::read_to_string(&parts[0]).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let agg = &mut v["parts"][0]["aggregate"];
+    let runs = agg["runs"].as_u64().unwrap();
+    agg["region"]["events"][0] = serde_json::json!(runs + 1);
+    std::fs::write(&parts[0], serde_json::to_vec(&v).unwrap()).unwrap();
+    refused(
+        merge(&parts, &[]),
+        &["an event in more runs than there are"],
+    );
+}
+
 /// The page without its provenance section (which holds the date and the timing).
 fn without_provenance(page: &str) -> String {
     let start = page
