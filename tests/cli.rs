@@ -778,9 +778,9 @@ fn compare_until_ci_stops_at_the_first_block_meeting_the_paired_target() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|o| o["paired"].is_object())
+            .filter(|o| o["paired95_lo"].is_number())
             .map(|o| {
-                (o["paired"]["hi"].as_f64().unwrap() - o["paired"]["lo"].as_f64().unwrap()) / 2.0
+                (o["paired95_hi"].as_f64().unwrap() - o["paired95_lo"].as_f64().unwrap()) / 2.0
             })
             .fold(0.0, f64::max)
     };

@@ -1216,8 +1216,8 @@ fn compare_paired_metric_interval_is_recomputed_from_the_runs() {
         .find(|m| m["metric"] == "crises")
         .unwrap();
     let (lo, hi) = (
-        m["paired"]["lo"].as_f64().unwrap(),
-        m["paired"]["hi"].as_f64().unwrap(),
+        m["paired95_lo"].as_f64().unwrap(),
+        m["paired95_hi"].as_f64().unwrap(),
     );
     assert!((m["diff"].as_f64().unwrap() - mean).abs() < 1e-9, "{m}");
     assert!(

@@ -1458,7 +1458,13 @@ mod interval_names {
                 } else {
                     0
                 };
-                own + m.values().map(probabilities).sum::<usize>()
+                // The attribution's removal variants are counts behind paired differences:
+                // their intervals are those of the differences (`paired95_*`), not their own.
+                own + m
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "variants")
+                    .map(|(_, x)| probabilities(x))
+                    .sum::<usize>()
             }
             serde_json::Value::Array(a) => a.iter().map(probabilities).sum(),
             _ => 0,
