@@ -153,7 +153,7 @@ def test_attribution_table_is_tidy_and_its_shares_add_up():
         "scope", "outcome", "level", "change", "paired95_lo", "paired95_hi", "p_as_is", "p_all_removed", "runs"
     ]
     scopes = ["region"] + [x["id"] for x in r.to_dict()["rivalries"]]
-    assert a.shape == (len(scopes) * 6 * 4, 9)
+    assert a.shape == (len(scopes) * len(deter.OUTCOMES) * 4, 9)
     t = a.set_index(["scope", "outcome", "level"])
     for scope in scopes:
         for outcome in deter.OUTCOMES:

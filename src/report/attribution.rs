@@ -569,6 +569,7 @@ pub fn shift_csv_cells(s: &AttributionShiftOut) -> Vec<(String, String, &'static
 
 /// Cells of one change: the value, then its interval's bounds (or one cell saying why there
 /// is none), each tagged with its JSON pointer under `k`.
+#[cfg(feature = "html")]
 fn html_change_cells(
     k: &str,
     change: f64,
@@ -595,6 +596,7 @@ fn html_change_cells(
 }
 
 /// The heading of an entity's table, as in the table: with one rivalry only the region.
+#[cfg(feature = "html")]
 fn html_entity_heading(entity: &str, single: Option<&str>) -> String {
     use super::html::esc;
     match (entity, single) {
@@ -604,6 +606,7 @@ fn html_entity_heading(entity: &str, single: Option<&str>) -> String {
     }
 }
 
+#[cfg(feature = "html")]
 const HTML_PARTS: [(&str, &str); 4] = [
     ("removing_all", "all three"),
     ("military", "military"),
@@ -615,6 +618,7 @@ const HTML_PARTS: [(&str, &str); 4] = [
 /// counterfactual is, then per entity a table of every event's change when all three levels
 /// are removed and each level's Shapley share, in percentage points with paired 95%
 /// intervals. Every number is tagged with its JSON pointer (`data-k`).
+#[cfg(feature = "html")]
 pub fn html_section(out: &mut String, a: &AttributionOut, horizon: u32, single: Option<&str>) {
     use super::html::{cell, esc};
     let _ = writeln!(
@@ -692,6 +696,7 @@ pub fn html_section(out: &mut String, a: &AttributionOut, horizon: u32, single: 
 /// The comparison report's section "How B shifts which level deters"
 /// (`<section id="attribution-shift">`): per entity, event and level, the attribution under
 /// A and B and the paired shift B - A.
+#[cfg(feature = "html")]
 pub fn html_shift_section(
     out: &mut String,
     s: &AttributionShiftOut,

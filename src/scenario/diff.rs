@@ -188,14 +188,14 @@ pub fn differences(a: &Scenario, b: &Scenario) -> Vec<Change> {
     }
     let mb = memberships(b);
     for (k, ma) in memberships(a) {
-        if let Some((_, m)) = mb.iter().find(|(x, _)| *x == k) {
-            if *m != ma {
-                out.push(Change {
-                    what: k,
-                    a: text(ma),
-                    b: text(m.clone()),
-                });
-            }
+        if let Some((_, m)) = mb.iter().find(|(x, _)| *x == k)
+            && *m != ma
+        {
+            out.push(Change {
+                what: k,
+                a: text(ma),
+                b: text(m.clone()),
+            });
         }
     }
     for path in a.all_paths() {
