@@ -50,8 +50,9 @@ __all__ = [
 ENGINE_VERSION: str = _native.ENGINE_VERSION
 
 #: The headline outcomes, in report order. Each is the share of runs in which the event
-#: happened at least once over the horizon (``deterrence_held``: no use of force in the run).
-OUTCOMES = ("crisis", "threat", "display", "use_of_force", "war", "deterrence_held")
+#: happened at least once over the horizon (``deterrence_held``: no use of force in the run;
+#: ``non_state_incident``: violence by non-state actors, not a MID level).
+OUTCOMES = ("crisis", "threat", "display", "use_of_force", "war", "deterrence_held", "non_state_incident")
 
 #: How every interval in these tables is to be read.
 INTERVAL_NOTE = (
@@ -292,7 +293,7 @@ class Result:
         which the event happened at least once over the horizon, in [0, 1]),
         ``mc95_low`` / ``mc95_high`` (Monte Carlo 95% Wilson interval of that share: more
         runs narrow it; it says nothing about the model's assumptions), ``runs_with_event``
-        and ``runs`` (counts). Shape: (6 x (1 + rivalries), 7).
+        and ``runs`` (counts). Shape: (len(OUTCOMES) x (1 + rivalries), 7).
     metrics : pandas.DataFrame
         One row per (scope, metric, statistic): ``crises`` and ``disputes`` (counts per run
         over the horizon), ``years_to_first_use_of_force`` (years; censored at the horizon,
@@ -306,7 +307,7 @@ class Result:
         or ``"by_end"`` (at least once from the start to the end of that year, cumulative;
         the last year's equals ``outcomes``). Columns: ``scope``, ``year``, ``outcome``,
         ``window``, ``probability``, ``mc95_low``, ``mc95_high`` (Monte Carlo 95% interval),
-        ``runs_with_event``, ``runs``. Shape: (horizon years x 6 x 2 x (1 + rivalries), 9).
+        ``runs_with_event``, ``runs``. Shape: (horizon years x len(OUTCOMES) x 2 x (1 + rivalries), 9).
     bands : pandas.DataFrame
         One row per (scope, year, quantity, statistic), for each rivalry: ``tension`` (in
         [0, 1]) and ``balance`` (challenger / target military capability, a ratio) at each
@@ -322,7 +323,7 @@ class Result:
         docs/MODEL.md 7.13; ``paired95_lo`` / ``paired95_hi`` its paired 95% interval (NaN
         where the sample cannot support one); ``p_as_is`` and ``p_all_removed`` the
         outcome's probability with every level and with none; ``runs``. Shape:
-        ((1 + rivalries) x 6 x 4, 9); empty with ``attribution=False``.
+        ((1 + rivalries) x len(OUTCOMES) x 4, 9); empty with ``attribution=False``.
     runs, seed : int
     overrides : list of dict
         The ``set=`` what-ifs applied: ``path``, ``value``, ``replaced``.

@@ -104,7 +104,8 @@ def test_outcomes_table_is_tidy_and_recomputes_from_counts():
     o = r.outcomes
     assert list(o.columns) == ["scope", "outcome", "probability", "mc95_low", "mc95_high", "runs_with_event", "runs"]
     scopes = ["region"] + [x["id"] for x in r.to_dict()["rivalries"]]
-    assert o.shape == (6 * len(scopes), 7)
+    assert o.shape == (len(deter.OUTCOMES) * len(scopes), 7)
+    assert list(o.outcome.unique()) == list(deter.OUTCOMES)
     assert list(o.scope.unique()) == scopes
     # The probability is the share of runs with the event, recomputed here.
     assert (o.probability == o.runs_with_event / o.runs).all()
@@ -121,7 +122,7 @@ def test_attribution_table_is_tidy_and_its_shares_add_up():
         "scope", "outcome", "level", "change", "paired95_lo", "paired95_hi", "p_as_is", "p_all_removed", "runs"
     ]
     scopes = ["region"] + [x["id"] for x in r.to_dict()["rivalries"]]
-    assert a.shape == (len(scopes) * 6 * 4, 9)
+    assert a.shape == (len(scopes) * len(deter.OUTCOMES) * 4, 9)
     t = a.set_index(["scope", "outcome", "level"])
     for scope in scopes:
         for outcome in deter.OUTCOMES:
@@ -161,7 +162,7 @@ def test_yearly_probabilities_are_tidy_and_consistent():
         "scope", "year", "outcome", "window", "probability", "mc95_low", "mc95_high", "runs_with_event", "runs",
     ]
     scopes = 1 + len(r.to_dict()["rivalries"])
-    assert len(y) == r.to_dict()["horizon_years"] * 6 * 2 * scopes
+    assert len(y) == r.to_dict()["horizon_years"] * len(deter.OUTCOMES) * 2 * scopes
     assert (y.probability == y.runs_with_event / y.runs).all()
     uf = y[(y.scope == "region") & (y.outcome == "use_of_force")].pivot(index="year", columns="window", values="probability")
     # Cumulative: never decreasing, at least each year's own share, ending at the horizon's value.
