@@ -332,7 +332,7 @@ class Result:
         docs/MODEL.md 7.13; ``paired95_lo`` / ``paired95_hi`` its paired 95% interval (NaN
         where the sample cannot support one); ``p_as_is`` and ``p_all_removed`` the
         outcome's probability with every level and with none; ``runs``. Shape:
-        ((1 + rivalries) x 6 x 4, 9); empty with ``attribution=False``.
+        ((1 + rivalries) x len(OUTCOMES) x 4, 9); empty with ``attribution=False``.
     runs, seed : int
     overrides : list of dict
         The ``set=`` what-ifs applied: ``path``, ``value``, ``replaced``.

@@ -137,6 +137,7 @@ def test_outcomes_table_is_tidy_and_recomputes_from_counts():
     assert list(o.columns) == ["scope", "outcome", "probability", "mc95_lo", "mc95_hi", "runs_with_event", "runs"]
     scopes = ["region"] + [x["id"] for x in r.to_dict()["rivalries"]]
     assert o.shape == (len(deter.OUTCOMES) * len(scopes), 7)
+    assert list(o.outcome.unique()) == list(deter.OUTCOMES)
     assert list(o.scope.unique()) == scopes
     # The probability is the share of runs with the event, recomputed here.
     assert (o.probability == o.runs_with_event / o.runs).all()
