@@ -345,6 +345,22 @@ fn effect(event: &str, c: &ChangeOut, horizon: u32) -> String {
     )
 }
 
+/// An entity's heading, in the table and the HTML alike: with one rivalry only the region is
+/// shown, and it says so.
+fn entity_heading(entity: &str, single: Option<&str>) -> String {
+    match (entity, single) {
+        ("region", Some(id)) => format!("Region-wide (= rivalry {id}, the only one)"),
+        ("region", None) => "Region-wide".into(),
+        (id, _) => format!("Rivalry {id}"),
+    }
+}
+
+/// How many of `n` entities (the region first) are shown: only the region when there is a
+/// single rivalry (it is that rivalry).
+fn shown_entities(n: usize, single: Option<&str>) -> usize {
+    if single.is_some() { 1 } else { n }
+}
+
 /// Order of the events in the table: events first, the crisis opportunity (context) last,
 /// as in the outcome table.
 fn table_order() -> impl Iterator<Item = usize> {
@@ -373,24 +389,10 @@ pub fn table_section(out: &mut String, a: &AttributionOut, horizon: u32, single:
         "  Changes in percentage points of the probability over the {horizon}-year horizon; a level's change is its Shapley share (its removal's effect averaged over the orders of removal) and the three add up to the change when all three are removed; paired 95% intervals over {} runs (common random numbers).",
         super::table::thousands(a.runs)
     );
-    let shown = if single.is_some() {
-        1
-    } else {
-        a.entities.len()
-    };
+    let shown = shown_entities(a.entities.len(), single);
     for e in &a.entities[..shown] {
         let _ = writeln!(out);
-        match (e.entity.as_str(), single) {
-            ("region", Some(id)) => {
-                let _ = writeln!(out, "  Region-wide (= rivalry {id}, the only one)");
-            }
-            ("region", None) => {
-                let _ = writeln!(out, "  Region-wide");
-            }
-            (id, _) => {
-                let _ = writeln!(out, "  Rivalry {id}");
-            }
-        }
+        let _ = writeln!(out, "  {}", entity_heading(&e.entity, single));
         for k in table_order() {
             let x = &e.events.0[k];
             let ev = words(EVENTS[k].key);
@@ -432,24 +434,10 @@ pub fn shift_table_section(
         "  Each line: how much removing the defenders' level raises P(event within {horizon} years) under A and under B, in percentage points, and B - A with its paired 95% interval ({} paired runs, common random numbers).",
         super::table::thousands(s.runs)
     );
-    let shown = if single.is_some() {
-        1
-    } else {
-        s.entities.len()
-    };
+    let shown = shown_entities(s.entities.len(), single);
     for e in &s.entities[..shown] {
         let _ = writeln!(out);
-        match (e.entity.as_str(), single) {
-            ("region", Some(id)) => {
-                let _ = writeln!(out, "  Region-wide (= rivalry {id}, the only one)");
-            }
-            ("region", None) => {
-                let _ = writeln!(out, "  Region-wide");
-            }
-            (id, _) => {
-                let _ = writeln!(out, "  Rivalry {id}");
-            }
-        }
+        let _ = writeln!(out, "  {}", entity_heading(&e.entity, single));
         for k in table_order() {
             let x = &e.events.0[k];
             let ev = words(EVENTS[k].key);
@@ -598,12 +586,7 @@ fn html_change_cells(
 /// The heading of an entity's table, as in the table: with one rivalry only the region.
 #[cfg(feature = "html")]
 fn html_entity_heading(entity: &str, single: Option<&str>) -> String {
-    use super::html::esc;
-    match (entity, single) {
-        ("region", Some(id)) => format!("Region-wide (= rivalry {}, the only one)", esc(id)),
-        ("region", None) => "Region-wide".into(),
-        (id, _) => format!("Rivalry {}", esc(id)),
-    }
+    super::html::esc(&entity_heading(entity, single))
 }
 
 #[cfg(feature = "html")]
@@ -631,11 +614,7 @@ pub fn html_section(out: &mut String, a: &AttributionOut, horizon: u32, single: 
         esc(attr::METHOD),
         esc(SWITCH_OFF)
     );
-    let shown = if single.is_some() {
-        1
-    } else {
-        a.entities.len()
-    };
+    let shown = shown_entities(a.entities.len(), single);
     for (ei, e) in a.entities[..shown].iter().enumerate() {
         let _ = writeln!(
             out,
@@ -712,11 +691,7 @@ pub fn html_shift_section(
         esc(COUNTERFACTUAL),
         esc(SWITCH_OFF)
     );
-    let shown = if single.is_some() {
-        1
-    } else {
-        s.entities.len()
-    };
+    let shown = shown_entities(s.entities.len(), single);
     for (ei, e) in s.entities[..shown].iter().enumerate() {
         let _ = writeln!(
             out,
