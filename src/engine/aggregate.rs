@@ -108,7 +108,7 @@ impl Tally {
     #[inline]
     fn record_counts(&mut self, y: usize, counts: &[u32; N_COUNTS]) {
         for (d, &n) in self.yearly_counts[y].iter_mut().zip(counts) {
-            d.record(f64::from(n));
+            d.record_count(n);
         }
     }
 

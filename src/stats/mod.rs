@@ -110,6 +110,21 @@ impl ExactMoments {
         self.sum_sq += round_i128(x * x * FIXED_SCALE);
     }
 
+    /// Record the integer `k`: the same tallies as `record(f64::from(k))`, without the
+    /// floating-point rounding. For `k <= 2^20` (= [`MOMENT_LIMIT`], so no clamping) `k` and
+    /// `k^2 < 2^41` are exact in f64 and so are their products by 2^32, which `record` then
+    /// rounds to themselves: the fixed-point values are exactly `k << 32` and `k^2 << 32`.
+    #[inline]
+    pub fn record_count(&mut self, k: u32) {
+        if k > MOMENT_LIMIT as u32 {
+            return self.record(f64::from(k));
+        }
+        let k = u64::from(k);
+        self.n += 1;
+        self.sum += i128::from(k << 32);
+        self.sum_sq += i128::from(k * k) << 32;
+    }
+
     pub fn merge(&mut self, other: &Self) {
         self.n += other.n;
         self.sum += other.sum;
@@ -385,6 +400,16 @@ impl Distribution {
         self.histogram.record(x);
     }
 
+    /// Record the integer count `k` into a distribution with an [`BinLayout::Integer`]
+    /// layout: the same tallies as `record(f64::from(k))` (bit for bit), cheaper
+    /// ([`ExactMoments::record_count`], [`Histogram::record_count`]).
+    #[inline]
+    pub fn record_count(&mut self, k: u32) {
+        debug_assert!(matches!(self.histogram.layout, BinLayout::Integer { .. }));
+        self.moments.record_count(k);
+        self.histogram.record_count(k);
+    }
+
     pub fn merge(&mut self, other: &Self) {
         self.moments.merge(&other.moments);
         self.histogram.merge(&other.histogram);
@@ -414,6 +439,22 @@ pub fn logistic(x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    /// `record_count(k)` leaves exactly the tallies of `record(k as f64)`, for small and
+    /// large counts, at and past the clamp limit and past the last histogram bin.
+    #[test]
+    fn record_count_equals_record_of_the_integer() {
+        use super::{BinLayout, Distribution};
+        let mut a = Distribution::new(BinLayout::Integer { bins: 33 });
+        let mut b = a.clone();
+        let mut ks: Vec<u32> = (0..100).collect();
+        ks.extend([1 << 20, (1 << 20) + 1, 3_000_000, 65_535, 65_536, u32::MAX]);
+        for k in ks {
+            a.record_count(k);
+            b.record(f64::from(k));
+            assert_eq!(a, b, "after {k}");
+        }
+    }
+
     /// `round_i128` is `round() as i128` at halves, their neighbours, the 2^52/2^53/2^62
     /// boundaries, zeros, infinities, NaN and a million pseudo-random values of every scale.
     #[test]
