@@ -19,7 +19,7 @@ fn baseline() -> Compiled {
 #[test]
 fn baseline_draws_per_run_by_kind() {
     let c = baseline();
-    let mut w = c.new_world();
+    let mut w = c.new_counting_world();
     let mut r = RunRecord::new(&c);
     let steps = u64::from(c.steps());
     let (mut normals, mut uniforms, mut runs) = (0u64, 0u64, 0u64);

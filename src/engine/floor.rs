@@ -12,7 +12,7 @@ use crate::model::{Compiled, DrawCounts, Draws, RngDraws, RunRecord, simulate_ru
 
 /// Count the draws of runs `0..runs` under `seed` (single-threaded; results are discarded).
 pub fn count_draws(compiled: &Compiled, seed: u64, runs: u64) -> DrawCounts {
-    let mut world = compiled.new_world();
+    let mut world = compiled.new_counting_world();
     let mut record = RunRecord::new(compiled);
     let mut total = DrawCounts::default();
     for i in 0..runs {
@@ -70,9 +70,10 @@ impl FloorWork {
         let key = streams::run_key(&mut run_rng(seed, index));
         for s in 0..self.streams {
             // Key a stream, as each process does (its state must exist).
-            acc += std::hint::black_box(streams::Counting::keyed(&key, s)).words() as f64;
+            acc += std::hint::black_box(streams::Counting::<false>::keyed(&key, s)).words() as f64;
         }
-        let mut g = streams::Counting::keyed(&key, u64::MAX);
+        // Uncounted, as the engine's own streams are.
+        let mut g = streams::Counting::<false>::keyed(&key, u64::MAX);
         let mut d = RngDraws(&mut g);
         for b in &self.betas {
             acc += d.beta(b);

@@ -62,7 +62,7 @@ impl DrawCounts {
     }
 
     /// Add the draws of one stream.
-    pub(crate) fn add_stream(&mut self, g: &super::streams::Stream) {
+    pub(crate) fn add_stream<const C: bool>(&mut self, g: &super::streams::Stream<C>) {
         self.uniforms += u64::from(g.uniforms);
         self.normals += u64::from(g.normals);
         self.betas += u64::from(g.betas);

@@ -274,8 +274,12 @@ struct PolicyEvent {
 }
 
 /// One run's mutable state. Allocate once with [`World::new`], then [`simulate_run`] resets it.
+///
+/// `C`: whether the streams count their draws ([`World::draw_counts`], the RNG floor's
+/// workload); off for the engine's runs ([`Compiled::new_world`]), on in
+/// [`Compiled::new_counting_world`]. The draws and every result are the same either way.
 #[derive(Debug, Clone, PartialEq)]
-pub struct World {
+pub struct World<const C: bool = false> {
     model: ModelParams,
     countries: Vec<CountryState>,
     /// countries x powers
@@ -311,7 +315,7 @@ pub struct World {
     /// This run's key (module [`streams`]).
     key: [u8; 32],
     /// Per-process generators, laid out as [`Compiled::stream_ids`].
-    streams: Vec<Stream>,
+    streams: Vec<Stream<C>>,
     /// Draws taken by this run's crisis streams (each lives only for its crisis).
     crisis_draws: DrawCounts,
 }
@@ -583,6 +587,34 @@ impl Compiled {
         w.ramps = Vec::with_capacity(self.max_ramps);
         w
     }
+
+    /// A fresh world whose streams count their draws ([`World::draw_counts`]): the same
+    /// runs as [`Compiled::new_world`]'s, a little dearer (the RNG floor's count, tests).
+    pub fn new_counting_world(&self) -> World<true> {
+        let i = &self.initial;
+        World {
+            model: i.model,
+            countries: i.countries.clone(),
+            ties: i.ties.clone(),
+            powers: i.powers.clone(),
+            alliances: i.alliances.clone(),
+            reliability: i.reliability.clone(),
+            membership: i.membership.clone(),
+            deployments: i.deployments.clone(),
+            rivalries: i.rivalries.clone(),
+            ramps: Vec::with_capacity(self.max_ramps),
+            next_event: i.next_event,
+            pact: i.pact.clone(),
+            reach: i.reach.clone(),
+            tie_reach: i.tie_reach.clone(),
+            helpers: i.helpers.clone(),
+            helper_count: i.helper_count.clone(),
+            stale: i.stale,
+            key: i.key,
+            streams: vec![Stream::default(); i.streams.len()],
+            crisis_draws: i.crisis_draws,
+        }
+    }
 }
 
 /// Runs simulated by this process so far, every variant counted ([`simulated_runs`]).
@@ -599,9 +631,9 @@ pub fn simulated_runs() -> u64 {
 /// (`engine::run_rng(seed, run)`); the run takes its 32-byte key from it and every process
 /// draws from its own stream under that key (module [`streams`]). Allocation-free once
 /// `world` and `record` exist.
-pub fn simulate_run<R: Rng + ?Sized>(
+pub fn simulate_run<R: Rng + ?Sized, const C: bool>(
     compiled: &Compiled,
-    world: &mut World,
+    world: &mut World<C>,
     record: &mut RunRecord,
     master: &mut R,
 ) {
@@ -696,7 +728,19 @@ struct Theatre {
     protector: bool,
 }
 
-impl World {
+impl World<true> {
+    /// The draws of the run so far, by kind, over every stream (the RNG floor's workload).
+    /// Only a counting world has them ([`Compiled::new_counting_world`]).
+    pub fn draw_counts(&self) -> DrawCounts {
+        let mut d = self.crisis_draws;
+        for g in &self.streams {
+            d.add_stream(g);
+        }
+        d
+    }
+}
+
+impl<const C: bool> World<C> {
     /// Reset to the start state, key every process stream under `key` and draw the per-run
     /// parameters.
     fn start_run(&mut self, c: &Compiled, record: &mut RunRecord, key: [u8; 32]) {
@@ -718,15 +762,6 @@ impl World {
     /// Current GDP of country `ci` (currency units).
     pub fn gdp(&self, ci: usize) -> f64 {
         self.countries[ci].gdp
-    }
-
-    /// The draws of the run so far, by kind, over every stream (the RNG floor's workload).
-    pub fn draw_counts(&self) -> DrawCounts {
-        let mut d = self.crisis_draws;
-        for g in &self.streams {
-            d.add_stream(g);
-        }
-        d
     }
 
     fn reset(&mut self, c: &Compiled) {
@@ -1189,7 +1224,9 @@ impl World {
             rec.add(k);
         }
         rec.crisis_level = 0;
-        self.crisis_draws.add_stream(&g);
+        if C {
+            self.crisis_draws.add_stream(&g);
+        }
     }
 
     /// The forces and commitments around a crisis on rivalry A -> T (docs/MODEL.md 7.5):
@@ -1422,7 +1459,7 @@ impl World {
         c: &Compiled,
         ri: usize,
         step: u32,
-        rng: &mut Stream,
+        rng: &mut Stream<C>,
         rec: &mut RivalryRecord,
     ) {
         let m = self.model;

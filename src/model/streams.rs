@@ -96,14 +96,16 @@ pub fn state_words(key: &[u8; 32], id: u64) -> [u64; 4] {
     w
 }
 
-/// The instrumented generator: xoshiro256++ counting the 64-bit words it gives.
+/// The instrumented generator: xoshiro256++ counting the 64-bit words it gives (`C`, on by
+/// default; off in the engine's own runs, where nothing reads the counts: the same draws,
+/// without the counter's upkeep).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Counting {
+pub struct Counting<const C: bool = true> {
     rng: Xoshiro256PlusPlus,
     words: u32,
 }
 
-impl Counting {
+impl<const C: bool> Counting<C> {
     /// Process stream `id` under the run key `key`, at its start.
     #[inline]
     pub fn keyed(key: &[u8; 32], id: u64) -> Self {
@@ -117,50 +119,57 @@ impl Counting {
         }
     }
 
-    /// 64-bit words taken since the stream was keyed.
+    /// 64-bit words taken since the stream was keyed (0 when not counting).
     pub fn words(&self) -> u64 {
         u64::from(self.words)
     }
 }
 
-impl TryRng for Counting {
+impl<const C: bool> TryRng for Counting<C> {
     type Error = Infallible;
 
     #[inline(always)]
     fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        self.words += 1;
+        if C {
+            self.words += 1;
+        }
         self.rng.try_next_u32()
     }
 
     #[inline(always)]
     fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        self.words += 1;
+        if C {
+            self.words += 1;
+        }
         self.rng.try_next_u64()
     }
 
     #[inline]
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-        self.words += dst.len().div_ceil(8) as u32;
+        if C {
+            self.words += dst.len().div_ceil(8) as u32;
+        }
         self.rng.try_fill_bytes(dst)
     }
 }
 
-/// One process's generator, counting its draws by kind.
+/// One process's generator, counting its draws by kind when `C` (the RNG floor's count,
+/// `World::draw_counts`); the engine's runs use `Stream<false>`, the same draws uncounted.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Stream {
-    rng: Counting,
+pub struct Stream<const C: bool = false> {
+    rng: Counting<C>,
     pub(crate) uniforms: u32,
     pub(crate) normals: u32,
     pub(crate) betas: u32,
 }
 
-impl Default for Stream {
+impl<const C: bool> Default for Stream<C> {
     fn default() -> Self {
         Self::keyed(&[0; 32], 0)
     }
 }
 
-impl Stream {
+impl<const C: bool> Stream<C> {
     /// The stream `id` under `key`, at its start.
     #[inline]
     pub fn keyed(key: &[u8; 32], id: u64) -> Self {
@@ -175,21 +184,27 @@ impl Stream {
     /// A uniform f64 on [0, 1) (`random::<f64>()`: 53 bits of one u64).
     #[inline(always)]
     pub fn uniform(&mut self) -> f64 {
-        self.uniforms += 1;
+        if C {
+            self.uniforms += 1;
+        }
         self.rng.random::<f64>()
     }
 
     /// A standard normal (rand_distr's ziggurat `StandardNormal`).
     #[inline(always)]
     pub fn normal(&mut self) -> f64 {
-        self.normals += 1;
+        if C {
+            self.normals += 1;
+        }
         StandardNormal.sample(&mut self.rng)
     }
 
     /// One variate of `beta`.
     #[inline(always)]
     pub fn beta(&mut self, beta: &Beta<f64>) -> f64 {
-        self.betas += 1;
+        if C {
+            self.betas += 1;
+        }
         beta.sample(&mut self.rng)
     }
 
@@ -241,7 +256,7 @@ mod tests {
         assert_eq!(w[2], splitmix64(h.rotate_left(32)));
         assert_eq!(w[3], splitmix64(h.rotate_left(48)));
         // xoshiro256++'s first output is rotl(s0 + s3, 23) + s0 (Blackman & Vigna 2021).
-        let mut g = Counting::keyed(&key, 9);
+        let mut g = <Counting>::keyed(&key, 9);
         let first = w[0].wrapping_add(w[3]).rotate_left(23).wrapping_add(w[0]);
         assert_eq!(g.next_u64(), first);
         assert_eq!(g.words(), 1);
@@ -250,9 +265,9 @@ mod tests {
     #[test]
     fn a_stream_depends_only_on_key_and_id() {
         let key = [7u8; 32];
-        let mut a = Stream::keyed(&key, 42);
-        let mut b = Stream::keyed(&key, 42);
-        let mut c = Stream::keyed(&key, 43);
+        let mut a = Stream::<true>::keyed(&key, 42);
+        let mut b = <Stream>::keyed(&key, 42);
+        let mut c = <Stream>::keyed(&key, 43);
         let xa: Vec<f64> = (0..5).map(|_| a.uniform()).collect();
         let xb: Vec<f64> = (0..5).map(|_| b.uniform()).collect();
         let xc: Vec<f64> = (0..5).map(|_| c.uniform()).collect();
