@@ -5,22 +5,21 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use deter::engine::{RunPlan, Worker};
 use deter::model::Compiled;
 
 struct Counting;
 
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-
 thread_local! {
     static COUNTING: Cell<bool> = const { Cell::new(false) };
+    /// Per thread, so that tests running in parallel do not count each other's.
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
 }
 
 fn note() {
     if COUNTING.with(|c| c.get()) {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
     }
 }
 
@@ -50,11 +49,11 @@ static GLOBAL: Counting = Counting;
 
 /// Allocations made by `f` on this thread.
 fn allocations_in(f: impl FnOnce()) -> u64 {
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = ALLOCATIONS.with(Cell::get);
     COUNTING.with(|c| c.set(true));
     f();
     COUNTING.with(|c| c.set(false));
-    ALLOCATIONS.load(Ordering::Relaxed) - before
+    ALLOCATIONS.with(Cell::get) - before
 }
 
 fn assert_runs_do_not_allocate(text: &str, name: &str) {
@@ -72,6 +71,72 @@ fn assert_runs_do_not_allocate(text: &str, name: &str) {
     let n = allocations_in(|| worker.run_range(&compiled, &plan, 0, plan.count));
     assert_eq!(n, 0, "{name}: {n} heap allocations in {} runs", plan.count);
     assert_eq!(worker.aggregate.runs, plan.count);
+}
+
+/// Allocations of a whole worker's life, setup included: a new worker, then `runs` runs.
+fn allocations_of_a_worker(compiled: &Compiled, runs: u64) -> (u64, Worker) {
+    let plan = RunPlan {
+        seed: 7,
+        first: 0,
+        count: runs,
+        stream_offset: 0,
+    };
+    let mut worker = None;
+    let n = allocations_in(|| {
+        let mut w = Worker::new(compiled);
+        w.run_range(compiled, &plan, 0, runs);
+        worker = Some(w);
+    });
+    (n, worker.expect("set above"))
+}
+
+/// With the attribution on (every run also simulated under the seven level-removal
+/// variants, each with its own world and record), runs allocate nothing either: a worker's
+/// whole life allocates the same at 300 runs as at 600 (its setup only), so the allocations
+/// per run, (A(600) - A(300)) / 300, are zero. Also checked after setup alone, as above.
+#[test]
+fn runs_with_the_attribution_make_zero_heap_allocations() {
+    for (text, name) in [
+        (
+            include_str!("../scenarios/western-balkans-2024.toml"),
+            "western-balkans-2024.toml",
+        ),
+        (deter::scenario::TEMPLATE, "template.toml"),
+    ] {
+        let scenario = deter::scenario::parse_str(text, name).expect("valid scenario");
+        let compiled = Compiled::new(&scenario).with_attribution();
+        assert_eq!(compiled.attribution_variants().map(<[_]>::len), Some(7));
+        let (small, w) = allocations_of_a_worker(&compiled, 300);
+        let (large, w2) = allocations_of_a_worker(&compiled, 600);
+        assert!(small > 0, "{name}: the counter saw no setup");
+        assert_eq!(
+            small, large,
+            "{name}: {small} allocations over 300 attributed runs, {large} over 600"
+        );
+        // The variants were simulated and tallied: every run counted under all 8 variants.
+        for w in [&w, &w2] {
+            let t = w.aggregate.attribution.as_ref().expect("attribution on");
+            let runs = w.aggregate.runs;
+            assert!(
+                t.entities
+                    .iter()
+                    .flatten()
+                    .all(|e| e.present.iter().all(|&c| c <= runs))
+            );
+            let crisis = &t.entities[0][0];
+            assert_eq!(crisis.present[7], w.aggregate.region.events[0]);
+        }
+        // And after setup, nothing at all.
+        let plan = RunPlan {
+            seed: 7,
+            first: 0,
+            count: 200,
+            stream_offset: 0,
+        };
+        let mut worker = Worker::new(&compiled);
+        let n = allocations_in(|| worker.run_range(&compiled, &plan, 0, plan.count));
+        assert_eq!(n, 0, "{name}: {n} heap allocations in 200 attributed runs");
+    }
 }
 
 #[test]
