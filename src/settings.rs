@@ -30,7 +30,8 @@ pub struct Settings {
     /// Cap on runs with `until_ci` [default: `runs`].
     pub max_runs: Option<u64>,
     /// Skip "which level deters" (`crate::attribution`), on by default in `run` and
-    /// `compare`: every run is then simulated once instead of eight times.
+    /// `compare`: every run is then simulated once instead of eight times. A sweep attributes
+    /// only when its file says `attribution = true`; this turns that off.
     pub no_attribution: bool,
 }
 
@@ -218,6 +219,14 @@ impl Settings {
                     }
                 }
             }
+        }
+        // A sweep attributes only when its file or command asks (`attribution = true`,
+        // `deter sweep --attribution`); `no_attribution` turns a file's request off.
+        if self.no_attribution && sweep.attribution {
+            sweep
+                .overrides
+                .push("attribution = false (file: true)".to_string());
+            sweep.attribution = false;
         }
         let until = match self.until_ci {
             None => None,

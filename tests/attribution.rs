@@ -559,3 +559,64 @@ fn sweeps_attribute_only_when_asked() {
     .unwrap();
     assert_eq!(deter(&["sweep", f]).stdout, on.stdout);
 }
+
+/// `deter sweep --no-attribution` turns a sweep file's `attribution = true` off: the rows have
+/// no attribution columns, every other column is the same as without the key (recomputed
+/// from the same file with the key taken out), each run is simulated once, and the JSON
+/// header records the override. With `--attribution` it is a usage error (exit 2).
+#[test]
+fn sweep_no_attribution_turns_the_files_attribution_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = format!(
+        "base = \"{}\"\nruns = 40\nseed = 3\ndesign = \"lhs\"\npoints = 2\n\n[[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"uncertainty\"\nrange = [0.2, 0.8]\n",
+        root().join(BUNDLED).display()
+    );
+    let plain_file = dir.path().join("plain.toml");
+    let keyed_file = dir.path().join("keyed.toml");
+    std::fs::write(&plain_file, &body).unwrap();
+    std::fs::write(
+        &keyed_file,
+        body.replacen("runs = 40", "runs = 40\nattribution = true", 1),
+    )
+    .unwrap();
+    let (plain, keyed) = (plain_file.to_str().unwrap(), keyed_file.to_str().unwrap());
+    let with = deter(&["sweep", keyed]);
+    assert_eq!(simulated(&with), 8 * 2 * 40);
+    assert!(String::from_utf8_lossy(&with.stdout).contains("attribution_"));
+    let off = deter(&["sweep", keyed, "--no-attribution"]);
+    assert!(
+        off.status.success(),
+        "{}",
+        String::from_utf8_lossy(&off.stderr)
+    );
+    assert_eq!(simulated(&off), 2 * 40);
+    let expected = deter(&["sweep", plain]);
+    assert!(!String::from_utf8_lossy(&off.stdout).contains("attribution"));
+    assert_eq!(
+        String::from_utf8_lossy(&off.stdout),
+        String::from_utf8_lossy(&expected.stdout)
+    );
+    // JSON Lines: the header says the file's key was overridden.
+    let json_off = deter(&["sweep", keyed, "--no-attribution", "--format", "json"]);
+    let header = String::from_utf8_lossy(&json_off.stdout)
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        header.contains("attribution = false (file: true)"),
+        "{header}"
+    );
+    // Both flags: refused, exit 2, naming both.
+    let both = Command::new(env!("CARGO_BIN_EXE_deter"))
+        .current_dir(root())
+        .args(["sweep", plain, "--attribution", "--no-attribution"])
+        .output()
+        .expect("deter runs");
+    assert_eq!(both.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&both.stderr);
+    assert!(
+        err.contains("--attribution") && err.contains("--no-attribution"),
+        "{err}"
+    );
+}

@@ -26,7 +26,8 @@ pub struct SimFlags {
     pub horizon_years: Option<u32>,
     /// Skip "which level deters" (the Shapley attribution to the defenders' military,
     /// political and economic levels), on by default: it simulates every run under 7 more
-    /// level-removal variants, 8x the work.
+    /// level-removal variants, 8x the work. Sweeps attribute only when asked: there it turns
+    /// off the sweep file's `attribution = true`.
     #[arg(long)]
     pub no_attribution: bool,
 }

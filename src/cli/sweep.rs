@@ -56,8 +56,9 @@ pub struct SweepArgs {
     pub shard: Option<crate::shard::ShardSpec>,
     /// Also attribute every point's probabilities to the defenders' military, political and
     /// economic levels ("which level deters", region-wide columns `attribution_*`): 8x the
-    /// work, so off by default (the sweep file's `attribution = true` does the same).
-    #[arg(long)]
+    /// work, so off by default (the sweep file's `attribution = true` does the same;
+    /// `--no-attribution` turns the file's key off).
+    #[arg(long, conflicts_with = "no_attribution")]
     pub attribution: bool,
 }
 
@@ -124,8 +125,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         horizon_years: args.sim.horizon_years,
         until_ci: args.until.until_ci,
         max_runs: args.until.max_runs,
-        // Sweeps attribute only when asked (`--attribution`, `attribution = true`).
-        no_attribution: true,
+        // Sweeps attribute only when asked (`--attribution`, `attribution = true`);
+        // `--no-attribution` overrides the file's `attribution = true`.
+        no_attribution: args.sim.no_attribution,
     }
     .resolve_sweep(&mut sweep)
     .map_err(|e| CliError::Usage(e.0))?;
