@@ -321,18 +321,7 @@ fn prepare_sweep(
     let resolved = settings.resolve_sweep(&mut sweep)?;
     let (threads, until) = (resolved.threads, resolved.until);
     let design = crate::sweep::Design::new(&sweep);
-    let stride = runner::stride(&sweep, until.as_ref());
-    if design
-        .n
-        .checked_mul(stride)
-        .is_none_or(|w| w > crate::MAX_RUNS)
-    {
-        return Err(Error::Invalid(format!(
-            "{} points x {stride} runs exceeds the limit of {} runs",
-            design.n,
-            crate::MAX_RUNS
-        )));
-    }
+    runner::check_work(&design, runner::stride(&sweep, until.as_ref())).map_err(Error::Invalid)?;
     engine::check_memory_for(&Compiled::new(&sweep.base), 2 * threads as u64 + 1)
         .map_err(Error::TooLarge)?;
     Ok((sweep, design, until, threads))
@@ -354,31 +343,21 @@ pub fn sweep(
     json: bool,
 ) -> Result<Vec<[f64; crate::outputs::N_EVENTS]>, Error> {
     use crate::sweep::rows::{RowFormat, Rows};
-    use crate::sweep::runner::{self, Exec, Sink, SweepError};
+    use crate::sweep::runner::{self, Exec, SweepError};
     let (sweep, design, until, threads) = prepare_sweep(path, settings)?;
     let format = if json {
         RowFormat::Json
     } else {
         RowFormat::Csv
     };
-    let rows = Rows::new(format, &sweep, until.is_some());
-    let (file, start, outputs) = runner::open_results(out, false, &sweep, &design, &rows)
-        .map_err(|e| Error::Io(e.to_string()))?;
     let exec = Exec {
-        rows,
+        rows: Rows::new(format, &sweep, until.is_some()),
         until,
         cancel: control.cancel,
         progress: control.progress,
     };
     engine::with_threads(threads, || {
-        runner::run_sweep(
-            &sweep,
-            &design,
-            start,
-            outputs,
-            &mut Sink::File(file),
-            &exec,
-        )
+        runner::run_to_file(out, false, &sweep, &design, &exec)
     })
     .map_err(|e| match e {
         SweepError::Interrupted => Error::Interrupted,

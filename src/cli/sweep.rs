@@ -135,17 +135,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let sweep = sweep;
     let design = Design::new(&sweep);
     let stride = runner::stride(&sweep, until.as_ref());
-    if design
-        .n
-        .checked_mul(stride)
-        .is_none_or(|w| w > crate::MAX_RUNS)
-    {
-        return Err(CliError::Usage(format!(
-            "{} points x {stride} runs exceeds the limit of {} runs",
-            design.n,
-            crate::MAX_RUNS
-        )));
-    }
+    runner::check_work(&design, stride).map_err(CliError::Usage)?;
     let format = match args.format {
         SweepFormat::Csv => RowFormat::Csv,
         SweepFormat::Json => RowFormat::Json,

@@ -201,6 +201,37 @@ pub fn stride(sweep: &Sweep, until: Option<&UntilCi>) -> u64 {
     until.map_or(sweep.runs, |u| u.max_runs)
 }
 
+/// The sweep's work, points x [`stride`] runs, checked against [`crate::MAX_RUNS`]; the
+/// message names both factors. Shared by `deter sweep` and the facade's sweeps.
+pub fn check_work(design: &Design, stride: u64) -> Result<(), String> {
+    if design
+        .n
+        .checked_mul(stride)
+        .is_none_or(|w| w > crate::MAX_RUNS)
+    {
+        return Err(format!(
+            "{} points x {stride} runs exceeds the limit of {} runs",
+            design.n,
+            crate::MAX_RUNS
+        ));
+    }
+    Ok(())
+}
+
+/// Open the results file `path` ([`open_results`]: a new file, or with `resume` the rows an
+/// interrupted sweep left) and run the sweep's remaining points into it ([`run_sweep`]).
+/// Returns every point's headline probabilities, in point order.
+pub fn run_to_file(
+    path: &Path,
+    resume: bool,
+    sweep: &Sweep,
+    design: &Design,
+    exec: &Exec<'_>,
+) -> Result<Outputs, SweepError> {
+    let (file, start, outputs) = open_results(path, resume, sweep, design, &exec.rows)?;
+    run_sweep(sweep, design, start, outputs, &mut Sink::File(file), exec)
+}
+
 /// Run points `start..design.n` and write their rows to `sink`, in order.
 pub fn run_sweep(
     sweep: &Sweep,
@@ -514,23 +545,13 @@ mod tests {
         let design = Design::new(&sweep);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.csv");
-        let rows = Rows::new(RowFormat::Csv, &sweep, false);
-        let (file, start, outputs) = open_results(&path, false, &sweep, &design, &rows).unwrap();
         let exec = Exec {
-            rows: rows.clone(),
+            rows: Rows::new(RowFormat::Csv, &sweep, false),
             until: None,
             cancel: None,
             progress: None,
         };
-        let out = run_sweep(
-            &sweep,
-            &design,
-            start,
-            outputs,
-            &mut Sink::File(file),
-            &exec,
-        )
-        .unwrap();
+        let out = run_to_file(&path, false, &sweep, &design, &exec).unwrap();
         assert_eq!(out.len(), 3);
         let text = std::fs::read_to_string(&path).unwrap();
         let lines: Vec<&str> = text.split_inclusive('\n').collect();
@@ -558,7 +579,7 @@ mod tests {
             };
             assert_eq!(
                 lines[k as usize + 1],
-                point_row(&sweep, &rows, k, &open, None)
+                point_row(&sweep, &exec.rows, k, &open, None)
             );
         }
     }
