@@ -18,18 +18,26 @@ pub fn reads_as_missing(s: &str) -> bool {
     MISSING_VALUE_TOKENS.contains(&s)
 }
 
-/// Every input file this process has read (canonical paths): scenario files, the `extends`
-/// chains behind them, sweep files, a sweep's `base`, partial files. No output may replace
-/// one, whichever option named it and however the input was reached.
-static INPUTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// Every input file this process has read, as hashes of their canonical paths: scenario
+/// files, the `extends` chains behind them, sweep files, a sweep's `base`, partial files,
+/// `--files-from` lists. No output may replace one, whichever option named it and however
+/// the input was reached. Hashes (8 bytes a file, constant-time lookup) rather than the
+/// paths, so that a run over thousands of files does not hold every path: a collision could
+/// only refuse an output wrongly (probability about n^2 / 2^65), never let one through.
+static INPUTS: Mutex<Option<std::collections::HashSet<u64>>> = Mutex::new(None);
+
+fn path_key(canonical: &Path) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(canonical)
+}
 
 /// Record that `path` was read as an input (called by every reader of input files).
 pub fn note_input(path: &Path) {
     if let Ok(c) = path.canonicalize() {
         let mut inputs = INPUTS.lock().unwrap_or_else(|e| e.into_inner());
-        if !inputs.contains(&c) {
-            inputs.push(c);
-        }
+        inputs
+            .get_or_insert_with(Default::default)
+            .insert(path_key(&c));
     }
 }
 
@@ -39,7 +47,8 @@ fn is_input(path: &Path) -> bool {
         INPUTS
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .contains(&c)
+            .as_ref()
+            .is_some_and(|set| set.contains(&path_key(&c)))
     })
 }
 

@@ -829,3 +829,99 @@ fn compare_until_ci_stops_at_the_first_block_meeting_the_paired_target() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `deter run --files-from LIST` runs the listed files (white space trimmed, blank and `#`
+/// lines skipped, paths from the current directory) after any given as arguments, exactly as
+/// the same paths on the command line; the list is an input (no output may replace it); an
+/// empty or unreadable list exits 2 with the message a scenario file would get.
+#[test]
+fn files_from_runs_the_listed_files_as_the_command_line_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.txt");
+    std::fs::write(
+        &list,
+        "# two bundled scenarios\n\n  scenarios/western-balkans-2024.toml \nscenarios/shea-special-envoy.toml\n",
+    )
+    .unwrap();
+    let list = list.to_str().unwrap();
+    let common = ["--runs", "60", "--format", "csv", "--no-attribution", "-q"];
+    let output = |args: &[&str]| {
+        let out = deter().args(args).args(common).output().expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let listed = output(&["run", "--files-from", list]);
+    let given = output(&[
+        "run",
+        "scenarios/western-balkans-2024.toml",
+        "scenarios/shea-special-envoy.toml",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&listed),
+        String::from_utf8_lossy(&given)
+    );
+    assert!(String::from_utf8_lossy(&listed).contains("scenarios/shea-special-envoy.toml"));
+    // Arguments first, then the list.
+    let mixed = output(&[
+        "run",
+        "scenarios/mediu-tri-level.toml",
+        "--files-from",
+        list,
+    ]);
+    let all = output(&[
+        "run",
+        "scenarios/mediu-tri-level.toml",
+        "scenarios/western-balkans-2024.toml",
+        "scenarios/shea-special-envoy.toml",
+    ]);
+    assert_eq!(mixed, all);
+    // The list is an input: never overwritten.
+    let before = std::fs::read(list).unwrap();
+    deter()
+        .args([
+            "run",
+            "--files-from",
+            list,
+            "--out",
+            list,
+            "--runs",
+            "10",
+            "-q",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is also an input file"));
+    assert_eq!(std::fs::read(list).unwrap(), before);
+    // An empty list, and a missing one (the same message as a missing scenario file).
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "# nothing yet\n\n").unwrap();
+    deter()
+        .args(["run", "--files-from", empty.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("lists no scenario file"));
+    let missing = dir.path().join("missing.txt");
+    let missing = missing.to_str().unwrap();
+    let as_list = deter()
+        .args(["run", "--files-from", missing])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let as_scenario = deter()
+        .args(["run", missing])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert_eq!(
+        String::from_utf8_lossy(&as_list),
+        String::from_utf8_lossy(&as_scenario)
+    );
+}

@@ -237,7 +237,10 @@ pub fn main() -> i32 {
 
 pub fn dispatch(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Run(args) => run::run(&args),
+        Command::Run(mut args) => {
+            run::read_files_from(&mut args)?;
+            run::run(&args)
+        }
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Merge(args) => merge::merge(&args),
