@@ -48,6 +48,7 @@ pub struct CompareArgs {
 }
 
 pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
+    args.output.check_extension()?;
     let inputs = [args.a.clone(), args.b.clone()];
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;

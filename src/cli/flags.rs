@@ -14,7 +14,7 @@ pub struct SimFlags {
     #[arg(long)]
     pub runs: Option<u64>,
     /// Master seed [default: the (first) scenario file's scenario.seed].
-    #[arg(long)]
+    #[arg(long, value_parser = super::parse_seed)]
     pub seed: Option<u64>,
     #[command(flatten)]
     pub threads: ThreadsFlag,
@@ -46,4 +46,48 @@ pub struct OutputFlags {
     /// No progress bar (merge: no summary line on stderr).
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+impl OutputFlags {
+    /// Refuse an `--out` whose extension names another format than `--format` (default
+    /// table), before any work: `.json` needs `--format json`, `.csv` needs `--format csv`,
+    /// `.html`/`.htm` is never written by `--out` (that is `--report`). Other extensions
+    /// (`.txt`, none) take any format. Refusing, not guessing, keeps `--format` the one
+    /// switch of what is written (README, docs/OUTPUT.md).
+    pub fn check_extension(&self) -> Result<(), super::CliError> {
+        let Some(out) = &self.out else {
+            return Ok(());
+        };
+        let ext = out
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let format = match self.format {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+        };
+        let wanted = match ext.as_deref() {
+            Some("json") => "json",
+            Some("csv") => "csv",
+            Some("html" | "htm") => {
+                return Err(super::CliError::Usage(format!(
+                    "--out `{}` names an HTML file, but --out writes the {format} format; \
+                     use --report `{}` for the HTML page",
+                    out.display(),
+                    out.display()
+                )));
+            }
+            _ => return Ok(()),
+        };
+        if wanted == format {
+            return Ok(());
+        }
+        Err(super::CliError::Usage(format!(
+            "--out `{}` names a {} file, but the format is {format}; add --format {wanted} \
+             (or give the file another extension)",
+            out.display(),
+            wanted.to_uppercase()
+        )))
+    }
 }

@@ -78,6 +78,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
             first.name
         )));
     }
+    args.output.check_extension()?;
     let scenario = find_scenario(first, args.scenario.as_deref())?;
     // The scenario (and its `extends` chain) is an input too.
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;

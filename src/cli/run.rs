@@ -256,6 +256,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     if let Some(spec) = args.shard {
         return super::shard::run_shard(args, spec);
     }
+    args.output.check_extension()?;
     if super::uncertain::wants_nested(args) {
         return super::uncertain::run_nested(args);
     }
