@@ -709,15 +709,16 @@ fn control_characters_in_names_are_refused() {
     }
 }
 
-/// `--out` whose extension names another format is refused before any work (exit 2): a
-/// table is never written silently into `x.html` or `x.json`.
+/// `--out x.json` / `x.csv` without `--format` writes that format; an explicit `--format`
+/// that contradicts the extension, and any `--out x.html`, are refused before any work
+/// (exit 2): a table is never written silently into `x.html` or `x.json`.
 #[test]
-fn an_out_extension_that_contradicts_the_format_is_refused() {
+fn the_out_extension_chooses_the_format_or_a_contradiction_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     for (name, extra, expect) in [
         ("x.html", vec![], "use --report"),
-        ("x.json", vec![], "add --format json"),
-        ("x.csv", vec!["--format", "json"], "add --format csv"),
+        ("y.json", vec!["--format", "table"], "use --format json"),
+        ("y.csv", vec!["--format", "json"], "use --format csv"),
     ] {
         let out = dir.path().join(name);
         deter()
@@ -731,12 +732,21 @@ fn an_out_extension_that_contradicts_the_format_is_refused() {
     }
     let out = dir.path().join("x.json");
     deter()
-        .args([
-            "run", BASELINE, "--runs", "10", "-q", "--format", "json", "--out",
-        ])
+        .args(["run", BASELINE, "--runs", "10", "-q", "--out"])
         .arg(&out)
         .assert()
         .success();
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert!(v.is_object());
+    let out = dir.path().join("x.csv");
+    deter()
+        .args(["run", BASELINE, "--runs", "10", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.starts_with("scenario,entity,metric,statistic,value"),
+        "{text}"
+    );
 }

@@ -34,9 +34,9 @@ pub struct ThreadsFlag {
 /// Where results go: shared by `run`, `compare` and `merge`.
 #[derive(Args, Debug, Clone)]
 pub struct OutputFlags {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format [default: from the --out extension (.json, .csv), else table].
+    #[arg(long = "format", value_enum)]
+    pub format_flag: Option<Format>,
     /// Write the result to this file (atomically) instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -49,25 +49,42 @@ pub struct OutputFlags {
 }
 
 impl OutputFlags {
-    /// Refuse an `--out` whose extension names another format than `--format` (default
-    /// table), before any work: `.json` needs `--format json`, `.csv` needs `--format csv`,
-    /// `.html`/`.htm` is never written by `--out` (that is `--report`). Other extensions
-    /// (`.txt`, none) take any format. Refusing, not guessing, keeps `--format` the one
-    /// switch of what is written (README, docs/OUTPUT.md).
+    /// The format written: `--format` when given; otherwise inferred from the `--out`
+    /// extension (`.json` -> JSON, `.csv` -> CSV); otherwise the table.
+    pub fn format(&self) -> Format {
+        if let Some(f) = self.format_flag {
+            return f;
+        }
+        match self.out_extension().as_deref() {
+            Some("json") => Format::Json,
+            Some("csv") => Format::Csv,
+            _ => Format::Table,
+        }
+    }
+
+    fn out_extension(&self) -> Option<String> {
+        self.out
+            .as_ref()?
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+    }
+
+    /// Refuse, before any work, an `--out` whose extension contradicts the format: an
+    /// explicit `--format` other than the one `.json` / `.csv` names, or `.html` / `.htm`
+    /// (the HTML page is `--report`; `--out` never writes HTML). Other extensions take any
+    /// format (README, docs/OUTPUT.md).
     pub fn check_extension(&self) -> Result<(), super::CliError> {
         let Some(out) = &self.out else {
             return Ok(());
         };
-        let ext = out
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        let format = match self.format {
+        let name = |f: Format| match f {
             Format::Table => "table",
             Format::Json => "json",
             Format::Csv => "csv",
         };
-        let wanted = match ext.as_deref() {
+        let format = name(self.format());
+        let wanted = match self.out_extension().as_deref() {
             Some("json") => "json",
             Some("csv") => "csv",
             Some("html" | "htm") => {
@@ -84,7 +101,7 @@ impl OutputFlags {
             return Ok(());
         }
         Err(super::CliError::Usage(format!(
-            "--out `{}` names a {} file, but the format is {format}; add --format {wanted} \
+            "--out `{}` names a {} file, but --format is {format}; use --format {wanted} \
              (or give the file another extension)",
             out.display(),
             wanted.to_uppercase()

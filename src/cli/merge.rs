@@ -127,7 +127,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         };
         emit(Some(path), html::to_html(&[view]).as_bytes())?;
     }
-    let bytes = match args.output.format {
+    let bytes = match args.output.format() {
         Format::Json => json::to_json(&report),
         Format::Csv => csv::to_csv(&[&report]),
         Format::Table => {
@@ -177,7 +177,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             first.name, design.n, sweep.runs, sweep.seed, header.points, header.runs, header.seed
         )));
     }
-    let format = match args.output.format {
+    let format = match args.output.format() {
         Format::Json => RowFormat::Json,
         Format::Csv | Format::Table => RowFormat::Csv,
     };

@@ -256,7 +256,6 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     if let Some(spec) = args.shard {
         return super::shard::run_shard(args, spec);
     }
-    args.output.check_extension()?;
     if super::uncertain::wants_nested(args) {
         return super::uncertain::run_nested(args);
     }
@@ -268,6 +267,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .chain(&args.per_run)
         .collect();
     output::check_outputs(&outputs, &args.files).map_err(CliError::Usage)?;
+    args.output.check_extension()?;
     if args.per_run.is_some() && args.files.len() > 1 {
         return Err(CliError::Usage(
             "--per-run takes one scenario file; run the files one at a time".into(),
@@ -297,7 +297,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         match prepare(args, file, &outputs, until_target, threads) {
             Ok(job) => {
                 total = total.saturating_add(job.max_runs());
-                if matches!(args.output.format, Format::Csv) {
+                if matches!(args.output.format(), Format::Csv) {
                     let name = &job.scenario.meta.name;
                     if let Some(&j) = names.get(&name_hash(name)) {
                         let first = &args.files[j];
@@ -339,7 +339,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     // each window ends. Memory is bounded by the window, whatever the number of files.
     let window = threads.max(1);
     let result = engine::with_threads(threads, || -> Result<(), CliError> {
-        match args.output.format {
+        match args.output.format() {
             Format::Json if many => sink.write(b"[\n")?,
             Format::Csv => sink.write(&csv::header())?,
             _ => {}
@@ -382,7 +382,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                     };
                     page.write(html::article(&view, i).as_bytes())?;
                 }
-                let bytes = match args.output.format {
+                let bytes = match args.output.format() {
                     Format::Json if !many => json::to_json(&report),
                     Format::Json => {
                         let body =
@@ -407,7 +407,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                 sink.write(&bytes)?;
             }
         }
-        if matches!(args.output.format, Format::Json) && many {
+        if matches!(args.output.format(), Format::Json) && many {
             sink.write(b"\n]\n")?;
         }
         Ok(())
