@@ -35,7 +35,7 @@ pub struct ThreadsFlag {
 #[derive(Args, Debug, Clone)]
 pub struct OutputFlags {
     /// Output format [default: from the --out extension (.json, .csv), else table].
-    #[arg(long = "format", value_enum)]
+    #[arg(id = "format", long = "format", value_enum)]
     pub format_flag: Option<Format>,
     /// Write the result to this file (atomically) instead of stdout.
     #[arg(long)]
