@@ -28,12 +28,13 @@ use std::time::Instant;
 use crate::engine::{self, RunPlan};
 use crate::model::Compiled;
 use crate::report::RunInfo;
-use crate::shard::{self, Kind, Named, PartialFile};
+use crate::shard::{self, Kind};
 
 pub use crate::calibrate::nested::{Draws, Nested, NestedComparison, Posterior};
 pub use crate::engine::Hooks as Control;
 pub use crate::report::Report;
 pub use crate::report::compare::ComparisonReport;
+pub use crate::scenario::overrides::Applied;
 pub use crate::scenario::{Diagnostics, Scenario};
 pub use crate::settings::{NestedBudget, Resolved, Settings};
 
@@ -93,7 +94,23 @@ pub fn parse(text: &str, name: &str) -> Result<Scenario, Error> {
 ///
 /// Errors: [`Error::Input`] with every problem found.
 pub fn validate(path: &Path) -> Result<Diagnostics, Error> {
-    load(path).map(|_| Diagnostics::default())
+    crate::scenario::load_file_with_warnings(path)
+        .map(|(_, w)| w)
+        .map_err(Error::Input)
+}
+
+/// Apply what-ifs `PATH=VALUE` (`--set`, Python `set=`) to `scenario`, each checked like the
+/// same edit in the file (unknown path: did-you-mean; out of range: the range); `flag` names
+/// them in messages (`--set`, `set=`). Returns what each replaced, for the report's
+/// `overrides`.
+///
+/// Errors: [`Error::Input`] with every problem found (nothing is applied then).
+pub fn apply_set(
+    scenario: &mut Scenario,
+    texts: &[String],
+    flag: &str,
+) -> Result<Vec<Applied>, Error> {
+    crate::scenario::overrides::apply_texts(scenario, texts, flag).map_err(Error::Input)
 }
 
 /// Resolve `settings` for `scenario`: the horizon override applied to a copy, runs, seed,
@@ -120,7 +137,7 @@ pub fn run(
     control: Control<'_>,
 ) -> Result<Report, Error> {
     let (s, r) = prepare(scenario, settings)?;
-    let compiled = Compiled::new(&s);
+    let compiled = settings.attributed(Compiled::new(&s));
     engine::check_memory(&compiled, r.threads).map_err(Error::TooLarge)?;
     let started = Instant::now();
     let (aggregate, stopping) = engine::with_threads(r.threads, || match r.until {
@@ -162,7 +179,10 @@ pub fn compare(
 ) -> Result<ComparisonReport, Error> {
     let (sa, r) = prepare(a, settings)?;
     let (sb, _) = prepare(b, settings)?;
-    let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
+    let (ca, cb) = (
+        settings.attributed(Compiled::new(&sa)),
+        settings.attributed(Compiled::new(&sb)),
+    );
     let pairing = crate::compare::check(&ca, &cb).map_err(|e| Error::Invalid(e.to_string()))?;
     crate::compare::check_memory(&ca, &cb, r.threads).map_err(Error::TooLarge)?;
     let started = Instant::now();
@@ -181,7 +201,7 @@ pub fn compare(
     };
     let (ra, rb) = (report_of(&ca, &sa, &cmp.a), report_of(&cb, &sb, &cmp.b));
     let timing = ra.timing.clone();
-    Ok(ComparisonReport::build(&cmp, ra, rb, timing))
+    Ok(ComparisonReport::build(&cmp, ra, rb, timing).with_changes(&sa, &sb))
 }
 
 /// Read a posterior (deter calibrate's `posterior.csv`) for [`run_nested`] and
@@ -282,35 +302,24 @@ pub fn compare_nested(
     .map_err(Error::Invalid)
 }
 
-/// Run a sweep file (docs/SWEEPS.md) and write its results, one row per point in point
-/// order, to `out` (CSV, or JSON Lines when `json`). Returns, per point, the headline
-/// probabilities in the order of `outputs::EVENTS` (the sensitivity analysis's inputs).
-/// Only `settings.threads`, `until_ci` and `max_runs` apply (runs and seed are the sweep
-/// file's).
-///
-/// Errors: [`Error::Input`] for an invalid sweep or base scenario, [`Error::Invalid`],
-/// [`Error::TooLarge`], [`Error::Interrupted`] (finished rows stay in `out`), [`Error::Io`].
-pub fn sweep(
+/// A sweep file read and its settings checked: the sweep, its design, adaptive stopping and
+/// the thread count (shared by [`sweep`] and [`sweep_streamed`]).
+fn prepare_sweep(
     path: &Path,
     settings: &Settings,
-    control: Control<'_>,
-    out: &Path,
-    json: bool,
-) -> Result<Vec<[f64; crate::outputs::N_EVENTS]>, Error> {
-    use crate::sweep::rows::{RowFormat, Rows};
-    use crate::sweep::runner::{self, Exec, Sink, SweepError};
-    let sweep = crate::sweep::load_sweep(path).map_err(Error::Input)?;
-    let threads = crate::settings::resolve_threads(settings.threads);
-    let until = match settings.until_ci {
-        None => None,
-        Some(t) => Some(crate::engine::until::UntilCi {
-            target: crate::settings::check_until_ci(t)?,
-            max_runs: crate::settings::check_runs(
-                "--max-runs",
-                settings.max_runs.unwrap_or(sweep.runs),
-            )?,
-        }),
-    };
+) -> Result<
+    (
+        crate::sweep::Sweep,
+        crate::sweep::Design,
+        Option<crate::engine::until::UntilCi>,
+        usize,
+    ),
+    Error,
+> {
+    use crate::sweep::runner;
+    let mut sweep = crate::sweep::load_sweep(path).map_err(Error::Input)?;
+    let resolved = settings.resolve_sweep(&mut sweep)?;
+    let (threads, until) = (resolved.threads, resolved.until);
     let design = crate::sweep::Design::new(&sweep);
     let stride = runner::stride(&sweep, until.as_ref());
     if design
@@ -326,6 +335,27 @@ pub fn sweep(
     }
     engine::check_memory_for(&Compiled::new(&sweep.base), 2 * threads as u64 + 1)
         .map_err(Error::TooLarge)?;
+    Ok((sweep, design, until, threads))
+}
+
+/// Run a sweep file (docs/SWEEPS.md) and write its results, one row per point in point
+/// order, to `out` (CSV, or JSON Lines when `json`). Returns, per point, the headline
+/// probabilities in the order of `outputs::EVENTS` (the sensitivity analysis's inputs).
+/// `settings.runs` (per point), `seed` and `horizon_years` replace the sweep file's (recorded
+/// in the JSON header's `overrides`); `threads`, `until_ci` and `max_runs` as for a run.
+///
+/// Errors: [`Error::Input`] for an invalid sweep or base scenario, [`Error::Invalid`],
+/// [`Error::TooLarge`], [`Error::Interrupted`] (finished rows stay in `out`), [`Error::Io`].
+pub fn sweep(
+    path: &Path,
+    settings: &Settings,
+    control: Control<'_>,
+    out: &Path,
+    json: bool,
+) -> Result<Vec<[f64; crate::outputs::N_EVENTS]>, Error> {
+    use crate::sweep::rows::{RowFormat, Rows};
+    use crate::sweep::runner::{self, Exec, Sink, SweepError};
+    let (sweep, design, until, threads) = prepare_sweep(path, settings)?;
     let format = if json {
         RowFormat::Json
     } else {
@@ -356,6 +386,51 @@ pub fn sweep(
     })
 }
 
+/// Run a sweep file like [`sweep`], but stream its results CSV through `rows` instead of a
+/// file: the header line first, then each batch of rows (point order) as soon as it is
+/// written, so a reader sees rows before the sweep ends. A bounded channel makes the sweep
+/// wait for its reader (with one thread and capacity 0, at most one finished point is ahead
+/// of the reader); dropping the receiver stops the sweep ([`Error::Interrupted`]).
+/// `settings` as in [`sweep`]. Returns the sensitivity table of Saltelli and Morris designs
+/// (the CSV `deter sweep` writes next to the results), or None.
+///
+/// Errors: as [`sweep`].
+pub fn sweep_streamed(
+    path: &Path,
+    settings: &Settings,
+    control: Control<'_>,
+    rows: std::sync::mpsc::SyncSender<String>,
+) -> Result<Option<String>, Error> {
+    use crate::sweep::rows::{RowFormat, Rows};
+    use crate::sweep::runner::{self, Exec, Sink, SweepError};
+    let (sweep, design, until, threads) = prepare_sweep(path, settings)?;
+    let format = Rows::new(RowFormat::Csv, &sweep, until.is_some());
+    if rows.send(format.header(&sweep)).is_err() {
+        return Err(Error::Interrupted);
+    }
+    let exec = Exec {
+        rows: format,
+        until,
+        cancel: control.cancel,
+        progress: control.progress,
+    };
+    let outputs = engine::with_threads(threads, || {
+        runner::run_sweep(
+            &sweep,
+            &design,
+            0,
+            Vec::new(),
+            &mut Sink::Channel(rows),
+            &exec,
+        )
+    })
+    .map_err(|e| match e {
+        SweepError::Interrupted | SweepError::Closed => Error::Interrupted,
+        other => Error::Io(other.to_string()),
+    })?;
+    Ok(crate::sweep::sensitivity(&sweep, &design, &outputs).map(|r| r.csv))
+}
+
 /// Merge the partial files of a sharded `deter run FILE --shard K/N` (every shard once, any
 /// order) into the report the unsharded run gives, byte for byte but for timing. The
 /// scenario is rebuilt from the text embedded in the partial files and checked against their
@@ -367,12 +442,10 @@ pub fn sweep(
 pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
     let mut files = Vec::with_capacity(parts.len());
     for path in parts {
-        let name = path.display().to_string();
-        let bytes = crate::scenario::read_bounded(path, MAX_PARTIAL_BYTES)
-            .map_err(|e| Error::Io(format!("cannot read `{name}`: {e}")))?;
-        let file = PartialFile::from_bytes(&bytes)
-            .map_err(|e| Error::Invalid(format!("`{name}`: {e}")))?;
-        files.push(Named { name, file });
+        files.push(shard::read_part(path).map_err(|e| match e {
+            shard::ReadError::Io(m) => Error::Io(m),
+            shard::ReadError::Invalid(m) => Error::Invalid(m),
+        })?);
     }
     let files = shard::check_complete(files).map_err(Error::Invalid)?;
     let first = &files[0].file;
@@ -392,31 +465,15 @@ pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
         )));
     }
     let compiled = Compiled::new(&scenario);
-    engine::check_memory_for(&compiled, 3).map_err(Error::TooLarge)?;
-    let template = engine::Aggregate::new(&compiled);
-    let mut merged = None;
-    shard::merge_points(
-        &files,
-        |_| template.clone(),
-        |_, agg| {
-            merged = Some(agg);
-            Ok(())
-        },
-    )
-    .map_err(Error::Invalid)?;
-    let aggregate = merged.unwrap_or(template);
-    let info = RunInfo {
-        scenario_sha256: first.header.sha256.clone(),
-        seed: first.header.seed,
-        wall_seconds: files.iter().map(|f| f.file.timing.wall_seconds).sum(),
-        threads: files
-            .iter()
-            .map(|f| f.file.timing.threads)
-            .max()
-            .unwrap_or(1),
+    let compiled = if first.header.attribution {
+        compiled.with_attribution()
+    } else {
+        compiled
     };
+    engine::check_memory_for(&compiled, 3).map_err(Error::TooLarge)?;
+    let (aggregate, info) = shard::merge_run(&files, &compiled).map_err(Error::Invalid)?;
     Ok(Report::build(&compiled, &aggregate, &info))
 }
 
 /// Largest partial file read by [`merge`] (a sweep shard holds one small aggregate per point).
-pub const MAX_PARTIAL_BYTES: usize = 256 << 20;
+pub const MAX_PARTIAL_BYTES: usize = shard::MAX_PARTIAL_BYTES;

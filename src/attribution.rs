@@ -1,87 +1,63 @@
 //! Which level deters: the exact three-player Shapley attribution of the change in
-//! P(outcome) to the military, political and economic levels (docs/MODEL.md 7.13).
+//! P(event) to the defender side's military, political and economic levels (docs/MODEL.md
+//! 7.13), tallied by the one driver beside every run.
 //!
 //! **Counterfactual.** A level is *removed* by taking away what the defender side controls on
-//! it in every crisis ([`Removal`]): military, the target's and its protectors' forces and
-//! their commitment to fight; political, pacts' treaty terms, tripwires, international
-//! monitoring and the target's cohesion and reputation in its cost of conceding; economic,
-//! Western sanctions and the challenger's trade with the target. `v(S)` is P(outcome) with the
-//! levels in `S` present and the others removed. The total effect of the defender side's three
-//! levels is `v(N) - v(empty)` (negative when they deter), and the Shapley value of level `i`
-//! (Shapley 1953) is
+//! it in every crisis ([`crate::model::Removal`]): military, the target's and its protectors'
+//! forces and their commitment to fight; political, pacts' treaty terms, tripwires,
+//! international monitoring and the target's cohesion and reputation in its cost of
+//! conceding; economic, Western sanctions and the challenger's trade with the target. Let
+//! `v(S)` be P(event over the horizon) with the levels in `S` present and the others removed,
+//! and `w(R) = v(N \ R) - v(N)` the change in P(event) when the levels in `R` are removed.
+//! The total, `w(N) = v(empty) - v(N)`, is the rise in P(event) when all three are removed
+//! (positive when they deter), and level `i`'s Shapley value (Shapley 1953) is
 //!
-//! `phi_i = sum over S not containing i of |S|! (2 - |S|)! / 3! [v(S + i) - v(S)]`,
+//! `phi_i = sum over R not containing i of |R|! (2 - |R|)! / 3! [w(R + i) - w(R)]`,
 //!
-//! weights 1/3, 1/6, 1/6, 1/3 for `|S|` = 0, 1, 1, 2. The three values sum to the total effect
-//! exactly (efficiency).
+//! weights 1/3, 1/6, 1/6, 1/3 for `|R|` = 0, 1, 1, 2: removing level `i`'s average effect on
+//! P(event) over the six orders in which the three levels can be removed. The three values
+//! sum to the total exactly (efficiency). The Shapley value of `w` is minus that of `v` (a
+//! game and its dual have the same Shapley value), so [`shapley3_times6`] serves both.
 //!
-//! **Estimation.** The 2^3 variants of run `i` share run `i`'s streams (common random numbers;
-//! model::streams), so `phi_i` is estimated per run: `6 phi_i` of one run is an integer, summed
-//! exactly, and each value gets the paired 95% interval mean +- 1.96 sd / sqrt(n) of its
-//! per-run values. Results are identical for any number of threads.
+//! **Estimation.** Run `i` is simulated as it is (the plain run, whose tallies are the
+//! report's) and under the seven variants that remove at least one level, all on run `i`'s
+//! streams (common random numbers, `model::streams`); the all-present variant is the plain
+//! run itself, never simulated twice. Per run, entity and event, `6 phi_i` and
+//! `6 w(N)` are integers in [-6, 6]; their sums and sums of squares, and the runs in which the
+//! event held under each variant, are exact integer tallies ([`Tally`]), merged exactly
+//! across threads, shards and partial files. Each value gets the paired 95% interval
+//! `mean +- 1.96 sd / sqrt(n)` of its per-run values ([`mean_interval`]).
 
-use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use crate::engine::{BLOCK_RUNS, run_rng};
-use crate::model::{Compiled, Removal, RunRecord, World, simulate_run};
+use crate::engine::run_rng;
+use crate::model::{Compiled, RunRecord, World, simulate_run};
+use crate::outputs::{EventSet, N_EVENTS, event_flags};
 use crate::stats::Z95;
 
-/// The outcomes attributed, with the MID level that defines each (highest level >= it).
-pub const OUTCOMES: [(&str, u8); 4] = [
-    ("threat", 2),
-    ("display", 3),
-    ("use_of_force", 4),
-    ("war", 5),
-];
-
-/// The three levels, in the order of every `[_; 3]` below.
+/// The three levels, in the order of every `[_; 3]` below (bit `i` of a level set).
 pub const LEVELS: [&str; 3] = ["military", "political", "economic"];
 
-/// An estimate with its paired 95% interval.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Interval {
-    pub value: f64,
-    pub lo: f64,
-    pub hi: f64,
-}
+/// Name of the variant that removes the levels in bit set `r` (bit 0 military, 1 political,
+/// 2 economic), indexed by `r`: the keys of the variants in every output.
+pub const REMOVED: [&str; 8] = [
+    "none",
+    "military",
+    "political",
+    "military+political",
+    "economic",
+    "military+economic",
+    "political+economic",
+    "all",
+];
 
-/// The attribution of one outcome for one entity (the region or a rivalry).
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutcomeAttribution {
-    pub outcome: &'static str,
-    /// P(outcome) with every level present (the scenario as it is).
-    pub present: f64,
-    /// P(outcome) with all three levels removed.
-    pub removed: f64,
-    /// `present - removed`, with its paired interval.
-    pub total: Interval,
-    /// Shapley value of each level (military, political, economic); they sum to `total`.
-    pub shapley: [Interval; 3],
-    /// Exact integer sums behind the estimates: `6 sum_runs phi_i` and `6 sum_runs total`.
-    pub shapley_sums: [i64; 3],
-    pub total_sum: i64,
-}
-
-/// The attribution for every outcome of one entity.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EntityAttribution {
-    /// "region" or the rivalry's id.
-    pub id: String,
-    pub outcomes: Vec<OutcomeAttribution>,
-}
-
-/// The attribution of a scenario.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Attribution {
-    pub seed: u64,
-    pub runs: u64,
-    /// The region first, then every rivalry in file order.
-    pub entities: Vec<EntityAttribution>,
-}
+/// How the intervals are computed, recorded in every output that carries them.
+pub const METHOD: &str = "paired 95% interval: mean +- 1.96 sd / sqrt(runs) of the per-run values, the 8 level-removal variants of a run sharing its random numbers (common random numbers)";
 
 /// Shapley values of three players from the characteristic function `v`, indexed by the bit
-/// set of present players (bit 0 military, 1 political, 2 economic), scaled by 6 so that
-/// integer `v` give integer values.
+/// set of players in the coalition, scaled by 6 so that integer `v` give integer values.
+/// With `v` indexed by levels present, these are minus the removal effects; see the module
+/// documentation.
 pub fn shapley3_times6(v: &[i64; 8]) -> [i64; 3] {
     let mut phi = [0i64; 3];
     for (i, out) in phi.iter_mut().enumerate() {
@@ -101,186 +77,291 @@ pub fn shapley3_times6(v: &[i64; 8]) -> [i64; 3] {
     phi
 }
 
-/// Per entity and outcome: sums and sums of squares of the per-run values (exact integers).
-#[derive(Debug, Clone, Default, PartialEq)]
-struct Acc {
-    present: i64,
-    removed: i64,
-    total: [i64; 2],
-    phi: [[i64; 2]; 3],
+/// Six times the removal Shapley values of one run from `mask`, whose bit `s` says whether
+/// the event held with the levels in bit set `s` present: `6 phi_i` per level and
+/// `6 (v(empty) - v(N))`.
+#[inline]
+fn removal_values6(mask: u8) -> ([i64; 3], i64) {
+    let v: [i64; 8] = std::array::from_fn(|s| i64::from(mask >> s & 1));
+    let phi = shapley3_times6(&v);
+    ([-phi[0], -phi[1], -phi[2]], 6 * (v[0] - v[7]))
 }
 
-struct Worker {
-    worlds: Vec<World>,
-    records: Vec<RunRecord>,
-    acc: Vec<Acc>,
+/// Exact tallies of one event for one entity over runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventTally {
+    /// Runs in which the event held under each variant, indexed by the bit set of levels
+    /// *present* (7: the plain run).
+    pub present: [u64; 8],
+    /// Sum over runs of `6 phi_i`, per level.
+    pub shapley6: [i64; 3],
+    /// Sum over runs of `(6 phi_i)^2`, per level.
+    pub shapley6_sq: [u64; 3],
+    /// Sum over runs of `(6 w(N))^2` (the total's sum is `6 (present[0] - present[7])`).
+    pub total6_sq: u64,
 }
 
-/// Attribute P(outcome) for runs `0..runs` under `seed` (8 simulations per run).
-pub fn attribute(compiled: &Compiled, seed: u64, runs: u64) -> Attribution {
-    // variants[s]: the levels in bit set s present, the others removed.
-    let variants: Vec<Compiled> = (0..8u8)
-        .map(|s| compiled.with_removal(Removal::from_bits(!s & 7)))
-        .collect();
-    let n_ent = 1 + compiled.scenario.rivalries.len();
-    let blocks = runs.div_ceil(BLOCK_RUNS);
-    let acc = (0..blocks)
-        .into_par_iter()
-        .fold(
-            || Worker {
-                worlds: variants.iter().map(|c| c.new_world()).collect(),
-                records: variants.iter().map(RunRecord::new).collect(),
-                acc: vec![Acc::default(); n_ent * OUTCOMES.len()],
-            },
-            |mut w, b| {
-                let first = b * BLOCK_RUNS;
-                for i in first..runs.min(first + BLOCK_RUNS) {
-                    for (s, c) in variants.iter().enumerate() {
-                        simulate_run(
-                            c,
-                            &mut w.worlds[s],
-                            &mut w.records[s],
-                            &mut run_rng(seed, i),
-                        );
-                    }
-                    for e in 0..n_ent {
-                        let level = |s: usize| {
-                            let r = &w.records[s];
-                            if e == 0 {
-                                r.max_level()
-                            } else {
-                                r.rivalries[e - 1].max_level
-                            }
-                        };
-                        for (o, &(_, min)) in OUTCOMES.iter().enumerate() {
-                            let v: [i64; 8] = std::array::from_fn(|s| i64::from(level(s) >= min));
-                            let phi = shapley3_times6(&v);
-                            let total = 6 * (v[7] - v[0]);
-                            let a = &mut w.acc[e * OUTCOMES.len() + o];
-                            a.present += v[7];
-                            a.removed += v[0];
-                            a.total[0] += total;
-                            a.total[1] += total * total;
-                            for (acc, x) in a.phi.iter_mut().zip(phi) {
-                                acc[0] += x;
-                                acc[1] += x * x;
-                            }
-                        }
-                    }
-                }
-                w
-            },
-        )
-        .map(|w| w.acc)
-        .reduce(
-            || vec![Acc::default(); n_ent * OUTCOMES.len()],
-            |mut a, b| {
-                for (x, y) in a.iter_mut().zip(&b) {
-                    x.present += y.present;
-                    x.removed += y.removed;
-                    for j in 0..2 {
-                        x.total[j] += y.total[j];
-                        for k in 0..3 {
-                            x.phi[k][j] += y.phi[k][j];
-                        }
-                    }
-                }
-                a
-            },
-        );
-    let n = runs.max(1) as f64;
-    let interval = |s: [i64; 2]| {
-        // Per-run values are the integers / 6.
-        let mean = s[0] as f64 / 6.0 / n;
-        let var = if runs > 1 {
-            ((s[1] as f64 / 36.0) - n * mean * mean) / (n - 1.0)
-        } else {
-            0.0
-        };
-        let half = Z95 * (var.max(0.0) / n).sqrt();
-        Interval {
-            value: mean,
-            lo: mean - half,
-            hi: mean + half,
+impl EventTally {
+    #[inline]
+    fn record(&mut self, mask: u8) {
+        for (s, c) in self.present.iter_mut().enumerate() {
+            *c += u64::from(mask >> s & 1);
+        }
+        let (phi, total) = removal_values6(mask);
+        for ((sum, sq), x) in self.shapley6.iter_mut().zip(&mut self.shapley6_sq).zip(phi) {
+            *sum += x;
+            *sq += (x * x) as u64;
+        }
+        self.total6_sq += (total * total) as u64;
+    }
+
+    fn merge(&mut self, o: &Self) {
+        for (a, b) in self.present.iter_mut().zip(o.present) {
+            *a += b;
+        }
+        for k in 0..3 {
+            self.shapley6[k] += o.shapley6[k];
+            self.shapley6_sq[k] += o.shapley6_sq[k];
+        }
+        self.total6_sq += o.total6_sq;
+    }
+
+    /// Sum over runs of `6 w(N)`: six times the runs with the event when all three levels
+    /// are removed minus those with it as is.
+    pub fn total6(&self) -> i64 {
+        6 * (self.present[0] as i64 - self.present[7] as i64)
+    }
+}
+
+/// The attribution's tallies of a scenario's runs: per entity (the region first, then every
+/// rivalry in file order), one [`EventTally`] per [`crate::outputs::EVENTS`] entry. Carried
+/// in the engine's `Aggregate` (and so in partial files) when the attribution is on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tally {
+    pub entities: Vec<[EventTally; N_EVENTS]>,
+}
+
+/// Per variant (indexed by levels present), the events of one entity in one run.
+fn entity_sets(
+    plain: &RunRecord,
+    variants: &[RunRecord],
+    rivalry: Option<usize>,
+) -> [u8; N_EVENTS] {
+    let set = |r: &RunRecord| -> EventSet {
+        match rivalry {
+            Some(i) => r.rivalries[i].events,
+            None => r.rivalries.iter().fold(0, |s, x| s | x.events),
         }
     };
-    let entities = (0..n_ent)
-        .map(|e| EntityAttribution {
-            id: if e == 0 {
-                "region".to_string()
-            } else {
-                compiled.scenario.rivalries[e - 1].id.clone()
-            },
-            outcomes: OUTCOMES
-                .iter()
-                .enumerate()
-                .map(|(o, &(name, _))| {
-                    let a = &acc[e * OUTCOMES.len() + o];
-                    OutcomeAttribution {
-                        outcome: name,
-                        present: a.present as f64 / n,
-                        removed: a.removed as f64 / n,
-                        total: interval(a.total),
-                        shapley: std::array::from_fn(|k| interval(a.phi[k])),
-                        shapley_sums: std::array::from_fn(|k| a.phi[k][0]),
-                        total_sum: a.total[0],
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    Attribution {
-        seed,
-        runs,
-        entities,
+    let mut masks = [0u8; N_EVENTS];
+    // Variants 0..7 (levels present by bit set), then the plain run as variant 7.
+    for (s, r) in variants
+        .iter()
+        .take(7)
+        .chain(std::iter::once(plain))
+        .enumerate()
+    {
+        let events = set(r);
+        for (m, f) in masks.iter_mut().zip(event_flags(events)) {
+            *m |= u8::from(f) << s;
+        }
+    }
+    masks
+}
+
+impl Tally {
+    /// Empty tallies for `compiled`'s region and rivalries.
+    pub fn new(compiled: &Compiled) -> Self {
+        Self {
+            entities: vec![Default::default(); 1 + compiled.scenario.rivalries.len()],
+        }
+    }
+
+    /// Record one run: `plain` is the run as it is, `variants[s]` the run with the levels in
+    /// bit set `s` present (`s` in 0..7), all on the same streams.
+    pub fn record(&mut self, plain: &RunRecord, variants: &[RunRecord]) {
+        for (e, t) in self.entities.iter_mut().enumerate() {
+            let masks = entity_sets(plain, variants, e.checked_sub(1));
+            for (x, m) in t.iter_mut().zip(masks) {
+                x.record(m);
+            }
+        }
+    }
+
+    pub fn merge(&mut self, o: &Self) {
+        for (a, b) in self.entities.iter_mut().zip(&o.entities) {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.merge(y);
+            }
+        }
+    }
+
+    /// Whether `self` has `template`'s shape (entities), for merging partial files.
+    pub fn check_shape(&self, template: &Tally, runs: u64) -> Result<(), String> {
+        if self.entities.len() != template.entities.len() {
+            return Err(format!(
+                "attribution: {} entities, this scenario has {}",
+                self.entities.len(),
+                template.entities.len()
+            ));
+        }
+        for (e, t) in self.entities.iter().enumerate() {
+            for (k, x) in t.iter().enumerate() {
+                if x.present.iter().any(|&c| c > runs) {
+                    return Err(format!(
+                        "attribution.entities[{e}][{k}]: a variant count exceeds the {runs} runs"
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 }
 
-/// A plain-text table of an attribution (percentage points of P(outcome)).
-pub fn table(a: &Attribution) -> String {
-    use std::fmt::Write;
-    let mut out = format!(
-        "Which level deters: Shapley attribution of P(outcome) to the defender side's levels\n\
-         ({} runs x 8 level-removal variants, seed {}, common random numbers; paired 95% intervals;\n\
-         counterfactual: docs/MODEL.md 7.13)\n",
-        a.runs, a.seed
-    );
-    for e in &a.entities {
-        let _ = writeln!(out, "\n{}", e.id);
-        let _ = writeln!(
-            out,
-            "  {:<14} {:>8} {:>8} {:>26} {:>26} {:>26} {:>26}",
-            "outcome",
-            "P",
-            "P none",
-            "total (pp)",
-            "military (pp)",
-            "political (pp)",
-            "economic (pp)"
-        );
-        for o in &e.outcomes {
-            let f = |x: &Interval| {
-                format!(
-                    "{:+.2} [{:+.2}, {:+.2}]",
-                    100.0 * x.value,
-                    100.0 * x.lo,
-                    100.0 * x.hi
-                )
-            };
-            let _ = writeln!(
-                out,
-                "  {:<14} {:>7.1}% {:>7.1}% {:>26} {:>26} {:>26} {:>26}",
-                o.outcome,
-                100.0 * o.present,
-                100.0 * o.removed,
-                f(&o.total),
-                f(&o.shapley[0]),
-                f(&o.shapley[1]),
-                f(&o.shapley[2])
-            );
+/// Per-worker scratch of the seven removal variants: a world and a run record each,
+/// allocated once.
+pub struct Scratch {
+    worlds: Vec<World>,
+    records: Vec<RunRecord>,
+}
+
+impl Scratch {
+    pub fn new(variants: &[Compiled]) -> Self {
+        Self {
+            worlds: variants.iter().map(Compiled::new_world).collect(),
+            records: variants.iter().map(RunRecord::new).collect(),
         }
     }
-    out
+
+    /// Simulate stream `stream` of `seed` under every variant (allocation-free).
+    pub fn simulate(&mut self, variants: &[Compiled], seed: u64, stream: u64) {
+        for ((c, w), r) in variants.iter().zip(&mut self.worlds).zip(&mut self.records) {
+            simulate_run(c, w, r, &mut run_rng(seed, stream));
+        }
+    }
+
+    /// The variants' records of the last run, indexed by the bit set of levels present.
+    pub fn records(&self) -> &[RunRecord] {
+        &self.records
+    }
+}
+
+/// Exact paired tallies of B's attribution minus A's for one event and entity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PairedEventTally {
+    /// Sum over runs of `6 (phi_i(B) - phi_i(A))`, and of its square, per level.
+    pub diff6: [i64; 3],
+    pub diff6_sq: [u64; 3],
+    /// The same for the total `w(N)`.
+    pub total_diff6: i64,
+    pub total_diff6_sq: u64,
+}
+
+impl PairedEventTally {
+    fn record(&mut self, a: u8, b: u8) {
+        let (pa, ta) = removal_values6(a);
+        let (pb, tb) = removal_values6(b);
+        for k in 0..3 {
+            let d = pb[k] - pa[k];
+            self.diff6[k] += d;
+            self.diff6_sq[k] += (d * d) as u64;
+        }
+        let d = tb - ta;
+        self.total_diff6 += d;
+        self.total_diff6_sq += (d * d) as u64;
+    }
+
+    fn merge(&mut self, o: &Self) {
+        for k in 0..3 {
+            self.diff6[k] += o.diff6[k];
+            self.diff6_sq[k] += o.diff6_sq[k];
+        }
+        self.total_diff6 += o.total_diff6;
+        self.total_diff6_sq += o.total_diff6_sq;
+    }
+}
+
+/// Paired tallies of how B shifts the attribution: the region, then every rivalry paired by
+/// id (`compare::Pairing`), one [`PairedEventTally`] per event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairedTally {
+    pub entities: Vec<[PairedEventTally; N_EVENTS]>,
+}
+
+impl PairedTally {
+    pub fn new(paired_rivalries: usize) -> Self {
+        Self {
+            entities: vec![Default::default(); 1 + paired_rivalries],
+        }
+    }
+
+    /// Record run `i` of A (`plain_a`, `var_a`) and of B, with rivalry pairs `(ia, ib)`.
+    pub fn record(
+        &mut self,
+        (plain_a, var_a): (&RunRecord, &[RunRecord]),
+        (plain_b, var_b): (&RunRecord, &[RunRecord]),
+        pairs: &[(usize, usize)],
+    ) {
+        let ids =
+            std::iter::once((None, None)).chain(pairs.iter().map(|&(a, b)| (Some(a), Some(b))));
+        for (t, (ia, ib)) in self.entities.iter_mut().zip(ids) {
+            let ma = entity_sets(plain_a, var_a, ia);
+            let mb = entity_sets(plain_b, var_b, ib);
+            for ((x, a), b) in t.iter_mut().zip(ma).zip(mb) {
+                x.record(a, b);
+            }
+        }
+    }
+
+    pub fn merge(&mut self, o: &Self) {
+        for (a, b) in self.entities.iter_mut().zip(&o.entities) {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.merge(y);
+            }
+        }
+    }
+}
+
+/// A mean of per-run values with its paired 95% interval, or the reason there is none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeanInterval {
+    pub mean: f64,
+    /// `(lo, hi)`, `None` when the sample cannot support an interval.
+    pub interval: Option<(f64, f64)>,
+    /// Why there is no interval: fewer than two runs, or every run gave the same value.
+    pub undefined: Option<String>,
+}
+
+/// The mean of `n` per-run values `x / 6` from the exact sums `sum6 = sum x` and
+/// `sq36 = sum x^2`, with the normal 95% interval `mean +- 1.96 sd / sqrt(n)`. No interval
+/// for `n < 2` or when all values are equal (decided exactly on the integers).
+pub fn mean_interval(sum6: i64, sq36: u64, n: u64) -> MeanInterval {
+    let nf = n.max(1) as f64;
+    let mean = sum6 as f64 / 6.0 / nf;
+    if n < 2 {
+        return MeanInterval {
+            mean,
+            interval: None,
+            undefined: Some(format!("undefined (n = {n})")),
+        };
+    }
+    // All per-run values equal iff n sum x^2 = (sum x)^2 (Cauchy-Schwarz).
+    if i128::from(n) * i128::from(sq36) == i128::from(sum6) * i128::from(sum6) {
+        return MeanInterval {
+            mean,
+            interval: None,
+            undefined: Some(format!("undefined (no variation among n = {n} runs)")),
+        };
+    }
+    let var = (sq36 as f64 / 36.0 - nf * mean * mean) / (nf - 1.0);
+    let half = Z95 * (var.max(0.0) / nf).sqrt();
+    MeanInterval {
+        mean,
+        interval: Some((mean - half, mean + half)),
+        undefined: None,
+    }
 }
 
 #[cfg(test)]
@@ -298,11 +379,30 @@ mod tests {
         // Unanimity game on {0, 1}: v(S) = 1 iff S contains both; they split it.
         let v: [i64; 8] = std::array::from_fn(|s| i64::from(s & 3 == 3));
         assert_eq!(shapley3_times6(&v), [3, 3, 0]);
-        // Efficiency for every 0/1 game (all 256).
+        // Efficiency for every 0/1 game (all 256), in the removal form too.
         for g in 0..256u32 {
             let v: [i64; 8] = std::array::from_fn(|s| i64::from(g >> s & 1));
             let phi = shapley3_times6(&v);
             assert_eq!(phi.iter().sum::<i64>(), 6 * (v[7] - v[0]), "game {g}");
+            let (rphi, total) = removal_values6(g as u8);
+            assert_eq!(rphi.iter().sum::<i64>(), total, "game {g}");
         }
+        // Removing the only level that matters: the event happens iff military is absent.
+        // Removing military raises P by 1; the others nothing.
+        let mask = (0..8u8).filter(|s| s & 1 == 0).fold(0u8, |m, s| m | 1 << s);
+        assert_eq!(removal_values6(mask), ([6, 0, 0], 6));
+    }
+
+    #[test]
+    fn intervals_say_when_there_is_none() {
+        assert!(mean_interval(6, 36, 1).interval.is_none());
+        let flat = mean_interval(3 * 6, 3 * 36, 3);
+        assert_eq!(flat.mean, 1.0);
+        assert!(flat.undefined.unwrap().contains("no variation"));
+        // Values 0 and 6 (per-run 0 and 1): mean 0.5, sd 0.7071, n = 2.
+        let m = mean_interval(6, 36, 2);
+        let (lo, hi) = m.interval.unwrap();
+        let half = Z95 * (0.5f64 / 2.0).sqrt();
+        assert!((lo - (0.5 - half)).abs() < 1e-12 && (hi - (0.5 + half)).abs() < 1e-12);
     }
 }

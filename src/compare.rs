@@ -12,7 +12,7 @@
 //! thread count; memory does not grow with the number of runs.
 
 use crate::engine::driver::{Units, drive};
-use crate::engine::{Aggregate, Hooks, Interrupted, run_rng};
+use crate::engine::{Aggregate, Hooks, Interrupted, run_rng, until};
 use crate::model::{Compiled, RunRecord, World, simulate_run};
 use crate::outputs::{EventSet, METRICS, N_EVENTS, N_METRICS, event_flags};
 use crate::stats::paired::{PairedCounts, PairedDiff};
@@ -117,6 +117,9 @@ pub struct Comparison {
     pub b: Aggregate,
     pub paired: PairedAggregate,
     pub pairing: Pairing,
+    /// How B shifts the attribution (B's minus A's, paired run by run), when both sides have
+    /// it on (`Compiled::with_attribution`).
+    pub attribution: Option<crate::attribution::PairedTally>,
 }
 
 /// Check that two scenarios can be paired run by run.
@@ -133,6 +136,8 @@ struct PairWorker {
     world_b: World,
     rec_a: RunRecord,
     rec_b: RunRecord,
+    /// Each side's level-removal variants, when the attribution is on.
+    variants: Option<(crate::attribution::Scratch, crate::attribution::Scratch)>,
     out: Comparison,
 }
 
@@ -143,6 +148,15 @@ impl PairWorker {
             world_b: b.new_world(),
             rec_a: RunRecord::new(a),
             rec_b: RunRecord::new(b),
+            variants: a
+                .attribution_variants()
+                .zip(b.attribution_variants())
+                .map(|(va, vb)| {
+                    (
+                        crate::attribution::Scratch::new(va),
+                        crate::attribution::Scratch::new(vb),
+                    )
+                }),
             out: Comparison::empty(a, b, pairing),
         }
     }
@@ -156,6 +170,32 @@ impl PairWorker {
             simulate_run(b, &mut self.world_b, &mut self.rec_b, &mut rng);
             self.out.a.record(&self.rec_a);
             self.out.b.record(&self.rec_b);
+            // The attribution of each side, and its shift, on run i's streams; the plain
+            // runs just simulated are the all-levels-present variants.
+            if let (Some((sa, sb)), Some(va), Some(vb)) = (
+                &mut self.variants,
+                a.attribution_variants(),
+                b.attribution_variants(),
+            ) {
+                sa.simulate(va, seed, i);
+                sb.simulate(vb, seed, i);
+                let out = &mut self.out;
+                for (agg, rec, sc) in [
+                    (&mut out.a, &self.rec_a, &*sa),
+                    (&mut out.b, &self.rec_b, &*sb),
+                ] {
+                    if let Some(t) = &mut agg.attribution {
+                        t.record(rec, sc.records());
+                    }
+                }
+                if let Some(t) = &mut out.attribution {
+                    t.record(
+                        (&self.rec_a, sa.records()),
+                        (&self.rec_b, sb.records()),
+                        &out.pairing.rivalries,
+                    );
+                }
+            }
             let p = &mut self.out.paired;
             p.runs += 1;
             p.region.record(
@@ -218,6 +258,8 @@ impl Comparison {
                 rivalries: vec![EntityPairs::default(); pairing.rivalries.len()],
             },
             pairing: pairing.clone(),
+            attribution: (a.attribution_variants().is_some() && b.attribution_variants().is_some())
+                .then(|| crate::attribution::PairedTally::new(pairing.rivalries.len())),
         }
     }
 
@@ -227,6 +269,9 @@ impl Comparison {
         self.paired.runs += o.paired.runs;
         self.paired.region.merge(&o.paired.region);
         for (x, y) in self.paired.rivalries.iter_mut().zip(&o.paired.rivalries) {
+            x.merge(y);
+        }
+        if let (Some(x), Some(y)) = (&mut self.attribution, &o.attribution) {
             x.merge(y);
         }
     }
@@ -274,6 +319,52 @@ pub fn run_paired(
         seed,
     };
     drive(&units, 0, runs, hooks).map(|w| w.out)
+}
+
+/// The headline event whose paired 95% interval of the difference B - A is widest, and its
+/// half-width.
+pub fn widest_paired(pairs: &PairedAggregate) -> (&'static str, f64) {
+    let mut best = (crate::outputs::EVENTS[0].key, 0.0);
+    for (e, t) in crate::outputs::EVENTS.iter().zip(&pairs.region.events) {
+        let d = t.paired();
+        let half = (d.hi - d.lo) / 2.0;
+        if half > best.1 {
+            best = (e.key, half);
+        }
+    }
+    best
+}
+
+/// Adaptive stopping for a comparison (`deter compare --until-ci`): pairs of runs are added
+/// in blocks of [`until::ADAPTIVE_BLOCK`] (pair i on stream i, as in [`run_paired`]) until the
+/// paired 95% interval of every headline difference has a half-width at most the target,
+/// or the cap is reached. Decided only at block boundaries on the exact tallies of pairs
+/// `0..n`, so the result depends on the seed alone (`engine::until`).
+pub fn run_paired_until(
+    a: &Compiled,
+    b: &Compiled,
+    pairing: &Pairing,
+    seed: u64,
+    until_ci: &until::UntilCi,
+    hooks: Hooks<'_>,
+) -> Result<(Comparison, until::Stopping), Interrupted> {
+    let units = Pairs {
+        a,
+        b,
+        pairing,
+        seed,
+    };
+    let mut total = Comparison::empty(a, b, pairing);
+    loop {
+        let done = total.paired.runs;
+        let count = until::ADAPTIVE_BLOCK.min(until_ci.max_runs - done);
+        let part = drive(&units, done, count, hooks)?;
+        total.merge(&part.out);
+        let (name, half) = widest_paired(&total.paired);
+        if let Some(stop) = until::decide(name, half, total.paired.runs, until_ci) {
+            return Ok((total, stop));
+        }
+    }
 }
 
 /// Check before a comparison that its tallies fit: per worker, both scenarios' aggregates.

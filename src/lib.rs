@@ -19,6 +19,7 @@ pub use api::*;
 pub mod attribution;
 #[doc(hidden)]
 pub mod calibrate;
+#[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
 #[doc(hidden)]
@@ -27,11 +28,11 @@ pub mod compare;
 pub mod engine;
 #[doc(hidden)]
 pub mod model;
-#[doc(hidden)]
-pub mod output;
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
+pub(crate) mod output;
 pub mod outputs;
-#[doc(hidden)]
-pub mod rdm;
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
+pub(crate) mod rdm;
 #[doc(hidden)]
 pub mod report;
 #[doc(hidden)]
@@ -39,8 +40,8 @@ pub mod scenario;
 #[doc(hidden)]
 pub mod selfcheck;
 pub mod settings;
-#[doc(hidden)]
-pub mod shard;
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
+pub(crate) mod shard;
 #[doc(hidden)]
 pub mod stats;
 #[doc(hidden)]

@@ -64,13 +64,13 @@ pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
         return Err(format!("output path `{}` is a directory", path.display()));
     }
     // Renaming over a device, FIFO or socket would replace it; stdout is the default.
-    if let Ok(meta) = std::fs::metadata(path) {
-        if !meta.is_file() {
-            return Err(format!(
-                "output path `{}` is not a regular file; omit --out to write to stdout",
-                path.display()
-            ));
-        }
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(format!(
+            "output path `{}` is not a regular file; omit --out to write to stdout",
+            path.display()
+        ));
     }
     let out = path.canonicalize().ok();
     for input in inputs {

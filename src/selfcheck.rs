@@ -112,9 +112,10 @@ pub fn check_record(r: &RunRecord) -> Result<(), String> {
     Ok(())
 }
 
-/// Check a JSON report: no `null` anywhere (except a value undefined on purpose, null with a
-/// string `KEY_undefined` beside it, and that reason itself when the value is defined), every number finite, every `{p, lo, hi}` object
-/// a probability with its interval, every `shares`/`escalation`/`deterrence_levels` value in
+/// Check a JSON report: no `null` anywhere (except a value undefined on purpose: null with a
+/// string `KEY_undefined` beside it, or that reason itself when the value is defined), every
+/// number finite, every `{p, mc95_lo, mc95_hi}` object a probability with its interval, every
+/// `shares`/`escalation`/`cost_composition` value in
 /// [0, 1]. Works on any report shape (run, and later sweep or compare), by key names.
 pub fn check_report_json(v: &Value) -> Result<(), String> {
     walk(v, "$", false)
@@ -144,8 +145,8 @@ fn walk(v: &Value, path: &str, share: bool) -> Result<(), String> {
         Value::Object(map) => {
             if let (Some(p), Some(lo), Some(hi)) = (
                 map.get("p").and_then(Value::as_f64),
-                map.get("lo").and_then(Value::as_f64),
-                map.get("hi").and_then(Value::as_f64),
+                map.get("mc95_lo").and_then(Value::as_f64),
+                map.get("mc95_hi").and_then(Value::as_f64),
             ) {
                 let ok =
                     (0.0..=1.0).contains(&lo) && (0.0..=1.0).contains(&hi) && lo <= p && p <= hi;
@@ -153,18 +154,23 @@ fn walk(v: &Value, path: &str, share: bool) -> Result<(), String> {
                     return Err(format!("{path}: p = {p}, interval [{lo}, {hi}]"));
                 }
             }
+            // An interval the sample cannot support is null, with the reason beside it.
+            let undefined = map.get("undefined").is_some_and(Value::is_string);
             for (k, item) in map {
+                if undefined && item.is_null() && k.starts_with("paired95_") {
+                    continue;
+                }
                 let is_share = share
                     || matches!(
                         k.as_str(),
                         "shares"
                             | "escalation"
-                            | "deterrence_levels"
+                            | "cost_composition"
                             | "censored_share"
                             | "tension"
                             | "p"
-                            | "lo"
-                            | "hi"
+                            | "crises_histogram"
+                            | "survival_by_month"
                     );
                 // A value that is undefined on purpose (a share of n = 0) is null with its
                 // reason beside it (`KEY_undefined`, a string); `KEY_undefined` is null when
@@ -191,14 +197,19 @@ mod tests {
 
     #[test]
     fn report_checker_catches_bad_intervals_and_nulls() {
-        let ok: Value = serde_json::json!({"a": {"p": 0.5, "lo": 0.4, "hi": 0.6}});
+        let ok: Value = serde_json::json!({"a": {"p": 0.5, "mc95_lo": 0.4, "mc95_hi": 0.6}});
         assert!(check_report_json(&ok).is_ok());
-        let inverted = serde_json::json!({"a": {"p": 0.7, "lo": 0.4, "hi": 0.6}});
+        let inverted = serde_json::json!({"a": {"p": 0.7, "mc95_lo": 0.4, "mc95_hi": 0.6}});
         assert!(check_report_json(&inverted).is_err());
         let null = serde_json::json!({"metrics": {"mean": null}});
         assert!(check_report_json(&null).is_err());
         let share = serde_json::json!({"shares": {"war": 1.5}});
         assert!(check_report_json(&share).is_err());
+        let why =
+            serde_json::json!({"x": {"change": 0, "paired95_lo": null, "undefined": "n = 1"}});
+        assert!(check_report_json(&why).is_ok());
+        let no_why = serde_json::json!({"x": {"change": 0, "paired95_lo": null}});
+        assert!(check_report_json(&no_why).is_err());
     }
 
     #[test]

@@ -29,6 +29,20 @@ pub struct Settings {
     pub until_ci: Option<f64>,
     /// Cap on runs with `until_ci` [default: `runs`].
     pub max_runs: Option<u64>,
+    /// Skip "which level deters" (`crate::attribution`), on by default in `run` and
+    /// `compare`: every run is then simulated once instead of eight times.
+    pub no_attribution: bool,
+}
+
+impl Settings {
+    /// `compiled` with the attribution on unless `no_attribution`.
+    pub fn attributed(&self, compiled: crate::model::Compiled) -> crate::model::Compiled {
+        if self.no_attribution {
+            compiled
+        } else {
+            compiled.with_attribution()
+        }
+    }
 }
 
 /// Settings resolved against one scenario: every value checked and final.
@@ -158,6 +172,66 @@ impl Settings {
         Ok(Resolved {
             runs,
             seed: self.seed.unwrap_or(scenario.meta.seed),
+            threads: resolve_threads(self.threads),
+            until,
+        })
+    }
+}
+
+impl Settings {
+    /// Apply `runs`, `seed` and `horizon_years` to a sweep (replacing the sweep file's and the
+    /// base scenario's, and every policy scenario's horizon in a levers x futures sweep), each
+    /// recorded in `sweep.overrides`; then resolve threads and adaptive stopping against the
+    /// sweep's runs (per point). Called once, before the sweep's fingerprint is taken.
+    pub fn resolve_sweep(
+        &self,
+        sweep: &mut crate::sweep::Sweep,
+    ) -> Result<Resolved, SettingsError> {
+        if let Some(runs) = self.runs {
+            check_runs("--runs", runs)?;
+            if runs != sweep.runs {
+                sweep
+                    .overrides
+                    .push(format!("runs = {runs} (file: {})", sweep.runs));
+                sweep.runs = runs;
+            }
+        }
+        if let Some(seed) = self.seed
+            && seed != sweep.seed
+        {
+            sweep
+                .overrides
+                .push(format!("seed = {seed} (file: {})", sweep.seed));
+            sweep.seed = seed;
+        }
+        if let Some(h) = self.horizon_years {
+            let h = check_horizon(h)?;
+            if h != sweep.base.meta.horizon_years {
+                sweep.overrides.push(format!(
+                    "horizon_years = {h} (base scenario: {})",
+                    sweep.base.meta.horizon_years
+                ));
+                sweep.base.meta.horizon_years = h;
+                if let Some(c) = &mut sweep.crossing {
+                    for p in &mut c.policies {
+                        p.scenario.meta.horizon_years = h;
+                    }
+                }
+            }
+        }
+        let until = match self.until_ci {
+            None => None,
+            Some(t) => Some(UntilCi {
+                target: check_until_ci(t)?,
+                max_runs: check_runs("--max-runs", self.max_runs.unwrap_or(sweep.runs))?,
+            }),
+        };
+        if let (None, Some(m)) = (self.until_ci, self.max_runs) {
+            check_runs("--max-runs", m)?;
+        }
+        Ok(Resolved {
+            runs: sweep.runs,
+            seed: sweep.seed,
             threads: resolve_threads(self.threads),
             until,
         })

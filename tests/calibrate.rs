@@ -205,8 +205,21 @@ fn the_bundled_records_read_and_count_as_documented() {
     assert_eq!(count(&georgia, UseOfForce), 4);
     assert_eq!(crises(&georgia), [2, 2, 0]);
     assert_eq!(georgia.yearly(UseOfForce), vec![0, 0, 0, 2, 2]);
+    // Per-year statistics: each crisis in the year it reached its highest level (the 2007-2010
+    // dispute reached force with the 2007 missile), non-state incidents in their years.
+    let per_year = |r: &deter::calibrate::Record| {
+        [
+            Statistic::NonState,
+            Statistic::CrisisYears,
+            Statistic::ForceYears,
+        ]
+        .map(|s| Observation::primary(r, s))
+    };
+    assert_eq!(per_year(&georgia), [1, 3, 1]);
+    assert_eq!(per_year(&kosovo), [7, 7, 1]);
     let ukraine = load_record(&dir.join("russia-ukraine.record.toml")).unwrap();
     assert_eq!(crises(&ukraine), [1, 4, 1]);
+    assert_eq!(per_year(&ukraine), [1, 5, 4]);
     let baltic = load_record(&dir.join("russia-baltic.record.toml")).unwrap();
     assert_eq!(crises(&baltic), [3, 2, 0]);
     let cal = load_calibration(&dir.join("calibrate.toml")).unwrap();

@@ -74,8 +74,8 @@ fn json_output_has_the_documented_contract() {
         let o = &v["outcomes"][event];
         let (p, lo, hi) = (
             o["p"].as_f64().unwrap(),
-            o["lo"].as_f64().unwrap(),
-            o["hi"].as_f64().unwrap(),
+            o["mc95_lo"].as_f64().unwrap(),
+            o["mc95_hi"].as_f64().unwrap(),
         );
         assert!(
             (0.0..=1.0).contains(&lo) && lo <= p && p <= hi && hi <= 1.0,
@@ -94,7 +94,7 @@ fn json_output_has_the_documented_contract() {
     let r = &v["rivalries"][0];
     assert_eq!(r["challenger"], "SRB");
     assert_eq!(r["target"], "XKX");
-    let levels = &r["deterrence_levels"];
+    let levels = &r["cost_composition"];
     let total: f64 = ["military", "political", "economic"]
         .iter()
         .map(|k| levels[k].as_f64().unwrap())
@@ -746,7 +746,244 @@ fn the_out_extension_chooses_the_format_or_a_contradiction_is_refused() {
         .success();
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(
-        text.starts_with("scenario,entity,metric,statistic,value"),
+        text.starts_with("file,scenario,entity,metric,statistic,value"),
         "{text}"
     );
+}
+
+// ---- Consistency (issue 16 item 5, issue 12 item 2) ----
+
+/// Every count printed to a terminal agrees with its noun and has thousands separators.
+#[test]
+fn counts_agree_with_their_nouns_in_terminal_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one.toml");
+    std::fs::write(
+        &one,
+        "[scenario]\nname = \"one of each\"\nruns = 1500\n\
+         [[power]]\nid = \"P\"\ncapability = 10.0\nin_theatre = 0.1\n\
+         [[country]]\nid = \"A\"\n[country.military]\nbudget = 1\n[country.political]\nties = { P = 0.5 }\n[country.economic]\ngdp = 20\n\
+         [[country]]\nid = \"B\"\n[country.military]\nbudget = 3\n[country.economic]\ngdp = 40\n\
+         [[alliance]]\nid = \"AP\"\nmembers = [\"A\", \"P\"]\n\
+         [[rivalry]]\nchallenger = \"B\"\ntarget = \"A\"\n\
+         [[policy]]\nid = \"p\"\nstart = \"2026-01\"\nchanges = [{ path = \"country.A.military.budget\", set = 2.0 }]\n",
+    )
+    .unwrap();
+    let out = deter().arg("validate").arg(&one).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("2 countries, 1 power, 1 alliance, 1 rivalry, 1 policy"),
+        "{text}"
+    );
+    let out = deter()
+        .arg("run")
+        .arg(&one)
+        .args(["--threads", "1", "--quiet"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("1,500 runs"), "{text}");
+    assert!(text.contains(" on 1 thread\n"), "{text}");
+    let rate = text
+        .split(" runs/s")
+        .next()
+        .and_then(|l| l.rsplit(", ").next())
+        .unwrap();
+    let digits = rate.replace(',', "");
+    assert!(digits.parse::<u64>().is_ok(), "rate `{rate}`");
+    if digits.len() > 3 {
+        assert!(rate.contains(','), "rate without separators: {rate}");
+    }
+}
+
+/// `deter sweep --runs/--seed/--horizon-years` replace the sweep file's values (same rows as
+/// the edited file), are recorded in the JSON header, and are refused out of range.
+#[test]
+fn sweep_takes_runs_seed_and_horizon_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/western-balkans-2024.toml");
+    let sweep = |runs: u64, seed: u64, horizon: Option<u32>| {
+        let mut base_text = std::fs::read_to_string(&base).unwrap();
+        if let Some(h) = horizon {
+            base_text =
+                base_text.replacen("horizon_years = 10", &format!("horizon_years = {h}"), 1);
+        }
+        let b = dir.path().join(format!("b{runs}-{seed}-{horizon:?}.toml"));
+        std::fs::write(&b, base_text).unwrap();
+        let s = dir.path().join(format!("s{runs}-{seed}-{horizon:?}.toml"));
+        std::fs::write(
+            &s,
+            format!(
+                "base = \"{}\"\nruns = {runs}\nseed = {seed}\ndesign = \"grid\"\n\
+                 [[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"lever\"\nrange = [0.2, 0.9]\nlevels = 2\n",
+                b.display()
+            ),
+        )
+        .unwrap();
+        s
+    };
+    let rows = |file: &Path, extra: &[&str]| {
+        let out = deter()
+            .arg("sweep")
+            .arg(file)
+            .args(["--quiet", "--format", "json", "--threads", "2"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let mut lines = text.lines();
+        let header: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+        (header, lines.map(str::to_string).collect::<Vec<_>>())
+    };
+    let original = sweep(40, 1, None);
+    let edited = sweep(30, 7, Some(3));
+    let (h_flag, r_flag) = rows(
+        &original,
+        &["--runs", "30", "--seed", "7", "--horizon-years", "3"],
+    );
+    let (h_file, r_file) = rows(&edited, &[]);
+    assert_eq!(r_flag, r_file, "the flags must give the edited file's rows");
+    assert_eq!(
+        (
+            h_flag["runs"].as_u64(),
+            h_flag["seed"].as_u64(),
+            h_flag["horizon_years"].as_u64()
+        ),
+        (Some(30), Some(7), Some(3))
+    );
+    assert_eq!(h_file["horizon_years"].as_u64(), Some(3));
+    let overrides: Vec<&str> = h_flag["overrides"]
+        .as_array()
+        .expect("overrides recorded")
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        overrides,
+        [
+            "runs = 30 (file: 40)",
+            "seed = 7 (file: 1)",
+            "horizon_years = 3 (base scenario: 10)"
+        ]
+    );
+    assert!(h_file.get("overrides").is_none());
+    let (_, r_orig) = rows(&original, &[]);
+    assert_ne!(r_orig, r_flag);
+    for (flag, value, expect) in [
+        ("--runs", "0", "--runs 0: expected an integer in [1, "),
+        (
+            "--horizon-years",
+            "201",
+            "--horizon-years 201: expected an integer in [0, 200]",
+        ),
+    ] {
+        let out = deter()
+            .arg("sweep")
+            .arg(&original)
+            .args([flag, value])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{err}");
+    }
+}
+
+/// `deter compare --until-ci H` adds pairs of runs in blocks of 1,000 until the paired 95%
+/// interval of every headline difference has a half-width at most H: recomputed here from
+/// the JSON (the widest paired half-width at the stop is <= H, and at 1,000 runs fewer it
+/// was not), and the result equals a plain comparison with that many runs.
+#[test]
+fn compare_until_ci_stops_at_the_first_block_meeting_the_paired_target() {
+    let a = "scenarios/western-balkans-2024.toml";
+    let b = "scenarios/mediu-tri-level.toml";
+    let cmp = |extra: &[&str]| -> serde_json::Value {
+        let out = deter()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([
+                "compare",
+                a,
+                b,
+                "--format",
+                "json",
+                "--quiet",
+                "--horizon-years",
+                "3",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let widest = |v: &serde_json::Value| {
+        v["region"]["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["paired95_lo"].is_number())
+            .map(|o| {
+                (o["paired95_hi"].as_f64().unwrap() - o["paired95_lo"].as_f64().unwrap()) / 2.0
+            })
+            .fold(0.0, f64::max)
+    };
+    let target = 0.012;
+    let v = cmp(&["--until-ci", &target.to_string(), "--max-runs", "20000"]);
+    let runs = v["runs"].as_u64().unwrap();
+    assert_eq!(runs % 1000, 0, "{runs}");
+    assert_eq!(v["stopping"]["reason"], "target_reached");
+    assert_eq!(v["stopping"]["runs"].as_u64(), Some(runs));
+    let w = widest(&v);
+    assert!(w <= target, "widest paired half-width {w} > {target}");
+    assert!((v["stopping"]["widest_half_width"].as_f64().unwrap() - w).abs() < 1e-12);
+    // One block fewer did not meet the target, so it could not have stopped there.
+    assert!(runs >= 2000, "{runs}");
+    let before = cmp(&["--runs", &(runs - 1000).to_string()]);
+    assert!(
+        widest(&before) > target,
+        "the target was already met at {} runs",
+        runs - 1000
+    );
+    // The same numbers as a plain comparison with that many runs.
+    let mut plain = cmp(&["--runs", &runs.to_string()]);
+    let mut adaptive = v.clone();
+    for x in [&mut plain, &mut adaptive] {
+        let o = x.as_object_mut().unwrap();
+        o.remove("timing");
+        o.remove("stopping");
+        for side in ["a", "b"] {
+            o[side].as_object_mut().unwrap().remove("timing");
+        }
+    }
+    assert_eq!(plain, adaptive);
+    // A target met by the first block stops there (1,000 pairs), recomputed from the JSON.
+    let quick = cmp(&["--until-ci", "0.05", "--max-runs", "20000"]);
+    assert!(widest(&cmp(&["--runs", "1000"])) <= 0.05);
+    assert_eq!(quick["runs"].as_u64(), Some(1000));
+    assert_eq!(quick["stopping"]["reason"], "target_reached");
+    // The cap.
+    let capped = cmp(&["--until-ci", "0.001", "--max-runs", "2000"]);
+    assert_eq!(capped["runs"].as_u64(), Some(2000));
+    assert_eq!(capped["stopping"]["reason"], "max_runs");
+    let out = deter()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["compare", a, b, "--until-ci", "0.7"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }

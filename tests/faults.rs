@@ -534,7 +534,8 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
             .iter()
             .chain(e["metrics"].as_array().unwrap())
         {
-            assert!(d["paired"].is_null(), "{d}");
+            assert_eq!(d.get("paired95_lo"), Some(&serde_json::Value::Null), "{d}");
+            assert_eq!(d.get("paired95_hi"), Some(&serde_json::Value::Null), "{d}");
             assert_eq!(d["excludes_zero"], false, "{d}");
             assert_eq!(d["undefined"], "undefined (n = 1)", "{d}");
         }
@@ -547,7 +548,7 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
     );
     let csv = compare(a, b, "1", "csv");
     assert!(
-        !csv.contains("diff_lo") && csv.contains("interval_undefined_n"),
+        !csv.contains("paired95_lo") && csv.contains("interval_undefined_n"),
         "{csv}"
     );
     let page = dir.path().join("c.html");
@@ -572,7 +573,7 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
     // 0 in every run; no interval [0, 0] is claimed for the per-run counts.
     let v: serde_json::Value = serde_json::from_str(&compare(a, a, "50", "json")).unwrap();
     for m in v["region"]["metrics"].as_array().unwrap() {
-        assert!(m["paired"].is_null(), "{m}");
+        assert_eq!(m.get("paired95_lo"), Some(&serde_json::Value::Null), "{m}");
         assert_eq!(m["excludes_zero"], false);
         assert!(
             m["undefined"].as_str().unwrap().contains("no variation"),
@@ -582,7 +583,7 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
     // With a real sample the intervals are there and have width.
     let v: serde_json::Value = serde_json::from_str(&compare(a, b, "400", "json")).unwrap();
     let crises = &v["region"]["metrics"][0];
-    assert!(crises["paired"]["hi"].as_f64().unwrap() > crises["paired"]["lo"].as_f64().unwrap());
+    assert!(crises["paired95_hi"].as_f64().unwrap() > crises["paired95_lo"].as_f64().unwrap());
 
     // Saltelli with one base sample gave S1 = ST = 2.000 [2.000, 2.000]: refused.
     let s = write(
@@ -600,6 +601,64 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
     let o = deter(&["sweep", s.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
     assert!(err(&o).contains("n = 1"), "{}", err(&o));
+
+    // Morris with one trajectory: one elementary effect per parameter, so sigma (their
+    // standard deviation) is undefined: said in the table and the HTML, empty in the CSV;
+    // mu* is still given. With two trajectories sigma is a number everywhere.
+    let morris = |points: u32| {
+        write(
+            dir.path(),
+            &format!("m{points}.toml"),
+            &format!(
+                "base = \"{}\"\nruns = 20\ndesign = \"morris\"\npoints = {points}\n\
+                 [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+                 range = [0.5, 0.95]\n\
+                 [[parameter]]\npath = \"country.XKX.military.budget\"\nrole = \"lever\"\n\
+                 range = [0.1, 0.5]\n",
+                a
+            ),
+        )
+    };
+    for points in [1u32, 2] {
+        let m = morris(points);
+        let results = dir.path().join(format!("m{points}.csv"));
+        let html = dir.path().join(format!("m{points}.html"));
+        let o = deter(&[
+            "sweep",
+            m.to_str().unwrap(),
+            "--out",
+            results.to_str().unwrap(),
+            "--report",
+            html.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", err(&o));
+        let table =
+            std::fs::read_to_string(dir.path().join(format!("m{points}.sensitivity.csv"))).unwrap();
+        let html = std::fs::read_to_string(&html).unwrap();
+        let mut r = ::csv::Reader::from_reader(table.as_bytes());
+        let head = r.headers().unwrap().clone();
+        let col = |k: &str| head.iter().position(|h| h == k).unwrap();
+        let rows: Vec<_> = r.records().map(|x| x.unwrap()).collect();
+        assert!(!rows.is_empty());
+        for row in &rows {
+            let n: u64 = row[col("effects")].parse().unwrap();
+            assert_eq!(n, u64::from(points), "{table}");
+            let sigma = &row[col("sigma")];
+            if points == 1 {
+                assert_eq!(sigma, "", "sigma given from one effect:\n{table}");
+            } else {
+                assert!(sigma.parse::<f64>().unwrap() >= 0.0, "{table}");
+            }
+            assert!(row[col("mu_star")].parse::<f64>().is_ok());
+        }
+        let said = "undefined (n = 1)";
+        assert_eq!(out(&o).contains(said), points == 1, "{}", out(&o));
+        assert_eq!(
+            html.contains(said),
+            points == 1,
+            "HTML with {points} trajectories"
+        );
+    }
 }
 
 // ---- 4. pandas read some names and ids as missing ----
@@ -657,18 +716,34 @@ fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
         );
         assert!(err(&o).contains("missing value"), "{}", err(&o));
     }
-    // Two files with one name cannot share a CSV.
+    // Two files with one name share a CSV, told apart by the `file` column (the path as
+    // given); one file given twice cannot.
     let a = write(d, "a.toml", &small_scenario("same"));
     let b = write(d, "b.toml", &small_scenario("same"));
-    let o = deter(&[
-        "run",
-        a.to_str().unwrap(),
-        b.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]);
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let o = deter(&["run", a, b, "--format", "csv", "--runs", "20", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let table = out(&o);
+    assert_eq!(
+        table.lines().next(),
+        Some("file,scenario,entity,metric,statistic,value")
+    );
+    let files: std::collections::BTreeSet<String> = table
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(files, [a.to_string(), b.to_string()].into_iter().collect());
+    let rows_of = |f: &str| {
+        table
+            .lines()
+            .filter(|l| l.starts_with(&format!("{f},")))
+            .count()
+    };
+    assert_eq!(rows_of(a), rows_of(b));
+    let o = deter(&["run", a, a, "--format", "csv"]);
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
-    assert!(err(&o).contains("both named"), "{}", err(&o));
+    assert!(err(&o).contains("is given twice"), "{}", err(&o));
 
     // Every CSV deter writes, from every bundled scenario, has no missing cell and no two
     // rows with one (scenario, entity, metric, statistic) key (the pivot recipe's premise).
@@ -698,6 +773,28 @@ fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
         "duplicate keys: the pivot in docs/OUTPUT.md would fail"
     );
 
+    // Every row's `file` is the path as given, and (file, entity, metric, statistic) is a
+    // key on its own.
+    for line in run_csv.lines().skip(1) {
+        let file = line.split(',').next().unwrap();
+        assert!(bundled.iter().any(|b| b == file), "file `{file}`");
+    }
+    let mut keys: Vec<String> = run_csv
+        .lines()
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            [cells[0], cells[2], cells[3], cells[4]].join(",")
+        })
+        .collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(
+        keys.len(),
+        n,
+        "(file, entity, metric, statistic) is not a key"
+    );
+
     let c = deter(&[
         "compare",
         &bundled[0],
@@ -710,6 +807,39 @@ fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
     ]);
     assert_eq!(c.status.code(), Some(0), "{}", err(&c));
     assert_no_missing_cells("compare", &out(&c));
+    let pair = format!("{} vs {}", bundled[0], bundled[1]);
+    for line in out(&c).lines().skip(1) {
+        assert!(line.starts_with(&format!("{pair},")), "{line}");
+    }
+
+    // merge: the file the shards ran.
+    let parts: Vec<String> = (0..2)
+        .map(|k| {
+            let p = d.join(format!("part{k}.json")).display().to_string();
+            let o = deter(&[
+                "run",
+                &bundled[0],
+                "--runs",
+                "40",
+                "--shard",
+                &format!("{k}/2"),
+                "--out",
+                &p,
+                "-q",
+            ]);
+            assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+            p
+        })
+        .collect();
+    let mut margs = vec!["merge"];
+    margs.extend(parts.iter().map(String::as_str));
+    margs.extend(["--format", "csv", "-q"]);
+    let m = deter(&margs);
+    assert_eq!(m.status.code(), Some(0), "{}", err(&m));
+    assert_no_missing_cells("merge", &out(&m));
+    for line in out(&m).lines().skip(1) {
+        assert!(line.starts_with(&format!("{},", bundled[0])), "{line}");
+    }
 
     let s = write(
         d,
@@ -774,8 +904,14 @@ fn until_ci_stops_at_the_first_block_whose_recomputed_half_widths_meet_the_targe
     for (name, p) in v["outcomes"].as_object().unwrap() {
         let count = p["count"].as_u64().unwrap();
         let (lo, hi) = wilson(count, n);
-        assert!((p["lo"].as_f64().unwrap() - lo).abs() < 1e-12, "{name}");
-        assert!((p["hi"].as_f64().unwrap() - hi).abs() < 1e-12, "{name}");
+        assert!(
+            (p["mc95_lo"].as_f64().unwrap() - lo).abs() < 1e-12,
+            "{name}"
+        );
+        assert!(
+            (p["mc95_hi"].as_f64().unwrap() - hi).abs() < 1e-12,
+            "{name}"
+        );
         widest = widest.max((hi - lo) / 2.0);
     }
     assert!(
@@ -888,11 +1024,15 @@ fn compare_csv_carries_the_paired_interval_not_the_unpaired_one() {
     };
     let v: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
     let csv = run("csv");
+    // Columns by their header names.
+    let head: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = |k: &str| head.iter().position(|h| *h == k).unwrap();
+    let (ce, cm, cs, cv) = (col("entity"), col("metric"), col("statistic"), col("value"));
     let cell = |entity: &str, metric: &str, stat: &str| -> f64 {
         csv.lines()
             .map(|l| l.split(',').collect::<Vec<_>>())
-            .find(|c| c[1] == entity && c[2] == metric && c[3] == stat)
-            .unwrap_or_else(|| panic!("no {entity} {metric} {stat}"))[4]
+            .find(|c| c[ce] == entity && c[cm] == metric && c[cs] == stat)
+            .unwrap_or_else(|| panic!("no {entity} {metric} {stat}"))[cv]
             .parse()
             .unwrap()
     };
@@ -900,20 +1040,20 @@ fn compare_csv_carries_the_paired_interval_not_the_unpaired_one() {
     for o in v["region"]["outcomes"].as_array().unwrap() {
         let m = o["outcome"].as_str().unwrap();
         assert_eq!(
-            cell("region", m, "diff_lo"),
-            o["paired"]["lo"].as_f64().unwrap(),
+            cell("region", m, "paired95_lo"),
+            o["paired95_lo"].as_f64().unwrap(),
             "{m}"
         );
         assert_eq!(
-            cell("region", m, "diff_hi"),
-            o["paired"]["hi"].as_f64().unwrap(),
+            cell("region", m, "paired95_hi"),
+            o["paired95_hi"].as_f64().unwrap(),
             "{m}"
         );
         assert_eq!(
-            cell("region", m, "unpaired_lo"),
-            o["unpaired"]["lo"].as_f64().unwrap()
+            cell("region", m, "unpaired95_lo"),
+            o["unpaired95_lo"].as_f64().unwrap()
         );
-        differ |= o["paired"] != o["unpaired"];
+        differ |= o["paired95_lo"] != o["unpaired95_lo"] || o["paired95_hi"] != o["unpaired95_hi"];
     }
     assert!(
         differ,
@@ -1003,4 +1143,97 @@ fn outputs_replace_the_old_file_whole_or_not_at_all() {
             "{opt}: the old file was damaged"
         );
     }
+    // Whole outputs written at the end (compare, merge, sweep tables) go through the other
+    // atomic writer: the same guarantee.
+    let target = dir.path().join("old-compare.json");
+    std::fs::write(&target, "OLD CONTENT\n").unwrap();
+    let script = format!(
+        "ulimit -f 8; exec '{}' compare '{}' '{}' --runs 300 --format json -q --out '{}'",
+        bin.display(),
+        base().display(),
+        base().display(),
+        target.display()
+    );
+    let o = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "compare: the output fitted in 8 KiB");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "OLD CONTENT\n",
+        "compare --out: the old file was damaged"
+    );
+}
+
+/// The paired interval of a per-run metric in `deter compare` is the normal interval of the
+/// run-by-run differences, recomputed here from the two `--per-run` files (run i of A and B
+/// share stream i): mean, sample standard deviation (n - 1) and z = 1.959964.
+#[test]
+fn compare_paired_metric_interval_is_recomputed_from_the_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = base();
+    let b = root().join("scenarios/mediu-tri-level.toml");
+    let per_run = |f: &Path, name: &str| -> Vec<f64> {
+        let p = dir.path().join(name);
+        let o = deter(&[
+            "run",
+            f.to_str().unwrap(),
+            "--runs",
+            "300",
+            "--format",
+            "json",
+            "-q",
+            "--per-run",
+            p.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        let text = std::fs::read_to_string(&p).unwrap();
+        let head: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        let c = head.iter().position(|h| *h == "crises").unwrap();
+        text.lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(c).unwrap().parse().unwrap())
+            .collect()
+    };
+    let (xa, xb) = (per_run(&a, "a.csv"), per_run(&b, "b.csv"));
+    assert_eq!(xa.len(), 300);
+    let d: Vec<f64> = xa.iter().zip(&xb).map(|(x, y)| y - x).collect();
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let half = 1.959_963_984_540_054 * sd / n.sqrt();
+    let o = deter(&[
+        "compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--runs",
+        "300",
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let m = v["region"]["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == "crises")
+        .unwrap();
+    let (lo, hi) = (
+        m["paired95_lo"].as_f64().unwrap(),
+        m["paired95_hi"].as_f64().unwrap(),
+    );
+    assert!((m["diff"].as_f64().unwrap() - mean).abs() < 1e-9, "{m}");
+    assert!(
+        (lo - (mean - half)).abs() < 1e-9,
+        "lo {lo} vs {}",
+        mean - half
+    );
+    assert!(
+        (hi - (mean + half)).abs() < 1e-9,
+        "hi {hi} vs {}",
+        mean + half
+    );
 }

@@ -30,14 +30,13 @@ fn peak_rss_kib(dir: &Path, command: &str, files: &[String], args: &[&str]) -> u
     let mut peak = 0;
     loop {
         // VmHWM only grows; once the process is a zombie the line is gone.
-        if let Ok(text) = std::fs::read_to_string(&status_file) {
-            if let Some(kib) = text
+        if let Ok(text) = std::fs::read_to_string(&status_file)
+            && let Some(kib) = text
                 .lines()
                 .find_map(|l| l.strip_prefix("VmHWM:"))
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            {
-                peak = peak.max(kib);
-            }
+        {
+            peak = peak.max(kib);
         }
         if let Some(status) = child.try_wait().expect("wait") {
             assert!(

@@ -12,8 +12,9 @@ use common::deter;
 /// sequence, no randomness): `use_of_force_p` is 0.3 inside the box a in [0.2, 0.6],
 /// c in [0.5, 1] and 0.1 outside, plus a small deterministic wobble.
 fn synthetic(dir: &Path) -> (PathBuf, usize) {
-    let mut text =
-        String::from("point,a,b,c,d,e,runs,use_of_force_p,use_of_force_lo,use_of_force_hi\n");
+    let mut text = String::from(
+        "point,a,b,c,d,e,runs,use_of_force_p,use_of_force_mc95_lo,use_of_force_mc95_hi\n",
+    );
     // Additive recurrence with the golden-ratio generalisation (Roberts 2018's R_d).
     let g = 1.1673039782614187_f64; // root of x^6 = x + 1
     let alpha: Vec<f64> = (1..=5).map(|j| 1.0 / g.powi(j)).collect();
@@ -156,7 +157,8 @@ fn an_unknown_outcome_is_bad_input_naming_the_flag() {
 
 /// Three policies x four futures; use_of_force values as in the unit test of the regret
 /// arithmetic, rows in future-major order to check the grouping.
-const LXF: &str = "point,policy,future,u,runs,use_of_force_p,use_of_force_lo,use_of_force_hi
+const LXF: &str =
+    "point,policy,future,u,runs,use_of_force_p,use_of_force_mc95_lo,use_of_force_mc95_hi
 0,A,0,0.1,100,0.10,0,1
 1,B,0,0.1,100,0.15,0,1
 2,C,0,0.1,100,0.05,0,1
@@ -231,6 +233,62 @@ fn robust_ranks_by_maximum_regret_and_saves_beside_the_results() {
         .code(2)
         .stderr(contains("--threshold: `use_of_forse`"))
         .stderr(contains("did you mean `use_of_force`?"));
+}
+
+/// A policy name holding a terminal escape (`\u{1b}[2J` clears the screen) is printed
+/// escaped by `robust` and `discover`, as by every other printer, and kept as is in the CSV.
+#[test]
+fn discover_and_robust_escape_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("lxf.csv");
+    std::fs::write(&results, LXF.replace(",C,", ",C\u{1b}[2J,")).unwrap();
+    let check = |out: std::process::Output| {
+        assert!(out.status.success(), "{out:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.contains('\u{1b}'), "raw escape printed:\n{text}");
+        assert!(text.contains("C\\u{1b}[2J"), "{text}");
+    };
+    check(
+        deter()
+            .arg("robust")
+            .arg(&results)
+            .args(["--threshold", "use_of_force=0.2"])
+            .output()
+            .unwrap(),
+    );
+    let saved = std::fs::read_to_string(dir.path().join("lxf.robustness.csv")).unwrap();
+    assert!(saved.contains("C\u{1b}[2J"), "the CSV keeps the name as is");
+    check(
+        deter()
+            .arg("discover")
+            .arg(&results)
+            .args([
+                "--where",
+                "regret_use_of_force > 0.1",
+                "--policy",
+                "C\u{1b}[2J",
+            ])
+            .output()
+            .unwrap(),
+    );
+    // And in an error message quoting it.
+    let out = deter()
+        .arg("discover")
+        .arg(&results)
+        .args([
+            "--where",
+            "regret_use_of_force > 0.1",
+            "--policy",
+            "\u{1b}[2J",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !err.contains('\u{1b}') && err.contains("\\u{1b}[2J"),
+        "{err}"
+    );
 }
 
 use common::scenario;

@@ -154,7 +154,7 @@ fn merge_writes_atomically_to_out_and_says_what_it_merged() {
     assert!(res.status.success());
     assert!(res.stdout.is_empty());
     let note = String::from_utf8_lossy(&res.stderr);
-    assert!(note.contains("2 shards of `scenarios/western-balkans-2024.toml`, 1500 runs"));
+    assert!(note.contains("2 shards of `scenarios/western-balkans-2024.toml`, 1,500 runs"));
     // The horizon override was recorded in the shards and applied again by the merge.
     let whole = ok(deter(&[
         "run",
@@ -355,6 +355,108 @@ fn merge_writes_the_html_report_of_the_merged_run() {
             ],
         ),
         &["named by two output options"],
+    );
+}
+
+/// Shards merge exactly also where every tally is in use: Kosovo in NATO, so crises reach
+/// the protectors' decision and the commitment tallies are not zero (on the baseline they
+/// are, and a merge that dropped them would go unseen).
+#[test]
+fn merge_is_exact_where_commitments_are_invoked() {
+    let scenario = "scenarios/kosovo-nato-path.toml";
+    let whole = ok(deter(&[
+        "run", scenario, "--runs", RUNS, "--format", "json", "--quiet",
+    ]));
+    let v: serde_json::Value = serde_json::from_slice(&whole).unwrap();
+    assert!(
+        v["mechanisms"]["commitments"]["invoked"].as_u64().unwrap() > 0,
+        "no commitment invoked: choose another scenario"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let parts = shard_files(dir.path(), scenario, 3, &[]);
+    let json = ok(merge(&parts, &["--format", "json"]));
+    assert_eq!(json_without_timing(&json), json_without_timing(&whole));
+}
+
+/// A shard whose tallies were edited so that an event holds in more runs than the shard has
+/// is refused by the shape check, not merged into impossible probabilities.
+#[test]
+fn a_shard_with_an_event_in_more_runs_than_it_has_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = shard_files(dir.path(), SCENARIO, 2, &[]);
+    let text = std::fs::read_to_string(&parts[0]).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let agg = &mut v["parts"][0]["aggregate"];
+    let runs = agg["runs"].as_u64().unwrap();
+    agg["region"]["events"][0] = serde_json::json!(runs + 1);
+    std::fs::write(&parts[0], serde_json::to_vec(&v).unwrap()).unwrap();
+    refused(
+        merge(&parts, &[]),
+        &["an event in more runs than there are"],
+    );
+}
+
+/// The page without its provenance section (which holds the date and the timing).
+fn without_provenance(page: &str) -> String {
+    let start = page
+        .find("<section id=\"provenance\"")
+        .expect("a provenance section");
+    let end = start + page[start..].find("</section>").unwrap() + "</section>".len();
+    format!("{}{}", &page[..start], &page[end..])
+}
+
+/// Every chart of the merged report is drawn from the merged runs: the page equals, chart for
+/// chart and number for number, the one `deter run --report` writes for the same runs
+/// unsharded (an aggregate of no runs, or of one shard, draws different charts).
+#[test]
+fn merge_report_equals_the_unsharded_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = shard_files(dir.path(), SCENARIO, 3, &[]);
+    let merged = dir.path().join("merged.html");
+    ok(merge(
+        &parts,
+        &[
+            "--out",
+            dir.path().join("m.json").to_str().unwrap(),
+            "--report",
+            merged.to_str().unwrap(),
+        ],
+    ));
+    let whole = dir.path().join("whole.html");
+    ok(deter(&[
+        "run",
+        SCENARIO,
+        "--runs",
+        RUNS,
+        "--quiet",
+        "--out",
+        dir.path().join("w.json").to_str().unwrap(),
+        "--report",
+        whole.to_str().unwrap(),
+    ]));
+    let merged = std::fs::read_to_string(merged).unwrap();
+    let whole = std::fs::read_to_string(whole).unwrap();
+    assert!(merged.matches("<svg").count() >= 3, "too few charts");
+    // Compared as the sorted list of its SVG elements and HTML tags: plotters' histogram
+    // emits its bars in hash-map order, which differs between two identical runs.
+    let elements = |page: &str| {
+        let mut v: Vec<String> = without_provenance(page)
+            .split('>')
+            .map(str::to_string)
+            .collect();
+        v.sort();
+        v
+    };
+    let (a, b) = (elements(&merged), elements(&whole));
+    assert_eq!(
+        a.len(),
+        b.len(),
+        "the pages have different numbers of elements"
+    );
+    let differing: Vec<_> = a.iter().zip(&b).filter(|(x, y)| x != y).take(5).collect();
+    assert!(
+        differing.is_empty(),
+        "the merged report differs from the unsharded one: {differing:#?}"
     );
 }
 

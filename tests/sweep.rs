@@ -315,7 +315,9 @@ fn saltelli_sweep_saves_a_ranked_sensitivity_table_beside_the_results() {
         .stdout(contains("total order ST"));
     assert_eq!(lines(&out), 1 + 8 * 4);
     let table = std::fs::read_to_string(dir.path().join("s.sensitivity.csv")).unwrap();
-    assert!(table.starts_with("outcome,rank,parameter,role,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n"));
+    assert!(table.starts_with(
+        "outcome,rank,parameter,role,S1,S1_boot95_lo,S1_boot95_hi,ST,ST_boot95_lo,ST_boot95_hi\n"
+    ));
     assert_eq!(table.lines().count(), 1 + deter::outputs::N_EVENTS * 2);
 
     let m = sweep_file(

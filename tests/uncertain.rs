@@ -156,13 +156,13 @@ fn csv_and_html_carry_the_json_numbers_with_both_intervals_labelled() {
     let mut r = csv::Reader::from_reader(&out.stdout[..]);
     assert_eq!(
         r.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["scenario", "entity", "metric", "statistic", "value"]
+        ["file", "scenario", "entity", "metric", "statistic", "value"]
     );
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     let get = |entity: &str, metric: &str, stat: &str| -> f64 {
         rows.iter()
-            .find(|x| &x[1] == entity && &x[2] == metric && &x[3] == stat)
-            .unwrap_or_else(|| panic!("no row {entity} {metric} {stat}"))[4]
+            .find(|x| &x[2] == entity && &x[3] == metric && &x[4] == stat)
+            .unwrap_or_else(|| panic!("no row {entity} {metric} {stat}"))[5]
             .parse()
             .unwrap()
     };

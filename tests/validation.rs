@@ -264,12 +264,60 @@ fn local_balance_lowers_challenges_and_use_of_force() {
     }
 }
 
-/// Group 1: a distant patron of the target (a tie, no pact, nothing in theatre, no part in a
-/// deployment) changes P(use of force) by less than 10% relative, however strong: a French-
-/// type power tied to Kosovo at 0.8, capability 50 against 500. Forces in theatre do matter:
-/// tenfold US capability with the baseline's small presence (0.02) lowers use of force.
+/// Group 1: a distant patron of the target (a tie, no pact, no part in a deployment, almost
+/// nothing in theatre) changes P(use of force) by less than 10% relative, however strong: a
+/// French-type power tied to Kosovo at 0.8 with a tenth of the baseline's US in-theatre
+/// share (0.002), capability 50 against 500. The two arms must differ (with nothing at all
+/// in theatre the patron is pruned and the arms are bit-identical, which made this check
+/// hollow; that inertness is asserted in the next test). Threshold fixed before measuring:
+/// 10% relative. Model 2 does not reproduce it (the in-theatre capability, 0.1 against 1.0,
+/// is what moves): ignored with its numbers, like groups 4 and 5.
 #[test]
+#[ignore = "not reproduced by model 2: 50 -> 500 with 0.002 in theatre gives -14.7% [-17.1%, -12.4%] relative (docs/VALIDATION.md, group 1)"]
 fn distant_patron_with_no_forces_in_theatre_barely_matters() {
+    let src = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/western-balkans-2024.toml"),
+    )
+    .unwrap();
+    let patron = |capability: f64, in_theatre: f64| {
+        let with = src
+            .replacen(
+                "ties = { USA = 0.8, TUR = 0.5, DEU = 0.6 }",
+                "ties = { USA = 0.8, TUR = 0.5, DEU = 0.6, FRA = 0.8 }",
+                1,
+            )
+            .replacen(
+                "[[power]]",
+                &format!(
+                    "[[power]]\nid = \"FRA\"\ncapability = {capability:?}\nin_theatre = {in_theatre:?}\nstrategic = 1.0\n\n[[power]]"
+                ),
+                1,
+            );
+        assert_ne!(with, src);
+        scenario::parse_str(&with, "distant.toml").expect("valid")
+    };
+    let a = simulate(&patron(50.0, 0.002), SEED, RUNS);
+    let b = simulate(&patron(500.0, 0.002), SEED, RUNS);
+    let changed = a.iter().zip(&b).filter(|(x, y)| x != y).count();
+    assert!(
+        changed > 0,
+        "the patron's strength changed no run: the check is hollow"
+    );
+    let rf = relative_change(&a, &b, force);
+    eprintln!(
+        "distant patron 50 -> 500 (0.002 in theatre): {changed} runs differ; P(use of force) relative {rf}"
+    );
+    assert!(
+        rf.lo > -0.1 && rf.hi < 0.1,
+        "a distant patron changed use of force by 10% or more: {rf}"
+    );
+}
+
+/// Group 1, second half: forces in theatre matter. A tie with nothing at all in theatre is
+/// inert (bit-identical runs, however strong the patron), and tenfold US capability with
+/// the baseline's small presence (0.02) lowers P(use of force).
+#[test]
+fn forces_in_theatre_lower_use_of_force_and_a_bare_tie_is_inert() {
     let src = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/western-balkans-2024.toml"),
     )
@@ -282,20 +330,14 @@ fn distant_patron_with_no_forces_in_theatre_barely_matters() {
         )
         .replacen(
             "[[power]]",
-            "[[power]]\nid = \"FRA\"\ncapability = 50.0\nin_theatre = 0.0\nstrategic = 1.0\n\n[[power]]",
+            "[[power]]\nid = \"FRA\"\ncapability = 500.0\nin_theatre = 0.0\nstrategic = 1.0\n\n[[power]]",
             1,
         );
     assert_ne!(with, src);
-    let distant = scenario::parse_str(&with, "distant.toml").expect("valid");
-    let mut distant_strong = distant.clone();
-    scale(&mut distant_strong, "power.FRA.capability", 10.0);
-    let a = simulate(&distant, SEED, RUNS);
-    let b = simulate(&distant_strong, SEED, RUNS);
-    let rf = relative_change(&a, &b, force);
-    eprintln!("distant patron x10: P(use of force) relative {rf}");
+    let tied = scenario::parse_str(&with, "tied.toml").expect("valid");
     assert!(
-        rf.lo > -0.1 && rf.hi < 0.1,
-        "a distant patron changed use of force by 10% or more: {rf}"
+        simulate(&tied, SEED, RUNS) == simulate(&baseline(), SEED, RUNS),
+        "a tie with nothing in theatre changed a run"
     );
 
     let present = baseline();
@@ -505,7 +547,6 @@ fn doubling_trade_lowers_disputes_less_than_the_local_balance() {
 
 /// Fact 4, magnitude: the reduction from doubling trade is about 20% (2^-0.32 = 0.80).
 #[test]
-#[ignore = "not reproduced by model 2: trade costs are paid only at a use of force, so doubling trade lowers disputes by about 2% (docs/VALIDATION.md)"]
 fn doubling_trade_lowers_disputes_by_about_a_fifth() {
     let base = baseline();
     let mut trade = base.clone();
@@ -526,7 +567,6 @@ fn doubling_trade_lowers_disputes_by_about_a_fifth() {
 /// Fact 4: sanctions succeed in about a third of episodes (Hufbauer et al. 2007: 34% of
 /// about 200). Success here: the sanctioned challenger backs down below use of force.
 #[test]
-#[ignore = "not reproduced: sanctioned challengers back down far more often than 34% (docs/VALIDATION.md)"]
 fn sanctions_succeed_in_about_a_third_of_episodes() {
     let runs = simulate(&baseline(), SEED, RUNS);
     let model = ratio(&runs, |r| r.sanctions_succeeded, |r| r.sanctioned);
@@ -539,7 +579,6 @@ fn sanctions_succeed_in_about_a_third_of_episodes() {
 /// Fact 5: a few percent of disputes reach war (Correlates of War: about 95 wars against
 /// 2,400 militarized interstate disputes, 1816-2014, about 4%).
 #[test]
-#[ignore = "not reproduced by model 2: about 2% of disputes reach war, not 4% (docs/VALIDATION.md)"]
 fn a_few_percent_of_disputes_reach_war() {
     let runs = simulate(&baseline(), SEED, RUNS);
     let model = ratio(&runs, |r| r.war_crises, |r| r.disputes);
@@ -600,7 +639,7 @@ fn war_given_force_rises_with_uncertainty_and_falls_with_cost() {
 /// never" is read as: at least ten times less often per opportunity than the dissatisfied
 /// baseline challenger.
 #[test]
-#[ignore = "not reproduced by model 2: a satisfied challenger challenges about 5 times less often, not 10 (docs/VALIDATION.md)"]
+#[ignore = "not reproduced by model 2: a satisfied challenger challenges about 8 times less often (ratio 0.12), not 10 (docs/VALIDATION.md)"]
 fn satisfied_challenger_almost_never_challenges() {
     let base = baseline();
     let mut satisfied = base.clone();
@@ -747,30 +786,144 @@ fn bundled_scenarios_are_valid() {
 /// entity; printed for docs/VALIDATION.md and docs/POLICY-BRIEF.md.
 #[test]
 fn the_three_level_attribution_is_efficient() {
-    let c = Compiled::new(&baseline());
-    let a = deter::attribution::attribute(&c, SEED, 2_000);
-    eprintln!("{}", deter::attribution::table(&a));
-    for e in &a.entities {
-        for o in &e.outcomes {
+    let s = baseline();
+    let c = Compiled::new(&s).with_attribution();
+    let plan = RunPlan {
+        seed: SEED,
+        first: 0,
+        count: 2_000,
+        stream_offset: 0,
+    };
+    let agg = deter::engine::run(&c, &plan, deter::engine::Hooks::default()).unwrap();
+    let t = agg.attribution.as_ref().expect("the attribution is on");
+    let ids: Vec<&str> = s.rivalries.iter().map(|r| r.id.as_str()).collect();
+    let a = deter::report::attribution::AttributionOut::build(t, agg.runs, &ids);
+    let mut text = String::new();
+    deter::report::attribution::table_section(&mut text, &a, s.meta.horizon_years, None);
+    eprintln!("{text}");
+    for (e, ent) in t.entities.iter().enumerate() {
+        for (k, x) in ent.iter().enumerate() {
             assert_eq!(
-                o.shapley_sums.iter().sum::<i64>(),
-                o.total_sum,
-                "{} {}",
-                e.id,
-                o.outcome
+                x.shapley6.iter().sum::<i64>(),
+                6 * (x.present[0] as i64 - x.present[7] as i64),
+                "entity {e} event {k}"
             );
-            let sum: f64 = o.shapley.iter().map(|x| x.value).sum();
-            assert!(
-                (sum - o.total.value).abs() < 1e-12,
-                "{} {}",
-                e.id,
-                o.outcome
-            );
-            assert!((o.present - o.removed - o.total.value).abs() < 1e-12);
         }
     }
-    // The scenario as it is, the first variant, is the plain run: same P(use of force).
+    // The scenario as it is, the all-present variant, is the plain run: same counts.
     let plain = simulate(&baseline(), SEED, 2_000);
-    let p = plain.iter().map(force).sum::<f64>() / 2_000.0;
-    assert_eq!(a.entities[1].outcomes[2].present, p);
+    let force = plain.iter().filter(|r| force(r) > 0.0).count() as u64;
+    let k = deter::outputs::event_index("use_of_force").unwrap();
+    assert_eq!(t.entities[1][k].present[7], force);
+}
+
+/// Fact 1, Baltic-type dyad (tests/data/baltic-type.toml: a challenger about fifty times
+/// stronger locally, a pact with a nuclear great power, a small stationed force). Reading,
+/// fixed before measuring: over the documented prior ranges below, the largest total-order
+/// Sobol' index of P(use of force) among the force-posture levers (the challenger's theatre
+/// share, the stationed force's capability, the protector's reinforcement) is at least 0.1,
+/// and its 95% bootstrap interval excludes 0. Computed by the sweep machinery's Saltelli design
+/// and estimator (`deter sweep`, fixed seed, common random numbers); the total-order indices
+/// are recomputed here from the per-point results with Jansen's estimator, and the design is
+/// checked (each A_B^i row differs from its A row in parameter i only).
+/// Command: `cargo test --release --test validation posture_levers -- --nocapture`.
+#[test]
+fn posture_levers_carry_a_total_order_index_in_a_baltic_type_dyad() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/baltic-type.toml");
+    let params = [
+        ("rivalry.RUS-EST.challenger_share", "lever", 0.1, 0.5),
+        ("deployment.EFP.capability", "lever", 0.5, 5.0),
+        ("power.USA.reinforcement", "lever", 0.02, 0.3),
+        ("rivalry.RUS-EST.dissatisfaction", "uncertainty", 0.2, 0.6),
+        ("model.rationality", "uncertainty", 5.0, 15.0),
+    ];
+    let mut text = format!(
+        "base = {:?}\nruns = 200\nseed = 11\ndesign = \"saltelli\"\npoints = 32\ncommon_random_numbers = true\n",
+        base.display().to_string()
+    );
+    for (path, role, lo, hi) in params {
+        text += &format!(
+            "\n[[parameter]]\npath = \"{path}\"\nrole = \"{role}\"\nrange = [{lo}, {hi}]\n"
+        );
+    }
+    let file = dir.path().join("baltic.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("baltic.csv");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args([
+            "sweep",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    // Per-point results, in design order: per base row j, A, B, then A_B^i for i = 0..d.
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let y_col = col("use_of_force_p");
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| {
+            l.split(',')
+                .map(|x| x.parse::<f64>().unwrap_or(f64::NAN))
+                .collect()
+        })
+        .collect();
+    let d = params.len();
+    let w = d + 2;
+    assert_eq!(rows.len(), 32 * w);
+    let x = |r: &Vec<f64>, i: usize| r[col(params[i].0)];
+    for j in 0..32 {
+        let (a, b) = (&rows[j * w], &rows[j * w + 1]);
+        for i in 0..d {
+            let ab = &rows[j * w + 2 + i];
+            for k in 0..d {
+                let expect = if k == i { x(b, k) } else { x(a, k) };
+                assert_eq!(x(ab, k), expect, "row {j}, A_B^{i}, parameter {k}");
+            }
+        }
+    }
+    let y: Vec<f64> = rows.iter().map(|r| r[y_col]).collect();
+    let fa: Vec<f64> = (0..32).map(|j| y[j * w]).collect();
+    let fb: Vec<f64> = (0..32).map(|j| y[j * w + 1]).collect();
+    let all: Vec<f64> = fa.iter().chain(&fb).copied().collect();
+    let mean = all.iter().sum::<f64>() / all.len() as f64;
+    let var = all.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / all.len() as f64;
+    let jansen: Vec<f64> = (0..d)
+        .map(|i| {
+            (0..32)
+                .map(|j| (fa[j] - y[j * w + 2 + i]).powi(2))
+                .sum::<f64>()
+                / (2.0 * 32.0 * var)
+        })
+        .collect();
+    // The machinery's table: outcome,rank,parameter,role,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi.
+    let table = std::fs::read_to_string(dir.path().join("baltic.sensitivity.csv")).unwrap();
+    let mut best: Option<(&str, f64, f64)> = None;
+    for line in table.lines().filter(|l| l.starts_with("use_of_force,")) {
+        let f: Vec<&str> = line.split(',').collect();
+        let i = params.iter().position(|p| p.0 == f[2]).unwrap();
+        let (st, st_lo) = (f[7].parse::<f64>().unwrap(), f[8].parse::<f64>().unwrap());
+        assert!(
+            (st - jansen[i]).abs() < 1e-9,
+            "{}: table ST {st}, recomputed {}",
+            f[2],
+            jansen[i]
+        );
+        eprintln!("{}: ST {st:.3} [{st_lo:.3}, {}]", f[2], f[9]);
+        if params[i].1 == "lever" && best.is_none_or(|b| st > b.1) {
+            best = Some((params[i].0, st, st_lo));
+        }
+    }
+    let (name, st, lo) = best.expect("posture levers in the table");
+    eprintln!("Baltic-type dyad: largest posture-lever ST {st:.3} ({name}), lower bound {lo:.3}");
+    assert!(st >= 0.1 && lo > 0.0, "{name}: ST {st} [{lo}, ...]");
 }

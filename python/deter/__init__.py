@@ -16,6 +16,7 @@ Quick start::
     r.outcomes            # tidy DataFrame: one row per (scope, outcome)
     r.metrics             # tidy DataFrame: one row per (scope, metric, statistic)
     r.yearly              # tidy DataFrame: one row per (scope, year, outcome, window)
+    r.attribution         # which level deters: one row per (scope, outcome, level)
     r.to_dict()           # the JSON contract of docs/OUTPUT.md
     c = deter.compare("baseline.toml", "envoy.toml", runs=20_000)
     deter.run("baseline.toml", set={"rivalry.SRB-XKX.monitoring": 0.7})   # a what-if
@@ -25,9 +26,8 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 
 import pandas as pd
 
@@ -36,10 +36,12 @@ from . import _native
 __all__ = [
     "run",
     "compare",
+    "run_nested",
     "sweep",
     "validate",
     "Result",
     "Comparison",
+    "NestedResult",
     "ScenarioError",
     "Problem",
     "ENGINE_VERSION",
@@ -49,8 +51,17 @@ __all__ = [
 ENGINE_VERSION: str = _native.ENGINE_VERSION
 
 #: The headline outcomes, in report order. Each is the share of runs in which the event
-#: happened at least once over the horizon (``deterrence_held``: no use of force in the run).
-OUTCOMES = ("crisis", "threat", "display", "use_of_force", "war", "deterrence_held")
+#: happened at least once over the horizon (``deterrence_held``: no use of force in the run;
+#: ``non_state_incident``: an incident by non-state actors, not a MID level).
+OUTCOMES = (
+    "crisis",
+    "threat",
+    "display",
+    "use_of_force",
+    "war",
+    "deterrence_held",
+    "non_state_incident",
+)
 
 #: How every interval in these tables is to be read.
 INTERVAL_NOTE = (
@@ -163,8 +174,8 @@ def _outcome_rows(scope: str, outcomes: Mapping[str, Any], runs: int) -> list:
             "scope": scope,
             "outcome": name,
             "probability": o["p"],
-            "mc95_low": o["lo"],
-            "mc95_high": o["hi"],
+            "mc95_lo": o["mc95_lo"],
+            "mc95_hi": o["mc95_hi"],
             "runs_with_event": o["count"],
             "runs": runs,
         }
@@ -186,11 +197,77 @@ _YEARLY_COLUMNS = [
     "outcome",
     "window",
     "probability",
-    "mc95_low",
-    "mc95_high",
+    "mc95_lo",
+    "mc95_hi",
     "runs_with_event",
     "runs",
 ]
+
+
+#: Columns of :attr:`Result.attribution`.
+_ATTRIBUTION_COLUMNS = [
+    "scope",
+    "outcome",
+    "level",
+    "change",
+    "paired95_lo",
+    "paired95_hi",
+    "p_as_is",
+    "p_all_removed",
+    "runs",
+]
+
+#: The parts of an outcome's attribution: removing all three levels, then each level.
+_PARTS = ("all", "military", "political", "economic")
+
+
+def _attribution_rows(report: Mapping[str, Any]) -> list:
+    a = report.get("attribution")
+    if a is None:
+        return []
+    rows = []
+    for entity in a["entities"]:
+        for outcome, x in entity["events"].items():
+            for part in _PARTS:
+                c = x["removing_all" if part == "all" else part]
+                rows.append(
+                    {
+                        "scope": entity["entity"],
+                        "outcome": outcome,
+                        "level": part,
+                        "change": c["change"],
+                        "paired95_lo": c["paired95_lo"],
+                        "paired95_hi": c["paired95_hi"],
+                        "p_as_is": x["p_as_is"],
+                        "p_all_removed": x["p_all_removed"],
+                        "runs": a["runs"],
+                    }
+                )
+    return rows
+
+
+def _attribution_shift_rows(report: Mapping[str, Any]) -> list:
+    a = report.get("attribution_shift")
+    if a is None:
+        return []
+    rows = []
+    for entity in a["entities"]:
+        for outcome, x in entity["events"].items():
+            for part in _PARTS:
+                c = x["removing_all" if part == "all" else part]
+                rows.append(
+                    {
+                        "scope": entity["entity"],
+                        "outcome": outcome,
+                        "level": part,
+                        "a": c["a"],
+                        "b": c["b"],
+                        "shift": c["shift"],
+                        "paired95_lo": c["paired95_lo"],
+                        "paired95_hi": c["paired95_hi"],
+                    }
+                )
+    return rows
 
 
 def _yearly_rows(scope: str, years: Sequence[Mapping[str, Any]], runs: int) -> list:
@@ -205,8 +282,8 @@ def _yearly_rows(scope: str, years: Sequence[Mapping[str, Any]], runs: int) -> l
                         "outcome": name,
                         "window": window,
                         "probability": o["p"],
-                        "mc95_low": o["lo"],
-                        "mc95_high": o["hi"],
+                        "mc95_lo": o["mc95_lo"],
+                        "mc95_hi": o["mc95_hi"],
                         "runs_with_event": o["count"],
                         "runs": runs,
                     }
@@ -223,9 +300,9 @@ class Result:
         One row per (scope, outcome); scope is ``"region"`` or a rivalry id. Columns:
         ``scope``, ``outcome`` (see :data:`OUTCOMES`), ``probability`` (share of runs in
         which the event happened at least once over the horizon, in [0, 1]),
-        ``mc95_low`` / ``mc95_high`` (Monte Carlo 95% Wilson interval of that share: more
+        ``mc95_lo`` / ``mc95_hi`` (Monte Carlo 95% Wilson interval of that share: more
         runs narrow it; it says nothing about the model's assumptions), ``runs_with_event``
-        and ``runs`` (counts). Shape: (6 x (1 + rivalries), 7).
+        and ``runs`` (counts). Shape: (len(OUTCOMES) x (1 + rivalries), 7).
     metrics : pandas.DataFrame
         One row per (scope, metric, statistic): ``crises`` and ``disputes`` (counts per run
         over the horizon), ``years_to_first_use_of_force`` (years; censored at the horizon,
@@ -238,13 +315,24 @@ class Result:
         ``"in_year"`` (share of runs in which the event happened during that calendar year)
         or ``"by_end"`` (at least once from the start to the end of that year, cumulative;
         the last year's equals ``outcomes``). Columns: ``scope``, ``year``, ``outcome``,
-        ``window``, ``probability``, ``mc95_low``, ``mc95_high`` (Monte Carlo 95% interval),
-        ``runs_with_event``, ``runs``. Shape: (horizon years x 6 x 2 x (1 + rivalries), 9).
+        ``window``, ``probability``, ``mc95_lo``, ``mc95_hi`` (Monte Carlo 95% interval),
+        ``runs_with_event``, ``runs``. Shape: (horizon years x len(OUTCOMES) x 2 x (1 + rivalries), 9).
     bands : pandas.DataFrame
         One row per (scope, year, quantity, statistic), for each rivalry: ``tension`` (in
         [0, 1]) and ``balance`` (challenger / target military capability, a ratio) at each
         year's end, as quantiles over runs (``p05`` ... ``p95``). Columns: ``scope``,
         ``year``, ``quantity``, ``statistic``, ``value``.
+    attribution : pandas.DataFrame
+        Which level deters (computed unless ``attribution=False``): one row per (scope,
+        outcome, level). ``level`` is ``"military"``, ``"political"``, ``"economic"`` (that
+        level's Shapley share) or ``"all"`` (removing all three; the three shares add up to
+        it). ``change`` is how much removing the defenders' level raises (+) or lowers (-)
+        the probability of the outcome over the horizon, as a probability difference (0.01
+        = 1 percentage point), under the defender-side removal counterfactual of
+        docs/MODEL.md 7.13; ``paired95_lo`` / ``paired95_hi`` its paired 95% interval (NaN
+        where the sample cannot support one); ``p_as_is`` and ``p_all_removed`` the
+        outcome's probability with every level and with none; ``runs``. Shape:
+        ((1 + rivalries) x len(OUTCOMES) x 4, 9); empty with ``attribution=False``.
     runs, seed : int
     overrides : list of dict
         The ``set=`` what-ifs applied: ``path``, ``value``, ``replaced``.
@@ -282,6 +370,9 @@ class Result:
         self.bands = pd.DataFrame(
             bands, columns=["scope", "year", "quantity", "statistic", "value"]
         )
+        self.attribution = pd.DataFrame(
+            _attribution_rows(report), columns=_ATTRIBUTION_COLUMNS
+        )
 
     def to_dict(self) -> dict:
         """The report as the JSON contract of docs/OUTPUT.md (a fresh copy)."""
@@ -293,7 +384,7 @@ class Result:
         return (
             f"<deter.Result {self._report['scenario']!r}: {self.runs:,} runs, seed {self.seed}; "
             f"use of force in {uf.probability:.1%} of runs over {self._report['horizon_years']} "
-            f"years (Monte Carlo 95% interval {uf.mc95_low:.1%}-{uf.mc95_high:.1%})>"
+            f"years (Monte Carlo 95% interval {uf.mc95_lo:.1%}-{uf.mc95_hi:.1%})>"
         )
 
 
@@ -304,15 +395,21 @@ class Comparison:
     ----------
     outcomes : pandas.DataFrame
         One row per (scope, outcome): ``p_a``, ``p_b`` (shares of runs, in [0, 1]),
-        ``diff`` (B - A), ``paired_mc95_low`` / ``paired_mc95_high`` (Monte Carlo 95%
-        interval of the paired difference, Newcombe method 10), ``unpaired_mc95_low`` /
-        ``unpaired_mc95_high`` (what independent runs would give), ``excludes_zero``,
+        ``diff`` (B - A), ``paired95_lo`` / ``paired95_hi`` (Monte Carlo 95% interval of
+        the paired difference under common random numbers, Newcombe method 10; NaN where the
+        sample cannot support one), ``unpaired95_lo`` / ``unpaired95_hi`` (what independent
+        runs would give), ``excludes_zero``,
         ``a_only`` / ``b_only`` (runs where the event happened under one side only).
     metrics : pandas.DataFrame
         One row per (scope, metric): ``mean_a``, ``mean_b``, ``diff`` and its paired
-        interval ``paired_mc95_low`` / ``paired_mc95_high``.
+        interval ``paired95_lo`` / ``paired95_hi``.
     a, b : Result
         Each side on its own (each equals a plain :func:`run` of that side).
+    attribution_shift : pandas.DataFrame
+        How B shifts which level deters: one row per (scope, outcome, level) with ``a`` and
+        ``b`` (the ``change`` of :attr:`Result.attribution` under each side), ``shift`` =
+        b - a and its paired 95% interval ``paired95_lo`` / ``paired95_hi``. Empty with
+        ``attribution=False``.
     """
 
     def __init__(self, report: Mapping[str, Any]):
@@ -330,10 +427,10 @@ class Comparison:
                         "p_a": o["p_a"],
                         "p_b": o["p_b"],
                         "diff": o["diff"],
-                        "paired_mc95_low": o["paired"]["lo"],
-                        "paired_mc95_high": o["paired"]["hi"],
-                        "unpaired_mc95_low": o["unpaired"]["lo"],
-                        "unpaired_mc95_high": o["unpaired"]["hi"],
+                        "paired95_lo": o["paired95_lo"],
+                        "paired95_hi": o["paired95_hi"],
+                        "unpaired95_lo": o["unpaired95_lo"],
+                        "unpaired95_hi": o["unpaired95_hi"],
                         "excludes_zero": o["excludes_zero"],
                         "a_only": o["a_only"],
                         "b_only": o["b_only"],
@@ -341,14 +438,14 @@ class Comparison:
                 )
             for m in entity["metrics"]:
                 row = {"scope": scope}
-                for k, v in m.items():
-                    if isinstance(v, Mapping) and set(v) >= {"lo", "hi"}:
-                        row[f"{k}_mc95_low"], row[f"{k}_mc95_high"] = v["lo"], v["hi"]
-                    else:
-                        row[k] = v
+                row.update(m)
                 metrics.append(row)
         self.outcomes = pd.DataFrame(outcomes)
         self.metrics = pd.DataFrame(metrics)
+        self.attribution_shift = pd.DataFrame(
+            _attribution_shift_rows(report),
+            columns=["scope", "outcome", "level", "a", "b", "shift", "paired95_lo", "paired95_hi"],
+        )
 
     def to_dict(self) -> dict:
         """The comparison as the JSON of ``deter compare --format json`` (a fresh copy)."""
@@ -368,6 +465,7 @@ def run(
     threads: Optional[int] = None,
     set: Sets = None,
     horizon_years: Optional[int] = None,
+    attribution: bool = True,
 ) -> Result:
     """Run a scenario's Monte Carlo replications (``deter run``).
 
@@ -387,6 +485,10 @@ def run(
         ``{"rivalry.SRB-XKX.monitoring": 0.7}`` or ``["model.war_cost=1.0"]``.
     horizon_years : int, optional
         Horizon in years, in [0, 200] [default: the file's].
+    attribution : bool
+        Compute which level deters (:attr:`Result.attribution`), as ``deter run`` does by
+        default: every run is also simulated under 7 level-removal variants (8x the work).
+        ``False`` is ``--no-attribution``.
 
     Returns
     -------
@@ -412,8 +514,129 @@ def run(
         threads=threads,
         set=_sets(set),
         horizon_years=horizon_years,
+        attribution=attribution,
     )
     return Result(json.loads(text))
+
+
+class NestedResult:
+    """The result of :func:`run_nested`: an answer with what we don't know carried into it.
+
+    Attributes
+    ----------
+    outcomes : pandas.DataFrame
+        One row per outcome (see :data:`OUTCOMES`). Columns: ``outcome``; ``mean`` (the
+        probability averaged over parameter draws, in [0, 1]); ``param90_low`` /
+        ``param90_high`` (the 90% interval over uncertain parameters: the 5% and 95%
+        quantiles of the per-draw probabilities; more runs do not narrow it); ``mc_error``
+        and ``mc95_low`` / ``mc95_high`` (the Monte Carlo 95% interval of the mean: more runs
+        narrow it); ``parametric_share`` (share of the variance across draws due to the
+        parameters, in [0, 1]). Shape: (outcomes, 8).
+    draws : pandas.DataFrame
+        One row per parameter draw: ``draw``, one column per uncertain parameter path (its
+        value) and one per outcome (its probability in that draw). Shape: (D, 1 + P + outcomes).
+    draws_count, runs_per_draw, seed : int
+    """
+
+    def __init__(self, report: Mapping[str, Any]):
+        self._report = report
+        self.draws_count: int = report["draws"]
+        self.runs_per_draw: int = report["runs_per_draw"]
+        self.seed: int = report["seed"]
+        self.outcomes = pd.DataFrame(
+            [
+                {
+                    "outcome": o["outcome"],
+                    "mean": o["mean"],
+                    "param90_low": o["param90_lo"],
+                    "param90_high": o["param90_hi"],
+                    "mc_error": o["mc_error"],
+                    "mc95_low": o["mc95_lo"],
+                    "mc95_high": o["mc95_hi"],
+                    "parametric_share": o["parametric_share_of_variance"],
+                }
+                for o in report["outcomes"]
+            ]
+        )
+        params = report["parameters"]
+        rows = []
+        for d, values in enumerate(params["values"]):
+            row = {"draw": d}
+            row.update(dict(zip(params["paths"], values)))
+            for o in report["outcomes"]:
+                row[o["outcome"]] = o["per_draw"][d]
+            rows.append(row)
+        self.draws = pd.DataFrame(rows)
+
+    def to_dict(self) -> dict:
+        """The report as the JSON of ``deter run --posterior ... --format json`` (a copy)."""
+        return json.loads(json.dumps(self._report))
+
+    def __repr__(self) -> str:
+        uf = self.outcomes.set_index("outcome").loc["use_of_force"]
+        return (
+            f"<deter.NestedResult {self._report['scenario']!r}: {self.draws_count} parameter "
+            f"draws x {self.runs_per_draw:,} runs; use of force {uf['mean']:.1%} (90% interval "
+            f"over uncertain parameters {uf.param90_low:.1%}-{uf.param90_high:.1%}; Monte Carlo "
+            f"95% interval {uf.mc95_low:.1%}-{uf.mc95_high:.1%})>"
+        )
+
+
+def run_nested(
+    scenario: Scenario,
+    posterior: Optional[Union[str, "os.PathLike[str]"]] = None,
+    draws: Optional[int] = None,
+    runs: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    set: Sets = None,
+    horizon_years: Optional[int] = None,
+) -> "NestedResult":
+    """Nested Monte Carlo over uncertain parameters (``deter run`` with ``--posterior`` or a
+    scenario declaring ``[[uncertain]]`` priors).
+
+    Parameters
+    ----------
+    scenario : path, TOML text or dict
+        As in :func:`run`; its ``[[uncertain]]`` priors are drawn from.
+    posterior : path, optional
+        A ``posterior.csv`` written by ``deter calibrate``; its columns are drawn by weight.
+    draws : int, optional
+        Parameter draws D, in [1, 10^6] [default 100].
+    runs : int, optional
+        Runs per draw R, at least 2 [default 1000].
+    seed, threads, set, horizon_years
+        As in :func:`run`.
+
+    Returns
+    -------
+    NestedResult
+        Identical to ``deter run ... --format json`` of the same nested run.
+
+    Raises
+    ------
+    ScenarioError
+        The scenario, a prior or a what-if is invalid.
+    ValueError
+        Nothing is uncertain, a posterior column is not a path of the scenario, or a budget
+        is out of range.
+    KeyboardInterrupt
+        Ctrl-C: stops within a second; no result.
+    """
+    kind, source = _source(scenario)
+    text = _call(
+        _native.run_nested,
+        kind,
+        source,
+        posterior=None if posterior is None else os.fspath(posterior),
+        draws=draws,
+        runs=runs,
+        seed=seed,
+        threads=threads,
+        set=_sets(set),
+        horizon_years=horizon_years,
+    )
+    return NestedResult(json.loads(text))
 
 
 def compare(
@@ -425,6 +648,7 @@ def compare(
     set: Sets = None,
     set_b: Sets = None,
     horizon_years: Optional[int] = None,
+    attribution: bool = True,
 ) -> Comparison:
     """Compare two scenarios with common random numbers (``deter compare``): B - A.
 
@@ -433,6 +657,7 @@ def compare(
     ``compare(s, s, set_b={...})`` measures one what-if against the file.
     Raises :class:`ScenarioError` for invalid input, ``ValueError`` when the two scenarios
     cannot be paired (different countries or rivalries), KeyboardInterrupt on Ctrl-C.
+    ``attribution``: as in :func:`run` (``False`` is ``--no-attribution``).
     """
     ka, sa = _source(a)
     kb, sb = _source(b)
@@ -448,30 +673,65 @@ def compare(
         set=_sets(set),
         set_b=_sets(set_b),
         horizon_years=horizon_years,
+        attribution=attribution,
     )
     return Comparison(json.loads(text))
 
 
-def sweep(file: Union[str, "os.PathLike[str]"], threads: Optional[int] = None) -> pd.DataFrame:
-    """Run a sweep file (``deter sweep``, docs/SWEEPS.md) and return its results.
+def sweep(
+    file: Union[str, "os.PathLike[str]"],
+    threads: Optional[int] = None,
+    on_row: Optional[Callable[[dict, int], Any]] = None,
+) -> pd.DataFrame:
+    """Run a sweep file (``deter sweep``, docs/SWEEPS.md); rows are streamed as points finish.
 
     Returns a DataFrame with one row per design point, in point order: the columns of
-    ``deter sweep --out results.csv`` (point index, the parameter values, then for each
-    outcome its probability, share of runs over the horizon, and Monte Carlo 95% interval).
+    ``deter sweep --out results.csv`` (point index, the parameter values, ``runs``, then for
+    each outcome its probability ``<outcome>_p``, the share of runs over the horizon, and its
+    Monte Carlo 95% interval ``<outcome>_mc95_lo`` / ``_mc95_hi``, then the metrics), equal to
+    ``pd.read_csv`` of that file. The DataFrame is built from the rows as the library streams
+    them (each point's row as soon as it is written, in point order), not from a file.
+
+    ``on_row(row, runs_done)``, if given, is called for each row as it arrives, while the
+    sweep is still running: ``row`` is a dict keyed by the column names (numbers as int or
+    float), ``runs_done`` the runs simulated so far over all points (for a progress display).
+    The sweep waits for it; if it raises, the sweep stops and the exception propagates.
+
     For Saltelli and Morris designs the ranked sensitivity indices are in
     ``df.attrs["sensitivity"]`` (a DataFrame, as ``results.sensitivity.csv``).
     Raises :class:`ScenarioError` for an invalid sweep file, KeyboardInterrupt on Ctrl-C.
     """
+    import csv
     import io
 
     path = os.fspath(file)
-    with tempfile.TemporaryDirectory(prefix="deter-sweep-") as tmp:
-        out = os.path.join(tmp, "results.csv")
-        sensitivity = _call(_native.sweep, path, out, threads=threads)
-        df = pd.read_csv(out)
+    lines: list = []
+
+    def take(text: str, runs_done: int) -> None:
+        for line in text.splitlines():
+            lines.append(line)
+            if len(lines) > 1 and on_row is not None:
+                names = next(csv.reader([lines[0]]))
+                cells = next(csv.reader([line]))
+                on_row({k: _number(v) for k, v in zip(names, cells)}, runs_done)
+
+    sensitivity = _call(_native.sweep, path, take, threads=threads)
+    df = pd.read_csv(io.StringIO("\n".join(lines) + "\n"))
     if sensitivity is not None:
         df.attrs["sensitivity"] = pd.read_csv(io.StringIO(sensitivity))
     return df
+
+
+def _number(cell: str) -> Any:
+    """A CSV cell as int, float or (failing both) the text itself."""
+    try:
+        return int(cell)
+    except ValueError:
+        pass
+    try:
+        return float(cell)
+    except ValueError:
+        return cell
 
 
 def validate(scenario: Scenario, set: Sets = None) -> dict:

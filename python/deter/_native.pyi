@@ -5,7 +5,7 @@ Use the ``deter`` package instead: it turns these JSON strings into DataFrames a
 text itself) or ``"json"`` (a mapping serialised as JSON, shaped like the TOML file).
 """
 
-from typing import List, Optional
+from typing import Any, Callable, List, Optional
 
 ENGINE_VERSION: str
 
@@ -21,8 +21,22 @@ def run(
     threads: Optional[int] = None,
     set: List[str] = ...,
     horizon_years: Optional[int] = None,
+    attribution: bool = True,
 ) -> str:
     """The JSON report of ``deter run --format json`` (docs/OUTPUT.md)."""
+
+def run_nested(
+    kind: str,
+    source: str,
+    posterior: Optional[str] = None,
+    draws: Optional[int] = None,
+    runs: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    set: List[str] = ...,
+    horizon_years: Optional[int] = None,
+) -> str:
+    """The JSON of a nested run (``deter run --posterior ... --format json``)."""
 
 def compare(
     kind_a: str,
@@ -35,12 +49,16 @@ def compare(
     set: List[str] = ...,
     set_b: List[str] = ...,
     horizon_years: Optional[int] = None,
+    attribution: bool = True,
 ) -> str:
     """The JSON of ``deter compare --format json``."""
 
-def sweep(path: str, out: str, threads: Optional[int] = None) -> Optional[str]:
-    """Writes the CSV rows of ``deter sweep --out`` to ``out``; returns the sensitivity CSV
-    (Saltelli and Morris designs) or None."""
+def sweep(
+    path: str, on_rows: Callable[[str, int], Any], threads: Optional[int] = None
+) -> Optional[str]:
+    """Streams the CSV of ``deter sweep --out``: ``on_rows(text, runs_done)`` gets the header
+    line, then each batch of rows as soon as it is written (the sweep waits for it; raising
+    stops the sweep). Returns the sensitivity CSV (Saltelli and Morris designs) or None."""
 
 def validate(kind: str, source: str, set: List[str] = ...) -> str:
     """A JSON summary of the validated scenario; raises InputError."""

@@ -1,27 +1,20 @@
-//! `deter._native`: the Python binding of the deter library, one thin layer.
+//! `deter._native`: the Python binding of the deter library, one thin layer over the
+//! library facade (`deter::load`, `parse`, `apply_set`, `run`, `compare`, `sweep_streamed`).
 //!
 //! Every function takes plain values and returns the JSON (or CSV) the command line writes,
 //! built by the same library calls; the `deter` Python package turns them into pandas
-//! DataFrames. Runs release the GIL and stop on Ctrl-C: the run happens on a helper thread
+//! DataFrames. Runs release the GIL and stop on Ctrl-C: the work happens on a helper thread
 //! while the calling thread, without the GIL, checks for Python signals every 50 ms and
 //! sets the library's cancellation flag when one raises (KeyboardInterrupt).
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
 
-use deter::cli::{scenario_hash, validate_runs};
-use deter::engine::{self, Hooks, RunPlan};
-use deter::model::Compiled;
-use deter::report::compare::ComparisonReport;
-use deter::report::{Report, RunInfo, Timing, finite, json};
-use deter::scenario::overrides::{self, Applied};
-use deter::scenario::{self, Diagnostics, Scenario};
-use deter::sweep::rows::{RowFormat, Rows};
-use deter::sweep::runner::{self, Exec, Sink, SweepError};
-use deter::sweep::{self as sweeps, Design};
+use deter::{Applied, Control, Error, Scenario, Settings};
 use pyo3::create_exception;
-use pyo3::exceptions::{PyKeyboardInterrupt, PyOSError, PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyMemoryError, PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
 create_exception!(
@@ -31,42 +24,19 @@ create_exception!(
     "Bad input: args are (text, problems as JSON); deter.ScenarioError is built from it."
 );
 
-/// A scenario source: `kind` is "path", "toml" (the text itself) or "json" (a mapping
-/// serialised by Python, converted to TOML here).
-fn load(
-    kind: &str,
-    source: &str,
-    set: &[String],
-    horizon_years: Option<u32>,
-) -> PyResult<(Scenario, Vec<Applied>)> {
-    let loaded = match kind {
-        "path" => scenario::load_file(Path::new(source)),
-        "toml" => scenario::parse_str(source, "<toml>"),
-        "json" => {
-            let value: serde_json::Value = serde_json::from_str(source)
-                .map_err(|e| PyValueError::new_err(format!("scenario mapping: {e}")))?;
-            let text = toml::to_string(&value).map_err(|e| {
-                PyValueError::new_err(format!("scenario mapping is not TOML-shaped: {e}"))
-            })?;
-            scenario::parse_str(&text, "<dict>")
-        }
-        other => return Err(PyValueError::new_err(format!("unknown kind `{other}`"))),
-    };
-    let mut s = loaded.map_err(input_error)?;
-    if let Some(h) = horizon_years {
-        if h > 200 {
-            return Err(PyValueError::new_err(format!(
-                "horizon_years={h}: expected an integer in [0, 200]"
-            )));
-        }
-        s.meta.horizon_years = h;
+/// A facade error as a Python exception.
+fn py_error(e: Error) -> PyErr {
+    match e {
+        Error::Input(d) => input_error(d),
+        Error::Invalid(m) => PyValueError::new_err(m),
+        Error::TooLarge(m) => PyMemoryError::new_err(m),
+        Error::Interrupted => PyKeyboardInterrupt::new_err("interrupted"),
+        Error::Io(m) => PyOSError::new_err(m),
     }
-    let applied = overrides::apply_texts(&mut s, set, "set=").map_err(input_error)?;
-    Ok((s, applied))
 }
 
 /// Diagnostics -> InputError(text, problems JSON).
-fn input_error(d: Diagnostics) -> PyErr {
+fn input_error(d: deter::Diagnostics) -> PyErr {
     let problems: Vec<serde_json::Value> = d
         .errors()
         .map(|p| {
@@ -79,52 +49,102 @@ fn input_error(d: Diagnostics) -> PyErr {
     InputError::new_err((d.to_string(), serde_json::Value::from(problems).to_string()))
 }
 
-fn threads_of(threads: Option<usize>) -> PyResult<usize> {
-    match threads {
-        None | Some(0) => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
-        Some(n) if n <= deter::MAX_THREADS => Ok(n),
-        Some(n) => Err(PyValueError::new_err(format!(
-            "threads={n}: at most {} (0 or None = all cores)",
-            deter::MAX_THREADS
-        ))),
+/// A scenario source: `kind` is "path", "toml" (the text itself) or "json" (a mapping
+/// serialised by Python, converted to TOML here); `set` what-ifs applied (named `flag`).
+fn load(kind: &str, source: &str, set: &[String], flag: &str) -> PyResult<(Scenario, Vec<Applied>)> {
+    let mut s = match kind {
+        "path" => deter::load(Path::new(source)),
+        "toml" => deter::parse(source, "<toml>"),
+        "json" => {
+            let value: serde_json::Value = serde_json::from_str(source)
+                .map_err(|e| PyValueError::new_err(format!("scenario mapping: {e}")))?;
+            let text = toml::to_string(&value).map_err(|e| {
+                PyValueError::new_err(format!("scenario mapping is not TOML-shaped: {e}"))
+            })?;
+            deter::parse(&text, "<dict>")
+        }
+        other => return Err(PyValueError::new_err(format!("unknown kind `{other}`"))),
     }
+    .map_err(py_error)?;
+    let applied = deter::apply_set(&mut s, set, flag).map_err(py_error)?;
+    Ok((s, applied))
 }
 
-fn runs_of(runs: u64) -> PyResult<u64> {
-    validate_runs(runs).map_err(|e| PyValueError::new_err(e.to_string()))?;
-    Ok(runs)
+fn settings(
+    runs: Option<u64>,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    horizon_years: Option<u32>,
+    attribution: bool,
+) -> PyResult<Settings> {
+    let threads = threads.unwrap_or(0);
+    if threads > deter::MAX_THREADS {
+        return Err(PyValueError::new_err(format!(
+            "threads={threads}: at most {} (0 or None = all cores)",
+            deter::MAX_THREADS
+        )));
+    }
+    Ok(Settings {
+        runs,
+        seed,
+        threads,
+        horizon_years,
+        no_attribution: !attribution,
+        ..Settings::default()
+    })
 }
 
-/// Run `work` on a helper thread with the GIL released; poll for Python signals meanwhile
-/// and, when a handler raises (Ctrl-C), set the cancellation flag, wait for the workers to
-/// stop (they check it between runs) and return the handler's exception.
-fn detached<T: Send>(
+/// Run `work` on a helper thread with the GIL released; meanwhile take what it sends on
+/// `rx` and hand it to `on_item` (with the GIL), and poll for Python signals. When a signal
+/// handler or `on_item` raises, set the cancellation flag, drop the receiver (a sender
+/// blocked on it returns), wait for the workers to stop (they check the flag between runs)
+/// and return that exception.
+fn detached<T: Send, M: Send>(
     py: Python<'_>,
-    work: impl FnOnce(&AtomicBool) -> Option<T> + Send,
+    rx: Option<mpsc::Receiver<M>>,
+    mut on_item: impl FnMut(Python<'_>, M) -> PyResult<()>,
+    work: impl FnOnce(&AtomicBool) -> Result<T, Error> + Send,
 ) -> PyResult<T> {
     let cancel = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let handle = scope.spawn(|| work(&cancel));
+        let mut rx = rx;
         loop {
-            py.detach(|| {
-                let until = Instant::now() + Duration::from_millis(50);
-                while !handle.is_finished() && Instant::now() < until {
-                    std::thread::sleep(Duration::from_millis(2));
+            let waiting = rx.take();
+            let (item, back) = py.detach(|| match waiting {
+                Some(r) => (r.recv_timeout(Duration::from_millis(50)).ok(), Some(r)),
+                None => {
+                    let until = std::time::Instant::now() + Duration::from_millis(50);
+                    while !handle.is_finished() && std::time::Instant::now() < until {
+                        std::thread::sleep(Duration::from_millis(2));
+                    }
+                    (None, None)
                 }
             });
-            if handle.is_finished() {
-                break;
+            rx = back;
+            let failed = match item {
+                Some(m) => on_item(py, m).err(),
+                None => None,
             }
-            if let Err(e) = py.check_signals() {
+            .or_else(|| py.check_signals().err());
+            if let Some(e) = failed {
                 cancel.store(true, Ordering::SeqCst);
+                drop(rx.take());
                 let _ = py.detach(|| handle.join());
                 return Err(e);
             }
+            if handle.is_finished() {
+                // Rows sent just before the end are still queued.
+                if let Some(r) = rx.take() {
+                    for m in r.try_iter() {
+                        on_item(py, m)?;
+                    }
+                }
+                break;
+            }
         }
         match handle.join() {
-            Ok(Some(v)) => Ok(v),
-            // Cancelled without a Python exception pending (should not happen): say so.
-            Ok(None) => Err(PyKeyboardInterrupt::new_err("interrupted")),
+            Ok(r) => r.map_err(py_error),
             Err(_) => Err(PyRuntimeError::new_err("deter: a worker panicked")),
         }
     })
@@ -132,7 +152,7 @@ fn detached<T: Send>(
 
 /// Run one scenario; returns the JSON report (docs/OUTPUT.md), as `deter run --format json`.
 #[pyfunction]
-#[pyo3(signature = (kind, source, runs=None, seed=None, threads=None, set=Vec::new(), horizon_years=None))]
+#[pyo3(signature = (kind, source, runs=None, seed=None, threads=None, set=Vec::new(), horizon_years=None, attribution=true))]
 #[allow(clippy::too_many_arguments)]
 fn run(
     py: Python<'_>,
@@ -143,42 +163,25 @@ fn run(
     threads: Option<usize>,
     set: Vec<String>,
     horizon_years: Option<u32>,
+    attribution: bool,
 ) -> PyResult<String> {
-    let (scenario, applied) = load(kind, source, &set, horizon_years)?;
-    let runs = runs_of(runs.unwrap_or(scenario.meta.runs))?;
-    let seed = seed.unwrap_or(scenario.meta.seed);
-    let threads = threads_of(threads)?;
-    let compiled = Compiled::new(&scenario);
-    engine::check_memory(&compiled, threads).map_err(|e| PyValueError::new_err(e.to_string()))?;
-    let plan = RunPlan {
-        seed,
-        first: 0,
-        count: runs,
-        stream_offset: 0,
-    };
-    let started = Instant::now();
-    let aggregate = detached(py, |cancel| {
-        let hooks = Hooks {
+    let (scenario, applied) = load(kind, source, &set, "set=")?;
+    let settings = settings(runs, seed, threads, horizon_years, attribution)?;
+    let mut report = detached(py, None::<mpsc::Receiver<()>>, |_, _| Ok(()), |cancel| {
+        let control = Control {
             cancel: Some(cancel),
             progress: None,
         };
-        engine::with_threads(threads, || engine::run(&compiled, &plan, hooks)).ok()
+        deter::run(&scenario, &settings, control)
     })?;
-    let info = RunInfo {
-        scenario_sha256: scenario_hash(&scenario),
-        seed,
-        wall_seconds: started.elapsed().as_secs_f64(),
-        threads,
-    };
-    let mut report = Report::build(&compiled, &aggregate, &info);
     report.overrides = applied;
-    Ok(String::from_utf8(json::to_json(&report)).expect("JSON is UTF-8"))
+    Ok(String::from_utf8(deter::report::json::to_json(&report)).expect("JSON is UTF-8"))
 }
 
 /// Compare two scenarios with common random numbers; returns the JSON of
 /// `deter compare --format json`. `set` applies to both sides, `set_b` to B only.
 #[pyfunction]
-#[pyo3(signature = (kind_a, source_a, kind_b, source_b, runs=None, seed=None, threads=None, set=Vec::new(), set_b=Vec::new(), horizon_years=None))]
+#[pyo3(signature = (kind_a, source_a, kind_b, source_b, runs=None, seed=None, threads=None, set=Vec::new(), set_b=Vec::new(), horizon_years=None, attribution=true))]
 #[allow(clippy::too_many_arguments)]
 fn compare(
     py: Python<'_>,
@@ -192,110 +195,107 @@ fn compare(
     set: Vec<String>,
     set_b: Vec<String>,
     horizon_years: Option<u32>,
+    attribution: bool,
 ) -> PyResult<String> {
-    let (sa, set_a) = load(kind_a, source_a, &set, horizon_years)?;
-    let (mut sb, mut applied_b) = load(kind_b, source_b, &set, horizon_years)?;
-    applied_b.extend(overrides::apply_texts(&mut sb, &set_b, "set_b=").map_err(input_error)?);
-    let runs = runs_of(runs.unwrap_or(sa.meta.runs))?;
-    let seed = seed.unwrap_or(sa.meta.seed);
-    let threads = threads_of(threads)?;
-    let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
-    let pairing =
-        deter::compare::check(&ca, &cb).map_err(|e| PyValueError::new_err(e.to_string()))?;
-    let started = Instant::now();
-    let cmp = detached(py, |cancel| {
-        let hooks = Hooks {
+    let (sa, set_a) = load(kind_a, source_a, &set, "set=")?;
+    let (mut sb, mut applied_b) = load(kind_b, source_b, &set, "set=")?;
+    applied_b.extend(deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?);
+    let settings = settings(runs, seed, threads, horizon_years, attribution)?;
+    let mut report = detached(py, None::<mpsc::Receiver<()>>, |_, _| Ok(()), |cancel| {
+        let control = Control {
             cancel: Some(cancel),
             progress: None,
         };
-        engine::with_threads(threads, || {
-            deter::compare::run_paired(&ca, &cb, &pairing, seed, runs, hooks)
-        })
-        .ok()
+        deter::compare(&sa, &sb, &settings, control)
     })?;
-    let wall = started.elapsed().as_secs_f64();
-    let report_of = |c: &Compiled, s: &Scenario, agg, applied: Vec<Applied>| {
-        let info = RunInfo {
-            scenario_sha256: scenario_hash(s),
-            seed,
-            wall_seconds: wall,
-            threads,
-        };
-        let mut r = Report::build(c, agg, &info);
-        r.overrides = applied;
-        r
-    };
-    let ra = report_of(&ca, &sa, &cmp.a, set_a);
-    let rb = report_of(&cb, &sb, &cmp.b, applied_b);
-    let wall = finite(wall.max(0.0));
-    let timing = Timing {
-        wall_seconds: wall,
-        runs_per_second: if wall > 0.0 {
-            finite(runs as f64 / wall)
-        } else {
-            0.0
-        },
-        threads,
-    };
-    let report = ComparisonReport::build(&cmp, ra, rb, timing);
+    report.a.overrides = set_a;
+    report.b.overrides = applied_b;
     let mut out = serde_json::to_string_pretty(&report).expect("a comparison serialises");
     out.push('\n');
     Ok(out)
 }
 
-/// Run a sweep file, writing its CSV results (the rows of `deter sweep --out FILE`) to
-/// `out`; returns the sensitivity CSV for Saltelli and Morris designs, else None.
+/// Nested Monte Carlo over uncertain parameters (a posterior file and/or the scenario's
+/// `[[uncertain]]` priors); returns the JSON of `deter run --posterior ... --format json`
+/// (docs/OUTPUT.md, "Nested runs"). `runs` is per draw.
 #[pyfunction]
-#[pyo3(signature = (path, out, threads=None))]
-fn sweep(
+#[pyo3(signature = (kind, source, posterior=None, draws=None, runs=None, seed=None, threads=None, set=Vec::new(), horizon_years=None))]
+#[allow(clippy::too_many_arguments)]
+fn run_nested(
     py: Python<'_>,
-    path: &str,
-    out: &str,
+    kind: &str,
+    source: &str,
+    posterior: Option<String>,
+    draws: Option<u64>,
+    runs: Option<u64>,
+    seed: Option<u64>,
     threads: Option<usize>,
-) -> PyResult<Option<String>> {
-    let sweep = sweeps::load_sweep(Path::new(path)).map_err(input_error)?;
-    let threads = threads_of(threads)?;
-    let design = Design::new(&sweep);
-    let stride = runner::stride(&sweep, None);
-    if design
-        .n
-        .checked_mul(stride)
-        .is_none_or(|w| w > deter::MAX_RUNS)
-    {
-        return Err(PyValueError::new_err(format!(
-            "{} points x {stride} runs exceeds the limit of {} runs",
-            design.n,
-            deter::MAX_RUNS
-        )));
-    }
-    let rows = Rows::new(RowFormat::Csv, &sweep, false);
-    let (file, start, outputs) =
-        runner::open_results(Path::new(out), false, &sweep, &design, &rows)
-            .map_err(|e| PyOSError::new_err(e.to_string()))?;
-    let result = detached(py, |cancel| {
-        let exec = Exec {
-            rows,
-            until: None,
+    set: Vec<String>,
+    horizon_years: Option<u32>,
+) -> PyResult<String> {
+    let (scenario, _) = load(kind, source, &set, "set=")?;
+    let post = match &posterior {
+        Some(p) => Some(deter::read_posterior(Path::new(p)).map_err(py_error)?),
+        None => None,
+    };
+    let settings = settings(runs, seed, threads, horizon_years, false)?;
+    let nested = detached(py, None::<mpsc::Receiver<()>>, |_, _| Ok(()), |cancel| {
+        let control = Control {
             cancel: Some(cancel),
             progress: None,
         };
-        let mut sink = Sink::File(file);
-        match engine::with_threads(threads, || {
-            runner::run_sweep(&sweep, &design, start, outputs, &mut sink, &exec)
-        }) {
-            Err(SweepError::Interrupted) => None,
-            other => Some(other),
-        }
+        deter::run_nested(&scenario, post.as_ref(), &settings, draws, control)
     })?;
-    let outputs = result.map_err(|e| PyOSError::new_err(e.to_string()))?;
-    Ok(sweeps::sensitivity(&sweep, &design, &outputs).map(|r| r.csv))
+    Ok(deter::calibrate::nested_out::json(
+        &nested,
+        &scenario.meta.name,
+        posterior.as_deref(),
+    ))
+}
+
+/// Run a sweep file and stream its results CSV (the bytes of `deter sweep --out FILE`):
+/// `on_rows(text, runs_done)` is called with the header line, then with each batch of rows
+/// as soon as the library writes it (point order), `runs_done` being the runs simulated so
+/// far over all points. The library waits for each batch to be taken (a rendezvous channel),
+/// so rows reach Python while the sweep runs, not at its end. Returns the sensitivity CSV
+/// for Saltelli and Morris designs, else None. When `on_rows` raises, the sweep stops and
+/// the exception propagates.
+#[pyfunction]
+#[pyo3(signature = (path, on_rows, threads=None))]
+fn sweep(
+    py: Python<'_>,
+    path: &str,
+    on_rows: Bound<'_, PyAny>,
+    threads: Option<usize>,
+) -> PyResult<Option<String>> {
+    let settings = settings(None, None, threads, None, true)?;
+    let (tx, rx) = mpsc::sync_channel::<String>(0);
+    let done = AtomicU64::new(0);
+    let tick = |n: u64| {
+        done.fetch_add(n, Ordering::Relaxed);
+    };
+    detached(
+        py,
+        Some(rx),
+        |_, text| {
+            on_rows.call1((text, done.load(Ordering::Relaxed)))?;
+            Ok(())
+        },
+        |cancel| {
+            let control = Control {
+                cancel: Some(cancel),
+                progress: Some(&tick),
+            };
+            deter::sweep_streamed(Path::new(path), &settings, control, tx)
+        },
+    )
 }
 
 /// Check a scenario; returns a JSON summary (name and entity counts) or raises InputError.
 #[pyfunction]
 #[pyo3(signature = (kind, source, set=Vec::new()))]
 fn validate(kind: &str, source: &str, set: Vec<String>) -> PyResult<String> {
-    let (s, applied) = load(kind, source, &set, None)?;
+    let (s, applied) = load(kind, source, &set, "set=")?;
     Ok(serde_json::json!({
         "scenario": s.meta.name,
         "countries": s.countries.len(),
@@ -319,6 +319,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ENGINE_VERSION", deter::ENGINE_VERSION)?;
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
+    m.add_function(wrap_pyfunction!(run_nested, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     Ok(())

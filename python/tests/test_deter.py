@@ -70,6 +70,38 @@ def test_compare_equals_the_cli_json():
     assert without_timing(py) == without_timing(cl)
 
 
+def test_sweep_streams_rows_while_it_runs():
+    # One thread, and the library waits for each row to be taken: when the first row
+    # arrives, at most the first two of the 12 points can have been simulated. A sweep that
+    # handed over its rows at the end would have run all 12 x 2,000 runs by then.
+    seen = []
+    df = deter.sweep(GRID, threads=1, on_row=lambda row, done: seen.append((row, done)))
+    total = 12 * 2000
+    assert [r["point"] for r, _ in seen] == list(range(12))
+    first_done = seen[0][1]
+    assert 2000 <= first_done <= 2 * 2000 < total, first_done
+    assert [d for _, d in seen] == sorted(d for _, d in seen)
+    # The callback's rows are the DataFrame's rows.
+    for (row, _), (_, rec) in zip(seen, df.iterrows()):
+        assert row["use_of_force_p"] == rec["use_of_force_p"]
+        assert row["use_of_force_mc95_lo"] == rec["use_of_force_mc95_lo"]
+
+
+def test_a_callback_that_raises_stops_the_sweep():
+    class Enough(Exception):
+        pass
+
+    calls = []
+
+    def stop(row, done):
+        calls.append(done)
+        raise Enough()
+
+    with pytest.raises(Enough):
+        deter.sweep(GRID, threads=1, on_row=stop)
+    assert len(calls) == 1
+
+
 def test_sweep_equals_the_cli_csv(tmp_path):
     df = deter.sweep(GRID, threads=2)
     out = tmp_path / "grid.csv"
@@ -102,16 +134,45 @@ def test_results_do_not_depend_on_threads():
 def test_outcomes_table_is_tidy_and_recomputes_from_counts():
     r = deter.run(BASELINE, runs=1000, seed=2)
     o = r.outcomes
-    assert list(o.columns) == ["scope", "outcome", "probability", "mc95_low", "mc95_high", "runs_with_event", "runs"]
+    assert list(o.columns) == ["scope", "outcome", "probability", "mc95_lo", "mc95_hi", "runs_with_event", "runs"]
     scopes = ["region"] + [x["id"] for x in r.to_dict()["rivalries"]]
-    assert o.shape == (6 * len(scopes), 7)
+    assert o.shape == (len(deter.OUTCOMES) * len(scopes), 7)
+    assert list(o.outcome.unique()) == list(deter.OUTCOMES)
     assert list(o.scope.unique()) == scopes
     # The probability is the share of runs with the event, recomputed here.
     assert (o.probability == o.runs_with_event / o.runs).all()
-    assert ((o.mc95_low <= o.probability) & (o.probability <= o.mc95_high)).all()
+    assert ((o.mc95_lo <= o.probability) & (o.probability <= o.mc95_hi)).all()
     assert o.set_index(["scope", "outcome"]).loc[("region", "deterrence_held"), "probability"] == pytest.approx(
         1 - o.set_index(["scope", "outcome"]).loc[("region", "use_of_force"), "probability"]
     )
+
+
+def test_attribution_table_is_tidy_and_its_shares_add_up():
+    r = deter.run(BASELINE, runs=600, seed=2, horizon_years=4)
+    a = r.attribution
+    assert list(a.columns) == [
+        "scope", "outcome", "level", "change", "paired95_lo", "paired95_hi", "p_as_is", "p_all_removed", "runs"
+    ]
+    scopes = ["region"] + [x["id"] for x in r.to_dict()["rivalries"]]
+    assert a.shape == (len(scopes) * len(deter.OUTCOMES) * 4, 9)
+    t = a.set_index(["scope", "outcome", "level"])
+    for scope in scopes:
+        for outcome in deter.OUTCOMES:
+            x = t.loc[(scope, outcome)]
+            # Efficiency: the three shares add up to removing all three, which is the change
+            # between the two probabilities; the run itself is the "as is" variant.
+            assert x.loc[["military", "political", "economic"], "change"].sum() == pytest.approx(x.loc["all", "change"], abs=1e-12)
+            assert x.loc["all", "change"] == pytest.approx(x.loc["all", "p_all_removed"] - x.loc["all", "p_as_is"], abs=1e-12)
+    o = r.outcomes.set_index(["scope", "outcome"])
+    assert t.loc[("region", "use_of_force", "all"), "p_as_is"] == o.loc[("region", "use_of_force"), "probability"]
+    # Switched off: no rows, and the plain numbers are the same.
+    off = deter.run(BASELINE, runs=600, seed=2, horizon_years=4, attribution=False)
+    assert off.attribution.empty
+    assert off.outcomes.equals(r.outcomes)
+    c = deter.compare(BASELINE, ENVOY, runs=300, seed=5, horizon_years=3)
+    s = c.attribution_shift
+    assert s.shape == (len(c.a.attribution), 8)
+    assert ((s["shift"] - (s["b"] - s["a"])).abs() < 1e-12).all()
 
 
 def test_metrics_and_yearly_tables_are_long():
@@ -130,10 +191,10 @@ def test_yearly_probabilities_are_tidy_and_consistent():
     r = deter.run(BASELINE, runs=2000, seed=4)
     y = r.yearly
     assert list(y.columns) == [
-        "scope", "year", "outcome", "window", "probability", "mc95_low", "mc95_high", "runs_with_event", "runs",
+        "scope", "year", "outcome", "window", "probability", "mc95_lo", "mc95_hi", "runs_with_event", "runs",
     ]
     scopes = 1 + len(r.to_dict()["rivalries"])
-    assert len(y) == r.to_dict()["horizon_years"] * 6 * 2 * scopes
+    assert len(y) == r.to_dict()["horizon_years"] * len(deter.OUTCOMES) * 2 * scopes
     assert (y.probability == y.runs_with_event / y.runs).all()
     uf = y[(y.scope == "region") & (y.outcome == "use_of_force")].pivot(index="year", columns="window", values="probability")
     # Cumulative: never decreasing, at least each year's own share, ending at the horizon's value.
@@ -230,3 +291,27 @@ def test_stubs_name_every_native_function():
     for name in ("run", "compare", "sweep", "validate"):
         assert callable(getattr(native, name))
         assert f"def {name}(" in stub
+
+
+def test_run_nested_equals_the_cli_and_labels_its_intervals(tmp_path):
+    priors = tmp_path / "priors.toml"
+    priors.write_text(
+        BASELINE.read_text()
+        + '\n[[uncertain]]\npath = "model.war_cost"\nrange = [0.3, 1.5]\n'
+        + 'distribution = "log-uniform"\n'
+    )
+    r = deter.run_nested(priors, draws=6, runs=200, seed=5, horizon_years=4)
+    args = ["run", str(priors), "--draws", "6", "--runs", "200", "--seed", "5"]
+    args += ["--horizon-years", "4", "--format", "json", "--quiet"]
+    assert r.to_dict() == json.loads(cli(*args))
+    assert list(r.outcomes.columns) == [
+        "outcome", "mean", "param90_low", "param90_high", "mc_error",
+        "mc95_low", "mc95_high", "parametric_share",
+    ]
+    assert r.draws.shape == (6, 1 + 1 + len(r.outcomes))
+    # The mean is the average of the per-draw probabilities (recomputed here).
+    war = r.outcomes.set_index("outcome").loc["war"]
+    assert abs(r.draws["war"].mean() - war["mean"]) < 1e-12
+    assert war.param90_low <= war["mean"] <= war.param90_high
+    with pytest.raises(ValueError, match="nothing is uncertain"):
+        deter.run_nested(BASELINE, draws=2, runs=10)

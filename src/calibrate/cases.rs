@@ -1,8 +1,9 @@
 //! The historical cases as an ABC simulator: a particle's parameters are set on every case's
 //! start-year scenario, one run per case goes through the engine's per-run function
 //! ([`crate::engine::Worker::run_range`], run stream `engine::run_rng(seed, case index)`), its
-//! events are counted per summary statistic, thinned by the observation model and compared
-//! with one reading of the record.
+//! per-year counts (crises at their highest level, non-state incidents) are thinned by the
+//! observation model, summarised by the statistics (totals and per-year statistics) and
+//! compared with one reading of the record.
 //!
 //! Distance: d = sqrt( sum over cases c and statistics s of (sim - obs)^2 / (primary + 1) ),
 //! where `primary` is the record's count under its primary reading: a Poisson-like scale, so
@@ -11,7 +12,7 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::observe::{Observation, Statistic};
+use super::observe::{KINDS, Observation, Statistic, simulated_years};
 use super::spec::{Calibration, Case};
 use crate::engine::{RunPlan, Worker};
 use crate::model::Compiled;
@@ -40,15 +41,17 @@ pub fn compile(case: &Case, values: &[f64]) -> Compiled {
     Compiled::new(&s)
 }
 
-/// Simulated (thinned) counts per case and statistic for parameters `values` and simulation
-/// seed `seed`; also returns the observation RNG for reading the record. Held-out cases are
-/// simulated only when `all` (their entry is empty otherwise).
-pub fn simulate(
+/// One run of every case at parameters `values` and simulation seed `seed`, as a coder would
+/// have recorded it: per case, per-year counts of crises at their highest level and of
+/// non-state incidents over the case's rivalries, thinned by the observation model. Also
+/// returns the observation RNG (for reading the record). Held-out cases are simulated only
+/// when `all` (their entry is empty otherwise).
+pub fn simulate_years(
     cal: &Calibration,
     values: &[f64],
     seed: u64,
     all: bool,
-) -> (Vec<Vec<u32>>, ChaCha8Rng) {
+) -> (Vec<Vec<[u32; KINDS]>>, ChaCha8Rng) {
     let mut obs_rng = ChaCha8Rng::seed_from_u64(seed ^ OBS_SALT);
     let mut out = Vec::with_capacity(cal.cases.len());
     for (c, case) in cal.cases.iter().enumerate() {
@@ -66,21 +69,43 @@ pub fn simulate(
         };
         worker.run_range(&compiled, &plan, c as u64, 1);
         let rec = worker.last_record();
-        let counts = cal
-            .statistics
-            .iter()
-            .map(|&s| {
-                let n: u32 = case
-                    .rivalries
-                    .iter()
-                    .map(|&r| s.simulated(&rec.rivalries[r]))
-                    .sum();
-                cal.observation.thin(s, n, &mut obs_rng)
-            })
-            .collect();
-        out.push(counts);
+        let n = case.record.years();
+        let mut years = vec![[0u32; KINDS]; n];
+        for &r in &case.rivalries {
+            for (y, k) in simulated_years(&rec.rivalries[r].yearly_counts, n)
+                .into_iter()
+                .enumerate()
+            {
+                for j in 0..KINDS {
+                    years[y][j] += k[j];
+                }
+            }
+        }
+        cal.observation.thin(&mut years, &mut obs_rng);
+        out.push(years);
     }
     (out, obs_rng)
+}
+
+/// Simulated (recorded) values per case and statistic, from [`simulate_years`].
+pub fn simulate(
+    cal: &Calibration,
+    values: &[f64],
+    seed: u64,
+    all: bool,
+) -> (Vec<Vec<u32>>, ChaCha8Rng) {
+    let (years, rng) = simulate_years(cal, values, seed, all);
+    let out = years
+        .iter()
+        .map(|y| {
+            if y.is_empty() {
+                Vec::new()
+            } else {
+                cal.statistics.iter().map(|s| s.of_years(y)).collect()
+            }
+        })
+        .collect();
+    (out, rng)
 }
 
 /// The ABC distance of one simulated dataset (see the module docs).
@@ -100,7 +125,7 @@ pub fn distance(cal: &Calibration, u: &[f64], seed: u64) -> f64 {
     d2.sqrt()
 }
 
-/// The record's counts under its primary reading, per case and statistic.
+/// The record's values under its primary reading, per case and statistic.
 pub fn observed(cal: &Calibration) -> Vec<Vec<u32>> {
     cal.cases
         .iter()
@@ -121,56 +146,11 @@ pub fn labels(cal: &Calibration) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// Per case and year, the MID levels reached by any of the case's rivalries in the same run
-/// [`simulate`] makes (bits of [`crate::outputs::event`]); before the observation model.
-pub fn simulate_yearly(cal: &Calibration, values: &[f64], seed: u64) -> Vec<Vec<u16>> {
+/// Per case and year, the record's crises (threat or more) under the primary reading, and
+/// its non-state incidents.
+pub fn observed_years(cal: &Calibration) -> Vec<Vec<[u32; KINDS]>> {
     cal.cases
         .iter()
-        .enumerate()
-        .map(|(c, case)| {
-            let compiled = compile(case, values);
-            let mut worker = Worker::new(&compiled);
-            let plan = RunPlan {
-                seed,
-                first: c as u64,
-                count: 1,
-                stream_offset: 0,
-            };
-            worker.run_range(&compiled, &plan, c as u64, 1);
-            let rec = worker.last_record();
-            let years = case.record.years();
-            (0..years)
-                .map(|y| {
-                    case.rivalries
-                        .iter()
-                        .map(|&r| rec.rivalries[r].yearly_events.get(y).copied().unwrap_or(0))
-                        .fold(0, |a, b| a | b)
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// Per case and year, the highest MID level in the record (primary reading; 0 = none of
-/// threat, display, use of force, war).
-pub fn observed_yearly_level(cal: &Calibration) -> Vec<Vec<u8>> {
-    use super::record::EventType;
-    cal.cases
-        .iter()
-        .map(|c| {
-            let mut out = vec![0u8; c.record.years()];
-            for e in &c.record.events {
-                let level = match e.kind {
-                    EventType::Threat => 2,
-                    EventType::Display => 3,
-                    EventType::UseOfForce => 4,
-                    EventType::War => 5,
-                    _ => 0,
-                };
-                let y = (e.year - c.record.first_year) as usize;
-                out[y] = out[y].max(level);
-            }
-            out
-        })
+        .map(|c| Observation::primary_years(&c.record))
         .collect()
 }

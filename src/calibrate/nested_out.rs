@@ -4,9 +4,11 @@
 //! runs: what more draws and runs would fix; `mc_error` alone is what more runs would fix) and the **90% interval over uncertain parameters** (what we don't know). Field
 //! names follow the interval convention: `mc95_lo`/`mc95_hi`, `param90_lo`/`param90_hi`.
 
+#[cfg(feature = "html")]
 use std::fmt::Write as _;
 
 use super::nested::{Draws, Nested, NestedComparison, OutcomeSummary};
+#[cfg(feature = "html")]
 use crate::report::html::{esc, page};
 
 /// JSON `schema_version` of these outputs.
@@ -155,19 +157,31 @@ pub fn compare_json(
 /// Tidy CSV rows (`scenario, entity, metric, statistic, value`, as `deter run --format csv`).
 struct Rows {
     w: ::csv::Writer<Vec<u8>>,
+    /// The `file` column: the scenario file(s) as given.
+    file: String,
 }
 
 impl Rows {
-    fn new() -> Self {
+    fn new(file: &str) -> Self {
         let mut w = ::csv::Writer::from_writer(Vec::new());
         w.write_record(crate::report::csv::HEADER)
             .expect("writing to memory cannot fail");
-        Self { w }
+        Self {
+            w,
+            file: file.to_string(),
+        }
     }
 
     fn row(&mut self, scenario: &str, entity: &str, metric: &str, statistic: &str, v: f64) {
         self.w
-            .write_record([scenario, entity, metric, statistic, &format!("{v}")])
+            .write_record([
+                self.file.as_str(),
+                scenario,
+                entity,
+                metric,
+                statistic,
+                &format!("{v}"),
+            ])
             .expect("writing to memory cannot fail");
     }
 
@@ -206,8 +220,8 @@ impl Rows {
 /// (90% interval over uncertain parameters), `mc_error` (runs only), `se_mean`, `mc95_lo`, `mc95_hi` (95% interval of the mean over draws; empty when undefined),
 /// `parametric_share`; then per draw (entity `draw:D`) each outcome's probability
 /// (`p`) and each parameter's value (`value`).
-pub fn csv(n: &Nested, scenario: &str) -> Vec<u8> {
-    let mut r = Rows::new();
+pub fn csv(n: &Nested, file: &str, scenario: &str) -> Vec<u8> {
+    let mut r = Rows::new(file);
     for o in &n.outcomes {
         let ci = mc95(o);
         for (stat, v) in [
@@ -235,9 +249,9 @@ pub fn csv(n: &Nested, scenario: &str) -> Vec<u8> {
 /// CSV of a paired nested comparison (`scenario` = `A vs B`): per outcome `mean_a`, `mean_b`,
 /// `effect_mean`, `param90_lo`, `param90_hi`, `mc_error`, `mc95_lo`, `mc95_hi`,
 /// `share_b_lower`, `share_b_higher`; per draw the effect (`effect`) and the parameter values.
-pub fn compare_csv(c: &NestedComparison, a: &str, b: &str) -> Vec<u8> {
+pub fn compare_csv(c: &NestedComparison, files: &str, a: &str, b: &str) -> Vec<u8> {
     let name = format!("{a} vs {b}");
-    let mut r = Rows::new();
+    let mut r = Rows::new(files);
     for e in &c.effects {
         let ci = super::nested::interval95(e.mean, e.se_mean);
         for (stat, v) in [
@@ -265,6 +279,7 @@ pub fn compare_csv(c: &NestedComparison, a: &str, b: &str) -> Vec<u8> {
     r.finish()
 }
 
+#[cfg(feature = "html")]
 /// One strip chart per row: the per-draw values as dots on [lo, hi], the 90% interval over
 /// uncertain parameters as a light band, the 95% interval of the mean as a dark band, the
 /// mean as a line. `pct` formats an axis value.
@@ -276,6 +291,7 @@ struct Strip<'a> {
     mc95: Option<(f64, f64)>,
 }
 
+#[cfg(feature = "html")]
 fn strips(title: &str, rows: &[Strip<'_>], lo: f64, hi: f64, unit: &str) -> String {
     let (w, left, right, row_h, top) = (720.0, 150.0, 20.0, 34.0, 28.0);
     let h = top + row_h * rows.len() as f64 + 30.0;
@@ -342,16 +358,19 @@ fn strips(title: &str, rows: &[Strip<'_>], lo: f64, hi: f64, unit: &str) -> Stri
     s
 }
 
+#[cfg(feature = "html")]
 const LEGEND: &str = "<p>Two kinds of interval, in plain words. The <b>90% interval over \
 uncertain parameters</b> is the range of the answer across what we don't know (the 5% and 95% \
 quantiles over parameter draws): more runs do not narrow it. The <b>95% interval of the \
 mean</b> is the error of the mean from having only D parameter draws and R runs each \
 (sd of the per-draw values / sqrt(D)): more draws narrow it; it is undefined for one draw.</p>\n";
 
+#[cfg(feature = "html")]
 fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
+#[cfg(feature = "html")]
 /// A self-contained HTML page of a nested run: the table with both intervals labelled,
 /// a strip chart per outcome, and the draws' parameter values summarised.
 pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String {
@@ -410,6 +429,7 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
     page(&format!("{scenario}: nested Monte Carlo"), &b)
 }
 
+#[cfg(feature = "html")]
 /// A self-contained HTML page of a paired nested comparison.
 pub fn compare_html(
     c: &NestedComparison,
@@ -488,6 +508,7 @@ pub fn compare_html(
     page(&format!("{a} vs {bname}: nested Monte Carlo"), &b)
 }
 
+#[cfg(feature = "html")]
 /// The parameter draws summarised: per path, its origin and the 5%, 50% and 95% of its values.
 fn draws_table(d: &Draws) -> String {
     let mut s = String::from(

@@ -13,24 +13,45 @@
 use rand::{Rng, RngExt};
 
 use super::record::{EventType, Record};
-use crate::model::{CrisisOutcome, RivalryRecord};
+use crate::outputs::{N_COUNTS, count};
 
-/// A summary statistic: a count of events over a case's years.
+/// What the model and the record are both counted in, per case and year: crises at their
+/// highest level (threat or display, use of force, war) and non-state incidents.
+pub const KINDS: usize = 4;
+/// Index of crises whose highest level was a threat or a display (MID 2-3).
+pub const K_THREAT_OR_DISPLAY: usize = 0;
+/// Index of crises whose highest level was a use of force short of war (MID 4).
+pub const K_USE_OF_FORCE: usize = 1;
+/// Index of crises that ended in war (MID 5).
+pub const K_WAR: usize = 2;
+/// Index of non-state violent incidents (not a MID level).
+pub const K_NON_STATE: usize = 3;
+
+/// A summary statistic of one case over its years.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Statistic {
-    /// Threats and displays of force (MID levels 2-3).
+    /// Crises whose highest level was a threat or a display of force (MID levels 2-3).
     ThreatOrDisplay,
-    /// Uses of force short of war (MID level 4).
+    /// Crises whose highest level was a use of force short of war (MID level 4).
     UseOfForce,
-    /// Wars (MID level 5).
+    /// Crises that ended in war (MID level 5).
     War,
+    /// Non-state violent incidents (armed groups the state does not acknowledge).
+    NonState,
+    /// Per-year: the number of years with at least one recorded crisis (MID level 2 or more).
+    CrisisYears,
+    /// Per-year: the number of years with at least one recorded use of force or war.
+    ForceYears,
 }
 
 impl Statistic {
-    pub const ALL: [(&'static str, Statistic); 3] = [
+    pub const ALL: [(&'static str, Statistic); 6] = [
         ("threat_or_display", Statistic::ThreatOrDisplay),
         ("use_of_force", Statistic::UseOfForce),
         ("war", Statistic::War),
+        ("non_state", Statistic::NonState),
+        ("crisis_years", Statistic::CrisisYears),
+        ("force_years", Statistic::ForceYears),
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,9 +64,12 @@ impl Statistic {
     /// Plain-words label for reports.
     pub fn label(self) -> &'static str {
         match self {
-            Statistic::ThreatOrDisplay => "threats and displays of force",
-            Statistic::UseOfForce => "uses of force short of war",
+            Statistic::ThreatOrDisplay => "crises ending at a threat or display of force",
+            Statistic::UseOfForce => "crises reaching a use of force short of war",
             Statistic::War => "wars",
+            Statistic::NonState => "non-state violent incidents",
+            Statistic::CrisisYears => "years with a crisis (threat or more)",
+            Statistic::ForceYears => "years with a use of force or war",
         }
     }
 
@@ -64,25 +88,48 @@ impl Statistic {
         }
     }
 
-    /// The count in one run's record of one rivalry. The current model records challenges
-    /// (levels 2-5) and crisis outcomes; threats and displays are the challenges that ended
-    /// below level 4.
-    pub fn simulated(self, r: &RivalryRecord) -> u32 {
-        let force = r.outcomes[CrisisOutcome::FailureLimited as usize];
-        let war = r.outcomes[CrisisOutcome::FailureWar as usize];
+    /// The statistic from per-year counts (`KINDS` per year, after the observation model).
+    pub fn of_years(self, years: &[[u32; KINDS]]) -> u32 {
+        let total = |k: usize| years.iter().map(|y| y[k]).sum::<u32>();
         match self {
-            Statistic::ThreatOrDisplay => r.disputes.saturating_sub(force + war),
-            Statistic::UseOfForce => force,
-            Statistic::War => war,
+            Statistic::ThreatOrDisplay => total(K_THREAT_OR_DISPLAY),
+            Statistic::UseOfForce => total(K_USE_OF_FORCE),
+            Statistic::War => total(K_WAR),
+            Statistic::NonState => total(K_NON_STATE),
+            Statistic::CrisisYears => years
+                .iter()
+                .filter(|y| y[K_THREAT_OR_DISPLAY] + y[K_USE_OF_FORCE] + y[K_WAR] > 0)
+                .count() as u32,
+            Statistic::ForceYears => years
+                .iter()
+                .filter(|y| y[K_USE_OF_FORCE] + y[K_WAR] > 0)
+                .count() as u32,
         }
     }
+}
+
+/// One run's per-year counts of one rivalry in the record's kinds (the engine counts every
+/// crisis once, at its highest level, in the year it happened: `crate::outputs::count`).
+pub fn simulated_years(yearly_counts: &[[u32; N_COUNTS]], years: usize) -> Vec<[u32; KINDS]> {
+    (0..years)
+        .map(|y| match yearly_counts.get(y) {
+            Some(c) => [
+                c[count::THREATS] + c[count::DISPLAYS],
+                c[count::USES_OF_FORCE],
+                c[count::WARS],
+                c[count::NON_STATE],
+            ],
+            None => [0; KINDS],
+        })
+        .collect()
 }
 
 /// The observation model's probabilities.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
-    /// Probability that an event of each statistic is in the record (index: `Statistic::ALL`).
-    pub detect: [f64; 3],
+    /// Probability that a simulated crisis or incident of each kind is in the record (index:
+    /// [`K_THREAT_OR_DISPLAY`], [`K_USE_OF_FORCE`], [`K_WAR`], [`K_NON_STATE`]).
+    pub detect: [f64; KINDS],
     /// Probability that a disputed event takes its alternative reading, by certainty
     /// (high, medium, low).
     pub alternative: [f64; 3],
@@ -90,45 +137,37 @@ pub struct Observation {
 
 impl Default for Observation {
     /// Documented defaults (docs/HISTORICAL-CASES.md): threats and displays are often unreported
-    /// (0.8), uses of force rarely (0.95), wars never (1.0); a disputed coding flips with
-    /// probability 0.05, 0.25, 0.5 for high, medium, low certainty.
+    /// (0.8), uses of force rarely (0.95), wars never (1.0), non-state incidents sometimes
+    /// (0.9: riots and ambushes are reported, small incidents are not all coded); a disputed
+    /// coding flips with probability 0.05, 0.25, 0.5 for high, medium, low certainty.
     fn default() -> Self {
         Self {
-            detect: [0.8, 0.95, 1.0],
+            detect: [0.8, 0.95, 1.0, 0.9],
             alternative: [0.05, 0.25, 0.5],
         }
     }
 }
 
-fn stat_index(s: Statistic) -> usize {
-    Statistic::ALL
-        .iter()
-        .position(|(_, x)| *x == s)
-        .unwrap_or(0)
-}
-
 impl Observation {
-    /// Thin a simulated count: each event recorded with probability `detect[s]`.
-    pub fn thin<R: Rng + ?Sized>(&self, s: Statistic, count: u32, rng: &mut R) -> u32 {
-        let p = self.detect[stat_index(s)];
-        if p >= 1.0 {
-            return count;
+    /// Thin per-year counts: each crisis or incident is recorded with probability
+    /// `detect[kind]`, independently, year by year and kind by kind (in that order).
+    pub fn thin<R: Rng + ?Sized>(&self, years: &mut [[u32; KINDS]], rng: &mut R) {
+        for y in years.iter_mut() {
+            for (k, n) in y.iter_mut().enumerate() {
+                let p = self.detect[k];
+                if p < 1.0 {
+                    *n = (0..*n).filter(|_| rng.random::<f64>() < p).count() as u32;
+                }
+            }
         }
-        (0..count).filter(|_| rng.random::<f64>() < p).count() as u32
     }
 
-    /// One reading of the record, counted for each of `stats`: each disputed event takes its
-    /// alternative with its certainty's probability (one draw per disputed event, in record
-    /// order), then each crisis (the events sharing a `dispute` id, or a single event) counts
-    /// once, at its highest level under that reading, towards the statistic of that level. One
-    /// reading serves every statistic, so an event is never war in one count and use of force
-    /// in another.
-    pub fn read<R: Rng + ?Sized>(
-        &self,
-        record: &Record,
-        stats: &[Statistic],
-        rng: &mut R,
-    ) -> Vec<u32> {
+    /// One reading of the record: each disputed event takes its alternative with its
+    /// certainty's probability (one draw per disputed event, in record order); returns the
+    /// per-year counts of crises at their highest level (in the year of the event that
+    /// reached it) and of non-state incidents ([`Record::years_of`]). One reading serves every
+    /// statistic, so an event is never war in one count and use of force in another.
+    pub fn read_years<R: Rng + ?Sized>(&self, record: &Record, rng: &mut R) -> Vec<[u32; KINDS]> {
         let kinds: Vec<Option<EventType>> = record
             .events
             .iter()
@@ -137,24 +176,28 @@ impl Observation {
                 _ => Some(e.kind),
             })
             .collect();
-        count_levels(&record.dispute_levels(&kinds), stats)
+        record.years_of(&kinds)
     }
 
-    /// The count of `s` under the primary reading: crises at their highest level.
+    /// One reading of the record, counted for each of `stats`.
+    pub fn read<R: Rng + ?Sized>(
+        &self,
+        record: &Record,
+        stats: &[Statistic],
+        rng: &mut R,
+    ) -> Vec<u32> {
+        let years = self.read_years(record, rng);
+        stats.iter().map(|s| s.of_years(&years)).collect()
+    }
+
+    /// The count of `s` under the primary reading.
     pub fn primary(record: &Record, s: Statistic) -> u32 {
-        count_levels(&record.primary_dispute_levels(), &[s])[0]
+        s.of_years(&Self::primary_years(record))
     }
-}
 
-/// Crises per statistic, from their highest levels.
-fn count_levels(levels: &[u8], stats: &[Statistic]) -> Vec<u32> {
-    stats
-        .iter()
-        .map(|&s| {
-            levels
-                .iter()
-                .filter(|&&l| Statistic::of_level(l) == Some(s))
-                .count() as u32
-        })
-        .collect()
+    /// Per-year counts under the primary reading.
+    pub fn primary_years(record: &Record) -> Vec<[u32; KINDS]> {
+        let kinds: Vec<Option<EventType>> = record.events.iter().map(|e| Some(e.kind)).collect();
+        record.years_of(&kinds)
+    }
 }

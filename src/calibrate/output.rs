@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+#[cfg(feature = "html")]
 use plotters::prelude::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -12,6 +13,7 @@ use rayon::prelude::*;
 use super::abc::{self, GenerationStats, Population, Settings, State, Stop};
 use super::cases;
 use super::spec::Calibration;
+#[cfg(feature = "html")]
 use crate::report::html::esc;
 
 /// Provenance shared by every output: engine version, seed, calibration hash.
@@ -179,10 +181,10 @@ pub fn parse_state(text: &str, prov: &Provenance, settings: &Settings) -> Result
             distances: floats(&p["distances"], "distances")?,
         }),
     };
-    if let Some(p) = &population {
-        if p.u.len() != p.weights.len() * d || p.distances.len() != p.weights.len() {
-            return Err(bad("population size"));
-        }
+    if let Some(p) = &population
+        && (p.u.len() != p.weights.len() * d || p.distances.len() != p.weights.len())
+    {
+        return Err(bad("population size"));
     }
     Ok(State {
         settings: settings.clone(),
@@ -230,24 +232,40 @@ pub fn predictive(cal: &Calibration, pop: &Population, m: usize, seed: u64) -> V
     out
 }
 
-/// Per case and year, the posterior predictive probability that the case's rivalries reach
-/// MID level >= 2, >= 4 and 5 in that year: the share of `m` posterior draws (one run each)
-/// in which they do. Before the observation model (per-year flags are not thinned).
+/// Per case and year, the posterior predictive distribution of what a coder would have
+/// recorded that year (after the observation model): the 5%, 50% and 95% quantiles of the
+/// number of crises (a threat or more) and of non-state incidents, over `m` posterior draws
+/// (one run each, the same simulated datasets as [`predictive`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct YearBand {
+    /// Crises reaching a threat or more: 5%, 50%, 95%.
+    pub crises: [u32; 3],
+    /// Non-state incidents: 5%, 50%, 95%.
+    pub non_state: [u32; 3],
+}
+
+/// The per-year predictive bands ([`YearBand`]) of every case.
 pub fn predictive_yearly(
     cal: &Calibration,
     pop: &Population,
     m: usize,
     seed: u64,
-) -> Vec<Vec<[f64; 3]>> {
-    use crate::outputs::event;
+) -> Vec<Vec<YearBand>> {
+    use super::observe::{K_NON_STATE, K_THREAT_OR_DISPLAY, K_USE_OF_FORCE, K_WAR};
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5050_4343_4845_434b);
     let idx = abc::resample(&pop.weights, m, &mut rng);
-    let sims: Vec<Vec<Vec<u16>>> = idx
+    let sims: Vec<Vec<Vec<[u32; super::observe::KINDS]>>> = idx
         .par_iter()
         .enumerate()
         .map(|(k, &i)| {
             let values = cases::values(cal, pop.particle(i));
-            cases::simulate_yearly(cal, &values, seed.wrapping_add(1 + k as u64) ^ 0x9e37_79b9)
+            cases::simulate_years(
+                cal,
+                &values,
+                seed.wrapping_add(1 + k as u64) ^ 0x9e37_79b9,
+                true,
+            )
+            .0
         })
         .collect();
     cal.cases
@@ -256,72 +274,112 @@ pub fn predictive_yearly(
         .map(|(c, case)| {
             (0..case.record.years())
                 .map(|y| {
-                    let mut p = [0.0; 3];
-                    for s in &sims {
-                        let set = s[c][y];
-                        for (j, bit) in [event::THREAT, event::USE_OF_FORCE, event::WAR]
-                            .into_iter()
-                            .enumerate()
-                        {
-                            p[j] += f64::from(u8::from(set & bit != 0)) / sims.len() as f64;
-                        }
+                    let mut crises: Vec<u32> = sims
+                        .iter()
+                        .map(|s| {
+                            s[c][y][K_THREAT_OR_DISPLAY] + s[c][y][K_USE_OF_FORCE] + s[c][y][K_WAR]
+                        })
+                        .collect();
+                    let mut ns: Vec<u32> = sims.iter().map(|s| s[c][y][K_NON_STATE]).collect();
+                    crises.sort_unstable();
+                    ns.sort_unstable();
+                    let q = |v: &[u32]| [0.05, 0.5, 0.95].map(|p| count_quantile(v, p));
+                    YearBand {
+                        crises: q(&crises),
+                        non_state: q(&ns),
                     }
-                    p
                 })
                 .collect()
         })
         .collect()
 }
 
-fn yearly_chart(case: &str, first_year: i32, pred: &[[f64; 3]], obs: &[u8]) -> String {
-    let n = pred.len() as i32;
-    let colours = [
-        RGBColor(0, 114, 178),
-        RGBColor(213, 94, 0),
-        RGBColor(0, 0, 0),
+#[cfg(feature = "html")]
+/// One case's per-year chart: the predictive 5-95% band and median of the recorded crises and
+/// non-state incidents per year, with the record's counts drawn on top (crosses).
+fn yearly_chart(case: &str, first_year: i32, bands: &[YearBand], obs: &[[u32; 4]]) -> String {
+    use super::observe::{K_NON_STATE, K_THREAT_OR_DISPLAY, K_USE_OF_FORCE, K_WAR};
+    let n = bands.len() as i32;
+    let crises_obs: Vec<u32> = obs
+        .iter()
+        .map(|y| y[K_THREAT_OR_DISPLAY] + y[K_USE_OF_FORCE] + y[K_WAR])
+        .collect();
+    let ns_obs: Vec<u32> = obs.iter().map(|y| y[K_NON_STATE]).collect();
+    let ymax = bands
+        .iter()
+        .flat_map(|b| [b.crises[2], b.non_state[2]])
+        .chain(crises_obs.iter().copied())
+        .chain(ns_obs.iter().copied())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64
+        + 0.8;
+    let series = [
+        (
+            "crises (threat or more)",
+            RGBColor(0, 114, 178),
+            bands.iter().map(|b| b.crises).collect::<Vec<_>>(),
+            crises_obs,
+            -0.12,
+        ),
+        (
+            "non-state incidents",
+            RGBColor(213, 94, 0),
+            bands.iter().map(|b| b.non_state).collect::<Vec<_>>(),
+            ns_obs,
+            0.12,
+        ),
     ];
-    let names = [
-        "threat or more (MID >= 2)",
-        "use of force or war (>= 4)",
-        "war (5)",
-    ];
-    svg(W + 120, H + 40, |root| {
+    svg(W + 160, H + 40, |root| {
         let mut chart = ChartBuilder::on(root)
             .caption(case, ("sans-serif", 14))
             .margin(8)
             .x_label_area_size(28)
             .y_label_area_size(44)
-            .build_cartesian_2d(first_year..first_year + n - 1, 0.0..1.15)
+            .build_cartesian_2d(
+                (first_year as f64 - 0.6)..(first_year as f64 + n as f64 - 0.4),
+                0.0..ymax,
+            )
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
-            .y_desc("probability in the year")
+            .x_label_formatter(&|x| format!("{:.0}", x))
+            .y_desc("recorded in the year")
             .label_style(("sans-serif", 11))
             .draw()
             .map_err(|e| e.to_string())?;
-        for j in 0..3 {
-            let pts: Vec<(i32, f64)> = pred
-                .iter()
-                .enumerate()
-                .map(|(y, p)| (first_year + y as i32, p[j]))
-                .collect();
+        for (name, colour, q, obs, dx) in &series {
+            let (colour, dx) = (*colour, *dx);
             chart
-                .draw_series(LineSeries::new(pts, colours[j].stroke_width(2)))
+                .draw_series(q.iter().enumerate().map(|(y, q)| {
+                    let x = first_year as f64 + y as f64 + dx;
+                    Rectangle::new(
+                        [
+                            (x - 0.1, f64::from(q[0])),
+                            (x + 0.1, f64::from(q[2]) + 0.04),
+                        ],
+                        colour.mix(0.25).filled(),
+                    )
+                }))
                 .map_err(|e| e.to_string())?
-                .label(names[j])
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], colours[j]));
-            // The observed record: a cross at the top where the year reached the level.
-            let min_level = [2u8, 4, 5][j];
-            let top = 1.1 - 0.04 * j as f64;
+                .label(format!("{name}: predictive 5-95%, median"))
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 4), (x + 12, y + 4)], colour.mix(0.4).filled())
+                });
             chart
-                .draw_series(
-                    obs.iter()
-                        .enumerate()
-                        .filter(|(_, l)| **l >= min_level)
-                        .map(|(y, _)| {
-                            Cross::new((first_year + y as i32, top), 5, colours[j].stroke_width(2))
-                        }),
-                )
+                .draw_series(q.iter().enumerate().map(|(y, q)| {
+                    let x = first_year as f64 + y as f64 + dx;
+                    PathElement::new(
+                        vec![(x - 0.12, f64::from(q[1])), (x + 0.12, f64::from(q[1]))],
+                        colour.stroke_width(2),
+                    )
+                }))
+                .map_err(|e| e.to_string())?;
+            chart
+                .draw_series(obs.iter().enumerate().map(|(y, &o)| {
+                    let x = first_year as f64 + y as f64 + dx;
+                    Cross::new((x, f64::from(o)), 5, BLACK.stroke_width(2))
+                }))
                 .map_err(|e| e.to_string())?;
         }
         chart
@@ -343,9 +401,12 @@ pub fn count_quantile(sorted: &[u32], q: f64) -> u32 {
     sorted[k]
 }
 
+#[cfg(feature = "html")]
 const W: u32 = 360;
+#[cfg(feature = "html")]
 const H: u32 = 240;
 
+#[cfg(feature = "html")]
 fn svg(
     w: u32,
     h: u32,
@@ -365,6 +426,7 @@ fn svg(
     }
 }
 
+#[cfg(feature = "html")]
 /// Weighted histogram densities of `x` on [lo, hi] with `bins` bins.
 fn histogram(x: &[f64], w: &[f64], lo: f64, hi: f64, bins: usize) -> Vec<f64> {
     let mut h = vec![0.0; bins];
@@ -377,6 +439,7 @@ fn histogram(x: &[f64], w: &[f64], lo: f64, hi: f64, bins: usize) -> Vec<f64> {
     h
 }
 
+#[cfg(feature = "html")]
 fn prior_posterior_chart(
     name: &str,
     lo: f64,
@@ -438,6 +501,7 @@ fn prior_posterior_chart(
     })
 }
 
+#[cfg(feature = "html")]
 fn scatter_chart(nx: &str, ny: &str, pts: &[(f64, f64)], xr: (f64, f64), yr: (f64, f64)) -> String {
     svg(W, H + 20, |root| {
         let mut chart = ChartBuilder::on(root)
@@ -463,6 +527,7 @@ fn scatter_chart(nx: &str, ny: &str, pts: &[(f64, f64)], xr: (f64, f64), yr: (f6
     })
 }
 
+#[cfg(feature = "html")]
 /// Per case: each statistic's posterior predictive 5-95% and 25-75% ranges and median, with
 /// the observed count on top.
 fn predictive_chart(case: &str, labels: &[&str], pred: &[Vec<u32>], obs: &[u32]) -> String {
@@ -546,13 +611,14 @@ pub fn inside_90(pred: &[Vec<Vec<u32>>], obs: &[Vec<u32>]) -> Vec<Vec<bool>> {
         .collect()
 }
 
+#[cfg(feature = "html")]
 /// The HTML report.
 pub fn report_html(
     cal: &Calibration,
     state: &State,
     prov: &Provenance,
     pred: &[Vec<Vec<u32>>],
-    yearly: &[Vec<[f64; 3]>],
+    yearly: &[Vec<YearBand>],
 ) -> String {
     let mut h = String::new();
     let _ = write!(
@@ -711,19 +777,19 @@ pub fn report_html(
     h.push_str("</table>");
     // Per year.
     h.push_str(
-        "<h2>Per year: posterior predictive and the record</h2><p>For each year, the share of \
-         posterior draws in which the case's rivalries reach a threat or more, a use of force or \
-         more, and war (lines); crosses at the top mark the years in which the record reaches \
-         that level (primary reading). The model reports which levels each year reached, not \
-         counts per year, and these flags are not passed through the observation model.</p>",
+        "<h2>Per year: posterior predictive and the record</h2><p>For each year, what a coder \
+         would have recorded in datasets simulated at parameters drawn from the posterior (after \
+         the observation model): the 5-95% band and median (bar) of the number of crises reaching \
+         a threat or more, and of non-state incidents; the crosses are the record (primary reading; \
+         each crisis counted once, in the year it reached its highest level).</p>",
     );
-    let obs_levels = cases::observed_yearly_level(cal);
+    let obs_years = cases::observed_years(cal);
     for (c, case) in cal.cases.iter().enumerate() {
         if let Some(y) = yearly.get(c) {
             let _ = write!(
                 h,
                 "<div class=\"fig\">{}</div>",
-                yearly_chart(&case_name(case), case.record.first_year, y, &obs_levels[c])
+                yearly_chart(&case_name(case), case.record.first_year, y, &obs_years[c])
             );
         }
     }
@@ -760,6 +826,7 @@ pub fn report_html(
     h
 }
 
+#[cfg(feature = "html")]
 fn case_name(case: &super::spec::Case) -> String {
     if case.held_out {
         format!("{} (held out)", case.record.name)
@@ -768,6 +835,7 @@ fn case_name(case: &super::spec::Case) -> String {
     }
 }
 
+#[cfg(feature = "html")]
 fn weighted_corr(a: &[f64], b: &[f64], w: &[f64]) -> f64 {
     let t: f64 = w.iter().sum();
     let ma = a.iter().zip(w).map(|(x, w)| x * w).sum::<f64>() / t;

@@ -148,34 +148,53 @@ impl Record {
         out
     }
 
-    /// The highest MID level of each dispute (crisis) when event `i` reads as `kinds[i]`
-    /// (`None` = not an event): events sharing a `dispute` id form one crisis, every other
-    /// event is its own. Disputes in order of their first event; level 0 = no MID level
-    /// (a trigger, non-state violence or economic coercion only).
-    pub fn dispute_levels(&self, kinds: &[Option<EventType>]) -> Vec<u8> {
+    /// The crises when event `i` reads as `kinds[i]` (`None` = not an event): events sharing
+    /// a `dispute` id form one crisis, every other event is its own. Each crisis as (highest
+    /// MID level, index of the year in which an event first reached it), in order of first
+    /// event; level 0 = no MID level (a trigger, non-state violence or economic coercion only).
+    pub fn crises(&self, kinds: &[Option<EventType>]) -> Vec<(u8, usize)> {
         let mut ids: Vec<Option<&str>> = Vec::new();
-        let mut levels: Vec<u8> = Vec::new();
+        let mut out: Vec<(u8, usize)> = Vec::new();
         for (e, k) in self.events.iter().zip(kinds) {
             let level = k.map_or(0, EventType::mid_level);
+            let year = (e.year - self.first_year) as usize;
             let at = match e.dispute.as_deref() {
                 Some(id) => ids.iter().position(|x| *x == Some(id)),
                 None => None,
             };
             match at {
-                Some(j) => levels[j] = levels[j].max(level),
+                Some(j) if level > out[j].0 => out[j] = (level, year),
+                Some(_) => {}
                 None => {
                     ids.push(e.dispute.as_deref());
-                    levels.push(level);
+                    out.push((level, year));
                 }
             }
         }
-        levels
+        out
     }
 
-    /// [`Record::dispute_levels`] under the primary reading.
-    pub fn primary_dispute_levels(&self) -> Vec<u8> {
-        let kinds: Vec<Option<EventType>> = self.events.iter().map(|e| Some(e.kind)).collect();
-        self.dispute_levels(&kinds)
+    /// Per-year counts ([`crate::calibrate::observe::KINDS`]) when event `i` reads as
+    /// `kinds[i]`: crises at their highest level, counted in the year that level was reached,
+    /// and non-state incidents, each in its year.
+    pub fn years_of(&self, kinds: &[Option<EventType>]) -> Vec<[u32; super::observe::KINDS]> {
+        use super::observe::{K_NON_STATE, K_THREAT_OR_DISPLAY, K_USE_OF_FORCE, K_WAR};
+        let mut out = vec![[0u32; super::observe::KINDS]; self.years()];
+        for (level, year) in self.crises(kinds) {
+            let k = match level {
+                2 | 3 => K_THREAT_OR_DISPLAY,
+                4 => K_USE_OF_FORCE,
+                5 => K_WAR,
+                _ => continue,
+            };
+            out[year][k] += 1;
+        }
+        for (e, k) in self.events.iter().zip(kinds) {
+            if *k == Some(EventType::NonState) {
+                out[(e.year - self.first_year) as usize][K_NON_STATE] += 1;
+            }
+        }
+        out
     }
 }
 

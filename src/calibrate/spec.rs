@@ -94,6 +94,7 @@ struct RawDetect {
     threat_or_display: Option<Spanned<f64>>,
     use_of_force: Option<Spanned<f64>>,
     war: Option<Spanned<f64>>,
+    non_state: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -246,6 +247,7 @@ pub fn parse_calibration(src: &str, file: &str, dir: &Path) -> Result<Calibratio
                 (&det.threat_or_display, "threat_or_display"),
                 (&det.use_of_force, "use_of_force"),
                 (&det.war, "war"),
+                (&det.non_state, "non_state"),
             ]
             .into_iter()
             .enumerate()

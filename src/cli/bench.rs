@@ -8,6 +8,7 @@ use clap::Args;
 use super::{CANCEL, CliError, emit, load_scenario};
 use crate::engine::{self, Hooks, RunPlan, floor};
 use crate::model::Compiled;
+use crate::report::table;
 use crate::scenario;
 
 /// The bundled baseline, benchmarked when no file is given.
@@ -30,9 +31,10 @@ pub struct BenchArgs {
     /// Master seed [default: the file's scenario.seed].
     #[arg(long, value_parser = super::parse_seed)]
     pub seed: Option<u64>,
-    /// Threads of the parallel measurement; 0 = all cores (at most 1024).
-    #[arg(long, default_value_t = 0, value_parser = super::parse_threads)]
-    pub threads: usize,
+    /// Threads of the parallel measurement (`--threads`, shared with every command that
+    /// simulates and resolved by the settings layer).
+    #[command(flatten)]
+    pub threads: super::flags::ThreadsFlag,
     /// Instead: time a sweep of this many points on 1 thread (per point: clone the scenario,
     /// set the first rivalry's monitoring, compile, simulate) and report the share of time
     /// spent outside simulation.
@@ -82,11 +84,7 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     let unpruned = Compiled::unpruned(&scenario);
     let pruned = engine::relevance::Relevance::all_outputs(&scenario).summary();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = if args.threads == 0 {
-        cores
-    } else {
-        args.threads
-    };
+    let threads = crate::settings::resolve_threads(args.threads.threads);
     let runs = args.runs;
     let plan = RunPlan {
         seed,
@@ -122,7 +120,13 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
         })
     };
     let one = engine_at(1)?;
-    let all = engine_at(threads)?;
+    // On one thread the parallel measurement is the one-thread measurement: timing it
+    // again would only report noise as a speedup (and an efficiency above 100%).
+    let all = if threads == 1 {
+        one
+    } else {
+        engine_at(threads)?
+    };
     let full = best_of(args.repeat, || {
         engine::with_threads(1, || engine::run(&unpruned, &plan, hooks))
             .map(|a| {
@@ -132,7 +136,7 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     })?;
 
     let ns = |s: f64| s * 1e9 / runs as f64;
-    let rate = |s: f64| runs as f64 / s;
+    let rate = |s: f64| table::thousands((runs as f64 / s).round() as u64);
     let profile = if cfg!(debug_assertions) {
         "debug (debug assertions on: build with --release for real numbers)"
     } else {
@@ -141,14 +145,16 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     let mut out = String::new();
     out += &format!("deter bench: {} ({name})\n", scenario.meta.name);
     out += &format!(
-        "machine: {cores} logical cores available, {} {}, build profile {profile}, deter {}\n",
+        "machine: {} available, {} {}, build profile {profile}, deter {}\n",
+        table::count(cores as u64, "logical core", "logical cores"),
         std::env::consts::ARCH,
         std::env::consts::OS,
         crate::ENGINE_VERSION
     );
     out += &format!(
-        "{runs} runs x {} steps per measurement, seed {seed}, best of {}\n",
-        compiled.steps(),
+        "{} x {} per measurement, seed {seed}, best of {}\n",
+        table::count(runs, "run", "runs"),
+        table::count(compiled.steps() as u64, "step", "steps"),
         args.repeat.max(1)
     );
     out += &format!("relevance: {pruned} (what can influence an output)\n");
@@ -165,39 +171,46 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
         "", "ns/run", "runs/s", "x floor"
     );
     out += &format!(
-        "{:<24} {:>12.0} {:>14.0} {:>10.2}\n",
+        "{:<24} {:>12.0} {:>14} {:>10.2}\n",
         "RNG floor, 1 thread",
         ns(floor_s),
         rate(floor_s),
         1.0
     );
     out += &format!(
-        "{:<24} {:>12.0} {:>14.0} {:>10.2}\n",
+        "{:<24} {:>12.0} {:>14} {:>10.2}\n",
         "engine, 1 thread",
         ns(one),
         rate(one),
         one / floor_s
     );
     out += &format!(
-        "{:<24} {:>12.0} {:>14.0} {:>10.2}\n",
+        "{:<24} {:>12.0} {:>14} {:>10.2}\n",
         "engine unpruned, 1 thr.",
         ns(full),
         rate(full),
         full / floor_s
     );
     out += &format!(
-        "{:<24} {:>12.0} {:>14.0} {:>10}\n",
-        format!("engine, {threads} threads"),
+        "{:<24} {:>12.0} {:>14} {:>10}\n",
+        format!(
+            "engine, {}",
+            table::count(threads as u64, "thread", "threads")
+        ),
         ns(all),
         rate(all),
         "-"
     );
     out += &format!("\nspeedup from pruning (1 thread): {:.2}x\n", full / one);
-    out += &format!(
-        "speedup 1 -> {threads} threads: {:.2}x (parallel efficiency {:.0}%)\n",
-        one / all,
-        100.0 * one / all / threads as f64
-    );
+    if threads == 1 {
+        out += "speedup 1 -> 1 thread: 1.00x (one thread: no parallel measurement)\n";
+    } else {
+        out += &format!(
+            "speedup 1 -> {threads} threads: {:.2}x (parallel efficiency {:.0}%)\n",
+            one / all,
+            100.0 * one / all / threads as f64
+        );
+    }
     out += "Timings are wall clock and include other load on the machine; BENCHMARKS.md has the method.\n";
     emit(None, out.as_bytes())
 }
@@ -253,8 +266,12 @@ fn sweep_overhead(
         "deter bench --sweep-points: {} ({name})\n",
         scenario.meta.name
     );
-    out +=
-        &format!("{points} points x {runs} runs = {total_runs} runs on 1 thread, varying {path}\n");
+    out += &format!(
+        "{} x {} = {} on 1 thread, varying {path}\n",
+        table::count(points, "point", "points"),
+        table::count(runs, "run", "runs"),
+        table::count(total_runs, "run", "runs"),
+    );
     out += &format!(
         "total {total:.3} s; simulation {inside:.3} s; outside simulation {outside:.3} s = {:.2}% ({:.1} us per point)\n",
         100.0 * outside / total,

@@ -115,21 +115,21 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
                 write_error = Some(e);
                 return Ok(());
             }
-            if !args.quiet {
-                if let Some(s) = state.history.last().filter(|s| s.index == g) {
-                    eprintln!(
-                        "generation {g}: tolerance {}, {} simulations, acceptance rate {:.3}, effective sample size {:.0} ({:.1} s)",
-                        if s.tolerance.is_finite() {
-                            format!("{:.3}", s.tolerance)
-                        } else {
-                            "inf".into()
-                        },
-                        s.attempts,
-                        s.acceptance_rate(),
-                        s.ess,
-                        t0.elapsed().as_secs_f64()
-                    );
-                }
+            if !args.quiet
+                && let Some(s) = state.history.last().filter(|s| s.index == g)
+            {
+                eprintln!(
+                    "generation {g}: tolerance {}, {}, acceptance rate {:.3}, effective sample size {:.0} ({:.1} s)",
+                    if s.tolerance.is_finite() {
+                        format!("{:.3}", s.tolerance)
+                    } else {
+                        "inf".into()
+                    },
+                    crate::report::table::count(s.attempts, "simulation", "simulations"),
+                    s.acceptance_rate(),
+                    s.ess,
+                    t0.elapsed().as_secs_f64()
+                );
             }
         }
         Ok(())
@@ -161,10 +161,14 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     )?;
     if !args.quiet {
         eprintln!(
-            "stopped: {}; {} simulations ({} runs) in {:.1} s; wrote {}/posterior.csv, diagnostics.csv, state.json, report.html",
+            "stopped: {}; {} ({}) in {:.1} s; wrote {}/posterior.csv, diagnostics.csv, state.json, report.html",
             state.stopped.map_or("?", calibrate::Stop::as_str),
-            state.simulations(),
-            state.simulations() * cal.cases.len() as u64,
+            crate::report::table::count(state.simulations(), "simulation", "simulations"),
+            crate::report::table::count(
+                state.simulations() * cal.cases.len() as u64,
+                "run",
+                "runs"
+            ),
             started.elapsed().as_secs_f64(),
             args.out.display()
         );

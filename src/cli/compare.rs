@@ -7,7 +7,6 @@ use clap::Args;
 
 use super::{
     CANCEL, CliError, Format, emit, load_scenario, progress_bar, scenario_hash, use_color,
-    validate_runs,
 };
 use crate::compare as crn;
 use crate::engine::{self, Hooks};
@@ -34,12 +33,14 @@ pub struct CompareArgs {
     #[arg(long = "set-b", value_name = "PATH=VALUE")]
     pub set_b: Vec<String>,
     #[command(flatten)]
+    pub until: super::flags::UntilFlags,
+    #[command(flatten)]
     pub output: super::flags::OutputFlags,
     /// Nested Monte Carlo: A and B on the same --draws parameter sets from this posterior
     /// (deter calibrate's posterior.csv) and the scenarios' [[uncertain]] priors, and the same
     /// run streams, --runs runs each [default 1000]; reports the effect's mean, its 90%
     /// interval over uncertain parameters and the share of draws in which B is lower.
-    #[arg(long, value_name = "DRAWS.csv")]
+    #[arg(long, value_name = "DRAWS.csv", conflicts_with = "until_ci")]
     pub posterior: Option<PathBuf>,
     /// Parameter draws of a nested comparison (--posterior or [[uncertain]] priors)
     /// [default 100].
@@ -78,28 +79,51 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     let seed = args.sim.seed.unwrap_or(sa.meta.seed);
     if super::uncertain::compare_wants_nested(args, &sa, &sb) {
+        if args.until.until_ci.is_some() {
+            return Err(CliError::Usage(
+                "--until-ci does not apply to a nested comparison over uncertain parameters \
+                 ([[uncertain]] priors or --posterior); give --draws and --runs"
+                    .into(),
+            ));
+        }
         return super::uncertain::compare_nested(args, &sa, &sb);
     }
-    let runs = args.sim.runs.unwrap_or(sa.meta.runs);
-    validate_runs(runs)?;
-    let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
+    // Runs, seed, threads and adaptive stopping: resolved once, against A's defaults.
+    let settings = crate::settings::Settings {
+        runs: args.sim.runs,
+        seed: args.sim.seed,
+        threads: args.sim.threads.threads,
+        horizon_years: None,
+        until_ci: args.until.until_ci,
+        max_runs: args.until.max_runs,
+        no_attribution: args.sim.no_attribution,
+    };
+    let resolved = settings.resolve(&sa).map_err(|e| CliError::Usage(e.0))?;
+    let threads = resolved.threads;
+    let (ca, cb) = (
+        settings.attributed(Compiled::new(&sa)),
+        settings.attributed(Compiled::new(&sb)),
+    );
     let pairing = crn::check(&ca, &cb).map_err(|e| CliError::Usage(e.to_string()))?;
-    let threads = crate::settings::resolve_threads(args.sim.threads.threads);
     crn::check_memory(&ca, &cb, threads).map_err(CliError::Usage)?;
 
-    let bar = progress_bar(runs, args.output.quiet);
+    let bar = progress_bar(resolved.max_runs(), args.output.quiet);
     let tick = |n: u64| bar.inc(n);
     let hooks = Hooks {
         cancel: Some(&CANCEL),
         progress: Some(&tick),
     };
     let started = Instant::now();
-    let result = engine::with_threads(threads, || {
-        crn::run_paired(&ca, &cb, &pairing, seed, runs, hooks)
+    let result = engine::with_threads(threads, || match &resolved.until {
+        None => crn::run_paired(&ca, &cb, &pairing, seed, resolved.runs, hooks).map(|c| (c, None)),
+        Some(u) => {
+            crn::run_paired_until(&ca, &cb, &pairing, seed, u, hooks).map(|(c, st)| (c, Some(st)))
+        }
     });
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    let cmp = result.map_err(|_| CliError::Interrupted)?;
+    let (cmp, stopping) = result.map_err(|_| CliError::Interrupted)?;
+    let runs = cmp.paired.runs;
 
     let report_of = |c: &Compiled, s, agg| {
         Report::build(
@@ -127,26 +151,28 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         },
         threads,
     };
-    let report = ComparisonReport::build(&cmp, ra, rb, timing);
+    let mut report = ComparisonReport::build(&cmp, ra, rb, timing).with_changes(&sa, &sb);
+    report.stopping = stopping.as_ref().map(crate::report::StoppingOut::from);
 
-    if let Some(path) = &args.output.report {
+    if args.output.report.is_some() || args.output.plots.is_some() {
         let (src_a, src_b) = (args.a.display().to_string(), args.b.display().to_string());
         let va = RunView {
             report: &report.a,
             scenario: &sa,
-            aggregate: &cmp.a,
             source: &src_a,
         };
         let vb = RunView {
             report: &report.b,
             scenario: &sb,
-            aggregate: &cmp.b,
             source: &src_b,
         };
-        emit(
-            Some(path),
-            html::comparison_to_html(&report, &va, &vb).as_bytes(),
-        )?;
+        let page = html::comparison_to_html(&report, &va, &vb);
+        if let Some(path) = &args.output.report {
+            emit(Some(path), page.as_bytes())?;
+        }
+        if let Some(dir) = &args.output.plots {
+            super::write_plots(dir, &page)?;
+        }
     }
 
     let bytes = match args.output.format() {
@@ -156,7 +182,11 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             out.push(b'\n');
             out
         }
-        Format::Csv => csv::comparison_to_csv(&report),
+        Format::Csv => csv::comparison_to_csv(
+            &report,
+            &args.a.display().to_string(),
+            &args.b.display().to_string(),
+        ),
         Format::Table => {
             let t = table::comparison_to_table(
                 &report,
@@ -164,6 +194,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
                 &args.b.display().to_string(),
             );
             let mut t = t;
+            if let Some(st) = &stopping {
+                t.push_str(&super::run::stopping_line(st, true));
+            }
             for (side, r) in [("A", &report.a), ("B", &report.b)] {
                 let line = super::run::overrides_line(&r.overrides);
                 if !line.is_empty() {

@@ -138,7 +138,11 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
         };
         CliError::Usage(format!("{flag}: {msg} (in `{}`)", args.results.display()))
     })?;
-    emit(None, found.text().as_bytes())?;
+    // Policy names and columns come from the results file: escaped like every printer.
+    emit(
+        None,
+        crate::scenario::printable_lines(&found.text()).as_bytes(),
+    )?;
     if let Some(r) = &args.report {
         emit(
             Some(r),
@@ -217,7 +221,10 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         CliError::Usage(format!("{flag}{e} (in `{}`)", args.results.display()))
     })?;
     if !args.quiet {
-        emit(None, report.table.as_bytes())?;
+        emit(
+            None,
+            crate::scenario::printable_lines(&report.table).as_bytes(),
+        )?;
     }
     if let (Some(path), Some(html)) = (&args.report, &report.html) {
         emit(Some(path), html.as_bytes())?;

@@ -11,18 +11,16 @@ use crate::engine::Aggregate;
 use crate::model::Compiled;
 use crate::output;
 use crate::report::html::RunView;
-use crate::report::{Report, RunInfo, csv, html, json, table};
+use crate::report::table::count;
+use crate::report::{Report, csv, html, json, table};
 use crate::scenario::{self, Scenario};
 use crate::shard::partial::Overrides;
-use crate::shard::{self, Kind, Named, PartialFile};
+use crate::shard::{self, Kind, Named};
 use crate::sweep::rows::{RowFormat, Rows};
 use crate::sweep::runner::{self, point_scenario};
 use crate::sweep::{self, Design, Sweep};
 
 use super::sweep::sweep_hash;
-
-/// Largest partial file `deter merge` reads (a sweep shard holds one small aggregate per point).
-const MAX_PARTIAL_BYTES: usize = 256 << 20;
 
 #[derive(Args, Debug)]
 pub struct MergeArgs {
@@ -51,19 +49,10 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     output::check_outputs(&outputs, &args.parts).map_err(CliError::Usage)?;
     let mut files = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
-        let name = path.display().to_string();
-        // Bounded, so that `/dev/zero`, a FIFO or a runaway file cannot exhaust memory.
         crate::output::note_input(path);
-        let bytes = crate::scenario::read_bounded(path, MAX_PARTIAL_BYTES)
-            .map_err(|e| CliError::Usage(format!("cannot read `{name}`: {e}")))?;
-        if bytes.len() > MAX_PARTIAL_BYTES {
-            return Err(CliError::Usage(format!(
-                "`{name}` is larger than {MAX_PARTIAL_BYTES} bytes, the limit for partial files"
-            )));
-        }
-        let file = PartialFile::from_bytes(&bytes)
-            .map_err(|e| CliError::Usage(format!("`{name}`: {e}")))?;
-        files.push(Named { name, file });
+        files.push(shard::read_part(path).map_err(|e| match e {
+            shard::ReadError::Io(m) | shard::ReadError::Invalid(m) => CliError::Usage(m),
+        })?);
     }
     let files = shard::check_complete(files).map_err(CliError::Usage)?;
     let first = &files[0];
@@ -83,53 +72,34 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     // The scenario (and its `extends` chain) is an input too.
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     let compiled = Compiled::new(&scenario);
+    // The shards' attribution tallies (when they carry them) merge like the rest.
+    let compiled = if header.attribution {
+        compiled.with_attribution()
+    } else {
+        compiled
+    };
     // The merged aggregate, the template and one part at a time.
     crate::engine::check_memory_for(&compiled, 3).map_err(CliError::Usage)?;
-    let template = Aggregate::new(&compiled);
-    let mut merged: Option<Aggregate> = None;
-    shard::merge_points(
-        &files,
-        |_| template.clone(),
-        |_, agg| {
-            merged = Some(agg);
-            Ok(())
-        },
-    )
-    .map_err(CliError::Usage)?;
-    let aggregate = merged.unwrap_or(template);
-    if aggregate.runs != header.runs {
-        return Err(CliError::Usage(format!(
-            "the shards hold {} runs, but their header says {}",
-            aggregate.runs, header.runs
-        )));
-    }
-
-    // Timing of a merged report: the shards' summed wall time (compute time, not elapsed
-    // time) and the largest thread count of any shard.
-    let info = RunInfo {
-        scenario_sha256: header.sha256.clone(),
-        seed: header.seed,
-        wall_seconds: files.iter().map(|f| f.file.timing.wall_seconds).sum(),
-        threads: files
-            .iter()
-            .map(|f| f.file.timing.threads)
-            .max()
-            .unwrap_or(1),
-    };
+    let (aggregate, info) = shard::merge_run(&files, &compiled).map_err(CliError::Usage)?;
     let report = Report::build(&compiled, &aggregate, &info);
     let source = &first.file.source.path;
-    if let Some(path) = &args.output.report {
+    if args.output.report.is_some() || args.output.plots.is_some() {
         let view = RunView {
             report: &report,
             scenario: &scenario,
-            aggregate: &aggregate,
             source,
         };
-        emit(Some(path), html::to_html(&[view]).as_bytes())?;
+        let page = html::to_html(&[view]);
+        if let Some(path) = &args.output.report {
+            emit(Some(path), page.as_bytes())?;
+        }
+        if let Some(dir) = &args.output.plots {
+            super::write_plots(dir, &page)?;
+        }
     }
     let bytes = match args.output.format() {
         Format::Json => json::to_json(&report),
-        Format::Csv => csv::to_csv(&[&report]),
+        Format::Csv => csv::to_csv(&[(source.as_str(), &report)]),
         Format::Table => {
             let text = table::to_table(&report, source, args.yearly);
             let color = args.output.out.is_none() && use_color();
@@ -139,11 +109,10 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     emit(args.output.out.as_deref(), &bytes)?;
     if !args.output.quiet {
         eprintln!(
-            "deter merge: {} shard{} of `{}`, {} runs, seed {}",
-            files.len(),
-            if files.len() == 1 { "" } else { "s" },
-            first.file.source.path,
-            header.runs,
+            "deter merge: {} of `{}`, {}, seed {}",
+            count(files.len() as u64, "shard", "shards"),
+            crate::scenario::printable(&first.file.source.path),
+            count(header.runs, "run", "runs"),
             header.seed
         );
     }
@@ -155,9 +124,9 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
 /// analysis.
 fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     let first = &files[0];
-    if args.scenario.is_some() || args.output.report.is_some() {
+    if args.scenario.is_some() || args.output.report.is_some() || args.output.plots.is_some() {
         return Err(CliError::Usage(format!(
-            "`{}`: these are shards of a `deter sweep`; --scenario and --report apply to \
+            "`{}`: these are shards of a `deter sweep`; --scenario, --report and --plots apply to \
              `deter run` shards (give the sweep file with --sweep)",
             first.name
         )));
@@ -252,12 +221,11 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     }
     if !args.output.quiet {
         eprintln!(
-            "deter merge: {} shard{} of sweep `{}`, {} points x {} runs, seed {}",
-            files.len(),
-            if files.len() == 1 { "" } else { "s" },
-            first.file.source.path,
-            design.n,
-            header.runs,
+            "deter merge: {} of sweep `{}`, {} x {}, seed {}",
+            count(files.len() as u64, "shard", "shards"),
+            crate::scenario::printable(&first.file.source.path),
+            count(design.n, "point", "points"),
+            count(header.runs, "run", "runs"),
             header.seed
         );
     }
@@ -276,7 +244,9 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
 fn find_sweep(first: &Named, given: Option<&Path>) -> Result<Sweep, CliError> {
     let h = &first.file.header;
     let src = &first.file.source;
-    let check = |s: Sweep, what: &str| -> Result<Sweep, String> {
+    let check = |mut s: Sweep, what: &str| -> Result<Sweep, String> {
+        // `deter sweep --attribution` is recorded in the header, not in the file.
+        s.attribution |= h.attribution;
         let got = sweep_hash(&s);
         if got == h.sha256 {
             Ok(s)

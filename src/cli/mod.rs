@@ -204,14 +204,25 @@ pub fn main() -> i32 {
         }
     };
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
-    match dispatch(cli) {
+    let result = dispatch(cli);
+    // The work done, every attribution variant counted (tests/attribution.rs).
+    if std::env::var_os("DETER_COUNT_RUNS").is_some() {
+        eprintln!("deter: simulated {} runs", crate::model::simulated_runs());
+    }
+    match result {
         Ok(()) => exit::OK,
         Err(e) => {
             match &e {
                 CliError::Interrupted => eprintln!("deter: interrupted; no output written"),
-                CliError::InterruptedPartial(m) => eprintln!("deter: interrupted; {m}"),
+                CliError::InterruptedPartial(m) => eprintln!(
+                    "deter: interrupted; {}",
+                    crate::scenario::printable_lines(m)
+                ),
+                // Messages quote files and values (a results column, a policy name):
+                // nothing in them may drive the terminal.
                 other => eprint!(
-                    "{other}{}",
+                    "{}{}",
+                    crate::scenario::printable_lines(&other.to_string()),
                     if matches!(other, CliError::Input(_)) {
                         ""
                     } else {
@@ -312,6 +323,17 @@ pub fn scenario_hash_text(text: &str) -> String {
 }
 
 /// Write to `out` atomically, or to stdout.
+/// `--plots DIR`: every chart of an HTML page (`html`) as `DIR/<chart id>.svg`, each written
+/// atomically and refused if it would replace a file the command read.
+pub fn write_plots(dir: &Path, html: &str) -> Result<(), CliError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", dir.display())))?;
+    for (id, svg) in crate::report::html::figures(html) {
+        emit(Some(&dir.join(format!("{id}.svg"))), svg.as_bytes())?;
+    }
+    Ok(())
+}
+
 pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
     match out {
         Some(path) => output::write_atomic(path, bytes)

@@ -44,20 +44,15 @@ pub struct RunArgs {
     #[arg(long)]
     pub yearly: bool,
     /// Also write one CSV row per (run, rivalry) to this file, in run order (atomically).
-    /// One scenario file only.
-    #[arg(long, value_name = "PATH")]
+    /// One scenario file only; not with --until-ci.
+    #[arg(long, value_name = "PATH", conflicts_with = "until_ci")]
     pub per_run: Option<PathBuf>,
-    /// Add runs in blocks of 1,000 until every headline probability's 95% Wilson
-    /// half-width is at most this, or the cap is reached (docs/SWEEPS.md).
-    #[arg(long, value_name = "HALF_WIDTH", conflicts_with = "per_run")]
-    pub until_ci: Option<f64>,
-    /// Cap on runs with --until-ci [default: --runs, or the file's scenario.runs].
-    #[arg(long, requires = "until_ci")]
-    pub max_runs: Option<u64>,
+    #[command(flatten)]
+    pub until: super::flags::UntilFlags,
     /// Simulate only shard K of N (0-based: K in 0..N) of one scenario file and write a
     /// partial file for `deter merge`; `auto` reads SLURM_ARRAY_TASK_ID and
     /// SLURM_ARRAY_TASK_COUNT.
-    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "per_run", "report", "until_ci", "set"])]
+    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "per_run", "report", "plots", "until_ci", "set"])]
     pub shard: Option<crate::shard::ShardSpec>,
     /// Nested Monte Carlo over parameter uncertainty: --draws parameter sets drawn from this
     /// posterior (deter calibrate's posterior.csv) and from the scenario's [[uncertain]] priors,
@@ -123,12 +118,13 @@ fn prepare(
         threads,
         horizon_years: None,
         until_ci: until_target,
-        max_runs: args.max_runs,
+        max_runs: args.until.max_runs,
+        no_attribution: args.sim.no_attribution,
     };
     let resolved = settings
         .resolve(&scenario)
         .map_err(|e| CliError::Usage(e.0))?;
-    let compiled = Compiled::new(&scenario);
+    let compiled = settings.attributed(Compiled::new(&scenario));
     engine::check_memory(&compiled, threads)
         .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
     Ok(Job {
@@ -273,11 +269,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             "--per-run takes one scenario file; run the files one at a time".into(),
         ));
     }
-    let until_target = match args.until_ci {
+    let until_target = match args.until.until_ci {
         None => None,
         Some(t) => Some(crate::settings::check_until_ci(t).map_err(|e| CliError::Usage(e.0))?),
     };
-    if let Some(m) = args.max_runs {
+    if let Some(m) = args.until.max_runs {
         crate::settings::check_runs("--max-runs", m).map_err(|e| CliError::Usage(e.0))?;
     }
     let threads = crate::settings::resolve_threads(args.sim.threads.threads);
@@ -286,34 +282,28 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     // the runs to budget for, so that thousands of files take no more memory than a few.
     let mut diags = crate::scenario::Diagnostics::default();
     let mut total = 0u64;
-    // Rows of one CSV are told apart by the scenario's name. Only a hash of each name is
-    // kept (memory must not grow with the files); a match is confirmed on the names.
-    let mut names: std::collections::HashMap<u64, usize> = Default::default();
-    let name_hash = |name: &str| {
+    // Rows of one CSV are told apart by the `file` column (scenario names may repeat). Only
+    // a hash of each path is kept (memory must not grow with the files); a match is
+    // confirmed on the paths.
+    let mut seen: std::collections::HashMap<u64, usize> = Default::default();
+    let path_hash = |path: &Path| {
         use std::hash::{BuildHasher, BuildHasherDefault};
-        BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(name)
+        BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(path)
     };
     for (i, file) in args.files.iter().enumerate() {
         match prepare(args, file, &outputs, until_target, threads) {
             Ok(job) => {
                 total = total.saturating_add(job.max_runs());
                 if matches!(args.output.format(), Format::Csv) {
-                    let name = &job.scenario.meta.name;
-                    if let Some(&j) = names.get(&name_hash(name)) {
-                        let first = &args.files[j];
-                        let earlier = prepare(args, first, &outputs, until_target, threads)?;
-                        if earlier.scenario.meta.name == *name {
-                            return Err(CliError::Usage(format!(
-                                "`{}` and `{}` are both named \"{}\": their CSV rows could not \
-                                 be told apart; give one another [scenario].name, or use \
-                                 --format json",
-                                first.display(),
-                                job.file.display(),
-                                crate::scenario::printable(name)
-                            )));
-                        }
+                    let h = path_hash(file);
+                    if seen.get(&h).is_some_and(|&j| args.files[j] == *file) {
+                        return Err(CliError::Usage(format!(
+                            "`{}` is given twice: its CSV rows could not be told apart; give \
+                             each file once, or use --format json",
+                            file.display()
+                        )));
                     }
-                    names.insert(name_hash(name), i);
+                    seen.insert(h, i);
                 }
             }
             Err(CliError::Input(d)) => diags.0.extend(d.0),
@@ -368,19 +358,24 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                 let mut report = Report::build(&job.compiled, &d.aggregate, &info);
                 report.stopping = d.stopping.as_ref().map(StoppingOut::from);
                 report.overrides = job.overrides.clone();
-                if let Some(page) = &mut page {
-                    if i == 0 {
-                        let first = Some(report.scenario.as_str());
-                        page.write(html::page_start(args.files.len(), first).as_bytes())?;
-                    }
+                if page.is_some() || args.output.plots.is_some() {
                     let source = job.file.display().to_string();
                     let view = RunView {
                         report: &report,
                         scenario: &job.scenario,
-                        aggregate: &d.aggregate,
                         source: &source,
                     };
-                    page.write(html::article(&view, i).as_bytes())?;
+                    let article = html::article(&view, i);
+                    if let Some(page) = &mut page {
+                        if i == 0 {
+                            let first = Some(report.scenario.as_str());
+                            page.write(html::page_start(args.files.len(), first).as_bytes())?;
+                        }
+                        page.write(article.as_bytes())?;
+                    }
+                    if let Some(dir) = &args.output.plots {
+                        super::write_plots(dir, &article)?;
+                    }
                 }
                 let bytes = match args.output.format() {
                     Format::Json if !many => json::to_json(&report),
@@ -391,12 +386,12 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                         out.extend(indent(&body));
                         out
                     }
-                    Format::Csv => csv::report_rows(&report),
+                    Format::Csv => csv::report_rows(&job.file.display().to_string(), &report),
                     Format::Table => {
                         let mut t =
                             table::to_table(&report, &job.file.display().to_string(), args.yearly);
                         if let Some(st) = &d.stopping {
-                            t.push_str(&stopping_line(st));
+                            t.push_str(&stopping_line(st, false));
                         }
                         t.push_str(&overrides_line(&job.overrides));
                         let t = if color { table::colorize(&t) } else { t };
@@ -443,19 +438,27 @@ pub(super) fn overrides_line(overrides: &[crate::scenario::overrides::Applied]) 
 }
 
 /// One line for the table: how many runs `--until-ci` took and why it stopped.
-fn stopping_line(s: &Stopping) -> String {
+/// The table's line on adaptive stopping; `paired`: the half-widths are of the paired
+/// intervals of B - A (`compare`).
+pub(super) fn stopping_line(s: &Stopping, paired: bool) -> String {
+    let what = if paired {
+        "paired 95% half-width of B - A"
+    } else {
+        "95% half-width"
+    };
     let why = match s.reason {
         StopReason::TargetReached => format!(
-            "every headline 95% half-width <= {} (widest: {} at {:.4})",
+            "every headline {what} <= {} (widest: {} at {:.4})",
             s.target, s.widest, s.widest_half_width
         ),
         StopReason::MaxRuns => format!(
-            "reached --max-runs {} before the target {} (widest: {} at {:.4})",
+            "reached --max-runs {} before every headline {what} was <= {} (widest: {} at {:.4})",
             s.max_runs, s.target, s.widest, s.widest_half_width
         ),
     };
     format!(
-        "\nAdaptive stopping: {} runs in blocks of {}; stopped because {why}\n",
-        s.runs, s.block
+        "\nAdaptive stopping: {} in blocks of {}; stopped because {why}\n",
+        super::super::report::table::count(s.runs, "run", "runs"),
+        super::super::report::table::thousands(s.block)
     )
 }

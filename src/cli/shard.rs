@@ -7,13 +7,11 @@ use std::time::Instant;
 use super::{
     CANCEL, CliError, RunArgs, emit, load_scenario, progress_bar, scenario_hash, validate_runs,
 };
-use crate::engine::{self, Hooks, RNG_NAME, RunPlan};
+use crate::engine::{self, Hooks, RunPlan};
 use crate::model::Compiled;
 use crate::output;
 use crate::report::finite;
-use crate::shard::partial::{
-    self, FORMAT, FORMAT_VERSION, Header, Overrides, Part, ShardHeader, Source, Timing,
-};
+use crate::shard::partial::{Invocation, Overrides, Part, Timing};
 use crate::shard::{self as sharding, Kind, PartialFile, ShardSpec};
 use crate::sweep::runner::point_scenario;
 use crate::sweep::{Design, Sweep};
@@ -51,7 +49,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
     let runs = args.sim.runs.unwrap_or(scenario.meta.runs);
     validate_runs(runs)?;
     let seed = args.sim.seed.unwrap_or(scenario.meta.seed);
-    let compiled = Compiled::new(&scenario);
+    let compiled = args.sim.attributed(Compiled::new(&scenario));
     let threads = crate::settings::resolve_threads(args.sim.threads.threads);
 
     engine::check_memory(&compiled, threads)
@@ -77,51 +75,31 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
     bar.finish_and_clear();
     let aggregate = aggregate.map_err(|_| CliError::Interrupted)?;
 
-    let file = PartialFile {
-        header: Header {
-            format: FORMAT.into(),
-            format_version: FORMAT_VERSION,
-            engine_version: crate::ENGINE_VERSION.into(),
-            engine_build: partial::engine_build(),
-            rng: RNG_NAME.into(),
-            kind: Kind::Run,
-            sha256: scenario_hash(&scenario),
-            overrides: Overrides {
-                horizon_years: args.sim.horizon_years,
-            },
-            seed,
-            runs,
-            points: 1,
-            units: runs,
-            shard: ShardHeader {
-                k: shard.k(),
-                n: shard.n(),
-                first,
-                end,
-            },
-        },
-        timing: Timing {
-            wall_seconds: finite(wall.max(0.0)),
-            threads,
-        },
-        parts: if end > first {
-            vec![Part {
-                point: 0,
-                first_run: first,
-                aggregate: aggregate.clone(),
-            }]
-        } else {
-            Vec::new()
-        },
-        source: Source {
-            path: file.display().to_string(),
-            absolute_path: std::path::absolute(file)
-                .unwrap_or_else(|_| file.clone())
-                .display()
-                .to_string(),
-            text,
-        },
+    let parts = if end > first {
+        vec![Part {
+            point: 0,
+            first_run: first,
+            aggregate,
+        }]
+    } else {
+        Vec::new()
     };
+    let inv = Invocation {
+        kind: Kind::Run,
+        sha256: scenario_hash(&scenario),
+        overrides: Overrides {
+            horizon_years: args.sim.horizon_years,
+        },
+        seed,
+        runs,
+        points: 1,
+        attribution: compiled.attribution_variants().is_some(),
+    };
+    let timing = Timing {
+        wall_seconds: finite(wall.max(0.0)),
+        threads,
+    };
+    let file = PartialFile::of_shard(inv, shard, timing, parts, file, text);
     emit(args.output.out.as_deref(), &file.to_bytes())
 }
 
@@ -176,40 +154,19 @@ pub fn sweep_shard(
     bar.finish_and_clear();
     let parts = parts.map_err(|_: engine::Interrupted| CliError::Interrupted)?;
 
-    let partial = PartialFile {
-        header: Header {
-            format: FORMAT.into(),
-            format_version: FORMAT_VERSION,
-            engine_version: crate::ENGINE_VERSION.into(),
-            engine_build: partial::engine_build(),
-            rng: RNG_NAME.into(),
-            kind: Kind::Sweep,
-            sha256: sweep_hash(sweep),
-            overrides: Overrides::default(),
-            seed: sweep.seed,
-            runs,
-            points: design.n,
-            units,
-            shard: ShardHeader {
-                k: shard.k(),
-                n: shard.n(),
-                first,
-                end,
-            },
-        },
-        timing: Timing {
-            wall_seconds: finite(wall.max(0.0)),
-            threads,
-        },
-        parts,
-        source: Source {
-            path: file.display().to_string(),
-            absolute_path: std::path::absolute(file)
-                .unwrap_or_else(|_| file.clone())
-                .display()
-                .to_string(),
-            text,
-        },
+    let inv = Invocation {
+        kind: Kind::Sweep,
+        sha256: sweep_hash(sweep),
+        overrides: Overrides::default(),
+        seed: sweep.seed,
+        runs,
+        points: design.n,
+        attribution: sweep.attribution,
     };
+    let timing = Timing {
+        wall_seconds: finite(wall.max(0.0)),
+        threads,
+    };
+    let partial = PartialFile::of_shard(inv, shard, timing, parts, file, text);
     emit(args.out.as_deref(), &partial.to_bytes())
 }

@@ -6,7 +6,7 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 
 use super::{CANCEL, CliError, progress_bar};
-use crate::engine::{self, until::UntilCi};
+use crate::engine;
 use crate::output;
 use crate::sweep::rows::{RowFormat, Rows};
 use crate::sweep::runner::{self, Exec, Sink, SweepError};
@@ -30,19 +30,15 @@ pub struct SweepArgs {
     /// Format of the results.
     #[arg(long, value_enum, default_value_t = SweepFormat::Csv)]
     pub format: SweepFormat,
-    /// Worker threads; 0 = all cores (at most 1024). Results do not depend on it.
-    #[arg(long, default_value_t = 0, value_parser = super::parse_threads)]
-    pub threads: usize,
+    /// Runs per point, seed, threads and horizon, overriding the sweep file (recorded in
+    /// the JSON header's `overrides` and in the resume fingerprint).
+    #[command(flatten)]
+    pub sim: super::flags::SimFlags,
     /// Complete the results file left by an interrupted sweep (same file, same options).
     #[arg(long, requires = "out")]
     pub resume: bool,
-    /// Per point, add runs in blocks of 1,000 until every headline probability's 95%
-    /// Wilson half-width is at most this (the sweep's `runs`, or --max-runs, is the cap).
-    #[arg(long, value_name = "HALF_WIDTH")]
-    pub until_ci: Option<f64>,
-    /// Cap on runs per point with --until-ci [default: the sweep's runs].
-    #[arg(long, requires = "until_ci")]
-    pub max_runs: Option<u64>,
+    #[command(flatten)]
+    pub until: super::flags::UntilFlags,
     /// Also write a self-contained HTML report: the design, each outcome against each
     /// parameter, the sensitivity indices as ranked bars with intervals.
     #[arg(long, value_name = "PATH")]
@@ -56,8 +52,13 @@ pub struct SweepArgs {
     /// Simulate only shard K of N (0-based: K in 0..N) of the sweep's points x runs and
     /// write a partial file for `deter merge`; `auto` reads SLURM_ARRAY_TASK_ID and
     /// SLURM_ARRAY_TASK_COUNT. The format of the results is chosen at the merge.
-    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["resume", "until_ci", "max_runs", "format", "report", "plots"])]
+    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["resume", "until_ci", "max_runs", "format", "report", "plots", "runs", "seed", "horizon_years"])]
     pub shard: Option<crate::shard::ShardSpec>,
+    /// Also attribute every point's probabilities to the defenders' military, political and
+    /// economic levels ("which level deters", region-wide columns `attribution_*`): 8x the
+    /// work, so off by default (the sweep file's `attribution = true` does the same).
+    #[arg(long)]
+    pub attribution: bool,
 }
 
 /// What a sweep's rows depend on besides the command line: the validated base scenario,
@@ -77,7 +78,7 @@ fn settings_text(s: &Sweep) -> String {
         s.crossing
             .as_ref()
             .map_or(String::new(), |c| format!(" {c:?}")),
-    )
+    ) + if s.attribution { " attribution" } else { "" }
 }
 
 /// SHA-256 identifying a validated sweep: the `sha256` of its partial files.
@@ -116,27 +117,23 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     for w in &sweep.warnings {
         eprint!("{w}");
     }
-    let until = match args.until_ci {
-        None => None,
-        Some(t) if t.is_finite() && t > 0.0 && t < 0.5 => {
-            let max_runs = args.max_runs.unwrap_or(sweep.runs);
-            if max_runs == 0 || max_runs > crate::MAX_RUNS {
-                return Err(CliError::Usage(format!(
-                    "--max-runs {max_runs}: expected an integer in [1, {}]",
-                    crate::MAX_RUNS
-                )));
-            }
-            Some(UntilCi {
-                target: t,
-                max_runs,
-            })
-        }
-        Some(t) => {
-            return Err(CliError::Usage(format!(
-                "--until-ci {t}: expected a half-width in (0, 0.5)"
-            )));
-        }
-    };
+    // --runs, --seed, --horizon-years replace the file's; then threads and stopping.
+    let mut sweep = sweep;
+    sweep.attribution |= args.attribution;
+    let resolved = crate::settings::Settings {
+        runs: args.sim.runs,
+        seed: args.sim.seed,
+        threads: args.sim.threads.threads,
+        horizon_years: args.sim.horizon_years,
+        until_ci: args.until.until_ci,
+        max_runs: args.until.max_runs,
+        // Sweeps attribute only when asked (`--attribution`, `attribution = true`).
+        no_attribution: true,
+    }
+    .resolve_sweep(&mut sweep)
+    .map_err(|e| CliError::Usage(e.0))?;
+    let until = resolved.until;
+    let sweep = sweep;
     let design = Design::new(&sweep);
     let stride = runner::stride(&sweep, until.as_ref());
     if design
@@ -155,7 +152,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         SweepFormat::Json => RowFormat::Json,
     };
     let rows = Rows::new(format, &sweep, until.is_some());
-    let threads = crate::settings::resolve_threads(args.threads);
+    let threads = resolved.threads;
     // Tallies in flight: about one open point per thread, and the merged ones.
     engine::check_memory_for(
         &crate::model::Compiled::new(&sweep.base),
@@ -218,9 +215,10 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     };
     if start > 0 && !args.quiet {
         eprintln!(
-            "deter: resuming {}: {start} of {} points already done",
+            "deter: resuming {}: {} of {} already done",
             args.file.display(),
-            design.n
+            crate::report::table::thousands(start),
+            crate::report::table::count(design.n, "point", "points")
         );
     }
 
@@ -254,16 +252,15 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     })?;
     let wall = started.elapsed().as_secs_f64();
     if !args.quiet {
+        use crate::report::table::count;
         eprintln!(
-            "deter: {} points x {} runs ({} design, seed {}) in {wall:.1} s on {threads} threads",
-            design.n,
-            if until.is_some() {
-                format!("up to {stride}")
-            } else {
-                stride.to_string()
-            },
+            "deter: {} x {}{} ({} design, seed {}) in {wall:.1} s on {}",
+            count(design.n, "point", "points"),
+            if until.is_some() { "up to " } else { "" },
+            count(stride, "run", "runs"),
             sweep.design.as_str(),
-            sweep.seed
+            sweep.seed,
+            count(threads as u64, "thread", "threads")
         );
     }
 

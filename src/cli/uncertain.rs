@@ -68,7 +68,7 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
     if args.per_run.is_some() {
         return Err(refuse("--per-run", what));
     }
-    if args.until_ci.is_some() {
+    if args.until.until_ci.is_some() {
         return Err(refuse("--until-ci", what));
     }
     let file = &args.files[0];
@@ -109,7 +109,7 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
     }
     let bytes = match args.output.format() {
         Format::Json => nested_out::json(&n, name, shown.as_deref()).into_bytes(),
-        Format::Csv => nested_out::csv(&n, name),
+        Format::Csv => nested_out::csv(&n, &file.display().to_string(), name),
         Format::Table => {
             let mut t = nested::table(&n, name);
             t.push_str(&format!(
@@ -169,7 +169,12 @@ pub fn compare_nested(
     }
     let bytes = match args.output.format() {
         Format::Json => nested_out::compare_json(&c, na, nb, shown.as_deref()).into_bytes(),
-        Format::Csv => nested_out::compare_csv(&c, na, nb),
+        Format::Csv => nested_out::compare_csv(
+            &c,
+            &format!("{} vs {}", args.a.display(), args.b.display()),
+            na,
+            nb,
+        ),
         Format::Table => {
             let mut t = nested::compare_table(&c, na, nb);
             t.push_str(&format!(

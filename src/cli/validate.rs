@@ -8,7 +8,13 @@
 use std::path::{Path, PathBuf};
 
 use super::CliError;
+use crate::report::table::count;
 use crate::scenario::{self, Diagnostics};
+
+/// A count of items with its noun in agreement ("1 alliance", "2 alliances").
+fn n(len: usize, one: &str, many: &str) -> String {
+    count(len as u64, one, many)
+}
 
 /// The file kinds `deter validate` recognises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,47 +54,56 @@ fn input_kind(path: &Path) -> InputKind {
 pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
     let mut all = Diagnostics::default();
     for f in files {
+        let mut warnings = Diagnostics::default();
         let name = f.display().to_string();
         let shown = scenario::printable(&name);
         let checked = match input_kind(f) {
-            InputKind::Scenario => scenario::load_file(f).map(|s| {
+            InputKind::Scenario => scenario::load_file_with_warnings(f).map(|(s, w)| {
+                warnings.0.extend(w.0);
                 format!(
-                    "ok ({}: {} countries, {} powers, {} alliances, {} rivalries, {} policies)",
+                    "ok ({}: {}, {}, {}, {}, {})",
                     scenario::printable(&s.meta.name),
-                    s.countries.len(),
-                    s.powers.len(),
-                    s.alliances.len(),
-                    s.rivalries.len(),
-                    s.policies.len()
+                    n(s.countries.len(), "country", "countries"),
+                    n(s.powers.len(), "power", "powers"),
+                    n(s.alliances.len(), "alliance", "alliances"),
+                    n(s.rivalries.len(), "rivalry", "rivalries"),
+                    n(s.policies.len(), "policy", "policies")
                 )
             }),
             InputKind::Sweep => crate::sweep::spec::load_sweep(f).map(|s| {
+                warnings.0.extend(s.warnings.iter().cloned());
                 format!(
-                    "ok (sweep file: {} parameters, {} runs per point)",
-                    s.parameters.len(),
-                    s.runs
+                    "ok (sweep file: {}, {} per point)",
+                    n(s.parameters.len(), "parameter", "parameters"),
+                    count(s.runs, "run", "runs")
                 )
             }),
             InputKind::Calibration => crate::calibrate::spec::load_calibration(f).map(|c| {
                 format!(
-                    "ok (calibration file {}: {} cases, {} parameters)",
+                    "ok (calibration file {}: {}, {})",
                     scenario::printable(&c.name),
-                    c.cases.len(),
-                    c.parameters.len()
+                    n(c.cases.len(), "case", "cases"),
+                    n(c.parameters.len(), "parameter", "parameters")
                 )
             }),
             InputKind::Record => crate::calibrate::load_record(f).map(|r| {
                 format!(
-                    "ok (historical record {}: {} events, {}-{})",
+                    "ok (historical record {}: {}, {}-{})",
                     scenario::printable(&r.name),
-                    r.events.len(),
+                    n(r.events.len(), "event", "events"),
                     r.first_year,
                     r.last_year
                 )
             }),
         };
         match checked {
-            Ok(line) => println!("{shown}: {line}"),
+            Ok(line) => {
+                println!("{shown}: {line}");
+                // Warnings: located like errors, exit status 0.
+                if !warnings.0.is_empty() {
+                    eprint!("{warnings}");
+                }
+            }
             Err(d) => all.0.extend(d.0),
         }
     }

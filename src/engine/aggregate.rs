@@ -205,6 +205,10 @@ pub struct Aggregate {
     pub steps: u32,
     pub region: Tally,
     pub rivalries: Vec<Tally>,
+    /// The attribution's tallies over the level-removal variants, when it is on
+    /// (`Compiled::with_attribution`; `crate::attribution`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<crate::attribution::Tally>,
 }
 
 impl Aggregate {
@@ -216,6 +220,9 @@ impl Aggregate {
             steps,
             region: Tally::new(steps, years, false),
             rivalries: vec![Tally::new(steps, years, true); compiled.scenario.rivalries.len()],
+            attribution: compiled
+                .attribution_variants()
+                .map(|_| crate::attribution::Tally::new(compiled)),
         }
     }
 
@@ -456,6 +463,17 @@ impl Aggregate {
             self.runs,
             "aggregate.region",
         )?;
+        match (&self.attribution, &template.attribution) {
+            (Some(a), Some(t)) => a.check_shape(t, self.runs)?,
+            (None, None) => {}
+            (a, _) => {
+                return Err(format!(
+                    "aggregate: the attribution is {} in the part but {} in this invocation",
+                    if a.is_some() { "on" } else { "off" },
+                    if a.is_some() { "off" } else { "on" }
+                ));
+            }
+        }
         for (i, (a, b)) in self.rivalries.iter().zip(&template.rivalries).enumerate() {
             tally(a, b, self.runs, &format!("aggregate.rivalries[{i}]"))?;
         }
@@ -463,6 +481,9 @@ impl Aggregate {
     }
 
     pub fn merge(&mut self, other: &Aggregate) {
+        if let (Some(a), Some(b)) = (&mut self.attribution, &other.attribution) {
+            a.merge(b);
+        }
         self.runs += other.runs;
         self.region.merge(&other.region);
         for (a, b) in self.rivalries.iter_mut().zip(&other.rivalries) {

@@ -69,6 +69,8 @@ pub struct Worker {
     world: World,
     record: RunRecord,
     pub aggregate: Aggregate,
+    /// The attribution's variant worlds and records, when it is on.
+    variants: Option<crate::attribution::Scratch>,
 }
 
 impl Worker {
@@ -77,6 +79,9 @@ impl Worker {
             world: compiled.new_world(),
             record: RunRecord::new(compiled),
             aggregate: Aggregate::new(compiled),
+            variants: compiled
+                .attribution_variants()
+                .map(crate::attribution::Scratch::new),
         }
     }
 
@@ -87,6 +92,16 @@ impl Worker {
             let mut rng = run_rng(plan.seed, plan.stream_offset + i);
             simulate_run(compiled, &mut self.world, &mut self.record, &mut rng);
             self.aggregate.record(&self.record);
+            // The attribution: the same run under the seven level-removal variants; the
+            // plain run just simulated is the eighth (all levels present).
+            if let (Some(scratch), Some(variants), Some(tally)) = (
+                &mut self.variants,
+                compiled.attribution_variants(),
+                &mut self.aggregate.attribution,
+            ) {
+                scratch.simulate(variants, plan.seed, plan.stream_offset + i);
+                tally.record(&self.record, scratch.records());
+            }
         }
     }
 

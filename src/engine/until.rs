@@ -67,9 +67,16 @@ pub fn widest(agg: &Aggregate) -> (&'static str, f64) {
 /// The check at a block boundary: `Some(reason)` when the run should stop.
 pub fn check(agg: &Aggregate, until: &UntilCi) -> Option<Stopping> {
     let (name, half) = widest(agg);
+    decide(name, half, agg.runs, until)
+}
+
+/// The stopping rule, given the widest half-width after `runs` runs: stop when it is at most
+/// the target, or at the cap. Shared by runs (Wilson intervals) and comparisons (paired
+/// intervals of the differences).
+pub fn decide(name: &'static str, half: f64, runs: u64, until: &UntilCi) -> Option<Stopping> {
     let reason = if half <= until.target {
         StopReason::TargetReached
-    } else if agg.runs >= until.max_runs {
+    } else if runs >= until.max_runs {
         StopReason::MaxRuns
     } else {
         return None;
@@ -78,7 +85,7 @@ pub fn check(agg: &Aggregate, until: &UntilCi) -> Option<Stopping> {
         target: until.target,
         block: ADAPTIVE_BLOCK,
         max_runs: until.max_runs,
-        runs: agg.runs,
+        runs,
         reason,
         widest: name,
         widest_half_width: half,

@@ -74,6 +74,13 @@ pub fn poisson_inversion(mean: f64, u: f64) -> u32 {
     if mean.is_nan() || mean <= 0.0 {
         return 0;
     }
+    // Most months have no opportunity: u <= e^-mean. Since e^-x >= 1 - x, the exact 1 - mean
+    // is at most e^-mean; rounding `1.0 - mean` and the subtraction below add at most 2^-53,
+    // and `exp` is within one ulp (2^-53 near 1) of e^-mean, so u below this bound is below
+    // the computed `exp(-mean)` too: the count is 0, as the loop would give, without `exp`.
+    if u <= (1.0 - mean) - 1e-15 {
+        return 0;
+    }
     let mut p = (-mean).exp();
     let mut cdf = p;
     let mut k = 0u32;
@@ -133,5 +140,43 @@ mod tests {
         assert_eq!(poisson_inversion(0.0, 0.99), 0);
         assert!(poisson_inversion(5.0, 0.999_999) > 10);
         assert!(poisson_inversion(1e-300, 1.0) <= 1);
+    }
+
+    /// The shortcut for a count of 0 (u below 1 - mean) agrees with the inversion from
+    /// `exp(-mean)` at and around the bound, for means from 1e-300 to 50.
+    #[test]
+    fn poisson_shortcut_equals_the_inversion() {
+        let slow = |mean: f64, u: f64| {
+            let mut p = (-mean).exp();
+            let mut cdf = p;
+            let mut k = 0u32;
+            while u > cdf && k < 10_000 {
+                k += 1;
+                p *= mean / k as f64;
+                cdf += p;
+                if p == 0.0 {
+                    break;
+                }
+            }
+            k
+        };
+        let mut mean: f64 = 1e-300;
+        while mean < 50.0 {
+            let e = (-mean).exp();
+            let bound = (1.0 - mean) - 1e-15;
+            for u in [
+                0.0,
+                bound,
+                f64::from_bits(bound.max(0.0).to_bits() + 1),
+                e,
+                f64::from_bits(e.to_bits() - 1),
+                f64::from_bits(e.to_bits() + 1),
+                0.5 * (bound.max(0.0) + e),
+                0.999,
+            ] {
+                assert_eq!(poisson_inversion(mean, u), slow(mean, u), "{mean} {u}");
+            }
+            mean *= 1.37;
+        }
     }
 }

@@ -57,6 +57,10 @@ pub struct GameInputs {
     pub a_political: [f64; 2],
     /// A's cost of lost bilateral trade once force is used (economic).
     pub trade: f64,
+    /// A's cost of lost bilateral trade from a dispute that stops short of force (a threat or a
+    /// display; economic): a share of `trade` (Polachek 1980: conflict of any intensity costs
+    /// the gains from trade).
+    pub trade_dispute: f64,
     /// P(war | force), by k (Fearon 1995).
     pub war: [f64; 2],
     /// T's loss if it concedes (the issue, its cohesion's and reputation's worth).
@@ -143,6 +147,26 @@ pub fn logit2(beta: f64, u1: f64, u0: f64) -> f64 {
 }
 
 impl GameInputs {
+    /// A's payoff when the target concedes (terminal).
+    #[inline]
+    pub fn a_conceded(&self) -> Levels {
+        Levels {
+            gain: self.value,
+            economic: self.trade_dispute,
+            ..Levels::default()
+        }
+    }
+
+    /// A's payoff of backing down after the threat (terminal).
+    #[inline]
+    pub fn a_back_threat(&self) -> Levels {
+        Levels {
+            political: self.audience,
+            economic: self.trade_dispute,
+            ..Levels::default()
+        }
+    }
+
     /// A's payoff of backing down after the display, sanctions state `s` (terminal).
     #[inline]
     pub fn a_back_display(&self, s: usize) -> Levels {
@@ -150,7 +174,7 @@ impl GameInputs {
             gain: 0.0,
             military: self.display_cost,
             political: 2.0 * self.audience,
-            economic: s as f64 * self.sanctions,
+            economic: s as f64 * self.sanctions + self.trade_dispute,
         }
     }
 
@@ -269,10 +293,7 @@ pub fn solve(g: &GameInputs) -> Solution {
     }
     sol.a_display = a_display;
     // Node 3: A displays force or backs down after the threat.
-    let back_threat = Levels {
-        political: g.audience,
-        ..Levels::default()
-    };
+    let back_threat = g.a_back_threat();
     let d = logit2(g.beta_a, a_display.total(), back_threat.total());
     sol.display = d;
     let a_resisted = Levels::mix(a_display, back_threat, d);
@@ -281,10 +302,7 @@ pub fn solve(g: &GameInputs) -> Solution {
     sol.t_concede = -g.t_concede;
     let r = logit2(g.beta_t, sol.t_resist, sol.t_concede);
     sol.resist = r;
-    let conceded = Levels {
-        gain: g.value,
-        ..Levels::default()
-    };
+    let conceded = g.a_conceded();
     sol.a_challenge = Levels::mix(a_resisted, conceded, r);
     // Node 1: A challenges or keeps the status quo.
     sol.challenge = logit2(g.beta_a, sol.a_challenge.total(), g.status_quo);
@@ -357,10 +375,10 @@ pub fn payoffs(g: &GameInputs, pl: &Play) -> (f64, f64, f64) {
         return (g.status_quo, 0.0, 0.0);
     }
     if !pl.resisted {
-        return (g.value, -g.t_concede, 0.0);
+        return (g.a_conceded().total(), -g.t_concede, 0.0);
     }
     if !pl.displayed {
-        return (-g.audience, 0.0, 0.0);
+        return (g.a_back_threat().total(), 0.0, 0.0);
     }
     let k = usize::from(pl.committed);
     if !pl.forced {
@@ -397,6 +415,7 @@ mod tests {
             a_war_cost: [0.5, 1.4],
             a_political: [0.1, 0.25],
             trade: 0.06,
+            trade_dispute: 0.03,
             war: [0.3, 0.2],
             t_concede: 1.5,
             t_value: 1.0,
@@ -485,8 +504,16 @@ mod tests {
             Box::new(node4(0)),
             Box::new(node4(1)),
         );
-        let resisted = Tree::Decide(0, leaf([-g.audience, 0.0, 0.0]), Box::new(display));
-        let threat = Tree::Decide(1, leaf([g.value, -g.t_concede, 0.0]), Box::new(resisted));
+        let resisted = Tree::Decide(
+            0,
+            leaf([-g.audience - g.trade_dispute, 0.0, 0.0]),
+            Box::new(display),
+        );
+        let threat = Tree::Decide(
+            1,
+            leaf([g.value - g.trade_dispute, -g.t_concede, 0.0]),
+            Box::new(resisted),
+        );
         Tree::Decide(0, leaf([g.status_quo, 0.0, 0.0]), Box::new(threat))
     }
 
@@ -745,8 +772,14 @@ mod tests {
             ..g
         };
         assert_eq!(
-            d.a_back_display(1).economic,
-            2.0 * g.a_back_display(1).economic
+            d.a_back_display(1).economic - d.trade_dispute,
+            2.0 * (g.a_back_display(1).economic - g.trade_dispute)
         );
+        // A challenges less when a dispute short of force costs it more trade.
+        let s = solve(&GameInputs {
+            trade_dispute: 0.3,
+            ..g
+        });
+        assert!(s.challenge < base.challenge);
     }
 }

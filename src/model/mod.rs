@@ -338,6 +338,9 @@ pub struct Compiled {
     crisis_base: Vec<u64>,
     /// Levels removed from the defender side ([`Removal`]); none for a plain run.
     removed: Removal,
+    /// The attribution's seven level-removal variants, simulated beside every run when the
+    /// attribution is on ([`Compiled::with_attribution`]); `None` for a plain run.
+    attribution: Option<std::sync::Arc<[Compiled]>>,
 }
 
 /// The defender-side removal counterfactual of the attribution (docs/MODEL.md 7.13): which
@@ -533,6 +536,7 @@ impl Compiled {
             stream_ids,
             crisis_base,
             removed: Removal::default(),
+            attribution: None,
         };
         initial.update_procurement(&compiled);
         initial.refresh(&compiled);
@@ -550,7 +554,27 @@ impl Compiled {
     pub fn with_removal(&self, removed: Removal) -> Self {
         let mut c = self.clone();
         c.removed = removed;
+        c.attribution = None;
         c
+    }
+
+    /// This scenario with the attribution on: every run is also simulated, on the same
+    /// streams, under the seven variants that remove at least one defender level (variant
+    /// `s` keeps the levels in bit set `s`, bit 0 military, 1 political, 2 economic; the
+    /// eighth, all levels present, is the run itself). `crate::attribution` tallies them.
+    pub fn with_attribution(&self) -> Self {
+        let plain = self.with_removal(self.removed);
+        let variants: Vec<Compiled> = (0..7u8)
+            .map(|s| plain.with_removal(Removal::from_bits(!s & 7)))
+            .collect();
+        let mut c = plain;
+        c.attribution = Some(variants.into());
+        c
+    }
+
+    /// The attribution's variants ([`Compiled::with_attribution`]), `None` when it is off.
+    pub fn attribution_variants(&self) -> Option<&[Compiled]> {
+        self.attribution.as_deref()
     }
 
     /// A fresh world for this scenario (allocates; call once per worker).
@@ -559,6 +583,16 @@ impl Compiled {
         w.ramps = Vec::with_capacity(self.max_ramps);
         w
     }
+}
+
+/// Runs simulated by this process so far, every variant counted ([`simulated_runs`]).
+static SIMULATED_RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many runs [`simulate_run`] has simulated in this process (each of the attribution's
+/// variants counts as one run): the measure of work behind the cost claims of the
+/// attribution (`DETER_COUNT_RUNS=1` makes the CLI print it to stderr). Never affects results.
+pub fn simulated_runs() -> u64 {
+    SIMULATED_RUNS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Simulate one run from the start state. `master` is the run's own generator
@@ -571,6 +605,7 @@ pub fn simulate_run<R: Rng + ?Sized>(
     record: &mut RunRecord,
     master: &mut R,
 ) {
+    SIMULATED_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     world.start_run(compiled, record, run_key(master));
     for step in 0..compiled.steps {
         world.step(compiled, step, record);
@@ -1358,6 +1393,7 @@ impl World {
             a_war_cost: war_cost,
             a_political: political,
             trade,
+            trade_dispute: m.dispute_trade_share * trade,
             war,
             t_concede: if rm.political {
                 stake * m.target_stake

@@ -14,7 +14,9 @@ pub mod robust;
 
 use std::fmt::Write;
 
+#[cfg(feature = "html")]
 use crate::report::charts::{self, Trajectory};
+#[cfg(feature = "html")]
 use crate::report::html::{esc, page};
 use prim::{Found, PrimBox};
 use results::{OUTCOMES, Results};
@@ -256,6 +258,7 @@ impl Discovery {
     }
 
     /// A self-contained HTML page: the trade-off chart and the boxes.
+    #[cfg(feature = "html")]
     pub fn html(&self, source: &str) -> String {
         let mut body = String::new();
         let _ = writeln!(
@@ -488,10 +491,16 @@ pub fn robustness(
     let Some((policies, futures)) = names else {
         return Err("the results have no headline outcome column (`use_of_force_p`, ...)".into());
     };
+    #[cfg_attr(not(feature = "html"), allow(unused_mut))]
     let mut report = robustness_table(&policies, futures, &tables, thresholds);
-    report.html = Some(robustness_html(
-        &policies, futures, &tables, thresholds, source,
-    ));
+    #[cfg(feature = "html")]
+    {
+        report.html = Some(robustness_html(
+            &policies, futures, &tables, thresholds, source,
+        ));
+    }
+    #[cfg(not(feature = "html"))]
+    let _ = source;
     Ok(report)
 }
 
@@ -605,6 +614,7 @@ pub fn robustness_table(
 /// A self-contained HTML page of the robustness table: per outcome, the mean over futures
 /// with the 10th-90th percentile range, and the 90th-percentile regret with a whisker to
 /// the maximum, policies in rank order. `source` names the results file.
+#[cfg(feature = "html")]
 pub fn robustness_html(
     policies: &[String],
     futures: usize,

@@ -172,16 +172,16 @@ impl Results {
         {
             return self.numeric(c);
         }
-        if let Some(o) = name.strip_prefix("regret_") {
-            if let Some(c) = self.column(&format!("{o}_p")) {
-                if !self.has_policies() {
-                    return Err(format!(
-                        "`{name}`: regret needs a levers x futures results file (with \
+        if let Some(o) = name.strip_prefix("regret_")
+            && let Some(c) = self.column(&format!("{o}_p"))
+        {
+            if !self.has_policies() {
+                return Err(format!(
+                    "`{name}`: regret needs a levers x futures results file (with \
                          `policy` and `future` columns)"
-                    ));
-                }
-                return self.regret(c, Direction::of_outcome(o));
+                ));
             }
+            return self.regret(c, Direction::of_outcome(o));
         }
         let names = self.outcome_names();
         let hint = suggest(name, names.iter().map(String::as_str)).map_or_else(
@@ -279,7 +279,8 @@ impl Results {
 mod tests {
     use super::*;
 
-    const LXF: &str = "point,policy,future,a,runs,use_of_force_p,use_of_force_lo,use_of_force_hi
+    const LXF: &str =
+        "point,policy,future,a,runs,use_of_force_p,use_of_force_mc95_lo,use_of_force_mc95_hi
 0,none,0,0.5,10,0.3,0,1
 1,none,1,0.7,10,0.1,0,1
 2,envoy,0,0.5,10,0.2,0,1
@@ -294,7 +295,7 @@ mod tests {
             r.outcome("use_of_force").unwrap(),
             vec![0.3, 0.1, 0.2, 0.15]
         );
-        assert_eq!(r.outcome("use_of_force_hi").unwrap(), vec![1.0; 4]);
+        assert_eq!(r.outcome("use_of_force_mc95_hi").unwrap(), vec![1.0; 4]);
         let reg = r.outcome("regret_use_of_force").unwrap();
         let want = [0.1, 0.0, 0.0, 0.05];
         for (g, w) in reg.iter().zip(want) {

@@ -17,16 +17,28 @@ pub const GREY: RGBColor = RGBColor(90, 90, 90);
 pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
 const SERIES: [RGBColor; 4] = [BLUE, VERMILLION, GREEN, ORANGE];
 
-const FONT: &str = "sans-serif";
+/// The font family every chart names (the browser's own sans-serif).
+pub(crate) const FONT: &str = "sans-serif";
 const WIDTH: u32 = 720;
 
-type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+/// The drawing area of one SVG chart (shared by the run, comparison and sweep reports).
+pub(crate) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
-/// Draw into a fresh SVG string; on a drawing error, say so in place of the chart.
+/// Draw a chart [`WIDTH`] pixels wide into a fresh SVG string.
 fn svg(height: u32, draw: impl FnOnce(&Area<'_>) -> Result<(), String>) -> String {
+    svg_sized(WIDTH, height, draw)
+}
+
+/// The one chart setup of every report: a white `width` x `height` SVG drawn by `draw`; on a
+/// drawing error, a visible message in place of the chart.
+pub(crate) fn svg_sized(
+    width: u32,
+    height: u32,
+    draw: impl FnOnce(&Area<'_>) -> Result<(), String>,
+) -> String {
     let mut out = String::new();
     let result = {
-        let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
         root.fill(&WHITE)
             .map_err(|e| e.to_string())
             .and_then(|_| draw(&root))
@@ -44,7 +56,8 @@ fn last(n: i32) -> i32 {
     (n - 1).max(1)
 }
 
-fn err<E: std::fmt::Display>(e: E) -> String {
+/// A plotters error as the message [`svg_sized`] shows.
+pub(crate) fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
@@ -100,19 +113,31 @@ pub fn probability_bars(title: &str, bars: &[Bar<'_>]) -> String {
                 r
             }))
             .map_err(err)?;
-        chart
-            .draw_series(bars.iter().enumerate().map(|(i, b)| {
-                let row = n - 1 - i as i32;
-                ErrorBar::new_horizontal(
-                    SegmentValue::CenterOf(row),
-                    b.lo.clamp(0.0, 1.0),
-                    b.p.clamp(0.0, 1.0),
-                    b.hi.clamp(0.0, 1.0),
-                    BLACK.stroke_width(2),
-                    10,
-                )
-            }))
-            .map_err(err)?;
+        // Whiskers: a line from lo to hi with a cap at each end, drawn over a white halo so
+        // they stand out against the bar's end; the caps have a fixed height in pixels, so an
+        // interval narrower than a pixel (many runs) still shows as a black tick.
+        for (colour, width, cap) in [(WHITE, 6, 9), (BLACK, 2, 7)] {
+            chart
+                .draw_series(bars.iter().enumerate().map(|(i, b)| {
+                    let y = SegmentValue::CenterOf(n - 1 - i as i32);
+                    PathElement::new(
+                        vec![(b.lo.clamp(0.0, 1.0), y.clone()), (b.hi.clamp(0.0, 1.0), y)],
+                        colour.stroke_width(width),
+                    )
+                }))
+                .map_err(err)?;
+            for end in [0, 1] {
+                chart
+                    .draw_series(bars.iter().enumerate().map(|(i, b)| {
+                        let x = if end == 0 { b.lo } else { b.hi };
+                        EmptyElement::at((
+                            x.clamp(0.0, 1.0),
+                            SegmentValue::CenterOf(n - 1 - i as i32),
+                        )) + PathElement::new(vec![(0, -cap), (0, cap)], colour.stroke_width(width))
+                    }))
+                    .map_err(err)?;
+            }
+        }
         Ok(())
     })
 }

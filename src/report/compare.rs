@@ -11,10 +11,34 @@ use crate::stats::paired::DiffInterval;
 /// Method of the paired interval, recorded in every comparison.
 pub const PAIRED_METHOD: &str = "Newcombe (1998) method 10 for paired proportions (Wilson score intervals, correlation-corrected); means: normal interval of paired differences";
 
+/// A 95% interval of a difference B - A (serialised flat, under names that say which
+/// interval it is: `paired95_lo`/`paired95_hi`, `unpaired95_lo`/`unpaired95_hi`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct IntervalOut {
     pub lo: f64,
     pub hi: f64,
+}
+
+/// Serialise an optional interval as two flat keys `{prefix}_lo`, `{prefix}_hi` (null when
+/// there is none), for `#[serde(flatten)]` fields.
+fn flat<S: serde::Serializer>(
+    prefix: &str,
+    i: &Option<IntervalOut>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(2))?;
+    m.serialize_entry(&format!("{prefix}_lo"), &i.as_ref().map(|i| i.lo))?;
+    m.serialize_entry(&format!("{prefix}_hi"), &i.as_ref().map(|i| i.hi))?;
+    m.end()
+}
+
+fn paired95<S: serde::Serializer>(i: &Option<IntervalOut>, s: S) -> Result<S::Ok, S::Error> {
+    flat("paired95", i, s)
+}
+
+fn unpaired95<S: serde::Serializer>(i: &Option<IntervalOut>, s: S) -> Result<S::Ok, S::Error> {
+    flat("unpaired95", i, s)
 }
 
 /// One outcome under A and B.
@@ -25,10 +49,13 @@ pub struct OutcomeDiff {
     pub p_b: f64,
     /// P(B) - P(A).
     pub diff: f64,
-    /// Paired 95% interval of the difference (common random numbers); null when the sample
-    /// cannot support one (`undefined` says why).
+    /// Paired 95% interval of the difference (common random numbers), JSON `paired95_lo`,
+    /// `paired95_hi`; null when the sample cannot support one (`undefined` says why).
+    #[serde(flatten, serialize_with = "paired95")]
     pub paired: Option<IntervalOut>,
-    /// The interval two independent samples of the same size would give, for reference.
+    /// The interval two independent samples of the same size would give, for reference
+    /// (JSON `unpaired95_lo`, `unpaired95_hi`).
+    #[serde(flatten, serialize_with = "unpaired95")]
     pub unpaired: Option<IntervalOut>,
     /// Whether the paired interval excludes zero (never when it is undefined).
     pub excludes_zero: bool,
@@ -47,7 +74,9 @@ pub struct MeanDiff {
     pub mean_a: f64,
     pub mean_b: f64,
     pub diff: f64,
-    /// Paired 95% interval; null when the sample cannot support one (`undefined` says why).
+    /// Paired 95% interval (JSON `paired95_lo`, `paired95_hi`); null when the sample cannot
+    /// support one (`undefined` says why).
+    #[serde(flatten, serialize_with = "paired95")]
     pub paired: Option<IntervalOut>,
     pub excludes_zero: bool,
     /// Why there is no interval: fewer than two runs, or no variation among the paired
@@ -70,7 +99,7 @@ pub struct EntityComparison {
     pub entity: String,
     pub outcomes: Vec<OutcomeDiff>,
     pub metrics: Vec<MeanDiff>,
-    pub deterrence_levels: LevelsShift,
+    pub cost_composition: LevelsShift,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -84,10 +113,22 @@ pub struct ComparisonReport {
     pub region: EntityComparison,
     /// Rivalries present (by id) in both scenarios.
     pub rivalries: Vec<EntityComparison>,
+    /// What B changes relative to A, computed from the two validated scenarios
+    /// (`scenario::diff`): every parameter that differs, entities and policies on one side
+    /// only, membership. Empty for identical scenarios.
+    pub changes: Vec<crate::scenario::diff::Change>,
     /// The full report of each scenario (same runs and seed).
     pub a: Report,
     pub b: Report,
     pub timing: Timing,
+    /// How B shifts which level deters: B's attribution minus A's with paired intervals
+    /// (`report::attribution`); absent when the attribution is off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution_shift: Option<super::attribution::AttributionShiftOut>,
+    /// Present only with `--until-ci`: how many pairs of runs adaptive stopping took and why
+    /// it stopped; the half-widths are those of the paired 95% intervals of B - A.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopping: Option<super::StoppingOut>,
 }
 
 fn interval(d: DiffInterval) -> IntervalOut {
@@ -163,7 +204,7 @@ fn entity(
         entity: name,
         outcomes,
         metrics,
-        deterrence_levels: LevelsShift {
+        cost_composition: LevelsShift {
             a: levels_a.clone(),
             b: levels_b.clone(),
             shift,
@@ -172,14 +213,24 @@ fn entity(
 }
 
 impl ComparisonReport {
+    /// Record what B changes relative to A (the JSON `changes`).
+    pub fn with_changes(
+        mut self,
+        a: &crate::scenario::Scenario,
+        b: &crate::scenario::Scenario,
+    ) -> Self {
+        self.changes = crate::scenario::diff::differences(a, b);
+        self
+    }
+
     /// Build from the two scenarios' reports (made from `cmp.a` and `cmp.b`) and the pairs.
     pub fn build(cmp: &Comparison, a: Report, b: Report, timing: Timing) -> Self {
         let spy = f64::from(a.steps_per_year.max(1));
         let mut region = entity(
             "region".into(),
             &cmp.paired.region,
-            &a.deterrence_levels,
-            &b.deterrence_levels,
+            &a.cost_composition,
+            &b.cost_composition,
             spy,
         );
         fill_means(&mut region, &a.metrics, &b.metrics);
@@ -193,14 +244,24 @@ impl ComparisonReport {
                 let mut e = entity(
                     ra.id.clone(),
                     pairs,
-                    &ra.deterrence_levels,
-                    &rb.deterrence_levels,
+                    &ra.cost_composition,
+                    &rb.cost_composition,
                     spy,
                 );
                 fill_means(&mut e, &ra.metrics, &rb.metrics);
                 e
             })
             .collect();
+        let attribution_shift = match (&cmp.attribution, &a.attribution, &b.attribution) {
+            (Some(t), Some(xa), Some(xb)) => Some(super::attribution::AttributionShiftOut::build(
+                t,
+                cmp.paired.runs,
+                xa,
+                xb,
+                &cmp.pairing.rivalries,
+            )),
+            _ => None,
+        };
         Self {
             schema_version: super::SCHEMA_VERSION,
             engine_version: crate::ENGINE_VERSION,
@@ -210,9 +271,12 @@ impl ComparisonReport {
             method: PAIRED_METHOD,
             region,
             rivalries,
+            changes: Vec::new(),
             a,
             b,
             timing,
+            attribution_shift,
+            stopping: None,
         }
     }
 }

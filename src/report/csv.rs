@@ -1,4 +1,4 @@
-//! Tidy CSV exporter: one row per (scenario, entity, metric, statistic, value), documented in
+//! Tidy CSV exporter: one row per (file, scenario, entity, metric, statistic, value), documented in
 //! docs/OUTPUT.md ("CSV"). Timing is left out, so the CSV of a run is reproducible byte for
 //! byte; values are written with Rust's shortest round-trip formatting.
 
@@ -6,18 +6,21 @@ use super::compare::ComparisonReport;
 use super::{MetricOut, Outcomes, ProbabilityOut, Report};
 use crate::outputs::YEARS_TO_FORCE;
 
-/// Column names, in order.
-pub const HEADER: [&str; 5] = ["scenario", "entity", "metric", "statistic", "value"];
+/// Column names, in order. `file` is the scenario file as given on the command line (for a
+/// comparison `A.toml vs B.toml`): the key that tells rows apart when several scenarios,
+/// even with the same name, share one table.
+pub const HEADER: [&str; 6] = ["file", "scenario", "entity", "metric", "statistic", "value"];
 
 struct Rows<'a> {
     w: ::csv::Writer<Vec<u8>>,
+    file: &'a str,
     scenario: &'a str,
 }
 
 impl Rows<'_> {
     fn row(&mut self, entity: &str, metric: &str, statistic: &str, value: String) {
         self.w
-            .write_record([self.scenario, entity, metric, statistic, &value])
+            .write_record([self.file, self.scenario, entity, metric, statistic, &value])
             .expect("writing to memory cannot fail");
     }
 
@@ -31,12 +34,12 @@ impl Rows<'_> {
 
     fn prob(&mut self, entity: &str, metric: &str, p: &ProbabilityOut) {
         self.f(entity, metric, "p", p.p);
-        self.f(entity, metric, "ci_lo", p.lo);
-        self.f(entity, metric, "ci_hi", p.hi);
+        self.f(entity, metric, "mc95_lo", p.lo);
+        self.f(entity, metric, "mc95_hi", p.hi);
         self.n(entity, metric, "count", p.count);
     }
 
-    /// A share that may be undefined (n = 0): no `p`, `ci_lo`, `ci_hi` rows then (a pivot
+    /// A share that may be undefined (n = 0): no `p`, `mc95_lo`, `mc95_hi` rows then (a pivot
     /// reads them as missing; every value cell stays numeric), only `count` 0, never p = 0
     /// with [0, 1].
     fn prob_opt(&mut self, entity: &str, metric: &str, p: Option<&ProbabilityOut>) {
@@ -85,9 +88,24 @@ impl Rows<'_> {
         };
         self.metric(entity, YEARS_TO_FORCE, &tm);
         self.f(entity, YEARS_TO_FORCE, "censored_share", t.censored_share);
-        self.f(entity, "deterrence_military", "share", levels.military);
-        self.f(entity, "deterrence_political", "share", levels.political);
-        self.f(entity, "deterrence_economic", "share", levels.economic);
+        self.f(
+            entity,
+            "cost_composition_military",
+            "share",
+            levels.military,
+        );
+        self.f(
+            entity,
+            "cost_composition_political",
+            "share",
+            levels.political,
+        );
+        self.f(
+            entity,
+            "cost_composition_economic",
+            "share",
+            levels.economic,
+        );
         for (k, &s) in escalation.iter().enumerate() {
             self.f(entity, &format!("max_level_{k}"), "share", s);
         }
@@ -138,7 +156,7 @@ impl Rows<'_> {
             "region",
             &r.outcomes,
             &r.metrics,
-            &r.deterrence_levels,
+            &r.cost_composition,
             &r.escalation,
             &r.crisis_outcomes,
             &r.mechanisms,
@@ -149,16 +167,21 @@ impl Rows<'_> {
                 &rv.id,
                 &rv.outcomes,
                 &rv.metrics,
-                &rv.deterrence_levels,
+                &rv.cost_composition,
                 &rv.escalation,
                 &rv.crisis_outcomes,
                 &rv.mechanisms,
             );
             self.yearly(&rv.id, &rv.yearly);
         }
+        if let Some(a) = &r.attribution {
+            for (entity, metric, statistic, value) in super::attribution::csv_cells(a) {
+                self.row(&entity, &metric, statistic, value);
+            }
+        }
     }
 
-    /// Per year: `<event>_in_<year>` and `<event>_by_<year>` (p, ci_lo, ci_hi, count), the
+    /// Per year: `<event>_in_<year>` and `<event>_by_<year>` (p, mc95_lo, mc95_hi, count), the
     /// counts `<count>_in_<year>` (mean, mc95_lo, mc95_hi, p50, p95, total), then the tension
     /// and balance bands where present.
     fn yearly(&mut self, entity: &str, yearly: &[super::YearOut]) {
@@ -202,11 +225,12 @@ fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
     w.into_inner().expect("writing to memory cannot fail")
 }
 
-/// One table for any number of reports; the `scenario` column holds each scenario's name.
-pub fn to_csv(reports: &[&Report]) -> Vec<u8> {
+/// One table for any number of (file, report) pairs; the `file` column holds the file as
+/// given, the `scenario` column each scenario's name.
+pub fn to_csv(reports: &[(&str, &Report)]) -> Vec<u8> {
     let mut out = header();
-    for r in reports {
-        out.extend(report_rows(r));
+    for (file, r) in reports {
+        out.extend(report_rows(file, r));
     }
     out
 }
@@ -217,23 +241,28 @@ pub fn header() -> Vec<u8> {
 }
 
 /// One report's rows, without the header: for writing a table one scenario at a time.
-pub fn report_rows(r: &Report) -> Vec<u8> {
+/// `file`: the scenario file as given.
+pub fn report_rows(file: &str, r: &Report) -> Vec<u8> {
     let mut rows = Rows {
         w: ::csv::Writer::from_writer(Vec::new()),
+        file,
         scenario: &r.scenario,
     };
     rows.report(r);
     finish(rows.w)
 }
 
-/// A comparison: the scenario column is `A vs B`; statistics p_a, p_b, diff, diff_lo,
-/// diff_hi (paired), unpaired_lo, unpaired_hi (or, where the sample cannot support an
+/// A comparison: the file column is `A-file vs B-file` (as given), the scenario column
+/// `A vs B`; statistics p_a, p_b, diff, paired95_lo, paired95_hi (paired), unpaired95_lo,
+/// unpaired95_hi (or, where the sample cannot support an
 /// interval, `interval_undefined_n` = the runs), excludes_zero (0 or 1), and for the
 /// tri-level breakdown share_a, share_b, shift.
-pub fn comparison_to_csv(c: &ComparisonReport) -> Vec<u8> {
+pub fn comparison_to_csv(c: &ComparisonReport, file_a: &str, file_b: &str) -> Vec<u8> {
     let name = format!("{} vs {}", c.a.scenario, c.b.scenario);
+    let files = format!("{file_a} vs {file_b}");
     let mut rows = Rows {
         w: writer(),
+        file: &files,
         scenario: &name,
     };
     rows.n("scenario", "runs", "value", c.runs);
@@ -246,10 +275,10 @@ pub fn comparison_to_csv(c: &ComparisonReport) -> Vec<u8> {
             rows.f(id, o.outcome, "diff", o.diff);
             match (&o.paired, &o.unpaired) {
                 (Some(p), Some(u)) => {
-                    rows.f(id, o.outcome, "diff_lo", p.lo);
-                    rows.f(id, o.outcome, "diff_hi", p.hi);
-                    rows.f(id, o.outcome, "unpaired_lo", u.lo);
-                    rows.f(id, o.outcome, "unpaired_hi", u.hi);
+                    rows.f(id, o.outcome, "paired95_lo", p.lo);
+                    rows.f(id, o.outcome, "paired95_hi", p.hi);
+                    rows.f(id, o.outcome, "unpaired95_lo", u.lo);
+                    rows.f(id, o.outcome, "unpaired95_hi", u.hi);
                 }
                 // No interval: say so with the sample size instead of a bound.
                 _ => rows.n(id, o.outcome, "interval_undefined_n", c.runs),
@@ -262,23 +291,28 @@ pub fn comparison_to_csv(c: &ComparisonReport) -> Vec<u8> {
             rows.f(id, m.metric, "diff", m.diff);
             match &m.paired {
                 Some(p) => {
-                    rows.f(id, m.metric, "diff_lo", p.lo);
-                    rows.f(id, m.metric, "diff_hi", p.hi);
+                    rows.f(id, m.metric, "paired95_lo", p.lo);
+                    rows.f(id, m.metric, "paired95_hi", p.hi);
                 }
                 None => rows.n(id, m.metric, "interval_undefined_n", c.runs),
             }
             rows.n(id, m.metric, "excludes_zero", u64::from(m.excludes_zero));
         }
-        let l = &e.deterrence_levels;
+        let l = &e.cost_composition;
         for (level, a, b, s) in [
             ("military", l.a.military, l.b.military, l.shift.military),
             ("political", l.a.political, l.b.political, l.shift.political),
             ("economic", l.a.economic, l.b.economic, l.shift.economic),
         ] {
-            let m = format!("deterrence_{level}");
+            let m = format!("cost_composition_{level}");
             rows.f(id, &m, "share_a", a);
             rows.f(id, &m, "share_b", b);
             rows.f(id, &m, "shift", s);
+        }
+    }
+    if let Some(shift) = &c.attribution_shift {
+        for (entity, metric, statistic, value) in super::attribution::shift_csv_cells(shift) {
+            rows.row(&entity, &metric, statistic, value);
         }
     }
     finish(rows.w)

@@ -3,15 +3,14 @@
 //!
 //! Every number taken from a [`Report`] is written with `data-k` (a JSON pointer into that
 //! report's JSON, or the comparison's) and `data-v` (the exact value), so tests can check the
-//! page against the JSON of the same run. Charts come from [`super::charts`]. The crisis-count
-//! histogram and the survival curve are read from the [`Aggregate`] (they are not in the JSON).
+//! page against the JSON of the same run. Charts come from [`super::charts`]; everything a
+//! page shows is read from the [`Report`] (the JSON contract), never from engine tallies.
 
 use std::fmt::Write;
 
 use super::charts::{self, Band, Bar, Curve, DiffRow, LevelRow};
 use super::compare::ComparisonReport;
 use super::{LevelsOut, Outcomes, Report};
-use crate::engine::{Aggregate, Tally};
 use crate::model::STEPS_PER_YEAR;
 use crate::outputs::{COUNTS, EVENTS, METRICS};
 use crate::scenario::{Actor, Scenario};
@@ -20,7 +19,6 @@ use crate::scenario::{Actor, Scenario};
 pub struct RunView<'a> {
     pub report: &'a Report,
     pub scenario: &'a Scenario,
-    pub aggregate: &'a Aggregate,
     /// The file it came from, for the provenance table.
     pub source: &'a str,
 }
@@ -55,6 +53,12 @@ details summary { cursor: pointer; color: var(--accent); font-size: 0.9em; }
 .chart-error { color: #b00020; font-weight: 600; }
 .scroll { overflow-x: auto; }
 table.wide { font-size: 0.78em; }
+table.wide th { white-space: normal; }
+.bleed { width: min(1232px, calc(100vw - 48px)); margin-left: calc((100% - min(1232px, calc(100vw - 48px))) / 2); }
+th.group { text-align: center; border-bottom: 3px solid var(--line); }
+th.g-mil { border-bottom-color: #0072b2; } th.g-pol { border-bottom-color: #e69f00; } th.g-eco { border-bottom-color: #009e73; }
+th.ci { text-align: center; }
+p.note { color: var(--muted); font-style: italic; }
 .key { display: inline-block; width: 0.9em; height: 0.9em; vertical-align: -0.1em; margin: 0 0.25em 0 0.8em; }
 .mil { background: #0072b2; } .pol { background: #e69f00; } .eco { background: #009e73; }
 article + article { border-top: 4px double var(--line); margin-top: 3em; }
@@ -64,6 +68,7 @@ article + article { border-top: 4px double var(--line); margin-top: 3em; }
   h2 { break-after: avoid; }
   figure, table { break-inside: avoid; }
   .scroll { overflow: visible; }
+  .bleed { width: auto; margin-left: 0; }
   table.wide { font-size: 0.6em; }
   details summary { display: none; }
   article + article { break-before: page; }
@@ -87,7 +92,7 @@ pub fn esc(s: &str) -> String {
 }
 
 /// A table cell holding a number from the JSON at pointer `k`, shown as `text`.
-fn cell(k: &str, v: f64, text: String) -> String {
+pub(super) fn cell(k: &str, v: f64, text: String) -> String {
     format!(
         "<td class=\"n\" data-k=\"{}\" data-v=\"{v}\">{}</td>",
         esc(k),
@@ -105,10 +110,10 @@ fn interval_cells(
 ) -> String {
     match i {
         Some(i) => {
-            cell(&format!("{k}/lo"), i.lo, fmt(i.lo)) + &cell(&format!("{k}/hi"), i.hi, fmt(i.hi))
+            cell(&format!("{k}_lo"), i.lo, fmt(i.lo)) + &cell(&format!("{k}_hi"), i.hi, fmt(i.hi))
         }
         None => format!(
-            "<td class=\"n\" colspan=\"2\" data-k=\"{}\">{}</td>",
+            "<td class=\"n\" colspan=\"2\" data-k=\"{}_lo\">{}</td>",
             esc(k),
             esc(undefined.as_deref().unwrap_or("undefined"))
         ),
@@ -204,13 +209,14 @@ fn scenario_section(out: &mut String, s: &Scenario) {
     );
     let _ = writeln!(
         out,
-        "<h3>Countries</h3><div class=\"scroll\"><table class=\"wide\"><thead><tr><th>id</th><th>name</th><th>status</th>\
+        "<h3>Countries</h3><div class=\"scroll bleed\"><table class=\"wide countries\"><thead>\
+         <tr><th colspan=\"3\"></th><th class=\"group g-mil\" colspan=\"5\">military</th>\
+         <th class=\"group g-pol\" colspan=\"3\">political</th><th class=\"group g-eco\" colspan=\"3\">economic</th></tr>\
+         <tr><th>id</th><th>name</th><th>status</th>\
          <th class=\"n\">defence budget</th><th class=\"n\">% GDP</th><th class=\"n\">capability</th>\
          <th class=\"n\">readiness</th><th class=\"n\">interop.</th><th class=\"n\">cohesion</th>\
          <th class=\"n\">narrative</th><th class=\"n\">reputation</th><th class=\"n\">GDP</th>\
-         <th class=\"n\">growth</th><th class=\"n\">trade with West</th></tr>\
-         <tr><th></th><th></th><th></th><th colspan=\"5\">military</th><th colspan=\"3\">political</th>\
-         <th colspan=\"3\">economic</th></tr></thead><tbody>"
+         <th class=\"n\">growth</th><th class=\"n\">trade with West</th></tr></thead><tbody>"
     );
     for c in &s.countries {
         let (m, p, e) = (&c.military, &c.political, &c.economic);
@@ -366,7 +372,7 @@ fn outcome_table(out: &mut String, prefix: &str, o: &Outcomes) {
     let _ = writeln!(
         out,
         "<table class=\"outcomes\"><thead><tr><th>over the horizon</th><th class=\"n\">probability</th>\
-         <th class=\"n\">Monte Carlo 95% interval: low</th><th class=\"n\">high</th><th class=\"n\">runs</th></tr></thead><tbody>"
+         <th class=\"n ci\" colspan=\"2\">Monte Carlo 95% interval</th><th class=\"n\">runs</th></tr></thead><tbody>"
     );
     for ((key, p), e) in o.entries().zip(&EVENTS) {
         let label = e.label;
@@ -375,8 +381,8 @@ fn outcome_table(out: &mut String, prefix: &str, o: &Outcomes) {
             out,
             "<tr><td>{label}</td>{}{}{}{}</tr>",
             pct_cell(&format!("{k}/p"), p.p),
-            pct_cell(&format!("{k}/lo"), p.lo),
-            pct_cell(&format!("{k}/hi"), p.hi),
+            pct_cell(&format!("{k}/mc95_lo"), p.lo),
+            pct_cell(&format!("{k}/mc95_hi"), p.hi),
             cell(&format!("{k}/count"), p.count as f64, p.count.to_string())
         );
     }
@@ -402,31 +408,21 @@ fn level_row<'a>(label: &'a str, l: &LevelsOut) -> LevelRow<'a> {
     }
 }
 
-/// Survival S(t) = share of runs without use of force by t (years), as a step curve.
-pub fn survival_points(t: &Tally, steps: u32) -> Vec<(f64, f64)> {
-    let h = &t.first_force_month;
-    let n = h.n().max(1) as f64;
+/// Survival S(t) = share of runs without use of force by t (years), as a step curve, from
+/// a report's `survival_by_month`.
+pub fn survival_points(by_month: &[f64]) -> Vec<(f64, f64)> {
     let mut pts = vec![(0.0, 1.0)];
     let mut alive = 1.0;
-    for m in 0..steps as usize {
+    for (m, &s) in by_month.iter().enumerate() {
         let x = (m + 1) as f64 / STEPS_PER_YEAR as f64;
-        let dropped = h.counts().get(m).copied().unwrap_or(0);
-        if dropped > 0 {
+        if s != alive {
             pts.push((x, alive));
-            alive -= dropped as f64 / n;
-            pts.push((x, alive.max(0.0)));
+            pts.push((x, s));
+            alive = s;
         }
     }
-    pts.push((steps as f64 / STEPS_PER_YEAR as f64, alive.max(0.0)));
+    pts.push((by_month.len() as f64 / STEPS_PER_YEAR as f64, alive));
     pts
-}
-
-/// Crisis-count shares 0..=last non-empty count.
-pub fn crisis_shares(t: &Tally) -> Vec<f64> {
-    let h = &t.crises().histogram;
-    let n = h.n().max(1) as f64;
-    let last = h.counts().iter().rposition(|&c| c > 0).unwrap_or(0);
-    h.counts()[..=last].iter().map(|&c| c as f64 / n).collect()
 }
 
 fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
@@ -455,7 +451,16 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
         "Region-wide: any rivalry.",
     ));
     outcome_table(out, "", &r.outcomes);
-    for (i, rv) in r.rivalries.iter().enumerate() {
+    let single = r.rivalries.len() == 1;
+    if let [rv] = r.rivalries.as_slice() {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">One rivalry ({} -> {}): its figures are the region-wide ones above.</p>",
+            esc(&rv.challenger),
+            esc(&rv.target)
+        );
+    }
+    for (i, rv) in r.rivalries.iter().enumerate().filter(|_| !single) {
         let title = format!("{} ({} -> {})", rv.id, rv.challenger, rv.target);
         let _ = writeln!(out, "<h3>Rivalry {}</h3>", esc(&title));
         out.push_str(&figure(
@@ -471,29 +476,34 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
     let _ = writeln!(
         out,
         "<section id=\"escalation\"><h2>Escalation ladder</h2>\
-         <p>Share of runs whose crises reached each MID hostility level (2 threat, 3 display of \
-         force, 4 use of force, 5 war) at least once.</p>"
+         <p>Share of runs whose crises reached at least each MID (militarised interstate \
+         dispute) hostility level at least once: 2 threat, 3 display of force, 4 use of force, \
+         5 war. The table also gives the highest level each run reached (0: no crisis \
+         opportunity; 1: opportunities, none challenged).</p>"
     );
     for (i, rv) in r.rivalries.iter().enumerate() {
-        let reached: Vec<f64> = (1..6).map(|k| rv.escalation[k..].iter().sum()).collect();
-        let labels: Vec<String> = LEVEL_LABELS[1..].iter().map(|s| s.to_string()).collect();
+        let reached: Vec<f64> = (2..6).map(|k| rv.escalation[k..].iter().sum()).collect();
+        let labels: Vec<String> = LEVEL_LABELS[2..]
+            .iter()
+            .map(|s| format!("level {s}"))
+            .collect();
         out.push_str(&figure(
             &format!("chart-escalation-{i}"),
             charts::category_bars(
-                &format!("{}: reached at least", rv.id),
-                "MID level",
+                &format!("{}: reached at least level k", rv.id),
+                "reached at least MID level k",
                 &labels,
                 &reached,
             ),
             &esc(&format!(
-                "Rivalry {}: share of runs reaching each level.",
+                "Rivalry {}: share of runs that reached at least each level.",
                 rv.id
             )),
         ));
         let _ = writeln!(
             out,
             "<table><thead><tr><th>MID level</th><th class=\"n\">highest level reached</th>\
-             <th class=\"n\">reached at least</th></tr></thead><tbody>"
+             <th class=\"n\">reached at least this level</th></tr></thead><tbody>"
         );
         for (k, label) in LEVEL_LABELS.iter().enumerate() {
             let at_least: f64 = rv.escalation[k..].iter().sum();
@@ -501,12 +511,18 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
                 out,
                 "<tr><td>{label}</td>{}<td class=\"n\">{}</td></tr>",
                 pct_cell(&format!("/rivalries/{i}/escalation/{k}"), rv.escalation[k]),
-                pct(at_least)
+                if k >= 2 { pct(at_least) } else { String::new() }
             );
         }
         let _ = writeln!(out, "</tbody></table>");
     }
     let _ = writeln!(out, "</section>");
+
+    // Which level deters (the attribution), when it was computed.
+    if let Some(a) = &r.attribution {
+        let only = (r.rivalries.len() == 1).then(|| r.rivalries[0].id.as_str());
+        super::attribution::html_section(out, a, r.horizon_years, only);
+    }
 
     // Tri-level breakdown.
     let _ = writeln!(
@@ -516,11 +532,12 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
          expected cost of challenging in the crisis game that comes from the military, political \
          and economic levels (summed over challenge decisions).</p>"
     );
-    let mut rows = vec![level_row("region", &r.deterrence_levels)];
+    let mut rows = vec![level_row("region", &r.cost_composition)];
     rows.extend(
         r.rivalries
             .iter()
-            .map(|rv| level_row(&rv.id, &rv.deterrence_levels)),
+            .filter(|_| !single)
+            .map(|rv| level_row(&rv.id, &rv.cost_composition)),
     );
     out.push_str(&figure(
         "chart-levels",
@@ -537,27 +554,23 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
             out,
             "<tr><td>{}</td>{}{}{}</tr>",
             esc(label),
-            pct_cell(&format!("{prefix}/deterrence_levels/military"), l.military),
-            pct_cell(
-                &format!("{prefix}/deterrence_levels/political"),
-                l.political
-            ),
-            pct_cell(&format!("{prefix}/deterrence_levels/economic"), l.economic)
+            pct_cell(&format!("{prefix}/cost_composition/military"), l.military),
+            pct_cell(&format!("{prefix}/cost_composition/political"), l.political),
+            pct_cell(&format!("{prefix}/cost_composition/economic"), l.economic)
         );
     };
-    level_line(out, "region", "", &r.deterrence_levels);
-    for (i, rv) in r.rivalries.iter().enumerate() {
+    level_line(out, "region", "", &r.cost_composition);
+    for (i, rv) in r.rivalries.iter().enumerate().filter(|_| !single) {
         level_line(
             out,
             &rv.id,
             &format!("/rivalries/{i}"),
-            &rv.deterrence_levels,
+            &rv.cost_composition,
         );
     }
     let _ = writeln!(out, "</tbody></table></section>");
 
     // Crisis counts.
-    let agg = v.aggregate;
     let crises = &r.metrics.distributions[0];
     let _ = writeln!(
         out,
@@ -574,26 +587,25 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
         num(crises.p50),
         num(crises.p95)
     );
-    let shares = crisis_shares(&agg.region);
+    let shares = &r.crises_histogram;
     let labels: Vec<String> = (0..shares.len()).map(|k| k.to_string()).collect();
     out.push_str(&figure(
         "chart-crises",
-        charts::category_bars("Crisis opportunities per run", "crises", &labels, &shares),
+        charts::category_bars("Crisis opportunities per run", "crises", &labels, shares),
         "Histogram of crisis opportunities per run.",
     ));
     let _ = writeln!(out, "</section>");
 
     // Survival.
-    let steps = agg.steps;
-    let horizon = f64::from(steps) / f64::from(STEPS_PER_YEAR);
+    let horizon = r.survival_by_month.len() as f64 / f64::from(STEPS_PER_YEAR);
     let mut curves = vec![Curve {
         label: "region",
-        points: survival_points(&agg.region, steps),
+        points: survival_points(&r.survival_by_month),
     }];
-    for (rv, t) in r.rivalries.iter().zip(&agg.rivalries) {
+    for rv in r.rivalries.iter().filter(|_| !single) {
         curves.push(Curve {
             label: &rv.id,
-            points: survival_points(t, steps),
+            points: survival_points(&rv.survival_by_month),
         });
     }
     let censored = r.metrics.years_to_first_use_of_force.censored_share;
@@ -618,7 +630,7 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
     let _ = writeln!(out, "</section>");
 
     // Per-year probabilities.
-    yearly_section(out, r);
+    yearly_section(out, r, single);
 
     // Fan charts.
     let _ = writeln!(
@@ -723,7 +735,7 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
 
 /// Per year, region-wide and per rivalry: the cumulative share of runs with each event by
 /// the year's end (chart) and the share in the year and by its end (table).
-fn yearly_section(out: &mut String, r: &Report) {
+fn yearly_section(out: &mut String, r: &Report, single: bool) {
     let _ = writeln!(
         out,
         "<section id=\"yearly\"><h2>Events by year</h2>\
@@ -731,13 +743,17 @@ fn yearly_section(out: &mut String, r: &Report) {
          in the year itself (table). For deterrence held: no use of force so far, or in the year.</p>"
     );
     let entities = std::iter::once(("Region-wide".to_string(), String::new(), &r.yearly)).chain(
-        r.rivalries.iter().enumerate().map(|(i, rv)| {
-            (
-                format!("Rivalry {}", rv.id),
-                format!("/rivalries/{i}"),
-                &rv.yearly,
-            )
-        }),
+        r.rivalries
+            .iter()
+            .enumerate()
+            .filter(|_| !single)
+            .map(|(i, rv)| {
+                (
+                    format!("Rivalry {}", rv.id),
+                    format!("/rivalries/{i}"),
+                    &rv.yearly,
+                )
+            }),
     );
     for (n, (title, prefix, years)) in entities.enumerate() {
         if years.is_empty() {
@@ -859,6 +875,32 @@ pub fn page_start(n: usize, first: Option<&str>) -> String {
     out
 }
 
+/// Every chart of a page or article: (figure id, its `<svg>` element as a standalone SVG
+/// document), in page order (`--plots DIR`).
+pub fn figures(html: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<figure id=\"") {
+        rest = &rest[at + 12..];
+        let Some(end) = rest.find('"') else { break };
+        let id = rest[..end].to_string();
+        let close = rest.find("</figure>").unwrap_or(rest.len());
+        let fig = &rest[..close];
+        if let (Some(a), Some(b)) = (fig.find("<svg"), fig.rfind("</svg>")) {
+            let mut svg = fig[a..b + 6].to_string();
+            if !svg.contains("xmlns=") {
+                svg = svg.replacen("<svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"", 1);
+            }
+            out.push((
+                id,
+                format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{svg}\n"),
+            ));
+        }
+        rest = &rest[close..];
+    }
+    out
+}
+
 /// The end of a page.
 pub const PAGE_END: &str = "</body>\n</html>\n";
 
@@ -871,6 +913,42 @@ pub fn article(v: &RunView<'_>, index: usize) -> String {
         article = article.replace(" id=\"", &format!(" id=\"s{index}-"));
     }
     article
+}
+
+/// What B changes relative to A (the comparison's `changes`), as a table.
+fn changes_section(out: &mut String, c: &ComparisonReport) {
+    let _ = writeln!(
+        out,
+        "<section id=\"changes\"><h2>What B changes relative to A</h2>"
+    );
+    if c.changes.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>Nothing: the two validated scenarios have the same entities, policies and parameter values.</p></section>"
+        );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<p>Computed from the two validated scenarios (after <code>extends</code> and <code>--set</code>): \
+         every parameter whose value differs, and what exists on one side only.</p>\
+         <table class=\"changes\"><thead><tr><th>what</th><th>A</th><th>B</th></tr></thead><tbody>"
+    );
+    let show = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => "<em>absent</em>".to_string(),
+        serde_json::Value::String(t) => esc(t),
+        other => esc(&other.to_string()),
+    };
+    for ch in &c.changes {
+        let _ = writeln!(
+            out,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            esc(&ch.what),
+            show(&ch.a),
+            show(&ch.b)
+        );
+    }
+    let _ = writeln!(out, "</tbody></table></section>");
 }
 
 /// The page of a comparison (`deter compare --report`): differences with paired intervals,
@@ -893,13 +971,27 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
         esc(&c.b.scenario),
         esc(b.source)
     );
+    changes_section(&mut out, c);
     let _ = writeln!(
         out,
         "<section id=\"differences\"><h2>Differences B - A</h2><p>Paired 95% intervals ({}). \
          Red whiskers exclude zero.</p>",
         esc(c.method)
     );
-    for (ei, e) in std::iter::once(&c.region).chain(&c.rivalries).enumerate() {
+    // With one rivalry the region-wide figures are that rivalry's: show them once.
+    let single = c.rivalries.len() == 1;
+    if single {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">One rivalry ({}): its differences are the region-wide ones.</p>",
+            esc(&c.rivalries[0].entity)
+        );
+    }
+    for (ei, e) in std::iter::once(&c.region)
+        .chain(&c.rivalries)
+        .enumerate()
+        .filter(|&(ei, _)| ei == 0 || !single)
+    {
         let prefix = if ei == 0 {
             "/region".to_string()
         } else {
@@ -926,8 +1018,8 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
         let _ = writeln!(
             out,
             "<table><thead><tr><th>outcome</th><th class=\"n\">P(A)</th><th class=\"n\">P(B)</th>\
-             <th class=\"n\">B - A</th><th class=\"n\">paired Monte Carlo 95% interval</th><th class=\"n\"></th>\
-             <th class=\"n\">unpaired interval (reference)</th><th class=\"n\"></th><th>excludes 0</th></tr></thead><tbody>"
+             <th class=\"n\">B - A</th><th class=\"n ci\" colspan=\"2\">paired Monte Carlo 95% interval</th>\
+             <th class=\"n ci\" colspan=\"2\">unpaired interval (reference)</th><th>excludes 0</th></tr></thead><tbody>"
         );
         for (j, (o, ev)) in e.outcomes.iter().zip(&EVENTS).enumerate() {
             let label = ev.label;
@@ -939,9 +1031,14 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
                 pct_cell(&format!("{k}/p_a"), o.p_a),
                 pct_cell(&format!("{k}/p_b"), o.p_b),
                 cell(&format!("{k}/diff"), o.diff, pp(o.diff)),
-                interval_cells(&format!("{k}/paired"), o.paired.as_ref(), &o.undefined, pp),
                 interval_cells(
-                    &format!("{k}/unpaired"),
+                    &format!("{k}/paired95"),
+                    o.paired.as_ref(),
+                    &o.undefined,
+                    pp
+                ),
+                interval_cells(
+                    &format!("{k}/unpaired95"),
                     o.unpaired.as_ref(),
                     &o.undefined,
                     pp
@@ -954,7 +1051,7 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
         let _ = writeln!(
             out,
             "<table><thead><tr><th>per run</th><th class=\"n\">mean A</th><th class=\"n\">mean B</th>\
-             <th class=\"n\">B - A</th><th class=\"n\">paired Monte Carlo 95% interval</th><th class=\"n\"></th></tr></thead><tbody>"
+             <th class=\"n\">B - A</th><th class=\"n ci\" colspan=\"2\">paired Monte Carlo 95% interval</th></tr></thead><tbody>"
         );
         for (j, m) in e.metrics.iter().enumerate() {
             let k = format!("{prefix}/metrics/{j}");
@@ -966,7 +1063,7 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
                 cell(&format!("{k}/mean_b"), m.mean_b, num(m.mean_b)),
                 cell(&format!("{k}/diff"), m.diff, format!("{:+.3}", m.diff)),
                 interval_cells(
-                    &format!("{k}/paired"),
+                    &format!("{k}/paired95"),
                     m.paired.as_ref(),
                     &m.undefined,
                     |x| { format!("{x:+.3}") }
@@ -977,19 +1074,30 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
     }
     let _ = writeln!(out, "</section>");
 
+    // How B shifts which level deters, when the attribution was computed.
+    if let Some(shift) = &c.attribution_shift {
+        let single = c.rivalries.len() == 1 && c.a.rivalries.len() == 1 && c.b.rivalries.len() == 1;
+        let only = single.then(|| c.rivalries[0].entity.as_str());
+        super::attribution::html_shift_section(&mut out, shift, c.a.horizon_years, only);
+    }
+
     // Tri-level shift.
     let _ = writeln!(
         out,
         "<section id=\"levels\"><h2>How the tri-level breakdown shifts</h2>"
     );
+    let single = c.rivalries.len() == 1;
     let labels: Vec<(String, String)> = std::iter::once(&c.region)
-        .chain(&c.rivalries)
+        .chain(c.rivalries.iter().filter(|_| !single))
         .map(|e| (format!("{} A", e.entity), format!("{} B", e.entity)))
         .collect();
     let mut rows = Vec::new();
-    for (e, (la, lb)) in std::iter::once(&c.region).chain(&c.rivalries).zip(&labels) {
-        rows.push(level_row(la, &e.deterrence_levels.a));
-        rows.push(level_row(lb, &e.deterrence_levels.b));
+    for (e, (la, lb)) in std::iter::once(&c.region)
+        .chain(c.rivalries.iter().filter(|_| !single))
+        .zip(&labels)
+    {
+        rows.push(level_row(la, &e.cost_composition.a));
+        rows.push(level_row(lb, &e.cost_composition.b));
     }
     out.push_str(&figure(
         "chart-levels",
@@ -1003,30 +1111,34 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
         "<table><thead><tr><th></th><th class=\"n\">military</th><th class=\"n\">political</th>\
          <th class=\"n\">economic</th></tr></thead><tbody>"
     );
-    for (ei, e) in std::iter::once(&c.region).chain(&c.rivalries).enumerate() {
+    for (ei, e) in std::iter::once(&c.region)
+        .chain(&c.rivalries)
+        .enumerate()
+        .filter(|&(ei, _)| ei == 0 || !single)
+    {
         let prefix = if ei == 0 {
             "/region".to_string()
         } else {
             format!("/rivalries/{}", ei - 1)
         };
-        let s = &e.deterrence_levels.shift;
+        let s = &e.cost_composition.shift;
         let pp = |x: f64| format!("{:+.1} pp", 100.0 * x);
         let _ = writeln!(
             out,
             "<tr><td>{} shift B - A</td>{}{}{}</tr>",
             esc(&e.entity),
             cell(
-                &format!("{prefix}/deterrence_levels/shift/military"),
+                &format!("{prefix}/cost_composition/shift/military"),
                 s.military,
                 pp(s.military)
             ),
             cell(
-                &format!("{prefix}/deterrence_levels/shift/political"),
+                &format!("{prefix}/cost_composition/shift/political"),
                 s.political,
                 pp(s.political)
             ),
             cell(
-                &format!("{prefix}/deterrence_levels/shift/economic"),
+                &format!("{prefix}/cost_composition/shift/economic"),
                 s.economic,
                 pp(s.economic)
             )
@@ -1034,8 +1146,34 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
     }
     let _ = writeln!(out, "</tbody></table></section>");
 
-    // Each side's outcome bars and survival.
-    for (side, v, rep) in [("A", a, &c.a), ("B", b, &c.b)] {
+    // Survival of A and B on one chart.
+    let _ = writeln!(
+        out,
+        "<section id=\"survival\"><h2>Time to first use of force, A and B</h2>\
+         <p>Share of runs without any use of force (MID level 4 or 5) by each time, region-wide.</p>"
+    );
+    out.push_str(&figure(
+        "chart-survival",
+        charts::survival(
+            "No use of force yet: A and B",
+            c.a.survival_by_month.len() as f64 / f64::from(STEPS_PER_YEAR),
+            &[
+                Curve {
+                    label: "A",
+                    points: survival_points(&c.a.survival_by_month),
+                },
+                Curve {
+                    label: "B",
+                    points: survival_points(&c.b.survival_by_month),
+                },
+            ],
+        ),
+        &format!("A = {}, B = {}.", esc(&c.a.scenario), esc(&c.b.scenario)),
+    ));
+    let _ = writeln!(out, "</section>");
+
+    // Each side's outcome bars.
+    for (side, rep) in [("A", &c.a), ("B", &c.b)] {
         let _ = writeln!(
             out,
             "<section id=\"side-{side}\"><h2>{side}: {}</h2>",
@@ -1048,19 +1186,6 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
                 &outcome_bars(&rep.outcomes),
             ),
             "Outcome probabilities (share of runs over the horizon) with Monte Carlo 95% intervals (Wilson): more runs narrow them; they say nothing about the model's assumptions.",
-        ));
-        let steps = v.aggregate.steps;
-        out.push_str(&figure(
-            &format!("chart-survival-{side}"),
-            charts::survival(
-                &format!("{side}: no use of force yet"),
-                f64::from(steps) / f64::from(STEPS_PER_YEAR),
-                &[Curve {
-                    label: "region",
-                    points: survival_points(&v.aggregate.region, steps),
-                }],
-            ),
-            "Share of runs without use of force by each time.",
         ));
         let _ = writeln!(out, "</section>");
     }

@@ -4,11 +4,15 @@
 //! `Serialize`. **Architecture Invariant:** no NaN or infinity reaches a report: every float
 //! goes through [`finite`].
 
+pub mod attribution;
+#[cfg(feature = "html")]
 pub mod charts;
 pub mod compare;
 pub mod csv;
+#[cfg(feature = "html")]
 pub mod html;
 pub mod json;
+#[cfg(feature = "html")]
 pub mod sweep;
 pub mod table;
 
@@ -20,7 +24,7 @@ use crate::outputs::{COUNTS, EVENTS, METRICS, N_COUNTS, N_EVENTS, N_METRICS, YEA
 use crate::stats::{Distribution, Histogram, Proportion, wilson};
 
 /// Version of the JSON layout; bumped only by breaking changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Replace NaN and infinities (which JSON cannot carry) by 0 and the largest finite value.
 pub fn finite(x: f64) -> f64 {
@@ -31,10 +35,15 @@ pub fn finite(x: f64) -> f64 {
     }
 }
 
+/// A share of runs (or of trials) with its Monte Carlo 95% Wilson interval, serialised as
+/// `{ "p", "mc95_lo", "mc95_hi", "count" }` (the names say what the interval measures:
+/// Monte Carlo error, which more runs narrow, not uncertainty about the model).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ProbabilityOut {
     pub p: f64,
+    #[serde(rename = "mc95_lo")]
     pub lo: f64,
+    #[serde(rename = "mc95_hi")]
     pub hi: f64,
     pub count: u64,
 }
@@ -359,8 +368,10 @@ pub struct BandOut {
 }
 
 impl BandOut {
+    /// Quantiles interpolated within bins ([`Histogram::quantile_interpolated`]), so the
+    /// bands move smoothly from year to year instead of from bin centre to bin centre.
     fn from_histogram(h: &Histogram) -> Self {
-        let q = |x: f64| finite(h.quantile(x));
+        let q = |x: f64| finite(h.quantile_interpolated(x));
         Self {
             p05: q(0.05),
             p25: q(0.25),
@@ -416,13 +427,17 @@ pub struct RivalryOut {
     pub target: String,
     pub outcomes: Outcomes,
     pub metrics: Metrics,
-    pub deterrence_levels: LevelsOut,
+    pub cost_composition: LevelsOut,
     /// Share of runs whose highest MID level was 0 (no opportunity), 1 (no challenge), 2..5.
     pub escalation: [f64; 6],
     pub crisis_outcomes: CrisisOutcomesOut,
     pub mechanisms: MechanismsOut,
     /// Per year: event probabilities in the year and by its end, tension and balance bands.
     pub yearly: Vec<YearOut>,
+    /// Share of runs with exactly k crisis opportunities, k = 0, 1, ...
+    pub crises_histogram: Vec<f64>,
+    /// Share of runs with no use of force by the end of each month of the horizon.
+    pub survival_by_month: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -446,12 +461,16 @@ pub struct Report {
     pub rng: &'static str,
     pub outcomes: Outcomes,
     pub metrics: Metrics,
-    pub deterrence_levels: LevelsOut,
+    pub cost_composition: LevelsOut,
     pub escalation: [f64; 6],
     pub crisis_outcomes: CrisisOutcomesOut,
     pub mechanisms: MechanismsOut,
     /// Per year, region-wide: event probabilities in the year and by its end.
     pub yearly: Vec<YearOut>,
+    /// Share of runs with exactly k crisis opportunities (all rivalries), k = 0, 1, ...
+    pub crises_histogram: Vec<f64>,
+    /// Share of runs with no use of force in any rivalry by the end of each month.
+    pub survival_by_month: Vec<f64>,
     pub rivalries: Vec<RivalryOut>,
     pub timing: Timing,
     /// Present only with `--until-ci`: how many runs adaptive stopping took and why it stopped.
@@ -461,6 +480,10 @@ pub struct Report {
     /// before the run, with the value it replaced (`scenario::overrides`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<crate::scenario::overrides::Applied>,
+    /// Which level deters: the Shapley attribution over the level-removal variants
+    /// (`report::attribution`); absent when switched off (`--no-attribution`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<attribution::AttributionOut>,
 }
 
 /// Adaptive stopping (`deter run --until-ci`), see docs/SWEEPS.md.
@@ -502,6 +525,35 @@ pub struct RunInfo {
     pub threads: usize,
 }
 
+/// Share of runs with exactly k crisis opportunities, k = 0 ..= the largest count seen.
+fn crises_histogram(t: &Tally) -> Vec<f64> {
+    let h = &t.crises().histogram;
+    let n = h.n().max(1) as f64;
+    let last = h.counts().iter().rposition(|&c| c > 0).unwrap_or(0);
+    h.counts()[..=last]
+        .iter()
+        .map(|&c| finite(c as f64 / n))
+        .collect()
+}
+
+/// Share of runs with no use of force by the end of month m + 1, m = 0 .. steps - 1 (the
+/// survival curve; the last value is `years_to_first_use_of_force.censored_share`).
+fn survival_by_month(t: &Tally, steps: u32) -> Vec<f64> {
+    let h = &t.first_force_month;
+    let n = h.n();
+    let mut used = 0u64;
+    (0..steps as usize)
+        .map(|m| {
+            used += h.counts().get(m).copied().unwrap_or(0);
+            if n == 0 {
+                1.0
+            } else {
+                finite((n - used) as f64 / n as f64)
+            }
+        })
+        .collect()
+}
+
 fn escalation(t: &Tally, runs: u64) -> [f64; 6] {
     let mut out = [0.0; 6];
     for (o, &c) in out.iter_mut().zip(&t.max_level) {
@@ -529,11 +581,13 @@ impl Report {
                 target: s.countries[r.target].id.clone(),
                 outcomes: Outcomes::from_tally(t, runs),
                 metrics: Metrics::from_tally(t, steps),
-                deterrence_levels: LevelsOut::from_tally(t),
+                cost_composition: LevelsOut::from_tally(t),
                 escalation: escalation(t, runs),
                 crisis_outcomes: CrisisOutcomesOut::from_tally(t),
                 mechanisms: MechanismsOut::from_tally(t),
                 yearly: yearly(t, runs, &s.meta.start),
+                crises_histogram: crises_histogram(t),
+                survival_by_month: survival_by_month(t, steps),
             })
             .collect();
         let wall = finite(info.wall_seconds.max(0.0));
@@ -549,11 +603,13 @@ impl Report {
             rng: RNG_NAME,
             outcomes: Outcomes::from_tally(&agg.region, runs),
             metrics: Metrics::from_tally(&agg.region, steps),
-            deterrence_levels: LevelsOut::from_tally(&agg.region),
+            cost_composition: LevelsOut::from_tally(&agg.region),
             escalation: escalation(&agg.region, runs),
             crisis_outcomes: CrisisOutcomesOut::from_tally(&agg.region),
             mechanisms: MechanismsOut::from_tally(&agg.region),
             yearly: yearly(&agg.region, runs, &s.meta.start),
+            crises_histogram: crises_histogram(&agg.region),
+            survival_by_month: survival_by_month(&agg.region, steps),
             rivalries,
             timing: Timing {
                 wall_seconds: wall,
@@ -566,6 +622,10 @@ impl Report {
             },
             stopping: None,
             overrides: Vec::new(),
+            attribution: agg.attribution.as_ref().map(|t| {
+                let ids: Vec<&str> = s.rivalries.iter().map(|r| r.id.as_str()).collect();
+                attribution::AttributionOut::build(t, runs, &ids)
+            }),
         }
     }
 }

@@ -10,12 +10,11 @@
 
 use std::fmt::Write;
 
-use plotters::coord::Shift;
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::charts::{BLUE, GREY, ORANGE, VERMILLION};
+use super::charts::{BLUE, FONT, GREY, ORANGE, VERMILLION, err, svg_sized as svg};
 use super::html::{esc, page, today};
 use crate::outputs::{EVENTS, N_EVENTS};
 use crate::stats::wilson;
@@ -35,29 +34,6 @@ pub struct SweepView<'a> {
 
 /// Whiskers are drawn when there are at most this many points (beyond, they hide the dots).
 const MAX_WHISKER_POINTS: usize = 200;
-
-type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
-
-fn svg(width: u32, height: u32, draw: impl FnOnce(&Area<'_>) -> Result<(), String>) -> String {
-    let mut out = String::new();
-    let result = {
-        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
-        root.fill(&WHITE)
-            .map_err(|e| e.to_string())
-            .and_then(|_| draw(&root))
-            .and_then(|_| root.present().map_err(|e| e.to_string()))
-    };
-    match result {
-        Ok(()) => out,
-        Err(e) => format!("<p class=\"chart-error\">chart could not be drawn: {e}</p>"),
-    }
-}
-
-fn err<E: std::fmt::Display>(e: E) -> String {
-    e.to_string()
-}
-
-const FONT: &str = "sans-serif";
 
 /// One point of an outcome-against-parameter chart: x, p and its Monte Carlo 95% interval.
 #[derive(Debug, Clone, Copy)]
@@ -507,16 +483,21 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
                         value: ix[i].mu_star,
                         lo: ix[i].mu_star,
                         hi: ix[i].mu_star,
-                        second: Some((ix[i].sigma, ix[i].sigma, ix[i].sigma)),
+                        second: ix[i].sigma.map(|s| (s, s, s)),
                     })
                     .collect();
+                // With one trajectory each parameter has one elementary effect: no spread.
+                let sigma = match ix.iter().find(|m| m.sigma.is_none()) {
+                    Some(m) => format!("sigma {} (one trajectory)", m.sigma_text()),
+                    None => "dots: sigma (non-linearity or interactions)".into(),
+                };
                 out.push((
                     format!("sensitivity-{key}"),
                     "sensitivity",
                     format!(
                         "Morris elementary effects on P({key}), ranked by mu* (bars: mean absolute \
-                         change of the probability per unit of the parameter's range); dots: sigma \
-                         (non-linearity or interactions). Morris gives no interval."
+                         change of the probability per unit of the parameter's range); {sigma}. \
+                         Morris gives no interval."
                     ),
                     ranked_bars(
                         &format!("P({key}): Morris mu*"),

@@ -62,6 +62,13 @@ fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// `n` with thousands separators and the noun in agreement: `count(1, "alliance",
+/// "alliances")` is "1 alliance", `count(25762, "run", "runs")` is "25,762 runs". Every
+/// count printed to a terminal goes through it.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// 1234567 -> "1,234,567".
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -248,7 +255,7 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
                 "  (the only rivalry: its probabilities and distributions are the region-wide ones above)"
             );
         }
-        let l = &rv.deterrence_levels;
+        let l = &rv.cost_composition;
         let _ = writeln!(
             out,
             "  challenger's expected cost of challenging, by level: military {:.0}%, political {:.0}%, economic {:.0}%",
@@ -295,6 +302,7 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
             );
         }
     }
+    attribution_lines(&mut out, r);
     let _ = writeln!(out);
     let _ = writeln!(out, "{INTERVAL_NOTE}");
     let _ = writeln!(
@@ -306,6 +314,24 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
         "How to read these numbers (what one run is, what they do not mean): README.md, \"How to read the output\"."
     );
     out
+}
+
+/// The line shown when the attribution was switched off.
+const ATTRIBUTION_OFF: &str = "Which level deters: not computed (--no-attribution); without the flag, run and compare attribute every probability to the defenders' military, political and economic levels.";
+
+/// The attribution section of a run's table (`report::attribution`), or a line saying it was
+/// switched off.
+fn attribution_lines(out: &mut String, r: &Report) {
+    match &r.attribution {
+        Some(a) => {
+            let only = (r.rivalries.len() == 1).then(|| r.rivalries[0].id.as_str());
+            super::attribution::table_section(out, a, r.horizon_years, only);
+        }
+        None => {
+            let _ = writeln!(out);
+            let _ = writeln!(out, "{ATTRIBUTION_OFF}");
+        }
+    }
 }
 
 /// Add ANSI colour to a table from this module: headings bold, probability bars cyan, rows
@@ -441,7 +467,7 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
                 if m.excludes_zero { " *" } else { "" }
             );
         }
-        let l = &e.deterrence_levels;
+        let l = &e.cost_composition;
         let _ = writeln!(
             out,
             "  expected cost by level (composition, not deterrence), A -> B: military {:.0}% -> {:.0}% ({:+.1} pp), political {:.0}% -> {:.0}% ({:+.1} pp), economic {:.0}% -> {:.0}% ({:+.1} pp)",
@@ -455,6 +481,13 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
             100.0 * l.b.economic,
             100.0 * l.shift.economic
         );
+    }
+    if let Some(shift) = &c.attribution_shift {
+        let only = single.then(|| c.rivalries[0].entity.as_str());
+        super::attribution::shift_table_section(&mut out, shift, c.a.horizon_years, only);
+    } else {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{ATTRIBUTION_OFF}");
     }
     let _ = writeln!(out);
     let _ = writeln!(

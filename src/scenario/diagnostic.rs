@@ -216,6 +216,17 @@ pub fn printable(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`printable`] line by line: a multi-line text (a table, a message) keeps its line breaks
+/// and loses every other control character, so nothing it prints can drive a terminal.
+pub fn printable_lines(s: &str) -> Cow<'_, str> {
+    if s.split('\n')
+        .all(|l| matches!(printable(l), Cow::Borrowed(_)))
+    {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.split('\n').map(printable).collect::<Vec<_>>().join("\n"))
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = match self.severity {

@@ -314,6 +314,13 @@ impl<'a> Input<'a> {
         self.diags.last_mut().expect("just pushed")
     }
 
+    /// Record a warning at `span` (file:line:col and key path like an error; exit status 0).
+    pub fn warn(&mut self, span: Range<usize>, path: &str, message: String) -> &mut Diagnostic {
+        let d = Diagnostic::at(self.file, self.src, span, path, message).warning();
+        self.diags.push(d);
+        self.diags.last_mut().expect("just pushed")
+    }
+
     /// The problems found, as the error of a reader (None when there are none).
     pub fn finish(self) -> Diagnostics {
         Diagnostics(self.diags)
@@ -324,6 +331,17 @@ impl<'a> Input<'a> {
         for (k, _) in t.iter() {
             let key: &str = k.get_ref();
             if !allowed.contains(&key) {
+                if path == "model"
+                    && let Some(replacement) = super::params::removed_model_key(key)
+                {
+                    // The same message as the path `model.KEY` in a policy, sweep or --set.
+                    self.error(
+                        k.span(),
+                        &join(path, key),
+                        super::params::removed_model_key_message(key, replacement),
+                    );
+                    continue;
+                }
                 let candidates: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
                 let help = match closest(key, &candidates) {
                     Some(s) => format!("did you mean `{s}`?"),

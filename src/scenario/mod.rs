@@ -5,13 +5,14 @@
 //! **Architecture Invariant:** nothing downstream of this module sees raw TOML.
 
 mod diagnostic;
+pub mod diff;
 pub(crate) mod input;
 pub mod overrides;
 pub mod params;
 mod path;
 mod read;
 
-pub use diagnostic::{Diagnostic, Diagnostics, Excerpt, Severity, printable};
+pub use diagnostic::{Diagnostic, Diagnostics, Excerpt, Severity, printable, printable_lines};
 pub use input::read_bounded;
 pub use params::{
     AllianceParams, DeploymentParams, EconomicParams, FieldSpec, MilitaryParams, ModelParams,
@@ -19,7 +20,8 @@ pub use params::{
 };
 pub use path::{OpKind, ParamRef, PathError, PolicyField, SpecOf};
 pub use read::{
-    MAX_FILE_BYTES, TEMPLATE, load_base, load_file, load_file_with_inputs, parse_bytes, parse_str,
+    MAX_FILE_BYTES, TEMPLATE, load_base, load_file, load_file_with_inputs, load_file_with_warnings,
+    parse_bytes, parse_str,
 };
 
 /// NATO status of a country.

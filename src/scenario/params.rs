@@ -173,6 +173,8 @@ param_block! {
         stake_gdp_share: "share of GDP", Value(0.0333), [1e-6, 10.0];
         /// Share of the challenger's GDP lost to a use of force per unit of the rivalry's trade intensity (lost bilateral trade).
         trade_gdp_loss: "share of GDP", Value(0.063), [0.0, 10.0];
+        /// Share of the trade cost of a use of force that a dispute stopping short of force (a threat or a display) already costs the challenger: conflict of any intensity costs gains from trade (Polachek 1980), not only force.
+        dispute_trade_share: "", Value(0.55), [0.0, 1.0];
         /// Audience cost of backing down, per rung climbed above the threat.
         audience_cost: "stake units", Value(0.02), [0.0, 10.0];
         /// Share of the war cost a display of force (MID level 3) carries.
@@ -370,6 +372,49 @@ param_block! {
         /// Base rate of crisis triggers started by the target or its side (a police operation, a declaration, customs or licence-plate rules), before the cohesion factor; each raises tension and opens a crisis opportunity. Default: about 0.5 a year in the baseline (2008-2024: independence, 2011 customs, 2018 tariffs, police operations 2019 and 2021-2023, licence plates 2021-2022, the 2024 dinar rule).
         target_trigger_rate: "1/yr", Value(0.3), [0.0, 52.0];
     }
+}
+
+/// Keys of `[model]` removed with model 2 (the crisis game), each with what replaces it: the
+/// migration message of a file, a policy or sweep path, or a `--set` that still uses one.
+pub const REMOVED_MODEL_KEYS: &[(&str, &str)] = &[
+    (
+        "sanctions_cost",
+        "`model.sanctions_gdp_loss` (share of the challenger's GDP lost to sanctions per unit of unsubstituted Western trade), converted to stake units by `model.stake_gdp_share`; the old default 0.6 stake units corresponds to sanctions_gdp_loss = 0.02",
+    ),
+    (
+        "trade_cost",
+        "`model.trade_gdp_loss` (share of the challenger's GDP lost per unit of the rivalry's trade intensity), converted to stake units by `model.stake_gdp_share`; the old default 1.9 stake units corresponds to trade_gdp_loss = 0.063",
+    ),
+    (
+        "resolve_intercept",
+        "`model.target_stake` (the target's value of the issue) and `model.rationality_target`: the target's resolve is now its decision in the crisis game",
+    ),
+    (
+        "resolve_cohesion",
+        "`model.concession_cohesion` (the target's cost of conceding per unit of cohesion, stake units)",
+    ),
+    (
+        "resolve_reputation",
+        "`model.concession_reputation` (the target's cost of conceding per unit of reputation, stake units)",
+    ),
+    (
+        "resolve_commitment",
+        "`model.treaty_cost` and `model.protect_value` (both scaled by the pact's treaty weight `alliance.ID.reliability`): a protector's help is now its decision in the crisis game",
+    ),
+];
+
+/// What replaces the removed `[model]` key `key`, if it is one of [`REMOVED_MODEL_KEYS`].
+pub fn removed_model_key(key: &str) -> Option<&'static str> {
+    REMOVED_MODEL_KEYS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, replacement)| *replacement)
+}
+
+/// The migration message of the removed `[model]` key `key`: the same wherever it appears
+/// (a `[model]` table, a policy or sweep path, `--set`).
+pub fn removed_model_key_message(key: &str, replacement: &str) -> String {
+    format!("`model.{key}` was removed in model 2 (the crisis game); replaced by {replacement}")
 }
 
 /// The key of every parameter block, for documentation and path resolution.

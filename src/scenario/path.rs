@@ -301,6 +301,14 @@ impl ParamRef {
             }
             _ => None,
         };
+        if let (None, ["model", key]) = (resolved, parts.as_slice())
+            && let Some(replacement) = super::params::removed_model_key(key)
+        {
+            return Err(PathError {
+                message: super::params::removed_model_key_message(key, replacement),
+                suggestion: None,
+            });
+        }
         resolved.ok_or_else(|| PathError {
             message: format!("`{path}` is not a parameter of this scenario"),
             suggestion: closest(path, &scenario.all_paths()),

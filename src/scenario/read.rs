@@ -14,13 +14,24 @@ use super::diagnostic::{Diagnostic, Diagnostics};
 use super::input::{self, FileKind, Input, Val, join, lookup};
 use super::params::{
     AllianceParams, DeploymentParams, EconomicParams, FieldSpec, MilitaryParams, ModelParams,
-    ParamBlock, ParamDefault, PoliticalParams, PowerParams, RivalryParams,
+    ParamBlock, ParamDefault, PoliticalParams, PowerParams, RivalryParams, fmt_bound,
 };
 use super::path::{OpKind, ParamRef, closest};
 use super::{
     Actor, Alliance, Country, Deployment, Meta, OutsidePower, Policy, PolicyChange, Rivalry,
     Scenario, Status, YearMonth,
 };
+
+/// A ratio in words for warnings: whole numbers from 10, two decimals from 0.01.
+fn ratio_text(x: f64) -> String {
+    if x >= 10.0 {
+        format!("{x:.0}")
+    } else if x >= 0.01 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.1e}")
+    }
+}
 
 /// The commented template that `deter init` writes.
 pub const TEMPLATE: &str = include_str!("template.toml");
@@ -40,6 +51,14 @@ const SCENARIO_FILE: FileKind = FileKind {
 /// Read, validate and return a scenario file (following `extends`).
 pub fn load_file(path: &Path) -> Result<Scenario, Diagnostics> {
     load_file_with_inputs(path).0
+}
+
+/// [`load_file`], also returning the warnings of a valid file and its `extends` bases
+/// (`deter validate` prints them; they never stop a run).
+pub fn load_file_with_warnings(path: &Path) -> Result<(Scenario, Diagnostics), Diagnostics> {
+    let mut warnings = Diagnostics::default();
+    let s = load_chain_warn(path, &mut Vec::new(), &mut Vec::new(), false, &mut warnings)?;
+    Ok((s, warnings))
 }
 
 /// [`load_file`], also returning every file it read: `path` and its `extends` bases.
@@ -78,6 +97,17 @@ fn load_chain(
     read: &mut Vec<PathBuf>,
     is_base: bool,
 ) -> Result<Scenario, Diagnostics> {
+    load_chain_warn(path, stack, read, is_base, &mut Diagnostics::default())
+}
+
+/// [`load_chain`], adding the warnings of every valid file of the chain to `warnings`.
+fn load_chain_warn(
+    path: &Path,
+    stack: &mut Vec<PathBuf>,
+    read: &mut Vec<PathBuf>,
+    is_base: bool,
+    warnings: &mut Diagnostics,
+) -> Result<Scenario, Diagnostics> {
     let shown = path.display().to_string();
     read.push(path.to_path_buf());
     let conceal = |mut e: Diagnostics| {
@@ -103,7 +133,7 @@ fn load_chain(
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     stack.push(canonical);
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let result = read_source(&src, &shown, &dir, stack, read).map_err(conceal);
+    let result = read_source_warn(&src, &shown, &dir, stack, read, warnings).map_err(conceal);
     stack.pop();
     result
 }
@@ -114,6 +144,17 @@ fn read_source(
     dir: &Path,
     stack: &mut Vec<PathBuf>,
     read: &mut Vec<PathBuf>,
+) -> Result<Scenario, Diagnostics> {
+    read_source_warn(src, file, dir, stack, read, &mut Diagnostics::default())
+}
+
+fn read_source_warn(
+    src: &str,
+    file: &str,
+    dir: &Path,
+    stack: &mut Vec<PathBuf>,
+    read: &mut Vec<PathBuf>,
+    warnings: &mut Diagnostics,
 ) -> Result<Scenario, Diagnostics> {
     let doc = input::parse(src, file, SCENARIO_FILE)?;
     let root = doc.get_ref();
@@ -145,7 +186,7 @@ fn read_source(
                 );
                 return Err(reader.0.finish());
             }
-            match load_chain(&base_path, stack, read, true) {
+            match load_chain_warn(&base_path, stack, read, true, warnings) {
                 Ok(base) => Some(base),
                 Err(inner) => {
                     reader.error(
@@ -172,7 +213,10 @@ fn read_source(
     });
     let diags = reader.0.finish();
     match scenario {
-        Some(s) if !diags.has_errors() => Ok(s),
+        Some(s) if !diags.has_errors() => {
+            warnings.0.extend(diags.0);
+            Ok(s)
+        }
         _ => Err(diags),
     }
 }
@@ -509,11 +553,11 @@ impl<'a> Reader<'a> {
         });
 
         self.meta(root, root_span.clone(), &mut s.meta, is_overlay);
-        if let Some(v) = lookup(root, "model") {
-            if let Some(t) = self.table(v, "model") {
-                self.check_keys(t, "model", &Self::keys_of(ModelParams::FIELDS, &[]));
-                self.block(t, "model", v.span(), &mut s.model, false);
-            }
+        if let Some(v) = lookup(root, "model")
+            && let Some(t) = self.table(v, "model")
+        {
+            self.check_keys(t, "model", &Self::keys_of(ModelParams::FIELDS, &[]));
+            self.block(t, "model", v.span(), &mut s.model, false);
         }
         self.powers(root, &mut s);
         let errors_before = self.diags.len();
@@ -624,25 +668,25 @@ impl<'a> Reader<'a> {
         if let Some(c) = self.optional_string(t, "currency", "scenario") {
             m.currency = c;
         }
-        if let Some(v) = lookup(t, "start") {
-            if let Some(ym) = self.year_month(v, "scenario.start") {
-                m.start = ym;
-            }
+        if let Some(v) = lookup(t, "start")
+            && let Some(ym) = self.year_month(v, "scenario.start")
+        {
+            m.start = ym;
         }
-        if let Some(v) = lookup(t, "horizon_years") {
-            if let Some(h) = self.unsigned(v, "scenario.horizon_years", 0, 200) {
-                m.horizon_years = h as u32;
-            }
+        if let Some(v) = lookup(t, "horizon_years")
+            && let Some(h) = self.unsigned(v, "scenario.horizon_years", 0, 200)
+        {
+            m.horizon_years = h as u32;
         }
-        if let Some(v) = lookup(t, "runs") {
-            if let Some(r) = self.unsigned(v, "scenario.runs", 1, crate::MAX_RUNS) {
-                m.runs = r;
-            }
+        if let Some(v) = lookup(t, "runs")
+            && let Some(r) = self.unsigned(v, "scenario.runs", 1, crate::MAX_RUNS)
+        {
+            m.runs = r;
         }
-        if let Some(v) = lookup(t, "seed") {
-            if let Some(x) = self.unsigned(v, "scenario.seed", 0, i64::MAX as u64) {
-                m.seed = x;
-            }
+        if let Some(v) = lookup(t, "seed")
+            && let Some(x) = self.unsigned(v, "scenario.seed", 0, i64::MAX as u64)
+        {
+            m.seed = x;
         }
     }
 
@@ -754,49 +798,45 @@ impl<'a> Reader<'a> {
                 None => {}
             }
             let pol_path = format!("{path}.political");
-            if let Some(v) = lookup(t, "political") {
-                if let Some(pt) = self.table(v, &pol_path) {
-                    self.check_keys(
-                        pt,
-                        &pol_path,
-                        &Self::keys_of(PoliticalParams::FIELDS, &["ties"]),
-                    );
-                    self.block(pt, &pol_path, v.span(), &mut c.political, false);
-                    if let Some(tv) = lookup(pt, "ties") {
-                        let ties_path = format!("{pol_path}.ties");
-                        if let Some(tt) = self.table(tv, &ties_path) {
-                            for (k, val) in tt.iter() {
-                                let key = k.get_ref().as_ref();
-                                let p = format!("{ties_path}.{key}");
-                                match s.power_index(key) {
-                                    Some(pi) => {
-                                        let spec = ParamRef::Tie {
-                                            country: 0,
-                                            power: 0,
-                                        }
-                                        .spec();
-                                        if let Some(x) = self.number(val, &p, &spec) {
-                                            c.ties[pi] = x;
-                                        }
+            if let Some(v) = lookup(t, "political")
+                && let Some(pt) = self.table(v, &pol_path)
+            {
+                self.check_keys(
+                    pt,
+                    &pol_path,
+                    &Self::keys_of(PoliticalParams::FIELDS, &["ties"]),
+                );
+                self.block(pt, &pol_path, v.span(), &mut c.political, false);
+                if let Some(tv) = lookup(pt, "ties") {
+                    let ties_path = format!("{pol_path}.ties");
+                    if let Some(tt) = self.table(tv, &ties_path) {
+                        for (k, val) in tt.iter() {
+                            let key = k.get_ref().as_ref();
+                            let p = format!("{ties_path}.{key}");
+                            match s.power_index(key) {
+                                Some(pi) => {
+                                    let spec = ParamRef::Tie {
+                                        country: 0,
+                                        power: 0,
                                     }
-                                    None => {
-                                        let ids: Vec<String> =
-                                            s.powers.iter().map(|p| p.id.clone()).collect();
-                                        let help = closest(key, &ids)
-                                            .map(|x| format!("did you mean `{x}`?"))
-                                            .unwrap_or_else(|| {
-                                                format!(
-                                                    "ties name outside powers; known: {}",
-                                                    ids.join(", ")
-                                                )
-                                            });
-                                        self.error(
-                                            k.span(),
-                                            &p,
-                                            format!("unknown power id `{key}`"),
-                                        )
+                                    .spec();
+                                    if let Some(x) = self.number(val, &p, &spec) {
+                                        c.ties[pi] = x;
+                                    }
+                                }
+                                None => {
+                                    let ids: Vec<String> =
+                                        s.powers.iter().map(|p| p.id.clone()).collect();
+                                    let help = closest(key, &ids)
+                                        .map(|x| format!("did you mean `{x}`?"))
+                                        .unwrap_or_else(|| {
+                                            format!(
+                                                "ties name outside powers; known: {}",
+                                                ids.join(", ")
+                                            )
+                                        });
+                                    self.error(k.span(), &p, format!("unknown power id `{key}`"))
                                         .help = Some(help);
-                                    }
                                 }
                             }
                         }
@@ -821,6 +861,7 @@ impl<'a> Reader<'a> {
                 }
                 None => {}
             }
+            self.check_currency(t, &path, span.clone(), &c);
             if is_new && s.countries.len() >= MAX_ENTITIES {
                 self.error(span, &path, format!("more than {MAX_ENTITIES} countries"));
                 continue;
@@ -828,6 +869,56 @@ impl<'a> Reader<'a> {
             match existing {
                 Some(k) => s.countries[k] = c,
                 None => s.countries.push(c),
+            }
+        }
+    }
+
+    /// Warn about currency figures of one country that are implausible together: a defence
+    /// budget above half of GDP (the model caps the budget share at 0.5), or a capability stock
+    /// more than a thousand times (or less than a thousandth of) its budget. Each suggests that
+    /// some figures changed unit (millions for billions) and others did not.
+    fn check_currency(&mut self, t: &DeTable<'_>, path: &str, span: Range<usize>, c: &Country) {
+        let sub = |table: &str, key: &str| -> Option<Range<usize>> {
+            let v = lookup(t, table)?;
+            let tt = v.get_ref().as_table()?;
+            lookup(tt, key).map(|x| x.span())
+        };
+        let (budget, gdp) = (c.military.budget, c.economic.gdp);
+        if budget.is_finite() && gdp.is_finite() && gdp > 0.0 && budget > 0.5 * gdp {
+            let at = sub("military", "budget").unwrap_or_else(|| span.clone());
+            self.warn(
+                at,
+                &format!("{path}.military.budget"),
+                format!(
+                    "implausible currency figures: the defence budget {} is {} times GDP {} (above half of GDP; the budget share is capped at 0.5)",
+                    fmt_bound(budget),
+                    ratio_text(budget / gdp),
+                    fmt_bound(gdp)
+                ),
+            )
+            .help = Some(
+                "a factor like 1000 suggests a partial change of unit (millions for billions): give every currency figure of the scenario in its `currency` unit".into(),
+            );
+        }
+        let cap = c.military.capability;
+        if c.capability_given && cap.is_finite() && budget.is_finite() && budget > 0.0 && cap > 0.0
+        {
+            let r = cap / budget;
+            if !(1e-3..=1e3).contains(&r) {
+                let at = sub("military", "capability").unwrap_or_else(|| span.clone());
+                self.warn(
+                    at,
+                    &format!("{path}.military.capability"),
+                    format!(
+                        "implausible currency figures: the capability stock {} is {} times the defence budget {} (three orders of magnitude or more)",
+                        fmt_bound(cap),
+                        ratio_text(r),
+                        fmt_bound(budget)
+                    ),
+                )
+                .help = Some(
+                    "a capability stock is a few years of procurement (default: procurement_efficiency x investment_share x budget / depreciation, about 3 budgets); a factor like 1000 suggests a partial change of unit".into(),
+                );
             }
         }
     }
@@ -865,10 +956,10 @@ impl<'a> Reader<'a> {
                 }
                 None => {}
             }
-            if let Some(v) = lookup(t, "collective_procurement") {
-                if let Some(b) = self.boolean(v, &format!("{path}.collective_procurement")) {
-                    a.collective_procurement = b;
-                }
+            if let Some(v) = lookup(t, "collective_procurement")
+                && let Some(b) = self.boolean(v, &format!("{path}.collective_procurement"))
+            {
+                a.collective_procurement = b;
             }
             self.block(t, &path, span, &mut a.params, existing.is_none());
             match existing {
@@ -1017,7 +1108,25 @@ impl<'a> Reader<'a> {
                 );
                 continue;
             }
-            let given = self.block(t, &path, span, &mut r.params, existing.is_none());
+            let shared = s.alliances.iter().find(|a| {
+                a.members.contains(&Actor::Country(r.challenger))
+                    && a.members.contains(&Actor::Country(r.target))
+            });
+            if let Some(a) = shared {
+                let (c, tg) = (&s.countries[r.challenger].id, &s.countries[r.target].id);
+                self.warn(
+                    span.clone(),
+                    &path,
+                    format!(
+                        "intra-alliance rivalry: challenger `{c}` and target `{tg}` are both members of alliance `{}`",
+                        a.id
+                    ),
+                )
+                .help = Some(format!(
+                    "the pact never makes `{c}` defend `{tg}` against itself (a rival's forces never count for the other side); check that the rivalry or the membership is meant"
+                ));
+            }
+            let given = self.block(t, &path, span.clone(), &mut r.params, existing.is_none());
             r.baseline_tension_given |= given.contains(&"baseline_tension");
             match existing {
                 Some(k) => s.rivalries[k] = r,
@@ -1058,6 +1167,28 @@ impl<'a> Reader<'a> {
                 Some(v) => {
                     if let Some(ym) = self.year_month(v, &format!("{path}.start")) {
                         p.start = ym;
+                        let months = s.meta.start.months_until(ym);
+                        let horizon = i64::from(s.meta.horizon_years) * 12;
+                        if months >= horizon {
+                            let end = s.meta.start.months_until(s.meta.start) + horizon;
+                            let (y, m) = (
+                                i64::from(s.meta.start.year)
+                                    + (i64::from(s.meta.start.month) - 1 + end) / 12,
+                                (i64::from(s.meta.start.month) - 1 + end) % 12 + 1,
+                            );
+                            self.warn(
+                                v.span(),
+                                &format!("{path}.start"),
+                                format!(
+                                    "policy `{id}` starts {:04}-{:02}, after the horizon ends ({y:04}-{m:02}): it never takes effect",
+                                    ym.year, ym.month
+                                ),
+                            )
+                            .help = Some(format!(
+                                "start it before {y:04}-{m:02}, or lengthen `scenario.horizon_years` ({})",
+                                s.meta.horizon_years
+                            ));
+                        }
                     }
                 }
                 None if existing.is_none() => {
@@ -1071,10 +1202,10 @@ impl<'a> Reader<'a> {
                 }
                 None => {}
             }
-            if let Some(v) = lookup(t, "enabled") {
-                if let Some(b) = self.boolean(v, &format!("{path}.enabled")) {
-                    p.enabled = b;
-                }
+            if let Some(v) = lookup(t, "enabled")
+                && let Some(b) = self.boolean(v, &format!("{path}.enabled"))
+            {
+                p.enabled = b;
             }
             if let Some(v) = lookup(t, "ramp_years") {
                 let spec = FieldSpec {
@@ -1103,8 +1234,8 @@ impl<'a> Reader<'a> {
                         };
                         if let Some(change) = self.change(ct, &ip, item.span(), s) {
                             // A change's name addresses its magnitude: unique per policy.
-                            if let (Some(n), Some(nv)) = (&change.name, lookup(ct, "name")) {
-                                if !self.check_duplicate(
+                            if let (Some(n), Some(nv)) = (&change.name, lookup(ct, "name"))
+                                && !self.check_duplicate(
                                     &mut names,
                                     n,
                                     nv.span(),
@@ -1112,9 +1243,9 @@ impl<'a> Reader<'a> {
                                     |line| {
                                         format!("`{n}` names two changes (first on line {line})")
                                     },
-                                ) {
-                                    continue;
-                                }
+                                )
+                            {
+                                continue;
                             }
                             p.changes.push(change);
                         }

@@ -186,6 +186,73 @@ pub struct Named {
     pub file: PartialFile,
 }
 
+/// Largest partial file read (a sweep shard holds one small aggregate per point).
+pub const MAX_PARTIAL_BYTES: usize = 256 << 20;
+
+/// Why a partial file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// The file could not be read, or is larger than [`MAX_PARTIAL_BYTES`].
+    Io(String),
+    /// It is not a partial file of this deter, or it is damaged.
+    Invalid(String),
+}
+
+/// Read one partial file, bounded so that `/dev/zero`, a FIFO or a runaway file cannot
+/// exhaust memory. The messages name the file as given.
+pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
+    let name = path.display().to_string();
+    let bytes = crate::scenario::read_bounded(path, MAX_PARTIAL_BYTES)
+        .map_err(|e| ReadError::Io(format!("cannot read `{name}`: {e}")))?;
+    if bytes.len() > MAX_PARTIAL_BYTES {
+        return Err(ReadError::Io(format!(
+            "`{name}` is larger than {MAX_PARTIAL_BYTES} bytes, the limit for partial files"
+        )));
+    }
+    let file = PartialFile::from_bytes(&bytes)
+        .map_err(|e| ReadError::Invalid(format!("`{name}`: {e}")))?;
+    Ok(Named { name, file })
+}
+
+/// The checked shards of a run ([`check_complete`]) merged into one aggregate of
+/// `compiled`'s shape, with the run's timing: the shards' summed wall time (compute time,
+/// not elapsed time) and the largest thread count of any shard. Refuses shards whose runs
+/// do not add up to their header's.
+pub fn merge_run(
+    files: &[Named],
+    compiled: &crate::model::Compiled,
+) -> Result<(Aggregate, crate::report::RunInfo), String> {
+    let header = &files[0].file.header;
+    let template = Aggregate::new(compiled);
+    let mut merged: Option<Aggregate> = None;
+    merge_points(
+        files,
+        |_| template.clone(),
+        |_, agg| {
+            merged = Some(agg);
+            Ok(())
+        },
+    )?;
+    let aggregate = merged.unwrap_or(template);
+    if aggregate.runs != header.runs {
+        return Err(format!(
+            "the shards hold {} runs, but their header says {}",
+            aggregate.runs, header.runs
+        ));
+    }
+    let info = crate::report::RunInfo {
+        scenario_sha256: header.sha256.clone(),
+        seed: header.seed,
+        wall_seconds: files.iter().map(|f| f.file.timing.wall_seconds).sum(),
+        threads: files
+            .iter()
+            .map(|f| f.file.timing.threads)
+            .max()
+            .unwrap_or(1),
+    };
+    Ok((aggregate, info))
+}
+
 /// Check that `files` are exactly the shards `0..n` of one invocation, each once, each with
 /// the index range its `k` implies; return them ordered by `k`. Every message names a file.
 pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, String> {
@@ -484,6 +551,7 @@ mod tests {
                     runs,
                     points: 1,
                     units: runs,
+                    attribution: false,
                     shard: ShardHeader {
                         k: shard.k(),
                         n: shard.n(),

@@ -36,15 +36,6 @@ pub enum Kind {
     Sweep,
 }
 
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Run => "run",
-            Kind::Sweep => "sweep",
-        }
-    }
-}
-
 /// Command-line overrides applied to the input after loading it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -85,6 +76,10 @@ pub struct Header {
     pub points: u64,
     /// Global work units, `points * runs`.
     pub units: u64,
+    /// Whether each part carries the attribution's tallies (every run simulated under the
+    /// level-removal variants too; `crate::attribution`).
+    #[serde(default)]
+    pub attribution: bool,
     pub shard: ShardHeader,
 }
 
@@ -132,6 +127,7 @@ impl Header {
         .or_else(|| cmp("runs", &self.runs, &other.runs))
         .or_else(|| cmp("points", &self.points, &other.points))
         .or_else(|| cmp("units", &self.units, &other.units))
+        .or_else(|| cmp("attribution", &self.attribution, &other.attribution))
         .or_else(|| cmp("shard count n", &self.shard.n, &other.shard.n))
     }
 }
@@ -175,7 +171,72 @@ pub struct PartialFile {
     pub source: Source,
 }
 
+/// What identifies the invocation a shard belongs to (every shard of it has the same).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    pub kind: Kind,
+    /// Fingerprint of the scenario (a run) or of the validated sweep.
+    pub sha256: String,
+    pub overrides: Overrides,
+    pub seed: u64,
+    /// Runs per point.
+    pub runs: u64,
+    /// Points (1 for a run).
+    pub points: u64,
+    /// Whether the parts carry the attribution's tallies.
+    pub attribution: bool,
+}
+
 impl PartialFile {
+    /// The partial file of `shard` of `inv`: this binary's format, engine and RNG, the shard's
+    /// range of the `points x runs` work units, its parts, and the input file it read
+    /// (`file` as given, and its `text`). The one place a partial file is built, for run and
+    /// sweep shards alike.
+    pub fn of_shard(
+        inv: Invocation,
+        shard: super::Shard,
+        timing: Timing,
+        parts: Vec<Part>,
+        file: &std::path::Path,
+        text: String,
+    ) -> Self {
+        let units = inv.points * inv.runs;
+        let (first, end) = shard.range(units);
+        Self {
+            header: Header {
+                format: FORMAT.into(),
+                format_version: FORMAT_VERSION,
+                engine_version: crate::ENGINE_VERSION.into(),
+                engine_build: engine_build(),
+                rng: crate::engine::RNG_NAME.into(),
+                kind: inv.kind,
+                sha256: inv.sha256,
+                overrides: inv.overrides,
+                seed: inv.seed,
+                runs: inv.runs,
+                points: inv.points,
+                units,
+                attribution: inv.attribution,
+                shard: ShardHeader {
+                    k: shard.k(),
+                    n: shard.n(),
+                    first,
+                    end,
+                },
+            },
+            timing,
+            parts,
+            source: Source {
+                path: file.display().to_string(),
+                absolute_path: std::path::absolute(file)
+                    .unwrap_or_else(|_| file.to_path_buf())
+                    .display()
+                    .to_string(),
+                text,
+            },
+        }
+    }
+
     /// The file's bytes: one top-level key per line, so that `head -n 2` shows the header.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = String::from("{\n");

@@ -136,17 +136,17 @@ pub(crate) fn read(inp: &mut Input<'_>, root: &DeTable<'_>, cx: &Context<'_>) ->
             ),
         );
     }
-    if let Some(v) = lookup(root, "common_random_numbers") {
-        if v.get_ref().as_bool() == Some(false) {
-            inp.error(
-                v.span(),
-                "common_random_numbers",
-                "a levers x futures sweep always runs every policy on the same random streams \
+    if let Some(v) = lookup(root, "common_random_numbers")
+        && v.get_ref().as_bool() == Some(false)
+    {
+        inp.error(
+            v.span(),
+            "common_random_numbers",
+            "a levers x futures sweep always runs every policy on the same random streams \
                  in each future"
-                    .into(),
-            )
-            .help = Some("remove the key".into());
-        }
+                .into(),
+        )
+        .help = Some("remove the key".into());
     }
     // The parameters are the futures' uncertainties.
     if let Some(items) = lookup(root, "parameter").and_then(|v| v.get_ref().as_array()) {

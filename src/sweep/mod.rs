@@ -59,6 +59,7 @@ fn robustness(
         name: "robustness",
         table: r.table,
         csv: r.csv,
+        #[cfg(feature = "html")]
         html: Some(crate::rdm::robustness_html(
             &ids,
             f,
@@ -66,6 +67,11 @@ fn robustness(
             &c.thresholds,
             source,
         )),
+        #[cfg(not(feature = "html"))]
+        html: {
+            let _ = source;
+            None
+        },
     })
 }
 
@@ -85,7 +91,7 @@ pub fn sensitivity(
     let mut csv = String::new();
     match sweep.design {
         DesignKind::Saltelli => {
-            csv.push_str("outcome,rank,parameter,role,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n");
+            csv.push_str("outcome,rank,parameter,role,S1,S1_boot95_lo,S1_boot95_hi,ST,ST_boot95_lo,ST_boot95_hi\n");
             let _ = writeln!(
                 table,
                 "Sobol' indices ({} base samples, {} points, {} runs each; 95% bootstrap intervals)",
@@ -161,13 +167,13 @@ pub fn sensitivity(
                     let m = ix[i];
                     let _ = writeln!(
                         table,
-                        "  {:<4} {:<40} {:<11} {:>8.4} {:>8.4} {:>8.4}",
+                        "  {:<4} {:<40} {:<11} {:>8.4} {:>8.4} {:>8}",
                         rank + 1,
                         p.path,
                         p.role.as_str(),
                         m.mu_star,
                         m.mu,
-                        m.sigma
+                        m.sigma_text()
                     );
                     let _ = writeln!(
                         csv,
@@ -177,7 +183,8 @@ pub fn sensitivity(
                         p.role.as_str(),
                         m.mu_star,
                         m.mu,
-                        m.sigma,
+                        // Empty (missing) when undefined; `effects` gives n.
+                        m.sigma.map_or(String::new(), |s| s.to_string()),
                         m.effects
                     );
                 }

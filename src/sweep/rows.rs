@@ -30,6 +30,8 @@ pub struct Rows {
     /// Levers x futures: the policy ids and the futures per policy (point k is future
     /// `k % futures` of policy `k / futures`); the rows then carry `policy` and `future`.
     policies: Option<(Vec<String>, u64)>,
+    /// The sweep carries the attribution: region-wide `attribution_*` columns.
+    attribution: bool,
 }
 
 #[derive(Serialize)]
@@ -56,6 +58,11 @@ struct JsonRest<'a> {
     stopping: Option<JsonStopping<'a>>,
     outcomes: &'a Outcomes,
     metrics: &'a crate::report::Metrics,
+    /// The region's attribution, when the sweep carries it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attribution: Option<
+        &'a crate::report::attribution::EventsOut<crate::report::attribution::EventAttributionOut>,
+    >,
 }
 
 #[derive(Serialize)]
@@ -72,10 +79,33 @@ struct JsonHeader<'a> {
     design: &'a str,
     seed: u64,
     runs: u64,
+    horizon_years: u32,
     common_random_numbers: bool,
+    /// Rows carry the region's attribution (`deter sweep --attribution`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    attribution: bool,
     parameters: Vec<JsonParam<'a>>,
+    /// Settings from the command line that replaced the file's.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    overrides: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     policies: Option<&'a [String]>,
+}
+
+/// The attribution columns of a sweep row, per event: removing all three levels, then each
+/// level's Shapley share.
+const ATTRIBUTION_PARTS: [&str; 4] = ["removing_all", "military", "political", "economic"];
+
+fn attribution_part(
+    e: &crate::report::attribution::EventAttributionOut,
+    part: usize,
+) -> &crate::report::attribution::ChangeOut {
+    match part {
+        0 => &e.removing_all,
+        1 => &e.military,
+        2 => &e.political,
+        _ => &e.economic,
+    }
 }
 
 fn metric_values(m: &MetricOut) -> [f64; 5] {
@@ -94,6 +124,7 @@ impl Rows {
                     c.futures.max(1),
                 )
             }),
+            attribution: sweep.attribution,
         }
     }
 
@@ -118,7 +149,7 @@ impl Rows {
                     cols.extend(["stop".into(), "widest_half_width".into()]);
                 }
                 for e in &EVENTS {
-                    for s in ["p", "lo", "hi"] {
+                    for s in ["p", "mc95_lo", "mc95_hi"] {
                         cols.push(format!("{}_{s}", e.key));
                     }
                 }
@@ -130,6 +161,15 @@ impl Rows {
                 for s in ["mean", "p50", "censored_share"] {
                     cols.push(format!("{YEARS_TO_FORCE}_{s}"));
                 }
+                if self.attribution {
+                    for e in &EVENTS {
+                        for part in ATTRIBUTION_PARTS {
+                            for s in ["change", "paired95_lo", "paired95_hi"] {
+                                cols.push(format!("attribution_{}_{part}_{s}", e.key));
+                            }
+                        }
+                    }
+                }
                 cols.join(",") + "\n"
             }
             RowFormat::Json => {
@@ -140,7 +180,10 @@ impl Rows {
                     design: sweep.design.as_str(),
                     seed: sweep.seed,
                     runs: sweep.runs,
+                    horizon_years: sweep.base.meta.horizon_years,
+                    overrides: &sweep.overrides,
                     common_random_numbers: sweep.common_random_numbers,
+                    attribution: self.attribution,
                     parameters: sweep
                         .parameters
                         .iter()
@@ -223,6 +266,27 @@ impl Rows {
                 }
                 let t = &m.years_to_first_use_of_force;
                 let _ = write!(s, ",{},{},{}", t.mean, t.p50, t.censored_share);
+                if self.attribution {
+                    let region = report.attribution.as_ref().map(|a| &a.entities[0].events.0);
+                    for k in 0..N_EVENTS {
+                        for part in 0..ATTRIBUTION_PARTS.len() {
+                            match region.map(|r| attribution_part(&r[k], part)) {
+                                Some(c) => {
+                                    let cell =
+                                        |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+                                    let _ = write!(
+                                        s,
+                                        ",{},{},{}",
+                                        c.change,
+                                        cell(c.paired95_lo),
+                                        cell(c.paired95_hi)
+                                    );
+                                }
+                                None => s.push_str(",,,"),
+                            }
+                        }
+                    }
+                }
                 s.push('\n');
             }
             RowFormat::Json => {
@@ -235,6 +299,7 @@ impl Rows {
                     }),
                     outcomes: &report.outcomes,
                     metrics: &report.metrics,
+                    attribution: report.attribution.as_ref().map(|a| &a.entities[0].events),
                 };
                 let body = serde_json::to_string(&rest).expect("serialises");
                 s.push_str(&body[1..]); // drop the opening brace
@@ -263,7 +328,7 @@ impl Rows {
             RowFormat::Json => {
                 let v: serde_json::Value = serde_json::from_str(line).ok()?;
                 for (o, e) in out.iter_mut().zip(&EVENTS) {
-                    for (x, key) in o.iter_mut().zip(["p", "lo", "hi"]) {
+                    for (x, key) in o.iter_mut().zip(["p", "mc95_lo", "mc95_hi"]) {
                         *x = v["outcomes"][e.key][key].as_f64()?;
                     }
                 }

@@ -41,6 +41,10 @@ pub enum Sink {
     File(File),
     /// Standard output (no resume).
     Stdout,
+    /// A channel: each batch of rows is sent as one string as soon as it is written (the
+    /// Python package streams rows this way). A closed receiver stops the sweep
+    /// ([`SweepError::Closed`]); a bounded channel makes the sweep wait for its reader.
+    Channel(std::sync::mpsc::SyncSender<String>),
 }
 
 /// Options of one sweep execution.
@@ -411,7 +415,12 @@ pub fn point_scenario(sweep: &Sweep, k: u64, values: &[f64]) -> Compiled {
         s.set(*t, v)
             .expect("sweep values are validated against the parameter ranges");
     }
-    Compiled::new(&s)
+    let c = Compiled::new(&s);
+    if sweep.attribution {
+        c.with_attribution()
+    } else {
+        c
+    }
 }
 
 fn point_row(sweep: &Sweep, rows: &Rows, k: u64, open: &Open, stop: Option<&Stopping>) -> String {
@@ -483,6 +492,9 @@ fn write_durably(
             out.write_all(bytes)?;
             out.flush()
         }
+        Sink::Channel(tx) => tx
+            .send(String::from_utf8_lossy(bytes).into_owned())
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe)),
     }
 }
 

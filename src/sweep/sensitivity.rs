@@ -132,9 +132,22 @@ pub struct MorrisIndex {
     pub mu_star: f64,
     /// Mean of EE: sign of the effect (cancels for non-monotonic effects).
     pub mu: f64,
-    /// Standard deviation of EE (n - 1): non-linearity or interactions.
-    pub sigma: f64,
+    /// Standard deviation of EE (n - 1): non-linearity or interactions. `None` with fewer
+    /// than two elementary effects, where the sample cannot support a spread
+    /// ([`MorrisIndex::sigma_text`] says "undefined (n = 1)").
+    pub sigma: Option<f64>,
     pub effects: u64,
+}
+
+impl MorrisIndex {
+    /// sigma to 4 decimals, or why there is none: "undefined (n = 1)" (as for every
+    /// statistic the sample cannot support).
+    pub fn sigma_text(&self) -> String {
+        match self.sigma {
+            Some(s) => format!("{s:.4}"),
+            None => format!("undefined (n = {})", self.effects),
+        }
+    }
 }
 
 /// Morris indices from outputs in design order.
@@ -158,16 +171,14 @@ pub fn morris_from_design(y: &[f64], design: &Design) -> Vec<MorrisIndex> {
                 return MorrisIndex {
                     mu_star: 0.0,
                     mu: 0.0,
-                    sigma: 0.0,
+                    sigma: None,
                     effects: 0,
                 };
             }
             let mu = sum[i] / n;
-            let sigma = if n > 1.0 {
+            let sigma = (n > 1.0).then(|| {
                 (effects[i].iter().map(|e| (e - mu).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
-            } else {
-                0.0
-            };
+            });
             MorrisIndex {
                 mu_star: abs[i] / n,
                 mu,
@@ -273,7 +284,7 @@ mod tests {
         for i in 0..4 {
             assert!((m[i].mu_star - c[i].abs()).abs() < 1e-9);
             assert!((m[i].mu - c[i]).abs() < 1e-9);
-            assert!(m[i].sigma < 1e-9);
+            assert!(m[i].sigma.unwrap() < 1e-9);
             assert_eq!(m[i].effects, 20);
         }
         let g = morris_indices(g_function, G_A.len(), 50, 4, 2);

@@ -268,11 +268,17 @@ pub struct Sweep {
     pub levels: usize,
     /// Run i uses the same stream at every point.
     pub common_random_numbers: bool,
+    /// `attribution = true` (or `deter sweep --attribution`): every point also carries
+    /// "which level deters" (8 simulations per run; off by default).
+    pub attribution: bool,
     pub parameters: Vec<Parameter>,
     /// Warnings about a valid sweep (printed to stderr before it runs).
     pub warnings: Vec<Diagnostic>,
     /// Levers x futures: the policies every future is run under (docs/SWEEPS.md).
     pub crossing: Option<super::levers::Crossing>,
+    /// Settings given on the command line (or to the library) that replaced the file's,
+    /// e.g. "runs = 50 (file: 200)": recorded in the results' provenance.
+    pub overrides: Vec<String>,
 }
 
 /// Sweep files, for the shared input core.
@@ -318,7 +324,8 @@ impl DerefMut for Reader<'_> {
     }
 }
 
-const TOP_KEYS: [&str; 13] = [
+const TOP_KEYS: [&str; 14] = [
+    "attribution",
     "name",
     "description",
     "base",
@@ -431,6 +438,16 @@ impl Reader<'_> {
                 }
             },
             None => Some(false),
+        };
+        let attribution = match lookup(root, "attribution") {
+            Some(v) => match v.get_ref().as_bool() {
+                Some(b) => b,
+                None => {
+                    self.type_error(v, "attribution", "true or false");
+                    false
+                }
+            },
+            None => false,
         };
         let mut parameters = Vec::new();
         let mut seen: Vec<(String, Range<usize>)> = Vec::new();
@@ -643,6 +660,7 @@ impl Reader<'_> {
             points,
             levels,
             common_random_numbers: crn || crossing.is_some(),
+            attribution,
             parameters,
             warnings: self
                 .diags
@@ -651,6 +669,7 @@ impl Reader<'_> {
                 .cloned()
                 .collect(),
             crossing,
+            overrides: Vec::new(),
         })
     }
 
@@ -695,6 +714,34 @@ fn number_or_bool(r: &mut Input<'_>, v: &Val<'_>, path: &str, bools: bool) -> Op
     }
 }
 
+/// Warn when an enabled policy of the base scenario changes the parameter a sweep varies:
+/// from the policy's start on, the policy's value replaces the sweep's (sweep validation).
+fn warn_policy_override(
+    r: &mut Input<'_>,
+    span: Range<usize>,
+    p: &str,
+    path: &str,
+    target: ParamRef,
+    base: &Scenario,
+) {
+    for policy in base.policies.iter().filter(|x| x.enabled) {
+        if policy.changes.iter().any(|c| c.target == target) {
+            r.warn(
+                span.clone(),
+                &format!("{p}.path"),
+                format!(
+                    "the base scenario's policy `{}` changes `{path}` from {:04}-{:02}: from then on it overrides the values this sweep gives it",
+                    policy.id, policy.start.year, policy.start.month
+                ),
+            )
+            .help = Some(format!(
+                "vary the policy instead (`policy.{}.enabled`, or its change's value), or disable it in a base scenario for the sweep",
+                policy.id
+            ));
+        }
+    }
+}
+
 /// Read one parameter table (`t`, at `span`, key path `p`) whose path resolves in `base`:
 /// the same keys, distributions, checks and messages for sweeps and scenario priors (the
 /// shared input core: file:line:col, key path, expectation, did-you-mean).
@@ -723,7 +770,12 @@ pub(crate) fn read_parameter(
         };
         let path = r.string(path_v, &format!("{p}.path"))?;
         let target = match ParamRef::resolve(&path, base) {
-            Ok(r) => Some(r),
+            Ok(t) => {
+                if matches!(usage, Usage::Sweep(_)) {
+                    warn_policy_override(r, path_v.span(), p, &path, t, base);
+                }
+                Some(t)
+            }
             Err(e) => {
                 let help = match &e.suggestion {
                     Some(s) => format!("did you mean `{s}`?"),

@@ -198,6 +198,14 @@ bad_files! {
     extends_itself: "extends-itself.toml" => 1, "extends", "`extends` cycle: `extends-itself.toml` is already being read";
     extends_missing_file: "extends-missing-file.toml" => 1, "extends", "the base scenario `no-such-base.toml` is not valid";
     extends_not_a_string: "extends-not-a-string.toml" => 1, "extends", "expected a string, found integer";
+    // keys removed with model 2: the migration message names the replacement
+    removed_sanctions_cost: "removed-sanctions-cost.toml" => 5, "model.sanctions_cost", "`model.sanctions_cost` was removed in model 2 (the crisis game); replaced by `model.sanctions_gdp_loss`";
+    removed_trade_cost: "removed-trade-cost.toml" => 5, "model.trade_cost", "replaced by `model.trade_gdp_loss`";
+    removed_resolve_intercept: "removed-resolve-intercept.toml" => 5, "model.resolve_intercept", "replaced by `model.target_stake`";
+    removed_resolve_cohesion: "removed-resolve-cohesion.toml" => 5, "model.resolve_cohesion", "replaced by `model.concession_cohesion`";
+    removed_resolve_reputation: "removed-resolve-reputation.toml" => 5, "model.resolve_reputation", "replaced by `model.concession_reputation`";
+    removed_resolve_commitment: "removed-resolve-commitment.toml" => 5, "model.resolve_commitment", "replaced by `model.treaty_cost` and `model.protect_value`";
+    removed_key_in_policy_path: "removed-key-in-policy-path.toml" => 21, "policy[0].changes[0].path", "`model.sanctions_cost` was removed in model 2 (the crisis game); replaced by `model.sanctions_gdp_loss`";
 }
 
 #[test]

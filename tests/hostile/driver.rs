@@ -218,3 +218,31 @@ fn the_memory_guard_refuses_cleanly_in_every_command() {
         assert!(!Path::new(&out).exists(), "deter {all:?} wrote {out}");
     }
 }
+
+/// Cancellation is checked before every run, not every block: with a slow scenario (120
+/// rivalries over 200 years, about 60 ms a run here) a block of 256 runs takes over 10 s,
+/// one run a fifteenth of a second; Ctrl-C must stop it well within the bound above.
+#[test]
+fn ctrl_c_stops_within_one_run_of_a_slow_scenario() {
+    let dir = tempdir();
+    let f = write(dir.path(), "slow.toml", &ring_scenario(120, 200));
+    let out = dir.path().join("out");
+    let mut child = long_command(&[
+        "run",
+        f.to_str().unwrap(),
+        "--runs",
+        MAX_RUNS,
+        "--threads",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    wait_until_running(&mut child);
+    // Well inside the first blocks (each over 10 s long), not before them.
+    std::thread::sleep(Duration::from_secs(1));
+    signal(&child, "-INT");
+    let (status, took) = wait_within(&mut child, Duration::from_secs(30));
+    assert_eq!(status.code(), Some(130));
+    assert!(took < Duration::from_secs(5), "stopped after {took:?}");
+    assert!(!out.exists(), "left {:?}", leftovers(dir.path()));
+}

@@ -30,11 +30,84 @@ fn each_file(dir: &Path, check: impl Fn(&Path, &[u8])) {
     assert!(failed.is_empty(), "failed: {failed:#?}");
 }
 
+/// What each fuzz finding must produce, decided when it was fixed: `deter validate`'s exit
+/// code and the pieces of its message (location, key, problem). A new file in tests/fuzz/
+/// without an entry here fails the test.
+const EXPECTED: &[(&str, i32, &[&str])] = &[
+    (
+        "extends-dev-zero.toml",
+        2,
+        &[
+            "extends-dev-zero.toml:1:11: error: extends: the base scenario `/dev/zero` is not valid",
+            "/dev/zero: error: the file is larger than 16777216 bytes, the limit for scenario files",
+        ],
+    ),
+    (
+        "huge-literal-1e300.toml",
+        2,
+        &[
+            "huge-literal-1e300.toml:6:10: error: country[0].military.budget: expected a number in [0, 1e5]",
+            "found 1e300",
+            "1 error found",
+        ],
+    ),
+    (
+        // The excerpt is cut around the caret, not printed whole.
+        "long-line-error.toml",
+        2,
+        &[
+            "long-line-error.toml:3:60009: error: scenario.runs: TOML syntax error",
+            "3 | ... 1, 1, 1,",
+        ],
+    ),
+    (
+        // The column counts characters, not bytes.
+        "multibyte-at-error.toml",
+        2,
+        &[
+            "multibyte-at-error.toml:2:14: error: scenario.name: TOML syntax error: unexpected key or value",
+            "2 | name = \"ééé\" éé = 1\n  |              ^\n",
+        ],
+    ),
+];
+
 #[test]
 fn fuzz_findings_stay_fixed() {
-    each_file(&root().join("tests/fuzz"), |_, bytes| {
+    let dir = root().join("tests/fuzz");
+    // The library's own checks (no panic, diagnostics print, reports consistent).
+    each_file(&dir, |_, bytes| {
         let _ = selfcheck::scenario_bytes(bytes);
     });
+    // And what a user sees: the exit code and the message decided when it was fixed.
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    let listed: Vec<&str> = EXPECTED.iter().map(|e| e.0).collect();
+    assert_eq!(
+        names, listed,
+        "every fuzz finding needs its expected outcome here"
+    );
+    for (name, code, pieces) in EXPECTED {
+        let path = format!("tests/fuzz/{name}");
+        let out = super::deter(&["validate", &path]);
+        let text = super::stderr(&out);
+        assert_eq!(out.status.code(), Some(*code), "{name}:\n{text}");
+        for piece in *pieces {
+            assert!(text.contains(piece), "{name}: no `{piece}` in:\n{text}");
+        }
+        assert!(!text.contains("panicked"), "{name}:\n{text}");
+        // Same through the library: refused, with the same first line.
+        let bytes = std::fs::read(root().join(&path)).unwrap();
+        let d = deter::scenario::parse_bytes(&bytes, &path).expect_err("a fuzz finding is refused");
+        let first = d.to_string().lines().next().unwrap().to_string();
+        assert!(
+            text.contains(&first),
+            "{name}: library says `{first}`, CLI:\n{text}"
+        );
+    }
 }
 
 #[test]

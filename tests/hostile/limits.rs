@@ -107,6 +107,18 @@ fn horizon_override_out_of_range_is_refused() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--horizon-years 201: expected an integer in [0, 200]"));
+    // The documented maximum itself is accepted.
+    let out = deter(&[
+        "run",
+        "src/scenario/template.toml",
+        "--horizon-years",
+        "200",
+        "--runs",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
 #[test]

@@ -7,6 +7,8 @@
 //! - `props`: random valid scenarios at the extremes of every documented range.
 //! - `limits`: run counts, threads, horizons, empty and large scenarios.
 //! - `faults`: output paths, atomic writes, Ctrl-C and SIGKILL.
+//! - `warn_files`: every file in tests/warn/ passes `validate` (exit 0) with a warning naming
+//!   the problem, its line and its key; messages are snapshotted.
 //! - `driver`: every command on the one driver: Ctrl-C within a second with 10^12 runs, the
 //!   memory guard.
 //!
@@ -20,6 +22,7 @@ mod fuzz_regressions;
 mod input_core;
 mod limits;
 mod props;
+mod warn_files;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

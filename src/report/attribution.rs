@@ -1,0 +1,731 @@
+//! "Which level deters" in the reports: the Shapley attribution of `crate::attribution` as
+//! JSON (`attribution` in a run, `attribution_shift` in a comparison; docs/OUTPUT.md), table
+//! lines, tidy CSV rows and HTML sections. Every line says what the counterfactual is, the
+//! unit (percentage points of a probability over the horizon) and the interval's kind.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+use serde::ser::SerializeMap;
+
+use super::finite;
+use crate::attribution::{self as attr, EventTally, LEVELS, PairedTally, REMOVED, Tally};
+use crate::outputs::{EVENTS, N_EVENTS};
+
+/// The counterfactual, in words (docs/MODEL.md 7.13).
+pub const COUNTERFACTUAL: &str = "a level is removed from the defender side (the target and its protectors) in every crisis: military = the target's and its protectors' forces and their commitment to fight; political = pacts' treaty and reputation terms, tripwires, international monitoring, and the target's cohesion and reputation in its cost of conceding; economic = Western sanctions and the challenger's trade with the target. The challenger, everything else and every random draw are unchanged (docs/MODEL.md 7.13)";
+
+/// The unit of every change, in words.
+pub const UNITS: &str = "change in the probability that the event happens at least once over the horizon when levels are removed, as a probability difference (0.01 = 1 percentage point); positive: removing the level raises it. A level's value is its Shapley share: its removal's effect averaged over the six orders of removing the three levels; the three add up exactly to the change when all three are removed";
+
+/// How to switch it off, in words.
+pub const SWITCH_OFF: &str = "on by default in run and compare (8 simulations per run: the run itself and 7 level-removal variants); --no-attribution (Python: attribution=False) switches it off";
+
+/// A change in P(event) with its paired 95% interval.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChangeOut {
+    /// The mean change, a probability difference.
+    pub change: f64,
+    /// Paired 95% interval; null when the sample cannot support one (`undefined` says why).
+    pub paired95_lo: Option<f64>,
+    pub paired95_hi: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undefined: Option<String>,
+    /// Six times the sum over runs of the per-run values: an exact integer (`change` =
+    /// `sum6 / 6 / runs`).
+    pub sum6: i64,
+}
+
+impl ChangeOut {
+    fn of(sum6: i64, sq36: u64, runs: u64) -> Self {
+        let m = attr::mean_interval(sum6, sq36, runs);
+        Self {
+            change: finite(m.mean),
+            paired95_lo: m.interval.map(|i| finite(i.0)),
+            paired95_hi: m.interval.map(|i| finite(i.1)),
+            undefined: m.undefined,
+            sum6,
+        }
+    }
+}
+
+/// One variant: runs with the event, and their share.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct VariantOut {
+    pub count: u64,
+    pub p: f64,
+}
+
+/// The eight variants keyed by the levels they remove ([`REMOVED`]: "none" is the run as it
+/// is, "all" removes all three).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variants(pub [VariantOut; 8]);
+
+impl Serialize for Variants {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(8))?;
+        for (k, v) in REMOVED.iter().zip(&self.0) {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// The attribution of one event for one entity.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EventAttributionOut {
+    /// P(event) as is (every level present): the report's own probability.
+    pub p_as_is: f64,
+    /// P(event) with all three defender levels removed.
+    pub p_all_removed: f64,
+    /// `p_all_removed - p_as_is`, with its paired interval.
+    pub removing_all: ChangeOut,
+    /// Shapley shares of `removing_all`, one per level; they sum to it exactly (`sum6`).
+    pub military: ChangeOut,
+    pub political: ChangeOut,
+    pub economic: ChangeOut,
+    /// Every variant's count, keyed by the levels removed.
+    pub variants: Variants,
+}
+
+impl EventAttributionOut {
+    fn from_tally(t: &EventTally, runs: u64) -> Self {
+        let n = runs.max(1) as f64;
+        // Variant r removes the levels in r, i.e. keeps the levels in !r.
+        let variants = Variants(std::array::from_fn(|r| {
+            let count = t.present[!r & 7];
+            VariantOut {
+                count,
+                p: finite(count as f64 / n),
+            }
+        }));
+        let level = |k: usize| ChangeOut::of(t.shapley6[k], t.shapley6_sq[k], runs);
+        Self {
+            p_as_is: finite(t.present[7] as f64 / n),
+            p_all_removed: finite(t.present[0] as f64 / n),
+            removing_all: ChangeOut::of(t.total6(), t.total6_sq, runs),
+            military: level(0),
+            political: level(1),
+            economic: level(2),
+            variants,
+        }
+    }
+
+    /// The three levels' values, in [`LEVELS`] order.
+    pub fn levels(&self) -> [&ChangeOut; 3] {
+        [&self.military, &self.political, &self.economic]
+    }
+}
+
+/// One attribution per [`EVENTS`] entry; serialised keyed by the events' keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventsOut<T>(pub Vec<T>);
+
+impl<T: Serialize> Serialize for EventsOut<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(N_EVENTS))?;
+        for (e, v) in EVENTS.iter().zip(&self.0) {
+            m.serialize_entry(e.key, v)?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EntityAttributionOut {
+    /// "region" or the rivalry's id.
+    pub entity: String,
+    pub events: EventsOut<EventAttributionOut>,
+}
+
+/// `attribution` in a run's JSON (docs/OUTPUT.md).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AttributionOut {
+    pub counterfactual: &'static str,
+    pub units: &'static str,
+    pub method: &'static str,
+    pub cost: &'static str,
+    /// Runs, each simulated as is and under the 7 variants that remove a level.
+    pub runs: u64,
+    pub simulations_per_run: u32,
+    /// The region first, then every rivalry in file order.
+    pub entities: Vec<EntityAttributionOut>,
+}
+
+impl AttributionOut {
+    /// From the tallies of `runs` runs; `ids` are the rivalries' ids in file order.
+    pub fn build(t: &Tally, runs: u64, ids: &[&str]) -> Self {
+        let names = std::iter::once("region").chain(ids.iter().copied());
+        Self {
+            counterfactual: COUNTERFACTUAL,
+            units: UNITS,
+            method: attr::METHOD,
+            cost: SWITCH_OFF,
+            runs,
+            simulations_per_run: 8,
+            entities: t
+                .entities
+                .iter()
+                .zip(names)
+                .map(|(e, name)| EntityAttributionOut {
+                    entity: name.to_string(),
+                    events: EventsOut(
+                        e.iter()
+                            .map(|x| EventAttributionOut::from_tally(x, runs))
+                            .collect(),
+                    ),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One level's attribution under A and B and the paired shift.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LevelShiftOut {
+    /// The level's value under A and under B (as in `attribution`).
+    pub a: f64,
+    pub b: f64,
+    /// `b - a`, with its paired 95% interval (run i of A and of B share their streams).
+    pub shift: f64,
+    pub paired95_lo: Option<f64>,
+    pub paired95_hi: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undefined: Option<String>,
+    /// Six times the sum over runs of the per-run shifts (an exact integer).
+    pub sum6: i64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EventShiftOut {
+    pub removing_all: LevelShiftOut,
+    pub military: LevelShiftOut,
+    pub political: LevelShiftOut,
+    pub economic: LevelShiftOut,
+}
+
+impl EventShiftOut {
+    /// The three levels' shifts, in [`LEVELS`] order.
+    pub fn levels(&self) -> [&LevelShiftOut; 3] {
+        [&self.military, &self.political, &self.economic]
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EntityShiftOut {
+    pub entity: String,
+    pub events: EventsOut<EventShiftOut>,
+}
+
+/// `attribution_shift` in a comparison's JSON: how B shifts the attribution.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AttributionShiftOut {
+    pub counterfactual: &'static str,
+    pub units: &'static str,
+    pub method: &'static str,
+    pub runs: u64,
+    /// The region first, then every rivalry present in both scenarios.
+    pub entities: Vec<EntityShiftOut>,
+}
+
+/// Units of the shift, in words.
+pub const SHIFT_UNITS: &str = "B's attribution minus A's, per level and for removing all three, as a probability difference (0.01 = 1 percentage point), paired run by run";
+
+impl AttributionShiftOut {
+    /// From the paired tallies and both sides' attributions; `pairs` maps rivalries
+    /// (index in A, index in B).
+    pub fn build(
+        t: &PairedTally,
+        runs: u64,
+        a: &AttributionOut,
+        b: &AttributionOut,
+        pairs: &[(usize, usize)],
+    ) -> Self {
+        let sides = std::iter::once((0, 0)).chain(pairs.iter().map(|&(x, y)| (x + 1, y + 1)));
+        let entities = t
+            .entities
+            .iter()
+            .zip(sides)
+            .map(|(e, (ia, ib))| {
+                let (ea, eb) = (&a.entities[ia], &b.entities[ib]);
+                let events = e
+                    .iter()
+                    .enumerate()
+                    .map(|(k, x)| {
+                        let (va, vb) = (&ea.events.0[k], &eb.events.0[k]);
+                        let shift = |sum6: i64, sq: u64, ca: &ChangeOut, cb: &ChangeOut| {
+                            let m = attr::mean_interval(sum6, sq, runs);
+                            LevelShiftOut {
+                                a: ca.change,
+                                b: cb.change,
+                                shift: finite(m.mean),
+                                paired95_lo: m.interval.map(|i| finite(i.0)),
+                                paired95_hi: m.interval.map(|i| finite(i.1)),
+                                undefined: m.undefined,
+                                sum6,
+                            }
+                        };
+                        let level = |j: usize| {
+                            shift(x.diff6[j], x.diff6_sq[j], va.levels()[j], vb.levels()[j])
+                        };
+                        EventShiftOut {
+                            removing_all: shift(
+                                x.total_diff6,
+                                x.total_diff6_sq,
+                                &va.removing_all,
+                                &vb.removing_all,
+                            ),
+                            military: level(0),
+                            political: level(1),
+                            economic: level(2),
+                        }
+                    })
+                    .collect();
+                EntityShiftOut {
+                    entity: ea.entity.clone(),
+                    events: EventsOut(events),
+                }
+            })
+            .collect();
+        Self {
+            counterfactual: COUNTERFACTUAL,
+            units: SHIFT_UNITS,
+            method: attr::METHOD,
+            runs,
+            entities,
+        }
+    }
+}
+
+/// "use of force" from the key `use_of_force`.
+fn words(key: &str) -> String {
+    key.replace('_', " ")
+}
+
+/// Percentage points with one decimal, signed.
+fn pp(x: f64) -> String {
+    format!("{:+.1}", 100.0 * x)
+}
+
+/// `text` with its first letter in upper case.
+fn capitalised(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// "raises P(use of force) by 15.6 percentage points (paired 95% interval 13.8 to 17.4)".
+fn effect(event: &str, c: &ChangeOut, horizon: u32) -> String {
+    if c.sum6 == 0
+        && c.undefined
+            .as_deref()
+            .is_some_and(|u| u.contains("no variation"))
+    {
+        return format!("leaves P({event} within {horizon} years) unchanged in every run");
+    }
+    let (verb, sign) = if c.change < 0.0 {
+        ("lowers", -1.0)
+    } else {
+        ("raises", 1.0)
+    };
+    let interval = match (c.paired95_lo, c.paired95_hi) {
+        (Some(lo), Some(hi)) => {
+            let (a, b) = if sign < 0.0 { (-hi, -lo) } else { (lo, hi) };
+            format!("paired 95% interval {:.1} to {:.1}", 100.0 * a, 100.0 * b)
+        }
+        _ => format!(
+            "paired 95% interval {}",
+            c.undefined.as_deref().unwrap_or("undefined")
+        ),
+    };
+    format!(
+        "{verb} P({event} within {horizon} years) by {:.1} percentage points ({interval})",
+        100.0 * sign * c.change
+    )
+}
+
+/// An entity's heading, in the table and the HTML alike: with one rivalry only the region is
+/// shown, and it says so.
+fn entity_heading(entity: &str, single: Option<&str>) -> String {
+    match (entity, single) {
+        ("region", Some(id)) => format!("Region-wide (= rivalry {id}, the only one)"),
+        ("region", None) => "Region-wide".into(),
+        (id, _) => format!("Rivalry {id}"),
+    }
+}
+
+/// How many of `n` entities (the region first) are shown: only the region when there is a
+/// single rivalry (it is that rivalry).
+fn shown_entities(n: usize, single: Option<&str>) -> usize {
+    if single.is_some() { 1 } else { n }
+}
+
+/// Order of the events in the table: events first, the crisis opportunity (context) last,
+/// as in the outcome table.
+fn table_order() -> impl Iterator<Item = usize> {
+    let (context, events): (Vec<usize>, Vec<usize>) =
+        (0..N_EVENTS).partition(|&k| EVENTS[k].key == "crisis");
+    events.into_iter().chain(context)
+}
+
+/// The table section of a run: what it is, then per entity and event the change when all
+/// three levels are removed and each level's Shapley share, every line in words. With one
+/// rivalry only the region is shown (it is that rivalry).
+pub fn table_section(out: &mut String, a: &AttributionOut, horizon: u32, single: Option<&str>) {
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Which level deters: Shapley attribution over the defender-side removal counterfactual."
+    );
+    let _ = writeln!(out, "  {}.", capitalised(SWITCH_OFF));
+    let _ = writeln!(
+        out,
+        "  Removing a level: {}.",
+        COUNTERFACTUAL.trim_start_matches("a level is removed from the defender side (the target and its protectors) in every crisis: ")
+    );
+    let _ = writeln!(
+        out,
+        "  Changes in percentage points of the probability over the {horizon}-year horizon; a level's change is its Shapley share (its removal's effect averaged over the orders of removal) and the three add up to the change when all three are removed; paired 95% intervals over {} runs (common random numbers).",
+        super::table::thousands(a.runs)
+    );
+    let shown = shown_entities(a.entities.len(), single);
+    for e in &a.entities[..shown] {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "  {}", entity_heading(&e.entity, single));
+        for k in table_order() {
+            let x = &e.events.0[k];
+            let ev = words(EVENTS[k].key);
+            let _ = writeln!(
+                out,
+                "    {}: {:.1}% as is, {:.1}% with all three defender levels removed: removing all three {}, of which",
+                EVENTS[k].label,
+                100.0 * x.p_as_is,
+                100.0 * x.p_all_removed,
+                effect(&ev, &x.removing_all, horizon)
+            );
+            for (name, c) in LEVELS.iter().zip(x.levels()) {
+                let _ = writeln!(
+                    out,
+                    "      removing the defenders' {name} level {}",
+                    effect(&ev, c, horizon)
+                );
+            }
+        }
+    }
+}
+
+/// The table section of a comparison: per entity, event and level, the attribution under A
+/// and B and the paired shift B - A.
+pub fn shift_table_section(
+    out: &mut String,
+    s: &AttributionShiftOut,
+    horizon: u32,
+    single: Option<&str>,
+) {
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "How B shifts which level deters (Shapley attribution over the defender-side removal counterfactual)."
+    );
+    let _ = writeln!(out, "  {}.", capitalised(SWITCH_OFF));
+    let _ = writeln!(
+        out,
+        "  Each line: how much removing the defenders' level raises P(event within {horizon} years) under A and under B, in percentage points, and B - A with its paired 95% interval ({} paired runs, common random numbers).",
+        super::table::thousands(s.runs)
+    );
+    let shown = shown_entities(s.entities.len(), single);
+    for e in &s.entities[..shown] {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "  {}", entity_heading(&e.entity, single));
+        for k in table_order() {
+            let x = &e.events.0[k];
+            let ev = words(EVENTS[k].key);
+            let _ = writeln!(out, "    {}", EVENTS[k].label);
+            let names = ["all three", LEVELS[0], LEVELS[1], LEVELS[2]];
+            let rows = [&x.removing_all, &x.military, &x.political, &x.economic];
+            for (name, l) in names.iter().zip(rows) {
+                let what = if *name == "all three" {
+                    "removing all three defender levels".to_string()
+                } else {
+                    format!("removing the defenders' {name} level")
+                };
+                let interval = match (l.paired95_lo, l.paired95_hi) {
+                    (Some(lo), Some(hi)) => {
+                        format!("paired 95% interval {} to {}", pp(lo), pp(hi))
+                    }
+                    _ => format!(
+                        "paired 95% interval {}",
+                        l.undefined.as_deref().unwrap_or("undefined")
+                    ),
+                };
+                let _ = writeln!(
+                    out,
+                    "      {what} changes P({ev} within {horizon} years) by {} percentage points under A, {} under B: B - A = {} percentage points ({interval})",
+                    pp(l.a),
+                    pp(l.b),
+                    pp(l.shift)
+                );
+            }
+        }
+    }
+}
+
+/// Tidy CSV cells `(entity, metric, statistic, value)` of a run's attribution: metric
+/// `attribution_<event>_<part>` (part: `removing_all`, `military`, `political`, `economic`)
+/// with statistics `change`, `paired95_lo`, `paired95_hi` (or `interval_undefined_n`) and
+/// `sum6`; `attribution_<event>_removed_<variant>` with `count` and `p`.
+pub fn csv_cells(a: &AttributionOut) -> Vec<(String, String, &'static str, String)> {
+    let mut rows = Vec::new();
+    for e in &a.entities {
+        for (ev, x) in EVENTS.iter().zip(&e.events.0) {
+            let parts = [
+                ("removing_all", &x.removing_all),
+                ("military", &x.military),
+                ("political", &x.political),
+                ("economic", &x.economic),
+            ];
+            for (part, c) in parts {
+                let m = format!("attribution_{}_{part}", ev.key);
+                rows.push((
+                    e.entity.clone(),
+                    m.clone(),
+                    "change",
+                    format!("{}", c.change),
+                ));
+                match (c.paired95_lo, c.paired95_hi) {
+                    (Some(lo), Some(hi)) => {
+                        rows.push((e.entity.clone(), m.clone(), "paired95_lo", format!("{lo}")));
+                        rows.push((e.entity.clone(), m.clone(), "paired95_hi", format!("{hi}")));
+                    }
+                    _ => rows.push((
+                        e.entity.clone(),
+                        m.clone(),
+                        "interval_undefined_n",
+                        a.runs.to_string(),
+                    )),
+                }
+                rows.push((e.entity.clone(), m, "sum6", c.sum6.to_string()));
+            }
+            for (name, v) in REMOVED.iter().zip(&x.variants.0) {
+                let m = format!("attribution_{}_removed_{name}", ev.key);
+                rows.push((e.entity.clone(), m.clone(), "count", v.count.to_string()));
+                rows.push((e.entity.clone(), m, "p", format!("{}", v.p)));
+            }
+        }
+    }
+    rows
+}
+
+/// Tidy CSV cells of a comparison's shift: metric `attribution_shift_<event>_<part>` with
+/// statistics `a`, `b`, `shift`, `paired95_lo`, `paired95_hi` (or `interval_undefined_n`)
+/// and `sum6`.
+pub fn shift_csv_cells(s: &AttributionShiftOut) -> Vec<(String, String, &'static str, String)> {
+    let mut rows = Vec::new();
+    for e in &s.entities {
+        for (ev, x) in EVENTS.iter().zip(&e.events.0) {
+            let parts = [
+                ("removing_all", &x.removing_all),
+                ("military", &x.military),
+                ("political", &x.political),
+                ("economic", &x.economic),
+            ];
+            for (part, l) in parts {
+                let m = format!("attribution_shift_{}_{part}", ev.key);
+                let id = e.entity.clone();
+                rows.push((id.clone(), m.clone(), "a", format!("{}", l.a)));
+                rows.push((id.clone(), m.clone(), "b", format!("{}", l.b)));
+                rows.push((id.clone(), m.clone(), "shift", format!("{}", l.shift)));
+                match (l.paired95_lo, l.paired95_hi) {
+                    (Some(lo), Some(hi)) => {
+                        rows.push((id.clone(), m.clone(), "paired95_lo", format!("{lo}")));
+                        rows.push((id.clone(), m.clone(), "paired95_hi", format!("{hi}")));
+                    }
+                    _ => rows.push((
+                        id.clone(),
+                        m.clone(),
+                        "interval_undefined_n",
+                        s.runs.to_string(),
+                    )),
+                }
+                rows.push((id, m, "sum6", l.sum6.to_string()));
+            }
+        }
+    }
+    rows
+}
+
+/// Cells of one change: the value, then its interval's bounds (or one cell saying why there
+/// is none), each tagged with its JSON pointer under `k`.
+#[cfg(feature = "html")]
+fn html_change_cells(
+    k: &str,
+    change: f64,
+    lo: Option<f64>,
+    hi: Option<f64>,
+    undefined: &Option<String>,
+) -> String {
+    use super::html::{cell, esc};
+    let p = |x: f64| format!("{:+.1}", 100.0 * x);
+    let mut s = cell(&format!("{k}/{}", "change"), change, p(change));
+    match (lo, hi) {
+        (Some(lo), Some(hi)) => {
+            s += &cell(&format!("{k}/paired95_lo"), lo, p(lo));
+            s += &cell(&format!("{k}/paired95_hi"), hi, p(hi));
+        }
+        _ => {
+            s += &format!(
+                "<td class=\"n\" colspan=\"2\">{}</td>",
+                esc(undefined.as_deref().unwrap_or("undefined"))
+            );
+        }
+    }
+    s
+}
+
+/// The heading of an entity's table, as in the table: with one rivalry only the region.
+#[cfg(feature = "html")]
+fn html_entity_heading(entity: &str, single: Option<&str>) -> String {
+    super::html::esc(&entity_heading(entity, single))
+}
+
+#[cfg(feature = "html")]
+const HTML_PARTS: [(&str, &str); 4] = [
+    ("removing_all", "all three"),
+    ("military", "military"),
+    ("political", "political"),
+    ("economic", "economic"),
+];
+
+/// The run report's section "Which level deters" (`<section id="attribution">`): what the
+/// counterfactual is, then per entity a table of every event's change when all three levels
+/// are removed and each level's Shapley share, in percentage points with paired 95%
+/// intervals. Every number is tagged with its JSON pointer (`data-k`).
+#[cfg(feature = "html")]
+pub fn html_section(out: &mut String, a: &AttributionOut, horizon: u32, single: Option<&str>) {
+    use super::html::{cell, esc};
+    let _ = writeln!(
+        out,
+        "<section id=\"attribution\"><h2>Which level deters</h2>\
+         <p>How much the probability of each event over the {horizon}-year horizon rises (+) or falls (-), in percentage points, when the defenders lose a level. \
+         Counterfactual: {}. A level's change is its Shapley share: its removal's effect averaged over the six orders of removing the three levels; the three add up exactly to the change when all three are removed. \
+         Intervals: {}. It is computed by default ({}); it does not say what any real policy would achieve, only what the model attributes to each level.</p>",
+        esc(COUNTERFACTUAL),
+        esc(attr::METHOD),
+        esc(SWITCH_OFF)
+    );
+    let shown = shown_entities(a.entities.len(), single);
+    for (ei, e) in a.entities[..shown].iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<h3>{}</h3><div class=\"scroll\"><table class=\"attribution\"><thead>\
+             <tr><th rowspan=\"2\">event</th><th rowspan=\"2\" class=\"n\">P as is</th><th rowspan=\"2\" class=\"n\">P, all three removed</th>{}</tr>\
+             <tr>{}</tr></thead><tbody>",
+            html_entity_heading(&e.entity, single),
+            HTML_PARTS
+                .iter()
+                .map(|(_, l)| format!(
+                    "<th colspan=\"3\" class=\"n\">removing {}{} (pp)</th>",
+                    if *l == "all three" {
+                        ""
+                    } else {
+                        "the defenders' "
+                    },
+                    if *l == "all three" {
+                        "all three".to_string()
+                    } else {
+                        format!("{l} level")
+                    }
+                ))
+                .collect::<String>(),
+            "<th class=\"n\">change</th><th class=\"n\">paired 95% lo</th><th class=\"n\">hi</th>"
+                .repeat(4)
+        );
+        for k in table_order() {
+            let x = &e.events.0[k];
+            let base = format!("/attribution/entities/{ei}/events/{}", EVENTS[k].key);
+            let mut row = format!("<tr><td>{}</td>", esc(EVENTS[k].label));
+            row += &cell(
+                &format!("{base}/p_as_is"),
+                x.p_as_is,
+                format!("{:.1}%", 100.0 * x.p_as_is),
+            );
+            row += &cell(
+                &format!("{base}/p_all_removed"),
+                x.p_all_removed,
+                format!("{:.1}%", 100.0 * x.p_all_removed),
+            );
+            let parts = [&x.removing_all, &x.military, &x.political, &x.economic];
+            for ((key, _), c) in HTML_PARTS.iter().zip(parts) {
+                row += &html_change_cells(
+                    &format!("{base}/{key}"),
+                    c.change,
+                    c.paired95_lo,
+                    c.paired95_hi,
+                    &c.undefined,
+                );
+            }
+            let _ = writeln!(out, "{row}</tr>");
+        }
+        let _ = writeln!(out, "</tbody></table></div>");
+    }
+    let _ = writeln!(out, "</section>");
+}
+
+/// The comparison report's section "How B shifts which level deters"
+/// (`<section id="attribution-shift">`): per entity, event and level, the attribution under
+/// A and B and the paired shift B - A.
+#[cfg(feature = "html")]
+pub fn html_shift_section(
+    out: &mut String,
+    s: &AttributionShiftOut,
+    horizon: u32,
+    single: Option<&str>,
+) {
+    use super::html::{cell, esc};
+    let _ = writeln!(
+        out,
+        "<section id=\"attribution-shift\"><h2>How B shifts which level deters</h2>\
+         <p>For each event and level: how much removing the defenders' level raises (+) or lowers (-) the probability of the event over the {horizon}-year horizon under A and under B, in percentage points, and B - A. \
+         Counterfactual: {}. Intervals: paired 95% intervals of B - A, run i of A and of B sharing their random numbers ({}).</p>",
+        esc(COUNTERFACTUAL),
+        esc(SWITCH_OFF)
+    );
+    let shown = shown_entities(s.entities.len(), single);
+    for (ei, e) in s.entities[..shown].iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<h3>{}</h3><div class=\"scroll\"><table class=\"attribution\"><thead><tr><th>event</th><th>removing</th>\
+             <th class=\"n\">A (pp)</th><th class=\"n\">B (pp)</th><th class=\"n\">B - A (pp)</th><th class=\"n\">paired 95% lo</th><th class=\"n\">hi</th></tr></thead><tbody>",
+            html_entity_heading(&e.entity, single)
+        );
+        for k in table_order() {
+            let x = &e.events.0[k];
+            let base = format!("/attribution_shift/entities/{ei}/events/{}", EVENTS[k].key);
+            let parts = [&x.removing_all, &x.military, &x.political, &x.economic];
+            for ((key, label), l) in HTML_PARTS.iter().zip(parts) {
+                let p = |v: f64| format!("{:+.1}", 100.0 * v);
+                let k2 = format!("{base}/{key}");
+                let mut row = format!(
+                    "<tr><td>{}</td><td>{}</td>",
+                    esc(EVENTS[k].label),
+                    if *label == "all three" {
+                        "all three levels".to_string()
+                    } else {
+                        format!("the defenders' {label} level")
+                    }
+                );
+                row += &cell(&format!("{k2}/a"), l.a, p(l.a));
+                row += &cell(&format!("{k2}/b"), l.b, p(l.b));
+                let mut rest =
+                    html_change_cells(&k2, l.shift, l.paired95_lo, l.paired95_hi, &l.undefined);
+                // The shift's own pointer is `shift`, not `change`.
+                rest = rest.replacen(&format!("{k2}/change"), &format!("{k2}/shift"), 1);
+                row += &rest;
+                let _ = writeln!(out, "{row}</tr>");
+            }
+        }
+        let _ = writeln!(out, "</tbody></table></div>");
+    }
+    let _ = writeln!(out, "</section>");
+}

@@ -1,0 +1,561 @@
+//! "Which level deters" (the Shapley attribution over the level-removal variants) as a user
+//! gets it from `deter run` and `deter compare`: every claim is recomputed here from the
+//! variants' own counts in the JSON or from independent plain runs of the variants, never
+//! taken from the figures the report gives about itself.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use deter::engine::{self, Hooks, RunPlan};
+use deter::model::{Compiled, Removal};
+use deter::outputs::EVENTS;
+use serde_json::Value;
+
+const BUNDLED: &str = "scenarios/western-balkans-2024.toml";
+const KFOR: &str = "tests/data/kfor.toml";
+const LEVELS: [&str; 3] = ["military", "political", "economic"];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn deter(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_deter"))
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("DETER_COUNT_RUNS", "1")
+        .args(args)
+        .output()
+        .expect("deter runs");
+    assert!(
+        out.status.success(),
+        "deter {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
+
+fn without_timing(mut v: Value) -> Value {
+    v.as_object_mut().unwrap().remove("timing");
+    v
+}
+
+/// The runs the process simulated, every variant counted (`DETER_COUNT_RUNS`).
+fn simulated(out: &Output) -> u64 {
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = err
+        .lines()
+        .find_map(|l| l.strip_prefix("deter: simulated "))
+        .unwrap_or_else(|| panic!("no run count on stderr: {err}"));
+    line.trim_end_matches(" runs").parse().unwrap()
+}
+
+/// The set of levels a variant name removes ("none", "military+economic", "all", ...),
+/// read from the words themselves.
+fn removal_of(name: &str) -> Removal {
+    let has = |l: &str| name == "all" || name.split('+').any(|x| x == l);
+    Removal {
+        military: has("military"),
+        political: has("political"),
+        economic: has("economic"),
+    }
+}
+
+/// Six times the Shapley values of the removal game from variant counts, by averaging the
+/// marginal effect of each level over the 3! orders of removal (not the weights formula the
+/// library uses): `w(R)` = count with the levels in R removed minus the count as is.
+fn shapley6_by_orders(count: &dyn Fn(Removal) -> i64) -> [i64; 3] {
+    let orders = [
+        [0, 1, 2],
+        [0, 2, 1],
+        [1, 0, 2],
+        [1, 2, 0],
+        [2, 0, 1],
+        [2, 1, 0],
+    ];
+    let set = |removed: &[usize]| Removal {
+        military: removed.contains(&0),
+        political: removed.contains(&1),
+        economic: removed.contains(&2),
+    };
+    let mut phi = [0i64; 3];
+    for o in orders {
+        for (j, &i) in o.iter().enumerate() {
+            phi[i] += count(set(&o[..=j])) - count(set(&o[..j]));
+        }
+    }
+    phi
+}
+
+/// The JSON's entity objects with the report's own outcomes for each (region, rivalries).
+fn entities(r: &Value) -> Vec<(&Value, &Value)> {
+    let a = &r["attribution"]["entities"];
+    let mut out = vec![(&a[0], &r["outcomes"])];
+    for (i, rv) in r["rivalries"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(a[i + 1]["entity"], rv["id"]);
+        out.push((&a[i + 1], &rv["outcomes"]));
+    }
+    out
+}
+
+/// Efficiency (Shapley 1953), recomputed from each variant's count in the JSON: the three
+/// levels' exact sums equal the count with all three removed minus the count as is; each
+/// level's value is the Shapley value of the variants' counts; the variant with nothing
+/// removed is the run itself.
+#[test]
+fn shares_sum_exactly_to_removing_all_recomputed_from_the_variant_counts() {
+    let out = deter(&[
+        "run",
+        KFOR,
+        "--runs",
+        "600",
+        "--horizon-years",
+        "5",
+        "--format",
+        "json",
+    ]);
+    let r = json(&out);
+    let runs = r["runs"].as_u64().unwrap() as i64;
+    assert_eq!(r["attribution"]["runs"], 600);
+    let mut checked = 0;
+    for (ent, outcomes) in entities(&r) {
+        for e in &EVENTS {
+            let x = &ent["events"][e.key];
+            let v = &x["variants"];
+            assert_eq!(v.as_object().unwrap().len(), 8);
+            let count = |rm: Removal| -> i64 {
+                let name = v
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .find(|k| removal_of(k) == rm)
+                    .expect("every removal has a variant");
+                v[name]["count"].as_i64().unwrap()
+            };
+            let none = count(Removal::default());
+            let all = count(Removal::from_bits(7));
+            // The plain run is the all-present variant, reused.
+            assert_eq!(
+                none,
+                outcomes[e.key]["count"].as_i64().unwrap(),
+                "{}",
+                e.key
+            );
+            let sum6 = |part: &str| x[part]["sum6"].as_i64().unwrap();
+            let phi = shapley6_by_orders(&count);
+            for (l, p) in LEVELS.iter().zip(phi) {
+                assert_eq!(sum6(l), p, "{} {l}", e.key);
+                let change = x[l]["change"].as_f64().unwrap();
+                assert!((change - p as f64 / 6.0 / runs as f64).abs() < 1e-12);
+            }
+            assert_eq!(sum6("removing_all"), 6 * (all - none));
+            assert_eq!(
+                LEVELS.iter().map(|l| sum6(l)).sum::<i64>(),
+                6 * (all - none),
+                "efficiency, {}",
+                e.key
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2 * EVENTS.len());
+}
+
+/// Each variant is the scenario with exactly the levels its name says removed: its counts
+/// equal an independent plain run of that removal on the same seed. A swap of two variants
+/// anywhere (the order they are built, simulated, tallied or named in) fails here.
+#[test]
+fn each_variant_is_a_plain_run_with_its_levels_removed() {
+    let mut s = deter::load(&root().join(KFOR)).unwrap();
+    s.meta.horizon_years = 5;
+    let settings = deter::Settings {
+        runs: Some(500),
+        seed: Some(3),
+        threads: 2,
+        ..Default::default()
+    };
+    let report = deter::run(&s, &settings, Hooks::default()).unwrap();
+    let r = serde_json::to_value(&report).unwrap();
+    let compiled = Compiled::new(&s);
+    let plan = RunPlan {
+        seed: 3,
+        first: 0,
+        count: 500,
+        stream_offset: 0,
+    };
+    let variants = r["attribution"]["entities"][0]["events"][EVENTS[0].key]["variants"]
+        .as_object()
+        .unwrap()
+        .clone();
+    assert_eq!(variants.len(), 8);
+    for name in variants.keys() {
+        let removal = removal_of(name);
+        let plain = engine::run(&compiled.with_removal(removal), &plan, Hooks::default()).unwrap();
+        assert!(plain.attribution.is_none());
+        for (ei, ent) in r["attribution"]["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+        {
+            let tally = if ei == 0 {
+                &plain.region
+            } else {
+                &plain.rivalries[ei - 1]
+            };
+            for (k, e) in EVENTS.iter().enumerate() {
+                assert_eq!(
+                    ent["events"][e.key]["variants"][name]["count"].as_u64(),
+                    Some(tally.events[k]),
+                    "variant {name}, {} {}",
+                    ent["entity"],
+                    e.key
+                );
+            }
+        }
+    }
+    // The direction the counterfactual implies: without the defenders' forces, force is
+    // used more often.
+    let f = &r["attribution"]["entities"][0]["events"]["use_of_force"];
+    assert!(f["military"]["paired95_lo"].as_f64().unwrap() > 0.0, "{f}");
+}
+
+/// Byte-identical for any thread count and shard split, merges included.
+#[test]
+fn the_attribution_is_the_same_for_any_threads_and_shards() {
+    let base = [
+        "run",
+        BUNDLED,
+        "--runs",
+        "700",
+        "--horizon-years",
+        "4",
+        "--format",
+        "json",
+    ];
+    let one = json(&deter(&[&base[..], &["--threads", "1"]].concat()));
+    let two = json(&deter(&[&base[..], &["--threads", "2"]].concat()));
+    assert!(one["attribution"].is_object());
+    assert_eq!(without_timing(one.clone()), without_timing(two));
+    let dir = tempfile::tempdir().unwrap();
+    let mut parts = Vec::new();
+    for (k, threads) in [(0, "2"), (1, "1"), (2, "2")] {
+        let path = dir
+            .path()
+            .join(format!("part-{k}.json"))
+            .display()
+            .to_string();
+        deter(&[
+            "run",
+            BUNDLED,
+            "--runs",
+            "700",
+            "--horizon-years",
+            "4",
+            "--threads",
+            threads,
+            "--shard",
+            &format!("{k}/3"),
+            "--out",
+            &path,
+        ]);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains("\"attribution\":true"),
+            "the header records it"
+        );
+        parts.push(path);
+    }
+    let mut args = vec!["merge", "--format", "json"];
+    args.extend(parts.iter().map(String::as_str));
+    let merged = json(&deter(&args));
+    assert_eq!(merged["attribution"], one["attribution"]);
+    assert_eq!(without_timing(merged), without_timing(one));
+    // Shards with and without the attribution do not merge.
+    let off = dir.path().join("off.json").display().to_string();
+    deter(&[
+        "run",
+        BUNDLED,
+        "--runs",
+        "700",
+        "--horizon-years",
+        "4",
+        "--shard",
+        "2/3",
+        "--out",
+        &off,
+        "--no-attribution",
+    ]);
+    let refused = Command::new(env!("CARGO_BIN_EXE_deter"))
+        .current_dir(root())
+        .args(["merge", &parts[0], &parts[1], &off])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("attribution"));
+}
+
+/// On by default, and it says so and how to switch it off; `--no-attribution` gives no
+/// attribution and simulates each run once; with it on, each run is simulated 8 times (the
+/// plain run is the all-present variant, never simulated twice).
+#[test]
+fn no_attribution_has_none_and_costs_one_simulation_per_run() {
+    let args = ["run", BUNDLED, "--runs", "300", "--horizon-years", "3"];
+    let on = deter(&args);
+    assert_eq!(simulated(&on), 8 * 300);
+    let text = String::from_utf8_lossy(&on.stdout);
+    assert!(text.contains("Which level deters"));
+    assert!(text.contains("On by default"), "{text}");
+    assert!(text.contains("--no-attribution"));
+    assert!(text.contains(
+        "removing the defenders' military level raises P(use of force within 3 years) by"
+    ));
+    let off = deter(&[&args[..], &["--no-attribution"]].concat());
+    assert_eq!(simulated(&off), 300);
+    let text = String::from_utf8_lossy(&off.stdout);
+    assert!(text.contains("not computed (--no-attribution)"));
+    assert!(!text.contains("removing the defenders'"));
+    let off = deter(&[&args[..], &["--no-attribution", "--format", "json"]].concat());
+    assert!(json(&off).get("attribution").is_none());
+    let off = deter(&[&args[..], &["--no-attribution", "--format", "csv"]].concat());
+    assert!(!String::from_utf8_lossy(&off.stdout).contains("attribution_"));
+    // The plain numbers do not depend on the attribution.
+    let on = json(&deter(&[&args[..], &["--format", "json"]].concat()));
+    let mut on = without_timing(on);
+    on.as_object_mut().unwrap().remove("attribution");
+    assert_eq!(on, without_timing(json(&off_json(&args))));
+    // compare: 2 x 8 with it, 2 x 1 without.
+    let cmp = [
+        "compare",
+        BUNDLED,
+        KFOR,
+        "--runs",
+        "200",
+        "--horizon-years",
+        "3",
+    ];
+    assert_eq!(simulated(&deter(&cmp)), 2 * 8 * 200);
+    let off = deter(&[&cmp[..], &["--no-attribution", "--format", "json"]].concat());
+    assert_eq!(simulated(&off), 2 * 200);
+    let v = json(&off);
+    assert!(v.get("attribution_shift").is_none() && v["a"].get("attribution").is_none());
+}
+
+fn off_json(args: &[&str]) -> Output {
+    deter(&[args, &["--no-attribution", "--format", "json"]].concat())
+}
+
+/// `compare`: B's attribution minus A's, paired; each side's attribution is that of a plain
+/// `deter run` of its file; the exact sums of the shift are B's minus A's.
+#[test]
+fn compare_reports_how_b_shifts_the_attribution() {
+    let common = ["--runs", "400", "--horizon-years", "4", "--format", "json"];
+    let c = json(&deter(
+        &[&["compare", BUNDLED, KFOR][..], &common[..]].concat(),
+    ));
+    let a = json(&deter(&[&["run", BUNDLED][..], &common[..]].concat()));
+    let b = json(&deter(&[&["run", KFOR][..], &common[..]].concat()));
+    assert_eq!(c["a"]["attribution"], a["attribution"]);
+    assert_eq!(c["b"]["attribution"], b["attribution"]);
+    let shift = &c["attribution_shift"]["entities"];
+    let mut n = 0;
+    for (ei, ent) in shift.as_array().unwrap().iter().enumerate() {
+        let (ea, eb) = (
+            &a["attribution"]["entities"][ei],
+            &b["attribution"]["entities"][ei],
+        );
+        assert_eq!(ent["entity"], ea["entity"]);
+        for e in &EVENTS {
+            for part in ["removing_all", "military", "political", "economic"] {
+                let s = &ent["events"][e.key][part];
+                let (xa, xb) = (&ea["events"][e.key][part], &eb["events"][e.key][part]);
+                assert_eq!(
+                    s["sum6"].as_i64().unwrap(),
+                    xb["sum6"].as_i64().unwrap() - xa["sum6"].as_i64().unwrap()
+                );
+                assert_eq!(s["a"], xa["change"]);
+                assert_eq!(s["b"], xb["change"]);
+                let d = s["b"].as_f64().unwrap() - s["a"].as_f64().unwrap();
+                assert!((s["shift"].as_f64().unwrap() - d).abs() < 1e-12);
+                if let (Some(lo), Some(hi)) = (s["paired95_lo"].as_f64(), s["paired95_hi"].as_f64())
+                {
+                    assert!(
+                        lo <= s["shift"].as_f64().unwrap() && s["shift"].as_f64().unwrap() <= hi
+                    );
+                    n += 1;
+                }
+            }
+        }
+    }
+    assert!(n > 0);
+    let table = String::from_utf8_lossy(
+        &deter(&[
+            "compare",
+            BUNDLED,
+            KFOR,
+            "--runs",
+            "400",
+            "--horizon-years",
+            "4",
+        ])
+        .stdout,
+    )
+    .into_owned();
+    assert!(table.contains("How B shifts which level deters"));
+    assert!(table.contains(
+        "removing the defenders' military level changes P(use of force within 4 years) by"
+    ));
+    assert!(table.contains("B - A = "));
+}
+
+/// Every `data-k="POINTER" data-v="VALUE"` pair in a page.
+fn data_cells(html: &str) -> Vec<(String, f64)> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("data-k=\"") {
+        rest = &rest[i + 8..];
+        let k = &rest[..rest.find('"').unwrap()];
+        let j = rest.find("data-v=\"").unwrap();
+        let after = &rest[j + 8..];
+        let v = &after[..after.find('"').unwrap()];
+        out.push((k.to_string(), v.parse().unwrap()));
+    }
+    out
+}
+
+fn attribution_cells_match(html: &str, json: &Value, prefix: &str) -> usize {
+    let cells: Vec<_> = data_cells(html)
+        .into_iter()
+        .filter(|(k, _)| k.starts_with(prefix))
+        .collect();
+    for (k, v) in &cells {
+        let j = json
+            .pointer(k)
+            .and_then(Value::as_f64)
+            .unwrap_or_else(|| panic!("{k}"));
+        assert!(
+            (j - v).abs() <= 4.0 * f64::EPSILON * j.abs(),
+            "{k}: {v} vs {j}"
+        );
+    }
+    cells.len()
+}
+
+/// The HTML run and compare reports show the attribution: their own section, a table per
+/// entity with every event and level, numbers equal to the JSON's.
+#[test]
+fn the_html_reports_show_the_attribution() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("run.html");
+    let out = deter(&[
+        "run",
+        BUNDLED,
+        "--runs",
+        "300",
+        "--horizon-years",
+        "3",
+        "--format",
+        "json",
+        "--report",
+        page.to_str().unwrap(),
+    ]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<section id=\"attribution\"><h2>Which level deters</h2>"));
+    assert!(html.contains("percentage points"));
+    assert!(html.contains("paired 95%"));
+    let section = &html[html.find("id=\"attribution\"").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    for e in &EVENTS {
+        let label = e.label.replace('&', "&amp;").replace('>', "&gt;");
+        assert!(section.contains(&label), "{label}");
+    }
+    // One rivalry: the region only; per event p as is, p removed, 4 x (change, lo, hi) at most.
+    let n = attribution_cells_match(&html, &json(&out), "/attribution/");
+    assert!(n >= EVENTS.len() * 6, "{n} cells");
+    let cmp_page = dir.path().join("cmp.html");
+    let out = deter(&[
+        "compare",
+        BUNDLED,
+        KFOR,
+        "--runs",
+        "300",
+        "--horizon-years",
+        "3",
+        "--format",
+        "json",
+        "--report",
+        cmp_page.to_str().unwrap(),
+    ]);
+    let html = std::fs::read_to_string(&cmp_page).unwrap();
+    assert!(
+        html.contains("<section id=\"attribution-shift\"><h2>How B shifts which level deters</h2>")
+    );
+    let n = attribution_cells_match(&html, &json(&out), "/attribution_shift/");
+    assert!(n >= EVENTS.len() * 4 * 3, "{n} cells");
+    // Switched off: no section.
+    let off = dir.path().join("off.html");
+    deter(&[
+        "run",
+        BUNDLED,
+        "--runs",
+        "100",
+        "--horizon-years",
+        "3",
+        "--no-attribution",
+        "--report",
+        off.to_str().unwrap(),
+    ]);
+    assert!(
+        !std::fs::read_to_string(&off)
+            .unwrap()
+            .contains("id=\"attribution\"")
+    );
+}
+
+/// Sweeps: off by default (1 simulation per run); `--attribution` adds the region's columns
+/// and costs 8.
+#[test]
+fn sweeps_attribute_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "base = \"{}\"\nruns = 50\nseed = 1\ndesign = \"lhs\"\npoints = 2\n\n[[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"uncertainty\"\nrange = [0.2, 0.8]\n",
+            root().join(BUNDLED).display()
+        ),
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let plain = deter(&["sweep", f]);
+    assert_eq!(simulated(&plain), 2 * 50);
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("attribution_"));
+    let on = deter(&["sweep", f, "--attribution"]);
+    assert_eq!(simulated(&on), 8 * 2 * 50);
+    let text = String::from_utf8_lossy(&on.stdout);
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let col = header
+        .iter()
+        .position(|c| *c == "attribution_use_of_force_military_change")
+        .expect("attribution columns");
+    assert!(header.contains(&"attribution_use_of_force_military_paired95_lo"));
+    for line in text.lines().skip(1) {
+        let v: f64 = line.split(',').nth(col).unwrap().parse().unwrap();
+        assert!(v.is_finite());
+    }
+    // The file key does the same.
+    std::fs::write(
+        &file,
+        std::fs::read_to_string(&file).unwrap().replacen(
+            "runs = 50",
+            "runs = 50\nattribution = true",
+            1,
+        ),
+    )
+    .unwrap();
+    assert_eq!(deter(&["sweep", f]).stdout, on.stdout);
+}

@@ -1,0 +1,94 @@
+//! tests/warn/: valid files with something implausible. `deter validate` accepts each (exit 0,
+//! the "ok" line on stdout) and prints a warning located like an error,
+//! `FILE:LINE:COL: warning: KEY: PROBLEM`, with a help line; `deter run` still runs them. The
+//! full messages are snapshotted in tests/hostile/snapshots/.
+//!
+//! Extending: add the file and a line to the list below (a test checks that no file is left
+//! out; `sweep-base.toml` is the base of a sweep case and warns about nothing).
+
+use super::{deter, normalise, root, stderr};
+
+/// `deter validate dir/file`: exit 0, "ok" on stdout, a warning naming `problem` at `line`
+/// under `key`. Returns the stderr, normalised for snapshots.
+fn check_warn(file: &str, line: usize, key: &str, problem: &str) -> String {
+    let path = format!("tests/warn/{file}");
+    let out = deter(&["validate", &path]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "validate {path}:\n{err}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with(&format!("{path}: ok")), "{stdout}");
+    assert!(!err.contains("error"), "a warning, not an error:\n{err}");
+    let header = err
+        .lines()
+        .find(|l| l.contains(problem))
+        .unwrap_or_else(|| panic!("no warning names `{problem}`:\n{err}"));
+    assert!(
+        header.starts_with(&format!("{path}:{line}:")),
+        "expected the warning at {path}:{line}, got:\n{header}"
+    );
+    assert!(
+        header.contains(&format!("warning: {key}: ")),
+        "expected key `{key}` in:\n{header}"
+    );
+    assert!(
+        err.contains("= help: "),
+        "a warning says what to do:\n{err}"
+    );
+    normalise(&err, &[])
+}
+
+macro_rules! warn_files {
+    ( $( $test:ident: $file:literal => $line:literal, $key:literal, $problem:literal; )* ) => {
+        $(
+            #[test]
+            fn $test() {
+                let text = check_warn($file, $line, $key, $problem);
+                insta::with_settings!(
+                    { prepend_module_to_snapshot => false, omit_expression => true },
+                    { insta::assert_snapshot!(concat!("warn__", stringify!($test)), text) }
+                );
+            }
+        )*
+
+        #[test]
+        fn every_warn_file_has_a_test() {
+            let listed: &[&str] = &[$($file,)* "sweep-base.toml"];
+            let mut missing = Vec::new();
+            for entry in std::fs::read_dir(root().join("tests/warn")).expect("tests/warn") {
+                let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+                if !listed.contains(&name.as_str()) {
+                    missing.push(name);
+                }
+            }
+            assert!(missing.is_empty(), "files in tests/warn without a test: {missing:?}");
+        }
+    };
+}
+
+warn_files! {
+    intra_alliance_rivalry: "intra-alliance-rivalry.toml" => 21, "rivalry[0]", "intra-alliance rivalry: challenger `AAA` and target `BBB` are both members of alliance `PACT`";
+    budget_above_gdp: "budget-above-gdp.toml" => 8, "country[0].military.budget", "implausible currency figures: the defence budget 2200 is 25 times GDP 89";
+    capability_vs_budget: "capability-vs-budget.toml" => 9, "country[0].military.capability", "implausible currency figures: the capability stock 7000 is 3182 times the defence budget 2.2";
+    policy_after_horizon: "policy-after-horizon.toml" => 21, "policy[0].start", "policy `late` starts 2040-01, after the horizon ends (2035-01): it never takes effect";
+    sweep_varies_a_policy_parameter: "sweep-varies-a-policy-parameter.toml" => 6, "parameter[0].path", "the base scenario's policy `calm` changes `rivalry.AAA-BBB.monitoring` from 2027-01";
+}
+
+/// A sweep warning is printed by `deter sweep` too, and the sweep still runs.
+#[test]
+fn sweep_prints_its_warnings_and_runs() {
+    let dir = super::tempdir();
+    let out_csv = dir.path().join("out.csv");
+    let out = deter(&[
+        "sweep",
+        "tests/warn/sweep-varies-a-policy-parameter.toml",
+        "--out",
+        out_csv.to_str().unwrap(),
+    ]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: parameter[0].path: the base scenario's policy `calm`"),
+        "{err}"
+    );
+    assert!(out_csv.exists());
+}
