@@ -1465,7 +1465,6 @@ fn commitments_honoured_with_no_commitment_invoked_is_undefined() {
         );
     }
 }
-}
 
 /// Interval names say what they measure (docs/OUTPUT.md): `mc95_*` for Monte Carlo Wilson
 /// intervals, `paired95_*`/`unpaired95_*` for differences, in JSON, CSV and sweep rows; no
