@@ -198,7 +198,7 @@ impl Rows {
             Some(x) => self.row(scenario, entity, metric, statistic, x),
             None => self
                 .w
-                .write_record([scenario, entity, metric, statistic, ""])
+                .write_record([self.file.as_str(), scenario, entity, metric, statistic, ""])
                 .expect("writing to memory cannot fail"),
         }
     }
