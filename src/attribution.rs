@@ -31,7 +31,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::run_rng;
-use crate::model::{Compiled, RunRecord, World, simulate_run};
+use crate::model::{
+    Compiled, Pause, RunRecord, World, count_simulated_run, resume_run, simulate_run,
+    simulate_run_pausing,
+};
 use crate::outputs::{EventSet, N_EVENTS, event_flags};
 use crate::stats::Z95;
 
@@ -220,25 +223,102 @@ impl Tally {
     }
 }
 
-/// Per-worker scratch of the seven removal variants: a world and a run record each,
-/// allocated once.
+/// Per-worker scratch of the seven removal variants: a world and a run record each, and the
+/// two paused states they resume from, allocated once.
 pub struct Scratch {
     worlds: Vec<World>,
     records: Vec<RunRecord>,
+    /// The plain run just before its first crisis ([`Scratch::plain_pause`]).
+    plain: Pause,
+    /// The variant without the political level just before its first crisis.
+    unpolitical: Pause,
 }
+
+/// Variants (by levels present) that keep the political level: until the first crisis they
+/// are the plain run itself.
+const WITH_POLITICAL: [usize; 3] = [0b011, 0b010, 0b110];
+/// The variant without the political level that is simulated from the start, and the three
+/// others without it, which are the same as it until the first crisis.
+const WITHOUT_POLITICAL: (usize, [usize; 3]) = (0b101, [0b000, 0b001, 0b100]);
 
 impl Scratch {
     pub fn new(variants: &[Compiled]) -> Self {
         Self {
             worlds: variants.iter().map(Compiled::new_world).collect(),
             records: variants.iter().map(RunRecord::new).collect(),
+            plain: Pause::new(&variants[0]),
+            unpolitical: Pause::new(&variants[0]),
         }
     }
 
-    /// Simulate stream `stream` of `seed` under every variant (allocation-free).
+    /// Simulate stream `stream` of `seed` under every variant (allocation-free), each from
+    /// the start.
     pub fn simulate(&mut self, variants: &[Compiled], seed: u64, stream: u64) {
         for ((c, w), r) in variants.iter().zip(&mut self.worlds).zip(&mut self.records) {
             simulate_run(c, w, r, &mut run_rng(seed, stream));
+        }
+    }
+
+    /// Where the plain run of the next [`Scratch::simulate_after`] must pause
+    /// (`model::simulate_run_pausing`).
+    pub fn plain_pause(&mut self) -> &mut Pause {
+        &mut self.plain
+    }
+
+    /// The same records as [`Scratch::simulate`], for less work, after the plain run of the
+    /// same stream was simulated with [`Scratch::plain_pause`] and gave `plain`. A removed
+    /// level acts only from the run's first crisis on (military and economic), or also on
+    /// the monitoring of non-state violence (political), so the variants that keep the
+    /// political level resume from the plain run's pause, and three of those that remove it
+    /// from the fourth's; a run without a crisis is the same under those variants, and
+    /// copied.
+    pub fn simulate_after(
+        &mut self,
+        variants: &[Compiled],
+        plain: &RunRecord,
+        seed: u64,
+        stream: u64,
+    ) {
+        for s in WITH_POLITICAL {
+            if self.plain.taken {
+                resume_run(
+                    &variants[s],
+                    &mut self.worlds[s],
+                    &mut self.records[s],
+                    &self.plain,
+                );
+            } else {
+                count_simulated_run();
+                self.records[s].copy_from(plain);
+            }
+        }
+        let (lead, rest) = WITHOUT_POLITICAL;
+        simulate_run_pausing(
+            &variants[lead],
+            &mut self.worlds[lead],
+            &mut self.records[lead],
+            &mut run_rng(seed, stream),
+            Some(&mut self.unpolitical),
+        );
+        for s in rest {
+            if self.unpolitical.taken {
+                resume_run(
+                    &variants[s],
+                    &mut self.worlds[s],
+                    &mut self.records[s],
+                    &self.unpolitical,
+                );
+            } else {
+                count_simulated_run();
+                let (from, to) = if lead < s {
+                    let (a, b) = self.records.split_at_mut(s);
+                    (&a[lead], &mut b[0])
+                } else {
+                    let (a, b) = self.records.split_at_mut(lead);
+                    (&b[0], &mut a[s])
+                };
+                to.copy_from(from);
+            }
         }
     }
 

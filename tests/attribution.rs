@@ -620,3 +620,53 @@ fn sweep_no_attribution_turns_the_files_attribution_off() {
         "{err}"
     );
 }
+
+/// The variants resumed from the plain run's pause before its first crisis (and from the
+/// politically-unattributed variant's, for the three others without the political level)
+/// give, run by run, the same records bit for bit as the seven variants simulated from the
+/// start, on scenarios with one and several rivalries, policies and ramps, and non-state
+/// violence (which the political level's monitoring acts on before any crisis).
+#[test]
+fn variants_resumed_from_the_first_crisis_equal_variants_simulated_from_the_start() {
+    use deter::attribution::Scratch;
+    use deter::engine::run_rng;
+    use deter::model::{Compiled, RunRecord, simulate_run_pausing};
+    let files = [
+        "scenarios/western-balkans-2024.toml",
+        "scenarios/mediu-tri-level.toml",
+        "scenarios/history/russia-baltic-2014.toml",
+        "scenarios/history/serbia-kosovo-2008.toml",
+    ];
+    let mut scenarios: Vec<_> = files
+        .iter()
+        .map(|f| deter::load(&root().join(f)).expect("valid scenario"))
+        .collect();
+    scenarios.push(deter::scenario::parse_str(deter::scenario::TEMPLATE, "template.toml").unwrap());
+    let mut resumed_runs = 0;
+    {
+        for s in &scenarios {
+            let c = Compiled::new(s).with_attribution();
+            let variants = c.attribution_variants().unwrap();
+            let mut world = c.new_world();
+            let mut plain = RunRecord::new(&c);
+            let (mut full, mut resumed) = (Scratch::new(variants), Scratch::new(variants));
+            for i in 0..150 {
+                full.simulate(variants, 5, i);
+                simulate_run_pausing(
+                    &c,
+                    &mut world,
+                    &mut plain,
+                    &mut run_rng(5, i),
+                    Some(resumed.plain_pause()),
+                );
+                resumed_runs += u32::from(resumed.plain_pause().taken);
+                resumed.simulate_after(variants, &plain, 5, i);
+                for (k, (a, b)) in full.records().iter().zip(resumed.records()).enumerate() {
+                    assert_eq!(a, b, "{}: run {i}, variant {k}", s.meta.name);
+                }
+            }
+        }
+    }
+    // Most runs have a crisis, so the resumed path was taken.
+    assert!(resumed_runs > 500, "{resumed_runs}");
+}

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 pub use aggregate::{Aggregate, Tally};
 
-use crate::model::{Compiled, RunRecord, World, simulate_run};
+use crate::model::{Compiled, RunRecord, World, simulate_run, simulate_run_pausing};
 
 /// The RNG algorithm, recorded in every output.
 pub const RNG_NAME: &str = crate::model::streams::CONSTRUCTION;
@@ -90,18 +90,27 @@ impl Worker {
     pub fn run_range(&mut self, compiled: &Compiled, plan: &RunPlan, first: u64, count: u64) {
         for i in first..first + count {
             let mut rng = run_rng(plan.seed, plan.stream_offset + i);
-            simulate_run(compiled, &mut self.world, &mut self.record, &mut rng);
-            self.aggregate.record(&self.record);
             // The attribution: the same run under the seven level-removal variants; the
-            // plain run just simulated is the eighth (all levels present).
+            // plain run is the eighth (all levels present). The variants resume from the
+            // plain run's state before its first crisis (`Scratch::simulate_after`).
             if let (Some(scratch), Some(variants), Some(tally)) = (
                 &mut self.variants,
                 compiled.attribution_variants(),
                 &mut self.aggregate.attribution,
             ) {
-                scratch.simulate(variants, plan.seed, plan.stream_offset + i);
+                simulate_run_pausing(
+                    compiled,
+                    &mut self.world,
+                    &mut self.record,
+                    &mut rng,
+                    Some(scratch.plain_pause()),
+                );
+                scratch.simulate_after(variants, &self.record, plan.seed, plan.stream_offset + i);
                 tally.record(&self.record, scratch.records());
+            } else {
+                simulate_run(compiled, &mut self.world, &mut self.record, &mut rng);
             }
+            self.aggregate.record(&self.record);
         }
     }
 

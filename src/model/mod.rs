@@ -179,6 +179,30 @@ impl RunRecord {
         }
     }
 
+    /// Become a copy of `other` (a record of the same scenario), without allocating.
+    pub fn copy_from(&mut self, other: &RunRecord) {
+        for (r, o) in self.rivalries.iter_mut().zip(&other.rivalries) {
+            let (mut t, mut b, mut e, mut n) = (
+                std::mem::take(&mut r.yearly_tension),
+                std::mem::take(&mut r.yearly_balance),
+                std::mem::take(&mut r.yearly_events),
+                std::mem::take(&mut r.yearly_counts),
+            );
+            t.copy_from_slice(&o.yearly_tension);
+            b.copy_from_slice(&o.yearly_balance);
+            e.copy_from_slice(&o.yearly_events);
+            n.copy_from_slice(&o.yearly_counts);
+            // Every other field is Copy: a field added that is not fails to compile here.
+            *r = RivalryRecord {
+                yearly_tension: t,
+                yearly_balance: b,
+                yearly_events: e,
+                yearly_counts: n,
+                ..*o
+            };
+        }
+    }
+
     /// Region-wide highest level.
     pub fn max_level(&self) -> u8 {
         self.rivalries
@@ -627,6 +651,12 @@ pub fn simulated_runs() -> u64 {
     SIMULATED_RUNS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// Count one run as simulated ([`simulated_runs`]) that was obtained by copying another's
+/// record (an attribution variant the same as a run already simulated).
+pub fn count_simulated_run() {
+    SIMULATED_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Simulate one run from the start state. `master` is the run's own generator
 /// (`engine::run_rng(seed, run)`); the run takes its 32-byte key from it and every process
 /// draws from its own stream under that key (module [`streams`]). Allocation-free once
@@ -637,23 +667,118 @@ pub fn simulate_run<R: Rng + ?Sized, const C: bool>(
     record: &mut RunRecord,
     master: &mut R,
 ) {
+    simulate_run_pausing(compiled, world, record, master, None);
+}
+
+/// [`simulate_run`], also saving into `pause` the run's state just before its first crisis
+/// opportunity is played (`pause.taken` says whether the run had one). Until then the levels
+/// the attribution removes change nothing (`Compiled::with_removal`: military and economic
+/// act only in crises, political also through monitoring of non-state violence), so a
+/// variant that differs from this run only there can start from `pause` ([`resume_run`]).
+pub fn simulate_run_pausing<R: Rng + ?Sized, const C: bool>(
+    compiled: &Compiled,
+    world: &mut World<C>,
+    record: &mut RunRecord,
+    master: &mut R,
+    mut pause: Option<&mut Pause<C>>,
+) {
     SIMULATED_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     world.start_run(compiled, record, run_key(master));
-    for step in 0..compiled.steps {
-        world.step(compiled, step, record);
-        if (step + 1) % STEPS_PER_YEAR == 0 {
-            let year = (step / STEPS_PER_YEAR) as usize;
-            for (ri, r) in compiled.scenario.rivalries.iter().enumerate() {
-                let rec = &mut record.rivalries[ri];
-                rec.yearly_tension[year] = world.rivalries[ri].tension;
-                rec.yearly_balance[year] = world.balance(compiled, r.challenger, r.target);
-                rec.yearly_events[year] = std::mem::take(&mut rec.year_events);
-                rec.yearly_counts[year] = std::mem::take(&mut rec.year_counts);
-            }
+    if let Some(p) = pause.as_deref_mut() {
+        p.taken = false;
+    }
+    run_steps(compiled, world, record, 0, pause);
+}
+
+/// The run's state just before its first crisis opportunity ([`simulate_run_pausing`]):
+/// the world, the record, and where the step stood (month, rivalry, crises pending).
+/// Allocate once per worker with [`Pause::new`]; saving and resuming allocate nothing.
+#[derive(Debug, Clone)]
+pub struct Pause<const C: bool = false> {
+    /// Whether the run reached a crisis opportunity (else nothing below is meaningful).
+    pub taken: bool,
+    world: World<C>,
+    record: RunRecord,
+    step: u32,
+    rivalry: usize,
+    pending: u32,
+}
+
+impl Pause<false> {
+    pub fn new(compiled: &Compiled) -> Self {
+        Self {
+            taken: false,
+            world: compiled.new_world(),
+            record: RunRecord::new(compiled),
+            step: 0,
+            rivalry: 0,
+            pending: 0,
         }
+    }
+}
+
+/// Continue a run from `pause` under `compiled`, which must differ from the paused run's
+/// scenario in nothing that acts before the first crisis (`Compiled::with_removal` of
+/// military or economic; of political when the paused run had the political level removed
+/// too): the same result, bit for bit, as [`simulate_run`] from the start, for less work.
+/// Counts as one simulated run. `pause.taken` must hold.
+pub fn resume_run<const C: bool>(
+    compiled: &Compiled,
+    world: &mut World<C>,
+    record: &mut RunRecord,
+    pause: &Pause<C>,
+) {
+    debug_assert!(pause.taken);
+    SIMULATED_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    world.copy_from(&pause.world);
+    record.copy_from(&pause.record);
+    world.rivalries_step(
+        compiled,
+        pause.step,
+        pause.rivalry,
+        Some(pause.pending),
+        record,
+        None,
+    );
+    end_of_step(compiled, world, record, pause.step);
+    run_steps(compiled, world, record, pause.step + 1, None);
+}
+
+/// Steps `from..` of a run, then its final balances.
+#[inline(always)]
+fn run_steps<const C: bool>(
+    compiled: &Compiled,
+    world: &mut World<C>,
+    record: &mut RunRecord,
+    from: u32,
+    mut pause: Option<&mut Pause<C>>,
+) {
+    for step in from..compiled.steps {
+        world.step(compiled, step, record, pause.as_deref_mut());
+        end_of_step(compiled, world, record, step);
     }
     for (ri, r) in compiled.scenario.rivalries.iter().enumerate() {
         record.rivalries[ri].final_balance = world.balance(compiled, r.challenger, r.target);
+    }
+}
+
+/// The year-end bookkeeping after month `step`.
+#[inline(always)]
+fn end_of_step<const C: bool>(
+    compiled: &Compiled,
+    world: &World<C>,
+    record: &mut RunRecord,
+    step: u32,
+) {
+    if (step + 1) % STEPS_PER_YEAR == 0 {
+        let year = (step / STEPS_PER_YEAR) as usize;
+        for (ri, r) in compiled.scenario.rivalries.iter().enumerate() {
+            let rec = &mut record.rivalries[ri];
+            rec.yearly_tension[year] = world.rivalries[ri].tension;
+            rec.yearly_balance[year] = world.balance(compiled, r.challenger, r.target);
+            rec.yearly_events[year] = std::mem::take(&mut rec.year_events);
+            rec.yearly_counts[year] = std::mem::take(&mut rec.year_counts);
+        }
     }
 }
 
@@ -675,7 +800,7 @@ pub mod bench_hooks {
 
     /// One monthly step.
     pub fn step(c: &Compiled, w: &mut World, r: &mut RunRecord, step: u32) {
-        w.step(c, step, r);
+        w.step(c, step, r, None);
     }
 
     /// One crisis opportunity on rivalry `ri`, played through the game.
@@ -762,6 +887,63 @@ impl<const C: bool> World<C> {
     /// Current GDP of country `ci` (currency units).
     pub fn gdp(&self, ci: usize) -> f64 {
         self.countries[ci].gdp
+    }
+
+    /// Become a copy of `o` (a world of the same scenario), without allocating.
+    fn copy_from(&mut self, o: &World<C>) {
+        let mut v = (
+            std::mem::take(&mut self.countries),
+            std::mem::take(&mut self.ties),
+            std::mem::take(&mut self.powers),
+            std::mem::take(&mut self.alliances),
+            std::mem::take(&mut self.reliability),
+            std::mem::take(&mut self.membership),
+            std::mem::take(&mut self.deployments),
+            std::mem::take(&mut self.rivalries),
+            std::mem::take(&mut self.ramps),
+            std::mem::take(&mut self.pact),
+            std::mem::take(&mut self.reach),
+            std::mem::take(&mut self.tie_reach),
+            std::mem::take(&mut self.helpers),
+            std::mem::take(&mut self.helper_count),
+            std::mem::take(&mut self.streams),
+        );
+        v.0.copy_from_slice(&o.countries);
+        v.1.copy_from_slice(&o.ties);
+        v.2.copy_from_slice(&o.powers);
+        v.3.copy_from_slice(&o.alliances);
+        v.4.copy_from_slice(&o.reliability);
+        v.5.copy_from_slice(&o.membership);
+        v.6.copy_from_slice(&o.deployments);
+        v.7.copy_from_slice(&o.rivalries);
+        // The ramps in force vary in number; the capacity holds them all (`new_world`).
+        v.8.clear();
+        v.8.extend_from_slice(&o.ramps);
+        v.9.copy_from_slice(&o.pact);
+        v.10.copy_from_slice(&o.reach);
+        v.11.copy_from_slice(&o.tie_reach);
+        v.12.copy_from_slice(&o.helpers);
+        v.13.copy_from_slice(&o.helper_count);
+        v.14.clone_from_slice(&o.streams);
+        // Every other field is Copy: a field added that is not fails to compile here.
+        *self = World {
+            countries: v.0,
+            ties: v.1,
+            powers: v.2,
+            alliances: v.3,
+            reliability: v.4,
+            membership: v.5,
+            deployments: v.6,
+            rivalries: v.7,
+            ramps: v.8,
+            pact: v.9,
+            reach: v.10,
+            tie_reach: v.11,
+            helpers: v.12,
+            helper_count: v.13,
+            streams: v.14,
+            ..*o
+        };
     }
 
     fn reset(&mut self, c: &Compiled) {
@@ -1105,11 +1287,16 @@ impl<const C: bool> World<C> {
         }
     }
 
-    fn step(&mut self, c: &Compiled, step: u32, record: &mut RunRecord) {
+    fn step(
+        &mut self,
+        c: &Compiled,
+        step: u32,
+        record: &mut RunRecord,
+        pause: Option<&mut Pause<C>>,
+    ) {
         if self.next_event < c.events.len() || !self.ramps.is_empty() {
             self.apply_policies(c, step);
         }
-        let sqrt_dt = DT.sqrt();
         let m = self.model;
         let theta = m.political_reversion * DT;
         let reputation_rate = m.reputation_reversion * DT;
@@ -1148,69 +1335,111 @@ impl<const C: bool> World<C> {
                 (s.narrative + theta * (s.pol.narrative - s.narrative) + nz).clamp(0.0, 1.0);
             s.reputation += reputation_rate * (s.pol.reputation - s.reputation);
         }
-        for ri in 0..self.rivalries.len() {
-            if self.rivalries[ri].at_war {
-                continue;
-            }
-            let first = 3 * n_c + RIVALRY_STREAMS * ri;
-            let st = &mut self.rivalries[ri];
-            let p = st.params;
-            let g = &mut self.streams[first..first + RIVALRY_STREAMS];
-            let tz = if p.tension_volatility > 0.0 {
-                p.tension_volatility * sqrt_dt * g[0].normal()
-            } else {
-                0.0
+        self.rivalries_step(c, step, 0, None, record, pause);
+    }
+
+    /// The rivalries' part of month `step`, from rivalry `first` on: each rivalry's tension,
+    /// non-state incidents, target-initiated triggers and crisis count, then its crises. With
+    /// `pending`, rivalry `first` has been updated already and has that many crises to play
+    /// (a run resumed from a [`Pause`]). With `pause` not yet taken, the state just before the
+    /// run's first crisis is saved into it.
+    #[inline(always)]
+    fn rivalries_step(
+        &mut self,
+        c: &Compiled,
+        step: u32,
+        first: usize,
+        pending: Option<u32>,
+        record: &mut RunRecord,
+        mut pause: Option<&mut Pause<C>>,
+    ) {
+        for ri in first..self.rivalries.len() {
+            let crises = match pending {
+                Some(n) if ri == first => n,
+                _ => {
+                    if self.rivalries[ri].at_war {
+                        continue;
+                    }
+                    self.rivalry_month(c, ri, record)
+                }
             };
-            st.tension =
-                (st.tension + p.tension_reversion * DT * (p.baseline_tension - st.tension) + tz)
-                    .clamp(0.0, 1.0);
-            let rec = &mut record.rivalries[ri];
-            // Non-state violence (its own stream): incidents raise tension and may open a
-            // crisis; never a MID level.
-            let mut triggered = 0u32;
-            if p.nonstate_rate > 0.0 {
-                let rv = &c.scenario.rivalries[ri];
-                let narrative = self.countries[rv.challenger].narrative;
-                let monitoring = if c.removed.political {
-                    0.0
-                } else {
-                    p.monitoring
-                };
-                let rate = p.nonstate_rate
-                    * (1.0 + m.nonstate_tension * st.tension)
-                    * (1.0 + m.nonstate_narrative * narrative)
-                    * (1.0 - m.nonstate_monitoring * monitoring)
-                    * DT;
-                let incidents = poisson_inversion(rate, g[2].uniform());
-                for _ in 0..incidents {
-                    rec.add(count::NON_STATE);
-                    rec.mark(event::NON_STATE);
-                    st.tension = (st.tension + m.tension_jump_nonstate).min(1.0);
-                    triggered += u32::from(g[2].uniform() < m.nonstate_crisis);
-                }
+            if crises > 0
+                && let Some(p) = pause.as_deref_mut()
+                && !p.taken
+            {
+                p.world.copy_from(self);
+                p.record.copy_from(record);
+                (p.step, p.rivalry, p.pending, p.taken) = (step, ri, crises, true);
             }
-            // Target-initiated triggers (their own stream): each raises tension and opens a
-            // crisis opportunity.
-            let mut target_triggers = 0u32;
-            if p.target_trigger_rate > 0.0 {
-                let cohesion = self.countries[c.scenario.rivalries[ri].target].cohesion;
-                let rate =
-                    p.target_trigger_rate * (1.0 + m.target_trigger_cohesion * cohesion) * DT;
-                target_triggers = poisson_inversion(rate, g[3].uniform());
-                for _ in 0..target_triggers {
-                    rec.add(count::TARGET_TRIGGERS);
-                    st.tension = (st.tension + m.tension_jump_target).min(1.0);
-                }
-            }
-            let rate = p.opportunity_rate * (1.0 + m.tension_sensitivity * st.tension) * DT;
-            let opportunities = poisson_inversion(rate, g[1].uniform());
-            for _ in 0..(target_triggers + triggered + opportunities) {
+            for _ in 0..crises {
                 if self.rivalries[ri].at_war {
                     break;
                 }
                 self.crisis(c, ri, step, &mut record.rivalries[ri]);
             }
         }
+    }
+
+    /// Rivalry `ri`'s month before its crises: tension, non-state incidents (each may open a
+    /// crisis), target-initiated triggers, and the crisis opportunities. Returns how many
+    /// crises to play.
+    #[inline(always)]
+    fn rivalry_month(&mut self, c: &Compiled, ri: usize, record: &mut RunRecord) -> u32 {
+        let sqrt_dt = DT.sqrt();
+        let m = self.model;
+        let n_c = self.countries.len();
+        let first = 3 * n_c + RIVALRY_STREAMS * ri;
+        let st = &mut self.rivalries[ri];
+        let p = st.params;
+        let g = &mut self.streams[first..first + RIVALRY_STREAMS];
+        let tz = if p.tension_volatility > 0.0 {
+            p.tension_volatility * sqrt_dt * g[0].normal()
+        } else {
+            0.0
+        };
+        st.tension =
+            (st.tension + p.tension_reversion * DT * (p.baseline_tension - st.tension) + tz)
+                .clamp(0.0, 1.0);
+        let rec = &mut record.rivalries[ri];
+        // Non-state violence (its own stream): incidents raise tension and may open a
+        // crisis; never a MID level.
+        let mut triggered = 0u32;
+        if p.nonstate_rate > 0.0 {
+            let rv = &c.scenario.rivalries[ri];
+            let narrative = self.countries[rv.challenger].narrative;
+            let monitoring = if c.removed.political {
+                0.0
+            } else {
+                p.monitoring
+            };
+            let rate = p.nonstate_rate
+                * (1.0 + m.nonstate_tension * st.tension)
+                * (1.0 + m.nonstate_narrative * narrative)
+                * (1.0 - m.nonstate_monitoring * monitoring)
+                * DT;
+            let incidents = poisson_inversion(rate, g[2].uniform());
+            for _ in 0..incidents {
+                rec.add(count::NON_STATE);
+                rec.mark(event::NON_STATE);
+                st.tension = (st.tension + m.tension_jump_nonstate).min(1.0);
+                triggered += u32::from(g[2].uniform() < m.nonstate_crisis);
+            }
+        }
+        // Target-initiated triggers (their own stream): each raises tension and opens a
+        // crisis opportunity.
+        let mut target_triggers = 0u32;
+        if p.target_trigger_rate > 0.0 {
+            let cohesion = self.countries[c.scenario.rivalries[ri].target].cohesion;
+            let rate = p.target_trigger_rate * (1.0 + m.target_trigger_cohesion * cohesion) * DT;
+            target_triggers = poisson_inversion(rate, g[3].uniform());
+            for _ in 0..target_triggers {
+                rec.add(count::TARGET_TRIGGERS);
+                st.tension = (st.tension + m.tension_jump_target).min(1.0);
+            }
+        }
+        let rate = p.opportunity_rate * (1.0 + m.tension_sensitivity * st.tension) * DT;
+        let opportunities = poisson_inversion(rate, g[1].uniform());
+        target_triggers + triggered + opportunities
     }
 
     /// One crisis opportunity on rivalry `ri`, on its own stream: the rivalry's crisis number
