@@ -784,6 +784,7 @@ fn end_of_step<const C: bool>(
 
 /// Benchmark entry points into one run (benches/engine.rs): not part of the API.
 #[doc(hidden)]
+#[cfg(any(test, feature = "internals"))]
 pub mod bench_hooks {
     use super::{Compiled, RunRecord, World, run_key};
     use rand::Rng;
