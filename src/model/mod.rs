@@ -770,7 +770,7 @@ fn end_of_step<const C: bool>(
     record: &mut RunRecord,
     step: u32,
 ) {
-    if (step + 1) % STEPS_PER_YEAR == 0 {
+    if (step + 1).is_multiple_of(STEPS_PER_YEAR) {
         let year = (step / STEPS_PER_YEAR) as usize;
         for (ri, r) in compiled.scenario.rivalries.iter().enumerate() {
             let rec = &mut record.rivalries[ri];
