@@ -32,8 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::run_rng;
 use crate::model::{
-    Compiled, Pause, RunRecord, World, count_simulated_run, resume_run, simulate_run,
-    simulate_run_pausing,
+    Compiled, Pause, RunRecord, World, count_simulated_run, resume_run, simulate_run_pausing,
 };
 use crate::outputs::{EventSet, N_EVENTS, event_flags};
 use crate::stats::Z95;
@@ -252,10 +251,11 @@ impl Scratch {
     }
 
     /// Simulate stream `stream` of `seed` under every variant (allocation-free), each from
-    /// the start.
+    /// the start: the reference [`Scratch::simulate_after`] is tested against (tests only).
+    #[cfg(any(test, feature = "internals"))]
     pub fn simulate(&mut self, variants: &[Compiled], seed: u64, stream: u64) {
         for ((c, w), r) in variants.iter().zip(&mut self.worlds).zip(&mut self.records) {
-            simulate_run(c, w, r, &mut run_rng(seed, stream));
+            crate::model::simulate_run(c, w, r, &mut run_rng(seed, stream));
         }
     }
 

@@ -13,7 +13,7 @@
 
 use crate::engine::driver::{Units, drive};
 use crate::engine::{Aggregate, Hooks, Interrupted, run_rng, until};
-use crate::model::{Compiled, RunRecord, World, simulate_run};
+use crate::model::{Compiled, RunRecord, World, simulate_run_pausing};
 use crate::outputs::{EventSet, METRICS, N_EVENTS, N_METRICS, event_flags};
 use crate::stats::paired::{PairedCounts, PairedDiff};
 
@@ -164,10 +164,16 @@ impl PairWorker {
     fn run_range(&mut self, a: &Compiled, b: &Compiled, seed: u64, first: u64, count: u64) {
         let steps = a.steps();
         for i in first..first + count {
+            // With the attribution, each plain run pauses before its first crisis for its
+            // variants to resume from (`Scratch::simulate_after`).
+            let (pause_a, pause_b) = match &mut self.variants {
+                Some((sa, sb)) => (Some(sa.plain_pause()), Some(sb.plain_pause())),
+                None => (None, None),
+            };
             let mut rng = run_rng(seed, i);
-            simulate_run(a, &mut self.world_a, &mut self.rec_a, &mut rng);
+            simulate_run_pausing(a, &mut self.world_a, &mut self.rec_a, &mut rng, pause_a);
             let mut rng = run_rng(seed, i);
-            simulate_run(b, &mut self.world_b, &mut self.rec_b, &mut rng);
+            simulate_run_pausing(b, &mut self.world_b, &mut self.rec_b, &mut rng, pause_b);
             self.out.a.record(&self.rec_a);
             self.out.b.record(&self.rec_b);
             // The attribution of each side, and its shift, on run i's streams; the plain
@@ -177,8 +183,8 @@ impl PairWorker {
                 a.attribution_variants(),
                 b.attribution_variants(),
             ) {
-                sa.simulate(va, seed, i);
-                sb.simulate(vb, seed, i);
+                sa.simulate_after(va, &self.rec_a, seed, i);
+                sb.simulate_after(vb, &self.rec_b, seed, i);
                 let out = &mut self.out;
                 for (agg, rec, sc) in [
                     (&mut out.a, &self.rec_a, &*sa),
