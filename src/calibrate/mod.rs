@@ -44,14 +44,3 @@ pub(crate) fn read_text(
     }
     String::from_utf8(bytes).map_err(|_| fail("the file is not valid UTF-8".into()))
 }
-
-/// A TOML or schema error from the `toml` crate as a diagnostic with line and column.
-pub(crate) fn toml_error(file: &str, src: &str, e: &toml::de::Error) -> Diagnostics {
-    Diagnostics(vec![Diagnostic::at(
-        file,
-        src,
-        e.span().unwrap_or(0..0),
-        "",
-        e.message().trim().to_string(),
-    )])
-}

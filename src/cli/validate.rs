@@ -86,13 +86,16 @@ pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
                     n(c.parameters.len(), "parameter", "parameters")
                 )
             }),
-            InputKind::Record => crate::calibrate::load_record(f).map(|r| {
+            // The record and the scenario it names: the scenario reads, has the record's
+            // rivalries and runs its years (calibrate::record::load_case).
+            InputKind::Record => crate::calibrate::record::load_case(f).map(|(r, s, _)| {
                 format!(
-                    "ok (historical record {}: {}, {}-{})",
+                    "ok (historical record {}: {}, {}-{}; scenario {})",
                     scenario::printable(&r.name),
                     n(r.events.len(), "event", "events"),
                     r.first_year,
-                    r.last_year
+                    r.last_year,
+                    scenario::printable(&s.meta.name)
                 )
             }),
         };

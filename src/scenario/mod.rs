@@ -18,6 +18,7 @@ pub use params::{
     AllianceParams, DeploymentParams, EconomicParams, FieldSpec, MilitaryParams, ModelParams,
     ParamDefault, PoliticalParams, PowerParams, RivalryParams, markdown_reference,
 };
+pub(crate) use path::closest;
 pub use path::{OpKind, ParamRef, PathError, PolicyField, SpecOf};
 pub use read::{
     MAX_FILE_BYTES, TEMPLATE, load_base, load_file, load_file_with_inputs, load_file_with_warnings,
