@@ -500,9 +500,7 @@ fn parameter(
         found.push(refs);
     }
     let target = target?;
-    let Some(rv) = r.required(t, span.clone(), p, "range", "[0.1, 3.0]") else {
-        return None;
-    };
+    let rv = r.required(t, span.clone(), p, "range", "[0.1, 3.0]")?;
     let bounds = Bounds {
         path: &raw_path,
         spec: target.spec(),
