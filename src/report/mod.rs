@@ -300,10 +300,34 @@ impl CrisisOutcomesOut {
     }
 }
 
+/// A share of `invoked` occasions: `honoured` is null (JSON) when nothing was invoked, and
+/// `honoured_undefined` then says why ("undefined (n = 0)", as `compare` words n = 1), never
+/// p = 0 with the interval [0, 1].
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SharedOut {
     pub invoked: u64,
-    pub honoured: ProbabilityOut,
+    pub honoured: Option<ProbabilityOut>,
+    pub honoured_undefined: Option<String>,
+}
+
+impl SharedOut {
+    fn new(count: u64, invoked: u64) -> Self {
+        Self {
+            invoked,
+            honoured: rate(count, invoked),
+            honoured_undefined: undefined(invoked),
+        }
+    }
+}
+
+/// Why a share of `n` occasions is undefined: "undefined (n = 0)" when `n` = 0.
+fn undefined(n: u64) -> Option<String> {
+    (n == 0).then(|| "undefined (n = 0)".to_string())
+}
+
+/// The Wilson interval of `count` out of `n`, or `None` (undefined) when `n` = 0.
+fn rate(count: u64, n: u64) -> Option<ProbabilityOut> {
+    (n > 0).then(|| wilson(count, n).into())
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -314,23 +338,22 @@ pub struct MechanismsOut {
     pub sanctions: SharedOut,
     /// Probability that the next crisis opportunity is a challenge, after the target conceded
     /// and after it stood firm.
-    pub challenge_after_concession: ProbabilityOut,
-    pub challenge_after_firmness: ProbabilityOut,
+    /// Null when no such opportunity followed (n = 0), with the reason in `*_undefined`.
+    pub challenge_after_concession: Option<ProbabilityOut>,
+    pub challenge_after_concession_undefined: Option<String>,
+    pub challenge_after_firmness: Option<ProbabilityOut>,
+    pub challenge_after_firmness_undefined: Option<String>,
 }
 
 impl MechanismsOut {
     fn from_tally(t: &Tally) -> Self {
         Self {
-            commitments: SharedOut {
-                invoked: t.commitments_invoked,
-                honoured: wilson(t.commitments_honoured, t.commitments_invoked).into(),
-            },
-            sanctions: SharedOut {
-                invoked: t.sanctions_imposed,
-                honoured: wilson(t.sanctions_succeeded, t.sanctions_imposed).into(),
-            },
-            challenge_after_concession: wilson(t.after_concession[1], t.after_concession[0]).into(),
-            challenge_after_firmness: wilson(t.after_firm[1], t.after_firm[0]).into(),
+            commitments: SharedOut::new(t.commitments_honoured, t.commitments_invoked),
+            sanctions: SharedOut::new(t.sanctions_succeeded, t.sanctions_imposed),
+            challenge_after_concession: rate(t.after_concession[1], t.after_concession[0]),
+            challenge_after_concession_undefined: undefined(t.after_concession[0]),
+            challenge_after_firmness: rate(t.after_firm[1], t.after_firm[0]),
+            challenge_after_firmness_undefined: undefined(t.after_firm[0]),
         }
     }
 }

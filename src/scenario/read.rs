@@ -429,7 +429,14 @@ impl<'a> Reader<'a> {
     }
 
     fn optional_string(&mut self, t: &DeTable<'_>, key: &str, path: &str) -> Option<String> {
-        lookup(t, key).and_then(|v| self.string(v, &join(path, key)))
+        let label = matches!(key, "name" | "currency");
+        lookup(t, key).and_then(|v| {
+            if label {
+                self.label(v, &join(path, key))
+            } else {
+                self.string(v, &join(path, key))
+            }
+        })
     }
 
     /// Resolve an id to a country or power, reporting unknown ids with a did-you-mean.
@@ -630,7 +637,7 @@ impl<'a> Reader<'a> {
         self.check_keys(t, "scenario", SCENARIO_KEYS);
         match lookup(t, "name") {
             Some(n) => {
-                if let Some(name) = self.string(n, "scenario.name") {
+                if let Some(name) = self.label(n, "scenario.name") {
                     if name.trim().is_empty() || crate::output::reads_as_missing(&name) {
                         self.error(
                             n.span(),
