@@ -362,9 +362,10 @@ fn read(
     let case = r.table(case_v, "case")?;
     let cspan = case_v.span();
     r.check_keys(case, "case", &CASE_KEYS);
+    // Written into outputs (report titles, posterior column names): no control characters.
     let text = |r: &mut Input<'_>, key: &str, example: &str| -> Option<String> {
         let v = r.required(case, cspan.clone(), "case", key, example)?;
-        r.string(v, &join("case", key))
+        r.label(v, &join("case", key))
     };
     let id = text(r, "id", "\"serbia-kosovo\"");
     let name = text(r, "name", "\"Serbia -> Kosovo\"");

@@ -188,7 +188,7 @@ fn read(
 ) -> Option<Calibration> {
     r.check_keys(root, "", &TOP_KEYS);
     let name = match lookup(root, "name") {
-        Some(v) => r.string(v, "name"),
+        Some(v) => r.label(v, "name"),
         None => Some("calibration".into()),
     };
     if let Some(v) = lookup(root, "description") {
