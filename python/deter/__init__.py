@@ -531,8 +531,9 @@ class NestedResult:
         probability averaged over parameter draws, in [0, 1]); ``param90_lo`` /
         ``param90_hi`` (the 90% interval over uncertain parameters: the 5% and 95%
         quantiles of the per-draw probabilities; more runs do not narrow it); ``mc_error``
-        and ``mc95_lo`` / ``mc95_hi`` (the Monte Carlo 95% interval of the mean: more runs
-        narrow it); ``parametric_share`` (share of the variance across draws due to the
+        (the error of the mean from the finite runs per draw alone) and ``mc95_lo`` /
+        ``mc95_hi`` (the 95% interval of the mean over D draws x R runs; None when D = 1 or
+        the draws do not vary); ``parametric_share`` (share of the variance across draws due to the
         parameters, in [0, 1]). Shape: (outcomes, 8).
     draws : pandas.DataFrame
         One row per parameter draw: ``draw``, one column per uncertain parameter path (its
@@ -652,8 +653,10 @@ class NestedComparison:
         ``mean_b`` (each side's probability averaged over parameter draws, in [0, 1]);
         ``effect_mean`` (B - A averaged over draws); ``param90_lo`` / ``param90_hi`` (the 90%
         interval over uncertain parameters of the effect: the 5% and 95% quantiles of the
-        per-draw effects; more runs do not narrow it); ``mc_error``, ``mc95_lo`` / ``mc95_hi``
-        (the error of the mean effect; more runs and draws narrow it);
+        per-draw effects; more runs do not narrow it); ``mc_error`` (the error of the mean
+        effect from the finite runs per draw alone); ``se_mean`` and ``mc95_lo`` / ``mc95_hi``
+        (the 95% interval of the mean effect over D draws x R runs: more draws narrow it;
+        None, with the reason in ``mc95_undefined``, when D = 1 or the effects do not vary);
         ``share_of_draws_b_lower`` / ``share_of_draws_b_higher`` (share of parameter draws in
         which B's probability is lower / higher than A's; lower is better except for
         ``deterrence_held``). Shape: (outcomes, columns of the JSON).
