@@ -362,7 +362,7 @@ impl Reader<'_> {
             }
         }
         let Some(base_v) = lookup(root, "base") else {
-            self.error(span.start..span.start, "base", "missing key `base`".into())
+            self.error(span.start..span.start, "base", "missing required key `base`".into())
                 .help = Some("name the base scenario, e.g. `base = \"../western-balkans-2024.toml\"` (relative to the sweep file)".into());
             return None;
         };
@@ -764,8 +764,12 @@ pub(crate) fn read_parameter(
         };
         r.check_keys(t, p, allowed);
         let Some(path_v) = lookup(t, "path") else {
-            r.error(span, p, "missing key `path`".into()).help =
-                Some("e.g. `path = \"country.XKX.military.budget\"`".into());
+            r.error(
+                span,
+                &format!("{p}.path"),
+                "missing required key `path`".into(),
+            )
+            .help = Some("e.g. `path = \"country.XKX.military.budget\"`".into());
             return None;
         };
         let path = r.string(path_v, &format!("{p}.path"))?;
@@ -793,7 +797,7 @@ pub(crate) fn read_parameter(
                 &[("lever", Role::Lever), ("uncertainty", Role::Uncertainty)],
             ),
             None => {
-                r.error(span.clone(), p, "missing key `role`".into()).help = Some(
+                r.error(span.clone(), &format!("{p}.role"), "missing required key `role`".into()).help = Some(
                     "`role = \"lever\"` (a policy choice) or `role = \"uncertainty\"` (not controlled)"
                         .into(),
                 );

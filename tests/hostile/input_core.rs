@@ -617,3 +617,52 @@ fn every_fault_class_of_a_record_file_is_located_with_key_and_expectation() {
     assert!(c.contains("DIR/case.record.toml:7:14: error: not a TOML record file (TOML syntax error; its content is not shown)"), "{c}");
     assert!(!c.contains("first_year = 2008 x"), "{c}");
 }
+
+/// A missing required key is one message in every file kind: "KEY PATH: missing required key
+/// `KEY`", at the table that lacks it (a scenario's `[[uncertain]]`, a sweep's `[[parameter]]`
+/// and `[[policy]]`, a calibration's `[[parameter]]`, a record's `[[event]]`).
+#[test]
+fn a_missing_required_key_reads_the_same_in_every_file_kind() {
+    let dir = tempdir();
+    let mut scenario = scenario_with_line3(b"seed = 1");
+    scenario.extend_from_slice(b"[[uncertain]]\nrange = [0.1, 1.0]\n");
+    let mut sweep = sweep_with_line3(b"seed = 1");
+    sweep.extend_from_slice(b"[[parameter]]\nrole = \"lever\"\nvalues = [0.5]\n");
+    let mut levers = sweep_with_line3(b"seed = 1");
+    levers.extend_from_slice(b"[[policy]]\nname = \"x\"\n");
+    let mut calibration = calibration_with_line3(b"seed = 1");
+    calibration.extend_from_slice(b"[[parameter]]\nrange = [0.1, 1.0]\n");
+    let record = String::from_utf8(record_with_line3(b"note = \"n\""))
+        .unwrap()
+        .replace("date = \"2008-02\"\n", "");
+    for (kind, bytes, expected) in [
+        (
+            "scenario",
+            scenario,
+            "error: uncertain[0].path: missing required key `path`",
+        ),
+        (
+            "sweep",
+            sweep,
+            "error: parameter[1].path: missing required key `path`",
+        ),
+        (
+            "sweep",
+            levers,
+            "error: policy[0].id: missing required key `id`",
+        ),
+        (
+            "calibration",
+            calibration,
+            "error: parameter[1].path: missing required key `path`",
+        ),
+        (
+            "record",
+            record.into_bytes(),
+            "error: event[0].date: missing required key `date`",
+        ),
+    ] {
+        let m = messages(dir.path(), kind, &bytes);
+        assert!(m.contains(expected), "{kind}: {m}");
+    }
+}
