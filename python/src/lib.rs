@@ -176,7 +176,7 @@ fn run(
         deter::run(&scenario, &settings, control)
     })?;
     report.overrides = applied;
-    Ok(String::from_utf8(deter::report::json::to_json(&report)).expect("JSON is UTF-8"))
+    Ok(deter::report_json(&report))
 }
 
 /// Compare two scenarios with common random numbers; returns the JSON of
@@ -247,7 +247,7 @@ fn run_nested(
         };
         deter::run_nested(&scenario, post.as_ref(), &settings, draws, control)
     })?;
-    Ok(deter::calibrate::nested_out::json(
+    Ok(deter::nested_json(
         &nested,
         &scenario.meta.name,
         posterior.as_deref(),
@@ -292,7 +292,7 @@ fn compare_nested(
         };
         deter::compare_nested(&sa, &sb, post.as_ref(), &settings, draws, control)
     })?;
-    Ok(deter::calibrate::nested_out::compare_json(
+    Ok(deter::nested_comparison_json(
         &c,
         &sa.meta.name,
         &sb.meta.name,
