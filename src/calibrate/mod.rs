@@ -22,8 +22,10 @@ pub mod spec;
 
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use abc::{Population, Settings, State, Stop};
+#[cfg(any(test, feature = "internals"))]
+pub use record::load_record;
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
-pub use record::{EventType, Record, load_record};
+pub use record::{EventType, Record};
 pub use spec::{Calibration, load_calibration};
 
 use std::path::Path;

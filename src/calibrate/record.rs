@@ -237,11 +237,13 @@ struct Links {
 
 /// Read and validate a record file (the record alone; [`load_case`] also checks the scenario
 /// it names).
+#[cfg(any(test, feature = "internals"))]
 pub fn load_record(path: &Path) -> Result<Record, Diagnostics> {
     read_record(path).map(|(r, _, _)| r)
 }
 
 /// Validate record text (`path` locates the scenario it names; the scenario is not read).
+#[cfg(any(test, feature = "internals"))]
 pub fn parse_record(src: &str, shown: &str, path: &Path) -> Result<Record, Diagnostics> {
     let doc = input::parse(src, shown, RECORD_FILE)?;
     let mut r = Input::new(shown, src);
