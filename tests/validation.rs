@@ -927,3 +927,35 @@ fn posture_levers_carry_a_total_order_index_in_a_baltic_type_dyad() {
     eprintln!("Baltic-type dyad: largest posture-lever ST {st:.3} ({name}), lower bound {lo:.3}");
     assert!(st >= 0.1 && lo > 0.0, "{name}: ST {st} [{lo}, ...]");
 }
+
+fn baltic_type() -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/baltic-type.toml");
+    scenario::load_file(&path).expect("the Baltic-type scenario is valid")
+}
+
+/// Group 2 where the local balance is hopeless (Snyder 1961; Fuhrmann & Sechser 2014): in the
+/// Baltic-type dyad (a challenger about ten times stronger in theatre even at its 0.3 theatre
+/// share, so denial is near zero), the pact with a nuclear great power still at least halves
+/// P(use of force) against no pact (the pact's treaty weight 0; the stationed force stays), and
+/// lowers P(threat) by less. Deterrence by punishment does not depend on winning locally: the
+/// committed coalition's punishment is added to the challenger's cost of war, not scaled by its
+/// local odds (docs/MODEL.md 7.6). Reading, fixed before measuring: the relative change of
+/// P(use of force) has its interval below -0.5, and that of P(threat) lies wholly above it.
+#[test]
+fn a_pact_with_a_nuclear_great_power_deters_where_the_local_balance_is_hopeless() {
+    let with = baltic_type();
+    let mut without = with.clone();
+    set(&mut without, "alliance.PACT.reliability", 0.0);
+    let threat = |r: &Run| f64::from(u8::from(r.disputes > 0.0));
+    let a = simulate(&without, SEED, RUNS);
+    let b = simulate(&with, SEED, RUNS);
+    let rf = relative_change(&a, &b, force);
+    let rt = relative_change(&a, &b, threat);
+    let pa = mean_ci(&a.iter().map(force).collect::<Vec<_>>());
+    let pb = mean_ci(&b.iter().map(force).collect::<Vec<_>>());
+    eprintln!(
+        "Baltic-type: P(use of force) no pact {pa}, pact {pb}; relative {rf}; P(threat) relative {rt}"
+    );
+    assert!(rf.hi <= -0.5, "use of force not halved: {rf}");
+    assert!(rt.lo > rf.hi, "threats fell as much as force: {rt} vs {rf}");
+}

@@ -1333,16 +1333,20 @@ impl World {
         let params = &self.rivalries[ri].params;
         let stake = params.stakes;
         let value = stake * params.dissatisfaction * (1.0 + self.countries[a].narrative);
-        // Punishment by the committed coalition's total capability and strategic deterrent.
+        // Denial and punishment (Snyder 1961) are separate terms of A's cost of war: the
+        // local fight costs 2 (1 - p); a committed coalition punishes by its total
+        // capability and strategic deterrent whatever the local outcome, so a pact with a
+        // great power deters even where the local balance is hopeless (Fuhrmann & Sechser
+        // 2014). At parity (p = 1/2) this equals model 2's first, multiplicative, form.
         let coalition_share = if th.coalition > 0.0 {
             th.coalition / (th.coalition + th.own_a)
         } else {
             0.0
         };
-        let punish = 1.0 + m.punishment * coalition_share + m.strategic_punishment * th.strategic;
+        let punish = m.punishment * coalition_share + m.strategic_punishment * th.strategic;
         let war_cost = [
             m.war_cost * stake * 2.0 * (1.0 - p[0]),
-            m.war_cost * stake * 2.0 * (1.0 - p[1]) * punish,
+            m.war_cost * stake * (2.0 * (1.0 - p[1]) + punish),
         ];
         let rm = c.removed;
         let monitoring = if rm.political { 0.0 } else { params.monitoring };
