@@ -371,7 +371,7 @@ impl Removal {
 
 /// Processes per country and per rivalry in [`Compiled::stream_ids`].
 const COUNTRY_PROCESSES: [&str; 3] = ["gdp", "cohesion", "narrative"];
-const RIVALRY_PROCESSES: [&str; 4] = ["tension", "arrivals", "nonstate", "target"];
+const RIVALRY_PROCESSES: [&str; 5] = ["tension", "arrivals", "nonstate", "target", "war"];
 /// Streams per rivalry in [`Compiled::stream_ids`] (after the countries').
 const RIVALRY_STREAMS: usize = RIVALRY_PROCESSES.len();
 
@@ -718,6 +718,12 @@ impl World {
     /// Current GDP of country `ci` (currency units).
     pub fn gdp(&self, ci: usize) -> f64 {
         self.countries[ci].gdp
+    }
+
+    /// Whether rivalry `ri` (scenario order) is at war now: its play is suspended until the
+    /// war ends (docs/MODEL.md 7.9).
+    pub fn at_war(&self, ri: usize) -> bool {
+        self.rivalries[ri].at_war
     }
 
     /// The draws of the run so far, by kind, over every stream (the RNG floor's workload).
@@ -1113,11 +1119,21 @@ impl World {
                 (s.narrative + theta * (s.pol.narrative - s.narrative) + nz).clamp(0.0, 1.0);
             s.reputation += reputation_rate * (s.pol.reputation - s.reputation);
         }
+        // A war ends this month with probability 1 - exp(-dt / war_duration) (docs/MODEL.md
+        // 7.9): a ceasefire or frozen conflict, after which the rivalry's play resumes.
+        let war_end = if m.war_duration > 0.0 {
+            -(-DT / m.war_duration).exp_m1()
+        } else {
+            1.0
+        };
         for ri in 0..self.rivalries.len() {
+            let first = 3 * n_c + RIVALRY_STREAMS * ri;
             if self.rivalries[ri].at_war {
+                if self.streams[first + 4].uniform() < war_end {
+                    self.rivalries[ri].at_war = false;
+                }
                 continue;
             }
-            let first = 3 * n_c + RIVALRY_STREAMS * ri;
             let st = &mut self.rivalries[ri];
             let p = st.params;
             let g = &mut self.streams[first..first + RIVALRY_STREAMS];
