@@ -101,6 +101,29 @@ pub fn check_outputs(outputs: &[&PathBuf], inputs: &[PathBuf]) -> Result<(), Str
     Ok(())
 }
 
+/// Check before any work starts that `dir` can take a command's output files (`deter sweep
+/// --plots DIR`, `deter calibrate --out DIR`): it is a directory, or it does not exist yet
+/// (it is created) and its parent is a directory. `option` names the flag in the message.
+pub fn check_output_dir(dir: &Path, option: &str) -> Result<(), String> {
+    if dir.exists() {
+        if !dir.is_dir() {
+            return Err(format!(
+                "{option} `{}` exists and is not a directory; name a directory (created if missing)",
+                dir.display()
+            ));
+        }
+        return Ok(());
+    }
+    let parent = parent_dir(dir);
+    if !parent.is_dir() {
+        return Err(format!(
+            "output directory `{}` does not exist",
+            parent.display()
+        ));
+    }
+    Ok(())
+}
+
 fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

@@ -112,9 +112,10 @@ pub fn check_record(r: &RunRecord) -> Result<(), String> {
     Ok(())
 }
 
-/// Check a JSON report: no `null` anywhere (but an interval bound beside an `undefined`
-/// reason), every number finite, every `{p, lo, hi}` object
-/// a probability with its interval, every `shares`/`escalation`/`cost_composition` value in
+/// Check a JSON report: no `null` anywhere (except a value undefined on purpose: null with a
+/// string `KEY_undefined` beside it, or that reason itself when the value is defined), every
+/// number finite, every `{p, mc95_lo, mc95_hi}` object a probability with its interval, every
+/// `shares`/`escalation`/`cost_composition` value in
 /// [0, 1]. Works on any report shape (run, and later sweep or compare), by key names.
 pub fn check_report_json(v: &Value) -> Result<(), String> {
     walk(v, "$", false)
@@ -171,6 +172,17 @@ fn walk(v: &Value, path: &str, share: bool) -> Result<(), String> {
                             | "crises_histogram"
                             | "survival_by_month"
                     );
+                // A value that is undefined on purpose (a share of n = 0) is null with its
+                // reason beside it (`KEY_undefined`, a string); `KEY_undefined` is null when
+                // the value is defined. Any other null is a bug.
+                let reason = |key: &str| map.get(key).is_some_and(Value::is_string);
+                if item.is_null()
+                    && (reason(&format!("{k}_undefined"))
+                        || k.strip_suffix("_undefined")
+                            .is_some_and(|base| map.get(base).is_some_and(|b| !b.is_null())))
+                {
+                    continue;
+                }
                 walk(item, &format!("{path}.{k}"), is_share)?;
             }
             Ok(())

@@ -346,6 +346,19 @@ fn deter_calibrate_is_deterministic_for_any_thread_count_and_writes_its_outputs(
             "generation,tolerance,simulations,accepted,acceptance_rate,ess\n0,inf,40,40,1,"
         )
     );
+    // docs/CALIBRATION.md tells pandas users `comment="#"`: that drops whole lines only if
+    // `#` never occurs inside a data line, and must drop the trailing `# stopped:` line too.
+    for text in [&post, &diag] {
+        for l in text.lines() {
+            assert!(
+                !l[1..].contains('#') || l.starts_with('#'),
+                "`#` inside a data line: {l}"
+            );
+        }
+    }
+    assert!(diag.lines().last().unwrap().starts_with("# stopped: "));
+    let docs = std::fs::read_to_string(root().join("docs/CALIBRATION.md")).unwrap();
+    assert!(docs.contains("pd.read_csv(\"calibration/posterior.csv\", comment=\"#\")"));
     let html = std::fs::read_to_string(outs[0].join("report.html")).unwrap();
     assert!(html.contains("Posterior predictive check") && html.contains("<svg"));
     assert!(html.contains("Per year: posterior predictive and the record"));
@@ -694,7 +707,7 @@ fn deter_run_posterior_labels_both_intervals_and_is_thread_independent() {
         .unwrap();
     let text = String::from_utf8_lossy(&table.stdout);
     assert!(text.contains("90% interval over uncertain parameters"));
-    assert!(text.contains("Monte Carlo 95% interval"));
+    assert!(text.contains("95% interval of the mean (draws x runs)"));
     // A damaged posterior is refused with its line number and exit 2.
     std::fs::write(&post, "draw,model.war_cost,weight,distance\n0,abc,1,0\n").unwrap();
     let bad = Command::cargo_bin("deter")
@@ -748,4 +761,24 @@ fn deter_compare_posterior_pairs_a_and_b_on_the_same_draws_and_streams() {
         assert_eq!(e["param90_lo"], 0.0);
     }
     assert_eq!(run(&base, &envoy, "1"), run(&base, &envoy, "2"));
+}
+
+/// `--out` naming an existing file is refused before any simulation, exit 2, with the
+/// message `deter sweep --plots` gives.
+#[test]
+fn an_out_path_that_is_a_file_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let cal = tiny_calibration(dir.path(), 20);
+    let out = dir.path().join("existing");
+    std::fs::write(&out, "x").unwrap();
+    let o = Command::cargo_bin("deter")
+        .unwrap()
+        .args(["calibrate", cal.to_str().unwrap(), "--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("exists and is not a directory"), "{err}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "x");
 }

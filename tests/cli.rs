@@ -593,6 +593,164 @@ fn validate_locates_a_fault_in_a_historical_record() {
         .stderr(predicate::str::contains("bad.record.toml:11:"));
 }
 
+/// `--seed` and a file's `seed` share one maximum (2^63 - 1, what a TOML integer holds) and
+/// one message.
+#[test]
+fn seed_limits_are_the_same_for_the_flag_and_the_file() {
+    let msg = "expected an integer in [0, 9223372036854775807], found 9223372036854775808";
+    deter()
+        .args([
+            "run",
+            BASELINE,
+            "--runs",
+            "10",
+            "-q",
+            "--seed",
+            "9223372036854775808",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(msg));
+    deter()
+        .args([
+            "run",
+            BASELINE,
+            "--runs",
+            "10",
+            "-q",
+            "--seed",
+            "18446744073709551615",
+        ])
+        .assert()
+        .code(2);
+    deter()
+        .args([
+            "run",
+            BASELINE,
+            "--runs",
+            "10",
+            "-q",
+            "--seed",
+            "9223372036854775807",
+        ])
+        .assert()
+        .success();
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("s.toml");
+    let base = std::fs::read_to_string(BASELINE).unwrap();
+    let text = base.replacen(
+        "[scenario]\n",
+        "[scenario]\nseed = 9223372036854775808\n",
+        1,
+    );
+    let text = {
+        // drop the file's own seed line so the key is not duplicated
+        let mut seen = false;
+        text.lines()
+            .filter(|l| {
+                if l.trim_start().starts_with("seed") {
+                    if seen {
+                        return false;
+                    }
+                    seen = true;
+                }
+                true
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    std::fs::write(&f, text).unwrap();
+    deter()
+        .args(["run", f.to_str().unwrap(), "--runs", "10", "-q"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(msg));
+}
+
+/// Control and bidirectional characters in a name are refused at validation (file:line:col,
+/// key path, exit 2), never written raw into CSV or an HTML <title>.
+#[test]
+fn control_characters_in_names_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(BASELINE).unwrap();
+    let name_line = base
+        .lines()
+        .position(|l| l.starts_with("name = "))
+        .expect("the baseline names its scenario");
+    for (i, esc) in ["\\u0007", "\\u001B[31m", "\\u0000", "\\n", "\\u202E"]
+        .iter()
+        .enumerate()
+    {
+        let text: Vec<String> = base
+            .lines()
+            .enumerate()
+            .map(|(k, l)| {
+                if k == name_line {
+                    format!("name = \"Bad{esc}name\"")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        let f = dir.path().join(format!("n{i}.toml"));
+        std::fs::write(&f, text.join("\n")).unwrap();
+        let out = deter()
+            .args(["validate", f.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{esc}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("n{i}.toml:{}:", name_line + 1)),
+            "{esc}: {err}"
+        );
+        assert!(err.contains("scenario.name"), "{esc}: {err}");
+        assert!(err.contains("control or invisible"), "{esc}: {err}");
+    }
+}
+
+/// `--out x.json` / `x.csv` without `--format` writes that format; an explicit `--format`
+/// that contradicts the extension, and any `--out x.html`, are refused before any work
+/// (exit 2): a table is never written silently into `x.html` or `x.json`.
+#[test]
+fn the_out_extension_chooses_the_format_or_a_contradiction_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, extra, expect) in [
+        ("x.html", vec![], "use --report"),
+        ("y.json", vec!["--format", "table"], "use --format json"),
+        ("y.csv", vec!["--format", "json"], "use --format csv"),
+    ] {
+        let out = dir.path().join(name);
+        deter()
+            .args(["run", BASELINE, "--runs", "10", "-q", "--out"])
+            .arg(&out)
+            .args(&extra)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(expect));
+        assert!(!out.exists(), "{name} written");
+    }
+    let out = dir.path().join("x.json");
+    deter()
+        .args(["run", BASELINE, "--runs", "10", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert!(v.is_object());
+    let out = dir.path().join("x.csv");
+    deter()
+        .args(["run", BASELINE, "--runs", "10", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.starts_with("file,scenario,entity,metric,statistic,value"),
+        "{text}"
+    );
+}
+
 // ---- Consistency (issue 16 item 5, issue 12 item 2) ----
 
 /// Every count printed to a terminal agrees with its noun and has thousands separators.

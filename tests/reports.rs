@@ -1422,6 +1422,50 @@ fn yearly_event_probabilities_match_the_runs() {
     );
 }
 
+/// A share of nothing is undefined: with no alliance, no commitment is ever invoked, and
+/// JSON says null / "undefined (n = 0)" and CSV has no p or interval rows, never
+/// p = 0 with [0, 1].
+#[test]
+fn commitments_honoured_with_no_commitment_invoked_is_undefined() {
+    let dir = tmp();
+    let f = p(dir.path(), "no-alliance.toml");
+    std::fs::write(
+        &f,
+        "[scenario]\nname = \"no alliance\"\nstart = \"2025-01\"\nhorizon_years = 3\n\
+         [[country]]\nid = \"A\"\n[country.military]\nbudget = 2.0\n\
+         [country.economic]\ngdp = 50.0\n\
+         [[country]]\nid = \"B\"\n[country.military]\nbudget = 0.5\n\
+         [country.economic]\ngdp = 10.0\n\
+         [[rivalry]]\nchallenger = \"A\"\ntarget = \"B\"\n",
+    )
+    .unwrap();
+    let out = deter(&["run", &f, "--runs", "200", "--format", "json", "-q"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let m = &v["mechanisms"]["commitments"];
+    assert_eq!(m["invoked"], 0, "{m}");
+    assert!(m["honoured"].is_null(), "{m}");
+    assert_eq!(m["honoured_undefined"], "undefined (n = 0)");
+    let out = deter(&["run", &f, "--runs", "200", "--format", "csv", "-q"]);
+    let mut r = csv::Reader::from_reader(&out.stdout[..]);
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let cell = |stat: &str| -> String {
+        rows.iter()
+            .find(|x| &x[2] == "region" && &x[3] == "commitments_honoured" && &x[4] == stat)
+            .unwrap_or_else(|| panic!("no row {stat}"))[5]
+            .to_string()
+    };
+    assert_eq!(cell("n"), "0");
+    assert_eq!(cell("count"), "0");
+    for stat in ["p", "mc95_lo", "mc95_hi"] {
+        assert!(
+            !rows
+                .iter()
+                .any(|x| &x[2] == "region" && &x[3] == "commitments_honoured" && &x[4] == stat),
+            "{stat}: a share of nothing has no value"
+        );
+    }
+}
+
 /// Interval names say what they measure (docs/OUTPUT.md): `mc95_*` for Monte Carlo Wilson
 /// intervals, `paired95_*`/`unpaired95_*` for differences, in JSON, CSV and sweep rows; no
 /// bare `lo`/`hi` or `ci_*` is left anywhere, and `schema_version` is 2.

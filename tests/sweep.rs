@@ -413,3 +413,24 @@ fn bundled_sweeps_are_valid() {
         }
     }
 }
+
+/// `--plots` naming an existing file is refused before any run (exit 2), with the message
+/// `deter calibrate --out` gives: no results file is written.
+#[test]
+fn a_plots_path_that_is_a_file_is_refused_before_any_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = sweep_file(dir.path(), "sw.toml", "runs = 10", GRID);
+    let out = dir.path().join("ok.csv");
+    let plots = dir.path().join("wb.toml");
+    std::fs::write(&plots, "not a directory").unwrap();
+    deter()
+        .args(["sweep", f.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args(["--plots", plots.to_str().unwrap(), "-q"])
+        .assert()
+        .code(2)
+        .stderr(contains("exists and is not a directory"));
+    assert!(
+        !out.exists(),
+        "the sweep ran before the output paths were checked"
+    );
+}

@@ -202,7 +202,7 @@ fn csv_and_html_carry_the_json_numbers_with_both_intervals_labelled() {
     );
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("90% interval over uncertain parameters"));
-    assert!(page.contains("Monte Carlo 95% interval"));
+    assert!(page.contains("95% interval of the mean"));
     assert!(page.contains(&format!("data-v=\"{}\"", war["mean"])));
     let table = deter().args(common).arg("--quiet").output().unwrap();
     let text = String::from_utf8_lossy(&table.stdout);
@@ -387,4 +387,120 @@ fn nested_runs_refuse_flags_they_cannot_honour() {
         .unwrap();
     assert_eq!(shard.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&shard.stderr).contains("[[uncertain]]"));
+}
+
+/// The 95% interval of the mean over D draws counts the spread between draws: its half-width
+/// is 1.96 sd(per_draw) / sqrt(D), recomputed here from the per-draw probabilities; with one
+/// draw it is undefined (null), never a zero-width interval.
+#[test]
+fn the_interval_of_the_mean_counts_the_error_from_few_draws() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = with_priors(dir.path(), "s.toml", WAR_COST);
+    let f = file.to_str().unwrap();
+    let v = json(&[
+        "run", f, "--draws", "12", "--runs", "100", "--seed", "3", "--format", "json",
+    ]);
+    let mut checked = 0;
+    for o in v["outcomes"].as_array().unwrap() {
+        let name = o["outcome"].as_str().unwrap();
+        let p: Vec<f64> = o["per_draw"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        let d = p.len() as f64;
+        let mean = p.iter().sum::<f64>() / d;
+        let sd = (p.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (d - 1.0)).sqrt();
+        let se = sd / d.sqrt();
+        if se == 0.0 {
+            assert!(
+                o["mc95_lo"].is_null(),
+                "{name}: no variation must be undefined"
+            );
+            continue;
+        }
+        checked += 1;
+        let lo = o["mc95_lo"].as_f64().unwrap();
+        let hi = o["mc95_hi"].as_f64().unwrap();
+        assert!(
+            (lo - (mean - 1.96 * se).max(0.0)).abs() < 1e-12,
+            "{name} lo {lo}"
+        );
+        assert!(
+            (hi - (mean + 1.96 * se).min(1.0)).abs() < 1e-12,
+            "{name} hi {hi}"
+        );
+    }
+    assert!(checked >= 2, "too few outcomes vary across draws");
+    let text = deter()
+        .args([
+            "run", f, "--draws", "12", "--runs", "100", "--seed", "3", "--quiet",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("95% interval of the mean (draws x runs)"),
+        "{text}"
+    );
+
+    let one = with_priors(
+        dir.path(),
+        "one.toml",
+        "[[uncertain]]\npath = \"model.war_cost\"\nvalues = [1.3]\n",
+    );
+    let one = one.to_str().unwrap();
+    let v = json(&[
+        "run", one, "--draws", "1", "--runs", "100", "--format", "json",
+    ]);
+    let war = outcome(&v, "outcomes", "war");
+    assert!(
+        war["mc95_lo"].is_null() && war["mc95_hi"].is_null(),
+        "{war}"
+    );
+    assert_eq!(war["mc95_undefined"], "undefined (n = 1)");
+    let text = deter()
+        .args(["run", one, "--draws", "1", "--runs", "100", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("undefined (n = 1)"));
+}
+
+/// `true` / `false` for a numeric parameter is a type error (file:line:col, key path, exit 2)
+/// in `[[uncertain]]` and in `--set`, never silently 1 / 0.
+#[test]
+fn booleans_for_numeric_parameters_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = with_priors(
+        dir.path(),
+        "b.toml",
+        "[[uncertain]]\npath = \"model.war_cost\"\nvalues = [true, false]\n",
+    );
+    let out = deter()
+        .args(["run", file.to_str().unwrap(), "--runs", "10", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("uncertain[0].values[0]"), "{err}");
+    assert!(err.contains("expected a number"), "{err}");
+    assert!(err.contains("b.toml:"), "{err}");
+    let template = root().join("src/scenario/template.toml");
+    let out = deter()
+        .args([
+            "run",
+            template.to_str().unwrap(),
+            "--set",
+            "model.war_cost=true",
+        ])
+        .args(["--runs", "10", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("model.war_cost") && err.contains("expected a number"),
+        "{err}"
+    );
 }

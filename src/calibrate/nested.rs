@@ -6,8 +6,12 @@
 //! - **mean** = (1/D) sum_d p_d, the probability averaged over what we don't know;
 //! - **90% interval over uncertain parameters** = the 5% and 95% quantiles of p_d;
 //! - **Monte Carlo error** = sqrt( sum_d p_d (1 - p_d) / (R - 1) ) / D, the standard error of the
-//!   mean that comes from the finite runs per draw (what more runs would fix); the Monte Carlo
-//!   95% interval is mean +- 1.96 of it;
+//!   mean that comes from the finite runs per draw alone (what more runs would fix);
+//! - **standard error of the mean over draws** = sd_d(p_d) / sqrt(D), the error of the mean from
+//!   having only D parameter draws *and* R runs each (the spread of the D per-draw estimates
+//!   already contains their binomial noise); the **95% interval of the mean** is
+//!   mean +- 1.96 of it (what more draws and runs would fix). With D = 1 or no variation among
+//!   the draws it is undefined ("undefined (n = 1)"), never a zero-width interval;
 //! - **parametric share** = the share of the variance of p_d across draws not explained by
 //!   the runs' binomial noise: (Var_d(p_d) - mean_d(p_d (1 - p_d)) / (R - 1)) / Var_d(p_d),
 //!   clipped to [0, 1] (the law of total variance; 0 when the draws do not differ).
@@ -125,9 +129,11 @@ pub fn shared_priors(a: &Scenario, b: &Scenario) -> Result<Vec<Uncertain>, Strin
 /// A posterior read from `deter calibrate`'s posterior.csv.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Posterior {
+    /// Parameter paths (`model.war_cost`, `rivalry.SRB-XKX.monitoring`, ...), one per column.
     pub paths: Vec<String>,
     /// One row of values per particle.
     pub values: Vec<Vec<f64>>,
+    /// Normalised importance weight of each particle (sums to 1).
     pub weights: Vec<f64>,
 }
 
@@ -193,18 +199,53 @@ pub struct OutcomeSummary {
     pub mean: f64,
     pub q05: f64,
     pub q95: f64,
+    /// Standard error of `mean` from the finite runs per draw only (what more runs would fix).
     pub mc_error: f64,
+    /// Standard error of `mean` over the D draws, sd_d(p_d) / sqrt(D) (draws and runs);
+    /// `None` when D < 2 or the draws do not vary.
+    pub se_mean: Option<f64>,
     pub parametric_share: f64,
+}
+
+/// The standard error of the mean of D per-draw estimates, sd(p) / sqrt(D) with the sample
+/// standard deviation (divisor D - 1); `None` when D < 2 or every estimate is the same.
+pub fn se_of_mean(p: &[f64]) -> Option<f64> {
+    let d = p.len() as f64;
+    if p.len() < 2 {
+        return None;
+    }
+    let mean = p.iter().sum::<f64>() / d;
+    let var = p.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (d - 1.0);
+    (var > 0.0).then(|| (var / d).sqrt())
+}
+
+/// Why the 95% interval of a mean over draws is missing, as `compare` words it.
+pub fn undefined_reason(p: &[f64]) -> String {
+    if p.len() < 2 {
+        format!("undefined (n = {})", p.len())
+    } else {
+        format!("undefined (no variation among n = {} draws)", p.len())
+    }
+}
+
+/// The 95% interval of a mean over draws: mean +- 1.96 `se`, or `None` when undefined.
+pub fn interval95(mean: f64, se: Option<f64>) -> Option<(f64, f64)> {
+    se.map(|s| (mean - 1.96 * s, mean + 1.96 * s))
 }
 
 /// The result of a nested run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Nested {
+    /// D: number of parameter draws.
     pub draws: u64,
+    /// R: runs simulated for each draw.
     pub runs_per_draw: u64,
+    /// Master seed; draw d uses its own seed derived from it.
     pub seed: u64,
     /// Per outcome (EVENTS order), the probability in each draw.
     pub per_draw: Vec<Vec<f64>>,
+    /// Per outcome (EVENTS order): mean over draws, 90% interval over uncertain parameters,
+    /// errors.
     pub outcomes: Vec<OutcomeSummary>,
     /// The parameter values of each draw.
     pub parameters: Draws,
@@ -323,6 +364,7 @@ pub fn summarise(outcome: &'static str, p: &[f64], runs: u64) -> OutcomeSummary 
         q05: super::abc::weighted_quantile(p, &w, 0.05),
         q95: super::abc::weighted_quantile(p, &w, 0.95),
         mc_error,
+        se_mean: se_of_mean(p),
         parametric_share,
     }
 }
@@ -337,27 +379,28 @@ pub fn table(n: &Nested, scenario: &str) -> String {
         "outcome",
         "mean",
         "90% interval over uncertain parameters",
-        "Monte Carlo 95% interval",
+        "95% interval of the mean (draws x runs)",
         "share of variance from parameters"
     );
-    for o in &n.outcomes {
+    for (o, p) in n.outcomes.iter().zip(&n.per_draw) {
         let pct = |x: f64| format!("{:.1}%", 100.0 * x);
         out.push_str(&format!(
             "{:<18} {:>8}  {:<40}  {:<28}  {:.0}%\n",
             o.outcome,
             pct(o.mean),
             format!("[{}, {}]", pct(o.q05), pct(o.q95)),
-            format!(
-                "[{}, {}]",
-                pct((o.mean - 1.96 * o.mc_error).max(0.0)),
-                pct((o.mean + 1.96 * o.mc_error).min(1.0))
-            ),
+            match interval95(o.mean, o.se_mean) {
+                Some((lo, hi)) => format!("[{}, {}]", pct(lo.max(0.0)), pct(hi.min(1.0))),
+                None => undefined_reason(p),
+            },
             100.0 * o.parametric_share
         ));
     }
     out.push_str(
         "\nThe 90% interval over uncertain parameters is what we don't know (the spread of the \
-         probability across parameter draws); the Monte Carlo interval is what more runs would fix.\n",
+         probability across parameter draws: more runs do not narrow it); the 95% interval of the \
+         mean is the error of the mean from only D parameter draws and R runs each (more draws \
+         narrow it).\n",
     );
     out
 }
@@ -378,6 +421,23 @@ mod tests {
         let spread: Vec<f64> = (0..50).map(|i| i as f64 / 50.0).collect();
         assert!(summarise("x", &spread, 100_000).parametric_share > 0.99);
     }
+
+    #[test]
+    fn the_interval_of_the_mean_counts_the_spread_between_draws() {
+        // 20 draws half at 0.2, half at 0.8: sd = sqrt(20 * 0.09 / 19), se = sd / sqrt(20),
+        // recomputed by hand; the within-run error alone is far smaller.
+        let p: Vec<f64> = (0..20)
+            .map(|i| if i % 2 == 0 { 0.2 } else { 0.8 })
+            .collect();
+        let s = summarise("x", &p, 500);
+        let se = (20.0 * 0.09 / 19.0f64).sqrt() / 20.0f64.sqrt();
+        assert!((s.se_mean.unwrap() - se).abs() < 1e-12, "{:?}", s.se_mean);
+        assert!(s.mc_error < se / 5.0);
+        // D = 1 or no variation: undefined, never zero width.
+        assert_eq!(summarise("x", &[0.3], 500).se_mean, None);
+        assert_eq!(summarise("x", &[0.3; 4], 500).se_mean, None);
+        assert_eq!(undefined_reason(&[0.3]), "undefined (n = 1)");
+    }
 }
 
 /// One outcome's policy effect (B - A) over parameter draws.
@@ -394,6 +454,9 @@ pub struct EffectSummary {
     /// Standard error of `mean` from the runs (paired within each draw):
     /// sqrt( sum_d [ (a_only + b_only)/R - delta_d^2 ] / (R - 1) ) / D.
     pub mc_error: f64,
+    /// Standard error of `mean` over the D draws, sd_d(delta_d) / sqrt(D) (draws and runs);
+    /// `None` when D < 2 or the effects do not vary.
+    pub se_mean: Option<f64>,
     /// Share of parameter draws in which B's probability is lower than A's.
     pub p_b_lower: f64,
     /// Share of parameter draws in which B's probability is higher than A's.
@@ -403,9 +466,13 @@ pub struct EffectSummary {
 /// A paired nested comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NestedComparison {
+    /// D: number of parameter draws (shared by A and B).
     pub draws: u64,
+    /// R: paired runs simulated for each draw.
     pub runs_per_draw: u64,
+    /// Master seed; draw d uses its own seed derived from it.
     pub seed: u64,
+    /// Per outcome (EVENTS order): the effect B - A summarised over draws.
     pub effects: Vec<EffectSummary>,
     /// Per outcome (EVENTS order), the effect p_B - p_A in each draw.
     pub per_draw: Vec<Vec<f64>>,
@@ -482,6 +549,7 @@ pub fn compare(
                 q05: super::abc::weighted_quantile(&delta[k], &w, 0.05),
                 q95: super::abc::weighted_quantile(&delta[k], &w, 0.95),
                 mc_error: var[k].sqrt() / dn,
+                se_mean: se_of_mean(&delta[k]),
                 p_b_lower: delta[k].iter().filter(|&&x| x < 0.0).count() as f64 / dn,
                 p_b_higher: delta[k].iter().filter(|&&x| x > 0.0).count() as f64 / dn,
             }
@@ -512,10 +580,10 @@ pub fn compare_table(c: &NestedComparison, a: &str, b: &str) -> String {
         "B",
         "B - A",
         "90% interval over uncertain parameters",
-        "Monte Carlo 95% interval",
+        "95% interval of the mean",
         "share of draws where B is lower"
     );
-    for e in &c.effects {
+    for (e, p) in c.effects.iter().zip(&c.per_draw) {
         out.push_str(&format!(
             "{:<18} {:>7} {:>7} {:>10}  {:<38}  {:<26}  {}\n",
             e.outcome,
@@ -523,17 +591,16 @@ pub fn compare_table(c: &NestedComparison, a: &str, b: &str) -> String {
             pct(e.mean_b),
             format!("{} pts", pts(e.mean)),
             format!("[{}, {}] pts", pts(e.q05), pts(e.q95)),
-            format!(
-                "[{}, {}] pts",
-                pts(e.mean - 1.96 * e.mc_error),
-                pts(e.mean + 1.96 * e.mc_error)
-            ),
+            match interval95(e.mean, e.se_mean) {
+                Some((lo, hi)) => format!("[{}, {}] pts", pts(lo), pts(hi)),
+                None => undefined_reason(p),
+            },
             pct(e.p_b_lower)
         ));
     }
     out.push_str(
         "\nB - A in percentage points. The 90% interval over uncertain parameters is what we don't \
-         know; the Monte Carlo interval is what more runs would fix. For deterrence_held a higher B is better.\n",
+         know; the 95% interval of the mean is the error from only D draws and R runs (more draws narrow it). For deterrence_held a higher B is better.\n",
     );
     out
 }

@@ -1,7 +1,7 @@
 //! The outputs of a nested run or comparison (`--posterior` or `[[uncertain]]`): JSON, tidy CSV
 //! and a self-contained HTML page (docs/CALIBRATION.md, docs/OUTPUT.md). Every format labels
-//! the two kinds of interval in plain words: the **Monte Carlo 95% interval** (what more runs
-//! would fix) and the **90% interval over uncertain parameters** (what we don't know). Field
+//! the two kinds of interval in plain words: the **95% interval of the mean** (D draws x R
+//! runs: what more draws and runs would fix; `mc_error` alone is what more runs would fix) and the **90% interval over uncertain parameters** (what we don't know). Field
 //! names follow the interval convention: `mc95_lo`/`mc95_hi`, `param90_lo`/`param90_hi`.
 
 #[cfg(feature = "html")]
@@ -14,13 +14,15 @@ use crate::report::html::{esc, page};
 /// JSON `schema_version` of these outputs.
 pub const SCHEMA_VERSION: u32 = 2;
 
-/// The Monte Carlo 95% interval of a probability: mean +- 1.96 standard errors, clipped to
-/// [0, 1].
-pub fn mc95(o: &OutcomeSummary) -> (f64, f64) {
-    (
-        (o.mean - 1.96 * o.mc_error).max(0.0),
-        (o.mean + 1.96 * o.mc_error).min(1.0),
-    )
+/// The 95% interval of the mean probability over D draws x R runs: mean +- 1.96 sd(p_d)/sqrt(D),
+/// clipped to [0, 1]; `None` when undefined (D = 1 or no variation among draws).
+pub fn mc95(o: &OutcomeSummary) -> Option<(f64, f64)> {
+    super::nested::interval95(o.mean, o.se_mean).map(|(lo, hi)| (lo.max(0.0), hi.min(1.0)))
+}
+
+/// JSON value of an optional bound: null when undefined.
+fn opt(v: Option<f64>) -> serde_json::Value {
+    v.map_or(serde_json::Value::Null, |x| serde_json::json!(x))
 }
 
 /// What the draws are: "posterior `FILE`", "priors declared in the scenario ([[uncertain]])"
@@ -65,15 +67,17 @@ pub fn json(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
         .iter()
         .zip(&n.per_draw)
         .map(|(o, p)| {
-            let (lo, hi) = mc95(o);
+            let ci = mc95(o);
             serde_json::json!({
                 "outcome": o.outcome,
                 "mean": o.mean,
                 "param90_lo": o.q05,
                 "param90_hi": o.q95,
                 "mc_error": o.mc_error,
-                "mc95_lo": lo,
-                "mc95_hi": hi,
+                "se_mean": opt(o.se_mean),
+                "mc95_lo": opt(ci.map(|c| c.0)),
+                "mc95_hi": opt(ci.map(|c| c.1)),
+                "mc95_undefined": if ci.is_none() { serde_json::json!(super::nested::undefined_reason(p)) } else { serde_json::Value::Null },
                 "parametric_share_of_variance": o.parametric_share,
                 "per_draw": p,
             })
@@ -91,7 +95,8 @@ pub fn json(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
         "runs_per_draw": n.runs_per_draw,
         "intervals": {
             "param90": "90% interval over uncertain parameters: the 5% and 95% quantiles of the per-draw probabilities (what we don't know)",
-            "mc95": "Monte Carlo 95% interval: mean +- 1.96 Monte Carlo errors (what more runs would fix)",
+            "mc_error": "Monte Carlo error from the finite runs per draw only (what more runs would fix)",
+            "mc95": "95% interval of the mean over D parameter draws x R runs: mean +- 1.96 se_mean, se_mean = sd(per_draw) / sqrt(D) (what more draws and runs would fix); null with mc95_undefined when D = 1 or the draws do not vary",
         },
         "outcomes": outcomes,
         "parameters": draws_json(&n.parameters),
@@ -119,8 +124,10 @@ pub fn compare_json(
                 "param90_lo": e.q05,
                 "param90_hi": e.q95,
                 "mc_error": e.mc_error,
-                "mc95_lo": e.mean - 1.96 * e.mc_error,
-                "mc95_hi": e.mean + 1.96 * e.mc_error,
+                "se_mean": opt(e.se_mean),
+                "mc95_lo": opt(super::nested::interval95(e.mean, e.se_mean).map(|c| c.0)),
+                "mc95_hi": opt(super::nested::interval95(e.mean, e.se_mean).map(|c| c.1)),
+                "mc95_undefined": if e.se_mean.is_none() { serde_json::json!(super::nested::undefined_reason(p)) } else { serde_json::Value::Null },
                 "share_of_draws_b_lower": e.p_b_lower,
                 "share_of_draws_b_higher": e.p_b_higher,
                 "per_draw": p,
@@ -136,7 +143,8 @@ pub fn compare_json(
         "draws": c.draws, "runs_per_draw": c.runs_per_draw,
         "intervals": {
             "param90": "90% interval over uncertain parameters of the effect B - A: the 5% and 95% quantiles of the per-draw effects",
-            "mc95": "Monte Carlo 95% interval of the mean effect, paired within each draw",
+            "mc_error": "Monte Carlo error of the mean effect from the finite runs per draw only, paired within each draw (what more runs would fix)",
+            "mc95": "95% interval of the mean effect over D parameter draws x R runs: mean +- 1.96 sd(per_draw) / sqrt(D); null with mc95_undefined when D = 1 or the effects do not vary",
         },
         "effects": effects,
         "parameters": draws_json(&c.parameters),
@@ -177,6 +185,24 @@ impl Rows {
             .expect("writing to memory cannot fail");
     }
 
+    /// A row whose value may be undefined: an empty value cell.
+    fn opt_row(
+        &mut self,
+        scenario: &str,
+        entity: &str,
+        metric: &str,
+        statistic: &str,
+        v: Option<f64>,
+    ) {
+        match v {
+            Some(x) => self.row(scenario, entity, metric, statistic, x),
+            None => self
+                .w
+                .write_record([self.file.as_str(), scenario, entity, metric, statistic, ""])
+                .expect("writing to memory cannot fail"),
+        }
+    }
+
     fn draws(&mut self, scenario: &str, d: &Draws) {
         for (i, row) in d.rows.iter().enumerate() {
             for (path, v) in d.paths.iter().zip(row) {
@@ -191,23 +217,24 @@ impl Rows {
 }
 
 /// CSV of a nested run: per outcome (entity `region`) `mean`, `param90_lo`, `param90_hi`
-/// (90% interval over uncertain parameters), `mc_error`, `mc95_lo`, `mc95_hi` (Monte Carlo 95%
-/// interval), `parametric_share`; then per draw (entity `draw:D`) each outcome's probability
+/// (90% interval over uncertain parameters), `mc_error` (runs only), `se_mean`, `mc95_lo`, `mc95_hi` (95% interval of the mean over draws; empty when undefined),
+/// `parametric_share`; then per draw (entity `draw:D`) each outcome's probability
 /// (`p`) and each parameter's value (`value`).
 pub fn csv(n: &Nested, file: &str, scenario: &str) -> Vec<u8> {
     let mut r = Rows::new(file);
     for o in &n.outcomes {
-        let (lo, hi) = mc95(o);
+        let ci = mc95(o);
         for (stat, v) in [
-            ("mean", o.mean),
-            ("param90_lo", o.q05),
-            ("param90_hi", o.q95),
-            ("mc_error", o.mc_error),
-            ("mc95_lo", lo),
-            ("mc95_hi", hi),
-            ("parametric_share", o.parametric_share),
+            ("mean", Some(o.mean)),
+            ("param90_lo", Some(o.q05)),
+            ("param90_hi", Some(o.q95)),
+            ("mc_error", Some(o.mc_error)),
+            ("se_mean", o.se_mean),
+            ("mc95_lo", ci.map(|c| c.0)),
+            ("mc95_hi", ci.map(|c| c.1)),
+            ("parametric_share", Some(o.parametric_share)),
         ] {
-            r.row(scenario, "region", o.outcome, stat, v);
+            r.opt_row(scenario, "region", o.outcome, stat, v);
         }
     }
     for (o, p) in n.outcomes.iter().zip(&n.per_draw) {
@@ -226,19 +253,21 @@ pub fn compare_csv(c: &NestedComparison, files: &str, a: &str, b: &str) -> Vec<u
     let name = format!("{a} vs {b}");
     let mut r = Rows::new(files);
     for e in &c.effects {
+        let ci = super::nested::interval95(e.mean, e.se_mean);
         for (stat, v) in [
-            ("mean_a", e.mean_a),
-            ("mean_b", e.mean_b),
-            ("effect_mean", e.mean),
-            ("param90_lo", e.q05),
-            ("param90_hi", e.q95),
-            ("mc_error", e.mc_error),
-            ("mc95_lo", e.mean - 1.96 * e.mc_error),
-            ("mc95_hi", e.mean + 1.96 * e.mc_error),
-            ("share_b_lower", e.p_b_lower),
-            ("share_b_higher", e.p_b_higher),
+            ("mean_a", Some(e.mean_a)),
+            ("mean_b", Some(e.mean_b)),
+            ("effect_mean", Some(e.mean)),
+            ("param90_lo", Some(e.q05)),
+            ("param90_hi", Some(e.q95)),
+            ("mc_error", Some(e.mc_error)),
+            ("se_mean", e.se_mean),
+            ("mc95_lo", ci.map(|c| c.0)),
+            ("mc95_hi", ci.map(|c| c.1)),
+            ("share_b_lower", Some(e.p_b_lower)),
+            ("share_b_higher", Some(e.p_b_higher)),
         ] {
-            r.row(&name, "region", e.outcome, stat, v);
+            r.opt_row(&name, "region", e.outcome, stat, v);
         }
     }
     for (e, p) in c.effects.iter().zip(&c.per_draw) {
@@ -252,14 +281,14 @@ pub fn compare_csv(c: &NestedComparison, files: &str, a: &str, b: &str) -> Vec<u
 
 #[cfg(feature = "html")]
 /// One strip chart per row: the per-draw values as dots on [lo, hi], the 90% interval over
-/// uncertain parameters as a light band, the Monte Carlo 95% interval as a dark band, the
+/// uncertain parameters as a light band, the 95% interval of the mean as a dark band, the
 /// mean as a line. `pct` formats an axis value.
 struct Strip<'a> {
     label: &'a str,
     values: &'a [f64],
     mean: f64,
     param90: (f64, f64),
-    mc95: (f64, f64),
+    mc95: Option<(f64, f64)>,
 }
 
 #[cfg(feature = "html")]
@@ -289,13 +318,15 @@ fn strips(title: &str, rows: &[Strip<'_>], lo: f64, hi: f64, unit: &str) -> Stri
             y + 4.0,
             (x(r.param90.1) - x(r.param90.0)).max(1.0)
         );
-        let _ = writeln!(
-            s,
-            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"8\" fill=\"#08519c\"><title>Monte Carlo 95% interval</title></rect>",
-            x(r.mc95.0),
-            y + 10.0,
-            (x(r.mc95.1) - x(r.mc95.0)).max(1.5)
-        );
+        if let Some(mc95) = r.mc95 {
+            let _ = writeln!(
+                s,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"8\" fill=\"#08519c\"><title>95% interval of the mean (draws x runs)</title></rect>",
+                x(mc95.0),
+                y + 10.0,
+                (x(mc95.1) - x(mc95.0)).max(1.5)
+            );
+        }
         for v in r.values {
             let _ = writeln!(
                 s,
@@ -323,15 +354,16 @@ fn strips(title: &str, rows: &[Strip<'_>], lo: f64, hi: f64, unit: &str) -> Stri
             100.0 * v
         );
     }
-    s.push_str("</svg><figcaption>Dots: each parameter draw; light band: the 90% interval over uncertain parameters; dark band: the Monte Carlo 95% interval; red line: the mean.</figcaption></figure>\n");
+    s.push_str("</svg><figcaption>Dots: each parameter draw; light band: the 90% interval over uncertain parameters; dark band: the 95% interval of the mean (draws x runs); red line: the mean.</figcaption></figure>\n");
     s
 }
 
 #[cfg(feature = "html")]
 const LEGEND: &str = "<p>Two kinds of interval, in plain words. The <b>90% interval over \
 uncertain parameters</b> is the range of the answer across what we don't know (the 5% and 95% \
-quantiles over parameter draws): more runs do not narrow it. The <b>Monte Carlo 95% \
-interval</b> is the error from simulating a finite number of runs: more runs narrow it.</p>\n";
+quantiles over parameter draws): more runs do not narrow it. The <b>95% interval of the \
+mean</b> is the error of the mean from having only D parameter draws and R runs each \
+(sd of the per-draw values / sqrt(D)): more draws narrow it; it is undefined for one draw.</p>\n";
 
 #[cfg(feature = "html")]
 fn pct(x: f64) -> String {
@@ -354,20 +386,22 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
     );
     b.push_str(
         "<table><thead><tr><th>outcome</th><th>mean</th><th>90% interval over uncertain parameters</th>\
-         <th>Monte Carlo 95% interval</th><th>share of variance from parameters</th></tr></thead><tbody>\n",
+         <th>95% interval of the mean (draws x runs)</th><th>share of variance from parameters</th></tr></thead><tbody>\n",
     );
-    for o in &n.outcomes {
-        let (lo, hi) = mc95(o);
+    for (o, p) in n.outcomes.iter().zip(&n.per_draw) {
+        let ci = match mc95(o) {
+            Some((lo, hi)) => format!("[{}, {}]", pct(lo), pct(hi)),
+            None => super::nested::undefined_reason(p),
+        };
         let _ = writeln!(
             b,
-            "<tr><td>{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\">[{}, {}]</td><td class=\"n\">[{}, {}]</td><td class=\"n\">{:.0}%</td></tr>",
+            "<tr><td>{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\">[{}, {}]</td><td class=\"n\">{}</td><td class=\"n\">{:.0}%</td></tr>",
             o.outcome,
             o.mean,
             pct(o.mean),
             pct(o.q05),
             pct(o.q95),
-            pct(lo),
-            pct(hi),
+            ci,
             100.0 * o.parametric_share
         );
     }
@@ -419,15 +453,19 @@ pub fn compare_html(
     );
     b.push_str(
         "<table><thead><tr><th>outcome</th><th>A</th><th>B</th><th>B - A</th>\
-         <th>90% interval over uncertain parameters</th><th>Monte Carlo 95% interval</th>\
+         <th>90% interval over uncertain parameters</th><th>95% interval of the mean</th>\
          <th>share of draws where B is lower</th></tr></thead><tbody>\n",
     );
     let pts = |x: f64| format!("{:+.1}", 100.0 * x);
-    for e in &c.effects {
+    for (e, p) in c.effects.iter().zip(&c.per_draw) {
+        let ci = match super::nested::interval95(e.mean, e.se_mean) {
+            Some((lo, hi)) => format!("[{}, {}] pts", pts(lo), pts(hi)),
+            None => super::nested::undefined_reason(p),
+        };
         let _ = writeln!(
             b,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\" data-v=\"{}\">{} pts</td>\
-             <td class=\"n\">[{}, {}] pts</td><td class=\"n\">[{}, {}] pts</td><td class=\"n\">{}</td></tr>",
+             <td class=\"n\">[{}, {}] pts</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             e.outcome,
             pct(e.mean_a),
             pct(e.mean_b),
@@ -435,8 +473,7 @@ pub fn compare_html(
             pts(e.mean),
             pts(e.q05),
             pts(e.q95),
-            pts(e.mean - 1.96 * e.mc_error),
-            pts(e.mean + 1.96 * e.mc_error),
+            ci,
             pct(e.p_b_lower)
         );
     }
@@ -457,7 +494,7 @@ pub fn compare_html(
             values: p,
             mean: e.mean,
             param90: (e.q05, e.q95),
-            mc95: (e.mean - 1.96 * e.mc_error, e.mean + 1.96 * e.mc_error),
+            mc95: super::nested::interval95(e.mean, e.se_mean),
         })
         .collect();
     b.push_str(&strips(

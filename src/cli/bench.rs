@@ -29,7 +29,7 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 3)]
     pub repeat: u32,
     /// Master seed [default: the file's scenario.seed].
-    #[arg(long)]
+    #[arg(long, value_parser = super::parse_seed)]
     pub seed: Option<u64>,
     /// Threads of the parallel measurement (`--threads`, shared with every command that
     /// simulates and resolved by the settings layer).

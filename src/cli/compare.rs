@@ -52,6 +52,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let inputs = [args.a.clone(), args.b.clone()];
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
+    args.output.check_extension()?;
     let with_sets = |file: &PathBuf, sets: &[&[String]]| {
         let mut s = load_scenario(file, args.sim.horizon_years)?;
         let mut applied = Vec::new();
@@ -174,7 +175,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         }
     }
 
-    let bytes = match args.output.format {
+    let bytes = match args.output.format() {
         Format::Json => {
             let mut out =
                 serde_json::to_vec_pretty(&report).expect("a comparison always serialises");

@@ -67,6 +67,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
             first.name
         )));
     }
+    args.output.check_extension()?;
     let scenario = find_scenario(first, args.scenario.as_deref())?;
     // The scenario (and its `extends` chain) is an input too.
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
@@ -96,7 +97,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
             super::write_plots(dir, &page)?;
         }
     }
-    let bytes = match args.output.format {
+    let bytes = match args.output.format() {
         Format::Json => json::to_json(&report),
         Format::Csv => csv::to_csv(&[(source.as_str(), &report)]),
         Format::Table => {
@@ -145,7 +146,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             first.name, design.n, sweep.runs, sweep.seed, header.points, header.runs, header.seed
         )));
     }
-    let format = match args.output.format {
+    let format = match args.output.format() {
         Format::Json => RowFormat::Json,
         Format::Csv | Format::Table => RowFormat::Csv,
     };

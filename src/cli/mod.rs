@@ -250,6 +250,20 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// The largest seed, the same for `--seed` and a file's `seed` (a TOML integer is a signed
+/// 64-bit integer, so a file cannot hold more): 2^63 - 1.
+pub const MAX_SEED: u64 = i64::MAX as u64;
+
+/// Parse `--seed`: an integer in [0, 2^63 - 1], with the message a file's `seed` gets.
+pub fn parse_seed(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if n <= MAX_SEED => Ok(n),
+        _ => Err(format!(
+            "expected an integer in [0, {MAX_SEED}], found {text}"
+        )),
+    }
+}
+
 /// Parse `--threads`: 0 (all cores) up to [`crate::MAX_THREADS`].
 pub fn parse_threads(text: &str) -> Result<usize, String> {
     let n: usize = text

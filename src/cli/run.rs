@@ -263,6 +263,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .chain(&args.per_run)
         .collect();
     output::check_outputs(&outputs, &args.files).map_err(CliError::Usage)?;
+    args.output.check_extension()?;
     if args.per_run.is_some() && args.files.len() > 1 {
         return Err(CliError::Usage(
             "--per-run takes one scenario file; run the files one at a time".into(),
@@ -293,7 +294,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         match prepare(args, file, &outputs, until_target, threads) {
             Ok(job) => {
                 total = total.saturating_add(job.max_runs());
-                if matches!(args.output.format, Format::Csv) {
+                if matches!(args.output.format(), Format::Csv) {
                     let h = path_hash(file);
                     if seen.get(&h).is_some_and(|&j| args.files[j] == *file) {
                         return Err(CliError::Usage(format!(
@@ -328,7 +329,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     // each window ends. Memory is bounded by the window, whatever the number of files.
     let window = threads.max(1);
     let result = engine::with_threads(threads, || -> Result<(), CliError> {
-        match args.output.format {
+        match args.output.format() {
             Format::Json if many => sink.write(b"[\n")?,
             Format::Csv => sink.write(&csv::header())?,
             _ => {}
@@ -376,7 +377,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                         super::write_plots(dir, &article)?;
                     }
                 }
-                let bytes = match args.output.format {
+                let bytes = match args.output.format() {
                     Format::Json if !many => json::to_json(&report),
                     Format::Json => {
                         let body =
@@ -401,7 +402,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                 sink.write(&bytes)?;
             }
         }
-        if matches!(args.output.format, Format::Json) && many {
+        if matches!(args.output.format(), Format::Json) && many {
             sink.write(b"\n]\n")?;
         }
         Ok(())

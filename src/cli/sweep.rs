@@ -106,6 +106,9 @@ pub fn resume_marker(out: &Path) -> PathBuf {
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
     output::check_outputs(&outputs, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
+    if let Some(dir) = &args.plots {
+        output::check_output_dir(dir, "--plots").map_err(CliError::Usage)?;
+    }
     let sweep = sweep::load_sweep(&args.file).map_err(CliError::Input)?;
     // The base scenario and its `extends` chain are inputs too.
     if let Some(out) = &args.out {

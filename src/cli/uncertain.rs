@@ -78,6 +78,7 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
     }
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     crate::output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
+    args.output.check_extension()?;
     crate::scenario::overrides::apply_texts(&mut scenario, &args.set, &file.display().to_string())
         .map_err(CliError::Input)?;
     let post = posterior_of(args.posterior.as_deref())?;
@@ -106,7 +107,7 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
             nested_out::html(&n, name, shown.as_deref()).as_bytes(),
         )?;
     }
-    let bytes = match args.output.format {
+    let bytes = match args.output.format() {
         Format::Json => nested_out::json(&n, name, shown.as_deref()).into_bytes(),
         Format::Csv => nested_out::csv(&n, &file.display().to_string(), name),
         Format::Table => {
@@ -166,7 +167,7 @@ pub fn compare_nested(
             nested_out::compare_html(&c, na, nb, shown.as_deref()).as_bytes(),
         )?;
     }
-    let bytes = match args.output.format {
+    let bytes = match args.output.format() {
         Format::Json => nested_out::compare_json(&c, na, nb, shown.as_deref()).into_bytes(),
         Format::Csv => nested_out::compare_csv(
             &c,

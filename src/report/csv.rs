@@ -39,6 +39,16 @@ impl Rows<'_> {
         self.n(entity, metric, "count", p.count);
     }
 
+    /// A share that may be undefined (n = 0): no `p`, `mc95_lo`, `mc95_hi` rows then (a pivot
+    /// reads them as missing; every value cell stays numeric), only `count` 0, never p = 0
+    /// with [0, 1].
+    fn prob_opt(&mut self, entity: &str, metric: &str, p: Option<&ProbabilityOut>) {
+        match p {
+            Some(p) => self.prob(entity, metric, p),
+            None => self.n(entity, metric, "count", 0),
+        }
+    }
+
     fn outcomes(&mut self, entity: &str, o: &Outcomes) {
         for (key, p) in o.entries() {
             self.prob(entity, key, p);
@@ -110,18 +120,26 @@ impl Rows<'_> {
             "n",
             mech.commitments.invoked,
         );
-        self.prob(entity, "commitments_honoured", &mech.commitments.honoured);
+        self.prob_opt(
+            entity,
+            "commitments_honoured",
+            mech.commitments.honoured.as_ref(),
+        );
         self.n(entity, "sanctions_succeeded", "n", mech.sanctions.invoked);
-        self.prob(entity, "sanctions_succeeded", &mech.sanctions.honoured);
-        self.prob(
+        self.prob_opt(
+            entity,
+            "sanctions_succeeded",
+            mech.sanctions.honoured.as_ref(),
+        );
+        self.prob_opt(
             entity,
             "challenge_after_concession",
-            &mech.challenge_after_concession,
+            mech.challenge_after_concession.as_ref(),
         );
-        self.prob(
+        self.prob_opt(
             entity,
             "challenge_after_firmness",
-            &mech.challenge_after_firmness,
+            mech.challenge_after_firmness.as_ref(),
         );
     }
 

@@ -281,20 +281,20 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
             100.0 * s["failure_war"]
         );
         let m = &rv.mechanisms;
-        if m.commitments.invoked > 0 {
+        if let Some(h) = &m.commitments.honoured {
             let _ = writeln!(
                 out,
                 "  protectors' commitments honoured when invoked (node 4 of the crisis game): {:.1}% of {}",
-                100.0 * m.commitments.honoured.p,
+                100.0 * h.p,
                 thousands(m.commitments.invoked)
             );
         }
-        if m.sanctions.invoked > 0 {
+        if let Some(h) = &m.sanctions.honoured {
             let _ = writeln!(
                 out,
                 "  per crisis with sanctions imposed ({} in all runs): the challenger backed down afterwards in {:.1}%",
                 thousands(m.sanctions.invoked),
-                100.0 * m.sanctions.honoured.p
+                100.0 * h.p
             );
             let _ = writeln!(
                 out,

@@ -257,6 +257,13 @@ pub(crate) fn lookup<'t, 'i>(t: &'t DeTable<'i>, key: &str) -> Option<&'t Val<'i
 }
 
 /// `path.key`, or `key` at the top level.
+/// Whether `c` is a control character or an invisible format / bidirectional character
+/// that no name may hold ([`Input::label`]).
+pub fn is_hidden_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
 pub(crate) fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_string()
@@ -363,6 +370,27 @@ impl<'a> Input<'a> {
                 None
             }
         }
+    }
+
+    /// A name written into outputs (CSV cells, HTML titles, terminal tables): a string
+    /// without control characters (NUL, BEL, ESC, newline, tab...) or invisible format and
+    /// bidirectional characters (U+200B..U+200F, U+202A..U+202E, U+2060..U+2069, U+FEFF),
+    /// which would corrupt a terminal, a CSV row or reorder the text shown.
+    pub fn label(&mut self, v: &Val<'_>, path: &str) -> Option<String> {
+        let s = self.string(v, path)?;
+        if let Some(c) = s.chars().find(|&c| is_hidden_char(c)) {
+            self.error(
+                v.span(),
+                path,
+                format!(
+                    "expected a name without control or invisible characters, found U+{:04X}",
+                    u32::from(c)
+                ),
+            )
+            .help = Some("use printable characters only, e.g. \"Western Balkans 2024\"".into());
+            return None;
+        }
+        Some(s)
     }
 
     pub fn boolean(&mut self, v: &Val<'_>, path: &str) -> Option<bool> {

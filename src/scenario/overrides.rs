@@ -23,8 +23,11 @@ pub struct Override {
 /// after `extends` and derivations).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Applied {
+    /// The parameter path as given (`rivalry.SRB-XKX.monitoring`).
     pub path: String,
+    /// The value set.
     pub value: f64,
+    /// The value it replaced (the file's, after `extends` and derivations).
     pub replaced: f64,
 }
 
@@ -99,6 +102,21 @@ pub fn apply(
                 continue;
             }
         };
+        let raw = o.text.split_once('=').map_or("", |(_, v)| v.trim());
+        if matches!(raw, "true" | "false") && !matches!(target, ParamRef::PolicyEnabled { .. }) {
+            let at = o.text.find('=').map_or(0, |i| i + 1);
+            diags.0.push(
+                Diagnostic::at(
+                    origin,
+                    &o.text,
+                    at..o.text.len(),
+                    &o.path,
+                    format!("expected a number, found a boolean (`{raw}`)"),
+                )
+                .with_help(Some(target.spec().doc.trim().to_string())),
+            );
+            continue;
+        }
         let replaced = scenario.get(target);
         if let Err(message) = scenario.set(target, o.value) {
             let at = o.text.find('=').map_or(0, |i| i + 1);
@@ -194,6 +212,20 @@ mod tests {
         assert_eq!(err.0[1].path, "model.war_cots");
         assert_eq!((err.0[1].line, err.0[1].col), (1, 1));
         assert_eq!(err.0[2].col, "model.war_cost=".len() + 1);
+    }
+
+    #[test]
+    fn a_boolean_for_a_numeric_parameter_is_a_type_error() {
+        let mut s = baseline();
+        for v in ["true", "false"] {
+            let err = apply_texts(&mut s, &[format!("model.war_cost={v}")], "--set").unwrap_err();
+            let text = err.to_string();
+            assert!(
+                text.contains("expected a number, found a boolean"),
+                "{text}"
+            );
+            assert!(text.contains("model.war_cost"), "{text}");
+        }
     }
 
     #[test]

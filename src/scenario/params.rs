@@ -420,6 +420,7 @@ pub fn removed_model_key_message(key: &str, replacement: &str) -> String {
 }
 
 /// The key of every parameter block, for documentation and path resolution.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub const BLOCKS: &[(&str, &[FieldSpec])] = &[
     ("model", ModelParams::FIELDS),
     ("country.military", MilitaryParams::FIELDS),
@@ -432,6 +433,7 @@ pub const BLOCKS: &[(&str, &[FieldSpec])] = &[
 ];
 
 /// Markdown tables of every numeric parameter (the generated part of docs/SCENARIO.md).
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub fn markdown_reference() -> String {
     use std::fmt::Write;
     let table_name = |block: &str| match block {
@@ -482,6 +484,30 @@ mod tests {
                     assert!(f.contains(v), "{block}.{} default {v} outside range", f.key);
                 }
                 assert!(!f.doc.is_empty(), "{block}.{} has no doc", f.key);
+            }
+        }
+    }
+
+    /// `deter init` must start from the documented defaults: every `[model]` value the
+    /// template sets equals the default declared here (it once set rationality 5 and
+    /// status_quo_value 0.05 where the defaults are 10 and 0.25, so use of force was 100%).
+    #[test]
+    fn the_init_template_sets_the_documented_model_defaults() {
+        let doc: toml::Table = toml::from_str(crate::scenario::TEMPLATE).expect("template parses");
+        let model = doc["model"].as_table().expect("[model] table");
+        assert!(!model.is_empty());
+        for (key, v) in model {
+            let x = v
+                .as_float()
+                .or_else(|| v.as_integer().map(|i| i as f64))
+                .unwrap_or_else(|| panic!("model.{key} is not a number"));
+            let f = ModelParams::FIELDS
+                .iter()
+                .find(|f| f.key == key)
+                .unwrap_or_else(|| panic!("model.{key} is not a model parameter"));
+            match f.default {
+                ParamDefault::Value(d) => assert_eq!(x, d, "template model.{key}"),
+                _ => panic!("model.{key} has no numeric default"),
             }
         }
     }

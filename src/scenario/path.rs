@@ -434,14 +434,52 @@ impl ParamRef {
     }
 }
 
-/// The closest candidate by normalised Damerau-Levenshtein similarity, if any is close enough.
+/// The closest candidates by normalised Damerau-Levenshtein similarity, if any is close
+/// enough. Every candidate equally close to the best is listed, in the candidates' order,
+/// joined so that the callers' "did you mean `{s}`?" reads "did you mean `HRV` or `SRB`?".
 pub fn closest(word: &str, candidates: &[String]) -> Option<String> {
-    candidates
+    let scored: Vec<(f64, &String)> = candidates
         .iter()
         .map(|c| (strsim::normalized_damerau_levenshtein(word, c), c))
         .filter(|(score, _)| *score >= 0.6)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c.clone())
+        .collect();
+    let best = scored.iter().map(|x| x.0).fold(f64::NEG_INFINITY, f64::max);
+    let mut ties: Vec<&String> = Vec::new();
+    for (score, c) in &scored {
+        if *score == best && !ties.contains(c) {
+            ties.push(c);
+        }
+    }
+    match ties.as_slice() {
+        [] => None,
+        [one] => Some((*one).clone()),
+        [init @ .., last] => Some(format!(
+            "{}` or `{last}",
+            init.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("`, `")
+        )),
+    }
+}
+
+#[cfg(test)]
+mod closest_tests {
+    #[test]
+    fn equally_close_candidates_are_all_listed() {
+        let ids: Vec<String> = ["HRV", "SRB", "XKX"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        // SRV -> HRV (one substitution) and SRB (one substitution): both listed.
+        let s = super::closest("SRV", &ids).unwrap();
+        assert_eq!(
+            format!("did you mean `{s}`?"),
+            "did you mean `HRV` or `SRB`?"
+        );
+        assert_eq!(super::closest("SRBB", &ids).as_deref(), Some("SRB"));
+        assert_eq!(super::closest("QQQQQ", &ids), None);
+    }
 }
 
 impl Scenario {

@@ -77,6 +77,7 @@ pub fn parse_str(src: &str, file: &str) -> Result<Scenario, Diagnostics> {
 
 /// Validate the bytes of a scenario file: size and UTF-8 are checked first, as for a file on
 /// disk. `extends` is relative to the current directory.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Scenario, Diagnostics> {
     let src = input::decode(bytes, file, SCENARIO_FILE)?;
     read_source(&src, file, Path::new("."), &mut Vec::new(), &mut Vec::new())
@@ -429,7 +430,14 @@ impl<'a> Reader<'a> {
     }
 
     fn optional_string(&mut self, t: &DeTable<'_>, key: &str, path: &str) -> Option<String> {
-        lookup(t, key).and_then(|v| self.string(v, &join(path, key)))
+        let label = matches!(key, "name" | "currency");
+        lookup(t, key).and_then(|v| {
+            if label {
+                self.label(v, &join(path, key))
+            } else {
+                self.string(v, &join(path, key))
+            }
+        })
     }
 
     /// Resolve an id to a country or power, reporting unknown ids with a did-you-mean.
@@ -630,7 +638,7 @@ impl<'a> Reader<'a> {
         self.check_keys(t, "scenario", SCENARIO_KEYS);
         match lookup(t, "name") {
             Some(n) => {
-                if let Some(name) = self.string(n, "scenario.name") {
+                if let Some(name) = self.label(n, "scenario.name") {
                     if name.trim().is_empty() || crate::output::reads_as_missing(&name) {
                         self.error(
                             n.span(),

@@ -805,11 +805,12 @@ pub(crate) fn read_parameter(
         let bool_values = values_v
             .and_then(|v| v.get_ref().as_array())
             .is_some_and(|a| a.iter().any(|x| matches!(x.get_ref(), DeValue::Boolean(_))));
+        // Only a flag (`policy.ID.enabled`) takes true / false: a boolean for a numeric
+        // parameter is a type error, never 0 / 1 (read by `number_or_bool` below).
+        let flag = matches!(target, Some(ParamRef::PolicyEnabled { .. }));
         let kind = match lookup(t, "kind") {
             Some(v) => r.choice(v, &format!("{p}.kind"), &Kind::ALL),
-            None if bool_values || matches!(target, Some(ParamRef::PolicyEnabled { .. })) => {
-                Some(Kind::Boolean)
-            }
+            None if (bool_values && target.is_none()) || flag => Some(Kind::Boolean),
             None => Some(Kind::Real),
         };
         let (target, role, kind) = (target?, role?, kind?);
@@ -865,7 +866,7 @@ pub(crate) fn read_parameter(
                 let mut ok = true;
                 for (i, item) in items.iter().enumerate() {
                     let a = format!("{at}[{i}]");
-                    match number_or_bool(r, item, &a, kind == Kind::Boolean) {
+                    match number_or_bool(r, item, &a, kind == Kind::Boolean && flag) {
                         Some(x) => match check(r, x, item.span(), &a) {
                             Some(x) => out.push(x),
                             None => ok = false,
