@@ -399,7 +399,7 @@ impl Removal {
 
 /// Processes per country and per rivalry in [`Compiled::stream_ids`].
 const COUNTRY_PROCESSES: [&str; 3] = ["gdp", "cohesion", "narrative"];
-const RIVALRY_PROCESSES: [&str; 4] = ["tension", "arrivals", "nonstate", "target"];
+const RIVALRY_PROCESSES: [&str; 5] = ["tension", "arrivals", "nonstate", "target", "war"];
 /// Streams per rivalry in [`Compiled::stream_ids`] (after the countries').
 const RIVALRY_STREAMS: usize = RIVALRY_PROCESSES.len();
 
@@ -890,6 +890,12 @@ impl<const C: bool> World<C> {
         self.countries[ci].gdp
     }
 
+    /// Whether rivalry `ri` (scenario order) is at war now: its play is suspended until the
+    /// war ends (docs/MODEL.md 7.9).
+    pub fn at_war(&self, ri: usize) -> bool {
+        self.rivalries[ri].at_war
+    }
+
     /// Become a copy of `o` (a world of the same scenario), without allocating.
     fn copy_from(&mut self, o: &World<C>) {
         let mut v = (
@@ -1354,11 +1360,24 @@ impl<const C: bool> World<C> {
         record: &mut RunRecord,
         mut pause: Option<&mut Pause<C>>,
     ) {
+        // A war ends this month with probability 1 - exp(-dt / war_duration) (docs/MODEL.md
+        // 7.9): a ceasefire or frozen conflict, after which the rivalry's play resumes.
+        let m = self.model;
+        let war_end = if m.war_duration > 0.0 {
+            -(-DT / m.war_duration).exp_m1()
+        } else {
+            1.0
+        };
+        let n_c = self.countries.len();
         for ri in first..self.rivalries.len() {
             let crises = match pending {
                 Some(n) if ri == first => n,
                 _ => {
                     if self.rivalries[ri].at_war {
+                        let first = 3 * n_c + RIVALRY_STREAMS * ri;
+                        if self.streams[first + 4].uniform() < war_end {
+                            self.rivalries[ri].at_war = false;
+                        }
                         continue;
                     }
                     self.rivalry_month(c, ri, record)
@@ -1600,16 +1619,20 @@ impl<const C: bool> World<C> {
         let params = &self.rivalries[ri].params;
         let stake = params.stakes;
         let value = stake * params.dissatisfaction * (1.0 + self.countries[a].narrative);
-        // Punishment by the committed coalition's total capability and strategic deterrent.
+        // Denial and punishment (Snyder 1961) are separate terms of A's cost of war: the
+        // local fight costs 2 (1 - p); a committed coalition punishes by its total
+        // capability and strategic deterrent whatever the local outcome, so a pact with a
+        // great power deters even where the local balance is hopeless (Fuhrmann & Sechser
+        // 2014). At parity (p = 1/2) this equals model 2's first, multiplicative, form.
         let coalition_share = if th.coalition > 0.0 {
             th.coalition / (th.coalition + th.own_a)
         } else {
             0.0
         };
-        let punish = 1.0 + m.punishment * coalition_share + m.strategic_punishment * th.strategic;
+        let punish = m.punishment * coalition_share + m.strategic_punishment * th.strategic;
         let war_cost = [
             m.war_cost * stake * 2.0 * (1.0 - p[0]),
-            m.war_cost * stake * 2.0 * (1.0 - p[1]) * punish,
+            m.war_cost * stake * (2.0 * (1.0 - p[1]) + punish),
         ];
         let rm = c.removed;
         let monitoring = if rm.political { 0.0 } else { params.monitoring };
