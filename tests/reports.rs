@@ -1789,3 +1789,172 @@ mod plots {
         }
     }
 }
+
+/// The cost composition is printed so that its three shares add up to 100% exactly
+/// (largest-remainder rounding), in the table (whole percents) and the HTML (tenths), while
+/// the JSON keeps the exact shares.
+mod composition {
+    use super::*;
+    use deter::report::largest_remainder;
+
+    /// Random triples (a fixed-seed generator, no dependency on deter's): the rounded units
+    /// add up to the total and each is within one unit of its exact quota; a triple whose
+    /// shares are already whole is unchanged.
+    #[test]
+    fn largest_remainder_sums_to_the_total_within_one_unit_of_each_quota() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            // SplitMix64 (Steele, Lea & Flood 2014).
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut naive_off = 0;
+        for i in 0..100_000 {
+            let mut x = [next(), next(), next()];
+            if i % 7 == 0 {
+                x[i % 3] = 0.0; // a level with no cost
+            }
+            let sum: f64 = x.iter().sum();
+            let shares = x.map(|v| v / sum);
+            for total in [100u32, 1000] {
+                let r = largest_remainder(shares, total);
+                assert_eq!(r.iter().sum::<u32>(), total, "{shares:?}");
+                for k in 0..3 {
+                    let quota = f64::from(total) * shares[k];
+                    assert!((f64::from(r[k]) - quota).abs() < 1.0, "{shares:?} -> {r:?}");
+                    assert!(
+                        r[k] == quota.floor() as u32 || r[k] == quota.ceil() as u32,
+                        "{shares:?} -> {r:?}"
+                    );
+                }
+                let naive: u32 = shares
+                    .iter()
+                    .map(|s| (f64::from(total) * s).round() as u32)
+                    .sum();
+                naive_off += usize::from(naive != total);
+            }
+        }
+        // The case this exists for is common: rounding each alone misses the total.
+        assert!(naive_off > 10_000, "{naive_off}");
+        assert_eq!(largest_remainder([0.25, 0.5, 0.25], 100), [25, 50, 25]);
+        assert_eq!(largest_remainder([1.0 / 3.0; 3], 100), [34, 33, 33]);
+        assert_eq!(largest_remainder([0.0; 3], 100), [0, 0, 0]);
+    }
+
+    /// Parse "military M%, political P%, economic E%" from a table line.
+    fn shares_in(line: &str) -> [u32; 3] {
+        let mut out = [0; 3];
+        for (k, level) in ["military ", "political ", "economic "].iter().enumerate() {
+            let at = line.find(level).unwrap() + level.len();
+            let end = at + line[at..].find('%').unwrap();
+            out[k] = line[at..end].parse().unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn printed_shares_add_up_to_100_in_table_and_html_over_many_seeds() {
+        let dir = tmp();
+        let mut checked = 0;
+        for (file, seed) in [BUNDLED, ENVOY, KFOR]
+            .iter()
+            .flat_map(|f| ["1", "2", "3", "4", "5", "6"].map(|s| (*f, s)))
+        {
+            let json_path = p(dir.path(), "r.json");
+            let page = p(dir.path(), "r.html");
+            let out = deter(&[
+                "run",
+                file,
+                "--runs",
+                "60",
+                "--horizon-years",
+                "2",
+                "--seed",
+                seed,
+                "--no-attribution",
+                "--threads",
+                "1",
+            ]);
+            let table = String::from_utf8(out.stdout).unwrap();
+            deter(&[
+                "run",
+                file,
+                "--runs",
+                "60",
+                "--horizon-years",
+                "2",
+                "--seed",
+                seed,
+                "--no-attribution",
+                "--threads",
+                "1",
+                "--format",
+                "json",
+                "--out",
+                &json_path,
+                "--report",
+                &page,
+                "--quiet",
+            ]);
+            let json: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+            let exact: Vec<[f64; 3]> = std::iter::once(&json)
+                .chain(json["rivalries"].as_array().unwrap())
+                .map(|e| {
+                    let c = &e["cost_composition"];
+                    ["military", "political", "economic"].map(|k| c[k].as_f64().unwrap())
+                })
+                .collect();
+            // Table: one line per rivalry, whole percents adding to 100, each within one
+            // point of the exact share.
+            let lines: Vec<&str> = table
+                .lines()
+                .filter(|l| l.contains("challenger's expected cost of challenging, by level"))
+                .collect();
+            assert_eq!(lines.len(), exact.len() - 1, "{table}");
+            for (line, x) in lines.iter().zip(&exact[1..]) {
+                let s = shares_in(line);
+                if x.iter().sum::<f64>() == 0.0 {
+                    assert_eq!(s, [0, 0, 0]);
+                    continue;
+                }
+                assert_eq!(s.iter().sum::<u32>(), 100, "{line}");
+                for k in 0..3 {
+                    assert!(
+                        (f64::from(s[k]) - 100.0 * x[k]).abs() < 1.0,
+                        "{line} vs {x:?}"
+                    );
+                }
+                checked += 1;
+            }
+            // HTML: the composition table's rows, in tenths of a percent.
+            let html = std::fs::read_to_string(&page).unwrap();
+            let section = &html[html.find("<section id=\"levels\"").unwrap()..];
+            let section = &section[..section.find("</section>").unwrap()];
+            for row in section.split("<tr><td>").skip(1) {
+                let cells: Vec<(f64, f64)> = row
+                    .split("data-v=\"")
+                    .skip(1)
+                    .map(|c| {
+                        let v: f64 = c[..c.find('"').unwrap()].parse().unwrap();
+                        let t = &c[c.find('>').unwrap() + 1..c.find("%<").unwrap()];
+                        (v, t.parse().unwrap())
+                    })
+                    .collect();
+                assert_eq!(cells.len(), 3, "{row}");
+                let shown: f64 = cells.iter().map(|c| c.1).sum();
+                if cells.iter().all(|c| c.0 == 0.0) {
+                    continue;
+                }
+                assert!((shown - 100.0).abs() < 1e-9, "{row}: {shown}");
+                for (v, t) in cells {
+                    assert!((t - 100.0 * v).abs() < 0.1 + 1e-9, "{row}");
+                }
+            }
+        }
+        assert!(checked >= 18, "{checked}");
+    }
+}

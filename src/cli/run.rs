@@ -393,7 +393,6 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                         if let Some(st) = &d.stopping {
                             t.push_str(&stopping_line(st, false));
                         }
-                        t.push_str(&overrides_line(&job.overrides));
                         let t = if color { table::colorize(&t) } else { t };
                         let sep = if i > 0 { "\n" } else { "" };
                         format!("{sep}{t}").into_bytes()
@@ -423,18 +422,6 @@ fn set_origin(file: &std::path::Path, files: usize) -> String {
     } else {
         "--set".into()
     }
-}
-
-/// One line for the table listing the `--set` what-ifs (empty without them).
-pub(super) fn overrides_line(overrides: &[crate::scenario::overrides::Applied]) -> String {
-    if overrides.is_empty() {
-        return String::new();
-    }
-    let items: Vec<String> = overrides
-        .iter()
-        .map(|o| format!("{} = {} (file: {})", o.path, o.value, o.replaced))
-        .collect();
-    format!("\nWhat-ifs (--set): {}\n", items.join("; "))
 }
 
 /// One line for the table: how many runs `--until-ci` took and why it stopped.
