@@ -335,12 +335,9 @@ fn merged_mechanism_tallies_are_the_sums_over_the_runs() {
 fn count_quantiles_are_exact_beyond_the_dense_bins_and_merge_exactly() {
     let mut s =
         scenario::load_file(std::path::Path::new("scenarios/western-balkans-2024.toml")).unwrap();
-    deter::api::apply_set(
+    deter::scenario::overrides::apply_texts(
         &mut s,
-        &[
-            "rivalry.SRB-XKX.opportunity_rate=52".to_string(),
-            "model.war_cost=10".to_string(),
-        ],
+        &["rivalry.SRB-XKX.opportunity_rate=52", "model.war_cost=10"],
         "--set",
     )
     .unwrap();

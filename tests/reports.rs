@@ -1254,6 +1254,153 @@ mod browser {
         }
         assert_eq!(spanning, 2, "{m}");
     }
+    /// One section of a page (`<section id="ID">` .. `</section>`) on a page of its own, with
+    /// the page's own head (its CSS), for a screenshot of that section alone.
+    fn section_page(page: &str, id: &str) -> String {
+        let body = page.find("<body>").expect("a body") + "<body>".len();
+        let start = page
+            .find(&format!("<section id=\"{id}\""))
+            .unwrap_or_else(|| panic!("no section {id}"));
+        let end = start + page[start..].find("</section>").unwrap() + "</section>".len();
+        format!("{}{}</body></html>\n", &page[..body], &page[start..end])
+    }
+
+    /// The "which level deters" sections as a reader sees them at 1280 px: the run page's
+    /// `#attribution` and the comparison page's `#attribution-shift` are drawn (a screenshot
+    /// of each section alone has ink and no console error), fit the window without a
+    /// horizontal scroll, every group header spans exactly the columns under it, every row
+    /// has as many cells as the header, and every number a reader sees is the JSON's value
+    /// (data-v) as printed (percentage points or percent, one decimal).
+    #[test]
+    #[cfg_attr(
+        not(deter_has_chromium),
+        ignore = "no chromium on PATH when the tests were built (.ci/run installs and requires it)"
+    )]
+    fn attribution_sections_lay_out_in_chromium_with_their_numbers() {
+        let browser = chromium().unwrap();
+        let dir = tmp();
+        let run_html = p(dir.path(), "r.html");
+        let cmp_html = p(dir.path(), "c.html");
+        deter(&[
+            "run",
+            BUNDLED,
+            "--runs",
+            "200",
+            "--horizon-years",
+            "2",
+            "--report",
+            &run_html,
+            "-q",
+        ]);
+        deter(&[
+            "compare",
+            BUNDLED,
+            ENVOY,
+            "--runs",
+            "200",
+            "--horizon-years",
+            "2",
+            "--report",
+            &cmp_html,
+            "-q",
+        ]);
+        let probe = |id: &str| {
+            format!(
+                r#"const s = document.getElementById('{id}');
+                   const box = e => {{ const b = e.getBoundingClientRect(); return {{left: b.left, right: b.right, top: b.top, bottom: b.bottom, text: e.textContent.trim(), span: e.colSpan || 1}}; }};
+                   const tables = [...s.querySelectorAll('table.attribution')].map(t => ({{
+                     box: box(t), scroll: t.parentElement.scrollWidth, client: t.parentElement.clientWidth,
+                     head: [...t.tHead.rows].map(r => [...r.cells].map(box)),
+                     rows: [...t.tBodies[0].rows].map(r => [...r.cells].map(c => ({{...box(c), k: c.getAttribute('data-k'), v: c.getAttribute('data-v')}})))
+                   }}));
+                   window.M = {{ section: box(s), viewport: innerWidth, page: document.documentElement.scrollWidth, tables }};"#
+            )
+        };
+        for (html, id, columns) in [
+            (&run_html, "attribution", 15),
+            (&cmp_html, "attribution-shift", 7),
+        ] {
+            let page = std::fs::read_to_string(html).unwrap();
+            // The screenshot of the section alone.
+            let alone = dir.path().join(format!("{id}.html"));
+            std::fs::write(&alone, section_page(&page, id)).unwrap();
+            let png = dir.path().join(format!("{id}.png"));
+            let log = render(&browser, &alone, &png);
+            let errors = page_errors(&log);
+            assert!(errors.is_empty(), "{id}: console errors: {errors:#?}");
+            let (share, _) = ink(&png);
+            assert!(
+                share > 0.01,
+                "{id}: the section looks blank: {:.2}% ink",
+                100.0 * share
+            );
+
+            let m = measure(&browser, &page, &probe(id));
+            assert!(
+                f(&m["section"], "bottom") - f(&m["section"], "top") > 100.0,
+                "{id} is not laid out: {m}"
+            );
+            assert!(
+                f(&m, "page") <= f(&m, "viewport"),
+                "{id}: the page scrolls sideways at 1280 px: {}",
+                m["page"]
+            );
+            let tables = m["tables"].as_array().unwrap();
+            assert!(!tables.is_empty(), "{id}: no table");
+            let mut numbers = 0;
+            for t in tables {
+                assert!(
+                    f(t, "scroll") <= f(t, "client") + 1.0,
+                    "{id}: a table needs a horizontal scroll at 1280 px: {}",
+                    t["box"]
+                );
+                // The last header row names the columns; a header of the row above spans
+                // exactly the cells under it.
+                let head = t["head"].as_array().unwrap();
+                let names = head.last().unwrap().as_array().unwrap();
+                if head.len() > 1 {
+                    let mut col = 0usize;
+                    for g in head[0].as_array().unwrap() {
+                        let span = g["span"].as_u64().unwrap() as usize;
+                        if span > 1 {
+                            let (a, b) = (&names[col], &names[col + span - 1]);
+                            assert!(
+                                (f(g, "left") - f(a, "left")).abs() < 1.0
+                                    && (f(g, "right") - f(b, "right")).abs() < 1.0,
+                                "{id}: {} does not span its columns {a} .. {b}",
+                                g["text"]
+                            );
+                            assert!(
+                                f(g, "bottom") <= f(a, "top") + 0.5,
+                                "{id}: {g} not above {a}"
+                            );
+                            col += span;
+                        }
+                    }
+                }
+                for row in t["rows"].as_array().unwrap() {
+                    let cells = row.as_array().unwrap();
+                    let width: u64 = cells.iter().map(|c| c["span"].as_u64().unwrap()).sum();
+                    assert_eq!(width, columns, "{id}: a row of {width} columns: {row}");
+                    for c in cells {
+                        let Some(v) = c["v"].as_str() else { continue };
+                        let v: f64 = v.parse().unwrap();
+                        let text = c["text"].as_str().unwrap();
+                        let shown: f64 = text.trim_end_matches('%').parse().unwrap_or_else(|_| {
+                            panic!("{id}: `{text}` is not a number ({})", c["k"])
+                        });
+                        assert!(
+                            (shown - 100.0 * v).abs() <= 0.05 + 1e-9,
+                            "{id}: {} shows {text} for {v}",
+                            c["k"]
+                        );
+                        numbers += 1;
+                    }
+                }
+            }
+            assert!(numbers >= 50, "{id}: only {numbers} numbers");
+        }
+    }
 }
 
 mod terminal {
@@ -1956,5 +2103,147 @@ mod composition {
             }
         }
         assert!(checked >= 18, "{checked}");
+    }
+}
+
+/// Every HTML report is byte-identical across repeated runs and thread counts (with the
+/// date pinned by SOURCE_DATE_EPOCH): run, compare, sweep and merge. Each page is written by
+/// two processes (so anything depending on a per-process hash seed differs) with different
+/// `--threads`; merge from two and from three shards.
+mod reproducible {
+    use super::*;
+
+    fn page(args: &[&str], out: &Path) -> Vec<u8> {
+        let status = Command::new(env!("CARGO_BIN_EXE_deter"))
+            .current_dir(root())
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .args(args)
+            .arg("--quiet")
+            .status()
+            .expect("deter runs");
+        assert!(status.success(), "deter {args:?}");
+        std::fs::read(out).expect("the page was written")
+    }
+
+    fn assert_same(what: &str, a: &[u8], b: &[u8]) {
+        if a != b {
+            let at = a
+                .iter()
+                .zip(b)
+                .position(|(x, y)| x != y)
+                .unwrap_or(a.len().min(b.len()));
+            let show = |x: &[u8]| {
+                String::from_utf8_lossy(&x[at.saturating_sub(80)..(at + 80).min(x.len())])
+                    .into_owned()
+            };
+            panic!(
+                "{what}: pages differ at byte {at}:\n{}\n---\n{}",
+                show(a),
+                show(b)
+            );
+        }
+    }
+
+    #[test]
+    fn run_and_compare_reports_are_byte_identical_for_any_thread_count() {
+        let dir = tmp();
+        let out = dir.path().join("r.html");
+        let o = out.to_str().unwrap();
+        for file in [BUNDLED, "scenarios/history/russia-baltic-2014.toml"] {
+            let run = |threads: &str| {
+                page(
+                    &[
+                        "run",
+                        file,
+                        "--runs",
+                        "150",
+                        "--horizon-years",
+                        "3",
+                        "--threads",
+                        threads,
+                        "--report",
+                        o,
+                    ],
+                    &out,
+                )
+            };
+            assert_same(file, &run("1"), &run("2"));
+        }
+        let cmp = |threads: &str| {
+            page(
+                &[
+                    "compare",
+                    BUNDLED,
+                    ENVOY,
+                    "--runs",
+                    "150",
+                    "--horizon-years",
+                    "3",
+                    "--threads",
+                    threads,
+                    "--report",
+                    o,
+                ],
+                &out,
+            )
+        };
+        assert_same("compare", &cmp("1"), &cmp("2"));
+    }
+
+    #[test]
+    fn sweep_and_merge_reports_are_byte_identical_for_any_thread_count_and_split() {
+        let dir = tmp();
+        let out = dir.path().join("s.html");
+        let o = out.to_str().unwrap();
+        let csv = p(dir.path(), "s.csv");
+        let sweep = |threads: &str| {
+            std::fs::remove_file(&csv).ok();
+            page(
+                &[
+                    "sweep",
+                    "scenarios/sweeps/kosovo-budget-x-nato.toml",
+                    "--runs",
+                    "30",
+                    "--horizon-years",
+                    "2",
+                    "--threads",
+                    threads,
+                    "--out",
+                    &csv,
+                    "--report",
+                    o,
+                ],
+                &out,
+            )
+        };
+        assert_same("sweep", &sweep("1"), &sweep("2"));
+
+        let merged = |shards: u32| {
+            let mut parts = Vec::new();
+            for k in 0..shards {
+                let part = p(dir.path(), &format!("part-{shards}-{k}.json"));
+                page(
+                    &[
+                        "run",
+                        BUNDLED,
+                        "--runs",
+                        "150",
+                        "--horizon-years",
+                        "3",
+                        "--shard",
+                        &format!("{k}/{shards}"),
+                        "--out",
+                        &part,
+                    ],
+                    Path::new(&part),
+                );
+                parts.push(part);
+            }
+            let mut args = vec!["merge"];
+            args.extend(parts.iter().map(String::as_str));
+            args.extend(["--report", o]);
+            page(&args, &out)
+        };
+        assert_same("merge", &merged(2), &merged(3));
     }
 }

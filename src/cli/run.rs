@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
 use super::{
-    CANCEL, CliError, emit, load_scenario_with_inputs, progress_bar, scenario_hash, use_color,
+    CANCEL, CliError, emit, load_scenario_warning, progress_bar, scenario_hash, use_color,
 };
 use crate::engine::until::{StopReason, Stopping, UntilCi};
 use crate::engine::{self, Aggregate, Hooks, RunPlan};
@@ -94,14 +94,16 @@ struct Done {
 }
 
 /// Load, override and check one file: every setting resolved, the memory guard passed.
+/// `warn`: print the file's validation warnings (the first of the two passes does).
 fn prepare(
     args: &RunArgs,
     file: &Path,
     outputs: &[&PathBuf],
     until_target: Option<f64>,
     threads: usize,
+    warn: bool,
 ) -> Result<Job, CliError> {
-    let (mut scenario, inputs) = load_scenario_with_inputs(file, args.sim.horizon_years)?;
+    let (mut scenario, inputs) = load_scenario_warning(file, args.sim.horizon_years, warn)?;
     let overrides = crate::scenario::overrides::apply_texts(
         &mut scenario,
         &args.set,
@@ -291,7 +293,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(path)
     };
     for (i, file) in args.files.iter().enumerate() {
-        match prepare(args, file, &outputs, until_target, threads) {
+        match prepare(args, file, &outputs, until_target, threads, true) {
             Ok(job) => {
                 total = total.saturating_add(job.max_runs());
                 if matches!(args.output.format(), Format::Csv) {
@@ -337,7 +339,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         for (w, files) in args.files.chunks(window).enumerate() {
             let jobs = files
                 .iter()
-                .map(|f| prepare(args, f, &outputs, until_target, threads))
+                .map(|f| prepare(args, f, &outputs, until_target, threads, false))
                 .collect::<Result<Vec<Job>, CliError>>()?;
             let done: Vec<Done> = if let Some(path) = &args.per_run {
                 vec![run_with_rows(&jobs[0], path, hooks)?.map_err(|_| CliError::Interrupted)?]

@@ -45,6 +45,7 @@ table { border-collapse: collapse; margin: 6px 0 12px; font-size: 0.88em; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: top; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.n { white-space: nowrap; }
+td.n.undef { white-space: normal; text-align: center; }
 figure { margin: 10px 0 16px; }
 figure svg { max-width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: 0.85em; }

@@ -20,8 +20,8 @@ pub use params::{
 };
 pub use path::{OpKind, ParamRef, PathError, PolicyField, SpecOf};
 pub use read::{
-    MAX_FILE_BYTES, TEMPLATE, load_base, load_file, load_file_with_inputs, load_file_with_warnings,
-    parse_bytes, parse_str,
+    MAX_FILE_BYTES, TEMPLATE, load_base, load_file, load_file_with_inputs,
+    load_file_with_inputs_and_warnings, load_file_with_warnings, parse_bytes, parse_str,
 };
 
 /// NATO status of a country.
