@@ -299,11 +299,12 @@ impl Histogram {
     #[inline]
     pub fn record(&mut self, x: f64) {
         let b = self.bin_of(x);
-        if let BinLayout::Integer { .. } = self.layout {
-            if b == self.counts.len() - 1 && x > b as f64 {
-                // Saturating: a value beyond u64 (never a count) keeps the largest key.
-                self.record_overflow(x as u64);
-            }
+        if matches!(self.layout, BinLayout::Integer { .. })
+            && b == self.counts.len() - 1
+            && x > b as f64
+        {
+            // Saturating: a value beyond u64 (never a count) keeps the largest key.
+            self.record_overflow(x as u64);
         }
         self.counts[b] += 1;
         self.n += 1;
