@@ -627,6 +627,7 @@ pub fn simulate_run<R: Rng + ?Sized>(
 
 /// Benchmark entry points into one run (benches/engine.rs): not part of the API.
 #[doc(hidden)]
+#[cfg(any(test, feature = "internals"))]
 pub mod bench_hooks {
     use super::{Compiled, RunRecord, World, run_key};
     use rand::Rng;

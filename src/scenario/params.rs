@@ -418,6 +418,7 @@ pub fn removed_model_key_message(key: &str, replacement: &str) -> String {
 }
 
 /// The key of every parameter block, for documentation and path resolution.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub const BLOCKS: &[(&str, &[FieldSpec])] = &[
     ("model", ModelParams::FIELDS),
     ("country.military", MilitaryParams::FIELDS),
@@ -430,6 +431,7 @@ pub const BLOCKS: &[(&str, &[FieldSpec])] = &[
 ];
 
 /// Markdown tables of every numeric parameter (the generated part of docs/SCENARIO.md).
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub fn markdown_reference() -> String {
     use std::fmt::Write;
     let table_name = |block: &str| match block {
