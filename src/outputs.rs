@@ -198,7 +198,8 @@ pub const COUNTS: [Count; 7] = [
 pub const N_COUNTS: usize = COUNTS.len();
 
 /// Layout of one rivalry's (or the region's) count of one kind in one year: one bin per
-/// integer 0..=31, larger counts in the last bin (the mean is exact whatever the count).
+/// integer 0..=31; larger counts are kept exactly in the histogram's overflow (quantiles and
+/// the mean are exact whatever the count).
 pub const YEAR_COUNT_LAYOUT: BinLayout = BinLayout::Integer { bins: 33 };
 
 /// Which of [`EVENTS`] hold for a window with events `set`, in table order.
@@ -233,7 +234,8 @@ pub struct Metric {
     pub paired: bool,
 }
 
-/// Layout of per-run counts: one bin per integer 0..=255, larger counts in the last bin.
+/// Layout of per-run counts: one bin per integer 0..=255; larger counts are kept exactly in
+/// the histogram's overflow, so count quantiles are exact for any count.
 pub const COUNT_LAYOUT: BinLayout = BinLayout::Integer { bins: 257 };
 /// Layout of GDP losses (currency bn), log bins from 1e-4 to 1e6.
 pub const GDP_LAYOUT: BinLayout = BinLayout::Log {

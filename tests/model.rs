@@ -324,6 +324,139 @@ fn merged_mechanism_tallies_are_the_sums_over_the_runs() {
     );
 }
 
+/// Count quantiles are exact for any count, not capped at the dense bins (255 per run, 31
+/// per year): a scenario whose crises run to about a thousand per run (crisis opportunities
+/// every week, a war too costly to fight so the rivalry never ends) has its crisis, dispute
+/// and per-year trigger quantiles recomputed here from every run's own record (nearest
+/// rank: the value at rank ceil(q n), Hyndman & Fan 1996 definition 1), and its aggregate is
+/// the same however the runs are split (threads, blocks merged in any order, the partial
+/// file's serialisation).
+#[test]
+fn count_quantiles_are_exact_beyond_the_dense_bins_and_merge_exactly() {
+    let mut s =
+        scenario::load_file(std::path::Path::new("scenarios/western-balkans-2024.toml")).unwrap();
+    deter::scenario::overrides::apply_texts(
+        &mut s,
+        &["rivalry.SRB-XKX.opportunity_rate=52", "model.war_cost=10"],
+        "--set",
+    )
+    .unwrap();
+    let compiled = Compiled::new(&s);
+    let runs = 300u64;
+    let plan = RunPlan {
+        seed: 11,
+        first: 0,
+        count: runs,
+        stream_offset: 0,
+    };
+    let years = s.meta.horizon_years as usize;
+    let triggers = deter::outputs::COUNTS
+        .iter()
+        .position(|c| c.key == "crisis_triggers")
+        .unwrap();
+    let mut crises = Vec::new();
+    let mut disputes = Vec::new();
+    let mut per_year: Vec<Vec<u64>> = vec![Vec::new(); years];
+    let mut worker = engine::Worker::new(&compiled);
+    for i in 0..runs {
+        worker.run_range(&compiled, &plan, i, 1);
+        let rec = worker.last_record();
+        crises.push(
+            rec.rivalries
+                .iter()
+                .map(|r| u64::from(r.crises))
+                .sum::<u64>(),
+        );
+        disputes.push(
+            rec.rivalries
+                .iter()
+                .map(|r| u64::from(r.disputes))
+                .sum::<u64>(),
+        );
+        for (y, v) in per_year.iter_mut().enumerate() {
+            v.push(
+                rec.rivalries
+                    .iter()
+                    .map(|r| u64::from(r.yearly_counts[y][triggers]))
+                    .sum(),
+            );
+        }
+    }
+    let nearest_rank = |v: &[u64], q: f64| -> f64 {
+        let mut s = v.to_vec();
+        s.sort_unstable();
+        let rank = ((q * s.len() as f64).ceil() as usize).max(1);
+        s[rank - 1] as f64
+    };
+    // The reading this test is for: most runs are beyond the dense bins.
+    assert!(nearest_rank(&crises, 0.05) > 256.0, "{crises:?}");
+    assert!(nearest_rank(&per_year[0], 0.5) > 32.0);
+
+    let whole =
+        engine::with_threads(2, || engine::run(&compiled, &plan, Hooks::default())).unwrap();
+    let report = deter::report::Report::build(
+        &compiled,
+        &whole,
+        &deter::report::RunInfo {
+            scenario_sha256: String::new(),
+            seed: 11,
+            wall_seconds: 0.0,
+            threads: 2,
+        },
+    );
+    let json = serde_json::to_value(&report).unwrap();
+    for (key, values) in [("crises", &crises), ("disputes", &disputes)] {
+        for (q, stat) in [(0.05, "p05"), (0.5, "p50"), (0.95, "p95")] {
+            let got = json["metrics"][key][stat].as_f64().unwrap();
+            assert_eq!(got, nearest_rank(values, q), "{key} {stat}");
+            let rv = json["rivalries"][0]["metrics"][key][stat].as_f64().unwrap();
+            assert_eq!(rv, nearest_rank(values, q), "rivalry {key} {stat}");
+        }
+    }
+    for (y, values) in per_year.iter().enumerate() {
+        for (q, stat) in [(0.5, "p50"), (0.95, "p95")] {
+            let got = json["yearly"][y]["counts"]["crisis_triggers"][stat]
+                .as_f64()
+                .unwrap();
+            assert_eq!(got, nearest_rank(values, q), "year {y} {stat}");
+        }
+    }
+    // The crisis histogram: element k is the share of runs with exactly k crises.
+    let hist: Vec<f64> = json["crises_histogram"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    assert_eq!(hist.len() as u64, crises.iter().max().unwrap() + 1);
+    for (k, &share) in hist.iter().enumerate() {
+        let exact = crises.iter().filter(|&&c| c == k as u64).count() as f64 / runs as f64;
+        assert_eq!(share, exact, "k = {k}");
+    }
+
+    // Exact merging: one thread, and three blocks merged in another order, give the same
+    // aggregate; so does the partial file's serialisation of each block.
+    let one = engine::with_threads(1, || engine::run(&compiled, &plan, Hooks::default())).unwrap();
+    assert_eq!(one, whole);
+    let block = |first: u64, count: u64| {
+        let p = RunPlan {
+            first,
+            count,
+            ..plan
+        };
+        let a = engine::with_threads(1, || engine::run(&compiled, &p, Hooks::default())).unwrap();
+        let text = serde_json::to_string(&a).unwrap();
+        let back: Aggregate = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, a, "the partial file's aggregate round-trips");
+        back
+    };
+    let (a, b, c) = (block(0, 100), block(100, 120), block(220, 80));
+    let mut merged = c;
+    merged.merge(&a);
+    merged.merge(&b);
+    assert_eq!(merged, whole);
+}
+
 /// Wars end (docs/MODEL.md 7.9): each month at war a war ends with probability
 /// `h = 1 - exp(-dt / war_duration)`, so completed wars last a geometric number of months with
 /// mean `1 / h` (12.5 months at the default `war_duration` of 1 year), and the rivalry's play

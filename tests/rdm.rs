@@ -193,7 +193,7 @@ fn robust_ranks_by_maximum_regret_and_saves_beside_the_results() {
         "{html}"
     );
     assert!(
-        html.contains("<td>B</td><td class=\"n\">0.1500</td>"),
+        html.contains("<td>B</td><td class=\"n\">15.0%</td>"),
         "{html}"
     );
     let csv = std::fs::read_to_string(dir.path().join("lxf.robustness.csv")).unwrap();
@@ -233,6 +233,135 @@ fn robust_ranks_by_maximum_regret_and_saves_beside_the_results() {
         .code(2)
         .stderr(contains("--threshold: `use_of_forse`"))
         .stderr(contains("did you mean `use_of_force`?"));
+}
+
+/// The LXF rows as `values[policy][future]` for policies in first-seen order.
+fn lxf_values(text: &str) -> (Vec<String>, Vec<Vec<f64>>) {
+    let mut names: Vec<String> = Vec::new();
+    let mut values: Vec<Vec<f64>> = Vec::new();
+    for line in text.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        let p = names.iter().position(|n| n == c[1]).unwrap_or_else(|| {
+            names.push(c[1].to_string());
+            values.push(vec![0.0; 4]);
+            names.len() - 1
+        });
+        values[p][c[2].parse::<usize>().unwrap()] = c[5].parse().unwrap();
+    }
+    (names, values)
+}
+
+/// Percentages where the reader expects them (probabilities as % of runs, regret in
+/// percentage points) and the status quo shown for reference, not ranked: every number
+/// recomputed here from the rows.
+#[test]
+fn robust_prints_percentages_and_shows_the_status_quo_unranked() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("lxf.csv");
+    let text = LXF.replace(",A,", ",baseline,");
+    std::fs::write(&results, &text).unwrap();
+    let (names, v) = lxf_values(&text);
+    let best: Vec<f64> = (0..4)
+        .map(|f| v.iter().map(|row| row[f]).fold(f64::INFINITY, f64::min))
+        .collect();
+    let mean = |p: usize| v[p].iter().sum::<f64>() / 4.0;
+    let max_regret = |p: usize| (0..4).map(|f| v[p][f] - best[f]).fold(0.0, f64::max);
+    let run = |extra: &[&str]| {
+        let out = deter()
+            .arg("robust")
+            .arg(&results)
+            .args(["--threshold", "use_of_force=0.2"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let table = String::from_utf8(out.stdout).unwrap();
+        let csv = std::fs::read_to_string(dir.path().join("lxf.robustness.csv")).unwrap();
+        (table, csv)
+    };
+    // The expected order: by maximum regret among the policies other than the status quo.
+    let sq = names.iter().position(|n| n == "baseline").unwrap();
+    let mut ranked: Vec<usize> = (0..names.len()).filter(|&p| p != sq).collect();
+    ranked.sort_by(|&a, &b| max_regret(a).total_cmp(&max_regret(b)));
+    let (table, csv) = run(&[]);
+    assert!(
+        table.contains("Robustness of 2 policies across 4 futures"),
+        "{table}"
+    );
+    assert!(table.contains("Status quo `baseline`"), "{table}");
+    assert!(table.contains("<=20.0%"), "{table}");
+    let lines: Vec<&str> = table
+        .lines()
+        .skip_while(|l| !l.starts_with("use_of_force"))
+        .skip(2)
+        .take(3)
+        .collect();
+    let order: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| {
+            let c: Vec<&str> = l.split_whitespace().collect();
+            (c[0], c[1])
+        })
+        .collect();
+    let mut expected: Vec<(String, &str)> = ranked
+        .iter()
+        .enumerate()
+        .map(|(r, &p)| ((r + 1).to_string(), names[p].as_str()))
+        .collect();
+    expected.push(("-".into(), "baseline"));
+    assert_eq!(
+        order,
+        expected
+            .iter()
+            .map(|(r, n)| (r.as_str(), *n))
+            .collect::<Vec<_>>(),
+        "{table}"
+    );
+    for (line, (_, name)) in lines.iter().zip(&expected) {
+        let p = names.iter().position(|n| n == name).unwrap();
+        let c: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(c[2], format!("{:.1}%", 100.0 * mean(p)), "{line}");
+        // max regret "x.y pp": the 6th and 7th fields.
+        assert_eq!(
+            c[5..7].join(" "),
+            format!("{:.1} pp", 100.0 * max_regret(p)),
+            "{line}"
+        );
+    }
+    assert!(lines[2].ends_with("(status quo, not ranked)"), "{table}");
+    // The CSV keeps probabilities; the status quo's rank is empty and it is marked.
+    assert!(csv.starts_with("outcome,rank,policy,futures,mean,p10,p90,max_regret,p90_regret,threshold,satisficing,status_quo\n"));
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    for (row, (rank, name)) in rows.iter().zip(&expected) {
+        let p = names.iter().position(|n| n == name).unwrap();
+        assert_eq!(row[2], *name);
+        assert_eq!(row[1], if rank == "-" { "" } else { rank.as_str() });
+        assert_eq!(row[11], if rank == "-" { "1" } else { "0" });
+        assert!((row[7].parse::<f64>().unwrap() - max_regret(p)).abs() < 1e-12);
+    }
+    // `--status-quo ""` ranks every row; `--status-quo C` takes C out of the ranking.
+    let (table, _) = run(&["--status-quo", ""]);
+    assert!(table.contains("Robustness of 3 policies"), "{table}");
+    assert!(!table.contains("not ranked"), "{table}");
+    let (table, csv) = run(&["--status-quo", "C"]);
+    assert!(table.contains("Status quo `C`"), "{table}");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("use_of_force,,C,") && l.ends_with(",1")),
+        "{csv}"
+    );
+    deter()
+        .arg("robust")
+        .arg(&results)
+        .args(["--status-quo", "baselin"])
+        .assert()
+        .code(2)
+        .stderr(contains("--status-quo: `baselin` is not a policy"))
+        .stderr(contains("did you mean `baseline`?"));
 }
 
 /// A policy name holding a terminal escape (`\u{1b}[2J` clears the screen) is printed
@@ -373,7 +502,9 @@ fn levers_x_futures_meet_the_same_futures_and_run_streams() {
         .args(["--threads", "2"])
         .assert()
         .success()
-        .stdout(contains("Robustness of 3 policies across 6 futures"));
+        // `base` (neither a file nor settings) is the status quo: shown, not ranked.
+        .stdout(contains("Robustness of 2 policies across 6 futures"))
+        .stdout(contains("Status quo `base` (the base scenario as it is)"));
     let (header, rows) = csv_rows(&out);
     assert_eq!(
         &header[..5],

@@ -1254,6 +1254,153 @@ mod browser {
         }
         assert_eq!(spanning, 2, "{m}");
     }
+    /// One section of a page (`<section id="ID">` .. `</section>`) on a page of its own, with
+    /// the page's own head (its CSS), for a screenshot of that section alone.
+    fn section_page(page: &str, id: &str) -> String {
+        let body = page.find("<body>").expect("a body") + "<body>".len();
+        let start = page
+            .find(&format!("<section id=\"{id}\""))
+            .unwrap_or_else(|| panic!("no section {id}"));
+        let end = start + page[start..].find("</section>").unwrap() + "</section>".len();
+        format!("{}{}</body></html>\n", &page[..body], &page[start..end])
+    }
+
+    /// The "which level deters" sections as a reader sees them at 1280 px: the run page's
+    /// `#attribution` and the comparison page's `#attribution-shift` are drawn (a screenshot
+    /// of each section alone has ink and no console error), fit the window without a
+    /// horizontal scroll, every group header spans exactly the columns under it, every row
+    /// has as many cells as the header, and every number a reader sees is the JSON's value
+    /// (data-v) as printed (percentage points or percent, one decimal).
+    #[test]
+    #[cfg_attr(
+        not(deter_has_chromium),
+        ignore = "no chromium on PATH when the tests were built (.ci/run installs and requires it)"
+    )]
+    fn attribution_sections_lay_out_in_chromium_with_their_numbers() {
+        let browser = chromium().unwrap();
+        let dir = tmp();
+        let run_html = p(dir.path(), "r.html");
+        let cmp_html = p(dir.path(), "c.html");
+        deter(&[
+            "run",
+            BUNDLED,
+            "--runs",
+            "200",
+            "--horizon-years",
+            "2",
+            "--report",
+            &run_html,
+            "-q",
+        ]);
+        deter(&[
+            "compare",
+            BUNDLED,
+            ENVOY,
+            "--runs",
+            "200",
+            "--horizon-years",
+            "2",
+            "--report",
+            &cmp_html,
+            "-q",
+        ]);
+        let probe = |id: &str| {
+            format!(
+                r#"const s = document.getElementById('{id}');
+                   const box = e => {{ const b = e.getBoundingClientRect(); return {{left: b.left, right: b.right, top: b.top, bottom: b.bottom, text: e.textContent.trim(), span: e.colSpan || 1}}; }};
+                   const tables = [...s.querySelectorAll('table.attribution')].map(t => ({{
+                     box: box(t), scroll: t.parentElement.scrollWidth, client: t.parentElement.clientWidth,
+                     head: [...t.tHead.rows].map(r => [...r.cells].map(box)),
+                     rows: [...t.tBodies[0].rows].map(r => [...r.cells].map(c => ({{...box(c), k: c.getAttribute('data-k'), v: c.getAttribute('data-v')}})))
+                   }}));
+                   window.M = {{ section: box(s), viewport: innerWidth, page: document.documentElement.scrollWidth, tables }};"#
+            )
+        };
+        for (html, id, columns) in [
+            (&run_html, "attribution", 15),
+            (&cmp_html, "attribution-shift", 7),
+        ] {
+            let page = std::fs::read_to_string(html).unwrap();
+            // The screenshot of the section alone.
+            let alone = dir.path().join(format!("{id}.html"));
+            std::fs::write(&alone, section_page(&page, id)).unwrap();
+            let png = dir.path().join(format!("{id}.png"));
+            let log = render(&browser, &alone, &png);
+            let errors = page_errors(&log);
+            assert!(errors.is_empty(), "{id}: console errors: {errors:#?}");
+            let (share, _) = ink(&png);
+            assert!(
+                share > 0.01,
+                "{id}: the section looks blank: {:.2}% ink",
+                100.0 * share
+            );
+
+            let m = measure(&browser, &page, &probe(id));
+            assert!(
+                f(&m["section"], "bottom") - f(&m["section"], "top") > 100.0,
+                "{id} is not laid out: {m}"
+            );
+            assert!(
+                f(&m, "page") <= f(&m, "viewport"),
+                "{id}: the page scrolls sideways at 1280 px: {}",
+                m["page"]
+            );
+            let tables = m["tables"].as_array().unwrap();
+            assert!(!tables.is_empty(), "{id}: no table");
+            let mut numbers = 0;
+            for t in tables {
+                assert!(
+                    f(t, "scroll") <= f(t, "client") + 1.0,
+                    "{id}: a table needs a horizontal scroll at 1280 px: {}",
+                    t["box"]
+                );
+                // The last header row names the columns; a header of the row above spans
+                // exactly the cells under it.
+                let head = t["head"].as_array().unwrap();
+                let names = head.last().unwrap().as_array().unwrap();
+                if head.len() > 1 {
+                    let mut col = 0usize;
+                    for g in head[0].as_array().unwrap() {
+                        let span = g["span"].as_u64().unwrap() as usize;
+                        if span > 1 {
+                            let (a, b) = (&names[col], &names[col + span - 1]);
+                            assert!(
+                                (f(g, "left") - f(a, "left")).abs() < 1.0
+                                    && (f(g, "right") - f(b, "right")).abs() < 1.0,
+                                "{id}: {} does not span its columns {a} .. {b}",
+                                g["text"]
+                            );
+                            assert!(
+                                f(g, "bottom") <= f(a, "top") + 0.5,
+                                "{id}: {g} not above {a}"
+                            );
+                            col += span;
+                        }
+                    }
+                }
+                for row in t["rows"].as_array().unwrap() {
+                    let cells = row.as_array().unwrap();
+                    let width: u64 = cells.iter().map(|c| c["span"].as_u64().unwrap()).sum();
+                    assert_eq!(width, columns, "{id}: a row of {width} columns: {row}");
+                    for c in cells {
+                        let Some(v) = c["v"].as_str() else { continue };
+                        let v: f64 = v.parse().unwrap();
+                        let text = c["text"].as_str().unwrap();
+                        let shown: f64 = text.trim_end_matches('%').parse().unwrap_or_else(|_| {
+                            panic!("{id}: `{text}` is not a number ({})", c["k"])
+                        });
+                        assert!(
+                            (shown - 100.0 * v).abs() <= 0.05 + 1e-9,
+                            "{id}: {} shows {text} for {v}",
+                            c["k"]
+                        );
+                        numbers += 1;
+                    }
+                }
+            }
+            assert!(numbers >= 50, "{id}: only {numbers} numbers");
+        }
+    }
 }
 
 mod terminal {
@@ -1787,5 +1934,316 @@ mod plots {
             );
             assert_eq!(std::fs::read_to_string(&input).unwrap(), text, "{cmd}");
         }
+    }
+}
+
+/// The cost composition is printed so that its three shares add up to 100% exactly
+/// (largest-remainder rounding), in the table (whole percents) and the HTML (tenths), while
+/// the JSON keeps the exact shares.
+mod composition {
+    use super::*;
+    use deter::report::largest_remainder;
+
+    /// Random triples (a fixed-seed generator, no dependency on deter's): the rounded units
+    /// add up to the total and each is within one unit of its exact quota; a triple whose
+    /// shares are already whole is unchanged.
+    #[test]
+    fn largest_remainder_sums_to_the_total_within_one_unit_of_each_quota() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            // SplitMix64 (Steele, Lea & Flood 2014).
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut naive_off = 0;
+        for i in 0..100_000 {
+            let mut x = [next(), next(), next()];
+            if i % 7 == 0 {
+                x[i % 3] = 0.0; // a level with no cost
+            }
+            let sum: f64 = x.iter().sum();
+            let shares = x.map(|v| v / sum);
+            for total in [100u32, 1000] {
+                let r = largest_remainder(shares, total);
+                assert_eq!(r.iter().sum::<u32>(), total, "{shares:?}");
+                for k in 0..3 {
+                    let quota = f64::from(total) * shares[k];
+                    assert!((f64::from(r[k]) - quota).abs() < 1.0, "{shares:?} -> {r:?}");
+                    assert!(
+                        r[k] == quota.floor() as u32 || r[k] == quota.ceil() as u32,
+                        "{shares:?} -> {r:?}"
+                    );
+                }
+                let naive: u32 = shares
+                    .iter()
+                    .map(|s| (f64::from(total) * s).round() as u32)
+                    .sum();
+                naive_off += usize::from(naive != total);
+            }
+        }
+        // The case this exists for is common: rounding each alone misses the total.
+        assert!(naive_off > 10_000, "{naive_off}");
+        assert_eq!(largest_remainder([0.25, 0.5, 0.25], 100), [25, 50, 25]);
+        assert_eq!(largest_remainder([1.0 / 3.0; 3], 100), [34, 33, 33]);
+        assert_eq!(largest_remainder([0.0; 3], 100), [0, 0, 0]);
+    }
+
+    /// Parse "military M%, political P%, economic E%" from a table line.
+    fn shares_in(line: &str) -> [u32; 3] {
+        let mut out = [0; 3];
+        for (k, level) in ["military ", "political ", "economic "].iter().enumerate() {
+            let at = line.find(level).unwrap() + level.len();
+            let end = at + line[at..].find('%').unwrap();
+            out[k] = line[at..end].parse().unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn printed_shares_add_up_to_100_in_table_and_html_over_many_seeds() {
+        let dir = tmp();
+        let mut checked = 0;
+        for (file, seed) in [BUNDLED, ENVOY, KFOR]
+            .iter()
+            .flat_map(|f| ["1", "2", "3", "4", "5", "6"].map(|s| (*f, s)))
+        {
+            let json_path = p(dir.path(), "r.json");
+            let page = p(dir.path(), "r.html");
+            let out = deter(&[
+                "run",
+                file,
+                "--runs",
+                "60",
+                "--horizon-years",
+                "2",
+                "--seed",
+                seed,
+                "--no-attribution",
+                "--threads",
+                "1",
+            ]);
+            let table = String::from_utf8(out.stdout).unwrap();
+            deter(&[
+                "run",
+                file,
+                "--runs",
+                "60",
+                "--horizon-years",
+                "2",
+                "--seed",
+                seed,
+                "--no-attribution",
+                "--threads",
+                "1",
+                "--format",
+                "json",
+                "--out",
+                &json_path,
+                "--report",
+                &page,
+                "--quiet",
+            ]);
+            let json: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+            let exact: Vec<[f64; 3]> = std::iter::once(&json)
+                .chain(json["rivalries"].as_array().unwrap())
+                .map(|e| {
+                    let c = &e["cost_composition"];
+                    ["military", "political", "economic"].map(|k| c[k].as_f64().unwrap())
+                })
+                .collect();
+            // Table: one line per rivalry, whole percents adding to 100, each within one
+            // point of the exact share.
+            let lines: Vec<&str> = table
+                .lines()
+                .filter(|l| l.contains("challenger's expected cost of challenging, by level"))
+                .collect();
+            assert_eq!(lines.len(), exact.len() - 1, "{table}");
+            for (line, x) in lines.iter().zip(&exact[1..]) {
+                let s = shares_in(line);
+                if x.iter().sum::<f64>() == 0.0 {
+                    assert_eq!(s, [0, 0, 0]);
+                    continue;
+                }
+                assert_eq!(s.iter().sum::<u32>(), 100, "{line}");
+                for k in 0..3 {
+                    assert!(
+                        (f64::from(s[k]) - 100.0 * x[k]).abs() < 1.0,
+                        "{line} vs {x:?}"
+                    );
+                }
+                checked += 1;
+            }
+            // HTML: the composition table's rows, in tenths of a percent.
+            let html = std::fs::read_to_string(&page).unwrap();
+            let section = &html[html.find("<section id=\"levels\"").unwrap()..];
+            let section = &section[..section.find("</section>").unwrap()];
+            for row in section.split("<tr><td>").skip(1) {
+                let cells: Vec<(f64, f64)> = row
+                    .split("data-v=\"")
+                    .skip(1)
+                    .map(|c| {
+                        let v: f64 = c[..c.find('"').unwrap()].parse().unwrap();
+                        let t = &c[c.find('>').unwrap() + 1..c.find("%<").unwrap()];
+                        (v, t.parse().unwrap())
+                    })
+                    .collect();
+                assert_eq!(cells.len(), 3, "{row}");
+                let shown: f64 = cells.iter().map(|c| c.1).sum();
+                if cells.iter().all(|c| c.0 == 0.0) {
+                    continue;
+                }
+                assert!((shown - 100.0).abs() < 1e-9, "{row}: {shown}");
+                for (v, t) in cells {
+                    assert!((t - 100.0 * v).abs() < 0.1 + 1e-9, "{row}");
+                }
+            }
+        }
+        assert!(checked >= 18, "{checked}");
+    }
+}
+
+/// Every HTML report is byte-identical across repeated runs and thread counts (with the
+/// date pinned by SOURCE_DATE_EPOCH): run, compare, sweep and merge. Each page is written by
+/// two processes (so anything depending on a per-process hash seed differs) with different
+/// `--threads`; merge from two and from three shards.
+mod reproducible {
+    use super::*;
+
+    fn page(args: &[&str], out: &Path) -> Vec<u8> {
+        let status = Command::new(env!("CARGO_BIN_EXE_deter"))
+            .current_dir(root())
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .args(args)
+            .arg("--quiet")
+            .status()
+            .expect("deter runs");
+        assert!(status.success(), "deter {args:?}");
+        std::fs::read(out).expect("the page was written")
+    }
+
+    fn assert_same(what: &str, a: &[u8], b: &[u8]) {
+        if a != b {
+            let at = a
+                .iter()
+                .zip(b)
+                .position(|(x, y)| x != y)
+                .unwrap_or(a.len().min(b.len()));
+            let show = |x: &[u8]| {
+                String::from_utf8_lossy(&x[at.saturating_sub(80)..(at + 80).min(x.len())])
+                    .into_owned()
+            };
+            panic!(
+                "{what}: pages differ at byte {at}:\n{}\n---\n{}",
+                show(a),
+                show(b)
+            );
+        }
+    }
+
+    #[test]
+    fn run_and_compare_reports_are_byte_identical_for_any_thread_count() {
+        let dir = tmp();
+        let out = dir.path().join("r.html");
+        let o = out.to_str().unwrap();
+        for file in [BUNDLED, "scenarios/history/russia-baltic-2014.toml"] {
+            let run = |threads: &str| {
+                page(
+                    &[
+                        "run",
+                        file,
+                        "--runs",
+                        "150",
+                        "--horizon-years",
+                        "3",
+                        "--threads",
+                        threads,
+                        "--report",
+                        o,
+                    ],
+                    &out,
+                )
+            };
+            assert_same(file, &run("1"), &run("2"));
+        }
+        let cmp = |threads: &str| {
+            page(
+                &[
+                    "compare",
+                    BUNDLED,
+                    ENVOY,
+                    "--runs",
+                    "150",
+                    "--horizon-years",
+                    "3",
+                    "--threads",
+                    threads,
+                    "--report",
+                    o,
+                ],
+                &out,
+            )
+        };
+        assert_same("compare", &cmp("1"), &cmp("2"));
+    }
+
+    #[test]
+    fn sweep_and_merge_reports_are_byte_identical_for_any_thread_count_and_split() {
+        let dir = tmp();
+        let out = dir.path().join("s.html");
+        let o = out.to_str().unwrap();
+        let csv = p(dir.path(), "s.csv");
+        let sweep = |threads: &str| {
+            std::fs::remove_file(&csv).ok();
+            page(
+                &[
+                    "sweep",
+                    "scenarios/sweeps/kosovo-budget-x-nato.toml",
+                    "--runs",
+                    "30",
+                    "--horizon-years",
+                    "2",
+                    "--threads",
+                    threads,
+                    "--out",
+                    &csv,
+                    "--report",
+                    o,
+                ],
+                &out,
+            )
+        };
+        assert_same("sweep", &sweep("1"), &sweep("2"));
+
+        let merged = |shards: u32| {
+            let mut parts = Vec::new();
+            for k in 0..shards {
+                let part = p(dir.path(), &format!("part-{shards}-{k}.json"));
+                page(
+                    &[
+                        "run",
+                        BUNDLED,
+                        "--runs",
+                        "150",
+                        "--horizon-years",
+                        "3",
+                        "--shard",
+                        &format!("{k}/{shards}"),
+                        "--out",
+                        &part,
+                    ],
+                    Path::new(&part),
+                );
+                parts.push(part);
+            }
+            let mut args = vec!["merge"];
+            args.extend(parts.iter().map(String::as_str));
+            args.extend(["--report", o]);
+            page(&args, &out)
+        };
+        assert_same("merge", &merged(2), &merged(3));
     }
 }

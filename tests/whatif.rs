@@ -156,3 +156,302 @@ fn set_cannot_be_combined_with_shards() {
         .code(2)
         .stderr(predicate::str::contains("cannot be used with"));
 }
+
+/// `(entity, metric, statistic) -> value` of a tidy CSV, asserting that (file, entity,
+/// metric, statistic) is a key.
+fn csv_cells(bytes: &[u8]) -> std::collections::BTreeMap<(String, String, String), String> {
+    let mut r = csv::Reader::from_reader(bytes);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = std::collections::BTreeMap::new();
+    for row in r.records() {
+        let row = row.unwrap();
+        let key: Vec<String> = [0, 2, 3, 4].iter().map(|&i| row[i].to_string()).collect();
+        assert!(seen.insert(key.clone()), "duplicate CSV key {key:?}");
+        out.insert(
+            (key[1].clone(), key[2].clone(), key[3].clone()),
+            row[5].to_string(),
+        );
+    }
+    out
+}
+
+/// The what-ifs given as flags, recomputed here: the last value per path wins, and the value
+/// replaced is the file's (read from the baseline's text, or the documented default).
+const SETS: [&str; 3] = [
+    "rivalry.SRB-XKX.monitoring=0.6",
+    "model.war_cost=1.0",
+    "rivalry.SRB-XKX.monitoring=0.7",
+];
+
+fn expected_sets() -> Vec<(String, f64, f64)> {
+    // The file's monitoring of SRB-XKX, read from its text; war_cost is not in the file, so
+    // it is the documented default (docs/SCENARIO.md: 0.8).
+    let text = std::fs::read_to_string(BASELINE).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("monitoring = ") && l.contains("KFOR"))
+        .expect("SRB-XKX's monitoring line");
+    let file_monitoring: f64 = line
+        .split('=')
+        .nth(1)
+        .unwrap()
+        .split('#')
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let mut out: Vec<(String, f64, f64)> = Vec::new();
+    for s in SETS {
+        let (path, v) = s.split_once('=').unwrap();
+        let v: f64 = v.parse().unwrap();
+        let replaced = if path == "model.war_cost" {
+            0.8
+        } else {
+            file_monitoring
+        };
+        match out.iter_mut().find(|e| e.0 == path) {
+            Some(e) => e.1 = v,
+            None => out.push((path.to_string(), v, replaced)),
+        }
+    }
+    out
+}
+
+fn set_args(flag: &str) -> Vec<String> {
+    SETS.iter()
+        .flat_map(|s| [flag.to_string(), s.to_string()])
+        .collect()
+}
+
+#[test]
+fn set_is_a_line_under_the_table_header_in_order() {
+    let out = deter()
+        .args(["run", BASELINE, "--runs", "200", "-q", "--no-attribution"])
+        .args(set_args("--set"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // Line 1: engine and scenario; line 2: runs, seed, horizon; line 3: the what-ifs.
+    let items: Vec<String> = SETS
+        .iter()
+        .map(|s| {
+            let (p, v) = s.split_once('=').unwrap();
+            let v: f64 = v.parse().unwrap();
+            let replaced = expected_sets().iter().find(|e| e.0 == p).unwrap().2;
+            // Each as applied: the second monitoring replaced the first's value.
+            let replaced = if *s == SETS[2] { 0.6 } else { replaced };
+            format!("{p} = {v} (file: {replaced})")
+        })
+        .collect();
+    assert_eq!(
+        lines[2],
+        format!("What-ifs (--set): {}", items.join("; ")),
+        "{text}"
+    );
+    assert_eq!(text.matches("What-ifs").count(), 1, "{text}");
+}
+
+#[test]
+fn set_is_recorded_in_the_csv_as_scenario_rows() {
+    let out = deter()
+        .args([
+            "run",
+            BASELINE,
+            "--runs",
+            "200",
+            "-q",
+            "--format",
+            "csv",
+            "--no-attribution",
+        ])
+        .args(set_args("--set"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cells = csv_cells(&out.stdout);
+    let rows: Vec<_> = cells
+        .iter()
+        .filter(|((e, m, _), _)| e == "scenario" && m.starts_with("set_"))
+        .collect();
+    let expected = expected_sets();
+    assert_eq!(rows.len(), 2 * expected.len(), "{rows:?}");
+    for (path, value, replaced) in expected {
+        let get = |stat: &str| -> f64 {
+            cells[&(
+                "scenario".to_string(),
+                format!("set_{path}"),
+                stat.to_string(),
+            )]
+                .parse()
+                .unwrap()
+        };
+        assert_eq!(get("value"), value, "{path}");
+        assert_eq!(get("replaced"), replaced, "{path}");
+    }
+    // Without --set: no such rows.
+    let plain = deter()
+        .args([
+            "run",
+            BASELINE,
+            "--runs",
+            "200",
+            "-q",
+            "--format",
+            "csv",
+            "--no-attribution",
+        ])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains(",set_"));
+}
+
+#[test]
+fn compare_records_each_sides_what_ifs_in_table_csv_and_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("c.html");
+    let json_path = dir.path().join("c.json");
+    let common = ["--runs", "300", "--seed", "3", "-q", "--no-attribution"];
+    let sets = [
+        "--set",
+        "model.war_cost=1.0",
+        "--set-b",
+        "rivalry.SRB-XKX.monitoring=0.9",
+    ];
+    let run = |extra: &[&str]| {
+        let out = deter()
+            .args(["compare", BASELINE, BASELINE])
+            .args(common)
+            .args(sets)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    // Table: both sides' lines right under the header.
+    let table = String::from_utf8(run(&[])).unwrap();
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(
+        lines[4], "A what-ifs (--set): model.war_cost = 1 (file: 0.8)",
+        "{table}"
+    );
+    assert_eq!(
+        lines[5],
+        "B what-ifs (--set, --set-b): model.war_cost = 1 (file: 0.8); rivalry.SRB-XKX.monitoring = 0.9 (file: 0.4)",
+        "{table}"
+    );
+    // CSV: A has war_cost only, B both.
+    let cells = csv_cells(&run(&["--format", "csv"]));
+    let get = |m: &str, s: &str| {
+        cells
+            .get(&("scenario".to_string(), m.to_string(), s.to_string()))
+            .map(|v| v.parse::<f64>().unwrap())
+    };
+    assert_eq!(get("set_model.war_cost", "value_a"), Some(1.0));
+    assert_eq!(get("set_model.war_cost", "replaced_a"), Some(0.8));
+    assert_eq!(get("set_model.war_cost", "value_b"), Some(1.0));
+    assert_eq!(get("set_rivalry.SRB-XKX.monitoring", "value_b"), Some(0.9));
+    assert_eq!(
+        get("set_rivalry.SRB-XKX.monitoring", "replaced_b"),
+        Some(0.4)
+    );
+    assert_eq!(get("set_rivalry.SRB-XKX.monitoring", "value_a"), None);
+    // HTML: the what-ifs with pointers into the JSON of the same comparison.
+    run(&[
+        "--format",
+        "json",
+        "--out",
+        json_path.to_str().unwrap(),
+        "--report",
+        page.to_str().unwrap(),
+    ]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    for (k, v) in [
+        ("/a/overrides/0/value", 1.0),
+        ("/a/overrides/0/replaced", 0.8),
+        ("/b/overrides/1/value", 0.9),
+        ("/b/overrides/1/replaced", 0.4),
+    ] {
+        assert_eq!(json.pointer(k).and_then(|x| x.as_f64()), Some(v), "{k}");
+        assert!(
+            html.contains(&format!("data-k=\"{k}\" data-v=\"{v}\"")),
+            "{k} not in the page"
+        );
+    }
+    assert!(html.contains("A what-ifs (<code>--set</code>)"));
+    assert!(html.contains("<code>rivalry.SRB-XKX.monitoring</code> = "));
+}
+
+#[test]
+fn run_report_lists_the_what_ifs_under_its_header_and_in_provenance() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("r.html");
+    let out = deter()
+        .args([
+            "run",
+            BASELINE,
+            "--runs",
+            "200",
+            "-q",
+            "--no-attribution",
+            "--format",
+            "json",
+        ])
+        .args(set_args("--set"))
+        .args(["--report", page.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let html = std::fs::read_to_string(&page).unwrap();
+    let header_end = html.find("</header>").unwrap();
+    let note = html.find("<p class=\"whatifs\">").expect("a what-ifs note");
+    assert!(
+        note > header_end && note < html.find("<section").unwrap(),
+        "note under the header"
+    );
+    let provenance = &html[html.find("<section id=\"provenance\"").unwrap()..];
+    assert!(provenance.contains("what-ifs (--set)"));
+    // Every what-if as applied, in order, each number pointing at the JSON.
+    let mut before: std::collections::HashMap<&str, f64> = expected_sets()
+        .iter()
+        .map(|(p, _, r)| {
+            (
+                if p == "model.war_cost" {
+                    "model.war_cost"
+                } else {
+                    "rivalry.SRB-XKX.monitoring"
+                },
+                *r,
+            )
+        })
+        .collect();
+    for (i, s) in SETS.iter().enumerate() {
+        let (p, v) = s.split_once('=').unwrap();
+        let v: f64 = v.parse().unwrap();
+        let replaced = before.insert(p, v).unwrap();
+        for (field, x) in [("value", v), ("replaced", replaced)] {
+            let k = format!("/overrides/{i}/{field}");
+            assert_eq!(json.pointer(&k).and_then(|j| j.as_f64()), Some(x), "{k}");
+            assert_eq!(
+                html.matches(&format!("data-k=\"{k}\" data-v=\"{x}\""))
+                    .count(),
+                2,
+                "{k}: in the note and in provenance"
+            );
+        }
+    }
+}

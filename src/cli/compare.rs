@@ -197,12 +197,6 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             if let Some(st) = &stopping {
                 t.push_str(&super::run::stopping_line(st, true));
             }
-            for (side, r) in [("A", &report.a), ("B", &report.b)] {
-                let line = super::run::overrides_line(&r.overrides);
-                if !line.is_empty() {
-                    t.push_str(&line.replacen("What-ifs", &format!("{side} what-ifs"), 1));
-                }
-            }
             let color = args.output.out.is_none() && use_color();
             (if color { table::colorize(&t) } else { t }).into_bytes()
         }

@@ -166,6 +166,11 @@ pub struct RobustArgs {
     /// Also write an HTML page with the charts (mean and percentiles, regret) per outcome.
     #[arg(long, value_name = "PATH")]
     pub report: Option<PathBuf>,
+    /// The policy that is the status quo (the base scenario as it is): shown for reference
+    /// below each ranking, not ranked [default: a policy named baseline, base, status-quo or
+    /// status_quo]; `--status-quo ""` ranks every policy.
+    #[arg(long, value_name = "ID")]
+    pub status_quo: Option<String>,
     /// Do not print the table.
     #[arg(long, short)]
     pub quiet: bool,
@@ -212,14 +217,15 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         .map_err(CliError::Usage)?;
     let results = Results::read(&args.results).map_err(CliError::Usage)?;
     let source = args.results.display().to_string();
-    let report = rdm::robustness(&results, &thresholds, &source).map_err(|e| {
-        let flag = if e.contains("headline outcome (") {
-            "--threshold: "
-        } else {
-            ""
-        };
-        CliError::Usage(format!("{flag}{e} (in `{}`)", args.results.display()))
-    })?;
+    let report = rdm::robustness(&results, &thresholds, &source, args.status_quo.as_deref())
+        .map_err(|e| {
+            let flag = if e.contains("headline outcome (") {
+                "--threshold: "
+            } else {
+                ""
+            };
+            CliError::Usage(format!("{flag}{e} (in `{}`)", args.results.display()))
+        })?;
     if !args.quiet {
         emit(
             None,

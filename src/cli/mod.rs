@@ -287,13 +287,28 @@ pub fn load_scenario(file: &Path, horizon_years: Option<u32>) -> Result<Scenario
 }
 
 /// [`load_scenario`], also returning every file read (the file and its `extends` bases),
-/// so that an output path can be checked against all of them.
+/// so that an output path can be checked against all of them. The warnings `deter validate`
+/// gives for the file are printed on stderr, in the same words, before any work (every
+/// command that runs a scenario loads it here).
 pub fn load_scenario_with_inputs(
     file: &Path,
     horizon_years: Option<u32>,
 ) -> Result<(Scenario, Vec<PathBuf>), CliError> {
-    let (loaded, inputs) = scenario::load_file_with_inputs(file);
-    let mut s = loaded.map_err(CliError::Input)?;
+    load_scenario_warning(file, horizon_years, true)
+}
+
+/// [`load_scenario_with_inputs`], printing the file's warnings only if `warn` (a command
+/// that reads the same file twice warns once).
+pub fn load_scenario_warning(
+    file: &Path,
+    horizon_years: Option<u32>,
+    warn: bool,
+) -> Result<(Scenario, Vec<PathBuf>), CliError> {
+    let (loaded, inputs) = scenario::load_file_with_inputs_and_warnings(file);
+    let (mut s, warnings) = loaded.map_err(CliError::Input)?;
+    if warn && !warnings.0.is_empty() {
+        eprint!("{warnings}");
+    }
     if let Some(h) = horizon_years {
         s.meta.horizon_years =
             crate::settings::check_horizon(h).map_err(|e| CliError::Usage(e.0))?;

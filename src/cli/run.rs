@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
 use super::{
-    CANCEL, CliError, emit, load_scenario_with_inputs, progress_bar, scenario_hash, use_color,
+    CANCEL, CliError, emit, load_scenario_warning, progress_bar, scenario_hash, use_color,
 };
 use crate::engine::until::{StopReason, Stopping, UntilCi};
 use crate::engine::{self, Aggregate, Hooks, RunPlan};
@@ -101,14 +101,16 @@ struct Done {
 }
 
 /// Load, override and check one file: every setting resolved, the memory guard passed.
+/// `warn`: print the file's validation warnings (the first of the two passes does).
 fn prepare(
     args: &RunArgs,
     file: &Path,
     outputs: &[&PathBuf],
     until_target: Option<f64>,
     threads: usize,
+    warn: bool,
 ) -> Result<Job, CliError> {
-    let (mut scenario, inputs) = load_scenario_with_inputs(file, args.sim.horizon_years)?;
+    let (mut scenario, inputs) = load_scenario_warning(file, args.sim.horizon_years, warn)?;
     let overrides = crate::scenario::overrides::apply_texts(
         &mut scenario,
         &args.set,
@@ -332,7 +334,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(path)
     };
     for (i, file) in args.files.iter().enumerate() {
-        match prepare(args, file, &outputs, until_target, threads) {
+        match prepare(args, file, &outputs, until_target, threads, true) {
             Ok(job) => {
                 total = total.saturating_add(job.max_runs());
                 if matches!(args.output.format(), Format::Csv) {
@@ -378,7 +380,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         for (w, files) in args.files.chunks(window).enumerate() {
             let jobs = files
                 .iter()
-                .map(|f| prepare(args, f, &outputs, until_target, threads))
+                .map(|f| prepare(args, f, &outputs, until_target, threads, false))
                 .collect::<Result<Vec<Job>, CliError>>()?;
             let done: Vec<Done> = if let Some(path) = &args.per_run {
                 vec![run_with_rows(&jobs[0], path, hooks)?.map_err(|_| CliError::Interrupted)?]
@@ -434,7 +436,6 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                         if let Some(st) = &d.stopping {
                             t.push_str(&stopping_line(st, false));
                         }
-                        t.push_str(&overrides_line(&job.overrides));
                         let t = if color { table::colorize(&t) } else { t };
                         let sep = if i > 0 { "\n" } else { "" };
                         format!("{sep}{t}").into_bytes()
@@ -464,18 +465,6 @@ fn set_origin(file: &std::path::Path, files: usize) -> String {
     } else {
         "--set".into()
     }
-}
-
-/// One line for the table listing the `--set` what-ifs (empty without them).
-pub(super) fn overrides_line(overrides: &[crate::scenario::overrides::Applied]) -> String {
-    if overrides.is_empty() {
-        return String::new();
-    }
-    let items: Vec<String> = overrides
-        .iter()
-        .map(|o| format!("{} = {} (file: {})", o.path, o.value, o.replaced))
-        .collect();
-    format!("\nWhat-ifs (--set): {}\n", items.join("; "))
 }
 
 /// One line for the table: how many runs `--until-ci` took and why it stopped.

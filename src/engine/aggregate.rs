@@ -101,7 +101,7 @@ impl Tally {
 
     /// The distribution over runs of the count of [`crate::outputs::COUNTS`]`[kind]` in year
     /// `year` (0-based from the start of the horizon): exact mean from integer sums, and one
-    /// histogram bin per count 0..=31 (32 or more in the last bin). `None` past the horizon.
+    /// histogram bin per count 0..=31 (larger counts exact in its overflow). `None` past the horizon.
     pub fn yearly_count(&self, year: usize, kind: usize) -> Option<&Distribution> {
         self.yearly_counts.get(year).and_then(|y| y.get(kind))
     }
@@ -345,9 +345,16 @@ impl Aggregate {
     /// Bytes held by this aggregate, heap included. Depends on the scenario (rivalries,
     /// horizon), never on the number of runs recorded.
     pub fn footprint_bytes(&self) -> usize {
-        let hist = |h: &Histogram| std::mem::size_of::<Histogram>() + h.counts().len() * 8;
-        let dist =
-            |d: &Distribution| std::mem::size_of::<Distribution>() + d.histogram.counts().len() * 8;
+        // An overflow entry (integer counts beyond the dense bins) is a B-tree key and value
+        // with its share of a node, about 48 bytes.
+        let hist = |h: &Histogram| {
+            std::mem::size_of::<Histogram>() + h.counts().len() * 8 + h.overflow().count() * 48
+        };
+        let dist = |d: &Distribution| {
+            std::mem::size_of::<Distribution>()
+                + d.histogram.counts().len() * 8
+                + d.histogram.overflow().count() * 48
+        };
         let tally = |t: &Tally| {
             std::mem::size_of::<Tally>()
                 + t.metrics.iter().map(dist).sum::<usize>()

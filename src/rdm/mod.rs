@@ -471,11 +471,14 @@ pub struct RobustnessReport {
 
 /// Robustness of every policy on every headline outcome of a levers x futures results file,
 /// ranked per outcome by maximum regret (then 90th-percentile regret, then mean).
-/// `thresholds`: (outcome, value) for the satisficing share.
+/// `thresholds`: (outcome, value) for the satisficing share. `status_quo`: the policy that is
+/// the base scenario as it is (the context the others are judged against): shown for
+/// reference, not ranked; `None` picks one by [`status_quo_by_name`].
 pub fn robustness(
     results: &Results,
     thresholds: &[(String, f64)],
     source: &str,
+    status_quo: Option<&str>,
 ) -> Result<RobustnessReport, String> {
     check_thresholds(thresholds)?;
     let mut tables: Vec<(&str, Vec<Vec<f64>>)> = Vec::new();
@@ -491,17 +494,42 @@ pub fn robustness(
     let Some((policies, futures)) = names else {
         return Err("the results have no headline outcome column (`use_of_force_p`, ...)".into());
     };
+    let status_quo = match status_quo {
+        // `--status-quo ""`: rank every row.
+        Some("") => None,
+        Some(id) => Some(policies.iter().position(|p| p == id).ok_or_else(|| {
+            let hint = results::suggest(id, policies.iter().map(String::as_str))
+                .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+            format!(
+                "--status-quo: `{id}` is not a policy of the results ({}){hint}",
+                policies.join(", ")
+            )
+        })?),
+        None => status_quo_by_name(&policies),
+    };
     #[cfg_attr(not(feature = "html"), allow(unused_mut))]
-    let mut report = robustness_table(&policies, futures, &tables, thresholds);
+    let mut report = robustness_table(&policies, futures, &tables, thresholds, status_quo);
     #[cfg(feature = "html")]
     {
         report.html = Some(robustness_html(
-            &policies, futures, &tables, thresholds, source,
+            &policies, futures, &tables, thresholds, source, status_quo,
         ));
     }
     #[cfg(not(feature = "html"))]
     let _ = source;
     Ok(report)
+}
+
+/// The ids that name the status quo when a results file does not say which policy it is:
+/// `baseline`, `base`, `status-quo`, `status_quo` (the first that a policy carries, in this
+/// order of the policies). A sweep knows it: the policy with neither `file` nor `set`.
+pub const STATUS_QUO_IDS: [&str; 4] = ["baseline", "base", "status-quo", "status_quo"];
+
+/// The index of the policy named like a status quo ([`STATUS_QUO_IDS`]), if any.
+pub fn status_quo_by_name(policies: &[String]) -> Option<usize> {
+    policies
+        .iter()
+        .position(|p| STATUS_QUO_IDS.contains(&p.as_str()))
 }
 
 /// Every threshold names a headline outcome (else a message with a did-you-mean).
@@ -519,41 +547,83 @@ pub fn check_thresholds(thresholds: &[(String, f64)]) -> Result<(), String> {
     Ok(())
 }
 
+/// A probability as a percentage of runs, one decimal: `0.315` -> `31.5%`.
+fn percent(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+/// A difference of probabilities in percentage points, one decimal: `0.38` -> `38.0 pp`.
+fn points(x: f64) -> String {
+    format!("{:.1} pp", 100.0 * x)
+}
+
+/// The rows of one outcome's table in print order: the policies ranked (rank from 1), then
+/// the status quo (rank `None`), which is shown for reference and not ranked. The status quo
+/// still counts as an option when finding each future's best policy (doing nothing is one).
+fn print_order(
+    rb: &[robust::Robustness],
+    dir: Direction,
+    status_quo: Option<usize>,
+) -> Vec<(Option<usize>, usize)> {
+    let mut rows: Vec<(Option<usize>, usize)> = robust::rank(rb, dir)
+        .into_iter()
+        .filter(|&p| Some(p) != status_quo)
+        .enumerate()
+        .map(|(r, p)| (Some(r + 1), p))
+        .collect();
+    rows.extend(status_quo.map(|p| (None, p)));
+    rows
+}
+
 /// The robustness table of `policies` over `futures` futures for each (outcome, values)
-/// with `values[p][f]` (policies x futures).
+/// with `values[p][f]` (policies x futures), probabilities between 0 and 1. The text and the
+/// page show them as percentages of runs and regrets in percentage points; the CSV keeps
+/// probabilities (as every deter CSV), with `rank` empty and `status_quo` 1 on the status
+/// quo's row.
 pub fn robustness_table(
     policies: &[String],
     futures: usize,
     tables: &[(&str, Vec<Vec<f64>>)],
     thresholds: &[(String, f64)],
+    status_quo: Option<usize>,
 ) -> RobustnessReport {
     let mut table = String::new();
     let mut csv = String::from(
-        "outcome,rank,policy,futures,mean,p10,p90,max_regret,p90_regret,threshold,satisficing\n",
+        "outcome,rank,policy,futures,mean,p10,p90,max_regret,p90_regret,threshold,satisficing,status_quo\n",
     );
+    let ranked = policies.len() - usize::from(status_quo.is_some());
     let _ = writeln!(
         table,
-        "Robustness of {} policies across {futures} futures (regret: gap to the best policy in \
-         the same future; ranked by maximum regret)",
-        policies.len(),
+        "Robustness of {ranked} {} across {futures} futures: each outcome's probability over the \
+         horizon (% of runs), its mean and 10th-90th percentile over futures; regret: percentage \
+         points (pp) behind the best policy in the same future; ranked by maximum regret",
+        if ranked == 1 { "policy" } else { "policies" },
     );
+    if let Some(q) = status_quo {
+        let _ = writeln!(
+            table,
+            "Status quo `{}` (the base scenario as it is): shown under each ranking for reference, \
+             not ranked; it counts as an option when finding each future's best",
+            policies[q]
+        );
+    }
     for (o, m) in tables {
         let o = *o;
         let dir = Direction::of_outcome(o);
         let threshold = thresholds.iter().rev().find(|(n, _)| n == o).map(|t| t.1);
         let rb = robust::robustness(m, dir, threshold);
-        let order = robust::rank(&rb, dir);
         let w = policies.iter().map(String::len).max().unwrap_or(6).max(6);
         let sat_head = threshold.map_or(String::new(), |t| {
             format!(
                 "  {:>10}",
                 format!(
-                    "{}{t}",
+                    "{}{}",
                     if dir == Direction::LowerIsBetter {
                         "<="
                     } else {
                         ">="
-                    }
+                    },
+                    percent(t)
                 )
             )
         });
@@ -573,26 +643,32 @@ pub fn robustness_table(
             "max regret",
             "p90 regret"
         );
-        for (rank, &p) in order.iter().enumerate() {
+        for (rank, p) in print_order(&rb, dir, status_quo) {
             let r = &rb[p];
             let sat = r
                 .satisficing
-                .map_or(String::new(), |s| format!("  {:>9.1}%", 100.0 * s));
+                .map_or(String::new(), |s| format!("  {:>10}", percent(s)));
+            let shown_rank = rank.map_or("-".to_string(), |r| r.to_string());
             let _ = writeln!(
                 table,
-                "  {:<4} {:<w$} {:>7.4} {:>7.4} {:>7.4} {:>10.4} {:>10.4}{sat}",
-                rank + 1,
+                "  {:<4} {:<w$} {:>7} {:>7} {:>7} {:>10} {:>10}{sat}{}",
+                shown_rank,
                 policies[p],
-                r.mean,
-                r.p10,
-                r.p90,
-                r.max_regret,
-                r.p90_regret
+                percent(r.mean),
+                percent(r.p10),
+                percent(r.p90),
+                points(r.max_regret),
+                points(r.p90_regret),
+                if rank.is_none() {
+                    "  (status quo, not ranked)"
+                } else {
+                    ""
+                }
             );
             let _ = writeln!(
                 csv,
-                "{o},{},{},{futures},{},{},{},{},{},{},{}",
-                rank + 1,
+                "{o},{},{},{futures},{},{},{},{},{},{},{},{}",
+                rank.map_or(String::new(), |r| r.to_string()),
                 csv_field(&policies[p]),
                 r.mean,
                 r.p10,
@@ -600,7 +676,8 @@ pub fn robustness_table(
                 r.max_regret,
                 r.p90_regret,
                 threshold.map_or(String::new(), |t| t.to_string()),
-                r.satisficing.map_or(String::new(), |s| s.to_string())
+                r.satisficing.map_or(String::new(), |s| s.to_string()),
+                u8::from(rank.is_none())
             );
         }
     }
@@ -613,7 +690,8 @@ pub fn robustness_table(
 
 /// A self-contained HTML page of the robustness table: per outcome, the mean over futures
 /// with the 10th-90th percentile range, and the 90th-percentile regret with a whisker to
-/// the maximum, policies in rank order. `source` names the results file.
+/// the maximum, policies in rank order and the status quo last, for reference. `source`
+/// names the results file.
 #[cfg(feature = "html")]
 pub fn robustness_html(
     policies: &[String],
@@ -621,21 +699,35 @@ pub fn robustness_html(
     tables: &[(&str, Vec<Vec<f64>>)],
     thresholds: &[(String, f64)],
     source: &str,
+    status_quo: Option<usize>,
 ) -> String {
     let mut body = String::new();
+    let ranked = policies.len() - usize::from(status_quo.is_some());
     let _ = writeln!(
         body,
-        "<h1>Robustness across futures</h1>\n<p class=\"lead\">{} policies in {futures} \
-         futures of <code>{}</code>; regret is the gap to the best policy in the same future.\
+        "<h1>Robustness across futures</h1>\n<p class=\"lead\">{ranked} {} in {futures} \
+         futures of <code>{}</code>: each outcome's probability over the horizon (% of runs); \
+         regret is the gap to the best policy in the same future, in percentage points (pp).{}\
          </p>",
-        policies.len(),
-        esc(source)
+        if ranked == 1 { "policy" } else { "policies" },
+        esc(source),
+        status_quo.map_or(String::new(), |q| format!(
+            " The status quo <code>{}</code> (the base scenario as it is) is shown last in each \
+             table for reference and is not ranked; it counts as an option when finding each \
+             future's best.",
+            esc(&policies[q])
+        ))
     );
     for (o, m) in tables {
         let dir = Direction::of_outcome(o);
         let threshold = thresholds.iter().rev().find(|(n, _)| n == o).map(|t| t.1);
         let rb = robust::robustness(m, dir, threshold);
-        let order = robust::rank(&rb, dir);
+        let order = print_order(&rb, dir, status_quo);
+        let label = |rank: Option<usize>, p: usize| match rank {
+            Some(_) => policies[p].clone(),
+            None => format!("{} (status quo)", policies[p]),
+        };
+        let labels: Vec<String> = order.iter().map(|&(r, p)| label(r, p)).collect();
         let _ = writeln!(
             body,
             "<section id=\"{0}\"><h2>{0} ({1} is better)</h2>",
@@ -648,8 +740,9 @@ pub fn robustness_html(
         );
         let value_bars: Vec<charts::Bar<'_>> = order
             .iter()
-            .map(|&p| charts::Bar {
-                label: &policies[p],
+            .zip(&labels)
+            .map(|(&(_, p), l)| charts::Bar {
+                label: l,
                 p: rb[p].mean,
                 lo: rb[p].p10,
                 hi: rb[p].p90,
@@ -657,8 +750,9 @@ pub fn robustness_html(
             .collect();
         let regret_bars: Vec<charts::Bar<'_>> = order
             .iter()
-            .map(|&p| charts::Bar {
-                label: &policies[p],
+            .zip(&labels)
+            .map(|(&(_, p), l)| charts::Bar {
+                label: l,
                 p: rb[p].p90_regret,
                 lo: rb[p].p90_regret,
                 hi: rb[p].max_regret,
@@ -678,32 +772,33 @@ pub fn robustness_html(
              <th class=\"n\">p10</th><th class=\"n\">p90</th><th class=\"n\">max regret</th>\
              <th class=\"n\">p90 regret</th><th class=\"n\">satisficing</th></tr>\n",
         );
-        for (rank, &p) in order.iter().enumerate() {
+        for (rank, p) in order {
             let r = &rb[p];
             let sat = match (r.satisficing, threshold) {
                 (Some(x), Some(t)) => format!(
-                    "{:.1}% ({} {t})",
-                    100.0 * x,
+                    "{} ({} {})",
+                    percent(x),
                     if dir == Direction::LowerIsBetter {
                         "&lt;="
                     } else {
                         "&gt;="
-                    }
+                    },
+                    percent(t)
                 ),
                 _ => String::new(),
             };
             let _ = writeln!(
                 body,
-                "<tr><td>{}</td><td>{}</td><td class=\"n\">{:.4}</td><td class=\"n\">{:.4}</td>\
-                 <td class=\"n\">{:.4}</td><td class=\"n\">{:.4}</td><td class=\"n\">{:.4}</td>\
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+                 <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
                  <td class=\"n\">{sat}</td></tr>",
-                rank + 1,
-                esc(&policies[p]),
-                r.mean,
-                r.p10,
-                r.p90,
-                r.max_regret,
-                r.p90_regret
+                rank.map_or("&ndash;".to_string(), |r| r.to_string()),
+                esc(&label(rank, p)),
+                percent(r.mean),
+                percent(r.p10),
+                percent(r.p90),
+                points(r.max_regret),
+                points(r.p90_regret)
             );
         }
         body.push_str("</table></section>\n");

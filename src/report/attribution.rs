@@ -575,7 +575,9 @@ fn html_change_cells(
         }
         _ => {
             s += &format!(
-                "<td class=\"n\" colspan=\"2\">{}</td>",
+                // The reason may be long ("undefined (no variation among n = ... runs)"):
+                // it wraps, so that the table fits the page.
+                "<td class=\"n undef\" colspan=\"2\">{}</td>",
                 esc(undefined.as_deref().unwrap_or("undefined"))
             );
         }
@@ -618,7 +620,7 @@ pub fn html_section(out: &mut String, a: &AttributionOut, horizon: u32, single: 
     for (ei, e) in a.entities[..shown].iter().enumerate() {
         let _ = writeln!(
             out,
-            "<h3>{}</h3><div class=\"scroll\"><table class=\"attribution\"><thead>\
+            "<h3>{}</h3><div class=\"scroll bleed\"><table class=\"wide attribution\"><thead>\
              <tr><th rowspan=\"2\">event</th><th rowspan=\"2\" class=\"n\">P as is</th><th rowspan=\"2\" class=\"n\">P, all three removed</th>{}</tr>\
              <tr>{}</tr></thead><tbody>",
             html_entity_heading(&e.entity, single),

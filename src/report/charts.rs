@@ -175,14 +175,18 @@ pub fn category_bars(title: &str, x_desc: &str, labels: &[String], values: &[f64
             .label_style((FONT, 12))
             .draw()
             .map_err(err)?;
-        chart
-            .draw_series(
-                Histogram::vertical(&chart)
-                    .style(BLUE.mix(0.8).filled())
-                    .margin(4)
-                    .data(values.iter().enumerate().map(|(i, &v)| (i as i32, v))),
-            )
-            .map_err(err)?;
+        // The bars in category order, as plotters' `Histogram` series would draw them
+        // (a segment wide, 4 px margins) but without its hash map, whose iteration order
+        // differs from process to process: the page must be byte-reproducible.
+        let xs = chart.as_coord_spec().x_spec().clone();
+        let bars = values.iter().enumerate().filter_map(|(i, &v)| {
+            let at = xs.index_of(&SegmentValue::Exact(i as i32))?;
+            let (x, nx) = (xs.from_index(at)?, xs.from_index(at + 1)?);
+            let mut rect = Rectangle::new([(x, v), (nx, 0.0)], BLUE.mix(0.8).filled());
+            rect.set_margin(0, 0, 4, 4);
+            Some(rect)
+        });
+        chart.draw_series(bars).map_err(err)?;
         Ok(())
     })
 }

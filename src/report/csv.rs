@@ -152,6 +152,11 @@ impl Rows<'_> {
             "value",
             u64::from(r.horizon_years),
         );
+        for (path, value, replaced) in effective_overrides(&r.overrides) {
+            let m = format!("set_{path}");
+            self.f("scenario", &m, "value", value);
+            self.f("scenario", &m, "replaced", replaced);
+        }
         self.entity(
             "region",
             &r.outcomes,
@@ -214,6 +219,21 @@ impl Rows<'_> {
     }
 }
 
+/// The `--set` what-ifs as they took effect, one per parameter path in the order of first
+/// use: `(path, value, replaced)` with the last value set on the path and the value the
+/// scenario had before the first. A path set twice thus gives one row pair, so (file,
+/// entity, metric, statistic) stays a key.
+fn effective_overrides(applied: &[crate::scenario::overrides::Applied]) -> Vec<(&str, f64, f64)> {
+    let mut out: Vec<(&str, f64, f64)> = Vec::with_capacity(applied.len());
+    for o in applied {
+        match out.iter_mut().find(|(p, _, _)| *p == o.path) {
+            Some(e) => e.1 = o.value,
+            None => out.push((&o.path, o.value, o.replaced)),
+        }
+    }
+    out
+}
+
 fn writer() -> ::csv::Writer<Vec<u8>> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     w.write_record(HEADER)
@@ -267,6 +287,13 @@ pub fn comparison_to_csv(c: &ComparisonReport, file_a: &str, file_b: &str) -> Ve
     };
     rows.n("scenario", "runs", "value", c.runs);
     rows.n("scenario", "seed", "value", c.seed);
+    for (side, applied) in [("a", &c.a.overrides), ("b", &c.b.overrides)] {
+        for (path, value, replaced) in effective_overrides(applied) {
+            let m = format!("set_{path}");
+            rows.f("scenario", &m, &format!("value_{side}"), value);
+            rows.f("scenario", &m, &format!("replaced_{side}"), replaced);
+        }
+    }
     for e in std::iter::once(&c.region).chain(&c.rivalries) {
         let id = e.entity.as_str();
         for o in &e.outcomes {

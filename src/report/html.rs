@@ -45,6 +45,7 @@ table { border-collapse: collapse; margin: 6px 0 12px; font-size: 0.88em; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: top; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.n { white-space: nowrap; }
+td.n.undef { white-space: normal; text-align: center; }
 figure { margin: 10px 0 16px; }
 figure svg { max-width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: 0.85em; }
@@ -434,6 +435,11 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
         esc(&r.scenario),
         esc(&s.meta.description)
     );
+    out.push_str(&overrides_note(
+        "What-ifs (<code>--set</code>)",
+        "",
+        &r.overrides,
+    ));
     scenario_section(out, s);
 
     // Outcomes.
@@ -550,13 +556,28 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
          <th class=\"n\">economic</th></tr></thead><tbody>"
     );
     let level_line = |out: &mut String, label: &str, prefix: &str, l: &LevelsOut| {
+        // Tenths of a percent by the largest-remainder method: the row adds up to 100.0%.
+        let t = l.rounded(1000);
+        let shown = |k: usize| format!("{}.{}%", t[k] / 10, t[k] % 10);
         let _ = writeln!(
             out,
             "<tr><td>{}</td>{}{}{}</tr>",
             esc(label),
-            pct_cell(&format!("{prefix}/cost_composition/military"), l.military),
-            pct_cell(&format!("{prefix}/cost_composition/political"), l.political),
-            pct_cell(&format!("{prefix}/cost_composition/economic"), l.economic)
+            cell(
+                &format!("{prefix}/cost_composition/military"),
+                l.military,
+                shown(0)
+            ),
+            cell(
+                &format!("{prefix}/cost_composition/political"),
+                l.political,
+                shown(1)
+            ),
+            cell(
+                &format!("{prefix}/cost_composition/economic"),
+                l.economic,
+                shown(2)
+            )
         );
     };
     level_line(out, "region", "", &r.cost_composition);
@@ -717,7 +738,7 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
          <tr><th>seed</th>{}</tr>\
          <tr><th>runs</th>{}</tr>\
          <tr><th>horizon</th><td>{} years, {} steps per year</td></tr>\
-         <tr><th>RNG</th><td>{}</td></tr>\
+         {}<tr><th>RNG</th><td>{}</td></tr>\
          <tr><th>date</th><td>{}</td></tr>\
          </tbody></table><p>Same scenario, seed, runs and engine version give the same numbers on any number of threads.</p></section>",
         esc(r.engine_version),
@@ -727,6 +748,7 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
         cell("/runs", r.runs as f64, r.runs.to_string()).replace("class=\"n\" ", ""),
         r.horizon_years,
         r.steps_per_year,
+        overrides_row("what-ifs (--set)", "", &r.overrides),
         esc(r.rng),
         today()
     );
@@ -915,6 +937,59 @@ pub fn article(v: &RunView<'_>, index: usize) -> String {
     article
 }
 
+/// The `--set` what-ifs of a report as inline text: `path = value (file: replaced)`, each
+/// number carrying its JSON pointer under `prefix` (`""` for a run, `/a` or `/b` for a side
+/// of a comparison). Empty without what-ifs.
+fn overrides_items(prefix: &str, overrides: &[crate::scenario::overrides::Applied]) -> String {
+    let items: Vec<String> = overrides
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            format!(
+                "<code>{}</code> = <span data-k=\"{prefix}/overrides/{i}/value\" data-v=\"{}\">{}</span> \
+                 (file: <span data-k=\"{prefix}/overrides/{i}/replaced\" data-v=\"{}\">{}</span>)",
+                esc(&o.path),
+                o.value,
+                o.value,
+                o.replaced,
+                o.replaced
+            )
+        })
+        .collect();
+    items.join("; ")
+}
+
+/// A note under the page's header naming the what-ifs the numbers below include.
+fn overrides_note(
+    label: &str,
+    prefix: &str,
+    overrides: &[crate::scenario::overrides::Applied],
+) -> String {
+    if overrides.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<p class=\"whatifs\">{label}, applied before the run: {}</p>\n",
+        overrides_items(prefix, overrides)
+    )
+}
+
+/// The provenance table's row of what-ifs (empty without them).
+fn overrides_row(
+    label: &str,
+    prefix: &str,
+    overrides: &[crate::scenario::overrides::Applied],
+) -> String {
+    if overrides.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<tr><th>{}</th><td>{}</td></tr>",
+        esc(label),
+        overrides_items(prefix, overrides)
+    )
+}
+
 /// What B changes relative to A (the comparison's `changes`), as a table.
 fn changes_section(out: &mut String, c: &ComparisonReport) {
     let _ = writeln!(
@@ -971,6 +1046,16 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
         esc(&c.b.scenario),
         esc(b.source)
     );
+    out.push_str(&overrides_note(
+        "A what-ifs (<code>--set</code>)",
+        "/a",
+        &c.a.overrides,
+    ));
+    out.push_str(&overrides_note(
+        "B what-ifs (<code>--set</code>, <code>--set-b</code>)",
+        "/b",
+        &c.b.overrides,
+    ));
     changes_section(&mut out, c);
     let _ = writeln!(
         out,
@@ -1198,7 +1283,7 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
          <tr><th>B</th><td>{} ({}), SHA-256 <code>{}</code></td></tr>\
          <tr><th>seed</th><td data-k=\"/seed\" data-v=\"{}\">{}</td></tr>\
          <tr><th>runs (pairs)</th><td data-k=\"/runs\" data-v=\"{}\">{}</td></tr>\
-         <tr><th>RNG</th><td>{}</td></tr><tr><th>date</th><td>{}</td></tr>\
+         {}{}<tr><th>RNG</th><td>{}</td></tr><tr><th>date</th><td>{}</td></tr>\
          </tbody></table></section>\n</article>",
         esc(c.engine_version),
         esc(&c.a.scenario),
@@ -1211,6 +1296,8 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
         c.seed,
         c.runs,
         c.runs,
+        overrides_row("A what-ifs (--set)", "/a", &c.a.overrides),
+        overrides_row("B what-ifs (--set, --set-b)", "/b", &c.b.overrides),
         esc(c.rng),
         today()
     );

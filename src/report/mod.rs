@@ -247,6 +247,32 @@ impl Serialize for Metrics {
     }
 }
 
+/// Round non-negative `shares` to whole units summing to `total` by the largest-remainder
+/// method (see [`LevelsOut::rounded`]); `[0, 0, 0]` when they sum to zero or are not finite.
+pub fn largest_remainder(shares: [f64; 3], total: u32) -> [u32; 3] {
+    let sum: f64 = shares.iter().map(|x| x.max(0.0)).sum();
+    if !(sum > 0.0 && sum.is_finite()) {
+        return [0; 3];
+    }
+    let quota = shares.map(|x| f64::from(total) * x.max(0.0) / sum);
+    let mut units = quota.map(|q| (q.floor() as u32).min(total));
+    let given: u32 = units.iter().sum();
+    let mut order = [0usize, 1, 2];
+    // Largest fractional part first; the stable sort keeps ties in level order.
+    order.sort_by(|&i, &j| {
+        let (fi, fj) = (quota[i] - quota[i].floor(), quota[j] - quota[j].floor());
+        fj.total_cmp(&fi)
+    });
+    for &i in order
+        .iter()
+        .cycle()
+        .take(total.saturating_sub(given) as usize)
+    {
+        units[i] += 1;
+    }
+    units
+}
+
 /// Shares of the challenger's expected cost of challenging, by level of deterrence.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct LevelsOut {
@@ -256,6 +282,17 @@ pub struct LevelsOut {
 }
 
 impl LevelsOut {
+    /// The three shares (military, political, economic) in whole units of `1 / total`
+    /// (`total` = 100: whole percent; 1000: tenths of a percent), rounded by the
+    /// largest-remainder method (Hamilton's, Hare-Niemeyer): each share's quota
+    /// `total * share / sum` is rounded down, and the units still missing go, one each, to the
+    /// largest fractional parts (ties: in the order military, political, economic). So the
+    /// printed values add up to `total` exactly, where rounding each alone can give 99% or
+    /// 101%, and each differs from its exact value by less than one unit. All zero (no
+    /// challenge decision, so no cost) gives `[0, 0, 0]`. The JSON keeps the exact shares.
+    pub fn rounded(&self, total: u32) -> [u32; 3] {
+        largest_remainder([self.military, self.political, self.economic], total)
+    }
     fn from_tally(t: &Tally) -> Self {
         let sums = [
             t.level_costs[0].sum(),
@@ -546,14 +583,17 @@ pub struct RunInfo {
     pub threads: usize,
 }
 
-/// Share of runs with exactly k crisis opportunities, k = 0 ..= the largest count seen.
+/// Share of runs with exactly k crisis opportunities, k = 0 ..= the largest count seen
+/// (exact for any count: counts beyond the dense bins come from the histogram's overflow).
 fn crises_histogram(t: &Tally) -> Vec<f64> {
     let h = &t.crises().histogram;
     let n = h.n().max(1) as f64;
-    let last = h.counts().iter().rposition(|&c| c > 0).unwrap_or(0);
-    h.counts()[..=last]
-        .iter()
-        .map(|&c| finite(c as f64 / n))
+    let last = h.overflow().last().map_or_else(
+        || h.counts().iter().rposition(|&c| c > 0).unwrap_or(0) as u64,
+        |(v, _)| v,
+    );
+    (0..=last)
+        .map(|k| finite(h.count_of(k) as f64 / n))
         .collect()
 }
 

@@ -164,6 +164,20 @@ fn metric(out: &mut String, label: &str, m: &MetricOut) {
     );
 }
 
+/// One line under the table's header listing the `--set` what-ifs applied before the run,
+/// each with the value the scenario had (empty without them), e.g.
+/// `What-ifs (--set): model.war_cost = 1 (file: 0.8)`.
+pub fn overrides_line(label: &str, overrides: &[crate::scenario::overrides::Applied]) -> String {
+    if overrides.is_empty() {
+        return String::new();
+    }
+    let items: Vec<String> = overrides
+        .iter()
+        .map(|o| format!("{} = {} (file: {})", o.path, o.value, o.replaced))
+        .collect();
+    format!("{label}: {}\n", items.join("; "))
+}
+
 /// Render the report as aligned text.
 pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
     let mut out = String::new();
@@ -186,6 +200,7 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
         r.timing.threads,
         plural(r.timing.threads as u64)
     );
+    out.push_str(&overrides_line("What-ifs (--set)", &r.overrides));
     let _ = writeln!(out);
     let _ = writeln!(out, "Region-wide");
     outcomes(&mut out, &r.outcomes, r.horizon_years);
@@ -255,13 +270,11 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
                 "  (the only rivalry: its probabilities and distributions are the region-wide ones above)"
             );
         }
-        let l = &rv.cost_composition;
+        // Whole percents by the largest-remainder method: the three add up to 100.
+        let [m, p, e] = rv.cost_composition.rounded(100);
         let _ = writeln!(
             out,
-            "  challenger's expected cost of challenging, by level: military {:.0}%, political {:.0}%, economic {:.0}%",
-            100.0 * l.military,
-            100.0 * l.political,
-            100.0 * l.economic
+            "  challenger's expected cost of challenging, by level: military {m}%, political {p}%, economic {e}%"
         );
         let _ = writeln!(
             out,
@@ -396,6 +409,11 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
         c.timing.threads,
         plural(c.timing.threads as u64)
     );
+    out.push_str(&overrides_line("A what-ifs (--set)", &c.a.overrides));
+    out.push_str(&overrides_line(
+        "B what-ifs (--set, --set-b)",
+        &c.b.overrides,
+    ));
     // With one rivalry in both scenarios, its section would repeat the region's.
     let single = c.rivalries.len() == 1 && c.a.rivalries.len() == 1 && c.b.rivalries.len() == 1;
     let shown = if single { 0 } else { c.rivalries.len() };
@@ -468,17 +486,19 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
             );
         }
         let l = &e.cost_composition;
+        // Each side in whole percents by the largest-remainder method (each adds up to 100).
+        let (a, b) = (l.a.rounded(100), l.b.rounded(100));
         let _ = writeln!(
             out,
-            "  expected cost by level (composition, not deterrence), A -> B: military {:.0}% -> {:.0}% ({:+.1} pp), political {:.0}% -> {:.0}% ({:+.1} pp), economic {:.0}% -> {:.0}% ({:+.1} pp)",
-            100.0 * l.a.military,
-            100.0 * l.b.military,
+            "  expected cost by level (composition, not deterrence), A -> B: military {}% -> {}% ({:+.1} pp), political {}% -> {}% ({:+.1} pp), economic {}% -> {}% ({:+.1} pp)",
+            a[0],
+            b[0],
             100.0 * l.shift.military,
-            100.0 * l.a.political,
-            100.0 * l.b.political,
+            a[1],
+            b[1],
             100.0 * l.shift.political,
-            100.0 * l.a.economic,
-            100.0 * l.b.economic,
+            a[2],
+            b[2],
             100.0 * l.shift.economic
         );
     }

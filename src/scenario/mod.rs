@@ -25,8 +25,8 @@ pub(crate) use path::closest;
 pub use path::{OpKind, ParamRef, PathError, PolicyField, SpecOf};
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use read::{
-    MAX_FILE_BYTES, TEMPLATE, load_base, load_file, load_file_with_inputs, load_file_with_warnings,
-    parse_bytes, parse_str,
+    MAX_FILE_BYTES, TEMPLATE, load_base, load_file, load_file_with_inputs,
+    load_file_with_inputs_and_warnings, load_file_with_warnings, parse_bytes, parse_str,
 };
 
 /// NATO status of a country.

@@ -69,6 +69,18 @@ pub fn load_file_with_inputs(path: &Path) -> (Result<Scenario, Diagnostics>, Vec
     (result, read)
 }
 
+/// [`load_file_with_inputs`], also returning the warnings of a valid file and its `extends`
+/// bases: what `deter validate` prints, which `deter run` and `compare` print too.
+pub fn load_file_with_inputs_and_warnings(
+    path: &Path,
+) -> (Result<(Scenario, Diagnostics), Diagnostics>, Vec<PathBuf>) {
+    let mut stack = Vec::new();
+    let mut read = Vec::new();
+    let mut warnings = Diagnostics::default();
+    let result = load_chain_warn(path, &mut stack, &mut read, false, &mut warnings);
+    (result.map(|s| (s, warnings)), read)
+}
+
 /// Validate scenario text that has no `extends` (or whose `extends` is relative to the
 /// current directory). `file` is the name used in diagnostics.
 pub fn parse_str(src: &str, file: &str) -> Result<Scenario, Diagnostics> {

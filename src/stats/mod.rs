@@ -176,19 +176,29 @@ pub enum BinLayout {
     /// Bins equal in log10 over [lo, hi] (lo > 0); values at or below zero go to a
     /// separate zero bin, values outside are clamped into the end bins.
     Log { lo: f64, hi: f64, bins: usize },
-    /// One bin per integer 0..bins-1; larger values go to the last bin.
+    /// One bin per integer 0..bins-1; larger values are counted in the last bin too, and
+    /// kept exactly beside it ([`Histogram::overflow`]), so integer quantiles are exact for
+    /// any value.
     Integer { bins: usize },
 }
 
 /// A fixed-bin histogram with integer counts: an exactly mergeable quantile sketch.
 ///
 /// The relative (log layout) or absolute (linear layout) error of a quantile is half a bin.
+/// Integer layouts are exact for every value: a value beyond the last bin's integer is
+/// counted in the last bin and also in an overflow map keyed by the value, merged by key.
+/// Its size is the number of distinct such values seen, bounded by the largest value the
+/// model can produce and independent of the number of runs; it stays empty (and allocates
+/// nothing) while every value fits the dense bins.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(into = "serial::HistogramRepr", try_from = "serial::HistogramRepr")]
 pub struct Histogram {
     layout: BinLayout,
     /// For `Log`, counts[0] is the zero bin and counts[1..] the log bins.
     counts: Vec<u64>,
+    /// `Integer` layout only: value -> count of the values above the last bin's integer
+    /// (`counts.len() - 1`); they are also counted in the last bin.
+    overflow: std::collections::BTreeMap<u64, u64>,
     n: u64,
     /// `log10(hi / lo)` of a `Log` layout (0 otherwise), computed once: the same value
     /// `bin_of` would compute on every call.
@@ -211,9 +221,53 @@ impl Histogram {
         Self {
             layout,
             counts: vec![0; len],
+            overflow: std::collections::BTreeMap::new(),
             n: 0,
             log_span: log_span(layout),
         }
+    }
+
+    /// `Integer` layout: the values above the last bin's integer, with their counts, in
+    /// increasing order (empty for other layouts).
+    pub fn overflow(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.overflow.iter().map(|(&v, &c)| (v, c))
+    }
+
+    /// Count of value `v` of an `Integer` layout: its bin, or the overflow for a value
+    /// above the last bin's integer (the last bin's own integer: its count minus the
+    /// overflow's).
+    pub fn count_of(&self, v: u64) -> u64 {
+        let last = (self.counts.len() - 1) as u64;
+        match v.cmp(&last) {
+            std::cmp::Ordering::Less => self.counts[v as usize],
+            std::cmp::Ordering::Equal => self.counts[last as usize] - self.overflow_total(),
+            std::cmp::Ordering::Greater => self.overflow.get(&v).copied().unwrap_or(0),
+        }
+    }
+
+    fn overflow_total(&self) -> u64 {
+        self.overflow.values().sum()
+    }
+
+    /// The value at 1-based `rank` among the `count` observations of the last bin of an
+    /// `Integer` layout, `before` observations lying below it: the last bin's integer, or
+    /// an exact value from the overflow.
+    fn last_bin_value(&self, rank: u64, before: u64) -> f64 {
+        let last = self.counts.len() - 1;
+        let mut cum = before + self.counts[last] - self.overflow_total();
+        if cum >= rank {
+            return last as f64;
+        }
+        for (&v, &c) in &self.overflow {
+            cum += c;
+            if cum >= rank {
+                return v as f64;
+            }
+        }
+        self.overflow
+            .keys()
+            .next_back()
+            .map_or(last as f64, |&v| v as f64)
     }
 
     pub fn layout(&self) -> BinLayout {
@@ -260,6 +314,13 @@ impl Histogram {
     #[inline]
     pub fn record(&mut self, x: f64) {
         let b = self.bin_of(x);
+        if matches!(self.layout, BinLayout::Integer { .. })
+            && b == self.counts.len() - 1
+            && x > b as f64
+        {
+            // Saturating: a value beyond u64 (never a count) keeps the largest key.
+            self.record_overflow(x as u64);
+        }
         self.counts[b] += 1;
         self.n += 1;
     }
@@ -267,15 +328,29 @@ impl Histogram {
     /// Record an integer observation (Integer layout).
     #[inline]
     pub fn record_count(&mut self, k: u32) {
-        let b = (k as usize).min(self.counts.len() - 1);
+        let last = self.counts.len() - 1;
+        let b = (k as usize).min(last);
+        if k as usize > last {
+            self.record_overflow(u64::from(k));
+        }
         self.counts[b] += 1;
         self.n += 1;
+    }
+
+    /// Count `v` (above the last bin's integer) in the overflow; allocates only the first
+    /// time a value is seen.
+    #[cold]
+    fn record_overflow(&mut self, v: u64) {
+        *self.overflow.entry(v).or_insert(0) += 1;
     }
 
     pub fn merge(&mut self, other: &Self) {
         debug_assert_eq!(self.layout, other.layout);
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             *a += *b;
+        }
+        for (&v, &c) in &other.overflow {
+            *self.overflow.entry(v).or_insert(0) += c;
         }
         self.n += other.n;
     }
@@ -299,7 +374,8 @@ impl Histogram {
     /// The q-quantile (0 <= q <= 1) interpolated within its bin: with the observations of
     /// the bin holding rank q n taken as spread evenly over it (linearly for linear bins,
     /// geometrically for log bins), the value at that rank; integer and zero bins give their
-    /// value. Continuous in q and in the data, so bands over years are smooth where
+    /// value (an integer layout's last bin: the exact value at rank ceil(q n), as
+    /// [`Histogram::quantile`]). Continuous in q and in the data, so bands over years are smooth where
     /// [`Histogram::quantile`] steps from bin centre to bin centre (the grouped-data median
     /// of, e.g., Hyndman & Fan 1996 applied per bin). 0 for an empty histogram.
     pub fn quantile_interpolated(&self, q: f64) -> f64 {
@@ -331,25 +407,33 @@ impl Histogram {
                     lo * 10f64.powf((chosen as f64 - 1.0 + f) * step)
                 }
             }
+            BinLayout::Integer { .. } if chosen == self.counts.len() - 1 => {
+                self.last_bin_value((rank.ceil() as u64).max(1), before)
+            }
             BinLayout::Integer { .. } => chosen as f64,
         }
     }
 
     /// The q-quantile (0 <= q <= 1): the value of the first bin at which the cumulative count
-    /// reaches ceil(q n) (inverse empirical CDF). 0 for an empty histogram.
+    /// reaches ceil(q n) (inverse empirical CDF); for an integer layout the exact value at
+    /// that rank, however large. 0 for an empty histogram.
     pub fn quantile(&self, q: f64) -> f64 {
         if self.n == 0 {
             return 0.0;
         }
         let rank = ((q.clamp(0.0, 1.0) * self.n as f64).ceil() as u64).max(1);
+        let last = self.counts.len() - 1;
         let mut cum = 0u64;
         for (b, &c) in self.counts.iter().enumerate() {
-            cum += c;
-            if cum >= rank {
+            if cum + c >= rank {
+                if b == last && matches!(self.layout, BinLayout::Integer { .. }) {
+                    return self.last_bin_value(rank, cum);
+                }
                 return self.bin_value(b);
             }
+            cum += c;
         }
-        self.bin_value(self.counts.len() - 1)
+        self.bin_value(last)
     }
 
     /// Raw counts, for shard files.
@@ -362,6 +446,7 @@ impl Histogram {
         Some(Self {
             layout,
             counts,
+            overflow: std::collections::BTreeMap::new(),
             n,
             log_span: log_span(layout),
         })

@@ -55,7 +55,13 @@ fn robustness(
             (e.key, m)
         })
         .collect();
-    let r = crate::rdm::robustness_table(&ids, f, &tables, &c.thresholds);
+    // The status quo: the policy that is the base scenario as it is (neither a file nor
+    // settings); shown for reference, not ranked.
+    let status_quo = c
+        .policies
+        .iter()
+        .position(|p| p.file.is_none() && p.settings.is_empty());
+    let r = crate::rdm::robustness_table(&ids, f, &tables, &c.thresholds, status_quo);
     Some(SensitivityReport {
         name: "robustness",
         table: r.table,
@@ -67,6 +73,7 @@ fn robustness(
             &tables,
             &c.thresholds,
             source,
+            status_quo,
         )),
         #[cfg(not(feature = "html"))]
         html: {

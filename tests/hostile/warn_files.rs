@@ -92,3 +92,67 @@ fn sweep_prints_its_warnings_and_runs() {
     );
     assert!(out_csv.exists());
 }
+
+/// `deter run` and `deter compare` print the warnings `deter validate` prints for the same
+/// file, in the same words, on stderr before the run (and still run); `--quiet` does not hide
+/// them, as `validate` has nothing that hides them. A file without warnings prints none.
+#[test]
+fn run_and_compare_print_the_warnings_validate_prints() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root().join("tests/warn")).expect("tests/warn") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if name.starts_with("sweep") {
+            continue; // sweep files: `deter sweep` prints them (above)
+        }
+        let path = format!("tests/warn/{name}");
+        let validated = deter(&["validate", &path]);
+        assert_eq!(validated.status.code(), Some(0));
+        let warnings = stderr(&validated);
+        assert!(warnings.contains("warning: "), "{path}: {warnings}");
+        for args in [
+            vec!["run", &path, "--runs", "20", "--no-attribution"],
+            vec!["run", &path, "--runs", "20", "--no-attribution", "--quiet"],
+            vec![
+                "run",
+                &path,
+                "--runs",
+                "20",
+                "--no-attribution",
+                "--format",
+                "json",
+            ],
+        ] {
+            let out = deter(&args);
+            assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+            assert_eq!(stderr(&out), warnings, "{args:?}");
+            assert!(!out.stdout.is_empty(), "{args:?}: the run still ran");
+        }
+        // compare: each side's file warns once, A's then B's.
+        let out = deter(&[
+            "compare",
+            &path,
+            &path,
+            "--runs",
+            "20",
+            "--no-attribution",
+            "-q",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(stderr(&out), format!("{warnings}{warnings}"));
+        checked += 1;
+    }
+    assert!(checked >= 4, "{checked}");
+    let clean = deter(&[
+        "run",
+        "scenarios/western-balkans-2024.toml",
+        "--runs",
+        "20",
+        "--no-attribution",
+        "-q",
+    ]);
+    assert_eq!(stderr(&clean), "");
+}
