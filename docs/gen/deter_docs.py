@@ -23,6 +23,7 @@ import json as _json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -78,11 +79,19 @@ def _argv(cmd):
     raise ValueError(f"not a deter command: {cmd}")
 
 
+CALIBRATE = "deter calibrate scenarios/history/calibrate.toml --out calibration"
+
+
 def run(cmd, stderr=False):
     """stdout (or (stdout, stderr) with stderr=True) of `cmd`, run once per process."""
     if cmd not in _cache:
         if SKIP_EXPENSIVE and is_expensive(cmd):
             raise Skipped(cmd)
+        if cmd == CALIBRATE:
+            # A fresh calibration on this commit (calibrate refuses to mix with an old one).
+            shutil.rmtree(os.path.join(_workdir(), "calibration"), ignore_errors=True)
+        elif "calibration/posterior.csv" in cmd:
+            run(CALIBRATE)  # the posterior of this commit, not a leftover
         argv = _argv(cmd)
         env = dict(os.environ, NO_COLOR="1")
         cwd = ROOT if argv[0] == "cargo" else _workdir()
