@@ -87,9 +87,11 @@ def run(cmd, stderr=False):
     if cmd not in _cache:
         if SKIP_EXPENSIVE and is_expensive(cmd):
             raise Skipped(cmd)
-        if cmd == CALIBRATE:
-            # A fresh calibration on this commit (calibrate refuses to mix with an old one).
-            shutil.rmtree(os.path.join(_workdir(), "calibration"), ignore_errors=True)
+        args = shlex.split(cmd)
+        if args[:2] == ["deter", "calibrate"] and "--resume" not in args:
+            # A fresh calibration on this commit, not one left by an earlier regeneration.
+            out = args[args.index("--out") + 1]
+            shutil.rmtree(os.path.join(_workdir(), out), ignore_errors=True)
         elif "calibration/posterior.csv" in cmd:
             run(CALIBRATE)  # the posterior of this commit, not a leftover
         argv = _argv(cmd)
@@ -196,3 +198,70 @@ def attribution(d, event, entity="region"):
     """`attribution.entities[entity].events[event]` of a run's JSON."""
     ent = next(e for e in d["attribution"]["entities"] if e["entity"] == entity)
     return ent["events"][event]
+
+
+# ---- calibration ----------------------------------------------------------------------------
+
+
+def calibration(cmd=CALIBRATE):
+    """(stderr, directory) of a calibration run; the command writes `--out DIR`."""
+    _, err = run(cmd, stderr=True)
+    out = shlex.split(cmd)[shlex.split(cmd).index("--out") + 1]
+    return err, work_path(out)
+
+
+def calibration_summary(cmd=CALIBRATE):
+    """'stopped after generation G (REASON; tolerance A -> B): N simulations, M runs'."""
+    err, d = calibration(cmd)
+    m = re.search(r"stopped: (\S+); ([0-9,]+ simulations) \(([0-9,]+ runs)\)", err)
+    with open(os.path.join(d, "diagnostics.csv")) as f:
+        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    tol = [float(r["tolerance"]) for r in rows if r["tolerance"] != "inf"]
+    span = f"; tolerance {tol[0]:.2f} -> {tol[-1]:.2f}" if tol else ""
+    return f"stopped after generation {rows[-1]['generation']} ({m.group(1)}{span}): {m.group(2)}, {m.group(3)}"
+
+
+def predictive_table(cmd=CALIBRATE):
+    """The posterior predictive check of the calibration's report.html as a Markdown table,
+    the count inside, the total, and the cells outside in words."""
+    import html
+
+    _, d = calibration(cmd)
+    page = open(os.path.join(d, "report.html")).read()
+    part = page[page.index("<h2>Posterior predictive check</h2>") :]
+    part = part[part.index("<th>inside central 90%</th></tr>") :]
+    part = part[: part.index("</table>")]
+    cells = re.findall(r"<tr>(.*?)</tr>", part)
+    rows = []
+    for c in cells:
+        td = [html.unescape(re.sub(r"<[^>]+>", "", x)) for x in re.findall(r"<td[^>]*>(.*?)</td>", c)]
+        if td:
+            rows.append(td)
+    cases = list(dict.fromkeys(r[0] for r in rows))
+    stats = list(dict.fromkeys(r[1] for r in rows))
+    at = {(r[0], r[1]): r for r in rows}
+    t = "| case | " + " | ".join(stats) + " |\n" + "|---" * (len(stats) + 1) + "|\n"
+    inside, outside = 0, []
+    for case in cases:
+        cells = []
+        for st in stats:
+            _, _, obs, lo, _, hi, ok = at[(case, st)]
+            inside += ok == "yes"
+            if ok != "yes":
+                outside.append(f"{case}: {st} ({obs} observed, [{lo}, {hi}])")
+            cells.append(f"{obs}; [{lo}, {hi}] " + ("yes" if ok == "yes" else "**no**"))
+        t += f"| {case} | " + " | ".join(cells) + " |\n"
+    return t, inside, len(rows), outside
+
+
+CASE_NAMES = {
+    "Serbia -> Kosovo": "serbia-kosovo",
+    "Russia -> Georgia": "russia-georgia",
+    "Russia -> Ukraine": "russia-ukraine",
+    "Russia -> the Baltic states": "russia-baltic",
+}
+
+
+def case_id(row):
+    """The case id of a predictive table row ('| Serbia -> Kosovo | ...')."""
+    return CASE_NAMES.get(row.split("|")[1].strip())
