@@ -4,6 +4,7 @@
     python3 docs/gen/regenerate.py            # build if needed, then cog -r on every file
     python3 docs/gen/regenerate.py --check    # fail if any file would change (no rewrite)
     python3 docs/gen/regenerate.py --check --cheap   # CI: skip the expensive commands
+    ... --no-build    # use target/release/deter as it is (CI: `cargo test --release` built it)
 
 Needs cogapp (`pip install cogapp`). Each file's cog blocks call docs/gen/deter_docs.py, which
 runs target/release/deter with the command shown in the doc. All files are processed in one
@@ -34,7 +35,8 @@ FILES = [
 def main(argv):
     check = "--check" in argv
     cheap = "--cheap" in argv
-    unknown = [a for a in argv if a not in ("--check", "--cheap")]
+    no_build = "--no-build" in argv
+    unknown = [a for a in argv if a not in ("--check", "--cheap", "--no-build")]
     if unknown:
         print(__doc__, file=sys.stderr)
         return 2
@@ -48,9 +50,14 @@ def main(argv):
         print("regenerate: cogapp is missing: pip install cogapp", file=sys.stderr)
         return 1
     t0 = time.monotonic()
-    print("regenerate: cargo build --release", file=sys.stderr)
-    subprocess.run(["cargo", "build", "--release", "--quiet"], check=True)
-    print(f"regenerate: build {time.monotonic() - t0:.1f} s", file=sys.stderr)
+    if no_build:
+        if not os.path.exists(os.path.join(ROOT, "target", "release", "deter")):
+            print("regenerate: --no-build, but target/release/deter is missing", file=sys.stderr)
+            return 1
+    else:
+        print("regenerate: cargo build --release", file=sys.stderr)
+        subprocess.run(["cargo", "build", "--release", "--quiet"], check=True)
+        print(f"regenerate: build {time.monotonic() - t0:.1f} s", file=sys.stderr)
     failed = []
     for f in FILES:
         t = time.monotonic()
