@@ -168,15 +168,21 @@ def pct(p, d=1):
     return f"{100 * p:.{d}f}%"
 
 
+def signed(x, d):
+    """'+1.5', '-0.3', and '0.0' (no sign, never '-0.0') for what rounds to zero."""
+    s = f"{x:+.{d}f}"
+    return s[1:] if float(s) == 0 else s
+
+
 def pp(x, d=1, sign=False):
     """A probability difference in percentage points: -0.1083 -> '-10.8'."""
-    return f"{100 * x:+.{d}f}" if sign else f"{100 * x:.{d}f}"
+    return signed(100 * x, d) if sign else f"{100 * x:.{d}f}"
 
 
 def iv(lo, hi, d=1, sign=False, scale=100):
-    """'[25.9, 27.6]' (percent by default)."""
-    f = f"{{:{'+' if sign else ''}.{d}f}}"
-    return f"[{f.format(scale * lo)}, {f.format(scale * hi)}]"
+    """'[25.9, 27.6]' (percent by default); sign=True: '[-1.2, +0.4]'."""
+    f = (lambda x: signed(x, d)) if sign else (lambda x: f"{x:.{d}f}")
+    return f"[{f(scale * lo)}, {f(scale * hi)}]"
 
 
 def p_iv(o, d=1):
