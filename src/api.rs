@@ -477,3 +477,27 @@ pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
 
 /// Largest partial file read by [`merge`] (a sweep shard holds one small aggregate per point).
 pub const MAX_PARTIAL_BYTES: usize = shard::MAX_PARTIAL_BYTES;
+
+/// The JSON contract of a run's report (docs/OUTPUT.md): the bytes `deter run --format json`
+/// writes, UTF-8, pretty-printed, every number finite.
+pub fn report_json(report: &Report) -> String {
+    String::from_utf8(crate::report::json::to_json(report)).expect("the JSON writer emits UTF-8")
+}
+
+/// The JSON of a nested run (docs/CALIBRATION.md, "Uncertainty in every answer"): the text
+/// `deter run --posterior/[[uncertain]] --format json` writes. `scenario` is the scenario's
+/// name, `posterior_file` the posterior CSV's path as given (recorded as provenance).
+pub fn nested_json(nested: &Nested, scenario: &str, posterior_file: Option<&str>) -> String {
+    crate::calibrate::nested_out::json(nested, scenario, posterior_file)
+}
+
+/// The JSON of a nested comparison of `a` and `b` (scenario names): the text `deter compare
+/// A B --posterior/[[uncertain]] --format json` writes.
+pub fn nested_comparison_json(
+    comparison: &NestedComparison,
+    a: &str,
+    b: &str,
+    posterior_file: Option<&str>,
+) -> String {
+    crate::calibrate::nested_out::compare_json(comparison, a, b, posterior_file)
+}

@@ -12,40 +12,80 @@
 //! parallel, streaming into an `engine::Aggregate`) -> `report::Report` -> an exporter. The
 //! outputs are declared once in `outputs`. See ARCHITECTURE.md.
 
+#![cfg_attr(not(feature = "internals"), warn(missing_docs))]
+
 mod api;
 pub use api::*;
 
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod attribution;
+#[cfg(not(feature = "internals"))]
+#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
+pub(crate) mod attribution;
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod calibrate;
+#[cfg(not(feature = "internals"))]
+#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
+pub(crate) mod calibrate;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod compare;
+#[cfg(not(feature = "internals"))]
+#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
+pub(crate) mod compare;
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod engine;
+#[cfg(not(feature = "internals"))]
+#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
+pub(crate) mod engine;
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod model;
+#[cfg(not(feature = "internals"))]
+#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
+pub(crate) mod model;
 #[cfg_attr(not(feature = "cli"), allow(dead_code))]
 pub(crate) mod output;
 pub mod outputs;
 #[cfg_attr(not(feature = "cli"), allow(dead_code))]
 pub(crate) mod rdm;
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod report;
+#[cfg(not(feature = "internals"))]
+#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
+pub(crate) mod report;
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod scenario;
+#[cfg(not(feature = "internals"))]
+#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
+pub(crate) mod scenario;
+/// Checks of the engine's own outputs, for deter's tests and fuzz targets only.
+#[cfg(any(test, feature = "internals"))]
 #[doc(hidden)]
 pub mod selfcheck;
 pub mod settings;
 #[cfg_attr(not(feature = "cli"), allow(dead_code))]
 pub(crate) mod shard;
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod stats;
+#[cfg(not(feature = "internals"))]
+#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
+pub(crate) mod stats;
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod sweep;
+#[cfg(not(feature = "internals"))]
+#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
+pub(crate) mod sweep;
 
 /// Version of the engine, recorded in every output.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -266,18 +266,20 @@ fn bench_figures_agree_with_the_printed_timings_and_independent_counts() {
     // Each month: 2 countries x 3 normals (GDP, cohesion, narrative); while the rivalry is
     // not at war: its tension normal and three uniforms (arrivals, non-state incidents,
     // target-initiated triggers: both rates are positive in the baseline), one more per
-    // non-state incident (does it open a crisis); each crisis: one misperception normal and 8
-    // uniforms (docs/MODEL.md 3.1). Streams: 2 x 3 country processes, 4 rivalry processes,
-    // one per crisis.
+    // non-state incident (does it open a crisis); while it is at war: one uniform (does the
+    // war end); each crisis: one misperception normal and 8 uniforms (docs/MODEL.md 3.1).
+    // Streams: 2 x 3 country processes, 5 rivalry processes, one per crisis.
     let scenario = deter::scenario::parse_str(text, "western-balkans-2024.toml").unwrap();
     let c = Compiled::new(&scenario);
     let (mut w, mut r) = (c.new_world(), RunRecord::new(&c));
     let (mut normals, mut uniforms, mut streams) = (0u64, 0u64, 0u64);
     for i in 0..runs {
         bench_hooks::start_run(&c, &mut w, &mut r, &mut run_rng(scenario.meta.seed, i));
-        let mut live_months = 0u64;
+        let (mut live_months, mut war_months) = (0u64, 0u64);
         for step in 0..c.steps() {
-            if r.rivalries[0].max_level < 5 {
+            if w.at_war(0) {
+                war_months += 1;
+            } else {
                 live_months += 1;
             }
             bench_hooks::step(&c, &mut w, &mut r, step);
@@ -285,8 +287,8 @@ fn bench_figures_agree_with_the_printed_timings_and_independent_counts() {
         let crises = u64::from(r.rivalries[0].crises);
         let incidents = u64::from(r.rivalries[0].counts[deter::outputs::count::NON_STATE]);
         normals += 6 * u64::from(c.steps()) + live_months + crises;
-        uniforms += 3 * live_months + incidents + 8 * crises;
-        streams += 10 + crises;
+        uniforms += 3 * live_months + war_months + incidents + 8 * crises;
+        streams += 11 + crises;
     }
     let mean = |x: u64| x as f64 / runs as f64;
     let draws = numbers_after(&out, "draws per run that can affect an output");

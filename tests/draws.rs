@@ -30,9 +30,9 @@ fn baseline_draws_per_run_by_kind() {
         // leaves it out with the five countries off the rivalry.
         assert_eq!(k.betas, 0, "run {i}");
         let crises: u64 = r.rivalries.iter().map(|x| u64::from(x.crises)).sum();
-        // 2 countries x 3 processes, 1 rivalry x 4 processes (tension, arrivals, non-state
-        // incidents, target-initiated triggers), one per crisis.
-        assert_eq!(k.streams, 2 * 3 + 4 + crises, "run {i}");
+        // 2 countries x 3 processes, 1 rivalry x 5 processes (tension, arrivals, non-state
+        // incidents, target-initiated triggers, the end of a war), one per crisis.
+        assert_eq!(k.streams, 2 * 3 + 5 + crises, "run {i}");
         // Every draw takes at least one 64-bit word.
         assert!(k.words >= k.normals + k.uniforms + k.betas, "{k:?}");
         if r.max_level() < 5 {

@@ -271,11 +271,9 @@ fn yearly_counts_add_up_to_the_runs_crises_and_disputes() {
         for (k, c) in COUNTS.iter().enumerate() {
             assert_eq!(total(&r, k), u64::from(rv.counts[k]), "{}", c.key);
         }
-        assert!(
-            total(&r, count::WARS) <= 1,
-            "a war ends the rivalry's crises"
-        );
-        assert_eq!(total(&r, count::WARS) == 1, rv.max_level == 5);
+        // Wars end and play resumes (docs/MODEL.md 7.9): a run may hold several wars.
+        assert_eq!(total(&r, count::WARS) >= 1, rv.max_level == 5);
+        assert_eq!(total(&r, count::WARS), u64::from(rv.outcomes[4]));
         disputes += u64::from(rv.disputes);
     }
     assert!(disputes > 0);

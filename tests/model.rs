@@ -323,3 +323,59 @@ fn merged_mechanism_tallies_are_the_sums_over_the_runs() {
         sums
     );
 }
+
+/// Wars end (docs/MODEL.md 7.9): each month at war a war ends with probability
+/// `h = 1 - exp(-dt / war_duration)`, so completed wars last a geometric number of months with
+/// mean `1 / h` (12.5 months at the default `war_duration` of 1 year), and the rivalry's play
+/// resumes afterwards (Ukraine after 2014: the Kerch Strait in 2018, the invasion of 2022).
+/// Recomputed month by month from the world's state in the Russia -> Ukraine case over a
+/// 100-year horizon; tolerance: the 99% interval of the mean of the completed spells
+/// (geometric sd `sqrt(1 - h) / h`). Also: some wars are followed by a new crisis.
+#[test]
+fn wars_end_after_a_geometric_duration_and_play_resumes() {
+    use deter::model::{RunRecord, bench_hooks};
+    let mut s = scenario::load_file(std::path::Path::new(
+        "scenarios/history/russia-ukraine-2013.toml",
+    ))
+    .expect("valid");
+    s.meta.horizon_years = 100;
+    let c = Compiled::new(&s);
+    let (mut w, mut r) = (c.new_world(), RunRecord::new(&c));
+    let (mut spells, mut months, mut resumed) = (0u64, 0u64, 0u64);
+    for i in 0..400 {
+        bench_hooks::start_run(&c, &mut w, &mut r, &mut engine::run_rng(7, i));
+        let mut spell: Option<(u32, u32)> = None;
+        for step in 0..c.steps() {
+            bench_hooks::step(&c, &mut w, &mut r, step);
+            match (spell, w.at_war(0)) {
+                (None, true) => spell = Some((step, r.rivalries[0].crises)),
+                (Some((start, _)), false) => {
+                    spells += 1;
+                    months += u64::from(step - start);
+                    spell = None;
+                }
+                (Some((_, crises)), true) => {
+                    // Play is suspended while at war: no new crisis.
+                    assert_eq!(r.rivalries[0].crises, crises, "a crisis during a war");
+                }
+                _ => {}
+            }
+        }
+        // Play resumed: a war followed by a later war.
+        resumed += u64::from(r.rivalries[0].outcomes[4] >= 2);
+    }
+    let h = -(-1.0f64 / 12.0).exp_m1();
+    let mean = months as f64 / spells as f64;
+    let half = Z99 * (1.0 - h).sqrt() / h / (spells as f64).sqrt();
+    eprintln!(
+        "{spells} completed wars, mean {mean:.3} months (expected {:.3} +- {half:.3})",
+        1.0 / h
+    );
+    assert!(spells > 1_000, "{spells} wars");
+    assert!(
+        (mean - 1.0 / h).abs() <= half,
+        "mean {mean} months, expected {}",
+        1.0 / h
+    );
+    assert!(resumed > 0, "no rivalry played again after a war");
+}

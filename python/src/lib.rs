@@ -175,7 +175,7 @@ fn run(
         deter::run(&scenario, &settings, control)
     })?;
     report.overrides = applied;
-    Ok(String::from_utf8(deter::report::json::to_json(&report)).expect("JSON is UTF-8"))
+    Ok(deter::report_json(&report))
 }
 
 /// Compare two scenarios with common random numbers; returns the JSON of
@@ -246,7 +246,7 @@ fn run_nested(
         };
         deter::run_nested(&scenario, post.as_ref(), &settings, draws, control)
     })?;
-    Ok(deter::calibrate::nested_out::json(
+    Ok(deter::nested_json(
         &nested,
         &scenario.meta.name,
         posterior.as_deref(),

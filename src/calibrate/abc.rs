@@ -124,6 +124,7 @@ impl Population {
         self.weights.len()
     }
 
+    #[cfg(any(test, feature = "internals"))]
     pub fn is_empty(&self) -> bool {
         self.weights.is_empty()
     }
@@ -434,6 +435,7 @@ where
 
 /// Run generations until a stopping rule fires. `after` is called after every generation
 /// (to save state, print diagnostics).
+#[cfg(any(test, feature = "internals"))]
 pub fn run<F>(
     state: &mut State,
     simulate: &F,

@@ -12,7 +12,9 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::observe::{KINDS, Observation, Statistic, simulated_years};
+#[cfg(any(test, feature = "internals"))]
+use super::observe::Statistic;
+use super::observe::{KINDS, Observation, simulated_years};
 use super::spec::{Calibration, Case};
 use crate::engine::{RunPlan, Worker};
 use crate::model::Compiled;
@@ -139,6 +141,7 @@ pub fn observed(cal: &Calibration) -> Vec<Vec<u32>> {
 }
 
 /// Labels of the statistics, for reports.
+#[cfg(any(test, feature = "internals"))]
 pub fn labels(cal: &Calibration) -> Vec<(&'static str, &'static str)> {
     cal.statistics
         .iter()

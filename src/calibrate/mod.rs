@@ -16,10 +16,13 @@ pub mod nested_out;
 pub mod observe;
 pub mod output;
 pub mod record;
+#[cfg(any(test, feature = "internals"))]
 pub mod sbc;
 pub mod spec;
 
+#[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use abc::{Population, Settings, State, Stop};
+#[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use record::{EventType, Record, load_record};
 pub use spec::{Calibration, load_calibration};
 

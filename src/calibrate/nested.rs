@@ -129,9 +129,11 @@ pub fn shared_priors(a: &Scenario, b: &Scenario) -> Result<Vec<Uncertain>, Strin
 /// A posterior read from `deter calibrate`'s posterior.csv.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Posterior {
+    /// Parameter paths (`model.war_cost`, `rivalry.SRB-XKX.monitoring`, ...), one per column.
     pub paths: Vec<String>,
     /// One row of values per particle.
     pub values: Vec<Vec<f64>>,
+    /// Normalised importance weight of each particle (sums to 1).
     pub weights: Vec<f64>,
 }
 
@@ -234,11 +236,16 @@ pub fn interval95(mean: f64, se: Option<f64>) -> Option<(f64, f64)> {
 /// The result of a nested run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Nested {
+    /// D: number of parameter draws.
     pub draws: u64,
+    /// R: runs simulated for each draw.
     pub runs_per_draw: u64,
+    /// Master seed; draw d uses its own seed derived from it.
     pub seed: u64,
     /// Per outcome (EVENTS order), the probability in each draw.
     pub per_draw: Vec<Vec<f64>>,
+    /// Per outcome (EVENTS order): mean over draws, 90% interval over uncertain parameters,
+    /// errors.
     pub outcomes: Vec<OutcomeSummary>,
     /// The parameter values of each draw.
     pub parameters: Draws,
@@ -459,9 +466,13 @@ pub struct EffectSummary {
 /// A paired nested comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NestedComparison {
+    /// D: number of parameter draws (shared by A and B).
     pub draws: u64,
+    /// R: paired runs simulated for each draw.
     pub runs_per_draw: u64,
+    /// Master seed; draw d uses its own seed derived from it.
     pub seed: u64,
+    /// Per outcome (EVENTS order): the effect B - A summarised over draws.
     pub effects: Vec<EffectSummary>,
     /// Per outcome (EVENTS order), the effect p_B - p_A in each draw.
     pub per_draw: Vec<Vec<f64>>,

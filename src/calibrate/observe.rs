@@ -74,11 +74,13 @@ impl Statistic {
     }
 
     /// Which statistic an event of type `t` counts towards, if any.
+    #[cfg(any(test, feature = "internals"))]
     pub fn of_event(t: EventType) -> Option<Statistic> {
         Self::of_level(t.mid_level())
     }
 
     /// Which statistic a crisis whose highest MID level is `level` counts towards, if any.
+    #[cfg(any(test, feature = "internals"))]
     pub fn of_level(level: u8) -> Option<Statistic> {
         match level {
             2 | 3 => Some(Statistic::ThreatOrDisplay),

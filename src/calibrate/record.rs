@@ -47,6 +47,7 @@ impl EventType {
         ("economic", EventType::Economic),
     ];
 
+    #[cfg(any(test, feature = "internals"))]
     pub fn as_str(self) -> &'static str {
         Self::ALL
             .iter()
@@ -87,6 +88,7 @@ impl Certainty {
         ("low", Certainty::Low),
     ];
 
+    #[cfg(any(test, feature = "internals"))]
     pub fn as_str(self) -> &'static str {
         match self {
             Certainty::High => "high",

@@ -37,6 +37,8 @@ pub struct Case {
 /// A validated calibration.
 #[derive(Debug, Clone)]
 pub struct Calibration {
+    /// The calibration file as given (tests and messages).
+    #[cfg_attr(not(feature = "internals"), allow(dead_code))]
     pub file: String,
     pub name: String,
     pub settings: Settings,

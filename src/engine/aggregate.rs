@@ -12,6 +12,7 @@ use crate::outputs::{
 };
 use crate::stats::{BinLayout, Distribution, ExactMoments, Histogram};
 
+#[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use crate::outputs::{BALANCE_LAYOUT, COUNT_LAYOUT, GDP_LAYOUT, TENSION_LAYOUT};
 
 /// Everything tallied for one rivalry, or for the whole region. Serialised as is into the

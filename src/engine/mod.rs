@@ -60,7 +60,10 @@ pub struct Interrupted;
 /// called with the number of runs just finished.
 #[derive(Default, Clone, Copy)]
 pub struct Hooks<'a> {
+    /// Set to `true` (e.g. by a Ctrl-C handler) to stop at the next block; the call then
+    /// returns [`Interrupted`].
     pub cancel: Option<&'a AtomicBool>,
+    /// Called with the number of runs just finished (for progress bars); must be cheap.
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
 }
 
@@ -252,6 +255,7 @@ impl driver::Units for RowRuns<'_> {
     }
 }
 
+#[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use driver::MAX_TALLY_BYTES;
 
 /// Check before running `compiled` on `threads` workers that their aggregates (one per

@@ -34,6 +34,7 @@ pub fn contest_success(m_a: f64, m_t: f64, decisiveness: f64) -> f64 {
 /// Logit (quantal response) choice: probability of taking an action worth `gain` more than
 /// the alternative, with rationality `beta`.
 #[inline]
+#[cfg(any(test, feature = "internals"))]
 pub fn choice_probability(gain: f64, beta: f64) -> f64 {
     logistic(beta * gain)
 }

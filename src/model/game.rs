@@ -370,6 +370,7 @@ pub fn play(
 }
 
 /// The realised payoffs (A total, T, P) of a play.
+#[cfg(any(test, feature = "internals"))]
 pub fn payoffs(g: &GameInputs, pl: &Play) -> (f64, f64, f64) {
     if !pl.challenged {
         return (g.status_quo, 0.0, 0.0);

@@ -371,7 +371,7 @@ impl Removal {
 
 /// Processes per country and per rivalry in [`Compiled::stream_ids`].
 const COUNTRY_PROCESSES: [&str; 3] = ["gdp", "cohesion", "narrative"];
-const RIVALRY_PROCESSES: [&str; 4] = ["tension", "arrivals", "nonstate", "target"];
+const RIVALRY_PROCESSES: [&str; 5] = ["tension", "arrivals", "nonstate", "target", "war"];
 /// Streams per rivalry in [`Compiled::stream_ids`] (after the countries').
 const RIVALRY_STREAMS: usize = RIVALRY_PROCESSES.len();
 
@@ -627,6 +627,7 @@ pub fn simulate_run<R: Rng + ?Sized>(
 
 /// Benchmark entry points into one run (benches/engine.rs): not part of the API.
 #[doc(hidden)]
+#[cfg(any(test, feature = "internals"))]
 pub mod bench_hooks {
     use super::{Compiled, RunRecord, World, run_key};
     use rand::Rng;
@@ -718,6 +719,12 @@ impl World {
     /// Current GDP of country `ci` (currency units).
     pub fn gdp(&self, ci: usize) -> f64 {
         self.countries[ci].gdp
+    }
+
+    /// Whether rivalry `ri` (scenario order) is at war now: its play is suspended until the
+    /// war ends (docs/MODEL.md 7.9).
+    pub fn at_war(&self, ri: usize) -> bool {
+        self.rivalries[ri].at_war
     }
 
     /// The draws of the run so far, by kind, over every stream (the RNG floor's workload).
@@ -1113,11 +1120,21 @@ impl World {
                 (s.narrative + theta * (s.pol.narrative - s.narrative) + nz).clamp(0.0, 1.0);
             s.reputation += reputation_rate * (s.pol.reputation - s.reputation);
         }
+        // A war ends this month with probability 1 - exp(-dt / war_duration) (docs/MODEL.md
+        // 7.9): a ceasefire or frozen conflict, after which the rivalry's play resumes.
+        let war_end = if m.war_duration > 0.0 {
+            -(-DT / m.war_duration).exp_m1()
+        } else {
+            1.0
+        };
         for ri in 0..self.rivalries.len() {
+            let first = 3 * n_c + RIVALRY_STREAMS * ri;
             if self.rivalries[ri].at_war {
+                if self.streams[first + 4].uniform() < war_end {
+                    self.rivalries[ri].at_war = false;
+                }
                 continue;
             }
-            let first = 3 * n_c + RIVALRY_STREAMS * ri;
             let st = &mut self.rivalries[ri];
             let p = st.params;
             let g = &mut self.streams[first..first + RIVALRY_STREAMS];
@@ -1333,16 +1350,20 @@ impl World {
         let params = &self.rivalries[ri].params;
         let stake = params.stakes;
         let value = stake * params.dissatisfaction * (1.0 + self.countries[a].narrative);
-        // Punishment by the committed coalition's total capability and strategic deterrent.
+        // Denial and punishment (Snyder 1961) are separate terms of A's cost of war: the
+        // local fight costs 2 (1 - p); a committed coalition punishes by its total
+        // capability and strategic deterrent whatever the local outcome, so a pact with a
+        // great power deters even where the local balance is hopeless (Fuhrmann & Sechser
+        // 2014). At parity (p = 1/2) this equals model 2's first, multiplicative, form.
         let coalition_share = if th.coalition > 0.0 {
             th.coalition / (th.coalition + th.own_a)
         } else {
             0.0
         };
-        let punish = 1.0 + m.punishment * coalition_share + m.strategic_punishment * th.strategic;
+        let punish = m.punishment * coalition_share + m.strategic_punishment * th.strategic;
         let war_cost = [
             m.war_cost * stake * 2.0 * (1.0 - p[0]),
-            m.war_cost * stake * 2.0 * (1.0 - p[1]) * punish,
+            m.war_cost * stake * (2.0 * (1.0 - p[1]) + punish),
         ];
         let rm = c.removed;
         let monitoring = if rm.political { 0.0 } else { params.monitoring };

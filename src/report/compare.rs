@@ -102,14 +102,23 @@ pub struct EntityComparison {
     pub cost_composition: LevelsShift,
 }
 
+/// The result of `deter compare A B` (docs/OUTPUT.md, "Comparisons"): A and B on the same seeds
+/// (common random numbers), with paired intervals of every difference B - A.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ComparisonReport {
+    /// JSON contract version (2).
     pub schema_version: u32,
+    /// deter version that produced it.
     pub engine_version: &'static str,
+    /// Master seed shared by A and B.
     pub seed: u64,
+    /// Runs of each scenario (pairs).
     pub runs: u64,
+    /// Random stream construction (docs/MODEL.md 3.1).
     pub rng: &'static str,
+    /// How the intervals of differences are computed (paired, common random numbers).
     pub method: &'static str,
+    /// Region-wide differences B - A.
     pub region: EntityComparison,
     /// Rivalries present (by id) in both scenarios.
     pub rivalries: Vec<EntityComparison>,
@@ -119,7 +128,9 @@ pub struct ComparisonReport {
     pub changes: Vec<crate::scenario::diff::Change>,
     /// The full report of each scenario (same runs and seed).
     pub a: Report,
+    /// The full report of scenario B.
     pub b: Report,
+    /// Wall time of both; the only part that varies between identical invocations.
     pub timing: Timing,
     /// How B shifts which level deters: B's attribution minus A's with paired intervals
     /// (`report::attribution`); absent when the attribution is off.

@@ -450,20 +450,39 @@ pub struct Timing {
 /// The result of `deter run` (docs/OUTPUT.md).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Report {
+    /// JSON contract version (2; docs/OUTPUT.md, "Schema versions").
     pub schema_version: u32,
+    /// deter version that produced it.
     pub engine_version: &'static str,
+    /// The scenario's `[scenario].name`.
     pub scenario: String,
+    /// SHA-256 of the canonical serialisation of the validated scenario (hex).
     pub scenario_sha256: String,
+    /// Master seed.
     pub seed: u64,
+    /// Number of runs (simulated histories) aggregated.
     pub runs: u64,
+    /// Horizon of each run, in years.
     pub horizon_years: u32,
+    /// Time steps per year (12: monthly).
     pub steps_per_year: u32,
+    /// Random stream construction (docs/MODEL.md 3.1).
     pub rng: &'static str,
+    /// Region-wide share of runs with each event at least once over the horizon, with Monte
+    /// Carlo 95% intervals.
     pub outcomes: Outcomes,
+    /// Region-wide per-run distributions (crises, disputes, GDP lost in the scenario's
+    /// currency, final balance, years to first use of force): mean, sd, quantiles.
     pub metrics: Metrics,
+    /// The challenger's expected cost of challenging split by level (shares summing to 1): a
+    /// diagnostic, not which level deters.
     pub cost_composition: LevelsOut,
+    /// Share of runs whose highest MID level was 0 ... 5 (sums to 1).
     pub escalation: [f64; 6],
+    /// How crisis opportunities ended, over all runs (shares of crisis opportunities).
     pub crisis_outcomes: CrisisOutcomesOut,
+    /// Commitments honoured, sanctions followed by backing down, reputation effects (shares
+    /// with their n).
     pub mechanisms: MechanismsOut,
     /// Per year, region-wide: event probabilities in the year and by its end.
     pub yearly: Vec<YearOut>,
@@ -471,7 +490,9 @@ pub struct Report {
     pub crises_histogram: Vec<f64>,
     /// Share of runs with no use of force in any rivalry by the end of each month.
     pub survival_by_month: Vec<f64>,
+    /// The same per rivalry, in file order.
     pub rivalries: Vec<RivalryOut>,
+    /// Wall time and throughput; the only part that varies between identical invocations.
     pub timing: Timing,
     /// Present only with `--until-ci`: how many runs adaptive stopping took and why it stopped.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -567,6 +588,8 @@ fn escalation(t: &Tally, runs: u64) -> [f64; 6] {
 }
 
 impl Report {
+    /// Build the report of `compiled` from its aggregate `agg` (all runs merged) and the run's
+    /// settings `info`. Pure: the same inputs give the same report.
     pub fn build(compiled: &Compiled, agg: &Aggregate, info: &RunInfo) -> Self {
         let s = &compiled.scenario;
         let runs = agg.runs;

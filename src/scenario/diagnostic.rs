@@ -279,10 +279,12 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// The diagnostics of severity error (not warnings), in order.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| d.severity == Severity::Error)
     }
 
+    /// Whether any diagnostic is an error (the input is refused, exit 2).
     pub fn has_errors(&self) -> bool {
         self.errors().next().is_some()
     }

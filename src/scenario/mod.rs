@@ -12,13 +12,17 @@ pub mod params;
 mod path;
 mod read;
 
+#[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use diagnostic::{Diagnostic, Diagnostics, Excerpt, Severity, printable, printable_lines};
 pub use input::read_bounded;
+#[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use params::{
     AllianceParams, DeploymentParams, EconomicParams, FieldSpec, MilitaryParams, ModelParams,
     ParamDefault, PoliticalParams, PowerParams, RivalryParams, markdown_reference,
 };
+#[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use path::{OpKind, ParamRef, PathError, PolicyField, SpecOf};
+#[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use read::{
     MAX_FILE_BYTES, TEMPLATE, load_base, load_file, load_file_with_inputs, load_file_with_warnings,
     parse_bytes, parse_str,
@@ -207,13 +211,21 @@ fn prior_text<S: serde::Serializer>(
 /// A validated scenario.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Scenario {
+    /// `[scenario]`: name, start month, horizon, runs, seed, currency.
     pub meta: Meta,
+    /// `[model]`: the behavioural parameters (docs/MODEL.md).
     pub model: ModelParams,
+    /// `[[power]]`: outside powers (capability, presence in theatre, strategic deterrent).
     pub powers: Vec<OutsidePower>,
+    /// `[[country]]`: countries with their military, political and economic levels.
     pub countries: Vec<Country>,
+    /// `[[alliance]]`: pacts with their members and terms.
     pub alliances: Vec<Alliance>,
+    /// `[[deployment]]`: forces placed in a country by contributors.
     pub deployments: Vec<Deployment>,
+    /// `[[rivalry]]`: challenger -> target pairs, each with its crisis process.
     pub rivalries: Vec<Rivalry>,
+    /// `[[policy]]`: dated changes of parameters.
     pub policies: Vec<Policy>,
     /// Uncertain parameters with their priors (`[[uncertain]]`); left out of the fingerprint
     /// when there are none, so scenarios without them keep their `scenario_sha256`.
@@ -222,20 +234,25 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// Index of the country with id `id` in `countries`, if any.
     pub fn country_index(&self, id: &str) -> Option<usize> {
         self.countries.iter().position(|c| c.id == id)
     }
 
+    /// Index of the outside power with id `id` in `powers`, if any.
     pub fn power_index(&self, id: &str) -> Option<usize> {
         self.powers.iter().position(|p| p.id == id)
     }
 
+    /// The country or outside power with id `id`, if any.
     pub fn actor(&self, id: &str) -> Option<Actor> {
         self.country_index(id)
             .map(Actor::Country)
             .or_else(|| self.power_index(id).map(Actor::Power))
     }
 
+    /// The id of actor `a` (a country or an outside power). Panics only if `a` does not come
+    /// from this scenario.
     pub fn actor_id(&self, a: Actor) -> &str {
         match a {
             Actor::Country(i) => &self.countries[i].id,

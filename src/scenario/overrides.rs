@@ -23,8 +23,11 @@ pub struct Override {
 /// after `extends` and derivations).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Applied {
+    /// The parameter path as given (`rivalry.SRB-XKX.monitoring`).
     pub path: String,
+    /// The value set.
     pub value: f64,
+    /// The value it replaced (the file's, after `extends` and derivations).
     pub replaced: f64,
 }
 

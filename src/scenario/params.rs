@@ -157,11 +157,11 @@ param_block! {
         tension_sensitivity: "", Value(1.0), [0.0, 20.0];
         /// Standard deviation of the challenger's misperception of p, in logit units, at zero monitoring.
         perception_noise: "logit units", Value(0.6), [0.0, 5.0];
-        /// Challenger's cost of war at parity (p = 1/2) against the target alone, as a share of the stake; it scales with 2 (1 - p) and with the punishment factor when a protector commits.
+        /// Challenger's cost of war at parity (p = 1/2) against the target alone, as a share of the stake; its denial part scales with 2 (1 - p), and when a protector commits the punishment term is added: war_cost (2 (1 - p) + punishment C_P / (C_P + K_A) + strategic_punishment s_P).
         war_cost: "stake units", Value(0.8), [0.0, 10.0];
         /// Cost of limited force (MID 4) as a share of the cost of war, for every player.
         limited_force_cost: "", Value(0.3), [0.0, 1.0];
-        /// Punishment: weight of the committed coalition's total capability C_P in the challenger's war cost, factor 1 + punishment C_P / (C_P + K_A) + strategic_punishment s_P.
+        /// Punishment: weight of the committed coalition's total capability C_P in the challenger's war cost, the term punishment C_P / (C_P + K_A) added to the denial term 2 (1 - p), whatever the local balance.
         punishment: "", Value(1.0), [0.0, 10.0];
         /// Punishment added by a strategic (nuclear) deterrent among the committed protectors.
         strategic_punishment: "", Value(1.0), [0.0, 10.0];
@@ -174,7 +174,7 @@ param_block! {
         /// Share of the challenger's GDP lost to a use of force per unit of the rivalry's trade intensity (lost bilateral trade).
         trade_gdp_loss: "share of GDP", Value(0.063), [0.0, 10.0];
         /// Share of the trade cost of a use of force that a dispute stopping short of force (a threat or a display) already costs the challenger: conflict of any intensity costs gains from trade (Polachek 1980), not only force.
-        dispute_trade_share: "", Value(0.55), [0.0, 1.0];
+        dispute_trade_share: "", Value(0.52), [0.0, 1.0];
         /// Audience cost of backing down, per rung climbed above the threat.
         audience_cost: "stake units", Value(0.02), [0.0, 10.0];
         /// Share of the war cost a display of force (MID level 3) carries.
@@ -239,6 +239,8 @@ param_block! {
         target_trigger_cohesion: "", Value(1.0), [0.0, 20.0];
         /// Tension jump per target-initiated trigger.
         tension_jump_target: "", Value(0.05), [0.0, 1.0];
+        /// Mean duration of a war: each month at war it ends with probability 1 - exp(-dt / war_duration) (0: it ends after the month it began); then the rivalry's play resumes with the issue still open (a ceasefire or frozen conflict).
+        war_duration: "yr", Value(1.0), [0.0, 1000.0];
     }
 }
 
@@ -418,6 +420,7 @@ pub fn removed_model_key_message(key: &str, replacement: &str) -> String {
 }
 
 /// The key of every parameter block, for documentation and path resolution.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub const BLOCKS: &[(&str, &[FieldSpec])] = &[
     ("model", ModelParams::FIELDS),
     ("country.military", MilitaryParams::FIELDS),
@@ -430,6 +433,7 @@ pub const BLOCKS: &[(&str, &[FieldSpec])] = &[
 ];
 
 /// Markdown tables of every numeric parameter (the generated part of docs/SCENARIO.md).
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub fn markdown_reference() -> String {
     use std::fmt::Write;
     let table_name = |block: &str| match block {

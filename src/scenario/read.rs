@@ -77,6 +77,7 @@ pub fn parse_str(src: &str, file: &str) -> Result<Scenario, Diagnostics> {
 
 /// Validate the bytes of a scenario file: size and UTF-8 are checked first, as for a file on
 /// disk. `extends` is relative to the current directory.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Scenario, Diagnostics> {
     let src = input::decode(bytes, file, SCENARIO_FILE)?;
     read_source(&src, file, Path::new("."), &mut Vec::new(), &mut Vec::new())

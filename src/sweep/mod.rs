@@ -16,6 +16,7 @@ pub mod spec;
 use std::fmt::Write;
 
 pub use design::Design;
+#[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use spec::{DesignKind, Parameter, Role, Sweep, load_sweep, parse_sweep};
 
 use crate::outputs::{EVENTS, N_EVENTS};

@@ -13,6 +13,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::design::Design;
+#[cfg(any(test, feature = "internals"))]
 use super::spec::DesignKind;
 
 /// Bootstrap resamples for the Sobol' index intervals.
@@ -27,6 +28,7 @@ pub struct Estimate {
 }
 
 impl Estimate {
+    #[cfg(any(test, feature = "internals"))]
     pub fn contains(&self, x: f64) -> bool {
         self.lo <= x && x <= self.hi
     }
@@ -113,6 +115,7 @@ pub fn sobol_from_saltelli(y: &[f64], d: usize, bootstrap: usize, seed: u64) -> 
 }
 
 /// Sobol' indices of `f` on the unit hypercube [0, 1]^d from `n` Saltelli base samples.
+#[cfg(any(test, feature = "internals"))]
 pub fn sobol_indices<F: Fn(&[f64]) -> f64>(f: F, d: usize, n: u64, seed: u64) -> SobolIndices {
     let design = Design::unit(DesignKind::Saltelli, d, n, seed, 4, vec![]);
     let mut u = vec![0.0; d];
@@ -190,6 +193,7 @@ pub fn morris_from_design(y: &[f64], design: &Design) -> Vec<MorrisIndex> {
 }
 
 /// Morris indices of `f` on [0, 1]^d from `r` trajectories on a `levels`-level grid.
+#[cfg(any(test, feature = "internals"))]
 pub fn morris_indices<F: Fn(&[f64]) -> f64>(
     f: F,
     d: usize,
