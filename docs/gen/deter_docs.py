@@ -278,4 +278,4 @@ CASE_NAMES = {
 
 def case_id(row):
     """The case id of a predictive table row ('| Serbia -> Kosovo | ...')."""
-    return CASE_NAMES.get(row.split("|")[1].strip())
+    return CASE_NAMES.get(row.split("|")[1].strip().removesuffix(" (held out)"))
