@@ -381,6 +381,8 @@ fn deter_calibrate_is_deterministic_for_any_thread_count_and_writes_its_outputs(
     );
 }
 
+/// The full table of fault classes, in calibration and record files and through `deter
+/// validate` as well, is in tests/hostile/input_core.rs.
 #[test]
 fn bad_calibration_files_are_refused_with_file_line_and_key() {
     let tmp = tempfile::tempdir().unwrap();
@@ -395,11 +397,15 @@ fn bad_calibration_files_are_refused_with_file_line_and_key() {
         ),
         (
             "particles = 3\nstatistics = [\"war\"]\ncases = []\n[[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 1.0]\n",
-            "particles",
+            "bad2.toml:1:13: error: particles: expected an integer in [10, 100000], found 3",
         ),
         (
             "statistics = [\"war\"]\ncases = []\nparticels = 3\n[[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 1.0]\n",
-            "unknown field `particels`",
+            "bad3.toml:3:1: error: particels: unknown key `particels`",
+        ),
+        (
+            "statistics = [\"war\"]\ncases = []\nparticels = 3\n[[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 1.0]\n",
+            "help: did you mean `particles`?",
         ),
     ];
     for (i, (text, expect)) in cases.iter().enumerate() {

@@ -37,11 +37,13 @@ __all__ = [
     "run",
     "compare",
     "run_nested",
+    "compare_nested",
     "sweep",
     "validate",
     "Result",
     "Comparison",
     "NestedResult",
+    "NestedComparison",
     "ScenarioError",
     "Problem",
     "ENGINE_VERSION",
@@ -526,11 +528,12 @@ class NestedResult:
     ----------
     outcomes : pandas.DataFrame
         One row per outcome (see :data:`OUTCOMES`). Columns: ``outcome``; ``mean`` (the
-        probability averaged over parameter draws, in [0, 1]); ``param90_low`` /
-        ``param90_high`` (the 90% interval over uncertain parameters: the 5% and 95%
+        probability averaged over parameter draws, in [0, 1]); ``param90_lo`` /
+        ``param90_hi`` (the 90% interval over uncertain parameters: the 5% and 95%
         quantiles of the per-draw probabilities; more runs do not narrow it); ``mc_error``
-        and ``mc95_low`` / ``mc95_high`` (the Monte Carlo 95% interval of the mean: more runs
-        narrow it); ``parametric_share`` (share of the variance across draws due to the
+        (the error of the mean from the finite runs per draw alone) and ``mc95_lo`` /
+        ``mc95_hi`` (the 95% interval of the mean over D draws x R runs; None when D = 1 or
+        the draws do not vary); ``parametric_share`` (share of the variance across draws due to the
         parameters, in [0, 1]). Shape: (outcomes, 8).
     draws : pandas.DataFrame
         One row per parameter draw: ``draw``, one column per uncertain parameter path (its
@@ -548,11 +551,11 @@ class NestedResult:
                 {
                     "outcome": o["outcome"],
                     "mean": o["mean"],
-                    "param90_low": o["param90_lo"],
-                    "param90_high": o["param90_hi"],
+                    "param90_lo": o["param90_lo"],
+                    "param90_hi": o["param90_hi"],
                     "mc_error": o["mc_error"],
-                    "mc95_low": o["mc95_lo"],
-                    "mc95_high": o["mc95_hi"],
+                    "mc95_lo": o["mc95_lo"],
+                    "mc95_hi": o["mc95_hi"],
                     "parametric_share": o["parametric_share_of_variance"],
                 }
                 for o in report["outcomes"]
@@ -577,8 +580,7 @@ class NestedResult:
         return (
             f"<deter.NestedResult {self._report['scenario']!r}: {self.draws_count} parameter "
             f"draws x {self.runs_per_draw:,} runs; use of force {uf['mean']:.1%} (90% interval "
-            f"over uncertain parameters {uf.param90_low:.1%}-{uf.param90_high:.1%}; Monte Carlo "
-            f"95% interval {uf.mc95_low:.1%}-{uf.mc95_high:.1%})>"
+            f"over uncertain parameters {uf.param90_lo:.1%}-{uf.param90_hi:.1%})>"
         )
 
 
@@ -637,6 +639,140 @@ def run_nested(
         horizon_years=horizon_years,
     )
     return NestedResult(json.loads(text))
+
+
+class NestedComparison:
+    """The result of :func:`compare_nested`: a policy's effect B - A with what we don't know
+    carried into it.
+
+    Attributes
+    ----------
+    effects : pandas.DataFrame
+        One row per outcome (see :data:`OUTCOMES`), the fields of the JSON's ``effects``
+        (docs/OUTPUT.md, "Nested runs") but the per-draw list: ``outcome``; ``mean_a`` and
+        ``mean_b`` (each side's probability averaged over parameter draws, in [0, 1]);
+        ``effect_mean`` (B - A averaged over draws); ``param90_lo`` / ``param90_hi`` (the 90%
+        interval over uncertain parameters of the effect: the 5% and 95% quantiles of the
+        per-draw effects; more runs do not narrow it); ``mc_error`` (the error of the mean
+        effect from the finite runs per draw alone); ``se_mean`` and ``mc95_lo`` / ``mc95_hi``
+        (the 95% interval of the mean effect over D draws x R runs: more draws narrow it;
+        None, with the reason in ``mc95_undefined``, when D = 1 or the effects do not vary);
+        ``share_of_draws_b_lower`` / ``share_of_draws_b_higher`` (share of parameter draws in
+        which B's probability is lower / higher than A's; lower is better except for
+        ``deterrence_held``). Shape: (outcomes, columns of the JSON).
+    draws : pandas.DataFrame
+        One row per parameter draw: ``draw``, one column per uncertain parameter path (its
+        value) and one per outcome (the effect B - A in that draw). Shape: (D, 1 + P + outcomes).
+    draws_count, runs_per_draw, seed : int
+    """
+
+    def __init__(self, report: Mapping[str, Any]):
+        self._report = report
+        self.draws_count: int = report["draws"]
+        self.runs_per_draw: int = report["runs_per_draw"]
+        self.seed: int = report["seed"]
+        self.effects = pd.DataFrame(
+            [{k: v for k, v in e.items() if k != "per_draw"} for e in report["effects"]]
+        )
+        params = report["parameters"]
+        rows = []
+        for d, values in enumerate(params["values"]):
+            row = {"draw": d}
+            row.update(dict(zip(params["paths"], values)))
+            for e in report["effects"]:
+                row[e["outcome"]] = e["per_draw"][d]
+            rows.append(row)
+        self.draws = pd.DataFrame(rows)
+
+    def to_dict(self) -> dict:
+        """The comparison as the JSON of ``deter compare A B --posterior ... --format json``
+        (a fresh copy)."""
+        return json.loads(json.dumps(self._report))
+
+    def __repr__(self) -> str:
+        uf = self.effects.set_index("outcome").loc["use_of_force"]
+        return (
+            f"<deter.NestedComparison {self._report['a']!r} vs {self._report['b']!r}: "
+            f"{self.draws_count} parameter draws x {self.runs_per_draw:,} paired runs; use of "
+            f"force {uf.effect_mean * 100:+.1f} points (90% interval over uncertain parameters "
+            f"{uf.param90_lo * 100:+.1f} to {uf.param90_hi * 100:+.1f}); B lower in "
+            f"{uf.share_of_draws_b_lower:.0%} of draws>"
+        )
+
+
+def compare_nested(
+    a: Scenario,
+    b: Scenario,
+    posterior: Optional[Union[str, "os.PathLike[str]"]] = None,
+    draws: Optional[int] = None,
+    runs: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    set: Sets = None,
+    set_b: Sets = None,
+    horizon_years: Optional[int] = None,
+) -> "NestedComparison":
+    """A policy's effect over uncertain parameters (``deter compare A B`` with
+    ``--posterior`` or files declaring ``[[uncertain]]`` priors; docs/CALIBRATION.md).
+
+    A and B run on the same D parameter draws (drawn by weight from the posterior and/or from
+    the priors of both files, merged by path) and, within each draw, on the same R run
+    streams (common random numbers), so each draw's effect B - A is paired.
+
+    Parameters
+    ----------
+    a, b : path, TOML text or dict
+        As ``scenario`` in :func:`run`. A path with a prior in both files must have the same
+        prior.
+    posterior : path, optional
+        A ``posterior.csv`` written by ``deter calibrate``; every shared parameter column must
+        be a path of both scenarios (case parameters ``ID/PATH`` are skipped).
+    draws : int, optional
+        Parameter draws D, in [1, 10^6] [default 100].
+    runs : int, optional
+        Runs per draw R, at least 2 [default 1000].
+    seed : int, optional
+        Master seed [default: A's ``scenario.seed``].
+    threads, horizon_years
+        As in :func:`run`; results do not depend on ``threads``.
+    set, set_b : dict or list of str, optional
+        What-ifs on both sides (``set``) and on B only, after ``set`` (``set_b``).
+
+    Returns
+    -------
+    NestedComparison
+        Identical to ``deter compare A B ... --format json`` of the same comparison.
+
+    Raises
+    ------
+    ScenarioError
+        A scenario, a prior or a what-if is invalid.
+    ValueError
+        Nothing is uncertain, A and B declare different priors for one path or cannot be
+        paired, a posterior column is not a path of the scenarios, or a budget is out of range.
+    KeyboardInterrupt
+        Ctrl-C: stops within a second; no result.
+
+    The GIL is released while it runs.
+    """
+    ka, sa = _source(a)
+    kb, sb = _source(b)
+    text = _call(
+        _native.compare_nested,
+        ka,
+        sa,
+        kb,
+        sb,
+        posterior=None if posterior is None else os.fspath(posterior),
+        draws=draws,
+        runs=runs,
+        seed=seed,
+        threads=threads,
+        set=_sets(set),
+        set_b=_sets(set_b),
+        horizon_years=horizon_years,
+    )
+    return NestedComparison(json.loads(text))
 
 
 def compare(

@@ -53,6 +53,24 @@ def compare(
 ) -> str:
     """The JSON of ``deter compare --format json``."""
 
+def compare_nested(
+    kind_a: str,
+    source_a: str,
+    kind_b: str,
+    source_b: str,
+    posterior: Optional[str] = None,
+    draws: Optional[int] = None,
+    runs: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    set: List[str] = ...,
+    set_b: List[str] = ...,
+    horizon_years: Optional[int] = None,
+) -> str:
+    """The JSON of a nested comparison (``deter compare A B --posterior ... --format json``,
+    or A and B declaring ``[[uncertain]]`` priors): A and B on the same parameter draws and,
+    within each draw, the same run streams."""
+
 def sweep(
     path: str, on_rows: Callable[[str, int], Any], threads: Optional[int] = None
 ) -> Optional[str]:

@@ -1,5 +1,6 @@
 //! `deter._native`: the Python binding of the deter library, one thin layer over the
-//! library facade (`deter::load`, `parse`, `apply_set`, `run`, `compare`, `sweep_streamed`).
+//! library facade (`deter::load`, `parse`, `apply_set`, `run`, `compare`, `run_nested`,
+//! `compare_nested`, `sweep_streamed`).
 //!
 //! Every function takes plain values and returns the JSON (or CSV) the command line writes,
 //! built by the same library calls; the `deter` Python package turns them into pandas
@@ -253,6 +254,52 @@ fn run_nested(
     ))
 }
 
+/// A nested comparison over uncertain parameters: A and B on the same parameter draws (a
+/// posterior file and/or the `[[uncertain]]` priors both files declare, merged by path) and,
+/// within each draw, the same run streams; returns the JSON of
+/// `deter compare A B --posterior ... --format json` (docs/OUTPUT.md, "Nested runs"). `runs`
+/// is per draw; `seed` defaults to A's. `set` applies to both sides, `set_b` to B only.
+#[pyfunction]
+#[pyo3(signature = (kind_a, source_a, kind_b, source_b, posterior=None, draws=None, runs=None, seed=None, threads=None, set=Vec::new(), set_b=Vec::new(), horizon_years=None))]
+#[allow(clippy::too_many_arguments)]
+fn compare_nested(
+    py: Python<'_>,
+    kind_a: &str,
+    source_a: &str,
+    kind_b: &str,
+    source_b: &str,
+    posterior: Option<String>,
+    draws: Option<u64>,
+    runs: Option<u64>,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    set: Vec<String>,
+    set_b: Vec<String>,
+    horizon_years: Option<u32>,
+) -> PyResult<String> {
+    let (sa, _) = load(kind_a, source_a, &set, "set=")?;
+    let (mut sb, _) = load(kind_b, source_b, &set, "set=")?;
+    deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?;
+    let post = match &posterior {
+        Some(p) => Some(deter::read_posterior(Path::new(p)).map_err(py_error)?),
+        None => None,
+    };
+    let settings = settings(runs, seed, threads, horizon_years, false)?;
+    let c = detached(py, None::<mpsc::Receiver<()>>, |_, _| Ok(()), |cancel| {
+        let control = Control {
+            cancel: Some(cancel),
+            progress: None,
+        };
+        deter::compare_nested(&sa, &sb, post.as_ref(), &settings, draws, control)
+    })?;
+    Ok(deter::nested_comparison_json(
+        &c,
+        &sa.meta.name,
+        &sb.meta.name,
+        posterior.as_deref(),
+    ))
+}
+
 /// Run a sweep file and stream its results CSV (the bytes of `deter sweep --out FILE`):
 /// `on_rows(text, runs_done)` is called with the header line, then with each batch of rows
 /// as soon as the library writes it (point order), `runs_done` being the runs simulated so
@@ -320,6 +367,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(run_nested, m)?)?;
+    m.add_function(wrap_pyfunction!(compare_nested, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     Ok(())

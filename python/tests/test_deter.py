@@ -288,7 +288,7 @@ def test_stubs_name_every_native_function():
     import deter._native as native
 
     stub = (pathlib.Path(deter.__file__).parent / "_native.pyi").read_text()
-    for name in ("run", "compare", "sweep", "validate"):
+    for name in ("run", "compare", "run_nested", "compare_nested", "sweep", "validate"):
         assert callable(getattr(native, name))
         assert f"def {name}(" in stub
 
@@ -305,13 +305,80 @@ def test_run_nested_equals_the_cli_and_labels_its_intervals(tmp_path):
     args += ["--horizon-years", "4", "--format", "json", "--quiet"]
     assert r.to_dict() == json.loads(cli(*args))
     assert list(r.outcomes.columns) == [
-        "outcome", "mean", "param90_low", "param90_high", "mc_error",
-        "mc95_low", "mc95_high", "parametric_share",
+        "outcome", "mean", "param90_lo", "param90_hi", "mc_error",
+        "mc95_lo", "mc95_hi", "parametric_share",
     ]
     assert r.draws.shape == (6, 1 + 1 + len(r.outcomes))
     # The mean is the average of the per-draw probabilities (recomputed here).
     war = r.outcomes.set_index("outcome").loc["war"]
     assert abs(r.draws["war"].mean() - war["mean"]) < 1e-12
-    assert war.param90_low <= war["mean"] <= war.param90_high
+    assert war.param90_lo <= war["mean"] <= war.param90_hi
     with pytest.raises(ValueError, match="nothing is uncertain"):
         deter.run_nested(BASELINE, draws=2, runs=10)
+
+
+def _posterior(path: pathlib.Path) -> pathlib.Path:
+    """A small posterior.csv as deter calibrate writes it: two shared columns, one case column
+    (`ID/PATH`, which nested runs do not set), weights and distances."""
+    rows = [(0.3, 0.5, 2.0, 0.1), (0.9, 0.7, 1.0, 0.3), (1.4, 0.3, 0.5, 0.6)]
+    lines = ["# deter calibrate: posterior draws", "# seed = 1"]
+    lines.append("draw,model.war_cost,alliance.NATO.reliability,serbia-kosovo/rivalry.*.opportunity_rate,weight,distance")
+    for i, (w, r, o, wt) in enumerate(rows):
+        lines.append(f"{i},{w},{r},{o},{wt},0")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_compare_nested_equals_the_cli_json(tmp_path):
+    # Priors in both files (the same prior for one path), a posterior, set and set_b: the
+    # Python call and the command line give the same JSON, byte for byte once parsed.
+    prior = '\n[[uncertain]]\npath = "model.rationality"\nrange = [2.0, 12.0]\n'
+    a = tmp_path / "a.toml"
+    b = tmp_path / "b.toml"
+    a.write_text(BASELINE.read_text() + prior)
+    b.write_text(ENVOY.read_text().replace('extends = "western-balkans-2024.toml"', f'extends = "{BASELINE}"') + prior)
+    post = _posterior(tmp_path / "posterior.csv")
+    c = deter.compare_nested(
+        a, b, posterior=post, draws=5, runs=150, seed=9, horizon_years=5,
+        set={"model.war_uncertainty": 3.0}, set_b=["rivalry.SRB-XKX.monitoring=0.6"], threads=2,
+    )
+    args = ["compare", str(a), str(b), "--posterior", str(post), "--draws", "5", "--runs", "150"]
+    args += ["--seed", "9", "--horizon-years", "5", "--set", "model.war_uncertainty=3.0"]
+    args += ["--set-b", "rivalry.SRB-XKX.monitoring=0.6", "--format", "json", "--quiet"]
+    cl = json.loads(cli(*args))
+    assert c.to_dict() == cl
+    assert cl["kind"] == "nested_comparison" and cl["draws"] == 5 and cl["runs_per_draw"] == 150
+    # The tables are the JSON's: one row per outcome, one per draw; effects recomputed here.
+    assert list(c.effects["outcome"]) == [e["outcome"] for e in cl["effects"]]
+    assert set(deter.OUTCOMES) <= set(c.effects["outcome"])
+    assert c.draws.shape == (5, 1 + len(cl["parameters"]["paths"]) + len(cl["effects"]))
+    for e in cl["effects"]:
+        row = c.effects.set_index("outcome").loc[e["outcome"]]
+        assert abs(c.draws[e["outcome"]].mean() - row["effect_mean"]) < 1e-12
+        assert abs(row["mean_b"] - row["mean_a"] - row["effect_mean"]) < 1e-12
+        lower = sum(x < 0 for x in e["per_draw"]) / 5
+        assert row["share_of_draws_b_lower"] == lower
+    # Threads do not matter; the default seed is A's.
+    assert deter.compare_nested(
+        a, b, posterior=post, draws=5, runs=150, seed=9, horizon_years=5,
+        set={"model.war_uncertainty": 3.0}, set_b=["rivalry.SRB-XKX.monitoring=0.6"], threads=1,
+    ).to_dict() == cl
+    d = deter.compare_nested(a, b, draws=2, runs=20, horizon_years=2)
+    assert d.seed == json.loads(cli("compare", str(a), str(b), "--draws", "2", "--runs", "20",
+                                    "--horizon-years", "2", "--format", "json", "--quiet"))["seed"]
+
+
+def test_compare_nested_refuses_what_the_cli_refuses(tmp_path):
+    # A scenario compared with itself under priors: exactly zero effect in every draw.
+    a = tmp_path / "a.toml"
+    a.write_text(BASELINE.read_text() + '\n[[uncertain]]\npath = "model.war_cost"\nrange = [0.3, 1.5]\n')
+    same = deter.compare_nested(a, a, draws=3, runs=50, horizon_years=2)
+    assert all(x == 0 for per in same.to_dict()["effects"] for x in per["per_draw"])
+    with pytest.raises(ValueError, match="nothing is uncertain"):
+        deter.compare_nested(BASELINE, ENVOY, draws=2, runs=10)
+    b = tmp_path / "b.toml"
+    b.write_text(BASELINE.read_text() + '\n[[uncertain]]\npath = "model.war_cost"\nrange = [0.3, 2.0]\n')
+    with pytest.raises(ValueError):
+        deter.compare_nested(a, b, draws=2, runs=10)
+    with pytest.raises(deter.ScenarioError):
+        deter.compare_nested(a, a, set={"model.war_cots": 1.0}, draws=2, runs=10)

@@ -22,8 +22,10 @@ pub mod spec;
 
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use abc::{Population, Settings, State, Stop};
+#[cfg(any(test, feature = "internals"))]
+pub use record::load_record;
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
-pub use record::{EventType, Record, load_record};
+pub use record::{EventType, Record};
 pub use spec::{Calibration, load_calibration};
 
 use std::path::Path;
@@ -46,15 +48,4 @@ pub(crate) fn read_text(
         )));
     }
     String::from_utf8(bytes).map_err(|_| fail("the file is not valid UTF-8".into()))
-}
-
-/// A TOML or schema error from the `toml` crate as a diagnostic with line and column.
-pub(crate) fn toml_error(file: &str, src: &str, e: &toml::de::Error) -> Diagnostics {
-    Diagnostics(vec![Diagnostic::at(
-        file,
-        src,
-        e.span().unwrap_or(0..0),
-        "",
-        e.message().trim().to_string(),
-    )])
 }

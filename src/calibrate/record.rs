@@ -8,11 +8,10 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-use toml::Spanned;
+use toml::de::DeTable;
 
-use super::toml_error;
-use crate::scenario::{Diagnostic, Diagnostics};
+use crate::scenario::input::{self, FileKind, Input, join, lookup};
+use crate::scenario::{self, Diagnostics, Scenario, closest};
 
 /// Largest record file accepted, in bytes.
 pub const MAX_RECORD_BYTES: usize = 1024 * 1024;
@@ -53,10 +52,6 @@ impl EventType {
             .iter()
             .find(|(_, t)| *t == self)
             .map_or("trigger", |(k, _)| k)
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        Self::ALL.iter().find(|(k, _)| *k == s).map(|(_, t)| *t)
     }
 
     /// The MID hostility level of the event type (2 threat, 3 display, 4 use of force, 5 war),
@@ -200,187 +195,350 @@ impl Record {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRecord {
-    case: RawCase,
-    #[serde(default)]
-    event: Vec<RawEvent>,
+/// Record files, for the shared input core.
+const RECORD_FILE: FileKind = FileKind {
+    noun: "record",
+    max_bytes: MAX_RECORD_BYTES,
+    minimum: "a [case] table (id, name, scenario, rivalries, first_year, last_year) and the \
+              [[event]] tables (see docs/HISTORICAL-CASES.md)",
+};
+
+const CASE_KEYS: [&str; 7] = [
+    "id",
+    "name",
+    "scenario",
+    "rivalries",
+    "first_year",
+    "last_year",
+    "note",
+];
+const EVENT_KEYS: [&str; 9] = [
+    "date",
+    "type",
+    "summary",
+    "source",
+    "certainty",
+    "alternative",
+    "verified",
+    "dispute",
+    "target",
+];
+const ALTERNATIVE_KEYS: [&str; 2] = ["type", "note"];
+
+/// Where a record's links to its scenario are written, for messages about them.
+struct Links {
+    /// The `case.scenario` value.
+    scenario: Range<usize>,
+    /// Each `case.rivalries[i]` value.
+    rivalries: Vec<Range<usize>>,
+    /// The `case.last_year` value.
+    last_year: Range<usize>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCase {
-    id: String,
-    name: String,
-    scenario: String,
-    rivalries: Spanned<Vec<String>>,
-    first_year: Spanned<i32>,
-    last_year: Spanned<i32>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    note: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawEvent {
-    date: Spanned<String>,
-    #[serde(rename = "type")]
-    kind: Spanned<String>,
-    summary: String,
-    source: String,
-    certainty: Spanned<String>,
-    #[serde(default)]
-    alternative: Option<RawAlternative>,
-    verified: bool,
-    /// The crisis the event belongs to (docs/HISTORICAL-CASES.md, rule 10).
-    #[serde(default)]
-    dispute: Option<String>,
-    /// Which of the case's targets (several-target cases); informational.
-    #[serde(default)]
-    #[allow(dead_code)]
-    target: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawAlternative {
-    #[serde(rename = "type")]
-    kind: Spanned<String>,
-    #[allow(dead_code)]
-    note: String,
-}
-
-/// Read and validate a record file.
+/// Read and validate a record file (the record alone; [`load_case`] also checks the scenario
+/// it names).
+#[cfg(any(test, feature = "internals"))]
 pub fn load_record(path: &Path) -> Result<Record, Diagnostics> {
-    let shown = path.display().to_string();
-    let src = super::read_text(path, &shown, MAX_RECORD_BYTES, "record")?;
-    parse_record(&src, &shown, path)
+    read_record(path).map(|(r, _, _)| r)
 }
 
-/// Validate record text (`path` locates the scenario it names).
+/// Validate record text (`path` locates the scenario it names; the scenario is not read).
+#[cfg(any(test, feature = "internals"))]
 pub fn parse_record(src: &str, shown: &str, path: &Path) -> Result<Record, Diagnostics> {
-    let raw: RawRecord = toml::from_str(src).map_err(|e| toml_error(shown, src, &e))?;
-    let mut diags = Vec::new();
-    let mut err = |span: Range<usize>, at: &str, m: String| {
-        diags.push(Diagnostic::at(shown, src, span, at, m));
+    let doc = input::parse(src, shown, RECORD_FILE)?;
+    let mut r = Input::new(shown, src);
+    let record = read(&mut r, doc.get_ref(), doc.span(), path);
+    let diags = r.finish();
+    match record {
+        Some((rec, _)) if !diags.has_errors() => Ok(rec),
+        _ => Err(diags),
+    }
+}
+
+fn read_record(path: &Path) -> Result<(Record, Links, String), Diagnostics> {
+    let shown = path.display().to_string();
+    let src = input::read_text(path, &shown, RECORD_FILE)?;
+    let doc = input::parse(&src, &shown, RECORD_FILE)?;
+    let mut r = Input::new(&shown, &src);
+    let record = read(&mut r, doc.get_ref(), doc.span(), path);
+    let diags = r.finish();
+    match record {
+        Some((rec, links)) if !diags.has_errors() => Ok((rec, links, src.clone())),
+        _ => Err(diags),
+    }
+}
+
+/// Read a record file and the start-year scenario it names, and check that they fit: the
+/// scenario reads (a missing or invalid file is reported at `case.scenario`, its own problems
+/// below), it has every rivalry of `case.rivalries` (an unknown id at its place, with a
+/// did-you-mean) and it runs exactly the record's years. Returns the record, the scenario and
+/// the index in the scenario of each of the record's rivalries.
+pub fn load_case(path: &Path) -> Result<(Record, Scenario, Vec<usize>), Diagnostics> {
+    let (record, links, src) = read_record(path)?;
+    let shown = path.display().to_string();
+    let mut r = Input::new(&shown, &src);
+    let rel = scenario_name(&src, &links);
+    let scenario = match scenario::load_base(&record.scenario) {
+        Ok(s) => s,
+        Err(inner) => {
+            r.error(
+                links.scenario.clone(),
+                "case.scenario",
+                format!(
+                    "the scenario `{rel}` (at `{}`) is not valid (see below)",
+                    record.scenario.display()
+                ),
+            );
+            let mut d = r.finish();
+            d.0.extend(inner.0);
+            return Err(d);
+        }
     };
-    let (first, last) = (
-        *raw.case.first_year.get_ref(),
-        *raw.case.last_year.get_ref(),
-    );
-    if !(1800..=2200).contains(&first) || last < first || last - first > 200 {
-        err(
-            raw.case.last_year.span(),
+    let ids: Vec<String> = scenario.rivalries.iter().map(|x| x.id.clone()).collect();
+    let mut rivalries = Vec::new();
+    for (i, (id, span)) in record.rivalries.iter().zip(&links.rivalries).enumerate() {
+        match ids.iter().position(|x| x == id) {
+            Some(k) => rivalries.push(k),
+            None => {
+                let help = match closest(id, &ids) {
+                    Some(c) => format!("did you mean `{c}`?"),
+                    None => format!("the scenario's rivalries: {}", ids.join(", ")),
+                };
+                r.error(
+                    span.clone(),
+                    &format!("case.rivalries[{i}]"),
+                    format!("unknown rivalry id `{id}` in the scenario `{rel}`"),
+                )
+                .help = Some(help);
+            }
+        }
+    }
+    let years = scenario.meta.horizon_years as usize;
+    if years != record.years() {
+        r.error(
+            links.last_year.clone(),
             "case.last_year",
             format!(
-                "expected 1800 <= first_year <= last_year <= first_year + 200, found {first}..{last}"
+                "the record covers {} years ({}-{}) but the scenario `{rel}` runs {years}",
+                record.years(),
+                record.first_year,
+                record.last_year
             ),
+        )
+        .help = Some(format!(
+            "set `horizon_years = {}` in the scenario's [scenario] table, or the record's years to its horizon",
+            record.years()
+        ));
+    }
+    let diags = r.finish();
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok((record, scenario, rivalries))
+}
+
+/// The `case.scenario` value as written in the record.
+fn scenario_name(src: &str, links: &Links) -> String {
+    let text = src.get(links.scenario.clone()).unwrap_or("").trim();
+    text.trim_matches('"').trim_matches('\'').to_string()
+}
+
+/// The record reader on the shared input core: keys, types and values, every problem.
+fn read(
+    r: &mut Input<'_>,
+    root: &DeTable<'_>,
+    span: Range<usize>,
+    path: &Path,
+) -> Option<(Record, Links)> {
+    r.check_keys(root, "", &["case", "event"]);
+    let Some(case_v) = lookup(root, "case") else {
+        r.error(
+            span.start..span.start,
+            "case",
+            "missing required table [case]".into(),
+        )
+        .help = Some(
+            "a record starts with [case]: id, name, scenario, rivalries, first_year, last_year"
+                .into(),
+        );
+        return None;
+    };
+    let case = r.table(case_v, "case")?;
+    let cspan = case_v.span();
+    r.check_keys(case, "case", &CASE_KEYS);
+    // Written into outputs (report titles, posterior column names): no control characters.
+    let text = |r: &mut Input<'_>, key: &str, example: &str| -> Option<String> {
+        let v = r.required(case, cspan.clone(), "case", key, example)?;
+        r.label(v, &join("case", key))
+    };
+    let id = text(r, "id", "\"serbia-kosovo\"");
+    let name = text(r, "name", "\"Serbia -> Kosovo\"");
+    let scenario_v = r.required(
+        case,
+        cspan.clone(),
+        "case",
+        "scenario",
+        "\"serbia-kosovo-2008.toml\"",
+    );
+    let scenario = scenario_v.and_then(|v| r.string(v, "case.scenario"));
+    if let Some(v) = lookup(case, "note") {
+        r.string(v, "case.note");
+    }
+    let mut rivalries = Vec::new();
+    let mut rivalry_spans = Vec::new();
+    let rivalries_v = r.required(case, cspan.clone(), "case", "rivalries", "[\"SRB-XKX\"]");
+    if let Some(v) = rivalries_v
+        && let Some(a) = r.array(v, "case.rivalries", "an array of rivalry ids")
+    {
+        if a.is_empty() {
+            r.error(
+                v.span(),
+                "case.rivalries",
+                "a case needs at least one rivalry id, e.g. [\"SRB-XKX\"]".into(),
+            );
+        }
+        for (i, item) in a.iter().enumerate() {
+            if let Some(s) = r.string(item, &format!("case.rivalries[{i}]")) {
+                rivalries.push(s);
+                rivalry_spans.push(item.span());
+            }
+        }
+    }
+    let year = |r: &mut Input<'_>, key: &str, example: &str| -> Option<(i32, Range<usize>)> {
+        let v = r.required(case, cspan.clone(), "case", key, example)?;
+        let y = r.integer(v, &join("case", key), 1800, 2200)?;
+        Some((y as i32, v.span()))
+    };
+    let first = year(r, "first_year", "2008");
+    let last = year(r, "last_year", "2024");
+    if let (Some((f, _)), Some((l, at))) = (&first, &last)
+        && (l < f || l - f > 200)
+    {
+        r.error(
+            at.clone(),
+            "case.last_year",
+            format!("expected first_year <= last_year <= first_year + 200, found {f}..{l}"),
         );
     }
-    if raw.case.rivalries.get_ref().is_empty() {
-        err(
-            raw.case.rivalries.span(),
-            "case.rivalries",
-            "a case needs at least one rivalry id, e.g. [\"SRB-XKX\"]".into(),
-        );
-    }
+    let years = match (&first, &last) {
+        (Some((f, _)), Some((l, _))) if f <= l => Some((*f, *l)),
+        _ => None,
+    };
+
     let mut events = Vec::new();
-    for (i, e) in raw.event.iter().enumerate() {
+    for (i, t, espan) in r.entries(root, "event") {
         let p = format!("event[{i}]");
-        let date = e.date.get_ref();
+        if let Some(e) = event(r, t, espan, &p, years) {
+            events.push(e);
+        }
+    }
+    let (id, name, scenario, (first, _), (last, last_span)) =
+        (id?, name?, scenario?, first?, last?);
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let links = Links {
+        scenario: scenario_v.map_or(cspan.clone(), |v| v.span()),
+        rivalries: rivalry_spans,
+        last_year: last_span,
+    };
+    Some((
+        Record {
+            file: path.to_path_buf(),
+            id,
+            name,
+            scenario: dir.join(&scenario),
+            rivalries,
+            first_year: first,
+            last_year: last,
+            events,
+        },
+        links,
+    ))
+}
+
+/// One `[[event]]` table (key path `p`); `years` = the case's first and last year, when valid.
+fn event(
+    r: &mut Input<'_>,
+    t: &DeTable<'_>,
+    span: Range<usize>,
+    p: &str,
+    years: Option<(i32, i32)>,
+) -> Option<Event> {
+    r.check_keys(t, p, &EVENT_KEYS);
+    let req =
+        |r: &mut Input<'_>, key: &str, example: &str| r.required(t, span.clone(), p, key, example);
+    let date_v = req(r, "date", "\"2008-02-17\"");
+    let kind_v = req(r, "type", "\"display\"");
+    let summary_v = req(r, "summary", "\"what happened\"");
+    let source_v = req(r, "source", "\"where it was checked\"");
+    let certainty_v = req(r, "certainty", "\"high\"");
+    let verified_v = req(r, "verified", "true");
+    let mut when = None;
+    if let Some(v) = date_v
+        && let Some(date) = r.string(v, &join(p, "date"))
+    {
         let parts: Vec<&str> = date.split('-').collect();
         let year = parts.first().and_then(|y| y.parse::<i32>().ok());
         let month = parts.get(1).and_then(|m| m.parse::<u32>().ok());
-        let (Some(year), Some(month)) = (year, month) else {
-            err(
-                e.date.span(),
-                &format!("{p}.date"),
-                format!("expected a date YYYY-MM or YYYY-MM-DD, found `{date}`"),
-            );
-            continue;
-        };
-        if !(1..=12).contains(&month) || year < first || year > last {
-            err(
-                e.date.span(),
-                &format!("{p}.date"),
-                format!("`{date}` is outside the case's years {first}-{last} or not a valid month"),
-            );
-            continue;
-        }
-        let names: Vec<&str> = EventType::ALL.iter().map(|(k, _)| *k).collect();
-        let Some(kind) = EventType::parse(e.kind.get_ref()) else {
-            err(
-                e.kind.span(),
-                &format!("{p}.type"),
-                format!(
-                    "unknown event type `{}`: one of {}",
-                    e.kind.get_ref(),
-                    names.join(", ")
-                ),
-            );
-            continue;
-        };
-        let Some(certainty) = Certainty::ALL
-            .iter()
-            .find(|(k, _)| k == e.certainty.get_ref())
-            .map(|(_, c)| *c)
-        else {
-            err(
-                e.certainty.span(),
-                &format!("{p}.certainty"),
-                format!(
-                    "unknown certainty `{}`: one of high, medium, low",
-                    e.certainty.get_ref()
-                ),
-            );
-            continue;
-        };
-        let alternative = match &e.alternative {
-            None => None,
-            Some(a) if a.kind.get_ref() == "none" => Some(None),
-            Some(a) => match EventType::parse(a.kind.get_ref()) {
-                Some(t) => Some(Some(t)),
-                None => {
-                    err(
-                        a.kind.span(),
-                        &format!("{p}.alternative.type"),
-                        format!(
-                            "unknown event type `{}`: one of none, {}",
-                            a.kind.get_ref(),
-                            names.join(", ")
-                        ),
+        match (year, month) {
+            (Some(year), Some(month)) if (1..=12).contains(&month) => match years {
+                Some((first, last)) if year < first || year > last => {
+                    r.error(
+                        v.span(),
+                        &join(p, "date"),
+                        format!("`{date}` is outside the case's years {first}-{last}"),
                     );
-                    continue;
                 }
+                _ => when = Some((year, month, date)),
             },
-        };
-        events.push(Event {
-            year,
-            month,
-            date: date.clone(),
-            kind,
-            certainty,
-            alternative,
-            summary: e.summary.clone(),
-            source: e.source.clone(),
-            verified: e.verified,
-            dispute: e.dispute.clone(),
-        });
+            _ => {
+                r.error(
+                    v.span(),
+                    &join(p, "date"),
+                    format!("expected a date YYYY-MM or YYYY-MM-DD, found `{date}`"),
+                );
+            }
+        }
     }
-    if !diags.is_empty() {
-        return Err(Diagnostics(diags));
+    let kind = kind_v.and_then(|v| r.choice(v, &join(p, "type"), &EventType::ALL));
+    let summary = summary_v.and_then(|v| r.string(v, &join(p, "summary")));
+    let source = source_v.and_then(|v| r.string(v, &join(p, "source")));
+    let certainty = certainty_v.and_then(|v| r.choice(v, &join(p, "certainty"), &Certainty::ALL));
+    let verified = verified_v.and_then(|v| r.boolean(v, &join(p, "verified")));
+    let dispute = lookup(t, "dispute").and_then(|v| r.string(v, &join(p, "dispute")));
+    for key in ["target", "note"] {
+        if let Some(v) = lookup(t, key) {
+            r.string(v, &join(p, key));
+        }
     }
-    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    Ok(Record {
-        file: path.to_path_buf(),
-        id: raw.case.id,
-        name: raw.case.name,
-        scenario: dir.join(&raw.case.scenario),
-        rivalries: raw.case.rivalries.into_inner(),
-        first_year: first,
-        last_year: last,
-        events,
+    // Outer Option: read without error; then the event's own `alternative` (none given, or
+    // the other reading, `None` inside meaning "not an event").
+    let mut alternative: Option<Option<Option<EventType>>> = Some(None);
+    if let Some(v) = lookup(t, "alternative") {
+        let at = join(p, "alternative");
+        alternative = None;
+        if let Some(a) = r.table(v, &at) {
+            r.check_keys(a, &at, &ALTERNATIVE_KEYS);
+            let kind_v = r.required(a, v.span(), &at, "type", "\"none\"");
+            let note_v = r.required(a, v.span(), &at, "note", "\"who disputes the coding\"");
+            if let Some(n) = note_v {
+                r.string(n, &join(&at, "note"));
+            }
+            let mut options: Vec<(&str, Option<EventType>)> = vec![("none", None)];
+            options.extend(EventType::ALL.iter().map(|(k, t)| (*k, Some(*t))));
+            alternative = kind_v.and_then(|k| r.choice(k, &join(&at, "type"), &options).map(Some));
+        }
+    }
+    let (year, month, date) = when?;
+    Some(Event {
+        year,
+        month,
+        date,
+        kind: kind?,
+        certainty: certainty?,
+        alternative: alternative?,
+        summary: summary?,
+        source: source?,
+        verified: verified?,
+        dispute,
     })
 }

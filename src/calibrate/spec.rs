@@ -4,15 +4,16 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-use toml::Spanned;
+use std::ops::Range;
+
+use toml::de::DeTable;
 
 use super::abc::Settings;
 use super::observe::{Observation, Statistic};
-use super::record::{Record, load_record};
-use super::toml_error;
-use crate::scenario::{self, Diagnostic, Diagnostics, ParamRef, Scenario};
-use crate::sweep::spec::{Domain, Kind, Marginal, Parameter, Role};
+use super::record::{Record, load_case};
+use crate::scenario::input::{self, FileKind, Input, join, lookup};
+use crate::scenario::{Diagnostics, ParamRef, Scenario, closest};
+use crate::sweep::spec::{Bounds, Kind, Parameter, Role, read_range};
 
 /// Largest calibration file accepted, in bytes.
 pub const MAX_CALIB_BYTES: usize = 1024 * 1024;
@@ -50,82 +51,6 @@ pub struct Calibration {
     pub predictive_draws: usize,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCalib {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    description: Option<String>,
-    #[serde(default)]
-    seed: Option<Spanned<i64>>,
-    #[serde(default)]
-    particles: Option<Spanned<i64>>,
-    #[serde(default)]
-    max_generations: Option<Spanned<i64>>,
-    #[serde(default)]
-    quantile: Option<Spanned<f64>>,
-    #[serde(default)]
-    min_acceptance: Option<Spanned<f64>>,
-    #[serde(default)]
-    target_tolerance: Option<Spanned<f64>>,
-    #[serde(default)]
-    max_attempts_per_particle: Option<Spanned<i64>>,
-    #[serde(default)]
-    predictive_draws: Option<Spanned<i64>>,
-    statistics: Spanned<Vec<Spanned<String>>>,
-    cases: Spanned<Vec<Spanned<String>>>,
-    #[serde(default)]
-    observation: Option<RawObservation>,
-    parameter: Spanned<Vec<RawParameter>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawObservation {
-    #[serde(default)]
-    detect: Option<RawDetect>,
-    #[serde(default)]
-    alternative: Option<RawAlternative>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDetect {
-    threat_or_display: Option<Spanned<f64>>,
-    use_of_force: Option<Spanned<f64>>,
-    war: Option<Spanned<f64>>,
-    non_state: Option<Spanned<f64>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawAlternative {
-    high: Option<Spanned<f64>>,
-    medium: Option<Spanned<f64>>,
-    low: Option<Spanned<f64>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawParameter {
-    path: Spanned<String>,
-    range: Spanned<Vec<f64>>,
-    #[serde(default)]
-    distribution: Option<Spanned<String>>,
-    #[serde(default)]
-    mean: Option<f64>,
-    #[serde(default)]
-    sd: Option<f64>,
-    #[serde(default)]
-    mode: Option<f64>,
-    /// A case parameter: set in this case's scenario only (its own crisis rate, say);
-    /// `rivalry.*.FIELD` then sets the field on every rivalry of the case's record.
-    #[serde(default)]
-    case: Option<Spanned<String>>,
-}
-
 impl Calibration {
     /// Hold out the cases with these ids (leave-one-case-out). Errors name an unknown id
     /// (with a did-you-mean) or a hold-out that would leave no case to calibrate on.
@@ -154,441 +79,309 @@ impl Calibration {
     }
 }
 
+/// Calibration files, for the shared input core.
+const CALIBRATION_FILE: FileKind = FileKind {
+    noun: "calibration",
+    max_bytes: MAX_CALIB_BYTES,
+    minimum: "`statistics`, `cases` and one [[parameter]] (see docs/CALIBRATION.md)",
+};
+
+const TOP_KEYS: [&str; 14] = [
+    "name",
+    "description",
+    "seed",
+    "particles",
+    "max_generations",
+    "quantile",
+    "min_acceptance",
+    "target_tolerance",
+    "max_attempts_per_particle",
+    "predictive_draws",
+    "statistics",
+    "cases",
+    "observation",
+    "parameter",
+];
+const PARAM_KEYS: [&str; 7] = [
+    "path",
+    "range",
+    "distribution",
+    "mean",
+    "sd",
+    "mode",
+    "case",
+];
+const DETECT_KEYS: [&str; 4] = ["threat_or_display", "use_of_force", "war", "non_state"];
+const ALTERNATIVE_KEYS: [&str; 3] = ["high", "medium", "low"];
+
 /// Read and validate a calibration file.
 pub fn load_calibration(path: &Path) -> Result<Calibration, Diagnostics> {
     let shown = path.display().to_string();
-    let src = super::read_text(path, &shown, MAX_CALIB_BYTES, "calibration")?;
+    let src = input::read_text(path, &shown, CALIBRATION_FILE)?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     parse_calibration(&src, &shown, &dir)
 }
 
-/// Validate calibration text; case paths are relative to `dir`.
+/// Validate calibration text; case paths are relative to `dir`. Read through the shared
+/// input core (file:line:col, key path, expectation, did-you-mean), as scenario and sweep
+/// files are; every record a case names is read with [`super::record::load_case`].
 pub fn parse_calibration(src: &str, file: &str, dir: &Path) -> Result<Calibration, Diagnostics> {
-    let raw: RawCalib = toml::from_str(src).map_err(|e| toml_error(file, src, &e))?;
-    let mut diags: Vec<Diagnostic> = Vec::new();
-    macro_rules! err {
-        ($span:expr, $path:expr, $($m:tt)*) => {
-            diags.push(Diagnostic::at(file, src, $span, $path, format!($($m)*)))
-        };
+    let doc = input::parse(src, file, CALIBRATION_FILE)?;
+    let mut r = Input::new(file, src);
+    let cal = read(&mut r, doc.get_ref(), doc.span(), file, dir);
+    let diags = r.finish();
+    match cal {
+        Some(c) if !diags.has_errors() => Ok(c),
+        _ => Err(diags),
     }
-    let mut int = |v: &Option<Spanned<i64>>, key: &str, lo: i64, hi: i64, default: i64| -> i64 {
-        match v {
-            None => default,
-            Some(x) if (lo..=hi).contains(x.get_ref()) => *x.get_ref(),
-            Some(x) => {
-                diags.push(Diagnostic::at(
-                    file,
-                    src,
-                    x.span(),
-                    key,
-                    format!("expected an integer in [{lo}, {hi}], found {}", x.get_ref()),
-                ));
-                default
-            }
+}
+
+/// An optional integer setting in `[lo, hi]` (its default when absent).
+fn int(r: &mut Input<'_>, t: &DeTable<'_>, key: &str, lo: u64, hi: u64, default: u64) -> u64 {
+    match lookup(t, key) {
+        Some(v) => r.unsigned(v, key, lo, hi).unwrap_or(default),
+        None => default,
+    }
+}
+
+/// An optional number in `[lo, hi]` under `key` of `t` (key path `path`), `default` if absent.
+fn real(
+    r: &mut Input<'_>,
+    t: &DeTable<'_>,
+    path: &str,
+    key: &str,
+    lo: f64,
+    hi: f64,
+    default: f64,
+) -> f64 {
+    match lookup(t, key) {
+        Some(v) => r.number_in(v, &join(path, key), lo, hi).unwrap_or(default),
+        None => default,
+    }
+}
+
+/// A file named by the calibration file that is not TOML at all is reported without its
+/// content (as a scenario's `extends` or a sweep's `base`).
+fn conceal(file: &Path, mut d: Diagnostics) -> Diagnostics {
+    let shown = file.display().to_string();
+    for x in d.0.iter_mut().filter(|x| x.file == shown) {
+        let not_toml = x.message.starts_with("TOML syntax error")
+            || x.message.starts_with("the file is not valid UTF-8")
+            || x.message.starts_with("the file contains a NUL byte");
+        if not_toml {
+            x.message = format!(
+                "not a TOML record file ({}; its content is not shown)",
+                x.message.split(':').next().unwrap_or("unreadable")
+            );
+            x.snippet = None;
+            x.path.clear();
+            x.help = None;
         }
+    }
+    d
+}
+
+fn read(
+    r: &mut Input<'_>,
+    root: &DeTable<'_>,
+    span: Range<usize>,
+    file: &str,
+    dir: &Path,
+) -> Option<Calibration> {
+    r.check_keys(root, "", &TOP_KEYS);
+    let name = match lookup(root, "name") {
+        Some(v) => r.label(v, "name"),
+        None => Some("calibration".into()),
     };
+    if let Some(v) = lookup(root, "description") {
+        r.string(v, "description");
+    }
     let d = Settings::default();
-    let seed = int(&raw.seed, "seed", 0, i64::MAX, d.seed as i64) as u64;
-    let particles = int(
-        &raw.particles,
-        "particles",
-        10,
-        MAX_PARTICLES as i64,
-        d.particles as i64,
-    ) as usize;
-    let max_generations = int(
-        &raw.max_generations,
-        "max_generations",
-        1,
-        100,
-        d.max_generations as i64,
-    ) as usize;
+    let seed = int(r, root, "seed", 0, i64::MAX as u64, d.seed);
+    let particles = int(r, root, "particles", 10, MAX_PARTICLES, d.particles as u64) as usize;
+    let max_generations =
+        int(r, root, "max_generations", 1, 100, d.max_generations as u64) as usize;
     let max_attempts = int(
-        &raw.max_attempts_per_particle,
+        r,
+        root,
         "max_attempts_per_particle",
         1,
         1_000_000_000,
-        d.max_attempts_per_particle as i64,
-    ) as u64;
-    let predictive_draws = int(&raw.predictive_draws, "predictive_draws", 0, 100_000, 200) as usize;
-    let mut real = |v: &Option<Spanned<f64>>, key: &str, lo: f64, hi: f64, default: f64| -> f64 {
-        match v {
-            None => default,
-            Some(x) if x.get_ref().is_finite() && (lo..=hi).contains(x.get_ref()) => *x.get_ref(),
-            Some(x) => {
-                diags.push(Diagnostic::at(
-                    file,
-                    src,
-                    x.span(),
-                    key,
-                    format!("expected a number in [{lo}, {hi}], found {}", x.get_ref()),
-                ));
-                default
-            }
-        }
-    };
-    let quantile = real(&raw.quantile, "quantile", 0.05, 0.95, d.quantile);
-    let min_acceptance = real(
-        &raw.min_acceptance,
-        "min_acceptance",
-        0.0,
-        1.0,
-        d.min_acceptance,
+        d.max_attempts_per_particle,
     );
+    let predictive_draws = int(r, root, "predictive_draws", 0, 100_000, 200) as usize;
+    let quantile = real(r, root, "", "quantile", 0.05, 0.95, d.quantile);
+    let min_acceptance = real(r, root, "", "min_acceptance", 0.0, 1.0, d.min_acceptance);
     let target_tolerance = real(
-        &raw.target_tolerance,
+        r,
+        root,
+        "",
         "target_tolerance",
         0.0,
         1e12,
         d.target_tolerance,
     );
+
     let mut observation = Observation::default();
-    if let Some(o) = &raw.observation {
-        if let Some(det) = &o.detect {
-            for (i, (v, k)) in [
-                (&det.threat_or_display, "threat_or_display"),
-                (&det.use_of_force, "use_of_force"),
-                (&det.war, "war"),
-                (&det.non_state, "non_state"),
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                observation.detect[i] = real(
-                    v,
-                    &format!("observation.detect.{k}"),
-                    0.01,
-                    1.0,
-                    observation.detect[i],
-                );
+    if let Some(v) = lookup(root, "observation")
+        && let Some(o) = r.table(v, "observation")
+    {
+        r.check_keys(o, "observation", &["detect", "alternative"]);
+        if let Some(v) = lookup(o, "detect")
+            && let Some(t) = r.table(v, "observation.detect")
+        {
+            r.check_keys(t, "observation.detect", &DETECT_KEYS);
+            for (i, k) in DETECT_KEYS.iter().enumerate() {
+                let x = observation.detect[i];
+                observation.detect[i] = real(r, t, "observation.detect", k, 0.01, 1.0, x);
             }
         }
-        if let Some(alt) = &o.alternative {
-            for (i, (v, k)) in [
-                (&alt.high, "high"),
-                (&alt.medium, "medium"),
-                (&alt.low, "low"),
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                observation.alternative[i] = real(
-                    v,
-                    &format!("observation.alternative.{k}"),
-                    0.0,
-                    1.0,
-                    observation.alternative[i],
-                );
+        if let Some(v) = lookup(o, "alternative")
+            && let Some(t) = r.table(v, "observation.alternative")
+        {
+            r.check_keys(t, "observation.alternative", &ALTERNATIVE_KEYS);
+            for (i, k) in ALTERNATIVE_KEYS.iter().enumerate() {
+                let x = observation.alternative[i];
+                observation.alternative[i] = real(r, t, "observation.alternative", k, 0.0, 1.0, x);
             }
         }
     }
 
     let mut statistics = Vec::new();
-    for (i, s) in raw.statistics.get_ref().iter().enumerate() {
-        match Statistic::ALL.iter().find(|(k, _)| k == s.get_ref()) {
-            Some((_, st)) if !statistics.contains(st) => statistics.push(*st),
-            Some(_) => err!(
-                s.span(),
-                &format!("statistics[{i}]"),
-                "`{}` is listed twice",
-                s.get_ref()
-            ),
-            None => {
-                let names: Vec<&str> = Statistic::ALL.iter().map(|(k, _)| *k).collect();
-                let hint = names
-                    .iter()
-                    .map(|c| (strsim::normalized_damerau_levenshtein(s.get_ref(), c), *c))
-                    .filter(|(x, _)| *x >= 0.6)
-                    .max_by(|a, b| a.0.total_cmp(&b.0))
-                    .map(|(_, c)| format!(" (did you mean `{c}`?)"))
-                    .unwrap_or_default();
-                err!(
-                    s.span(),
-                    &format!("statistics[{i}]"),
-                    "unknown statistic `{}`{hint}: the current model reports {}",
-                    s.get_ref(),
-                    names.join(", ")
-                );
+    if let Some(v) = r.required(
+        root,
+        span.start..span.start,
+        "",
+        "statistics",
+        "[\"use_of_force\", \"war\"]",
+    ) && let Some(items) = r.array(v, "statistics", "an array of statistic names")
+    {
+        if items.is_empty() {
+            r.error(
+                v.span(),
+                "statistics",
+                "name at least one summary statistic".into(),
+            )
+            .help = Some(format!("one or more of: {}", stat_names().join(", ")));
+        }
+        let mut seen = Vec::new();
+        for (i, s) in items.iter().enumerate() {
+            let at = format!("statistics[{i}]");
+            let Some(st) = r.choice(s, &at, &Statistic::ALL) else {
+                continue;
+            };
+            let name = Statistic::ALL
+                .iter()
+                .find(|(_, x)| *x == st)
+                .map_or("", |(k, _)| *k);
+            if r.check_duplicate(&mut seen, name, s.span(), &at, |line| {
+                format!("`{name}` is listed twice (first on line {line})")
+            }) {
+                statistics.push(st);
             }
         }
-    }
-    if raw.statistics.get_ref().is_empty() {
-        err!(
-            raw.statistics.span(),
-            "statistics",
-            "name at least one summary statistic"
-        );
     }
 
     // Cases: each record and its scenario.
     let mut cases: Vec<Case> = Vec::new();
-    for (i, c) in raw.cases.get_ref().iter().enumerate() {
-        let at = format!("cases[{i}]");
-        let path: PathBuf = dir.join(c.get_ref());
-        let record = match load_record(&path) {
-            Ok(r) => r,
-            Err(inner) => {
-                err!(
-                    c.span(),
-                    &at,
-                    "the record `{}` is not valid (see below)",
-                    c.get_ref()
-                );
-                diags.extend(inner.0);
+    let mut case_ok = true;
+    if let Some(v) = r.required(
+        root,
+        span.start..span.start,
+        "",
+        "cases",
+        "[\"serbia-kosovo.record.toml\"]",
+    ) && let Some(items) = r.array(v, "cases", "an array of record files")
+    {
+        if items.is_empty() {
+            r.error(v.span(), "cases", "name at least one record file".into())
+                .help =
+                Some("e.g. cases = [\"serbia-kosovo.record.toml\"] (relative to this file)".into());
+            case_ok = false;
+        }
+        let mut seen = Vec::new();
+        for (i, c) in items.iter().enumerate() {
+            let at = format!("cases[{i}]");
+            let Some(rel) = r.string(c, &at) else {
+                case_ok = false;
+                continue;
+            };
+            let path: PathBuf = dir.join(&rel);
+            let (record, scenario, rivalries) = match load_case(&path) {
+                Ok(x) => x,
+                Err(inner) => {
+                    r.error(
+                        c.span(),
+                        &at,
+                        format!(
+                            "the record `{rel}` (at `{}`) is not valid (see below)",
+                            path.display()
+                        ),
+                    );
+                    r.diags.extend(conceal(&path, inner).0);
+                    case_ok = false;
+                    continue;
+                }
+            };
+            if !r.check_duplicate(&mut seen, &record.id, c.span(), &at, |line| {
+                format!(
+                    "case `{}` is listed twice (first on line {line})",
+                    record.id
+                )
+            }) {
+                case_ok = false;
                 continue;
             }
-        };
-        let scenario = match scenario::load_file(&record.scenario) {
-            Ok(s) => s,
-            Err(inner) => {
-                err!(
+            if let Some(u) = scenario.uncertain.first() {
+                r.error(
                     c.span(),
                     &at,
-                    "the scenario `{}` of record `{}` is not valid (see below)",
-                    record.scenario.display(),
-                    c.get_ref()
+                    format!(
+                        "the scenario `{}` of record `{rel}` declares [[uncertain]] priors (`{}`): \
+                         calibrate them as [[parameter]] tables here instead",
+                        record.scenario.display(),
+                        u.path
+                    ),
                 );
-                diags.extend(inner.0);
-                continue;
             }
-        };
-        if let Some(u) = scenario.uncertain.first() {
-            err!(
-                c.span(),
-                &at,
-                "the scenario `{}` of record `{}` declares [[uncertain]] priors (`{}`): calibrate \
-                 them as [[parameter]] tables here instead",
-                record.scenario.display(),
-                c.get_ref(),
-                u.path
-            );
+            cases.push(Case {
+                record,
+                scenario,
+                rivalries,
+                targets: Vec::new(),
+                held_out: false,
+            });
         }
-        let years = scenario.meta.horizon_years as usize;
-        if years != record.years() {
-            err!(
-                c.span(),
-                &at,
-                "the scenario `{}` runs {years} years but the record covers {} ({}-{})",
-                record.scenario.display(),
-                record.years(),
-                record.first_year,
-                record.last_year
-            );
-        }
-        let mut rivalries = Vec::new();
-        for id in &record.rivalries {
-            match scenario.rivalries.iter().position(|r| &r.id == id) {
-                Some(k) => rivalries.push(k),
-                None => err!(
-                    c.span(),
-                    &at,
-                    "record `{}` names rivalry `{id}`, which scenario `{}` does not have",
-                    c.get_ref(),
-                    record.scenario.display()
-                ),
-            }
-        }
-        cases.push(Case {
-            record,
-            scenario,
-            rivalries,
-            targets: Vec::new(),
-            held_out: false,
-        });
-    }
-    if raw.cases.get_ref().is_empty() {
-        err!(raw.cases.span(), "cases", "name at least one record file");
     }
 
     // Parameters, resolved in every case's scenario.
-    let mut parameters = Vec::new();
-    if raw.parameter.get_ref().is_empty() || raw.parameter.get_ref().len() > MAX_PARAMETERS {
-        err!(
-            raw.parameter.span(),
+    let mut parameters: Vec<Parameter> = Vec::new();
+    let tables = r.entries(root, "parameter");
+    if tables.is_empty() || tables.len() > MAX_PARAMETERS {
+        let at = lookup(root, "parameter").map_or(span.start..span.start, |v| v.span());
+        r.error(
+            at,
             "parameter",
-            "expected 1 to {MAX_PARAMETERS} [[parameter]] tables, found {}",
-            raw.parameter.get_ref().len()
-        );
+            format!(
+                "expected 1 to {MAX_PARAMETERS} [[parameter]] tables, found {}",
+                tables.len()
+            ),
+        )
+        .help =
+            Some("e.g. [[parameter]] with path = \"model.war_cost\" and range = [0.1, 3.0]".into());
     }
-    for (i, p) in raw.parameter.get_ref().iter().enumerate() {
-        let at = format!("parameter[{i}]");
-        let raw_path = p.path.get_ref().clone();
-        // A case parameter is named `CASE/PATH` in the outputs (posterior.csv columns).
-        let (only, path) = match &p.case {
-            None => (None, raw_path.clone()),
-            Some(c) => match cases.iter().position(|k| &k.record.id == c.get_ref()) {
-                Some(k) => (Some(k), format!("{}/{raw_path}", c.get_ref())),
-                None => {
-                    let known: Vec<&str> = cases.iter().map(|k| k.record.id.as_str()).collect();
-                    let help = known
-                        .iter()
-                        .map(|k| (strsim::normalized_damerau_levenshtein(c.get_ref(), k), *k))
-                        .filter(|(x, _)| *x >= 0.6)
-                        .max_by(|a, b| a.0.total_cmp(&b.0))
-                        .map(|(_, k)| format!("did you mean `{k}`?"));
-                    diags.push(
-                        Diagnostic::at(
-                            file,
-                            src,
-                            c.span(),
-                            &format!("{at}.case"),
-                            format!(
-                                "no case with id `{}`: the cases are {}",
-                                c.get_ref(),
-                                known.join(", ")
-                            ),
-                        )
-                        .with_help(help),
-                    );
-                    continue;
-                }
-            },
-        };
-        if parameters.iter().any(|q: &Parameter| q.path == path) {
-            err!(
-                p.path.span(),
-                &format!("{at}.path"),
-                "`{path}` is calibrated twice"
-            );
-            continue;
-        }
-        if raw_path.starts_with("rivalry.*.") && only.is_none() {
-            err!(
-                p.path.span(),
-                &format!("{at}.path"),
-                "`rivalry.*` applies to the rivalries of one case: add `case = \"ID\"`"
-            );
-            continue;
-        }
-        let mut target = None;
-        let mut ok = true;
-        for (k, case) in cases.iter_mut().enumerate() {
-            if only.is_some_and(|o| o != k) {
-                case.targets.push(Vec::new());
-                continue;
+    // Case parameters need every case: a broken record would misplace them.
+    if case_ok {
+        for (i, t, pspan) in tables {
+            let p = format!("parameter[{i}]");
+            if let Some(x) = parameter(r, t, pspan, &p, &mut cases, &parameters) {
+                parameters.push(x);
             }
-            let paths: Vec<String> = match raw_path.strip_prefix("rivalry.*.") {
-                Some(field) => case
-                    .record
-                    .rivalries
-                    .iter()
-                    .map(|id| format!("rivalry.{id}.{field}"))
-                    .collect(),
-                None => vec![raw_path.clone()],
-            };
-            let mut refs = Vec::new();
-            for one in &paths {
-                match ParamRef::resolve(one, &case.scenario) {
-                    Ok(r) => {
-                        refs.push(r);
-                        target.get_or_insert(r);
-                    }
-                    Err(e) => {
-                        let help = e.suggestion.map(|s| format!("did you mean `{s}`?"));
-                        diags.push(
-                            Diagnostic::at(
-                                file,
-                                src,
-                                p.path.span(),
-                                &format!("{at}.path"),
-                                format!(
-                                    "{} (in the scenario of case `{}`)",
-                                    e.message, case.record.id
-                                ),
-                            )
-                            .with_help(help),
-                        );
-                        ok = false;
-                        break;
-                    }
-                }
-            }
-            if !ok {
-                break;
-            }
-            case.targets.push(refs);
         }
-        let Some(target) = target.filter(|_| ok) else {
-            continue;
-        };
-        let r = p.range.get_ref();
-        let spec = target.spec();
-        if r.len() != 2
-            || r[0] >= r[1]
-            || r[0].is_nan()
-            || r[1].is_nan()
-            || !spec.contains(r[0])
-            || !spec.contains(r[1])
-        {
-            err!(
-                p.range.span(),
-                &format!("{at}.range"),
-                "expected [low, high] with low < high inside {}, found {r:?}",
-                spec.expected()
-            );
-            continue;
-        }
-        let (lo, hi) = (r[0], r[1]);
-        let dist = p
-            .distribution
-            .as_ref()
-            .map_or("uniform", |d| d.get_ref().as_str());
-        let marginal = match dist {
-            "uniform" => Marginal::Uniform,
-            "log-uniform" if lo > 0.0 => Marginal::LogUniform,
-            "normal" => match (p.mean, p.sd) {
-                (Some(mean), Some(sd)) if mean.is_finite() && sd.is_finite() && sd > 0.0 => {
-                    Marginal::Normal { mean, sd }
-                }
-                _ => {
-                    err!(
-                        p.range.span(),
-                        &at,
-                        "a normal prior needs `mean` and `sd` > 0"
-                    );
-                    continue;
-                }
-            },
-            "triangular" => match p.mode {
-                Some(mode) if (lo..=hi).contains(&mode) => Marginal::Triangular { mode },
-                _ => {
-                    err!(
-                        p.range.span(),
-                        &at,
-                        "a triangular prior needs `mode` inside the range"
-                    );
-                    continue;
-                }
-            },
-            other => {
-                let span = p.distribution.as_ref().map_or(p.path.span(), |d| d.span());
-                err!(
-                    span,
-                    &format!("{at}.distribution"),
-                    "expected uniform, log-uniform (positive range), normal or triangular, found `{other}`"
-                );
-                continue;
-            }
-        };
-        parameters.push(Parameter {
-            path,
-            target,
-            role: Role::Uncertainty,
-            kind: Kind::Real,
-            domain: Domain::Range {
-                lo,
-                hi,
-                marginal,
-                levels: None,
-            },
-        });
     }
-    if !diags.is_empty() {
-        return Err(Diagnostics(diags));
-    }
-    Ok(Calibration {
+    Some(Calibration {
         file: file.to_string(),
-        name: raw.name.unwrap_or_else(|| "calibration".into()),
+        name: name?,
         settings: Settings {
             particles,
             max_generations,
@@ -603,5 +396,127 @@ pub fn parse_calibration(src: &str, file: &str, dir: &Path) -> Result<Calibratio
         parameters,
         cases,
         predictive_draws,
+    })
+}
+
+fn stat_names() -> Vec<&'static str> {
+    Statistic::ALL.iter().map(|(k, _)| *k).collect()
+}
+
+/// One `[[parameter]]` table (key path `p`): its `case` (a case parameter), its path resolved
+/// in the scenario of every case it applies to (each case's `targets` gets its references),
+/// and its range and prior, read as a sweep's are ([`read_range`]).
+fn parameter(
+    r: &mut Input<'_>,
+    t: &DeTable<'_>,
+    span: Range<usize>,
+    p: &str,
+    cases: &mut [Case],
+    earlier: &[Parameter],
+) -> Option<Parameter> {
+    r.check_keys(t, p, &PARAM_KEYS);
+    let path_v = r.required(t, span.clone(), p, "path", "\"model.war_cost\"")?;
+    let raw_path = r.string(path_v, &join(p, "path"))?;
+    // A case parameter is named `CASE/PATH` in the outputs (posterior.csv columns).
+    let (only, path) = match lookup(t, "case") {
+        None => (None, raw_path.clone()),
+        Some(v) => {
+            let id = r.string(v, &join(p, "case"))?;
+            let ids: Vec<String> = cases.iter().map(|k| k.record.id.clone()).collect();
+            match ids.iter().position(|k| *k == id) {
+                Some(k) => (Some(k), format!("{id}/{raw_path}")),
+                None => {
+                    let help = match closest(&id, &ids) {
+                        Some(c) => format!("did you mean `{c}`?"),
+                        None => format!("the cases are {}", ids.join(", ")),
+                    };
+                    r.error(
+                        v.span(),
+                        &join(p, "case"),
+                        format!("unknown case id `{id}`: the cases are {}", ids.join(", ")),
+                    )
+                    .help = Some(help);
+                    return None;
+                }
+            }
+        }
+    };
+    if earlier.iter().any(|q| q.path == path) {
+        r.error(
+            path_v.span(),
+            &join(p, "path"),
+            format!("`{path}` is calibrated twice"),
+        );
+        return None;
+    }
+    if raw_path.starts_with("rivalry.*.") && only.is_none() {
+        r.error(
+            path_v.span(),
+            &join(p, "path"),
+            "`rivalry.*` applies to the rivalries of one case: add `case = \"ID\"`".into(),
+        );
+        return None;
+    }
+    // Resolve in every case it applies to; keep the references only when all resolve.
+    let mut target = None;
+    let mut found: Vec<Vec<ParamRef>> = Vec::new();
+    for (k, case) in cases.iter().enumerate() {
+        if only.is_some_and(|o| o != k) {
+            found.push(Vec::new());
+            continue;
+        }
+        let paths: Vec<String> = match raw_path.strip_prefix("rivalry.*.") {
+            Some(field) => case
+                .record
+                .rivalries
+                .iter()
+                .map(|id| format!("rivalry.{id}.{field}"))
+                .collect(),
+            None => vec![raw_path.clone()],
+        };
+        let mut refs = Vec::new();
+        for one in &paths {
+            match ParamRef::resolve(one, &case.scenario) {
+                Ok(x) => {
+                    refs.push(x);
+                    target.get_or_insert(x);
+                }
+                Err(e) => {
+                    let help = match &e.suggestion {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "calibrated paths look like model.war_cost or, with `case`, rivalry.*.opportunity_rate (see docs/CALIBRATION.md)".into(),
+                    };
+                    r.error(
+                        path_v.span(),
+                        &join(p, "path"),
+                        format!(
+                            "{} (in the scenario of case `{}`)",
+                            e.message, case.record.id
+                        ),
+                    )
+                    .help = Some(help);
+                    return None;
+                }
+            }
+        }
+        found.push(refs);
+    }
+    let target = target?;
+    let rv = r.required(t, span.clone(), p, "range", "[0.1, 3.0]")?;
+    let bounds = Bounds {
+        path: &raw_path,
+        spec: target.spec(),
+        kind: Kind::Real,
+    };
+    let domain = read_range(r, t, span, p, rv, &bounds, None)?;
+    for (case, refs) in cases.iter_mut().zip(found) {
+        case.targets.push(refs);
+    }
+    Some(Parameter {
+        path,
+        target,
+        role: Role::Uncertainty,
+        kind: Kind::Real,
+        domain,
     })
 }

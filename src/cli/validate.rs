@@ -2,8 +2,10 @@
 //!
 //! Accepts every file kind deter reads: scenarios, sweep files, calibration files and
 //! historical records. The kind is recognised from the file's top-level tables (`[scenario]`;
-//! `[case]` with `[[event]]`; `cases` with `statistics`; `base`); anything else is checked as a
-//! scenario, so a broken or unknown file gets the scenario reader's located diagnostics.
+//! `[case]` or a name ending in `.record.toml`; `cases`, `statistics` or another key only
+//! calibration files have; `base`); anything else is checked as a scenario, so an unknown
+//! file gets the scenario reader's located diagnostics. A record is checked with the
+//! scenario it names (`calibrate::record::load_case`).
 
 use std::path::{Path, PathBuf};
 
@@ -25,24 +27,46 @@ enum InputKind {
     Record,
 }
 
-/// Recognise the kind of `path` from its top-level keys; `Scenario` when it cannot tell
-/// (unreadable, not TOML, or a `[scenario]` table), so the scenario reader reports the problem.
+/// Recognise the kind of `path` from its top-level keys (a record also by its name,
+/// `CASE.record.toml`, as docs/HISTORICAL-CASES.md names them); `Scenario` when it cannot tell
+/// (unreadable, or a `[scenario]` table), so the scenario reader reports the problem. A file
+/// that is not valid TOML (or not UTF-8) is recognised from its lines (table headers and the
+/// keys before the first one), so its faults get the messages of its own kind.
 fn input_kind(path: &Path) -> InputKind {
     let Ok(bytes) = scenario::input::read_bounded(path, scenario::MAX_FILE_BYTES) else {
         return InputKind::Scenario;
     };
-    let Ok(text) = std::str::from_utf8(&bytes) else {
-        return InputKind::Scenario;
+    let text = String::from_utf8_lossy(&bytes);
+    let table: std::collections::BTreeSet<String> = match text.parse::<toml::Table>() {
+        Ok(t) => t.keys().cloned().collect(),
+        Err(_) => {
+            let mut keys = std::collections::BTreeSet::new();
+            let mut top = true;
+            for line in text.lines().map(str::trim) {
+                if let Some(h) = line.strip_prefix('[') {
+                    top = false;
+                    let name = h.trim_start_matches('[').split([']', '.']).next();
+                    keys.insert(name.unwrap_or("").trim().to_string());
+                } else if top && let Some((k, _)) = line.split_once('=') {
+                    keys.insert(k.trim().to_string());
+                }
+            }
+            keys
+        }
     };
-    let Ok(table) = text.parse::<toml::Table>() else {
-        return InputKind::Scenario;
-    };
-    let has = |k: &str| table.contains_key(k);
+    let has = |k: &str| table.contains(k);
+    let calibration_keys = [
+        "statistics",
+        "cases",
+        "particles",
+        "max_generations",
+        "observation",
+    ];
     if has("scenario") {
         InputKind::Scenario
-    } else if has("case") && has("event") {
+    } else if has("case") || path.to_string_lossy().ends_with(".record.toml") {
         InputKind::Record
-    } else if has("cases") && has("statistics") {
+    } else if calibration_keys.iter().any(|k| has(k)) {
         InputKind::Calibration
     } else if has("base") {
         InputKind::Sweep
@@ -86,13 +110,16 @@ pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
                     n(c.parameters.len(), "parameter", "parameters")
                 )
             }),
-            InputKind::Record => crate::calibrate::load_record(f).map(|r| {
+            // The record and the scenario it names: the scenario reads, has the record's
+            // rivalries and runs its years (calibrate::record::load_case).
+            InputKind::Record => crate::calibrate::record::load_case(f).map(|(r, s, _)| {
                 format!(
-                    "ok (historical record {}: {}, {}-{})",
+                    "ok (historical record {}: {}, {}-{}; scenario {})",
                     scenario::printable(&r.name),
                     n(r.events.len(), "event", "events"),
                     r.first_year,
-                    r.last_year
+                    r.last_year,
+                    scenario::printable(&s.meta.name)
                 )
             }),
         };

@@ -567,6 +567,49 @@ impl<'a> Input<'a> {
         seen.push((name.to_string(), span));
         true
     }
+
+    /// A finite number in `[min, max]`: "expected a number in [min, max], found LITERAL" as
+    /// a scenario field out of its range.
+    pub fn number_in(&mut self, v: &Val<'_>, path: &str, min: f64, max: f64) -> Option<f64> {
+        let expected = format!(
+            "a number in [{}, {}]",
+            super::params::fmt_bound(min),
+            super::params::fmt_bound(max)
+        );
+        let x = self.number(v, path, &expected)?;
+        if !(min..=max).contains(&x) {
+            let found = self.literal(v.span());
+            self.error(
+                v.span(),
+                path,
+                format!("expected {expected}, found {found}"),
+            );
+            return None;
+        }
+        Some(x)
+    }
+
+    /// The value of required key `key` of table `t` (at `span`, key path `path`), or the
+    /// error "missing required key" with an example (`key = EXAMPLE`).
+    pub fn required<'t, 'i>(
+        &mut self,
+        t: &'t DeTable<'i>,
+        span: Range<usize>,
+        path: &str,
+        key: &str,
+        example: &str,
+    ) -> Option<&'t Val<'i>> {
+        let v = lookup(t, key);
+        if v.is_none() {
+            self.error(
+                span,
+                &join(path, key),
+                format!("missing required key `{key}`"),
+            )
+            .help = Some(format!("e.g. {key} = {example}"));
+        }
+        v
+    }
 }
 
 #[cfg(test)]

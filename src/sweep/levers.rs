@@ -182,8 +182,12 @@ pub(crate) fn read(inp: &mut Input<'_>, root: &DeTable<'_>, cx: &Context<'_>) ->
             inp.string(v, &format!("{at}.description"));
         }
         let Some(id_v) = lookup(t, "id") else {
-            inp.error(span, &at, "missing key `id`".into()).help =
-                Some("a short name for the results, e.g. `id = \"envoy\"`".into());
+            inp.error(
+                span,
+                &format!("{at}.id"),
+                "missing required key `id`".into(),
+            )
+            .help = Some("a short name for the results, e.g. `id = \"envoy\"`".into());
             continue;
         };
         let Some(id) = inp.string(id_v, &format!("{at}.id")) else {

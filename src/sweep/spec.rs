@@ -362,7 +362,7 @@ impl Reader<'_> {
             }
         }
         let Some(base_v) = lookup(root, "base") else {
-            self.error(span.start..span.start, "base", "missing key `base`".into())
+            self.error(span.start..span.start, "base", "missing required key `base`".into())
                 .help = Some("name the base scenario, e.g. `base = \"../western-balkans-2024.toml\"` (relative to the sweep file)".into());
             return None;
         };
@@ -764,8 +764,12 @@ pub(crate) fn read_parameter(
         };
         r.check_keys(t, p, allowed);
         let Some(path_v) = lookup(t, "path") else {
-            r.error(span, p, "missing key `path`".into()).help =
-                Some("e.g. `path = \"country.XKX.military.budget\"`".into());
+            r.error(
+                span,
+                &format!("{p}.path"),
+                "missing required key `path`".into(),
+            )
+            .help = Some("e.g. `path = \"country.XKX.military.budget\"`".into());
             return None;
         };
         let path = r.string(path_v, &format!("{p}.path"))?;
@@ -793,7 +797,7 @@ pub(crate) fn read_parameter(
                 &[("lever", Role::Lever), ("uncertainty", Role::Uncertainty)],
             ),
             None => {
-                r.error(span.clone(), p, "missing key `role`".into()).help = Some(
+                r.error(span.clone(), &format!("{p}.role"), "missing required key `role`".into()).help = Some(
                     "`role = \"lever\"` (a policy choice) or `role = \"uncertainty\"` (not controlled)"
                         .into(),
                 );
@@ -814,25 +818,13 @@ pub(crate) fn read_parameter(
             None => Some(Kind::Real),
         };
         let (target, role, kind) = (target?, role?, kind?);
-        let spec = target.spec();
-        let check = |r: &mut Input<'_>, x: f64, s: Range<usize>, at: &str| -> Option<f64> {
-            if !spec.contains(x) {
-                r.error(
-                    s,
-                    at,
-                    format!(
-                        "{x} is out of range for `{path}`: expected {}",
-                        spec.expected()
-                    ),
-                );
-                return None;
-            }
-            if matches!(kind, Kind::Integer | Kind::Boolean) && x.fract() != 0.0 {
-                r.error(s, at, format!("expected an integer, found {x}"));
-                return None;
-            }
-            Some(x)
+        let bounds = Bounds {
+            path: &path,
+            spec: target.spec(),
+            kind,
         };
+        let check =
+            |r: &mut Input<'_>, x: f64, s: Range<usize>, at: &str| bounds.check(r, x, s, at);
         let dist_keys = ["distribution", "mean", "sd", "mode", "levels"];
         let domain = match (values_v, range_v) {
             (Some(_), Some(rv)) => {
@@ -889,138 +881,7 @@ pub(crate) fn read_parameter(
                     );
                     return None;
                 }
-                let pair = rv.get_ref().as_array().filter(|a| a.len() == 2);
-                let Some(pair) = pair else {
-                    r.type_error(rv, &at, "[low, high]");
-                    return None;
-                };
-                let lo_v = &pair.iter().collect::<Vec<_>>()[..];
-                let (lo_v, hi_v) = (lo_v[0], lo_v[1]);
-                let lo =
-                    number_or_bool(r, lo_v, &at, false).and_then(|x| check(r, x, lo_v.span(), &at));
-                let hi =
-                    number_or_bool(r, hi_v, &at, false).and_then(|x| check(r, x, hi_v.span(), &at));
-                let (lo, hi) = (lo?, hi?);
-                if lo >= hi {
-                    r.error(
-                        rv.span(),
-                        &at,
-                        format!("expected low < high, found [{lo}, {hi}]"),
-                    );
-                    return None;
-                }
-                let dist = match lookup(t, "distribution") {
-                    Some(v) => r.choice(
-                        v,
-                        &format!("{p}.distribution"),
-                        &[
-                            ("uniform", 0u8),
-                            ("log-uniform", 1),
-                            ("normal", 2),
-                            ("triangular", 3),
-                        ],
-                    )?,
-                    None => 0,
-                };
-                let get = |r: &mut Input<'_>, k: &str| -> Option<f64> {
-                    match lookup(t, k) {
-                        Some(v) => number_or_bool(r, v, &format!("{p}.{k}"), false),
-                        None => {
-                            r.error(span.clone(), p, format!("this distribution needs `{k}`"));
-                            None
-                        }
-                    }
-                };
-                let marginal = match dist {
-                    0 => Marginal::Uniform,
-                    1 => {
-                        if lo <= 0.0 {
-                            r.error(
-                                rv.span(),
-                                &at,
-                                "a log-uniform range must be positive".into(),
-                            );
-                            return None;
-                        }
-                        Marginal::LogUniform
-                    }
-                    2 => {
-                        let mean = get(r, "mean")?;
-                        let sd = get(r, "sd")?;
-                        if sd <= 0.0 {
-                            let s = lookup(t, "sd").map_or(span.clone(), |v| v.span());
-                            r.error(s, &format!("{p}.sd"), "expected sd > 0".into());
-                            return None;
-                        }
-                        let mass = normal_mass(lo, hi, mean, sd);
-                        if mass < 1e-3 {
-                            let near = if mean < lo { lo } else { hi };
-                            let w = r.error(
-                                rv.span(),
-                                &at,
-                                format!(
-                                    "only {mass:.1e} of normal(mean {mean}, sd {sd}) lies in \
-                                     [{lo}, {hi}]: the values pile up near {near}"
-                                ),
-                            );
-                            w.severity = scenario::Severity::Warning;
-                            w.help = Some(
-                                "check `mean` and `sd`: they are the untruncated normal's, \
-                                 not the range's"
-                                    .into(),
-                            );
-                        }
-                        Marginal::Normal { mean, sd }
-                    }
-                    _ => {
-                        let mode = get(r, "mode")?;
-                        if !(lo..=hi).contains(&mode) {
-                            let s = lookup(t, "mode").map_or(span.clone(), |v| v.span());
-                            r.error(
-                                s,
-                                &format!("{p}.mode"),
-                                format!("the mode {mode} is outside the range [{lo}, {hi}]"),
-                            );
-                            return None;
-                        }
-                        Marginal::Triangular { mode }
-                    }
-                };
-                for k in ["mean", "sd"] {
-                    if let (true, Some(x)) = (dist != 2, lookup(t, k)) {
-                        r.error(
-                            x.span(),
-                            &format!("{p}.{k}"),
-                            format!("`{k}` applies to `distribution = \"normal\"` only"),
-                        );
-                    }
-                }
-                if let (true, Some(x)) = (dist != 3, lookup(t, "mode")) {
-                    r.error(
-                        x.span(),
-                        &format!("{p}.mode"),
-                        "`mode` applies to `distribution = \"triangular\"` only".into(),
-                    );
-                }
-                let levels = match lookup(t, "levels") {
-                    Some(v) => Some(r.unsigned(v, &format!("{p}.levels"), 1, 10_000)? as usize),
-                    None if design == Some(DesignKind::Grid) => {
-                        r.error(
-                            rv.span(),
-                            &at,
-                            "a `range` in a grid needs `levels` (the number of evenly spaced values)"
-                                .into(),
-                        );
-                        return None;
-                    }
-                    None => None,
-                };
-                Domain::Range {
-                    lo,
-                    hi,
-                    marginal,
-                    levels,
-                }
+                read_range(r, t, span.clone(), p, rv, &bounds, design)?
             }
             (None, None) if kind == Kind::Boolean => Domain::Values(vec![0.0, 1.0]),
             (None, None) => {
@@ -1040,6 +901,183 @@ pub(crate) fn read_parameter(
             domain,
         })
     }
+}
+
+/// What a parameter's values must satisfy: inside the range of its target (`spec`), and whole
+/// numbers for integer and boolean kinds.
+pub(crate) struct Bounds<'a> {
+    /// The parameter's path, as written.
+    pub path: &'a str,
+    pub spec: scenario::FieldSpec,
+    pub kind: Kind,
+}
+
+impl Bounds<'_> {
+    /// `x` (at `s`, key path `at`) if it satisfies the bounds; else an error and None.
+    pub fn check(&self, r: &mut Input<'_>, x: f64, s: Range<usize>, at: &str) -> Option<f64> {
+        if !self.spec.contains(x) {
+            r.error(
+                s,
+                at,
+                format!(
+                    "{x} is out of range for `{}`: expected {}",
+                    self.path,
+                    self.spec.expected()
+                ),
+            );
+            return None;
+        }
+        if matches!(self.kind, Kind::Integer | Kind::Boolean) && x.fract() != 0.0 {
+            r.error(s, at, format!("expected an integer, found {x}"));
+            return None;
+        }
+        Some(x)
+    }
+}
+
+/// A `range = [low, high]` (the value `rv`) of parameter table `t` (at `span`, key path `p`)
+/// with its prior (`distribution` and its `mean`, `sd`, `mode`; grid `levels`): the same
+/// checks and messages in sweep files, scenario `[[uncertain]]` priors and calibration files.
+pub(crate) fn read_range(
+    r: &mut Input<'_>,
+    t: &DeTable<'_>,
+    span: Range<usize>,
+    p: &str,
+    rv: &Val<'_>,
+    bounds: &Bounds<'_>,
+    design: Option<DesignKind>,
+) -> Option<Domain> {
+    let at = format!("{p}.range");
+    let check = |r: &mut Input<'_>, x: f64, s: Range<usize>, at: &str| bounds.check(r, x, s, at);
+    let pair = rv.get_ref().as_array().filter(|a| a.len() == 2);
+    let Some(pair) = pair else {
+        r.type_error(rv, &at, "[low, high]");
+        return None;
+    };
+    let lo_v = &pair.iter().collect::<Vec<_>>()[..];
+    let (lo_v, hi_v) = (lo_v[0], lo_v[1]);
+    let lo = number_or_bool(r, lo_v, &at, false).and_then(|x| check(r, x, lo_v.span(), &at));
+    let hi = number_or_bool(r, hi_v, &at, false).and_then(|x| check(r, x, hi_v.span(), &at));
+    let (lo, hi) = (lo?, hi?);
+    if lo >= hi {
+        r.error(
+            rv.span(),
+            &at,
+            format!("expected low < high, found [{lo}, {hi}]"),
+        );
+        return None;
+    }
+    let dist = match lookup(t, "distribution") {
+        Some(v) => r.choice(
+            v,
+            &format!("{p}.distribution"),
+            &[
+                ("uniform", 0u8),
+                ("log-uniform", 1),
+                ("normal", 2),
+                ("triangular", 3),
+            ],
+        )?,
+        None => 0,
+    };
+    let get = |r: &mut Input<'_>, k: &str| -> Option<f64> {
+        match lookup(t, k) {
+            Some(v) => number_or_bool(r, v, &format!("{p}.{k}"), false),
+            None => {
+                r.error(span.clone(), p, format!("this distribution needs `{k}`"));
+                None
+            }
+        }
+    };
+    let marginal = match dist {
+        0 => Marginal::Uniform,
+        1 => {
+            if lo <= 0.0 {
+                r.error(
+                    rv.span(),
+                    &at,
+                    "a log-uniform range must be positive".into(),
+                );
+                return None;
+            }
+            Marginal::LogUniform
+        }
+        2 => {
+            let mean = get(r, "mean")?;
+            let sd = get(r, "sd")?;
+            if sd <= 0.0 {
+                let s = lookup(t, "sd").map_or(span.clone(), |v| v.span());
+                r.error(s, &format!("{p}.sd"), "expected sd > 0".into());
+                return None;
+            }
+            let mass = normal_mass(lo, hi, mean, sd);
+            if mass < 1e-3 {
+                let near = if mean < lo { lo } else { hi };
+                let w = r.error(
+                    rv.span(),
+                    &at,
+                    format!(
+                        "only {mass:.1e} of normal(mean {mean}, sd {sd}) lies in \
+                         [{lo}, {hi}]: the values pile up near {near}"
+                    ),
+                );
+                w.severity = scenario::Severity::Warning;
+                w.help = Some(
+                    "check `mean` and `sd`: they are the untruncated normal's, \
+                     not the range's"
+                        .into(),
+                );
+            }
+            Marginal::Normal { mean, sd }
+        }
+        _ => {
+            let mode = get(r, "mode")?;
+            if !(lo..=hi).contains(&mode) {
+                let s = lookup(t, "mode").map_or(span.clone(), |v| v.span());
+                r.error(
+                    s,
+                    &format!("{p}.mode"),
+                    format!("the mode {mode} is outside the range [{lo}, {hi}]"),
+                );
+                return None;
+            }
+            Marginal::Triangular { mode }
+        }
+    };
+    for k in ["mean", "sd"] {
+        if let (true, Some(x)) = (dist != 2, lookup(t, k)) {
+            r.error(
+                x.span(),
+                &format!("{p}.{k}"),
+                format!("`{k}` applies to `distribution = \"normal\"` only"),
+            );
+        }
+    }
+    if let (true, Some(x)) = (dist != 3, lookup(t, "mode")) {
+        r.error(
+            x.span(),
+            &format!("{p}.mode"),
+            "`mode` applies to `distribution = \"triangular\"` only".into(),
+        );
+    }
+    let levels = match lookup(t, "levels") {
+        Some(v) => Some(r.unsigned(v, &format!("{p}.levels"), 1, 10_000)? as usize),
+        None if design == Some(DesignKind::Grid) => {
+            r.error(
+                rv.span(),
+                &at,
+                "a `range` in a grid needs `levels` (the number of evenly spaced values)".into(),
+            );
+            return None;
+        }
+        None => None,
+    };
+    Some(Domain::Range {
+        lo,
+        hi,
+        marginal,
+        levels,
+    })
 }
 
 #[cfg(test)]

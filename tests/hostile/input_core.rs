@@ -2,7 +2,9 @@
 //! same message in a scenario file and in a sweep file.
 //!
 //! Extending: a new file kind adds a `write_*` function here and joins
-//! `the_same_fault_gets_the_same_message_in_scenario_and_sweep_files`.
+//! `the_same_fault_gets_the_same_message_in_scenario_and_sweep_files` (calibration and record
+//! files join it in `calibration_and_record_files_give_the_same_messages_as_scenario_files`),
+//! and its own fault classes go in a table like `every_fault_class_of_a_calibration_file_...`.
 
 use std::path::Path;
 
@@ -38,7 +40,14 @@ fn messages(dir: &Path, kind: &str, bytes: &[u8]) -> String {
     std::fs::write(&file, bytes).unwrap();
     let shown = file.display().to_string();
     let out = match kind {
-        "scenario" => deter(&["validate", &shown]),
+        "scenario" | "record" => deter(&["validate", &shown]),
+        "calibration" => deter(&[
+            "calibrate",
+            &shown,
+            "--quiet",
+            "--out",
+            &dir.join("calibration-out").display().to_string(),
+        ]),
         _ => deter(&[
             "sweep",
             &shown,
@@ -51,6 +60,7 @@ fn messages(dir: &Path, kind: &str, bytes: &[u8]) -> String {
     assert!(!err.contains("panicked"), "{err}");
     err.replace(&shown, "FILE")
         .replace("error: scenario.", "error: ")
+        .replace("error: case.", "error: ")
         .replace(&format!("{kind} file"), "KIND file")
 }
 
@@ -173,4 +183,486 @@ fn sweep_seeds_are_read_exactly() {
         .as_u64()
         .or_else(|| head["sweep"]["seed"].as_u64());
     assert_eq!(seed, Some(9_007_199_254_740_993), "{head}");
+}
+
+/// The bundled Serbia -> Kosovo record and its scenario, by absolute path.
+fn history(name: &str) -> String {
+    root()
+        .join("scenarios/history")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// A valid calibration file whose line 3 is `line3`.
+fn calibration_with_line3(line3: &[u8]) -> Vec<u8> {
+    let mut s = format!(
+        "statistics = [\"war\"]\ncases = [\"{}\"]\n",
+        history("serbia-kosovo.record.toml")
+    )
+    .into_bytes();
+    s.extend_from_slice(line3);
+    s.extend_from_slice(b"\n[[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 3.0]\n");
+    s
+}
+
+/// A valid record file whose line 3 (in its [case] table) is `line3`.
+fn record_with_line3(line3: &[u8]) -> Vec<u8> {
+    let mut s = b"[case]\nid = \"t\"\n".to_vec();
+    s.extend_from_slice(line3);
+    s.extend_from_slice(
+        format!(
+            "\nname = \"T\"\nscenario = \"{}\"\nrivalries = [\"SRB-XKX\"]\nfirst_year = 2008\n\
+             last_year = 2024\n[[event]]\ndate = \"2008-02\"\ntype = \"threat\"\nsummary = \"s\"\n\
+             source = \"s\"\ncertainty = \"high\"\nverified = true\n",
+            history("serbia-kosovo-2008.toml")
+        )
+        .as_bytes(),
+    );
+    s
+}
+
+/// Calibration files (`deter calibrate`) and historical records (`deter validate`) are read
+/// by the same input core: a fault on line 3 gets the message a scenario file gives.
+/// Calibration files share the key `seed` with scenarios; records share no key, so they take
+/// the faults of the text itself (syntax, encoding, duplicate keys).
+#[test]
+fn calibration_and_record_files_give_the_same_messages_as_scenario_files() {
+    let dir = tempdir();
+    let seed_faults: &[&[u8]] = &[
+        b"seed = 1e400",
+        b"seed = 9223372036854775808",
+        b"seed = -1",
+        b"seed = \"7\"",
+        b"seed = nan",
+        b"seed = 7.5",
+        b"seed = 7 x",
+        b"seed = 7\nseed = 8",
+        b"sed = 7",
+        b"seed = \"\xe9t\xe9\"",
+        b"seed = 7 # \x00",
+    ];
+    for fault in seed_faults {
+        let a = messages(dir.path(), "scenario", &scenario_with_line3(fault));
+        let c = messages(dir.path(), "calibration", &calibration_with_line3(fault));
+        assert_eq!(a, c, "fault {:?}", String::from_utf8_lossy(fault));
+        assert!(a.starts_with("FILE:3:") || a.starts_with("FILE:4:"), "{a}");
+    }
+    // Text faults in a record's [case] table: the scenario file's message, key path included.
+    let text_faults: &[&[u8]] = &[
+        b"seed = 7 x",
+        b"seed = 7\nseed = 8",
+        b"seed = \"\xe9t\xe9\"",
+        b"seed = 7 # \x00",
+        b"seed = \"\xe5\x90\x8d\xe5\x89\x8d\" x",
+    ];
+    for fault in text_faults {
+        let a = messages(dir.path(), "scenario", &scenario_with_line3(fault));
+        let r = messages(dir.path(), "record", &record_with_line3(fault));
+        assert_eq!(a, r, "fault {:?}", String::from_utf8_lossy(fault));
+    }
+    // File-level faults: UTF-16 and an empty file, in all four kinds.
+    let utf16: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain("seed = 1\n".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    for bytes in [utf16, Vec::new(), b"# nothing\n".to_vec()] {
+        let cut = |s: &str| s.split(" needs at least").next().unwrap().to_string();
+        let a = cut(&messages(dir.path(), "scenario", &bytes));
+        let c = cut(&messages(dir.path(), "calibration", &bytes));
+        assert_eq!(a, c);
+    }
+}
+
+/// What `deter validate` and `deter calibrate` print for a calibration or record file, with
+/// the test directory shown as DIR; exit code 2 and no panic asserted.
+fn run_validate_and_calibrate(dir: &Path, kind: &str, bytes: &[u8]) -> (String, String) {
+    let shown = dir.display().to_string();
+    let file = dir.join(if kind == "record" {
+        "case.record.toml"
+    } else {
+        "calib.toml"
+    });
+    std::fs::write(&file, bytes).unwrap();
+    let calib = if kind == "record" {
+        let c = dir.join("names-the-record.toml");
+        std::fs::write(
+            &c,
+            format!(
+                "statistics = [\"war\"]\ncases = [\"{}\"]\n[[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
+                file.display()
+            ),
+        )
+        .unwrap();
+        c
+    } else {
+        file.clone()
+    };
+    let v = deter(&["validate", &file.display().to_string()]);
+    let c = deter(&[
+        "calibrate",
+        &calib.display().to_string(),
+        "--quiet",
+        "--out",
+        &dir.join("out").display().to_string(),
+    ]);
+    let (v_err, c_err) = (stderr(&v), stderr(&c));
+    for (what, o, e) in [("validate", &v, &v_err), ("calibrate", &c, &c_err)] {
+        assert_eq!(o.status.code(), Some(2), "{what}: {e}");
+        assert!(!e.contains("panicked"), "{what}: {e}");
+    }
+    (v_err.replace(&shown, "DIR"), c_err.replace(&shown, "DIR"))
+}
+
+/// Every fault class of a calibration file: located (file:line:col), its key path, what was
+/// expected and a did-you-mean where a name is close; the same text from `deter validate` and
+/// `deter calibrate`, exit code 2.
+#[test]
+fn every_fault_class_of_a_calibration_file_is_located_with_key_and_expectation() {
+    let dir = tempdir();
+    let rec = history("serbia-kosovo.record.toml");
+    let good = format!(
+        "seed = 5\nparticles = 30\nstatistics = [\"war\"]\ncases = [\"{rec}\"]\n\
+         [[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 3.0]\n"
+    );
+    let faults: Vec<(&str, String, &[&str])> = vec![
+        (
+            "unknown key",
+            good.replace("particles = 30", "particels = 30"),
+            &[
+                "DIR/calib.toml:2:1: error: particels: unknown key `particels`",
+                "help: did you mean `particles`?",
+            ],
+        ),
+        (
+            "type",
+            good.replace("particles = 30", "particles = \"30\""),
+            &[
+                "DIR/calib.toml:2:13: error: particles: expected an integer in [10, 100000], found string",
+            ],
+        ),
+        (
+            "integer out of range",
+            good.replace("particles = 30", "particles = 3"),
+            &[
+                "DIR/calib.toml:2:13: error: particles: expected an integer in [10, 100000], found 3",
+            ],
+        ),
+        (
+            "number out of range",
+            good.replace("particles = 30", "quantile = 2"),
+            &["DIR/calib.toml:2:12: error: quantile: expected a number in [0.05, 0.95], found 2"],
+        ),
+        (
+            "unknown key in a table",
+            format!("{good}[observation]\ndetect = {{ wars = 1.0 }}\n"),
+            &[
+                "DIR/calib.toml:9:12: error: observation.detect.wars: unknown key `wars`",
+                "help: did you mean `war`?",
+            ],
+        ),
+        (
+            "unknown value",
+            good.replace("[\"war\"]", "[\"wars\"]"),
+            &[
+                "DIR/calib.toml:3:15: error: statistics[0]: unknown value `wars`",
+                "help: did you mean `war`?",
+            ],
+        ),
+        (
+            "listed twice",
+            good.replace("[\"war\"]", "[\"war\", \"war\"]"),
+            &[
+                "DIR/calib.toml:3:22: error: statistics[1]: `war` is listed twice (first on line 3)",
+                "first defined here",
+            ],
+        ),
+        (
+            "missing key",
+            good.replace(&format!("cases = [\"{rec}\"]\n"), ""),
+            &[
+                "DIR/calib.toml:1:1: error: cases: missing required key `cases`",
+                "help: e.g. cases = ",
+            ],
+        ),
+        (
+            "missing table",
+            good.replace(
+                "[[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
+                "",
+            ),
+            &[
+                "DIR/calib.toml:1:1: error: parameter: expected 1 to 32 [[parameter]] tables, found 0",
+            ],
+        ),
+        (
+            "unknown parameter path",
+            good.replace("model.war_cost", "model.war_cots"),
+            &[
+                "DIR/calib.toml:6:8: error: parameter[0].path: ",
+                "(in the scenario of case `serbia-kosovo`)",
+                "help: did you mean `model.war_cost`?",
+            ],
+        ),
+        (
+            "value out of the parameter's range (the sweep's message)",
+            good.replace("[0.1, 3.0]", "[0.1, 99.0]"),
+            &[
+                "DIR/calib.toml:7:15: error: parameter[0].range: 99 is out of range for `model.war_cost`: expected a number in [0, 10]",
+            ],
+        ),
+        (
+            "unknown distribution (the sweep's message)",
+            format!("{good}distribution = \"log-unform\"\n"),
+            &[
+                "DIR/calib.toml:8:16: error: parameter[0].distribution: unknown value `log-unform`",
+                "help: did you mean `log-uniform`?",
+            ],
+        ),
+        (
+            "unknown case id",
+            format!("{good}case = \"serbia-kosov\"\n"),
+            &[
+                "DIR/calib.toml:8:8: error: parameter[0].case: unknown case id `serbia-kosov`",
+                "help: did you mean `serbia-kosovo`?",
+            ],
+        ),
+        (
+            "missing record",
+            good.replace(&rec, "nope.record.toml"),
+            &[
+                "DIR/calib.toml:4:10: error: cases[0]: the record `nope.record.toml` (at `DIR/nope.record.toml`) is not valid (see below)",
+                "DIR/nope.record.toml: error: cannot read file",
+            ],
+        ),
+        (
+            "syntax",
+            good.replace("particles = 30", "particles = 30 x"),
+            &["DIR/calib.toml:2:13: error: particles: TOML syntax error"],
+        ),
+        (
+            "NUL byte",
+            good.replace("particles = 30", "particles = 30 # \0"),
+            &[
+                "DIR/calib.toml:2:18: error: particles: the file contains a NUL byte: it is binary, not a TOML calibration file",
+            ],
+        ),
+        (
+            "empty",
+            String::new(),
+            &[
+                "DIR/calib.toml: error: the file is empty; a calibration file needs at least `statistics`, `cases` and one [[parameter]]",
+            ],
+        ),
+        (
+            "too large",
+            format!("{good}{}", "#".repeat(1024 * 1024)),
+            &[
+                "DIR/calib.toml: error: the file is larger than 1048576 bytes, the limit for calibration files",
+            ],
+        ),
+    ];
+    for (what, text, expected) in &faults {
+        let (v, c) = run_validate_and_calibrate(dir.path(), "calibration", text.as_bytes());
+        for e in *expected {
+            assert!(c.contains(e), "{what}: `{e}` not in\n{c}");
+        }
+        // An empty file has no key to tell its kind by: validate reads it as a scenario.
+        if *what != "empty" {
+            assert_eq!(v, c, "{what}: validate and calibrate differ");
+        }
+    }
+    // Not UTF-8: the invalid byte, at its line.
+    let mut bytes = good.clone().into_bytes();
+    bytes.splice(0..0, b"name = \"\xe9\"\n".iter().copied());
+    let (v, c) = run_validate_and_calibrate(dir.path(), "calibration", &bytes);
+    assert!(
+        v.contains(
+            "DIR/calib.toml:1:9: error: name: the file is not valid UTF-8 (invalid byte 0xe9)"
+        ),
+        "{v}"
+    );
+    assert_eq!(v, c);
+}
+
+/// Every fault class of a historical record: `deter validate RECORD` and `deter calibrate` on
+/// a calibration naming it give the record's diagnostics with the same text (file:line:col,
+/// key path, expectation, did-you-mean), exit code 2. A record that is not TOML is not shown
+/// when another file names it (as a scenario's `extends` or a sweep's `base`).
+#[test]
+fn every_fault_class_of_a_record_file_is_located_with_key_and_expectation() {
+    let dir = tempdir();
+    let good = String::from_utf8(record_with_line3(b"note = \"n\"")).unwrap();
+    let faults: Vec<(&str, String, &[&str])> = vec![
+        (
+            "unknown key",
+            good.replace("name = \"T\"", "nmae = \"T\""),
+            &[
+                "DIR/case.record.toml:4:1: error: case.nmae: unknown key `nmae`",
+                "help: did you mean `name`?",
+            ],
+        ),
+        (
+            "type",
+            good.replace("first_year = 2008", "first_year = \"2008\""),
+            &[
+                "DIR/case.record.toml:7:14: error: case.first_year: expected an integer in [1800, 2200], found string",
+            ],
+        ),
+        (
+            "out of range",
+            good.replace("first_year = 2008", "first_year = 1700"),
+            &[
+                "DIR/case.record.toml:7:14: error: case.first_year: expected an integer in [1800, 2200], found 1700",
+            ],
+        ),
+        (
+            "missing key",
+            good.replace("verified = true\n", ""),
+            &[
+                "DIR/case.record.toml:9:1: error: event[0].verified: missing required key `verified`",
+                "help: e.g. verified = true",
+            ],
+        ),
+        (
+            "unknown value",
+            good.replace("type = \"threat\"", "type = \"thret\""),
+            &[
+                "DIR/case.record.toml:11:8: error: event[0].type: unknown value `thret`",
+                "help: did you mean `threat`?",
+            ],
+        ),
+        (
+            "unknown value, no close name",
+            good.replace("certainty = \"high\"", "certainty = \"sure\""),
+            &[
+                "DIR/case.record.toml:14:13: error: event[0].certainty: unknown value `sure`",
+                "help: one of: high, medium, low",
+            ],
+        ),
+        (
+            "bad date",
+            good.replace("date = \"2008-02\"", "date = \"2008/02\""),
+            &[
+                "DIR/case.record.toml:10:8: error: event[0].date: expected a date YYYY-MM or YYYY-MM-DD, found `2008/02`",
+            ],
+        ),
+        (
+            "date outside the case's years",
+            good.replace("date = \"2008-02\"", "date = \"2030-02\""),
+            &[
+                "DIR/case.record.toml:10:8: error: event[0].date: `2030-02` is outside the case's years 2008-2024",
+            ],
+        ),
+        (
+            "unknown rivalry",
+            good.replace("[\"SRB-XKX\"]", "[\"SRB-XKS\"]"),
+            &[
+                "DIR/case.record.toml:6:14: error: case.rivalries[0]: unknown rivalry id `SRB-XKS` in the scenario",
+                "help: did you mean `SRB-XKX`?",
+            ],
+        ),
+        (
+            "missing scenario file",
+            good.replace(&history("serbia-kosovo-2008.toml"), "missing-2008.toml"),
+            &[
+                "DIR/case.record.toml:5:12: error: case.scenario: the scenario `missing-2008.toml` (at `DIR/missing-2008.toml`) is not valid (see below)",
+                "DIR/missing-2008.toml: error: cannot read file",
+            ],
+        ),
+        (
+            "years and horizon differ",
+            good.replace("last_year = 2024", "last_year = 2020"),
+            &[
+                "DIR/case.record.toml:8:13: error: case.last_year: the record covers 13 years (2008-2020) but the scenario",
+                "runs 17",
+                "help: set `horizon_years = 13`",
+            ],
+        ),
+        (
+            "empty",
+            String::new(),
+            &[
+                "DIR/case.record.toml: error: the file is empty; a record file needs at least a [case] table",
+            ],
+        ),
+    ];
+    for (what, text, expected) in &faults {
+        let (v, c) = run_validate_and_calibrate(dir.path(), "record", text.as_bytes());
+        for e in *expected {
+            assert!(v.contains(e), "{what}: `{e}` not in\n{v}");
+        }
+        // calibrate names the record at `cases[0]`, then gives the record's own diagnostics.
+        let own: String = v
+            .lines()
+            .filter(|l| !l.ends_with("found"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            c.contains("error: cases[0]: the record `DIR/case.record.toml`"),
+            "{what}: {c}"
+        );
+        assert!(
+            c.contains(&own),
+            "{what}: calibrate lacks the record's diagnostics:\n{c}\n--- validate:\n{v}"
+        );
+    }
+    // A syntax error: located by validate; concealed when the calibration file names it.
+    let text = good.replace("first_year = 2008", "first_year = 2008 x");
+    let (v, c) = run_validate_and_calibrate(dir.path(), "record", text.as_bytes());
+    assert!(
+        v.contains("DIR/case.record.toml:7:14: error: case.first_year: TOML syntax error"),
+        "{v}"
+    );
+    assert!(c.contains("DIR/case.record.toml:7:14: error: not a TOML record file (TOML syntax error; its content is not shown)"), "{c}");
+    assert!(!c.contains("first_year = 2008 x"), "{c}");
+}
+
+/// A missing required key is one message in every file kind: "KEY PATH: missing required key
+/// `KEY`", at the table that lacks it (a scenario's `[[uncertain]]`, a sweep's `[[parameter]]`
+/// and `[[policy]]`, a calibration's `[[parameter]]`, a record's `[[event]]`).
+#[test]
+fn a_missing_required_key_reads_the_same_in_every_file_kind() {
+    let dir = tempdir();
+    let mut scenario = scenario_with_line3(b"seed = 1");
+    scenario.extend_from_slice(b"[[uncertain]]\nrange = [0.1, 1.0]\n");
+    let mut sweep = sweep_with_line3(b"seed = 1");
+    sweep.extend_from_slice(b"[[parameter]]\nrole = \"lever\"\nvalues = [0.5]\n");
+    let mut levers = sweep_with_line3(b"seed = 1");
+    levers.extend_from_slice(b"[[policy]]\nname = \"x\"\n");
+    let mut calibration = calibration_with_line3(b"seed = 1");
+    calibration.extend_from_slice(b"[[parameter]]\nrange = [0.1, 1.0]\n");
+    let record = String::from_utf8(record_with_line3(b"note = \"n\""))
+        .unwrap()
+        .replace("date = \"2008-02\"\n", "");
+    for (kind, bytes, expected) in [
+        (
+            "scenario",
+            scenario,
+            "error: uncertain[0].path: missing required key `path`",
+        ),
+        (
+            "sweep",
+            sweep,
+            "error: parameter[1].path: missing required key `path`",
+        ),
+        (
+            "sweep",
+            levers,
+            "error: policy[0].id: missing required key `id`",
+        ),
+        (
+            "calibration",
+            calibration,
+            "error: parameter[1].path: missing required key `path`",
+        ),
+        (
+            "record",
+            record.into_bytes(),
+            "error: event[0].date: missing required key `date`",
+        ),
+    ] {
+        let m = messages(dir.path(), kind, &bytes);
+        assert!(m.contains(expected), "{kind}: {m}");
+    }
 }
