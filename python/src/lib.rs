@@ -15,7 +15,9 @@ use std::time::Duration;
 
 use deter::{Applied, Control, Error, Scenario, Settings};
 use pyo3::create_exception;
-use pyo3::exceptions::{PyKeyboardInterrupt, PyMemoryError, PyOSError, PyRuntimeError, PyValueError};
+use pyo3::exceptions::{
+    PyKeyboardInterrupt, PyMemoryError, PyOSError, PyRuntimeError, PyValueError,
+};
 use pyo3::prelude::*;
 
 create_exception!(
@@ -52,7 +54,12 @@ fn input_error(d: deter::Diagnostics) -> PyErr {
 
 /// A scenario source: `kind` is "path", "toml" (the text itself) or "json" (a mapping
 /// serialised by Python, converted to TOML here); `set` what-ifs applied (named `flag`).
-fn load(kind: &str, source: &str, set: &[String], flag: &str) -> PyResult<(Scenario, Vec<Applied>)> {
+fn load(
+    kind: &str,
+    source: &str,
+    set: &[String],
+    flag: &str,
+) -> PyResult<(Scenario, Vec<Applied>)> {
     let mut s = match kind {
         "path" => deter::load(Path::new(source)),
         "toml" => deter::parse(source, "<toml>"),
@@ -168,13 +175,18 @@ fn run(
 ) -> PyResult<String> {
     let (scenario, applied) = load(kind, source, &set, "set=")?;
     let settings = settings(runs, seed, threads, horizon_years, attribution)?;
-    let mut report = detached(py, None::<mpsc::Receiver<()>>, |_, _| Ok(()), |cancel| {
-        let control = Control {
-            cancel: Some(cancel),
-            progress: None,
-        };
-        deter::run(&scenario, &settings, control)
-    })?;
+    let mut report = detached(
+        py,
+        None::<mpsc::Receiver<()>>,
+        |_, _| Ok(()),
+        |cancel| {
+            let control = Control {
+                cancel: Some(cancel),
+                progress: None,
+            };
+            deter::run(&scenario, &settings, control)
+        },
+    )?;
     report.overrides = applied;
     Ok(deter::report_json(&report))
 }
@@ -202,13 +214,18 @@ fn compare(
     let (mut sb, mut applied_b) = load(kind_b, source_b, &set, "set=")?;
     applied_b.extend(deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?);
     let settings = settings(runs, seed, threads, horizon_years, attribution)?;
-    let mut report = detached(py, None::<mpsc::Receiver<()>>, |_, _| Ok(()), |cancel| {
-        let control = Control {
-            cancel: Some(cancel),
-            progress: None,
-        };
-        deter::compare(&sa, &sb, &settings, control)
-    })?;
+    let mut report = detached(
+        py,
+        None::<mpsc::Receiver<()>>,
+        |_, _| Ok(()),
+        |cancel| {
+            let control = Control {
+                cancel: Some(cancel),
+                progress: None,
+            };
+            deter::compare(&sa, &sb, &settings, control)
+        },
+    )?;
     report.a.overrides = set_a;
     report.b.overrides = applied_b;
     let mut out = serde_json::to_string_pretty(&report).expect("a comparison serialises");
@@ -240,13 +257,18 @@ fn run_nested(
         None => None,
     };
     let settings = settings(runs, seed, threads, horizon_years, false)?;
-    let nested = detached(py, None::<mpsc::Receiver<()>>, |_, _| Ok(()), |cancel| {
-        let control = Control {
-            cancel: Some(cancel),
-            progress: None,
-        };
-        deter::run_nested(&scenario, post.as_ref(), &settings, draws, control)
-    })?;
+    let nested = detached(
+        py,
+        None::<mpsc::Receiver<()>>,
+        |_, _| Ok(()),
+        |cancel| {
+            let control = Control {
+                cancel: Some(cancel),
+                progress: None,
+            };
+            deter::run_nested(&scenario, post.as_ref(), &settings, draws, control)
+        },
+    )?;
     Ok(deter::nested_json(
         &nested,
         &scenario.meta.name,
@@ -285,13 +307,18 @@ fn compare_nested(
         None => None,
     };
     let settings = settings(runs, seed, threads, horizon_years, false)?;
-    let c = detached(py, None::<mpsc::Receiver<()>>, |_, _| Ok(()), |cancel| {
-        let control = Control {
-            cancel: Some(cancel),
-            progress: None,
-        };
-        deter::compare_nested(&sa, &sb, post.as_ref(), &settings, draws, control)
-    })?;
+    let c = detached(
+        py,
+        None::<mpsc::Receiver<()>>,
+        |_, _| Ok(()),
+        |cancel| {
+            let control = Control {
+                cancel: Some(cancel),
+                progress: None,
+            };
+            deter::compare_nested(&sa, &sb, post.as_ref(), &settings, draws, control)
+        },
+    )?;
     Ok(deter::nested_comparison_json(
         &c,
         &sa.meta.name,
