@@ -102,6 +102,31 @@ fn settings(
     })
 }
 
+/// [`detached`] for work that streams nothing back: `work` gets a [`Control`] whose cancel
+/// flag Ctrl-C (KeyboardInterrupt) sets, and no progress callback.
+fn cancellable<T: Send>(
+    py: Python<'_>,
+    work: impl FnOnce(Control<'_>) -> Result<T, Error> + Send,
+) -> PyResult<T> {
+    detached(
+        py,
+        None::<mpsc::Receiver<()>>,
+        |_, _| Ok(()),
+        |cancel| {
+            work(Control {
+                cancel: Some(cancel),
+                progress: None,
+            })
+        },
+    )
+}
+
+/// The posterior CSV at `path` (`deter calibrate`'s posterior.csv), if one is given.
+fn read_posterior(path: Option<&str>) -> PyResult<Option<deter::Posterior>> {
+    path.map(|p| deter::read_posterior(Path::new(p)).map_err(py_error))
+        .transpose()
+}
+
 /// Run `work` on a helper thread with the GIL released; meanwhile take what it sends on
 /// `rx` and hand it to `on_item` (with the GIL), and poll for Python signals. When a signal
 /// handler or `on_item` raises, set the cancellation flag, drop the receiver (a sender
@@ -175,18 +200,7 @@ fn run(
 ) -> PyResult<String> {
     let (scenario, applied) = load(kind, source, &set, "set=")?;
     let settings = settings(runs, seed, threads, horizon_years, attribution)?;
-    let mut report = detached(
-        py,
-        None::<mpsc::Receiver<()>>,
-        |_, _| Ok(()),
-        |cancel| {
-            let control = Control {
-                cancel: Some(cancel),
-                progress: None,
-            };
-            deter::run(&scenario, &settings, control)
-        },
-    )?;
+    let mut report = cancellable(py, |control| deter::run(&scenario, &settings, control))?;
     report.overrides = applied;
     Ok(deter::report_json(&report))
 }
@@ -214,18 +228,7 @@ fn compare(
     let (mut sb, mut applied_b) = load(kind_b, source_b, &set, "set=")?;
     applied_b.extend(deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?);
     let settings = settings(runs, seed, threads, horizon_years, attribution)?;
-    let mut report = detached(
-        py,
-        None::<mpsc::Receiver<()>>,
-        |_, _| Ok(()),
-        |cancel| {
-            let control = Control {
-                cancel: Some(cancel),
-                progress: None,
-            };
-            deter::compare(&sa, &sb, &settings, control)
-        },
-    )?;
+    let mut report = cancellable(py, |control| deter::compare(&sa, &sb, &settings, control))?;
     report.a.overrides = set_a;
     report.b.overrides = applied_b;
     let mut out = serde_json::to_string_pretty(&report).expect("a comparison serialises");
@@ -252,23 +255,11 @@ fn run_nested(
     horizon_years: Option<u32>,
 ) -> PyResult<String> {
     let (scenario, _) = load(kind, source, &set, "set=")?;
-    let post = match &posterior {
-        Some(p) => Some(deter::read_posterior(Path::new(p)).map_err(py_error)?),
-        None => None,
-    };
+    let post = read_posterior(posterior.as_deref())?;
     let settings = settings(runs, seed, threads, horizon_years, false)?;
-    let nested = detached(
-        py,
-        None::<mpsc::Receiver<()>>,
-        |_, _| Ok(()),
-        |cancel| {
-            let control = Control {
-                cancel: Some(cancel),
-                progress: None,
-            };
-            deter::run_nested(&scenario, post.as_ref(), &settings, draws, control)
-        },
-    )?;
+    let nested = cancellable(py, |control| {
+        deter::run_nested(&scenario, post.as_ref(), &settings, draws, control)
+    })?;
     Ok(deter::nested_json(
         &nested,
         &scenario.meta.name,
@@ -302,23 +293,11 @@ fn compare_nested(
     let (sa, _) = load(kind_a, source_a, &set, "set=")?;
     let (mut sb, _) = load(kind_b, source_b, &set, "set=")?;
     deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?;
-    let post = match &posterior {
-        Some(p) => Some(deter::read_posterior(Path::new(p)).map_err(py_error)?),
-        None => None,
-    };
+    let post = read_posterior(posterior.as_deref())?;
     let settings = settings(runs, seed, threads, horizon_years, false)?;
-    let c = detached(
-        py,
-        None::<mpsc::Receiver<()>>,
-        |_, _| Ok(()),
-        |cancel| {
-            let control = Control {
-                cancel: Some(cancel),
-                progress: None,
-            };
-            deter::compare_nested(&sa, &sb, post.as_ref(), &settings, draws, control)
-        },
-    )?;
+    let c = cancellable(py, |control| {
+        deter::compare_nested(&sa, &sb, post.as_ref(), &settings, draws, control)
+    })?;
     Ok(deter::nested_comparison_json(
         &c,
         &sa.meta.name,
