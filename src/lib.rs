@@ -14,59 +14,42 @@
 
 #![cfg_attr(not(feature = "internals"), warn(missing_docs))]
 
+/// Declare deter's internal modules: public and hidden from the docs with the feature
+/// `internals` (deter's own tests, benches and fuzz target), `pub(crate)` otherwise, where
+/// items only the CLI uses are allowed to be dead when it is off.
+macro_rules! internal_modules {
+    ($($name:ident),*) => {$(
+        #[cfg(feature = "internals")]
+        #[doc(hidden)]
+        pub mod $name;
+        #[cfg(not(feature = "internals"))]
+        #[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
+        pub(crate) mod $name;
+    )*};
+}
+
 mod api;
 pub use api::*;
 
-#[cfg(feature = "internals")]
-#[doc(hidden)]
-pub mod attribution;
-#[cfg(not(feature = "internals"))]
-#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
-pub(crate) mod attribution;
-#[cfg(feature = "internals")]
-#[doc(hidden)]
-pub mod calibrate;
-#[cfg(not(feature = "internals"))]
-#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
-pub(crate) mod calibrate;
+internal_modules!(
+    attribution,
+    calibrate,
+    compare,
+    engine,
+    model,
+    report,
+    scenario,
+    stats,
+    sweep
+);
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
-#[cfg(feature = "internals")]
-#[doc(hidden)]
-pub mod compare;
-#[cfg(not(feature = "internals"))]
-#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
-pub(crate) mod compare;
-#[cfg(feature = "internals")]
-#[doc(hidden)]
-pub mod engine;
-#[cfg(not(feature = "internals"))]
-#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
-pub(crate) mod engine;
-#[cfg(feature = "internals")]
-#[doc(hidden)]
-pub mod model;
-#[cfg(not(feature = "internals"))]
-#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
-pub(crate) mod model;
 #[cfg_attr(not(feature = "cli"), allow(dead_code))]
 pub(crate) mod output;
 pub mod outputs;
 #[cfg_attr(not(feature = "cli"), allow(dead_code))]
 pub(crate) mod rdm;
-#[cfg(feature = "internals")]
-#[doc(hidden)]
-pub mod report;
-#[cfg(not(feature = "internals"))]
-#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
-pub(crate) mod report;
-#[cfg(feature = "internals")]
-#[doc(hidden)]
-pub mod scenario;
-#[cfg(not(feature = "internals"))]
-#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
-pub(crate) mod scenario;
 /// Checks of the engine's own outputs, for deter's tests and fuzz targets only.
 #[cfg(any(test, feature = "internals"))]
 #[doc(hidden)]
@@ -74,18 +57,6 @@ pub mod selfcheck;
 pub mod settings;
 #[cfg_attr(not(feature = "cli"), allow(dead_code))]
 pub(crate) mod shard;
-#[cfg(feature = "internals")]
-#[doc(hidden)]
-pub mod stats;
-#[cfg(not(feature = "internals"))]
-#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
-pub(crate) mod stats;
-#[cfg(feature = "internals")]
-#[doc(hidden)]
-pub mod sweep;
-#[cfg(not(feature = "internals"))]
-#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
-pub(crate) mod sweep;
 
 /// Version of the engine, recorded in every output.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -160,27 +160,6 @@ fn real(
     }
 }
 
-/// A file named by the calibration file that is not TOML at all is reported without its
-/// content (as a scenario's `extends` or a sweep's `base`).
-fn conceal(file: &Path, mut d: Diagnostics) -> Diagnostics {
-    let shown = file.display().to_string();
-    for x in d.0.iter_mut().filter(|x| x.file == shown) {
-        let not_toml = x.message.starts_with("TOML syntax error")
-            || x.message.starts_with("the file is not valid UTF-8")
-            || x.message.starts_with("the file contains a NUL byte");
-        if not_toml {
-            x.message = format!(
-                "not a TOML record file ({}; its content is not shown)",
-                x.message.split(':').next().unwrap_or("unreadable")
-            );
-            x.snippet = None;
-            x.path.clear();
-            x.help = None;
-        }
-    }
-    d
-}
-
 fn read(
     r: &mut Input<'_>,
     root: &DeTable<'_>,
@@ -318,7 +297,9 @@ fn read(
                             path.display()
                         ),
                     );
-                    r.diags.extend(conceal(&path, inner).0);
+                    r.diags.extend(
+                        input::conceal_not_toml(inner, &path.display().to_string(), "record").0,
+                    );
                     case_ok = false;
                     continue;
                 }

@@ -61,6 +61,67 @@ pub(crate) fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
+/// The frame shared by the row charts (probability bars, level bars, differences): `labels`
+/// top to bottom on a segmented y axis 170 px wide, `x` on a linear axis labelled by `x_fmt`
+/// (with `x_labels` ticks and an axis title `x_desc` where given), no horizontal grid lines.
+#[allow(clippy::too_many_arguments)]
+fn row_chart<'a, 'b>(
+    root: &'a Area<'b>,
+    title: &str,
+    labels: &[&str],
+    x: std::ops::Range<f64>,
+    x_area: u32,
+    x_labels: Option<usize>,
+    x_desc: Option<&str>,
+    x_fmt: &dyn Fn(&f64) -> String,
+) -> Result<RowChart<'a, 'b>, String> {
+    let n = labels.len() as i32;
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, (FONT, 16))
+        .margin(8)
+        .margin_right(24)
+        .x_label_area_size(x_area)
+        .y_label_area_size(170)
+        .build_cartesian_2d(x, (0..last(n)).into_segmented())
+        .map_err(err)?;
+    let y_fmt = |v: &SegmentValue<i32>| match v {
+        SegmentValue::CenterOf(i) => labels
+            .get((n - 1 - *i) as usize)
+            .map(|l| l.to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(WHITE.mix(0.0)).disable_y_mesh();
+    if let Some(k) = x_labels {
+        mesh.x_labels(k);
+    }
+    if let Some(d) = x_desc {
+        mesh.x_desc(d);
+    }
+    mesh.x_label_formatter(x_fmt)
+        .y_label_formatter(&y_fmt)
+        .label_style((FONT, 13))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
+/// The chart a [`row_chart`] frame draws on.
+type RowChart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordi32>,
+    >,
+>;
+
+/// Percent ticks of a [0, 1] axis.
+fn percent_tick(x: &f64) -> String {
+    format!("{:.0}%", 100.0 * x)
+}
+
 /// One labelled probability with its interval.
 pub struct Bar<'a> {
     pub label: &'a str,
@@ -74,31 +135,17 @@ pub fn probability_bars(title: &str, bars: &[Bar<'_>]) -> String {
     let n = bars.len() as i32;
     let height = 70 + 34 * bars.len() as u32;
     svg(height, |root| {
-        let labels: Vec<String> = bars.iter().map(|b| b.label.to_string()).collect();
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 16))
-            .margin(8)
-            .margin_right(24)
-            .x_label_area_size(28)
-            .y_label_area_size(170)
-            .build_cartesian_2d(0f64..1f64, (0..last(n)).into_segmented())
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(WHITE.mix(0.0))
-            .disable_y_mesh()
-            .x_labels(11)
-            .x_label_formatter(&|x| format!("{:.0}%", 100.0 * x))
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels
-                    .get((n - 1 - *i) as usize)
-                    .cloned()
-                    .unwrap_or_default(),
-                _ => String::new(),
-            })
-            .label_style((FONT, 13))
-            .draw()
-            .map_err(err)?;
+        let labels: Vec<&str> = bars.iter().map(|b| b.label).collect();
+        let mut chart = row_chart(
+            root,
+            title,
+            &labels,
+            0f64..1f64,
+            28,
+            Some(11),
+            None,
+            &percent_tick,
+        )?;
         chart
             .draw_series(bars.iter().enumerate().map(|(i, b)| {
                 let row = n - 1 - i as i32;
@@ -203,31 +250,17 @@ pub fn level_bars(title: &str, rows: &[LevelRow<'_>]) -> String {
     let height = 90 + 34 * rows.len() as u32;
     let colours = [BLUE, ORANGE, GREEN];
     svg(height, |root| {
-        let labels: Vec<String> = rows.iter().map(|r| r.label.to_string()).collect();
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 16))
-            .margin(8)
-            .margin_right(24)
-            .x_label_area_size(28)
-            .y_label_area_size(170)
-            .build_cartesian_2d(0f64..1f64, (0..last(n)).into_segmented())
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(WHITE.mix(0.0))
-            .disable_y_mesh()
-            .x_labels(11)
-            .x_label_formatter(&|x| format!("{:.0}%", 100.0 * x))
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels
-                    .get((n - 1 - *i) as usize)
-                    .cloned()
-                    .unwrap_or_default(),
-                _ => String::new(),
-            })
-            .label_style((FONT, 13))
-            .draw()
-            .map_err(err)?;
+        let labels: Vec<&str> = rows.iter().map(|r| r.label).collect();
+        let mut chart = row_chart(
+            root,
+            title,
+            &labels,
+            0f64..1f64,
+            28,
+            Some(11),
+            None,
+            &percent_tick,
+        )?;
         for (k, colour) in colours.iter().enumerate() {
             chart
                 .draw_series(rows.iter().enumerate().map(|(i, r)| {
@@ -521,38 +554,26 @@ pub fn differences(title: &str, rows: &[DiffRow<'_>]) -> String {
         .fold(0.005f64, f64::max)
         * 1.15;
     svg(height, |root| {
-        let labels: Vec<String> = rows.iter().map(|r| r.label.to_string()).collect();
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 16))
-            .margin(8)
-            .margin_right(24)
-            .x_label_area_size(36)
-            .y_label_area_size(170)
-            .build_cartesian_2d(-span..span, (0..last(n)).into_segmented())
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(WHITE.mix(0.0))
-            .disable_y_mesh()
-            .x_desc("P(B) - P(A), percentage points")
-            .x_label_formatter(&|x| {
-                let v = 100.0 * x;
-                if v.abs() < 0.05 {
-                    "0".to_string()
-                } else {
-                    format!("{v:+.1}")
-                }
-            })
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels
-                    .get((n - 1 - *i) as usize)
-                    .cloned()
-                    .unwrap_or_default(),
-                _ => String::new(),
-            })
-            .label_style((FONT, 13))
-            .draw()
-            .map_err(err)?;
+        let labels: Vec<&str> = rows.iter().map(|r| r.label).collect();
+        let points = |x: &f64| {
+            let v = 100.0 * x;
+            if v.abs() < 0.05 {
+                "0".to_string()
+            } else {
+                format!("{v:+.1}")
+            }
+        };
+        let desc = "P(B) - P(A), percentage points";
+        let mut chart = row_chart(
+            root,
+            title,
+            &labels,
+            -span..span,
+            36,
+            None,
+            Some(desc),
+            &points,
+        )?;
         chart
             .draw_series(std::iter::once(PathElement::new(
                 vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Exact(n))],

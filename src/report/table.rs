@@ -205,19 +205,7 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
     let _ = writeln!(out, "Region-wide");
     outcomes(&mut out, &r.outcomes, r.horizon_years);
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "  {:<LABEL$} {:>9} {:>9} {:>9} {:>9}",
-        format!(
-            "per run, over {} year{}",
-            r.horizon_years,
-            plural(u64::from(r.horizon_years))
-        ),
-        "mean",
-        "p5",
-        "p50",
-        "p95"
-    );
+    metrics_header(&mut out, r.horizon_years);
     metrics(&mut out, &r.metrics);
     let t = &r.metrics.years_to_first_use_of_force;
     let tm = MetricOut {
@@ -247,19 +235,7 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
         if r.rivalries.len() > 1 {
             outcomes(&mut out, &rv.outcomes, r.horizon_years);
             let _ = writeln!(out);
-            let _ = writeln!(
-                out,
-                "  {:<LABEL$} {:>9} {:>9} {:>9} {:>9}",
-                format!(
-                    "per run, over {} year{}",
-                    r.horizon_years,
-                    plural(u64::from(r.horizon_years))
-                ),
-                "mean",
-                "p5",
-                "p50",
-                "p95"
-            );
+            metrics_header(&mut out, r.horizon_years);
             metrics(&mut out, &rv.metrics);
             if yearly {
                 yearly_table(&mut out, &rv.yearly);
@@ -521,4 +497,21 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
     );
     // Padding of the last column leaves trailing spaces: drop them.
     out.lines().map(|l| format!("{}\n", l.trim_end())).collect()
+}
+
+/// The header line of a per-run metrics block ("per run, over N years", mean and quantiles).
+fn metrics_header(out: &mut String, horizon_years: u32) {
+    let _ = writeln!(
+        out,
+        "  {:<LABEL$} {:>9} {:>9} {:>9} {:>9}",
+        format!(
+            "per run, over {} year{}",
+            horizon_years,
+            plural(u64::from(horizon_years))
+        ),
+        "mean",
+        "p5",
+        "p50",
+        "p95"
+    );
 }

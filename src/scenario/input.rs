@@ -54,6 +54,28 @@ pub(crate) fn read_text(path: &Path, shown: &str, kind: FileKind) -> Result<Stri
     decode(&bytes, shown, kind)
 }
 
+/// Hide the content of a file named by another file (a scenario's `extends`, a sweep's `base`,
+/// a calibration's record) that turned out not to be TOML at all: its diagnostics in `shown`
+/// become "not a TOML `noun` file (the first words of the fault; its content is not shown)",
+/// without snippet, key path or help, so a mistyped path never prints a binary or private file.
+pub(crate) fn conceal_not_toml(mut d: Diagnostics, shown: &str, noun: &str) -> Diagnostics {
+    for x in d.0.iter_mut().filter(|x| x.file == shown) {
+        let not_toml = x.message.starts_with("TOML syntax error")
+            || x.message.starts_with("the file is not valid UTF-8")
+            || x.message.starts_with("the file contains a NUL byte");
+        if not_toml {
+            x.message = format!(
+                "not a TOML {noun} file ({}; its content is not shown)",
+                x.message.split(':').next().unwrap_or("unreadable")
+            );
+            x.snippet = None;
+            x.path.clear();
+            x.help = None;
+        }
+    }
+    d
+}
+
 /// Check the bytes of an input file and return its text: size, UTF-16, NUL bytes, UTF-8.
 pub(crate) fn decode(bytes: &[u8], file: &str, kind: FileKind) -> Result<String, Diagnostics> {
     let fail = |d: Diagnostic| Err(Diagnostics(vec![d]));

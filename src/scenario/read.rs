@@ -123,24 +123,12 @@ fn load_chain_warn(
 ) -> Result<Scenario, Diagnostics> {
     let shown = path.display().to_string();
     read.push(path.to_path_buf());
-    let conceal = |mut e: Diagnostics| {
+    let conceal = |e: Diagnostics| {
         if is_base {
-            for d in e.0.iter_mut().filter(|d| d.file == shown) {
-                let not_toml = d.message.starts_with("TOML syntax error")
-                    || d.message.starts_with("the file is not valid UTF-8")
-                    || d.message.starts_with("the file contains a NUL byte");
-                if not_toml {
-                    d.message = format!(
-                        "not a TOML scenario file ({}; its content is not shown)",
-                        d.message.split(':').next().unwrap_or("unreadable")
-                    );
-                    d.snippet = None;
-                    d.path.clear();
-                    d.help = None;
-                }
-            }
+            input::conceal_not_toml(e, &shown, "scenario")
+        } else {
+            e
         }
-        e
     };
     let src = input::read_text(path, &shown, SCENARIO_FILE).map_err(conceal)?;
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
