@@ -1362,18 +1362,19 @@ impl<const C: bool> World<C> {
     ) {
         // A war ends this month with probability 1 - exp(-dt / war_duration) (docs/MODEL.md
         // 7.9): a ceasefire or frozen conflict, after which the rivalry's play resumes.
+        // Computed only in a month with a rivalry at war (the same value whenever it is).
         let m = self.model;
-        let war_end = if m.war_duration > 0.0 {
-            -(-DT / m.war_duration).exp_m1()
-        } else {
-            1.0
-        };
         let n_c = self.countries.len();
         for ri in first..self.rivalries.len() {
             let crises = match pending {
                 Some(n) if ri == first => n,
                 _ => {
                     if self.rivalries[ri].at_war {
+                        let war_end = if m.war_duration > 0.0 {
+                            -(-DT / m.war_duration).exp_m1()
+                        } else {
+                            1.0
+                        };
                         let first = 3 * n_c + RIVALRY_STREAMS * ri;
                         if self.streams[first + 4].uniform() < war_end {
                             self.rivalries[ri].at_war = false;
