@@ -31,7 +31,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::run_rng;
-use crate::model::{Compiled, Follower, RunRecord, count_simulated_run, finish_follower};
+use crate::model::{
+    Compiled, Follower, RunRecord, Shocks, Tape, count_simulated_run, finish_follower,
+};
 use crate::outputs::{EventSet, N_EVENTS, event_flags};
 use crate::stats::Z95;
 
@@ -225,6 +227,8 @@ impl Tally {
 /// present: a world and a run record each ([`Follower`]), allocated once.
 pub struct Scratch {
     variants: [Follower; 7],
+    /// The plain run's country shocks, which every variant shares.
+    shocks: Shocks,
 }
 
 /// Variants (by levels present) that keep the political level: they follow the plain run
@@ -251,6 +255,7 @@ impl Scratch {
     pub fn new(variants: &[Compiled]) -> Self {
         Self {
             variants: std::array::from_fn(|s| Follower::new(&variants[s])),
+            shocks: Shocks::new(&variants[0]),
         }
     }
 
@@ -263,19 +268,23 @@ impl Scratch {
         }
     }
 
-    /// The variants that follow the plain run of the next [`Scratch::simulate_after`]: pass
-    /// them to `model::simulate_run_leading` for the plain run.
+    /// The variants that follow the plain run of the next [`Scratch::simulate_after`], and
+    /// where it records its country shocks: pass both to `model::simulate_run_leading` for
+    /// the plain run.
     pub fn plain_followers<'a>(
         &'a mut self,
         variants: &'a [Compiled],
-    ) -> [(&'a Compiled, &'a mut Follower); 3] {
+    ) -> ([(&'a Compiled, &'a mut Follower); 3], Tape<'a>) {
         let [_, _, v2, v3, _, _, v6] = &mut self.variants;
         let [s3, s2, s6] = WITH_POLITICAL;
-        [
-            (&variants[s3], v3),
-            (&variants[s2], v2),
-            (&variants[s6], v6),
-        ]
+        (
+            [
+                (&variants[s3], v3),
+                (&variants[s2], v2),
+                (&variants[s6], v6),
+            ],
+            Tape::Record(&mut self.shocks),
+        )
     }
 
     /// The same events as [`Scratch::simulate`], for less work, after the plain run of the
@@ -283,7 +292,8 @@ impl Scratch {
     /// in crises (military and economic), and political also on the monitoring of
     /// non-state violence, so the variants that keep the political level follow the plain
     /// run and the three others that remove it follow the fourth, each until a crisis whose
-    /// play differs, from which its own run is finished (`model::finish_follower`).
+    /// play differs, from which its own run is finished (`model::finish_follower`). All
+    /// read the plain run's country shocks (`model::Shocks`) instead of drawing them.
     pub fn simulate_after(&mut self, variants: &[Compiled], seed: u64, stream: u64) {
         let [v0, v1, v2, v3, v4, v5, v6] = &mut self.variants;
         let (lead, [s0, s1, s4]) = WITHOUT_POLITICAL;
@@ -292,7 +302,14 @@ impl Scratch {
             (&variants[s1], v1),
             (&variants[s4], v4),
         ];
-        v5.simulate_leading(&variants[lead], &mut run_rng(seed, stream), &mut followers);
+        let shocks = &self.shocks;
+        let mut rng = run_rng(seed, stream);
+        v5.simulate_leading(
+            &variants[lead],
+            &mut rng,
+            &mut followers,
+            Tape::Replay(shocks),
+        );
         for (c, f) in followers.into_iter().chain([
             (&variants[0b011], v3),
             (&variants[0b010], v2),
@@ -300,7 +317,7 @@ impl Scratch {
         ]) {
             count_simulated_run();
             if f.diverged {
-                finish_follower(c, f);
+                finish_follower(c, f, Tape::Replay(shocks));
             }
         }
     }

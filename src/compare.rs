@@ -13,7 +13,7 @@
 
 use crate::engine::driver::{Units, drive};
 use crate::engine::{Aggregate, Hooks, Interrupted, run_rng, until};
-use crate::model::{Compiled, RunRecord, World, simulate_run_leading};
+use crate::model::{Compiled, RunRecord, Tape, World, simulate_run_leading};
 use crate::outputs::{EventSet, METRICS, N_EVENTS, N_METRICS, event_flags};
 use crate::stats::paired::{PairedCounts, PairedDiff};
 
@@ -167,18 +167,20 @@ impl PairWorker {
             // With the attribution, each plain run leads the variants that follow it until
             // their play of a crisis differs (`Scratch::simulate_after`).
             let (va, vb) = (a.attribution_variants(), b.attribution_variants());
-            let (mut fa, mut fb) = match (&mut self.variants, va, vb) {
+            let ((mut fa, ta), (mut fb, tb)) = match (&mut self.variants, va, vb) {
                 (Some((sa, sb)), Some(va), Some(vb)) => {
-                    (Some(sa.plain_followers(va)), Some(sb.plain_followers(vb)))
+                    let (fa, ta) = sa.plain_followers(va);
+                    let (fb, tb) = sb.plain_followers(vb);
+                    ((Some(fa), ta), (Some(fb), tb))
                 }
-                _ => (None, None),
+                _ => ((None, Tape::Off), (None, Tape::Off)),
             };
             let mut rng = run_rng(seed, i);
             let fa = fa.as_mut().map(|f| &mut f[..]);
-            simulate_run_leading(a, &mut self.world_a, &mut self.rec_a, &mut rng, fa);
+            simulate_run_leading(a, &mut self.world_a, &mut self.rec_a, &mut rng, fa, ta);
             let mut rng = run_rng(seed, i);
             let fb = fb.as_mut().map(|f| &mut f[..]);
-            simulate_run_leading(b, &mut self.world_b, &mut self.rec_b, &mut rng, fb);
+            simulate_run_leading(b, &mut self.world_b, &mut self.rec_b, &mut rng, fb, tb);
             self.out.a.record(&self.rec_a);
             self.out.b.record(&self.rec_b);
             // The attribution of each side, and its shift, on run i's streams; the plain

@@ -654,12 +654,14 @@ fn variants_following_the_plain_run_equal_variants_simulated_from_the_start() {
             let (mut full, mut led) = (Scratch::new(variants), Scratch::new(variants));
             for i in 0..150 {
                 full.simulate(variants, 5, i);
+                let (mut followers, tape) = led.plain_followers(variants);
                 simulate_run_leading(
                     &c,
                     &mut world,
                     &mut plain,
                     &mut run_rng(5, i),
-                    Some(&mut led.plain_followers(variants)),
+                    Some(&mut followers),
+                    tape,
                 );
                 led.simulate_after(variants, 5, i);
                 let (a, b) = (full.records(&plain), led.records(&plain));

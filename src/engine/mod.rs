@@ -102,12 +102,14 @@ impl Worker {
                 compiled.attribution_variants(),
                 &mut self.aggregate.attribution,
             ) {
+                let (mut followers, tape) = scratch.plain_followers(variants);
                 simulate_run_leading(
                     compiled,
                     &mut self.world,
                     &mut self.record,
                     &mut rng,
-                    Some(&mut scratch.plain_followers(variants)),
+                    Some(&mut followers),
+                    tape,
                 );
                 scratch.simulate_after(variants, plan.seed, plan.stream_offset + i);
                 tally.record(&self.record, &scratch.records(&self.record));

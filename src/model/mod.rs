@@ -667,7 +667,7 @@ pub fn simulate_run<R: Rng + ?Sized, const C: bool>(
     record: &mut RunRecord,
     master: &mut R,
 ) {
-    simulate_run_leading(compiled, world, record, master, None);
+    simulate_run_leading(compiled, world, record, master, None, Tape::Off);
 }
 
 /// [`simulate_run`] as the lead of `followers`: each pair is a variant of this run's
@@ -686,13 +686,14 @@ pub fn simulate_run_leading<R: Rng + ?Sized, const C: bool>(
     record: &mut RunRecord,
     master: &mut R,
     mut followers: Option<&mut [(&Compiled, &mut Follower<C>)]>,
+    tape: Tape<'_>,
 ) {
     SIMULATED_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     world.start_run(compiled, record, run_key(master));
     for (_, f) in followers.iter_mut().flat_map(|f| f.iter_mut()) {
         f.diverged = false;
     }
-    run_steps(compiled, world, record, 0, followers);
+    run_steps(compiled, world, record, 0, followers, tape);
 }
 
 /// A variant's run kept beside a lead run ([`simulate_run_leading`]). Allocate once per
@@ -748,6 +749,7 @@ impl<const C: bool> Follower<C> {
         compiled: &Compiled,
         master: &mut R,
         followers: &mut [(&Compiled, &mut Follower<C>)],
+        tape: Tape<'_>,
     ) {
         simulate_run_leading(
             compiled,
@@ -755,6 +757,7 @@ impl<const C: bool> Follower<C> {
             &mut self.record,
             master,
             Some(followers),
+            tape,
         );
     }
 }
@@ -763,12 +766,60 @@ impl<const C: bool> Follower<C> {
 /// `compiled`, from the crisis where its play first differed: the same events, bit for bit,
 /// as [`simulate_run`] of `compiled` from the start ([`Follower::diverged`]). Does not count as a simulated run (the
 /// caller counts each variant once).
-pub fn finish_follower<const C: bool>(compiled: &Compiled, f: &mut Follower<C>) {
+pub fn finish_follower<const C: bool>(compiled: &Compiled, f: &mut Follower<C>, tape: Tape<'_>) {
     debug_assert!(f.diverged);
     let (world, record) = (&mut f.world, &mut f.record);
     world.rivalries_step(compiled, f.step, f.rivalry, Some(f.pending), record, None);
     end_of_step(compiled, world, record, f.step);
-    run_steps(compiled, world, record, f.step + 1, None);
+    run_steps(compiled, world, record, f.step + 1, None, tape);
+}
+
+/// One country's shocks of one month: its GDP growth factor `exp(drift + sigma sqrt(dt) z)`
+/// and its cohesion and narrative shocks (docs/MODEL.md 3.1), each 0 without volatility.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CountryShock {
+    growth: f64,
+    cohesion: f64,
+    narrative: f64,
+}
+
+/// The country shocks of a run, month by month (steps x simulated countries). They depend
+/// on the run's key, the countries' parameters and the policies' schedule only, never on
+/// the run's state, so the attribution's variants of a run (which differ from it only in
+/// crises) have the same: recorded once by the plain run, read by the variants instead of
+/// drawing and exponentiating them again. Allocate once per worker with [`Shocks::new`].
+#[derive(Debug, Clone)]
+pub struct Shocks(Vec<CountryShock>);
+
+impl Shocks {
+    pub fn new(compiled: &Compiled) -> Self {
+        Self(vec![
+            CountryShock::default();
+            compiled.steps as usize
+                * compiled.initial.countries.len()
+        ])
+    }
+}
+
+/// What a run does with its country shocks ([`Shocks`]).
+#[derive(Debug)]
+pub enum Tape<'a> {
+    /// Draw them.
+    Off,
+    /// Draw them and record them.
+    Record(&'a mut Shocks),
+    /// Read them from a run of the same key (drawing nothing from the country streams).
+    Replay(&'a Shocks),
+}
+
+impl Tape<'_> {
+    fn reborrow(&mut self) -> Tape<'_> {
+        match self {
+            Tape::Off => Tape::Off,
+            Tape::Record(t) => Tape::Record(t),
+            Tape::Replay(t) => Tape::Replay(t),
+        }
+    }
 }
 
 /// Steps `from..` of a run, then its final balances.
@@ -779,9 +830,16 @@ fn run_steps<const C: bool>(
     record: &mut RunRecord,
     from: u32,
     mut followers: Option<&mut [(&Compiled, &mut Follower<C>)]>,
+    mut tape: Tape<'_>,
 ) {
     for step in from..compiled.steps {
-        world.step(compiled, step, record, followers.as_deref_mut());
+        world.step(
+            compiled,
+            step,
+            record,
+            followers.as_deref_mut(),
+            tape.reborrow(),
+        );
         end_of_step(compiled, world, record, step);
     }
     for (ri, r) in compiled.scenario.rivalries.iter().enumerate() {
@@ -828,7 +886,7 @@ pub mod bench_hooks {
 
     /// One monthly step.
     pub fn step(c: &Compiled, w: &mut World, r: &mut RunRecord, step: u32) {
-        w.step(c, step, r, None);
+        w.step(c, step, r, None, super::Tape::Off);
     }
 
     /// One crisis opportunity on rivalry `ri`, played through the game.
@@ -1346,6 +1404,7 @@ impl<const C: bool> World<C> {
         step: u32,
         record: &mut RunRecord,
         followers: Option<&mut [(&Compiled, &mut Follower<C>)]>,
+        mut tape: Tape<'_>,
     ) {
         if self.next_event < c.events.len() || !self.ramps.is_empty() {
             self.apply_policies(c, step);
@@ -1356,37 +1415,57 @@ impl<const C: bool> World<C> {
         // The constant factors come from `s.k` (StepCoefficients): same products, same order.
         let n_c = self.countries.len();
         let (country_streams, _) = self.streams.split_at_mut(3 * n_c);
-        for (s, g) in self
-            .countries
-            .iter_mut()
-            .zip(country_streams.chunks_exact_mut(3))
-        {
-            // Economy: geometric Brownian motion.
-            let shock = if s.eco.volatility > 0.0 {
-                s.k.gdp_shock * g[0].normal()
-            } else {
-                0.0
-            };
-            s.gdp *= (s.k.gdp_drift + shock).exp();
+        // One country's month from its shocks (GDP growth factor, cohesion and narrative
+        // shocks), which depend on its parameters and its streams only, not on its state.
+        let update = |s: &mut CountryState, k: &CountryShock| {
+            s.gdp *= k.growth;
             // Military: budget from its share of GDP, perpetual inventory, readiness reverts.
             let budget = s.mil.budget_share * s.gdp;
             s.capability = s.capability * s.k.keep + s.k.invest * budget * DT;
             s.readiness += s.k.readiness_rate * (s.mil.readiness - s.readiness);
             // Politics: Ornstein-Uhlenbeck toward the baselines, clipped to [0, 1].
-            let cz = if s.pol.cohesion_volatility > 0.0 {
-                s.k.cohesion_shock * g[1].normal()
-            } else {
-                0.0
-            };
-            s.cohesion = (s.cohesion + theta * (s.pol.cohesion - s.cohesion) + cz).clamp(0.0, 1.0);
-            let nz = if s.pol.narrative_volatility > 0.0 {
-                s.k.narrative_shock * g[2].normal()
-            } else {
-                0.0
-            };
-            s.narrative =
-                (s.narrative + theta * (s.pol.narrative - s.narrative) + nz).clamp(0.0, 1.0);
+            s.cohesion =
+                (s.cohesion + theta * (s.pol.cohesion - s.cohesion) + k.cohesion).clamp(0.0, 1.0);
+            s.narrative = (s.narrative + theta * (s.pol.narrative - s.narrative) + k.narrative)
+                .clamp(0.0, 1.0);
             s.reputation += reputation_rate * (s.pol.reputation - s.reputation);
+        };
+        if let Tape::Replay(t) = tape {
+            let row = &t.0[step as usize * n_c..][..n_c];
+            for (s, k) in self.countries.iter_mut().zip(row) {
+                update(s, k);
+            }
+        } else {
+            for (i, (s, g)) in self
+                .countries
+                .iter_mut()
+                .zip(country_streams.chunks_exact_mut(3))
+                .enumerate()
+            {
+                // Economy: geometric Brownian motion.
+                let shock = if s.eco.volatility > 0.0 {
+                    s.k.gdp_shock * g[0].normal()
+                } else {
+                    0.0
+                };
+                let k = CountryShock {
+                    growth: (s.k.gdp_drift + shock).exp(),
+                    cohesion: if s.pol.cohesion_volatility > 0.0 {
+                        s.k.cohesion_shock * g[1].normal()
+                    } else {
+                        0.0
+                    },
+                    narrative: if s.pol.narrative_volatility > 0.0 {
+                        s.k.narrative_shock * g[2].normal()
+                    } else {
+                        0.0
+                    },
+                };
+                if let Tape::Record(t) = &mut tape {
+                    t.0[step as usize * n_c + i] = k;
+                }
+                update(s, &k);
+            }
         }
         self.rivalries_step(c, step, 0, None, record, followers);
     }
