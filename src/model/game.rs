@@ -360,7 +360,8 @@ pub const GAME_UNIFORMS: usize = 8;
 
 /// Play the game: A's choices from `seen` (its perceived game), T's and P's from `real`, war
 /// from `real_inputs.war` (the realised balance decides the outcome). `u` holds the
-/// [`GAME_UNIFORMS`] uniforms.
+/// [`GAME_UNIFORMS`] uniforms. Without a challenge (`u[0] >= seen.challenge`) neither `real`
+/// nor `real_inputs` is read (the model solves the real game only after a challenge).
 pub fn play(
     seen: &Solution,
     real: &Solution,

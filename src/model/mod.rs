@@ -1895,12 +1895,21 @@ impl<const C: bool> World<C> {
         } else {
             p_real
         };
-        let real_inputs = self.game_inputs(c, ri, &th, p_real);
-        let real = game::solve(&real_inputs);
-        let seen = if p_seen == p_real {
-            real
+        // The real game decides only what follows a challenge (`game::play` reads it, and
+        // its inputs, only then): built and solved only then, unless it is the game the
+        // challenger perceives.
+        let (seen, real, real_inputs) = if p_seen == p_real {
+            let real_inputs = self.game_inputs(c, ri, &th, p_real);
+            let real = game::solve(&real_inputs);
+            (real, real, real_inputs)
         } else {
-            game::solve(&self.game_inputs(c, ri, &th, p_seen))
+            let seen = game::solve(&self.game_inputs(c, ri, &th, p_seen));
+            if draws.u[0] < seen.challenge {
+                let real_inputs = self.game_inputs(c, ri, &th, p_real);
+                (seen, game::solve(&real_inputs), real_inputs)
+            } else {
+                (seen, game::Solution::default(), GameInputs::default())
+            }
         };
         Decision {
             play: game::play(&seen, &real, &real_inputs, &draws.u),
