@@ -71,6 +71,17 @@ fn peak_rss_kib(dir: &Path, command: &str, files: &[String], args: &[&str]) -> u
         .unwrap_or_else(|| panic!("no peak in {text:?}"))
 }
 
+/// The least of three measurements of [`peak_rss_kib`]: the peak of one process varies by a
+/// few hundred KiB with how its threads' allocations happened to interleave (up to about 5%
+/// of the whole here, seen between identical runs on this machine), which only ever adds
+/// pages to what the files cost; the least of three is the reproducible footprint.
+fn least_peak_rss_kib(dir: &Path, command: &str, files: &[String], args: &[&str]) -> u64 {
+    (0..3)
+        .map(|_| peak_rss_kib(dir, command, files, args))
+        .min()
+        .unwrap()
+}
+
 /// 4,000 distinct copies of the template in a new directory, named `0000.toml` ...
 fn scenario_files() -> (tempfile::TempDir, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
@@ -130,8 +141,8 @@ fn peak_memory_of_4000_listed_files_is_within_10_percent_of_400() {
     small_args.extend(run_args("small.csv"));
     let mut large_args = vec!["--files-from", "4000.list"];
     large_args.extend(run_args("large.csv"));
-    let small = peak_rss_kib(d, "run", &[], &small_args);
-    let large = peak_rss_kib(d, "run", &[], &large_args);
+    let small = least_peak_rss_kib(d, "run", &[], &small_args);
+    let large = least_peak_rss_kib(d, "run", &[], &large_args);
     assert_eq!(
         (reported(d, "small.csv"), reported(d, "large.csv")),
         (400, 4000)
@@ -149,8 +160,8 @@ fn peak_memory_of_4000_files_is_within_10_percent_of_400() {
     }
     let (dir, names) = scenario_files();
     let d = dir.path();
-    let small = peak_rss_kib(d, "run", &names[..400], &run_args("small.csv"));
-    let large = peak_rss_kib(d, "run", &names, &run_args("large.csv"));
+    let small = least_peak_rss_kib(d, "run", &names[..400], &run_args("small.csv"));
+    let large = least_peak_rss_kib(d, "run", &names, &run_args("large.csv"));
     assert_eq!(
         (reported(d, "small.csv"), reported(d, "large.csv")),
         (400, 4000)
