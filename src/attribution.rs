@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::run_rng;
 use crate::model::{
-    Compiled, Pause, RunRecord, World, count_simulated_run, resume_run, simulate_run_pausing,
+    Compiled, Follower, RunRecord, Shocks, Tape, count_simulated_run, finish_follower,
 };
 use crate::outputs::{EventSet, N_EVENTS, event_flags};
 use crate::stats::Z95;
@@ -148,7 +148,7 @@ pub struct Tally {
 /// Per variant (indexed by levels present), the events of one entity in one run.
 fn entity_sets(
     plain: &RunRecord,
-    variants: &[RunRecord],
+    variants: &[&RunRecord],
     rivalry: Option<usize>,
 ) -> [u8; N_EVENTS] {
     let set = |r: &RunRecord| -> EventSet {
@@ -161,6 +161,7 @@ fn entity_sets(
     // Variants 0..7 (levels present by bit set), then the plain run as variant 7.
     for (s, r) in variants
         .iter()
+        .copied()
         .take(7)
         .chain(std::iter::once(plain))
         .enumerate()
@@ -183,7 +184,7 @@ impl Tally {
 
     /// Record one run: `plain` is the run as it is, `variants[s]` the run with the levels in
     /// bit set `s` present (`s` in 0..7), all on the same streams.
-    pub fn record(&mut self, plain: &RunRecord, variants: &[RunRecord]) {
+    pub fn record(&mut self, plain: &RunRecord, variants: &[&RunRecord]) {
         for (e, t) in self.entities.iter_mut().enumerate() {
             let masks = entity_sets(plain, variants, e.checked_sub(1));
             for (x, m) in t.iter_mut().zip(masks) {
@@ -222,31 +223,39 @@ impl Tally {
     }
 }
 
-/// Per-worker scratch of the seven removal variants: a world and a run record each, and the
-/// two paused states they resume from, allocated once.
+/// Per-worker scratch of the seven removal variants, indexed by the bit set of levels
+/// present: a world and a run record each ([`Follower`]), allocated once.
 pub struct Scratch {
-    worlds: Vec<World>,
-    records: Vec<RunRecord>,
-    /// The plain run just before its first crisis ([`Scratch::plain_pause`]).
-    plain: Pause,
-    /// The variant without the political level just before its first crisis.
-    unpolitical: Pause,
+    variants: [Follower; 7],
+    /// The plain run's country shocks, which every variant shares.
+    shocks: Shocks,
 }
 
-/// Variants (by levels present) that keep the political level: until the first crisis they
-/// are the plain run itself.
+/// Variants (by levels present) that keep the political level: they follow the plain run
+/// (`model::simulate_run_leading`), which is the same as each of them until a crisis whose
+/// play differs.
 const WITH_POLITICAL: [usize; 3] = [0b011, 0b010, 0b110];
 /// The variant without the political level that is simulated from the start, and the three
-/// others without it, which are the same as it until the first crisis.
+/// others without it, which follow it.
 const WITHOUT_POLITICAL: (usize, [usize; 3]) = (0b101, [0b000, 0b001, 0b100]);
+
+/// The variant each variant's events are taken from when it never left the run it followed:
+/// `None` for the plain run.
+fn followed(s: usize) -> Option<usize> {
+    if WITH_POLITICAL.contains(&s) {
+        None
+    } else if s == WITHOUT_POLITICAL.0 {
+        Some(s)
+    } else {
+        Some(WITHOUT_POLITICAL.0)
+    }
+}
 
 impl Scratch {
     pub fn new(variants: &[Compiled]) -> Self {
         Self {
-            worlds: variants.iter().map(Compiled::new_world).collect(),
-            records: variants.iter().map(RunRecord::new).collect(),
-            plain: Pause::new(&variants[0]),
-            unpolitical: Pause::new(&variants[0]),
+            variants: std::array::from_fn(|s| Follower::new(&variants[s])),
+            shocks: Shocks::new(&variants[0]),
         }
     }
 
@@ -254,77 +263,81 @@ impl Scratch {
     /// the start: the reference [`Scratch::simulate_after`] is tested against (tests only).
     #[cfg(any(test, feature = "internals"))]
     pub fn simulate(&mut self, variants: &[Compiled], seed: u64, stream: u64) {
-        for ((c, w), r) in variants.iter().zip(&mut self.worlds).zip(&mut self.records) {
-            crate::model::simulate_run(c, w, r, &mut run_rng(seed, stream));
+        for (c, f) in variants.iter().zip(&mut self.variants) {
+            f.simulate(c, &mut run_rng(seed, stream));
         }
     }
 
-    /// Where the plain run of the next [`Scratch::simulate_after`] must pause
-    /// (`model::simulate_run_pausing`).
-    pub fn plain_pause(&mut self) -> &mut Pause {
-        &mut self.plain
+    /// The variants that follow the plain run of the next [`Scratch::simulate_after`], and
+    /// where it records its country shocks: pass both to `model::simulate_run_leading` for
+    /// the plain run.
+    pub fn plain_followers<'a>(
+        &'a mut self,
+        variants: &'a [Compiled],
+    ) -> ([(&'a Compiled, &'a mut Follower); 3], Tape<'a>) {
+        let [_, _, v2, v3, _, _, v6] = &mut self.variants;
+        let [s3, s2, s6] = WITH_POLITICAL;
+        (
+            [
+                (&variants[s3], v3),
+                (&variants[s2], v2),
+                (&variants[s6], v6),
+            ],
+            Tape::Record(&mut self.shocks),
+        )
     }
 
-    /// The same records as [`Scratch::simulate`], for less work, after the plain run of the
-    /// same stream was simulated with [`Scratch::plain_pause`] and gave `plain`. A removed
-    /// level acts only from the run's first crisis on (military and economic), or also on
-    /// the monitoring of non-state violence (political), so the variants that keep the
-    /// political level resume from the plain run's pause, and three of those that remove it
-    /// from the fourth's; a run without a crisis is the same under those variants, and
-    /// copied.
-    pub fn simulate_after(
-        &mut self,
-        variants: &[Compiled],
-        plain: &RunRecord,
-        seed: u64,
-        stream: u64,
-    ) {
-        for s in WITH_POLITICAL {
-            if self.plain.taken {
-                resume_run(
-                    &variants[s],
-                    &mut self.worlds[s],
-                    &mut self.records[s],
-                    &self.plain,
-                );
-            } else {
-                count_simulated_run();
-                self.records[s].copy_from(plain);
-            }
-        }
-        let (lead, rest) = WITHOUT_POLITICAL;
-        simulate_run_pausing(
+    /// The same events as [`Scratch::simulate`], for less work, after the plain run of the
+    /// same stream was simulated leading [`Scratch::plain_followers`]. A removed level acts
+    /// in crises (military and economic), and political also on the monitoring of
+    /// non-state violence, so the variants that keep the political level follow the plain
+    /// run and the three others that remove it follow the fourth, each until a crisis whose
+    /// play differs, from which its own run is finished (`model::finish_follower`). All
+    /// read the plain run's country shocks (`model::Shocks`) instead of drawing them.
+    pub fn simulate_after(&mut self, variants: &[Compiled], seed: u64, stream: u64) {
+        let [v0, v1, v2, v3, v4, v5, v6] = &mut self.variants;
+        let (lead, [s0, s1, s4]) = WITHOUT_POLITICAL;
+        let mut followers = [
+            (&variants[s0], v0),
+            (&variants[s1], v1),
+            (&variants[s4], v4),
+        ];
+        let shocks = &self.shocks;
+        let mut rng = run_rng(seed, stream);
+        v5.simulate_leading(
             &variants[lead],
-            &mut self.worlds[lead],
-            &mut self.records[lead],
-            &mut run_rng(seed, stream),
-            Some(&mut self.unpolitical),
+            &mut rng,
+            &mut followers,
+            Tape::Replay(shocks),
         );
-        for s in rest {
-            if self.unpolitical.taken {
-                resume_run(
-                    &variants[s],
-                    &mut self.worlds[s],
-                    &mut self.records[s],
-                    &self.unpolitical,
-                );
-            } else {
-                count_simulated_run();
-                let (from, to) = if lead < s {
-                    let (a, b) = self.records.split_at_mut(s);
-                    (&a[lead], &mut b[0])
-                } else {
-                    let (a, b) = self.records.split_at_mut(lead);
-                    (&b[0], &mut a[s])
-                };
-                to.copy_from(from);
+        for (c, f) in followers.into_iter().chain([
+            (&variants[0b011], v3),
+            (&variants[0b010], v2),
+            (&variants[0b110], v6),
+        ]) {
+            count_simulated_run();
+            if f.diverged {
+                finish_follower(c, f, Tape::Replay(shocks));
             }
         }
     }
 
-    /// The variants' records of the last run, indexed by the bit set of levels present.
-    pub fn records(&self) -> &[RunRecord] {
-        &self.records
+    /// The variants' records of the last run, indexed by the bit set of levels present,
+    /// `plain` being the plain run's: each variant's own, or, for a variant that never left
+    /// the run it followed, that run's, which has the variant's events (only the events are
+    /// the variant's: `Follower::diverged`).
+    pub fn records<'a>(&'a self, plain: &'a RunRecord) -> [&'a RunRecord; 7] {
+        std::array::from_fn(|s| {
+            let f = &self.variants[s];
+            if f.diverged {
+                f.record()
+            } else {
+                match followed(s) {
+                    None => plain,
+                    Some(l) => self.variants[l].record(),
+                }
+            }
+        })
     }
 }
 
@@ -380,8 +393,8 @@ impl PairedTally {
     /// Record run `i` of A (`plain_a`, `var_a`) and of B, with rivalry pairs `(ia, ib)`.
     pub fn record(
         &mut self,
-        (plain_a, var_a): (&RunRecord, &[RunRecord]),
-        (plain_b, var_b): (&RunRecord, &[RunRecord]),
+        (plain_a, var_a): (&RunRecord, &[&RunRecord]),
+        (plain_b, var_b): (&RunRecord, &[&RunRecord]),
         pairs: &[(usize, usize)],
     ) {
         let ids =

@@ -13,7 +13,7 @@
 
 use crate::engine::driver::{Units, drive};
 use crate::engine::{Aggregate, Hooks, Interrupted, run_rng, until};
-use crate::model::{Compiled, RunRecord, World, simulate_run_pausing};
+use crate::model::{Compiled, RunRecord, Tape, World, simulate_run_leading};
 use crate::outputs::{EventSet, METRICS, N_EVENTS, N_METRICS, event_flags};
 use crate::stats::paired::{PairedCounts, PairedDiff};
 
@@ -164,16 +164,23 @@ impl PairWorker {
     fn run_range(&mut self, a: &Compiled, b: &Compiled, seed: u64, first: u64, count: u64) {
         let steps = a.steps();
         for i in first..first + count {
-            // With the attribution, each plain run pauses before its first crisis for its
-            // variants to resume from (`Scratch::simulate_after`).
-            let (pause_a, pause_b) = match &mut self.variants {
-                Some((sa, sb)) => (Some(sa.plain_pause()), Some(sb.plain_pause())),
-                None => (None, None),
+            // With the attribution, each plain run leads the variants that follow it until
+            // their play of a crisis differs (`Scratch::simulate_after`).
+            let (va, vb) = (a.attribution_variants(), b.attribution_variants());
+            let ((mut fa, ta), (mut fb, tb)) = match (&mut self.variants, va, vb) {
+                (Some((sa, sb)), Some(va), Some(vb)) => {
+                    let (fa, ta) = sa.plain_followers(va);
+                    let (fb, tb) = sb.plain_followers(vb);
+                    ((Some(fa), ta), (Some(fb), tb))
+                }
+                _ => ((None, Tape::Off), (None, Tape::Off)),
             };
             let mut rng = run_rng(seed, i);
-            simulate_run_pausing(a, &mut self.world_a, &mut self.rec_a, &mut rng, pause_a);
+            let fa = fa.as_mut().map(|f| &mut f[..]);
+            simulate_run_leading(a, &mut self.world_a, &mut self.rec_a, &mut rng, fa, ta);
             let mut rng = run_rng(seed, i);
-            simulate_run_pausing(b, &mut self.world_b, &mut self.rec_b, &mut rng, pause_b);
+            let fb = fb.as_mut().map(|f| &mut f[..]);
+            simulate_run_leading(b, &mut self.world_b, &mut self.rec_b, &mut rng, fb, tb);
             self.out.a.record(&self.rec_a);
             self.out.b.record(&self.rec_b);
             // The attribution of each side, and its shift, on run i's streams; the plain
@@ -183,21 +190,21 @@ impl PairWorker {
                 a.attribution_variants(),
                 b.attribution_variants(),
             ) {
-                sa.simulate_after(va, &self.rec_a, seed, i);
-                sb.simulate_after(vb, &self.rec_b, seed, i);
+                sa.simulate_after(va, seed, i);
+                sb.simulate_after(vb, seed, i);
                 let out = &mut self.out;
                 for (agg, rec, sc) in [
                     (&mut out.a, &self.rec_a, &*sa),
                     (&mut out.b, &self.rec_b, &*sb),
                 ] {
                     if let Some(t) = &mut agg.attribution {
-                        t.record(rec, sc.records());
+                        t.record(rec, &sc.records(rec));
                     }
                 }
                 if let Some(t) = &mut out.attribution {
                     t.record(
-                        (&self.rec_a, sa.records()),
-                        (&self.rec_b, sb.records()),
+                        (&self.rec_a, &sa.records(&self.rec_a)),
+                        (&self.rec_b, &sb.records(&self.rec_b)),
                         &out.pairing.rivalries,
                     );
                 }

@@ -988,6 +988,80 @@ fn compare_until_ci_stops_at_the_first_block_meeting_the_paired_target() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// The scenario files of `deter run` after the first are taken out of the command line before
+/// clap parses it (memory, tests/memory.rs): wherever they stand among the options, before or
+/// after `--`, they run in the order given, an option's value is never taken for a file, and
+/// a bad option among them gets clap's message, the same as with one file.
+#[test]
+fn run_files_among_options_run_in_the_order_given() {
+    let [a, b, c] = [
+        "scenarios/mediu-tri-level.toml",
+        "scenarios/western-balkans-2024.toml",
+        "scenarios/shea-special-envoy.toml",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let csv = |args: &[&str]| {
+        let out = deter().args(args).output().expect("runs");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let common = ["--runs", "40", "--format", "csv", "--no-attribution", "-q"];
+    let plain = csv(&[&["run", a, b, c][..], &common].concat());
+    let order = |text: &str| -> Vec<usize> {
+        let mut seen = Vec::new();
+        for l in text.lines() {
+            for (k, f) in [a, b, c].iter().enumerate() {
+                if l.contains(f) && seen.last() != Some(&k) {
+                    seen.push(k);
+                }
+            }
+        }
+        seen
+    };
+    assert_eq!(order(&plain), [0, 1, 2], "{plain}");
+    let mixed = csv(&[
+        "run",
+        a,
+        "--runs",
+        "40",
+        b,
+        "--format",
+        "csv",
+        "-q",
+        c,
+        "--no-attribution",
+    ]);
+    assert_eq!(mixed, plain);
+    let dashed = csv(&[&["run", a], &common[..], &["--", b, c]].concat());
+    assert_eq!(dashed, plain);
+    let reversed = csv(&[&["run", c, b, a][..], &common].concat());
+    assert_eq!(order(&reversed), [2, 1, 0]);
+    // `--out FILE` and `--set PATH=VALUE` keep their values; the files still run in order.
+    let out = dir.path().join("o.csv");
+    let out = out.to_str().unwrap();
+    deter()
+        .args(["run", a, "--out", out, b, "--set", "model.war_cost=1.0", c])
+        .args(common)
+        .assert()
+        .success();
+    let written = std::fs::read_to_string(out).unwrap();
+    assert_eq!(order(&written), [0, 1, 2]);
+    // A bad option among the files: clap's message, as with one file.
+    let err = |args: &[&str]| {
+        let o = deter().args(args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        String::from_utf8(o.stderr).unwrap()
+    };
+    let one = err(&["run", a, "--bogus"]);
+    assert!(one.contains("--bogus"), "{one}");
+    assert_eq!(err(&["run", a, "--bogus", b, c]), one);
+    assert_eq!(err(&["run", a, b, "--bogus", c]), one);
+}
+
 /// `deter run --files-from LIST` runs the listed files (white space trimmed, blank and `#`
 /// lines skipped, paths from the current directory) after any given as arguments, exactly as
 /// the same paths on the command line; the list is an input (no output may replace it); an

@@ -3,10 +3,10 @@
 //! files is within 10% of the same run over 400 files. Before streaming, each file's
 //! aggregate (about 0.1 MB for a 2-year template) stayed until the end: 400 MB for 4,000 files.
 //!
-//! Two ways to name the files. `--files-from LIST` costs nothing per file beyond the path
-//! itself, so the 10% holds as it is. On the command line, clap keeps about 200 bytes per
-//! argument (0.8 MB for 4,000 file names); that cost is measured on `deter validate FILES...`
-//! (which keeps nothing else per file) and allowed for.
+//! Two ways to name the files, both held to the 10% as they are: `--files-from LIST`, and
+//! the command line, whose files after the first `deter run` takes out of the arguments
+//! before clap parses them (clap would keep about 200 bytes per argument: 0.8 MB for 4,000
+//! file names, 10% of the process), so each path is kept once.
 //!
 //! **How the peak is measured.** By the kernel, exactly: `/usr/bin/time -o FILE -f %M` forks
 //! deter and reads its `ru_maxrss` from `wait4` (the peak resident set of deter's own address
@@ -71,6 +71,17 @@ fn peak_rss_kib(dir: &Path, command: &str, files: &[String], args: &[&str]) -> u
         .unwrap_or_else(|| panic!("no peak in {text:?}"))
 }
 
+/// The least of three measurements of [`peak_rss_kib`]: the peak of one process varies by a
+/// few hundred KiB with how its threads' allocations happened to interleave (up to about 5%
+/// of the whole here, seen between identical runs on this machine), which only ever adds
+/// pages to what the files cost; the least of three is the reproducible footprint.
+fn least_peak_rss_kib(dir: &Path, command: &str, files: &[String], args: &[&str]) -> u64 {
+    (0..3)
+        .map(|_| peak_rss_kib(dir, command, files, args))
+        .min()
+        .unwrap()
+}
+
 /// 4,000 distinct copies of the template in a new directory, named `0000.toml` ...
 fn scenario_files() -> (tempfile::TempDir, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
@@ -130,8 +141,8 @@ fn peak_memory_of_4000_listed_files_is_within_10_percent_of_400() {
     small_args.extend(run_args("small.csv"));
     let mut large_args = vec!["--files-from", "4000.list"];
     large_args.extend(run_args("large.csv"));
-    let small = peak_rss_kib(d, "run", &[], &small_args);
-    let large = peak_rss_kib(d, "run", &[], &large_args);
+    let small = least_peak_rss_kib(d, "run", &[], &small_args);
+    let large = least_peak_rss_kib(d, "run", &[], &large_args);
     assert_eq!(
         (reported(d, "small.csv"), reported(d, "large.csv")),
         (400, 4000)
@@ -149,19 +160,13 @@ fn peak_memory_of_4000_files_is_within_10_percent_of_400() {
     }
     let (dir, names) = scenario_files();
     let d = dir.path();
-    let small = peak_rss_kib(d, "run", &names[..400], &run_args("small.csv"));
-    let large = peak_rss_kib(d, "run", &names, &run_args("large.csv"));
-    let argv_small = peak_rss_kib(d, "validate", &names[..400], &[]);
-    let argv_large = peak_rss_kib(d, "validate", &names, &[]);
-    let argv = argv_large.saturating_sub(argv_small);
+    let small = least_peak_rss_kib(d, "run", &names[..400], &run_args("small.csv"));
+    let large = least_peak_rss_kib(d, "run", &names, &run_args("large.csv"));
     assert_eq!(
         (reported(d, "small.csv"), reported(d, "large.csv")),
         (400, 4000)
     );
-    let report = format!(
-        "peak RSS of run: {small} KiB over 400 files, {large} KiB over 4,000; of validate \
-         (the command line's cost): {argv_small} KiB and {argv_large} KiB"
-    );
-    assert!((large - argv) as f64 <= 1.10 * small as f64, "{report}");
+    let report = format!("peak RSS of run: {small} KiB over 400 files, {large} KiB over 4,000");
+    assert!(large as f64 <= 1.10 * small as f64, "{report}");
     eprintln!("{report}");
 }

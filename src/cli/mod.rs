@@ -187,12 +187,93 @@ impl CliError {
     }
 }
 
+/// `deter run FILE...` with thousands of files: clap keeps about 180 bytes per argument it
+/// parses (its own copies of the raw and the parsed value), so the scenario files of `run`
+/// after the first are taken out of the command line before clap sees it and appended,
+/// in order, to the files it parsed: the same files in the same order, the same errors and
+/// help (clap still sees every option, every option's value and the first file), and the
+/// process keeps one copy of each path. A scenario file is an argument after `run` that
+/// starts without `-` (or is `-`) and is not an option's value, before any `--`; with
+/// anything before `run`, the command line goes to clap whole. Returns the arguments for
+/// clap and the files taken out, in order.
+fn split_run_files(
+    cli: &clap::Command,
+    args: impl Iterator<Item = std::ffi::OsString>,
+) -> (Vec<std::ffi::OsString>, Vec<std::ffi::OsString>) {
+    let mut args = args.peekable();
+    let mut argv: Vec<std::ffi::OsString> = args.next().into_iter().collect();
+    if args.peek().is_none_or(|a| a != "run") {
+        argv.extend(args);
+        return (argv, Vec::new());
+    }
+    argv.extend(args.next());
+    let Some(run) = cli.find_subcommand("run") else {
+        argv.extend(args);
+        return (argv, Vec::new());
+    };
+    let long_takes_value = |name: &str| {
+        run.get_arguments().any(|a| {
+            a.get_action().takes_values()
+                && (a.get_long() == Some(name)
+                    || a.get_all_aliases().is_some_and(|v| v.contains(&name)))
+        })
+    };
+    let short_takes_value = |c: char| {
+        run.get_arguments().any(|a| {
+            a.get_action().takes_values()
+                && (a.get_short() == Some(c)
+                    || a.get_all_short_aliases().is_some_and(|v| v.contains(&c)))
+        })
+    };
+    let mut files = Vec::new();
+    let (mut first, mut value_next) = (true, false);
+    while let Some(arg) = args.next() {
+        if std::mem::take(&mut value_next) {
+            argv.push(arg);
+            continue;
+        }
+        if arg == "--" {
+            // Everything after is a file: clap takes the rest, the files taken out so far
+            // go back just before it (the same files in the same order).
+            argv.append(&mut files);
+            argv.push(arg);
+            argv.extend(args);
+            break;
+        }
+        let text = arg.to_string_lossy();
+        if let Some(long) = text.strip_prefix("--") {
+            value_next = !long.contains('=') && long_takes_value(long);
+        } else if let Some(shorts) = text.strip_prefix('-').filter(|s| !s.is_empty()) {
+            // A cluster of short flags; the first that takes a value takes the rest of the
+            // token, or the next argument if it ends the token.
+            let chars: Vec<char> = shorts.chars().collect();
+            if let Some(k) = chars.iter().position(|&c| short_takes_value(c)) {
+                value_next = k + 1 == chars.len();
+            }
+        } else if !std::mem::take(&mut first) {
+            drop(text);
+            files.push(arg);
+            continue;
+        }
+        drop(text);
+        argv.push(arg);
+    }
+    (argv, files)
+}
+
 /// Set by the Ctrl-C / SIGTERM handler; workers check it between blocks.
 pub static CANCEL: AtomicBool = AtomicBool::new(false);
 
 /// Entry point of the binary: returns the process exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    // `Cli::try_parse`, with the command built once for the split and the parse.
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let (argv, more_files) = split_run_files(&cmd, std::env::args_os());
+    let parsed = cmd.try_get_matches_from_mut(argv).and_then(|mut m| {
+        <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut m).map_err(|e| e.format(&mut cmd))
+    });
+    drop(cmd);
+    let mut cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -203,6 +284,15 @@ pub fn main() -> i32 {
             };
         }
     };
+    if let Command::Run(args) = &mut cli.command
+        && !more_files.is_empty()
+    {
+        // The first file clap parsed, then the others in order, in one allocation.
+        let mut files = more_files;
+        files.reserve_exact(args.files.len());
+        files.splice(0..0, args.files.drain(..).map(PathBuf::into_os_string));
+        args.files = files.into_iter().map(PathBuf::from).collect();
+    }
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
     let result = dispatch(cli);
     // The work done, every attribution variant counted (tests/attribution.rs).

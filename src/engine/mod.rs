@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 pub use aggregate::{Aggregate, Tally};
 
-use crate::model::{Compiled, RunRecord, World, simulate_run, simulate_run_pausing};
+use crate::model::{Compiled, RunRecord, World, simulate_run, simulate_run_leading};
 
 /// The RNG algorithm, recorded in every output.
 pub const RNG_NAME: &str = crate::model::streams::CONSTRUCTION;
@@ -94,22 +94,25 @@ impl Worker {
         for i in first..first + count {
             let mut rng = run_rng(plan.seed, plan.stream_offset + i);
             // The attribution: the same run under the seven level-removal variants; the
-            // plain run is the eighth (all levels present). The variants resume from the
-            // plain run's state before its first crisis (`Scratch::simulate_after`).
+            // plain run is the eighth (all levels present). The variants follow the plain
+            // run, or the one without the political level, until their play of a crisis
+            // differs (`Scratch::simulate_after`).
             if let (Some(scratch), Some(variants), Some(tally)) = (
                 &mut self.variants,
                 compiled.attribution_variants(),
                 &mut self.aggregate.attribution,
             ) {
-                simulate_run_pausing(
+                let (mut followers, tape) = scratch.plain_followers(variants);
+                simulate_run_leading(
                     compiled,
                     &mut self.world,
                     &mut self.record,
                     &mut rng,
-                    Some(scratch.plain_pause()),
+                    Some(&mut followers),
+                    tape,
                 );
-                scratch.simulate_after(variants, &self.record, plan.seed, plan.stream_offset + i);
-                tally.record(&self.record, scratch.records());
+                scratch.simulate_after(variants, plan.seed, plan.stream_offset + i);
+                tally.record(&self.record, &scratch.records(&self.record));
             } else {
                 simulate_run(compiled, &mut self.world, &mut self.record, &mut rng);
             }

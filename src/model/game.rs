@@ -326,6 +326,32 @@ pub struct Play {
     pub war: bool,
 }
 
+impl Play {
+    /// Whether `other` takes the crisis down the same course as `self`: the same moves and
+    /// chance outcomes wherever they change the world or a run's events (challenge,
+    /// resistance, display, sanctions, use of force, war). Whether a protector moved and
+    /// committed changes neither except through what follows, compared here itself.
+    pub fn same_course(&self, other: &Play) -> bool {
+        (
+            self.challenged,
+            self.resisted,
+            self.displayed,
+            self.sanctioned_display,
+            self.forced,
+            self.sanctioned,
+            self.war,
+        ) == (
+            other.challenged,
+            other.resisted,
+            other.displayed,
+            other.sanctioned_display,
+            other.forced,
+            other.sanctioned,
+            other.war,
+        )
+    }
+}
+
 /// The uniforms one game consumes, one per chance or decision node in a fixed order
 /// (challenge, resist, display, sanctions at the display, commit, force, sanctions at force,
 /// war): every crisis takes all eight whatever the path, so two scenarios that differ only
@@ -334,7 +360,8 @@ pub const GAME_UNIFORMS: usize = 8;
 
 /// Play the game: A's choices from `seen` (its perceived game), T's and P's from `real`, war
 /// from `real_inputs.war` (the realised balance decides the outcome). `u` holds the
-/// [`GAME_UNIFORMS`] uniforms.
+/// [`GAME_UNIFORMS`] uniforms. Without a challenge (`u[0] >= seen.challenge`) neither `real`
+/// nor `real_inputs` is read (the model solves the real game only after a challenge).
 pub fn play(
     seen: &Solution,
     real: &Solution,

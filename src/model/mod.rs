@@ -667,36 +667,46 @@ pub fn simulate_run<R: Rng + ?Sized, const C: bool>(
     record: &mut RunRecord,
     master: &mut R,
 ) {
-    simulate_run_pausing(compiled, world, record, master, None);
+    simulate_run_leading(compiled, world, record, master, None, Tape::Off);
 }
 
-/// [`simulate_run`], also saving into `pause` the run's state just before its first crisis
-/// opportunity is played (`pause.taken` says whether the run had one). Until then the levels
-/// the attribution removes change nothing (`Compiled::with_removal`: military and economic
-/// act only in crises, political also through monitoring of non-state violence), so a
-/// variant that differs from this run only there can start from `pause` ([`resume_run`]).
-pub fn simulate_run_pausing<R: Rng + ?Sized, const C: bool>(
+/// [`simulate_run`] as the lead of `followers`: each pair is a variant of this run's
+/// scenario (`Compiled::with_removal`) and the place its run is kept. A variant must differ
+/// from the lead's scenario only in how crises are decided (military or economic removed;
+/// political only when the lead has it removed too: before and between crises the political
+/// level also acts on the monitoring of non-state violence). Such a variant *is* the lead run,
+/// state and events, until a crisis whose play differs from the lead's: there it takes a
+/// copy of the lead's state just before that crisis ([`Follower::diverged`]) and
+/// [`finish_follower`] completes its run. The variants' decisions are made in every crisis
+/// the lead plays while they follow it, on the crisis's own random numbers (the same for
+/// both), so nothing is drawn twice and no month is simulated twice while they agree.
+pub fn simulate_run_leading<R: Rng + ?Sized, const C: bool>(
     compiled: &Compiled,
     world: &mut World<C>,
     record: &mut RunRecord,
     master: &mut R,
-    mut pause: Option<&mut Pause<C>>,
+    mut followers: Option<&mut [(&Compiled, &mut Follower<C>)]>,
+    tape: Tape<'_>,
 ) {
     SIMULATED_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     world.start_run(compiled, record, run_key(master));
-    if let Some(p) = pause.as_deref_mut() {
-        p.taken = false;
+    for (_, f) in followers.iter_mut().flat_map(|f| f.iter_mut()) {
+        f.diverged = false;
     }
-    run_steps(compiled, world, record, 0, pause);
+    run_steps(compiled, world, record, 0, followers, tape);
 }
 
-/// The run's state just before its first crisis opportunity ([`simulate_run_pausing`]):
-/// the world, the record, and where the step stood (month, rivalry, crises pending).
-/// Allocate once per worker with [`Pause::new`]; saving and resuming allocate nothing.
+/// A variant's run kept beside a lead run ([`simulate_run_leading`]). Allocate once per
+/// worker with [`Follower::new`]; following, diverging and finishing allocate nothing.
 #[derive(Debug, Clone)]
-pub struct Pause<const C: bool = false> {
-    /// Whether the run reached a crisis opportunity (else nothing below is meaningful).
-    pub taken: bool,
+pub struct Follower<const C: bool = false> {
+    /// Whether the variant's play of some crisis of the last lead run differed from the
+    /// lead's. If not, the variant's run was the lead's in its world and in everything the
+    /// record says of events (events of the run and of each year, counts, levels, outcomes,
+    /// yearly tension); if so, `record()` says the same of the variant's own run once
+    /// [`finish_follower`] ran. Either way the record's diagnostics of the game before the
+    /// divergence (`level_costs`, commitments invoked, yearly balances) are the lead's.
+    pub diverged: bool,
     world: World<C>,
     record: RunRecord,
     step: u32,
@@ -704,10 +714,10 @@ pub struct Pause<const C: bool = false> {
     pending: u32,
 }
 
-impl Pause<false> {
+impl Follower<false> {
     pub fn new(compiled: &Compiled) -> Self {
         Self {
-            taken: false,
+            diverged: false,
             world: compiled.new_world(),
             record: RunRecord::new(compiled),
             step: 0,
@@ -717,31 +727,99 @@ impl Pause<false> {
     }
 }
 
-/// Continue a run from `pause` under `compiled`, which must differ from the paused run's
-/// scenario in nothing that acts before the first crisis (`Compiled::with_removal` of
-/// military or economic; of political when the paused run had the political level removed
-/// too): the same result, bit for bit, as [`simulate_run`] from the start, for less work.
-/// Counts as one simulated run. `pause.taken` must hold.
-pub fn resume_run<const C: bool>(
-    compiled: &Compiled,
-    world: &mut World<C>,
-    record: &mut RunRecord,
-    pause: &Pause<C>,
-) {
-    debug_assert!(pause.taken);
-    SIMULATED_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    world.copy_from(&pause.world);
-    record.copy_from(&pause.record);
-    world.rivalries_step(
-        compiled,
-        pause.step,
-        pause.rivalry,
-        Some(pause.pending),
-        record,
-        None,
-    );
-    end_of_step(compiled, world, record, pause.step);
-    run_steps(compiled, world, record, pause.step + 1, None);
+impl<const C: bool> Follower<C> {
+    /// The variant's own record (once it diverged and was finished: [`Follower::diverged`]
+    /// says what of it is the variant's; all of it after [`Follower::simulate`]).
+    pub fn record(&self) -> &RunRecord {
+        &self.record
+    }
+
+    /// Simulate the variant's run `compiled` from the start on `master` into this follower
+    /// ([`simulate_run`]), marking it diverged so [`Follower::record`] is its own.
+    #[cfg(any(test, feature = "internals"))]
+    pub fn simulate<R: Rng + ?Sized>(&mut self, compiled: &Compiled, master: &mut R) {
+        simulate_run(compiled, &mut self.world, &mut self.record, master);
+        self.diverged = true;
+    }
+
+    /// Simulate the variant's run `compiled` from the start on `master` into this follower
+    /// as the lead of `followers` ([`simulate_run_leading`]).
+    pub fn simulate_leading<R: Rng + ?Sized>(
+        &mut self,
+        compiled: &Compiled,
+        master: &mut R,
+        followers: &mut [(&Compiled, &mut Follower<C>)],
+        tape: Tape<'_>,
+    ) {
+        simulate_run_leading(
+            compiled,
+            &mut self.world,
+            &mut self.record,
+            master,
+            Some(followers),
+            tape,
+        );
+    }
+}
+
+/// Complete the run of a follower that diverged from its lead, under its own scenario
+/// `compiled`, from the crisis where its play first differed: the same events, bit for bit,
+/// as [`simulate_run`] of `compiled` from the start ([`Follower::diverged`]). Does not count as a simulated run (the
+/// caller counts each variant once).
+pub fn finish_follower<const C: bool>(compiled: &Compiled, f: &mut Follower<C>, tape: Tape<'_>) {
+    debug_assert!(f.diverged);
+    let (world, record) = (&mut f.world, &mut f.record);
+    world.rivalries_step(compiled, f.step, f.rivalry, Some(f.pending), record, None);
+    end_of_step(compiled, world, record, f.step);
+    run_steps(compiled, world, record, f.step + 1, None, tape);
+}
+
+/// One country's shocks of one month: its GDP growth factor `exp(drift + sigma sqrt(dt) z)`
+/// and its cohesion and narrative shocks (docs/MODEL.md 3.1), each 0 without volatility.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CountryShock {
+    growth: f64,
+    cohesion: f64,
+    narrative: f64,
+}
+
+/// The country shocks of a run, month by month (steps x simulated countries). They depend
+/// on the run's key, the countries' parameters and the policies' schedule only, never on
+/// the run's state, so the attribution's variants of a run (which differ from it only in
+/// crises) have the same: recorded once by the plain run, read by the variants instead of
+/// drawing and exponentiating them again. Allocate once per worker with [`Shocks::new`].
+#[derive(Debug, Clone)]
+pub struct Shocks(Vec<CountryShock>);
+
+impl Shocks {
+    pub fn new(compiled: &Compiled) -> Self {
+        Self(vec![
+            CountryShock::default();
+            compiled.steps as usize
+                * compiled.initial.countries.len()
+        ])
+    }
+}
+
+/// What a run does with its country shocks ([`Shocks`]).
+#[derive(Debug)]
+pub enum Tape<'a> {
+    /// Draw them.
+    Off,
+    /// Draw them and record them.
+    Record(&'a mut Shocks),
+    /// Read them from a run of the same key (drawing nothing from the country streams).
+    Replay(&'a Shocks),
+}
+
+impl Tape<'_> {
+    fn reborrow(&mut self) -> Tape<'_> {
+        match self {
+            Tape::Off => Tape::Off,
+            Tape::Record(t) => Tape::Record(t),
+            Tape::Replay(t) => Tape::Replay(t),
+        }
+    }
 }
 
 /// Steps `from..` of a run, then its final balances.
@@ -751,10 +829,17 @@ fn run_steps<const C: bool>(
     world: &mut World<C>,
     record: &mut RunRecord,
     from: u32,
-    mut pause: Option<&mut Pause<C>>,
+    mut followers: Option<&mut [(&Compiled, &mut Follower<C>)]>,
+    mut tape: Tape<'_>,
 ) {
     for step in from..compiled.steps {
-        world.step(compiled, step, record, pause.as_deref_mut());
+        world.step(
+            compiled,
+            step,
+            record,
+            followers.as_deref_mut(),
+            tape.reborrow(),
+        );
         end_of_step(compiled, world, record, step);
     }
     for (ri, r) in compiled.scenario.rivalries.iter().enumerate() {
@@ -801,12 +886,12 @@ pub mod bench_hooks {
 
     /// One monthly step.
     pub fn step(c: &Compiled, w: &mut World, r: &mut RunRecord, step: u32) {
-        w.step(c, step, r, None);
+        w.step(c, step, r, None, super::Tape::Off);
     }
 
     /// One crisis opportunity on rivalry `ri`, played through the game.
     pub fn crisis(c: &Compiled, w: &mut World, r: &mut RunRecord, ri: usize) {
-        w.crisis(c, ri, 0, &mut r.rivalries[ri]);
+        w.crisis(c, ri, 0, r, 1, None);
     }
 
     /// The crisis game of rivalry `ri` in the world's current state, without misperception:
@@ -825,6 +910,25 @@ pub mod bench_hooks {
         let g = w.game_inputs(c, ri, &th, p);
         (g, super::game::solve(&g))
     }
+}
+
+/// The random numbers one crisis consumes ([`World::crisis_draws`]).
+#[derive(Debug, Clone, Copy)]
+struct CrisisDraws {
+    /// The misperception's standard normal (0 when the crisis has no misperception).
+    z: f64,
+    /// The game's uniforms.
+    u: [f64; GAME_UNIFORMS],
+}
+
+/// What the players of one crisis decided ([`World::decide`]), before it is applied.
+#[derive(Debug, Clone, Copy)]
+struct Decision {
+    play: game::Play,
+    /// The challenger's expected payoff of challenging in the game it perceives, by level.
+    a_challenge: game::Levels,
+    /// The theatre's treaty bound (whether a commitment was invoked).
+    bound: f64,
 }
 
 /// Forces around one crisis (docs/MODEL.md 7.5), capability units.
@@ -1299,7 +1403,8 @@ impl<const C: bool> World<C> {
         c: &Compiled,
         step: u32,
         record: &mut RunRecord,
-        pause: Option<&mut Pause<C>>,
+        followers: Option<&mut [(&Compiled, &mut Follower<C>)]>,
+        mut tape: Tape<'_>,
     ) {
         if self.next_event < c.events.len() || !self.ramps.is_empty() {
             self.apply_policies(c, step);
@@ -1310,46 +1415,66 @@ impl<const C: bool> World<C> {
         // The constant factors come from `s.k` (StepCoefficients): same products, same order.
         let n_c = self.countries.len();
         let (country_streams, _) = self.streams.split_at_mut(3 * n_c);
-        for (s, g) in self
-            .countries
-            .iter_mut()
-            .zip(country_streams.chunks_exact_mut(3))
-        {
-            // Economy: geometric Brownian motion.
-            let shock = if s.eco.volatility > 0.0 {
-                s.k.gdp_shock * g[0].normal()
-            } else {
-                0.0
-            };
-            s.gdp *= (s.k.gdp_drift + shock).exp();
+        // One country's month from its shocks (GDP growth factor, cohesion and narrative
+        // shocks), which depend on its parameters and its streams only, not on its state.
+        let update = |s: &mut CountryState, k: &CountryShock| {
+            s.gdp *= k.growth;
             // Military: budget from its share of GDP, perpetual inventory, readiness reverts.
             let budget = s.mil.budget_share * s.gdp;
             s.capability = s.capability * s.k.keep + s.k.invest * budget * DT;
             s.readiness += s.k.readiness_rate * (s.mil.readiness - s.readiness);
             // Politics: Ornstein-Uhlenbeck toward the baselines, clipped to [0, 1].
-            let cz = if s.pol.cohesion_volatility > 0.0 {
-                s.k.cohesion_shock * g[1].normal()
-            } else {
-                0.0
-            };
-            s.cohesion = (s.cohesion + theta * (s.pol.cohesion - s.cohesion) + cz).clamp(0.0, 1.0);
-            let nz = if s.pol.narrative_volatility > 0.0 {
-                s.k.narrative_shock * g[2].normal()
-            } else {
-                0.0
-            };
-            s.narrative =
-                (s.narrative + theta * (s.pol.narrative - s.narrative) + nz).clamp(0.0, 1.0);
+            s.cohesion =
+                (s.cohesion + theta * (s.pol.cohesion - s.cohesion) + k.cohesion).clamp(0.0, 1.0);
+            s.narrative = (s.narrative + theta * (s.pol.narrative - s.narrative) + k.narrative)
+                .clamp(0.0, 1.0);
             s.reputation += reputation_rate * (s.pol.reputation - s.reputation);
+        };
+        if let Tape::Replay(t) = tape {
+            let row = &t.0[step as usize * n_c..][..n_c];
+            for (s, k) in self.countries.iter_mut().zip(row) {
+                update(s, k);
+            }
+        } else {
+            for (i, (s, g)) in self
+                .countries
+                .iter_mut()
+                .zip(country_streams.chunks_exact_mut(3))
+                .enumerate()
+            {
+                // Economy: geometric Brownian motion.
+                let shock = if s.eco.volatility > 0.0 {
+                    s.k.gdp_shock * g[0].normal()
+                } else {
+                    0.0
+                };
+                let k = CountryShock {
+                    growth: (s.k.gdp_drift + shock).exp(),
+                    cohesion: if s.pol.cohesion_volatility > 0.0 {
+                        s.k.cohesion_shock * g[1].normal()
+                    } else {
+                        0.0
+                    },
+                    narrative: if s.pol.narrative_volatility > 0.0 {
+                        s.k.narrative_shock * g[2].normal()
+                    } else {
+                        0.0
+                    },
+                };
+                if let Tape::Record(t) = &mut tape {
+                    t.0[step as usize * n_c + i] = k;
+                }
+                update(s, &k);
+            }
         }
-        self.rivalries_step(c, step, 0, None, record, pause);
+        self.rivalries_step(c, step, 0, None, record, followers);
     }
 
     /// The rivalries' part of month `step`, from rivalry `first` on: each rivalry's tension,
     /// non-state incidents, target-initiated triggers and crisis count, then its crises. With
     /// `pending`, rivalry `first` has been updated already and has that many crises to play
-    /// (a run resumed from a [`Pause`]). With `pause` not yet taken, the state just before the
-    /// run's first crisis is saved into it.
+    /// (a follower finishing its run, [`finish_follower`]). `followers` decide every crisis
+    /// beside this run ([`simulate_run_leading`]).
     #[inline(always)]
     fn rivalries_step(
         &mut self,
@@ -1358,22 +1483,23 @@ impl<const C: bool> World<C> {
         first: usize,
         pending: Option<u32>,
         record: &mut RunRecord,
-        mut pause: Option<&mut Pause<C>>,
+        mut followers: Option<&mut [(&Compiled, &mut Follower<C>)]>,
     ) {
         // A war ends this month with probability 1 - exp(-dt / war_duration) (docs/MODEL.md
         // 7.9): a ceasefire or frozen conflict, after which the rivalry's play resumes.
+        // Computed only in a month with a rivalry at war (the same value whenever it is).
         let m = self.model;
-        let war_end = if m.war_duration > 0.0 {
-            -(-DT / m.war_duration).exp_m1()
-        } else {
-            1.0
-        };
         let n_c = self.countries.len();
         for ri in first..self.rivalries.len() {
             let crises = match pending {
                 Some(n) if ri == first => n,
                 _ => {
                     if self.rivalries[ri].at_war {
+                        let war_end = if m.war_duration > 0.0 {
+                            -(-DT / m.war_duration).exp_m1()
+                        } else {
+                            1.0
+                        };
                         let first = 3 * n_c + RIVALRY_STREAMS * ri;
                         if self.streams[first + 4].uniform() < war_end {
                             self.rivalries[ri].at_war = false;
@@ -1383,19 +1509,11 @@ impl<const C: bool> World<C> {
                     self.rivalry_month(c, ri, record)
                 }
             };
-            if crises > 0
-                && let Some(p) = pause.as_deref_mut()
-                && !p.taken
-            {
-                p.world.copy_from(self);
-                p.record.copy_from(record);
-                (p.step, p.rivalry, p.pending, p.taken) = (step, ri, crises, true);
-            }
-            for _ in 0..crises {
+            for j in 0..crises {
                 if self.rivalries[ri].at_war {
                     break;
                 }
-                self.crisis(c, ri, step, &mut record.rivalries[ri]);
+                self.crisis(c, ri, step, record, crises - j, followers.as_deref_mut());
             }
         }
     }
@@ -1463,11 +1581,34 @@ impl<const C: bool> World<C> {
     }
 
     /// One crisis opportunity on rivalry `ri`, on its own stream: the rivalry's crisis number
-    /// `rec.crises` (0-based) of this run.
-    fn crisis(&mut self, c: &Compiled, ri: usize, step: u32, rec: &mut RivalryRecord) {
-        let mut g = Stream::keyed(&self.key, crisis_stream_id(c.crisis_base[ri], rec.crises));
+    /// `rec.crises` (0-based) of this run, the first of the `pending` left this month. Each
+    /// follower still on this run decides the same crisis on the same random numbers; one
+    /// whose play differs takes a copy of the state before it ([`simulate_run_leading`]).
+    fn crisis(
+        &mut self,
+        c: &Compiled,
+        ri: usize,
+        step: u32,
+        record: &mut RunRecord,
+        pending: u32,
+        followers: Option<&mut [(&Compiled, &mut Follower<C>)]>,
+    ) {
+        let mut g = Stream::keyed(
+            &self.key,
+            crisis_stream_id(c.crisis_base[ri], record.rivalries[ri].crises),
+        );
+        let draws = self.crisis_draws(c, ri, &mut g);
+        let d = self.decide(c, ri, &draws);
+        for (v, f) in followers.into_iter().flatten() {
+            if !f.diverged && !self.decide(v, ri, &draws).play.same_course(&d.play) {
+                f.world.copy_from(self);
+                f.record.copy_from(record);
+                (f.step, f.rivalry, f.pending, f.diverged) = (step, ri, pending, true);
+            }
+        }
+        let rec = &mut record.rivalries[ri];
         rec.crisis_level = 0;
-        self.play_crisis(c, ri, step, &mut g, rec);
+        self.play_crisis(c, ri, step, &d, rec);
         rec.add(count::CRISIS_TRIGGERS);
         if let Some(k) = count::of_level(rec.crisis_level) {
             rec.add(k);
@@ -1476,6 +1617,33 @@ impl<const C: bool> World<C> {
         if C {
             self.crisis_draws.add_stream(&g);
         }
+    }
+
+    /// The random numbers of a crisis on rivalry `ri`, from its stream in model order: the
+    /// misperception's normal (only when there is misperception) and the game's uniforms.
+    /// The same for every variant of the run that keeps or removes the political level as
+    /// `c` does (the misperception depends on the level only through monitoring).
+    #[inline(always)]
+    fn crisis_draws(&self, c: &Compiled, ri: usize, rng: &mut Stream<C>) -> CrisisDraws {
+        let noise = self.perception_noise(c, ri);
+        let z = if noise > 0.0 { rng.normal() } else { 0.0 };
+        let mut u = [0.0; GAME_UNIFORMS];
+        for x in &mut u {
+            *x = rng.uniform();
+        }
+        CrisisDraws { z, u }
+    }
+
+    /// The scale of the challenger's misperception of the balance, shrinking with
+    /// monitoring.
+    #[inline(always)]
+    fn perception_noise(&self, c: &Compiled, ri: usize) -> f64 {
+        let monitoring = if c.removed.political {
+            0.0
+        } else {
+            self.rivalries[ri].params.monitoring
+        };
+        self.model.perception_noise * (1.0 - monitoring)
     }
 
     /// The forces and commitments around a crisis on rivalry A -> T (docs/MODEL.md 7.5):
@@ -1708,23 +1876,11 @@ impl<const C: bool> World<C> {
         }
     }
 
-    /// One crisis opportunity on rivalry `ri`, played as the crisis game (module [`game`]):
-    /// the challenger plays the game it perceives, the target and protectors the real one.
-    fn play_crisis(
-        &mut self,
-        c: &Compiled,
-        ri: usize,
-        step: u32,
-        rng: &mut Stream<C>,
-        rec: &mut RivalryRecord,
-    ) {
+    /// The crisis game on rivalry `ri` in the world's current state under `c` (module
+    /// [`game`]): the challenger decides in the game it perceives, the target and protectors
+    /// in the real one, on the crisis's random numbers `draws`. Changes nothing.
+    fn decide(&self, c: &Compiled, ri: usize, draws: &CrisisDraws) -> Decision {
         let m = self.model;
-        let rv = &c.scenario.rivalries[ri];
-        let (a, t) = (rv.challenger, rv.target);
-        let params = self.rivalries[ri].params;
-        rec.crises += 1;
-        rec.reach(1);
-
         let th = self.theatre(c, ri);
         let p_real = [
             contest_success(th.m_a, th.m_t0, m.decisiveness),
@@ -1732,14 +1888,9 @@ impl<const C: bool> World<C> {
         ];
         // Misperception of the balance, shrinking with monitoring: one normal shifts the
         // log-odds of both of A's probabilities.
-        let monitoring = if c.removed.political {
-            0.0
-        } else {
-            params.monitoring
-        };
-        let noise = m.perception_noise * (1.0 - monitoring);
+        let noise = self.perception_noise(c, ri);
         let p_seen = if noise > 0.0 {
-            let z = noise * rng.normal();
+            let z = noise * draws.z;
             p_real.map(|p| {
                 let pc = p.clamp(1e-12, 1.0 - 1e-12);
                 logistic((pc / (1.0 - pc)).ln() + z)
@@ -1747,22 +1898,48 @@ impl<const C: bool> World<C> {
         } else {
             p_real
         };
-        let mut u = [0.0; GAME_UNIFORMS];
-        for x in &mut u {
-            *x = rng.uniform();
-        }
-        let real_inputs = self.game_inputs(c, ri, &th, p_real);
-        let real = game::solve(&real_inputs);
-        let seen = if p_seen == p_real {
-            real
+        // The real game decides only what follows a challenge (`game::play` reads it, and
+        // its inputs, only then): built and solved only then, unless it is the game the
+        // challenger perceives.
+        let (seen, real, real_inputs) = if p_seen == p_real {
+            let real_inputs = self.game_inputs(c, ri, &th, p_real);
+            let real = game::solve(&real_inputs);
+            (real, real, real_inputs)
         } else {
-            game::solve(&self.game_inputs(c, ri, &th, p_seen))
+            let seen = game::solve(&self.game_inputs(c, ri, &th, p_seen));
+            if draws.u[0] < seen.challenge {
+                let real_inputs = self.game_inputs(c, ri, &th, p_real);
+                (seen, game::solve(&real_inputs), real_inputs)
+            } else {
+                (seen, game::Solution::default(), GameInputs::default())
+            }
         };
-        let pl = game::play(&seen, &real, &real_inputs, &u);
+        Decision {
+            play: game::play(&seen, &real, &real_inputs, &draws.u),
+            a_challenge: seen.a_challenge,
+            bound: th.bound,
+        }
+    }
+
+    /// Apply the decided crisis `d` on rivalry `ri` to the world and the rivalry's record.
+    fn play_crisis(
+        &mut self,
+        c: &Compiled,
+        ri: usize,
+        step: u32,
+        d: &Decision,
+        rec: &mut RivalryRecord,
+    ) {
+        let m = self.model;
+        let rv = &c.scenario.rivalries[ri];
+        let (a, t) = (rv.challenger, rv.target);
+        let pl = d.play;
+        rec.crises += 1;
+        rec.reach(1);
         // Diagnostic: composition of the challenger's expected cost of challenging.
-        rec.level_costs.military += seen.a_challenge.military;
-        rec.level_costs.political += seen.a_challenge.political;
-        rec.level_costs.economic += seen.a_challenge.economic;
+        rec.level_costs.military += d.a_challenge.military;
+        rec.level_costs.political += d.a_challenge.political;
+        rec.level_costs.economic += d.a_challenge.economic;
         rec.decisions += 1;
 
         let st = &mut self.rivalries[ri];
@@ -1811,7 +1988,7 @@ impl<const C: bool> World<C> {
             sa.gdp -= loss;
             rec.gdp_lost += loss;
         }
-        if pl.protector_moved && th.bound > 0.0 {
+        if pl.protector_moved && d.bound > 0.0 {
             rec.commitments_invoked += 1;
             rec.commitments_honoured += u32::from(pl.committed);
         }
