@@ -34,8 +34,7 @@ pub struct RunArgs {
     /// Also run the scenario files listed in this file, one path a line, after those given
     /// as arguments (white space around a path trimmed; blank lines and lines starting with
     /// `#` skipped; relative paths from the current directory, as on the command line). For
-    /// thousands of files: each command-line argument costs the process about 200 bytes
-    /// that the list does not.
+    /// lists longer than the system allows on a command line.
     #[arg(long, value_name = "LIST")]
     pub files_from: Option<PathBuf>,
     #[command(flatten)]
