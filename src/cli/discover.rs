@@ -112,7 +112,7 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
             args.boxes
         )));
     }
-    let results = Results::read(&args.results).map_err(CliError::Usage)?;
+    let results = Results::read(&args.results).map_err(read_error)?;
     let flag = if args.where_.is_some() {
         "--where"
     } else {
@@ -176,6 +176,16 @@ pub struct RobustArgs {
     pub quiet: bool,
 }
 
+/// A results file refused: a file-level fault (unreadable, too large) as the input
+/// diagnostic every file kind gives, anything else as a usage error.
+fn read_error(e: crate::rdm::results::ReadError) -> CliError {
+    use crate::rdm::results::ReadError;
+    match e {
+        ReadError::File(d) => CliError::Input(crate::scenario::Diagnostics(vec![d])),
+        ReadError::Content(m) => CliError::Usage(m),
+    }
+}
+
 /// Parse `--threshold OUTCOME=VALUE` flags.
 pub fn parse_thresholds(flags: &[String]) -> Result<Vec<(String, f64)>, CliError> {
     flags
@@ -215,7 +225,7 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
     let outputs: Vec<&PathBuf> = std::iter::once(&out).chain(&args.report).collect();
     output::check_outputs(&outputs, std::slice::from_ref(&args.results))
         .map_err(CliError::Usage)?;
-    let results = Results::read(&args.results).map_err(CliError::Usage)?;
+    let results = Results::read(&args.results).map_err(read_error)?;
     let source = args.results.display().to_string();
     let report = rdm::robustness(&results, &thresholds, &source, args.status_quo.as_deref())
         .map_err(|e| {

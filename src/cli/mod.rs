@@ -203,7 +203,15 @@ pub fn main() -> i32 {
             };
         }
     };
-    let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
+    let _ = ctrlc::set_handler(|| {
+        CANCEL.store(true, Ordering::SeqCst);
+        // Blocked opening or reading an input (a FIFO without a writer) and nothing written
+        // yet: the flag would only be seen between runs, so stop here (README: exit 130).
+        if crate::scenario::input::reading_inputs() && !crate::output::outputs_pending() {
+            eprintln!("deter: interrupted; no output written");
+            std::process::exit(exit::INTERRUPTED);
+        }
+    });
     let result = dispatch(cli);
     // The work done, every attribution variant counted (tests/attribution.rs).
     if std::env::var_os("DETER_COUNT_RUNS").is_some() {
