@@ -35,8 +35,9 @@ fn bin() -> PathBuf {
 }
 
 /// A directory and a missing file given as a sweep's results: `deter robust` and `deter
-/// discover` say what `deter validate` says of the same path (`PATH: error: cannot read
-/// file: ...`), exit 2. They said `error: \`PATH\`: ...` (and merge, `cannot read \`PATH\``).
+/// discover` (and `deter merge` of a partial file) say what `deter validate` says of the
+/// same path (`PATH: error: cannot read file: ...`), exit 2. They said `error: \`PATH\`:
+/// ...` (merge: `error: cannot read \`PATH\`: ...`).
 #[test]
 fn an_unreadable_results_file_gets_the_message_of_every_input_kind() {
     let d = tempfile::tempdir().unwrap();
@@ -56,6 +57,7 @@ fn an_unreadable_results_file_gets_the_message_of_every_input_kind() {
         for args in [
             vec!["robust", input, "--out", out.to_str().unwrap()],
             vec!["discover", input, "--outcome", "war", "--above", "0.1"],
+            vec!["merge", input, "-q"],
         ] {
             let o = run(&args);
             assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
@@ -74,18 +76,29 @@ fn an_unreadable_results_file_gets_the_message_of_every_input_kind() {
 fn a_results_file_is_read_with_a_size_bound() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("r.csv");
-    let limit = 1u64 << 30;
-    for args in [
-        vec!["robust", "/dev/zero", "--out", out.to_str().unwrap()],
-        vec![
-            "discover",
-            "/dev/zero",
-            "--outcome",
-            "war",
-            "--above",
-            "0.1",
-        ],
-    ] {
+    let gib = 1u64 << 30;
+    let partial_limit = 256u64 << 20;
+    let cases: Vec<(Vec<&str>, u64, &str)> = vec![
+        (
+            vec!["robust", "/dev/zero", "--out", out.to_str().unwrap()],
+            gib,
+            "results",
+        ),
+        (
+            vec![
+                "discover",
+                "/dev/zero",
+                "--outcome",
+                "war",
+                "--above",
+                "0.1",
+            ],
+            gib,
+            "results",
+        ),
+        (vec!["merge", "/dev/zero", "-q"], partial_limit, "partial"),
+    ];
+    for (args, limit, kind) in cases {
         let o = std::process::Command::new("sh")
             .arg("-c")
             .arg("ulimit -v 4194304 && exec \"$0\" \"$@\"")
@@ -97,7 +110,7 @@ fn a_results_file_is_read_with_a_size_bound() {
         assert_eq!(
             first_line(&stderr(&o)),
             format!(
-                "/dev/zero: error: the file is larger than {limit} bytes, the limit for results files"
+                "/dev/zero: error: the file is larger than {limit} bytes, the limit for {kind} files"
             ),
             "{args:?}"
         );

@@ -168,7 +168,8 @@ pub struct RobustArgs {
     pub report: Option<PathBuf>,
     /// The policy that is the status quo (the base scenario as it is): shown for reference
     /// below each ranking, not ranked [default: a policy named baseline, base, status-quo or
-    /// status_quo]; `--status-quo ""` ranks every policy.
+    /// status_quo, said under the table; two such names are refused]; `--status-quo ""`
+    /// ranks every policy.
     #[arg(long, value_name = "ID")]
     pub status_quo: Option<String>,
     /// Do not print the table.
