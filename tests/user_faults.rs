@@ -35,9 +35,10 @@ fn bin() -> PathBuf {
 }
 
 /// A directory and a missing file given as a sweep's results: `deter robust` and `deter
-/// discover` (and `deter merge` of a partial file) say what `deter validate` says of the
+/// discover` (and `deter merge` of a partial file, `--posterior` of a posterior) say what `deter validate` says of the
 /// same path (`PATH: error: cannot read file: ...`), exit 2. They said `error: \`PATH\`:
-/// ...` (merge: `error: cannot read \`PATH\`: ...`).
+/// ...` (merge: `error: cannot read \`PATH\`: ...`; `--posterior`: the message wrapped in a
+/// second `error:` and a blank line).
 #[test]
 fn an_unreadable_results_file_gets_the_message_of_every_input_kind() {
     let d = tempfile::tempdir().unwrap();
@@ -45,6 +46,7 @@ fn an_unreadable_results_file_gets_the_message_of_every_input_kind() {
     std::fs::create_dir(&dir).unwrap();
     let missing = d.path().join("missing.csv");
     let out = d.path().join("r.csv");
+    let base = scenario("scenarios/western-balkans-2024.toml");
     for input in [&dir, &missing] {
         let input = input.to_str().unwrap();
         let reference = run(&["validate", input]);
@@ -58,6 +60,16 @@ fn an_unreadable_results_file_gets_the_message_of_every_input_kind() {
             vec!["robust", input, "--out", out.to_str().unwrap()],
             vec!["discover", input, "--outcome", "war", "--above", "0.1"],
             vec!["merge", input, "-q"],
+            vec![
+                "run",
+                &base,
+                "--posterior",
+                input,
+                "--draws",
+                "2",
+                "--runs",
+                "5",
+            ],
         ] {
             let o = run(&args);
             assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
