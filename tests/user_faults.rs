@@ -638,3 +638,42 @@ fn refusing_a_device_gives_no_advice_about_another_option() {
         assert!(!e.contains("--out"), "{args:?}: {e}");
     }
 }
+
+/// Small things a student meets: `deter robust` refuses a probability outside [0, 1] in a
+/// hand-edited results file (it printed 700.0% and ranked it), naming column and row; `deter
+/// init DIR` says the path is a directory instead of suggesting `--force`, which cannot help.
+#[test]
+fn robust_refuses_a_share_outside_0_1_and_init_does_not_suggest_force_for_a_directory() {
+    let d = tempfile::tempdir().unwrap();
+    let results = d.path().join("edited.csv");
+    std::fs::write(
+        &results,
+        "point,policy,future,x,runs,use_of_force_p\n0,a,0,1,10,0.5\n1,b,0,1,10,7\n",
+    )
+    .unwrap();
+    let out = d.path().join("t.csv");
+    let o = run(&[
+        "robust",
+        results.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(
+        stderr(&o).contains("column `use_of_force_p`, row 3: 7 is not a probability"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+    let dir = d.path().join("a-directory");
+    std::fs::create_dir(&dir).unwrap();
+    for extra in [&[][..], &["--force"][..]] {
+        let mut args = vec!["init", dir.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let e = stderr(&o);
+        assert!(e.contains("is a directory"), "{args:?}: {e}");
+        assert!(!e.contains("--force"), "{args:?}: {e}");
+    }
+}
