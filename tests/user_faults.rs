@@ -677,3 +677,42 @@ fn robust_refuses_a_share_outside_0_1_and_init_does_not_suggest_force_for_a_dire
         assert!(!e.contains("--force"), "{args:?}: {e}");
     }
 }
+
+/// `deter sweep --resume` reads the settings fingerprint beside the results with a bound:
+/// a marker that is `/dev/zero` (or any huge file) is "other sweep settings", exit 2. It
+/// was read whole: under a 1 GB address-space limit the read failed and the marker was
+/// called "missing"; without one, the process took every byte of memory.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_sweep_resume_marker_is_read_with_a_bound() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let out = d.path().join("grid.csv");
+    let o = run(&[
+        "sweep",
+        &sweep,
+        "--runs",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    let marker = d.path().join("grid.csv.sweep");
+    std::fs::remove_file(&marker).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &marker).unwrap();
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        .arg(bin())
+        .args(["sweep", &sweep, "--runs", "5", "--resume", "-q", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(
+        stderr(&o).contains("was started with other sweep settings"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -182,7 +182,7 @@ pub struct RobustArgs {
 fn read_error(e: crate::rdm::results::ReadError) -> CliError {
     use crate::rdm::results::ReadError;
     match e {
-        ReadError::File(d) => CliError::Input(crate::scenario::Diagnostics(vec![d])),
+        ReadError::File(d) => CliError::Input(d),
         ReadError::Content(m) => CliError::Usage(m),
     }
 }

@@ -222,7 +222,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             let marker = resume_marker(out);
             if args.resume && out.exists() {
                 // Without the fingerprint nothing proves the rows belong to this sweep.
-                let Ok(found) = std::fs::read_to_string(&marker) else {
+                // Read with a bound (the fingerprint's length, plus one byte): a marker that
+                // is `/dev/zero` or a huge file is only "other settings", never all memory.
+                let Ok(found) = crate::scenario::read_bounded(&marker, fingerprint.len()) else {
                     return Err(CliError::Usage(format!(
                         "cannot resume `{}`: its settings fingerprint `{}` is missing, so \
                          nothing proves its rows come from this sweep; remove it or choose \
@@ -232,7 +234,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
                     )));
                 };
                 {
-                    if found != fingerprint {
+                    if found != fingerprint.as_bytes() {
                         return Err(CliError::Usage(format!(
                             "`{}` was started with other sweep settings (seed, runs, design, \
                              parameters, base scenario, --until-ci or --format; see `{}`); \

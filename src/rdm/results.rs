@@ -15,7 +15,7 @@ pub const MAX_RESULTS_BYTES: usize = 1 << 30;
 pub enum ReadError {
     /// It could not be read, or is larger than [`MAX_RESULTS_BYTES`]: the file-level message
     /// of every input kind.
-    File(crate::scenario::Diagnostic),
+    File(crate::scenario::Diagnostics),
     /// It was read but is not a results file.
     Content(String),
 }

@@ -84,13 +84,20 @@ pub(crate) fn read_input_bytes(
     path: &Path,
     noun: &str,
     limit: usize,
-) -> Result<Vec<u8>, Diagnostic> {
+) -> Result<Vec<u8>, Diagnostics> {
     crate::output::note_input(path);
     let shown = path.display().to_string();
-    let bytes = read_bounded(path, limit)
-        .map_err(|e| Diagnostic::file_level(&shown, format!("cannot read file: {e}")))?;
+    let bytes = read_bounded(path, limit).map_err(|e| {
+        Diagnostics(vec![Diagnostic::file_level(
+            &shown,
+            format!("cannot read file: {e}"),
+        )])
+    })?;
     if bytes.len() > limit {
-        return Err(Diagnostic::file_level(&shown, too_large(limit, noun)));
+        return Err(Diagnostics(vec![Diagnostic::file_level(
+            &shown,
+            too_large(limit, noun),
+        )]));
     }
     Ok(bytes)
 }

@@ -206,7 +206,12 @@ pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
     let bytes = crate::scenario::input::read_input_bytes(path, "partial", MAX_PARTIAL_BYTES)
         .map_err(|d| ReadError::Io {
             file: name.clone(),
-            message: d.message,
+            message: d
+                .0
+                .into_iter()
+                .next()
+                .map(|d| d.message)
+                .unwrap_or_default(),
         })?;
     let file = PartialFile::from_bytes(&bytes)
         .map_err(|e| ReadError::Invalid(format!("`{name}`: {e}")))?;
