@@ -716,3 +716,38 @@ fn a_sweep_resume_marker_is_read_with_a_bound() {
         stderr(&o)
     );
 }
+
+/// `deter calibrate --resume` reads `state.json` with a bound: `/dev/zero` there is refused
+/// at the limit, exit 2 (it was read whole: all memory, or under a limit a failed read).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_calibration_state_is_read_with_a_bound() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("cal");
+    std::fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", out.join("state.json")).unwrap();
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 2097152 && exec \"$0\" \"$@\"")
+        .arg(bin())
+        .current_dir(root())
+        .args([
+            "calibrate",
+            "scenarios/history/calibrate.toml",
+            "--resume",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(
+        stderr(&o).contains(&format!(
+            "is larger than {} bytes, the limit for calibration state files",
+            256u64 << 20
+        )),
+        "{}",
+        stderr(&o)
+    );
+}
