@@ -817,3 +817,42 @@ fn validate_reads_a_fifo_once() {
         stdout(&o)
     );
 }
+
+/// `--plots DIR` where a chart's file name is an input (here the scenario itself, named
+/// `chart-survival.svg`): refused (exit 2) before any chart is written; four charts were
+/// written, then the command failed on the fifth (exit 1).
+#[test]
+fn plots_that_would_replace_an_input_write_no_chart() {
+    let d = tempfile::tempdir().unwrap();
+    let plots = d.path().join("plots");
+    std::fs::create_dir(&plots).unwrap();
+    let input = plots.join("chart-survival.svg");
+    std::fs::copy(root().join("scenarios/western-balkans-2024.toml"), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let o = run(&[
+        "run",
+        input.to_str().unwrap(),
+        "--runs",
+        "20",
+        "--no-attribution",
+        "-q",
+        "--plots",
+        plots.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(
+        stderr(&o).contains("is also an input file"),
+        "{}",
+        stderr(&o)
+    );
+    let names: Vec<_> = std::fs::read_dir(&plots)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        names,
+        ["chart-survival.svg"],
+        "charts written before the refusal"
+    );
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+}

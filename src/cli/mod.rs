@@ -354,8 +354,17 @@ pub fn scenario_hash_text(text: &str) -> String {
 pub fn write_plots(dir: &Path, html: &str) -> Result<(), CliError> {
     std::fs::create_dir_all(dir)
         .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", dir.display())))?;
-    for (id, svg) in crate::report::html::figures(html) {
-        emit(Some(&dir.join(format!("{id}.svg"))), svg.as_bytes())?;
+    let figures: Vec<_> = crate::report::html::figures(html)
+        .into_iter()
+        .map(|(id, svg)| (dir.join(format!("{id}.svg")), svg))
+        .collect();
+    // Every chart's path checked before the first is written: one that would replace an
+    // input (or a directory) leaves no partial set of charts behind.
+    for (path, _) in &figures {
+        output::check_writable(path, &[]).map_err(CliError::Usage)?;
+    }
+    for (path, svg) in &figures {
+        emit(Some(path), svg.as_bytes())?;
     }
     Ok(())
 }

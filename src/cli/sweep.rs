@@ -335,9 +335,16 @@ fn write_report(
     if let Some(dir) = plots {
         std::fs::create_dir_all(dir)
             .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", dir.display())))?;
-        for (stem, _, _, svg) in sweep::charts(view) {
-            let path = dir.join(format!("{stem}.svg"));
-            super::emit(Some(&path), svg.as_bytes())?;
+        let charts: Vec<_> = sweep::charts(view)
+            .into_iter()
+            .map(|(stem, _, _, svg)| (dir.join(format!("{stem}.svg")), svg))
+            .collect();
+        // Every path checked before the first chart is written (as `deter run --plots`).
+        for (path, _) in &charts {
+            output::check_writable(path, &[]).map_err(CliError::Usage)?;
+        }
+        for (path, svg) in &charts {
+            super::emit(Some(path), svg.as_bytes())?;
         }
     }
     Ok(())
