@@ -422,7 +422,7 @@ pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
     let mut files = Vec::with_capacity(parts.len());
     for path in parts {
         files.push(shard::read_part(path).map_err(|e| match e {
-            shard::ReadError::Io(m) => Error::Io(m),
+            shard::ReadError::Io { file, message } => Error::Io(format!("{file}: {message}")),
             shard::ReadError::Invalid(m) => Error::Invalid(m),
         })?);
     }

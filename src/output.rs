@@ -77,7 +77,8 @@ pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
         && !meta.is_file()
     {
         return Err(format!(
-            "output path `{}` is not a regular file; omit --out to write to stdout",
+            "output path `{}` is not a regular file (a device, FIFO or socket would be \
+             replaced); name a regular file",
             path.display()
         ));
     }
@@ -140,6 +141,32 @@ fn parent_dir(path: &Path) -> PathBuf {
     }
 }
 
+/// Temporary output files that exist right now ([`write_atomic`] in progress, an
+/// [`AtomicFile`] not yet committed or dropped).
+static PENDING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Counts one temporary output file in [`PENDING`] for as long as it lives.
+struct Pending;
+
+impl Pending {
+    fn start() -> Self {
+        PENDING.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Pending
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        PENDING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Whether a temporary output file exists right now: a process that ended now would leave
+/// it behind (the Ctrl-C handler then waits for the command to stop by itself).
+pub fn outputs_pending() -> bool {
+    PENDING.load(std::sync::atomic::Ordering::SeqCst) > 0
+}
+
 /// Temporary files are created 0600; a published output should be readable like any file
 /// the user writes (0644, before the umask).
 fn make_shareable(file: &std::fs::File) -> std::io::Result<()> {
@@ -164,6 +191,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             refuse_input(path),
         ));
     }
+    let _pending = Pending::start();
     let dir = parent_dir(path);
     let mut tmp = tempfile::Builder::new()
         .prefix(".deter-")
@@ -181,6 +209,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub struct AtomicFile {
     path: PathBuf,
     tmp: tempfile::NamedTempFile,
+    _pending: Pending,
 }
 
 impl AtomicFile {
@@ -192,6 +221,7 @@ impl AtomicFile {
                 refuse_input(path),
             ));
         }
+        let pending = Pending::start();
         let tmp = tempfile::Builder::new()
             .prefix(".deter-")
             .suffix(".tmp")
@@ -199,6 +229,7 @@ impl AtomicFile {
         Ok(Self {
             path: path.to_path_buf(),
             tmp,
+            _pending: pending,
         })
     }
 

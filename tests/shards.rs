@@ -234,7 +234,7 @@ fn merge_refuses_duplicate_missing_and_mismatched_shards_naming_the_file() {
     );
     refused(
         merge(&[dir.path().join("absent.json").display().to_string()], &[]),
-        &["cannot read `", "absent.json`"],
+        &["absent.json: error: cannot read file: "],
     );
 }
 

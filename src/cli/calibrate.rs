@@ -66,12 +66,23 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     };
     let state_path = args.out.join("state.json");
     let mut state = if args.resume {
-        let text = std::fs::read_to_string(&state_path).map_err(|e| {
+        // Read with a bound: a state.json that is `/dev/zero` or a runaway file must not
+        // take all memory (it was read whole).
+        const MAX_STATE_BYTES: usize = 256 << 20;
+        let bytes = crate::scenario::read_bounded(&state_path, MAX_STATE_BYTES).map_err(|e| {
             CliError::Usage(format!(
                 "--resume: cannot read `{}`: {e}",
                 state_path.display()
             ))
         })?;
+        if bytes.len() > MAX_STATE_BYTES {
+            return Err(CliError::Usage(format!(
+                "--resume: `{}` is larger than {MAX_STATE_BYTES} bytes, the limit for \
+                 calibration state files",
+                state_path.display()
+            )));
+        }
+        let text = String::from_utf8_lossy(&bytes);
         output::parse_state(&text, &prov, &cal.settings)
             .map_err(|m| CliError::Usage(format!("--resume: {m}")))?
     } else {

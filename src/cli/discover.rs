@@ -112,7 +112,7 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
             args.boxes
         )));
     }
-    let results = Results::read(&args.results).map_err(CliError::Usage)?;
+    let results = Results::read(&args.results).map_err(read_error)?;
     let flag = if args.where_.is_some() {
         "--where"
     } else {
@@ -168,12 +168,23 @@ pub struct RobustArgs {
     pub report: Option<PathBuf>,
     /// The policy that is the status quo (the base scenario as it is): shown for reference
     /// below each ranking, not ranked [default: a policy named baseline, base, status-quo or
-    /// status_quo]; `--status-quo ""` ranks every policy.
+    /// status_quo, said under the table; two such names are refused]; `--status-quo ""`
+    /// ranks every policy.
     #[arg(long, value_name = "ID")]
     pub status_quo: Option<String>,
     /// Do not print the table.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// A results file refused: a file-level fault (unreadable, too large) as the input
+/// diagnostic every file kind gives, anything else as a usage error.
+fn read_error(e: crate::rdm::results::ReadError) -> CliError {
+    use crate::rdm::results::ReadError;
+    match e {
+        ReadError::File(d) => CliError::Input(d),
+        ReadError::Content(m) => CliError::Usage(m),
+    }
 }
 
 /// Parse `--threshold OUTCOME=VALUE` flags.
@@ -215,7 +226,7 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
     let outputs: Vec<&PathBuf> = std::iter::once(&out).chain(&args.report).collect();
     output::check_outputs(&outputs, std::slice::from_ref(&args.results))
         .map_err(CliError::Usage)?;
-    let results = Results::read(&args.results).map_err(CliError::Usage)?;
+    let results = Results::read(&args.results).map_err(read_error)?;
     let source = args.results.display().to_string();
     let report = rdm::robustness(&results, &thresholds, &source, args.status_quo.as_deref())
         .map_err(|e| {

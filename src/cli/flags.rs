@@ -99,7 +99,12 @@ impl OutputFlags {
     /// explicit `--format` other than the one `.json` / `.csv` names, or `.html` / `.htm`
     /// (the HTML page is `--report`; `--out` never writes HTML). Other extensions take any
     /// format (README, docs/OUTPUT.md).
+    /// Also refuses a `--plots` that exists and is not a directory (before any work, as
+    /// `deter sweep --plots` does).
     pub fn check_extension(&self) -> Result<(), super::CliError> {
+        if let Some(dir) = &self.plots {
+            crate::output::check_output_dir(dir, "--plots").map_err(super::CliError::Usage)?;
+        }
         let Some(out) = &self.out else {
             return Ok(());
         };

@@ -6,7 +6,8 @@ use super::{CliError, emit};
 use crate::{output, scenario};
 
 pub fn init(path: &Path, force: bool) -> Result<(), CliError> {
-    if path.exists() && !force {
+    // A directory is refused below whatever --force says: do not suggest it.
+    if path.exists() && !path.is_dir() && !force {
         return Err(CliError::Usage(format!(
             "`{}` exists; use --force to overwrite it",
             path.display()

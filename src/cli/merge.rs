@@ -51,7 +51,13 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     for path in &args.parts {
         crate::output::note_input(path);
         files.push(shard::read_part(path).map_err(|e| match e {
-            shard::ReadError::Io(m) | shard::ReadError::Invalid(m) => CliError::Usage(m),
+            // Unreadable or too large: the message of every input kind.
+            shard::ReadError::Io { file, message } => {
+                CliError::Input(crate::scenario::Diagnostics(vec![
+                    crate::scenario::Diagnostic::file_level(&file, message),
+                ]))
+            }
+            shard::ReadError::Invalid(m) => CliError::Usage(m),
         })?);
     }
     let files = shard::check_complete(files).map_err(CliError::Usage)?;

@@ -293,7 +293,15 @@ pub fn main() -> i32 {
         files.splice(0..0, args.files.drain(..).map(PathBuf::into_os_string));
         args.files = files.into_iter().map(PathBuf::from).collect();
     }
-    let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
+    let _ = ctrlc::set_handler(|| {
+        CANCEL.store(true, Ordering::SeqCst);
+        // Blocked opening or reading an input (a FIFO without a writer) and nothing written
+        // yet: the flag would only be seen between runs, so stop here (README: exit 130).
+        if crate::scenario::input::reading_inputs() && !crate::output::outputs_pending() {
+            eprintln!("deter: interrupted; no output written");
+            std::process::exit(exit::INTERRUPTED);
+        }
+    });
     let result = dispatch(cli);
     // The work done, every attribution variant counted (tests/attribution.rs).
     if std::env::var_os("DETER_COUNT_RUNS").is_some() {
@@ -436,8 +444,17 @@ pub fn scenario_hash_text(text: &str) -> String {
 pub fn write_plots(dir: &Path, html: &str) -> Result<(), CliError> {
     std::fs::create_dir_all(dir)
         .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", dir.display())))?;
-    for (id, svg) in crate::report::html::figures(html) {
-        emit(Some(&dir.join(format!("{id}.svg"))), svg.as_bytes())?;
+    let figures: Vec<_> = crate::report::html::figures(html)
+        .into_iter()
+        .map(|(id, svg)| (dir.join(format!("{id}.svg")), svg))
+        .collect();
+    // Every chart's path checked before the first is written: one that would replace an
+    // input (or a directory) leaves no partial set of charts behind.
+    for (path, _) in &figures {
+        output::check_writable(path, &[]).map_err(CliError::Usage)?;
+    }
+    for (path, svg) in &figures {
+        emit(Some(path), svg.as_bytes())?;
     }
     Ok(())
 }

@@ -27,9 +27,10 @@ pub struct SweepArgs {
     /// Results file, written point by point [default: stdout, which cannot be resumed].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Format of the results.
-    #[arg(long, value_enum, default_value_t = SweepFormat::Csv)]
-    pub format: SweepFormat,
+    /// Format of the results [default: from the --out extension (.json: JSON Lines, .csv:
+    /// CSV), else csv].
+    #[arg(long, value_enum)]
+    pub format: Option<SweepFormat>,
     /// Runs per point, seed, threads and horizon, overriding the sweep file (recorded in
     /// the JSON header's `overrides` and in the resume fingerprint).
     #[command(flatten)]
@@ -104,15 +105,65 @@ pub fn resume_marker(out: &Path) -> PathBuf {
     out.with_file_name(name)
 }
 
+impl SweepArgs {
+    /// The format of the results: `--format`, else the `--out` extension (`.json` -> JSON
+    /// Lines, `.csv` -> CSV), else CSV. As for `run`, `compare` and `merge`, an `--out` whose
+    /// extension contradicts an explicit `--format`, and an `--out x.html` (the page is
+    /// `--report`), are refused before any work, so the rows never land in a file a program
+    /// would parse as something else.
+    pub fn results_format(&self) -> Result<SweepFormat, CliError> {
+        let ext = self
+            .out
+            .as_ref()
+            .and_then(|o| o.extension())
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let named = match ext.as_deref() {
+            Some("json") => Some(SweepFormat::Json),
+            Some("csv") => Some(SweepFormat::Csv),
+            Some("html" | "htm") => {
+                let out = self.out.as_ref().map(|o| o.display().to_string());
+                let out = out.unwrap_or_default();
+                return Err(CliError::Usage(format!(
+                    "--out `{out}` names an HTML file, but --out writes the results rows; use \
+                     --report `{out}` for the HTML page"
+                )));
+            }
+            _ => None,
+        };
+        let name = |f: SweepFormat| match f {
+            SweepFormat::Csv => "csv",
+            SweepFormat::Json => "json",
+        };
+        match (self.format, named) {
+            (Some(f), Some(n)) if f != n => Err(CliError::Usage(format!(
+                "--out `{}` names a {} file, but --format is {}; use --format {} (or give the \
+                 file another extension)",
+                self.out
+                    .as_ref()
+                    .map(|o| o.display().to_string())
+                    .unwrap_or_default(),
+                name(n).to_uppercase(),
+                name(f),
+                name(n)
+            ))),
+            (Some(f), _) => Ok(f),
+            (None, n) => Ok(n.unwrap_or(SweepFormat::Csv)),
+        }
+    }
+}
+
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
     output::check_outputs(&outputs, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
+    let results_format = args.results_format()?;
     if let Some(dir) = &args.plots {
         output::check_output_dir(dir, "--plots").map_err(CliError::Usage)?;
     }
     let sweep = sweep::load_sweep(&args.file).map_err(CliError::Input)?;
-    // The base scenario and its `extends` chain are inputs too.
-    if let Some(out) = &args.out {
+    // The base scenario, its `extends` chain and the policies' files are inputs too: no
+    // output (results or page) may replace one.
+    for out in &outputs {
         output::check_writable(out, &[]).map_err(CliError::Usage)?;
     }
     for w in &sweep.warnings {
@@ -139,7 +190,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let design = Design::new(&sweep);
     let stride = runner::stride(&sweep, until.as_ref());
     runner::check_work(&design, stride).map_err(CliError::Usage)?;
-    let format = match args.format {
+    let format = match results_format {
         SweepFormat::Csv => RowFormat::Csv,
         SweepFormat::Json => RowFormat::Json,
     };
@@ -163,7 +214,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         super::scenario_hash_text(&format!(
             "{} {:?}",
             settings_text(&sweep),
-            (until, args.format)
+            (until, results_format)
         ))
     );
     let (mut sink, start, outputs) = match &args.out {
@@ -171,7 +222,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             let marker = resume_marker(out);
             if args.resume && out.exists() {
                 // Without the fingerprint nothing proves the rows belong to this sweep.
-                let Ok(found) = std::fs::read_to_string(&marker) else {
+                // Read with a bound (the fingerprint's length, plus one byte): a marker that
+                // is `/dev/zero` or a huge file is only "other settings", never all memory.
+                let Ok(found) = crate::scenario::read_bounded(&marker, fingerprint.len()) else {
                     return Err(CliError::Usage(format!(
                         "cannot resume `{}`: its settings fingerprint `{}` is missing, so \
                          nothing proves its rows come from this sweep; remove it or choose \
@@ -181,7 +234,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
                     )));
                 };
                 {
-                    if found != fingerprint {
+                    if found != fingerprint.as_bytes() {
                         return Err(CliError::Usage(format!(
                             "`{}` was started with other sweep settings (seed, runs, design, \
                              parameters, base scenario, --until-ci or --format; see `{}`); \
@@ -282,9 +335,16 @@ fn write_report(
     if let Some(dir) = plots {
         std::fs::create_dir_all(dir)
             .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", dir.display())))?;
-        for (stem, _, _, svg) in sweep::charts(view) {
-            let path = dir.join(format!("{stem}.svg"));
-            super::emit(Some(&path), svg.as_bytes())?;
+        let charts: Vec<_> = sweep::charts(view)
+            .into_iter()
+            .map(|(stem, _, _, svg)| (dir.join(format!("{stem}.svg")), svg))
+            .collect();
+        // Every path checked before the first chart is written (as `deter run --plots`).
+        for (path, _) in &charts {
+            output::check_writable(path, &[]).map_err(CliError::Usage)?;
+        }
+        for (path, svg) in &charts {
+            super::emit(Some(path), svg.as_bytes())?;
         }
     }
     Ok(())

@@ -50,8 +50,13 @@ fn settings(sim: &super::flags::SimFlags) -> crate::settings::Settings {
 }
 
 fn posterior_of(path: Option<&Path>) -> Result<Option<nested::Posterior>, CliError> {
-    path.map(|p| nested::read_posterior(p).map_err(CliError::Usage))
-        .transpose()
+    path.map(|p| {
+        // Unreadable or too large: the message of every input kind (it was wrapped in a
+        // second `error:`); a malformed file: its line.
+        let text = nested::read_posterior_text(p).map_err(CliError::Input)?;
+        nested::parse_posterior(p, &text).map_err(CliError::Usage)
+    })
+    .transpose()
 }
 
 /// `deter run FILE` with `--posterior` or `[[uncertain]]` priors.

@@ -32,7 +32,13 @@ enum InputKind {
 /// (unreadable, or a `[scenario]` table), so the scenario reader reports the problem. A file
 /// that is not valid TOML (or not UTF-8) is recognised from its lines (table headers and the
 /// keys before the first one), so its faults get the messages of its own kind.
+///
+/// Only a regular file is read here: a FIFO (`deter validate <(...)`) can be read once, so it
+/// goes to the scenario reader whole (this read consumed it and the reader's waited forever).
 fn input_kind(path: &Path) -> InputKind {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return InputKind::Scenario;
+    }
     let Ok(bytes) = scenario::input::read_bounded(path, scenario::MAX_FILE_BYTES) else {
         return InputKind::Scenario;
     };

@@ -487,6 +487,18 @@ pub fn robustness(
         let Some(c) = results.column(&format!("{o}_p")) else {
             continue;
         };
+        // A share of runs: a hand-edited 7 was printed as 700.0% and ranked.
+        let values = results.numeric(c)?;
+        if let Some((i, v)) = values
+            .iter()
+            .enumerate()
+            .find(|(_, v)| !(0.0..=1.0).contains(*v))
+        {
+            return Err(format!(
+                "column `{o}_p`, row {}: {v} is not a probability (a share of runs, 0 to 1)",
+                i + 2
+            ));
+        }
         let m = results.matrix(c)?;
         names.get_or_insert((m.policies, m.futures.len()));
         tables.push((o, m.values));
@@ -494,6 +506,7 @@ pub fn robustness(
     let Some((policies, futures)) = names else {
         return Err("the results have no headline outcome column (`use_of_force_p`, ...)".into());
     };
+    let status_quo_flag = status_quo;
     let status_quo = match status_quo {
         // `--status-quo ""`: rank every row.
         Some("") => None,
@@ -505,15 +518,57 @@ pub fn robustness(
                 policies.join(", ")
             )
         })?),
-        None => status_quo_by_name(&policies),
+        None => {
+            // A results file does not record which policy is the base scenario as it is:
+            // taken by its name, and said so; two candidates are refused, not guessed.
+            let named: Vec<&str> = policies
+                .iter()
+                .filter(|p| STATUS_QUO_IDS.contains(&p.as_str()))
+                .map(String::as_str)
+                .collect();
+            if named.len() > 1 {
+                return Err(format!(
+                    "--status-quo: more than one policy is named like a status quo ({}); name \
+                     the one that is the base scenario as it is with --status-quo ID, or rank \
+                     every policy with --status-quo \"\"",
+                    named
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            status_quo_by_name(&policies)
+        }
+    };
+    let chosen_note = match (status_quo_flag, status_quo) {
+        (None, Some(q)) => Some(format!(
+            "(`{}` is taken as the status quo by its name: the results do not say which \
+             policy is the base scenario as it is; --status-quo ID names another, \
+             --status-quo \"\" ranks every policy)",
+            policies[q]
+        )),
+        (None, None) => Some(format!(
+            "No status quo: every policy is ranked (none is named {}, and the results do not \
+             say which policy is the base scenario as it is; --status-quo ID names it)",
+            status_quo_names()
+        )),
+        _ => None,
     };
     #[cfg_attr(not(feature = "html"), allow(unused_mut))]
     let mut report = robustness_table(&policies, futures, &tables, thresholds, status_quo);
+    if let Some(note) = &chosen_note {
+        report.table = insert_after_header(&report.table, note);
+    }
     #[cfg(feature = "html")]
     {
-        report.html = Some(robustness_html(
-            &policies, futures, &tables, thresholds, source, status_quo,
-        ));
+        let mut html = robustness_html(&policies, futures, &tables, thresholds, source, status_quo);
+        if let Some(note) = &chosen_note
+            && let Some(at) = html.find("</p>")
+        {
+            html.insert_str(at, &format!(" {}", esc(note)));
+        }
+        report.html = Some(html);
     }
     #[cfg(not(feature = "html"))]
     let _ = source;
@@ -524,6 +579,19 @@ pub fn robustness(
 /// `baseline`, `base`, `status-quo`, `status_quo` (the first that a policy carries, in this
 /// order of the policies). A sweep knows it: the policy with neither `file` nor `set`.
 pub const STATUS_QUO_IDS: [&str; 4] = ["baseline", "base", "status-quo", "status_quo"];
+
+/// `baseline, base, status-quo or status_quo`: [`STATUS_QUO_IDS`] in a sentence.
+fn status_quo_names() -> String {
+    let (last, rest) = STATUS_QUO_IDS.split_last().expect("four names");
+    format!("{} or {last}", rest.join(", "))
+}
+
+/// `table` with `note` as a line after its header lines (the title and, when there is one,
+/// the status quo's line): before the first blank line.
+fn insert_after_header(table: &str, note: &str) -> String {
+    let at = table.find("\n\n").map_or(table.len(), |i| i + 1);
+    format!("{}{note}\n{}", &table[..at], &table[at..])
+}
 
 /// The index of the policy named like a status quo ([`STATUS_QUO_IDS`]), if any.
 pub fn status_quo_by_name(policies: &[String]) -> Option<usize> {

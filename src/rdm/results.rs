@@ -8,7 +8,17 @@ use super::robust::{self, Direction};
 use crate::outputs::{EVENTS, N_EVENTS};
 
 /// Largest results file read, in bytes.
-pub const MAX_RESULTS_BYTES: u64 = 1 << 30;
+pub const MAX_RESULTS_BYTES: usize = 1 << 30;
+
+/// Why [`Results::read`] refused a file.
+#[derive(Debug, Clone)]
+pub enum ReadError {
+    /// It could not be read, or is larger than [`MAX_RESULTS_BYTES`]: the file-level message
+    /// of every input kind.
+    File(crate::scenario::Diagnostics),
+    /// It was read but is not a results file.
+    Content(String),
+}
 
 /// The headline outcomes, as the results file names them (`NAME_p`): the keys of
 /// [`crate::outputs::EVENTS`].
@@ -52,17 +62,14 @@ pub struct PolicyMatrix {
 
 impl Results {
     /// Read a CSV results file (a header, then one row per point).
-    pub fn read(path: &Path) -> Result<Self, String> {
-        let meta = std::fs::metadata(path).map_err(|e| format!("`{}`: {e}", path.display()))?;
-        if meta.len() > MAX_RESULTS_BYTES {
-            return Err(format!(
-                "`{}` is larger than {} bytes",
-                path.display(),
-                MAX_RESULTS_BYTES
-            ));
-        }
-        let bytes = std::fs::read(path).map_err(|e| format!("`{}`: {e}", path.display()))?;
-        Self::parse(&bytes).map_err(|e| format!("`{}`: {e}", path.display()))
+    ///
+    /// Read with a size bound (`/dev/zero`, a FIFO or a runaway file cannot exhaust memory);
+    /// a file that cannot be read or is too large gives the file-level message every input
+    /// kind gives ([`ReadError::File`]); a file that is not a results file, [`ReadError::Content`].
+    pub fn read(path: &Path) -> Result<Self, ReadError> {
+        let bytes = crate::scenario::input::read_input_bytes(path, "results", MAX_RESULTS_BYTES)
+            .map_err(ReadError::File)?;
+        Self::parse(&bytes).map_err(|e| ReadError::Content(format!("`{}`: {e}", path.display())))
     }
 
     /// Parse CSV bytes (see [`Results::read`]).

@@ -33,12 +33,72 @@ pub(crate) struct FileKind {
 
 /// Read at most one byte more than `limit`, so that `/dev/zero`, a FIFO or a huge file cannot
 /// exhaust memory before the size check (`bytes.len() > limit` means "too large").
+///
+/// While it runs, [`reading_inputs`] is true: opening or reading a FIFO blocks until a
+/// writer comes, and the command line's Ctrl-C handler then ends the process (nothing is
+/// written yet) instead of waiting for a check between runs that would never come.
 pub fn read_bounded(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
+    let _reading = Reading::start();
     let mut bytes = Vec::new();
     std::fs::File::open(path)?
         .take(limit as u64 + 1)
         .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Inputs being opened or read right now ([`read_bounded`]).
+static READING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Counts one input read in [`READING`] for as long as it lives.
+struct Reading;
+
+impl Reading {
+    fn start() -> Self {
+        READING.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Reading
+    }
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        READING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Whether an input file is being opened or read right now (in any thread).
+pub fn reading_inputs() -> bool {
+    READING.load(std::sync::atomic::Ordering::SeqCst) > 0
+}
+
+/// `the file is larger than LIMIT bytes, the limit for NOUN files`: the one message for an
+/// input over its size bound, in every file kind.
+pub(crate) fn too_large(limit: usize, noun: &str) -> String {
+    format!("the file is larger than {limit} bytes, the limit for {noun} files")
+}
+
+/// Read an input file that is not TOML (a sweep's results CSV) with the size bound and the
+/// file-level messages of every TOML kind (`FILE: error: cannot read file: ...`,
+/// [`too_large`]); records it as an input ([`crate::output::note_input`]).
+pub(crate) fn read_input_bytes(
+    path: &Path,
+    noun: &str,
+    limit: usize,
+) -> Result<Vec<u8>, Diagnostics> {
+    crate::output::note_input(path);
+    let shown = path.display().to_string();
+    let bytes = read_bounded(path, limit).map_err(|e| {
+        Diagnostics(vec![Diagnostic::file_level(
+            &shown,
+            format!("cannot read file: {e}"),
+        )])
+    })?;
+    if bytes.len() > limit {
+        return Err(Diagnostics(vec![Diagnostic::file_level(
+            &shown,
+            too_large(limit, noun),
+        )]));
+    }
     Ok(bytes)
 }
 
@@ -82,10 +142,7 @@ pub(crate) fn decode(bytes: &[u8], file: &str, kind: FileKind) -> Result<String,
     if bytes.len() > kind.max_bytes {
         return fail(Diagnostic::file_level(
             file,
-            format!(
-                "the file is larger than {} bytes, the limit for {} files",
-                kind.max_bytes, kind.noun
-            ),
+            too_large(kind.max_bytes, kind.noun),
         ));
     }
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {

@@ -192,8 +192,9 @@ pub const MAX_PARTIAL_BYTES: usize = 256 << 20;
 /// Why a partial file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReadError {
-    /// The file could not be read, or is larger than [`MAX_PARTIAL_BYTES`].
-    Io(String),
+    /// The file could not be read, or is larger than [`MAX_PARTIAL_BYTES`]: the file as
+    /// given and the file-level message every input kind gives for it.
+    Io { file: String, message: String },
     /// It is not a partial file of this deter, or it is damaged.
     Invalid(String),
 }
@@ -202,13 +203,16 @@ pub enum ReadError {
 /// exhaust memory. The messages name the file as given.
 pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
     let name = path.display().to_string();
-    let bytes = crate::scenario::read_bounded(path, MAX_PARTIAL_BYTES)
-        .map_err(|e| ReadError::Io(format!("cannot read `{name}`: {e}")))?;
-    if bytes.len() > MAX_PARTIAL_BYTES {
-        return Err(ReadError::Io(format!(
-            "`{name}` is larger than {MAX_PARTIAL_BYTES} bytes, the limit for partial files"
-        )));
-    }
+    let bytes = crate::scenario::input::read_input_bytes(path, "partial", MAX_PARTIAL_BYTES)
+        .map_err(|d| ReadError::Io {
+            file: name.clone(),
+            message: d
+                .0
+                .into_iter()
+                .next()
+                .map(|d| d.message)
+                .unwrap_or_default(),
+        })?;
     let file = PartialFile::from_bytes(&bytes)
         .map_err(|e| ReadError::Invalid(format!("`{name}`: {e}")))?;
     Ok(Named { name, file })

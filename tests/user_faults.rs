@@ -1,0 +1,858 @@
+//! Faults a new user hit by using deter as README and docs/ describe it (trial 4), each
+//! named after the fault's class: inputs read without a bound, inputs that block while
+//! Ctrl-C cannot stop them, one fault worded differently by different commands, outputs
+//! refused only after the work, a format that contradicts the file name, and `deter
+//! robust` choosing its status quo silently. Expected messages are taken from the command
+//! that already gets them right, not from the code under test.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+mod common;
+use common::{deter, root, scenario};
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn run(args: &[&str]) -> Output {
+    deter().args(args).output().expect("deter runs")
+}
+
+/// The first line of a message, past the run count `DETER_COUNT_RUNS` prints.
+fn first_line(s: &str) -> &str {
+    s.lines()
+        .find(|l| !l.starts_with("deter: simulated "))
+        .unwrap_or("")
+}
+
+fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_deter"))
+}
+
+/// A directory and a missing file given as a sweep's results: `deter robust` and `deter
+/// discover` (and `deter merge` of a partial file, `--posterior` of a posterior) say what `deter validate` says of the
+/// same path (`PATH: error: cannot read file: ...`), exit 2. They said `error: \`PATH\`:
+/// ...` (merge: `error: cannot read \`PATH\`: ...`; `--posterior`: the message wrapped in a
+/// second `error:` and a blank line).
+#[test]
+fn an_unreadable_results_file_gets_the_message_of_every_input_kind() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("a-directory");
+    std::fs::create_dir(&dir).unwrap();
+    let missing = d.path().join("missing.csv");
+    let out = d.path().join("r.csv");
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    for input in [&dir, &missing] {
+        let input = input.to_str().unwrap();
+        let reference = run(&["validate", input]);
+        assert_eq!(reference.status.code(), Some(2));
+        let expected = first_line(&stderr(&reference)).to_string();
+        assert!(
+            expected.starts_with(&format!("{input}: error: cannot read file: ")),
+            "{expected}"
+        );
+        for args in [
+            vec!["robust", input, "--out", out.to_str().unwrap()],
+            vec!["discover", input, "--outcome", "war", "--above", "0.1"],
+            vec!["merge", input, "-q"],
+            vec![
+                "run",
+                &base,
+                "--posterior",
+                input,
+                "--draws",
+                "2",
+                "--runs",
+                "5",
+            ],
+        ] {
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+            assert_eq!(first_line(&stderr(&o)), expected, "{args:?}");
+        }
+    }
+    assert!(!out.exists());
+}
+
+/// `/dev/zero` as a results file: refused at the results files' size limit with the size
+/// message of every input kind, in bounded memory. The reader trusted the file's length
+/// (0 for a device) and read on until the kernel killed it (23 GB on the test machine), so
+/// the process runs here under a 4 GB address-space limit: without the bound it aborts.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_results_file_is_read_with_a_size_bound() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("r.csv");
+    let gib = 1u64 << 30;
+    let partial_limit = 256u64 << 20;
+    let cases: Vec<(Vec<&str>, u64, &str)> = vec![
+        (
+            vec!["robust", "/dev/zero", "--out", out.to_str().unwrap()],
+            gib,
+            "results",
+        ),
+        (
+            vec![
+                "discover",
+                "/dev/zero",
+                "--outcome",
+                "war",
+                "--above",
+                "0.1",
+            ],
+            gib,
+            "results",
+        ),
+        (vec!["merge", "/dev/zero", "-q"], partial_limit, "partial"),
+    ];
+    for (args, limit, kind) in cases {
+        let o = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -v 4194304 && exec \"$0\" \"$@\"")
+            .arg(bin())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        assert_eq!(
+            first_line(&stderr(&o)),
+            format!(
+                "/dev/zero: error: the file is larger than {limit} bytes, the limit for {kind} files"
+            ),
+            "{args:?}"
+        );
+    }
+    assert!(!out.exists());
+}
+
+/// Ctrl-C while an input blocks (a FIFO whose writer sends nothing) ends every command that
+/// reads files with exit 130 and no output (README, "Exit codes"). The handler only set a
+/// flag that the simulation checks between runs, and the interrupted `open`/`read` was
+/// restarted, so the process waited for the writer forever.
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_ends_a_command_blocked_on_an_input_with_130() {
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::time::Duration;
+    const O_NONBLOCK: i32 = 0o4000; // Linux, every architecture deter builds on
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let out = d.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let o = |name: &str| out.join(name).display().to_string();
+    let cases: Vec<Vec<String>> = vec![
+        vec!["validate".into(), "FIFO".into()],
+        vec!["run".into(), "FIFO".into(), "--out".into(), o("a.json")],
+        vec![
+            "compare".into(),
+            "FIFO".into(),
+            base.clone(),
+            "--out".into(),
+            o("c.json"),
+        ],
+        vec!["sweep".into(), "FIFO".into(), "--out".into(), o("s.csv")],
+        vec!["calibrate".into(), "FIFO".into(), "--out".into(), o("cal")],
+        vec!["robust".into(), "FIFO".into(), "--out".into(), o("r.csv")],
+        vec![
+            "discover".into(),
+            "FIFO".into(),
+            "--outcome".into(),
+            "war".into(),
+            "--above".into(),
+            "0.1".into(),
+        ],
+        vec!["merge".into(), "FIFO".into(), "--out".into(), o("m.json")],
+        vec![
+            "run".into(),
+            base.clone(),
+            "--posterior".into(),
+            "FIFO".into(),
+            "--out".into(),
+            o("n.json"),
+        ],
+        vec![
+            "run".into(),
+            "--files-from".into(),
+            "FIFO".into(),
+            "--out".into(),
+            o("f.json"),
+        ],
+    ];
+    for (k, case) in cases.iter().enumerate() {
+        let fifo = d.path().join(format!("input-{k}"));
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success(), "mkfifo");
+        let args: Vec<String> = case
+            .iter()
+            .map(|a| {
+                if a == "FIFO" {
+                    fifo.display().to_string()
+                } else {
+                    a.clone()
+                }
+            })
+            .collect();
+        let mut child = std::process::Command::new(bin())
+            .args(&args)
+            .current_dir(root())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Open the writer's end once deter has the reader's end (a non-blocking open for
+        // writing fails until then): deter is then past its set-up, blocked reading.
+        let mut writer = None;
+        for _ in 0..6000 {
+            if let Ok(w) = std::fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(O_NONBLOCK)
+                .open(&fifo)
+            {
+                writer = Some(w);
+                break;
+            }
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "{args:?} ended before reading its input: {:?}",
+                child.wait_with_output()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(writer.is_some(), "{args:?} never opened its input");
+        let pid = child.id().to_string();
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        // A guard against hanging the test run, not a timing assertion.
+        let mut status = None;
+        for _ in 0..6000 {
+            if let Some(s) = child.try_wait().unwrap() {
+                status = Some(s);
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let Some(status) = status else {
+            let _ = child.kill();
+            panic!("{args:?}: still blocked on its input after Ctrl-C");
+        };
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(status.code(), Some(130), "{args:?}: {output:?}");
+        assert!(
+            stderr(&output).contains("interrupted; no output written"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        drop(writer);
+    }
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+    assert!(left.is_empty(), "outputs left: {left:?}");
+}
+
+/// A levers x futures results file with policies `names` in 3 futures (values made up).
+fn results_of(dir: &Path, names: &[&str]) -> PathBuf {
+    let mut text = String::from("point,policy,future,x,runs,use_of_force_p,war_p\n");
+    let mut point = 0;
+    for (p, name) in names.iter().enumerate() {
+        for f in 0..3 {
+            let x = 0.1 * f as f64;
+            let uof = 0.05 * (p + 1) as f64 + 0.03 * f as f64;
+            text.push_str(&format!("{point},{name},{f},{x},100,{uof},{}\n", uof / 2.0));
+            point += 1;
+        }
+    }
+    let path = dir.join(format!("{}.csv", names.join("-")));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// `deter robust` names a status quo by its policy's name only when the results cannot say
+/// which it is, and now says so; with no such name it says every policy is ranked; with two
+/// it refuses to guess (exit 2); `--status-quo` is taken as given, without the note.
+#[test]
+fn robust_says_how_it_chose_the_status_quo_and_never_guesses_between_two() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("table.csv");
+    let page = d.path().join("page.html");
+    let robust = |results: &Path, extra: &[&str]| {
+        deter()
+            .arg("robust")
+            .arg(results)
+            .args([
+                "--out",
+                out.to_str().unwrap(),
+                "--report",
+                page.to_str().unwrap(),
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // By name: announced in the table and on the page.
+    let o = robust(&results_of(d.path(), &["baseline", "envoy", "pact"]), &[]);
+    assert!(o.status.success(), "{o:?}");
+    let table = stdout(&o);
+    let note = "`baseline` is taken as the status quo by its name";
+    assert!(table.contains(note), "{table}");
+    assert!(table.contains("--status-quo ID names another"), "{table}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("<code>baseline</code> (the base scenario"),
+        "page"
+    );
+    assert!(
+        html.contains("is taken as the status quo by its name"),
+        "page"
+    );
+    // The status quo's row is the unranked one, in every outcome's table.
+    let unranked: Vec<&str> = table
+        .lines()
+        .filter(|l| l.trim_start().starts_with("- "))
+        .collect();
+    assert_eq!(unranked.len(), 2, "{table}");
+    assert!(unranked.iter().all(|l| l.contains("baseline")), "{table}");
+    // No policy named like a status quo: said, and every policy ranked 1..3.
+    let o = robust(&results_of(d.path(), &["today", "envoy", "pact"]), &[]);
+    assert!(o.status.success(), "{o:?}");
+    let table = stdout(&o);
+    assert!(
+        table.contains("No status quo: every policy is ranked"),
+        "{table}"
+    );
+    assert!(!table.contains("not ranked)"), "{table}");
+    let ranks: Vec<&str> = table
+        .lines()
+        .skip_while(|l| !l.starts_with("use_of_force"))
+        .skip(2)
+        .take(3)
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(ranks, ["1", "2", "3"], "{table}");
+    // Two candidates: refused, both named, nothing written.
+    std::fs::remove_file(&out).unwrap();
+    std::fs::remove_file(&page).unwrap();
+    let o = robust(&results_of(d.path(), &["baseline", "base", "pact"]), &[]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(
+        stderr(&o).contains("more than one policy is named like a status quo (`baseline`, `base`)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists() && !page.exists());
+    // Chosen with the flag: as given, no note.
+    let o = robust(
+        &results_of(d.path(), &["baseline", "base", "pact"]),
+        &["--status-quo", "base"],
+    );
+    assert!(o.status.success(), "{o:?}");
+    let table = stdout(&o);
+    assert!(table.contains("Status quo `base`"), "{table}");
+    assert!(!table.contains("by its name"), "{table}");
+}
+
+/// A levers x futures sweep over the bundled baseline and the envoy overlay.
+fn lxf_sweep(dir: &Path) -> PathBuf {
+    let text = format!(
+        "base = {:?}\nruns = 40\nseed = 11\ndesign = \"lhs\"\npoints = 4\n\
+         satisficing = {{ use_of_force = 0.2 }}\n\n\
+         [[policy]]\nid = \"baseline\"\n\n\
+         [[policy]]\nid = \"envoy\"\nfile = {:?}\n\n\
+         [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nrange = [0.4, 1.6]\n",
+        scenario("scenarios/western-balkans-2024.toml"),
+        scenario("scenarios/shea-special-envoy.toml"),
+    );
+    let path = dir.join("lxf.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The robustness page (the sweep's `RESULTS.robustness.html` and `deter robust --report`)
+/// is the same byte for byte whatever the thread count, as every other report.
+#[test]
+fn robustness_pages_are_byte_identical_for_any_thread_count() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = lxf_sweep(d.path());
+    let mut pages = Vec::new();
+    for threads in ["1", "2"] {
+        let dir = d.path().join(format!("t{threads}"));
+        std::fs::create_dir(&dir).unwrap();
+        let go = |args: &[&str]| {
+            let o = deter()
+                .current_dir(&dir)
+                .env("SOURCE_DATE_EPOCH", "0")
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{args:?}: {o:?}");
+        };
+        go(&[
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--out",
+            "l.csv",
+            "--threads",
+            threads,
+            "-q",
+        ]);
+        go(&[
+            "robust", "l.csv", "--out", "r.csv", "--report", "r.html", "-q",
+        ]);
+        let read = |n: &str| std::fs::read(dir.join(n)).unwrap();
+        let page = read("l.robustness.html");
+        assert!(
+            String::from_utf8_lossy(&page).contains("Robustness across futures"),
+            "not the robustness page"
+        );
+        pages.push((read("l.csv"), page, read("r.html")));
+    }
+    assert_eq!(
+        pages[0].0, pages[1].0,
+        "results differ between thread counts"
+    );
+    assert!(
+        pages[0].1 == pages[1].1,
+        "the sweep's robustness page differs between 1 and 2 threads"
+    );
+    assert!(
+        pages[0].2 == pages[1].2,
+        "deter robust --report differs between 1 and 2 threads"
+    );
+}
+
+/// `--plots` naming an existing file is refused before any run in every command that has
+/// the flag, with the message `deter sweep` already gave (exit 2). run, compare and merge
+/// simulated first, then failed with `cannot create ...: File exists`, exit 1.
+#[test]
+fn plots_naming_a_file_is_refused_before_any_work_in_every_command() {
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("plots.txt");
+    std::fs::write(&file, "not a directory").unwrap();
+    let f = file.to_str().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let sweep = scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let reference = run(&["sweep", &sweep, "--plots", f, "-q"]);
+    assert_eq!(reference.status.code(), Some(2));
+    let expected = first_line(&stderr(&reference)).to_string();
+    assert!(
+        expected.contains("exists and is not a directory"),
+        "{expected}"
+    );
+    let mut parts = Vec::new();
+    for k in 0..2 {
+        let p = d
+            .path()
+            .join(format!("part-{k}.json"))
+            .display()
+            .to_string();
+        let shard = format!("{k}/2");
+        let o = run(&[
+            "run", &base, "--runs", "20", "--shard", &shard, "--out", &p, "-q",
+        ]);
+        assert!(o.status.success(), "{o:?}");
+        parts.push(p);
+    }
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["run", &base, "--runs", "200", "--plots", f, "-q"],
+        vec!["compare", &base, &base, "--runs", "200", "--plots", f, "-q"],
+        vec!["merge", &parts[0], &parts[1], "--plots", f, "-q"],
+    ];
+    for args in cases {
+        let o = deter()
+            .env("DETER_COUNT_RUNS", "1")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(first_line(&stderr(&o)), expected, "{args:?}");
+        assert!(
+            stderr(&o).contains("deter: simulated 0 runs"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "not a directory");
+}
+
+/// `deter sweep --report` naming the base scenario (or any file the sweep reads through
+/// it) is refused before any point is simulated, exit 2, with the message `--out` gets; it
+/// was refused only after the whole sweep, exit 1, the results already written.
+#[test]
+fn a_sweep_refuses_every_output_naming_an_input_before_the_work() {
+    let d = tempfile::tempdir().unwrap();
+    let base = d.path().join("base.toml");
+    std::fs::copy(root().join("scenarios/western-balkans-2024.toml"), &base).unwrap();
+    let before = std::fs::read(&base).unwrap();
+    let sweep = d.path().join("grid.toml");
+    std::fs::write(
+        &sweep,
+        "base = \"base.toml\"\nruns = 20\ndesign = \"grid\"\n\n[[parameter]]\n\
+         path = \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.0]\n",
+    )
+    .unwrap();
+    let results = d.path().join("grid.csv");
+    let b = base.to_str().unwrap();
+    let reference = run(&["sweep", sweep.to_str().unwrap(), "--out", b, "-q"]);
+    assert_eq!(reference.status.code(), Some(2));
+    let expected = first_line(&stderr(&reference)).to_string();
+    assert!(expected.contains("is also an input file"), "{expected}");
+    let o = deter()
+        .env("DETER_COUNT_RUNS", "1")
+        .args([
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--out",
+            results.to_str().unwrap(),
+        ])
+        .args(["--report", b, "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(first_line(&stderr(&o)), expected);
+    assert!(
+        stderr(&o).contains("deter: simulated 0 runs"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!results.exists(), "the sweep ran before the refusal");
+    assert_eq!(std::fs::read(&base).unwrap(), before);
+}
+
+/// `deter sweep --out x.json` writes JSON Lines (as `deter merge` of sweep shards does with
+/// the same name), never CSV in a `.json` file; a contradicting `--format` and `--out
+/// x.html` are refused before the work, as in run, compare and merge.
+#[test]
+fn a_sweep_takes_its_format_from_the_out_extension_and_refuses_contradictions() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let path = |n: &str| d.path().join(n).display().to_string();
+    let o = run(&[
+        "sweep",
+        &sweep,
+        "--runs",
+        "10",
+        "--out",
+        &path("x.json"),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    let o = run(&[
+        "sweep",
+        &sweep,
+        "--runs",
+        "10",
+        "--format",
+        "json",
+        "--out",
+        &path("y.jsonl"),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    let json = std::fs::read_to_string(path("x.json")).unwrap();
+    for line in json.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("a JSON Lines row");
+        assert!(v.is_object());
+    }
+    assert_eq!(json, std::fs::read_to_string(path("y.jsonl")).unwrap());
+    let o = run(&[
+        "sweep",
+        &sweep,
+        "--runs",
+        "10",
+        "--out",
+        &path("x.csv"),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    assert!(
+        std::fs::read_to_string(path("x.csv"))
+            .unwrap()
+            .starts_with("point,")
+    );
+    for (args, says) in [
+        (vec!["--out", "z.html"], "names an HTML file"),
+        (
+            vec!["--out", "z.csv", "--format", "json"],
+            "names a CSV file, but --format is json",
+        ),
+        (
+            vec!["--out", "z.json", "--format", "csv"],
+            "names a JSON file, but --format is csv",
+        ),
+    ] {
+        let mut all = vec!["sweep", &sweep, "--runs", "10", "-q"];
+        let named = path(args[1]);
+        all.extend(
+            args.iter()
+                .map(|a| if *a == args[1] { named.as_str() } else { *a }),
+        );
+        let o = run(&all);
+        assert_eq!(o.status.code(), Some(2), "{all:?}");
+        assert!(stderr(&o).contains(says), "{all:?}: {}", stderr(&o));
+        assert!(!Path::new(&named).exists(), "{all:?} wrote its output");
+    }
+}
+
+/// An output option naming a device is refused without advice that only fits `--out`
+/// (`omit --out to write to stdout` was printed for --report, --per-run and `deter init`).
+#[cfg(unix)]
+#[test]
+fn refusing_a_device_gives_no_advice_about_another_option() {
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    for args in [
+        vec![
+            "run",
+            base.as_str(),
+            "--runs",
+            "10",
+            "--report",
+            "/dev/null",
+        ],
+        vec![
+            "run",
+            base.as_str(),
+            "--runs",
+            "10",
+            "--per-run",
+            "/dev/null",
+        ],
+        vec!["init", "/dev/null", "--force"],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let e = stderr(&o);
+        assert!(
+            e.contains("`/dev/null` is not a regular file"),
+            "{args:?}: {e}"
+        );
+        assert!(!e.contains("--out"), "{args:?}: {e}");
+    }
+}
+
+/// Small things a student meets: `deter robust` refuses a probability outside [0, 1] in a
+/// hand-edited results file (it printed 700.0% and ranked it), naming column and row; `deter
+/// init DIR` says the path is a directory instead of suggesting `--force`, which cannot help.
+#[test]
+fn robust_refuses_a_share_outside_0_1_and_init_does_not_suggest_force_for_a_directory() {
+    let d = tempfile::tempdir().unwrap();
+    let results = d.path().join("edited.csv");
+    std::fs::write(
+        &results,
+        "point,policy,future,x,runs,use_of_force_p\n0,a,0,1,10,0.5\n1,b,0,1,10,7\n",
+    )
+    .unwrap();
+    let out = d.path().join("t.csv");
+    let o = run(&[
+        "robust",
+        results.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(
+        stderr(&o).contains("column `use_of_force_p`, row 3: 7 is not a probability"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+    let dir = d.path().join("a-directory");
+    std::fs::create_dir(&dir).unwrap();
+    for extra in [&[][..], &["--force"][..]] {
+        let mut args = vec!["init", dir.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let e = stderr(&o);
+        assert!(e.contains("is a directory"), "{args:?}: {e}");
+        assert!(!e.contains("--force"), "{args:?}: {e}");
+    }
+}
+
+/// `deter sweep --resume` reads the settings fingerprint beside the results with a bound:
+/// a marker that is `/dev/zero` (or any huge file) is "other sweep settings", exit 2. It
+/// was read whole: under a 1 GB address-space limit the read failed and the marker was
+/// called "missing"; without one, the process took every byte of memory.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_sweep_resume_marker_is_read_with_a_bound() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let out = d.path().join("grid.csv");
+    let o = run(&[
+        "sweep",
+        &sweep,
+        "--runs",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    let marker = d.path().join("grid.csv.sweep");
+    std::fs::remove_file(&marker).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &marker).unwrap();
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        .arg(bin())
+        .args(["sweep", &sweep, "--runs", "5", "--resume", "-q", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(
+        stderr(&o).contains("was started with other sweep settings"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `deter calibrate --resume` reads `state.json` with a bound: `/dev/zero` there is refused
+/// at the limit, exit 2 (it was read whole: all memory, or under a limit a failed read).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_calibration_state_is_read_with_a_bound() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("cal");
+    std::fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", out.join("state.json")).unwrap();
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 2097152 && exec \"$0\" \"$@\"")
+        .arg(bin())
+        .current_dir(root())
+        .args([
+            "calibrate",
+            "scenarios/history/calibrate.toml",
+            "--resume",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(
+        stderr(&o).contains(&format!(
+            "is larger than {} bytes, the limit for calibration state files",
+            256u64 << 20
+        )),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A scenario given as a FIFO (`deter validate <(cat s.toml)`, or a named pipe) is read
+/// once: `deter validate` read it to tell its kind and then opened it again for the
+/// scenario reader, which waited for a second writer forever.
+#[cfg(target_os = "linux")]
+#[test]
+fn validate_reads_a_fifo_once() {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::time::Duration;
+    const O_NONBLOCK: i32 = 0o4000;
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join("scenario.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    let text = std::fs::read(root().join("scenarios/western-balkans-2024.toml")).unwrap();
+    let mut child = std::process::Command::new(bin())
+        .arg("validate")
+        .arg(&fifo)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut writer = None;
+    for _ in 0..6000 {
+        if let Ok(w) = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(O_NONBLOCK)
+            .open(&fifo)
+        {
+            writer = Some(w);
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "validate ended before reading"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let mut writer = writer.expect("validate opened its input");
+    // The pipe holds 64 KiB; the scenario is smaller, so one write never blocks.
+    assert!(text.len() < 60_000);
+    writer.write_all(&text).unwrap();
+    drop(writer);
+    // A guard against hanging the test run, not a timing assertion.
+    for _ in 0..6000 {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    if child.try_wait().unwrap().is_none() {
+        let _ = child.kill();
+        panic!("deter validate still waits on a FIFO it has read");
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert!(
+        stdout(&o).contains(": ok (Western Balkans 2024"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// `--plots DIR` where a chart's file name is an input (here the scenario itself, named
+/// `chart-survival.svg`): refused (exit 2) before any chart is written; four charts were
+/// written, then the command failed on the fifth (exit 1).
+#[test]
+fn plots_that_would_replace_an_input_write_no_chart() {
+    let d = tempfile::tempdir().unwrap();
+    let plots = d.path().join("plots");
+    std::fs::create_dir(&plots).unwrap();
+    let input = plots.join("chart-survival.svg");
+    std::fs::copy(root().join("scenarios/western-balkans-2024.toml"), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let o = run(&[
+        "run",
+        input.to_str().unwrap(),
+        "--runs",
+        "20",
+        "--no-attribution",
+        "-q",
+        "--plots",
+        plots.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(
+        stderr(&o).contains("is also an input file"),
+        "{}",
+        stderr(&o)
+    );
+    let names: Vec<_> = std::fs::read_dir(&plots)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        names,
+        ["chart-survival.svg"],
+        "charts written before the refusal"
+    );
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+}
