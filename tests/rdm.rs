@@ -285,7 +285,7 @@ fn robust_prints_percentages_and_shows_the_status_quo_unranked() {
     ranked.sort_by(|&a, &b| max_regret(a).total_cmp(&max_regret(b)));
     let (table, csv) = run(&[]);
     assert!(
-        table.contains("Robustness of 2 policies across 4 futures"),
+        table.contains("Robustness of 2 policies and the status quo across 4 futures"),
         "{table}"
     );
     assert!(table.contains("Status quo `baseline`"), "{table}");
@@ -503,7 +503,9 @@ fn levers_x_futures_meet_the_same_futures_and_run_streams() {
         .assert()
         .success()
         // `base` (neither a file nor settings) is the status quo: shown, not ranked.
-        .stdout(contains("Robustness of 2 policies across 6 futures"))
+        .stdout(contains(
+            "Robustness of 2 policies and the status quo across 6 futures",
+        ))
         .stdout(contains("Status quo `base` (the base scenario as it is)"));
     let (header, rows) = csv_rows(&out);
     assert_eq!(

@@ -662,10 +662,16 @@ pub fn robustness_table(
     let ranked = policies.len() - usize::from(status_quo.is_some());
     let _ = writeln!(
         table,
-        "Robustness of {ranked} {} across {futures} futures: each outcome's probability over the \
-         horizon (% of runs), its mean and 10th-90th percentile over futures; regret: percentage \
-         points (pp) behind the best policy in the same future; ranked by maximum regret",
+        "Robustness of {ranked} {}{} across {futures} futures: each outcome's probability over \
+         the horizon (% of runs), its mean and 10th-90th percentile over futures; regret: \
+         percentage points (pp) behind the best policy in the same future; ranked by maximum \
+         regret",
         if ranked == 1 { "policy" } else { "policies" },
+        if status_quo.is_some() {
+            " and the status quo"
+        } else {
+            ""
+        },
     );
     if let Some(q) = status_quo {
         let _ = writeln!(
