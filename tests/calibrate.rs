@@ -182,7 +182,7 @@ fn the_bundled_records_read_and_count_as_documented() {
     assert_eq!((kosovo.first_year, kosovo.last_year), (2008, 2024));
     let count = |r: &deter::calibrate::Record, t| r.events.iter().filter(|e| e.kind == t).count();
     use deter::calibrate::EventType::*;
-    // Events (incidents), as listed in docs/HISTORICAL-CASES.md.
+    // Events (incidents), as listed in docs/HISTORY.md.
     assert_eq!(count(&kosovo, UseOfForce), 1);
     assert_eq!(count(&kosovo, War), 0);
     assert_eq!(count(&kosovo, Threat) + count(&kosovo, Display), 8);

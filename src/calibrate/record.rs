@@ -1,6 +1,6 @@
 //! Historical records: a case's dated events (scenarios/history/*.record.toml) -> [`Record`].
 //!
-//! Coding rules and the meaning of every field: docs/HISTORICAL-CASES.md. Event types follow the MID
+//! Coding rules and the meaning of every field: docs/HISTORY.md. Event types follow the MID
 //! hostility levels (Palmer et al. 2022, "The MID5 dataset, 2011-2014", Conflict Management and
 //! Peace Science 39(4)): 2 threat, 3 display, 4 use of force, 5 war; plus crisis triggers by the
 //! target, non-state violence and economic coercion, which are not MID levels.
@@ -200,7 +200,7 @@ const RECORD_FILE: FileKind = FileKind {
     noun: "record",
     max_bytes: MAX_RECORD_BYTES,
     minimum: "a [case] table (id, name, scenario, rivalries, first_year, last_year) and the \
-              [[event]] tables (see docs/HISTORICAL-CASES.md)",
+              [[event]] tables (see docs/HISTORY.md)",
 };
 
 const CASE_KEYS: [&str; 7] = [

@@ -28,7 +28,7 @@ enum InputKind {
 }
 
 /// Recognise the kind of `path` from its top-level keys (a record also by its name,
-/// `CASE.record.toml`, as docs/HISTORICAL-CASES.md names them); `Scenario` when it cannot tell
+/// `CASE.record.toml`, as docs/HISTORY.md names them); `Scenario` when it cannot tell
 /// (unreadable, or a `[scenario]` table), so the scenario reader reports the problem. A file
 /// that is not valid TOML (or not UTF-8) is recognised from its lines (table headers and the
 /// keys before the first one), so its faults get the messages of its own kind.
