@@ -40,14 +40,22 @@ pub fn choice_probability(gain: f64, beta: f64) -> f64 {
 }
 
 /// Fearon (1995): with the target's war cost uniform on [0, c_hat] and the challenger's cost
-/// `c_a` (both as shares of the prize), the probability that bargaining fails and war follows
-/// is `max(0, (c_hat - c_a) / (2 c_hat))`.
+/// `c_a` (both as shares of the prize), the probability that bargaining fails and war follows,
+///
+/// `clamp(min(c_hat - c_a, 2 q) / (2 c_hat), 0, 1/2)`,
+///
+/// where `q` in [0, 1] is the target's expected gain from fighting (its chance of not losing
+/// the war). Interior: the challenger's optimal demand exceeds the target's war value by
+/// `(c_hat - c_a) / 2` (the risk-return trade-off). Bound: no demand can exceed the whole
+/// issue, so the target fights only if its cost is below `q`, with probability `q / c_hat`;
+/// a target that would lose badly accepts a limited grab (a fait accompli: Tarar 2016;
+/// Altman 2017) rather than fight. 0 if `c_hat <= 0`.
 #[inline]
-pub fn fearon_war_probability(c_a: f64, c_hat: f64) -> f64 {
+pub fn fearon_war_probability(c_a: f64, c_hat: f64, q: f64) -> f64 {
     if c_hat <= 0.0 {
         return 0.0;
     }
-    ((c_hat - c_a.max(0.0)) / (2.0 * c_hat)).clamp(0.0, 0.5)
+    ((c_hat - c_a.max(0.0)).min(2.0 * q.clamp(0.0, 1.0)) / (2.0 * c_hat)).clamp(0.0, 0.5)
 }
 
 /// The composition of the challenger's expected cost of challenging, by level (stake units):
@@ -117,13 +125,50 @@ mod tests {
 
     #[test]
     fn fearon_formula() {
-        assert_eq!(fearon_war_probability(0.0, 1.0), 0.5);
-        assert!((fearon_war_probability(0.4, 1.0) - 0.3).abs() < 1e-12);
-        assert_eq!(fearon_war_probability(2.0, 1.0), 0.0);
-        assert_eq!(fearon_war_probability(0.5, 0.0), 0.0);
-        // rises with uncertainty, falls with the challenger's cost
-        assert!(fearon_war_probability(0.4, 2.0) > fearon_war_probability(0.4, 1.0));
-        assert!(fearon_war_probability(0.6, 1.0) < fearon_war_probability(0.4, 1.0));
+        assert_eq!(fearon_war_probability(0.0, 1.0, 1.0), 0.5);
+        assert!((fearon_war_probability(0.4, 1.0, 1.0) - 0.3).abs() < 1e-12);
+        assert_eq!(fearon_war_probability(2.0, 1.0, 1.0), 0.0);
+        assert_eq!(fearon_war_probability(0.5, 0.0, 1.0), 0.0);
+        // rises with uncertainty, falls with the challenger's cost (interior)
+        assert!(fearon_war_probability(0.4, 2.0, 1.0) > fearon_war_probability(0.4, 1.0, 1.0));
+        assert!(fearon_war_probability(0.6, 1.0, 1.0) < fearon_war_probability(0.4, 1.0, 1.0));
+        // the bound: a target with little to gain from war rarely fights; none without a chance
+        assert!((fearon_war_probability(0.4, 2.0, 0.1) - 0.05).abs() < 1e-12);
+        assert_eq!(fearon_war_probability(0.0, 2.0, 0.0), 0.0);
+    }
+
+    /// The closed form against Fearon's bargaining problem solved by brute force: the
+    /// challenger picks its demand `x` in [0, 1] (share of the issue) to maximise
+    /// `x (1 - F(x - p)) + F(x - p) (p - c_a)`, `F` the uniform CDF of the target's cost on
+    /// [0, c_hat]; war is `F(x* - p)`. The target's gain from war is `q = 1 - p`.
+    #[test]
+    fn fearon_closed_form_is_the_optimal_demand() {
+        for &(c_a, c_hat, p) in &[
+            (0.4, 2.0, 0.75),
+            (0.4, 2.0, 0.97),
+            (0.2, 0.5, 0.5),
+            (0.1, 1.0, 0.99),
+            (1.5, 1.0, 0.6),
+            (0.0, 4.0, 0.3),
+        ] {
+            let f = |y: f64| (y / c_hat).clamp(0.0, 1.0);
+            let (mut best, mut war) = (f64::NEG_INFINITY, 0.0);
+            let n = 200_000;
+            for i in 0..=n {
+                let x = i as f64 / n as f64;
+                let w = f(x - p);
+                let u = x * (1.0 - w) + w * (p - c_a);
+                if u > best {
+                    best = u;
+                    war = w;
+                }
+            }
+            let closed = fearon_war_probability(c_a, c_hat, 1.0 - p);
+            assert!(
+                (closed - war).abs() < 1e-4,
+                "c_a {c_a} c_hat {c_hat} p {p}: closed {closed} vs brute force {war}"
+            );
+        }
     }
 
     #[test]

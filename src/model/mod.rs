@@ -1648,9 +1648,12 @@ impl<const C: bool> World<C> {
         } else {
             m.trade_gdp_loss * params.trade / m.stake_gdp_share
         };
+        // Fearon (1995) with the issue bounded: the target fights only if its cost of war is
+        // below its chance of not losing the war, q_k = min(1, war_resistance (1 - p_k)).
         let war = [0, 1].map(|k| {
             let c_a = (war_cost[k] + political[k] + trade) / value.max(1e-9);
-            fearon_war_probability(c_a, m.war_uncertainty)
+            let q = (m.war_resistance * (1.0 - p[k])).min(1.0);
+            fearon_war_probability(c_a, m.war_uncertainty, q)
         });
         let ts = &self.countries[t];
         let t_war = [0, 1].map(|k| m.target_war_cost * stake * 2.0 * p[k]);

@@ -181,6 +181,8 @@ param_block! {
         display_cost_factor: "", Value(0.0), [0.0, 1.0];
         /// Upper bound c_hat of the target's war cost, uniform on [0, c_hat] (Fearon 1995).
         war_uncertainty: "stake units", Value(2.0), [0.0, 100.0];
+        /// The target's chance of not losing a war, as a multiple of its local odds 1 - p: q = min(1, war_resistance (1 - p)). It bounds P(war given force) by Fearon's limit q / c_hat (the challenger can demand at most the whole issue, so the target fights only if its cost of war is below q): a target that would lose badly accepts a limited fait accompli rather than fight (Fearon 1995; Tarar 2016; Altman 2017). The weaker side of asymmetric wars (ten times weaker or more) did not lose 28.5% of them (Arreguin-Toft 2001), several times its local odds. Hand-set; 0: no war ever.
+        war_resistance: "", Value(8.0), [0.0, 1000.0];
         /// Target's value of the issue, as a share of the stake: what it loses if it concedes, and p times this if force is used.
         target_stake: "stake units", Value(0.3), [0.0, 100.0];
         /// Target's added cost of conceding per unit of cohesion (domestic audience).
