@@ -182,7 +182,7 @@ fn the_bundled_records_read_and_count_as_documented() {
     assert_eq!((kosovo.first_year, kosovo.last_year), (2008, 2024));
     let count = |r: &deter::calibrate::Record, t| r.events.iter().filter(|e| e.kind == t).count();
     use deter::calibrate::EventType::*;
-    // Events (incidents), as listed in docs/HISTORICAL-CASES.md.
+    // Events (incidents), as listed in docs/HISTORY.md.
     assert_eq!(count(&kosovo, UseOfForce), 1);
     assert_eq!(count(&kosovo, War), 0);
     assert_eq!(count(&kosovo, Threat) + count(&kosovo, Display), 8);
@@ -276,9 +276,14 @@ fn a_reading_counts_each_crisis_once_at_its_highest_level() {
 }
 
 fn tiny_calibration(dir: &Path, particles: u32) -> std::path::PathBuf {
+    calibration_of(dir, particles, 3)
+}
+
+/// The calibration of [`tiny_calibration`] with `generations` generations.
+fn calibration_of(dir: &Path, particles: u32, generations: u32) -> std::path::PathBuf {
     let history = root().join("scenarios/history");
     let text = format!(
-        "seed = 5\nparticles = {particles}\nmax_generations = 3\npredictive_draws = 20\n\
+        "seed = 5\nparticles = {particles}\nmax_generations = {generations}\npredictive_draws = 20\n\
          statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
          cases = [\"{}\", \"{}\"]\n\
          [[parameter]]\npath = \"model.status_quo_value\"\nrange = [0.0, 1.0]\n\
@@ -381,6 +386,80 @@ fn deter_calibrate_is_deterministic_for_any_thread_count_and_writes_its_outputs(
     );
 }
 
+/// Ctrl-C during `deter calibrate` keeps the finished generations (exit 130, no posterior);
+/// `--resume`, with another thread count, then writes posterior.csv, diagnostics.csv,
+/// state.json and report.html byte for byte as an uninterrupted run with one thread.
+#[test]
+fn an_interrupted_and_resumed_calibration_writes_the_same_bytes() {
+    use std::time::{Duration, Instant};
+    let tmp = tempfile::tempdir().unwrap();
+    // Large enough that the generations after the first take far longer than the polling
+    // below: the signal arrives while a later generation runs.
+    let file = calibration_of(tmp.path(), 1500, 4);
+    let run = |out: &Path, threads: &str, resume: bool| {
+        let mut c = Command::cargo_bin("deter").unwrap();
+        c.args([
+            "calibrate",
+            file.to_str().unwrap(),
+            "--quiet",
+            "--threads",
+            threads,
+        ]);
+        if resume {
+            c.arg("--resume");
+        }
+        c.arg("--out").arg(out).assert().success();
+    };
+    let whole = tmp.path().join("whole");
+    run(&whole, "1", false);
+    let cut = tmp.path().join("cut");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+        .args([
+            "calibrate",
+            file.to_str().unwrap(),
+            "--quiet",
+            "--threads",
+            "2",
+            "--out",
+        ])
+        .arg(&cut)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !cut.join("state.json").exists() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the calibration ended before a generation was saved"
+        );
+        assert!(start.elapsed() < Duration::from_secs(120), "no state.json");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("continue with --resume"), "{err}");
+    assert!(!cut.join("posterior.csv").exists());
+    assert!(!cut.join("report.html").exists());
+    run(&cut, "2", true);
+    for name in [
+        "posterior.csv",
+        "diagnostics.csv",
+        "state.json",
+        "report.html",
+    ] {
+        let a = std::fs::read(whole.join(name)).unwrap();
+        let b = std::fs::read(cut.join(name)).unwrap();
+        assert!(a == b, "{name} differs after Ctrl-C and --resume");
+    }
+}
+
 /// The full table of fault classes, in calibration and record files and through `deter
 /// validate` as well, is in tests/hostile/input_core.rs.
 #[test]
@@ -461,23 +540,65 @@ fn full_simulation_based_calibration() {
     assert!((lo..=hi).contains(&covered));
 }
 
+/// The crisis totals the small deter SBC and the fixed-budget diagnosis use.
+const CRISIS_TOTALS: [&str; 3] = ["threat_or_display", "use_of_force", "war"];
+/// The statistics of the full deter SBC: years with a crisis, years with a use of force or
+/// war, and wars. Bounded by the case's years, so an exact match (tolerance 0) stays
+/// reachable where crises are many (a low `status_quo_value`).
+const YEAR_STATISTICS: [&str; 3] = ["crisis_years", "force_years", "war"];
+
+/// What a simulation-based calibration on deter data found, per repeat.
+struct DeterSbc {
+    /// Rank of the truth among L = 99 posterior draws.
+    ranks: Vec<usize>,
+    /// The true value (unit coordinate = `status_quo_value`).
+    truths: Vec<f64>,
+    /// Whether the central 90% posterior interval covered the truth.
+    covered: Vec<bool>,
+    /// The last generation's tolerance.
+    tolerances: Vec<f64>,
+    simulations: u64,
+}
+
+impl DeterSbc {
+    fn covered(&self) -> u64 {
+        self.covered.iter().filter(|&&c| c).count() as u64
+    }
+}
+
+/// Ranks pooled into 10 bins (L = 99: 10 ranks a bin).
+fn rank_histogram(ranks: &[usize]) -> [usize; 10] {
+    let mut h = [0; 10];
+    for &r in ranks {
+        h[(r / 10).min(9)] += 1;
+    }
+    h
+}
+
 /// Simulation-based calibration with data generated by deter itself: a true
 /// `model.status_quo_value` from its prior (uniform on [0, 1]), one synthetic record per case
-/// simulated at it (through the same observation model), and the ABC posterior of
-/// `deter calibrate`'s simulator. An ABC posterior with a final tolerance above zero is wider
-/// than the exact one, so coverage is read one-sidedly: the central 90% intervals must cover
-/// the truth at least as often as the lower end of the 99.9% binomial interval; the rank
-/// chi-square and the coverage are returned for the docs.
-fn deter_sbc(repeats: u64, particles: usize, generations: usize) -> (f64, f64, u64, (u64, u64)) {
+/// (Serbia -> Kosovo 2008, the Baltic states 2014) simulated at it through the observation
+/// model, and the ABC posterior of `deter calibrate`'s simulator on `statistics`, with
+/// `particles` particles, at most `generations` generations and `max_attempts` simulations
+/// a particle. Fixed seeds.
+fn deter_sbc(
+    repeats: u64,
+    particles: usize,
+    generations: usize,
+    statistics: &[&str],
+    max_attempts: u64,
+) -> DeterSbc {
     use deter::calibrate::EventType;
     use deter::calibrate::record::{Certainty, Event};
     let tmp = tempfile::tempdir().unwrap();
     let history = root().join("scenarios/history");
+    let stats: Vec<String> = statistics.iter().map(|s| format!("\"{s}\"")).collect();
     let text = format!(
         "seed = 1\nparticles = {particles}\nmax_generations = {generations}\nmin_acceptance = 0.0\n\
-         statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
+         max_attempts_per_particle = {max_attempts}\nstatistics = [{}]\n\
          cases = [\"{}\", \"{}\"]\n\
          [[parameter]]\npath = \"model.status_quo_value\"\nrange = [0.0, 1.0]\n",
+        stats.join(", "),
         history.join("serbia-kosovo.record.toml").display(),
         history.join("russia-baltic.record.toml").display()
     );
@@ -486,73 +607,153 @@ fn deter_sbc(repeats: u64, particles: usize, generations: usize) -> (f64, f64, u
     let base = load_calibration(&p).unwrap();
     let l = 99;
     let mut rng = ChaCha8Rng::seed_from_u64(2024);
-    let (mut ranks, mut covered) = (Vec::new(), 0u64);
+    let mut out = DeterSbc {
+        ranks: Vec::new(),
+        truths: Vec::new(),
+        covered: Vec::new(),
+        tolerances: Vec::new(),
+        simulations: 0,
+    };
     for k in 0..repeats {
         let u_true = rand::RngExt::random::<f64>(&mut rng);
         let mut cal = base.clone();
         cal.settings.seed = 1000 + k;
         let values = deter::calibrate::cases::values(&cal, &[u_true]);
-        let (counts, _) = deter::calibrate::cases::simulate(&cal, &values, 77_000 + k, true);
-        for (case, c) in cal.cases.iter_mut().zip(&counts) {
-            let year = case.record.first_year;
-            case.record.events = [EventType::Display, EventType::UseOfForce, EventType::War]
+        // The synthetic record: per year, each recorded crisis at its highest level and each
+        // non-state incident as an event of its own, coded with certainty.
+        let (years, _) = deter::calibrate::cases::simulate_years(&cal, &values, 77_000 + k, true);
+        for (case, per_year) in cal.cases.iter_mut().zip(&years) {
+            let first = case.record.first_year;
+            let kinds = [
+                EventType::Display,
+                EventType::UseOfForce,
+                EventType::War,
+                EventType::NonState,
+            ];
+            case.record.events = per_year
                 .iter()
-                .zip(c)
-                .flat_map(|(&kind, &n)| {
-                    (0..n).map(move |_| Event {
-                        year,
-                        month: 1,
-                        date: format!("{year}-01"),
-                        kind,
-                        certainty: Certainty::High,
-                        alternative: None,
-                        summary: String::new(),
-                        source: String::new(),
-                        verified: true,
-                        dispute: None,
+                .enumerate()
+                .flat_map(|(y, counts)| {
+                    let year = first + y as i32;
+                    kinds.iter().zip(counts).flat_map(move |(&kind, &n)| {
+                        (0..n).map(move |_| Event {
+                            year,
+                            month: 1,
+                            date: format!("{year}-01"),
+                            kind,
+                            certainty: Certainty::High,
+                            alternative: None,
+                            summary: String::new(),
+                            source: String::new(),
+                            verified: true,
+                            dispute: None,
+                        })
                     })
                 })
                 .collect();
         }
+        // The record reads back as the simulated statistics.
+        assert_eq!(
+            deter::calibrate::cases::observed(&cal),
+            deter::calibrate::cases::simulate(&cal, &values, 77_000 + k, true).0
+        );
         let sim = |u: &[f64], seed: u64| deter::calibrate::cases::distance(&cal, u, seed);
         let mut state = State::new(cal.settings.clone(), 1);
         abc::run(&mut state, &sim, Hooks::default(), |_| {}).unwrap();
+        out.tolerances.push(state.history.last().unwrap().tolerance);
+        out.simulations += state.simulations();
         let pop = state.population.as_ref().unwrap();
         let draws: Vec<f64> = abc::resample(&pop.weights, l, &mut rng)
             .into_iter()
             .map(|i| pop.u[i])
             .collect();
-        ranks.push(rank_of(&draws, u_true));
+        out.ranks.push(rank_of(&draws, u_true));
+        out.truths.push(u_true);
         let (lo, hi) = (
             abc::weighted_quantile(&pop.u, &pop.weights, 0.05),
             abc::weighted_quantile(&pop.u, &pop.weights, 0.95),
         );
-        covered += u64::from(lo <= u_true && u_true <= hi);
+        out.covered.push(lo <= u_true && u_true <= hi);
     }
-    let (chi2, p) = rank_uniformity(&ranks, l, 10);
-    (chi2, p, covered, binomial_interval(repeats, 0.9, 0.999))
+    out
 }
 
+/// The small version: 60 repeats of 80 particles and 4 generations on the crisis totals. At
+/// this budget many repeats end above tolerance 0, where ABC samples a wider posterior than
+/// the exact one, so only coverage is read, one-sidedly: the central 90% intervals cover the
+/// truth at least as often as the lower end of the 99.9% binomial interval.
 #[test]
 fn simulation_based_calibration_on_deter_data_covers_at_least_90_percent() {
     let repeats = 60;
-    let (chi2, p, covered, (lo, hi)) = deter_sbc(repeats, 80, 4);
+    let r = deter_sbc(repeats, 80, 4, &CRISIS_TOTALS, 1000);
+    let (lo, hi) = binomial_interval(repeats, 0.9, 0.999);
+    let (chi2, p) = rank_uniformity(&r.ranks, 99, 10);
     assert!(
-        covered >= lo,
-        "90% intervals covered {covered}/{repeats}, below {lo} (rank chi2 {chi2:.1}, p {p:.3}, upper {hi})"
+        r.covered() >= lo,
+        "90% intervals covered {}/{repeats}, below {lo} (rank chi2 {chi2:.1}, p {p:.3}, upper {hi})",
+        r.covered()
     );
 }
 
+/// The full version, run to the exact target: every repeat continues until its tolerance is 0
+/// (at most 40 generations, a million simulations a particle), where the ABC posterior of
+/// discrete statistics is the exact posterior given them; then the ranks must be uniform
+/// (chi-square, fail below p = 0.001) and the coverage inside the two-sided 99.9% binomial
+/// interval. A repeat that cannot reach 0 fails the test (the SBC would not test the exact
+/// target).
 #[test]
-#[ignore = "full SBC on deter data, a few minutes: cargo test --release --test calibrate full_deter -- --ignored --nocapture"]
+#[ignore = "full SBC on deter data, about half an hour on two busy cores: cargo test --release --test calibrate full_deter_simulation_based_calibration -- --ignored --nocapture --exact"]
 fn full_deter_simulation_based_calibration() {
-    let repeats = 300;
-    let (chi2, p, covered, (lo, hi)) = deter_sbc(repeats, 200, 6);
+    let repeats = 200;
+    let r = deter_sbc(repeats, 100, 40, &YEAR_STATISTICS, 1_000_000);
+    let (chi2, p) = rank_uniformity(&r.ranks, 99, 10);
+    let (lo, hi) = binomial_interval(repeats, 0.9, 0.999);
+    let exact = r.tolerances.iter().filter(|&&t| t == 0.0).count();
+    let covered = r.covered();
     println!(
-        "SBC deter: {repeats} repeats, rank chi-square (10 bins) {chi2:.1}, p = {p:.4}; \
-         90% intervals covered {covered}/{repeats} (99.9% binomial interval [{lo}, {hi}])"
+        "SBC deter: {repeats} repeats run to tolerance 0, rank chi-square (10 bins) {chi2:.1}, \
+         p = {p:.4}; 90% intervals covered {covered}/{repeats} (99.9% binomial interval [{lo}, {hi}])"
     );
-    assert!(covered >= lo);
+    println!(
+        "rank histogram (10 bins) {:?}; {} simulations",
+        rank_histogram(&r.ranks),
+        r.simulations
+    );
+    assert_eq!(exact, repeats as usize, "repeats above tolerance 0");
+    assert!(p > 0.001, "ranks not uniform: chi2 {chi2:.1}, p {p:.4}");
+    assert!((lo..=hi).contains(&covered));
+}
+
+/// Why the fixed-budget version failed the rank test (docs/VALIDATION.md): the earlier full
+/// test's design (300 repeats, 200 particles, 6 generations, crisis totals), with the ranks
+/// split by whether the repeat's last tolerance is 0. Prints the histograms; asserts nothing
+/// about them (a diagnosis, not a check).
+#[test]
+#[ignore = "diagnosis, about 8 minutes: cargo test --release --test calibrate deter_sbc_at_a_fixed_budget -- --ignored --nocapture"]
+fn deter_sbc_at_a_fixed_budget_by_final_tolerance() {
+    let repeats = 300;
+    let r = deter_sbc(repeats, 200, 6, &CRISIS_TOTALS, 1000);
+    let (chi2, p) = rank_uniformity(&r.ranks, 99, 10);
+    println!(
+        "all {repeats}: rank chi-square (10 bins) {chi2:.1}, p = {p:.4}, histogram {:?}, covered {}",
+        rank_histogram(&r.ranks),
+        r.covered()
+    );
+    for (name, exact) in [("tolerance 0", true), ("tolerance > 0", false)] {
+        let pick: Vec<usize> = (0..r.ranks.len())
+            .filter(|&i| (r.tolerances[i] == 0.0) == exact)
+            .collect();
+        let ranks: Vec<usize> = pick.iter().map(|&i| r.ranks[i]).collect();
+        let mean_truth = pick.iter().map(|&i| r.truths[i]).sum::<f64>() / pick.len() as f64;
+        let (c, q) = rank_uniformity(&ranks, 99, 10);
+        println!(
+            "{name}: {} repeats, mean true status_quo_value {mean_truth:.2}, histogram {:?}, \
+             chi-square {c:.1}, p = {q:.4}, mean rank {:.1}",
+            pick.len(),
+            rank_histogram(&ranks),
+            ranks.iter().sum::<usize>() as f64 / ranks.len().max(1) as f64
+        );
+    }
 }
 
 #[test]
@@ -589,7 +790,32 @@ fn a_held_out_case_is_only_predicted_and_unknown_ids_are_refused() {
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("did you mean `serbia-kosovo`?"));
+    // Located in the flag's value, with the message an unknown `[[parameter]] case` gets and
+    // a did-you-mean on its own help line.
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains(
+            "--hold-out:1:1: error: unknown case id `serbia-kosov`: the cases are serbia-kosovo, russia-georgia"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("= help: did you mean `serbia-kosovo`?"),
+        "{err}"
+    );
+    let far = Command::cargo_bin("deter")
+        .unwrap()
+        .args(["calibrate", file.to_str().unwrap(), "--quiet"])
+        .args(["--hold-out", "baltic-states", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(far.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&far.stderr);
+    assert!(
+        err.contains("= help: the cases are serbia-kosovo, russia-georgia"),
+        "{err}"
+    );
     // Holding out every case leaves nothing to calibrate on.
     let all = Command::cargo_bin("deter")
         .unwrap()

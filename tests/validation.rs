@@ -1014,7 +1014,7 @@ fn a_pact_with_a_nuclear_great_power_deters_where_the_local_balance_is_hopeless(
 
 /// The Russia -> Baltic states case at its scenario's values (scenarios/history/
 /// russia-baltic-2014.toml, 2014-2024, the three rivalries together): the record has no war
-/// and no use of force beyond two small incidents (docs/HISTORICAL-CASES.md). Reading, fixed
+/// and no use of force beyond two small incidents (docs/HISTORY.md). Reading, fixed
 /// before measuring: the record's "no war" must not be a tail event, i.e. the 95% interval of
 /// P(war in any of the three rivalries within the 11 years) lies below one half, and the
 /// protectors' honoured share of invoked commitments is about 0.75 (within 0.75 +- 0.10,

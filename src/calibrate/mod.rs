@@ -2,7 +2,7 @@
 //! summary statistics ([`observe`]), a generic adaptive ABC-SMC ([`abc`]), calibration files
 //! ([`spec`]), the engine-backed simulator of the cases ([`cases`]), simulation-based
 //! calibration checks ([`sbc`]) and the outputs ([`output`]). docs/CALIBRATION.md,
-//! docs/HISTORICAL-CASES.md.
+//! docs/HISTORY.md.
 //!
 //! **Architecture Invariant:** the posterior is a function of (calibration file and the files
 //! it names, seed, engine version): the algorithm draws only from per-slot ChaCha8 streams and

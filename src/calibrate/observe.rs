@@ -1,7 +1,7 @@
 //! Summary statistics and the observation model: how a simulated history becomes what a
 //! coder would have recorded, and how the record's disputed codings are read.
 //!
-//! Two sources of coding uncertainty (docs/HISTORICAL-CASES.md, "Observation model"):
+//! Two sources of coding uncertainty (docs/HISTORY.md, "Observation model"):
 //! - **Unobserved events** (forward, exact): each event the model simulates is in the record
 //!   with probability `detect[statistic]` independently (binomial thinning), so a quiet display
 //!   that no source reported does not count against the model.
@@ -138,7 +138,7 @@ pub struct Observation {
 }
 
 impl Default for Observation {
-    /// Documented defaults (docs/HISTORICAL-CASES.md): threats and displays are often unreported
+    /// Documented defaults (docs/HISTORY.md): threats and displays are often unreported
     /// (0.8), uses of force rarely (0.95), wars never (1.0), non-state incidents sometimes
     /// (0.9: riots and ambushes are reported, small incidents are not all coded); a disputed
     /// coding flips with probability 0.05, 0.25, 0.5 for high, medium, low certainty.

@@ -1,6 +1,6 @@
 //! Historical records: a case's dated events (scenarios/history/*.record.toml) -> [`Record`].
 //!
-//! Coding rules and the meaning of every field: docs/HISTORICAL-CASES.md. Event types follow the MID
+//! Coding rules and the meaning of every field: docs/HISTORY.md. Event types follow the MID
 //! hostility levels (Palmer et al. 2022, "The MID5 dataset, 2011-2014", Conflict Management and
 //! Peace Science 39(4)): 2 threat, 3 display, 4 use of force, 5 war; plus crisis triggers by the
 //! target, non-state violence and economic coercion, which are not MID levels.
@@ -196,11 +196,11 @@ impl Record {
 }
 
 /// Record files, for the shared input core.
-const RECORD_FILE: FileKind = FileKind {
+pub(crate) const RECORD_FILE: FileKind = FileKind {
     noun: "record",
     max_bytes: MAX_RECORD_BYTES,
     minimum: "a [case] table (id, name, scenario, rivalries, first_year, last_year) and the \
-              [[event]] tables (see docs/HISTORICAL-CASES.md)",
+              [[event]] tables (see docs/HISTORY.md)",
 };
 
 const CASE_KEYS: [&str; 7] = [
@@ -343,6 +343,44 @@ fn scenario_name(src: &str, links: &Links) -> String {
     text.trim_matches('"').trim_matches('\'').to_string()
 }
 
+/// The record's `case.id`: an id like a scenario's ids ([`Input::id`]), and, in a file named
+/// `CASE.record.toml` (docs/HISTORY.md), equal to `CASE`: a calibration file names the record
+/// by its file, and `[[parameter]] case` and `--hold-out` name the case by its id, so the two
+/// must agree (a did-you-mean when the id is close to the file's name).
+fn case_id(
+    r: &mut Input<'_>,
+    case: &DeTable<'_>,
+    cspan: Range<usize>,
+    path: &Path,
+) -> Option<String> {
+    let v = r.required(case, cspan, "case", "id", "\"serbia-kosovo\"")?;
+    let id = r.id(v, "case.id")?;
+    let file = path.file_name()?.to_string_lossy();
+    let Some(stem) = file.strip_suffix(".record.toml") else {
+        return Some(id);
+    };
+    if stem != id {
+        let help = match closest(&id, &[stem.to_string()]) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => format!(
+                "set `id = \"{stem}\"`, or rename the file `{id}.record.toml` (and the calibration \
+                 file's `cases` entry with it)"
+            ),
+        };
+        r.error(
+            v.span(),
+            "case.id",
+            format!(
+                "the case id `{id}` differs from the file's name `{file}`: a record `CASE.record.toml` \
+                 has `id = \"CASE\"`, the name `[[parameter]] case` and `--hold-out` use"
+            ),
+        )
+        .help = Some(help);
+        return None;
+    }
+    Some(id)
+}
+
 /// The record reader on the shared input core: keys, types and values, every problem.
 fn read(
     r: &mut Input<'_>,
@@ -371,7 +409,7 @@ fn read(
         let v = r.required(case, cspan.clone(), "case", key, example)?;
         r.label(v, &join("case", key))
     };
-    let id = text(r, "id", "\"serbia-kosovo\"");
+    let id = case_id(r, case, cspan.clone(), path);
     let name = text(r, "name", "\"Serbia -> Kosovo\"");
     let scenario_v = r.required(
         case,

@@ -12,7 +12,7 @@ use super::abc::Settings;
 use super::observe::{Observation, Statistic};
 use super::record::{Record, load_case};
 use crate::scenario::input::{self, FileKind, Input, join, lookup};
-use crate::scenario::{Diagnostics, ParamRef, Scenario, closest};
+use crate::scenario::{Diagnostic, Diagnostics, ParamRef, Scenario, closest};
 use crate::sweep::spec::{Bounds, Kind, Parameter, Role, read_range};
 
 /// Largest calibration file accepted, in bytes.
@@ -52,35 +52,57 @@ pub struct Calibration {
 }
 
 impl Calibration {
-    /// Hold out the cases with these ids (leave-one-case-out). Errors name an unknown id
-    /// (with a did-you-mean) or a hold-out that would leave no case to calibrate on.
-    pub fn hold_out(&mut self, ids: &[String]) -> Result<(), String> {
+    /// Hold out the cases with these ids (leave-one-case-out). An unknown id is reported as
+    /// an unknown `[[parameter]] case` is, located in the `--hold-out` value, with a
+    /// did-you-mean over the case ids; a hold-out that leaves no case to calibrate on is
+    /// refused.
+    pub fn hold_out(&mut self, ids: &[String]) -> Result<(), Diagnostics> {
+        let known: Vec<String> = self.cases.iter().map(|c| c.record.id.clone()).collect();
+        let mut diags = Diagnostics::default();
         for id in ids {
-            let Some(case) = self.cases.iter_mut().find(|c| &c.record.id == id) else {
-                let known: Vec<&str> = self.cases.iter().map(|c| c.record.id.as_str()).collect();
-                let hint = known
-                    .iter()
-                    .map(|c| (strsim::normalized_damerau_levenshtein(id, c), *c))
-                    .filter(|(x, _)| *x >= 0.6)
-                    .max_by(|a, b| a.0.total_cmp(&b.0))
-                    .map(|(_, c)| format!(" (did you mean `{c}`?)"))
-                    .unwrap_or_default();
-                return Err(format!(
-                    "--hold-out {id}: no case with that id{hint}; the cases are {}",
+            match self.cases.iter_mut().find(|c| &c.record.id == id) {
+                Some(case) => case.held_out = true,
+                None => diags.0.push(
+                    Diagnostic::at("--hold-out", id, 0..id.len(), "", unknown_case(id, &known))
+                        .with_help(Some(case_help(id, &known))),
+                ),
+            }
+        }
+        if diags.0.is_empty() && self.cases.iter().all(|c| c.held_out) {
+            diags.0.push(
+                Diagnostic::file_level(
+                    "--hold-out",
+                    "holding out every case leaves no case to calibrate on".into(),
+                )
+                .with_help(Some(format!(
+                    "hold out fewer of the cases: {}",
                     known.join(", ")
-                ));
-            };
-            case.held_out = true;
+                ))),
+            );
         }
-        if self.cases.iter().all(|c| c.held_out) {
-            return Err("--hold-out leaves no case to calibrate on".into());
+        if diags.0.is_empty() {
+            Ok(())
+        } else {
+            Err(diags)
         }
-        Ok(())
+    }
+}
+
+/// The message for a case id that names no case (`[[parameter]] case`, `--hold-out`).
+fn unknown_case(id: &str, known: &[String]) -> String {
+    format!("unknown case id `{id}`: the cases are {}", known.join(", "))
+}
+
+/// The did-you-mean for an unknown case id, or the list of cases.
+fn case_help(id: &str, known: &[String]) -> String {
+    match closest(id, known) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None => format!("the cases are {}", known.join(", ")),
     }
 }
 
 /// Calibration files, for the shared input core.
-const CALIBRATION_FILE: FileKind = FileKind {
+pub(crate) const CALIBRATION_FILE: FileKind = FileKind {
     noun: "calibration",
     max_bytes: MAX_CALIB_BYTES,
     minimum: "`statistics`, `cases` and one [[parameter]] (see docs/CALIBRATION.md)",
@@ -407,16 +429,8 @@ fn parameter(
             match ids.iter().position(|k| *k == id) {
                 Some(k) => (Some(k), format!("{id}/{raw_path}")),
                 None => {
-                    let help = match closest(&id, &ids) {
-                        Some(c) => format!("did you mean `{c}`?"),
-                        None => format!("the cases are {}", ids.join(", ")),
-                    };
-                    r.error(
-                        v.span(),
-                        &join(p, "case"),
-                        format!("unknown case id `{id}`: the cases are {}", ids.join(", ")),
-                    )
-                    .help = Some(help);
+                    r.error(v.span(), &join(p, "case"), unknown_case(&id, &ids))
+                        .help = Some(case_help(&id, &ids));
                     return None;
                 }
             }

@@ -25,11 +25,15 @@ enum InputKind {
     Sweep,
     Calibration,
     Record,
+    /// No key to tell the kind by (an empty file, or comments only): read as a scenario, and
+    /// an empty-file message lists what every kind needs.
+    Unknown,
 }
 
 /// Recognise the kind of `path` from its top-level keys (a record also by its name,
-/// `CASE.record.toml`, as docs/HISTORICAL-CASES.md names them); `Scenario` when it cannot tell
-/// (unreadable, or a `[scenario]` table), so the scenario reader reports the problem. A file
+/// `CASE.record.toml`, as docs/HISTORY.md names them); `Scenario` when it cannot tell
+/// (unreadable, or a `[scenario]` table), so the scenario reader reports the problem;
+/// `Unknown` when the file has no key at all (empty, or comments only). A file
 /// that is not valid TOML (or not UTF-8) is recognised from its lines (table headers and the
 /// keys before the first one), so its faults get the messages of its own kind.
 ///
@@ -68,7 +72,9 @@ fn input_kind(path: &Path) -> InputKind {
         "max_generations",
         "observation",
     ];
-    if has("scenario") {
+    if table.is_empty() && !path.to_string_lossy().ends_with(".record.toml") {
+        InputKind::Unknown
+    } else if has("scenario") {
         InputKind::Scenario
     } else if has("case") || path.to_string_lossy().ends_with(".record.toml") {
         InputKind::Record
@@ -81,25 +87,53 @@ fn input_kind(path: &Path) -> InputKind {
     }
 }
 
+/// An empty (or comments-only) file has no key to tell its kind by: the message is the one
+/// every command gives ("the file is empty"), and the help says what each kind `deter
+/// validate` reads needs at least.
+fn empty_help(d: &mut Diagnostics) {
+    use crate::scenario::input::FileKind;
+    let kinds: [FileKind; 4] = [
+        scenario::SCENARIO_FILE,
+        crate::sweep::spec::SWEEP_FILE,
+        crate::calibrate::spec::CALIBRATION_FILE,
+        crate::calibrate::record::RECORD_FILE,
+    ];
+    for x in
+        d.0.iter_mut()
+            .filter(|x| x.line == 0 && x.message.starts_with("the file "))
+    {
+        if x.message == "the file is empty" || x.message == "the file holds only comments" {
+            let each: Vec<String> = kinds
+                .iter()
+                .map(|k| format!("a {} file needs at least {}", k.noun, k.minimum))
+                .collect();
+            x.help = Some(each.join("; "));
+        }
+    }
+}
+
 pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
     let mut all = Diagnostics::default();
     for f in files {
         let mut warnings = Diagnostics::default();
         let name = f.display().to_string();
         let shown = scenario::printable(&name);
-        let checked = match input_kind(f) {
-            InputKind::Scenario => scenario::load_file_with_warnings(f).map(|(s, w)| {
-                warnings.0.extend(w.0);
-                format!(
-                    "ok ({}: {}, {}, {}, {}, {})",
-                    scenario::printable(&s.meta.name),
-                    n(s.countries.len(), "country", "countries"),
-                    n(s.powers.len(), "power", "powers"),
-                    n(s.alliances.len(), "alliance", "alliances"),
-                    n(s.rivalries.len(), "rivalry", "rivalries"),
-                    n(s.policies.len(), "policy", "policies")
-                )
-            }),
+        let kind = input_kind(f);
+        let checked = match kind {
+            InputKind::Scenario | InputKind::Unknown => {
+                scenario::load_file_with_warnings(f).map(|(s, w)| {
+                    warnings.0.extend(w.0);
+                    format!(
+                        "ok ({}: {}, {}, {}, {}, {})",
+                        scenario::printable(&s.meta.name),
+                        n(s.countries.len(), "country", "countries"),
+                        n(s.powers.len(), "power", "powers"),
+                        n(s.alliances.len(), "alliance", "alliances"),
+                        n(s.rivalries.len(), "rivalry", "rivalries"),
+                        n(s.policies.len(), "policy", "policies")
+                    )
+                })
+            }
             InputKind::Sweep => crate::sweep::spec::load_sweep(f).map(|s| {
                 warnings.0.extend(s.warnings.iter().cloned());
                 format!(
@@ -137,7 +171,12 @@ pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
                     eprint!("{warnings}");
                 }
             }
-            Err(d) => all.0.extend(d.0),
+            Err(mut d) => {
+                if kind == InputKind::Unknown {
+                    empty_help(&mut d);
+                }
+                all.0.extend(d.0)
+            }
         }
     }
     if all.has_errors() {

@@ -196,14 +196,15 @@ pub(crate) fn parse<'i>(
     file: &str,
     kind: FileKind,
 ) -> Result<Spanned<DeTable<'i>>, Diagnostics> {
+    // The same message for every file kind and command (`deter validate` cannot tell the
+    // kind of an empty file); what this kind needs is the help line.
     let empty = |what: &str| {
-        Err(Diagnostics(vec![Diagnostic::file_level(
-            file,
-            format!(
-                "the file {what}; a {} file needs at least {}",
+        Err(Diagnostics(vec![
+            Diagnostic::file_level(file, format!("the file {what}")).with_help(Some(format!(
+                "a {} file needs at least {}",
                 kind.noun, kind.minimum
-            ),
-        )]))
+            ))),
+        ]))
     };
     if src.trim().is_empty() {
         return empty("is empty");
@@ -449,6 +450,32 @@ impl<'a> Input<'a> {
                 None
             }
         }
+    }
+
+    /// An id (of a country, a rivalry, a historical case...): 1-64 characters of A-Z, a-z,
+    /// 0-9, `_` and `-`, and not a word pandas or R read as a missing value in CSV output.
+    /// One rule and one message for every file kind.
+    pub fn id(&mut self, v: &Val<'_>, path: &str) -> Option<String> {
+        let s = self.string(v, path)?;
+        let ok = !s.is_empty()
+            && s.len() <= 64
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !ok {
+            self.error(v.span(), path, format!("invalid id `{s}`")).help =
+                Some("ids are 1-64 characters of A-Z, a-z, 0-9, `_` and `-` (e.g. `SRB`)".into());
+            return None;
+        }
+        if crate::output::reads_as_missing(&s) {
+            self.error(
+                v.span(),
+                path,
+                format!("invalid id `{s}`: pandas and R read it as a missing value in CSV output"),
+            )
+            .help = Some("choose another id, e.g. a country code such as `SRB`".into());
+            return None;
+        }
+        Some(s)
     }
 
     /// A name written into outputs (CSV cells, HTML titles, terminal tables): a string

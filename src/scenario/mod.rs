@@ -23,6 +23,7 @@ pub use params::{
 pub(crate) use path::closest;
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use path::{OpKind, ParamRef, PathError, PolicyField, SpecOf};
+pub(crate) use read::SCENARIO_FILE;
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use read::{
     MAX_FILE_BYTES, TEMPLATE, load_base, load_file, load_file_with_inputs,

@@ -42,7 +42,7 @@ pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 const MAX_EXTENDS_DEPTH: usize = 16;
 
 /// Scenario files, for the shared input core.
-const SCENARIO_FILE: FileKind = FileKind {
+pub(crate) const SCENARIO_FILE: FileKind = FileKind {
     noun: "scenario",
     max_bytes: MAX_FILE_BYTES,
     minimum: "a [scenario] table and one [[country]] (run `deter init` for a template)",
@@ -288,26 +288,7 @@ pub const MAX_ENTITIES: usize = input::MAX_ENTRIES;
 
 impl<'a> Reader<'a> {
     fn id(&mut self, v: &Val<'_>, path: &str) -> Option<String> {
-        let s = self.string(v, path)?;
-        let ok = !s.is_empty()
-            && s.len() <= 64
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        if !ok {
-            self.error(v.span(), path, format!("invalid id `{s}`")).help =
-                Some("ids are 1-64 characters of A-Z, a-z, 0-9, `_` and `-` (e.g. `SRB`)".into());
-            return None;
-        }
-        if crate::output::reads_as_missing(&s) {
-            self.error(
-                v.span(),
-                path,
-                format!("invalid id `{s}`: pandas and R read it as a missing value in CSV output"),
-            )
-            .help = Some("choose another id, e.g. a country code such as `SRB`".into());
-            return None;
-        }
-        Some(s)
+        self.0.id(v, path)
     }
 
     fn number(&mut self, v: &Val<'_>, path: &str, spec: &FieldSpec) -> Option<f64> {

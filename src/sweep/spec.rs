@@ -282,7 +282,7 @@ pub struct Sweep {
 }
 
 /// Sweep files, for the shared input core.
-const SWEEP_FILE: FileKind = FileKind {
+pub(crate) const SWEEP_FILE: FileKind = FileKind {
     noun: "sweep",
     max_bytes: MAX_SWEEP_BYTES,
     minimum: "`base = \"SCENARIO.toml\"` and one [[parameter]] (see docs/SWEEPS.md)",

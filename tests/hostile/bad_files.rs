@@ -257,7 +257,7 @@ mod sweep {
     bad_files! {
         dir: "tests/bad/sweep",
         commands: &[&["sweep", "{}", "--quiet"]],
-        sweep_empty: "empty.toml" => 0, "", "the file is empty; a sweep file needs";
+        sweep_empty: "empty.toml" => 0, "", "the file is empty";
         sweep_syntax_error: "syntax-error.toml" => 9, "", "TOML syntax error";
         sweep_unknown_key: "unknown-key.toml" => 10, "parameter[0].valus", "unknown key `valus`";
         sweep_unknown_path: "unknown-path.toml" => 7, "parameter[0].path", "is not a parameter of this scenario";

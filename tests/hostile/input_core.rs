@@ -208,7 +208,7 @@ fn calibration_with_line3(line3: &[u8]) -> Vec<u8> {
 
 /// A valid record file whose line 3 (in its [case] table) is `line3`.
 fn record_with_line3(line3: &[u8]) -> Vec<u8> {
-    let mut s = b"[case]\nid = \"t\"\n".to_vec();
+    let mut s = b"[case]\nid = \"case\"\n".to_vec();
     s.extend_from_slice(line3);
     s.extend_from_slice(
         format!(
@@ -451,7 +451,8 @@ fn every_fault_class_of_a_calibration_file_is_located_with_key_and_expectation()
             "empty",
             String::new(),
             &[
-                "DIR/calib.toml: error: the file is empty; a calibration file needs at least `statistics`, `cases` and one [[parameter]]",
+                "DIR/calib.toml: error: the file is empty\n",
+                "help: a calibration file needs at least `statistics`, `cases` and one [[parameter]]",
             ],
         ),
         (
@@ -467,8 +468,17 @@ fn every_fault_class_of_a_calibration_file_is_located_with_key_and_expectation()
         for e in *expected {
             assert!(c.contains(e), "{what}: `{e}` not in\n{c}");
         }
-        // An empty file has no key to tell its kind by: validate reads it as a scenario.
-        if *what != "empty" {
+        // An empty file has no key to tell its kind by: validate gives the same error and,
+        // as help, what each kind needs (the calibration file's among them).
+        if *what == "empty" {
+            assert_eq!(v.lines().next(), c.lines().next(), "{what}: {v}\n{c}");
+            let help = c.lines().find(|l| l.contains("help: ")).unwrap();
+            let need = help.split("help: ").nth(1).unwrap();
+            assert!(
+                v.contains(need) && v.contains("a scenario file needs at least"),
+                "{v}"
+            );
+        } else {
             assert_eq!(v, c, "{what}: validate and calibrate differ");
         }
     }
@@ -555,6 +565,30 @@ fn every_fault_class_of_a_record_file_is_located_with_key_and_expectation() {
             ],
         ),
         (
+            "invalid case id (the scenario's rule and message for ids)",
+            good.replace("id = \"case\"", "id = \"a b\""),
+            &[
+                "DIR/case.record.toml:2:6: error: case.id: invalid id `a b`",
+                "help: ids are 1-64 characters of A-Z, a-z, 0-9, `_` and `-` (e.g. `SRB`)",
+            ],
+        ),
+        (
+            "case id not the file's CASE",
+            good.replace("id = \"case\"", "id = \"cases\""),
+            &[
+                "DIR/case.record.toml:2:6: error: case.id: the case id `cases` differs from the file's name `case.record.toml`",
+                "help: did you mean `case`?",
+            ],
+        ),
+        (
+            "case id far from the file's CASE",
+            good.replace("id = \"case\"", "id = \"serbia-kosovo\""),
+            &[
+                "DIR/case.record.toml:2:6: error: case.id: the case id `serbia-kosovo` differs from the file's name `case.record.toml`",
+                "help: set `id = \"case\"`, or rename the file `serbia-kosovo.record.toml`",
+            ],
+        ),
+        (
             "unknown rivalry",
             good.replace("[\"SRB-XKX\"]", "[\"SRB-XKS\"]"),
             &[
@@ -583,7 +617,8 @@ fn every_fault_class_of_a_record_file_is_located_with_key_and_expectation() {
             "empty",
             String::new(),
             &[
-                "DIR/case.record.toml: error: the file is empty; a record file needs at least a [case] table",
+                "DIR/case.record.toml: error: the file is empty\n",
+                "help: a record file needs at least a [case] table",
             ],
         ),
     ];
