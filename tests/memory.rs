@@ -71,12 +71,12 @@ fn peak_rss_kib(dir: &Path, command: &str, files: &[String], args: &[&str]) -> u
         .unwrap_or_else(|| panic!("no peak in {text:?}"))
 }
 
-/// The least of three measurements of [`peak_rss_kib`]: the peak of one process varies by a
+/// The least of five measurements of [`peak_rss_kib`]: the peak of one process varies by a
 /// few hundred KiB with how its threads' allocations happened to interleave (up to about 5%
 /// of the whole here, seen between identical runs on this machine), which only ever adds
-/// pages to what the files cost; the least of three is the reproducible footprint.
+/// pages to what the files cost; the least of five is the reproducible footprint.
 fn least_peak_rss_kib(dir: &Path, command: &str, files: &[String], args: &[&str]) -> u64 {
-    (0..3)
+    (0..5)
         .map(|_| peak_rss_kib(dir, command, files, args))
         .min()
         .unwrap()

@@ -355,6 +355,8 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     if diags.has_errors() {
         return Err(CliError::Input(diags));
     }
+    // The duplicate check is done: free its table (16 bytes and more a file) before the runs.
+    drop(seen);
 
     let bar = progress_bar(total, args.output.quiet);
     let tick = |n: u64| bar.inc(n);
