@@ -107,6 +107,15 @@ fn row_chart<'a, 'b>(
     Ok(chart)
 }
 
+/// A [`row_chart`] over shares in [0, 1], ticked every 10%.
+fn share_row_chart<'a, 'b>(
+    root: &'a Area<'b>,
+    title: &str,
+    labels: &[&str],
+) -> Result<RowChart<'a, 'b>, String> {
+    row_chart(root, title, labels, 0f64..1f64, 28, Some(11), None, &percent_tick)
+}
+
 /// The chart a [`row_chart`] frame draws on.
 type RowChart<'a, 'b> = ChartContext<
     'a,
@@ -136,16 +145,7 @@ pub fn probability_bars(title: &str, bars: &[Bar<'_>]) -> String {
     let height = 70 + 34 * bars.len() as u32;
     svg(height, |root| {
         let labels: Vec<&str> = bars.iter().map(|b| b.label).collect();
-        let mut chart = row_chart(
-            root,
-            title,
-            &labels,
-            0f64..1f64,
-            28,
-            Some(11),
-            None,
-            &percent_tick,
-        )?;
+        let mut chart = share_row_chart(root, title, &labels)?;
         chart
             .draw_series(bars.iter().enumerate().map(|(i, b)| {
                 let row = n - 1 - i as i32;
@@ -251,16 +251,7 @@ pub fn level_bars(title: &str, rows: &[LevelRow<'_>]) -> String {
     let colours = [BLUE, ORANGE, GREEN];
     svg(height, |root| {
         let labels: Vec<&str> = rows.iter().map(|r| r.label).collect();
-        let mut chart = row_chart(
-            root,
-            title,
-            &labels,
-            0f64..1f64,
-            28,
-            Some(11),
-            None,
-            &percent_tick,
-        )?;
+        let mut chart = share_row_chart(root, title, &labels)?;
         for (k, colour) in colours.iter().enumerate() {
             chart
                 .draw_series(rows.iter().enumerate().map(|(i, r)| {
