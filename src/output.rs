@@ -141,30 +141,45 @@ fn parent_dir(path: &Path) -> PathBuf {
     }
 }
 
+/// How many of one kind of activity are under way right now, in any thread (temporary output
+/// files, inputs being read): the Ctrl-C handler asks whether ending the process now is safe.
+pub(crate) struct Activity(std::sync::atomic::AtomicUsize);
+
+impl Activity {
+    /// None under way.
+    pub(crate) const fn new() -> Self {
+        Activity(std::sync::atomic::AtomicUsize::new(0))
+    }
+
+    /// Count one more for as long as the returned guard lives.
+    pub(crate) fn start(&'static self) -> ActivityGuard {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        ActivityGuard(self)
+    }
+
+    /// Whether at least one is under way.
+    pub(crate) fn active(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst) > 0
+    }
+}
+
+/// One activity counted by [`Activity::start`], until dropped.
+pub(crate) struct ActivityGuard(&'static Activity);
+
+impl Drop for ActivityGuard {
+    fn drop(&mut self) {
+        self.0.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// Temporary output files that exist right now ([`write_atomic`] in progress, an
 /// [`AtomicFile`] not yet committed or dropped).
-static PENDING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-/// Counts one temporary output file in [`PENDING`] for as long as it lives.
-struct Pending;
-
-impl Pending {
-    fn start() -> Self {
-        PENDING.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        Pending
-    }
-}
-
-impl Drop for Pending {
-    fn drop(&mut self) {
-        PENDING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-    }
-}
+static PENDING: Activity = Activity::new();
 
 /// Whether a temporary output file exists right now: a process that ended now would leave
 /// it behind (the Ctrl-C handler then waits for the command to stop by itself).
 pub fn outputs_pending() -> bool {
-    PENDING.load(std::sync::atomic::Ordering::SeqCst) > 0
+    PENDING.active()
 }
 
 /// Temporary files are created 0600; a published output should be readable like any file
@@ -191,7 +206,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             refuse_input(path),
         ));
     }
-    let _pending = Pending::start();
+    let _pending = PENDING.start();
     let dir = parent_dir(path);
     let mut tmp = tempfile::Builder::new()
         .prefix(".deter-")
@@ -209,7 +224,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub struct AtomicFile {
     path: PathBuf,
     tmp: tempfile::NamedTempFile,
-    _pending: Pending,
+    _pending: ActivityGuard,
 }
 
 impl AtomicFile {
@@ -221,7 +236,7 @@ impl AtomicFile {
                 refuse_input(path),
             ));
         }
-        let pending = Pending::start();
+        let pending = PENDING.start();
         let tmp = tempfile::Builder::new()
             .prefix(".deter-")
             .suffix(".tmp")

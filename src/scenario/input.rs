@@ -39,7 +39,7 @@ pub(crate) struct FileKind {
 /// written yet) instead of waiting for a check between runs that would never come.
 pub fn read_bounded(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let _reading = Reading::start();
+    let _reading = READING.start();
     let mut bytes = Vec::new();
     std::fs::File::open(path)?
         .take(limit as u64 + 1)
@@ -48,27 +48,11 @@ pub fn read_bounded(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
 }
 
 /// Inputs being opened or read right now ([`read_bounded`]).
-static READING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-/// Counts one input read in [`READING`] for as long as it lives.
-struct Reading;
-
-impl Reading {
-    fn start() -> Self {
-        READING.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        Reading
-    }
-}
-
-impl Drop for Reading {
-    fn drop(&mut self) {
-        READING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-    }
-}
+static READING: crate::output::Activity = crate::output::Activity::new();
 
 /// Whether an input file is being opened or read right now (in any thread).
 pub fn reading_inputs() -> bool {
-    READING.load(std::sync::atomic::Ordering::SeqCst) > 0
+    READING.active()
 }
 
 /// `the file is larger than LIMIT bytes, the limit for NOUN files`: the one message for an
