@@ -647,7 +647,7 @@ fn levers_x_futures_bad_input_is_located_with_a_suggestion() {
         (
             "id = \"envoy\"\n",
             "id = \"envoy\"\nset = { \"rivalry.SRB-XKX.monitoring\" = 1.9 }\n",
-            "out of range",
+            "policy[2].set.\"rivalry.SRB-XKX.monitoring\": expected a number in [0, 1], found 1.9",
         ),
         (
             "role = \"uncertainty\"\nrange = [0.5",
@@ -779,7 +779,7 @@ fn policy_magnitudes_are_parameters_of_set_and_sweeps() {
         .assert()
         .code(2)
         .stderr(contains("magnitude.toml:9:"))
-        .stderr(contains("1.2 is out of range"));
+        .stderr(contains("found 1.2"));
 }
 
 #[test]

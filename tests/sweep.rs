@@ -87,7 +87,7 @@ fn out_of_range_value_is_rejected_at_its_position() {
         .assert()
         .code(2)
         .stderr(contains("bad.toml:6:16: error"))
-        .stderr(contains("1.5 is out of range"));
+        .stderr(contains("expected a number in [0, 1], found 1.5"));
 }
 
 #[test]

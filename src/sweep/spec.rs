@@ -916,15 +916,15 @@ impl Bounds<'_> {
     /// `x` (at `s`, key path `at`) if it satisfies the bounds; else an error and None.
     pub fn check(&self, r: &mut Input<'_>, x: f64, s: Range<usize>, at: &str) -> Option<f64> {
         if !self.spec.contains(x) {
+            // The wording of the same fault in a scenario file and `--set`; the help names
+            // the target, which the key path (`parameter[i].range`) does not.
+            let found = r.literal(s.clone());
             r.error(
                 s,
                 at,
-                format!(
-                    "{x} is out of range for `{}`: expected {}",
-                    self.path,
-                    self.spec.expected()
-                ),
-            );
+                format!("expected {}, found {found}", self.spec.expected()),
+            )
+            .help = Some(format!("`{}`: {}", self.path, self.spec.doc.trim()));
             return None;
         }
         if matches!(self.kind, Kind::Integer | Kind::Boolean) && x.fract() != 0.0 {
