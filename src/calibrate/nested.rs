@@ -135,6 +135,32 @@ pub struct Posterior {
     pub values: Vec<Vec<f64>>,
     /// Normalised importance weight of each particle (sums to 1).
     pub weights: Vec<f64>,
+    /// The file it was read from, as shown in messages.
+    pub file: String,
+    /// The line of each row in that file (1-based), for messages.
+    pub lines: Vec<usize>,
+}
+
+/// Check every value of `posterior` against the range of its column's parameter in
+/// `scenario` (columns resolved as [`resolve`] does), before any draw: a value out of range is
+/// reported at its file, line and column, with the message of the same fault in a scenario
+/// file ("FILE:LINE: column `PATH`: expected a number in [MIN, MAX] (UNIT), found VALUE").
+pub fn check_posterior(posterior: &Posterior, scenario: &Scenario) -> Result<(), String> {
+    let targets = resolve(&posterior.paths, scenario)?;
+    for (row, line) in posterior.values.iter().zip(&posterior.lines) {
+        for ((t, &v), path) in targets.iter().zip(row).zip(&posterior.paths) {
+            let Some(t) = t else { continue };
+            let spec = t.spec();
+            if !spec.contains(v) {
+                return Err(format!(
+                    "{}:{line}: column `{path}`: expected {}, found {v}",
+                    posterior.file,
+                    spec.expected()
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Read a posterior CSV: `#` comment lines, a header `draw,PATH...,weight,distance`, rows.
@@ -171,7 +197,7 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let (mut values, mut weights) = (Vec::new(), Vec::new());
+    let (mut values, mut weights, mut rows) = (Vec::new(), Vec::new(), Vec::new());
     for (n, line) in lines {
         let f: Result<Vec<f64>, _> = line.split(',').map(str::parse::<f64>).collect();
         match f {
@@ -182,6 +208,7 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
                 }
                 values.push(f[1..cols.len() - 2].to_vec());
                 weights.push(w);
+                rows.push(n + 1);
             }
             _ => {
                 return Err(format!(
@@ -199,6 +226,8 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
         paths,
         values,
         weights,
+        file: shown.to_string(),
+        lines: rows,
     })
 }
 
