@@ -817,7 +817,9 @@ pub(crate) fn read_parameter(
             None if (bool_values && target.is_none()) || flag => Some(Kind::Boolean),
             None => Some(Kind::Real),
         };
-        let (target, role, kind) = (target?, role?, kind?);
+        // A missing `role` does not hide the table's other faults: the values are checked
+        // against the target's range before the table is given up.
+        let (target, kind) = (target?, kind?);
         let bounds = Bounds {
             path: &path,
             spec: target.spec(),
@@ -896,7 +898,7 @@ pub(crate) fn read_parameter(
         Some(Parameter {
             path,
             target,
-            role,
+            role: role?,
             kind,
             domain,
         })
