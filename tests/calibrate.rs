@@ -851,7 +851,7 @@ fn nested_monte_carlo_with_one_draw_at_the_defaults_equals_a_plain_run() {
     let tmp = tempfile::tempdir().unwrap();
     // The baseline's own values (docs/MODEL.md defaults of status_quo_value and war_cost).
     let d = deter::scenario::ModelParams::defaults();
-    let post = nested::read_posterior(&write_posterior(
+    let post = deter::read_posterior(&write_posterior(
         tmp.path(),
         &[(d.status_quo_value, d.war_cost)],
     ))

@@ -163,20 +163,14 @@ pub fn check_posterior(posterior: &Posterior, scenario: &Scenario) -> Result<(),
     Ok(())
 }
 
-/// Read a posterior CSV: `#` comment lines, a header `draw,PATH...,weight,distance`, rows.
-/// Errors give the line number.
-pub fn read_posterior(path: &Path) -> Result<Posterior, String> {
-    let text = read_posterior_text(path).map_err(|d| d.to_string())?;
-    parse_posterior(path, &text)
-}
-
 /// The text of a posterior file, read with the size bound and the file-level messages of
 /// every input kind (`FILE: error: cannot read file: ...`).
 pub fn read_posterior_text(path: &Path) -> Result<String, crate::scenario::Diagnostics> {
     crate::calibrate::read_text(path, &path.display().to_string(), 256 << 20, "posterior")
 }
 
-/// [`read_posterior`] of text already read from `path` ([`read_posterior_text`]).
+/// A posterior CSV of text already read from `path` ([`read_posterior_text`]): `#` comment
+/// lines, a header `draw,PATH...,weight,distance`, rows. Errors give the line number.
 pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
     let shown = path.display();
     let mut lines = text
