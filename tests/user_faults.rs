@@ -146,8 +146,9 @@ fn ctrl_c_ends_a_command_blocked_on_an_input_with_130() {
     std::fs::create_dir(&out).unwrap();
     let o = |name: &str| out.join(name).display().to_string();
     let cases: Vec<Vec<String>> = vec![
+        // `run FIFO` and `calibrate FIFO` never block: they refuse a pipe before reading
+        // (`a_pipe_as_input_is_refused_up_front_by_commands_that_read_twice`).
         vec!["validate".into(), "FIFO".into()],
-        vec!["run".into(), "FIFO".into(), "--out".into(), o("a.json")],
         vec![
             "compare".into(),
             "FIFO".into(),
@@ -156,7 +157,6 @@ fn ctrl_c_ends_a_command_blocked_on_an_input_with_130() {
             o("c.json"),
         ],
         vec!["sweep".into(), "FIFO".into(), "--out".into(), o("s.csv")],
-        vec!["calibrate".into(), "FIFO".into(), "--out".into(), o("cal")],
         vec!["robust".into(), "FIFO".into(), "--out".into(), o("r.csv")],
         vec![
             "discover".into(),
