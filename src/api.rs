@@ -207,10 +207,24 @@ pub fn compare(
 /// Read a posterior (deter calibrate's `posterior.csv`) for [`run_nested`] and
 /// [`compare_nested`].
 ///
-/// Errors: [`Error::Io`] when it cannot be read, [`Error::Invalid`] for a malformed file
-/// (the message names the line).
+/// Errors: [`Error::Io`] when it cannot be read (missing, a directory, no permission; as
+/// [`merge`]), [`Error::Invalid`] for a malformed file (the message names the line), one larger
+/// than 256 MiB or not UTF-8.
 pub fn read_posterior(path: &Path) -> Result<Posterior, Error> {
-    crate::calibrate::nested::read_posterior(path).map_err(Error::Invalid)
+    use crate::calibrate::nested;
+    let text = nested::read_posterior_text(path).map_err(|d| {
+        // The file-level message of every input kind; only an unreadable file is an I/O error.
+        let unreadable =
+            d.0.iter()
+                .any(|x| x.message.starts_with("cannot read file"));
+        let m = d.to_string();
+        if unreadable {
+            Error::Io(m)
+        } else {
+            Error::Invalid(m)
+        }
+    })?;
+    nested::parse_posterior(path, &text).map_err(Error::Invalid)
 }
 
 /// The settings of a nested run resolved once: scenario copy (horizon applied), budget, seed,
@@ -261,6 +275,9 @@ pub fn run_nested(
                 .into(),
         ));
     }
+    if let Some(p) = posterior {
+        crate::calibrate::nested::check_posterior(p, &s).map_err(Error::Invalid)?;
+    }
     // The tallies' size depends on the structure (rivalries x years), not on the draw.
     engine::check_memory(&Compiled::new(&s), threads).map_err(Error::TooLarge)?;
     let d = crate::calibrate::nested::draw(posterior, &s.uncertain, budget.draws, seed);
@@ -291,6 +308,10 @@ pub fn compare_nested(
         return Err(Error::Invalid(
             "nothing is uncertain: give a posterior or declare [[uncertain]] priors".into(),
         ));
+    }
+    if let Some(p) = posterior {
+        crate::calibrate::nested::check_posterior(p, &sa).map_err(Error::Invalid)?;
+        crate::calibrate::nested::check_posterior(p, &sb).map_err(Error::Invalid)?;
     }
     let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
     crate::compare::check(&ca, &cb).map_err(|e| Error::Invalid(e.to_string()))?;

@@ -851,7 +851,7 @@ fn nested_monte_carlo_with_one_draw_at_the_defaults_equals_a_plain_run() {
     let tmp = tempfile::tempdir().unwrap();
     // The baseline's own values (docs/MODEL.md defaults of status_quo_value and war_cost).
     let d = deter::scenario::ModelParams::defaults();
-    let post = nested::read_posterior(&write_posterior(
+    let post = deter::read_posterior(&write_posterior(
         tmp.path(),
         &[(d.status_quo_value, d.war_cost)],
     ))
@@ -1013,4 +1013,53 @@ fn an_out_path_that_is_a_file_is_refused_before_any_work() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("exists and is not a directory"), "{err}");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "x");
+}
+
+/// A posterior value out of its parameter's range is refused before any draw, at its file,
+/// line and column, with the message of the same fault in a scenario file (it said
+/// "parameter draw 0: ..." with no file, line or column), by `run` and `compare`.
+#[test]
+fn a_posterior_value_out_of_range_is_located_at_its_file_line_and_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    let post = write_posterior(tmp.path(), &[(0.05, 0.8), (0.3, 99.0), (0.6, 1.5)]);
+    let base = root().join("scenarios/western-balkans-2024.toml");
+    let shown = post.display().to_string();
+    let want = format!(
+        "error: {shown}:4: column `model.war_cost`: expected a number in [0, 10] (stake units), found 99"
+    );
+    for args in [
+        vec!["run", base.to_str().unwrap()],
+        vec!["compare", base.to_str().unwrap(), base.to_str().unwrap()],
+    ] {
+        let out = Command::cargo_bin("deter")
+            .unwrap()
+            .args(&args)
+            .args([
+                "--posterior",
+                &shown,
+                "--draws",
+                "3",
+                "--runs",
+                "10",
+                "--quiet",
+            ])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert_eq!(err.lines().next(), Some(want.as_str()), "{args:?}: {err}");
+    }
+    // The library facade gives the same message.
+    let scenario = deter::scenario::load_file(&base).unwrap();
+    let p = deter::read_posterior(&post).unwrap();
+    match deter::run_nested(
+        &scenario,
+        Some(&p),
+        &Default::default(),
+        Some(3),
+        Default::default(),
+    ) {
+        Err(deter::Error::Invalid(m)) => assert_eq!(format!("error: {m}"), want),
+        other => panic!("{:?}", other.map(|_| ())),
+    }
 }

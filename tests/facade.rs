@@ -194,3 +194,30 @@ fn sweep_writes_the_command_line_rows() {
         std::fs::read(&theirs).unwrap()
     );
 }
+
+/// `read_posterior` does what its doc says: an unreadable file (missing, a directory) is
+/// `Error::Io`, as `merge` gives, naming the file; a malformed one is `Error::Invalid` with
+/// its line (a missing file was `Error::Invalid`).
+#[test]
+fn read_posterior_reports_an_unreadable_file_as_io() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.csv");
+    for path in [missing.as_path(), dir.path()] {
+        match deter::read_posterior(path) {
+            Err(Error::Io(m)) => assert!(m.contains(&path.display().to_string()), "{m}"),
+            other => panic!("{path:?}: {:?}", other.map(|_| ())),
+        }
+    }
+    let bad = dir.path().join("posterior.csv");
+    std::fs::write(&bad, "draw,model.war_cost,weight,distance\n0,abc,1,0\n").unwrap();
+    match deter::read_posterior(&bad) {
+        Err(Error::Invalid(m)) => assert!(m.contains("posterior.csv:2:"), "{m}"),
+        other => panic!("{:?}", other.map(|_| ())),
+    }
+    // Not UTF-8 is a malformed file, not an I/O error.
+    std::fs::write(&bad, b"draw,\xff\n").unwrap();
+    assert!(matches!(
+        deter::read_posterior(&bad),
+        Err(Error::Invalid(_))
+    ));
+}

@@ -210,6 +210,15 @@ fn robust_ranks_by_maximum_regret_and_saves_beside_the_results() {
     assert!((f(rows[1][7]) - 0.25).abs() < 1e-12);
     assert!((f(rows[2][7]) - 0.35).abs() < 1e-12);
     assert_eq!((rows[0][10], rows[1][10], rows[2][10]), ("1", "0.5", "0.5"));
+    // Without float noise (`0.35` printed as `0.35000000000000003`): 12 significant digits.
+    assert_eq!(
+        (rows[0][7], rows[1][7], rows[2][7]),
+        ("0.1", "0.25", "0.35")
+    );
+    for cell in rows.iter().flat_map(|r| r[4..9].iter()) {
+        let digits = cell.trim_start_matches(['-', '0', '.']).replace('.', "");
+        assert!(digits.len() <= 12, "float noise in `{cell}`: {csv}");
+    }
     // Regret as a discovery outcome: C's regret is large in futures with u >= 0.4.
     deter()
         .arg("discover")
@@ -647,7 +656,7 @@ fn levers_x_futures_bad_input_is_located_with_a_suggestion() {
         (
             "id = \"envoy\"\n",
             "id = \"envoy\"\nset = { \"rivalry.SRB-XKX.monitoring\" = 1.9 }\n",
-            "out of range",
+            "policy[2].set.\"rivalry.SRB-XKX.monitoring\": expected a number in [0, 1], found 1.9",
         ),
         (
             "role = \"uncertainty\"\nrange = [0.5",
@@ -779,7 +788,7 @@ fn policy_magnitudes_are_parameters_of_set_and_sweeps() {
         .assert()
         .code(2)
         .stderr(contains("magnitude.toml:9:"))
-        .stderr(contains("1.2 is out of range"));
+        .stderr(contains("found 1.2"));
 }
 
 #[test]

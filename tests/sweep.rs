@@ -73,6 +73,30 @@ fn unknown_path_is_rejected_before_any_run_with_line_col_and_suggestion() {
     assert!(!out.exists(), "no results file before validation passes");
 }
 
+/// A parameter table without `role` still has its values checked: `deter validate` and `deter
+/// sweep` report every fault of the table (the missing role hid the rest).
+#[test]
+fn a_missing_role_does_not_hide_the_tables_other_faults() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = sweep_file(
+        dir.path(),
+        "bad.toml",
+        "runs = 10",
+        "[[parameter]]\npath = \"model.war_cost\"\nvalues = [0.5, 99]\n",
+    );
+    for cmd in ["validate", "sweep"] {
+        deter()
+            .args([cmd, f.to_str().unwrap()])
+            .assert()
+            .code(2)
+            .stderr(contains("error: parameter[0].role: missing required key `role`"))
+            .stderr(contains(
+                "error: parameter[0].values[1]: expected a number in [0, 10] (stake units), found 99",
+            ))
+            .stderr(contains("2 errors found"));
+    }
+}
+
 #[test]
 fn out_of_range_value_is_rejected_at_its_position() {
     let dir = tempfile::tempdir().unwrap();
@@ -87,7 +111,7 @@ fn out_of_range_value_is_rejected_at_its_position() {
         .assert()
         .code(2)
         .stderr(contains("bad.toml:6:16: error"))
-        .stderr(contains("1.5 is out of range"));
+        .stderr(contains("expected a number in [0, 1], found 1.5"));
 }
 
 #[test]

@@ -316,7 +316,11 @@ fn bad_priors_are_refused_with_file_line_col_key_and_suggestion() {
         (
             "[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.2, 200.0]\n",
             3,
-            &["uncertain[0].range", "out of range for `model.war_cost`"],
+            &[
+                "uncertain[0].range",
+                "found 200.0",
+                "help: `model.war_cost`: ",
+            ],
         ),
         (
             "[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.2, 2.0]\ndistribution = \"normal\"\n",

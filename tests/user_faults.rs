@@ -146,8 +146,9 @@ fn ctrl_c_ends_a_command_blocked_on_an_input_with_130() {
     std::fs::create_dir(&out).unwrap();
     let o = |name: &str| out.join(name).display().to_string();
     let cases: Vec<Vec<String>> = vec![
+        // `run FIFO` and `calibrate FIFO` never block: they refuse a pipe before reading
+        // (`a_pipe_as_input_is_refused_up_front_by_commands_that_read_twice`).
         vec!["validate".into(), "FIFO".into()],
-        vec!["run".into(), "FIFO".into(), "--out".into(), o("a.json")],
         vec![
             "compare".into(),
             "FIFO".into(),
@@ -156,7 +157,6 @@ fn ctrl_c_ends_a_command_blocked_on_an_input_with_130() {
             o("c.json"),
         ],
         vec!["sweep".into(), "FIFO".into(), "--out".into(), o("s.csv")],
-        vec!["calibrate".into(), "FIFO".into(), "--out".into(), o("cal")],
         vec!["robust".into(), "FIFO".into(), "--out".into(), o("r.csv")],
         vec![
             "discover".into(),
@@ -855,4 +855,58 @@ fn plots_that_would_replace_an_input_write_no_chart() {
         "charts written before the refusal"
     );
     assert_eq!(std::fs::read(&input).unwrap(), before);
+}
+
+/// A pipe as input (`deter run <(cat s.toml)`, a FIFO, a device) is refused up front with a
+/// clear message by `run` (plain, `--shard`, `--posterior`) and `calibrate`, which read their
+/// input more than once: the second read said "the file is empty" (process substitution) or
+/// waited forever (a named FIFO). Nothing is read from the pipe, so no writer is needed.
+#[test]
+fn a_pipe_as_input_is_refused_up_front_by_commands_that_read_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("s.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo (coreutils) runs");
+    assert!(made.success(), "mkfifo failed");
+    let post = common::write_posterior(dir.path(), &["model.war_cost"], &[(&[1.0], 1.0)]);
+    let out = dir.path().join("calibration-out");
+    // /dev/null first: without the refusal it fails at once, where the FIFO would wait.
+    for input in ["/dev/null".to_string(), fifo.display().to_string()] {
+        for args in [
+            vec!["run", input.as_str(), "--runs", "10"],
+            vec!["run", input.as_str(), "--runs", "10", "--shard", "1/2"],
+            vec![
+                "run",
+                input.as_str(),
+                "--posterior",
+                post.to_str().unwrap(),
+                "--draws",
+                "2",
+                "--runs",
+                "10",
+            ],
+            vec![
+                "calibrate",
+                input.as_str(),
+                "--quiet",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        ] {
+            let o = run(&args);
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+            assert_eq!(
+                first_line(&err),
+                format!(
+                    "{input}: error: not a regular file (a pipe, `<(...)` or a device): deter \
+                     reads its input files more than once"
+                ),
+                "{args:?}"
+            );
+            assert!(err.contains("help: save it to a file first"), "{err}");
+        }
+    }
 }

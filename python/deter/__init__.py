@@ -620,8 +620,11 @@ def run_nested(
     ScenarioError
         The scenario, a prior or a what-if is invalid.
     ValueError
-        Nothing is uncertain, a posterior column is not a path of the scenario, or a budget
-        is out of range.
+        Nothing is uncertain, the posterior is malformed, a posterior column is not a path of
+        the scenario or one of its values is out of the parameter's range (the message names
+        the file, line and column), or a budget is out of range.
+    OSError
+        The posterior file cannot be read.
     KeyboardInterrupt
         Ctrl-C: stops within a second; no result.
     """
@@ -749,7 +752,10 @@ def compare_nested(
         A scenario, a prior or a what-if is invalid.
     ValueError
         Nothing is uncertain, A and B declare different priors for one path or cannot be
-        paired, a posterior column is not a path of the scenarios, or a budget is out of range.
+        paired, the posterior is malformed, a posterior column is not a path of the scenarios
+        or one of its values is out of the parameter's range, or a budget is out of range.
+    OSError
+        The posterior file cannot be read.
     KeyboardInterrupt
         Ctrl-C: stops within a second; no result.
 

@@ -135,13 +135,32 @@ pub struct Posterior {
     pub values: Vec<Vec<f64>>,
     /// Normalised importance weight of each particle (sums to 1).
     pub weights: Vec<f64>,
+    /// The file it was read from, as shown in messages.
+    pub file: String,
+    /// The line of each row in that file (1-based), for messages.
+    pub lines: Vec<usize>,
 }
 
-/// Read a posterior CSV: `#` comment lines, a header `draw,PATH...,weight,distance`, rows.
-/// Errors give the line number.
-pub fn read_posterior(path: &Path) -> Result<Posterior, String> {
-    let text = read_posterior_text(path).map_err(|d| d.to_string())?;
-    parse_posterior(path, &text)
+/// Check every value of `posterior` against the range of its column's parameter in
+/// `scenario` (columns resolved as [`resolve`] does), before any draw: a value out of range is
+/// reported at its file, line and column, with the message of the same fault in a scenario
+/// file ("FILE:LINE: column `PATH`: expected a number in [MIN, MAX] (UNIT), found VALUE").
+pub fn check_posterior(posterior: &Posterior, scenario: &Scenario) -> Result<(), String> {
+    let targets = resolve(&posterior.paths, scenario)?;
+    for (row, line) in posterior.values.iter().zip(&posterior.lines) {
+        for ((t, &v), path) in targets.iter().zip(row).zip(&posterior.paths) {
+            let Some(t) = t else { continue };
+            let spec = t.spec();
+            if !spec.contains(v) {
+                return Err(format!(
+                    "{}:{line}: column `{path}`: expected {}, found {v}",
+                    posterior.file,
+                    spec.expected()
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The text of a posterior file, read with the size bound and the file-level messages of
@@ -150,7 +169,8 @@ pub fn read_posterior_text(path: &Path) -> Result<String, crate::scenario::Diagn
     crate::calibrate::read_text(path, &path.display().to_string(), 256 << 20, "posterior")
 }
 
-/// [`read_posterior`] of text already read from `path` ([`read_posterior_text`]).
+/// A posterior CSV of text already read from `path` ([`read_posterior_text`]): `#` comment
+/// lines, a header `draw,PATH...,weight,distance`, rows. Errors give the line number.
 pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
     let shown = path.display();
     let mut lines = text
@@ -171,7 +191,7 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let (mut values, mut weights) = (Vec::new(), Vec::new());
+    let (mut values, mut weights, mut rows) = (Vec::new(), Vec::new(), Vec::new());
     for (n, line) in lines {
         let f: Result<Vec<f64>, _> = line.split(',').map(str::parse::<f64>).collect();
         match f {
@@ -182,6 +202,7 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
                 }
                 values.push(f[1..cols.len() - 2].to_vec());
                 weights.push(w);
+                rows.push(n + 1);
             }
             _ => {
                 return Err(format!(
@@ -199,6 +220,8 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
         paths,
         values,
         weights,
+        file: shown.to_string(),
+        lines: rows,
     })
 }
 

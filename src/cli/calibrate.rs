@@ -55,6 +55,7 @@ fn calibration_hash(args: &CalibrateArgs, cal: &calibrate::Calibration) -> Strin
 
 pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     crate::output::check_output_dir(&args.out, "--out").map_err(CliError::Usage)?;
+    super::refuse_pipes([&args.file])?;
     let mut cal = calibrate::load_calibration(&args.file).map_err(CliError::Input)?;
     cal.hold_out(&args.hold_out).map_err(CliError::Input)?;
     std::fs::create_dir_all(&args.out)

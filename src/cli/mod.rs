@@ -379,6 +379,34 @@ pub fn parse_threads(text: &str) -> Result<usize, String> {
     Ok(n)
 }
 
+/// Refuse an input that exists but is not a regular file or a directory (a pipe such as
+/// `<(cat s.toml)`, a FIFO, a device), before anything is read: `deter run` and `deter
+/// calibrate` read their input files more than once (to check every file before any run, then
+/// to run it; the calibration's fingerprint), and a pipe gives its text once (the second read
+/// found "the file is empty", or waited forever on a named FIFO).
+pub fn refuse_pipes<'a>(files: impl IntoIterator<Item = &'a PathBuf>) -> Result<(), CliError> {
+    let mut diags = Diagnostics::default();
+    for f in files {
+        if std::fs::metadata(f).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let shown = scenario::printable(&f.display().to_string()).to_string();
+            diags.0.push(
+                scenario::Diagnostic::file_level(
+                    &shown,
+                    "not a regular file (a pipe, `<(...)` or a device): deter reads its input \
+                     files more than once"
+                        .into(),
+                )
+                .with_help(Some("save it to a file first and give that file".into())),
+            );
+        }
+    }
+    if diags.0.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Input(diags))
+    }
+}
+
 /// Load a scenario and apply command-line overrides.
 pub fn load_scenario(file: &Path, horizon_years: Option<u32>) -> Result<Scenario, CliError> {
     load_scenario_with_inputs(file, horizon_years).map(|(s, _)| s)

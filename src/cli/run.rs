@@ -291,6 +291,7 @@ pub fn read_files_from(args: &mut RunArgs) -> Result<(), CliError> {
 }
 
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
+    super::refuse_pipes(&args.files)?;
     if let Some(spec) = args.shard {
         return super::shard::run_shard(args, spec);
     }

@@ -344,6 +344,21 @@ impl Discovery {
     }
 }
 
+/// A CSV number without float noise: `v` rounded to 12 significant digits (far finer than
+/// the Monte Carlo error of any probability a sweep can estimate, and finer than the
+/// results file's own values), printed in the shortest form that reads back as that value.
+/// A mean or a regret of probabilities such as 0.05 and 0.98 prints as `0.05` and `0.98`,
+/// not `0.050000000000000044` and `0.9799999999999977`. A pure function of `v`: the bytes
+/// stay reproducible.
+fn csv_number(v: f64) -> String {
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    let rounded: f64 = format!("{v:.11e}").parse().unwrap_or(v);
+    // `+ 0.0` turns a negative zero into zero.
+    format!("{}", rounded + 0.0)
+}
+
 /// Four significant digits, no trailing noise.
 fn fmt(v: f64) -> String {
     if v == 0.0 || !v.is_finite() {
@@ -744,13 +759,13 @@ pub fn robustness_table(
                 "{o},{},{},{futures},{},{},{},{},{},{},{},{}",
                 rank.map_or(String::new(), |r| r.to_string()),
                 csv_field(&policies[p]),
-                r.mean,
-                r.p10,
-                r.p90,
-                r.max_regret,
-                r.p90_regret,
+                csv_number(r.mean),
+                csv_number(r.p10),
+                csv_number(r.p90),
+                csv_number(r.max_regret),
+                csv_number(r.p90_regret),
                 threshold.map_or(String::new(), |t| t.to_string()),
-                r.satisficing.map_or(String::new(), |s| s.to_string()),
+                r.satisficing.map_or(String::new(), csv_number),
                 u8::from(rank.is_none())
             );
         }
@@ -910,6 +925,20 @@ mod tests {
         assert!(Condition::parse("> 0.1").is_err());
         assert!(Condition::parse("war > x").is_err());
         assert!(Condition::parse("war > inf").is_err());
+    }
+
+    #[test]
+    fn csv_numbers_carry_no_float_noise() {
+        assert_eq!(csv_number(0.050000000000000044), "0.05");
+        assert_eq!(csv_number(0.9799999999999977), "0.98");
+        assert_eq!(csv_number(0.1 + 0.2), "0.3");
+        assert_eq!(csv_number(-0.0), "0");
+        assert_eq!(csv_number(0.0), "0");
+        assert_eq!(csv_number(1.0), "1");
+        // Values that need their digits keep them (12 significant digits).
+        assert_eq!(csv_number(0.123456789012), "0.123456789012");
+        assert_eq!(csv_number(1.0 / 3.0), "0.333333333333");
+        assert_eq!(csv_number(2.5e-7), "0.00000025");
     }
 
     #[test]

@@ -260,12 +260,15 @@ pub(crate) fn read(inp: &mut Input<'_>, root: &DeTable<'_>, cx: &Context<'_>) ->
                         ok = false;
                         continue;
                     };
-                    if let Err(e) = scenario.set(target, value) {
+                    if scenario.set(target, value).is_err() {
+                        let spec = target.spec();
+                        let found = inp.literal(v.span());
                         inp.error(
                             v.span(),
                             &kp,
-                            format!("{value} is out of range for `{path}`: {e}"),
-                        );
+                            format!("expected {}, found {found}", spec.expected()),
+                        )
+                        .help = Some(spec.doc.trim().to_string());
                         ok = false;
                         continue;
                     }

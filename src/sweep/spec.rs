@@ -817,7 +817,9 @@ pub(crate) fn read_parameter(
             None if (bool_values && target.is_none()) || flag => Some(Kind::Boolean),
             None => Some(Kind::Real),
         };
-        let (target, role, kind) = (target?, role?, kind?);
+        // A missing `role` does not hide the table's other faults: the values are checked
+        // against the target's range before the table is given up.
+        let (target, kind) = (target?, kind?);
         let bounds = Bounds {
             path: &path,
             spec: target.spec(),
@@ -896,7 +898,7 @@ pub(crate) fn read_parameter(
         Some(Parameter {
             path,
             target,
-            role,
+            role: role?,
             kind,
             domain,
         })
@@ -916,15 +918,15 @@ impl Bounds<'_> {
     /// `x` (at `s`, key path `at`) if it satisfies the bounds; else an error and None.
     pub fn check(&self, r: &mut Input<'_>, x: f64, s: Range<usize>, at: &str) -> Option<f64> {
         if !self.spec.contains(x) {
+            // The wording of the same fault in a scenario file and `--set`; the help names
+            // the target, which the key path (`parameter[i].range`) does not.
+            let found = r.literal(s.clone());
             r.error(
                 s,
                 at,
-                format!(
-                    "{x} is out of range for `{}`: expected {}",
-                    self.path,
-                    self.spec.expected()
-                ),
-            );
+                format!("expected {}, found {found}", self.spec.expected()),
+            )
+            .help = Some(format!("`{}`: {}", self.path, self.spec.doc.trim()));
             return None;
         }
         if matches!(self.kind, Kind::Integer | Kind::Boolean) && x.fract() != 0.0 {

@@ -408,7 +408,8 @@ fn every_fault_class_of_a_calibration_file_is_located_with_key_and_expectation()
             "value out of the parameter's range (the sweep's message)",
             good.replace("[0.1, 3.0]", "[0.1, 99.0]"),
             &[
-                "DIR/calib.toml:7:15: error: parameter[0].range: 99 is out of range for `model.war_cost`: expected a number in [0, 10]",
+                "DIR/calib.toml:7:15: error: parameter[0].range: expected a number in [0, 10] (stake units), found 99.0",
+                "help: `model.war_cost`: ",
             ],
         ),
         (
@@ -700,4 +701,73 @@ fn a_missing_required_key_reads_the_same_in_every_file_kind() {
         let m = messages(dir.path(), kind, &bytes);
         assert!(m.contains(expected), "{kind}: {m}");
     }
+}
+
+/// A value out of its parameter's range is one message in every file kind and in `--set`:
+/// "KEY PATH: expected a number in [MIN, MAX] (UNIT), found LITERAL", at the value (a
+/// scenario's field and `[[uncertain]]` range, a sweep's `[[parameter]]` range and values and
+/// a `[[policy]]`'s `set`, a calibration's `[[parameter]]` range, `run --set`).
+#[test]
+fn a_value_out_of_its_parameters_range_reads_the_same_in_every_file_kind() {
+    let dir = tempdir();
+    let expected = "expected a number in [0, 10] (stake units), found 99";
+    let mut field = scenario_with_line3(b"seed = 1");
+    field.extend_from_slice(b"[model]\nwar_cost = 99\n");
+    let mut uncertain = scenario_with_line3(b"seed = 1");
+    uncertain.extend_from_slice(b"[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.1, 99]\n");
+    let mut range = sweep_with_line3(b"seed = 1");
+    range.extend_from_slice(
+        b"[[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nrange = [0.1, 99]\n",
+    );
+    let mut values = sweep_with_line3(b"seed = 1");
+    values.extend_from_slice(
+        b"[[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 99]\n",
+    );
+    let mut policy = sweep_with_line3(b"seed = 1");
+    policy.extend_from_slice(b"[[policy]]\nid = \"p\"\nset = { \"model.war_cost\" = 99 }\n");
+    let calibration = String::from_utf8(calibration_with_line3(b"seed = 1"))
+        .unwrap()
+        .replace("[0.1, 3.0]", "[0.1, 99]");
+    for (kind, bytes, key) in [
+        ("scenario", field, "model.war_cost"),
+        ("scenario", uncertain, "uncertain[0].range"),
+        ("sweep", range, "parameter[1].range"),
+        ("sweep", values, "parameter[1].values[1]"),
+        ("sweep", policy, "policy[0].set.\"model.war_cost\""),
+        (
+            "calibration",
+            calibration.into_bytes(),
+            "parameter[0].range",
+        ),
+    ] {
+        // The location is the value's: the last `99` of the file.
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let at = text.rfind("99").unwrap();
+        let line = text[..at].matches('\n').count() + 1;
+        let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+        let m = messages(dir.path(), kind, &bytes);
+        let first = m.lines().next().unwrap();
+        assert_eq!(
+            first,
+            format!("FILE:{line}:{col}: error: {key}: {expected}"),
+            "{kind}: {m}"
+        );
+    }
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(&scenario, scenario_with_line3(b"seed = 1")).unwrap();
+    let out = deter(&[
+        "run",
+        &scenario.display().to_string(),
+        "--set",
+        "model.war_cost=99",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.lines()
+            .next()
+            .unwrap()
+            .ends_with(&format!("error: model.war_cost: {expected}")),
+        "{err}"
+    );
 }

@@ -195,11 +195,13 @@ fn endless_inputs_are_read_with_a_bound() {
             .output()
             .expect("run sh");
         assert_eq!(out.status.code(), Some(2), "{cmd}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains("larger than"),
-            "{cmd}: {}",
-            stderr(&out)
-        );
+        // `run` reads its inputs twice, so it refuses a device before reading it.
+        let want = if cmd == "run" {
+            "not a regular file"
+        } else {
+            "larger than"
+        };
+        assert!(stderr(&out).contains(want), "{cmd}: {}", stderr(&out));
     }
 }
 
