@@ -1114,7 +1114,12 @@ mod tests {
             .unwrap_err();
         let d = &e.0[0];
         assert_eq!((d.line, d.col), (6, 16), "{e}");
-        assert!(d.message.contains("out of range"), "{e}");
+        assert_eq!(
+            d.message,
+            "expected a number in [0, 1], found 1.5",
+            "{e}"
+        );
+        assert_eq!(d.path, "parameter[0].values[1]", "{e}");
     }
 
     #[test]
