@@ -570,20 +570,14 @@ pub fn robustness(
         )),
         _ => None,
     };
+    let note = chosen_note.as_deref();
     #[cfg_attr(not(feature = "html"), allow(unused_mut))]
-    let mut report = robustness_table(&policies, futures, &tables, thresholds, status_quo);
-    if let Some(note) = &chosen_note {
-        report.table = insert_after_header(&report.table, note);
-    }
+    let mut report = robustness_table(&policies, futures, &tables, thresholds, status_quo, note);
     #[cfg(feature = "html")]
     {
-        let mut html = robustness_html(&policies, futures, &tables, thresholds, source, status_quo);
-        if let Some(note) = &chosen_note
-            && let Some(at) = html.find("</p>")
-        {
-            html.insert_str(at, &format!(" {}", esc(note)));
-        }
-        report.html = Some(html);
+        report.html = Some(robustness_html(
+            &policies, futures, &tables, thresholds, source, status_quo, note,
+        ));
     }
     #[cfg(not(feature = "html"))]
     let _ = source;
@@ -599,13 +593,6 @@ pub const STATUS_QUO_IDS: [&str; 4] = ["baseline", "base", "status-quo", "status
 fn status_quo_names() -> String {
     let (last, rest) = STATUS_QUO_IDS.split_last().expect("four names");
     format!("{} or {last}", rest.join(", "))
-}
-
-/// `table` with `note` as a line after its header lines (the title and, when there is one,
-/// the status quo's line): before the first blank line.
-fn insert_after_header(table: &str, note: &str) -> String {
-    let at = table.find("\n\n").map_or(table.len(), |i| i + 1);
-    format!("{}{note}\n{}", &table[..at], &table[at..])
 }
 
 /// The index of the policy named like a status quo ([`STATUS_QUO_IDS`]), if any.
@@ -662,13 +649,14 @@ fn print_order(
 /// with `values[p][f]` (policies x futures), probabilities between 0 and 1. The text and the
 /// page show them as percentages of runs and regrets in percentage points; the CSV keeps
 /// probabilities (as every deter CSV), with `rank` empty and `status_quo` 1 on the status
-/// quo's row.
+/// quo's row. `status_quo_note` (how the status quo was chosen) is a line under the header.
 pub fn robustness_table(
     policies: &[String],
     futures: usize,
     tables: &[(&str, Vec<Vec<f64>>)],
     thresholds: &[(String, f64)],
     status_quo: Option<usize>,
+    status_quo_note: Option<&str>,
 ) -> RobustnessReport {
     let mut table = String::new();
     let mut csv = String::from(
@@ -695,6 +683,9 @@ pub fn robustness_table(
              not ranked; it counts as an option when finding each future's best",
             policies[q]
         );
+    }
+    if let Some(note) = status_quo_note {
+        let _ = writeln!(table, "{note}");
     }
     for (o, m) in tables {
         let o = *o;
@@ -780,7 +771,7 @@ pub fn robustness_table(
 /// A self-contained HTML page of the robustness table: per outcome, the mean over futures
 /// with the 10th-90th percentile range, and the 90th-percentile regret with a whisker to
 /// the maximum, policies in rank order and the status quo last, for reference. `source`
-/// names the results file.
+/// names the results file; `status_quo_note` ends the lead paragraph.
 #[cfg(feature = "html")]
 pub fn robustness_html(
     policies: &[String],
@@ -789,6 +780,7 @@ pub fn robustness_html(
     thresholds: &[(String, f64)],
     source: &str,
     status_quo: Option<usize>,
+    status_quo_note: Option<&str>,
 ) -> String {
     let mut body = String::new();
     let ranked = policies.len() - usize::from(status_quo.is_some());
@@ -796,7 +788,7 @@ pub fn robustness_html(
         body,
         "<h1>Robustness across futures</h1>\n<p class=\"lead\">{ranked} {} in {futures} \
          futures of <code>{}</code>: each outcome's probability over the horizon (% of runs); \
-         regret is the gap to the best policy in the same future, in percentage points (pp).{}\
+         regret is the gap to the best policy in the same future, in percentage points (pp).{}{}\
          </p>",
         if ranked == 1 { "policy" } else { "policies" },
         esc(source),
@@ -805,7 +797,8 @@ pub fn robustness_html(
              table for reference and is not ranked; it counts as an option when finding each \
              future's best.",
             esc(&policies[q])
-        ))
+        )),
+        status_quo_note.map_or(String::new(), |n| format!(" {}", esc(n)))
     );
     for (o, m) in tables {
         let dir = Direction::of_outcome(o);

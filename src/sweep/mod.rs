@@ -61,7 +61,7 @@ fn robustness(
         .policies
         .iter()
         .position(|p| p.file.is_none() && p.settings.is_empty());
-    let r = crate::rdm::robustness_table(&ids, f, &tables, &c.thresholds, status_quo);
+    let r = crate::rdm::robustness_table(&ids, f, &tables, &c.thresholds, status_quo, None);
     Some(SensitivityReport {
         name: "robustness",
         table: r.table,
@@ -74,6 +74,7 @@ fn robustness(
             &c.thresholds,
             source,
             status_quo,
+            None,
         )),
         #[cfg(not(feature = "html"))]
         html: {
