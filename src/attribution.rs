@@ -310,10 +310,11 @@ impl Scratch {
             &mut followers,
             Tape::Replay(shocks),
         );
+        let [s3, s2, s6] = WITH_POLITICAL;
         for (c, f) in followers.into_iter().chain([
-            (&variants[0b011], v3),
-            (&variants[0b010], v2),
-            (&variants[0b110], v6),
+            (&variants[s3], v3),
+            (&variants[s2], v2),
+            (&variants[s6], v6),
         ]) {
             count_simulated_run();
             if f.diverged {
