@@ -69,17 +69,23 @@ pub(crate) fn read_input_bytes(
     noun: &str,
     limit: usize,
 ) -> Result<Vec<u8>, Diagnostics> {
+    read_input(path, &path.display().to_string(), noun, limit)
+}
+
+/// The bytes of the input file at `path` (shown as `shown`), at most `limit` of them, with the
+/// file-level messages of every kind (`noun` names the kind in [`too_large`]); recorded as an
+/// input ([`crate::output::note_input`]). [`read_text`] and [`read_input_bytes`] read through it.
+fn read_input(path: &Path, shown: &str, noun: &str, limit: usize) -> Result<Vec<u8>, Diagnostics> {
     crate::output::note_input(path);
-    let shown = path.display().to_string();
     let bytes = read_bounded(path, limit).map_err(|e| {
         Diagnostics(vec![Diagnostic::file_level(
-            &shown,
+            shown,
             format!("cannot read file: {e}"),
         )])
     })?;
     if bytes.len() > limit {
         return Err(Diagnostics(vec![Diagnostic::file_level(
-            &shown,
+            shown,
             too_large(limit, noun),
         )]));
     }
@@ -88,13 +94,7 @@ pub(crate) fn read_input_bytes(
 
 /// Read and decode the file at `path` (shown as `shown` in diagnostics).
 pub(crate) fn read_text(path: &Path, shown: &str, kind: FileKind) -> Result<String, Diagnostics> {
-    crate::output::note_input(path);
-    let bytes = read_bounded(path, kind.max_bytes).map_err(|e| {
-        Diagnostics(vec![Diagnostic::file_level(
-            shown,
-            format!("cannot read file: {e}"),
-        )])
-    })?;
+    let bytes = read_input(path, shown, kind.noun, kind.max_bytes)?;
     decode(&bytes, shown, kind)
 }
 
