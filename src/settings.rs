@@ -10,6 +10,10 @@ use crate::engine::until::UntilCi;
 use crate::scenario::Scenario;
 use crate::{MAX_RUNS, MAX_THREADS};
 
+/// Shortest horizon accepted, in years: a horizon of 0 simulates no month, so every
+/// probability would be 0% by construction (refused rather than reported).
+pub const MIN_HORIZON_YEARS: u32 = 1;
+
 /// Longest horizon accepted, in years.
 pub const MAX_HORIZON_YEARS: u32 = 200;
 
@@ -22,7 +26,7 @@ pub struct Settings {
     pub seed: Option<u64>,
     /// Worker threads; 0 = one per core (at most [`MAX_THREADS`]). Never changes results.
     pub threads: usize,
-    /// Horizon in years (0 ..= [`MAX_HORIZON_YEARS`]) [default: the file's].
+    /// Horizon in years ([`MIN_HORIZON_YEARS`] ..= [`MAX_HORIZON_YEARS`]) [default: the file's].
     pub horizon_years: Option<u32>,
     /// Adaptive stopping: the largest acceptable 95% Wilson half-width of every headline
     /// probability, in (0, 0.5).
@@ -84,11 +88,11 @@ pub fn check_runs(flag: &str, runs: u64) -> Result<u64, SettingsError> {
     Ok(runs)
 }
 
-/// Check a horizon override against 0 ..= [`MAX_HORIZON_YEARS`].
+/// Check a horizon override against [`MIN_HORIZON_YEARS`] ..= [`MAX_HORIZON_YEARS`].
 pub fn check_horizon(years: u32) -> Result<u32, SettingsError> {
-    if years > MAX_HORIZON_YEARS {
+    if !(MIN_HORIZON_YEARS..=MAX_HORIZON_YEARS).contains(&years) {
         return Err(SettingsError(format!(
-            "--horizon-years {years}: expected an integer in [0, {MAX_HORIZON_YEARS}]"
+            "--horizon-years {years}: expected an integer in [{MIN_HORIZON_YEARS}, {MAX_HORIZON_YEARS}]"
         )));
     }
     Ok(years)
@@ -309,7 +313,16 @@ mod tests {
         .apply(&mut s2)
         .unwrap_err()
         .0;
-        assert!(e.contains("[0, 200]"), "{e}");
+        assert!(e.contains("[1, 200]"), "{e}");
+        // A horizon of 0 simulates no month: refused, not reported as 0% everywhere.
+        let e = Settings {
+            horizon_years: Some(0),
+            ..Default::default()
+        }
+        .apply(&mut s2)
+        .unwrap_err()
+        .0;
+        assert_eq!(e, "--horizon-years 0: expected an integer in [1, 200]");
         assert_eq!(resolve_threads(5000), MAX_THREADS);
     }
 

@@ -491,7 +491,9 @@ fn absurd_thread_counts_are_refused() {
         .args(["run", BASELINE, "--runs", "10", "--threads", "100000"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("at most 1024 threads"));
+        .stderr(predicate::str::contains(
+            "--threads 100000: expected an integer in [0, 1024] (0 = one per core)",
+        ));
     deter()
         .args([
             "run",
@@ -885,7 +887,7 @@ fn sweep_takes_runs_seed_and_horizon_from_the_command_line() {
         (
             "--horizon-years",
             "201",
-            "--horizon-years 201: expected an integer in [0, 200]",
+            "--horizon-years 201: expected an integer in [1, 200]",
         ),
     ] {
         let out = deter()

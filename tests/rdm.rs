@@ -1003,7 +1003,7 @@ fn futures_can_be_draws_from_a_weighted_posterior() {
         .assert()
         .code(2)
         .stderr(contains(
-            "line 2: `model.war_cost` = `50`: expected a number in [0, 10]",
+            "posterior.csv:2: column `model.war_cost`: expected a number in [0, 10] (stake units), found 50",
         ));
     write("posterior.csv", "design = \"lhs\"");
     deter()

@@ -910,3 +910,184 @@ fn a_pipe_as_input_is_refused_up_front_by_commands_that_read_twice() {
         }
     }
 }
+
+/// The one out-of-range message, in every file kind and command: a value out of its
+/// parameter's range reads "expected a number in [MIN, MAX] (UNIT), found LITERAL" with the
+/// help line "`PATH`: DOC", naming the parameter the value was for. A scenario field and a
+/// policy change had no help line, `--set` and a levers sweep's `set` the doc without the
+/// path, a `--posterior` value none, a sweep's futures CSV its own words ("line 2:
+/// `model.war_cost` = `50`: expected ..."). The expected help line is the sweep's, which
+/// already named the parameter.
+#[test]
+fn a_value_out_of_range_gets_the_same_message_and_help_line_in_every_file_kind() {
+    let d = tempfile::tempdir().unwrap();
+    let w = |name: &str, text: String| {
+        let p = d.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let envoy = scenario("scenarios/shea-special-envoy.toml");
+    let sweep = w(
+        "sweep.toml",
+        format!(
+            "base = {base:?}\nruns = 10\n\n[[parameter]]\npath = \"model.war_cost\"\n\
+             role = \"uncertainty\"\nvalues = [0.5, 50]\n"
+        ),
+    );
+    let o = run(&["sweep", &sweep]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let help = stderr(&o)
+        .lines()
+        .find(|l| l.contains("= help:"))
+        .map(|l| l.trim().to_string())
+        .expect("the sweep names the parameter on a help line");
+    assert!(
+        help.starts_with("= help: `model.war_cost`: Challenger's cost of war at parity"),
+        "{help}"
+    );
+    let expected = "expected a number in [0, 10] (stake units), found 50";
+    let field = w(
+        "field.toml",
+        format!("extends = {base:?}\n\n[model]\nwar_cost = 50\n"),
+    );
+    let policy = w(
+        "policy.toml",
+        format!(
+            "extends = {base:?}\n\n[[policy]]\nid = \"p\"\nstart = \"2026-01\"\n\
+             changes = [{{ path = \"model.war_cost\", set = 50 }}]\n"
+        ),
+    );
+    let uncertain = w(
+        "uncertain.toml",
+        format!(
+            "extends = {base:?}\n\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.5, 50]\n"
+        ),
+    );
+    let history = root().join("scenarios/history");
+    let calibration = w(
+        "calibration.toml",
+        format!(
+            "particles = 10\nstatistics = [\"use_of_force\", \"war\"]\ncases = [{:?}]\n\n[[parameter]]\npath = \"model.war_cost\"\n\
+             range = [0.1, 50]\n",
+            history.join("serbia-kosovo.record.toml").to_str().unwrap()
+        ),
+    );
+    let posterior = w(
+        "posterior.csv",
+        "draw,model.war_cost,weight,distance\n0,50,1,0\n".into(),
+    );
+    let futures = w(
+        "futures.toml",
+        format!(
+            "base = {base:?}\nruns = 10\npoints = 2\nfutures = \"posterior.csv\"\n\n\
+             [[policy]]\nid = \"base\"\n\n[[policy]]\nid = \"envoy\"\nfile = {envoy:?}\n"
+        ),
+    );
+    let levers = w(
+        "levers.toml",
+        format!(
+            "base = {base:?}\nruns = 10\npoints = 2\n\n[[policy]]\nid = \"base\"\n\n\
+             [[policy]]\nid = \"more\"\nset = {{ \"model.war_cost\" = 50 }}\n\n\
+             [[parameter]]\npath = \"model.war_uncertainty\"\nrole = \"uncertainty\"\n\
+             range = [1, 2]\n"
+        ),
+    );
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["validate", &field],
+        vec!["run", &field],
+        vec!["compare", &base, &field],
+        vec!["validate", &policy],
+        vec!["run", &base, "--set", "model.war_cost=50"],
+        vec!["compare", &base, &base, "--set-b", "model.war_cost=50"],
+        vec!["validate", &uncertain],
+        vec!["validate", &sweep],
+        vec!["validate", &calibration],
+        vec!["calibrate", &calibration],
+        vec!["run", &base, "--posterior", &posterior, "--draws", "2"],
+        vec!["sweep", &futures],
+        vec!["validate", &levers],
+    ];
+    for args in cases {
+        let o = run(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+        let helps: Vec<&str> = err
+            .lines()
+            .filter(|l| l.contains("= help:"))
+            .map(str::trim)
+            .collect();
+        assert_eq!(helps, [help.as_str()], "{args:?}: {err}");
+    }
+    // The futures CSV and the posterior word a bad cell alike: FILE:LINE: column `PATH`.
+    let o = run(&["sweep", &futures]);
+    assert!(
+        stderr(&o).contains(&format!(
+            "posterior.csv:2: column `model.war_cost`: {expected}"
+        )),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `deter run|compare|sweep --help` say where `--runs`, `--seed` and `--horizon-years` take
+/// their defaults from. They shared one text: "the file's `runs`; for several scenario
+/// files, the first's" (false for `run`, which runs each file with its own; compare takes
+/// A's), and "(a sweep: per point)" and "compared files must agree" in every command.
+#[test]
+fn run_compare_and_sweep_help_say_where_each_default_comes_from() {
+    let help = |cmd: &str| {
+        let o = run(&[cmd, "--help"]);
+        assert_eq!(o.status.code(), Some(0));
+        stdout(&o).split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let (r, c, s) = (help("run"), help("compare"), help("sweep"));
+    for text in [&r, &c, &s] {
+        assert!(!text.contains("the first's]"), "{text}");
+    }
+    assert!(r.contains("[default: each scenario file's `runs`"), "{r}");
+    assert!(
+        r.contains("Master seed [default: each scenario file's `seed`]"),
+        "{r}"
+    );
+    assert!(!r.contains("a sweep"), "{r}");
+    assert!(c.contains("[default: A's `runs`, the first file's"), "{c}");
+    assert!(c.contains("[default: A's `seed`, the first file's]"), "{c}");
+    assert!(c.contains("which must agree]"), "{c}");
+    assert!(
+        s.contains("Replications per point [default: the sweep file's `runs`"),
+        "{s}"
+    );
+    assert!(!s.contains("compared files"), "{s}");
+    // What the help says: run uses each file's runs and seed; compare uses A's for both.
+    let d = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(root().join("src/scenario/template.toml")).unwrap();
+    let a = d.path().join("a.toml");
+    let b = d.path().join("b.toml");
+    let set = |runs: &str, seed: &str| {
+        base.replace("runs = 10000 ", &format!("runs = {runs} "))
+            .replace("seed = 42 ", &format!("seed = {seed} "))
+    };
+    std::fs::write(&a, set("30", "5")).unwrap();
+    std::fs::write(&b, set("20", "6")).unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let o = run(&["run", a, b, "--no-attribution", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let all: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let runs_seeds: Vec<(u64, u64)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["runs"].as_u64().unwrap(), v["seed"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(runs_seeds, [(30, 5), (20, 6)]);
+    let o = run(&["compare", b, a, "--no-attribution", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        (v["runs"].as_u64(), v["seed"].as_u64()),
+        (Some(20), Some(6)),
+        "{v}"
+    );
+}

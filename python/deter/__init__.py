@@ -486,7 +486,7 @@ def run(
         What-ifs applied before the run, checked like the same edit in the file:
         ``{"rivalry.SRB-XKX.monitoring": 0.7}`` or ``["model.war_cost=1.0"]``.
     horizon_years : int, optional
-        Horizon in years, in [0, 200] [default: the file's].
+        Horizon in years, in [1, 200] [default: the file's].
     attribution : bool
         Compute which level deters (:attr:`Result.attribution`), as ``deter run`` does by
         default: every run is also simulated under 7 level-removal variants (8x the work).

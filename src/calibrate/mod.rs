@@ -32,6 +32,18 @@ use std::path::Path;
 
 use crate::scenario::{Diagnostic, Diagnostics};
 
+/// SHA-256 (hex) of an input's text as read: what the calibration's fingerprint
+/// (`calibration_sha256`) takes of the calibration file and of each record, so that the
+/// files are read once (a file edited between a first and a second read was fingerprinted as
+/// it was not calibrated).
+pub(crate) fn text_sha256(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Read a text input with a size bound (so `/dev/zero` cannot exhaust memory), as UTF-8.
 pub(crate) fn read_text(
     path: &Path,

@@ -144,7 +144,8 @@ pub struct Posterior {
 /// Check every value of `posterior` against the range of its column's parameter in
 /// `scenario` (columns resolved as [`resolve`] does), before any draw: a value out of range is
 /// reported at its file, line and column, with the message of the same fault in a scenario
-/// file ("FILE:LINE: column `PATH`: expected a number in [MIN, MAX] (UNIT), found VALUE").
+/// file ("FILE:LINE: column `PATH`: expected a number in [MIN, MAX] (UNIT), found VALUE", and
+/// the help line "`PATH`: DOC").
 pub fn check_posterior(posterior: &Posterior, scenario: &Scenario) -> Result<(), String> {
     let targets = resolve(&posterior.paths, scenario)?;
     for (row, line) in posterior.values.iter().zip(&posterior.lines) {
@@ -152,10 +153,13 @@ pub fn check_posterior(posterior: &Posterior, scenario: &Scenario) -> Result<(),
             let Some(t) = t else { continue };
             let spec = t.spec();
             if !spec.contains(v) {
+                // The help line of the same fault in every file kind, as a file-level
+                // diagnostic renders it.
                 return Err(format!(
-                    "{}:{line}: column `{path}`: expected {}, found {v}",
+                    "{}:{line}: column `{path}`: expected {}, found {v}\n = help: {}",
                     posterior.file,
-                    spec.expected()
+                    spec.expected(),
+                    crate::scenario::range_help(path, &spec)
                 ));
             }
         }

@@ -129,6 +129,8 @@ pub struct Record {
     pub first_year: i32,
     pub last_year: i32,
     pub events: Vec<Event>,
+    /// SHA-256 (hex) of the record file's text as it was read (the calibration's fingerprint).
+    pub text_sha256: String,
 }
 
 impl Record {
@@ -488,6 +490,7 @@ fn read(
             first_year: first,
             last_year: last,
             events,
+            text_sha256: super::text_sha256(r.src),
         },
         links,
     ))

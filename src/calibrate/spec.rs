@@ -49,6 +49,8 @@ pub struct Calibration {
     pub cases: Vec<Case>,
     /// Posterior draws simulated for the posterior predictive check in the report.
     pub predictive_draws: usize,
+    /// SHA-256 (hex) of the calibration file's text as it was read (its fingerprint).
+    pub text_sha256: String,
 }
 
 impl Calibration {
@@ -399,6 +401,7 @@ fn read(
         parameters,
         cases,
         predictive_draws,
+        text_sha256: super::text_sha256(r.src),
     })
 }
 

@@ -23,7 +23,8 @@ pub struct CalibrateArgs {
     #[arg(long)]
     pub resume: bool,
     /// Worker threads; 0 = all cores (at most 1024). Results do not depend on it.
-    #[arg(long, default_value_t = 0, value_parser = super::parse_threads)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true,
+          value_parser = super::parse_threads)]
     pub threads: usize,
     /// Leave this case (its record's `id`) out of the calibration and only predict it
     /// (leave-one-case-out); repeatable.
@@ -34,16 +35,14 @@ pub struct CalibrateArgs {
     pub quiet: bool,
 }
 
-/// SHA-256 of what the posterior depends on: the calibration file's bytes, every record's
-/// bytes and every validated scenario.
-fn calibration_hash(args: &CalibrateArgs, cal: &calibrate::Calibration) -> String {
-    let mut text = std::fs::read(&args.file)
-        .map(|b| scenario_hash_text(&String::from_utf8_lossy(&b)))
-        .unwrap_or_default();
+/// SHA-256 of what the posterior depends on: the calibration file's text, every record's
+/// text (each as it was read and validated: no file is read a second time) and every
+/// validated scenario.
+fn calibration_hash(cal: &calibrate::Calibration) -> String {
+    let mut text = cal.text_sha256.clone();
     for c in &cal.cases {
-        let rec = std::fs::read(&c.record.file).unwrap_or_default();
         text.push('\n');
-        text.push_str(&scenario_hash_text(&String::from_utf8_lossy(&rec)));
+        text.push_str(&c.record.text_sha256);
         text.push(' ');
         text.push_str(&scenario_hash(&c.scenario));
         if c.held_out {
@@ -63,7 +62,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     let prov = output::Provenance {
         engine_version: crate::ENGINE_VERSION.to_string(),
         seed: cal.settings.seed,
-        calibration_sha256: calibration_hash(args, &cal),
+        calibration_sha256: calibration_hash(&cal),
     };
     let state_path = args.out.join("state.json");
     let mut state = if args.resume {

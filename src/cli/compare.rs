@@ -17,6 +17,11 @@ use crate::report::html::RunView;
 use crate::report::{Report, RunInfo, Timing, csv, finite, html, table};
 
 #[derive(Args, Debug)]
+#[command(
+    mut_arg("runs", |a| a.help(super::flags::COMPARE_RUNS)),
+    mut_arg("seed", |a| a.help(super::flags::COMPARE_SEED)),
+    mut_arg("horizon_years", |a| a.help(super::flags::COMPARE_HORIZON))
+)]
 pub struct CompareArgs {
     /// Scenario A (the reference, e.g. the baseline).
     pub a: PathBuf,
@@ -44,7 +49,8 @@ pub struct CompareArgs {
     pub posterior: Option<PathBuf>,
     /// Parameter draws of a nested comparison (--posterior or [[uncertain]] priors)
     /// [default 100].
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true,
+          value_parser = super::int_flag::<u64>("--draws", 1, crate::settings::MAX_DRAWS))]
     pub draws: Option<u64>,
 }
 

@@ -8,21 +8,27 @@ use clap::Args;
 use super::Format;
 
 /// What to simulate: shared by `run`, `compare` and `sweep`, resolved by
-/// [`crate::settings::Settings`].
+/// [`crate::settings::Settings`]. The help of `--runs`, `--seed` and `--horizon-years` below
+/// is `run`'s; `compare` and `sweep` replace it with theirs ([`COMPARE_RUNS`], ...), since
+/// each takes its defaults from another file.
 #[derive(Args, Debug, Clone)]
 pub struct SimFlags {
-    /// Number of replications (a sweep: per point) [default: the file's `runs`; for several
-    /// scenario files, the first's].
-    #[arg(long)]
+    /// Number of replications [default: each scenario file's `runs`; with --posterior or
+    /// [[uncertain]] priors, 1000 per parameter draw].
+    #[arg(long, allow_negative_numbers = true,
+          value_parser = super::int_flag::<u64>("--runs", 1, crate::MAX_RUNS))]
     pub runs: Option<u64>,
-    /// Master seed [default: the file's `seed`; for several scenario files, the first's].
-    #[arg(long, value_parser = super::parse_seed)]
+    /// Master seed [default: each scenario file's `seed`].
+    #[arg(long, allow_negative_numbers = true, value_parser = super::parse_seed)]
     pub seed: Option<u64>,
     #[command(flatten)]
     pub threads: ThreadsFlag,
-    /// Horizon in years [default: the scenario's horizon_years (a sweep: its base
-    /// scenario's); compared files must agree].
-    #[arg(long)]
+    /// Horizon in years, 1 to 200 [default: each scenario file's `horizon_years`].
+    #[arg(long, allow_negative_numbers = true, value_parser = super::int_flag::<u32>(
+        "--horizon-years",
+        crate::settings::MIN_HORIZON_YEARS.into(),
+        crate::settings::MAX_HORIZON_YEARS.into(),
+    ))]
     pub horizon_years: Option<u32>,
     /// Skip "which level deters" (the Shapley attribution to the defenders' military,
     /// political and economic levels), on by default: it simulates every run under 7 more
@@ -31,6 +37,27 @@ pub struct SimFlags {
     #[arg(long)]
     pub no_attribution: bool,
 }
+
+/// `deter compare --runs`: A's file gives the default, for both sides.
+pub const COMPARE_RUNS: &str = "Number of paired replications (run i of A and of B share a \
+    random stream) [default: A's `runs`, the first file's; with --posterior or [[uncertain]] \
+    priors, 1000 per parameter draw]";
+/// `deter compare --seed`.
+pub const COMPARE_SEED: &str = "Master seed, the same for A and B [default: A's `seed`, the \
+    first file's]";
+/// `deter compare --horizon-years`.
+pub const COMPARE_HORIZON: &str = "Horizon in years, 1 to 200, for A and B [default: the \
+    files' `horizon_years`, which must agree]";
+/// `deter sweep --runs`.
+pub const SWEEP_RUNS: &str = "Replications per point [default: the sweep file's `runs`, else \
+    its base scenario's]";
+/// `deter sweep --seed`.
+pub const SWEEP_SEED: &str = "Master seed [default: the sweep file's `seed`, else its base \
+    scenario's]";
+/// `deter sweep --horizon-years`.
+pub const SWEEP_HORIZON: &str = "Horizon in years, 1 to 200, of every point (and every \
+    policy's scenario in a levers x futures sweep) [default: the base scenario's \
+    `horizon_years`]";
 
 impl SimFlags {
     /// `compiled` with the attribution on unless `--no-attribution`.
@@ -47,7 +74,8 @@ impl SimFlags {
 #[derive(Args, Debug, Clone, Copy)]
 pub struct ThreadsFlag {
     /// Worker threads; 0 = all cores (at most 1024). Results do not depend on it.
-    #[arg(long, default_value_t = 0, value_parser = super::parse_threads)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true,
+          value_parser = super::parse_threads)]
     pub threads: usize,
 }
 
@@ -148,6 +176,7 @@ pub struct UntilFlags {
     #[arg(long, value_name = "HALF_WIDTH")]
     pub until_ci: Option<f64>,
     /// Cap on runs with --until-ci [default: --runs, or the file's runs].
-    #[arg(long, requires = "until_ci")]
+    #[arg(long, requires = "until_ci", allow_negative_numbers = true,
+          value_parser = super::int_flag::<u64>("--max-runs", 1, crate::MAX_RUNS))]
     pub max_runs: Option<u64>,
 }

@@ -276,6 +276,15 @@ pub fn main() -> i32 {
     let mut cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
+            // An integer flag out of range: its own message (`int_flag`), as the same
+            // setting out of range gets it from the library, without clap's wrapper.
+            if e.kind() == clap::error::ErrorKind::ValueValidation
+                && let Some(m) = std::error::Error::source(&e).map(|s| s.to_string())
+                && m.starts_with("--")
+            {
+                eprintln!("error: {}", crate::scenario::printable_lines(&m));
+                return exit::BAD_INPUT;
+            }
             let _ = e.print();
             return if e.use_stderr() {
                 exit::BAD_INPUT
@@ -355,28 +364,34 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
 /// 64-bit integer, so a file cannot hold more): 2^63 - 1.
 pub const MAX_SEED: u64 = i64::MAX as u64;
 
-/// Parse `--seed`: an integer in [0, 2^63 - 1], with the message a file's `seed` gets.
-pub fn parse_seed(text: &str) -> Result<u64, String> {
-    match text.trim().parse::<u64>() {
-        Ok(n) if n <= MAX_SEED => Ok(n),
-        _ => Err(format!(
-            "expected an integer in [0, {MAX_SEED}], found {text}"
-        )),
+/// The parser of an integer flag: a whole number in `[min, max]`, else "FLAG TEXT: expected
+/// an integer in [MIN, MAX]", the message of a setting out of its range
+/// ([`crate::settings::check_runs`], ...) for every fault alike (0, a negative number, a
+/// fraction, a number beyond 64 bits, a word); [`main`] prints it without clap's wrapper.
+pub fn int_flag<T: TryFrom<u64> + Clone + Send + Sync + 'static>(
+    flag: &'static str,
+    min: u64,
+    max: u64,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {
+    move |text: &str| {
+        text.trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (min..=max).contains(n))
+            .and_then(|n| T::try_from(n).ok())
+            .ok_or_else(|| format!("{flag} {text}: expected an integer in [{min}, {max}]"))
     }
+}
+
+/// Parse `--seed`: an integer in [0, 2^63 - 1] (the range of a file's `seed`).
+pub fn parse_seed(text: &str) -> Result<u64, String> {
+    int_flag::<u64>("--seed", 0, MAX_SEED)(text)
 }
 
 /// Parse `--threads`: 0 (all cores) up to [`crate::MAX_THREADS`].
 pub fn parse_threads(text: &str) -> Result<usize, String> {
-    let n: usize = text
-        .parse()
-        .map_err(|_| format!("`{text}` is not a whole number"))?;
-    if n > crate::MAX_THREADS {
-        return Err(format!(
-            "at most {} threads (0 = all cores)",
-            crate::MAX_THREADS
-        ));
-    }
-    Ok(n)
+    int_flag::<usize>("--threads", 0, crate::MAX_THREADS as u64)(text)
+        .map_err(|e| format!("{e} (0 = one per core)"))
 }
 
 /// Refuse an input that exists but is not a regular file or a directory (a pipe such as

@@ -67,7 +67,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "DRAWS.csv", conflicts_with_all = ["shard", "per_run", "until_ci"])]
     pub posterior: Option<PathBuf>,
     /// Parameter draws of a nested run (--posterior or [[uncertain]] priors) [default 100].
-    #[arg(long, conflicts_with_all = ["shard", "per_run", "until_ci"])]
+    #[arg(long, conflicts_with_all = ["shard", "per_run", "until_ci"],
+          allow_negative_numbers = true,
+          value_parser = super::int_flag::<u64>("--draws", 1, crate::settings::MAX_DRAWS))]
     pub draws: Option<u64>,
 }
 

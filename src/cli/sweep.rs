@@ -21,6 +21,11 @@ pub enum SweepFormat {
 }
 
 #[derive(Args, Debug)]
+#[command(
+    mut_arg("runs", |a| a.help(super::flags::SWEEP_RUNS)),
+    mut_arg("seed", |a| a.help(super::flags::SWEEP_SEED)),
+    mut_arg("horizon_years", |a| a.help(super::flags::SWEEP_HORIZON))
+)]
 pub struct SweepArgs {
     /// Sweep file (TOML; docs/SWEEPS.md).
     pub file: PathBuf,

@@ -113,7 +113,7 @@ pub fn apply(
                     &o.path,
                     format!("expected a number, found a boolean (`{raw}`)"),
                 )
-                .with_help(Some(target.spec().doc.trim().to_string())),
+                .with_help(Some(super::params::range_help(&o.path, &target.spec()))),
             );
             continue;
         }
@@ -123,7 +123,7 @@ pub fn apply(
             let spec = target.spec();
             diags.0.push(
                 Diagnostic::at(origin, &o.text, at..o.text.len(), &o.path, message)
-                    .with_help(Some(spec.doc.trim().to_string())),
+                    .with_help(Some(super::params::range_help(&o.path, &spec))),
             );
             continue;
         }

@@ -27,6 +27,19 @@ pub struct FieldSpec {
     pub doc: &'static str,
 }
 
+/// The help line of a value out of the range of parameter `path` (as `--set`, policies and
+/// sweeps write it): "`PATH`: DOC". The same in every file kind and command (a scenario
+/// field, `--set`, a policy change, a sweep, `[[uncertain]]`, calibration and futures values),
+/// so a value out of range always names its target and what it means.
+pub fn range_help(path: &str, spec: &FieldSpec) -> String {
+    let doc = spec.doc.trim();
+    if doc.is_empty() {
+        format!("`{path}`")
+    } else {
+        format!("`{path}`: {doc}")
+    }
+}
+
 impl FieldSpec {
     /// "a number in [0, 1]" style description of the allowed range.
     pub fn expected(&self) -> String {

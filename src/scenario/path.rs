@@ -179,7 +179,7 @@ const START_SPEC: FieldSpec = FieldSpec {
     doc: "When the policy takes effect: year + (month - 1) / 12, rounded to the month.",
 };
 
-const RAMP_SPEC: FieldSpec = FieldSpec {
+pub(crate) const RAMP_SPEC: FieldSpec = FieldSpec {
     key: "ramp_years",
     unit: "yr",
     default: ParamDefault::Value(0.0),

@@ -291,7 +291,17 @@ impl<'a> Reader<'a> {
         self.0.id(v, path)
     }
 
-    fn number(&mut self, v: &Val<'_>, path: &str, spec: &FieldSpec) -> Option<f64> {
+    /// A number in the range of `spec`, the parameter whose path (as `--set`, policies and
+    /// sweeps write it) is `target`. Out of range: "expected a number in [MIN, MAX] (UNIT),
+    /// found LITERAL" with the help line "`TARGET`: DOC", the message of the same fault in
+    /// every file kind and `--set`.
+    fn number(
+        &mut self,
+        v: &Val<'_>,
+        path: &str,
+        spec: &FieldSpec,
+        target: &str,
+    ) -> Option<f64> {
         let expected = spec.expected();
         let x = self.0.number(v, path, &expected)?;
         if !spec.contains(x) {
@@ -300,7 +310,8 @@ impl<'a> Reader<'a> {
                 v.span(),
                 path,
                 format!("expected {expected}, found {found}"),
-            );
+            )
+            .help = Some(super::params::range_help(target, spec));
             return None;
         }
         Some(x)
@@ -355,10 +366,12 @@ impl<'a> Reader<'a> {
     /// Read the numeric keys of a parameter block into `block`. Keys not present keep the
     /// block's current value (a default, or the base scenario's value in an overlay).
     /// For a new entity, a missing `Required` key is an error. Returns the keys given.
+    /// `target`: the block's parameter path prefix (`country.XKX.military`), for messages.
     fn block<B: ParamBlock>(
         &mut self,
         t: &DeTable<'_>,
         path: &str,
+        target: &str,
         header: Range<usize>,
         block: &mut B,
         is_new: bool,
@@ -367,7 +380,7 @@ impl<'a> Reader<'a> {
         for (i, spec) in B::fields().iter().enumerate() {
             match lookup(t, spec.key) {
                 Some(v) => {
-                    if let Some(x) = self.number(v, &join(path, spec.key), spec) {
+                    if let Some(x) = self.number(v, &join(path, spec.key), spec, &join(target, spec.key)) {
                         *block.slot(i) = x;
                         given.push(spec.key);
                     }
@@ -539,7 +552,7 @@ impl<'a> Reader<'a> {
             && let Some(t) = self.table(v, "model")
         {
             self.check_keys(t, "model", &Self::keys_of(ModelParams::FIELDS, &[]));
-            self.block(t, "model", v.span(), &mut s.model, false);
+            self.block(t, "model", "model", v.span(), &mut s.model, false);
         }
         self.powers(root, &mut s);
         let errors_before = self.diags.len();
@@ -656,7 +669,12 @@ impl<'a> Reader<'a> {
             m.start = ym;
         }
         if let Some(v) = lookup(t, "horizon_years")
-            && let Some(h) = self.unsigned(v, "scenario.horizon_years", 0, 200)
+            && let Some(h) = self.unsigned(
+                v,
+                "scenario.horizon_years",
+                u64::from(crate::settings::MIN_HORIZON_YEARS),
+                u64::from(crate::settings::MAX_HORIZON_YEARS),
+            )
         {
             m.horizon_years = h as u32;
         }
@@ -687,11 +705,11 @@ impl<'a> Reader<'a> {
                     if let Some(n) = name {
                         p.name = n;
                     }
-                    self.block(t, &path, span, &mut p.params, false);
+                    self.block(t, &path, &format!("power.{id}"), span, &mut p.params, false);
                 }
                 None => {
                     let mut params = PowerParams::defaults();
-                    self.block(t, &path, span, &mut params, true);
+                    self.block(t, &path, &format!("power.{id}"), span, &mut params, true);
                     s.powers.push(OutsidePower {
                         name: name.unwrap_or_else(|| id.clone()),
                         id,
@@ -764,7 +782,14 @@ impl<'a> Reader<'a> {
                 Some(v) => {
                     if let Some(mt) = self.table(v, &mil_path) {
                         self.check_keys(mt, &mil_path, &Self::keys_of(MilitaryParams::FIELDS, &[]));
-                        let given = self.block(mt, &mil_path, v.span(), &mut c.military, is_new);
+                        let given = self.block(
+                            mt,
+                            &mil_path,
+                            &format!("country.{id}.military"),
+                            v.span(),
+                            &mut c.military,
+                            is_new,
+                        );
                         c.budget_share_given |= given.contains(&"budget_share");
                         c.capability_given |= given.contains(&"capability");
                     }
@@ -788,7 +813,14 @@ impl<'a> Reader<'a> {
                     &pol_path,
                     &Self::keys_of(PoliticalParams::FIELDS, &["ties"]),
                 );
-                self.block(pt, &pol_path, v.span(), &mut c.political, false);
+                self.block(
+                    pt,
+                    &pol_path,
+                    &format!("country.{id}.political"),
+                    v.span(),
+                    &mut c.political,
+                    false,
+                );
                 if let Some(tv) = lookup(pt, "ties") {
                     let ties_path = format!("{pol_path}.ties");
                     if let Some(tt) = self.table(tv, &ties_path) {
@@ -802,7 +834,8 @@ impl<'a> Reader<'a> {
                                         power: 0,
                                     }
                                     .spec();
-                                    if let Some(x) = self.number(val, &p, &spec) {
+                                    let tp = format!("country.{id}.political.ties.{key}");
+                                    if let Some(x) = self.number(val, &p, &spec, &tp) {
                                         c.ties[pi] = x;
                                     }
                                 }
@@ -830,7 +863,14 @@ impl<'a> Reader<'a> {
                 Some(v) => {
                     if let Some(et) = self.table(v, &eco_path) {
                         self.check_keys(et, &eco_path, &Self::keys_of(EconomicParams::FIELDS, &[]));
-                        self.block(et, &eco_path, v.span(), &mut c.economic, is_new);
+                        self.block(
+                            et,
+                            &eco_path,
+                            &format!("country.{id}.economic"),
+                            v.span(),
+                            &mut c.economic,
+                            is_new,
+                        );
                     }
                 }
                 None if is_new => {
@@ -943,7 +983,8 @@ impl<'a> Reader<'a> {
             {
                 a.collective_procurement = b;
             }
-            self.block(t, &path, span, &mut a.params, existing.is_none());
+            let tp = format!("alliance.{id}");
+            self.block(t, &path, &tp, span, &mut a.params, existing.is_none());
             match existing {
                 Some(k) => s.alliances[k] = a,
                 None => s.alliances.push(a),
@@ -997,7 +1038,8 @@ impl<'a> Reader<'a> {
             if let Some(c) = self.actor_list(t, "contributors", &path, s) {
                 d.contributors = c;
             }
-            self.block(t, &path, span, &mut d.params, existing.is_none());
+            let tp = format!("deployment.{id}");
+            self.block(t, &path, &tp, span, &mut d.params, existing.is_none());
             match existing {
                 Some(k) => s.deployments[k] = d,
                 None => s.deployments.push(d),
@@ -1108,7 +1150,8 @@ impl<'a> Reader<'a> {
                     "the pact never makes `{c}` defend `{tg}` against itself (a rival's forces never count for the other side); check that the rivalry or the membership is meant"
                 ));
             }
-            let given = self.block(t, &path, span.clone(), &mut r.params, existing.is_none());
+            let tp = format!("rivalry.{id}");
+            let given = self.block(t, &path, &tp, span.clone(), &mut r.params, existing.is_none());
             r.baseline_tension_given |= given.contains(&"baseline_tension");
             match existing {
                 Some(k) => s.rivalries[k] = r,
@@ -1190,15 +1233,9 @@ impl<'a> Reader<'a> {
                 p.enabled = b;
             }
             if let Some(v) = lookup(t, "ramp_years") {
-                let spec = FieldSpec {
-                    key: "ramp_years",
-                    unit: "yr",
-                    default: ParamDefault::Value(0.0),
-                    min: 0.0,
-                    max: 100.0,
-                    doc: "",
-                };
-                if let Some(x) = self.number(v, &format!("{path}.ramp_years"), &spec) {
+                let tp = format!("policy.{id}.ramp_years");
+                let at = format!("{path}.ramp_years");
+                if let Some(x) = self.number(v, &at, &super::path::RAMP_SPEC, &tp) {
                     p.ramp_years = x;
                 }
             }
@@ -1380,7 +1417,7 @@ impl<'a> Reader<'a> {
             "add" => OpKind::Add,
             _ => OpKind::Scale,
         };
-        let op = kind.with(self.number(v, &vp, &kind.spec(target.spec()))?);
+        let op = kind.with(self.number(v, &vp, &kind.spec(target.spec()), &target_path)?);
         let name = match lookup(t, "name") {
             None => None,
             Some(nv) => {

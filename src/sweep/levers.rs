@@ -268,7 +268,7 @@ pub(crate) fn read(inp: &mut Input<'_>, root: &DeTable<'_>, cx: &Context<'_>) ->
                             &kp,
                             format!("expected {}, found {found}", spec.expected()),
                         )
-                        .help = Some(spec.doc.trim().to_string());
+                        .help = Some(crate::scenario::range_help(path, &spec));
                         ok = false;
                         continue;
                     }
@@ -441,15 +441,21 @@ pub(crate) fn read_draws(
             match cells[c].parse::<f64>() {
                 Ok(x) if t.spec().contains(x) => row.push(x),
                 _ => {
-                    return fail(
-                        inp,
+                    // The wording of a `--posterior` value out of range (FILE:LINE: column
+                    // `PATH`: expected ..., found VALUE) and the help line of every kind.
+                    let spec = t.spec();
+                    inp.error(
+                        v.span(),
+                        "futures",
                         format!(
-                            "line {}: `{name}` = `{}`: expected {}",
+                            "{rel}:{}: column `{name}`: expected {}, found {}",
                             n + 1,
-                            cells[c],
-                            t.spec().expected()
+                            spec.expected(),
+                            cells[c]
                         ),
-                    );
+                    )
+                    .help = Some(crate::scenario::range_help(name, &spec));
+                    return None;
                 }
             }
         }

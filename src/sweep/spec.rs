@@ -926,7 +926,7 @@ impl Bounds<'_> {
                 at,
                 format!("expected {}, found {found}", self.spec.expected()),
             )
-            .help = Some(format!("`{}`: {}", self.path, self.spec.doc.trim()));
+            .help = Some(scenario::range_help(self.path, &self.spec));
             return None;
         }
         if matches!(self.kind, Kind::Integer | Kind::Boolean) && x.fract() != 0.0 {

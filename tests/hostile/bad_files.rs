@@ -163,7 +163,7 @@ bad_files! {
     zero_depreciation: "zero-depreciation.toml" => 8, "country[0].military.depreciation", "expected a number in [0.001, 1] (1/yr), found 0.0";
     probability_above_one: "probability-above-one.toml" => 21, "alliance[0].reliability", "expected a number in [0, 1], found 1.5";
     probability_below_zero: "probability-below-zero.toml" => 21, "rivalry[0].sanctions_credibility", "found -0.1";
-    horizon_too_long: "horizon-too-long.toml" => 3, "scenario.horizon_years", "expected an integer in [0, 200], found 500";
+    horizon_too_long: "horizon-too-long.toml" => 3, "scenario.horizon_years", "expected an integer in [1, 200], found 500";
     runs_zero: "runs-zero.toml" => 3, "scenario.runs", "found 0";
     runs_negative: "runs-negative.toml" => 3, "scenario.runs", "found -100";
     start_month_thirteen: "start-month-thirteen.toml" => 3, "scenario.start", "found \"2025-13\"";

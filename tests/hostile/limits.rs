@@ -37,11 +37,16 @@ fn absurd_run_counts_are_refused_clearly() {
             stderr(&out)
         );
     }
-    // Beyond u64 or negative: clap refuses with usage exit code 2.
-    for runs in ["18446744073709551616", "-1", "1e6"] {
+    // Beyond u64, negative, a fraction, a word: the same message as 0 or 10^12 + 1, exit 2
+    // (it was clap's "number too large to fit in target type", "invalid digit found in
+    // string", or for "-1" "unexpected argument '-1' found" with the advice `-- -1`).
+    for runs in ["18446744073709551616", "-1", "1e6", "1.5", "ten"] {
         let out = deter(&["run", "src/scenario/template.toml", "--runs", runs]);
         assert_eq!(out.status.code(), Some(2), "--runs {runs}");
-        assert!(stderr(&out).contains("error:"), "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            format!("error: --runs {runs}: expected an integer in [1, 1000000000000]\n")
+        );
     }
 }
 
@@ -71,30 +76,68 @@ fn absurd_thread_counts_are_refused_before_any_thread_starts() {
         let out = deter(&["run", "src/scenario/template.toml", "--threads", threads]);
         assert_eq!(out.status.code(), Some(2), "--threads {threads}");
         assert!(
-            stderr(&out).contains("at most 1024 threads (0 = all cores)"),
+            stderr(&out).contains(&format!(
+                "--threads {threads}: expected an integer in [0, 1024] (0 = one per core)"
+            )),
             "{}",
             stderr(&out)
         );
     }
 }
 
+/// A horizon of 0 years simulates no month: every probability would print 0% (with an
+/// interval) as if it were a finding. Refused with the range message, in the file and as a
+/// flag, in every command that takes either.
 #[test]
-fn zero_horizon_runs_and_reports_nothing_happening() {
+fn zero_horizon_is_refused_with_the_range_in_every_command() {
+    let dir = tempdir();
+    let f = write(dir.path(), "h0.toml", &ring_scenario(3, 0));
+    let f = f.to_str().unwrap();
+    for args in [&["validate", f][..], &["run", f], &["compare", f, f]] {
+        let out = deter(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&out).contains(
+                "h0.toml:3:17: error: scenario.horizon_years: expected an integer in [1, 200], found 0"
+            ),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    let t = "src/scenario/template.toml";
+    for args in [
+        &["run", t, "--horizon-years", "0"][..],
+        &["compare", t, t, "--horizon-years", "0"],
+        &[
+            "sweep",
+            "scenarios/sweeps/kosovo-budget-x-nato.toml",
+            "--horizon-years",
+            "0",
+        ],
+        &["run", t, "--horizon-years", "-1"],
+    ] {
+        let out = deter(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let v = args[args.len() - 1];
+        assert_eq!(
+            stderr(&out),
+            format!("error: --horizon-years {v}: expected an integer in [1, 200]\n"),
+            "{args:?}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    // The shortest horizon is accepted.
     let v = json_report(&[
         "run",
-        "src/scenario/template.toml",
+        t,
         "--runs",
         "50",
         "--horizon-years",
-        "0",
+        "1",
         "--format",
         "json",
     ]);
-    assert_eq!(v["horizon_years"], 0);
-    assert_eq!(v["outcomes"]["crisis"]["count"], 0);
-    let dir = tempdir();
-    let f = write(dir.path(), "h0.toml", &ring_scenario(3, 0));
-    json_report(&["run", f.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(v["horizon_years"], 1);
 }
 
 #[test]
@@ -106,7 +149,7 @@ fn horizon_override_out_of_range_is_refused() {
         "201",
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--horizon-years 201: expected an integer in [0, 200]"));
+    assert!(stderr(&out).contains("--horizon-years 201: expected an integer in [1, 200]"));
     // The documented maximum itself is accepted.
     let out = deter(&[
         "run",
