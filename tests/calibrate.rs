@@ -1063,3 +1063,103 @@ fn a_posterior_value_out_of_range_is_located_at_its_file_line_and_column() {
         other => panic!("{:?}", other.map(|_| ())),
     }
 }
+
+/// `deter calibrate` reads each record once: the fingerprint (`calibration_sha256`) is taken
+/// of the texts that were validated, not of a second read (a record edited in between was
+/// fingerprinted as it was not calibrated; a record on a FIFO waited for a second writer
+/// forever). Here a record is a FIFO written once, and the fingerprint is recomputed from
+/// the files: SHA-256 of the calibration file's SHA-256, then per case a newline, its
+/// record's SHA-256, a space and its scenario's fingerprint.
+#[cfg(target_os = "linux")]
+#[test]
+fn calibrate_reads_each_record_once_and_fingerprints_what_it_read() {
+    use sha2::{Digest, Sha256};
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::time::Duration;
+    const O_NONBLOCK: i32 = 0o4000;
+    let hex = |b: &[u8]| -> String {
+        Sha256::digest(b)
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect()
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let history = root().join("scenarios/history");
+    std::fs::copy(
+        history.join("serbia-kosovo-2008.toml"),
+        tmp.path().join("serbia-kosovo-2008.toml"),
+    )
+    .unwrap();
+    let record_text = std::fs::read(history.join("serbia-kosovo.record.toml")).unwrap();
+    let record = tmp.path().join("serbia-kosovo.record.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&record)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    let cal_text = format!(
+        "seed = 5\nparticles = 10\nmax_generations = 1\npredictive_draws = 5\n\
+         statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
+         cases = [\"serbia-kosovo.record.toml\"]\n\
+         [[parameter]]\npath = \"model.status_quo_value\"\nrange = [0.0, 1.0]\n"
+    );
+    let cal = tmp.path().join("cal.toml");
+    std::fs::write(&cal, &cal_text).unwrap();
+    let out = tmp.path().join("out");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+        .arg("calibrate")
+        .arg(&cal)
+        .args(["--quiet", "--threads", "1", "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut writer = None;
+    for _ in 0..6000 {
+        if let Ok(w) = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(O_NONBLOCK)
+            .open(&record)
+        {
+            writer = Some(w);
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "calibrate ended first");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let mut writer = writer.expect("calibrate opened the record");
+    assert!(record_text.len() < 60_000, "one write fits the pipe");
+    writer.write_all(&record_text).unwrap();
+    drop(writer);
+    // A guard against hanging the test run, not a timing assertion.
+    for _ in 0..12000 {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    if child.try_wait().unwrap().is_none() {
+        let _ = child.kill();
+        panic!("deter calibrate waits on a record it has read: it reads it a second time");
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // The fingerprint, recomputed from the files (the record from its bundled copy).
+    let scenario = deter::load(&tmp.path().join("serbia-kosovo-2008.toml")).unwrap();
+    let text = format!(
+        "{}\n{} {}",
+        hex(cal_text.as_bytes()),
+        hex(&record_text),
+        scenario.fingerprint()
+    );
+    let want = format!("# calibration_sha256 = {}", hex(text.as_bytes()));
+    let posterior = std::fs::read_to_string(out.join("posterior.csv")).unwrap();
+    assert!(posterior.lines().any(|l| l == want), "{want}\n{posterior}");
+}
