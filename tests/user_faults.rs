@@ -1091,3 +1091,86 @@ fn run_compare_and_sweep_help_say_where_each_default_comes_from() {
         "{v}"
     );
 }
+
+/// A command whose stdout or stderr is closed by its reader (`deter validate *.toml | head
+/// -1`, `deter calibrate ... 2>&1 | head -1`) loses the text it cannot show, never the
+/// command: `println!`/`eprintln!` panicked (exit 101) in validate's listing, calibrate's
+/// generation lines (the calibration stopped after one generation, its outputs unwritten),
+/// the sweep's closing summary and every error message.
+#[test]
+fn a_closed_stdout_or_stderr_never_panics() {
+    use std::process::{Command, Stdio};
+    let d = tempfile::tempdir().unwrap();
+    let history = root().join("scenarios/history");
+    let cal = d.path().join("cal.toml");
+    std::fs::write(
+        &cal,
+        format!(
+            "seed = 5\nparticles = 10\nmax_generations = 2\npredictive_draws = 5\n\
+             statistics = [\"use_of_force\", \"war\"]\ncases = [{:?}]\n\
+             [[parameter]]\npath = \"model.status_quo_value\"\nrange = [0.0, 1.0]\n",
+            history.join("serbia-kosovo.record.toml").to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("cal-out");
+    let results = d.path().join("grid.csv");
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let envoy = scenario("scenarios/shea-special-envoy.toml");
+    let sweep = scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    // (arguments, which stream is closed, the exit code the command has with it open)
+    let cases: Vec<(Vec<&str>, &str, i32)> = vec![
+        (vec!["validate", &base, &envoy, &base, &envoy], "stdout", 0),
+        (
+            vec![
+                "calibrate",
+                cal.to_str().unwrap(),
+                "--threads",
+                "1",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            "stderr",
+            0,
+        ),
+        (
+            vec![
+                "sweep",
+                &sweep,
+                "--runs",
+                "20",
+                "--out",
+                results.to_str().unwrap(),
+            ],
+            "stderr",
+            0,
+        ),
+        (vec!["merge", &base], "stderr", 2),
+        (vec!["run", &base, "--runs", "0"], "stderr", 2),
+    ];
+    for (args, closed, code) in cases {
+        let mut c = Command::new(bin());
+        c.args(&args).stdin(Stdio::null());
+        if closed == "stdout" {
+            c.stdout(Stdio::piped()).stderr(Stdio::null());
+        } else {
+            c.stderr(Stdio::piped()).stdout(Stdio::null());
+        }
+        let mut child = c.spawn().unwrap();
+        // The reader goes away before the command writes anything.
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "{args:?} with {closed} closed");
+    }
+    for name in [
+        "posterior.csv",
+        "diagnostics.csv",
+        "state.json",
+        "report.html",
+    ] {
+        assert!(out.join(name).is_file(), "calibrate wrote {name}");
+    }
+    let rows = std::fs::read_to_string(&results).unwrap();
+    assert_eq!(rows.lines().count(), 13, "the sweep's 12 points and header");
+}

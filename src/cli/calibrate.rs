@@ -129,7 +129,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
             if !args.quiet
                 && let Some(s) = state.history.last().filter(|s| s.index == g)
             {
-                eprintln!(
+                note!(
                     "generation {g}: tolerance {}, {}, acceptance rate {:.3}, effective sample size {:.0} ({:.1} s)",
                     if s.tolerance.is_finite() {
                         format!("{:.3}", s.tolerance)
@@ -171,7 +171,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         &output::report_html(&cal, &state, &prov, &pred, &yearly),
     )?;
     if !args.quiet {
-        eprintln!(
+        note!(
             "stopped: {}; {} ({}) in {:.1} s; wrote {}/posterior.csv, diagnostics.csv, state.json, report.html",
             state.stopped.map_or("?", calibrate::Stop::as_str),
             crate::report::table::count(state.simulations(), "simulation", "simulations"),

@@ -15,7 +15,7 @@ pub fn init(path: &Path, force: bool) -> Result<(), CliError> {
     }
     output::check_writable(path, &[]).map_err(CliError::Usage)?;
     emit(Some(path), scenario::TEMPLATE.as_bytes())?;
-    eprintln!(
+    note!(
         "wrote {}; try: deter run {}",
         path.display(),
         path.display()

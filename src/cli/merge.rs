@@ -114,7 +114,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     };
     emit(args.output.out.as_deref(), &bytes)?;
     if !args.output.quiet {
-        eprintln!(
+        note!(
             "deter merge: {} of `{}`, {}, seed {}",
             count(files.len() as u64, "shard", "shards"),
             crate::scenario::printable(&first.file.source.path),
@@ -226,7 +226,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", out.display())))?;
     }
     if !args.output.quiet {
-        eprintln!(
+        note!(
             "deter merge: {} of sweep `{}`, {} x {}, seed {}",
             count(files.len() as u64, "shard", "shards"),
             crate::scenario::printable(&first.file.source.path),

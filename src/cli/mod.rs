@@ -1,6 +1,41 @@
 //! Command-line interface: clap definitions and dispatch. No model logic lives here.
 //! One module per subcommand; this file holds the command list, errors and shared helpers.
 
+/// `eprintln!` that never panics. `eprintln!` panics when stderr is closed (`deter calibrate
+/// ... 2>&1 | head -1`: exit 101, the calibration stopped after one generation); a message
+/// that cannot be shown is lost, the command goes on and exits as it would have.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that never panics (see [`note!`]).
+macro_rules! note_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `println!` that never panics: stdout closed by its reader (`deter validate *.toml | head
+/// -1`) loses the rest of the listing, not the exit status (it panicked, exit 101).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `print!` that never panics (see [`say!`]).
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod bench;
 mod calibrate;
 mod compare;
@@ -282,7 +317,7 @@ pub fn main() -> i32 {
                 && let Some(m) = std::error::Error::source(&e).map(|s| s.to_string())
                 && m.starts_with("--")
             {
-                eprintln!("error: {}", crate::scenario::printable_lines(&m));
+                note!("error: {}", crate::scenario::printable_lines(&m));
                 return exit::BAD_INPUT;
             }
             let _ = e.print();
@@ -307,27 +342,27 @@ pub fn main() -> i32 {
         // Blocked opening or reading an input (a FIFO without a writer) and nothing written
         // yet: the flag would only be seen between runs, so stop here (README: exit 130).
         if crate::scenario::input::reading_inputs() && !crate::output::outputs_pending() {
-            eprintln!("deter: interrupted; no output written");
+            note!("deter: interrupted; no output written");
             std::process::exit(exit::INTERRUPTED);
         }
     });
     let result = dispatch(cli);
     // The work done, every attribution variant counted (tests/attribution.rs).
     if std::env::var_os("DETER_COUNT_RUNS").is_some() {
-        eprintln!("deter: simulated {} runs", crate::model::simulated_runs());
+        note!("deter: simulated {} runs", crate::model::simulated_runs());
     }
     match result {
         Ok(()) => exit::OK,
         Err(e) => {
             match &e {
-                CliError::Interrupted => eprintln!("deter: interrupted; no output written"),
-                CliError::InterruptedPartial(m) => eprintln!(
+                CliError::Interrupted => note!("deter: interrupted; no output written"),
+                CliError::InterruptedPartial(m) => note!(
                     "deter: interrupted; {}",
                     crate::scenario::printable_lines(m)
                 ),
                 // Messages quote files and values (a results column, a policy name):
                 // nothing in them may drive the terminal.
-                other => eprint!(
+                other => note_raw!(
                     "{}{}",
                     crate::scenario::printable_lines(&other.to_string()),
                     if matches!(other, CliError::Input(_)) {
@@ -448,7 +483,7 @@ pub fn load_scenario_warning(
     let (loaded, inputs) = scenario::load_file_with_inputs_and_warnings(file);
     let (mut s, warnings) = loaded.map_err(CliError::Input)?;
     if warn && !warnings.0.is_empty() {
-        eprint!("{warnings}");
+        note_raw!("{warnings}");
     }
     if let Some(h) = horizon_years {
         s.meta.horizon_years =

@@ -172,7 +172,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         output::check_writable(out, &[]).map_err(CliError::Usage)?;
     }
     for w in &sweep.warnings {
-        eprint!("{w}");
+        note_raw!("{w}");
     }
     // --runs, --seed, --horizon-years replace the file's; then threads and stopping.
     let mut sweep = sweep;
@@ -259,12 +259,12 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             (Sink::File(file), start, outputs)
         }
         None => {
-            print!("{}", rows.header(&sweep));
+            say_raw!("{}", rows.header(&sweep));
             (Sink::Stdout, 0, Vec::new())
         }
     };
     if start > 0 && !args.quiet {
-        eprintln!(
+        note!(
             "deter: resuming {}: {} of {} already done",
             args.file.display(),
             crate::report::table::thousands(start),
@@ -303,7 +303,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let wall = started.elapsed().as_secs_f64();
     if !args.quiet {
         use crate::report::table::count;
-        eprintln!(
+        note!(
             "deter: {} x {}{} ({} design, seed {}) in {wall:.1} s on {}",
             count(design.n, "point", "points"),
             if until.is_some() { "up to " } else { "" },
@@ -379,13 +379,13 @@ pub fn sensitivity_tail(
                     })?;
                 }
                 if !quiet {
-                    print!("{}", report.table);
-                    eprintln!("deter: {} table saved to `{}`", report.name, path.display());
+                    say_raw!("{}", report.table);
+                    note!("deter: {} table saved to `{}`", report.name, path.display());
                 }
             }
             None => {
                 if !quiet {
-                    eprint!("{}", report.table);
+                    note_raw!("{}", report.table);
                 }
             }
         }

@@ -165,10 +165,10 @@ pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
         };
         match checked {
             Ok(line) => {
-                println!("{shown}: {line}");
+                say!("{shown}: {line}");
                 // Warnings: located like errors, exit status 0.
                 if !warnings.0.is_empty() {
-                    eprint!("{warnings}");
+                    note_raw!("{warnings}");
                 }
             }
             Err(mut d) => {
