@@ -1174,3 +1174,49 @@ fn a_closed_stdout_or_stderr_never_panics() {
     let rows = std::fs::read_to_string(&results).unwrap();
     assert_eq!(rows.lines().count(), 13, "the sweep's 12 points and header");
 }
+
+/// A value that is not a usable number gets the same message in a scenario file and in
+/// `--set` (run, compare and Python's `set=` go through one reader): `--set
+/// model.war_cost=nan` said "expected a finite number (or true / false), found `nan`", and
+/// `=true` "expected a number, found a boolean", where the file names the range and, for
+/// `nan` and `inf`, says they are not allowed. Expected: the scenario file's message.
+#[test]
+fn a_value_that_is_not_a_number_reads_the_same_in_a_file_and_in_set() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    // The message and help lines after "error: " (file:line:col differ by kind).
+    let lines = |err: &str| -> Vec<String> {
+        err.lines()
+            .filter_map(|l| {
+                l.split_once(": error: ")
+                    .map(|(_, m)| m.to_string())
+                    .or_else(|| l.trim().strip_prefix("= help: ").map(str::to_string))
+            })
+            .collect()
+    };
+    for value in ["nan", "inf", "-inf", "1e999", "true"] {
+        let file = d.path().join("v.toml");
+        std::fs::write(
+            &file,
+            format!("extends = {base:?}\n\n[model]\nwar_cost = {value}\n"),
+        )
+        .unwrap();
+        let o = run(&["validate", file.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let want = lines(&stderr(&o));
+        assert!(
+            want[0]
+                .starts_with("model.war_cost: expected a number in [0, 10] (stake units), found"),
+            "{want:?}"
+        );
+        let set = format!("model.war_cost={value}");
+        for args in [
+            vec!["run", &base, "--set", &set],
+            vec!["compare", &base, &base, "--set-b", &set],
+        ] {
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}");
+            assert_eq!(lines(&stderr(&o)), want, "{args:?}: {}", stderr(&o));
+        }
+    }
+}

@@ -111,9 +111,9 @@ pub fn apply(
                     &o.text,
                     at..o.text.len(),
                     &o.path,
-                    format!("expected a number, found a boolean (`{raw}`)"),
-                )
-                .with_help(Some(super::params::range_help(&o.path, &target.spec()))),
+                    // The wording of `war_cost = true` in a scenario file.
+                    format!("expected {}, found boolean", target.spec().expected()),
+                ),
             );
             continue;
         }
@@ -152,7 +152,7 @@ pub fn apply_texts<S: AsRef<str>>(
     for t in texts {
         match Override::parse(t.as_ref(), origin) {
             Ok(o) => parsed.push(o),
-            Err(d) => diags.0.push(*d),
+            Err(d) => diags.0.push(not_a_number(*d, t.as_ref(), scenario)),
         }
     }
     match apply(scenario, &parsed, origin) {
@@ -163,6 +163,37 @@ pub fn apply_texts<S: AsRef<str>>(
             Err(diags)
         }
     }
+}
+
+/// A value that is not a finite number, on a path of `scenario`: the message the same value
+/// gets in a scenario file (`[model] war_cost = nan`), with the parameter's range. `nan` and
+/// `inf` get "found NaN" / "found inf" and the file's help line, a number beyond the floats
+/// "found `1e999`, a number too large to use", anything else "found `TEXT`". `d` (the
+/// parse's own message) is kept for a text without `=` or a path that does not resolve.
+fn not_a_number(d: Diagnostic, text: &str, scenario: &Scenario) -> Diagnostic {
+    let Some((path, raw)) = text.split_once('=') else {
+        return d;
+    };
+    let (path, raw) = (path.trim(), raw.trim());
+    let Ok(target) = ParamRef::resolve(path, scenario) else {
+        return d;
+    };
+    let expected = target.spec().expected();
+    let lower = raw.to_ascii_lowercase();
+    let (message, help) = match raw.parse::<f64>() {
+        Ok(x) if lower.contains("nan") || lower.contains("inf") => (
+            format!("expected {expected}, found {x}"),
+            Some("`nan` and `inf` are not allowed in input files".to_string()),
+        ),
+        Ok(_) => (
+            format!("expected {expected}, found `{raw}`, a number too large to use"),
+            None,
+        ),
+        Err(_) if raw.is_empty() => (format!("expected {expected}, found nothing"), None),
+        Err(_) => (format!("expected {expected}, found `{raw}`"), None),
+    };
+    let at = text.find('=').map_or(0, |i| i + 1);
+    Diagnostic::at(&d.file, text, at..text.len(), path, message).with_help(help)
 }
 
 #[cfg(test)]
@@ -204,7 +235,11 @@ mod tests {
         .unwrap_err();
         let text = err.to_string();
         assert_eq!(err.0.len(), 3, "{text}");
-        assert!(text.contains("finite number"), "{text}");
+        // The file's wording, with the range: `[model] war_cost = "abc"` in a scenario.
+        assert!(
+            text.contains("expected a number in [0, 10] (stake units), found `abc`"),
+            "{text}"
+        );
         assert!(text.contains("did you mean `model.war_cost`?"), "{text}");
         assert!(text.contains("expected"), "{text}");
         // Parse errors first, then path and range errors, each pointing into its text.
@@ -220,8 +255,9 @@ mod tests {
         for v in ["true", "false"] {
             let err = apply_texts(&mut s, &[format!("model.war_cost={v}")], "--set").unwrap_err();
             let text = err.to_string();
+            // The wording of `[model] war_cost = true` in a scenario file.
             assert!(
-                text.contains("expected a number, found a boolean"),
+                text.contains("expected a number in [0, 10] (stake units), found boolean"),
                 "{text}"
             );
             assert!(text.contains("model.war_cost"), "{text}");
