@@ -1220,3 +1220,73 @@ fn a_value_that_is_not_a_number_reads_the_same_in_a_file_and_in_set() {
         }
     }
 }
+
+/// A numeric flag out of its range, negative, fractional, beyond 64 bits or a word gets one
+/// message, "error: FLAG VALUE: expected ...", exit 2, in every command that takes the flag
+/// (the message `--runs 0` already had). clap answered `--runs -1` and `--until-ci -0.1` with
+/// "unexpected argument '-1' found" and the advice to write `-- -1` (which makes it a file
+/// name), `--runs 1.5` with "invalid digit found in string", `--runs 2^64` with "number too
+/// large to fit in target type", `--threads 5000` with "at most 1024 threads".
+#[test]
+fn every_numeric_flag_fault_gets_the_range_message_in_every_command() {
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let sweep = scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let commands: [Vec<&str>; 3] = [
+        vec!["run", &base],
+        vec!["compare", &base, &base],
+        vec!["sweep", &sweep],
+    ];
+    let faults: [(&str, &[&str], &str); 5] = [
+        (
+            "--runs",
+            &["0", "-1", "1.5", "18446744073709551616", "ten"],
+            "expected an integer in [1, 1000000000000]",
+        ),
+        (
+            "--seed",
+            &["-5", "9223372036854775808", "x"],
+            "expected an integer in [0, 9223372036854775807]",
+        ),
+        (
+            "--threads",
+            &["-1", "1025", "2.0"],
+            "expected an integer in [0, 1024] (0 = one per core)",
+        ),
+        (
+            "--horizon-years",
+            &["0", "-2", "201", "1.5"],
+            "expected an integer in [1, 200]",
+        ),
+        (
+            "--until-ci",
+            &["0", "-0.1", "0.5", "nan", "abc"],
+            "expected a half-width in (0, 0.5)",
+        ),
+    ];
+    for cmd in &commands {
+        for (flag, values, expected) in faults {
+            for v in values {
+                let mut args = cmd.clone();
+                args.extend([flag, v]);
+                let o = run(&args);
+                assert_eq!(o.status.code(), Some(2), "{args:?}");
+                assert_eq!(
+                    stderr(&o),
+                    format!("error: {flag} {v}: {expected}\n"),
+                    "{args:?}"
+                );
+                assert!(o.stdout.is_empty(), "{args:?}");
+            }
+        }
+    }
+    for cmd in [vec!["run", &base], vec!["compare", &base, &base]] {
+        let mut args = cmd.clone();
+        args.extend(["--draws", "-3"]);
+        let o = run(&args);
+        assert_eq!(
+            stderr(&o),
+            "error: --draws -3: expected an integer in [1, 1000000]\n",
+            "{args:?}"
+        );
+    }
+}

@@ -173,7 +173,8 @@ pub struct UntilFlags {
     /// Add runs in blocks of 1,000 until every headline probability's 95% interval has at
     /// most this half-width (compare: the paired interval of every difference B - A; sweep:
     /// per point), or the cap is reached.
-    #[arg(long, value_name = "HALF_WIDTH")]
+    #[arg(long, value_name = "HALF_WIDTH", allow_negative_numbers = true,
+          value_parser = super::parse_until_ci)]
     pub until_ci: Option<f64>,
     /// Cap on runs with --until-ci [default: --runs, or the file's runs].
     #[arg(long, requires = "until_ci", allow_negative_numbers = true,

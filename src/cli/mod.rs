@@ -423,6 +423,15 @@ pub fn parse_seed(text: &str) -> Result<u64, String> {
     int_flag::<u64>("--seed", 0, MAX_SEED)(text)
 }
 
+/// Parse `--until-ci`: a half-width in (0, 0.5), with the message of
+/// [`crate::settings::check_until_ci`] for every fault alike (a negative number, a word:
+/// clap said "unexpected argument '-0' found" for `-0.1` and "invalid float literal").
+pub fn parse_until_ci(text: &str) -> Result<f64, String> {
+    let x = text.trim().parse::<f64>().unwrap_or(f64::NAN);
+    crate::settings::check_until_ci(x)
+        .map_err(|_| format!("--until-ci {text}: expected a half-width in (0, 0.5)"))
+}
+
 /// Parse `--threads`: 0 (all cores) up to [`crate::MAX_THREADS`].
 pub fn parse_threads(text: &str) -> Result<usize, String> {
     int_flag::<usize>("--threads", 0, crate::MAX_THREADS as u64)(text)
