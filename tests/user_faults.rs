@@ -1290,3 +1290,37 @@ fn every_numeric_flag_fault_gets_the_range_message_in_every_command() {
         );
     }
 }
+
+/// `deter compare` says under its "years to first use of force" means that they are censored
+/// at the horizon (as `run` does under its own line), in the table and on the page: without
+/// it a student reads 8.72 years as the mean time to force among the runs that saw force.
+#[test]
+fn compare_says_the_years_to_first_use_of_force_are_censored() {
+    let d = tempfile::tempdir().unwrap();
+    let page = d.path().join("c.html");
+    let a = scenario("scenarios/western-balkans-2024.toml");
+    let b = scenario("scenarios/shea-special-envoy.toml");
+    let o = run(&[
+        "compare",
+        &a,
+        &b,
+        "--runs",
+        "200",
+        "--horizon-years",
+        "4",
+        "--no-attribution",
+        "--report",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let note = "censored at 4 years, a run without any use of force counts 4; the share of \
+                such runs is deterrence held";
+    let table = stdout(&o);
+    let at = table.find("years to first use of force ").expect("the row");
+    assert!(
+        table[at..].lines().nth(1).unwrap().contains(note),
+        "{table}"
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains(note), "the page has the note");
+}

@@ -1156,6 +1156,11 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
             );
         }
         let _ = writeln!(out, "</tbody></table>");
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">{}</p>",
+            esc(&super::table::censored_note(c.a.horizon_years))
+        );
     }
     let _ = writeln!(out, "</section>");
 

@@ -461,6 +461,9 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
                 if m.excludes_zero { " *" } else { "" }
             );
         }
+        // The mean is censored, as `run` says under its own line: without the note it reads
+        // as the mean over the runs that saw force.
+        let _ = writeln!(out, "    {}", censored_note(c.a.horizon_years));
         let l = &e.cost_composition;
         // Each side in whole percents by the largest-remainder method (each adds up to 100).
         let (a, b) = (l.a.rounded(100), l.b.rounded(100));
@@ -500,6 +503,14 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
 }
 
 /// The header line of a per-run metrics block ("per run, over N years", mean and quantiles).
+/// The note under a comparison's years to first use of force: its mean is censored.
+pub(super) fn censored_note(horizon_years: u32) -> String {
+    format!(
+        "(years to first use of force: censored at {horizon_years} years, a run without any \
+         use of force counts {horizon_years}; the share of such runs is deterrence held)"
+    )
+}
+
 fn metrics_header(out: &mut String, horizon_years: u32) {
     let _ = writeln!(
         out,
