@@ -309,6 +309,21 @@ fn bad_shard_arguments_are_usage_errors() {
         &["K must be below N", "0..3"],
     );
     refused(deter(&["run", SCENARIO, "--shard", "x"]), &["K/N"]);
+    // A negative K reaches the parser, and every shard fault reads as the other flags' do
+    // ("error: FLAG VALUE: ..."): clap said "unexpected argument '-1' found", advising `-- -1`.
+    for cmd in ["run", "sweep"] {
+        let file = if cmd == "run" {
+            SCENARIO
+        } else {
+            "scenarios/sweeps/kosovo-budget-x-nato.toml"
+        };
+        let out = deter(&[cmd, file, "--shard", "-1/3"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "error: --shard `-1/3`: K must be a non-negative integer\n"
+        );
+    }
     refused(
         deter(&["run", SCENARIO, "--shard", "0/2", "--format", "json"]),
         &["--format"],

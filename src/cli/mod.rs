@@ -432,6 +432,12 @@ pub fn parse_until_ci(text: &str) -> Result<f64, String> {
         .map_err(|_| format!("--until-ci {text}: expected a half-width in (0, 0.5)"))
 }
 
+/// Parse `--shard`: "--shard `K/N`: ..." as every flag's fault reads (a negative K reaches
+/// the parser: clap said "unexpected argument '-1' found").
+pub fn parse_shard(text: &str) -> Result<crate::shard::ShardSpec, String> {
+    text.parse().map_err(|e| format!("--shard {e}"))
+}
+
 /// Parse `--threads`: 0 (all cores) up to [`crate::MAX_THREADS`].
 pub fn parse_threads(text: &str) -> Result<usize, String> {
     int_flag::<usize>("--threads", 0, crate::MAX_THREADS as u64)(text)

@@ -58,7 +58,8 @@ pub struct RunArgs {
     /// Simulate only shard K of N (0-based: K in 0..N) of one scenario file and write a
     /// partial file for `deter merge`; `auto` reads SLURM_ARRAY_TASK_ID and
     /// SLURM_ARRAY_TASK_COUNT.
-    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "per_run", "report", "plots", "until_ci", "set"])]
+    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "per_run", "report", "plots", "until_ci", "set"],
+          allow_hyphen_values = true, value_parser = super::parse_shard)]
     pub shard: Option<crate::shard::ShardSpec>,
     /// Nested Monte Carlo over parameter uncertainty: --draws parameter sets drawn from this
     /// posterior (deter calibrate's posterior.csv) and from the scenario's [[uncertain]] priors,

@@ -58,7 +58,8 @@ pub struct SweepArgs {
     /// Simulate only shard K of N (0-based: K in 0..N) of the sweep's points x runs and
     /// write a partial file for `deter merge`; `auto` reads SLURM_ARRAY_TASK_ID and
     /// SLURM_ARRAY_TASK_COUNT. The format of the results is chosen at the merge.
-    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["resume", "until_ci", "max_runs", "format", "report", "plots", "runs", "seed", "horizon_years"])]
+    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["resume", "until_ci", "max_runs", "format", "report", "plots", "runs", "seed", "horizon_years"],
+          allow_hyphen_values = true, value_parser = super::parse_shard)]
     pub shard: Option<crate::shard::ShardSpec>,
     /// Also attribute every point's probabilities to the defenders' military, political and
     /// economic levels ("which level deters", region-wide columns `attribution_*`): 8x the
