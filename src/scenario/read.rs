@@ -968,7 +968,22 @@ impl<'a> Reader<'a> {
                 a.name = n;
             }
             match self.actor_list(t, "members", &path, s) {
-                Some(m) => a.members = m,
+                Some(m) => {
+                    // Valid, but a pact of no one deters nothing: say so, as a policy that
+                    // changes nothing is said.
+                    if let (true, Some(v)) = (m.is_empty(), lookup(t, "members")) {
+                        self.warn(
+                            v.span(),
+                            &format!("{path}.members"),
+                            format!("alliance `{id}` has no members: it commits no one"),
+                        )
+                        .help = Some(
+                            "list its members, e.g. members = [\"ALB\", \"USA\"], or remove the alliance"
+                                .into(),
+                        );
+                    }
+                    a.members = m;
+                }
                 None if existing.is_none() && lookup(t, "members").is_none() => {
                     self.error(
                         span.clone(),
