@@ -1324,3 +1324,29 @@ fn compare_says_the_years_to_first_use_of_force_are_censored() {
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains(note), "the page has the note");
 }
+
+/// `--until-ci` stopped by its cap names the cap, not a flag the user did not give: with
+/// `--runs 1000` and no `--max-runs` it said "reached --max-runs 1000".
+#[test]
+fn until_ci_names_its_cap_when_it_stops_there() {
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let o = run(&[
+        "run",
+        &base,
+        "--until-ci",
+        "0.001",
+        "--runs",
+        "1000",
+        "--no-attribution",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let table = stdout(&o);
+    assert!(
+        table.contains(
+            "stopped because reached the cap of 1,000 runs (--max-runs; by default --runs, else \
+             the file's runs) before every headline 95% half-width was <= 0.001"
+        ),
+        "{table}"
+    );
+    assert!(!table.contains("reached --max-runs"), "{table}");
+}

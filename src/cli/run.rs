@@ -487,8 +487,14 @@ pub(super) fn stopping_line(s: &Stopping, paired: bool) -> String {
             s.target, s.widest, s.widest_half_width
         ),
         StopReason::MaxRuns => format!(
-            "reached --max-runs {} before every headline {what} was <= {} (widest: {} at {:.4})",
-            s.max_runs, s.target, s.widest, s.widest_half_width
+            // The cap is --max-runs, or --runs, or the file's runs: name what it is, not a
+            // flag the user may not have given.
+            "reached the cap of {} (--max-runs; by default --runs, else the file's runs) \
+             before every headline {what} was <= {} (widest: {} at {:.4})",
+            super::super::report::table::count(s.max_runs, "run", "runs"),
+            s.target,
+            s.widest,
+            s.widest_half_width
         ),
     };
     format!(
