@@ -1098,14 +1098,12 @@ fn calibrate_reads_each_record_once_and_fingerprints_what_it_read() {
         .status()
         .unwrap();
     assert!(made.success(), "mkfifo");
-    let cal_text = format!(
-        "seed = 5\nparticles = 10\nmax_generations = 1\npredictive_draws = 5\n\
+    let cal_text = "seed = 5\nparticles = 10\nmax_generations = 1\npredictive_draws = 5\n\
          statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
          cases = [\"serbia-kosovo.record.toml\"]\n\
-         [[parameter]]\npath = \"model.status_quo_value\"\nrange = [0.0, 1.0]\n"
-    );
+         [[parameter]]\npath = \"model.status_quo_value\"\nrange = [0.0, 1.0]\n";
     let cal = tmp.path().join("cal.toml");
-    std::fs::write(&cal, &cal_text).unwrap();
+    std::fs::write(&cal, cal_text).unwrap();
     let out = tmp.path().join("out");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
         .arg("calibrate")
