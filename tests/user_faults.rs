@@ -1350,3 +1350,26 @@ fn until_ci_names_its_cap_when_it_stops_there() {
     );
     assert!(!table.contains("reached --max-runs"), "{table}");
 }
+
+/// `extends = ""` names no file: it said "the base scenario `` is not valid (see below)" over
+/// ": error: cannot read file: ..." (a file with no name).
+#[test]
+fn an_empty_extends_is_refused_at_its_value() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("overlay.toml");
+    std::fs::write(&f, "extends = \"\"\n").unwrap();
+    let o = run(&["validate", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "overlay.toml:1:11: error: extends: expected the base scenario's file name, found an empty string"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("= help: e.g. extends = \"western-balkans-2024.toml\""),
+        "{err}"
+    );
+    assert!(!err.contains("not valid"), "{err}");
+}

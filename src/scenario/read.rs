@@ -167,6 +167,20 @@ fn read_source_warn(
             let Some(rel) = reader.string(v, "extends") else {
                 return Err(reader.0.finish());
             };
+            if rel.trim().is_empty() {
+                // `dir.join("")` is the directory itself: it said "the base scenario `` is
+                // not valid" over an unnamed file's "cannot read file".
+                reader
+                    .error(
+                        v.span(),
+                        "extends",
+                        "expected the base scenario's file name, found an empty string".into(),
+                    )
+                    .help = Some(
+                    "e.g. extends = \"western-balkans-2024.toml\" (relative to this file)".into(),
+                );
+                return Err(reader.0.finish());
+            }
             let base_path = dir.join(&rel);
             let canonical = base_path
                 .canonicalize()
