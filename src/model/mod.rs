@@ -228,6 +228,13 @@ struct CountryState {
     reputation: f64,
     /// Procurement-efficiency multiplier from collective procurement.
     procurement_multiplier: f64,
+    /// Whether any crisis or month reads this country's cohesion (it is some rivalry's
+    /// target: target-initiated triggers, the concession payoff) and its narrative (some
+    /// rivalry's challenger: non-state violence, the value of the stake). Neither is an
+    /// output, so a country that is no target (challenger) leaves its cohesion (narrative)
+    /// process undrawn: its own stream, read by nothing else, so no other number changes.
+    reads_cohesion: bool,
+    reads_narrative: bool,
     /// Per-step constants of this country's dynamics, derived from the blocks above by
     /// [`StepCoefficients::of`]; refreshed whenever a parameter changes.
     k: StepCoefficients,
@@ -452,7 +459,7 @@ impl Compiled {
                 ties[ci * s.powers.len() + pi] = t;
             }
         }
-        let countries = s
+        let mut countries: Vec<CountryState> = s
             .countries
             .iter()
             .map(|c| CountryState {
@@ -466,9 +473,15 @@ impl Compiled {
                 narrative: c.political.narrative,
                 reputation: c.political.reputation,
                 procurement_multiplier: 1.0,
+                reads_cohesion: false,
+                reads_narrative: false,
                 k: StepCoefficients::default(),
             })
             .collect();
+        for r in &s.rivalries {
+            countries[r.target].reads_cohesion = true;
+            countries[r.challenger].reads_narrative = true;
+        }
         let rivalries = s
             .rivalries
             .iter()
@@ -1450,12 +1463,12 @@ impl<const C: bool> World<C> {
                 };
                 let k = CountryShock {
                     growth: (s.k.gdp_drift + shock).exp(),
-                    cohesion: if s.pol.cohesion_volatility > 0.0 {
+                    cohesion: if s.reads_cohesion && s.pol.cohesion_volatility > 0.0 {
                         s.k.cohesion_shock * g[1].normal()
                     } else {
                         0.0
                     },
-                    narrative: if s.pol.narrative_volatility > 0.0 {
+                    narrative: if s.reads_narrative && s.pol.narrative_volatility > 0.0 {
                         s.k.narrative_shock * g[2].normal()
                     } else {
                         0.0
