@@ -1831,13 +1831,20 @@ impl<const C: bool> World<C> {
         };
         // Fearon (1995) with the issue bounded: the target fights only if its cost of war is
         // below its chance of not losing the war, q_k = min(1, war_resistance (1 - p_k)).
-        let war = [0, 1].map(|k| {
+        // Arrays written out, not `[0, 1].map(..)`: the same arithmetic, without temporaries
+        // that LLVM may copy into the returned inputs (a 300-byte `memcpy` per call in some
+        // builds).
+        let war_k = |k: usize| {
             let c_a = (war_cost[k] + political[k] + trade) / value.max(1e-9);
             let q = (m.war_resistance * (1.0 - p[k])).min(1.0);
             fearon_war_probability(c_a, m.war_uncertainty, q)
-        });
+        };
+        let war = [war_k(0), war_k(1)];
         let ts = &self.countries[t];
-        let t_war = [0, 1].map(|k| m.target_war_cost * stake * 2.0 * p[k]);
+        let t_war = [
+            m.target_war_cost * stake * 2.0 * p[0],
+            m.target_war_cost * stake * 2.0 * p[1],
+        ];
         let p_war = if th.coalition > 0.0 {
             m.protector_war_cost * stake * th.own_a / (th.own_a + th.coalition)
         } else {
@@ -1863,7 +1870,10 @@ impl<const C: bool> World<C> {
                 m.display_sanctions_share * params.sanctions_credibility
             },
             p,
-            a_force_cost: war_cost.map(|x| m.limited_force_cost * x),
+            a_force_cost: [
+                m.limited_force_cost * war_cost[0],
+                m.limited_force_cost * war_cost[1],
+            ],
             a_war_cost: war_cost,
             a_political: political,
             trade,
@@ -1878,7 +1888,10 @@ impl<const C: bool> World<C> {
                         + m.concession_reputation * ts.reputation)
             },
             t_value: stake * m.target_stake,
-            t_force_cost: t_war.map(|x| m.limited_force_cost * x),
+            t_force_cost: [
+                m.limited_force_cost * t_war[0],
+                m.limited_force_cost * t_war[1],
+            ],
             t_war_cost: t_war,
             protector: th.protector,
             p_commit_cost: m.commit_cost * stake,
