@@ -855,8 +855,16 @@ fn run_steps<const C: bool>(
         );
         end_of_step(compiled, world, record, step);
     }
+    // A run of whole years ends on a year's end, whose balance `end_of_step` has just taken
+    // in the same state: the final balance is that year's.
+    let last_year = (compiled.steps > 0 && compiled.steps.is_multiple_of(STEPS_PER_YEAR))
+        .then(|| (compiled.steps / STEPS_PER_YEAR - 1) as usize);
     for (ri, r) in compiled.scenario.rivalries.iter().enumerate() {
-        record.rivalries[ri].final_balance = world.balance(compiled, r.challenger, r.target);
+        let rec = &mut record.rivalries[ri];
+        rec.final_balance = match last_year {
+            Some(y) => rec.yearly_balance[y],
+            None => world.balance(compiled, r.challenger, r.target),
+        };
     }
 }
 
@@ -1926,22 +1934,18 @@ impl<const C: bool> World<C> {
         };
         // The real game decides only what follows a challenge (`game::play` reads it, and
         // its inputs, only then): built and solved only then, unless it is the game the
-        // challenger perceives.
-        let (seen, real, real_inputs) = if p_seen == p_real {
-            let real_inputs = self.game_inputs(c, ri, &th, p_real);
-            let real = game::solve(&real_inputs);
-            (real, real, real_inputs)
+        // challenger perceives. Without a challenge `play` is given the perceived game in its
+        // place (it reads neither), so no game is built or zeroed for nothing.
+        let seen_inputs = self.game_inputs(c, ri, &th, p_seen);
+        let seen = game::solve(&seen_inputs);
+        let play = if p_seen == p_real || draws.u[0] >= seen.challenge {
+            game::play(&seen, &seen, &seen_inputs, &draws.u)
         } else {
-            let seen = game::solve(&self.game_inputs(c, ri, &th, p_seen));
-            if draws.u[0] < seen.challenge {
-                let real_inputs = self.game_inputs(c, ri, &th, p_real);
-                (seen, game::solve(&real_inputs), real_inputs)
-            } else {
-                (seen, game::Solution::default(), GameInputs::default())
-            }
+            let real_inputs = self.game_inputs(c, ri, &th, p_real);
+            game::play(&seen, &game::solve(&real_inputs), &real_inputs, &draws.u)
         };
         Decision {
-            play: game::play(&seen, &real, &real_inputs, &draws.u),
+            play,
             a_challenge: seen.a_challenge,
             bound: th.bound,
         }
