@@ -942,7 +942,7 @@ struct CrisisDraws {
     u: [f64; GAME_UNIFORMS],
 }
 
-/// What the players of one crisis decided ([`World::decide`]), before it is applied.
+/// What the players of one crisis decided ([`World::decide_in`]), before it is applied.
 #[derive(Debug, Clone, Copy)]
 struct Decision {
     play: game::Play,
@@ -1619,9 +1619,26 @@ impl<const C: bool> World<C> {
             crisis_stream_id(c.crisis_base[ri], record.rivalries[ri].crises),
         );
         let draws = self.crisis_draws(c, ri, &mut g);
-        let d = self.decide(c, ri, &draws);
+        // The forces around the crisis are the same for the run and every variant deciding
+        // beside it; a variant that removes the same of the military and political levels
+        // (it differs in the economic one) has the same theatre and probabilities too.
+        let forces = self.forces(c, ri);
+        let th = forces.under(c.removed);
+        let p = self.balance_probabilities(c, ri, &th, &draws);
+        let d = self.decide_in(c, ri, &draws, &th, p);
         for (v, f) in followers.into_iter().flatten() {
-            if !f.diverged && !self.decide(v, ri, &draws).play.same_course(&d.play) {
+            if f.diverged {
+                continue;
+            }
+            let same = |r: Removal| (r.military, r.political);
+            let dv = if same(v.removed) == same(c.removed) {
+                self.decide_in(v, ri, &draws, &th, p)
+            } else {
+                let th = forces.under(v.removed);
+                let p = self.balance_probabilities(v, ri, &th, &draws);
+                self.decide_in(v, ri, &draws, &th, p)
+            };
+            if !dv.play.same_course(&d.play) {
                 f.world.copy_from(self);
                 f.record.copy_from(record);
                 (f.step, f.rivalry, f.pending, f.diverged) = (step, ri, pending, true);
@@ -1670,7 +1687,17 @@ impl<const C: bool> World<C> {
     /// The forces and commitments around a crisis on rivalry A -> T (docs/MODEL.md 7.5):
     /// the challenger's committable local capability, the target side's local capability
     /// with and without its protectors' commitment, and the protectors' aggregate terms.
+    #[cfg(any(test, feature = "internals"))]
     fn theatre(&self, c: &Compiled, ri: usize) -> Theatre {
+        self.forces(c, ri).under(c.removed)
+    }
+
+    /// [`World::theatre`] before any level is removed: the forces and commitments around a
+    /// crisis on rivalry `ri` in the world's state, the same for every variant of the run
+    /// (the levels act only in [`Forces::under`]), so a crisis computes them once for the
+    /// run and the variants deciding beside it.
+    #[inline(always)]
+    fn forces(&self, c: &Compiled, ri: usize) -> Forces {
         let rv = &c.scenario.rivalries[ri];
         let (a, t) = (rv.challenger, rv.target);
         let params = &self.rivalries[ri].params;
@@ -1773,7 +1800,26 @@ impl<const C: bool> World<C> {
         }
         th.coalition += th.deployed;
         th.reinforce += th.deployed;
-        if c.removed.military {
+        Forces { th, tripwire }
+    }
+}
+
+/// The forces and commitments around a crisis before any level is removed
+/// ([`World::forces`]): the theatre without its tripwire share and node-4 flag, and the
+/// mandate-weighted stationed forces.
+#[derive(Debug, Clone, Copy)]
+struct Forces {
+    th: Theatre,
+    tripwire: f64,
+}
+
+impl Forces {
+    /// The theatre with the defender-side levels in `removed` taken away.
+    #[inline(always)]
+    fn under(&self, removed: Removal) -> Theatre {
+        let (mut th, mut tripwire) = (self.th, self.tripwire);
+        let m_a = th.m_a;
+        if removed.military {
             th.m_t0 = 0.0;
             th.reinforce = 0.0;
             th.coalition = 0.0;
@@ -1782,7 +1828,7 @@ impl<const C: bool> World<C> {
             th.bound = 0.0;
             tripwire = 0.0;
         }
-        if c.removed.political {
+        if removed.political {
             th.bound = 0.0;
             tripwire = 0.0;
         }
@@ -1795,9 +1841,12 @@ impl<const C: bool> World<C> {
         } else {
             0.0
         };
-        th.protector = !c.removed.military && (th.bound > 0.0 || th.deployed > 0.0);
+        th.protector = !removed.military && (th.bound > 0.0 || th.deployed > 0.0);
         th
     }
+}
+
+impl<const C: bool> World<C> {
 
     /// The crisis game's payoffs for rivalry `ri` with A's probability of prevailing `p`
     /// (index k: protector out, in) (docs/MODEL.md 7.6).
@@ -1910,12 +1959,19 @@ impl<const C: bool> World<C> {
         }
     }
 
-    /// The crisis game on rivalry `ri` in the world's current state under `c` (module
-    /// [`game`]): the challenger decides in the game it perceives, the target and protectors
-    /// in the real one, on the crisis's random numbers `draws`. Changes nothing.
-    fn decide(&self, c: &Compiled, ri: usize, draws: &CrisisDraws) -> Decision {
+    /// A's probabilities of prevailing in the crisis on rivalry `ri` with the protectors out
+    /// and in, real and as A perceives them (`[p_real, p_seen]`), in theatre `th` of `c`.
+    /// They depend on `c` only through the military level (in `th`) and the political one
+    /// (monitoring narrows the misperception).
+    #[inline(always)]
+    fn balance_probabilities(
+        &self,
+        c: &Compiled,
+        ri: usize,
+        th: &Theatre,
+        draws: &CrisisDraws,
+    ) -> [[f64; 2]; 2] {
         let m = self.model;
-        let th = self.theatre(c, ri);
         let p_real = [
             contest_success(th.m_a, th.m_t0, m.decisiveness),
             contest_success(th.m_a, th.m_t0 + th.reinforce, m.decisiveness),
@@ -1932,6 +1988,23 @@ impl<const C: bool> World<C> {
         } else {
             p_real
         };
+        [p_real, p_seen]
+    }
+
+    /// The crisis game on rivalry `ri` in the world's current state under `c` (module
+    /// [`game`]), in its theatre `th` under `c` with its balance probabilities
+    /// ([`World::balance_probabilities`]): the challenger decides in the game it perceives,
+    /// the target and protectors in the real one, on the crisis's random numbers `draws`.
+    /// Changes nothing.
+    #[inline(always)]
+    fn decide_in(
+        &self,
+        c: &Compiled,
+        ri: usize,
+        draws: &CrisisDraws,
+        th: &Theatre,
+        [p_real, p_seen]: [[f64; 2]; 2],
+    ) -> Decision {
         // The real game decides only what follows a challenge (`game::play` reads it, and
         // its inputs, only then): built and solved only then, unless it is the game the
         // challenger perceives. Without a challenge `play` is given the perceived game in its
