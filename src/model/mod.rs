@@ -2009,12 +2009,12 @@ impl<const C: bool> World<C> {
         // its inputs, only then): built and solved only then, unless it is the game the
         // challenger perceives. Without a challenge `play` is given the perceived game in its
         // place (it reads neither), so no game is built or zeroed for nothing.
-        let seen_inputs = self.game_inputs(c, ri, &th, p_seen);
+        let seen_inputs = self.game_inputs(c, ri, th, p_seen);
         let seen = game::solve(&seen_inputs);
         let play = if p_seen == p_real || draws.u[0] >= seen.challenge {
             game::play(&seen, &seen, &seen_inputs, &draws.u)
         } else {
-            let real_inputs = self.game_inputs(c, ri, &th, p_real);
+            let real_inputs = self.game_inputs(c, ri, th, p_real);
             game::play(&seen, &game::solve(&real_inputs), &real_inputs, &draws.u)
         };
         Decision {
