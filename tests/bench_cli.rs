@@ -263,7 +263,8 @@ fn bench_figures_agree_with_the_printed_timings_and_independent_counts() {
 
     // The floor's draws: the mean over the counted runs (min(2000, runs) = 300, seed of the
     // file), recomputed from each run's record month by month, not from the streams' counters.
-    // Each month: 2 countries x 3 normals (GDP, cohesion, narrative); while the rivalry is
+    // Each month: 2 countries x 2 normals (GDP; the target's cohesion, the challenger's
+    // narrative: neither reads the other's, so it is not drawn); while the rivalry is
     // not at war: its tension normal and three uniforms (arrivals, non-state incidents,
     // target-initiated triggers: both rates are positive in the baseline), one more per
     // non-state incident (does it open a crisis); while it is at war: one uniform (does the
@@ -286,7 +287,7 @@ fn bench_figures_agree_with_the_printed_timings_and_independent_counts() {
         }
         let crises = u64::from(r.rivalries[0].crises);
         let incidents = u64::from(r.rivalries[0].counts[deter::outputs::count::NON_STATE]);
-        normals += 6 * u64::from(c.steps()) + live_months + crises;
+        normals += 4 * u64::from(c.steps()) + live_months + crises;
         uniforms += 3 * live_months + war_months + incidents + 8 * crises;
         streams += 11 + crises;
     }

@@ -36,9 +36,10 @@ fn baseline_draws_per_run_by_kind() {
         // Every draw takes at least one 64-bit word.
         assert!(k.words >= k.normals + k.uniforms + k.betas, "{k:?}");
         if r.max_level() < 5 {
-            // Each month: 2 countries x 3 normals (GDP, cohesion, narrative) and the rivalry's
-            // tension; each crisis: one normal for the misperceived balance.
-            assert_eq!(k.normals, steps * 7 + crises, "run {i}");
+            // Each month: 2 countries x 2 normals (GDP, and the one of cohesion and narrative
+            // that is read: the target's cohesion, the challenger's narrative) and the
+            // rivalry's tension; each crisis: one normal for the misperceived balance.
+            assert_eq!(k.normals, steps * 5 + crises, "run {i}");
             // One uniform per month each for the crisis, non-state incident and target-trigger
             // counts, one per non-state incident (does it open a crisis), at least one per crisis.
             let incidents: u64 = r

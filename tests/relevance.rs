@@ -310,10 +310,11 @@ fn a_country_with_no_path_to_any_rivalry_costs_nothing() {
     );
     assert_eq!(da, db);
     // Without pruning, the island and the five other countries off the rivalry draw one
-    // normal a month on each of their three processes, and NATO (no player in it) its
-    // per-run Beta: 6 x 3 x 120 normals and 6 x 3 + 1 streams more per run.
+    // normal a month for their GDP (their cohesion and narrative, read by no rivalry, are
+    // not drawn), and NATO (no player in it) its per-run Beta: 6 x 120 normals and
+    // 6 x 3 + 1 streams (keyed, drawn or not) more per run.
     let full = floor::count_draws(&Compiled::unpruned(&bigger), 3, 300);
-    assert_eq!(full.normals - da.normals, 300 * 6 * 3 * 120);
+    assert_eq!(full.normals - da.normals, 300 * 6 * 120);
     assert_eq!(full.betas - da.betas, 300);
     assert_eq!(full.streams - da.streams, 300 * (6 * 3 + 1));
 }

@@ -26,7 +26,10 @@
 //!   the entity they address is kept, joins when both the alliance and the member are; a
 //!   policy left with nothing is dropped;
 //! - an alliance draws its per-run treaty weight on its own stream: a dropped alliance's draw
-//!   is not made and changes nothing else.
+//!   is not made and changes nothing else;
+//! - within a kept country, the model itself skips the processes nothing reads: a country's
+//!   cohesion is drawn only if it is some rivalry's target, its narrative only if it is some
+//!   challenger (`model::World::step`); each is its own stream, so this too changes no number.
 //!
 //! **Architecture Invariant:** [`prune`] preserves the relative order of every kept list, so
 //! the model's sums over actors, alliances and deployments run over the same terms in the

@@ -228,6 +228,13 @@ struct CountryState {
     reputation: f64,
     /// Procurement-efficiency multiplier from collective procurement.
     procurement_multiplier: f64,
+    /// Whether any crisis or month reads this country's cohesion (it is some rivalry's
+    /// target: target-initiated triggers, the concession payoff) and its narrative (some
+    /// rivalry's challenger: non-state violence, the value of the stake). Neither is an
+    /// output, so a country that is no target (challenger) leaves its cohesion (narrative)
+    /// process undrawn: its own stream, read by nothing else, so no other number changes.
+    reads_cohesion: bool,
+    reads_narrative: bool,
     /// Per-step constants of this country's dynamics, derived from the blocks above by
     /// [`StepCoefficients::of`]; refreshed whenever a parameter changes.
     k: StepCoefficients,
@@ -452,7 +459,7 @@ impl Compiled {
                 ties[ci * s.powers.len() + pi] = t;
             }
         }
-        let countries = s
+        let mut countries: Vec<CountryState> = s
             .countries
             .iter()
             .map(|c| CountryState {
@@ -466,9 +473,15 @@ impl Compiled {
                 narrative: c.political.narrative,
                 reputation: c.political.reputation,
                 procurement_multiplier: 1.0,
+                reads_cohesion: false,
+                reads_narrative: false,
                 k: StepCoefficients::default(),
             })
             .collect();
+        for r in &s.rivalries {
+            countries[r.target].reads_cohesion = true;
+            countries[r.challenger].reads_narrative = true;
+        }
         let rivalries = s
             .rivalries
             .iter()
@@ -842,8 +855,16 @@ fn run_steps<const C: bool>(
         );
         end_of_step(compiled, world, record, step);
     }
+    // A run of whole years ends on a year's end, whose balance `end_of_step` has just taken
+    // in the same state: the final balance is that year's.
+    let last_year = (compiled.steps > 0 && compiled.steps.is_multiple_of(STEPS_PER_YEAR))
+        .then(|| (compiled.steps / STEPS_PER_YEAR - 1) as usize);
     for (ri, r) in compiled.scenario.rivalries.iter().enumerate() {
-        record.rivalries[ri].final_balance = world.balance(compiled, r.challenger, r.target);
+        let rec = &mut record.rivalries[ri];
+        rec.final_balance = match last_year {
+            Some(y) => rec.yearly_balance[y],
+            None => world.balance(compiled, r.challenger, r.target),
+        };
     }
 }
 
@@ -921,7 +942,7 @@ struct CrisisDraws {
     u: [f64; GAME_UNIFORMS],
 }
 
-/// What the players of one crisis decided ([`World::decide`]), before it is applied.
+/// What the players of one crisis decided ([`World::decide_in`]), before it is applied.
 #[derive(Debug, Clone, Copy)]
 struct Decision {
     play: game::Play,
@@ -1450,12 +1471,12 @@ impl<const C: bool> World<C> {
                 };
                 let k = CountryShock {
                     growth: (s.k.gdp_drift + shock).exp(),
-                    cohesion: if s.pol.cohesion_volatility > 0.0 {
+                    cohesion: if s.reads_cohesion && s.pol.cohesion_volatility > 0.0 {
                         s.k.cohesion_shock * g[1].normal()
                     } else {
                         0.0
                     },
-                    narrative: if s.pol.narrative_volatility > 0.0 {
+                    narrative: if s.reads_narrative && s.pol.narrative_volatility > 0.0 {
                         s.k.narrative_shock * g[2].normal()
                     } else {
                         0.0
@@ -1598,9 +1619,26 @@ impl<const C: bool> World<C> {
             crisis_stream_id(c.crisis_base[ri], record.rivalries[ri].crises),
         );
         let draws = self.crisis_draws(c, ri, &mut g);
-        let d = self.decide(c, ri, &draws);
+        // The forces around the crisis are the same for the run and every variant deciding
+        // beside it; a variant that removes the same of the military and political levels
+        // (it differs in the economic one) has the same theatre and probabilities too.
+        let forces = self.forces(c, ri);
+        let th = forces.under(c.removed);
+        let p = self.balance_probabilities(c, ri, &th, &draws);
+        let d = self.decide_in(c, ri, &draws, &th, p);
         for (v, f) in followers.into_iter().flatten() {
-            if !f.diverged && !self.decide(v, ri, &draws).play.same_course(&d.play) {
+            if f.diverged {
+                continue;
+            }
+            let same = |r: Removal| (r.military, r.political);
+            let dv = if same(v.removed) == same(c.removed) {
+                self.decide_in(v, ri, &draws, &th, p)
+            } else {
+                let th = forces.under(v.removed);
+                let p = self.balance_probabilities(v, ri, &th, &draws);
+                self.decide_in(v, ri, &draws, &th, p)
+            };
+            if !dv.play.same_course(&d.play) {
                 f.world.copy_from(self);
                 f.record.copy_from(record);
                 (f.step, f.rivalry, f.pending, f.diverged) = (step, ri, pending, true);
@@ -1649,7 +1687,17 @@ impl<const C: bool> World<C> {
     /// The forces and commitments around a crisis on rivalry A -> T (docs/MODEL.md 7.5):
     /// the challenger's committable local capability, the target side's local capability
     /// with and without its protectors' commitment, and the protectors' aggregate terms.
+    #[cfg(any(test, feature = "internals"))]
     fn theatre(&self, c: &Compiled, ri: usize) -> Theatre {
+        self.forces(c, ri).under(c.removed)
+    }
+
+    /// [`World::theatre`] before any level is removed: the forces and commitments around a
+    /// crisis on rivalry `ri` in the world's state, the same for every variant of the run
+    /// (the levels act only in [`Forces::under`]), so a crisis computes them once for the
+    /// run and the variants deciding beside it.
+    #[inline(always)]
+    fn forces(&self, c: &Compiled, ri: usize) -> Forces {
         let rv = &c.scenario.rivalries[ri];
         let (a, t) = (rv.challenger, rv.target);
         let params = &self.rivalries[ri].params;
@@ -1752,7 +1800,26 @@ impl<const C: bool> World<C> {
         }
         th.coalition += th.deployed;
         th.reinforce += th.deployed;
-        if c.removed.military {
+        Forces { th, tripwire }
+    }
+}
+
+/// The forces and commitments around a crisis before any level is removed
+/// ([`World::forces`]): the theatre without its tripwire share and node-4 flag, and the
+/// mandate-weighted stationed forces.
+#[derive(Debug, Clone, Copy)]
+struct Forces {
+    th: Theatre,
+    tripwire: f64,
+}
+
+impl Forces {
+    /// The theatre with the defender-side levels in `removed` taken away.
+    #[inline(always)]
+    fn under(&self, removed: Removal) -> Theatre {
+        let (mut th, mut tripwire) = (self.th, self.tripwire);
+        let m_a = th.m_a;
+        if removed.military {
             th.m_t0 = 0.0;
             th.reinforce = 0.0;
             th.coalition = 0.0;
@@ -1761,7 +1828,7 @@ impl<const C: bool> World<C> {
             th.bound = 0.0;
             tripwire = 0.0;
         }
-        if c.removed.political {
+        if removed.political {
             th.bound = 0.0;
             tripwire = 0.0;
         }
@@ -1774,9 +1841,12 @@ impl<const C: bool> World<C> {
         } else {
             0.0
         };
-        th.protector = !c.removed.military && (th.bound > 0.0 || th.deployed > 0.0);
+        th.protector = !removed.military && (th.bound > 0.0 || th.deployed > 0.0);
         th
     }
+}
+
+impl<const C: bool> World<C> {
 
     /// The crisis game's payoffs for rivalry `ri` with A's probability of prevailing `p`
     /// (index k: protector out, in) (docs/MODEL.md 7.6).
@@ -1818,13 +1888,20 @@ impl<const C: bool> World<C> {
         };
         // Fearon (1995) with the issue bounded: the target fights only if its cost of war is
         // below its chance of not losing the war, q_k = min(1, war_resistance (1 - p_k)).
-        let war = [0, 1].map(|k| {
+        // Arrays written out, not `[0, 1].map(..)`: the same arithmetic, without temporaries
+        // that LLVM may copy into the returned inputs (a 300-byte `memcpy` per call in some
+        // builds).
+        let war_k = |k: usize| {
             let c_a = (war_cost[k] + political[k] + trade) / value.max(1e-9);
             let q = (m.war_resistance * (1.0 - p[k])).min(1.0);
             fearon_war_probability(c_a, m.war_uncertainty, q)
-        });
+        };
+        let war = [war_k(0), war_k(1)];
         let ts = &self.countries[t];
-        let t_war = [0, 1].map(|k| m.target_war_cost * stake * 2.0 * p[k]);
+        let t_war = [
+            m.target_war_cost * stake * 2.0 * p[0],
+            m.target_war_cost * stake * 2.0 * p[1],
+        ];
         let p_war = if th.coalition > 0.0 {
             m.protector_war_cost * stake * th.own_a / (th.own_a + th.coalition)
         } else {
@@ -1850,7 +1927,10 @@ impl<const C: bool> World<C> {
                 m.display_sanctions_share * params.sanctions_credibility
             },
             p,
-            a_force_cost: war_cost.map(|x| m.limited_force_cost * x),
+            a_force_cost: [
+                m.limited_force_cost * war_cost[0],
+                m.limited_force_cost * war_cost[1],
+            ],
             a_war_cost: war_cost,
             a_political: political,
             trade,
@@ -1865,7 +1945,10 @@ impl<const C: bool> World<C> {
                         + m.concession_reputation * ts.reputation)
             },
             t_value: stake * m.target_stake,
-            t_force_cost: t_war.map(|x| m.limited_force_cost * x),
+            t_force_cost: [
+                m.limited_force_cost * t_war[0],
+                m.limited_force_cost * t_war[1],
+            ],
             t_war_cost: t_war,
             protector: th.protector,
             p_commit_cost: m.commit_cost * stake,
@@ -1876,12 +1959,19 @@ impl<const C: bool> World<C> {
         }
     }
 
-    /// The crisis game on rivalry `ri` in the world's current state under `c` (module
-    /// [`game`]): the challenger decides in the game it perceives, the target and protectors
-    /// in the real one, on the crisis's random numbers `draws`. Changes nothing.
-    fn decide(&self, c: &Compiled, ri: usize, draws: &CrisisDraws) -> Decision {
+    /// A's probabilities of prevailing in the crisis on rivalry `ri` with the protectors out
+    /// and in, real and as A perceives them (`[p_real, p_seen]`), in theatre `th` of `c`.
+    /// They depend on `c` only through the military level (in `th`) and the political one
+    /// (monitoring narrows the misperception).
+    #[inline(always)]
+    fn balance_probabilities(
+        &self,
+        c: &Compiled,
+        ri: usize,
+        th: &Theatre,
+        draws: &CrisisDraws,
+    ) -> [[f64; 2]; 2] {
         let m = self.model;
-        let th = self.theatre(c, ri);
         let p_real = [
             contest_success(th.m_a, th.m_t0, m.decisiveness),
             contest_success(th.m_a, th.m_t0 + th.reinforce, m.decisiveness),
@@ -1898,24 +1988,37 @@ impl<const C: bool> World<C> {
         } else {
             p_real
         };
+        [p_real, p_seen]
+    }
+
+    /// The crisis game on rivalry `ri` in the world's current state under `c` (module
+    /// [`game`]), in its theatre `th` under `c` with its balance probabilities
+    /// ([`World::balance_probabilities`]): the challenger decides in the game it perceives,
+    /// the target and protectors in the real one, on the crisis's random numbers `draws`.
+    /// Changes nothing.
+    #[inline(always)]
+    fn decide_in(
+        &self,
+        c: &Compiled,
+        ri: usize,
+        draws: &CrisisDraws,
+        th: &Theatre,
+        [p_real, p_seen]: [[f64; 2]; 2],
+    ) -> Decision {
         // The real game decides only what follows a challenge (`game::play` reads it, and
         // its inputs, only then): built and solved only then, unless it is the game the
-        // challenger perceives.
-        let (seen, real, real_inputs) = if p_seen == p_real {
-            let real_inputs = self.game_inputs(c, ri, &th, p_real);
-            let real = game::solve(&real_inputs);
-            (real, real, real_inputs)
+        // challenger perceives. Without a challenge `play` is given the perceived game in its
+        // place (it reads neither), so no game is built or zeroed for nothing.
+        let seen_inputs = self.game_inputs(c, ri, th, p_seen);
+        let seen = game::solve(&seen_inputs);
+        let play = if p_seen == p_real || draws.u[0] >= seen.challenge {
+            game::play(&seen, &seen, &seen_inputs, &draws.u)
         } else {
-            let seen = game::solve(&self.game_inputs(c, ri, &th, p_seen));
-            if draws.u[0] < seen.challenge {
-                let real_inputs = self.game_inputs(c, ri, &th, p_real);
-                (seen, game::solve(&real_inputs), real_inputs)
-            } else {
-                (seen, game::Solution::default(), GameInputs::default())
-            }
+            let real_inputs = self.game_inputs(c, ri, th, p_real);
+            game::play(&seen, &game::solve(&real_inputs), &real_inputs, &draws.u)
         };
         Decision {
-            play: game::play(&seen, &real, &real_inputs, &draws.u),
+            play,
             a_challenge: seen.a_challenge,
             bound: th.bound,
         }
