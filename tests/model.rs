@@ -512,3 +512,63 @@ fn wars_end_after_a_geometric_duration_and_play_resumes() {
     );
     assert!(resumed > 0, "no rivalry played again after a war");
 }
+
+/// Each run's record of `s` under `seed`, runs `0..n` in order.
+fn records(s: &Scenario, seed: u64, n: u64) -> Vec<deter::model::RunRecord> {
+    let c = Compiled::new(s);
+    let plan = RunPlan {
+        seed,
+        first: 0,
+        count: n,
+        stream_offset: 0,
+    };
+    let mut w = deter::engine::Worker::new(&c);
+    (0..n)
+        .map(|i| {
+            w.run_range(&c, &plan, i, 1);
+            w.last_record().clone()
+        })
+        .collect()
+}
+
+/// The domestic reward of a display is paid only in reaction crises, those opened by a
+/// target-initiated trigger or a non-state incident (docs/MODEL.md 7.4, 7.6). Without either
+/// process the reward changes no run at all (every record equal, field by field); with only
+/// those processes opening crises (the rivalry's own opportunity rate 0), a reward of 0.5
+/// raises the crises that reach a display (common random numbers: the same runs and seed).
+#[test]
+fn the_display_reward_is_paid_only_in_reaction_crises() {
+    let runs = 400;
+    let seed = 5;
+    let mut none = baseline();
+    set(&mut none, "rivalry.SRB-XKX.target_trigger_rate", 0.0);
+    set(&mut none, "rivalry.SRB-XKX.nonstate_rate", 0.0);
+    let mut rewarded = none.clone();
+    set(&mut none, "model.reaction_display_reward", 0.0);
+    set(&mut rewarded, "model.reaction_display_reward", 0.5);
+    let (a, b) = (records(&none, seed, runs), records(&rewarded, seed, runs));
+    assert!(a.iter().map(|r| r.rivalries[0].disputes).sum::<u32>() > 0);
+    assert_eq!(a, b, "the reward moved a run with no reaction crisis");
+
+    let mut only = baseline();
+    set(&mut only, "rivalry.SRB-XKX.opportunity_rate", 0.0);
+    let mut rewarded = only.clone();
+    set(&mut only, "model.reaction_display_reward", 0.0);
+    set(&mut rewarded, "model.reaction_display_reward", 0.5);
+    let displays = |rs: &[deter::model::RunRecord]| -> u32 {
+        rs.iter()
+            .map(|r| {
+                let c = &r.rivalries[0].counts;
+                use deter::outputs::count;
+                c[count::DISPLAYS] + c[count::USES_OF_FORCE] + c[count::WARS]
+            })
+            .sum()
+    };
+    let (a, b) = (records(&only, seed, runs), records(&rewarded, seed, runs));
+    assert!(
+        displays(&b) > displays(&a) + displays(&a) / 2,
+        "the reward of reaction crises did not raise displays: {} -> {}",
+        displays(&a),
+        displays(&b)
+    );
+}

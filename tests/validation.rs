@@ -65,6 +65,44 @@ fn scale(s: &mut Scenario, path: &str, factor: f64) {
 /// Simulate runs 0..n of `s` under `seed`, one record per run (rivalry 0), in run order.
 /// Blocks of runs go to rayon workers; run `i` always draws from stream `i`.
 fn simulate(s: &Scenario, seed: u64, n: u64) -> Vec<Run> {
+    simulate_with(s, seed, n, |r| summarise(&r.rivalries[0]))
+}
+
+/// As [`simulate`], but every rivalry of the run summed into one [`Run`] (counts only: the
+/// memory pairs are summed too, the level is the run's highest).
+fn simulate_all_rivalries(s: &Scenario, seed: u64, n: u64) -> Vec<Run> {
+    simulate_with(s, seed, n, |r| {
+        r.rivalries
+            .iter()
+            .map(summarise)
+            .fold(Run::default(), |a, b| Run {
+                crises: a.crises + b.crises,
+                disputes: a.disputes + b.disputes,
+                force: a.force.max(b.force),
+                force_crises: a.force_crises + b.force_crises,
+                war_crises: a.war_crises + b.war_crises,
+                invoked: a.invoked + b.invoked,
+                honoured: a.honoured + b.honoured,
+                sanctioned: a.sanctioned + b.sanctioned,
+                sanctions_succeeded: a.sanctions_succeeded + b.sanctions_succeeded,
+                after_concession: (
+                    a.after_concession.0 + b.after_concession.0,
+                    a.after_concession.1 + b.after_concession.1,
+                ),
+                after_firm: (
+                    a.after_firm.0 + b.after_firm.0,
+                    a.after_firm.1 + b.after_firm.1,
+                ),
+            })
+    })
+}
+
+fn simulate_with(
+    s: &Scenario,
+    seed: u64,
+    n: u64,
+    summary: impl Fn(&deter::model::RunRecord) -> Run + Sync,
+) -> Vec<Run> {
     const BLOCK: u64 = 1_000;
     let c = Compiled::new(s);
     let plan = RunPlan {
@@ -80,7 +118,7 @@ fn simulate(s: &Scenario, seed: u64, n: u64) -> Vec<Run> {
             (b * BLOCK..n.min((b + 1) * BLOCK))
                 .map(|i| {
                     w.run_range(&c, &plan, i, 1);
-                    summarise(&w.last_record().rivalries[0])
+                    summary(w.last_record())
                 })
                 .collect()
         })
@@ -585,14 +623,47 @@ fn sanctions_succeed_in_about_a_third_of_episodes() {
 }
 
 /// Fact 5: a few percent of disputes reach war (Correlates of War: about 95 wars against
-/// 2,400 militarized interstate disputes, 1816-2014, about 4%).
+/// 2,400 militarized interstate disputes, 1816-2014, about 4%). This is a fact of the
+/// population of disputes, all dyads together, not of any one dyad: a dyad whose target has a
+/// protector with forces in theatre has many disputes that stop at a display and few wars
+/// (the Serbia -> Kosovo record 2008-2024: no war in eight disputes), a dyad at parity with no
+/// protector the reverse. Measured on the baseline dyad alone it tested the baseline's mix of
+/// displays, not the escalation model (docs/VALIDATION.md); the baseline keeps the weak form
+/// (`war_is_a_rare_outcome_of_disputes`). Reading, fixed before measuring on this population:
+/// over the disputes of the four bundled historical cases pooled (Serbia -> Kosovo 2008,
+/// Russia -> Georgia 2004, Russia -> Ukraine 2013, Russia -> the Baltic states 2014, every
+/// rivalry, each at its own values and seed, 10,000 runs each), the share that reaches war,
+/// with its interval (runs as clusters), and the Correlates of War share have a difference
+/// whose 95% interval (Newcombe) includes 0.
 #[test]
+#[ignore = "not reproduced: the four historical cases pooled have 2.1% [2.1, 2.2] of disputes reaching war (2.3% with the defaults and Georgia's budget before model5) against the Correlates of War 4.0% [3.2, 4.8]; the baseline dyad alone 2.2% (docs/VALIDATION.md)"]
 fn a_few_percent_of_disputes_reach_war() {
-    let runs = simulate(&baseline(), SEED, RUNS);
+    let mut runs = Vec::new();
+    for file in [
+        "serbia-kosovo-2008.toml",
+        "russia-georgia-2004.toml",
+        "russia-ukraine-2013.toml",
+        "russia-baltic-2014.toml",
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/history")
+            .join(file);
+        let s = scenario::load_file(&path).expect("valid");
+        let r = simulate_all_rivalries(&s, s.meta.seed, RUNS);
+        eprintln!(
+            "{file}: war share of disputes {}",
+            ratio(&r, |r| r.war_crises, |r| r.disputes)
+        );
+        runs.extend(r);
+    }
+    let base = simulate(&baseline(), SEED, RUNS);
     let model = ratio(&runs, |r| r.war_crises, |r| r.disputes);
     let cow = wilson_est(95, 2400);
     let d = newcombe(model, cow);
-    eprintln!("war share of disputes: model {model}, COW {cow}, difference {d}");
+    eprintln!(
+        "war share of disputes: four cases pooled {model}, COW {cow}, difference {d}; the baseline dyad alone {}",
+        ratio(&base, |r| r.war_crises, |r| r.disputes)
+    );
     assert!(d.lo <= 0.0 && d.hi >= 0.0, "{d}");
 }
 
@@ -689,9 +760,15 @@ fn force_against_a_weak_unprotected_target_rarely_becomes_war() {
 /// Fact 5: a satisfied challenger (dissatisfaction 0) almost never challenges, even against
 /// the weak defender of the baseline (Zagare & Kilgour 2000; Quackenbush 2010). "Almost
 /// never" is read as: at least ten times less often per opportunity than the dissatisfied
-/// baseline challenger.
+/// baseline challenger. Why the model has it: every gain of a challenge scales with the
+/// value of revision `V = S D (1 + n)`, the target's concession and the domestic reward of a
+/// display in a reaction crisis alike (docs/MODEL.md 7.6), while a dispute costs trade even
+/// when nothing is gained; with `D = 0` a challenge is worth less than nothing and only the
+/// challenger's logit noise makes it. (Until the reward of reaction displays, the ratio was
+/// 0.124 [0.121, 0.128] and this test was ignored. It holds now mainly because the
+/// dissatisfied challenger challenges more, 0.34 -> 0.44 per opportunity; the satisfied
+/// one's rate fell only from 0.043 to 0.040, with the dearer trade cost of a dispute.)
 #[test]
-#[ignore = "not reproduced by model 2: a satisfied challenger challenges about 8 times less often (ratio 0.124 [0.121, 0.128]), not 10: logit noise at rationality 10 on a gap of about 0.3 stake units (docs/VALIDATION.md)"]
 fn satisfied_challenger_almost_never_challenges() {
     let base = baseline();
     let mut satisfied = base.clone();

@@ -41,6 +41,10 @@ pub struct GameInputs {
     pub audience: f64,
     /// A's cost of displaying force (mobilisation; military).
     pub display_cost: f64,
+    /// A's domestic reward for a display of force, kept whatever follows (gain): in a crisis
+    /// that reacts to the target's move or to non-state violence, a hawkish audience rewards
+    /// the show of force (Kertzer & Brutger 2016); 0 otherwise.
+    pub display_reward: f64,
     /// A's cost of Western sanctions once imposed (economic).
     pub sanctions: f64,
     /// W's probability of sanctioning at the use of force if it has not sanctioned yet.
@@ -171,7 +175,7 @@ impl GameInputs {
     #[inline]
     pub fn a_back_display(&self, s: usize) -> Levels {
         Levels {
-            gain: 0.0,
+            gain: self.display_reward,
             military: self.display_cost,
             political: 2.0 * self.audience,
             economic: s as f64 * self.sanctions + self.trade_dispute,
@@ -183,7 +187,7 @@ impl GameInputs {
     #[inline]
     pub fn a_force_end(&self, k: usize, war: bool, sanctioned: bool) -> Levels {
         Levels {
-            gain: self.p[k] * self.value,
+            gain: self.p[k] * self.value + self.display_reward,
             military: self.display_cost
                 + if war {
                     self.a_war_cost[k]
@@ -435,6 +439,7 @@ mod tests {
             value: 1.2,
             audience: 0.05,
             display_cost: 0.2,
+            display_reward: 0.1,
             sanctions: 0.4,
             sanction_prob: 0.4,
             sanction_prob_display: 0.3,
@@ -756,6 +761,39 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The domestic reward of a display is kept whatever follows (docs/MODEL.md 7.6): it is in
+    /// every payoff after the display and in none before, so it leaves the use-of-force choice
+    /// (both of its actions carry it) and P's choice exactly as they were, raises P(display),
+    /// and adds exactly the reward to A's value of displaying and of every use of force.
+    #[test]
+    fn a_display_reward_makes_displays_likelier_and_leaves_the_force_choice() {
+        let g = GameInputs {
+            display_reward: 0.0,
+            ..example()
+        };
+        let r = GameInputs {
+            display_reward: 0.15,
+            ..g
+        };
+        let (a, b) = (solve(&g), solve(&r));
+        for s in 0..2 {
+            for k in 0..2 {
+                assert!((a.force[s][k] - b.force[s][k]).abs() < 1e-15);
+                let gained = b.a_force[s][k].total() - a.a_force[s][k].total();
+                assert!((gained - 0.15).abs() < 1e-12, "{gained}");
+            }
+            assert!((a.commit[s] - b.commit[s]).abs() < 1e-15);
+        }
+        let gained = b.a_display.total() - a.a_display.total();
+        assert!((gained - 0.15).abs() < 1e-12, "{gained}");
+        assert!(b.display > a.display, "{} vs {}", b.display, a.display);
+        // (A's value of challenging need not rise: under logit noise the expected payoff of
+        // a node can fall when its worse action improves and is chosen more often.)
+        // Nothing before the display carries it.
+        assert_eq!(r.a_back_threat(), g.a_back_threat());
+        assert_eq!(r.a_conceded(), g.a_conceded());
     }
 
     /// Every decision responds to its own payoffs.

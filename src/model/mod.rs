@@ -286,6 +286,9 @@ struct RivalryState {
     at_war: bool,
     /// Last crisis: 0 none, 1 target conceded, 2 target stood firm.
     last_resistance: u8,
+    /// Crises of this month still to play that react to the target's move or to non-state
+    /// violence (docs/MODEL.md 7.4): they are played first.
+    reactions: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -490,6 +493,7 @@ impl Compiled {
                 tension: r.params.tension,
                 at_war: false,
                 last_resistance: 0,
+                reactions: 0,
             })
             .collect();
         let steps = s.steps();
@@ -1598,6 +1602,7 @@ impl<const C: bool> World<C> {
         }
         let rate = p.opportunity_rate * (1.0 + m.tension_sensitivity * st.tension) * DT;
         let opportunities = poisson_inversion(rate, g[1].uniform());
+        st.reactions = target_triggers + triggered;
         target_triggers + triggered + opportunities
     }
 
@@ -1644,6 +1649,9 @@ impl<const C: bool> World<C> {
                 (f.step, f.rivalry, f.pending, f.diverged) = (step, ri, pending, true);
             }
         }
+        // This crisis is played: one reaction fewer left this month.
+        let st = &mut self.rivalries[ri];
+        st.reactions = st.reactions.saturating_sub(1);
         let rec = &mut record.rivalries[ri];
         rec.crisis_level = 0;
         self.play_crisis(c, ri, step, &d, rec);
@@ -1857,6 +1865,10 @@ impl<const C: bool> World<C> {
         let params = &self.rivalries[ri].params;
         let stake = params.stakes;
         let value = stake * params.dissatisfaction * (1.0 + self.countries[a].narrative);
+        // A crisis that reacts to the target's move or to non-state violence: a hawkish
+        // domestic audience rewards a display of force (Kertzer & Brutger 2016), in
+        // proportion to how much it values the issue (docs/MODEL.md 7.6).
+        let reaction = self.rivalries[ri].reactions > 0;
         // Denial and punishment (Snyder 1961) are separate terms of A's cost of war: the
         // local fight costs 2 (1 - p); a committed coalition punishes by its total
         // capability and strategic deterrent whatever the local outcome, so a pact with a
@@ -1915,6 +1927,11 @@ impl<const C: bool> World<C> {
             value,
             audience: m.audience_cost * stake,
             display_cost: m.display_cost_factor * m.war_cost * stake,
+            display_reward: if reaction {
+                m.reaction_display_reward * value
+            } else {
+                0.0
+            },
             sanctions,
             sanction_prob: if rm.economic {
                 0.0

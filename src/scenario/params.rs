@@ -187,7 +187,7 @@ param_block! {
         /// Share of the challenger's GDP lost to a use of force per unit of the rivalry's trade intensity (lost bilateral trade).
         trade_gdp_loss: "share of GDP", Value(0.063), [0.0, 10.0];
         /// Share of the trade cost of a use of force that a dispute stopping short of force (a threat or a display) already costs the challenger: conflict of any intensity costs gains from trade (Polachek 1980), not only force.
-        dispute_trade_share: "", Value(0.52), [0.0, 1.0];
+        dispute_trade_share: "", Value(0.7), [0.0, 1.0];
         /// Audience cost of backing down, per rung climbed above the threat.
         audience_cost: "stake units", Value(0.02), [0.0, 10.0];
         /// Share of the war cost a display of force (MID level 3) carries.
@@ -207,7 +207,7 @@ param_block! {
         /// Protector's cost of staying out when the challenger uses force, per unit of treaty weight (reputation on all its commitments).
         treaty_cost: "stake units", Value(0.15), [0.0, 10.0];
         /// Protector's cost of staying out when its forces in theatre are engaged, per unit of their share of the target side's local strength (tripwire).
-        tripwire_cost: "stake units", Value(1.4), [0.0, 10.0];
+        tripwire_cost: "stake units", Value(2.0), [0.0, 10.0];
         /// Protector's cost of committing (mobilisation, reinforcement).
         commit_cost: "stake units", Value(0.05), [0.0, 10.0];
         /// Protector's cost of war against the challenger, scaled by K_A / (K_A + C_P).
@@ -239,7 +239,9 @@ param_block! {
         /// Gain in procurement efficiency from collective (coordinated NATO-standard) procurement.
         procurement_bonus: "", Value(0.15), [0.0, 2.0];
         /// Share of sanctions_credibility with which the West sanctions a mere display of force (MID 3). Displays are rarely sanctioned: none of Serbia's alerts and build-ups on the Kosovo boundary (2019, 2021, 2022, 2023) nor Russia's build-ups on Ukraine's border (2021) drew sanctions; sanctions followed uses of force (2014, 2022). Hand-set; 1 restores sanctions at the display with the full credibility.
-        display_sanctions_share: "", Value(0.1), [0.0, 1.0];
+        display_sanctions_share: "", Value(0.05), [0.0, 1.0];
+        /// Reward a hawkish domestic audience gives the challenger for a display of force (MID 3) in a crisis that reacts to the target's move or to non-state violence (a target-initiated trigger or a non-state incident opened it), as a share of its value of revision V; kept whatever follows. Belligerence is rewarded by hawkish audiences (Kertzer & Brutger 2016) and a kin state answers moves against its kin with a show of support (Jenne 2007; Saideman & Ayres 2008): in the Serbia -> Kosovo record every display (2011, 2019, 2021, 2022, 2023) followed a move by Kosovo or violence in the north. 0: no reward.
+        reaction_display_reward: "", Value(0.12), [0.0, 1.0];
         /// Sensitivity of the non-state incident rate to tension: factor 1 + nonstate_tension * tension.
         nonstate_tension: "", Value(1.0), [0.0, 20.0];
         /// Sensitivity of the non-state incident rate to the challenger's narrative: factor 1 + nonstate_narrative * narrative (armed groups draw on the narrative that denies the target's claim).
