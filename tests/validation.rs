@@ -464,6 +464,38 @@ fn a_zero_capability_deployment_changes_nothing() {
     assert_eq!(a, b, "a zero-capability deployment changed runs");
 }
 
+/// Group 2: a deployment that cannot fight alongside the host (interoperability 0) changes
+/// nothing, to the bit, even when its contributors also contribute to a later deployment
+/// there: it must not count them as already counted and so drop them from the later force's
+/// coalition. Here an inert force with KFOR's contributors is listed before KFOR.
+#[test]
+fn a_deployment_of_zero_interoperability_changes_nothing_even_sharing_contributors() {
+    let base = baseline();
+    let mut with = base.clone();
+    let kfor = &base.deployments[0];
+    let mut params = kfor.params.clone();
+    params.capability = 50.0;
+    params.interoperability = 0.0;
+    with.deployments.insert(
+        0,
+        scenario::Deployment {
+            id: "INERT".into(),
+            name: "force that cannot fight with the host".into(),
+            host: kfor.host,
+            contributors: kfor.contributors.clone(),
+            params,
+        },
+    );
+    let a = simulate(&base, SEED, RUNS / 5);
+    let b = simulate(&with, SEED, RUNS / 5);
+    let changed = a.iter().zip(&b).filter(|(x, y)| x != y).count();
+    assert!(
+        changed == 0,
+        "an inert deployment changed {changed} of {} runs",
+        a.len()
+    );
+}
+
 /// Group 6, units invariance: scaling every currency figure (GDPs, budgets, capabilities of
 /// countries, powers and deployments) by 1024 changes no outcome of any run, to the bit.
 /// A power of two is exact in floating point; other factors give the same results up to

@@ -1779,14 +1779,17 @@ impl<const C: bool> World<C> {
             th.deployed += k;
             tripwire += dp.reliability * k;
             // Its contributors fight with everything if they commit (punishment), each
-            // counted once: not if a pact or an earlier deployment already counted it.
+            // counted once: not if a pact or an earlier deployment already counted it (an
+            // earlier one counts only if it was not skipped above for k = 0).
             for (j, &who) in deployments[d].contributors.iter().enumerate() {
                 let actor = self.actor_index(who);
                 let counted = actor == a
                     || self.pact[row + actor] > 0.0
                     || deployments[..d].iter().enumerate().any(|(e, other)| {
                         c.deployment_host[e] == t
-                            && self.deployments[e].capability > 0.0
+                            && self.deployments[e].interoperability
+                                * self.deployments[e].capability
+                                > 0.0
                             && other
                                 .contributors
                                 .iter()
