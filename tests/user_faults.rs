@@ -1373,3 +1373,39 @@ fn an_empty_extends_is_refused_at_its_value() {
     );
     assert!(!err.contains("not valid"), "{err}");
 }
+
+/// A levers x futures sweep stopped during its first policy leaves every row of one policy,
+/// each in a future of its own: `deter robust` reported "0 policies and the status quo across
+/// N futures" and wrote a table. Refused as incomplete (exit 2), as a file with two policies
+/// partly present is, and nothing is written.
+#[test]
+fn robust_refuses_the_results_of_a_sweep_stopped_during_its_first_policy() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("table.csv");
+    for names in [&["baseline"][..], &["envoy"][..]] {
+        let results = results_of(d.path(), names);
+        let o = deter()
+            .arg("robust")
+            .arg(&results)
+            .args(["--out", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{o:?}");
+        let e = stderr(&o);
+        assert!(
+            e.contains(&format!("only one policy (`{}`, in 3 futures)", names[0])),
+            "{e}"
+        );
+        assert!(e.contains("an incomplete sweep?"), "{e}");
+        assert!(e.contains("--resume"), "{e}");
+        assert!(!out.exists(), "a table was written");
+    }
+    // Two policies, complete: accepted (the refusal is about the count, not the file).
+    let o = deter()
+        .arg("robust")
+        .arg(results_of(d.path(), &["baseline", "envoy"]))
+        .args(["--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+}

@@ -521,6 +521,19 @@ pub fn robustness(
     let Some((policies, futures)) = names else {
         return Err("the results have no headline outcome column (`use_of_force_p`, ...)".into());
     };
+    // Robustness compares policies within each future: one policy has nothing to be compared
+    // with. A levers x futures sweep stopped during its first policy leaves exactly such a
+    // file (every row of one policy, each in a future of its own), and a results file does
+    // not record how many futures its design had, so the count of policies is what shows it.
+    if policies.len() < 2 {
+        return Err(format!(
+            "the results have only one policy (`{}`, in {futures} futures): robustness \
+             compares policies within each future (an incomplete sweep? a levers x futures \
+             sweep stopped during its first policy leaves such a file; complete it with \
+             `deter sweep SWEEP --out RESULTS --resume`)",
+            policies[0]
+        ));
+    }
     let status_quo_flag = status_quo;
     let status_quo = match status_quo {
         // `--status-quo ""`: rank every row.
