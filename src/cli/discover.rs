@@ -94,6 +94,20 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
             ));
         }
     };
+    // A probability's threshold outside [0, 1] selects every point or none: refused as every
+    // numeric flag out of its range is ("FLAG VALUE: expected ...").
+    if rdm::is_probability(&condition.column) && !(0.0..=1.0).contains(&condition.value) {
+        let (flag, value) = match (&args.where_, args.above, args.below) {
+            (Some(w), _, _) => ("--where".to_string(), format!("`{w}`")),
+            (None, Some(_), _) => ("--above".to_string(), condition.value.to_string()),
+            _ => ("--below".to_string(), condition.value.to_string()),
+        };
+        return Err(CliError::Usage(format!(
+            "{flag} {value}: expected a number in [0, 1] (`{}` is a probability, a share of \
+             runs; a threshold outside it selects every point or none)",
+            condition.column
+        )));
+    }
     if !(args.alpha > 0.0 && args.alpha < 0.5) {
         return Err(CliError::Usage(format!(
             "--alpha {}: expected a share in (0, 0.5)",

@@ -96,6 +96,20 @@ impl Condition {
     }
 }
 
+/// Whether `column` names a probability (a share of runs, 0 to 1) in a results file: a
+/// headline outcome (`use_of_force`), its `_p`, `_mc95_lo` or `_mc95_hi` column, its regret
+/// (`regret_use_of_force`, a difference of two probabilities within a future, never
+/// negative), or the share of runs censored (`years_to_force_censored_share`). A threshold
+/// outside [0, 1] on such a column selects every point or none.
+pub fn is_probability(column: &str) -> bool {
+    let outcome = column.strip_prefix("regret_").unwrap_or(column);
+    let outcome = ["_p", "_mc95_lo", "_mc95_hi"]
+        .iter()
+        .find_map(|s| outcome.strip_suffix(s))
+        .unwrap_or(outcome);
+    OUTCOMES.contains(&outcome) || column.ends_with("_censored_share")
+}
+
 /// A finished scenario discovery: what was asked, over which points, and the boxes.
 #[derive(Debug, Clone)]
 pub struct Discovery {
