@@ -1223,6 +1223,25 @@ impl<'a> Reader<'a> {
                         p.start = ym;
                         let months = s.meta.start.months_until(ym);
                         let horizon = i64::from(s.meta.horizon_years) * 12;
+                        if months < 0 {
+                            // The simulation starts it in its first month (no earlier month
+                            // exists), as if dated then: said, as the converse below is.
+                            let (y, m) = (s.meta.start.year, s.meta.start.month);
+                            self.warn(
+                                v.span(),
+                                &format!("{path}.start"),
+                                format!(
+                                    "policy `{id}` starts {:04}-{:02}, before the scenario \
+                                     starts ({y:04}-{m:02}): it takes effect in the first \
+                                     month, as if dated {y:04}-{m:02}",
+                                    ym.year, ym.month
+                                ),
+                            )
+                            .help = Some(format!(
+                                "date it {y:04}-{m:02} or later, or move `scenario.start` back \
+                                 (a policy in force before the start belongs in the base values)"
+                            ));
+                        }
                         if months >= horizon {
                             let end = s.meta.start.months_until(s.meta.start) + horizon;
                             let (y, m) = (
@@ -1275,6 +1294,8 @@ impl<'a> Reader<'a> {
                 {
                     p.changes.clear();
                     let mut names: Vec<(String, Range<usize>)> = Vec::new();
+                    // The parameters changed so far, with the span of their `path` value.
+                    let mut targets: Vec<(super::path::ParamRef, Range<usize>)> = Vec::new();
                     for (j, item) in arr.iter().enumerate() {
                         let ip = format!("{cp}[{j}]");
                         let Some(ct) = self.table(item, &ip) else {
@@ -1294,6 +1315,40 @@ impl<'a> Reader<'a> {
                                 )
                             {
                                 continue;
+                            }
+                            // Two changes of one parameter are legal (they apply in turn) but
+                            // rarely meant: said where the second is, as a warning.
+                            if let Some(pv) = lookup(ct, "path") {
+                                if let Some((_, first)) =
+                                    targets.iter().find(|(t, _)| *t == change.target)
+                                {
+                                    let first = first.clone();
+                                    let line =
+                                        super::diagnostic::line_col(self.src, first.start).0;
+                                    let (file, src) = (self.file, self.src);
+                                    self.diags.push(
+                                        Diagnostic::at(
+                                            file,
+                                            src,
+                                            pv.span(),
+                                            &format!("{ip}.path"),
+                                            format!(
+                                                "policy `{id}` changes `{}` twice (first on \
+                                                 line {line}): did you mean one change?",
+                                                change.path
+                                            ),
+                                        )
+                                        .with_note_at(src, first, "first changed here")
+                                        .with_help(Some(
+                                            "give each parameter one change (`set`, `add` or \
+                                             `scale`) per policy"
+                                                .into(),
+                                        ))
+                                        .warning(),
+                                    );
+                                } else {
+                                    targets.push((change.target, pv.span()));
+                                }
                             }
                             p.changes.push(change);
                         }
