@@ -1409,3 +1409,49 @@ fn robust_refuses_the_results_of_a_sweep_stopped_during_its_first_policy() {
         .unwrap();
     assert!(o.status.success(), "{o:?}");
 }
+
+/// `-` (the Unix spelling of standard input) said "cannot read file: No such file or
+/// directory" with no hint. Every command that reads a file now says that standard input is
+/// not read and what to do, exit 2, with the "cannot read file" prefix of every unreadable
+/// input; a file that is really named `-` is still read.
+#[test]
+fn a_dash_for_standard_input_is_explained_in_every_command() {
+    let d = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (&["run", "-"], "scenario"),
+        (&["validate", "-"], "scenario"),
+        (&["compare", "-", "-"], "scenario"),
+        (&["sweep", "-"], "sweep"),
+        (&["robust", "-"], "results"),
+        (&["discover", "-", "--where", "a > 1"], "results"),
+    ];
+    for (args, noun) in cases {
+        let o = deter().current_dir(d.path()).args(args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        let e = stderr(&o);
+        assert!(
+            e.contains(&format!(
+                "-: error: cannot read file: there is no file `-`, and reading {noun} files \
+                 from standard input is not supported"
+            )),
+            "{args:?}: {e}"
+        );
+        assert!(
+            e.contains("help: save it to a file and give that file's path instead of `-`"),
+            "{args:?}: {e}"
+        );
+    }
+    // A file named `-` is a file.
+    std::fs::copy(
+        root().join("scenarios/western-balkans-2024.toml"),
+        d.path().join("-"),
+    )
+    .unwrap();
+    let o = deter()
+        .current_dir(d.path())
+        .args(["validate", "-"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    assert!(stdout(&o).starts_with("-: ok"), "{}", stdout(&o));
+}

@@ -52,8 +52,11 @@ pub(crate) fn read_text(
     noun: &str,
 ) -> Result<String, Diagnostics> {
     let fail = |m: String| Diagnostics(vec![Diagnostic::file_level(shown, m)]);
-    let bytes = crate::scenario::read_bounded(path, limit)
-        .map_err(|e| fail(format!("cannot read file: {e}")))?;
+    let bytes = crate::scenario::read_bounded(path, limit).map_err(|e| {
+        Diagnostics(vec![crate::scenario::input::unreadable(
+            path, shown, noun, &e,
+        )])
+    })?;
     if bytes.len() > limit {
         return Err(fail(format!(
             "the file is larger than {limit} bytes, the limit for {noun} files"

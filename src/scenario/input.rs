@@ -77,12 +77,8 @@ pub(crate) fn read_input_bytes(
 /// input ([`crate::output::note_input`]). [`read_text`] and [`read_input_bytes`] read through it.
 fn read_input(path: &Path, shown: &str, noun: &str, limit: usize) -> Result<Vec<u8>, Diagnostics> {
     crate::output::note_input(path);
-    let bytes = read_bounded(path, limit).map_err(|e| {
-        Diagnostics(vec![Diagnostic::file_level(
-            shown,
-            format!("cannot read file: {e}"),
-        )])
-    })?;
+    let bytes =
+        read_bounded(path, limit).map_err(|e| Diagnostics(vec![unreadable(path, shown, noun, &e)]))?;
     if bytes.len() > limit {
         return Err(Diagnostics(vec![Diagnostic::file_level(
             shown,
@@ -90,6 +86,25 @@ fn read_input(path: &Path, shown: &str, noun: &str, limit: usize) -> Result<Vec<
         )]));
     }
     Ok(bytes)
+}
+
+/// `cannot read file: ERROR`, the one message for an input that cannot be read, in every file
+/// kind; for `-` that does not exist (the Unix spelling of standard input, which no command
+/// reads), it says so and what to do instead.
+pub(crate) fn unreadable(path: &Path, shown: &str, noun: &str, e: &std::io::Error) -> Diagnostic {
+    if path == Path::new("-") && e.kind() == std::io::ErrorKind::NotFound {
+        return Diagnostic::file_level(
+            shown,
+            format!(
+                "cannot read file: there is no file `-`, and reading {noun} files from \
+                 standard input is not supported"
+            ),
+        )
+        .with_help(Some(
+            "save it to a file and give that file's path instead of `-`".into(),
+        ));
+    }
+    Diagnostic::file_level(shown, format!("cannot read file: {e}"))
 }
 
 /// Read and decode the file at `path` (shown as `shown` in diagnostics).
