@@ -392,6 +392,57 @@ mod html {
         // One rivalry: the region-wide differences only (6 outcomes x 7, 3 means x 5, ...).
         assert!(assert_matches_json(&html, &json) > 55);
     }
+
+    /// The page's per-run table named its rows by raw metric key ("crises", "disputes")
+    /// where the terminal table says "crisis opportunities" and "disputes (MID >= 2)": every
+    /// label of the terminal's "per run (mean)" rows, read from the terminal, heads a row of
+    /// the page, and no raw key does.
+    #[test]
+    fn comparison_page_names_the_per_run_rows_as_the_table_does() {
+        let dir = tmp();
+        let html_path = p(dir.path(), "c.html");
+        let out = deter(&[
+            "compare",
+            BUNDLED,
+            ENVOY,
+            "--runs",
+            "50",
+            "--horizon-years",
+            "1",
+            "--report",
+            &html_path,
+        ]);
+        assert!(out.status.success(), "{out:?}");
+        let table = String::from_utf8(out.stdout).unwrap();
+        let mut lines = table.lines().skip_while(|l| !l.contains("per run (mean)"));
+        lines.next().expect("the terminal's per-run rows");
+        // A row: two-space indent, the label (padded to 33), then A's mean; a note under
+        // the rows is indented further.
+        let labels: Vec<String> = lines
+            .take_while(|l| l.starts_with("  ") && !l.starts_with("   ") && l.len() > 35)
+            .map(|l| l[2..35].trim_end().to_string())
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "crisis opportunities",
+                "disputes (MID >= 2)",
+                "years to first use of force"
+            ],
+            "{table}"
+        );
+        let html = std::fs::read_to_string(&html_path).unwrap();
+        for l in &labels {
+            let cell = format!("<tr><td>{}</td>", l.replace('>', "&gt;"));
+            assert!(html.contains(&cell), "no row `{cell}` on the page");
+        }
+        for raw in ["crises", "disputes"] {
+            assert!(
+                !html.contains(&format!("<tr><td>{raw}</td>")),
+                "raw key `{raw}` on the page"
+            );
+        }
+    }
 }
 
 mod csv_format {

@@ -1143,7 +1143,7 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td>{}{}{}{}</tr>",
-                m.metric.replace('_', " "),
+                esc(&super::table::metric_label(m.metric)),
                 cell(&format!("{k}/mean_a"), m.mean_a, num(m.mean_a)),
                 cell(&format!("{k}/mean_b"), m.mean_b, num(m.mean_b)),
                 cell(&format!("{k}/diff"), m.diff, format!("{:+.3}", m.diff)),

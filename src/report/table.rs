@@ -442,11 +442,7 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
             "per run (mean)", "A", "B", "B-A", "paired MC 95%"
         );
         for m in &e.metrics {
-            let label = match m.metric {
-                "crises" => "crisis opportunities",
-                "disputes" => "disputes (MID >= 2)",
-                _ => "years to first use of force",
-            };
+            let label = metric_label(m.metric);
             let _ = writeln!(
                 out,
                 "  {:<33} {:>6} {:>6} {:>8}  {:<18}{}",
@@ -525,4 +521,15 @@ fn metrics_header(out: &mut String, horizon_years: u32) {
         "p50",
         "p95"
     );
+}
+
+/// The words a compared per-run metric is shown under, in the table and on the HTML page:
+/// its [`METRICS`] label ("crisis opportunities" for `crises`), "years to first use of force"
+/// for [`crate::outputs::YEARS_TO_FORCE`], else the key in words.
+pub(crate) fn metric_label(key: &str) -> String {
+    METRICS
+        .iter()
+        .find(|m| m.key == key)
+        .map(|m| m.label.to_string())
+        .unwrap_or_else(|| key.replace('_', " "))
 }
