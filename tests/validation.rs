@@ -473,7 +473,7 @@ fn a_deployment_of_zero_interoperability_changes_nothing_even_sharing_contributo
     let base = baseline();
     let mut with = base.clone();
     let kfor = &base.deployments[0];
-    let mut params = kfor.params.clone();
+    let mut params = kfor.params;
     params.capability = 50.0;
     params.interoperability = 0.0;
     with.deployments.insert(
