@@ -1082,9 +1082,6 @@ fn a_posterior_value_out_of_range_is_located_at_its_file_line_and_column() {
 fn calibrate_reads_each_record_once_and_fingerprints_what_it_read() {
     use sha2::{Digest, Sha256};
     use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    use std::time::Duration;
-    const O_NONBLOCK: i32 = 0o4000;
     let hex = |b: &[u8]| -> String {
         Sha256::digest(b)
             .iter()
@@ -1100,11 +1097,7 @@ fn calibrate_reads_each_record_once_and_fingerprints_what_it_read() {
     .unwrap();
     let record_text = std::fs::read(history.join("serbia-kosovo.record.toml")).unwrap();
     let record = tmp.path().join("serbia-kosovo.record.toml");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&record)
-        .status()
-        .unwrap();
-    assert!(made.success(), "mkfifo");
+    common::make_fifo(&record);
     let cal_text = "seed = 5\nparticles = 10\nmax_generations = 1\npredictive_draws = 5\n\
          statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
          cases = [\"serbia-kosovo.record.toml\"]\n\
@@ -1121,34 +1114,14 @@ fn calibrate_reads_each_record_once_and_fingerprints_what_it_read() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut writer = None;
-    for _ in 0..6000 {
-        if let Ok(w) = std::fs::OpenOptions::new()
-            .write(true)
-            .custom_flags(O_NONBLOCK)
-            .open(&record)
-        {
-            writer = Some(w);
-            break;
-        }
-        assert!(child.try_wait().unwrap().is_none(), "calibrate ended first");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let mut writer = writer.expect("calibrate opened the record");
+    let mut writer = common::fifo_writer_once_read(&mut child, &record);
     assert!(record_text.len() < 60_000, "one write fits the pipe");
     writer.write_all(&record_text).unwrap();
     drop(writer);
-    // A guard against hanging the test run, not a timing assertion.
-    for _ in 0..12000 {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    if child.try_wait().unwrap().is_none() {
-        let _ = child.kill();
-        panic!("deter calibrate waits on a record it has read: it reads it a second time");
-    }
+    assert!(
+        common::ends_within(&mut child, 12000),
+        "deter calibrate waits on a record it has read: it reads it a second time"
+    );
     let o = child.wait_with_output().unwrap();
     assert_eq!(
         o.status.code(),

@@ -759,16 +759,9 @@ fn a_calibration_state_is_read_with_a_bound() {
 #[test]
 fn validate_reads_a_fifo_once() {
     use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    use std::time::Duration;
-    const O_NONBLOCK: i32 = 0o4000;
     let d = tempfile::tempdir().unwrap();
     let fifo = d.path().join("scenario.toml");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(made.success(), "mkfifo");
+    common::make_fifo(&fifo);
     let text = std::fs::read(root().join("scenarios/western-balkans-2024.toml")).unwrap();
     let mut child = std::process::Command::new(bin())
         .arg("validate")
@@ -777,38 +770,15 @@ fn validate_reads_a_fifo_once() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut writer = None;
-    for _ in 0..6000 {
-        if let Ok(w) = std::fs::OpenOptions::new()
-            .write(true)
-            .custom_flags(O_NONBLOCK)
-            .open(&fifo)
-        {
-            writer = Some(w);
-            break;
-        }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "validate ended before reading"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let mut writer = writer.expect("validate opened its input");
+    let mut writer = common::fifo_writer_once_read(&mut child, &fifo);
     // The pipe holds 64 KiB; the scenario is smaller, so one write never blocks.
     assert!(text.len() < 60_000);
     writer.write_all(&text).unwrap();
     drop(writer);
-    // A guard against hanging the test run, not a timing assertion.
-    for _ in 0..6000 {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    if child.try_wait().unwrap().is_none() {
-        let _ = child.kill();
-        panic!("deter validate still waits on a FIFO it has read");
-    }
+    assert!(
+        common::ends_within(&mut child, 6000),
+        "deter validate still waits on a FIFO it has read"
+    );
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     assert!(

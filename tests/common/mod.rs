@@ -36,3 +36,52 @@ pub fn write_posterior(dir: &Path, paths: &[&str], rows: &[(&[f64], f64)]) -> Pa
     std::fs::write(&p, text).expect("write the posterior");
     p
 }
+
+/// A named pipe at `path` (`mkfifo`), for the tests of commands reading a FIFO input.
+#[cfg(target_os = "linux")]
+pub fn make_fifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+/// The writer's end of the FIFO `path`, opened once `child` has opened the reader's end (a
+/// non-blocking open for writing fails until then): `child` is then past its set-up, blocked
+/// reading. Panics if `child` ends first or has not opened it within about a minute (a guard
+/// against hanging the test run, not a timing assertion).
+#[cfg(target_os = "linux")]
+pub fn fifo_writer_once_read(child: &mut std::process::Child, path: &Path) -> std::fs::File {
+    use std::os::unix::fs::OpenOptionsExt;
+    const O_NONBLOCK: i32 = 0o4000; // Linux, every architecture deter builds on
+    for _ in 0..6000 {
+        if let Ok(w) = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(O_NONBLOCK)
+            .open(path)
+        {
+            return w;
+        }
+        assert!(
+            child.try_wait().expect("the child's status").is_none(),
+            "the command ended before it read {}",
+            path.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the command never opened {}", path.display());
+}
+
+/// Whether `child` ends within `ticks` x 10 ms; if not it is killed (a guard against hanging
+/// the test run, not a timing assertion).
+pub fn ends_within(child: &mut std::process::Child, ticks: u32) -> bool {
+    for _ in 0..ticks {
+        if child.try_wait().expect("the child's status").is_some() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let _ = child.kill();
+    false
+}
