@@ -78,12 +78,28 @@ pub fn resolve_threads(threads: usize) -> usize {
     n.clamp(1, MAX_THREADS)
 }
 
+/// The one message of an integer setting out of its range, for a flag's text or a checked
+/// value alike: "FLAG TEXT: expected an integer in [MIN, MAX]" (the command line's parsers,
+/// `crate::cli::int_flag`, and the checks below).
+pub fn integer_out_of_range(
+    flag: &str,
+    text: impl std::fmt::Display,
+    min: u64,
+    max: u64,
+) -> String {
+    format!("{flag} {text}: expected an integer in [{min}, {max}]")
+}
+
+/// The one message of an adaptive-stopping target out of range: "--until-ci TEXT: expected a
+/// half-width in (0, 0.5)".
+pub fn half_width_out_of_range(text: impl std::fmt::Display) -> String {
+    format!("--until-ci {text}: expected a half-width in (0, 0.5)")
+}
+
 /// Check a run count (from a flag, a file or a cap) against 1 ..= [`MAX_RUNS`].
 pub fn check_runs(flag: &str, runs: u64) -> Result<u64, SettingsError> {
     if runs == 0 || runs > MAX_RUNS {
-        return Err(SettingsError(format!(
-            "{flag} {runs}: expected an integer in [1, {MAX_RUNS}]"
-        )));
+        return Err(SettingsError(integer_out_of_range(flag, runs, 1, MAX_RUNS)));
     }
     Ok(runs)
 }
@@ -91,8 +107,11 @@ pub fn check_runs(flag: &str, runs: u64) -> Result<u64, SettingsError> {
 /// Check a horizon override against [`MIN_HORIZON_YEARS`] ..= [`MAX_HORIZON_YEARS`].
 pub fn check_horizon(years: u32) -> Result<u32, SettingsError> {
     if !(MIN_HORIZON_YEARS..=MAX_HORIZON_YEARS).contains(&years) {
-        return Err(SettingsError(format!(
-            "--horizon-years {years}: expected an integer in [{MIN_HORIZON_YEARS}, {MAX_HORIZON_YEARS}]"
+        return Err(SettingsError(integer_out_of_range(
+            "--horizon-years",
+            years,
+            MIN_HORIZON_YEARS.into(),
+            MAX_HORIZON_YEARS.into(),
         )));
     }
     Ok(years)
@@ -103,9 +122,7 @@ pub fn check_until_ci(target: f64) -> Result<f64, SettingsError> {
     if target.is_finite() && target > 0.0 && target < 0.5 {
         Ok(target)
     } else {
-        Err(SettingsError(format!(
-            "--until-ci {target}: expected a half-width in (0, 0.5)"
-        )))
+        Err(SettingsError(half_width_out_of_range(target)))
     }
 }
 
@@ -138,8 +155,8 @@ impl NestedBudget {
 pub fn check_nested(draws: Option<u64>, runs: Option<u64>) -> Result<NestedBudget, SettingsError> {
     let draws = draws.unwrap_or(DEFAULT_DRAWS);
     if draws == 0 || draws > MAX_DRAWS {
-        return Err(SettingsError(format!(
-            "--draws {draws}: expected an integer in [1, {MAX_DRAWS}]"
+        return Err(SettingsError(integer_out_of_range(
+            "--draws", draws, 1, MAX_DRAWS,
         )));
     }
     let runs = runs.unwrap_or(DEFAULT_RUNS_PER_DRAW);

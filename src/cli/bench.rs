@@ -57,13 +57,7 @@ fn best_of(repeat: u32, mut f: impl FnMut() -> Result<(), CliError>) -> Result<f
 }
 
 pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
-    if args.runs == 0 || args.runs > crate::MAX_RUNS {
-        return Err(CliError::Usage(format!(
-            "--runs {}: expected an integer in [1, {}]",
-            args.runs,
-            crate::MAX_RUNS
-        )));
-    }
+    crate::settings::check_runs("--runs", args.runs).map_err(|e| CliError::Usage(e.0))?;
     let (scenario, name) = match &args.file {
         Some(f) => (load_scenario(f, None)?, f.display().to_string()),
         None => (

@@ -121,9 +121,8 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
         )));
     }
     if args.boxes == 0 || args.boxes > 100 {
-        return Err(CliError::Usage(format!(
-            "--boxes {}: expected an integer in [1, 100]",
-            args.boxes
+        return Err(CliError::Usage(crate::settings::integer_out_of_range(
+            "--boxes", args.boxes, 1, 100,
         )));
     }
     let results = Results::read(&args.results).map_err(read_error)?;

@@ -414,7 +414,7 @@ pub fn int_flag<T: TryFrom<u64> + Clone + Send + Sync + 'static>(
             .ok()
             .filter(|n| (min..=max).contains(n))
             .and_then(|n| T::try_from(n).ok())
-            .ok_or_else(|| format!("{flag} {text}: expected an integer in [{min}, {max}]"))
+            .ok_or_else(|| crate::settings::integer_out_of_range(flag, text, min, max))
     }
 }
 
@@ -428,8 +428,7 @@ pub fn parse_seed(text: &str) -> Result<u64, String> {
 /// clap said "unexpected argument '-0' found" for `-0.1` and "invalid float literal").
 pub fn parse_until_ci(text: &str) -> Result<f64, String> {
     let x = text.trim().parse::<f64>().unwrap_or(f64::NAN);
-    crate::settings::check_until_ci(x)
-        .map_err(|_| format!("--until-ci {text}: expected a half-width in (0, 0.5)"))
+    crate::settings::check_until_ci(x).map_err(|_| crate::settings::half_width_out_of_range(text))
 }
 
 /// Parse `--shard`: "--shard `K/N`: ..." as every flag's fault reads (a negative K reaches
