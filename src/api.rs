@@ -354,6 +354,11 @@ fn prepare_sweep(
 /// `settings.runs` (per point), `seed` and `horizon_years` replace the sweep file's (recorded
 /// in the JSON header's `overrides`); `threads`, `until_ci` and `max_runs` as for a run.
 ///
+/// Beside `out` it writes the sweep's record, `OUT.sweep` (`results.csv.sweep`): the plan
+/// (points x runs, policies x futures) and, once every row is written, that the results are
+/// complete; `deter robust` and `deter discover` check it, and `deter sweep FILE --out OUT
+/// --resume` (with the same settings) completes an interrupted sweep (docs/SWEEPS.md).
+///
 /// Errors: [`Error::Input`] for an invalid sweep or base scenario, [`Error::Invalid`],
 /// [`Error::TooLarge`], [`Error::Interrupted`] (finished rows stay in `out`), [`Error::Io`].
 pub fn sweep(
@@ -371,19 +376,62 @@ pub fn sweep(
     } else {
         RowFormat::Csv
     };
+    let rows = Rows::new(format, &sweep, until.is_some());
+    // The record beside the results (`OUT.sweep`, as `deter sweep --out` writes it): the
+    // plan, then whether every point was written; `deter sweep --resume` completes a stopped
+    // sweep's file, and `deter robust` refuses it until then.
+    let fingerprint = crate::sweep::record::fingerprint(&sweep, until.as_ref(), format);
+    let mut args = vec![
+        "--format".to_string(),
+        if json { "json" } else { "csv" }.into(),
+    ];
+    let mut push = |flag: &str, v: Option<String>| {
+        if let Some(v) = v {
+            args.extend([flag.to_string(), v]);
+        }
+    };
+    push("--runs", settings.runs.map(|v| v.to_string()));
+    push("--seed", settings.seed.map(|v| v.to_string()));
+    push(
+        "--horizon-years",
+        settings.horizon_years.map(|v| v.to_string()),
+    );
+    push("--until-ci", settings.until_ci.map(|v| v.to_string()));
+    push("--max-runs", settings.max_runs.map(|v| v.to_string()));
+    if settings.no_attribution {
+        args.push("--no-attribution".into());
+    }
+    let mut record = crate::sweep::record::Record::new(
+        &sweep,
+        &design,
+        runner::stride(&sweep, until.as_ref()),
+        &rows.header(&sweep),
+        path,
+        args,
+    );
+    let io = |e: std::io::Error| {
+        Error::Io(format!(
+            "`{}`: {e}",
+            crate::sweep::record::path_beside(out).display()
+        ))
+    };
+    crate::sweep::record::write(out, &fingerprint, &record).map_err(io)?;
     let exec = Exec {
-        rows: Rows::new(format, &sweep, until.is_some()),
+        rows,
         until,
         cancel: control.cancel,
         progress: control.progress,
     };
-    engine::with_threads(threads, || {
+    let outputs = engine::with_threads(threads, || {
         runner::run_to_file(out, false, &sweep, &design, &exec)
     })
     .map_err(|e| match e {
         SweepError::Interrupted => Error::Interrupted,
         other => Error::Io(other.to_string()),
-    })
+    })?;
+    record.status = crate::sweep::record::Status::Complete;
+    crate::sweep::record::write(out, &fingerprint, &record).map_err(io)?;
+    Ok(outputs)
 }
 
 /// Run a sweep file like [`sweep`], but stream its results CSV through `rows` instead of a

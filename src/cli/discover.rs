@@ -126,6 +126,7 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
         )));
     }
     let results = Results::read(&args.results).map_err(read_error)?;
+    let completeness = results.completeness(&args.results);
     let flag = if args.where_.is_some() {
         "--where"
     } else {
@@ -142,6 +143,7 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
         },
         args.boxes,
         args.step.map_or(Selection::F1, Selection::Step),
+        &completeness,
     )
     .map_err(|e| {
         let (flag, msg) = match e {
@@ -241,15 +243,25 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         .map_err(CliError::Usage)?;
     let results = Results::read(&args.results).map_err(read_error)?;
     let source = args.results.display().to_string();
-    let report = rdm::robustness(&results, &thresholds, &source, args.status_quo.as_deref())
-        .map_err(|e| {
-            let flag = if e.contains("headline outcome (") {
-                "--threshold: "
-            } else {
-                ""
-            };
-            CliError::Usage(format!("{flag}{e} (in `{}`)", args.results.display()))
-        })?;
+    let completeness = results.completeness(&args.results);
+    if let rdm::Completeness::Incomplete(m) = &completeness {
+        return Err(CliError::Usage(m.clone()));
+    }
+    let report = rdm::robustness(
+        &results,
+        &thresholds,
+        &source,
+        args.status_quo.as_deref(),
+        &completeness,
+    )
+    .map_err(|e| {
+        let flag = if e.contains("headline outcome (") {
+            "--threshold: "
+        } else {
+            ""
+        };
+        CliError::Usage(format!("{flag}{e} (in `{}`)", args.results.display()))
+    })?;
     if !args.quiet {
         emit(
             None,

@@ -142,6 +142,9 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     // The sweep file, its base and `extends` chain are inputs too.
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
+    if let Some(out) = &args.output.out {
+        output::check_writable(&sweep::record::path_beside(out), &[]).map_err(CliError::Usage)?;
+    }
     // The path the shards were given, as `deter sweep` shows it in a JSON Lines header.
     sweep.file.clone_from(&first.file.source.path);
     let design = Design::new(&sweep);
@@ -224,6 +227,30 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     if let (Some(f), Some(out)) = (file, &args.output.out) {
         f.commit()
             .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", out.display())))?;
+        // The record `deter sweep` leaves beside complete results (sweep::record): readers
+        // check the plan against the rows, and `deter sweep --resume` accepts the file.
+        let mut plan = sweep::record::Record::new(
+            &sweep,
+            &design,
+            sweep.runs,
+            &rows.header(&sweep),
+            Path::new(&sweep.file),
+            vec![
+                "--format".into(),
+                match format {
+                    RowFormat::Csv => "csv".into(),
+                    RowFormat::Json => "json".into(),
+                },
+            ],
+        );
+        plan.status = sweep::record::Status::Complete;
+        let fingerprint = sweep::record::fingerprint(&sweep, None, format);
+        sweep::record::write(out, &fingerprint, &plan).map_err(|e| {
+            CliError::Failure(format!(
+                "cannot write `{}`: {e}",
+                sweep::record::path_beside(out).display()
+            ))
+        })?;
     }
     if !args.output.quiet {
         note!(

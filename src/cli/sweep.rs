@@ -10,7 +10,7 @@ use crate::engine;
 use crate::output;
 use crate::sweep::rows::{RowFormat, Rows};
 use crate::sweep::runner::{self, Exec, Sink, SweepError};
-use crate::sweep::{self, Design, Sweep};
+use crate::sweep::{self, Design, Sweep, record};
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum SweepFormat {
@@ -69,30 +69,8 @@ pub struct SweepArgs {
     pub attribution: bool,
 }
 
-/// What a sweep's rows depend on besides the command line: the validated base scenario,
-/// runs, seed, design, points, levels, common random numbers and parameters.
-fn settings_text(s: &Sweep) -> String {
-    format!(
-        "{}\n{:?} {:?} {:?} {:?} {:?} {:?} {:?}{}",
-        super::scenario_hash(&s.base),
-        s.runs,
-        s.seed,
-        s.design,
-        s.points,
-        s.levels,
-        s.common_random_numbers,
-        s.parameters,
-        // Levers x futures: the policies' validated scenarios and thresholds.
-        s.crossing
-            .as_ref()
-            .map_or(String::new(), |c| format!(" {c:?}")),
-    ) + if s.attribution { " attribution" } else { "" }
-}
-
 /// SHA-256 identifying a validated sweep: the `sha256` of its partial files.
-pub fn sweep_hash(s: &Sweep) -> String {
-    super::scenario_hash_text(&settings_text(s))
-}
+pub use crate::sweep::record::sweep_hash;
 
 /// `results.csv` -> `results.NAME.csv` (`sensitivity`, `robustness`).
 pub fn analysis_path(out: &Path, name: &str) -> PathBuf {
@@ -103,15 +81,41 @@ pub fn analysis_path(out: &Path, name: &str) -> PathBuf {
     out.with_file_name(format!("{stem}.{name}.csv"))
 }
 
-/// `results.csv` -> `results.csv.sweep`: a fingerprint of the settings the results were
-/// produced with, checked by `--resume`.
-pub fn resume_marker(out: &Path) -> PathBuf {
-    let mut name = out.file_name().unwrap_or_default().to_os_string();
-    name.push(".sweep");
-    out.with_file_name(name)
-}
-
 impl SweepArgs {
+    /// The options a resume needs besides the sweep file, `--out` and `--resume`, as given
+    /// (the resume fingerprint covers them: a resume without them is refused).
+    fn resume_args(&self) -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        let mut push = |flag: &str, value: Option<String>| {
+            if let Some(value) = value {
+                v.push(flag.to_string());
+                v.push(value);
+            }
+        };
+        push(
+            "--format",
+            self.format.map(|f| match f {
+                SweepFormat::Csv => "csv".to_string(),
+                SweepFormat::Json => "json".to_string(),
+            }),
+        );
+        push("--runs", self.sim.runs.map(|r| r.to_string()));
+        push("--seed", self.sim.seed.map(|r| r.to_string()));
+        push(
+            "--horizon-years",
+            self.sim.horizon_years.map(|r| r.to_string()),
+        );
+        push("--until-ci", self.until.until_ci.map(|r| r.to_string()));
+        push("--max-runs", self.until.max_runs.map(|r| r.to_string()));
+        if self.attribution {
+            v.push("--attribution".into());
+        }
+        if self.sim.no_attribution {
+            v.push("--no-attribution".into());
+        }
+        v
+    }
+
     /// The format of the results: `--format`, else the `--out` extension (`.json` -> JSON
     /// Lines, `.csv` -> CSV), else CSV. As for `run`, `compare` and `merge`, an `--out` whose
     /// extension contradicts an explicit `--format`, and an `--out x.html` (the page is
@@ -212,24 +216,26 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         return super::shard::sweep_shard(args, spec, &sweep, &design, threads);
     }
 
-    // What the rows depend on; a resume must match it (kept beside the results until done).
-    let fingerprint = format!(
-        "deter sweep fingerprint (engine {}): base scenario, runs, seed, design, \
-         parameters, --until-ci, --format\n{}\n",
-        crate::ENGINE_VERSION,
-        super::scenario_hash_text(&format!(
-            "{} {:?}",
-            settings_text(&sweep),
-            (until, results_format)
-        ))
+    // What the rows depend on; a resume must match it (kept beside the results, with the
+    // sweep's plan and whether it finished: sweep::record).
+    let fingerprint = record::fingerprint(&sweep, until.as_ref(), format);
+    let mut plan = record::Record::new(
+        &sweep,
+        &design,
+        stride,
+        &rows.header(&sweep),
+        &args.file,
+        args.resume_args(),
     );
     let (mut sink, start, outputs) = match &args.out {
         Some(out) => {
-            let marker = resume_marker(out);
+            let marker = record::path_beside(out);
             if args.resume && out.exists() {
                 // Without the fingerprint nothing proves the rows belong to this sweep.
                 // Read with a bound (the fingerprint's length, plus one byte): a marker that
                 // is `/dev/zero` or a huge file is only "other settings", never all memory.
+                // The fingerprint is the first two lines; the record follows (an older
+                // marker has no record and still resumes).
                 let Ok(found) = crate::scenario::read_bounded(&marker, fingerprint.len()) else {
                     return Err(CliError::Usage(format!(
                         "cannot resume `{}`: its settings fingerprint `{}` is missing, so \
@@ -240,7 +246,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
                     )));
                 };
                 {
-                    if found != fingerprint.as_bytes() {
+                    let same = found.strip_prefix(fingerprint.as_bytes()) == Some(&[][..])
+                        || found.strip_prefix(fingerprint.as_bytes()) == Some(&b"{"[..]);
+                    if !same {
                         return Err(CliError::Usage(format!(
                             "`{}` was started with other sweep settings (seed, runs, design, \
                              parameters, base scenario, --until-ci or --format; see `{}`); \
@@ -251,7 +259,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
                     }
                 }
             }
-            output::write_atomic(&marker, fingerprint.as_bytes()).map_err(|e| {
+            record::write(out, &fingerprint, &plan).map_err(|e| {
                 CliError::Failure(format!("cannot write `{}`: {e}", marker.display()))
             })?;
             let (file, start, outputs) =
@@ -292,15 +300,24 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let outputs = result.map_err(|e| match e {
         SweepError::Interrupted => CliError::InterruptedPartial(match &args.out {
             Some(out) => format!(
-                "the finished points are in `{}`; run `deter sweep {} --out {} --resume` to complete it",
+                "the finished points are in `{}`; run `{}` to complete it",
                 out.display(),
-                args.file.display(),
-                out.display()
+                plan.resume_command(out)
             ),
             None => "the rows printed so far are complete".into(),
         }),
         other => sweep_error(other),
     })?;
+    if let Some(out) = &args.out {
+        // Every row is synced (run_sweep syncs at its end): the record says so.
+        plan.status = record::Status::Complete;
+        record::write(out, &fingerprint, &plan).map_err(|e| {
+            CliError::Failure(format!(
+                "cannot write `{}`: {e}",
+                record::path_beside(out).display()
+            ))
+        })?;
+    }
     let wall = started.elapsed().as_secs_f64();
     if !args.quiet {
         use crate::report::table::count;

@@ -18,6 +18,7 @@ use std::fmt::Write;
 use crate::report::charts::{self, Trajectory};
 #[cfg(feature = "html")]
 use crate::report::html::{esc, page};
+pub use crate::sweep::record::Completeness;
 use prim::{Found, PrimBox};
 use results::{OUTCOMES, Results};
 use robust::Direction;
@@ -124,6 +125,9 @@ pub struct Discovery {
     pub found: Vec<Found>,
     /// Policies whose rows are mixed here (levers x futures results without `--policy`).
     pub mixed_policies: usize,
+    /// A statement under the title: partial results (which points are missing and the
+    /// resume command), or that completeness cannot be checked.
+    pub note: Option<String>,
 }
 
 impl Discovery {
@@ -185,6 +189,9 @@ impl Discovery {
             self.options.min_mass,
             self.heading()
         );
+        if let Some(n) = &self.note {
+            let _ = writeln!(t, "{n}");
+        }
         if self.found.is_empty() {
             let _ = writeln!(t, "no case of interest: no box");
             return t;
@@ -284,6 +291,9 @@ impl Discovery {
             self.options.alpha,
             self.options.min_mass
         );
+        if let Some(n) = &self.note {
+            let _ = writeln!(body, "<p class=\"note\"><strong>{}</strong></p>", esc(n));
+        }
         let points: Vec<Vec<(f64, f64)>> = self
             .found
             .iter()
@@ -398,7 +408,27 @@ pub fn discover(
     options: prim::PrimOptions,
     boxes: usize,
     select: prim::Selection,
+    completeness: &Completeness,
 ) -> Result<Discovery, DiscoverError> {
+    // Partial results still show where the points run have their cases (said under the
+    // title); regret compares policies within each future, so a policy not run would
+    // understate every other's: refused.
+    let note = match completeness {
+        Completeness::Complete => None,
+        Completeness::Unknown(c) => Some(c.clone()),
+        Completeness::Incomplete(m) => {
+            if condition.column.starts_with("regret_") {
+                return Err(DiscoverError::Outcome(format!(
+                    "`{}` is the gap to the best policy in each future, so it needs every \
+                     policy's rows: {m}",
+                    condition.column
+                )));
+            }
+            Some(format!(
+                "PARTIAL RESULTS: {m}. The boxes describe only the points in the file."
+            ))
+        }
+    };
     let values = results
         .outcome(&condition.column)
         .map_err(DiscoverError::Outcome)?;
@@ -413,8 +443,12 @@ pub fn discover(
         if keep.is_empty() {
             let hint = results::suggest(p, names.iter().copied())
                 .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+            let incomplete = match completeness {
+                Completeness::Incomplete(m) => format!(" ({m})"),
+                _ => String::new(),
+            };
             return Err(DiscoverError::Policy(format!(
-                "`{p}` is not a policy of these results{hint}"
+                "`{p}` is not a policy of these results{hint}{incomplete}"
             )));
         }
     }
@@ -467,6 +501,7 @@ pub fn discover(
         _ => 0,
     };
     Ok(Discovery {
+        note,
         mixed_policies,
         condition,
         policy: policy.map(str::to_string),
@@ -502,13 +537,21 @@ pub struct RobustnessReport {
 /// ranked per outcome by maximum regret (then 90th-percentile regret, then mean).
 /// `thresholds`: (outcome, value) for the satisficing share. `status_quo`: the policy that is
 /// the base scenario as it is (the context the others are judged against): shown for
-/// reference, not ranked; `None` picks one by [`status_quo_by_name`].
+/// reference, not ranked; `None` picks one by [`status_quo_by_name`]. `completeness`: what
+/// the sweep's record says of the results ([`Results::completeness`]): incomplete results are
+/// refused (its message), unchecked ones are ranked with its statement under the title.
 pub fn robustness(
     results: &Results,
     thresholds: &[(String, f64)],
     source: &str,
     status_quo: Option<&str>,
+    completeness: &Completeness,
 ) -> Result<RobustnessReport, String> {
+    // Regret is the gap to the best policy in each future: a policy not run changes every
+    // other's regret and drops out of the ranking, so incomplete results are refused.
+    if let Completeness::Incomplete(m) = completeness {
+        return Err(m.clone());
+    }
     check_thresholds(thresholds)?;
     let mut tables: Vec<(&str, Vec<Vec<f64>>)> = Vec::new();
     let mut names = None;
@@ -539,6 +582,13 @@ pub fn robustness(
     // with. A levers x futures sweep stopped during its first policy leaves exactly such a
     // file (every row of one policy, each in a future of its own), and a results file does
     // not record how many futures its design had, so the count of policies is what shows it.
+    if policies.len() < 2 && *completeness == Completeness::Complete {
+        return Err(format!(
+            "the sweep has only one policy (`{}`, in {futures} futures): robustness compares \
+             policies within each future; add policies to the sweep",
+            policies[0]
+        ));
+    }
     if policies.len() < 2 {
         return Err(format!(
             "the results have only one policy (`{}`, in {futures} futures): robustness \
@@ -597,7 +647,12 @@ pub fn robustness(
         )),
         _ => None,
     };
-    let note = chosen_note.as_deref();
+    // Results without a record: ranked, and said so under the title.
+    let note = match (chosen_note, completeness) {
+        (n, Completeness::Unknown(c)) => Some(n.map_or_else(|| c.clone(), |n| format!("{n}\n{c}"))),
+        (n, _) => n,
+    };
+    let note = note.as_deref();
     #[cfg_attr(not(feature = "html"), allow(unused_mut))]
     let mut report = robustness_table(&policies, futures, &tables, thresholds, status_quo, note);
     #[cfg(feature = "html")]

@@ -37,6 +37,9 @@ pub const OUTCOMES: [&str; N_EVENTS] = {
 pub struct Results {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// SHA-256 of the file's first line (its header, with its newline): what binds the
+    /// sweep's record beside the file to it ([`crate::sweep::record`]).
+    pub header_sha256: String,
 }
 
 /// The closest of `candidates` to `word` (Jaro-Winkler >= 0.8), for a did-you-mean.
@@ -105,7 +108,34 @@ impl Results {
         if rows.is_empty() {
             return Err("no rows".into());
         }
-        Ok(Self { columns, rows })
+        let first = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes, |i| &bytes[..=i]);
+        Ok(Self {
+            columns,
+            rows,
+            header_sha256: crate::sweep::record::sha256_hex(first),
+        })
+    }
+
+    /// Whether these results, read from `path`, hold every point their sweep planned: the
+    /// record beside them ([`crate::sweep::record::check`]).
+    pub fn completeness(&self, path: &Path) -> crate::sweep::record::Completeness {
+        let policies = self.column("policy").map(|pc| {
+            self.rows
+                .iter()
+                .map(|r| r[pc].as_str())
+                .collect::<Vec<&str>>()
+        });
+        crate::sweep::record::check(
+            path,
+            &crate::sweep::record::RowsRead {
+                rows: self.rows.len() as u64,
+                header_sha256: &self.header_sha256,
+                policies,
+            },
+        )
     }
 
     pub fn column(&self, name: &str) -> Option<usize> {

@@ -8,6 +8,7 @@
 
 pub mod design;
 pub mod levers;
+pub mod record;
 pub mod rows;
 pub mod runner;
 pub mod sensitivity;

@@ -1,0 +1,408 @@
+//! The record of a sweep kept beside its results file, `RESULTS.sweep` (`lxf.csv` ->
+//! `lxf.csv.sweep`): what the rows depend on (the resume fingerprint), the sweep's plan
+//! (points, and for levers x futures the policies and futures, x runs per point) and whether
+//! every planned point was written. Readers of the results (`deter robust`, `deter discover`)
+//! check it: a results file holds no row for the points a stopped sweep did not reach, so
+//! without the plan a sweep stopped exactly between two policies looks complete.
+//!
+//! The file is three lines, each replaced atomically as a whole (`output::write_atomic`):
+//!
+//! 1. `deter sweep fingerprint (engine VERSION): ...` (what the fingerprint covers);
+//! 2. the SHA-256 fingerprint `--resume` compares (lines 1 and 2 are what deter wrote before
+//!    the record existed, so an older marker still resumes);
+//! 3. the record, one JSON object ([`Record`]): `"status": "running"` written before the
+//!    first point runs, `"complete"` after the last row is synced (`deter sweep`, the facade's
+//!    `sweep`, and `deter merge` of a sweep's shards, which writes it complete).
+//!
+//! Completeness is then decided exactly: the results are complete when the record says
+//! `complete` and the file holds its `points` rows (one per point), its header being the one
+//! the record names (`header_sha256`). A kill during the last row's write, or between it and
+//! the record, leaves `running`: incomplete, and `--resume` completes it.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::design::Design;
+use super::rows::RowFormat;
+use super::spec::Sweep;
+use crate::engine::until::UntilCi;
+use crate::report::table::{count, thousands};
+
+/// Version of the record's JSON object (`deter_sweep_record`).
+pub const RECORD_VERSION: u32 = 1;
+
+/// Largest record read back (a record lists the policy ids: far below this).
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// SHA-256 of bytes, in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What a sweep's rows depend on besides the command line: the validated base scenario,
+/// runs, seed, design, points, levels, common random numbers and parameters (and for levers x
+/// futures the policies' validated scenarios and thresholds; `attribution`).
+pub fn settings_text(s: &Sweep) -> String {
+    format!(
+        "{}\n{:?} {:?} {:?} {:?} {:?} {:?} {:?}{}",
+        s.base.fingerprint(),
+        s.runs,
+        s.seed,
+        s.design,
+        s.points,
+        s.levels,
+        s.common_random_numbers,
+        s.parameters,
+        s.crossing
+            .as_ref()
+            .map_or(String::new(), |c| format!(" {c:?}")),
+    ) + if s.attribution { " attribution" } else { "" }
+}
+
+/// SHA-256 identifying a validated sweep: the `sha256` of its partial files, and the
+/// record's `sweep_sha256`.
+pub fn sweep_hash(s: &Sweep) -> String {
+    sha256_hex(settings_text(s).as_bytes())
+}
+
+/// Lines 1 and 2 of the record file: what `--resume` compares. Unchanged from the marker
+/// deter wrote before the record existed (the same text for the same settings).
+pub fn fingerprint(sweep: &Sweep, until: Option<&UntilCi>, format: RowFormat) -> String {
+    format!(
+        "deter sweep fingerprint (engine {}): base scenario, runs, seed, design, \
+         parameters, --until-ci, --format\n{}\n",
+        crate::ENGINE_VERSION,
+        sha256_hex(format!("{} {:?}", settings_text(sweep), (until.copied(), format)).as_bytes())
+    )
+}
+
+/// `results.csv` -> `results.csv.sweep`: the record beside a results file.
+pub fn path_beside(out: &Path) -> PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_os_string();
+    name.push(".sweep");
+    out.with_file_name(name)
+}
+
+/// Write the record file beside the results `out` (atomically: a reader sees the old record
+/// or the new one, never part of one).
+pub fn write(out: &Path, fingerprint: &str, record: &Record) -> std::io::Result<()> {
+    crate::output::write_atomic(&path_beside(out), record.text(fingerprint).as_bytes())
+}
+
+/// Whether every planned point was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Written before the first point runs: the sweep has not (yet) finished.
+    Running,
+    /// Written after the last row was synced to disk.
+    Complete,
+}
+
+/// Line 3 of the record file (see the module docs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// [`RECORD_VERSION`].
+    pub deter_sweep_record: u32,
+    pub status: Status,
+    /// Points of the design (one row each); for levers x futures, policies x futures.
+    pub points: u64,
+    /// Runs per point (the cap per point under `--until-ci`).
+    pub runs_per_point: u64,
+    /// Levers x futures: the policy ids, in point order (point k is future `k % futures`
+    /// of policy `k / futures`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub futures: Option<u64>,
+    /// SHA-256 of the results file's first line (its header), binding the record to it.
+    pub header_sha256: String,
+    /// SHA-256 of the validated sweep ([`sweep_hash`]; the shards' `sha256`).
+    pub sweep_sha256: String,
+    /// The sweep file as it was given, and the working directory it was given in.
+    pub sweep_file: String,
+    pub directory: String,
+    /// Options the resume needs besides the sweep file, `--out` and `--resume` (`--runs`,
+    /// `--seed`, `--format`, ...), as given.
+    pub resume_args: Vec<String>,
+}
+
+impl Record {
+    /// A running sweep's record: its plan, the results' `header` line, the sweep file as
+    /// given and the options a resume needs.
+    pub fn new(
+        sweep: &Sweep,
+        design: &Design,
+        runs_per_point: u64,
+        header: &str,
+        sweep_file: &Path,
+        resume_args: Vec<String>,
+    ) -> Self {
+        let directory = std::env::current_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default();
+        Self {
+            deter_sweep_record: RECORD_VERSION,
+            status: Status::Running,
+            points: design.n,
+            runs_per_point,
+            policies: sweep
+                .crossing
+                .as_ref()
+                .map(|c| c.policies.iter().map(|p| p.id.clone()).collect()),
+            futures: sweep.crossing.as_ref().map(|c| c.futures.max(1)),
+            header_sha256: sha256_hex(header.as_bytes()),
+            sweep_sha256: sweep_hash(sweep),
+            sweep_file: sweep_file.display().to_string(),
+            directory,
+            resume_args,
+        }
+    }
+
+    /// The whole record file: the `fingerprint` lines, then this record.
+    pub fn text(&self, fingerprint: &str) -> String {
+        fingerprint.to_string() + &serde_json::to_string(self).expect("serialises") + "\n"
+    }
+
+    /// `1,500 points (3 policies x 500 futures) x 200 runs`.
+    pub fn plan(&self) -> String {
+        let shape = match (&self.policies, self.futures) {
+            (Some(p), Some(f)) => format!(
+                " ({} x {})",
+                count(p.len() as u64, "policy", "policies"),
+                count(f, "future", "futures")
+            ),
+            _ => String::new(),
+        };
+        format!(
+            "{}{shape} x {}",
+            count(self.points, "point", "points"),
+            count(self.runs_per_point, "run", "runs")
+        )
+    }
+
+    /// The command that completes `results` (the path as the reader was given it): the
+    /// sweep file as it was given when the reader works in the same directory, else made
+    /// absolute from the recorded one; words a shell would split are quoted.
+    pub fn resume_command(&self, results: &Path) -> String {
+        let here = std::env::current_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default();
+        let file = Path::new(&self.sweep_file);
+        let file = if here == self.directory || file.is_absolute() || self.directory.is_empty() {
+            file.to_path_buf()
+        } else {
+            Path::new(&self.directory).join(file)
+        };
+        let mut words = vec![
+            "deter".to_string(),
+            "sweep".into(),
+            file.display().to_string(),
+            "--out".into(),
+            results.display().to_string(),
+        ];
+        words.extend(self.resume_args.iter().cloned());
+        words.push("--resume".into());
+        words
+            .iter()
+            .map(|w| shell_word(w))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// A word as a POSIX shell reads it back: as is when it holds only safe characters, else in
+/// single quotes.
+pub fn shell_word(w: &str) -> String {
+    let safe = !w.is_empty()
+        && w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=,+@%".contains(c));
+    if safe {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
+    }
+}
+
+/// What is beside a results file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Beside {
+    /// No record file: results written to standard output, or copied without it.
+    Missing,
+    /// A marker from before the record existed (the fingerprint lines only).
+    Legacy,
+    /// A file that is not a record (its reason).
+    Unreadable(String),
+    Record(Record),
+}
+
+/// Read the record beside `results` (bounded: a `/dev/zero` there is unreadable, not all
+/// memory).
+pub fn read_beside(results: &Path) -> Beside {
+    let path = path_beside(results);
+    let bytes = match crate::scenario::read_bounded(&path, MAX_RECORD_BYTES) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Beside::Missing,
+        Err(e) => return Beside::Unreadable(e.to_string()),
+    };
+    if bytes.len() > MAX_RECORD_BYTES {
+        return Beside::Unreadable(crate::scenario::input::too_large(
+            MAX_RECORD_BYTES,
+            "sweep record",
+        ));
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or_default();
+    if !first.starts_with("deter sweep fingerprint") {
+        return Beside::Unreadable("it is not a deter sweep record".into());
+    }
+    let _fingerprint = lines.next();
+    match lines.next() {
+        None => Beside::Legacy,
+        Some(json) => match serde_json::from_str::<Record>(json) {
+            Ok(r) => Beside::Record(r),
+            Err(e) => Beside::Unreadable(format!("its record line cannot be read: {e}")),
+        },
+    }
+}
+
+/// What a reader may conclude about a results file's completeness.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Completeness {
+    /// Every planned point has its row.
+    Complete,
+    /// Rows are missing: the message names them and the resume command.
+    Incomplete(String),
+    /// Nothing says (no record, an older one, or one for other results): the statement.
+    Unknown(String),
+}
+
+/// The rows of a results file a reader has, for [`check`]: the number of rows, the SHA-256
+/// of its first line, and for levers x futures results each row's policy id.
+pub struct RowsRead<'a> {
+    pub rows: u64,
+    pub header_sha256: &'a str,
+    pub policies: Option<Vec<&'a str>>,
+}
+
+/// Whether the results at `path` (read as `read`) hold every point their record plans.
+pub fn check(path: &Path, read: &RowsRead<'_>) -> Completeness {
+    let marker = path_beside(path);
+    let unknown = |why: String| {
+        Completeness::Unknown(format!(
+            "Completeness cannot be checked: {why}, so nothing says whether every point of \
+             the sweep was run (a sweep stopped between two points leaves rows that look \
+             complete)."
+        ))
+    };
+    let record = match read_beside(path) {
+        Beside::Record(r) => r,
+        Beside::Missing => {
+            return unknown(format!(
+                "there is no record `{}` beside the results (`deter sweep --out` and `deter \
+                 merge --out` write one; results written to standard output, by an older \
+                 deter, or copied without it have none)",
+                marker.display()
+            ));
+        }
+        Beside::Legacy => {
+            return unknown(format!(
+                "`{}` was written by an older deter and records no plan",
+                marker.display()
+            ));
+        }
+        Beside::Unreadable(why) => {
+            return unknown(format!("`{}` cannot be read: {why}", marker.display()));
+        }
+    };
+    if record.header_sha256 != read.header_sha256 {
+        return unknown(format!(
+            "the record `{}` was written for other results (their header differs)",
+            marker.display()
+        ));
+    }
+    let n = read.rows;
+    if n == record.points && record.status == Status::Complete {
+        return Completeness::Complete;
+    }
+    let resume = record.resume_command(path);
+    if n > record.points {
+        return Completeness::Incomplete(format!(
+            "`{}` has {} rows, more than the {} its sweep planned ({}): the file was \
+             edited or belongs to another sweep; run the sweep again",
+            path.display(),
+            thousands(n),
+            thousands(record.points),
+            record.plan()
+        ));
+    }
+    let missing = missing_points(&record, read);
+    let status = if n == record.points {
+        // Every row is there, but the sweep never recorded its end: it stopped while
+        // writing the last row (which may be cut short) or just after.
+        "the sweep stopped before recording its end (the last row may be cut short)".to_string()
+    } else if record.status == Status::Complete {
+        format!(
+            "the file was cut after the sweep finished; {} not in it",
+            missing
+        )
+    } else {
+        format!("{missing} not run")
+    };
+    Completeness::Incomplete(format!(
+        "`{}` is incomplete: its sweep planned {} and the file holds {} of them; {status}. \
+         Complete it with `{resume}`",
+        path.display(),
+        record.plan(),
+        thousands(n),
+    ))
+}
+
+/// What is missing, in the sweep's terms: `policy `c` (500 futures)`, `policy `b` (120 of its
+/// 500 futures run)`, or `points 40 to 63`.
+fn missing_points(record: &Record, read: &RowsRead<'_>) -> String {
+    if let (Some(ids), Some(f), Some(rows)) = (&record.policies, record.futures, &read.policies)
+    {
+        let mut parts = Vec::new();
+        for id in ids {
+            let have = rows.iter().filter(|p| **p == id.as_str()).count() as u64;
+            if have == 0 {
+                parts.push(format!("policy `{id}` ({})", count(f, "future", "futures")));
+            } else if have < f {
+                parts.push(format!(
+                    "policy `{id}` in {} of its {} futures",
+                    thousands(f - have),
+                    thousands(f)
+                ));
+            }
+        }
+        if !parts.is_empty() {
+            return parts.join(", ");
+        }
+    }
+    let first = read.rows;
+    if first + 1 == record.points {
+        format!("point {first}")
+    } else {
+        format!("points {first} to {}", record.points - 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_words_are_quoted_only_when_a_shell_would_split_them() {
+        assert_eq!(shell_word("scenarios/sweeps/a-b_c.toml"), "scenarios/sweeps/a-b_c.toml");
+        assert_eq!(shell_word("my results.csv"), "'my results.csv'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word(""), "''");
+    }
+}

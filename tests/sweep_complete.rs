@@ -1,0 +1,512 @@
+//! A sweep's results record their plan and whether every point was written (`RESULTS.sweep`,
+//! docs/SWEEPS.md "Complete and partial results"), and every reader that draws conclusions over
+//! policies checks it. The fault this guards against: a levers x futures sweep of three
+//! policies stopped exactly between the second and the third leaves rows that look complete
+//! (every future of two policies, each in its place), and `deter robust` ranked two policies.
+//!
+//! The stop is made exact, not timed: the facade's sweep runs on one thread (points one after
+//! the other, each a single block of runs) with a progress hook that sets the cancellation flag
+//! once the runs of the first two policies are done; the flag is checked before every run, so
+//! the third policy's first point never starts and every row of the first two is written.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use common::{deter, scenario};
+
+const FUTURES: u64 = 3;
+const RUNS: u64 = 40;
+
+/// A levers x futures sweep of three policies in three futures, 40 runs per point.
+fn three_policies(dir: &Path) -> PathBuf {
+    let path = dir.join("three.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "base = \"{base}\"
+runs = {RUNS}
+seed = 17
+design = \"lhs\"
+points = {FUTURES}
+
+[[policy]]
+id = \"baseline\"
+
+[[policy]]
+id = \"envoy\"
+file = \"{envoy}\"
+
+[[policy]]
+id = \"strong\"
+set = {{ \"rivalry.SRB-XKX.monitoring\" = 0.9 }}
+
+[[parameter]]
+path = \"alliance.NATO.reliability\"
+role = \"uncertainty\"
+range = [0.5, 0.95]
+",
+            base = scenario("scenarios/western-balkans-2024.toml"),
+            envoy = scenario("tests/data/envoy.toml"),
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// Run `sweep` through the facade into `out` on one thread and stop it exactly after its
+/// first `points` points (see the module docs).
+fn stop_after(sweep: &Path, out: &Path, points: u64) {
+    let cancel = AtomicBool::new(false);
+    let done = AtomicU64::new(0);
+    let hook = |n: u64| {
+        if done.fetch_add(n, Ordering::SeqCst) + n >= points * RUNS {
+            cancel.store(true, Ordering::SeqCst);
+        }
+    };
+    let settings = deter::Settings {
+        threads: 1,
+        ..Default::default()
+    };
+    let control = deter::Control {
+        cancel: Some(&cancel),
+        progress: Some(&hook),
+    };
+    let r = deter::sweep(sweep, &settings, control, out, false);
+    assert!(matches!(r, Err(deter::Error::Interrupted)), "{r:?}");
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn robust(results: &Path, extra: &[&str]) -> Output {
+    deter()
+        .arg("robust")
+        .arg(results)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn discover(results: &Path, extra: &[&str]) -> Output {
+    deter()
+        .arg("discover")
+        .arg(results)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+/// The command quoted in a message: the text between the backticks after `with `.
+fn quoted_command(message: &str) -> String {
+    let start = message.find("with `deter sweep").expect("a resume command") + 6;
+    let end = start + message[start..].find('`').unwrap();
+    message[start..end].to_string()
+}
+
+/// A complete CLI sweep of `sweep` into `dir/NAME`.
+fn whole(sweep: &Path, dir: &Path, name: &str) -> PathBuf {
+    let out = dir.join(name);
+    deter()
+        .arg("sweep")
+        .arg(sweep)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    out
+}
+
+#[test]
+fn a_sweep_stopped_exactly_between_two_policies_is_refused_by_robust_until_resumed() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = three_policies(d.path());
+    let full = whole(&sweep, d.path(), "full.csv");
+    let part = d.path().join("part.csv");
+    stop_after(&sweep, &part, 2 * FUTURES);
+
+    // The file is exactly the first two policies' rows, each complete: what looked complete.
+    let rows = lines(&part);
+    assert_eq!(rows.len() as u64, 1 + 2 * FUTURES, "{rows:?}");
+    assert_eq!(rows[..], lines(&full)[..rows.len()]);
+    let record = std::fs::read_to_string(d.path().join("part.csv.sweep")).unwrap();
+    assert!(record.contains("\"status\":\"running\""), "{record}");
+
+    // robust refuses it, naming the policy not run and the command that completes it.
+    let table = d.path().join("table.csv");
+    let o = robust(&part, &["--out", table.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let e = stderr(&o);
+    assert!(
+        e.contains(&format!(
+            "`{}` is incomplete: its sweep planned 9 points (3 policies x 3 futures) x 40 runs \
+             and the file holds 6 of them; policy `strong` (3 futures) not run. Complete it with \
+             `deter sweep {} --out {} --format csv --resume`",
+            part.display(),
+            sweep.display(),
+            part.display()
+        )),
+        "{e}"
+    );
+    assert!(
+        !table.exists(),
+        "a table was written for incomplete results"
+    );
+
+    // The command it names completes the file to the bytes of an uninterrupted sweep.
+    let command = quoted_command(&e);
+    let words: Vec<&str> = command.split(' ').collect();
+    assert_eq!(&words[..2], ["deter", "sweep"]);
+    deter().args(&words[1..]).arg("-q").assert().success();
+    assert_eq!(std::fs::read(&part).unwrap(), std::fs::read(&full).unwrap());
+    let record = std::fs::read_to_string(d.path().join("part.csv.sweep")).unwrap();
+    assert!(record.contains("\"status\":\"complete\""), "{record}");
+
+    // Now complete: ranked, every policy present, no statement about completeness.
+    let o = robust(&part, &["--out", table.to_str().unwrap()]);
+    assert!(o.status.success(), "{o:?}");
+    let t = std::fs::read_to_string(&table).unwrap();
+    for p in ["baseline", "envoy", "strong"] {
+        assert!(t.contains(&format!(",{p},")), "{p} missing from\n{t}");
+    }
+    assert!(!stdout(&o).contains("Completeness cannot be checked"));
+}
+
+#[test]
+fn discover_reports_partial_results_as_partial_and_refuses_regret_over_them() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = three_policies(d.path());
+    let part = d.path().join("part.csv");
+    stop_after(&sweep, &part, 2 * FUTURES);
+    let page = d.path().join("prim.html");
+
+    // PRIM over the points run: useful, and said to be partial, on the terminal and the page.
+    let o = discover(
+        &part,
+        &[
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.2",
+            "--report",
+            page.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{o:?}");
+    let text = stdout(&o);
+    let partial = "PARTIAL RESULTS: ";
+    assert!(text.contains(partial), "{text}");
+    assert!(
+        text.contains("policy `strong` (3 futures) not run"),
+        "{text}"
+    );
+    assert!(text.contains("--resume`"), "{text}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("PARTIAL RESULTS"), "the page does not say so");
+
+    // Regret compares policies in each future: refused while a policy is missing.
+    let o = discover(&part, &["--where", "regret_use_of_force > 0.01"]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let e = stderr(&o);
+    assert!(e.contains("needs every policy's rows"), "{e}");
+    assert!(e.contains("is incomplete"), "{e}");
+
+    // The policy not run yet is named as such, not only as unknown.
+    let o = discover(
+        &part,
+        &[
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.2",
+            "--policy",
+            "strong",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(
+        stderr(&o).contains("policy `strong` (3 futures) not run"),
+        "{}",
+        stderr(&o)
+    );
+
+    // A complete sweep's results: no statement.
+    let full = whole(&sweep, d.path(), "full.csv");
+    let o = discover(&full, &["--where", "regret_use_of_force > 0.01"]);
+    assert!(o.status.success(), "{o:?}");
+    assert!(!stdout(&o).contains(partial));
+    assert!(!stdout(&o).contains("Completeness cannot be checked"));
+}
+
+/// Results without a record (standard output, an older deter, a copy) are still read, with
+/// the statement that completeness cannot be checked; an older marker (the fingerprint only)
+/// still resumes; a record of other results is not trusted.
+#[test]
+fn results_without_a_usable_record_are_read_with_a_statement() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = three_policies(d.path());
+    let full = whole(&sweep, d.path(), "full.csv");
+    let part = d.path().join("part.csv");
+    stop_after(&sweep, &part, 2 * FUTURES);
+    let marker = d.path().join("part.csv.sweep");
+    let record = std::fs::read_to_string(&marker).unwrap();
+    let page = d.path().join("robust.html");
+    let table = d.path().join("table.csv");
+    let args = [
+        "--out",
+        table.to_str().unwrap(),
+        "--report",
+        page.to_str().unwrap(),
+    ];
+
+    // No record: ranked (two policies), and said to be unchecked on the terminal and page.
+    std::fs::remove_file(&marker).unwrap();
+    let o = robust(&part, &args);
+    assert!(o.status.success(), "{o:?}");
+    assert!(
+        stdout(&o).contains("Completeness cannot be checked: there is no record"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        std::fs::read_to_string(&page)
+            .unwrap()
+            .contains("Completeness cannot be checked"),
+        "the page does not say so"
+    );
+    let o = discover(&part, &["--outcome", "use_of_force", "--above", "0.2"]);
+    assert!(o.status.success(), "{o:?}");
+    assert!(stdout(&o).contains("Completeness cannot be checked"));
+
+    // An older marker: the two fingerprint lines only. Read with the statement; resumes.
+    let legacy: String = record.lines().take(2).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&marker, &legacy).unwrap();
+    let o = robust(&part, &args);
+    assert!(o.status.success(), "{o:?}");
+    assert!(
+        stdout(&o).contains("was written by an older deter and records no plan"),
+        "{}",
+        stdout(&o)
+    );
+
+    // A record written for other results (another header): not trusted.
+    let other = record.replacen("\"header_sha256\":\"", "\"header_sha256\":\"0", 1);
+    std::fs::write(&marker, &other).unwrap();
+    let o = robust(&part, &args);
+    assert!(o.status.success(), "{o:?}");
+    assert!(
+        stdout(&o).contains("was written for other results"),
+        "{}",
+        stdout(&o)
+    );
+
+    // The older marker resumes to the uninterrupted bytes, and leaves a full record.
+    std::fs::write(&marker, &legacy).unwrap();
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&part)
+        .args(["--format", "csv", "--resume", "-q"])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&part).unwrap(), std::fs::read(&full).unwrap());
+    assert!(
+        std::fs::read_to_string(&marker)
+            .unwrap()
+            .contains("\"status\":\"complete\"")
+    );
+}
+
+/// Complete results cut afterwards (rows removed by hand, a copy cut short) are refused, and
+/// a record that says complete for every row but one is not enough.
+#[test]
+fn complete_results_cut_afterwards_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = three_policies(d.path());
+    let full = whole(&sweep, d.path(), "full.csv");
+    let text = std::fs::read_to_string(&full).unwrap();
+    let cut = d.path().join("cut.csv");
+    let keep: String = text.lines().take(1 + 7).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&cut, keep).unwrap();
+    std::fs::copy(
+        d.path().join("full.csv.sweep"),
+        d.path().join("cut.csv.sweep"),
+    )
+    .unwrap();
+    let o = robust(&cut, &[]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let e = stderr(&o);
+    assert!(
+        e.contains("the file was cut after the sweep finished; policy `strong` in 2 of its 3 futures not in it"),
+        "{e}"
+    );
+    // Every row there, but the sweep never recorded its end (killed during or after the
+    // last row's write): incomplete, and the resume completes it without running anything.
+    let pending = d.path().join("pending.csv");
+    std::fs::copy(&full, &pending).unwrap();
+    let record = std::fs::read_to_string(d.path().join("full.csv.sweep")).unwrap();
+    std::fs::write(
+        d.path().join("pending.csv.sweep"),
+        record.replace("\"status\":\"complete\"", "\"status\":\"running\""),
+    )
+    .unwrap();
+    let o = robust(&pending, &[]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(
+        stderr(&o).contains("the sweep stopped before recording its end"),
+        "{}",
+        stderr(&o)
+    );
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&pending)
+        .args(["--resume", "-q"])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&pending).unwrap(), text.as_bytes());
+    assert!(robust(&pending, &[]).status.success());
+}
+
+/// `deter merge` of a sweep's shards writes the record of complete results: readers accept
+/// them without a statement, and `deter sweep --resume` recognises them as this sweep's.
+#[test]
+fn merged_sweep_shards_carry_a_complete_record() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = three_policies(d.path());
+    let full = whole(&sweep, d.path(), "full.csv");
+    for k in 0..2 {
+        deter()
+            .arg("sweep")
+            .arg(&sweep)
+            .args(["--shard", &format!("{k}/2"), "-q", "--out"])
+            .arg(d.path().join(format!("p{k}.json")))
+            .assert()
+            .success();
+    }
+    let merged = d.path().join("merged.csv");
+    deter()
+        .arg("merge")
+        .args((0..2).map(|k| d.path().join(format!("p{k}.json"))))
+        .arg("--out")
+        .arg(&merged)
+        .arg("-q")
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(&merged).unwrap(),
+        std::fs::read(&full).unwrap()
+    );
+    let record = std::fs::read_to_string(d.path().join("merged.csv.sweep")).unwrap();
+    assert!(record.contains("\"status\":\"complete\""), "{record}");
+    assert!(record.contains("\"points\":9"), "{record}");
+    let o = robust(&merged, &[]);
+    assert!(o.status.success(), "{o:?}");
+    assert!(!stdout(&o).contains("Completeness cannot be checked"));
+    // The same fingerprint as the sweep's own: a resume accepts the file and changes nothing.
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&merged)
+        .args(["--resume", "-q"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(&merged).unwrap(),
+        std::fs::read(&full).unwrap()
+    );
+}
+
+/// The command line's own sweep, stopped by a real Ctrl-C wherever it is: its message and
+/// `deter robust`'s name the same resume command, which completes the file identically.
+#[cfg(unix)]
+#[test]
+fn a_ctrl_c_of_deter_sweep_leaves_results_robust_refuses_until_resumed() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let d = tempfile::tempdir().unwrap();
+    let sweep = three_policies(d.path());
+    let slow = ["--runs", "3000"];
+    let full = d.path().join("full.csv");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&full)
+        .args(slow)
+        .arg("-q")
+        .assert()
+        .success();
+    let part = d.path().join("part.csv");
+    let child = Command::new(env!("CARGO_BIN_EXE_deter"))
+        .current_dir(common::root())
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&part)
+        .args(slow)
+        .args(["-q", "--threads", "1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let count = |p: &Path| {
+        std::fs::read(p)
+            .map(|b| b.iter().filter(|&&c| c == b'\n').count())
+            .unwrap_or(0)
+    };
+    // A guard against hanging, not a timing assertion.
+    while count(&part) < 2 && started.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{o:?}");
+    let rows = count(&part) - 1;
+    assert!((1..9).contains(&rows), "stopped with {rows} rows");
+    let said = stderr(&o);
+    let o = robust(&part, &[]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let e = stderr(&o);
+    assert!(e.contains("is incomplete"), "{e}");
+    let command = quoted_command(&e);
+    assert_eq!(
+        command,
+        format!(
+            "deter sweep {} --out {} --runs 3000 --resume",
+            sweep.display(),
+            part.display()
+        )
+    );
+    assert!(
+        said.contains(&format!("run `{command}` to complete it")),
+        "{said}"
+    );
+    let words: Vec<&str> = command.split(' ').collect();
+    deter().args(&words[1..]).arg("-q").assert().success();
+    assert_eq!(std::fs::read(&part).unwrap(), std::fs::read(&full).unwrap());
+    assert!(robust(&part, &[]).status.success());
+}
