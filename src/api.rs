@@ -405,6 +405,7 @@ pub fn sweep(
         &sweep,
         &design,
         runner::stride(&sweep, until.as_ref()),
+        until.is_some(),
         &rows.header(&sweep),
         path,
         args,

@@ -510,3 +510,24 @@ fn a_ctrl_c_of_deter_sweep_leaves_results_robust_refuses_until_resumed() {
     assert_eq!(std::fs::read(&part).unwrap(), std::fs::read(&full).unwrap());
     assert!(robust(&part, &[]).status.success());
 }
+
+/// A complete sweep of one policy is not called incomplete: the record says it ran whole.
+#[test]
+fn a_complete_sweep_of_one_policy_is_not_called_incomplete() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = three_policies(d.path());
+    let text = std::fs::read_to_string(&sweep).unwrap();
+    let one = d.path().join("one.toml");
+    let cut = text.find("[[policy]]\nid = \"envoy\"").unwrap();
+    let rest = &text[text.find("[[parameter]]").unwrap()..];
+    std::fs::write(&one, format!("{}{rest}", &text[..cut])).unwrap();
+    let out = whole(&one, d.path(), "one.csv");
+    let o = robust(&out, &[]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let e = stderr(&o);
+    assert!(
+        e.contains("the sweep has only one policy (`baseline`, in 3 futures)"),
+        "{e}"
+    );
+    assert!(!e.contains("incomplete"), "{e}");
+}

@@ -233,6 +233,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             &sweep,
             &design,
             sweep.runs,
+            false,
             &rows.header(&sweep),
             Path::new(&sweep.file),
             vec![

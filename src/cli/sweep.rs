@@ -223,6 +223,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         &sweep,
         &design,
         stride,
+        until.is_some(),
         &rows.header(&sweep),
         &args.file,
         args.resume_args(),

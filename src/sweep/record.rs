@@ -114,6 +114,9 @@ pub struct Record {
     pub points: u64,
     /// Runs per point (the cap per point under `--until-ci`).
     pub runs_per_point: u64,
+    /// `--until-ci`: each point stops at its target half-width, `runs_per_point` at most.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub until_ci: bool,
     /// Levers x futures: the policy ids, in point order (point k is future `k % futures`
     /// of policy `k / futures`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -133,12 +136,13 @@ pub struct Record {
 }
 
 impl Record {
-    /// A running sweep's record: its plan, the results' `header` line, the sweep file as
-    /// given and the options a resume needs.
+    /// A running sweep's record: its plan (`runs_per_point`, a cap when `until_ci`), the
+    /// results' `header` line, the sweep file as given and the options a resume needs.
     pub fn new(
         sweep: &Sweep,
         design: &Design,
         runs_per_point: u64,
+        until_ci: bool,
         header: &str,
         sweep_file: &Path,
         resume_args: Vec<String>,
@@ -151,6 +155,7 @@ impl Record {
             status: Status::Running,
             points: design.n,
             runs_per_point,
+            until_ci,
             policies: sweep
                 .crossing
                 .as_ref()
@@ -180,8 +185,9 @@ impl Record {
             _ => String::new(),
         };
         format!(
-            "{}{shape} x {}",
+            "{}{shape} x {}{}",
             count(self.points, "point", "points"),
+            if self.until_ci { "up to " } else { "" },
             count(self.runs_per_point, "run", "runs")
         )
     }
