@@ -399,7 +399,11 @@ fn fmt(v: f64) -> String {
 
 /// Scenario discovery on a results file: the rows (of `policy`, if given) whose `condition`
 /// holds are the cases of interest; the inputs are the parameter columns (or `inputs`).
+/// `completeness` ([`Results::completeness`]): partial or unchecked results are analysed with
+/// a statement under the title ([`Discovery::note`]); a `regret_OUTCOME` condition over
+/// partial results is refused (it compares policies within each future).
 /// Err: a message naming what is wrong (the CLI adds the flag).
+#[allow(clippy::too_many_arguments)] // each is one of `deter discover`'s independent options
 pub fn discover(
     results: &Results,
     condition: Condition,
