@@ -13,7 +13,8 @@ use crate::rdm::{self, Condition, DiscoverError, Op};
 
 #[derive(Args, Debug)]
 pub struct DiscoverArgs {
-    /// Results of a sweep (CSV, as `deter sweep --out` writes them).
+    /// Results of a sweep (CSV, as `deter sweep --out` writes them); results the sweep's
+    /// record (RESULTS.sweep) calls incomplete are analysed and marked partial.
     pub results: PathBuf,
     /// The outcome that defines the cases of interest: a headline outcome (`use_of_force`
     /// for the column `use_of_force_p`), any column after `runs`, or for a levers x futures
@@ -169,7 +170,8 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
 
 #[derive(Args, Debug)]
 pub struct RobustArgs {
-    /// Results of a levers x futures sweep (CSV with `policy` and `future` columns).
+    /// Results of a levers x futures sweep (CSV with `policy` and `future` columns); refused
+    /// while the sweep's record beside them (RESULTS.sweep) says points are missing.
     pub results: PathBuf,
     /// OUTCOME=VALUE: report the share of futures in which each policy meets this value
     /// (at most it; at least it for deterrence_held). Repeatable.

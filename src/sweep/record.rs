@@ -404,6 +404,77 @@ fn missing_points(record: &Record, read: &RowsRead<'_>) -> String {
 mod tests {
     use super::*;
 
+    fn record(directory: &str) -> Record {
+        Record {
+            deter_sweep_record: RECORD_VERSION,
+            status: Status::Running,
+            points: 1500,
+            runs_per_point: 200,
+            until_ci: false,
+            policies: Some(vec!["a".into(), "b".into(), "c".into()]),
+            futures: Some(500),
+            header_sha256: sha256_hex(b"point,policy,future,x,runs\n"),
+            sweep_sha256: String::new(),
+            sweep_file: "sweeps/s.toml".into(),
+            directory: directory.into(),
+            resume_args: vec!["--runs".into(), "200".into()],
+        }
+    }
+
+    #[test]
+    fn the_plan_and_the_resume_command_are_worded_for_the_reader() {
+        let here = std::env::current_dir().unwrap().display().to_string();
+        let r = record(&here);
+        assert_eq!(
+            r.plan(),
+            "1,500 points (3 policies x 500 futures) x 200 runs"
+        );
+        assert_eq!(
+            r.resume_command(Path::new("out dir/r.csv")),
+            "deter sweep sweeps/s.toml --out 'out dir/r.csv' --runs 200 --resume"
+        );
+        // Read from another directory: the sweep file is made absolute.
+        let r = record("/elsewhere");
+        assert_eq!(
+            r.resume_command(Path::new("r.csv")),
+            "deter sweep /elsewhere/sweeps/s.toml --out r.csv --runs 200 --resume"
+        );
+        let r = Record {
+            until_ci: true,
+            policies: None,
+            futures: None,
+            ..r
+        };
+        assert_eq!(r.plan(), "1,500 points x up to 200 runs");
+    }
+
+    #[test]
+    fn missing_points_are_named_by_policy_or_by_index() {
+        let r = record("/x");
+        let mut rows = vec!["a"; 500];
+        rows.extend(vec!["b"; 120]);
+        let read = RowsRead {
+            rows: 620,
+            header_sha256: &r.header_sha256,
+            policies: Some(rows),
+        };
+        assert_eq!(
+            missing_points(&r, &read),
+            "policy `b` in 380 of its 500 futures, policy `c` (500 futures)"
+        );
+        let plain = Record {
+            policies: None,
+            futures: None,
+            ..r
+        };
+        let read = RowsRead {
+            rows: 40,
+            header_sha256: "",
+            policies: None,
+        };
+        assert_eq!(missing_points(&plain, &read), "points 40 to 1499");
+    }
+
     #[test]
     fn shell_words_are_quoted_only_when_a_shell_would_split_them() {
         assert_eq!(shell_word("scenarios/sweeps/a-b_c.toml"), "scenarios/sweeps/a-b_c.toml");
