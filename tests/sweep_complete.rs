@@ -421,6 +421,30 @@ fn merged_sweep_shards_carry_a_complete_record() {
     let o = robust(&merged, &[]);
     assert!(o.status.success(), "{o:?}");
     assert!(!stdout(&o).contains("Completeness cannot be checked"));
+    // The record is an input of the readers: no output of theirs replaces it.
+    let marker = d.path().join("merged.csv.sweep");
+    for args in [
+        vec!["robust".to_string()],
+        vec![
+            "discover".to_string(),
+            "--where".into(),
+            "war > 0.1".into(),
+            "--report".into(),
+        ],
+    ] {
+        let mut c = deter();
+        c.arg(&args[0]).arg(&merged).args(&args[1..]);
+        if args[0] == "robust" {
+            c.arg("--out");
+        }
+        let o = c.arg(&marker).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        assert_eq!(
+            std::fs::read_to_string(&marker).unwrap(),
+            record,
+            "{args:?}"
+        );
+    }
     // The same fingerprint as the sweep's own: a resume accepts the file and changes nothing.
     deter()
         .arg("sweep")

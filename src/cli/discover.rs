@@ -58,7 +58,12 @@ pub struct DiscoverArgs {
 
 pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
     if let Some(r) = &args.report {
-        output::check_writable(r, std::slice::from_ref(&args.results)).map_err(CliError::Usage)?;
+        // The results and the sweep's record beside them are inputs.
+        let inputs = [
+            args.results.clone(),
+            crate::sweep::record::path_beside(&args.results),
+        ];
+        output::check_writable(r, &inputs).map_err(CliError::Usage)?;
     }
     let condition = match (&args.outcome, &args.where_) {
         (Some(o), None) => match (args.above, args.below) {
@@ -241,8 +246,11 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| robustness_path(&args.results));
     let outputs: Vec<&PathBuf> = std::iter::once(&out).chain(&args.report).collect();
-    output::check_outputs(&outputs, std::slice::from_ref(&args.results))
-        .map_err(CliError::Usage)?;
+    let inputs = [
+        args.results.clone(),
+        crate::sweep::record::path_beside(&args.results),
+    ];
+    output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
     let results = Results::read(&args.results).map_err(read_error)?;
     let source = args.results.display().to_string();
     let completeness = results.completeness(&args.results);

@@ -164,7 +164,14 @@ impl SweepArgs {
 }
 
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
-    let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
+    // The record beside the results is an output too (sweep::record).
+    let record_path = args.out.as_deref().map(record::path_beside);
+    let outputs: Vec<&PathBuf> = args
+        .out
+        .iter()
+        .chain(&args.report)
+        .chain(&record_path)
+        .collect();
     output::check_outputs(&outputs, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
     let results_format = args.results_format()?;
     if let Some(dir) = &args.plots {

@@ -256,6 +256,8 @@ pub fn read_beside(results: &Path) -> Beside {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Beside::Missing,
         Err(e) => return Beside::Unreadable(e.to_string()),
     };
+    // An input: no output of the reading command may replace it.
+    crate::output::note_input(&path);
     if bytes.len() > MAX_RECORD_BYTES {
         return Beside::Unreadable(crate::scenario::input::too_large(
             MAX_RECORD_BYTES,
