@@ -381,26 +381,8 @@ pub fn sweep(
     // plan, then whether every point was written; `deter sweep --resume` completes a stopped
     // sweep's file, and `deter robust` refuses it until then.
     let fingerprint = crate::sweep::record::fingerprint(&sweep, until.as_ref(), format);
-    let mut args = vec![
-        "--format".to_string(),
-        if json { "json" } else { "csv" }.into(),
-    ];
-    let mut push = |flag: &str, v: Option<String>| {
-        if let Some(v) = v {
-            args.extend([flag.to_string(), v]);
-        }
-    };
-    push("--runs", settings.runs.map(|v| v.to_string()));
-    push("--seed", settings.seed.map(|v| v.to_string()));
-    push(
-        "--horizon-years",
-        settings.horizon_years.map(|v| v.to_string()),
-    );
-    push("--until-ci", settings.until_ci.map(|v| v.to_string()));
-    push("--max-runs", settings.max_runs.map(|v| v.to_string()));
-    if settings.no_attribution {
-        args.push("--no-attribution".into());
-    }
+    let args =
+        crate::sweep::record::resume_args(Some(if json { "json" } else { "csv" }), settings, false);
     let mut record = crate::sweep::record::Record::new(
         &sweep,
         &design,

@@ -82,40 +82,6 @@ pub fn analysis_path(out: &Path, name: &str) -> PathBuf {
 }
 
 impl SweepArgs {
-    /// The options a resume needs besides the sweep file, `--out` and `--resume`, as given
-    /// (the resume fingerprint covers them: a resume without them is refused).
-    fn resume_args(&self) -> Vec<String> {
-        let mut v: Vec<String> = Vec::new();
-        let mut push = |flag: &str, value: Option<String>| {
-            if let Some(value) = value {
-                v.push(flag.to_string());
-                v.push(value);
-            }
-        };
-        push(
-            "--format",
-            self.format.map(|f| match f {
-                SweepFormat::Csv => "csv".to_string(),
-                SweepFormat::Json => "json".to_string(),
-            }),
-        );
-        push("--runs", self.sim.runs.map(|r| r.to_string()));
-        push("--seed", self.sim.seed.map(|r| r.to_string()));
-        push(
-            "--horizon-years",
-            self.sim.horizon_years.map(|r| r.to_string()),
-        );
-        push("--until-ci", self.until.until_ci.map(|r| r.to_string()));
-        push("--max-runs", self.until.max_runs.map(|r| r.to_string()));
-        if self.attribution {
-            v.push("--attribution".into());
-        }
-        if self.sim.no_attribution {
-            v.push("--no-attribution".into());
-        }
-        v
-    }
-
     /// The format of the results: `--format`, else the `--out` extension (`.json` -> JSON
     /// Lines, `.csv` -> CSV), else CSV. As for `run`, `compare` and `merge`, an `--out` whose
     /// extension contradicts an explicit `--format`, and an `--out x.html` (the page is
@@ -189,7 +155,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     // --runs, --seed, --horizon-years replace the file's; then threads and stopping.
     let mut sweep = sweep;
     sweep.attribution |= args.attribution;
-    let resolved = crate::settings::Settings {
+    let settings = crate::settings::Settings {
         runs: args.sim.runs,
         seed: args.sim.seed,
         threads: args.sim.threads.threads,
@@ -199,9 +165,10 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         // Sweeps attribute only when asked (`--attribution`, `attribution = true`);
         // `--no-attribution` overrides the file's `attribution = true`.
         no_attribution: args.sim.no_attribution,
-    }
-    .resolve_sweep(&mut sweep)
-    .map_err(|e| CliError::Usage(e.0))?;
+    };
+    let resolved = settings
+        .resolve_sweep(&mut sweep)
+        .map_err(|e| CliError::Usage(e.0))?;
     let until = resolved.until;
     let sweep = sweep;
     let design = Design::new(&sweep);
@@ -233,7 +200,14 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         until.is_some(),
         &rows.header(&sweep),
         &args.file,
-        args.resume_args(),
+        record::resume_args(
+            args.format.map(|f| match f {
+                SweepFormat::Csv => "csv",
+                SweepFormat::Json => "json",
+            }),
+            &settings,
+            args.attribution,
+        ),
     );
     let (mut sink, start, outputs) = match &args.out {
         Some(out) => {

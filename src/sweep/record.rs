@@ -94,6 +94,39 @@ pub fn write(out: &Path, fingerprint: &str, record: &Record) -> std::io::Result<
     crate::output::write_atomic(&path_beside(out), record.text(fingerprint).as_bytes())
 }
 
+/// The options a resume needs besides the sweep file, `--out` and `--resume`: those the
+/// fingerprint covers, as `deter sweep` spells them (`--format`, `--runs`, `--seed`,
+/// `--horizon-years`, `--until-ci`, `--max-runs`, `--attribution`, `--no-attribution`); a
+/// resume without them is refused as "other sweep settings".
+pub fn resume_args(
+    format: Option<&str>,
+    settings: &crate::settings::Settings,
+    attribution: bool,
+) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    let mut push = |flag: &str, value: Option<String>| {
+        if let Some(value) = value {
+            v.extend([flag.to_string(), value]);
+        }
+    };
+    push("--format", format.map(str::to_string));
+    push("--runs", settings.runs.map(|r| r.to_string()));
+    push("--seed", settings.seed.map(|r| r.to_string()));
+    push(
+        "--horizon-years",
+        settings.horizon_years.map(|r| r.to_string()),
+    );
+    push("--until-ci", settings.until_ci.map(|r| r.to_string()));
+    push("--max-runs", settings.max_runs.map(|r| r.to_string()));
+    if attribution {
+        v.push("--attribution".into());
+    }
+    if settings.no_attribution {
+        v.push("--no-attribution".into());
+    }
+    v
+}
+
 /// Whether every planned point was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
