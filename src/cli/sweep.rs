@@ -130,15 +130,18 @@ impl SweepArgs {
 }
 
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
-    // The record beside the results is an output too (sweep::record).
-    let record_path = args.out.as_deref().map(record::path_beside);
-    let outputs: Vec<&PathBuf> = args
-        .out
-        .iter()
-        .chain(&args.report)
-        .chain(&record_path)
-        .collect();
+    let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
     output::check_outputs(&outputs, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
+    // The record beside the results (sweep::record) is written too: the page may not take
+    // its name. (What is there now is read by --resume first, with a bound.)
+    if let (Some(out), Some(report)) = (&args.out, &args.report)
+        && record::path_beside(out) == *report
+    {
+        return Err(CliError::Usage(format!(
+            "`{}` is named by two output options (--report, and the record of --out)",
+            report.display()
+        )));
+    }
     let results_format = args.results_format()?;
     if let Some(dir) = &args.plots {
         output::check_output_dir(dir, "--plots").map_err(CliError::Usage)?;
