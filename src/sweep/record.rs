@@ -405,8 +405,8 @@ pub fn check(path: &Path, read: &RowsRead<'_>) -> Completeness {
     ))
 }
 
-/// What is missing, in the sweep's terms: `policy `c` (500 futures)`, `policy `b` (120 of its
-/// 500 futures run)`, or `points 40 to 63`.
+/// What is missing, in the sweep's terms: "policy `c` (500 futures)", "policy `b` in 380 of
+/// its 500 futures" (a policy stopped midway), or "points 40 to 63" (a sweep without policies).
 fn missing_points(record: &Record, read: &RowsRead<'_>) -> String {
     if let (Some(ids), Some(f), Some(rows)) = (&record.policies, record.futures, &read.policies)
     {
