@@ -1425,3 +1425,120 @@ fn a_dash_for_standard_input_is_explained_in_every_command() {
     assert!(o.status.success(), "{o:?}");
     assert!(stdout(&o).starts_with("-: ok"), "{}", stdout(&o));
 }
+
+// Trial 6: faults of a fresh user (README, docs/*.md and --help only), one test each.
+
+/// A small plain sweep over the bundled baseline (4 LHS points x 40 runs).
+fn small_sweep(dir: &Path) -> PathBuf {
+    let text = format!(
+        "base = {:?}\nruns = 40\nseed = 11\ndesign = \"lhs\"\npoints = 4\n\n\
+         [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nrange = [0.4, 1.6]\n",
+        scenario("scenarios/western-balkans-2024.toml"),
+    );
+    let path = dir.join("sweep.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Two sweeps writing the same `--out` at once interleaved their rows (and tore some) in one
+/// file, and both exited 0. The second is now refused (exit 1) before it writes anything:
+/// neither the results nor the resume marker change. The test holds the lock a running sweep
+/// holds (an exclusive lock on the results file), so no timing is involved.
+#[test]
+fn a_second_sweep_on_the_same_results_file_is_refused_while_the_first_runs() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = small_sweep(d.path());
+    let out = d.path().join("r.csv");
+    std::fs::write(&out, "rows of a sweep in progress\n").unwrap();
+    let held = std::fs::OpenOptions::new().write(true).open(&out).unwrap();
+    held.lock().unwrap();
+    for extra in [&[][..], &["--resume"][..]] {
+        let mut args = vec![
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        args.push("-q");
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {o:?}");
+        assert!(
+            stderr(&o).contains("is being written by another deter sweep right now"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            "rows of a sweep in progress\n"
+        );
+        assert!(!d.path().join("r.csv.sweep").exists());
+    }
+    // Once the lock is released the same command runs, and writes the results.
+    drop(held);
+    let o = run(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 5);
+}
+
+/// `--plots DIR` where no directory can be created (here under `/proc`, refused to every
+/// user, root included) was found only after the whole simulation: `deter run` exited 1
+/// after writing its `--out`, `deter sweep` after writing every row, `deter calibrate --out`
+/// said "cannot create" with exit 1 while an unwritable `--out FILE` got exit 2 before any
+/// work. Every command now refuses it before any work with the message of an unwritable
+/// `--out` ("cannot write to directory `DIR`: REASON", without the probe file's name), exit 2,
+/// and writes nothing.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_directory_that_cannot_be_created_is_refused_before_any_work() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let sweep = small_sweep(d.path());
+    let out = d.path().join("out.json");
+    let csv = d.path().join("r.csv");
+    let (o, s, c) = (
+        out.to_str().unwrap(),
+        sweep.to_str().unwrap(),
+        csv.to_str().unwrap(),
+    );
+    let plots = "/proc/deter-plots-test";
+    // The reference: an --out in the same directory.
+    let reference = run(&[
+        "run",
+        &base,
+        "--runs",
+        "20",
+        "--out",
+        "/proc/deter-out.json",
+    ]);
+    assert_eq!(reference.status.code(), Some(2), "{reference:?}");
+    let expected = stderr(&reference);
+    assert!(
+        expected.starts_with("error: cannot write to directory `/proc`: "),
+        "{expected}"
+    );
+    assert!(
+        !expected.contains(".tmp") && !expected.contains("at path"),
+        "{expected}"
+    );
+    let calib = scenario("scenarios/history/calibrate.toml");
+    for args in [
+        vec!["run", &base, "--runs", "20", "--out", o, "--plots", plots],
+        vec![
+            "compare", &base, &base, "--runs", "20", "--out", o, "--plots", plots,
+        ],
+        vec!["sweep", s, "--out", c, "--plots", plots, "-q"],
+        vec!["calibrate", &calib, "--out", plots, "-q"],
+    ] {
+        let r = run(&args);
+        assert_eq!(r.status.code(), Some(2), "{args:?}: {r:?}");
+        assert_eq!(stderr(&r), expected, "{args:?}");
+        assert!(!out.exists() && !csv.exists(), "{args:?} wrote its output");
+    }
+}
