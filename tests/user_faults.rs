@@ -1542,3 +1542,95 @@ fn an_output_directory_that_cannot_be_created_is_refused_before_any_work() {
         assert!(!out.exists() && !csv.exists(), "{args:?} wrote its output");
     }
 }
+
+/// Start `deter ARGS`, wait until it simulates (its worker threads exist), send SIGINT and
+/// return its exit code and standard error. The wait for the exit is a guard against a hang,
+/// not a timing assertion.
+#[cfg(unix)]
+fn interrupt_sweep(args: &[String]) -> (Option<i32>, String) {
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(bin())
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let tasks = format!("/proc/{}/task", child.id());
+    for _ in 0..1000 {
+        assert!(child.try_wait().unwrap().is_none(), "{args:?} ended early");
+        match std::fs::read_dir(&tasks).map(Iterator::count) {
+            Ok(n) if n >= 3 => break,
+            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Err(_) => {
+                std::thread::sleep(std::time::Duration::from_millis(800));
+                break;
+            }
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let ok = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    assert!(
+        common::ends_within(&mut child, 2000),
+        "{args:?} ignored SIGINT"
+    );
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    (child.wait().unwrap().code(), err)
+}
+
+/// An interrupted sweep run with `--runs`, `--seed` (or `--horizon-years`, `--until-ci`,
+/// `--format`, ...) said "run `deter sweep FILE --out OUT --resume` to complete it"; that
+/// command, without the options, was refused (exit 2: "was started with other sweep
+/// settings"). The advice now carries every option the resume fingerprint covers, and
+/// following it resumes the sweep (here interrupted again: exit 130, not 2).
+#[cfg(unix)]
+#[test]
+fn the_resume_advice_of_an_interrupted_sweep_is_a_command_that_resumes_it() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = small_sweep(d.path());
+    let out = d.path().join("r.csv");
+    let args: Vec<String> = [
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--runs",
+        "100000000000",
+        "--seed",
+        "5",
+        "--format",
+        "csv",
+        "--threads",
+        "2",
+        "-q",
+    ]
+    .map(String::from)
+    .to_vec();
+    let (code, err) = interrupt_sweep(&args);
+    assert_eq!(code, Some(130), "{err}");
+    let advice = err
+        .split("run `")
+        .nth(1)
+        .and_then(|s| s.split('`').next())
+        .unwrap_or_else(|| panic!("no advice in {err}"));
+    assert!(
+        advice.contains("--runs 100000000000") && advice.contains("--seed 5"),
+        "{advice}"
+    );
+    let words: Vec<String> = advice
+        .split_whitespace()
+        .skip(1)
+        .map(String::from)
+        .collect();
+    assert_eq!(
+        words.last().map(String::as_str),
+        Some("--resume"),
+        "{advice}"
+    );
+    let (code, err) = interrupt_sweep(&words);
+    assert_eq!(code, Some(130), "{advice}: {err}");
+}

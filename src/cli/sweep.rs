@@ -298,10 +298,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let outputs = result.map_err(|e| match e {
         SweepError::Interrupted => CliError::InterruptedPartial(match &args.out {
             Some(out) => format!(
-                "the finished points are in `{}`; run `deter sweep {} --out {} --resume` to complete it",
+                "the finished points are in `{}`; run `{}` to complete it",
                 out.display(),
-                args.file.display(),
-                out.display()
+                resume_command(args, out)
             ),
             None => "the rows printed so far are complete".into(),
         }),
@@ -400,6 +399,61 @@ pub fn sensitivity_tail(
         }
     }
     Ok(())
+}
+
+/// The command that completes an interrupted sweep: its file, `--out` and every option that
+/// the resume fingerprint covers, as given (without them `--resume` is refused as "other sweep
+/// settings"); `--threads` and `--quiet` may change and are left out.
+fn resume_command(args: &SweepArgs, out: &Path) -> String {
+    let mut words = vec![
+        "deter sweep".to_string(),
+        shell_word(&args.file.display().to_string()),
+        format!("--out {}", shell_word(&out.display().to_string())),
+    ];
+    let flags = [
+        ("--runs", args.sim.runs.map(|v| v.to_string())),
+        ("--seed", args.sim.seed.map(|v| v.to_string())),
+        (
+            "--horizon-years",
+            args.sim.horizon_years.map(|v| v.to_string()),
+        ),
+        ("--until-ci", args.until.until_ci.map(|v| v.to_string())),
+        ("--max-runs", args.until.max_runs.map(|v| v.to_string())),
+        (
+            "--format",
+            args.format.map(|f| match f {
+                SweepFormat::Csv => "csv".to_string(),
+                SweepFormat::Json => "json".to_string(),
+            }),
+        ),
+    ];
+    for (flag, value) in flags {
+        if let Some(v) = value {
+            words.push(format!("{flag} {v}"));
+        }
+    }
+    if args.attribution {
+        words.push("--attribution".into());
+    }
+    if args.sim.no_attribution {
+        words.push("--no-attribution".into());
+    }
+    words.push("--resume".into());
+    words.join(" ")
+}
+
+/// `word` as one shell word: as it is when it holds only characters no shell treats
+/// specially, else in single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+,:=@%".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 /// An exclusive advisory lock on the results file `out` (created empty if missing, never
