@@ -1634,3 +1634,51 @@ fn the_resume_advice_of_an_interrupted_sweep_is_a_command_that_resumes_it() {
     let (code, err) = interrupt_sweep(&words);
     assert_eq!(code, Some(130), "{advice}: {err}");
 }
+
+/// `deter bench` kept clap's messages for its numeric flags after every other command got the
+/// range message ("error: FLAG VALUE: expected ..."): `--runs -5` and `--seed -1` said
+/// "unexpected argument '-5' found" with the advice to write `-- -5`, `--runs 1.5` "invalid
+/// digit found in string", and `--repeat 0` ran once as if it were 1. The messages are taken
+/// from `deter run`, which gets them right; bench's own flags read the same way.
+#[test]
+fn bench_flags_get_the_range_message_of_every_command() {
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    for (flag, value) in [
+        ("--runs", "-5"),
+        ("--runs", "1.5"),
+        ("--runs", "0"),
+        ("--seed", "-1"),
+        ("--seed", "abc"),
+        ("--threads", "-1"),
+    ] {
+        let reference = run(&["run", &base, flag, value]);
+        assert_eq!(reference.status.code(), Some(2));
+        let expected = first_line(&stderr(&reference)).to_string();
+        assert!(
+            expected.starts_with(&format!("error: {flag} {value}: expected ")),
+            "{expected}"
+        );
+        let o = run(&["bench", flag, value]);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}: {o:?}");
+        assert_eq!(first_line(&stderr(&o)), expected, "{flag} {value}");
+    }
+    for (flag, value, range) in [
+        ("--repeat", "0", "[1, 1000]"),
+        ("--repeat", "-1", "[1, 1000]"),
+        ("--sweep-points", "-1", "[1, 1000000000000]"),
+        ("--sweep-points", "0", "[1, 1000000000000]"),
+        ("--runs-per-point", "abc", "[1, 1000000000000]"),
+    ] {
+        let mut args = vec!["bench", flag, value];
+        if flag == "--runs-per-point" {
+            args.extend(["--sweep-points", "1"]);
+        }
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        assert_eq!(
+            first_line(&stderr(&o)),
+            format!("error: {flag} {value}: expected an integer in {range}"),
+            "{args:?}"
+        );
+    }
+}
