@@ -1682,3 +1682,59 @@ fn bench_flags_get_the_range_message_of_every_command() {
         );
     }
 }
+
+/// A record's event `date` was read by its year and month only: `2008-02-30`, `2008-02-00`,
+/// `2008-2-17` and `2008-02-banana` passed `deter validate` and calibrated. A date must be
+/// `YYYY-MM` or `YYYY-MM-DD` with a day that exists; anything else gets the message a month
+/// 13 already got, at the value.
+#[test]
+fn a_record_date_that_does_not_exist_is_refused_at_its_value() {
+    let d = tempfile::tempdir().unwrap();
+    let history = root().join("scenarios/history");
+    std::fs::copy(
+        history.join("serbia-kosovo-2008.toml"),
+        d.path().join("serbia-kosovo-2008.toml"),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(history.join("serbia-kosovo.record.toml")).unwrap();
+    let first = "date = \"2008-02-17\"";
+    assert!(text.contains(first));
+    let record = d.path().join("serbia-kosovo.record.toml");
+    let line = text[..text.find(first).unwrap()].lines().count() + 1;
+    for bad in [
+        "2008-13-01",
+        "2008-02-30",
+        "2007-02-29",
+        "2008-04-31",
+        "2008-02-00",
+        "2008-2-17",
+        "2008-02-banana",
+        "2008-02-17-01",
+        "08-02-17",
+    ] {
+        std::fs::write(
+            &record,
+            text.replacen(first, &format!("date = \"{bad}\""), 1),
+        )
+        .unwrap();
+        let o = run(&["validate", record.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{bad}: {o:?}");
+        assert!(
+            stderr(&o).starts_with(&format!(
+                "{}:{line}:8: error: event[0].date: expected a date YYYY-MM or YYYY-MM-DD, found `{bad}`",
+                record.display()
+            )),
+            "{bad}: {}",
+            stderr(&o)
+        );
+    }
+    for good in ["2008-02-29", "2008-02", "2008-12-31"] {
+        std::fs::write(
+            &record,
+            text.replacen(first, &format!("date = \"{good}\""), 1),
+        )
+        .unwrap();
+        let o = run(&["validate", record.to_str().unwrap()]);
+        assert!(o.status.success(), "{good}: {o:?}");
+    }
+}
