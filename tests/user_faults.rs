@@ -1738,3 +1738,55 @@ fn a_record_date_that_does_not_exist_is_refused_at_its_value() {
         assert!(o.status.success(), "{good}: {o:?}");
     }
 }
+
+/// `deter robust --threshold use_of_force=2` printed a satisficing column "<=200.0%" met in
+/// every future (and `=-1` one met in none), and a second `--threshold` for the same outcome
+/// silently replaced the first, while the sweep file's `satisficing` and `deter discover
+/// --above` refuse a probability outside [0, 1]. Both are refused (exit 2) before anything
+/// is written, in the words of `discover --above`.
+#[test]
+fn robust_refuses_a_threshold_outside_0_1_and_two_for_one_outcome() {
+    let d = tempfile::tempdir().unwrap();
+    let results = results_of(d.path(), &["baseline", "pact"]);
+    let r = results.to_str().unwrap();
+    let out = d.path().join("rob.csv");
+    let reference = run(&["discover", r, "--outcome", "use_of_force", "--above", "2"]);
+    assert_eq!(reference.status.code(), Some(2));
+    assert!(stderr(&reference).contains(
+        ": expected a number in [0, 1] (`use_of_force` is a probability, a share of runs;"
+    ));
+    for (args, expected) in [
+        (
+            vec!["--threshold", "use_of_force=2"],
+            "error: --threshold `use_of_force=2`: expected a number in [0, 1] (`use_of_force` \
+             is a probability, a share of runs; a threshold outside it is met in every future \
+             or in none)",
+        ),
+        (
+            vec!["--threshold", "war=-1"],
+            "error: --threshold `war=-1`: expected a number in [0, 1] (`war` is a probability, \
+             a share of runs; a threshold outside it is met in every future or in none)",
+        ),
+        (
+            vec!["--threshold", "war=0.1", "--threshold", "war=0.2"],
+            "error: --threshold `war=0.2`: `war` has a threshold already (`war=0.1`); give one \
+             per outcome",
+        ),
+    ] {
+        let mut all = vec!["robust", r, "--out", out.to_str().unwrap()];
+        all.extend(args);
+        let o = run(&all);
+        assert_eq!(o.status.code(), Some(2), "{all:?}: {o:?}");
+        assert_eq!(first_line(&stderr(&o)), expected, "{all:?}");
+        assert!(!out.exists());
+    }
+    let o = run(&[
+        "robust",
+        r,
+        "--out",
+        out.to_str().unwrap(),
+        "--threshold",
+        "war=1",
+    ]);
+    assert!(o.status.success(), "{o:?}");
+}

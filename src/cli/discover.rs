@@ -200,9 +200,11 @@ fn read_error(e: crate::rdm::results::ReadError) -> CliError {
     }
 }
 
-/// Parse `--threshold OUTCOME=VALUE` flags.
+/// Parse `--threshold OUTCOME=VALUE` flags. Every outcome is a probability: a value outside
+/// [0, 1] (met in every future or in none) is refused as `deter discover --above` refuses it,
+/// and so is a second threshold for one outcome (only one was used, silently).
 pub fn parse_thresholds(flags: &[String]) -> Result<Vec<(String, f64)>, CliError> {
-    flags
+    let parsed: Vec<(String, f64)> = flags
         .iter()
         .map(|t| {
             let (o, v) = t.split_once('=').ok_or_else(|| {
@@ -216,9 +218,25 @@ pub fn parse_thresholds(flags: &[String]) -> Result<Vec<(String, f64)>, CliError
                 .ok_or_else(|| {
                     CliError::Usage(format!("--threshold `{t}`: `{v}` is not a number"))
                 })?;
+            if !(0.0..=1.0).contains(&v) {
+                return Err(CliError::Usage(format!(
+                    "--threshold `{t}`: expected a number in [0, 1] (`{}` is a probability, a \
+                     share of runs; a threshold outside it is met in every future or in none)",
+                    o.trim()
+                )));
+            }
             Ok((o.trim().to_string(), v))
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    for (i, (o, _)) in parsed.iter().enumerate() {
+        if let Some(j) = parsed[..i].iter().position(|(p, _)| p == o) {
+            return Err(CliError::Usage(format!(
+                "--threshold `{}`: `{o}` has a threshold already (`{}`); give one per outcome",
+                flags[i], flags[j]
+            )));
+        }
+    }
+    Ok(parsed)
 }
 
 /// `results.csv` -> `results.robustness.csv`.
