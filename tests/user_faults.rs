@@ -1790,3 +1790,87 @@ fn robust_refuses_a_threshold_outside_0_1_and_two_for_one_outcome() {
     ]);
     assert!(o.status.success(), "{o:?}");
 }
+
+/// A calibration's posterior as a sweep's `futures` (docs/SWEEPS.md: "such as `deter
+/// calibrate`'s posterior"): the bundled calibration's posterior has case parameters
+/// (`serbia-kosovo/rivalry.*.opportunity_rate`), which `deter run --posterior` skips and the
+/// sweep refused ("is not a parameter of the base scenario"), followed by a second, false
+/// error ("points: a grid takes its points from each parameter's `values` or `levels`") on
+/// every fault of the file. A column named twice passed both readers, the later value
+/// winning. Now: case columns are skipped, one error per fault, a repeated column refused by
+/// both readers in the same words.
+#[test]
+fn a_calibration_posterior_gives_a_sweep_its_futures_and_a_repeated_column_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let posterior = d.path().join("posterior.csv");
+    std::fs::write(
+        &posterior,
+        "# deter calibrate: posterior draws\n\
+         draw,model.war_cost,serbia-kosovo/rivalry.*.opportunity_rate,weight,distance\n\
+         0,0.5,1.2,0.25,3\n1,1.5,0.4,0.75,2\n",
+    )
+    .unwrap();
+    let sweep = d.path().join("sweep.toml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "base = {:?}\nruns = 20\npoints = 4\nfutures = \"posterior.csv\"\n",
+            scenario("scenarios/western-balkans-2024.toml")
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("r.csv");
+    let (s, o) = (sweep.to_str().unwrap(), out.to_str().unwrap());
+    let r = run(&["sweep", s, "--out", o, "-q"]);
+    assert!(r.status.success(), "{r:?}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("point,model.war_cost,runs,"), "{text}");
+    // Every future is one of the two draws' values.
+    for row in text.lines().skip(1) {
+        let v = row.split(',').nth(1).unwrap();
+        assert!(v == "0.5" || v == "1.5", "{row}");
+    }
+    // A fault of the file: one error, located at `futures`.
+    std::fs::write(
+        &posterior,
+        "draw,model.war_cost,weight,distance\n0,0.5,-1,0\n",
+    )
+    .unwrap();
+    let r = run(&["sweep", s, "--out", o, "-q"]);
+    assert_eq!(r.status.code(), Some(2), "{r:?}");
+    assert!(stderr(&r).ends_with("1 error found\n"), "{}", stderr(&r));
+    assert!(
+        !stderr(&r).contains("a grid takes its points"),
+        "{}",
+        stderr(&r)
+    );
+    // A repeated column, in both readers.
+    std::fs::write(
+        &posterior,
+        "draw,model.war_cost,model.war_cost,weight,distance\n0,0.5,0.6,1,0\n",
+    )
+    .unwrap();
+    let said = "column `model.war_cost` appears twice (columns 2 and 3)";
+    let r = run(&["sweep", s, "--out", o, "-q"]);
+    assert_eq!(r.status.code(), Some(2), "{r:?}");
+    assert!(
+        stderr(&r).contains(&format!("futures: `posterior.csv`: {said}")),
+        "{}",
+        stderr(&r)
+    );
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let p = posterior.to_str().unwrap();
+    let r = run(&[
+        "run",
+        &base,
+        "--posterior",
+        p,
+        "--draws",
+        "2",
+        "--runs",
+        "5",
+        "-q",
+    ]);
+    assert_eq!(r.status.code(), Some(2), "{r:?}");
+    assert_eq!(first_line(&stderr(&r)), format!("error: {p}:1: {said}"));
+}

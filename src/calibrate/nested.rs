@@ -191,6 +191,9 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
             hl + 1
         ));
     }
+    if let Some(m) = repeated_column(&cols) {
+        return Err(format!("{shown}:{}: {m}", hl + 1));
+    }
     let paths: Vec<String> = cols[1..cols.len() - 2]
         .iter()
         .map(|s| s.to_string())
@@ -226,6 +229,26 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
         weights,
         file: shown.to_string(),
         lines: rows,
+    })
+}
+
+/// A file of draws' header naming one column twice: "column `NAME` appears twice (columns I
+/// and J)", 1-based; `None` when every column is named once. The draws of `deter run
+/// --posterior` and of a sweep's `futures` read it alike (a repeated parameter was set twice
+/// from one row, the later value silently winning).
+pub fn repeated_column(columns: &[&str]) -> Option<String> {
+    columns.iter().enumerate().find_map(|(j, c)| {
+        columns[..j]
+            .iter()
+            .position(|p| p.trim() == c.trim())
+            .map(|i| {
+                format!(
+                    "column `{}` appears twice (columns {} and {})",
+                    c.trim(),
+                    i + 1,
+                    j + 1
+                )
+            })
     })
 }
 

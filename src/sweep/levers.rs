@@ -393,17 +393,24 @@ pub(crate) fn read_draws(
         return fail(inp, "no header line".into());
     };
     let columns: Vec<&str> = header.split(',').map(str::trim).collect();
+    if let Some(m) = crate::calibrate::nested::repeated_column(&columns) {
+        return fail(inp, m);
+    }
     let weight_col = columns.iter().position(|c| *c == "weight");
+    // A calibration's case parameters (`CASE/PATH`: one historical case's crisis rate)
+    // describe that case, not this scenario: skipped, as `deter run --posterior` skips them.
     let params: Vec<(usize, &str)> = columns
         .iter()
         .enumerate()
-        .filter(|(_, c)| !matches!(**c, "draw" | "weight" | "distance"))
+        .filter(|(_, c)| !matches!(**c, "draw" | "weight" | "distance") && !c.contains('/'))
         .map(|(i, c)| (i, *c))
         .collect();
     if params.is_empty() {
         return fail(
             inp,
-            "no parameter column (columns other than draw, weight, distance)".into(),
+            "no parameter column (columns other than draw, weight, distance and a \
+             calibration's case parameters CASE/PATH)"
+                .into(),
         );
     }
     let mut targets = Vec::new();
