@@ -1874,3 +1874,51 @@ fn a_calibration_posterior_gives_a_sweep_its_futures_and_a_repeated_column_is_re
     assert_eq!(r.status.code(), Some(2), "{r:?}");
     assert_eq!(first_line(&stderr(&r)), format!("error: {p}:1: {said}"));
 }
+
+/// A path of a `--files-from` list that does not exist said only "nope.toml: error: cannot
+/// read file: No such file or directory", without the list's file and line (a scenario file
+/// given as the list by mistake gave one such line per line of TOML). It is now reported at
+/// its line of the list, with where a relative path is read from; the files that exist are
+/// not run.
+#[test]
+fn a_missing_file_of_a_files_from_list_is_reported_at_its_line() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("scenarios/western-balkans-2024.toml"),
+        d.path().join("wb.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("list.txt"),
+        "wb.toml\n  # a comment\n\n  nope.toml\n",
+    )
+    .unwrap();
+    let o = deter()
+        .current_dir(d.path())
+        .args([
+            "run",
+            "--files-from",
+            "list.txt",
+            "--runs",
+            "10",
+            "--no-attribution",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let e = stderr(&o);
+    assert!(
+        e.starts_with(
+            "list.txt:4:3: error: cannot read file `nope.toml`: No such file or directory"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "help: a relative path in a --files-from list is read from the current directory"
+        ),
+        "{e}"
+    );
+    assert!(e.ends_with("1 error found\n"), "{e}");
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+}
