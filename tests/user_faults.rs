@@ -1922,3 +1922,71 @@ fn a_missing_file_of_a_files_from_list_is_reported_at_its_line() {
     assert!(e.ends_with("1 error found\n"), "{e}");
     assert!(stdout(&o).is_empty(), "{}", stdout(&o));
 }
+
+/// The same fault of a file of draws read as `deter run --posterior` and as a sweep's
+/// `futures` was worded three ways apart: "negative weight -1" against "line 2: weight `-1` is
+/// not a number >= 0", "expected 4 finite numbers separated by commas" against "line 2: 3
+/// cells, the header has 4", "no draws with positive weight" against "no draw with a positive
+/// weight". Each now reads the same in both ("FILE:LINE: ..." as a value out of range already
+/// did), the sweep's located at its `futures` key.
+#[test]
+fn a_file_of_draws_gets_the_same_words_as_a_posterior_and_as_futures() {
+    let d = tempfile::tempdir().unwrap();
+    let draws = d.path().join("draws.csv");
+    let sweep = d.path().join("sweep.toml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "base = {:?}\nruns = 20\npoints = 4\nfutures = \"draws.csv\"\n",
+            scenario("scenarios/western-balkans-2024.toml")
+        ),
+    )
+    .unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let (p, s) = (draws.to_str().unwrap(), sweep.to_str().unwrap());
+    let out = d.path().join("r.csv");
+    for (text, said) in [
+        (
+            "draw,model.war_cost,weight,distance\n0,0.5,-1,0\n1,0.6,1,0\n",
+            "draws.csv:2: weight `-1`: expected a number >= 0",
+        ),
+        (
+            "draw,model.war_cost,weight,distance\n0,0.5,1\n",
+            "draws.csv:2: 3 cells, the header has 4",
+        ),
+        (
+            "draw,model.war_cost,weight,distance\n0,0.5,0,0\n",
+            "draws.csv: no draw with a positive weight",
+        ),
+    ] {
+        std::fs::write(&draws, text).unwrap();
+        let r = run(&[
+            "run",
+            &base,
+            "--posterior",
+            p,
+            "--draws",
+            "2",
+            "--runs",
+            "5",
+            "-q",
+        ]);
+        assert_eq!(r.status.code(), Some(2), "{r:?}");
+        assert_eq!(
+            first_line(&stderr(&r)),
+            format!("error: {}", said.replacen("draws.csv", p, 1))
+        );
+        let r = run(&["sweep", s, "--out", out.to_str().unwrap(), "-q"]);
+        assert_eq!(r.status.code(), Some(2), "{r:?}");
+        let e = stderr(&r);
+        // A fault of a line: "FILE:LINE: ..."; of the whole file: "`FILE`: ...".
+        let said = match said.strip_prefix("draws.csv: ") {
+            Some(whole) => format!("error: futures: `draws.csv`: {whole}"),
+            None => format!("error: futures: {said}"),
+        };
+        assert!(
+            e.lines().next().unwrap().ends_with(&said),
+            "{e}\nexpected: {said}"
+        );
+    }
+}

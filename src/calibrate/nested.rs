@@ -205,11 +205,24 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
             Ok(f) if f.len() == cols.len() && f.iter().all(|x| x.is_finite()) => {
                 let w = f[cols.len() - 2];
                 if w < 0.0 {
-                    return Err(format!("{shown}:{}: negative weight {w}", n + 1));
+                    // The words of the same fault in a sweep's `futures` file.
+                    return Err(format!(
+                        "{shown}:{}: weight `{}`: expected a number >= 0",
+                        n + 1,
+                        line.split(',').nth(cols.len() - 2).unwrap_or_default().trim()
+                    ));
                 }
                 values.push(f[1..cols.len() - 2].to_vec());
                 weights.push(w);
                 rows.push(n + 1);
+            }
+            _ if line.split(',').count() != cols.len() => {
+                return Err(format!(
+                    "{shown}:{}: {} cells, the header has {}",
+                    n + 1,
+                    line.split(',').count(),
+                    cols.len()
+                ));
             }
             _ => {
                 return Err(format!(
@@ -221,7 +234,7 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
         }
     }
     if weights.is_empty() || weights.iter().sum::<f64>() <= 0.0 {
-        return Err(format!("{shown}: no draws with positive weight"));
+        return Err(format!("{shown}: no draw with a positive weight"));
     }
     Ok(Posterior {
         paths,

@@ -377,6 +377,11 @@ pub(crate) fn read_draws(
         inp.error(v.span(), "futures", format!("`{rel}`: {m}"));
         None
     };
+    // A fault on a line of the file: "FILE:LINE: ...", as `--posterior` words it.
+    let fail_line = |inp: &mut Input<'_>, m: String| {
+        inp.error(v.span(), "futures", m);
+        None
+    };
     let bytes = match crate::scenario::read_bounded(&path, MAX_DRAWS_BYTES) {
         Ok(b) if b.len() <= MAX_DRAWS_BYTES => b,
         Ok(_) => return fail(inp, format!("larger than {MAX_DRAWS_BYTES} bytes")),
@@ -433,10 +438,10 @@ pub(crate) fn read_draws(
     for (n, line) in lines {
         let cells: Vec<&str> = line.split(',').map(str::trim).collect();
         if cells.len() != columns.len() {
-            return fail(
+            return fail_line(
                 inp,
                 format!(
-                    "line {}: {} cells, the header has {}",
+                    "{rel}:{}: {} cells, the header has {}",
                     n + 1,
                     cells.len(),
                     columns.len()
@@ -471,9 +476,9 @@ pub(crate) fn read_draws(
             Some(c) => match cells[c].parse::<f64>() {
                 Ok(w) if w.is_finite() && w >= 0.0 => w,
                 _ => {
-                    return fail(
+                    return fail_line(
                         inp,
-                        format!("line {}: weight `{}` is not a number >= 0", n + 1, cells[c]),
+                        format!("{rel}:{}: weight `{}`: expected a number >= 0", n + 1, cells[c]),
                     );
                 }
             },
