@@ -1990,3 +1990,38 @@ fn a_file_of_draws_gets_the_same_words_as_a_posterior_and_as_futures() {
         );
     }
 }
+
+/// `deter robust RESULTS --out RESULTS.sweep` (or `--report`, and `deter discover --report`)
+/// replaced the sweep's resume marker with a table, after which `deter sweep --resume`
+/// refused the results as "started with other sweep settings". The marker is refused as an
+/// output as the results themselves are.
+#[test]
+fn robust_and_discover_never_replace_a_sweeps_resume_marker() {
+    let d = tempfile::tempdir().unwrap();
+    let results = results_of(d.path(), &["baseline", "pact"]);
+    let marker = PathBuf::from(format!("{}.sweep", results.display()));
+    std::fs::write(&marker, "fingerprint\n").unwrap();
+    let (r, m) = (results.to_str().unwrap(), marker.to_str().unwrap());
+    for args in [
+        vec!["robust", r, "--out", m],
+        vec!["robust", r, "--report", m],
+        vec![
+            "discover",
+            r,
+            "--outcome",
+            "war",
+            "--above",
+            "0.1",
+            "--report",
+            m,
+        ],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        assert_eq!(
+            first_line(&stderr(&o)),
+            format!("error: output path `{m}` is also an input file; refusing to overwrite it")
+        );
+        assert_eq!(std::fs::read_to_string(&marker).unwrap(), "fingerprint\n");
+    }
+}

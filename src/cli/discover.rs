@@ -57,7 +57,7 @@ pub struct DiscoverArgs {
 
 pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
     if let Some(r) = &args.report {
-        output::check_writable(r, std::slice::from_ref(&args.results)).map_err(CliError::Usage)?;
+        output::check_writable(r, &results_and_marker(&args.results)).map_err(CliError::Usage)?;
     }
     let condition = match (&args.outcome, &args.where_) {
         (Some(o), None) => match (args.above, args.below) {
@@ -200,6 +200,12 @@ fn read_error(e: crate::rdm::results::ReadError) -> CliError {
     }
 }
 
+/// A sweep's results and its resume marker (`RESULTS.sweep`): no output of `robust` or
+/// `discover` may replace either (a replaced marker makes `--resume` refuse the results).
+fn results_and_marker(results: &Path) -> [PathBuf; 2] {
+    [results.to_path_buf(), super::sweep::resume_marker(results)]
+}
+
 /// Parse `--threshold OUTCOME=VALUE` flags. Every outcome is a probability: a value outside
 /// [0, 1] (met in every future or in none) is refused as `deter discover --above` refuses it,
 /// and so is a second threshold for one outcome (only one was used, silently).
@@ -255,8 +261,7 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| robustness_path(&args.results));
     let outputs: Vec<&PathBuf> = std::iter::once(&out).chain(&args.report).collect();
-    output::check_outputs(&outputs, std::slice::from_ref(&args.results))
-        .map_err(CliError::Usage)?;
+    output::check_outputs(&outputs, &results_and_marker(&args.results)).map_err(CliError::Usage)?;
     let results = Results::read(&args.results).map_err(read_error)?;
     let source = args.results.display().to_string();
     let report = rdm::robustness(&results, &thresholds, &source, args.status_quo.as_deref())
