@@ -91,10 +91,19 @@ pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
     if is_input(path) {
         return Err(refuse_input(path));
     }
-    // Probe that we may create files there.
-    tempfile::NamedTempFile::new_in(&dir)
+    probe_dir(&dir)
+}
+
+/// Probe that files may be created in the directory `dir`: "cannot write to directory
+/// `DIR`: REASON" if not (the reason without the probe file's name).
+fn probe_dir(dir: &Path) -> Result<(), String> {
+    tempfile::NamedTempFile::new_in(dir)
         .map(|_| ())
-        .map_err(|e| format!("cannot write to directory `{}`: {e}", dir.display()))
+        .map_err(|e| {
+            let reason = e.to_string();
+            let reason = reason.split(" at path ").next().unwrap_or_default();
+            format!("cannot write to directory `{}`: {reason}", dir.display())
+        })
 }
 
 /// [`check_writable`] for every output of one command, and no two of them the same path.
@@ -113,7 +122,8 @@ pub fn check_outputs(outputs: &[&PathBuf], inputs: &[PathBuf]) -> Result<(), Str
 
 /// Check before any work starts that `dir` can take a command's output files (`deter sweep
 /// --plots DIR`, `deter calibrate --out DIR`): it is a directory, or it does not exist yet
-/// (it is created) and its parent is a directory. `option` names the flag in the message.
+/// (it is created) and its parent is a directory, and files can be created where they will be
+/// (in it, or in its parent for the directory itself). `option` names the flag in the message.
 pub fn check_output_dir(dir: &Path, option: &str) -> Result<(), String> {
     if dir.exists() {
         if !dir.is_dir() {
@@ -122,7 +132,8 @@ pub fn check_output_dir(dir: &Path, option: &str) -> Result<(), String> {
                 dir.display()
             ));
         }
-        return Ok(());
+        // Its charts or files will be created in it.
+        return probe_dir(dir);
     }
     let parent = parent_dir(dir);
     if !parent.is_dir() {
@@ -131,7 +142,8 @@ pub fn check_output_dir(dir: &Path, option: &str) -> Result<(), String> {
             parent.display()
         ));
     }
-    Ok(())
+    // It will be created in its parent.
+    probe_dir(&parent)
 }
 
 fn parent_dir(path: &Path) -> PathBuf {

@@ -1425,3 +1425,603 @@ fn a_dash_for_standard_input_is_explained_in_every_command() {
     assert!(o.status.success(), "{o:?}");
     assert!(stdout(&o).starts_with("-: ok"), "{}", stdout(&o));
 }
+
+// Trial 6: faults of a fresh user (README, docs/*.md and --help only), one test each.
+
+/// A small plain sweep over the bundled baseline (4 LHS points x 40 runs).
+fn small_sweep(dir: &Path) -> PathBuf {
+    let text = format!(
+        "base = {:?}\nruns = 40\nseed = 11\ndesign = \"lhs\"\npoints = 4\n\n\
+         [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nrange = [0.4, 1.6]\n",
+        scenario("scenarios/western-balkans-2024.toml"),
+    );
+    let path = dir.join("sweep.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Two sweeps writing the same `--out` at once interleaved their rows (and tore some) in one
+/// file, and both exited 0. The second is now refused (exit 1) before it writes anything:
+/// neither the results nor the resume marker change. The test holds the lock a running sweep
+/// holds (an exclusive lock on the results file), so no timing is involved.
+#[test]
+fn a_second_sweep_on_the_same_results_file_is_refused_while_the_first_runs() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = small_sweep(d.path());
+    let out = d.path().join("r.csv");
+    std::fs::write(&out, "rows of a sweep in progress\n").unwrap();
+    let held = std::fs::OpenOptions::new().write(true).open(&out).unwrap();
+    held.lock().unwrap();
+    for extra in [&[][..], &["--resume"][..]] {
+        let mut args = vec![
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        args.push("-q");
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {o:?}");
+        assert!(
+            stderr(&o).contains("is being written by another deter sweep right now"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            "rows of a sweep in progress\n"
+        );
+        assert!(!d.path().join("r.csv.sweep").exists());
+    }
+    // Once the lock is released the same command runs, and writes the results.
+    drop(held);
+    let o = run(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 5);
+}
+
+/// `--plots DIR` where no directory can be created (here under `/proc`, refused to every
+/// user, root included) was found only after the whole simulation: `deter run` exited 1
+/// after writing its `--out`, `deter sweep` after writing every row, `deter calibrate --out`
+/// said "cannot create" with exit 1 while an unwritable `--out FILE` got exit 2 before any
+/// work. Every command now refuses it before any work with the message of an unwritable
+/// `--out` ("cannot write to directory `DIR`: REASON", without the probe file's name), exit 2,
+/// and writes nothing.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_directory_that_cannot_be_created_is_refused_before_any_work() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let sweep = small_sweep(d.path());
+    let out = d.path().join("out.json");
+    let csv = d.path().join("r.csv");
+    let (o, s, c) = (
+        out.to_str().unwrap(),
+        sweep.to_str().unwrap(),
+        csv.to_str().unwrap(),
+    );
+    let plots = "/proc/deter-plots-test";
+    // The reference: an --out in the same directory.
+    let reference = run(&[
+        "run",
+        &base,
+        "--runs",
+        "20",
+        "--out",
+        "/proc/deter-out.json",
+    ]);
+    assert_eq!(reference.status.code(), Some(2), "{reference:?}");
+    let expected = stderr(&reference);
+    assert!(
+        expected.starts_with("error: cannot write to directory `/proc`: "),
+        "{expected}"
+    );
+    assert!(
+        !expected.contains(".tmp") && !expected.contains("at path"),
+        "{expected}"
+    );
+    let calib = scenario("scenarios/history/calibrate.toml");
+    for args in [
+        vec!["run", &base, "--runs", "20", "--out", o, "--plots", plots],
+        vec![
+            "compare", &base, &base, "--runs", "20", "--out", o, "--plots", plots,
+        ],
+        vec!["sweep", s, "--out", c, "--plots", plots, "-q"],
+        vec!["calibrate", &calib, "--out", plots, "-q"],
+    ] {
+        let r = run(&args);
+        assert_eq!(r.status.code(), Some(2), "{args:?}: {r:?}");
+        assert_eq!(stderr(&r), expected, "{args:?}");
+        assert!(!out.exists() && !csv.exists(), "{args:?} wrote its output");
+    }
+}
+
+/// Start `deter ARGS`, wait until it simulates (its worker threads exist), send SIGINT and
+/// return its exit code and standard error. The wait for the exit is a guard against a hang,
+/// not a timing assertion.
+#[cfg(unix)]
+fn interrupt_sweep(args: &[String]) -> (Option<i32>, String) {
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(bin())
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let tasks = format!("/proc/{}/task", child.id());
+    for _ in 0..1000 {
+        assert!(child.try_wait().unwrap().is_none(), "{args:?} ended early");
+        match std::fs::read_dir(&tasks).map(Iterator::count) {
+            Ok(n) if n >= 3 => break,
+            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Err(_) => {
+                std::thread::sleep(std::time::Duration::from_millis(800));
+                break;
+            }
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let ok = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    assert!(
+        common::ends_within(&mut child, 2000),
+        "{args:?} ignored SIGINT"
+    );
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    (child.wait().unwrap().code(), err)
+}
+
+/// An interrupted sweep run with `--runs`, `--seed` (or `--horizon-years`, `--until-ci`,
+/// `--format`, ...) said "run `deter sweep FILE --out OUT --resume` to complete it"; that
+/// command, without the options, was refused (exit 2: "was started with other sweep
+/// settings"). The advice now carries every option the resume fingerprint covers, and
+/// following it resumes the sweep (here interrupted again: exit 130, not 2).
+#[cfg(unix)]
+#[test]
+fn the_resume_advice_of_an_interrupted_sweep_is_a_command_that_resumes_it() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = small_sweep(d.path());
+    let out = d.path().join("r.csv");
+    let args: Vec<String> = [
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--runs",
+        "100000000000",
+        "--seed",
+        "5",
+        "--format",
+        "csv",
+        "--threads",
+        "2",
+        "-q",
+    ]
+    .map(String::from)
+    .to_vec();
+    let (code, err) = interrupt_sweep(&args);
+    assert_eq!(code, Some(130), "{err}");
+    let advice = err
+        .split("run `")
+        .nth(1)
+        .and_then(|s| s.split('`').next())
+        .unwrap_or_else(|| panic!("no advice in {err}"));
+    assert!(
+        advice.contains("--runs 100000000000") && advice.contains("--seed 5"),
+        "{advice}"
+    );
+    let words: Vec<String> = advice
+        .split_whitespace()
+        .skip(1)
+        .map(String::from)
+        .collect();
+    assert_eq!(
+        words.last().map(String::as_str),
+        Some("--resume"),
+        "{advice}"
+    );
+    let (code, err) = interrupt_sweep(&words);
+    assert_eq!(code, Some(130), "{advice}: {err}");
+}
+
+/// `deter bench` kept clap's messages for its numeric flags after every other command got the
+/// range message ("error: FLAG VALUE: expected ..."): `--runs -5` and `--seed -1` said
+/// "unexpected argument '-5' found" with the advice to write `-- -5`, `--runs 1.5` "invalid
+/// digit found in string", and `--repeat 0` ran once as if it were 1. The messages are taken
+/// from `deter run`, which gets them right; bench's own flags read the same way.
+#[test]
+fn bench_flags_get_the_range_message_of_every_command() {
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    for (flag, value) in [
+        ("--runs", "-5"),
+        ("--runs", "1.5"),
+        ("--runs", "0"),
+        ("--seed", "-1"),
+        ("--seed", "abc"),
+        ("--threads", "-1"),
+    ] {
+        let reference = run(&["run", &base, flag, value]);
+        assert_eq!(reference.status.code(), Some(2));
+        let expected = first_line(&stderr(&reference)).to_string();
+        assert!(
+            expected.starts_with(&format!("error: {flag} {value}: expected ")),
+            "{expected}"
+        );
+        let o = run(&["bench", flag, value]);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}: {o:?}");
+        assert_eq!(first_line(&stderr(&o)), expected, "{flag} {value}");
+    }
+    for (flag, value, range) in [
+        ("--repeat", "0", "[1, 1000]"),
+        ("--repeat", "-1", "[1, 1000]"),
+        ("--sweep-points", "-1", "[1, 1000000000000]"),
+        ("--sweep-points", "0", "[1, 1000000000000]"),
+        ("--runs-per-point", "abc", "[1, 1000000000000]"),
+    ] {
+        let mut args = vec!["bench", flag, value];
+        if flag == "--runs-per-point" {
+            args.extend(["--sweep-points", "1"]);
+        }
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        assert_eq!(
+            first_line(&stderr(&o)),
+            format!("error: {flag} {value}: expected an integer in {range}"),
+            "{args:?}"
+        );
+    }
+}
+
+/// A record's event `date` was read by its year and month only: `2008-02-30`, `2008-02-00`,
+/// `2008-2-17` and `2008-02-banana` passed `deter validate` and calibrated. A date must be
+/// `YYYY-MM` or `YYYY-MM-DD` with a day that exists; anything else gets the message a month
+/// 13 already got, at the value.
+#[test]
+fn a_record_date_that_does_not_exist_is_refused_at_its_value() {
+    let d = tempfile::tempdir().unwrap();
+    let history = root().join("scenarios/history");
+    std::fs::copy(
+        history.join("serbia-kosovo-2008.toml"),
+        d.path().join("serbia-kosovo-2008.toml"),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(history.join("serbia-kosovo.record.toml")).unwrap();
+    let first = "date = \"2008-02-17\"";
+    assert!(text.contains(first));
+    let record = d.path().join("serbia-kosovo.record.toml");
+    let line = text[..text.find(first).unwrap()].lines().count() + 1;
+    for bad in [
+        "2008-13-01",
+        "2008-02-30",
+        "2007-02-29",
+        "2008-04-31",
+        "2008-02-00",
+        "2008-2-17",
+        "2008-02-banana",
+        "2008-02-17-01",
+        "08-02-17",
+    ] {
+        std::fs::write(
+            &record,
+            text.replacen(first, &format!("date = \"{bad}\""), 1),
+        )
+        .unwrap();
+        let o = run(&["validate", record.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{bad}: {o:?}");
+        assert!(
+            stderr(&o).starts_with(&format!(
+                "{}:{line}:8: error: event[0].date: expected a date YYYY-MM or YYYY-MM-DD, found `{bad}`",
+                record.display()
+            )),
+            "{bad}: {}",
+            stderr(&o)
+        );
+    }
+    for good in ["2008-02-29", "2008-02", "2008-12-31"] {
+        std::fs::write(
+            &record,
+            text.replacen(first, &format!("date = \"{good}\""), 1),
+        )
+        .unwrap();
+        let o = run(&["validate", record.to_str().unwrap()]);
+        assert!(o.status.success(), "{good}: {o:?}");
+    }
+}
+
+/// `deter robust --threshold use_of_force=2` printed a satisficing column "<=200.0%" met in
+/// every future (and `=-1` one met in none), and a second `--threshold` for the same outcome
+/// silently replaced the first, while the sweep file's `satisficing` and `deter discover
+/// --above` refuse a probability outside [0, 1]. Both are refused (exit 2) before anything
+/// is written, in the words of `discover --above`.
+#[test]
+fn robust_refuses_a_threshold_outside_0_1_and_two_for_one_outcome() {
+    let d = tempfile::tempdir().unwrap();
+    let results = results_of(d.path(), &["baseline", "pact"]);
+    let r = results.to_str().unwrap();
+    let out = d.path().join("rob.csv");
+    let reference = run(&["discover", r, "--outcome", "use_of_force", "--above", "2"]);
+    assert_eq!(reference.status.code(), Some(2));
+    assert!(stderr(&reference).contains(
+        ": expected a number in [0, 1] (`use_of_force` is a probability, a share of runs;"
+    ));
+    for (args, expected) in [
+        (
+            vec!["--threshold", "use_of_force=2"],
+            "error: --threshold `use_of_force=2`: expected a number in [0, 1] (`use_of_force` \
+             is a probability, a share of runs; a threshold outside it is met in every future \
+             or in none)",
+        ),
+        (
+            vec!["--threshold", "war=-1"],
+            "error: --threshold `war=-1`: expected a number in [0, 1] (`war` is a probability, \
+             a share of runs; a threshold outside it is met in every future or in none)",
+        ),
+        (
+            vec!["--threshold", "war=0.1", "--threshold", "war=0.2"],
+            "error: --threshold `war=0.2`: `war` has a threshold already (`war=0.1`); give one \
+             per outcome",
+        ),
+    ] {
+        let mut all = vec!["robust", r, "--out", out.to_str().unwrap()];
+        all.extend(args);
+        let o = run(&all);
+        assert_eq!(o.status.code(), Some(2), "{all:?}: {o:?}");
+        assert_eq!(first_line(&stderr(&o)), expected, "{all:?}");
+        assert!(!out.exists());
+    }
+    let o = run(&[
+        "robust",
+        r,
+        "--out",
+        out.to_str().unwrap(),
+        "--threshold",
+        "war=1",
+    ]);
+    assert!(o.status.success(), "{o:?}");
+}
+
+/// A calibration's posterior as a sweep's `futures` (docs/SWEEPS.md: "such as `deter
+/// calibrate`'s posterior"): the bundled calibration's posterior has case parameters
+/// (`serbia-kosovo/rivalry.*.opportunity_rate`), which `deter run --posterior` skips and the
+/// sweep refused ("is not a parameter of the base scenario"), followed by a second, false
+/// error ("points: a grid takes its points from each parameter's `values` or `levels`") on
+/// every fault of the file. A column named twice passed both readers, the later value
+/// winning. Now: case columns are skipped, one error per fault, a repeated column refused by
+/// both readers in the same words.
+#[test]
+fn a_calibration_posterior_gives_a_sweep_its_futures_and_a_repeated_column_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let posterior = d.path().join("posterior.csv");
+    std::fs::write(
+        &posterior,
+        "# deter calibrate: posterior draws\n\
+         draw,model.war_cost,serbia-kosovo/rivalry.*.opportunity_rate,weight,distance\n\
+         0,0.5,1.2,0.25,3\n1,1.5,0.4,0.75,2\n",
+    )
+    .unwrap();
+    let sweep = d.path().join("sweep.toml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "base = {:?}\nruns = 20\npoints = 4\nfutures = \"posterior.csv\"\n",
+            scenario("scenarios/western-balkans-2024.toml")
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("r.csv");
+    let (s, o) = (sweep.to_str().unwrap(), out.to_str().unwrap());
+    let r = run(&["sweep", s, "--out", o, "-q"]);
+    assert!(r.status.success(), "{r:?}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("point,model.war_cost,runs,"), "{text}");
+    // Every future is one of the two draws' values.
+    for row in text.lines().skip(1) {
+        let v = row.split(',').nth(1).unwrap();
+        assert!(v == "0.5" || v == "1.5", "{row}");
+    }
+    // A fault of the file: one error, located at `futures`.
+    std::fs::write(
+        &posterior,
+        "draw,model.war_cost,weight,distance\n0,0.5,-1,0\n",
+    )
+    .unwrap();
+    let r = run(&["sweep", s, "--out", o, "-q"]);
+    assert_eq!(r.status.code(), Some(2), "{r:?}");
+    assert!(stderr(&r).ends_with("1 error found\n"), "{}", stderr(&r));
+    assert!(
+        !stderr(&r).contains("a grid takes its points"),
+        "{}",
+        stderr(&r)
+    );
+    // A repeated column, in both readers.
+    std::fs::write(
+        &posterior,
+        "draw,model.war_cost,model.war_cost,weight,distance\n0,0.5,0.6,1,0\n",
+    )
+    .unwrap();
+    let said = "column `model.war_cost` appears twice (columns 2 and 3)";
+    let r = run(&["sweep", s, "--out", o, "-q"]);
+    assert_eq!(r.status.code(), Some(2), "{r:?}");
+    assert!(
+        stderr(&r).contains(&format!("futures: `posterior.csv`: {said}")),
+        "{}",
+        stderr(&r)
+    );
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let p = posterior.to_str().unwrap();
+    let r = run(&[
+        "run",
+        &base,
+        "--posterior",
+        p,
+        "--draws",
+        "2",
+        "--runs",
+        "5",
+        "-q",
+    ]);
+    assert_eq!(r.status.code(), Some(2), "{r:?}");
+    assert_eq!(first_line(&stderr(&r)), format!("error: {p}:1: {said}"));
+}
+
+/// A path of a `--files-from` list that does not exist said only "nope.toml: error: cannot
+/// read file: No such file or directory", without the list's file and line (a scenario file
+/// given as the list by mistake gave one such line per line of TOML). It is now reported at
+/// its line of the list, with where a relative path is read from; the files that exist are
+/// not run.
+#[test]
+fn a_missing_file_of_a_files_from_list_is_reported_at_its_line() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("scenarios/western-balkans-2024.toml"),
+        d.path().join("wb.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("list.txt"),
+        "wb.toml\n  # a comment\n\n  nope.toml\n",
+    )
+    .unwrap();
+    let o = deter()
+        .current_dir(d.path())
+        .args([
+            "run",
+            "--files-from",
+            "list.txt",
+            "--runs",
+            "10",
+            "--no-attribution",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let e = stderr(&o);
+    assert!(
+        e.starts_with(
+            "list.txt:4:3: error: cannot read file `nope.toml`: No such file or directory"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "help: a relative path in a --files-from list is read from the current directory"
+        ),
+        "{e}"
+    );
+    assert!(e.ends_with("1 error found\n"), "{e}");
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+}
+
+/// The same fault of a file of draws read as `deter run --posterior` and as a sweep's
+/// `futures` was worded three ways apart: "negative weight -1" against "line 2: weight `-1` is
+/// not a number >= 0", "expected 4 finite numbers separated by commas" against "line 2: 3
+/// cells, the header has 4", "no draws with positive weight" against "no draw with a positive
+/// weight". Each now reads the same in both ("FILE:LINE: ..." as a value out of range already
+/// did), the sweep's located at its `futures` key.
+#[test]
+fn a_file_of_draws_gets_the_same_words_as_a_posterior_and_as_futures() {
+    let d = tempfile::tempdir().unwrap();
+    let draws = d.path().join("draws.csv");
+    let sweep = d.path().join("sweep.toml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "base = {:?}\nruns = 20\npoints = 4\nfutures = \"draws.csv\"\n",
+            scenario("scenarios/western-balkans-2024.toml")
+        ),
+    )
+    .unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let (p, s) = (draws.to_str().unwrap(), sweep.to_str().unwrap());
+    let out = d.path().join("r.csv");
+    for (text, said) in [
+        (
+            "draw,model.war_cost,weight,distance\n0,0.5,-1,0\n1,0.6,1,0\n",
+            "draws.csv:2: weight `-1`: expected a number >= 0",
+        ),
+        (
+            "draw,model.war_cost,weight,distance\n0,0.5,1\n",
+            "draws.csv:2: 3 cells, the header has 4",
+        ),
+        (
+            "draw,model.war_cost,weight,distance\n0,0.5,0,0\n",
+            "draws.csv: no draw with a positive weight",
+        ),
+    ] {
+        std::fs::write(&draws, text).unwrap();
+        let r = run(&[
+            "run",
+            &base,
+            "--posterior",
+            p,
+            "--draws",
+            "2",
+            "--runs",
+            "5",
+            "-q",
+        ]);
+        assert_eq!(r.status.code(), Some(2), "{r:?}");
+        assert_eq!(
+            first_line(&stderr(&r)),
+            format!("error: {}", said.replacen("draws.csv", p, 1))
+        );
+        let r = run(&["sweep", s, "--out", out.to_str().unwrap(), "-q"]);
+        assert_eq!(r.status.code(), Some(2), "{r:?}");
+        let e = stderr(&r);
+        // A fault of a line: "FILE:LINE: ..."; of the whole file: "`FILE`: ...".
+        let said = match said.strip_prefix("draws.csv: ") {
+            Some(whole) => format!("error: futures: `draws.csv`: {whole}"),
+            None => format!("error: futures: {said}"),
+        };
+        assert!(
+            e.lines().next().unwrap().ends_with(&said),
+            "{e}\nexpected: {said}"
+        );
+    }
+}
+
+/// `deter robust RESULTS --out RESULTS.sweep` (or `--report`, and `deter discover --report`)
+/// replaced the sweep's resume marker with a table, after which `deter sweep --resume`
+/// refused the results as "started with other sweep settings". The marker is refused as an
+/// output as the results themselves are.
+#[test]
+fn robust_and_discover_never_replace_a_sweeps_resume_marker() {
+    let d = tempfile::tempdir().unwrap();
+    let results = results_of(d.path(), &["baseline", "pact"]);
+    let marker = PathBuf::from(format!("{}.sweep", results.display()));
+    std::fs::write(&marker, "fingerprint\n").unwrap();
+    let (r, m) = (results.to_str().unwrap(), marker.to_str().unwrap());
+    for args in [
+        vec!["robust", r, "--out", m],
+        vec!["robust", r, "--report", m],
+        vec![
+            "discover",
+            r,
+            "--outcome",
+            "war",
+            "--above",
+            "0.1",
+            "--report",
+            m,
+        ],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        assert_eq!(
+            first_line(&stderr(&o)),
+            format!("error: output path `{m}` is also an input file; refusing to overwrite it")
+        );
+        assert_eq!(std::fs::read_to_string(&marker).unwrap(), "fingerprint\n");
+    }
+}

@@ -191,6 +191,9 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
             hl + 1
         ));
     }
+    if let Some(m) = repeated_column(&cols) {
+        return Err(format!("{shown}:{}: {m}", hl + 1));
+    }
     let paths: Vec<String> = cols[1..cols.len() - 2]
         .iter()
         .map(|s| s.to_string())
@@ -202,11 +205,24 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
             Ok(f) if f.len() == cols.len() && f.iter().all(|x| x.is_finite()) => {
                 let w = f[cols.len() - 2];
                 if w < 0.0 {
-                    return Err(format!("{shown}:{}: negative weight {w}", n + 1));
+                    // The words of the same fault in a sweep's `futures` file.
+                    return Err(format!(
+                        "{shown}:{}: weight `{}`: expected a number >= 0",
+                        n + 1,
+                        line.split(',').nth(cols.len() - 2).unwrap_or_default().trim()
+                    ));
                 }
                 values.push(f[1..cols.len() - 2].to_vec());
                 weights.push(w);
                 rows.push(n + 1);
+            }
+            _ if line.split(',').count() != cols.len() => {
+                return Err(format!(
+                    "{shown}:{}: {} cells, the header has {}",
+                    n + 1,
+                    line.split(',').count(),
+                    cols.len()
+                ));
             }
             _ => {
                 return Err(format!(
@@ -218,7 +234,7 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
         }
     }
     if weights.is_empty() || weights.iter().sum::<f64>() <= 0.0 {
-        return Err(format!("{shown}: no draws with positive weight"));
+        return Err(format!("{shown}: no draw with a positive weight"));
     }
     Ok(Posterior {
         paths,
@@ -226,6 +242,26 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
         weights,
         file: shown.to_string(),
         lines: rows,
+    })
+}
+
+/// A file of draws' header naming one column twice: "column `NAME` appears twice (columns I
+/// and J)", 1-based; `None` when every column is named once. The draws of `deter run
+/// --posterior` and of a sweep's `futures` read it alike (a repeated parameter was set twice
+/// from one row, the later value silently winning).
+pub fn repeated_column(columns: &[&str]) -> Option<String> {
+    columns.iter().enumerate().find_map(|(j, c)| {
+        columns[..j]
+            .iter()
+            .position(|p| p.trim() == c.trim())
+            .map(|i| {
+                format!(
+                    "column `{}` appears twice (columns {} and {})",
+                    c.trim(),
+                    i + 1,
+                    j + 1
+                )
+            })
     })
 }
 

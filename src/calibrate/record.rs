@@ -496,6 +496,39 @@ fn read(
     ))
 }
 
+/// The year and month of a record's `date`: `YYYY-MM` or `YYYY-MM-DD`, with four digits of
+/// year, two of month (01-12) and two of a day that exists in that month (the Gregorian
+/// calendar's leap years); `None` for anything else (`2008-02-30`, `2008-2-17`, `2008-02-00`).
+fn record_date(date: &str) -> Option<(i32, u32)> {
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = date.split('-').collect();
+    let (y, m, d) = match parts[..] {
+        [y, m] => (y, m, None),
+        [y, m, d] => (y, m, Some(d)),
+        _ => return None,
+    };
+    if !digits(y, 4) || !digits(m, 2) {
+        return None;
+    }
+    let (year, month): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
+    if !(1..=12).contains(&month) {
+        return None;
+    }
+    if let Some(d) = d {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        if !digits(d, 2) || !(1..=days).contains(&d.parse::<u32>().ok()?) {
+            return None;
+        }
+    }
+    Some((year, month))
+}
+
 /// One `[[event]]` table (key path `p`); `years` = the case's first and last year, when valid.
 fn event(
     r: &mut Input<'_>,
@@ -517,11 +550,8 @@ fn event(
     if let Some(v) = date_v
         && let Some(date) = r.string(v, &join(p, "date"))
     {
-        let parts: Vec<&str> = date.split('-').collect();
-        let year = parts.first().and_then(|y| y.parse::<i32>().ok());
-        let month = parts.get(1).and_then(|m| m.parse::<u32>().ok());
-        match (year, month) {
-            (Some(year), Some(month)) if (1..=12).contains(&month) => match years {
+        match record_date(&date) {
+            Some((year, month)) => match years {
                 Some((first, last)) if year < first || year > last => {
                     r.error(
                         v.span(),

@@ -15,6 +15,9 @@ use crate::scenario;
 const BASELINE: &str = include_str!("../../scenarios/western-balkans-2024.toml");
 const BASELINE_NAME: &str = "scenarios/western-balkans-2024.toml (bundled)";
 
+/// Most repetitions of one measurement (`--repeat`).
+const MAX_REPEAT: u64 = 1_000;
+
 /// Runs whose draws are counted to size the RNG floor.
 const COUNT_RUNS: u64 = 2_000;
 
@@ -23,13 +26,15 @@ pub struct BenchArgs {
     /// Scenario file (TOML) [default: the bundled Western Balkans 2024 baseline].
     pub file: Option<PathBuf>,
     /// Runs per measurement.
-    #[arg(long, default_value_t = 100_000)]
+    #[arg(long, default_value_t = 100_000, allow_negative_numbers = true,
+          value_parser = super::int_flag::<u64>("--runs", 1, crate::MAX_RUNS))]
     pub runs: u64,
     /// Repetitions of each measurement; the fastest is reported.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, allow_negative_numbers = true,
+          value_parser = super::int_flag::<u32>("--repeat", 1, MAX_REPEAT))]
     pub repeat: u32,
     /// Master seed [default: the file's scenario.seed].
-    #[arg(long, value_parser = super::parse_seed)]
+    #[arg(long, allow_negative_numbers = true, value_parser = super::parse_seed)]
     pub seed: Option<u64>,
     /// Threads of the parallel measurement (`--threads`, shared with every command that
     /// simulates and resolved by the settings layer).
@@ -38,10 +43,12 @@ pub struct BenchArgs {
     /// Instead: time a sweep of this many points on 1 thread (per point: clone the scenario,
     /// set the first rivalry's monitoring, compile, simulate) and report the share of time
     /// spent outside simulation.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true,
+          value_parser = super::int_flag::<u64>("--sweep-points", 1, crate::MAX_RUNS))]
     pub sweep_points: Option<u64>,
-    /// Runs per sweep point.
-    #[arg(long, default_value_t = 100)]
+    /// Runs per sweep point (with --sweep-points).
+    #[arg(long, default_value_t = 100, allow_negative_numbers = true, requires = "sweep_points",
+          value_parser = super::int_flag::<u64>("--runs-per-point", 1, crate::MAX_RUNS))]
     pub runs_per_point: u64,
 }
 
@@ -67,11 +74,6 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     };
     let seed = args.seed.unwrap_or(scenario.meta.seed);
     if let Some(points) = args.sweep_points {
-        if points == 0 || args.runs_per_point == 0 {
-            return Err(CliError::Usage(
-                "--sweep-points and --runs-per-point: expected at least 1".into(),
-            ));
-        }
         return sweep_overhead(&scenario, &name, seed, points, args.runs_per_point);
     }
     let compiled = Compiled::new(&scenario);

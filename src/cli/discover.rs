@@ -58,12 +58,7 @@ pub struct DiscoverArgs {
 
 pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
     if let Some(r) = &args.report {
-        // The results and the sweep's record beside them are inputs.
-        let inputs = [
-            args.results.clone(),
-            crate::sweep::record::path_beside(&args.results),
-        ];
-        output::check_writable(r, &inputs).map_err(CliError::Usage)?;
+        output::check_writable(r, &results_and_marker(&args.results)).map_err(CliError::Usage)?;
     }
     let condition = match (&args.outcome, &args.where_) {
         (Some(o), None) => match (args.above, args.below) {
@@ -209,9 +204,20 @@ fn read_error(e: crate::rdm::results::ReadError) -> CliError {
     }
 }
 
-/// Parse `--threshold OUTCOME=VALUE` flags.
+/// A sweep's results and its resume marker (`RESULTS.sweep`): no output of `robust` or
+/// `discover` may replace either (a replaced marker makes `--resume` refuse the results).
+fn results_and_marker(results: &Path) -> [PathBuf; 2] {
+    [
+        results.to_path_buf(),
+        crate::sweep::record::path_beside(results),
+    ]
+}
+
+/// Parse `--threshold OUTCOME=VALUE` flags. Every outcome is a probability: a value outside
+/// [0, 1] (met in every future or in none) is refused as `deter discover --above` refuses it,
+/// and so is a second threshold for one outcome (only one was used, silently).
 pub fn parse_thresholds(flags: &[String]) -> Result<Vec<(String, f64)>, CliError> {
-    flags
+    let parsed: Vec<(String, f64)> = flags
         .iter()
         .map(|t| {
             let (o, v) = t.split_once('=').ok_or_else(|| {
@@ -225,9 +231,25 @@ pub fn parse_thresholds(flags: &[String]) -> Result<Vec<(String, f64)>, CliError
                 .ok_or_else(|| {
                     CliError::Usage(format!("--threshold `{t}`: `{v}` is not a number"))
                 })?;
+            if !(0.0..=1.0).contains(&v) {
+                return Err(CliError::Usage(format!(
+                    "--threshold `{t}`: expected a number in [0, 1] (`{}` is a probability, a \
+                     share of runs; a threshold outside it is met in every future or in none)",
+                    o.trim()
+                )));
+            }
             Ok((o.trim().to_string(), v))
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    for (i, (o, _)) in parsed.iter().enumerate() {
+        if let Some(j) = parsed[..i].iter().position(|(p, _)| p == o) {
+            return Err(CliError::Usage(format!(
+                "--threshold `{}`: `{o}` has a threshold already (`{}`); give one per outcome",
+                flags[i], flags[j]
+            )));
+        }
+    }
+    Ok(parsed)
 }
 
 /// `results.csv` -> `results.robustness.csv`.
@@ -246,11 +268,7 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| robustness_path(&args.results));
     let outputs: Vec<&PathBuf> = std::iter::once(&out).chain(&args.report).collect();
-    let inputs = [
-        args.results.clone(),
-        crate::sweep::record::path_beside(&args.results),
-    ];
-    output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
+    output::check_outputs(&outputs, &results_and_marker(&args.results)).map_err(CliError::Usage)?;
     let results = Results::read(&args.results).map_err(read_error)?;
     let source = args.results.display().to_string();
     let completeness = results.completeness(&args.results);

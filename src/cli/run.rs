@@ -274,14 +274,43 @@ pub fn read_files_from(args: &mut RunArgs) -> Result<(), CliError> {
     let Some(list) = &args.files_from else {
         return Ok(());
     };
-    let text = crate::scenario::input::read_text(list, &list.display().to_string(), FILE_LIST)
-        .map_err(CliError::Input)?;
-    args.files.extend(
-        text.lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(PathBuf::from),
-    );
+    let name = list.display().to_string();
+    let text =
+        crate::scenario::input::read_text(list, &name, FILE_LIST).map_err(CliError::Input)?;
+    // A listed path that does not exist is reported at its line of the list (every one of
+    // them, before any file is read): its own message named only the path.
+    let mut inp = crate::scenario::input::Input::new(&name, &text);
+    let mut at = 0;
+    for raw in text.split_inclusive('\n') {
+        let line = raw.trim();
+        if !line.is_empty() && !line.starts_with('#') {
+            if let Err(e) = std::fs::metadata(line)
+                && e.kind() == std::io::ErrorKind::NotFound
+            {
+                let start = at + (raw.len() - raw.trim_start().len());
+                let d = inp.error(
+                    start..start + line.len(),
+                    "",
+                    format!("cannot read file `{line}`: {e}"),
+                );
+                d.help = Path::new(line).is_relative().then(|| {
+                    format!(
+                        "a relative path in a --files-from list is read from the current directory \
+                     (`{}`), as on the command line",
+                        std::env::current_dir()
+                            .map_or_else(|_| ".".into(), |d| d.display().to_string())
+                    )
+                });
+            } else {
+                args.files.push(PathBuf::from(line));
+            }
+        }
+        at += raw.len();
+    }
+    let diags = inp.finish();
+    if !diags.0.is_empty() {
+        return Err(CliError::Input(diags));
+    }
     if args.files.is_empty() {
         return Err(CliError::Usage(format!(
             "--files-from `{}` lists no scenario file (one path a line; blank lines and \

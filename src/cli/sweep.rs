@@ -212,10 +212,16 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             args.attribution,
         ),
     );
+    // The lock on the results file, held until this function returns.
+    let mut results_lock = None;
     let (mut sink, start, outputs) = match &args.out {
         Some(out) => {
             let marker = record::path_beside(out);
-            if args.resume && out.exists() {
+            let existed = out.exists();
+            // Held until the sweep ends: a second sweep on the same --out is refused before
+            // it writes anything (rows of both would interleave in one file).
+            results_lock = Some(lock_results(out)?);
+            if args.resume && existed {
                 // Without the fingerprint nothing proves the rows belong to this sweep.
                 // Read with a bound (the fingerprint's length, plus one byte): a marker that
                 // is `/dev/zero` or a huge file is only "other settings", never all memory.
@@ -327,7 +333,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         };
         write_report(&view, args.report.as_deref(), args.plots.as_deref())?;
     }
-    sensitivity_tail(&sweep, &design, &outputs, args.out.as_deref(), args.quiet)
+    let tail = sensitivity_tail(&sweep, &design, &outputs, args.out.as_deref(), args.quiet);
+    drop(results_lock);
+    tail
 }
 
 /// `--report PAGE.html` and `--plots DIR` of a finished sweep.
@@ -394,6 +402,31 @@ pub fn sensitivity_tail(
         }
     }
     Ok(())
+}
+
+/// An exclusive advisory lock on the results file `out` (created empty if missing, never
+/// truncated here), held by the returned handle. Another process holding it is a sweep
+/// writing the same file right now: refused (exit 1) without touching the file or its
+/// resume marker, since the rows of two sweeps appended to one file interleave.
+fn lock_results(out: &Path) -> Result<std::fs::File, CliError> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(out)
+        .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", out.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(CliError::Failure(format!(
+            "`{}` is being written by another deter sweep right now; wait until it ends \
+             (then `--resume` continues it if it was interrupted) or choose another --out",
+            out.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(CliError::Failure(format!(
+            "cannot lock `{}`: {e}",
+            out.display()
+        ))),
+    }
 }
 
 fn sweep_error(e: SweepError) -> CliError {

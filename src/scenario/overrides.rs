@@ -36,7 +36,11 @@ impl Override {
     /// (1 / 0, for `policy.ID.enabled`). `origin` names where the text came from
     /// (`--set`) for the diagnostic.
     pub fn parse(text: &str, origin: &str) -> Result<Override, Box<Diagnostic>> {
-        let Some((path, value)) = text.split_once('=') else {
+        // No `=`, or nothing before it (`=0.7`): no path to set.
+        let Some((path, value)) = text
+            .split_once('=')
+            .filter(|(path, _)| !path.trim().is_empty())
+        else {
             return Err(Box::new(
                 Diagnostic::at(
                     origin,
@@ -268,5 +272,15 @@ mod tests {
     fn missing_equals_sign_is_refused() {
         let err = Override::parse("model.war_cost", "--set").unwrap_err();
         assert!(err.message.contains("PATH=VALUE"), "{}", err.message);
+    }
+
+    /// `--set =0.7` said "`` is not a parameter of this scenario", with no help.
+    #[test]
+    fn an_empty_path_is_refused_as_a_missing_one() {
+        for text in ["=0.7", " =0.7"] {
+            let err = Override::parse(text, "--set").unwrap_err();
+            assert_eq!(err.message, format!("expected PATH=VALUE, found `{text}`"));
+            assert!(err.help.is_some());
+        }
     }
 }

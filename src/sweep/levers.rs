@@ -377,6 +377,11 @@ pub(crate) fn read_draws(
         inp.error(v.span(), "futures", format!("`{rel}`: {m}"));
         None
     };
+    // A fault on a line of the file: "FILE:LINE: ...", as `--posterior` words it.
+    let fail_line = |inp: &mut Input<'_>, m: String| {
+        inp.error(v.span(), "futures", m);
+        None
+    };
     let bytes = match crate::scenario::read_bounded(&path, MAX_DRAWS_BYTES) {
         Ok(b) if b.len() <= MAX_DRAWS_BYTES => b,
         Ok(_) => return fail(inp, format!("larger than {MAX_DRAWS_BYTES} bytes")),
@@ -393,17 +398,24 @@ pub(crate) fn read_draws(
         return fail(inp, "no header line".into());
     };
     let columns: Vec<&str> = header.split(',').map(str::trim).collect();
+    if let Some(m) = crate::calibrate::nested::repeated_column(&columns) {
+        return fail(inp, m);
+    }
     let weight_col = columns.iter().position(|c| *c == "weight");
+    // A calibration's case parameters (`CASE/PATH`: one historical case's crisis rate)
+    // describe that case, not this scenario: skipped, as `deter run --posterior` skips them.
     let params: Vec<(usize, &str)> = columns
         .iter()
         .enumerate()
-        .filter(|(_, c)| !matches!(**c, "draw" | "weight" | "distance"))
+        .filter(|(_, c)| !matches!(**c, "draw" | "weight" | "distance") && !c.contains('/'))
         .map(|(i, c)| (i, *c))
         .collect();
     if params.is_empty() {
         return fail(
             inp,
-            "no parameter column (columns other than draw, weight, distance)".into(),
+            "no parameter column (columns other than draw, weight, distance and a \
+             calibration's case parameters CASE/PATH)"
+                .into(),
         );
     }
     let mut targets = Vec::new();
@@ -426,10 +438,10 @@ pub(crate) fn read_draws(
     for (n, line) in lines {
         let cells: Vec<&str> = line.split(',').map(str::trim).collect();
         if cells.len() != columns.len() {
-            return fail(
+            return fail_line(
                 inp,
                 format!(
-                    "line {}: {} cells, the header has {}",
+                    "{rel}:{}: {} cells, the header has {}",
                     n + 1,
                     cells.len(),
                     columns.len()
@@ -464,9 +476,9 @@ pub(crate) fn read_draws(
             Some(c) => match cells[c].parse::<f64>() {
                 Ok(w) if w.is_finite() && w >= 0.0 => w,
                 _ => {
-                    return fail(
+                    return fail_line(
                         inp,
-                        format!("line {}: weight `{}` is not a number >= 0", n + 1, cells[c]),
+                        format!("{rel}:{}: weight `{}`: expected a number >= 0", n + 1, cells[c]),
                     );
                 }
             },

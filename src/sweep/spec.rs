@@ -477,6 +477,11 @@ impl Reader<'_> {
                     parameters = params;
                     design = Some(DesignKind::Draws);
                     points = Some(n);
+                } else {
+                    // The file's fault is reported; the points are the draws' all the same
+                    // (no second error about a grid's points or a design's missing ones).
+                    design = Some(DesignKind::Draws);
+                    points = points.map(|p| p.max(1));
                 }
                 Some(())
             }
