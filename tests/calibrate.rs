@@ -702,7 +702,7 @@ fn simulation_based_calibration_on_deter_data_covers_at_least_90_percent() {
 /// interval. A repeat that cannot reach 0 fails the test (the SBC would not test the exact
 /// target).
 #[test]
-#[ignore = "full SBC on deter data, about half an hour on two busy cores: cargo test --release --test calibrate full_deter_simulation_based_calibration -- --ignored --nocapture --exact"]
+#[ignore = "full SBC on deter data, about an hour on two busy cores: cargo test --release --test calibrate full_deter_simulation_based_calibration -- --ignored --nocapture --exact"]
 fn full_deter_simulation_based_calibration() {
     let repeats = 200;
     let r = deter_sbc(repeats, 100, 40, &YEAR_STATISTICS, 1_000_000);
