@@ -700,7 +700,7 @@ fn sanctions_succeed_in_about_a_third_of_episodes() {
 /// highest level (2, of which the target conceded; 3; 4; 5) and the record's crises by
 /// highest level (primary reading, from the bundled record); the baseline dyad's.
 #[test]
-#[ignore = "not reproduced: the four historical cases pooled have 2.1% [2.1, 2.2] of disputes reaching war (2.3% with the defaults and Georgia's budget before model5) against the Correlates of War 4.0% [3.2, 4.8]; the baseline dyad alone 2.2% (docs/VALIDATION.md)"]
+#[ignore = "not reproduced: over the four historical cases pooled P(war | force or war) is 0.087 [0.085, 0.089] against the CoW share over the MID share at force or war, 0.061 [0.046, 0.080] (difference 0.026 [0.007, 0.041]); the share of all disputes is 2.1% [2.1, 2.2] against 4.0% [3.2, 4.8], because 32-72% of the model's disputes per case stop at a threat, against one crisis in 23 in the four records (docs/VALIDATION.md)"]
 fn a_few_percent_of_disputes_reach_war() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/history");
     let mut runs = Vec::new();
@@ -733,6 +733,10 @@ fn a_few_percent_of_disputes_reach_war() {
         "war share of all disputes (the reading before this version): four cases pooled {all}, COW {cow}, difference {}; the baseline dyad {}",
         newcombe(all, cow),
         ratio(&base, |r| r.war_crises, |r| r.disputes)
+    );
+    eprintln!(
+        "war share of disputes that reach a display or more (threat-only crises left out; printed, not asserted): four cases pooled {}",
+        ratio(&runs, |r| r.war_crises, |r| r.disputes - r.threat_crises)
     );
     let model = ratio(&runs, |r| r.war_crises, |r| r.force_crises);
     let bench = Est {
@@ -1273,6 +1277,7 @@ fn the_baltic_record_of_no_war_is_not_a_tail_event() {
 /// probability for threats and displays, 0.8 (docs/HISTORY.md, observation model; exact
 /// binomial thinning of each run's count).
 #[test]
+#[ignore = "not reproduced for the 2019-2023 cluster: the record has five crises with a display in those years, the model a mean of 1.04 and P(count >= 5) 0.0041 [0.0030, 0.0056]; over 2008-2024 the record's six are not a tail (P(>= 6) 0.139 [0.133, 0.146], P(<= 6) 0.934 [0.928, 0.938]; docs/VALIDATION.md)"]
 fn the_serbia_kosovo_record_of_displays_is_not_a_tail_event() {
     const CLUSTER: std::ops::RangeInclusive<i32> = 2019..=2023;
     const DETECT: f64 = 0.8;
