@@ -18,9 +18,12 @@
 
 use std::path::Path;
 
+use deter::calibrate::EventType;
+use deter::calibrate::record::load_record;
 use deter::engine::{RunPlan, Worker};
 use deter::model::crisis::contest_success;
-use deter::model::{Compiled, RivalryRecord};
+use deter::model::{Compiled, CrisisOutcome, RivalryRecord};
+use deter::outputs::count;
 use deter::scenario::{self, Actor, ParamRef, Scenario};
 use deter::stats::{Z95, wilson};
 use rayon::prelude::*;
@@ -38,6 +41,11 @@ struct Run {
     force: f64,
     force_crises: f64,
     war_crises: f64,
+    /// Crises whose highest level was a threat (MID 2), of which the target conceded.
+    threat_crises: f64,
+    conceded: f64,
+    /// Crises whose highest level was a display of force (MID 3).
+    display_crises: f64,
     invoked: f64,
     honoured: f64,
     sanctioned: f64,
@@ -81,6 +89,9 @@ fn simulate_all_rivalries(s: &Scenario, seed: u64, n: u64) -> Vec<Run> {
                 force: a.force.max(b.force),
                 force_crises: a.force_crises + b.force_crises,
                 war_crises: a.war_crises + b.war_crises,
+                threat_crises: a.threat_crises + b.threat_crises,
+                conceded: a.conceded + b.conceded,
+                display_crises: a.display_crises + b.display_crises,
                 invoked: a.invoked + b.invoked,
                 honoured: a.honoured + b.honoured,
                 sanctioned: a.sanctioned + b.sanctioned,
@@ -135,6 +146,9 @@ fn summarise(r: &RivalryRecord) -> Run {
         force: f(u32::from(r.max_level >= 4)),
         force_crises: f(o[3] + o[4]),
         war_crises: f(o[4]),
+        threat_crises: f(r.counts[count::THREATS]),
+        conceded: f(o[CrisisOutcome::CoercionSuccess as usize]),
+        display_crises: f(r.counts[count::DISPLAYS]),
         invoked: f(r.commitments_invoked),
         honoured: f(r.commitments_honoured),
         sanctioned: f(r.sanctions_imposed),
@@ -655,48 +669,127 @@ fn sanctions_succeed_in_about_a_third_of_episodes() {
 }
 
 /// Fact 5: a few percent of disputes reach war (Correlates of War: about 95 wars against
-/// 2,400 militarized interstate disputes, 1816-2014, about 4%). This is a fact of the
-/// population of disputes, all dyads together, not of any one dyad: a dyad whose target has a
-/// protector with forces in theatre has many disputes that stop at a display and few wars
-/// (the Serbia -> Kosovo record 2008-2024: no war in eight disputes), a dyad at parity with no
-/// protector the reverse. Measured on the baseline dyad alone it tested the baseline's mix of
-/// displays, not the escalation model (docs/VALIDATION.md); the baseline keeps the weak form
-/// (`war_is_a_rare_outcome_of_disputes`). Reading, fixed before measuring on this population:
-/// over the disputes of the four bundled historical cases pooled (Serbia -> Kosovo 2008,
-/// Russia -> Georgia 2004, Russia -> Ukraine 2013, Russia -> the Baltic states 2014, every
-/// rivalry, each at its own values and seed, 10,000 runs each), the share that reaches war,
-/// with its interval (runs as clusters), and the Correlates of War share have a difference
-/// whose 95% interval (Newcombe) includes 0.
+/// 2,400 militarized interstate disputes, 1816-2014, 3.96% [3.25, 4.81]).
+///
+/// What the share is made of. A MID is coded once, at its highest hostility level (Jones,
+/// Bremer & Singer 1996), as the model counts a crisis (docs/MODEL.md 7.9, 7.12), and the
+/// bundled records count crises the same way and match MID5's disputes where MID5 covers their
+/// years (docs/HISTORY.md): the unit is the same. The share of disputes that reach war is
+/// P(a dispute reaches force or war) x P(war | it does). The first factor is the mix of
+/// low-level disputes: it depends on the population of dyads (a target with a protector in
+/// theatre has many disputes that stop at a display: the Serbia -> Kosovo record, seven of
+/// eight) and on what a dataset records of threats and displays (the MID coding requires an
+/// explicit threat by a government and finds displays in its sources; many MIDs begin with
+/// a use of force, Jones, Bremer & Singer 1996). In the MID data about two thirds of disputes
+/// reach a use of force or war (from 60% to 70% taken as the range when this reading was
+/// fixed, from the MID 2.1 and MID4 tables, Jones, Bremer & Singer 1996, Palmer et al. 2015,
+/// quoted from memory; checked afterwards against the Correlates of War dyadic MID data,
+/// version 4.02 (Maoz et al. 2019), each dispute at its highest level over its dyads: 1,647 of
+/// 2,371 disputes of 1816-2014, 0.695, with 102 wars, so P(war given force or war) 0.062
+/// [0.051, 0.075], inside the benchmark, which was not changed), against a few percent of the
+/// baseline's disputes. The second factor is the top of the ladder, Fearon's step, which the
+/// model claims to capture. So the fact is read with the composition matched: the share of
+/// disputes that reach war *given the MID data's composition*, which is the Correlates of
+/// War share divided by the MID share that reaches force or war, 0.0396 / 0.65 = 0.061,
+/// interval [0.0325 / 0.70, 0.0481 / 0.60] = [0.046, 0.080].
+///
+/// Reading, fixed before measuring (this version; the reading before it, the share of all
+/// disputes over the same pooled cases, is printed, not asserted): over the disputes of the
+/// four bundled historical cases pooled (Serbia -> Kosovo 2008, Russia -> Georgia 2004,
+/// Russia -> Ukraine 2013, Russia -> the Baltic states 2014, every rivalry, each at its own
+/// values and seed, 10,000 runs each), P(war | the dispute reaches a use of force or war),
+/// with its interval (runs as clusters), and the benchmark above have a difference whose 95%
+/// interval (Newcombe) includes 0. Printed per case, not asserted: the model's disputes by
+/// highest level (2, of which the target conceded; 3; 4; 5) and the record's crises by
+/// highest level (primary reading, from the bundled record); the baseline dyad's.
 #[test]
-#[ignore = "not reproduced: the four historical cases pooled have 2.1% [2.1, 2.2] of disputes reaching war (2.3% with the defaults and Georgia's budget before model5) against the Correlates of War 4.0% [3.2, 4.8]; the baseline dyad alone 2.2% (docs/VALIDATION.md)"]
+#[ignore = "not reproduced: over the four historical cases pooled P(war | force or war) is 0.087 [0.085, 0.089] against the CoW share over the MID share at force or war, 0.061 [0.046, 0.080] (difference 0.026 [0.007, 0.041]); the share of all disputes is 2.1% [2.1, 2.2] against 4.0% [3.2, 4.8], because 61% of the model's pooled disputes stop at a threat (54% are the target's concession to it), against one crisis in 23 in the four records (docs/VALIDATION.md)"]
 fn a_few_percent_of_disputes_reach_war() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/history");
     let mut runs = Vec::new();
-    for file in [
-        "serbia-kosovo-2008.toml",
-        "russia-georgia-2004.toml",
-        "russia-ukraine-2013.toml",
-        "russia-baltic-2014.toml",
+    let mut recorded = [0usize; 6];
+    for (file, record) in [
+        ("serbia-kosovo-2008.toml", "serbia-kosovo.record.toml"),
+        ("russia-georgia-2004.toml", "russia-georgia.record.toml"),
+        ("russia-ukraine-2013.toml", "russia-ukraine.record.toml"),
+        ("russia-baltic-2014.toml", "russia-baltic.record.toml"),
     ] {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("scenarios/history")
-            .join(file);
-        let s = scenario::load_file(&path).expect("valid");
+        let s = scenario::load_file(&dir.join(file)).expect("valid");
         let r = simulate_all_rivalries(&s, s.meta.seed, RUNS);
+        eprintln!("{file}: {}", composition(&r));
+        let rec = load_record(&dir.join(record)).expect("valid record");
+        let kinds: Vec<Option<EventType>> = rec.events.iter().map(|e| Some(e.kind)).collect();
+        let mut levels = [0usize; 6];
+        for (level, _) in rec.crises(&kinds) {
+            levels[usize::from(level)] += 1;
+        }
         eprintln!(
-            "{file}: war share of disputes {}",
-            ratio(&r, |r| r.war_crises, |r| r.disputes)
+            "  its record ({}-{}): crises at threat {}, display {}, use of force {}, war {}",
+            rec.first_year, rec.last_year, levels[2], levels[3], levels[4], levels[5]
         );
+        for (all, l) in recorded.iter_mut().zip(levels) {
+            *all += l;
+        }
         runs.extend(r);
     }
-    let base = simulate(&baseline(), SEED, RUNS);
-    let model = ratio(&runs, |r| r.war_crises, |r| r.disputes);
-    let cow = wilson_est(95, 2400);
-    let d = newcombe(model, cow);
+    let (disputes, forced) = (
+        recorded[2..].iter().sum::<usize>(),
+        recorded[4] + recorded[5],
+    );
     eprintln!(
-        "war share of disputes: four cases pooled {model}, COW {cow}, difference {d}; the baseline dyad alone {}",
+        "the four records pooled: {disputes} crises at threat or more, {} at a threat, {forced} at force or war, {} war; war share {:.3}, P(war | force or war) {:.3}",
+        recorded[2],
+        recorded[5],
+        recorded[5] as f64 / disputes as f64,
+        recorded[5] as f64 / forced as f64
+    );
+    let base = simulate(&baseline(), SEED, RUNS);
+    eprintln!("the baseline dyad: {}", composition(&base));
+    let all = ratio(&runs, |r| r.war_crises, |r| r.disputes);
+    let cow = wilson_est(95, 2400);
+    eprintln!(
+        "war share of all disputes (the reading before this version): four cases pooled {all}, COW {cow}, difference {}; the baseline dyad {}",
+        newcombe(all, cow),
         ratio(&base, |r| r.war_crises, |r| r.disputes)
     );
+    eprintln!(
+        "war share of disputes that reach a display or more (threat-only crises left out; printed, not asserted): four cases pooled {}",
+        ratio(&runs, |r| r.war_crises, |r| r.disputes - r.threat_crises)
+    );
+    let model = ratio(&runs, |r| r.war_crises, |r| r.force_crises);
+    let bench = Est {
+        value: cow.value / MID_FORCE_SHARE.1,
+        lo: cow.lo / MID_FORCE_SHARE.2,
+        hi: cow.hi / MID_FORCE_SHARE.0,
+    };
+    let d = newcombe(model, bench);
+    eprintln!(
+        "P(war | force or war): four cases pooled {model}, COW share / MID share at force or war {bench}, difference {d}; the baseline dyad {}",
+        ratio(&base, |r| r.war_crises, |r| r.force_crises)
+    );
     assert!(d.lo <= 0.0 && d.hi >= 0.0, "{d}");
+}
+
+/// The share of MIDs whose highest hostility level is a use of force or war: (low, central,
+/// high) of the range taken from the MID 2.1 and MID4 tables (Jones, Bremer & Singer 1996;
+/// Palmer et al. 2015) when the reading was fixed; the dyadic MID data 4.02 (Maoz et al. 2019)
+/// give 0.695 (`a_few_percent_of_disputes_reach_war`).
+const MID_FORCE_SHARE: (f64, f64, f64) = (0.60, 0.65, 0.70);
+
+/// Disputes by highest MID level, as shares of all disputes with their intervals (runs as
+/// clusters), and disputes per run.
+fn composition(r: &[Run]) -> String {
+    let of = |f: fn(&Run) -> f64| ratio(r, f, |u| u.disputes);
+    format!(
+        "{:.2} disputes per run; threat {} (the target conceded {}), display {}, use of force {}, war {}; P(war | force or war) {}",
+        r.iter().map(|u| u.disputes).sum::<f64>() / r.len() as f64,
+        of(|u| u.threat_crises),
+        of(|u| u.conceded),
+        of(|u| u.display_crises),
+        of(|u| u.force_crises - u.war_crises),
+        of(|u| u.war_crises),
+        ratio(r, |u| u.war_crises, |u| u.force_crises)
+    )
 }
 
 /// Fact 5, the weak form that holds: war is a rare outcome of a dispute (well under a tenth,
@@ -1180,4 +1273,127 @@ fn the_baltic_record_of_no_war_is_not_a_tail_event() {
         share.lo >= 0.65 && share.hi <= 0.85,
         "honoured share {share} is not about 0.75"
     );
+}
+
+/// Displays of force against the Serbia -> Kosovo record (issue: the baseline's displays
+/// should be plausible against the record; an earlier review found the record in the 1-2%
+/// tail of a hindcast). The unit is the crisis at its highest level, as the model counts it
+/// (docs/MODEL.md 7.12: `displays` are crises whose highest level was a display) and the
+/// record's crises are counted (docs/HISTORY.md, rule 10): the two displays of the 2022
+/// plates-and-barricades crisis are one crisis at level 3. Both counts are read from the
+/// bundled record (primary reading), not by hand: the crises whose highest level is a display
+/// over the record's years (2008-2024), and those among them that reached it in 2019-2023
+/// (the cluster of Serbian alerts).
+///
+/// Reading, fixed before measuring: on `scenarios/history/serbia-kosovo-2008.toml` at its own
+/// values and seed (10,000 runs, the rivalry SRB-XKX, per-year counts of the run), for each
+/// of the two counts, the predictive probability of a count at least as large as the
+/// record's and that of a count at most as large (each tail) have Wilson 95% intervals
+/// (the Monte Carlo error) whose lower ends are above 0.05: the record is not a tail event of
+/// the hindcast. The simulated counts are the model's own events; printed, not asserted, the
+/// same tails when each simulated crisis enters the record with the calibration's detection
+/// probability for threats and displays, 0.8 (docs/HISTORY.md, observation model; exact
+/// binomial thinning of each run's count). The two counts are two tests (the same readings,
+/// measured together first): the whole record's holds, the cluster's does not.
+#[test]
+fn the_serbia_kosovo_record_of_displays_is_not_a_tail_event() {
+    let failed = serbia_kosovo_display_tails(None);
+    assert!(failed.is_none(), "a tail event: {}", failed.unwrap());
+}
+
+/// The second count of [`the_serbia_kosovo_record_of_displays_is_not_a_tail_event`]: the
+/// record's crises with a display as their highest level in 2019-2023; the same reading.
+#[test]
+#[ignore = "not reproduced: the record has five crises with a display in 2019-2023, the model a mean of 1.04 in those years and P(count >= 5) 0.0041 [0.0030, 0.0056]; over 2008-2024 the record's six are not a tail (P(>= 6) 0.139 [0.133, 0.146], P(<= 6) 0.934 [0.928, 0.938]; docs/VALIDATION.md)"]
+fn the_cluster_of_serbian_displays_is_not_a_tail_event() {
+    let failed = serbia_kosovo_display_tails(Some(2019..=2023));
+    assert!(failed.is_none(), "a tail event: {}", failed.unwrap());
+}
+
+/// The tails of [`the_serbia_kosovo_record_of_displays_is_not_a_tail_event`] for the crises
+/// with a display as their highest level in `years` (all the record's years if `None`):
+/// prints them and returns the failure, if any.
+fn serbia_kosovo_display_tails(years: Option<std::ops::RangeInclusive<i32>>) -> Option<String> {
+    const DETECT: f64 = 0.8;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/history");
+    let rec = load_record(&dir.join("serbia-kosovo.record.toml")).expect("valid record");
+    let years = years.unwrap_or(rec.first_year..=rec.last_year);
+    assert!(*years.start() >= rec.first_year && *years.end() <= rec.last_year);
+    let kinds: Vec<Option<EventType>> = rec.events.iter().map(|e| Some(e.kind)).collect();
+    let observed = rec
+        .crises(&kinds)
+        .into_iter()
+        .filter(|&(level, y)| level == 3 && years.contains(&(rec.first_year + y as i32)))
+        .count() as u64;
+    let events = rec
+        .events
+        .iter()
+        .filter(|e| e.kind == EventType::Display && years.contains(&e.year))
+        .count();
+    let s = scenario::load_file(&dir.join("serbia-kosovo-2008.toml")).expect("valid");
+    assert_eq!(s.meta.start.year, rec.first_year);
+    assert_eq!(s.meta.horizon_years as usize, rec.years());
+    let rivalry = s
+        .rivalries
+        .iter()
+        .position(|r| r.id == rec.rivalries[0])
+        .expect("the record's rivalry");
+    let c = Compiled::new(&s);
+    let plan = RunPlan {
+        seed: s.meta.seed,
+        first: 0,
+        count: RUNS,
+        stream_offset: 0,
+    };
+    let mut w = Worker::new(&c);
+    let mut sim = Vec::with_capacity(RUNS as usize);
+    for i in 0..RUNS {
+        w.run_range(&c, &plan, i, 1);
+        let yearly = &w.last_record().rivalries[rivalry].yearly_counts;
+        assert_eq!(yearly.len(), rec.years());
+        sim.push(
+            years
+                .clone()
+                .map(|y| u64::from(yearly[(y - rec.first_year) as usize][count::DISPLAYS]))
+                .sum::<u64>(),
+        );
+    }
+    let at_least = wilson_est(sim.iter().filter(|&&x| x >= observed).count() as u64, RUNS);
+    let at_most = wilson_est(sim.iter().filter(|&&x| x <= observed).count() as u64, RUNS);
+    let mean = sim.iter().sum::<u64>() as f64 / RUNS as f64;
+    // Thinned: P(Binomial(n, DETECT) >= observed) and <= observed, averaged over the runs' n.
+    let thin_ge = sim
+        .iter()
+        .map(|&n| binomial_at_least(n, DETECT, observed))
+        .sum::<f64>()
+        / RUNS as f64;
+    let thin_le = sim
+        .iter()
+        .map(|&n| 1.0 - binomial_at_least(n, DETECT, observed + 1))
+        .sum::<f64>()
+        / RUNS as f64;
+    eprintln!(
+        "Serbia -> Kosovo, crises with a display as their highest level in {}-{}: record {observed} ({events} display events); model mean {mean:.2}; P(count >= record) {at_least}, P(count <= record) {at_most}; with detection {DETECT}: {thin_ge:.4} and {thin_le:.4}",
+        years.start(),
+        years.end()
+    );
+    (at_least.lo <= 0.05 || at_most.lo <= 0.05)
+        .then(|| format!("P(>= {observed}) {at_least}, P(<= {observed}) {at_most}"))
+}
+
+/// P(Binomial(n, p) >= k), by summing the probability mass function.
+fn binomial_at_least(n: u64, p: f64, k: u64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if k > n {
+        return 0.0;
+    }
+    let mut pmf = (1.0 - p).powi(n as i32); // P(X = 0)
+    let mut below = 0.0;
+    for j in 0..k {
+        below += pmf;
+        pmf *= (n - j) as f64 / (j + 1) as f64 * p / (1.0 - p);
+    }
+    (1.0 - below).max(0.0)
 }
