@@ -1066,3 +1066,72 @@ fn futures_can_be_draws_from_a_weighted_posterior() {
         .code(2)
         .stderr(contains("`design` does not go with `futures`"));
 }
+
+/// `--step` past the last step of the peeling was clamped to the last step silently (`--step
+/// 9999` printed "peeling step 36 of 36"). Refused with the range message of every integer
+/// flag, naming the steps of this peeling, exit 2; the last step itself stays accepted.
+#[test]
+fn discover_refuses_a_step_past_the_end_of_the_peeling() {
+    let dir = tempfile::tempdir().unwrap();
+    let (results, _) = synthetic(dir.path());
+    let base = [
+        "--outcome",
+        "use_of_force",
+        "--above",
+        "0.2",
+        "--boxes",
+        "1",
+    ];
+    let out = deter()
+        .arg("discover")
+        .arg(&results)
+        .args(base)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let last: usize = text
+        .split("peeling step ")
+        .nth(1)
+        .and_then(|s| s.split(" of ").nth(1))
+        .and_then(|s| s.split(',').next())
+        .expect("the trajectory's length is printed")
+        .parse()
+        .unwrap();
+    assert!(last > 5, "{text}");
+    let at_last = deter()
+        .arg("discover")
+        .arg(&results)
+        .args(base)
+        .args(["--step", &last.to_string()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(
+        String::from_utf8(at_last)
+            .unwrap()
+            .contains(&format!("peeling step {last} of {last},")),
+    );
+    for step in [last + 1, 9999] {
+        let o = deter()
+            .arg("discover")
+            .arg(&results)
+            .args(base)
+            .args(["--step", &step.to_string()])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{o:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&o.stderr),
+            format!(
+                "error: --step {step}: expected an integer in [0, {last}] (the steps of box 1's \
+                 peeling; 0 is the box of every point)\n"
+            )
+        );
+        assert!(o.stdout.is_empty());
+    }
+}

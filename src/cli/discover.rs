@@ -151,6 +151,14 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
             DiscoverError::Outcome(m) => (flag, m),
             DiscoverError::Policy(m) => ("--policy", m),
             DiscoverError::Inputs(m) => ("--inputs", m),
+            // The range message of every integer flag, with the range of this peeling.
+            DiscoverError::Step(s) => {
+                return CliError::Usage(format!(
+                    "{} (the steps of box {}'s peeling; 0 is the box of every point)",
+                    crate::settings::integer_out_of_range("--step", s.step, 0, s.last as u64),
+                    s.box_number
+                ));
+            }
         };
         CliError::Usage(format!("{flag}: {msg} (in `{}`)", args.results.display()))
     })?;
