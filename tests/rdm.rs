@@ -197,7 +197,6 @@ fn discover_refuses_a_probability_threshold_outside_0_1() {
     for args in [
         &["--outcome", "use_of_force", "--above", "0"][..],
         &["--outcome", "use_of_force", "--below", "1"][..],
-        &["--where", "a > 2"][..],
     ] {
         deter()
             .arg("discover")
@@ -1133,5 +1132,78 @@ fn discover_refuses_a_step_past_the_end_of_the_peeling() {
             )
         );
         assert!(o.stdout.is_empty());
+    }
+}
+
+/// A column before `runs` (the point number, a parameter) is not an outcome: `--outcome
+/// point --above 5` was accepted and PRIM explained the point numbers by the parameters.
+/// Refused like an unknown outcome, exit 2, with a did-you-mean and the file's outcomes;
+/// a column after `runs` that is not a probability keeps any finite threshold.
+#[test]
+fn discover_refuses_a_column_before_runs_as_the_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("point,a,b,runs,use_of_force_p,years_mean\n");
+    for k in 0..40u32 {
+        let a = f64::from(k) / 40.0;
+        let b = f64::from(k * 7 % 40) / 40.0;
+        let p = if a > 0.5 { 0.3 } else { 0.1 };
+        text.push_str(&format!("{k},{a},{b},100,{p},{}\n", 10.0 * a));
+    }
+    let results = dir.path().join("small.csv");
+    std::fs::write(&results, text).unwrap();
+    let r = results.display().to_string();
+    let outcomes = "; outcomes: `use_of_force`, any column after `runs` (in `";
+    let cases: [(&[&str], String); 4] = [
+        (
+            &["--outcome", "point", "--above", "5"],
+            format!(
+                "error: --outcome: `point` is not an outcome of this results file (it is a \
+                 column before `runs`: the point number or a parameter){outcomes}{r}`)\n"
+            ),
+        ),
+        (
+            &["--outcome", "a", "--above", "0.5"],
+            format!(
+                "error: --outcome: `a` is not an outcome of this results file (it is a column \
+                 before `runs`: the point number or a parameter){outcomes}{r}`)\n"
+            ),
+        ),
+        (
+            &["--where", "b > 0.5"],
+            format!(
+                "error: --where: `b` is not an outcome of this results file (it is a column \
+                 before `runs`: the point number or a parameter){outcomes}{r}`)\n"
+            ),
+        ),
+        (
+            &["--outcome", "years_meen", "--above", "2"],
+            format!(
+                "error: --outcome: `years_meen` is not an outcome of this results file; did \
+                 you mean `years_mean`?{outcomes}{r}`)\n"
+            ),
+        ),
+    ];
+    for (args, want) in cases {
+        let o = deter()
+            .arg("discover")
+            .arg(&results)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        assert_eq!(String::from_utf8_lossy(&o.stderr), want, "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+    for args in [
+        &["--where", "years_mean > 2"][..],
+        &["--outcome", "years_mean", "--below", "-1"][..],
+        &["--outcome", "use_of_force", "--above", "0.2"][..],
+    ] {
+        deter()
+            .arg("discover")
+            .arg(&results)
+            .args(args)
+            .assert()
+            .success();
     }
 }
