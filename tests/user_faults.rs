@@ -2025,3 +2025,73 @@ fn robust_and_discover_never_replace_a_sweeps_resume_marker() {
         assert_eq!(std::fs::read_to_string(&marker).unwrap(), "fingerprint\n");
     }
 }
+
+/// A truncated or edited partial file said "`trunc-1.json`: not a deter partial file: invalid
+/// JSON (EOF while parsing a string at line 7 column 8785)": the position inside the
+/// sentence, where no editor jumps to it. It gets the form of every file kind's syntax error
+/// (`FILE:LINE:COL: error: TOML syntax error: ...` for a scenario): `FILE:LINE:COL: error:
+/// JSON syntax error: ...` with the excerpt, exit 2. Line and column are counted here from
+/// the bytes written.
+#[test]
+fn a_partial_file_that_is_not_json_is_located_at_its_fault() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let o = deter()
+        .current_dir(d.path())
+        .args([
+            "run",
+            &base,
+            "--runs",
+            "40",
+            "--shard",
+            "1/2",
+            "--out",
+            "part-1.json",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    let whole = std::fs::read(d.path().join("part-1.json")).unwrap();
+    // Truncated: the fault is the end of the file, on its last line.
+    let cut = &whole[..whole.len() - 300];
+    std::fs::write(d.path().join("trunc-1.json"), cut).unwrap();
+    let line = cut.iter().filter(|&&b| b == b'\n').count() + 1;
+    let last = cut.iter().rposition(|&b| b == b'\n').unwrap() + 1;
+    let col = String::from_utf8_lossy(&cut[last..]).chars().count();
+    // Edited: a stray character at the start of line 3.
+    let mut edited = Vec::new();
+    for (i, l) in whole.split_inclusive(|&b| b == b'\n').enumerate() {
+        if i == 2 {
+            edited.push(b'x');
+        }
+        edited.extend_from_slice(l);
+    }
+    std::fs::write(d.path().join("edited-1.json"), edited).unwrap();
+    for (file, at, words) in [
+        (
+            "trunc-1.json",
+            format!("{line}:{col}"),
+            "JSON syntax error: EOF while parsing",
+        ),
+        (
+            "edited-1.json",
+            "3:1".to_string(),
+            "JSON syntax error: key must be a string",
+        ),
+    ] {
+        let o = deter()
+            .current_dir(d.path())
+            .args(["merge", file])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{o:?}");
+        let e = stderr(&o);
+        assert!(
+            e.starts_with(&format!("{file}:{at}: error: {words}")),
+            "{e}"
+        );
+        assert!(!e.contains(" at line "), "{e}");
+        assert!(e.ends_with("1 error found\n"), "{e}");
+        assert!(o.stdout.is_empty());
+    }
+}
