@@ -2095,3 +2095,58 @@ fn a_partial_file_that_is_not_json_is_located_at_its_fault() {
         assert!(o.stdout.is_empty());
     }
 }
+
+/// An empty value where a path is required (`--out ""`, `--out=`, `--plots ""`, an empty
+/// file argument) got clap's "a value is required for '--out <OUT>' but none was supplied",
+/// although a value was given. Every path flag and argument says it in the words of every
+/// flag's fault, "FLAG VALUE: expected ...", exit 2, before any work; a flag with a list of
+/// values keeps clap's list.
+#[test]
+fn an_empty_path_is_refused_with_the_flag_and_what_it_expects() {
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let sweep = scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let cases: [(Vec<&str>, &str); 8] = [
+        (
+            vec!["run", &base, "--out", ""],
+            "--out \"\": expected a path",
+        ),
+        (vec!["run", &base, "--out="], "--out \"\": expected a path"),
+        (
+            vec!["compare", &base, &base, "--report", ""],
+            "--report \"\": expected a path",
+        ),
+        (
+            vec!["sweep", &sweep, "--out", ""],
+            "--out \"\": expected a path",
+        ),
+        (
+            vec!["run", &base, "--plots", ""],
+            "--plots \"\": expected a directory",
+        ),
+        (
+            vec!["calibrate", &base, "--out", ""],
+            "--out \"\": expected a path",
+        ),
+        (vec!["validate", ""], "FILES \"\": expected a path"),
+        (
+            vec!["discover", "", "--outcome", "war", "--above", "0.1"],
+            "RESULTS \"\": expected a path",
+        ),
+    ];
+    for (args, want) in cases {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&o),
+            format!("error: {want}, not an empty value\n"),
+            "{args:?}"
+        );
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+    let o = run(&["run", &base, "--format", ""]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("[possible values: table, json, csv]"),
+        "{o:?}"
+    );
+}
