@@ -2150,3 +2150,82 @@ fn an_empty_path_is_refused_with_the_flag_and_what_it_expects() {
         "{o:?}"
     );
 }
+
+/// A literal with a nonzero digit that reads as zero (`1e-400`, below the floats' exponent)
+/// was accepted as 0: `--set model.war_cost=1e-400` ran with war costing nothing. Refused at
+/// its value, exit 2, with the same lines in a scenario file, in `--set` and `--set-b`, and
+/// in a sweep file's values, in the words of a literal beyond the floats ("a number too
+/// large to use"); a zero written with an exponent (`0e-400`) stays 0.
+#[test]
+fn a_literal_that_underflows_to_zero_is_refused_in_every_file_kind_and_in_set() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let lines = |err: &str| -> Vec<String> {
+        err.lines()
+            .filter_map(|l| {
+                l.split_once(": error: ")
+                    .map(|(_, m)| m.to_string())
+                    .or_else(|| l.trim().strip_prefix("= help: ").map(str::to_string))
+            })
+            .collect()
+    };
+    for value in ["1e-400", "-2.5E-999", "0.001e-330"] {
+        let file = d.path().join("v.toml");
+        std::fs::write(
+            &file,
+            format!("extends = {base:?}\n\n[model]\nwar_cost = {value}\n"),
+        )
+        .unwrap();
+        let o = run(&["validate", file.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let want = lines(&stderr(&o));
+        assert_eq!(
+            want,
+            vec![format!(
+                "model.war_cost: expected a number in [0, 10] (stake units), found `{value}`, \
+                 a number too small to use (it reads as 0)"
+            )]
+        );
+        assert!(stderr(&o).starts_with(&format!("{}:4:12: error: ", file.display())));
+        let set = format!("model.war_cost={value}");
+        for args in [
+            vec!["run", &base, "--set", &set],
+            vec!["compare", &base, &base, "--set-b", &set],
+        ] {
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}");
+            assert_eq!(lines(&stderr(&o)), want, "{args:?}: {}", stderr(&o));
+            assert!(stderr(&o).starts_with("--set"), "{args:?}");
+        }
+        let sweep = d.path().join("s.toml");
+        std::fs::write(
+            &sweep,
+            format!(
+                "base = {base:?}\nruns = 10\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+                 \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, {value}]\n"
+            ),
+        )
+        .unwrap();
+        let o = run(&["validate", sweep.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert_eq!(
+            lines(&stderr(&o)),
+            vec![format!(
+                "parameter[0].values[1]: expected a number, found `{value}`, a number too \
+                 small to use (it reads as 0)"
+            )]
+        );
+    }
+    let o = run(&[
+        "run",
+        &base,
+        "--set",
+        "model.war_cost=0e-400",
+        "--runs",
+        "10",
+        "--no-attribution",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
