@@ -476,7 +476,7 @@ pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
     for path in parts {
         files.push(shard::read_part(path).map_err(|e| match e {
             shard::ReadError::Io { file, message } => Error::Io(format!("{file}: {message}")),
-            shard::ReadError::Syntax(d) => Error::Input(crate::scenario::Diagnostics(vec![d])),
+            shard::ReadError::Syntax(d) => Error::Input(crate::scenario::Diagnostics(vec![*d])),
             shard::ReadError::Invalid(m) => Error::Invalid(m),
         })?);
     }

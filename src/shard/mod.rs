@@ -197,7 +197,7 @@ pub enum ReadError {
     Io { file: String, message: String },
     /// It is not JSON (a truncated or edited file): located at the fault, in the words of
     /// every file kind's syntax error (`FILE:LINE:COL: error: JSON syntax error: ...`).
-    Syntax(crate::scenario::Diagnostic),
+    Syntax(Box<crate::scenario::Diagnostic>),
     /// It is not a partial file of this deter, or it is damaged.
     Invalid(String),
 }
@@ -251,11 +251,11 @@ pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
     let value: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|e| {
             if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-                ReadError::Syntax(json_syntax_error(&name, &bytes, &e).with_help(Some(
+                ReadError::Syntax(Box::new(json_syntax_error(&name, &bytes, &e).with_help(Some(
                 "a partial file is written whole by `deter run|sweep FILE --shard K/N --out \
                  PART`; write this shard again"
                     .into(),
-            )))
+            ))))
             } else {
                 ReadError::Invalid(format!(
                     "`{name}`: not a deter partial file: invalid JSON ({e})"
