@@ -1115,12 +1115,22 @@ fn discover_refuses_a_step_past_the_end_of_the_peeling() {
             .unwrap()
             .contains(&format!("peeling step {last} of {last},")),
     );
-    for step in [last + 1, 9999] {
+    // A step that is not a step number (negative, fractional, a word) gets the same range
+    // (clap said "unexpected argument '-1' found" and "invalid digit found in string").
+    let beyond = (last + 1).to_string();
+    for step in [
+        beyond.as_str(),
+        "9999",
+        "-1",
+        "1.5",
+        "ten",
+        "18446744073709551616",
+    ] {
         let o = deter()
             .arg("discover")
             .arg(&results)
             .args(base)
-            .args(["--step", &step.to_string()])
+            .args(["--step", step])
             .output()
             .unwrap();
         assert_eq!(o.status.code(), Some(2), "{o:?}");
