@@ -468,13 +468,15 @@ pub fn sweep_streamed(
 /// fingerprint. (Sweep shards: `deter merge` on the command line.)
 ///
 /// Errors: [`Error::Io`] for an unreadable file, [`Error::Invalid`] for a damaged, foreign,
-/// duplicate or missing shard or a sweep's shards, [`Error::Input`] when the embedded
-/// scenario is no longer valid, [`Error::TooLarge`].
+/// duplicate or missing shard or a sweep's shards, [`Error::Input`] when a file is not JSON
+/// (located: `FILE:LINE:COL`) or the embedded scenario is no longer valid,
+/// [`Error::TooLarge`].
 pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
     let mut files = Vec::with_capacity(parts.len());
     for path in parts {
         files.push(shard::read_part(path).map_err(|e| match e {
             shard::ReadError::Io { file, message } => Error::Io(format!("{file}: {message}")),
+            shard::ReadError::Syntax(d) => Error::Input(crate::scenario::Diagnostics(vec![*d])),
             shard::ReadError::Invalid(m) => Error::Invalid(m),
         })?);
     }

@@ -197,7 +197,6 @@ fn discover_refuses_a_probability_threshold_outside_0_1() {
     for args in [
         &["--outcome", "use_of_force", "--above", "0"][..],
         &["--outcome", "use_of_force", "--below", "1"][..],
-        &["--where", "a > 2"][..],
     ] {
         deter()
             .arg("discover")
@@ -1065,4 +1064,156 @@ fn futures_can_be_draws_from_a_weighted_posterior() {
         .assert()
         .code(2)
         .stderr(contains("`design` does not go with `futures`"));
+}
+
+/// `--step` past the last step of the peeling was clamped to the last step silently (`--step
+/// 9999` printed "peeling step 36 of 36"). Refused with the range message of every integer
+/// flag, naming the steps of this peeling, exit 2; the last step itself stays accepted.
+#[test]
+fn discover_refuses_a_step_past_the_end_of_the_peeling() {
+    let dir = tempfile::tempdir().unwrap();
+    let (results, _) = synthetic(dir.path());
+    let base = [
+        "--outcome",
+        "use_of_force",
+        "--above",
+        "0.2",
+        "--boxes",
+        "1",
+    ];
+    let out = deter()
+        .arg("discover")
+        .arg(&results)
+        .args(base)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let last: usize = text
+        .split("peeling step ")
+        .nth(1)
+        .and_then(|s| s.split(" of ").nth(1))
+        .and_then(|s| s.split(',').next())
+        .expect("the trajectory's length is printed")
+        .parse()
+        .unwrap();
+    assert!(last > 5, "{text}");
+    let at_last = deter()
+        .arg("discover")
+        .arg(&results)
+        .args(base)
+        .args(["--step", &last.to_string()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(
+        String::from_utf8(at_last)
+            .unwrap()
+            .contains(&format!("peeling step {last} of {last},")),
+    );
+    // A step that is not a step number (negative, fractional, a word) gets the same range
+    // (clap said "unexpected argument '-1' found" and "invalid digit found in string").
+    let beyond = (last + 1).to_string();
+    for step in [
+        beyond.as_str(),
+        "9999",
+        "-1",
+        "1.5",
+        "ten",
+        "18446744073709551616",
+    ] {
+        let o = deter()
+            .arg("discover")
+            .arg(&results)
+            .args(base)
+            .args(["--step", step])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{o:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&o.stderr),
+            format!(
+                "error: --step {step}: expected an integer in [0, {last}] (the steps of box 1's \
+                 peeling; 0 is the box of every point)\n"
+            )
+        );
+        assert!(o.stdout.is_empty());
+    }
+}
+
+/// A column before `runs` (the point number, a parameter) is not an outcome: `--outcome
+/// point --above 5` was accepted and PRIM explained the point numbers by the parameters.
+/// Refused like an unknown outcome, exit 2, with a did-you-mean and the file's outcomes;
+/// a column after `runs` that is not a probability keeps any finite threshold.
+#[test]
+fn discover_refuses_a_column_before_runs_as_the_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("point,a,b,runs,use_of_force_p,years_mean\n");
+    for k in 0..40u32 {
+        let a = f64::from(k) / 40.0;
+        let b = f64::from(k * 7 % 40) / 40.0;
+        let p = if a > 0.5 { 0.3 } else { 0.1 };
+        text.push_str(&format!("{k},{a},{b},100,{p},{}\n", 10.0 * a));
+    }
+    let results = dir.path().join("small.csv");
+    std::fs::write(&results, text).unwrap();
+    let r = results.display().to_string();
+    let outcomes = "; outcomes: `use_of_force`, any column after `runs` (in `";
+    let cases: [(&[&str], String); 4] = [
+        (
+            &["--outcome", "point", "--above", "5"],
+            format!(
+                "error: --outcome: `point` is not an outcome of this results file (it is a \
+                 column before `runs`: the point number or a parameter){outcomes}{r}`)\n"
+            ),
+        ),
+        (
+            &["--outcome", "a", "--above", "0.5"],
+            format!(
+                "error: --outcome: `a` is not an outcome of this results file (it is a column \
+                 before `runs`: the point number or a parameter){outcomes}{r}`)\n"
+            ),
+        ),
+        (
+            &["--where", "b > 0.5"],
+            format!(
+                "error: --where: `b` is not an outcome of this results file (it is a column \
+                 before `runs`: the point number or a parameter){outcomes}{r}`)\n"
+            ),
+        ),
+        (
+            &["--outcome", "years_meen", "--above", "2"],
+            format!(
+                "error: --outcome: `years_meen` is not an outcome of this results file; did \
+                 you mean `years_mean`?{outcomes}{r}`)\n"
+            ),
+        ),
+    ];
+    for (args, want) in cases {
+        let o = deter()
+            .arg("discover")
+            .arg(&results)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        assert_eq!(String::from_utf8_lossy(&o.stderr), want, "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+    for args in [
+        &["--where", "years_mean > 2"][..],
+        &["--outcome", "years_mean", "--below", "-1"][..],
+        &["--outcome", "use_of_force", "--above", "0.2"][..],
+    ] {
+        deter()
+            .arg("discover")
+            .arg(&results)
+            .args(args)
+            .assert()
+            .success();
+    }
 }

@@ -2025,3 +2025,207 @@ fn robust_and_discover_never_replace_a_sweeps_resume_marker() {
         assert_eq!(std::fs::read_to_string(&marker).unwrap(), "fingerprint\n");
     }
 }
+
+/// A truncated or edited partial file said "`trunc-1.json`: not a deter partial file: invalid
+/// JSON (EOF while parsing a string at line 7 column 8785)": the position inside the
+/// sentence, where no editor jumps to it. It gets the form of every file kind's syntax error
+/// (`FILE:LINE:COL: error: TOML syntax error: ...` for a scenario): `FILE:LINE:COL: error:
+/// JSON syntax error: ...` with the excerpt, exit 2. Line and column are counted here from
+/// the bytes written.
+#[test]
+fn a_partial_file_that_is_not_json_is_located_at_its_fault() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let o = deter()
+        .current_dir(d.path())
+        .args([
+            "run",
+            &base,
+            "--runs",
+            "40",
+            "--shard",
+            "1/2",
+            "--out",
+            "part-1.json",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    let whole = std::fs::read(d.path().join("part-1.json")).unwrap();
+    // Truncated: the fault is the end of the file, on its last line.
+    let cut = &whole[..whole.len() - 300];
+    std::fs::write(d.path().join("trunc-1.json"), cut).unwrap();
+    let line = cut.iter().filter(|&&b| b == b'\n').count() + 1;
+    let last = cut.iter().rposition(|&b| b == b'\n').unwrap() + 1;
+    let col = String::from_utf8_lossy(&cut[last..]).chars().count();
+    // Edited: a stray character at the start of line 3.
+    let mut edited = Vec::new();
+    for (i, l) in whole.split_inclusive(|&b| b == b'\n').enumerate() {
+        if i == 2 {
+            edited.push(b'x');
+        }
+        edited.extend_from_slice(l);
+    }
+    std::fs::write(d.path().join("edited-1.json"), edited).unwrap();
+    for (file, at, words) in [
+        (
+            "trunc-1.json",
+            format!("{line}:{col}"),
+            "JSON syntax error: EOF while parsing",
+        ),
+        (
+            "edited-1.json",
+            "3:1".to_string(),
+            "JSON syntax error: key must be a string",
+        ),
+    ] {
+        let o = deter()
+            .current_dir(d.path())
+            .args(["merge", file])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{o:?}");
+        let e = stderr(&o);
+        assert!(
+            e.starts_with(&format!("{file}:{at}: error: {words}")),
+            "{e}"
+        );
+        assert!(!e.contains(" at line "), "{e}");
+        assert!(e.ends_with("1 error found\n"), "{e}");
+        assert!(o.stdout.is_empty());
+    }
+}
+
+/// An empty value where a path is required (`--out ""`, `--out=`, `--plots ""`, an empty
+/// file argument) got clap's "a value is required for '--out <OUT>' but none was supplied",
+/// although a value was given. Every path flag and argument says it in the words of every
+/// flag's fault, "FLAG VALUE: expected ...", exit 2, before any work; a flag with a list of
+/// values keeps clap's list.
+#[test]
+fn an_empty_path_is_refused_with_the_flag_and_what_it_expects() {
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let sweep = scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let cases: [(Vec<&str>, &str); 8] = [
+        (
+            vec!["run", &base, "--out", ""],
+            "--out \"\": expected a path",
+        ),
+        (vec!["run", &base, "--out="], "--out \"\": expected a path"),
+        (
+            vec!["compare", &base, &base, "--report", ""],
+            "--report \"\": expected a path",
+        ),
+        (
+            vec!["sweep", &sweep, "--out", ""],
+            "--out \"\": expected a path",
+        ),
+        (
+            vec!["run", &base, "--plots", ""],
+            "--plots \"\": expected a directory",
+        ),
+        (
+            vec!["calibrate", &base, "--out", ""],
+            "--out \"\": expected a path",
+        ),
+        (vec!["validate", ""], "FILES \"\": expected a path"),
+        (
+            vec!["discover", "", "--outcome", "war", "--above", "0.1"],
+            "RESULTS \"\": expected a path",
+        ),
+    ];
+    for (args, want) in cases {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&o),
+            format!("error: {want}, not an empty value\n"),
+            "{args:?}"
+        );
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+    let o = run(&["run", &base, "--format", ""]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("[possible values: table, json, csv]"),
+        "{o:?}"
+    );
+}
+
+/// A literal with a nonzero digit that reads as zero (`1e-400`, below the floats' exponent)
+/// was accepted as 0: `--set model.war_cost=1e-400` ran with war costing nothing. Refused at
+/// its value, exit 2, with the same lines in a scenario file, in `--set` and `--set-b`, and
+/// in a sweep file's values, in the words of a literal beyond the floats ("a number too
+/// large to use"); a zero written with an exponent (`0e-400`) stays 0.
+#[test]
+fn a_literal_that_underflows_to_zero_is_refused_in_every_file_kind_and_in_set() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let lines = |err: &str| -> Vec<String> {
+        err.lines()
+            .filter_map(|l| {
+                l.split_once(": error: ")
+                    .map(|(_, m)| m.to_string())
+                    .or_else(|| l.trim().strip_prefix("= help: ").map(str::to_string))
+            })
+            .collect()
+    };
+    for value in ["1e-400", "-2.5E-999", "0.001e-330"] {
+        let file = d.path().join("v.toml");
+        std::fs::write(
+            &file,
+            format!("extends = {base:?}\n\n[model]\nwar_cost = {value}\n"),
+        )
+        .unwrap();
+        let o = run(&["validate", file.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let want = lines(&stderr(&o));
+        assert_eq!(
+            want,
+            vec![format!(
+                "model.war_cost: expected a number in [0, 10] (stake units), found `{value}`, \
+                 a number too small to use (it reads as 0)"
+            )]
+        );
+        assert!(stderr(&o).starts_with(&format!("{}:4:12: error: ", file.display())));
+        let set = format!("model.war_cost={value}");
+        for args in [
+            vec!["run", &base, "--set", &set],
+            vec!["compare", &base, &base, "--set-b", &set],
+        ] {
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}");
+            assert_eq!(lines(&stderr(&o)), want, "{args:?}: {}", stderr(&o));
+            assert!(stderr(&o).starts_with("--set"), "{args:?}");
+        }
+        let sweep = d.path().join("s.toml");
+        std::fs::write(
+            &sweep,
+            format!(
+                "base = {base:?}\nruns = 10\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+                 \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, {value}]\n"
+            ),
+        )
+        .unwrap();
+        let o = run(&["validate", sweep.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert_eq!(
+            lines(&stderr(&o)),
+            vec![format!(
+                "parameter[0].values[1]: expected a number, found `{value}`, a number too \
+                 small to use (it reads as 0)"
+            )]
+        );
+    }
+    let o = run(&[
+        "run",
+        &base,
+        "--set",
+        "model.war_cost=0e-400",
+        "--runs",
+        "10",
+        "--no-attribution",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -49,8 +49,10 @@ pub struct DiscoverArgs {
     pub boxes: usize,
     /// Choose this step of each peeling trajectory [default: the step with the largest
     /// harmonic mean of coverage and density].
-    #[arg(long, value_name = "STEP")]
-    pub step: Option<usize>,
+    // Read as text: a negative, fractional or too-large step gets the range of the
+    // peeling, known only once it is peeled, in the message of every integer flag.
+    #[arg(long, value_name = "STEP", allow_negative_numbers = true)]
+    pub step: Option<String>,
     /// Also write an HTML page with the coverage / density trade-off chart.
     #[arg(long, value_name = "PATH")]
     pub report: Option<PathBuf>,
@@ -143,7 +145,10 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
             min_mass: args.min_mass,
         },
         args.boxes,
-        args.step.map_or(Selection::F1, Selection::Step),
+        // Not a step number: past every peeling's last step, refused with the range below.
+        args.step.as_deref().map_or(Selection::F1, |t| {
+            Selection::Step(t.trim().parse().unwrap_or(usize::MAX))
+        }),
         &completeness,
     )
     .map_err(|e| {
@@ -151,6 +156,19 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
             DiscoverError::Outcome(m) => (flag, m),
             DiscoverError::Policy(m) => ("--policy", m),
             DiscoverError::Inputs(m) => ("--inputs", m),
+            // The range message of every integer flag, with the range of this peeling.
+            DiscoverError::Step(s) => {
+                return CliError::Usage(format!(
+                    "{} (the steps of box {}'s peeling; 0 is the box of every point)",
+                    crate::settings::integer_out_of_range(
+                        "--step",
+                        args.step.as_deref().unwrap_or_default(),
+                        0,
+                        s.last as u64
+                    ),
+                    s.box_number
+                ));
+            }
         };
         CliError::Usage(format!("{flag}: {msg} (in `{}`)", args.results.display()))
     })?;

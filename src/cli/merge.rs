@@ -57,6 +57,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
                     crate::scenario::Diagnostic::file_level(&file, message),
                 ]))
             }
+            shard::ReadError::Syntax(d) => CliError::Input(crate::scenario::Diagnostics(vec![*d])),
             shard::ReadError::Invalid(m) => CliError::Usage(m),
         })?);
     }

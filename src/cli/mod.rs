@@ -296,6 +296,35 @@ fn split_run_files(
     (argv, files)
 }
 
+/// An empty value where a path is required (`--out ""`, `--plots=`, `deter validate ""`):
+/// every path flag and argument, in one place, in the words of every flag's fault ("FLAG
+/// VALUE: expected ..."). clap said "a value is required for '--out <OUT>' but none was
+/// supplied", although one was. None for any other parse error (an empty value of a flag
+/// with a list of values keeps clap's list).
+fn empty_path(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::InvalidValue
+        || !matches!(e.get(ContextKind::InvalidValue), Some(ContextValue::String(v)) if v.is_empty())
+        || matches!(e.get(ContextKind::ValidValue), Some(ContextValue::Strings(v)) if !v.is_empty())
+    {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    // `--out <OUT>` for a flag, `<RESULTS>` for an argument.
+    let (flag, name) = match arg.split_once(' ') {
+        Some((flag, name)) => (flag.to_string(), name),
+        None => (arg.trim_matches(['<', '>', '.']).to_string(), arg.as_str()),
+    };
+    let what = if name.contains("DIR") {
+        "a directory"
+    } else {
+        "a path"
+    };
+    Some(format!("{flag} \"\": expected {what}, not an empty value"))
+}
+
 /// Set by the Ctrl-C / SIGTERM handler; workers check it between blocks.
 pub static CANCEL: AtomicBool = AtomicBool::new(false);
 
@@ -317,6 +346,10 @@ pub fn main() -> i32 {
                 && let Some(m) = std::error::Error::source(&e).map(|s| s.to_string())
                 && m.starts_with("--")
             {
+                note!("error: {}", crate::scenario::printable_lines(&m));
+                return exit::BAD_INPUT;
+            }
+            if let Some(m) = empty_path(&e) {
                 note!("error: {}", crate::scenario::printable_lines(&m));
                 return exit::BAD_INPUT;
             }

@@ -494,7 +494,7 @@ pub fn discover(
         .map(|&i| condition.op.holds(values[i], condition.value))
         .collect();
     let data = prim::Data { x: &x, y: &y };
-    let found = prim::discover(&data, &options, boxes, select);
+    let found = prim::discover(&data, &options, boxes, select).map_err(DiscoverError::Step)?;
     let mixed_policies = match (policy, results.column("policy")) {
         (None, Some(pc)) => {
             let mut ids: Vec<&str> = results.rows.iter().map(|r| r[pc].as_str()).collect();
@@ -526,6 +526,14 @@ pub enum DiscoverError {
     Policy(String),
     #[error("{0}")]
     Inputs(String),
+    /// `--step` past the last step of a box's peeling.
+    #[error(
+        "step {} is past the last step ({}) of box {}'s peeling",
+        .0.step,
+        .0.last,
+        .0.box_number
+    )]
+    Step(prim::StepOutOfRange),
 }
 
 /// The robustness table: text for the terminal and CSV to save beside the results.

@@ -126,8 +126,20 @@ pub struct Found {
 pub enum Selection {
     /// The box with the largest harmonic mean of coverage and density ([`select_f1`]).
     F1,
-    /// This step of the trajectory (0 = the unrestricted box); clamped to the last.
+    /// This step of the trajectory (0 = the unrestricted box); a step past the last of a
+    /// box's peeling is refused ([`StepOutOfRange`]).
     Step(usize),
+}
+
+/// `Selection::Step(step)` past the end of a box's peeling trajectory: the valid steps of
+/// that peeling are `0 ..= last`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepOutOfRange {
+    pub step: usize,
+    /// The last step of the peeling (the trajectory holds `last + 1` boxes).
+    pub last: usize,
+    /// Which box (1-based) was being found.
+    pub box_number: usize,
 }
 
 fn stats(data: &Data<'_>, inside: &[usize], lo: Vec<f64>, hi: Vec<f64>) -> PrimBox {
@@ -406,12 +418,14 @@ pub fn quasi_p_values(data: &Data<'_>, eligible: &[usize], b: &PrimBox) -> Vec<(
 /// Up to `boxes` boxes by covering: each box is peeled, chosen by `select`, pasted, and its
 /// points removed before the next. Stops early when no case of interest is left outside
 /// the boxes, or when a box is no denser than the points it was found among.
+/// Err: `Selection::Step` past the last step of a box's peeling (it was silently clamped to
+/// the last step).
 pub fn discover(
     data: &Data<'_>,
     opts: &PrimOptions,
     boxes: usize,
     select: Selection,
-) -> Vec<Found> {
+) -> Result<Vec<Found>, StepOutOfRange> {
     let mut eligible: Vec<usize> = (0..data.n()).collect();
     let mut out = Vec::new();
     while out.len() < boxes {
@@ -422,7 +436,14 @@ pub fn discover(
         let trajectory = peel(data, &eligible, opts);
         let chosen = match select {
             Selection::F1 => select_f1(&trajectory),
-            Selection::Step(s) => s.min(trajectory.len() - 1),
+            Selection::Step(s) if s < trajectory.len() => s,
+            Selection::Step(step) => {
+                return Err(StepOutOfRange {
+                    step,
+                    last: trajectory.len() - 1,
+                    box_number: out.len() + 1,
+                });
+            }
         };
         let pasted = paste(data, &eligible, &trajectory[chosen], opts);
         // No denser than the eligible set: hits/n <= eligible_hits/eligible.
@@ -447,7 +468,7 @@ pub fn discover(
             break;
         }
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -481,7 +502,7 @@ mod tests {
         for seed in [1, 2, 3] {
             let (x, y) = synthetic(seed);
             let data = Data { x: &x, y: &y };
-            let found = discover(&data, &PrimOptions::default(), 1, Selection::F1);
+            let found = discover(&data, &PrimOptions::default(), 1, Selection::F1).unwrap();
             let b = &found[0].pasted;
             // Recompute coverage and density from the limits, independently of PrimBox.
             let total: usize = y.iter().filter(|&&v| v).count();
@@ -538,7 +559,7 @@ mod tests {
         ];
         let y: Vec<bool> = (0..100).map(|i| i % 2 == 1).collect();
         let data = Data { x: &x, y: &y };
-        let found = discover(&data, &PrimOptions::default(), 2, Selection::F1);
+        let found = discover(&data, &PrimOptions::default(), 2, Selection::F1).unwrap();
         assert_eq!(found.len(), 1);
         let b = &found[0].pasted;
         assert_eq!((b.lo[0], b.hi[0]), (1.0, f64::INFINITY));
@@ -563,8 +584,8 @@ mod tests {
     fn discovery_is_deterministic() {
         let (x, y) = synthetic(6);
         let data = Data { x: &x, y: &y };
-        let a = discover(&data, &PrimOptions::default(), 3, Selection::F1);
-        let b = discover(&data, &PrimOptions::default(), 3, Selection::F1);
+        let a = discover(&data, &PrimOptions::default(), 3, Selection::F1).unwrap();
+        let b = discover(&data, &PrimOptions::default(), 3, Selection::F1).unwrap();
         assert_eq!(a, b);
     }
 }

@@ -199,18 +199,25 @@ impl Results {
         names
     }
 
+    /// The index of column `name` if it is an outcome column (after `runs`).
+    fn outcome_column(&self, name: &str) -> Option<usize> {
+        let start = self.column("runs").map_or(0, |r| r + 1);
+        self.column(name).filter(|&c| c >= start)
+    }
+
     /// The values of an outcome by name: an outcome (`use_of_force` -> column
-    /// `use_of_force_p`), any column, or `regret_OUTCOME` (levers x futures results).
-    /// Err: a message with a did-you-mean.
+    /// `use_of_force_p`), any column after `runs`, or `regret_OUTCOME` (levers x futures
+    /// results). A column before `runs` (the point number, a parameter) is not an outcome.
+    /// Err: a message with a did-you-mean and the outcomes of the file.
     pub fn outcome(&self, name: &str) -> Result<Vec<f64>, String> {
         if let Some(c) = self
-            .column(&format!("{name}_p"))
-            .or_else(|| self.column(name))
+            .outcome_column(&format!("{name}_p"))
+            .or_else(|| self.outcome_column(name))
         {
             return self.numeric(c);
         }
         if let Some(o) = name.strip_prefix("regret_")
-            && let Some(c) = self.column(&format!("{o}_p"))
+            && let Some(c) = self.outcome_column(&format!("{o}_p"))
         {
             if !self.has_policies() {
                 return Err(format!(
@@ -221,12 +228,25 @@ impl Results {
             return self.regret(c, Direction::of_outcome(o));
         }
         let names = self.outcome_names();
-        let hint = suggest(name, names.iter().map(String::as_str)).map_or_else(
-            || format!("; outcomes: {}", OUTCOMES.join(", ")),
-            |s| format!("; did you mean `{s}`?"),
-        );
+        let hint = suggest(name, names.iter().map(String::as_str))
+            .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+        let why = if self.column(name).is_some() {
+            " (it is a column before `runs`: the point number or a parameter)"
+        } else {
+            ""
+        };
+        let mut outcomes: Vec<String> = OUTCOMES
+            .iter()
+            .filter(|o| self.column(&format!("{o}_p")).is_some())
+            .map(|o| format!("`{o}`"))
+            .collect();
+        if self.has_policies() {
+            outcomes.push("`regret_OUTCOME`".into());
+        }
+        outcomes.push("any column after `runs`".into());
         Err(format!(
-            "`{name}` is not an outcome of this results file{hint}"
+            "`{name}` is not an outcome of this results file{why}{hint}; outcomes: {}",
+            outcomes.join(", ")
         ))
     }
 

@@ -548,6 +548,10 @@ impl<'a> Input<'a> {
         };
         let literal = self.literal(v.span());
         match parsed {
+            Some(x) if x == 0.0 && underflows_to_zero(&literal) => {
+                self.error(v.span(), path, too_small(expected, &literal));
+                None
+            }
             Some(x) if x.is_finite() => Some(x),
             Some(x) if literal.contains("nan") || literal.contains("inf") => {
                 self.error(v.span(), path, format!("expected {expected}, found {x}"))
@@ -717,6 +721,25 @@ impl<'a> Input<'a> {
     }
 }
 
+/// Whether a number literal with a nonzero digit reads as zero: its exponent is below the
+/// floats' (`1e-400`), so it would be used as 0 silently. `text` is the literal as written
+/// (a file's or `--set`'s); only the digits before the exponent count.
+pub(crate) fn underflows_to_zero(text: &str) -> bool {
+    let t = text.trim();
+    if t.starts_with("0x") || t.starts_with("0o") || t.starts_with("0b") {
+        return false;
+    }
+    let mantissa = t.split(['e', 'E']).next().unwrap_or("");
+    mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b))
+}
+
+/// The message of a literal that underflows to zero ([`underflows_to_zero`]), in a file and
+/// in `--set` alike: "expected EXPECTED, found `1e-400`, a number too small to use (it reads
+/// as 0)", the words of a literal beyond the floats ("a number too large to use").
+pub(crate) fn too_small(expected: &str, literal: &str) -> String {
+    format!("expected {expected}, found `{literal}`, a number too small to use (it reads as 0)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -737,5 +760,15 @@ mod tests {
         assert_eq!(integer_value("0o17", 8), Some(15));
         assert_eq!(integer_value("0b101", 2), Some(5));
         assert_eq!(integer_value(&"9".repeat(60), 10), None);
+    }
+
+    #[test]
+    fn only_a_nonzero_mantissa_underflows() {
+        for t in ["1e-400", "-2.5E-999", "0.001e-330", "1_0e-400"] {
+            assert!(underflows_to_zero(t), "{t}");
+        }
+        for t in ["0", "0.0", "-0.0", "0e-400", "0.000e5", "0x0"] {
+            assert!(!underflows_to_zero(t), "{t}");
+        }
     }
 }

@@ -59,7 +59,11 @@ impl Override {
         let value = match raw {
             "true" => Some(1.0),
             "false" => Some(0.0),
-            _ => raw.parse::<f64>().ok().filter(|v| v.is_finite()),
+            // A literal that reads as 0 although it is not (`1e-400`) is refused as in a file.
+            _ => raw
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && !(*v == 0.0 && super::input::underflows_to_zero(raw))),
         };
         match value {
             Some(value) => Ok(Override {
@@ -189,6 +193,9 @@ fn not_a_number(d: Diagnostic, text: &str, scenario: &Scenario) -> Diagnostic {
             format!("expected {expected}, found {x}"),
             Some("`nan` and `inf` are not allowed in input files".to_string()),
         ),
+        Ok(x) if x == 0.0 && super::input::underflows_to_zero(raw) => {
+            (super::input::too_small(&expected, raw), None)
+        }
         Ok(_) => (
             format!("expected {expected}, found `{raw}`, a number too large to use"),
             None,

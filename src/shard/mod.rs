@@ -195,8 +195,41 @@ pub enum ReadError {
     /// The file could not be read, or is larger than [`MAX_PARTIAL_BYTES`]: the file as
     /// given and the file-level message every input kind gives for it.
     Io { file: String, message: String },
+    /// It is not JSON (a truncated or edited file): located at the fault, in the words of
+    /// every file kind's syntax error (`FILE:LINE:COL: error: JSON syntax error: ...`).
+    Syntax(Box<crate::scenario::Diagnostic>),
     /// It is not a partial file of this deter, or it is damaged.
     Invalid(String),
+}
+
+/// A JSON syntax error of `bytes` (read from `file`) as a located diagnostic: the message
+/// without serde_json's trailing position, which the header line gives.
+pub fn json_syntax_error(
+    file: &str,
+    bytes: &[u8],
+    e: &serde_json::Error,
+) -> crate::scenario::Diagnostic {
+    let text = String::from_utf8_lossy(bytes);
+    // serde_json counts lines from 1 and columns in bytes from 1 (0 before the first byte).
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(e.line().saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let at = (line_start + e.column().saturating_sub(1)).min(text.len());
+    let full = e.to_string();
+    let message = full
+        .rsplit_once(" at line ")
+        .map_or(full.as_str(), |(m, _)| m)
+        .to_string();
+    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    crate::scenario::Diagnostic::at(
+        file,
+        &text,
+        at..end,
+        "",
+        format!("JSON syntax error: {message}"),
+    )
 }
 
 /// Read one partial file, bounded so that `/dev/zero`, a FIFO or a runaway file cannot
@@ -213,8 +246,24 @@ pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
                 .map(|d| d.message)
                 .unwrap_or_default(),
         })?;
-    let file = PartialFile::from_bytes(&bytes)
-        .map_err(|e| ReadError::Invalid(format!("`{name}`: {e}")))?;
+    // A file that does not open a JSON object is another kind of file (a scenario given
+    // by mistake): said so. One that does is a damaged partial file: located at its fault.
+    let value: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| {
+            if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+                ReadError::Syntax(Box::new(json_syntax_error(&name, &bytes, &e).with_help(Some(
+                "a partial file is written whole by `deter run|sweep FILE --shard K/N --out \
+                 PART`; write this shard again"
+                    .into(),
+            ))))
+            } else {
+                ReadError::Invalid(format!(
+                    "`{name}`: not a deter partial file: invalid JSON ({e})"
+                ))
+            }
+        })?;
+    let file =
+        PartialFile::from_value(value).map_err(|e| ReadError::Invalid(format!("`{name}`: {e}")))?;
     Ok(Named { name, file })
 }
 

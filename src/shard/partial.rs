@@ -253,10 +253,17 @@ impl PartialFile {
     }
 
     /// Read a partial file. The error says what is wrong, without the file name (the caller
-    /// adds it).
+    /// adds it). `deter merge` reads through [`super::read_part`], which locates a JSON
+    /// syntax error.
+    #[cfg(test)]
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
         let value: serde_json::Value = serde_json::from_slice(bytes)
             .map_err(|e| format!("not a deter partial file: invalid JSON ({e})"))?;
+        Self::from_value(value)
+    }
+
+    /// A partial file from its parsed JSON (as `from_bytes` reads it).
+    pub fn from_value(value: serde_json::Value) -> Result<Self, String> {
         let header = value.get("header");
         let format = header
             .and_then(|h| h.get("format"))
