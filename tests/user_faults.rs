@@ -1487,6 +1487,63 @@ fn a_second_sweep_on_the_same_results_file_is_refused_while_the_first_runs() {
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 5);
 }
 
+/// Two `deter calibrate` on one `--out` directory: each output is written atomically, but the
+/// second would leave its `state.json` beside the first's posterior. While one calibration
+/// holds the directory another is refused (exit 1) before it writes anything; once it is
+/// released the same command runs and writes every output.
+#[test]
+fn a_second_calibration_on_the_same_directory_is_refused_while_the_first_runs() {
+    let d = tempfile::tempdir().unwrap();
+    let history = root().join("scenarios/history");
+    let cal = d.path().join("cal.toml");
+    std::fs::write(
+        &cal,
+        format!(
+            "seed = 5\nparticles = 10\nmax_generations = 2\npredictive_draws = 5\n\
+             statistics = [\"use_of_force\", \"war\"]\ncases = [{:?}]\n\
+             [[parameter]]\npath = \"model.status_quo_value\"\nrange = [0.0, 1.0]\n",
+            history.join("serbia-kosovo.record.toml").to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("cal-out");
+    std::fs::create_dir(&out).unwrap();
+    let held = std::fs::File::open(&out).unwrap();
+    held.lock().unwrap();
+    let args = [
+        "calibrate",
+        cal.to_str().unwrap(),
+        "--threads",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ];
+    for extra in [&[][..], &["--resume"][..]] {
+        let mut a = args.to_vec();
+        a.extend_from_slice(extra);
+        let o = run(&a);
+        assert_eq!(o.status.code(), Some(1), "{a:?}: {o:?}");
+        assert!(
+            stderr(&o).contains("is being written by another deter calibrate right now"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "{a:?} wrote");
+    }
+    drop(held);
+    let o = run(&args);
+    assert!(o.status.success(), "{o:?}");
+    for name in [
+        "posterior.csv",
+        "diagnostics.csv",
+        "state.json",
+        "report.html",
+    ] {
+        assert!(out.join(name).is_file(), "calibrate wrote {name}");
+    }
+}
+
 /// `--plots DIR` where no directory can be created (here under `/proc`, refused to every
 /// user, root included) was found only after the whole simulation: `deter run` exited 1
 /// after writing its `--out`, `deter sweep` after writing every row, `deter calibrate --out`

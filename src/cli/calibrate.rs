@@ -52,6 +52,27 @@ fn calibration_hash(cal: &calibrate::Calibration) -> String {
     scenario_hash_text(&text)
 }
 
+/// An exclusive advisory lock on the output directory `out` (an open handle of the directory
+/// itself, so nothing is added to it), held by the returned handle. Another process holding it
+/// is a calibration writing the same directory right now: refused (exit 1) before anything is
+/// written, as `deter sweep` refuses a results file another sweep is writing. Where a
+/// directory cannot be opened or locked (a platform or file system without it) the lock is
+/// skipped.
+fn lock_out_dir(out: &std::path::Path) -> Result<Option<std::fs::File>, CliError> {
+    let Ok(dir) = std::fs::File::open(out) else {
+        return Ok(None);
+    };
+    match dir.try_lock() {
+        Ok(()) => Ok(Some(dir)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(CliError::Failure(format!(
+            "`{}` is being written by another deter calibrate right now; wait until it ends \
+             (then `--resume` continues it if it was interrupted) or choose another --out",
+            out.display()
+        ))),
+        Err(std::fs::TryLockError::Error(_)) => Ok(None),
+    }
+}
+
 pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     crate::output::check_output_dir(&args.out, "--out").map_err(CliError::Usage)?;
     super::refuse_pipes([&args.file])?;
@@ -59,6 +80,10 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     cal.hold_out(&args.hold_out).map_err(CliError::Input)?;
     std::fs::create_dir_all(&args.out)
         .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", args.out.display())))?;
+    // Held until the calibration ends: each output is written atomically, but two
+    // calibrations writing one directory would leave a state of one beside a posterior of the
+    // other.
+    let _out_lock = lock_out_dir(&args.out)?;
     let prov = output::Provenance {
         engine_version: crate::ENGINE_VERSION.to_string(),
         seed: cal.settings.seed,
