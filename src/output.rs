@@ -13,6 +13,37 @@ pub const MISSING_VALUE_TOKENS: &[&str] = &[
     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
 ];
 
+/// SHA-256 of `bytes`, in lowercase hex (64 characters): every fingerprint deter records
+/// (scenarios, sweeps, calibrations, partial files, the engine's build) is written this way.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Take an exclusive advisory lock on `handle` (an open file or directory at `path`) without
+/// waiting, and return the handle holding it: one command writes an output at a time. Another
+/// process holding it is `command` writing the same output right now, refused in the same
+/// words by every command (the caller exits 1 before it writes anything). `Ok(None)` where the
+/// platform or file system cannot lock (the lock is then skipped, as before it existed).
+pub fn lock_exclusive(
+    handle: std::fs::File,
+    path: &Path,
+    command: &str,
+) -> Result<Option<std::fs::File>, String> {
+    match handle.try_lock() {
+        Ok(()) => Ok(Some(handle)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+            "`{}` is being written by another {command} right now; wait until it ends \
+             (then `--resume` continues it if it was interrupted) or choose another --out",
+            path.display()
+        )),
+        Err(std::fs::TryLockError::Error(_)) => Ok(None),
+    }
+}
+
 /// Whether pandas or R would read `s`, as a CSV cell, as a missing value.
 pub fn reads_as_missing(s: &str) -> bool {
     MISSING_VALUE_TOKENS.contains(&s)

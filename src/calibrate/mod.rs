@@ -37,11 +37,7 @@ use crate::scenario::{Diagnostic, Diagnostics};
 /// files are read once (a file edited between a first and a second read was fingerprinted as
 /// it was not calibrated).
 pub(crate) fn text_sha256(text: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::output::sha256_hex(text.as_bytes())
 }
 
 /// Read a text input with a size bound (so `/dev/zero` cannot exhaust memory), as UTF-8.

@@ -52,25 +52,14 @@ fn calibration_hash(cal: &calibrate::Calibration) -> String {
     scenario_hash_text(&text)
 }
 
-/// An exclusive advisory lock on the output directory `out` (an open handle of the directory
-/// itself, so nothing is added to it), held by the returned handle. Another process holding it
-/// is a calibration writing the same directory right now: refused (exit 1) before anything is
-/// written, as `deter sweep` refuses a results file another sweep is writing. Where a
-/// directory cannot be opened or locked (a platform or file system without it) the lock is
-/// skipped.
+/// An exclusive lock on the output directory `out`, through the directory's own handle (so
+/// nothing is added to it), held by the returned handle (`output::lock_exclusive`). Where a
+/// directory cannot be opened as a file the lock is skipped.
 fn lock_out_dir(out: &std::path::Path) -> Result<Option<std::fs::File>, CliError> {
     let Ok(dir) = std::fs::File::open(out) else {
         return Ok(None);
     };
-    match dir.try_lock() {
-        Ok(()) => Ok(Some(dir)),
-        Err(std::fs::TryLockError::WouldBlock) => Err(CliError::Failure(format!(
-            "`{}` is being written by another deter calibrate right now; wait until it ends \
-             (then `--resume` continues it if it was interrupted) or choose another --out",
-            out.display()
-        ))),
-        Err(std::fs::TryLockError::Error(_)) => Ok(None),
-    }
+    crate::output::lock_exclusive(dir, out, "deter calibrate").map_err(CliError::Failure)
 }
 
 pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {

@@ -56,7 +56,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Parser, Subcommand};
-use sha2::{Digest, Sha256};
 
 use crate::scenario::{self, Diagnostics, Scenario};
 use crate::{exit, output};
@@ -559,8 +558,7 @@ pub fn scenario_hash(s: &Scenario) -> String {
 
 /// SHA-256 of a text, in hex.
 pub fn scenario_hash_text(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::output::sha256_hex(text.as_bytes())
 }
 
 /// Write to `out` atomically, or to stdout.

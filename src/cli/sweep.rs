@@ -220,7 +220,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             let existed = out.exists();
             // Held until the sweep ends: a second sweep on the same --out is refused before
             // it writes anything (rows of both would interleave in one file).
-            results_lock = Some(lock_results(out)?);
+            results_lock = lock_results(out)?;
             if args.resume && existed {
                 // Without the fingerprint nothing proves the rows belong to this sweep.
                 // Read with a bound (the fingerprint's length, plus one byte): a marker that
@@ -237,8 +237,8 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
                     )));
                 };
                 {
-                    let same = found.strip_prefix(fingerprint.as_bytes()) == Some(&[][..])
-                        || found.strip_prefix(fingerprint.as_bytes()) == Some(&b"{"[..]);
+                    let same =
+                        matches!(found.strip_prefix(fingerprint.as_bytes()), Some(b"" | b"{"));
                     if !same {
                         return Err(CliError::Usage(format!(
                             "`{}` was started with other sweep settings (seed, runs, design, \
@@ -404,29 +404,18 @@ pub fn sensitivity_tail(
     Ok(())
 }
 
-/// An exclusive advisory lock on the results file `out` (created empty if missing, never
-/// truncated here), held by the returned handle. Another process holding it is a sweep
-/// writing the same file right now: refused (exit 1) without touching the file or its
-/// resume marker, since the rows of two sweeps appended to one file interleave.
-fn lock_results(out: &Path) -> Result<std::fs::File, CliError> {
+/// An exclusive lock on the results file `out` (created empty if missing, never truncated
+/// here), held by the returned handle (`output::lock_exclusive`): the rows of two sweeps
+/// appended to one file interleave, so a second sweep is refused without touching the file or
+/// its record.
+fn lock_results(out: &Path) -> Result<Option<std::fs::File>, CliError> {
     let file = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(false)
         .open(out)
         .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", out.display())))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(CliError::Failure(format!(
-            "`{}` is being written by another deter sweep right now; wait until it ends \
-             (then `--resume` continues it if it was interrupted) or choose another --out",
-            out.display()
-        ))),
-        Err(std::fs::TryLockError::Error(e)) => Err(CliError::Failure(format!(
-            "cannot lock `{}`: {e}",
-            out.display()
-        ))),
-    }
+    output::lock_exclusive(file, out, "deter sweep").map_err(CliError::Failure)
 }
 
 fn sweep_error(e: SweepError) -> CliError {

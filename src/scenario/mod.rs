@@ -269,12 +269,8 @@ impl Scenario {
     /// formatting, comments or key order; recorded as `scenario_sha256` in every output and
     /// checked by `deter merge`.
     pub fn fingerprint(&self) -> String {
-        use sha2::{Digest, Sha256};
         let text = serde_json::to_vec(self).expect("a validated scenario serialises");
-        Sha256::digest(&text)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        crate::output::sha256_hex(&text)
     }
 
     /// Number of monthly steps in the horizon.

@@ -295,15 +295,9 @@ impl PartialFile {
 
 /// SHA-256 (hex) of the running executable, or `"unknown"` if it cannot be read.
 pub fn engine_build() -> String {
-    use sha2::{Digest, Sha256};
     std::env::current_exe()
         .and_then(std::fs::read)
-        .map(|bytes| {
-            Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect()
-        })
+        .map(|bytes| crate::output::sha256_hex(&bytes))
         .unwrap_or_else(|_| "unknown".into())
 }
 

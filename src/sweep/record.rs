@@ -35,14 +35,7 @@ pub const RECORD_VERSION: u32 = 1;
 /// Largest record read back (a record lists the policy ids: far below this).
 pub const MAX_RECORD_BYTES: usize = 1 << 20;
 
-/// SHA-256 of bytes, in lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use crate::output::sha256_hex;
 
 /// What a sweep's rows depend on besides the command line: the validated base scenario,
 /// runs, seed, design, points, levels, common random numbers and parameters (and for levers x
