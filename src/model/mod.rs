@@ -1981,6 +1981,8 @@ impl<const C: bool> World<C> {
             p_force_cost: m.limited_force_cost * p_war,
             p_war_cost: p_war,
             p_value: m.protect_value * th.bound.max(th.tripwire) * stake,
+            fa: game::FaitAccompli::default(),
+            seize: false,
         }
     }
 
