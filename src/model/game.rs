@@ -96,9 +96,11 @@ pub struct GameInputs {
     pub p_value: f64,
     /// The fait accompli's inputs that depend on the balance (only the forces in theatre).
     pub fa: FaitAccompli,
-    /// Whether node 1 offers the fait accompli (false: the two-action node of the threat
-    /// alone, `P(challenge) = logistic(beta_A (U_challenge - u_SQ))`).
-    pub seize: bool,
+    /// Weight `a_F` of the fait accompli in node 1's multinomial logit (`model.fait_accompli`,
+    /// in [0, 1]; the status quo's and the threat's are 1). 0: node 1 is the threat alone,
+    /// `P(challenge) = logistic(beta_A (U_challenge - u_SQ))`, and the fait accompli's subtree
+    /// is not solved (its fields of [`Solution`] stay 0).
+    pub fa_weight: f64,
 }
 
 /// The inputs of a fait accompli that differ from a use of force after a threat: they depend
@@ -395,6 +397,12 @@ pub fn solve(g: &GameInputs) -> Solution {
     sol.resist = r;
     let conceded = g.a_conceded();
     sol.a_challenge = Levels::mix(a_resisted, conceded, r);
+    let (u_sq, u_ch) = (g.status_quo, sol.a_challenge.total());
+    if g.fa_weight <= 0.0 {
+        // Node 1 without the fait accompli: A challenges or keeps the status quo.
+        sol.challenge = logit2(g.beta_a, u_ch, u_sq);
+        return sol;
+    }
     // The fait accompli: W sanctions with probability s, P commits or stays out, war with
     // probability w^F_k.
     let mut a_fa = [Levels::default(); 2];
@@ -427,23 +435,14 @@ pub fn solve(g: &GameInputs) -> Solution {
     sol.a_fait_accompli = Levels::mix(a_fa[1], a_fa[0], c);
     sol.t_fait_accompli = c * t_fa[1] + (1.0 - c) * t_fa[0];
     // Node 1: A keeps the status quo, challenges, or seizes: the multinomial logit over the
-    // three expected payoffs (shifted by the largest, which changes no probability and keeps
-    // every exponent <= 0).
-    let (u_sq, u_ch, u_fa) = (
-        g.status_quo,
-        sol.a_challenge.total(),
-        sol.a_fait_accompli.total(),
-    );
-    if !g.seize {
-        sol.challenge = logit2(g.beta_a, u_ch, u_sq);
-        sol.fait_accompli = 0.0;
-        return sol;
-    }
+    // three expected payoffs, the fait accompli's term weighted by a_F (shifted by the
+    // largest payoff, which changes no probability and keeps every exponent <= 0).
+    let u_fa = sol.a_fait_accompli.total();
     let top = u_sq.max(u_ch).max(u_fa);
     let (e_sq, e_ch, e_fa) = (
         (g.beta_a * (u_sq - top)).exp(),
         (g.beta_a * (u_ch - top)).exp(),
-        (g.beta_a * (u_fa - top)).exp(),
+        g.fa_weight * (g.beta_a * (u_fa - top)).exp(),
     );
     let sum = e_sq + e_ch + e_fa;
     sol.challenge = e_ch / sum;
@@ -482,6 +481,12 @@ pub struct Play {
 }
 
 impl Play {
+    /// Whether the crisis became a dispute (MID 2 or more): a threat or a fait accompli.
+    #[inline]
+    pub fn disputed(&self) -> bool {
+        self.challenged || self.fait_accompli
+    }
+
     /// Whether `other` takes the crisis down the same course as `self`: the same moves and
     /// chance outcomes wherever they change the world or a run's events (challenge,
     /// resistance, display, sanctions, use of force, war). Whether a protector moved and
@@ -643,7 +648,7 @@ mod tests {
                 t_force_cost: [0.2, 0.17],
                 t_war_cost: [0.7, 0.6],
             },
-            seize: true,
+            fa_weight: 1.0,
         }
     }
 
@@ -824,7 +829,7 @@ mod tests {
 
     /// [`solve`] is the backward pass of the generic tree (three actions at node 1): A's
     /// root value and T's values agree with the independent recursion, with and without a
-    /// protector, and with node 1 reduced to the threat alone (`seize` false) the generic
+    /// protector, and with node 1 reduced to the threat alone (`fa_weight` 0) the generic
     /// tree without the fait accompli.
     #[test]
     fn solve_is_the_backward_pass_of_the_tree() {
@@ -840,7 +845,10 @@ mod tests {
             assert!((v[1] - root_t).abs() < 1e-12, "{} vs {root_t}", v[1]);
             assert!(sol.fait_accompli > 0.0 && sol.challenge > 0.0);
             // Without the fait accompli: the two-action node of the threat alone.
-            let g2 = GameInputs { seize: false, ..g };
+            let g2 = GameInputs {
+                fa_weight: 0.0,
+                ..g
+            };
             let sol2 = solve(&g2);
             assert_eq!(sol2.fait_accompli, 0.0);
             let Tree::Choose(_, mut kids) = as_tree(&g2) else {
@@ -877,6 +885,17 @@ mod tests {
         // (independence of irrelevant alternatives).
         let lo = (sol.fait_accompli / sol.challenge).ln();
         assert!((lo - g.beta_a * (u_fa - u[1])).abs() < 1e-12, "{lo}");
+        // A weight a_F multiplies the fait accompli's term: its odds against the threat are
+        // a_F times as large.
+        let w = solve(&GameInputs {
+            fa_weight: 0.25,
+            ..g
+        });
+        let odds = (w.fait_accompli / w.challenge) / (sol.fait_accompli / sol.challenge);
+        assert!((odds - 0.25).abs() < 1e-12, "{odds}");
+        let e_w = [e[0], e[1], 0.25 * e[2]];
+        let sum_w = e_w[0] + e_w[1] + e_w[2];
+        assert!((w.challenge - e_w[1] / sum_w).abs() < 1e-14);
         // Large payoffs do not overflow (the exponents are shifted by the largest).
         let big = solve(&GameInputs {
             beta_a: 100.0,

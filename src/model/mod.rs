@@ -74,8 +74,11 @@ pub struct RivalryRecord {
     pub max_level: u8,
     /// Crisis opportunities.
     pub crises: u32,
-    /// Challenges (MID level >= 2).
+    /// Disputes (MID level >= 2): threats and faits accomplis.
     pub disputes: u32,
+    /// Faits accomplis: disputes that began with a use of force, no threat before it (each
+    /// also counted in `disputes` and in `outcomes` as failure, limited or war).
+    pub faits_accomplis: u32,
     /// Step of the first use of force, if any.
     pub first_force_step: Option<u32>,
     /// GDP lost by both sides to this rivalry's crises, sanctions and wars (currency bn).
@@ -931,6 +934,7 @@ pub mod bench_hooks {
         let p = [
             super::contest_success(th.m_a, th.m_t0, m.decisiveness),
             super::contest_success(th.m_a, th.m_t0 + th.reinforce, m.decisiveness),
+            super::contest_success(th.m_a, th.m_t0 + th.local, m.decisiveness),
         ];
         let g = w.game_inputs(c, ri, &th, p);
         (g, super::game::solve(&g))
@@ -968,6 +972,10 @@ struct Theatre {
     /// What the protectors add in theatre if they commit (forces in theatre, reinforcement,
     /// stationed deployments).
     reinforce: f64,
+    /// The part of `reinforce` already in theatre (pact partners' in-theatre reach and the
+    /// stationed deployments, not the reinforcement of far-away powers): what meets a fait
+    /// accompli, which gives no warning (Shlapak & Johnson 2016).
+    local: f64,
     /// Capability of the protector coalition, in and out of theatre (punishment).
     coalition: f64,
     /// Stationed deployments' capability (interoperability-weighted).
@@ -1762,7 +1770,9 @@ impl<const C: bool> World<C> {
             th.coalition += cap;
             // reach = delta x interoperability with the target (in theatre for a power, the
             // expeditionary share for a country ally).
-            th.reinforce += self.reach[row + actor] * cap;
+            let in_theatre = self.reach[row + actor] * cap;
+            th.reinforce += in_theatre;
+            th.local += in_theatre;
             if actor >= n_c {
                 let p = &self.powers[actor - n_c];
                 let iota = (p.interoperability * self.countries[t].mil.interoperability).sqrt();
@@ -1816,6 +1826,7 @@ impl<const C: bool> World<C> {
         }
         th.coalition += th.deployed;
         th.reinforce += th.deployed;
+        th.local += th.deployed;
         Forces { th, tripwire }
     }
 }
@@ -1838,6 +1849,7 @@ impl Forces {
         if removed.military {
             th.m_t0 = 0.0;
             th.reinforce = 0.0;
+            th.local = 0.0;
             th.coalition = 0.0;
             th.strategic = 0.0;
             th.deployed = 0.0;
@@ -1864,9 +1876,10 @@ impl Forces {
 
 impl<const C: bool> World<C> {
 
-    /// The crisis game's payoffs for rivalry `ri` with A's probability of prevailing `p`
-    /// (index k: protector out, in) (docs/MODEL.md 7.6).
-    fn game_inputs(&self, c: &Compiled, ri: usize, th: &Theatre, p: [f64; 2]) -> GameInputs {
+    /// The crisis game's payoffs for rivalry `ri` with A's probabilities of prevailing `p`
+    /// (after a threat with the protector out, in; after a fait accompli with the protector
+    /// in, against the forces in theatre only) (docs/MODEL.md 7.6).
+    fn game_inputs(&self, c: &Compiled, ri: usize, th: &Theatre, p: [f64; 3]) -> GameInputs {
         let m = self.model;
         let rv = &c.scenario.rivalries[ri];
         let (a, t) = (rv.challenger, rv.target);
@@ -1911,12 +1924,17 @@ impl<const C: bool> World<C> {
         // Arrays written out, not `[0, 1].map(..)`: the same arithmetic, without temporaries
         // that LLVM may copy into the returned inputs (a 300-byte `memcpy` per call in some
         // builds).
-        let war_k = |k: usize| {
-            let c_a = (war_cost[k] + political[k] + trade) / value.max(1e-9);
-            let q = (m.war_resistance * (1.0 - p[k])).min(1.0);
+        let war_k = |cost: f64, p: f64, k: usize| {
+            let c_a = (cost + political[k] + trade) / value.max(1e-9);
+            let q = (m.war_resistance * (1.0 - p)).min(1.0);
             fearon_war_probability(c_a, m.war_uncertainty, q)
         };
-        let war = [war_k(0), war_k(1)];
+        let war = [war_k(war_cost[0], p[0], 0), war_k(war_cost[1], p[1], 1)];
+        // The fait accompli with P in: only the forces in theatre on the target's side
+        // (`p[2]`), the committed coalition's punishment in full; with P out its balance is
+        // the threat's (`p[0]`).
+        let fa_war_cost = m.war_cost * stake * (2.0 * (1.0 - p[2]) + punish);
+        let fa_war = war_k(fa_war_cost, p[2], 1);
         let ts = &self.countries[t];
         let t_war = [
             m.target_war_cost * stake * 2.0 * p[0],
@@ -1951,7 +1969,7 @@ impl<const C: bool> World<C> {
             } else {
                 m.display_sanctions_share * params.sanctions_credibility
             },
-            p,
+            p: [p[0], p[1]],
             a_force_cost: [
                 m.limited_force_cost * war_cost[0],
                 m.limited_force_cost * war_cost[1],
@@ -1981,13 +1999,27 @@ impl<const C: bool> World<C> {
             p_force_cost: m.limited_force_cost * p_war,
             p_war_cost: p_war,
             p_value: m.protect_value * th.bound.max(th.tripwire) * stake,
-            fa: game::FaitAccompli::default(),
-            seize: false,
+            fa: game::FaitAccompli {
+                p: [p[0], p[2]],
+                a_force_cost: [
+                    m.limited_force_cost * war_cost[0],
+                    m.limited_force_cost * fa_war_cost,
+                ],
+                a_war_cost: [war_cost[0], fa_war_cost],
+                war: [war[0], fa_war],
+                t_force_cost: [
+                    m.limited_force_cost * t_war[0],
+                    m.limited_force_cost * (m.target_war_cost * stake * 2.0 * p[2]),
+                ],
+                t_war_cost: [t_war[0], m.target_war_cost * stake * 2.0 * p[2]],
+            },
+            fa_weight: m.fait_accompli,
         }
     }
 
     /// A's probabilities of prevailing in the crisis on rivalry `ri` with the protectors out
-    /// and in, real and as A perceives them (`[p_real, p_seen]`), in theatre `th` of `c`.
+    /// and in after a threat, and in against a fait accompli (the forces in theatre only),
+    /// real and as A perceives them (`[p_real, p_seen]`), in theatre `th` of `c`.
     /// They depend on `c` only through the military level (in `th`) and the political one
     /// (monitoring narrows the misperception).
     #[inline(always)]
@@ -1997,11 +2029,19 @@ impl<const C: bool> World<C> {
         ri: usize,
         th: &Theatre,
         draws: &CrisisDraws,
-    ) -> [[f64; 2]; 2] {
+    ) -> [[f64; 3]; 2] {
         let m = self.model;
+        let p1 = contest_success(th.m_a, th.m_t0 + th.reinforce, m.decisiveness);
         let p_real = [
             contest_success(th.m_a, th.m_t0, m.decisiveness),
-            contest_success(th.m_a, th.m_t0 + th.reinforce, m.decisiveness),
+            p1,
+            // Against a fait accompli only the forces in theatre (the same when nothing
+            // comes from afar; not read when the challenger has no fait accompli).
+            if m.fait_accompli <= 0.0 || th.local == th.reinforce {
+                p1
+            } else {
+                contest_success(th.m_a, th.m_t0 + th.local, m.decisiveness)
+            },
         ];
         // Misperception of the balance, shrinking with monitoring: one normal shifts the
         // log-odds of both of A's probabilities.
@@ -2030,15 +2070,16 @@ impl<const C: bool> World<C> {
         ri: usize,
         draws: &CrisisDraws,
         th: &Theatre,
-        [p_real, p_seen]: [[f64; 2]; 2],
+        [p_real, p_seen]: [[f64; 3]; 2],
     ) -> Decision {
-        // The real game decides only what follows a challenge (`game::play` reads it, and
-        // its inputs, only then): built and solved only then, unless it is the game the
-        // challenger perceives. Without a challenge `play` is given the perceived game in its
+        // The real game decides only what follows a challenge or a fait accompli
+        // (`game::play` reads it, and its inputs, only then): built and solved only then,
+        // unless it is the game the challenger perceives. Without either `play` is given the
+        // perceived game in its
         // place (it reads neither), so no game is built or zeroed for nothing.
         let seen_inputs = self.game_inputs(c, ri, th, p_seen);
         let seen = game::solve(&seen_inputs);
-        let play = if p_seen == p_real || draws.u[0] >= seen.challenge {
+        let play = if p_seen == p_real || !seen.acts(draws.u[0]) {
             game::play(&seen, &seen, &seen_inputs, &draws.u)
         } else {
             let real_inputs = self.game_inputs(c, ri, th, p_real);
@@ -2076,16 +2117,28 @@ impl<const C: bool> World<C> {
         match st.last_resistance {
             1 => {
                 rec.after_concession.0 += 1;
-                rec.after_concession.1 += u32::from(pl.challenged);
+                rec.after_concession.1 += u32::from(pl.disputed());
             }
             2 => {
                 rec.after_firm.0 += 1;
-                rec.after_firm.1 += u32::from(pl.challenged);
+                rec.after_firm.1 += u32::from(pl.disputed());
             }
             _ => {}
         }
         // Only the next opportunity after a crisis counts (set again below if challenged).
         st.last_resistance = 0;
+        if pl.fait_accompli {
+            // A use of force with no prior threat (MID 4, or 5 with war): one dispute; the
+            // protectors decide at once; no concession, no standing firm, no reputation change.
+            rec.disputes += 1;
+            rec.faits_accomplis += 1;
+            if pl.protector_moved && d.bound > 0.0 {
+                rec.commitments_invoked += 1;
+                rec.commitments_honoured += u32::from(pl.committed);
+            }
+            self.use_force(c, ri, step, &pl, rec);
+            return;
+        }
         if !pl.challenged {
             rec.outcomes[CrisisOutcome::GeneralDeterrence as usize] += 1;
             return;
@@ -2129,7 +2182,24 @@ impl<const C: bool> World<C> {
             self.stood_firm(t, rec);
             return;
         }
-        // Level 4: use of force.
+        self.use_force(c, ri, step, &pl, rec);
+    }
+
+    /// The use of force of play `pl` on rivalry `ri` (after a display or by a fait
+    /// accompli): level 4, tension, sanctions not yet imposed, the GDP losses, and war or
+    /// limited force (docs/MODEL.md 7.9).
+    fn use_force(
+        &mut self,
+        c: &Compiled,
+        ri: usize,
+        step: u32,
+        pl: &game::Play,
+        rec: &mut RivalryRecord,
+    ) {
+        let m = self.model;
+        let rv = &c.scenario.rivalries[ri];
+        let (a, t) = (rv.challenger, rv.target);
+        let unsubstituted = self.countries[a].eco.trade_west * (1.0 - self.substitution(a));
         rec.reach(4);
         if rec.first_force_step.is_none() {
             rec.first_force_step = Some(step);

@@ -258,6 +258,8 @@ param_block! {
         tension_jump_target: "", Value(0.05), [0.0, 1.0];
         /// Mean duration of a war: each month at war it ends with probability 1 - exp(-dt / war_duration) (0: it ends after the month it began); then the rivalry's play resumes with the issue still open (a ceasefire or frozen conflict).
         war_duration: "yr", Value(1.0), [0.0, 1000.0];
+        /// Weight a_F of the fait accompli (a use of force with no prior threat, MID 4) among the challenger's three actions at node 1: P(j) = a_j exp(beta_A U_j) / sum_l a_l exp(beta_A U_l), a_j = 1 for the status quo and the threat. 0: the challenger can only threaten (the crisis game before the fait accompli, the same numbers); 1: it can seize by a fait accompli in every crisis (Altman 2017), contested only by the forces in theatre (Shlapak & Johnson 2016). Between: the fait accompli's odds against each other action scaled by a_F.
+        fait_accompli: "", Value(0.0), [0.0, 1.0];
     }
 }
 
