@@ -46,6 +46,8 @@ struct Run {
     conceded: f64,
     /// Crises whose highest level was a display of force (MID 3).
     display_crises: f64,
+    /// Faits accomplis (disputes that began with a use of force).
+    faits_accomplis: f64,
     invoked: f64,
     honoured: f64,
     sanctioned: f64,
@@ -92,6 +94,7 @@ fn simulate_all_rivalries(s: &Scenario, seed: u64, n: u64) -> Vec<Run> {
                 threat_crises: a.threat_crises + b.threat_crises,
                 conceded: a.conceded + b.conceded,
                 display_crises: a.display_crises + b.display_crises,
+                faits_accomplis: a.faits_accomplis + b.faits_accomplis,
                 invoked: a.invoked + b.invoked,
                 honoured: a.honoured + b.honoured,
                 sanctioned: a.sanctioned + b.sanctioned,
@@ -149,6 +152,7 @@ fn summarise(r: &RivalryRecord) -> Run {
         threat_crises: f(r.counts[count::THREATS]),
         conceded: f(o[CrisisOutcome::CoercionSuccess as usize]),
         display_crises: f(r.counts[count::DISPLAYS]),
+        faits_accomplis: f(r.faits_accomplis),
         invoked: f(r.commitments_invoked),
         honoured: f(r.commitments_honoured),
         sanctioned: f(r.sanctions_imposed),
@@ -1180,6 +1184,59 @@ fn posture_levers_carry_a_total_order_index_in_a_baltic_type_dyad() {
     let (name, st, lo) = best.expect("posture levers in the table");
     eprintln!("Baltic-type dyad: largest posture-lever ST {st:.3} ({name}), lower bound {lo:.3}");
     assert!(st >= 0.1 && lo > 0.0, "{name}: ST {st} [{lo}, ...]");
+}
+
+/// The fait accompli (docs/MODEL.md 7.7, offered with `model.fait_accompli` 1): a threat warns
+/// the target and its protectors, a fait accompli does not, so reinforcements from afar cannot
+/// contest it and forces already in theatre can (Shlapak & Johnson 2016: a tripwire in the
+/// Baltic states, because reinforcements cannot arrive in time; Altman 2017). In the
+/// Baltic-type dyad with the fait accompli offered, three arms on common random numbers (the
+/// same seed and runs): as is (EFP 1.5 capability units stationed); a tripwire, EFP's
+/// capability raised by 3 units (0.9 x 3 = 2.7 units in theatre at its interoperability 0.9);
+/// and the same 2.7 units as the great power's reinforcement from afar (its `reinforcement`
+/// raised by 2.7 / (sqrt(1.0 x 0.9) x 90), so that the protectors' reinforcement `R` of
+/// docs/MODEL.md 7.5 rises by the same 2.7 units in both arms). Reading, fixed before
+/// measuring: the paired difference of faits accomplis per run, tripwire minus reinforcement,
+/// has its 95% interval below 0 (the tripwire deters the fait accompli more). Printed, not
+/// asserted: each arm against the dyad as is, and P(use of force).
+#[test]
+#[ignore = "reading fixed before measuring, not yet measured"]
+fn a_tripwire_deters_the_fait_accompli_more_than_reinforcement_from_afar() {
+    let mut base = baltic_type();
+    set(&mut base, "model.fait_accompli", 1.0);
+    let added = 0.9 * 3.0;
+    let mut tripwire = base.clone();
+    set(&mut tripwire, "deployment.EFP.capability", 1.5 + 3.0);
+    let mut afar = base.clone();
+    set(
+        &mut afar,
+        "power.USA.reinforcement",
+        0.1 + added / (0.9f64.sqrt() * 60.0 * 1.5),
+    );
+    let (b, t, r) = (
+        simulate(&base, SEED, RUNS),
+        simulate(&tripwire, SEED, RUNS),
+        simulate(&afar, SEED, RUNS),
+    );
+    let fa = |u: &Run| u.faits_accomplis;
+    // paired_diff(x, y, f) is f(y) - f(x), run by run.
+    let d = paired_diff(&r, &t, fa);
+    let mean = |x: &[Run]| mean_ci(&x.iter().map(fa).collect::<Vec<_>>());
+    eprintln!(
+        "Baltic-type with the fait accompli: faits accomplis per run as is {}, tripwire {}, reinforcement from afar {}; tripwire - as is {}, reinforcement - as is {}, tripwire - reinforcement {d}; P(use of force) as is {}, tripwire - as is {}, reinforcement - as is {}",
+        mean(&b),
+        mean(&t),
+        mean(&r),
+        paired_diff(&b, &t, fa),
+        paired_diff(&b, &r, fa),
+        mean_ci(&b.iter().map(force).collect::<Vec<_>>()),
+        paired_diff(&b, &t, force),
+        paired_diff(&b, &r, force),
+    );
+    assert!(
+        d.hi < 0.0,
+        "the tripwire did not deter the fait accompli more than reinforcement from afar: {d}"
+    );
 }
 
 fn baltic_type() -> Scenario {
