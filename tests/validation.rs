@@ -771,6 +771,40 @@ fn a_few_percent_of_disputes_reach_war() {
         "P(war | force or war): four cases pooled {model}, COW share / MID share at force or war {bench}, difference {d}; the baseline dyad {}",
         ratio(&base, |r| r.war_crises, |r| r.force_crises)
     );
+    // Printed, not asserted: the same with the fait accompli offered (`model.fait_accompli`
+    // 1; docs/MODEL.md 7.7 and section 11).
+    let mut seized = Vec::new();
+    for file in [
+        "serbia-kosovo-2008.toml",
+        "russia-georgia-2004.toml",
+        "russia-ukraine-2013.toml",
+        "russia-baltic-2014.toml",
+    ] {
+        let mut s = scenario::load_file(&dir.join(file)).expect("valid");
+        set(&mut s, "model.fait_accompli", 1.0);
+        let r = simulate_all_rivalries(&s, s.meta.seed, RUNS);
+        eprintln!(
+            "with the fait accompli, {file}: {}; faits accomplis {}",
+            composition(&r),
+            ratio(&r, |u| u.faits_accomplis, |u| u.disputes)
+        );
+        seized.extend(r);
+    }
+    let mut b = baseline();
+    set(&mut b, "model.fait_accompli", 1.0);
+    let fb = simulate(&b, SEED, RUNS);
+    eprintln!(
+        "with the fait accompli, the baseline dyad: {}",
+        composition(&fb)
+    );
+    let fm = ratio(&seized, |r| r.war_crises, |r| r.force_crises);
+    eprintln!(
+        "with the fait accompli: four cases pooled {}; P(war | force or war) minus the benchmark {}; faits accomplis among the disputes {}; war share of all disputes {}",
+        composition(&seized),
+        newcombe(fm, bench),
+        ratio(&seized, |r| r.faits_accomplis, |r| r.disputes),
+        ratio(&seized, |r| r.war_crises, |r| r.disputes)
+    );
     assert!(d.lo <= 0.0 && d.hi >= 0.0, "{d}");
 }
 
