@@ -147,4 +147,9 @@ fn runs_after_setup_make_zero_heap_allocations() {
         "western-balkans-2024.toml",
     );
     assert_runs_do_not_allocate(deter::scenario::TEMPLATE, "template.toml");
+    // With the fait accompli offered (docs/MODEL.md 7.7).
+    let base = include_str!("../scenarios/western-balkans-2024.toml");
+    let seizing = base.replacen("[model]\n", "[model]\nfait_accompli = 1.0\n", 1);
+    assert_ne!(seizing, base);
+    assert_runs_do_not_allocate(&seizing, "western-balkans-2024.toml, fait_accompli = 1");
 }

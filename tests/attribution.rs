@@ -626,7 +626,8 @@ fn sweep_no_attribution_turns_the_files_attribution_off() {
 /// finish their own run, give, run by run, the same events bit for bit (the whole run's,
 /// each year's, and the counts and levels) as the seven variants simulated from the start,
 /// on scenarios with one and several rivalries, policies and ramps, and non-state violence
-/// (which the political level's monitoring acts on before any crisis). The variant leading
+/// (which the political level's monitoring acts on before any crisis), with and without the
+/// fait accompli (`model.fait_accompli` 1). The variant leading
 /// those without the political level has the whole record of its run.
 #[test]
 fn variants_following_the_plain_run_equal_variants_simulated_from_the_start() {
@@ -644,6 +645,13 @@ fn variants_following_the_plain_run_equal_variants_simulated_from_the_start() {
         .map(|f| deter::load(&root().join(f)).expect("valid scenario"))
         .collect();
     scenarios.push(deter::scenario::parse_str(deter::scenario::TEMPLATE, "template.toml").unwrap());
+    // With the fait accompli offered (a crisis can go to force with no threat).
+    for f in &files[..3] {
+        let mut s = deter::load(&root().join(f)).expect("valid scenario");
+        let r = deter::scenario::ParamRef::resolve("model.fait_accompli", &s).expect("a parameter");
+        s.set(r, 1.0).expect("in range");
+        scenarios.push(s);
+    }
     let (mut diverged, mut followed) = (0, 0);
     {
         for s in &scenarios {

@@ -257,6 +257,12 @@ fn pruned_and_unpruned_engines_give_identical_outputs_on_every_scenario() {
     let mut all = every_scenario();
     assert!(all.len() >= 10, "found {} scenarios", all.len());
     all.push(("stress".into(), stress()));
+    // With the fait accompli offered (a crisis can go to force with no threat).
+    let mut seizing = stress();
+    let r =
+        deter::scenario::ParamRef::resolve("model.fait_accompli", &seizing).expect("a parameter");
+    seizing.set(r, 1.0).expect("in range");
+    all.push(("stress, fait_accompli = 1".into(), seizing));
     let mut pruned_any = 0;
     for (name, s) in &all {
         let (p, summary) = prune(s);
