@@ -2032,26 +2032,29 @@ impl<const C: bool> World<C> {
     ) -> [[f64; 3]; 2] {
         let m = self.model;
         let p1 = contest_success(th.m_a, th.m_t0 + th.reinforce, m.decisiveness);
+        // Against a fait accompli only the forces in theatre: the same as `p1` when nothing
+        // comes from afar, and not read when the challenger has no fait accompli.
+        let same = m.fait_accompli <= 0.0 || th.local == th.reinforce;
         let p_real = [
             contest_success(th.m_a, th.m_t0, m.decisiveness),
             p1,
-            // Against a fait accompli only the forces in theatre (the same when nothing
-            // comes from afar; not read when the challenger has no fait accompli).
-            if m.fait_accompli <= 0.0 || th.local == th.reinforce {
+            if same {
                 p1
             } else {
                 contest_success(th.m_a, th.m_t0 + th.local, m.decisiveness)
             },
         ];
         // Misperception of the balance, shrinking with monitoring: one normal shifts the
-        // log-odds of both of A's probabilities.
+        // log-odds of all of A's probabilities.
         let noise = self.perception_noise(c, ri);
         let p_seen = if noise > 0.0 {
             let z = noise * draws.z;
-            p_real.map(|p| {
+            let seen = |p: f64| {
                 let pc = p.clamp(1e-12, 1.0 - 1e-12);
                 logistic((pc / (1.0 - pc)).ln() + z)
-            })
+            };
+            let s1 = seen(p_real[1]);
+            [seen(p_real[0]), s1, if same { s1 } else { seen(p_real[2]) }]
         } else {
             p_real
         };
