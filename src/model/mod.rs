@@ -1933,8 +1933,27 @@ impl<const C: bool> World<C> {
         // The fait accompli with P in: only the forces in theatre on the target's side
         // (`p[2]`), the committed coalition's punishment in full; with P out its balance is
         // the threat's (`p[0]`).
-        let fa_war_cost = m.war_cost * stake * (2.0 * (1.0 - p[2]) + punish);
-        let fa_war = war_k(fa_war_cost, p[2], 1);
+        let fa = if m.fait_accompli > 0.0 {
+            let fa_war_cost = m.war_cost * stake * (2.0 * (1.0 - p[2]) + punish);
+            let t_war_fa = m.target_war_cost * stake * 2.0 * p[2];
+            game::FaitAccompli {
+                p: [p[0], p[2]],
+                a_force_cost: [
+                    m.limited_force_cost * war_cost[0],
+                    m.limited_force_cost * fa_war_cost,
+                ],
+                a_war_cost: [war_cost[0], fa_war_cost],
+                war: [war[0], war_k(fa_war_cost, p[2], 1)],
+                t_force_cost: [
+                    m.limited_force_cost * (m.target_war_cost * stake * 2.0 * p[0]),
+                    m.limited_force_cost * t_war_fa,
+                ],
+                t_war_cost: [m.target_war_cost * stake * 2.0 * p[0], t_war_fa],
+            }
+        } else {
+            // Not offered: the game does not read it (`game::solve`, `game::play`).
+            game::FaitAccompli::default()
+        };
         let ts = &self.countries[t];
         let t_war = [
             m.target_war_cost * stake * 2.0 * p[0],
@@ -1999,20 +2018,7 @@ impl<const C: bool> World<C> {
             p_force_cost: m.limited_force_cost * p_war,
             p_war_cost: p_war,
             p_value: m.protect_value * th.bound.max(th.tripwire) * stake,
-            fa: game::FaitAccompli {
-                p: [p[0], p[2]],
-                a_force_cost: [
-                    m.limited_force_cost * war_cost[0],
-                    m.limited_force_cost * fa_war_cost,
-                ],
-                a_war_cost: [war_cost[0], fa_war_cost],
-                war: [war[0], fa_war],
-                t_force_cost: [
-                    m.limited_force_cost * t_war[0],
-                    m.limited_force_cost * (m.target_war_cost * stake * 2.0 * p[2]),
-                ],
-                t_war_cost: [t_war[0], m.target_war_cost * stake * 2.0 * p[2]],
-            },
+            fa,
             fa_weight: m.fait_accompli,
         }
     }
