@@ -120,6 +120,12 @@ pub struct FaitAccompli {
     /// T's cost of limited force and of war, by k.
     pub t_force_cost: [f64; 2],
     pub t_war_cost: [f64; 2],
+    /// P's cost of staying out after the fait accompli: the ally was attacked, the casus
+    /// foederis has arisen (Leeds 2003 measures reliability there), and abandoning it may
+    /// cost more than letting a threatened ally's use of force pass (`GameInputs::p_abandon`
+    /// plus `casus_foederis_cost` per unit of treaty weight; equal to `p_abandon` at its
+    /// default 0).
+    pub p_abandon: f64,
 }
 
 /// A payoff of the challenger split by level: `total = gain - military - political - economic`.
@@ -311,7 +317,7 @@ impl GameInputs {
             - if k == 1 {
                 self.p_commit_cost + fight
             } else {
-                self.p_abandon
+                self.fa.p_abandon
             }
     }
 
@@ -647,6 +653,8 @@ mod tests {
                 war: [0.3, 0.25],
                 t_force_cost: [0.2, 0.17],
                 t_war_cost: [0.7, 0.6],
+                // The ally was attacked: abandoning it costs more than after a threat.
+                p_abandon: 0.8,
             },
             fa_weight: 1.0,
         }
@@ -928,6 +936,7 @@ mod tests {
                 t_war_cost: [tw(p0), tw(pf1)],
                 t_force_cost: [0.3 * tw(p0), 0.3 * tw(pf1)],
                 war: [0.2, 0.2],
+                p_abandon: g.p_abandon,
             },
             ..g
         }
@@ -1237,6 +1246,18 @@ mod tests {
             ..g
         });
         assert!(s.commit[0] > base.commit[0] && s.resist > base.resist);
+        // After a fait accompli P commits more when abandoning the attacked ally costs it
+        // more (the casus foederis), and that cost moves nothing on the threat's path; A
+        // seizes less.
+        let s = solve(&GameInputs {
+            fa: FaitAccompli {
+                p_abandon: 1.5,
+                ..g.fa
+            },
+            ..g
+        });
+        assert!(s.fa_commit > base.fa_commit && s.fait_accompli < base.fait_accompli);
+        assert_eq!((s.commit, s.resist, s.force), (base.commit, base.resist, base.force));
         // P commits less when fighting A is costlier for it.
         let s = solve(&GameInputs {
             p_war_cost: 1.5,

@@ -1930,12 +1930,20 @@ impl<const C: bool> World<C> {
             fearon_war_probability(c_a, m.war_uncertainty, q)
         };
         let war = [war_k(war_cost[0], p[0], 0), war_k(war_cost[1], p[1], 1)];
+        let p_abandon = (m.treaty_cost * th.bound + m.tripwire_cost * th.tripwire) * stake;
         // The fait accompli with P in: only the forces in theatre on the target's side
         // (`p[2]`), the committed coalition's punishment in full; with P out its balance is
         // the threat's (`p[0]`).
         let fa = if m.fait_accompli > 0.0 {
             let fa_war_cost = m.war_cost * stake * (2.0 * (1.0 - p[2]) + punish);
             let t_war_fa = m.target_war_cost * stake * 2.0 * p[2];
+            // A target facing a done deed fights to reverse it with its chance of not losing
+            // scaled by `fait_accompli_resistance` (1: as after a threat, the same numbers).
+            let war_fa = |cost: f64, p: f64, k: usize| {
+                let c_a = (cost + political[k] + trade) / value.max(1e-9);
+                let q = (m.fait_accompli_resistance * m.war_resistance * (1.0 - p)).min(1.0);
+                fearon_war_probability(c_a, m.war_uncertainty, q)
+            };
             game::FaitAccompli {
                 p: [p[0], p[2]],
                 a_force_cost: [
@@ -1943,12 +1951,18 @@ impl<const C: bool> World<C> {
                     m.limited_force_cost * fa_war_cost,
                 ],
                 a_war_cost: [war_cost[0], fa_war_cost],
-                war: [war[0], war_k(fa_war_cost, p[2], 1)],
+                war: [
+                    war_fa(war_cost[0], p[0], 0),
+                    war_fa(fa_war_cost, p[2], 1),
+                ],
                 t_force_cost: [
                     m.limited_force_cost * (m.target_war_cost * stake * 2.0 * p[0]),
                     m.limited_force_cost * t_war_fa,
                 ],
                 t_war_cost: [m.target_war_cost * stake * 2.0 * p[0], t_war_fa],
+                // The ally was attacked (the casus foederis): abandoning it costs
+                // `casus_foederis_cost` more per unit of treaty weight than `p_abandon`.
+                p_abandon: p_abandon + m.casus_foederis_cost * th.bound * stake,
             }
         } else {
             // Not offered: the game does not read it (`game::solve`, `game::play`).
@@ -2014,7 +2028,7 @@ impl<const C: bool> World<C> {
             t_war_cost: t_war,
             protector: th.protector,
             p_commit_cost: m.commit_cost * stake,
-            p_abandon: (m.treaty_cost * th.bound + m.tripwire_cost * th.tripwire) * stake,
+            p_abandon,
             p_force_cost: m.limited_force_cost * p_war,
             p_war_cost: p_war,
             p_value: m.protect_value * th.bound.max(th.tripwire) * stake,

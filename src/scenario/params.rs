@@ -260,6 +260,10 @@ param_block! {
         war_duration: "yr", Value(1.0), [0.0, 1000.0];
         /// Weight a_F of the fait accompli (a use of force with no prior threat, MID 4) among the challenger's three actions at node 1: P(j) = a_j exp(beta_A U_j) / sum_l a_l exp(beta_A U_l), a_j = 1 for the status quo and the threat. 0: the challenger can only threaten (the crisis game before the fait accompli, the same numbers); 1: it can seize by a fait accompli in every crisis (Altman 2017), contested only by the forces in theatre (Shlapak & Johnson 2016). Between: the fait accompli's odds against each other action scaled by a_F.
         fait_accompli: "", Value(0.0), [0.0, 1.0];
+        /// Protector's added cost of staying out after a fait accompli, per unit of treaty weight, on top of treaty_cost: the ally was attacked, the casus foederis has arisen, and abandoning it then is the breach that allies' reliability is measured on (Leeds 2003; Leeds, Long & Mitchell 2000) and that costs a state its reputation as an ally (Gibler 2008; Crescenzi et al. 2012); treaty_cost alone is what letting a threatened ally's use of force pass costs. Read only when the fait accompli is offered; 0: the same cost after an attack as after a threat.
+        casus_foederis_cost: "stake units", Value(0.0), [0.0, 10.0];
+        /// The target's chance of not losing a war to reverse a fait accompli, as a multiple of its chance against a use of force after a threat: q^F = min(1, fait_accompli_resistance war_resistance (1 - p^F)). A target facing a done deed, its forces unmobilised, must attack to undo it, and most faits accomplis do not lead to war (Altman 2017). Read only when the fait accompli is offered; 1: the same chance as after a threat.
+        fait_accompli_resistance: "", Value(1.0), [0.0, 1.0];
     }
 }
 
