@@ -56,9 +56,36 @@ struct Run {
     after_firm: (f64, f64),
 }
 
+/// The environment variable naming settings applied to every scenario the readings load
+/// (`path=value` pairs separated by commas, e.g. `model.fait_accompli=1`): unset, every
+/// reading runs on the scenarios as they are. It lets every reading of this file be measured
+/// on one configuration that is not the default (docs/VALIDATION.md, "The fait accompli's
+/// leads"), without changing a reading.
+const SETTINGS_VAR: &str = "DETER_VALIDATION_SET";
+
+/// Load the scenario at `path` (which must be valid) and apply the settings of
+/// [`SETTINGS_VAR`], if any.
+fn load(path: &Path) -> Scenario {
+    let mut s = scenario::load_file(path)
+        .unwrap_or_else(|d| panic!("{}: the scenario is not valid: {d}", path.display()));
+    if let Ok(settings) = std::env::var(SETTINGS_VAR) {
+        for pair in settings.split(',').filter(|p| !p.trim().is_empty()) {
+            let (key, value) = pair
+                .split_once('=')
+                .unwrap_or_else(|| panic!("{SETTINGS_VAR}: `{pair}` is not path=value"));
+            let value: f64 = value
+                .trim()
+                .parse()
+                .unwrap_or_else(|e| panic!("{SETTINGS_VAR}: `{pair}`: {e}"));
+            set(&mut s, key.trim(), value);
+        }
+    }
+    s
+}
+
 fn baseline() -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/western-balkans-2024.toml");
-    scenario::load_file(&path).expect("the baseline scenario is valid")
+    load(&path)
 }
 
 /// Set each (path, value) of `settings` in `s`, in order.
@@ -746,7 +773,7 @@ fn a_few_percent_of_disputes_reach_war() {
         ("russia-ukraine-2013.toml", "russia-ukraine.record.toml"),
         ("russia-baltic-2014.toml", "russia-baltic.record.toml"),
     ] {
-        let s = scenario::load_file(&dir.join(file)).expect("valid");
+        let s = load(&dir.join(file));
         let r = simulate_all_rivalries(&s, s.meta.seed, RUNS);
         eprintln!("{file}: {}", composition(&r));
         let rec = load_record(&dir.join(record)).expect("valid record");
@@ -808,7 +835,7 @@ fn a_few_percent_of_disputes_reach_war() {
         "russia-ukraine-2013.toml",
         "russia-baltic-2014.toml",
     ] {
-        let mut s = scenario::load_file(&dir.join(file)).expect("valid");
+        let mut s = load(&dir.join(file));
         set(&mut s, "model.fait_accompli", 1.0);
         let r = simulate_all_rivalries(&s, s.meta.seed, RUNS);
         eprintln!(
@@ -936,7 +963,7 @@ fn force_against_a_weak_unprotected_target_rarely_becomes_war() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("scenarios/history")
             .join(file);
-        let s = scenario::load_file(&path).expect("valid");
+        let s = load(&path);
         let mut unbounded = s.clone();
         set(&mut unbounded, "model.war_resistance", 1000.0);
         let a = simulate(&s, s.meta.seed, RUNS);
@@ -1079,7 +1106,7 @@ fn policy_brief_paired_effects() {
         "kosovo-nato-path",
         "combined-proposals",
     ] {
-        let s = scenario::load_file(&dir.join(format!("{name}.toml"))).expect("valid scenario");
+        let s = load(&dir.join(format!("{name}.toml")));
         let runs = simulate(&s, SEED, RUNS);
         eprintln!(
             "{name}: P(threat) {}; P(use of force) {}; P(war) {}; disputes/run {}; relative {}",
@@ -1314,7 +1341,7 @@ fn a_tripwire_deters_the_fait_accompli_more_than_reinforcement_from_afar() {
 
 fn baltic_type() -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/baltic-type.toml");
-    scenario::load_file(&path).expect("the Baltic-type scenario is valid")
+    load(&path)
 }
 
 /// Group 2 where the local balance is hopeless (Snyder 1961; Fuhrmann & Sechser 2014): in the
@@ -1378,7 +1405,7 @@ fn the_baltic_record_of_no_war_is_not_a_tail_event() {
 fn baltic_record(settings: &[(&str, f64)]) -> (Est, Est) {
     let path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/history/russia-baltic-2014.toml");
-    let mut s = scenario::load_file(&path).expect("valid");
+    let mut s = load(&path);
     apply(&mut s, settings);
     let c = Compiled::new(&s);
     let plan = RunPlan {
@@ -1478,7 +1505,7 @@ fn serbia_kosovo_display_tails(years: Option<std::ops::RangeInclusive<i32>>) -> 
         .iter()
         .filter(|e| e.kind == EventType::Display && years.contains(&e.year))
         .count();
-    let s = scenario::load_file(&dir.join("serbia-kosovo-2008.toml")).expect("valid");
+    let s = load(&dir.join("serbia-kosovo-2008.toml"));
     assert_eq!(s.meta.start.year, rec.first_year);
     assert_eq!(s.meta.horizon_years as usize, rec.years());
     let rivalry = s
@@ -1570,7 +1597,7 @@ fn pooled_war_given_force(settings: &[(&str, f64)]) -> (Est, Est) {
         "russia-ukraine-2013.toml",
         "russia-baltic-2014.toml",
     ] {
-        let mut s = scenario::load_file(&dir.join(file)).expect("valid");
+        let mut s = load(&dir.join(file));
         apply(&mut s, settings);
         let r = simulate_all_rivalries(&s, s.meta.seed, RUNS);
         eprintln!(
