@@ -66,8 +66,14 @@ const SETTINGS_VAR: &str = "DETER_VALIDATION_SET";
 /// Load the scenario at `path` (which must be valid) and apply the settings of
 /// [`SETTINGS_VAR`], if any.
 fn load(path: &Path) -> Scenario {
-    let mut s = scenario::load_file(path)
-        .unwrap_or_else(|d| panic!("{}: the scenario is not valid: {d}", path.display()));
+    with_settings(
+        scenario::load_file(path)
+            .unwrap_or_else(|d| panic!("{}: the scenario is not valid: {d}", path.display())),
+    )
+}
+
+/// `s` with the settings of [`SETTINGS_VAR`] applied, if any.
+fn with_settings(mut s: Scenario) -> Scenario {
     if let Ok(settings) = std::env::var(SETTINGS_VAR) {
         for pair in settings.split(',').filter(|p| !p.trim().is_empty()) {
             let (key, value) = pair
@@ -386,7 +392,7 @@ fn distant_patron_with_no_forces_in_theatre_barely_matters() {
                 1,
             );
         assert_ne!(with, src);
-        scenario::parse_str(&with, "distant.toml").expect("valid")
+        with_settings(scenario::parse_str(&with, "distant.toml").expect("valid"))
     };
     let none = simulate(&baseline(), SEED, RUNS);
     let distant = simulate(&patron(500.0, 0.0002), SEED, RUNS);
@@ -432,7 +438,7 @@ fn forces_in_theatre_lower_use_of_force_and_a_bare_tie_is_inert() {
             1,
         );
     assert_ne!(with, src);
-    let tied = scenario::parse_str(&with, "tied.toml").expect("valid");
+    let tied = with_settings(scenario::parse_str(&with, "tied.toml").expect("valid"));
     assert!(
         simulate(&tied, SEED, RUNS) == simulate(&baseline(), SEED, RUNS),
         "a tie with nothing in theatre changed a run"
