@@ -79,6 +79,10 @@ pub struct RivalryRecord {
     /// Faits accomplis: disputes that began with a use of force, no threat before it (each
     /// also counted in `disputes` and in `outcomes` as failure, limited or war).
     pub faits_accomplis: u32,
+    /// Of the faits accomplis, those that became war and those on which sanctions were
+    /// imposed (for tests: the war share and the sanctions of each path).
+    pub fait_accompli_wars: u32,
+    pub fait_accompli_sanctions: u32,
     /// Step of the first use of force, if any.
     pub first_force_step: Option<u32>,
     /// GDP lost by both sides to this rivalry's crises, sanctions and wars (currency bn).
@@ -2159,6 +2163,8 @@ impl<const C: bool> World<C> {
                 rec.commitments_invoked += 1;
                 rec.commitments_honoured += u32::from(pl.committed);
             }
+            rec.fait_accompli_wars += u32::from(pl.war);
+            rec.fait_accompli_sanctions += u32::from(pl.sanctioned);
             self.use_force(c, ri, step, &pl, rec);
             return;
         }
