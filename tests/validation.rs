@@ -97,6 +97,16 @@ fn baseline() -> Scenario {
     load(&path)
 }
 
+/// The settings of a measurement as printed after its label: nothing if there are none (the
+/// readings at the scenario's values print as they always did).
+fn tagged(settings: &[(&str, f64)]) -> String {
+    if settings.is_empty() {
+        String::new()
+    } else {
+        format!(" {settings:?}")
+    }
+}
+
 /// Set each (path, value) of `settings` in `s`, in order.
 fn apply(s: &mut Scenario, settings: &[(&str, f64)]) {
     for &(path, value) in settings {
@@ -636,7 +646,8 @@ fn nato_honoured(settings: &[(&str, f64)]) -> Est {
     let share = ratio(&runs, |r| r.honoured, |r| r.invoked);
     let invoked: f64 = runs.iter().map(|r| r.invoked).sum();
     eprintln!(
-        "honoured share of {invoked} invoked NATO commitments {settings:?}: {share} (prior mean {})",
+        "honoured share of {invoked} invoked NATO commitments{}: {share} (prior mean {})",
+        tagged(settings),
         nato_reliability()
     );
     share
@@ -735,7 +746,8 @@ fn sanctions_success(settings: &[(&str, f64)]) -> Est {
     let hsee = wilson_est(68, 200);
     let d = newcombe(model, hsee);
     eprintln!(
-        "sanctions success {settings:?}: model {model}, Hufbauer et al. {hsee}, difference {d}"
+        "sanctions success{}: model {model}, Hufbauer et al. {hsee}, difference {d}",
+        tagged(settings)
     );
     d
 }
@@ -947,7 +959,8 @@ fn war_given_force_statics(settings: &[(&str, f64)]) -> (Est, Est) {
     let du = ratio_diff(&a, w, f, &u, w, f);
     let dc = ratio_diff(&c, w, f, &a, w, f);
     eprintln!(
-        "P(war | force) {settings:?}: base {}, c_hat x0.5 {}, war_cost x1.5 {}; differences base - c_hat x0.5 {du}, war_cost x1.5 - base {dc}",
+        "P(war | force){}: base {}, c_hat x0.5 {}, war_cost x1.5 {}; differences base - c_hat x0.5 {du}, war_cost x1.5 - base {dc}",
+        tagged(settings),
         ratio(&a, w, f),
         ratio(&u, w, f),
         ratio(&c, w, f)
@@ -1387,7 +1400,8 @@ fn pact_where_hopeless(settings: &[(&str, f64)]) -> (Est, Est) {
     let pa = mean_ci(&a.iter().map(force).collect::<Vec<_>>());
     let pb = mean_ci(&b.iter().map(force).collect::<Vec<_>>());
     eprintln!(
-        "Baltic-type {settings:?}: P(use of force) no pact {pa}, pact {pb}; relative {rf}; P(threat) relative {rt}"
+        "Baltic-type{}: P(use of force) no pact {pa}, pact {pb}; relative {rf}; P(threat) relative {rt}",
+        tagged(settings)
     );
     (rf, rt)
 }
@@ -1458,7 +1472,8 @@ fn baltic_record(settings: &[(&str, f64)]) -> (Est, Est) {
         .collect();
     let share = ratio(&runs, |r| r.honoured, |r| r.invoked);
     eprintln!(
-        "Russia -> Baltic states 2014-2024 {settings:?}: P(war) {war}; honoured share {share}"
+        "Russia -> Baltic states 2014-2024{}: P(war) {war}; honoured share {share}",
+        tagged(settings)
     );
     (war, share)
 }
