@@ -652,6 +652,16 @@ fn variants_following_the_plain_run_equal_variants_simulated_from_the_start() {
         s.set(r, 1.0).expect("in range");
         scenarios.push(s);
     }
+    // The Baltic case with the fait accompli's two elements away from their defaults.
+    let mut s = scenarios.last().expect("a scenario").clone();
+    for (key, value) in [
+        ("model.casus_foederis_cost", 0.5),
+        ("model.fait_accompli_resistance", 0.5),
+    ] {
+        let r = deter::scenario::ParamRef::resolve(key, &s).expect("a parameter");
+        s.set(r, value).expect("in range");
+    }
+    scenarios.push(s);
     let (mut diverged, mut followed) = (0, 0);
     {
         for s in &scenarios {

@@ -262,7 +262,20 @@ fn pruned_and_unpruned_engines_give_identical_outputs_on_every_scenario() {
     let r =
         deter::scenario::ParamRef::resolve("model.fait_accompli", &seizing).expect("a parameter");
     seizing.set(r, 1.0).expect("in range");
-    all.push(("stress, fait_accompli = 1".into(), seizing));
+    all.push(("stress, fait_accompli = 1".into(), seizing.clone()));
+    // And with its two elements away from their defaults (the abandonment cost after an
+    // attack, the target's chance against a done deed).
+    for (key, value) in [
+        ("model.casus_foederis_cost", 0.5),
+        ("model.fait_accompli_resistance", 0.5),
+    ] {
+        let r = deter::scenario::ParamRef::resolve(key, &seizing).expect("a parameter");
+        seizing.set(r, value).expect("in range");
+    }
+    all.push((
+        "stress, fait_accompli = 1, its elements 0.5".into(),
+        seizing,
+    ));
     let mut pruned_any = 0;
     for (name, s) in &all {
         let (p, summary) = prune(s);
