@@ -309,7 +309,9 @@ impl Rows {
         s
     }
 
-    /// The runs and every headline outcome's (p, lo, hi) of a row written by [`Rows::row`].
+    /// The runs and every headline outcome's (p, lo, hi) of a row written by [`Rows::row`]
+    /// (None: not such a row; a cell that reads as 0 although it is not, `1e-400`, is not
+    /// one deter wrote).
     pub fn estimates_of(&self, line: &str) -> Option<(u64, [[f64; 3]; N_EVENTS])> {
         let mut out = [[0.0; 3]; N_EVENTS];
         match self.format {
@@ -320,7 +322,7 @@ impl Rows {
                 let first = runs_at + 1 + if self.adaptive { 2 } else { 0 };
                 for (i, o) in out.iter_mut().enumerate() {
                     for (j, x) in o.iter_mut().enumerate() {
-                        *x = cells.get(first + 3 * i + j)?.parse().ok()?;
+                        *x = number(cells.get(first + 3 * i + j)?)?;
                     }
                 }
                 Some((runs, out))
@@ -354,7 +356,7 @@ impl Rows {
                     + 1
                     + if self.adaptive { 2 } else { 0 };
                 for (i, o) in out.iter_mut().enumerate() {
-                    *o = cells.get(first + 3 * i)?.parse().ok()?;
+                    *o = number(cells.get(first + 3 * i)?)?;
                 }
             }
             RowFormat::Json => {
@@ -366,4 +368,10 @@ impl Rows {
         }
         Some(out)
     }
+}
+
+/// A number cell of a results row, read as every CSV input reads one
+/// ([`crate::scenario::input::number_text`]: `1e-400` is not 0).
+fn number(cell: &str) -> Option<f64> {
+    crate::scenario::input::number_text(cell, "a number").ok()
 }
