@@ -224,3 +224,118 @@ fn a_resumed_row_with_a_cell_that_underflows_to_zero_is_refused() {
         stderr(&o)
     );
 }
+
+/// A small levers x futures results file (4 points of 2 policies) at `dir/r.csv`, with
+/// P(use of force) from 0.05 to 0.08.
+fn small_results(dir: &std::path::Path) -> String {
+    let r = dir.join("r.csv");
+    std::fs::write(
+        &r,
+        "point,policy,future,x,runs,use_of_force_p,war_p\n0,a,0,0.1,100,0.05,0.02\n\
+         1,a,1,0.2,100,0.06,0.02\n2,b,0,0.3,100,0.07,0.02\n3,b,1,0.2,100,0.08,0.02\n",
+    )
+    .unwrap();
+    r.to_str().unwrap().to_string()
+}
+
+/// `deter discover --boxes -1` got clap's "unexpected argument '-1' found" (and `1.5`, `ten`
+/// clap's "invalid digit found in string"); every integer flag of deter says "FLAG TEXT:
+/// expected an integer in [MIN, MAX]" for every fault alike, as `--runs` does, exit 2.
+#[test]
+fn discover_boxes_gets_the_range_message_of_every_integer_flag() {
+    let d = tempfile::tempdir().unwrap();
+    let r = small_results(d.path());
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let reference = run(&["run", &base, "--runs", "-1"]);
+    assert_eq!(reference.status.code(), Some(2));
+    assert!(
+        stderr(&reference).starts_with("error: --runs -1: expected an integer in [1, "),
+        "{}",
+        stderr(&reference)
+    );
+    for text in ["-1", "0", "1.5", "ten", "101", "99999999999999999999999"] {
+        let o = run(&[
+            "discover",
+            &r,
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.06",
+            "--boxes",
+            text,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{text}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o),
+            format!("error: --boxes {text}: expected an integer in [1, 100]\n"),
+            "{text}"
+        );
+    }
+    let o = run(&[
+        "discover",
+        &r,
+        "--outcome",
+        "use_of_force",
+        "--above",
+        "0.06",
+        "--boxes",
+        "100",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// `deter discover --step N` was checked against the peeling only when a box was peeled:
+/// with no case of interest (nothing to peel) `--step 5`, `--step -1` and `--step ten` were
+/// accepted silently and printed "no box". Each is refused, exit 2, saying there is no step
+/// to choose and why, as a step past a peeling's end is refused.
+#[test]
+fn discover_refuses_a_step_when_no_box_was_peeled() {
+    let d = tempfile::tempdir().unwrap();
+    let r = small_results(d.path());
+    // Peeled: the range of the peeling (the reference message).
+    let o = run(&[
+        "discover",
+        &r,
+        "--outcome",
+        "use_of_force",
+        "--above",
+        "0.06",
+        "--step",
+        "5",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("error: --step 5: expected an integer in [0, "));
+    for text in ["5", "0", "-1", "ten"] {
+        let o = run(&[
+            "discover",
+            &r,
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.5",
+            "--step",
+            text,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{text}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "error: --step {text}: there is no step to choose: no box was peeled, none \
+                 of the 4 points is a case of interest (use_of_force > 0.5); run without \
+                 --step (in `{r}`)\n"
+            )
+        );
+        assert!(o.stdout.is_empty());
+    }
+    // Without --step the same analysis says "no box", exit 0.
+    let o = run(&[
+        "discover",
+        &r,
+        "--outcome",
+        "use_of_force",
+        "--above",
+        "0.5",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("no case of interest: no box"));
+}

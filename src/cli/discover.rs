@@ -11,6 +11,9 @@ use crate::rdm::prim::{PrimOptions, Selection};
 use crate::rdm::results::Results;
 use crate::rdm::{self, Condition, DiscoverError, Op};
 
+/// Most boxes `--boxes` may ask for.
+const MAX_BOXES: usize = 100;
+
 #[derive(Args, Debug)]
 pub struct DiscoverArgs {
     /// Results of a sweep (CSV, as `deter sweep --out` writes them); results the sweep's
@@ -45,7 +48,8 @@ pub struct DiscoverArgs {
     #[arg(long, default_value_t = 0.05)]
     pub min_mass: f64,
     /// Most boxes to find (covering: each next box among the points outside the earlier).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true,
+          value_parser = super::int_flag::<usize>("--boxes", 1, MAX_BOXES as u64))]
     pub boxes: usize,
     /// Choose this step of each peeling trajectory [default: the step with the largest
     /// harmonic mean of coverage and density].
@@ -123,11 +127,6 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
             args.min_mass
         )));
     }
-    if args.boxes == 0 || args.boxes > 100 {
-        return Err(CliError::Usage(crate::settings::integer_out_of_range(
-            "--boxes", args.boxes, 1, 100,
-        )));
-    }
     let results = Results::read(&args.results).map_err(read_error)?;
     let completeness = results.completeness(&args.results);
     let flag = if args.where_.is_some() {
@@ -167,6 +166,15 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
                         s.last as u64
                     ),
                     s.box_number
+                ));
+            }
+            // No peeling, so no step: every --step is refused alike, words too.
+            DiscoverError::NoPeeling(why) => {
+                return CliError::Usage(format!(
+                    "--step {}: there is no step to choose: no box was peeled, {why}; run \
+                     without --step (in `{}`)",
+                    args.step.as_deref().unwrap_or_default(),
+                    args.results.display()
                 ));
             }
         };
