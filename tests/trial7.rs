@@ -339,3 +339,108 @@ fn discover_refuses_a_step_when_no_box_was_peeled() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("no case of interest: no box"));
 }
+
+/// The resume command a sweep's record gives (`RESULTS.sweep`: the sweep file, where it was
+/// given from, and the options), as `deter robust` and `deter discover` print it.
+fn advised(out: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(format!("{}.sweep", out.display())).unwrap();
+    let record: serde_json::Value = serde_json::from_str(text.lines().nth(2).unwrap()).unwrap();
+    let file = std::path::Path::new(record["sweep_file"].as_str().unwrap());
+    let file = std::path::Path::new(record["directory"].as_str().unwrap()).join(file);
+    let mut words = vec![
+        "sweep".to_string(),
+        file.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    words.extend(
+        record["resume_args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap().to_string()),
+    );
+    words.push("--resume".into());
+    words
+}
+
+/// The library's `deter::sweep` wrote CSV rows to `r.json` (and JSON Lines to `r.csv`, rows
+/// to `r.html`) with a record advising `--format csv --out r.json --resume`, which `deter
+/// sweep` refuses ("names a JSON file, but --format is csv"); a seed above 2^63 - 1, which
+/// `--seed` refuses; and `--max-runs` without `--until-ci`, which `deter sweep` takes only
+/// with it. Every results file the library writes now has a resume command `deter sweep`
+/// accepts (run here as advised: it completes, exit 0, and leaves the file as it was), and
+/// what it could not advise exactly is refused before any work, as `deter sweep` refuses it.
+#[test]
+fn every_resume_command_the_librarys_sweep_records_is_accepted_by_deter_sweep() {
+    use deter::{Control, Error, Settings};
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let s = d.path().join("s.toml");
+    std::fs::write(
+        &s,
+        format!(
+            "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
+        ),
+    )
+    .unwrap();
+    let plain = Settings {
+        threads: 1,
+        ..Settings::default()
+    };
+    let varied = Settings {
+        runs: Some(7),
+        seed: Some(3),
+        horizon_years: Some(2),
+        until_ci: Some(0.3),
+        max_runs: Some(9),
+        ..plain.clone()
+    };
+    let capped = Settings {
+        max_runs: Some(9),
+        no_attribution: true,
+        ..plain.clone()
+    };
+    let written = [
+        ("r.csv", false, &plain),
+        ("r.json", true, &plain),
+        ("R.JSON", true, &varied),
+        ("r.txt", false, &varied),
+        ("r", true, &capped),
+    ];
+    for (name, json, settings) in written {
+        let out = d.path().join(name);
+        deter::sweep(&s, settings, Control::default(), &out, json)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let before = std::fs::read(&out).unwrap();
+        let words = advised(&out);
+        let o = deter().args(&words).arg("-q").output().unwrap();
+        assert!(o.status.success(), "{name}: {words:?}: {}", stderr(&o));
+        assert_eq!(std::fs::read(&out).unwrap(), before, "{name}");
+    }
+    let huge = Settings {
+        seed: Some(u64::MAX),
+        ..plain.clone()
+    };
+    let refused = [
+        ("c.json", false, &plain, "--out `"),
+        ("j.csv", true, &plain, "--out `"),
+        ("p.html", false, &plain, "names an HTML file"),
+        (
+            "s.csv",
+            false,
+            &huge,
+            "--seed 18446744073709551615: expected an integer in [0, ",
+        ),
+    ];
+    for (name, json, settings, said) in refused {
+        let out = d.path().join(name);
+        match deter::sweep(&s, settings, Control::default(), &out, json) {
+            Err(Error::Invalid(m)) => assert!(m.contains(said), "{name}: {m}"),
+            other => panic!("{name}: {:?}", other.map(|y| y.len())),
+        }
+        assert!(!out.exists(), "{name}");
+        assert!(!d.path().join(format!("{name}.sweep")).exists(), "{name}");
+    }
+}

@@ -427,9 +427,8 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-/// The largest seed, the same for `--seed` and a file's `seed` (a TOML integer is a signed
-/// 64-bit integer, so a file cannot hold more): 2^63 - 1.
-pub const MAX_SEED: u64 = i64::MAX as u64;
+/// The largest seed ([`crate::settings::MAX_SEED`]).
+pub const MAX_SEED: u64 = crate::settings::MAX_SEED;
 
 /// The parser of an integer flag: a whole number in `[min, max]`, else "FLAG TEXT: expected
 /// an integer in [MIN, MAX]", the message of a setting out of its range

@@ -110,7 +110,14 @@ pub fn resume_args(
         settings.horizon_years.map(|r| r.to_string()),
     );
     push("--until-ci", settings.until_ci.map(|r| r.to_string()));
-    push("--max-runs", settings.max_runs.map(|r| r.to_string()));
+    // A cap without a target changes nothing (and `deter sweep` takes it only with one).
+    push(
+        "--max-runs",
+        settings
+            .max_runs
+            .filter(|_| settings.until_ci.is_some())
+            .map(|r| r.to_string()),
+    );
     if attribution {
         v.push("--attribution".into());
     }

@@ -19,6 +19,52 @@ pub enum RowFormat {
     Json,
 }
 
+impl RowFormat {
+    /// The name `deter sweep --format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            RowFormat::Csv => "csv",
+            RowFormat::Json => "json",
+        }
+    }
+
+    /// The format of a results file `out` (None: standard output) asked for as `asked`: it,
+    /// else the extension (`.json`: JSON Lines, `.csv`: CSV, in any case), else CSV. Refused
+    /// before any work: an extension that contradicts `asked`, and `.html`/`.htm` (the page is
+    /// `--report`), so rows never land in a file a program would parse as something else and
+    /// the resume command a record gives (`--format` with `--out`) is one `deter sweep`
+    /// accepts. The one rule of `deter sweep` and the library's `deter::sweep`.
+    pub fn of_results(out: Option<&std::path::Path>, asked: Option<RowFormat>) -> Result<RowFormat, String> {
+        let ext = out
+            .and_then(|o| o.extension())
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let shown = out.map(|o| o.display().to_string()).unwrap_or_default();
+        let named = match ext.as_deref() {
+            Some("json") => Some(RowFormat::Json),
+            Some("csv") => Some(RowFormat::Csv),
+            Some("html" | "htm") => {
+                return Err(format!(
+                    "--out `{shown}` names an HTML file, but --out writes the results rows; use \
+                     --report `{shown}` for the HTML page"
+                ));
+            }
+            _ => None,
+        };
+        match (asked, named) {
+            (Some(f), Some(n)) if f != n => Err(format!(
+                "--out `{shown}` names a {} file, but --format is {}; use --format {} (or give \
+                 the file another extension)",
+                n.name().to_uppercase(),
+                f.name(),
+                n.name()
+            )),
+            (Some(f), _) => Ok(f),
+            (None, n) => Ok(n.unwrap_or(RowFormat::Csv)),
+        }
+    }
+}
+
 const METRIC_STATS: [&str; 5] = ["mean", "sd", "p05", "p50", "p95"];
 
 /// Formats the lines of one sweep's results file.
