@@ -416,8 +416,10 @@ pub fn sweep(
         SweepError::Interrupted => Error::Interrupted,
         other => Error::Io(other.to_string()),
     })?;
-    record.status = crate::sweep::record::Status::Complete;
-    crate::sweep::record::write(out, &fingerprint, &record).map_err(io)?;
+    record
+        .completed(out)
+        .and_then(|()| crate::sweep::record::write(out, &fingerprint, &record))
+        .map_err(io)?;
     Ok(outputs)
 }
 

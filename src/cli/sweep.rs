@@ -219,6 +219,15 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
                         )));
                     }
                 }
+                if record::written_over(out) {
+                    return Err(CliError::Usage(format!(
+                        "`{}` does not hold the rows its record `{}` recorded complete: it was \
+                         written over (by a sweep to standard output, or edited); remove both \
+                         or choose another --out",
+                        out.display(),
+                        marker.display()
+                    )));
+                }
             }
             record::write(out, &fingerprint, &plan).map_err(|e| {
                 CliError::Failure(format!("cannot write `{}`: {e}", marker.display()))
@@ -271,13 +280,14 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     })?;
     if let Some(out) = &args.out {
         // Every row is synced (run_sweep syncs at its end): the record says so.
-        plan.status = record::Status::Complete;
-        record::write(out, &fingerprint, &plan).map_err(|e| {
-            CliError::Failure(format!(
-                "cannot write `{}`: {e}",
-                record::path_beside(out).display()
-            ))
-        })?;
+        plan.completed(out)
+            .and_then(|()| record::write(out, &fingerprint, &plan))
+            .map_err(|e| {
+                CliError::Failure(format!(
+                    "cannot write `{}`: {e}",
+                    record::path_beside(out).display()
+                ))
+            })?;
     }
     let wall = started.elapsed().as_secs_f64();
     if !args.quiet {

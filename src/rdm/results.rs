@@ -40,6 +40,8 @@ pub struct Results {
     /// SHA-256 of the file's first line (its header, with its newline): what binds the
     /// sweep's record beside the file to it ([`crate::sweep::record`]).
     pub header_sha256: String,
+    /// SHA-256 of the whole file: what binds a complete record to these rows.
+    pub sha256: String,
 }
 
 /// The closest of `candidates` to `word` (Jaro-Winkler >= 0.8), for a did-you-mean.
@@ -161,6 +163,7 @@ impl Results {
             columns,
             rows,
             header_sha256: crate::sweep::record::sha256_hex(first),
+            sha256: crate::sweep::record::sha256_hex(bytes),
         })
     }
 
@@ -178,6 +181,10 @@ impl Results {
             &crate::sweep::record::RowsRead {
                 rows: self.rows.len() as u64,
                 header_sha256: &self.header_sha256,
+                results_sha256: &self.sha256,
+                runs: self.column("runs").map_or_else(Vec::new, |c| {
+                    self.rows.iter().map(|r| r[c].trim().parse().ok()).collect()
+                }),
                 policies,
             },
         )
