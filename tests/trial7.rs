@@ -573,3 +573,53 @@ fn a_record_beside_other_results_written_over_it_is_not_trusted() {
     );
     assert_eq!(std::fs::read(&gout).unwrap(), seed9);
 }
+
+/// An `--out` that is a symbolic link was replaced by a regular file (the temporary file was
+/// renamed onto the link): `deter run ... --out /dev/stdout > o.txt`, a common idiom, replaced
+/// the system's `/dev/stdout` link (here: a link to `/proc/self/fd/1` in a temporary
+/// directory, never the real one), and a link to a results file elsewhere was cut off from
+/// it. The output now replaces the file the link leads to; the link stays.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_through_a_symbolic_link_replaces_its_target_not_the_link() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let args = ["run", &base, "--runs", "10", "--no-attribution"];
+    let reference = run(&[&args[..], &["--format", "json"]].concat()).stdout;
+    assert!(reference.starts_with(b"{"));
+    std::fs::create_dir(d.path().join("elsewhere")).unwrap();
+    let link = d.path().join("results.json");
+    std::os::unix::fs::symlink("elsewhere/r.json", &link).unwrap();
+    let stdout = d.path().join("stdout-link.json");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &stdout).unwrap();
+    let captured = d.path().join("captured.txt");
+    for (out, target) in [
+        (&link, d.path().join("elsewhere/r.json")),
+        (&stdout, captured.clone()),
+    ] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
+            .args(args)
+            .arg("--out")
+            .arg(out)
+            .stdout(std::fs::File::create(&captured).unwrap())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let kept = std::fs::symlink_metadata(out).unwrap();
+        assert!(
+            kept.file_type().is_symlink(),
+            "{} was replaced",
+            out.display()
+        );
+        let json = std::fs::read(&target).unwrap();
+        let (a, b) = (strip_timing(&json), strip_timing(&reference));
+        assert_eq!(a, b, "{}", target.display());
+    }
+}
+
+/// The JSON of a report without its `timing` object (the only part that varies).
+fn strip_timing(json: &[u8]) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_slice(json).unwrap();
+    v.as_object_mut().unwrap().remove("timing");
+    v
+}
