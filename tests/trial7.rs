@@ -623,3 +623,58 @@ fn strip_timing(json: &[u8]) -> serde_json::Value {
     v.as_object_mut().unwrap().remove("timing");
     v
 }
+
+/// The number flags of `deter discover` and `deter robust` read `1e-400` as 0 (`--above
+/// 1e-400` selected every point with P > 0, `--where "use_of_force > 1e-400"` and
+/// `--threshold use_of_force=1e-400` alike), and clap answered `--alpha -1` with "unexpected
+/// argument '-1' found" and `--above ten` with "invalid float literal". Each is refused, exit
+/// 2, in the form of every flag ("FLAG TEXT: expected ...") with the words the same value gets
+/// in `--set` and every input file.
+#[test]
+fn discovers_and_robusts_number_flags_refuse_what_they_cannot_read_as_every_flag_does() {
+    let d = tempfile::tempdir().unwrap();
+    let r = small_results(d.path());
+    let tail = "a number too small to use (it reads as 0)";
+    let discover = ["discover", r.as_str(), "--outcome", "use_of_force"];
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            [&discover[..], &["--above", "1e-400"]].concat(),
+            format!("--above 1e-400: expected a number, found `1e-400`, {tail}"),
+        ),
+        (
+            vec!["discover", &r, "--where", "use_of_force > 1e-400"],
+            format!("--where `use_of_force > 1e-400`: expected a number, found `1e-400`, {tail}"),
+        ),
+        (
+            vec!["robust", &r, "--threshold", "use_of_force=1e-400"],
+            format!("--threshold `use_of_force=1e-400`: expected a number, found `1e-400`, {tail}"),
+        ),
+        (
+            [&discover[..], &["--above", "ten"]].concat(),
+            "--above ten: expected a number, found `ten`".into(),
+        ),
+        (
+            [&discover[..], &["--above", "0.06", "--alpha", "-1"]].concat(),
+            "--alpha -1: expected a share in (0, 0.5)".into(),
+        ),
+        (
+            [&discover[..], &["--above", "0.06", "--alpha", "1e-400"]].concat(),
+            format!("--alpha 1e-400: expected a share in (0, 0.5), found `1e-400`, {tail}"),
+        ),
+        (
+            [&discover[..], &["--above", "0.06", "--min-mass", "x"]].concat(),
+            "--min-mass x: expected a share in (0, 1), found `x`".into(),
+        ),
+    ];
+    for (args, said) in cases {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), format!("error: {said}\n"), "{args:?}");
+    }
+    // The words of `--set` for the same literal.
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let o = run(&["run", &base, "--set", "model.war_cost=1e-400"]);
+    assert!(stderr(&o).contains(&format!("found `1e-400`, {tail}")));
+    let o = run(&[&discover[..], &["--above", "0.06", "--alpha", "0.1"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -449,6 +449,24 @@ pub fn int_flag<T: TryFrom<u64> + Clone + Send + Sync + 'static>(
     }
 }
 
+/// The parser of a number flag: a finite number for which `fits` holds. A number out of
+/// range (a negative one too: clap took `-1` for a flag) is "FLAG TEXT: expected EXPECTED";
+/// any other text gets the words the same value gets in `--set` and in every input file
+/// ([`crate::scenario::input::number_text`]: "found `ten`", "found NaN", and for a literal
+/// that reads as 0 although it is not "found `1e-400`, a number too small to use (it reads
+/// as 0)"; clap said "invalid float literal" and read `1e-400` as 0).
+pub fn float_flag(
+    flag: &'static str,
+    expected: &'static str,
+    fits: fn(f64) -> bool,
+) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync + 'static {
+    move |text: &str| match crate::scenario::input::number_text(text, expected) {
+        Ok(x) if fits(x) => Ok(x),
+        Ok(_) => Err(format!("{flag} {text}: expected {expected}")),
+        Err((m, _)) => Err(format!("{flag} {text}: {m}")),
+    }
+}
+
 /// Parse `--seed`: an integer in [0, 2^63 - 1] (the range of a file's `seed`).
 pub fn parse_seed(text: &str) -> Result<u64, String> {
     int_flag::<u64>("--seed", 0, MAX_SEED)(text)

@@ -79,12 +79,9 @@ impl Condition {
         if column.is_empty() {
             return Err(format!("`{text}`: no column before `{}`", op.as_str()));
         }
-        let value: f64 = number
-            .trim()
-            .parse()
-            .ok()
-            .filter(|v: &f64| v.is_finite())
-            .ok_or_else(|| format!("`{text}`: `{}` is not a number", number.trim()))?;
+        // The words of the same value in every input (`1e-400`: too small to use).
+        let value = crate::scenario::input::number_text(number, "a number")
+            .map_err(|(m, _)| format!("`{text}`: {m}"))?;
         Ok(Self {
             column: column.to_string(),
             op,
