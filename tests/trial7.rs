@@ -678,3 +678,61 @@ fn discovers_and_robusts_number_flags_refuse_what_they_cannot_read_as_every_flag
     let o = run(&[&discover[..], &["--above", "0.06", "--alpha", "0.1"]].concat());
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// An empty file got "the file is empty" (with what the kind needs) from every TOML reader,
+/// but "not a deter sweep results file ..." from `deter robust` and `deter discover`, "not a
+/// deter partial file: invalid JSON (EOF while parsing a value at line 1 column 0)" from
+/// `deter merge`, and "no header line" from `--posterior` and a sweep's `futures`. Each now
+/// says "FILE: error: the file is empty" with what its kind holds, exit 2, as `deter
+/// validate` says of the same file.
+#[test]
+fn an_empty_file_is_called_empty_by_every_reader() {
+    let d = tempfile::tempdir().unwrap();
+    let empty = d.path().join("empty.csv");
+    std::fs::write(&empty, "\n  \n").unwrap();
+    let e = empty.to_str().unwrap();
+    let first = |o: &Output| stderr(o).lines().next().unwrap_or_default().to_string();
+    let reference = run(&["validate", e]);
+    assert_eq!(reference.status.code(), Some(2));
+    let said = format!("{e}: error: the file is empty");
+    assert_eq!(first(&reference), said);
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    for args in [
+        vec!["robust", e],
+        vec!["discover", e, "--outcome", "war", "--above", "0.1"],
+        vec!["merge", e],
+        vec![
+            "run",
+            &base,
+            "--posterior",
+            e,
+            "--runs",
+            "5",
+            "--draws",
+            "2",
+        ],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(first(&o), said, "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(" = help: a "),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).ends_with("1 error found\n"), "{args:?}");
+    }
+    let s = d.path().join("futures.toml");
+    std::fs::write(
+        &s,
+        format!("base = {base:?}\nruns = 5\nfutures = \"empty.csv\"\n"),
+    )
+    .unwrap();
+    let o = run(&["sweep", s.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        first(&o).ends_with("error: futures: `empty.csv`: the file is empty"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -170,8 +170,24 @@ pub fn check_posterior(posterior: &Posterior, scenario: &Scenario) -> Result<(),
 /// The text of a posterior file, read with the size bound and the file-level messages of
 /// every input kind (`FILE: error: cannot read file: ...`).
 pub fn read_posterior_text(path: &Path) -> Result<String, crate::scenario::Diagnostics> {
-    crate::calibrate::read_text(path, &path.display().to_string(), 256 << 20, "posterior")
+    let text =
+        crate::calibrate::read_text(path, &path.display().to_string(), 256 << 20, "posterior")?;
+    // Empty: the words of every input kind, with what a posterior holds.
+    if text.trim().is_empty() {
+        return Err(crate::scenario::Diagnostics(vec![
+            crate::scenario::Diagnostic::file_level(
+                &path.display().to_string(),
+                "the file is empty".into(),
+            )
+            .with_help(Some(DRAWS_NEED.into())),
+        ]));
+    }
+    Ok(text)
 }
+
+/// What a file of draws holds (a posterior, a sweep's `futures`), for an empty one.
+pub const DRAWS_NEED: &str = "a file of draws holds a header `draw,PATH...,weight,distance` \
+     and one row per draw, as `deter calibrate` writes its posterior.csv";
 
 /// A posterior CSV of text already read from `path` ([`read_posterior_text`]): `#` comment
 /// lines, a header `draw,PATH...,weight,distance`, rows. Errors give the line number.

@@ -82,6 +82,17 @@ impl Results {
         let bytes = crate::scenario::input::read_input_bytes(path, "results", MAX_RESULTS_BYTES)
             .map_err(ReadError::File)?;
         let shown = path.display().to_string();
+        // Empty: the words of every input kind, with what a results file holds.
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(ReadError::File(crate::scenario::Diagnostics(vec![
+                crate::scenario::Diagnostic::file_level(&shown, "the file is empty".into())
+                    .with_help(Some(
+                        "a results file holds a header line starting with `point` and one row \
+                         per point, as `deter sweep --out RESULTS.csv` writes it"
+                            .into(),
+                    )),
+            ])));
+        }
         Self::parse_located(&bytes, &shown).map_err(|e| {
             ReadError::Content(match e {
                 Fault::Located(m) => m,

@@ -395,7 +395,11 @@ pub(crate) fn read_draws(
         .enumerate()
         .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty());
     let Some((_, header)) = lines.next() else {
-        return fail(inp, "no header line".into());
+        // Empty (or comments only): the words of `--posterior` and every input kind.
+        let what = if text.trim().is_empty() { "is empty" } else { "holds only comments" };
+        inp.error(v.span(), "futures", format!("`{rel}`: the file {what}"))
+            .help = Some(crate::calibrate::nested::DRAWS_NEED.into());
+        return None;
     };
     let columns: Vec<&str> = header.split(',').map(str::trim).collect();
     if let Some(m) = crate::calibrate::nested::repeated_column(&columns) {
