@@ -3,11 +3,14 @@
 
 /// `eprintln!` that never panics. `eprintln!` panics when stderr is closed (`deter calibrate
 /// ... 2>&1 | head -1`: exit 101, the calibration stopped after one generation); a message
-/// that cannot be shown is lost, the command goes on and exits as it would have.
+/// that cannot be shown is lost, the command goes on and exits as it would have. The
+/// message passes through [`crate::scenario::printable_lines`]: the file names it quotes
+/// can hold an escape or a bidi override, which must not drive the terminal.
 macro_rules! note {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
+        let text = format!($($arg)*);
+        let _ = writeln!(std::io::stderr(), "{}", $crate::scenario::printable_lines(&text));
     }};
 }
 
