@@ -794,3 +794,33 @@ fn a_file_name_cannot_drive_the_terminal_from_a_table_or_a_note() {
         );
     }
 }
+
+/// A sweep's `futures` naming a directory or a missing file said "`DIR`: cannot read `DIR`:
+/// Is a directory": the words of no other reader. A file named in a file now gets the words
+/// of a `--files-from` list's missing file, "cannot read file `PATH`: REASON", with the path
+/// it was looked for (relative to the sweep file), exit 2.
+#[test]
+fn a_futures_file_that_cannot_be_read_gets_the_words_of_a_file_named_in_a_file() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    std::fs::create_dir(d.path().join("adir")).unwrap();
+    let s = d.path().join("s.toml");
+    for (name, reason) in [("adir", "Is a directory"), ("nope.csv", "No such file")] {
+        std::fs::write(
+            &s,
+            format!("base = {base:?}\nruns = 5\nfutures = \"{name}\"\n"),
+        )
+        .unwrap();
+        let o = run(&["sweep", s.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let want = format!(
+            "futures: `{name}`: cannot read file `{}`: {reason}",
+            d.path().join(name).display()
+        );
+        assert!(
+            errors(&stderr(&o))[0].starts_with(&want),
+            "{}\nwant: {want}",
+            stderr(&o)
+        );
+    }
+}

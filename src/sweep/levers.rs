@@ -385,7 +385,9 @@ pub(crate) fn read_draws(
     let bytes = match crate::scenario::read_bounded(&path, MAX_DRAWS_BYTES) {
         Ok(b) if b.len() <= MAX_DRAWS_BYTES => b,
         Ok(_) => return fail(inp, format!("larger than {MAX_DRAWS_BYTES} bytes")),
-        Err(e) => return fail(inp, format!("cannot read `{}`: {e}", path.display())),
+        // The words of a file named in a file (`--files-from`): "cannot read file `PATH`:
+        // REASON", PATH where it was looked for (relative to the sweep file).
+        Err(e) => return fail(inp, format!("cannot read file `{}`: {e}", path.display())),
     };
     let Ok(text) = String::from_utf8(bytes) else {
         return fail(inp, "not UTF-8 text".into());
