@@ -422,7 +422,7 @@ fn other_results(record: &Record, read: &RowsRead<'_>) -> Option<String> {
             None => false,
         };
         if !fits {
-            let runs = runs.map_or("no whole number of".to_string(), |n| thousands(n));
+            let runs = runs.map_or("no whole number of".to_string(), thousands);
             return Some(format!(
                 "row {k} has {runs} runs, its plan {}{}",
                 if record.until_ci { "up to " } else { "" },
