@@ -242,7 +242,7 @@ fn prepare_nested(
     let mut s = scenario.clone();
     settings.apply(&mut s)?;
     let budget = crate::settings::check_nested(draws, settings.runs)?;
-    let seed = settings.seed.unwrap_or(s.meta.seed);
+    let seed = crate::settings::check_seed(settings.seed.unwrap_or(s.meta.seed))?;
     Ok((
         s,
         budget,
@@ -359,7 +359,9 @@ fn prepare_sweep(
 /// complete; `deter robust` and `deter discover` check it, and `deter sweep FILE --out OUT
 /// --resume` (with the same settings) completes an interrupted sweep (docs/SWEEPS.md).
 ///
-/// Errors: [`Error::Input`] for an invalid sweep or base scenario, [`Error::Invalid`],
+/// Errors: [`Error::Input`] for an invalid sweep or base scenario, [`Error::Invalid`] (also an
+/// `out` whose extension contradicts `json`, `.csv` with JSON Lines or `.json` with CSV, or
+/// that names an HTML page, as `deter sweep` refuses it: before any work),
 /// [`Error::TooLarge`], [`Error::Interrupted`] (finished rows stay in `out`), [`Error::Io`].
 pub fn sweep(
     path: &Path,
@@ -370,19 +372,21 @@ pub fn sweep(
 ) -> Result<Vec<[f64; crate::outputs::N_EVENTS]>, Error> {
     use crate::sweep::rows::{RowFormat, Rows};
     use crate::sweep::runner::{self, Exec, SweepError};
-    let (sweep, design, until, threads) = prepare_sweep(path, settings)?;
-    let format = if json {
+    // `deter sweep`'s rule for `--format` against the `--out` extension: the record's resume
+    // command (`--format` with `--out`) must be one `deter sweep` accepts.
+    let asked = if json {
         RowFormat::Json
     } else {
         RowFormat::Csv
     };
+    let format = RowFormat::of_results(Some(out), Some(asked)).map_err(Error::Invalid)?;
+    let (sweep, design, until, threads) = prepare_sweep(path, settings)?;
     let rows = Rows::new(format, &sweep, until.is_some());
     // The record beside the results (`OUT.sweep`, as `deter sweep --out` writes it): the
     // plan, then whether every point was written; `deter sweep --resume` completes a stopped
     // sweep's file, and `deter robust` refuses it until then.
     let fingerprint = crate::sweep::record::fingerprint(&sweep, until.as_ref(), format);
-    let args =
-        crate::sweep::record::resume_args(Some(if json { "json" } else { "csv" }), settings, false);
+    let args = crate::sweep::record::resume_args(Some(format.name()), settings, false);
     let mut record = crate::sweep::record::Record::new(
         &sweep,
         &design,
@@ -412,8 +416,10 @@ pub fn sweep(
         SweepError::Interrupted => Error::Interrupted,
         other => Error::Io(other.to_string()),
     })?;
-    record.status = crate::sweep::record::Status::Complete;
-    crate::sweep::record::write(out, &fingerprint, &record).map_err(io)?;
+    record
+        .completed(out)
+        .and_then(|()| crate::sweep::record::write(out, &fingerprint, &record))
+        .map_err(io)?;
     Ok(outputs)
 }
 

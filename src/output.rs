@@ -93,7 +93,7 @@ fn refuse_input(path: &Path) -> String {
 /// Check before any work starts that `path` can be written: its directory exists and is a
 /// directory, and it is none of `inputs` nor any input read so far ([`note_input`]).
 pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
-    let dir = parent_dir(path);
+    let dir = parent_dir(&destination(path));
     if !dir.is_dir() {
         return Err(format!(
             "output directory `{}` does not exist",
@@ -177,6 +177,27 @@ pub fn check_output_dir(dir: &Path, option: &str) -> Result<(), String> {
     probe_dir(&parent)
 }
 
+/// The file an output named `path` replaces: `path` itself, or where it leads when it is a
+/// symbolic link (followed to the end, relative links from their own directory). Renaming a
+/// temporary file onto the link would replace the link itself: `--out /dev/stdout`, with
+/// standard output redirected to a file, replaced the system's `/dev/stdout` link with a
+/// regular file; a link to a shared results file was cut off from it.
+pub fn destination(path: &Path) -> PathBuf {
+    let mut at = path.to_path_buf();
+    // A bound on hops, as the kernel's (40): a loop of links is then left to fail at write.
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => match std::fs::read_link(&at) {
+                Ok(to) if to.is_absolute() => at = to,
+                Ok(to) => at = parent_dir(&at).join(to),
+                Err(_) => break,
+            },
+            _ => break,
+        }
+    }
+    at
+}
+
 fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -250,7 +271,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         ));
     }
     let _pending = PENDING.start();
-    let dir = parent_dir(path);
+    let path = destination(path);
+    let dir = parent_dir(&path);
     let mut tmp = tempfile::Builder::new()
         .prefix(".deter-")
         .suffix(".tmp")
@@ -258,7 +280,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.write_all(bytes)?;
     make_shareable(tmp.as_file())?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    tmp.persist(&path).map_err(|e| e.error)?;
     Ok(())
 }
 
@@ -280,12 +302,13 @@ impl AtomicFile {
             ));
         }
         let pending = PENDING.start();
+        let path = destination(path);
         let tmp = tempfile::Builder::new()
             .prefix(".deter-")
             .suffix(".tmp")
-            .tempfile_in(parent_dir(path))?;
+            .tempfile_in(parent_dir(&path))?;
         Ok(Self {
-            path: path.to_path_buf(),
+            path,
             tmp,
             _pending: pending,
         })

@@ -104,6 +104,21 @@ pub fn check_runs(flag: &str, runs: u64) -> Result<u64, SettingsError> {
     Ok(runs)
 }
 
+/// The largest seed, the same for `--seed`, a file's `seed` (a TOML integer is a signed
+/// 64-bit integer, so a file cannot hold more) and a program's [`Settings::seed`]: 2^63 - 1.
+pub const MAX_SEED: u64 = i64::MAX as u64;
+
+/// Check a seed against 0 ..= [`MAX_SEED`]: a program's seed is one a command can repeat
+/// (`--seed`, and the resume command of a sweep's record).
+pub fn check_seed(seed: u64) -> Result<u64, SettingsError> {
+    if seed > MAX_SEED {
+        return Err(SettingsError(integer_out_of_range(
+            "--seed", seed, 0, MAX_SEED,
+        )));
+    }
+    Ok(seed)
+}
+
 /// Check a horizon override against [`MIN_HORIZON_YEARS`] ..= [`MAX_HORIZON_YEARS`].
 pub fn check_horizon(years: u32) -> Result<u32, SettingsError> {
     if !(MIN_HORIZON_YEARS..=MAX_HORIZON_YEARS).contains(&years) {
@@ -193,7 +208,7 @@ impl Settings {
         }
         Ok(Resolved {
             runs,
-            seed: self.seed.unwrap_or(scenario.meta.seed),
+            seed: check_seed(self.seed.unwrap_or(scenario.meta.seed))?,
             threads: resolve_threads(self.threads),
             until,
         })
@@ -218,7 +233,7 @@ impl Settings {
                 sweep.runs = runs;
             }
         }
-        if let Some(seed) = self.seed
+        if let Some(seed) = self.seed.map(check_seed).transpose()?
             && seed != sweep.seed
         {
             sweep

@@ -674,9 +674,20 @@ class NestedComparison:
         self.draws_count: int = report["draws"]
         self.runs_per_draw: int = report["runs_per_draw"]
         self.seed: int = report["seed"]
-        self.effects = pd.DataFrame(
+        # In reading order (the JSON's keys come sorted: mc95_hi before mc95_lo, the outcome
+        # in the middle), as NestedResult.outcomes orders its columns.
+        order = [
+            "outcome", "mean_a", "mean_b", "effect_mean", "param90_lo", "param90_hi",
+            "mc_error", "se_mean", "mc95_lo", "mc95_hi", "mc95_undefined",
+            "share_of_draws_b_lower", "share_of_draws_b_higher",
+        ]
+        effects = pd.DataFrame(
             [{k: v for k, v in e.items() if k != "per_draw"} for e in report["effects"]]
         )
+        self.effects = effects[
+            [c for c in order if c in effects.columns]
+            + [c for c in effects.columns if c not in order]
+        ]
         params = report["parameters"]
         rows = []
         for d, values in enumerate(params["values"]):

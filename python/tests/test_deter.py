@@ -350,6 +350,13 @@ def test_compare_nested_equals_the_cli_json(tmp_path):
     assert cl["kind"] == "nested_comparison" and cl["draws"] == 5 and cl["runs_per_draw"] == 150
     # The tables are the JSON's: one row per outcome, one per draw; effects recomputed here.
     assert list(c.effects["outcome"]) == [e["outcome"] for e in cl["effects"]]
+    # Columns in reading order, as run_nested's outcomes (they came in the JSON's sorted
+    # order: effect_mean, mc95_hi, mc95_lo, ..., outcome in the middle).
+    assert list(c.effects.columns) == [
+        "outcome", "mean_a", "mean_b", "effect_mean", "param90_lo", "param90_hi",
+        "mc_error", "se_mean", "mc95_lo", "mc95_hi", "mc95_undefined",
+        "share_of_draws_b_lower", "share_of_draws_b_higher",
+    ]
     assert set(deter.OUTCOMES) <= set(c.effects["outcome"])
     assert c.draws.shape == (5, 1 + len(cl["parameters"]["paths"]) + len(cl["effects"]))
     for e in cl["effects"]:

@@ -170,8 +170,24 @@ pub fn check_posterior(posterior: &Posterior, scenario: &Scenario) -> Result<(),
 /// The text of a posterior file, read with the size bound and the file-level messages of
 /// every input kind (`FILE: error: cannot read file: ...`).
 pub fn read_posterior_text(path: &Path) -> Result<String, crate::scenario::Diagnostics> {
-    crate::calibrate::read_text(path, &path.display().to_string(), 256 << 20, "posterior")
+    let text =
+        crate::calibrate::read_text(path, &path.display().to_string(), 256 << 20, "posterior")?;
+    // Empty: the words of every input kind, with what a posterior holds.
+    if text.trim().is_empty() {
+        return Err(crate::scenario::Diagnostics(vec![
+            crate::scenario::Diagnostic::file_level(
+                &path.display().to_string(),
+                "the file is empty".into(),
+            )
+            .with_help(Some(DRAWS_NEED.into())),
+        ]));
+    }
+    Ok(text)
 }
+
+/// What a file of draws holds (a posterior, a sweep's `futures`), for an empty one.
+pub const DRAWS_NEED: &str = "a file of draws holds a header `draw,PATH...,weight,distance` \
+     and one row per draw, as `deter calibrate` writes its posterior.csv";
 
 /// A posterior CSV of text already read from `path` ([`read_posterior_text`]): `#` comment
 /// lines, a header `draw,PATH...,weight,distance`, rows. Errors give the line number.
@@ -199,39 +215,49 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
         .map(|s| s.to_string())
         .collect();
     let (mut values, mut weights, mut rows) = (Vec::new(), Vec::new(), Vec::new());
+    let w = cols.len() - 2;
     for (n, line) in lines {
-        let f: Result<Vec<f64>, _> = line.split(',').map(str::parse::<f64>).collect();
-        match f {
-            Ok(f) if f.len() == cols.len() && f.iter().all(|x| x.is_finite()) => {
-                let w = f[cols.len() - 2];
-                if w < 0.0 {
-                    // The words of the same fault in a sweep's `futures` file.
-                    return Err(format!(
-                        "{shown}:{}: weight `{}`: expected a number >= 0",
-                        n + 1,
-                        line.split(',').nth(cols.len() - 2).unwrap_or_default().trim()
-                    ));
-                }
-                values.push(f[1..cols.len() - 2].to_vec());
-                weights.push(w);
-                rows.push(n + 1);
-            }
-            _ if line.split(',').count() != cols.len() => {
-                return Err(format!(
-                    "{shown}:{}: {} cells, the header has {}",
-                    n + 1,
-                    line.split(',').count(),
-                    cols.len()
-                ));
-            }
-            _ => {
-                return Err(format!(
-                    "{shown}:{}: expected {} finite numbers separated by commas",
-                    n + 1,
-                    cols.len()
-                ));
-            }
+        let cells: Vec<&str> = line.split(',').collect();
+        if cells.len() != cols.len() {
+            return Err(format!(
+                "{shown}:{}: {} cells, the header has {}",
+                n + 1,
+                cells.len(),
+                cols.len()
+            ));
         }
+        let mut f = Vec::with_capacity(cells.len());
+        for (j, cell) in cells.iter().enumerate() {
+            // A cell's fault at FILE:LINE:COL in the words of the same literal in a TOML
+            // file (`1e-400`: "a number too small to use"), as a sweep's `futures` reads it.
+            let expected = if j == w { "a number >= 0" } else { "a number" };
+            let x = crate::scenario::input::number_text(cell, expected)
+                .and_then(|x| {
+                    if j == w && x < 0.0 {
+                        Err((format!("expected {expected}, found `{}`", cell.trim()), None))
+                    } else {
+                        Ok(x)
+                    }
+                })
+                .map_err(|(m, help)| {
+                    let at = crate::scenario::input::csv_fault(
+                        &shown.to_string(),
+                        n + 1,
+                        line,
+                        j,
+                        cols[j].trim(),
+                        &m,
+                    );
+                    match help {
+                        Some(h) => format!("{at}\n = help: {h}"),
+                        None => at,
+                    }
+                })?;
+            f.push(x);
+        }
+        values.push(f[1..w].to_vec());
+        weights.push(f[w]);
+        rows.push(n + 1);
     }
     if weights.is_empty() || weights.iter().sum::<f64>() <= 0.0 {
         return Err(format!("{shown}: no draw with a positive weight"));

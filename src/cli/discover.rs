@@ -11,6 +11,9 @@ use crate::rdm::prim::{PrimOptions, Selection};
 use crate::rdm::results::Results;
 use crate::rdm::{self, Condition, DiscoverError, Op};
 
+/// Most boxes `--boxes` may ask for.
+const MAX_BOXES: usize = 100;
+
 #[derive(Args, Debug)]
 pub struct DiscoverArgs {
     /// Results of a sweep (CSV, as `deter sweep --out` writes them); results the sweep's
@@ -22,10 +25,12 @@ pub struct DiscoverArgs {
     #[arg(long, requires = "threshold", conflicts_with = "where_")]
     pub outcome: Option<String>,
     /// Cases of interest: the outcome above this value.
-    #[arg(long, group = "threshold", allow_negative_numbers = true)]
+    #[arg(long, group = "threshold", allow_negative_numbers = true,
+          value_parser = super::float_flag("--above", "a number", f64::is_finite))]
     pub above: Option<f64>,
     /// Cases of interest: the outcome below this value.
-    #[arg(long, group = "threshold", allow_negative_numbers = true)]
+    #[arg(long, group = "threshold", allow_negative_numbers = true,
+          value_parser = super::float_flag("--below", "a number", f64::is_finite))]
     pub below: Option<f64>,
     /// Cases of interest as `COLUMN OP NUMBER` (OP: >, >=, <, <=), e.g.
     /// "regret_use_of_force > 0.02".
@@ -39,13 +44,16 @@ pub struct DiscoverArgs {
     #[arg(long, value_delimiter = ',')]
     pub inputs: Option<Vec<String>>,
     /// Share of a box's points removed per peeling step (and added per pasting step).
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = 0.05, allow_negative_numbers = true,
+          value_parser = super::float_flag("--alpha", "a share in (0, 0.5)", |a| a > 0.0 && a < 0.5))]
     pub alpha: f64,
     /// Smallest box, as a share of the points.
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = 0.05, allow_negative_numbers = true,
+          value_parser = super::float_flag("--min-mass", "a share in (0, 1)", |m| m > 0.0 && m < 1.0))]
     pub min_mass: f64,
     /// Most boxes to find (covering: each next box among the points outside the earlier).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true,
+          value_parser = super::int_flag::<usize>("--boxes", 1, MAX_BOXES as u64))]
     pub boxes: usize,
     /// Choose this step of each peeling trajectory [default: the step with the largest
     /// harmonic mean of coverage and density].
@@ -111,23 +119,6 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
             condition.column
         )));
     }
-    if !(args.alpha > 0.0 && args.alpha < 0.5) {
-        return Err(CliError::Usage(format!(
-            "--alpha {}: expected a share in (0, 0.5)",
-            args.alpha
-        )));
-    }
-    if !(args.min_mass > 0.0 && args.min_mass < 1.0) {
-        return Err(CliError::Usage(format!(
-            "--min-mass {}: expected a share in (0, 1)",
-            args.min_mass
-        )));
-    }
-    if args.boxes == 0 || args.boxes > 100 {
-        return Err(CliError::Usage(crate::settings::integer_out_of_range(
-            "--boxes", args.boxes, 1, 100,
-        )));
-    }
     let results = Results::read(&args.results).map_err(read_error)?;
     let completeness = results.completeness(&args.results);
     let flag = if args.where_.is_some() {
@@ -167,6 +158,15 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
                         s.last as u64
                     ),
                     s.box_number
+                ));
+            }
+            // No peeling, so no step: every --step is refused alike, words too.
+            DiscoverError::NoPeeling(why) => {
+                return CliError::Usage(format!(
+                    "--step {}: there is no step to choose: no box was peeled, {why}; run \
+                     without --step (in `{}`)",
+                    args.step.as_deref().unwrap_or_default(),
+                    args.results.display()
                 ));
             }
         };
@@ -241,14 +241,9 @@ pub fn parse_thresholds(flags: &[String]) -> Result<Vec<(String, f64)>, CliError
             let (o, v) = t.split_once('=').ok_or_else(|| {
                 CliError::Usage(format!("--threshold `{t}`: expected OUTCOME=VALUE"))
             })?;
-            let v: f64 = v
-                .trim()
-                .parse()
-                .ok()
-                .filter(|v: &f64| v.is_finite())
-                .ok_or_else(|| {
-                    CliError::Usage(format!("--threshold `{t}`: `{v}` is not a number"))
-                })?;
+            // The words of the same value in every input (`1e-400`: too small to use).
+            let v = crate::scenario::input::number_text(v, "a number")
+                .map_err(|(m, _)| CliError::Usage(format!("--threshold `{t}`: {m}")))?;
             if !(0.0..=1.0).contains(&v) {
                 return Err(CliError::Usage(format!(
                     "--threshold `{t}`: expected a number in [0, 1] (`{}` is a probability, a \

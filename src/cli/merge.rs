@@ -245,14 +245,15 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
                 },
             ],
         );
-        plan.status = sweep::record::Status::Complete;
         let fingerprint = sweep::record::fingerprint(&sweep, None, format);
-        sweep::record::write(out, &fingerprint, &plan).map_err(|e| {
-            CliError::Failure(format!(
-                "cannot write `{}`: {e}",
-                sweep::record::path_beside(out).display()
-            ))
-        })?;
+        plan.completed(out)
+            .and_then(|()| sweep::record::write(out, &fingerprint, &plan))
+            .map_err(|e| {
+                CliError::Failure(format!(
+                    "cannot write `{}`: {e}",
+                    sweep::record::path_beside(out).display()
+                ))
+            })?;
     }
     if !args.output.quiet {
         note!(

@@ -3,11 +3,14 @@
 
 /// `eprintln!` that never panics. `eprintln!` panics when stderr is closed (`deter calibrate
 /// ... 2>&1 | head -1`: exit 101, the calibration stopped after one generation); a message
-/// that cannot be shown is lost, the command goes on and exits as it would have.
+/// that cannot be shown is lost, the command goes on and exits as it would have. The
+/// message passes through [`crate::scenario::printable_lines`]: the file names it quotes
+/// can hold an escape or a bidi override, which must not drive the terminal.
 macro_rules! note {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
+        let text = format!($($arg)*);
+        let _ = writeln!(std::io::stderr(), "{}", $crate::scenario::printable_lines(&text));
     }};
 }
 
@@ -427,9 +430,8 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-/// The largest seed, the same for `--seed` and a file's `seed` (a TOML integer is a signed
-/// 64-bit integer, so a file cannot hold more): 2^63 - 1.
-pub const MAX_SEED: u64 = i64::MAX as u64;
+/// The largest seed ([`crate::settings::MAX_SEED`]).
+pub const MAX_SEED: u64 = crate::settings::MAX_SEED;
 
 /// The parser of an integer flag: a whole number in `[min, max]`, else "FLAG TEXT: expected
 /// an integer in [MIN, MAX]", the message of a setting out of its range
@@ -447,6 +449,24 @@ pub fn int_flag<T: TryFrom<u64> + Clone + Send + Sync + 'static>(
             .filter(|n| (min..=max).contains(n))
             .and_then(|n| T::try_from(n).ok())
             .ok_or_else(|| crate::settings::integer_out_of_range(flag, text, min, max))
+    }
+}
+
+/// The parser of a number flag: a finite number for which `fits` holds. A number out of
+/// range (a negative one too: clap took `-1` for a flag) is "FLAG TEXT: expected EXPECTED";
+/// any other text gets the words the same value gets in `--set` and in every input file
+/// ([`crate::scenario::input::number_text`]: "found `ten`", "found NaN", and for a literal
+/// that reads as 0 although it is not "found `1e-400`, a number too small to use (it reads
+/// as 0)"; clap said "invalid float literal" and read `1e-400` as 0).
+pub fn float_flag(
+    flag: &'static str,
+    expected: &'static str,
+    fits: fn(f64) -> bool,
+) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync + 'static {
+    move |text: &str| match crate::scenario::input::number_text(text, expected) {
+        Ok(x) if fits(x) => Ok(x),
+        Ok(_) => Err(format!("{flag} {text}: expected {expected}")),
+        Err((m, _)) => Err(format!("{flag} {text}: {m}")),
     }
 }
 

@@ -88,43 +88,13 @@ impl SweepArgs {
     /// `--report`), are refused before any work, so the rows never land in a file a program
     /// would parse as something else.
     pub fn results_format(&self) -> Result<SweepFormat, CliError> {
-        let ext = self
-            .out
-            .as_ref()
-            .and_then(|o| o.extension())
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        let named = match ext.as_deref() {
-            Some("json") => Some(SweepFormat::Json),
-            Some("csv") => Some(SweepFormat::Csv),
-            Some("html" | "htm") => {
-                let out = self.out.as_ref().map(|o| o.display().to_string());
-                let out = out.unwrap_or_default();
-                return Err(CliError::Usage(format!(
-                    "--out `{out}` names an HTML file, but --out writes the results rows; use \
-                     --report `{out}` for the HTML page"
-                )));
-            }
-            _ => None,
-        };
-        let name = |f: SweepFormat| match f {
-            SweepFormat::Csv => "csv",
-            SweepFormat::Json => "json",
-        };
-        match (self.format, named) {
-            (Some(f), Some(n)) if f != n => Err(CliError::Usage(format!(
-                "--out `{}` names a {} file, but --format is {}; use --format {} (or give the \
-                 file another extension)",
-                self.out
-                    .as_ref()
-                    .map(|o| o.display().to_string())
-                    .unwrap_or_default(),
-                name(n).to_uppercase(),
-                name(f),
-                name(n)
-            ))),
-            (Some(f), _) => Ok(f),
-            (None, n) => Ok(n.unwrap_or(SweepFormat::Csv)),
+        let asked = self.format.map(|f| match f {
+            SweepFormat::Csv => RowFormat::Csv,
+            SweepFormat::Json => RowFormat::Json,
+        });
+        match RowFormat::of_results(self.out.as_deref(), asked).map_err(CliError::Usage)? {
+            RowFormat::Csv => Ok(SweepFormat::Csv),
+            RowFormat::Json => Ok(SweepFormat::Json),
         }
     }
 }
@@ -249,6 +219,15 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
                         )));
                     }
                 }
+                if record::written_over(out) {
+                    return Err(CliError::Usage(format!(
+                        "`{}` does not hold the rows its record `{}` recorded complete: it was \
+                         written over (by a sweep to standard output, or edited); remove both \
+                         or choose another --out",
+                        out.display(),
+                        marker.display()
+                    )));
+                }
             }
             record::write(out, &fingerprint, &plan).map_err(|e| {
                 CliError::Failure(format!("cannot write `{}`: {e}", marker.display()))
@@ -301,13 +280,14 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     })?;
     if let Some(out) = &args.out {
         // Every row is synced (run_sweep syncs at its end): the record says so.
-        plan.status = record::Status::Complete;
-        record::write(out, &fingerprint, &plan).map_err(|e| {
-            CliError::Failure(format!(
-                "cannot write `{}`: {e}",
-                record::path_beside(out).display()
-            ))
-        })?;
+        plan.completed(out)
+            .and_then(|()| record::write(out, &fingerprint, &plan))
+            .map_err(|e| {
+                CliError::Failure(format!(
+                    "cannot write `{}`: {e}",
+                    record::path_beside(out).display()
+                ))
+            })?;
     }
     let wall = started.elapsed().as_secs_f64();
     if !args.quiet {

@@ -121,7 +121,10 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
                 "Uncertain parameters: {}.\n",
                 nested_out::source_text(&n.parameters, shown.as_deref())
             ));
-            t.into_bytes()
+            // The posterior's file name is printed: nothing in it may drive the terminal.
+            crate::scenario::printable_lines(&t)
+                .into_owned()
+                .into_bytes()
         }
     };
     emit(args.output.out.as_deref(), &bytes)
@@ -186,7 +189,9 @@ pub fn compare_nested(
                 "Uncertain parameters: {}.\n",
                 nested_out::source_text(&c.parameters, shown.as_deref())
             ));
-            t.into_bytes()
+            crate::scenario::printable_lines(&t)
+                .into_owned()
+                .into_bytes()
         }
     };
     emit(args.output.out.as_deref(), &bytes)

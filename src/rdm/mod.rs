@@ -79,12 +79,9 @@ impl Condition {
         if column.is_empty() {
             return Err(format!("`{text}`: no column before `{}`", op.as_str()));
         }
-        let value: f64 = number
-            .trim()
-            .parse()
-            .ok()
-            .filter(|v: &f64| v.is_finite())
-            .ok_or_else(|| format!("`{text}`: `{}` is not a number", number.trim()))?;
+        // The words of the same value in every input (`1e-400`: too small to use).
+        let value = crate::scenario::input::number_text(number, "a number")
+            .map_err(|(m, _)| format!("`{text}`: {m}"))?;
         Ok(Self {
             column: column.to_string(),
             op,
@@ -493,6 +490,15 @@ pub fn discover(
         .iter()
         .map(|&i| condition.op.holds(values[i], condition.value))
         .collect();
+    // No case of interest: nothing is peeled, so a chosen step has no peeling to be a step
+    // of; refused as a step past a peeling's end is, rather than ignored.
+    if matches!(select, prim::Selection::Step(_)) && !y.contains(&true) {
+        return Err(DiscoverError::NoPeeling(format!(
+            "none of the {} points is a case of interest ({})",
+            y.len(),
+            condition.describe()
+        )));
+    }
     let data = prim::Data { x: &x, y: &y };
     let found = prim::discover(&data, &options, boxes, select).map_err(DiscoverError::Step)?;
     let mixed_policies = match (policy, results.column("policy")) {
@@ -534,6 +540,9 @@ pub enum DiscoverError {
         .0.box_number
     )]
     Step(prim::StepOutOfRange),
+    /// A step was chosen (`--step`) but no box was peeled: why (no case of interest).
+    #[error("no box was peeled: {0}")]
+    NoPeeling(String),
 }
 
 /// The robustness table: text for the terminal and CSV to save beside the results.

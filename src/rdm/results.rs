@@ -40,6 +40,8 @@ pub struct Results {
     /// SHA-256 of the file's first line (its header, with its newline): what binds the
     /// sweep's record beside the file to it ([`crate::sweep::record`]).
     pub header_sha256: String,
+    /// SHA-256 of the whole file: what binds a complete record to these rows.
+    pub sha256: String,
 }
 
 /// The closest of `candidates` to `word` (Jaro-Winkler >= 0.8), for a did-you-mean.
@@ -50,6 +52,13 @@ pub fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
         .filter(|(s, _)| *s >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+/// Why [`Results::parse_located`] refused bytes: a fault of a cell, its message already at
+/// `FILE:LINE:COL`, or of the file as a whole.
+enum Fault {
+    Located(String),
+    File(String),
 }
 
 /// One column of a levers x futures results file as a policies x futures table.
@@ -72,41 +81,90 @@ impl Results {
     pub fn read(path: &Path) -> Result<Self, ReadError> {
         let bytes = crate::scenario::input::read_input_bytes(path, "results", MAX_RESULTS_BYTES)
             .map_err(ReadError::File)?;
-        Self::parse(&bytes).map_err(|e| ReadError::Content(format!("`{}`: {e}", path.display())))
+        let shown = path.display().to_string();
+        // Empty: the words of every input kind, with what a results file holds.
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(ReadError::File(crate::scenario::Diagnostics(vec![
+                crate::scenario::Diagnostic::file_level(&shown, "the file is empty".into())
+                    .with_help(Some(
+                        "a results file holds a header line starting with `point` and one row \
+                         per point, as `deter sweep --out RESULTS.csv` writes it"
+                            .into(),
+                    )),
+            ])));
+        }
+        Self::parse_located(&bytes, &shown).map_err(|e| {
+            ReadError::Content(match e {
+                Fault::Located(m) => m,
+                Fault::File(m) => format!("`{shown}`: {m}"),
+            })
+        })
     }
 
-    /// Parse CSV bytes (see [`Results::read`]).
+    /// Parse CSV bytes (see [`Results::read`]); messages name the file `results`.
+    #[cfg(test)]
     pub fn parse(bytes: &[u8]) -> Result<Self, String> {
+        Self::parse_located(bytes, "results").map_err(|e| match e {
+            Fault::Located(m) | Fault::File(m) => m,
+        })
+    }
+
+    /// Parse CSV bytes read from `file` (its name in messages).
+    ///
+    /// A number cell that reads as 0 although it is not (`1e-400`, below the floats'
+    /// exponent) is refused at `FILE:LINE:COL` in the words of every input kind: read as 0,
+    /// a parameter's boundary or an outcome would be analysed at a value the file does not
+    /// hold. `policy` and `future` are names, not numbers.
+    fn parse_located(bytes: &[u8], file: &str) -> Result<Self, Fault> {
         if bytes.first() == Some(&b'{') {
-            return Err("this is a JSON Lines results file; run the sweep with \
-                        --format csv (the default) to analyse it"
-                .into());
+            return Err(Fault::File(
+                "this is a JSON Lines results file; run the sweep with \
+                 --format csv (the default) to analyse it"
+                    .into(),
+            ));
         }
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .from_reader(bytes);
         let columns: Vec<String> = reader
             .headers()
-            .map_err(|e| format!("not a CSV results file: {e}"))?
+            .map_err(|e| Fault::File(format!("not a CSV results file: {e}")))?
             .iter()
             .map(str::to_string)
             .collect();
         if columns.first().map(String::as_str) != Some("point")
             || !columns.iter().any(|c| c == "runs")
         {
-            return Err(
+            return Err(Fault::File(
                 "not a deter sweep results file (its header should start with \
-                        `point` and have a `runs` column)"
+                 `point` and have a `runs` column)"
                     .into(),
-            );
+            ));
         }
         let mut rows = Vec::new();
         for (i, rec) in reader.records().enumerate() {
-            let rec = rec.map_err(|e| format!("row {}: {e}", i + 2))?;
+            let rec = rec.map_err(|e| Fault::File(format!("row {}: {e}", i + 2)))?;
+            for (j, cell) in rec.iter().enumerate() {
+                let name = columns.get(j).map_or("", String::as_str);
+                if matches!(name, "policy" | "future") || cell.trim().parse::<f64>() != Ok(0.0) {
+                    continue;
+                }
+                if let Err((m, _)) = crate::scenario::input::number_text(cell, "a number") {
+                    let (line, start) = rec
+                        .position()
+                        .map_or((i + 2, 0), |p| (p.line() as usize, p.byte() as usize));
+                    let text = bytes.get(start..).unwrap_or_default();
+                    let text = text.split(|&b| b == b'\n').next().unwrap_or_default();
+                    let text = String::from_utf8_lossy(text);
+                    return Err(Fault::Located(crate::scenario::input::csv_fault(
+                        file, line, &text, j, name, &m,
+                    )));
+                }
+            }
             rows.push(rec.iter().map(str::to_string).collect());
         }
         if rows.is_empty() {
-            return Err("no rows".into());
+            return Err(Fault::File("no rows".into()));
         }
         let first = bytes
             .iter()
@@ -116,6 +174,7 @@ impl Results {
             columns,
             rows,
             header_sha256: crate::sweep::record::sha256_hex(first),
+            sha256: crate::sweep::record::sha256_hex(bytes),
         })
     }
 
@@ -133,6 +192,10 @@ impl Results {
             &crate::sweep::record::RowsRead {
                 rows: self.rows.len() as u64,
                 header_sha256: &self.header_sha256,
+                results_sha256: &self.sha256,
+                runs: self.column("runs").map_or_else(Vec::new, |c| {
+                    self.rows.iter().map(|r| r[c].trim().parse().ok()).collect()
+                }),
                 policies,
             },
         )

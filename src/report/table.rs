@@ -183,9 +183,12 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "deter {} | {} ({source})",
+        "deter {} | {} ({})",
         r.engine_version,
-        crate::scenario::printable(&r.scenario)
+        crate::scenario::printable(&r.scenario),
+        // A file name can hold any character but `/` and NUL: an escape or a bidi override
+        // in it must not drive the terminal or reorder the line.
+        crate::scenario::printable(source)
     );
     let _ = writeln!(
         out,
@@ -364,13 +367,15 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
     let _ = writeln!(out, "deter {} | compare", c.engine_version);
     let _ = writeln!(
         out,
-        "  A: {} ({a})",
-        crate::scenario::printable(&c.a.scenario)
+        "  A: {} ({})",
+        crate::scenario::printable(&c.a.scenario),
+        crate::scenario::printable(a)
     );
     let _ = writeln!(
         out,
-        "  B: {} ({b})",
-        crate::scenario::printable(&c.b.scenario)
+        "  B: {} ({})",
+        crate::scenario::printable(&c.b.scenario),
+        crate::scenario::printable(b)
     );
     let _ = writeln!(
         out,

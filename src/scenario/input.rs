@@ -740,6 +740,63 @@ pub(crate) fn too_small(expected: &str, literal: &str) -> String {
     format!("expected {expected}, found `{literal}`, a number too small to use (it reads as 0)")
 }
 
+/// A number written as text (a `--set` value, a cell of a CSV input: a posterior, a sweep's
+/// `futures`, sweep results): the finite value, or the problem and its help line in the
+/// words the same literal gets in a TOML file: `nan`/`inf` "found NaN" with the help line,
+/// a literal beyond the floats "found `1e999`, a number too large to use", one that reads as
+/// 0 [`too_small`], nothing "found nothing", anything else "found `TEXT`".
+pub(crate) fn number_text(raw: &str, expected: &str) -> Result<f64, (String, Option<String>)> {
+    let raw = raw.trim();
+    let lower = raw.to_ascii_lowercase();
+    match raw.parse::<f64>() {
+        Ok(x) if lower.contains("nan") || lower.contains("inf") => Err((
+            format!("expected {expected}, found {x}"),
+            Some("`nan` and `inf` are not allowed in input files".to_string()),
+        )),
+        Ok(x) if x == 0.0 && underflows_to_zero(raw) => Err((too_small(expected, raw), None)),
+        Ok(x) if x.is_finite() => Ok(x),
+        Ok(_) => Err((
+            format!("expected {expected}, found `{raw}`, a number too large to use"),
+            None,
+        )),
+        Err(_) if raw.is_empty() => Err((format!("expected {expected}, found nothing"), None)),
+        Err(_) => Err((format!("expected {expected}, found `{raw}`"), None)),
+    }
+}
+
+/// A fault of cell `j` (0-based) of line `line` (number `n`, 1-based) of the CSV input
+/// `file`, in column `name`: "FILE:LINE:COL: column `NAME`: MESSAGE", the form every CSV
+/// reader gives a cell ([`number_text`] words the message).
+pub(crate) fn csv_fault(file: &str, n: usize, line: &str, j: usize, name: &str, message: &str) -> String {
+    format!("{file}:{n}:{}: column `{name}`: {message}", csv_column(line, j))
+}
+
+/// Column (1-based, in characters) of cell `j` (0-based) of a CSV line: where its text
+/// starts, past blanks; commas inside double quotes do not separate cells. For the
+/// `FILE:LINE:COL` of a fault in a cell, as a TOML file's faults are located.
+pub(crate) fn csv_column(line: &str, j: usize) -> usize {
+    let (mut cell, mut quoted, mut start) = (0, false, 0);
+    for (i, c) in line.char_indices() {
+        if cell == j {
+            start = i;
+            break;
+        }
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                cell += 1;
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if cell < j {
+        start = line.len();
+    }
+    let blanks = line[start..].len() - line[start..].trim_start().len();
+    line[..start + blanks].chars().count() + 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -770,5 +827,14 @@ mod tests {
         for t in ["0", "0.0", "-0.0", "0e-400", "0.000e5", "0x0"] {
             assert!(!underflows_to_zero(t), "{t}");
         }
+    }
+
+    #[test]
+    fn a_csv_cell_is_located_at_its_first_character() {
+        assert_eq!(csv_column("0,1e-400,1", 0), 1);
+        assert_eq!(csv_column("0,1e-400,1", 1), 3);
+        assert_eq!(csv_column("0, 1e-400,1", 1), 4);
+        assert_eq!(csv_column("é,\"a,b\",x", 2), 9);
+        assert_eq!(csv_column("0,1", 2), 4);
     }
 }

@@ -60,10 +60,7 @@ impl Override {
             "true" => Some(1.0),
             "false" => Some(0.0),
             // A literal that reads as 0 although it is not (`1e-400`) is refused as in a file.
-            _ => raw
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite() && !(*v == 0.0 && super::input::underflows_to_zero(raw))),
+            _ => super::input::number_text(raw, "a number").ok(),
         };
         match value {
             Some(value) => Ok(Override {
@@ -187,21 +184,8 @@ fn not_a_number(d: Diagnostic, text: &str, scenario: &Scenario) -> Diagnostic {
         return d;
     };
     let expected = target.spec().expected();
-    let lower = raw.to_ascii_lowercase();
-    let (message, help) = match raw.parse::<f64>() {
-        Ok(x) if lower.contains("nan") || lower.contains("inf") => (
-            format!("expected {expected}, found {x}"),
-            Some("`nan` and `inf` are not allowed in input files".to_string()),
-        ),
-        Ok(x) if x == 0.0 && super::input::underflows_to_zero(raw) => {
-            (super::input::too_small(&expected, raw), None)
-        }
-        Ok(_) => (
-            format!("expected {expected}, found `{raw}`, a number too large to use"),
-            None,
-        ),
-        Err(_) if raw.is_empty() => (format!("expected {expected}, found nothing"), None),
-        Err(_) => (format!("expected {expected}, found `{raw}`"), None),
+    let Err((message, help)) = super::input::number_text(raw, &expected) else {
+        return d;
     };
     let at = text.find('=').map_or(0, |i| i + 1);
     Diagnostic::at(&d.file, text, at..text.len(), path, message).with_help(help)

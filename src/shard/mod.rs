@@ -246,6 +246,18 @@ pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
                 .map(|d| d.message)
                 .unwrap_or_default(),
         })?;
+    // Empty: the words of every input kind, with what a partial file holds.
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ReadError::Syntax(Box::new(
+            crate::scenario::Diagnostic::file_level(&name, "the file is empty".into()).with_help(
+                Some(
+                    "a partial file is written whole by `deter run|sweep FILE --shard K/N --out \
+                     PART`; write this shard again"
+                        .into(),
+                ),
+            ),
+        )));
+    }
     // A file that does not open a JSON object is another kind of file (a scenario given
     // by mistake): said so. One that does is a damaged partial file: located at its fault.
     let value: serde_json::Value =

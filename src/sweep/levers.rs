@@ -385,7 +385,9 @@ pub(crate) fn read_draws(
     let bytes = match crate::scenario::read_bounded(&path, MAX_DRAWS_BYTES) {
         Ok(b) if b.len() <= MAX_DRAWS_BYTES => b,
         Ok(_) => return fail(inp, format!("larger than {MAX_DRAWS_BYTES} bytes")),
-        Err(e) => return fail(inp, format!("cannot read `{}`: {e}", path.display())),
+        // The words of a file named in a file (`--files-from`): "cannot read file `PATH`:
+        // REASON", PATH where it was looked for (relative to the sweep file).
+        Err(e) => return fail(inp, format!("cannot read file `{}`: {e}", path.display())),
     };
     let Ok(text) = String::from_utf8(bytes) else {
         return fail(inp, "not UTF-8 text".into());
@@ -395,7 +397,11 @@ pub(crate) fn read_draws(
         .enumerate()
         .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty());
     let Some((_, header)) = lines.next() else {
-        return fail(inp, "no header line".into());
+        // Empty (or comments only): the words of `--posterior` and every input kind.
+        let what = if text.trim().is_empty() { "is empty" } else { "holds only comments" };
+        inp.error(v.span(), "futures", format!("`{rel}`: the file {what}"))
+            .help = Some(crate::calibrate::nested::DRAWS_NEED.into());
+        return None;
     };
     let columns: Vec<&str> = header.split(',').map(str::trim).collect();
     if let Some(m) = crate::calibrate::nested::repeated_column(&columns) {
@@ -448,11 +454,21 @@ pub(crate) fn read_draws(
                 ),
             );
         }
+        // A cell that is not a number (or reads as 0 although it is not: `1e-400`) at
+        // FILE:LINE:COL, in the words `--posterior` gives it and a TOML file gives the literal.
+        let cell_fault = |inp: &mut Input<'_>, c: usize, m: String, help: Option<String>| {
+            let at = crate::scenario::input::csv_fault(&rel, n + 1, line, c, columns[c], &m);
+            inp.error(v.span(), "futures", at).help = help;
+        };
         let mut row = Vec::with_capacity(params.len());
         for (&(c, name), t) in params.iter().zip(&targets) {
-            match cells[c].parse::<f64>() {
+            match crate::scenario::input::number_text(cells[c], "a number") {
                 Ok(x) if t.spec().contains(x) => row.push(x),
-                _ => {
+                Err((m, help)) => {
+                    cell_fault(inp, c, m, help);
+                    return None;
+                }
+                Ok(_) => {
                     // The wording of a `--posterior` value out of range (FILE:LINE: column
                     // `PATH`: expected ..., found VALUE) and the help line of every kind.
                     let spec = t.spec();
@@ -473,13 +489,16 @@ pub(crate) fn read_draws(
         }
         let w = match weight_col {
             None => 1.0,
-            Some(c) => match cells[c].parse::<f64>() {
-                Ok(w) if w.is_finite() && w >= 0.0 => w,
-                _ => {
-                    return fail_line(
-                        inp,
-                        format!("{rel}:{}: weight `{}`: expected a number >= 0", n + 1, cells[c]),
-                    );
+            Some(c) => match crate::scenario::input::number_text(cells[c], "a number >= 0") {
+                Ok(w) if w >= 0.0 => w,
+                Ok(_) => {
+                    let m = format!("expected a number >= 0, found `{}`", cells[c]);
+                    cell_fault(inp, c, m, None);
+                    return None;
+                }
+                Err((m, help)) => {
+                    cell_fault(inp, c, m, help);
+                    return None;
                 }
             },
         };

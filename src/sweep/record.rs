@@ -110,7 +110,14 @@ pub fn resume_args(
         settings.horizon_years.map(|r| r.to_string()),
     );
     push("--until-ci", settings.until_ci.map(|r| r.to_string()));
-    push("--max-runs", settings.max_runs.map(|r| r.to_string()));
+    // A cap without a target changes nothing (and `deter sweep` takes it only with one).
+    push(
+        "--max-runs",
+        settings
+            .max_runs
+            .filter(|_| settings.until_ci.is_some())
+            .map(|r| r.to_string()),
+    );
     if attribution {
         v.push("--attribution".into());
     }
@@ -159,6 +166,12 @@ pub struct Record {
     /// Options the resume needs besides the sweep file, `--out` and `--resume` (`--runs`,
     /// `--seed`, `--format`, ...), as given.
     pub resume_args: Vec<String>,
+    /// SHA-256 of the whole results file, written with `complete` ([`Record::completed`]):
+    /// binds a complete record to those rows, so results written over them (to standard
+    /// output, by another sweep with the same header) are not called complete by it. Absent
+    /// while running and in records written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results_sha256: Option<String>,
 }
 
 impl Record {
@@ -192,8 +205,67 @@ impl Record {
             sweep_file: sweep_file.display().to_string(),
             directory,
             resume_args,
+            results_sha256: None,
         }
     }
+
+    /// Mark the record complete: every row of `results` is written and synced. Its SHA-256
+    /// (read back in blocks) binds the record to them.
+    pub fn completed(&mut self, results: &Path) -> std::io::Result<()> {
+        self.results_sha256 = Some(file_sha256(results)?.0);
+        self.status = Status::Complete;
+        Ok(())
+    }
+}
+
+/// SHA-256 of the file at `path` (read in blocks) and its number of newlines.
+fn file_sha256(path: &Path) -> std::io::Result<(String, u64)> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut hash = Sha256::new();
+    let mut block = vec![0u8; 1 << 16];
+    let mut lines = 0u64;
+    loop {
+        match f.read(&mut block)? {
+            0 => break,
+            n => {
+                hash.update(&block[..n]);
+                lines += block[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+            }
+        }
+    }
+    let hex = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok((hex, lines))
+}
+
+/// Whether the results at `results` hold every point their record (beside them) recorded
+/// complete, but other rows than it recorded: written over by another sweep (to standard
+/// output, `deter sweep ... > results`) or edited. `deter sweep --resume` refuses them (its
+/// checks of each kept row cannot see another seed's rows of a grid); a file cut short after
+/// the sweep finished is not this (the resume completes it).
+pub fn written_over(results: &Path) -> bool {
+    // Read here without recording the record as an input: the resume replaces it.
+    let Ok(bytes) = crate::scenario::read_bounded(&path_beside(results), MAX_RECORD_BYTES) else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let Some(Ok(record)) = text.lines().nth(2).map(serde_json::from_str::<Record>) else {
+        return false;
+    };
+    let Some(recorded) = record.results_sha256.as_deref() else {
+        return false;
+    };
+    match file_sha256(results) {
+        // A header line, then one line per point.
+        Ok((hash, lines)) => {
+            record.status == Status::Complete && lines == record.points + 1 && hash != recorded
+        }
+        Err(_) => false,
+    }
+}
+
+impl Record {
 
     /// The whole record file: the `fingerprint` lines, then this record.
     pub fn text(&self, fingerprint: &str) -> String {
@@ -318,11 +390,59 @@ pub enum Completeness {
 }
 
 /// The rows of a results file a reader has, for [`check`]: the number of rows, the SHA-256
-/// of its first line, and for levers x futures results each row's policy id.
+/// of its first line and of the whole file, each row's `runs`, and for levers x futures
+/// results each row's policy id.
 pub struct RowsRead<'a> {
     pub rows: u64,
     pub header_sha256: &'a str,
+    pub results_sha256: &'a str,
+    /// Each row's `runs` cell (None: not a whole number).
+    pub runs: Vec<Option<u64>>,
     pub policies: Option<Vec<&'a str>>,
+}
+
+/// Why `record` (whose header is the results') describes other results than `read`, if
+/// it does: a complete record whose file hash differs while every row is there, a row
+/// whose runs are not the plan's, or a row whose policy is not the plan's at that point
+/// (point k is future `k % futures` of policy `k / futures`).
+fn other_results(record: &Record, read: &RowsRead<'_>) -> Option<String> {
+    if read.rows == record.points
+        && record.status == Status::Complete
+        && record
+            .results_sha256
+            .as_deref()
+            .is_some_and(|h| h != read.results_sha256)
+    {
+        return Some("their rows differ from the rows it recorded complete".into());
+    }
+    for (k, runs) in read.runs.iter().enumerate() {
+        let fits = match runs {
+            Some(n) if record.until_ci => *n >= 1 && *n <= record.runs_per_point,
+            Some(n) => *n == record.runs_per_point,
+            None => false,
+        };
+        if !fits {
+            let runs = runs.map_or("no whole number of".to_string(), thousands);
+            return Some(format!(
+                "row {k} has {runs} runs, its plan {}{}",
+                if record.until_ci { "up to " } else { "" },
+                thousands(record.runs_per_point)
+            ));
+        }
+    }
+    if let (Some(ids), Some(f), Some(rows)) = (&record.policies, record.futures, &read.policies)
+    {
+        for (k, id) in rows.iter().enumerate() {
+            let planned = ids.get(k / f.max(1) as usize).map(String::as_str);
+            if planned != Some(*id) {
+                return Some(format!(
+                    "row {k} is of policy `{id}`, where its plan has {}",
+                    planned.map_or("no point".to_string(), |p| format!("policy `{p}`"))
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// Whether the results at `path` (read as `read`) hold every point their record plans.
@@ -358,6 +478,12 @@ pub fn check(path: &Path, read: &RowsRead<'_>) -> Completeness {
     if record.header_sha256 != read.header_sha256 {
         return unknown(format!(
             "the record `{}` was written for other results (their header differs)",
+            marker.display()
+        ));
+    }
+    if let Some(why) = other_results(&record, read) {
+        return unknown(format!(
+            "the record `{}` was written for other results ({why})",
             marker.display()
         ));
     }
@@ -446,6 +572,7 @@ mod tests {
             sweep_file: "sweeps/s.toml".into(),
             directory: directory.into(),
             resume_args: vec!["--runs".into(), "200".into()],
+            results_sha256: None,
         }
     }
 
@@ -484,6 +611,8 @@ mod tests {
         let read = RowsRead {
             rows: 620,
             header_sha256: &r.header_sha256,
+            results_sha256: "",
+            runs: vec![Some(200); 620],
             policies: Some(rows),
         };
         assert_eq!(
@@ -498,6 +627,8 @@ mod tests {
         let read = RowsRead {
             rows: 40,
             header_sha256: "",
+            results_sha256: "",
+            runs: vec![Some(200); 40],
             policies: None,
         };
         assert_eq!(missing_points(&plain, &read), "points 40 to 1499");

@@ -19,6 +19,52 @@ pub enum RowFormat {
     Json,
 }
 
+impl RowFormat {
+    /// The name `deter sweep --format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            RowFormat::Csv => "csv",
+            RowFormat::Json => "json",
+        }
+    }
+
+    /// The format of a results file `out` (None: standard output) asked for as `asked`: it,
+    /// else the extension (`.json`: JSON Lines, `.csv`: CSV, in any case), else CSV. Refused
+    /// before any work: an extension that contradicts `asked`, and `.html`/`.htm` (the page is
+    /// `--report`), so rows never land in a file a program would parse as something else and
+    /// the resume command a record gives (`--format` with `--out`) is one `deter sweep`
+    /// accepts. The one rule of `deter sweep` and the library's `deter::sweep`.
+    pub fn of_results(out: Option<&std::path::Path>, asked: Option<RowFormat>) -> Result<RowFormat, String> {
+        let ext = out
+            .and_then(|o| o.extension())
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let shown = out.map(|o| o.display().to_string()).unwrap_or_default();
+        let named = match ext.as_deref() {
+            Some("json") => Some(RowFormat::Json),
+            Some("csv") => Some(RowFormat::Csv),
+            Some("html" | "htm") => {
+                return Err(format!(
+                    "--out `{shown}` names an HTML file, but --out writes the results rows; use \
+                     --report `{shown}` for the HTML page"
+                ));
+            }
+            _ => None,
+        };
+        match (asked, named) {
+            (Some(f), Some(n)) if f != n => Err(format!(
+                "--out `{shown}` names a {} file, but --format is {}; use --format {} (or give \
+                 the file another extension)",
+                n.name().to_uppercase(),
+                f.name(),
+                n.name()
+            )),
+            (Some(f), _) => Ok(f),
+            (None, n) => Ok(n.unwrap_or(RowFormat::Csv)),
+        }
+    }
+}
+
 const METRIC_STATS: [&str; 5] = ["mean", "sd", "p05", "p50", "p95"];
 
 /// Formats the lines of one sweep's results file.
@@ -309,7 +355,9 @@ impl Rows {
         s
     }
 
-    /// The runs and every headline outcome's (p, lo, hi) of a row written by [`Rows::row`].
+    /// The runs and every headline outcome's (p, lo, hi) of a row written by [`Rows::row`]
+    /// (None: not such a row; a cell that reads as 0 although it is not, `1e-400`, is not
+    /// one deter wrote).
     pub fn estimates_of(&self, line: &str) -> Option<(u64, [[f64; 3]; N_EVENTS])> {
         let mut out = [[0.0; 3]; N_EVENTS];
         match self.format {
@@ -320,7 +368,7 @@ impl Rows {
                 let first = runs_at + 1 + if self.adaptive { 2 } else { 0 };
                 for (i, o) in out.iter_mut().enumerate() {
                     for (j, x) in o.iter_mut().enumerate() {
-                        *x = cells.get(first + 3 * i + j)?.parse().ok()?;
+                        *x = number(cells.get(first + 3 * i + j)?)?;
                     }
                 }
                 Some((runs, out))
@@ -354,7 +402,7 @@ impl Rows {
                     + 1
                     + if self.adaptive { 2 } else { 0 };
                 for (i, o) in out.iter_mut().enumerate() {
-                    *o = cells.get(first + 3 * i)?.parse().ok()?;
+                    *o = number(cells.get(first + 3 * i)?)?;
                 }
             }
             RowFormat::Json => {
@@ -366,4 +414,10 @@ impl Rows {
         }
         Some(out)
     }
+}
+
+/// A number cell of a results row, read as every CSV input reads one
+/// ([`crate::scenario::input::number_text`]: `1e-400` is not 0).
+fn number(cell: &str) -> Option<f64> {
+    crate::scenario::input::number_text(cell, "a number").ok()
 }

@@ -1,0 +1,826 @@
+//! Faults left over by earlier trials (trial 7) and faults a fresh user met following
+//! README.md and docs/, each named after the fault's class. Expected messages are taken
+//! from the command or file kind that already gets them right, not from the code under test.
+
+use std::process::Output;
+
+mod common;
+use common::{deter, scenario};
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn run(args: &[&str]) -> Output {
+    deter().args(args).output().expect("deter runs")
+}
+
+/// The message part of every `error:` line: after `: error: ` (a TOML diagnostic) or after a
+/// leading `error: ` (a message without an excerpt).
+fn errors(err: &str) -> Vec<String> {
+    err.lines()
+        .filter_map(|l| {
+            l.split_once(": error: ")
+                .map(|(_, m)| m.to_string())
+                .or_else(|| l.strip_prefix("error: ").map(str::to_string))
+        })
+        .collect()
+}
+
+/// A number literal with a nonzero digit that reads as 0 (`1e-400`) was refused in every
+/// TOML file kind and in `--set`, but every CSV input read it as 0: a `--posterior` draw, a
+/// sweep's `futures` draw (or its weight), a results cell for `deter robust` and `deter
+/// discover` (a parameter's boundary `x <= 0` in a PRIM box), and a kept row of `deter sweep
+/// --resume`. Each now refuses it, exit 2, at FILE:LINE:COL of the cell, with the words a
+/// TOML file gives the same literal ("found `1e-400`, a number too small to use (it reads as
+/// 0)"). `0e-400` is still 0.
+#[test]
+fn a_csv_cell_that_underflows_to_zero_is_refused_at_its_line_and_column() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let tail = "a number too small to use (it reads as 0)";
+    // The words of the same literal in a sweep file's values (a TOML reader).
+    let sweep = d.path().join("values.toml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "base = {base:?}\nruns = 10\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1e-400]\n"
+        ),
+    )
+    .unwrap();
+    let o = run(&["validate", sweep.to_str().unwrap()]);
+    let toml = errors(&stderr(&o));
+    assert_eq!(
+        toml,
+        vec![format!(
+            "parameter[0].values[1]: expected a number, found `1e-400`, {tail}"
+        )]
+    );
+    let toml_words = toml[0].split_once(": ").unwrap().1.to_string();
+
+    // `--posterior`: a parameter's cell and a weight's cell.
+    let post = d.path().join("post.csv");
+    let p = post.to_str().unwrap();
+    for (text, at, column, expected) in [
+        (
+            "draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,1e-400,1,0\n",
+            "3:3",
+            "model.war_cost",
+            "a number",
+        ),
+        (
+            "# a comment\ndraw,model.war_cost,weight,distance\n0,0.5,1,0\n1,  0.5, 1e-400,0\n",
+            "4:10",
+            "weight",
+            "a number >= 0",
+        ),
+    ] {
+        std::fs::write(&post, text).unwrap();
+        let o = run(&[
+            "run",
+            &base,
+            "--posterior",
+            p,
+            "--draws",
+            "2",
+            "--runs",
+            "5",
+            "-q",
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let want =
+            format!("{p}:{at}: column `{column}`: expected {expected}, found `1e-400`, {tail}");
+        assert_eq!(errors(&stderr(&o)), vec![want.clone()]);
+        if column == "model.war_cost" {
+            assert!(want.ends_with(&toml_words), "{want}\n{toml_words}");
+        }
+        // The same file as a sweep's futures: the same words, under the sweep's `futures`.
+        let s = d.path().join("futures.toml");
+        std::fs::write(
+            &s,
+            format!("base = {base:?}\nruns = 5\npoints = 2\nfutures = \"post.csv\"\n"),
+        )
+        .unwrap();
+        let out = d.path().join("f.csv");
+        let o = run(&[
+            "sweep",
+            s.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert_eq!(
+            errors(&stderr(&o)),
+            vec![format!("futures: {}", want.replacen(p, "post.csv", 1))]
+        );
+        assert!(stderr(&o).starts_with(&format!("{}:4:11: error: ", s.display())));
+        assert!(!out.exists());
+    }
+    // `0e-400` is a zero written with an exponent: still 0 (model.war_cost may be 0).
+    std::fs::write(
+        &post,
+        "draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,0e-400,1,0\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "run",
+        &base,
+        "--posterior",
+        p,
+        "--draws",
+        "2",
+        "--runs",
+        "5",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // Results read by `deter robust` and `deter discover`: an outcome's cell and a
+    // parameter's (PRIM drew the box boundary `x <= 0` from it).
+    let results = d.path().join("r.csv");
+    let r = results.to_str().unwrap();
+    for (row, at, column) in [
+        ("1,a,1,0.2,100,1e-400,0.02", "3:15", "use_of_force_p"),
+        ("1,a,1,1e-400,100,0.06,0.02", "3:7", "x"),
+    ] {
+        std::fs::write(
+            &results,
+            format!(
+                "point,policy,future,x,runs,use_of_force_p,war_p\n0,a,0,0.1,100,0.05,0.02\n\
+                 {row}\n2,b,0,0.3,100,0.07,0.02\n3,b,1,0.2,100,0.08,0.02\n"
+            ),
+        )
+        .unwrap();
+        let want = vec![format!(
+            "{r}:{at}: column `{column}`: expected a number, found `1e-400`, {tail}"
+        )];
+        for args in [
+            vec!["robust", r],
+            vec![
+                "discover",
+                r,
+                "--outcome",
+                "use_of_force",
+                "--above",
+                "0.06",
+            ],
+        ] {
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+            assert_eq!(errors(&stderr(&o)), want, "{args:?}");
+        }
+    }
+}
+
+/// A kept row of `deter sweep --resume` whose probability reads `1e-400` where deter wrote
+/// `0` passed the check that every kept estimate is a count out of the runs (it read as 0),
+/// and the completed file held a value deter never writes. The row is refused as one that
+/// cannot be read, exit 2.
+#[test]
+fn a_resumed_row_with_a_cell_that_underflows_to_zero_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let s = d.path().join("s.toml");
+    std::fs::write(
+        &s,
+        format!(
+            "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("r.csv");
+    let args = [
+        "sweep",
+        s.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--horizon-years",
+        "1",
+        "-q",
+    ];
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    // A probability of 0 in row 0 (over one year and 5 runs, war at least).
+    let mut cells: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+    let c = header
+        .iter()
+        .enumerate()
+        .position(|(j, h)| h.ends_with("_p") && cells[j] == "0")
+        .expect("a probability of 0 in row 0");
+    cells[c] = "1e-400".into();
+    lines[1] = cells.join(",");
+    // Cut after the sweep finished: the resume checks the kept rows and completes the file.
+    lines.truncate(2);
+    std::fs::write(&out, lines.join("\n") + "\n").unwrap();
+    let o = run(&[&args[..], &["--resume"]].concat());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("row 0 cannot be read"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A small levers x futures results file (4 points of 2 policies) at `dir/r.csv`, with
+/// P(use of force) from 0.05 to 0.08.
+fn small_results(dir: &std::path::Path) -> String {
+    let r = dir.join("r.csv");
+    std::fs::write(
+        &r,
+        "point,policy,future,x,runs,use_of_force_p,war_p\n0,a,0,0.1,100,0.05,0.02\n\
+         1,a,1,0.2,100,0.06,0.02\n2,b,0,0.3,100,0.07,0.02\n3,b,1,0.2,100,0.08,0.02\n",
+    )
+    .unwrap();
+    r.to_str().unwrap().to_string()
+}
+
+/// `deter discover --boxes -1` got clap's "unexpected argument '-1' found" (and `1.5`, `ten`
+/// clap's "invalid digit found in string"); every integer flag of deter says "FLAG TEXT:
+/// expected an integer in [MIN, MAX]" for every fault alike, as `--runs` does, exit 2.
+#[test]
+fn discover_boxes_gets_the_range_message_of_every_integer_flag() {
+    let d = tempfile::tempdir().unwrap();
+    let r = small_results(d.path());
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let reference = run(&["run", &base, "--runs", "-1"]);
+    assert_eq!(reference.status.code(), Some(2));
+    assert!(
+        stderr(&reference).starts_with("error: --runs -1: expected an integer in [1, "),
+        "{}",
+        stderr(&reference)
+    );
+    for text in ["-1", "0", "1.5", "ten", "101", "99999999999999999999999"] {
+        let o = run(&[
+            "discover",
+            &r,
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.06",
+            "--boxes",
+            text,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{text}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o),
+            format!("error: --boxes {text}: expected an integer in [1, 100]\n"),
+            "{text}"
+        );
+    }
+    let o = run(&[
+        "discover",
+        &r,
+        "--outcome",
+        "use_of_force",
+        "--above",
+        "0.06",
+        "--boxes",
+        "100",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// `deter discover --step N` was checked against the peeling only when a box was peeled:
+/// with no case of interest (nothing to peel) `--step 5`, `--step -1` and `--step ten` were
+/// accepted silently and printed "no box". Each is refused, exit 2, saying there is no step
+/// to choose and why, as a step past a peeling's end is refused.
+#[test]
+fn discover_refuses_a_step_when_no_box_was_peeled() {
+    let d = tempfile::tempdir().unwrap();
+    let r = small_results(d.path());
+    // Peeled: the range of the peeling (the reference message).
+    let o = run(&[
+        "discover",
+        &r,
+        "--outcome",
+        "use_of_force",
+        "--above",
+        "0.06",
+        "--step",
+        "5",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("error: --step 5: expected an integer in [0, "));
+    for text in ["5", "0", "-1", "ten"] {
+        let o = run(&[
+            "discover",
+            &r,
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.5",
+            "--step",
+            text,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{text}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "error: --step {text}: there is no step to choose: no box was peeled, none \
+                 of the 4 points is a case of interest (use_of_force > 0.5); run without \
+                 --step (in `{r}`)\n"
+            )
+        );
+        assert!(o.stdout.is_empty());
+    }
+    // Without --step the same analysis says "no box", exit 0.
+    let o = run(&[
+        "discover",
+        &r,
+        "--outcome",
+        "use_of_force",
+        "--above",
+        "0.5",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("no case of interest: no box"));
+}
+
+/// The resume command a sweep's record gives (`RESULTS.sweep`: the sweep file, where it was
+/// given from, and the options), as `deter robust` and `deter discover` print it.
+fn advised(out: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(format!("{}.sweep", out.display())).unwrap();
+    let record: serde_json::Value = serde_json::from_str(text.lines().nth(2).unwrap()).unwrap();
+    let file = std::path::Path::new(record["sweep_file"].as_str().unwrap());
+    let file = std::path::Path::new(record["directory"].as_str().unwrap()).join(file);
+    let mut words = vec![
+        "sweep".to_string(),
+        file.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    words.extend(
+        record["resume_args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap().to_string()),
+    );
+    words.push("--resume".into());
+    words
+}
+
+/// The library's `deter::sweep` wrote CSV rows to `r.json` (and JSON Lines to `r.csv`, rows
+/// to `r.html`) with a record advising `--format csv --out r.json --resume`, which `deter
+/// sweep` refuses ("names a JSON file, but --format is csv"); a seed above 2^63 - 1, which
+/// `--seed` refuses; and `--max-runs` without `--until-ci`, which `deter sweep` takes only
+/// with it. Every results file the library writes now has a resume command `deter sweep`
+/// accepts (run here as advised: it completes, exit 0, and leaves the file as it was), and
+/// what it could not advise exactly is refused before any work, as `deter sweep` refuses it.
+#[test]
+fn every_resume_command_the_librarys_sweep_records_is_accepted_by_deter_sweep() {
+    use deter::{Control, Error, Settings};
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let s = d.path().join("s.toml");
+    std::fs::write(
+        &s,
+        format!(
+            "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
+        ),
+    )
+    .unwrap();
+    let plain = Settings {
+        threads: 1,
+        ..Settings::default()
+    };
+    let varied = Settings {
+        runs: Some(7),
+        seed: Some(3),
+        horizon_years: Some(2),
+        until_ci: Some(0.3),
+        max_runs: Some(9),
+        ..plain.clone()
+    };
+    let capped = Settings {
+        max_runs: Some(9),
+        no_attribution: true,
+        ..plain.clone()
+    };
+    let written = [
+        ("r.csv", false, &plain),
+        ("r.json", true, &plain),
+        ("R.JSON", true, &varied),
+        ("r.txt", false, &varied),
+        ("r", true, &capped),
+    ];
+    for (name, json, settings) in written {
+        let out = d.path().join(name);
+        deter::sweep(&s, settings, Control::default(), &out, json)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let before = std::fs::read(&out).unwrap();
+        let words = advised(&out);
+        let o = deter().args(&words).arg("-q").output().unwrap();
+        assert!(o.status.success(), "{name}: {words:?}: {}", stderr(&o));
+        assert_eq!(std::fs::read(&out).unwrap(), before, "{name}");
+    }
+    let huge = Settings {
+        seed: Some(u64::MAX),
+        ..plain.clone()
+    };
+    let refused = [
+        ("c.json", false, &plain, "--out `"),
+        ("j.csv", true, &plain, "--out `"),
+        ("p.html", false, &plain, "names an HTML file"),
+        (
+            "s.csv",
+            false,
+            &huge,
+            "--seed 18446744073709551615: expected an integer in [0, ",
+        ),
+    ];
+    for (name, json, settings, said) in refused {
+        let out = d.path().join(name);
+        match deter::sweep(&s, settings, Control::default(), &out, json) {
+            Err(Error::Invalid(m)) => assert!(m.contains(said), "{name}: {m}"),
+            other => panic!("{name}: {:?}", other.map(|y| y.len())),
+        }
+        assert!(!out.exists(), "{name}");
+        assert!(!d.path().join(format!("{name}.sweep")).exists(), "{name}");
+    }
+}
+
+/// A levers x futures sweep file of 2 policies (`baseline` and `second`, the envoy overlay)
+/// in 3 futures of `runs` runs, at `dir/NAME`.
+fn levers_sweep(dir: &std::path::Path, name: &str, second: &str, runs: u32) -> String {
+    let s = dir.join(name);
+    std::fs::write(
+        &s,
+        format!(
+            "base = {:?}\nruns = {runs}\ndesign = \"lhs\"\npoints = 3\n\n[[policy]]\nid = \
+             \"baseline\"\n\n[[policy]]\nid = \"{second}\"\nfile = {:?}\n\n[[parameter]]\npath \
+             = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\nrange = [0.5, 0.95]\n",
+            scenario("scenarios/western-balkans-2024.toml"),
+            scenario("scenarios/shea-special-envoy.toml"),
+        ),
+    )
+    .unwrap();
+    s.to_str().unwrap().to_string()
+}
+
+/// Results written to standard output over a file beside which an earlier `deter sweep
+/// --out` left its record (`deter sweep OTHER > r.csv`): the record's header matched theirs
+/// (same parameters), so `deter robust` and `deter discover` took the earlier sweep's plan as
+/// theirs and called the rows complete (another policy, other runs per point), and `deter
+/// sweep --resume` re-marked another seed's rows of a grid as its own. The record is trusted
+/// only for the rows it recorded: a complete record binds the whole file's SHA-256, and every
+/// record the runs and policy of each row; otherwise both readers say completeness cannot be
+/// checked, and the resume is refused, exit 2.
+#[test]
+fn a_record_beside_other_results_written_over_it_is_not_trusted() {
+    let d = tempfile::tempdir().unwrap();
+    let first = levers_sweep(d.path(), "l1.toml", "envoy", 5);
+    let other_policy = levers_sweep(d.path(), "l2.toml", "envoy2", 5);
+    let other_runs = levers_sweep(d.path(), "l3.toml", "envoy", 7);
+    let out = d.path().join("r.csv");
+    let r = out.to_str().unwrap();
+    let o = run(&["sweep", &first, "--out", r, "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cannot = "Completeness cannot be checked: the record";
+    let readers = |r: &str| -> Vec<String> {
+        [
+            vec!["robust", r],
+            vec!["discover", r, "--outcome", "use_of_force", "--above", "0.1"],
+        ]
+        .iter()
+        .map(|args| {
+            let o = run(args);
+            assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+            String::from_utf8_lossy(&o.stdout).into_owned()
+        })
+        .collect()
+    };
+    for text in readers(r) {
+        assert!(!text.contains("Completeness cannot be checked"), "{text}");
+    }
+    let record = format!("{r}.sweep");
+    let complete = std::fs::read_to_string(&record).unwrap();
+    // The same record, as an interrupted sweep (or an older deter) leaves it: no file hash.
+    let running = {
+        let mut lines: Vec<String> = complete.lines().map(str::to_string).collect();
+        let mut v: serde_json::Value = serde_json::from_str(&lines[2]).unwrap();
+        v["status"] = "running".into();
+        v.as_object_mut().unwrap().remove("results_sha256");
+        lines[2] = v.to_string();
+        lines.join("\n") + "\n"
+    };
+    for (sweep, why) in [
+        (
+            &other_policy,
+            "row 3 is of policy `envoy2`, where its plan has policy `envoy`",
+        ),
+        (&other_runs, "row 0 has 7 runs, its plan 5"),
+    ] {
+        let o = run(&["sweep", sweep, "-q"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::write(&out, &o.stdout).unwrap();
+        for (marker, said) in [
+            (
+                &complete,
+                "their rows differ from the rows it recorded complete",
+            ),
+            (&running, why),
+        ] {
+            std::fs::write(&record, marker).unwrap();
+            for text in readers(r) {
+                assert!(
+                    text.contains(&format!(
+                        "{cannot} `{record}` was written for other results ({said})"
+                    )),
+                    "{text}"
+                );
+                assert!(!text.contains("PARTIAL RESULTS"), "{text}");
+            }
+        }
+    }
+
+    // A grid's rows of another seed pass every check of a kept row; the record's file hash
+    // tells them apart, and the resume is refused.
+    let grid = d.path().join("g.toml");
+    std::fs::write(
+        &grid,
+        format!(
+            "base = {:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n",
+            scenario("scenarios/western-balkans-2024.toml")
+        ),
+    )
+    .unwrap();
+    let g = grid.to_str().unwrap();
+    let gout = d.path().join("g.csv");
+    let go = gout.to_str().unwrap();
+    assert!(run(&["sweep", g, "--out", go, "-q"]).status.success());
+    // Resuming complete results as they are: nothing to do.
+    let o = run(&["sweep", g, "--out", go, "--resume", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let seed9 = run(&["sweep", g, "--seed", "9", "-q"]).stdout;
+    std::fs::write(&gout, &seed9).unwrap();
+    let o = run(&["sweep", g, "--out", go, "--resume", "-q"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "`{go}` does not hold the rows its record `{go}.sweep` recorded complete"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&gout).unwrap(), seed9);
+}
+
+/// An `--out` that is a symbolic link was replaced by a regular file (the temporary file was
+/// renamed onto the link): `deter run ... --out /dev/stdout > o.txt`, a common idiom, replaced
+/// the system's `/dev/stdout` link (here: a link to `/proc/self/fd/1` in a temporary
+/// directory, never the real one), and a link to a results file elsewhere was cut off from
+/// it. The output now replaces the file the link leads to; the link stays.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_through_a_symbolic_link_replaces_its_target_not_the_link() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let args = ["run", &base, "--runs", "10", "--no-attribution"];
+    let reference = run(&[&args[..], &["--format", "json"]].concat()).stdout;
+    assert!(reference.starts_with(b"{"));
+    std::fs::create_dir(d.path().join("elsewhere")).unwrap();
+    let link = d.path().join("results.json");
+    std::os::unix::fs::symlink("elsewhere/r.json", &link).unwrap();
+    let stdout = d.path().join("stdout-link.json");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &stdout).unwrap();
+    let captured = d.path().join("captured.txt");
+    for (out, target) in [
+        (&link, d.path().join("elsewhere/r.json")),
+        (&stdout, captured.clone()),
+    ] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
+            .args(args)
+            .arg("--out")
+            .arg(out)
+            .stdout(std::fs::File::create(&captured).unwrap())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let kept = std::fs::symlink_metadata(out).unwrap();
+        assert!(
+            kept.file_type().is_symlink(),
+            "{} was replaced",
+            out.display()
+        );
+        let json = std::fs::read(&target).unwrap();
+        let (a, b) = (strip_timing(&json), strip_timing(&reference));
+        assert_eq!(a, b, "{}", target.display());
+    }
+}
+
+/// The JSON of a report without its `timing` object (the only part that varies).
+fn strip_timing(json: &[u8]) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_slice(json).unwrap();
+    v.as_object_mut().unwrap().remove("timing");
+    v
+}
+
+/// The number flags of `deter discover` and `deter robust` read `1e-400` as 0 (`--above
+/// 1e-400` selected every point with P > 0, `--where "use_of_force > 1e-400"` and
+/// `--threshold use_of_force=1e-400` alike), and clap answered `--alpha -1` with "unexpected
+/// argument '-1' found" and `--above ten` with "invalid float literal". Each is refused, exit
+/// 2, in the form of every flag ("FLAG TEXT: expected ...") with the words the same value gets
+/// in `--set` and every input file.
+#[test]
+fn discovers_and_robusts_number_flags_refuse_what_they_cannot_read_as_every_flag_does() {
+    let d = tempfile::tempdir().unwrap();
+    let r = small_results(d.path());
+    let tail = "a number too small to use (it reads as 0)";
+    let discover = ["discover", r.as_str(), "--outcome", "use_of_force"];
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            [&discover[..], &["--above", "1e-400"]].concat(),
+            format!("--above 1e-400: expected a number, found `1e-400`, {tail}"),
+        ),
+        (
+            vec!["discover", &r, "--where", "use_of_force > 1e-400"],
+            format!("--where `use_of_force > 1e-400`: expected a number, found `1e-400`, {tail}"),
+        ),
+        (
+            vec!["robust", &r, "--threshold", "use_of_force=1e-400"],
+            format!("--threshold `use_of_force=1e-400`: expected a number, found `1e-400`, {tail}"),
+        ),
+        (
+            [&discover[..], &["--above", "ten"]].concat(),
+            "--above ten: expected a number, found `ten`".into(),
+        ),
+        (
+            [&discover[..], &["--above", "0.06", "--alpha", "-1"]].concat(),
+            "--alpha -1: expected a share in (0, 0.5)".into(),
+        ),
+        (
+            [&discover[..], &["--above", "0.06", "--alpha", "1e-400"]].concat(),
+            format!("--alpha 1e-400: expected a share in (0, 0.5), found `1e-400`, {tail}"),
+        ),
+        (
+            [&discover[..], &["--above", "0.06", "--min-mass", "x"]].concat(),
+            "--min-mass x: expected a share in (0, 1), found `x`".into(),
+        ),
+    ];
+    for (args, said) in cases {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), format!("error: {said}\n"), "{args:?}");
+    }
+    // The words of `--set` for the same literal.
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let o = run(&["run", &base, "--set", "model.war_cost=1e-400"]);
+    assert!(stderr(&o).contains(&format!("found `1e-400`, {tail}")));
+    let o = run(&[&discover[..], &["--above", "0.06", "--alpha", "0.1"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// An empty file got "the file is empty" (with what the kind needs) from every TOML reader,
+/// but "not a deter sweep results file ..." from `deter robust` and `deter discover`, "not a
+/// deter partial file: invalid JSON (EOF while parsing a value at line 1 column 0)" from
+/// `deter merge`, and "no header line" from `--posterior` and a sweep's `futures`. Each now
+/// says "FILE: error: the file is empty" with what its kind holds, exit 2, as `deter
+/// validate` says of the same file.
+#[test]
+fn an_empty_file_is_called_empty_by_every_reader() {
+    let d = tempfile::tempdir().unwrap();
+    let empty = d.path().join("empty.csv");
+    std::fs::write(&empty, "\n  \n").unwrap();
+    let e = empty.to_str().unwrap();
+    let first = |o: &Output| stderr(o).lines().next().unwrap_or_default().to_string();
+    let reference = run(&["validate", e]);
+    assert_eq!(reference.status.code(), Some(2));
+    let said = format!("{e}: error: the file is empty");
+    assert_eq!(first(&reference), said);
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    for args in [
+        vec!["robust", e],
+        vec!["discover", e, "--outcome", "war", "--above", "0.1"],
+        vec!["merge", e],
+        vec![
+            "run",
+            &base,
+            "--posterior",
+            e,
+            "--runs",
+            "5",
+            "--draws",
+            "2",
+        ],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(first(&o), said, "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(" = help: a "),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).ends_with("1 error found\n"), "{args:?}");
+    }
+    let s = d.path().join("futures.toml");
+    std::fs::write(
+        &s,
+        format!("base = {base:?}\nruns = 5\nfutures = \"empty.csv\"\n"),
+    )
+    .unwrap();
+    let o = run(&["sweep", s.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        first(&o).ends_with("error: futures: `empty.csv`: the file is empty"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A file name holding an escape (`ESC[2J` clears the screen) or a bidi override (U+202E
+/// reverses what follows) was printed as is in the title of `deter run`'s and `deter
+/// compare`'s table, the nested table's posterior line and the notes on standard error
+/// (`deter: resuming FILE`, calibrate's `wrote DIR/...`): diagnostics escape them, these did
+/// not. Each is shown as a `\u{..}` escape, as a diagnostic shows it.
+#[test]
+fn a_file_name_cannot_drive_the_terminal_from_a_table_or_a_note() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let a = d.path().join("a\u{1b}[2J.toml");
+    let b = d.path().join("b\u{202e}lmth.toml");
+    std::fs::copy(&base, &a).unwrap();
+    std::fs::copy(&base, &b).unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let post = common::write_posterior(
+        d.path(),
+        &["model.war_cost"],
+        &[(&[0.5], 1.0), (&[0.9], 1.0)],
+    );
+    let post2 = d.path().join("p\u{1b}]0;title\u{7}.csv");
+    std::fs::rename(&post, &post2).unwrap();
+    let sweep = d.path().join("s\u{1b}[31m.toml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("r.csv");
+    let s = sweep.to_str().unwrap();
+    let o = out.to_str().unwrap();
+    assert!(run(&["sweep", s, "--out", o, "-q"]).status.success());
+    let p = post2.to_str().unwrap();
+    for args in [
+        vec!["run", a, "--runs", "10", "--no-attribution"],
+        vec!["compare", a, b, "--runs", "10", "--no-attribution"],
+        vec!["run", b, "--posterior", p, "--draws", "2", "--runs", "5"],
+        vec!["sweep", s, "--out", o, "--resume"],
+    ] {
+        let r = run(&args);
+        assert!(r.status.success(), "{args:?}: {}", stderr(&r));
+        let all = format!("{}{}", String::from_utf8_lossy(&r.stdout), stderr(&r));
+        for c in ['\u{1b}', '\u{202e}', '\u{7}'] {
+            assert!(
+                !all.contains(c),
+                "{args:?} printed U+{:04X}:\n{all}",
+                c as u32
+            );
+        }
+        assert!(
+            all.contains("\\u{1b}") || all.contains("\\u{202e}"),
+            "{args:?}: {all}"
+        );
+    }
+}
+
+/// A sweep's `futures` naming a directory or a missing file said "`DIR`: cannot read `DIR`:
+/// Is a directory": the words of no other reader. A file named in a file now gets the words
+/// of a `--files-from` list's missing file, "cannot read file `PATH`: REASON", with the path
+/// it was looked for (relative to the sweep file), exit 2.
+#[test]
+fn a_futures_file_that_cannot_be_read_gets_the_words_of_a_file_named_in_a_file() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    std::fs::create_dir(d.path().join("adir")).unwrap();
+    let s = d.path().join("s.toml");
+    for (name, reason) in [("adir", "Is a directory"), ("nope.csv", "No such file")] {
+        std::fs::write(
+            &s,
+            format!("base = {base:?}\nruns = 5\nfutures = \"{name}\"\n"),
+        )
+        .unwrap();
+        let o = run(&["sweep", s.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let want = format!(
+            "futures: `{name}`: cannot read file `{}`: {reason}",
+            d.path().join(name).display()
+        );
+        assert!(
+            errors(&stderr(&o))[0].starts_with(&want),
+            "{}\nwant: {want}",
+            stderr(&o)
+        );
+    }
+}
