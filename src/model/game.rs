@@ -107,7 +107,7 @@ pub struct GameInputs {
 /// on A's probability of prevailing, which counts on the target's side only the forces already
 /// in theatre (a fait accompli gives no warning: Altman 2017; Shlapak & Johnson 2016). Index
 /// `k` is P's move. Every other term (sanctions, trade, A's political cost, P's payoffs but
-/// for `p`) is the use of force's.
+/// for `p` and `p_abandon`) is the use of force's.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct FaitAccompli {
     /// A's probability of prevailing, by k.
@@ -529,7 +529,8 @@ impl Play {
 pub const GAME_UNIFORMS: usize = 8;
 
 /// Play the game: A's choices from `seen` (its perceived game), T's and P's from `real`, war
-/// from `real_inputs.war` (the realised balance decides the outcome). `u` holds the
+/// from `real_inputs.war` (after a fait accompli `real_inputs.fa.war`; the realised balance
+/// decides the outcome). `u` holds the
 /// [`GAME_UNIFORMS`] uniforms. `u[0]` is partitioned: below `seen.challenge` a threat, then
 /// `seen.fait_accompli` a fait accompli, the rest the status quo. Without either
 /// (`!seen.acts(u[0])`) neither `real` nor `real_inputs` is read (the model solves the real
