@@ -426,9 +426,25 @@ fn every_resume_command_the_librarys_sweep_records_is_accepted_by_deter_sweep() 
         ..plain.clone()
     };
     let refused = [
-        ("c.json", false, &plain, "--out `"),
-        ("j.csv", true, &plain, "--out `"),
-        ("p.html", false, &plain, "names an HTML file"),
+        // The library's own arguments (`out`, `json`), not the command line's flags.
+        (
+            "c.json",
+            false,
+            &plain,
+            "names a JSON file, but `json` is false (CSV rows); pass `json` true",
+        ),
+        (
+            "j.csv",
+            true,
+            &plain,
+            "names a CSV file, but `json` is true (JSON rows); pass `json` false",
+        ),
+        (
+            "p.html",
+            false,
+            &plain,
+            "names an HTML file, but `out` receives the results rows",
+        ),
         (
             "s.csv",
             false,

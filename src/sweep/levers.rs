@@ -261,14 +261,10 @@ pub(crate) fn read(inp: &mut Input<'_>, root: &DeTable<'_>, cx: &Context<'_>) ->
                         continue;
                     };
                     if scenario.set(target, value).is_err() {
-                        let spec = target.spec();
                         let found = inp.literal(v.span());
-                        inp.error(
-                            v.span(),
-                            &kp,
-                            format!("expected {}, found {found}", spec.expected()),
-                        )
-                        .help = Some(crate::scenario::range_help(path, &spec));
+                        let (message, help) =
+                            crate::scenario::params::range_fault(path, &target.spec(), &found);
+                        inp.error(v.span(), &kp, message).help = help;
                         ok = false;
                         continue;
                     }
@@ -469,20 +465,10 @@ pub(crate) fn read_draws(
                     return None;
                 }
                 Ok(_) => {
-                    // The wording of a `--posterior` value out of range (FILE:LINE: column
-                    // `PATH`: expected ..., found VALUE) and the help line of every kind.
-                    let spec = t.spec();
-                    inp.error(
-                        v.span(),
-                        "futures",
-                        format!(
-                            "{rel}:{}: column `{name}`: expected {}, found {}",
-                            n + 1,
-                            spec.expected(),
-                            cells[c]
-                        ),
-                    )
-                    .help = Some(crate::scenario::range_help(name, &spec));
+                    // At FILE:LINE:COL in the words of every file kind, as `--posterior`.
+                    let (m, help) =
+                        crate::scenario::params::range_fault(name, &t.spec(), cells[c]);
+                    cell_fault(inp, c, m, help);
                     return None;
                 }
             }
