@@ -225,14 +225,8 @@ pub fn parse_posterior(
     let shown = path.display();
     let name = shown.to_string();
     // A fault of a whole line: located at its first character, with its excerpt.
-    let line_fault = |n: usize, line: &str, m: String| {
-        let mut d = crate::scenario::Diagnostic::at(&name, line, 0..line.len(), "", m);
-        d.line = n;
-        if let Some(ex) = &mut d.snippet {
-            ex.line_start = n;
-        }
-        Box::new(d)
-    };
+    let line_fault =
+        |n: usize, line: &str, m: String| Box::new(crate::scenario::input::csv_line(&name, n, line, m));
     let file_fault = |m: String| Box::new(crate::scenario::Diagnostic::file_level(&name, m));
     let mut lines = text
         .lines()

@@ -799,6 +799,18 @@ pub(crate) fn csv_cell(
     d
 }
 
+/// A fault of line `line` (number `n`, 1-based) of the CSV input `file` as a whole (a row
+/// with too few cells, a header naming a column twice): "FILE:LINE:1: error: MESSAGE" with
+/// the line's excerpt, the form of [`csv_cell`] for every CSV reader.
+pub(crate) fn csv_line(file: &str, n: usize, line: &str, message: String) -> super::Diagnostic {
+    let mut d = super::Diagnostic::at(file, line, 0..line.len(), "", message);
+    d.line = n;
+    if let Some(ex) = &mut d.snippet {
+        ex.line_start = n;
+    }
+    d
+}
+
 /// A diagnostic as one line with its help line after it ("FILE:LINE:COL: KEY: MESSAGE\n =
 /// help: HELP"), for the library's text errors (`Error::Invalid`).
 pub(crate) fn one_line_with_help(d: &super::Diagnostic) -> String {
