@@ -166,12 +166,22 @@ pub fn out_of_range(
     scenario: &Scenario,
 ) -> Option<crate::scenario::Diagnostic> {
     let targets = resolve(&posterior.paths, scenario).ok()?;
-    for ((row, &line), text) in posterior
-        .values
-        .iter()
-        .zip(&posterior.lines)
-        .zip(&posterior.texts)
-    {
+    for (i, row) in posterior.values.iter().enumerate() {
+        let line = posterior.lines.get(i).copied().unwrap_or(0);
+        // A posterior a program built has no text: its row as `deter calibrate` writes it.
+        let written;
+        let text = match posterior.texts.get(i) {
+            Some(t) => t.as_str(),
+            None => {
+                let cells: Vec<String> = row.iter().map(f64::to_string).collect();
+                written = format!(
+                    "{i},{},{},0",
+                    cells.join(","),
+                    posterior.weights.get(i).copied().unwrap_or(0.0)
+                );
+                written.as_str()
+            }
+        };
         for (j, ((t, &v), path)) in targets.iter().zip(row).zip(&posterior.paths).enumerate() {
             let Some(t) = t else { continue };
             let spec = t.spec();
