@@ -61,7 +61,7 @@ pub fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
 /// Why [`Results::parse_located`] refused bytes: a fault of a cell, its message already at
 /// `FILE:LINE:COL`, or of the file as a whole.
 enum Fault {
-    Located(crate::scenario::Diagnostic),
+    Located(Box<crate::scenario::Diagnostic>),
     File(String),
 }
 
@@ -99,7 +99,7 @@ impl Results {
         }
         Self::parse_located(&bytes, &shown).map_err(|e| {
             ReadError::Content(crate::scenario::Diagnostics(vec![match e {
-                Fault::Located(d) => d,
+                Fault::Located(d) => *d,
                 Fault::File(m) => crate::scenario::Diagnostic::file_level(&shown, m),
             }]))
         })
@@ -175,7 +175,7 @@ impl Results {
                 let text = String::from_utf8_lossy(text);
                 let at = crate::scenario::input::csv_cell(file, line, &text, j, name, &m, help);
                 if underflow {
-                    return Err(Fault::Located(at));
+                    return Err(Fault::Located(Box::new(at)));
                 }
                 faults[j] = Some(at);
             }
