@@ -224,7 +224,8 @@ pub fn read_posterior(path: &Path) -> Result<Posterior, Error> {
             Error::Invalid(m)
         }
     })?;
-    nested::parse_posterior(path, &text).map_err(Error::Invalid)
+    nested::parse_posterior(path, &text)
+        .map_err(|d| Error::Invalid(crate::scenario::input::one_line_with_help(&d)))
 }
 
 /// The settings of a nested run resolved once: scenario copy (horizon applied), budget, seed,
@@ -379,7 +380,8 @@ pub fn sweep(
     } else {
         RowFormat::Csv
     };
-    let format = RowFormat::of_results(Some(out), Some(asked)).map_err(Error::Invalid)?;
+    let format = RowFormat::of_results(Some(out), Some(asked), crate::sweep::rows::Caller::Library)
+        .map_err(Error::Invalid)?;
     let (sweep, design, until, threads) = prepare_sweep(path, settings)?;
     let rows = Rows::new(format, &sweep, until.is_some());
     // The record beside the results (`OUT.sweep`, as `deter sweep --out` writes it): the
@@ -483,7 +485,7 @@ pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
         files.push(shard::read_part(path).map_err(|e| match e {
             shard::ReadError::Io { file, message } => Error::Io(format!("{file}: {message}")),
             shard::ReadError::Syntax(d) => Error::Input(crate::scenario::Diagnostics(vec![*d])),
-            shard::ReadError::Invalid(m) => Error::Invalid(m),
+            shard::ReadError::Invalid(d) => Error::Invalid(d.one_line()),
         })?);
     }
     let files = shard::check_complete(files).map_err(Error::Invalid)?;

@@ -1017,16 +1017,17 @@ fn an_out_path_that_is_a_file_is_refused_before_any_work() {
 
 /// A posterior value out of its parameter's range is refused before any draw, at its file,
 /// line and column, with the message of the same fault in a scenario file (it said
-/// "parameter draw 0: ..." with no file, line or column), by `run` and `compare`.
+/// "parameter draw 0: ..." with no file, line or column, then no column), by `run` and
+/// `compare`, in the form of every file kind's fault.
 #[test]
 fn a_posterior_value_out_of_range_is_located_at_its_file_line_and_column() {
     let tmp = tempfile::tempdir().unwrap();
     let post = write_posterior(tmp.path(), &[(0.05, 0.8), (0.3, 99.0), (0.6, 1.5)]);
     let base = root().join("scenarios/western-balkans-2024.toml");
     let shown = post.display().to_string();
-    let want = format!(
-        "error: {shown}:4: column `model.war_cost`: expected a number in [0, 10] (stake units), found 99"
-    );
+    // The form of every file kind's fault, at the cell (`1,0.3,99,...`: column 7).
+    let problem = "column `model.war_cost`: expected a number in [0, 10] (stake units), found 99";
+    let want = format!("{shown}:4:7: error: {problem}");
     for args in [
         vec!["run", base.to_str().unwrap()],
         vec!["compare", base.to_str().unwrap(), base.to_str().unwrap()],
@@ -1061,7 +1062,7 @@ fn a_posterior_value_out_of_range_is_located_at_its_file_line_and_column() {
     ) {
         // The same first line, then the help line of the fault in every file kind.
         Err(deter::Error::Invalid(m)) => {
-            assert_eq!(format!("error: {}", m.lines().next().unwrap()), want);
+            assert_eq!(m.lines().next().unwrap(), format!("{shown}:4:7: {problem}"));
             assert!(
                 m.ends_with("\n = help: `model.war_cost`: Challenger's cost of war at parity (p = 1/2) against the target alone, as a share of the stake; its denial part scales with 2 (1 - p), and when a protector commits the punishment term is added: war_cost (2 (1 - p) + punishment C_P / (C_P + K_A) + strategic_punishment s_P)."),
                 "{m}"

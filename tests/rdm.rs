@@ -61,7 +61,7 @@ fn discover_prints_the_known_box_and_writes_the_tradeoff_chart() {
         .stdout
         .clone();
     let text = String::from_utf8(out).unwrap();
-    let want = format!("use_of_force > 0.2: {cases} of 1000 points");
+    let want = format!("use_of_force > 0.2: {cases} of 1,000 points");
     assert!(text.contains(&want), "{text}");
     // The box restricts a and c only, close to the true limits.
     let rows: Vec<Vec<&str>> = text
@@ -1055,7 +1055,7 @@ fn futures_can_be_draws_from_a_weighted_posterior() {
         .assert()
         .code(2)
         .stderr(contains(
-            "posterior.csv:2: column `model.war_cost`: expected a number in [0, 10] (stake units), found 50",
+            "posterior.csv:2:3: column `model.war_cost`: expected a number in [0, 10] (stake units), found 50",
         ));
     write("posterior.csv", "design = \"lhs\"");
     deter()

@@ -89,9 +89,15 @@ fn a_csv_cell_that_underflows_to_zero_is_refused_at_its_line_and_column() {
             "-q",
         ]);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-        let want =
-            format!("{p}:{at}: column `{column}`: expected {expected}, found `1e-400`, {tail}");
-        assert_eq!(errors(&stderr(&o)), vec![want.clone()]);
+        // The form of every file kind's fault: FILE:LINE:COL: error: COLUMN: PROBLEM.
+        let said = format!("column `{column}`: expected {expected}, found `1e-400`, {tail}");
+        assert_eq!(errors(&stderr(&o)), vec![said.clone()]);
+        assert!(
+            stderr(&o).starts_with(&format!("{p}:{at}: error: ")),
+            "{}",
+            stderr(&o)
+        );
+        let want = format!("{p}:{at}: {said}");
         if column == "model.war_cost" {
             assert!(want.ends_with(&toml_words), "{want}\n{toml_words}");
         }
@@ -154,7 +160,7 @@ fn a_csv_cell_that_underflows_to_zero_is_refused_at_its_line_and_column() {
         )
         .unwrap();
         let want = vec![format!(
-            "{r}:{at}: column `{column}`: expected a number, found `1e-400`, {tail}"
+            "column `{column}`: expected a number, found `1e-400`, {tail}"
         )];
         for args in [
             vec!["robust", r],
@@ -170,6 +176,11 @@ fn a_csv_cell_that_underflows_to_zero_is_refused_at_its_line_and_column() {
             let o = run(&args);
             assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
             assert_eq!(errors(&stderr(&o)), want, "{args:?}");
+            assert!(
+                stderr(&o).starts_with(&format!("{r}:{at}: error: ")),
+                "{}",
+                stderr(&o)
+            );
         }
     }
 }
@@ -213,6 +224,7 @@ fn a_resumed_row_with_a_cell_that_underflows_to_zero_is_refused() {
         .enumerate()
         .position(|(j, h)| h.ends_with("_p") && cells[j] == "0")
         .expect("a probability of 0 in row 0");
+    let name = header[c].to_string();
     cells[c] = "1e-400".into();
     lines[1] = cells.join(",");
     // Cut after the sweep finished: the resume checks the kept rows and completes the file.
@@ -220,8 +232,16 @@ fn a_resumed_row_with_a_cell_that_underflows_to_zero_is_refused() {
     std::fs::write(&out, lines.join("\n") + "\n").unwrap();
     let o = run(&[&args[..], &["--resume"]].concat());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // At the cell's line and column, in the words of every reader (it said "row 0 cannot be
+    // read").
+    let col = lines[1][..lines[1].find("1e-400").unwrap()].chars().count() + 1;
     assert!(
-        stderr(&o).contains("row 0 cannot be read"),
+        stderr(&o).starts_with(&format!(
+            "{}:2:{col}: error: column `{}`: expected a number, found `1e-400`, a number too \
+             small to use (it reads as 0)",
+            out.display(),
+            name
+        )),
         "{}",
         stderr(&o)
     );
@@ -426,9 +446,25 @@ fn every_resume_command_the_librarys_sweep_records_is_accepted_by_deter_sweep() 
         ..plain.clone()
     };
     let refused = [
-        ("c.json", false, &plain, "--out `"),
-        ("j.csv", true, &plain, "--out `"),
-        ("p.html", false, &plain, "names an HTML file"),
+        // The library's own arguments (`out`, `json`), not the command line's flags.
+        (
+            "c.json",
+            false,
+            &plain,
+            "names a JSON file, but `json` is false (CSV rows); pass `json` true",
+        ),
+        (
+            "j.csv",
+            true,
+            &plain,
+            "names a CSV file, but `json` is true (JSON rows); pass `json` false",
+        ),
+        (
+            "p.html",
+            false,
+            &plain,
+            "names an HTML file, but `out` receives the results rows",
+        ),
         (
             "s.csv",
             false,

@@ -990,11 +990,11 @@ fn a_value_out_of_range_gets_the_same_message_and_help_line_in_every_file_kind()
             .collect();
         assert_eq!(helps, [help.as_str()], "{args:?}: {err}");
     }
-    // The futures CSV and the posterior word a bad cell alike: FILE:LINE: column `PATH`.
+    // The futures CSV and the posterior word a bad cell alike: FILE:LINE:COL: column `PATH`.
     let o = run(&["sweep", &futures]);
     assert!(
         stderr(&o).contains(&format!(
-            "posterior.csv:2: column `model.war_cost`: {expected}"
+            "posterior.csv:2:3: column `model.war_cost`: {expected}"
         )),
         "{}",
         stderr(&o)
@@ -1910,8 +1910,9 @@ fn a_calibration_posterior_gives_a_sweep_its_futures_and_a_repeated_column_is_re
     let said = "column `model.war_cost` appears twice (columns 2 and 3)";
     let r = run(&["sweep", s, "--out", o, "-q"]);
     assert_eq!(r.status.code(), Some(2), "{r:?}");
+    // At the header's line in both (the sweep's carried under its `futures` key).
     assert!(
-        stderr(&r).contains(&format!("futures: `posterior.csv`: {said}")),
+        stderr(&r).contains(&format!("futures: posterior.csv:1:1: {said}")),
         "{}",
         stderr(&r)
     );
@@ -1929,7 +1930,7 @@ fn a_calibration_posterior_gives_a_sweep_its_futures_and_a_repeated_column_is_re
         "-q",
     ]);
     assert_eq!(r.status.code(), Some(2), "{r:?}");
-    assert_eq!(first_line(&stderr(&r)), format!("error: {p}:1: {said}"));
+    assert_eq!(first_line(&stderr(&r)), format!("{p}:1:1: error: {said}"));
 }
 
 /// A path of a `--files-from` list that does not exist said only "nope.toml: error: cannot
@@ -2009,13 +2010,18 @@ fn a_file_of_draws_gets_the_same_words_as_a_posterior_and_as_futures() {
         ),
         (
             "draw,model.war_cost,weight,distance\n0,0.5,1\n",
-            "draws.csv:2: 3 cells, the header has 4",
+            "draws.csv:2:1: 3 cells, the header has 4",
         ),
         (
             "draw,model.war_cost,weight,distance\n0,0.5,0,0\n",
             "draws.csv: no draw with a positive weight",
         ),
     ] {
+        // The form of every file kind's fault: "FILE:LINE:COL: error: PROBLEM".
+        let (at, problem) = match said.split_once(": ") {
+            Some((at, problem)) => (at.replacen("draws.csv", p, 1), problem),
+            None => unreachable!(),
+        };
         std::fs::write(&draws, text).unwrap();
         let r = run(&[
             "run",
@@ -2029,14 +2035,12 @@ fn a_file_of_draws_gets_the_same_words_as_a_posterior_and_as_futures() {
             "-q",
         ]);
         assert_eq!(r.status.code(), Some(2), "{r:?}");
-        assert_eq!(
-            first_line(&stderr(&r)),
-            format!("error: {}", said.replacen("draws.csv", p, 1))
-        );
+        assert_eq!(first_line(&stderr(&r)), format!("{at}: error: {problem}"));
         let r = run(&["sweep", s, "--out", out.to_str().unwrap(), "-q"]);
         assert_eq!(r.status.code(), Some(2), "{r:?}");
         let e = stderr(&r);
-        // A fault of a line: "FILE:LINE: ..."; of the whole file: "`FILE`: ...".
+        // Carried under the sweep's `futures` key: a fault of a line "FILE:LINE:COL: ...";
+        // of the whole file "`FILE`: ...".
         let said = match said.strip_prefix("draws.csv: ") {
             Some(whole) => format!("error: futures: `draws.csv`: {whole}"),
             None => format!("error: futures: {said}"),

@@ -139,32 +139,69 @@ pub struct Posterior {
     pub file: String,
     /// The line of each row in that file (1-based), for messages.
     pub lines: Vec<usize>,
+    /// The text of each row's line, for the column of a fault found later (a value out of
+    /// its parameter's range in [`check_posterior`]).
+    pub texts: Vec<String>,
 }
 
 /// Check every value of `posterior` against the range of its column's parameter in
 /// `scenario` (columns resolved as [`resolve`] does), before any draw: a value out of range is
-/// reported at its file, line and column, with the message of the same fault in a scenario
-/// file ("FILE:LINE: column `PATH`: expected a number in [MIN, MAX] (UNIT), found VALUE", and
-/// the help line "`PATH`: DOC").
+/// reported as [`out_of_range`] locates it ("FILE:LINE:COL: column `PATH`: expected a number
+/// in [MIN, MAX] (UNIT), found VALUE", and the help line "`PATH`: DOC").
 pub fn check_posterior(posterior: &Posterior, scenario: &Scenario) -> Result<(), String> {
-    let targets = resolve(&posterior.paths, scenario)?;
-    for (row, line) in posterior.values.iter().zip(&posterior.lines) {
-        for ((t, &v), path) in targets.iter().zip(row).zip(&posterior.paths) {
+    resolve(&posterior.paths, scenario)?;
+    match out_of_range(posterior, scenario) {
+        Some(d) => Err(crate::scenario::input::one_line_with_help(&d)),
+        None => Ok(()),
+    }
+}
+
+/// The first value of `posterior` out of its column's parameter's range in `scenario`, as
+/// the diagnostic of a CSV cell's fault in every reader (`FILE:LINE:COL: error: column
+/// `PATH`: expected a number in [MIN, MAX] (UNIT), found VALUE`, the literal as written, with
+/// the help line of every file kind). `None`: every value is in range, or a column does not
+/// resolve ([`check_posterior`] says so).
+pub fn out_of_range(
+    posterior: &Posterior,
+    scenario: &Scenario,
+) -> Option<crate::scenario::Diagnostic> {
+    let targets = resolve(&posterior.paths, scenario).ok()?;
+    for (i, row) in posterior.values.iter().enumerate() {
+        let line = posterior.lines.get(i).copied().unwrap_or(0);
+        // A posterior a program built has no text: its row as `deter calibrate` writes it.
+        let written;
+        let text = match posterior.texts.get(i) {
+            Some(t) => t.as_str(),
+            None => {
+                let cells: Vec<String> = row.iter().map(f64::to_string).collect();
+                written = format!(
+                    "{i},{},{},0",
+                    cells.join(","),
+                    posterior.weights.get(i).copied().unwrap_or(0.0)
+                );
+                written.as_str()
+            }
+        };
+        for (j, ((t, &v), path)) in targets.iter().zip(row).zip(&posterior.paths).enumerate() {
             let Some(t) = t else { continue };
             let spec = t.spec();
             if !spec.contains(v) {
-                // The help line of the same fault in every file kind, as a file-level
-                // diagnostic renders it.
-                return Err(format!(
-                    "{}:{line}: column `{path}`: expected {}, found {v}\n = help: {}",
-                    posterior.file,
-                    spec.expected(),
-                    crate::scenario::range_help(path, &spec)
+                // Column j + 1 (after `draw`), its literal as written.
+                let found = text.split(',').nth(j + 1).unwrap_or_default().trim();
+                let (m, help) = crate::scenario::params::range_fault(path, &spec, found);
+                return Some(crate::scenario::input::csv_cell(
+                    &posterior.file,
+                    line,
+                    text,
+                    j + 1,
+                    path,
+                    &m,
+                    help,
                 ));
             }
         }
     }
-    Ok(())
+    None
 }
 
 /// The text of a posterior file, read with the size bound and the file-level messages of
@@ -191,39 +228,49 @@ pub const DRAWS_NEED: &str = "a file of draws holds a header `draw,PATH...,weigh
 
 /// A posterior CSV of text already read from `path` ([`read_posterior_text`]): `#` comment
 /// lines, a header `draw,PATH...,weight,distance`, rows. Errors give the line number.
-pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
+pub fn parse_posterior(
+    path: &Path,
+    text: &str,
+) -> Result<Posterior, Box<crate::scenario::Diagnostic>> {
     let shown = path.display();
+    let name = shown.to_string();
+    // A fault of a whole line: located at its first character, with its excerpt.
+    let line_fault =
+        |n: usize, line: &str, m: String| Box::new(crate::scenario::input::csv_line(&name, n, line, m));
+    let file_fault = |m: String| Box::new(crate::scenario::Diagnostic::file_level(&name, m));
     let mut lines = text
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty());
     let (hl, header) = lines
         .next()
-        .ok_or_else(|| format!("{shown}: no header line"))?;
+        .ok_or_else(|| file_fault("no header line".into()))?;
     let cols: Vec<&str> = header.split(',').collect();
     if cols.len() < 4 || cols[0] != "draw" || cols[cols.len() - 2] != "weight" {
-        return Err(format!(
-            "{shown}:{}: expected a header `draw,PATH...,weight,distance` (a posterior.csv of deter calibrate)",
-            hl + 1
+        return Err(line_fault(
+            hl + 1,
+            header,
+            "expected a header `draw,PATH...,weight,distance` (a posterior.csv of deter calibrate)"
+                .into(),
         ));
     }
     if let Some(m) = repeated_column(&cols) {
-        return Err(format!("{shown}:{}: {m}", hl + 1));
+        return Err(line_fault(hl + 1, header, m));
     }
     let paths: Vec<String> = cols[1..cols.len() - 2]
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let (mut values, mut weights, mut rows) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut values, mut weights, mut rows, mut texts) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let w = cols.len() - 2;
     for (n, line) in lines {
         let cells: Vec<&str> = line.split(',').collect();
         if cells.len() != cols.len() {
-            return Err(format!(
-                "{shown}:{}: {} cells, the header has {}",
+            return Err(line_fault(
                 n + 1,
-                cells.len(),
-                cols.len()
+                line,
+                format!("{} cells, the header has {}", cells.len(), cols.len()),
             ));
         }
         let mut f = Vec::with_capacity(cells.len());
@@ -240,27 +287,25 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
                     }
                 })
                 .map_err(|(m, help)| {
-                    let at = crate::scenario::input::csv_fault(
-                        &shown.to_string(),
+                    Box::new(crate::scenario::input::csv_cell(
+                        &name,
                         n + 1,
                         line,
                         j,
                         cols[j].trim(),
                         &m,
-                    );
-                    match help {
-                        Some(h) => format!("{at}\n = help: {h}"),
-                        None => at,
-                    }
+                        help,
+                    ))
                 })?;
             f.push(x);
         }
         values.push(f[1..w].to_vec());
         weights.push(f[w]);
         rows.push(n + 1);
+        texts.push(line.to_string());
     }
     if weights.is_empty() || weights.iter().sum::<f64>() <= 0.0 {
-        return Err(format!("{shown}: no draw with a positive weight"));
+        return Err(file_fault("no draw with a positive weight".into()));
     }
     Ok(Posterior {
         paths,
@@ -268,6 +313,7 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, String> {
         weights,
         file: shown.to_string(),
         lines: rows,
+        texts,
     })
 }
 

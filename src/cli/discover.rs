@@ -143,6 +143,15 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
         &completeness,
     )
     .map_err(|e| {
+        let text = match &e {
+            DiscoverError::Outcome(m) | DiscoverError::Policy(m) | DiscoverError::Inputs(m) => {
+                m.as_str()
+            }
+            _ => "",
+        };
+        if let Some(fault) = cell_fault(&results, text) {
+            return fault;
+        }
         let (flag, msg) = match e {
             DiscoverError::Outcome(m) => (flag, m),
             DiscoverError::Policy(m) => ("--policy", m),
@@ -212,14 +221,22 @@ pub struct RobustArgs {
     pub quiet: bool,
 }
 
-/// A results file refused: a file-level fault (unreadable, too large) as the input
-/// diagnostic every file kind gives, anything else as a usage error.
+/// A results file refused: as the input diagnostic every file kind gives (a file-level
+/// fault, `FILE: error: ...`; a cell's, `FILE:LINE:COL: error: column `NAME`: ...`).
 fn read_error(e: crate::rdm::results::ReadError) -> CliError {
     use crate::rdm::results::ReadError;
     match e {
-        ReadError::File(d) => CliError::Input(d),
-        ReadError::Content(m) => CliError::Usage(m),
+        ReadError::File(d) | ReadError::Content(d) => CliError::Input(d),
     }
+}
+
+/// An analysis's refusal that is a cell fault of `results` (a cell that is not a number in a
+/// column it uses) as that cell's diagnostic, the form of every file kind's fault; `None`:
+/// another refusal.
+fn cell_fault(results: &Results, message: &str) -> Option<CliError> {
+    results
+        .cell_fault(message)
+        .map(|d| CliError::Input(crate::scenario::Diagnostics(vec![d.clone()])))
 }
 
 /// A sweep's results and its resume marker (`RESULTS.sweep`): no output of `robust` or
@@ -296,6 +313,9 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         &completeness,
     )
     .map_err(|e| {
+        if let Some(fault) = cell_fault(&results, &e) {
+            return fault;
+        }
         let flag = if e.contains("headline outcome (") {
             "--threshold: "
         } else {

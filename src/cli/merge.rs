@@ -57,8 +57,9 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
                     crate::scenario::Diagnostic::file_level(&file, message),
                 ]))
             }
-            shard::ReadError::Syntax(d) => CliError::Input(crate::scenario::Diagnostics(vec![*d])),
-            shard::ReadError::Invalid(m) => CliError::Usage(m),
+            shard::ReadError::Syntax(d) | shard::ReadError::Invalid(d) => {
+                CliError::Input(crate::scenario::Diagnostics(vec![*d]))
+            }
         })?);
     }
     let files = shard::check_complete(files).map_err(CliError::Usage)?;

@@ -92,7 +92,9 @@ impl SweepArgs {
             SweepFormat::Csv => RowFormat::Csv,
             SweepFormat::Json => RowFormat::Json,
         });
-        match RowFormat::of_results(self.out.as_deref(), asked).map_err(CliError::Usage)? {
+        match RowFormat::of_results(self.out.as_deref(), asked, crate::sweep::rows::Caller::Cli)
+            .map_err(CliError::Usage)?
+        {
             RowFormat::Csv => Ok(SweepFormat::Csv),
             RowFormat::Json => Ok(SweepFormat::Json),
         }
@@ -403,6 +405,7 @@ fn sweep_error(e: SweepError) -> CliError {
         SweepError::Interrupted => CliError::Interrupted,
         SweepError::Io(m) => CliError::Failure(m),
         SweepError::Resume(m) => CliError::Usage(m),
+        SweepError::Cell(d) => CliError::Input(crate::scenario::Diagnostics(vec![*d])),
         SweepError::Closed => CliError::Failure("output closed".into()),
     }
 }

@@ -49,12 +49,24 @@ fn settings(sim: &super::flags::SimFlags) -> crate::settings::Settings {
     }
 }
 
-fn posterior_of(path: Option<&Path>) -> Result<Option<nested::Posterior>, CliError> {
+/// The posterior of `path`, its faults as the diagnostics of every file kind: unreadable or
+/// too large, malformed (at its line, a cell's at its column), or a value out of its
+/// parameter's range in one of `scenarios` (at its line and column).
+fn posterior_of(
+    path: Option<&Path>,
+    scenarios: &[&Scenario],
+) -> Result<Option<nested::Posterior>, CliError> {
+    let one = |d| CliError::Input(crate::scenario::Diagnostics(vec![d]));
     path.map(|p| {
-        // Unreadable or too large: the message of every input kind (it was wrapped in a
-        // second `error:`); a malformed file: its line.
         let text = nested::read_posterior_text(p).map_err(CliError::Input)?;
-        nested::parse_posterior(p, &text).map_err(CliError::Usage)
+        let post = nested::parse_posterior(p, &text).map_err(|d| one(*d))?;
+        if let Some(d) = scenarios
+            .iter()
+            .find_map(|s| nested::out_of_range(&post, s))
+        {
+            return Err(one(d));
+        }
+        Ok(post)
     })
     .transpose()
 }
@@ -86,7 +98,7 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
     args.output.check_extension()?;
     crate::scenario::overrides::apply_texts(&mut scenario, &args.set, &file.display().to_string())
         .map_err(CliError::Input)?;
-    let post = posterior_of(args.posterior.as_deref())?;
+    let post = posterior_of(args.posterior.as_deref(), &[&scenario])?;
     let budget = crate::settings::check_nested(args.draws, args.sim.runs)
         .map_err(|e| CliError::Usage(e.0))?;
     let bar = progress_bar(budget.total_runs(), args.output.quiet);
@@ -153,7 +165,7 @@ pub fn compare_nested(
         let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
         crate::output::check_outputs(&outputs, std::slice::from_ref(p)).map_err(CliError::Usage)?;
     }
-    let post = posterior_of(args.posterior.as_deref())?;
+    let post = posterior_of(args.posterior.as_deref(), &[a, b])?;
     let budget = crate::settings::check_nested(args.draws, args.sim.runs)
         .map_err(|e| CliError::Usage(e.0))?;
     let bar = progress_bar(budget.total_runs(), args.output.quiet);

@@ -112,6 +112,65 @@ fn empty_help(d: &mut Diagnostics) {
     }
 }
 
+/// What a file that is not TOML looks like, by its first line, and which command reads it:
+/// a sweep's results (CSV or JSON Lines), a file of draws (a posterior), a partial file, or
+/// any CSV or JSON; `None` when it looks like none of them.
+fn looks_like(text: &str) -> Option<&'static str> {
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))?;
+    let cells: Vec<&str> = first.split(',').map(str::trim).collect();
+    Some(if first.starts_with('{') {
+        if text.contains("\"deter-partial\"") {
+            "this looks like a partial file: `deter merge` reads it"
+        } else if first.starts_with("{\"deter_sweep\"") {
+            "this looks like a sweep's results file (JSON Lines): `deter sweep --resume` \
+             completes it, `deter robust` and `deter discover` read the CSV form"
+        } else {
+            "this looks like a JSON file"
+        }
+    } else if cells.first() == Some(&"point") && cells.contains(&"runs") {
+        "this looks like a sweep's results file: `deter robust` and `deter discover` read it"
+    } else if cells.first() == Some(&"draw") && cells.contains(&"weight") {
+        "this looks like a file of draws (a posterior): `deter run --posterior` and a sweep's \
+         `futures` read it"
+    } else if cells.len() > 1 && !first.contains('=') {
+        "this looks like a CSV file"
+    } else {
+        return None;
+    })
+}
+
+/// A file that is not TOML but looks like another kind ([`looks_like`]): its TOML syntax
+/// error gets a help line naming what `deter validate` reads and what the file looks like.
+fn not_toml_help(path: &Path, d: &mut Diagnostics) {
+    let Ok(bytes) = scenario::input::read_bounded(path, scenario::MAX_FILE_BYTES) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    if text.parse::<toml::Table>().is_ok() {
+        return;
+    }
+    let Some(like) = looks_like(&text) else {
+        return;
+    };
+    let name = path.display().to_string();
+    if let Some(x) =
+        d.0.iter_mut()
+            .find(|x| x.file == name && x.message.starts_with("TOML syntax error"))
+    {
+        let reads = format!(
+            "`deter validate` reads TOML input files (scenario, sweep, calibration and historical \
+             record files); {like}"
+        );
+        x.help = Some(match x.help.take() {
+            Some(h) => format!("{h}; {reads}"),
+            None => reads,
+        });
+    }
+}
+
 pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
     let mut all = Diagnostics::default();
     for f in files {
@@ -174,6 +233,9 @@ pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
             Err(mut d) => {
                 if kind == InputKind::Unknown {
                     empty_help(&mut d);
+                }
+                if std::fs::metadata(f).is_ok_and(|m| m.is_file()) {
+                    not_toml_help(f, &mut d);
                 }
                 all.0.extend(d.0)
             }

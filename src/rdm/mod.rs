@@ -18,6 +18,7 @@ use std::fmt::Write;
 use crate::report::charts::{self, Trajectory};
 #[cfg(feature = "html")]
 use crate::report::html::{esc, page};
+use crate::report::table::thousands;
 pub use crate::sweep::record::Completeness;
 use prim::{Found, PrimBox};
 use results::{OUTCOMES, Results};
@@ -158,7 +159,7 @@ impl Discovery {
     fn heading(&self) -> String {
         let hits = self.y.iter().filter(|&&b| b).count();
         format!(
-            "{}{}{}: {hits} of {} points ({:.1}%)",
+            "{}{}{}: {} of {} points ({:.1}%)",
             self.condition.describe(),
             self.policy
                 .as_ref()
@@ -171,7 +172,8 @@ impl Discovery {
             } else {
                 String::new()
             },
-            self.y.len(),
+            thousands(hits as u64),
+            thousands(self.y.len() as u64),
             100.0 * hits as f64 / self.y.len().max(1) as f64
         )
     }
@@ -205,8 +207,8 @@ impl Discovery {
                 b.coverage,
                 b.density,
                 b.mass,
-                b.n,
-                b.hits
+                thousands(b.n as u64),
+                thousands(b.hits as u64)
             );
             if b.restricted().is_empty() {
                 let _ = writeln!(t, "  no restriction: the cases of interest are everywhere");

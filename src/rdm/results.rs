@@ -16,8 +16,9 @@ pub enum ReadError {
     /// It could not be read, or is larger than [`MAX_RESULTS_BYTES`]: the file-level message
     /// of every input kind.
     File(crate::scenario::Diagnostics),
-    /// It was read but is not a results file.
-    Content(String),
+    /// It was read but is not a results file, or a cell cannot be read: the diagnostic of
+    /// every file kind (`FILE: error: ...`, a cell's at `FILE:LINE:COL`).
+    Content(crate::scenario::Diagnostics),
 }
 
 /// The headline outcomes, as the results file names them (`NAME_p`): the keys of
@@ -37,6 +38,9 @@ pub const OUTCOMES: [&str; N_EVENTS] = {
 pub struct Results {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// Per column, the fault of its first cell that is not a number, at `FILE:LINE:COL` in
+    /// the words of every CSV reader (`None`: every cell is a number).
+    pub faults: Vec<Option<crate::scenario::Diagnostic>>,
     /// SHA-256 of the file's first line (its header, with its newline): what binds the
     /// sweep's record beside the file to it ([`crate::sweep::record`]).
     pub header_sha256: String,
@@ -57,7 +61,7 @@ pub fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
 /// Why [`Results::parse_located`] refused bytes: a fault of a cell, its message already at
 /// `FILE:LINE:COL`, or of the file as a whole.
 enum Fault {
-    Located(String),
+    Located(Box<crate::scenario::Diagnostic>),
     File(String),
 }
 
@@ -94,10 +98,10 @@ impl Results {
             ])));
         }
         Self::parse_located(&bytes, &shown).map_err(|e| {
-            ReadError::Content(match e {
-                Fault::Located(m) => m,
-                Fault::File(m) => format!("`{shown}`: {m}"),
-            })
+            ReadError::Content(crate::scenario::Diagnostics(vec![match e {
+                Fault::Located(d) => *d,
+                Fault::File(m) => crate::scenario::Diagnostic::file_level(&shown, m),
+            }]))
         })
     }
 
@@ -105,7 +109,8 @@ impl Results {
     #[cfg(test)]
     pub fn parse(bytes: &[u8]) -> Result<Self, String> {
         Self::parse_located(bytes, "results").map_err(|e| match e {
-            Fault::Located(m) | Fault::File(m) => m,
+            Fault::Located(d) => d.one_line(),
+            Fault::File(m) => m,
         })
     }
 
@@ -142,24 +147,37 @@ impl Results {
             ));
         }
         let mut rows = Vec::new();
+        let mut faults: Vec<Option<crate::scenario::Diagnostic>> = vec![None; columns.len()];
         for (i, rec) in reader.records().enumerate() {
             let rec = rec.map_err(|e| Fault::File(format!("row {}: {e}", i + 2)))?;
             for (j, cell) in rec.iter().enumerate() {
                 let name = columns.get(j).map_or("", String::as_str);
-                if matches!(name, "policy" | "future") || cell.trim().parse::<f64>() != Ok(0.0) {
+                if matches!(name, "policy" | "future")
+                    || matches!(cell.trim().parse::<f64>(), Ok(x) if x.is_finite() && x != 0.0)
+                {
                     continue;
                 }
-                if let Err((m, _)) = crate::scenario::input::number_text(cell, "a number") {
-                    let (line, start) = rec
-                        .position()
-                        .map_or((i + 2, 0), |p| (p.line() as usize, p.byte() as usize));
-                    let text = bytes.get(start..).unwrap_or_default();
-                    let text = text.split(|&b| b == b'\n').next().unwrap_or_default();
-                    let text = String::from_utf8_lossy(text);
-                    return Err(Fault::Located(crate::scenario::input::csv_fault(
-                        file, line, &text, j, name, &m,
-                    )));
+                let Err((m, help)) = crate::scenario::input::number_text(cell, "a number") else {
+                    continue;
+                };
+                // A literal that reads as 0 is refused at once; a column with a cell that
+                // is not a number keeps its first such cell's fault, reported when the
+                // column is used as numbers ([`Results::numeric`]).
+                let underflow = cell.trim().parse::<f64>() == Ok(0.0);
+                if !underflow && faults.get(j).is_none_or(Option::is_some) {
+                    continue;
                 }
+                let (line, start) = rec
+                    .position()
+                    .map_or((i + 2, 0), |p| (p.line() as usize, p.byte() as usize));
+                let text = bytes.get(start..).unwrap_or_default();
+                let text = text.split(|&b| b == b'\n').next().unwrap_or_default();
+                let text = String::from_utf8_lossy(text);
+                let at = crate::scenario::input::csv_cell(file, line, &text, j, name, &m, help);
+                if underflow {
+                    return Err(Fault::Located(Box::new(at)));
+                }
+                faults[j] = Some(at);
             }
             rows.push(rec.iter().map(str::to_string).collect());
         }
@@ -173,6 +191,7 @@ impl Results {
         Ok(Self {
             columns,
             rows,
+            faults,
             header_sha256: crate::sweep::record::sha256_hex(first),
             sha256: crate::sweep::record::sha256_hex(bytes),
         })
@@ -210,13 +229,18 @@ impl Results {
         self.column("policy").is_some() && self.column("future").is_some()
     }
 
-    /// Column `c` as numbers (an error naming the first cell that is not a finite number).
+    /// Column `c` as numbers (the error: the first cell that is not a finite number, at
+    /// `FILE:LINE:COL` with the words every CSV reader gives it).
     pub fn numeric(&self, c: usize) -> Result<Vec<f64>, String> {
+        if let Some(Some(fault)) = self.faults.get(c) {
+            return Err(fault.one_line());
+        }
         self.rows
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                r[c].parse::<f64>()
+                r[c].trim()
+                    .parse::<f64>()
                     .ok()
                     .filter(|v| v.is_finite())
                     .ok_or_else(|| {
@@ -229,6 +253,16 @@ impl Results {
                     })
             })
             .collect()
+    }
+
+    /// The diagnostic of the cell fault an analysis of these results reported as `message`
+    /// (a [`Results::numeric`] error carried through a text error), for the command line to
+    /// show in the form of every file kind's fault; `None`: `message` is not one.
+    pub fn cell_fault(&self, message: &str) -> Option<&crate::scenario::Diagnostic> {
+        self.faults
+            .iter()
+            .flatten()
+            .find(|d| message.contains(&d.one_line()))
     }
 
     /// The parameter columns: between `point` and `runs`, numeric, except `policy` and

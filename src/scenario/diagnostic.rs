@@ -109,6 +109,24 @@ impl Diagnostic {
         self
     }
 
+    /// The header line's location and message without the severity: "FILE:LINE:COL: KEY:
+    /// MESSAGE", for a message carried inside another (a sweep's `futures` under its key) or
+    /// through a library function's text error.
+    pub fn one_line(&self) -> String {
+        let mut s = if self.line > 0 {
+            format!("{}:{}:{}", self.file, self.line, self.col)
+        } else {
+            self.file.clone()
+        };
+        if !self.path.is_empty() {
+            s.push_str(": ");
+            s.push_str(&self.path);
+        }
+        s.push_str(": ");
+        s.push_str(&self.message);
+        s
+    }
+
     pub fn warning(mut self) -> Self {
         self.severity = Severity::Warning;
         self

@@ -765,10 +765,65 @@ pub(crate) fn number_text(raw: &str, expected: &str) -> Result<f64, (String, Opt
 }
 
 /// A fault of cell `j` (0-based) of line `line` (number `n`, 1-based) of the CSV input
-/// `file`, in column `name`: "FILE:LINE:COL: column `NAME`: MESSAGE", the form every CSV
-/// reader gives a cell ([`number_text`] words the message).
+/// `file`, in column `name`, as the diagnostic of every file kind: "FILE:LINE:COL: error:
+/// column `NAME`: MESSAGE" with the line's excerpt under it and the help line ([`number_text`]
+/// words the message and its help). The one form of every CSV reader's cell fault
+/// (`--posterior`, a sweep's `futures`, results read by `deter robust`/`deter discover`, rows
+/// kept by `deter sweep --resume`), as a TOML value's fault is `FILE:LINE:COL: error: KEY:
+/// MESSAGE`.
+pub(crate) fn csv_cell(
+    file: &str,
+    n: usize,
+    line: &str,
+    j: usize,
+    name: &str,
+    message: &str,
+    help: Option<String>,
+) -> super::Diagnostic {
+    let col = csv_column(line, j);
+    let start = line.char_indices().nth(col - 1).map_or(line.len(), |(i, _)| i);
+    let end = start + line[start..].find(',').unwrap_or(line.len() - start);
+    let end = start + line[start..end].trim_end().len();
+    let mut d = super::Diagnostic::at(
+        file,
+        line,
+        start..end.max(start),
+        &format!("column `{name}`"),
+        message.to_string(),
+    )
+    .with_help(help);
+    d.line = n;
+    if let Some(ex) = &mut d.snippet {
+        ex.line_start = n;
+    }
+    d
+}
+
+/// A fault of line `line` (number `n`, 1-based) of the CSV input `file` as a whole (a row
+/// with too few cells, a header naming a column twice): "FILE:LINE:1: error: MESSAGE" with
+/// the line's excerpt, the form of [`csv_cell`] for every CSV reader.
+pub(crate) fn csv_line(file: &str, n: usize, line: &str, message: String) -> super::Diagnostic {
+    let mut d = super::Diagnostic::at(file, line, 0..line.len(), "", message);
+    d.line = n;
+    if let Some(ex) = &mut d.snippet {
+        ex.line_start = n;
+    }
+    d
+}
+
+/// A diagnostic as one line with its help line after it ("FILE:LINE:COL: KEY: MESSAGE\n =
+/// help: HELP"), for the library's text errors (`Error::Invalid`).
+pub(crate) fn one_line_with_help(d: &super::Diagnostic) -> String {
+    match &d.help {
+        Some(h) => format!("{}\n = help: {h}", d.one_line()),
+        None => d.one_line(),
+    }
+}
+
+/// [`csv_cell`] on one line, for a message that carries it inside another (a sweep's
+/// `futures` under its key): "FILE:LINE:COL: column `NAME`: MESSAGE".
 pub(crate) fn csv_fault(file: &str, n: usize, line: &str, j: usize, name: &str, message: &str) -> String {
-    format!("{file}:{n}:{}: column `{name}`: {message}", csv_column(line, j))
+    csv_cell(file, n, line, j, name, message, None).one_line()
 }
 
 /// Column (1-based, in characters) of cell `j` (0-based) of a CSV line: where its text
@@ -795,6 +850,75 @@ pub(crate) fn csv_column(line: &str, j: usize) -> usize {
     }
     let blanks = line[start..].len() - line[start..].trim_start().len();
     line[..start + blanks].chars().count() + 1
+}
+
+/// The first number of a JSON text (a JSON Lines row) that reads as 0 although it is not
+/// (`1e-400`; serde reads it as 0): its byte offset, its key path (`outcomes.war.p`,
+/// `a[2]`) and the literal. The JSON readers refuse it in the words of every reader
+/// ([`too_small`]), located as a CSV cell or a TOML value is.
+pub(crate) fn json_underflow(text: &str) -> Option<(usize, String, String)> {
+    // One frame per open object (its current key) or array (its current index).
+    enum Frame {
+        Obj(String),
+        Arr(usize),
+    }
+    let path = |stack: &[Frame]| {
+        let mut p = String::new();
+        for f in stack {
+            match f {
+                Frame::Obj(k) if p.is_empty() => p.push_str(k),
+                Frame::Obj(k) => {
+                    p.push('.');
+                    p.push_str(k);
+                }
+                Frame::Arr(i) => p.push_str(&format!("[{i}]")),
+            }
+        }
+        p
+    };
+    let b = text.as_bytes();
+    let (mut stack, mut i, mut last) = (Vec::new(), 0, String::new());
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                last = text.get(start..i.min(b.len())).unwrap_or_default().to_string();
+            }
+            b':' => {
+                if let Some(Frame::Obj(k)) = stack.last_mut() {
+                    *k = std::mem::take(&mut last);
+                }
+            }
+            b'{' => stack.push(Frame::Obj(String::new())),
+            b'[' => stack.push(Frame::Arr(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => {
+                if let Some(Frame::Arr(n)) = stack.last_mut() {
+                    *n += 1;
+                }
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < b.len() && matches!(b[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                    i += 1;
+                }
+                let literal = &text[start..i];
+                if literal.parse::<f64>() == Ok(0.0) && underflows_to_zero(literal) {
+                    return Some((start, path(&stack), literal.to_string()));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -827,6 +951,16 @@ mod tests {
         for t in ["0", "0.0", "-0.0", "0e-400", "0.000e5", "0x0"] {
             assert!(!underflows_to_zero(t), "{t}");
         }
+    }
+
+    #[test]
+    fn a_json_number_that_reads_as_zero_is_found_with_its_key_path() {
+        let row = r#"{"point":0,"x":"1e-400","outcomes":{"war":{"p":1e-400}},"a":[0,2E-999]}"#;
+        let (at, path, literal) = json_underflow(row).unwrap();
+        assert_eq!((&row[at..at + 6], path.as_str(), literal.as_str()), ("1e-400", "outcomes.war.p", "1e-400"));
+        let (_, path, literal) = json_underflow(r#"{"a":[0,2E-999]}"#).unwrap();
+        assert_eq!((path.as_str(), literal.as_str()), ("a[1]", "2E-999"));
+        assert_eq!(json_underflow(r#"{"a":0e-400,"b":"1e-400","c":-0.0}"#), None);
     }
 
     #[test]

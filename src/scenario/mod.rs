@@ -20,7 +20,6 @@ pub use params::{
     AllianceParams, DeploymentParams, EconomicParams, FieldSpec, MilitaryParams, ModelParams,
     ParamDefault, PoliticalParams, PowerParams, RivalryParams, markdown_reference,
 };
-pub(crate) use params::range_help;
 pub(crate) use path::closest;
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use path::{OpKind, ParamRef, PathError, PolicyField, SpecOf};

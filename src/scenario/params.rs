@@ -31,6 +31,17 @@ pub struct FieldSpec {
 /// sweeps write it): "`PATH`: DOC". The same in every file kind and command (a scenario
 /// field, `--set`, a policy change, a sweep, `[[uncertain]]`, calibration and futures values),
 /// so a value out of range always names its target and what it means.
+/// A value out of `spec`'s range, written `found` in its file, for the parameter `path`:
+/// the message ("expected a number in [MIN, MAX] (UNIT), found FOUND") and its help line
+/// ([`range_help`]). The one wording of this fault in every file kind (scenario, sweep,
+/// levers and calibration TOML, `--posterior` and `futures` CSV cells) and `--set`.
+pub fn range_fault(path: &str, spec: &FieldSpec, found: &str) -> (String, Option<String>) {
+    (
+        format!("expected {}, found {found}", spec.expected()),
+        Some(range_help(path, spec)),
+    )
+}
+
 pub fn range_help(path: &str, spec: &FieldSpec) -> String {
     let doc = spec.doc.trim();
     if doc.is_empty() {

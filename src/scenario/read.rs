@@ -320,12 +320,8 @@ impl<'a> Reader<'a> {
         let x = self.0.number(v, path, &expected)?;
         if !spec.contains(x) {
             let found = self.literal(v.span());
-            self.error(
-                v.span(),
-                path,
-                format!("expected {expected}, found {found}"),
-            )
-            .help = Some(super::params::range_help(target, spec));
+            let (message, help) = super::params::range_fault(target, spec, &found);
+            self.error(v.span(), path, message).help = help;
             return None;
         }
         Some(x)

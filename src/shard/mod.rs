@@ -198,8 +198,9 @@ pub enum ReadError {
     /// It is not JSON (a truncated or edited file): located at the fault, in the words of
     /// every file kind's syntax error (`FILE:LINE:COL: error: JSON syntax error: ...`).
     Syntax(Box<crate::scenario::Diagnostic>),
-    /// It is not a partial file of this deter, or it is damaged.
-    Invalid(String),
+    /// It is not a partial file of this deter, or it is damaged: the file-level diagnostic
+    /// of every file kind (`FILE: error: ...`).
+    Invalid(Box<crate::scenario::Diagnostic>),
 }
 
 /// A JSON syntax error of `bytes` (read from `file`) as a located diagnostic: the message
@@ -269,13 +270,15 @@ pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
                     .into(),
             ))))
             } else {
-                ReadError::Invalid(format!(
-                    "`{name}`: not a deter partial file: invalid JSON ({e})"
-                ))
+                ReadError::Invalid(Box::new(crate::scenario::Diagnostic::file_level(
+                    &name,
+                    format!("not a deter partial file: invalid JSON ({e})"),
+                )))
             }
         })?;
-    let file =
-        PartialFile::from_value(value).map_err(|e| ReadError::Invalid(format!("`{name}`: {e}")))?;
+    let file = PartialFile::from_value(value).map_err(|e| {
+        ReadError::Invalid(Box::new(crate::scenario::Diagnostic::file_level(&name, e)))
+    })?;
     Ok(Named { name, file })
 }
 

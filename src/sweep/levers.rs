@@ -261,14 +261,10 @@ pub(crate) fn read(inp: &mut Input<'_>, root: &DeTable<'_>, cx: &Context<'_>) ->
                         continue;
                     };
                     if scenario.set(target, value).is_err() {
-                        let spec = target.spec();
                         let found = inp.literal(v.span());
-                        inp.error(
-                            v.span(),
-                            &kp,
-                            format!("expected {}, found {found}", spec.expected()),
-                        )
-                        .help = Some(crate::scenario::range_help(path, &spec));
+                        let (message, help) =
+                            crate::scenario::params::range_fault(path, &target.spec(), &found);
+                        inp.error(v.span(), &kp, message).help = help;
                         ok = false;
                         continue;
                     }
@@ -377,7 +373,7 @@ pub(crate) fn read_draws(
         inp.error(v.span(), "futures", format!("`{rel}`: {m}"));
         None
     };
-    // A fault on a line of the file: "FILE:LINE: ...", as `--posterior` words it.
+    // A fault on a line of the file: "FILE:LINE:COL: ...", as `--posterior` locates it.
     let fail_line = |inp: &mut Input<'_>, m: String| {
         inp.error(v.span(), "futures", m);
         None
@@ -396,7 +392,7 @@ pub(crate) fn read_draws(
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty());
-    let Some((_, header)) = lines.next() else {
+    let Some((hl, header)) = lines.next() else {
         // Empty (or comments only): the words of `--posterior` and every input kind.
         let what = if text.trim().is_empty() { "is empty" } else { "holds only comments" };
         inp.error(v.span(), "futures", format!("`{rel}`: the file {what}"))
@@ -405,7 +401,11 @@ pub(crate) fn read_draws(
     };
     let columns: Vec<&str> = header.split(',').map(str::trim).collect();
     if let Some(m) = crate::calibrate::nested::repeated_column(&columns) {
-        return fail(inp, m);
+        // At the header's line, as `--posterior` locates it.
+        return fail_line(
+            inp,
+            crate::scenario::input::csv_line(&rel, hl + 1, header, m).one_line(),
+        );
     }
     let weight_col = columns.iter().position(|c| *c == "weight");
     // A calibration's case parameters (`CASE/PATH`: one historical case's crisis rate)
@@ -444,14 +444,10 @@ pub(crate) fn read_draws(
     for (n, line) in lines {
         let cells: Vec<&str> = line.split(',').map(str::trim).collect();
         if cells.len() != columns.len() {
+            let m = format!("{} cells, the header has {}", cells.len(), columns.len());
             return fail_line(
                 inp,
-                format!(
-                    "{rel}:{}: {} cells, the header has {}",
-                    n + 1,
-                    cells.len(),
-                    columns.len()
-                ),
+                crate::scenario::input::csv_line(&rel, n + 1, line, m).one_line(),
             );
         }
         // A cell that is not a number (or reads as 0 although it is not: `1e-400`) at
@@ -469,20 +465,10 @@ pub(crate) fn read_draws(
                     return None;
                 }
                 Ok(_) => {
-                    // The wording of a `--posterior` value out of range (FILE:LINE: column
-                    // `PATH`: expected ..., found VALUE) and the help line of every kind.
-                    let spec = t.spec();
-                    inp.error(
-                        v.span(),
-                        "futures",
-                        format!(
-                            "{rel}:{}: column `{name}`: expected {}, found {}",
-                            n + 1,
-                            spec.expected(),
-                            cells[c]
-                        ),
-                    )
-                    .help = Some(crate::scenario::range_help(name, &spec));
+                    // At FILE:LINE:COL in the words of every file kind, as `--posterior`.
+                    let (m, help) =
+                        crate::scenario::params::range_fault(name, &t.spec(), cells[c]);
+                    cell_fault(inp, c, m, help);
                     return None;
                 }
             }

@@ -34,7 +34,11 @@ impl RowFormat {
     /// `--report`), so rows never land in a file a program would parse as something else and
     /// the resume command a record gives (`--format` with `--out`) is one `deter sweep`
     /// accepts. The one rule of `deter sweep` and the library's `deter::sweep`.
-    pub fn of_results(out: Option<&std::path::Path>, asked: Option<RowFormat>) -> Result<RowFormat, String> {
+    pub fn of_results(
+        out: Option<&std::path::Path>,
+        asked: Option<RowFormat>,
+        caller: Caller,
+    ) -> Result<RowFormat, String> {
         let ext = out
             .and_then(|o| o.extension())
             .and_then(|e| e.to_str())
@@ -44,25 +48,50 @@ impl RowFormat {
             Some("json") => Some(RowFormat::Json),
             Some("csv") => Some(RowFormat::Csv),
             Some("html" | "htm") => {
-                return Err(format!(
-                    "--out `{shown}` names an HTML file, but --out writes the results rows; use \
-                     --report `{shown}` for the HTML page"
-                ));
+                return Err(match caller {
+                    Caller::Cli => format!(
+                        "--out `{shown}` names an HTML file, but --out writes the results rows; \
+                         use --report `{shown}` for the HTML page"
+                    ),
+                    Caller::Library => format!(
+                        "`out` `{shown}` names an HTML file, but `out` receives the results \
+                         rows; give it a .csv or .json extension"
+                    ),
+                });
             }
             _ => None,
         };
         match (asked, named) {
-            (Some(f), Some(n)) if f != n => Err(format!(
-                "--out `{shown}` names a {} file, but --format is {}; use --format {} (or give \
-                 the file another extension)",
-                n.name().to_uppercase(),
-                f.name(),
-                n.name()
-            )),
+            (Some(f), Some(n)) if f != n => Err(match caller {
+                Caller::Cli => format!(
+                    "--out `{shown}` names a {} file, but --format is {}; use --format {} (or \
+                     give the file another extension)",
+                    n.name().to_uppercase(),
+                    f.name(),
+                    n.name()
+                ),
+                Caller::Library => format!(
+                    "`out` `{shown}` names a {} file, but `json` is {} ({} rows); pass `json` \
+                     {} (or give the file another extension)",
+                    n.name().to_uppercase(),
+                    f == RowFormat::Json,
+                    f.name().to_uppercase(),
+                    n == RowFormat::Json
+                ),
+            }),
             (Some(f), _) => Ok(f),
             (None, n) => Ok(n.unwrap_or(RowFormat::Csv)),
         }
     }
+}
+
+/// Who gave [`RowFormat::of_results`] its output and format, for the words of its refusal:
+/// the command line's flags (`--out`, `--format`, `--report`) or the library's arguments
+/// (`deter::sweep`'s `out` and `json`). One rule, each caller's names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    Cli,
+    Library,
 }
 
 const METRIC_STATS: [&str; 5] = ["mean", "sd", "p05", "p50", "p95"];
@@ -381,6 +410,42 @@ impl Rows {
                     }
                 }
                 Some((v["runs"].as_u64()?, out))
+            }
+        }
+    }
+
+    /// The first number of a row (line `n` of `file`, under the results' `header` line)
+    /// that reads as 0 although it is not (`1e-400`), as the diagnostic every reader gives
+    /// it: "FILE:LINE:COL: error: column `NAME`: expected a number, found `1e-400`, a number
+    /// too small to use (it reads as 0)" (a JSON Lines row: its key path, `outcomes.war.p`,
+    /// for the column). `None`: there is none.
+    pub fn underflow(
+        &self,
+        file: &str,
+        header: &str,
+        n: usize,
+        line: &str,
+    ) -> Option<crate::scenario::Diagnostic> {
+        let line = line.trim_end();
+        match self.format {
+            RowFormat::Csv => line.split(',').enumerate().find_map(|(j, cell)| {
+                let name = header.trim_end().split(',').nth(j).unwrap_or_default();
+                if matches!(name, "policy" | "future") || cell.trim().parse::<f64>() != Ok(0.0) {
+                    return None;
+                }
+                let (m, help) = crate::scenario::input::number_text(cell, "a number").err()?;
+                Some(crate::scenario::input::csv_cell(file, n, line, j, name, &m, help))
+            }),
+            RowFormat::Json => {
+                let (at, path, literal) = crate::scenario::input::json_underflow(line)?;
+                let m = crate::scenario::input::too_small("a number", &literal);
+                let mut d =
+                    crate::scenario::Diagnostic::at(file, line, at..at + literal.len(), &path, m);
+                d.line = n;
+                if let Some(ex) = &mut d.snippet {
+                    ex.line_start = n;
+                }
+                Some(d)
             }
         }
     }

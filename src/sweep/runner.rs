@@ -64,6 +64,9 @@ pub enum SweepError {
     Io(String),
     #[error("{0}")]
     Resume(String),
+    /// A kept row's cell cannot be read (`1e-400`): located as every reader's cell fault.
+    #[error("{}", .0.one_line())]
+    Cell(Box<crate::scenario::Diagnostic>),
     /// Standard output was closed (`deter sweep ... | head`): not an error.
     #[error("output closed")]
     Closed,
@@ -159,6 +162,11 @@ pub fn open_results(
             return Err(mismatch(format!(
                 "row {k} has other parameter values than design point {k}"
             )));
+        }
+        // A number that reads as 0 although it is not (`1e-400`) is refused at its line
+        // and column in the words of every reader: serde and the CSV cells read it as 0.
+        if let Some(fault) = rows.underflow(&path.display().to_string(), &header, k as usize + 2, line) {
+            return Err(SweepError::Cell(Box::new(fault)));
         }
         let y = rows
             .outcomes_of(line)

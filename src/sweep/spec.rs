@@ -926,12 +926,8 @@ impl Bounds<'_> {
             // The wording of the same fault in a scenario file and `--set`; the help names
             // the target, which the key path (`parameter[i].range`) does not.
             let found = r.literal(s.clone());
-            r.error(
-                s,
-                at,
-                format!("expected {}, found {found}", self.spec.expected()),
-            )
-            .help = Some(scenario::range_help(self.path, &self.spec));
+            let (message, help) = scenario::params::range_fault(self.path, &self.spec, &found);
+            r.error(s, at, message).help = help;
             return None;
         }
         if matches!(self.kind, Kind::Integer | Kind::Boolean) && x.fract() != 0.0 {
