@@ -142,6 +142,38 @@ pub struct Posterior {
     /// The text of each row's line, for the column of a fault found later (a value out of
     /// its parameter's range in [`check_posterior`]).
     pub texts: Vec<String>,
+    /// The parameters the calibration fixed (`set`, `--set`; the file's `# set = PATH=VALUE`
+    /// lines), `(path, value)`: not columns, so a run under the posterior must set them
+    /// itself ([`fixed_mismatches`]).
+    pub fixed: Vec<(String, f64)>,
+}
+
+/// The posterior's fixed parameters ([`Posterior::fixed`]) that `scenario` does not have at
+/// their calibrated value, one warning each, naming the `--set` that restores it: a run under
+/// a posterior calibrated with, say, `model.fait_accompli=1` but run with the move off
+/// draws parameters that were fitted to another model. Empty when they all agree.
+pub fn fixed_mismatches(posterior: &Posterior, scenario: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    for (path, value) in &posterior.fixed {
+        let now = match ParamRef::resolve(path, scenario) {
+            Ok(t) => scenario.get(t),
+            Err(_) => {
+                out.push(format!(
+                    "{} was calibrated with `{path}={value}` fixed, a parameter this scenario does not have",
+                    posterior.file
+                ));
+                continue;
+            }
+        };
+        if now != *value {
+            out.push(format!(
+                "{} was calibrated with `{path}={value}` fixed but this scenario has {path} = {now}: \
+                 add --set {path}={value} to run under the conditions of the calibration",
+                posterior.file
+            ));
+        }
+    }
+    out
 }
 
 /// Check every value of `posterior` against the range of its column's parameter in
@@ -307,6 +339,16 @@ pub fn parse_posterior(
     if weights.is_empty() || weights.iter().sum::<f64>() <= 0.0 {
         return Err(file_fault("no draw with a positive weight".into()));
     }
+    // Provenance lines `# set = PATH=VALUE` (deter calibrate's fixed parameters); any other
+    // comment, or one that does not read, is skipped as comments are.
+    let fixed = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("# set = "))
+        .filter_map(|t| {
+            let (p, v) = t.split_once('=')?;
+            Some((p.trim().to_string(), v.trim().parse::<f64>().ok()?))
+        })
+        .collect();
     Ok(Posterior {
         paths,
         values,
@@ -314,6 +356,7 @@ pub fn parse_posterior(
         file: shown.to_string(),
         lines: rows,
         texts,
+        fixed,
     })
 }
 

@@ -34,6 +34,18 @@ impl Provenance {
     }
 }
 
+/// The fixed parameters of a calibration (`set`, `--set`) as provenance lines,
+/// `# set = PATH=VALUE` each (the `--set` that runs under the posterior must repeat), or
+/// nothing when none is fixed. `deter run --posterior` reads them back
+/// ([`crate::calibrate::nested::Posterior::fixed`]).
+pub fn fixed_lines(cal: &Calibration) -> String {
+    let mut out = String::new();
+    for (path, value) in &cal.fixed {
+        let _ = writeln!(out, "# set = {path}={value}");
+    }
+    out
+}
+
 /// Every finite float in shortest round-trip form; non-finite as `inf` (tolerance of
 /// generation 0) or empty.
 fn num(x: f64) -> String {
@@ -50,6 +62,7 @@ fn num(x: f64) -> String {
 /// the particle's normalised weight and its distance.
 pub fn posterior_csv(cal: &Calibration, pop: &Population, prov: &Provenance) -> String {
     let mut out = prov.header("posterior draws (weighted particles of the last generation)");
+    out.push_str(&fixed_lines(cal));
     out.push_str("draw");
     for p in &cal.parameters {
         let _ = write!(out, ",{}", p.path);
@@ -641,6 +654,19 @@ pub fn report_html(
         esc(&prov.calibration_sha256),
         state.stopped.map_or("not finished", Stop::as_str)
     );
+    if !cal.fixed.is_empty() {
+        let fixed: Vec<String> = cal
+            .fixed
+            .iter()
+            .map(|(p, v)| format!("<code>{}</code> = {v}", esc(p)))
+            .collect();
+        let _ = write!(
+            h,
+            "<p class=\"note\">Fixed for the whole calibration (<code>set</code>, \
+             <code>--set</code>): {}. Run under this posterior with the same <code>--set</code>.</p>",
+            fixed.join(", ")
+        );
+    }
     h.push_str("<h2>Generations</h2><table><tr><th>generation</th><th>tolerance</th><th>simulations</th><th>acceptance rate</th><th>effective sample size</th></tr>");
     for g in &state.history {
         let _ = write!(

@@ -51,9 +51,65 @@ pub struct Calibration {
     pub predictive_draws: usize,
     /// SHA-256 (hex) of the calibration file's text as it was read (its fingerprint).
     pub text_sha256: String,
+    /// Parameters fixed for the whole calibration, `(path, value)` in the order given: the
+    /// file's `set` table, then `deter calibrate --set` (a later value of a path replaces
+    /// its earlier one). Already applied to every case's scenario.
+    pub fixed: Vec<(String, f64)>,
 }
 
 impl Calibration {
+    /// The `[[parameter]]` (its index and name) that a fixed `path` would also set: `path`
+    /// resolves, in some case's scenario, to a parameter that case calibrates. None when it
+    /// is not calibrated (or does not resolve).
+    pub fn calibrated_as(&self, path: &str) -> Option<(usize, &str)> {
+        self.cases.iter().find_map(|case| {
+            let target = ParamRef::resolve(path, &case.scenario).ok()?;
+            let i = case.targets.iter().position(|refs| refs.contains(&target))?;
+            Some((i, self.parameters[i].path.as_str()))
+        })
+    }
+
+    /// Fix parameters with `--set PATH=VALUE` texts, on top of the file's `set`: parsed,
+    /// resolved and range-checked in every case's scenario by the `--set` of `deter run`
+    /// ([`crate::scenario::overrides::apply_texts`], its messages), then refused if a path is
+    /// also calibrated. On an error no scenario is changed.
+    pub fn fix(&mut self, texts: &[String]) -> Result<(), Diagnostics> {
+        use crate::scenario::overrides;
+        if texts.is_empty() {
+            return Ok(());
+        }
+        let mut scenarios: Vec<Scenario> = self.cases.iter().map(|c| c.scenario.clone()).collect();
+        for s in &mut scenarios {
+            overrides::apply_texts(s, texts, "--set")?;
+        }
+        let mut diags = Diagnostics::default();
+        let mut set = Vec::new();
+        for text in texts {
+            let o = overrides::Override::parse(text, "--set").map_err(|d| Diagnostics(vec![*d]))?;
+            if let Some((i, name)) = self.calibrated_as(&o.path) {
+                let start = text.find(o.path.as_str()).unwrap_or(0);
+                diags.0.push(
+                    Diagnostic::at("--set", text, start..start + o.path.len(), &o.path, fixed_and_calibrated(&o.path, i, name))
+                        .with_help(Some(FIXED_HELP.into())),
+                );
+            }
+            set.push((o.path, o.value));
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        for (case, s) in self.cases.iter_mut().zip(scenarios) {
+            case.scenario = s;
+        }
+        for (path, value) in set {
+            match self.fixed.iter_mut().find(|(p, _)| *p == path) {
+                Some(f) => f.1 = value,
+                None => self.fixed.push((path, value)),
+            }
+        }
+        Ok(())
+    }
+
     /// Hold out the cases with these ids (leave-one-case-out). An unknown id is reported as
     /// an unknown `[[parameter]] case` is, located in the `--hold-out` value, with a
     /// did-you-mean over the case ids; a hold-out that leaves no case to calibrate on is
@@ -90,6 +146,16 @@ impl Calibration {
     }
 }
 
+/// The message for a fixed path (`set`, `--set`) that a `[[parameter]]` calibrates.
+fn fixed_and_calibrated(path: &str, i: usize, name: &str) -> String {
+    format!(
+        "`{path}` is fixed here but also calibrated by parameter[{i}] (`{name}`): a parameter is either fixed or calibrated"
+    )
+}
+
+/// The help of [`fixed_and_calibrated`].
+const FIXED_HELP: &str = "remove it from `set` / `--set`, or remove its [[parameter]] table";
+
 /// The message for a case id that names no case (`[[parameter]] case`, `--hold-out`).
 fn unknown_case(id: &str, known: &[String]) -> String {
     format!("unknown case id `{id}`: the cases are {}", known.join(", "))
@@ -110,7 +176,7 @@ pub(crate) const CALIBRATION_FILE: FileKind = FileKind {
     minimum: "`statistics`, `cases` and one [[parameter]] (see docs/CALIBRATION.md)",
 };
 
-const TOP_KEYS: [&str; 14] = [
+const TOP_KEYS: [&str; 15] = [
     "name",
     "description",
     "seed",
@@ -125,6 +191,7 @@ const TOP_KEYS: [&str; 14] = [
     "cases",
     "observation",
     "parameter",
+    "set",
 ];
 const PARAM_KEYS: [&str; 7] = [
     "path",
@@ -359,6 +426,17 @@ fn read(
         }
     }
 
+    // Fixed parameters: the `set` table, applied to every case's scenario as `--set` is.
+    let mut fixed = Vec::new();
+    let mut set_ok = true;
+    if case_ok && let Some(v) = lookup(root, "set") {
+        let mut scenarios: Vec<&mut Scenario> = cases.iter_mut().map(|c| &mut c.scenario).collect();
+        match crate::scenario::overrides::read_set_table(r, v, "set", &mut scenarios) {
+            Some(f) => fixed = f,
+            None => set_ok = false,
+        }
+    }
+
     // Parameters, resolved in every case's scenario.
     let mut parameters: Vec<Parameter> = Vec::new();
     let tables = r.entries(root, "parameter");
@@ -384,9 +462,9 @@ fn read(
             }
         }
     }
-    Some(Calibration {
+    let mut cal = Calibration {
         file: file.to_string(),
-        name: name?,
+        name: name.clone().unwrap_or_default(),
         settings: Settings {
             particles,
             max_generations,
@@ -402,7 +480,27 @@ fn read(
         cases,
         predictive_draws,
         text_sha256: super::text_sha256(r.src),
-    })
+        fixed,
+    };
+    // A fixed path that a [[parameter]] also calibrates is refused at its key.
+    if set_ok
+        && let Some(v) = lookup(root, "set")
+        && let Some(t) = v.get_ref().as_table()
+    {
+        for (k, _) in t.iter() {
+            let path: &str = k.get_ref();
+            if let Some((i, name)) = cal.calibrated_as(path) {
+                r.error(
+                    k.span(),
+                    &format!("set.\"{path}\""),
+                    fixed_and_calibrated(path, i, name),
+                )
+                .help = Some(FIXED_HELP.into());
+            }
+        }
+    }
+    cal.name = name?;
+    Some(cal)
 }
 
 fn stat_names() -> Vec<&'static str> {

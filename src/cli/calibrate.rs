@@ -30,6 +30,10 @@ pub struct CalibrateArgs {
     /// (leave-one-case-out); repeatable.
     #[arg(long, value_name = "CASE_ID")]
     pub hold_out: Vec<String>,
+    /// Fix a parameter for the whole calibration, on top of the file's `set` table (e.g.
+    /// model.fait_accompli=1); repeatable; the paths and checks of `deter run --set`.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
     /// No progress bar and no per-generation lines.
     #[arg(long, short)]
     pub quiet: bool,
@@ -37,9 +41,12 @@ pub struct CalibrateArgs {
 
 /// SHA-256 of what the posterior depends on: the calibration file's text, every record's
 /// text (each as it was read and validated: no file is read a second time) and every
-/// validated scenario.
+/// validated scenario (after the fixed values, `set` and `--set`, which are also named).
 fn calibration_hash(cal: &calibrate::Calibration) -> String {
     let mut text = cal.text_sha256.clone();
+    for (path, value) in &cal.fixed {
+        text.push_str(&format!("\nset {path}={value}"));
+    }
     for c in &cal.cases {
         text.push('\n');
         text.push_str(&c.record.text_sha256);
@@ -66,6 +73,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     crate::output::check_output_dir(&args.out, "--out").map_err(CliError::Usage)?;
     super::refuse_pipes([&args.file])?;
     let mut cal = calibrate::load_calibration(&args.file).map_err(CliError::Input)?;
+    cal.fix(&args.set).map_err(CliError::Input)?;
     cal.hold_out(&args.hold_out).map_err(CliError::Input)?;
     std::fs::create_dir_all(&args.out)
         .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", args.out.display())))?;

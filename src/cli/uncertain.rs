@@ -99,6 +99,11 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
     crate::scenario::overrides::apply_texts(&mut scenario, &args.set, &file.display().to_string())
         .map_err(CliError::Input)?;
     let post = posterior_of(args.posterior.as_deref(), &[&scenario])?;
+    if let Some(p) = &post {
+        for w in nested::fixed_mismatches(p, &scenario) {
+            note!("warning: {w}");
+        }
+    }
     let budget = crate::settings::check_nested(args.draws, args.sim.runs)
         .map_err(|e| CliError::Usage(e.0))?;
     let bar = progress_bar(budget.total_runs(), args.output.quiet);
@@ -166,6 +171,13 @@ pub fn compare_nested(
         crate::output::check_outputs(&outputs, std::slice::from_ref(p)).map_err(CliError::Usage)?;
     }
     let post = posterior_of(args.posterior.as_deref(), &[a, b])?;
+    if let Some(p) = &post {
+        for (label, x) in [("A", a), ("B", b)] {
+            for w in nested::fixed_mismatches(p, x) {
+                note!("warning: {label}: {w}");
+            }
+        }
+    }
     let budget = crate::settings::check_nested(args.draws, args.sim.runs)
         .map_err(|e| CliError::Usage(e.0))?;
     let bar = progress_bar(budget.total_runs(), args.output.quiet);

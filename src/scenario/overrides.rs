@@ -145,6 +145,62 @@ pub fn apply(
     }
 }
 
+/// A `set = { "PATH" = VALUE, ... }` table of a file (a sweep's `[[policy]]`, a calibration),
+/// the value `v` at key path `at`: each path resolved and each value range-checked in every
+/// scenario of `scenarios` and set there, in the file's order, with the messages of `--set`
+/// for the same fault (an unknown path with its did-you-mean, a value out of range with the
+/// range), located at the key or the value in the file. A fault is reported once, for the
+/// first scenario it is found in. Returns the `(path, value)` pairs set, or None (after
+/// reporting) when anything was wrong; `true` / `false` read as 1 / 0.
+pub(crate) fn read_set_table(
+    inp: &mut super::input::Input<'_>,
+    v: &super::input::Val<'_>,
+    at: &str,
+    scenarios: &mut [&mut Scenario],
+) -> Option<Vec<(String, f64)>> {
+    let table = inp.table(v, at)?;
+    let mut settings = Vec::new();
+    let mut ok = true;
+    'keys: for (k, v) in table.iter() {
+        let path: &str = k.get_ref();
+        let kp = format!("{at}.\"{path}\"");
+        let value = match v.get_ref() {
+            toml::de::DeValue::Boolean(b) => Some(f64::from(u8::from(*b))),
+            _ => None,
+        };
+        let mut value = value;
+        for s in scenarios.iter_mut() {
+            let target = match ParamRef::resolve(path, s) {
+                Ok(r) => r,
+                Err(e) => {
+                    inp.error(k.span(), &kp, e.message).help =
+                        e.suggestion.map(|s| format!("did you mean `{s}`?"));
+                    ok = false;
+                    continue 'keys;
+                }
+            };
+            if value.is_none() {
+                value = inp.number(v, &kp, "a number");
+            }
+            let Some(x) = value else {
+                ok = false;
+                continue 'keys;
+            };
+            if s.set(target, x).is_err() {
+                let found = inp.literal(v.span());
+                let (message, help) = super::params::range_fault(path, &target.spec(), &found);
+                inp.error(v.span(), &kp, message).help = help;
+                ok = false;
+                continue 'keys;
+            }
+        }
+        if let Some(x) = value {
+            settings.push((path.to_string(), x));
+        }
+    }
+    ok.then_some(settings)
+}
+
 /// Parse and apply `PATH=VALUE` texts in one step (what `--set` and Python's `set=` do),
 /// reporting every problem: malformed texts, unknown paths and values out of range.
 pub fn apply_texts<S: AsRef<str>>(

@@ -238,40 +238,14 @@ pub(crate) fn read(inp: &mut Input<'_>, root: &DeTable<'_>, cx: &Context<'_>) ->
         let mut settings = Vec::new();
         let mut ok = true;
         if let Some(sv) = lookup(t, "set") {
-            let sp = format!("{at}.set");
-            if let Some(st) = inp.table(sv, &sp) {
-                for (k, v) in st.iter() {
-                    let path: &str = k.get_ref();
-                    let kp = format!("{sp}.\"{path}\"");
-                    let target = match ParamRef::resolve(path, &scenario) {
-                        Ok(r) => r,
-                        Err(e) => {
-                            inp.error(k.span(), &kp, e.message).help =
-                                e.suggestion.map(|s| format!("did you mean `{s}`?"));
-                            ok = false;
-                            continue;
-                        }
-                    };
-                    let value = match v.get_ref() {
-                        toml::de::DeValue::Boolean(b) => Some(f64::from(u8::from(*b))),
-                        _ => inp.number(v, &kp, "a number"),
-                    };
-                    let Some(value) = value else {
-                        ok = false;
-                        continue;
-                    };
-                    if scenario.set(target, value).is_err() {
-                        let found = inp.literal(v.span());
-                        let (message, help) =
-                            crate::scenario::params::range_fault(path, &target.spec(), &found);
-                        inp.error(v.span(), &kp, message).help = help;
-                        ok = false;
-                        continue;
-                    }
-                    settings.push((path.to_string(), value));
-                }
-            } else {
-                ok = false;
+            match crate::scenario::overrides::read_set_table(
+                inp,
+                sv,
+                &format!("{at}.set"),
+                &mut [&mut scenario],
+            ) {
+                Some(s) => settings = s,
+                None => ok = false,
             }
         }
         let mut targets = Vec::with_capacity(cx.parameters.len());

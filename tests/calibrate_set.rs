@@ -1,0 +1,302 @@
+//! Fixed parameters in a calibration: the file's `set` table and `deter calibrate --set`
+//! (docs/CALIBRATION.md). A fixed value calibrates exactly as the same value written into
+//! every case's scenario; `--set` equals the table; a faulty or calibrated path is refused
+//! with the messages of `deter run --set`; the fixed values are part of the fingerprint that
+//! `--resume` checks, and a run under the posterior without them is warned.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{deter, root};
+
+const CASES: [(&str, &str); 2] = [
+    ("serbia-kosovo.record.toml", "serbia-kosovo-2008.toml"),
+    ("russia-georgia.record.toml", "russia-georgia-2004.toml"),
+];
+
+/// A small calibration (20 particles, 2 generations) of `model.war_cost` over two bundled
+/// cases read from `history`, with `extra` among its top-level keys.
+fn calibration(dir: &Path, name: &str, history: &Path, extra: &str) -> PathBuf {
+    let text = format!(
+        "seed = 5\nparticles = 20\nmax_generations = 2\npredictive_draws = 5\n\
+         statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
+         cases = [\"{}\", \"{}\"]\n{extra}\n\
+         [[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
+        history.join(CASES[0].0).display(),
+        history.join(CASES[1].0).display()
+    );
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn bundled() -> PathBuf {
+    root().join("scenarios/history")
+}
+
+/// Run `deter calibrate FILE --out OUT ARGS`; its exit code and stderr.
+fn calibrate(file: &Path, out: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let o = deter()
+        .arg("calibrate")
+        .arg(file)
+        .args(["--quiet", "--threads", "2", "--out"])
+        .arg(out)
+        .args(args)
+        .output()
+        .unwrap();
+    (o.status.code(), String::from_utf8_lossy(&o.stderr).into())
+}
+
+/// posterior.csv without the provenance lines that name the inputs (their fingerprint and
+/// the fixed values, which the other calibration gives another way).
+fn posterior(out: &Path) -> String {
+    std::fs::read_to_string(out.join("posterior.csv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("# calibration_sha256 = ") && !l.starts_with("# set = "))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn a_fixed_value_calibrates_as_the_value_written_in_every_case_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The same records, with `[model] fait_accompli = 1` written into their scenarios.
+    let written = tmp.path().join("written");
+    std::fs::create_dir(&written).unwrap();
+    for (record, scenario) in CASES {
+        std::fs::copy(bundled().join(record), written.join(record)).unwrap();
+        let text = std::fs::read_to_string(bundled().join(scenario)).unwrap();
+        assert!(
+            !text.contains("[model]"),
+            "{scenario} already has a [model] table"
+        );
+        std::fs::write(
+            written.join(scenario),
+            format!("{text}\n[model]\nfait_accompli = 1.0\n"),
+        )
+        .unwrap();
+    }
+    let plain = calibration(tmp.path(), "plain.toml", &bundled(), "");
+    let in_files = calibration(tmp.path(), "in-files.toml", &written, "");
+    let table = calibration(
+        tmp.path(),
+        "table.toml",
+        &bundled(),
+        "set = { \"model.fait_accompli\" = 1.0 }",
+    );
+    let run = |file: &Path, name: &str, args: &[&str]| {
+        let out = tmp.path().join(name);
+        let (code, err) = calibrate(file, &out, args);
+        assert_eq!(code, Some(0), "{name}: {err}");
+        out
+    };
+    let o_plain = run(&plain, "o-plain", &[]);
+    let o_files = run(&in_files, "o-files", &[]);
+    let o_table = run(&table, "o-table", &[]);
+    let o_flag = run(&plain, "o-flag", &["--set", "model.fait_accompli=1"]);
+    // Two --set, the later winning, on top of a table that says otherwise.
+    let half = calibration(
+        tmp.path(),
+        "half.toml",
+        &bundled(),
+        "set = { \"model.fait_accompli\" = 0.5 }",
+    );
+    let o_over = run(
+        &half,
+        "o-over",
+        &[
+            "--set",
+            "model.fait_accompli=0.2",
+            "--set",
+            "model.fait_accompli=1",
+        ],
+    );
+    let expected = posterior(&o_files);
+    assert_eq!(posterior(&o_table), expected, "set table");
+    assert_eq!(posterior(&o_flag), expected, "--set");
+    assert_eq!(posterior(&o_over), expected, "--set over the table");
+    // The move changes the calibration: were the fixed value not applied, this would fail.
+    assert_ne!(posterior(&o_plain), expected);
+    // The header names the fixed value (once, the last one given), the report too.
+    for out in [&o_table, &o_flag, &o_over] {
+        let text = std::fs::read_to_string(out.join("posterior.csv")).unwrap();
+        let set: Vec<&str> = text.lines().filter(|l| l.starts_with("# set")).collect();
+        assert_eq!(set, ["# set = model.fait_accompli=1"]);
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        assert!(
+            html.contains("<code>model.fait_accompli</code> = 1"),
+            "report.html does not name the fixed value"
+        );
+    }
+    let text = std::fs::read_to_string(o_files.join("posterior.csv")).unwrap();
+    assert!(!text.contains("# set"));
+    // The fingerprint moves with the fixed value.
+    let sha = |out: &Path| {
+        std::fs::read_to_string(out.join("posterior.csv"))
+            .unwrap()
+            .lines()
+            .find(|l| l.starts_with("# calibration_sha256 = "))
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(sha(&o_flag), sha(&o_plain));
+}
+
+/// The message and help lines of every error in `stderr`, without the location and key
+/// path (which name the file's key or the `--set` text).
+fn messages(stderr: &str) -> Vec<String> {
+    let mut out: Vec<String> = stderr
+        .lines()
+        .filter_map(|l| {
+            if let Some((_, m)) = l.split_once(": error: ") {
+                Some(m.split_once(": ").map_or(m, |(_, rest)| rest).to_string())
+            } else {
+                l.trim()
+                    .strip_prefix("= help: ")
+                    .map(|h| format!("help: {h}"))
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn faulty_and_calibrated_fixed_paths_are_refused_with_the_messages_of_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = bundled().join(CASES[0].1);
+    for (path, value, what) in [
+        (
+            "model.fait_acomplii",
+            "1",
+            "did you mean `model.fait_accompli`?",
+        ),
+        (
+            "model.fait_accompli",
+            "2",
+            "expected a number in [0, 1], found 2",
+        ),
+    ] {
+        let file = calibration(
+            tmp.path(),
+            "bad.toml",
+            &bundled(),
+            &format!("set = {{ \"{path}\" = {value} }}"),
+        );
+        let (code, in_file) = calibrate(&file, &tmp.path().join("o"), &[]);
+        assert_eq!(code, Some(2), "{in_file}");
+        assert!(in_file.contains(what), "{in_file}");
+        // Located at the key (unknown path) or the value (out of range), line 7.
+        let col = if value == "2" { 33 } else { 9 };
+        assert!(
+            in_file.contains(&format!("bad.toml:7:{col}: error: set.\"{path}\": ")),
+            "{in_file}"
+        );
+        let plain = calibration(tmp.path(), "plain.toml", &bundled(), "");
+        let text = format!("{path}={value}");
+        let (code, flag) = calibrate(&plain, &tmp.path().join("o"), &["--set", &text]);
+        assert_eq!(code, Some(2), "{flag}");
+        let run = deter()
+            .arg("run")
+            .arg(&scenario)
+            .args(["--runs", "5", "--set", &text])
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(2));
+        let run = String::from_utf8_lossy(&run.stderr).to_string();
+        // `deter calibrate --set` says exactly what `deter run --set` says.
+        assert_eq!(flag, run);
+        // The file's table: the same message and help, at the file's line and column.
+        assert_eq!(messages(&in_file), messages(&run), "{in_file}\n{run}");
+        assert!(!messages(&run).is_empty());
+    }
+    // A fixed path that a [[parameter]] calibrates: refused at the key, naming the parameter;
+    // `--set` alike.
+    let said =
+        "`model.war_cost` is fixed here but also calibrated by parameter[0] (`model.war_cost`)";
+    let file = calibration(
+        tmp.path(),
+        "both.toml",
+        &bundled(),
+        "set = { \"model.war_cost\" = 1.0 }",
+    );
+    let (code, in_file) = calibrate(&file, &tmp.path().join("o"), &[]);
+    assert_eq!(code, Some(2), "{in_file}");
+    assert!(
+        in_file.contains(&format!(
+            "both.toml:7:9: error: set.\"model.war_cost\": {said}"
+        )),
+        "{in_file}"
+    );
+    let plain = calibration(tmp.path(), "plain.toml", &bundled(), "");
+    let (code, flag) = calibrate(
+        &plain,
+        &tmp.path().join("o"),
+        &["--set", "model.war_cost=1"],
+    );
+    assert_eq!(code, Some(2), "{flag}");
+    assert!(
+        flag.contains(&format!("--set:1:1: error: model.war_cost: {said}")),
+        "{flag}"
+    );
+    assert_eq!(messages(&in_file), messages(&flag));
+    assert!(!tmp.path().join("o").join("posterior.csv").exists());
+}
+
+#[test]
+fn resume_with_another_fixed_value_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = calibration(tmp.path(), "c.toml", &bundled(), "");
+    let out = tmp.path().join("o");
+    let (code, err) = calibrate(&file, &out, &["--set", "model.fait_accompli=1"]);
+    assert_eq!(code, Some(0), "{err}");
+    let state = std::fs::read(out.join("state.json")).unwrap();
+    for other in [&["--set", "model.fait_accompli=0.5"][..], &[][..]] {
+        let args: Vec<&str> = other.iter().copied().chain(["--resume"]).collect();
+        let (code, err) = calibrate(&file, &out, &args);
+        assert_eq!(code, Some(2), "{other:?}: {err}");
+        assert!(err.contains("--resume"), "{err}");
+        assert_eq!(std::fs::read(out.join("state.json")).unwrap(), state);
+    }
+    // The same fixed value resumes.
+    let (code, err) = calibrate(&file, &out, &["--set", "model.fait_accompli=1", "--resume"]);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn a_run_under_a_posterior_without_its_fixed_values_is_warned() {
+    let tmp = tempfile::tempdir().unwrap();
+    let post = tmp.path().join("posterior.csv");
+    std::fs::write(
+        &post,
+        "# deter calibrate: posterior draws\n# set = model.fait_accompli=1\n\
+         draw,model.war_cost,weight,distance\n0,1.5,0.5,0\n1,2,0.5,0\n",
+    )
+    .unwrap();
+    let scenario = bundled().join(CASES[0].1);
+    let run = |args: &[&str]| {
+        let o = deter()
+            .arg("run")
+            .arg(&scenario)
+            .arg("--posterior")
+            .arg(&post)
+            .args(["--draws", "2", "--runs", "5", "--quiet"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0));
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    let err = run(&[]);
+    assert!(
+        err.contains(
+            "warning: ") && err.contains("was calibrated with `model.fait_accompli=1` fixed but this scenario has model.fait_accompli = 0: add --set model.fait_accompli=1"
+        ),
+        "{err}"
+    );
+    assert!(!run(&["--set", "model.fait_accompli=1"]).contains("warning"));
+    let err = run(&["--set", "model.fait_accompli=0.5"]);
+    assert!(err.contains("model.fait_accompli = 0.5"), "{err}");
+}
