@@ -640,7 +640,7 @@ fn refusing_a_device_gives_no_advice_about_another_option() {
 }
 
 /// Small things a student meets: `deter robust` refuses a probability outside [0, 1] in a
-/// hand-edited results file (it printed 700.0% and ranked it), naming column and row; `deter
+/// hand-edited results file (it printed 700.0% and ranked it), at its cell's FILE:LINE:COL; `deter
 /// init DIR` says the path is a directory instead of suggesting `--force`, which cannot help.
 #[test]
 fn robust_refuses_a_share_outside_0_1_and_init_does_not_suggest_force_for_a_directory() {
@@ -660,7 +660,11 @@ fn robust_refuses_a_share_outside_0_1_and_init_does_not_suggest_force_for_a_dire
     ]);
     assert_eq!(o.status.code(), Some(2), "{o:?}");
     assert!(
-        stderr(&o).contains("column `use_of_force_p`, row 3: 7 is not a probability"),
+        stderr(&o).contains(&format!(
+            "{}:3:12: error: column `use_of_force_p`: expected a number in [0, 1] (a share of \
+             runs), found 7",
+            results.display()
+        )),
         "{}",
         stderr(&o)
     );

@@ -41,6 +41,11 @@ pub struct Results {
     /// Per column, the fault of its first cell that is not a number, at `FILE:LINE:COL` in
     /// the words of every CSV reader (`None`: every cell is a number).
     pub faults: Vec<Option<crate::scenario::Diagnostic>>,
+    /// Per column that holds a probability ([`super::is_probability`]), the fault of its
+    /// first number outside [0, 1], at `FILE:LINE:COL` in the words of every CSV reader
+    /// (`None`: none, or not such a column); reported by an analysis that reads the column
+    /// as shares of runs ([`Results::probability_fault`]).
+    pub probability_faults: Vec<Option<crate::scenario::Diagnostic>>,
     /// SHA-256 of the file's first line (its header, with its newline): what binds the
     /// sweep's record beside the file to it ([`crate::sweep::record`]).
     pub header_sha256: String,
@@ -148,14 +153,46 @@ impl Results {
         }
         let mut rows = Vec::new();
         let mut faults: Vec<Option<crate::scenario::Diagnostic>> = vec![None; columns.len()];
+        let mut probability_faults = faults.clone();
+        let probability: Vec<bool> = columns.iter().map(|c| super::is_probability(c)).collect();
         for (i, rec) in reader.records().enumerate() {
             let rec = rec.map_err(|e| Fault::File(format!("row {}: {e}", i + 2)))?;
+            // Cell `j` of this row at `FILE:LINE:COL` with `message` and `help`.
+            let locate = |j: usize, name: &str, m: &str, help: Option<String>| {
+                let (line, start) = rec
+                    .position()
+                    .map_or((i + 2, 0), |p| (p.line() as usize, p.byte() as usize));
+                let text = bytes.get(start..).unwrap_or_default();
+                let text = text.split(|&b| b == b'\n').next().unwrap_or_default();
+                let text = String::from_utf8_lossy(text);
+                crate::scenario::input::csv_cell(file, line, &text, j, name, m, help)
+            };
             for (j, cell) in rec.iter().enumerate() {
                 let name = columns.get(j).map_or("", String::as_str);
-                if matches!(name, "policy" | "future")
-                    || matches!(cell.trim().parse::<f64>(), Ok(x) if x.is_finite() && x != 0.0)
-                {
+                if matches!(name, "policy" | "future") {
                     continue;
+                }
+                if let Ok(x) = cell.trim().parse::<f64>() {
+                    if x.is_finite() && x != 0.0 {
+                        // A share of runs out of [0, 1] (a hand-edited 7 would be printed
+                        // as 700.0% and ranked): its first cell, for an analysis that
+                        // reads the column as shares.
+                        if !(0.0..=1.0).contains(&x)
+                            && probability.get(j) == Some(&true)
+                            && probability_faults[j].is_none()
+                        {
+                            probability_faults[j] = Some(locate(
+                                j,
+                                name,
+                                &format!(
+                                    "expected a number in [0, 1] (a share of runs), found {}",
+                                    cell.trim()
+                                ),
+                                Some(format!("`{name}` holds shares of runs, from 0 to 1")),
+                            ));
+                        }
+                        continue;
+                    }
                 }
                 let Err((m, help)) = crate::scenario::input::number_text(cell, "a number") else {
                     continue;
@@ -167,13 +204,7 @@ impl Results {
                 if !underflow && faults.get(j).is_none_or(Option::is_some) {
                     continue;
                 }
-                let (line, start) = rec
-                    .position()
-                    .map_or((i + 2, 0), |p| (p.line() as usize, p.byte() as usize));
-                let text = bytes.get(start..).unwrap_or_default();
-                let text = text.split(|&b| b == b'\n').next().unwrap_or_default();
-                let text = String::from_utf8_lossy(text);
-                let at = crate::scenario::input::csv_cell(file, line, &text, j, name, &m, help);
+                let at = locate(j, name, &m, help);
                 if underflow {
                     return Err(Fault::Located(Box::new(at)));
                 }
@@ -192,6 +223,7 @@ impl Results {
             columns,
             rows,
             faults,
+            probability_faults,
             header_sha256: crate::sweep::record::sha256_hex(first),
             sha256: crate::sweep::record::sha256_hex(bytes),
         })
@@ -255,12 +287,19 @@ impl Results {
             .collect()
     }
 
+    /// The first cell of probability column `c` outside [0, 1], at `FILE:LINE:COL` (`None`:
+    /// every cell is a share of runs, or `c` is not a probability column).
+    pub fn probability_fault(&self, c: usize) -> Option<&crate::scenario::Diagnostic> {
+        self.probability_faults.get(c).and_then(Option::as_ref)
+    }
+
     /// The diagnostic of the cell fault an analysis of these results reported as `message`
     /// (a [`Results::numeric`] error carried through a text error), for the command line to
     /// show in the form of every file kind's fault; `None`: `message` is not one.
     pub fn cell_fault(&self, message: &str) -> Option<&crate::scenario::Diagnostic> {
         self.faults
             .iter()
+            .chain(&self.probability_faults)
             .flatten()
             .find(|d| message.contains(&d.one_line()))
     }
