@@ -243,7 +243,10 @@ fn prepare_nested(
     let mut s = scenario.clone();
     settings.apply(&mut s)?;
     let budget = crate::settings::check_nested(draws, settings.runs)?;
-    let seed = crate::settings::check_seed(settings.seed.unwrap_or(s.meta.seed))?;
+    let seed = crate::settings::check_seed(
+        settings.seed.unwrap_or(s.meta.seed),
+        crate::sweep::rows::Caller::Library,
+    )?;
     Ok((
         s,
         budget,
@@ -340,7 +343,7 @@ fn prepare_sweep(
 > {
     use crate::sweep::runner;
     let mut sweep = crate::sweep::load_sweep(path).map_err(Error::Input)?;
-    let resolved = settings.resolve_sweep(&mut sweep)?;
+    let resolved = settings.resolve_sweep(&mut sweep, crate::sweep::rows::Caller::Library)?;
     let (threads, until) = (resolved.threads, resolved.until);
     let design = crate::sweep::Design::new(&sweep);
     runner::check_work(&design, runner::stride(&sweep, until.as_ref())).map_err(Error::Invalid)?;

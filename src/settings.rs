@@ -108,13 +108,20 @@ pub fn check_runs(flag: &str, runs: u64) -> Result<u64, SettingsError> {
 /// 64-bit integer, so a file cannot hold more) and a program's [`Settings::seed`]: 2^63 - 1.
 pub const MAX_SEED: u64 = i64::MAX as u64;
 
+pub use crate::sweep::rows::Caller;
+
 /// Check a seed against 0 ..= [`MAX_SEED`]: a program's seed is one a command can repeat
-/// (`--seed`, and the resume command of a sweep's record).
-pub fn check_seed(seed: u64) -> Result<u64, SettingsError> {
+/// (`--seed`, and the resume command of a sweep's record). The one rule of the command line
+/// and the library, each in its own words: "--seed N: expected an integer in [0, MAX]" for
+/// the command line ([`Caller::Cli`]), "`seed` N: ..." for a library call's
+/// `Settings::seed` ([`Caller::Library`]).
+pub fn check_seed(seed: u64, caller: Caller) -> Result<u64, SettingsError> {
     if seed > MAX_SEED {
-        return Err(SettingsError(integer_out_of_range(
-            "--seed", seed, 0, MAX_SEED,
-        )));
+        let name = match caller {
+            Caller::Cli => "--seed",
+            Caller::Library => "`seed`",
+        };
+        return Err(SettingsError(integer_out_of_range(name, seed, 0, MAX_SEED)));
     }
     Ok(seed)
 }
@@ -208,7 +215,7 @@ impl Settings {
         }
         Ok(Resolved {
             runs,
-            seed: check_seed(self.seed.unwrap_or(scenario.meta.seed))?,
+            seed: check_seed(self.seed.unwrap_or(scenario.meta.seed), Caller::Cli)?,
             threads: resolve_threads(self.threads),
             until,
         })
@@ -219,10 +226,12 @@ impl Settings {
     /// Apply `runs`, `seed` and `horizon_years` to a sweep (replacing the sweep file's and the
     /// base scenario's, and every policy scenario's horizon in a levers x futures sweep), each
     /// recorded in `sweep.overrides`; then resolve threads and adaptive stopping against the
-    /// sweep's runs (per point). Called once, before the sweep's fingerprint is taken.
+    /// sweep's runs (per point). Called once, before the sweep's fingerprint is taken. A seed
+    /// out of range is named as `caller` names it ([`check_seed`]).
     pub fn resolve_sweep(
         &self,
         sweep: &mut crate::sweep::Sweep,
+        caller: Caller,
     ) -> Result<Resolved, SettingsError> {
         if let Some(runs) = self.runs {
             check_runs("--runs", runs)?;
@@ -233,7 +242,7 @@ impl Settings {
                 sweep.runs = runs;
             }
         }
-        if let Some(seed) = self.seed.map(check_seed).transpose()?
+        if let Some(seed) = self.seed.map(|s| check_seed(s, caller)).transpose()?
             && seed != sweep.seed
         {
             sweep

@@ -60,3 +60,62 @@ fn a_probability_out_of_range_in_results_is_located_at_its_cell() {
         ),
     );
 }
+
+/// A seed above 2^63 - 1: the library's sweep (and its nested run) names its own argument,
+/// `Settings::seed` ("`seed` N: ..."), the command line its flag ("--seed N: ..."), with the
+/// same range (a TOML integer is a signed 64-bit integer: 2^63 - 1 = 9223372036854775807).
+#[test]
+fn a_seed_out_of_range_is_named_as_its_caller_gave_it() {
+    use deter::{Control, Error, Settings};
+    let d = tempfile::tempdir().unwrap();
+    let base = common::scenario("scenarios/western-balkans-2024.toml");
+    let s = d.path().join("s.toml");
+    std::fs::write(
+        &s,
+        format!(
+            "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
+        ),
+    )
+    .unwrap();
+    let range = "expected an integer in [0, 9223372036854775807]";
+    let huge = Settings {
+        seed: Some(u64::MAX),
+        threads: 1,
+        ..Settings::default()
+    };
+    let out = d.path().join("r.csv");
+    match deter::sweep(&s, &huge, Control::default(), &out, false) {
+        Err(Error::Invalid(m)) => {
+            assert_eq!(m, format!("`seed` 18446744073709551615: {range}"));
+        }
+        other => panic!("{:?}", other.map(|y| y.len())),
+    }
+    assert!(!out.exists());
+    // The largest seed is taken (the bound is inclusive).
+    let largest = Settings {
+        seed: Some(9_223_372_036_854_775_807),
+        ..huge.clone()
+    };
+    deter::sweep(&s, &largest, Control::default(), &out, false).unwrap();
+    let scenario = deter::load(std::path::Path::new(&base)).unwrap();
+    match deter::run_nested(&scenario, None, &huge, Some(2), Control::default()) {
+        Err(Error::Invalid(m)) => {
+            assert_eq!(m, format!("`seed` 18446744073709551615: {range}"));
+        }
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("a seed out of range was taken"),
+    }
+    // The command line: its flag.
+    let o = deter()
+        .args(["sweep", s.to_str().unwrap(), "--out", "-", "-q"])
+        .args(["--seed", "18446744073709551615"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("--seed 18446744073709551615: {range}")),
+        "{}",
+        stderr(&o)
+    );
+}

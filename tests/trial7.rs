@@ -469,7 +469,7 @@ fn every_resume_command_the_librarys_sweep_records_is_accepted_by_deter_sweep() 
             "s.csv",
             false,
             &huge,
-            "--seed 18446744073709551615: expected an integer in [0, ",
+            "`seed` 18446744073709551615: expected an integer in [0, 9223372036854775807]",
         ),
     ];
     for (name, json, settings, said) in refused {

@@ -142,7 +142,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         no_attribution: args.sim.no_attribution,
     };
     let resolved = settings
-        .resolve_sweep(&mut sweep)
+        .resolve_sweep(&mut sweep, crate::sweep::rows::Caller::Cli)
         .map_err(|e| CliError::Usage(e.0))?;
     let until = resolved.until;
     let sweep = sweep;

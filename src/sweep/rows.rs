@@ -85,12 +85,15 @@ impl RowFormat {
     }
 }
 
-/// Who gave [`RowFormat::of_results`] its output and format, for the words of its refusal:
-/// the command line's flags (`--out`, `--format`, `--report`) or the library's arguments
-/// (`deter::sweep`'s `out` and `json`). One rule, each caller's names.
+/// Who gave a rule its values, for the words of its refusal: the command line's flags
+/// (`--out`, `--format`, `--report`, `--seed`) or the library's arguments (`deter::sweep`'s
+/// `out` and `json`, `Settings::seed`). One rule, each caller's names
+/// ([`RowFormat::of_results`], `settings::check_seed`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Caller {
+    /// The `deter` command line: its flags.
     Cli,
+    /// A program calling the library: its functions' arguments.
     Library,
 }
 
