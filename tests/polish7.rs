@@ -98,6 +98,8 @@ fn a_seed_out_of_range_is_named_as_its_caller_gave_it() {
         ..huge.clone()
     };
     deter::sweep(&s, &largest, Control::default(), &out, false).unwrap();
+    std::fs::remove_file(&out).unwrap();
+    std::fs::remove_file(d.path().join("r.csv.sweep")).unwrap();
     let scenario = deter::load(std::path::Path::new(&base)).unwrap();
     match deter::run_nested(&scenario, None, &huge, Some(2), Control::default()) {
         Err(Error::Invalid(m)) => {
@@ -108,7 +110,8 @@ fn a_seed_out_of_range_is_named_as_its_caller_gave_it() {
     }
     // The command line: its flag.
     let o = deter()
-        .args(["sweep", s.to_str().unwrap(), "--out", "-", "-q"])
+        .args(["sweep", s.to_str().unwrap(), "-q", "--out"])
+        .arg(&out)
         .args(["--seed", "18446744073709551615"])
         .output()
         .unwrap();
@@ -118,4 +121,88 @@ fn a_seed_out_of_range_is_named_as_its_caller_gave_it() {
         "{}",
         stderr(&o)
     );
+}
+
+/// A sweep whose `futures` file is a posterior of a calibration that fixed parameters (its
+/// `# set = PATH=VALUE` lines): each one the base scenario does not have at its value is
+/// warned about, as `deter run --posterior` warns, naming the sweep's base scenario; the
+/// sweep runs all the same, its rows those of the same draws without the lines.
+#[test]
+fn a_sweep_warns_when_its_futures_were_calibrated_with_values_its_base_lacks() {
+    let d = tempfile::tempdir().unwrap();
+    // The base scenario as the sweep file names it (relative to the sweep file).
+    let base_abs = common::scenario("scenarios/western-balkans-2024.toml");
+    std::fs::copy(&base_abs, d.path().join("base.toml")).unwrap();
+    let draws = "draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,1.5,1,0\n";
+    // Fixed parameters as `deter calibrate` writes them: one the base has at another value
+    // (the fait accompli is off by default), one it has at the value (`war_cost`'s own
+    // column aside, `model.fait_accompli_resistance` defaults to 1), one it does not have.
+    std::fs::write(
+        d.path().join("post.csv"),
+        format!(
+            "# deter calibrate: posterior draws\n# set = model.fait_accompli=1\n\
+             # set = model.fait_accompli_resistance=1\n# set = model.no_such_thing=2\n{draws}"
+        ),
+    )
+    .unwrap();
+    std::fs::write(d.path().join("plain.csv"), draws).unwrap();
+    let sweep = |name: &str, futures: &str| {
+        let s = d.path().join(name);
+        std::fs::write(
+            &s,
+            format!("base = \"base.toml\"\nruns = 20\npoints = 2\nfutures = \"{futures}\"\n"),
+        )
+        .unwrap();
+        s
+    };
+    let (s, plain) = (sweep("s.toml", "post.csv"), sweep("p.toml", "plain.csv"));
+    let (r1, r2) = (d.path().join("r1.csv"), d.path().join("r2.csv"));
+    let o = deter()
+        .args([
+            "sweep",
+            s.to_str().unwrap(),
+            "--out",
+            r1.to_str().unwrap(),
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains(": warning: ")).collect();
+    let sweep_file = s.display().to_string();
+    // At the `futures` value: line 4, after `futures = ` (column 11).
+    assert_eq!(
+        warnings,
+        [
+            format!(
+                "{sweep_file}:4:11: warning: futures: post.csv was calibrated with \
+                 `model.fait_accompli=1` fixed but the base scenario `base.toml` has \
+                 model.fait_accompli = 0: set model.fait_accompli = 1 in the base scenario to \
+                 run under the conditions of the calibration"
+            ),
+            format!(
+                "{sweep_file}:4:11: warning: futures: post.csv was calibrated with \
+                 `model.no_such_thing=2` fixed, a parameter the base scenario `base.toml` does \
+                 not have"
+            ),
+        ],
+        "{err}"
+    );
+    // The same draws without the lines: no warning, and the same rows.
+    let q = deter()
+        .args([
+            "sweep",
+            plain.to_str().unwrap(),
+            "--out",
+            r2.to_str().unwrap(),
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert!(q.status.success(), "{}", stderr(&q));
+    assert!(!stderr(&q).contains("warning"), "{}", stderr(&q));
+    let rows = std::fs::read_to_string(&r1).unwrap();
+    assert_eq!(rows, std::fs::read_to_string(&r2).unwrap());
+    assert_eq!(rows.lines().count(), 3, "{rows}");
 }

@@ -153,27 +153,68 @@ pub struct Posterior {
 /// a posterior calibrated with, say, `model.fait_accompli=1` but run with the move off
 /// draws parameters that were fitted to another model. Empty when they all agree.
 pub fn fixed_mismatches(posterior: &Posterior, scenario: &Scenario) -> Vec<String> {
+    fixed_mismatches_under(&posterior.file, &posterior.fixed, scenario, Under::Run)
+}
+
+/// What runs under a posterior's draws, for the words of [`fixed_mismatches_under`].
+#[derive(Debug, Clone, Copy)]
+pub enum Under<'a> {
+    /// `deter run/compare --posterior`: "this scenario", restored with `--set`.
+    Run,
+    /// A sweep's `futures`: its base scenario as the sweep file names it, restored there.
+    SweepBase(&'a str),
+}
+
+/// The one rule of [`fixed_mismatches`] for draws read from `file` with the fixed parameters
+/// `fixed` (its `# set = PATH=VALUE` lines, [`fixed_lines`]) run under `scenario`, worded for
+/// what runs under them (`under`): a sweep's `futures` names its base scenario.
+pub fn fixed_mismatches_under(
+    file: &str,
+    fixed: &[(String, f64)],
+    scenario: &Scenario,
+    under: Under<'_>,
+) -> Vec<String> {
+    let this = match under {
+        Under::Run => "this scenario".to_string(),
+        Under::SweepBase(base) => format!("the base scenario `{base}`"),
+    };
     let mut out = Vec::new();
-    for (path, value) in &posterior.fixed {
+    for (path, value) in fixed {
         let now = match ParamRef::resolve(path, scenario) {
             Ok(t) => scenario.get(t),
             Err(_) => {
                 out.push(format!(
-                    "{} was calibrated with `{path}={value}` fixed, a parameter this scenario does not have",
-                    posterior.file
+                    "{file} was calibrated with `{path}={value}` fixed, a parameter {this} does not have"
                 ));
                 continue;
             }
         };
         if now != *value {
+            let remedy = match under {
+                Under::Run => format!("add --set {path}={value}"),
+                Under::SweepBase(_) => format!("set {path} = {value} in the base scenario"),
+            };
             out.push(format!(
-                "{} was calibrated with `{path}={value}` fixed but this scenario has {path} = {now}: \
-                 add --set {path}={value} to run under the conditions of the calibration",
-                posterior.file
+                "{file} was calibrated with `{path}={value}` fixed but {this} has {path} = {now}: \
+                 {remedy} to run under the conditions of the calibration"
             ));
         }
     }
     out
+}
+
+/// The fixed parameters of a file of draws: its provenance lines `# set = PATH=VALUE` (deter
+/// calibrate's `set` and `--set`, [`super::output::fixed_lines`]), in order; any other
+/// comment, or one that does not read, is skipped as comments are. The one reader of
+/// `--posterior` and a sweep's `futures`.
+pub fn fixed_lines(text: &str) -> Vec<(String, f64)> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("# set = "))
+        .filter_map(|t| {
+            let (p, v) = t.split_once('=')?;
+            Some((p.trim().to_string(), v.trim().parse::<f64>().ok()?))
+        })
+        .collect()
 }
 
 /// Check every value of `posterior` against the range of its column's parameter in
@@ -341,14 +382,7 @@ pub fn parse_posterior(
     }
     // Provenance lines `# set = PATH=VALUE` (deter calibrate's fixed parameters); any other
     // comment, or one that does not read, is skipped as comments are.
-    let fixed = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("# set = "))
-        .filter_map(|t| {
-            let (p, v) = t.split_once('=')?;
-            Some((p.trim().to_string(), v.trim().parse::<f64>().ok()?))
-        })
-        .collect();
+    let fixed = fixed_lines(text);
     Ok(Posterior {
         paths,
         values,

@@ -332,11 +332,15 @@ const RESAMPLE_SALT: u64 = 0x5245_5341_4d50_4c45;
 /// weight to `wanted` futures (0: as many as there are draws) with systematic resampling
 /// (Kitagawa 1996, J. Comput. Graph. Stat. 5(1)), keyed by `seed`, and returned as one
 /// parameter per column holding its values in future order, with the number of futures.
+/// The file's fixed parameters (`# set = PATH=VALUE`, a calibration's) that the base scenario
+/// (`base_name` as the sweep file names it) does not have at their value are warned about at
+/// `futures`, as `deter run --posterior` warns ([`crate::calibrate::nested::fixed_mismatches`]).
 pub(crate) fn read_draws(
     inp: &mut Input<'_>,
     v: &Val<'_>,
     dir: &std::path::Path,
     base: &Scenario,
+    base_name: &str,
     wanted: u64,
     seed: u64,
 ) -> Option<(Vec<super::spec::Parameter>, u64)> {
@@ -468,6 +472,16 @@ pub(crate) fn read_draws(
     let total: f64 = weights.iter().sum();
     if rows.is_empty() || total <= 0.0 || !total.is_finite() {
         return fail(inp, "no draw with a positive weight".into());
+    }
+    // A calibration's fixed parameters: its draws were fitted with them set.
+    let fixed = crate::calibrate::nested::fixed_lines(&text);
+    for w in crate::calibrate::nested::fixed_mismatches_under(
+        &rel,
+        &fixed,
+        base,
+        crate::calibrate::nested::Under::SweepBase(base_name),
+    ) {
+        inp.warn(v.span(), "futures", w);
     }
     let n = if wanted == 0 {
         rows.len() as u64

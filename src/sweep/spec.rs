@@ -470,6 +470,7 @@ impl Reader<'_> {
                     v,
                     dir,
                     &base,
+                    &rel,
                     points.unwrap_or(0),
                     seed.unwrap_or(0),
                 );
