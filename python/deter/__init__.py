@@ -627,6 +627,15 @@ def run_nested(
         The posterior file cannot be read.
     KeyboardInterrupt
         Ctrl-C: stops within a second; no result.
+
+    Warns
+    -----
+    UserWarning
+        For each value the posterior's calibration fixed (its ``# set = PATH=VALUE`` lines)
+        that the scenario does not have, in the words of ``deter run --posterior`` ("FILE was
+        calibrated with `PATH=VALUE` fixed but this scenario has PATH = NOW: add --set
+        PATH=VALUE ..."); the run goes ahead as asked (``set={PATH: VALUE}`` runs it under
+        the calibration's conditions).
     """
     kind, source = _source(scenario)
     text = _call(
@@ -769,6 +778,13 @@ def compare_nested(
         The posterior file cannot be read.
     KeyboardInterrupt
         Ctrl-C: stops within a second; no result.
+
+    Warns
+    -----
+    UserWarning
+        As :func:`run_nested`, for each side whose scenario lacks a fixed value of the
+        posterior's calibration, prefixed ``A: `` or ``B: `` as ``deter compare --posterior``
+        prints it.
 
     The GIL is released while it runs.
     """

@@ -236,6 +236,32 @@ fn compare(
     Ok(out)
 }
 
+/// Warn (a Python `UserWarning`, as `warnings.warn`) once per fixed value of `posterior`'s
+/// calibration (its `# set = PATH=VALUE` lines) that `scenario` does not have, in the words
+/// `deter run --posterior` prints after "warning: " ([`deter::fixed_mismatches`]); nothing is
+/// changed; `side` ("A", "B") prefixes it as `deter compare --posterior` does. At the
+/// caller's line: the native function is called by `_call` from the package's `run_nested` /
+/// `compare_nested` (stack level 3). An error when a warnings filter turns the warning into
+/// one.
+fn warn_fixed(
+    py: Python<'_>,
+    posterior: Option<&deter::Posterior>,
+    scenario: &Scenario,
+    side: Option<&str>,
+) -> PyResult<()> {
+    let Some(p) = posterior else {
+        return Ok(());
+    };
+    for w in deter::fixed_mismatches(p, scenario) {
+        let w = side.map_or_else(|| w.clone(), |s| format!("{s}: {w}"));
+        // A message holds no NUL (paths and numbers of a file read as UTF-8 text lines).
+        let text = std::ffi::CString::new(w.replace('\0', "")).expect("no NUL left");
+        let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+        PyErr::warn(py, category.as_any(), &text, 3)?;
+    }
+    Ok(())
+}
+
 /// Nested Monte Carlo over uncertain parameters (a posterior file and/or the scenario's
 /// `[[uncertain]]` priors); returns the JSON of `deter run --posterior ... --format json`
 /// (docs/OUTPUT.md, "Nested runs"). `runs` is per draw.
@@ -256,6 +282,7 @@ fn run_nested(
 ) -> PyResult<String> {
     let (scenario, _) = load(kind, source, &set, "set=")?;
     let post = read_posterior(posterior.as_deref())?;
+    warn_fixed(py, post.as_ref(), &scenario, None)?;
     let settings = settings(runs, seed, threads, horizon_years, false)?;
     let nested = cancellable(py, |control| {
         deter::run_nested(&scenario, post.as_ref(), &settings, draws, control)
@@ -294,6 +321,9 @@ fn compare_nested(
     let (mut sb, _) = load(kind_b, source_b, &set, "set=")?;
     deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?;
     let post = read_posterior(posterior.as_deref())?;
+    // Each side, as `deter compare --posterior` warns.
+    warn_fixed(py, post.as_ref(), &sa, Some("A"))?;
+    warn_fixed(py, post.as_ref(), &sb, Some("B"))?;
     let settings = settings(runs, seed, threads, horizon_years, false)?;
     let c = cancellable(py, |control| {
         deter::compare_nested(&sa, &sb, post.as_ref(), &settings, draws, control)

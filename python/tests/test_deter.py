@@ -389,3 +389,52 @@ def test_compare_nested_refuses_what_the_cli_refuses(tmp_path):
         deter.compare_nested(a, b, draws=2, runs=10)
     with pytest.raises(deter.ScenarioError):
         deter.compare_nested(a, a, set={"model.war_cots": 1.0}, draws=2, runs=10)
+
+
+def _fixed_posterior(path: pathlib.Path) -> pathlib.Path:
+    """The posterior of :func:`_posterior` as a calibration that fixed two values writes it
+    (``# set = PATH=VALUE`` lines): one the bundled scenario has at another value (the fait
+    accompli is off by default), one it does not have."""
+    text = _posterior(path).read_text().splitlines()
+    text[1:1] = ["# set = model.fait_accompli=1", "# set = model.no_such_thing=2"]
+    path.write_text("\n".join(text) + "\n")
+    return path
+
+
+def _cli_warnings(*args: str) -> list:
+    """The `warning: ` lines `deter` prints to stderr, without that prefix."""
+    binary = os.environ.get("DETER_BIN") or str(ROOT / "target" / "release" / "deter")
+    if not os.path.exists(binary):
+        pytest.fail(f"the deter binary is needed for this comparison: {binary} (set DETER_BIN)")
+    out = subprocess.run([binary, *args], capture_output=True, check=True)
+    return [line[len("warning: "):] for line in out.stderr.decode().splitlines() if line.startswith("warning: ")]
+
+
+def test_run_nested_warns_of_fixed_values_the_scenario_lacks_as_the_cli_does(tmp_path):
+    post = _fixed_posterior(tmp_path / "posterior.csv")
+    with pytest.warns(UserWarning) as caught:
+        deter.run_nested(BASELINE, posterior=post, draws=2, runs=20, seed=3)
+    got = [str(w.message) for w in caught]
+    want = _cli_warnings("run", str(BASELINE), "--posterior", str(post), "--draws", "2", "--runs", "20", "-q")
+    assert got == want
+    assert len(got) == 2
+    assert got[0] == (
+        f"{post} was calibrated with `model.fait_accompli=1` fixed but this scenario has "
+        "model.fait_accompli = 0: add --set model.fait_accompli=1 to run under the conditions "
+        "of the calibration"
+    )
+    assert "model.no_such_thing=2" in got[1]
+    # At the caller's line, not inside the package.
+    assert all(w.filename == __file__ for w in caught)
+    # The fixed value set: only the parameter the scenario does not have is left.
+    with pytest.warns(UserWarning) as caught:
+        deter.run_nested(BASELINE, posterior=post, draws=2, runs=20, seed=3, set={"model.fait_accompli": 1})
+    assert [str(w.message) for w in caught] == [got[1]]
+    # compare_nested warns for each side, as `deter compare --posterior` does.
+    with pytest.warns(UserWarning) as caught:
+        deter.compare_nested(BASELINE, ENVOY, posterior=post, draws=2, runs=20, seed=3)
+    want = _cli_warnings(
+        "compare", str(BASELINE), str(ENVOY), "--posterior", str(post), "--draws", "2", "--runs", "20", "-q",
+    )
+    assert [str(w.message) for w in caught] == want
+    assert [w[:3] for w in want] == ["A: ", "A: ", "B: ", "B: "]
