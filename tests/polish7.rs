@@ -206,3 +206,63 @@ fn a_sweep_warns_when_its_futures_were_calibrated_with_values_its_base_lacks() {
     assert_eq!(rows, std::fs::read_to_string(&r2).unwrap());
     assert_eq!(rows.lines().count(), 3, "{rows}");
 }
+
+/// A fault of a file of draws as a whole reads "FILE: PROBLEM" under a sweep's `futures` key,
+/// the form `deter run --posterior` prints ("FILE: error: PROBLEM") and of a fault on one of
+/// its lines ("FILE:LINE:COL: ..."); it read "`FILE`: PROBLEM".
+#[test]
+fn a_whole_file_fault_of_futures_reads_as_the_posteriors() {
+    let d = tempfile::tempdir().unwrap();
+    let base = common::scenario("scenarios/western-balkans-2024.toml");
+    let draws = d.path().join("draws.csv");
+    let s = d.path().join("s.toml");
+    std::fs::write(
+        &s,
+        format!("base = {base:?}\nruns = 5\npoints = 2\nfutures = \"draws.csv\"\n"),
+    )
+    .unwrap();
+    let p = draws.to_str().unwrap();
+    let cases: [&[u8]; 4] = [
+        b"",
+        b"# deter calibrate: posterior draws\n",
+        b"draw,model.war_cost,weight,distance\n0,0.5,0,0\n",
+        b"draw,model.war_cost,weight,distance\n0,\xff,1,0\n",
+    ];
+    for text in cases {
+        std::fs::write(&draws, text).unwrap();
+        let o = deter()
+            .args([
+                "run",
+                &base,
+                "--posterior",
+                p,
+                "--draws",
+                "2",
+                "--runs",
+                "5",
+                "-q",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        let line = err.lines().next().unwrap_or_default();
+        let problem = line
+            .strip_prefix(&format!("{p}: error: "))
+            .unwrap_or_else(|| panic!("{line}"));
+        let out = d.path().join("r.csv");
+        let o = deter()
+            .args(["sweep", s.to_str().unwrap(), "-q", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        let line = err.lines().next().unwrap_or_default();
+        assert!(
+            line.ends_with(&format!(": error: futures: draws.csv: {problem}")),
+            "{line}\nposterior: {problem}"
+        );
+        assert!(!err.contains("`draws.csv`"), "{err}");
+    }
+}

@@ -767,7 +767,7 @@ fn an_empty_file_is_called_empty_by_every_reader() {
     let o = run(&["sweep", s.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
-        first(&o).ends_with("error: futures: `empty.csv`: the file is empty"),
+        first(&o).ends_with("error: futures: empty.csv: the file is empty"),
         "{}",
         stderr(&o)
     );
@@ -850,7 +850,7 @@ fn a_futures_file_that_cannot_be_read_gets_the_words_of_a_file_named_in_a_file()
         let o = run(&["sweep", s.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         let want = format!(
-            "futures: `{name}`: cannot read file `{}`: {reason}",
+            "futures: {name}: cannot read file `{}`: {reason}",
             d.path().join(name).display()
         );
         assert!(

@@ -2044,11 +2044,8 @@ fn a_file_of_draws_gets_the_same_words_as_a_posterior_and_as_futures() {
         assert_eq!(r.status.code(), Some(2), "{r:?}");
         let e = stderr(&r);
         // Carried under the sweep's `futures` key: a fault of a line "FILE:LINE:COL: ...";
-        // of the whole file "`FILE`: ...".
-        let said = match said.strip_prefix("draws.csv: ") {
-            Some(whole) => format!("error: futures: `draws.csv`: {whole}"),
-            None => format!("error: futures: {said}"),
-        };
+        // of the whole file "FILE: ...", the same form (polish7).
+        let said = format!("error: futures: {said}");
         assert!(
             e.lines().next().unwrap().ends_with(&said),
             "{e}\nexpected: {said}"

@@ -315,9 +315,15 @@ pub fn parse_posterior(
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty());
-    let (hl, header) = lines
-        .next()
-        .ok_or_else(|| file_fault("no header line".into()))?;
+    // No header: the words of a sweep's `futures` for the same file (and of every input
+    // kind for an empty one), with what a file of draws holds.
+    let (hl, header) = lines.next().ok_or_else(|| {
+        let what = if text.trim().is_empty() { "is empty" } else { "holds only comments" };
+        Box::new(
+            crate::scenario::Diagnostic::file_level(&name, format!("the file {what}"))
+                .with_help(Some(DRAWS_NEED.into())),
+        )
+    })?;
     let cols: Vec<&str> = header.split(',').collect();
     if cols.len() < 4 || cols[0] != "draw" || cols[cols.len() - 2] != "weight" {
         return Err(line_fault(

@@ -347,8 +347,10 @@ pub(crate) fn read_draws(
     use super::spec::{Domain, Kind, Parameter, Role};
     let rel = inp.string(v, "futures")?;
     let path = dir.join(&rel);
+    // A fault of the file as a whole: "FILE: PROBLEM", the form `--posterior` prints ("FILE:
+    // error: PROBLEM") and of a fault on a line below ("FILE:LINE:COL: ...").
     let fail = |inp: &mut Input<'_>, m: String| {
-        inp.error(v.span(), "futures", format!("`{rel}`: {m}"));
+        inp.error(v.span(), "futures", format!("{rel}: {m}"));
         None
     };
     // A fault on a line of the file: "FILE:LINE:COL: ...", as `--posterior` locates it.
@@ -358,13 +360,16 @@ pub(crate) fn read_draws(
     };
     let bytes = match crate::scenario::read_bounded(&path, MAX_DRAWS_BYTES) {
         Ok(b) if b.len() <= MAX_DRAWS_BYTES => b,
-        Ok(_) => return fail(inp, format!("larger than {MAX_DRAWS_BYTES} bytes")),
+        Ok(_) => {
+            let m = format!("the file is larger than {MAX_DRAWS_BYTES} bytes, the limit for files of draws");
+            return fail(inp, m);
+        }
         // The words of a file named in a file (`--files-from`): "cannot read file `PATH`:
         // REASON", PATH where it was looked for (relative to the sweep file).
         Err(e) => return fail(inp, format!("cannot read file `{}`: {e}", path.display())),
     };
     let Ok(text) = String::from_utf8(bytes) else {
-        return fail(inp, "not UTF-8 text".into());
+        return fail(inp, "the file is not valid UTF-8".into());
     };
     let mut lines = text
         .lines()
@@ -373,7 +378,7 @@ pub(crate) fn read_draws(
     let Some((hl, header)) = lines.next() else {
         // Empty (or comments only): the words of `--posterior` and every input kind.
         let what = if text.trim().is_empty() { "is empty" } else { "holds only comments" };
-        inp.error(v.span(), "futures", format!("`{rel}`: the file {what}"))
+        inp.error(v.span(), "futures", format!("{rel}: the file {what}"))
             .help = Some(crate::calibrate::nested::DRAWS_NEED.into());
         return None;
     };
@@ -410,7 +415,7 @@ pub(crate) fn read_draws(
                 inp.error(
                     v.span(),
                     "futures",
-                    format!("`{rel}`: column `{name}` is not a parameter of the base scenario"),
+                    format!("{rel}: column `{name}` is not a parameter of the base scenario"),
                 )
                 .help = e.suggestion.map(|s| format!("did you mean `{s}`?"));
                 return None;
