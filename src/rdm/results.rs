@@ -172,27 +172,28 @@ impl Results {
                 if matches!(name, "policy" | "future") {
                     continue;
                 }
-                if let Ok(x) = cell.trim().parse::<f64>() {
-                    if x.is_finite() && x != 0.0 {
-                        // A share of runs out of [0, 1] (a hand-edited 7 would be printed
-                        // as 700.0% and ranked): its first cell, for an analysis that
-                        // reads the column as shares.
-                        if !(0.0..=1.0).contains(&x)
-                            && probability.get(j) == Some(&true)
-                            && probability_faults[j].is_none()
-                        {
-                            probability_faults[j] = Some(locate(
-                                j,
-                                name,
-                                &format!(
-                                    "expected a number in [0, 1] (a share of runs), found {}",
-                                    cell.trim()
-                                ),
-                                Some(format!("`{name}` holds shares of runs, from 0 to 1")),
-                            ));
-                        }
-                        continue;
+                if let Ok(x) = cell.trim().parse::<f64>()
+                    && x.is_finite()
+                    && x != 0.0
+                {
+                    // A share of runs out of [0, 1] (a hand-edited 7 would be printed
+                    // as 700.0% and ranked): its first cell, for an analysis that
+                    // reads the column as shares.
+                    if !(0.0..=1.0).contains(&x)
+                        && probability.get(j) == Some(&true)
+                        && probability_faults[j].is_none()
+                    {
+                        probability_faults[j] = Some(locate(
+                            j,
+                            name,
+                            &format!(
+                                "expected a number in [0, 1] (a share of runs), found {}",
+                                cell.trim()
+                            ),
+                            Some(format!("`{name}` holds shares of runs, from 0 to 1")),
+                        ));
                     }
+                    continue;
                 }
                 let Err((m, help)) = crate::scenario::input::number_text(cell, "a number") else {
                     continue;
