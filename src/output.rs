@@ -90,9 +90,25 @@ fn refuse_input(path: &Path) -> String {
     )
 }
 
+/// `-` as an output: many tools read it as standard output, deter does not (it writes to
+/// standard output when no output is named), so a file or directory called `-` would appear
+/// where the user expected the terminal. Refused in every command; `./-` names such a file.
+fn refuse_dash(path: &Path) -> Result<(), String> {
+    if path.as_os_str() == "-" {
+        return Err(
+            "output path `-` would be a file named `-`, not standard output: leave \
+                    the option out to write to standard output, or write `./-` for a file \
+                    of that name"
+                .to_string(),
+        );
+    }
+    Ok(())
+}
+
 /// Check before any work starts that `path` can be written: its directory exists and is a
 /// directory, and it is none of `inputs` nor any input read so far ([`note_input`]).
 pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
+    refuse_dash(path)?;
     let dir = parent_dir(&destination(path));
     if !dir.is_dir() {
         return Err(format!(
@@ -156,6 +172,7 @@ pub fn check_outputs(outputs: &[&PathBuf], inputs: &[PathBuf]) -> Result<(), Str
 /// (it is created) and its parent is a directory, and files can be created where they will be
 /// (in it, or in its parent for the directory itself). `option` names the flag in the message.
 pub fn check_output_dir(dir: &Path, option: &str) -> Result<(), String> {
+    refuse_dash(dir)?;
     if dir.exists() {
         if !dir.is_dir() {
             return Err(format!(

@@ -2291,3 +2291,52 @@ fn a_literal_that_underflows_to_zero_is_refused_in_every_file_kind_and_in_set() 
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// `-` as an output names a file called `-` in deter (standard output is the default when no
+/// output is named), where many tools read it as standard output: every output option of
+/// every command refuses it before any work, and nothing named `-` appears.
+#[test]
+fn a_dash_as_output_is_refused_by_every_command_not_written_as_a_file() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("western-balkans-2024.toml");
+    let other = scenario("mediu-tri-level.toml");
+    let sweep = root().join("scenarios/sweeps/proposals-factorial.toml");
+    let sweep = sweep.to_str().unwrap();
+    let calib = root().join("scenarios/history/calibrate.toml");
+    let calib = calib.to_str().unwrap();
+    let results = d.path().join("r.csv");
+    let r = results.to_str().unwrap();
+    let o = deter()
+        .current_dir(d.path())
+        .args(["sweep", sweep, "--runs", "5", "--out", r, "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["run", &base, "--runs", "5", "--out", "-"],
+        vec!["run", &base, "--runs", "5", "--report", "-"],
+        vec!["compare", &base, &other, "--runs", "5", "--out", "-"],
+        vec!["sweep", sweep, "--runs", "5", "--out", "-"],
+        vec!["sweep", sweep, "--runs", "5", "--plots", "-"],
+        vec!["calibrate", calib, "--out", "-"],
+        vec!["robust", r, "--out", "-"],
+        vec!["robust", r, "--report", "-"],
+        vec!["discover", r, "--report", "-"],
+    ];
+    for args in cases {
+        let o = deter().current_dir(d.path()).args(&args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(
+                "output path `-` would be a file named `-`, not standard output: leave the \
+                 option out to write to standard output, or write `./-` for a file of that name"
+            ),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(
+            !d.path().join("-").exists(),
+            "{args:?} wrote a file or directory named -"
+        );
+    }
+}
