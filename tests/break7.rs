@@ -231,3 +231,93 @@ fn resume_with_other_fixed_values_names_them() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("--set"), "the fixed values not named:\n{err}");
 }
+
+/// A `set` table's value that is not a usable number (a calibration's `set`, a sweep
+/// policy's `set`) gets the words of the same value in a scenario file's `[model]` (and of
+/// `--set`): "expected a number in [0, 1], found ..." (the table said "expected a number,
+/// found ...", without the range, although docs/CALIBRATION.md promises `--set`'s messages).
+#[test]
+fn a_set_tables_non_number_reads_as_in_a_scenario_file() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let text = std::fs::read_to_string(&base).unwrap();
+    let history = common::root().join("scenarios/history");
+    // "PROBLEM" after "KEY: " on the first error line.
+    let problem = |o: &Output, key: &str| -> String {
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(o));
+        let err = stderr(o);
+        let line = err
+            .lines()
+            .find(|l| l.contains(": error: "))
+            .unwrap()
+            .to_string();
+        let (_, p) = line
+            .split_once(&format!(": error: {key}: "))
+            .unwrap_or_else(|| panic!("{err}"));
+        p.to_string()
+    };
+    for literal in ["1e-400", "\"abc\"", "1e999"] {
+        // The reference: the scenario file.
+        let f = d.path().join("s.toml");
+        std::fs::write(
+            &f,
+            text.replacen(
+                "\n[model]\n",
+                &format!("\n[model]\nfait_accompli = {literal}\n"),
+                1,
+            ),
+        )
+        .unwrap();
+        let o = deter()
+            .args(["validate", f.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let want = problem(&o, "model.fait_accompli");
+        assert!(want.starts_with("expected a number in [0, 1]"), "{want}");
+        let key = "set.\"model.fait_accompli\"";
+        // A calibration's `set`.
+        let c = d.path().join("c.toml");
+        std::fs::write(
+            &c,
+            format!(
+                "seed = 5\nparticles = 20\nmax_generations = 2\npredictive_draws = 5\n\
+                 statistics = [\"war\"]\ncases = [\"{}\"]\n\
+                 set = {{ \"model.fait_accompli\" = {literal} }}\n\n[[parameter]]\n\
+                 path = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
+                history.join("serbia-kosovo.record.toml").display()
+            ),
+        )
+        .unwrap();
+        let out = d.path().join("o");
+        let o = deter()
+            .args([
+                "calibrate",
+                c.to_str().unwrap(),
+                "--quiet",
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(problem(&o, key), want, "calibration set, {literal}");
+        assert!(!out.join("posterior.csv").exists());
+        // A sweep policy's `set`.
+        let w = d.path().join("w.toml");
+        std::fs::write(
+            &w,
+            format!(
+                "base = {base:?}\nruns = 10\nseed = 1\ndesign = \"lhs\"\npoints = 2\n\n\
+                 [[policy]]\nid = \"p\"\nset = {{ \"model.fait_accompli\" = {literal} }}\n\n\
+                 [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\n\
+                 range = [0.5, 1.5]\n"
+            ),
+        )
+        .unwrap();
+        let o = deter()
+            .args(["validate", w.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let got = problem(&o, &format!("policy[0].{key}"));
+        assert_eq!(got, want, "sweep policy set, {literal}");
+    }
+}
