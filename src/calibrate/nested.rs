@@ -229,6 +229,39 @@ pub fn check_posterior(posterior: &Posterior, scenario: &Scenario) -> Result<(),
     }
 }
 
+/// The first column of `posterior` (read from `text`) that is not a parameter of `scenario`, as
+/// the diagnostic of every file kind's unknown path: at its header cell `FILE:LINE:COL`,
+/// "column `PATH`: `PATH` is not a parameter of this scenario", with the did-you-mean of
+/// `--set` as its help line. `None`: every column resolves (case parameters `CASE/PATH` are
+/// skipped, as [`resolve`] skips them).
+pub fn unknown_column(
+    posterior: &Posterior,
+    text: &str,
+    scenario: &Scenario,
+) -> Option<crate::scenario::Diagnostic> {
+    let (j, e) = posterior.paths.iter().enumerate().find_map(|(j, p)| {
+        if p.contains('/') {
+            return None;
+        }
+        ParamRef::resolve(p, scenario).err().map(|e| (j, e))
+    })?;
+    // The header: the first line that is neither a comment nor blank, as parse_posterior reads it.
+    let (n, header) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())?;
+    let help = e.suggestion.map(|s| format!("did you mean `{s}`?"));
+    Some(crate::scenario::input::csv_cell(
+        &posterior.file,
+        n + 1,
+        header,
+        j + 1,
+        posterior.paths[j].trim(),
+        &e.message,
+        help,
+    ))
+}
+
 /// The first value of `posterior` out of its column's parameter's range in `scenario`, as
 /// the diagnostic of a CSV cell's fault in every reader (`FILE:LINE:COL: error: column
 /// `PATH`: expected a number in [MIN, MAX] (UNIT), found VALUE`, the literal as written, with

@@ -162,8 +162,9 @@ pub fn parse_state(text: &str, prov: &Provenance, settings: &Settings) -> Result
         || v["settings"]["seed"].as_u64() != Some(settings.seed)
     {
         return Err(
-            "the state belongs to another calibration file, seed or engine version: \
-                    remove it to start afresh"
+            "the state belongs to another calibration (its file, a record or case scenario, \
+             or the fixed values of `set` and --set), seed or engine version: resume with \
+             the same file, --set values and seed, or remove it to start afresh"
                 .into(),
         );
     }

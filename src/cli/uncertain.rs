@@ -60,10 +60,9 @@ fn posterior_of(
     path.map(|p| {
         let text = nested::read_posterior_text(p).map_err(CliError::Input)?;
         let post = nested::parse_posterior(p, &text).map_err(|d| one(*d))?;
-        if let Some(d) = scenarios
-            .iter()
-            .find_map(|s| nested::out_of_range(&post, s))
-        {
+        if let Some(d) = scenarios.iter().find_map(|s| {
+            nested::unknown_column(&post, &text, s).or_else(|| nested::out_of_range(&post, s))
+        }) {
             return Err(one(d));
         }
         Ok(post)

@@ -180,7 +180,8 @@ pub(crate) fn read_set_table(
                 }
             };
             if value.is_none() {
-                value = inp.number(v, &kp, "a number");
+                // The expectation names the range, as the scenario file and `--set` do.
+                value = inp.number(v, &kp, &target.spec().expected());
             }
             let Some(x) = value else {
                 ok = false;

@@ -563,6 +563,7 @@ impl<'a> Reader<'a> {
         {
             self.check_keys(t, "model", &Self::keys_of(ModelParams::FIELDS, &[]));
             self.block(t, "model", "model", v.span(), &mut s.model, false);
+            self.check_fait_accompli_inert(t, &s.model);
         }
         self.powers(root, &mut s);
         let errors_before = self.diags.len();
@@ -902,6 +903,41 @@ impl<'a> Reader<'a> {
                 Some(k) => s.countries[k] = c,
                 None => s.countries.push(c),
             }
+        }
+    }
+
+    /// Warn about a fait accompli parameter written in `[model]` (`casus_foederis_cost`,
+    /// `fait_accompli_resistance`) that the model never reads: both are read only when the
+    /// fait accompli is offered (`fait_accompli > 0`, docs/MODEL.md 7.7), so with it at 0 a
+    /// value away from its default changes nothing, as a policy that changes nothing is said.
+    fn check_fait_accompli_inert(&mut self, t: &DeTable<'_>, m: &ModelParams) {
+        if m.fait_accompli != 0.0 {
+            return;
+        }
+        let d = ModelParams::defaults();
+        for (key, now, default) in [
+            ("casus_foederis_cost", m.casus_foederis_cost, d.casus_foederis_cost),
+            (
+                "fait_accompli_resistance",
+                m.fait_accompli_resistance,
+                d.fait_accompli_resistance,
+            ),
+        ] {
+            if now == default {
+                continue;
+            }
+            let Some(v) = lookup(t, key) else { continue };
+            self.warn(
+                v.span(),
+                &format!("model.{key}"),
+                format!(
+                    "`model.{key}` is read only when the fait accompli is offered: with `model.fait_accompli` 0 it changes nothing"
+                ),
+            )
+            .help = Some(
+                "set `fait_accompli` in [model] above 0 (e.g. fait_accompli = 1) to offer the move, or remove this key"
+                    .into(),
+            );
         }
     }
 

@@ -368,6 +368,8 @@ pub(crate) fn read_draws(
         // REASON", PATH where it was looked for (relative to the sweep file).
         Err(e) => return fail(inp, format!("cannot read file `{}`: {e}", path.display())),
     };
+    // An input like the sweep file and its base: no output (results, page) may replace it.
+    crate::output::note_input(&path);
     let Ok(text) = String::from_utf8(bytes) else {
         return fail(inp, "the file is not valid UTF-8".into());
     };
