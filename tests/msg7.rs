@@ -101,7 +101,14 @@ fn the_same_cell_fault_gets_the_same_message_in_every_reader() {
             format!("base = {base:?}\nruns = 5\npoints = 2\nfutures = \"post.csv\"\n"),
         )
         .unwrap();
-        let o = run(&["sweep", s.to_str().unwrap(), "--out", "-", "-q"]);
+        let out = d.path().join("futures-out.csv");
+        let o = run(&[
+            "sweep",
+            s.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ]);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         assert_eq!(
             fault(&stderr(&o)),
