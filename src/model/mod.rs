@@ -1928,26 +1928,32 @@ impl<const C: bool> World<C> {
         // Arrays written out, not `[0, 1].map(..)`: the same arithmetic, without temporaries
         // that LLVM may copy into the returned inputs (a 300-byte `memcpy` per call in some
         // builds).
-        let war_k = |cost: f64, p: f64, k: usize| {
+        // `resistance` is `war_resistance` after a threat, scaled by
+        // `fait_accompli_resistance` against a done deed.
+        let war_k = |cost: f64, p: f64, k: usize, resistance: f64| {
             let c_a = (cost + political[k] + trade) / value.max(1e-9);
-            let q = (m.war_resistance * (1.0 - p)).min(1.0);
+            let q = (resistance * (1.0 - p)).min(1.0);
             fearon_war_probability(c_a, m.war_uncertainty, q)
         };
-        let war = [war_k(war_cost[0], p[0], 0), war_k(war_cost[1], p[1], 1)];
+        let war = [
+            war_k(war_cost[0], p[0], 0, m.war_resistance),
+            war_k(war_cost[1], p[1], 1, m.war_resistance),
+        ];
+        let ts = &self.countries[t];
+        let t_war = [
+            m.target_war_cost * stake * 2.0 * p[0],
+            m.target_war_cost * stake * 2.0 * p[1],
+        ];
         let p_abandon = (m.treaty_cost * th.bound + m.tripwire_cost * th.tripwire) * stake;
         // The fait accompli with P in: only the forces in theatre on the target's side
-        // (`p[2]`), the committed coalition's punishment in full; with P out its balance is
-        // the threat's (`p[0]`).
+        // (`p[2]`), the committed coalition's punishment in full; with P out its balance, and
+        // so every cost, is the threat's (`p[0]`).
         let fa = if m.fait_accompli > 0.0 {
             let fa_war_cost = m.war_cost * stake * (2.0 * (1.0 - p[2]) + punish);
             let t_war_fa = m.target_war_cost * stake * 2.0 * p[2];
             // A target facing a done deed fights to reverse it with its chance of not losing
             // scaled by `fait_accompli_resistance` (1: as after a threat, the same numbers).
-            let war_fa = |cost: f64, p: f64, k: usize| {
-                let c_a = (cost + political[k] + trade) / value.max(1e-9);
-                let q = (m.fait_accompli_resistance * m.war_resistance * (1.0 - p)).min(1.0);
-                fearon_war_probability(c_a, m.war_uncertainty, q)
-            };
+            let resistance = m.fait_accompli_resistance * m.war_resistance;
             game::FaitAccompli {
                 p: [p[0], p[2]],
                 a_force_cost: [
@@ -1956,14 +1962,14 @@ impl<const C: bool> World<C> {
                 ],
                 a_war_cost: [war_cost[0], fa_war_cost],
                 war: [
-                    war_fa(war_cost[0], p[0], 0),
-                    war_fa(fa_war_cost, p[2], 1),
+                    war_k(war_cost[0], p[0], 0, resistance),
+                    war_k(fa_war_cost, p[2], 1, resistance),
                 ],
                 t_force_cost: [
-                    m.limited_force_cost * (m.target_war_cost * stake * 2.0 * p[0]),
+                    m.limited_force_cost * t_war[0],
                     m.limited_force_cost * t_war_fa,
                 ],
-                t_war_cost: [m.target_war_cost * stake * 2.0 * p[0], t_war_fa],
+                t_war_cost: [t_war[0], t_war_fa],
                 // The ally was attacked (the casus foederis): abandoning it costs
                 // `casus_foederis_cost` more per unit of treaty weight than `p_abandon`.
                 p_abandon: p_abandon + m.casus_foederis_cost * th.bound * stake,
@@ -1972,11 +1978,6 @@ impl<const C: bool> World<C> {
             // Not offered: the game does not read it (`game::solve`, `game::play`).
             game::FaitAccompli::default()
         };
-        let ts = &self.countries[t];
-        let t_war = [
-            m.target_war_cost * stake * 2.0 * p[0],
-            m.target_war_cost * stake * 2.0 * p[1],
-        ];
         let p_war = if th.coalition > 0.0 {
             m.protector_war_cost * stake * th.own_a / (th.own_a + th.coalition)
         } else {
