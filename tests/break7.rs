@@ -4,11 +4,7 @@
 use std::process::Output;
 
 mod common;
-use common::{deter, scenario};
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{deter, scenario, stderr};
 
 /// A `--posterior` column that is not a parameter of the scenario is located at its header
 /// cell, `FILE:LINE:COL`, in the words and did-you-mean of the same path given to `--set`

@@ -7,18 +7,9 @@
 //! diagnostics), not from the code under test.
 
 use std::path::Path;
-use std::process::Output;
 
 mod common;
-use common::{deter, scenario};
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn run(args: &[&str]) -> Output {
-    deter().args(args).output().expect("deter runs")
-}
+use common::{deter, run, scenario, stderr};
 
 /// The first `error:` line of `err` as (location, problem): "LOC: error: PROBLEM" (the form
 /// of every file kind's fault), or for a fault carried under a sweep's `futures` key

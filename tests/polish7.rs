@@ -4,14 +4,8 @@
 //! Expected messages are written from the form every other reader gives (msg7), not read
 //! from the code under test.
 
-use std::process::Output;
-
 mod common;
-use common::deter;
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{deter, stderr};
 
 /// `deter robust` given a share of runs of 7 (a hand-edited results file): refused at the
 /// cell's `FILE:LINE:COL` as every CSV reader's cell fault, with the line's excerpt.

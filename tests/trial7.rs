@@ -5,15 +5,7 @@
 use std::process::Output;
 
 mod common;
-use common::{deter, scenario};
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn run(args: &[&str]) -> Output {
-    deter().args(args).output().expect("deter runs")
-}
+use common::{deter, run, scenario, stderr};
 
 /// The message part of every `error:` line: after `: error: ` (a TOML diagnostic) or after a
 /// leading `error: ` (a message without an excerpt).

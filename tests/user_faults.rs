@@ -9,18 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 mod common;
-use common::{deter, root, scenario};
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{deter, root, run, scenario, stderr};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn run(args: &[&str]) -> Output {
-    deter().args(args).output().expect("deter runs")
 }
 
 /// The first line of a message, past the run count `DETER_COUNT_RUNS` prints.

@@ -16,6 +16,16 @@ pub fn deter() -> assert_cmd::Command {
     c
 }
 
+/// `deter ARGS` run from the crate root, its exit status and both outputs captured.
+pub fn run(args: &[&str]) -> std::process::Output {
+    deter().args(args).output().expect("deter runs")
+}
+
+/// A finished command's standard error as text (invalid UTF-8 replaced).
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// A file of the scenarios/ or tests/data/ tree, as an absolute path string.
 pub fn scenario(rel: &str) -> String {
     root().join(rel).display().to_string()
