@@ -55,12 +55,17 @@ fn the_same_cell_fault_gets_the_same_message_in_every_reader() {
     // (literal as written in a TOML array, as written in a CSV cell).
     for (toml_literal, cell) in [("1e-400", "1e-400"), ("99", "99"), ("", "abc")] {
         // A TOML file has no bare text where a number goes (it is a string there, "found
-        // string"): a cell's text is quoted as the TOML readers quote a literal.
+        // string"): a cell's text is quoted as the TOML readers quote a literal, with the
+        // parameter's range as in `--set model.war_cost=abc` (leftovers8: every reader of a
+        // parameter's value names its range).
         let words = if toml_literal.is_empty() {
-            "expected a number, found `abc`".to_string()
+            "expected a number in [0, 10] (stake units), found `abc`".to_string()
         } else {
             toml_words(toml_literal)
         };
+        // A results cell is no parameter's value (the range is the sweep's): the same words
+        // without the range.
+        let results_words = words.replace("a number in [0, 10] (stake units)", "a number");
         // A posterior (`deter run --posterior`) and a sweep's `futures`, cell of line 3.
         let post = d.path().join("post.csv");
         std::fs::write(
@@ -158,7 +163,7 @@ fn the_same_cell_fault_gets_the_same_message_in_every_reader() {
             assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
             assert_eq!(
                 fault(&stderr(&o)),
-                Some((at, format!("column `{column}`: {words}"))),
+                Some((at, format!("column `{column}`: {results_words}"))),
                 "{args:?}"
             );
             assert!(!stderr(&o).contains("is not a number"), "{}", stderr(&o));

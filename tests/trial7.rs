@@ -46,7 +46,8 @@ fn a_csv_cell_that_underflows_to_zero_is_refused_at_its_line_and_column() {
     assert_eq!(
         toml,
         vec![format!(
-            "parameter[0].values[1]: expected a number, found `1e-400`, {tail}"
+            "parameter[0].values[1]: expected a number in [0, 10] (stake units), found \
+             `1e-400`, {tail}"
         )]
     );
     let toml_words = toml[0].split_once(": ").unwrap().1.to_string();
@@ -59,7 +60,7 @@ fn a_csv_cell_that_underflows_to_zero_is_refused_at_its_line_and_column() {
             "draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,1e-400,1,0\n",
             "3:3",
             "model.war_cost",
-            "a number",
+            "a number in [0, 10] (stake units)",
         ),
         (
             "# a comment\ndraw,model.war_cost,weight,distance\n0,0.5,1,0\n1,  0.5, 1e-400,0\n",

@@ -2265,8 +2265,8 @@ fn a_literal_that_underflows_to_zero_is_refused_in_every_file_kind_and_in_set() 
         assert_eq!(
             lines(&stderr(&o)),
             vec![format!(
-                "parameter[0].values[1]: expected a number, found `{value}`, a number too \
-                 small to use (it reads as 0)"
+                "parameter[0].values[1]: expected a number in [0, 10] (stake units), found \
+                 `{value}`, a number too small to use (it reads as 0)"
             )]
         );
     }

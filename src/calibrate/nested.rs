@@ -388,8 +388,15 @@ pub fn parse_posterior(
         let mut f = Vec::with_capacity(cells.len());
         for (j, cell) in cells.iter().enumerate() {
             // A cell's fault at FILE:LINE:COL in the words of the same literal in a TOML
-            // file (`1e-400`: "a number too small to use"), as a sweep's `futures` reads it.
-            let expected = if j == w { "a number >= 0" } else { "a number" };
+            // file (`1e-400`: "a number too small to use"), as a sweep's `futures` reads it:
+            // a parameter's cell expects the parameter's range (its path's shape names it;
+            // the range itself is checked against the scenario, [`out_of_range`]).
+            let expected = match ParamRef::spec_by_shape(cols[j]) {
+                _ if j == w => "a number >= 0".to_string(),
+                Some(spec) if (1..w).contains(&j) => spec.expected(),
+                _ => "a number".to_string(),
+            };
+            let expected = expected.as_str();
             let x = crate::scenario::input::number_text(cell, expected)
                 .and_then(|x| {
                     if j == w && x < 0.0 {

@@ -547,26 +547,35 @@ impl<'a> Input<'a> {
             }
         };
         let literal = self.literal(v.span());
-        match parsed {
-            Some(x) if x == 0.0 && underflows_to_zero(&literal) => {
-                self.error(v.span(), path, too_small(expected, &literal));
-                None
-            }
-            Some(x) if x.is_finite() => Some(x),
-            Some(x) if literal.contains("nan") || literal.contains("inf") => {
-                self.error(v.span(), path, format!("expected {expected}, found {x}"))
-                    .help = Some("`nan` and `inf` are not allowed in input files".into());
-                None
-            }
-            _ => {
-                self.error(
-                    v.span(),
-                    path,
-                    format!("expected {expected}, found `{literal}`, a number too large to use"),
-                );
+        // An integer beyond i128 is a number too large to use, as a float beyond f64.
+        match number_literal(Some(parsed.unwrap_or(f64::INFINITY)), &literal, expected) {
+            Ok(x) => Some(x),
+            Err((message, help)) => {
+                self.error(v.span(), path, message).help = help;
                 None
             }
         }
+    }
+
+    /// A value of the parameter `target` (as `--set`, policies and sweeps write its path),
+    /// specified by `spec`, at key path `path`: the number, or the fault in the words of
+    /// [`super::params::parameter_text`] (the range in every expectation, [`number_literal`];
+    /// out of range [`super::params::range_fault`] with its help line).
+    pub fn parameter(
+        &mut self,
+        v: &Val<'_>,
+        path: &str,
+        target: &str,
+        spec: &super::FieldSpec,
+    ) -> Option<f64> {
+        let x = self.number(v, path, &spec.expected())?;
+        if !spec.contains(x) {
+            let found = self.literal(v.span());
+            let (message, help) = super::params::range_fault(target, spec, &found);
+            self.error(v.span(), path, message).help = help;
+            return None;
+        }
+        Some(x)
     }
 
     /// An integer in `[min, max]`, read exactly from its digits.
@@ -747,20 +756,37 @@ pub(crate) fn too_small(expected: &str, literal: &str) -> String {
 /// 0 [`too_small`], nothing "found nothing", anything else "found `TEXT`".
 pub(crate) fn number_text(raw: &str, expected: &str) -> Result<f64, (String, Option<String>)> {
     let raw = raw.trim();
-    let lower = raw.to_ascii_lowercase();
-    match raw.parse::<f64>() {
-        Ok(x) if lower.contains("nan") || lower.contains("inf") => Err((
+    number_literal(raw.parse::<f64>().ok(), raw, expected)
+}
+
+/// The one wording of a number literal that is not a usable number, in a TOML file (a value
+/// the parser read, `parsed`) and in text (`--set`, a CSV cell: `parsed` None when it does
+/// not read as a number), `literal` as written: `nan`/`inf` "expected EXPECTED, found NaN"
+/// with the help line, a literal beyond the floats "found `1e999`, a number too large to
+/// use", one that reads as 0 [`too_small`], nothing "found nothing", anything else "found
+/// `TEXT`". EXPECTED names the parameter's range where one is known (`FieldSpec::expected`,
+/// through [`super::params::parameter_text`] and `Input::parameter`).
+pub(crate) fn number_literal(
+    parsed: Option<f64>,
+    literal: &str,
+    expected: &str,
+) -> Result<f64, (String, Option<String>)> {
+    let lower = literal.to_ascii_lowercase();
+    match parsed {
+        Some(x) if lower.contains("nan") || lower.contains("inf") => Err((
             format!("expected {expected}, found {x}"),
             Some("`nan` and `inf` are not allowed in input files".to_string()),
         )),
-        Ok(x) if x == 0.0 && underflows_to_zero(raw) => Err((too_small(expected, raw), None)),
-        Ok(x) if x.is_finite() => Ok(x),
-        Ok(_) => Err((
-            format!("expected {expected}, found `{raw}`, a number too large to use"),
+        Some(x) if x == 0.0 && underflows_to_zero(literal) => {
+            Err((too_small(expected, literal), None))
+        }
+        Some(x) if x.is_finite() => Ok(x),
+        Some(_) => Err((
+            format!("expected {expected}, found `{literal}`, a number too large to use"),
             None,
         )),
-        Err(_) if raw.is_empty() => Err((format!("expected {expected}, found nothing"), None)),
-        Err(_) => Err((format!("expected {expected}, found `{raw}`"), None)),
+        None if literal.is_empty() => Err((format!("expected {expected}, found nothing"), None)),
+        None => Err((format!("expected {expected}, found `{literal}`"), None)),
     }
 }
 

@@ -315,6 +315,34 @@ impl ParamRef {
         })
     }
 
+    /// The specification of the parameter `path` names by its shape alone, without a
+    /// scenario to resolve its ids in (`model.war_cost`, `country.ID.military.budget`,
+    /// `rivalry.ID.monitoring`, `policy.ID.start`; a calibration's case parameter
+    /// `CASE/PATH` by its PATH): what a file of draws read before its scenario is known
+    /// expects of a cell ("a number in [MIN, MAX] (UNIT)"). None when the shape names no
+    /// parameter, or one whose range is its scenario's (a policy change's magnitude, bounded
+    /// by its target's range).
+    pub fn spec_by_shape(path: &str) -> Option<FieldSpec> {
+        let path = path.rsplit_once('/').map_or(path, |(_, p)| p).trim();
+        let parts: Vec<&str> = path.split('.').collect();
+        let spec = |fields: &[FieldSpec], key: &str| field(fields, key).map(|f| fields[f]);
+        match parts.as_slice() {
+            ["model", key] => spec(ModelParams::FIELDS, key),
+            ["country", _, "political", "ties", _] => Some(TIE_SPEC),
+            ["country", _, "military", key] => spec(MilitaryParams::FIELDS, key),
+            ["country", _, "political", key] => spec(PoliticalParams::FIELDS, key),
+            ["country", _, "economic", key] => spec(EconomicParams::FIELDS, key),
+            ["power", _, key] => spec(PowerParams::FIELDS, key),
+            ["alliance", _, key] => spec(AllianceParams::FIELDS, key),
+            ["deployment", _, key] => spec(DeploymentParams::FIELDS, key),
+            ["rivalry", _, key] => spec(RivalryParams::FIELDS, key),
+            ["policy", _, "enabled"] => Some(ENABLED_SPEC),
+            ["policy", _, "start"] => Some(START_SPEC),
+            ["policy", _, "ramp_years"] => Some(RAMP_SPEC),
+            _ => None,
+        }
+    }
+
     /// `policy.ID.start`, `.ramp_years`, `.changes[k].OP` or `.NAME`.
     fn resolve_policy(
         path: &str,

@@ -316,15 +316,7 @@ impl<'a> Reader<'a> {
         spec: &FieldSpec,
         target: &str,
     ) -> Option<f64> {
-        let expected = spec.expected();
-        let x = self.0.number(v, path, &expected)?;
-        if !spec.contains(x) {
-            let found = self.literal(v.span());
-            let (message, help) = super::params::range_fault(target, spec, &found);
-            self.error(v.span(), path, message).help = help;
-            return None;
-        }
-        Some(x)
+        self.0.parameter(v, path, target, spec)
     }
 
     fn year_month(&mut self, v: &Val<'_>, path: &str) -> Option<YearMonth> {

@@ -443,16 +443,11 @@ pub(crate) fn read_draws(
         };
         let mut row = Vec::with_capacity(params.len());
         for (&(c, name), t) in params.iter().zip(&targets) {
-            match crate::scenario::input::number_text(cells[c], "a number") {
-                Ok(x) if t.spec().contains(x) => row.push(x),
+            // At FILE:LINE:COL in the words of every file kind, as `--posterior`: the
+            // parameter's range in every expectation.
+            match crate::scenario::params::parameter_text(name, &t.spec(), cells[c]) {
+                Ok(x) => row.push(x),
                 Err((m, help)) => {
-                    cell_fault(inp, c, m, help);
-                    return None;
-                }
-                Ok(_) => {
-                    // At FILE:LINE:COL in the words of every file kind, as `--posterior`.
-                    let (m, help) =
-                        crate::scenario::params::range_fault(name, &t.spec(), cells[c]);
                     cell_fault(inp, c, m, help);
                     return None;
                 }

@@ -712,11 +712,19 @@ const UNCERTAIN_KEYS: [&str; 8] = [
     "mode",
 ];
 
-/// A finite number (integer or float, or a boolean when `bools`).
-fn number_or_bool(r: &mut Input<'_>, v: &Val<'_>, path: &str, bools: bool) -> Option<f64> {
+/// A finite number (integer or float, or a boolean when `bools`); `expected` says what it
+/// should be (a parameter's values: its range, `FieldSpec::expected`, as a scenario file and
+/// `--set` say it).
+fn number_or_bool(
+    r: &mut Input<'_>,
+    v: &Val<'_>,
+    path: &str,
+    bools: bool,
+    expected: &str,
+) -> Option<f64> {
     match v.get_ref() {
         DeValue::Boolean(b) if bools => Some(f64::from(u8::from(*b))),
-        _ => r.number(v, path, "a number"),
+        _ => r.number(v, path, expected),
     }
 }
 
@@ -864,9 +872,10 @@ pub(crate) fn read_parameter(
                 }
                 let mut out = Vec::new();
                 let mut ok = true;
+                let expected = bounds.spec.expected();
                 for (i, item) in items.iter().enumerate() {
                     let a = format!("{at}[{i}]");
-                    match number_or_bool(r, item, &a, kind == Kind::Boolean && flag) {
+                    match number_or_bool(r, item, &a, kind == Kind::Boolean && flag, &expected) {
                         Some(x) => match check(r, x, item.span(), &a) {
                             Some(x) => out.push(x),
                             None => ok = false,
@@ -960,8 +969,11 @@ pub(crate) fn read_range(
     };
     let lo_v = &pair.iter().collect::<Vec<_>>()[..];
     let (lo_v, hi_v) = (lo_v[0], lo_v[1]);
-    let lo = number_or_bool(r, lo_v, &at, false).and_then(|x| check(r, x, lo_v.span(), &at));
-    let hi = number_or_bool(r, hi_v, &at, false).and_then(|x| check(r, x, hi_v.span(), &at));
+    let expected = bounds.spec.expected();
+    let lo = number_or_bool(r, lo_v, &at, false, &expected)
+        .and_then(|x| check(r, x, lo_v.span(), &at));
+    let hi = number_or_bool(r, hi_v, &at, false, &expected)
+        .and_then(|x| check(r, x, hi_v.span(), &at));
     let (lo, hi) = (lo?, hi?);
     if lo >= hi {
         r.error(
@@ -986,7 +998,7 @@ pub(crate) fn read_range(
     };
     let get = |r: &mut Input<'_>, k: &str| -> Option<f64> {
         match lookup(t, k) {
-            Some(v) => number_or_bool(r, v, &format!("{p}.{k}"), false),
+            Some(v) => number_or_bool(r, v, &format!("{p}.{k}"), false, "a number"),
             None => {
                 r.error(span.clone(), p, format!("this distribution needs `{k}`"));
                 None

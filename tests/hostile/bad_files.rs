@@ -262,7 +262,7 @@ mod sweep {
         sweep_unknown_key: "unknown-key.toml" => 10, "parameter[0].valus", "unknown key `valus`";
         sweep_unknown_path: "unknown-path.toml" => 7, "parameter[0].path", "is not a parameter of this scenario";
         sweep_value_out_of_range: "value-out-of-range.toml" => 9, "parameter[0].values[1]", "found 1.5";
-        sweep_nan_value: "nan-value.toml" => 9, "parameter[0].values[1]", "expected a number, found NaN";
+        sweep_nan_value: "nan-value.toml" => 9, "parameter[0].values[1]", "expected a number in [0, 1], found NaN";
         sweep_unknown_design: "unknown-design.toml" => 4, "design", "unknown value `gird`";
         sweep_unknown_role: "unknown-role.toml" => 8, "parameter[0].role", "unknown value `levr`";
         sweep_inverted_range: "inverted-range.toml" => 10, "parameter[0].range", "expected low < high";
