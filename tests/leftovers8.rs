@@ -129,3 +129,65 @@ fn a_number_beyond_the_floats_names_the_parameters_range_in_every_reader() {
         }
     }
 }
+
+/// A `futures` file whose column names no parameter of the base scenario was located at the
+/// sweep's `futures` key alone ("futures: post.csv: column `X` is not a parameter of the base
+/// scenario"): it is at the header cell's `FILE:LINE:COL` in the words `deter run --posterior`
+/// gives the same file, with its did-you-mean.
+#[test]
+fn an_unknown_futures_column_is_located_at_its_header_cell_with_a_did_you_mean() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    // Line 3 (after two comments), the third column, which starts at column 21.
+    let post = d.path().join("post.csv");
+    std::fs::write(
+        &post,
+        "# deter calibrate: posterior draws\n# a comment\n\
+         draw,model.war_cost,model.war_cots,weight,distance\n0,0.5,1,1,0\n1,1.5,2,1,0\n",
+    )
+    .unwrap();
+    let p = post.to_str().unwrap();
+    let o = run(&[
+        "run",
+        &base,
+        "--posterior",
+        p,
+        "--draws",
+        "2",
+        "--runs",
+        "5",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let problem = "column `model.war_cots`: `model.war_cots` is not a parameter of this scenario";
+    let help = "= help: did you mean `model.war_cost`?";
+    assert_eq!(
+        first_error(&stderr(&o)),
+        format!("{p}:3:21: error: {problem}")
+    );
+    assert!(stderr(&o).contains(help), "{}", stderr(&o));
+    let s = d.path().join("futures.toml");
+    std::fs::write(
+        &s,
+        format!("base = {base:?}\nruns = 5\npoints = 2\nfutures = \"post.csv\"\n"),
+    )
+    .unwrap();
+    let out = d.path().join("out.csv");
+    let o = run(&[
+        "sweep",
+        s.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        first_error(&stderr(&o)),
+        format!(
+            "{}:4:11: error: futures: post.csv:3:21: {problem}",
+            s.display()
+        )
+    );
+    assert!(stderr(&o).contains(help), "{}", stderr(&o));
+    assert!(!out.exists());
+}

@@ -410,16 +410,15 @@ pub(crate) fn read_draws(
         );
     }
     let mut targets = Vec::new();
-    for &(_, name) in &params {
+    for &(c, name) in &params {
         match ParamRef::resolve(name, base) {
             Ok(r) => targets.push(r),
             Err(e) => {
-                inp.error(
-                    v.span(),
-                    "futures",
-                    format!("{rel}: column `{name}` is not a parameter of the base scenario"),
-                )
-                .help = e.suggestion.map(|s| format!("did you mean `{s}`?"));
+                // At the header cell's FILE:LINE:COL, in the words and did-you-mean of
+                // `--posterior` (`nested::unknown_column`) and `--set`.
+                let at = crate::scenario::input::csv_fault(&rel, hl + 1, header, c, name, &e.message);
+                inp.error(v.span(), "futures", at).help =
+                    e.suggestion.map(|s| format!("did you mean `{s}`?"));
                 return None;
             }
         }
