@@ -78,11 +78,40 @@ impl Calibration {
         if texts.is_empty() {
             return Ok(());
         }
+        // A path that resolves in some case's scenario but not in another: named by the
+        // first case it is missing in, as the file's `set` table names it (missing in every
+        // case: `deter run --set`'s message, from `apply_texts` below).
+        let labels: Vec<String> = self.cases.iter().map(in_case).collect();
+        let mut diags = Diagnostics::default();
+        for text in texts {
+            let Ok(o) = overrides::Override::parse(text, "--set") else {
+                continue;
+            };
+            let found: Vec<Result<ParamRef, _>> = self
+                .cases
+                .iter()
+                .map(|c| ParamRef::resolve(&o.path, &c.scenario))
+                .collect();
+            let resolves: Vec<bool> = found.iter().map(Result::is_ok).collect();
+            if !resolves.contains(&true) {
+                continue;
+            }
+            if let Some((i, Err(e))) = found.into_iter().enumerate().find(|(_, r)| r.is_err()) {
+                let e = overrides::missing_in_one(e, i, &resolves, &labels);
+                let start = text.find(o.path.as_str()).unwrap_or(0);
+                diags.0.push(
+                    Diagnostic::at("--set", text, start..start + o.path.len(), &o.path, e.message)
+                        .with_help(e.suggestion.map(|s| format!("did you mean `{s}`?"))),
+                );
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
         let mut scenarios: Vec<Scenario> = self.cases.iter().map(|c| c.scenario.clone()).collect();
         for s in &mut scenarios {
             overrides::apply_texts(s, texts, "--set")?;
         }
-        let mut diags = Diagnostics::default();
         let mut set = Vec::new();
         for text in texts {
             let o = overrides::Override::parse(text, "--set").map_err(|d| Diagnostics(vec![*d]))?;
@@ -144,6 +173,16 @@ impl Calibration {
             Err(diags)
         }
     }
+}
+
+/// "(in the scenario `FILE` of case `ID`)": which case's scenario a path of the calibration
+/// (a `[[parameter]]`'s, a fixed value's) is missing in, after the message of `--set`.
+fn in_case(case: &Case) -> String {
+    format!(
+        "(in the scenario `{}` of case `{}`)",
+        case.record.scenario.display(),
+        case.record.id
+    )
 }
 
 /// The message for a fixed path (`set`, `--set`) that a `[[parameter]]` calibrates.
@@ -430,8 +469,9 @@ fn read(
     let mut fixed = Vec::new();
     let mut set_ok = true;
     if case_ok && let Some(v) = lookup(root, "set") {
+        let labels: Vec<String> = cases.iter().map(in_case).collect();
         let mut scenarios: Vec<&mut Scenario> = cases.iter_mut().map(|c| &mut c.scenario).collect();
-        match crate::scenario::overrides::read_set_table(r, v, "set", &mut scenarios) {
+        match crate::scenario::overrides::read_set_table(r, v, "set", &mut scenarios, &labels) {
             Some(f) => fixed = f,
             None => set_ok = false,
         }
@@ -585,10 +625,7 @@ fn parameter(
                     r.error(
                         path_v.span(),
                         &join(p, "path"),
-                        format!(
-                            "{} (in the scenario of case `{}`)",
-                            e.message, case.record.id
-                        ),
+                        format!("{} {}", e.message, in_case(case)),
                     )
                     .help = Some(help);
                     return None;

@@ -152,11 +152,16 @@ pub fn apply(
 /// range), located at the key or the value in the file. A fault is reported once, for the
 /// first scenario it is found in. Returns the `(path, value)` pairs set, or None (after
 /// reporting) when anything was wrong; `true` / `false` read as 1 / 0.
+///
+/// `labels` names each scenario (a calibration's "(in the scenario `FILE` of case `ID`)"), or
+/// is empty: a path that resolves in some of the scenarios but not in one is reported with
+/// that one's label after the message ([`missing_in_one`]).
 pub(crate) fn read_set_table(
     inp: &mut super::input::Input<'_>,
     v: &super::input::Val<'_>,
     at: &str,
     scenarios: &mut [&mut Scenario],
+    labels: &[String],
 ) -> Option<Vec<(String, f64)>> {
     let table = inp.table(v, at)?;
     let mut settings = Vec::new();
@@ -169,10 +174,15 @@ pub(crate) fn read_set_table(
             _ => None,
         };
         let mut value = value;
-        for s in scenarios.iter_mut() {
+        let resolves: Vec<bool> = scenarios
+            .iter()
+            .map(|s| ParamRef::resolve(path, s).is_ok())
+            .collect();
+        for (i, s) in scenarios.iter_mut().enumerate() {
             let target = match ParamRef::resolve(path, s) {
                 Ok(r) => r,
                 Err(e) => {
+                    let e = missing_in_one(e, i, &resolves, labels);
                     inp.error(k.span(), &kp, e.message).help =
                         e.suggestion.map(|s| format!("did you mean `{s}`?"));
                     ok = false;
@@ -200,6 +210,24 @@ pub(crate) fn read_set_table(
         }
     }
     ok.then_some(settings)
+}
+
+/// A path that did not resolve in scenario `i` (`e`) of several, `resolves` saying where it
+/// does: when it resolves in another one and the scenarios are named (`labels`), the message
+/// names the one it is missing in ("`PATH` is not a parameter of this scenario (in the
+/// scenario `FILE` of case `ID`)"); else `e` as it is, the message of `--set` in one scenario.
+pub(crate) fn missing_in_one(
+    mut e: super::path::PathError,
+    i: usize,
+    resolves: &[bool],
+    labels: &[String],
+) -> super::path::PathError {
+    if let Some(label) = labels.get(i)
+        && resolves.iter().any(|&r| r)
+    {
+        e.message = format!("{} {label}", e.message);
+    }
+    e
 }
 
 /// Parse and apply `PATH=VALUE` texts in one step (what `--set` and Python's `set=` do),

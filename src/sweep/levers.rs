@@ -243,6 +243,7 @@ pub(crate) fn read(inp: &mut Input<'_>, root: &DeTable<'_>, cx: &Context<'_>) ->
                 sv,
                 &format!("{at}.set"),
                 &mut [&mut scenario],
+                &[],
             ) {
                 Some(s) => settings = s,
                 None => ok = false,

@@ -400,7 +400,7 @@ fn every_fault_class_of_a_calibration_file_is_located_with_key_and_expectation()
             good.replace("model.war_cost", "model.war_cots"),
             &[
                 "DIR/calib.toml:6:8: error: parameter[0].path: ",
-                "(in the scenario of case `serbia-kosovo`)",
+                "history/serbia-kosovo-2008.toml` of case `serbia-kosovo`)",
                 "help: did you mean `model.war_cost`?",
             ],
         ),
