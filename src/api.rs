@@ -206,9 +206,10 @@ pub fn compare(
 
 /// The warnings of a run of `scenario` under `posterior` whose calibration fixed values
 /// (`posterior.fixed`, its `# set = PATH=VALUE` lines) the scenario does not have: one
-/// sentence each, the words `deter run --posterior` prints after "warning: " ("FILE was
-/// calibrated with `PATH=VALUE` fixed but this scenario has PATH = NOW: add --set
-/// PATH=VALUE to run under the conditions of the calibration"). Empty when every fixed value
+/// sentence each, the words `deter run --posterior` prints after "warning: " ("FILE:LINE:
+/// these draws were calibrated with `PATH=VALUE` fixed but this scenario has PATH = NOW: add
+/// --set PATH=VALUE to run under the conditions of the calibration", LINE that of the `# set`
+/// line, `posterior.fixed_at`; FILE alone when it is not known). Empty when every fixed value
 /// agrees. Nothing is changed: a run under the posterior goes ahead as asked.
 pub fn fixed_mismatches(posterior: &Posterior, scenario: &Scenario) -> Vec<String> {
     crate::calibrate::nested::fixed_mismatches(posterior, scenario)

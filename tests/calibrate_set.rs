@@ -292,7 +292,7 @@ fn a_run_under_a_posterior_without_its_fixed_values_is_warned() {
     let err = run(&[]);
     assert!(
         err.contains(
-            "warning: ") && err.contains("was calibrated with `model.fait_accompli=1` fixed but this scenario has model.fait_accompli = 0: add --set model.fait_accompli=1"
+            "warning: ") && err.contains(":2: these draws were calibrated with `model.fait_accompli=1` fixed but this scenario has model.fait_accompli = 0: add --set model.fait_accompli=1"
         ),
         "{err}"
     );

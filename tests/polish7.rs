@@ -170,14 +170,14 @@ fn a_sweep_warns_when_its_futures_were_calibrated_with_values_its_base_lacks() {
         warnings,
         [
             format!(
-                "{sweep_file}:4:11: warning: futures: post.csv was calibrated with \
-                 `model.fait_accompli=1` fixed but the base scenario `base.toml` has \
+                "{sweep_file}:4:11: warning: futures: post.csv:2: these draws were calibrated \
+                 with `model.fait_accompli=1` fixed but the base scenario `base.toml` has \
                  model.fait_accompli = 0: set model.fait_accompli = 1 in the base scenario to \
                  run under the conditions of the calibration"
             ),
             format!(
-                "{sweep_file}:4:11: warning: futures: post.csv was calibrated with \
-                 `model.no_such_thing=2` fixed, a parameter the base scenario `base.toml` does \
+                "{sweep_file}:4:11: warning: futures: post.csv:4: these draws were calibrated \
+                 with `model.no_such_thing=2` fixed, a parameter the base scenario `base.toml` does \
                  not have"
             ),
         ],

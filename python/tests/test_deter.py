@@ -419,7 +419,7 @@ def test_run_nested_warns_of_fixed_values_the_scenario_lacks_as_the_cli_does(tmp
     assert got == want
     assert len(got) == 2
     assert got[0] == (
-        f"{post} was calibrated with `model.fait_accompli=1` fixed but this scenario has "
+        f"{post}:2: these draws were calibrated with `model.fait_accompli=1` fixed but this scenario has "
         "model.fait_accompli = 0: add --set model.fait_accompli=1 to run under the conditions "
         "of the calibration"
     )

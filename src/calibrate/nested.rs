@@ -146,6 +146,9 @@ pub struct Posterior {
     /// lines), `(path, value)`: not columns, so a run under the posterior must set them
     /// itself ([`fixed_mismatches`]).
     pub fixed: Vec<(String, f64)>,
+    /// The line of each of [`Posterior::fixed`] in the file (1-based), for the warnings'
+    /// `FILE:LINE`; empty for a posterior a program built (its warnings name the file alone).
+    pub fixed_at: Vec<usize>,
 }
 
 /// The posterior's fixed parameters ([`Posterior::fixed`]) that `scenario` does not have at
@@ -153,7 +156,13 @@ pub struct Posterior {
 /// a posterior calibrated with, say, `model.fait_accompli=1` but run with the move off
 /// draws parameters that were fitted to another model. Empty when they all agree.
 pub fn fixed_mismatches(posterior: &Posterior, scenario: &Scenario) -> Vec<String> {
-    fixed_mismatches_under(&posterior.file, &posterior.fixed, scenario, Under::Run)
+    fixed_mismatches_under(
+        &posterior.file,
+        &posterior.fixed,
+        &posterior.fixed_at,
+        scenario,
+        Under::Run,
+    )
 }
 
 /// What runs under a posterior's draws, for the words of [`fixed_mismatches_under`].
@@ -171,6 +180,7 @@ pub enum Under<'a> {
 pub fn fixed_mismatches_under(
     file: &str,
     fixed: &[(String, f64)],
+    fixed_at: &[usize],
     scenario: &Scenario,
     under: Under<'_>,
 ) -> Vec<String> {
@@ -179,12 +189,17 @@ pub fn fixed_mismatches_under(
         Under::SweepBase(base) => format!("the base scenario `{base}`"),
     };
     let mut out = Vec::new();
-    for (path, value) in fixed {
+    for (k, (path, value)) in fixed.iter().enumerate() {
+        // The `# set` line's FILE:LINE, as a fault of the file is located.
+        let file = match fixed_at.get(k) {
+            Some(line) => format!("{file}:{line}"),
+            None => file.to_string(),
+        };
         let now = match ParamRef::resolve(path, scenario) {
             Ok(t) => scenario.get(t),
             Err(_) => {
                 out.push(format!(
-                    "{file} was calibrated with `{path}={value}` fixed, a parameter {this} does not have"
+                    "{file}: these draws were calibrated with `{path}={value}` fixed, a parameter {this} does not have"
                 ));
                 continue;
             }
@@ -195,7 +210,7 @@ pub fn fixed_mismatches_under(
                 Under::SweepBase(_) => format!("set {path} = {value} in the base scenario"),
             };
             out.push(format!(
-                "{file} was calibrated with `{path}={value}` fixed but {this} has {path} = {now}: \
+                "{file}: these draws were calibrated with `{path}={value}` fixed but {this} has {path} = {now}: \
                  {remedy} to run under the conditions of the calibration"
             ));
         }
@@ -203,18 +218,65 @@ pub fn fixed_mismatches_under(
     out
 }
 
-/// The fixed parameters of a file of draws: its provenance lines `# set = PATH=VALUE` (deter
-/// calibrate's `set` and `--set`, [`super::output::fixed_lines`]), in order; any other
-/// comment, or one that does not read, is skipped as comments are. The one reader of
-/// `--posterior` and a sweep's `futures`.
-pub fn fixed_lines(text: &str) -> Vec<(String, f64)> {
-    text.lines()
-        .filter_map(|l| l.strip_prefix("# set = "))
-        .filter_map(|t| {
-            let (p, v) = t.split_once('=')?;
-            Some((p.trim().to_string(), v.trim().parse::<f64>().ok()?))
-        })
-        .collect()
+/// The fixed parameters of a file of draws (`file`, its text `text`): its provenance lines
+/// `# set = PATH=VALUE` (deter calibrate's `set` and `--set`, [`super::output::fixed_lines`]),
+/// in order, as `(path, value)` and the line of each (1-based). The one reader of
+/// `--posterior` and a sweep's `futures`. A comment line `# set ...` that does not read (no
+/// `PATH=VALUE`, a value that is not a number) is refused at its `FILE:LINE:COL` with what
+/// was expected (a value in the words of every reader, [`crate::scenario::input::number_text`],
+/// with the parameter's range where its path's shape names one); it was skipped as a comment,
+/// and the run went ahead without the warning it was written for. Other comments are skipped.
+#[allow(clippy::type_complexity)]
+pub fn fixed_lines(
+    file: &str,
+    text: &str,
+) -> Result<(Vec<(String, f64)>, Vec<usize>), Box<crate::scenario::Diagnostic>> {
+    let (mut fixed, mut at) = (Vec::new(), Vec::new());
+    const FORM: &str = "`# set = PATH=VALUE` (a value the calibration fixed)";
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        // `# set`, `#set=...`, `# set model.x=1`: a provenance line, well formed or not.
+        let Some(rest) = line.strip_prefix('#').map(str::trim_start) else {
+            continue;
+        };
+        let Some(after) = rest.strip_prefix("set") else {
+            continue;
+        };
+        if !(after.is_empty() || after.starts_with([' ', '\t', '='])) {
+            continue;
+        }
+        // Located at `start` (a byte offset of `line`) to its end, key path `key` (the
+        // parameter's path for its value, as `--set` locates a value).
+        let fault = |start: usize, key: &str, m: String, help: Option<String>| {
+            let mut d = crate::scenario::Diagnostic::at(file, line, start..line.len(), key, m)
+                .with_help(help);
+            d.line = n;
+            if let Some(ex) = &mut d.snippet {
+                ex.line_start = n;
+            }
+            Box::new(d)
+        };
+        let Some(body) = line.strip_prefix("# set = ") else {
+            let m = format!("expected {FORM}, found `{}`", line.trim());
+            return Err(fault(0, "", m, None));
+        };
+        let start = line.len() - body.len();
+        let Some((p, v)) = body.split_once('=').filter(|(p, _)| !p.trim().is_empty()) else {
+            let m = format!("expected PATH=VALUE after `# set = `, found `{}`", body.trim());
+            return Err(fault(start, "", m, None));
+        };
+        let expected =
+            ParamRef::spec_by_shape(p).map_or_else(|| "a number".to_string(), |s| s.expected());
+        let vstart = start + p.len() + 1 + (v.len() - v.trim_start().len());
+        match crate::scenario::input::number_text(v, &expected) {
+            Ok(x) => {
+                fixed.push((p.trim().to_string(), x));
+                at.push(n);
+            }
+            Err((m, help)) => return Err(fault(vstart, p.trim(), m, help)),
+        }
+    }
+    Ok((fixed, at))
 }
 
 /// Check every value of `posterior` against the range of its column's parameter in
@@ -426,9 +488,9 @@ pub fn parse_posterior(
     if weights.is_empty() || weights.iter().sum::<f64>() <= 0.0 {
         return Err(file_fault("no draw with a positive weight".into()));
     }
-    // Provenance lines `# set = PATH=VALUE` (deter calibrate's fixed parameters); any other
-    // comment, or one that does not read, is skipped as comments are.
-    let fixed = fixed_lines(text);
+    // Provenance lines `# set = PATH=VALUE` (deter calibrate's fixed parameters); one that
+    // does not read is refused at its line, any other comment skipped.
+    let (fixed, fixed_at) = fixed_lines(&name, text)?;
     Ok(Posterior {
         paths,
         values,
@@ -437,6 +499,7 @@ pub fn parse_posterior(
         lines: rows,
         texts,
         fixed,
+        fixed_at,
     })
 }
 

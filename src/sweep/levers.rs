@@ -476,10 +476,18 @@ pub(crate) fn read_draws(
         return fail(inp, "no draw with a positive weight".into());
     }
     // A calibration's fixed parameters: its draws were fitted with them set.
-    let fixed = crate::calibrate::nested::fixed_lines(&text);
+    let (fixed, fixed_at) = match crate::calibrate::nested::fixed_lines(&rel, &text) {
+        Ok(f) => f,
+        // A `# set` line that does not read: at its FILE:LINE:COL, as `--posterior` says it.
+        Err(d) => {
+            inp.error(v.span(), "futures", d.one_line()).help = d.help.clone();
+            return None;
+        }
+    };
     for w in crate::calibrate::nested::fixed_mismatches_under(
         &rel,
         &fixed,
+        &fixed_at,
         base,
         crate::calibrate::nested::Under::SweepBase(base_name),
     ) {
