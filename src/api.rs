@@ -253,7 +253,8 @@ fn prepare_nested(
     }
     let mut s = scenario.clone();
     settings.apply(&mut s)?;
-    let budget = crate::settings::check_nested(draws, settings.runs)?;
+    let budget =
+        crate::settings::check_nested(draws, settings.runs, crate::sweep::rows::Caller::Library)?;
     let seed = crate::settings::check_seed(
         settings.seed.unwrap_or(s.meta.seed),
         crate::sweep::rows::Caller::Library,
@@ -511,7 +512,8 @@ pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
     }
     let mut scenario = parse(&first.source.text, &first.source.path)?;
     if let Some(h) = first.header.overrides.horizon_years {
-        scenario.meta.horizon_years = crate::settings::check_horizon(h)?;
+        scenario.meta.horizon_years =
+            crate::settings::check_horizon(h, crate::sweep::rows::Caller::Library)?;
     }
     if scenario.fingerprint() != first.header.sha256 {
         return Err(Error::Invalid(format!(

@@ -63,7 +63,9 @@ pub struct Resolved {
     pub until: Option<UntilCi>,
 }
 
-/// A setting out of its range: the message names the flag and the accepted range.
+/// A setting out of its range: the message names the setting as its caller gave it (the
+/// command line's flag, a program's field of [`Settings`]: [`setting_name`]) and the accepted
+/// range.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct SettingsError(pub String);
@@ -91,9 +93,27 @@ pub fn integer_out_of_range(
 }
 
 /// The one message of an adaptive-stopping target out of range: "--until-ci TEXT: expected a
-/// half-width in (0, 0.5)".
+/// half-width in (0, 0.5)" (the command line's parser of the flag's text).
 pub fn half_width_out_of_range(text: impl std::fmt::Display) -> String {
-    format!("--until-ci {text}: expected a half-width in (0, 0.5)")
+    half_width_out_of_range_as(Caller::Cli, text)
+}
+
+/// [`half_width_out_of_range`] in `caller`'s words ("`until_ci` TEXT: ..." for a program).
+fn half_width_out_of_range_as(caller: Caller, text: impl std::fmt::Display) -> String {
+    let name = setting_name(caller, "until_ci");
+    format!("{name} {text}: expected a half-width in (0, 0.5)")
+}
+
+/// How `caller` names the setting `field` (a field of [`Settings`], or `draws` of a nested
+/// run) in a refusal: the command line by its flag (`--runs`, `--max-runs`,
+/// `--horizon-years`), a program by the field (`` `runs` ``, `` `max_runs` ``; the Python
+/// package's keyword arguments have the same names). One rule, each caller's words, as
+/// [`check_seed`] names `seed`.
+pub fn setting_name(caller: Caller, field: &str) -> String {
+    match caller {
+        Caller::Cli => format!("--{}", field.replace('_', "-")),
+        Caller::Library => format!("`{field}`"),
+    }
 }
 
 /// Check a run count (from a flag, a file or a cap) against 1 ..= [`MAX_RUNS`].
@@ -117,20 +137,20 @@ pub use crate::sweep::rows::Caller;
 /// `Settings::seed` ([`Caller::Library`]).
 pub fn check_seed(seed: u64, caller: Caller) -> Result<u64, SettingsError> {
     if seed > MAX_SEED {
-        let name = match caller {
-            Caller::Cli => "--seed",
-            Caller::Library => "`seed`",
-        };
-        return Err(SettingsError(integer_out_of_range(name, seed, 0, MAX_SEED)));
+        let name = setting_name(caller, "seed");
+        return Err(SettingsError(integer_out_of_range(
+            &name, seed, 0, MAX_SEED,
+        )));
     }
     Ok(seed)
 }
 
-/// Check a horizon override against [`MIN_HORIZON_YEARS`] ..= [`MAX_HORIZON_YEARS`].
-pub fn check_horizon(years: u32) -> Result<u32, SettingsError> {
+/// Check a horizon override against [`MIN_HORIZON_YEARS`] ..= [`MAX_HORIZON_YEARS`], named
+/// as `caller` names it ([`setting_name`]).
+pub fn check_horizon(years: u32, caller: Caller) -> Result<u32, SettingsError> {
     if !(MIN_HORIZON_YEARS..=MAX_HORIZON_YEARS).contains(&years) {
         return Err(SettingsError(integer_out_of_range(
-            "--horizon-years",
+            &setting_name(caller, "horizon_years"),
             years,
             MIN_HORIZON_YEARS.into(),
             MAX_HORIZON_YEARS.into(),
@@ -139,12 +159,12 @@ pub fn check_horizon(years: u32) -> Result<u32, SettingsError> {
     Ok(years)
 }
 
-/// Check an adaptive-stopping target: a half-width in (0, 0.5).
-pub fn check_until_ci(target: f64) -> Result<f64, SettingsError> {
+/// Check an adaptive-stopping target: a half-width in (0, 0.5), named as `caller` names it.
+pub fn check_until_ci(target: f64, caller: Caller) -> Result<f64, SettingsError> {
     if target.is_finite() && target > 0.0 && target < 0.5 {
         Ok(target)
     } else {
-        Err(SettingsError(half_width_out_of_range(target)))
+        Err(SettingsError(half_width_out_of_range_as(caller, target)))
     }
 }
 
@@ -172,19 +192,29 @@ impl NestedBudget {
     }
 }
 
-/// Check `--draws` and `--runs` (per draw) of a nested run or comparison [defaults
-/// [`DEFAULT_DRAWS`] x [`DEFAULT_RUNS_PER_DRAW`]]; draws x runs is at most [`MAX_RUNS`].
-pub fn check_nested(draws: Option<u64>, runs: Option<u64>) -> Result<NestedBudget, SettingsError> {
+/// Check `draws` and `runs` (per draw) of a nested run or comparison [defaults
+/// [`DEFAULT_DRAWS`] x [`DEFAULT_RUNS_PER_DRAW`]]; draws x runs is at most [`MAX_RUNS`]. Named
+/// as `caller` names them ("--draws 0: ..." on the command line, "`draws` 0: ..." for a
+/// program).
+pub fn check_nested(
+    draws: Option<u64>,
+    runs: Option<u64>,
+    caller: Caller,
+) -> Result<NestedBudget, SettingsError> {
     let draws = draws.unwrap_or(DEFAULT_DRAWS);
     if draws == 0 || draws > MAX_DRAWS {
         return Err(SettingsError(integer_out_of_range(
-            "--draws", draws, 1, MAX_DRAWS,
+            &setting_name(caller, "draws"),
+            draws,
+            1,
+            MAX_DRAWS,
         )));
     }
     let runs = runs.unwrap_or(DEFAULT_RUNS_PER_DRAW);
     if runs < 2 || draws.checked_mul(runs).is_none_or(|t| t > MAX_RUNS) {
+        let name = setting_name(caller, "runs");
         return Err(SettingsError(format!(
-            "--runs {runs} per draw: expected at least 2, and draws x runs at most {MAX_RUNS}"
+            "{name} {runs} per draw: expected at least 2, and draws x runs at most {MAX_RUNS}"
         )));
     }
     Ok(NestedBudget { draws, runs })
@@ -192,30 +222,51 @@ pub fn check_nested(draws: Option<u64>, runs: Option<u64>) -> Result<NestedBudge
 
 impl Settings {
     /// Apply the overrides that change the scenario itself (the horizon). Called once, right
-    /// after loading, so that the scenario's fingerprint covers them.
+    /// after loading, so that the scenario's fingerprint covers them. A horizon out of range
+    /// is named as the field (`` `horizon_years` ``); [`Settings::apply_as`] for the command
+    /// line's words.
     pub fn apply(&self, scenario: &mut Scenario) -> Result<(), SettingsError> {
+        self.apply_as(scenario, Caller::Library)
+    }
+
+    /// [`Settings::apply`], a setting out of range named as `caller` names it
+    /// ([`setting_name`]).
+    pub fn apply_as(&self, scenario: &mut Scenario, caller: Caller) -> Result<(), SettingsError> {
         if let Some(h) = self.horizon_years {
-            scenario.meta.horizon_years = check_horizon(h)?;
+            scenario.meta.horizon_years = check_horizon(h, caller)?;
         }
         Ok(())
     }
 
-    /// Resolve against a scenario's defaults (`runs`, `seed`), checking every range.
+    /// Resolve against a scenario's defaults (`runs`, `seed`), checking every range. A setting
+    /// out of range is named as the field of [`Settings`] ("`runs` 0: expected an integer in
+    /// [1, 1000000000000]"); [`Settings::resolve_as`] for the command line's words.
     pub fn resolve(&self, scenario: &Scenario) -> Result<Resolved, SettingsError> {
-        let runs = check_runs("--runs", self.runs.unwrap_or(scenario.meta.runs))?;
+        self.resolve_as(scenario, Caller::Library)
+    }
+
+    /// [`Settings::resolve`], a setting out of range named as `caller` names it: the command
+    /// line by its flag ("--runs 0: ..."), a program by the field ([`setting_name`]).
+    pub fn resolve_as(
+        &self,
+        scenario: &Scenario,
+        caller: Caller,
+    ) -> Result<Resolved, SettingsError> {
+        let name = |field| setting_name(caller, field);
+        let runs = check_runs(&name("runs"), self.runs.unwrap_or(scenario.meta.runs))?;
         let until = match self.until_ci {
             None => None,
             Some(t) => Some(UntilCi {
-                target: check_until_ci(t)?,
-                max_runs: check_runs("--max-runs", self.max_runs.unwrap_or(runs))?,
+                target: check_until_ci(t, caller)?,
+                max_runs: check_runs(&name("max_runs"), self.max_runs.unwrap_or(runs))?,
             }),
         };
         if let (None, Some(m)) = (self.until_ci, self.max_runs) {
-            check_runs("--max-runs", m)?;
+            check_runs(&name("max_runs"), m)?;
         }
         Ok(Resolved {
             runs,
-            seed: check_seed(self.seed.unwrap_or(scenario.meta.seed), Caller::Cli)?,
+            seed: check_seed(self.seed.unwrap_or(scenario.meta.seed), caller)?,
             threads: resolve_threads(self.threads),
             until,
         })
@@ -226,15 +277,15 @@ impl Settings {
     /// Apply `runs`, `seed` and `horizon_years` to a sweep (replacing the sweep file's and the
     /// base scenario's, and every policy scenario's horizon in a levers x futures sweep), each
     /// recorded in `sweep.overrides`; then resolve threads and adaptive stopping against the
-    /// sweep's runs (per point). Called once, before the sweep's fingerprint is taken. A seed
-    /// out of range is named as `caller` names it ([`check_seed`]).
+    /// sweep's runs (per point). Called once, before the sweep's fingerprint is taken. A
+    /// setting out of range is named as `caller` names it ([`setting_name`]).
     pub fn resolve_sweep(
         &self,
         sweep: &mut crate::sweep::Sweep,
         caller: Caller,
     ) -> Result<Resolved, SettingsError> {
         if let Some(runs) = self.runs {
-            check_runs("--runs", runs)?;
+            check_runs(&setting_name(caller, "runs"), runs)?;
             if runs != sweep.runs {
                 sweep
                     .overrides
@@ -251,7 +302,7 @@ impl Settings {
             sweep.seed = seed;
         }
         if let Some(h) = self.horizon_years {
-            let h = check_horizon(h)?;
+            let h = check_horizon(h, caller)?;
             if h != sweep.base.meta.horizon_years {
                 sweep.overrides.push(format!(
                     "horizon_years = {h} (base scenario: {})",
@@ -276,12 +327,15 @@ impl Settings {
         let until = match self.until_ci {
             None => None,
             Some(t) => Some(UntilCi {
-                target: check_until_ci(t)?,
-                max_runs: check_runs("--max-runs", self.max_runs.unwrap_or(sweep.runs))?,
+                target: check_until_ci(t, caller)?,
+                max_runs: check_runs(
+                    &setting_name(caller, "max_runs"),
+                    self.max_runs.unwrap_or(sweep.runs),
+                )?,
             }),
         };
         if let (None, Some(m)) = (self.until_ci, self.max_runs) {
-            check_runs("--max-runs", m)?;
+            check_runs(&setting_name(caller, "max_runs"), m)?;
         }
         Ok(Resolved {
             runs: sweep.runs,
@@ -326,65 +380,90 @@ mod tests {
     }
 
     #[test]
-    fn out_of_range_settings_name_the_flag_and_the_range() {
+    fn out_of_range_settings_name_the_flag_or_the_field_and_the_range() {
         let s = scenario();
-        let bad = |settings: Settings| settings.resolve(&s).unwrap_err().0;
-        assert!(
-            bad(Settings {
+        // The command line names its flags, a program the fields of `Settings`.
+        for (caller, runs, max_runs, until, horizon) in [
+            (
+                Caller::Cli,
+                "--runs 0",
+                "--max-runs 0",
+                "--until-ci 0.5",
+                "--horizon-years 0",
+            ),
+            (
+                Caller::Library,
+                "`runs` 0",
+                "`max_runs` 0",
+                "`until_ci` 0.5",
+                "`horizon_years` 0",
+            ),
+        ] {
+            let bad = |settings: Settings| settings.resolve_as(&s, caller).unwrap_err().0;
+            let e = bad(Settings {
                 runs: Some(0),
                 ..Default::default()
-            })
-            .starts_with("--runs 0")
-        );
-        let e = bad(Settings {
-            until_ci: Some(0.5),
-            ..Default::default()
-        });
-        assert!(e.contains("(0, 0.5)"), "{e}");
-        let e = bad(Settings {
-            max_runs: Some(0),
-            ..Default::default()
-        });
-        assert!(e.starts_with("--max-runs 0"), "{e}");
-        let mut s2 = s.clone();
+            });
+            assert_eq!(e, format!("{runs}: expected an integer in [1, {MAX_RUNS}]"));
+            let e = bad(Settings {
+                until_ci: Some(0.5),
+                ..Default::default()
+            });
+            assert_eq!(e, format!("{until}: expected a half-width in (0, 0.5)"));
+            let e = bad(Settings {
+                max_runs: Some(0),
+                ..Default::default()
+            });
+            assert!(e.starts_with(&format!("{max_runs}: ")), "{e}");
+            let mut s2 = s.clone();
+            let e = Settings {
+                horizon_years: Some(201),
+                ..Default::default()
+            }
+            .apply_as(&mut s2, caller)
+            .unwrap_err()
+            .0;
+            assert!(e.contains("[1, 200]"), "{e}");
+            // A horizon of 0 simulates no month: refused, not reported as 0% everywhere.
+            let e = Settings {
+                horizon_years: Some(0),
+                ..Default::default()
+            }
+            .apply_as(&mut s2, caller)
+            .unwrap_err()
+            .0;
+            assert_eq!(e, format!("{horizon}: expected an integer in [1, 200]"));
+        }
+        // `resolve` and `apply` are the library's: its words.
         let e = Settings {
-            horizon_years: Some(201),
+            runs: Some(0),
             ..Default::default()
         }
-        .apply(&mut s2)
+        .resolve(&s)
         .unwrap_err()
         .0;
-        assert!(e.contains("[1, 200]"), "{e}");
-        // A horizon of 0 simulates no month: refused, not reported as 0% everywhere.
-        let e = Settings {
-            horizon_years: Some(0),
-            ..Default::default()
-        }
-        .apply(&mut s2)
-        .unwrap_err()
-        .0;
-        assert_eq!(e, "--horizon-years 0: expected an integer in [1, 200]");
+        assert!(e.starts_with("`runs` 0: "), "{e}");
         assert_eq!(resolve_threads(5000), MAX_THREADS);
     }
 
     #[test]
     fn nested_budgets_have_defaults_and_name_the_flag_out_of_range() {
-        let b = check_nested(None, None).unwrap();
+        let cli = Caller::Cli;
+        let b = check_nested(None, None, cli).unwrap();
         assert_eq!((b.draws, b.runs), (100, 1000));
-        assert_eq!(check_nested(Some(3), Some(2)).unwrap().total_runs(), 6);
-        assert!(
-            check_nested(Some(0), None)
-                .unwrap_err()
-                .0
-                .starts_with("--draws 0")
-        );
-        assert!(
-            check_nested(None, Some(1))
-                .unwrap_err()
-                .0
-                .starts_with("--runs 1 per draw")
-        );
-        let e = check_nested(Some(MAX_DRAWS), Some(MAX_RUNS)).unwrap_err().0;
+        assert_eq!(check_nested(Some(3), Some(2), cli).unwrap().total_runs(), 6);
+        for (caller, draws, runs) in [
+            (cli, "--draws 0", "--runs 1 per draw"),
+            (Caller::Library, "`draws` 0", "`runs` 1 per draw"),
+        ] {
+            let e = check_nested(Some(0), None, caller).unwrap_err().0;
+            assert!(e.starts_with(draws), "{e}");
+            let e = check_nested(None, Some(1), caller).unwrap_err().0;
+            assert!(e.starts_with(runs), "{e}");
+        }
+        let e = check_nested(Some(MAX_DRAWS), Some(MAX_RUNS), cli)
+            .unwrap_err()
+            .0;
         assert!(e.contains("draws x runs at most"), "{e}");
     }
 }

@@ -392,3 +392,103 @@ fn a_set_line_of_a_posterior_that_does_not_read_is_refused_and_warnings_name_its
         stderr(&o)
     );
 }
+
+/// The library's `deter::run`, `deter::run_nested` and `deter::sweep` refused a setting out of
+/// range in the command line's words ("--runs 0: ...", "--horizon-years 0: ..."), flags a
+/// program never wrote: they name the fields of `deter::Settings` (and `draws`, the argument
+/// of the nested run), as `seed` was already named (polish7), with the same ranges; the
+/// command line keeps its flags. The Python package's keyword arguments have the fields'
+/// names (`runs=`, `horizon_years=`, `draws=`), so its errors name them too.
+#[test]
+fn the_library_names_its_own_settings_and_the_command_line_its_flags() {
+    use deter::{Control, Error, Settings};
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let s = deter::load(std::path::Path::new(&base)).unwrap();
+    let invalid = |r: Result<(), Error>| match r {
+        Err(Error::Invalid(m)) => m,
+        other => panic!("expected Error::Invalid, got {other:?}"),
+    };
+    let run = |settings: Settings| invalid(deter::run(&s, &settings, Control::default()).map(drop));
+    let max = 1_000_000_000_000u64;
+    // (settings, the library's words, the flags that say the same on the command line and
+    // their words).
+    let cases: Vec<(Settings, String, Vec<&str>, String)> = vec![
+        (
+            Settings {
+                runs: Some(0),
+                ..Default::default()
+            },
+            format!("`runs` 0: expected an integer in [1, {max}]"),
+            vec!["--runs", "0"],
+            format!("--runs 0: expected an integer in [1, {max}]"),
+        ),
+        (
+            Settings {
+                horizon_years: Some(0),
+                ..Default::default()
+            },
+            "`horizon_years` 0: expected an integer in [1, 200]".to_string(),
+            vec!["--horizon-years", "0"],
+            "--horizon-years 0: expected an integer in [1, 200]".to_string(),
+        ),
+        (
+            Settings {
+                until_ci: Some(0.7),
+                ..Default::default()
+            },
+            "`until_ci` 0.7: expected a half-width in (0, 0.5)".to_string(),
+            vec!["--until-ci", "0.7"],
+            "--until-ci 0.7: expected a half-width in (0, 0.5)".to_string(),
+        ),
+        (
+            Settings {
+                until_ci: Some(0.01),
+                max_runs: Some(0),
+                ..Default::default()
+            },
+            format!("`max_runs` 0: expected an integer in [1, {max}]"),
+            vec!["--until-ci", "0.01", "--max-runs", "0"],
+            format!("--max-runs 0: expected an integer in [1, {max}]"),
+        ),
+    ];
+    for (settings, library, flags, cli) in cases {
+        assert_eq!(run(settings.clone()), library);
+        let o = common::run(&[&["run", base.as_str()][..], &flags[..]].concat());
+        assert_eq!(o.status.code(), Some(2), "{flags:?}");
+        assert_eq!(stderr(&o), format!("error: {cli}\n"), "{flags:?}");
+    }
+    // A nested run: `draws` and `runs` per draw.
+    let nested = |draws: Option<u64>, runs: Option<u64>| {
+        let settings = Settings {
+            runs,
+            ..Default::default()
+        };
+        invalid(deter::run_nested(&s, None, &settings, draws, Control::default()).map(drop))
+    };
+    let e = nested(Some(0), Some(10));
+    assert_eq!(e, "`draws` 0: expected an integer in [1, 1000000]");
+    let e = nested(Some(2), Some(1));
+    assert!(
+        e.starts_with("`runs` 1 per draw: expected at least 2"),
+        "{e}"
+    );
+    // A sweep.
+    let d = tempfile::tempdir().unwrap();
+    let sweep = d.path().join("s.toml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("r.csv");
+    let settings = Settings {
+        runs: Some(0),
+        ..Default::default()
+    };
+    let e = invalid(deter::sweep(&sweep, &settings, Control::default(), &out, false).map(drop));
+    assert_eq!(e, format!("`runs` 0: expected an integer in [1, {max}]"));
+    assert!(!out.exists());
+}

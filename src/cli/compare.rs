@@ -104,7 +104,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         max_runs: args.until.max_runs,
         no_attribution: args.sim.no_attribution,
     };
-    let resolved = settings.resolve(&sa).map_err(|e| CliError::Usage(e.0))?;
+    let resolved = settings
+        .resolve_as(&sa, crate::settings::Caller::Cli)
+        .map_err(|e| CliError::Usage(e.0))?;
     let threads = resolved.threads;
     let (ca, cb) = (
         settings.attributed(Compiled::new(&sa)),

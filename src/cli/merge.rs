@@ -387,7 +387,7 @@ fn rebuild<T>(
 /// Apply the command-line overrides the shards recorded, as `deter run` did.
 fn apply(mut s: Scenario, o: &Overrides) -> Result<Scenario, String> {
     if let Some(h) = o.horizon_years {
-        s.meta.horizon_years = crate::settings::check_horizon(h)
+        s.meta.horizon_years = crate::settings::check_horizon(h, crate::settings::Caller::Cli)
             .map_err(|_| format!("recorded --horizon-years {h} is out of range"))?;
     }
     Ok(s)

@@ -480,7 +480,8 @@ pub fn parse_seed(text: &str) -> Result<u64, String> {
 /// clap said "unexpected argument '-0' found" for `-0.1` and "invalid float literal").
 pub fn parse_until_ci(text: &str) -> Result<f64, String> {
     let x = text.trim().parse::<f64>().unwrap_or(f64::NAN);
-    crate::settings::check_until_ci(x).map_err(|_| crate::settings::half_width_out_of_range(text))
+    crate::settings::check_until_ci(x, crate::settings::Caller::Cli)
+        .map_err(|_| crate::settings::half_width_out_of_range(text))
 }
 
 /// Parse `--shard`: "--shard `K/N`: ..." as every flag's fault reads (a negative K reaches
@@ -552,8 +553,8 @@ pub fn load_scenario_warning(
         note_raw!("{warnings}");
     }
     if let Some(h) = horizon_years {
-        s.meta.horizon_years =
-            crate::settings::check_horizon(h).map_err(|e| CliError::Usage(e.0))?;
+        s.meta.horizon_years = crate::settings::check_horizon(h, crate::settings::Caller::Cli)
+            .map_err(|e| CliError::Usage(e.0))?;
     }
     Ok((s, inputs))
 }

@@ -133,7 +133,7 @@ fn prepare(
         no_attribution: args.sim.no_attribution,
     };
     let resolved = settings
-        .resolve(&scenario)
+        .resolve_as(&scenario, crate::settings::Caller::Cli)
         .map_err(|e| CliError::Usage(e.0))?;
     let compiled = settings.attributed(Compiled::new(&scenario));
     engine::check_memory(&compiled, threads)
@@ -346,7 +346,10 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     }
     let until_target = match args.until.until_ci {
         None => None,
-        Some(t) => Some(crate::settings::check_until_ci(t).map_err(|e| CliError::Usage(e.0))?),
+        Some(t) => Some(
+            crate::settings::check_until_ci(t, crate::settings::Caller::Cli)
+                .map_err(|e| CliError::Usage(e.0))?,
+        ),
     };
     if let Some(m) = args.until.max_runs {
         crate::settings::check_runs("--max-runs", m).map_err(|e| CliError::Usage(e.0))?;

@@ -103,8 +103,9 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
             note!("warning: {w}");
         }
     }
-    let budget = crate::settings::check_nested(args.draws, args.sim.runs)
-        .map_err(|e| CliError::Usage(e.0))?;
+    let budget =
+        crate::settings::check_nested(args.draws, args.sim.runs, crate::settings::Caller::Cli)
+            .map_err(|e| CliError::Usage(e.0))?;
     let bar = progress_bar(budget.total_runs(), args.output.quiet);
     let tick = |n: u64| bar.inc(n);
     let control = crate::api::Control {
@@ -177,8 +178,9 @@ pub fn compare_nested(
             }
         }
     }
-    let budget = crate::settings::check_nested(args.draws, args.sim.runs)
-        .map_err(|e| CliError::Usage(e.0))?;
+    let budget =
+        crate::settings::check_nested(args.draws, args.sim.runs, crate::settings::Caller::Cli)
+            .map_err(|e| CliError::Usage(e.0))?;
     let bar = progress_bar(budget.total_runs(), args.output.quiet);
     let tick = |n: u64| bar.inc(n);
     let control = crate::api::Control {
