@@ -792,25 +792,8 @@ fn a_few_percent_of_disputes_reach_war() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/history");
     let mut runs = Vec::new();
     let mut recorded = [0usize; 6];
-    for (file, record) in [
-        ("serbia-kosovo-2008.toml", "serbia-kosovo.record.toml"),
-        ("russia-georgia-2004.toml", "russia-georgia.record.toml"),
-        ("russia-ukraine-2013.toml", "russia-ukraine.record.toml"),
-        ("russia-baltic-2014.toml", "russia-baltic.record.toml"),
-    ] {
-        let s = load(&dir.join(file));
-        let r = simulate_all_rivalries(&s, s.meta.seed, RUNS);
-        eprintln!("{file}: {}", composition(&r));
-        let rec = load_record(&dir.join(record)).expect("valid record");
-        let kinds: Vec<Option<EventType>> = rec.events.iter().map(|e| Some(e.kind)).collect();
-        let mut levels = [0usize; 6];
-        for (level, _) in rec.crises(&kinds) {
-            levels[usize::from(level)] += 1;
-        }
-        eprintln!(
-            "  its record ({}-{}): crises at threat {}, display {}, use of force {}, war {}",
-            rec.first_year, rec.last_year, levels[2], levels[3], levels[4], levels[5]
-        );
+    for (file, record) in HISTORICAL_CASES {
+        let (r, levels) = historical_case(&dir, file, record);
         for (all, l) in recorded.iter_mut().zip(levels) {
             *all += l;
         }
@@ -884,6 +867,82 @@ fn a_few_percent_of_disputes_reach_war() {
         newcombe(fm, bench),
         ratio(&seized, |r| r.faits_accomplis, |r| r.disputes),
         ratio(&seized, |r| r.war_crises, |r| r.disputes)
+    );
+    assert!(d.lo <= 0.0 && d.hi >= 0.0, "{d}");
+}
+
+/// The four bundled historical cases (scenarios/history), each with its record.
+const HISTORICAL_CASES: [(&str, &str); 4] = [
+    ("serbia-kosovo-2008.toml", "serbia-kosovo.record.toml"),
+    ("russia-georgia-2004.toml", "russia-georgia.record.toml"),
+    ("russia-ukraine-2013.toml", "russia-ukraine.record.toml"),
+    ("russia-baltic-2014.toml", "russia-baltic.record.toml"),
+];
+
+/// One historical case of `dir`: the scenario `file` at its own values and seed, every
+/// rivalry, [`RUNS`] runs (printed: its disputes by highest level), and its record's crises
+/// by highest MID level (index 0 to 5; printed from 2 up), read from the bundled record
+/// `record` as `deter calibrate` reads it (events sharing a dispute id are one crisis).
+fn historical_case(dir: &Path, file: &str, record: &str) -> (Vec<Run>, [usize; 6]) {
+    let s = load(&dir.join(file));
+    let r = simulate_all_rivalries(&s, s.meta.seed, RUNS);
+    eprintln!("{file}: {}", composition(&r));
+    let rec = load_record(&dir.join(record)).expect("valid record");
+    let kinds: Vec<Option<EventType>> = rec.events.iter().map(|e| Some(e.kind)).collect();
+    let mut levels = [0usize; 6];
+    for (level, _) in rec.crises(&kinds) {
+        levels[usize::from(level)] += 1;
+    }
+    eprintln!(
+        "  its record ({}-{}): crises at threat {}, display {}, use of force {}, war {}",
+        rec.first_year, rec.last_year, levels[2], levels[3], levels[4], levels[5]
+    );
+    (r, levels)
+}
+
+/// Goliath's curse, the mix of low-level disputes: few disputes stop at a threat. In the
+/// model a weak target with no protector concedes to most threats (coercion succeeds at MID
+/// level 2), while the four bundled records have one crisis in 23 whose highest level is a
+/// threat, not conceded (Georgia and Ukraine resisted every time), and in the dyadic MID data
+/// 4.02 (Maoz et al. 2019) 3.0% of disputes stop at a threat (70 of 2,371, each dispute at
+/// its highest level over its dyads). Compellent threats by much stronger challengers
+/// succeed less often than by states closer to parity (Sechser 2010, "Goliath's Curse:
+/// Coercive Threats and Asymmetric Power", International Organization 64(4): 627-660):
+/// a target that yields to a state able to come back anticipates further demands.
+///
+/// Reading R1, fixed before measuring: pooled over the four bundled historical cases
+/// (scenarios/history: Serbia -> Kosovo 2008, Russia -> Georgia 2004, Russia -> Ukraine
+/// 2013, Russia -> the Baltic states 2014; every rivalry, each at its own values and its own
+/// seed, 10,000 runs each, as `a_few_percent_of_disputes_reach_war` pools them), the share
+/// of disputes whose highest level is a threat (MID 2: the target conceded or the challenger
+/// backed down after the threat), with its interval from runs as clusters, and the four
+/// records' share (crises whose highest level is a threat over crises at a threat or more,
+/// read from the bundled records with the same counting as that test; Wilson 95%) have a
+/// Newcombe 95% difference interval that includes 0. Printed per case, not asserted: the
+/// model's share (and the concessions among the disputes) and the record's.
+#[test]
+#[ignore = "not reproduced: over the four historical cases pooled 0.613 [0.611, 0.615] of the model's disputes stop at a threat (0.538 are the target's concession to it; Georgia 0.620, Ukraine 0.715 of their disputes) against the four records' 1 crisis in 23, 0.043 [0.008, 0.210]: difference 0.569 [0.403, 0.605]; with model.concession_power (Goliath's curse, Sechser 2010; default 0) 0.476 at 0.25, 0.323 at 0.5, 0.124 at 1 and 0.045 at 2, so it holds from 1, where four readings of the baseline fail (the two trade readings, the satisfied challenger, the Serbia -> Kosovo displays; docs/VALIDATION.md, \"The target's concessions: Goliath's curse\")"]
+fn few_disputes_stop_at_a_threat() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/history");
+    let (mut runs, mut threats, mut crises) = (Vec::new(), 0u64, 0u64);
+    for (file, record) in HISTORICAL_CASES {
+        let (r, levels) = historical_case(&dir, file, record);
+        let (t, n) = (levels[2] as u64, levels[2..].iter().sum::<usize>() as u64);
+        eprintln!(
+            "  {file}: threat-only share of disputes: model {} (conceded {}), record {t} of {n}",
+            ratio(&r, |u| u.threat_crises, |u| u.disputes),
+            ratio(&r, |u| u.conceded, |u| u.disputes),
+        );
+        threats += t;
+        crises += n;
+        runs.extend(r);
+    }
+    let model = ratio(&runs, |u| u.threat_crises, |u| u.disputes);
+    let record = wilson_est(threats, crises);
+    let d = newcombe(model, record);
+    eprintln!(
+        "threat-only share of disputes, four cases pooled: model {model} (conceded {}), the four records {threats} of {crises} {record}, difference {d}",
+        ratio(&runs, |u| u.conceded, |u| u.disputes)
     );
     assert!(d.lo <= 0.0 && d.hi >= 0.0, "{d}");
 }

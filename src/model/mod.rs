@@ -2017,13 +2017,20 @@ impl<const C: bool> World<C> {
             trade,
             trade_dispute: m.dispute_trade_share * trade,
             war,
+            // Goliath's curse (Sechser 2010): conceding to a challenger able to come back
+            // invites further demands, so the cost of conceding rises with its chance of
+            // winning with the protector out, `p[0]` (real in the real game, A's perceived
+            // one in A's game). It is the balance, not the target's cohesion or reputation, so
+            // the political level's removal keeps it. At `concession_power` 0 the sum is the
+            // one before it, bit for bit (x + 0 = x).
             t_concede: if rm.political {
-                stake * m.target_stake
+                stake * (m.target_stake + m.concession_power * p[0])
             } else {
                 stake
                     * (m.target_stake
                         + m.concession_cohesion * ts.cohesion
-                        + m.concession_reputation * ts.reputation)
+                        + m.concession_reputation * ts.reputation
+                        + m.concession_power * p[0])
             },
             t_value: stake * m.target_stake,
             t_force_cost: [
@@ -2289,6 +2296,73 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         simulate_run(&c, &mut w, &mut rec, &mut rng);
         assert_eq!(first, rec, "a run depends only on its RNG stream");
+    }
+
+    /// Goliath's curse (Sechser 2010; docs/MODEL.md 7.6): `model.concession_power` adds
+    /// `stakes concession_power p_0` to the target's cost of conceding, with `p_0` the
+    /// challenger's probability of winning with the protector out of the game being built (the
+    /// real one in the real game, the perceived one in A's). The target's resist probability
+    /// rises with it, and its log-odds move by exactly `beta_T` times the added cost (node 2 is
+    /// `logistic(beta_T (d DT + tk))` and nothing after node 2 depends on `tk`); at 0 the
+    /// inputs are those of a scenario that never names the parameter, bit for bit.
+    #[test]
+    fn concession_power_raises_resistance_by_the_logit_of_its_term() {
+        use crate::scenario::ParamRef;
+        let with = |s: &crate::scenario::Scenario, path: &str, v: f64| {
+            let mut s = s.clone();
+            let r = ParamRef::resolve(path, &s).unwrap();
+            s.set(r, v).unwrap();
+            s
+        };
+        let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        // Stakes 1.7 so that a formula without them fails; rationality_target as in the file.
+        let base = with(
+            &file,
+            &format!("rivalry.{}.stakes", file.rivalries[0].id),
+            1.7,
+        );
+        let stakes = 1.7;
+        let beta_t = base.model.rationality_target;
+        assert!(beta_t > 0.0);
+        let inputs = |s: &crate::scenario::Scenario, p: [f64; 3]| {
+            let c = Compiled::new(s);
+            let w = c.new_world();
+            let th = w.theatre(&c, 0);
+            let g = w.game_inputs(&c, 0, &th, p);
+            (g, game::solve(&g))
+        };
+        let logit = |r: f64| (r / (1.0 - r)).ln();
+        // Distinct probabilities by P's move and path, so a term read from the wrong one
+        // (p_1, p^F_1) fails; one game as the real one (T's view), one as A's perceived one.
+        for p in [[0.9, 0.35, 0.2], [0.3, 0.1, 0.05]] {
+            let (g0, s0) = inputs(&base, p);
+            let (gz, _) = inputs(&with(&base, "model.concession_power", 0.0), p);
+            assert_eq!(g0, gz, "concession_power 0 changes the inputs");
+            let mut last = s0.resist;
+            for cp in [0.25, 0.5, 1.0, 2.0] {
+                let (g, sol) = inputs(&with(&base, "model.concession_power", cp), p);
+                let added = stakes * cp * p[0];
+                assert!(
+                    (g.t_concede - g0.t_concede - added).abs() < 1e-12,
+                    "p {p:?}, concession_power {cp}: t_concede {} -> {}, added {added}",
+                    g0.t_concede,
+                    g.t_concede
+                );
+                // Everything but the target's cost of conceding is unchanged.
+                assert_eq!(GameInputs { t_concede: g0.t_concede, ..g }, g0);
+                assert!(sol.resist > last, "resistance did not rise at {cp}");
+                last = sol.resist;
+                let moved = logit(sol.resist) - logit(s0.resist);
+                assert!(
+                    (moved - beta_t * added).abs() < 1e-9,
+                    "p {p:?}, concession_power {cp}: logit moved {moved}, beta_T x added {}",
+                    beta_t * added
+                );
+                // What follows the target's choice is untouched.
+                assert_eq!(sol.display, s0.display);
+                assert_eq!(sol.t_resist, s0.t_resist);
+            }
+        }
     }
 
     /// Regression: `get` returned the start-year budget, so a policy on `budget` started
