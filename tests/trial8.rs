@@ -121,3 +121,149 @@ fn bench_and_calibrate_refuse_tallies_over_the_memory_limit_before_any_work() {
     assert!(stderr(&o).contains("case `huge`"), "{}", stderr(&o));
     assert!(!out.exists(), "calibrate created {}", out.display());
 }
+
+/// `deter sweep --out R` also writes `R.sweep` (its record), and after a Saltelli or Morris
+/// design `R'.sensitivity.csv`, after levers x futures `R'.robustness.csv` and `.html` (R' =
+/// R without its extension). Only `--out` and `--report` were checked against the inputs
+/// before the work: an input at one of those names (the sweep file, its base scenario) was
+/// refused only when it came to be written, exit 1, after the whole sweep, leaving an empty
+/// results file (`w` beside `w.sweep`) or complete results without their analysis. `deter
+/// merge --out` of sweep shards checked the record only. Each is refused now before any
+/// work, exit 2, in the words of `--out` itself, and nothing is written.
+#[test]
+fn files_a_sweep_writes_beside_its_results_are_checked_against_the_inputs_before_any_work() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let base = std::fs::read_to_string(root().join("scenarios/western-balkans-2024.toml")).unwrap();
+    let sweep =
+        |design: &str, parameters: &str| format!("runs = 10\nseed = 1\n{design}\n{parameters}");
+    let lever = "[[parameter]]\npath = \"model.war_cost\"\nrole = \"lever\"\n";
+    let future = "[[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\n";
+    // (input file name, its text, results name): the input sits where the sweep writes a file.
+    let cases: Vec<(&str, String, &str)> = vec![
+        // The record `w.sweep` of `--out w` is the sweep file itself.
+        (
+            "w.sweep",
+            format!(
+                "base = \"base.toml\"\n{}",
+                sweep(
+                    "design = \"grid\"",
+                    &format!("{lever}values = [0.5, 1.0]\n")
+                )
+            ),
+            "w",
+        ),
+        // The sensitivity table of a Morris design is the base scenario.
+        ("m.sensitivity.csv", base.clone(), "m.csv"),
+        // The robustness table and page of levers x futures are the base scenario.
+        ("x.robustness.csv", base.clone(), "x.csv"),
+        ("y.robustness.html", base.clone(), "y.csv"),
+    ];
+    std::fs::write(dir.join("base.toml"), &base).unwrap();
+    for (input, text, results) in &cases {
+        std::fs::write(dir.join(input), text).unwrap();
+        let sweep_file = if input.ends_with(".sweep") {
+            input.to_string()
+        } else {
+            let design = if input.starts_with('m') {
+                sweep(
+                    "design = \"morris\"\npoints = 2",
+                    &format!(
+                        "{lever}range = [0.5, 1.0]\n\n[[parameter]]\npath = \"model.rationality\"\n\
+                         role = \"lever\"\nrange = [1.0, 10.0]\n"
+                    ),
+                )
+            } else {
+                sweep(
+                    "design = \"random\"\npoints = 2\n\n[[policy]]\nid = \"a\"\n\n[[policy]]\n\
+                     id = \"b\"\nset = { \"rivalry.SRB-XKX.monitoring\" = 0.7 }\n",
+                    &format!("{future}range = [0.5, 1.0]\n"),
+                )
+            };
+            let name = format!("{}.toml", &results[..1]);
+            std::fs::write(dir.join(&name), format!("base = {input:?}\n{design}")).unwrap();
+            name
+        };
+        let before = std::fs::read(dir.join(input)).unwrap();
+        let expected =
+            format!("output path `{input}` is also an input file; refusing to overwrite it");
+        let o = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+            .args(["sweep", &sweep_file, "--out", results, "--quiet"])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "sweep {sweep_file}: {}",
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains(&expected),
+            "sweep {sweep_file}: {}",
+            stderr(&o)
+        );
+        assert!(
+            !dir.join(results).exists(),
+            "sweep {sweep_file} wrote {results}"
+        );
+        assert_eq!(
+            std::fs::read(dir.join(input)).unwrap(),
+            before,
+            "{input} replaced"
+        );
+
+        // The shards of the same sweep, merged to the same results.
+        for k in 0..2 {
+            let o = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+                .args([
+                    "sweep",
+                    &sweep_file,
+                    "--shard",
+                    &format!("{k}/2"),
+                    "--quiet",
+                ])
+                .args(["--out", &format!("part-{k}.json")])
+                .current_dir(dir)
+                .output()
+                .unwrap();
+            assert!(
+                o.status.success(),
+                "shard {k} of {sweep_file}: {}",
+                stderr(&o)
+            );
+        }
+        let o = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+            .args([
+                "merge",
+                "part-0.json",
+                "part-1.json",
+                "--out",
+                results,
+                "--quiet",
+            ])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "merge for {input}: {}",
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains(&expected),
+            "merge for {input}: {}",
+            stderr(&o)
+        );
+        assert!(
+            !dir.join(results).exists(),
+            "merge for {input} wrote {results}"
+        );
+        assert_eq!(
+            std::fs::read(dir.join(input)).unwrap(),
+            before,
+            "{input} replaced"
+        );
+    }
+}

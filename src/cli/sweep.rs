@@ -81,6 +81,35 @@ pub fn analysis_path(out: &Path, name: &str) -> PathBuf {
     out.with_file_name(format!("{stem}.{name}.csv"))
 }
 
+/// The files a sweep writes beside its results `out`: the record (`RESULTS.sweep`) and the
+/// analysis of the designs that have one (`RESULTS.sensitivity.csv` after Saltelli and
+/// Morris; `RESULTS.robustness.csv` and its page `RESULTS.robustness.html` after levers x
+/// futures). `deter sweep --out` and `deter merge --out` of sweep shards refuse, before any
+/// work, an input at any of them, as at `--out` itself.
+pub fn files_beside(out: &Path, sweep: &Sweep) -> Vec<PathBuf> {
+    let mut files = vec![record::path_beside(out)];
+    if sweep.crossing.is_some() {
+        let csv = analysis_path(out, "robustness");
+        files.push(csv.with_extension("html"));
+        files.push(csv);
+    } else if matches!(
+        sweep.design,
+        sweep::DesignKind::Saltelli | sweep::DesignKind::Morris
+    ) {
+        files.push(analysis_path(out, "sensitivity"));
+    }
+    files
+}
+
+/// [`files_beside`] checked as outputs: none may be an input (the sweep file, its base and
+/// `extends` chain, the policies' files, a `futures` file) or a directory.
+pub fn check_files_beside(out: Option<&Path>, sweep: &Sweep) -> Result<(), CliError> {
+    for path in out.map(|o| files_beside(o, sweep)).unwrap_or_default() {
+        output::check_writable(&path, &[]).map_err(CliError::Usage)?;
+    }
+    Ok(())
+}
+
 impl SweepArgs {
     /// The format of the results: `--format`, else the `--out` extension (`.json` -> JSON
     /// Lines, `.csv` -> CSV), else CSV. As for `run`, `compare` and `merge`, an `--out` whose
@@ -123,6 +152,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     // output (results or page) may replace one.
     for out in &outputs {
         output::check_writable(out, &[]).map_err(CliError::Usage)?;
+    }
+    if args.shard.is_none() {
+        check_files_beside(args.out.as_deref(), &sweep)?;
     }
     for w in &sweep.warnings {
         note_raw!("{w}");
