@@ -410,16 +410,15 @@ pub(crate) fn read_draws(
         );
     }
     let mut targets = Vec::new();
-    for &(_, name) in &params {
+    for &(c, name) in &params {
         match ParamRef::resolve(name, base) {
             Ok(r) => targets.push(r),
             Err(e) => {
-                inp.error(
-                    v.span(),
-                    "futures",
-                    format!("{rel}: column `{name}` is not a parameter of the base scenario"),
-                )
-                .help = e.suggestion.map(|s| format!("did you mean `{s}`?"));
+                // At its header cell FILE:LINE:COL, as `--posterior` locates the same column.
+                let m = format!("`{name}` is not a parameter of the base scenario");
+                let at = crate::scenario::input::csv_fault(&rel, hl + 1, header, c, name, &m);
+                inp.error(v.span(), "futures", at).help =
+                    e.suggestion.map(|s| format!("did you mean `{s}`?"));
                 return None;
             }
         }
