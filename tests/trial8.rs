@@ -436,3 +436,97 @@ fn an_unknown_column_of_a_sweeps_futures_is_located_at_its_header_cell() {
     );
     assert!(!out.exists());
 }
+
+/// `deter merge` never looked at the Ctrl-C flag: the handler took the signal, so Ctrl-C
+/// (or SIGTERM) in the middle of a long merge was ignored and the merge went on to write
+/// its outputs, exit 0 (README: "130 interrupted ... no partial output is left"). It stops
+/// now after the part being read, or between two points of a sweep's rows, exit 130, with
+/// nothing written and no temporary file left.
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_stops_a_merge_with_130_and_nothing_written() {
+    use std::time::{Duration, Instant};
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    // 4,000 points of one run each: a partial file of about 80 MB, seconds to merge.
+    let values: Vec<String> = (0..4000)
+        .map(|i| format!("{}", 0.1 + i as f64 * 0.0005))
+        .collect();
+    std::fs::write(
+        dir.join("g.toml"),
+        format!(
+            "base = {:?}\nruns = 1\ndesign = \"grid\"\n\n[[parameter]]\npath = \"model.war_cost\"\n\
+             role = \"lever\"\nvalues = [{}]\n",
+            common::scenario("scenarios/western-balkans-2024.toml"),
+            values.join(", ")
+        ),
+    )
+    .unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("deter");
+    let o = std::process::Command::new(&bin)
+        .args([
+            "sweep",
+            "g.toml",
+            "--shard",
+            "0/1",
+            "--out",
+            "part.json",
+            "--quiet",
+        ])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut child = std::process::Command::new(&bin)
+        .args(["merge", "part.json", "--out", "results.csv"])
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The Ctrl-C handler's thread exists (/proc/PID/task holds two tasks): a signal reaches
+    // the handler, not the default action. A guard against hanging, not a timing assertion.
+    let tasks = format!("/proc/{}/task", child.id());
+    let start = Instant::now();
+    while std::fs::read_dir(&tasks).map_or(0, Iterator::count) < 2 {
+        assert!(child.try_wait().unwrap().is_none(), "the merge ended early");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no handler thread"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the merge ended before the signal"
+    );
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the merge did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("deter: interrupted; no output written"),
+        "{err}"
+    );
+    let mut left: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["g.toml", "part.json"], "left behind");
+}

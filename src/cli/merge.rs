@@ -61,6 +61,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
                 CliError::Input(crate::scenario::Diagnostics(vec![*d]))
             }
         })?);
+        stop_if_interrupted()?;
     }
     let files = shard::check_complete(files).map_err(CliError::Usage)?;
     let first = &files[0];
@@ -89,6 +90,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     // The merged aggregate, the template and one part at a time.
     crate::engine::check_memory_for(&compiled, 3).map_err(CliError::Usage)?;
     let (aggregate, info) = shard::merge_run(&files, &compiled).map_err(CliError::Usage)?;
+    stop_if_interrupted()?;
     let report = Report::build(&compiled, &aggregate, &info);
     let source = &first.file.source.path;
     if args.output.report.is_some() || args.output.plots.is_some() {
@@ -195,6 +197,12 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             ))
         },
         |p, agg| {
+            // Ctrl-C between points: the results' temporary file is removed, nothing is
+            // published (exit 130, as every command).
+            if let Err(e) = stop_if_interrupted() {
+                failure = Some(e);
+                return Err("interrupted".into());
+            }
             if p != outputs.len() as u64 {
                 return Err(format!("point {p} came out of order"));
             }
@@ -398,4 +406,14 @@ fn first_line(d: &scenario::Diagnostics) -> String {
         .unwrap_or("invalid")
         .trim()
         .to_string()
+}
+
+/// Ctrl-C (or SIGTERM) seen: stop before the next part, point or output, with nothing
+/// written (the handler sets the flag; reading a part is not a run the driver could stop).
+fn stop_if_interrupted() -> Result<(), CliError> {
+    if super::CANCEL.load(std::sync::atomic::Ordering::SeqCst) {
+        Err(CliError::Interrupted)
+    } else {
+        Ok(())
+    }
 }
