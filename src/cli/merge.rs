@@ -146,7 +146,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     // The sweep file, its base and `extends` chain are inputs too.
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
-    super::sweep::check_files_beside(args.output.out.as_deref(), &sweep)?;
+    super::sweep::check_files_beside(args.output.out.as_deref(), &sweep, false)?;
     // The path the shards were given, as `deter sweep` shows it in a JSON Lines header.
     sweep.file.clone_from(&first.file.source.path);
     let design = Design::new(&sweep);

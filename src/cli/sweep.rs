@@ -102,10 +102,13 @@ pub fn files_beside(out: &Path, sweep: &Sweep) -> Vec<PathBuf> {
 }
 
 /// [`files_beside`] checked as outputs: none may be an input (the sweep file, its base and
-/// `extends` chain, the policies' files, a `futures` file) or a directory.
-pub fn check_files_beside(out: Option<&Path>, sweep: &Sweep) -> Result<(), CliError> {
-    for path in out.map(|o| files_beside(o, sweep)).unwrap_or_default() {
-        output::check_writable(&path, &[]).map_err(CliError::Usage)?;
+/// `extends` chain, the policies' files, a `futures` file) or a directory. With `resume` the
+/// record is the one the resume reads first (with a bound) and checks against this sweep,
+/// refusing anything else in its own words: it is left to that check.
+pub fn check_files_beside(out: Option<&Path>, sweep: &Sweep, resume: bool) -> Result<(), CliError> {
+    let files = out.map(|o| files_beside(o, sweep)).unwrap_or_default();
+    for path in files.iter().skip(usize::from(resume)) {
+        output::check_writable(path, &[]).map_err(CliError::Usage)?;
     }
     Ok(())
 }
@@ -154,7 +157,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         output::check_writable(out, &[]).map_err(CliError::Usage)?;
     }
     if args.shard.is_none() {
-        check_files_beside(args.out.as_deref(), &sweep)?;
+        // A resume of results that exist reads their record first (a fresh start writes it).
+        let resuming = args.resume && args.out.as_ref().is_some_and(|o| o.exists());
+        check_files_beside(args.out.as_deref(), &sweep, resuming)?;
     }
     for w in &sweep.warnings {
         note_raw!("{w}");
