@@ -167,6 +167,20 @@ pub fn check_outputs(outputs: &[&PathBuf], inputs: &[PathBuf]) -> Result<(), Str
     Ok(())
 }
 
+/// `--plots DIR` naming one of the command's output files too (`--report r.html --plots
+/// r.html`): refused before any work in the words of two output files named alike; the
+/// directory was created, then the file could not be written over it (exit 1, after the
+/// work).
+pub fn check_plots_apart(plots: Option<&Path>, outputs: &[&PathBuf]) -> Result<(), String> {
+    match plots {
+        Some(dir) if outputs.iter().any(|o| o.as_path() == dir) => Err(format!(
+            "`{}` is named by two output options",
+            dir.display()
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Check before any work starts that `dir` can take a command's output files (`deter sweep
 /// --plots DIR`, `deter calibrate --out DIR`): it is a directory, or it does not exist yet
 /// (it is created) and its parent is a directory, and files can be created where they will be

@@ -530,3 +530,96 @@ fn ctrl_c_stops_a_merge_with_130_and_nothing_written() {
     left.sort();
     assert_eq!(left, ["g.toml", "part.json"], "left behind");
 }
+
+/// `--plots DIR` naming the same path as `--out`, `--report` or `--per-run` was not refused:
+/// the command did all its work, created the directory (and wrote its charts), then failed
+/// to write the file over it ("cannot write `r.html`: Is a directory", or for a sweep
+/// "cannot create `r.csv`: File exists"), exit 1, a directory of charts left where a page was
+/// asked for. It is refused before any work in every command with `--plots`, exit 2, in the
+/// words of two output files named alike ("`X` is named by two output options"), and nothing
+/// is written.
+#[test]
+fn plots_named_as_another_output_is_refused_before_any_work() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let base = common::scenario("scenarios/western-balkans-2024.toml");
+    let envoy = common::scenario("scenarios/shea-special-envoy.toml");
+    let sweep = common::scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let p = |name: &str| dir.join(name).display().to_string();
+    for k in 0..2 {
+        let o = common::run(&[
+            "run",
+            &base,
+            "--runs",
+            "10",
+            "--no-attribution",
+            "--shard",
+            &format!("{k}/2"),
+            "--out",
+            &p(&format!("part-{k}.json")),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let (part0, part1) = (p("part-0.json"), p("part-1.json"));
+    let runs = ["--runs", "10", "--no-attribution"];
+    let cases: Vec<(String, Vec<String>)> = vec![
+        (
+            p("a.html"),
+            ["run", &base, "--report", &p("a.html")]
+                .iter()
+                .chain(&runs)
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+        (
+            p("b.json"),
+            ["run", &base, "--out", &p("b.json")]
+                .iter()
+                .chain(&runs)
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+        (
+            p("c.csv"),
+            ["run", &base, "--per-run", &p("c.csv")]
+                .iter()
+                .chain(&runs)
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+        (
+            p("d.json"),
+            ["compare", &base, &envoy, "--out", &p("d.json")]
+                .iter()
+                .chain(&runs)
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+        (
+            p("e.html"),
+            ["merge", &part0, &part1, "--report", &p("e.html")]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+        (
+            p("f.csv"),
+            ["sweep", &sweep, "--runs", "5", "--out", &p("f.csv")]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+    ];
+    for (path, mut args) in cases {
+        args.extend(["--plots".to_string(), path.clone()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = common::run(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("`{path}` is named by two output options")),
+            "{args:?}: {err}"
+        );
+        assert!(!Path::new(&path).exists(), "{args:?} wrote {path}");
+    }
+}

@@ -47,6 +47,7 @@ pub struct MergeArgs {
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &args.parts).map_err(CliError::Usage)?;
+    output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     let mut files = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
         crate::output::note_input(path);

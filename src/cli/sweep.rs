@@ -136,6 +136,7 @@ impl SweepArgs {
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
     output::check_outputs(&outputs, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
+    output::check_plots_apart(args.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     // The record beside the results (sweep::record) is written too: the page may not take
     // its name. (What is there now is read by --resume first, with a bound.)
     if let (Some(out), Some(report)) = (&args.out, &args.report)
