@@ -623,3 +623,57 @@ fn plots_named_as_another_output_is_refused_before_any_work() {
         assert!(!Path::new(&path).exists(), "{args:?} wrote {path}");
     }
 }
+
+/// `--out` naming a loop of symbolic links (`a -> b -> a`) replaced the link `a` with the
+/// output, exit 0, where README promises that a link's target is replaced, never the link
+/// (the loop was meant to "fail at write", but after the bounded hops the rename lands on the
+/// link). It is refused before any work, exit 2, as reading such a path is refused ("too
+/// many levels of symbolic links"), and both links stay.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_loop_of_symbolic_links_is_refused_and_the_links_stay() {
+    let d = tempfile::tempdir().unwrap();
+    let (a, b) = (d.path().join("a.json"), d.path().join("b.json"));
+    std::os::unix::fs::symlink("b.json", &a).unwrap();
+    std::os::unix::fs::symlink("a.json", &b).unwrap();
+    let base = common::scenario("scenarios/western-balkans-2024.toml");
+    let sweep = common::scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let out = a.to_str().unwrap();
+    for args in [
+        vec![
+            "run",
+            &base,
+            "--runs",
+            "10",
+            "--no-attribution",
+            "--out",
+            out,
+        ],
+        vec![
+            "run",
+            &base,
+            "--runs",
+            "10",
+            "--no-attribution",
+            "--report",
+            out,
+        ],
+        vec!["sweep", &sweep, "--runs", "5", "--out", out],
+    ] {
+        let o = common::run(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("too many levels of symbolic links"),
+            "{args:?}: {err}"
+        );
+        for link in [&a, &b] {
+            let m = std::fs::symlink_metadata(link).unwrap();
+            assert!(
+                m.file_type().is_symlink(),
+                "{args:?} replaced {}",
+                link.display()
+            );
+        }
+    }
+}
