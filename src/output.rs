@@ -109,6 +109,15 @@ fn refuse_dash(path: &Path) -> Result<(), String> {
 /// directory, and it is none of `inputs` nor any input read so far ([`note_input`]).
 pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
     refuse_dash(path)?;
+    // A loop of symbolic links leads to no file: the rename would replace the link itself
+    // (README: a link's target is replaced, never the link). Refused as reading it is.
+    if std::fs::symlink_metadata(destination(path)).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(format!(
+            "output path `{}` is a symbolic link that leads to no file (too many levels of \
+             symbolic links); name a regular file",
+            path.display()
+        ));
+    }
     let dir = parent_dir(&destination(path));
     if !dir.is_dir() {
         return Err(format!(
@@ -167,6 +176,20 @@ pub fn check_outputs(outputs: &[&PathBuf], inputs: &[PathBuf]) -> Result<(), Str
     Ok(())
 }
 
+/// `--plots DIR` naming one of the command's output files too (`--report r.html --plots
+/// r.html`): refused before any work in the words of two output files named alike; the
+/// directory was created, then the file could not be written over it (exit 1, after the
+/// work).
+pub fn check_plots_apart(plots: Option<&Path>, outputs: &[&PathBuf]) -> Result<(), String> {
+    match plots {
+        Some(dir) if outputs.iter().any(|o| o.as_path() == dir) => Err(format!(
+            "`{}` is named by two output options",
+            dir.display()
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Check before any work starts that `dir` can take a command's output files (`deter sweep
 /// --plots DIR`, `deter calibrate --out DIR`): it is a directory, or it does not exist yet
 /// (it is created) and its parent is a directory, and files can be created where they will be
@@ -201,7 +224,8 @@ pub fn check_output_dir(dir: &Path, option: &str) -> Result<(), String> {
 /// regular file; a link to a shared results file was cut off from it.
 pub fn destination(path: &Path) -> PathBuf {
     let mut at = path.to_path_buf();
-    // A bound on hops, as the kernel's (40): a loop of links is then left to fail at write.
+    // A bound on hops, as the kernel's (40): a loop of links ends on a link, which
+    // `check_writable` refuses.
     for _ in 0..40 {
         match std::fs::symlink_metadata(&at) {
             Ok(m) if m.file_type().is_symlink() => match std::fs::read_link(&at) {

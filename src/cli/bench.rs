@@ -73,14 +73,24 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
         ),
     };
     let seed = args.seed.unwrap_or(scenario.meta.seed);
+    let threads = crate::settings::resolve_threads(args.threads.threads);
+    // The memory guard of every command that simulates, before any work: the unpruned
+    // engine's tallies are the largest (one worker per thread and the merged ones; the sweep
+    // overhead measurement has one worker).
+    let unpruned = Compiled::unpruned(&scenario);
+    let workers = if args.sweep_points.is_some() {
+        1
+    } else {
+        threads
+    };
+    engine::check_memory(&unpruned, workers)
+        .map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
     if let Some(points) = args.sweep_points {
         return sweep_overhead(&scenario, &name, seed, points, args.runs_per_point);
     }
     let compiled = Compiled::new(&scenario);
-    let unpruned = Compiled::unpruned(&scenario);
     let pruned = engine::relevance::Relevance::all_outputs(&scenario).summary();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = crate::settings::resolve_threads(args.threads.threads);
     let runs = args.runs;
     let plan = RunPlan {
         seed,

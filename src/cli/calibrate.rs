@@ -75,6 +75,20 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     let mut cal = calibrate::load_calibration(&args.file).map_err(CliError::Input)?;
     cal.fix(&args.set).map_err(CliError::Input)?;
     cal.hold_out(&args.hold_out).map_err(CliError::Input)?;
+    // The memory guard of every command that simulates, before anything is written: each
+    // worker simulates the cases one after the other, each with its tallies.
+    let threads = crate::settings::resolve_threads(args.threads);
+    for case in &cal.cases {
+        engine::check_memory(&crate::model::Compiled::new(&case.scenario), threads).map_err(
+            |e| {
+                CliError::Usage(format!(
+                    "case `{}` (`{}`): {e}",
+                    case.record.id,
+                    case.record.scenario.display()
+                ))
+            },
+        )?;
+    }
     std::fs::create_dir_all(&args.out)
         .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", args.out.display())))?;
     // Held until the calibration ends: each output is written atomically, but two

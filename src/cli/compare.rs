@@ -58,6 +58,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let inputs = [args.a.clone(), args.b.clone()];
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
+    output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     args.output.check_extension()?;
     let with_sets = |file: &PathBuf, sets: &[&[String]]| {
         let mut s = load_scenario(file, args.sim.horizon_years)?;

@@ -47,6 +47,7 @@ pub struct MergeArgs {
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &args.parts).map_err(CliError::Usage)?;
+    output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     let mut files = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
         crate::output::note_input(path);
@@ -61,6 +62,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
                 CliError::Input(crate::scenario::Diagnostics(vec![*d]))
             }
         })?);
+        stop_if_interrupted()?;
     }
     let files = shard::check_complete(files).map_err(CliError::Usage)?;
     let first = &files[0];
@@ -89,6 +91,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     // The merged aggregate, the template and one part at a time.
     crate::engine::check_memory_for(&compiled, 3).map_err(CliError::Usage)?;
     let (aggregate, info) = shard::merge_run(&files, &compiled).map_err(CliError::Usage)?;
+    stop_if_interrupted()?;
     let report = Report::build(&compiled, &aggregate, &info);
     let source = &first.file.source.path;
     if args.output.report.is_some() || args.output.plots.is_some() {
@@ -144,9 +147,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     // The sweep file, its base and `extends` chain are inputs too.
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
-    if let Some(out) = &args.output.out {
-        output::check_writable(&sweep::record::path_beside(out), &[]).map_err(CliError::Usage)?;
-    }
+    super::sweep::check_files_beside(args.output.out.as_deref(), &sweep, false)?;
     // The path the shards were given, as `deter sweep` shows it in a JSON Lines header.
     sweep.file.clone_from(&first.file.source.path);
     let design = Design::new(&sweep);
@@ -197,6 +198,12 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             ))
         },
         |p, agg| {
+            // Ctrl-C between points: the results' temporary file is removed, nothing is
+            // published (exit 130, as every command).
+            if let Err(e) = stop_if_interrupted() {
+                failure = Some(e);
+                return Err("interrupted".into());
+            }
             if p != outputs.len() as u64 {
                 return Err(format!("point {p} came out of order"));
             }
@@ -400,4 +407,14 @@ fn first_line(d: &scenario::Diagnostics) -> String {
         .unwrap_or("invalid")
         .trim()
         .to_string()
+}
+
+/// Ctrl-C (or SIGTERM) seen: stop before the next part, point or output, with nothing
+/// written (the handler sets the flag; reading a part is not a run the driver could stop).
+fn stop_if_interrupted() -> Result<(), CliError> {
+    if super::CANCEL.load(std::sync::atomic::Ordering::SeqCst) {
+        Err(CliError::Interrupted)
+    } else {
+        Ok(())
+    }
 }

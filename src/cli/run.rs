@@ -338,6 +338,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .chain(&args.per_run)
         .collect();
     output::check_outputs(&outputs, &args.files).map_err(CliError::Usage)?;
+    output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     args.output.check_extension()?;
     if args.per_run.is_some() && args.files.len() > 1 {
         return Err(CliError::Usage(

@@ -81,6 +81,38 @@ pub fn analysis_path(out: &Path, name: &str) -> PathBuf {
     out.with_file_name(format!("{stem}.{name}.csv"))
 }
 
+/// The files a sweep writes beside its results `out`: the record (`RESULTS.sweep`) and the
+/// analysis of the designs that have one (`RESULTS.sensitivity.csv` after Saltelli and
+/// Morris; `RESULTS.robustness.csv` and its page `RESULTS.robustness.html` after levers x
+/// futures). `deter sweep --out` and `deter merge --out` of sweep shards refuse, before any
+/// work, an input at any of them, as at `--out` itself.
+pub fn files_beside(out: &Path, sweep: &Sweep) -> Vec<PathBuf> {
+    let mut files = vec![record::path_beside(out)];
+    if sweep.crossing.is_some() {
+        let csv = analysis_path(out, "robustness");
+        files.push(csv.with_extension("html"));
+        files.push(csv);
+    } else if matches!(
+        sweep.design,
+        sweep::DesignKind::Saltelli | sweep::DesignKind::Morris
+    ) {
+        files.push(analysis_path(out, "sensitivity"));
+    }
+    files
+}
+
+/// [`files_beside`] checked as outputs: none may be an input (the sweep file, its base and
+/// `extends` chain, the policies' files, a `futures` file) or a directory. With `resume` the
+/// record is the one the resume reads first (with a bound) and checks against this sweep,
+/// refusing anything else in its own words: it is left to that check.
+pub fn check_files_beside(out: Option<&Path>, sweep: &Sweep, resume: bool) -> Result<(), CliError> {
+    let files = out.map(|o| files_beside(o, sweep)).unwrap_or_default();
+    for path in files.iter().skip(usize::from(resume)) {
+        output::check_writable(path, &[]).map_err(CliError::Usage)?;
+    }
+    Ok(())
+}
+
 impl SweepArgs {
     /// The format of the results: `--format`, else the `--out` extension (`.json` -> JSON
     /// Lines, `.csv` -> CSV), else CSV. As for `run`, `compare` and `merge`, an `--out` whose
@@ -104,6 +136,7 @@ impl SweepArgs {
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
     output::check_outputs(&outputs, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
+    output::check_plots_apart(args.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     // The record beside the results (sweep::record) is written too: the page may not take
     // its name. (What is there now is read by --resume first, with a bound.)
     if let (Some(out), Some(report)) = (&args.out, &args.report)
@@ -123,6 +156,11 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     // output (results or page) may replace one.
     for out in &outputs {
         output::check_writable(out, &[]).map_err(CliError::Usage)?;
+    }
+    if args.shard.is_none() {
+        // A resume of results that exist reads their record first (a fresh start writes it).
+        let resuming = args.resume && args.out.as_ref().is_some_and(|o| o.exists());
+        check_files_beside(args.out.as_deref(), &sweep, resuming)?;
     }
     for w in &sweep.warnings {
         note_raw!("{w}");

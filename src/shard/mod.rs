@@ -189,6 +189,10 @@ pub struct Named {
 /// Largest partial file read (a sweep shard holds one small aggregate per point).
 pub const MAX_PARTIAL_BYTES: usize = 256 << 20;
 
+/// What a partial file that parses as JSON but holds a value of the wrong type or range is
+/// called in its diagnostic.
+pub const DAMAGED: &str = "damaged partial file";
+
 /// Why a partial file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReadError {
@@ -210,6 +214,43 @@ pub fn json_syntax_error(
     bytes: &[u8],
     e: &serde_json::Error,
 ) -> crate::scenario::Diagnostic {
+    json_error_at(file, bytes, e, JSON_SYNTAX)
+}
+
+const JSON_SYNTAX: &str = "JSON syntax error";
+
+/// The byte range of the JSON scalar (a number, `true`/`false`/`null`, or a string with its
+/// quotes) that ends at or just before byte `at` of `text`, past a closing `,`, `]` or `}`.
+fn value_before(text: &[u8], at: usize) -> Option<std::ops::Range<usize>> {
+    let mut last = at.min(text.len().checked_sub(1)?);
+    while matches!(text[last], b',' | b']' | b'}' | b' ' | b'\n') {
+        last = last.checked_sub(1)?;
+    }
+    if text[last] == b'"' {
+        let open = text[..last].iter().rposition(|&b| b == b'"')?;
+        return Some(open..last + 1);
+    }
+    let scalar = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.');
+    if !scalar(text[last]) {
+        return None;
+    }
+    let start = text[..last]
+        .iter()
+        .rposition(|&b| !scalar(b))
+        .map_or(0, |i| i + 1);
+    Some(start..last + 1)
+}
+
+/// A serde_json error of `bytes` (read from `file`) located where the parser stopped:
+/// `FILE:LINE:COL: error: WHAT: MESSAGE` with the line's excerpt. For a syntax error
+/// ([`json_syntax_error`]) and for a value of the wrong type or range in a partial file that
+/// parses as JSON ("damaged partial file: invalid value: integer `-9`, expected u64").
+pub fn json_error_at(
+    file: &str,
+    bytes: &[u8],
+    e: &serde_json::Error,
+    what: &str,
+) -> crate::scenario::Diagnostic {
     let text = String::from_utf8_lossy(bytes);
     // serde_json counts lines from 1 and columns in bytes from 1 (0 before the first byte).
     let line_start: usize = text
@@ -224,13 +265,14 @@ pub fn json_syntax_error(
         .map_or(full.as_str(), |(m, _)| m)
         .to_string();
     let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-    crate::scenario::Diagnostic::at(
-        file,
-        &text,
-        at..end,
-        "",
-        format!("JSON syntax error: {message}"),
-    )
+    // A value's fault (not a syntax error): serde_json stops just past the value; the span
+    // is the whole value (a number, or a string with its quotes).
+    let span = if what == JSON_SYNTAX {
+        at..end
+    } else {
+        value_before(text.as_bytes(), at).unwrap_or(at..end)
+    };
+    crate::scenario::Diagnostic::at(file, &text, span, "", format!("{what}: {message}"))
 }
 
 /// Read one partial file, bounded so that `/dev/zero`, a FIFO or a runaway file cannot
@@ -277,6 +319,22 @@ pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
             }
         })?;
     let file = PartialFile::from_value(value).map_err(|e| {
+        // A value of the wrong type or out of its type's range: at its line and column (the
+        // same bytes read again as a partial file, which locates it), as every file kind
+        // locates a value's fault; a fault of the file as a whole (not a partial file, another
+        // format version) stays file-level.
+        if e.starts_with(DAMAGED)
+            && let Err(located) = serde_json::from_slice::<PartialFile>(&bytes)
+            && located.line() > 0
+        {
+            return ReadError::Invalid(Box::new(
+                json_error_at(&name, &bytes, &located, DAMAGED).with_help(Some(
+                    "a partial file is written whole by `deter run|sweep FILE --shard K/N --out \
+                     PART`; write this shard again"
+                        .into(),
+                )),
+            ));
+        }
         ReadError::Invalid(Box::new(crate::scenario::Diagnostic::file_level(&name, e)))
     })?;
     Ok(Named { name, file })

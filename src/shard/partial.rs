@@ -289,7 +289,7 @@ impl PartialFile {
                 crate::ENGINE_VERSION
             ));
         }
-        serde_json::from_value(value).map_err(|e| format!("damaged partial file: {e}"))
+        serde_json::from_value(value).map_err(|e| format!("{}: {e}", super::DAMAGED))
     }
 }
 
