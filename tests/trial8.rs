@@ -375,68 +375,6 @@ fn a_damaged_value_in_a_partial_file_is_located_at_its_line_and_column() {
     );
 }
 
-/// A sweep's `futures` file naming a column that is not a parameter of the base scenario was
-/// reported at the file ("futures: draws.csv: column `X` is not a parameter ..."), where
-/// `deter run --posterior` locates the same column at its header cell (`draws.csv:1:6`) and
-/// every other fault of a `futures` file is located (`futures: draws.csv:2:3: ...`). It is
-/// located at the header cell now, with the same did-you-mean.
-#[test]
-fn an_unknown_column_of_a_sweeps_futures_is_located_at_its_header_cell() {
-    let d = tempfile::tempdir().unwrap();
-    let draws = d.path().join("draws.csv");
-    std::fs::write(
-        &draws,
-        "# a comment\ndraw,model.war_cots,weight,distance\n0,0.5,1,0\n",
-    )
-    .unwrap();
-    let base = common::scenario("scenarios/western-balkans-2024.toml");
-    let sweep = d.path().join("sweep.toml");
-    std::fs::write(
-        &sweep,
-        format!("base = {base:?}\nruns = 10\nfutures = \"draws.csv\"\n\n[[policy]]\nid = \"a\"\n"),
-    )
-    .unwrap();
-    // `--posterior`'s location of the same column (the words to match).
-    let o = common::run(&[
-        "run",
-        &base,
-        "--posterior",
-        draws.to_str().unwrap(),
-        "--runs",
-        "10",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    let posterior = located(&stderr(&o));
-    assert_eq!(
-        posterior,
-        vec![format!("{}:2:6", draws.display())],
-        "{}",
-        stderr(&o)
-    );
-
-    let out = d.path().join("r.csv");
-    let o = common::run(&[
-        "sweep",
-        sweep.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains(
-            "error: futures: draws.csv:2:6: column `model.war_cots`: `model.war_cots` is not a \
-             parameter of the base scenario"
-        ),
-        "{err}"
-    );
-    assert!(
-        err.contains("help: did you mean `model.war_cost`?"),
-        "{err}"
-    );
-    assert!(!out.exists());
-}
-
 /// `deter merge` never looked at the Ctrl-C flag: the handler took the signal, so Ctrl-C
 /// (or SIGTERM) in the middle of a long merge was ignored and the merge went on to write
 /// its outputs, exit 0 (README: "130 interrupted ... no partial output is left"). It stops
