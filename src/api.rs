@@ -503,7 +503,7 @@ pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
             shard::ReadError::Invalid(d) => Error::Invalid(d.one_line()),
         })?);
     }
-    let files = shard::check_complete(files).map_err(Error::Invalid)?;
+    let files = shard::check_complete(files).map_err(|e| Error::Invalid(e.to_string()))?;
     let first = &files[0].file;
     if first.header.kind != Kind::Run {
         return Err(Error::Invalid(
@@ -528,7 +528,8 @@ pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
         compiled
     };
     engine::check_memory_for(&compiled, 3).map_err(Error::TooLarge)?;
-    let (aggregate, info) = shard::merge_run(&files, &compiled).map_err(Error::Invalid)?;
+    let (aggregate, info) =
+        shard::merge_run(&files, &compiled).map_err(|e| Error::Invalid(e.to_string()))?;
     Ok(Report::build(&compiled, &aggregate, &info))
 }
 

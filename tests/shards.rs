@@ -213,8 +213,7 @@ fn merge_refuses_duplicate_missing_and_mismatched_shards_naming_the_file() {
     refused(
         merge(&[parts[0].clone(), other_seed, parts[2].clone()], &[]),
         &[
-            "`",
-            "seed-7.json` does not belong with `",
+            "seed-7.json: error: header.seed: the file does not belong with `",
             "seed is 7, not 20230924",
         ],
     );
@@ -226,7 +225,10 @@ fn merge_refuses_duplicate_missing_and_mismatched_shards_naming_the_file() {
     std::fs::write(&other_build, edited).unwrap();
     refused(
         merge(&[parts[0].clone(), other_build, parts[2].clone()], &[]),
-        &["other-build.json` does not belong with `", "engine_build"],
+        &[
+            "other-build.json: error: header.engine_build: the file does not belong with `",
+            "engine_build",
+        ],
     );
     refused(
         merge(&[parts[0].clone(), SCENARIO.into()], &[]),
@@ -602,6 +604,6 @@ fn sweep_shards_refuse_resume_and_until_ci_and_merge_checks_the_sweep() {
     let run_part = shard_files(d, SCENARIO, 2, &[]);
     refused(
         merge(&[parts[0].clone(), run_part[1].clone()], &[]),
-        &["does not belong with", "kind"],
+        &["error: header.kind: the file does not belong with", "kind"],
     );
 }

@@ -44,6 +44,15 @@ pub struct MergeArgs {
     pub yearly: bool,
 }
 
+/// A fault found merging: a file's in the layout of every file kind's (`FILE: error: KEY:
+/// PROBLEM`), the set's as a usage error.
+fn merge_fault(e: shard::MergeError) -> CliError {
+    match e {
+        shard::MergeError::File(d) => CliError::Input(crate::scenario::Diagnostics(vec![*d])),
+        shard::MergeError::Set(m) => CliError::Usage(m),
+    }
+}
+
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &args.parts).map_err(CliError::Usage)?;
@@ -64,7 +73,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         })?);
         stop_if_interrupted()?;
     }
-    let files = shard::check_complete(files).map_err(CliError::Usage)?;
+    let files = shard::check_complete(files).map_err(merge_fault)?;
     let first = &files[0];
     let header = first.file.header.clone();
     if header.kind == Kind::Sweep {
@@ -90,7 +99,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     };
     // The merged aggregate, the template and one part at a time.
     crate::engine::check_memory_for(&compiled, 3).map_err(CliError::Usage)?;
-    let (aggregate, info) = shard::merge_run(&files, &compiled).map_err(CliError::Usage)?;
+    let (aggregate, info) = shard::merge_run(&files, &compiled).map_err(merge_fault)?;
     stop_if_interrupted()?;
     let report = Report::build(&compiled, &aggregate, &info);
     let source = &first.file.source.path;
@@ -224,7 +233,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             })
         },
     )
-    .map_err(|m| failure.take().unwrap_or(CliError::Usage(m)))?;
+    .map_err(|m| failure.take().unwrap_or_else(|| merge_fault(m)))?;
     if outputs.len() as u64 != design.n {
         return Err(CliError::Usage(format!(
             "the shards hold {} of the sweep's {} points",

@@ -186,6 +186,42 @@ pub struct Named {
     pub file: PartialFile,
 }
 
+/// Why shards cannot be merged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MergeError {
+    /// A fault of one file at a key of it (`header.seed`, `parts[0].aggregate.region`): the
+    /// file-level diagnostic every file kind gives, `FILE: error: KEY: PROBLEM`.
+    File(Box<crate::scenario::Diagnostic>),
+    /// A fault of the set of files (a shard given twice or missing, runs that do not add up)
+    /// or of the work done with them.
+    Set(String),
+}
+
+impl MergeError {
+    /// A fault of `file` at `key`.
+    fn at(file: &str, key: &str, problem: String) -> Self {
+        let mut d = crate::scenario::Diagnostic::file_level(file, problem);
+        d.path = key.to_string();
+        MergeError::File(Box::new(d))
+    }
+}
+
+impl fmt::Display for MergeError {
+    /// One line: `FILE: KEY: PROBLEM` for a file's fault, the message for the set's.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MergeError::File(d) => f.write_str(&d.one_line()),
+            MergeError::Set(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<String> for MergeError {
+    fn from(m: String) -> Self {
+        MergeError::Set(m)
+    }
+}
+
 /// Largest partial file read (a sweep shard holds one small aggregate per point).
 pub const MAX_PARTIAL_BYTES: usize = 256 << 20;
 
@@ -347,7 +383,7 @@ pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
 pub fn merge_run(
     files: &[Named],
     compiled: &crate::model::Compiled,
-) -> Result<(Aggregate, crate::report::RunInfo), String> {
+) -> Result<(Aggregate, crate::report::RunInfo), MergeError> {
     let header = &files[0].file.header;
     let template = Aggregate::new(compiled);
     let mut merged: Option<Aggregate> = None;
@@ -361,10 +397,10 @@ pub fn merge_run(
     )?;
     let aggregate = merged.unwrap_or(template);
     if aggregate.runs != header.runs {
-        return Err(format!(
+        return Err(MergeError::Set(format!(
             "the shards hold {} runs, but their header says {}",
             aggregate.runs, header.runs
-        ));
+        )));
     }
     let info = crate::report::RunInfo {
         scenario_sha256: header.sha256.clone(),
@@ -381,9 +417,9 @@ pub fn merge_run(
 
 /// Check that `files` are exactly the shards `0..n` of one invocation, each once, each with
 /// the index range its `k` implies; return them ordered by `k`. Every message names a file.
-pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, String> {
+pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
     let Some(first) = files.first() else {
-        return Err("no partial files given".into());
+        return Err(MergeError::Set("no partial files given".into()));
     };
     let reference = first.file.header.clone();
     let ref_name = first.name.clone();
@@ -391,17 +427,25 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, String> {
     let units_ok =
         h.points.checked_mul(h.runs) == Some(h.units) && (h.kind == Kind::Sweep || h.points == 1);
     if !units_ok {
-        return Err(format!(
-            "`{ref_name}`: header says {} points x {} runs = {} units, which does not add up",
-            h.points, h.runs, h.units
+        return Err(MergeError::at(
+            &ref_name,
+            "header.units",
+            format!(
+                "the header says {} points x {} runs = {} units, which does not add up",
+                h.points, h.runs, h.units
+            ),
         ));
     }
     for f in &files {
         if let Some((field, here, there)) = f.file.header.mismatch(h) {
-            return Err(format!(
-                "`{}` does not belong with `{ref_name}`: its {field} is {here}, not {there}; \
-                 merge only the shards of one invocation",
-                f.name
+            let key = field.split(' ').next().unwrap_or(field);
+            return Err(MergeError::at(
+                &f.name,
+                &format!("header.{key}"),
+                format!(
+                    "the file does not belong with `{ref_name}`: its {field} is {here}, not \
+                     {there}; merge only the shards of one invocation"
+                ),
             ));
         }
     }
@@ -409,19 +453,26 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, String> {
     for f in &files {
         let s = f.file.header.shard;
         let Some(shard) = Shard::new(s.k, n) else {
-            return Err(format!(
-                "`{}`: shard {} of {n} does not exist (shards are 0..{})",
-                f.name,
-                s.k,
-                n.saturating_sub(1)
+            return Err(MergeError::at(
+                &f.name,
+                "header.shard",
+                format!(
+                    "shard {} of {n} does not exist (shards are 0..{})",
+                    s.k,
+                    n.saturating_sub(1)
+                ),
             ));
         };
         let (a, b) = shard.range(h.units);
         if (s.first, s.end) != (a, b) {
-            return Err(format!(
-                "`{}`: shard {shard} must cover units {a}..{b}, but the file says {}..{}; \
-                 the file is damaged or was edited",
-                f.name, s.first, s.end
+            return Err(MergeError::at(
+                &f.name,
+                "header.shard",
+                format!(
+                    "shard {shard} must cover units {a}..{b}, but the file says {}..{}; the \
+                     file is damaged or was edited",
+                    s.first, s.end
+                ),
             ));
         }
     }
@@ -429,14 +480,14 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, String> {
     for w in files.windows(2) {
         if w[0].file.header.shard.k == w[1].file.header.shard.k {
             let k = w[0].file.header.shard.k;
-            return Err(if w[0].name == w[1].name {
+            return Err(MergeError::Set(if w[0].name == w[1].name {
                 format!("`{}` (shard {k} of {n}) is given twice", w[0].name)
             } else {
                 format!(
                     "`{}` and `{}` are both shard {k} of {n}; give each shard once",
                     w[0].name, w[1].name
                 )
-            });
+            }));
         }
     }
     if files.len() as u64 != n {
@@ -458,7 +509,7 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, String> {
             .map(|f| format!("`{}` (shard {})", f.name, f.file.header.shard.k))
             .collect::<Vec<_>>()
             .join(", ");
-        return Err(format!(
+        return Err(MergeError::Set(format!(
             "{count} of {n} shards missing: {list}{}; given: {given}{}",
             if count > missing.len() as u64 {
                 ", ..."
@@ -466,7 +517,7 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, String> {
                 ""
             },
             if files.len() > 10 { ", ..." } else { "" },
-        ));
+        )));
     }
     Ok(files)
 }
@@ -479,9 +530,9 @@ pub fn merge_points(
     files: &[Named],
     template: impl Fn(u64) -> Aggregate,
     mut emit: impl FnMut(u64, Aggregate) -> Result<(), String>,
-) -> Result<(), String> {
+) -> Result<(), MergeError> {
     let Some(first) = files.first() else {
-        return Err("no partial files given".into());
+        return Err(MergeError::Set("no partial files given".into()));
     };
     let runs = first.file.header.runs;
     let mut current: Option<(u64, Aggregate, Aggregate)> = None; // (point, template, merged)
@@ -495,29 +546,36 @@ pub fn merge_points(
             .map(|p| (p.point, p.first_run, p.aggregate.runs))
             .collect();
         if found != expected {
-            return Err(format!(
-                "`{}`: its parts do not cover its units {}..{} point by point; the file is \
-                 damaged or was edited",
-                f.name, s.first, s.end
+            return Err(MergeError::at(
+                &f.name,
+                "parts",
+                format!(
+                    "they do not cover the file's units {}..{} point by point; the file is \
+                     damaged or was edited",
+                    s.first, s.end
+                ),
             ));
         }
         for (i, part) in f.file.parts.iter().enumerate() {
             if current.as_ref().is_none_or(|c| c.0 != part.point) {
                 if let Some((p, _, agg)) = current.take() {
-                    emit(p, agg)?;
+                    emit(p, agg).map_err(MergeError::Set)?;
                 }
                 let t = template(part.point);
                 current = Some((part.point, t.clone(), t));
             }
             let (_, shape, merged) = current.as_mut().expect("set above");
-            part.aggregate
-                .check_shape(shape)
-                .map_err(|e| format!("`{}`: parts[{i}].{e}", f.name))?;
+            part.aggregate.check_shape(shape).map_err(|e| {
+                MergeError::File(Box::new(crate::scenario::Diagnostic::file_level(
+                    &f.name,
+                    format!("parts[{i}].{e}"),
+                )))
+            })?;
             merged.merge(&part.aggregate);
         }
     }
     if let Some((p, _, agg)) = current.take() {
-        emit(p, agg)?;
+        emit(p, agg).map_err(MergeError::Set)?;
     }
     Ok(())
 }
@@ -706,7 +764,7 @@ mod tests {
         }
 
         fn merge_files(c: &Compiled, files: Vec<Named>) -> Result<Aggregate, String> {
-            let files = check_complete(files)?;
+            let files = check_complete(files).map_err(|e| e.to_string())?;
             let template = Aggregate::new(c);
             let mut out = None;
             merge_points(
@@ -717,7 +775,8 @@ mod tests {
                     out = Some(a);
                     Ok(())
                 },
-            )?;
+            )
+            .map_err(|e| e.to_string())?;
             Ok(out.expect("one point"))
         }
 
@@ -858,7 +917,7 @@ mod tests {
             foreign.file.header.seed = 12;
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), foreign]).unwrap_err();
             assert!(
-                e.contains("`other.json` does not belong with `part-0.json`"),
+                e.contains("other.json: header.seed: the file does not belong with `part-0.json`"),
                 "{e}"
             );
             assert!(e.contains("seed is 12, not 11"), "{e}");
@@ -867,7 +926,7 @@ mod tests {
             other_n.name = "three.json".into();
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), other_n]).unwrap_err();
             assert!(
-                e.contains("`three.json`") && e.contains("shard count n"),
+                e.starts_with("three.json: header.") && e.contains("shard count n"),
                 "{e}"
             );
         }
@@ -880,14 +939,17 @@ mod tests {
             moved.file.header.shard.first = 21;
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), moved]).unwrap_err();
             assert!(
-                e.contains("`part-1.json`: shard 1/2 must cover units 20..40"),
+                e.contains("part-1.json: header.shard: shard 1/2 must cover units 20..40"),
                 "{e}"
             );
 
             let mut short = named(&c, runs, 1, 2);
             short.file.parts[0].aggregate.runs -= 1;
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), short]).unwrap_err();
-            assert!(e.contains("`part-1.json`: its parts do not cover"), "{e}");
+            assert!(
+                e.contains("part-1.json: parts: they do not cover the file's units"),
+                "{e}"
+            );
 
             let mut bins = named(&c, runs, 1, 2);
             bins.file.parts[0].aggregate.rivalries[0]

@@ -1,0 +1,98 @@
+//! Faults a tester found after trial 8 (polish8): messages out of the layout every other
+//! command uses, outcomes named apart from their declared label, counts without thousands
+//! separators, a flag's help without its range. Expected words are taken from the readers
+//! and commands that already get them right, not from the code under test.
+
+mod common;
+use common::{run, scenario, stderr};
+
+/// The first `error:` line of `err` split as (location, rest): "LOC: error: REST".
+fn first_fault(err: &str) -> (String, String) {
+    let line = err
+        .lines()
+        .find(|l| l.contains("error: "))
+        .unwrap_or_else(|| panic!("no error line in {err}"));
+    let (at, rest) = line
+        .split_once("error: ")
+        .unwrap_or_else(|| panic!("not `LOC: error: ...`: {line}"));
+    (at.trim_end_matches(": ").to_string(), rest.to_string())
+}
+
+/// `deter merge`'s consistency faults (an event in more runs than the part has, a file of
+/// another invocation, parts that do not cover the file's range) said "error: `bad.json`:
+/// KEY: PROBLEM", with the file inside the message, where every other command's file fault
+/// reads "FILE: error: KEY: PROBLEM" (a damaged value of the same file:
+/// "bad.json:5:90: error: damaged partial file: ..."). They take that layout now, exit 2.
+#[test]
+fn merge_consistency_faults_take_the_file_fault_layout() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let mut parts = Vec::new();
+    for k in 0..2 {
+        let part = d.path().join(format!("part-{k}.json"));
+        let o = run(&[
+            "run",
+            &base,
+            "--runs",
+            "20",
+            "--no-attribution",
+            "--shard",
+            &format!("{k}/2"),
+            "--out",
+            part.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        parts.push(part);
+    }
+    let part0: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&parts[0]).unwrap()).unwrap();
+    let part1: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&parts[1]).unwrap()).unwrap();
+    let bad = d.path().join("bad.json");
+    let name = bad.display().to_string();
+    // (which part is edited, the edit, the key, what the problem says)
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(usize, Edit, &str, &str); 3] = [
+        (
+            0,
+            |v| v["parts"][0]["aggregate"]["region"]["events"][0] = serde_json::json!(11),
+            "parts[0].aggregate.region",
+            "an event in more runs than there are (10)",
+        ),
+        (
+            1,
+            |v| v["header"]["seed"] = serde_json::json!(7),
+            "header.seed",
+            "does not belong with",
+        ),
+        (
+            1,
+            |v| v["parts"][0]["first_run"] = serde_json::json!(11),
+            "parts",
+            "do not cover",
+        ),
+    ];
+    for (k, edit, key, says) in cases {
+        let mut v = if k == 0 { part0.clone() } else { part1.clone() };
+        edit(&mut v);
+        std::fs::write(&bad, serde_json::to_vec(&v).unwrap()).unwrap();
+        let other = parts[1 - k].to_str().unwrap();
+        let args: Vec<&str> = if k == 0 {
+            vec!["merge", &name, other]
+        } else {
+            vec!["merge", other, &name]
+        };
+        let o = run(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        let (at, rest) = first_fault(&err);
+        assert_eq!(at, name, "{err}");
+        assert!(rest.starts_with(&format!("{key}: ")), "{err}");
+        assert!(rest.contains(says), "{err}");
+        assert!(
+            !rest.contains('`') || !rest.contains(&format!("`{name}`")),
+            "{err}"
+        );
+    }
+}
