@@ -1136,11 +1136,25 @@ fn files_from_runs_the_listed_files_as_the_command_line_would() {
     // An empty list, and a missing one (the same message as a missing scenario file).
     let empty = dir.path().join("empty.txt");
     std::fs::write(&empty, "# nothing yet\n\n").unwrap();
+    // In the layout of every empty input (`FILE: error: the file ...`), polish8: it read
+    // "error: --files-from `LIST` lists no scenario file".
     deter()
         .args(["run", "--files-from", empty.to_str().unwrap()])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("lists no scenario file"));
+        .stderr(predicate::str::starts_with(format!(
+            "{}: error: the file holds only comments",
+            empty.display()
+        )));
+    std::fs::write(&empty, "\n").unwrap();
+    deter()
+        .args(["run", "--files-from", empty.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(format!(
+            "{}: error: the file is empty",
+            empty.display()
+        )));
     let missing = dir.path().join("missing.txt");
     let missing = missing.to_str().unwrap();
     let as_list = deter()

@@ -96,3 +96,39 @@ fn merge_consistency_faults_take_the_file_fault_layout() {
         );
     }
 }
+
+/// `deter robust` on results that are not levers x futures (a grid's) said "error: not a
+/// levers x futures results file (...) (in `grid.csv`)", the file at the end in another
+/// layout than every file fault's; it reads "grid.csv: error: not a levers x futures results
+/// file ...", exit 2. A flag's fault keeps its flag (`--threshold`). (`deter run
+/// --files-from` with an empty list: tests/cli.rs files_from_runs_the_listed_files_...)
+#[test]
+fn robust_on_results_that_are_not_levers_x_futures_takes_the_file_fault_layout() {
+    let d = tempfile::tempdir().unwrap();
+    let grid = d.path().join("grid.csv");
+    std::fs::write(
+        &grid,
+        "point,model.war_cost,runs,use_of_force_p,use_of_force_mc95_lo,use_of_force_mc95_hi\n\
+         0,0.5,100,0.2,0.1,0.3\n1,1.0,100,0.1,0.05,0.2\n",
+    )
+    .unwrap();
+    let name = grid.display().to_string();
+    let o = run(&["robust", &name]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    let (at, rest) = first_fault(&err);
+    assert_eq!(at, name, "{err}");
+    assert!(
+        rest.starts_with("not a levers x futures results file"),
+        "{err}"
+    );
+    assert!(!rest.contains("(in `"), "{err}");
+    // A flag's fault is the flag's.
+    let o = run(&["robust", &name, "--threshold", "use_of_forse=0.2"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("error: --threshold: `use_of_forse`"),
+        "{err}"
+    );
+}

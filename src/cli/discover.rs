@@ -316,12 +316,20 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         if let Some(fault) = cell_fault(&results, &e) {
             return fault;
         }
-        let flag = if e.contains("headline outcome (") {
-            "--threshold: "
-        } else {
-            ""
-        };
-        CliError::Usage(format!("{flag}{e} (in `{}`)", args.results.display()))
+        if e.contains("headline outcome (") {
+            return CliError::Usage(format!(
+                "--threshold: {e} (in `{}`)",
+                args.results.display()
+            ));
+        }
+        if e.starts_with("--") {
+            return CliError::Usage(format!("{e} (in `{}`)", args.results.display()));
+        }
+        // A fault of the results file (not levers x futures, one policy, no outcome column):
+        // the layout of every file fault, `FILE: error: PROBLEM`.
+        CliError::Input(crate::scenario::Diagnostics(vec![
+            crate::scenario::Diagnostic::file_level(&args.results.display().to_string(), e),
+        ]))
     })?;
     if !args.quiet {
         emit(

@@ -312,11 +312,19 @@ pub fn read_files_from(args: &mut RunArgs) -> Result<(), CliError> {
         return Err(CliError::Input(diags));
     }
     if args.files.is_empty() {
-        return Err(CliError::Usage(format!(
-            "--files-from `{}` lists no scenario file (one path a line; blank lines and \
-             lines starting with # are skipped)",
-            list.display()
-        )));
+        // Nothing but blank lines and comments: the words of every input kind.
+        let what = if text.trim().is_empty() {
+            "is empty"
+        } else {
+            "holds only comments"
+        };
+        let d = crate::scenario::Diagnostic::file_level(&name, format!("the file {what}"))
+            .with_help(Some(
+                "a --files-from list holds one scenario file path a line (blank lines and \
+                 lines starting with # are skipped)"
+                    .into(),
+            ));
+        return Err(CliError::Input(crate::scenario::Diagnostics(vec![d])));
     }
     args.files.shrink_to_fit();
     Ok(())
