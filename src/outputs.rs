@@ -62,6 +62,17 @@ pub struct Event {
     pub holds: fn(EventSet) -> bool,
 }
 
+impl Event {
+    /// The event's name in running text, its [`label`](Event::label) without the trailing
+    /// parenthesis: "display of force" for "display of force (MID >= 3)", as in "P(display
+    /// of force within 10 years)".
+    pub fn name(&self) -> &'static str {
+        self.label
+            .split_once(" (")
+            .map_or(self.label, |(name, _)| name)
+    }
+}
+
 /// Every reported event, in output order. The count is [`N_EVENTS`].
 pub const EVENTS: [Event; 7] = [
     Event {

@@ -132,3 +132,90 @@ fn robust_on_results_that_are_not_levers_x_futures_takes_the_file_fault_layout()
         "{err}"
     );
 }
+
+/// The event named on a line `P(NAME within N years)`, if any.
+fn p_names(line: &str) -> Vec<String> {
+    line.match_indices("P(")
+        .filter_map(|(i, _)| {
+            let rest = &line[i + 2..];
+            rest.find(" within ").map(|j| rest[..j].to_string())
+        })
+        .collect()
+}
+
+/// The attribution lines named outcomes by their JSON keys in words ("P(non state incident
+/// within 10 years)", "P(display within 10 years)") where the table above says
+/// "non-state violence (not MID)" and "display of force (MID >= 3)". Each line now names its
+/// outcome as the label it stands under, without the label's parenthesis, in `run` and in
+/// `compare`'s shift section.
+#[test]
+fn attribution_lines_name_each_outcome_by_its_table_label() {
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    // The label without its parenthesis: "display of force (MID >= 3)" -> "display of force".
+    let name_of = |label: &str| label.split(" (").next().unwrap().to_string();
+    let o = run(&["run", &base, "--runs", "200", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let mut seen = 0;
+    let mut current: Option<String> = None;
+    for line in out.lines() {
+        // "    LABEL: 99.2% as is, ...: removing all three raises P(NAME within ...), of which"
+        if let Some((label, rest)) = line.trim_start().split_once(": ")
+            && rest.contains("as is,")
+        {
+            current = Some(name_of(label));
+        }
+        for name in p_names(line) {
+            if name == "event" {
+                continue; // the explanation's "P(event within 10 years)"
+            }
+            let want = current
+                .as_deref()
+                .unwrap_or_else(|| panic!("no label above: {line}"));
+            assert_eq!(name, want, "{line}");
+            seen += 1;
+        }
+    }
+    // 7 outcomes x (all three + 3 levels).
+    assert_eq!(seen, 28, "{out}");
+    for name in [
+        "display of force",
+        "non-state violence",
+        "crisis opportunity",
+    ] {
+        assert!(out.contains(&format!("P({name} within 10 years)")), "{out}");
+    }
+
+    // compare: "    LABEL" then four lines "... changes P(NAME within ...)".
+    let o = run(&[
+        "compare",
+        &base,
+        &base,
+        "--runs",
+        "100",
+        "--quiet",
+        "--set-b",
+        "model.war_cost=1.0",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let shift = out
+        .split("How B shifts which level deters")
+        .nth(1)
+        .expect("a shift section");
+    let mut seen = 0;
+    let mut current: Option<String> = None;
+    for line in shift.lines() {
+        if line.starts_with("    ") && !line.starts_with("     ") {
+            current = Some(name_of(line.trim()));
+        }
+        for name in p_names(line) {
+            if name == "event" {
+                continue;
+            }
+            assert_eq!(Some(name.as_str()), current.as_deref(), "{line}");
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 28, "{shift}");
+}

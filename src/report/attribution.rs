@@ -297,11 +297,6 @@ impl AttributionShiftOut {
     }
 }
 
-/// "use of force" from the key `use_of_force`.
-fn words(key: &str) -> String {
-    key.replace('_', " ")
-}
-
 /// Percentage points with one decimal, signed.
 fn pp(x: f64) -> String {
     format!("{:+.1}", 100.0 * x)
@@ -395,20 +390,20 @@ pub fn table_section(out: &mut String, a: &AttributionOut, horizon: u32, single:
         let _ = writeln!(out, "  {}", entity_heading(&e.entity, single));
         for k in table_order() {
             let x = &e.events.0[k];
-            let ev = words(EVENTS[k].key);
+            let ev = EVENTS[k].name();
             let _ = writeln!(
                 out,
                 "    {}: {:.1}% as is, {:.1}% with all three defender levels removed: removing all three {}, of which",
                 EVENTS[k].label,
                 100.0 * x.p_as_is,
                 100.0 * x.p_all_removed,
-                effect(&ev, &x.removing_all, horizon)
+                effect(ev, &x.removing_all, horizon)
             );
             for (name, c) in LEVELS.iter().zip(x.levels()) {
                 let _ = writeln!(
                     out,
                     "      removing the defenders' {name} level {}",
-                    effect(&ev, c, horizon)
+                    effect(ev, c, horizon)
                 );
             }
         }
@@ -440,7 +435,7 @@ pub fn shift_table_section(
         let _ = writeln!(out, "  {}", entity_heading(&e.entity, single));
         for k in table_order() {
             let x = &e.events.0[k];
-            let ev = words(EVENTS[k].key);
+            let ev = EVENTS[k].name();
             let _ = writeln!(out, "    {}", EVENTS[k].label);
             let names = ["all three", LEVELS[0], LEVELS[1], LEVELS[2]];
             let rows = [&x.removing_all, &x.military, &x.political, &x.economic];
