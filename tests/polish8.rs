@@ -219,3 +219,110 @@ fn attribution_lines_name_each_outcome_by_its_table_label() {
     }
     assert_eq!(seen, 28, "{shift}");
 }
+
+/// Every run of four or more digits in `text` that is not a decimal's fraction, a year of a
+/// citation (1900 to 2099: the counts the tests print are outside it) or part of a longer
+/// token (a hash, a path): a count printed without separators.
+fn ungrouped_counts(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let before = start.checked_sub(1).map(|j| bytes[j]);
+            let after = bytes.get(i).copied();
+            let glued = |b: Option<u8>| {
+                b.is_some_and(|b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'.' | b',' | b'-' | b'_' | b'/')
+                })
+            };
+            // "1,075.4": the integer part before a decimal point counts; a fraction does not.
+            let standalone = !glued(before) && (!glued(after) || after == Some(b'.'));
+            let year =
+                i - start == 4 && (1900..2100).contains(&text[start..i].parse::<u32>().unwrap());
+            if i - start >= 4 && standalone && !year {
+                found.push(text[start..i].to_string());
+            }
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+/// Counts printed for people without thousands separators: "n = 10000 runs" in compare's
+/// attribution lines, "50 parameter draws x 1000 runs each" in the nested table, "mean of 2000
+/// runs" and "1075.4 u64 words" in `deter bench`, whose header also said
+/// "(scenarios/western-balkans-2024.toml (bundled))". Each is grouped as every other count
+/// is ("10,000 runs"), from the one separator function; the seed (an identifier) is not.
+#[test]
+fn counts_printed_for_people_have_thousands_separators() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    // compare: the crisis opportunity never varies, its intervals are undefined with n.
+    let o = run(&[
+        "compare",
+        &base,
+        &base,
+        "--runs",
+        "1500",
+        "--quiet",
+        "--set-b",
+        "model.war_cost=1.0",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("no variation among n = 1,500 runs"), "{out}");
+    let body: String = out.lines().skip(4).collect::<Vec<_>>().join("\n");
+    assert_eq!(ungrouped_counts(&body), Vec::<String>::new(), "{out}");
+
+    // The nested table (a posterior of two draws of one parameter).
+    let post = common::write_posterior(
+        d.path(),
+        &["model.war_cost"],
+        &[(&[0.5], 1.0), (&[0.8], 1.0)],
+    );
+    let o = run(&[
+        "run",
+        &base,
+        "--posterior",
+        post.to_str().unwrap(),
+        "--draws",
+        "2",
+        "--runs",
+        "1200",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("2 parameter draws x 1,200 runs each"), "{out}");
+    // The seed is an identifier, not a count.
+    let without_seed = out.replace("seed 20230924", "");
+    assert_eq!(
+        ungrouped_counts(&without_seed),
+        Vec::<String>::new(),
+        "{out}"
+    );
+
+    // bench: 2,000 runs counted, u64 words over a thousand per run, the bundled file named
+    // once in one parenthesis.
+    let o = run(&["bench", "--runs", "2000", "--repeat", "1", "--threads", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let draws = out
+        .lines()
+        .find(|l| l.starts_with("draws per run"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(draws.contains("mean of 2,000 runs"), "{draws}");
+    assert_eq!(ungrouped_counts(draws), Vec::<String>::new(), "{draws}");
+    let head = out.lines().next().unwrap();
+    assert_eq!(head.matches('(').count(), 1, "{head}");
+    assert!(
+        head.contains("scenarios/western-balkans-2024.toml"),
+        "{head}"
+    );
+}

@@ -704,8 +704,8 @@ pub fn summarise(outcome: &'static str, p: &[f64], runs: u64) -> OutcomeSummary 
 pub fn table(n: &Nested, scenario: &str) -> String {
     let mut out = format!(
         "{scenario}: {} parameter draws x {} runs each (seed {})\n\n{:<18} {:>8}  {:<40}  {:<28}  {}\n",
-        n.draws,
-        n.runs_per_draw,
+        crate::report::table::thousands(n.draws),
+        crate::report::table::thousands(n.runs_per_draw),
         n.seed,
         "outcome",
         "mean",
@@ -722,7 +722,7 @@ pub fn table(n: &Nested, scenario: &str) -> String {
             format!("[{}, {}]", pct(o.q05), pct(o.q95)),
             match interval95(o.mean, o.se_mean) {
                 Some((lo, hi)) => format!("[{}, {}]", pct(lo.max(0.0)), pct(hi.min(1.0))),
-                None => undefined_reason(p),
+                None => crate::report::table::readable_reason(&undefined_reason(p)),
             },
             100.0 * o.parametric_share
         ));
@@ -903,8 +903,8 @@ pub fn compare_table(c: &NestedComparison, a: &str, b: &str) -> String {
     let mut out = format!(
         "A: {a}\nB: {b}\n{} parameter draws x {} runs each, A and B on the same draws and run streams (seed {})\n\n\
          {:<18} {:>7} {:>7} {:>10}  {:<38}  {:<26}  {}\n",
-        c.draws,
-        c.runs_per_draw,
+        crate::report::table::thousands(c.draws),
+        crate::report::table::thousands(c.runs_per_draw),
         c.seed,
         "outcome",
         "A",
@@ -924,7 +924,7 @@ pub fn compare_table(c: &NestedComparison, a: &str, b: &str) -> String {
             format!("[{}, {}] pts", pts(e.q05), pts(e.q95)),
             match interval95(e.mean, e.se_mean) {
                 Some((lo, hi)) => format!("[{}, {}] pts", pts(lo), pts(hi)),
-                None => undefined_reason(p),
+                None => crate::report::table::readable_reason(&undefined_reason(p)),
             },
             pct(e.p_b_lower)
         ));

@@ -378,8 +378,8 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
         "<h1>{}</h1>\n<p>Nested Monte Carlo: {} parameter draws x {} runs each (seed {}), engine {}. \
          Uncertain parameters: {}.</p>\n{LEGEND}",
         esc(scenario),
-        n.draws,
-        n.runs_per_draw,
+        crate::report::table::thousands(n.draws),
+        crate::report::table::thousands(n.runs_per_draw),
         n.seed,
         crate::ENGINE_VERSION,
         esc(&source_text(&n.parameters, posterior_file))
@@ -445,8 +445,8 @@ pub fn compare_html(
         esc(bname),
         esc(a),
         esc(bname),
-        c.draws,
-        c.runs_per_draw,
+        crate::report::table::thousands(c.draws),
+        crate::report::table::thousands(c.runs_per_draw),
         c.seed,
         crate::ENGINE_VERSION,
         esc(&source_text(&c.parameters, posterior_file))

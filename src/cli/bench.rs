@@ -13,7 +13,7 @@ use crate::scenario;
 
 /// The bundled baseline, benchmarked when no file is given.
 const BASELINE: &str = include_str!("../../scenarios/western-balkans-2024.toml");
-const BASELINE_NAME: &str = "scenarios/western-balkans-2024.toml (bundled)";
+const BASELINE_NAME: &str = "scenarios/western-balkans-2024.toml, bundled";
 
 /// Most repetitions of one measurement (`--repeat`).
 const MAX_REPEAT: u64 = 1_000;
@@ -165,12 +165,13 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     );
     out += &format!("relevance: {pruned} (what can influence an output)\n");
     out += &format!(
-        "draws per run that can affect an output (the floor's; mean of {counted} runs): {:.1} normals, {:.1} uniforms, {:.2} Beta from {:.1} process streams; {:.1} u64 words from the generators\n\n",
-        per(counts.normals),
-        per(counts.uniforms),
-        per(counts.betas),
-        per(counts.streams),
-        per(counts.words),
+        "draws per run that can affect an output (the floor's; mean of {} runs): {} normals, {} uniforms, {} Beta from {} process streams; {} u64 words from the generators\n\n",
+        table::thousands(counted),
+        table::thousands_decimal(per(counts.normals), 1),
+        table::thousands_decimal(per(counts.uniforms), 1),
+        table::thousands_decimal(per(counts.betas), 2),
+        table::thousands_decimal(per(counts.streams), 1),
+        table::thousands_decimal(per(counts.words), 1),
     );
     out += &format!(
         "{:<24} {:>12} {:>14} {:>10}\n",

@@ -331,7 +331,7 @@ fn effect(event: &str, c: &ChangeOut, horizon: u32) -> String {
         }
         _ => format!(
             "paired 95% interval {}",
-            c.undefined.as_deref().unwrap_or("undefined")
+            super::table::readable_reason(c.undefined.as_deref().unwrap_or("undefined"))
         ),
     };
     format!(
@@ -451,7 +451,7 @@ pub fn shift_table_section(
                     }
                     _ => format!(
                         "paired 95% interval {}",
-                        l.undefined.as_deref().unwrap_or("undefined")
+                        super::table::readable_reason(l.undefined.as_deref().unwrap_or("undefined"))
                     ),
                 };
                 let _ = writeln!(
@@ -573,7 +573,9 @@ fn html_change_cells(
                 // The reason may be long ("undefined (no variation among n = ... runs)"):
                 // it wraps, so that the table fits the page.
                 "<td class=\"n undef\" colspan=\"2\">{}</td>",
-                esc(undefined.as_deref().unwrap_or("undefined"))
+                esc(&super::table::readable_reason(
+                    undefined.as_deref().unwrap_or("undefined")
+                ))
             );
         }
     }

@@ -116,7 +116,9 @@ fn interval_cells(
         None => format!(
             "<td class=\"n\" colspan=\"2\" data-k=\"{}_lo\">{}</td>",
             esc(k),
-            esc(undefined.as_deref().unwrap_or("undefined"))
+            esc(&super::table::readable_reason(
+                undefined.as_deref().unwrap_or("undefined")
+            ))
         ),
     }
 }

@@ -82,6 +82,42 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `x` with `decimals` decimals, its integer part grouped by [`thousands`]: 1075.4 with one
+/// decimal -> "1,075.4". For means of counts printed for people (never in JSON or CSV).
+pub fn thousands_decimal(x: f64, decimals: usize) -> String {
+    let text = format!("{x:.decimals$}");
+    let (sign, digits) = text.strip_prefix('-').map_or(("", text.as_str()), |d| ("-", d));
+    let (int, frac) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));
+    match int.parse::<u64>() {
+        Ok(n) => match frac {
+            Some(f) => format!("{sign}{}.{f}", thousands(n)),
+            None => format!("{sign}{}", thousands(n)),
+        },
+        // inf, NaN: as printed.
+        Err(_) => text.clone(),
+    }
+}
+
+/// A reason an interval is undefined, for people: the count after "n = " grouped by
+/// [`thousands`] ("undefined (no variation among n = 10,000 runs)"). JSON and CSV keep the
+/// reason as the statistics word it, "n = 10000".
+pub fn readable_reason(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len() + 4);
+    let mut rest = reason;
+    while let Some(at) = rest.find("n = ") {
+        let (head, tail) = rest.split_at(at + 4);
+        out.push_str(head);
+        let end = tail.find(|c: char| !c.is_ascii_digit()).unwrap_or(tail.len());
+        match tail[..end].parse::<u64>() {
+            Ok(n) => out.push_str(&thousands(n)),
+            Err(_) => out.push_str(&tail[..end]),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Every distribution metric, in table order.
 fn metrics(out: &mut String, m: &Metrics) {
     for ((_, d), def) in m.entries().zip(&METRICS) {
@@ -431,11 +467,11 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
                 pct(o.p_b),
                 pp(o.diff),
                 o.paired.as_ref().map_or_else(
-                    || o.undefined.clone().unwrap_or_default(),
+                    || readable_reason(o.undefined.as_deref().unwrap_or_default()),
                     |i| format!("[{}, {}]", pp(i.lo), pp(i.hi))
                 ),
                 o.unpaired.as_ref().map_or_else(
-                    || o.undefined.clone().unwrap_or_default(),
+                    || readable_reason(o.undefined.as_deref().unwrap_or_default()),
                     |i| format!("[{}, {}]", pp(i.lo), pp(i.hi))
                 ),
                 if o.excludes_zero { " *" } else { "" }
@@ -456,7 +492,7 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
                 num(m.mean_b),
                 format!("{:+.3}", m.diff),
                 m.paired.as_ref().map_or_else(
-                    || m.undefined.clone().unwrap_or_default(),
+                    || readable_reason(m.undefined.as_deref().unwrap_or_default()),
                     |i| format!("[{:+.3}, {:+.3}]", i.lo, i.hi)
                 ),
                 if m.excludes_zero { " *" } else { "" }
