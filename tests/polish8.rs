@@ -326,3 +326,83 @@ fn counts_printed_for_people_have_thousands_separators() {
         "{head}"
     );
 }
+
+/// The help of `flag` in `deter CMD --help` (its lines up to the next flag), in one line.
+fn flag_help(cmd: &str, flag: &str) -> String {
+    let o = run(&[cmd, "--help"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let mut lines = text.lines().skip_while(|l| {
+        !l.trim_start()
+            .strip_prefix(flag)
+            .is_some_and(|r| r.starts_with(' ') || r.is_empty())
+    });
+    let first = lines
+        .next()
+        .unwrap_or_else(|| panic!("no {flag} in `deter {cmd} --help`:\n{text}"));
+    let mut help = first.trim().to_string();
+    for l in lines {
+        if l.trim_start().starts_with('-') || l.trim().is_empty() {
+            break;
+        }
+        help.push(' ');
+        help.push_str(l.trim());
+    }
+    help
+}
+
+/// 1234567 -> "1,234,567", written here apart from the crate's function.
+fn grouped(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `--draws --help` did not give its range (1 to 1,000,000) where `--horizon-years --help`
+/// did. Every integer flag's help gives the range its parser accepts, from the constants the
+/// settings layer checks: the help's bounds are accepted and one past them refused.
+#[test]
+fn every_integer_flags_help_gives_its_range() {
+    let cases: &[(&str, &str, u64, u64)] = &[
+        ("run", "--runs", 1, deter::MAX_RUNS),
+        ("run", "--seed", 0, deter::settings::MAX_SEED),
+        ("run", "--threads", 0, deter::MAX_THREADS as u64),
+        ("run", "--horizon-years", 1, 200),
+        ("run", "--max-runs", 1, deter::MAX_RUNS),
+        ("run", "--draws", 1, 1_000_000),
+        ("compare", "--runs", 1, deter::MAX_RUNS),
+        ("compare", "--seed", 0, deter::settings::MAX_SEED),
+        ("compare", "--horizon-years", 1, 200),
+        ("compare", "--draws", 1, 1_000_000),
+        ("sweep", "--runs", 1, deter::MAX_RUNS),
+        ("sweep", "--seed", 0, deter::settings::MAX_SEED),
+        ("sweep", "--horizon-years", 1, 200),
+        ("sweep", "--threads", 0, deter::MAX_THREADS as u64),
+        ("calibrate", "--threads", 0, deter::MAX_THREADS as u64),
+        ("bench", "--runs", 1, deter::MAX_RUNS),
+        ("bench", "--repeat", 1, 1_000),
+        ("bench", "--seed", 0, deter::settings::MAX_SEED),
+        ("bench", "--sweep-points", 1, deter::MAX_RUNS),
+        ("bench", "--runs-per-point", 1, deter::MAX_RUNS),
+        ("discover", "--boxes", 1, 100),
+    ];
+    for &(cmd, flag, min, max) in cases {
+        let help = flag_help(cmd, flag);
+        let range = format!("{} to {}", grouped(min), grouped(max));
+        assert!(
+            help.contains(&range),
+            "deter {cmd} {flag}: `{help}` lacks `{range}`"
+        );
+    }
+    // The range stated is the one enforced: one past the top is refused with that range.
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let o = run(&["run", &base, "--draws", "1000001", "--runs", "10"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("1000000"), "{}", stderr(&o));
+}

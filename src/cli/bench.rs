@@ -18,6 +18,23 @@ const BASELINE_NAME: &str = "scenarios/western-balkans-2024.toml, bundled";
 /// Most repetitions of one measurement (`--repeat`).
 const MAX_REPEAT: u64 = 1_000;
 
+/// `--repeat`: 1 to [`MAX_REPEAT`].
+const REPEAT: super::IntRange = super::IntRange {
+    flag: "--repeat",
+    min: 1,
+    max: MAX_REPEAT,
+};
+/// `--sweep-points`: 1 to [`crate::MAX_RUNS`].
+const SWEEP_POINTS: super::IntRange = super::IntRange {
+    flag: "--sweep-points",
+    ..super::RUNS
+};
+/// `--runs-per-point`: 1 to [`crate::MAX_RUNS`].
+const RUNS_PER_POINT: super::IntRange = super::IntRange {
+    flag: "--runs-per-point",
+    ..super::RUNS
+};
+
 /// Runs whose draws are counted to size the RNG floor.
 const COUNT_RUNS: u64 = 2_000;
 
@@ -25,30 +42,41 @@ const COUNT_RUNS: u64 = 2_000;
 pub struct BenchArgs {
     /// Scenario file (TOML) [default: the bundled Western Balkans 2024 baseline].
     pub file: Option<PathBuf>,
-    /// Runs per measurement.
+    // Runs per measurement (help: the range from `RUNS`).
     #[arg(long, default_value_t = 100_000, allow_negative_numbers = true,
-          value_parser = super::int_flag::<u64>("--runs", 1, crate::MAX_RUNS))]
+          help = super::RUNS.help("Runs per measurement", ""),
+          value_parser = super::RUNS.parser::<u64>())]
     pub runs: u64,
-    /// Repetitions of each measurement; the fastest is reported.
+    // Repetitions of each measurement (help: the range from `REPEAT`).
     #[arg(long, default_value_t = 3, allow_negative_numbers = true,
-          value_parser = super::int_flag::<u32>("--repeat", 1, MAX_REPEAT))]
+          help = REPEAT.help("Repetitions of each measurement", "; the fastest is reported"),
+          value_parser = REPEAT.parser::<u32>())]
     pub repeat: u32,
-    /// Master seed [default: the file's scenario.seed].
-    #[arg(long, allow_negative_numbers = true, value_parser = super::parse_seed)]
+    // Master seed (help: the range from `SEED`).
+    #[arg(long, allow_negative_numbers = true,
+          help = super::SEED.help("Master seed", " [default: the file's scenario.seed]"),
+          value_parser = super::parse_seed)]
     pub seed: Option<u64>,
     /// Threads of the parallel measurement (`--threads`, shared with every command that
     /// simulates and resolved by the settings layer).
     #[command(flatten)]
     pub threads: super::flags::ThreadsFlag,
-    /// Instead: time a sweep of this many points on 1 thread (per point: clone the scenario,
-    /// set the first rivalry's monitoring, compile, simulate) and report the share of time
-    /// spent outside simulation.
+    // Instead: time a sweep of this many points on 1 thread (per point: clone the scenario,
+    // set the first rivalry's monitoring, compile, simulate) and report the share of time
+    // spent outside simulation.
     #[arg(long, allow_negative_numbers = true,
-          value_parser = super::int_flag::<u64>("--sweep-points", 1, crate::MAX_RUNS))]
+          help = SWEEP_POINTS.help(
+              "Instead: time a sweep of this many points on 1 thread (per point: clone the \
+               scenario, set the first rivalry's monitoring, compile, simulate) and report the \
+               share of time spent outside simulation",
+              "",
+          ),
+          value_parser = SWEEP_POINTS.parser::<u64>())]
     pub sweep_points: Option<u64>,
-    /// Runs per sweep point (with --sweep-points).
+    // Runs per sweep point (with --sweep-points).
     #[arg(long, default_value_t = 100, allow_negative_numbers = true, requires = "sweep_points",
-          value_parser = super::int_flag::<u64>("--runs-per-point", 1, crate::MAX_RUNS))]
+          help = RUNS_PER_POINT.help("Runs per sweep point", " (with --sweep-points)"),
+          value_parser = RUNS_PER_POINT.parser::<u64>())]
     pub runs_per_point: u64,
 }
 

@@ -22,8 +22,9 @@ pub struct CalibrateArgs {
     /// Continue from DIR/state.json left by an interrupted calibration (same file and seed).
     #[arg(long)]
     pub resume: bool,
-    /// Worker threads; 0 = all cores (at most 1024). Results do not depend on it.
+    // Worker threads (help: the range from `THREADS`, as every command's --threads).
     #[arg(long, default_value_t = 0, allow_negative_numbers = true,
+          help = super::THREADS.help("Worker threads", " (0 = all cores); results do not depend on it"),
           value_parser = super::parse_threads)]
     pub threads: usize,
     /// Leave this case (its record's `id`) out of the calibration and only predict it

@@ -18,9 +18,9 @@ use crate::report::{Report, RunInfo, Timing, csv, finite, html, table};
 
 #[derive(Args, Debug)]
 #[command(
-    mut_arg("runs", |a| a.help(super::flags::COMPARE_RUNS)),
-    mut_arg("seed", |a| a.help(super::flags::COMPARE_SEED)),
-    mut_arg("horizon_years", |a| a.help(super::flags::COMPARE_HORIZON))
+    mut_arg("runs", |a| a.help(super::flags::compare_runs())),
+    mut_arg("seed", |a| a.help(super::flags::compare_seed())),
+    mut_arg("horizon_years", |a| a.help(super::flags::compare_horizon()))
 )]
 pub struct CompareArgs {
     /// Scenario A (the reference, e.g. the baseline).
@@ -47,10 +47,10 @@ pub struct CompareArgs {
     /// interval over uncertain parameters and the share of draws in which B is lower.
     #[arg(long, value_name = "DRAWS.csv", conflicts_with = "until_ci")]
     pub posterior: Option<PathBuf>,
-    /// Parameter draws of a nested comparison (--posterior or [[uncertain]] priors)
-    /// [default 100].
+    // Parameter draws of a nested comparison (help: the range from `DRAWS`).
     #[arg(long, allow_negative_numbers = true,
-          value_parser = super::int_flag::<u64>("--draws", 1, crate::settings::MAX_DRAWS))]
+          help = super::DRAWS.help("Parameter draws of a nested comparison (--posterior or [[uncertain]] priors)", " [default 100]"),
+          value_parser = super::DRAWS.parser::<u64>())]
     pub draws: Option<u64>,
 }
 

@@ -14,6 +14,13 @@ use crate::rdm::{self, Condition, DiscoverError, Op};
 /// Most boxes `--boxes` may ask for.
 const MAX_BOXES: usize = 100;
 
+/// `--boxes`: 1 to [`MAX_BOXES`].
+const BOXES: super::IntRange = super::IntRange {
+    flag: "--boxes",
+    min: 1,
+    max: MAX_BOXES as u64,
+};
+
 #[derive(Args, Debug)]
 pub struct DiscoverArgs {
     /// Results of a sweep (CSV, as `deter sweep --out` writes them); results the sweep's
@@ -51,9 +58,10 @@ pub struct DiscoverArgs {
     #[arg(long, default_value_t = 0.05, allow_negative_numbers = true,
           value_parser = super::float_flag("--min-mass", "a share in (0, 1)", |m| m > 0.0 && m < 1.0))]
     pub min_mass: f64,
-    /// Most boxes to find (covering: each next box among the points outside the earlier).
+    // Most boxes to find (help: the range from `BOXES`).
     #[arg(long, default_value_t = 2, allow_negative_numbers = true,
-          value_parser = super::int_flag::<usize>("--boxes", 1, MAX_BOXES as u64))]
+          help = BOXES.help("Most boxes to find", " (covering: each next box among the points outside the earlier)"),
+          value_parser = BOXES.parser::<usize>())]
     pub boxes: usize,
     /// Choose this step of each peeling trajectory [default: the step with the largest
     /// harmonic mean of coverage and density].

@@ -13,22 +13,22 @@ use super::Format;
 /// each takes its defaults from another file.
 #[derive(Args, Debug, Clone)]
 pub struct SimFlags {
-    /// Number of replications [default: each scenario file's `runs`; with --posterior or
-    /// [[uncertain]] priors, 1000 per parameter draw].
+    // Number of replications (help: the range from `RUNS`).
     #[arg(long, allow_negative_numbers = true,
-          value_parser = super::int_flag::<u64>("--runs", 1, crate::MAX_RUNS))]
+          help = super::RUNS.help("Number of replications", RUN_RUNS),
+          value_parser = super::RUNS.parser::<u64>())]
     pub runs: Option<u64>,
-    /// Master seed [default: each scenario file's `seed`].
-    #[arg(long, allow_negative_numbers = true, value_parser = super::parse_seed)]
+    // Master seed.
+    #[arg(long, allow_negative_numbers = true,
+          help = super::SEED.help("Master seed", " [default: each scenario file's `seed`]"),
+          value_parser = super::parse_seed)]
     pub seed: Option<u64>,
     #[command(flatten)]
     pub threads: ThreadsFlag,
-    /// Horizon in years, 1 to 200 [default: each scenario file's `horizon_years`].
-    #[arg(long, allow_negative_numbers = true, value_parser = super::int_flag::<u32>(
-        "--horizon-years",
-        crate::settings::MIN_HORIZON_YEARS.into(),
-        crate::settings::MAX_HORIZON_YEARS.into(),
-    ))]
+    // Horizon in years.
+    #[arg(long, allow_negative_numbers = true,
+          help = super::HORIZON.help("Horizon in years", " [default: each scenario file's `horizon_years`]"),
+          value_parser = super::HORIZON.parser::<u32>())]
     pub horizon_years: Option<u32>,
     /// Skip "which level deters" (the Shapley attribution to the defenders' military,
     /// political and economic levels), on by default: it simulates every run under 7 more
@@ -38,26 +38,53 @@ pub struct SimFlags {
     pub no_attribution: bool,
 }
 
+/// `deter run --runs`: after the range.
+const RUN_RUNS: &str = " [default: each scenario file's `runs`; with --posterior or \
+    [[uncertain]] priors, 1000 per parameter draw]";
 /// `deter compare --runs`: A's file gives the default, for both sides.
-pub const COMPARE_RUNS: &str = "Number of paired replications (run i of A and of B share a \
-    random stream) [default: A's `runs`, the first file's; with --posterior or [[uncertain]] \
-    priors, 1000 per parameter draw]";
+pub fn compare_runs() -> String {
+    super::RUNS.help(
+        "Number of paired replications (run i of A and of B share a random stream)",
+        " [default: A's `runs`, the first file's; with --posterior or [[uncertain]] priors, \
+         1000 per parameter draw]",
+    )
+}
 /// `deter compare --seed`.
-pub const COMPARE_SEED: &str = "Master seed, the same for A and B [default: A's `seed`, the \
-    first file's]";
+pub fn compare_seed() -> String {
+    super::SEED.help(
+        "Master seed, the same for A and B",
+        " [default: A's `seed`, the first file's]",
+    )
+}
 /// `deter compare --horizon-years`.
-pub const COMPARE_HORIZON: &str = "Horizon in years, 1 to 200, for A and B [default: the \
-    files' `horizon_years`, which must agree]";
+pub fn compare_horizon() -> String {
+    super::HORIZON.help(
+        "Horizon in years",
+        ", for A and B [default: the files' `horizon_years`, which must agree]",
+    )
+}
 /// `deter sweep --runs`.
-pub const SWEEP_RUNS: &str = "Replications per point [default: the sweep file's `runs`, else \
-    its base scenario's]";
+pub fn sweep_runs() -> String {
+    super::RUNS.help(
+        "Replications per point",
+        " [default: the sweep file's `runs`, else its base scenario's]",
+    )
+}
 /// `deter sweep --seed`.
-pub const SWEEP_SEED: &str = "Master seed [default: the sweep file's `seed`, else its base \
-    scenario's]";
+pub fn sweep_seed() -> String {
+    super::SEED.help(
+        "Master seed",
+        " [default: the sweep file's `seed`, else its base scenario's]",
+    )
+}
 /// `deter sweep --horizon-years`.
-pub const SWEEP_HORIZON: &str = "Horizon in years, 1 to 200, of every point (and every \
-    policy's scenario in a levers x futures sweep) [default: the base scenario's \
-    `horizon_years`]";
+pub fn sweep_horizon() -> String {
+    super::HORIZON.help(
+        "Horizon in years",
+        ", of every point (and every policy's scenario in a levers x futures sweep) \
+         [default: the base scenario's `horizon_years`]",
+    )
+}
 
 impl SimFlags {
     /// `compiled` with the attribution on unless `--no-attribution`.
@@ -73,8 +100,9 @@ impl SimFlags {
 /// `--threads`: shared by every command that simulates.
 #[derive(Args, Debug, Clone, Copy)]
 pub struct ThreadsFlag {
-    /// Worker threads; 0 = all cores (at most 1024). Results do not depend on it.
+    // Worker threads (help: the range from `THREADS`).
     #[arg(long, default_value_t = 0, allow_negative_numbers = true,
+          help = super::THREADS.help("Worker threads", " (0 = all cores); results do not depend on it"),
           value_parser = super::parse_threads)]
     pub threads: usize,
 }
@@ -176,8 +204,9 @@ pub struct UntilFlags {
     #[arg(long, value_name = "HALF_WIDTH", allow_negative_numbers = true,
           value_parser = super::parse_until_ci)]
     pub until_ci: Option<f64>,
-    /// Cap on runs with --until-ci [default: --runs, or the file's runs].
+    // Cap on runs with --until-ci (help: the range from `MAX_RUNS_FLAG`).
     #[arg(long, requires = "until_ci", allow_negative_numbers = true,
-          value_parser = super::int_flag::<u64>("--max-runs", 1, crate::MAX_RUNS))]
+          help = super::MAX_RUNS_FLAG.help("Cap on runs with --until-ci", " [default: --runs, or the file's runs]"),
+          value_parser = super::MAX_RUNS_FLAG.parser::<u64>())]
     pub max_runs: Option<u64>,
 }

@@ -437,6 +437,72 @@ pub const MAX_SEED: u64 = crate::settings::MAX_SEED;
 /// an integer in [MIN, MAX]", the message of a setting out of its range
 /// ([`crate::settings::check_runs`], ...) for every fault alike (0, a negative number, a
 /// fraction, a number beyond 64 bits, a word); [`main`] prints it without clap's wrapper.
+/// An integer flag's range, from the constants the settings layer checks: its parser
+/// ([`int_flag`]) and the range its help states, so the two cannot drift apart.
+#[derive(Debug, Clone, Copy)]
+pub struct IntRange {
+    pub flag: &'static str,
+    pub min: u64,
+    pub max: u64,
+}
+
+impl IntRange {
+    /// The flag's parser: an integer in `min..=max`, else the settings layer's message.
+    pub fn parser<T: TryFrom<u64> + Clone + Send + Sync + 'static>(
+        self,
+    ) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {
+        int_flag::<T>(self.flag, self.min, self.max)
+    }
+
+    /// The flag's help: "WHAT, MIN to MAX REST" ("Parameter draws of a nested run, 1 to
+    /// 1,000,000 [default 100]"), the bounds grouped by thousands.
+    pub fn help(self, what: &str, rest: &str) -> String {
+        use crate::report::table::thousands;
+        format!(
+            "{what}, {} to {}{rest}",
+            thousands(self.min),
+            thousands(self.max)
+        )
+    }
+}
+
+/// `--runs` (and `--max-runs`, `--sweep-points`, `--runs-per-point`): 1 to [`crate::MAX_RUNS`].
+pub const RUNS: IntRange = IntRange {
+    flag: "--runs",
+    min: 1,
+    max: crate::MAX_RUNS,
+};
+/// `--max-runs`.
+pub const MAX_RUNS_FLAG: IntRange = IntRange {
+    flag: "--max-runs",
+    ..RUNS
+};
+/// `--seed`: 0 to [`MAX_SEED`] (a file's `seed`).
+pub const SEED: IntRange = IntRange {
+    flag: "--seed",
+    min: 0,
+    max: MAX_SEED,
+};
+/// `--threads`: 0 (one per core) to [`crate::MAX_THREADS`].
+pub const THREADS: IntRange = IntRange {
+    flag: "--threads",
+    min: 0,
+    max: crate::MAX_THREADS as u64,
+};
+/// `--horizon-years`: [`crate::settings::MIN_HORIZON_YEARS`] to
+/// [`crate::settings::MAX_HORIZON_YEARS`].
+pub const HORIZON: IntRange = IntRange {
+    flag: "--horizon-years",
+    min: crate::settings::MIN_HORIZON_YEARS as u64,
+    max: crate::settings::MAX_HORIZON_YEARS as u64,
+};
+/// `--draws`: 1 to [`crate::settings::MAX_DRAWS`].
+pub const DRAWS: IntRange = IntRange {
+    flag: "--draws",
+    min: 1,
+    max: crate::settings::MAX_DRAWS,
+};
+
 pub fn int_flag<T: TryFrom<u64> + Clone + Send + Sync + 'static>(
     flag: &'static str,
     min: u64,
@@ -472,7 +538,7 @@ pub fn float_flag(
 
 /// Parse `--seed`: an integer in [0, 2^63 - 1] (the range of a file's `seed`).
 pub fn parse_seed(text: &str) -> Result<u64, String> {
-    int_flag::<u64>("--seed", 0, MAX_SEED)(text)
+    SEED.parser::<u64>()(text)
 }
 
 /// Parse `--until-ci`: a half-width in (0, 0.5), with the message of
@@ -492,8 +558,7 @@ pub fn parse_shard(text: &str) -> Result<crate::shard::ShardSpec, String> {
 
 /// Parse `--threads`: 0 (all cores) up to [`crate::MAX_THREADS`].
 pub fn parse_threads(text: &str) -> Result<usize, String> {
-    int_flag::<usize>("--threads", 0, crate::MAX_THREADS as u64)(text)
-        .map_err(|e| format!("{e} (0 = one per core)"))
+    THREADS.parser::<usize>()(text).map_err(|e| format!("{e} (0 = one per core)"))
 }
 
 /// Refuse an input that exists but is not a regular file or a directory (a pipe such as

@@ -67,10 +67,11 @@ pub struct RunArgs {
     /// parameters, the Monte Carlo error and the parametric share of variance.
     #[arg(long, value_name = "DRAWS.csv", conflicts_with_all = ["shard", "per_run", "until_ci"])]
     pub posterior: Option<PathBuf>,
-    /// Parameter draws of a nested run (--posterior or [[uncertain]] priors) [default 100].
+    // Parameter draws of a nested run (help: the range from `DRAWS`).
     #[arg(long, conflicts_with_all = ["shard", "per_run", "until_ci"],
           allow_negative_numbers = true,
-          value_parser = super::int_flag::<u64>("--draws", 1, crate::settings::MAX_DRAWS))]
+          help = super::DRAWS.help("Parameter draws of a nested run (--posterior or [[uncertain]] priors)", " [default 100]"),
+          value_parser = super::DRAWS.parser::<u64>())]
     pub draws: Option<u64>,
 }
 

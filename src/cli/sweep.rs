@@ -22,9 +22,9 @@ pub enum SweepFormat {
 
 #[derive(Args, Debug)]
 #[command(
-    mut_arg("runs", |a| a.help(super::flags::SWEEP_RUNS)),
-    mut_arg("seed", |a| a.help(super::flags::SWEEP_SEED)),
-    mut_arg("horizon_years", |a| a.help(super::flags::SWEEP_HORIZON))
+    mut_arg("runs", |a| a.help(super::flags::sweep_runs())),
+    mut_arg("seed", |a| a.help(super::flags::sweep_seed())),
+    mut_arg("horizon_years", |a| a.help(super::flags::sweep_horizon()))
 )]
 pub struct SweepArgs {
     /// Sweep file (TOML; docs/SWEEPS.md).
