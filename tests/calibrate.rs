@@ -444,10 +444,32 @@ fn an_interrupted_and_resumed_calibration_writes_the_same_bytes() {
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{err}");
-    assert!(err.contains("continue with --resume"), "{err}");
+    // The exact command to continue, as an interrupted sweep prints it (polish8: it said
+    // "continue with --resume"); run as printed, it completes the calibration.
+    let command = err
+        .split_once("run `")
+        .and_then(|(_, r)| r.split_once("` to continue"))
+        .map(|(c, _)| c.to_string())
+        .unwrap_or_else(|| panic!("no command to continue in {err}"));
+    assert_eq!(
+        command,
+        format!(
+            "deter calibrate {} --out {} --threads 2 --resume",
+            file.display(),
+            cut.display()
+        ),
+        "{err}"
+    );
     assert!(!cut.join("posterior.csv").exists());
     assert!(!cut.join("report.html").exists());
-    run(&cut, "2", true);
+    let words: Vec<&str> = command.split(' ').collect();
+    assert_eq!(words[0], "deter");
+    Command::cargo_bin("deter")
+        .unwrap()
+        .args(&words[1..])
+        .arg("--quiet")
+        .assert()
+        .success();
     for name in [
         "posterior.csv",
         "diagnostics.csv",

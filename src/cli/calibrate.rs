@@ -60,6 +60,30 @@ fn calibration_hash(cal: &calibrate::Calibration) -> String {
     scenario_hash_text(&text)
 }
 
+/// The command that continues an interrupted calibration, as an interrupted sweep prints
+/// its own (`sweep::record::shell_command`): the file and `--out` as given, the options the
+/// calibration depends on (`--hold-out`, `--set`, `--threads` when given), `--resume`.
+fn resume_command(args: &CalibrateArgs) -> String {
+    let mut words = vec![
+        "deter".to_string(),
+        "calibrate".into(),
+        args.file.display().to_string(),
+        "--out".into(),
+        args.out.display().to_string(),
+    ];
+    for case in &args.hold_out {
+        words.extend(["--hold-out".to_string(), case.clone()]);
+    }
+    for set in &args.set {
+        words.extend(["--set".to_string(), set.clone()]);
+    }
+    if args.threads != 0 {
+        words.extend(["--threads".to_string(), args.threads.to_string()]);
+    }
+    words.push("--resume".into());
+    crate::sweep::record::shell_command(&words)
+}
+
 /// An exclusive lock on the output directory `out`, through the directory's own handle (so
 /// nothing is added to it), held by the returned handle (`output::lock_exclusive`). Where a
 /// directory cannot be opened as a file the lock is skipped.
@@ -187,9 +211,10 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     }
     if let Err(engine::Interrupted) = result {
         return Err(CliError::InterruptedPartial(format!(
-            "{} finished generation(s) kept in `{}`; continue with --resume",
+            "{} finished generation(s) kept in `{}`; run `{}` to continue",
             state.history.len(),
-            state_path.display()
+            state_path.display(),
+            resume_command(args)
         )));
     }
     let Some(pop) = state.population.clone() else {

@@ -312,12 +312,18 @@ impl Record {
         ];
         words.extend(self.resume_args.iter().cloned());
         words.push("--resume".into());
-        words
-            .iter()
-            .map(|w| shell_word(w))
-            .collect::<Vec<_>>()
-            .join(" ")
+        shell_command(&words)
     }
+}
+
+/// A command line as a POSIX shell reads it back: each word through [`shell_word`] (the
+/// command an interrupted `deter sweep` or `deter calibrate` prints to continue).
+pub fn shell_command(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| shell_word(w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A word as a POSIX shell reads it back: as is when it holds only safe characters, else in
