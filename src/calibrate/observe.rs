@@ -269,3 +269,100 @@ impl Observation {
         record.years_of(&kinds)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    /// A file that gives `threat_or_display` (before threats and displays were counted apart,
+    /// one kind thinned with `detect.threat_or_display`) keeps its numbers: thinning threats
+    /// and displays with one probability records, in sum, the crises that thinning their sum
+    /// records, every other kind is the same and the stream is left where it was.
+    #[test]
+    fn thinning_threats_and_displays_alike_is_thinning_their_sum() {
+        let obs = Observation::default();
+        let mut years_rng = ChaCha8Rng::seed_from_u64(11);
+        for seed in 0..200 {
+            let apart: Vec<[u32; KINDS]> = (0..6)
+                .map(|_| std::array::from_fn(|_| years_rng.random_range(0..5)))
+                .collect();
+            // The sum in the threat's place, no display: the kinds as they were.
+            let mut summed: Vec<[u32; KINDS]> = apart
+                .iter()
+                .map(|y| {
+                    let mut s = *y;
+                    s[K_THREAT] += s[K_DISPLAY];
+                    s[K_DISPLAY] = 0;
+                    s
+                })
+                .collect();
+            let mut thinned = apart.clone();
+            let mut a = ChaCha8Rng::seed_from_u64(seed);
+            let mut b = ChaCha8Rng::seed_from_u64(seed);
+            obs.thin(&mut thinned, &mut a);
+            obs.thin(&mut summed, &mut b);
+            for (t, s) in thinned.iter().zip(&summed) {
+                assert_eq!(t[K_THREAT] + t[K_DISPLAY], s[K_THREAT], "seed {seed}");
+                assert_eq!(t[K_USE_OF_FORCE..], s[K_USE_OF_FORCE..], "seed {seed}");
+            }
+            assert_eq!(a.random::<u64>(), b.random::<u64>(), "seed {seed}");
+            // Each statistic from the thinned years: threat_or_display is their sum.
+            let of = |s: Statistic| s.of_years(&thinned);
+            assert_eq!(
+                of(Statistic::ThreatOrDisplay),
+                of(Statistic::Threat) + of(Statistic::Display)
+            );
+            assert_eq!(of(Statistic::ThreatOrDisplay), Statistic::Threat.of_years(&summed));
+        }
+    }
+
+    /// Every statistic's name is in `Statistic::ALL` once, and the detection keys are the
+    /// counting statistics, each kind alone under the statistic of its own name.
+    #[test]
+    fn statistic_names_are_listed_once_and_detect_keys_follow_them() {
+        let names: Vec<&str> = Statistic::ALL.iter().map(|(k, _)| *k).collect();
+        for (i, n) in names.iter().enumerate() {
+            assert!(!names[i + 1..].contains(n), "{n} twice");
+            assert_eq!(Statistic::ALL[i].1.as_str(), *n);
+        }
+        assert_eq!(
+            Statistic::detect_keys(),
+            ["threat_or_display", "threat", "display", "use_of_force", "war", "non_state"]
+        );
+        let own: Vec<&str> = (0..KINDS)
+            .map(|k| Statistic::of_kind(k).map_or("", Statistic::as_str))
+            .collect();
+        assert_eq!(own, ["threat", "display", "use_of_force", "war", "non_state"]);
+        for level in 0..=6u8 {
+            let want = match level {
+                2 => Some(Statistic::Threat),
+                3 => Some(Statistic::Display),
+                4 => Some(Statistic::UseOfForce),
+                5 => Some(Statistic::War),
+                _ => None,
+            };
+            assert_eq!(Statistic::of_level(level), want, "level {level}");
+        }
+    }
+
+    /// The engine's per-year counts become the record's kinds one to one: threats and
+    /// displays apart, each from its own count.
+    #[test]
+    fn simulated_years_take_threats_and_displays_from_their_own_counts() {
+        let mut yearly = vec![[0u32; N_COUNTS]; 2];
+        yearly[0][count::THREATS] = 3;
+        yearly[0][count::DISPLAYS] = 2;
+        yearly[1][count::USES_OF_FORCE] = 1;
+        yearly[1][count::WARS] = 1;
+        yearly[1][count::NON_STATE] = 4;
+        let years = simulated_years(&yearly, 3);
+        assert_eq!(years, vec![[3, 2, 0, 0, 0], [0, 0, 1, 1, 4], [0; KINDS]]);
+        assert_eq!(Statistic::Threat.of_years(&years), 3);
+        assert_eq!(Statistic::Display.of_years(&years), 2);
+        assert_eq!(Statistic::ThreatOrDisplay.of_years(&years), 5);
+        assert_eq!(Statistic::CrisisYears.of_years(&years), 2);
+        assert_eq!(Statistic::ForceYears.of_years(&years), 1);
+    }
+}

@@ -550,7 +550,10 @@ fn detect(r: &mut Input<'_>, t: &DeTable<'_>, observation: &mut Observation) {
     // set it.
     let mut seen: Vec<(String, Range<usize>)> = Vec::new();
     let mut set_by: Vec<(usize, &'static str)> = Vec::new();
-    for (k, v) in t.iter() {
+    // In the file's order, so the later of two keys is the one refused.
+    let mut entries: Vec<_> = t.iter().collect();
+    entries.sort_by_key(|(k, _)| k.span().start);
+    for (k, v) in entries {
         let key: &str = k.get_ref();
         let Some(&(name, stat)) = Statistic::ALL.iter().find(|(n, _)| *n == key) else {
             continue;
