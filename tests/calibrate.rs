@@ -1502,3 +1502,25 @@ fn threat_and_display_names_are_checked_and_detect_may_not_give_one_kind_twice()
         }
     }
 }
+
+/// Every statistic of the one list (`Statistic::ALL`) has its row in docs/CALIBRATION.md's
+/// table, and every detection key its place in docs/HISTORY.md's observation model.
+#[test]
+fn every_statistic_and_detection_key_is_documented() {
+    use deter::calibrate::observe::Statistic;
+    let calibration = std::fs::read_to_string(root().join("docs/CALIBRATION.md")).unwrap();
+    for (name, _) in Statistic::ALL {
+        assert!(
+            calibration.contains(&format!("| `{name}` |")),
+            "docs/CALIBRATION.md has no row for `{name}`"
+        );
+    }
+    let history = std::fs::read_to_string(root().join("docs/HISTORY.md")).unwrap();
+    let section = &history[history.find("## Observation model").unwrap()..];
+    for name in Statistic::detect_keys() {
+        assert!(
+            section.contains(&format!("`{name}`")),
+            "docs/HISTORY.md's observation model does not name `{name}`"
+        );
+    }
+}
