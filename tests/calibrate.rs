@@ -625,6 +625,7 @@ fn deter_sbc(
         for (case, per_year) in cal.cases.iter_mut().zip(&years) {
             let first = case.record.first_year;
             let kinds = [
+                EventType::Threat,
                 EventType::Display,
                 EventType::UseOfForce,
                 EventType::War,
