@@ -647,6 +647,7 @@ fn deter_sbc(
         for (case, per_year) in cal.cases.iter_mut().zip(&years) {
             let first = case.record.first_year;
             let kinds = [
+                EventType::Threat,
                 EventType::Display,
                 EventType::UseOfForce,
                 EventType::War,
@@ -1163,4 +1164,386 @@ fn calibrate_reads_each_record_once_and_fingerprints_what_it_read() {
     let want = format!("# calibration_sha256 = {}", hex(text.as_bytes()));
     let posterior = std::fs::read_to_string(out.join("posterior.csv")).unwrap();
     assert!(posterior.lines().any(|l| l == want), "{want}\n{posterior}");
+}
+
+/// The crises of a record by highest level, recounted here from its events without the
+/// calibration's code: events sharing a `dispute` are one crisis, every other event its own;
+/// a crisis is counted at its highest MID level (2 threat, 3 display, 4 use of force, 5 war)
+/// in the year an event first reached it. Returns per year [threat, display, use of force,
+/// war], with the event `alt` (if any) read as its alternative.
+fn recount_crises(r: &deter::calibrate::Record, alt: Option<usize>) -> Vec<[u32; 4]> {
+    use deter::calibrate::EventType;
+    let level = |t: Option<EventType>| match t {
+        Some(EventType::Threat) => 2u8,
+        Some(EventType::Display) => 3,
+        Some(EventType::UseOfForce) => 4,
+        Some(EventType::War) => 5,
+        _ => 0,
+    };
+    // (dispute id or the event's own index, highest level, year of reaching it)
+    let mut crises: Vec<(String, u8, i32)> = Vec::new();
+    for (i, e) in r.events.iter().enumerate() {
+        let kind = if alt == Some(i) {
+            e.alternative.expect("a disputed event")
+        } else {
+            Some(e.kind)
+        };
+        let l = level(kind);
+        let id = e.dispute.clone().unwrap_or_else(|| format!("#{i}"));
+        match crises.iter_mut().find(|(x, _, _)| *x == id) {
+            Some(c) if l > c.1 => (c.1, c.2) = (l, e.year),
+            Some(_) => {}
+            None => crises.push((id, l, e.year)),
+        }
+    }
+    let mut out = vec![[0u32; 4]; r.years()];
+    for (_, l, y) in crises {
+        if l >= 2 {
+            out[(y - r.first_year) as usize][usize::from(l - 2)] += 1;
+        }
+    }
+    out
+}
+
+/// `threat` and `display` count the record's crises whose highest level was a threat and a
+/// display, in the year that level was reached, apart; `threat_or_display` is their sum. A
+/// small hand-made record, recounted by [`recount_crises`] under its primary reading and
+/// under its one disputed event's alternative; a sampled reading is one of the two, in the
+/// proportion of the event's certainty.
+#[test]
+fn threats_and_displays_are_counted_apart_as_the_record_reads() {
+    use deter::calibrate::observe::{Observation, Statistic};
+    let dir = tempfile::tempdir().unwrap();
+    let event = |date: &str, dispute: Option<&str>, kind: &str, extra: &str| {
+        let d = dispute.map_or(String::new(), |d| format!("dispute = \"{d}\"\n"));
+        format!(
+            "[[event]]\ndate = \"{date}\"\n{d}type = \"{kind}\"\nsummary = \"\"\nsource = \"\"\n\
+             certainty = \"high\"\nverified = true\n{extra}"
+        )
+    };
+    let text = [
+        "[case]\nid = \"t\"\nname = \"t\"\nscenario = \"s.toml\"\nrivalries = [\"A-B\"]\n\
+         first_year = 2000\nlast_year = 2002\n"
+            .to_string(),
+        // 2000: a threat then a display in one dispute (a display crisis), a threat alone.
+        event("2000-01", Some("a"), "threat", ""),
+        event("2000-05", Some("a"), "display", ""),
+        event("2000-06", None, "threat", ""),
+        // 2001: two threats of one dispute (one threat crisis); a display that became force.
+        event("2001-01", Some("b"), "threat", ""),
+        event("2001-02", Some("b"), "threat", ""),
+        event("2001-03", Some("c"), "display", ""),
+        event("2001-04", Some("c"), "use_of_force", ""),
+        // A dispute of 2001-2002 that reached its display in 2002.
+        event("2001-11", Some("d"), "threat", ""),
+        event("2002-02", Some("d"), "display", ""),
+        // 2002: a display that may have been a threat only (low certainty); non-state violence.
+        event("2002-05", None, "display", "")
+            .replace("\"high\"", "\"low\"")
+            .replace(
+                "verified = true\n",
+                "verified = true\nalternative = { type = \"threat\", note = \"\" }\n",
+            ),
+        event("2002-07", None, "non_state", ""),
+    ]
+    .concat();
+    let path = dir.path().join("t.record.toml");
+    std::fs::write(&path, text).unwrap();
+    let r = load_record(&path).unwrap();
+    let disputed = r.events.iter().position(|e| e.alternative.is_some());
+    assert_eq!(disputed, Some(9));
+    let primary = recount_crises(&r, None);
+    let alternative = recount_crises(&r, disputed);
+    // By hand: threats 2000 and 2001 (b); displays 2000 (a), 2002 (d and the disputed one).
+    assert_eq!(primary, vec![[1, 1, 0, 0], [1, 0, 1, 0], [0, 2, 0, 0]]);
+    assert_eq!(alternative, vec![[1, 1, 0, 0], [1, 0, 1, 0], [1, 1, 0, 0]]);
+    let stats = [
+        Statistic::Threat,
+        Statistic::Display,
+        Statistic::ThreatOrDisplay,
+        Statistic::UseOfForce,
+        Statistic::CrisisYears,
+    ];
+    let expected = |years: &[[u32; 4]]| -> Vec<u32> {
+        let total = |k: usize| years.iter().map(|y| y[k]).sum::<u32>();
+        let crisis_years = years.iter().filter(|y| y.iter().sum::<u32>() > 0).count() as u32;
+        vec![
+            total(0),
+            total(1),
+            total(0) + total(1),
+            total(2),
+            crisis_years,
+        ]
+    };
+    let got: Vec<u32> = stats.iter().map(|&s| Observation::primary(&r, s)).collect();
+    assert_eq!(got, expected(&primary));
+    assert_eq!(got, [2, 3, 5, 1, 3]);
+    let years = Observation::primary_years(&r);
+    for (y, want) in years.iter().zip(&primary) {
+        assert_eq!(y[..4], want[..], "per year");
+    }
+    let obs = Observation::default();
+    let mut rng = ChaCha8Rng::seed_from_u64(8);
+    let (n, mut alt) = (4000, 0);
+    let alt_counts = expected(&alternative);
+    for _ in 0..n {
+        let reading = obs.read(&r, &stats, &mut rng);
+        if reading == alt_counts {
+            alt += 1;
+        } else {
+            assert_eq!(reading, expected(&primary), "a reading no recount gives");
+        }
+    }
+    // Binomial(4000, 0.5): 99.9% interval about 2000 +- 104.
+    assert!((1896..=2104).contains(&alt), "{alt} of {n}");
+}
+
+/// A calibration file over the bundled cases with `statistics`, every detection probability
+/// 1 (or `detect`, as written), budget `particles` x 3 generations.
+fn calibration_with(
+    dir: &Path,
+    name: &str,
+    statistics: &str,
+    detect: &str,
+    particles: u32,
+) -> std::path::PathBuf {
+    let history = root().join("scenarios/history");
+    let cases: Vec<String> = [
+        "serbia-kosovo",
+        "russia-georgia",
+        "russia-ukraine",
+        "russia-baltic",
+    ]
+    .iter()
+    .map(|c| format!("\"{}\"", history.join(format!("{c}.record.toml")).display()))
+    .collect();
+    let text = format!(
+        "seed = 9\nparticles = {particles}\nmax_generations = 3\npredictive_draws = 10\n\
+         statistics = [{statistics}]\ncases = [{}]\n\
+         [observation]\ndetect = {{ {detect} }}\n\
+         [[parameter]]\npath = \"model.status_quo_value\"\nrange = [0.0, 1.0]\n\
+         [[parameter]]\npath = \"model.rationality_target\"\nrange = [0.5, 20.0]\ndistribution = \"log-uniform\"\n",
+        cases.join(", ")
+    );
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// The simulated side of `threat` and `display`: one run per case, as recorded with every
+/// detection probability 1, equals the engine's own per-year counts of the case's rivalries
+/// (crises at a threat and at a display, recounted here from `yearly_counts`).
+#[test]
+fn the_simulated_threats_and_displays_are_the_engines_per_year_counts() {
+    use deter::calibrate::cases;
+    use deter::engine::{RunPlan, Worker};
+    use deter::outputs::count;
+    let dir = tempfile::tempdir().unwrap();
+    let p = calibration_with(
+        dir.path(),
+        "c.toml",
+        "\"threat\", \"display\", \"threat_or_display\", \"use_of_force\", \"war\", \"crisis_years\"",
+        "threat = 1.0, display = 1.0, use_of_force = 1.0, war = 1.0, non_state = 1.0",
+        10,
+    );
+    let cal = load_calibration(&p).unwrap();
+    let (mut threats, mut displays) = (0, 0);
+    for (k, u) in [[0.1, 0.9], [0.5, 0.5], [0.3, 0.1]].iter().enumerate() {
+        let values = cases::values(&cal, u);
+        for seed in 0..20u64 {
+            let seed = seed + 100 * k as u64;
+            let (sim, _) = cases::simulate(&cal, &values, seed, true);
+            for (c, case) in cal.cases.iter().enumerate() {
+                let compiled = cases::compile(case, &values);
+                let mut w = Worker::new(&compiled);
+                let plan = RunPlan {
+                    seed,
+                    first: c as u64,
+                    count: 1,
+                    stream_offset: 0,
+                };
+                w.run_range(&compiled, &plan, c as u64, 1);
+                let rec = w.last_record();
+                let per_year = |i: usize| -> Vec<u32> {
+                    (0..case.record.years())
+                        .map(|y| {
+                            case.rivalries
+                                .iter()
+                                .map(|&r| rec.rivalries[r].yearly_counts.get(y).map_or(0, |x| x[i]))
+                                .sum()
+                        })
+                        .collect()
+                };
+                let [t, d, f, w_] = [
+                    count::THREATS,
+                    count::DISPLAYS,
+                    count::USES_OF_FORCE,
+                    count::WARS,
+                ]
+                .map(per_year);
+                let sum = |v: &[u32]| v.iter().sum::<u32>();
+                let crisis_years = (0..t.len())
+                    .filter(|&y| t[y] + d[y] + f[y] + w_[y] > 0)
+                    .count() as u32;
+                let want = vec![
+                    sum(&t),
+                    sum(&d),
+                    sum(&t) + sum(&d),
+                    sum(&f),
+                    sum(&w_),
+                    crisis_years,
+                ];
+                assert_eq!(sim[c], want, "case {c}, seed {seed}");
+                threats += sum(&t);
+                displays += sum(&d);
+            }
+        }
+    }
+    // Not vacuous: the runs had both kinds.
+    assert!(
+        threats > 0 && displays > 0,
+        "{threats} threats, {displays} displays"
+    );
+}
+
+/// `[observation] detect` takes `threat` and `display` apart; `threat_or_display` sets both
+/// alike, so a file that gives `threat_or_display = 0.8` and one that gives `threat = 0.8,
+/// display = 0.8` calibrate to the same bytes (their fingerprints aside).
+#[test]
+fn detect_threat_or_display_is_threat_and_display_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let stats = "\"threat_or_display\", \"use_of_force\", \"war\", \"crisis_years\"";
+    let rest = "use_of_force = 0.95, war = 1.0, non_state = 0.9";
+    let one = calibration_with(
+        dir.path(),
+        "one.toml",
+        stats,
+        &format!("threat_or_display = 0.7, {rest}"),
+        30,
+    );
+    let two = calibration_with(
+        dir.path(),
+        "two.toml",
+        stats,
+        &format!("threat = 0.7, display = 0.7, {rest}"),
+        30,
+    );
+    let three = calibration_with(
+        dir.path(),
+        "three.toml",
+        stats,
+        &format!("threat = 0.7, display = 0.9, {rest}"),
+        30,
+    );
+    let a = load_calibration(&one).unwrap();
+    let b = load_calibration(&two).unwrap();
+    let c = load_calibration(&three).unwrap();
+    assert_eq!(a.observation, b.observation);
+    assert_eq!(a.observation.detect[..2], [0.7, 0.7]);
+    assert_eq!(c.observation.detect[..2], [0.7, 0.9]);
+    let body = |p: &Path, out: &str| -> String {
+        Command::cargo_bin("deter")
+            .unwrap()
+            .args([
+                "calibrate",
+                p.to_str().unwrap(),
+                "--quiet",
+                "--threads",
+                "2",
+                "--out",
+            ])
+            .arg(dir.path().join(out))
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(dir.path().join(out).join("posterior.csv")).unwrap();
+        text.lines()
+            .filter(|l| !l.starts_with("# calibration_sha256"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (x, y, z) = (body(&one, "o1"), body(&two, "o2"), body(&three, "o3"));
+    assert_eq!(x, y);
+    // The same draws with displays detected otherwise: another posterior (the test can fail).
+    assert_ne!(x, z);
+}
+
+/// A misspelt statistic or detection key gets the did-you-mean of every unknown name; a
+/// `detect` table giving `threat_or_display` with `threat` (or `display`) is refused at the
+/// later key, naming the earlier one and what to write; exit 2.
+#[test]
+fn threat_and_display_names_are_checked_and_detect_may_not_give_one_kind_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let head = "statistics = [\"threat\", \"display\"]\ncases = []\n[[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 1.0]\n";
+    let cases = [
+        (
+            "statistics = [\"threats\"]\ncases = []\n".to_string(),
+            vec![
+                "m0.toml:1:15: error: statistics[0]: unknown value `threats`",
+                "did you mean `threat`?",
+            ],
+        ),
+        (
+            "statistics = [\"displays\"]\ncases = []\n".to_string(),
+            vec![
+                "statistics[0]: unknown value `displays`",
+                "did you mean `display`?",
+            ],
+        ),
+        (
+            format!("{head}[observation]\ndetect = {{ dispaly = 0.7 }}\n"),
+            vec![
+                "m2.toml:7:12: error: observation.detect.dispaly: unknown key `dispaly`",
+                "did you mean `display`?",
+            ],
+        ),
+        (
+            format!("{head}[observation]\ndetect = {{ threat_or_display = 0.8, threat = 0.7 }}\n"),
+            vec![
+                "m3.toml:7:37: error: observation.detect.threat: `threat` and `threat_or_display` (line 7) both give the probability that crises ending at a threat are recorded",
+                "give `threat_or_display` alone (it sets threats and displays alike) or `threat` and `display` apart",
+            ],
+        ),
+        (
+            format!("{head}[observation.detect]\ndisplay = 0.7\nthreat_or_display = 0.8\n"),
+            vec![
+                "m4.toml:8:1: error: observation.detect.threat_or_display: `threat_or_display` and `display` (line 7) both give the probability that crises ending at a display of force are recorded",
+            ],
+        ),
+    ];
+    for (i, (text, expect)) in cases.iter().enumerate() {
+        let p = tmp.path().join(format!("m{i}.toml"));
+        std::fs::write(&p, text).unwrap();
+        let out = Command::cargo_bin("deter")
+            .unwrap()
+            .args(["validate", p.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "case {i}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        for e in expect {
+            assert!(err.contains(e), "case {i}: {err}");
+        }
+    }
+}
+
+/// Every statistic of the one list (`Statistic::ALL`) has its row in docs/CALIBRATION.md's
+/// table, and every detection key its place in docs/HISTORY.md's observation model.
+#[test]
+fn every_statistic_and_detection_key_is_documented() {
+    use deter::calibrate::observe::Statistic;
+    let calibration = std::fs::read_to_string(root().join("docs/CALIBRATION.md")).unwrap();
+    for (name, _) in Statistic::ALL {
+        assert!(
+            calibration.contains(&format!("| `{name}` |")),
+            "docs/CALIBRATION.md has no row for `{name}`"
+        );
+    }
+    let history = std::fs::read_to_string(root().join("docs/HISTORY.md")).unwrap();
+    let section = &history[history.find("## Observation model").unwrap()..];
+    for name in Statistic::detect_keys() {
+        assert!(
+            section.contains(&format!("`{name}`")),
+            "docs/HISTORY.md's observation model does not name `{name}`"
+        );
+    }
 }

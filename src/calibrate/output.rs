@@ -265,7 +265,7 @@ pub fn predictive_yearly(
     m: usize,
     seed: u64,
 ) -> Vec<Vec<YearBand>> {
-    use super::observe::{K_NON_STATE, K_THREAT_OR_DISPLAY, K_USE_OF_FORCE, K_WAR};
+    use super::observe::{K_NON_STATE, crises};
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5050_4343_4845_434b);
     let idx = abc::resample(&pop.weights, m, &mut rng);
     let sims: Vec<Vec<Vec<[u32; super::observe::KINDS]>>> = idx
@@ -290,9 +290,7 @@ pub fn predictive_yearly(
                 .map(|y| {
                     let mut crises: Vec<u32> = sims
                         .iter()
-                        .map(|s| {
-                            s[c][y][K_THREAT_OR_DISPLAY] + s[c][y][K_USE_OF_FORCE] + s[c][y][K_WAR]
-                        })
+                        .map(|s| crises(&s[c][y]))
                         .collect();
                     let mut ns: Vec<u32> = sims.iter().map(|s| s[c][y][K_NON_STATE]).collect();
                     crises.sort_unstable();
@@ -311,13 +309,15 @@ pub fn predictive_yearly(
 #[cfg(feature = "html")]
 /// One case's per-year chart: the predictive 5-95% band and median of the recorded crises and
 /// non-state incidents per year, with the record's counts drawn on top (crosses).
-fn yearly_chart(case: &str, first_year: i32, bands: &[YearBand], obs: &[[u32; 4]]) -> String {
-    use super::observe::{K_NON_STATE, K_THREAT_OR_DISPLAY, K_USE_OF_FORCE, K_WAR};
+fn yearly_chart(
+    case: &str,
+    first_year: i32,
+    bands: &[YearBand],
+    obs: &[[u32; super::observe::KINDS]],
+) -> String {
+    use super::observe::{K_NON_STATE, crises};
     let n = bands.len() as i32;
-    let crises_obs: Vec<u32> = obs
-        .iter()
-        .map(|y| y[K_THREAT_OR_DISPLAY] + y[K_USE_OF_FORCE] + y[K_WAR])
-        .collect();
+    let crises_obs: Vec<u32> = obs.iter().map(crises).collect();
     let ns_obs: Vec<u32> = obs.iter().map(|y| y[K_NON_STATE]).collect();
     let ymax = bands
         .iter()

@@ -177,16 +177,12 @@ impl Record {
     /// `kinds[i]`: crises at their highest level, counted in the year that level was reached,
     /// and non-state incidents, each in its year.
     pub fn years_of(&self, kinds: &[Option<EventType>]) -> Vec<[u32; super::observe::KINDS]> {
-        use super::observe::{K_NON_STATE, K_THREAT_OR_DISPLAY, K_USE_OF_FORCE, K_WAR};
+        use super::observe::{K_NON_STATE, kind_of_level};
         let mut out = vec![[0u32; super::observe::KINDS]; self.years()];
         for (level, year) in self.crises(kinds) {
-            let k = match level {
-                2 | 3 => K_THREAT_OR_DISPLAY,
-                4 => K_USE_OF_FORCE,
-                5 => K_WAR,
-                _ => continue,
-            };
-            out[year][k] += 1;
+            if let Some(k) = kind_of_level(level) {
+                out[year][k] += 1;
+            }
         }
         for (e, k) in self.events.iter().zip(kinds) {
             if *k == Some(EventType::NonState) {

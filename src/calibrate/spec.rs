@@ -241,7 +241,6 @@ const PARAM_KEYS: [&str; 7] = [
     "mode",
     "case",
 ];
-const DETECT_KEYS: [&str; 4] = ["threat_or_display", "use_of_force", "war", "non_state"];
 const ALTERNATIVE_KEYS: [&str; 3] = ["high", "medium", "low"];
 
 /// Read and validate a calibration file.
@@ -339,11 +338,7 @@ fn read(
         if let Some(v) = lookup(o, "detect")
             && let Some(t) = r.table(v, "observation.detect")
         {
-            r.check_keys(t, "observation.detect", &DETECT_KEYS);
-            for (i, k) in DETECT_KEYS.iter().enumerate() {
-                let x = observation.detect[i];
-                observation.detect[i] = real(r, t, "observation.detect", k, 0.01, 1.0, x);
-            }
+            detect(r, t, &mut observation);
         }
         if let Some(v) = lookup(o, "alternative")
             && let Some(t) = r.table(v, "observation.alternative")
@@ -541,6 +536,61 @@ fn read(
     }
     cal.name = name?;
     Some(cal)
+}
+
+/// `[observation] detect`: one probability per counting statistic's name
+/// ([`Statistic::detect_keys`]), set on the kinds it adds up (`threat_or_display` on threats
+/// and displays alike). Two keys that set one kind (`threat_or_display` with `threat` or
+/// `display`) are refused at the later one, with the earlier one noted: the file would give
+/// two probabilities for one kind of crisis.
+fn detect(r: &mut Input<'_>, t: &DeTable<'_>, observation: &mut Observation) {
+    let keys = Statistic::detect_keys();
+    r.check_keys(t, "observation.detect", &keys);
+    // Each kind of crisis or incident, by the name of its own statistic, with the key that
+    // set it.
+    let mut seen: Vec<(String, Range<usize>)> = Vec::new();
+    let mut set_by: Vec<(usize, &'static str)> = Vec::new();
+    // In the file's order, so the later of two keys is the one refused.
+    let mut entries: Vec<_> = t.iter().collect();
+    entries.sort_by_key(|(k, _)| k.span().start);
+    for (k, v) in entries {
+        let key: &str = k.get_ref();
+        let Some(&(name, stat)) = Statistic::ALL.iter().find(|(n, _)| *n == key) else {
+            continue;
+        };
+        let Some(kinds) = stat.kinds() else {
+            continue;
+        };
+        let path = join("observation.detect", name);
+        let mut fresh = true;
+        for &kind in kinds {
+            let Some(own) = Statistic::of_kind(kind) else {
+                continue;
+            };
+            let other = set_by.iter().find(|(x, _)| *x == kind).map_or("", |(_, n)| *n);
+            let wide = if kinds.len() > 1 { name } else { other };
+            if !r.check_duplicate(&mut seen, own.as_str(), k.span(), &path, |line| {
+                format!(
+                    "`{name}` and `{other}` (line {line}) both give the probability that {} \
+                     are recorded; give `{wide}` alone (it sets threats and displays alike) or \
+                     `threat` and `display` apart",
+                    own.label()
+                )
+            }) {
+                fresh = false;
+                break;
+            }
+            set_by.push((kind, name));
+        }
+        if !fresh {
+            continue;
+        }
+        if let Some(x) = r.number_in(v, &path, 0.01, 1.0) {
+            for &i in kinds {
+                observation.detect[i] = x;
+            }
+        }
+    }
 }
 
 fn stat_names() -> Vec<&'static str> {
