@@ -1014,7 +1014,9 @@ fn run_compare_and_sweep_help_say_where_each_default_comes_from() {
     }
     assert!(r.contains("[default: each scenario file's `runs`"), "{r}");
     assert!(
-        r.contains("Master seed [default: each scenario file's `seed`]"),
+        r.contains(
+            "Master seed, 0 to 9,223,372,036,854,775,807 [default: each scenario file's `seed`]"
+        ),
         "{r}"
     );
     assert!(!r.contains("a sweep"), "{r}");
@@ -1022,7 +1024,9 @@ fn run_compare_and_sweep_help_say_where_each_default_comes_from() {
     assert!(c.contains("[default: A's `seed`, the first file's]"), "{c}");
     assert!(c.contains("which must agree]"), "{c}");
     assert!(
-        s.contains("Replications per point [default: the sweep file's `runs`"),
+        s.contains(
+            "Replications per point, 1 to 1,000,000,000,000 [default: the sweep file's `runs`"
+        ),
         "{s}"
     );
     assert!(!s.contains("compared files"), "{s}");
