@@ -183,7 +183,8 @@ pub fn compare(
         settings.attributed(Compiled::new(&sa)),
         settings.attributed(Compiled::new(&sb)),
     );
-    let pairing = crate::compare::check(&ca, &cb).map_err(|e| Error::Invalid(e.to_string()))?;
+    let pairing = crate::compare::check(&ca, &cb)
+        .map_err(|e| Error::Invalid(e.message_as(crate::settings::Caller::Library)))?;
     crate::compare::check_memory(&ca, &cb, r.threads).map_err(Error::TooLarge)?;
     let started = Instant::now();
     let cmp = engine::with_threads(r.threads, || {
@@ -330,7 +331,8 @@ pub fn compare_nested(
         crate::calibrate::nested::check_posterior(p, &sb).map_err(Error::Invalid)?;
     }
     let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
-    crate::compare::check(&ca, &cb).map_err(|e| Error::Invalid(e.to_string()))?;
+    crate::compare::check(&ca, &cb)
+        .map_err(|e| Error::Invalid(e.message_as(crate::settings::Caller::Library)))?;
     crate::compare::check_memory(&ca, &cb, threads).map_err(Error::TooLarge)?;
     let d = crate::calibrate::nested::draw(posterior, &priors, budget.draws, seed);
     engine::with_threads(threads, || {

@@ -825,7 +825,9 @@ def compare(
     ``set`` applies what-ifs to both sides, ``set_b`` to B only (after ``set``), so
     ``compare(s, s, set_b={...})`` measures one what-if against the file.
     Raises :class:`ScenarioError` for invalid input, ``ValueError`` when the two scenarios
-    cannot be paired (different countries or rivalries), KeyboardInterrupt on Ctrl-C.
+    cannot be paired (different horizons: give both the same ``horizon_years``; scenarios
+    with different countries or rivalries are compared region-wide and on the rivalries they
+    share), KeyboardInterrupt on Ctrl-C.
     ``attribution``: as in :func:`run` (``False`` is ``--no-attribution``).
     """
     ka, sa = _source(a)

@@ -185,6 +185,12 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         return Err(e);
     }
     if let Err(engine::Interrupted) = result {
+        // Before the first generation finished no state.json was written: saying "0
+        // finished generation(s) kept ...; continue with --resume" sent the user to a
+        // `--resume` that cannot read it.
+        if state.history.is_empty() {
+            return Err(CliError::Interrupted);
+        }
         return Err(CliError::InterruptedPartial(format!(
             "{} finished generation(s) kept in `{}`; continue with --resume",
             state.history.len(),
