@@ -89,6 +89,22 @@ pub fn parse(text: &str, name: &str) -> Result<Scenario, Error> {
     crate::scenario::parse_str(text, name).map_err(Error::Input)
 }
 
+/// [`load`], also returning the file's warnings (those `deter validate` prints and every
+/// command that runs the file prints first: an intra-alliance rivalry, implausible currency
+/// figures, a policy dated outside the horizon, ...; docs/MODEL.md). They never stop a run.
+///
+/// Errors: [`Error::Input`] with every problem found.
+pub fn load_with_warnings(path: &Path) -> Result<(Scenario, Diagnostics), Error> {
+    crate::scenario::load_file_with_warnings(path).map_err(Error::Input)
+}
+
+/// [`parse`], also returning the text's warnings, as [`load_with_warnings`].
+///
+/// Errors: [`Error::Input`] with every problem found.
+pub fn parse_with_warnings(text: &str, name: &str) -> Result<(Scenario, Diagnostics), Error> {
+    crate::scenario::parse_str_with_warnings(text, name).map_err(Error::Input)
+}
+
 /// Check a scenario file without running it: `Ok` when it is valid (warnings, if any, are in
 /// the returned [`Diagnostics`]).
 ///

@@ -504,6 +504,14 @@ def run(
     KeyboardInterrupt
         Ctrl-C: the run stops within a second; no result.
 
+    Warns
+    -----
+    UserWarning
+        One per warning ``deter validate`` gives the scenario (an intra-alliance rivalry,
+        implausible currency figures, a policy dated after the horizon or before the start,
+        ...; docs/MODEL.md), in its words (file:line:col, key path, the line, help). The run
+        goes ahead. Every function that reads a scenario issues them.
+
     The GIL is released while the run executes.
     """
     kind, source = _source(scenario)
@@ -912,7 +920,9 @@ def validate(scenario: Scenario, set: Sets = None) -> dict:
 
     Returns a summary: ``scenario`` (name), entity counts, ``runs``, ``seed``,
     ``horizon_years``, ``overrides`` applied and ``parameters`` (every valid parameter
-    path, for ``set=``). Raises :class:`ScenarioError` listing every problem.
+    path, for ``set=``). Raises :class:`ScenarioError` listing every problem. Issues a
+    ``UserWarning`` per warning of the scenario, as :func:`run` does (the text ``deter
+    validate`` prints).
     """
     kind, source = _source(scenario)
     return json.loads(_call(_native.validate, kind, source, set=_sets(set)))

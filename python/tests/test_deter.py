@@ -438,3 +438,57 @@ def test_run_nested_warns_of_fixed_values_the_scenario_lacks_as_the_cli_does(tmp
     )
     assert [str(w.message) for w in caught] == want
     assert [w[:3] for w in want] == ["A: ", "A: ", "B: ", "B: "]
+
+
+WARN = ROOT / "tests" / "warn"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "intra-alliance-rivalry.toml",
+        "budget-above-gdp.toml",
+        "capability-vs-budget.toml",
+        "policy-after-horizon.toml",
+        "policy-before-start.toml",
+        "policy-changes-a-path-twice.toml",
+        "alliance-without-members.toml",
+    ],
+)
+def test_scenario_warnings_are_user_warnings_in_the_cli_words(name):
+    # `deter validate` and `deter run` print them; the package was silent (break8).
+    path = WARN / name
+    binary = os.environ.get("DETER_BIN") or str(ROOT / "target" / "release" / "deter")
+    if not os.path.exists(binary):
+        pytest.fail(f"the deter binary is needed for this comparison: {binary} (set DETER_BIN)")
+    cl = subprocess.run([binary, "validate", str(path)], capture_output=True, check=True)
+    want = cl.stderr.decode()
+    assert "warning: " in want
+    for call in (
+        lambda: deter.validate(path),
+        lambda: deter.run(path, runs=10, seed=1, attribution=False),
+    ):
+        with pytest.warns(UserWarning) as caught:
+            call()
+        got = "".join(str(w.message) + "\n" for w in caught)
+        assert got == want
+        # At the caller's line, not inside the package.
+        assert all(w.filename == __file__ for w in caught)
+    # A valid scenario without warnings issues none.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        deter.validate(BASELINE)
+
+
+def test_different_horizons_are_refused_naming_the_keyword_not_the_flag():
+    base = (WARN / "sweep-base.toml").read_text()
+    short = base.replace("[scenario]", "[scenario]\nhorizon_years = 4", 1)
+    assert short != base
+    with pytest.raises(ValueError) as e:
+        deter.compare(base, short, runs=10)
+    assert str(e.value) == (
+        "the scenarios have different horizons (10 and 4 years); common random numbers need "
+        "the same horizon (use `horizon_years`)"
+    )
