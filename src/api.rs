@@ -256,6 +256,37 @@ pub fn read_posterior(path: &Path) -> Result<Posterior, Error> {
         .map_err(|d| Error::Invalid(crate::scenario::input::one_line_with_help(&d)))
 }
 
+/// [`read_posterior`] checked against the scenarios it will run under, every fault located as
+/// `deter run --posterior` and `deter compare --posterior` locate it: a malformed line or
+/// cell, a column that is not a parameter of a scenario (at its header cell, with the
+/// did-you-mean) or a value out of its parameter's range (at its cell) is an
+/// [`Error::Input`] with the command line's `FILE:LINE:COL`, key and help. (Through
+/// [`read_posterior`] and [`run_nested`] an unknown column was "parameter `X` of the draws:
+/// ...", with no line.)
+///
+/// Errors: [`Error::Io`] when the file cannot be read, [`Error::Input`] otherwise.
+pub fn read_posterior_for(path: &Path, scenarios: &[&Scenario]) -> Result<Posterior, Error> {
+    use crate::calibrate::nested;
+    let text = nested::read_posterior_text(path).map_err(|d| {
+        if d.0
+            .iter()
+            .any(|x| x.message.starts_with("cannot read file"))
+        {
+            Error::Io(d.to_string())
+        } else {
+            Error::Input(d)
+        }
+    })?;
+    let one = |d| Error::Input(Diagnostics(vec![d]));
+    let post = nested::parse_posterior(path, &text).map_err(|d| one(*d))?;
+    if let Some(d) = scenarios.iter().find_map(|s| {
+        nested::unknown_column(&post, &text, s).or_else(|| nested::out_of_range(&post, s))
+    }) {
+        return Err(one(d));
+    }
+    Ok(post)
+}
+
 /// The settings of a nested run resolved once: scenario copy (horizon applied), budget, seed,
 /// threads; adaptive stopping refused.
 fn prepare_nested(

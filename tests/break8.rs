@@ -153,3 +153,46 @@ fn different_horizons_are_refused_in_each_callers_words() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(common::stderr(&out), format!("error: {cli}\n"));
 }
+
+/// Through the library (and so the Python package) a posterior column that is not a
+/// parameter of the scenario was "parameter `X` of the draws: `X` is not a parameter of this
+/// scenario", with no `FILE:LINE:COL`; `deter::read_posterior_for` locates every fault of the
+/// file as `deter run --posterior` does, with the same text.
+#[test]
+fn a_posterior_fault_is_located_by_the_library_as_by_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let post = common::write_posterior(
+        tmp.path(),
+        &["model.war_cost", "model.war_cots"],
+        &[(&[0.5, 0.5], 1.0), (&[0.9, 0.7], 1.0)],
+    );
+    let file = common::scenario("scenarios/western-balkans-2024.toml");
+    let s = deter::load(Path::new(&file)).unwrap();
+    let cli = common::run(&[
+        "run",
+        &file,
+        "--posterior",
+        post.to_str().unwrap(),
+        "--draws",
+        "2",
+        "--runs",
+        "10",
+        "-q",
+    ]);
+    assert_eq!(cli.status.code(), Some(2));
+    let want = common::stderr(&cli);
+    assert!(
+        want.contains("posterior.csv:2:21: error: column `model.war_cots`"),
+        "{want}"
+    );
+    match deter::read_posterior_for(&post, &[&s]) {
+        Err(deter::Error::Input(d)) => assert_eq!(d.to_string(), want),
+        other => panic!("expected Error::Input, got {:?}", other.map(|_| ())),
+    }
+    // A file without the fault reads as `read_posterior` reads it.
+    let good = common::write_posterior(tmp.path(), &["model.war_cost"], &[(&[0.5], 1.0)]);
+    assert_eq!(
+        deter::read_posterior_for(&good, &[&s]).unwrap(),
+        deter::read_posterior(&good).unwrap()
+    );
+}

@@ -626,11 +626,12 @@ def run_nested(
     Raises
     ------
     ScenarioError
-        The scenario, a prior or a what-if is invalid.
+        The scenario, a prior or a what-if is invalid; or the posterior is malformed, a
+        posterior column is not a path of the scenario or one of its values is out of the
+        parameter's range: ``.line``, ``.column`` and the text of ``deter run --posterior``
+        (file:line:col, the column, the did-you-mean). A ``ValueError``.
     ValueError
-        Nothing is uncertain, the posterior is malformed, a posterior column is not a path of
-        the scenario or one of its values is out of the parameter's range (the message names
-        the file, line and column), or a budget is out of range.
+        Nothing is uncertain, or a budget is out of range.
     OSError
         The posterior file cannot be read.
     KeyboardInterrupt
@@ -777,11 +778,12 @@ def compare_nested(
     Raises
     ------
     ScenarioError
-        A scenario, a prior or a what-if is invalid.
+        A scenario, a prior or a what-if is invalid; or the posterior is malformed, a
+        posterior column is not a path of the scenarios or one of its values is out of the
+        parameter's range, located as in :func:`run_nested`. A ``ValueError``.
     ValueError
         Nothing is uncertain, A and B declare different priors for one path or cannot be
-        paired, the posterior is malformed, a posterior column is not a path of the scenarios
-        or one of its values is out of the parameter's range, or a budget is out of range.
+        paired, or a budget is out of range.
     OSError
         The posterior file cannot be read.
     KeyboardInterrupt

@@ -134,9 +134,13 @@ fn cancellable<T: Send>(
     )
 }
 
-/// The posterior CSV at `path` (`deter calibrate`'s posterior.csv), if one is given.
-fn read_posterior(path: Option<&str>) -> PyResult<Option<deter::Posterior>> {
-    path.map(|p| deter::read_posterior(Path::new(p)).map_err(py_error))
+/// The posterior CSV at `path` (`deter calibrate`'s posterior.csv), if one is given, checked
+/// against `scenarios`: its faults located as the command line locates them (InputError).
+fn read_posterior(
+    path: Option<&str>,
+    scenarios: &[&Scenario],
+) -> PyResult<Option<deter::Posterior>> {
+    path.map(|p| deter::read_posterior_for(Path::new(p), scenarios).map_err(py_error))
         .transpose()
 }
 
@@ -294,7 +298,7 @@ fn run_nested(
     horizon_years: Option<u32>,
 ) -> PyResult<String> {
     let (scenario, _) = load(py, kind, source, &set, "set=")?;
-    let post = read_posterior(posterior.as_deref())?;
+    let post = read_posterior(posterior.as_deref(), &[&scenario])?;
     warn_fixed(py, post.as_ref(), &scenario, None)?;
     let settings = settings(runs, seed, threads, horizon_years, false)?;
     let nested = cancellable(py, |control| {
@@ -333,7 +337,7 @@ fn compare_nested(
     let (sa, _) = load(py, kind_a, source_a, &set, "set=")?;
     let (mut sb, _) = load(py, kind_b, source_b, &set, "set=")?;
     deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?;
-    let post = read_posterior(posterior.as_deref())?;
+    let post = read_posterior(posterior.as_deref(), &[&sa, &sb])?;
     // Each side, as `deter compare --posterior` warns.
     warn_fixed(py, post.as_ref(), &sa, Some("A"))?;
     warn_fixed(py, post.as_ref(), &sb, Some("B"))?;

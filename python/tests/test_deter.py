@@ -492,3 +492,38 @@ def test_different_horizons_are_refused_naming_the_keyword_not_the_flag():
         "the scenarios have different horizons (10 and 4 years); common random numbers need "
         "the same horizon (use `horizon_years`)"
     )
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ("model.war_cost,", "model.war_cots,"),  # an unknown column: at its header cell
+        ("\n1,0.9,", "\n1,abc,"),  # a cell that is no number
+        ("\n1,0.9,", "\n1,99,"),  # a value out of its parameter's range
+    ],
+)
+def test_a_posterior_fault_is_the_cli_message_as_a_scenario_error(tmp_path, edit):
+    # An unknown column was "parameter `X` of the draws: ..." with no file:line:col, and
+    # every posterior fault a bare ValueError (break8).
+    post = _posterior(tmp_path / "posterior.csv")
+    post.write_text(post.read_text().replace(*edit, 1))
+    binary = os.environ.get("DETER_BIN") or str(ROOT / "target" / "release" / "deter")
+    if not os.path.exists(binary):
+        pytest.fail(f"the deter binary is needed for this comparison: {binary} (set DETER_BIN)")
+    for call, args in (
+        (
+            lambda: deter.run_nested(BASELINE, posterior=post, draws=2, runs=10),
+            ["run", str(BASELINE), "--posterior", str(post), "--draws", "2", "--runs", "10", "-q"],
+        ),
+        (
+            lambda: deter.compare_nested(BASELINE, ENVOY, posterior=post, draws=2, runs=10),
+            ["compare", str(BASELINE), str(ENVOY), "--posterior", str(post), "--draws", "2", "--runs", "10", "-q"],
+        ),
+    ):
+        cl = subprocess.run([binary, *args], capture_output=True)
+        assert cl.returncode == 2
+        with pytest.raises(deter.ScenarioError) as e:
+            call()
+        assert str(e.value) + "\n" == cl.stderr.decode()
+        assert e.value.line > 0 and e.value.column > 0
+        assert isinstance(e.value, ValueError)
