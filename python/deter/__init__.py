@@ -154,6 +154,28 @@ def _source(scenario: Scenario) -> tuple:
     )
 
 
+# The ranges the library checks (src/lib.rs MAX_RUNS, MAX_THREADS; src/settings.rs MAX_SEED,
+# MAX_HORIZON_YEARS, MAX_DRAWS). The native layer refuses a value out of range in these
+# words; one it cannot even hold (negative, or past its integer type) was an OverflowError
+# naming no argument ("can't convert negative int to unsigned"), so it is refused here in
+# the same words.
+_RANGES = {
+    "runs": (1, 10**12, 2**64),
+    "seed": (0, 2**63 - 1, 2**64),
+    "threads": (0, 1024, 2**64),
+    "horizon_years": (1, 200, 2**32),
+    "draws": (1, 10**6, 2**64),
+}
+
+
+def _check_ints(**values: Any) -> None:
+    for name, v in values.items():
+        if isinstance(v, int) and not isinstance(v, bool):
+            lo, hi, held = _RANGES[name]
+            if v < 0 or v >= held:
+                raise ValueError(f"`{name}` {v}: expected an integer in [{lo}, {hi}]")
+
+
 def _sets(set: Sets) -> list:
     """``{"model.war_cost": 1.0}`` or ``["model.war_cost=1.0"]`` -> ``["model.war_cost=1.0"]``."""
     if set is None:
@@ -501,6 +523,11 @@ def run(
     ------
     ScenarioError
         The scenario or a what-if is invalid (``.line``, ``.column``, ``.key``, ``.message``).
+    ValueError
+        A setting out of its range, named as the keyword (```runs` 0: expected an integer
+        in [1, 1000000000000]``), negative and oversized integers included.
+    TypeError
+        An argument of the wrong type (``runs="10"``, ``attribution="no"``).
     KeyboardInterrupt
         Ctrl-C: the run stops within a second; no result.
 
@@ -514,6 +541,7 @@ def run(
 
     The GIL is released while the run executes.
     """
+    _check_ints(runs=runs, seed=seed, threads=threads, horizon_years=horizon_years)
     kind, source = _source(scenario)
     text = _call(
         _native.run,
@@ -646,6 +674,7 @@ def run_nested(
         PATH=VALUE ..."); the run goes ahead as asked (``set={PATH: VALUE}`` runs it under
         the calibration's conditions).
     """
+    _check_ints(draws=draws, runs=runs, seed=seed, threads=threads, horizon_years=horizon_years)
     kind, source = _source(scenario)
     text = _call(
         _native.run_nested,
@@ -798,6 +827,7 @@ def compare_nested(
 
     The GIL is released while it runs.
     """
+    _check_ints(draws=draws, runs=runs, seed=seed, threads=threads, horizon_years=horizon_years)
     ka, sa = _source(a)
     kb, sb = _source(b)
     text = _call(
@@ -840,6 +870,7 @@ def compare(
     share), KeyboardInterrupt on Ctrl-C.
     ``attribution``: as in :func:`run` (``False`` is ``--no-attribution``).
     """
+    _check_ints(runs=runs, seed=seed, threads=threads, horizon_years=horizon_years)
     ka, sa = _source(a)
     kb, sb = _source(b)
     text = _call(
@@ -887,6 +918,7 @@ def sweep(
     import csv
     import io
 
+    _check_ints(threads=threads)
     path = os.fspath(file)
     lines: list = []
 

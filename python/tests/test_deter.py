@@ -527,3 +527,31 @@ def test_a_posterior_fault_is_the_cli_message_as_a_scenario_error(tmp_path, edit
         assert str(e.value) + "\n" == cl.stderr.decode()
         assert e.value.line > 0 and e.value.column > 0
         assert isinstance(e.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"runs": -1}, "`runs` -1: expected an integer in [1, 1000000000000]"),
+        ({"runs": 2**64}, "`runs` 18446744073709551616: expected an integer in [1, 1000000000000]"),
+        ({"seed": -1}, "`seed` -1: expected an integer in [0, 9223372036854775807]"),
+        ({"threads": -2}, "`threads` -2: expected an integer in [0, 1024]"),
+        ({"horizon_years": -1}, "`horizon_years` -1: expected an integer in [1, 200]"),
+        ({"horizon_years": 2**32}, "`horizon_years` 4294967296: expected an integer in [1, 200]"),
+    ],
+)
+def test_an_integer_argument_the_native_layer_cannot_hold_is_a_value_error_naming_it(kwargs, message):
+    # It was an OverflowError naming no argument ("can't convert negative int to unsigned");
+    # the words are those the library gives a value out of range (`seed` 2**63 below).
+    with pytest.raises(ValueError) as e:
+        deter.run(BASELINE, **{"runs": 10, **kwargs})
+    assert str(e.value) == message
+    with pytest.raises(ValueError) as e:
+        deter.compare(BASELINE, ENVOY, **{"runs": 10, **kwargs})
+    assert str(e.value) == message
+    with pytest.raises(ValueError) as e:
+        deter.run(BASELINE, runs=10, seed=2**63)
+    assert str(e.value) == "`seed` 9223372036854775808: expected an integer in [0, 9223372036854775807]"
+    with pytest.raises(ValueError) as e:
+        deter.run_nested(BASELINE, draws=-1, runs=10)
+    assert str(e.value) == "`draws` -1: expected an integer in [1, 1000000]"
