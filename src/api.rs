@@ -489,6 +489,17 @@ pub fn sweep(
     Ok(outputs)
 }
 
+/// The warnings of a valid sweep file, those `deter sweep` and `deter validate` print before
+/// it runs (a base policy that changes a swept parameter, a `futures` posterior calibrated with
+/// a fixed value the base lacks, ...). [`sweep`] and [`sweep_streamed`] run it all the same.
+///
+/// Errors: [`Error::Input`] with every problem found.
+pub fn sweep_warnings(path: &Path) -> Result<Diagnostics, Error> {
+    crate::sweep::load_sweep(path)
+        .map(|s| Diagnostics(s.warnings))
+        .map_err(Error::Input)
+}
+
 /// Run a sweep file like [`sweep`], but stream its results CSV through `rows` instead of a
 /// file: the header line first, then each batch of rows (point order) as soon as it is
 /// written, so a reader sees rows before the sweep ends. A bounded channel makes the sweep

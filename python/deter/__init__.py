@@ -912,6 +912,8 @@ def sweep(
     For Saltelli and Morris designs the ranked sensitivity indices are in
     ``df.attrs["sensitivity"]`` (a DataFrame, as ``results.sensitivity.csv``).
     Raises :class:`ScenarioError` for an invalid sweep file, KeyboardInterrupt on Ctrl-C.
+    Issues a ``UserWarning`` per warning ``deter sweep`` prints before it runs (a base policy
+    that changes a swept parameter, ...), in its words.
     The DataFrame is only returned when every point has run: an interrupted sweep raises
     (no partial DataFrame), and the rows ``on_row`` saw are partial by design.
     """

@@ -369,6 +369,13 @@ fn sweep(
     threads: Option<usize>,
 ) -> PyResult<Option<String>> {
     let settings = settings(None, None, threads, None, true)?;
+    // The sweep's warnings, as `deter sweep` prints them before it runs (see `load`).
+    for w in &deter::sweep_warnings(Path::new(path)).map_err(py_error)?.0 {
+        let text = w.to_string();
+        let text = std::ffi::CString::new(text.trim_end().replace('\0', "")).expect("no NUL left");
+        let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+        PyErr::warn(py, category.as_any(), &text, 3)?;
+    }
     let (tx, rx) = mpsc::sync_channel::<String>(0);
     let done = AtomicU64::new(0);
     let tick = |n: u64| {

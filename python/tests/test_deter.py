@@ -555,3 +555,18 @@ def test_an_integer_argument_the_native_layer_cannot_hold_is_a_value_error_namin
     with pytest.raises(ValueError) as e:
         deter.run_nested(BASELINE, draws=-1, runs=10)
     assert str(e.value) == "`draws` -1: expected an integer in [1, 1000000]"
+
+
+def test_sweep_warnings_are_user_warnings_in_the_cli_words():
+    # `deter sweep` prints them before it runs; the package was silent (break8).
+    path = WARN / "sweep-varies-a-policy-parameter.toml"
+    binary = os.environ.get("DETER_BIN") or str(ROOT / "target" / "release" / "deter")
+    if not os.path.exists(binary):
+        pytest.fail(f"the deter binary is needed for this comparison: {binary} (set DETER_BIN)")
+    cl = subprocess.run([binary, "validate", str(path)], capture_output=True, check=True)
+    want = cl.stderr.decode()
+    assert "overrides the values this sweep gives it" in want
+    with pytest.warns(UserWarning) as caught:
+        deter.sweep(path, threads=1)
+    assert "".join(str(w.message) + "\n" for w in caught) == want
+    assert all(w.filename == __file__ for w in caught)
