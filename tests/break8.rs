@@ -224,3 +224,82 @@ fn a_sweeps_warnings_are_those_the_command_line_prints() {
         Err(deter::Error::Input(_))
     ));
 }
+
+/// Ctrl-C during the calibration's posterior predictive check (after its last generation,
+/// posterior.csv written, `predictive_draws` simulations for report.html) was ignored: the
+/// command ran on to the end and exited 0. It stops (exit 130), says that the posterior is
+/// written and the report is not, and `--resume` writes the four files byte for byte as an
+/// uninterrupted run.
+#[cfg(unix)]
+#[test]
+fn a_calibration_interrupted_in_its_predictive_check_stops_and_resumes_to_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let history = root().join("scenarios/history");
+    let file = tmp.path().join("predictive.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "seed = 5\nparticles = 30\nmax_generations = 2\npredictive_draws = 20000\n\
+             statistics = [\"threat\", \"display\", \"use_of_force\", \"war\"]\n\
+             cases = [\"{}\", \"{}\"]\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
+            history.join("serbia-kosovo.record.toml").display(),
+            history.join("russia-georgia.record.toml").display()
+        ),
+    )
+    .unwrap();
+    let args = |out: &Path| {
+        let mut v: Vec<std::ffi::OsString> = ["calibrate", file.to_str().unwrap(), "--quiet"]
+            .iter()
+            .map(Into::into)
+            .collect();
+        v.extend(["--threads".into(), "2".into(), "--out".into(), out.into()]);
+        v
+    };
+    let whole = tmp.path().join("whole");
+    let ok = common::deter().args(args(&whole)).output().unwrap();
+    assert!(ok.status.success(), "{}", common::stderr(&ok));
+    let cut = tmp.path().join("cut");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+        .args(args(&cut))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..60_000 {
+        if cut.join("posterior.csv").exists() {
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "calibrate ended early");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert!(
+        !cut.join("report.html").exists(),
+        "the predictive check ended before the signal: raise `predictive_draws`"
+    );
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(common::ends_within(&mut child, 6000), "ignored SIGINT");
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(130), "{err}");
+    assert!(err.contains("the report was not written"), "{err}");
+    assert!(!cut.join("report.html").exists());
+    let mut resume = args(&cut);
+    resume.push("--resume".into());
+    let ok = common::deter().args(resume).output().unwrap();
+    assert!(ok.status.success(), "{}", common::stderr(&ok));
+    for name in [
+        "posterior.csv",
+        "diagnostics.csv",
+        "state.json",
+        "report.html",
+    ] {
+        let a = std::fs::read(whole.join(name)).unwrap();
+        let b = std::fs::read(cut.join(name)).unwrap();
+        assert!(a == b, "{name} differs after Ctrl-C and --resume");
+    }
+}
