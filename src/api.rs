@@ -89,6 +89,22 @@ pub fn parse(text: &str, name: &str) -> Result<Scenario, Error> {
     crate::scenario::parse_str(text, name).map_err(Error::Input)
 }
 
+/// [`load`], also returning the file's warnings (those `deter validate` prints and every
+/// command that runs the file prints first: an intra-alliance rivalry, implausible currency
+/// figures, a policy dated outside the horizon, ...; docs/MODEL.md). They never stop a run.
+///
+/// Errors: [`Error::Input`] with every problem found.
+pub fn load_with_warnings(path: &Path) -> Result<(Scenario, Diagnostics), Error> {
+    crate::scenario::load_file_with_warnings(path).map_err(Error::Input)
+}
+
+/// [`parse`], also returning the text's warnings, as [`load_with_warnings`].
+///
+/// Errors: [`Error::Input`] with every problem found.
+pub fn parse_with_warnings(text: &str, name: &str) -> Result<(Scenario, Diagnostics), Error> {
+    crate::scenario::parse_str_with_warnings(text, name).map_err(Error::Input)
+}
+
 /// Check a scenario file without running it: `Ok` when it is valid (warnings, if any, are in
 /// the returned [`Diagnostics`]).
 ///
@@ -183,7 +199,8 @@ pub fn compare(
         settings.attributed(Compiled::new(&sa)),
         settings.attributed(Compiled::new(&sb)),
     );
-    let pairing = crate::compare::check(&ca, &cb).map_err(|e| Error::Invalid(e.to_string()))?;
+    let pairing = crate::compare::check(&ca, &cb)
+        .map_err(|e| Error::Invalid(e.message_as(crate::settings::Caller::Library)))?;
     crate::compare::check_memory(&ca, &cb, r.threads).map_err(Error::TooLarge)?;
     let started = Instant::now();
     let cmp = engine::with_threads(r.threads, || {
@@ -237,6 +254,37 @@ pub fn read_posterior(path: &Path) -> Result<Posterior, Error> {
     })?;
     nested::parse_posterior(path, &text)
         .map_err(|d| Error::Invalid(crate::scenario::input::one_line_with_help(&d)))
+}
+
+/// [`read_posterior`] checked against the scenarios it will run under, every fault located as
+/// `deter run --posterior` and `deter compare --posterior` locate it: a malformed line or
+/// cell, a column that is not a parameter of a scenario (at its header cell, with the
+/// did-you-mean) or a value out of its parameter's range (at its cell) is an
+/// [`Error::Input`] with the command line's `FILE:LINE:COL`, key and help. (Through
+/// [`read_posterior`] and [`run_nested`] an unknown column was "parameter `X` of the draws:
+/// ...", with no line.)
+///
+/// Errors: [`Error::Io`] when the file cannot be read, [`Error::Input`] otherwise.
+pub fn read_posterior_for(path: &Path, scenarios: &[&Scenario]) -> Result<Posterior, Error> {
+    use crate::calibrate::nested;
+    let text = nested::read_posterior_text(path).map_err(|d| {
+        if d.0
+            .iter()
+            .any(|x| x.message.starts_with("cannot read file"))
+        {
+            Error::Io(d.to_string())
+        } else {
+            Error::Input(d)
+        }
+    })?;
+    let one = |d| Error::Input(Diagnostics(vec![d]));
+    let post = nested::parse_posterior(path, &text).map_err(|d| one(*d))?;
+    if let Some(d) = scenarios.iter().find_map(|s| {
+        nested::unknown_column(&post, &text, s).or_else(|| nested::out_of_range(&post, s))
+    }) {
+        return Err(one(d));
+    }
+    Ok(post)
 }
 
 /// The settings of a nested run resolved once: scenario copy (horizon applied), budget, seed,
@@ -330,7 +378,8 @@ pub fn compare_nested(
         crate::calibrate::nested::check_posterior(p, &sb).map_err(Error::Invalid)?;
     }
     let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
-    crate::compare::check(&ca, &cb).map_err(|e| Error::Invalid(e.to_string()))?;
+    crate::compare::check(&ca, &cb)
+        .map_err(|e| Error::Invalid(e.message_as(crate::settings::Caller::Library)))?;
     crate::compare::check_memory(&ca, &cb, threads).map_err(Error::TooLarge)?;
     let d = crate::calibrate::nested::draw(posterior, &priors, budget.draws, seed);
     engine::with_threads(threads, || {
@@ -438,6 +487,17 @@ pub fn sweep(
         .and_then(|()| crate::sweep::record::write(out, &fingerprint, &record))
         .map_err(io)?;
     Ok(outputs)
+}
+
+/// The warnings of a valid sweep file, those `deter sweep` and `deter validate` print before
+/// it runs (a base policy that changes a swept parameter, a `futures` posterior calibrated with
+/// a fixed value the base lacks, ...). [`sweep`] and [`sweep_streamed`] run it all the same.
+///
+/// Errors: [`Error::Input`] with every problem found.
+pub fn sweep_warnings(path: &Path) -> Result<Diagnostics, Error> {
+    crate::sweep::load_sweep(path)
+        .map(|s| Diagnostics(s.warnings))
+        .map_err(Error::Input)
 }
 
 /// Run a sweep file like [`sweep`], but stream its results CSV through `rows` instead of a

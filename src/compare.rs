@@ -101,13 +101,27 @@ impl Pairing {
     }
 }
 
-/// Why two scenarios cannot be compared run by run.
+/// Why two scenarios cannot be compared run by run. Its `Display` is in the command line's
+/// words (`--horizon-years`); [`CompareError::message_as`] in a caller's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CompareError {
-    #[error(
-        "the scenarios have different horizons ({0} and {1} years); common random numbers need the same horizon (use --horizon-years)"
-    )]
+    #[error("{}", self.message_as(crate::settings::Caller::Cli))]
     Horizon(u32, u32),
+}
+
+impl CompareError {
+    /// The refusal with the horizon setting named as `caller` names it (`--horizon-years`
+    /// on the command line, `` `horizon_years` `` for a program: `settings::setting_name`),
+    /// so that a Python user is not told to use a flag.
+    pub fn message_as(&self, caller: crate::settings::Caller) -> String {
+        match self {
+            CompareError::Horizon(a, b) => format!(
+                "the scenarios have different horizons ({a} and {b} years); common random \
+                 numbers need the same horizon (use {})",
+                crate::settings::setting_name(caller, "horizon_years")
+            ),
+        }
+    }
 }
 
 /// The result of a paired run.

@@ -154,6 +154,28 @@ def _source(scenario: Scenario) -> tuple:
     )
 
 
+# The ranges the library checks (src/lib.rs MAX_RUNS, MAX_THREADS; src/settings.rs MAX_SEED,
+# MAX_HORIZON_YEARS, MAX_DRAWS). The native layer refuses a value out of range in these
+# words; one it cannot even hold (negative, or past its integer type) was an OverflowError
+# naming no argument ("can't convert negative int to unsigned"), so it is refused here in
+# the same words.
+_RANGES = {
+    "runs": (1, 10**12, 2**64),
+    "seed": (0, 2**63 - 1, 2**64),
+    "threads": (0, 1024, 2**64),
+    "horizon_years": (1, 200, 2**32),
+    "draws": (1, 10**6, 2**64),
+}
+
+
+def _check_ints(**values: Any) -> None:
+    for name, v in values.items():
+        if isinstance(v, int) and not isinstance(v, bool):
+            lo, hi, held = _RANGES[name]
+            if v < 0 or v >= held:
+                raise ValueError(f"`{name}` {v}: expected an integer in [{lo}, {hi}]")
+
+
 def _sets(set: Sets) -> list:
     """``{"model.war_cost": 1.0}`` or ``["model.war_cost=1.0"]`` -> ``["model.war_cost=1.0"]``."""
     if set is None:
@@ -501,11 +523,25 @@ def run(
     ------
     ScenarioError
         The scenario or a what-if is invalid (``.line``, ``.column``, ``.key``, ``.message``).
+    ValueError
+        A setting out of its range, named as the keyword (```runs` 0: expected an integer
+        in [1, 1000000000000]``), negative and oversized integers included.
+    TypeError
+        An argument of the wrong type (``runs="10"``, ``attribution="no"``).
     KeyboardInterrupt
         Ctrl-C: the run stops within a second; no result.
 
+    Warns
+    -----
+    UserWarning
+        One per warning ``deter validate`` gives the scenario (an intra-alliance rivalry,
+        implausible currency figures, a policy dated after the horizon or before the start,
+        ...; docs/MODEL.md), in its words (file:line:col, key path, the line, help). The run
+        goes ahead. Every function that reads a scenario issues them.
+
     The GIL is released while the run executes.
     """
+    _check_ints(runs=runs, seed=seed, threads=threads, horizon_years=horizon_years)
     kind, source = _source(scenario)
     text = _call(
         _native.run,
@@ -618,11 +654,12 @@ def run_nested(
     Raises
     ------
     ScenarioError
-        The scenario, a prior or a what-if is invalid.
+        The scenario, a prior or a what-if is invalid; or the posterior is malformed, a
+        posterior column is not a path of the scenario or one of its values is out of the
+        parameter's range: ``.line``, ``.column`` and the text of ``deter run --posterior``
+        (file:line:col, the column, the did-you-mean). A ``ValueError``.
     ValueError
-        Nothing is uncertain, the posterior is malformed, a posterior column is not a path of
-        the scenario or one of its values is out of the parameter's range (the message names
-        the file, line and column), or a budget is out of range.
+        Nothing is uncertain, or a budget is out of range.
     OSError
         The posterior file cannot be read.
     KeyboardInterrupt
@@ -637,6 +674,7 @@ def run_nested(
         PATH=VALUE ..."); the run goes ahead as asked (``set={PATH: VALUE}`` runs it under
         the calibration's conditions).
     """
+    _check_ints(draws=draws, runs=runs, seed=seed, threads=threads, horizon_years=horizon_years)
     kind, source = _source(scenario)
     text = _call(
         _native.run_nested,
@@ -769,11 +807,12 @@ def compare_nested(
     Raises
     ------
     ScenarioError
-        A scenario, a prior or a what-if is invalid.
+        A scenario, a prior or a what-if is invalid; or the posterior is malformed, a
+        posterior column is not a path of the scenarios or one of its values is out of the
+        parameter's range, located as in :func:`run_nested`. A ``ValueError``.
     ValueError
         Nothing is uncertain, A and B declare different priors for one path or cannot be
-        paired, the posterior is malformed, a posterior column is not a path of the scenarios
-        or one of its values is out of the parameter's range, or a budget is out of range.
+        paired, or a budget is out of range.
     OSError
         The posterior file cannot be read.
     KeyboardInterrupt
@@ -788,6 +827,7 @@ def compare_nested(
 
     The GIL is released while it runs.
     """
+    _check_ints(draws=draws, runs=runs, seed=seed, threads=threads, horizon_years=horizon_years)
     ka, sa = _source(a)
     kb, sb = _source(b)
     text = _call(
@@ -825,9 +865,12 @@ def compare(
     ``set`` applies what-ifs to both sides, ``set_b`` to B only (after ``set``), so
     ``compare(s, s, set_b={...})`` measures one what-if against the file.
     Raises :class:`ScenarioError` for invalid input, ``ValueError`` when the two scenarios
-    cannot be paired (different countries or rivalries), KeyboardInterrupt on Ctrl-C.
+    cannot be paired (different horizons: give both the same ``horizon_years``; scenarios
+    with different countries or rivalries are compared region-wide and on the rivalries they
+    share), KeyboardInterrupt on Ctrl-C.
     ``attribution``: as in :func:`run` (``False`` is ``--no-attribution``).
     """
+    _check_ints(runs=runs, seed=seed, threads=threads, horizon_years=horizon_years)
     ka, sa = _source(a)
     kb, sb = _source(b)
     text = _call(
@@ -869,12 +912,15 @@ def sweep(
     For Saltelli and Morris designs the ranked sensitivity indices are in
     ``df.attrs["sensitivity"]`` (a DataFrame, as ``results.sensitivity.csv``).
     Raises :class:`ScenarioError` for an invalid sweep file, KeyboardInterrupt on Ctrl-C.
+    Issues a ``UserWarning`` per warning ``deter sweep`` prints before it runs (a base policy
+    that changes a swept parameter, ...), in its words.
     The DataFrame is only returned when every point has run: an interrupted sweep raises
     (no partial DataFrame), and the rows ``on_row`` saw are partial by design.
     """
     import csv
     import io
 
+    _check_ints(threads=threads)
     path = os.fspath(file)
     lines: list = []
 
@@ -910,7 +956,9 @@ def validate(scenario: Scenario, set: Sets = None) -> dict:
 
     Returns a summary: ``scenario`` (name), entity counts, ``runs``, ``seed``,
     ``horizon_years``, ``overrides`` applied and ``parameters`` (every valid parameter
-    path, for ``set=``). Raises :class:`ScenarioError` listing every problem.
+    path, for ``set=``). Raises :class:`ScenarioError` listing every problem. Issues a
+    ``UserWarning`` per warning of the scenario, as :func:`run` does (the text ``deter
+    validate`` prints).
     """
     kind, source = _source(scenario)
     return json.loads(_call(_native.validate, kind, source, set=_sets(set)))

@@ -54,26 +54,39 @@ fn input_error(d: deter::Diagnostics) -> PyErr {
 
 /// A scenario source: `kind` is "path", "toml" (the text itself) or "json" (a mapping
 /// serialised by Python, converted to TOML here); `set` what-ifs applied (named `flag`).
+///
+/// The scenario's warnings (those `deter validate` prints, and every command that runs it
+/// prints first: an intra-alliance rivalry, implausible currency figures, a policy dated
+/// outside the horizon, ...) are issued as Python `UserWarning`s, one per warning, in the
+/// command line's words (file:line:col, key path, the source line, help), at the caller's
+/// line as [`warn_fixed`] issues its own.
 fn load(
+    py: Python<'_>,
     kind: &str,
     source: &str,
     set: &[String],
     flag: &str,
 ) -> PyResult<(Scenario, Vec<Applied>)> {
-    let mut s = match kind {
-        "path" => deter::load(Path::new(source)),
-        "toml" => deter::parse(source, "<toml>"),
+    let (mut s, warnings) = match kind {
+        "path" => deter::load_with_warnings(Path::new(source)),
+        "toml" => deter::parse_with_warnings(source, "<toml>"),
         "json" => {
             let value: serde_json::Value = serde_json::from_str(source)
                 .map_err(|e| PyValueError::new_err(format!("scenario mapping: {e}")))?;
             let text = toml::to_string(&value).map_err(|e| {
                 PyValueError::new_err(format!("scenario mapping is not TOML-shaped: {e}"))
             })?;
-            deter::parse(&text, "<dict>")
+            deter::parse_with_warnings(&text, "<dict>")
         }
         other => return Err(PyValueError::new_err(format!("unknown kind `{other}`"))),
     }
     .map_err(py_error)?;
+    for w in &warnings.0 {
+        let text = w.to_string();
+        let text = std::ffi::CString::new(text.trim_end().replace('\0', "")).expect("no NUL left");
+        let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+        PyErr::warn(py, category.as_any(), &text, 3)?;
+    }
     let applied = deter::apply_set(&mut s, set, flag).map_err(py_error)?;
     Ok((s, applied))
 }
@@ -121,9 +134,13 @@ fn cancellable<T: Send>(
     )
 }
 
-/// The posterior CSV at `path` (`deter calibrate`'s posterior.csv), if one is given.
-fn read_posterior(path: Option<&str>) -> PyResult<Option<deter::Posterior>> {
-    path.map(|p| deter::read_posterior(Path::new(p)).map_err(py_error))
+/// The posterior CSV at `path` (`deter calibrate`'s posterior.csv), if one is given, checked
+/// against `scenarios`: its faults located as the command line locates them (InputError).
+fn read_posterior(
+    path: Option<&str>,
+    scenarios: &[&Scenario],
+) -> PyResult<Option<deter::Posterior>> {
+    path.map(|p| deter::read_posterior_for(Path::new(p), scenarios).map_err(py_error))
         .transpose()
 }
 
@@ -198,7 +215,7 @@ fn run(
     horizon_years: Option<u32>,
     attribution: bool,
 ) -> PyResult<String> {
-    let (scenario, applied) = load(kind, source, &set, "set=")?;
+    let (scenario, applied) = load(py, kind, source, &set, "set=")?;
     let settings = settings(runs, seed, threads, horizon_years, attribution)?;
     let mut report = cancellable(py, |control| deter::run(&scenario, &settings, control))?;
     report.overrides = applied;
@@ -224,8 +241,8 @@ fn compare(
     horizon_years: Option<u32>,
     attribution: bool,
 ) -> PyResult<String> {
-    let (sa, set_a) = load(kind_a, source_a, &set, "set=")?;
-    let (mut sb, mut applied_b) = load(kind_b, source_b, &set, "set=")?;
+    let (sa, set_a) = load(py, kind_a, source_a, &set, "set=")?;
+    let (mut sb, mut applied_b) = load(py, kind_b, source_b, &set, "set=")?;
     applied_b.extend(deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?);
     let settings = settings(runs, seed, threads, horizon_years, attribution)?;
     let mut report = cancellable(py, |control| deter::compare(&sa, &sb, &settings, control))?;
@@ -280,8 +297,8 @@ fn run_nested(
     set: Vec<String>,
     horizon_years: Option<u32>,
 ) -> PyResult<String> {
-    let (scenario, _) = load(kind, source, &set, "set=")?;
-    let post = read_posterior(posterior.as_deref())?;
+    let (scenario, _) = load(py, kind, source, &set, "set=")?;
+    let post = read_posterior(posterior.as_deref(), &[&scenario])?;
     warn_fixed(py, post.as_ref(), &scenario, None)?;
     let settings = settings(runs, seed, threads, horizon_years, false)?;
     let nested = cancellable(py, |control| {
@@ -317,10 +334,10 @@ fn compare_nested(
     set_b: Vec<String>,
     horizon_years: Option<u32>,
 ) -> PyResult<String> {
-    let (sa, _) = load(kind_a, source_a, &set, "set=")?;
-    let (mut sb, _) = load(kind_b, source_b, &set, "set=")?;
+    let (sa, _) = load(py, kind_a, source_a, &set, "set=")?;
+    let (mut sb, _) = load(py, kind_b, source_b, &set, "set=")?;
     deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?;
-    let post = read_posterior(posterior.as_deref())?;
+    let post = read_posterior(posterior.as_deref(), &[&sa, &sb])?;
     // Each side, as `deter compare --posterior` warns.
     warn_fixed(py, post.as_ref(), &sa, Some("A"))?;
     warn_fixed(py, post.as_ref(), &sb, Some("B"))?;
@@ -352,6 +369,13 @@ fn sweep(
     threads: Option<usize>,
 ) -> PyResult<Option<String>> {
     let settings = settings(None, None, threads, None, true)?;
+    // The sweep's warnings, as `deter sweep` prints them before it runs (see `load`).
+    for w in &deter::sweep_warnings(Path::new(path)).map_err(py_error)?.0 {
+        let text = w.to_string();
+        let text = std::ffi::CString::new(text.trim_end().replace('\0', "")).expect("no NUL left");
+        let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+        PyErr::warn(py, category.as_any(), &text, 3)?;
+    }
     let (tx, rx) = mpsc::sync_channel::<String>(0);
     let done = AtomicU64::new(0);
     let tick = |n: u64| {
@@ -377,8 +401,8 @@ fn sweep(
 /// Check a scenario; returns a JSON summary (name and entity counts) or raises InputError.
 #[pyfunction]
 #[pyo3(signature = (kind, source, set=Vec::new()))]
-fn validate(kind: &str, source: &str, set: Vec<String>) -> PyResult<String> {
-    let (s, applied) = load(kind, source, &set, "set=")?;
+fn validate(py: Python<'_>, kind: &str, source: &str, set: Vec<String>) -> PyResult<String> {
+    let (s, applied) = load(py, kind, source, &set, "set=")?;
     Ok(serde_json::json!({
         "scenario": s.meta.name,
         "countries": s.countries.len(),

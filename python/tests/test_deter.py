@@ -438,3 +438,135 @@ def test_run_nested_warns_of_fixed_values_the_scenario_lacks_as_the_cli_does(tmp
     )
     assert [str(w.message) for w in caught] == want
     assert [w[:3] for w in want] == ["A: ", "A: ", "B: ", "B: "]
+
+
+WARN = ROOT / "tests" / "warn"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "intra-alliance-rivalry.toml",
+        "budget-above-gdp.toml",
+        "capability-vs-budget.toml",
+        "policy-after-horizon.toml",
+        "policy-before-start.toml",
+        "policy-changes-a-path-twice.toml",
+        "alliance-without-members.toml",
+    ],
+)
+def test_scenario_warnings_are_user_warnings_in_the_cli_words(name):
+    # `deter validate` and `deter run` print them; the package was silent (break8).
+    path = WARN / name
+    binary = os.environ.get("DETER_BIN") or str(ROOT / "target" / "release" / "deter")
+    if not os.path.exists(binary):
+        pytest.fail(f"the deter binary is needed for this comparison: {binary} (set DETER_BIN)")
+    cl = subprocess.run([binary, "validate", str(path)], capture_output=True, check=True)
+    want = cl.stderr.decode()
+    assert "warning: " in want
+    for call in (
+        lambda: deter.validate(path),
+        lambda: deter.run(path, runs=10, seed=1, attribution=False),
+    ):
+        with pytest.warns(UserWarning) as caught:
+            call()
+        got = "".join(str(w.message) + "\n" for w in caught)
+        assert got == want
+        # At the caller's line, not inside the package.
+        assert all(w.filename == __file__ for w in caught)
+    # A valid scenario without warnings issues none.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        deter.validate(BASELINE)
+
+
+def test_different_horizons_are_refused_naming_the_keyword_not_the_flag():
+    base = (WARN / "sweep-base.toml").read_text()
+    short = base.replace("[scenario]", "[scenario]\nhorizon_years = 4", 1)
+    assert short != base
+    with pytest.raises(ValueError) as e:
+        deter.compare(base, short, runs=10)
+    assert str(e.value) == (
+        "the scenarios have different horizons (10 and 4 years); common random numbers need "
+        "the same horizon (use `horizon_years`)"
+    )
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ("model.war_cost,", "model.war_cots,"),  # an unknown column: at its header cell
+        ("\n1,0.9,", "\n1,abc,"),  # a cell that is no number
+        ("\n1,0.9,", "\n1,99,"),  # a value out of its parameter's range
+    ],
+)
+def test_a_posterior_fault_is_the_cli_message_as_a_scenario_error(tmp_path, edit):
+    # An unknown column was "parameter `X` of the draws: ..." with no file:line:col, and
+    # every posterior fault a bare ValueError (break8).
+    post = _posterior(tmp_path / "posterior.csv")
+    post.write_text(post.read_text().replace(*edit, 1))
+    binary = os.environ.get("DETER_BIN") or str(ROOT / "target" / "release" / "deter")
+    if not os.path.exists(binary):
+        pytest.fail(f"the deter binary is needed for this comparison: {binary} (set DETER_BIN)")
+    for call, args in (
+        (
+            lambda: deter.run_nested(BASELINE, posterior=post, draws=2, runs=10),
+            ["run", str(BASELINE), "--posterior", str(post), "--draws", "2", "--runs", "10", "-q"],
+        ),
+        (
+            lambda: deter.compare_nested(BASELINE, ENVOY, posterior=post, draws=2, runs=10),
+            ["compare", str(BASELINE), str(ENVOY), "--posterior", str(post), "--draws", "2", "--runs", "10", "-q"],
+        ),
+    ):
+        cl = subprocess.run([binary, *args], capture_output=True)
+        assert cl.returncode == 2
+        with pytest.raises(deter.ScenarioError) as e:
+            call()
+        assert str(e.value) + "\n" == cl.stderr.decode()
+        assert e.value.line > 0 and e.value.column > 0
+        assert isinstance(e.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"runs": -1}, "`runs` -1: expected an integer in [1, 1000000000000]"),
+        ({"runs": 2**64}, "`runs` 18446744073709551616: expected an integer in [1, 1000000000000]"),
+        ({"seed": -1}, "`seed` -1: expected an integer in [0, 9223372036854775807]"),
+        ({"threads": -2}, "`threads` -2: expected an integer in [0, 1024]"),
+        ({"horizon_years": -1}, "`horizon_years` -1: expected an integer in [1, 200]"),
+        ({"horizon_years": 2**32}, "`horizon_years` 4294967296: expected an integer in [1, 200]"),
+    ],
+)
+def test_an_integer_argument_the_native_layer_cannot_hold_is_a_value_error_naming_it(kwargs, message):
+    # It was an OverflowError naming no argument ("can't convert negative int to unsigned");
+    # the words are those the library gives a value out of range (`seed` 2**63 below).
+    with pytest.raises(ValueError) as e:
+        deter.run(BASELINE, **{"runs": 10, **kwargs})
+    assert str(e.value) == message
+    with pytest.raises(ValueError) as e:
+        deter.compare(BASELINE, ENVOY, **{"runs": 10, **kwargs})
+    assert str(e.value) == message
+    with pytest.raises(ValueError) as e:
+        deter.run(BASELINE, runs=10, seed=2**63)
+    assert str(e.value) == "`seed` 9223372036854775808: expected an integer in [0, 9223372036854775807]"
+    with pytest.raises(ValueError) as e:
+        deter.run_nested(BASELINE, draws=-1, runs=10)
+    assert str(e.value) == "`draws` -1: expected an integer in [1, 1000000]"
+
+
+def test_sweep_warnings_are_user_warnings_in_the_cli_words():
+    # `deter sweep` prints them before it runs; the package was silent (break8).
+    path = WARN / "sweep-varies-a-policy-parameter.toml"
+    binary = os.environ.get("DETER_BIN") or str(ROOT / "target" / "release" / "deter")
+    if not os.path.exists(binary):
+        pytest.fail(f"the deter binary is needed for this comparison: {binary} (set DETER_BIN)")
+    cl = subprocess.run([binary, "validate", str(path)], capture_output=True, check=True)
+    want = cl.stderr.decode()
+    assert "overrides the values this sweep gives it" in want
+    with pytest.warns(UserWarning) as caught:
+        deter.sweep(path, threads=1)
+    assert "".join(str(w.message) + "\n" for w in caught) == want
+    assert all(w.filename == __file__ for w in caught)

@@ -211,24 +211,37 @@ pub fn parse_state(text: &str, prov: &Provenance, settings: &Settings) -> Result
 
 /// The posterior predictive check: for `m` draws resampled from the posterior, one simulated
 /// (observed-through-the-observation-model) dataset each. Returns per case and statistic the
-/// sorted simulated counts. Deterministic for a seed; parallel over draws.
-pub fn predictive(cal: &Calibration, pop: &Population, m: usize, seed: u64) -> Vec<Vec<Vec<u32>>> {
+/// sorted simulated counts. Deterministic for a seed; parallel over draws. `cancel` (Ctrl-C)
+/// is checked before each draw: set, no result ([`crate::engine::Interrupted`]).
+pub fn predictive(
+    cal: &Calibration,
+    pop: &Population,
+    m: usize,
+    seed: u64,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<Vec<Vec<Vec<u32>>>, crate::engine::Interrupted> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5050_4343_4845_434b);
     let idx = abc::resample(&pop.weights, m, &mut rng);
     let sims: Vec<Vec<Vec<u32>>> = idx
         .par_iter()
         .enumerate()
         .map(|(k, &i)| {
+            if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                return None;
+            }
             let values = cases::values(cal, pop.particle(i));
-            cases::simulate(
-                cal,
-                &values,
-                seed.wrapping_add(1 + k as u64) ^ 0x9e37_79b9,
-                true,
+            Some(
+                cases::simulate(
+                    cal,
+                    &values,
+                    seed.wrapping_add(1 + k as u64) ^ 0x9e37_79b9,
+                    true,
+                )
+                .0,
             )
-            .0
         })
-        .collect();
+        .collect::<Option<_>>()
+        .ok_or(crate::engine::Interrupted)?;
     let (nc, ns) = (cal.cases.len(), cal.statistics.len());
     let mut out = vec![vec![Vec::with_capacity(m); ns]; nc];
     for sim in &sims {
@@ -243,7 +256,7 @@ pub fn predictive(cal: &Calibration, pop: &Population, m: usize, seed: u64) -> V
             s.sort_unstable();
         }
     }
-    out
+    Ok(out)
 }
 
 /// Per case and year, the posterior predictive distribution of what a coder would have
@@ -264,7 +277,8 @@ pub fn predictive_yearly(
     pop: &Population,
     m: usize,
     seed: u64,
-) -> Vec<Vec<YearBand>> {
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<Vec<Vec<YearBand>>, crate::engine::Interrupted> {
     use super::observe::{K_NON_STATE, crises};
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5050_4343_4845_434b);
     let idx = abc::resample(&pop.weights, m, &mut rng);
@@ -272,17 +286,23 @@ pub fn predictive_yearly(
         .par_iter()
         .enumerate()
         .map(|(k, &i)| {
+            if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                return None;
+            }
             let values = cases::values(cal, pop.particle(i));
-            cases::simulate_years(
-                cal,
-                &values,
-                seed.wrapping_add(1 + k as u64) ^ 0x9e37_79b9,
-                true,
+            Some(
+                cases::simulate_years(
+                    cal,
+                    &values,
+                    seed.wrapping_add(1 + k as u64) ^ 0x9e37_79b9,
+                    true,
+                )
+                .0,
             )
-            .0
         })
-        .collect();
-    cal.cases
+        .collect::<Option<_>>()
+        .ok_or(crate::engine::Interrupted)?;
+    Ok(cal.cases
         .iter()
         .enumerate()
         .map(|(c, case)| {
@@ -303,7 +323,7 @@ pub fn predictive_yearly(
                 })
                 .collect()
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(feature = "html")]

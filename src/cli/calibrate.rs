@@ -210,6 +210,12 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         return Err(e);
     }
     if let Err(engine::Interrupted) = result {
+        // Before the first generation finished no state.json was written: saying "0
+        // finished generation(s) kept ...; continue with --resume" sent the user to a
+        // `--resume` that cannot read it.
+        if state.history.is_empty() {
+            return Err(CliError::Interrupted);
+        }
         return Err(CliError::InterruptedPartial(format!(
             "{} finished generation(s) kept in `{}`; run `{}` to continue",
             state.history.len(),
@@ -222,12 +228,21 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     };
     write("posterior.csv", &output::posterior_csv(&cal, &pop, &prov))?;
     let m = cal.predictive_draws.max(1);
-    let (pred, yearly) = engine::with_threads(args.threads, || {
-        (
-            output::predictive(&cal, &pop, m, cal.settings.seed),
-            output::predictive_yearly(&cal, &pop, m, cal.settings.seed),
-        )
+    // The report's predictive check can take long (`predictive_draws`): Ctrl-C stops it
+    // (it was ignored until the report was written); the posterior is written, the report is
+    // not, and `--resume` writes it, the same bytes.
+    let predicted = engine::with_threads(args.threads, || {
+        Ok::<_, engine::Interrupted>((
+            output::predictive(&cal, &pop, m, cal.settings.seed, &CANCEL)?,
+            output::predictive_yearly(&cal, &pop, m, cal.settings.seed, &CANCEL)?,
+        ))
     });
+    let Ok((pred, yearly)) = predicted else {
+        return Err(CliError::InterruptedPartial(format!(
+            "the posterior is in `{}`; the report was not written: run again with --resume to write it",
+            args.out.join("posterior.csv").display()
+        )));
+    };
     write(
         "report.html",
         &output::report_html(&cal, &state, &prov, &pred, &yearly),

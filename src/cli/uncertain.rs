@@ -181,6 +181,14 @@ pub fn compare_nested(
     let budget =
         crate::settings::check_nested(args.draws, args.sim.runs, crate::settings::Caller::Cli)
             .map_err(|e| CliError::Usage(e.0))?;
+    // Horizons (`--horizon-years` applied at load) in the command line's words, before the
+    // library refuses them in a program's.
+    let (ha, hb) = (a.meta.horizon_years, b.meta.horizon_years);
+    if ha != hb {
+        return Err(CliError::Usage(
+            crate::compare::CompareError::Horizon(ha, hb).to_string(),
+        ));
+    }
     let bar = progress_bar(budget.total_runs(), args.output.quiet);
     let tick = |n: u64| bar.inc(n);
     let control = crate::api::Control {

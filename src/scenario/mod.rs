@@ -28,6 +28,7 @@ pub(crate) use read::SCENARIO_FILE;
 pub use read::{
     MAX_FILE_BYTES, TEMPLATE, load_base, load_file, load_file_with_inputs,
     load_file_with_inputs_and_warnings, load_file_with_warnings, parse_bytes, parse_str,
+    parse_str_with_warnings,
 };
 
 /// NATO status of a country.

@@ -87,6 +87,24 @@ pub fn parse_str(src: &str, file: &str) -> Result<Scenario, Diagnostics> {
     read_source(src, file, Path::new("."), &mut Vec::new(), &mut Vec::new())
 }
 
+/// [`parse_str`], also returning the warnings of a valid text (those `deter validate` prints
+/// for the same file).
+pub fn parse_str_with_warnings(
+    src: &str,
+    file: &str,
+) -> Result<(Scenario, Diagnostics), Diagnostics> {
+    let mut warnings = Diagnostics::default();
+    let s = read_source_warn(
+        src,
+        file,
+        Path::new("."),
+        &mut Vec::new(),
+        &mut Vec::new(),
+        &mut warnings,
+    )?;
+    Ok((s, warnings))
+}
+
 /// Validate the bytes of a scenario file: size and UTF-8 are checked first, as for a file on
 /// disk. `extends` is relative to the current directory.
 #[cfg_attr(not(feature = "internals"), allow(dead_code))]
