@@ -240,3 +240,50 @@ fn sweep_chart_titles_name_outcomes_by_their_labels() {
         }
     }
 }
+
+/// The adaptive-stopping line of `deter run` and `deter compare` (`--until-ci`) named the
+/// widest outcome by its key, "(widest: use_of_force at 0.0268)"; it names it as the
+/// attribution text does, "(widest: use of force at ...)". The JSON's `stopping.widest` keeps
+/// the key.
+#[test]
+fn adaptive_stopping_names_the_widest_outcome_by_its_label() {
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let cases: [Vec<&str>; 2] = [
+        vec!["run", &base, "--until-ci", "0.05"],
+        vec![
+            "compare",
+            &base,
+            &base,
+            "--set-b",
+            "model.war_cost=1.0",
+            "--until-ci",
+            "0.05",
+        ],
+    ];
+    for args in cases {
+        let mut a = args.clone();
+        a.extend(["--no-attribution", "--format", "json"]);
+        let o = run(&a);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let key = v["stopping"]["widest"]
+            .as_str()
+            .expect("stopping.widest")
+            .to_string();
+        let i = KEYS.iter().position(|k| *k == key).expect("an outcome key");
+        let name = LABELS[i].split(" (").next().unwrap();
+        let mut a = args.clone();
+        a.push("--no-attribution");
+        let o = run(&a);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let text = String::from_utf8_lossy(&o.stdout).to_string();
+        let line = text
+            .lines()
+            .find(|l| l.contains("Adaptive stopping"))
+            .unwrap_or_else(|| panic!("{args:?}: no stopping line in {text}"));
+        assert!(line.contains(&format!("(widest: {name} at ")), "{line}");
+        if name != key {
+            assert!(!line.contains(&key), "{line}");
+        }
+    }
+}
