@@ -700,10 +700,16 @@ pub fn summarise(outcome: &'static str, p: &[f64], runs: u64) -> OutcomeSummary 
     }
 }
 
+/// Width of the outcome column of the nested tables: the longest [`EVENTS`] label.
+fn outcome_width() -> usize {
+    EVENTS.iter().map(|e| e.label.len()).max().unwrap_or(0)
+}
+
 /// The plain-words table.
 pub fn table(n: &Nested, scenario: &str) -> String {
+    let w = outcome_width();
     let mut out = format!(
-        "{scenario}: {} parameter draws x {} runs each (seed {})\n\n{:<18} {:>8}  {:<40}  {:<28}  {}\n",
+        "{scenario}: {} parameter draws x {} runs each (seed {})\n\n{:<w$} {:>8}  {:<40}  {:<28}  {}\n",
         crate::report::table::thousands(n.draws),
         crate::report::table::thousands(n.runs_per_draw),
         n.seed,
@@ -713,11 +719,12 @@ pub fn table(n: &Nested, scenario: &str) -> String {
         "95% interval of the mean (draws x runs)",
         "share of variance from parameters"
     );
-    for (o, p) in n.outcomes.iter().zip(&n.per_draw) {
+    for ((o, p), e) in n.outcomes.iter().zip(&n.per_draw).zip(&EVENTS) {
+        debug_assert_eq!(o.outcome, e.key);
         let pct = |x: f64| format!("{:.1}%", 100.0 * x);
         out.push_str(&format!(
-            "{:<18} {:>8}  {:<40}  {:<28}  {:.0}%\n",
-            o.outcome,
+            "{:<w$} {:>8}  {:<40}  {:<28}  {:.0}%\n",
+            e.label,
             pct(o.mean),
             format!("[{}, {}]", pct(o.q05), pct(o.q95)),
             match interval95(o.mean, o.se_mean) {
@@ -898,11 +905,12 @@ pub fn compare(
 
 /// The plain-words table of a paired nested comparison.
 pub fn compare_table(c: &NestedComparison, a: &str, b: &str) -> String {
+    let w = outcome_width();
     let pct = |x: f64| format!("{:.1}%", 100.0 * x);
     let pts = |x: f64| format!("{:+.1}", 100.0 * x);
     let mut out = format!(
         "A: {a}\nB: {b}\n{} parameter draws x {} runs each, A and B on the same draws and run streams (seed {})\n\n\
-         {:<18} {:>7} {:>7} {:>10}  {:<38}  {:<26}  {}\n",
+         {:<w$} {:>7} {:>7} {:>10}  {:<38}  {:<26}  {}\n",
         crate::report::table::thousands(c.draws),
         crate::report::table::thousands(c.runs_per_draw),
         c.seed,
@@ -914,10 +922,11 @@ pub fn compare_table(c: &NestedComparison, a: &str, b: &str) -> String {
         "95% interval of the mean",
         "share of draws where B is lower"
     );
-    for (e, p) in c.effects.iter().zip(&c.per_draw) {
+    for ((e, p), ev) in c.effects.iter().zip(&c.per_draw).zip(&EVENTS) {
+        debug_assert_eq!(e.outcome, ev.key);
         out.push_str(&format!(
-            "{:<18} {:>7} {:>7} {:>10}  {:<38}  {:<26}  {}\n",
-            e.outcome,
+            "{:<w$} {:>7} {:>7} {:>10}  {:<38}  {:<26}  {}\n",
+            ev.label,
             pct(e.mean_a),
             pct(e.mean_b),
             format!("{} pts", pts(e.mean)),
@@ -929,9 +938,13 @@ pub fn compare_table(c: &NestedComparison, a: &str, b: &str) -> String {
             pct(e.p_b_lower)
         ));
     }
-    out.push_str(
+    let held = EVENTS
+        .iter()
+        .find(|e| e.key == "deterrence_held")
+        .map_or("deterrence held", |e| e.name());
+    out.push_str(&format!(
         "\nB - A in percentage points. The 90% interval over uncertain parameters is what we don't \
-         know; the 95% interval of the mean is the error from only D draws and R runs (more draws narrow it). For deterrence_held a higher B is better.\n",
-    );
+         know; the 95% interval of the mean is the error from only D draws and R runs (more draws narrow it). For {held} a higher B is better.\n",
+    ));
     out
 }

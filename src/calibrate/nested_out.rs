@@ -10,6 +10,8 @@ use std::fmt::Write as _;
 use super::nested::{Draws, Nested, NestedComparison, OutcomeSummary};
 #[cfg(feature = "html")]
 use crate::report::html::{esc, page};
+#[cfg(feature = "html")]
+use crate::outputs::EVENTS;
 
 /// JSON `schema_version` of these outputs.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -388,7 +390,7 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
         "<table><thead><tr><th>outcome</th><th>mean</th><th>90% interval over uncertain parameters</th>\
          <th>95% interval of the mean (draws x runs)</th><th>share of variance from parameters</th></tr></thead><tbody>\n",
     );
-    for (o, p) in n.outcomes.iter().zip(&n.per_draw) {
+    for ((o, p), e) in n.outcomes.iter().zip(&n.per_draw).zip(&EVENTS) {
         let ci = match mc95(o) {
             Some((lo, hi)) => format!("[{}, {}]", pct(lo), pct(hi)),
             None => super::nested::undefined_reason(p),
@@ -396,7 +398,7 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
         let _ = writeln!(
             b,
             "<tr><td>{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\">[{}, {}]</td><td class=\"n\">{}</td><td class=\"n\">{:.0}%</td></tr>",
-            o.outcome,
+            esc(e.label),
             o.mean,
             pct(o.mean),
             pct(o.q05),
@@ -410,8 +412,9 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
         .outcomes
         .iter()
         .zip(&n.per_draw)
-        .map(|(o, p)| Strip {
-            label: o.outcome,
+        .zip(&EVENTS)
+        .map(|((o, p), e)| Strip {
+            label: e.label,
             values: p,
             mean: o.mean,
             param90: (o.q05, o.q95),
@@ -457,7 +460,7 @@ pub fn compare_html(
          <th>share of draws where B is lower</th></tr></thead><tbody>\n",
     );
     let pts = |x: f64| format!("{:+.1}", 100.0 * x);
-    for (e, p) in c.effects.iter().zip(&c.per_draw) {
+    for ((e, p), ev) in c.effects.iter().zip(&c.per_draw).zip(&EVENTS) {
         let ci = match super::nested::interval95(e.mean, e.se_mean) {
             Some((lo, hi)) => format!("[{}, {}] pts", pts(lo), pts(hi)),
             None => super::nested::undefined_reason(p),
@@ -466,7 +469,7 @@ pub fn compare_html(
             b,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\" data-v=\"{}\">{} pts</td>\
              <td class=\"n\">[{}, {}] pts</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            e.outcome,
+            esc(ev.label),
             pct(e.mean_a),
             pct(e.mean_b),
             e.mean,
@@ -489,8 +492,9 @@ pub fn compare_html(
         .effects
         .iter()
         .zip(&c.per_draw)
-        .map(|(e, p)| Strip {
-            label: e.outcome,
+        .zip(&EVENTS)
+        .map(|((e, p), ev)| Strip {
+            label: ev.label,
             values: p,
             mean: e.mean,
             param90: (e.q05, e.q95),

@@ -523,19 +523,23 @@ pub(super) fn stopping_line(s: &Stopping, paired: bool) -> String {
     } else {
         "95% half-width"
     };
+    // `widest` is the event's key (JSON, CSV); people read its name.
+    let widest = crate::outputs::EVENTS
+        .iter()
+        .find(|e| e.key == s.widest)
+        .map_or(s.widest, |e| e.name());
     let why = match s.reason {
         StopReason::TargetReached => format!(
-            "every headline {what} <= {} (widest: {} at {:.4})",
-            s.target, s.widest, s.widest_half_width
+            "every headline {what} <= {} (widest: {widest} at {:.4})",
+            s.target, s.widest_half_width
         ),
         StopReason::MaxRuns => format!(
             // The cap is --max-runs, or --runs, or the file's runs: name what it is, not a
             // flag the user may not have given.
             "reached the cap of {} (--max-runs; by default --runs, else the file's runs) \
-             before every headline {what} was <= {} (widest: {} at {:.4})",
+             before every headline {what} was <= {} (widest: {widest} at {:.4})",
             super::super::report::table::count(s.max_runs, "run", "runs"),
             s.target,
-            s.widest,
             s.widest_half_width
         ),
     };

@@ -812,7 +812,7 @@ fn yearly_section(out: &mut String, r: &Report, single: bool) {
             let _ = write!(
                 out,
                 "<th class=\"n\">{} in year</th><th class=\"n\">by its end</th>",
-                esc(e.key)
+                esc(e.label)
             );
         }
         let _ = writeln!(out, "</tr></thead><tbody>");
@@ -859,7 +859,7 @@ fn yearly_section(out: &mut String, r: &Report, single: bool) {
             let _ = write!(
                 out,
                 "<th class=\"n\">{} mean</th><th class=\"n\">p95</th>",
-                esc(c.key)
+                esc(c.label)
             );
         }
         let _ = writeln!(out, "</tr></thead><tbody>");

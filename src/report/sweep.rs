@@ -382,8 +382,8 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
     let mut out = Vec::new();
     let params = &v.sweep.parameters;
     let grid = grid_axes(v);
-    for (o, key) in EVENTS.iter().map(|e| e.key).enumerate() {
-        let title = format!("P({key}) over the horizon");
+    for (o, (key, name)) in EVENTS.iter().map(|e| (e.key, e.name())).enumerate() {
+        let title = format!("P({name}) over the horizon");
         if let Some((xs, ys)) = &grid {
             let cells: Vec<(f64, f64, f64)> = (0..v.design.n)
                 .zip(v.outputs)
@@ -438,7 +438,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
     let d = params.len();
     match v.sweep.design {
         DesignKind::Saltelli => {
-            for (o, key) in EVENTS.iter().map(|e| e.key).enumerate() {
+            for (o, (key, name)) in EVENTS.iter().map(|e| (e.key, e.name())).enumerate() {
                 let y: Vec<f64> = v.outputs.iter().map(|r| r[o]).collect();
                 let ix = sensitivity::sobol_from_saltelli(&y, d, BOOTSTRAP, v.sweep.seed);
                 let mut order: Vec<usize> = (0..d).collect();
@@ -457,13 +457,13 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
                     format!("sensitivity-{key}"),
                     "sensitivity",
                     format!(
-                        "Sobol' indices of P({key}), ranked by total order ST (bars, with 95% \
+                        "Sobol' indices of P({name}), ranked by total order ST (bars, with 95% \
                          bootstrap intervals); dots: first order S1 with its interval. ST is the \
-                         share of the variance of P({key}) across the design that involves the \
+                         share of the variance of P({name}) across the design that involves the \
                          parameter, including interactions."
                     ),
                     ranked_bars(
-                        &format!("P({key}): Sobol' total-order index ST"),
+                        &format!("P({name}): Sobol' total-order index ST"),
                         "share of the variance across the design",
                         &bars,
                     ),
@@ -471,7 +471,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
             }
         }
         DesignKind::Morris => {
-            for (o, key) in EVENTS.iter().map(|e| e.key).enumerate() {
+            for (o, (key, name)) in EVENTS.iter().map(|e| (e.key, e.name())).enumerate() {
                 let y: Vec<f64> = v.outputs.iter().map(|r| r[o]).collect();
                 let ix = sensitivity::morris_from_design(&y, v.design);
                 let mut order: Vec<usize> = (0..d).collect();
@@ -495,12 +495,12 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
                     format!("sensitivity-{key}"),
                     "sensitivity",
                     format!(
-                        "Morris elementary effects on P({key}), ranked by mu* (bars: mean absolute \
+                        "Morris elementary effects on P({name}), ranked by mu* (bars: mean absolute \
                          change of the probability per unit of the parameter's range); {sigma}. \
                          Morris gives no interval."
                     ),
                     ranked_bars(
-                        &format!("P({key}): Morris mu*"),
+                        &format!("P({name}): Morris mu*"),
                         "change in probability per unit of the parameter's range",
                         &bars,
                     ),
