@@ -612,7 +612,12 @@ pub fn load_scenario_warning(
     horizon_years: Option<u32>,
     warn: bool,
 ) -> Result<(Scenario, Vec<PathBuf>), CliError> {
-    let (loaded, inputs) = scenario::load_file_with_inputs_and_warnings(file);
+    // The warnings are checked against the horizon actually run (`--horizon-years`).
+    let (loaded, inputs) = scenario::load_file_with_inputs_and_warnings(
+        file,
+        horizon_years
+            .filter(|&h| crate::settings::check_horizon(h, crate::settings::Caller::Cli).is_ok()),
+    );
     let (mut s, warnings) = loaded.map_err(CliError::Input)?;
     if warn && !warnings.0.is_empty() {
         note_raw!("{warnings}");

@@ -27,7 +27,8 @@ pub(crate) use read::SCENARIO_FILE;
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use read::{
     MAX_FILE_BYTES, TEMPLATE, load_base, load_file, load_file_with_inputs,
-    load_file_with_inputs_and_warnings, load_file_with_warnings, parse_bytes, parse_str,
+    load_file_with_inputs_and_warnings,
+    load_file_with_warnings, parse_bytes, parse_str,
     parse_str_with_warnings,
 };
 

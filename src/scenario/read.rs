@@ -71,13 +71,18 @@ pub fn load_file_with_inputs(path: &Path) -> (Result<Scenario, Diagnostics>, Vec
 
 /// [`load_file_with_inputs`], also returning the warnings of a valid file and its `extends`
 /// bases: what `deter validate` prints, which `deter run` and `compare` print too.
+/// `horizon_years`: the run's horizon when the command line gives one (`--horizon-years`):
+/// the warnings that depend on the horizon (a policy that starts after it ends) are checked
+/// against the horizon actually used; `None`, the file's own `scenario.horizon_years`. The
+/// returned scenario keeps the file's horizon (the caller applies the flag).
 pub fn load_file_with_inputs_and_warnings(
     path: &Path,
+    horizon_years: Option<u32>,
 ) -> (Result<(Scenario, Diagnostics), Diagnostics>, Vec<PathBuf>) {
     let mut stack = Vec::new();
     let mut read = Vec::new();
     let mut warnings = Diagnostics::default();
-    let result = load_chain_warn(path, &mut stack, &mut read, false, &mut warnings);
+    let result = load_chain_at(path, &mut stack, &mut read, false, &mut warnings, horizon_years);
     (result.map(|s| (s, warnings)), read)
 }
 
@@ -139,6 +144,19 @@ fn load_chain_warn(
     is_base: bool,
     warnings: &mut Diagnostics,
 ) -> Result<Scenario, Diagnostics> {
+    load_chain_at(path, stack, read, is_base, warnings, None)
+}
+
+/// [`load_chain_warn`], checking the policies' dates against `horizon_years` (the
+/// command line's) instead of the file's horizon when it is given.
+fn load_chain_at(
+    path: &Path,
+    stack: &mut Vec<PathBuf>,
+    read: &mut Vec<PathBuf>,
+    is_base: bool,
+    warnings: &mut Diagnostics,
+    horizon_years: Option<u32>,
+) -> Result<Scenario, Diagnostics> {
     let shown = path.display().to_string();
     read.push(path.to_path_buf());
     let conceal = |e: Diagnostics| {
@@ -152,7 +170,8 @@ fn load_chain_warn(
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     stack.push(canonical);
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let result = read_source_warn(&src, &shown, &dir, stack, read, warnings).map_err(conceal);
+    let result = read_source_at(&src, &shown, &dir, stack, read, warnings, horizon_years)
+        .map_err(conceal);
     stack.pop();
     result
 }
@@ -175,9 +194,21 @@ fn read_source_warn(
     read: &mut Vec<PathBuf>,
     warnings: &mut Diagnostics,
 ) -> Result<Scenario, Diagnostics> {
+    read_source_at(src, file, dir, stack, read, warnings, None)
+}
+
+fn read_source_at(
+    src: &str,
+    file: &str,
+    dir: &Path,
+    stack: &mut Vec<PathBuf>,
+    read: &mut Vec<PathBuf>,
+    warnings: &mut Diagnostics,
+    horizon_years: Option<u32>,
+) -> Result<Scenario, Diagnostics> {
     let doc = input::parse(src, file, SCENARIO_FILE)?;
     let root = doc.get_ref();
-    let mut reader = Reader(Input::new(file, src));
+    let mut reader = Reader(Input::new(file, src), horizon_years);
 
     let base = match lookup(root, "extends") {
         None => None,
@@ -219,7 +250,7 @@ fn read_source_warn(
                 );
                 return Err(reader.0.finish());
             }
-            match load_chain_warn(&base_path, stack, read, true, warnings) {
+            match load_chain_at(&base_path, stack, read, true, warnings, horizon_years) {
                 Ok(base) => Some(base),
                 Err(inner) => {
                     reader.error(
@@ -261,7 +292,9 @@ fn key_span(t: &DeTable<'_>, key: &str) -> Option<Range<usize>> {
 }
 
 /// The scenario reader: the shared input core plus the scenario's keys and checks.
-struct Reader<'a>(Input<'a>);
+/// The input core over one file, and the horizon of the run when the command line gives
+/// one (`--horizon-years`), against which dated entries are checked.
+struct Reader<'a>(Input<'a>, Option<u32>);
 
 impl<'a> Deref for Reader<'a> {
     type Target = Input<'a>;
@@ -1264,7 +1297,8 @@ impl<'a> Reader<'a> {
                     if let Some(ym) = self.year_month(v, &format!("{path}.start")) {
                         p.start = ym;
                         let months = s.meta.start.months_until(ym);
-                        let horizon = i64::from(s.meta.horizon_years) * 12;
+                        let horizon_years = self.1.unwrap_or(s.meta.horizon_years);
+                        let horizon = i64::from(horizon_years) * 12;
                         if months < 0 {
                             // The simulation starts it in its first month (no earlier month
                             // exists), as if dated then: said, as the converse below is.
@@ -1299,10 +1333,14 @@ impl<'a> Reader<'a> {
                                     ym.year, ym.month
                                 ),
                             )
-                            .help = Some(format!(
-                                "start it before {y:04}-{m:02}, or lengthen `scenario.horizon_years` ({})",
-                                s.meta.horizon_years
-                            ));
+                            .help = Some(match self.1 {
+                                Some(h) => format!(
+                                    "start it before {y:04}-{m:02}, or lengthen `--horizon-years` ({h})"
+                                ),
+                                None => format!(
+                                    "start it before {y:04}-{m:02}, or lengthen `scenario.horizon_years` ({horizon_years})"
+                                ),
+                            });
                         }
                     }
                 }
