@@ -109,7 +109,9 @@ fn an_unknown_outcome_is_bad_input_naming_the_flag() {
         .args(["--outcome", "use_of_forse", "--above", "0.2"])
         .assert()
         .code(2)
-        .stderr(contains("--outcome: `use_of_forse` is not an outcome"))
+        .stderr(contains(
+            "--outcome:1:1: error: `use_of_forse` is not an outcome",
+        ))
         .stderr(contains("did you mean `use_of_force`?"));
     deter()
         .arg("discover")
@@ -146,7 +148,7 @@ fn an_unknown_outcome_is_bad_input_naming_the_flag() {
         ])
         .assert()
         .code(2)
-        .stderr(contains("--inputs: `bb` is not a parameter column"));
+        .stderr(contains("`bb` is not a parameter column"));
     deter()
         .arg("discover")
         .arg(dir.path().join("missing.csv"))
@@ -285,7 +287,7 @@ fn robust_ranks_by_maximum_regret_and_saves_beside_the_results() {
         .args(["--where", "regret_use_of_force > 0.1", "--policy", "c"])
         .assert()
         .code(2)
-        .stderr(contains("--policy: `c` is not a policy"));
+        .stderr(contains("`c` is not a policy"));
     deter()
         .arg("robust")
         .arg(&results)
@@ -1188,8 +1190,9 @@ fn discover_refuses_a_column_before_runs_as_the_outcome() {
         (
             &["--outcome", "years_meen", "--above", "2"],
             format!(
-                "error: --outcome: `years_meen` is not an outcome of this results file; did \
-                 you mean `years_mean`?{outcomes}{r}`)\n"
+                "--outcome:1:1: error: `years_meen` is not an outcome of this results \
+                 file{outcomes}{r}`)\n  |\n1 | years_meen\n  | ^^^^^^^^^^\n  |\n  = help: \
+                 did you mean `years_mean`?\n1 error found\n"
             ),
         ),
     ];

@@ -187,6 +187,20 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
                 ));
             }
         };
+        // A name that is not in the results, with a did-you-mean: located in the flag's
+        // value with the did-you-mean on its own help line, as `--set` and `--hold-out`
+        // give theirs ("--outcome:1:1: error: ...", "= help: did you mean `X`?").
+        if let Some((text, message, help)) = did_you_mean(flag, args, &msg) {
+            let name = msg.split('`').nth(1).unwrap_or_default();
+            let span = text
+                .find(name)
+                .filter(|_| !name.is_empty())
+                .map_or(0..text.len(), |i| i..i + name.len());
+            let message = format!("{message} (in `{}`)", args.results.display());
+            let d = crate::scenario::Diagnostic::at(flag, &text, span, "", message)
+                .with_help(Some(help));
+            return CliError::Input(crate::scenario::Diagnostics(vec![d]));
+        }
         CliError::Usage(format!("{flag}: {msg} (in `{}`)", args.results.display()))
     })?;
     // Policy names and columns come from the results file: escaped like every printer.
@@ -227,6 +241,25 @@ pub struct RobustArgs {
     /// Do not print the table.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// A refusal of `flag`'s value whose message carries a did-you-mean (the analyses say
+/// "`NAME` is not ...; did you mean `X`?..."): the flag's text, the message without the
+/// did-you-mean, and the did-you-mean as a help line. `None`: no did-you-mean.
+fn did_you_mean(flag: &str, args: &DiscoverArgs, msg: &str) -> Option<(String, String, String)> {
+    const HINT: &str = "; did you mean `";
+    let at = msg.find(HINT)?;
+    let close = at + HINT.len() + msg[at + HINT.len()..].find("`?")? + 2;
+    let help = msg[at + 2..close].to_string();
+    let message = format!("{}{}", &msg[..at], &msg[close..]);
+    let text = match flag {
+        "--outcome" => args.outcome.clone(),
+        "--where" => args.where_.clone(),
+        "--policy" => args.policy.clone(),
+        "--inputs" => args.inputs.as_ref().map(|v| v.join(",")),
+        _ => None,
+    }?;
+    Some((text, message, help))
 }
 
 /// A results file refused: as the input diagnostic every file kind gives (a file-level
