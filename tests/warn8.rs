@@ -188,3 +188,74 @@ fn discovers_did_you_mean_is_a_help_line_as_every_commands() {
         assert!(o.stdout.is_empty());
     }
 }
+
+/// scenarios/history/calibrate.toml with its cases' paths absolute and the line starting
+/// with `key = ` replaced by `line`, written to `dir/name`.
+fn calibration_with(dir: &std::path::Path, name: &str, key: &str, line: &str) -> String {
+    let history = common::root().join("scenarios/history");
+    let text = std::fs::read_to_string(history.join("calibrate.toml")).unwrap();
+    let mut out = String::new();
+    let mut replaced = false;
+    for l in text.lines() {
+        if l.starts_with(&format!("{key} = ")) {
+            out.push_str(line);
+            replaced = true;
+        } else if l.trim_start().starts_with('"') && l.contains(".record.toml") {
+            let rel = l.trim().trim_end_matches(',').trim_matches('"');
+            out.push_str(&format!(
+                "    {:?},",
+                history.join(rel).display().to_string()
+            ));
+        } else {
+            out.push_str(l);
+        }
+        out.push('\n');
+    }
+    assert!(replaced, "no `{key} = ` line");
+    let p = dir.join(name);
+    std::fs::write(&p, out).unwrap();
+    p.display().to_string()
+}
+
+/// `[observation] detect = 0.8` said "expected a table, found float" with no example: it
+/// gets the help line of a missing required key ("e.g. KEY = EXAMPLE"), showing the table
+/// form; the example, put in place of the bare number, is a valid calibration. The same for
+/// `alternative`.
+#[test]
+fn a_bare_number_for_an_observation_table_shows_the_table_form() {
+    let d = tempfile::tempdir().unwrap();
+    for (key, bare) in [("detect", "0.8"), ("alternative", "0.25")] {
+        let bad = calibration_with(d.path(), "bad.toml", key, &format!("{key} = {bare}"));
+        for args in [
+            vec!["validate", bad.as_str()],
+            vec!["calibrate", bad.as_str()],
+        ] {
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}");
+            let err = stderr(&o);
+            assert!(
+                err.contains(&format!(
+                    ": error: observation.{key}: expected a table, found float\n"
+                )),
+                "{err}"
+            );
+            let help = err
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("= help: "))
+                .unwrap_or_else(|| panic!("no help line: {err}"));
+            let example = help
+                .strip_prefix(&format!("e.g. {key} = {{"))
+                .unwrap_or_else(|| panic!("not the table form: {help}"));
+            assert!(example.ends_with('}'), "{help}");
+            // The example as the file's line: a valid calibration.
+            let good = calibration_with(
+                d.path(),
+                "good.toml",
+                key,
+                help.strip_prefix("e.g. ").unwrap(),
+            );
+            let o = run(&["validate", &good]);
+            assert_eq!(o.status.code(), Some(0), "{help}: {}", stderr(&o));
+        }
+    }
+}

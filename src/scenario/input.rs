@@ -615,6 +615,26 @@ impl<'a> Input<'a> {
         }
     }
 
+    /// [`Input::table`] for the key `key` whose value must be an inline table: a value of
+    /// another type gets the help line of a missing required key ([`Input::required`]),
+    /// "e.g. KEY = EXAMPLE", showing the table form.
+    pub fn table_with_example<'t, 'i>(
+        &mut self,
+        v: &'t Val<'i>,
+        path: &str,
+        key: &str,
+        example: &str,
+    ) -> Option<&'t DeTable<'i>> {
+        let t = v.get_ref().as_table();
+        if t.is_none() {
+            self.type_error(v, path, "a table");
+            if let Some(d) = self.diags.last_mut() {
+                d.help = Some(example_help(key, example));
+            }
+        }
+        t
+    }
+
     /// An array of at most [`MAX_ENTRIES`] items.
     pub fn array<'t, 'i>(
         &mut self,
@@ -724,10 +744,15 @@ impl<'a> Input<'a> {
                 &join(path, key),
                 format!("missing required key `{key}`"),
             )
-            .help = Some(format!("e.g. {key} = {example}"));
+            .help = Some(example_help(key, example));
         }
         v
     }
+}
+
+/// The help line that shows how a key is written: "e.g. KEY = EXAMPLE".
+fn example_help(key: &str, example: &str) -> String {
+    format!("e.g. {key} = {example}")
 }
 
 /// Whether a number literal with a nonzero digit reads as zero: its exponent is below the
