@@ -5,15 +5,15 @@
 mod common;
 use common::{run, stderr};
 
-/// The `warning: ...` line of a message about policy `id`, without its `FILE:LINE:COL: `
+/// The `warning: ...` line of a message about when policy `id` starts, without its `FILE:LINE:COL: `
 /// prefix (a copy of a file has another name and other line numbers).
 fn policy_warning(err: &str, id: &str) -> Option<String> {
     err.lines()
-        .find(|l| l.contains(": warning: ") && l.contains(&format!("policy `{id}`")))
+        .find(|l| l.contains(": warning: ") && l.contains(&format!("policy `{id}` starts")))
         .map(|l| l[l.find("warning: ").unwrap()..].to_string())
 }
 
-/// `deter run/compare --horizon-years 1` of a file whose policy `calm` starts after the
+/// `deter run/compare/sweep --horizon-years 1` of a file whose policy `calm` starts after the
 /// first year: the "after the horizon ends" warning the file gets when it says
 /// `horizon_years = 1` itself (the reference, from `deter validate`). The check ran only
 /// against the file's own horizon (10 years), so nothing was said.
@@ -32,6 +32,8 @@ fn a_policy_after_the_horizon_given_on_the_command_line_is_warned() {
     let expected = policy_warning(&stderr(&reference), "calm").expect("the file's own warning");
     assert!(expected.contains("after the horizon ends"), "{expected}");
     let file = "tests/warn/sweep-base.toml";
+    let out = d.path().join("sweep.csv");
+    let out = out.to_str().unwrap();
     for args in [
         vec!["run", file, "--horizon-years", "1", "--runs", "10"],
         vec![
@@ -42,6 +44,15 @@ fn a_policy_after_the_horizon_given_on_the_command_line_is_warned() {
             "1",
             "--runs",
             "10",
+        ],
+        // A sweep of that base: its base scenario's warning at the sweep's horizon.
+        vec![
+            "sweep",
+            "tests/warn/sweep-varies-a-policy-parameter.toml",
+            "--horizon-years",
+            "1",
+            "--out",
+            out,
         ],
     ] {
         let o = run(&args);
@@ -59,6 +70,14 @@ fn a_policy_after_the_horizon_given_on_the_command_line_is_warned() {
     }
     // Without the flag, the file's horizon (10 years) covers 2027-01: no warning.
     let o = run(&["run", file, "--runs", "10"]);
+    assert_eq!(policy_warning(&stderr(&o), "calm"), None, "{}", stderr(&o));
+    let o = run(&[
+        "sweep",
+        "tests/warn/sweep-varies-a-policy-parameter.toml",
+        "--out",
+        out,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(policy_warning(&stderr(&o), "calm"), None, "{}", stderr(&o));
 }
 

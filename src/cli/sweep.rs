@@ -179,9 +179,13 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         // `--no-attribution` overrides the file's `attribution = true`.
         no_attribution: args.sim.no_attribution,
     };
+    let file_horizon = sweep.base.meta.horizon_years;
     let resolved = settings
         .resolve_sweep(&mut sweep, crate::sweep::rows::Caller::Cli)
         .map_err(|e| CliError::Usage(e.0))?;
+    if sweep.base.meta.horizon_years != file_horizon {
+        horizon_warnings(&sweep.base_path, sweep.base.meta.horizon_years);
+    }
     let until = resolved.until;
     let sweep = sweep;
     let design = Design::new(&sweep);
@@ -445,5 +449,23 @@ fn sweep_error(e: SweepError) -> CliError {
         SweepError::Resume(m) => CliError::Usage(m),
         SweepError::Cell(d) => CliError::Input(crate::scenario::Diagnostics(vec![*d])),
         SweepError::Closed => CliError::Failure("output closed".into()),
+    }
+}
+
+/// The base scenario's warnings that `--horizon-years H` brings (a policy that starts after
+/// the shortened horizon ends), in the words `deter run --horizon-years H` gives them: those
+/// of the base read at `H` that it does not get at its own horizon.
+fn horizon_warnings(base: &Path, horizon_years: u32) {
+    let text = |h: Option<u32>| -> Vec<String> {
+        match crate::scenario::load_file_with_inputs_and_warnings(base, h).0 {
+            Ok((_, w)) => w.0.iter().map(|d| format!("{d}")).collect(),
+            Err(_) => Vec::new(),
+        }
+    };
+    let own = text(None);
+    for w in text(Some(horizon_years)) {
+        if !own.contains(&w) {
+            note_raw!("{w}");
+        }
     }
 }
