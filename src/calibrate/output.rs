@@ -209,60 +209,10 @@ pub fn parse_state(text: &str, prov: &Provenance, settings: &Settings) -> Result
     })
 }
 
-/// The posterior predictive check: for `m` draws resampled from the posterior, one simulated
-/// (observed-through-the-observation-model) dataset each. Returns per case and statistic the
-/// sorted simulated counts. Deterministic for a seed; parallel over draws. `cancel` (Ctrl-C)
-/// is checked before each draw: set, no result ([`crate::engine::Interrupted`]).
-pub fn predictive(
-    cal: &Calibration,
-    pop: &Population,
-    m: usize,
-    seed: u64,
-    cancel: &std::sync::atomic::AtomicBool,
-) -> Result<Vec<Vec<Vec<u32>>>, crate::engine::Interrupted> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5050_4343_4845_434b);
-    let idx = abc::resample(&pop.weights, m, &mut rng);
-    let sims: Vec<Vec<Vec<u32>>> = idx
-        .par_iter()
-        .enumerate()
-        .map(|(k, &i)| {
-            if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-                return None;
-            }
-            let values = cases::values(cal, pop.particle(i));
-            Some(
-                cases::simulate(
-                    cal,
-                    &values,
-                    seed.wrapping_add(1 + k as u64) ^ 0x9e37_79b9,
-                    true,
-                )
-                .0,
-            )
-        })
-        .collect::<Option<_>>()
-        .ok_or(crate::engine::Interrupted)?;
-    let (nc, ns) = (cal.cases.len(), cal.statistics.len());
-    let mut out = vec![vec![Vec::with_capacity(m); ns]; nc];
-    for sim in &sims {
-        for c in 0..nc {
-            for s in 0..ns {
-                out[c][s].push(sim[c][s]);
-            }
-        }
-    }
-    for c in &mut out {
-        for s in c {
-            s.sort_unstable();
-        }
-    }
-    Ok(out)
-}
-
 /// Per case and year, the posterior predictive distribution of what a coder would have
 /// recorded that year (after the observation model): the 5%, 50% and 95% quantiles of the
 /// number of crises (a threat or more) and of non-state incidents, over `m` posterior draws
-/// (one run each, the same simulated datasets as [`predictive`]).
+/// (one run each, the datasets of [`predictive`]'s check).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct YearBand {
     /// Crises reaching a threat or more: 5%, 50%, 95%.
@@ -271,14 +221,22 @@ pub struct YearBand {
     pub non_state: [u32; 3],
 }
 
-/// The per-year predictive bands ([`YearBand`]) of every case.
-pub fn predictive_yearly(
+/// Per case and statistic, the sorted simulated counts of the posterior predictive check.
+pub type PredictiveCounts = Vec<Vec<Vec<u32>>>;
+
+/// The posterior predictive check: for `m` draws resampled from the posterior, one simulated
+/// (observed-through-the-observation-model) dataset each, per case and year. Returns per case
+/// and statistic the sorted simulated counts, and per case and year the bands
+/// ([`YearBand`]), both from the same datasets, simulated once. Deterministic for a seed;
+/// parallel over draws. `cancel` (Ctrl-C) is checked before each draw: set, no result
+/// ([`crate::engine::Interrupted`]).
+pub fn predictive(
     cal: &Calibration,
     pop: &Population,
     m: usize,
     seed: u64,
     cancel: &std::sync::atomic::AtomicBool,
-) -> Result<Vec<Vec<YearBand>>, crate::engine::Interrupted> {
+) -> Result<(PredictiveCounts, Vec<Vec<YearBand>>), crate::engine::Interrupted> {
     use super::observe::{K_NON_STATE, crises};
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5050_4343_4845_434b);
     let idx = abc::resample(&pop.weights, m, &mut rng);
@@ -302,16 +260,27 @@ pub fn predictive_yearly(
         })
         .collect::<Option<_>>()
         .ok_or(crate::engine::Interrupted)?;
-    Ok(cal.cases
+    // Per case and statistic (every case is simulated: `all`), as `cases::simulate` sums them.
+    let totals = (0..cal.cases.len())
+        .map(|c| {
+            cal.statistics
+                .iter()
+                .map(|s| {
+                    let mut v: Vec<u32> = sims.iter().map(|sim| s.of_years(&sim[c])).collect();
+                    v.sort_unstable();
+                    v
+                })
+                .collect()
+        })
+        .collect();
+    let bands = cal
+        .cases
         .iter()
         .enumerate()
         .map(|(c, case)| {
             (0..case.record.years())
                 .map(|y| {
-                    let mut crises: Vec<u32> = sims
-                        .iter()
-                        .map(|s| crises(&s[c][y]))
-                        .collect();
+                    let mut crises: Vec<u32> = sims.iter().map(|s| crises(&s[c][y])).collect();
                     let mut ns: Vec<u32> = sims.iter().map(|s| s[c][y][K_NON_STATE]).collect();
                     crises.sort_unstable();
                     ns.sort_unstable();
@@ -323,7 +292,8 @@ pub fn predictive_yearly(
                 })
                 .collect()
         })
-        .collect())
+        .collect();
+    Ok((totals, bands))
 }
 
 #[cfg(feature = "html")]

@@ -232,10 +232,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     // (it was ignored until the report was written); the posterior is written, the report is
     // not, and `--resume` writes it, the same bytes.
     let predicted = engine::with_threads(args.threads, || {
-        Ok::<_, engine::Interrupted>((
-            output::predictive(&cal, &pop, m, cal.settings.seed, &CANCEL)?,
-            output::predictive_yearly(&cal, &pop, m, cal.settings.seed, &CANCEL)?,
-        ))
+        output::predictive(&cal, &pop, m, cal.settings.seed, &CANCEL)
     });
     let Ok((pred, yearly)) = predicted else {
         return Err(CliError::InterruptedPartial(format!(

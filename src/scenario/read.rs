@@ -99,13 +99,14 @@ pub fn parse_str_with_warnings(
     file: &str,
 ) -> Result<(Scenario, Diagnostics), Diagnostics> {
     let mut warnings = Diagnostics::default();
-    let s = read_source_warn(
+    let s = read_source_at(
         src,
         file,
         Path::new("."),
         &mut Vec::new(),
         &mut Vec::new(),
         &mut warnings,
+        None,
     )?;
     Ok((s, warnings))
 }
@@ -183,18 +184,7 @@ fn read_source(
     stack: &mut Vec<PathBuf>,
     read: &mut Vec<PathBuf>,
 ) -> Result<Scenario, Diagnostics> {
-    read_source_warn(src, file, dir, stack, read, &mut Diagnostics::default())
-}
-
-fn read_source_warn(
-    src: &str,
-    file: &str,
-    dir: &Path,
-    stack: &mut Vec<PathBuf>,
-    read: &mut Vec<PathBuf>,
-    warnings: &mut Diagnostics,
-) -> Result<Scenario, Diagnostics> {
-    read_source_at(src, file, dir, stack, read, warnings, None)
+    read_source_at(src, file, dir, stack, read, &mut Diagnostics::default(), None)
 }
 
 fn read_source_at(
