@@ -175,7 +175,8 @@ fn table_wording_says_what_each_number_measures() {
     has("(how the cost is composed, not how much deterrence each level provides)");
     has("per crisis opportunity (");
     has(" in all runs), it ended with:");
-    has("per crisis with sanctions imposed (");
+    has("crises with sanctions imposed (");
+    has("at a use of force, too late to back down");
     has("not the effect of sanctions against no sanctions");
     // No interval without its name; "any crisis opportunity" sits below the events.
     assert!(!text.contains("95% CI"), "{text}");

@@ -296,7 +296,7 @@ fn merged_mechanism_tallies_are_the_sums_over_the_runs() {
         stream_offset: 0,
     };
     let mut worker = engine::Worker::new(&compiled);
-    let mut sums = [0u64; 4];
+    let mut sums = [0u64; 5];
     for i in 0..runs {
         worker.run_range(&compiled, &plan, i, 1);
         for r in &worker.last_record().rivalries {
@@ -304,6 +304,7 @@ fn merged_mechanism_tallies_are_the_sums_over_the_runs() {
             sums[1] += u64::from(r.commitments_honoured);
             sums[2] += u64::from(r.sanctions_imposed);
             sums[3] += u64::from(r.sanctions_succeeded);
+            sums[4] += u64::from(r.sanctions_at_display);
         }
     }
     assert!(
@@ -318,10 +319,34 @@ fn merged_mechanism_tallies_are_the_sums_over_the_runs() {
             t.commitments_invoked,
             t.commitments_honoured,
             t.sanctions_imposed,
-            t.sanctions_succeeded
+            t.sanctions_succeeded,
+            t.sanctions_at_display
         ],
         sums
     );
+}
+
+/// Sanctions are told apart by when they came: only those at the display of force let the
+/// challenger back down, so backing down is counted against them. With no sanctions at a
+/// display (`display_sanctions_share` 0) every sanction comes at a use of force and none is
+/// followed by backing down; at the default, in every run, backing down after sanctions
+/// never outnumbers the sanctions at the display, which never outnumber all sanctions.
+#[test]
+fn sanctions_at_the_display_are_told_apart_from_sanctions_at_the_use_of_force() {
+    let mut s = baseline();
+    let runs = 2_000;
+    for r in records(&s, 8, runs) {
+        for v in &r.rivalries {
+            assert!(v.sanctions_succeeded <= v.sanctions_at_display);
+            assert!(v.sanctions_at_display <= v.sanctions_imposed);
+        }
+    }
+    let t = simulate(&s, runs, 8).region;
+    assert!(t.sanctions_at_display > 0 && t.sanctions_imposed > t.sanctions_at_display);
+    set(&mut s, "model.display_sanctions_share", 0.0);
+    let t = simulate(&s, runs, 8).region;
+    assert!(t.sanctions_imposed > 0, "no sanctions at a use of force");
+    assert_eq!((t.sanctions_at_display, t.sanctions_succeeded), (0, 0));
 }
 
 /// Count quantiles are exact for any count, not capped at the dense bins (255 per run, 31

@@ -45,6 +45,8 @@ pub struct Tally {
     pub commitments_invoked: u64,
     pub commitments_honoured: u64,
     pub sanctions_imposed: u64,
+    /// Sanctions imposed at a display of force (the rest came at a use of force).
+    pub sanctions_at_display: u64,
     pub sanctions_succeeded: u64,
     /// (opportunities, challenges) after a concession and after the target stood firm.
     pub after_concession: [u64; 2],
@@ -78,6 +80,7 @@ impl Tally {
             commitments_invoked: 0,
             commitments_honoured: 0,
             sanctions_imposed: 0,
+            sanctions_at_display: 0,
             sanctions_succeeded: 0,
             after_concession: [0; 2],
             after_firm: [0; 2],
@@ -184,6 +187,7 @@ impl Tally {
         self.commitments_invoked += o.commitments_invoked;
         self.commitments_honoured += o.commitments_honoured;
         self.sanctions_imposed += o.sanctions_imposed;
+        self.sanctions_at_display += o.sanctions_at_display;
         self.sanctions_succeeded += o.sanctions_succeeded;
         for i in 0..2 {
             self.after_concession[i] += o.after_concession[i];
@@ -283,6 +287,7 @@ impl Aggregate {
                 t.commitments_invoked += u64::from(r.commitments_invoked);
                 t.commitments_honoured += u64::from(r.commitments_honoured);
                 t.sanctions_imposed += u64::from(r.sanctions_imposed);
+                t.sanctions_at_display += u64::from(r.sanctions_at_display);
                 t.sanctions_succeeded += u64::from(r.sanctions_succeeded);
                 t.after_concession[0] += u64::from(r.after_concession.0);
                 t.after_concession[1] += u64::from(r.after_concession.1);

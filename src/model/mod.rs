@@ -95,7 +95,12 @@ pub struct RivalryRecord {
     pub outcomes: [u32; 5],
     pub commitments_invoked: u32,
     pub commitments_honoured: u32,
+    /// Crises in which the West imposed sanctions (at the display or at the use of force).
     pub sanctions_imposed: u32,
+    /// Of them, those imposed at the display of force, the only ones after which the
+    /// challenger can still back down.
+    pub sanctions_at_display: u32,
+    /// Sanctions at the display after which the challenger backed down.
     pub sanctions_succeeded: u32,
     /// (opportunities, challenges) just after the target conceded, and after it stood firm.
     pub after_concession: (u32, u32),
@@ -2203,6 +2208,7 @@ impl<const C: bool> World<C> {
         let unsubstituted = self.countries[a].eco.trade_west * (1.0 - self.substitution(a));
         if pl.sanctioned_display {
             rec.sanctions_imposed += 1;
+            rec.sanctions_at_display += 1;
             let sa = &mut self.countries[a];
             let loss = m.sanctions_gdp_loss * unsubstituted * sa.gdp;
             sa.gdp -= loss;

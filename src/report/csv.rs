@@ -131,6 +131,17 @@ impl Rows<'_> {
             "sanctions_succeeded",
             mech.sanctions.honoured.as_ref(),
         );
+        self.n(
+            entity,
+            "sanctions_at_display_backed_down",
+            "n",
+            mech.sanctions_at_display.invoked,
+        );
+        self.prob_opt(
+            entity,
+            "sanctions_at_display_backed_down",
+            mech.sanctions_at_display.honoured.as_ref(),
+        );
         self.prob_opt(
             entity,
             "challenge_after_concession",

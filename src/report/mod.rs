@@ -371,8 +371,14 @@ fn rate(count: u64, n: u64) -> Option<ProbabilityOut> {
 pub struct MechanismsOut {
     /// Allied commitments drawn at use of force, and the share honoured.
     pub commitments: SharedOut,
-    /// Sanctions imposed at a display of force, and the share after which the challenger backed down.
+    /// Every crisis with sanctions imposed (at the display of force, or at the use of force if
+    /// not at the display), and the share after which the challenger backed down: the share
+    /// Hufbauer et al. (2007) count as success, which only sanctions at the display allow.
     pub sanctions: SharedOut,
+    /// Sanctions imposed at the display of force, and the share after which the challenger
+    /// backed down (the rest, `sanctions.invoked - sanctions_at_display.invoked`, came at a use
+    /// of force, too late to back down).
+    pub sanctions_at_display: SharedOut,
     /// Probability that the next crisis opportunity is a challenge, after the target conceded
     /// and after it stood firm.
     /// Null when no such opportunity followed (n = 0), with the reason in `*_undefined`.
@@ -387,6 +393,7 @@ impl MechanismsOut {
         Self {
             commitments: SharedOut::new(t.commitments_honoured, t.commitments_invoked),
             sanctions: SharedOut::new(t.sanctions_succeeded, t.sanctions_imposed),
+            sanctions_at_display: SharedOut::new(t.sanctions_succeeded, t.sanctions_at_display),
             challenge_after_concession: rate(t.after_concession[1], t.after_concession[0]),
             challenge_after_concession_undefined: undefined(t.after_concession[0]),
             challenge_after_firmness: rate(t.after_firm[1], t.after_firm[0]),

@@ -318,10 +318,25 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
             );
         }
         if let Some(h) = &m.sanctions.honoured {
+            let at_display = &m.sanctions_at_display;
+            let at_force = m.sanctions.invoked - at_display.invoked;
+            let after_display = match &at_display.honoured {
+                Some(d) => format!(
+                    "{} at a display of force, after which the challenger backed down in {:.1}%",
+                    thousands(at_display.invoked),
+                    100.0 * d.p
+                ),
+                None => "none at a display of force".to_string(),
+            };
             let _ = writeln!(
                 out,
-                "  per crisis with sanctions imposed ({} in all runs): the challenger backed down afterwards in {:.1}%",
+                "  crises with sanctions imposed ({} in all runs): {after_display}; {} at a use of force, too late to back down",
                 thousands(m.sanctions.invoked),
+                thousands(at_force),
+            );
+            let _ = writeln!(
+                out,
+                "    over all of them the challenger backed down in {:.1}% (the share Hufbauer et al. 2007 count as sanctions' success)",
                 100.0 * h.p
             );
             let _ = writeln!(
