@@ -171,7 +171,9 @@ fn table_wording_says_what_each_number_measures() {
     );
     has("per run, over 10 years");
     has("MID level: militarised interstate dispute hostility level");
-    has("M_A/M_T: challenger's over target's military capability");
+    has(
+        "M_A/M_T: challenger's over target's whole military capability, allies included (not the share each side commits to the theatre",
+    );
     has("(how the cost is composed, not how much deterrence each level provides)");
     has("per crisis opportunity (");
     has(" in all runs), it ended with:");

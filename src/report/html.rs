@@ -693,7 +693,7 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
         out.push_str(&figure(
             &format!("chart-balance-{i}"),
             charts::fan(
-                &format!("{}: local balance M_A/M_T", rv.id),
+                &format!("{}: balance M_A/M_T (whole capabilities)", rv.id),
                 "M_A / M_T",
                 &bands(&|y| y.balance.as_ref()),
                 true,

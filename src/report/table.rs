@@ -350,7 +350,7 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
     let _ = writeln!(out, "{INTERVAL_NOTE}");
     let _ = writeln!(
         out,
-        "{MID_NOTE} M_A/M_T: challenger's over target's military capability in the theatre, allies included."
+        "{MID_NOTE} M_A/M_T: challenger's over target's whole military capability, allies included (not the share each side commits to the theatre, which the crisis uses)."
     );
     let _ = writeln!(
         out,
