@@ -717,6 +717,93 @@ fn control_characters_in_names_are_refused() {
     }
 }
 
+/// A `description` is prose shown in HTML reports and tables: line breaks are allowed, but an
+/// escape (ESC clears a terminal, BEL rings it) or a bidirectional override (U+202E reorders
+/// what a reader sees) is refused at its cell, exit 2, in every file kind that has one: a
+/// scenario, one of its policies, a sweep and a sweep's policy, a calibration.
+#[test]
+fn control_characters_in_descriptions_are_refused_in_every_file_kind() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path();
+    for sub in ["scenarios", "scenarios/history", "scenarios/sweeps"] {
+        std::fs::create_dir_all(copy.join(sub)).unwrap();
+        for e in std::fs::read_dir(root.join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_file() {
+                std::fs::copy(&p, copy.join(sub).join(p.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    // After the line starting `find`, or in its place if it is a description of its own.
+    let with = |file: &str, find: &str, line: &str| -> (String, usize) {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let k = lines
+            .iter()
+            .position(|l| l.starts_with(find))
+            .unwrap_or_else(|| panic!("{file}: no line starting {find}"));
+        if find.starts_with("description") {
+            lines[k] = line.to_string();
+            (lines.join("\n"), k + 1)
+        } else {
+            lines.insert(k + 1, line.to_string());
+            (lines.join("\n"), k + 2)
+        }
+    };
+    let bad = "description = \"fine\\nthen \\u001b[2J \\u202E\"";
+    let cases = [
+        (
+            "scenarios/history/russia-georgia-2004.toml",
+            "description = ",
+            "scenario.description",
+            "scenarios/history",
+        ),
+        (
+            "scenarios/kosovo-nato-path.toml",
+            "[[policy]]",
+            "policy[0].description",
+            "scenarios",
+        ),
+        (
+            "scenarios/sweeps/kosovo-budget-x-nato.toml",
+            "seed = ",
+            "description",
+            "scenarios/sweeps",
+        ),
+        (
+            "scenarios/sweeps/proposals-x-futures.toml",
+            "[[policy]]",
+            "policy[0].description",
+            "scenarios/sweeps",
+        ),
+        (
+            "scenarios/history/calibrate.toml",
+            "seed = ",
+            "description",
+            "scenarios/history",
+        ),
+    ];
+    for (i, (file, after, key, home)) in cases.iter().enumerate() {
+        let (text, line) = with(file, after, bad);
+        // Beside a copy of the original, so that its relative paths still resolve.
+        let target = copy.join(home).join(format!("desc-{i}.toml"));
+        std::fs::write(&target, &text).unwrap();
+        let out = deter()
+            .args(["validate", target.to_str().unwrap()])
+            .output()
+            .unwrap();
+        std::fs::remove_file(&target).unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{file}: {err}");
+        let at = format!(
+            "desc-{i}.toml:{line}:15: error: {key}: expected text without control or invisible characters"
+        );
+        assert!(err.contains(&at), "{file}: {at}\n{err}");
+        assert!(err.contains("found U+001B"), "{file}: {err}");
+    }
+}
+
 /// `--out x.json` / `x.csv` without `--format` writes that format; an explicit `--format`
 /// that contradicts the extension, and any `--out x.html`, are refused before any work
 /// (exit 2): a table is never written silently into `x.html` or `x.json`.

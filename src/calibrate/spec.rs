@@ -306,7 +306,7 @@ fn read(
         None => Some("calibration".into()),
     };
     if let Some(v) = lookup(root, "description") {
-        r.string(v, "description");
+        r.prose(v, "description");
     }
     let d = Settings::default();
     let seed = int(r, root, "seed", 0, i64::MAX as u64, d.seed);

@@ -498,6 +498,28 @@ impl<'a> Input<'a> {
         Some(s)
     }
 
+    /// Prose written into outputs (a `description`, shown in HTML reports and tables): like
+    /// [`Input::label`], but line breaks and tabs are allowed (TOML multi-line strings).
+    pub fn prose(&mut self, v: &Val<'_>, path: &str) -> Option<String> {
+        let s = self.string(v, path)?;
+        if let Some(c) = s
+            .chars()
+            .find(|&c| is_hidden_char(c) && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            self.error(
+                v.span(),
+                path,
+                format!(
+                    "expected text without control or invisible characters (line breaks and tabs aside), found U+{:04X}",
+                    u32::from(c)
+                ),
+            )
+            .help = Some("use printable characters only, e.g. \"Serbia's pivot east\"".into());
+            return None;
+        }
+        Some(s)
+    }
+
     pub fn boolean(&mut self, v: &Val<'_>, path: &str) -> Option<bool> {
         match v.get_ref().as_bool() {
             Some(b) => Some(b),

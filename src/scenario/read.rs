@@ -467,13 +467,10 @@ impl<'a> Reader<'a> {
     }
 
     fn optional_string(&mut self, t: &DeTable<'_>, key: &str, path: &str) -> Option<String> {
-        let label = matches!(key, "name" | "currency");
-        lookup(t, key).and_then(|v| {
-            if label {
-                self.label(v, &join(path, key))
-            } else {
-                self.string(v, &join(path, key))
-            }
+        lookup(t, key).and_then(|v| match key {
+            "name" | "currency" => self.label(v, &join(path, key)),
+            "description" => self.prose(v, &join(path, key)),
+            _ => self.string(v, &join(path, key)),
         })
     }
 

@@ -179,7 +179,7 @@ pub(crate) fn read(inp: &mut Input<'_>, root: &DeTable<'_>, cx: &Context<'_>) ->
         let at = format!("policy[{i}]");
         inp.check_keys(t, &at, &POLICY_KEYS);
         if let Some(v) = lookup(t, "description") {
-            inp.string(v, &format!("{at}.description"));
+            inp.prose(v, &format!("{at}.description"));
         }
         let Some(id_v) = lookup(t, "id") else {
             inp.error(

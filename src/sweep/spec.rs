@@ -356,10 +356,11 @@ const PARAM_KEYS: [&str; 10] = [
 impl Reader<'_> {
     fn sweep(&mut self, root: &DeTable<'_>, span: Range<usize>, dir: &Path) -> Option<Sweep> {
         self.check_keys(root, "", &TOP_KEYS);
-        for key in ["name", "description"] {
-            if let Some(v) = lookup(root, key) {
-                self.string(v, key);
-            }
+        if let Some(v) = lookup(root, "name") {
+            self.string(v, "name");
+        }
+        if let Some(v) = lookup(root, "description") {
+            self.prose(v, "description");
         }
         let Some(base_v) = lookup(root, "base") else {
             self.error(span.start..span.start, "base", "missing required key `base`".into())
