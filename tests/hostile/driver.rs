@@ -220,29 +220,69 @@ fn the_memory_guard_refuses_cleanly_in_every_command() {
 }
 
 /// Cancellation is checked before every run, not every block: with a slow scenario (120
-/// rivalries over 200 years, about 60 ms a run here) a block of 256 runs takes over 10 s,
-/// one run a fifteenth of a second; Ctrl-C must stop it well within the bound above.
+/// rivalries over 200 years, about 60 ms a run here) a block of `BLOCK_RUNS` (256) runs takes
+/// over 10 s. Ctrl-C once runs are under way: stopping at the next block would finish the
+/// blocks under way, at least 256 runs; stopping at the next run finishes at most one run per
+/// thread beyond those done. The runs are counted by the engine (`DETER_COUNT_RUNS`), not
+/// timed, so the reading does not depend on the machine's load.
 #[test]
 fn ctrl_c_stops_within_one_run_of_a_slow_scenario() {
     let dir = tempdir();
     let f = write(dir.path(), "slow.toml", &ring_scenario(120, 200));
     let out = dir.path().join("out");
-    let mut child = long_command(&[
-        "run",
-        f.to_str().unwrap(),
-        "--runs",
-        MAX_RUNS,
-        "--threads",
-        "2",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+        .current_dir(root())
+        .env("DETER_COUNT_RUNS", "1")
+        .args([
+            "run",
+            f.to_str().unwrap(),
+            "--runs",
+            MAX_RUNS,
+            "--threads",
+            "2",
+            "--no-attribution",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start deter");
     wait_until_running(&mut child);
-    // Well inside the first blocks (each over 10 s long), not before them.
-    std::thread::sleep(Duration::from_secs(1));
+    // Well inside the first blocks, not before them: wait for 2.5 s of the process's CPU time
+    // (its start takes about 0.5 s; then some 30 runs of 60 ms), read from /proc, so that a
+    // loaded machine only makes the wait longer.
+    let stat = format!("/proc/{}/stat", child.id());
+    let cpu_ticks = || -> u64 {
+        let text = std::fs::read_to_string(&stat).unwrap_or_default();
+        // Fields after the command name in parentheses: utime is the 14th field of the line.
+        let rest = text.rsplit_once(')').map_or("", |(_, r)| r);
+        rest.split_whitespace()
+            .nth(11)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    let start = std::time::Instant::now();
+    while cpu_ticks() < 250 && start.elapsed() < Duration::from_secs(300) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     signal(&child, "-INT");
-    let (status, took) = wait_within(&mut child, Duration::from_secs(30));
+    // A guard against a hang only; the reading is the count below.
+    let (status, _) = wait_within(&mut child, Duration::from_secs(300));
     assert_eq!(status.code(), Some(130));
-    assert!(took < Duration::from_secs(5), "stopped after {took:?}");
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    let simulated: u64 = err
+        .lines()
+        .find_map(|l| l.strip_prefix("deter: simulated ")?.strip_suffix(" runs"))
+        .unwrap_or_else(|| panic!("no count of simulated runs: {err}"))
+        .replace(',', "")
+        .parse()
+        .unwrap();
+    assert!(simulated > 0, "stopped before the first run: {err}");
+    assert!(
+        simulated < deter::engine::BLOCK_RUNS,
+        "{simulated} runs simulated after Ctrl-C: the blocks under way were finished"
+    );
     assert!(!out.exists(), "left {:?}", leftovers(dir.path()));
 }
