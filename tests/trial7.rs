@@ -766,64 +766,6 @@ fn an_empty_file_is_called_empty_by_every_reader() {
     );
 }
 
-/// A file name holding an escape (`ESC[2J` clears the screen) or a bidi override (U+202E
-/// reverses what follows) was printed as is in the title of `deter run`'s and `deter
-/// compare`'s table, the nested table's posterior line and the notes on standard error
-/// (`deter: resuming FILE`, calibrate's `wrote DIR/...`): diagnostics escape them, these did
-/// not. Each is shown as a `\u{..}` escape, as a diagnostic shows it.
-#[test]
-fn a_file_name_cannot_drive_the_terminal_from_a_table_or_a_note() {
-    let d = tempfile::tempdir().unwrap();
-    let base = scenario("scenarios/western-balkans-2024.toml");
-    let a = d.path().join("a\u{1b}[2J.toml");
-    let b = d.path().join("b\u{202e}lmth.toml");
-    std::fs::copy(&base, &a).unwrap();
-    std::fs::copy(&base, &b).unwrap();
-    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
-    let post = common::write_posterior(
-        d.path(),
-        &["model.war_cost"],
-        &[(&[0.5], 1.0), (&[0.9], 1.0)],
-    );
-    let post2 = d.path().join("p\u{1b}]0;title\u{7}.csv");
-    std::fs::rename(&post, &post2).unwrap();
-    let sweep = d.path().join("s\u{1b}[31m.toml");
-    std::fs::write(
-        &sweep,
-        format!(
-            "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
-             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
-        ),
-    )
-    .unwrap();
-    let out = d.path().join("r.csv");
-    let s = sweep.to_str().unwrap();
-    let o = out.to_str().unwrap();
-    assert!(run(&["sweep", s, "--out", o, "-q"]).status.success());
-    let p = post2.to_str().unwrap();
-    for args in [
-        vec!["run", a, "--runs", "10", "--no-attribution"],
-        vec!["compare", a, b, "--runs", "10", "--no-attribution"],
-        vec!["run", b, "--posterior", p, "--draws", "2", "--runs", "5"],
-        vec!["sweep", s, "--out", o, "--resume"],
-    ] {
-        let r = run(&args);
-        assert!(r.status.success(), "{args:?}: {}", stderr(&r));
-        let all = format!("{}{}", String::from_utf8_lossy(&r.stdout), stderr(&r));
-        for c in ['\u{1b}', '\u{202e}', '\u{7}'] {
-            assert!(
-                !all.contains(c),
-                "{args:?} printed U+{:04X}:\n{all}",
-                c as u32
-            );
-        }
-        assert!(
-            all.contains("\\u{1b}") || all.contains("\\u{202e}"),
-            "{args:?}: {all}"
-        );
-    }
-}
-
 /// A sweep's `futures` naming a directory or a missing file said "`DIR`: cannot read `DIR`:
 /// Is a directory": the words of no other reader. A file named in a file now gets the words
 /// of a `--files-from` list's missing file, "cannot read file `PATH`: REASON", with the path
