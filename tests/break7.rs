@@ -78,60 +78,6 @@ fn an_unknown_posterior_column_is_located_at_its_header_cell() {
     }
 }
 
-/// `deter validate` warns about a fait accompli parameter that the model never reads:
-/// `model.casus_foederis_cost` and `model.fait_accompli_resistance` are read only when the
-/// fait accompli is offered (docs/MODEL.md 7.7), so with `model.fait_accompli` 0 a value
-/// written in `[model]` changes nothing (it was accepted in silence). With the move offered,
-/// or a value at its default, nothing is said.
-#[test]
-fn validate_warns_about_fait_accompli_parameters_the_model_never_reads() {
-    let d = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(scenario("scenarios/western-balkans-2024.toml")).unwrap();
-    assert!(text.contains("\n[model]\n"));
-    let check = |extra: &str| {
-        let f = d.path().join("s.toml");
-        std::fs::write(
-            &f,
-            text.replacen("\n[model]\n", &format!("\n[model]\n{extra}"), 1),
-        )
-        .unwrap();
-        let o = deter()
-            .args(["validate", f.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        (f, stderr(&o))
-    };
-    let (f, err) = check("casus_foederis_cost = 1.5\nfait_accompli_resistance = 0.25\n");
-    let line = text.lines().position(|l| l == "[model]").unwrap() + 2;
-    for (n, key, col) in [
-        (
-            line,
-            "casus_foederis_cost",
-            "casus_foederis_cost = ".len() + 1,
-        ),
-        (
-            line + 1,
-            "fait_accompli_resistance",
-            "fait_accompli_resistance = ".len() + 1,
-        ),
-    ] {
-        let at = format!("{}:{n}:{col}: warning: model.{key}: ", f.display());
-        assert!(err.contains(&at), "no `{at}` in:\n{err}");
-    }
-    assert!(
-        err.contains("fait_accompli = 1"),
-        "no way out named:\n{err}"
-    );
-    // The move offered: both are read, nothing to say.
-    let (_, err) =
-        check("fait_accompli = 1\ncasus_foederis_cost = 1.5\nfait_accompli_resistance = 0.25\n");
-    assert!(!err.contains("warning"), "{err}");
-    // At their defaults: nothing changes either way.
-    let (_, err) = check("casus_foederis_cost = 0\nfait_accompli_resistance = 1\n");
-    assert!(!err.contains("warning"), "{err}");
-}
-
 /// A sweep's `futures = "FILE"` is an input: `--out` or `--report` naming it, directly or
 /// through a symbolic link, is refused (exit 2) and the file is left as it was (`deter
 /// sweep` replaced it with its results, as no other input of any command is).

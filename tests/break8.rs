@@ -197,34 +197,6 @@ fn a_posterior_fault_is_located_by_the_library_as_by_the_command_line() {
     );
 }
 
-/// `deter::sweep_warnings` gives a sweep file's warnings in the words `deter validate` and
-/// `deter sweep` print (the Python package's `sweep` issues them as `UserWarning`s; it was
-/// silent), and none for a sweep without any.
-#[test]
-fn a_sweeps_warnings_are_those_the_command_line_prints() {
-    let file = common::scenario("tests/warn/sweep-varies-a-policy-parameter.toml");
-    let cli = common::run(&["validate", &file]);
-    assert_eq!(cli.status.code(), Some(0));
-    let want = common::stderr(&cli);
-    assert!(
-        want.contains("overrides the values this sweep gives it"),
-        "{want}"
-    );
-    let got = deter::sweep_warnings(Path::new(&file)).unwrap();
-    assert_eq!(got.to_string(), want);
-    let quiet = common::scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
-    assert!(
-        deter::sweep_warnings(Path::new(&quiet))
-            .unwrap()
-            .0
-            .is_empty()
-    );
-    assert!(matches!(
-        deter::sweep_warnings(Path::new("no-such-sweep.toml")),
-        Err(deter::Error::Input(_))
-    ));
-}
-
 /// Ctrl-C during the calibration's posterior predictive check (after its last generation,
 /// posterior.csv written, `predictive_draws` simulations for report.html) was ignored: the
 /// command ran on to the end and exited 0. It stops (exit 130), says that the posterior is

@@ -6,15 +6,7 @@
 //! reader gives (a scenario file's `[model]` key, `--set`), not read from the code under test.
 
 mod common;
-use common::{run, scenario, stderr};
-
-/// The first `error:` line of `err`.
-fn first_error(err: &str) -> String {
-    err.lines()
-        .find(|l| l.contains(": error: "))
-        .unwrap_or_default()
-        .to_string()
-}
+use common::{first_error, run, scenario, stderr};
 
 /// A number beyond the floats (`1e-400` reads as 0, `1e999` as infinity) said "expected a
 /// number, found ..." in a sweep's `values` and `range`, a `--posterior` cell and a `futures`
@@ -272,124 +264,6 @@ fn a_fixed_path_missing_in_one_cases_scenario_names_the_case() {
     assert_eq!(
         first_error(&stderr(&o)),
         format!("{param}:8:8: error: parameter[0].path: {problem}")
-    );
-}
-
-/// A `# set` line of a file of draws (a calibration's fixed value) that does not read was
-/// skipped as a comment, and the run went ahead without the warning the line was written
-/// for: `deter run --posterior` and a sweep's `futures` refuse it at its `FILE:LINE:COL` with
-/// what was expected (a value in `--set`'s words for the same text). The warnings about a
-/// fixed value the scenario lacks name the `# set` line's `FILE:LINE`.
-#[test]
-fn a_set_line_of_a_posterior_that_does_not_read_is_refused_and_warnings_name_its_line() {
-    let d = tempfile::tempdir().unwrap();
-    let base = scenario("scenarios/western-balkans-2024.toml");
-    let post = d.path().join("post.csv");
-    let p = post.to_str().unwrap();
-    let draws = "draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,1.5,1,0\n";
-    let s = d.path().join("futures.toml");
-    std::fs::write(
-        &s,
-        format!("base = {base:?}\nruns = 5\npoints = 2\nfutures = \"post.csv\"\n"),
-    )
-    .unwrap();
-    let out = d.path().join("out.csv");
-    let (sweep, o_path) = (s.to_str().unwrap(), out.to_str().unwrap());
-    // `--set`'s words for a value that is not a number, after its location and key path.
-    let o = run(&["run", &base, "--set", "model.fait_accompli=abc"]);
-    let set_words = first_error(&stderr(&o))
-        .split_once(": error: model.fait_accompli: ")
-        .expect("--set's fault")
-        .1
-        .to_string();
-    assert!(set_words.ends_with("found `abc`"), "{set_words}");
-    for (line, at, problem) in [
-        (
-            "# set model.fait_accompli=1",
-            "2:1",
-            "expected `# set = PATH=VALUE` (a value the calibration fixed), found `# set \
-             model.fait_accompli=1`"
-                .to_string(),
-        ),
-        (
-            "# set = model.fait_accompli",
-            "2:9",
-            "expected PATH=VALUE after `# set = `, found `model.fait_accompli`".to_string(),
-        ),
-        (
-            "# set = model.fait_accompli=abc",
-            "2:29",
-            format!("model.fait_accompli: {set_words}"),
-        ),
-    ] {
-        std::fs::write(
-            &post,
-            format!("# deter calibrate: posterior draws\n{line}\n{draws}"),
-        )
-        .unwrap();
-        let o = run(&[
-            "run",
-            &base,
-            "--posterior",
-            p,
-            "--draws",
-            "2",
-            "--runs",
-            "5",
-            "-q",
-        ]);
-        assert_eq!(o.status.code(), Some(2), "{line}: {}", stderr(&o));
-        assert_eq!(
-            first_error(&stderr(&o)),
-            format!("{p}:{at}: error: {problem}")
-        );
-        let o = run(&["sweep", sweep, "--out", o_path, "-q"]);
-        assert_eq!(o.status.code(), Some(2), "{line}: {}", stderr(&o));
-        assert_eq!(
-            first_error(&stderr(&o)),
-            format!("{sweep}:4:11: error: futures: post.csv:{at}: {problem}")
-        );
-        assert!(!out.exists());
-    }
-    // Comments that are not `# set` lines are skipped; a fixed value the scenario lacks is
-    // warned about at its line, 4 here.
-    std::fs::write(
-        &post,
-        format!(
-            "# deter calibrate: posterior draws\n# settings: none\n#\n\
-             # set = model.fait_accompli=1\n{draws}"
-        ),
-    )
-    .unwrap();
-    let o = run(&[
-        "run",
-        &base,
-        "--posterior",
-        p,
-        "--draws",
-        "2",
-        "--runs",
-        "5",
-        "-q",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(
-        stderr(&o),
-        format!(
-            "warning: {p}:4: these draws were calibrated with `model.fait_accompli=1` fixed but \
-             this scenario has model.fait_accompli = 0: add --set model.fait_accompli=1 to run \
-             under the conditions of the calibration\n"
-        )
-    );
-    let o = run(&["sweep", sweep, "--out", o_path, "-q"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains(&format!(
-            "{sweep}:4:11: warning: futures: post.csv:4: these draws were calibrated with \
-             `model.fait_accompli=1` fixed but the base scenario"
-        )),
-        "{}",
-        stderr(&o)
     );
 }
 
