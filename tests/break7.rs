@@ -78,65 +78,6 @@ fn an_unknown_posterior_column_is_located_at_its_header_cell() {
     }
 }
 
-/// A sweep's `futures = "FILE"` is an input: `--out` or `--report` naming it, directly or
-/// through a symbolic link, is refused (exit 2) and the file is left as it was (`deter
-/// sweep` replaced it with its results, as no other input of any command is).
-#[test]
-fn a_sweeps_futures_file_is_never_overwritten() {
-    let d = tempfile::tempdir().unwrap();
-    let base = scenario("scenarios/western-balkans-2024.toml");
-    let futures = d.path().join("draws.csv");
-    let draws = "draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,1.5,1,0\n";
-    std::fs::write(&futures, draws).unwrap();
-    let sweep = d.path().join("sweep.toml");
-    std::fs::write(
-        &sweep,
-        format!(
-            "base = {base:?}\nruns = 10\nseed = 1\nfutures = \"draws.csv\"\n\n[[policy]]\nid = \
-             \"baseline\"\n\n[[policy]]\nid = \"fa\"\nset = {{ \"model.fait_accompli\" = 1 }}\n"
-        ),
-    )
-    .unwrap();
-    let link = d.path().join("link.csv");
-    #[cfg(unix)]
-    std::os::unix::fs::symlink(&futures, &link).unwrap();
-    #[cfg(not(unix))]
-    std::fs::copy(&futures, &link).unwrap();
-    let mut cases = vec![vec!["--out", futures.to_str().unwrap()]];
-    if cfg!(unix) {
-        cases.push(vec!["--format", "csv", "--out", link.to_str().unwrap()]);
-    }
-    let other = d.path().join("r.csv");
-    cases.push(vec![
-        "--out",
-        other.to_str().unwrap(),
-        "--report",
-        futures.to_str().unwrap(),
-    ]);
-    for extra in cases {
-        let o = deter()
-            .args(["sweep", sweep.to_str().unwrap(), "-q", "--threads", "1"])
-            .args(&extra)
-            .output()
-            .unwrap();
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
-        assert!(err.contains("is also an input file"), "{extra:?}: {err}");
-        assert_eq!(
-            std::fs::read_to_string(&futures).unwrap(),
-            draws,
-            "{extra:?}"
-        );
-    }
-    // The sweep itself runs (the refusal is of the output, not of the file).
-    let o = deter()
-        .args(["sweep", sweep.to_str().unwrap(), "-q", "--threads", "1"])
-        .args(["--out", other.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-}
-
 /// `deter calibrate --resume` with other fixed values (`--set`) is refused, and the message
 /// names them among what differs (it named "another calibration file, seed or engine
 /// version", none of which the user had changed).

@@ -5,7 +5,7 @@
 use std::process::Output;
 
 mod common;
-use common::{deter, run, scenario, stderr};
+use common::{run, scenario, stderr};
 
 /// The message part of every `error:` line: after `: error: ` (a TOML diagnostic) or after a
 /// leading `error: ` (a message without an excerpt).
@@ -355,127 +355,6 @@ fn discover_refuses_a_step_when_no_box_was_peeled() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("no case of interest: no box"));
 }
 
-/// The resume command a sweep's record gives (`RESULTS.sweep`: the sweep file, where it was
-/// given from, and the options), as `deter robust` and `deter discover` print it.
-fn advised(out: &std::path::Path) -> Vec<String> {
-    let text = std::fs::read_to_string(format!("{}.sweep", out.display())).unwrap();
-    let record: serde_json::Value = serde_json::from_str(text.lines().nth(2).unwrap()).unwrap();
-    let file = std::path::Path::new(record["sweep_file"].as_str().unwrap());
-    let file = std::path::Path::new(record["directory"].as_str().unwrap()).join(file);
-    let mut words = vec![
-        "sweep".to_string(),
-        file.display().to_string(),
-        "--out".into(),
-        out.display().to_string(),
-    ];
-    words.extend(
-        record["resume_args"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|w| w.as_str().unwrap().to_string()),
-    );
-    words.push("--resume".into());
-    words
-}
-
-/// The library's `deter::sweep` wrote CSV rows to `r.json` (and JSON Lines to `r.csv`, rows
-/// to `r.html`) with a record advising `--format csv --out r.json --resume`, which `deter
-/// sweep` refuses ("names a JSON file, but --format is csv"); a seed above 2^63 - 1, which
-/// `--seed` refuses; and `--max-runs` without `--until-ci`, which `deter sweep` takes only
-/// with it. Every results file the library writes now has a resume command `deter sweep`
-/// accepts (run here as advised: it completes, exit 0, and leaves the file as it was), and
-/// what it could not advise exactly is refused before any work, as `deter sweep` refuses it.
-#[test]
-fn every_resume_command_the_librarys_sweep_records_is_accepted_by_deter_sweep() {
-    use deter::{Control, Error, Settings};
-    let d = tempfile::tempdir().unwrap();
-    let base = scenario("scenarios/western-balkans-2024.toml");
-    let s = d.path().join("s.toml");
-    std::fs::write(
-        &s,
-        format!(
-            "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
-             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
-        ),
-    )
-    .unwrap();
-    let plain = Settings {
-        threads: 1,
-        ..Settings::default()
-    };
-    let varied = Settings {
-        runs: Some(7),
-        seed: Some(3),
-        horizon_years: Some(2),
-        until_ci: Some(0.3),
-        max_runs: Some(9),
-        ..plain.clone()
-    };
-    let capped = Settings {
-        max_runs: Some(9),
-        no_attribution: true,
-        ..plain.clone()
-    };
-    let written = [
-        ("r.csv", false, &plain),
-        ("r.json", true, &plain),
-        ("R.JSON", true, &varied),
-        ("r.txt", false, &varied),
-        ("r", true, &capped),
-    ];
-    for (name, json, settings) in written {
-        let out = d.path().join(name);
-        deter::sweep(&s, settings, Control::default(), &out, json)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let before = std::fs::read(&out).unwrap();
-        let words = advised(&out);
-        let o = deter().args(&words).arg("-q").output().unwrap();
-        assert!(o.status.success(), "{name}: {words:?}: {}", stderr(&o));
-        assert_eq!(std::fs::read(&out).unwrap(), before, "{name}");
-    }
-    let huge = Settings {
-        seed: Some(u64::MAX),
-        ..plain.clone()
-    };
-    let refused = [
-        // The library's own arguments (`out`, `json`), not the command line's flags.
-        (
-            "c.json",
-            false,
-            &plain,
-            "names a JSON file, but `json` is false (CSV rows); pass `json` true",
-        ),
-        (
-            "j.csv",
-            true,
-            &plain,
-            "names a CSV file, but `json` is true (JSON rows); pass `json` false",
-        ),
-        (
-            "p.html",
-            false,
-            &plain,
-            "names an HTML file, but `out` receives the results rows",
-        ),
-        (
-            "s.csv",
-            false,
-            &huge,
-            "`seed` 18446744073709551615: expected an integer in [0, 9223372036854775807]",
-        ),
-    ];
-    for (name, json, settings, said) in refused {
-        let out = d.path().join(name);
-        match deter::sweep(&s, settings, Control::default(), &out, json) {
-            Err(Error::Invalid(m)) => assert!(m.contains(said), "{name}: {m}"),
-            other => panic!("{name}: {:?}", other.map(|y| y.len())),
-        }
-        assert!(!out.exists(), "{name}");
-        assert!(!d.path().join(format!("{name}.sweep")).exists(), "{name}");
-    }
-}
-
 /// A levers x futures sweep file of 2 policies (`baseline` and `second`, the envoy overlay)
 /// in 3 futures of `runs` runs, at `dir/NAME`.
 fn levers_sweep(dir: &std::path::Path, name: &str, second: &str, runs: u32) -> String {
@@ -601,56 +480,6 @@ fn a_record_beside_other_results_written_over_it_is_not_trusted() {
         stderr(&o)
     );
     assert_eq!(std::fs::read(&gout).unwrap(), seed9);
-}
-
-/// An `--out` that is a symbolic link was replaced by a regular file (the temporary file was
-/// renamed onto the link): `deter run ... --out /dev/stdout > o.txt`, a common idiom, replaced
-/// the system's `/dev/stdout` link (here: a link to `/proc/self/fd/1` in a temporary
-/// directory, never the real one), and a link to a results file elsewhere was cut off from
-/// it. The output now replaces the file the link leads to; the link stays.
-#[cfg(target_os = "linux")]
-#[test]
-fn an_output_through_a_symbolic_link_replaces_its_target_not_the_link() {
-    let d = tempfile::tempdir().unwrap();
-    let base = scenario("scenarios/western-balkans-2024.toml");
-    let args = ["run", &base, "--runs", "10", "--no-attribution"];
-    let reference = run(&[&args[..], &["--format", "json"]].concat()).stdout;
-    assert!(reference.starts_with(b"{"));
-    std::fs::create_dir(d.path().join("elsewhere")).unwrap();
-    let link = d.path().join("results.json");
-    std::os::unix::fs::symlink("elsewhere/r.json", &link).unwrap();
-    let stdout = d.path().join("stdout-link.json");
-    std::os::unix::fs::symlink("/proc/self/fd/1", &stdout).unwrap();
-    let captured = d.path().join("captured.txt");
-    for (out, target) in [
-        (&link, d.path().join("elsewhere/r.json")),
-        (&stdout, captured.clone()),
-    ] {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
-            .args(args)
-            .arg("--out")
-            .arg(out)
-            .stdout(std::fs::File::create(&captured).unwrap())
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", stderr(&o));
-        let kept = std::fs::symlink_metadata(out).unwrap();
-        assert!(
-            kept.file_type().is_symlink(),
-            "{} was replaced",
-            out.display()
-        );
-        let json = std::fs::read(&target).unwrap();
-        let (a, b) = (strip_timing(&json), strip_timing(&reference));
-        assert_eq!(a, b, "{}", target.display());
-    }
-}
-
-/// The JSON of a report without its `timing` object (the only part that varies).
-fn strip_timing(json: &[u8]) -> serde_json::Value {
-    let mut v: serde_json::Value = serde_json::from_slice(json).unwrap();
-    v.as_object_mut().unwrap().remove("timing");
-    v
 }
 
 /// The number flags of `deter discover` and `deter robust` read `1e-400` as 0 (`--above
