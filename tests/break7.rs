@@ -78,43 +78,6 @@ fn an_unknown_posterior_column_is_located_at_its_header_cell() {
     }
 }
 
-/// `deter calibrate --resume` with other fixed values (`--set`) is refused, and the message
-/// names them among what differs (it named "another calibration file, seed or engine
-/// version", none of which the user had changed).
-#[test]
-fn resume_with_other_fixed_values_names_them() {
-    let d = tempfile::tempdir().unwrap();
-    let history = common::root().join("scenarios/history");
-    let file = d.path().join("c.toml");
-    std::fs::write(
-        &file,
-        format!(
-            "seed = 5\nparticles = 20\nmax_generations = 2\npredictive_draws = 5\n\
-             statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
-             cases = [\"{}\"]\n\n[[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
-            history.join("serbia-kosovo.record.toml").display()
-        ),
-    )
-    .unwrap();
-    let out = d.path().join("o");
-    let cal = |extra: &[&str]| {
-        deter()
-            .arg("calibrate")
-            .arg(&file)
-            .args(["--quiet", "--threads", "1", "--out"])
-            .arg(&out)
-            .args(extra)
-            .output()
-            .unwrap()
-    };
-    let o = cal(&["--set", "model.fait_accompli=1"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = cal(&["--set", "model.fait_accompli=0.5", "--resume"]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("--set"), "the fixed values not named:\n{err}");
-}
-
 /// A `set` table's value that is not a usable number (a calibration's `set`, a sweep
 /// policy's `set`) gets the words of the same value in a scenario file's `[model]` (and of
 /// `--set`): "expected a number in [0, 1], found ..." (the table said "expected a number,
