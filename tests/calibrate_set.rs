@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{deter, root};
+use common::{deter, first_error, root, run, stderr};
 
 const CASES: [(&str, &str); 2] = [
     ("serbia-kosovo.record.toml", "serbia-kosovo-2008.toml"),
@@ -299,4 +299,126 @@ fn a_run_under_a_posterior_without_its_fixed_values_is_warned() {
     assert!(!run(&["--set", "model.fait_accompli=1"]).contains("warning"));
     let err = run(&["--set", "model.fait_accompli=0.5"]);
     assert!(err.contains("model.fait_accompli = 0.5"), "{err}");
+}
+
+// ---- A fixed path missing in one case; resume with other fixed values ----
+
+/// A calibration's fixed path that one case's scenario has and another's lacks
+/// (`rivalry.SRB-XKX.monitoring`: Serbia-Kosovo has the rivalry, Russia-Georgia does not)
+/// said "`PATH` is not a parameter of this scenario" without saying which of the cases' scenarios:
+/// the file's `set` table and `deter calibrate --set` name the case and its scenario file, in
+/// the words the calibration's `[[parameter]]` uses for the same fault, with the did-you-mean of
+/// that scenario. A path missing in every case keeps `deter run --set`'s message
+/// (`faulty_and_calibrated_fixed_paths_are_refused_with_the_messages_of_set`).
+#[test]
+fn a_fixed_path_missing_in_one_cases_scenario_names_the_case() {
+    let d = tempfile::tempdir().unwrap();
+    let history = common::root().join("scenarios/history");
+    let georgia = history
+        .join("russia-georgia-2004.toml")
+        .display()
+        .to_string();
+    let cal =
+        |name: &str, extra: &str| {
+            let p = d.path().join(name);
+            std::fs::write(
+            &p,
+            format!(
+                "seed = 5\nparticles = 20\nmax_generations = 1\nstatistics = [\"use_of_force\"]\n\
+                 cases = [{:?}, {:?}]\n{extra}\n[[parameter]]\npath = \"model.war_cost\"\n\
+                 range = [0.1, 3.0]\n",
+                history.join("serbia-kosovo.record.toml").display().to_string(),
+                history.join("russia-georgia.record.toml").display().to_string(),
+            ),
+        )
+        .unwrap();
+            p.display().to_string()
+        };
+    let problem = format!(
+        "`rivalry.SRB-XKX.monitoring` is not a parameter of this scenario (in the scenario \
+         `{georgia}` of case `russia-georgia`)"
+    );
+    let help = "= help: did you mean `rivalry.RUS-GEO.monitoring`?";
+    let table = cal(
+        "table.toml",
+        "set = { \"rivalry.SRB-XKX.monitoring\" = 0.5 }",
+    );
+    let o = run(&["validate", &table]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        first_error(&stderr(&o)),
+        format!("{table}:6:9: error: set.\"rivalry.SRB-XKX.monitoring\": {problem}")
+    );
+    assert!(stderr(&o).contains(help), "{}", stderr(&o));
+    let plain = cal("plain.toml", "");
+    let out = d.path().join("o");
+    let o = run(&[
+        "calibrate",
+        &plain,
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+        "--set",
+        "rivalry.SRB-XKX.monitoring=0.5",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        first_error(&stderr(&o)),
+        format!("--set:1:1: error: rivalry.SRB-XKX.monitoring: {problem}")
+    );
+    assert!(stderr(&o).contains(help), "{}", stderr(&o));
+    assert!(!out.join("posterior.csv").exists());
+    // A calibrated path missing in one case: the same words (it named the case only).
+    let param = cal("param.toml", "");
+    let text = std::fs::read_to_string(&param)
+        .unwrap()
+        .replace(
+            "path = \"model.war_cost\"",
+            "path = \"rivalry.SRB-XKX.monitoring\"",
+        )
+        .replace("range = [0.1, 3.0]", "range = [0.1, 0.9]");
+    std::fs::write(&param, text).unwrap();
+    let o = run(&["validate", &param]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        first_error(&stderr(&o)),
+        format!("{param}:8:8: error: parameter[0].path: {problem}")
+    );
+}
+
+/// `deter calibrate --resume` with other fixed values (`--set`) is refused, and the message
+/// names them among what differs (it named "another calibration file, seed or engine
+/// version", none of which the user had changed).
+#[test]
+fn resume_with_other_fixed_values_names_them() {
+    let d = tempfile::tempdir().unwrap();
+    let history = common::root().join("scenarios/history");
+    let file = d.path().join("c.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "seed = 5\nparticles = 20\nmax_generations = 2\npredictive_draws = 5\n\
+             statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
+             cases = [\"{}\"]\n\n[[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
+            history.join("serbia-kosovo.record.toml").display()
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("o");
+    let cal = |extra: &[&str]| {
+        deter()
+            .arg("calibrate")
+            .arg(&file)
+            .args(["--quiet", "--threads", "1", "--out"])
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = cal(&["--set", "model.fait_accompli=1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = cal(&["--set", "model.fait_accompli=0.5", "--resume"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--set"), "the fixed values not named:\n{err}");
 }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use common::{deter, scenario, stderr};
+use common::{deter, run, scenario, stderr};
 
 const FUTURES: u64 = 3;
 const RUNS: u64 = 40;
@@ -550,4 +550,133 @@ fn a_complete_sweep_of_one_policy_is_not_called_incomplete() {
         "{e}"
     );
     assert!(!e.contains("incomplete"), "{e}");
+}
+
+// ---- A record beside results written over it ----
+
+/// A levers x futures sweep file of 2 policies (`baseline` and `second`, the envoy overlay)
+/// in 3 futures of `runs` runs, at `dir/NAME`.
+fn levers_sweep(dir: &std::path::Path, name: &str, second: &str, runs: u32) -> String {
+    let s = dir.join(name);
+    std::fs::write(
+        &s,
+        format!(
+            "base = {:?}\nruns = {runs}\ndesign = \"lhs\"\npoints = 3\n\n[[policy]]\nid = \
+             \"baseline\"\n\n[[policy]]\nid = \"{second}\"\nfile = {:?}\n\n[[parameter]]\npath \
+             = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\nrange = [0.5, 0.95]\n",
+            scenario("scenarios/western-balkans-2024.toml"),
+            scenario("scenarios/shea-special-envoy.toml"),
+        ),
+    )
+    .unwrap();
+    s.to_str().unwrap().to_string()
+}
+
+/// Results written to standard output over a file beside which an earlier `deter sweep
+/// --out` left its record (`deter sweep OTHER > r.csv`): the record's header matched theirs
+/// (same parameters), so `deter robust` and `deter discover` took the earlier sweep's plan as
+/// theirs and called the rows complete (another policy, other runs per point), and `deter
+/// sweep --resume` re-marked another seed's rows of a grid as its own. The record is trusted
+/// only for the rows it recorded: a complete record binds the whole file's SHA-256, and every
+/// record the runs and policy of each row; otherwise both readers say completeness cannot be
+/// checked, and the resume is refused, exit 2.
+#[test]
+fn a_record_beside_other_results_written_over_it_is_not_trusted() {
+    let d = tempfile::tempdir().unwrap();
+    let first = levers_sweep(d.path(), "l1.toml", "envoy", 5);
+    let other_policy = levers_sweep(d.path(), "l2.toml", "envoy2", 5);
+    let other_runs = levers_sweep(d.path(), "l3.toml", "envoy", 7);
+    let out = d.path().join("r.csv");
+    let r = out.to_str().unwrap();
+    let o = run(&["sweep", &first, "--out", r, "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cannot = "Completeness cannot be checked: the record";
+    let readers = |r: &str| -> Vec<String> {
+        [
+            vec!["robust", r],
+            vec!["discover", r, "--outcome", "use_of_force", "--above", "0.1"],
+        ]
+        .iter()
+        .map(|args| {
+            let o = run(args);
+            assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+            String::from_utf8_lossy(&o.stdout).into_owned()
+        })
+        .collect()
+    };
+    for text in readers(r) {
+        assert!(!text.contains("Completeness cannot be checked"), "{text}");
+    }
+    let record = format!("{r}.sweep");
+    let complete = std::fs::read_to_string(&record).unwrap();
+    // The same record, as an interrupted sweep (or an older deter) leaves it: no file hash.
+    let running = {
+        let mut lines: Vec<String> = complete.lines().map(str::to_string).collect();
+        let mut v: serde_json::Value = serde_json::from_str(&lines[2]).unwrap();
+        v["status"] = "running".into();
+        v.as_object_mut().unwrap().remove("results_sha256");
+        lines[2] = v.to_string();
+        lines.join("\n") + "\n"
+    };
+    for (sweep, why) in [
+        (
+            &other_policy,
+            "row 3 is of policy `envoy2`, where its plan has policy `envoy`",
+        ),
+        (&other_runs, "row 0 has 7 runs, its plan 5"),
+    ] {
+        let o = run(&["sweep", sweep, "-q"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::write(&out, &o.stdout).unwrap();
+        for (marker, said) in [
+            (
+                &complete,
+                "their rows differ from the rows it recorded complete",
+            ),
+            (&running, why),
+        ] {
+            std::fs::write(&record, marker).unwrap();
+            for text in readers(r) {
+                assert!(
+                    text.contains(&format!(
+                        "{cannot} `{record}` was written for other results ({said})"
+                    )),
+                    "{text}"
+                );
+                assert!(!text.contains("PARTIAL RESULTS"), "{text}");
+            }
+        }
+    }
+
+    // A grid's rows of another seed pass every check of a kept row; the record's file hash
+    // tells them apart, and the resume is refused.
+    let grid = d.path().join("g.toml");
+    std::fs::write(
+        &grid,
+        format!(
+            "base = {:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n",
+            scenario("scenarios/western-balkans-2024.toml")
+        ),
+    )
+    .unwrap();
+    let g = grid.to_str().unwrap();
+    let gout = d.path().join("g.csv");
+    let go = gout.to_str().unwrap();
+    assert!(run(&["sweep", g, "--out", go, "-q"]).status.success());
+    // Resuming complete results as they are: nothing to do.
+    let o = run(&["sweep", g, "--out", go, "--resume", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let seed9 = run(&["sweep", g, "--seed", "9", "-q"]).stdout;
+    std::fs::write(&gout, &seed9).unwrap();
+    let o = run(&["sweep", g, "--out", go, "--resume", "-q"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "`{go}` does not hold the rows its record `{go}.sweep` recorded complete"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&gout).unwrap(), seed9);
 }

@@ -26,6 +26,15 @@ pub fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The first `error:` line of a command's standard error `err` (a diagnostic's
+/// "LOC: error: PROBLEM"), or "" when there is none.
+pub fn first_error(err: &str) -> String {
+    err.lines()
+        .find(|l| l.contains(": error: "))
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// A file of the scenarios/ or tests/data/ tree, as an absolute path string.
 pub fn scenario(rel: &str) -> String {
     root().join(rel).display().to_string()

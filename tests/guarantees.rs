@@ -1,0 +1,906 @@
+//! The guarantees README.md and ARCHITECTURE.md give for every command, each tested in a
+//! command that broke it: Ctrl-C stops with exit 130 and leaves no partial output; the memory
+//! guard refuses tallies over the limit before any work; an input is never overwritten, and
+//! every file a command writes is checked against the inputs and the other outputs before any
+//! work; an output through a symbolic link replaces the link's target, never the link; a
+//! resume command deter records is one it accepts. Expected messages are taken from the
+//! command or file kind that already gets them right, not from the code under test.
+
+use std::path::Path;
+use std::process::{Output, Stdio};
+
+mod common;
+use common::{deter, root, run, scenario, stderr};
+
+// ---- Ctrl-C: exit 130, nothing partial written ----
+
+/// A calibration over two historical cases whose first generation (the prior, `particles`
+/// simulations of each case) takes long enough to be interrupted.
+fn calibration_of(dir: &Path, particles: u32) -> std::path::PathBuf {
+    let history = root().join("scenarios/history");
+    let text = format!(
+        "seed = 5\nparticles = {particles}\nmax_generations = 3\npredictive_draws = 20\n\
+         statistics = [\"threat\", \"display\", \"use_of_force\", \"war\"]\n\
+         cases = [\"{}\", \"{}\"]\n\
+         [[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
+        history.join("serbia-kosovo.record.toml").display(),
+        history.join("russia-georgia.record.toml").display()
+    );
+    let p = dir.join("slow.toml");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// Ctrl-C before the calibration's first generation finished said "0 finished
+/// generation(s) kept in `OUT/state.json`; continue with --resume", but no state.json was
+/// written and `--resume` then failed ("cannot read `OUT/state.json`"). It says what every
+/// command interrupted before its first output says (README, exit 130: "no output
+/// written"), and writes nothing.
+#[cfg(unix)]
+#[test]
+fn a_calibration_interrupted_before_its_first_generation_does_not_advise_resume() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = calibration_of(tmp.path(), 100_000);
+    let out = tmp.path().join("out");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+        .args([
+            "calibrate",
+            file.to_str().unwrap(),
+            "--quiet",
+            "--threads",
+            "2",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until it simulates (its worker threads exist): past reading its inputs.
+    let tasks = format!("/proc/{}/task", child.id());
+    for _ in 0..1000 {
+        assert!(child.try_wait().unwrap().is_none(), "calibrate ended early");
+        match std::fs::read_dir(&tasks).map(Iterator::count) {
+            Ok(n) if n >= 3 => break,
+            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Err(_) => {
+                std::thread::sleep(std::time::Duration::from_millis(800));
+                break;
+            }
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(
+        !out.join("state.json").exists(),
+        "the first generation finished before the signal: raise `particles`"
+    );
+    let ok = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    assert!(common::ends_within(&mut child, 6000), "ignored SIGINT");
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(130), "{err}");
+    assert!(!out.join("state.json").exists());
+    assert_eq!(err, "deter: interrupted; no output written\n");
+}
+
+/// Ctrl-C during the calibration's posterior predictive check (after its last generation,
+/// posterior.csv written, `predictive_draws` simulations for report.html) was ignored: the
+/// command ran on to the end and exited 0. It stops (exit 130), says that the posterior is
+/// written and the report is not, and `--resume` writes the four files byte for byte as an
+/// uninterrupted run.
+#[cfg(unix)]
+#[test]
+fn a_calibration_interrupted_in_its_predictive_check_stops_and_resumes_to_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let history = root().join("scenarios/history");
+    let file = tmp.path().join("predictive.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "seed = 5\nparticles = 30\nmax_generations = 2\npredictive_draws = 20000\n\
+             statistics = [\"threat\", \"display\", \"use_of_force\", \"war\"]\n\
+             cases = [\"{}\", \"{}\"]\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
+            history.join("serbia-kosovo.record.toml").display(),
+            history.join("russia-georgia.record.toml").display()
+        ),
+    )
+    .unwrap();
+    let args = |out: &Path| {
+        let mut v: Vec<std::ffi::OsString> = ["calibrate", file.to_str().unwrap(), "--quiet"]
+            .iter()
+            .map(Into::into)
+            .collect();
+        v.extend(["--threads".into(), "2".into(), "--out".into(), out.into()]);
+        v
+    };
+    let whole = tmp.path().join("whole");
+    let ok = common::deter().args(args(&whole)).output().unwrap();
+    assert!(ok.status.success(), "{}", common::stderr(&ok));
+    let cut = tmp.path().join("cut");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+        .args(args(&cut))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..60_000 {
+        if cut.join("posterior.csv").exists() {
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "calibrate ended early");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert!(
+        !cut.join("report.html").exists(),
+        "the predictive check ended before the signal: raise `predictive_draws`"
+    );
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(common::ends_within(&mut child, 6000), "ignored SIGINT");
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(130), "{err}");
+    assert!(err.contains("the report was not written"), "{err}");
+    assert!(!cut.join("report.html").exists());
+    let mut resume = args(&cut);
+    resume.push("--resume".into());
+    let ok = common::deter().args(resume).output().unwrap();
+    assert!(ok.status.success(), "{}", common::stderr(&ok));
+    for name in [
+        "posterior.csv",
+        "diagnostics.csv",
+        "state.json",
+        "report.html",
+    ] {
+        let a = std::fs::read(whole.join(name)).unwrap();
+        let b = std::fs::read(cut.join(name)).unwrap();
+        assert!(a == b, "{name} differs after Ctrl-C and --resume");
+    }
+}
+
+/// `deter merge` never looked at the Ctrl-C flag: the handler took the signal, so Ctrl-C
+/// (or SIGTERM) in the middle of a long merge was ignored and the merge went on to write
+/// its outputs, exit 0 (README: "130 interrupted ... no partial output is left"). It stops
+/// now after the part being read, or between two points of a sweep's rows, exit 130, with
+/// nothing written and no temporary file left.
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_stops_a_merge_with_130_and_nothing_written() {
+    use std::time::{Duration, Instant};
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    // 4,000 points of one run each: a partial file of about 80 MB, seconds to merge.
+    let values: Vec<String> = (0..4000)
+        .map(|i| format!("{}", 0.1 + i as f64 * 0.0005))
+        .collect();
+    std::fs::write(
+        dir.join("g.toml"),
+        format!(
+            "base = {:?}\nruns = 1\ndesign = \"grid\"\n\n[[parameter]]\npath = \"model.war_cost\"\n\
+             role = \"lever\"\nvalues = [{}]\n",
+            common::scenario("scenarios/western-balkans-2024.toml"),
+            values.join(", ")
+        ),
+    )
+    .unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("deter");
+    let o = std::process::Command::new(&bin)
+        .args([
+            "sweep",
+            "g.toml",
+            "--shard",
+            "0/1",
+            "--out",
+            "part.json",
+            "--quiet",
+        ])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut child = std::process::Command::new(&bin)
+        .args(["merge", "part.json", "--out", "results.csv"])
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The Ctrl-C handler's thread exists (/proc/PID/task holds two tasks): a signal reaches
+    // the handler, not the default action. A guard against hanging, not a timing assertion.
+    let tasks = format!("/proc/{}/task", child.id());
+    let start = Instant::now();
+    while std::fs::read_dir(&tasks).map_or(0, Iterator::count) < 2 {
+        assert!(child.try_wait().unwrap().is_none(), "the merge ended early");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no handler thread"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the merge ended before the signal"
+    );
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the merge did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("deter: interrupted; no output written"),
+        "{err}"
+    );
+    let mut left: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["g.toml", "part.json"], "left behind");
+}
+
+// ---- The memory guard ----
+
+/// `deter ARGS` from the crate root with its address space capped at 4 GB (`ulimit -v`), so
+/// that a command missing the memory guard fails (an allocation failure aborts it) instead
+/// of taking the machine's memory.
+fn capped(args: &[&str]) -> Output {
+    let bin = assert_cmd::cargo::cargo_bin("deter");
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 4000000 && exec \"$0\" \"$@\"")
+        .arg(bin)
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("sh runs deter")
+}
+
+/// A valid scenario of 4,002 rivalries over 200 years from 1900: tallies of several GiB per
+/// worker, over the 8 GiB limit with two workers.
+fn huge(dir: &Path) -> String {
+    let mut s = String::from(
+        "[scenario]\nname = \"huge\"\nstart = \"1900-01\"\nhorizon_years = 200\nruns = 10\nseed = 3\n",
+    );
+    for i in 0..2 {
+        s += &format!(
+            "\n[[country]]\nid = \"C{i}\"\n[country.military]\nbudget = {}\n[country.economic]\ngdp = {}\n",
+            1 + i,
+            20 + 5 * i
+        );
+    }
+    s += "\n[[rivalry]]\nchallenger = \"C0\"\ntarget = \"C1\"\n";
+    s += "\n[[rivalry]]\nchallenger = \"C1\"\ntarget = \"C0\"\n";
+    for i in 0..4000 {
+        s += &format!(
+            "\n[[rivalry]]\nid = \"R{i}\"\nchallenger = \"C{}\"\ntarget = \"C{}\"\n",
+            i % 2,
+            (i + 1) % 2
+        );
+    }
+    let p = dir.join("huge.toml");
+    std::fs::write(&p, s).unwrap();
+    p.display().to_string()
+}
+
+/// The memory guard's refusal: exit 2, the scenario's size and the limit, no panic, no abort.
+fn refused_by_the_memory_guard(o: &Output, what: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "{what}: {err}");
+    assert!(err.contains("4002 rivalries x 200 years"), "{what}: {err}");
+    assert!(err.contains("GiB limit"), "{what}: {err}");
+    assert!(!err.contains("panicked"), "{what}: {err}");
+}
+
+/// `deter bench FILE` and `deter calibrate` simulated without the memory guard that `run`,
+/// `compare`, `sweep`, `merge` and nested runs apply before any work: a scenario whose
+/// tallies need 6.7 GiB per worker took 15 GB of memory in `deter bench` (uncapped) and
+/// aborted `deter calibrate` on an allocation failure (exit 134, an empty output directory
+/// left). Both refuse it now, exit 2, before any work, with the words of `deter run`.
+#[test]
+fn bench_and_calibrate_refuse_tallies_over_the_memory_limit_before_any_work() {
+    let d = tempfile::tempdir().unwrap();
+    let huge = huge(d.path());
+    let record = d.path().join("huge.record.toml");
+    std::fs::write(
+        &record,
+        "[case]\nid = \"huge\"\nname = \"huge\"\nscenario = \"huge.toml\"\nrivalries = [\"C0-C1\"]\n\
+         first_year = 1900\nlast_year = 2099\n",
+    )
+    .unwrap();
+    let cal = d.path().join("cal.toml");
+    std::fs::write(
+        &cal,
+        "name = \"huge\"\nseed = 1\nparticles = 10\nmax_generations = 1\npredictive_draws = 10\n\
+         statistics = [\"use_of_force\"]\ncases = [\"huge.record.toml\"]\n\n[[parameter]]\n\
+         path = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
+    )
+    .unwrap();
+    // The same scenario is refused by `deter run` (the words to match).
+    let o = capped(&["run", &huge, "--runs", "1", "--threads", "2"]);
+    refused_by_the_memory_guard(&o, "run");
+
+    let o = capped(&[
+        "bench",
+        &huge,
+        "--runs",
+        "1",
+        "--repeat",
+        "1",
+        "--threads",
+        "2",
+    ]);
+    refused_by_the_memory_guard(&o, "bench");
+    let o = capped(&[
+        "bench",
+        &huge,
+        "--sweep-points",
+        "1",
+        "--runs-per-point",
+        "1",
+    ]);
+    refused_by_the_memory_guard(&o, "bench --sweep-points");
+
+    let out = d.path().join("calibration");
+    let o = capped(&[
+        "calibrate",
+        cal.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--threads",
+        "2",
+    ]);
+    refused_by_the_memory_guard(&o, "calibrate");
+    assert!(stderr(&o).contains("case `huge`"), "{}", stderr(&o));
+    assert!(!out.exists(), "calibrate created {}", out.display());
+}
+
+// ---- Inputs never overwritten, outputs checked before any work ----
+
+/// A sweep's `futures = "FILE"` is an input: `--out` or `--report` naming it, directly or
+/// through a symbolic link, is refused (exit 2) and the file is left as it was (`deter
+/// sweep` replaced it with its results, as no other input of any command is).
+#[test]
+fn a_sweeps_futures_file_is_never_overwritten() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let futures = d.path().join("draws.csv");
+    let draws = "draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,1.5,1,0\n";
+    std::fs::write(&futures, draws).unwrap();
+    let sweep = d.path().join("sweep.toml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "base = {base:?}\nruns = 10\nseed = 1\nfutures = \"draws.csv\"\n\n[[policy]]\nid = \
+             \"baseline\"\n\n[[policy]]\nid = \"fa\"\nset = {{ \"model.fait_accompli\" = 1 }}\n"
+        ),
+    )
+    .unwrap();
+    let link = d.path().join("link.csv");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&futures, &link).unwrap();
+    #[cfg(not(unix))]
+    std::fs::copy(&futures, &link).unwrap();
+    let mut cases = vec![vec!["--out", futures.to_str().unwrap()]];
+    if cfg!(unix) {
+        cases.push(vec!["--format", "csv", "--out", link.to_str().unwrap()]);
+    }
+    let other = d.path().join("r.csv");
+    cases.push(vec![
+        "--out",
+        other.to_str().unwrap(),
+        "--report",
+        futures.to_str().unwrap(),
+    ]);
+    for extra in cases {
+        let o = deter()
+            .args(["sweep", sweep.to_str().unwrap(), "-q", "--threads", "1"])
+            .args(&extra)
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
+        assert!(err.contains("is also an input file"), "{extra:?}: {err}");
+        assert_eq!(
+            std::fs::read_to_string(&futures).unwrap(),
+            draws,
+            "{extra:?}"
+        );
+    }
+    // The sweep itself runs (the refusal is of the output, not of the file).
+    let o = deter()
+        .args(["sweep", sweep.to_str().unwrap(), "-q", "--threads", "1"])
+        .args(["--out", other.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// `deter sweep --out R` also writes `R.sweep` (its record), and after a Saltelli or Morris
+/// design `R'.sensitivity.csv`, after levers x futures `R'.robustness.csv` and `.html` (R' =
+/// R without its extension). Only `--out` and `--report` were checked against the inputs
+/// before the work: an input at one of those names (the sweep file, its base scenario) was
+/// refused only when it came to be written, exit 1, after the whole sweep, leaving an empty
+/// results file (`w` beside `w.sweep`) or complete results without their analysis. `deter
+/// merge --out` of sweep shards checked the record only. Each is refused now before any
+/// work, exit 2, in the words of `--out` itself, and nothing is written.
+#[test]
+fn files_a_sweep_writes_beside_its_results_are_checked_against_the_inputs_before_any_work() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let base = std::fs::read_to_string(root().join("scenarios/western-balkans-2024.toml")).unwrap();
+    let sweep =
+        |design: &str, parameters: &str| format!("runs = 10\nseed = 1\n{design}\n{parameters}");
+    let lever = "[[parameter]]\npath = \"model.war_cost\"\nrole = \"lever\"\n";
+    let future = "[[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\n";
+    // (input file name, its text, results name): the input sits where the sweep writes a file.
+    let cases: Vec<(&str, String, &str)> = vec![
+        // The record `w.sweep` of `--out w` is the sweep file itself.
+        (
+            "w.sweep",
+            format!(
+                "base = \"base.toml\"\n{}",
+                sweep(
+                    "design = \"grid\"",
+                    &format!("{lever}values = [0.5, 1.0]\n")
+                )
+            ),
+            "w",
+        ),
+        // The sensitivity table of a Morris design is the base scenario.
+        ("m.sensitivity.csv", base.clone(), "m.csv"),
+        // The robustness table and page of levers x futures are the base scenario.
+        ("x.robustness.csv", base.clone(), "x.csv"),
+        ("y.robustness.html", base.clone(), "y.csv"),
+    ];
+    std::fs::write(dir.join("base.toml"), &base).unwrap();
+    for (input, text, results) in &cases {
+        std::fs::write(dir.join(input), text).unwrap();
+        let sweep_file = if input.ends_with(".sweep") {
+            input.to_string()
+        } else {
+            let design = if input.starts_with('m') {
+                sweep(
+                    "design = \"morris\"\npoints = 2",
+                    &format!(
+                        "{lever}range = [0.5, 1.0]\n\n[[parameter]]\npath = \"model.rationality\"\n\
+                         role = \"lever\"\nrange = [1.0, 10.0]\n"
+                    ),
+                )
+            } else {
+                sweep(
+                    "design = \"random\"\npoints = 2\n\n[[policy]]\nid = \"a\"\n\n[[policy]]\n\
+                     id = \"b\"\nset = { \"rivalry.SRB-XKX.monitoring\" = 0.7 }\n",
+                    &format!("{future}range = [0.5, 1.0]\n"),
+                )
+            };
+            let name = format!("{}.toml", &results[..1]);
+            std::fs::write(dir.join(&name), format!("base = {input:?}\n{design}")).unwrap();
+            name
+        };
+        let before = std::fs::read(dir.join(input)).unwrap();
+        let expected =
+            format!("output path `{input}` is also an input file; refusing to overwrite it");
+        let o = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+            .args(["sweep", &sweep_file, "--out", results, "--quiet"])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "sweep {sweep_file}: {}",
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains(&expected),
+            "sweep {sweep_file}: {}",
+            stderr(&o)
+        );
+        assert!(
+            !dir.join(results).exists(),
+            "sweep {sweep_file} wrote {results}"
+        );
+        assert_eq!(
+            std::fs::read(dir.join(input)).unwrap(),
+            before,
+            "{input} replaced"
+        );
+
+        // The shards of the same sweep, merged to the same results.
+        for k in 0..2 {
+            let o = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+                .args([
+                    "sweep",
+                    &sweep_file,
+                    "--shard",
+                    &format!("{k}/2"),
+                    "--quiet",
+                ])
+                .args(["--out", &format!("part-{k}.json")])
+                .current_dir(dir)
+                .output()
+                .unwrap();
+            assert!(
+                o.status.success(),
+                "shard {k} of {sweep_file}: {}",
+                stderr(&o)
+            );
+        }
+        let o = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+            .args([
+                "merge",
+                "part-0.json",
+                "part-1.json",
+                "--out",
+                results,
+                "--quiet",
+            ])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "merge for {input}: {}",
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains(&expected),
+            "merge for {input}: {}",
+            stderr(&o)
+        );
+        assert!(
+            !dir.join(results).exists(),
+            "merge for {input} wrote {results}"
+        );
+        assert_eq!(
+            std::fs::read(dir.join(input)).unwrap(),
+            before,
+            "{input} replaced"
+        );
+    }
+}
+
+/// `--plots DIR` naming the same path as `--out`, `--report` or `--per-run` was not refused:
+/// the command did all its work, created the directory (and wrote its charts), then failed
+/// to write the file over it ("cannot write `r.html`: Is a directory", or for a sweep
+/// "cannot create `r.csv`: File exists"), exit 1, a directory of charts left where a page was
+/// asked for. It is refused before any work in every command with `--plots`, exit 2, in the
+/// words of two output files named alike ("`X` is named by two output options"), and nothing
+/// is written.
+#[test]
+fn plots_named_as_another_output_is_refused_before_any_work() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let base = common::scenario("scenarios/western-balkans-2024.toml");
+    let envoy = common::scenario("scenarios/shea-special-envoy.toml");
+    let sweep = common::scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let p = |name: &str| dir.join(name).display().to_string();
+    for k in 0..2 {
+        let o = common::run(&[
+            "run",
+            &base,
+            "--runs",
+            "10",
+            "--no-attribution",
+            "--shard",
+            &format!("{k}/2"),
+            "--out",
+            &p(&format!("part-{k}.json")),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let (part0, part1) = (p("part-0.json"), p("part-1.json"));
+    let runs = ["--runs", "10", "--no-attribution"];
+    let cases: Vec<(String, Vec<String>)> = vec![
+        (
+            p("a.html"),
+            ["run", &base, "--report", &p("a.html")]
+                .iter()
+                .chain(&runs)
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+        (
+            p("b.json"),
+            ["run", &base, "--out", &p("b.json")]
+                .iter()
+                .chain(&runs)
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+        (
+            p("c.csv"),
+            ["run", &base, "--per-run", &p("c.csv")]
+                .iter()
+                .chain(&runs)
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+        (
+            p("d.json"),
+            ["compare", &base, &envoy, "--out", &p("d.json")]
+                .iter()
+                .chain(&runs)
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+        (
+            p("e.html"),
+            ["merge", &part0, &part1, "--report", &p("e.html")]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+        (
+            p("f.csv"),
+            ["sweep", &sweep, "--runs", "5", "--out", &p("f.csv")]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+    ];
+    for (path, mut args) in cases {
+        args.extend(["--plots".to_string(), path.clone()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = common::run(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("`{path}` is named by two output options")),
+            "{args:?}: {err}"
+        );
+        assert!(!Path::new(&path).exists(), "{args:?} wrote {path}");
+    }
+}
+
+// ---- Symbolic links ----
+
+/// An `--out` that is a symbolic link was replaced by a regular file (the temporary file was
+/// renamed onto the link): `deter run ... --out /dev/stdout > o.txt`, a common idiom, replaced
+/// the system's `/dev/stdout` link (here: a link to `/proc/self/fd/1` in a temporary
+/// directory, never the real one), and a link to a results file elsewhere was cut off from
+/// it. The output now replaces the file the link leads to; the link stays.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_through_a_symbolic_link_replaces_its_target_not_the_link() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let args = ["run", &base, "--runs", "10", "--no-attribution"];
+    let reference = run(&[&args[..], &["--format", "json"]].concat()).stdout;
+    assert!(reference.starts_with(b"{"));
+    std::fs::create_dir(d.path().join("elsewhere")).unwrap();
+    let link = d.path().join("results.json");
+    std::os::unix::fs::symlink("elsewhere/r.json", &link).unwrap();
+    let stdout = d.path().join("stdout-link.json");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &stdout).unwrap();
+    let captured = d.path().join("captured.txt");
+    for (out, target) in [
+        (&link, d.path().join("elsewhere/r.json")),
+        (&stdout, captured.clone()),
+    ] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
+            .args(args)
+            .arg("--out")
+            .arg(out)
+            .stdout(std::fs::File::create(&captured).unwrap())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let kept = std::fs::symlink_metadata(out).unwrap();
+        assert!(
+            kept.file_type().is_symlink(),
+            "{} was replaced",
+            out.display()
+        );
+        let json = std::fs::read(&target).unwrap();
+        let (a, b) = (strip_timing(&json), strip_timing(&reference));
+        assert_eq!(a, b, "{}", target.display());
+    }
+}
+
+/// The JSON of a report without its `timing` object (the only part that varies).
+fn strip_timing(json: &[u8]) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_slice(json).unwrap();
+    v.as_object_mut().unwrap().remove("timing");
+    v
+}
+
+/// `--out` naming a loop of symbolic links (`a -> b -> a`) replaced the link `a` with the
+/// output, exit 0, where README promises that a link's target is replaced, never the link
+/// (the loop was meant to "fail at write", but after the bounded hops the rename lands on the
+/// link). It is refused before any work, exit 2, as reading such a path is refused ("too
+/// many levels of symbolic links"), and both links stay.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_loop_of_symbolic_links_is_refused_and_the_links_stay() {
+    let d = tempfile::tempdir().unwrap();
+    let (a, b) = (d.path().join("a.json"), d.path().join("b.json"));
+    std::os::unix::fs::symlink("b.json", &a).unwrap();
+    std::os::unix::fs::symlink("a.json", &b).unwrap();
+    let base = common::scenario("scenarios/western-balkans-2024.toml");
+    let sweep = common::scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let out = a.to_str().unwrap();
+    for args in [
+        vec![
+            "run",
+            &base,
+            "--runs",
+            "10",
+            "--no-attribution",
+            "--out",
+            out,
+        ],
+        vec![
+            "run",
+            &base,
+            "--runs",
+            "10",
+            "--no-attribution",
+            "--report",
+            out,
+        ],
+        vec!["sweep", &sweep, "--runs", "5", "--out", out],
+    ] {
+        let o = common::run(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("too many levels of symbolic links"),
+            "{args:?}: {err}"
+        );
+        for link in [&a, &b] {
+            let m = std::fs::symlink_metadata(link).unwrap();
+            assert!(
+                m.file_type().is_symlink(),
+                "{args:?} replaced {}",
+                link.display()
+            );
+        }
+    }
+}
+
+// ---- Resume ----
+
+/// The resume command a sweep's record gives (`RESULTS.sweep`: the sweep file, where it was
+/// given from, and the options), as `deter robust` and `deter discover` print it.
+fn advised(out: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(format!("{}.sweep", out.display())).unwrap();
+    let record: serde_json::Value = serde_json::from_str(text.lines().nth(2).unwrap()).unwrap();
+    let file = std::path::Path::new(record["sweep_file"].as_str().unwrap());
+    let file = std::path::Path::new(record["directory"].as_str().unwrap()).join(file);
+    let mut words = vec![
+        "sweep".to_string(),
+        file.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    words.extend(
+        record["resume_args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap().to_string()),
+    );
+    words.push("--resume".into());
+    words
+}
+
+/// The library's `deter::sweep` wrote CSV rows to `r.json` (and JSON Lines to `r.csv`, rows
+/// to `r.html`) with a record advising `--format csv --out r.json --resume`, which `deter
+/// sweep` refuses ("names a JSON file, but --format is csv"); a seed above 2^63 - 1, which
+/// `--seed` refuses; and `--max-runs` without `--until-ci`, which `deter sweep` takes only
+/// with it. Every results file the library writes now has a resume command `deter sweep`
+/// accepts (run here as advised: it completes, exit 0, and leaves the file as it was), and
+/// what it could not advise exactly is refused before any work, as `deter sweep` refuses it.
+#[test]
+fn every_resume_command_the_librarys_sweep_records_is_accepted_by_deter_sweep() {
+    use deter::{Control, Error, Settings};
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let s = d.path().join("s.toml");
+    std::fs::write(
+        &s,
+        format!(
+            "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
+        ),
+    )
+    .unwrap();
+    let plain = Settings {
+        threads: 1,
+        ..Settings::default()
+    };
+    let varied = Settings {
+        runs: Some(7),
+        seed: Some(3),
+        horizon_years: Some(2),
+        until_ci: Some(0.3),
+        max_runs: Some(9),
+        ..plain.clone()
+    };
+    let capped = Settings {
+        max_runs: Some(9),
+        no_attribution: true,
+        ..plain.clone()
+    };
+    let written = [
+        ("r.csv", false, &plain),
+        ("r.json", true, &plain),
+        ("R.JSON", true, &varied),
+        ("r.txt", false, &varied),
+        ("r", true, &capped),
+    ];
+    for (name, json, settings) in written {
+        let out = d.path().join(name);
+        deter::sweep(&s, settings, Control::default(), &out, json)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let before = std::fs::read(&out).unwrap();
+        let words = advised(&out);
+        let o = deter().args(&words).arg("-q").output().unwrap();
+        assert!(o.status.success(), "{name}: {words:?}: {}", stderr(&o));
+        assert_eq!(std::fs::read(&out).unwrap(), before, "{name}");
+    }
+    let huge = Settings {
+        seed: Some(u64::MAX),
+        ..plain.clone()
+    };
+    let refused = [
+        // The library's own arguments (`out`, `json`), not the command line's flags.
+        (
+            "c.json",
+            false,
+            &plain,
+            "names a JSON file, but `json` is false (CSV rows); pass `json` true",
+        ),
+        (
+            "j.csv",
+            true,
+            &plain,
+            "names a CSV file, but `json` is true (JSON rows); pass `json` false",
+        ),
+        (
+            "p.html",
+            false,
+            &plain,
+            "names an HTML file, but `out` receives the results rows",
+        ),
+        (
+            "s.csv",
+            false,
+            &huge,
+            "`seed` 18446744073709551615: expected an integer in [0, 9223372036854775807]",
+        ),
+    ];
+    for (name, json, settings, said) in refused {
+        let out = d.path().join(name);
+        match deter::sweep(&s, settings, Control::default(), &out, json) {
+            Err(Error::Invalid(m)) => assert!(m.contains(said), "{name}: {m}"),
+            other => panic!("{name}: {:?}", other.map(|y| y.len())),
+        }
+        assert!(!out.exists(), "{name}");
+        assert!(!d.path().join(format!("{name}.sweep")).exists(), "{name}");
+    }
+}

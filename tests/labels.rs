@@ -1,0 +1,589 @@
+//! Names and numbers as people read them: outcomes shown by their declared label, never by
+//! their JSON key (nested tables and pages, the run page's yearly tables, sweep charts, the
+//! attribution and adaptive-stopping lines; the keys stay in JSON and CSV), counts with
+//! thousands separators, and file names escaped before they reach the terminal. The expected
+//! words are those of the ordinary terminal table (`deter run`), which already names every
+//! outcome by its label, and of the diagnostics, which already escape a file name.
+
+mod common;
+use common::{run, scenario, stderr, write_posterior};
+
+// ---- Outcomes by their label, not their JSON key ----
+
+/// The outcome labels, in output order, as the terminal table of `deter run` prints them.
+const LABELS: [&str; 7] = [
+    "crisis opportunity (context)",
+    "threat (MID level >= 2)",
+    "display of force (MID >= 3)",
+    "use of force (MID >= 4)",
+    "war (MID 5)",
+    "deterrence held (no force)",
+    "non-state violence (not MID)",
+];
+
+/// The JSON keys of the same outcomes (`outcomes.<key>`).
+const KEYS: [&str; 7] = [
+    "crisis",
+    "threat",
+    "display",
+    "use_of_force",
+    "war",
+    "deterrence_held",
+    "non_state_incident",
+];
+
+/// The per-year count labels, in output order.
+const COUNT_LABELS: [&str; 7] = [
+    "crisis triggers",
+    "threats (MID 2)",
+    "displays (MID 3)",
+    "uses of force (MID 4)",
+    "wars (MID 5)",
+    "non-state incidents",
+    "target-initiated triggers",
+];
+
+/// The JSON keys of the counts.
+const COUNT_KEYS: [&str; 7] = [
+    "crisis_triggers",
+    "threats",
+    "displays",
+    "uses_of_force",
+    "wars",
+    "non_state_incidents",
+    "target_triggers",
+];
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The seven rows under the table's `outcome` header line.
+fn rows(out: &str) -> Vec<&str> {
+    out.lines()
+        .skip_while(|l| !l.starts_with("outcome "))
+        .skip(1)
+        .take(7)
+        .collect()
+}
+
+#[test]
+fn the_ordinary_table_uses_the_labels_this_file_expects() {
+    // The reference the other tests rely on: `deter run` prints each label once.
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let o = run(&["run", &base, "--runs", "20", "--no-attribution"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    for label in LABELS {
+        assert!(
+            out.lines().any(|l| l.trim_start().starts_with(label)),
+            "{label}: {out}"
+        );
+    }
+}
+
+/// `deter run --posterior ... --format table` and `deter compare ... --posterior ...` label
+/// each row by the outcome's label (the key was printed before); the JSON keeps the keys;
+/// the HTML pages (table rows and per-draw strips) use the labels too.
+#[test]
+fn nested_tables_and_pages_name_outcomes_by_their_labels() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let post = write_posterior(
+        d.path(),
+        &["model.war_cost"],
+        &[(&[1.0], 1.0), (&[2.0], 1.0), (&[1.5], 1.0)],
+    );
+    let post = post.to_str().unwrap();
+    let common = ["--posterior", post, "--draws", "3", "--runs", "20", "-q"];
+    let cases: [(&str, Vec<&str>); 2] = [
+        ("run", vec!["run", &base]),
+        ("compare", vec!["compare", &base, &base]),
+    ];
+    for (name, args) in cases {
+        let mut a = args.clone();
+        a.extend(common);
+        a.extend(["--format", "table"]);
+        let o = run(&a);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let out = String::from_utf8(o.stdout).unwrap();
+        let rows = rows(&out);
+        assert_eq!(rows.len(), 7, "{name}: {out}");
+        for (row, label) in rows.iter().zip(LABELS) {
+            assert!(row.starts_with(label), "{name}: `{row}` is not `{label}`");
+        }
+        for key in KEYS.iter().filter(|k| k.contains('_')) {
+            assert!(!out.contains(key), "{name}: key `{key}` shown: {out}");
+        }
+
+        // The JSON keeps the keys.
+        let json = d.path().join(format!("{name}.json"));
+        let mut a = args.clone();
+        a.extend(common);
+        a.extend(["--out", json.to_str().unwrap()]);
+        let html = d.path().join(format!("{name}.html"));
+        a.extend(["--report", html.to_str().unwrap()]);
+        let o = run(&a);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        let text = v.to_string();
+        for key in KEYS {
+            assert!(
+                text.contains(&format!("\"outcome\":\"{key}\"")),
+                "{name}: JSON lost `{key}`"
+            );
+        }
+        let page = std::fs::read_to_string(&html).unwrap();
+        for (label, key) in LABELS.iter().zip(KEYS) {
+            let cell = format!("<tr><td>{}</td>", esc(label));
+            assert!(page.contains(&cell), "{name}: no row `{cell}`");
+            assert!(
+                !page.contains(&format!("<td>{key}</td>")),
+                "{name}: row named by key `{key}`"
+            );
+            // The per-draw strip of the outcome is labelled too (>= 2: table and strip).
+            assert!(
+                page.matches(&esc(label)).count() >= 2,
+                "{name}: `{label}` not on its strip"
+            );
+        }
+    }
+}
+
+/// The run page's yearly "Values" and "Counts" tables head their columns with the event and
+/// count labels, not the keys (the `data-k` JSON pointers keep the keys).
+#[test]
+fn run_page_yearly_tables_head_columns_with_labels() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let html = d.path().join("r.html");
+    let o = run(&[
+        "run",
+        &base,
+        "--runs",
+        "20",
+        "--no-attribution",
+        "-q",
+        "--report",
+        html.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = std::fs::read_to_string(&html).unwrap();
+    let head = |summary: &str| -> String {
+        let at = page
+            .find(&format!("<summary>{summary}</summary>"))
+            .unwrap_or_else(|| panic!("no {summary} table"));
+        let rest = &page[at..];
+        rest[..rest.find("</thead>").unwrap()].to_string()
+    };
+    let values = head("Values");
+    for (label, key) in LABELS.iter().zip(KEYS) {
+        let th = format!("<th class=\"n\">{} in year</th>", esc(label));
+        assert!(values.contains(&th), "no `{th}` in {values}");
+        assert!(!values.contains(&format!(">{key} in year<")), "{values}");
+    }
+    let counts = head("Counts");
+    for (label, key) in COUNT_LABELS.iter().zip(COUNT_KEYS) {
+        let th = format!("<th class=\"n\">{} mean</th>", esc(label));
+        assert!(counts.contains(&th), "no `{th}` in {counts}");
+        assert!(!counts.contains(&format!(">{key} mean<")), "{counts}");
+    }
+}
+
+/// The sweep report's chart titles and captions say "P(use of force)", the label without
+/// its parenthesis as the attribution text does, not "P(use_of_force)"; file names and
+/// figure ids keep the keys. Checked for the outcome scatters and the Morris ranking.
+#[test]
+fn sweep_chart_titles_name_outcomes_by_their_labels() {
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("m.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "base = {:?}\nruns = 40\nseed = 1\ndesign = \"morris\"\npoints = 2\n\n\
+             [[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"uncertainty\"\n\
+             range = [0.2, 0.8]\n",
+            scenario("scenarios/western-balkans-2024.toml")
+        ),
+    )
+    .unwrap();
+    let html = d.path().join("s.html");
+    let plots = d.path().join("plots");
+    let o = run(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "-q",
+        "--out",
+        d.path().join("r.csv").to_str().unwrap(),
+        "--report",
+        html.to_str().unwrap(),
+        "--plots",
+        plots.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = std::fs::read_to_string(&html).unwrap();
+    let svg = std::fs::read_to_string(
+        plots.join("outcome-use_of_force-vs-rivalry_SRB-XKX_monitoring.svg"),
+    )
+    .expect("the plot file keeps the key in its name");
+    assert!(svg.contains("P(use of force) over the horizon"), "{svg}");
+    for (label, key) in LABELS.iter().zip(KEYS) {
+        let name = label.split(" (").next().unwrap();
+        for title in [
+            format!("P({}) over the horizon", esc(name)),
+            format!("P({}): Morris mu*", esc(name)),
+        ] {
+            assert!(page.contains(&title), "no `{title}`");
+        }
+        if key != name {
+            assert!(!page.contains(&format!("P({key})")), "`P({key})` shown");
+            assert!(!svg.contains(&format!("P({key})")), "`P({key})` in the SVG");
+        }
+    }
+}
+
+/// The adaptive-stopping line of `deter run` and `deter compare` (`--until-ci`) named the
+/// widest outcome by its key, "(widest: use_of_force at 0.0268)"; it names it as the
+/// attribution text does, "(widest: use of force at ...)". The JSON's `stopping.widest` keeps
+/// the key.
+#[test]
+fn adaptive_stopping_names_the_widest_outcome_by_its_label() {
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let cases: [Vec<&str>; 2] = [
+        vec!["run", &base, "--until-ci", "0.05"],
+        vec![
+            "compare",
+            &base,
+            &base,
+            "--set-b",
+            "model.war_cost=1.0",
+            "--until-ci",
+            "0.05",
+        ],
+    ];
+    for args in cases {
+        let mut a = args.clone();
+        a.extend(["--no-attribution", "--format", "json"]);
+        let o = run(&a);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let key = v["stopping"]["widest"]
+            .as_str()
+            .expect("stopping.widest")
+            .to_string();
+        let i = KEYS.iter().position(|k| *k == key).expect("an outcome key");
+        let name = LABELS[i].split(" (").next().unwrap();
+        let mut a = args.clone();
+        a.push("--no-attribution");
+        let o = run(&a);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let text = String::from_utf8_lossy(&o.stdout).to_string();
+        let line = text
+            .lines()
+            .find(|l| l.contains("Adaptive stopping"))
+            .unwrap_or_else(|| panic!("{args:?}: no stopping line in {text}"));
+        assert!(line.contains(&format!("(widest: {name} at ")), "{line}");
+        if name != key {
+            assert!(!line.contains(&key), "{line}");
+        }
+    }
+}
+
+/// The event named on a line `P(NAME within N years)`, if any.
+fn p_names(line: &str) -> Vec<String> {
+    line.match_indices("P(")
+        .filter_map(|(i, _)| {
+            let rest = &line[i + 2..];
+            rest.find(" within ").map(|j| rest[..j].to_string())
+        })
+        .collect()
+}
+
+/// The attribution lines named outcomes by their JSON keys in words ("P(non state incident
+/// within 10 years)", "P(display within 10 years)") where the table above says
+/// "non-state violence (not MID)" and "display of force (MID >= 3)". Each line now names its
+/// outcome as the label it stands under, without the label's parenthesis, in `run` and in
+/// `compare`'s shift section.
+#[test]
+fn attribution_lines_name_each_outcome_by_its_table_label() {
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    // The label without its parenthesis: "display of force (MID >= 3)" -> "display of force".
+    let name_of = |label: &str| label.split(" (").next().unwrap().to_string();
+    let o = run(&["run", &base, "--runs", "200", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let mut seen = 0;
+    let mut current: Option<String> = None;
+    for line in out.lines() {
+        // "    LABEL: 99.2% as is, ...: removing all three raises P(NAME within ...), of which"
+        if let Some((label, rest)) = line.trim_start().split_once(": ")
+            && rest.contains("as is,")
+        {
+            current = Some(name_of(label));
+        }
+        for name in p_names(line) {
+            if name == "event" {
+                continue; // the explanation's "P(event within 10 years)"
+            }
+            let want = current
+                .as_deref()
+                .unwrap_or_else(|| panic!("no label above: {line}"));
+            assert_eq!(name, want, "{line}");
+            seen += 1;
+        }
+    }
+    // 7 outcomes x (all three + 3 levels).
+    assert_eq!(seen, 28, "{out}");
+    for name in [
+        "display of force",
+        "non-state violence",
+        "crisis opportunity",
+    ] {
+        assert!(out.contains(&format!("P({name} within 10 years)")), "{out}");
+    }
+
+    // compare: "    LABEL" then four lines "... changes P(NAME within ...)".
+    let o = run(&[
+        "compare",
+        &base,
+        &base,
+        "--runs",
+        "100",
+        "--quiet",
+        "--set-b",
+        "model.war_cost=1.0",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let shift = out
+        .split("How B shifts which level deters")
+        .nth(1)
+        .expect("a shift section");
+    let mut seen = 0;
+    let mut current: Option<String> = None;
+    for line in shift.lines() {
+        if line.starts_with("    ") && !line.starts_with("     ") {
+            current = Some(name_of(line.trim()));
+        }
+        for name in p_names(line) {
+            if name == "event" {
+                continue;
+            }
+            assert_eq!(Some(name.as_str()), current.as_deref(), "{line}");
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 28, "{shift}");
+}
+
+// ---- Counts with thousands separators ----
+
+/// Every run of four or more digits in `text` that is not a decimal's fraction, a year of a
+/// citation (1900 to 2099: the counts the tests print are outside it) or part of a longer
+/// token (a hash, a path): a count printed without separators.
+fn ungrouped_counts(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let before = start.checked_sub(1).map(|j| bytes[j]);
+            let after = bytes.get(i).copied();
+            let glued = |b: Option<u8>| {
+                b.is_some_and(|b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'.' | b',' | b'-' | b'_' | b'/')
+                })
+            };
+            // "1,075.4": the integer part before a decimal point counts; a fraction does not.
+            let standalone = !glued(before) && (!glued(after) || after == Some(b'.'));
+            let year =
+                i - start == 4 && (1900..2100).contains(&text[start..i].parse::<u32>().unwrap());
+            if i - start >= 4 && standalone && !year {
+                found.push(text[start..i].to_string());
+            }
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+/// Counts printed for people without thousands separators: "n = 10000 runs" in compare's
+/// attribution lines, "50 parameter draws x 1000 runs each" in the nested table, "mean of 2000
+/// runs" and "1075.4 u64 words" in `deter bench`, whose header also said
+/// "(scenarios/western-balkans-2024.toml (bundled))". Each is grouped as every other count
+/// is ("10,000 runs"), from the one separator function; the seed (an identifier) is not.
+#[test]
+fn counts_printed_for_people_have_thousands_separators() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    // compare: the crisis opportunity never varies, its intervals are undefined with n.
+    let o = run(&[
+        "compare",
+        &base,
+        &base,
+        "--runs",
+        "1500",
+        "--quiet",
+        "--set-b",
+        "model.war_cost=1.0",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("no variation among n = 1,500 runs"), "{out}");
+    let body: String = out.lines().skip(4).collect::<Vec<_>>().join("\n");
+    assert_eq!(ungrouped_counts(&body), Vec::<String>::new(), "{out}");
+
+    // The nested table (a posterior of two draws of one parameter).
+    let post = common::write_posterior(
+        d.path(),
+        &["model.war_cost"],
+        &[(&[0.5], 1.0), (&[0.8], 1.0)],
+    );
+    let o = run(&[
+        "run",
+        &base,
+        "--posterior",
+        post.to_str().unwrap(),
+        "--draws",
+        "2",
+        "--runs",
+        "1200",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("2 parameter draws x 1,200 runs each"), "{out}");
+    // The seed is an identifier, not a count.
+    let without_seed = out.replace("seed 20230924", "");
+    assert_eq!(
+        ungrouped_counts(&without_seed),
+        Vec::<String>::new(),
+        "{out}"
+    );
+
+    // bench: 2,000 runs counted, u64 words over a thousand per run, the bundled file named
+    // once in one parenthesis.
+    let o = run(&["bench", "--runs", "2000", "--repeat", "1", "--threads", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let draws = out
+        .lines()
+        .find(|l| l.starts_with("draws per run"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(draws.contains("mean of 2,000 runs"), "{draws}");
+    assert_eq!(ungrouped_counts(draws), Vec::<String>::new(), "{draws}");
+    let head = out.lines().next().unwrap();
+    assert_eq!(head.matches('(').count(), 1, "{head}");
+    assert!(
+        head.contains("scenarios/western-balkans-2024.toml"),
+        "{head}"
+    );
+}
+
+/// `deter discover`'s heading printed "1749 of 2212 points" where every other count on the
+/// terminal has thousands separators ("25,762 runs").
+#[test]
+fn discovers_counts_have_thousands_separators() {
+    let d = tempfile::tempdir().unwrap();
+    let r = d.path().join("big.csv");
+    let mut text = String::from("point,x,runs,use_of_force_p\n");
+    let n = 2212;
+    let mut hits = 0;
+    for k in 0..n {
+        let x = k as f64 / n as f64;
+        let p = if x > 0.2 { 0.9 } else { 0.1 };
+        hits += usize::from(p > 0.5);
+        text.push_str(&format!("{k},{x},100,{p}\n"));
+    }
+    std::fs::write(&r, text).unwrap();
+    assert_eq!(hits, 1769);
+    let o = run(&[
+        "discover",
+        r.to_str().unwrap(),
+        "--outcome",
+        "use_of_force",
+        "--above",
+        "0.5",
+        "--boxes",
+        "1",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let heading = out.lines().next().unwrap();
+    assert!(
+        heading.ends_with("use_of_force > 0.5: 1,769 of 2,212 points (80.0%)"),
+        "{heading}"
+    );
+    let boxline = out.lines().find(|l| l.starts_with("box 1")).unwrap();
+    assert!(
+        boxline.contains("(1,800 points, 1,769 cases of interest)"),
+        "{boxline}"
+    );
+}
+
+// ---- File names on the terminal ----
+
+/// A file name holding an escape (`ESC[2J` clears the screen) or a bidi override (U+202E
+/// reverses what follows) was printed as is in the title of `deter run`'s and `deter
+/// compare`'s table, the nested table's posterior line and the notes on standard error
+/// (`deter: resuming FILE`, calibrate's `wrote DIR/...`): diagnostics escape them, these did
+/// not. Each is shown as a `\u{..}` escape, as a diagnostic shows it.
+#[test]
+fn a_file_name_cannot_drive_the_terminal_from_a_table_or_a_note() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let a = d.path().join("a\u{1b}[2J.toml");
+    let b = d.path().join("b\u{202e}lmth.toml");
+    std::fs::copy(&base, &a).unwrap();
+    std::fs::copy(&base, &b).unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let post = common::write_posterior(
+        d.path(),
+        &["model.war_cost"],
+        &[(&[0.5], 1.0), (&[0.9], 1.0)],
+    );
+    let post2 = d.path().join("p\u{1b}]0;title\u{7}.csv");
+    std::fs::rename(&post, &post2).unwrap();
+    let sweep = d.path().join("s\u{1b}[31m.toml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("r.csv");
+    let s = sweep.to_str().unwrap();
+    let o = out.to_str().unwrap();
+    assert!(run(&["sweep", s, "--out", o, "-q"]).status.success());
+    let p = post2.to_str().unwrap();
+    for args in [
+        vec!["run", a, "--runs", "10", "--no-attribution"],
+        vec!["compare", a, b, "--runs", "10", "--no-attribution"],
+        vec!["run", b, "--posterior", p, "--draws", "2", "--runs", "5"],
+        vec!["sweep", s, "--out", o, "--resume"],
+    ] {
+        let r = run(&args);
+        assert!(r.status.success(), "{args:?}: {}", stderr(&r));
+        let all = format!("{}{}", String::from_utf8_lossy(&r.stdout), stderr(&r));
+        for c in ['\u{1b}', '\u{202e}', '\u{7}'] {
+            assert!(
+                !all.contains(c),
+                "{args:?} printed U+{:04X}:\n{all}",
+                c as u32
+            );
+        }
+        assert!(
+            all.contains("\\u{1b}") || all.contains("\\u{202e}"),
+            "{args:?}: {all}"
+        );
+    }
+}

@@ -1,0 +1,2066 @@
+//! The same fault gets the same message in every file kind and every command: a value is
+//! located at its `FILE:LINE:COL` in every reader (CSV cells and header cells, JSON values of
+//! a partial file or a resumed row), a number beyond the floats is worded as a scenario file's
+//! key and `--set` word it, a fault of a file as a whole reads "FILE: error: PROBLEM" as
+//! `deter validate` prints it, a help line shows what was expected, every flag's value is
+//! refused in one form with its range in `--help`, and the library names its own settings
+//! where the command line names its flags. Expected messages are taken from the readers that
+//! already get them right (a TOML file's diagnostics, `--set`, `deter validate`), not from the
+//! code under test.
+
+use std::path::Path;
+use std::process::Output;
+
+mod common;
+use common::{deter, first_error, root, run, scenario, stderr};
+
+// ---- Values located at their cell: FILE:LINE:COL ----
+
+/// The first `error:` line of `err` as (location, problem): "LOC: error: PROBLEM" (the form
+/// of every file kind's fault), or for a fault carried under a sweep's `futures` key
+/// "SWEEP:L:C: error: futures: LOC: PROBLEM" (LOC, PROBLEM). None: no such line.
+fn fault(err: &str) -> Option<(String, String)> {
+    let line = err.lines().find(|l| l.contains(": error: "))?;
+    let (at, problem) = line.split_once(": error: ")?;
+    if let Some(inner) = problem.strip_prefix("futures: ") {
+        // LOC is FILE:LINE:COL (three fields) before the problem.
+        let mut parts = inner.splitn(4, ": ");
+        let loc = parts.next()?;
+        let rest: Vec<&str> = parts.collect();
+        return Some((loc.to_string(), rest.join(": ")));
+    }
+    Some((at.to_string(), problem.to_string()))
+}
+
+/// Every reader of a CSV cell, one fault at a time: the cell's `FILE:LINE:COL`, then
+/// "column `NAME`: PROBLEM" in the words a TOML file gives the same literal.
+#[test]
+fn the_same_cell_fault_gets_the_same_message_in_every_reader() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    // The words of the TOML readers for the same literal (a sweep file's values), which
+    // every CSV reader must repeat.
+    let toml_words = |literal: &str| {
+        let s = d.path().join("values.toml");
+        std::fs::write(
+            &s,
+            format!(
+                "base = {base:?}\nruns = 10\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+                 \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, {literal}]\n"
+            ),
+        )
+        .unwrap();
+        let o = run(&["validate", s.to_str().unwrap()]);
+        let (_, problem) = fault(&stderr(&o)).expect("a TOML fault");
+        problem
+            .strip_prefix("parameter[0].values[1]: ")
+            .unwrap()
+            .to_string()
+    };
+    // (literal as written in a TOML array, as written in a CSV cell).
+    for (toml_literal, cell) in [("1e-400", "1e-400"), ("99", "99"), ("", "abc")] {
+        // A TOML file has no bare text where a number goes (it is a string there, "found
+        // string"): a cell's text is quoted as the TOML readers quote a literal, with the
+        // parameter's range as in `--set model.war_cost=abc` (leftovers8: every reader of a
+        // parameter's value names its range).
+        let words = if toml_literal.is_empty() {
+            "expected a number in [0, 10] (stake units), found `abc`".to_string()
+        } else {
+            toml_words(toml_literal)
+        };
+        // A results cell is no parameter's value (the range is the sweep's): the same words
+        // without the range.
+        let results_words = words.replace("a number in [0, 10] (stake units)", "a number");
+        // A posterior (`deter run --posterior`) and a sweep's `futures`, cell of line 3.
+        let post = d.path().join("post.csv");
+        std::fs::write(
+            &post,
+            format!("draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,{cell},1,0\n"),
+        )
+        .unwrap();
+        let p = post.to_str().unwrap();
+        let o = run(&[
+            "run",
+            &base,
+            "--posterior",
+            p,
+            "--draws",
+            "2",
+            "--runs",
+            "5",
+            "-q",
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let want = (
+            format!("{p}:3:3"),
+            format!("column `model.war_cost`: {words}"),
+        );
+        assert_eq!(fault(&stderr(&o)), Some(want.clone()), "{cell}");
+        let s = d.path().join("futures.toml");
+        std::fs::write(
+            &s,
+            format!("base = {base:?}\nruns = 5\npoints = 2\nfutures = \"post.csv\"\n"),
+        )
+        .unwrap();
+        let out = d.path().join("futures-out.csv");
+        let o = run(&[
+            "sweep",
+            s.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert_eq!(
+            fault(&stderr(&o)),
+            Some(("post.csv:3:3".to_string(), want.1.clone())),
+            "{cell}: {}",
+            stderr(&o)
+        );
+        // Results read by `deter robust` and `deter discover`: a parameter cell (`x`) of a
+        // levers x futures results file, on line 3 at column 7. The range of a parameter is
+        // the sweep's, not known from results: only the number faults apply.
+        if cell == "99" {
+            continue;
+        }
+        let r = d.path().join("r.csv");
+        std::fs::write(
+            &r,
+            format!(
+                "point,policy,future,x,runs,use_of_force_p,war_p\n0,a,0,0.1,100,0.05,0.02\n\
+                 1,a,1,{cell},100,0.06,0.02\n2,b,0,0.3,100,0.07,0.02\n3,b,1,0.2,100,0.08,0.02\n"
+            ),
+        )
+        .unwrap();
+        // An outcome cell too (robust reads every outcome, discover the one it is asked).
+        let r2 = d.path().join("r2.csv");
+        std::fs::write(
+            &r2,
+            format!(
+                "point,policy,future,x,runs,use_of_force_p,war_p\n0,a,0,0.1,100,0.05,0.02\n\
+                 1,a,1,0.2,100,{cell},0.02\n2,b,0,0.3,100,0.07,0.02\n3,b,1,0.2,100,0.08,0.02\n"
+            ),
+        )
+        .unwrap();
+        let (r, r2) = (r.to_str().unwrap(), r2.to_str().unwrap());
+        let mut readers = vec![
+            (vec!["robust", r2], format!("{r2}:3:15"), "use_of_force_p"),
+            (
+                vec![
+                    "discover",
+                    r2,
+                    "--outcome",
+                    "use_of_force",
+                    "--above",
+                    "0.06",
+                ],
+                format!("{r2}:3:15"),
+                "use_of_force_p",
+            ),
+        ];
+        if cell == "1e-400" {
+            // A parameter cell that reads as 0 is refused when the file is read; one that is
+            // not a number leaves the column out of PRIM's inputs (a column of names).
+            readers.push((vec!["robust", r], format!("{r}:3:7"), "x"));
+        }
+        for (args, at, column) in readers {
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+            assert_eq!(
+                fault(&stderr(&o)),
+                Some((at, format!("column `{column}`: {results_words}"))),
+                "{args:?}"
+            );
+            assert!(!stderr(&o).contains("is not a number"), "{}", stderr(&o));
+        }
+    }
+}
+
+/// `deter robust` given a share of runs of 7 (a hand-edited results file): refused at the
+/// cell's `FILE:LINE:COL` as every CSV reader's cell fault, with the line's excerpt.
+#[test]
+fn a_probability_out_of_range_in_results_is_located_at_its_cell() {
+    let d = tempfile::tempdir().unwrap();
+    let r = d.path().join("r.csv");
+    // Line 4, column `war_p` (the 7th), which starts at byte 19 of the line: column 20.
+    std::fs::write(
+        &r,
+        "point,policy,future,x,runs,use_of_force_p,war_p\n0,a,0,0.1,100,0.05,0.02\n\
+         1,a,1,0.2,100,0.06,0.02\n2,b,0,0.3,100,0.07,7\n3,b,1,0.2,100,0.08,0.02\n",
+    )
+    .unwrap();
+    let r = r.to_str().unwrap();
+    let o = deter().args(["robust", r]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    let first = err.lines().next().unwrap_or_default();
+    assert_eq!(
+        first,
+        format!(
+            "{r}:4:20: error: column `war_p`: expected a number in [0, 1] (a share of runs), \
+             found 7"
+        ),
+        "{err}"
+    );
+    // The excerpt of the line, as every file kind's fault shows it.
+    assert!(err.contains("2,b,0,0.3,100,0.07,7"), "{err}");
+    assert!(!err.contains("row 4"), "{err}");
+    assert!(!err.contains("is not a probability"), "{err}");
+    // A negative share, the first of its column, in the other outcome column.
+    std::fs::write(
+        r,
+        "point,policy,future,x,runs,use_of_force_p,war_p\n0,a,0,0.1,100,0.05,0.02\n\
+         1,a,1,0.2,100,-0.5,0.02\n2,b,0,0.3,100,1.5,0.02\n3,b,1,0.2,100,0.08,0.02\n",
+    )
+    .unwrap();
+    let o = deter().args(["robust", r]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).lines().next().unwrap_or_default(),
+        format!(
+            "{r}:3:15: error: column `use_of_force_p`: expected a number in [0, 1] (a share \
+             of runs), found -0.5"
+        ),
+    );
+}
+
+/// The `FILE:LINE:COL` of every `error:` line of `err` that has one (`a.json:5:90: error:`).
+fn located(err: &str) -> Vec<String> {
+    err.lines()
+        .filter_map(|l| l.split_once(": error: ").map(|(at, _)| at.to_string()))
+        .collect()
+}
+
+/// A partial file that parses as JSON but holds a value of the wrong type or range (a count
+/// of -9, a run count written as a string, a sum that is not a decimal integer) was reported
+/// as "FILE: error: damaged partial file: ...", without the line and column every other
+/// value's fault has (a JSON syntax error in the same file was located). It is located now
+/// at the value, `FILE:LINE:COL`, with its excerpt, exit 2; a fault of the file as a whole
+/// (another format version) stays at the file.
+#[test]
+fn a_damaged_value_in_a_partial_file_is_located_at_its_line_and_column() {
+    let d = tempfile::tempdir().unwrap();
+    let base = common::scenario("scenarios/western-balkans-2024.toml");
+    for k in 0..2 {
+        let part = d.path().join(format!("part-{k}.json"));
+        let o = common::run(&[
+            "run",
+            &base,
+            "--runs",
+            "20",
+            "--no-attribution",
+            "--shard",
+            &format!("{k}/2"),
+            "--out",
+            part.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let good = std::fs::read_to_string(d.path().join("part-0.json")).unwrap();
+    let bad = d.path().join("bad.json");
+    let other = d.path().join("part-1.json");
+    let merge = |text: &str| {
+        std::fs::write(&bad, text).unwrap();
+        common::run(&["merge", bad.to_str().unwrap(), other.to_str().unwrap()])
+    };
+    // Where `needle` starts, as FILE:LINE:COL (1-based, in bytes: the text is ASCII).
+    let at = |text: &str, needle: &str| {
+        let i = text.find(needle).expect("the edit is in the file");
+        let line = text[..i].matches('\n').count() + 1;
+        let col = i - text[..i].rfind('\n').map_or(0, |j| j + 1) + 1;
+        format!("{}:{line}:{col}", bad.display())
+    };
+    // (from, to, the value's text in `to`, what the message says)
+    let runs = "\"aggregate\":{\"runs\":10,";
+    assert!(good.contains(runs), "{good}");
+    for (from, to, value, says) in [
+        (
+            runs,
+            "\"aggregate\":{\"runs\":-9,",
+            "-9",
+            "invalid value: integer `-9`, expected u64",
+        ),
+        (
+            runs,
+            "\"aggregate\":{\"runs\":\"10\",",
+            "\"10\"",
+            "invalid type: string \"10\", expected u64",
+        ),
+    ] {
+        let text = good.replacen(from, to, 1);
+        let o = merge(&text);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(
+            err.contains(&format!("error: damaged partial file: {says}")),
+            "{err}"
+        );
+        let i = text.find(to).unwrap() + to.find(value).unwrap();
+        let line = text[..i].matches('\n').count() + 1;
+        let col = i - text[..i].rfind('\n').map_or(0, |j| j + 1) + 1;
+        assert_eq!(
+            located(&err),
+            vec![format!("{}:{line}:{col}", bad.display())],
+            "{err}"
+        );
+    }
+    // A sum that is not a decimal integer (i128 sums are written as strings).
+    let sum = good.find("\"sum\":\"").expect("a sum");
+    let end = sum + 7 + good[sum + 7..].find('"').unwrap();
+    let text = format!("{}\"sum\":\"abc\"{}", &good[..sum], &good[end + 1..]);
+    let o = merge(&text);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("error: damaged partial file: `abc` is not a decimal integer"),
+        "{err}"
+    );
+    assert_eq!(located(&err), vec![at(&text, "\"abc\"")], "{err}");
+    // Another format version is a fault of the file as a whole: no line and column.
+    let text = good.replacen("\"format_version\":3", "\"format_version\":2", 1);
+    let o = merge(&text);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "{}: error: partial format version 2",
+            bad.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A `--posterior` column that is not a parameter of the scenario is located at its header
+/// cell, `FILE:LINE:COL`, in the words and did-you-mean of the same path given to `--set`
+/// (it said "error: parameter `PATH` of the draws: ..." with no file, line or column), in
+/// `deter run` and `deter compare` alike.
+#[test]
+fn an_unknown_posterior_column_is_located_at_its_header_cell() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let post = d.path().join("post.csv");
+    let header = "draw,model.war_cost,model.fait_acompli,weight,distance";
+    std::fs::write(&post, format!("# a comment line\n{header}\n0,1.0,1,1,0\n")).unwrap();
+    // The reference: the same path through `--set`.
+    let o = deter()
+        .args([
+            "run",
+            &base,
+            "--runs",
+            "10",
+            "-q",
+            "--set",
+            "model.fait_acompli=1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let reference = stderr(&o);
+    let words = reference
+        .lines()
+        .find_map(|l| {
+            l.split_once(": error: model.fait_acompli: ")
+                .map(|x| x.1.to_string())
+        })
+        .expect("the --set fault");
+    let help = reference
+        .lines()
+        .find(|l| l.contains("help: did you mean"))
+        .expect("a did-you-mean")
+        .trim()
+        .to_string();
+    // Line 2 (after the comment), column of the cell in the header, 1-based.
+    let col = header.find("model.fait_acompli").unwrap() + 1;
+    let at = format!(
+        "{}:2:{col}: error: column `model.fait_acompli`: {words}",
+        post.display()
+    );
+    let out = d.path().join("o.json");
+    let runs: [Vec<&str>; 2] = [vec!["run", &base], vec!["compare", &base, &base]];
+    for args in runs {
+        let o = deter()
+            .args(&args)
+            .args([
+                "--posterior",
+                post.to_str().unwrap(),
+                "--draws",
+                "2",
+                "--runs",
+                "10",
+            ])
+            .args(["-q", "--out", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.lines().next() == Some(at.as_str()),
+            "{args:?}: expected `{at}`, got:\n{err}"
+        );
+        assert!(err.contains(&help), "{args:?}: no `{help}` in:\n{err}");
+        assert!(!out.exists(), "{args:?}: an output was written");
+    }
+}
+
+/// A `futures` file whose column names no parameter of the base scenario was located at the
+/// sweep's `futures` key alone ("futures: post.csv: column `X` is not a parameter of the base
+/// scenario"): it is at the header cell's `FILE:LINE:COL` in the words `deter run --posterior`
+/// gives the same file, with its did-you-mean.
+#[test]
+fn an_unknown_futures_column_is_located_at_its_header_cell_with_a_did_you_mean() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    // Line 3 (after two comments), the third column, which starts at column 21.
+    let post = d.path().join("post.csv");
+    std::fs::write(
+        &post,
+        "# deter calibrate: posterior draws\n# a comment\n\
+         draw,model.war_cost,model.war_cots,weight,distance\n0,0.5,1,1,0\n1,1.5,2,1,0\n",
+    )
+    .unwrap();
+    let p = post.to_str().unwrap();
+    let o = run(&[
+        "run",
+        &base,
+        "--posterior",
+        p,
+        "--draws",
+        "2",
+        "--runs",
+        "5",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let problem = "column `model.war_cots`: `model.war_cots` is not a parameter of this scenario";
+    let help = "= help: did you mean `model.war_cost`?";
+    assert_eq!(
+        first_error(&stderr(&o)),
+        format!("{p}:3:21: error: {problem}")
+    );
+    assert!(stderr(&o).contains(help), "{}", stderr(&o));
+    let s = d.path().join("futures.toml");
+    std::fs::write(
+        &s,
+        format!("base = {base:?}\nruns = 5\npoints = 2\nfutures = \"post.csv\"\n"),
+    )
+    .unwrap();
+    let out = d.path().join("out.csv");
+    let o = run(&[
+        "sweep",
+        s.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        first_error(&stderr(&o)),
+        format!(
+            "{}:4:11: error: futures: post.csv:3:21: {problem}",
+            s.display()
+        )
+    );
+    assert!(stderr(&o).contains(help), "{}", stderr(&o));
+    assert!(!out.exists());
+}
+
+// ---- Numbers beyond the floats, and values that are not numbers ----
+
+/// The message part of every `error:` line: after `: error: ` (a TOML diagnostic) or after a
+/// leading `error: ` (a message without an excerpt).
+fn errors(err: &str) -> Vec<String> {
+    err.lines()
+        .filter_map(|l| {
+            l.split_once(": error: ")
+                .map(|(_, m)| m.to_string())
+                .or_else(|| l.strip_prefix("error: ").map(str::to_string))
+        })
+        .collect()
+}
+
+/// A number literal with a nonzero digit that reads as 0 (`1e-400`) was refused in every
+/// TOML file kind and in `--set`, but every CSV input read it as 0: a `--posterior` draw, a
+/// sweep's `futures` draw (or its weight), a results cell for `deter robust` and `deter
+/// discover` (a parameter's boundary `x <= 0` in a PRIM box), and a kept row of `deter sweep
+/// --resume`. Each now refuses it, exit 2, at FILE:LINE:COL of the cell, with the words a
+/// TOML file gives the same literal ("found `1e-400`, a number too small to use (it reads as
+/// 0)"). `0e-400` is still 0.
+#[test]
+fn a_csv_cell_that_underflows_to_zero_is_refused_at_its_line_and_column() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let tail = "a number too small to use (it reads as 0)";
+    // The words of the same literal in a sweep file's values (a TOML reader).
+    let sweep = d.path().join("values.toml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "base = {base:?}\nruns = 10\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1e-400]\n"
+        ),
+    )
+    .unwrap();
+    let o = run(&["validate", sweep.to_str().unwrap()]);
+    let toml = errors(&stderr(&o));
+    assert_eq!(
+        toml,
+        vec![format!(
+            "parameter[0].values[1]: expected a number in [0, 10] (stake units), found \
+             `1e-400`, {tail}"
+        )]
+    );
+    let toml_words = toml[0].split_once(": ").unwrap().1.to_string();
+
+    // `--posterior`: a parameter's cell and a weight's cell.
+    let post = d.path().join("post.csv");
+    let p = post.to_str().unwrap();
+    for (text, at, column, expected) in [
+        (
+            "draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,1e-400,1,0\n",
+            "3:3",
+            "model.war_cost",
+            "a number in [0, 10] (stake units)",
+        ),
+        (
+            "# a comment\ndraw,model.war_cost,weight,distance\n0,0.5,1,0\n1,  0.5, 1e-400,0\n",
+            "4:10",
+            "weight",
+            "a number >= 0",
+        ),
+    ] {
+        std::fs::write(&post, text).unwrap();
+        let o = run(&[
+            "run",
+            &base,
+            "--posterior",
+            p,
+            "--draws",
+            "2",
+            "--runs",
+            "5",
+            "-q",
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        // The form of every file kind's fault: FILE:LINE:COL: error: COLUMN: PROBLEM.
+        let said = format!("column `{column}`: expected {expected}, found `1e-400`, {tail}");
+        assert_eq!(errors(&stderr(&o)), vec![said.clone()]);
+        assert!(
+            stderr(&o).starts_with(&format!("{p}:{at}: error: ")),
+            "{}",
+            stderr(&o)
+        );
+        let want = format!("{p}:{at}: {said}");
+        if column == "model.war_cost" {
+            assert!(want.ends_with(&toml_words), "{want}\n{toml_words}");
+        }
+        // The same file as a sweep's futures: the same words, under the sweep's `futures`.
+        let s = d.path().join("futures.toml");
+        std::fs::write(
+            &s,
+            format!("base = {base:?}\nruns = 5\npoints = 2\nfutures = \"post.csv\"\n"),
+        )
+        .unwrap();
+        let out = d.path().join("f.csv");
+        let o = run(&[
+            "sweep",
+            s.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert_eq!(
+            errors(&stderr(&o)),
+            vec![format!("futures: {}", want.replacen(p, "post.csv", 1))]
+        );
+        assert!(stderr(&o).starts_with(&format!("{}:4:11: error: ", s.display())));
+        assert!(!out.exists());
+    }
+    // `0e-400` is a zero written with an exponent: still 0 (model.war_cost may be 0).
+    std::fs::write(
+        &post,
+        "draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,0e-400,1,0\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "run",
+        &base,
+        "--posterior",
+        p,
+        "--draws",
+        "2",
+        "--runs",
+        "5",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // Results read by `deter robust` and `deter discover`: an outcome's cell and a
+    // parameter's (PRIM drew the box boundary `x <= 0` from it).
+    let results = d.path().join("r.csv");
+    let r = results.to_str().unwrap();
+    for (row, at, column) in [
+        ("1,a,1,0.2,100,1e-400,0.02", "3:15", "use_of_force_p"),
+        ("1,a,1,1e-400,100,0.06,0.02", "3:7", "x"),
+    ] {
+        std::fs::write(
+            &results,
+            format!(
+                "point,policy,future,x,runs,use_of_force_p,war_p\n0,a,0,0.1,100,0.05,0.02\n\
+                 {row}\n2,b,0,0.3,100,0.07,0.02\n3,b,1,0.2,100,0.08,0.02\n"
+            ),
+        )
+        .unwrap();
+        let want = vec![format!(
+            "column `{column}`: expected a number, found `1e-400`, {tail}"
+        )];
+        for args in [
+            vec!["robust", r],
+            vec![
+                "discover",
+                r,
+                "--outcome",
+                "use_of_force",
+                "--above",
+                "0.06",
+            ],
+        ] {
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+            assert_eq!(errors(&stderr(&o)), want, "{args:?}");
+            assert!(
+                stderr(&o).starts_with(&format!("{r}:{at}: error: ")),
+                "{}",
+                stderr(&o)
+            );
+        }
+    }
+}
+
+/// A kept row of `deter sweep --resume` whose probability reads `1e-400` where deter wrote
+/// `0` passed the check that every kept estimate is a count out of the runs (it read as 0),
+/// and the completed file held a value deter never writes. The row is refused as one that
+/// cannot be read, exit 2.
+#[test]
+fn a_resumed_row_with_a_cell_that_underflows_to_zero_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let s = d.path().join("s.toml");
+    std::fs::write(
+        &s,
+        format!(
+            "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("r.csv");
+    let args = [
+        "sweep",
+        s.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--horizon-years",
+        "1",
+        "-q",
+    ];
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    // A probability of 0 in row 0 (over one year and 5 runs, war at least).
+    let mut cells: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+    let c = header
+        .iter()
+        .enumerate()
+        .position(|(j, h)| h.ends_with("_p") && cells[j] == "0")
+        .expect("a probability of 0 in row 0");
+    let name = header[c].to_string();
+    cells[c] = "1e-400".into();
+    lines[1] = cells.join(",");
+    // Cut after the sweep finished: the resume checks the kept rows and completes the file.
+    lines.truncate(2);
+    std::fs::write(&out, lines.join("\n") + "\n").unwrap();
+    let o = run(&[&args[..], &["--resume"]].concat());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // At the cell's line and column, in the words of every reader (it said "row 0 cannot be
+    // read").
+    let col = lines[1][..lines[1].find("1e-400").unwrap()].chars().count() + 1;
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "{}:2:{col}: error: column `{}`: expected a number, found `1e-400`, a number too \
+             small to use (it reads as 0)",
+            out.display(),
+            name
+        )),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A sweep of two points at `dir/s.toml`, its results written to `dir/NAME`.
+fn small_sweep(dir: &Path, name: &str) -> (Vec<String>, std::path::PathBuf) {
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let s = dir.join("s.toml");
+    std::fs::write(
+        &s,
+        format!(
+            "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.join(name);
+    let args = vec![
+        "sweep".to_string(),
+        s.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+        "--horizon-years".into(),
+        "1".into(),
+        "-q".into(),
+    ];
+    let o = deter().args(&args).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    (args, out)
+}
+
+/// A JSON Lines row kept by `deter sweep --resume` whose probability reads `1e-400` was read
+/// as 0 by serde, passed as a count out of the runs, and the completed file held a value
+/// deter never writes. It is refused, exit 2, at its line and column with its key path, in
+/// the words of every reader.
+#[test]
+fn a_resumed_json_lines_row_that_underflows_to_zero_is_refused_at_its_line_and_column() {
+    let d = tempfile::tempdir().unwrap();
+    let (args, out) = small_sweep(d.path(), "r.json");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // Row 0 (line 2): the first probability written as 0 becomes 1e-400.
+    let row = &lines[1];
+    let v: serde_json::Value = serde_json::from_str(row).unwrap();
+    let (key, _) = v["outcomes"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, o)| o["p"] == serde_json::json!(0.0) || o["p"] == serde_json::json!(0))
+        .expect("a probability of 0 in row 0");
+    let needle = format!("\"{key}\":{{\"p\":");
+    let at = row.find(&needle).expect("the outcome's p") + needle.len();
+    let end = at + row[at..].find([',', '}']).unwrap();
+    let edited = format!("{}1e-400{}", &row[..at], &row[end..]);
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&edited).unwrap()["outcomes"][key]["p"].as_f64()
+            == Some(0.0),
+        "serde reads it as 0"
+    );
+    lines[1] = edited;
+    lines.truncate(2);
+    std::fs::write(&out, lines.join("\n") + "\n").unwrap();
+    let before = std::fs::read(&out).unwrap();
+    let o = deter().args(&args).arg("--resume").output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let col = lines[1][..at].chars().count() + 1;
+    assert_eq!(
+        fault(&stderr(&o)),
+        Some((
+            format!("{}:2:{col}", out.display()),
+            format!(
+                "outcomes.{key}.p: expected a number, found `1e-400`, a number too small to use \
+                 (it reads as 0)"
+            )
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        before,
+        "the file is left as it was"
+    );
+}
+
+/// A number beyond the floats (`1e-400` reads as 0, `1e999` as infinity) said "expected a
+/// number, found ..." in a sweep's `values` and `range`, a `--posterior` cell and a `futures`
+/// cell, where a scenario file's key and `--set` name the parameter's range: every reader
+/// says "expected a number in [0, 10] (stake units), found `LITERAL`, ..." for
+/// `model.war_cost`.
+#[test]
+fn a_number_beyond_the_floats_names_the_parameters_range_in_every_reader() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let history = common::root().join("scenarios/history");
+    for (literal, tail) in [
+        ("1e-400", "a number too small to use (it reads as 0)"),
+        ("1e999", "a number too large to use"),
+        ("-2.5E-999", "a number too small to use (it reads as 0)"),
+    ] {
+        // The words of a scenario file's key: the reference.
+        let want = format!("expected a number in [0, 10] (stake units), found `{literal}`, {tail}");
+        let file = dir.join("s.toml");
+        std::fs::write(
+            &file,
+            format!("extends = {base:?}\n\n[model]\nwar_cost = {literal}\n"),
+        )
+        .unwrap();
+        let o = run(&["validate", file.to_str().unwrap()]);
+        assert_eq!(
+            first_error(&stderr(&o)),
+            format!("{}:4:12: error: model.war_cost: {want}", file.display())
+        );
+        let write = |name: &str, text: String| {
+            let p = dir.join(name);
+            std::fs::write(&p, text).unwrap();
+            p.display().to_string()
+        };
+        let sweep_head = format!(
+            "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\n"
+        );
+        let values = write(
+            "values.toml",
+            format!("{sweep_head}values = [0.5, {literal}]\n"),
+        );
+        let range = write(
+            "range.toml",
+            format!("{sweep_head}range = [{literal}, 2]\n"),
+        );
+        let post = write(
+            "post.csv",
+            format!("draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,{literal},1,0\n"),
+        );
+        let futures = write(
+            "futures.toml",
+            format!("base = {base:?}\nruns = 5\npoints = 2\nfutures = \"post.csv\"\n"),
+        );
+        let calibration = write(
+            "cal.toml",
+            format!(
+                "seed = 5\nparticles = 20\nmax_generations = 1\ncases = [{:?}]\n\
+                 statistics = [\"use_of_force\"]\n\
+                 set = {{ \"model.war_cost\" = {literal} }}\n\n[[parameter]]\npath = \
+                 \"model.decisiveness\"\nrange = [0.1, 1]\n",
+                history
+                    .join("serbia-kosovo.record.toml")
+                    .display()
+                    .to_string()
+            ),
+        );
+        let out = dir.join("out.csv").display().to_string();
+        let set = format!("model.war_cost={literal}");
+        let cases: Vec<(Vec<&str>, String)> = vec![
+            (
+                vec!["run", &base, "--set", &set],
+                format!("--set:1:16: error: model.war_cost: {want}"),
+            ),
+            (
+                vec!["validate", &values],
+                format!("{values}:8:16: error: parameter[0].values[1]: {want}"),
+            ),
+            (
+                vec!["validate", &range],
+                format!("{range}:8:10: error: parameter[0].range: {want}"),
+            ),
+            (
+                vec![
+                    "run",
+                    &base,
+                    "--posterior",
+                    &post,
+                    "--draws",
+                    "2",
+                    "--runs",
+                    "5",
+                    "-q",
+                ],
+                format!("{post}:3:3: error: column `model.war_cost`: {want}"),
+            ),
+            (
+                vec!["sweep", &futures, "--out", &out, "-q"],
+                format!(
+                    "{futures}:4:11: error: futures: post.csv:3:3: column `model.war_cost`: {want}"
+                ),
+            ),
+            (
+                vec!["validate", &calibration],
+                format!("{calibration}:6:28: error: set.\"model.war_cost\": {want}"),
+            ),
+        ];
+        for (args, said) in cases {
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+            assert_eq!(first_error(&stderr(&o)), said, "{args:?}: {}", stderr(&o));
+        }
+    }
+}
+
+/// A `set` table's value that is not a usable number (a calibration's `set`, a sweep
+/// policy's `set`) gets the words of the same value in a scenario file's `[model]` (and of
+/// `--set`): "expected a number in [0, 1], found ..." (the table said "expected a number,
+/// found ...", without the range, although docs/CALIBRATION.md promises `--set`'s messages).
+#[test]
+fn a_set_tables_non_number_reads_as_in_a_scenario_file() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let text = std::fs::read_to_string(&base).unwrap();
+    let history = common::root().join("scenarios/history");
+    // "PROBLEM" after "KEY: " on the first error line.
+    let problem = |o: &Output, key: &str| -> String {
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(o));
+        let err = stderr(o);
+        let line = err
+            .lines()
+            .find(|l| l.contains(": error: "))
+            .unwrap()
+            .to_string();
+        let (_, p) = line
+            .split_once(&format!(": error: {key}: "))
+            .unwrap_or_else(|| panic!("{err}"));
+        p.to_string()
+    };
+    for literal in ["1e-400", "\"abc\"", "1e999"] {
+        // The reference: the scenario file.
+        let f = d.path().join("s.toml");
+        std::fs::write(
+            &f,
+            text.replacen(
+                "\n[model]\n",
+                &format!("\n[model]\nfait_accompli = {literal}\n"),
+                1,
+            ),
+        )
+        .unwrap();
+        let o = deter()
+            .args(["validate", f.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let want = problem(&o, "model.fait_accompli");
+        assert!(want.starts_with("expected a number in [0, 1]"), "{want}");
+        let key = "set.\"model.fait_accompli\"";
+        // A calibration's `set`.
+        let c = d.path().join("c.toml");
+        std::fs::write(
+            &c,
+            format!(
+                "seed = 5\nparticles = 20\nmax_generations = 2\npredictive_draws = 5\n\
+                 statistics = [\"war\"]\ncases = [\"{}\"]\n\
+                 set = {{ \"model.fait_accompli\" = {literal} }}\n\n[[parameter]]\n\
+                 path = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
+                history.join("serbia-kosovo.record.toml").display()
+            ),
+        )
+        .unwrap();
+        let out = d.path().join("o");
+        let o = deter()
+            .args([
+                "calibrate",
+                c.to_str().unwrap(),
+                "--quiet",
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(problem(&o, key), want, "calibration set, {literal}");
+        assert!(!out.join("posterior.csv").exists());
+        // A sweep policy's `set`.
+        let w = d.path().join("w.toml");
+        std::fs::write(
+            &w,
+            format!(
+                "base = {base:?}\nruns = 10\nseed = 1\ndesign = \"lhs\"\npoints = 2\n\n\
+                 [[policy]]\nid = \"p\"\nset = {{ \"model.fait_accompli\" = {literal} }}\n\n\
+                 [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\n\
+                 range = [0.5, 1.5]\n"
+            ),
+        )
+        .unwrap();
+        let o = deter()
+            .args(["validate", w.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let got = problem(&o, &format!("policy[0].{key}"));
+        assert_eq!(got, want, "sweep policy set, {literal}");
+    }
+}
+
+// ---- A file's fault: "FILE: error: PROBLEM" ----
+
+/// Content faults of `deter robust`, `deter discover` and `deter merge` printed "error:
+/// `FILE`: PROBLEM" where `deter validate` prints "FILE: error: PROBLEM": one form for all.
+#[test]
+fn content_faults_of_robust_discover_and_merge_take_validates_form() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("x.csv");
+    std::fs::write(&f, "a,b\n1,2\n").unwrap();
+    let x = f.to_str().unwrap();
+    for (args, problem) in [
+        (
+            vec!["robust", x],
+            "not a deter sweep results file (its header should start with `point` and have a \
+             `runs` column)",
+        ),
+        (
+            vec!["discover", x, "--outcome", "war", "--above", "0.1"],
+            "not a deter sweep results file (its header should start with `point` and have a \
+             `runs` column)",
+        ),
+        (
+            vec!["merge", x],
+            "not a deter partial file: invalid JSON (expected value at line 1 column 1)",
+        ),
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o).lines().next(),
+            Some(format!("{x}: error: {problem}").as_str()),
+            "{args:?}"
+        );
+        assert!(!stderr(&o).contains(&format!("`{x}`")), "{}", stderr(&o));
+    }
+    // validate's own form of a file-level fault, for comparison.
+    let o = run(&["validate", d.path().join("missing.toml").to_str().unwrap()]);
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "{}: error: ",
+            d.path().join("missing.toml").display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// The first `error:` line of `err` split as (location, rest): "LOC: error: REST".
+fn first_fault(err: &str) -> (String, String) {
+    let line = err
+        .lines()
+        .find(|l| l.contains("error: "))
+        .unwrap_or_else(|| panic!("no error line in {err}"));
+    let (at, rest) = line
+        .split_once("error: ")
+        .unwrap_or_else(|| panic!("not `LOC: error: ...`: {line}"));
+    (at.trim_end_matches(": ").to_string(), rest.to_string())
+}
+
+/// `deter merge`'s consistency faults (an event in more runs than the part has, a file of
+/// another invocation, parts that do not cover the file's range) said "error: `bad.json`:
+/// KEY: PROBLEM", with the file inside the message, where every other command's file fault
+/// reads "FILE: error: KEY: PROBLEM" (a damaged value of the same file:
+/// "bad.json:5:90: error: damaged partial file: ..."). They take that layout now, exit 2.
+#[test]
+fn merge_consistency_faults_take_the_file_fault_layout() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let mut parts = Vec::new();
+    for k in 0..2 {
+        let part = d.path().join(format!("part-{k}.json"));
+        let o = run(&[
+            "run",
+            &base,
+            "--runs",
+            "20",
+            "--no-attribution",
+            "--shard",
+            &format!("{k}/2"),
+            "--out",
+            part.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        parts.push(part);
+    }
+    let part0: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&parts[0]).unwrap()).unwrap();
+    let part1: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&parts[1]).unwrap()).unwrap();
+    let bad = d.path().join("bad.json");
+    let name = bad.display().to_string();
+    // (which part is edited, the edit, the key, what the problem says)
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(usize, Edit, &str, &str); 3] = [
+        (
+            0,
+            |v| v["parts"][0]["aggregate"]["region"]["events"][0] = serde_json::json!(11),
+            "parts[0].aggregate.region",
+            "an event in more runs than there are (10)",
+        ),
+        (
+            1,
+            |v| v["header"]["seed"] = serde_json::json!(7),
+            "header.seed",
+            "does not belong with",
+        ),
+        (
+            1,
+            |v| v["parts"][0]["first_run"] = serde_json::json!(11),
+            "parts",
+            "do not cover",
+        ),
+    ];
+    for (k, edit, key, says) in cases {
+        let mut v = if k == 0 { part0.clone() } else { part1.clone() };
+        edit(&mut v);
+        std::fs::write(&bad, serde_json::to_vec(&v).unwrap()).unwrap();
+        let other = parts[1 - k].to_str().unwrap();
+        let args: Vec<&str> = if k == 0 {
+            vec!["merge", &name, other]
+        } else {
+            vec!["merge", other, &name]
+        };
+        let o = run(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        let (at, rest) = first_fault(&err);
+        assert_eq!(at, name, "{err}");
+        assert!(rest.starts_with(&format!("{key}: ")), "{err}");
+        assert!(rest.contains(says), "{err}");
+        assert!(
+            !rest.contains('`') || !rest.contains(&format!("`{name}`")),
+            "{err}"
+        );
+    }
+}
+
+/// `deter robust` on results that are not levers x futures (a grid's) said "error: not a
+/// levers x futures results file (...) (in `grid.csv`)", the file at the end in another
+/// layout than every file fault's; it reads "grid.csv: error: not a levers x futures results
+/// file ...", exit 2. A flag's fault keeps its flag (`--threshold`). (`deter run
+/// --files-from` with an empty list: tests/cli.rs files_from_runs_the_listed_files_...)
+#[test]
+fn robust_on_results_that_are_not_levers_x_futures_takes_the_file_fault_layout() {
+    let d = tempfile::tempdir().unwrap();
+    let grid = d.path().join("grid.csv");
+    std::fs::write(
+        &grid,
+        "point,model.war_cost,runs,use_of_force_p,use_of_force_mc95_lo,use_of_force_mc95_hi\n\
+         0,0.5,100,0.2,0.1,0.3\n1,1.0,100,0.1,0.05,0.2\n",
+    )
+    .unwrap();
+    let name = grid.display().to_string();
+    let o = run(&["robust", &name]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    let (at, rest) = first_fault(&err);
+    assert_eq!(at, name, "{err}");
+    assert!(
+        rest.starts_with("not a levers x futures results file"),
+        "{err}"
+    );
+    assert!(!rest.contains("(in `"), "{err}");
+    // A flag's fault is the flag's.
+    let o = run(&["robust", &name, "--threshold", "use_of_forse=0.2"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("error: --threshold: `use_of_forse`"),
+        "{err}"
+    );
+}
+
+/// A fault of a file of draws as a whole reads "FILE: PROBLEM" under a sweep's `futures` key,
+/// the form `deter run --posterior` prints ("FILE: error: PROBLEM") and of a fault on one of
+/// its lines ("FILE:LINE:COL: ..."); it read "`FILE`: PROBLEM".
+#[test]
+fn a_whole_file_fault_of_futures_reads_as_the_posteriors() {
+    let d = tempfile::tempdir().unwrap();
+    let base = common::scenario("scenarios/western-balkans-2024.toml");
+    let draws = d.path().join("draws.csv");
+    let s = d.path().join("s.toml");
+    std::fs::write(
+        &s,
+        format!("base = {base:?}\nruns = 5\npoints = 2\nfutures = \"draws.csv\"\n"),
+    )
+    .unwrap();
+    let p = draws.to_str().unwrap();
+    let cases: [&[u8]; 4] = [
+        b"",
+        b"# deter calibrate: posterior draws\n",
+        b"draw,model.war_cost,weight,distance\n0,0.5,0,0\n",
+        b"draw,model.war_cost,weight,distance\n0,\xff,1,0\n",
+    ];
+    for text in cases {
+        std::fs::write(&draws, text).unwrap();
+        let o = deter()
+            .args([
+                "run",
+                &base,
+                "--posterior",
+                p,
+                "--draws",
+                "2",
+                "--runs",
+                "5",
+                "-q",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        let line = err.lines().next().unwrap_or_default();
+        let problem = line
+            .strip_prefix(&format!("{p}: error: "))
+            .unwrap_or_else(|| panic!("{line}"));
+        let out = d.path().join("r.csv");
+        let o = deter()
+            .args(["sweep", s.to_str().unwrap(), "-q", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        let line = err.lines().next().unwrap_or_default();
+        assert!(
+            line.ends_with(&format!(": error: futures: draws.csv: {problem}")),
+            "{line}\nposterior: {problem}"
+        );
+        assert!(!err.contains("`draws.csv`"), "{err}");
+    }
+}
+
+/// An empty file got "the file is empty" (with what the kind needs) from every TOML reader,
+/// but "not a deter sweep results file ..." from `deter robust` and `deter discover`, "not a
+/// deter partial file: invalid JSON (EOF while parsing a value at line 1 column 0)" from
+/// `deter merge`, and "no header line" from `--posterior` and a sweep's `futures`. Each now
+/// says "FILE: error: the file is empty" with what its kind holds, exit 2, as `deter
+/// validate` says of the same file.
+#[test]
+fn an_empty_file_is_called_empty_by_every_reader() {
+    let d = tempfile::tempdir().unwrap();
+    let empty = d.path().join("empty.csv");
+    std::fs::write(&empty, "\n  \n").unwrap();
+    let e = empty.to_str().unwrap();
+    let first = |o: &Output| stderr(o).lines().next().unwrap_or_default().to_string();
+    let reference = run(&["validate", e]);
+    assert_eq!(reference.status.code(), Some(2));
+    let said = format!("{e}: error: the file is empty");
+    assert_eq!(first(&reference), said);
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    for args in [
+        vec!["robust", e],
+        vec!["discover", e, "--outcome", "war", "--above", "0.1"],
+        vec!["merge", e],
+        vec![
+            "run",
+            &base,
+            "--posterior",
+            e,
+            "--runs",
+            "5",
+            "--draws",
+            "2",
+        ],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(first(&o), said, "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(" = help: a "),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).ends_with("1 error found\n"), "{args:?}");
+    }
+    let s = d.path().join("futures.toml");
+    std::fs::write(
+        &s,
+        format!("base = {base:?}\nruns = 5\nfutures = \"empty.csv\"\n"),
+    )
+    .unwrap();
+    let o = run(&["sweep", s.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        first(&o).ends_with("error: futures: empty.csv: the file is empty"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A sweep's `futures` naming a directory or a missing file said "`DIR`: cannot read `DIR`:
+/// Is a directory": the words of no other reader. A file named in a file now gets the words
+/// of a `--files-from` list's missing file, "cannot read file `PATH`: REASON", with the path
+/// it was looked for (relative to the sweep file), exit 2.
+#[test]
+fn a_futures_file_that_cannot_be_read_gets_the_words_of_a_file_named_in_a_file() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    std::fs::create_dir(d.path().join("adir")).unwrap();
+    let s = d.path().join("s.toml");
+    for (name, reason) in [("adir", "Is a directory"), ("nope.csv", "No such file")] {
+        std::fs::write(
+            &s,
+            format!("base = {base:?}\nruns = 5\nfutures = \"{name}\"\n"),
+        )
+        .unwrap();
+        let o = run(&["sweep", s.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let want = format!(
+            "futures: {name}: cannot read file `{}`: {reason}",
+            d.path().join(name).display()
+        );
+        assert!(
+            errors(&stderr(&o))[0].starts_with(&want),
+            "{}\nwant: {want}",
+            stderr(&o)
+        );
+    }
+}
+
+// ---- Help lines: what was expected ----
+
+/// `deter validate results.csv` reported a TOML syntax error and nothing of what the file
+/// is: a help line now names what validate reads and what the file looks like.
+#[test]
+fn validate_says_what_a_file_that_is_not_toml_looks_like() {
+    let d = tempfile::tempdir().unwrap();
+    let (_, results) = small_sweep(d.path(), "r.csv");
+    let (_, rows) = small_sweep(d.path(), "r.jsonl.json");
+    let draws = d.path().join("post.csv");
+    std::fs::write(&draws, "draw,model.war_cost,weight,distance\n0,0.5,1,0\n").unwrap();
+    let reads = "`deter validate` reads TOML input files (scenario, sweep, calibration and \
+                 historical record files)";
+    for (file, like) in [
+        (
+            results.as_path(),
+            "this looks like a sweep's results file: `deter robust` and `deter discover` read it",
+        ),
+        (
+            rows.as_path(),
+            "this looks like a sweep's results file (JSON Lines)",
+        ),
+        (
+            draws.as_path(),
+            "this looks like a file of draws (a posterior)",
+        ),
+    ] {
+        let o = run(&["validate", file.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains(": error: TOML syntax error"), "{err}");
+        let help = err
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("= help: "))
+            .unwrap_or_else(|| panic!("no help line: {err}"));
+        assert!(help.starts_with(&format!("{reads}; {like}")), "{help}");
+    }
+    // A TOML file with a syntax error gets no such line.
+    let t = d.path().join("broken.toml");
+    std::fs::write(&t, "[scenario\nname = \"x\"\n").unwrap();
+    let o = run(&["validate", t.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!stderr(&o).contains("this looks like"), "{}", stderr(&o));
+}
+
+/// scenarios/history/calibrate.toml with its cases' paths absolute and the line starting
+/// with `key = ` replaced by `line`, written to `dir/name`.
+fn calibration_with(dir: &std::path::Path, name: &str, key: &str, line: &str) -> String {
+    let history = common::root().join("scenarios/history");
+    let text = std::fs::read_to_string(history.join("calibrate.toml")).unwrap();
+    let mut out = String::new();
+    let mut replaced = false;
+    for l in text.lines() {
+        if l.starts_with(&format!("{key} = ")) {
+            out.push_str(line);
+            replaced = true;
+        } else if l.trim_start().starts_with('"') && l.contains(".record.toml") {
+            let rel = l.trim().trim_end_matches(',').trim_matches('"');
+            out.push_str(&format!(
+                "    {:?},",
+                history.join(rel).display().to_string()
+            ));
+        } else {
+            out.push_str(l);
+        }
+        out.push('\n');
+    }
+    assert!(replaced, "no `{key} = ` line");
+    let p = dir.join(name);
+    std::fs::write(&p, out).unwrap();
+    p.display().to_string()
+}
+
+/// `[observation] detect = 0.8` said "expected a table, found float" with no example: it
+/// gets the help line of a missing required key ("e.g. KEY = EXAMPLE"), showing the table
+/// form; the example, put in place of the bare number, is a valid calibration. The same for
+/// `alternative`.
+#[test]
+fn a_bare_number_for_an_observation_table_shows_the_table_form() {
+    let d = tempfile::tempdir().unwrap();
+    for (key, bare) in [("detect", "0.8"), ("alternative", "0.25")] {
+        let bad = calibration_with(d.path(), "bad.toml", key, &format!("{key} = {bare}"));
+        for args in [
+            vec!["validate", bad.as_str()],
+            vec!["calibrate", bad.as_str()],
+        ] {
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}");
+            let err = stderr(&o);
+            assert!(
+                err.contains(&format!(
+                    ": error: observation.{key}: expected a table, found float\n"
+                )),
+                "{err}"
+            );
+            let help = err
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("= help: "))
+                .unwrap_or_else(|| panic!("no help line: {err}"));
+            let example = help
+                .strip_prefix(&format!("e.g. {key} = {{"))
+                .unwrap_or_else(|| panic!("not the table form: {help}"));
+            assert!(example.ends_with('}'), "{help}");
+            // The example as the file's line: a valid calibration.
+            let good = calibration_with(
+                d.path(),
+                "good.toml",
+                key,
+                help.strip_prefix("e.g. ").unwrap(),
+            );
+            let o = run(&["validate", &good]);
+            assert_eq!(o.status.code(), Some(0), "{help}: {}", stderr(&o));
+        }
+    }
+}
+
+// ---- Command-line flags: one form for every value refused, the range in --help ----
+
+/// A small levers x futures results file (4 points of 2 policies) at `dir/r.csv`, with
+/// P(use of force) from 0.05 to 0.08.
+fn small_results(dir: &std::path::Path) -> String {
+    let r = dir.join("r.csv");
+    std::fs::write(
+        &r,
+        "point,policy,future,x,runs,use_of_force_p,war_p\n0,a,0,0.1,100,0.05,0.02\n\
+         1,a,1,0.2,100,0.06,0.02\n2,b,0,0.3,100,0.07,0.02\n3,b,1,0.2,100,0.08,0.02\n",
+    )
+    .unwrap();
+    r.to_str().unwrap().to_string()
+}
+
+/// `deter discover --boxes -1` got clap's "unexpected argument '-1' found" (and `1.5`, `ten`
+/// clap's "invalid digit found in string"); every integer flag of deter says "FLAG TEXT:
+/// expected an integer in [MIN, MAX]" for every fault alike, as `--runs` does, exit 2.
+#[test]
+fn discover_boxes_gets_the_range_message_of_every_integer_flag() {
+    let d = tempfile::tempdir().unwrap();
+    let r = small_results(d.path());
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let reference = run(&["run", &base, "--runs", "-1"]);
+    assert_eq!(reference.status.code(), Some(2));
+    assert!(
+        stderr(&reference).starts_with("error: --runs -1: expected an integer in [1, "),
+        "{}",
+        stderr(&reference)
+    );
+    for text in ["-1", "0", "1.5", "ten", "101", "99999999999999999999999"] {
+        let o = run(&[
+            "discover",
+            &r,
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.06",
+            "--boxes",
+            text,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{text}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o),
+            format!("error: --boxes {text}: expected an integer in [1, 100]\n"),
+            "{text}"
+        );
+    }
+    let o = run(&[
+        "discover",
+        &r,
+        "--outcome",
+        "use_of_force",
+        "--above",
+        "0.06",
+        "--boxes",
+        "100",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// The number flags of `deter discover` and `deter robust` read `1e-400` as 0 (`--above
+/// 1e-400` selected every point with P > 0, `--where "use_of_force > 1e-400"` and
+/// `--threshold use_of_force=1e-400` alike), and clap answered `--alpha -1` with "unexpected
+/// argument '-1' found" and `--above ten` with "invalid float literal". Each is refused, exit
+/// 2, in the form of every flag ("FLAG TEXT: expected ...") with the words the same value gets
+/// in `--set` and every input file.
+#[test]
+fn discovers_and_robusts_number_flags_refuse_what_they_cannot_read_as_every_flag_does() {
+    let d = tempfile::tempdir().unwrap();
+    let r = small_results(d.path());
+    let tail = "a number too small to use (it reads as 0)";
+    let discover = ["discover", r.as_str(), "--outcome", "use_of_force"];
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            [&discover[..], &["--above", "1e-400"]].concat(),
+            format!("--above 1e-400: expected a number, found `1e-400`, {tail}"),
+        ),
+        (
+            vec!["discover", &r, "--where", "use_of_force > 1e-400"],
+            format!("--where `use_of_force > 1e-400`: expected a number, found `1e-400`, {tail}"),
+        ),
+        (
+            vec!["robust", &r, "--threshold", "use_of_force=1e-400"],
+            format!("--threshold `use_of_force=1e-400`: expected a number, found `1e-400`, {tail}"),
+        ),
+        (
+            [&discover[..], &["--above", "ten"]].concat(),
+            "--above ten: expected a number, found `ten`".into(),
+        ),
+        (
+            [&discover[..], &["--above", "0.06", "--alpha", "-1"]].concat(),
+            "--alpha -1: expected a share in (0, 0.5)".into(),
+        ),
+        (
+            [&discover[..], &["--above", "0.06", "--alpha", "1e-400"]].concat(),
+            format!("--alpha 1e-400: expected a share in (0, 0.5), found `1e-400`, {tail}"),
+        ),
+        (
+            [&discover[..], &["--above", "0.06", "--min-mass", "x"]].concat(),
+            "--min-mass x: expected a share in (0, 1), found `x`".into(),
+        ),
+    ];
+    for (args, said) in cases {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), format!("error: {said}\n"), "{args:?}");
+    }
+    // The words of `--set` for the same literal.
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let o = run(&["run", &base, "--set", "model.war_cost=1e-400"]);
+    assert!(stderr(&o).contains(&format!("found `1e-400`, {tail}")));
+    let o = run(&[&discover[..], &["--above", "0.06", "--alpha", "0.1"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// `deter discover --step N` was checked against the peeling only when a box was peeled:
+/// with no case of interest (nothing to peel) `--step 5`, `--step -1` and `--step ten` were
+/// accepted silently and printed "no box". Each is refused, exit 2, saying there is no step
+/// to choose and why, as a step past a peeling's end is refused.
+#[test]
+fn discover_refuses_a_step_when_no_box_was_peeled() {
+    let d = tempfile::tempdir().unwrap();
+    let r = small_results(d.path());
+    // Peeled: the range of the peeling (the reference message).
+    let o = run(&[
+        "discover",
+        &r,
+        "--outcome",
+        "use_of_force",
+        "--above",
+        "0.06",
+        "--step",
+        "5",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("error: --step 5: expected an integer in [0, "));
+    for text in ["5", "0", "-1", "ten"] {
+        let o = run(&[
+            "discover",
+            &r,
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.5",
+            "--step",
+            text,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{text}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "error: --step {text}: there is no step to choose: no box was peeled, none \
+                 of the 4 points is a case of interest (use_of_force > 0.5); run without \
+                 --step (in `{r}`)\n"
+            )
+        );
+        assert!(o.stdout.is_empty());
+    }
+    // Without --step the same analysis says "no box", exit 0.
+    let o = run(&[
+        "discover",
+        &r,
+        "--outcome",
+        "use_of_force",
+        "--above",
+        "0.5",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("no case of interest: no box"));
+}
+
+/// The help of `flag` in `deter CMD --help` (its lines up to the next flag), in one line.
+fn flag_help(cmd: &str, flag: &str) -> String {
+    let o = run(&[cmd, "--help"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let mut lines = text.lines().skip_while(|l| {
+        !l.trim_start()
+            .strip_prefix(flag)
+            .is_some_and(|r| r.starts_with(' ') || r.is_empty())
+    });
+    let first = lines
+        .next()
+        .unwrap_or_else(|| panic!("no {flag} in `deter {cmd} --help`:\n{text}"));
+    let mut help = first.trim().to_string();
+    for l in lines {
+        if l.trim_start().starts_with('-') || l.trim().is_empty() {
+            break;
+        }
+        help.push(' ');
+        help.push_str(l.trim());
+    }
+    help
+}
+
+/// 1234567 -> "1,234,567", written here apart from the crate's function.
+fn grouped(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `--draws --help` did not give its range (1 to 1,000,000) where `--horizon-years --help`
+/// did. Every integer flag's help gives the range its parser accepts, from the constants the
+/// settings layer checks: the help's bounds are accepted and one past them refused.
+#[test]
+fn every_integer_flags_help_gives_its_range() {
+    let cases: &[(&str, &str, u64, u64)] = &[
+        ("run", "--runs", 1, deter::MAX_RUNS),
+        ("run", "--seed", 0, deter::settings::MAX_SEED),
+        ("run", "--threads", 0, deter::MAX_THREADS as u64),
+        ("run", "--horizon-years", 1, 200),
+        ("run", "--max-runs", 1, deter::MAX_RUNS),
+        ("run", "--draws", 1, 1_000_000),
+        ("compare", "--runs", 1, deter::MAX_RUNS),
+        ("compare", "--seed", 0, deter::settings::MAX_SEED),
+        ("compare", "--horizon-years", 1, 200),
+        ("compare", "--draws", 1, 1_000_000),
+        ("sweep", "--runs", 1, deter::MAX_RUNS),
+        ("sweep", "--seed", 0, deter::settings::MAX_SEED),
+        ("sweep", "--horizon-years", 1, 200),
+        ("sweep", "--threads", 0, deter::MAX_THREADS as u64),
+        ("calibrate", "--threads", 0, deter::MAX_THREADS as u64),
+        ("bench", "--runs", 1, deter::MAX_RUNS),
+        ("bench", "--repeat", 1, 1_000),
+        ("bench", "--seed", 0, deter::settings::MAX_SEED),
+        ("bench", "--sweep-points", 1, deter::MAX_RUNS),
+        ("bench", "--runs-per-point", 1, deter::MAX_RUNS),
+        ("discover", "--boxes", 1, 100),
+    ];
+    for &(cmd, flag, min, max) in cases {
+        let help = flag_help(cmd, flag);
+        let range = format!("{} to {}", grouped(min), grouped(max));
+        assert!(
+            help.contains(&range),
+            "deter {cmd} {flag}: `{help}` lacks `{range}`"
+        );
+    }
+    // The range stated is the one enforced: one past the top is refused with that range.
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let o = run(&["run", &base, "--draws", "1000001", "--runs", "10"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("1000000"), "{}", stderr(&o));
+}
+
+/// Levers x futures results (two policies, eight futures of one input `u`), written to `dir`.
+fn lxf_results(dir: &std::path::Path) -> String {
+    let mut t = String::from("point,policy,future,u,runs,use_of_force_p\n");
+    let mut k = 0;
+    for p in ["baseline", "combined"] {
+        for f in 0..8u32 {
+            let y = if f > 3 { 0.3 } else { 0.05 };
+            t.push_str(&format!("{k},{p},{f},{},100,{y}\n", f64::from(f) / 8.0));
+            k += 1;
+        }
+    }
+    let path = dir.join("whole.csv");
+    std::fs::write(&path, t).unwrap();
+    path.display().to_string()
+}
+
+/// `deter discover --outcome use_of_forc` said "...; did you mean `use_of_force`?;
+/// outcomes: ..." inside one line. The did-you-mean is a help line, located in the flag's
+/// value, as `deter run --set` gives its own (the reference, run here); the same for
+/// `--where`, `--policy` and `--inputs`.
+#[test]
+fn discovers_did_you_mean_is_a_help_line_as_every_commands() {
+    let reference = run(&[
+        "run",
+        "tests/warn/sweep-base.toml",
+        "--runs",
+        "10",
+        "--set",
+        "model.war_cots=1",
+    ]);
+    assert_eq!(reference.status.code(), Some(2));
+    let r = stderr(&reference);
+    assert!(r.starts_with("--set:1:1: error: "), "{r}");
+    assert!(
+        r.contains("\n  = help: did you mean `model.war_cost`?\n"),
+        "{r}"
+    );
+    assert!(r.ends_with("1 error found\n"), "{r}");
+    let d = tempfile::tempdir().unwrap();
+    let results = lxf_results(d.path());
+    let cases: [(&[&str], &str, &str, &str); 4] = [
+        (
+            &[
+                "--policy",
+                "combined",
+                "--outcome",
+                "use_of_forc",
+                "--above",
+                "0.1",
+            ],
+            "--outcome:1:1: error: `use_of_forc` is not an outcome of this results file; \
+             outcomes: `use_of_force`, `regret_OUTCOME`, any column after `runs`",
+            "1 | use_of_forc\n  | ^^^^^^^^^^^",
+            "use_of_force",
+        ),
+        (
+            &["--where", "use_of_forc > 0.1"],
+            "--where:1:1: error: `use_of_forc` is not an outcome of this results file; \
+             outcomes: `use_of_force`, `regret_OUTCOME`, any column after `runs`",
+            "1 | use_of_forc > 0.1\n  | ^^^^^^^^^^^\n",
+            "use_of_force",
+        ),
+        (
+            &[
+                "--policy",
+                "combnied",
+                "--outcome",
+                "use_of_force",
+                "--above",
+                "0.1",
+            ],
+            "--policy:1:1: error: `combnied` is not a policy of these results",
+            "1 | combnied\n  | ^^^^^^^^",
+            "combined",
+        ),
+        (
+            &[
+                "--outcome",
+                "use_of_force",
+                "--above",
+                "0.1",
+                "--inputs",
+                "uu",
+            ],
+            "--inputs:1:1: error: `uu` is not a parameter column of these results",
+            "1 | uu\n  | ^^",
+            "u",
+        ),
+    ];
+    for (args, first, excerpt, meant) in cases {
+        let mut all = vec!["discover", results.as_str()];
+        all.extend_from_slice(args);
+        let o = run(&all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert_eq!(
+            err.lines().next().unwrap(),
+            format!("{first} (in `{results}`)"),
+            "{args:?}"
+        );
+        assert!(!err.contains("; did you mean"), "{err}");
+        assert!(err.contains(excerpt), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("\n  = help: did you mean `{meant}`?\n")),
+            "{args:?}: {err}"
+        );
+        assert!(err.ends_with("1 error found\n"), "{err}");
+        assert!(o.stdout.is_empty());
+    }
+}
+
+// ---- The library names its settings, the command line its flags ----
+
+/// A seed above 2^63 - 1: the library's sweep (and its nested run) names its own argument,
+/// `Settings::seed` ("`seed` N: ..."), the command line its flag ("--seed N: ..."), with the
+/// same range (a TOML integer is a signed 64-bit integer: 2^63 - 1 = 9223372036854775807).
+#[test]
+fn a_seed_out_of_range_is_named_as_its_caller_gave_it() {
+    use deter::{Control, Error, Settings};
+    let d = tempfile::tempdir().unwrap();
+    let base = common::scenario("scenarios/western-balkans-2024.toml");
+    let s = d.path().join("s.toml");
+    std::fs::write(
+        &s,
+        format!(
+            "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
+        ),
+    )
+    .unwrap();
+    let range = "expected an integer in [0, 9223372036854775807]";
+    let huge = Settings {
+        seed: Some(u64::MAX),
+        threads: 1,
+        ..Settings::default()
+    };
+    let out = d.path().join("r.csv");
+    match deter::sweep(&s, &huge, Control::default(), &out, false) {
+        Err(Error::Invalid(m)) => {
+            assert_eq!(m, format!("`seed` 18446744073709551615: {range}"));
+        }
+        other => panic!("{:?}", other.map(|y| y.len())),
+    }
+    assert!(!out.exists());
+    // The largest seed is taken (the bound is inclusive).
+    let largest = Settings {
+        seed: Some(9_223_372_036_854_775_807),
+        ..huge.clone()
+    };
+    deter::sweep(&s, &largest, Control::default(), &out, false).unwrap();
+    std::fs::remove_file(&out).unwrap();
+    std::fs::remove_file(d.path().join("r.csv.sweep")).unwrap();
+    let scenario = deter::load(std::path::Path::new(&base)).unwrap();
+    match deter::run_nested(&scenario, None, &huge, Some(2), Control::default()) {
+        Err(Error::Invalid(m)) => {
+            assert_eq!(m, format!("`seed` 18446744073709551615: {range}"));
+        }
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("a seed out of range was taken"),
+    }
+    // The command line: its flag.
+    let o = deter()
+        .args(["sweep", s.to_str().unwrap(), "-q", "--out"])
+        .arg(&out)
+        .args(["--seed", "18446744073709551615"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("--seed 18446744073709551615: {range}")),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// The library's `deter::run`, `deter::run_nested` and `deter::sweep` refused a setting out of
+/// range in the command line's words ("--runs 0: ...", "--horizon-years 0: ..."), flags a
+/// program never wrote: they name the fields of `deter::Settings` (and `draws`, the argument
+/// of the nested run), as `seed` was already named (the test above), with the same ranges; the
+/// command line keeps its flags. The Python package's keyword arguments have the fields'
+/// names (`runs=`, `horizon_years=`, `draws=`), so its errors name them too.
+#[test]
+fn the_library_names_its_own_settings_and_the_command_line_its_flags() {
+    use deter::{Control, Error, Settings};
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let s = deter::load(std::path::Path::new(&base)).unwrap();
+    let invalid = |r: Result<(), Error>| match r {
+        Err(Error::Invalid(m)) => m,
+        other => panic!("expected Error::Invalid, got {other:?}"),
+    };
+    let run = |settings: Settings| invalid(deter::run(&s, &settings, Control::default()).map(drop));
+    let max = 1_000_000_000_000u64;
+    // (settings, the library's words, the flags that say the same on the command line and
+    // their words).
+    let cases: Vec<(Settings, String, Vec<&str>, String)> = vec![
+        (
+            Settings {
+                runs: Some(0),
+                ..Default::default()
+            },
+            format!("`runs` 0: expected an integer in [1, {max}]"),
+            vec!["--runs", "0"],
+            format!("--runs 0: expected an integer in [1, {max}]"),
+        ),
+        (
+            Settings {
+                horizon_years: Some(0),
+                ..Default::default()
+            },
+            "`horizon_years` 0: expected an integer in [1, 200]".to_string(),
+            vec!["--horizon-years", "0"],
+            "--horizon-years 0: expected an integer in [1, 200]".to_string(),
+        ),
+        (
+            Settings {
+                until_ci: Some(0.7),
+                ..Default::default()
+            },
+            "`until_ci` 0.7: expected a half-width in (0, 0.5)".to_string(),
+            vec!["--until-ci", "0.7"],
+            "--until-ci 0.7: expected a half-width in (0, 0.5)".to_string(),
+        ),
+        (
+            Settings {
+                until_ci: Some(0.01),
+                max_runs: Some(0),
+                ..Default::default()
+            },
+            format!("`max_runs` 0: expected an integer in [1, {max}]"),
+            vec!["--until-ci", "0.01", "--max-runs", "0"],
+            format!("--max-runs 0: expected an integer in [1, {max}]"),
+        ),
+    ];
+    for (settings, library, flags, cli) in cases {
+        assert_eq!(run(settings.clone()), library);
+        let o = common::run(&[&["run", base.as_str()][..], &flags[..]].concat());
+        assert_eq!(o.status.code(), Some(2), "{flags:?}");
+        assert_eq!(stderr(&o), format!("error: {cli}\n"), "{flags:?}");
+    }
+    // A nested run: `draws` and `runs` per draw.
+    let nested = |draws: Option<u64>, runs: Option<u64>| {
+        let settings = Settings {
+            runs,
+            ..Default::default()
+        };
+        invalid(deter::run_nested(&s, None, &settings, draws, Control::default()).map(drop))
+    };
+    let e = nested(Some(0), Some(10));
+    assert_eq!(e, "`draws` 0: expected an integer in [1, 1000000]");
+    let e = nested(Some(2), Some(1));
+    assert!(
+        e.starts_with("`runs` 1 per draw: expected at least 2"),
+        "{e}"
+    );
+    // A sweep.
+    let d = tempfile::tempdir().unwrap();
+    let sweep = d.path().join("s.toml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("r.csv");
+    let settings = Settings {
+        runs: Some(0),
+        ..Default::default()
+    };
+    let e = invalid(deter::sweep(&sweep, &settings, Control::default(), &out, false).map(drop));
+    assert_eq!(e, format!("`runs` 0: expected an integer in [1, {max}]"));
+    assert!(!out.exists());
+}
+
+/// Two scenarios of different horizons were refused by the library (`deter::compare`,
+/// `deter::compare_nested`, and so the Python package) with "... (use --horizon-years)", a
+/// flag no program has; it names the setting `horizon_years` there, as every other setting
+/// out of range is named (`settings::setting_name`). The command line keeps its flag, with
+/// and without `--posterior`.
+#[test]
+fn different_horizons_are_refused_in_each_callers_words() {
+    let text = std::fs::read_to_string(root().join("tests/warn/sweep-base.toml")).unwrap();
+    let short = text.replacen("[scenario]", "[scenario]\nhorizon_years = 4", 1);
+    assert_ne!(short, text, "the fixture has a [scenario] table");
+    let a = deter::parse(&text, "a.toml").unwrap();
+    let b = deter::parse(&short, "b.toml").unwrap();
+    let settings = deter::Settings {
+        runs: Some(10),
+        threads: 1,
+        ..Default::default()
+    };
+    let expected = format!(
+        "the scenarios have different horizons ({} and 4 years); common random numbers need \
+         the same horizon (use `horizon_years`)",
+        a.meta.horizon_years
+    );
+    match deter::compare(&a, &b, &settings, deter::Control::default()) {
+        Err(deter::Error::Invalid(m)) => assert_eq!(m, expected),
+        other => panic!("expected Error::Invalid, got {:?}", other.map(|_| ())),
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let uncertain = "\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.5, 1.0]\n";
+    let (ua, ub) = (format!("{text}{uncertain}"), format!("{short}{uncertain}"));
+    let na = deter::parse(&ua, "a.toml").unwrap();
+    let nb = deter::parse(&ub, "b.toml").unwrap();
+    match deter::compare_nested(
+        &na,
+        &nb,
+        None,
+        &settings,
+        Some(2),
+        deter::Control::default(),
+    ) {
+        Err(deter::Error::Invalid(m)) => assert_eq!(m, expected),
+        other => panic!("expected Error::Invalid, got {:?}", other.map(|_| ())),
+    }
+    // The command line: its flag, in both comparisons.
+    let (fa, fb) = (tmp.path().join("a.toml"), tmp.path().join("b.toml"));
+    std::fs::write(&fa, &ua).unwrap();
+    std::fs::write(&fb, &ub).unwrap();
+    let cli = expected.replace("`horizon_years`", "--horizon-years");
+    let plain = [
+        "compare",
+        fa.to_str().unwrap(),
+        fb.to_str().unwrap(),
+        "--runs",
+        "10",
+        "--no-attribution",
+    ];
+    let out = common::run(&plain);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(common::stderr(&out), format!("error: {cli}\n"));
+    let nested = [
+        "compare",
+        fa.to_str().unwrap(),
+        fb.to_str().unwrap(),
+        "--runs",
+        "10",
+        "--draws",
+        "2",
+    ];
+    let out = common::run(&nested);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(common::stderr(&out), format!("error: {cli}\n"));
+}
+
+/// Through the library (and so the Python package) a posterior column that is not a
+/// parameter of the scenario was "parameter `X` of the draws: `X` is not a parameter of this
+/// scenario", with no `FILE:LINE:COL`; `deter::read_posterior_for` locates every fault of the
+/// file as `deter run --posterior` does, with the same text.
+#[test]
+fn a_posterior_fault_is_located_by_the_library_as_by_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let post = common::write_posterior(
+        tmp.path(),
+        &["model.war_cost", "model.war_cots"],
+        &[(&[0.5, 0.5], 1.0), (&[0.9, 0.7], 1.0)],
+    );
+    let file = common::scenario("scenarios/western-balkans-2024.toml");
+    let s = deter::load(Path::new(&file)).unwrap();
+    let cli = common::run(&[
+        "run",
+        &file,
+        "--posterior",
+        post.to_str().unwrap(),
+        "--draws",
+        "2",
+        "--runs",
+        "10",
+        "-q",
+    ]);
+    assert_eq!(cli.status.code(), Some(2));
+    let want = common::stderr(&cli);
+    assert!(
+        want.contains("posterior.csv:2:21: error: column `model.war_cots`"),
+        "{want}"
+    );
+    match deter::read_posterior_for(&post, &[&s]) {
+        Err(deter::Error::Input(d)) => assert_eq!(d.to_string(), want),
+        other => panic!("expected Error::Input, got {:?}", other.map(|_| ())),
+    }
+    // A file without the fault reads as `read_posterior` reads it.
+    let good = common::write_posterior(tmp.path(), &["model.war_cost"], &[(&[0.5], 1.0)]);
+    assert_eq!(
+        deter::read_posterior_for(&good, &[&s]).unwrap(),
+        deter::read_posterior(&good).unwrap()
+    );
+}
