@@ -1570,7 +1570,9 @@ impl<const C: bool> World<C> {
         let n_c = self.countries.len();
         let first = 3 * n_c + RIVALRY_STREAMS * ri;
         let st = &mut self.rivalries[ri];
-        let p = st.params;
+        // Read in place: a copy of the parameter block cost about 30 loads and stores a
+        // month (callgrind, BENCHMARKS.md, issue 15 on speed9).
+        let p = &st.params;
         let g = &mut self.streams[first..first + RIVALRY_STREAMS];
         let tz = if p.tension_volatility > 0.0 {
             p.tension_volatility * sqrt_dt * g[0].normal()
