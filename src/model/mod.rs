@@ -240,6 +240,10 @@ struct CountryState {
     reputation: f64,
     /// Procurement-efficiency multiplier from collective procurement.
     procurement_multiplier: f64,
+    /// The share of this country's Western trade its patrons do not replace,
+    /// `trade_west (1 - substitution)` ([`World::substitution`]): what sanctions cut, read in
+    /// every crisis game. Refreshed with the step coefficients whenever a parameter changes.
+    unsubstituted: f64,
     /// Whether any crisis or month reads this country's cohesion (it is some rivalry's
     /// target: target-initiated triggers, the concession payoff) and its narrative (some
     /// rivalry's challenger: non-state violence, the value of the stake). Neither is an
@@ -488,6 +492,7 @@ impl Compiled {
                 narrative: c.political.narrative,
                 reputation: c.political.reputation,
                 procurement_multiplier: 1.0,
+                unsubstituted: 0.0,
                 reads_cohesion: false,
                 reads_narrative: false,
                 k: StepCoefficients::default(),
@@ -1185,6 +1190,10 @@ impl<const C: bool> World<C> {
             s.k = StepCoefficients::of(s);
         }
         let n_c = self.countries.len();
+        for i in 0..n_c {
+            self.countries[i].unsubstituted =
+                self.countries[i].eco.trade_west * (1.0 - self.substitution(i));
+        }
         let n_p = self.powers.len();
         for i in 0..n_c {
             let iota_i = self.countries[i].mil.interoperability;
@@ -1575,7 +1584,9 @@ impl<const C: bool> World<C> {
         let n_c = self.countries.len();
         let first = 3 * n_c + RIVALRY_STREAMS * ri;
         let st = &mut self.rivalries[ri];
-        let p = st.params;
+        // Read in place: a copy of the parameter block cost about 30 loads and stores a
+        // month (callgrind, BENCHMARKS.md, issue 15 on speed9).
+        let p = &st.params;
         let g = &mut self.streams[first..first + RIVALRY_STREAMS];
         let tz = if p.tension_volatility > 0.0 {
             p.tension_volatility * sqrt_dt * g[0].normal()
@@ -1921,7 +1932,7 @@ impl<const C: bool> World<C> {
             (m.monitoring_cost * monitoring + m.alliance_cost * th.bound) * stake,
         ];
         // Economy in stake units: GDP shares divided by the stake's worth in GDP.
-        let unsubstituted = self.countries[a].eco.trade_west * (1.0 - self.substitution(a));
+        let unsubstituted = self.countries[a].unsubstituted;
         let sanctions = m.sanctions_gdp_loss * unsubstituted / m.stake_gdp_share;
         let trade = if rm.economic {
             0.0
@@ -2205,7 +2216,7 @@ impl<const C: bool> World<C> {
         // Level 3: display. The West may sanction; the protectors decide.
         rec.reach(3);
         st.tension = (st.tension + m.tension_jump_display).min(1.0);
-        let unsubstituted = self.countries[a].eco.trade_west * (1.0 - self.substitution(a));
+        let unsubstituted = self.countries[a].unsubstituted;
         if pl.sanctioned_display {
             rec.sanctions_imposed += 1;
             rec.sanctions_at_display += 1;
@@ -2242,7 +2253,7 @@ impl<const C: bool> World<C> {
         let m = self.model;
         let rv = &c.scenario.rivalries[ri];
         let (a, t) = (rv.challenger, rv.target);
-        let unsubstituted = self.countries[a].eco.trade_west * (1.0 - self.substitution(a));
+        let unsubstituted = self.countries[a].unsubstituted;
         rec.reach(4);
         if rec.first_force_step.is_none() {
             rec.first_force_step = Some(step);

@@ -491,6 +491,14 @@ impl Distribution {
     #[inline]
     pub fn record_count(&mut self, k: u32) {
         debug_assert!(matches!(self.histogram.layout, BinLayout::Integer { .. }));
+        if k == 0 {
+            // Most per-year counts are 0: one more observation, nothing added to the sums,
+            // the first bin (the same tallies as the general path, without its arithmetic).
+            self.moments.n += 1;
+            self.histogram.counts[0] += 1;
+            self.histogram.n += 1;
+            return;
+        }
         self.moments.record_count(k);
         self.histogram.record_count(k);
     }
