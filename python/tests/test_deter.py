@@ -713,22 +713,22 @@ def test_sweep_resume_refuses_results_of_other_settings_in_the_cli_words(tmp_pat
 
 def test_sweep_horizon_warns_of_what_the_shorter_horizon_brings_as_the_cli_does():
     # `deter sweep --horizon-years` prints the base scenario's warnings that the shorter
-    # horizon brings (a policy that starts after it ends); the package now does too.
-    path = WARN / "sweep-base.toml"
-    sweep_file = None
-    for f in WARN.glob("*.toml"):
-        if "base" in f.read_text() and f.name.startswith("sweep-"):
-            sweep_file = f
-    assert sweep_file is not None
+    # horizon brings (its policy `calm` starts in 2027, after a 1-year horizon ends), after
+    # the sweep's own; the package now issues both, in the same words.
+    sweep_file = WARN / "sweep-varies-a-policy-parameter.toml"
     binary = os.environ.get("DETER_BIN") or str(ROOT / "target" / "release" / "deter")
     cl = subprocess.run([binary, "sweep", str(sweep_file), "--horizon-years", "1", "--runs", "10", "-q"],
                         capture_output=True, check=True)
-    want = "".join(line + "\n" for line in cl.stderr.decode().split("\n") if line)  # noqa: F841
+    want = cl.stderr.decode()
+    assert "after the horizon ends" in want and "overrides the values this sweep gives it" in want
     with pytest.warns(UserWarning) as caught:
         deter.sweep(sweep_file, threads=1, runs=10, horizon_years=1)
-    got = "".join(str(w.message) + "\n" for w in caught)
-    assert got == cl.stderr.decode()
-    assert path.exists()
+    assert "".join(str(w.message) + "\n" for w in caught) == want
+    assert all(w.filename == __file__ for w in caught)
+    # At the base's own horizon, only the sweep's warning (as the CLI without the flag).
+    with pytest.warns(UserWarning) as caught:
+        deter.sweep(sweep_file, threads=1, runs=10)
+    assert len(caught) == 1 and "after the horizon ends" not in str(caught[0].message)
 
 
 def test_a_none_in_a_dict_scenario_is_a_scenario_error_at_its_key_path(tmp_path):
