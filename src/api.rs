@@ -185,8 +185,12 @@ pub fn run(
 /// from the same streams, so the paired 95% intervals of every difference P(B) - P(A) are
 /// narrower than independent samples would give. Runs and seed default to `a`'s.
 ///
+/// With `settings.until_ci`, pairs of runs are added in blocks until the paired 95% interval
+/// of every headline difference B - A has at most that half-width, or `max_runs` is reached
+/// (`deter compare --until-ci`; the report's `stopping` says which).
+///
 /// Errors: as [`run`], and [`Error::Invalid`] when the horizons differ (set
-/// `settings.horizon_years`). Adaptive stopping does not apply to comparisons.
+/// `settings.horizon_years`).
 pub fn compare(
     a: &Scenario,
     b: &Scenario,
@@ -203,8 +207,11 @@ pub fn compare(
         .map_err(|e| Error::Invalid(e.message_as(crate::settings::Caller::Library)))?;
     crate::compare::check_memory(&ca, &cb, r.threads).map_err(Error::TooLarge)?;
     let started = Instant::now();
-    let cmp = engine::with_threads(r.threads, || {
-        crate::compare::run_paired(&ca, &cb, &pairing, r.seed, r.runs, control)
+    let (cmp, stopping) = engine::with_threads(r.threads, || match &r.until {
+        None => crate::compare::run_paired(&ca, &cb, &pairing, r.seed, r.runs, control)
+            .map(|c| (c, None)),
+        Some(u) => crate::compare::run_paired_until(&ca, &cb, &pairing, r.seed, u, control)
+            .map(|(c, st)| (c, Some(st))),
     })?;
     let wall = started.elapsed().as_secs_f64();
     let report_of = |c: &Compiled, s: &Scenario, agg| {
@@ -218,7 +225,9 @@ pub fn compare(
     };
     let (ra, rb) = (report_of(&ca, &sa, &cmp.a), report_of(&cb, &sb, &cmp.b));
     let timing = ra.timing.clone();
-    Ok(ComparisonReport::build(&cmp, ra, rb, timing).with_changes(&sa, &sb))
+    let mut report = ComparisonReport::build(&cmp, ra, rb, timing).with_changes(&sa, &sb);
+    report.stopping = stopping.as_ref().map(crate::report::StoppingOut::from);
+    Ok(report)
 }
 
 /// The warnings of a run of `scenario` under `posterior` whose calibration fixed values
@@ -435,23 +444,107 @@ pub fn sweep(
     out: &Path,
     json: bool,
 ) -> Result<Vec<[f64; crate::outputs::N_EVENTS]>, Error> {
-    use crate::sweep::rows::{RowFormat, Rows};
-    use crate::sweep::runner::{self, Exec, SweepError};
-    // `deter sweep`'s rule for `--format` against the `--out` extension: the record's resume
-    // command (`--format` with `--out`) must be one `deter sweep` accepts.
+    use crate::sweep::rows::RowFormat;
     let asked = if json {
         RowFormat::Json
     } else {
         RowFormat::Csv
     };
-    let format = RowFormat::of_results(Some(out), Some(asked), crate::sweep::rows::Caller::Library)
-        .map_err(Error::Invalid)?;
+    sweep_into(path, settings, control, out, asked, false, None).map(|(_, _, outputs)| outputs)
+}
+
+/// [`sweep`] into the results file `out` (CSV), also streaming its header and each batch of
+/// rows through `rows` as [`sweep_streamed`] does, as soon as each is written to the file.
+/// With `resume`, results that exist are completed as `deter sweep FILE --out OUT --resume`
+/// completes them (same sweep file, same `settings`): their record `OUT.sweep` must prove
+/// they come from this sweep, the rows kept are checked against the design, and only the
+/// missing points run (`rows` gets the header, then only the rows this call writes); a
+/// resume of results that do not exist starts afresh, as the command line does. `out` may
+/// not be an input of the sweep, nor any file read so far (the sweep file, its base and
+/// `extends` chain, the policies' files), nor a `.json` or `.html` name. Returns the
+/// sensitivity table of Saltelli and Morris designs, or None.
+///
+/// Errors: as [`sweep`]; [`Error::Invalid`] for results a resume refuses (another sweep's,
+/// written over, another header or design, a kept row deter could not have written), in the
+/// words of `deter sweep --resume` with `` `out` `` for `--out`; [`Error::Input`] for a kept
+/// row's cell that cannot be read; an interrupted sweep (Ctrl-C, `rows` dropped) keeps its
+/// finished rows in `out` for the resume.
+pub fn sweep_streamed_to(
+    path: &Path,
+    settings: &Settings,
+    control: Control<'_>,
+    out: &Path,
+    resume: bool,
+    rows: std::sync::mpsc::SyncSender<String>,
+) -> Result<Option<String>, Error> {
+    use crate::sweep::rows::RowFormat;
+    let (sweep, design, outputs) = sweep_into(
+        path,
+        settings,
+        control,
+        out,
+        RowFormat::Csv,
+        resume,
+        Some(rows),
+    )?;
+    Ok(crate::sweep::sensitivity(&sweep, &design, &outputs).map(|r| r.csv))
+}
+
+/// The body of [`sweep`] and [`sweep_streamed_to`]: results in `asked` format to `out`
+/// (with `resume`, completing what is there), rows also sent through `tee` when given.
+fn sweep_into(
+    path: &Path,
+    settings: &Settings,
+    control: Control<'_>,
+    out: &Path,
+    asked: crate::sweep::rows::RowFormat,
+    resume: bool,
+    tee: Option<std::sync::mpsc::SyncSender<String>>,
+) -> Result<
+    (
+        crate::sweep::Sweep,
+        crate::sweep::Design,
+        Vec<[f64; crate::outputs::N_EVENTS]>,
+    ),
+    Error,
+> {
+    use crate::sweep::rows::{Caller, RowFormat, Rows};
+    use crate::sweep::runner::{self, Exec, Sink, SweepError};
+    // `deter sweep`'s rule for `--format` against the `--out` extension: the record's resume
+    // command (`--format` with `--out`) must be one `deter sweep` accepts.
+    let format =
+        RowFormat::of_results(Some(out), Some(asked), Caller::Library).map_err(Error::Invalid)?;
     let (sweep, design, until, threads) = prepare_sweep(path, settings)?;
+    if tee.is_some() {
+        // No output over an input (README): the sweep file, its base and `extends` chain,
+        // the policies' files, and anything else read so far; nor over the record's place.
+        crate::output::check_writable(out, &[path.to_path_buf()]).map_err(Error::Invalid)?;
+        crate::output::check_writable(&crate::sweep::record::path_beside(out), &[])
+            .map_err(Error::Invalid)?;
+    }
     let rows = Rows::new(format, &sweep, until.is_some());
     // The record beside the results (`OUT.sweep`, as `deter sweep --out` writes it): the
     // plan, then whether every point was written; `deter sweep --resume` completes a stopped
     // sweep's file, and `deter robust` refuses it until then.
     let fingerprint = crate::sweep::record::fingerprint(&sweep, until.as_ref(), format);
+    if resume && out.exists() {
+        crate::sweep::record::check_resume(out, &fingerprint, Caller::Library)
+            .map_err(Error::Invalid)?;
+    }
+    // Held until the sweep ends: a second sweep on the same results is refused before it
+    // writes anything (rows of both would interleave in one file), as `deter sweep` does.
+    let _lock = match &tee {
+        None => None,
+        Some(_) => {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(out)
+                .map_err(|e| Error::Io(format!("cannot write `{}`: {e}", out.display())))?;
+            crate::output::lock_exclusive(file, out, "deter sweep").map_err(Error::Io)?
+        }
+    };
     let args = crate::sweep::record::resume_args(Some(format.name()), settings, false);
     let mut record = crate::sweep::record::Record::new(
         &sweep,
@@ -469,24 +562,39 @@ pub fn sweep(
         ))
     };
     crate::sweep::record::write(out, &fingerprint, &record).map_err(io)?;
+    let header = rows.header(&sweep);
     let exec = Exec {
         rows,
         until,
         cancel: control.cancel,
         progress: control.progress,
     };
-    let outputs = engine::with_threads(threads, || {
-        runner::run_to_file(out, false, &sweep, &design, &exec)
-    })
-    .map_err(|e| match e {
-        SweepError::Interrupted => Error::Interrupted,
+    let stopped = |e| match e {
+        SweepError::Interrupted | SweepError::Closed => Error::Interrupted,
+        SweepError::Resume(m) => Error::Invalid(m),
+        SweepError::Cell(d) => Error::Input(Diagnostics(vec![*d])),
         other => Error::Io(other.to_string()),
-    })?;
+    };
+    let (file, start, kept) =
+        runner::open_results(out, resume, &sweep, &design, &exec.rows).map_err(stopped)?;
+    let mut sink = match tee {
+        None => Sink::File(file),
+        Some(tx) => {
+            if tx.send(header).is_err() {
+                return Err(Error::Interrupted);
+            }
+            Sink::Tee(file, tx)
+        }
+    };
+    let outputs = engine::with_threads(threads, || {
+        runner::run_sweep(&sweep, &design, start, kept, &mut sink, &exec)
+    })
+    .map_err(stopped)?;
     record
         .completed(out)
         .and_then(|()| crate::sweep::record::write(out, &fingerprint, &record))
         .map_err(io)?;
-    Ok(outputs)
+    Ok((sweep, design, outputs))
 }
 
 /// The warnings of a valid sweep file, those `deter sweep` and `deter validate` print before
@@ -498,6 +606,25 @@ pub fn sweep_warnings(path: &Path) -> Result<Diagnostics, Error> {
     crate::sweep::load_sweep(path)
         .map(|s| Diagnostics(s.warnings))
         .map_err(Error::Input)
+}
+
+/// [`sweep_warnings`] of a sweep run at `horizon_years` (`Settings::horizon_years`), each
+/// rendered as `deter sweep` prints it: the sweep file's warnings, then those a horizon other
+/// than the base scenario's brings to it (a policy that starts after a shortened horizon
+/// ends), in the words of `deter sweep --horizon-years`. A horizon out of range adds none
+/// (the sweep refuses it).
+///
+/// Errors: [`Error::Input`] with every problem found.
+pub fn sweep_warnings_at(path: &Path, horizon_years: Option<u32>) -> Result<Vec<String>, Error> {
+    let sweep = crate::sweep::load_sweep(path).map_err(Error::Input)?;
+    let mut out: Vec<String> = sweep.warnings.iter().map(|w| w.to_string()).collect();
+    if let Some(h) = horizon_years.filter(|&h| {
+        h != sweep.base.meta.horizon_years
+            && crate::settings::check_horizon(h, crate::settings::Caller::Library).is_ok()
+    }) {
+        out.extend(crate::sweep::horizon_warnings(&sweep.base_path, h));
+    }
+    Ok(out)
 }
 
 /// Run a sweep file like [`sweep`], but stream its results CSV through `rows` instead of a

@@ -92,6 +92,50 @@ fn compare_gives_the_command_line_comparison() {
 }
 
 #[test]
+fn compare_stops_at_until_ci_as_the_command_line_does() {
+    // The facade's compare ran `runs` pairs whatever `until_ci` said (python9).
+    let a = deter::load(&root().join(BUNDLED)).unwrap();
+    let b = deter::load(&root().join("scenarios/shea-special-envoy.toml")).unwrap();
+    let s = Settings {
+        runs: None,
+        seed: Some(3),
+        threads: 2,
+        horizon_years: Some(3),
+        until_ci: Some(0.015),
+        max_runs: Some(8000),
+        no_attribution: true,
+    };
+    let c = deter::compare(&a, &b, &s, Control::default()).unwrap();
+    let mut cli = cli_json(&[
+        "compare",
+        BUNDLED,
+        "scenarios/shea-special-envoy.toml",
+        "--seed",
+        "3",
+        "--horizon-years",
+        "3",
+        "--until-ci",
+        "0.015",
+        "--max-runs",
+        "8000",
+        "--no-attribution",
+        "--format",
+        "json",
+    ]);
+    let mut ours = without_timing(&c);
+    for v in [&mut cli, &mut ours] {
+        for side in ["a", "b"] {
+            v[side].as_object_mut().unwrap().remove("timing");
+        }
+    }
+    assert_eq!(ours, cli);
+    // Stopped by the target: more than one block of 1,000 pairs, fewer than the cap.
+    let runs = cli["runs"].as_u64().unwrap();
+    assert!(runs > 1000 && runs < 8000, "{runs}");
+    assert_eq!(cli["stopping"]["reason"], "target_reached");
+}
+
+#[test]
 fn merge_of_shards_equals_the_run() {
     let dir = tempfile::tempdir().unwrap();
     let mut parts = Vec::new();

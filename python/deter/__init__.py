@@ -165,6 +165,7 @@ _RANGES = {
     "threads": (0, 1024, 2**64),
     "horizon_years": (1, 200, 2**32),
     "draws": (1, 10**6, 2**64),
+    "max_runs": (1, 10**12, 2**64),
 }
 
 
@@ -490,6 +491,8 @@ def run(
     set: Sets = None,
     horizon_years: Optional[int] = None,
     attribution: bool = True,
+    until_ci: Optional[float] = None,
+    max_runs: Optional[int] = None,
 ) -> Result:
     """Run a scenario's Monte Carlo replications (``deter run``).
 
@@ -513,6 +516,13 @@ def run(
         Compute which level deters (:attr:`Result.attribution`), as ``deter run`` does by
         default: every run is also simulated under 7 level-removal variants (8x the work).
         ``False`` is ``--no-attribution``.
+    until_ci : float, optional
+        Adaptive stopping (``--until-ci``): add runs in blocks of 1,000 until every headline
+        probability's Monte Carlo 95% interval has at most this half-width, in (0, 0.5), or
+        ``max_runs`` is reached; ``to_dict()["stopping"]`` says how many runs it took and why
+        it stopped.
+    max_runs : int, optional
+        Cap on runs with ``until_ci`` (``--max-runs``), in [1, 10^12] [default: ``runs``].
 
     Returns
     -------
@@ -541,7 +551,9 @@ def run(
 
     The GIL is released while the run executes.
     """
-    _check_ints(runs=runs, seed=seed, threads=threads, horizon_years=horizon_years)
+    _check_ints(
+        runs=runs, seed=seed, threads=threads, horizon_years=horizon_years, max_runs=max_runs
+    )
     kind, source = _source(scenario)
     text = _call(
         _native.run,
@@ -553,6 +565,8 @@ def run(
         set=_sets(set),
         horizon_years=horizon_years,
         attribution=attribution,
+        until_ci=until_ci,
+        max_runs=max_runs,
     )
     return Result(json.loads(text))
 
@@ -858,6 +872,8 @@ def compare(
     set_b: Sets = None,
     horizon_years: Optional[int] = None,
     attribution: bool = True,
+    until_ci: Optional[float] = None,
+    max_runs: Optional[int] = None,
 ) -> Comparison:
     """Compare two scenarios with common random numbers (``deter compare``): B - A.
 
@@ -869,8 +885,13 @@ def compare(
     with different countries or rivalries are compared region-wide and on the rivalries they
     share), KeyboardInterrupt on Ctrl-C.
     ``attribution``: as in :func:`run` (``False`` is ``--no-attribution``).
+    ``until_ci``, ``max_runs``: adaptive stopping as ``deter compare --until-ci --max-runs``:
+    pairs of runs are added until the paired 95% interval of every headline difference
+    B - A has at most that half-width, or the cap is reached (``to_dict()["stopping"]``).
     """
-    _check_ints(runs=runs, seed=seed, threads=threads, horizon_years=horizon_years)
+    _check_ints(
+        runs=runs, seed=seed, threads=threads, horizon_years=horizon_years, max_runs=max_runs
+    )
     ka, sa = _source(a)
     kb, sb = _source(b)
     text = _call(
@@ -886,6 +907,8 @@ def compare(
         set_b=_sets(set_b),
         horizon_years=horizon_years,
         attribution=attribution,
+        until_ci=until_ci,
+        max_runs=max_runs,
     )
     return Comparison(json.loads(text))
 
@@ -894,6 +917,13 @@ def sweep(
     file: Union[str, "os.PathLike[str]"],
     threads: Optional[int] = None,
     on_row: Optional[Callable[[dict, int], Any]] = None,
+    runs: Optional[int] = None,
+    seed: Optional[int] = None,
+    horizon_years: Optional[int] = None,
+    out: Optional[Union[str, "os.PathLike[str]"]] = None,
+    resume: bool = False,
+    until_ci: Optional[float] = None,
+    max_runs: Optional[int] = None,
 ) -> pd.DataFrame:
     """Run a sweep file (``deter sweep``, docs/SWEEPS.md); rows are streamed as points finish.
 
@@ -901,26 +931,85 @@ def sweep(
     ``deter sweep --out results.csv`` (point index, the parameter values, ``runs``, then for
     each outcome its probability ``<outcome>_p``, the share of runs over the horizon, and its
     Monte Carlo 95% interval ``<outcome>_mc95_lo`` / ``_mc95_hi``, then the metrics), equal to
-    ``pd.read_csv`` of that file. The DataFrame is built from the rows as the library streams
-    them (each point's row as soon as it is written, in point order), not from a file.
+    ``pd.read_csv`` of that file. Without ``out`` the DataFrame is built from the rows as the
+    library streams them (each point's row as soon as it is written, in point order), not
+    from a file.
 
-    ``on_row(row, runs_done)``, if given, is called for each row as it arrives, while the
-    sweep is still running: ``row`` is a dict keyed by the column names (numbers as int or
-    float), ``runs_done`` the runs simulated so far over all points (for a progress display).
-    The sweep waits for it; if it raises, the sweep stops and the exception propagates.
+    Parameters
+    ----------
+    file : path
+        The sweep file (TOML; docs/SWEEPS.md).
+    threads : int, optional
+        Worker threads; None or 0 = all cores. Results do not depend on it.
+    on_row : callable, optional
+        ``on_row(row, runs_done)`` is called for each row as it arrives, while the sweep is
+        still running: ``row`` is a dict keyed by the column names (numbers as int or float),
+        ``runs_done`` the runs simulated so far over all points (for a progress display). The
+        sweep waits for it; if it raises, the sweep stops and the exception propagates.
+    runs : int, optional
+        Replications per point, in [1, 10^12] (``--runs``) [default: the sweep file's
+        ``runs``, else its base scenario's].
+    seed : int, optional
+        Master seed, in [0, 2^63 - 1] (``--seed``) [default: the sweep file's ``seed``, else
+        its base scenario's].
+    horizon_years : int, optional
+        Horizon in years of every point (and of every policy's scenario in a levers x futures
+        sweep), in [1, 200] (``--horizon-years``) [default: the base scenario's].
+    out : path, optional
+        Also write the results to this CSV file point by point, with the sweep's record
+        ``OUT.sweep`` beside it, as ``deter sweep --out OUT`` does (``deter robust``,
+        ``deter discover`` and ``deter sweep --resume`` read them). The DataFrame is then
+        ``pd.read_csv(out)``. Never an input of the sweep (its file, base scenario, policies)
+        nor a ``.json`` or ``.html`` name. (Not written beside it: the sensitivity CSV, which
+        is in ``df.attrs["sensitivity"]``.)
+    resume : bool
+        Complete the results ``out`` that an interrupted sweep left (``--resume``; same file,
+        same arguments): the rows kept are checked against the sweep and only the missing
+        points run (``on_row`` sees those). Needs ``out``; results that do not exist yet are
+        started afresh.
+    until_ci : float, optional
+        Adaptive stopping per point (``--until-ci``): add runs in blocks of 1,000 until every
+        headline probability's 95% interval has at most this half-width, in (0, 0.5), or
+        ``max_runs`` is reached.
+    max_runs : int, optional
+        Cap on runs per point with ``until_ci`` (``--max-runs``) [default: ``runs``].
+
+    ``runs``, ``seed`` and ``horizon_years`` replace the sweep file's as the command line's
+    flags do: the same rows as ``deter sweep FILE --runs N --seed S --horizon-years Y``.
 
     For Saltelli and Morris designs the ranked sensitivity indices are in
     ``df.attrs["sensitivity"]`` (a DataFrame, as ``results.sensitivity.csv``).
-    Raises :class:`ScenarioError` for an invalid sweep file, KeyboardInterrupt on Ctrl-C.
-    Issues a ``UserWarning`` per warning ``deter sweep`` prints before it runs (a base policy
-    that changes a swept parameter, ...), in its words.
+
+    Raises
+    ------
+    ScenarioError
+        The sweep file (or its base scenario) is invalid, or a kept row of ``out`` cannot be
+        read. A ``ValueError``.
+    ValueError
+        A setting out of its range, named as the keyword (```runs` 0: expected an integer in
+        [1, 1000000000000]``), negative and oversized integers included; ``resume`` without
+        ``out``; results a resume refuses (another sweep's, other arguments, edited), in the
+        words of ``deter sweep --resume``.
+    KeyboardInterrupt
+        Ctrl-C: the sweep stops within a second; no DataFrame (the finished rows stay in
+        ``out``, for ``resume=True``).
+
+    Warns
+    -----
+    UserWarning
+        One per warning ``deter sweep`` prints before it runs (a base policy that changes a
+        swept parameter, a policy that starts after the ``horizon_years`` asked for ends,
+        ...), in its words.
+
     The DataFrame is only returned when every point has run: an interrupted sweep raises
     (no partial DataFrame), and the rows ``on_row`` saw are partial by design.
     """
     import csv
     import io
 
-    _check_ints(threads=threads)
+    _check_ints(
+        threads=threads, runs=runs, seed=seed, horizon_years=horizon_years, max_runs=max_runs
+    )
     path = os.fspath(file)
     lines: list = []
 
@@ -932,8 +1021,23 @@ def sweep(
                 cells = next(csv.reader([line]))
                 on_row({k: _number(v) for k, v in zip(names, cells)}, runs_done)
 
-    sensitivity = _call(_native.sweep, path, take, threads=threads)
-    df = pd.read_csv(io.StringIO("\n".join(lines) + "\n"))
+    sensitivity = _call(
+        _native.sweep,
+        path,
+        take,
+        threads=threads,
+        runs=runs,
+        seed=seed,
+        horizon_years=horizon_years,
+        out=None if out is None else os.fspath(out),
+        resume=resume,
+        until_ci=until_ci,
+        max_runs=max_runs,
+    )
+    if out is None:
+        df = pd.read_csv(io.StringIO("\n".join(lines) + "\n"))
+    else:
+        df = pd.read_csv(out)
     if sensitivity is not None:
         df.attrs["sensitivity"] = pd.read_csv(io.StringIO(sensitivity))
     return df

@@ -22,6 +22,8 @@ def run(
     set: List[str] = ...,
     horizon_years: Optional[int] = None,
     attribution: bool = True,
+    until_ci: Optional[float] = None,
+    max_runs: Optional[int] = None,
 ) -> str:
     """The JSON report of ``deter run --format json`` (docs/OUTPUT.md)."""
 
@@ -50,6 +52,8 @@ def compare(
     set_b: List[str] = ...,
     horizon_years: Optional[int] = None,
     attribution: bool = True,
+    until_ci: Optional[float] = None,
+    max_runs: Optional[int] = None,
 ) -> str:
     """The JSON of ``deter compare --format json``."""
 
@@ -72,11 +76,23 @@ def compare_nested(
     within each draw, the same run streams."""
 
 def sweep(
-    path: str, on_rows: Callable[[str, int], Any], threads: Optional[int] = None
+    path: str,
+    on_rows: Callable[[str, int], Any],
+    threads: Optional[int] = None,
+    runs: Optional[int] = None,
+    seed: Optional[int] = None,
+    horizon_years: Optional[int] = None,
+    out: Optional[str] = None,
+    resume: bool = False,
+    until_ci: Optional[float] = None,
+    max_runs: Optional[int] = None,
 ) -> Optional[str]:
     """Streams the CSV of ``deter sweep --out``: ``on_rows(text, runs_done)`` gets the header
     line, then each batch of rows as soon as it is written (the sweep waits for it; raising
-    stops the sweep). Returns the sensitivity CSV (Saltelli and Morris designs) or None."""
+    stops the sweep). Returns the sensitivity CSV (Saltelli and Morris designs) or None.
+    ``runs``, ``seed``, ``horizon_years``, ``until_ci``, ``max_runs``: as the flags of
+    ``deter sweep``; ``out`` also writes the results file and its record, ``resume``
+    completes it (``--out OUT --resume``; ``on_rows`` then gets the rows this call adds)."""
 
 def validate(kind: str, source: str, set: List[str] = ...) -> str:
     """A JSON summary of the validated scenario; raises InputError."""

@@ -73,10 +73,19 @@ fn load(
         "json" => {
             let value: serde_json::Value = serde_json::from_str(source)
                 .map_err(|e| PyValueError::new_err(format!("scenario mapping: {e}")))?;
-            let text = toml::to_string(&value).map_err(|e| {
+            let mut nones = Vec::new();
+            let table = toml_of(value, "", &mut nones).map_err(|e| {
                 PyValueError::new_err(format!("scenario mapping is not TOML-shaped: {e}"))
             })?;
-            deter::parse_with_warnings(&text, "<dict>")
+            let text = toml::to_string(&table).map_err(|e| {
+                PyValueError::new_err(format!("scenario mapping is not TOML-shaped: {e}"))
+            })?;
+            match deter::parse_with_warnings(&text, "<dict>") {
+                Err(Error::Input(d)) if !nones.is_empty() => Err(Error::Input(nones_named(d))),
+                // A `None` the reader took without complaint (none should be): still refused.
+                Ok(_) if !nones.is_empty() => return Err(none_error(&nones)),
+                other => other,
+            }
         }
         other => return Err(PyValueError::new_err(format!("unknown kind `{other}`"))),
     }
@@ -91,12 +100,105 @@ fn load(
     Ok((s, applied))
 }
 
+/// What stands for a Python `None` in the TOML text of a scenario mapping: TOML has no null,
+/// and no scenario key takes a date-time, so the reader refuses it at its key path with the
+/// key's expectation ("expected a number in [0, 1], found datetime"), which
+/// [`nones_named`] turns into "found None".
+const NONE_MARK: &str = "1970-01-01T00:00:00Z";
+
+/// A scenario mapping (a Python dict as JSON) as a TOML value: each `None` (JSON null)
+/// becomes [`NONE_MARK`], its key path (`country[0].military.budget_share`) pushed on
+/// `nones`. Errors: an integer past the signed 64-bit range TOML holds.
+fn toml_of(
+    v: serde_json::Value,
+    path: &str,
+    nones: &mut Vec<String>,
+) -> Result<toml::Value, String> {
+    use serde_json::Value as J;
+    Ok(match v {
+        J::Null => {
+            nones.push(path.to_string());
+            toml::Value::Datetime(NONE_MARK.parse().expect("a valid TOML date-time"))
+        }
+        J::Bool(b) => toml::Value::Boolean(b),
+        J::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => toml::Value::Integer(i),
+            (None, Some(x)) if !n.is_u64() => toml::Value::Float(x),
+            _ => return Err(format!("{path}: the integer {n} is out of TOML's range")),
+        },
+        J::String(t) => toml::Value::String(t),
+        J::Array(items) => toml::Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, x)| toml_of(x, &format!("{path}[{i}]"), nones))
+                .collect::<Result<_, _>>()?,
+        ),
+        J::Object(map) => {
+            let mut table = toml::Table::new();
+            for (k, x) in map {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                table.insert(k, toml_of(x, &p, nones)?);
+            }
+            toml::Value::Table(table)
+        }
+    })
+}
+
+/// The reader's problems with a mapping's `None`s (read as [`NONE_MARK`]) in Python's words:
+/// "found datetime" -> "found None", with how to give the key no value, and without the
+/// excerpt of the generated TOML (it would show a date the caller never wrote).
+fn nones_named(mut d: deter::Diagnostics) -> deter::Diagnostics {
+    for p in &mut d.0 {
+        if let Some(head) = p.message.strip_suffix("found datetime") {
+            p.message = format!("{head}found None");
+            p.help.get_or_insert_with(|| {
+                "TOML has no null: leave the key out for its default, or give a value".into()
+            });
+            p.snippet = None;
+        }
+    }
+    d
+}
+
+/// A `None` the reader did not refuse on its own, refused at its key path (InputError).
+fn none_error(paths: &[String]) -> PyErr {
+    let problems: Vec<serde_json::Value> = paths
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "file": "<dict>", "line": 0, "column": 0, "key": p,
+                "message": "expected a value, found None",
+                "help": "TOML has no null: leave the key out for its default, or give a value",
+            })
+        })
+        .collect();
+    let text: String = paths
+        .iter()
+        .map(|p| format!("<dict>: error: {p}: expected a value, found None\n"))
+        .collect();
+    InputError::new_err((text, serde_json::Value::from(problems).to_string()))
+}
+
+/// Adaptive stopping (`deter run|compare|sweep --until-ci H --max-runs N`): the target
+/// half-width and the cap on runs, both None when not asked for.
+#[derive(Clone, Copy, Default)]
+struct Until {
+    until_ci: Option<f64>,
+    max_runs: Option<u64>,
+}
+
 fn settings(
     runs: Option<u64>,
     seed: Option<u64>,
     threads: Option<usize>,
     horizon_years: Option<u32>,
     attribution: bool,
+    until: Until,
 ) -> PyResult<Settings> {
     let threads = threads.unwrap_or(0);
     if threads > deter::MAX_THREADS {
@@ -111,7 +213,8 @@ fn settings(
         threads,
         horizon_years,
         no_attribution: !attribution,
-        ..Settings::default()
+        until_ci: until.until_ci,
+        max_runs: until.max_runs,
     })
 }
 
@@ -202,7 +305,7 @@ fn detached<T: Send, M: Send>(
 
 /// Run one scenario; returns the JSON report (docs/OUTPUT.md), as `deter run --format json`.
 #[pyfunction]
-#[pyo3(signature = (kind, source, runs=None, seed=None, threads=None, set=Vec::new(), horizon_years=None, attribution=true))]
+#[pyo3(signature = (kind, source, runs=None, seed=None, threads=None, set=Vec::new(), horizon_years=None, attribution=true, until_ci=None, max_runs=None))]
 #[allow(clippy::too_many_arguments)]
 fn run(
     py: Python<'_>,
@@ -214,9 +317,12 @@ fn run(
     set: Vec<String>,
     horizon_years: Option<u32>,
     attribution: bool,
+    until_ci: Option<f64>,
+    max_runs: Option<u64>,
 ) -> PyResult<String> {
     let (scenario, applied) = load(py, kind, source, &set, "set=")?;
-    let settings = settings(runs, seed, threads, horizon_years, attribution)?;
+    let until = Until { until_ci, max_runs };
+    let settings = settings(runs, seed, threads, horizon_years, attribution, until)?;
     let mut report = cancellable(py, |control| deter::run(&scenario, &settings, control))?;
     report.overrides = applied;
     Ok(deter::report_json(&report))
@@ -225,7 +331,7 @@ fn run(
 /// Compare two scenarios with common random numbers; returns the JSON of
 /// `deter compare --format json`. `set` applies to both sides, `set_b` to B only.
 #[pyfunction]
-#[pyo3(signature = (kind_a, source_a, kind_b, source_b, runs=None, seed=None, threads=None, set=Vec::new(), set_b=Vec::new(), horizon_years=None, attribution=true))]
+#[pyo3(signature = (kind_a, source_a, kind_b, source_b, runs=None, seed=None, threads=None, set=Vec::new(), set_b=Vec::new(), horizon_years=None, attribution=true, until_ci=None, max_runs=None))]
 #[allow(clippy::too_many_arguments)]
 fn compare(
     py: Python<'_>,
@@ -240,11 +346,14 @@ fn compare(
     set_b: Vec<String>,
     horizon_years: Option<u32>,
     attribution: bool,
+    until_ci: Option<f64>,
+    max_runs: Option<u64>,
 ) -> PyResult<String> {
     let (sa, set_a) = load(py, kind_a, source_a, &set, "set=")?;
     let (mut sb, mut applied_b) = load(py, kind_b, source_b, &set, "set=")?;
     applied_b.extend(deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?);
-    let settings = settings(runs, seed, threads, horizon_years, attribution)?;
+    let until = Until { until_ci, max_runs };
+    let settings = settings(runs, seed, threads, horizon_years, attribution, until)?;
     let mut report = cancellable(py, |control| deter::compare(&sa, &sb, &settings, control))?;
     report.a.overrides = set_a;
     report.b.overrides = applied_b;
@@ -300,7 +409,7 @@ fn run_nested(
     let (scenario, _) = load(py, kind, source, &set, "set=")?;
     let post = read_posterior(posterior.as_deref(), &[&scenario])?;
     warn_fixed(py, post.as_ref(), &scenario, None)?;
-    let settings = settings(runs, seed, threads, horizon_years, false)?;
+    let settings = settings(runs, seed, threads, horizon_years, false, Until::default())?;
     let nested = cancellable(py, |control| {
         deter::run_nested(&scenario, post.as_ref(), &settings, draws, control)
     })?;
@@ -341,7 +450,7 @@ fn compare_nested(
     // Each side, as `deter compare --posterior` warns.
     warn_fixed(py, post.as_ref(), &sa, Some("A"))?;
     warn_fixed(py, post.as_ref(), &sb, Some("B"))?;
-    let settings = settings(runs, seed, threads, horizon_years, false)?;
+    let settings = settings(runs, seed, threads, horizon_years, false, Until::default())?;
     let c = cancellable(py, |control| {
         deter::compare_nested(&sa, &sb, post.as_ref(), &settings, draws, control)
     })?;
@@ -360,19 +469,41 @@ fn compare_nested(
 /// so rows reach Python while the sweep runs, not at its end. Returns the sensitivity CSV
 /// for Saltelli and Morris designs, else None. When `on_rows` raises, the sweep stops and
 /// the exception propagates.
+///
+/// `runs` (per point), `seed`, `horizon_years`, `until_ci` and `max_runs` replace the sweep
+/// file's as `deter sweep --runs --seed --horizon-years --until-ci --max-runs` do. With
+/// `out`, the rows are also written to that results file with its record `OUT.sweep`, as
+/// `deter sweep --out OUT` writes them; `resume` completes the results an interrupted sweep
+/// left there (`--resume`), `on_rows` then getting the header and the rows this call adds.
 #[pyfunction]
-#[pyo3(signature = (path, on_rows, threads=None))]
+#[pyo3(signature = (path, on_rows, threads=None, runs=None, seed=None, horizon_years=None, out=None, resume=false, until_ci=None, max_runs=None))]
+#[allow(clippy::too_many_arguments)]
 fn sweep(
     py: Python<'_>,
     path: &str,
     on_rows: Bound<'_, PyAny>,
     threads: Option<usize>,
+    runs: Option<u64>,
+    seed: Option<u64>,
+    horizon_years: Option<u32>,
+    out: Option<String>,
+    resume: bool,
+    until_ci: Option<f64>,
+    max_runs: Option<u64>,
 ) -> PyResult<Option<String>> {
-    let settings = settings(None, None, threads, None, true)?;
-    // The sweep's warnings, as `deter sweep` prints them before it runs (see `load`).
-    for w in &deter::sweep_warnings(Path::new(path)).map_err(py_error)?.0 {
-        let text = w.to_string();
-        let text = std::ffi::CString::new(text.trim_end().replace('\0', "")).expect("no NUL left");
+    if resume && out.is_none() {
+        return Err(PyValueError::new_err(
+            "`resume` completes a results file: give it as `out` (the same file, the same \
+             arguments as the interrupted sweep)",
+        ));
+    }
+    let until = Until { until_ci, max_runs };
+    // Sweeps attribute only when their file asks (`attribution = true`).
+    let settings = settings(runs, seed, threads, horizon_years, true, until)?;
+    // The sweep's warnings, as `deter sweep` prints them before it runs (see `load`), and
+    // those a shorter `horizon_years` brings to its base scenario.
+    for w in deter::sweep_warnings_at(Path::new(path), horizon_years).map_err(py_error)? {
+        let text = std::ffi::CString::new(w.trim_end().replace('\0', "")).expect("no NUL left");
         let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
         PyErr::warn(py, category.as_any(), &text, 3)?;
     }
@@ -393,7 +524,17 @@ fn sweep(
                 cancel: Some(cancel),
                 progress: Some(&tick),
             };
-            deter::sweep_streamed(Path::new(path), &settings, control, tx)
+            match &out {
+                None => deter::sweep_streamed(Path::new(path), &settings, control, tx),
+                Some(o) => deter::sweep_streamed_to(
+                    Path::new(path),
+                    &settings,
+                    control,
+                    Path::new(o),
+                    resume,
+                    tx,
+                ),
+            }
         },
     )
 }

@@ -236,42 +236,8 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             // it writes anything (rows of both would interleave in one file).
             results_lock = lock_results(out)?;
             if args.resume && existed {
-                // Without the fingerprint nothing proves the rows belong to this sweep.
-                // Read with a bound (the fingerprint's length, plus one byte): a marker that
-                // is `/dev/zero` or a huge file is only "other settings", never all memory.
-                // The fingerprint is the first two lines; the record follows (an older
-                // marker has no record and still resumes).
-                let Ok(found) = crate::scenario::read_bounded(&marker, fingerprint.len()) else {
-                    return Err(CliError::Usage(format!(
-                        "cannot resume `{}`: its settings fingerprint `{}` is missing, so \
-                         nothing proves its rows come from this sweep; remove it or choose \
-                         another --out",
-                        out.display(),
-                        marker.display()
-                    )));
-                };
-                {
-                    let same =
-                        matches!(found.strip_prefix(fingerprint.as_bytes()), Some(b"" | b"{"));
-                    if !same {
-                        return Err(CliError::Usage(format!(
-                            "`{}` was started with other sweep settings (seed, runs, design, \
-                             parameters, base scenario, --until-ci or --format; see `{}`); \
-                             remove it or choose another --out",
-                            out.display(),
-                            marker.display()
-                        )));
-                    }
-                }
-                if record::written_over(out) {
-                    return Err(CliError::Usage(format!(
-                        "`{}` does not hold the rows its record `{}` recorded complete: it was \
-                         written over (by a sweep to standard output, or edited); remove both \
-                         or choose another --out",
-                        out.display(),
-                        marker.display()
-                    )));
-                }
+                record::check_resume(out, &fingerprint, crate::sweep::rows::Caller::Cli)
+                    .map_err(CliError::Usage)?;
             }
             record::write(out, &fingerprint, &plan).map_err(|e| {
                 CliError::Failure(format!("cannot write `{}`: {e}", marker.display()))
@@ -452,20 +418,9 @@ fn sweep_error(e: SweepError) -> CliError {
     }
 }
 
-/// The base scenario's warnings that `--horizon-years H` brings (a policy that starts after
-/// the shortened horizon ends), in the words `deter run --horizon-years H` gives them: those
-/// of the base read at `H` that it does not get at its own horizon.
+/// The base scenario's warnings that `--horizon-years H` brings ([`sweep::horizon_warnings`]).
 fn horizon_warnings(base: &Path, horizon_years: u32) {
-    let text = |h: Option<u32>| -> Vec<String> {
-        match crate::scenario::load_file_with_inputs_and_warnings(base, h).0 {
-            Ok((_, w)) => w.0.iter().map(|d| format!("{d}")).collect(),
-            Err(_) => Vec::new(),
-        }
-    };
-    let own = text(None);
-    for w in text(Some(horizon_years)) {
-        if !own.contains(&w) {
-            note_raw!("{w}");
-        }
+    for w in sweep::horizon_warnings(base, horizon_years) {
+        note_raw!("{w}");
     }
 }

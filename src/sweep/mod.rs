@@ -84,6 +84,24 @@ fn robustness(
         },
     })
 }
+/// The base scenario's warnings that running it at `horizon_years` brings (a policy that
+/// starts after the shortened horizon ends), in the words `deter run --horizon-years H` gives
+/// them: those of the base read at `H` that it does not get at its own horizon. Printed by
+/// `deter sweep --horizon-years` and issued by the Python package's `sweep(horizon_years=)`.
+pub fn horizon_warnings(base: &std::path::Path, horizon_years: u32) -> Vec<String> {
+    let text = |h: Option<u32>| -> Vec<String> {
+        match crate::scenario::load_file_with_inputs_and_warnings(base, h).0 {
+            Ok((_, w)) => w.0.iter().map(|d| format!("{d}")).collect(),
+            Err(_) => Vec::new(),
+        }
+    };
+    let own = text(None);
+    text(Some(horizon_years))
+        .into_iter()
+        .filter(|w| !own.contains(w))
+        .collect()
+}
+
 
 /// Sensitivity of every headline probability to every parameter, ranked per outcome
 /// (Saltelli: by total-order index; Morris: by mu*); for a levers x futures sweep the

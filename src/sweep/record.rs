@@ -239,6 +239,55 @@ fn file_sha256(path: &Path) -> std::io::Result<(String, u64)> {
     Ok((hex, lines))
 }
 
+/// Whether the results `out` that exist may be completed by a resume of the sweep whose
+/// [`fingerprint`] is `fingerprint` (`deter sweep --out OUT --resume`, the Python package's
+/// `sweep(out=OUT, resume=True)`): their record must be there and begin with that
+/// fingerprint (nothing else proves the rows come from this sweep), and the rows must be
+/// those it recorded ([`written_over`]). The refusal names the output as `caller` names it
+/// (`--out`, `` `out` ``), in the same words otherwise.
+pub fn check_resume(
+    out: &Path,
+    fingerprint: &str,
+    caller: super::rows::Caller,
+) -> Result<(), String> {
+    let marker = path_beside(out);
+    let out_name = crate::settings::setting_name(caller, "out");
+    let settings = match caller {
+        super::rows::Caller::Cli => "--until-ci or --format",
+        super::rows::Caller::Library => "`until_ci`, `max_runs` or the format",
+    };
+    // Read with a bound (the fingerprint's length, plus one byte): a marker that is
+    // `/dev/zero` or a huge file is only "other settings", never all memory. The fingerprint
+    // is the first two lines; the record follows (an older marker has no record and still
+    // resumes).
+    let Ok(found) = crate::scenario::read_bounded(&marker, fingerprint.len()) else {
+        return Err(format!(
+            "cannot resume `{}`: its settings fingerprint `{}` is missing, so nothing proves \
+             its rows come from this sweep; remove it or choose another {out_name}",
+            out.display(),
+            marker.display()
+        ));
+    };
+    if !matches!(found.strip_prefix(fingerprint.as_bytes()), Some(b"" | b"{")) {
+        return Err(format!(
+            "`{}` was started with other sweep settings (seed, runs, design, parameters, base \
+             scenario, {settings}; see `{}`); remove it or choose another {out_name}",
+            out.display(),
+            marker.display()
+        ));
+    }
+    if written_over(out) {
+        return Err(format!(
+            "`{}` does not hold the rows its record `{}` recorded complete: it was written \
+             over (by a sweep to standard output, or edited); remove both or choose another \
+             {out_name}",
+            out.display(),
+            marker.display()
+        ));
+    }
+    Ok(())
+}
+
 /// Whether the results at `results` hold every point their record (beside them) recorded
 /// complete, but other rows than it recorded: written over by another sweep (to standard
 /// output, `deter sweep ... > results`) or edited. `deter sweep --resume` refuses them (its

@@ -45,6 +45,9 @@ pub enum Sink {
     /// Python package streams rows this way). A closed receiver stops the sweep
     /// ([`SweepError::Closed`]); a bounded channel makes the sweep wait for its reader.
     Channel(std::sync::mpsc::SyncSender<String>),
+    /// A file and a channel: each batch of rows is appended to the file as [`Sink::File`]
+    /// does, then sent as [`Sink::Channel`] does (the Python package's `sweep(out=...)`).
+    Tee(File, std::sync::mpsc::SyncSender<String>),
 }
 
 /// Options of one sweep execution.
@@ -226,20 +229,6 @@ pub fn check_work(design: &Design, stride: u64) -> Result<(), String> {
     Ok(())
 }
 
-/// Open the results file `path` ([`open_results`]: a new file, or with `resume` the rows an
-/// interrupted sweep left) and run the sweep's remaining points into it ([`run_sweep`]).
-/// Returns every point's headline probabilities, in point order.
-pub fn run_to_file(
-    path: &Path,
-    resume: bool,
-    sweep: &Sweep,
-    design: &Design,
-    exec: &Exec<'_>,
-) -> Result<Outputs, SweepError> {
-    let (file, start, outputs) = open_results(path, resume, sweep, design, &exec.rows)?;
-    run_sweep(sweep, design, start, outputs, &mut Sink::File(file), exec)
-}
-
 /// Run points `start..design.n` and write their rows to `sink`, in order.
 pub fn run_sweep(
     sweep: &Sweep,
@@ -401,7 +390,7 @@ pub fn run_sweep(
     };
     rayon::broadcast(|_| work());
     let (sink, _) = sink.into_inner().expect("no panics under the lock");
-    if let Sink::File(f) = sink {
+    if let Sink::File(f) | Sink::Tee(f, _) = sink {
         f.sync_all()
             .map_err(|e| SweepError::Io(format!("cannot sync the results: {e}")))?;
     }
@@ -518,13 +507,11 @@ fn write_durably(
     last_sync: &mut std::time::Instant,
 ) -> std::io::Result<()> {
     match sink {
-        Sink::File(f) => {
-            f.write_all(bytes)?;
-            if last_sync.elapsed() >= SYNC_INTERVAL {
-                f.sync_data()?;
-                *last_sync = std::time::Instant::now();
-            }
-            Ok(())
+        Sink::File(f) => write_file(f, bytes, last_sync),
+        Sink::Tee(f, tx) => {
+            write_file(f, bytes, last_sync)?;
+            tx.send(String::from_utf8_lossy(bytes).into_owned())
+                .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
         }
         Sink::Stdout => {
             let mut out = std::io::stdout().lock();
@@ -535,6 +522,20 @@ fn write_durably(
             .send(String::from_utf8_lossy(bytes).into_owned())
             .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe)),
     }
+}
+
+/// [`Sink::File`]'s write: appended, synced at least every [`SYNC_INTERVAL`].
+fn write_file(
+    f: &mut File,
+    bytes: &[u8],
+    last_sync: &mut std::time::Instant,
+) -> std::io::Result<()> {
+    f.write_all(bytes)?;
+    if last_sync.elapsed() >= SYNC_INTERVAL {
+        f.sync_data()?;
+        *last_sync = std::time::Instant::now();
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -559,7 +560,8 @@ mod tests {
             cancel: None,
             progress: None,
         };
-        let out = run_to_file(&path, false, &sweep, &design, &exec).unwrap();
+        let (file, start, kept) = open_results(&path, false, &sweep, &design, &exec.rows).unwrap();
+        let out = run_sweep(&sweep, &design, start, kept, &mut Sink::File(file), &exec).unwrap();
         assert_eq!(out.len(), 3);
         let text = std::fs::read_to_string(&path).unwrap();
         let lines: Vec<&str> = text.split_inclusive('\n').collect();
