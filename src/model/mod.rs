@@ -2046,6 +2046,10 @@ impl<const C: bool> World<C> {
             p_value: m.protect_value * th.bound.max(th.tripwire) * stake,
             fa,
             fa_weight: m.fait_accompli,
+            // The cost of force a display may reveal (docs/MODEL.md 7.7): the challenger's
+            // own, so no level's removal touches it.
+            shock_prob: m.mobilisation_shock,
+            shock_cost: m.mobilisation_shock_cost * stake,
         }
     }
 
