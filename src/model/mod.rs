@@ -2369,6 +2369,53 @@ mod tests {
         }
     }
 
+    /// The cost of force a display may reveal (docs/MODEL.md 7.7): `model.mobilisation_shock`
+    /// is the game's probability `pi` as it is, `model.mobilisation_shock_cost` its added cost
+    /// per unit of stakes, in the game the challenger perceives and in the real one alike
+    /// (the challenger's own cost: no balance in it), and nothing else of the inputs moves.
+    #[test]
+    fn mobilisation_shock_enters_the_game_as_its_probability_and_cost_per_stake() {
+        use crate::scenario::ParamRef;
+        let with = |s: &crate::scenario::Scenario, path: &str, v: f64| {
+            let mut s = s.clone();
+            let r = ParamRef::resolve(path, &s).unwrap();
+            s.set(r, v).unwrap();
+            s
+        };
+        let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        let base = with(
+            &file,
+            &format!("rivalry.{}.stakes", file.rivalries[0].id),
+            1.7,
+        );
+        let inputs = |s: &crate::scenario::Scenario, p: [f64; 3]| {
+            let c = Compiled::new(s);
+            let w = c.new_world();
+            let th = w.theatre(&c, 0);
+            w.game_inputs(&c, 0, &th, p)
+        };
+        for p in [[0.9, 0.35, 0.2], [0.3, 0.1, 0.05]] {
+            let g0 = inputs(&base, p);
+            assert_eq!(g0.shock_prob, 0.0);
+            let on = with(&base, "model.mobilisation_shock", 0.3);
+            let g = inputs(&with(&on, "model.mobilisation_shock_cost", 2.5), p);
+            assert_eq!(g.shock_prob, 0.3);
+            assert!((g.shock_cost - 2.5 * 1.7).abs() < 1e-12, "{}", g.shock_cost);
+            assert_eq!(
+                GameInputs {
+                    shock_prob: 0.0,
+                    shock_cost: g0.shock_cost,
+                    ..g
+                },
+                g0
+            );
+            // With the shock on, the target resists more: force after its resistance is less
+            // sure (its cost of conceding is unchanged).
+            let (s0, s1) = (game::solve(&g0), game::solve(&g));
+            assert!(s1.resist > s0.resist, "{} vs {}", s1.resist, s0.resist);
+        }
+    }
+
     /// Regression: `get` returned the start-year budget, so a policy on `budget` started
     /// from a stale figure and a neutral change (scale 1) cut the share of a grown GDP.
     #[test]
