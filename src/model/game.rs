@@ -13,6 +13,11 @@
 //! 6. bargaining under private information (Fearon 1995) ends in war (MID 5) with probability
 //!    `w_k`, otherwise in limited force.
 //!
+//! With probability `pi` (`shock_prob`, 0 by default) the display reveals to A alone, after
+//! P's move, that force would cost it `shock_cost` more (mobilisation tests what force would
+//! take: Fearon 1997; Slantchev 2005); A chooses at node 5 knowing it, and every earlier
+//! value integrates over it in closed form (docs/MODEL.md 7.7, node 5').
+//!
 //! After a fait accompli (Altman 2017) there is no threat to concede to and no display: W
 //! sanctions with probability `s`; P commits or stays out; war follows with probability
 //! `w^F_k`, otherwise limited force. A threat warns the target and its protectors, a fait
@@ -570,7 +575,9 @@ pub const GAME_UNIFORMS: usize = 8;
 /// [`GAME_UNIFORMS`] uniforms. `u[0]` is partitioned: below `seen.challenge` a threat, then
 /// `seen.fait_accompli` a fait accompli, the rest the status quo. Without either
 /// (`!seen.acts(u[0])`) neither `real` nor `real_inputs` is read (the model solves the real
-/// game only after A acts).
+/// game only after A acts). With the revealed cost on (`seen.shock > 0`) `u[5]` is
+/// partitioned: below `pi fh` force with the cost, then `(1 - pi) f` force without it.
+/// `seen` and `real` must carry the same `shock` (a model parameter, the same in both games).
 pub fn play(
     seen: &Solution,
     real: &Solution,
