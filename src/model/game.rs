@@ -13,6 +13,11 @@
 //! 6. bargaining under private information (Fearon 1995) ends in war (MID 5) with probability
 //!    `w_k`, otherwise in limited force.
 //!
+//! With probability `pi` (`shock_prob`, 0 by default) the display reveals to A alone, after
+//! P's move, that force would cost it `shock_cost` more (mobilisation tests what force would
+//! take: Fearon 1997; Slantchev 2005); A chooses at node 5 knowing it, and every earlier
+//! value integrates over it in closed form (docs/MODEL.md 7.7, node 5').
+//!
 //! After a fait accompli (Altman 2017) there is no threat to concede to and no display: W
 //! sanctions with probability `s`; P commits or stays out; war follows with probability
 //! `w^F_k`, otherwise limited force. A threat warns the target and its protectors, a fait
@@ -101,6 +106,14 @@ pub struct GameInputs {
     /// `P(challenge) = logistic(beta_A (U_challenge - u_SQ))`, and the fait accompli's subtree
     /// is not solved (its fields of [`Solution`] stay 0).
     pub fa_weight: f64,
+    /// Probability `pi` that the display reveals to A a cost of using force it did not
+    /// expect (`model.mobilisation_shock`, in [0, 1]): mobilisation tests what force would
+    /// take (Fearon 1997; Slantchev 2005). Drawn after P's move and known to A alone; A's
+    /// choice at node 5 and every earlier value integrate over it. 0: no shock, node 5 as
+    /// before bit for bit.
+    pub shock_prob: f64,
+    /// A's added cost of using force when the shock occurs (military; stake units).
+    pub shock_cost: f64,
 }
 
 /// The inputs of a fait accompli that differ from a use of force after a threat: they depend
@@ -179,13 +192,20 @@ pub struct Solution {
     pub display: f64,
     /// P(P commits | s).
     pub commit: [f64; 2],
-    /// P(A uses force | s, k).
+    /// P(A uses force | s, k) when the display revealed no added cost (with
+    /// `shock_prob` 0, P(A uses force | s, k)).
     pub force: [[f64; 2]; 2],
+    /// P(A uses force | s, k) when the display revealed the added cost `shock_cost`
+    /// (0 when `shock_prob` is 0: not solved).
+    pub force_shocked: [[f64; 2]; 2],
+    /// The shock's probability `pi` (`GameInputs::shock_prob`), for [`play`].
+    pub shock: f64,
     /// A's expected payoff of challenging, by level (the status quo is `status_quo`).
     pub a_challenge: Levels,
     /// A's expected payoff of displaying force (before W moves), by level.
     pub a_display: Levels,
-    /// A's expected payoffs of using force and of backing down at node 5, by (s, k).
+    /// A's expected payoffs of using force and of backing down at node 5, by (s, k) (using
+    /// force: with no revealed cost; with it, `shock_cost` more military cost).
     pub a_force: [[Levels; 2]; 2],
     pub a_back_display: [Levels; 2],
     /// T's expected payoffs of resisting and conceding.
@@ -330,7 +350,10 @@ impl GameInputs {
 
 /// Solve the game by backward induction (agent logit QRE).
 pub fn solve(g: &GameInputs) -> Solution {
-    let mut sol = Solution::default();
+    let mut sol = Solution {
+        shock: g.shock_prob,
+        ..Solution::default()
+    };
     let s_prob = g.sanction_prob;
     let mut a_display = Levels::default();
     let mut t_display = 0.0;
@@ -359,10 +382,25 @@ pub fn solve(g: &GameInputs) -> Solution {
             sol.force[s][k] = f;
             sol.a_force[s][k] = force;
             a_node5[k] = Levels::mix(force, back, f);
+            // The shock revealed by the display (A's private chance node before node 5):
+            // with probability pi force costs A `shock_cost` more. A chooses by what it
+            // learned; T and P see only the total probability of force.
+            let f_all = if g.shock_prob > 0.0 {
+                let shocked = Levels {
+                    military: force.military + g.shock_cost,
+                    ..force
+                };
+                let fh = logit2(g.beta_a, shocked.total(), back.total());
+                sol.force_shocked[s][k] = fh;
+                a_node5[k] = Levels::mix(Levels::mix(shocked, back, fh), a_node5[k], g.shock_prob);
+                g.shock_prob * fh + (1.0 - g.shock_prob) * f
+            } else {
+                f
+            };
             let t_force = w * g.t_force_end(k, true) + (1.0 - w) * g.t_force_end(k, false);
-            t_node5[k] = f * t_force;
+            t_node5[k] = f_all * t_force;
             let p_force = w * g.p_force_end(k, true) + (1.0 - w) * g.p_force_end(k, false);
-            p_node5[k] = f * p_force + (1.0 - f) * g.p_back_end(k);
+            p_node5[k] = f_all * p_force + (1.0 - f_all) * g.p_back_end(k);
         }
         sol.a_back_display[s] = back;
         // Node 4: P commits or stays out.
@@ -481,6 +519,9 @@ pub struct Play {
     pub protector_moved: bool,
     pub committed: bool,
     pub forced: bool,
+    /// A used force after the display revealed the added cost `shock_cost` (a payoff term
+    /// only: nothing in the world depends on it).
+    pub shocked: bool,
     /// Sanctioned by the end of the game (at the display or at the use of force).
     pub sanctioned: bool,
     pub war: bool,
@@ -534,7 +575,9 @@ pub const GAME_UNIFORMS: usize = 8;
 /// [`GAME_UNIFORMS`] uniforms. `u[0]` is partitioned: below `seen.challenge` a threat, then
 /// `seen.fait_accompli` a fait accompli, the rest the status quo. Without either
 /// (`!seen.acts(u[0])`) neither `real` nor `real_inputs` is read (the model solves the real
-/// game only after A acts).
+/// game only after A acts). With the revealed cost on (`seen.shock > 0`) `u[5]` is
+/// partitioned: below `pi fh` force with the cost, then `(1 - pi) f` force without it.
+/// `seen` and `real` must carry the same `shock` (a model parameter, the same in both games).
 pub fn play(
     seen: &Solution,
     real: &Solution,
@@ -569,7 +612,16 @@ pub fn play(
     out.protector_moved = real_inputs.protector;
     out.committed = real_inputs.protector && u[4] < real.commit[s];
     let k = usize::from(out.committed);
-    out.forced = u[5] < seen.force[s][k];
+    if seen.shock > 0.0 {
+        // `u_5` partitioned: below pi fh force with the revealed cost, then (1 - pi) f force
+        // without it, the rest backing down (whether the shock occurred then changes no
+        // payoff).
+        let shocked = seen.shock * seen.force_shocked[s][k];
+        out.forced = u[5] < shocked + (1.0 - seen.shock) * seen.force[s][k];
+        out.shocked = u[5] < shocked;
+    } else {
+        out.forced = u[5] < seen.force[s][k];
+    }
     out.sanctioned = out.sanctioned_display || (out.forced && u[6] < real_inputs.sanction_prob);
     if out.forced {
         out.war = u[7] < real_inputs.war[k];
@@ -602,8 +654,9 @@ pub fn payoffs(g: &GameInputs, pl: &Play) -> (f64, f64, f64) {
         let s = usize::from(pl.sanctioned_display);
         return (g.a_back_display(s).total(), 0.0, g.p_back_end(k));
     }
+    let shock = if pl.shocked { g.shock_cost } else { 0.0 };
     (
-        g.a_force_end(k, pl.war, pl.sanctioned).total(),
+        g.a_force_end(k, pl.war, pl.sanctioned).total() - shock,
         g.t_force_end(k, pl.war),
         g.p_force_end(k, pl.war),
     )
@@ -658,6 +711,18 @@ mod tests {
                 p_abandon: 0.8,
             },
             fa_weight: 1.0,
+            shock_prob: 0.0,
+            shock_cost: 0.0,
+        }
+    }
+
+    /// [`example`] with the display revealing an added cost of force with probability 0.35:
+    /// a cost (0.6) that moves A's choice at node 5 without settling it.
+    fn shocked() -> GameInputs {
+        GameInputs {
+            shock_prob: 0.35,
+            shock_cost: 0.6,
+            ..example()
         }
     }
 
@@ -725,13 +790,14 @@ mod tests {
         Box::new(Tree::Leaf(x))
     }
 
-    /// The crisis game as a generic tree, from its terminal payoffs.
+    /// The crisis game as a generic tree, from its terminal payoffs. Node 5 follows a chance
+    /// node: with probability `shock_prob` A's force leaves carry `shock_cost` more.
     fn as_tree(g: &GameInputs) -> Tree {
-        let node5 = |s: usize, k: usize| {
+        let decide5 = |s: usize, k: usize, extra: f64| {
             let sanc = if s == 1 { 1.0 } else { g.sanction_prob };
             let end = |war: bool, sanctioned: bool| {
                 leaf([
-                    g.a_force_end(k, war, sanctioned).total(),
+                    g.a_force_end(k, war, sanctioned).total() - extra,
                     g.t_force_end(k, war),
                     g.p_force_end(k, war),
                 ])
@@ -746,6 +812,17 @@ mod tests {
                 leaf([g.a_back_display(s).total(), 0.0, g.p_back_end(k)]),
                 Box::new(force),
             )
+        };
+        let node5 = |s: usize, k: usize| {
+            if g.shock_prob > 0.0 {
+                Tree::Chance(
+                    g.shock_prob,
+                    Box::new(decide5(s, k, 0.0)),
+                    Box::new(decide5(s, k, g.shock_cost)),
+                )
+            } else {
+                decide5(s, k, 0.0)
+            }
         };
         let node4 = |s: usize| {
             if g.protector {
@@ -842,11 +919,13 @@ mod tests {
     /// tree without the fait accompli.
     #[test]
     fn solve_is_the_backward_pass_of_the_tree() {
-        for protector in [true, false] {
-            let g = GameInputs {
-                protector,
-                ..example()
-            };
+        for (protector, base) in [
+            (true, example()),
+            (false, example()),
+            (true, shocked()),
+            (false, shocked()),
+        ] {
+            let g = GameInputs { protector, ..base };
             let sol = solve(&g);
             let v = value(&as_tree(&g), [g.beta_a, g.beta_t, g.beta_p]);
             let (root_a, root_t) = root_values(&g, &sol);
@@ -956,6 +1035,13 @@ mod tests {
         ]
         .into_iter()
         .chain(sol.force.iter().flatten().copied())
+        .chain(
+            sol.force_shocked
+                .iter()
+                .flatten()
+                .copied()
+                .filter(|_| sol.shock > 0.0),
+        )
         .collect()
     }
 
@@ -984,6 +1070,7 @@ mod tests {
             sol
         };
         check(&strict(example()));
+        check(&strict(shocked()));
         // Far protector: locally A is overwhelming (0.9 against the target alone and against
         // the forces in theatre), the reinforcement after a threat makes it 0.2; P commits
         // (its abandon cost is high).
@@ -1021,18 +1108,103 @@ mod tests {
     /// flip at every other node.
     #[test]
     fn zero_rationality_gives_uniform_choices() {
+        for base in [example(), shocked()] {
+            let g = GameInputs {
+                beta_a: 0.0,
+                beta_t: 0.0,
+                beta_p: 0.0,
+                ..base
+            };
+            let sol = solve(&g);
+            assert_eq!(sol.challenge, 1.0 / 3.0);
+            assert_eq!(sol.fait_accompli, 1.0 / 3.0);
+            let choices = all_choices(&sol);
+            assert_eq!(choices.len(), if base.shock_prob > 0.0 { 15 } else { 11 });
+            for q in choices.into_iter().skip(2) {
+                assert_eq!(q, 0.5);
+            }
+        }
+    }
+
+    /// The cost of force revealed by the display (`shock_prob` pi, `shock_cost` x; docs/MODEL.md
+    /// 7.7) against its closed form, without a protector (node 4 skipped, `k = 0`): A uses
+    /// force with `f = logistic(beta_A (FA - BA))` if no cost was revealed, `fh =
+    /// logistic(beta_A (FA - x - BA))` if it was; T meets force with `pi fh + (1 - pi) f`;
+    /// A's value of node 5 is `pi [fh (FA - x) + (1 - fh) BA] + (1 - pi) [f FA + (1 - f) BA]`.
+    /// Limits: pi = 0 is the game without the shock bit for bit whatever x; x = 0 changes no
+    /// probability; pi = 1 with a prohibitive x leaves T nothing to fear from resisting, so
+    /// `P(T resists) = logistic(beta_T tk)`.
+    #[test]
+    fn a_revealed_cost_of_force_matches_its_closed_form() {
         let g = GameInputs {
-            beta_a: 0.0,
-            beta_t: 0.0,
-            beta_p: 0.0,
-            ..example()
+            protector: false,
+            ..shocked()
         };
         let sol = solve(&g);
-        assert_eq!(sol.challenge, 1.0 / 3.0);
-        assert_eq!(sol.fait_accompli, 1.0 / 3.0);
-        for q in all_choices(&sol).into_iter().skip(2) {
-            assert_eq!(q, 0.5);
+        let (pi, x) = (g.shock_prob, g.shock_cost);
+        let mut dt = 0.0;
+        let mut da = 0.0;
+        for s in 0..2 {
+            let sig = if s == 1 { 1.0 } else { g.sanction_prob };
+            let w = g.war[0];
+            let end = |war: bool| {
+                sig * g.a_force_end(0, war, true).total()
+                    + (1.0 - sig) * g.a_force_end(0, war, false).total()
+            };
+            let fa = w * end(true) + (1.0 - w) * end(false);
+            let ba = g.a_back_display(s).total();
+            let f = 1.0 / (1.0 + (-g.beta_a * (fa - ba)).exp());
+            let fh = 1.0 / (1.0 + (-g.beta_a * (fa - x - ba)).exp());
+            assert!((sol.force[s][0] - f).abs() < 1e-14);
+            assert!((sol.force_shocked[s][0] - fh).abs() < 1e-14);
+            let va5 = pi * (fh * (fa - x) + (1.0 - fh) * ba) + (1.0 - pi) * (f * fa + (1.0 - f) * ba);
+            let t_force = w * g.t_force_end(0, true) + (1.0 - w) * g.t_force_end(0, false);
+            let vt5 = (pi * fh + (1.0 - pi) * f) * t_force;
+            let ws = if s == 1 {
+                g.sanction_prob_display
+            } else {
+                1.0 - g.sanction_prob_display
+            };
+            da += ws * va5;
+            dt += ws * vt5;
         }
+        assert!((sol.a_display.total() - da).abs() < 1e-14, "{da}");
+        let d = 1.0 / (1.0 + (-g.beta_a * (da - g.a_back_threat().total())).exp());
+        assert!((sol.display - d).abs() < 1e-14);
+        let r = 1.0 / (1.0 + (-g.beta_t * (d * dt + g.t_concede)).exp());
+        assert!((sol.resist - r).abs() < 1e-14, "{} vs {r}", sol.resist);
+        // The shock makes the target likelier to resist (force is less likely after it).
+        let plain = solve(&GameInputs {
+            shock_prob: 0.0,
+            ..g
+        });
+        assert!(sol.resist > plain.resist && sol.display < plain.display);
+        // pi = 0: the game without the shock, bit for bit, whatever the cost.
+        for base in [example(), GameInputs { protector: false, ..example() }] {
+            let a = solve(&base);
+            let b = solve(&GameInputs {
+                shock_cost: 5.0,
+                ..base
+            });
+            assert_eq!(a, b);
+        }
+        // x = 0: no probability moves.
+        let zero = solve(&GameInputs {
+            shock_cost: 0.0,
+            ..shocked()
+        });
+        let none = solve(&example());
+        for (a, b) in all_choices(&none).into_iter().zip(all_choices(&zero)) {
+            assert!((a - b).abs() < 1e-14, "{a} vs {b}");
+        }
+        // pi = 1 with a prohibitive cost: A never uses force, T resists at logistic(beta_T tk).
+        let never = solve(&GameInputs {
+            shock_prob: 1.0,
+            shock_cost: 1e6,
+            ..g
+        });
+        let r = 1.0 / (1.0 + (-g.beta_t * g.t_concede).exp());
+        assert!((never.resist - r).abs() < 1e-12, "{} vs {r}", never.resist);
     }
 
     /// Strategic consistency: at every node, the expected payoff the mover uses for an action
@@ -1040,9 +1212,24 @@ mod tests {
     /// equilibrium (Monte Carlo, 200,000 plays per check; tolerance 4.5 standard errors).
     #[test]
     fn continuation_values_equal_realised_payoffs() {
-        let g = example();
+        consistent(&example(), 9);
+    }
+
+    /// Strategic consistency with the display revealing an added cost of force (docs/MODEL.md
+    /// 7.7): the same checks as [`continuation_values_equal_realised_payoffs`], the play
+    /// drawing the shock from `u_5`'s partition; A's value of using force is then the mix
+    /// of its value with and without the added cost, weighted by how often each leads to
+    /// force.
+    #[test]
+    fn continuation_values_equal_realised_payoffs_with_a_revealed_cost() {
+        consistent(&shocked(), 10);
+    }
+
+    /// The strategic-consistency checks of game `g` (seed `seed`).
+    fn consistent(g: &GameInputs, seed: u64) {
+        let g = *g;
         let sol = solve(&g);
-        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let n = 200_000;
         // Force the play to a node by overriding uniforms: u = 0 takes "yes", 1 - eps "no".
         let check = |name: &str,
@@ -1173,6 +1360,13 @@ mod tests {
             );
             for k in 0..2 {
                 let uk = if k == 1 { yes } else { no };
+                // A uses force: `u_5` uniform on [0, P(force)), so that with the shock the
+                // play falls in its partition as often as force follows each branch.
+                let forced = if sol.shock > 0.0 {
+                    sol.shock * sol.force_shocked[s][k] + (1.0 - sol.shock) * sol.force[s][k]
+                } else {
+                    0.0
+                };
                 check(
                     "A uses force",
                     &|u| {
@@ -1181,10 +1375,16 @@ mod tests {
                         u[2] = yes;
                         u[3] = us;
                         u[4] = uk;
-                        u[5] = yes
+                        u[5] *= forced
                     },
                     0,
-                    sol.a_force[s][k].total(),
+                    {
+                        // Force with the revealed cost (weight pi fh) or without it.
+                        let (fh, f) = (sol.force_shocked[s][k], sol.force[s][k]);
+                        let (wh, w) = (sol.shock * fh, (1.0 - sol.shock) * f);
+                        let fa = sol.a_force[s][k].total();
+                        (wh * (fa - g.shock_cost) + w * fa) / (wh + w)
+                    },
                     &mut rng,
                 );
             }

@@ -2062,6 +2062,10 @@ impl<const C: bool> World<C> {
             p_value: m.protect_value * th.bound.max(th.tripwire) * stake,
             fa,
             fa_weight: m.fait_accompli,
+            // The cost of force a display may reveal (docs/MODEL.md 7.7): the challenger's
+            // own, so no level's removal touches it.
+            shock_prob: m.mobilisation_shock,
+            shock_cost: m.mobilisation_shock_cost * stake,
         }
     }
 
@@ -2378,6 +2382,60 @@ mod tests {
                 // What follows the target's choice is untouched.
                 assert_eq!(sol.display, s0.display);
                 assert_eq!(sol.t_resist, s0.t_resist);
+            }
+        }
+    }
+
+    /// The cost of force a display may reveal (docs/MODEL.md 7.7): `model.mobilisation_shock`
+    /// is the game's probability `pi` as it is, `model.mobilisation_shock_cost` its added cost
+    /// per unit of stakes, in the game the challenger perceives and in the real one alike
+    /// (the challenger's own cost: no balance in it), and nothing else of the inputs moves.
+    #[test]
+    fn mobilisation_shock_enters_the_game_as_its_probability_and_cost_per_stake() {
+        use crate::scenario::ParamRef;
+        let with = |s: &crate::scenario::Scenario, path: &str, v: f64| {
+            let mut s = s.clone();
+            let r = ParamRef::resolve(path, &s).unwrap();
+            s.set(r, v).unwrap();
+            s
+        };
+        let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        let base = with(
+            &file,
+            &format!("rivalry.{}.stakes", file.rivalries[0].id),
+            1.7,
+        );
+        let inputs = |s: &crate::scenario::Scenario, p: [f64; 3]| {
+            let c = Compiled::new(s);
+            let w = c.new_world();
+            let th = w.theatre(&c, 0);
+            w.game_inputs(&c, 0, &th, p)
+        };
+        for p in [[0.9, 0.35, 0.2], [0.3, 0.1, 0.05]] {
+            let g0 = inputs(&base, p);
+            assert_eq!(g0.shock_prob, 0.0);
+            let on = with(&base, "model.mobilisation_shock", 0.3);
+            let g = inputs(&with(&on, "model.mobilisation_shock_cost", 2.5), p);
+            assert_eq!(g.shock_prob, 0.3);
+            assert!((g.shock_cost - 2.5 * 1.7).abs() < 1e-12, "{}", g.shock_cost);
+            assert_eq!(
+                GameInputs {
+                    shock_prob: 0.0,
+                    shock_cost: g0.shock_cost,
+                    ..g
+                },
+                g0
+            );
+            // Force after a display is less sure with the shock on. (Whether the target then
+            // resists more depends on its protector, which commits less when force is less
+            // sure: here it resists a little less; without a protector it resists more,
+            // `game::tests::a_revealed_cost_of_force_matches_its_closed_form`.)
+            let (s0, s1) = (game::solve(&g0), game::solve(&g));
+            for (s, k) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+                let f1 = g.shock_prob * s1.force_shocked[s][k]
+                    + (1.0 - g.shock_prob) * s1.force[s][k];
+                assert!(f1 < s0.force[s][k], "({s}, {k}): {f1} vs {}", s0.force[s][k]);
+                assert_eq!(s1.force[s][k], s0.force[s][k]);
             }
         }
     }
