@@ -34,9 +34,26 @@ fn outcomes(out: &mut String, o: &Outcomes, horizon_years: u32) {
         "share"
     );
     let rows: Vec<_> = o.entries().zip(&EVENTS).collect();
+    // An event that holds throughout the horizon (deterrence held: no use of force in any
+    // month) is not "at least once": it gets its own heading, after the others.
+    let (throughout, rows): (Vec<_>, Vec<_>) =
+        rows.into_iter().partition(|(_, e)| e.throughout.is_some());
     let (context, events): (Vec<_>, Vec<_>) =
         rows.into_iter().partition(|(_, e)| e.key == "crisis");
-    for ((_, p), e) in events.into_iter().chain(context) {
+    let n_once = events.len() + context.len();
+    for (i, ((_, p), e)) in events
+        .into_iter()
+        .chain(context)
+        .chain(throughout)
+        .enumerate()
+    {
+        if i == n_once {
+            let _ = writeln!(
+                out,
+                "  event, throughout the {horizon_years} year{}",
+                plural(horizon_years as u64)
+            );
+        }
         let _ = writeln!(
             out,
             "  {:<LABEL$} {}  [{}, {}]  {}",
@@ -120,8 +137,12 @@ pub fn readable_reason(reason: &str) -> String {
 
 /// Every distribution metric, in table order.
 fn metrics(out: &mut String, m: &Metrics) {
-    for ((_, d), def) in m.entries().zip(&METRICS) {
-        metric(out, def.label, d);
+    for (k, ((_, d), def)) in m.entries().zip(&METRICS).enumerate() {
+        if m.defined(k) {
+            metric(out, def.label, d);
+        } else {
+            let _ = writeln!(out, "  {:<LABEL$} (no rivalry: no value)", def.label);
+        }
     }
 }
 
