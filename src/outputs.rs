@@ -64,6 +64,10 @@ pub struct Event {
     /// something that happened at least once in it: "no use of force" for deterrence held
     /// (no use of force in any month of the window). `None` for every "at least once" event.
     pub throughout: Option<&'static str>,
+    /// Context, not an objective: the crisis opportunity says how often the challenger
+    /// could escalate, not whether deterrence worked. Tables show it last; robustness
+    /// rankings (`deter robust`, levers x futures sweeps) do not rank policies on it.
+    pub context: bool,
 }
 
 impl Event {
@@ -97,6 +101,7 @@ pub const EVENTS: [Event; 7] = [
         meaning: "a crisis opportunity arose (a dispute that could escalate; the challenger may still not act)",
         holds: |s| s & event::CRISIS != 0,
         throughout: None,
+        context: true,
     },
     Event {
         key: "threat",
@@ -104,6 +109,7 @@ pub const EVENTS: [Event; 7] = [
         meaning: "the challenger threatened force (MID level 2 or more; MID = militarised interstate dispute, Jones, Bremer and Singer 1996)",
         holds: |s| s & event::THREAT != 0,
         throughout: None,
+        context: false,
     },
     Event {
         key: "display",
@@ -111,6 +117,7 @@ pub const EVENTS: [Event; 7] = [
         meaning: "the challenger displayed force (MID level 3 or more)",
         holds: |s| s & event::DISPLAY != 0,
         throughout: None,
+        context: false,
     },
     Event {
         key: "use_of_force",
@@ -118,6 +125,7 @@ pub const EVENTS: [Event; 7] = [
         meaning: "force was used (MID level 4 or more)",
         holds: |s| s & event::USE_OF_FORCE != 0,
         throughout: None,
+        context: false,
     },
     Event {
         key: "war",
@@ -125,6 +133,7 @@ pub const EVENTS: [Event; 7] = [
         meaning: "the rivalry went to war (MID level 5)",
         holds: |s| s & event::WAR != 0,
         throughout: None,
+        context: false,
     },
     Event {
         key: "deterrence_held",
@@ -132,6 +141,7 @@ pub const EVENTS: [Event; 7] = [
         meaning: "deterrence held: force was never used, in any month of the horizon",
         holds: |s| s & event::USE_OF_FORCE == 0,
         throughout: Some("no use of force"),
+        context: false,
     },
     Event {
         key: "non_state_incident",
@@ -139,6 +149,7 @@ pub const EVENTS: [Event; 7] = [
         meaning: "a non-state violent incident happened (armed groups the state does not acknowledge; not a use of force by a state, not a MID level)",
         holds: |s| s & event::NON_STATE != 0,
         throughout: None,
+        context: false,
     },
 ];
 

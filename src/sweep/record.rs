@@ -172,6 +172,11 @@ pub struct Record {
     /// while running and in records written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results_sha256: Option<String>,
+    /// Levers x futures: the sweep file's `satisficing` thresholds (outcome -> probability),
+    /// so that `deter robust RESULTS` recomputes the sweep's own robustness table without
+    /// `--threshold`. Absent without thresholds and in records written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisficing: Option<std::collections::BTreeMap<String, f64>>,
 }
 
 impl Record {
@@ -206,6 +211,11 @@ impl Record {
             directory,
             resume_args,
             results_sha256: None,
+            satisficing: sweep
+                .crossing
+                .as_ref()
+                .filter(|c| !c.thresholds.is_empty())
+                .map(|c| c.thresholds.iter().cloned().collect()),
         }
     }
 
@@ -579,6 +589,7 @@ mod tests {
             directory: directory.into(),
             resume_args: vec!["--runs".into(), "200".into()],
             results_sha256: None,
+            satisficing: None,
         }
     }
 
