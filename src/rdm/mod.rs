@@ -736,7 +736,7 @@ pub fn check_thresholds(thresholds: &[(String, f64)]) -> Result<(), String> {
         }
         if is_context(o) {
             return Err(format!(
-                "`{o}` is context (how often the challenger could escalate), not an objective: robustness does not rank policies on it, so a threshold for it is never used"
+                "--threshold: `{o}` is context (how often the challenger could escalate), not an objective: robustness does not rank policies on it, so a threshold for it is never used"
             ));
         }
     }

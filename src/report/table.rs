@@ -478,7 +478,23 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
             "paired MC 95%",
             "unpaired MC 95%"
         );
-        for (o, e) in e.outcomes.iter().zip(&EVENTS) {
+        // An event that holds throughout the horizon (deterrence held) is not "at least
+        // once": it comes last, under its own heading.
+        let (throughout, once): (Vec<_>, Vec<_>) = e
+            .outcomes
+            .iter()
+            .zip(&EVENTS)
+            .partition(|(_, e)| e.throughout.is_some());
+        let n_once = once.len();
+        for (i, (o, e)) in once.into_iter().chain(throughout).enumerate() {
+            if i == n_once {
+                let _ = writeln!(
+                    out,
+                    "  share of runs, throughout the {} year{}",
+                    c.a.horizon_years,
+                    plural(u64::from(c.a.horizon_years))
+                );
+            }
             let label = e.label;
             let _ = writeln!(
                 out,
