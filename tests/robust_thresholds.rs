@@ -98,7 +98,7 @@ fn robust_without_threshold_recomputes_the_sweeps_own_satisficing_table() {
     assert!(
         cells
             .iter()
-            .all(|(o, _, t, _)| (o == "war") == !t.is_empty())
+            .all(|(o, _, t, _)| (o == "war") != t.is_empty())
     );
     assert!(
         String::from_utf8(o.stdout)

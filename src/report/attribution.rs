@@ -676,7 +676,7 @@ pub fn html_section(out: &mut String, a: &AttributionOut, horizon: u32, single: 
             out,
             "<h3>{}</h3><div class=\"scroll bleed\"><table class=\"wide attribution\"><thead>\
              <tr><th rowspan=\"2\">event</th><th rowspan=\"2\" class=\"n\">P as is</th><th rowspan=\"2\" class=\"n\">P, all three removed</th>{}</tr>\
-             <tr>{}</tr></thead><tbody>",
+             <tr><th class=\"n\">change</th><th class=\"n\">paired 95% lo</th><th class=\"n\">hi</th>{}</tr></thead><tbody>",
             html_entity_heading(&e.entity, single),
             HTML_PARTS
                 .iter()
@@ -686,11 +686,8 @@ pub fn html_section(out: &mut String, a: &AttributionOut, horizon: u32, single: 
                     format!("<th colspan=\"4\" class=\"n\">{l} level (pp)</th>")
                 })
                 .collect::<String>(),
-            format!(
-                "<th class=\"n\">change</th><th class=\"n\">paired 95% lo</th><th class=\"n\">hi</th>{}",
-                "<th class=\"n\">Shapley share</th><th class=\"n\">paired 95% lo</th><th class=\"n\">hi</th><th class=\"n\">removed alone</th>"
-                    .repeat(3)
-            )
+            "<th class=\"n\">Shapley share</th><th class=\"n\">paired 95% lo</th><th class=\"n\">hi</th><th class=\"n\">removed alone</th>"
+                .repeat(3)
         );
         for k in table_order() {
             let x = &e.events.0[k];

@@ -358,7 +358,7 @@ pub enum Beside {
     Legacy,
     /// A file that is not a record (its reason).
     Unreadable(String),
-    Record(Record),
+    Record(Box<Record>),
 }
 
 /// Read the record beside `results` (bounded: a `/dev/zero` there is unreadable, not all
@@ -388,7 +388,7 @@ pub fn read_beside(results: &Path) -> Beside {
     match lines.next() {
         None => Beside::Legacy,
         Some(json) => match serde_json::from_str::<Record>(json) {
-            Ok(r) => Beside::Record(r),
+            Ok(r) => Beside::Record(Box::new(r)),
             Err(e) => Beside::Unreadable(format!("its record line cannot be read: {e}")),
         },
     }
@@ -472,7 +472,7 @@ pub fn check(path: &Path, read: &RowsRead<'_>) -> Completeness {
         ))
     };
     let record = match read_beside(path) {
-        Beside::Record(r) => r,
+        Beside::Record(r) => *r,
         Beside::Missing => {
             return unknown(format!(
                 "there is no record `{}` beside the results (`deter sweep --out` and `deter \
