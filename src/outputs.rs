@@ -60,6 +60,14 @@ pub struct Event {
     /// function of the set only, so that a year's, a cumulative and the horizon's value are
     /// computed alike.
     pub holds: fn(EventSet) -> bool,
+    /// `Some(state)` for an event that is a state lasting the whole window rather than
+    /// something that happened at least once in it: "no use of force" for deterrence held
+    /// (no use of force in any month of the window). `None` for every "at least once" event.
+    pub throughout: Option<&'static str>,
+    /// Context, not an objective: the crisis opportunity says how often the challenger
+    /// could escalate, not whether deterrence worked. Tables show it last; robustness
+    /// rankings (`deter robust`, levers x futures sweeps) do not rank policies on it.
+    pub context: bool,
 }
 
 impl Event {
@@ -71,6 +79,18 @@ impl Event {
             .split_once(" (")
             .map_or(self.label, |(name, _)| name)
     }
+
+    /// The event's probability over a horizon of `years`, in words: "P(war within 10
+    /// years)" for an event that happens at least once, "P(no use of force over the 10
+    /// years)" for one that holds throughout ([`throughout`](Event::throughout)).
+    pub fn probability(&self, years: u32) -> String {
+        match (self.throughout, years) {
+            (Some(state), 1) => format!("P({state} over the year)"),
+            (Some(state), _) => format!("P({state} over the {years} years)"),
+            (None, 1) => format!("P({} within 1 year)", self.name()),
+            (None, _) => format!("P({} within {years} years)", self.name()),
+        }
+    }
 }
 
 /// Every reported event, in output order. The count is [`N_EVENTS`].
@@ -80,42 +100,56 @@ pub const EVENTS: [Event; 7] = [
         label: "crisis opportunity (context)",
         meaning: "a crisis opportunity arose (a dispute that could escalate; the challenger may still not act)",
         holds: |s| s & event::CRISIS != 0,
+        throughout: None,
+        context: true,
     },
     Event {
         key: "threat",
         label: "threat (MID level >= 2)",
         meaning: "the challenger threatened force (MID level 2 or more; MID = militarised interstate dispute, Jones, Bremer and Singer 1996)",
         holds: |s| s & event::THREAT != 0,
+        throughout: None,
+        context: false,
     },
     Event {
         key: "display",
         label: "display of force (MID >= 3)",
         meaning: "the challenger displayed force (MID level 3 or more)",
         holds: |s| s & event::DISPLAY != 0,
+        throughout: None,
+        context: false,
     },
     Event {
         key: "use_of_force",
         label: "use of force (MID >= 4)",
         meaning: "force was used (MID level 4 or more)",
         holds: |s| s & event::USE_OF_FORCE != 0,
+        throughout: None,
+        context: false,
     },
     Event {
         key: "war",
         label: "war (MID 5)",
         meaning: "the rivalry went to war (MID level 5)",
         holds: |s| s & event::WAR != 0,
+        throughout: None,
+        context: false,
     },
     Event {
         key: "deterrence_held",
         label: "deterrence held (no force)",
-        meaning: "deterrence held: force was never used",
+        meaning: "deterrence held: force was never used, in any month of the horizon",
         holds: |s| s & event::USE_OF_FORCE == 0,
+        throughout: Some("no use of force"),
+        context: false,
     },
     Event {
         key: "non_state_incident",
         label: "non-state violence (not MID)",
         meaning: "a non-state violent incident happened (armed groups the state does not acknowledge; not a use of force by a state, not a MID level)",
         holds: |s| s & event::NON_STATE != 0,
+        throughout: None,
+        context: false,
     },
 ];
 

@@ -311,14 +311,15 @@ fn no_attribution_has_none_and_costs_one_simulation_per_run() {
     assert!(text.contains("Which level deters"));
     assert!(text.contains("On by default"), "{text}");
     assert!(text.contains("--no-attribution"));
-    assert!(text.contains(
-        "removing the defenders' military level raises P(use of force within 3 years) by"
-    ));
+    assert!(text.contains("removing all three raises P(use of force within 3 years) by"));
+    assert!(text.contains("split into Shapley shares:"), "{text}");
+    assert!(text.contains("      military  share +"), "{text}");
+    assert!(text.contains("; removing it alone: "), "{text}");
     let off = deter(&[&args[..], &["--no-attribution"]].concat());
     assert_eq!(simulated(&off), 300);
     let text = String::from_utf8_lossy(&off.stdout);
     assert!(text.contains("not computed (--no-attribution)"));
-    assert!(!text.contains("removing the defenders'"));
+    assert!(!text.contains("Shapley shares:"));
     let off = deter(&[&args[..], &["--no-attribution", "--format", "json"]].concat());
     assert!(json(&off).get("attribution").is_none());
     let off = deter(&[&args[..], &["--no-attribution", "--format", "csv"]].concat());
@@ -406,9 +407,12 @@ fn compare_reports_how_b_shifts_the_attribution() {
     )
     .into_owned();
     assert!(table.contains("How B shifts which level deters"));
-    assert!(table.contains(
-        "removing the defenders' military level changes P(use of force within 4 years) by"
-    ));
+    assert!(
+        table.contains(
+            "removing all three defender levels changes P(use of force within 4 years) by"
+        )
+    );
+    assert!(table.contains("the defenders' military level's Shapley share of that change:"));
     assert!(table.contains("B - A = "));
 }
 
@@ -473,9 +477,15 @@ fn the_html_reports_show_the_attribution() {
         let label = e.label.replace('&', "&amp;").replace('>', "&gt;");
         assert!(section.contains(&label), "{label}");
     }
-    // One rivalry: the region only; per event p as is, p removed, 4 x (change, lo, hi) at most.
+    // One rivalry: the region only; per event p as is, p removed, 4 x (change, lo, hi) at
+    // most, and each level's change when removed alone (always a number).
     let n = attribution_cells_match(&html, &json(&out), "/attribution/");
     assert!(n >= EVENTS.len() * 6, "{n} cells");
+    assert_eq!(
+        section.matches("/removing_alone/").count(),
+        EVENTS.len() * 3,
+        "the single-removal cells"
+    );
     let cmp_page = dir.path().join("cmp.html");
     let out = deter(&[
         "compare",

@@ -1368,7 +1368,7 @@ mod browser {
             )
         };
         for (html, id, columns) in [
-            (&run_html, "attribution", 15),
+            (&run_html, "attribution", 18),
             (&cmp_html, "attribution-shift", 7),
         ] {
             let page = std::fs::read_to_string(html).unwrap();

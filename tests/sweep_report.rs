@@ -78,13 +78,13 @@ fn grid_report_has_the_design_a_heatmap_and_a_scatter_per_outcome_and_parameter(
     assert!(html.contains(
         "<td>country.XKX.military.budget</td><td>lever</td><td>values 0.162, 0.22, 0.33, 0.55</td>"
     ));
-    assert!(html.contains("<td>alliance.NATO.reliability</td><td>uncertainty</td>"));
+    assert!(html.contains("<td>deployment.KFOR.reliability</td><td>uncertainty</td>"));
     let ids = figure_ids(&html);
     let mut expected = Vec::new();
     for o in OUTCOMES {
         expected.push(format!("outcome-{o}-grid"));
         expected.push(format!("outcome-{o}-vs-country_XKX_military_budget"));
-        expected.push(format!("outcome-{o}-vs-alliance_NATO_reliability"));
+        expected.push(format!("outcome-{o}-vs-deployment_KFOR_reliability"));
     }
     assert_eq!(ids, expected);
     // Intervals say what they measure; a grid cell shows its percentage.

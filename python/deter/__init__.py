@@ -53,7 +53,8 @@ __all__ = [
 ENGINE_VERSION: str = _native.ENGINE_VERSION
 
 #: The headline outcomes, in report order. Each is the share of runs in which the event
-#: happened at least once over the horizon (``deterrence_held``: no use of force in the run;
+#: happened at least once over the horizon (except ``deterrence_held``: no use of force in
+#: any month of the horizon, a state that holds throughout;
 #: ``non_state_incident``: an incident by non-state actors, not a MID level).
 OUTCOMES = (
     "crisis",
@@ -351,10 +352,15 @@ class Result:
         Which level deters (computed unless ``attribution=False``): one row per (scope,
         outcome, level). ``level`` is ``"military"``, ``"political"``, ``"economic"`` (that
         level's Shapley share) or ``"all"`` (removing all three; the three shares add up to
-        it). ``change`` is how much removing the defenders' level raises (+) or lowers (-)
-        the probability of the outcome over the horizon, as a probability difference (0.01
-        = 1 percentage point), under the defender-side removal counterfactual of
-        docs/MODEL.md 7.13; ``paired95_lo`` / ``paired95_hi`` its paired 95% interval (NaN
+        it). For ``"all"``, ``change`` is how much removing all three defender levels
+        together raises (+) or lowers (-) the probability of the outcome over the horizon,
+        as a probability difference (0.01 = 1 percentage point), under the defender-side
+        removal counterfactual of docs/MODEL.md 7.13; for a level, it is that level's
+        Shapley share of the ``"all"`` change (its removal's effect averaged over the six
+        orders of removing the three levels), not the effect of removing that level alone
+        (a share can exceed the total, or have the other sign: that is
+        ``to_dict()["attribution"]["entities"][i]["events"][outcome]["removing_alone"]``,
+        from the variants' counts); ``paired95_lo`` / ``paired95_hi`` its paired 95% interval (NaN
         where the sample cannot support one); ``p_as_is`` and ``p_all_removed`` the
         outcome's probability with every level and with none; ``runs``. Shape:
         ((1 + rivalries) x len(OUTCOMES) x 4, 9); empty with ``attribution=False``.
@@ -432,7 +438,9 @@ class Comparison:
         Each side on its own (each equals a plain :func:`run` of that side).
     attribution_shift : pandas.DataFrame
         How B shifts which level deters: one row per (scope, outcome, level) with ``a`` and
-        ``b`` (the ``change`` of :attr:`Result.attribution` under each side), ``shift`` =
+        ``b`` (the ``change`` of :attr:`Result.attribution` under each side: for ``"all"``
+        the total change when all three levels are removed, for a level its Shapley share
+        of that total), ``shift`` =
         b - a and its paired 95% interval ``paired95_lo`` / ``paired95_hi``. Empty with
         ``attribution=False``.
     """

@@ -332,6 +332,56 @@ pub fn robustness_path(out: &Path) -> PathBuf {
     out.with_file_name(format!("{stem}.robustness.csv"))
 }
 
+/// The satisficing thresholds of `deter robust`: those given with `--threshold`, else the
+/// sweep file's own (`satisficing`), which the record beside complete results keeps; with a
+/// line saying where they came from, or why there are none.
+fn recorded_thresholds(
+    given: Vec<(String, f64)>,
+    results: &Path,
+    completeness: &rdm::Completeness,
+) -> (Vec<(String, f64)>, String) {
+    use crate::sweep::record::{Beside, path_beside, read_beside};
+    if !given.is_empty() {
+        return (
+            given,
+            "Satisficing thresholds: from --threshold (they replace the sweep file's `satisficing`)."
+                .into(),
+        );
+    }
+    let record = path_beside(results);
+    let recorded = match (completeness, read_beside(results)) {
+        (rdm::Completeness::Complete, Beside::Record(r)) => Some(r.satisficing),
+        _ => None,
+    };
+    match recorded {
+        Some(Some(t)) if !t.is_empty() => {
+            let list: Vec<String> = t.iter().map(|(o, v)| format!("{o} = {v}")).collect();
+            (
+                t.into_iter().collect(),
+                format!(
+                    "Satisficing thresholds: the sweep file's ({}), kept in its record `{}`; --threshold OUTCOME=VALUE replaces them.",
+                    list.join(", "),
+                    record.display()
+                ),
+            )
+        }
+        Some(_) => (
+            Vec::new(),
+            format!(
+                "No satisficing share: the sweep's record `{}` carries no thresholds (the sweep file gave no `satisficing`, or an older deter wrote the record); --threshold OUTCOME=VALUE adds one.",
+                record.display()
+            ),
+        ),
+        None => (
+            Vec::new(),
+            format!(
+                "No satisficing share: without --threshold, the sweep file's `satisficing` thresholds are read from the record beside complete results (`{}`), and there is none for these results; --threshold OUTCOME=VALUE gives them.",
+                record.display()
+            ),
+        ),
+    }
+}
+
 pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
     let thresholds = parse_thresholds(&args.threshold)?;
     let out = args
@@ -346,6 +396,8 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
     if let rdm::Completeness::Incomplete(m) = &completeness {
         return Err(CliError::Usage(m.clone()));
     }
+    let (thresholds, threshold_note) =
+        recorded_thresholds(thresholds, &args.results, &completeness);
     let report = rdm::robustness(
         &results,
         &thresholds,
@@ -373,10 +425,8 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         ]))
     })?;
     if !args.quiet {
-        emit(
-            None,
-            crate::scenario::printable_lines(&report.table).as_bytes(),
-        )?;
+        let table = report.table.clone() + &threshold_note + "\n";
+        emit(None, crate::scenario::printable_lines(&table).as_bytes())?;
     }
     if let (Some(path), Some(html)) = (&args.report, &report.html) {
         emit(Some(path), html.as_bytes())?;

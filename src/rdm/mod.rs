@@ -700,6 +700,29 @@ pub fn status_quo_by_name(policies: &[String]) -> Option<usize> {
         .position(|p| STATUS_QUO_IDS.contains(&p.as_str()))
 }
 
+/// Whether outcome `o` is context, not an objective ([`crate::outputs::Event::context`]: the
+/// crisis opportunity): robustness does not rank policies on it.
+pub fn is_context(o: &str) -> bool {
+    crate::outputs::EVENTS
+        .iter()
+        .any(|e| e.key == o && e.context)
+}
+
+/// The line saying which outcomes of `tables` are context and not ranked (None if none is).
+fn context_note(tables: &[(&str, Vec<Vec<f64>>)]) -> Option<String> {
+    let context: Vec<String> = tables
+        .iter()
+        .filter(|(o, _)| is_context(o))
+        .map(|(o, _)| format!("`{o}`"))
+        .collect();
+    (!context.is_empty()).then(|| {
+        format!(
+            "Not ranked: {} (context: how often the challenger could escalate, not an objective a policy should minimise)",
+            context.join(", ")
+        )
+    })
+}
+
 /// Every threshold names a headline outcome (else a message with a did-you-mean).
 pub fn check_thresholds(thresholds: &[(String, f64)]) -> Result<(), String> {
     for (o, _) in thresholds {
@@ -709,6 +732,11 @@ pub fn check_thresholds(thresholds: &[(String, f64)]) -> Result<(), String> {
             return Err(format!(
                 "`{o}` is not a headline outcome ({}){hint}",
                 OUTCOMES.join(", ")
+            ));
+        }
+        if is_context(o) {
+            return Err(format!(
+                "--threshold: `{o}` is context (how often the challenger could escalate), not an objective: robustness does not rank policies on it, so a threshold for it is never used"
             ));
         }
     }
@@ -785,7 +813,10 @@ pub fn robustness_table(
     if let Some(note) = status_quo_note {
         let _ = writeln!(table, "{note}");
     }
-    for (o, m) in tables {
+    if let Some(line) = context_note(tables) {
+        let _ = writeln!(table, "{line}");
+    }
+    for (o, m) in tables.iter().filter(|(o, _)| !is_context(o)) {
         let o = *o;
         let dir = Direction::of_outcome(o);
         let threshold = thresholds.iter().rev().find(|(n, _)| n == o).map(|t| t.1);
@@ -898,7 +929,10 @@ pub fn robustness_html(
         )),
         status_quo_note.map_or(String::new(), |n| format!(" {}", esc(n)))
     );
-    for (o, m) in tables {
+    if let Some(line) = context_note(tables) {
+        let _ = writeln!(body, "<p>{}</p>", esc(&line));
+    }
+    for (o, m) in tables.iter().filter(|(o, _)| !is_context(o)) {
         let dir = Direction::of_outcome(o);
         let threshold = thresholds.iter().rev().find(|(n, _)| n == o).map(|t| t.1);
         let rb = robust::robustness(m, dir, threshold);

@@ -84,8 +84,28 @@ pub struct EventAttributionOut {
     pub military: ChangeOut,
     pub political: ChangeOut,
     pub economic: ChangeOut,
+    /// The change when one level alone is removed (the other two kept): `variants.<level>.p
+    /// - p_as_is`, per level. Not a share: the three need not add up to `removing_all`.
+    pub removing_alone: AloneOut,
     /// Every variant's count, keyed by the levels removed.
     pub variants: Variants,
+}
+
+/// The change in P(event) when one level alone is removed, per level: a probability
+/// difference (0.01 = 1 percentage point), `(variants.<level>.count - variants.none.count) /
+/// runs`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AloneOut {
+    pub military: f64,
+    pub political: f64,
+    pub economic: f64,
+}
+
+impl AloneOut {
+    /// The three changes, in [`LEVELS`] order.
+    pub fn levels(&self) -> [f64; 3] {
+        [self.military, self.political, self.economic]
+    }
 }
 
 impl EventAttributionOut {
@@ -100,6 +120,8 @@ impl EventAttributionOut {
             }
         }));
         let level = |k: usize| ChangeOut::of(t.shapley6[k], t.shapley6_sq[k], runs);
+        // Removing level k alone keeps the other two: present set 7 minus bit k.
+        let alone = |k: usize| finite((t.present[7 & !(1 << k)] as f64 - t.present[7] as f64) / n);
         Self {
             p_as_is: finite(t.present[7] as f64 / n),
             p_all_removed: finite(t.present[0] as f64 / n),
@@ -107,6 +129,11 @@ impl EventAttributionOut {
             military: level(0),
             political: level(1),
             economic: level(2),
+            removing_alone: AloneOut {
+                military: alone(0),
+                political: alone(1),
+                economic: alone(2),
+            },
             variants,
         }
     }
@@ -310,14 +337,19 @@ fn capitalised(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// "raises P(use of force) by 15.6 percentage points (paired 95% interval 13.8 to 17.4)".
-fn effect(event: &str, c: &ChangeOut, horizon: u32) -> String {
-    if c.sum6 == 0
+/// Whether every run gave the same value: `c` is exactly 0 with no variation.
+fn unchanged(c: &ChangeOut) -> bool {
+    c.sum6 == 0
         && c.undefined
             .as_deref()
             .is_some_and(|u| u.contains("no variation"))
-    {
-        return format!("leaves P({event} within {horizon} years) unchanged in every run");
+}
+
+/// "raises P(use of force within 10 years) by 15.6 percentage points (paired 95% interval
+/// 13.8 to 17.4)"; `p` is the event's probability in words ([`crate::outputs::Event::probability`]).
+fn effect(p: &str, c: &ChangeOut) -> String {
+    if unchanged(c) {
+        return format!("leaves {p} unchanged in every run");
     }
     let (verb, sign) = if c.change < 0.0 {
         ("lowers", -1.0)
@@ -335,9 +367,30 @@ fn effect(event: &str, c: &ChangeOut, horizon: u32) -> String {
         ),
     };
     format!(
-        "{verb} P({event} within {horizon} years) by {:.1} percentage points ({interval})",
+        "{verb} {p} by {:.1} percentage points ({interval})",
         100.0 * sign * c.change
     )
+}
+
+/// A level's Shapley share, signed, in percentage points: "-40.7 (paired 95% interval
+/// -41.3 to -40.2)".
+fn share(c: &ChangeOut) -> String {
+    if unchanged(c) {
+        return format!("{} (unchanged in every run)", pp(c.change));
+    }
+    match (c.paired95_lo, c.paired95_hi) {
+        (Some(lo), Some(hi)) => format!(
+            "{} (paired 95% interval {} to {})",
+            pp(c.change),
+            pp(lo),
+            pp(hi)
+        ),
+        _ => format!(
+            "{} (paired 95% interval {})",
+            pp(c.change),
+            super::table::readable_reason(c.undefined.as_deref().unwrap_or("undefined"))
+        ),
+    }
 }
 
 /// An entity's heading, in the table and the HTML alike: with one rivalry only the region is
@@ -381,7 +434,7 @@ pub fn table_section(out: &mut String, a: &AttributionOut, horizon: u32, single:
     );
     let _ = writeln!(
         out,
-        "  Changes in percentage points of the probability over the {horizon}-year horizon; a level's change is its Shapley share (its removal's effect averaged over the orders of removal) and the three add up to the change when all three are removed; paired 95% intervals over {} runs (common random numbers).",
+        "  Changes in percentage points of the probability over the {horizon}-year horizon, with paired 95% intervals over {} runs (common random numbers). For each event: the total change when all three levels are removed together, then that total split into the three levels' Shapley shares (a level's share is its removal's effect averaged over the six orders of removing the three levels; the shares add up to the total, and a share is not the effect of removing that level on its own), and beside each share the change when that level alone is removed.",
         super::table::thousands(a.runs)
     );
     let shown = shown_entities(a.entities.len(), single);
@@ -390,20 +443,26 @@ pub fn table_section(out: &mut String, a: &AttributionOut, horizon: u32, single:
         let _ = writeln!(out, "  {}", entity_heading(&e.entity, single));
         for k in table_order() {
             let x = &e.events.0[k];
-            let ev = EVENTS[k].name();
+            let p = EVENTS[k].probability(horizon);
             let _ = writeln!(
                 out,
-                "    {}: {:.1}% as is, {:.1}% with all three defender levels removed: removing all three {}, of which",
+                "    {}: {:.1}% as is, {:.1}% with all three defender levels removed: removing all three {}; split into Shapley shares:",
                 EVENTS[k].label,
                 100.0 * x.p_as_is,
                 100.0 * x.p_all_removed,
-                effect(ev, &x.removing_all, horizon)
+                effect(&p, &x.removing_all)
             );
-            for (name, c) in LEVELS.iter().zip(x.levels()) {
+            for (j, (name, c)) in LEVELS.iter().zip(x.levels()).enumerate() {
+                let alone = &x.variants.0[1 << j];
+                let diff = x.removing_alone.levels()[j];
                 let _ = writeln!(
                     out,
-                    "      removing the defenders' {name} level {}",
-                    effect(ev, c, horizon)
+                    "      {:<9} share {}; removing it alone: {:.1}% -> {:.1}%, {} percentage points",
+                    name,
+                    share(c),
+                    100.0 * x.p_as_is,
+                    100.0 * alone.p,
+                    pp(diff)
                 );
             }
         }
@@ -426,7 +485,7 @@ pub fn shift_table_section(
     let _ = writeln!(out, "  {}.", capitalised(SWITCH_OFF));
     let _ = writeln!(
         out,
-        "  Each line: how much removing the defenders' level raises P(event within {horizon} years) under A and under B, in percentage points, and B - A with its paired 95% interval ({} paired runs, common random numbers).",
+        "  Each line, in percentage points of the probability over the {horizon}-year horizon: the total change when all three defender levels are removed together, then each level's Shapley share of that total (its removal's effect averaged over the six orders of removing the three levels; not the effect of removing that level on its own), under A and under B, and B - A with its paired 95% interval ({} paired runs, common random numbers).",
         super::table::thousands(s.runs)
     );
     let shown = shown_entities(s.entities.len(), single);
@@ -435,15 +494,15 @@ pub fn shift_table_section(
         let _ = writeln!(out, "  {}", entity_heading(&e.entity, single));
         for k in table_order() {
             let x = &e.events.0[k];
-            let ev = EVENTS[k].name();
+            let p = EVENTS[k].probability(horizon);
             let _ = writeln!(out, "    {}", EVENTS[k].label);
             let names = ["all three", LEVELS[0], LEVELS[1], LEVELS[2]];
             let rows = [&x.removing_all, &x.military, &x.political, &x.economic];
             for (name, l) in names.iter().zip(rows) {
                 let what = if *name == "all three" {
-                    "removing all three defender levels".to_string()
+                    format!("removing all three defender levels changes {p} by")
                 } else {
-                    format!("removing the defenders' {name} level")
+                    format!("the defenders' {name} level's Shapley share of that change:")
                 };
                 let interval = match (l.paired95_lo, l.paired95_hi) {
                     (Some(lo), Some(hi)) => {
@@ -456,7 +515,7 @@ pub fn shift_table_section(
                 };
                 let _ = writeln!(
                     out,
-                    "      {what} changes P({ev} within {horizon} years) by {} percentage points under A, {} under B: B - A = {} percentage points ({interval})",
+                    "      {what} {} percentage points under A, {} under B: B - A = {} percentage points ({interval})",
                     pp(l.a),
                     pp(l.b),
                     pp(l.shift)
@@ -606,9 +665,7 @@ pub fn html_section(out: &mut String, a: &AttributionOut, horizon: u32, single: 
     let _ = writeln!(
         out,
         "<section id=\"attribution\"><h2>Which level deters</h2>\
-         <p>How much the probability of each event over the {horizon}-year horizon rises (+) or falls (-), in percentage points, when the defenders lose a level. \
-         Counterfactual: {}. A level's change is its Shapley share: its removal's effect averaged over the six orders of removing the three levels; the three add up exactly to the change when all three are removed. \
-         Intervals: {}. It is computed by default ({}); it does not say what any real policy would achieve, only what the model attributes to each level.</p>",
+         <p>How much the probability of each event over the {horizon}-year horizon rises (+) or falls (-), in percentage points, when the defenders lose their levels.          Counterfactual: {}.          First the total change when all three levels are removed together; then that total split into the three levels' Shapley shares (a level's share is its removal's effect averaged over the six orders of removing the three levels; the three shares add up exactly to the total, and a share is not the effect of removing that level on its own); beside each share, the change when that level alone is removed (the other two kept).          Intervals (of the total and the shares): {}. It is computed by default ({}); it does not say what any real policy would achieve, only what the model attributes to each level.</p>",
         esc(COUNTERFACTUAL),
         esc(attr::METHOD),
         esc(SWITCH_OFF)
@@ -619,26 +676,18 @@ pub fn html_section(out: &mut String, a: &AttributionOut, horizon: u32, single: 
             out,
             "<h3>{}</h3><div class=\"scroll bleed\"><table class=\"wide attribution\"><thead>\
              <tr><th rowspan=\"2\">event</th><th rowspan=\"2\" class=\"n\">P as is</th><th rowspan=\"2\" class=\"n\">P, all three removed</th>{}</tr>\
-             <tr>{}</tr></thead><tbody>",
+             <tr><th class=\"n\">change</th><th class=\"n\">paired 95% lo</th><th class=\"n\">hi</th>{}</tr></thead><tbody>",
             html_entity_heading(&e.entity, single),
             HTML_PARTS
                 .iter()
-                .map(|(_, l)| format!(
-                    "<th colspan=\"3\" class=\"n\">removing {}{} (pp)</th>",
-                    if *l == "all three" {
-                        ""
-                    } else {
-                        "the defenders' "
-                    },
-                    if *l == "all three" {
-                        "all three".to_string()
-                    } else {
-                        format!("{l} level")
-                    }
-                ))
+                .map(|(_, l)| if *l == "all three" {
+                    "<th colspan=\"3\" class=\"n\">removing all three: total (pp)</th>".to_string()
+                } else {
+                    format!("<th colspan=\"4\" class=\"n\">{l} level (pp)</th>")
+                })
                 .collect::<String>(),
-            "<th class=\"n\">change</th><th class=\"n\">paired 95% lo</th><th class=\"n\">hi</th>"
-                .repeat(4)
+            "<th class=\"n\">Shapley share</th><th class=\"n\">paired 95% lo</th><th class=\"n\">hi</th><th class=\"n\">removed alone</th>"
+                .repeat(3)
         );
         for k in table_order() {
             let x = &e.events.0[k];
@@ -655,7 +704,7 @@ pub fn html_section(out: &mut String, a: &AttributionOut, horizon: u32, single: 
                 format!("{:.1}%", 100.0 * x.p_all_removed),
             );
             let parts = [&x.removing_all, &x.military, &x.political, &x.economic];
-            for ((key, _), c) in HTML_PARTS.iter().zip(parts) {
+            for (j, ((key, _), c)) in HTML_PARTS.iter().zip(parts).enumerate() {
                 row += &html_change_cells(
                     &format!("{base}/{key}"),
                     c.change,
@@ -663,6 +712,14 @@ pub fn html_section(out: &mut String, a: &AttributionOut, horizon: u32, single: 
                     c.paired95_hi,
                     &c.undefined,
                 );
+                if j > 0 {
+                    let v = x.removing_alone.levels()[j - 1];
+                    row += &cell(
+                        &format!("{base}/removing_alone/{key}"),
+                        v,
+                        format!("{:+.1}", 100.0 * v),
+                    );
+                }
             }
             let _ = writeln!(out, "{row}</tr>");
         }
@@ -685,7 +742,7 @@ pub fn html_shift_section(
     let _ = writeln!(
         out,
         "<section id=\"attribution-shift\"><h2>How B shifts which level deters</h2>\
-         <p>For each event and level: how much removing the defenders' level raises (+) or lowers (-) the probability of the event over the {horizon}-year horizon under A and under B, in percentage points, and B - A. \
+         <p>For each event: the total change in its probability over the {horizon}-year horizon when all three defender levels are removed together, then each level's Shapley share of that total (its removal's effect averaged over the six orders of removing the three levels; not the effect of removing that level on its own), under A and under B, in percentage points (+: removing raises the probability), and B - A. \
          Counterfactual: {}. Intervals: paired 95% intervals of B - A, run i of A and of B sharing their random numbers ({}).</p>",
         esc(COUNTERFACTUAL),
         esc(SWITCH_OFF)
@@ -694,7 +751,7 @@ pub fn html_shift_section(
     for (ei, e) in s.entities[..shown].iter().enumerate() {
         let _ = writeln!(
             out,
-            "<h3>{}</h3><div class=\"scroll\"><table class=\"attribution\"><thead><tr><th>event</th><th>removing</th>\
+            "<h3>{}</h3><div class=\"scroll\"><table class=\"attribution\"><thead><tr><th>event</th><th>part</th>\
              <th class=\"n\">A (pp)</th><th class=\"n\">B (pp)</th><th class=\"n\">B - A (pp)</th><th class=\"n\">paired 95% lo</th><th class=\"n\">hi</th></tr></thead><tbody>",
             html_entity_heading(&e.entity, single)
         );
@@ -709,9 +766,9 @@ pub fn html_shift_section(
                     "<tr><td>{}</td><td>{}</td>",
                     esc(EVENTS[k].label),
                     if *label == "all three" {
-                        "all three levels".to_string()
+                        "all three levels: total".to_string()
                     } else {
-                        format!("the defenders' {label} level")
+                        format!("{label} level: Shapley share")
                     }
                 );
                 row += &cell(&format!("{k2}/a"), l.a, p(l.a));

@@ -75,8 +75,11 @@ impl Rows<'_> {
         mech: &super::MechanismsOut,
     ) {
         self.outcomes(entity, outcomes);
-        for (key, m) in metrics.entries() {
-            self.metric(entity, key, m);
+        for (k, (key, m)) in metrics.entries().enumerate() {
+            // A metric with no value (the final balance of no rivalry) has no rows.
+            if metrics.defined(k) {
+                self.metric(entity, key, m);
+            }
         }
         let t = &metrics.years_to_first_use_of_force;
         let tm = MetricOut {

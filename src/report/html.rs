@@ -448,7 +448,8 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
     let _ = writeln!(
         out,
         "<section id=\"outcomes\"><h2>Outcome probabilities</h2>\
-         <p>Share of runs in which each event happened at least once within the horizon, with \
+         <p>Share of runs in which each event happened at least once within the horizon (deterrence held: \
+         no use of force in any month of the horizon, a state that holds throughout), with \
          Monte Carlo 95% intervals (Wilson; whiskers): more runs narrow them; they say nothing \
          about the model's assumptions. MID: militarised interstate dispute hostility level.</p>"
     );

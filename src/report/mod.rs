@@ -211,6 +211,9 @@ impl TimeToForceOut {
 pub struct Metrics {
     pub distributions: [MetricOut; N_METRICS],
     pub years_to_first_use_of_force: TimeToForceOut,
+    /// The scenario has no rivalry: a metric that is the largest value over rivalries (the
+    /// final balance) has no value, and is serialised as `null` (not the 0 of its tally).
+    pub no_rivalry: bool,
 }
 
 impl Metrics {
@@ -218,7 +221,14 @@ impl Metrics {
         Self {
             distributions: std::array::from_fn(|k| MetricOut::from_distribution(&t.metrics[k])),
             years_to_first_use_of_force: TimeToForceOut::from_tally(t, steps),
+            no_rivalry: false,
         }
+    }
+
+    /// Whether metric `k` (index in [`METRICS`]) has a value: a largest value over rivalries
+    /// needs at least one rivalry (a sum over none is 0, and is one).
+    pub fn defined(&self, k: usize) -> bool {
+        !(self.no_rivalry && METRICS[k].region == crate::outputs::Combine::Max)
     }
 
     /// (key, summary) of every distribution metric, in the documented order.
@@ -239,8 +249,8 @@ impl Serialize for Metrics {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(Some(N_METRICS + 1))?;
-        for (k, v) in self.entries() {
-            m.serialize_entry(k, v)?;
+        for (i, (k, v)) in self.entries().enumerate() {
+            m.serialize_entry(k, &self.defined(i).then_some(v))?;
         }
         m.serialize_entry(YEARS_TO_FORCE, &self.years_to_first_use_of_force)?;
         m.end()
@@ -672,7 +682,10 @@ impl Report {
             steps_per_year: STEPS_PER_YEAR,
             rng: RNG_NAME,
             outcomes: Outcomes::from_tally(&agg.region, runs),
-            metrics: Metrics::from_tally(&agg.region, steps),
+            metrics: Metrics {
+                no_rivalry: s.rivalries.is_empty(),
+                ..Metrics::from_tally(&agg.region, steps)
+            },
             cost_composition: LevelsOut::from_tally(&agg.region),
             escalation: escalation(&agg.region, runs),
             crisis_outcomes: CrisisOutcomesOut::from_tally(&agg.region),

@@ -566,7 +566,8 @@ pub fn to_html(v: &SweepView<'_>) -> String {
         body,
         "<section id=\"how-to-read\"><h2>How to read this page</h2><p>One run is one simulated \
          history of the region over the {}-year horizon. Each probability is the share of a \
-         point's runs in which the event happened at least once over the horizon. Intervals \
+         point's runs in which the event happened at least once over the horizon (deterrence \
+         held: no use of force in any month of it). Intervals \
          are Monte Carlo 95% intervals: more runs narrow them; they say nothing about the \
          model's assumptions. MID: militarised interstate dispute level (1 no militarised \
          action, 2 threat, 3 display, 4 use of force, 5 war).</p></section>",

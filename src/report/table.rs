@@ -34,9 +34,26 @@ fn outcomes(out: &mut String, o: &Outcomes, horizon_years: u32) {
         "share"
     );
     let rows: Vec<_> = o.entries().zip(&EVENTS).collect();
+    // An event that holds throughout the horizon (deterrence held: no use of force in any
+    // month) is not "at least once": it gets its own heading, after the others.
+    let (throughout, rows): (Vec<_>, Vec<_>) =
+        rows.into_iter().partition(|(_, e)| e.throughout.is_some());
     let (context, events): (Vec<_>, Vec<_>) =
         rows.into_iter().partition(|(_, e)| e.key == "crisis");
-    for ((_, p), e) in events.into_iter().chain(context) {
+    let n_once = events.len() + context.len();
+    for (i, ((_, p), e)) in events
+        .into_iter()
+        .chain(context)
+        .chain(throughout)
+        .enumerate()
+    {
+        if i == n_once {
+            let _ = writeln!(
+                out,
+                "  event, throughout the {horizon_years} year{}",
+                plural(horizon_years as u64)
+            );
+        }
         let _ = writeln!(
             out,
             "  {:<LABEL$} {}  [{}, {}]  {}",
@@ -120,8 +137,12 @@ pub fn readable_reason(reason: &str) -> String {
 
 /// Every distribution metric, in table order.
 fn metrics(out: &mut String, m: &Metrics) {
-    for ((_, d), def) in m.entries().zip(&METRICS) {
-        metric(out, def.label, d);
+    for (k, ((_, d), def)) in m.entries().zip(&METRICS).enumerate() {
+        if m.defined(k) {
+            metric(out, def.label, d);
+        } else {
+            let _ = writeln!(out, "  {:<LABEL$} (no rivalry: no value)", def.label);
+        }
     }
 }
 
@@ -472,7 +493,23 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
             "paired MC 95%",
             "unpaired MC 95%"
         );
-        for (o, e) in e.outcomes.iter().zip(&EVENTS) {
+        // An event that holds throughout the horizon (deterrence held) is not "at least
+        // once": it comes last, under its own heading.
+        let (throughout, once): (Vec<_>, Vec<_>) = e
+            .outcomes
+            .iter()
+            .zip(&EVENTS)
+            .partition(|(_, e)| e.throughout.is_some());
+        let n_once = once.len();
+        for (i, (o, e)) in once.into_iter().chain(throughout).enumerate() {
+            if i == n_once {
+                let _ = writeln!(
+                    out,
+                    "  share of runs, throughout the {} year{}",
+                    c.a.horizon_years,
+                    plural(u64::from(c.a.horizon_years))
+                );
+            }
             let label = e.label;
             let _ = writeln!(
                 out,

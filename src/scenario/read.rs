@@ -609,6 +609,23 @@ impl<'a> Reader<'a> {
         self.alliances(root, &mut s);
         self.deployments(root, &mut s);
         self.rivalries(root, &mut s);
+        // Valid, but nothing can happen: every outcome is 0 and no balance exists. Said once,
+        // by the file that starts the chain of `extends` (an overlay cannot remove a rivalry).
+        let refused = self
+            .diags
+            .iter()
+            .any(|d| d.severity == super::diagnostic::Severity::Error);
+        if s.rivalries.is_empty() && !is_overlay && !refused {
+            self.warn(
+                0..0,
+                "rivalry",
+                "no rivalry: no crisis can happen; every outcome is 0".into(),
+            )
+            .help = Some(
+                "add a [[rivalry]] table with its challenger and target, e.g. challenger = \"SRB\" and target = \"XKX\""
+                    .into(),
+            );
+        }
         s.derive();
         self.policies(root, &mut s);
         self.uncertain(root, &mut s);

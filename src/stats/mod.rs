@@ -436,6 +436,20 @@ impl Histogram {
         self.bin_value(last)
     }
 
+    /// Whether every observation falls in the bin of `x` and it is an end bin of a log or
+    /// linear layout, which also holds every value past that end of the layout (below `lo`,
+    /// but above 0 for a log layout; at or above `hi`). An integer layout keeps exact values:
+    /// never.
+    pub fn all_in_open_end_bin(&self, x: f64) -> bool {
+        let b = self.bin_of(x);
+        let first = match self.layout {
+            BinLayout::Integer { .. } => return false,
+            BinLayout::Linear { .. } => 0,
+            BinLayout::Log { .. } => 1,
+        };
+        self.n > 0 && self.counts[b] == self.n && (b == first || b == self.counts.len() - 1)
+    }
+
     /// Raw counts, for shard files.
     pub fn from_counts(layout: BinLayout, counts: Vec<u64>) -> Option<Self> {
         let expect = Self::new(layout).counts.len();
@@ -509,9 +523,24 @@ impl Distribution {
     }
 
     pub fn summary(&self) -> Summary {
+        let (mean, sd) = (self.moments.mean(), self.moments.sd());
+        // The end bins of a log or linear layout are open (values past `lo` or `hi` fall in
+        // them): the last bin's centre is below every value at the upper end, the first's
+        // above every value at the lower. When every run gave one value in such a bin (every
+        // run at the balance cap, say), that value is every quantile; the exact moments say
+        // so (sd 0 over at least two runs). Elsewhere the quantiles are the histogram's.
+        if self.moments.n >= 2 && sd == 0.0 && self.histogram.all_in_open_end_bin(mean) {
+            return Summary {
+                mean,
+                sd,
+                p05: mean,
+                p50: mean,
+                p95: mean,
+            };
+        }
         Summary {
-            mean: self.moments.mean(),
-            sd: self.moments.sd(),
+            mean,
+            sd,
             p05: self.histogram.quantile(0.05),
             p50: self.histogram.quantile(0.50),
             p95: self.histogram.quantile(0.95),
@@ -532,6 +561,38 @@ pub fn logistic(x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    /// Every run at the balance cap (the upper end of the log layout, or past it): the
+    /// quantiles are that value, not the last bin's centre below every value; a sample
+    /// spread in the last bin keeps the bin's quantile.
+    #[test]
+    fn quantiles_of_a_constant_in_the_open_last_bin_are_the_value() {
+        use super::{BinLayout, Distribution};
+        let layout = BinLayout::Log {
+            lo: 1e-6,
+            hi: 1e6,
+            bins: 600,
+        };
+        // The cap, and a value past it (exact in the moments' fixed point).
+        for cap in [1e6, 1_048_576.0] {
+            let mut d = Distribution::new(layout);
+            for _ in 0..50 {
+                d.record(cap);
+            }
+            let s = d.summary();
+            assert_eq!((s.p05, s.p50, s.p95), (cap, cap, cap), "cap {cap}");
+        }
+        // Not constant: the histogram's quantile, as before.
+        let mut d = Distribution::new(layout);
+        d.record(1e6);
+        d.record(999_999.0);
+        assert_eq!(d.summary().p50, d.histogram.quantile(0.5));
+        // Constant below the last bin: the bin's value, as before (numbers do not move).
+        let mut d = Distribution::new(layout);
+        d.record(1.5);
+        d.record(1.5);
+        assert_eq!(d.summary().p50, d.histogram.quantile(0.5));
+    }
+
     /// `record_count(k)` leaves exactly the tallies of `record(k as f64)`, for small and
     /// large counts, at and past the clamp limit and past the last histogram bin.
     #[test]

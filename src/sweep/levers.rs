@@ -306,6 +306,25 @@ fn satisficing(inp: &mut Input<'_>, v: &Val<'_>) -> Vec<(String, f64)> {
             );
             continue;
         }
+        if crate::rdm::is_context(name) {
+            inp.error(
+                k.span(),
+                &at,
+                format!(
+                    "`{name}` is context (how often the challenger could escalate), not an objective: the robustness table does not rank policies on it"
+                ),
+            )
+            .help = Some(format!(
+                "one of: {}",
+                names
+                    .iter()
+                    .filter(|n| !crate::rdm::is_context(n))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            continue;
+        }
         if let Some(p) = inp.number(x, &at, "a probability in [0, 1]") {
             if (0.0..=1.0).contains(&p) {
                 out.push((name.to_string(), p));

@@ -172,6 +172,11 @@ pub struct Record {
     /// while running and in records written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results_sha256: Option<String>,
+    /// Levers x futures: the sweep file's `satisficing` thresholds (outcome -> probability),
+    /// so that `deter robust RESULTS` recomputes the sweep's own robustness table without
+    /// `--threshold`. Absent without thresholds and in records written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisficing: Option<std::collections::BTreeMap<String, f64>>,
 }
 
 impl Record {
@@ -206,6 +211,11 @@ impl Record {
             directory,
             resume_args,
             results_sha256: None,
+            satisficing: sweep
+                .crossing
+                .as_ref()
+                .filter(|c| !c.thresholds.is_empty())
+                .map(|c| c.thresholds.iter().cloned().collect()),
         }
     }
 
@@ -397,7 +407,7 @@ pub enum Beside {
     Legacy,
     /// A file that is not a record (its reason).
     Unreadable(String),
-    Record(Record),
+    Record(Box<Record>),
 }
 
 /// Read the record beside `results` (bounded: a `/dev/zero` there is unreadable, not all
@@ -427,7 +437,7 @@ pub fn read_beside(results: &Path) -> Beside {
     match lines.next() {
         None => Beside::Legacy,
         Some(json) => match serde_json::from_str::<Record>(json) {
-            Ok(r) => Beside::Record(r),
+            Ok(r) => Beside::Record(Box::new(r)),
             Err(e) => Beside::Unreadable(format!("its record line cannot be read: {e}")),
         },
     }
@@ -511,7 +521,7 @@ pub fn check(path: &Path, read: &RowsRead<'_>) -> Completeness {
         ))
     };
     let record = match read_beside(path) {
-        Beside::Record(r) => r,
+        Beside::Record(r) => *r,
         Beside::Missing => {
             return unknown(format!(
                 "there is no record `{}` beside the results (`deter sweep --out` and `deter \
@@ -628,6 +638,7 @@ mod tests {
             directory: directory.into(),
             resume_args: vec!["--runs".into(), "200".into()],
             results_sha256: None,
+            satisficing: None,
         }
     }
 

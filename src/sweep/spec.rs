@@ -452,6 +452,8 @@ impl Reader<'_> {
         };
         let mut parameters = Vec::new();
         let mut seen: Vec<(String, Range<usize>)> = Vec::new();
+        // The span of each kept parameter's `path`, for the relevance warning below.
+        let mut param_spans: Vec<(Range<usize>, String)> = Vec::new();
         // Futures from a file of draws (a calibration's posterior) instead of a design.
         let (mut design, mut points) = (design, points);
         let draws = match lookup(root, "futures") {
@@ -518,6 +520,7 @@ impl Reader<'_> {
                         };
                         if let Some(param) = self.parameter(t, item.span(), &p, &base, design) {
                             let span = lookup(t, "path").map_or(item.span(), |v| v.span());
+                            let span_of_path = span.clone();
                             let swept = param.path.clone();
                             if self.check_duplicate(
                                 &mut seen,
@@ -526,6 +529,7 @@ impl Reader<'_> {
                                 &format!("{p}.path"),
                                 |_| format!("`{swept}` is swept twice"),
                             ) {
+                                param_spans.push((span_of_path.clone(), format!("{p}.path")));
                                 parameters.push(param);
                             }
                         }
@@ -657,6 +661,7 @@ impl Reader<'_> {
                 );
             }
         }
+        warn_irrelevant(&mut self.0, &base, &parameters, &param_spans, crossing.as_ref());
         Some(Sweep {
             file: self.file.to_string(),
             base_path,
@@ -754,6 +759,68 @@ fn warn_policy_override(
                 policy.id
             ));
         }
+    }
+}
+
+/// Warn about a swept parameter that cannot influence any output: it belongs to an entity
+/// the relevance analysis (`engine::relevance`) prunes from the scenario of every policy of
+/// the sweep (the base alone for an ordinary sweep), even with every policy of that scenario
+/// enabled (a swept `policy.ID.enabled` may enable one, and its `join` can make an alliance
+/// relevant). Its outcome columns would be the same at every value.
+fn warn_irrelevant(
+    r: &mut Input<'_>,
+    base: &Scenario,
+    parameters: &[Parameter],
+    spans: &[(Range<usize>, String)],
+    crossing: Option<&super::levers::Crossing>,
+) {
+    use crate::engine::relevance::Relevance;
+    let scenarios: Vec<(&Scenario, Vec<ParamRef>)> = match crossing {
+        Some(c) => c
+            .policies
+            .iter()
+            .map(|o| (&o.scenario, o.targets.clone()))
+            .collect(),
+        None => vec![(base, parameters.iter().map(|p| p.target).collect())],
+    };
+    let mut matters = vec![false; parameters.len()];
+    for (s, targets) in &scenarios {
+        let mut all = (*s).clone();
+        for p in &mut all.policies {
+            p.enabled = true;
+        }
+        let rel = Relevance::all_outputs(&all);
+        for (m, t) in matters.iter_mut().zip(targets) {
+            *m |= rel.keeps(*t);
+        }
+    }
+    for ((p, (span, key)), m) in parameters.iter().zip(spans).zip(matters) {
+        if m {
+            continue;
+        }
+        let why = match p.target {
+            ParamRef::Alliance { alliance, .. } => format!(
+                "no rivalry's challenger or target is ever a member of `{}`, in any policy of the sweep",
+                base.alliances.get(alliance).map_or("?", |a| a.id.as_str())
+            ),
+            ParamRef::Deployment { .. } => {
+                "the deployment is hosted by no rivalry's challenger or target".into()
+            }
+            ParamRef::Rivalry { .. } => "the rivalry is not simulated".into(),
+            _ => "no rivalry's challenger or target depends on its entity, in any policy of the sweep".into(),
+        };
+        r.warn(
+            span.clone(),
+            key,
+            format!(
+                "`{}` cannot influence any output of this scenario ({why}): every value gives the same outcomes",
+                p.path
+            ),
+        )
+        .help = Some(
+            "sweep a parameter that can matter, or cross it with a policy or lever that makes its entity relevant (e.g. one that makes the target a member of the alliance); `deter bench` lists what is simulated"
+                .into(),
+        );
     }
 }
 

@@ -1,0 +1,162 @@
+//! `deter robust` ranks policies on objectives only (the crisis opportunity is context), and
+//! recomputes the sweep's own table from its results: the sweep file's `satisficing`
+//! thresholds travel with the results (in the record beside them), or the output says
+//! there are none.
+
+mod common;
+use common::{root, stderr};
+
+/// A small levers x futures sweep with satisficing thresholds, run into `dir`: the results'
+/// path.
+fn swept(dir: &std::path::Path) -> std::path::PathBuf {
+    let base = root().join("scenarios/western-balkans-2024.toml");
+    let envoy = root().join("scenarios/shea-special-envoy.toml");
+    let text = format!(
+        "base = \"{}\"\nruns = 30\nseed = 3\ndesign = \"lhs\"\npoints = 4\n\
+         satisficing = {{ use_of_force = 0.3, war = 0.05 }}\n\
+         [[policy]]\nid = \"baseline\"\n[[policy]]\nid = \"envoy\"\nfile = \"{}\"\n\
+         [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nrange = [0.4, 1.6]\n",
+        base.display(),
+        envoy.display()
+    );
+    let s = dir.join("lxf.toml");
+    std::fs::write(&s, text).unwrap();
+    let out = dir.join("lxf.csv");
+    let o = common::run(&[
+        "sweep",
+        &s.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    out
+}
+
+/// The CSV rows' (outcome, policy, threshold, satisficing) cells.
+fn satisficing_cells(csv: &str) -> Vec<(String, String, String, String)> {
+    let mut lines = csv.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |n: &str| head.iter().position(|h| *h == n).unwrap();
+    let (o, p, t, s) = (
+        col("outcome"),
+        col("policy"),
+        col("threshold"),
+        col("satisficing"),
+    );
+    lines
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (c[o].into(), c[p].into(), c[t].into(), c[s].into())
+        })
+        .collect()
+}
+
+#[test]
+fn robust_without_threshold_recomputes_the_sweeps_own_satisficing_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = swept(dir.path());
+    let sweep_table = std::fs::read_to_string(dir.path().join("lxf.robustness.csv")).unwrap();
+    let out = dir.path().join("again.csv");
+    let o = common::run(&[
+        "robust",
+        &results.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let again = std::fs::read_to_string(&out).unwrap();
+    let cells = satisficing_cells(&again);
+    assert_eq!(cells, satisficing_cells(&sweep_table));
+    // The sweep's thresholds are there (not empty cells), for the outcomes it named.
+    assert!(
+        cells
+            .iter()
+            .any(|(o, _, t, s)| o == "use_of_force" && t == "0.3" && !s.is_empty()),
+        "{again}"
+    );
+    assert!(
+        cells.iter().any(|(o, _, t, _)| o == "war" && t == "0.05"),
+        "{again}"
+    );
+    let table = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        table.contains("Satisficing thresholds: the sweep file's"),
+        "{table}"
+    );
+    // --threshold replaces them, and says so.
+    let o = common::run(&[
+        "robust",
+        &results.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+        "--threshold",
+        "war=0.2",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cells = satisficing_cells(&std::fs::read_to_string(&out).unwrap());
+    assert!(
+        cells
+            .iter()
+            .all(|(o, _, t, _)| (o == "war") != t.is_empty())
+    );
+    assert!(
+        String::from_utf8(o.stdout)
+            .unwrap()
+            .contains("from --threshold")
+    );
+    // Results copied without their record: no thresholds, and the output says why.
+    let copy = dir.path().join("copy.csv");
+    std::fs::copy(&results, &copy).unwrap();
+    let o = common::run(&[
+        "robust",
+        &copy.display().to_string(),
+        "--out",
+        &dir.path().join("c.csv").display().to_string(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("No satisficing share"), "{text}");
+    assert!(text.contains("--threshold OUTCOME=VALUE"), "{text}");
+}
+
+#[test]
+fn the_crisis_opportunity_is_context_and_never_ranked() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = swept(dir.path());
+    let sweep_table = std::fs::read_to_string(dir.path().join("lxf.robustness.csv")).unwrap();
+    let out = dir.path().join("r.csv");
+    let o = common::run(&[
+        "robust",
+        &results.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(!text.contains("crisis (lower is better)"), "{text}");
+    assert!(text.contains("Not ranked: `crisis`"), "{text}");
+    for csv in [std::fs::read_to_string(&out).unwrap(), sweep_table] {
+        assert!(!csv.lines().any(|l| l.starts_with("crisis,")), "{csv}");
+        assert!(csv.lines().any(|l| l.starts_with("use_of_force,")), "{csv}");
+    }
+    // A threshold for it would never be used: refused, in robust and in a sweep file.
+    let o = common::run(&[
+        "robust",
+        &results.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+        "--threshold",
+        "crisis=0.5",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("`crisis` is context"), "{}", stderr(&o));
+    let s = dir.path().join("lxf.toml");
+    let text = std::fs::read_to_string(&s)
+        .unwrap()
+        .replace("war = 0.05", "crisis = 0.5");
+    std::fs::write(&s, text).unwrap();
+    let v = common::run(&["validate", &s.display().to_string()]);
+    assert_eq!(v.status.code(), Some(2), "{}", stderr(&v));
+    assert!(stderr(&v).contains("`crisis` is context"), "{}", stderr(&v));
+}
