@@ -248,9 +248,13 @@ impl Metrics {
 impl Serialize for Metrics {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(N_METRICS + 1))?;
+        let mut m = s.serialize_map(None)?;
         for (i, (k, v)) in self.entries().enumerate() {
             m.serialize_entry(k, &self.defined(i).then_some(v))?;
+            if !self.defined(i) {
+                // A value undefined on purpose carries its reason beside it (docs/OUTPUT.md).
+                m.serialize_entry(&format!("{k}_undefined"), "no rivalry: no balance exists")?;
+            }
         }
         m.serialize_entry(YEARS_TO_FORCE, &self.years_to_first_use_of_force)?;
         m.end()

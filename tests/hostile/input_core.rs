@@ -28,7 +28,7 @@ fn sweep_with_line3(line3: &[u8]) -> Vec<u8> {
     let mut s = format!("base = \"{}\"\nruns = 5\n", base.display()).into_bytes();
     s.extend_from_slice(line3);
     s.extend_from_slice(
-        b"\n[[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\nvalues = [0.5]\n",
+        b"\n[[parameter]]\npath = \"deployment.KFOR.reliability\"\nrole = \"uncertainty\"\nvalues = [0.5]\n",
     );
     s
 }

@@ -73,6 +73,7 @@ warn_files! {
     policy_after_horizon: "policy-after-horizon.toml" => 21, "policy[0].start", "policy `late` starts 2040-01, after the horizon ends (2035-01): it never takes effect";
     policy_before_start: "policy-before-start.toml" => 21, "policy[0].start", "policy `early` starts 2020-06, before the scenario starts (2025-01): it takes effect in the first month";
     policy_changes_a_path_twice: "policy-changes-a-path-twice.toml" => 24, "policy[0].changes[1].path", "policy `twice` changes `country.AAA.military.budget` twice (first on line 23): did you mean one change?";
+    no_rivalry: "no-rivalry.toml" => 1, "rivalry", "no rivalry: no crisis can happen; every outcome is 0";
     sweep_varies_a_policy_parameter: "sweep-varies-a-policy-parameter.toml" => 6, "parameter[0].path", "the base scenario's policy `calm` changes `rivalry.AAA-BBB.monitoring` from 2027-01";
 }
 
