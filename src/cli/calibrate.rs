@@ -157,8 +157,14 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     // Every output checked before any work, as every command checks its outputs: none may
     // be an input (the calibration file, a record, a case's scenario). They were checked
     // only when written, after the work (exit 1, a stray state.json).
+    // With --resume, state.json is read first (with a bound) and checked against this
+    // calibration, refusing anything else in its own words: it is left to that check.
     if args.out.is_dir() {
-        let files: Vec<PathBuf> = OUTPUT_FILES.iter().map(|n| args.out.join(n)).collect();
+        let files: Vec<PathBuf> = OUTPUT_FILES
+            .iter()
+            .filter(|&&n| !(args.resume && n == "state.json"))
+            .map(|n| args.out.join(n))
+            .collect();
         let files: Vec<&PathBuf> = files.iter().collect();
         crate::output::check_outputs(&files, &[]).map_err(CliError::Usage)?;
     }

@@ -46,7 +46,7 @@ pub struct RunArgs {
     #[command(flatten)]
     pub output: super::flags::OutputFlags,
     /// In the table, also show per year the share of runs with each event in the year and
-    /// by the year's end (JSON and CSV always carry them).
+    /// by the year's end (JSON and CSV always carry them). Not with nested Monte Carlo.
     #[arg(long)]
     pub yearly: bool,
     /// Also write one CSV row per (run, rivalry) to this file, in run order (atomically).
