@@ -589,7 +589,7 @@ fn sweep_into(
     let outputs = engine::with_threads(threads, || {
         runner::run_sweep(&sweep, &design, start, kept, &mut sink, &exec)
     })
-    .map_err(stopped)?;
+    .map_err(|e| stopped(runner::written_to(e, out)))?;
     record
         .completed(out)
         .and_then(|()| crate::sweep::record::write(out, &fingerprint, &record))

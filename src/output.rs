@@ -49,6 +49,17 @@ pub fn reads_as_missing(s: &str) -> bool {
     MISSING_VALUE_TOKENS.contains(&s)
 }
 
+/// A file path as written into a CSV cell (the `file` column): as given, unless pandas or R
+/// would read it as a missing value (a scenario file named `NA`, `nan`, `None`...), then with
+/// `./` before it (`./NA`, the same file), so that the cell still tells the file apart.
+pub fn csv_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if reads_as_missing(path) {
+        std::borrow::Cow::Owned(format!("./{path}"))
+    } else {
+        std::borrow::Cow::Borrowed(path)
+    }
+}
+
 /// Every input file this process has read, as hashes of their canonical paths: scenario
 /// files, the `extends` chains behind them, sweep files, a sweep's `base`, partial files,
 /// `--files-from` lists. No output may replace one, whichever option named it and however
@@ -166,6 +177,17 @@ fn probe_dir(dir: &Path) -> Result<(), String> {
 pub fn check_outputs(outputs: &[&PathBuf], inputs: &[PathBuf]) -> Result<(), String> {
     for (i, out) in outputs.iter().enumerate() {
         check_writable(out, inputs)?;
+        // A sweep's record (`RESULTS.sweep`) is written beside its results, by the sweep
+        // only: an output named so would replace another sweep's record.
+        if crate::sweep::record::is_record(out) {
+            return Err(format!(
+                "output path `{}` is a sweep's record (the `{}` file a sweep writes beside \
+                 its results) or is named like one; refusing to overwrite it: choose \
+                 another name",
+                out.display(),
+                crate::sweep::record::RECORD_SUFFIX
+            ));
+        }
         if outputs[..i].contains(out) {
             return Err(format!(
                 "`{}` is named by two output options",
@@ -288,15 +310,21 @@ pub fn outputs_pending() -> bool {
 }
 
 /// Temporary files are created 0600; a published output should be readable like any file
-/// the user writes (0644, before the umask).
-fn make_shareable(file: &std::fs::File) -> std::io::Result<()> {
+/// the user writes (0644, before the umask), unless it replaces a file: then it keeps that
+/// file's permissions (a results file made private with `chmod 600` stays private when a
+/// command writes it again; the rename replaced it with a 0644 file).
+fn make_shareable(file: &std::fs::File, replaces: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        let mode = std::fs::metadata(replaces)
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .map_or(0o644, |m| m.permissions().mode() & 0o777);
+        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
     #[cfg(not(unix))]
-    let _ = file;
+    let _ = (file, replaces);
     Ok(())
 }
 
@@ -319,7 +347,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .suffix(".tmp")
         .tempfile_in(&dir)?;
     tmp.write_all(bytes)?;
-    make_shareable(tmp.as_file())?;
+    make_shareable(tmp.as_file(), &path)?;
     tmp.as_file().sync_all()?;
     tmp.persist(&path).map_err(|e| e.error)?;
     Ok(())
@@ -360,7 +388,7 @@ impl AtomicFile {
     }
 
     pub fn commit(self) -> std::io::Result<()> {
-        make_shareable(self.tmp.as_file())?;
+        make_shareable(self.tmp.as_file(), &self.path)?;
         self.tmp.as_file().sync_all()?;
         self.tmp.persist(&self.path).map_err(|e| e.error)?;
         Ok(())

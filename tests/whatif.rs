@@ -154,7 +154,10 @@ fn set_cannot_be_combined_with_shards() {
         ])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("cannot be used with"));
+        .stderr(predicate::str::contains(
+            "--shard does not take --set: `deter merge` rebuilds the scenario",
+        ))
+        .stderr(predicate::str::contains("shard the copy"));
 }
 
 /// `(entity, metric, statistic) -> value` of a tidy CSV, asserting that (file, entity,

@@ -170,7 +170,7 @@ impl Rows {
             .expect("writing to memory cannot fail");
         Self {
             w,
-            file: file.to_string(),
+            file: crate::output::csv_path(file).into_owned(),
         }
     }
 

@@ -38,6 +38,46 @@ pub struct CalibrateArgs {
     /// No progress bar and no per-generation lines.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Replace the results of another calibration in --out (its state.json is of another
+    /// calibration file, case, `set` value or seed); without it they are refused.
+    #[arg(long, conflicts_with = "resume")]
+    pub force: bool,
+}
+
+/// The files a calibration writes into `--out`.
+const OUTPUT_FILES: [&str; 4] = [
+    "posterior.csv",
+    "diagnostics.csv",
+    "state.json",
+    "report.html",
+];
+
+/// Largest state.json read (`--resume`, and the check that `--out` holds this calibration's):
+/// a state.json that is `/dev/zero` or a runaway file must not take all memory.
+const MAX_STATE_BYTES: usize = 256 << 20;
+
+/// Refuse, unless `--force`, an `--out` whose state.json is not of this calibration
+/// (`sha256`): a fresh calibration into it replaced another's posterior, diagnostics, state
+/// and report without a word, although `--resume` into it is refused ("the state belongs to
+/// another calibration").
+fn check_not_another(args: &CalibrateArgs, sha256: &str) -> Result<(), CliError> {
+    let state = args.out.join("state.json");
+    if args.resume || args.force || !state.exists() {
+        return Ok(());
+    }
+    let ours = crate::scenario::read_bounded(&state, MAX_STATE_BYTES)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .is_some_and(|v| v["calibration_sha256"] == sha256);
+    if ours {
+        return Ok(());
+    }
+    Err(CliError::Usage(format!(
+        "`{}` holds the results of another calibration (its `state.json` is not this \
+         calibration's: another file, case, `set` value or seed); choose another --out, or add \
+         --force to replace them",
+        args.out.display()
+    )))
 }
 
 /// SHA-256 of what the posterior depends on: the calibration file's text, every record's
@@ -114,6 +154,22 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
             },
         )?;
     }
+    // Every output checked before any work, as every command checks its outputs: none may
+    // be an input (the calibration file, a record, a case's scenario). They were checked
+    // only when written, after the work (exit 1, a stray state.json).
+    // With --resume, state.json is read first (with a bound) and checked against this
+    // calibration, refusing anything else in its own words: it is left to that check.
+    if args.out.is_dir() {
+        let files: Vec<PathBuf> = OUTPUT_FILES
+            .iter()
+            .filter(|&&n| !(args.resume && n == "state.json"))
+            .map(|n| args.out.join(n))
+            .collect();
+        let files: Vec<&PathBuf> = files.iter().collect();
+        crate::output::check_outputs(&files, &[]).map_err(CliError::Usage)?;
+    }
+    let calibration_sha256 = calibration_hash(&cal);
+    check_not_another(args, &calibration_sha256)?;
     std::fs::create_dir_all(&args.out)
         .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", args.out.display())))?;
     // Held until the calibration ends: each output is written atomically, but two
@@ -123,13 +179,11 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     let prov = output::Provenance {
         engine_version: crate::ENGINE_VERSION.to_string(),
         seed: cal.settings.seed,
-        calibration_sha256: calibration_hash(&cal),
+        calibration_sha256,
     };
     let state_path = args.out.join("state.json");
     let mut state = if args.resume {
-        // Read with a bound: a state.json that is `/dev/zero` or a runaway file must not
-        // take all memory (it was read whole).
-        const MAX_STATE_BYTES: usize = 256 << 20;
+        // Read with a bound (MAX_STATE_BYTES).
         let bytes = crate::scenario::read_bounded(&state_path, MAX_STATE_BYTES).map_err(|e| {
             CliError::Usage(format!(
                 "--resume: cannot read `{}`: {e}",

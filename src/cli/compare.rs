@@ -93,6 +93,15 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
                     .into(),
             ));
         }
+        // Accepted and ignored, it promised charts that never came.
+        if args.output.plots.is_some() {
+            return Err(CliError::Usage(
+                "--plots does not apply to a nested comparison over uncertain parameters \
+                 ([[uncertain]] priors or --posterior); run without it (--report draws the \
+                 charts)"
+                    .into(),
+            ));
+        }
         return super::uncertain::compare_nested(args, &sa, &sb);
     }
     // Runs, seed, threads and adaptive stopping: resolved once, against A's defaults.

@@ -151,6 +151,20 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             first.name
         )));
     }
+    // A sweep's results are rows (CSV or JSON Lines), never a table: `--format table` wrote
+    // CSV without a word, and `--yearly` (a table's) did nothing.
+    if args.output.format_flag == Some(Format::Table) || args.yearly {
+        return Err(CliError::Usage(format!(
+            "`{}`: these are shards of a `deter sweep`; {} applies to `deter run` shards (a \
+             sweep's results are rows: --format csv or json)",
+            first.name,
+            if args.yearly {
+                "--yearly"
+            } else {
+                "--format table"
+            }
+        )));
+    }
     let header = &first.file.header;
     let mut sweep = find_sweep(first, args.sweep.as_deref())?;
     // The sweep file, its base and `extends` chain are inputs too.

@@ -183,7 +183,7 @@ pub enum Command {
     /// Write a commented template scenario to edit and run.
     #[command(after_help = INIT_EXAMPLES)]
     Init {
-        /// Where to write it.
+        /// Where to write it (always a file; `-` is refused, not standard output).
         #[arg(default_value = "scenario.toml")]
         path: PathBuf,
         /// Overwrite an existing file.

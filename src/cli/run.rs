@@ -46,7 +46,7 @@ pub struct RunArgs {
     #[command(flatten)]
     pub output: super::flags::OutputFlags,
     /// In the table, also show per year the share of runs with each event in the year and
-    /// by the year's end (JSON and CSV always carry them).
+    /// by the year's end (JSON and CSV always carry them). Not with nested Monte Carlo.
     #[arg(long)]
     pub yearly: bool,
     /// Also write one CSV row per (run, rivalry) to this file, in run order (atomically).
@@ -57,8 +57,9 @@ pub struct RunArgs {
     pub until: super::flags::UntilFlags,
     /// Simulate only shard K of N (0-based: K in 0..N) of one scenario file and write a
     /// partial file for `deter merge`; `auto` reads SLURM_ARRAY_TASK_ID and
-    /// SLURM_ARRAY_TASK_COUNT.
-    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "per_run", "report", "plots", "until_ci", "set"],
+    /// SLURM_ARRAY_TASK_COUNT. Not with --set (the merge rebuilds the scenario from its
+    /// file's text: shard an edited copy); docs/CLUSTER.md.
+    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "per_run", "report", "plots", "until_ci"],
           allow_hyphen_values = true, value_parser = super::parse_shard)]
     pub shard: Option<crate::shard::ShardSpec>,
     /// Nested Monte Carlo over parameter uncertainty: --draws parameter sets drawn from this

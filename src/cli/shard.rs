@@ -19,6 +19,16 @@ use crate::sweep::{Design, Sweep};
 use super::sweep::{SweepArgs, sweep_hash};
 
 pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
+    // Refused with why and what to do (clap's bare "cannot be used with" said neither).
+    if !args.set.is_empty() {
+        return Err(CliError::Usage(
+            "--shard does not take --set: `deter merge` rebuilds the scenario from the file's \
+             text embedded in the partial files and checks every shard against it, and a \
+             --set is not in that text; write the what-if into a copy of the scenario file \
+             and shard the copy (docs/CLUSTER.md)"
+                .into(),
+        ));
+    }
     let shard = spec
         .resolve(|name| std::env::var(name).ok())
         .map_err(CliError::Usage)?;

@@ -57,8 +57,10 @@ pub struct SweepArgs {
     pub quiet: bool,
     /// Simulate only shard K of N (0-based: K in 0..N) of the sweep's points x runs and
     /// write a partial file for `deter merge`; `auto` reads SLURM_ARRAY_TASK_ID and
-    /// SLURM_ARRAY_TASK_COUNT. The format of the results is chosen at the merge.
-    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["resume", "until_ci", "max_runs", "format", "report", "plots", "runs", "seed", "horizon_years"],
+    /// SLURM_ARRAY_TASK_COUNT. The format of the results is chosen at the merge. Runs, seed
+    /// and horizon come from the sweep file (not --runs, --seed, --horizon-years: the merge
+    /// rebuilds the sweep from its file); docs/CLUSTER.md.
+    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["resume", "until_ci", "max_runs", "format", "report", "plots"],
           allow_hyphen_values = true, value_parser = super::parse_shard)]
     pub shard: Option<crate::shard::ShardSpec>,
     /// Also attribute every point's probabilities to the defenders' military, political and
@@ -134,6 +136,7 @@ impl SweepArgs {
 }
 
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    refuse_shard_overrides(args)?;
     let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
     output::check_outputs(&outputs, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
     output::check_plots_apart(args.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
@@ -277,8 +280,8 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     if matches!(result, Err(SweepError::Closed)) {
         return Ok(());
     }
-    let outputs = result.map_err(|e| match e {
-        SweepError::Interrupted => CliError::InterruptedPartial(match &args.out {
+    let outputs = result.map_err(|e| match (e, &args.out) {
+        (SweepError::Interrupted, out) => CliError::InterruptedPartial(match out {
             Some(out) => format!(
                 "the finished points are in `{}`; run `{}` to complete it",
                 out.display(),
@@ -286,7 +289,17 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             ),
             None => "the rows printed so far are complete".into(),
         }),
-        other => sweep_error(other),
+        // A full disk, a lost mount: the file named as every output that cannot be written
+        // ("cannot write `PATH`: ..."), and the finished points kept for a resume, as after
+        // Ctrl-C (it said "error: No space left on device (os error 28)", no file, no way on).
+        (SweepError::Io(m), Some(out)) => CliError::Failure(format!(
+            "cannot write `{}`: {m}; the finished points are kept: once it can be written, \
+             run `{}` to complete it",
+            out.display(),
+            plan.resume_command(out)
+        )),
+        (SweepError::Io(m), None) => CliError::Failure(format!("cannot write to stdout: {m}")),
+        (other, _) => sweep_error(other),
     })?;
     if let Some(out) = &args.out {
         // Every row is synced (run_sweep syncs at its end): the record says so.
@@ -406,6 +419,34 @@ fn lock_results(out: &Path) -> Result<Option<std::fs::File>, CliError> {
         .open(out)
         .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", out.display())))?;
     output::lock_exclusive(file, out, "deter sweep").map_err(CliError::Failure)
+}
+
+/// `--shard` with `--runs`, `--seed` or `--horizon-years`: refused with why and what to do
+/// (clap's bare "cannot be used with" said neither). `deter merge` rebuilds the sweep from
+/// its file and checks it by hash against the shards, so what the shards ran must be what
+/// the file says.
+fn refuse_shard_overrides(args: &SweepArgs) -> Result<(), CliError> {
+    if args.shard.is_none() {
+        return Ok(());
+    }
+    let given: Vec<&str> = [
+        (args.sim.runs.is_some(), "--runs"),
+        (args.sim.seed.is_some(), "--seed"),
+        (args.sim.horizon_years.is_some(), "--horizon-years"),
+    ]
+    .into_iter()
+    .filter_map(|(on, flag)| on.then_some(flag))
+    .collect();
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::Usage(format!(
+        "--shard does not take {}: `deter merge` rebuilds the sweep from its file and checks \
+         every shard against it, so a shard runs the sweep file's own `runs`, `seed` and base \
+         horizon; write them into the sweep file (or a copy of it: `runs = N`, `seed = S`, the \
+         base scenario's `horizon_years`) and shard that (docs/CLUSTER.md)",
+        given.join(", ")
+    )))
 }
 
 fn sweep_error(e: SweepError) -> CliError {

@@ -87,6 +87,14 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
     if args.until.until_ci.is_some() {
         return Err(refuse("--until-ci", what));
     }
+    // Accepted and ignored, they promised output that never came (no charts' directory, no
+    // per-year rows in the table): refused as the others.
+    if args.output.plots.is_some() {
+        return Err(refuse("--plots", what));
+    }
+    if args.yearly {
+        return Err(refuse("--yearly", what));
+    }
     let file = &args.files[0];
     let (mut scenario, mut inputs) = load_scenario_with_inputs(file, args.sim.horizon_years)?;
     if let Some(p) = &args.posterior {
@@ -212,7 +220,11 @@ pub fn compare_nested(
         Format::Json => nested_out::compare_json(&c, na, nb, shown.as_deref()).into_bytes(),
         Format::Csv => nested_out::compare_csv(
             &c,
-            &format!("{} vs {}", args.a.display(), args.b.display()),
+            &format!(
+                "{} vs {}",
+                crate::output::csv_path(&args.a.display().to_string()),
+                crate::output::csv_path(&args.b.display().to_string())
+            ),
             na,
             nb,
         ),

@@ -155,17 +155,60 @@ impl Results {
         let mut faults: Vec<Option<crate::scenario::Diagnostic>> = vec![None; columns.len()];
         let mut probability_faults = faults.clone();
         let probability: Vec<bool> = columns.iter().map(|c| super::is_probability(c)).collect();
+        // The point number, the parameters and `runs`: numbers by construction (a boolean
+        // parameter is 0/1), so every cell must read. A column with one bad cell was dropped
+        // from the parameters without a word, and PRIM's boxes changed (F22).
+        let runs_at = columns.iter().position(|c| c == "runs").unwrap_or(0);
+        let strict: Vec<bool> = columns
+            .iter()
+            .enumerate()
+            .map(|(j, c)| j <= runs_at && !matches!(c.as_str(), "policy" | "future"))
+            .collect();
+        // The text of the line that starts at byte `start`.
+        let line_at = |start: usize| {
+            let text = bytes.get(start..).unwrap_or_default();
+            let text = text.split(|&b| b == b'\n').next().unwrap_or_default();
+            String::from_utf8_lossy(text)
+                .trim_end_matches('\r')
+                .to_string()
+        };
         for (i, rec) in reader.records().enumerate() {
-            let rec = rec.map_err(|e| Fault::File(format!("row {}: {e}", i + 2)))?;
+            let rec = rec.map_err(|e| {
+                // A row with more or fewer cells than the header (a line cut short, a cell
+                // added): at its line, in the words of every CSV reader; the csv crate's text
+                // numbered the one place three ways ("row 101: ... record 100 (line: 101,
+                // byte: ...)").
+                let (pos, message) = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        pos: Some(pos),
+                        expected_len,
+                        len,
+                    } => (
+                        pos.clone(),
+                        format!("{len} cells, the header has {expected_len}"),
+                    ),
+                    csv::ErrorKind::Utf8 {
+                        pos: Some(pos),
+                        err,
+                    } => (
+                        pos.clone(),
+                        format!("not valid UTF-8 (cell {})", err.field() + 1),
+                    ),
+                    _ => return Fault::File(format!("line {}: {e}", i + 2)),
+                };
+                Fault::Located(Box::new(crate::scenario::input::csv_line(
+                    file,
+                    pos.line() as usize,
+                    &line_at(pos.byte() as usize),
+                    message,
+                )))
+            })?;
             // Cell `j` of this row at `FILE:LINE:COL` with `message` and `help`.
             let locate = |j: usize, name: &str, m: &str, help: Option<String>| {
                 let (line, start) = rec
                     .position()
                     .map_or((i + 2, 0), |p| (p.line() as usize, p.byte() as usize));
-                let text = bytes.get(start..).unwrap_or_default();
-                let text = text.split(|&b| b == b'\n').next().unwrap_or_default();
-                let text = String::from_utf8_lossy(text);
-                crate::scenario::input::csv_cell(file, line, &text, j, name, m, help)
+                crate::scenario::input::csv_cell(file, line, &line_at(start), j, name, m, help)
             };
             for (j, cell) in rec.iter().enumerate() {
                 let name = columns.get(j).map_or("", String::as_str);
@@ -202,11 +245,14 @@ impl Results {
                 // is not a number keeps its first such cell's fault, reported when the
                 // column is used as numbers ([`Results::numeric`]).
                 let underflow = cell.trim().parse::<f64>() == Ok(0.0);
-                if !underflow && faults.get(j).is_none_or(Option::is_some) {
+                if !underflow
+                    && strict.get(j) != Some(&true)
+                    && faults.get(j).is_none_or(Option::is_some)
+                {
                     continue;
                 }
                 let at = locate(j, name, &m, help);
-                if underflow {
+                if underflow || strict.get(j) == Some(&true) {
                     return Err(Fault::Located(Box::new(at)));
                 }
                 faults[j] = Some(at);

@@ -277,9 +277,10 @@ pub fn header() -> Vec<u8> {
 /// One report's rows, without the header: for writing a table one scenario at a time.
 /// `file`: the scenario file as given.
 pub fn report_rows(file: &str, r: &Report) -> Vec<u8> {
+    let file = crate::output::csv_path(file);
     let mut rows = Rows {
         w: ::csv::Writer::from_writer(Vec::new()),
-        file,
+        file: &file,
         scenario: &r.scenario,
     };
     rows.report(r);
@@ -293,7 +294,11 @@ pub fn report_rows(file: &str, r: &Report) -> Vec<u8> {
 /// tri-level breakdown share_a, share_b, shift.
 pub fn comparison_to_csv(c: &ComparisonReport, file_a: &str, file_b: &str) -> Vec<u8> {
     let name = format!("{} vs {}", c.a.scenario, c.b.scenario);
-    let files = format!("{file_a} vs {file_b}");
+    let files = format!(
+        "{} vs {}",
+        crate::output::csv_path(file_a),
+        crate::output::csv_path(file_b)
+    );
     let mut rows = Rows {
         w: writer(),
         file: &files,

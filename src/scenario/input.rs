@@ -465,16 +465,26 @@ impl<'a> Input<'a> {
                 Some("ids are 1-64 characters of A-Z, a-z, 0-9, `_` and `-` (e.g. `SRB`)".into());
             return None;
         }
-        if crate::output::reads_as_missing(&s) {
+        if !self.not_missing(v, path, &s) {
+            return None;
+        }
+        Some(s)
+    }
+
+    /// Whether the id `s` (the value `v` at `path`) is not a word pandas or R read as a
+    /// missing value in CSV output; if it is, the error every id kind gives it (a country's,
+    /// a rivalry's, a sweep policy's: one rule, one message).
+    pub fn not_missing(&mut self, v: &Val<'_>, path: &str, s: &str) -> bool {
+        if crate::output::reads_as_missing(s) {
             self.error(
                 v.span(),
                 path,
                 format!("invalid id `{s}`: pandas and R read it as a missing value in CSV output"),
             )
             .help = Some("choose another id, e.g. a country code such as `SRB`".into());
-            return None;
+            return false;
         }
-        Some(s)
+        true
     }
 
     /// A name written into outputs (CSV cells, HTML titles, terminal tables): a string

@@ -339,21 +339,36 @@ pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
     }
     // A file that does not open a JSON object is another kind of file (a scenario given
     // by mistake): said so. One that does is a damaged partial file: located at its fault.
-    let value: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| {
-            if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-                ReadError::Syntax(Box::new(json_syntax_error(&name, &bytes, &e).with_help(Some(
-                "a partial file is written whole by `deter run|sweep FILE --shard K/N --out \
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+            ReadError::Syntax(Box::new(
+                json_syntax_error(&name, &bytes, &e).with_help(Some(
+                    "a partial file is written whole by `deter run|sweep FILE --shard K/N --out \
                  PART`; write this shard again"
-                    .into(),
+                        .into(),
+                )),
+            ))
+        } else {
+            // At its first character, as every file kind's fault (`my.toml:1:1: ...`;
+            // it was file-level, with serde's "at line 1 column 1" inside the message).
+            let text = String::from_utf8_lossy(&bytes);
+            let at = text.find(|c: char| !c.is_whitespace()).unwrap_or(0);
+            let first = text[at..].chars().next().unwrap_or(' ');
+            let d = crate::scenario::Diagnostic::at(
+                &name,
+                &text,
+                at..at + first.len_utf8(),
+                "",
+                format!(
+                    "not a deter partial file: expected a JSON object (`{{`), found `{}`",
+                    first.escape_default()
+                ),
+            );
+            ReadError::Invalid(Box::new(d.with_help(Some(
+                "partial files are written by `deter run|sweep FILE --shard K/N --out PART`".into(),
             ))))
-            } else {
-                ReadError::Invalid(Box::new(crate::scenario::Diagnostic::file_level(
-                    &name,
-                    format!("not a deter partial file: invalid JSON ({e})"),
-                )))
-            }
-        })?;
+        }
+    })?;
     let file = PartialFile::from_value(value).map_err(|e| {
         // A value of the wrong type or out of its type's range: at its line and column (the
         // same bytes read again as a partial file, which locates it), as every file kind

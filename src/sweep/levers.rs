@@ -205,6 +205,10 @@ pub(crate) fn read(inp: &mut Input<'_>, root: &DeTable<'_>, cx: &Context<'_>) ->
             );
             continue;
         }
+        // Written into the results' `policy` column: `NA` read as missing there.
+        if !inp.not_missing(id_v, &format!("{at}.id"), &id) {
+            continue;
+        }
         if !inp.check_duplicate(&mut seen, &id, id_v.span(), &format!("{at}.id"), |line| {
             format!("policy `{id}` is defined twice (first on line {line})")
         }) {

@@ -67,17 +67,33 @@ pub fn sweep_hash(s: &Sweep) -> String {
 /// deter wrote before the record existed (the same text for the same settings).
 pub fn fingerprint(sweep: &Sweep, until: Option<&UntilCi>, format: RowFormat) -> String {
     format!(
-        "deter sweep fingerprint (engine {}): base scenario, runs, seed, design, \
+        "{FINGERPRINT_START} (engine {}): base scenario, runs, seed, design, \
          parameters, --until-ci, --format\n{}\n",
         crate::ENGINE_VERSION,
         sha256_hex(format!("{} {:?}", settings_text(sweep), (until.copied(), format)).as_bytes())
     )
 }
 
+/// How every record file begins (its first line is the fingerprint's).
+pub const FINGERPRINT_START: &str = "deter sweep fingerprint";
+
+/// The name every record ends with (`results.csv` -> `results.csv.sweep`).
+pub const RECORD_SUFFIX: &str = ".sweep";
+
+/// Whether `path` is, or would be taken for, a sweep's record: its name ends in
+/// [`RECORD_SUFFIX`], or it begins as a record does. An output named so would replace the
+/// record of another sweep's results (whose `--resume` then called the results "started with
+/// other sweep settings"), or be taken for one.
+pub fn is_record(path: &Path) -> bool {
+    path.as_os_str().as_encoded_bytes().ends_with(RECORD_SUFFIX.as_bytes())
+        || crate::scenario::read_bounded(path, FINGERPRINT_START.len())
+            .is_ok_and(|b| b.starts_with(FINGERPRINT_START.as_bytes()))
+}
+
 /// `results.csv` -> `results.csv.sweep`: the record beside a results file.
 pub fn path_beside(out: &Path) -> PathBuf {
     let mut name = out.file_name().unwrap_or_default().to_os_string();
-    name.push(".sweep");
+    name.push(RECORD_SUFFIX);
     out.with_file_name(name)
 }
 

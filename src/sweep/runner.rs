@@ -117,7 +117,7 @@ pub fn open_results(
     design: &Design,
     rows: &Rows,
 ) -> Result<(File, u64, Outputs), SweepError> {
-    let io = |e: std::io::Error| SweepError::Io(format!("`{}`: {e}", path.display()));
+    let io = |e: std::io::Error| SweepError::Io(format!("cannot write `{}`: {e}", path.display()));
     let header = rows.header(sweep);
     if !(resume && path.exists()) {
         let mut f = File::create(path).map_err(io)?;
@@ -227,6 +227,16 @@ pub fn check_work(design: &Design, stride: u64) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// A fault of writing rows ([`run_sweep`]'s [`SweepError::Io`], which does not know the
+/// file) named by the results file `path`: "cannot write `PATH`: REASON", the words of every
+/// output that cannot be written (a full disk named no file).
+pub fn written_to(e: SweepError, path: &Path) -> SweepError {
+    match e {
+        SweepError::Io(m) => SweepError::Io(format!("cannot write `{}`: {m}", path.display())),
+        other => other,
+    }
 }
 
 /// Run points `start..design.n` and write their rows to `sink`, in order.
@@ -392,7 +402,7 @@ pub fn run_sweep(
     let (sink, _) = sink.into_inner().expect("no panics under the lock");
     if let Sink::File(f) | Sink::Tee(f, _) = sink {
         f.sync_all()
-            .map_err(|e| SweepError::Io(format!("cannot sync the results: {e}")))?;
+            .map_err(|e| SweepError::Io(e.to_string()))?;
     }
     let st = state.into_inner().expect("no panics under the lock");
     if let Some(e) = st.error {

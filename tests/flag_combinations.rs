@@ -1,0 +1,220 @@
+//! Flags that a mode of a command cannot honour are refused before any work, with a message
+//! that says why and what to do, never accepted and ignored: `--plots`/`--yearly` with nested
+//! Monte Carlo, `--runs`/`--seed`/`--horizon-years` with `deter sweep --shard`, `--set` with
+//! `deter run --shard`, `--format table`/`--yearly` when merging a sweep's shards.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{run, stderr};
+
+fn base() -> String {
+    common::scenario("scenarios/western-balkans-2024.toml")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn nested_runs_refuse_plots_and_yearly() {
+    let d = tempfile::tempdir().unwrap();
+    let post = common::write_posterior(
+        d.path(),
+        &["model.war_cost"],
+        &[(&[0.6], 0.5), (&[1.2], 0.5)],
+    );
+    let p = post.to_str().unwrap();
+    let b = base();
+    let plots = d.path().join("plots");
+    let pl = plots.to_str().unwrap();
+    // The run works without them.
+    let o = run(&["run", &b, "--posterior", p, "--draws", "2", "--runs", "10"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // With --posterior, and with [[uncertain]] priors in the file.
+    let priors = write(
+        d.path(),
+        "unc.toml",
+        &format!(
+            "extends = \"{b}\"\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.5, 1.5]\n"
+        ),
+    );
+    let pr = priors.to_str().unwrap();
+    for (args, flag, what) in [
+        (
+            vec![
+                "run",
+                b.as_str(),
+                "--posterior",
+                p,
+                "--draws",
+                "2",
+                "--runs",
+                "10",
+                "--plots",
+                pl,
+            ],
+            "--plots",
+            "--posterior",
+        ),
+        (
+            vec![
+                "run",
+                b.as_str(),
+                "--posterior",
+                p,
+                "--draws",
+                "2",
+                "--runs",
+                "10",
+                "--yearly",
+            ],
+            "--yearly",
+            "--posterior",
+        ),
+        (
+            vec!["run", pr, "--draws", "2", "--runs", "10", "--plots", pl],
+            "--plots",
+            "[[uncertain]] priors",
+        ),
+        (
+            vec!["run", pr, "--draws", "2", "--runs", "10", "--yearly"],
+            "--yearly",
+            "[[uncertain]] priors",
+        ),
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o).trim_end(),
+            format!("error: {flag} does not apply to nested Monte Carlo ({what}); run without it"),
+            "the words of --per-run and --until-ci"
+        );
+        assert!(o.stdout.is_empty());
+        assert!(!plots.exists(), "no charts' directory");
+    }
+    let o = run(&[
+        "compare",
+        &b,
+        &b,
+        "--posterior",
+        p,
+        "--draws",
+        "2",
+        "--runs",
+        "10",
+        "--plots",
+        pl,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("error: --plots does not apply to a nested comparison"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!plots.exists());
+}
+
+/// A grid sweep of three points.
+fn sweep(dir: &Path) -> PathBuf {
+    write(
+        dir,
+        "g.toml",
+        &format!(
+            "base = \"{}\"\nruns = 10\nseed = 3\ndesign = \"grid\"\n\
+             [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+             values = [0.5, 0.7, 0.9]\n",
+            base()
+        ),
+    )
+}
+
+#[test]
+fn sweep_shards_refuse_overrides_with_the_reason_and_the_way() {
+    let d = tempfile::tempdir().unwrap();
+    let s = sweep(d.path());
+    let part = d.path().join("p.json");
+    for (flag, value) in [("--runs", "20"), ("--seed", "4"), ("--horizon-years", "5")] {
+        let o = run(&[
+            "sweep",
+            s.to_str().unwrap(),
+            "--shard",
+            "0/2",
+            flag,
+            value,
+            "--out",
+            part.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{flag}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert!(
+            e.starts_with(&format!(
+                "error: --shard does not take {flag}: `deter merge` rebuilds the sweep from its \
+                 file"
+            )) && e.contains("write them into the sweep file")
+                && e.contains("docs/CLUSTER.md"),
+            "{e}"
+        );
+        assert!(!e.contains("cannot be used with"), "{e}");
+        assert!(!part.exists());
+    }
+    // The limits are listed where the user looks for them.
+    let cluster = std::fs::read_to_string(common::root().join("docs/CLUSTER.md")).unwrap();
+    assert!(
+        cluster.contains(
+            "`deter sweep --shard` does not take `--runs`, `--seed` or `--horizon-years`"
+        )
+    );
+    assert!(cluster.contains("`deter run --shard` does not take `--set`"));
+    let o = run(&["sweep", "--help"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("not --runs, --seed, --horizon-years"));
+}
+
+#[test]
+fn merging_sweep_shards_refuses_a_table() {
+    let d = tempfile::tempdir().unwrap();
+    let s = sweep(d.path());
+    let mut parts = Vec::new();
+    for k in 0..2 {
+        let part = d.path().join(format!("p-{k}.json"));
+        let o = run(&[
+            "sweep",
+            s.to_str().unwrap(),
+            "--shard",
+            &format!("{k}/2"),
+            "--out",
+            part.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        parts.push(part.display().to_string());
+    }
+    let merge = |more: &[&str]| {
+        let mut args = vec!["merge"];
+        args.extend(parts.iter().map(String::as_str));
+        args.extend(more);
+        run(&args)
+    };
+    let o = merge(&["--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("point,"));
+    for (more, flag) in [
+        (&["--format", "table"][..], "--format table"),
+        (&["--yearly"][..], "--yearly"),
+    ] {
+        let o = merge(more);
+        assert_eq!(o.status.code(), Some(2), "{more:?}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o).trim_end(),
+            format!(
+                "error: `{}`: these are shards of a `deter sweep`; {flag} applies to `deter run` \
+                 shards (a sweep's results are rows: --format csv or json)",
+                parts[0]
+            )
+        );
+        assert!(o.stdout.is_empty(), "no rows written");
+    }
+}

@@ -1,0 +1,394 @@
+//! The files deter writes: what an output may replace (never an input, never a sweep's
+//! record, never another calibration's results without `--force`), that a replaced file
+//! keeps its permissions, that outputs are checked before any work, and that a write that
+//! fails (a full disk) names the file and says how to go on.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{run, stderr};
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn base() -> String {
+    common::scenario("scenarios/western-balkans-2024.toml")
+}
+
+/// A grid sweep of `points` values of one parameter, `runs` runs each.
+fn grid_sweep(dir: &Path, name: &str, points: usize, runs: u64) -> PathBuf {
+    let values: Vec<String> = (0..points)
+        .map(|i| format!("{}", 0.3 + 0.6 * i as f64 / points as f64))
+        .collect();
+    write(
+        dir,
+        name,
+        &format!(
+            "base = \"{}\"\nruns = {runs}\nseed = 3\ndesign = \"grid\"\n\
+             [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+             values = [{}]\n",
+            base(),
+            values.join(", ")
+        ),
+    )
+}
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+fn set_mode(p: &Path, m: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_replaced_output_keeps_its_permissions() {
+    let d = tempfile::tempdir().unwrap();
+    let b = base();
+    // A new file: readable like any file the user writes.
+    let fresh = d.path().join("fresh.json");
+    let o = run(&["run", &b, "--runs", "10", "--out", fresh.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(mode(&fresh), 0o644);
+    // A private file written over, directly and through a link: still private.
+    for (m, via_link) in [(0o600, false), (0o600, true), (0o640, false)] {
+        let target = write(d.path(), "target.json", "old\n");
+        set_mode(&target, m);
+        let named = if via_link {
+            let link = d.path().join("link.json");
+            let _ = std::fs::remove_file(&link);
+            std::os::unix::fs::symlink(&target, &link).unwrap();
+            link
+        } else {
+            target.clone()
+        };
+        let o = run(&["run", &b, "--runs", "10", "--out", named.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(std::fs::read_to_string(&target).unwrap().starts_with('{'));
+        assert_eq!(mode(&target), m, "link: {via_link}");
+    }
+    // The streamed-then-published writer too (merge of sweep shards).
+    let sweep = grid_sweep(d.path(), "g.toml", 3, 10);
+    let mut parts = Vec::new();
+    for k in 0..2 {
+        let part = d.path().join(format!("p-{k}.json"));
+        let o = run(&[
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--shard",
+            &format!("{k}/2"),
+            "--out",
+            part.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        parts.push(part.display().to_string());
+    }
+    let merged = write(d.path(), "merged.csv", "old\n");
+    set_mode(&merged, 0o600);
+    let mut args = vec!["merge"];
+    args.extend(parts.iter().map(String::as_str));
+    args.extend(["--out", merged.to_str().unwrap(), "--quiet"]);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(&merged)
+            .unwrap()
+            .starts_with("point,")
+    );
+    assert_eq!(mode(&merged), 0o600);
+}
+
+#[test]
+fn a_sweep_never_writes_over_a_sweeps_record() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = grid_sweep(d.path(), "g.toml", 3, 10);
+    let s = sweep.to_str().unwrap();
+    let results = d.path().join("full.csv");
+    let o = run(&["sweep", s, "--out", results.to_str().unwrap(), "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let record = d.path().join("full.csv.sweep");
+    let before = std::fs::read(&record).unwrap();
+    assert!(before.starts_with(b"deter sweep fingerprint"));
+    // The record itself, a copy of it under another name, and any name ending in `.sweep`,
+    // for a sweep, a sweep's shard and a merge: refused before any work, nothing written.
+    let copy = d.path().join("copy.csv");
+    std::fs::copy(&record, &copy).unwrap();
+    let fresh = d.path().join("other.sweep");
+    for out in [&record, &copy, &fresh] {
+        let o_str = out.to_str().unwrap();
+        for args in [
+            vec!["sweep", s, "--out", o_str, "--quiet"],
+            vec!["sweep", s, "--shard", "0/2", "--out", o_str, "--quiet"],
+        ] {
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+            assert_eq!(
+                stderr(&o).trim_end(),
+                format!(
+                    "error: output path `{o_str}` is a sweep's record (the `.sweep` file a sweep \
+                     writes beside its results) or is named like one; refusing to overwrite \
+                     it: choose another name"
+                )
+            );
+        }
+        assert!(!d.path().join(format!("{o_str}.sweep")).exists());
+    }
+    assert_eq!(
+        std::fs::read(&record).unwrap(),
+        before,
+        "the record is intact"
+    );
+    assert!(!fresh.exists());
+    // The resume still finds the record its results need.
+    let o = run(&[
+        "sweep",
+        s,
+        "--out",
+        results.to_str().unwrap(),
+        "--resume",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// A calibration of one case, 10 particles, one generation: seconds.
+fn calibration(dir: &Path, name: &str, seed: u64) -> PathBuf {
+    let history = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/history");
+    write(
+        dir,
+        name,
+        &format!(
+            "seed = {seed}\nparticles = 10\nmax_generations = 1\npredictive_draws = 2\n\
+             statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
+             cases = [\"{}\"]\n\
+             [[parameter]]\npath = \"model.status_quo_value\"\nrange = [0.0, 1.0]\n",
+            history.join("serbia-kosovo.record.toml").display()
+        ),
+    )
+}
+
+fn calibrate(file: &Path, out: &Path, more: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "calibrate",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+        "--threads",
+        "1",
+    ];
+    args.extend(more);
+    run(&args)
+}
+
+#[test]
+fn calibrate_refuses_an_input_as_output_before_any_work() {
+    let d = tempfile::tempdir().unwrap();
+    for name in [
+        "report.html",
+        "diagnostics.csv",
+        "posterior.csv",
+        "state.json",
+    ] {
+        let out = d.path().join(format!("out-{}", name.replace('.', "-")));
+        std::fs::create_dir(&out).unwrap();
+        let text = std::fs::read_to_string(calibration(d.path(), "c.toml", 5)).unwrap();
+        let input = write(&out, name, &text);
+        let o = calibrate(&input, &out, &[]);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o).trim_end(),
+            format!(
+                "error: output path `{}` is also an input file; refusing to overwrite it",
+                input.display()
+            ),
+            "the words of every command"
+        );
+        // Nothing was written: the directory holds the input only, unchanged.
+        let names: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, vec![name.to_string()], "{name}");
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), text);
+    }
+}
+
+#[test]
+fn calibrate_replaces_another_calibrations_results_only_with_force() {
+    let d = tempfile::tempdir().unwrap();
+    let a = calibration(d.path(), "a.toml", 5);
+    let b = calibration(d.path(), "b.toml", 6);
+    let out = d.path().join("cal");
+    let o = calibrate(&a, &out, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let files = [
+        "posterior.csv",
+        "diagnostics.csv",
+        "state.json",
+        "report.html",
+    ];
+    let of_a: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(out.join(f)).unwrap())
+        .collect();
+    // The same calibration again: its own results, replaced by the same.
+    let o = calibrate(&a, &out, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Another calibration: refused before any work, every file as it was.
+    let o = calibrate(&b, &out, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.starts_with(&format!(
+            "error: `{}` holds the results of another calibration",
+            out.display()
+        )) && e.contains("--force"),
+        "{e}"
+    );
+    for (f, bytes) in files.iter().zip(&of_a) {
+        assert_eq!(&std::fs::read(out.join(f)).unwrap(), bytes, "{f} untouched");
+    }
+    // A state.json that is not a calibration's at all: refused too.
+    let other = d.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    write(&other, "state.json", "my notes\n");
+    let o = calibrate(&b, &other, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(other.join("state.json")).unwrap(),
+        "my notes\n"
+    );
+    // With --force: replaced.
+    let o = calibrate(&b, &out, &["--force"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_ne!(std::fs::read(out.join("state.json")).unwrap(), of_a[2]);
+    // --force says so in --help.
+    let o = run(&["calibrate", "--help"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("--force"));
+}
+
+#[test]
+fn init_dash_says_what_init_does() {
+    let d = tempfile::tempdir().unwrap();
+    let o = common::deter()
+        .current_dir(d.path())
+        .args(["init", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("init always writes a file (without a path, `scenario.toml`)")
+            && e.contains("`./-`"),
+        "{e}"
+    );
+    // Not the other commands' advice, which is false for init.
+    assert!(!e.contains("leave the option out"), "{e}");
+    assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 0);
+    // `./-` is the file of that name.
+    let o = common::deter()
+        .current_dir(d.path())
+        .args(["init", "./-"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(d.path().join("-").is_file());
+}
+
+/// A tmpfs of `kib` KiB mounted at a fresh directory, unmounted when dropped.
+#[cfg(target_os = "linux")]
+struct Tmpfs(tempfile::TempDir);
+
+#[cfg(target_os = "linux")]
+impl Tmpfs {
+    /// None where mounting is not allowed (not root, no CAP_SYS_ADMIN).
+    fn mount(kib: u64) -> Option<Self> {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(Tmpfs(dir))
+    }
+
+    fn resize(&self, kib: u64) {
+        let ok = std::process::Command::new("mount")
+            .args(["-o", &format!("remount,size={kib}k")])
+            .arg(self.0.path())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "remount");
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.0.path())
+            .status();
+    }
+}
+
+/// A full disk during a sweep: "cannot write `PATH`: ..." as every output that cannot be
+/// written, exit 1, and the command that completes it, which then gives the uninterrupted
+/// sweep's bytes. Needs a tmpfs (root); set DETER_TEST_NO_MOUNT=1 to skip where mounting is
+/// not allowed.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_during_a_sweep_names_the_file_and_the_resume() {
+    let Some(fs) = Tmpfs::mount(48) else {
+        assert!(
+            std::env::var_os("DETER_TEST_NO_MOUNT").is_some(),
+            "cannot mount a tmpfs (needs root); set DETER_TEST_NO_MOUNT=1 to skip this test"
+        );
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    // About 600 bytes a row: 200 rows do not fit in 48 KiB.
+    let sweep = grid_sweep(d.path(), "g.toml", 200, 5);
+    let s = sweep.to_str().unwrap();
+    let whole = d.path().join("whole.csv");
+    let o = run(&["sweep", s, "--out", whole.to_str().unwrap(), "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::metadata(&whole).unwrap().len() > 60 * 1024);
+
+    let out = fs.0.path().join("r.csv");
+    let o = run(&["sweep", s, "--out", out.to_str().unwrap(), "--quiet"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    let first = e.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "error: cannot write `{}`: No space left on device",
+            out.display()
+        )),
+        "{e}"
+    );
+    let resume = format!("deter sweep {s} --out {} --resume", out.display());
+    assert!(e.contains(&resume), "the resume command: {e}");
+    // Room again: the printed command completes it, byte for byte the uninterrupted sweep.
+    fs.resize(1024);
+    let o = run(&[
+        "sweep",
+        s,
+        "--out",
+        out.to_str().unwrap(),
+        "--resume",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&whole).unwrap());
+}
