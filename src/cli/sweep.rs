@@ -151,7 +151,12 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     if let Some(dir) = &args.plots {
         output::check_output_dir(dir, "--plots").map_err(CliError::Usage)?;
     }
-    let sweep = sweep::load_sweep(&args.file).map_err(CliError::Input)?;
+    // The warnings are checked against the horizon actually run (`--horizon-years`).
+    let horizon_flag = args
+        .sim
+        .horizon_years
+        .filter(|&h| crate::settings::check_horizon(h, crate::settings::Caller::Cli).is_ok());
+    let sweep = sweep::spec::load_sweep_at(&args.file, horizon_flag).map_err(CliError::Input)?;
     // The base scenario, its `extends` chain and the policies' files are inputs too: no
     // output (results or page) may replace one.
     for out in &outputs {
@@ -183,9 +188,22 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let resolved = settings
         .resolve_sweep(&mut sweep, crate::sweep::rows::Caller::Cli)
         .map_err(|e| CliError::Usage(e.0))?;
+    // The base scenario, and a levers x futures sweep's policy scenarios (`file = ...`),
+    // are run at the horizon of the flag: each one's warnings at it, each warning once.
+    let mut scenarios = Vec::new();
     if sweep.base.meta.horizon_years != file_horizon {
-        horizon_warnings(&sweep.base_path, sweep.base.meta.horizon_years);
+        scenarios.push(sweep.base_path.clone());
     }
+    if let (Some(_), Some(c)) = (horizon_flag, &sweep.crossing) {
+        let dir = args.file.parent().unwrap_or(Path::new(""));
+        scenarios.extend(
+            c.policies
+                .iter()
+                .filter_map(|p| p.file.as_deref())
+                .map(|f| dir.join(f)),
+        );
+    }
+    horizon_warnings(&scenarios, sweep.base.meta.horizon_years);
     let until = resolved.until;
     let sweep = sweep;
     let design = Design::new(&sweep);
@@ -452,20 +470,25 @@ fn sweep_error(e: SweepError) -> CliError {
     }
 }
 
-/// The base scenario's warnings that `--horizon-years H` brings (a policy that starts after
-/// the shortened horizon ends), in the words `deter run --horizon-years H` gives them: those
-/// of the base read at `H` that it does not get at its own horizon.
-fn horizon_warnings(base: &Path, horizon_years: u32) {
-    let text = |h: Option<u32>| -> Vec<String> {
-        match crate::scenario::load_file_with_inputs_and_warnings(base, h).0 {
+/// The warnings that `--horizon-years H` brings to scenario files (the base scenario, the
+/// policy scenarios), in the words `deter run --horizon-years H` gives them: those of each
+/// file read at `H` that it does not get at its own horizon, each once (policy scenarios
+/// extend the base).
+fn horizon_warnings(scenarios: &[PathBuf], horizon_years: u32) {
+    let text = |file: &Path, h: Option<u32>| -> Vec<String> {
+        match crate::scenario::load_file_with_inputs_and_warnings(file, h).0 {
             Ok((_, w)) => w.0.iter().map(|d| format!("{d}")).collect(),
             Err(_) => Vec::new(),
         }
     };
-    let own = text(None);
-    for w in text(Some(horizon_years)) {
-        if !own.contains(&w) {
-            note_raw!("{w}");
+    let mut said: Vec<String> = Vec::new();
+    for file in scenarios {
+        let own = text(file, None);
+        for w in text(file, Some(horizon_years)) {
+            if !own.contains(&w) && !said.contains(&w) {
+                note_raw!("{w}");
+                said.push(w);
+            }
         }
     }
 }
