@@ -1176,3 +1176,50 @@ fn files_from_runs_the_listed_files_as_the_command_line_would() {
         String::from_utf8_lossy(&as_scenario)
     );
 }
+
+/// `deter validate --set PATH=VALUE` checks the scenario with the what-if applied, with the
+/// parsing, messages and exit status of `deter run --set` (the reference: the same texts
+/// given to `run`, byte for byte); a valid what-if is accepted; `--set` on a file of another
+/// kind is refused.
+#[test]
+fn validate_set_checks_the_what_if_as_run_set_does() {
+    let file = "scenarios/western-balkans-2024.toml";
+    for set in [
+        "model.war_cot=2",
+        "model.war_cost=-5",
+        "model.war_cost",
+        "model.war_cost=nan",
+    ] {
+        let run = deter()
+            .args(["run", file, "--runs", "10", "--set", set])
+            .output()
+            .unwrap();
+        let validate = deter()
+            .args(["validate", file, "--set", set])
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(2), "{set}");
+        assert_eq!(validate.status.code(), Some(2), "{set}");
+        assert!(validate.stdout.is_empty(), "{set}");
+        assert_eq!(
+            String::from_utf8_lossy(&validate.stderr),
+            String::from_utf8_lossy(&run.stderr),
+            "{set}"
+        );
+    }
+    deter()
+        .args(["validate", file, "--set", "model.war_cost=2.5"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("{file}: ok (")));
+    deter()
+        .args([
+            "validate",
+            "tests/warn/sweep-varies-a-policy-parameter.toml",
+            "--set",
+            "model.war_cost=2.5",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--set applies to scenario files"));
+}
