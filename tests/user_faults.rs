@@ -2358,7 +2358,8 @@ fn a_bare_value_for_any_table_key_shows_the_table_form() {
         )
     };
     let ok_set = "{ \"rivalry.SRB-XKX.monitoring\" = 0.5 }";
-    let cases: Vec<(&str, Box<dyn Fn(&str) -> String>, &str)> = vec![
+    type FileWith<'a> = Box<dyn Fn(&str) -> String + 'a>;
+    let cases: Vec<(&str, FileWith<'_>, &str)> = vec![
         (
             "military",
             Box::new(move |v| scenario_text(&format!("military = {v}"))),
