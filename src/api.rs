@@ -616,13 +616,18 @@ pub fn sweep_warnings(path: &Path) -> Result<Diagnostics, Error> {
 ///
 /// Errors: [`Error::Input`] with every problem found.
 pub fn sweep_warnings_at(path: &Path, horizon_years: Option<u32>) -> Result<Vec<String>, Error> {
-    let sweep = crate::sweep::load_sweep(path).map_err(Error::Input)?;
+    let h = horizon_years
+        .filter(|&h| crate::settings::check_horizon(h, crate::settings::Caller::Library).is_ok());
+    let sweep = crate::sweep::spec::load_sweep_at(path, h).map_err(Error::Input)?;
     let mut out: Vec<String> = sweep.warnings.iter().map(|w| w.to_string()).collect();
-    if let Some(h) = horizon_years.filter(|&h| {
-        h != sweep.base.meta.horizon_years
-            && crate::settings::check_horizon(h, crate::settings::Caller::Library).is_ok()
-    }) {
-        out.extend(crate::sweep::horizon_warnings(&sweep.base_path, h));
+    if let Some(h) = h {
+        // As `deter sweep --horizon-years`: the base when the horizon differs from its own,
+        // a levers x futures sweep's policy scenarios whenever one is given.
+        let mut scenarios = crate::sweep::horizon_scenarios(&sweep, path);
+        if h == sweep.base.meta.horizon_years {
+            scenarios.remove(0);
+        }
+        out.extend(crate::sweep::horizon_warnings(&scenarios, h));
     }
     Ok(out)
 }

@@ -107,6 +107,10 @@ impl Pairing {
 pub enum CompareError {
     #[error("{}", self.message_as(crate::settings::Caller::Cli))]
     Horizon(u32, u32),
+    /// No rivalry of A has the id of a rivalry of B (the ids of A's and of B's): nothing to
+    /// compare, run by run or rivalry by rivalry.
+    #[error("{}", self.message_as(crate::settings::Caller::Cli))]
+    Unpaired(Vec<String>, Vec<String>),
 }
 
 impl CompareError {
@@ -120,8 +124,29 @@ impl CompareError {
                  numbers need the same horizon (use {})",
                 crate::settings::setting_name(caller, "horizon_years")
             ),
+            CompareError::Unpaired(a, b) => format!(
+                "the scenarios share no rivalry (A: {}; B: {}): a comparison pairs each run of \
+                 A with the same run of B, rivalry by rivalry, and these have no rivalry in \
+                 common; compare a scenario with a variant of it (`extends`, `--set-b`)",
+                a.join(", "),
+                b.join(", ")
+            ),
         }
     }
+}
+
+/// The rivalry ids of A that B lacks and of B that A lacks: a comparison of scenarios whose
+/// rivalries differ compares their common rivalries run by run, and each side's others only
+/// in its own totals. Both empty: the same rivalries.
+pub fn unshared_rivalries(a: &Compiled, b: &Compiled) -> (Vec<String>, Vec<String>) {
+    let ids = |s: &Compiled| -> Vec<String> {
+        s.scenario.rivalries.iter().map(|r| r.id.to_string()).collect()
+    };
+    let (ia, ib) = (ids(a), ids(b));
+    (
+        ia.iter().filter(|x| !ib.contains(x)).cloned().collect(),
+        ib.iter().filter(|x| !ia.contains(x)).cloned().collect(),
+    )
 }
 
 /// The result of a paired run.
@@ -142,7 +167,15 @@ pub fn check(a: &Compiled, b: &Compiled) -> Result<Pairing, CompareError> {
     if ha != hb {
         return Err(CompareError::Horizon(ha, hb));
     }
-    Ok(Pairing::new(a, b))
+    let pairing = Pairing::new(a, b);
+    if pairing.rivalries.is_empty()
+        && !a.scenario.rivalries.is_empty()
+        && !b.scenario.rivalries.is_empty()
+    {
+        let ids = |s: &Compiled| s.scenario.rivalries.iter().map(|r| r.id.to_string()).collect();
+        return Err(CompareError::Unpaired(ids(a), ids(b)));
+    }
+    Ok(pairing)
 }
 
 struct PairWorker {

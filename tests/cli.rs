@@ -1266,3 +1266,109 @@ fn files_from_runs_the_listed_files_as_the_command_line_would() {
         String::from_utf8_lossy(&as_scenario)
     );
 }
+
+/// `deter validate --set PATH=VALUE` checks the scenario with the what-if applied, with the
+/// parsing, messages and exit status of `deter run --set` (the reference: the same texts
+/// given to `run`, byte for byte); a valid what-if is accepted; `--set` on a file of another
+/// kind is refused.
+#[test]
+fn validate_set_checks_the_what_if_as_run_set_does() {
+    let file = "scenarios/western-balkans-2024.toml";
+    for set in [
+        "model.war_cot=2",
+        "model.war_cost=-5",
+        "model.war_cost",
+        "model.war_cost=nan",
+    ] {
+        let run = deter()
+            .args(["run", file, "--runs", "10", "--set", set])
+            .output()
+            .unwrap();
+        let validate = deter()
+            .args(["validate", file, "--set", set])
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(2), "{set}");
+        assert_eq!(validate.status.code(), Some(2), "{set}");
+        assert!(validate.stdout.is_empty(), "{set}");
+        assert_eq!(
+            String::from_utf8_lossy(&validate.stderr),
+            String::from_utf8_lossy(&run.stderr),
+            "{set}"
+        );
+    }
+    deter()
+        .args(["validate", file, "--set", "model.war_cost=2.5"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("{file}: ok (")));
+    deter()
+        .args([
+            "validate",
+            "tests/warn/sweep-varies-a-policy-parameter.toml",
+            "--set",
+            "model.war_cost=2.5",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--set applies to scenario files"));
+}
+
+/// `deter compare A B` of scenarios whose rivalries differ: run i of A is paired with run i
+/// of B rivalry by rivalry, so rivalries of one side only are warned about (the comparison
+/// goes on over the shared ones), and scenarios without a rivalry in common are refused.
+#[test]
+fn compare_warns_of_rivalries_of_one_side_and_refuses_scenarios_without_one_in_common() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/warn/sweep-base.toml");
+    let text = std::fs::read_to_string(&base).unwrap();
+    let reverse = "[[rivalry]]\nchallenger = \"BBB\"\ntarget = \"AAA\"\n";
+    let both = dir.path().join("both.toml");
+    std::fs::write(
+        &both,
+        text.replace("[[policy]]", &format!("{reverse}\n[[policy]]")),
+    )
+    .unwrap();
+    let other = dir.path().join("other.toml");
+    std::fs::write(
+        &other,
+        text.replace(
+            "[[rivalry]]\nchallenger = \"AAA\"\ntarget = \"BBB\"\n",
+            reverse,
+        )
+        .replace("rivalry.AAA-BBB", "rivalry.BBB-AAA"),
+    )
+    .unwrap();
+    let compare = |a: &Path, b: &Path| {
+        deter()
+            .args(["compare", a.to_str().unwrap(), b.to_str().unwrap()])
+            .args(["--runs", "20", "--format", "json"])
+            .output()
+            .unwrap()
+    };
+    let o = compare(&base, &base);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("rivalries differ"));
+    let o = compare(&base, &both);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(
+            "warning: the scenarios' rivalries differ (only in A: none; only in B: BBB-AAA)"
+        ),
+        "{err}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        json["rivalries"].as_array().map(Vec::len),
+        Some(1),
+        "{json}"
+    );
+    let o = compare(&base, &other);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("error: the scenarios share no rivalry (A: AAA-BBB; B: BBB-AAA)"),
+        "{err}"
+    );
+}

@@ -1220,3 +1220,62 @@ fn discover_refuses_a_column_before_runs_as_the_outcome() {
             .success();
     }
 }
+
+/// A small levers x futures results file: policies `baseline` and `envoy` in two futures.
+fn two_policies(dir: &Path) -> PathBuf {
+    let mut text = String::from("point,policy,future,a,runs,use_of_force_p\n");
+    for (k, (p, f, a, y)) in [
+        ("baseline", 0, 0.2, 0.3),
+        ("baseline", 1, 0.7, 0.1),
+        ("envoy", 0, 0.2, 0.2),
+        ("envoy", 1, 0.7, 0.15),
+    ]
+    .iter()
+    .enumerate()
+    {
+        text.push_str(&format!("{k},{p},{f},{a},10,{y}\n"));
+    }
+    let path = dir.join("two.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The analyses' refusals are rendered from their fields, not found in their text: a
+/// `--status-quo` whose words hold "headline outcome (" was shown as a `--threshold` fault
+/// ("--threshold: --status-quo: ..."), and a `--policy` holding a backtick was underlined
+/// only up to it (the name was cut from the message at its first backtick).
+#[test]
+fn analysis_refusals_name_the_flag_and_underline_the_name_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = two_policies(dir.path());
+    let r = results.display().to_string();
+    let o = deter()
+        .arg("robust")
+        .arg(&results)
+        .args(["--status-quo", "headline outcome (x"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "error: --status-quo: `headline outcome (x` is not a policy of the results \
+             (baseline, envoy) (in `{r}`)\n"
+        )
+    );
+    let o = deter()
+        .arg("discover")
+        .arg(&results)
+        .args(["--outcome", "use_of_force", "--above", "0.2"])
+        .args(["--policy", "envoi`"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "--policy:1:1: error: `envoi`` is not a policy of these results (in `{r}`)\n  \
+             |\n1 | envoi`\n  | ^^^^^^\n  |\n  = help: did you mean `envoy`?\n1 error found\n"
+        )
+    );
+}

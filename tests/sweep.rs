@@ -458,3 +458,123 @@ fn a_plots_path_that_is_a_file_is_refused_before_any_run() {
         "the sweep ran before the output paths were checked"
     );
 }
+
+/// The stderr of `deter sweep FILE --out OUT ARGS` (exit 0 asserted).
+fn sweep_stderr(file: &Path, out: &Path, extra: &[&str]) -> String {
+    let o = deter()
+        .args([
+            "sweep",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{extra:?}: {err}");
+    err
+}
+
+const OVERRIDES: &str = "overrides the values this sweep gives it";
+const NEVER: &str = "after the horizon ends";
+
+/// A base policy that starts after the horizon run never takes effect, so it overrides no
+/// swept parameter: `deter sweep --horizon-years 1` of a base whose policy `calm` starts in
+/// its third year warned that `calm` overrides the swept monitoring (checked against the
+/// base's 10 years) beside the warning that `calm` never takes effect. Conversely a policy
+/// after the base's own horizon overrides nothing without the flag and does within a
+/// longer `--horizon-years`.
+#[test]
+fn a_base_policy_after_the_horizon_run_overrides_no_swept_parameter() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.csv");
+    let warn = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/warn");
+    let file = warn.join("sweep-varies-a-policy-parameter.toml");
+    let err = sweep_stderr(&file, &out, &[]);
+    assert!(err.contains(OVERRIDES), "{err}");
+    let err = sweep_stderr(&file, &out, &["--horizon-years", "1"]);
+    assert!(!err.contains(OVERRIDES), "{err}");
+    assert!(
+        err.contains(&format!("policy `calm` starts 2027-01, {NEVER}")),
+        "{err}"
+    );
+    // `late` starts 2040-01, after the base's own 10 years (2035-01).
+    let file = dir.path().join("late.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "base = \"{}\"\nruns = 10\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"country.AAA.military.budget\"\nrole = \"lever\"\nvalues = [1.0, 2.0]\n",
+            warn.join("policy-after-horizon.toml").display()
+        ),
+    )
+    .unwrap();
+    let err = sweep_stderr(&file, &out, &[]);
+    assert!(!err.contains(OVERRIDES), "{err}");
+    let err = sweep_stderr(&file, &out, &["--horizon-years", "20"]);
+    assert!(
+        err.contains("policy `late` changes `country.AAA.military.budget` from 2040-01"),
+        "{err}"
+    );
+}
+
+/// The policy scenarios of a levers x futures sweep (`file = ...`) are run at the sweep's
+/// `--horizon-years` too: a policy of one that starts after it is warned about, located in
+/// that file, in the words `deter run --horizon-years` gives it; a warning of the base that
+/// the policy scenario extends is said once.
+#[test]
+fn a_levers_x_futures_sweeps_policy_scenarios_are_checked_against_the_horizon_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.csv");
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/warn/sweep-base.toml");
+    let watch = dir.path().join("watch.toml");
+    std::fs::write(
+        &watch,
+        format!(
+            "extends = \"{}\"\n\n[[policy]]\nid = \"watch\"\nstart = \"2028-01\"\nchanges = \
+             [{{ path = \"country.AAA.military.budget\", set = 2.0 }}]\n",
+            base.display()
+        ),
+    )
+    .unwrap();
+    let file = dir.path().join("lxf.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "base = \"{}\"\nruns = 10\ndesign = \"lhs\"\npoints = 2\n\n[[policy]]\nid = \
+             \"base\"\n\n[[policy]]\nid = \"watch\"\nfile = \"watch.toml\"\n\n[[parameter]]\n\
+             path = \"country.BBB.military.budget\"\nrole = \"uncertainty\"\nrange = [1.0, 2.0]\n",
+            base.display()
+        ),
+    )
+    .unwrap();
+    let err = sweep_stderr(&file, &out, &[]);
+    assert!(!err.contains(NEVER), "{err}");
+    // The reference: `deter run` of the policy scenario at that horizon.
+    let o = deter()
+        .args([
+            "run",
+            watch.to_str().unwrap(),
+            "--horizon-years",
+            "1",
+            "--runs",
+            "10",
+        ])
+        .output()
+        .unwrap();
+    let reference = String::from_utf8_lossy(&o.stderr).into_owned();
+    let line = |err: &str, id: &str| {
+        err.lines()
+            .filter(|l| l.contains(&format!("policy `{id}` starts")))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let expected = line(&reference, "watch");
+    assert_eq!(expected.len(), 1, "{reference}");
+    assert!(expected[0].starts_with(&format!("{}:5:9: warning:", watch.display())));
+    let err = sweep_stderr(&file, &out, &["--horizon-years", "1"]);
+    assert_eq!(line(&err, "watch"), expected, "{err}");
+    assert!(err.contains("or lengthen `--horizon-years` (1)"), "{err}");
+    assert_eq!(line(&err, "calm").len(), 1, "{err}");
+}

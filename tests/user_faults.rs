@@ -2336,3 +2336,82 @@ fn a_dash_as_output_is_refused_by_every_command_not_written_as_a_file() {
         );
     }
 }
+
+/// A table-typed key given a bare value (`military = 2.2`, `ties = 0.8`, a sweep's
+/// `satisficing = 0.1` or a policy's `set = 0.7`) said "expected a table, found float" with
+/// nothing more; it gets the help line of a missing required key showing the table form,
+/// as the calibration's `[observation] detect = 0.8` does, and the example, put in the file
+/// in place of the bare value, is valid.
+#[test]
+fn a_bare_value_for_any_table_key_shows_the_table_form() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    // (key, the file around it with `VALUE` where the value goes, the key path).
+    let scenario_text =
+        |line: &str| format!("extends = \"{base}\"\n\n[[country]]\nid = \"SRB\"\n{line}\n");
+    let sweep_text = |satisficing: &str, set: &str| {
+        format!(
+            "base = \"{base}\"\nruns = 10\ndesign = \"lhs\"\npoints = 2\nsatisficing = \
+             {satisficing}\n\n[[policy]]\nid = \"base\"\n\n[[policy]]\nid = \"envoy\"\nset = \
+             {set}\n\n[[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \
+             \"uncertainty\"\nrange = [0.5, 0.9]\n"
+        )
+    };
+    let ok_set = "{ \"rivalry.SRB-XKX.monitoring\" = 0.5 }";
+    type FileWith<'a> = Box<dyn Fn(&str) -> String + 'a>;
+    let cases: Vec<(&str, FileWith<'_>, &str)> = vec![
+        (
+            "military",
+            Box::new(move |v| scenario_text(&format!("military = {v}"))),
+            "country[0].military",
+        ),
+        (
+            "political",
+            Box::new(move |v| scenario_text(&format!("political = {v}"))),
+            "country[0].political",
+        ),
+        (
+            "economic",
+            Box::new(move |v| scenario_text(&format!("economic = {v}"))),
+            "country[0].economic",
+        ),
+        (
+            "ties",
+            Box::new(move |v| scenario_text(&format!("political = {{ ties = {v} }}"))),
+            "country[0].political.ties",
+        ),
+        (
+            "satisficing",
+            Box::new(move |v| sweep_text(v, ok_set)),
+            "satisficing",
+        ),
+        (
+            "set",
+            Box::new(move |v| sweep_text("{ war = 0.03 }", v)),
+            "policy[1].set",
+        ),
+    ];
+    for (key, file, path) in cases {
+        let bad = d.path().join(format!("bad-{key}.toml"));
+        std::fs::write(&bad, file("0.8")).unwrap();
+        let o = run(&["validate", bad.to_str().unwrap()]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{key}: {err}");
+        assert!(
+            err.contains(&format!(": error: {path}: expected a table, found float\n")),
+            "{key}: {err}"
+        );
+        let help = err
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("= help: "))
+            .unwrap_or_else(|| panic!("{key}: no help line: {err}"));
+        let example = help
+            .strip_prefix(&format!("e.g. {key} = "))
+            .unwrap_or_else(|| panic!("{key}: not the key's example: {help}"));
+        assert!(example.starts_with('{') && example.ends_with('}'), "{help}");
+        let good = d.path().join(format!("good-{key}.toml"));
+        std::fs::write(&good, file(example)).unwrap();
+        let o = run(&["validate", good.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{key}: {help}: {}", stderr(&o));
+    }
+}

@@ -242,11 +242,6 @@ const PARAM_KEYS: [&str; 7] = [
     "case",
 ];
 const ALTERNATIVE_KEYS: [&str; 3] = ["high", "medium", "low"];
-/// `[observation] detect` and `alternative` as written (the values of
-/// scenarios/history/calibrate.toml), for the help line of a value that is not a table.
-const DETECT_EXAMPLE: &str = "{ threat_or_display = 0.8, use_of_force = 0.95, war = 1.0, non_state = 0.9 }";
-const ALTERNATIVE_EXAMPLE: &str = "{ high = 0.05, medium = 0.25, low = 0.5 }";
-
 /// Read and validate a calibration file.
 pub fn load_calibration(path: &Path) -> Result<Calibration, Diagnostics> {
     let shown = path.display().to_string();
@@ -340,13 +335,12 @@ fn read(
     {
         r.check_keys(o, "observation", &["detect", "alternative"]);
         if let Some(v) = lookup(o, "detect")
-            && let Some(t) = r.table_with_example(v, "observation.detect", "detect", DETECT_EXAMPLE)
+            && let Some(t) = r.table(v, "observation.detect")
         {
             detect(r, t, &mut observation);
         }
         if let Some(v) = lookup(o, "alternative")
-            && let Some(t) =
-                r.table_with_example(v, "observation.alternative", "alternative", ALTERNATIVE_EXAMPLE)
+            && let Some(t) = r.table(v, "observation.alternative")
         {
             r.check_keys(t, "observation.alternative", &ALTERNATIVE_KEYS);
             for (i, k) in ALTERNATIVE_KEYS.iter().enumerate() {

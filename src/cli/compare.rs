@@ -123,6 +123,24 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         settings.attributed(Compiled::new(&sb)),
     );
     let pairing = crn::check(&ca, &cb).map_err(|e| CliError::Usage(e.to_string()))?;
+    // Rivalries of one side only: compared in the totals, not run by run (docs/OUTPUT.md).
+    let (only_a, only_b) = crn::unshared_rivalries(&ca, &cb);
+    if !only_a.is_empty() || !only_b.is_empty() {
+        let list = |ids: &[String]| {
+            if ids.is_empty() {
+                "none".to_string()
+            } else {
+                ids.join(", ")
+            }
+        };
+        note!(
+            "warning: the scenarios' rivalries differ (only in A: {}; only in B: {}): only \
+             the rivalries of both are paired run by run; the totals of A and B cover \
+             different rivalries",
+            list(&only_a),
+            list(&only_b)
+        );
+    }
     crn::check_memory(&ca, &cb, threads).map_err(CliError::Usage)?;
 
     let bar = progress_bar(resolved.max_runs(), args.output.quiet);

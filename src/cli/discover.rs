@@ -9,7 +9,7 @@ use super::{CliError, emit};
 use crate::output;
 use crate::rdm::prim::{PrimOptions, Selection};
 use crate::rdm::results::Results;
-use crate::rdm::{self, Condition, DiscoverError, Op};
+use crate::rdm::{self, Condition, DiscoverError, Op, RobustnessError};
 
 /// Most boxes `--boxes` may ask for.
 const MAX_BOXES: usize = 100;
@@ -151,19 +151,10 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
         &completeness,
     )
     .map_err(|e| {
-        let text = match &e {
-            DiscoverError::Outcome(m) | DiscoverError::Policy(m) | DiscoverError::Inputs(m) => {
-                m.as_str()
-            }
-            _ => "",
-        };
-        if let Some(fault) = cell_fault(&results, text) {
-            return fault;
-        }
-        let (flag, msg) = match e {
-            DiscoverError::Outcome(m) => (flag, m),
-            DiscoverError::Policy(m) => ("--policy", m),
-            DiscoverError::Inputs(m) => ("--inputs", m),
+        let (flag, refusal) = match e {
+            DiscoverError::Outcome(r) => (flag, r),
+            DiscoverError::Policy(r) => ("--policy", r),
+            DiscoverError::Inputs(r) => ("--inputs", r),
             // The range message of every integer flag, with the range of this peeling.
             DiscoverError::Step(s) => {
                 return CliError::Usage(format!(
@@ -187,21 +178,13 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
                 ));
             }
         };
-        // A name that is not in the results, with a did-you-mean: located in the flag's
-        // value with the did-you-mean on its own help line, as `--set` and `--hold-out`
-        // give theirs ("--outcome:1:1: error: ...", "= help: did you mean `X`?").
-        if let Some((text, message, help)) = did_you_mean(flag, args, &msg) {
-            let name = msg.split('`').nth(1).unwrap_or_default();
-            let span = text
-                .find(name)
-                .filter(|_| !name.is_empty())
-                .map_or(0..text.len(), |i| i..i + name.len());
-            let message = format!("{message} (in `{}`)", args.results.display());
-            let d = crate::scenario::Diagnostic::at(flag, &text, span, "", message)
-                .with_help(Some(help));
-            return CliError::Input(crate::scenario::Diagnostics(vec![d]));
-        }
-        CliError::Usage(format!("{flag}: {msg} (in `{}`)", args.results.display()))
+        let value = match flag {
+            "--outcome" => args.outcome.clone(),
+            "--where" => args.where_.clone(),
+            "--policy" => args.policy.clone(),
+            _ => args.inputs.as_ref().map(|v| v.join(",")),
+        };
+        refusal_of_flag(flag, value.as_deref(), refusal, &args.results)
     })?;
     // Policy names and columns come from the results file: escaped like every printer.
     emit(
@@ -243,25 +226,6 @@ pub struct RobustArgs {
     pub quiet: bool,
 }
 
-/// A refusal of `flag`'s value whose message carries a did-you-mean (the analyses say
-/// "`NAME` is not ...; did you mean `X`?..."): the flag's text, the message without the
-/// did-you-mean, and the did-you-mean as a help line. `None`: no did-you-mean.
-fn did_you_mean(flag: &str, args: &DiscoverArgs, msg: &str) -> Option<(String, String, String)> {
-    const HINT: &str = "; did you mean `";
-    let at = msg.find(HINT)?;
-    let close = at + HINT.len() + msg[at + HINT.len()..].find("`?")? + 2;
-    let help = msg[at + 2..close].to_string();
-    let message = format!("{}{}", &msg[..at], &msg[close..]);
-    let text = match flag {
-        "--outcome" => args.outcome.clone(),
-        "--where" => args.where_.clone(),
-        "--policy" => args.policy.clone(),
-        "--inputs" => args.inputs.as_ref().map(|v| v.join(",")),
-        _ => None,
-    }?;
-    Some((text, message, help))
-}
-
 /// A results file refused: as the input diagnostic every file kind gives (a file-level
 /// fault, `FILE: error: ...`; a cell's, `FILE:LINE:COL: error: column `NAME`: ...`).
 fn read_error(e: crate::rdm::results::ReadError) -> CliError {
@@ -271,13 +235,35 @@ fn read_error(e: crate::rdm::results::ReadError) -> CliError {
     }
 }
 
-/// An analysis's refusal that is a cell fault of `results` (a cell that is not a number in a
-/// column it uses) as that cell's diagnostic, the form of every file kind's fault; `None`:
-/// another refusal.
-fn cell_fault(results: &Results, message: &str) -> Option<CliError> {
-    results
-        .cell_fault(message)
-        .map(|d| CliError::Input(crate::scenario::Diagnostics(vec![d.clone()])))
+/// An analysis's refusal of the results file `results`, rendered from its fields
+/// ([`rdm::Refusal`]) for `flag`, whose text is `value`: a cell's fault as the diagnostic of
+/// every file kind (`FILE:LINE:COL: error: column `NAME`: ...`); a name the results do not
+/// hold with a did-you-mean, located in the flag's value with the did-you-mean on its own
+/// help line, as `--set` and `--hold-out` give theirs ("--outcome:1:1: error: ...", "=
+/// help: did you mean `X`?"); anything else as "FLAG: MESSAGE (in `RESULTS`)".
+fn refusal_of_flag(
+    flag: &str,
+    value: Option<&str>,
+    refusal: rdm::Refusal,
+    results: &Path,
+) -> CliError {
+    let help = refusal.did_you_mean();
+    match (refusal, value, help) {
+        (rdm::Refusal::Cell(d), _, _) => CliError::Input(crate::scenario::Diagnostics(vec![*d])),
+        (rdm::Refusal::Unknown { name, message, .. }, Some(text), Some(help)) => {
+            let span = text
+                .find(name.as_str())
+                .filter(|_| !name.is_empty())
+                .map_or(0..text.len(), |i| i..i + name.len());
+            let message = format!("{message} (in `{}`)", results.display());
+            let d = crate::scenario::Diagnostic::at(flag, text, span, "", message)
+                .with_help(Some(help));
+            CliError::Input(crate::scenario::Diagnostics(vec![d]))
+        }
+        (refusal, _, _) => {
+            CliError::Usage(format!("{flag}: {refusal} (in `{}`)", results.display()))
+        }
+    }
 }
 
 /// A sweep's results and its resume marker (`RESULTS.sweep`): no output of `robust` or
@@ -405,24 +391,25 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         args.status_quo.as_deref(),
         &completeness,
     )
-    .map_err(|e| {
-        if let Some(fault) = cell_fault(&results, &e) {
-            return fault;
-        }
-        if e.contains("headline outcome (") {
-            return CliError::Usage(format!(
-                "--threshold: {e} (in `{}`)",
-                args.results.display()
-            ));
-        }
-        if e.starts_with("--") {
-            return CliError::Usage(format!("{e} (in `{}`)", args.results.display()));
+    .map_err(|e| match e {
+        RobustnessError::Results(rdm::Refusal::Cell(d)) => {
+            CliError::Input(crate::scenario::Diagnostics(vec![*d]))
         }
         // A fault of the results file (not levers x futures, one policy, no outcome column):
         // the layout of every file fault, `FILE: error: PROBLEM`.
-        CliError::Input(crate::scenario::Diagnostics(vec![
-            crate::scenario::Diagnostic::file_level(&args.results.display().to_string(), e),
-        ]))
+        RobustnessError::Results(r) => CliError::Input(crate::scenario::Diagnostics(vec![
+            crate::scenario::Diagnostic::file_level(
+                &args.results.display().to_string(),
+                r.to_string(),
+            ),
+        ])),
+        RobustnessError::Threshold(r) => CliError::Usage(format!(
+            "--threshold: {r} (in `{}`)",
+            args.results.display()
+        )),
+        RobustnessError::StatusQuo(_) => {
+            CliError::Usage(format!("{e} (in `{}`)", args.results.display()))
+        }
     })?;
     if !args.quiet {
         let table = report.table.clone() + &threshold_note + "\n";

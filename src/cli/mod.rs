@@ -94,7 +94,8 @@ Docs: docs/CLUSTER.md.";
 
 const VALIDATE_EXAMPLES: &str = "Examples:
   deter validate scenarios/western-balkans-2024.toml
-  deter validate scenarios/*.toml";
+  deter validate scenarios/*.toml
+  deter validate scenarios/western-balkans-2024.toml --set model.war_cost=2.5";
 
 const INIT_EXAMPLES: &str = "Examples:
   deter init                      # writes scenario.toml
@@ -179,6 +180,11 @@ pub enum Command {
         /// Scenario files to check.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// What-if: check each scenario with this parameter set, as `deter run --set` runs
+        /// it (repeatable; paths as in policies and sweeps, docs/SCENARIO.md). Scenario
+        /// files only.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<String>,
     },
     /// Write a commented template scenario to edit and run.
     #[command(after_help = INIT_EXAMPLES)]
@@ -423,7 +429,7 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Merge(args) => merge::merge(&args),
         Command::Discover(args) => discover::discover(&args),
         Command::Robust(args) => discover::robust(&args),
-        Command::Validate { files } => validate::validate(&files),
+        Command::Validate { files, set } => validate::validate(&files, &set),
         Command::Init { path, force } => init::init(&path, force),
         Command::Bench(args) => bench::bench(&args),
         Command::Calibrate(args) => calibrate::calibrate(&args),

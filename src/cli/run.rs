@@ -507,7 +507,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
 }
 
 /// Where `--set` texts come from, for diagnostics: `--set`, naming the file when several run.
-fn set_origin(file: &std::path::Path, files: usize) -> String {
+pub(super) fn set_origin(file: &std::path::Path, files: usize) -> String {
     if files > 1 {
         format!("--set (for {})", file.display())
     } else {

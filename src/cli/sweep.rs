@@ -154,7 +154,12 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     if let Some(dir) = &args.plots {
         output::check_output_dir(dir, "--plots").map_err(CliError::Usage)?;
     }
-    let sweep = sweep::load_sweep(&args.file).map_err(CliError::Input)?;
+    // The warnings are checked against the horizon actually run (`--horizon-years`).
+    let horizon_flag = args
+        .sim
+        .horizon_years
+        .filter(|&h| crate::settings::check_horizon(h, crate::settings::Caller::Cli).is_ok());
+    let sweep = sweep::spec::load_sweep_at(&args.file, horizon_flag).map_err(CliError::Input)?;
     // The base scenario, its `extends` chain and the policies' files are inputs too: no
     // output (results or page) may replace one.
     for out in &outputs {
@@ -186,9 +191,22 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let resolved = settings
         .resolve_sweep(&mut sweep, crate::sweep::rows::Caller::Cli)
         .map_err(|e| CliError::Usage(e.0))?;
+    // The base scenario, and a levers x futures sweep's policy scenarios (`file = ...`),
+    // are run at the horizon of the flag: each one's warnings at it, each warning once.
+    let mut scenarios = Vec::new();
     if sweep.base.meta.horizon_years != file_horizon {
-        horizon_warnings(&sweep.base_path, sweep.base.meta.horizon_years);
+        scenarios.push(sweep.base_path.clone());
     }
+    if let (Some(_), Some(c)) = (horizon_flag, &sweep.crossing) {
+        let dir = args.file.parent().unwrap_or(Path::new(""));
+        scenarios.extend(
+            c.policies
+                .iter()
+                .filter_map(|p| p.file.as_deref())
+                .map(|f| dir.join(f)),
+        );
+    }
+    horizon_warnings(&scenarios, sweep.base.meta.horizon_years);
     let until = resolved.until;
     let sweep = sweep;
     let design = Design::new(&sweep);
@@ -459,9 +477,9 @@ fn sweep_error(e: SweepError) -> CliError {
     }
 }
 
-/// The base scenario's warnings that `--horizon-years H` brings ([`sweep::horizon_warnings`]).
-fn horizon_warnings(base: &Path, horizon_years: u32) {
-    for w in sweep::horizon_warnings(base, horizon_years) {
+/// The warnings that `--horizon-years H` brings to scenario files ([`sweep::horizon_warnings`]).
+fn horizon_warnings(scenarios: &[PathBuf], horizon_years: u32) {
+    for w in sweep::horizon_warnings(scenarios, horizon_years) {
         note_raw!("{w}");
     }
 }

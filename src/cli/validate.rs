@@ -171,16 +171,37 @@ fn not_toml_help(path: &Path, d: &mut Diagnostics) {
     }
 }
 
-pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
+/// Check `files`; `set`: the `--set PATH=VALUE` what-ifs, applied to each scenario as
+/// `deter run --set` applies them (the same parsing, messages and checks; the file's
+/// warnings are given as without them). A file of another kind with `--set` is refused.
+pub fn validate(files: &[PathBuf], set: &[String]) -> Result<(), CliError> {
     let mut all = Diagnostics::default();
     for f in files {
         let mut warnings = Diagnostics::default();
         let name = f.display().to_string();
         let shown = scenario::printable(&name);
         let kind = input_kind(f);
+        if !set.is_empty() && !matches!(kind, InputKind::Scenario | InputKind::Unknown) {
+            return Err(CliError::Usage(format!(
+                "--set applies to scenario files, as in `deter run --set`: `{shown}` is a {}                  file",
+                match kind {
+                    InputKind::Sweep => "sweep",
+                    InputKind::Calibration => "calibration",
+                    _ => "historical record",
+                }
+            )));
+        }
         let checked = match kind {
-            InputKind::Scenario | InputKind::Unknown => {
-                scenario::load_file_with_warnings(f).map(|(s, w)| {
+            InputKind::Scenario | InputKind::Unknown => scenario::load_file_with_warnings(f)
+                .and_then(|(mut s, w)| {
+                    crate::scenario::overrides::apply_texts(
+                        &mut s,
+                        set,
+                        &super::run::set_origin(f, files.len()),
+                    )?;
+                    Ok((s, w))
+                })
+                .map(|(s, w)| {
                     warnings.0.extend(w.0);
                     format!(
                         "ok ({}: {}, {}, {}, {}, {})",
@@ -191,8 +212,7 @@ pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
                         n(s.rivalries.len(), "rivalry", "rivalries"),
                         n(s.policies.len(), "policy", "policies")
                     )
-                })
-            }
+                }),
             InputKind::Sweep => crate::sweep::spec::load_sweep(f).map(|s| {
                 warnings.0.extend(s.warnings.iter().cloned());
                 format!(

@@ -21,6 +21,7 @@ use crate::report::html::{esc, page};
 use crate::report::table::thousands;
 pub use crate::sweep::record::Completeness;
 use prim::{Found, PrimBox};
+pub use results::Refusal;
 use results::{OUTCOMES, Results};
 use robust::Direction;
 
@@ -421,11 +422,11 @@ pub fn discover(
         Completeness::Unknown(c) => Some(c.clone()),
         Completeness::Incomplete(m) => {
             if condition.column.starts_with("regret_") {
-                return Err(DiscoverError::Outcome(format!(
+                return Err(DiscoverError::Outcome(Refusal::Other(format!(
                     "`{}` is the gap to the best policy in each future, so it needs every \
                      policy's rows: {m}",
                     condition.column
-                )));
+                ))));
             }
             Some(format!(
                 "PARTIAL RESULTS: {m}. The boxes describe only the points in the file."
@@ -438,20 +439,22 @@ pub fn discover(
     let mut keep: Vec<usize> = (0..results.rows.len()).collect();
     if let Some(p) = policy {
         let pc = results.column("policy").ok_or_else(|| {
-            DiscoverError::Policy("the results have no `policy` column".to_string())
+            DiscoverError::Policy(Refusal::Other(
+                "the results have no `policy` column".to_string(),
+            ))
         })?;
         let mut names: Vec<&str> = results.rows.iter().map(|r| r[pc].as_str()).collect();
         names.dedup();
         keep.retain(|&i| results.rows[i][pc] == p);
         if keep.is_empty() {
-            let hint = results::suggest(p, names.iter().copied())
-                .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
             let incomplete = match completeness {
                 Completeness::Incomplete(m) => format!(" ({m})"),
                 _ => String::new(),
             };
-            return Err(DiscoverError::Policy(format!(
-                "`{p}` is not a policy of these results{hint}{incomplete}"
+            return Err(DiscoverError::Policy(Refusal::unknown(
+                p,
+                format!("`{p}` is not a policy of these results{incomplete}"),
+                names.iter().copied(),
             )));
         }
     }
@@ -464,11 +467,10 @@ pub fn discover(
                 match results.column(n).filter(|c| all.contains(c)) {
                     Some(c) => out.push(c),
                     None => {
-                        let hint =
-                            results::suggest(n, all.iter().map(|&c| results.columns[c].as_str()))
-                                .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
-                        return Err(DiscoverError::Inputs(format!(
-                            "`{n}` is not a parameter column of these results{hint}"
+                        return Err(DiscoverError::Inputs(Refusal::unknown(
+                            n,
+                            format!("`{n}` is not a parameter column of these results"),
+                            all.iter().map(|&c| results.columns[c].as_str()),
                         )));
                     }
                 }
@@ -477,9 +479,9 @@ pub fn discover(
         }
     };
     if cols.is_empty() {
-        return Err(DiscoverError::Inputs(
+        return Err(DiscoverError::Inputs(Refusal::Other(
             "the results have no numeric parameter column to explain the cases with".into(),
-        ));
+        )));
     }
     let x: Vec<Vec<f64>> = cols
         .iter()
@@ -525,15 +527,21 @@ pub fn discover(
     })
 }
 
-/// What [`discover`] refuses, by the option at fault.
+/// What [`discover`] refuses, by the option at fault. The first three carry a
+/// [`Refusal`]: a cell of the results the option makes the analysis read
+/// ([`Refusal::Cell`], its file, line, column and column name), a name the results do not
+/// hold with its did-you-mean ([`Refusal::Unknown`]), or another reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DiscoverError {
+    /// The outcome of the condition (`--outcome` or `--where`).
     #[error("{0}")]
-    Outcome(String),
+    Outcome(Refusal),
+    /// `--policy`.
     #[error("{0}")]
-    Policy(String),
+    Policy(Refusal),
+    /// `--inputs`.
     #[error("{0}")]
-    Inputs(String),
+    Inputs(Refusal),
     /// `--step` past the last step of a box's peeling.
     #[error(
         "step {} is past the last step ({}) of box {}'s peeling",
@@ -569,13 +577,13 @@ pub fn robustness(
     source: &str,
     status_quo: Option<&str>,
     completeness: &Completeness,
-) -> Result<RobustnessReport, String> {
+) -> Result<RobustnessReport, RobustnessError> {
     // Regret is the gap to the best policy in each future: a policy not run changes every
     // other's regret and drops out of the ranking, so incomplete results are refused.
     if let Completeness::Incomplete(m) = completeness {
-        return Err(m.clone());
+        return Err(RobustnessError::Results(Refusal::Other(m.clone())));
     }
-    check_thresholds(thresholds)?;
+    check_thresholds(thresholds).map_err(RobustnessError::Threshold)?;
     let mut tables: Vec<(&str, Vec<Vec<f64>>)> = Vec::new();
     let mut names = None;
     for o in OUTCOMES {
@@ -583,48 +591,54 @@ pub fn robustness(
             continue;
         };
         // A share of runs: a hand-edited 7 was printed as 700.0% and ranked.
-        results.numeric(c)?;
+        results.numeric(c).map_err(RobustnessError::Results)?;
         if let Some(fault) = results.probability_fault(c) {
-            return Err(fault.one_line());
+            return Err(RobustnessError::Results(Refusal::Cell(Box::new(
+                fault.clone(),
+            ))));
         }
-        let m = results.matrix(c)?;
+        let m = results.matrix(c).map_err(RobustnessError::Results)?;
         names.get_or_insert((m.policies, m.futures.len()));
         tables.push((o, m.values));
     }
     let Some((policies, futures)) = names else {
-        return Err("the results have no headline outcome column (`use_of_force_p`, ...)".into());
+        return Err(RobustnessError::Results(Refusal::Other(
+            "the results have no headline outcome column (`use_of_force_p`, ...)".into(),
+        )));
     };
     // Robustness compares policies within each future: one policy has nothing to be compared
     // with. A levers x futures sweep stopped during its first policy leaves exactly such a
     // file (every row of one policy, each in a future of its own), and a results file does
     // not record how many futures its design had, so the count of policies is what shows it.
     if policies.len() < 2 && *completeness == Completeness::Complete {
-        return Err(format!(
+        return Err(RobustnessError::Results(Refusal::Other(format!(
             "the sweep has only one policy (`{}`, in {futures} futures): robustness compares \
              policies within each future; add policies to the sweep",
             policies[0]
-        ));
+        ))));
     }
     if policies.len() < 2 {
-        return Err(format!(
+        return Err(RobustnessError::Results(Refusal::Other(format!(
             "the results have only one policy (`{}`, in {futures} futures): robustness \
              compares policies within each future (an incomplete sweep? a levers x futures \
              sweep stopped during its first policy leaves such a file; complete it with \
              `deter sweep SWEEP --out RESULTS --resume`)",
             policies[0]
-        ));
+        ))));
     }
     let status_quo_flag = status_quo;
     let status_quo = match status_quo {
         // `--status-quo ""`: rank every row.
         Some("") => None,
         Some(id) => Some(policies.iter().position(|p| p == id).ok_or_else(|| {
-            let hint = results::suggest(id, policies.iter().map(String::as_str))
-                .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
-            format!(
-                "--status-quo: `{id}` is not a policy of the results ({}){hint}",
-                policies.join(", ")
-            )
+            RobustnessError::StatusQuo(Refusal::unknown(
+                id,
+                format!(
+                    "`{id}` is not a policy of the results ({})",
+                    policies.join(", ")
+                ),
+                policies.iter().map(String::as_str),
+            ))
         })?),
         None => {
             // A results file does not record which policy is the base scenario as it is:
@@ -635,16 +649,16 @@ pub fn robustness(
                 .map(String::as_str)
                 .collect();
             if named.len() > 1 {
-                return Err(format!(
-                    "--status-quo: more than one policy is named like a status quo ({}); name \
-                     the one that is the base scenario as it is with --status-quo ID, or rank \
-                     every policy with --status-quo \"\"",
+                return Err(RobustnessError::StatusQuo(Refusal::Other(format!(
+                    "more than one policy is named like a status quo ({}); name the one that \
+                     is the base scenario as it is with --status-quo ID, or rank every policy \
+                     with --status-quo \"\"",
                     named
                         .iter()
                         .map(|n| format!("`{n}`"))
                         .collect::<Vec<_>>()
                         .join(", ")
-                ));
+                ))));
             }
             status_quo_by_name(&policies)
         }
@@ -680,6 +694,22 @@ pub fn robustness(
     #[cfg(not(feature = "html"))]
     let _ = source;
     Ok(report)
+}
+
+/// What [`robustness`] refuses, by what is at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RobustnessError {
+    /// A threshold's outcome (`--threshold`): not a headline outcome, with its did-you-mean.
+    #[error("{0}")]
+    Threshold(Refusal),
+    /// The status quo (`--status-quo`): not a policy of the results (with its did-you-mean),
+    /// or more than one policy named like one.
+    #[error("--status-quo: {0}")]
+    StatusQuo(Refusal),
+    /// The results file: a cell the table reads ([`Refusal::Cell`]), or results that are
+    /// not a complete levers x futures file of two policies or more with an outcome column.
+    #[error("{0}")]
+    Results(Refusal),
 }
 
 /// The ids that name the status quo when a results file does not say which policy it is:
@@ -723,21 +753,20 @@ fn context_note(tables: &[(&str, Vec<Vec<f64>>)]) -> Option<String> {
     })
 }
 
-/// Every threshold names a headline outcome (else a message with a did-you-mean).
-pub fn check_thresholds(thresholds: &[(String, f64)]) -> Result<(), String> {
+/// Every threshold names a headline outcome (else the unknown name with its did-you-mean).
+pub fn check_thresholds(thresholds: &[(String, f64)]) -> Result<(), Refusal> {
     for (o, _) in thresholds {
         if !OUTCOMES.contains(&o.as_str()) {
-            let hint = results::suggest(o, OUTCOMES)
-                .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
-            return Err(format!(
-                "`{o}` is not a headline outcome ({}){hint}",
-                OUTCOMES.join(", ")
+            return Err(Refusal::unknown(
+                o,
+                format!("`{o}` is not a headline outcome ({})", OUTCOMES.join(", ")),
+                OUTCOMES,
             ));
         }
         if is_context(o) {
-            return Err(format!(
-                "--threshold: `{o}` is context (how often the challenger could escalate), not an objective: robustness does not rank policies on it, so a threshold for it is never used"
-            ));
+            return Err(Refusal::Other(format!(
+                "`{o}` is context (how often the challenger could escalate), not an objective: robustness does not rank policies on it, so a threshold for it is never used"
+            )));
         }
     }
     Ok(())
@@ -1037,6 +1066,96 @@ fn csv_field(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const LXF: &str = "point,policy,future,a,runs,use_of_force_p,war_p
+0,none,0,0.5,10,0.3,0.1
+1,none,1,0.7,10,0.1,x
+2,envoy,0,0.5,10,0.2,0.1
+3,envoy,1,0.7,10,0.15,7
+";
+
+    fn discover_lxf(
+        column: &str,
+        policy: Option<&str>,
+        inputs: Option<&[String]>,
+    ) -> DiscoverError {
+        let r = Results::parse(LXF.as_bytes()).unwrap();
+        discover(
+            &r,
+            Condition {
+                column: column.into(),
+                op: Op::Above,
+                value: 0.2,
+            },
+            policy,
+            inputs,
+            prim::PrimOptions {
+                alpha: 0.05,
+                min_mass: 0.05,
+            },
+            1,
+            prim::Selection::F1,
+            &Completeness::Complete,
+        )
+        .unwrap_err()
+    }
+
+    /// The analyses' refusals carry what the command line shows as fields: the name at
+    /// fault and its did-you-mean apart from the message, a cell's file, line, column and
+    /// column name; no caller parses a message.
+    #[test]
+    fn refusals_carry_the_suggestion_and_the_cell_as_fields() {
+        let e = discover_lxf("use_of_force", Some("envoi"), None);
+        let DiscoverError::Policy(Refusal::Unknown {
+            name,
+            message,
+            suggestion,
+        }) = e
+        else {
+            panic!("{e:?}")
+        };
+        assert_eq!(name, "envoi");
+        assert_eq!(message, "`envoi` is not a policy of these results");
+        assert_eq!(suggestion.as_deref(), Some("envoy"));
+        let e = discover_lxf("use_of_force", None, Some(&["b".to_string()]));
+        assert!(
+            matches!(&e, DiscoverError::Inputs(Refusal::Unknown { name, suggestion: None, .. }) if name == "b"),
+            "{e:?}"
+        );
+        let e = discover_lxf("use_of_forse", None, None);
+        assert_eq!(
+            e.to_string(),
+            "`use_of_forse` is not an outcome of this results file; outcomes: \
+             `use_of_force`, `war`, `regret_OUTCOME`, any column after `runs`; did you mean \
+             `use_of_force`?"
+        );
+        // `war_p`'s cell `x` on line 3, column 7: the diagnostic, not its text.
+        let DiscoverError::Outcome(Refusal::Cell(d)) = discover_lxf("war", None, None) else {
+            panic!()
+        };
+        assert_eq!(
+            (d.file.as_str(), d.line, d.col, d.path.as_str()),
+            ("results", 3, 21, "column `war_p`")
+        );
+        let r = Results::parse(LXF.as_bytes()).unwrap();
+        let e = robustness(&r, &[], "r", None, &Completeness::Complete).unwrap_err();
+        let RobustnessError::Results(Refusal::Cell(d)) = e else {
+            panic!("{e:?}")
+        };
+        assert_eq!((d.line, d.col), (3, 21));
+        let e = robustness(
+            &r,
+            &[("war_p".into(), 0.1)],
+            "r",
+            None,
+            &Completeness::Complete,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&e, RobustnessError::Threshold(Refusal::Unknown { name, suggestion: Some(s), .. }) if name == "war_p" && s == "war"),
+            "{e:?}"
+        );
+    }
 
     #[test]
     fn conditions_parse() {

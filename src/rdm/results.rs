@@ -21,6 +21,75 @@ pub enum ReadError {
     Content(crate::scenario::Diagnostics),
 }
 
+/// Why an analysis of a results file refused it ([`Results::numeric`], [`Results::outcome`],
+/// [`Results::matrix`], and through them [`super::discover`] and [`super::robustness`]), in
+/// fields the command line renders: a cell's fault as the diagnostic of every file kind, a
+/// name that is not in the results with its did-you-mean apart from the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// A cell the analysis reads cannot be used (not a number, or a share of runs outside
+    /// [0, 1]): its diagnostic, at `FILE:LINE:COL` with the column as its key.
+    Cell(Box<crate::scenario::Diagnostic>),
+    /// A name asked for that the results do not hold (an outcome, a policy, a parameter
+    /// column, a threshold's outcome, a status quo).
+    Unknown {
+        /// The name as given.
+        name: String,
+        /// What is wrong, without the did-you-mean.
+        message: String,
+        /// The closest name the results hold ([`suggest`]), if any is close.
+        suggestion: Option<String>,
+    },
+    /// Anything else: what is wrong.
+    Other(String),
+}
+
+impl Refusal {
+    /// A name not in the results: `message` with the closest of `candidates` to `name`.
+    pub fn unknown<'c>(
+        name: &str,
+        message: String,
+        candidates: impl IntoIterator<Item = &'c str>,
+    ) -> Self {
+        Refusal::Unknown {
+            name: name.to_string(),
+            message,
+            suggestion: suggest(name, candidates).map(str::to_string),
+        }
+    }
+
+    /// The did-you-mean of an unknown name, as a help line says it: "did you mean `X`?".
+    pub fn did_you_mean(&self) -> Option<String> {
+        match self {
+            Refusal::Unknown {
+                suggestion: Some(s),
+                ..
+            } => Some(format!("did you mean `{s}`?")),
+            _ => None,
+        }
+    }
+}
+
+/// One line: a cell's fault as "FILE:LINE:COL: KEY: MESSAGE"; an unknown name's message
+/// followed by its did-you-mean ("...; did you mean `X`?").
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Cell(d) => f.write_str(&d.one_line()),
+            Refusal::Unknown { message, .. } => {
+                f.write_str(message)?;
+                match self.did_you_mean() {
+                    Some(h) => write!(f, "; {h}"),
+                    None => Ok(()),
+                }
+            }
+            Refusal::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
 /// The headline outcomes, as the results file names them (`NAME_p`): the keys of
 /// [`crate::outputs::EVENTS`].
 pub const OUTCOMES: [&str; N_EVENTS] = {
@@ -310,9 +379,9 @@ impl Results {
 
     /// Column `c` as numbers (the error: the first cell that is not a finite number, at
     /// `FILE:LINE:COL` with the words every CSV reader gives it).
-    pub fn numeric(&self, c: usize) -> Result<Vec<f64>, String> {
+    pub fn numeric(&self, c: usize) -> Result<Vec<f64>, Refusal> {
         if let Some(Some(fault)) = self.faults.get(c) {
-            return Err(fault.one_line());
+            return Err(Refusal::Cell(Box::new(fault.clone())));
         }
         self.rows
             .iter()
@@ -323,12 +392,12 @@ impl Results {
                     .ok()
                     .filter(|v| v.is_finite())
                     .ok_or_else(|| {
-                        format!(
+                        Refusal::Other(format!(
                             "column `{}`, row {}: `{}` is not a number",
                             self.columns[c],
                             i + 2,
                             r[c]
-                        )
+                        ))
                     })
             })
             .collect()
@@ -338,17 +407,6 @@ impl Results {
     /// every cell is a share of runs, or `c` is not a probability column).
     pub fn probability_fault(&self, c: usize) -> Option<&crate::scenario::Diagnostic> {
         self.probability_faults.get(c).and_then(Option::as_ref)
-    }
-
-    /// The diagnostic of the cell fault an analysis of these results reported as `message`
-    /// (a [`Results::numeric`] error carried through a text error), for the command line to
-    /// show in the form of every file kind's fault; `None`: `message` is not one.
-    pub fn cell_fault(&self, message: &str) -> Option<&crate::scenario::Diagnostic> {
-        self.faults
-            .iter()
-            .chain(&self.probability_faults)
-            .flatten()
-            .find(|d| message.contains(&d.one_line()))
     }
 
     /// The parameter columns: between `point` and `runs`, numeric, except `policy` and
@@ -391,8 +449,9 @@ impl Results {
     /// The values of an outcome by name: an outcome (`use_of_force` -> column
     /// `use_of_force_p`), any column after `runs`, or `regret_OUTCOME` (levers x futures
     /// results). A column before `runs` (the point number, a parameter) is not an outcome.
-    /// Err: a message with a did-you-mean and the outcomes of the file.
-    pub fn outcome(&self, name: &str) -> Result<Vec<f64>, String> {
+    /// Err: a cell's fault, or an unknown name with its did-you-mean and the outcomes of the
+    /// file.
+    pub fn outcome(&self, name: &str) -> Result<Vec<f64>, Refusal> {
         if let Some(c) = self
             .outcome_column(&format!("{name}_p"))
             .or_else(|| self.outcome_column(name))
@@ -403,16 +462,14 @@ impl Results {
             && let Some(c) = self.outcome_column(&format!("{o}_p"))
         {
             if !self.has_policies() {
-                return Err(format!(
+                return Err(Refusal::Other(format!(
                     "`{name}`: regret needs a levers x futures results file (with \
                          `policy` and `future` columns)"
-                ));
+                )));
             }
             return self.regret(c, Direction::of_outcome(o));
         }
         let names = self.outcome_names();
-        let hint = suggest(name, names.iter().map(String::as_str))
-            .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
         let why = if self.column(name).is_some() {
             " (it is a column before `runs`: the point number or a parameter)"
         } else {
@@ -427,22 +484,26 @@ impl Results {
             outcomes.push("`regret_OUTCOME`".into());
         }
         outcomes.push("any column after `runs`".into());
-        Err(format!(
-            "`{name}` is not an outcome of this results file{why}{hint}; outcomes: {}",
-            outcomes.join(", ")
+        Err(Refusal::unknown(
+            name,
+            format!(
+                "`{name}` is not an outcome of this results file{why}; outcomes: {}",
+                outcomes.join(", ")
+            ),
+            names.iter().map(String::as_str),
         ))
     }
 
     /// Policies and futures in order of first appearance, and `values[p][f]` of column `c`.
-    pub fn matrix(&self, c: usize) -> Result<PolicyMatrix, String> {
+    pub fn matrix(&self, c: usize) -> Result<PolicyMatrix, Refusal> {
         let (pc, fc) = match (self.column("policy"), self.column("future")) {
             (Some(p), Some(f)) => (p, f),
             _ => {
-                return Err(
+                return Err(Refusal::Other(
                     "not a levers x futures results file (no `policy` and `future` \
                             columns)"
                         .into(),
-                );
+                ));
             }
         };
         let v = self.numeric(c)?;
@@ -469,19 +530,19 @@ impl Results {
         let mut m = vec![vec![f64::NAN; futures.len()]; policies.len()];
         for (&(p, f), x) in at.iter().zip(&v) {
             if !m[p][f].is_nan() {
-                return Err(format!(
+                return Err(Refusal::Other(format!(
                     "policy `{}` appears twice in future {}",
                     policies[p], futures[f]
-                ));
+                )));
             }
             m[p][f] = *x;
         }
         for (p, row) in m.iter().enumerate() {
             if let Some(f) = row.iter().position(|x| x.is_nan()) {
-                return Err(format!(
+                return Err(Refusal::Other(format!(
                     "policy `{}` has no row for future {} (an incomplete sweep?)",
                     policies[p], futures[f]
-                ));
+                )));
             }
         }
         Ok(PolicyMatrix {
@@ -492,7 +553,7 @@ impl Results {
     }
 
     /// Regret of each row's policy in its future for column `c` (see [`robust::regret`]).
-    fn regret(&self, c: usize, direction: Direction) -> Result<Vec<f64>, String> {
+    fn regret(&self, c: usize, direction: Direction) -> Result<Vec<f64>, Refusal> {
         let PolicyMatrix {
             policies,
             futures,
@@ -547,16 +608,23 @@ mod tests {
     fn an_unknown_outcome_gets_a_did_you_mean() {
         let r = Results::parse(LXF.as_bytes()).unwrap();
         let e = r.outcome("use_of_forse").unwrap_err();
-        assert!(e.contains("did you mean `use_of_force`?"), "{e}");
+        assert_eq!(
+            e.did_you_mean().as_deref(),
+            Some("did you mean `use_of_force`?")
+        );
+        assert!(matches!(&e, Refusal::Unknown { name, .. } if name == "use_of_forse"));
         let e = r.outcome("regret_use_of_forse").unwrap_err();
-        assert!(e.contains("did you mean `regret_use_of_force`?"), "{e}");
+        assert_eq!(
+            e.did_you_mean().as_deref(),
+            Some("did you mean `regret_use_of_force`?")
+        );
     }
 
     #[test]
     fn an_incomplete_levers_x_futures_file_is_refused() {
         let text: String = LXF.lines().take(4).map(|l| format!("{l}\n")).collect();
         let r = Results::parse(text.as_bytes()).unwrap();
-        let e = r.outcome("regret_use_of_force").unwrap_err();
+        let e = r.outcome("regret_use_of_force").unwrap_err().to_string();
         assert!(e.contains("`envoy` has no row for future 1"), "{e}");
     }
 }

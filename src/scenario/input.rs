@@ -637,30 +637,18 @@ impl<'a> Input<'a> {
             .map(|x| x as u64)
     }
 
+    /// A table. A value of another type is refused ("expected a table, found float"); for a
+    /// key of [`TABLE_EXAMPLES`] (`detect = 0.8`, `military = 2.2`, `satisficing = 0.1`, ...)
+    /// with the help line of a missing required key ([`Input::required`]), "e.g. KEY =
+    /// EXAMPLE", showing the table form: one path for every file kind.
     pub fn table<'t, 'i>(&mut self, v: &'t Val<'i>, path: &str) -> Option<&'t DeTable<'i>> {
-        match v.get_ref().as_table() {
-            Some(t) => Some(t),
-            None => {
-                self.type_error(v, path, "a table");
-                None
-            }
-        }
-    }
-
-    /// [`Input::table`] for the key `key` whose value must be an inline table: a value of
-    /// another type gets the help line of a missing required key ([`Input::required`]),
-    /// "e.g. KEY = EXAMPLE", showing the table form.
-    pub fn table_with_example<'t, 'i>(
-        &mut self,
-        v: &'t Val<'i>,
-        path: &str,
-        key: &str,
-        example: &str,
-    ) -> Option<&'t DeTable<'i>> {
         let t = v.get_ref().as_table();
         if t.is_none() {
             self.type_error(v, path, "a table");
-            if let Some(d) = self.diags.last_mut() {
+            let key = path.rsplit('.').next().unwrap_or(path);
+            if let Some((_, example)) = TABLE_EXAMPLES.iter().find(|(k, _)| *k == key)
+                && let Some(d) = self.diags.last_mut()
+            {
                 d.help = Some(example_help(key, example));
             }
         }
@@ -781,6 +769,25 @@ impl<'a> Input<'a> {
         v
     }
 }
+
+/// How the table-typed keys of deter's input files are written, by key (the last part of
+/// the key path): the help line [`Input::table`] gives a value of another type, where a
+/// bare number is the likely slip. Scenarios (`[country.military]`, `[country.political]`,
+/// its `ties`, `[country.economic]`), sweeps (`satisficing`, a policy's `set`) and
+/// calibration files (`[observation]`'s `detect` and `alternative`).
+pub(crate) const TABLE_EXAMPLES: [(&str, &str); 8] = [
+    ("military", "{ budget = 2.2, readiness = 0.65 }"),
+    ("political", "{ cohesion = 0.6, ties = { USA = 0.8 } }"),
+    ("ties", "{ USA = 0.8, TUR = 0.5 }"),
+    ("economic", "{ gdp = 89.0, growth = 0.035 }"),
+    ("satisficing", "{ use_of_force = 0.10, war = 0.03 }"),
+    ("set", "{ \"rivalry.SRB-XKX.monitoring\" = 0.7 }"),
+    (
+        "detect",
+        "{ threat_or_display = 0.8, use_of_force = 0.95, war = 1.0, non_state = 0.9 }",
+    ),
+    ("alternative", "{ high = 0.05, medium = 0.25, low = 0.5 }"),
+];
 
 /// The help line that shows how a key is written: "e.g. KEY = EXAMPLE".
 fn example_help(key: &str, example: &str) -> String {

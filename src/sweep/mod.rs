@@ -84,26 +84,45 @@ fn robustness(
         },
     })
 }
-/// The base scenario's warnings that running it at `horizon_years` brings (a policy that
-/// starts after the shortened horizon ends), in the words `deter run --horizon-years H` gives
-/// them: those of the base read at `H` that it does not get at its own horizon. Printed by
-/// `deter sweep --horizon-years` and issued by the Python package's `sweep(horizon_years=)`.
-pub fn horizon_warnings(base: &std::path::Path, horizon_years: u32) -> Vec<String> {
-    let text = |h: Option<u32>| -> Vec<String> {
-        match crate::scenario::load_file_with_inputs_and_warnings(base, h).0 {
+/// The warnings that a horizon of `horizon_years` (`--horizon-years`, Python's
+/// `horizon_years`) brings to `scenarios` (the base scenario, a levers x futures sweep's policy
+/// scenarios), in the words `deter run --horizon-years H` gives them: those of each file read
+/// at `H` that it does not get at its own horizon, each once (policy scenarios extend the base
+/// and repeat its warnings). A file that does not load adds none (the sweep refuses it).
+pub fn horizon_warnings(scenarios: &[std::path::PathBuf], horizon_years: u32) -> Vec<String> {
+    let text = |file: &std::path::Path, h: Option<u32>| -> Vec<String> {
+        match crate::scenario::load_file_with_inputs_and_warnings(file, h).0 {
             Ok((_, w)) => w.0.iter().map(|d| format!("{d}")).collect(),
             Err(_) => Vec::new(),
         }
     };
-    let own = text(None);
-    text(Some(horizon_years))
-        .into_iter()
-        .filter(|w| !own.contains(w))
-        .collect()
+    let mut said: Vec<String> = Vec::new();
+    for file in scenarios {
+        let own = text(file, None);
+        for w in text(file, Some(horizon_years)) {
+            if !own.contains(&w) && !said.contains(&w) {
+                said.push(w);
+            }
+        }
+    }
+    said
 }
 
-
-/// Sensitivity of every headline probability to every parameter, ranked per outcome
+/// The scenario files a horizon flag applies to ([`horizon_warnings`]): the base scenario, and
+/// the policy scenarios of a levers x futures sweep (`file = ...`, relative to `sweep_file`).
+pub fn horizon_scenarios(sweep: &Sweep, sweep_file: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut scenarios = vec![sweep.base_path.clone()];
+    if let Some(c) = &sweep.crossing {
+        let dir = sweep_file.parent().unwrap_or(std::path::Path::new(""));
+        scenarios.extend(
+            c.policies
+                .iter()
+                .filter_map(|p| p.file.as_deref())
+                .map(|f| dir.join(f)),
+        );
+    }
+    scenarios
+}/// Sensitivity of every headline probability to every parameter, ranked per outcome
 /// (Saltelli: by total-order index; Morris: by mu*); for a levers x futures sweep the
 /// robustness of each policy across futures. None for other designs.
 pub fn sensitivity(

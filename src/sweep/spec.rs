@@ -290,16 +290,34 @@ pub(crate) const SWEEP_FILE: FileKind = FileKind {
 
 /// Read and validate a sweep file.
 pub fn load_sweep(path: &Path) -> Result<Sweep, Diagnostics> {
+    load_sweep_at(path, None)
+}
+
+/// [`load_sweep`], its warnings checked against `horizon_years`, the horizon the command
+/// line gives (`--horizon-years`), instead of the base scenario's own: a base policy that
+/// starts after the horizon run never takes effect, so it overrides no swept parameter.
+/// The returned sweep keeps the base's horizon (the caller applies the flag).
+pub fn load_sweep_at(path: &Path, horizon_years: Option<u32>) -> Result<Sweep, Diagnostics> {
     let shown = path.display().to_string();
     let src = input::read_text(path, &shown, SWEEP_FILE)?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    parse_sweep(&src, &shown, &dir)
+    parse_sweep_at(&src, &shown, &dir, horizon_years)
 }
 
 /// Validate sweep text; `base` is resolved relative to `dir`.
 pub fn parse_sweep(src: &str, file: &str, dir: &Path) -> Result<Sweep, Diagnostics> {
+    parse_sweep_at(src, file, dir, None)
+}
+
+/// [`parse_sweep`] with the horizon of [`load_sweep_at`].
+fn parse_sweep_at(
+    src: &str,
+    file: &str,
+    dir: &Path,
+    horizon_years: Option<u32>,
+) -> Result<Sweep, Diagnostics> {
     let doc = input::parse(src, file, SWEEP_FILE)?;
-    let mut r = Reader(Input::new(file, src));
+    let mut r = Reader(Input::new(file, src), horizon_years);
     let sweep = r.sweep(doc.get_ref(), doc.span(), dir);
     let diags = r.0.finish();
     match sweep {
@@ -308,8 +326,9 @@ pub fn parse_sweep(src: &str, file: &str, dir: &Path) -> Result<Sweep, Diagnosti
     }
 }
 
-/// The sweep reader: the shared input core plus the sweep's keys and checks.
-struct Reader<'a>(Input<'a>);
+/// The sweep reader: the shared input core plus the sweep's keys and checks, and the
+/// horizon of the run when the command line gives one (`--horizon-years`).
+struct Reader<'a>(Input<'a>, Option<u32>);
 
 impl<'a> Deref for Reader<'a> {
     type Target = Input<'a>;
@@ -693,7 +712,7 @@ impl Reader<'_> {
         base: &Scenario,
         design: Option<DesignKind>,
     ) -> Option<Parameter> {
-        read_parameter(&mut self.0, t, span, p, base, Usage::Sweep(design))
+        read_parameter(&mut self.0, t, span, p, base, Usage::Sweep(design, self.1))
     }
 }
 
@@ -702,7 +721,8 @@ impl Reader<'_> {
 /// `levels`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Usage {
-    Sweep(Option<DesignKind>),
+    /// In a design, and the horizon of the run when the command line gives one.
+    Sweep(Option<DesignKind>, Option<u32>),
     Uncertain,
 }
 
@@ -736,6 +756,9 @@ fn number_or_bool(
 
 /// Warn when an enabled policy of the base scenario changes the parameter a sweep varies:
 /// from the policy's start on, the policy's value replaces the sweep's (sweep validation).
+/// A policy that starts after the horizon run ends (`horizon_years`, the command line's, or
+/// the base's own) never takes effect: it overrides nothing, and the base scenario's check
+/// says so.
 fn warn_policy_override(
     r: &mut Input<'_>,
     span: Range<usize>,
@@ -743,8 +766,14 @@ fn warn_policy_override(
     path: &str,
     target: ParamRef,
     base: &Scenario,
+    horizon_years: Option<u32>,
 ) {
-    for policy in base.policies.iter().filter(|x| x.enabled) {
+    let horizon = i64::from(horizon_years.unwrap_or(base.meta.horizon_years)) * 12;
+    for policy in base
+        .policies
+        .iter()
+        .filter(|x| x.enabled && base.meta.start.months_until(x.start) < horizon)
+    {
         if policy.changes.iter().any(|c| c.target == target) {
             r.warn(
                 span.clone(),
@@ -836,12 +865,12 @@ pub(crate) fn read_parameter(
     usage: Usage,
 ) -> Option<Parameter> {
     let design = match usage {
-        Usage::Sweep(d) => d,
+        Usage::Sweep(d, _) => d,
         Usage::Uncertain => None,
     };
     {
         let allowed: &[&str] = match usage {
-            Usage::Sweep(_) => &PARAM_KEYS,
+            Usage::Sweep(..) => &PARAM_KEYS,
             Usage::Uncertain => &UNCERTAIN_KEYS,
         };
         r.check_keys(t, p, allowed);
@@ -857,8 +886,8 @@ pub(crate) fn read_parameter(
         let path = r.string(path_v, &format!("{p}.path"))?;
         let target = match ParamRef::resolve(&path, base) {
             Ok(t) => {
-                if matches!(usage, Usage::Sweep(_)) {
-                    warn_policy_override(r, path_v.span(), p, &path, t, base);
+                if let Usage::Sweep(_, horizon_years) = usage {
+                    warn_policy_override(r, path_v.span(), p, &path, t, base, horizon_years);
                 }
                 Some(t)
             }
