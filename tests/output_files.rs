@@ -29,7 +29,7 @@ fn grid_sweep(dir: &Path, name: &str, points: usize, runs: u64) -> PathBuf {
         name,
         &format!(
             "base = \"{}\"\nruns = {runs}\nseed = 3\ndesign = \"grid\"\n\
-             [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+             [[parameter]]\npath = \"deployment.KFOR.reliability\"\nrole = \"uncertainty\"\n\
              values = [{}]\n",
             base(),
             values.join(", ")

@@ -2400,10 +2400,15 @@ mod tests {
             s
         };
         let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        // The shock off (0: the game of earlier versions; the default is 0.3).
         let base = with(
-            &file,
-            &format!("rivalry.{}.stakes", file.rivalries[0].id),
-            1.7,
+            &with(
+                &file,
+                &format!("rivalry.{}.stakes", file.rivalries[0].id),
+                1.7,
+            ),
+            "model.mobilisation_shock",
+            0.0,
         );
         let inputs = |s: &crate::scenario::Scenario, p: [f64; 3]| {
             let c = Compiled::new(s);
