@@ -233,16 +233,16 @@ param_block! {
         concession_reputation: "stake units", Value(0.25), [0.0, 10.0];
         /// Target's added cost of conceding per unit of the challenger's real local probability of winning with the protector out, p_0 (Goliath's curse: a target that yields to a state able to come back anticipates further demands, so compellent threats by much stronger challengers succeed less often; Sechser 2010): t_concede = stakes (target_stake + concession_cohesion cohesion + concession_reputation reputation + concession_power p_0). In the challenger's own game the target's cost uses its perceived p~_0, like every input that depends on p. 0: the concession's cost ignores the balance (the same numbers).
         concession_power: "stake units", Value(0.0), [0.0, 10.0];
-        /// Probability that the challenger's display of force (MID 3) reveals to it a cost of using force it did not expect (mobilisation tests what force would take: Fearon 1997; Slantchev 2005): drawn after the protectors' move, known to the challenger alone, which then uses force or backs down knowing it; every earlier choice integrates over it. 0: no shock (the game of earlier versions).
-        mobilisation_shock: "", Value(0.3), [0.0, 1.0];
+        /// Probability that the challenger's display of force (MID 3) reveals to it a cost of using force it did not expect (mobilisation tests what force would take: Fearon 1997; Slantchev 2005): drawn after the protectors' move, known to the challenger alone, which then uses force or backs down knowing it; every earlier choice integrates over it. 0: no shock (the same numbers).
+        mobilisation_shock: "", Value(0.0), [0.0, 1.0];
         /// Challenger's added cost of using force when the display revealed it (military), per unit of stakes; read only when mobilisation_shock > 0.
-        mobilisation_shock_cost: "stake units", Value(2.0), [0.0, 100.0];
+        mobilisation_shock_cost: "stake units", Value(1.0), [0.0, 100.0];
         /// Target's cost of war at parity, as a share of the stake; it scales with 2 p.
         target_war_cost: "stake units", Value(0.6), [0.0, 10.0];
         /// Protector's cost of staying out when the challenger uses force, per unit of treaty weight (reputation on all its commitments).
-        treaty_cost: "stake units", Value(0.18), [0.0, 10.0];
+        treaty_cost: "stake units", Value(0.15), [0.0, 10.0];
         /// Protector's cost of staying out when its forces in theatre are engaged, per unit of their share of the target side's local strength (tripwire).
-        tripwire_cost: "stake units", Value(2.45), [0.0, 10.0];
+        tripwire_cost: "stake units", Value(2.0), [0.0, 10.0];
         /// Protector's cost of committing (mobilisation, reinforcement).
         commit_cost: "stake units", Value(0.05), [0.0, 10.0];
         /// Protector's cost of war against the challenger, scaled by K_A / (K_A + C_P).
