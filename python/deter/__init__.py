@@ -213,6 +213,9 @@ def _metric_rows(scope: str, metrics: Mapping[str, Any]) -> list:
     return [
         {"scope": scope, "metric": name, "statistic": stat, "value": value}
         for name, m in metrics.items()
+        # A metric undefined on purpose is None with its reason beside it
+        # (`final_balance_undefined` in a scenario with no rivalry): no rows.
+        if isinstance(m, Mapping)
         for stat, value in m.items()
     ]
 
