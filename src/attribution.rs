@@ -54,7 +54,7 @@ pub const REMOVED: [&str; 8] = [
 ];
 
 /// How the intervals are computed, recorded in every output that carries them.
-pub const METHOD: &str = "paired 95% interval: mean +- 1.96 sd / sqrt(runs) of the per-run values, the 8 level-removal variants of a run sharing its random numbers (common random numbers)";
+pub const METHOD: &str = "paired 95% interval: mean +- 1.96 sd / sqrt(runs) of the per-run values, the run and its 7 level-removal variants (the 2^3 subsets of the three levels removed) sharing its random numbers (common random numbers)";
 
 /// Shapley values of three players from the characteristic function `v`, indexed by the bit
 /// set of players in the coalition, scaled by 6 so that integer `v` give integer values.

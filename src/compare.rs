@@ -168,11 +168,20 @@ pub fn check(a: &Compiled, b: &Compiled) -> Result<Pairing, CompareError> {
         return Err(CompareError::Horizon(ha, hb));
     }
     let pairing = Pairing::new(a, b);
+    // Nothing to pair: neither side's crises can be set against the other's, whether both
+    // have rivalries with other ids or one has none (two scenarios without any rivalry have
+    // nothing to compare but nothing to mispair either: every outcome is 0 on both sides).
     if pairing.rivalries.is_empty()
-        && !a.scenario.rivalries.is_empty()
-        && !b.scenario.rivalries.is_empty()
+        && !(a.scenario.rivalries.is_empty() && b.scenario.rivalries.is_empty())
     {
-        let ids = |s: &Compiled| s.scenario.rivalries.iter().map(|r| r.id.to_string()).collect();
+        let ids = |s: &Compiled| -> Vec<String> {
+            let ids: Vec<String> = s.scenario.rivalries.iter().map(|r| r.id.to_string()).collect();
+            if ids.is_empty() {
+                vec!["no rivalry".to_string()]
+            } else {
+                ids
+            }
+        };
         return Err(CompareError::Unpaired(ids(a), ids(b)));
     }
     Ok(pairing)

@@ -743,7 +743,7 @@ fn control_characters_in_descriptions_are_refused_in_every_file_kind() {
             .iter()
             .position(|l| l.starts_with(find))
             .unwrap_or_else(|| panic!("{file}: no line starting {find}"));
-        if find.starts_with("description") {
+        if find.starts_with("description") || find.starts_with("summary") {
             lines[k] = line.to_string();
             (lines.join("\n"), k + 1)
         } else {
@@ -784,6 +784,35 @@ fn control_characters_in_descriptions_are_refused_in_every_file_kind() {
             "scenarios/history",
         ),
     ];
+    // A record's prose (an event's `summary`) is checked alike.
+    let record = with(
+        "scenarios/history/serbia-kosovo.record.toml",
+        "summary = ",
+        &bad.replace("description", "summary"),
+    );
+    std::fs::write(
+        copy.join("scenarios/history/serbia-kosovo.record.toml"),
+        &record.0,
+    )
+    .unwrap();
+    let out = deter()
+        .args([
+            "validate",
+            copy.join("scenarios/history/serbia-kosovo.record.toml")
+                .to_str()
+                .unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "serbia-kosovo.record.toml:{}:11: error: event[0].summary: expected text without control or invisible characters",
+            record.1
+        )),
+        "{err}"
+    );
     for (i, (file, after, key, home)) in cases.iter().enumerate() {
         let (text, line) = with(file, after, bad);
         // Beside a copy of the original, so that its relative paths still resolve.
@@ -1354,7 +1383,7 @@ fn compare_warns_of_rivalries_of_one_side_and_refuses_scenarios_without_one_in_c
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(
         err.contains(
-            "warning: the scenarios' rivalries differ (only in A: none; only in B: BBB-AAA)"
+            "warning: the scenarios' rivalries differ (only in B: BBB-AAA): only the rivalries"
         ),
         "{err}"
     );
@@ -1371,4 +1400,24 @@ fn compare_warns_of_rivalries_of_one_side_and_refuses_scenarios_without_one_in_c
         err.starts_with("error: the scenarios share no rivalry (A: AAA-BBB; B: BBB-AAA)"),
         "{err}"
     );
+    // One side without any rivalry: nothing to pair either, in either order.
+    let none = dir.path().join("none.toml");
+    std::fs::write(
+        &none,
+        text.replace("[[rivalry]]\nchallenger = \"AAA\"\ntarget = \"BBB\"\n", "")
+            .replace("rivalry.AAA-BBB.monitoring", "model.war_cost"),
+    )
+    .unwrap();
+    for (a, b, said) in [
+        (&base, &none, "(A: AAA-BBB; B: no rivalry)"),
+        (&none, &base, "(A: no rivalry; B: AAA-BBB)"),
+    ] {
+        let o = compare(a, b);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("error: the scenarios share no rivalry {said}")),
+            "{err}"
+        );
+    }
 }

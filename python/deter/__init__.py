@@ -335,9 +335,11 @@ class Result:
     metrics : pandas.DataFrame
         One row per (scope, metric, statistic): ``crises`` and ``disputes`` (counts per run
         over the horizon), ``years_to_first_use_of_force`` (years; censored at the horizon,
-        ``censored_share`` is the share of runs without use of force), ``gdp_lost`` (% of
-        the target's GDP, cumulative over the horizon), ``final_balance`` (challenger /
-        target military capability at the end, a ratio); statistics ``mean``, ``sd``,
+        ``censored_share`` is the share of runs without use of force), ``gdp_lost`` (GDP lost
+        by the parties to sanctions, uses of force and wars, in the scenario's currency unit,
+        bn, cumulative over the horizon), ``final_balance`` (challenger / target whole
+        military capability at the end, allies included, a ratio: not the theatre balance
+        the crisis uses; no rows in a scenario with no rivalry); statistics ``mean``, ``sd``,
         ``p05``, ``p50``, ``p95``. Columns: ``scope``, ``metric``, ``statistic``, ``value``.
     yearly : pandas.DataFrame
         Per-year probabilities: one row per (scope, year, outcome, window). ``window`` is

@@ -418,7 +418,7 @@ fn read(
     );
     let scenario = scenario_v.and_then(|v| r.string(v, "case.scenario"));
     if let Some(v) = lookup(case, "note") {
-        r.string(v, "case.note");
+        r.prose(v, "case.note");
     }
     let mut rivalries = Vec::new();
     let mut rivalry_spans = Vec::new();
@@ -567,15 +567,16 @@ fn event(
         }
     }
     let kind = kind_v.and_then(|v| r.choice(v, &join(p, "type"), &EventType::ALL));
-    let summary = summary_v.and_then(|v| r.string(v, &join(p, "summary")));
+    let summary = summary_v.and_then(|v| r.prose(v, &join(p, "summary")));
     let source = source_v.and_then(|v| r.string(v, &join(p, "source")));
     let certainty = certainty_v.and_then(|v| r.choice(v, &join(p, "certainty"), &Certainty::ALL));
     let verified = verified_v.and_then(|v| r.boolean(v, &join(p, "verified")));
     let dispute = lookup(t, "dispute").and_then(|v| r.string(v, &join(p, "dispute")));
-    for key in ["target", "note"] {
-        if let Some(v) = lookup(t, key) {
-            r.string(v, &join(p, key));
-        }
+    if let Some(v) = lookup(t, "target") {
+        r.string(v, &join(p, "target"));
+    }
+    if let Some(v) = lookup(t, "note") {
+        r.prose(v, &join(p, "note"));
     }
     // Outer Option: read without error; then the event's own `alternative` (none given, or
     // the other reading, `None` inside meaning "not an event").
@@ -588,7 +589,7 @@ fn event(
             let kind_v = r.required(a, v.span(), &at, "type", "\"none\"");
             let note_v = r.required(a, v.span(), &at, "note", "\"who disputes the coding\"");
             if let Some(n) = note_v {
-                r.string(n, &join(&at, "note"));
+                r.prose(n, &join(&at, "note"));
             }
             let mut options: Vec<(&str, Option<EventType>)> = vec![("none", None)];
             options.extend(EventType::ALL.iter().map(|(k, t)| (*k, Some(*t))));

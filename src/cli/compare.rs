@@ -126,19 +126,16 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     // Rivalries of one side only: compared in the totals, not run by run (docs/OUTPUT.md).
     let (only_a, only_b) = crn::unshared_rivalries(&ca, &cb);
     if !only_a.is_empty() || !only_b.is_empty() {
-        let list = |ids: &[String]| {
-            if ids.is_empty() {
-                "none".to_string()
-            } else {
-                ids.join(", ")
-            }
-        };
+        // Only the sides that have rivalries of their own ("only in B: none" said nothing).
+        let sides: Vec<String> = [("A", &only_a), ("B", &only_b)]
+            .iter()
+            .filter(|(_, ids)| !ids.is_empty())
+            .map(|(side, ids)| format!("only in {side}: {}", ids.join(", ")))
+            .collect();
         note!(
-            "warning: the scenarios' rivalries differ (only in A: {}; only in B: {}): only \
-             the rivalries of both are paired run by run; the totals of A and B cover \
-             different rivalries",
-            list(&only_a),
-            list(&only_b)
+            "warning: the scenarios' rivalries differ ({}): only the rivalries of both are \
+             paired run by run; the totals of A and B cover different rivalries",
+            sides.join("; ")
         );
     }
     crn::check_memory(&ca, &cb, threads).map_err(CliError::Usage)?;

@@ -659,9 +659,9 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
     // Fan charts.
     let _ = writeln!(
         out,
-        "<section id=\"fans\"><h2>Tension and local balance by year</h2>\
+        "<section id=\"fans\"><h2>Tension and balance by year</h2>\
          <p>Per-year percentile bands at each year's end: p5-p95 (light), p25-p75 (dark), median (line). \
-         Local balance is M_A / M_T (challenger over target, allies in theatre counted; log scale).</p>"
+         The balance is M_A / M_T (challenger over target, whole military capabilities, allies included; not the share each side commits to the theatre, which the crisis uses; log scale).</p>"
     );
     for (i, rv) in r.rivalries.iter().enumerate() {
         let bands = |f: &dyn Fn(&super::YearOut) -> Option<&super::BandOut>| -> Vec<Band> {
@@ -699,7 +699,7 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
                 &bands(&|y| y.balance.as_ref()),
                 true,
             ),
-            "Local effective balance, challenger over target.",
+            "Balance of whole military capabilities, challenger over target (allies included).",
         ));
         let _ = writeln!(
             out,
