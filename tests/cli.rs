@@ -1467,3 +1467,54 @@ fn refused_flag_combinations_say_why_and_what_to_do() {
         assert!(e.starts_with("error: nothing is uncertain"), "{e}");
     }
 }
+
+/// `validate --set` on a sweep or calibration file: one space before "file" (trial10 F7).
+#[test]
+fn validate_set_refusal_of_a_sweep_or_calibration_file_is_spaced() {
+    for (file, kind) in [
+        ("scenarios/sweeps/kosovo-budget-x-nato.toml", "sweep"),
+        ("scenarios/history/calibrate.toml", "calibration"),
+    ] {
+        let o = deter()
+            .args(["validate", file, "--set", "model.war_cost=1"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(
+            String::from_utf8_lossy(&o.stderr),
+            format!(
+                "error: --set applies to scenario files, as in `deter run --set`: `{file}` is \
+                 a {kind} file\n"
+            )
+        );
+    }
+}
+
+/// A zero change at one run (no interval, not "unchanged in every run") says "does not
+/// change", never "raises ... by 0.0 percentage points" (trial10 F14).
+#[test]
+fn a_zero_change_at_one_run_does_not_raise() {
+    let o = deter()
+        .args(["run", BASELINE, "--runs", "1"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(!text.contains("by 0.0 percentage points"), "{text}");
+    assert!(!text.contains("by -0.0 percentage points"), "{text}");
+    // War: 0.0% as is and with the levels removed, in this run.
+    let war = text
+        .lines()
+        .find(|l| {
+            l.trim_start()
+                .starts_with("war (MID 5): 0.0% as is, 0.0% with")
+        })
+        .expect("the war line with no change");
+    assert!(
+        war.contains(
+            "removing all three does not change P(war within 10 years) (paired 95% \
+                       interval undefined (n = 1))"
+        ),
+        "{war}"
+    );
+}
