@@ -324,6 +324,10 @@ fn prepare_nested(
     ))
 }
 
+/// The refusal of a nested run with no posterior and no `[[uncertain]]` priors.
+pub const NOTHING_UNCERTAIN: &str =
+    "nothing is uncertain: give a posterior or declare [[uncertain]] priors in the scenario";
+
 /// Nested Monte Carlo over what we don't know: `draws` parameter sets (default 100) from
 /// `posterior` and/or the scenario's `[[uncertain]]` priors (src/calibrate/nested.rs), each
 /// simulated `settings.runs` times (default 1,000 per draw) through the one driver. Reports,
@@ -343,10 +347,7 @@ pub fn run_nested(
 ) -> Result<Nested, Error> {
     let (s, budget, seed, threads) = prepare_nested(scenario, settings, draws)?;
     if posterior.is_none() && s.uncertain.is_empty() {
-        return Err(Error::Invalid(
-            "nothing is uncertain: give a posterior or declare [[uncertain]] priors in the scenario"
-                .into(),
-        ));
+        return Err(Error::Invalid(NOTHING_UNCERTAIN.into()));
     }
     if let Some(p) = posterior {
         crate::calibrate::nested::check_posterior(p, &s).map_err(Error::Invalid)?;

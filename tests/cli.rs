@@ -1421,3 +1421,149 @@ fn compare_warns_of_rivalries_of_one_side_and_refuses_scenarios_without_one_in_c
         );
     }
 }
+
+/// Flag conflicts that clap refused bare ("the argument X cannot be used with Y", trial10 F3,
+/// F19, F18) say why and what to do, in the form of `sweep --shard --runs`; and a nested run
+/// with nothing uncertain says so before blaming a flag it would refuse (F2).
+#[test]
+fn refused_flag_combinations_say_why_and_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = std::fs::read_to_string("src/scenario/template.toml").unwrap();
+    let unc = dir.path().join("unc.toml");
+    std::fs::write(
+        &unc,
+        format!("{template}\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.2, 2.0]\n"),
+    )
+    .unwrap();
+    let unc = unc.display().to_string();
+    let out = |name: &str| dir.path().join(name).display().to_string();
+    let refused = |args: &[&str]| {
+        let o = deter().args(args).output().unwrap();
+        let e = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+        assert!(!e.contains("cannot be used with"), "{args:?}: {e}");
+        e
+    };
+    let per_run = out("p.csv");
+    let e = refused(&[
+        "run",
+        &unc,
+        "--runs",
+        "5",
+        "--draws",
+        "2",
+        "--per-run",
+        &per_run,
+    ]);
+    assert!(
+        e.starts_with("error: --per-run does not apply to nested Monte Carlo"),
+        "{e}"
+    );
+    let part = out("x.json");
+    let e = refused(&[
+        "run",
+        BASELINE,
+        "--shard",
+        "0/2",
+        "--until-ci",
+        "0.05",
+        "--out",
+        &part,
+    ]);
+    assert!(
+        e.starts_with("error: --shard does not take --until-ci: every shard must run"),
+        "{e}"
+    );
+    let sweep = "scenarios/sweeps/kosovo-budget-x-nato.toml";
+    let e = refused(&[
+        "sweep",
+        sweep,
+        "--shard",
+        "0/2",
+        "--until-ci",
+        "0.05",
+        "--out",
+        &part,
+    ]);
+    assert!(
+        e.starts_with("error: --shard does not take --until-ci: every shard must run"),
+        "{e}"
+    );
+    let e = refused(&["sweep", sweep, "--shard", "0/2", "--resume", "--out", &part]);
+    assert!(
+        e.starts_with("error: --shard does not take --resume: a shard is not resumed"),
+        "{e}"
+    );
+    let cal = out("cal");
+    let e = refused(&[
+        "calibrate",
+        "scenarios/history/calibrate.toml",
+        "--out",
+        &cal,
+        "--resume",
+        "--force",
+    ]);
+    assert!(
+        e.starts_with("error: --resume does not take --force: --resume continues"),
+        "{e}"
+    );
+    // Nothing uncertain comes first, not the flag a nested run refuses.
+    let plots = out("pl");
+    for flag in [["--plots", plots.as_str()], ["--per-run", per_run.as_str()]] {
+        let mut args = vec!["run", BASELINE, "--runs", "5", "--draws", "2"];
+        args.extend(flag);
+        let e = refused(&args);
+        assert!(e.starts_with("error: nothing is uncertain"), "{e}");
+    }
+}
+
+/// `validate --set` on a sweep or calibration file: one space before "file" (trial10 F7).
+#[test]
+fn validate_set_refusal_of_a_sweep_or_calibration_file_is_spaced() {
+    for (file, kind) in [
+        ("scenarios/sweeps/kosovo-budget-x-nato.toml", "sweep"),
+        ("scenarios/history/calibrate.toml", "calibration"),
+    ] {
+        let o = deter()
+            .args(["validate", file, "--set", "model.war_cost=1"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(
+            String::from_utf8_lossy(&o.stderr),
+            format!(
+                "error: --set applies to scenario files, as in `deter run --set`: `{file}` is \
+                 a {kind} file\n"
+            )
+        );
+    }
+}
+
+/// A zero change at one run (no interval, not "unchanged in every run") says "does not
+/// change", never "raises ... by 0.0 percentage points" (trial10 F14).
+#[test]
+fn a_zero_change_at_one_run_does_not_raise() {
+    let o = deter()
+        .args(["run", BASELINE, "--runs", "1"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(!text.contains("by 0.0 percentage points"), "{text}");
+    assert!(!text.contains("by -0.0 percentage points"), "{text}");
+    // War: 0.0% as is and with the levels removed, in this run.
+    let war = text
+        .lines()
+        .find(|l| {
+            l.trim_start()
+                .starts_with("war (MID 5): 0.0% as is, 0.0% with")
+        })
+        .expect("the war line with no change");
+    assert!(
+        war.contains(
+            "removing all three does not change P(war within 10 years) (paired 95% \
+                       interval undefined (n = 1))"
+        ),
+        "{war}"
+    );
+}

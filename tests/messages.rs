@@ -1160,7 +1160,7 @@ fn robust_on_results_that_are_not_levers_x_futures_takes_the_file_fault_layout()
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
-        err.starts_with("error: --threshold: `use_of_forse`"),
+        err.starts_with("--threshold:1:1: error: `use_of_forse`"),
         "{err}"
     );
 }

@@ -294,7 +294,7 @@ fn robust_ranks_by_maximum_regret_and_saves_beside_the_results() {
         .args(["--threshold", "use_of_forse=0.2"])
         .assert()
         .code(2)
-        .stderr(contains("--threshold: `use_of_forse`"))
+        .stderr(contains("--threshold:1:1: error: `use_of_forse`"))
         .stderr(contains("did you mean `use_of_force`?"));
 }
 
@@ -423,7 +423,9 @@ fn robust_prints_percentages_and_shows_the_status_quo_unranked() {
         .args(["--status-quo", "baselin"])
         .assert()
         .code(2)
-        .stderr(contains("--status-quo: `baselin` is not a policy"))
+        .stderr(contains(
+            "--status-quo:1:1: error: `baselin` is not a policy",
+        ))
         .stderr(contains("did you mean `baseline`?"));
 }
 
@@ -1278,4 +1280,44 @@ fn analysis_refusals_name_the_flag_and_underline_the_name_given() {
              |\n1 | envoi`\n  | ^^^^^^\n  |\n  = help: did you mean `envoy`?\n1 error found\n"
         )
     );
+}
+
+/// `robust`'s --threshold and --status-quo faults as discover renders its flags' (trial10
+/// F5, F11): located in the flag's value, the did-you-mean on its own help line; and only a
+/// name robust accepts is suggested (`crisi` must not suggest `crisis`, refused as context).
+#[test]
+fn robust_flag_faults_are_located_as_discover_gives_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = two_policies(dir.path());
+    let r = results.display().to_string();
+    let run = |args: &[&str]| {
+        let o = deter()
+            .arg("robust")
+            .arg(&results)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    assert_eq!(
+        run(&["--status-quo", "envoi`"]),
+        format!(
+            "--status-quo:1:1: error: `envoi`` is not a policy of the results (baseline, \
+             envoy) (in `{r}`)\n  |\n1 | envoi`\n  | ^^^^^^\n  |\n  = help: did you mean \
+             `envoy`?\n1 error found\n"
+        )
+    );
+    let ranked = "threat, display, use_of_force, war, deterrence_held, non_state_incident";
+    assert_eq!(
+        run(&["--threshold", "war=0.1", "--threshold", " thret=0.5"]),
+        format!(
+            "--threshold:1:2: error: `thret` is not a headline outcome robustness ranks \
+             ({ranked}) (in `{r}`)\n  |\n1 |  thret=0.5\n  |  ^^^^^\n  |\n  = help: did you \
+             mean `threat`?\n1 error found\n"
+        )
+    );
+    let crisi = run(&["--threshold", "crisi=0.5"]);
+    assert!(!crisi.contains("`crisis`"), "{crisi}");
+    assert!(!crisi.contains("did you mean"), "{crisi}");
 }

@@ -403,12 +403,21 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
                 r.to_string(),
             ),
         ])),
-        RobustnessError::Threshold(r) => CliError::Usage(format!(
-            "--threshold: {r} (in `{}`)",
-            args.results.display()
-        )),
-        RobustnessError::StatusQuo(_) => {
-            CliError::Usage(format!("{e} (in `{}`)", args.results.display()))
+        // A threshold's outcome or the status quo: located in the flag's value with the
+        // did-you-mean on its own help line, as discover renders its flags' faults.
+        RobustnessError::Threshold(r) => {
+            let value = match &r {
+                rdm::Refusal::Unknown { name, .. } => args
+                    .threshold
+                    .iter()
+                    .find(|t| t.split_once('=').is_some_and(|(o, _)| o.trim() == name))
+                    .cloned(),
+                _ => None,
+            };
+            refusal_of_flag("--threshold", value.as_deref(), r, &args.results)
+        }
+        RobustnessError::StatusQuo(r) => {
+            refusal_of_flag("--status-quo", args.status_quo.as_deref(), r, &args.results)
         }
     })?;
     if !args.quiet {

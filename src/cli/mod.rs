@@ -204,6 +204,23 @@ pub enum Command {
     Bench(bench::BenchArgs),
 }
 
+/// A refused combination of flags, with why and what to do (clap's bare "the argument X
+/// cannot be used with Y" said neither): "FLAG does not take OTHERS: WHY" for the `others`
+/// given (`(given, name)`); Ok when none is.
+pub fn refuse_with(flag: &str, others: &[(bool, &str)], why: &str) -> Result<(), CliError> {
+    let given: Vec<&str> = others
+        .iter()
+        .filter_map(|&(on, name)| on.then_some(name))
+        .collect();
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::Usage(format!(
+        "{flag} does not take {}: {why}",
+        given.join(", ")
+    )))
+}
+
 /// Errors that end a command, each with its exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {

@@ -59,17 +59,17 @@ pub struct RunArgs {
     /// partial file for `deter merge`; `auto` reads SLURM_ARRAY_TASK_ID and
     /// SLURM_ARRAY_TASK_COUNT. Not with --set (the merge rebuilds the scenario from its
     /// file's text: shard an edited copy); docs/CLUSTER.md.
-    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "per_run", "report", "plots", "until_ci"],
+    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "per_run", "report", "plots"],
           allow_hyphen_values = true, value_parser = super::parse_shard)]
     pub shard: Option<crate::shard::ShardSpec>,
     /// Nested Monte Carlo over parameter uncertainty: --draws parameter sets drawn from this
     /// posterior (deter calibrate's posterior.csv) and from the scenario's [[uncertain]] priors,
     /// --runs runs each [default 1000]; reports the mean, the 90% interval over uncertain
     /// parameters, the Monte Carlo error and the parametric share of variance.
-    #[arg(long, value_name = "DRAWS.csv", conflicts_with_all = ["shard", "per_run", "until_ci"])]
+    #[arg(long, value_name = "DRAWS.csv", conflicts_with_all = ["shard", "until_ci"])]
     pub posterior: Option<PathBuf>,
     // Parameter draws of a nested run (help: the range from `DRAWS`).
-    #[arg(long, conflicts_with_all = ["shard", "per_run", "until_ci"],
+    #[arg(long, conflicts_with_all = ["shard", "until_ci"],
           allow_negative_numbers = true,
           help = super::DRAWS.help("Parameter draws of a nested run (--posterior or [[uncertain]] priors)", " [default 100]"),
           value_parser = super::DRAWS.parser::<u64>())]
@@ -335,6 +335,13 @@ pub fn read_files_from(args: &mut RunArgs) -> Result<(), CliError> {
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
     super::refuse_pipes(&args.files)?;
     if let Some(spec) = args.shard {
+        super::refuse_with(
+            "--shard",
+            &[(args.until.until_ci.is_some(), "--until-ci")],
+            "every shard must run the same fixed number of runs for `deter merge` to add \
+             them up, and --until-ci stops each at its own count; give --runs (or run \
+             unsharded with --until-ci)",
+        )?;
         return super::shard::run_shard(args, spec);
     }
     if super::uncertain::wants_nested(args) {

@@ -60,7 +60,7 @@ pub struct SweepArgs {
     /// SLURM_ARRAY_TASK_COUNT. The format of the results is chosen at the merge. Runs, seed
     /// and horizon come from the sweep file (not --runs, --seed, --horizon-years: the merge
     /// rebuilds the sweep from its file); docs/CLUSTER.md.
-    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["resume", "until_ci", "max_runs", "format", "report", "plots"],
+    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["max_runs", "format", "report", "plots"],
           allow_hyphen_values = true, value_parser = super::parse_shard)]
     pub shard: Option<crate::shard::ShardSpec>,
     /// Also attribute every point's probabilities to the defenders' military, political and
@@ -447,24 +447,31 @@ fn refuse_shard_overrides(args: &SweepArgs) -> Result<(), CliError> {
     if args.shard.is_none() {
         return Ok(());
     }
-    let given: Vec<&str> = [
-        (args.sim.runs.is_some(), "--runs"),
-        (args.sim.seed.is_some(), "--seed"),
-        (args.sim.horizon_years.is_some(), "--horizon-years"),
-    ]
-    .into_iter()
-    .filter_map(|(on, flag)| on.then_some(flag))
-    .collect();
-    if given.is_empty() {
-        return Ok(());
-    }
-    Err(CliError::Usage(format!(
-        "--shard does not take {}: `deter merge` rebuilds the sweep from its file and checks \
-         every shard against it, so a shard runs the sweep file's own `runs`, `seed` and base \
-         horizon; write them into the sweep file (or a copy of it: `runs = N`, `seed = S`, the \
-         base scenario's `horizon_years`) and shard that (docs/CLUSTER.md)",
-        given.join(", ")
-    )))
+    super::refuse_with(
+        "--shard",
+        &[
+            (args.sim.runs.is_some(), "--runs"),
+            (args.sim.seed.is_some(), "--seed"),
+            (args.sim.horizon_years.is_some(), "--horizon-years"),
+        ],
+        "`deter merge` rebuilds the sweep from its file and checks every shard against it, so \
+         a shard runs the sweep file's own `runs`, `seed` and base horizon; write them into \
+         the sweep file (or a copy of it: `runs = N`, `seed = S`, the base scenario's \
+         `horizon_years`) and shard that (docs/CLUSTER.md)",
+    )?;
+    super::refuse_with(
+        "--shard",
+        &[(args.until.until_ci.is_some(), "--until-ci")],
+        "every shard must run the same fixed number of runs for `deter merge` to add them \
+         up, and --until-ci stops each at its own count; give the sweep file's `runs` (or \
+         run the sweep unsharded with --until-ci)",
+    )?;
+    super::refuse_with(
+        "--shard",
+        &[(args.resume, "--resume")],
+        "a shard is not resumed: it writes one partial file, atomically, or nothing; run an \
+         interrupted shard again with the same --shard K/N",
+    )
 }
 
 fn sweep_error(e: SweepError) -> CliError {

@@ -81,6 +81,13 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
             "nested Monte Carlo ({what}) takes one scenario file; run the files one at a time"
         )));
     }
+    // Nothing uncertain is the fault to fix first: the flag refusals below would send the
+    // user to drop a flag only to meet it next.
+    if args.posterior.is_none()
+        && crate::scenario::load_file(&args.files[0]).is_ok_and(|s| s.uncertain.is_empty())
+    {
+        return Err(CliError::Usage(crate::api::NOTHING_UNCERTAIN.into()));
+    }
     if args.per_run.is_some() {
         return Err(refuse("--per-run", what));
     }

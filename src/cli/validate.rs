@@ -183,7 +183,7 @@ pub fn validate(files: &[PathBuf], set: &[String]) -> Result<(), CliError> {
         let kind = input_kind(f);
         if !set.is_empty() && !matches!(kind, InputKind::Scenario | InputKind::Unknown) {
             return Err(CliError::Usage(format!(
-                "--set applies to scenario files, as in `deter run --set`: `{shown}` is a {}                  file",
+                "--set applies to scenario files, as in `deter run --set`: `{shown}` is a {} file",
                 match kind {
                     InputKind::Sweep => "sweep",
                     InputKind::Calibration => "calibration",

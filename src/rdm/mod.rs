@@ -755,18 +755,24 @@ fn context_note(tables: &[(&str, Vec<Vec<f64>>)]) -> Option<String> {
 
 /// Every threshold names a headline outcome (else the unknown name with its did-you-mean).
 pub fn check_thresholds(thresholds: &[(String, f64)]) -> Result<(), Refusal> {
+    // Only the outcomes robustness ranks are named and suggested: a context outcome
+    // (`crisis`) is refused below, so suggesting it would send the user to a second refusal.
+    let ranked: Vec<&str> = OUTCOMES.into_iter().filter(|o| !is_context(o)).collect();
     for (o, _) in thresholds {
-        if !OUTCOMES.contains(&o.as_str()) {
-            return Err(Refusal::unknown(
-                o,
-                format!("`{o}` is not a headline outcome ({})", OUTCOMES.join(", ")),
-                OUTCOMES,
-            ));
-        }
         if is_context(o) {
             return Err(Refusal::Other(format!(
                 "`{o}` is context (how often the challenger could escalate), not an objective: robustness does not rank policies on it, so a threshold for it is never used"
             )));
+        }
+        if !ranked.contains(&o.as_str()) {
+            return Err(Refusal::unknown(
+                o,
+                format!(
+                    "`{o}` is not a headline outcome robustness ranks ({})",
+                    ranked.join(", ")
+                ),
+                ranked.iter().copied(),
+            ));
         }
     }
     Ok(())

@@ -366,6 +366,11 @@ fn effect(p: &str, c: &ChangeOut) -> String {
             super::table::readable_reason(c.undefined.as_deref().unwrap_or("undefined"))
         ),
     };
+    // A zero change that is not known unchanged in every run (one run: no interval): no
+    // verb of direction ("raises ... by 0.0 percentage points" contradicted its number).
+    if c.sum6 == 0 {
+        return format!("does not change {p} ({interval})");
+    }
     format!(
         "{verb} {p} by {:.1} percentage points ({interval})",
         100.0 * sign * c.change
