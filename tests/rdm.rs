@@ -1279,3 +1279,49 @@ fn analysis_refusals_name_the_flag_and_underline_the_name_given() {
         )
     );
 }
+
+/// A results file with `\r\n` line endings (Python's csv module, Excel): a bad cell and a
+/// ragged row are located at the line and column, with the line shown, as with `\n` endings
+/// (they were one line early, at column 1, with an empty line), in `discover` and `robust`.
+#[test]
+fn a_crlf_results_files_faults_are_located_as_with_lf_endings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.csv");
+    let bad_cell = LXF.replace("3,A,1,0.4,", "3,A,1,zz,");
+    let ragged = LXF.replace("5,C,1,0.4,100,0.30,0,1", "5,C,1,0.4,100,0.30,0,1,9");
+    let commands: [&[&str]; 2] = [
+        &["robust"],
+        &[
+            "discover",
+            "--policy",
+            "A",
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.1",
+        ],
+    ];
+    for (text, at, line) in [
+        (&bad_cell, ":5:7: error", "3,A,1,zz,100,0.20,0,1"),
+        (&ragged, ":7:1: error", "5,C,1,0.4,100,0.30,0,1,9"),
+    ] {
+        for args in commands {
+            let stderr = |text: &str| {
+                std::fs::write(&path, text).unwrap();
+                let o = deter()
+                    .args(&args[..1])
+                    .arg(&path)
+                    .args(&args[1..])
+                    .output()
+                    .unwrap();
+                assert_eq!(o.status.code(), Some(2), "{args:?}");
+                String::from_utf8_lossy(&o.stderr).into_owned()
+            };
+            let lf = stderr(text);
+            let crlf = stderr(&text.replace('\n', "\r\n"));
+            assert!(lf.contains(&format!("{}{at}", path.display())), "{lf}");
+            assert!(lf.contains(line), "{lf}");
+            assert_eq!(crlf, lf, "{args:?}");
+        }
+    }
+}

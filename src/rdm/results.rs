@@ -233,14 +233,9 @@ impl Results {
             .enumerate()
             .map(|(j, c)| j <= runs_at && !matches!(c.as_str(), "policy" | "future"))
             .collect();
-        // The text of the line that starts at byte `start`.
-        let line_at = |start: usize| {
-            let text = bytes.get(start..).unwrap_or_default();
-            let text = text.split(|&b| b == b'\n').next().unwrap_or_default();
-            String::from_utf8_lossy(text)
-                .trim_end_matches('\r')
-                .to_string()
-        };
+        // The number and text of the line a record read from byte `start` begins on, as
+        // every line-reading CSV reader gives them (with `\r\n` endings too).
+        let line_at = |start: usize| crate::scenario::input::csv_record_line(bytes, start);
         for (i, rec) in reader.records().enumerate() {
             let rec = rec.map_err(|e| {
                 // A row with more or fewer cells than the header (a line cut short, a cell
@@ -265,19 +260,17 @@ impl Results {
                     ),
                     _ => return Fault::File(format!("line {}: {e}", i + 2)),
                 };
+                let (n, line) = line_at(pos.byte() as usize);
                 Fault::Located(Box::new(crate::scenario::input::csv_line(
-                    file,
-                    pos.line() as usize,
-                    &line_at(pos.byte() as usize),
-                    message,
+                    file, n, &line, message,
                 )))
             })?;
             // Cell `j` of this row at `FILE:LINE:COL` with `message` and `help`.
             let locate = |j: usize, name: &str, m: &str, help: Option<String>| {
-                let (line, start) = rec
+                let (line, text) = rec
                     .position()
-                    .map_or((i + 2, 0), |p| (p.line() as usize, p.byte() as usize));
-                crate::scenario::input::csv_cell(file, line, &line_at(start), j, name, m, help)
+                    .map_or_else(|| (i + 2, String::new()), |p| line_at(p.byte() as usize));
+                crate::scenario::input::csv_cell(file, line, &text, j, name, m, help)
             };
             for (j, cell) in rec.iter().enumerate() {
                 let name = columns.get(j).map_or("", String::as_str);
