@@ -1325,3 +1325,46 @@ fn a_crlf_results_files_faults_are_located_as_with_lf_endings() {
         }
     }
 }
+
+/// Every results reader checks the cells' range at once: a share of runs out of [0, 1] and a
+/// `runs` that is not a positive integer are refused at FILE:LINE:COL, exit 2, by `discover`
+/// (which used a share of 1.7) as by `robust` (both read a `runs` of 1.5, -3 or 0).
+#[test]
+fn results_cells_out_of_range_are_refused_by_every_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.csv");
+    let commands: [&[&str]; 2] = [
+        &["robust"],
+        &[
+            "discover",
+            "--policy",
+            "A",
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.1",
+        ],
+    ];
+    for (cell, at, expected) in [
+        ("100,1.7,", ":5:15: error", "expected a number in [0, 1]"),
+        ("100,-0.2,", ":5:15: error", "expected a number in [0, 1]"),
+        ("1.5,0.20,", ":5:11: error", "expected a positive integer"),
+        ("-3,0.20,", ":5:11: error", "expected a positive integer"),
+        ("0,0.20,", ":5:11: error", "expected a positive integer"),
+    ] {
+        let text = LXF.replace("3,A,1,0.4,100,0.20,", &format!("3,A,1,0.4,{cell}"));
+        std::fs::write(&path, text).unwrap();
+        for args in commands {
+            let o = deter()
+                .args(&args[..1])
+                .arg(&path)
+                .args(&args[1..])
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{args:?} {cell}: {err}");
+            assert!(err.contains(&format!("{}{at}", path.display())), "{err}");
+            assert!(err.contains(expected), "{err}");
+        }
+    }
+}

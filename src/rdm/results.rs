@@ -222,7 +222,7 @@ impl Results {
         }
         let mut rows = Vec::new();
         let mut faults: Vec<Option<crate::scenario::Diagnostic>> = vec![None; columns.len()];
-        let mut probability_faults = faults.clone();
+        let probability_faults = faults.clone();
         let probability: Vec<bool> = columns.iter().map(|c| super::is_probability(c)).collect();
         // The point number, the parameters and `runs`: numbers by construction (a boolean
         // parameter is 0/1), so every cell must read. A column with one bad cell was dropped
@@ -277,6 +277,18 @@ impl Results {
                 if matches!(name, "policy" | "future") {
                     continue;
                 }
+                // `runs`: a count of runs, a positive integer (1.5, -3 and 0 were read).
+                if j == runs_at && !cell.trim().parse::<u64>().is_ok_and(|n| n > 0) {
+                    return Err(Fault::Located(Box::new(locate(
+                        j,
+                        name,
+                        &format!(
+                            "expected a positive integer (a count of runs), found {}",
+                            cell.trim()
+                        ),
+                        None,
+                    ))));
+                }
                 if let Ok(x) = cell.trim().parse::<f64>()
                     && x.is_finite()
                     && x != 0.0
@@ -288,7 +300,7 @@ impl Results {
                         && probability.get(j) == Some(&true)
                         && probability_faults[j].is_none()
                     {
-                        probability_faults[j] = Some(locate(
+                        return Err(Fault::Located(Box::new(locate(
                             j,
                             name,
                             &format!(
@@ -296,7 +308,7 @@ impl Results {
                                 cell.trim()
                             ),
                             Some(format!("`{name}` holds shares of runs, from 0 to 1")),
-                        ));
+                        ))));
                     }
                     continue;
                 }
