@@ -1321,3 +1321,92 @@ fn robust_flag_faults_are_located_as_discover_gives_them() {
     assert!(!crisi.contains("`crisis`"), "{crisi}");
     assert!(!crisi.contains("did you mean"), "{crisi}");
 }
+
+/// A results file with `\r\n` line endings (Python's csv module, Excel): a bad cell and a
+/// ragged row are located at the line and column, with the line shown, as with `\n` endings
+/// (they were one line early, at column 1, with an empty line), in `discover` and `robust`.
+#[test]
+fn a_crlf_results_files_faults_are_located_as_with_lf_endings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.csv");
+    let bad_cell = LXF.replace("3,A,1,0.4,", "3,A,1,zz,");
+    let ragged = LXF.replace("5,C,1,0.4,100,0.30,0,1", "5,C,1,0.4,100,0.30,0,1,9");
+    let commands: [&[&str]; 2] = [
+        &["robust"],
+        &[
+            "discover",
+            "--policy",
+            "A",
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.1",
+        ],
+    ];
+    for (text, at, line) in [
+        (&bad_cell, ":5:7: error", "3,A,1,zz,100,0.20,0,1"),
+        (&ragged, ":7:1: error", "5,C,1,0.4,100,0.30,0,1,9"),
+    ] {
+        for args in commands {
+            let stderr = |text: &str| {
+                std::fs::write(&path, text).unwrap();
+                let o = deter()
+                    .args(&args[..1])
+                    .arg(&path)
+                    .args(&args[1..])
+                    .output()
+                    .unwrap();
+                assert_eq!(o.status.code(), Some(2), "{args:?}");
+                String::from_utf8_lossy(&o.stderr).into_owned()
+            };
+            let lf = stderr(text);
+            let crlf = stderr(&text.replace('\n', "\r\n"));
+            assert!(lf.contains(&format!("{}{at}", path.display())), "{lf}");
+            assert!(lf.contains(line), "{lf}");
+            assert_eq!(crlf, lf, "{args:?}");
+        }
+    }
+}
+
+/// Every results reader checks the cells' range at once: a share of runs out of [0, 1] and a
+/// `runs` that is not a positive integer are refused at FILE:LINE:COL, exit 2, by `discover`
+/// (which used a share of 1.7) as by `robust` (both read a `runs` of 1.5, -3 or 0).
+#[test]
+fn results_cells_out_of_range_are_refused_by_every_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.csv");
+    let commands: [&[&str]; 2] = [
+        &["robust"],
+        &[
+            "discover",
+            "--policy",
+            "A",
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.1",
+        ],
+    ];
+    for (cell, at, expected) in [
+        ("100,1.7,", ":5:15: error", "expected a number in [0, 1]"),
+        ("100,-0.2,", ":5:15: error", "expected a number in [0, 1]"),
+        ("1.5,0.20,", ":5:11: error", "expected a positive integer"),
+        ("-3,0.20,", ":5:11: error", "expected a positive integer"),
+        ("0,0.20,", ":5:11: error", "expected a positive integer"),
+    ] {
+        let text = LXF.replace("3,A,1,0.4,100,0.20,", &format!("3,A,1,0.4,{cell}"));
+        std::fs::write(&path, text).unwrap();
+        for args in commands {
+            let o = deter()
+                .args(&args[..1])
+                .arg(&path)
+                .args(&args[1..])
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{args:?} {cell}: {err}");
+            assert!(err.contains(&format!("{}{at}", path.display())), "{err}");
+            assert!(err.contains(expected), "{err}");
+        }
+    }
+}

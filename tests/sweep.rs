@@ -578,3 +578,66 @@ fn a_levers_x_futures_sweeps_policy_scenarios_are_checked_against_the_horizon_ru
     assert!(err.contains("or lengthen `--horizon-years` (1)"), "{err}");
     assert_eq!(line(&err, "calm").len(), 1, "{err}");
 }
+
+/// Every file a levers x futures sweep writes (results, record, robustness table and page
+/// beside them, --report, --plots) is checked apart before any work: naming one twice is
+/// refused with exit 2 in the words `deter robust` gives, and nothing is written.
+#[test]
+fn a_sweeps_outputs_naming_its_own_files_beside_the_results_are_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lxf.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "base = \"{}\"\nruns = 10\ndesign = \"lhs\"\npoints = 2\n\n[[policy]]\nid = \
+             \"base\"\n\n[[policy]]\nid = \"more\"\nset = {{ \"country.XKX.military.budget\" = \
+             0.4 }}\n\n[[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\n\
+             range = [0.4, 1.6]\n",
+            base()
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("q.csv");
+    let beside = |suffix: &str| dir.path().join(format!("q{suffix}"));
+    for (flag, path) in [
+        ("--report", beside(".robustness.csv")),
+        ("--report", beside(".robustness.html")),
+        ("--plots", beside(".csv.sweep")),
+        ("--plots", beside(".robustness.csv")),
+        ("--plots", beside(".robustness.html")),
+    ] {
+        let o = deter()
+            .args([
+                "sweep",
+                file.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "-q",
+                flag,
+                path.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{flag} {}: {err}", path.display());
+        assert!(
+            err.contains(&format!(
+                "`{}` is named by two output options",
+                path.display()
+            )),
+            "{err}"
+        );
+        assert!(!out.exists(), "{flag}: the sweep ran");
+        assert!(!path.exists(), "{flag}: {} written", path.display());
+    }
+    // The same files named apart: the sweep runs and writes each.
+    let report = dir.path().join("page.html");
+    run_sweep(&file, &out, &["--report", report.to_str().unwrap()]);
+    for f in [
+        &report,
+        &beside(".robustness.csv"),
+        &beside(".robustness.html"),
+    ] {
+        assert!(f.exists(), "{}", f.display());
+    }
+}

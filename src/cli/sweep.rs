@@ -115,6 +115,29 @@ pub fn check_files_beside(out: Option<&Path>, sweep: &Sweep, resume: bool) -> Re
     Ok(())
 }
 
+/// Every file a sweep writes (the results, the files beside them: [`files_beside`], the
+/// `--report` page) and the `--plots` directory, checked apart before any work: two of them
+/// the same path would be written over each other (the page by the robustness table) or fail
+/// after the whole sweep (`--plots` naming a file written beside the results). Refused in
+/// the words of `deter robust` for such a clash.
+fn check_all_apart(args: &SweepArgs, sweep: &Sweep) -> Result<(), CliError> {
+    let mut files: Vec<PathBuf> = args.out.iter().cloned().collect();
+    if let Some(out) = &args.out {
+        files.extend(files_beside(out, sweep));
+    }
+    files.extend(args.report.iter().cloned());
+    let named: Vec<&PathBuf> = files.iter().collect();
+    for (i, f) in named.iter().enumerate() {
+        if named[..i].contains(f) {
+            return Err(CliError::Usage(format!(
+                "`{}` is named by two output options",
+                f.display()
+            )));
+        }
+    }
+    output::check_plots_apart(args.plots.as_deref(), &named).map_err(CliError::Usage)
+}
+
 impl SweepArgs {
     /// The format of the results: `--format`, else the `--out` extension (`.json` -> JSON
     /// Lines, `.csv` -> CSV), else CSV. As for `run`, `compare` and `merge`, an `--out` whose
@@ -169,6 +192,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         // A resume of results that exist reads their record first (a fresh start writes it).
         let resuming = args.resume && args.out.as_ref().is_some_and(|o| o.exists());
         check_files_beside(args.out.as_deref(), &sweep, resuming)?;
+        check_all_apart(args, &sweep)?;
     }
     for w in &sweep.warnings {
         note_raw!("{w}");

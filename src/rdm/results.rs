@@ -222,7 +222,7 @@ impl Results {
         }
         let mut rows = Vec::new();
         let mut faults: Vec<Option<crate::scenario::Diagnostic>> = vec![None; columns.len()];
-        let mut probability_faults = faults.clone();
+        let probability_faults = faults.clone();
         let probability: Vec<bool> = columns.iter().map(|c| super::is_probability(c)).collect();
         // The point number, the parameters and `runs`: numbers by construction (a boolean
         // parameter is 0/1), so every cell must read. A column with one bad cell was dropped
@@ -233,14 +233,9 @@ impl Results {
             .enumerate()
             .map(|(j, c)| j <= runs_at && !matches!(c.as_str(), "policy" | "future"))
             .collect();
-        // The text of the line that starts at byte `start`.
-        let line_at = |start: usize| {
-            let text = bytes.get(start..).unwrap_or_default();
-            let text = text.split(|&b| b == b'\n').next().unwrap_or_default();
-            String::from_utf8_lossy(text)
-                .trim_end_matches('\r')
-                .to_string()
-        };
+        // The number and text of the line a record read from byte `start` begins on, as
+        // every line-reading CSV reader gives them (with `\r\n` endings too).
+        let line_at = |start: usize| crate::scenario::input::csv_record_line(bytes, start);
         for (i, rec) in reader.records().enumerate() {
             let rec = rec.map_err(|e| {
                 // A row with more or fewer cells than the header (a line cut short, a cell
@@ -265,24 +260,34 @@ impl Results {
                     ),
                     _ => return Fault::File(format!("line {}: {e}", i + 2)),
                 };
+                let (n, line) = line_at(pos.byte() as usize);
                 Fault::Located(Box::new(crate::scenario::input::csv_line(
-                    file,
-                    pos.line() as usize,
-                    &line_at(pos.byte() as usize),
-                    message,
+                    file, n, &line, message,
                 )))
             })?;
             // Cell `j` of this row at `FILE:LINE:COL` with `message` and `help`.
             let locate = |j: usize, name: &str, m: &str, help: Option<String>| {
-                let (line, start) = rec
+                let (line, text) = rec
                     .position()
-                    .map_or((i + 2, 0), |p| (p.line() as usize, p.byte() as usize));
-                crate::scenario::input::csv_cell(file, line, &line_at(start), j, name, m, help)
+                    .map_or_else(|| (i + 2, String::new()), |p| line_at(p.byte() as usize));
+                crate::scenario::input::csv_cell(file, line, &text, j, name, m, help)
             };
             for (j, cell) in rec.iter().enumerate() {
                 let name = columns.get(j).map_or("", String::as_str);
                 if matches!(name, "policy" | "future") {
                     continue;
+                }
+                // `runs`: a count of runs, a positive integer (1.5, -3 and 0 were read).
+                if j == runs_at && !cell.trim().parse::<u64>().is_ok_and(|n| n > 0) {
+                    return Err(Fault::Located(Box::new(locate(
+                        j,
+                        name,
+                        &format!(
+                            "expected a positive integer (a count of runs), found {}",
+                            cell.trim()
+                        ),
+                        None,
+                    ))));
                 }
                 if let Ok(x) = cell.trim().parse::<f64>()
                     && x.is_finite()
@@ -295,7 +300,7 @@ impl Results {
                         && probability.get(j) == Some(&true)
                         && probability_faults[j].is_none()
                     {
-                        probability_faults[j] = Some(locate(
+                        return Err(Fault::Located(Box::new(locate(
                             j,
                             name,
                             &format!(
@@ -303,7 +308,7 @@ impl Results {
                                 cell.trim()
                             ),
                             Some(format!("`{name}` holds shares of runs, from 0 to 1")),
-                        ));
+                        ))));
                     }
                     continue;
                 }

@@ -889,6 +889,23 @@ pub(crate) fn csv_cell(
     d
 }
 
+/// The number (1-based) and text of the line on which the CSV record read from byte `start`
+/// of `bytes` begins, as every line-reading CSV reader (`--posterior`, a sweep's `futures`:
+/// [`str::lines`]) numbers and shows it. The csv crate starts a record that follows a `\r\n`
+/// ending at that ending's `\n` (its `\r` ended the record before), so its line number
+/// and byte are one line early: line endings at `start` are skipped, and the line counted
+/// from the bytes.
+pub(crate) fn csv_record_line(bytes: &[u8], start: usize) -> (usize, String) {
+    let mut start = start.min(bytes.len());
+    while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+        start += 1;
+    }
+    let n = 1 + bytes[..start].iter().filter(|&&b| b == b'\n').count();
+    let text = bytes[start..].split(|&b| b == b'\n').next().unwrap_or_default();
+    let text = String::from_utf8_lossy(text).trim_end_matches('\r').to_string();
+    (n, text)
+}
+
 /// A fault of line `line` (number `n`, 1-based) of the CSV input `file` as a whole (a row
 /// with too few cells, a header naming a column twice): "FILE:LINE:1: error: MESSAGE" with
 /// the line's excerpt, the form of [`csv_cell`] for every CSV reader.
