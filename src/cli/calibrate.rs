@@ -135,13 +135,15 @@ fn lock_out_dir(out: &std::path::Path) -> Result<Option<std::fs::File>, CliError
 }
 
 pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
-    super::refuse_with(
-        "--resume",
-        &[(args.force, "--force")],
-        "--resume continues the calibration whose state.json is in --out, --force replaces \
-         another calibration's results there; give --resume to continue it or --force to \
-         start afresh over it",
-    )?;
+    if args.resume {
+        super::refuse_with(
+            "--resume",
+            &[(args.force, "--force")],
+            "--resume continues the calibration whose state.json is in --out, --force replaces \
+             another calibration's results there; give --resume to continue it or --force to \
+             start afresh over it",
+        )?;
+    }
     crate::output::check_output_dir(&args.out, "--out").map_err(CliError::Usage)?;
     super::refuse_pipes([&args.file])?;
     let mut cal = calibrate::load_calibration(&args.file).map_err(CliError::Input)?;
