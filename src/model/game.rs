@@ -198,8 +198,6 @@ pub struct Solution {
     /// P(A uses force | s, k) when the display revealed the added cost `shock_cost`
     /// (0 when `shock_prob` is 0: not solved).
     pub force_shocked: [[f64; 2]; 2],
-    /// The shock's probability `pi` (`GameInputs::shock_prob`), for [`play`].
-    pub shock: f64,
     /// A's expected payoff of challenging, by level (the status quo is `status_quo`).
     pub a_challenge: Levels,
     /// A's expected payoff of displaying force (before W moves), by level.
@@ -350,10 +348,7 @@ impl GameInputs {
 
 /// Solve the game by backward induction (agent logit QRE).
 pub fn solve(g: &GameInputs) -> Solution {
-    let mut sol = Solution {
-        shock: g.shock_prob,
-        ..Solution::default()
-    };
+    let mut sol = Solution::default();
     let s_prob = g.sanction_prob;
     let mut a_display = Levels::default();
     let mut t_display = 0.0;
@@ -575,9 +570,9 @@ pub const GAME_UNIFORMS: usize = 8;
 /// [`GAME_UNIFORMS`] uniforms. `u[0]` is partitioned: below `seen.challenge` a threat, then
 /// `seen.fait_accompli` a fait accompli, the rest the status quo. Without either
 /// (`!seen.acts(u[0])`) neither `real` nor `real_inputs` is read (the model solves the real
-/// game only after A acts). With the revealed cost on (`seen.shock > 0`) `u[5]` is
-/// partitioned: below `pi fh` force with the cost, then `(1 - pi) f` force without it.
-/// `seen` and `real` must carry the same `shock` (a model parameter, the same in both games).
+/// game only after A acts). With the revealed cost on (`real_inputs.shock_prob` `pi` > 0, a
+/// model parameter, the same in both games) `u[5]` is partitioned: below `pi fh` force with
+/// the cost, then `(1 - pi) f` force without it.
 pub fn play(
     seen: &Solution,
     real: &Solution,
@@ -612,12 +607,13 @@ pub fn play(
     out.protector_moved = real_inputs.protector;
     out.committed = real_inputs.protector && u[4] < real.commit[s];
     let k = usize::from(out.committed);
-    if seen.shock > 0.0 {
+    let pi = real_inputs.shock_prob;
+    if pi > 0.0 {
         // `u_5` partitioned: below pi fh force with the revealed cost, then (1 - pi) f force
         // without it, the rest backing down (whether the shock occurred then changes no
         // payoff).
-        let shocked = seen.shock * seen.force_shocked[s][k];
-        out.forced = u[5] < shocked + (1.0 - seen.shock) * seen.force[s][k];
+        let shocked = pi * seen.force_shocked[s][k];
+        out.forced = u[5] < shocked + (1.0 - pi) * seen.force[s][k];
         out.shocked = u[5] < shocked;
     } else {
         out.forced = u[5] < seen.force[s][k];
@@ -1023,7 +1019,9 @@ mod tests {
     }
 
     /// The choice probabilities of every node of a solution.
-    fn all_choices(sol: &Solution) -> Vec<f64> {
+    /// Every choice probability of `sol`, solved from `g` (the revealed cost's force
+    /// probabilities only when `g` has the shock on).
+    fn all_choices(sol: &Solution, g: &GameInputs) -> Vec<f64> {
         [
             sol.challenge,
             sol.fait_accompli,
@@ -1040,7 +1038,7 @@ mod tests {
                 .iter()
                 .flatten()
                 .copied()
-                .filter(|_| sol.shock > 0.0),
+                .filter(|_| g.shock_prob > 0.0),
         )
         .collect()
     }
@@ -1064,7 +1062,7 @@ mod tests {
             let spe = value(&as_tree(g), [f64::INFINITY; 3]);
             let (root_a, _) = root_values(g, &sol);
             assert!((spe[0] - root_a).abs() < 1e-9, "{} vs {root_a}", spe[0]);
-            for q in all_choices(&sol) {
+            for q in all_choices(&sol, g) {
                 assert!(q == 0.0 || q == 1.0, "{q}");
             }
             sol
@@ -1118,7 +1116,7 @@ mod tests {
             let sol = solve(&g);
             assert_eq!(sol.challenge, 1.0 / 3.0);
             assert_eq!(sol.fait_accompli, 1.0 / 3.0);
-            let choices = all_choices(&sol);
+            let choices = all_choices(&sol, &g);
             assert_eq!(choices.len(), if base.shock_prob > 0.0 { 15 } else { 11 });
             for q in choices.into_iter().skip(2) {
                 assert_eq!(q, 0.5);
@@ -1189,12 +1187,16 @@ mod tests {
             assert_eq!(a, b);
         }
         // x = 0: no probability moves.
-        let zero = solve(&GameInputs {
+        let zero_cost = GameInputs {
             shock_cost: 0.0,
             ..shocked()
-        });
+        };
+        let zero = solve(&zero_cost);
         let none = solve(&example());
-        for (a, b) in all_choices(&none).into_iter().zip(all_choices(&zero)) {
+        for (a, b) in all_choices(&none, &example())
+            .into_iter()
+            .zip(all_choices(&zero, &zero_cost))
+        {
             assert!((a - b).abs() < 1e-14, "{a} vs {b}");
         }
         // pi = 1 with a prohibitive cost: A never uses force, T resists at logistic(beta_T tk).
@@ -1362,8 +1364,9 @@ mod tests {
                 let uk = if k == 1 { yes } else { no };
                 // A uses force: `u_5` uniform on [0, P(force)), so that with the shock the
                 // play falls in its partition as often as force follows each branch.
-                let forced = if sol.shock > 0.0 {
-                    sol.shock * sol.force_shocked[s][k] + (1.0 - sol.shock) * sol.force[s][k]
+                let pi = g.shock_prob;
+                let forced = if pi > 0.0 {
+                    pi * sol.force_shocked[s][k] + (1.0 - pi) * sol.force[s][k]
                 } else {
                     0.0
                 };
@@ -1381,7 +1384,7 @@ mod tests {
                     {
                         // Force with the revealed cost (weight pi fh) or without it.
                         let (fh, f) = (sol.force_shocked[s][k], sol.force[s][k]);
-                        let (wh, w) = (sol.shock * fh, (1.0 - sol.shock) * f);
+                        let (wh, w) = (pi * fh, (1.0 - pi) * f);
                         let fa = sol.a_force[s][k].total();
                         (wh * (fa - g.shock_cost) + w * fa) / (wh + w)
                     },

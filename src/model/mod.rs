@@ -2400,7 +2400,7 @@ mod tests {
             s
         };
         let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
-        // The shock off (0: the game of earlier versions; the default is 0.3).
+        // The shock off (0, the default: the game without it).
         let base = with(
             &with(
                 &file,
