@@ -590,13 +590,8 @@ pub fn robustness(
         let Some(c) = results.column(&format!("{o}_p")) else {
             continue;
         };
-        // A share of runs: a hand-edited 7 was printed as 700.0% and ranked.
+        // Every cell a number (a share of runs out of [0, 1] is refused on reading).
         results.numeric(c).map_err(RobustnessError::Results)?;
-        if let Some(fault) = results.probability_fault(c) {
-            return Err(RobustnessError::Results(Refusal::Cell(Box::new(
-                fault.clone(),
-            ))));
-        }
         let m = results.matrix(c).map_err(RobustnessError::Results)?;
         names.get_or_insert((m.policies, m.futures.len()));
         tables.push((o, m.values));

@@ -110,11 +110,6 @@ pub struct Results {
     /// Per column, the fault of its first cell that is not a number, at `FILE:LINE:COL` in
     /// the words of every CSV reader (`None`: every cell is a number).
     pub faults: Vec<Option<crate::scenario::Diagnostic>>,
-    /// Per column that holds a probability ([`super::is_probability`]), the fault of its
-    /// first number outside [0, 1], at `FILE:LINE:COL` in the words of every CSV reader
-    /// (`None`: none, or not such a column); reported by an analysis that reads the column
-    /// as shares of runs ([`Results::probability_fault`]).
-    pub probability_faults: Vec<Option<crate::scenario::Diagnostic>>,
     /// SHA-256 of the file's first line (its header, with its newline): what binds the
     /// sweep's record beside the file to it ([`crate::sweep::record`]).
     pub header_sha256: String,
@@ -222,7 +217,6 @@ impl Results {
         }
         let mut rows = Vec::new();
         let mut faults: Vec<Option<crate::scenario::Diagnostic>> = vec![None; columns.len()];
-        let probability_faults = faults.clone();
         let probability: Vec<bool> = columns.iter().map(|c| super::is_probability(c)).collect();
         // The point number, the parameters and `runs`: numbers by construction (a boolean
         // parameter is 0/1), so every cell must read. A column with one bad cell was dropped
@@ -294,12 +288,8 @@ impl Results {
                     && x != 0.0
                 {
                     // A share of runs out of [0, 1] (a hand-edited 7 would be printed
-                    // as 700.0% and ranked): its first cell, for an analysis that
-                    // reads the column as shares.
-                    if !(0.0..=1.0).contains(&x)
-                        && probability.get(j) == Some(&true)
-                        && probability_faults[j].is_none()
-                    {
+                    // as 700.0% and ranked): refused at its cell, whatever reads the file.
+                    if !(0.0..=1.0).contains(&x) && probability.get(j) == Some(&true) {
                         return Err(Fault::Located(Box::new(locate(
                             j,
                             name,
@@ -344,7 +334,6 @@ impl Results {
             columns,
             rows,
             faults,
-            probability_faults,
             header_sha256: crate::sweep::record::sha256_hex(first),
             sha256: crate::sweep::record::sha256_hex(bytes),
         })
@@ -406,12 +395,6 @@ impl Results {
                     })
             })
             .collect()
-    }
-
-    /// The first cell of probability column `c` outside [0, 1], at `FILE:LINE:COL` (`None`:
-    /// every cell is a share of runs, or `c` is not a probability column).
-    pub fn probability_fault(&self, c: usize) -> Option<&crate::scenario::Diagnostic> {
-        self.probability_faults.get(c).and_then(Option::as_ref)
     }
 
     /// The parameter columns: between `point` and `runs`, numeric, except `policy` and
