@@ -90,7 +90,7 @@ pub fn poisson_inversion(mean: f64, u: f64) -> u32 {
     if u <= (1.0 - mean) - 1e-15 {
         return 0;
     }
-    let mut p = (-mean).exp();
+    let mut p = crate::stats::exp::exp(-mean);
     let mut cdf = p;
     let mut k = 0u32;
     while u > cdf && k < 10_000 {

@@ -37,6 +37,7 @@
 //! level ([`Levels`]: the gain of revision, military, political and economic costs) so that the
 //! composition of its expected cost can be reported as a diagnostic.
 
+use crate::stats::exp::exp;
 use crate::stats::logistic;
 
 /// Terminal payoffs and rationality of one crisis game (stake units unless noted).
@@ -479,9 +480,9 @@ pub fn solve(g: &GameInputs) -> Solution {
     let u_fa = sol.a_fait_accompli.total();
     let top = u_sq.max(u_ch).max(u_fa);
     let (e_sq, e_ch, e_fa) = (
-        (g.beta_a * (u_sq - top)).exp(),
-        (g.beta_a * (u_ch - top)).exp(),
-        g.fa_weight * (g.beta_a * (u_fa - top)).exp(),
+        exp(g.beta_a * (u_sq - top)),
+        exp(g.beta_a * (u_ch - top)),
+        g.fa_weight * exp(g.beta_a * (u_fa - top)),
     );
     let sum = e_sq + e_ch + e_fa;
     sol.challenge = e_ch / sum;
@@ -746,7 +747,7 @@ mod tests {
                 .map(|x| if x[i] == best { 1.0 / n } else { 0.0 })
                 .collect();
         }
-        let e: Vec<f64> = v.iter().map(|x| (beta[i] * x[i]).exp()).collect();
+        let e: Vec<f64> = v.iter().map(|x| exp(beta[i] * x[i])).collect();
         let sum: f64 = e.iter().sum();
         e.iter().map(|x| x / sum).collect()
     }
@@ -766,7 +767,7 @@ mod tests {
                         0.5
                     }
                 } else {
-                    1.0 / (1.0 + (-beta[*i] * (v1[*i] - v0[*i])).exp())
+                    1.0 / (1.0 + exp(-beta[*i] * (v1[*i] - v0[*i])))
                 };
                 [0, 1, 2].map(|j| q * v1[j] + (1.0 - q) * v0[j])
             }
@@ -877,9 +878,9 @@ mod tests {
     fn two_node_tree_matches_its_analytic_qre() {
         let (a_out, a_l, a_r, t_l, t_r): (f64, f64, f64, f64, f64) = (0.3, 1.0, -0.5, 0.2, 0.6);
         let (ba, bt): (f64, f64) = (2.0, 3.0);
-        let q_t = 1.0 / (1.0 + (-bt * (t_r - t_l)).exp());
+        let q_t = 1.0 / (1.0 + exp(-bt * (t_r - t_l)));
         let u_in = q_t * a_r + (1.0 - q_t) * a_l;
-        let q_a = 1.0 / (1.0 + (-ba * (u_in - a_out)).exp());
+        let q_a = 1.0 / (1.0 + exp(-ba * (u_in - a_out)));
         let tree = Tree::Decide(
             0,
             leaf([a_out, 0.0, 0.0]),
@@ -961,7 +962,7 @@ mod tests {
         let u_fa = w * (common - g.fa.a_war_cost[0]) + (1.0 - w) * (common - g.fa.a_force_cost[0]);
         assert!((sol.a_fait_accompli.total() - u_fa).abs() < 1e-14);
         let u = [g.status_quo, sol.a_challenge.total(), u_fa];
-        let e = u.map(|x| (g.beta_a * x).exp());
+        let e = u.map(|x| exp(g.beta_a * x));
         let sum = e[0] + e[1] + e[2];
         assert!((sol.challenge - e[1] / sum).abs() < 1e-14, "{}", sol.challenge);
         assert!((sol.fait_accompli - e[2] / sum).abs() < 1e-14);
@@ -1151,8 +1152,8 @@ mod tests {
             };
             let fa = w * end(true) + (1.0 - w) * end(false);
             let ba = g.a_back_display(s).total();
-            let f = 1.0 / (1.0 + (-g.beta_a * (fa - ba)).exp());
-            let fh = 1.0 / (1.0 + (-g.beta_a * (fa - x - ba)).exp());
+            let f = 1.0 / (1.0 + exp(-g.beta_a * (fa - ba)));
+            let fh = 1.0 / (1.0 + exp(-g.beta_a * (fa - x - ba)));
             assert!((sol.force[s][0] - f).abs() < 1e-14);
             assert!((sol.force_shocked[s][0] - fh).abs() < 1e-14);
             let va5 = pi * (fh * (fa - x) + (1.0 - fh) * ba) + (1.0 - pi) * (f * fa + (1.0 - f) * ba);
@@ -1167,9 +1168,9 @@ mod tests {
             dt += ws * vt5;
         }
         assert!((sol.a_display.total() - da).abs() < 1e-14, "{da}");
-        let d = 1.0 / (1.0 + (-g.beta_a * (da - g.a_back_threat().total())).exp());
+        let d = 1.0 / (1.0 + exp(-g.beta_a * (da - g.a_back_threat().total())));
         assert!((sol.display - d).abs() < 1e-14);
-        let r = 1.0 / (1.0 + (-g.beta_t * (d * dt + g.t_concede)).exp());
+        let r = 1.0 / (1.0 + exp(-g.beta_t * (d * dt + g.t_concede)));
         assert!((sol.resist - r).abs() < 1e-14, "{} vs {r}", sol.resist);
         // The shock makes the target likelier to resist (force is less likely after it).
         let plain = solve(&GameInputs {
@@ -1205,7 +1206,7 @@ mod tests {
             shock_cost: 1e6,
             ..g
         });
-        let r = 1.0 / (1.0 + (-g.beta_t * g.t_concede).exp());
+        let r = 1.0 / (1.0 + exp(-g.beta_t * g.t_concede));
         assert!((never.resist - r).abs() < 1e-12, "{} vs {r}", never.resist);
     }
 

@@ -1505,7 +1505,7 @@ impl<const C: bool> World<C> {
                     0.0
                 };
                 let k = CountryShock {
-                    growth: (s.k.gdp_drift + shock).exp(),
+                    growth: crate::stats::exp::exp(s.k.gdp_drift + shock),
                     cohesion: if s.reads_cohesion && s.pol.cohesion_volatility > 0.0 {
                         s.k.cohesion_shock * g[1].normal()
                     } else {

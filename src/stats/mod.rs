@@ -9,6 +9,7 @@
 //! Sources: Wilson (1927) score interval, JASA 22(158); quantiles are the inverse of the
 //! empirical CDF (Hyndman & Fan 1996, definition 1), resolved to the bin of a fixed histogram.
 
+pub mod exp;
 pub mod paired;
 pub mod serial;
 
@@ -552,9 +553,9 @@ impl Distribution {
 #[inline]
 pub fn logistic(x: f64) -> f64 {
     if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
+        1.0 / (1.0 + exp::exp(-x))
     } else {
-        let e = x.exp();
+        let e = exp::exp(x);
         e / (1.0 + e)
     }
 }
