@@ -563,7 +563,8 @@ def run(
         ``max_runs`` is reached; ``to_dict()["stopping"]`` says how many runs it took and why
         it stopped.
     max_runs : int, optional
-        Cap on runs with ``until_ci`` (``--max-runs``), in [1, 10^12] [default: ``runs``].
+        Cap on runs with ``until_ci`` (``--max-runs``), in [1, 10^12] [default: ``runs``];
+        refused without ``until_ci``, as ``--max-runs`` without ``--until-ci``.
 
     Returns
     -------
@@ -1017,7 +1018,8 @@ def sweep(
         headline probability's 95% interval has at most this half-width, in (0, 0.5), or
         ``max_runs`` is reached.
     max_runs : int, optional
-        Cap on runs per point with ``until_ci`` (``--max-runs``) [default: ``runs``].
+        Cap on runs per point with ``until_ci`` (``--max-runs``) [default: ``runs``];
+        refused without ``until_ci``.
 
     ``runs``, ``seed`` and ``horizon_years`` replace the sweep file's as the command line's
     flags do: the same rows as ``deter sweep FILE --runs N --seed S --horizon-years Y``.
