@@ -105,6 +105,42 @@ pub fn parse_with_warnings(text: &str, name: &str) -> Result<(Scenario, Diagnost
     crate::scenario::parse_str_with_warnings(text, name).map_err(Error::Input)
 }
 
+/// [`load_with_warnings`] for a run at `horizon_years` ([`Settings::horizon_years`]): the
+/// warnings that depend on the horizon (a policy that starts after it ends) are checked
+/// against the horizon the run will use, as `deter run --horizon-years` checks them, not
+/// against the file's `scenario.horizon_years`. The scenario keeps the file's horizon ([`run`]
+/// and [`compare`] apply the setting); a horizon out of range is left to them to refuse (the
+/// file's horizon is used for the warnings). `None`: [`load_with_warnings`].
+///
+/// Errors: [`Error::Input`] with every problem found.
+pub fn load_with_warnings_at(
+    path: &Path,
+    horizon_years: Option<u32>,
+) -> Result<(Scenario, Diagnostics), Error> {
+    crate::scenario::load_file_with_inputs_and_warnings(path, horizon_in_range(horizon_years))
+        .0
+        .map_err(Error::Input)
+}
+
+/// [`parse_with_warnings`] for a run at `horizon_years`, as [`load_with_warnings_at`].
+///
+/// Errors: [`Error::Input`] with every problem found.
+pub fn parse_with_warnings_at(
+    text: &str,
+    name: &str,
+    horizon_years: Option<u32>,
+) -> Result<(Scenario, Diagnostics), Error> {
+    crate::scenario::parse_str_with_warnings_at(text, name, horizon_in_range(horizon_years))
+        .map_err(Error::Input)
+}
+
+/// A horizon override the run will use, or None (none asked, or one out of range: refused by
+/// the run in its own words).
+fn horizon_in_range(horizon_years: Option<u32>) -> Option<u32> {
+    horizon_years
+        .filter(|&h| crate::settings::check_horizon(h, crate::settings::Caller::Library).is_ok())
+}
+
 /// Check a scenario file without running it: `Ok` when it is valid (warnings, if any, are in
 /// the returned [`Diagnostics`]).
 ///

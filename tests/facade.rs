@@ -265,3 +265,56 @@ fn read_posterior_reports_an_unreadable_file_as_io() {
         Err(Error::Invalid(_))
     ));
 }
+
+/// A policy dated after the horizon is warned of against the horizon the run will use
+/// (`Settings::horizon_years`), as `deter run --horizon-years` warns, in the file's words:
+/// `load_with_warnings` and `parse_with_warnings` checked the file's horizon only, so a
+/// program running a longer horizon was told a policy never takes effect, and one running a
+/// shorter horizon was not told.
+#[test]
+fn warnings_of_a_run_at_another_horizon_are_checked_against_it() {
+    let path = root().join("tests/warn/policy-after-horizon.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let late = |w: &deter::Diagnostics| {
+        w.0.iter()
+            .filter(|d| d.message.contains("after the horizon ends"))
+            .count()
+    };
+    // The file: starts 2025-01, 10 years; policy `late` starts 2040-01.
+    let (_, own) = deter::load_with_warnings(&path).unwrap();
+    assert_eq!(late(&own), 1);
+    for (horizon, expected) in [(None, 1), (Some(20), 0), (Some(16), 0), (Some(15), 1)] {
+        let (s, w) = deter::load_with_warnings_at(&path, horizon).unwrap();
+        assert_eq!(late(&w), expected, "{horizon:?}");
+        // The scenario keeps the file's horizon (the run applies the setting).
+        assert_eq!(s.meta.horizon_years, 10);
+        let (_, w) = deter::parse_with_warnings_at(&text, "t.toml", horizon).unwrap();
+        assert_eq!(late(&w), expected, "text, {horizon:?}");
+    }
+    // Shortened: a policy inside the file's horizon starts after a 3-year run ends.
+    let soon = text.replace("2040-01", "2028-01");
+    let (_, w) = deter::parse_with_warnings(&soon, "t.toml").unwrap();
+    assert_eq!(late(&w), 0);
+    let (_, w) = deter::parse_with_warnings_at(&soon, "t.toml", Some(3)).unwrap();
+    assert_eq!(late(&w), 1);
+    // In the words `deter run --horizon-years 3` prints for the same file.
+    let tmp = std::env::temp_dir().join(format!("deter-facade-{}.toml", std::process::id()));
+    std::fs::write(&tmp, &soon).unwrap();
+    let (_, w) = deter::load_with_warnings_at(&tmp, Some(3)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_deter"))
+        .arg("run")
+        .arg(&tmp)
+        .args(["--horizon-years", "3", "--runs", "10", "--format", "json"])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&tmp);
+    assert!(out.status.success());
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(late(&w), 1);
+    for d in &w.0 {
+        assert!(said.contains(&d.to_string()), "{d}\nnot in:\n{said}");
+    }
+    // A horizon out of range adds nothing (the run refuses it).
+    let (_, w) = deter::load_with_warnings_at(&path, Some(0)).unwrap();
+    assert_eq!(late(&w), 1);
+}

@@ -144,7 +144,8 @@ def _source(scenario: Scenario) -> tuple:
     if isinstance(scenario, os.PathLike):
         return "path", os.fspath(scenario)
     if isinstance(scenario, Mapping):
-        return "json", json.dumps(scenario)
+        # Rendered as TOML by the native layer, which names each fault at its key path.
+        return "dict", scenario
     if isinstance(scenario, str):
         # TOML always has `=` or a table header; a file path has neither a newline nor `=`.
         if "\n" in scenario or "=" in scenario:
@@ -175,7 +176,31 @@ def _check_ints(**values: Any) -> None:
         if isinstance(v, int) and not isinstance(v, bool):
             lo, hi, held = _RANGES[name]
             if v < 0 or v >= held:
-                raise ValueError(f"`{name}` {v}: expected an integer in [{lo}, {hi}]")
+                # `threads` as `--threads` words it.
+                note = " (0 = one per core)" if name == "threads" else ""
+                raise ValueError(f"`{name}` {v}: expected an integer in [{lo}, {hi}]{note}")
+
+
+def _check_until_ci(until_ci: Any) -> None:
+    """``until_ci`` out of (0, 0.5), in the words of ``--until-ci`` with the value as Python
+    writes it (``nan``, ``1e-20``; the native layer's float would read ``NaN``)."""
+    if isinstance(until_ci, (int, float)) and not isinstance(until_ci, bool):
+        if not 0 < until_ci < 0.5:
+            raise ValueError(f"`until_ci` {until_ci!r}: expected a half-width in (0, 0.5)")
+
+
+def _check_out(out: Optional[str]) -> None:
+    """A sweep's ``out`` named as a file of another kind: ``deter.sweep`` writes CSV rows (the
+    command line's ``--out X.json`` writes JSON Lines, ``--report`` the HTML page)."""
+    if out is None:
+        return
+    ext = os.path.splitext(out)[1].lower()
+    kind = {".json": "a JSON", ".jsonl": "a JSON", ".html": "an HTML", ".htm": "an HTML"}.get(ext)
+    if kind is not None:
+        raise ValueError(
+            f"`out` `{out}` names {kind} file, but `out` receives the results rows as CSV; "
+            "give it a .csv extension"
+        )
 
 
 def _sets(set: Sets) -> list:
@@ -513,7 +538,10 @@ def run(
     ----------
     scenario : path, TOML text or dict
         A file path (``str`` or ``os.PathLike``), the TOML text itself (any ``str`` with a
-        newline or ``=``), or a dict shaped like the TOML file (docs/SCENARIO.md).
+        newline or ``=``), or a dict shaped like the TOML file (docs/SCENARIO.md). A dict's
+        problems are named by their key path in the dict (``country[0].military.budget``),
+        without a line and column, in the file's words otherwise (a ``None`` or a NaN
+        included: "found None", "found NaN").
     runs : int, optional
         Replications, in [1, 10^12] [default: the file's ``scenario.runs``].
     seed : int, optional
@@ -535,7 +563,8 @@ def run(
         ``max_runs`` is reached; ``to_dict()["stopping"]`` says how many runs it took and why
         it stopped.
     max_runs : int, optional
-        Cap on runs with ``until_ci`` (``--max-runs``), in [1, 10^12] [default: ``runs``].
+        Cap on runs with ``until_ci`` (``--max-runs``), in [1, 10^12] [default: ``runs``];
+        refused without ``until_ci``, as ``--max-runs`` without ``--until-ci``.
 
     Returns
     -------
@@ -559,14 +588,17 @@ def run(
     UserWarning
         One per warning ``deter validate`` gives the scenario (an intra-alliance rivalry,
         implausible currency figures, a policy dated after the horizon or before the start,
-        ...; docs/MODEL.md), in its words (file:line:col, key path, the line, help). The run
-        goes ahead. Every function that reads a scenario issues them.
+        ...; docs/MODEL.md), in its words (file:line:col, key path, the line, help; a dict's
+        at its key path). A policy dated after the horizon is checked against the horizon
+        run (``horizon_years`` when given), as ``deter run --horizon-years`` checks it. The
+        run goes ahead. Every function that reads a scenario issues them.
 
     The GIL is released while the run executes.
     """
     _check_ints(
         runs=runs, seed=seed, threads=threads, horizon_years=horizon_years, max_runs=max_runs
     )
+    _check_until_ci(until_ci)
     kind, source = _source(scenario)
     text = _call(
         _native.run,
@@ -905,6 +937,7 @@ def compare(
     _check_ints(
         runs=runs, seed=seed, threads=threads, horizon_years=horizon_years, max_runs=max_runs
     )
+    _check_until_ci(until_ci)
     ka, sa = _source(a)
     kb, sb = _source(b)
     text = _call(
@@ -985,7 +1018,8 @@ def sweep(
         headline probability's 95% interval has at most this half-width, in (0, 0.5), or
         ``max_runs`` is reached.
     max_runs : int, optional
-        Cap on runs per point with ``until_ci`` (``--max-runs``) [default: ``runs``].
+        Cap on runs per point with ``until_ci`` (``--max-runs``) [default: ``runs``];
+        refused without ``until_ci``.
 
     ``runs``, ``seed`` and ``horizon_years`` replace the sweep file's as the command line's
     flags do: the same rows as ``deter sweep FILE --runs N --seed S --horizon-years Y``.
@@ -1023,7 +1057,9 @@ def sweep(
     _check_ints(
         threads=threads, runs=runs, seed=seed, horizon_years=horizon_years, max_runs=max_runs
     )
+    _check_until_ci(until_ci)
     path = os.fspath(file)
+    _check_out(None if out is None else os.fspath(out))
     lines: list = []
 
     def take(text: str, runs_done: int) -> None:

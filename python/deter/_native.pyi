@@ -1,8 +1,9 @@
 """Type stubs of ``deter._native``, the compiled binding (python/src/lib.rs).
 
 Use the ``deter`` package instead: it turns these JSON strings into DataFrames and
-``InputError`` into :class:`deter.ScenarioError`. ``kind`` is ``"path"``, ``"toml"`` (the
-text itself) or ``"json"`` (a mapping serialised as JSON, shaped like the TOML file).
+``InputError`` into :class:`deter.ScenarioError`. ``kind`` is ``"path"`` (``source`` a str),
+``"toml"`` (the text itself) or ``"dict"`` (``source`` a mapping shaped like the TOML file,
+rendered as TOML by the binding; its faults named at their key paths).
 """
 
 from typing import Any, Callable, List, Optional
@@ -15,7 +16,7 @@ class InputError(ValueError):
 
 def run(
     kind: str,
-    source: str,
+    source: Any,
     runs: Optional[int] = None,
     seed: Optional[int] = None,
     threads: Optional[int] = None,
@@ -29,7 +30,7 @@ def run(
 
 def run_nested(
     kind: str,
-    source: str,
+    source: Any,
     posterior: Optional[str] = None,
     draws: Optional[int] = None,
     runs: Optional[int] = None,
@@ -42,9 +43,9 @@ def run_nested(
 
 def compare(
     kind_a: str,
-    source_a: str,
+    source_a: Any,
     kind_b: str,
-    source_b: str,
+    source_b: Any,
     runs: Optional[int] = None,
     seed: Optional[int] = None,
     threads: Optional[int] = None,
@@ -59,9 +60,9 @@ def compare(
 
 def compare_nested(
     kind_a: str,
-    source_a: str,
+    source_a: Any,
     kind_b: str,
-    source_b: str,
+    source_b: Any,
     posterior: Optional[str] = None,
     draws: Optional[int] = None,
     runs: Optional[int] = None,
@@ -94,5 +95,5 @@ def sweep(
     ``deter sweep``; ``out`` also writes the results file and its record, ``resume``
     completes it (``--out OUT --resume``; ``on_rows`` then gets the rows this call adds)."""
 
-def validate(kind: str, source: str, set: List[str] = ...) -> str:
+def validate(kind: str, source: Any, set: List[str] = ...) -> str:
     """A JSON summary of the validated scenario; raises InputError."""

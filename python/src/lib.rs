@@ -52,39 +52,47 @@ fn input_error(d: deter::Diagnostics) -> PyErr {
     InputError::new_err((d.to_string(), serde_json::Value::from(problems).to_string()))
 }
 
-/// A scenario source: `kind` is "path", "toml" (the text itself) or "json" (a mapping
-/// serialised by Python, converted to TOML here); `set` what-ifs applied (named `flag`).
+/// The name a scenario given as a Python mapping has in messages.
+const DICT: &str = "<dict>";
+
+/// A scenario source: `kind` is "path" (`source` a str), "toml" (the text itself) or "dict"
+/// (a mapping, rendered as TOML here: [`dict_toml`]); `set` what-ifs applied (named `flag`).
+/// `horizon_years`: the horizon the run will use when the caller gives one, against which the
+/// warnings that depend on it (a policy that starts after it ends) are checked, as `deter run
+/// --horizon-years` checks them.
 ///
 /// The scenario's warnings (those `deter validate` prints, and every command that runs it
 /// prints first: an intra-alliance rivalry, implausible currency figures, a policy dated
 /// outside the horizon, ...) are issued as Python `UserWarning`s, one per warning, in the
 /// command line's words (file:line:col, key path, the source line, help), at the caller's
-/// line as [`warn_fixed`] issues its own.
+/// line as [`warn_fixed`] issues its own. A mapping's problems and warnings name the key path
+/// in the mapping, without a line and column ([`in_the_dict`]).
 fn load(
     py: Python<'_>,
     kind: &str,
-    source: &str,
+    source: &Bound<'_, PyAny>,
     set: &[String],
     flag: &str,
+    horizon_years: Option<u32>,
 ) -> PyResult<(Scenario, Vec<Applied>)> {
     let (mut s, warnings) = match kind {
-        "path" => deter::load_with_warnings(Path::new(source)),
-        "toml" => deter::parse_with_warnings(source, "<toml>"),
-        "json" => {
-            let value: serde_json::Value = serde_json::from_str(source)
-                .map_err(|e| PyValueError::new_err(format!("scenario mapping: {e}")))?;
-            let mut nones = Vec::new();
-            let table = toml_of(value, "", &mut nones).map_err(|e| {
-                PyValueError::new_err(format!("scenario mapping is not TOML-shaped: {e}"))
-            })?;
-            let text = toml::to_string(&table).map_err(|e| {
-                PyValueError::new_err(format!("scenario mapping is not TOML-shaped: {e}"))
-            })?;
-            match deter::parse_with_warnings(&text, "<dict>") {
-                Err(Error::Input(d)) if !nones.is_empty() => Err(Error::Input(nones_named(d))),
-                // A `None` the reader took without complaint (none should be): still refused.
-                Ok(_) if !nones.is_empty() => return Err(none_error(&nones)),
-                other => other,
+        "path" => {
+            deter::load_with_warnings_at(Path::new(&source.extract::<String>()?), horizon_years)
+        }
+        "toml" => {
+            deter::parse_with_warnings_at(&source.extract::<String>()?, "<toml>", horizon_years)
+        }
+        "dict" => {
+            let rendered = dict_toml(source)?;
+            match deter::parse_with_warnings_at(&rendered.text, DICT, horizon_years) {
+                Err(Error::Input(d)) => Err(Error::Input(in_the_dict(d, &rendered))),
+                // A `None` (or a value TOML cannot hold) the reader took without complaint
+                // (none should be): still refused.
+                Ok(_) if !rendered.nones.is_empty() || !rendered.others.is_empty() => {
+                    return Err(none_error(&rendered.nones, &rendered.others));
+                }
+                Ok((s, w)) => Ok((s, in_the_dict(w, &rendered))),
+                Err(other) => Err(other),
             }
         }
         other => return Err(PyValueError::new_err(format!("unknown kind `{other}`"))),
@@ -103,85 +111,332 @@ fn load(
 /// What stands for a Python `None` in the TOML text of a scenario mapping: TOML has no null,
 /// and no scenario key takes a date-time, so the reader refuses it at its key path with the
 /// key's expectation ("expected a number in [0, 1], found datetime"), which
-/// [`nones_named`] turns into "found None".
+/// [`in_the_dict`] turns into "found None".
 const NONE_MARK: &str = "1970-01-01T00:00:00Z";
 
-/// A scenario mapping (a Python dict as JSON) as a TOML value: each `None` (JSON null)
-/// becomes [`NONE_MARK`], its key path (`country[0].military.budget_share`) pushed on
-/// `nones`. Errors: an integer past the signed 64-bit range TOML holds.
-fn toml_of(
-    v: serde_json::Value,
-    path: &str,
-    nones: &mut Vec<String>,
-) -> Result<toml::Value, String> {
-    use serde_json::Value as J;
-    Ok(match v {
-        J::Null => {
-            nones.push(path.to_string());
-            toml::Value::Datetime(NONE_MARK.parse().expect("a valid TOML date-time"))
+/// A scenario mapping rendered as TOML text for the reader.
+struct Rendered {
+    text: String,
+    /// Key paths of the `None`s (rendered as [`NONE_MARK`]).
+    nones: Vec<String>,
+    /// (key path, Python type) of the values TOML cannot hold (a set, a date), rendered as
+    /// [`NONE_MARK`] too, so that the reader refuses each with its key's expectation.
+    others: Vec<(String, String)>,
+}
+
+/// A scenario mapping as TOML text: the reader then checks it as it checks a file, each
+/// value at the key path it has in the mapping (`country[0].military.budget`). A `None`
+/// becomes [`NONE_MARK`], a float NaN or infinity TOML's `nan` / `inf` (refused by the reader
+/// as in a file: "found NaN", with its help line), an integer past TOML's 64 bits its digits
+/// (refused as in a file, "found 1180591620717411303424"). A value TOML cannot hold (a set,
+/// an object) or a key that is not a string is an InputError at its key path.
+fn dict_toml(source: &Bound<'_, PyAny>) -> PyResult<Rendered> {
+    let mut walk = Walk::default();
+    let root = walk.value(source, "")?;
+    if !walk.faults.is_empty() {
+        return Err(faults_error(&walk.faults));
+    }
+    let toml::Value::Table(table) = root else {
+        return Err(PyValueError::new_err("scenario: expected a mapping"));
+    };
+    let mut text = toml::to_string(&table)
+        .map_err(|e| PyValueError::new_err(format!("scenario mapping is not TOML-shaped: {e}")))?;
+    // Integers past 64 bits, written as the digits the mapping holds (each stood in for by a
+    // string found once in the text; else refused at its path without the reader).
+    for (i, (path, digits)) in walk.big.iter().enumerate() {
+        let quoted = format!("\"{}\"", big_mark(i));
+        if text.matches(&quoted).count() == 1 {
+            text = text.replace(&quoted, digits);
+        } else {
+            walk.faults.push((
+                path.clone(),
+                format!("the integer {digits} is out of TOML's 64-bit range"),
+            ));
         }
-        J::Bool(b) => toml::Value::Boolean(b),
-        J::Number(n) => match (n.as_i64(), n.as_f64()) {
-            (Some(i), _) => toml::Value::Integer(i),
-            (None, Some(x)) if !n.is_u64() => toml::Value::Float(x),
-            _ => return Err(format!("{path}: the integer {n} is out of TOML's range")),
-        },
-        J::String(t) => toml::Value::String(t),
-        J::Array(items) => toml::Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, x)| toml_of(x, &format!("{path}[{i}]"), nones))
-                .collect::<Result<_, _>>()?,
-        ),
-        J::Object(map) => {
-            let mut table = toml::Table::new();
-            for (k, x) in map {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                table.insert(k, toml_of(x, &p, nones)?);
-            }
-            toml::Value::Table(table)
-        }
+    }
+    if !walk.faults.is_empty() {
+        return Err(faults_error(&walk.faults));
+    }
+    Ok(Rendered {
+        text,
+        nones: walk.nones,
+        others: walk.others,
     })
 }
 
-/// The reader's problems with a mapping's `None`s (read as [`NONE_MARK`]) in Python's words:
-/// "found datetime" -> "found None", with how to give the key no value, and without the
-/// excerpt of the generated TOML (it would show a date the caller never wrote).
-fn nones_named(mut d: deter::Diagnostics) -> deter::Diagnostics {
-    for p in &mut d.0 {
+/// The stand-in string of the `i`-th integer past 64 bits of a mapping.
+fn big_mark(i: usize) -> String {
+    format!("deter-big-integer-{i}-of-a-mapping")
+}
+
+/// The walk over a scenario mapping ([`dict_toml`]): what it found on the way.
+#[derive(Default)]
+struct Walk {
+    nones: Vec<String>,
+    /// (key path, digits) of each integer past 64 bits, in order.
+    big: Vec<(String, String)>,
+    /// (key path, Python type) of each value TOML cannot hold.
+    others: Vec<(String, String)>,
+    /// (key path, message) of each key that is not a string.
+    faults: Vec<(String, String)>,
+}
+
+impl Walk {
+    fn value(&mut self, v: &Bound<'_, PyAny>, path: &str) -> PyResult<toml::Value> {
+        use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
+        Ok(if v.is_none() {
+            self.nones.push(path.to_string());
+            toml::Value::Datetime(NONE_MARK.parse().expect("a valid TOML date-time"))
+        } else if let Ok(b) = v.cast::<PyBool>() {
+            toml::Value::Boolean(b.is_true())
+        } else if v.is_instance_of::<PyInt>() {
+            match v.extract::<i64>() {
+                Ok(i) => toml::Value::Integer(i),
+                Err(_) => {
+                    self.big.push((path.to_string(), v.str()?.to_string()));
+                    toml::Value::String(big_mark(self.big.len() - 1))
+                }
+            }
+        } else if let Ok(f) = v.cast::<PyFloat>() {
+            toml::Value::Float(f.value())
+        } else if let Ok(t) = v.cast::<PyString>() {
+            toml::Value::String(t.extract::<String>()?)
+        } else if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
+            let mut items = Vec::new();
+            for (i, x) in v.try_iter()?.enumerate() {
+                items.push(self.value(&x?, &format!("{path}[{i}]"))?);
+            }
+            toml::Value::Array(items)
+        } else if v.is_instance_of::<PyDict>() || v.is_instance_of::<PyMapping>() {
+            let mut table = toml::Table::new();
+            for item in v.call_method0("items")?.try_iter()? {
+                let (k, x): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+                let key = if let Ok(k) = k.cast::<PyString>() {
+                    k.extract::<String>()?
+                } else if k.is_instance_of::<PyInt>() && !k.is_instance_of::<PyBool>() {
+                    // As `json.dumps` took it (an integer key, `{2025: ...}`): its digits.
+                    k.str()?.to_string()
+                } else {
+                    let at = if path.is_empty() {
+                        "(top level)".to_string()
+                    } else {
+                        path.to_string()
+                    };
+                    self.faults.push((
+                        at,
+                        format!(
+                            "a key must be a string, found {} `{}`",
+                            type_name(&k),
+                            k.repr()?
+                        ),
+                    ));
+                    continue;
+                };
+                let p = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                let x = self.value(&x, &p)?;
+                table.insert(key, x);
+            }
+            toml::Value::Table(table)
+        } else if v.hasattr("__index__")? {
+            // A NumPy integer, as an int.
+            match v.extract::<i64>() {
+                Ok(i) => toml::Value::Integer(i),
+                Err(_) => {
+                    self.big.push((
+                        path.to_string(),
+                        v.call_method0("__index__")?.str()?.to_string(),
+                    ));
+                    toml::Value::String(big_mark(self.big.len() - 1))
+                }
+            }
+        } else if v.hasattr("__float__")? && !v.is_instance_of::<pyo3::types::PyComplex>() {
+            // A NumPy float, as a float.
+            toml::Value::Float(v.extract::<f64>()?)
+        } else {
+            self.others.push((path.to_string(), type_name(v)));
+            toml::Value::Datetime(NONE_MARK.parse().expect("a valid TOML date-time"))
+        })
+    }
+}
+
+/// The Python type name of `v` (`set`, `datetime.date`) for a message.
+fn type_name(v: &Bound<'_, PyAny>) -> String {
+    let t = v.get_type();
+    let name = t
+        .qualname()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".into());
+    match t.module().map(|m| m.to_string()) {
+        Ok(m) if m != "builtins" => format!("{m}.{name}"),
+        _ => name,
+    }
+}
+
+/// The reader's problems (or warnings) with a scenario mapping's TOML text, in the mapping's
+/// terms: each names its key path in the mapping with no line and column and no excerpt (the
+/// text is the package's rendering, which the caller never sees); a line of that text named
+/// in a message ("first defined on line 8") becomes the key path there; a `None` (read as
+/// [`NONE_MARK`]) is "found None", with how to give the key no value. Problems of another
+/// file (a base the mapping `extends`) are left as they are.
+fn in_the_dict(mut d: deter::Diagnostics, rendered: &Rendered) -> deter::Diagnostics {
+    for p in d.0.iter_mut().filter(|p| p.file == DICT) {
         if let Some(head) = p.message.strip_suffix("found datetime") {
-            p.message = format!("{head}found None");
-            p.help.get_or_insert_with(|| {
-                "TOML has no null: leave the key out for its default, or give a value".into()
-            });
-            p.snippet = None;
+            if let Some((_, t)) = rendered.others.iter().find(|(at, _)| *at == p.path) {
+                p.message = format!("{head}found {t}");
+            } else if !rendered.nones.is_empty() {
+                p.message = format!("{head}found None");
+                p.help.get_or_insert_with(|| {
+                    "TOML has no null: leave the key out for its default, or give a value".into()
+                });
+            }
         }
+        p.message = lines_as_paths(&p.message, &rendered.text);
+        p.line = 0;
+        p.col = 0;
+        p.snippet = None;
     }
     d
 }
 
-/// A `None` the reader did not refuse on its own, refused at its key path (InputError).
-fn none_error(paths: &[String]) -> PyErr {
-    let problems: Vec<serde_json::Value> = paths
+/// `message` with each "line N" of the rendered text `text` replaced by the key path of the
+/// value on that line (`` `country[0].id` ``); as it is when that line holds no value.
+fn lines_as_paths(message: &str, text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(at) = rest.find("line ") {
+        let after = &rest[at + "line ".len()..];
+        let digits: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let path = digits
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| path_on_line(text, n));
+        let before = &rest[..at];
+        match path {
+            // "first defined on line 8" -> "first defined at `country[0].id`".
+            Some(p) => match before.strip_suffix("on ") {
+                Some(head) => out.push_str(&format!("{head}at `{p}`")),
+                None => out.push_str(&format!("{before}`{p}`")),
+            },
+            None => {
+                out.push_str(before);
+                out.push_str(&rest[at..at + "line ".len() + digits.len()]);
+            }
+        }
+        rest = &after[digits.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The key path (`country[0].id`) of the first value that starts on line `line` (1-based) of
+/// the TOML text `text`, if any.
+fn path_on_line(text: &str, line: usize) -> Option<String> {
+    use toml::de::{DeTable, DeValue};
+    fn walk(
+        v: &DeValue<'_>,
+        start: usize,
+        path: String,
+        text: &str,
+        line: usize,
+    ) -> Option<String> {
+        match v {
+            DeValue::Table(t) => t.iter().find_map(|(k, x)| {
+                let p = if path.is_empty() {
+                    k.get_ref().to_string()
+                } else {
+                    format!("{path}.{}", k.get_ref())
+                };
+                walk(x.get_ref(), x.span().start, p, text, line)
+            }),
+            DeValue::Array(a) => a.iter().enumerate().find_map(|(i, x)| {
+                walk(
+                    x.get_ref(),
+                    x.span().start,
+                    format!("{path}[{i}]"),
+                    text,
+                    line,
+                )
+            }),
+            _ => (text[..start.min(text.len())].matches('\n').count() + 1 == line).then_some(path),
+        }
+    }
+    let doc = DeTable::parse(text).ok()?;
+    doc.get_ref().iter().find_map(|(k, x)| {
+        walk(
+            x.get_ref(),
+            x.span().start,
+            k.get_ref().to_string(),
+            text,
+            line,
+        )
+    })
+}
+
+/// Keys of a mapping that are not strings, refused at their key paths (InputError).
+fn faults_error(faults: &[(String, String)]) -> PyErr {
+    problems_error(faults.iter().map(|(p, m)| (p.clone(), m.clone(), None)))
+}
+
+/// A `None` (or a value TOML cannot hold) the reader did not refuse on its own, refused at its
+/// key path (InputError).
+fn none_error(nones: &[String], others: &[(String, String)]) -> PyErr {
+    let help = "TOML has no null: leave the key out for its default, or give a value";
+    problems_error(
+        nones
+            .iter()
+            .map(|p| {
+                (
+                    p.clone(),
+                    "expected a value, found None".to_string(),
+                    Some(help),
+                )
+            })
+            .chain(
+                others
+                    .iter()
+                    .map(|(p, t)| (p.clone(), format!("expected a value, found {t}"), None)),
+            ),
+    )
+}
+
+/// Problems of a scenario mapping at key paths, in the words of the reader's diagnostics
+/// without a position: "<dict>: error: KEY: MESSAGE", the help line under it (InputError).
+fn problems_error<'a>(problems: impl Iterator<Item = (String, String, Option<&'a str>)>) -> PyErr {
+    let problems: Vec<_> = problems.collect();
+    let mut text = String::new();
+    for (path, message, help) in &problems {
+        text.push_str(&format!("{DICT}: error: {path}: {message}\n"));
+        if let Some(h) = help {
+            text.push_str(&format!("  = help: {h}\n"));
+        }
+    }
+    let n = problems.len();
+    text.push_str(&format!(
+        "{n} error{} found\n",
+        if n == 1 { "" } else { "s" }
+    ));
+    let json: Vec<serde_json::Value> = problems
         .iter()
-        .map(|p| {
+        .map(|(path, message, help)| {
             serde_json::json!({
-                "file": "<dict>", "line": 0, "column": 0, "key": p,
-                "message": "expected a value, found None",
-                "help": "TOML has no null: leave the key out for its default, or give a value",
+                "file": DICT, "line": 0, "column": 0, "key": path,
+                "message": message, "help": help,
             })
         })
         .collect();
-    let text: String = paths
-        .iter()
-        .map(|p| format!("<dict>: error: {p}: expected a value, found None\n"))
-        .collect();
-    InputError::new_err((text, serde_json::Value::from(problems).to_string()))
+    InputError::new_err((text, serde_json::Value::from(json).to_string()))
+}
+
+/// The budget of a nested run (`draws`, `runs` per draw) checked before any file is read, as
+/// `deter run --posterior --draws --runs` checks its flags.
+fn nested_budget(draws: Option<u64>, runs: Option<u64>) -> PyResult<()> {
+    deter::settings::check_nested(draws, runs, deter::settings::Caller::Library)
+        .map(|_| ())
+        .map_err(|e| PyValueError::new_err(e.0))
 }
 
 /// Adaptive stopping (`deter run|compare|sweep --until-ci H --max-runs N`): the target
@@ -192,6 +447,11 @@ struct Until {
     max_runs: Option<u64>,
 }
 
+/// The settings a caller gave, each checked as the command line checks its flag before it
+/// reads any file, in the package's words (the keyword: "`runs` 0: expected an integer in
+/// [1, 1000000000000]"): `runs`, `seed`, `threads`, `horizon_years`, `until_ci` and
+/// `max_runs` in their ranges, `max_runs` only with `until_ci` (`--max-runs` requires
+/// `--until-ci`). The library checks them again when it resolves them.
 fn settings(
     runs: Option<u64>,
     seed: Option<u64>,
@@ -200,12 +460,32 @@ fn settings(
     attribution: bool,
     until: Until,
 ) -> PyResult<Settings> {
+    use deter::settings::{self as s, Caller};
+    let invalid = |e: s::SettingsError| PyValueError::new_err(e.0);
     let threads = threads.unwrap_or(0);
     if threads > deter::MAX_THREADS {
         return Err(PyValueError::new_err(format!(
-            "threads={threads}: at most {} (0 or None = all cores)",
-            deter::MAX_THREADS
+            "{} (0 = one per core)",
+            s::integer_out_of_range("`threads`", threads, 0, deter::MAX_THREADS as u64)
         )));
+    }
+    if let Some(r) = runs {
+        s::check_runs("`runs`", r).map_err(invalid)?;
+    }
+    if let Some(x) = seed {
+        s::check_seed(x, Caller::Library).map_err(invalid)?;
+    }
+    if let Some(h) = horizon_years {
+        s::check_horizon(h, Caller::Library).map_err(invalid)?;
+    }
+    if let Some(t) = until.until_ci {
+        s::check_until_ci(t, Caller::Library).map_err(invalid)?;
+    }
+    if let Some(m) = until.max_runs {
+        s::check_runs("`max_runs`", m).map_err(invalid)?;
+        if until.until_ci.is_none() {
+            return Err(PyValueError::new_err(MAX_RUNS_ALONE));
+        }
     }
     Ok(Settings {
         runs,
@@ -217,6 +497,11 @@ fn settings(
         max_runs: until.max_runs,
     })
 }
+
+/// The refusal of `max_runs` without `until_ci` (the command line's `--max-runs` requires
+/// `--until-ci`: a cap on adaptive stopping, which runs only when a target is given).
+const MAX_RUNS_ALONE: &str =
+    "`max_runs` caps the runs of adaptive stopping: give `until_ci` with it (or use `runs`)";
 
 /// [`detached`] for work that streams nothing back: `work` gets a [`Control`] whose cancel
 /// flag Ctrl-C (KeyboardInterrupt) sets, and no progress callback.
@@ -310,7 +595,7 @@ fn detached<T: Send, M: Send>(
 fn run(
     py: Python<'_>,
     kind: &str,
-    source: &str,
+    source: Bound<'_, PyAny>,
     runs: Option<u64>,
     seed: Option<u64>,
     threads: Option<usize>,
@@ -320,9 +605,9 @@ fn run(
     until_ci: Option<f64>,
     max_runs: Option<u64>,
 ) -> PyResult<String> {
-    let (scenario, applied) = load(py, kind, source, &set, "set=")?;
     let until = Until { until_ci, max_runs };
     let settings = settings(runs, seed, threads, horizon_years, attribution, until)?;
+    let (scenario, applied) = load(py, kind, &source, &set, "set=", horizon_years)?;
     let mut report = cancellable(py, |control| deter::run(&scenario, &settings, control))?;
     report.overrides = applied;
     Ok(deter::report_json(&report))
@@ -336,9 +621,9 @@ fn run(
 fn compare(
     py: Python<'_>,
     kind_a: &str,
-    source_a: &str,
+    source_a: Bound<'_, PyAny>,
     kind_b: &str,
-    source_b: &str,
+    source_b: Bound<'_, PyAny>,
     runs: Option<u64>,
     seed: Option<u64>,
     threads: Option<usize>,
@@ -349,11 +634,11 @@ fn compare(
     until_ci: Option<f64>,
     max_runs: Option<u64>,
 ) -> PyResult<String> {
-    let (sa, set_a) = load(py, kind_a, source_a, &set, "set=")?;
-    let (mut sb, mut applied_b) = load(py, kind_b, source_b, &set, "set=")?;
-    applied_b.extend(deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?);
     let until = Until { until_ci, max_runs };
     let settings = settings(runs, seed, threads, horizon_years, attribution, until)?;
+    let (sa, set_a) = load(py, kind_a, &source_a, &set, "set=", horizon_years)?;
+    let (mut sb, mut applied_b) = load(py, kind_b, &source_b, &set, "set=", horizon_years)?;
+    applied_b.extend(deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?);
     let mut report = cancellable(py, |control| deter::compare(&sa, &sb, &settings, control))?;
     report.a.overrides = set_a;
     report.b.overrides = applied_b;
@@ -397,7 +682,7 @@ fn warn_fixed(
 fn run_nested(
     py: Python<'_>,
     kind: &str,
-    source: &str,
+    source: Bound<'_, PyAny>,
     posterior: Option<String>,
     draws: Option<u64>,
     runs: Option<u64>,
@@ -406,10 +691,11 @@ fn run_nested(
     set: Vec<String>,
     horizon_years: Option<u32>,
 ) -> PyResult<String> {
-    let (scenario, _) = load(py, kind, source, &set, "set=")?;
+    let settings = settings(runs, seed, threads, horizon_years, false, Until::default())?;
+    nested_budget(draws, runs)?;
+    let (scenario, _) = load(py, kind, &source, &set, "set=", horizon_years)?;
     let post = read_posterior(posterior.as_deref(), &[&scenario])?;
     warn_fixed(py, post.as_ref(), &scenario, None)?;
-    let settings = settings(runs, seed, threads, horizon_years, false, Until::default())?;
     let nested = cancellable(py, |control| {
         deter::run_nested(&scenario, post.as_ref(), &settings, draws, control)
     })?;
@@ -431,9 +717,9 @@ fn run_nested(
 fn compare_nested(
     py: Python<'_>,
     kind_a: &str,
-    source_a: &str,
+    source_a: Bound<'_, PyAny>,
     kind_b: &str,
-    source_b: &str,
+    source_b: Bound<'_, PyAny>,
     posterior: Option<String>,
     draws: Option<u64>,
     runs: Option<u64>,
@@ -443,14 +729,15 @@ fn compare_nested(
     set_b: Vec<String>,
     horizon_years: Option<u32>,
 ) -> PyResult<String> {
-    let (sa, _) = load(py, kind_a, source_a, &set, "set=")?;
-    let (mut sb, _) = load(py, kind_b, source_b, &set, "set=")?;
+    let settings = settings(runs, seed, threads, horizon_years, false, Until::default())?;
+    nested_budget(draws, runs)?;
+    let (sa, _) = load(py, kind_a, &source_a, &set, "set=", horizon_years)?;
+    let (mut sb, _) = load(py, kind_b, &source_b, &set, "set=", horizon_years)?;
     deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?;
     let post = read_posterior(posterior.as_deref(), &[&sa, &sb])?;
     // Each side, as `deter compare --posterior` warns.
     warn_fixed(py, post.as_ref(), &sa, Some("A"))?;
     warn_fixed(py, post.as_ref(), &sb, Some("B"))?;
-    let settings = settings(runs, seed, threads, horizon_years, false, Until::default())?;
     let c = cancellable(py, |control| {
         deter::compare_nested(&sa, &sb, post.as_ref(), &settings, draws, control)
     })?;
@@ -542,8 +829,13 @@ fn sweep(
 /// Check a scenario; returns a JSON summary (name and entity counts) or raises InputError.
 #[pyfunction]
 #[pyo3(signature = (kind, source, set=Vec::new()))]
-fn validate(py: Python<'_>, kind: &str, source: &str, set: Vec<String>) -> PyResult<String> {
-    let (s, applied) = load(py, kind, source, &set, "set=")?;
+fn validate(
+    py: Python<'_>,
+    kind: &str,
+    source: Bound<'_, PyAny>,
+    set: Vec<String>,
+) -> PyResult<String> {
+    let (s, applied) = load(py, kind, &source, &set, "set=", None)?;
     Ok(serde_json::json!({
         "scenario": s.meta.name,
         "countries": s.countries.len(),

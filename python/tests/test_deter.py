@@ -537,7 +537,7 @@ def test_a_posterior_fault_is_the_cli_message_as_a_scenario_error(tmp_path, edit
         ({"runs": -1}, "`runs` -1: expected an integer in [1, 1000000000000]"),
         ({"runs": 2**64}, "`runs` 18446744073709551616: expected an integer in [1, 1000000000000]"),
         ({"seed": -1}, "`seed` -1: expected an integer in [0, 9223372036854775807]"),
-        ({"threads": -2}, "`threads` -2: expected an integer in [0, 1024]"),
+        ({"threads": -2}, "`threads` -2: expected an integer in [0, 1024] (0 = one per core)"),
         ({"horizon_years": -1}, "`horizon_years` -1: expected an integer in [1, 200]"),
         ({"horizon_years": 2**32}, "`horizon_years` 4294967296: expected an integer in [1, 200]"),
     ],
@@ -806,3 +806,225 @@ def test_run_and_compare_until_ci_equal_the_cli(tmp_path):
     with pytest.raises(ValueError) as e:
         deter.run(BASELINE, runs=10, until_ci=0.1, max_runs=-3)
     assert str(e.value) == "`max_runs` -3: expected an integer in [1, 1000000000000]"
+
+
+# ---------------------------------------------------------------- python11: errors as the CLI's
+
+
+def _binary() -> str:
+    binary = os.environ.get("DETER_BIN") or str(ROOT / "target" / "release" / "deter")
+    if not os.path.exists(binary):
+        pytest.fail(f"the deter binary is needed for this comparison: {binary} (set DETER_BIN)")
+    return binary
+
+
+def _as_dict_problems(cli_stderr: str, file: str) -> list:
+    """`deter validate FILE`'s report as a dict's: each header `FILE:LINE:COL: error: ...` as
+    `<dict>: error: ...`, its help line, without the excerpt of the file."""
+    out = []
+    for line in cli_stderr.splitlines():
+        if line.startswith(file + ":"):
+            rest = line[len(file) + 1:]
+            out.append("<dict>: " + rest.split(": ", 1)[1])
+        elif line.lstrip().startswith("= help: "):
+            out.append(line.lstrip())
+        elif line.endswith(" found") and "error" in line:
+            out.append(line)
+    return out
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ("\nbudget = 2.", "\nbudget = nan # "),  # NaN: "found NaN" and the help line
+        ("\nbudget = 2.", "\nbudget = inf # "),
+        ("\nbudget = 2.", "\nbudget = -inf # "),
+        ("\nreadiness = 0.65 ", "\nreadines = 0.65 "),  # unknown key: did-you-mean
+        ("\nreadiness = 0.65 ", '\nreadiness = "high" '),  # wrong type
+        ("\nreadiness = 0.65 ", "\nreadiness = 3.0 "),  # out of range
+        ('\nname = "', '\nnamee = "'),  # missing key (and an unknown one)
+        ("\nseed = ", "\nseed = 1180591620717411303424 # "),  # an integer past 64 bits
+    ],
+)
+def test_a_dict_scenario_fault_is_named_at_its_key_path_in_the_files_words(tmp_path, edit):
+    # A NaN or infinity in a dict was a plain ValueError ("scenario mapping: expected value at
+    # line 1 column 1239"); every other fault was located at a line of the TOML the package
+    # renders internally ("<dict>:21:1: ... 21 | budgte = 1.0"), which the caller never sees.
+    # Now: the key path in the dict, no line and column, the file's words otherwise.
+    import tomllib
+
+    text = BASELINE.read_text()
+    bad = text.replace(*edit, 1)
+    assert bad != text
+    path = tmp_path / "bad.toml"
+    path.write_text(bad)
+    cl = subprocess.run([_binary(), "validate", str(path)], capture_output=True)
+    assert cl.returncode == 2
+    want = _as_dict_problems(cl.stderr.decode(), str(path))
+    assert want and want[0].startswith("<dict>: error: ")
+    d = tomllib.loads(bad)
+    for call in (lambda: deter.validate(d), lambda: deter.run(d, runs=10)):
+        with pytest.raises(deter.ScenarioError) as e:
+            call()
+        err = e.value
+        assert [line.lstrip() for line in str(err).splitlines()] == want
+        assert all(p.line == 0 and p.column == 0 and p.file == "<dict>" for p in err.problems)
+        assert all(p.key for p in err.problems)
+        assert isinstance(err, ValueError)
+
+
+def test_a_nan_in_a_dict_names_the_key_path_and_the_expectation():
+    import tomllib
+
+    d = tomllib.loads(BASELINE.read_text())
+    d["country"][0]["military"]["budget"] = float("nan")
+    d["model"] = {"war_cost": float("inf")}
+    with pytest.raises(deter.ScenarioError) as e:
+        deter.compare(d, BASELINE, runs=10)
+    err = e.value
+    assert sorted(err.key) == ["country[0].military.budget", "model.war_cost"]
+    assert sorted(err.message) == [
+        "expected a number in [0, 10] (stake units), found inf",
+        "expected a number in [0, 1e5] (currency bn/yr), found NaN",
+    ]
+    assert {p.help for p in err.problems} == {"`nan` and `inf` are not allowed in input files"}
+
+
+def test_a_dict_duplicate_names_the_first_definition_by_its_key_path():
+    import tomllib
+
+    d = tomllib.loads(BASELINE.read_text())
+    d["country"][1]["id"] = d["country"][0]["id"]
+    with pytest.raises(deter.ScenarioError) as e:
+        deter.validate(d)
+    first = e.value.problems[0]
+    assert first.key == "country[1].id"
+    assert first.message == "duplicate id `SRB` (first defined at `country[0].id`)"
+    assert first.line == 0
+
+
+def test_a_value_toml_cannot_hold_is_named_at_its_key_path():
+    import tomllib
+
+    d = tomllib.loads(BASELINE.read_text())
+    d["country"][0]["military"]["readiness"] = {0.5}
+    with pytest.raises(deter.ScenarioError) as e:
+        deter.validate(d)
+    assert e.value.key == "country[0].military.readiness"
+    assert e.value.message == "expected a number in [0, 1], found set"
+
+
+def test_a_dict_scenarios_warnings_name_the_key_path():
+    import tomllib
+
+    d = tomllib.loads((WARN / "policy-after-horizon.toml").read_text())
+    with pytest.warns(UserWarning) as caught:
+        deter.validate(d)
+    texts = [str(w.message) for w in caught]
+    assert any(
+        t.startswith("<dict>: warning: policy[0].start: policy `late` starts 2040-01, after the horizon ends")
+        for t in texts
+    ), texts
+    assert not any("|" in t for t in texts), texts
+
+
+@pytest.mark.parametrize("kind", ["path", "text", "dict"])
+def test_run_and_compare_warn_of_a_policy_after_the_horizon_they_run(kind):
+    # The policy `late` starts 2040-01; the file's horizon ends 2035-01. With horizon_years=20
+    # (to 2045-01) it takes effect: `deter run --horizon-years 20` does not warn, and the
+    # package warned all the same ("... never takes effect"); with horizon_years=15 (to
+    # 2040-01) both warn, in the same words.
+    import tomllib
+    import warnings
+
+    path = WARN / "policy-after-horizon.toml"
+    source = {"path": path, "text": path.read_text(), "dict": tomllib.loads(path.read_text())}[kind]
+    binary = _binary()
+
+    def late(call) -> list:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        return [str(w.message) for w in caught if "after the horizon ends" in str(w.message)]
+
+    for h, expected in ((20, 0), (15, 1)):
+        cl = subprocess.run(
+            [binary, "run", str(path), "--horizon-years", str(h), "--runs", "10", "--format", "json"],
+            capture_output=True, check=True,
+        )
+        assert cl.stderr.decode().count("after the horizon ends") == expected
+        got = late(lambda: deter.run(source, runs=10, horizon_years=h, attribution=False))
+        assert len(got) == expected, (h, got)
+        if expected and kind == "path":
+            assert got[0] + "\n" in cl.stderr.decode()
+        got = late(lambda: deter.compare(source, source, runs=10, horizon_years=h, attribution=False))
+        assert len(got) == 2 * expected, (h, got)
+    # Without horizon_years: the file's horizon.
+    assert len(late(lambda: deter.run(source, runs=10, attribution=False))) == 1
+
+
+@pytest.mark.parametrize(
+    "kwargs, message, flags",
+    [
+        ({"threads": 5000}, "`threads` 5000: expected an integer in [0, 1024] (0 = one per core)",
+         ["--threads", "5000"]),
+        ({"until_ci": float("nan")}, "`until_ci` nan: expected a half-width in (0, 0.5)", ["--until-ci", "nan"]),
+        ({"until_ci": -0.1}, "`until_ci` -0.1: expected a half-width in (0, 0.5)", ["--until-ci=-0.1"]),
+        ({"max_runs": 5000}, "`max_runs` caps the runs of adaptive stopping: give `until_ci` with it (or use `runs`)",
+         ["--max-runs", "5000"]),
+    ],
+)
+def test_sweep_run_and_compare_refuse_an_argument_as_the_cli_refuses_its_flag(kwargs, message, flags):
+    # `threads` past 1024 was "threads=5000: at most 1024 (0 or None = all cores)"; a NaN
+    # `until_ci` "`until_ci` NaN" (the CLI: "--until-ci nan"); `max_runs` without `until_ci`
+    # was silently ignored (the CLI refuses `--max-runs` without `--until-ci`).
+    binary = _binary()
+    cl = subprocess.run([binary, "sweep", str(GRID), *flags, "-q"], capture_output=True)
+    assert cl.returncode == 2
+    if "max_runs" not in kwargs:
+        cli_words = message
+        for k in kwargs:
+            cli_words = cli_words.replace(f"`{k}`", "--" + k.replace("_", "-"))
+        assert cli_words in cl.stderr.decode()
+    else:
+        assert "--until-ci" in cl.stderr.decode()
+    rows = []
+    for call in (
+        lambda: deter.sweep(GRID, on_row=lambda r, d: rows.append(r), **kwargs),
+        lambda: deter.run(BASELINE, runs=10, **kwargs),
+        lambda: deter.compare(BASELINE, ENVOY, runs=10, **kwargs),
+    ):
+        with pytest.raises(ValueError) as e:
+            call()
+        assert str(e.value) == message
+        assert not isinstance(e.value, deter.ScenarioError)
+    assert rows == []
+
+
+def test_sweep_settings_are_checked_before_the_file_is_read(tmp_path):
+    # As `deter sweep MISSING --runs 0` refuses the flag: the setting, not the file.
+    missing = tmp_path / "no-such-sweep.toml"
+    cl = subprocess.run([_binary(), "sweep", str(missing), "--runs", "0", "-q"], capture_output=True)
+    assert "--runs 0: expected an integer in [1, 1000000000000]" in cl.stderr.decode()
+    with pytest.raises(ValueError) as e:
+        deter.sweep(missing, runs=0)
+    assert str(e.value) == "`runs` 0: expected an integer in [1, 1000000000000]"
+    with pytest.raises(ValueError) as e:
+        deter.run(missing, runs=0)
+    assert str(e.value) == "`runs` 0: expected an integer in [1, 1000000000000]"
+    with pytest.raises(ValueError) as e:
+        deter.run_nested(missing, draws=0)
+    assert str(e.value) == "`draws` 0: expected an integer in [1, 1000000]"
+
+
+@pytest.mark.parametrize("name", ["rows.json", "rows.html"])
+def test_sweep_out_of_another_kind_is_refused_without_a_keyword_the_package_lacks(tmp_path, name):
+    # `out="rows.json"` was refused with "... but `json` is false (CSV rows); pass `json`
+    # true", a keyword deter.sweep does not have.
+    out = tmp_path / name
+    with pytest.raises(ValueError) as e:
+        deter.sweep(GRID, out=out, runs=10)
+    assert "`json`" not in str(e.value)
+    assert str(e.value).startswith(f"`out` `{out}` names a")
+    assert str(e.value).endswith("give it a .csv extension")
+    assert not out.exists()

@@ -29,7 +29,7 @@ pub use read::{
     MAX_FILE_BYTES, TEMPLATE, load_base, load_file, load_file_with_inputs,
     load_file_with_inputs_and_warnings,
     load_file_with_warnings, parse_bytes, parse_str,
-    parse_str_with_warnings,
+    parse_str_with_warnings, parse_str_with_warnings_at,
 };
 
 /// NATO status of a country.

@@ -111,6 +111,27 @@ pub fn parse_str_with_warnings(
     Ok((s, warnings))
 }
 
+/// [`parse_str_with_warnings`] for a run at `horizon_years` when one is given: the warnings
+/// that depend on the horizon (a policy that starts after it ends) are checked against it, as
+/// [`load_file_with_inputs_and_warnings`] checks a file's. The scenario keeps the text's horizon.
+pub fn parse_str_with_warnings_at(
+    src: &str,
+    file: &str,
+    horizon_years: Option<u32>,
+) -> Result<(Scenario, Diagnostics), Diagnostics> {
+    let mut warnings = Diagnostics::default();
+    let s = read_source_at(
+        src,
+        file,
+        Path::new("."),
+        &mut Vec::new(),
+        &mut Vec::new(),
+        &mut warnings,
+        horizon_years,
+    )?;
+    Ok((s, warnings))
+}
+
 /// Validate the bytes of a scenario file: size and UTF-8 are checked first, as for a file on
 /// disk. `extends` is relative to the current directory.
 #[cfg_attr(not(feature = "internals"), allow(dead_code))]
