@@ -429,7 +429,7 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
         "%",
     ));
     b.push_str(&draws_table(&n.parameters));
-    page(&format!("{scenario}: nested Monte Carlo"), &b)
+    page(&format!("{scenario}: nested Monte Carlo"), maud::PreEscaped(b))
 }
 
 #[cfg(feature = "html")]
@@ -509,7 +509,7 @@ pub fn compare_html(
         "",
     ));
     b.push_str(&draws_table(&c.parameters));
-    page(&format!("{a} vs {bname}: nested Monte Carlo"), &b)
+    page(&format!("{a} vs {bname}: nested Monte Carlo"), maud::PreEscaped(b))
 }
 
 #[cfg(feature = "html")]

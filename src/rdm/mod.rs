@@ -364,7 +364,7 @@ impl Discovery {
             crate::ENGINE_VERSION,
             crate::report::html::today()
         );
-        page("deter: scenario discovery", &body)
+        page("deter: scenario discovery", maud::PreEscaped(body))
     }
 }
 
@@ -1053,7 +1053,7 @@ pub fn robustness_html(
         crate::ENGINE_VERSION,
         crate::report::html::today()
     );
-    page("deter: robustness across futures", &body)
+    page("deter: robustness across futures", maud::PreEscaped(body))
 }
 
 fn csv_field(s: &str) -> String {

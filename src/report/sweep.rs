@@ -614,5 +614,5 @@ pub fn to_html(v: &SweepView<'_>) -> String {
     let body = format!(
         "<style>.grid {{ display: flex; flex-wrap: wrap; gap: 0 16px; }} .grid figure {{ flex: 1 1 440px; max-width: 100%; }}</style>\n{body}"
     );
-    page(&format!("deter sweep: {}", s.file), &body)
+    page(&format!("deter sweep: {}", s.file), maud::PreEscaped(body))
 }
