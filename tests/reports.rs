@@ -385,38 +385,15 @@ changes = [{{ path = "rivalry.SRB-XKX.monitoring", set = 0.9 }}]
         let dir = tmp();
         let hostile = hostile_scenario(dir.path());
         let (run_json, run_html) = (p(dir.path(), "r.json"), p(dir.path(), "r.html"));
-        deter(&[
-            "run",
-            &hostile,
-            "--runs",
-            "20",
-            "--horizon-years",
-            "1",
-            "--no-attribution",
-            "--format",
-            "json",
-            "--out",
-            &run_json,
-            "--report",
-            &run_html,
-        ]);
         let (cmp_json, cmp_html) = (p(dir.path(), "c.json"), p(dir.path(), "c.html"));
-        deter(&[
-            "compare",
-            BUNDLED,
-            &hostile,
-            "--runs",
-            "20",
-            "--horizon-years",
-            "1",
-            "--no-attribution",
-            "--format",
-            "json",
-            "--out",
-            &cmp_json,
-            "--report",
-            &cmp_html,
-        ]);
+        for (command, json, html) in [
+            (&["run", &hostile][..], &run_json, &run_html),
+            (&["compare", BUNDLED, &hostile][..], &cmp_json, &cmp_html),
+        ] {
+            let common = ["--runs", "20", "--horizon-years", "1", "--no-attribution"];
+            let out = ["--format", "json", "--out", json, "--report", html];
+            deter(&[command, &common[..], &out[..]].concat());
+        }
         for (html, json) in [(&run_html, &run_json), (&cmp_html, &cmp_json)] {
             let page = std::fs::read_to_string(html).unwrap();
             // No raw markup from the file: no script, one body, every text escaped.

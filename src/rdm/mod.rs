@@ -985,26 +985,24 @@ fn robustness_section(
         None => format!("{} (status quo)", policies[p]),
     };
     let labels: Vec<String> = order.iter().map(|&(r, p)| label(r, p)).collect();
-    let value_bars: Vec<charts::Bar<'_>> = order
-        .iter()
-        .zip(&labels)
-        .map(|(&(_, p), l)| charts::Bar {
-            label: l,
-            p: rb[p].mean,
-            lo: rb[p].p10,
-            hi: rb[p].p90,
-        })
-        .collect();
-    let regret_bars: Vec<charts::Bar<'_>> = order
-        .iter()
-        .zip(&labels)
-        .map(|(&(_, p), l)| charts::Bar {
-            label: l,
-            p: rb[p].p90_regret,
-            lo: rb[p].p90_regret,
-            hi: rb[p].max_regret,
-        })
-        .collect();
+    // Bars in print order: (bar, whisker low, whisker high) of each policy.
+    let bars = |f: &dyn Fn(&robust::Robustness) -> (f64, f64, f64)| -> Vec<charts::Bar<'_>> {
+        order
+            .iter()
+            .zip(&labels)
+            .map(|(&(_, p), l)| {
+                let (p, lo, hi) = f(&rb[p]);
+                charts::Bar {
+                    label: l,
+                    p,
+                    lo,
+                    hi,
+                }
+            })
+            .collect()
+    };
+    let value_bars = bars(&|r| (r.mean, r.p10, r.p90));
+    let regret_bars = bars(&|r| (r.p90_regret, r.p90_regret, r.max_regret));
     let better = if dir == Direction::LowerIsBetter {
         "lower"
     } else {

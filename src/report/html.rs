@@ -708,32 +708,25 @@ fn fans_section(r: &Report) -> Markup {
                     ),
                     "Balance of whole military capabilities, challenger over target (allies included).",
                 ))
-                details {
-                    summary { "Band values" }
-                    table {
-                        thead { tr {
-                            th { "year" }
-                            @for name in ["tension", "balance"] {
-                                th class="n" { (name) " p5" }
-                                @for q in ["p25", "p50", "p75", "p95"] { th class="n" { (q) } }
-                            }
-                        } }
-                        tbody {
-                            @for (y, yo) in rv.yearly.iter().enumerate() {
-                                tr {
-                                    td { (yo.year) }
-                                    @for (name, b) in [("tension", &yo.tension), ("balance", &yo.balance)] {
-                                        @if let Some(b) = b {
-                                            @for (q, x) in [("p05", b.p05), ("p25", b.p25), ("p50", b.p50), ("p75", b.p75), ("p95", b.p95)] {
-                                                (num_cell(&format!("/rivalries/{i}/yearly/{y}/{name}/{q}"), x, num(x)))
-                                            }
-                                        }
-                                    }
+                (yearly_table(
+                    "Band values",
+                    html! {
+                        @for name in ["tension", "balance"] {
+                            th class="n" { (name) " p5" }
+                            @for q in ["p25", "p50", "p75", "p95"] { th class="n" { (q) } }
+                        }
+                    },
+                    &rv.yearly,
+                    |y, yo| html! {
+                        @for (name, b) in [("tension", &yo.tension), ("balance", &yo.balance)] {
+                            @if let Some(b) = b {
+                                @for (q, x) in [("p05", b.p05), ("p25", b.p25), ("p50", b.p50), ("p75", b.p75), ("p95", b.p95)] {
+                                    (num_cell(&format!("/rivalries/{i}/yearly/{y}/{name}/{q}"), x, num(x)))
                                 }
                             }
                         }
-                    }
-                }
+                    },
+                ))
             }
         }
     }
@@ -819,29 +812,22 @@ fn yearly_section(r: &Report, single: bool) -> Markup {
                     ),
                     "Cumulative share of runs with each event by the end of the year.",
                 ))
-                details {
-                    summary { "Values" }
-                    table {
-                        thead { tr {
-                            th { "year" }
-                            @for e in &EVENTS {
-                                th class="n" { (e.label) " in year" } th class="n" { "by its end" }
-                            }
-                        } }
-                        tbody {
-                            @for (y, yo) in years.iter().enumerate() {
-                                @let k = format!("{prefix}/yearly/{y}");
-                                tr {
-                                    td { (yo.year) }
-                                    @for (e, (a, b)) in EVENTS.iter().zip(yo.events_in_year.0.iter().zip(&yo.events_by_end.0)) {
-                                        (pct_cell(&format!("{k}/events_in_year/{}/p", e.key), a.p))
-                                        (pct_cell(&format!("{k}/events_by_end/{}/p", e.key), b.p))
-                                    }
-                                }
-                            }
+                (yearly_table(
+                    "Values",
+                    html! {
+                        @for e in &EVENTS {
+                            th class="n" { (e.label) " in year" } th class="n" { "by its end" }
                         }
-                    }
-                }
+                    },
+                    years,
+                    |y, yo| html! {
+                        @let k = format!("{prefix}/yearly/{y}");
+                        @for (e, (a, b)) in EVENTS.iter().zip(yo.events_in_year.0.iter().zip(&yo.events_by_end.0)) {
+                            (pct_cell(&format!("{k}/events_in_year/{}/p", e.key), a.p))
+                            (pct_cell(&format!("{k}/events_by_end/{}/p", e.key), b.p))
+                        }
+                    },
+                ))
                 (figure(
                     &format!("chart-yearly-counts-{n}"),
                     charts::counts_by_year(
@@ -853,27 +839,43 @@ fn yearly_section(r: &Report, single: bool) -> Markup {
                      highest MID level; non-state incidents are not MID levels and never a use of force \
                      by a state.",
                 ))
-                details {
-                    summary { "Counts" }
-                    table {
-                        thead { tr {
-                            th { "year" }
-                            @for c in &COUNTS {
-                                th class="n" { (c.label) " mean" } th class="n" { "p95" }
-                            }
-                        } }
-                        tbody {
-                            @for (y, yo) in years.iter().enumerate() {
-                                tr {
-                                    td { (yo.year) }
-                                    @for (c, v) in COUNTS.iter().zip(&yo.counts.0) {
-                                        @let k = format!("{prefix}/yearly/{y}/counts/{}", c.key);
-                                        (num_cell(&format!("{k}/mean"), v.mean, num(v.mean)))
-                                        (num_cell(&format!("{k}/p95"), v.p95, num(v.p95)))
-                                    }
-                                }
-                            }
+                (yearly_table(
+                    "Counts",
+                    html! {
+                        @for c in &COUNTS {
+                            th class="n" { (c.label) " mean" } th class="n" { "p95" }
                         }
+                    },
+                    years,
+                    |y, yo| html! {
+                        @for (c, v) in COUNTS.iter().zip(&yo.counts.0) {
+                            @let k = format!("{prefix}/yearly/{y}/counts/{}", c.key);
+                            (num_cell(&format!("{k}/mean"), v.mean, num(v.mean)))
+                            (num_cell(&format!("{k}/p95"), v.p95, num(v.p95)))
+                        }
+                    },
+                ))
+            }
+        }
+    }
+}
+
+/// A table by year behind a `<details>` summary: the year, then `head`'s columns and each
+/// year's `cells` (the year's index and values).
+fn yearly_table(
+    summary: &str,
+    head: Markup,
+    years: &[super::YearOut],
+    cells: impl Fn(usize, &super::YearOut) -> Markup,
+) -> Markup {
+    html! {
+        details {
+            summary { (summary) }
+            table {
+                thead { tr { th { "year" } (head) } }
+                tbody {
+                    @for (y, yo) in years.iter().enumerate() {
+                        tr { td { (yo.year) } (cells(y, yo)) }
                     }
                 }
             }
