@@ -77,8 +77,9 @@ article + article { border-top: 4px double var(--line); margin-top: 3em; }
 }
 "#;
 
-/// Escape text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
+/// Text escaped by maud for element content and attribute values, for the sections of
+/// report/attribution.rs still written as strings.
+pub(super) fn esc(s: &str) -> String {
     html! { (s) }.into_string()
 }
 
@@ -87,7 +88,7 @@ pub(super) fn num_cell(k: &str, v: f64, text: impl Render) -> Markup {
     html! { td class="n" data-k=(k) data-v=(v) { (text) } }
 }
 
-/// [`num_cell`] as a string.
+/// [`num_cell`] as a string, for report/attribution.rs.
 pub(super) fn cell(k: &str, v: f64, text: String) -> String {
     num_cell(k, v, text).into_string()
 }
