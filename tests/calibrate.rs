@@ -1547,3 +1547,23 @@ fn every_statistic_and_detection_key_is_documented() {
         );
     }
 }
+
+/// The calibration's name shows escaped on its report: markup and quotes are text.
+#[test]
+fn calibration_report_escapes_a_hostile_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = calibration_of(tmp.path(), 20, 1);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("name = \"Cal <script>&\\\"'\"\n{text}")).unwrap();
+    let out = tmp.path().join("out");
+    Command::cargo_bin("deter")
+        .unwrap()
+        .args(["calibrate", file.to_str().unwrap(), "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("<script"), "raw markup on the page");
+    assert!(html.contains("<title>Cal &lt;script&gt;&amp;&quot;'</title>"));
+    assert!(html.contains("<h1>Calibration: Cal &lt;script&gt;&amp;&quot;'</h1>"));
+}

@@ -1410,3 +1410,34 @@ fn results_cells_out_of_range_are_refused_by_every_reader() {
         }
     }
 }
+
+/// Policy names and the results file's name show escaped on the robustness and discovery
+/// pages: markup and quotes in them are text, never tags.
+#[test]
+fn discover_and_robust_pages_escape_hostile_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("lxf <b>&'.csv");
+    std::fs::write(&results, LXF.replace(",C,", ",\"C <script>&\"\"'\",")).unwrap();
+    let (robust, discover) = (dir.path().join("r.html"), dir.path().join("d.html"));
+    deter()
+        .arg("robust")
+        .arg(&results)
+        .args(["--threshold", "use_of_force=0.2", "--report"])
+        .arg(&robust)
+        .assert()
+        .success();
+    deter()
+        .arg("discover")
+        .arg(&results)
+        .args(["--outcome", "use_of_force", "--above", "0.2", "--report"])
+        .arg(&discover)
+        .assert()
+        .success();
+    let robust = std::fs::read_to_string(&robust).unwrap();
+    assert!(!robust.contains("<script"), "raw markup on the page");
+    assert!(robust.contains("C &lt;script&gt;&amp;&quot;'"), "{robust}");
+    for page in [&robust, &std::fs::read_to_string(&discover).unwrap()] {
+        assert!(!page.contains("<b>"), "raw markup on the page");
+        assert!(page.contains("lxf &lt;b&gt;&amp;'.csv"), "{page}");
+    }
+}

@@ -353,6 +353,70 @@ mod html {
         assert_eq!(same["changes"], serde_json::json!([]));
     }
 
+    /// A scenario whose name, description and policy carry markup and quotes.
+    fn hostile_scenario(dir: &Path) -> String {
+        let path = dir.join("hostile.toml");
+        let base = root().join(BUNDLED);
+        std::fs::write(
+            &path,
+            format!(
+                r#"extends = "{}"
+
+[scenario]
+name = "Evil <script>&\"' name"
+description = "A </body> <script>&\"' description"
+
+[[policy]]
+id = "envoy"
+name = "Envoy <script>&\"'"
+description = "Policy <script>&\"' text"
+start = "2025-07"
+changes = [{{ path = "rivalry.SRB-XKX.monitoring", set = 0.9 }}]
+"#,
+                base.display().to_string().replace('\\', "/")
+            ),
+        )
+        .unwrap();
+        path.display().to_string()
+    }
+
+    #[test]
+    fn hostile_names_are_escaped_on_the_run_and_comparison_pages() {
+        let dir = tmp();
+        let hostile = hostile_scenario(dir.path());
+        let (run_json, run_html) = (p(dir.path(), "r.json"), p(dir.path(), "r.html"));
+        let (cmp_json, cmp_html) = (p(dir.path(), "c.json"), p(dir.path(), "c.html"));
+        for (command, json, html) in [
+            (&["run", &hostile][..], &run_json, &run_html),
+            (&["compare", BUNDLED, &hostile][..], &cmp_json, &cmp_html),
+        ] {
+            let common = ["--runs", "20", "--horizon-years", "1", "--no-attribution"];
+            let out = ["--format", "json", "--out", json, "--report", html];
+            deter(&[command, &common[..], &out[..]].concat());
+        }
+        for (html, json) in [(&run_html, &run_json), (&cmp_html, &cmp_json)] {
+            let page = std::fs::read_to_string(html).unwrap();
+            // No raw markup from the file: no script, one body, every text escaped.
+            assert_self_contained(&page);
+            assert_eq!(page.matches("</body>").count(), 1, "{html}");
+            assert!(
+                page.contains("Evil &lt;script&gt;&amp;&quot;' name"),
+                "{html}: the name is not shown escaped"
+            );
+            let json: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+            assert!(assert_matches_json(&page, &json) > 50, "{html}");
+        }
+        let page = std::fs::read_to_string(&run_html).unwrap();
+        for text in [
+            "A &lt;/body&gt; &lt;script&gt;&amp;&quot;' description",
+            "Envoy &lt;script&gt;&amp;&quot;'",
+            "Policy &lt;script&gt;&amp;&quot;' text",
+        ] {
+            assert!(page.contains(text), "the run page does not show {text}");
+        }
+    }
+
     #[test]
     fn comparison_page_matches_its_json() {
         let dir = tmp();

@@ -88,7 +88,7 @@ fn grid_report_has_the_design_a_heatmap_and_a_scatter_per_outcome_and_parameter(
     }
     assert_eq!(ids, expected);
     // Intervals say what they measure; a grid cell shows its percentage.
-    assert!(html.contains("whiskers: Monte Carlo 95% interval (more runs narrow it; it says nothing about the model&#39;s assumptions)"));
+    assert!(html.contains("whiskers: Monte Carlo 95% interval (more runs narrow it; it says nothing about the model's assumptions)"));
     assert!(html.contains("over the horizon"));
     // --plots: one standalone SVG per figure, the same chart as in the page.
     let mut files: Vec<String> = std::fs::read_dir(&plots)
@@ -230,4 +230,38 @@ mod browser {
             "{m}"
         );
     }
+}
+
+/// Text a sweep page takes from files (the sweep file's name, the base scenario's name)
+/// shows escaped: markup and quotes in them are text, never tags.
+#[test]
+fn hostile_names_are_escaped_on_the_sweep_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::canonicalize("scenarios/western-balkans-2024.toml").unwrap();
+    let scenario = dir.path().join("hostile.toml");
+    std::fs::write(
+        &scenario,
+        format!(
+            "extends = {:?}\n[scenario]\nname = \"Evil <script>&\\\"' name\"\n",
+            base.display().to_string()
+        ),
+    )
+    .unwrap();
+    let sweep = dir.path().join("sweep <script>&'.toml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "base = {:?}\nruns = 20\nseed = 3\ndesign = \"grid\"\n\n[[parameter]]\n\
+             path = \"rivalry.SRB-XKX.monitoring\"\nrole = \"lever\"\nvalues = [0.2, 0.9]\n",
+            scenario.display().to_string()
+        ),
+    )
+    .unwrap();
+    let (html, _) = sweep_report(&sweep, dir.path());
+    assert!(!html.contains("<script"), "raw markup on the page");
+    assert!(
+        html.contains("Evil &lt;script&gt;&amp;&quot;' name"),
+        "{html}"
+    );
+    assert!(html.contains("sweep &lt;script&gt;&amp;'.toml"));
 }

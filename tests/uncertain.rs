@@ -508,3 +508,61 @@ fn booleans_for_numeric_parameters_are_refused() {
         "{err}"
     );
 }
+
+/// The scenario names show escaped on the nested pages of a run and of a comparison.
+#[test]
+fn nested_pages_escape_hostile_scenario_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = with_priors(dir.path(), "a.toml", WAR_COST);
+    let b = dir.path().join("b.toml");
+    let text = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(
+        &b,
+        text.replacen(
+            "name = \"My region\"",
+            "name = \"Evil <script>&\\\"' name\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let (run, cmp) = (dir.path().join("r.html"), dir.path().join("c.html"));
+    let common = [
+        "--draws",
+        "2",
+        "--runs",
+        "20",
+        "--horizon-years",
+        "1",
+        "--quiet",
+    ];
+    let ok = |args: &[&str]| {
+        let out = deter().args(args).args(common).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ok(&[
+        "run",
+        b.to_str().unwrap(),
+        "--report",
+        run.to_str().unwrap(),
+    ]);
+    ok(&[
+        "compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--report",
+        cmp.to_str().unwrap(),
+    ]);
+    for page in [run, cmp] {
+        let html = std::fs::read_to_string(&page).unwrap();
+        assert!(!html.contains("<script"), "raw markup on {page:?}");
+        assert!(
+            html.contains("<h1>Evil &lt;script&gt;&amp;&quot;' name")
+                || html.contains("vs Evil &lt;script&gt;&amp;&quot;' name</h1>"),
+            "{html}"
+        );
+    }
+}

@@ -4,12 +4,11 @@
 //! runs: what more draws and runs would fix; `mc_error` alone is what more runs would fix) and the **90% interval over uncertain parameters** (what we don't know). Field
 //! names follow the interval convention: `mc95_lo`/`mc95_hi`, `param90_lo`/`param90_hi`.
 
-#[cfg(feature = "html")]
-use std::fmt::Write as _;
-
 use super::nested::{Draws, Nested, NestedComparison, OutcomeSummary};
 #[cfg(feature = "html")]
-use crate::report::html::{esc, page};
+use crate::report::html::page;
+#[cfg(feature = "html")]
+use maud::{Markup, html};
 #[cfg(feature = "html")]
 use crate::outputs::EVENTS;
 
@@ -294,78 +293,63 @@ struct Strip<'a> {
 }
 
 #[cfg(feature = "html")]
-fn strips(title: &str, rows: &[Strip<'_>], lo: f64, hi: f64, unit: &str) -> String {
+fn strips(title: &str, rows: &[Strip<'_>], lo: f64, hi: f64, unit: &str) -> Markup {
     let (w, left, right, row_h, top) = (720.0, 150.0, 20.0, 34.0, 28.0);
     let h = top + row_h * rows.len() as f64 + 30.0;
     let x = |v: f64| left + (v - lo) / (hi - lo).max(1e-12) * (w - left - right);
-    let mut s = format!(
-        "<figure><svg viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"{}\">\n\
-         <text x=\"{left}\" y=\"16\" font-size=\"12\">{}</text>\n",
-        esc(title),
-        esc(title)
-    );
-    for (i, r) in rows.iter().enumerate() {
-        let y = top + row_h * i as f64;
-        let _ = writeln!(
-            s,
-            "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
-            left - 8.0,
-            y + 16.0,
-            esc(r.label)
-        );
-        let _ = writeln!(
-            s,
-            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"20\" fill=\"#c6dbef\"><title>90% interval over uncertain parameters</title></rect>",
-            x(r.param90.0),
-            y + 4.0,
-            (x(r.param90.1) - x(r.param90.0)).max(1.0)
-        );
-        if let Some(mc95) = r.mc95 {
-            let _ = writeln!(
-                s,
-                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"8\" fill=\"#08519c\"><title>95% interval of the mean (draws x runs)</title></rect>",
-                x(mc95.0),
-                y + 10.0,
-                (x(mc95.1) - x(mc95.0)).max(1.5)
-            );
-        }
-        for v in r.values {
-            let _ = writeln!(
-                s,
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"1.6\" fill=\"#444\" fill-opacity=\"0.5\"/>",
-                x(*v),
-                y + 14.0
-            );
-        }
-        let _ = writeln!(
-            s,
-            "<line x1=\"{m:.1}\" x2=\"{m:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#d62728\" stroke-width=\"2\"/>",
-            y + 1.0,
-            y + 27.0,
-            m = x(r.mean)
-        );
-    }
+    let f1 = |v: f64| format!("{v:.1}");
     let axis_y = top + row_h * rows.len() as f64 + 4.0;
-    for k in 0..=4 {
-        let v = lo + (hi - lo) * k as f64 / 4.0;
-        let _ = writeln!(
-            s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{:.0}{unit}</text>",
-            x(v),
-            axis_y + 12.0,
-            100.0 * v
-        );
+    html! {
+        figure {
+            svg viewBox={ "0 0 " (w) " " (h) } width="100%" role="img" aria-label=(title) {
+                text x=(left) y="16" font-size="12" { (title) }
+                @for (i, r) in rows.iter().enumerate() {
+                    @let y = top + row_h * i as f64;
+                    text x=(left - 8.0) y=(y + 16.0) font-size="11" text-anchor="end" { (r.label) }
+                    rect x=(f1(x(r.param90.0))) y=(f1(y + 4.0))
+                        width=(f1((x(r.param90.1) - x(r.param90.0)).max(1.0))) height="20" fill="#c6dbef" {
+                        title { "90% interval over uncertain parameters" }
+                    }
+                    @if let Some(mc95) = r.mc95 {
+                        rect x=(f1(x(mc95.0))) y=(f1(y + 10.0))
+                            width=(f1((x(mc95.1) - x(mc95.0)).max(1.5))) height="8" fill="#08519c" {
+                            title { "95% interval of the mean (draws x runs)" }
+                        }
+                    }
+                    @for v in r.values {
+                        circle cx=(f1(x(*v))) cy=(f1(y + 14.0)) r="1.6" fill="#444" fill-opacity="0.5" {}
+                    }
+                    line x1=(f1(x(r.mean))) x2=(f1(x(r.mean))) y1=(f1(y + 1.0)) y2=(f1(y + 27.0))
+                        stroke="#d62728" stroke-width="2" {}
+                }
+                @for k in 0..=4 {
+                    @let v = lo + (hi - lo) * k as f64 / 4.0;
+                    text x=(f1(x(v))) y=(f1(axis_y + 12.0)) font-size="10" text-anchor="middle" {
+                        (format!("{:.0}", 100.0 * v)) (unit)
+                    }
+                }
+            }
+            figcaption {
+                "Dots: each parameter draw; light band: the 90% interval over uncertain parameters; \
+                 dark band: the 95% interval of the mean (draws x runs); red line: the mean."
+            }
+        }
     }
-    s.push_str("</svg><figcaption>Dots: each parameter draw; light band: the 90% interval over uncertain parameters; dark band: the 95% interval of the mean (draws x runs); red line: the mean.</figcaption></figure>\n");
-    s
 }
 
 #[cfg(feature = "html")]
-const LEGEND: &str = "<p>Two kinds of interval, in plain words. The <b>90% interval over \
-uncertain parameters</b> is the range of the answer across what we don't know (the 5% and 95% \
-quantiles over parameter draws): more runs do not narrow it. The <b>95% interval of the \
-mean</b> is the error of the mean from having only D parameter draws and R runs each \
-(sd of the per-draw values / sqrt(D)): more draws narrow it; it is undefined for one draw.</p>\n";
+fn legend() -> Markup {
+    html! {
+        p {
+            "Two kinds of interval, in plain words. The " b { "90% interval over uncertain parameters" }
+            " is the range of the answer across what we don't know (the 5% and 95% \
+             quantiles over parameter draws): more runs do not narrow it. The "
+            b { "95% interval of the mean" }
+            " is the error of the mean from having only D parameter draws and R runs each \
+             (sd of the per-draw values / sqrt(D)): more draws narrow it; it is undefined for one draw."
+        }
+    }
+}
 
 #[cfg(feature = "html")]
 fn pct(x: f64) -> String {
@@ -376,38 +360,6 @@ fn pct(x: f64) -> String {
 /// A self-contained HTML page of a nested run: the table with both intervals labelled,
 /// a strip chart per outcome, and the draws' parameter values summarised.
 pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String {
-    let mut b = format!(
-        "<h1>{}</h1>\n<p>Nested Monte Carlo: {} parameter draws x {} runs each (seed {}), engine {}. \
-         Uncertain parameters: {}.</p>\n{LEGEND}",
-        esc(scenario),
-        crate::report::table::thousands(n.draws),
-        crate::report::table::thousands(n.runs_per_draw),
-        n.seed,
-        crate::ENGINE_VERSION,
-        esc(&source_text(&n.parameters, posterior_file))
-    );
-    b.push_str(
-        "<table><thead><tr><th>outcome</th><th>mean</th><th>90% interval over uncertain parameters</th>\
-         <th>95% interval of the mean (draws x runs)</th><th>share of variance from parameters</th></tr></thead><tbody>\n",
-    );
-    for ((o, p), e) in n.outcomes.iter().zip(&n.per_draw).zip(&EVENTS) {
-        let ci = match mc95(o) {
-            Some((lo, hi)) => format!("[{}, {}]", pct(lo), pct(hi)),
-            None => super::nested::undefined_reason(p),
-        };
-        let _ = writeln!(
-            b,
-            "<tr><td>{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\">[{}, {}]</td><td class=\"n\">{}</td><td class=\"n\">{:.0}%</td></tr>",
-            esc(e.label),
-            o.mean,
-            pct(o.mean),
-            pct(o.q05),
-            pct(o.q95),
-            ci,
-            100.0 * o.parametric_share
-        );
-    }
-    b.push_str("</tbody></table>\n");
     let rows: Vec<Strip<'_>> = n
         .outcomes
         .iter()
@@ -421,15 +373,40 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
             mc95: mc95(o),
         })
         .collect();
-    b.push_str(&strips(
-        "Probability of each outcome, per parameter draw",
-        &rows,
-        0.0,
-        1.0,
-        "%",
-    ));
-    b.push_str(&draws_table(&n.parameters));
-    page(&format!("{scenario}: nested Monte Carlo"), &b)
+    let body = html! {
+        h1 { (scenario) }
+        p {
+            "Nested Monte Carlo: " (crate::report::table::thousands(n.draws)) " parameter draws x "
+            (crate::report::table::thousands(n.runs_per_draw)) " runs each (seed " (n.seed) "), engine "
+            (crate::ENGINE_VERSION) ". Uncertain parameters: " (source_text(&n.parameters, posterior_file)) "."
+        }
+        (legend())
+        table {
+            thead { tr {
+                th { "outcome" } th { "mean" } th { "90% interval over uncertain parameters" }
+                th { "95% interval of the mean (draws x runs)" } th { "share of variance from parameters" }
+            } }
+            tbody {
+                @for ((o, p), e) in n.outcomes.iter().zip(&n.per_draw).zip(&EVENTS) {
+                    tr {
+                        td { (e.label) }
+                        td class="n" data-v=(o.mean) { (pct(o.mean)) }
+                        td class="n" { "[" (pct(o.q05)) ", " (pct(o.q95)) "]" }
+                        td class="n" {
+                            @match mc95(o) {
+                                Some((lo, hi)) => { "[" (pct(lo)) ", " (pct(hi)) "]" }
+                                None => { (super::nested::undefined_reason(p)) }
+                            }
+                        }
+                        td class="n" { (format!("{:.0}%", 100.0 * o.parametric_share)) }
+                    }
+                }
+            }
+        }
+        (strips("Probability of each outcome, per parameter draw", &rows, 0.0, 1.0, "%"))
+        (draws_table(&n.parameters))
+    };
+    page(&format!("{scenario}: nested Monte Carlo"), body)
 }
 
 #[cfg(feature = "html")]
@@ -440,47 +417,7 @@ pub fn compare_html(
     bname: &str,
     posterior_file: Option<&str>,
 ) -> String {
-    let mut b = format!(
-        "<h1>{} vs {}</h1>\n<p>A: {}. B: {}. {} parameter draws x {} runs each, A and B on the same \
-         draws and run streams (seed {}), engine {}. Uncertain parameters: {}. Effects are B - A \
-         in percentage points.</p>\n{LEGEND}",
-        esc(a),
-        esc(bname),
-        esc(a),
-        esc(bname),
-        crate::report::table::thousands(c.draws),
-        crate::report::table::thousands(c.runs_per_draw),
-        c.seed,
-        crate::ENGINE_VERSION,
-        esc(&source_text(&c.parameters, posterior_file))
-    );
-    b.push_str(
-        "<table><thead><tr><th>outcome</th><th>A</th><th>B</th><th>B - A</th>\
-         <th>90% interval over uncertain parameters</th><th>95% interval of the mean</th>\
-         <th>share of draws where B is lower</th></tr></thead><tbody>\n",
-    );
     let pts = |x: f64| format!("{:+.1}", 100.0 * x);
-    for ((e, p), ev) in c.effects.iter().zip(&c.per_draw).zip(&EVENTS) {
-        let ci = match super::nested::interval95(e.mean, e.se_mean) {
-            Some((lo, hi)) => format!("[{}, {}] pts", pts(lo), pts(hi)),
-            None => super::nested::undefined_reason(p),
-        };
-        let _ = writeln!(
-            b,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\" data-v=\"{}\">{} pts</td>\
-             <td class=\"n\">[{}, {}] pts</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(ev.label),
-            pct(e.mean_a),
-            pct(e.mean_b),
-            e.mean,
-            pts(e.mean),
-            pts(e.q05),
-            pts(e.q95),
-            ci,
-            pct(e.p_b_lower)
-        );
-    }
-    b.push_str("</tbody></table>\n");
     let lo = c.per_draw.iter().flatten().fold(0.0f64, |m, &x| m.min(x));
     let hi = c.per_draw.iter().flatten().fold(0.0f64, |m, &x| m.max(x));
     let (lo, hi) = if hi - lo < 1e-9 {
@@ -501,44 +438,81 @@ pub fn compare_html(
             mc95: super::nested::interval95(e.mean, e.se_mean),
         })
         .collect();
-    b.push_str(&strips(
-        "Effect B - A on each outcome, per parameter draw (percentage points)",
-        &rows,
-        lo,
-        hi,
-        "",
-    ));
-    b.push_str(&draws_table(&c.parameters));
-    page(&format!("{a} vs {bname}: nested Monte Carlo"), &b)
+    let body = html! {
+        h1 { (a) " vs " (bname) }
+        p {
+            "A: " (a) ". B: " (bname) ". " (crate::report::table::thousands(c.draws))
+            " parameter draws x " (crate::report::table::thousands(c.runs_per_draw))
+            " runs each, A and B on the same draws and run streams (seed " (c.seed) "), engine "
+            (crate::ENGINE_VERSION) ". Uncertain parameters: " (source_text(&c.parameters, posterior_file))
+            ". Effects are B - A in percentage points."
+        }
+        (legend())
+        table {
+            thead { tr {
+                th { "outcome" } th { "A" } th { "B" } th { "B - A" }
+                th { "90% interval over uncertain parameters" } th { "95% interval of the mean" }
+                th { "share of draws where B is lower" }
+            } }
+            tbody {
+                @for ((e, p), ev) in c.effects.iter().zip(&c.per_draw).zip(&EVENTS) {
+                    tr {
+                        td { (ev.label) }
+                        td class="n" { (pct(e.mean_a)) }
+                        td class="n" { (pct(e.mean_b)) }
+                        td class="n" data-v=(e.mean) { (pts(e.mean)) " pts" }
+                        td class="n" { "[" (pts(e.q05)) ", " (pts(e.q95)) "] pts" }
+                        td class="n" {
+                            @match super::nested::interval95(e.mean, e.se_mean) {
+                                Some((lo, hi)) => { "[" (pts(lo)) ", " (pts(hi)) "] pts" }
+                                None => { (super::nested::undefined_reason(p)) }
+                            }
+                        }
+                        td class="n" { (pct(e.p_b_lower)) }
+                    }
+                }
+            }
+        }
+        (strips(
+            "Effect B - A on each outcome, per parameter draw (percentage points)",
+            &rows,
+            lo,
+            hi,
+            "",
+        ))
+        (draws_table(&c.parameters))
+    };
+    page(&format!("{a} vs {bname}: nested Monte Carlo"), body)
 }
 
 #[cfg(feature = "html")]
 /// The parameter draws summarised: per path, its origin and the 5%, 50% and 95% of its values.
-fn draws_table(d: &Draws) -> String {
-    let mut s = String::from(
-        "<h2>Parameter draws</h2><table><thead><tr><th>parameter</th><th>from</th><th>5%</th>\
-         <th>median</th><th>95%</th></tr></thead><tbody>\n",
-    );
+fn draws_table(d: &Draws) -> Markup {
     let w = vec![1.0; d.rows.len()];
-    for (k, path) in d.paths.iter().enumerate() {
-        let col: Vec<f64> = d.rows.iter().map(|r| r[k]).collect();
-        let q = |p| super::abc::weighted_quantile(&col, &w, p);
-        let from = if path.contains('/') {
-            "posterior (a historical case's own parameter: not set here)"
-        } else if d.from_posterior[k] {
-            "posterior"
-        } else {
-            "[[uncertain]] prior"
-        };
-        let _ = writeln!(
-            s,
-            "<tr><td>{}</td><td>{from}</td><td class=\"n\">{:.4}</td><td class=\"n\">{:.4}</td><td class=\"n\">{:.4}</td></tr>",
-            esc(path),
-            q(0.05),
-            q(0.5),
-            q(0.95)
-        );
+    html! {
+        h2 { "Parameter draws" }
+        table {
+            thead { tr {
+                th { "parameter" } th { "from" } th { "5%" } th { "median" } th { "95%" }
+            } }
+            tbody {
+                @for (k, path) in d.paths.iter().enumerate() {
+                    @let col: Vec<f64> = d.rows.iter().map(|r| r[k]).collect();
+                    @let from = if path.contains('/') {
+                        "posterior (a historical case's own parameter: not set here)"
+                    } else if d.from_posterior[k] {
+                        "posterior"
+                    } else {
+                        "[[uncertain]] prior"
+                    };
+                    tr {
+                        td { (path) } td { (from) }
+                        @for q in [0.05, 0.5, 0.95] {
+                            td class="n" { (format!("{:.4}", super::abc::weighted_quantile(&col, &w, q))) }
+                        }
+                    }
+                }
+            }
+        }
     }
-    s.push_str("</tbody></table>\n");
-    s
 }

@@ -14,7 +14,7 @@ use super::abc::{self, GenerationStats, Population, Settings, State, Stop};
 use super::cases;
 use super::spec::Calibration;
 #[cfg(feature = "html")]
-use crate::report::html::esc;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 /// Provenance shared by every output: engine version, seed, calibration hash.
 #[derive(Debug, Clone)]
@@ -426,7 +426,7 @@ fn svg(
     };
     match r {
         Ok(()) => out,
-        Err(e) => format!("<p>chart could not be drawn: {}</p>", esc(&e)),
+        Err(e) => html! { p { "chart could not be drawn: " (e) } }.into_string(),
     }
 }
 
@@ -616,6 +616,12 @@ pub fn inside_90(pred: &[Vec<Vec<u32>>], obs: &[Vec<u32>]) -> Vec<Vec<bool>> {
 }
 
 #[cfg(feature = "html")]
+const REPORT_CSS: &str = "body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}\
+     table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}\
+     th{background:#f3f3f3}.fig{display:inline-block;vertical-align:top;margin:4px}\
+     .note{color:#555;font-size:90%}";
+
+#[cfg(feature = "html")]
 /// The HTML report.
 pub fn report_html(
     cal: &Calibration,
@@ -624,223 +630,217 @@ pub fn report_html(
     pred: &[Vec<Vec<u32>>],
     yearly: &[Vec<YearBand>],
 ) -> String {
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\
-         <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}\
-         table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}\
-         th{{background:#f3f3f3}}.fig{{display:inline-block;vertical-align:top;margin:4px}}\
-         .note{{color:#555;font-size:90%}}</style></head><body>",
-        esc(&cal.name)
-    );
-    let _ = write!(
-        h,
-        "<h1>Calibration: {}</h1><p class=\"note\">deter {} &middot; seed {} &middot; calibration \
-         SHA-256 {} &middot; approximate Bayesian computation by sequential Monte Carlo \
-         (Beaumont et al. 2009, adaptive tolerances). Stopped: {}.</p>",
-        esc(&cal.name),
-        esc(&prov.engine_version),
-        prov.seed,
-        esc(&prov.calibration_sha256),
-        state.stopped.map_or("not finished", Stop::as_str)
-    );
-    if !cal.fixed.is_empty() {
-        let fixed: Vec<String> = cal
-            .fixed
-            .iter()
-            .map(|(p, v)| format!("<code>{}</code> = {v}", esc(p)))
-            .collect();
-        let _ = write!(
-            h,
-            "<p class=\"note\">Fixed for the whole calibration (<code>set</code>, \
-             <code>--set</code>): {}. Run under this posterior with the same <code>--set</code>.</p>",
-            fixed.join(", ")
-        );
-    }
-    h.push_str("<h2>Generations</h2><table><tr><th>generation</th><th>tolerance</th><th>simulations</th><th>acceptance rate</th><th>effective sample size</th></tr>");
-    for g in &state.history {
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td>{:.0}</td></tr>",
-            g.index,
-            if g.tolerance.is_finite() {
-                format!("{:.3}", g.tolerance)
-            } else {
-                "&infin;".into()
-            },
-            g.attempts,
-            g.acceptance_rate(),
-            g.ess
-        );
-    }
-    h.push_str("</table>");
-    let Some(pop) = state.population.as_ref() else {
-        h.push_str("<p>No generation finished.</p></body></html>");
-        return h;
+    let dot = PreEscaped(" &middot; ");
+    let body = html! {
+        h1 { "Calibration: " (cal.name) }
+        p class="note" {
+            "deter " (prov.engine_version) (dot) "seed " (prov.seed) (dot) "calibration SHA-256 "
+            (prov.calibration_sha256) (dot)
+            "approximate Bayesian computation by sequential Monte Carlo \
+             (Beaumont et al. 2009, adaptive tolerances). Stopped: "
+            (state.stopped.map_or("not finished", Stop::as_str)) "."
+        }
+        @if !cal.fixed.is_empty() {
+            p class="note" {
+                "Fixed for the whole calibration (" code { "set" } ", " code { "--set" } "): "
+                @for (i, (p, v)) in cal.fixed.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    code { (p) } " = " (v)
+                }
+                ". Run under this posterior with the same " code { "--set" } "."
+            }
+        }
+        h2 { "Generations" }
+        table {
+            tr {
+                th { "generation" } th { "tolerance" } th { "simulations" } th { "acceptance rate" }
+                th { "effective sample size" }
+            }
+            @for g in &state.history {
+                tr {
+                    td { (g.index) }
+                    td {
+                        @if g.tolerance.is_finite() {
+                            (format!("{:.3}", g.tolerance))
+                        } @else {
+                            (PreEscaped("&infin;"))
+                        }
+                    }
+                    td { (g.attempts) }
+                    td { (format!("{:.3}", g.acceptance_rate())) }
+                    td { (format!("{:.0}", g.ess)) }
+                }
+            }
+        }
+        @if let Some(pop) = state.population.as_ref() {
+            (posterior_html(cal, pop, prov, pred, yearly))
+        } @else {
+            p { "No generation finished." }
+        }
     };
+    let mut out = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head { meta charset="utf-8"; title { (cal.name) } style { (PreEscaped(REPORT_CSS)) } }
+            body { (body) }
+        }
+    }
+    .into_string();
+    out.push('\n');
+    out
+}
+
+/// The report's sections on the last population: prior and posterior, correlated pairs,
+/// the posterior predictive check and the record per year.
+#[cfg(feature = "html")]
+fn posterior_html(
+    cal: &Calibration,
+    pop: &Population,
+    prov: &Provenance,
+    pred: &[Vec<Vec<u32>>],
+    yearly: &[Vec<YearBand>],
+) -> Markup {
     // Parameter values of the posterior particles; prior draws from the unit cube directly.
     let post_vals: Vec<Vec<f64>> = (0..pop.len())
         .map(|i| cases::values(cal, pop.particle(i)))
         .collect();
     let mut rng = ChaCha8Rng::seed_from_u64(prov.seed ^ 0x5052_494f_5200);
     let prior_n = 4000;
-    h.push_str("<h2>Prior and posterior</h2><table><tr><th>parameter</th><th>prior range</th><th>posterior mean</th><th>5%</th><th>50%</th><th>95%</th></tr>");
-    let mut figs = String::new();
+    let range = |k: usize| match cal.parameters[k].domain {
+        crate::sweep::spec::Domain::Range { lo, hi, .. } => (lo, hi),
+        _ => (0.0, 1.0),
+    };
+    let mut rows = Vec::new();
+    let mut figs = Vec::new();
     for (k, p) in cal.parameters.iter().enumerate() {
         let x: Vec<f64> = post_vals.iter().map(|v| v[k]).collect();
         let mean: f64 = x.iter().zip(&pop.weights).map(|(a, w)| a * w).sum::<f64>()
             / pop.weights.iter().sum::<f64>();
         let q = |p| abc::weighted_quantile(&x, &pop.weights, p);
-        let (lo, hi) = match p.domain {
-            crate::sweep::spec::Domain::Range { lo, hi, .. } => (lo, hi),
-            _ => (0.0, 1.0),
-        };
-        let _ = write!(
-            h,
-            "<tr><td style=\"text-align:left\">{}</td><td>[{}, {}]</td><td>{:.4}</td><td>{:.4}</td><td>{:.4}</td><td>{:.4}</td></tr>",
-            esc(&p.path),
-            lo,
-            hi,
-            mean,
-            q(0.05),
-            q(0.5),
-            q(0.95)
-        );
+        let (lo, hi) = range(k);
+        rows.push(html! {
+            tr {
+                td style="text-align:left" { (p.path) }
+                td { "[" (lo) ", " (hi) "]" }
+                @for v in [mean, q(0.05), q(0.5), q(0.95)] { td { (format!("{v:.4}")) } }
+            }
+        });
         let prior: Vec<f64> = (0..prior_n)
             .map(|_| p.value_at(rand::RngExt::random::<f64>(&mut rng)))
             .collect();
-        let _ = write!(
-            figs,
-            "<div class=\"fig\">{}</div>",
-            prior_posterior_chart(&p.path, lo, hi, &prior, &x, &pop.weights)
-        );
+        figs.push(prior_posterior_chart(&p.path, lo, hi, &prior, &x, &pop.weights));
     }
-    h.push_str("</table>");
-    h.push_str(&figs);
     // Most correlated pairs.
     let d = cal.parameters.len();
-    if d >= 2 {
-        let mut pairs = Vec::new();
-        for a in 0..d {
-            for b in a + 1..d {
-                let xa: Vec<f64> = post_vals.iter().map(|v| v[a]).collect();
-                let xb: Vec<f64> = post_vals.iter().map(|v| v[b]).collect();
-                pairs.push((weighted_corr(&xa, &xb, &pop.weights), a, b));
-            }
-        }
-        pairs.sort_by(|x, y| y.0.abs().total_cmp(&x.0.abs()));
-        h.push_str("<h2>Most correlated pairs (posterior)</h2>");
-        let idx = abc::resample(&pop.weights, 600, &mut rng);
-        for &(r, a, b) in pairs.iter().take(3) {
-            let pts: Vec<(f64, f64)> = idx
-                .iter()
-                .map(|&i| (post_vals[i][a], post_vals[i][b]))
-                .collect();
-            let range = |k: usize| match cal.parameters[k].domain {
-                crate::sweep::spec::Domain::Range { lo, hi, .. } => (lo, hi),
-                _ => (0.0, 1.0),
-            };
-            let _ = write!(
-                h,
-                "<div class=\"fig\"><p>{} vs {}: weighted correlation {:.2}</p>{}</div>",
-                esc(&cal.parameters[a].path),
-                esc(&cal.parameters[b].path),
-                r,
-                scatter_chart(
-                    &cal.parameters[a].path,
-                    &cal.parameters[b].path,
-                    &pts,
-                    range(a),
-                    range(b)
-                )
-            );
+    let mut pairs = Vec::new();
+    for a in 0..d {
+        for b in a + 1..d {
+            let xa: Vec<f64> = post_vals.iter().map(|v| v[a]).collect();
+            let xb: Vec<f64> = post_vals.iter().map(|v| v[b]).collect();
+            pairs.push((weighted_corr(&xa, &xb, &pop.weights), a, b));
         }
     }
+    pairs.sort_by(|x, y| y.0.abs().total_cmp(&x.0.abs()));
+    let idx = if d >= 2 {
+        abc::resample(&pop.weights, 600, &mut rng)
+    } else {
+        Vec::new()
+    };
     // Posterior predictive.
     let obs = cases::observed(cal);
     let inside = inside_90(pred, &obs);
     let labels: Vec<&str> = cal.statistics.iter().map(|s| s.as_str()).collect();
-    h.push_str(
-        "<h2>Posterior predictive check</h2><p>For each case, the counts a coder would have \
-         recorded (after the observation model) in datasets simulated at parameters drawn from \
-         the posterior: light band 5-95%, dark band 25-75%, line the median; the cross is the \
-         observed record (primary reading).</p>",
-    );
-    for (c, case) in cal.cases.iter().enumerate() {
-        let _ = write!(
-            h,
-            "<div class=\"fig\">{}</div>",
-            predictive_chart(&case_name(case), &labels, &pred[c], &obs[c])
-        );
-    }
-    h.push_str("<table><tr><th>case</th><th>statistic</th><th>observed</th><th>predictive 5%</th><th>median</th><th>95%</th><th>inside central 90%</th></tr>");
-    for (c, case) in cal.cases.iter().enumerate() {
-        for (s, st) in cal.statistics.iter().enumerate() {
-            let sorted = &pred[c][s];
-            let _ = write!(
-                h,
-                "<tr><td style=\"text-align:left\">{}</td><td style=\"text-align:left\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&case_name(case)),
-                st.label(),
-                obs[c][s],
-                count_quantile(sorted, 0.05),
-                count_quantile(sorted, 0.5),
-                count_quantile(sorted, 0.95),
-                if inside[c][s] { "yes" } else { "<b>no</b>" }
-            );
-        }
-    }
-    h.push_str("</table>");
-    // Per year.
-    h.push_str(
-        "<h2>Per year: posterior predictive and the record</h2><p>For each year, what a coder \
-         would have recorded in datasets simulated at parameters drawn from the posterior (after \
-         the observation model): the 5-95% band and median (bar) of the number of crises reaching \
-         a threat or more, and of non-state incidents; the crosses are the record (primary reading; \
-         each crisis counted once, in the year it reached its highest level).</p>",
-    );
     let obs_years = cases::observed_years(cal);
-    for (c, case) in cal.cases.iter().enumerate() {
-        if let Some(y) = yearly.get(c) {
-            let _ = write!(
-                h,
-                "<div class=\"fig\">{}</div>",
-                yearly_chart(&case_name(case), case.record.first_year, y, &obs_years[c])
-            );
-        }
-    }
-    h.push_str("<h2>The observed record per year</h2>");
-    for case in &cal.cases {
-        let r = &case.record;
-        let _ = write!(h, "<h3>{}</h3><table><tr><th>year</th>", esc(&r.name));
-        for (name, _) in super::EventType::ALL {
-            let _ = write!(h, "<th>{name}</th>");
-        }
-        h.push_str("</tr>");
-        let per: Vec<Vec<u32>> = super::EventType::ALL
-            .iter()
-            .map(|(_, t)| r.yearly(*t))
-            .collect();
-        for y in 0..r.years() {
-            let _ = write!(h, "<tr><td>{}</td>", r.first_year + y as i32);
-            for col in &per {
-                let _ = write!(
-                    h,
-                    "<td>{}</td>",
-                    if col[y] == 0 {
-                        String::new()
-                    } else {
-                        col[y].to_string()
-                    }
-                );
+    let fig = |svg: String| html! { div class="fig" { (PreEscaped(svg)) } };
+    html! {
+        h2 { "Prior and posterior" }
+        table {
+            tr {
+                th { "parameter" } th { "prior range" } th { "posterior mean" } th { "5%" }
+                th { "50%" } th { "95%" }
             }
-            h.push_str("</tr>");
+            @for row in rows { (row) }
         }
-        h.push_str("</table>");
+        @for svg in figs { (fig(svg)) }
+        @if d >= 2 {
+            h2 { "Most correlated pairs (posterior)" }
+            @for &(r, a, b) in pairs.iter().take(3) {
+                @let pts: Vec<(f64, f64)> = idx
+                    .iter()
+                    .map(|&i| (post_vals[i][a], post_vals[i][b]))
+                    .collect();
+                @let (na, nb) = (&cal.parameters[a].path, &cal.parameters[b].path);
+                div class="fig" {
+                    p { (na) " vs " (nb) ": weighted correlation " (format!("{r:.2}")) }
+                    (PreEscaped(scatter_chart(na, nb, &pts, range(a), range(b))))
+                }
+            }
+        }
+        h2 { "Posterior predictive check" }
+        p {
+            "For each case, the counts a coder would have \
+             recorded (after the observation model) in datasets simulated at parameters drawn from \
+             the posterior: light band 5-95%, dark band 25-75%, line the median; the cross is the \
+             observed record (primary reading)."
+        }
+        @for (c, case) in cal.cases.iter().enumerate() {
+            (fig(predictive_chart(&case_name(case), &labels, &pred[c], &obs[c])))
+        }
+        table {
+            tr {
+                th { "case" } th { "statistic" } th { "observed" } th { "predictive 5%" }
+                th { "median" } th { "95%" } th { "inside central 90%" }
+            }
+            @for (c, case) in cal.cases.iter().enumerate() {
+                @for (s, st) in cal.statistics.iter().enumerate() {
+                    @let sorted = &pred[c][s];
+                    tr {
+                        td style="text-align:left" { (case_name(case)) }
+                        td style="text-align:left" { (st.label()) }
+                        td { (obs[c][s]) }
+                        @for q in [0.05, 0.5, 0.95] { td { (count_quantile(sorted, q)) } }
+                        td { @if inside[c][s] { "yes" } @else { b { "no" } } }
+                    }
+                }
+            }
+        }
+        h2 { "Per year: posterior predictive and the record" }
+        p {
+            "For each year, what a coder \
+             would have recorded in datasets simulated at parameters drawn from the posterior (after \
+             the observation model): the 5-95% band and median (bar) of the number of crises reaching \
+             a threat or more, and of non-state incidents; the crosses are the record (primary reading; \
+             each crisis counted once, in the year it reached its highest level)."
+        }
+        @for (c, case) in cal.cases.iter().enumerate() {
+            @if let Some(y) = yearly.get(c) {
+                (fig(yearly_chart(&case_name(case), case.record.first_year, y, &obs_years[c])))
+            }
+        }
+        h2 { "The observed record per year" }
+        @for case in &cal.cases {
+            @let r = &case.record;
+            @let per: Vec<Vec<u32>> = super::EventType::ALL
+                .iter()
+                .map(|(_, t)| r.yearly(*t))
+                .collect();
+            h3 { (r.name) }
+            table {
+                tr {
+                    th { "year" }
+                    @for (name, _) in super::EventType::ALL { th { (name) } }
+                }
+                @for y in 0..r.years() {
+                    tr {
+                        td { (r.first_year + y as i32) }
+                        @for col in &per {
+                            td { @if col[y] != 0 { (col[y]) } }
+                        }
+                    }
+                }
+            }
+        }
     }
-    h.push_str("</body></html>\n");
-    h
 }
 
 #[cfg(feature = "html")]

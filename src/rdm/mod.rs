@@ -17,9 +17,11 @@ use std::fmt::Write;
 #[cfg(feature = "html")]
 use crate::report::charts::{self, Trajectory};
 #[cfg(feature = "html")]
-use crate::report::html::{esc, page};
+use crate::report::html::{figure, page};
 use crate::report::table::thousands;
 pub use crate::sweep::record::Completeness;
+#[cfg(feature = "html")]
+use maud::{PreEscaped, html};
 use prim::{Found, PrimBox};
 pub use results::Refusal;
 use results::{OUTCOMES, Results};
@@ -281,19 +283,6 @@ impl Discovery {
     /// A self-contained HTML page: the trade-off chart and the boxes.
     #[cfg(feature = "html")]
     pub fn html(&self, source: &str) -> String {
-        let mut body = String::new();
-        let _ = writeln!(
-            body,
-            "<h1>Scenario discovery</h1>\n<p class=\"lead\">{} in <code>{}</code>; PRIM with \
-             alpha {} and minimum mass {}.</p>",
-            esc(&self.heading()),
-            esc(source),
-            self.options.alpha,
-            self.options.min_mass
-        );
-        if let Some(n) = &self.note {
-            let _ = writeln!(body, "<p class=\"note\"><strong>{}</strong></p>", esc(n));
-        }
         let points: Vec<Vec<(f64, f64)>> = self
             .found
             .iter()
@@ -315,56 +304,58 @@ impl Discovery {
                 chosen: f.chosen,
             })
             .collect();
-        let _ = writeln!(
-            body,
-            "<figure id=\"tradeoff\" class=\"chart\">{}<figcaption>Each point is a box of the \
-             peeling trajectory: peeling moves from the right (every point, full coverage) \
-             towards higher density. The ringed point is the chosen box, before \
-             pasting.</figcaption></figure>",
-            charts::tradeoff("Coverage and density along the peeling trajectory", &series)
-        );
-        for (k, f) in self.found.iter().enumerate() {
-            let b = &f.pasted;
-            let _ = writeln!(
-                body,
-                "<h2>Box {}</h2>\n<p>coverage {:.3}, density {:.3}, mass {:.3} ({} points, {} \
-                 cases of interest); peeling step {} of {}, then pasted.</p>",
-                k + 1,
-                b.coverage,
-                b.density,
-                b.mass,
-                b.n,
-                b.hits,
-                f.chosen,
-                f.trajectory.len() - 1
-            );
-            body.push_str(
-                "<table><tr><th>parameter</th><th class=\"n\">from</th><th class=\"n\">to</th>\
-                 <th class=\"n\">range in the data</th><th class=\"n\">quasi-p</th></tr>\n",
-            );
-            for &(j, p) in &f.quasi_p {
-                let (lo, hi) = self.limits(b, j);
-                let (dlo, dhi) = self.range(j);
-                let _ = writeln!(
-                    body,
-                    "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-                     <td class=\"n\">[{}, {}]</td><td class=\"n\">{p:.1e}</td></tr>",
-                    esc(&self.inputs[j]),
-                    fmt(lo),
-                    fmt(hi),
-                    fmt(dlo),
-                    fmt(dhi)
-                );
+        let body = html! {
+            h1 { "Scenario discovery" }
+            p class="lead" {
+                (self.heading()) " in " code { (source) } "; PRIM with alpha " (self.options.alpha)
+                " and minimum mass " (self.options.min_mass) "."
             }
-            body.push_str("</table>\n");
-        }
-        let _ = writeln!(
-            body,
-            "<p class=\"lead\">deter {} &middot; {}</p>",
-            crate::ENGINE_VERSION,
-            crate::report::html::today()
-        );
-        page("deter: scenario discovery", &body)
+            @if let Some(n) = &self.note {
+                p class="note" { strong { (n) } }
+            }
+            (figure(
+                "tradeoff",
+                charts::tradeoff("Coverage and density along the peeling trajectory", &series),
+                "Each point is a box of the \
+                 peeling trajectory: peeling moves from the right (every point, full coverage) \
+                 towards higher density. The ringed point is the chosen box, before \
+                 pasting.",
+            ))
+            @for (k, f) in self.found.iter().enumerate() {
+                @let b = &f.pasted;
+                h2 { "Box " (k + 1) }
+                p {
+                    (format!(
+                        "coverage {:.3}, density {:.3}, mass {:.3} ({} points, {} cases of interest); \
+                         peeling step {} of {}, then pasted.",
+                        b.coverage,
+                        b.density,
+                        b.mass,
+                        b.n,
+                        b.hits,
+                        f.chosen,
+                        f.trajectory.len() - 1
+                    ))
+                }
+                table {
+                    tr {
+                        th { "parameter" } th class="n" { "from" } th class="n" { "to" }
+                        th class="n" { "range in the data" } th class="n" { "quasi-p" }
+                    }
+                    @for &(j, p) in &f.quasi_p {
+                        @let (lo, hi) = self.limits(b, j);
+                        @let (dlo, dhi) = self.range(j);
+                        tr {
+                            td { (self.inputs[j]) } td class="n" { (fmt(lo)) } td class="n" { (fmt(hi)) }
+                            td class="n" { "[" (fmt(dlo)) ", " (fmt(dhi)) "]" }
+                            td class="n" { (format!("{p:.1e}")) }
+                        }
+                    }
+                }
+            }
+            (signature())
+        };
+        page("deter: scenario discovery", body)
     }
 }
 
@@ -941,119 +932,124 @@ pub fn robustness_html(
     status_quo: Option<usize>,
     status_quo_note: Option<&str>,
 ) -> String {
-    let mut body = String::new();
     let ranked = policies.len() - usize::from(status_quo.is_some());
-    let _ = writeln!(
-        body,
-        "<h1>Robustness across futures</h1>\n<p class=\"lead\">{ranked} {} in {futures} \
-         futures of <code>{}</code>: each outcome's probability over the horizon (% of runs); \
-         regret is the gap to the best policy in the same future, in percentage points (pp).{}{}\
-         </p>",
-        if ranked == 1 { "policy" } else { "policies" },
-        esc(source),
-        status_quo.map_or(String::new(), |q| format!(
-            " The status quo <code>{}</code> (the base scenario as it is) is shown last in each \
-             table for reference and is not ranked; it counts as an option when finding each \
-             future's best.",
-            esc(&policies[q])
-        )),
-        status_quo_note.map_or(String::new(), |n| format!(" {}", esc(n)))
-    );
-    if let Some(line) = context_note(tables) {
-        let _ = writeln!(body, "<p>{}</p>", esc(&line));
-    }
-    for (o, m) in tables.iter().filter(|(o, _)| !is_context(o)) {
-        let dir = Direction::of_outcome(o);
-        let threshold = thresholds.iter().rev().find(|(n, _)| n == o).map(|t| t.1);
-        let rb = robust::robustness(m, dir, threshold);
-        let order = print_order(&rb, dir, status_quo);
-        let label = |rank: Option<usize>, p: usize| match rank {
-            Some(_) => policies[p].clone(),
-            None => format!("{} (status quo)", policies[p]),
-        };
-        let labels: Vec<String> = order.iter().map(|&(r, p)| label(r, p)).collect();
-        let _ = writeln!(
-            body,
-            "<section id=\"{0}\"><h2>{0} ({1} is better)</h2>",
-            esc(o),
-            if dir == Direction::LowerIsBetter {
-                "lower"
-            } else {
-                "higher"
+    let body = html! {
+        h1 { "Robustness across futures" }
+        p class="lead" {
+            (ranked) " " (if ranked == 1 { "policy" } else { "policies" }) " in " (futures)
+            " futures of " code { (source) } ": each outcome's probability over the horizon (% of runs); \
+             regret is the gap to the best policy in the same future, in percentage points (pp)."
+            @if let Some(q) = status_quo {
+                " The status quo " code { (policies[q]) } " (the base scenario as it is) is shown last in each \
+                 table for reference and is not ranked; it counts as an option when finding each \
+                 future's best."
             }
-        );
-        let value_bars: Vec<charts::Bar<'_>> = order
-            .iter()
-            .zip(&labels)
-            .map(|(&(_, p), l)| charts::Bar {
-                label: l,
-                p: rb[p].mean,
-                lo: rb[p].p10,
-                hi: rb[p].p90,
-            })
-            .collect();
-        let regret_bars: Vec<charts::Bar<'_>> = order
-            .iter()
-            .zip(&labels)
-            .map(|(&(_, p), l)| charts::Bar {
-                label: l,
-                p: rb[p].p90_regret,
-                lo: rb[p].p90_regret,
-                hi: rb[p].max_regret,
-            })
-            .collect();
-        let _ = writeln!(
-            body,
-            "<figure class=\"chart\">{}<figcaption>Bars: the mean over futures; whiskers: \
-             10th to 90th percentile.</figcaption></figure>\n<figure class=\"chart\">{}\
-             <figcaption>Bars: 90th-percentile regret; whiskers: up to the maximum regret \
-             (minimax regret ranks by it).</figcaption></figure>",
-            charts::probability_bars(&format!("{o} over futures"), &value_bars),
-            charts::probability_bars(&format!("regret, {o}"), &regret_bars)
-        );
-        body.push_str(
-            "<table><tr><th>rank</th><th>policy</th><th class=\"n\">mean</th>\
-             <th class=\"n\">p10</th><th class=\"n\">p90</th><th class=\"n\">max regret</th>\
-             <th class=\"n\">p90 regret</th><th class=\"n\">satisficing</th></tr>\n",
-        );
-        for (rank, p) in order {
-            let r = &rb[p];
-            let sat = match (r.satisficing, threshold) {
-                (Some(x), Some(t)) => format!(
-                    "{} ({} {})",
-                    percent(x),
-                    if dir == Direction::LowerIsBetter {
-                        "&lt;="
-                    } else {
-                        "&gt;="
-                    },
-                    percent(t)
-                ),
-                _ => String::new(),
-            };
-            let _ = writeln!(
-                body,
-                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-                 <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-                 <td class=\"n\">{sat}</td></tr>",
-                rank.map_or("&ndash;".to_string(), |r| r.to_string()),
-                esc(&label(rank, p)),
-                percent(r.mean),
-                percent(r.p10),
-                percent(r.p90),
-                points(r.max_regret),
-                points(r.p90_regret)
-            );
+            @if let Some(n) = status_quo_note { " " (n) }
         }
-        body.push_str("</table></section>\n");
+        @if let Some(line) = context_note(tables) {
+            p { (line) }
+        }
+        @for (o, m) in tables.iter().filter(|(o, _)| !is_context(o)) {
+            (robustness_section(policies, o, m, thresholds, status_quo))
+        }
+        (signature())
+    };
+    page("deter: robustness across futures", body)
+}
+
+/// The page's last line: the engine's version and the date.
+#[cfg(feature = "html")]
+fn signature() -> maud::Markup {
+    html! {
+        p class="lead" {
+            "deter " (crate::ENGINE_VERSION) " " (PreEscaped("&middot;")) " " (crate::report::html::today())
+        }
     }
-    let _ = writeln!(
-        body,
-        "<p class=\"lead\">deter {} &middot; {}</p>",
-        crate::ENGINE_VERSION,
-        crate::report::html::today()
-    );
-    page("deter: robustness across futures", &body)
+}
+
+/// The section of outcome `o` of the robustness page: both charts and the table.
+#[cfg(feature = "html")]
+fn robustness_section(
+    policies: &[String],
+    o: &str,
+    m: &[Vec<f64>],
+    thresholds: &[(String, f64)],
+    status_quo: Option<usize>,
+) -> maud::Markup {
+    let dir = Direction::of_outcome(o);
+    let threshold = thresholds.iter().rev().find(|(n, _)| n == o).map(|t| t.1);
+    let rb = robust::robustness(m, dir, threshold);
+    let order = print_order(&rb, dir, status_quo);
+    let label = |rank: Option<usize>, p: usize| match rank {
+        Some(_) => policies[p].clone(),
+        None => format!("{} (status quo)", policies[p]),
+    };
+    let labels: Vec<String> = order.iter().map(|&(r, p)| label(r, p)).collect();
+    // Bars in print order: (bar, whisker low, whisker high) of each policy.
+    let bars = |f: &dyn Fn(&robust::Robustness) -> (f64, f64, f64)| -> Vec<charts::Bar<'_>> {
+        order
+            .iter()
+            .zip(&labels)
+            .map(|(&(_, p), l)| {
+                let (p, lo, hi) = f(&rb[p]);
+                charts::Bar {
+                    label: l,
+                    p,
+                    lo,
+                    hi,
+                }
+            })
+            .collect()
+    };
+    let value_bars = bars(&|r| (r.mean, r.p10, r.p90));
+    let regret_bars = bars(&|r| (r.p90_regret, r.p90_regret, r.max_regret));
+    let better = if dir == Direction::LowerIsBetter {
+        "lower"
+    } else {
+        "higher"
+    };
+    html! {
+        section id=(o) {
+            h2 { (o) " (" (better) " is better)" }
+            figure class="chart" {
+                (PreEscaped(charts::probability_bars(&format!("{o} over futures"), &value_bars)))
+                figcaption { "Bars: the mean over futures; whiskers: 10th to 90th percentile." }
+            }
+            figure class="chart" {
+                (PreEscaped(charts::probability_bars(&format!("regret, {o}"), &regret_bars)))
+                figcaption {
+                    "Bars: 90th-percentile regret; whiskers: up to the maximum regret \
+                     (minimax regret ranks by it)."
+                }
+            }
+            table {
+                tr {
+                    th { "rank" } th { "policy" }
+                    @for h in ["mean", "p10", "p90", "max regret", "p90 regret", "satisficing"] {
+                        th class="n" { (h) }
+                    }
+                }
+                @for &(rank, p) in &order {
+                    @let r = &rb[p];
+                    tr {
+                        td {
+                            @if let Some(rank) = rank { (rank) } @else { (PreEscaped("&ndash;")) }
+                        }
+                        td { (label(rank, p)) }
+                        @for x in [r.mean, r.p10, r.p90] { td class="n" { (percent(x)) } }
+                        @for x in [r.max_regret, r.p90_regret] { td class="n" { (points(x)) } }
+                        td class="n" {
+                            @if let (Some(x), Some(t)) = (r.satisficing, threshold) {
+                                (percent(x)) " ("
+                                (if dir == Direction::LowerIsBetter { "<=" } else { ">=" })
+                                " " (percent(t)) ")"
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn csv_field(s: &str) -> String {

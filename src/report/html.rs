@@ -5,11 +5,12 @@
 //! report's JSON, or the comparison's) and `data-v` (the exact value), so tests can check the
 //! page against the JSON of the same run. Charts come from [`super::charts`]; everything a
 //! page shows is read from the [`Report`] (the JSON contract), never from engine tallies.
+//! Pages are maud templates: every text interpolated into them is escaped by maud.
 
-use std::fmt::Write;
+use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
 
 use super::charts::{self, Band, Bar, Curve, DiffRow, LevelRow};
-use super::compare::ComparisonReport;
+use super::compare::{ComparisonReport, IntervalOut};
 use super::{LevelsOut, Outcomes, Report};
 use crate::model::STEPS_PER_YEAR;
 use crate::outputs::{COUNTS, EVENTS, METRICS};
@@ -76,50 +77,44 @@ article + article { border-top: 4px double var(--line); margin-top: 3em; }
 }
 "#;
 
-/// Escape text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+/// Text escaped by maud for element content and attribute values, for the sections of
+/// report/attribution.rs still written as strings.
+pub(super) fn esc(s: &str) -> String {
+    html! { (s) }.into_string()
 }
 
 /// A table cell holding a number from the JSON at pointer `k`, shown as `text`.
+pub(super) fn num_cell(k: &str, v: f64, text: impl Render) -> Markup {
+    html! { td class="n" data-k=(k) data-v=(v) { (text) } }
+}
+
+/// [`num_cell`] as a string, for report/attribution.rs.
 pub(super) fn cell(k: &str, v: f64, text: String) -> String {
-    format!(
-        "<td class=\"n\" data-k=\"{}\" data-v=\"{v}\">{}</td>",
-        esc(k),
-        esc(&text)
-    )
+    num_cell(k, v, text).into_string()
+}
+
+/// A number from the JSON at pointer `k` inside a sentence.
+fn num_span(k: &str, v: f64, text: impl Render) -> Markup {
+    html! { span data-k=(k) data-v=(v) { (text) } }
 }
 
 /// The two cells (low, high) of an interval, or one cell spanning both that says why there
 /// is none ("undefined (n = 1)").
 fn interval_cells(
     k: &str,
-    i: Option<&crate::report::compare::IntervalOut>,
+    i: Option<&IntervalOut>,
     undefined: &Option<String>,
     fmt: impl Fn(f64) -> String,
-) -> String {
-    match i {
-        Some(i) => {
-            cell(&format!("{k}_lo"), i.lo, fmt(i.lo)) + &cell(&format!("{k}_hi"), i.hi, fmt(i.hi))
+) -> Markup {
+    html! {
+        @if let Some(i) = i {
+            (num_cell(&format!("{k}_lo"), i.lo, fmt(i.lo)))
+            (num_cell(&format!("{k}_hi"), i.hi, fmt(i.hi)))
+        } @else {
+            td class="n" colspan="2" data-k={ (k) "_lo" } {
+                (super::table::readable_reason(undefined.as_deref().unwrap_or("undefined")))
+            }
         }
-        None => format!(
-            "<td class=\"n\" colspan=\"2\" data-k=\"{}_lo\">{}</td>",
-            esc(k),
-            esc(&super::table::readable_reason(
-                undefined.as_deref().unwrap_or("undefined")
-            ))
-        ),
     }
 }
 
@@ -127,8 +122,8 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
-fn pct_cell(k: &str, v: f64) -> String {
-    cell(k, v, pct(v))
+fn pct_cell(k: &str, v: f64) -> Markup {
+    num_cell(k, v, pct(v))
 }
 
 fn num(x: f64) -> String {
@@ -143,13 +138,25 @@ fn num(x: f64) -> String {
     }
 }
 
-const LEVEL_KEY: &str = "<span class=\"key mil\"></span>military<span class=\"key pol\"></span>political<span class=\"key eco\"></span>economic. ";
+/// A plain numeric cell with two decimals.
+fn f2(x: f64) -> Markup {
+    html! { td class="n" { (format!("{x:.2}")) } }
+}
 
-fn figure(id: &str, svg: String, caption: &str) -> String {
-    format!(
-        "<figure id=\"{}\" class=\"chart\">{svg}<figcaption>{caption}</figcaption></figure>\n",
-        esc(id)
-    )
+/// The colour key of the three levels, before a chart's caption.
+fn level_key() -> Markup {
+    html! {
+        span class="key mil" {} "military"
+        span class="key pol" {} "political"
+        span class="key eco" {} "economic. "
+    }
+}
+
+/// A chart (`svg`, drawn by [`super::charts`]) with its caption.
+pub(crate) fn figure(id: &str, svg: String, caption: impl Render) -> Markup {
+    html! {
+        figure id=(id) class="chart" { (PreEscaped(svg)) figcaption { (caption) } }
+    }
 }
 
 /// Today's date (UTC) as YYYY-MM-DD, or the date of `SOURCE_DATE_EPOCH` when set (for
@@ -181,215 +188,206 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
-fn head(out: &mut String, title: &str) {
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"deter {}\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        crate::ENGINE_VERSION,
-        esc(title)
-    );
-}
-
-/// A self-contained page with the report's style around `body` (HTML).
-pub fn page(title: &str, body: &str) -> String {
-    let mut out = String::new();
-    head(&mut out, title);
-    out.push_str(body);
-    out.push_str("</body>\n</html>\n");
+/// A whole self-contained page with the report's style around `body`.
+pub fn page(title: &str, body: Markup) -> String {
+    let mut out = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="generator" content={ "deter " (crate::ENGINE_VERSION) };
+                title { (title) }
+                style { (PreEscaped(CSS)) }
+            }
+            body { (body) }
+        }
+    }
+    .into_string();
+    out.push('\n');
     out
 }
 
-fn scenario_section(out: &mut String, s: &Scenario) {
-    let _ = writeln!(out, "<section id=\"scenario\"><h2>Scenario</h2>");
-    let _ = writeln!(
-        out,
-        "<p>Start {}, horizon {} years; money in {}.</p>",
-        s.meta.start,
-        s.meta.horizon_years,
-        esc(&s.meta.currency)
-    );
-    let _ = writeln!(
-        out,
-        "<h3>Countries</h3><div class=\"scroll bleed\"><table class=\"wide countries\"><thead>\
-         <tr><th colspan=\"3\"></th><th class=\"group g-mil\" colspan=\"5\">military</th>\
-         <th class=\"group g-pol\" colspan=\"3\">political</th><th class=\"group g-eco\" colspan=\"3\">economic</th></tr>\
-         <tr><th>id</th><th>name</th><th>status</th>\
-         <th class=\"n\">defence budget</th><th class=\"n\">% GDP</th><th class=\"n\">capability</th>\
-         <th class=\"n\">readiness</th><th class=\"n\">interop.</th><th class=\"n\">cohesion</th>\
-         <th class=\"n\">narrative</th><th class=\"n\">reputation</th><th class=\"n\">GDP</th>\
-         <th class=\"n\">growth</th><th class=\"n\">trade with West</th></tr></thead><tbody>"
-    );
-    for c in &s.countries {
-        let (m, p, e) = (&c.military, &c.political, &c.economic);
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td>\
-             <td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{:.1}%</td><td class=\"n\">{:.0}%</td></tr>",
-            esc(&c.id),
-            esc(&c.name),
-            c.status.as_str(),
-            num(m.budget),
-            100.0 * m.budget_share,
-            num(m.capability),
-            m.readiness,
-            m.interoperability,
-            p.cohesion,
-            p.narrative,
-            p.reputation,
-            num(e.gdp),
-            100.0 * e.growth,
-            100.0 * e.trade_west
-        );
-    }
-    let _ = writeln!(out, "</tbody></table></div>");
+fn scenario_section(s: &Scenario) -> Markup {
     let actors = |list: &[Actor]| {
         list.iter()
-            .map(|&a| esc(s.actor_id(a)))
+            .map(|&a| s.actor_id(a))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    if !s.powers.is_empty() {
-        let _ = writeln!(
-            out,
-            "<h3>Outside powers</h3><table><thead><tr><th>id</th><th>name</th><th class=\"n\">capability</th>\
-             <th class=\"n\">in theatre</th><th class=\"n\">interop.</th><th class=\"n\">substitution</th></tr></thead><tbody>"
-        );
-        for p in &s.powers {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td></tr>",
-                esc(&p.id),
-                esc(&p.name),
-                num(p.params.capability),
-                p.params.in_theatre,
-                p.params.interoperability,
-                p.params.substitution
-            );
+    html! {
+        section id="scenario" {
+            h2 { "Scenario" }
+            p {
+                "Start " (s.meta.start.to_string()) ", horizon " (s.meta.horizon_years) " years; money in "
+                (s.meta.currency) "."
+            }
+            h3 { "Countries" }
+            div class="scroll bleed" {
+                table class="wide countries" {
+                    thead {
+                        tr {
+                            th colspan="3" {}
+                            th class="group g-mil" colspan="5" { "military" }
+                            th class="group g-pol" colspan="3" { "political" }
+                            th class="group g-eco" colspan="3" { "economic" }
+                        }
+                        tr {
+                            th { "id" } th { "name" } th { "status" }
+                            @for h in ["defence budget", "% GDP", "capability", "readiness", "interop.",
+                                "cohesion", "narrative", "reputation", "GDP", "growth", "trade with West"] {
+                                th class="n" { (h) }
+                            }
+                        }
+                    }
+                    tbody {
+                        @for c in &s.countries {
+                            @let (m, p, e) = (&c.military, &c.political, &c.economic);
+                            tr {
+                                td { (c.id) } td { (c.name) } td { (c.status.as_str()) }
+                                td class="n" { (num(m.budget)) }
+                                td class="n" { (format!("{:.1}", 100.0 * m.budget_share)) }
+                                td class="n" { (num(m.capability)) }
+                                (f2(m.readiness)) (f2(m.interoperability))
+                                (f2(p.cohesion)) (f2(p.narrative)) (f2(p.reputation))
+                                td class="n" { (num(e.gdp)) }
+                                td class="n" { (format!("{:.1}%", 100.0 * e.growth)) }
+                                td class="n" { (format!("{:.0}%", 100.0 * e.trade_west)) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !s.powers.is_empty() {
+                h3 { "Outside powers" }
+                table {
+                    thead { tr {
+                        th { "id" } th { "name" } th class="n" { "capability" }
+                        th class="n" { "in theatre" } th class="n" { "interop." }
+                        th class="n" { "substitution" }
+                    } }
+                    tbody {
+                        @for p in &s.powers {
+                            tr {
+                                td { (p.id) } td { (p.name) }
+                                td class="n" { (num(p.params.capability)) }
+                                (f2(p.params.in_theatre)) (f2(p.params.interoperability))
+                                (f2(p.params.substitution))
+                            }
+                        }
+                    }
+                }
+            }
+            @if !s.alliances.is_empty() || !s.deployments.is_empty() {
+                h3 { "Alliances and forces in theatre" }
+                table {
+                    thead { tr {
+                        th { "id" } th { "name" } th { "members / contributors" }
+                        th class="n" { "reliability" }
+                    } }
+                    tbody {
+                        @for a in &s.alliances {
+                            tr {
+                                td { (a.id) } td { (a.name) } td { (actors(&a.members)) }
+                                (f2(a.params.reliability))
+                            }
+                        }
+                        @for d in &s.deployments {
+                            tr {
+                                td { (d.id) } td { (d.name) " (in " (s.countries[d.host].id) ")" }
+                                td { (actors(&d.contributors)) } (f2(d.params.reliability))
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { "Rivalries" }
+            table {
+                thead { tr {
+                    th { "id" } th { "challenger" } th { "target" }
+                    @for h in ["stakes", "dissatisfaction", "tension", "opportunities/yr", "monitoring",
+                        "sanctions credibility"] {
+                        th class="n" { (h) }
+                    }
+                } }
+                tbody {
+                    @for r in &s.rivalries {
+                        @let p = &r.params;
+                        tr {
+                            td { (r.id) } td { (s.countries[r.challenger].id) }
+                            td { (s.countries[r.target].id) }
+                            @for x in [p.stakes, p.dissatisfaction, p.tension, p.opportunity_rate,
+                                p.monitoring, p.sanctions_credibility] {
+                                (f2(x))
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { "Policies" }
+            @if s.policies.is_empty() {
+                p { "None." }
+            } @else {
+                table {
+                    thead { tr {
+                        th { "id" } th { "name" } th { "from" } th { "enabled" } th { "changes" }
+                    } }
+                    tbody {
+                        @for p in &s.policies {
+                            @let changes = p.changes.iter().map(|c| {
+                                let op = match c.op {
+                                    crate::scenario::ChangeOp::Set(v) => format!("= {v}"),
+                                    crate::scenario::ChangeOp::Add(v) => format!("+= {v}"),
+                                    crate::scenario::ChangeOp::Scale(v) => format!("*= {v}"),
+                                };
+                                format!("{} {op}", c.path)
+                            }).chain(p.joins.iter().map(|&(a, m)| {
+                                format!("{} joins {}", s.actor_id(m), s.alliances[a].id)
+                            }));
+                            tr {
+                                td { (p.id) }
+                                td { (p.name) br; small { (p.description) } }
+                                td {
+                                    (p.start.to_string())
+                                    @if p.ramp_years > 0.0 { " (over " (p.ramp_years) " years)" }
+                                }
+                                td { @if p.enabled { "yes" } @else { "no" } }
+                                td {
+                                    @for (i, c) in changes.enumerate() {
+                                        @if i > 0 { br; }
+                                        (c)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        let _ = writeln!(out, "</tbody></table>");
     }
-    if !s.alliances.is_empty() || !s.deployments.is_empty() {
-        let _ = writeln!(
-            out,
-            "<h3>Alliances and forces in theatre</h3><table><thead><tr><th>id</th><th>name</th>\
-             <th>members / contributors</th><th class=\"n\">reliability</th></tr></thead><tbody>"
-        );
-        for a in &s.alliances {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{:.2}</td></tr>",
-                esc(&a.id),
-                esc(&a.name),
-                actors(&a.members),
-                a.params.reliability
-            );
-        }
-        for d in &s.deployments {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{} (in {})</td><td>{}</td><td class=\"n\">{:.2}</td></tr>",
-                esc(&d.id),
-                esc(&d.name),
-                esc(&s.countries[d.host].id),
-                actors(&d.contributors),
-                d.params.reliability
-            );
-        }
-        let _ = writeln!(out, "</tbody></table>");
-    }
-    let _ = writeln!(
-        out,
-        "<h3>Rivalries</h3><table><thead><tr><th>id</th><th>challenger</th><th>target</th>\
-         <th class=\"n\">stakes</th><th class=\"n\">dissatisfaction</th><th class=\"n\">tension</th>\
-         <th class=\"n\">opportunities/yr</th><th class=\"n\">monitoring</th><th class=\"n\">sanctions credibility</th></tr></thead><tbody>"
-    );
-    for r in &s.rivalries {
-        let p = &r.params;
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td>\
-             <td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td></tr>",
-            esc(&r.id),
-            esc(&s.countries[r.challenger].id),
-            esc(&s.countries[r.target].id),
-            p.stakes,
-            p.dissatisfaction,
-            p.tension,
-            p.opportunity_rate,
-            p.monitoring,
-            p.sanctions_credibility
-        );
-    }
-    let _ = writeln!(out, "</tbody></table>");
-    let _ = writeln!(out, "<h3>Policies</h3>");
-    if s.policies.is_empty() {
-        let _ = writeln!(out, "<p>None.</p>");
-    } else {
-        let _ = writeln!(
-            out,
-            "<table><thead><tr><th>id</th><th>name</th><th>from</th><th>enabled</th><th>changes</th></tr></thead><tbody>"
-        );
-        for p in &s.policies {
-            let changes: Vec<String> =
-                p.changes
-                    .iter()
-                    .map(|c| {
-                        let op = match c.op {
-                            crate::scenario::ChangeOp::Set(v) => format!("= {v}"),
-                            crate::scenario::ChangeOp::Add(v) => format!("+= {v}"),
-                            crate::scenario::ChangeOp::Scale(v) => format!("*= {v}"),
-                        };
-                        esc(&format!("{} {op}", c.path))
-                    })
-                    .chain(p.joins.iter().map(|&(a, m)| {
-                        esc(&format!("{} joins {}", s.actor_id(m), s.alliances[a].id))
-                    }))
-                    .collect();
-            let ramp = if p.ramp_years > 0.0 {
-                format!(" (over {} years)", p.ramp_years)
-            } else {
-                String::new()
-            };
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{}<br><small>{}</small></td><td>{}{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&p.id),
-                esc(&p.name),
-                esc(&p.description),
-                p.start,
-                esc(&ramp),
-                if p.enabled { "yes" } else { "no" },
-                changes.join("<br>")
-            );
-        }
-        let _ = writeln!(out, "</tbody></table>");
-    }
-    let _ = writeln!(out, "</section>");
 }
 
-fn outcome_table(out: &mut String, prefix: &str, o: &Outcomes) {
-    let _ = writeln!(
-        out,
-        "<table class=\"outcomes\"><thead><tr><th>over the horizon</th><th class=\"n\">probability</th>\
-         <th class=\"n ci\" colspan=\"2\">Monte Carlo 95% interval</th><th class=\"n\">runs</th></tr></thead><tbody>"
-    );
-    for ((key, p), e) in o.entries().zip(&EVENTS) {
-        let label = e.label;
-        let k = format!("{prefix}/outcomes/{key}");
-        let _ = writeln!(
-            out,
-            "<tr><td>{label}</td>{}{}{}{}</tr>",
-            pct_cell(&format!("{k}/p"), p.p),
-            pct_cell(&format!("{k}/mc95_lo"), p.lo),
-            pct_cell(&format!("{k}/mc95_hi"), p.hi),
-            cell(&format!("{k}/count"), p.count as f64, p.count.to_string())
-        );
+fn outcome_table(prefix: &str, o: &Outcomes) -> Markup {
+    html! {
+        table class="outcomes" {
+            thead { tr {
+                th { "over the horizon" } th class="n" { "probability" }
+                th class="n ci" colspan="2" { "Monte Carlo 95% interval" } th class="n" { "runs" }
+            } }
+            tbody {
+                @for ((key, p), e) in o.entries().zip(&EVENTS) {
+                    @let k = format!("{prefix}/outcomes/{key}");
+                    tr {
+                        td { (e.label) }
+                        (pct_cell(&format!("{k}/p"), p.p))
+                        (pct_cell(&format!("{k}/mc95_lo"), p.lo))
+                        (pct_cell(&format!("{k}/mc95_hi"), p.hi))
+                        (num_cell(&format!("{k}/count"), p.count as f64, p.count))
+                    }
+                }
+            }
+        }
     }
-    let _ = writeln!(out, "</tbody></table>");
 }
 
 fn outcome_bars<'a>(o: &'a Outcomes) -> Vec<Bar<'a>> {
@@ -428,119 +426,152 @@ pub fn survival_points(by_month: &[f64]) -> Vec<(f64, f64)> {
     pts
 }
 
-fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
+/// The head of a table of the three levels.
+fn levels_table(rows: Markup) -> Markup {
+    html! {
+        table {
+            thead { tr {
+                th {} th class="n" { "military" } th class="n" { "political" }
+                th class="n" { "economic" }
+            } }
+            tbody { (rows) }
+        }
+    }
+}
+
+/// A row of [`levels_table`]: `label`, then each level's number at `{k}/military`, ...
+fn levels_row(label: &str, k: &str, l: [f64; 3], shown: impl Fn(usize) -> String) -> Markup {
+    html! {
+        tr {
+            td { (label) }
+            @for (i, level) in ["military", "political", "economic"].iter().enumerate() {
+                (num_cell(&format!("{k}/{level}"), l[i], shown(i)))
+            }
+        }
+    }
+}
+
+fn run_article(v: &RunView<'_>, index: usize) -> Markup {
     let r = v.report;
     let s = v.scenario;
-    let _ = writeln!(
-        out,
-        "<article data-report=\"{index}\">\n<header><h1>{}</h1><p class=\"lead\">{}</p></header>",
-        esc(&r.scenario),
-        esc(&s.meta.description)
-    );
-    out.push_str(&overrides_note(
-        "What-ifs (<code>--set</code>)",
-        "",
-        &r.overrides,
-    ));
-    scenario_section(out, s);
-
-    // Outcomes.
-    let _ = writeln!(
-        out,
-        "<section id=\"outcomes\"><h2>Outcome probabilities</h2>\
-         <p>Share of runs in which each event happened at least once within the horizon (deterrence held: \
-         no use of force in any month of the horizon, a state that holds throughout), with \
-         Monte Carlo 95% intervals (Wilson; whiskers): more runs narrow them; they say nothing \
-         about the model's assumptions. MID: militarised interstate dispute hostility level.</p>"
-    );
-    let _ = writeln!(out, "<h3>Region-wide</h3>");
-    out.push_str(&figure(
-        "chart-outcomes-region",
-        charts::probability_bars("Region-wide", &outcome_bars(&r.outcomes)),
-        "Region-wide: any rivalry.",
-    ));
-    outcome_table(out, "", &r.outcomes);
     let single = r.rivalries.len() == 1;
-    if let [rv] = r.rivalries.as_slice() {
-        let _ = writeln!(
-            out,
-            "<p class=\"note\">One rivalry ({} -> {}): its figures are the region-wide ones above.</p>",
-            esc(&rv.challenger),
-            esc(&rv.target)
-        );
-    }
-    for (i, rv) in r.rivalries.iter().enumerate().filter(|_| !single) {
-        let title = format!("{} ({} -> {})", rv.id, rv.challenger, rv.target);
-        let _ = writeln!(out, "<h3>Rivalry {}</h3>", esc(&title));
-        out.push_str(&figure(
-            &format!("chart-outcomes-{i}"),
-            charts::probability_bars(&title, &outcome_bars(&rv.outcomes)),
-            &esc(&format!("Rivalry {title}.")),
-        ));
-        outcome_table(out, &format!("/rivalries/{i}"), &rv.outcomes);
-    }
-    let _ = writeln!(out, "</section>");
-
-    // Escalation ladder.
-    let _ = writeln!(
-        out,
-        "<section id=\"escalation\"><h2>Escalation ladder</h2>\
-         <p>Share of runs whose crises reached at least each MID (militarised interstate \
-         dispute) hostility level at least once: 2 threat, 3 display of force, 4 use of force, \
-         5 war. The table also gives the highest level each run reached (0: no crisis \
-         opportunity; 1: opportunities, none challenged).</p>"
-    );
-    for (i, rv) in r.rivalries.iter().enumerate() {
-        let reached: Vec<f64> = (2..6).map(|k| rv.escalation[k..].iter().sum()).collect();
-        let labels: Vec<String> = LEVEL_LABELS[2..]
-            .iter()
-            .map(|s| format!("level {s}"))
-            .collect();
-        out.push_str(&figure(
-            &format!("chart-escalation-{i}"),
-            charts::category_bars(
-                &format!("{}: reached at least level k", rv.id),
-                "reached at least MID level k",
-                &labels,
-                &reached,
-            ),
-            &esc(&format!(
-                "Rivalry {}: share of runs that reached at least each level.",
-                rv.id
-            )),
-        ));
-        let _ = writeln!(
-            out,
-            "<table><thead><tr><th>MID level</th><th class=\"n\">highest level reached</th>\
-             <th class=\"n\">reached at least this level</th></tr></thead><tbody>"
-        );
-        for (k, label) in LEVEL_LABELS.iter().enumerate() {
-            let at_least: f64 = rv.escalation[k..].iter().sum();
-            let _ = writeln!(
-                out,
-                "<tr><td>{label}</td>{}<td class=\"n\">{}</td></tr>",
-                pct_cell(&format!("/rivalries/{i}/escalation/{k}"), rv.escalation[k]),
-                if k >= 2 { pct(at_least) } else { String::new() }
-            );
+    html! {
+        article data-report=(index) {
+            header { h1 { (r.scenario) } p class="lead" { (s.meta.description) } }
+            (overrides_note(html! { "What-ifs (" code { "--set" } ")" }, "", &r.overrides))
+            (scenario_section(s))
+            (outcomes_section(r, single))
+            (escalation_section(r))
+            // Which level deters (the attribution), when it was computed.
+            @if let Some(a) = &r.attribution {
+                @let only = single.then(|| r.rivalries[0].id.as_str());
+                (PreEscaped(string_of(|out| {
+                    super::attribution::html_section(out, a, r.horizon_years, only)
+                })))
+            }
+            (levels_section(r, single))
+            (crises_section(r))
+            (survival_section(r, single))
+            (yearly_section(r, single))
+            (fans_section(r))
+            (run_provenance(v))
         }
-        let _ = writeln!(out, "</tbody></table>");
     }
-    let _ = writeln!(out, "</section>");
+}
 
-    // Which level deters (the attribution), when it was computed.
-    if let Some(a) = &r.attribution {
-        let only = (r.rivalries.len() == 1).then(|| r.rivalries[0].id.as_str());
-        super::attribution::html_section(out, a, r.horizon_years, only);
+/// What `write` writes into a new string.
+fn string_of(write: impl FnOnce(&mut String)) -> String {
+    let mut out = String::new();
+    write(&mut out);
+    out
+}
+
+fn outcomes_section(r: &Report, single: bool) -> Markup {
+    html! {
+        section id="outcomes" {
+            h2 { "Outcome probabilities" }
+            p {
+                "Share of runs in which each event happened at least once within the horizon (deterrence held: \
+                 no use of force in any month of the horizon, a state that holds throughout), with \
+                 Monte Carlo 95% intervals (Wilson; whiskers): more runs narrow them; they say nothing \
+                 about the model's assumptions. MID: militarised interstate dispute hostility level."
+            }
+            h3 { "Region-wide" }
+            (figure(
+                "chart-outcomes-region",
+                charts::probability_bars("Region-wide", &outcome_bars(&r.outcomes)),
+                "Region-wide: any rivalry.",
+            ))
+            (outcome_table("", &r.outcomes))
+            @if let [rv] = r.rivalries.as_slice() {
+                p class="note" {
+                    "One rivalry (" (rv.challenger) " -> " (rv.target)
+                    "): its figures are the region-wide ones above."
+                }
+            }
+            @for (i, rv) in r.rivalries.iter().enumerate().filter(|_| !single) {
+                @let title = format!("{} ({} -> {})", rv.id, rv.challenger, rv.target);
+                h3 { "Rivalry " (title) }
+                (figure(
+                    &format!("chart-outcomes-{i}"),
+                    charts::probability_bars(&title, &outcome_bars(&rv.outcomes)),
+                    format!("Rivalry {title}."),
+                ))
+                (outcome_table(&format!("/rivalries/{i}"), &rv.outcomes))
+            }
+        }
     }
+}
 
-    // Tri-level breakdown.
-    let _ = writeln!(
-        out,
-        "<section id=\"levels\"><h2>Composition of the challenger's expected cost</h2>\
-         <p>A diagnostic, not an answer to which level deters: the share of the challenger's \
-         expected cost of challenging in the crisis game that comes from the military, political \
-         and economic levels (summed over challenge decisions).</p>"
-    );
+fn escalation_section(r: &Report) -> Markup {
+    let labels: Vec<String> = LEVEL_LABELS[2..]
+        .iter()
+        .map(|s| format!("level {s}"))
+        .collect();
+    html! {
+        section id="escalation" {
+            h2 { "Escalation ladder" }
+            p {
+                "Share of runs whose crises reached at least each MID (militarised interstate \
+                 dispute) hostility level at least once: 2 threat, 3 display of force, 4 use of force, \
+                 5 war. The table also gives the highest level each run reached (0: no crisis \
+                 opportunity; 1: opportunities, none challenged)."
+            }
+            @for (i, rv) in r.rivalries.iter().enumerate() {
+                @let reached: Vec<f64> = (2..6).map(|k| rv.escalation[k..].iter().sum()).collect();
+                (figure(
+                    &format!("chart-escalation-{i}"),
+                    charts::category_bars(
+                        &format!("{}: reached at least level k", rv.id),
+                        "reached at least MID level k",
+                        &labels,
+                        &reached,
+                    ),
+                    format!("Rivalry {}: share of runs that reached at least each level.", rv.id),
+                ))
+                table {
+                    thead { tr {
+                        th { "MID level" } th class="n" { "highest level reached" }
+                        th class="n" { "reached at least this level" }
+                    } }
+                    tbody {
+                        @for (k, label) in LEVEL_LABELS.iter().enumerate() {
+                            tr {
+                                td { (label) }
+                                (pct_cell(&format!("/rivalries/{i}/escalation/{k}"), rv.escalation[k]))
+                                td class="n" {
+                                    @if k >= 2 { (pct(rv.escalation[k..].iter().sum())) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn levels_section(r: &Report, single: bool) -> Markup {
     let mut rows = vec![level_row("region", &r.cost_composition)];
     rows.extend(
         r.rivalries
@@ -548,79 +579,61 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
             .filter(|_| !single)
             .map(|rv| level_row(&rv.id, &rv.cost_composition)),
     );
-    out.push_str(&figure(
-        "chart-levels",
-        charts::level_bars("Tri-level breakdown", &rows),
-        &format!("{LEVEL_KEY}Shares of the challenger's expected cost by level."),
-    ));
-    let _ = writeln!(
-        out,
-        "<table><thead><tr><th></th><th class=\"n\">military</th><th class=\"n\">political</th>\
-         <th class=\"n\">economic</th></tr></thead><tbody>"
-    );
-    let level_line = |out: &mut String, label: &str, prefix: &str, l: &LevelsOut| {
+    let line = |label: &str, prefix: &str, l: &LevelsOut| {
         // Tenths of a percent by the largest-remainder method: the row adds up to 100.0%.
         let t = l.rounded(1000);
-        let shown = |k: usize| format!("{}.{}%", t[k] / 10, t[k] % 10);
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td>{}{}{}</tr>",
-            esc(label),
-            cell(
-                &format!("{prefix}/cost_composition/military"),
-                l.military,
-                shown(0)
-            ),
-            cell(
-                &format!("{prefix}/cost_composition/political"),
-                l.political,
-                shown(1)
-            ),
-            cell(
-                &format!("{prefix}/cost_composition/economic"),
-                l.economic,
-                shown(2)
-            )
-        );
-    };
-    level_line(out, "region", "", &r.cost_composition);
-    for (i, rv) in r.rivalries.iter().enumerate().filter(|_| !single) {
-        level_line(
-            out,
-            &rv.id,
-            &format!("/rivalries/{i}"),
-            &rv.cost_composition,
-        );
-    }
-    let _ = writeln!(out, "</tbody></table></section>");
-
-    // Crisis counts.
-    let crises = &r.metrics.distributions[0];
-    let _ = writeln!(
-        out,
-        "<section id=\"crises\"><h2>Crises per run</h2><p>Crisis opportunities per run, all \
-         rivalries together. Mean {} (p5 {}, median {}, p95 {}).</p>",
-        cell(
-            &format!("/metrics/{}/mean", METRICS[0].key),
-            crises.mean,
-            num(crises.mean)
+        levels_row(
+            label,
+            &format!("{prefix}/cost_composition"),
+            [l.military, l.political, l.economic],
+            |k| format!("{}.{}%", t[k] / 10, t[k] % 10),
         )
-        .replace("<td class=\"n\"", "<span")
-        .replace("</td>", "</span>"),
-        num(crises.p05),
-        num(crises.p50),
-        num(crises.p95)
-    );
+    };
+    html! {
+        section id="levels" {
+            h2 { "Composition of the challenger's expected cost" }
+            p {
+                "A diagnostic, not an answer to which level deters: the share of the challenger's \
+                 expected cost of challenging in the crisis game that comes from the military, political \
+                 and economic levels (summed over challenge decisions)."
+            }
+            (figure(
+                "chart-levels",
+                charts::level_bars("Tri-level breakdown", &rows),
+                html! { (level_key()) "Shares of the challenger's expected cost by level." },
+            ))
+            (levels_table(html! {
+                (line("region", "", &r.cost_composition))
+                @for (i, rv) in r.rivalries.iter().enumerate().filter(|_| !single) {
+                    (line(&rv.id, &format!("/rivalries/{i}"), &rv.cost_composition))
+                }
+            }))
+        }
+    }
+}
+
+fn crises_section(r: &Report) -> Markup {
+    let crises = &r.metrics.distributions[0];
     let shares = &r.crises_histogram;
     let labels: Vec<String> = (0..shares.len()).map(|k| k.to_string()).collect();
-    out.push_str(&figure(
-        "chart-crises",
-        charts::category_bars("Crisis opportunities per run", "crises", &labels, shares),
-        "Histogram of crisis opportunities per run.",
-    ));
-    let _ = writeln!(out, "</section>");
+    html! {
+        section id="crises" {
+            h2 { "Crises per run" }
+            p {
+                "Crisis opportunities per run, all rivalries together. Mean "
+                (num_span(&format!("/metrics/{}/mean", METRICS[0].key), crises.mean, num(crises.mean)))
+                " (p5 " (num(crises.p05)) ", median " (num(crises.p50)) ", p95 " (num(crises.p95)) ")."
+            }
+            (figure(
+                "chart-crises",
+                charts::category_bars("Crisis opportunities per run", "crises", &labels, shares),
+                "Histogram of crisis opportunities per run.",
+            ))
+        }
+    }
+}
 
-    // Survival.
+fn survival_section(r: &Report, single: bool) -> Markup {
     let horizon = r.survival_by_month.len() as f64 / f64::from(STEPS_PER_YEAR);
     let mut curves = vec![Curve {
         label: "region",
@@ -633,140 +646,120 @@ fn run_article(out: &mut String, v: &RunView<'_>, index: usize) {
         });
     }
     let censored = r.metrics.years_to_first_use_of_force.censored_share;
-    let _ = writeln!(
-        out,
-        "<section id=\"survival\"><h2>Time to first use of force</h2>\
-         <p>Share of runs without any use of force (MID level 4 or 5) by each time. At the \
-         horizon: {}.</p>",
-        cell(
-            "/metrics/years_to_first_use_of_force/censored_share",
-            censored,
-            pct(censored)
-        )
-        .replace("<td class=\"n\"", "<span")
-        .replace("</td>", "</span>")
-    );
-    out.push_str(&figure(
-        "chart-survival",
-        charts::survival("Survival: no use of force yet", horizon, &curves),
-        "Kaplan-Meier-style step curve; every run is observed to the horizon, so nothing is censored early.",
-    ));
-    let _ = writeln!(out, "</section>");
-
-    // Per-year probabilities.
-    yearly_section(out, r, single);
-
-    // Fan charts.
-    let _ = writeln!(
-        out,
-        "<section id=\"fans\"><h2>Tension and balance by year</h2>\
-         <p>Per-year percentile bands at each year's end: p5-p95 (light), p25-p75 (dark), median (line). \
-         The balance is M_A / M_T (challenger over target, whole military capabilities, allies included; not the share each side commits to the theatre, which the crisis uses; log scale).</p>"
-    );
-    for (i, rv) in r.rivalries.iter().enumerate() {
-        let bands = |f: &dyn Fn(&super::YearOut) -> Option<&super::BandOut>| -> Vec<Band> {
-            rv.yearly
-                .iter()
-                .filter_map(|y| {
-                    let b = f(y)?;
-                    Some(Band {
-                        year: f64::from(y.year),
-                        p05: b.p05,
-                        p25: b.p25,
-                        p50: b.p50,
-                        p75: b.p75,
-                        p95: b.p95,
-                    })
-                })
-                .collect()
-        };
-        let _ = writeln!(out, "<h3>Rivalry {}</h3>", esc(&rv.id));
-        out.push_str(&figure(
-            &format!("chart-tension-{i}"),
-            charts::fan(
-                &format!("{}: tension", rv.id),
-                "tension",
-                &bands(&|y| y.tension.as_ref()),
-                false,
-            ),
-            "Tension in [0, 1].",
-        ));
-        out.push_str(&figure(
-            &format!("chart-balance-{i}"),
-            charts::fan(
-                &format!("{}: balance M_A/M_T (whole capabilities)", rv.id),
-                "M_A / M_T",
-                &bands(&|y| y.balance.as_ref()),
-                true,
-            ),
-            "Balance of whole military capabilities, challenger over target (allies included).",
-        ));
-        let _ = writeln!(
-            out,
-            "<details><summary>Band values</summary><table><thead><tr><th>year</th>\
-             <th class=\"n\">tension p5</th><th class=\"n\">p25</th><th class=\"n\">p50</th><th class=\"n\">p75</th><th class=\"n\">p95</th>\
-             <th class=\"n\">balance p5</th><th class=\"n\">p25</th><th class=\"n\">p50</th><th class=\"n\">p75</th><th class=\"n\">p95</th></tr></thead><tbody>"
-        );
-        for (y, yo) in rv.yearly.iter().enumerate() {
-            let _ = write!(out, "<tr><td>{}</td>", yo.year);
-            for (name, b) in [("tension", &yo.tension), ("balance", &yo.balance)] {
-                let Some(b) = b else { continue };
-                for (q, x) in [
-                    ("p05", b.p05),
-                    ("p25", b.p25),
-                    ("p50", b.p50),
-                    ("p75", b.p75),
-                    ("p95", b.p95),
-                ] {
-                    out.push_str(&cell(
-                        &format!("/rivalries/{i}/yearly/{y}/{name}/{q}"),
-                        x,
-                        num(x),
-                    ));
-                }
+    html! {
+        section id="survival" {
+            h2 { "Time to first use of force" }
+            p {
+                "Share of runs without any use of force (MID level 4 or 5) by each time. At the horizon: "
+                (num_span("/metrics/years_to_first_use_of_force/censored_share", censored, pct(censored)))
+                "."
             }
-            let _ = writeln!(out, "</tr>");
+            (figure(
+                "chart-survival",
+                charts::survival("Survival: no use of force yet", horizon, &curves),
+                "Kaplan-Meier-style step curve; every run is observed to the horizon, so nothing is censored early.",
+            ))
         }
-        let _ = writeln!(out, "</tbody></table></details>");
     }
-    let _ = writeln!(out, "</section>");
+}
 
-    // Provenance.
-    let _ = writeln!(
-        out,
-        "<section id=\"provenance\"><h2>Provenance</h2><table><tbody>\
-         <tr><th>engine</th><td>deter {}</td></tr>\
-         <tr><th>scenario file</th><td>{}</td></tr>\
-         <tr><th>scenario SHA-256</th><td><code>{}</code></td></tr>\
-         <tr><th>seed</th>{}</tr>\
-         <tr><th>runs</th>{}</tr>\
-         <tr><th>horizon</th><td>{} years, {} steps per year</td></tr>\
-         {}<tr><th>RNG</th><td>{}</td></tr>\
-         <tr><th>date</th><td>{}</td></tr>\
-         </tbody></table><p>Same scenario, seed, runs and engine version give the same numbers on any number of threads.</p></section>",
-        esc(r.engine_version),
-        esc(v.source),
-        esc(&r.scenario_sha256),
-        cell("/seed", r.seed as f64, r.seed.to_string()).replace("class=\"n\" ", ""),
-        cell("/runs", r.runs as f64, r.runs.to_string()).replace("class=\"n\" ", ""),
-        r.horizon_years,
-        r.steps_per_year,
-        overrides_row("what-ifs (--set)", "", &r.overrides),
-        esc(r.rng),
-        today()
-    );
-    let _ = writeln!(out, "</article>");
+fn fans_section(r: &Report) -> Markup {
+    html! {
+        section id="fans" {
+            h2 { "Tension and balance by year" }
+            p {
+                "Per-year percentile bands at each year's end: p5-p95 (light), p25-p75 (dark), median (line). \
+                 The balance is M_A / M_T (challenger over target, whole military capabilities, allies included; not the share each side commits to the theatre, which the crisis uses; log scale)."
+            }
+            @for (i, rv) in r.rivalries.iter().enumerate() {
+                @let bands = |f: &dyn Fn(&super::YearOut) -> Option<&super::BandOut>| -> Vec<Band> {
+                    rv.yearly
+                        .iter()
+                        .filter_map(|y| {
+                            let b = f(y)?;
+                            Some(Band {
+                                year: f64::from(y.year),
+                                p05: b.p05,
+                                p25: b.p25,
+                                p50: b.p50,
+                                p75: b.p75,
+                                p95: b.p95,
+                            })
+                        })
+                        .collect()
+                };
+                h3 { "Rivalry " (rv.id) }
+                (figure(
+                    &format!("chart-tension-{i}"),
+                    charts::fan(
+                        &format!("{}: tension", rv.id),
+                        "tension",
+                        &bands(&|y| y.tension.as_ref()),
+                        false,
+                    ),
+                    "Tension in [0, 1].",
+                ))
+                (figure(
+                    &format!("chart-balance-{i}"),
+                    charts::fan(
+                        &format!("{}: balance M_A/M_T (whole capabilities)", rv.id),
+                        "M_A / M_T",
+                        &bands(&|y| y.balance.as_ref()),
+                        true,
+                    ),
+                    "Balance of whole military capabilities, challenger over target (allies included).",
+                ))
+                (yearly_table(
+                    "Band values",
+                    html! {
+                        @for name in ["tension", "balance"] {
+                            th class="n" { (name) " p5" }
+                            @for q in ["p25", "p50", "p75", "p95"] { th class="n" { (q) } }
+                        }
+                    },
+                    &rv.yearly,
+                    |y, yo| html! {
+                        @for (name, b) in [("tension", &yo.tension), ("balance", &yo.balance)] {
+                            @if let Some(b) = b {
+                                @for (q, x) in [("p05", b.p05), ("p25", b.p25), ("p50", b.p50), ("p75", b.p75), ("p95", b.p95)] {
+                                    (num_cell(&format!("/rivalries/{i}/yearly/{y}/{name}/{q}"), x, num(x)))
+                                }
+                            }
+                        }
+                    },
+                ))
+            }
+        }
+    }
+}
+
+fn run_provenance(v: &RunView<'_>) -> Markup {
+    let r = v.report;
+    html! {
+        section id="provenance" {
+            h2 { "Provenance" }
+            table { tbody {
+                tr { th { "engine" } td { "deter " (r.engine_version) } }
+                tr { th { "scenario file" } td { (v.source) } }
+                tr { th { "scenario SHA-256" } td { code { (r.scenario_sha256) } } }
+                tr { th { "seed" } td data-k="/seed" data-v=(r.seed as f64) { (r.seed) } }
+                tr { th { "runs" } td data-k="/runs" data-v=(r.runs as f64) { (r.runs) } }
+                tr {
+                    th { "horizon" }
+                    td { (r.horizon_years) " years, " (r.steps_per_year) " steps per year" }
+                }
+                (overrides_row("what-ifs (--set)", "", &r.overrides))
+                tr { th { "RNG" } td { (r.rng) } }
+                tr { th { "date" } td { (today()) } }
+            } }
+            p { "Same scenario, seed, runs and engine version give the same numbers on any number of threads." }
+        }
+    }
 }
 
 /// Per year, region-wide and per rivalry: the cumulative share of runs with each event by
 /// the year's end (chart) and the share in the year and by its end (table).
-fn yearly_section(out: &mut String, r: &Report, single: bool) {
-    let _ = writeln!(
-        out,
-        "<section id=\"yearly\"><h2>Events by year</h2>\
-         <p>Share of runs in which each event happened by the end of each year (lines), and \
-         in the year itself (table). For deterrence held: no use of force so far, or in the year.</p>"
-    );
+fn yearly_section(r: &Report, single: bool) -> Markup {
     let entities = std::iter::once(("Region-wide".to_string(), String::new(), &r.yearly)).chain(
         r.rivalries
             .iter()
@@ -780,102 +773,115 @@ fn yearly_section(out: &mut String, r: &Report, single: bool) {
                 )
             }),
     );
-    for (n, (title, prefix, years)) in entities.enumerate() {
-        if years.is_empty() {
-            continue;
-        }
-        let curves: Vec<Curve<'_>> = EVENTS
-            .iter()
-            .enumerate()
-            .map(|(k, e)| Curve {
-                label: e.label,
-                points: years
-                    .iter()
-                    .map(|y| (f64::from(y.year), y.events_by_end.0[k].p))
-                    .collect(),
-            })
-            .collect();
-        let _ = writeln!(out, "<h3>{}</h3>", esc(&title));
-        out.push_str(&figure(
-            &format!("chart-yearly-{n}"),
-            charts::by_year(
-                &format!("{title}: by the end of each year"),
-                "share of runs",
-                &curves,
-            ),
-            "Cumulative share of runs with each event by the end of the year.",
-        ));
-        let _ = write!(
-            out,
-            "<details><summary>Values</summary><table><thead><tr><th>year</th>"
-        );
-        for e in &EVENTS {
-            let _ = write!(
-                out,
-                "<th class=\"n\">{} in year</th><th class=\"n\">by its end</th>",
-                esc(e.label)
-            );
-        }
-        let _ = writeln!(out, "</tr></thead><tbody>");
-        for (y, yo) in years.iter().enumerate() {
-            let _ = write!(out, "<tr><td>{}</td>", yo.year);
-            for (e, (a, b)) in EVENTS
-                .iter()
-                .zip(yo.events_in_year.0.iter().zip(&yo.events_by_end.0))
-            {
-                let k = format!("{prefix}/yearly/{y}");
-                out.push_str(&pct_cell(&format!("{k}/events_in_year/{}/p", e.key), a.p));
-                out.push_str(&pct_cell(&format!("{k}/events_by_end/{}/p", e.key), b.p));
+    html! {
+        section id="yearly" {
+            h2 { "Events by year" }
+            p {
+                "Share of runs in which each event happened by the end of each year (lines), and \
+                 in the year itself (table). For deterrence held: no use of force so far, or in the year."
             }
-            let _ = writeln!(out, "</tr>");
-        }
-        let _ = writeln!(out, "</tbody></table></details>");
-        let counts: Vec<Curve<'_>> = COUNTS
-            .iter()
-            .enumerate()
-            .map(|(k, c)| Curve {
-                label: c.label,
-                points: years
+            @for (n, (title, prefix, years)) in entities.enumerate().filter(|(_, e)| !e.2.is_empty()) {
+                @let curves: Vec<Curve<'_>> = EVENTS
                     .iter()
-                    .map(|y| (f64::from(y.year), y.counts.0[k].mean))
-                    .collect(),
-            })
-            .collect();
-        out.push_str(&figure(
-            &format!("chart-yearly-counts-{n}"),
-            charts::counts_by_year(
-                &format!("{title}: events counted in each year"),
-                "mean count per run",
-                &counts,
-            ),
-            "Mean number of events in each year per run. Each crisis is counted once, at its \
-             highest MID level; non-state incidents are not MID levels and never a use of force \
-             by a state.",
-        ));
-        let _ = write!(
-            out,
-            "<details><summary>Counts</summary><table><thead><tr><th>year</th>"
-        );
-        for c in &COUNTS {
-            let _ = write!(
-                out,
-                "<th class=\"n\">{} mean</th><th class=\"n\">p95</th>",
-                esc(c.label)
-            );
-        }
-        let _ = writeln!(out, "</tr></thead><tbody>");
-        for (y, yo) in years.iter().enumerate() {
-            let _ = write!(out, "<tr><td>{}</td>", yo.year);
-            for (c, v) in COUNTS.iter().zip(&yo.counts.0) {
-                let k = format!("{prefix}/yearly/{y}/counts/{}", c.key);
-                out.push_str(&cell(&format!("{k}/mean"), v.mean, num(v.mean)));
-                out.push_str(&cell(&format!("{k}/p95"), v.p95, num(v.p95)));
+                    .enumerate()
+                    .map(|(k, e)| Curve {
+                        label: e.label,
+                        points: years
+                            .iter()
+                            .map(|y| (f64::from(y.year), y.events_by_end.0[k].p))
+                            .collect(),
+                    })
+                    .collect();
+                @let counts: Vec<Curve<'_>> = COUNTS
+                    .iter()
+                    .enumerate()
+                    .map(|(k, c)| Curve {
+                        label: c.label,
+                        points: years
+                            .iter()
+                            .map(|y| (f64::from(y.year), y.counts.0[k].mean))
+                            .collect(),
+                    })
+                    .collect();
+                h3 { (title) }
+                (figure(
+                    &format!("chart-yearly-{n}"),
+                    charts::by_year(
+                        &format!("{title}: by the end of each year"),
+                        "share of runs",
+                        &curves,
+                    ),
+                    "Cumulative share of runs with each event by the end of the year.",
+                ))
+                (yearly_table(
+                    "Values",
+                    html! {
+                        @for e in &EVENTS {
+                            th class="n" { (e.label) " in year" } th class="n" { "by its end" }
+                        }
+                    },
+                    years,
+                    |y, yo| html! {
+                        @let k = format!("{prefix}/yearly/{y}");
+                        @for (e, (a, b)) in EVENTS.iter().zip(yo.events_in_year.0.iter().zip(&yo.events_by_end.0)) {
+                            (pct_cell(&format!("{k}/events_in_year/{}/p", e.key), a.p))
+                            (pct_cell(&format!("{k}/events_by_end/{}/p", e.key), b.p))
+                        }
+                    },
+                ))
+                (figure(
+                    &format!("chart-yearly-counts-{n}"),
+                    charts::counts_by_year(
+                        &format!("{title}: events counted in each year"),
+                        "mean count per run",
+                        &counts,
+                    ),
+                    "Mean number of events in each year per run. Each crisis is counted once, at its \
+                     highest MID level; non-state incidents are not MID levels and never a use of force \
+                     by a state.",
+                ))
+                (yearly_table(
+                    "Counts",
+                    html! {
+                        @for c in &COUNTS {
+                            th class="n" { (c.label) " mean" } th class="n" { "p95" }
+                        }
+                    },
+                    years,
+                    |y, yo| html! {
+                        @for (c, v) in COUNTS.iter().zip(&yo.counts.0) {
+                            @let k = format!("{prefix}/yearly/{y}/counts/{}", c.key);
+                            (num_cell(&format!("{k}/mean"), v.mean, num(v.mean)))
+                            (num_cell(&format!("{k}/p95"), v.p95, num(v.p95)))
+                        }
+                    },
+                ))
             }
-            let _ = writeln!(out, "</tr>");
         }
-        let _ = writeln!(out, "</tbody></table></details>");
     }
-    let _ = writeln!(out, "</section>");
+}
+
+/// A table by year behind a `<details>` summary: the year, then `head`'s columns and each
+/// year's `cells` (the year's index and values).
+fn yearly_table(
+    summary: &str,
+    head: Markup,
+    years: &[super::YearOut],
+    cells: impl Fn(usize, &super::YearOut) -> Markup,
+) -> Markup {
+    html! {
+        details {
+            summary { (summary) }
+            table {
+                thead { tr { th { "year" } (head) } }
+                tbody {
+                    @for (y, yo) in years.iter().enumerate() {
+                        tr { td { (yo.year) } (cells(y, yo)) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The page for one or more runs (`deter run FILE... --report`).
@@ -895,8 +901,8 @@ pub fn page_start(n: usize, first: Option<&str>) -> String {
         (1, Some(name)) => format!("deter: {name}"),
         _ => format!("deter: {n} scenarios"),
     };
-    let mut out = String::new();
-    head(&mut out, &title);
+    let mut out = page(&title, html! {});
+    out.truncate(out.len() - PAGE_END.len());
     out
 }
 
@@ -927,12 +933,12 @@ pub fn figures(html: &str) -> Vec<(String, String)> {
 }
 
 /// The end of a page.
-pub const PAGE_END: &str = "</body>\n</html>\n";
+pub const PAGE_END: &str = "</body></html>\n";
 
 /// The article of run `index` of a page.
 pub fn article(v: &RunView<'_>, index: usize) -> String {
-    let mut article = String::new();
-    run_article(&mut article, v, index);
+    let mut article = run_article(v, index).into_string();
+    article.push('\n');
     if index > 0 {
         // Element ids stay unique on a page with several scenarios.
         article = article.replace(" id=\"", &format!(" id=\"s{index}-"));
@@ -943,38 +949,32 @@ pub fn article(v: &RunView<'_>, index: usize) -> String {
 /// The `--set` what-ifs of a report as inline text: `path = value (file: replaced)`, each
 /// number carrying its JSON pointer under `prefix` (`""` for a run, `/a` or `/b` for a side
 /// of a comparison). Empty without what-ifs.
-fn overrides_items(prefix: &str, overrides: &[crate::scenario::overrides::Applied]) -> String {
-    let items: Vec<String> = overrides
-        .iter()
-        .enumerate()
-        .map(|(i, o)| {
-            format!(
-                "<code>{}</code> = <span data-k=\"{prefix}/overrides/{i}/value\" data-v=\"{}\">{}</span> \
-                 (file: <span data-k=\"{prefix}/overrides/{i}/replaced\" data-v=\"{}\">{}</span>)",
-                esc(&o.path),
-                o.value,
-                o.value,
-                o.replaced,
-                o.replaced
-            )
-        })
-        .collect();
-    items.join("; ")
+fn overrides_items(prefix: &str, overrides: &[crate::scenario::overrides::Applied]) -> Markup {
+    html! {
+        @for (i, o) in overrides.iter().enumerate() {
+            @if i > 0 { "; " }
+            code { (o.path) } " = "
+            (num_span(&format!("{prefix}/overrides/{i}/value"), o.value, o.value))
+            " (file: "
+            (num_span(&format!("{prefix}/overrides/{i}/replaced"), o.replaced, o.replaced))
+            ")"
+        }
+    }
 }
 
 /// A note under the page's header naming the what-ifs the numbers below include.
 fn overrides_note(
-    label: &str,
+    label: Markup,
     prefix: &str,
     overrides: &[crate::scenario::overrides::Applied],
-) -> String {
-    if overrides.is_empty() {
-        return String::new();
+) -> Markup {
+    html! {
+        @if !overrides.is_empty() {
+            p class="whatifs" {
+                (label) ", applied before the run: " (overrides_items(prefix, overrides))
+            }
+        }
     }
-    format!(
-        "<p class=\"whatifs\">{label}, applied before the run: {}</p>\n",
-        overrides_items(prefix, overrides)
-    )
 }
 
 /// The provenance table's row of what-ifs (empty without them).
@@ -982,203 +982,155 @@ fn overrides_row(
     label: &str,
     prefix: &str,
     overrides: &[crate::scenario::overrides::Applied],
-) -> String {
-    if overrides.is_empty() {
-        return String::new();
+) -> Markup {
+    html! {
+        @if !overrides.is_empty() {
+            tr { th { (label) } td { (overrides_items(prefix, overrides)) } }
+        }
     }
-    format!(
-        "<tr><th>{}</th><td>{}</td></tr>",
-        esc(label),
-        overrides_items(prefix, overrides)
-    )
 }
 
 /// What B changes relative to A (the comparison's `changes`), as a table.
-fn changes_section(out: &mut String, c: &ComparisonReport) {
-    let _ = writeln!(
-        out,
-        "<section id=\"changes\"><h2>What B changes relative to A</h2>"
-    );
-    if c.changes.is_empty() {
-        let _ = writeln!(
-            out,
-            "<p>Nothing: the two validated scenarios have the same entities, policies and parameter values.</p></section>"
-        );
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "<p>Computed from the two validated scenarios (after <code>extends</code> and <code>--set</code>): \
-         every parameter whose value differs, and what exists on one side only.</p>\
-         <table class=\"changes\"><thead><tr><th>what</th><th>A</th><th>B</th></tr></thead><tbody>"
-    );
+fn changes_section(c: &ComparisonReport) -> Markup {
     let show = |v: &serde_json::Value| match v {
-        serde_json::Value::Null => "<em>absent</em>".to_string(),
-        serde_json::Value::String(t) => esc(t),
-        other => esc(&other.to_string()),
+        serde_json::Value::Null => html! { em { "absent" } },
+        serde_json::Value::String(t) => html! { (t) },
+        other => html! { (other.to_string()) },
     };
-    for ch in &c.changes {
-        let _ = writeln!(
-            out,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-            esc(&ch.what),
-            show(&ch.a),
-            show(&ch.b)
-        );
+    html! {
+        section id="changes" {
+            h2 { "What B changes relative to A" }
+            @if c.changes.is_empty() {
+                p { "Nothing: the two validated scenarios have the same entities, policies and parameter values." }
+            } @else {
+                p {
+                    "Computed from the two validated scenarios (after " code { "extends" } " and "
+                    code { "--set" } "): every parameter whose value differs, and what exists on one side only."
+                }
+                table class="changes" {
+                    thead { tr { th { "what" } th { "A" } th { "B" } } }
+                    tbody {
+                        @for ch in &c.changes {
+                            tr { td { code { (ch.what) } } td { (show(&ch.a)) } td { (show(&ch.b)) } }
+                        }
+                    }
+                }
+            }
+        }
     }
-    let _ = writeln!(out, "</tbody></table></section>");
 }
 
-/// The page of a comparison (`deter compare --report`): differences with paired intervals,
-/// the tri-level shift, then each scenario's outcome bars.
-pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>) -> String {
-    let mut out = String::new();
-    head(
-        &mut out,
-        &format!("deter compare: {} vs {}", c.a.scenario, c.b.scenario),
-    );
-    let _ = writeln!(
-        out,
-        "<article data-report=\"comparison\">\n<header><h1>{} vs {}</h1>\
-         <p class=\"lead\">A = {} ({}); B = {} ({}). Both run with common random numbers: run i of A and \
-         run i of B use the same random stream, so differences come from the scenarios, not from chance draws.</p></header>",
-        esc(&c.a.scenario),
-        esc(&c.b.scenario),
-        esc(&c.a.scenario),
-        esc(a.source),
-        esc(&c.b.scenario),
-        esc(b.source)
-    );
-    out.push_str(&overrides_note(
-        "A what-ifs (<code>--set</code>)",
-        "/a",
-        &c.a.overrides,
-    ));
-    out.push_str(&overrides_note(
-        "B what-ifs (<code>--set</code>, <code>--set-b</code>)",
-        "/b",
-        &c.b.overrides,
-    ));
-    changes_section(&mut out, c);
-    let _ = writeln!(
-        out,
-        "<section id=\"differences\"><h2>Differences B - A</h2><p>Paired 95% intervals ({}). \
-         Red whiskers exclude zero.</p>",
-        esc(c.method)
-    );
-    // With one rivalry the region-wide figures are that rivalry's: show them once.
+/// The region-wide entity then each rivalry's (`/rivalries/{i}`), with one rivalry only the
+/// region (its figures are that rivalry's): (index, JSON pointer prefix, entity).
+fn comparison_entities(
+    c: &ComparisonReport,
+) -> impl Iterator<Item = (usize, String, &crate::report::compare::EntityComparison)> {
     let single = c.rivalries.len() == 1;
-    if single {
-        let _ = writeln!(
-            out,
-            "<p class=\"note\">One rivalry ({}): its differences are the region-wide ones.</p>",
-            esc(&c.rivalries[0].entity)
-        );
-    }
-    for (ei, e) in std::iter::once(&c.region)
+    std::iter::once(&c.region)
         .chain(&c.rivalries)
         .enumerate()
-        .filter(|&(ei, _)| ei == 0 || !single)
-    {
-        let prefix = if ei == 0 {
-            "/region".to_string()
-        } else {
-            format!("/rivalries/{}", ei - 1)
-        };
-        let rows: Vec<DiffRow<'_>> = e
-            .outcomes
-            .iter()
-            .zip(&EVENTS)
-            .map(|(o, ev)| DiffRow {
-                label: ev.label,
-                diff: o.diff,
-                // No interval: a point without a bar (a zero-width bar would claim certainty).
-                lo: o.paired.as_ref().map_or(o.diff, |i| i.lo),
-                hi: o.paired.as_ref().map_or(o.diff, |i| i.hi),
-            })
-            .collect();
-        let _ = writeln!(out, "<h3>{}</h3>", esc(&e.entity));
-        out.push_str(&figure(
-            &format!("chart-diff-{ei}"),
-            charts::differences(&format!("{}: B - A", e.entity), &rows),
-            "Difference in probability with paired 95% interval.",
-        ));
-        let _ = writeln!(
-            out,
-            "<table><thead><tr><th>outcome</th><th class=\"n\">P(A)</th><th class=\"n\">P(B)</th>\
-             <th class=\"n\">B - A</th><th class=\"n ci\" colspan=\"2\">paired Monte Carlo 95% interval</th>\
-             <th class=\"n ci\" colspan=\"2\">unpaired interval (reference)</th><th>excludes 0</th></tr></thead><tbody>"
-        );
-        for (j, (o, ev)) in e.outcomes.iter().zip(&EVENTS).enumerate() {
-            let label = ev.label;
-            let k = format!("{prefix}/outcomes/{j}");
-            let pp = |x: f64| format!("{:+.2} pp", 100.0 * x);
-            let _ = writeln!(
-                out,
-                "<tr><td>{label}</td>{}{}{}{}{}<td class=\"{}\">{}</td></tr>",
-                pct_cell(&format!("{k}/p_a"), o.p_a),
-                pct_cell(&format!("{k}/p_b"), o.p_b),
-                cell(&format!("{k}/diff"), o.diff, pp(o.diff)),
-                interval_cells(
-                    &format!("{k}/paired95"),
-                    o.paired.as_ref(),
-                    &o.undefined,
-                    pp
-                ),
-                interval_cells(
-                    &format!("{k}/unpaired95"),
-                    o.unpaired.as_ref(),
-                    &o.undefined,
-                    pp
-                ),
-                if o.excludes_zero { "yes" } else { "no" },
-                if o.excludes_zero { "yes" } else { "no" }
-            );
-        }
-        let _ = writeln!(out, "</tbody></table>");
-        let _ = writeln!(
-            out,
-            "<table><thead><tr><th>per run</th><th class=\"n\">mean A</th><th class=\"n\">mean B</th>\
-             <th class=\"n\">B - A</th><th class=\"n ci\" colspan=\"2\">paired Monte Carlo 95% interval</th></tr></thead><tbody>"
-        );
-        for (j, m) in e.metrics.iter().enumerate() {
-            let k = format!("{prefix}/metrics/{j}");
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td>{}{}{}{}</tr>",
-                esc(&super::table::metric_label(m.metric)),
-                cell(&format!("{k}/mean_a"), m.mean_a, num(m.mean_a)),
-                cell(&format!("{k}/mean_b"), m.mean_b, num(m.mean_b)),
-                cell(&format!("{k}/diff"), m.diff, format!("{:+.3}", m.diff)),
-                interval_cells(
-                    &format!("{k}/paired95"),
-                    m.paired.as_ref(),
-                    &m.undefined,
-                    |x| { format!("{x:+.3}") }
-                )
-            );
-        }
-        let _ = writeln!(out, "</tbody></table>");
-        let _ = writeln!(
-            out,
-            "<p class=\"note\">{}</p>",
-            esc(&super::table::censored_note(c.a.horizon_years))
-        );
-    }
-    let _ = writeln!(out, "</section>");
+        .filter(move |&(ei, _)| ei == 0 || !single)
+        .map(|(ei, e)| {
+            let prefix = if ei == 0 {
+                "/region".to_string()
+            } else {
+                format!("/rivalries/{}", ei - 1)
+            };
+            (ei, prefix, e)
+        })
+}
 
-    // How B shifts which level deters, when the attribution was computed.
-    if let Some(shift) = &c.attribution_shift {
-        let single = c.rivalries.len() == 1 && c.a.rivalries.len() == 1 && c.b.rivalries.len() == 1;
-        let only = single.then(|| c.rivalries[0].entity.as_str());
-        super::attribution::html_shift_section(&mut out, shift, c.a.horizon_years, only);
+/// The head of a table of differences B - A: the first columns, then the paired interval.
+fn diff_table(first: Markup, more: Markup, rows: Markup) -> Markup {
+    html! {
+        table {
+            thead { tr {
+                (first) th class="n" { "B - A" }
+                th class="n ci" colspan="2" { "paired Monte Carlo 95% interval" }
+                (more)
+            } }
+            tbody { (rows) }
+        }
     }
+}
 
-    // Tri-level shift.
-    let _ = writeln!(
-        out,
-        "<section id=\"levels\"><h2>How the tri-level breakdown shifts</h2>"
-    );
+fn differences_section(c: &ComparisonReport) -> Markup {
+    let single = c.rivalries.len() == 1;
+    let pp = |x: f64| format!("{:+.2} pp", 100.0 * x);
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    html! {
+        section id="differences" {
+            h2 { "Differences B - A" }
+            p { "Paired 95% intervals (" (c.method) "). Red whiskers exclude zero." }
+            // With one rivalry the region-wide figures are that rivalry's: show them once.
+            @if single {
+                p class="note" {
+                    "One rivalry (" (c.rivalries[0].entity) "): its differences are the region-wide ones."
+                }
+            }
+            @for (ei, prefix, e) in comparison_entities(c) {
+                @let rows: Vec<DiffRow<'_>> = e
+                    .outcomes
+                    .iter()
+                    .zip(&EVENTS)
+                    .map(|(o, ev)| DiffRow {
+                        label: ev.label,
+                        diff: o.diff,
+                        // No interval: a point without a bar (a zero-width bar would claim certainty).
+                        lo: o.paired.as_ref().map_or(o.diff, |i| i.lo),
+                        hi: o.paired.as_ref().map_or(o.diff, |i| i.hi),
+                    })
+                    .collect();
+                h3 { (e.entity) }
+                (figure(
+                    &format!("chart-diff-{ei}"),
+                    charts::differences(&format!("{}: B - A", e.entity), &rows),
+                    "Difference in probability with paired 95% interval.",
+                ))
+                (diff_table(
+                    html! { th { "outcome" } th class="n" { "P(A)" } th class="n" { "P(B)" } },
+                    html! {
+                        th class="n ci" colspan="2" { "unpaired interval (reference)" }
+                        th { "excludes 0" }
+                    },
+                    html! {
+                        @for (j, (o, ev)) in e.outcomes.iter().zip(&EVENTS).enumerate() {
+                            @let k = format!("{prefix}/outcomes/{j}");
+                            tr {
+                                td { (ev.label) }
+                                (pct_cell(&format!("{k}/p_a"), o.p_a))
+                                (pct_cell(&format!("{k}/p_b"), o.p_b))
+                                (num_cell(&format!("{k}/diff"), o.diff, pp(o.diff)))
+                                (interval_cells(&format!("{k}/paired95"), o.paired.as_ref(), &o.undefined, pp))
+                                (interval_cells(&format!("{k}/unpaired95"), o.unpaired.as_ref(), &o.undefined, pp))
+                                td class=(yes_no(o.excludes_zero)) { (yes_no(o.excludes_zero)) }
+                            }
+                        }
+                    },
+                ))
+                (diff_table(
+                    html! { th { "per run" } th class="n" { "mean A" } th class="n" { "mean B" } },
+                    html! {},
+                    html! {
+                        @for (j, m) in e.metrics.iter().enumerate() {
+                            @let k = format!("{prefix}/metrics/{j}");
+                            tr {
+                                td { (super::table::metric_label(m.metric)) }
+                                (num_cell(&format!("{k}/mean_a"), m.mean_a, num(m.mean_a)))
+                                (num_cell(&format!("{k}/mean_b"), m.mean_b, num(m.mean_b)))
+                                (num_cell(&format!("{k}/diff"), m.diff, format!("{:+.3}", m.diff)))
+                                (interval_cells(&format!("{k}/paired95"), m.paired.as_ref(), &m.undefined, |x| format!("{x:+.3}")))
+                            }
+                        }
+                    },
+                ))
+                p class="note" { (super::table::censored_note(c.a.horizon_years)) }
+            }
+        }
+    }
+}
+
+fn comparison_levels_section(c: &ComparisonReport) -> Markup {
     let single = c.rivalries.len() == 1;
     let labels: Vec<(String, String)> = std::iter::once(&c.region)
         .chain(c.rivalries.iter().filter(|_| !single))
@@ -1192,125 +1144,120 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
         rows.push(level_row(la, &e.cost_composition.a));
         rows.push(level_row(lb, &e.cost_composition.b));
     }
-    out.push_str(&figure(
-        "chart-levels",
-        charts::level_bars("Tri-level breakdown, A and B", &rows),
-        &format!(
-            "{LEVEL_KEY}Share of the challenger's expected cost by level, under A and under B."
-        ),
-    ));
-    let _ = writeln!(
-        out,
-        "<table><thead><tr><th></th><th class=\"n\">military</th><th class=\"n\">political</th>\
-         <th class=\"n\">economic</th></tr></thead><tbody>"
-    );
-    for (ei, e) in std::iter::once(&c.region)
-        .chain(&c.rivalries)
-        .enumerate()
-        .filter(|&(ei, _)| ei == 0 || !single)
-    {
-        let prefix = if ei == 0 {
-            "/region".to_string()
-        } else {
-            format!("/rivalries/{}", ei - 1)
-        };
-        let s = &e.cost_composition.shift;
-        let pp = |x: f64| format!("{:+.1} pp", 100.0 * x);
-        let _ = writeln!(
-            out,
-            "<tr><td>{} shift B - A</td>{}{}{}</tr>",
-            esc(&e.entity),
-            cell(
-                &format!("{prefix}/cost_composition/shift/military"),
-                s.military,
-                pp(s.military)
-            ),
-            cell(
-                &format!("{prefix}/cost_composition/shift/political"),
-                s.political,
-                pp(s.political)
-            ),
-            cell(
-                &format!("{prefix}/cost_composition/shift/economic"),
-                s.economic,
-                pp(s.economic)
-            )
-        );
+    html! {
+        section id="levels" {
+            h2 { "How the tri-level breakdown shifts" }
+            (figure(
+                "chart-levels",
+                charts::level_bars("Tri-level breakdown, A and B", &rows),
+                html! { (level_key()) "Share of the challenger's expected cost by level, under A and under B." },
+            ))
+            (levels_table(html! {
+                @for (_, prefix, e) in comparison_entities(c) {
+                    @let s = &e.cost_composition.shift;
+                    @let l = [s.military, s.political, s.economic];
+                    (levels_row(
+                        &format!("{} shift B - A", e.entity),
+                        &format!("{prefix}/cost_composition/shift"),
+                        l,
+                        |k| format!("{:+.1} pp", 100.0 * l[k]),
+                    ))
+                }
+            }))
+        }
     }
-    let _ = writeln!(out, "</tbody></table></section>");
+}
 
-    // Survival of A and B on one chart.
-    let _ = writeln!(
-        out,
-        "<section id=\"survival\"><h2>Time to first use of force, A and B</h2>\
-         <p>Share of runs without any use of force (MID level 4 or 5) by each time, region-wide.</p>"
-    );
-    out.push_str(&figure(
-        "chart-survival",
-        charts::survival(
-            "No use of force yet: A and B",
-            c.a.survival_by_month.len() as f64 / f64::from(STEPS_PER_YEAR),
-            &[
-                Curve {
-                    label: "A",
-                    points: survival_points(&c.a.survival_by_month),
-                },
-                Curve {
-                    label: "B",
-                    points: survival_points(&c.b.survival_by_month),
-                },
-            ],
-        ),
-        &format!("A = {}, B = {}.", esc(&c.a.scenario), esc(&c.b.scenario)),
-    ));
-    let _ = writeln!(out, "</section>");
-
-    // Each side's outcome bars.
-    for (side, rep) in [("A", &c.a), ("B", &c.b)] {
-        let _ = writeln!(
-            out,
-            "<section id=\"side-{side}\"><h2>{side}: {}</h2>",
-            esc(&rep.scenario)
-        );
-        out.push_str(&figure(
-            &format!("chart-outcomes-{side}"),
-            charts::probability_bars(
-                &format!("{side}: region-wide"),
-                &outcome_bars(&rep.outcomes),
-            ),
-            "Outcome probabilities (share of runs over the horizon) with Monte Carlo 95% intervals (Wilson): more runs narrow them; they say nothing about the model's assumptions.",
-        ));
-        let _ = writeln!(out, "</section>");
-    }
-
-    let _ = writeln!(
-        out,
-        "<section id=\"provenance\"><h2>Provenance</h2><table><tbody>\
-         <tr><th>engine</th><td>deter {}</td></tr>\
-         <tr><th>A</th><td>{} ({}), SHA-256 <code>{}</code></td></tr>\
-         <tr><th>B</th><td>{} ({}), SHA-256 <code>{}</code></td></tr>\
-         <tr><th>seed</th><td data-k=\"/seed\" data-v=\"{}\">{}</td></tr>\
-         <tr><th>runs (pairs)</th><td data-k=\"/runs\" data-v=\"{}\">{}</td></tr>\
-         {}{}<tr><th>RNG</th><td>{}</td></tr><tr><th>date</th><td>{}</td></tr>\
-         </tbody></table></section>\n</article>",
-        esc(c.engine_version),
-        esc(&c.a.scenario),
-        esc(a.source),
-        esc(&c.a.scenario_sha256),
-        esc(&c.b.scenario),
-        esc(b.source),
-        esc(&c.b.scenario_sha256),
-        c.seed,
-        c.seed,
-        c.runs,
-        c.runs,
-        overrides_row("A what-ifs (--set)", "/a", &c.a.overrides),
-        overrides_row("B what-ifs (--set, --set-b)", "/b", &c.b.overrides),
-        esc(c.rng),
-        today()
-    );
-    out.push_str("</body>\n</html>\n");
-    out
+/// The page of a comparison (`deter compare --report`): differences with paired intervals,
+/// the tri-level shift, then each scenario's outcome bars.
+pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>) -> String {
+    let body = html! {
+        article data-report="comparison" {
+            header {
+                h1 { (c.a.scenario) " vs " (c.b.scenario) }
+                p class="lead" {
+                    "A = " (c.a.scenario) " (" (a.source) "); B = " (c.b.scenario) " (" (b.source)
+                    "). Both run with common random numbers: run i of A and \
+                     run i of B use the same random stream, so differences come from the scenarios, not from chance draws."
+                }
+            }
+            (overrides_note(html! { "A what-ifs (" code { "--set" } ")" }, "/a", &c.a.overrides))
+            (overrides_note(
+                html! { "B what-ifs (" code { "--set" } ", " code { "--set-b" } ")" },
+                "/b",
+                &c.b.overrides,
+            ))
+            (changes_section(c))
+            (differences_section(c))
+            // How B shifts which level deters, when the attribution was computed.
+            @if let Some(shift) = &c.attribution_shift {
+                @let single = c.rivalries.len() == 1 && c.a.rivalries.len() == 1 && c.b.rivalries.len() == 1;
+                @let only = single.then(|| c.rivalries[0].entity.as_str());
+                (PreEscaped(string_of(|out| {
+                    super::attribution::html_shift_section(out, shift, c.a.horizon_years, only)
+                })))
+            }
+            (comparison_levels_section(c))
+            section id="survival" {
+                h2 { "Time to first use of force, A and B" }
+                p { "Share of runs without any use of force (MID level 4 or 5) by each time, region-wide." }
+                (figure(
+                    "chart-survival",
+                    charts::survival(
+                        "No use of force yet: A and B",
+                        c.a.survival_by_month.len() as f64 / f64::from(STEPS_PER_YEAR),
+                        &[
+                            Curve {
+                                label: "A",
+                                points: survival_points(&c.a.survival_by_month),
+                            },
+                            Curve {
+                                label: "B",
+                                points: survival_points(&c.b.survival_by_month),
+                            },
+                        ],
+                    ),
+                    format!("A = {}, B = {}.", c.a.scenario, c.b.scenario),
+                ))
+            }
+            // Each side's outcome bars.
+            @for (side, rep) in [("A", &c.a), ("B", &c.b)] {
+                section id={ "side-" (side) } {
+                    h2 { (side) ": " (rep.scenario) }
+                    (figure(
+                        &format!("chart-outcomes-{side}"),
+                        charts::probability_bars(
+                            &format!("{side}: region-wide"),
+                            &outcome_bars(&rep.outcomes),
+                        ),
+                        "Outcome probabilities (share of runs over the horizon) with Monte Carlo 95% intervals (Wilson): more runs narrow them; they say nothing about the model's assumptions.",
+                    ))
+                }
+            }
+            section id="provenance" {
+                h2 { "Provenance" }
+                table { tbody {
+                    tr { th { "engine" } td { "deter " (c.engine_version) } }
+                    @for (side, rep, view) in [("A", &c.a, a), ("B", &c.b, b)] {
+                        tr {
+                            th { (side) }
+                            td { (rep.scenario) " (" (view.source) "), SHA-256 " code { (rep.scenario_sha256) } }
+                        }
+                    }
+                    tr { th { "seed" } td data-k="/seed" data-v=(c.seed) { (c.seed) } }
+                    tr { th { "runs (pairs)" } td data-k="/runs" data-v=(c.runs) { (c.runs) } }
+                    (overrides_row("A what-ifs (--set)", "/a", &c.a.overrides))
+                    (overrides_row("B what-ifs (--set, --set-b)", "/b", &c.b.overrides))
+                    tr { th { "RNG" } td { (c.rng) } }
+                    tr { th { "date" } td { (today()) } }
+                } }
+            }
+        }
+    };
+    page(
+        &format!("deter compare: {} vs {}", c.a.scenario, c.b.scenario),
+        body,
+    )
 }
 
 #[cfg(test)]
@@ -1329,7 +1276,7 @@ mod tests {
     fn escaping() {
         assert_eq!(
             esc("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+            "&lt;a href=&quot;x&quot;&gt;&amp;'"
         );
     }
 }

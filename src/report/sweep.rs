@@ -8,14 +8,15 @@
 //! the runner returns); a point's interval is recomputed from its count (p x runs) with the
 //! Wilson score interval, as in the rows.
 
-use std::fmt::Write;
 
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::charts::{BLUE, FONT, GREY, ORANGE, VERMILLION, err, svg_sized as svg};
-use super::html::{esc, page, today};
+use maud::{PreEscaped, html};
+
+use super::html::{figure, page, today};
 use crate::outputs::{EVENTS, N_EVENTS};
 use crate::stats::wilson;
 use crate::sweep::sensitivity::{self, BOOTSTRAP};
@@ -542,77 +543,59 @@ fn domain_text(p: &crate::sweep::Parameter) -> String {
 /// The self-contained sweep report page.
 pub fn to_html(v: &SweepView<'_>) -> String {
     let s = v.sweep;
-    let mut body = String::new();
-    let _ = writeln!(
-        body,
-        "<h1>Sweep: {}</h1>\n<p class=\"lead\">Base scenario: {} ({}). {} design, {} points \
-         x {} runs, seed {}{}. deter {}, {}.</p>",
-        esc(&s.file),
-        esc(&s.base.meta.name),
-        esc(&s.base_path.display().to_string()),
-        esc(s.design.as_str()),
-        v.design.n,
-        v.runs,
-        s.seed,
-        if s.common_random_numbers {
-            ", common random numbers (run i uses the same random stream at every point)"
-        } else {
-            ""
-        },
-        crate::ENGINE_VERSION,
-        today()
-    );
-    let _ = writeln!(
-        body,
-        "<section id=\"how-to-read\"><h2>How to read this page</h2><p>One run is one simulated \
-         history of the region over the {}-year horizon. Each probability is the share of a \
-         point's runs in which the event happened at least once over the horizon (deterrence \
-         held: no use of force in any month of it). Intervals \
-         are Monte Carlo 95% intervals: more runs narrow them; they say nothing about the \
-         model's assumptions. MID: militarised interstate dispute level (1 no militarised \
-         action, 2 threat, 3 display, 4 use of force, 5 war).</p></section>",
-        s.base.meta.horizon_years
-    );
-    let _ = writeln!(
-        body,
-        "<section id=\"design\"><h2>Design</h2>\n<table><thead><tr><th>parameter</th>\
-         <th>role</th><th>domain</th></tr></thead><tbody>"
-    );
-    for p in &s.parameters {
-        let _ = writeln!(
-            body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&p.path),
-            esc(p.role.as_str()),
-            esc(&domain_text(p))
-        );
-    }
-    let _ = writeln!(body, "</tbody></table></section>");
     let charts = charts(v);
-    for (section, heading) in [
-        ("outcomes", "Each outcome against each parameter"),
-        ("sensitivity", "Sensitivity indices"),
-    ] {
-        let in_section: Vec<_> = charts.iter().filter(|c| c.1 == section).collect();
-        if in_section.is_empty() {
-            continue;
+    let body = html! {
+        style {
+            (PreEscaped(".grid { display: flex; flex-wrap: wrap; gap: 0 16px; } .grid figure { flex: 1 1 440px; max-width: 100%; }"))
         }
-        let _ = writeln!(
-            body,
-            "<section id=\"{section}\"><h2>{heading}</h2><div class=\"grid\">"
-        );
-        for (id, _, caption, svg) in in_section {
-            let _ = writeln!(
-                body,
-                "<figure id=\"{}\" class=\"chart\">{svg}<figcaption>{}</figcaption></figure>",
-                esc(id),
-                esc(caption)
-            );
+        h1 { "Sweep: " (s.file) }
+        p class="lead" {
+            "Base scenario: " (s.base.meta.name) " (" (s.base_path.display().to_string()) "). "
+            (s.design.as_str()) " design, " (v.design.n) " points x " (v.runs) " runs, seed " (s.seed)
+            @if s.common_random_numbers {
+                ", common random numbers (run i uses the same random stream at every point)"
+            }
+            ". deter " (crate::ENGINE_VERSION) ", " (today()) "."
         }
-        let _ = writeln!(body, "</div></section>");
-    }
-    let body = format!(
-        "<style>.grid {{ display: flex; flex-wrap: wrap; gap: 0 16px; }} .grid figure {{ flex: 1 1 440px; max-width: 100%; }}</style>\n{body}"
-    );
-    page(&format!("deter sweep: {}", s.file), &body)
+        section id="how-to-read" {
+            h2 { "How to read this page" }
+            p {
+                "One run is one simulated history of the region over the " (s.base.meta.horizon_years)
+                "-year horizon. Each probability is the share of a \
+                 point's runs in which the event happened at least once over the horizon (deterrence \
+                 held: no use of force in any month of it). Intervals \
+                 are Monte Carlo 95% intervals: more runs narrow them; they say nothing about the \
+                 model's assumptions. MID: militarised interstate dispute level (1 no militarised \
+                 action, 2 threat, 3 display, 4 use of force, 5 war)."
+            }
+        }
+        section id="design" {
+            h2 { "Design" }
+            table {
+                thead { tr { th { "parameter" } th { "role" } th { "domain" } } }
+                tbody {
+                    @for p in &s.parameters {
+                        tr { td { (p.path) } td { (p.role.as_str()) } td { (domain_text(p)) } }
+                    }
+                }
+            }
+        }
+        @for (section, heading) in [
+            ("outcomes", "Each outcome against each parameter"),
+            ("sensitivity", "Sensitivity indices"),
+        ] {
+            @let in_section: Vec<_> = charts.iter().filter(|c| c.1 == section).collect();
+            @if !in_section.is_empty() {
+                section id=(section) {
+                    h2 { (heading) }
+                    div class="grid" {
+                        @for (id, _, caption, svg) in in_section {
+                            (figure(id, svg.clone(), caption))
+                        }
+                    }
+                }
+            }
+        }
+    };
+    page(&format!("deter sweep: {}", s.file), body)
 }
