@@ -935,11 +935,6 @@ fn one_thread() -> deter::Settings {
     }
 }
 
-/// `deter::sweep` into `out`, rows as CSV.
-fn library_sweep(sweep: &Path, out: &Path) -> Result<(), deter::Error> {
-    deter::sweep(sweep, &one_thread(), deter::Control::default(), out, false).map(|_| ())
-}
-
 /// `deter::sweep_streamed_to` into `out` (with `resume`), the rows drained.
 fn library_sweep_streamed(sweep: &Path, out: &Path, resume: bool) -> Result<(), deter::Error> {
     let (tx, rx) = std::sync::mpsc::sync_channel(1 << 16);
@@ -955,6 +950,22 @@ fn library_sweep_streamed(sweep: &Path, out: &Path, resume: bool) -> Result<(), 
     r.map(|_| ())
 }
 
+/// A fresh library sweep into `out`: `sweep_streamed_to` when `streamed`, else `sweep`.
+fn library_sweep_by(
+    streamed: bool,
+    sweep: &Path,
+    settings: &deter::Settings,
+    out: &Path,
+) -> Result<(), deter::Error> {
+    let control = deter::Control::default();
+    if streamed {
+        let (tx, _rx) = std::sync::mpsc::sync_channel(1 << 16);
+        deter::sweep_streamed_to(sweep, settings, control, out, false, tx).map(|_| ())
+    } else {
+        deter::sweep(sweep, settings, control, out, false).map(|_| ())
+    }
+}
+
 /// `deter sweep --out` refuses, before any work, results that would replace an input (the
 /// sweep file, its base scenario) or a sweep's record, and a results file another sweep is
 /// writing. The library's sweeps wrote the results file with the command line's rows but not
@@ -967,27 +978,22 @@ fn the_librarys_sweeps_refuse_what_deter_sweep_refuses_before_any_work() {
     let d = tempfile::tempdir().unwrap();
     let sweep = library_grid(d.path(), "g.toml", 2, 5);
     let base = root().join("scenarios/western-balkans-2024.toml");
-    // Another sweep's results and record, from the command line.
-    let other = d.path().join("other.csv");
-    let o = run(&[
-        "sweep",
-        sweep.to_str().unwrap(),
-        "--out",
-        other.to_str().unwrap(),
-        "-q",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let record = d.path().join("other.csv.sweep");
-    let expected = |path: &Path| -> String {
-        // The command line's words for the same output (its first error line, `error: `
-        // taken off), from a copy of the sweep so that the comparison is of the message.
-        let o = run(&[
+    let cli_sweep = |out: &Path| {
+        run(&[
             "sweep",
             sweep.to_str().unwrap(),
             "--out",
-            path.to_str().unwrap(),
+            out.to_str().unwrap(),
             "-q",
-        ]);
+        ])
+    };
+    // Another sweep's results and record, from the command line.
+    let o = cli_sweep(&d.path().join("other.csv"));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let record = d.path().join("other.csv.sweep");
+    // The command line's words for the same output (`error: ` taken off).
+    let expected = |path: &Path| -> String {
+        let o = cli_sweep(path);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         stderr(&o)
             .trim_end()
@@ -1004,11 +1010,7 @@ fn the_librarys_sweeps_refuse_what_deter_sweep_refuses_before_any_work() {
         let words = expected(&out);
         let kept = before(&out);
         for streamed in [false, true] {
-            let r = if streamed {
-                library_sweep_streamed(&sweep, &out, false)
-            } else {
-                library_sweep(&sweep, &out)
-            };
+            let r = library_sweep_by(streamed, &sweep, &one_thread(), &out);
             match r {
                 Err(deter::Error::Invalid(m)) => {
                     assert_eq!(m, words, "{what}, streamed: {streamed}")
@@ -1032,11 +1034,7 @@ fn the_librarys_sweeps_refuse_what_deter_sweep_refuses_before_any_work() {
     let lock = std::fs::File::open(&busy).unwrap();
     lock.try_lock().unwrap();
     for streamed in [false, true] {
-        let r = if streamed {
-            library_sweep_streamed(&sweep, &busy, false)
-        } else {
-            library_sweep(&sweep, &busy)
-        };
+        let r = library_sweep_by(streamed, &sweep, &one_thread(), &busy);
         match r {
             Err(deter::Error::Io(m)) => assert!(
                 m.starts_with(&format!(
@@ -1061,7 +1059,7 @@ fn a_library_sweep_interrupted_leaves_a_file_its_resume_completes() {
     let d = tempfile::tempdir().unwrap();
     let sweep = library_grid(d.path(), "g.toml", 6, 20);
     let whole = d.path().join("whole.csv");
-    library_sweep(&sweep, &whole).unwrap();
+    library_sweep_by(false, &sweep, &one_thread(), &whole).unwrap();
     for (i, by_cli) in [false, true].into_iter().enumerate() {
         let part = d.path().join(format!("part-{i}.csv"));
         let cancel = std::sync::atomic::AtomicBool::new(false);
@@ -1127,13 +1125,7 @@ fn the_librarys_sweeps_refuse_tallies_over_the_memory_limit_before_any_work() {
         ..deter::Settings::default()
     };
     for streamed in [false, true] {
-        let r = if streamed {
-            let (tx, _rx) = std::sync::mpsc::sync_channel(16);
-            deter::sweep_streamed_to(&sweep, &two, deter::Control::default(), &out, false, tx)
-                .map(|_| ())
-        } else {
-            deter::sweep(&sweep, &two, deter::Control::default(), &out, false).map(|_| ())
-        };
+        let r = library_sweep_by(streamed, &sweep, &two, &out);
         match r {
             Err(deter::Error::TooLarge(m)) => {
                 assert!(m.contains("4002 rivalries x 200 years"), "{m}");

@@ -37,6 +37,26 @@ fn grid_sweep(dir: &Path, name: &str, points: usize, runs: u64) -> PathBuf {
     )
 }
 
+/// The partial files of `sweep` in `n` shards (`p-K.json` beside it).
+fn sweep_shards(sweep: &Path, n: u32) -> Vec<String> {
+    (0..n)
+        .map(|k| {
+            let part = sweep.with_file_name(format!("p-{k}.json"));
+            let o = run(&[
+                "sweep",
+                sweep.to_str().unwrap(),
+                "--shard",
+                &format!("{k}/{n}"),
+                "--out",
+                part.to_str().unwrap(),
+                "--quiet",
+            ]);
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            part.display().to_string()
+        })
+        .collect()
+}
+
 #[cfg(unix)]
 fn mode(p: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
@@ -78,21 +98,7 @@ fn a_replaced_output_keeps_its_permissions() {
     }
     // The streamed-then-published writer too (merge of sweep shards).
     let sweep = grid_sweep(d.path(), "g.toml", 3, 10);
-    let mut parts = Vec::new();
-    for k in 0..2 {
-        let part = d.path().join(format!("p-{k}.json"));
-        let o = run(&[
-            "sweep",
-            sweep.to_str().unwrap(),
-            "--shard",
-            &format!("{k}/2"),
-            "--out",
-            part.to_str().unwrap(),
-            "--quiet",
-        ]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        parts.push(part.display().to_string());
-    }
+    let parts = sweep_shards(&sweep, 2);
     let merged = write(d.path(), "merged.csv", "old\n");
     set_mode(&merged, 0o600);
     let mut args = vec!["merge"];
@@ -269,6 +275,20 @@ fn calibrate_replaces_another_calibrations_results_only_with_force() {
         std::fs::read_to_string(other.join("state.json")).unwrap(),
         "my notes\n"
     );
+    // A resume of another calibration's results said "resume with the same file, --set
+    // values and seed, or remove it to start afresh", not that --force (without --resume)
+    // starts afresh over them, which that needs: it says so.
+    let o = calibrate(&b, &out, &["--resume"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.starts_with("error: --resume: the state belongs to another calibration")
+            && e.trim_end().ends_with(
+                "or leave out --resume and add --force to start afresh over it (its results \
+                 are replaced)"
+            ),
+        "{e}"
+    );
     // With --force: replaced.
     let o = calibrate(&b, &out, &["--force"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -407,21 +427,7 @@ fn every_command_refuses_a_read_only_output_before_any_work() {
     let s = sweep.to_str().unwrap().to_string();
     // Inputs the commands below need: shards of the sweep and of a run, results to analyse,
     // a scenario with an uncertain parameter, a calibration.
-    let mut parts = Vec::new();
-    for k in 0..2 {
-        let part = dir.join(format!("p-{k}.json"));
-        let o = run(&[
-            "sweep",
-            &s,
-            "--shard",
-            &format!("{k}/2"),
-            "--out",
-            part.to_str().unwrap(),
-            "-q",
-        ]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        parts.push(part.display().to_string());
-    }
+    let parts = sweep_shards(&sweep, 2);
     let results = dir.join("results.csv");
     let o = run(&["sweep", &s, "--out", results.to_str().unwrap(), "-q"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -547,31 +553,4 @@ fn every_command_refuses_a_read_only_output_before_any_work() {
     // Nothing else was written either: no record beside the refused sweep results.
     assert!(!dir.join("sweep.csv.sweep").exists());
     assert_eq!(std::fs::read_dir(&cal_out).unwrap().count(), 1);
-}
-
-/// A refused `deter calibrate --resume` of another calibration's results said to resume with
-/// the same file and seed "or remove it to start afresh", not that `--force` (without
-/// `--resume`) starts afresh over them, which a fresh start into that directory needs. It
-/// says so now, and the way it names works.
-#[test]
-fn a_refused_calibration_resume_names_force_as_the_way_to_start_afresh() {
-    let d = tempfile::tempdir().unwrap();
-    let a = calibration(d.path(), "a.toml", 5);
-    let b = calibration(d.path(), "b.toml", 6);
-    let out = d.path().join("cal");
-    let o = calibrate(&a, &out, &[]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = calibrate(&b, &out, &["--resume"]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    let e = stderr(&o);
-    assert!(
-        e.starts_with("error: --resume: the state belongs to another calibration")
-            && e.trim_end().ends_with(
-                "or leave out --resume and add --force to start afresh over it (its results \
-                 are replaced)"
-            ),
-        "{e}"
-    );
-    let o = calibrate(&b, &out, &["--force"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }

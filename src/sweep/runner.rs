@@ -277,7 +277,6 @@ impl Results {
     ///
     /// A refused output is [`SweepError::Refused`] (or [`SweepError::Resume`], in the resume's
     /// words), a write that fails "cannot write `PATH`: REASON" ([`SweepError::Io`]).
-    #[allow(clippy::too_many_arguments)]
     pub fn open(
         out: &Path,
         sweep_file: &Path,
