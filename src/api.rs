@@ -472,8 +472,12 @@ fn prepare_sweep(
 ///
 /// Errors: [`Error::Input`] for an invalid sweep or base scenario, [`Error::Invalid`] (also an
 /// `out` whose extension contradicts `json`, `.csv` with JSON Lines or `.json` with CSV, or
-/// that names an HTML page, as `deter sweep` refuses it: before any work),
-/// [`Error::TooLarge`], [`Error::Interrupted`] (finished rows stay in `out`), [`Error::Io`].
+/// that names an HTML page, and an `out` that is an input of the sweep (the sweep file, its
+/// base and `extends` chain, the policies' files), a sweep's record or a read-only file, as
+/// `deter sweep --out` refuses each: before any work), [`Error::TooLarge`],
+/// [`Error::Interrupted`] (finished rows stay in `out`, with a record `deter sweep --resume`
+/// and [`sweep_streamed_to`] with `resume` complete them from), [`Error::Io`] (also results
+/// another sweep is writing right now, refused before any work).
 pub fn sweep(
     path: &Path,
     settings: &Settings,
@@ -552,53 +556,38 @@ fn sweep_into(
     let format =
         RowFormat::of_results(Some(out), Some(asked), Caller::Library).map_err(Error::Invalid)?;
     let (sweep, design, until, threads) = prepare_sweep(path, settings)?;
-    if tee.is_some() {
-        // No output over an input (README): the sweep file, its base and `extends` chain,
-        // the policies' files, and anything else read so far; nor over the record's place.
-        crate::output::check_writable(out, &[path.to_path_buf()]).map_err(Error::Invalid)?;
-        crate::output::check_writable(&crate::sweep::record::path_beside(out), &[])
-            .map_err(Error::Invalid)?;
-    }
     let rows = Rows::new(format, &sweep, until.is_some());
     // The record beside the results (`OUT.sweep`, as `deter sweep --out` writes it): the
     // plan, then whether every point was written; `deter sweep --resume` completes a stopped
     // sweep's file, and `deter robust` refuses it until then.
     let fingerprint = crate::sweep::record::fingerprint(&sweep, until.as_ref(), format);
-    if resume && out.exists() {
-        crate::sweep::record::check_resume(out, &fingerprint, Caller::Library)
-            .map_err(Error::Invalid)?;
-    }
-    // Held until the sweep ends: a second sweep on the same results is refused before it
-    // writes anything (rows of both would interleave in one file), as `deter sweep` does.
-    let _lock = match &tee {
-        None => None,
-        Some(_) => {
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(out)
-                .map_err(|e| Error::Io(format!("cannot write `{}`: {e}", out.display())))?;
-            crate::output::lock_exclusive(file, out, "deter sweep").map_err(Error::Io)?
-        }
-    };
-    let args = crate::sweep::record::resume_args(Some(format.name()), settings, false);
-    let mut record = crate::sweep::record::Record::new(
+    let record = crate::sweep::record::Record::new(
         &sweep,
         &design,
         runner::stride(&sweep, until.as_ref()),
         until.is_some(),
         &rows.header(&sweep),
         path,
-        args,
+        crate::sweep::record::resume_args(Some(format.name()), settings, false),
     );
-    let io = |e: std::io::Error| {
-        Error::Io(format!(
-            "`{}`: {e}",
-            crate::sweep::record::path_beside(out).display()
-        ))
+    let stopped = |e| match e {
+        SweepError::Interrupted | SweepError::Closed => Error::Interrupted,
+        SweepError::Resume(m) | SweepError::Refused(m) => Error::Invalid(m),
+        SweepError::Cell(d) => Error::Input(Diagnostics(vec![*d])),
+        SweepError::Io(m) => Error::Io(m),
     };
-    crate::sweep::record::write(out, &fingerprint, &record).map_err(io)?;
+    // As `deter sweep --out`: the output checked, locked, the resume checked, the record
+    // written, the results opened (sweep::runner::Results).
+    let (mut results, file, start, kept) = runner::Results::open(
+        out,
+        path,
+        resume,
+        Caller::Library,
+        (&sweep, &design, &rows),
+        fingerprint,
+        record,
+    )
+    .map_err(stopped)?;
     let header = rows.header(&sweep);
     let exec = Exec {
         rows,
@@ -606,14 +595,6 @@ fn sweep_into(
         cancel: control.cancel,
         progress: control.progress,
     };
-    let stopped = |e| match e {
-        SweepError::Interrupted | SweepError::Closed => Error::Interrupted,
-        SweepError::Resume(m) => Error::Invalid(m),
-        SweepError::Cell(d) => Error::Input(Diagnostics(vec![*d])),
-        other => Error::Io(other.to_string()),
-    };
-    let (file, start, kept) =
-        runner::open_results(out, resume, &sweep, &design, &exec.rows).map_err(stopped)?;
     let mut sink = match tee {
         None => Sink::File(file),
         Some(tx) => {
@@ -627,10 +608,7 @@ fn sweep_into(
         runner::run_sweep(&sweep, &design, start, kept, &mut sink, &exec)
     })
     .map_err(|e| stopped(runner::written_to(e, out)))?;
-    record
-        .completed(out)
-        .and_then(|()| crate::sweep::record::write(out, &fingerprint, &record))
-        .map_err(io)?;
+    results.complete().map_err(stopped)?;
     Ok((sweep, design, outputs))
 }
 

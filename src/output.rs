@@ -117,7 +117,8 @@ fn refuse_dash(path: &Path) -> Result<(), String> {
 }
 
 /// Check before any work starts that `path` can be written: its directory exists and is a
-/// directory, and it is none of `inputs` nor any input read so far ([`note_input`]).
+/// directory, it is not a read-only file, and it is none of `inputs` nor any input read so
+/// far ([`note_input`]).
 pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
     refuse_dash(path)?;
     // A loop of symbolic links leads to no file: the rename would replace the link itself
@@ -149,6 +150,13 @@ pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
             path.display()
         ));
     }
+    if std::fs::metadata(path).is_ok_and(|meta| read_only(&meta, path)) {
+        return Err(format!(
+            "output path `{}` is read-only; refusing to replace it: make it writable \
+             (`chmod u+w`), remove it, or choose another name",
+            path.display()
+        ));
+    }
     let out = path.canonicalize().ok();
     for input in inputs {
         if out.is_some() && input.canonicalize().ok() == out {
@@ -159,6 +167,19 @@ pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
         return Err(refuse_input(path));
     }
     probe_dir(&dir)
+}
+
+/// Whether the existing file at `path` (`meta`, its link followed) is read-only: no write
+/// permission at all, or none for this process. Outputs are replaced by renaming a new file
+/// over them, which the directory's permission alone allows (the file's own was ignored, and
+/// the new file took its read-only mode); a file made read-only is one its owner wants kept,
+/// so every command refuses it before any work, as `cp` or a shell's `>` would fail on it.
+fn read_only(meta: &std::fs::Metadata, path: &Path) -> bool {
+    meta.permissions().readonly()
+        || std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied)
 }
 
 /// Probe that files may be created in the directory `dir`: "cannot write to directory

@@ -218,3 +218,60 @@ fn merging_sweep_shards_refuses_a_table() {
         assert!(o.stdout.is_empty(), "no rows written");
     }
 }
+
+/// `deter run --shard` with `--posterior` or `--draws` got clap's bare "the argument
+/// '--posterior' cannot be used with '--shard'": refused now with why and what to do, as
+/// `--shard` with `--until-ci`, in the words of every refused combination. docs/CLUSTER.md
+/// lists it with the other refusals of `--shard`, each with what to do instead.
+#[test]
+fn run_shards_refuse_nested_runs_with_the_reason_and_the_way() {
+    let d = tempfile::tempdir().unwrap();
+    let post = common::write_posterior(
+        d.path(),
+        &["model.war_cost"],
+        &[(&[0.6], 0.5), (&[1.2], 0.5)],
+    );
+    let part = d.path().join("p.json");
+    let b = base();
+    for (flags, given) in [
+        (vec!["--posterior", post.to_str().unwrap()], "--posterior"),
+        (vec!["--draws", "2"], "--draws"),
+        (
+            vec!["--posterior", post.to_str().unwrap(), "--draws", "2"],
+            "--posterior, --draws",
+        ),
+    ] {
+        let mut args = vec![
+            "run",
+            &b,
+            "--runs",
+            "10",
+            "--shard",
+            "0/2",
+            "--out",
+            part.to_str().unwrap(),
+        ];
+        args.extend(&flags);
+        let o = run(&args);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+        assert!(
+            e.starts_with(&format!(
+                "error: --shard does not take {given}: a partial file holds \
+                                    the runs of one scenario"
+            )) && e.contains("run the nested run unsharded")
+                && e.contains("docs/CLUSTER.md"),
+            "{e}"
+        );
+        assert!(!e.contains("cannot be used with"), "{e}");
+        assert!(!part.exists());
+    }
+    let cluster = std::fs::read_to_string(common::root().join("docs/CLUSTER.md")).unwrap();
+    for refused in [
+        "`--shard` does not take `--until-ci`",
+        "`deter sweep --shard` does not take `--resume`",
+        "`deter run --shard` does not take `--posterior` or `--draws`",
+    ] {
+        assert!(cluster.contains(refused), "docs/CLUSTER.md: {refused}");
+    }
+}

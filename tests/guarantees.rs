@@ -904,3 +904,236 @@ fn every_resume_command_the_librarys_sweep_records_is_accepted_by_deter_sweep() 
         assert!(!d.path().join(format!("{name}.sweep")).exists(), "{name}");
     }
 }
+
+// ---- The same guarantees through the library's sweeps (`deter::sweep`, `sweep_streamed_to`) ----
+
+/// A grid sweep of `points` values of one parameter, `runs` runs each, over the bundled
+/// scenario (absolute path), written as `dir/name`.
+fn library_grid(dir: &Path, name: &str, points: usize, runs: u64) -> std::path::PathBuf {
+    let values: Vec<String> = (0..points)
+        .map(|i| format!("{}", 0.3 + 0.6 * i as f64 / points as f64))
+        .collect();
+    let p = dir.join(name);
+    std::fs::write(
+        &p,
+        format!(
+            "base = \"{}\"\nruns = {runs}\nseed = 3\ndesign = \"grid\"\n\
+             [[parameter]]\npath = \"deployment.KFOR.reliability\"\nrole = \"uncertainty\"\n\
+             values = [{}]\n",
+            scenario("scenarios/western-balkans-2024.toml"),
+            values.join(", ")
+        ),
+    )
+    .unwrap();
+    p
+}
+
+fn one_thread() -> deter::Settings {
+    deter::Settings {
+        threads: 1,
+        ..deter::Settings::default()
+    }
+}
+
+/// `deter::sweep_streamed_to` into `out` (with `resume`), the rows drained.
+fn library_sweep_streamed(sweep: &Path, out: &Path, resume: bool) -> Result<(), deter::Error> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(1 << 16);
+    let r = deter::sweep_streamed_to(
+        sweep,
+        &one_thread(),
+        deter::Control::default(),
+        out,
+        resume,
+        tx,
+    );
+    drop(rx);
+    r.map(|_| ())
+}
+
+/// A fresh library sweep into `out`: `sweep_streamed_to` when `streamed`, else `sweep`.
+fn library_sweep_by(
+    streamed: bool,
+    sweep: &Path,
+    settings: &deter::Settings,
+    out: &Path,
+) -> Result<(), deter::Error> {
+    let control = deter::Control::default();
+    if streamed {
+        let (tx, _rx) = std::sync::mpsc::sync_channel(1 << 16);
+        deter::sweep_streamed_to(sweep, settings, control, out, false, tx).map(|_| ())
+    } else {
+        deter::sweep(sweep, settings, control, out, false).map(|_| ())
+    }
+}
+
+/// `deter sweep --out` refuses, before any work, results that would replace an input (the
+/// sweep file, its base scenario) or a sweep's record, and a results file another sweep is
+/// writing. The library's sweeps wrote the results file with the command line's rows but not
+/// its checks: `deter::sweep` truncated the sweep file or the base scenario named as `out`
+/// (only `sweep_streamed_to` checked inputs), both replaced another sweep's record named as
+/// `out`, and `deter::sweep` took no lock. They share the command line's prelude now
+/// (`sweep::runner::Results`): each is refused with the command line's words, nothing written.
+#[test]
+fn the_librarys_sweeps_refuse_what_deter_sweep_refuses_before_any_work() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = library_grid(d.path(), "g.toml", 2, 5);
+    let base = root().join("scenarios/western-balkans-2024.toml");
+    let cli_sweep = |out: &Path| {
+        run(&[
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+    };
+    // Another sweep's results and record, from the command line.
+    let o = cli_sweep(&d.path().join("other.csv"));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let record = d.path().join("other.csv.sweep");
+    // The command line's words for the same output (`error: ` taken off).
+    let expected = |path: &Path| -> String {
+        let o = cli_sweep(path);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        stderr(&o)
+            .trim_end()
+            .strip_prefix("error: ")
+            .unwrap()
+            .to_string()
+    };
+    let before = |p: &Path| std::fs::read(p).unwrap();
+    for (out, what) in [
+        (sweep.clone(), "the sweep file"),
+        (base.clone(), "the base scenario"),
+        (record.clone(), "another sweep's record"),
+    ] {
+        let words = expected(&out);
+        let kept = before(&out);
+        for streamed in [false, true] {
+            let r = library_sweep_by(streamed, &sweep, &one_thread(), &out);
+            match r {
+                Err(deter::Error::Invalid(m)) => {
+                    assert_eq!(m, words, "{what}, streamed: {streamed}")
+                }
+                other => panic!("{what}, streamed: {streamed}: {:?}", other.err()),
+            }
+            assert_eq!(
+                before(&out),
+                kept,
+                "{what} written over, streamed: {streamed}"
+            );
+            assert!(
+                !d.path().join("g.toml.sweep").exists(),
+                "a record beside the sweep file"
+            );
+        }
+    }
+    // Results another sweep is writing right now (it holds the lock): refused, untouched.
+    let busy = d.path().join("busy.csv");
+    std::fs::write(&busy, "rows being written\n").unwrap();
+    let lock = std::fs::File::open(&busy).unwrap();
+    lock.try_lock().unwrap();
+    for streamed in [false, true] {
+        let r = library_sweep_by(streamed, &sweep, &one_thread(), &busy);
+        match r {
+            Err(deter::Error::Io(m)) => assert!(
+                m.starts_with(&format!(
+                    "`{}` is being written by another deter sweep right now",
+                    busy.display()
+                )),
+                "{m}"
+            ),
+            other => panic!("streamed: {streamed}: {:?}", other.err()),
+        }
+        assert_eq!(std::fs::read(&busy).unwrap(), b"rows being written\n");
+        assert!(!d.path().join("busy.csv.sweep").exists());
+    }
+    drop(lock);
+}
+
+/// Ctrl-C (the library's cancellation flag) in the middle of a library sweep leaves the
+/// finished rows and a running record, which `sweep_streamed_to(resume = true)` and `deter
+/// sweep --resume` both complete to the bytes of an uninterrupted sweep.
+#[test]
+fn a_library_sweep_interrupted_leaves_a_file_its_resume_completes() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = library_grid(d.path(), "g.toml", 6, 20);
+    let whole = d.path().join("whole.csv");
+    library_sweep_by(false, &sweep, &one_thread(), &whole).unwrap();
+    for (i, by_cli) in [false, true].into_iter().enumerate() {
+        let part = d.path().join(format!("part-{i}.csv"));
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let done = std::sync::atomic::AtomicU64::new(0);
+        let progress = |n: u64| {
+            // Stop in the third point.
+            if done.fetch_add(n, std::sync::atomic::Ordering::SeqCst) + n >= 50 {
+                cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        };
+        let control = deter::Control {
+            cancel: Some(&cancel),
+            progress: Some(&progress),
+        };
+        let r = deter::sweep(&sweep, &one_thread(), control, &part, false);
+        assert!(matches!(r, Err(deter::Error::Interrupted)), "{:?}", r.err());
+        let kept = std::fs::read_to_string(&part).unwrap();
+        let rows = kept.lines().count();
+        assert!((2..7).contains(&rows), "{rows} lines kept:\n{kept}");
+        assert!(std::fs::read(&whole).unwrap().starts_with(kept.as_bytes()));
+        let record = std::fs::read_to_string(d.path().join(format!("part-{i}.csv.sweep"))).unwrap();
+        assert!(record.contains("\"status\":\"running\""), "{record}");
+        if by_cli {
+            let o = run(&[
+                "sweep",
+                sweep.to_str().unwrap(),
+                "--out",
+                part.to_str().unwrap(),
+                "--resume",
+                "-q",
+            ]);
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        } else {
+            library_sweep_streamed(&sweep, &part, true).unwrap();
+        }
+        assert_eq!(
+            std::fs::read(&part).unwrap(),
+            std::fs::read(&whole).unwrap(),
+            "by the command line: {by_cli}"
+        );
+    }
+}
+
+/// The memory guard of `deter sweep` holds for the library's sweeps: a base scenario whose
+/// tallies are over the limit is refused before any work ([`deter::Error::TooLarge`], in the
+/// words of `deter run`), and no results file or record is created.
+#[test]
+fn the_librarys_sweeps_refuse_tallies_over_the_memory_limit_before_any_work() {
+    let d = tempfile::tempdir().unwrap();
+    let huge = huge(d.path());
+    let sweep = d.path().join("huge-sweep.toml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "base = \"{huge}\"\nruns = 1\nseed = 3\ndesign = \"grid\"\n[[parameter]]\n\
+             path = \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.0]\n"
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("r.csv");
+    let two = deter::Settings {
+        threads: 2,
+        ..deter::Settings::default()
+    };
+    for streamed in [false, true] {
+        let r = library_sweep_by(streamed, &sweep, &two, &out);
+        match r {
+            Err(deter::Error::TooLarge(m)) => {
+                assert!(m.contains("4002 rivalries x 200 years"), "{m}");
+                assert!(m.contains("GiB limit"), "{m}");
+            }
+            other => panic!("streamed: {streamed}: {:?}", other.err()),
+        }
+        assert!(!out.exists());
+        assert!(!d.path().join("r.csv.sweep").exists());
+    }
+}

@@ -37,6 +37,26 @@ fn grid_sweep(dir: &Path, name: &str, points: usize, runs: u64) -> PathBuf {
     )
 }
 
+/// The partial files of `sweep` in `n` shards (`p-K.json` beside it).
+fn sweep_shards(sweep: &Path, n: u32) -> Vec<String> {
+    (0..n)
+        .map(|k| {
+            let part = sweep.with_file_name(format!("p-{k}.json"));
+            let o = run(&[
+                "sweep",
+                sweep.to_str().unwrap(),
+                "--shard",
+                &format!("{k}/{n}"),
+                "--out",
+                part.to_str().unwrap(),
+                "--quiet",
+            ]);
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            part.display().to_string()
+        })
+        .collect()
+}
+
 #[cfg(unix)]
 fn mode(p: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
@@ -78,21 +98,7 @@ fn a_replaced_output_keeps_its_permissions() {
     }
     // The streamed-then-published writer too (merge of sweep shards).
     let sweep = grid_sweep(d.path(), "g.toml", 3, 10);
-    let mut parts = Vec::new();
-    for k in 0..2 {
-        let part = d.path().join(format!("p-{k}.json"));
-        let o = run(&[
-            "sweep",
-            sweep.to_str().unwrap(),
-            "--shard",
-            &format!("{k}/2"),
-            "--out",
-            part.to_str().unwrap(),
-            "--quiet",
-        ]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        parts.push(part.display().to_string());
-    }
+    let parts = sweep_shards(&sweep, 2);
     let merged = write(d.path(), "merged.csv", "old\n");
     set_mode(&merged, 0o600);
     let mut args = vec!["merge"];
@@ -269,6 +275,20 @@ fn calibrate_replaces_another_calibrations_results_only_with_force() {
         std::fs::read_to_string(other.join("state.json")).unwrap(),
         "my notes\n"
     );
+    // A resume of another calibration's results said "resume with the same file, --set
+    // values and seed, or remove it to start afresh", not that --force (without --resume)
+    // starts afresh over them, which that needs: it says so.
+    let o = calibrate(&b, &out, &["--resume"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.starts_with("error: --resume: the state belongs to another calibration")
+            && e.trim_end().ends_with(
+                "or leave out --resume and add --force to start afresh over it (its results \
+                 are replaced)"
+            ),
+        "{e}"
+    );
     // With --force: replaced.
     let o = calibrate(&b, &out, &["--force"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -391,4 +411,146 @@ fn a_full_disk_during_a_sweep_names_the_file_and_the_resume() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&whole).unwrap());
+}
+
+/// An output path that exists and is read-only was replaced without a word (the rename over
+/// it needs only the directory's permission, and the new file kept the read-only mode). A
+/// file made read-only is one its owner wants kept: every command that writes outputs
+/// refuses it now, before any work, exit 2, naming it, and leaves it as it was.
+#[cfg(unix)]
+#[test]
+fn every_command_refuses_a_read_only_output_before_any_work() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let b = base();
+    let sweep = grid_sweep(dir, "g.toml", 3, 10);
+    let s = sweep.to_str().unwrap().to_string();
+    // Inputs the commands below need: shards of the sweep and of a run, results to analyse,
+    // a scenario with an uncertain parameter, a calibration.
+    let parts = sweep_shards(&sweep, 2);
+    let results = dir.join("results.csv");
+    let o = run(&["sweep", &s, "--out", results.to_str().unwrap(), "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r = results.to_str().unwrap().to_string();
+    let template =
+        std::fs::read_to_string(common::root().join("src/scenario/template.toml")).unwrap();
+    let unc = write(
+        dir,
+        "unc.toml",
+        &format!("{template}\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.2, 2.0]\n"),
+    );
+    let unc = unc.to_str().unwrap().to_string();
+    let cal = calibration(dir, "c.toml", 5);
+    let cal_out = dir.join("cal");
+    std::fs::create_dir(&cal_out).unwrap();
+
+    let ro = |name: &str| -> PathBuf {
+        let p = dir.join(name);
+        let _ = std::fs::remove_file(&p);
+        std::fs::write(&p, "keep me\n").unwrap();
+        set_mode(&p, 0o444);
+        p
+    };
+    let cases: Vec<(PathBuf, Vec<String>)> = {
+        let mut v = Vec::new();
+        let mut case = |name: &str, args: &[&str]| {
+            let p = if name.contains('/') {
+                let p = dir.join(name);
+                std::fs::write(&p, "keep me\n").unwrap();
+                set_mode(&p, 0o444);
+                p
+            } else {
+                ro(name)
+            };
+            let mut a: Vec<String> = args.iter().map(|x| x.to_string()).collect();
+            for w in a.iter_mut() {
+                if w == "OUT" {
+                    *w = p.display().to_string();
+                }
+            }
+            v.push((p, a));
+        };
+        case("run.json", &["run", &b, "--runs", "5", "--out", "OUT"]);
+        case("run.html", &["run", &b, "--runs", "5", "--report", "OUT"]);
+        case(
+            "per-run.csv",
+            &["run", &b, "--runs", "5", "--per-run", "OUT"],
+        );
+        case(
+            "shard.json",
+            &["run", &b, "--runs", "5", "--shard", "0/2", "--out", "OUT"],
+        );
+        case(
+            "nested.json",
+            &["run", &unc, "--runs", "5", "--draws", "2", "--out", "OUT"],
+        );
+        case(
+            "compare.json",
+            &["compare", &b, &b, "--runs", "5", "--out", "OUT"],
+        );
+        case("sweep.csv", &["sweep", &s, "--out", "OUT", "-q"]);
+        case(
+            "resume.csv",
+            &["sweep", &s, "--out", "OUT", "--resume", "-q"],
+        );
+        case("sweep.html", &["sweep", &s, "--report", "OUT", "-q"]);
+        case(
+            "sweep-shard.json",
+            &["sweep", &s, "--shard", "0/2", "--out", "OUT", "-q"],
+        );
+        let mut merge = vec!["merge"];
+        merge.extend(parts.iter().map(String::as_str));
+        merge.extend(["--out", "OUT", "-q"]);
+        case("merged.csv", &merge);
+        case("robust.csv", &["robust", &r, "--out", "OUT"]);
+        case(
+            "discover.html",
+            &[
+                "discover",
+                &r,
+                "--outcome",
+                "war",
+                "--above",
+                "0.1",
+                "--report",
+                "OUT",
+            ],
+        );
+        case("init.toml", &["init", "OUT", "--force"]);
+        case(
+            "cal/posterior.csv",
+            &[
+                "calibrate",
+                cal.to_str().unwrap(),
+                "--out",
+                cal_out.to_str().unwrap(),
+                "-q",
+            ],
+        );
+        v
+    };
+    for (path, args) in &cases {
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&argv);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{argv:?}: {e}");
+        assert_eq!(
+            e.trim_end(),
+            format!(
+                "error: output path `{}` is read-only; refusing to replace it: make it \
+                 writable (`chmod u+w`), remove it, or choose another name",
+                path.display()
+            ),
+            "{argv:?}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(path).unwrap(),
+            "keep me\n",
+            "{argv:?}"
+        );
+        assert_eq!(mode(path), 0o444, "{argv:?}");
+    }
+    // Nothing else was written either: no record beside the refused sweep results.
+    assert!(!dir.join("sweep.csv.sweep").exists());
+    assert_eq!(std::fs::read_dir(&cal_out).unwrap().count(), 1);
 }

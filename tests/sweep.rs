@@ -177,17 +177,18 @@ fn resume_after_cuts(dir: &Path, f: &Path, format: &str) {
     }
 }
 
+/// Two sweeps with `head`: `a.toml` of [`GRID`], `b.toml` of another grid, and where their
+/// results go (`r.csv`).
+fn two_grids(dir: &Path, head: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let a = sweep_file(dir, "a.toml", head, GRID);
+    let b = sweep_file(dir, "b.toml", head, &GRID.replace("0.4, 0.6", "0.3, 0.6"));
+    (a, b, dir.join("r.csv"))
+}
+
 #[test]
 fn resume_refuses_a_results_file_from_another_sweep() {
     let dir = tempfile::tempdir().unwrap();
-    let a = sweep_file(dir.path(), "a.toml", "runs = 50", GRID);
-    let b = sweep_file(
-        dir.path(),
-        "b.toml",
-        "runs = 50",
-        &GRID.replace("0.4, 0.6", "0.3, 0.6"),
-    );
-    let out = dir.path().join("r.csv");
+    let (a, b, out) = two_grids(dir.path(), "runs = 50");
     run_sweep(&a, &out, &[]);
     let resume_b = || {
         deter()
@@ -640,4 +641,71 @@ fn a_sweeps_outputs_naming_its_own_files_beside_the_results_are_refused_before_a
     ] {
         assert!(f.exists(), "{}", f.display());
     }
+}
+
+/// A refused resume said "remove it or choose another --out": not that a sweep without
+/// `--resume` starts afresh over the file (there is no `--force` to look for), nor, for a
+/// file started with other settings, the command it was started with. It says both now; and
+/// the way it names is one deter takes: the recorded command completes the file, and a
+/// sweep without `--resume` replaces it.
+#[test]
+fn a_refused_resume_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, out) = two_grids(dir.path(), "runs = 50\nseed = 1");
+    run_sweep(&a, &out, &["--seed", "7"]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    std::fs::write(&out, &text[..text.len() / 2]).unwrap();
+    // `deter sweep FILE --out OUT --resume`, refused: its message.
+    let refused = |file: &Path| {
+        let o = deter()
+            .args([
+                "sweep",
+                file.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--resume",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let afresh = "choose another --out, or leave out --resume to start afresh over it (its \
+                  rows and record are replaced)";
+    let e = refused(&a);
+    let recorded = format!(
+        "deter sweep {} --out {} --seed 7 --resume",
+        a.display(),
+        out.display()
+    );
+    assert!(
+        e.contains(&format!(
+            "it resumes with `{recorded}`); to complete it, run that; else {afresh}"
+        )),
+        "{e}"
+    );
+    // The command it names completes the file.
+    let words: Vec<&str> = recorded.split(' ').skip(1).collect();
+    deter().args(&words).arg("-q").assert().success();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
+    // Results without their record, and rows of another design point: the same way out.
+    std::fs::remove_file(dir.path().join("r.csv.sweep")).unwrap();
+    let e = refused(&b);
+    assert!(
+        e.contains("fingerprint") && e.trim_end().ends_with(afresh),
+        "{e}"
+    );
+    run_sweep(&b, &out, &[]);
+    let first = std::fs::read_to_string(&out).unwrap();
+    // The header, then point 1's row where point 0's belongs.
+    let lines: Vec<&str> = first.split_inclusive('\n').collect();
+    std::fs::write(&out, format!("{}{}", lines[0], lines[2])).unwrap();
+    let e = refused(&b);
+    assert!(
+        e.contains("does not belong to this sweep") && e.trim_end().ends_with(afresh),
+        "{e}"
+    );
+    // Leaving out --resume starts afresh over it, as said.
+    run_sweep(&b, &out, &[]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), first);
 }

@@ -62,14 +62,7 @@ const MAX_STATE_BYTES: usize = 256 << 20;
 /// another calibration").
 fn check_not_another(args: &CalibrateArgs, sha256: &str) -> Result<(), CliError> {
     let state = args.out.join("state.json");
-    if args.resume || args.force || !state.exists() {
-        return Ok(());
-    }
-    let ours = crate::scenario::read_bounded(&state, MAX_STATE_BYTES)
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .is_some_and(|v| v["calibration_sha256"] == sha256);
-    if ours {
+    if args.resume || args.force || !state.exists() || is_ours(&state, sha256) {
         return Ok(());
     }
     Err(CliError::Usage(format!(
@@ -78,6 +71,26 @@ fn check_not_another(args: &CalibrateArgs, sha256: &str) -> Result<(), CliError>
          --force to replace them",
         args.out.display()
     )))
+}
+
+/// Whether `state` (a state.json) is of the calibration whose hash is `sha256`.
+fn is_ours(state: &std::path::Path, sha256: &str) -> bool {
+    crate::scenario::read_bounded(state, MAX_STATE_BYTES)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .is_some_and(|v| v["calibration_sha256"] == sha256)
+}
+
+/// The way out of a refused `--resume` of the state `state` by the calibration whose hash is
+/// `sha256`: a fresh start over it, which takes `--force` when `check_not_another` would
+/// refuse it (the state is not this calibration's).
+fn afresh(state: &std::path::Path, sha256: &str) -> &'static str {
+    if is_ours(state, sha256) {
+        "or leave out --resume to start afresh over it"
+    } else {
+        "or leave out --resume and add --force to start afresh over it (its results are \
+         replaced)"
+    }
 }
 
 /// SHA-256 of what the posterior depends on: the calibration file's text, every record's
@@ -199,16 +212,17 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
                 state_path.display()
             ))
         })?;
+        let afresh = afresh(&state_path, &prov.calibration_sha256);
         if bytes.len() > MAX_STATE_BYTES {
             return Err(CliError::Usage(format!(
                 "--resume: `{}` is larger than {MAX_STATE_BYTES} bytes, the limit for \
-                 calibration state files",
+                 calibration state files; {afresh}",
                 state_path.display()
             )));
         }
         let text = String::from_utf8_lossy(&bytes);
         output::parse_state(&text, &prov, &cal.settings)
-            .map_err(|m| CliError::Usage(format!("--resume: {m}")))?
+            .map_err(|m| CliError::Usage(format!("--resume: {m}; {afresh}")))?
     } else {
         State::new(cal.settings.clone(), cal.parameters.len())
     };

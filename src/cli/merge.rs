@@ -277,14 +277,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             ],
         );
         let fingerprint = sweep::record::fingerprint(&sweep, None, format);
-        plan.completed(out)
-            .and_then(|()| sweep::record::write(out, &fingerprint, &plan))
-            .map_err(|e| {
-                CliError::Failure(format!(
-                    "cannot write `{}`: {e}",
-                    sweep::record::path_beside(out).display()
-                ))
-            })?;
+        sweep::record::write_complete(out, &fingerprint, &mut plan).map_err(CliError::Failure)?;
     }
     if !args.output.quiet {
         note!(

@@ -66,10 +66,10 @@ pub struct RunArgs {
     /// posterior (deter calibrate's posterior.csv) and from the scenario's [[uncertain]] priors,
     /// --runs runs each [default 1000]; reports the mean, the 90% interval over uncertain
     /// parameters, the Monte Carlo error and the parametric share of variance.
-    #[arg(long, value_name = "DRAWS.csv", conflicts_with_all = ["shard", "until_ci"])]
+    #[arg(long, value_name = "DRAWS.csv", conflicts_with = "until_ci")]
     pub posterior: Option<PathBuf>,
     // Parameter draws of a nested run (help: the range from `DRAWS`).
-    #[arg(long, conflicts_with_all = ["shard", "until_ci"],
+    #[arg(long, conflicts_with = "until_ci",
           allow_negative_numbers = true,
           help = super::DRAWS.help("Parameter draws of a nested run (--posterior or [[uncertain]] priors)", " [default 100]"),
           value_parser = super::DRAWS.parser::<u64>())]
@@ -341,6 +341,17 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             "every shard must run the same fixed number of runs for `deter merge` to add \
              them up, and --until-ci stops each at its own count; give --runs (or run \
              unsharded with --until-ci)",
+        )?;
+        super::refuse_with(
+            "--shard",
+            &[
+                (args.posterior.is_some(), "--posterior"),
+                (args.draws.is_some(), "--draws"),
+            ],
+            "a partial file holds the runs of one scenario, which `deter merge` adds up, and a \
+             nested run is parameter draws x runs, each draw a scenario of its own; run the \
+             nested run unsharded (its draws run on every --threads core), or shard a plain \
+             run without --posterior and --draws (docs/CLUSTER.md)",
         )?;
         return super::shard::run_shard(args, spec);
     }

@@ -255,7 +255,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     // What the rows depend on; a resume must match it (kept beside the results, with the
     // sweep's plan and whether it finished: sweep::record).
     let fingerprint = record::fingerprint(&sweep, until.as_ref(), format);
-    let mut plan = record::Record::new(
+    let plan = record::Record::new(
         &sweep,
         &design,
         stride,
@@ -271,30 +271,24 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             args.attribution,
         ),
     );
-    // The lock on the results file, held until this function returns.
-    let mut results_lock = None;
-    let (mut sink, start, outputs) = match &args.out {
+    // The results file, locked until this function returns (sweep::runner::Results).
+    let (mut results, mut sink, start, outputs) = match &args.out {
         Some(out) => {
-            let marker = record::path_beside(out);
-            let existed = out.exists();
-            // Held until the sweep ends: a second sweep on the same --out is refused before
-            // it writes anything (rows of both would interleave in one file).
-            results_lock = lock_results(out)?;
-            if args.resume && existed {
-                record::check_resume(out, &fingerprint, crate::sweep::rows::Caller::Cli)
-                    .map_err(CliError::Usage)?;
-            }
-            record::write(out, &fingerprint, &plan).map_err(|e| {
-                CliError::Failure(format!("cannot write `{}`: {e}", marker.display()))
-            })?;
-            let (file, start, outputs) =
-                runner::open_results(out, args.resume, &sweep, &design, &rows)
-                    .map_err(sweep_error)?;
-            (Sink::File(file), start, outputs)
+            let (results, file, start, outputs) = runner::Results::open(
+                out,
+                &args.file,
+                args.resume,
+                crate::sweep::rows::Caller::Cli,
+                (&sweep, &design, &rows),
+                fingerprint,
+                plan,
+            )
+            .map_err(sweep_error)?;
+            (Some(results), Sink::File(file), start, outputs)
         }
         None => {
             say_raw!("{}", rows.header(&sweep));
-            (Sink::Stdout, 0, Vec::new())
+            (None, Sink::Stdout, 0, Vec::new())
         }
     };
     if start > 0 && !args.quiet {
@@ -322,37 +316,29 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     if matches!(result, Err(SweepError::Closed)) {
         return Ok(());
     }
-    let outputs = result.map_err(|e| match (e, &args.out) {
-        (SweepError::Interrupted, out) => CliError::InterruptedPartial(match out {
-            Some(out) => format!(
-                "the finished points are in `{}`; run `{}` to complete it",
-                out.display(),
-                plan.resume_command(out)
-            ),
-            None => "the rows printed so far are complete".into(),
-        }),
+    let outputs = result.map_err(|e| match (e, &args.out, &results) {
+        (SweepError::Interrupted, _, None) => {
+            CliError::InterruptedPartial("the rows printed so far are complete".into())
+        }
+        (SweepError::Interrupted, Some(out), Some(r)) => CliError::InterruptedPartial(format!(
+            "the finished points are in `{}`; run `{}` to complete it",
+            out.display(),
+            r.resume_command()
+        )),
         // A full disk, a lost mount: the file named as every output that cannot be written
         // ("cannot write `PATH`: ..."), and the finished points kept for a resume, as after
         // Ctrl-C (it said "error: No space left on device (os error 28)", no file, no way on).
-        (SweepError::Io(m), Some(out)) => CliError::Failure(format!(
+        (SweepError::Io(m), Some(out), Some(r)) => CliError::Failure(format!(
             "cannot write `{}`: {m}; the finished points are kept: once it can be written, \
              run `{}` to complete it",
             out.display(),
-            plan.resume_command(out)
+            r.resume_command()
         )),
-        (SweepError::Io(m), None) => CliError::Failure(format!("cannot write to stdout: {m}")),
-        (other, _) => sweep_error(other),
+        (SweepError::Io(m), _, None) => CliError::Failure(format!("cannot write to stdout: {m}")),
+        (other, _, _) => sweep_error(other),
     })?;
-    if let Some(out) = &args.out {
-        // Every row is synced (run_sweep syncs at its end): the record says so.
-        plan.completed(out)
-            .and_then(|()| record::write(out, &fingerprint, &plan))
-            .map_err(|e| {
-                CliError::Failure(format!(
-                    "cannot write `{}`: {e}",
-                    record::path_beside(out).display()
-                ))
-            })?;
+    if let Some(r) = &mut results {
+        r.complete().map_err(sweep_error)?;
     }
     let wall = started.elapsed().as_secs_f64();
     if !args.quiet {
@@ -379,7 +365,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         write_report(&view, args.report.as_deref(), args.plots.as_deref())?;
     }
     let tail = sensitivity_tail(&sweep, &design, &outputs, args.out.as_deref(), args.quiet);
-    drop(results_lock);
+    drop(results);
     tail
 }
 
@@ -449,20 +435,6 @@ pub fn sensitivity_tail(
     Ok(())
 }
 
-/// An exclusive lock on the results file `out` (created empty if missing, never truncated
-/// here), held by the returned handle (`output::lock_exclusive`): the rows of two sweeps
-/// appended to one file interleave, so a second sweep is refused without touching the file or
-/// its record.
-fn lock_results(out: &Path) -> Result<Option<std::fs::File>, CliError> {
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(out)
-        .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", out.display())))?;
-    output::lock_exclusive(file, out, "deter sweep").map_err(CliError::Failure)
-}
-
 /// `--shard` with `--runs`, `--seed` or `--horizon-years`: refused with why and what to do
 /// (clap's bare "cannot be used with" said neither). `deter merge` rebuilds the sweep from
 /// its file and checks it by hash against the shards, so what the shards ran must be what
@@ -502,7 +474,7 @@ fn sweep_error(e: SweepError) -> CliError {
     match e {
         SweepError::Interrupted => CliError::Interrupted,
         SweepError::Io(m) => CliError::Failure(m),
-        SweepError::Resume(m) => CliError::Usage(m),
+        SweepError::Resume(m) | SweepError::Refused(m) => CliError::Usage(m),
         SweepError::Cell(d) => CliError::Input(crate::scenario::Diagnostics(vec![*d])),
         SweepError::Closed => CliError::Failure("output closed".into()),
     }

@@ -244,6 +244,17 @@ impl Record {
     }
 }
 
+/// Mark `record` complete ([`Record::completed`]: every row of the results `out` is
+/// written and synced) and write it beside them; a failure says "cannot write `PATH`:
+/// REASON" of the file that could not be read or written. Shared by `deter sweep`, `deter
+/// merge` of sweep shards and the facade's sweeps.
+pub fn write_complete(out: &Path, fingerprint: &str, record: &mut Record) -> Result<(), String> {
+    record
+        .completed(out)
+        .and_then(|()| write(out, fingerprint, record))
+        .map_err(|e| format!("cannot write `{}`: {e}", path_beside(out).display()))
+}
+
 /// SHA-256 of the file at `path` (read in blocks) and its number of newlines.
 fn file_sha256(path: &Path) -> std::io::Result<(String, u64)> {
     use sha2::{Digest, Sha256};
@@ -277,7 +288,6 @@ pub fn check_resume(
     caller: super::rows::Caller,
 ) -> Result<(), String> {
     let marker = path_beside(out);
-    let out_name = crate::settings::setting_name(caller, "out");
     let settings = match caller {
         super::rows::Caller::Cli => "--until-ci or --format",
         super::rows::Caller::Library => "`until_ci`, `max_runs` or the format",
@@ -286,18 +296,28 @@ pub fn check_resume(
     // `/dev/zero` or a huge file is only "other settings", never all memory. The fingerprint
     // is the first two lines; the record follows (an older marker has no record and still
     // resumes).
+    let afresh = afresh(caller);
     let Ok(found) = crate::scenario::read_bounded(&marker, fingerprint.len()) else {
         return Err(format!(
             "cannot resume `{}`: its settings fingerprint `{}` is missing, so nothing proves \
-             its rows come from this sweep; remove it or choose another {out_name}",
+             its rows come from this sweep; {afresh}",
             out.display(),
             marker.display()
         ));
     };
     if !matches!(found.strip_prefix(fingerprint.as_bytes()), Some(b"" | b"{")) {
+        // On the command line, the command the record gives (when it has one): what this
+        // file was started with, and the way to complete it.
+        let what_to_do = match (caller, read_record(out)) {
+            (super::rows::Caller::Cli, Some(r)) => format!(
+                ": it resumes with `{}`); to complete it, run that; else {afresh}",
+                r.resume_command(out)
+            ),
+            _ => format!("); {afresh}"),
+        };
         return Err(format!(
             "`{}` was started with other sweep settings (seed, runs, design, parameters, base \
-             scenario, {settings}; see `{}`); remove it or choose another {out_name}",
+             scenario, {settings}; see `{}`{what_to_do}",
             out.display(),
             marker.display()
         ));
@@ -305,13 +325,36 @@ pub fn check_resume(
     if written_over(out) {
         return Err(format!(
             "`{}` does not hold the rows its record `{}` recorded complete: it was written \
-             over (by a sweep to standard output, or edited); remove both or choose another \
-             {out_name}",
+             over (by a sweep to standard output, or edited); {}",
             out.display(),
-            marker.display()
+            marker.display(),
+            match caller {
+                super::rows::Caller::Cli => afresh,
+                super::rows::Caller::Library => "remove both or choose another `out`".into(),
+            }
         ));
     }
     Ok(())
+}
+
+/// What to do with results a resume refuses, in the words of `caller`: another output, or a
+/// fresh start over them (a sweep without `--resume` replaces its results and their record:
+/// `deter sweep` has no `--force`, and needs none).
+pub fn afresh(caller: super::rows::Caller) -> String {
+    match caller {
+        super::rows::Caller::Cli => "choose another --out, or leave out --resume to start \
+                                     afresh over it (its rows and record are replaced)"
+            .into(),
+        super::rows::Caller::Library => "remove it or choose another `out`".into(),
+    }
+}
+
+/// The record beside the results `results` (line 3 of their record file), if it is there
+/// and reads as one. Read without recording the record as an input: a resume replaces it.
+fn read_record(results: &Path) -> Option<Record> {
+    let bytes = crate::scenario::read_bounded(&path_beside(results), MAX_RECORD_BYTES).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    serde_json::from_str(text.lines().nth(2)?).ok()
 }
 
 /// Whether the results at `results` hold every point their record (beside them) recorded
@@ -320,12 +363,7 @@ pub fn check_resume(
 /// checks of each kept row cannot see another seed's rows of a grid); a file cut short after
 /// the sweep finished is not this (the resume completes it).
 pub fn written_over(results: &Path) -> bool {
-    // Read here without recording the record as an input: the resume replaces it.
-    let Ok(bytes) = crate::scenario::read_bounded(&path_beside(results), MAX_RECORD_BYTES) else {
-        return false;
-    };
-    let text = String::from_utf8_lossy(&bytes);
-    let Some(Ok(record)) = text.lines().nth(2).map(serde_json::from_str::<Record>) else {
+    let Some(record) = read_record(results) else {
         return false;
     };
     let Some(recorded) = record.results_sha256.as_deref() else {

@@ -26,7 +26,8 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use super::design::Design;
-use super::rows::Rows;
+use super::record::{self, Record};
+use super::rows::{Caller, Rows};
 use super::spec::Sweep;
 use crate::engine::driver::{Units, run_block};
 use crate::engine::until::{self, ADAPTIVE_BLOCK, Stopping, UntilCi};
@@ -70,6 +71,10 @@ pub enum SweepError {
     /// A kept row's cell cannot be read (`1e-400`): located as every reader's cell fault.
     #[error("{}", .0.one_line())]
     Cell(Box<crate::scenario::Diagnostic>),
+    /// An output the sweep may not write (an input, a sweep's record, a read-only file...),
+    /// refused before any point runs.
+    #[error("{0}")]
+    Refused(String),
     /// Standard output was closed (`deter sweep ... | head`): not an error.
     #[error("output closed")]
     Closed,
@@ -116,6 +121,7 @@ pub fn open_results(
     sweep: &Sweep,
     design: &Design,
     rows: &Rows,
+    caller: Caller,
 ) -> Result<(File, u64, Outputs), SweepError> {
     let io = |e: std::io::Error| SweepError::Io(format!("cannot write `{}`: {e}", path.display()));
     let header = rows.header(sweep);
@@ -138,8 +144,9 @@ pub fn open_results(
     let mut lines = text.split_inclusive('\n');
     let mismatch = |what: String| {
         SweepError::Resume(format!(
-            "`{}` does not belong to this sweep ({what}); remove it or choose another --out",
-            path.display()
+            "`{}` does not belong to this sweep ({what}); {}",
+            path.display(),
+            record::afresh(caller)
         ))
     };
     let mut outputs = Vec::new();
@@ -236,6 +243,93 @@ pub fn written_to(e: SweepError, path: &Path) -> SweepError {
     match e {
         SweepError::Io(m) => SweepError::Io(format!("cannot write `{}`: {m}", path.display())),
         other => other,
+    }
+}
+
+/// The results file of a sweep that writes one (`deter sweep --out`, the facade's `sweep`
+/// and `sweep_streamed_to`): the one prelude both take before the first point, and the one
+/// ending after the last. Holds the exclusive lock on the results until dropped.
+pub struct Results {
+    path: std::path::PathBuf,
+    fingerprint: String,
+    record: Record,
+    _lock: Option<File>,
+}
+
+/// What [`Results::open`] hands the sweep: the results, their file open for appending, the
+/// points already done and their outputs.
+pub type Opened = (Results, File, u64, Outputs);
+
+impl Results {
+    /// Open the results `out` of the sweep whose [`record::fingerprint`] is `fingerprint`
+    /// and whose running record is `record`, before any point runs:
+    /// 1. `out` is checked as an output ([`crate::output::check_outputs`]: not an input read
+    ///    so far nor `sweep_file`, not a sweep's record, not read-only, ...), and so is the
+    ///    record's place beside it unless a resume will read the record there first;
+    /// 2. the results are locked: a second sweep on them is refused before it writes anything
+    ///    (the rows of both would interleave);
+    /// 3. with `resume`, results that exist must be this sweep's ([`record::check_resume`],
+    ///    naming the output as `caller` does);
+    /// 4. the running record is written beside them (Ctrl-C or a failure from now on leaves
+    ///    a file `--resume` completes);
+    /// 5. the results are created with their header, or their kept rows checked
+    ///    ([`open_results`]).
+    ///
+    /// A refused output is [`SweepError::Refused`] (or [`SweepError::Resume`], in the resume's
+    /// words), a write that fails "cannot write `PATH`: REASON" ([`SweepError::Io`]).
+    pub fn open(
+        out: &Path,
+        sweep_file: &Path,
+        resume: bool,
+        caller: Caller,
+        (sweep, design, rows): (&Sweep, &Design, &Rows),
+        fingerprint: String,
+        record: Record,
+    ) -> Result<Opened, SweepError> {
+        let existed = out.exists();
+        crate::output::check_outputs(&[&out.to_path_buf()], &[sweep_file.to_path_buf()])
+            .map_err(SweepError::Refused)?;
+        if !(resume && existed) {
+            crate::output::check_writable(&record::path_beside(out), &[])
+                .map_err(SweepError::Refused)?;
+        }
+        let cannot = |path: &Path, e: &dyn std::fmt::Display| {
+            SweepError::Io(format!("cannot write `{}`: {e}", path.display()))
+        };
+        // Created empty if missing, never truncated here.
+        let handle = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(out)
+            .map_err(|e| cannot(out, &e))?;
+        let lock =
+            crate::output::lock_exclusive(handle, out, "deter sweep").map_err(SweepError::Io)?;
+        if resume && existed {
+            record::check_resume(out, &fingerprint, caller).map_err(SweepError::Resume)?;
+        }
+        record::write(out, &fingerprint, &record)
+            .map_err(|e| cannot(&record::path_beside(out), &e))?;
+        let (file, start, kept) = open_results(out, resume, sweep, design, rows, caller)?;
+        let results = Self {
+            path: out.to_path_buf(),
+            fingerprint,
+            record,
+            _lock: lock,
+        };
+        Ok((results, file, start, kept))
+    }
+
+    /// The command that completes these results after an interruption.
+    pub fn resume_command(&self) -> String {
+        self.record.resume_command(&self.path)
+    }
+
+    /// Every row is written and synced ([`run_sweep`] syncs at its end): the record says
+    /// so, bound to the rows ([`record::write_complete`]). The lock stays held.
+    pub fn complete(&mut self) -> Result<(), SweepError> {
+        record::write_complete(&self.path, &self.fingerprint, &mut self.record)
+            .map_err(SweepError::Io)
     }
 }
 
@@ -570,7 +664,7 @@ mod tests {
             cancel: None,
             progress: None,
         };
-        let (file, start, kept) = open_results(&path, false, &sweep, &design, &exec.rows).unwrap();
+        let (file, start, kept) = open_results(&path, false, &sweep, &design, &exec.rows, Caller::Cli).unwrap();
         let out = run_sweep(&sweep, &design, start, kept, &mut Sink::File(file), &exec).unwrap();
         assert_eq!(out.len(), 3);
         let text = std::fs::read_to_string(&path).unwrap();
