@@ -636,13 +636,11 @@ pub fn sweep_warnings_at(path: &Path, horizon_years: Option<u32>) -> Result<Vec<
     let sweep = crate::sweep::spec::load_sweep_at(path, h).map_err(Error::Input)?;
     let mut out: Vec<String> = sweep.warnings.iter().map(|w| w.to_string()).collect();
     if let Some(h) = h {
-        // As `deter sweep --horizon-years`: the base when the horizon differs from its own,
-        // a levers x futures sweep's policy scenarios whenever one is given.
-        let mut scenarios = crate::sweep::horizon_scenarios(&sweep, path);
-        if h == sweep.base.meta.horizon_years {
-            scenarios.remove(0);
-        }
-        out.extend(crate::sweep::horizon_warnings(&scenarios, h));
+        // As `deter sweep --horizon-years`: a levers x futures sweep's policy scenarios (the
+        // base's warnings at `h` are the sweep's own).
+        let scenarios = crate::sweep::horizon_scenarios(&sweep, path);
+        let said = out.clone();
+        out.extend(crate::sweep::horizon_warnings(&scenarios, h, &said));
     }
     Ok(out)
 }

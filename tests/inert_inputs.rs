@@ -152,3 +152,156 @@ fn every_bundled_sweep_varies_only_parameters_that_can_matter() {
     }
     assert!(n >= 5, "{n} bundled sweeps");
 }
+
+/// A sweep over `base` (a path) varying `path` over two `values`, 200 runs a point with
+/// common random numbers: the sweep file and its `deter validate` standard error.
+fn sweep_over(dir: &std::path::Path, base: &str, path: &str, values: &str) -> (String, String) {
+    let text = format!(
+        "base = \"{base}\"\nruns = 200\nseed = 1\ncommon_random_numbers = true\ndesign = \"grid\"\n\
+         [[parameter]]\npath = \"{path}\"\nrole = \"uncertainty\"\nvalues = [{values}]\n"
+    );
+    let p = dir.join(format!("s-{}.toml", path.replace(['.', '[', ']'], "_")));
+    std::fs::write(&p, text).unwrap();
+    let p = p.display().to_string();
+    let v = common::run(&["validate", &p]);
+    assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
+    (p, stderr(&v))
+}
+
+/// Whether every probability column of the sweep's two rows is the same: what "cannot
+/// influence any output" claims, checked on the rows themselves.
+fn rows_alike(dir: &std::path::Path, sweep: &str) -> bool {
+    let out = dir.join("rows.csv");
+    let _ = std::fs::remove_file(&out);
+    let _ = std::fs::remove_file(dir.join("rows.csv.sweep"));
+    let o = common::run(&["sweep", sweep, "--out", &out.display().to_string()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = std::fs::read_to_string(&out).unwrap();
+    let mut lines = rows.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let body: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(body.len(), 2);
+    header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.ends_with("_p"))
+        .all(|(i, _)| body[0][i] == body[1][i])
+}
+
+const INERT: &str = "cannot influence any output of this scenario";
+
+/// Three classes of swept parameters the relevance analysis let through although the model
+/// reads them nowhere: (1) a country's political value outside the role that reads it (the
+/// cohesion and reputation of a challenger that is no rivalry's target; the narrative of a
+/// target that is no challenger); (2) an outside power linked to no rivalry's player (no
+/// alliance with one, no tie from one, no force in one); (3) a policy dated after the horizon
+/// (its `enabled`, and an alliance only its `join` would make relevant). Each is warned
+/// about now, with its reason, and each claim is checked on the sweep's rows; the parameter
+/// of the same entity in the role that reads it is not warned about, and its rows differ.
+#[test]
+fn inert_parameters_of_three_more_classes_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let baseline = root()
+        .join("scenarios/western-balkans-2024.toml")
+        .display()
+        .to_string();
+    // (1) Serbia challenges Kosovo.
+    for (path, reason) in [
+        (
+            "country.SRB.political.cohesion",
+            "the model reads a country's `cohesion` only when it is a rivalry's target, and `SRB` is no simulated rivalry's target",
+        ),
+        (
+            "country.SRB.political.reputation",
+            "the model reads a country's `reputation` only when it is a rivalry's target, and `SRB` is no simulated rivalry's target",
+        ),
+        (
+            "country.XKX.political.narrative",
+            "the model reads a country's `narrative` only when it is a rivalry's challenger, and `XKX` is no simulated rivalry's challenger",
+        ),
+    ] {
+        let (s, err) = sweep_over(d, &baseline, path, "0.1, 0.9");
+        assert!(
+            err.contains(&format!("`{path}` {INERT} ({reason}")),
+            "{path}: {err}"
+        );
+        assert!(rows_alike(d, &s), "{path}");
+    }
+    let (s, err) = sweep_over(d, &baseline, "country.XKX.political.cohesion", "0.1, 0.9");
+    assert!(!err.contains(INERT), "{err}");
+    assert!(!rows_alike(d, &s), "the target's cohesion matters");
+    // (2) A power nobody in the rivalry is allied with, tied to or hosts.
+    let with_power = d.join("power.toml");
+    std::fs::write(
+        &with_power,
+        format!(
+            "extends = \"{baseline}\"\n\n[[power]]\nid = \"IND\"\nname = \"India\"\ncapability = 500.0\n"
+        ),
+    )
+    .unwrap();
+    let with_power = with_power.display().to_string();
+    let (s, err) = sweep_over(d, &with_power, "power.IND.capability", "10.0, 5000.0");
+    assert!(
+        err.contains(&format!(
+            "`power.IND.capability` {INERT} (no rivalry's challenger or target shares an alliance with `IND`, has a tie to it or hosts a force it contributes to"
+        )),
+        "{err}"
+    );
+    assert!(rows_alike(d, &s));
+    // Tied to Serbia (swept with the tie): it may matter, not warned about.
+    let tied = d.join("tied.toml");
+    std::fs::write(
+        &tied,
+        format!(
+            "base = \"{with_power}\"\nruns = 20\nseed = 1\ndesign = \"grid\"\n\
+             [[parameter]]\npath = \"power.IND.capability\"\nrole = \"uncertainty\"\nvalues = [10.0, 5000.0]\n\
+             [[parameter]]\npath = \"country.SRB.political.ties.IND\"\nrole = \"uncertainty\"\nvalues = [0.0, 0.5]\n"
+        ),
+    )
+    .unwrap();
+    let v = common::run(&["validate", &tied.display().to_string()]);
+    assert!(!stderr(&v).contains(INERT), "{}", stderr(&v));
+    // (3) Kosovo's NATO membership dated after the 10-year horizon.
+    let nato = std::fs::read_to_string(root().join("scenarios/kosovo-nato-path.toml")).unwrap();
+    assert!(nato.contains("start = \"2030-01\""));
+    let late = d.join("late.toml");
+    std::fs::write(
+        &late,
+        nato.replace("start = \"2030-01\"", "start = \"2036-01\"")
+            .replace(
+                "extends = \"",
+                &format!("extends = \"{}/", root().join("scenarios").display()),
+            ),
+    )
+    .unwrap();
+    let late = late.display().to_string();
+    let never = "policy `nato-membership` starts 2036-01, after the horizon ends (2035-01): it never takes effect";
+    let (s, err) = sweep_over(d, &late, "policy.nato-membership.enabled", "false, true");
+    assert!(
+        err.contains(&format!(
+            "`policy.nato-membership.enabled` {INERT} ({never})"
+        )),
+        "{err}"
+    );
+    assert!(rows_alike(d, &s));
+    let (s, err) = sweep_over(d, &late, "alliance.NATO.reliability", "0.1, 0.9");
+    assert!(
+        err.contains(&format!("`alliance.NATO.reliability` {INERT} (no rivalry's challenger or target is ever a member of `NATO`")),
+        "{err}"
+    );
+    assert!(rows_alike(d, &s));
+    // Swept with the policy's start, the policy may take effect: nothing said.
+    let moved = d.join("moved.toml");
+    std::fs::write(
+        &moved,
+        format!(
+            "base = \"{late}\"\nruns = 20\nseed = 1\ndesign = \"grid\"\n\
+             [[parameter]]\npath = \"policy.nato-membership.start\"\nrole = \"lever\"\nvalues = [2028.0, 2036.0]\n\
+             [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\nvalues = [0.1, 0.9]\n"
+        ),
+    )
+    .unwrap();
+    let v = common::run(&["validate", &moved.display().to_string()]);
+    assert!(!stderr(&v).contains(INERT), "{}", stderr(&v));
+}

@@ -593,3 +593,67 @@ fn a_file_name_cannot_drive_the_terminal_from_a_table_or_a_note() {
         );
     }
 }
+
+// ---- A change below the printed precision ----
+
+/// A change that is not zero but rounds to 0.0 at the one decimal printed is said so: the
+/// table's sentence "changes P(...) by less than 0.05 percentage points" (it said "raises
+/// P(...) by 0.0 percentage points", or "lowers ... by 0.0", a verb its number contradicted),
+/// and every number of the table, the HTML page and the comparison "+<0.05" / "-<0.05" (they
+/// printed "+0.0" and "-0.0"); a zero change stays "+0.0", a visible one its one decimal.
+#[test]
+fn a_change_below_the_printed_precision_is_said_so_in_every_view() {
+    use deter::report::attribution::{ChangeOut, effect, pp};
+    let change = |x: f64, sum6: i64| ChangeOut {
+        change: x,
+        paired95_lo: Some(x - 0.0012),
+        paired95_hi: Some(x + 0.0012),
+        undefined: None,
+        sum6,
+    };
+    let p = "P(war within 10 years)";
+    assert_eq!(
+        effect(p, &change(0.0004, 12)),
+        "changes P(war within 10 years) by less than 0.05 percentage points (paired 95% \
+         interval -0.1 to 0.2)"
+    );
+    assert_eq!(
+        effect(p, &change(-0.0004, -12)),
+        "changes P(war within 10 years) by less than 0.05 percentage points (paired 95% \
+         interval -0.2 to 0.1)"
+    );
+    // A visible change keeps its verb and number.
+    assert_eq!(
+        effect(p, &change(-0.0156, -468)),
+        "lowers P(war within 10 years) by 1.6 percentage points (paired 95% interval 1.4 to \
+         1.7)"
+    );
+    assert_eq!(pp(0.0004), "+<0.05");
+    assert_eq!(pp(-0.0004), "-<0.05");
+    assert_eq!(pp(0.0), "+0.0");
+    assert_eq!(pp(-0.156), "-15.6");
+    assert_eq!(pp(0.0006), "+0.1");
+    // In a run: the bundled baseline at 1,000 runs, whose economic share of the non-state
+    // incidents is 2/6 of a run in 1,000 (0.033 points; JSON `sum6` 2), printed "+0.0".
+    let o = run(&[
+        "run",
+        &scenario("scenarios/western-balkans-2024.toml"),
+        "--runs",
+        "1000",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = String::from_utf8(o.stdout).unwrap();
+    let start = table
+        .find("Which level deters")
+        .expect("the attribution section");
+    let lines: Vec<&str> = table[start..].lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("non-state"))
+        .expect("the non-state incidents' block");
+    let economic = lines[at + 1..at + 4]
+        .iter()
+        .find(|l| l.trim_start().starts_with("economic"))
+        .expect("the economic share");
+    assert!(economic.contains("share +<0.05 ("), "{economic}");
+}

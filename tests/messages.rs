@@ -1119,7 +1119,21 @@ fn merge_consistency_faults_take_the_file_fault_layout() {
         assert_eq!(o.status.code(), Some(2), "{err}");
         assert!(!err.contains("panicked"), "{err}");
         let (at, rest) = first_fault(&err);
-        assert_eq!(at, name, "{err}");
+        // At the disagreeing value's line and column (`tests/messages.rs`
+        // shards_that_disagree_are_located_at_the_disagreeing_value checks where).
+        // (A damaged aggregate's fault stays the file's.)
+        if key.starts_with("header.") || key == "parts" {
+            let place = at
+                .strip_prefix(&format!("{name}:"))
+                .unwrap_or_else(|| panic!("{err}"));
+            assert!(
+                place.split(':').count() == 2
+                    && place.split(':').all(|n| n.parse::<usize>().is_ok()),
+                "{err}"
+            );
+        } else {
+            assert_eq!(at, name, "{err}");
+        }
         assert!(rest.starts_with(&format!("{key}: ")), "{err}");
         assert!(rest.contains(says), "{err}");
         assert!(
@@ -1205,8 +1219,11 @@ fn a_whole_file_fault_of_futures_reads_as_the_posteriors() {
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         let err = stderr(&o);
         let line = err.lines().next().unwrap_or_default();
-        let problem = line
-            .strip_prefix(&format!("{p}: error: "))
+        // "FILE: error: PROBLEM", or for a fault inside the text (a byte that is not UTF-8)
+        // "FILE:LINE:COL: error: PROBLEM", as a TOML file locates it.
+        let (at, problem) = line
+            .strip_prefix(p)
+            .and_then(|x| x.split_once(": error: "))
             .unwrap_or_else(|| panic!("{line}"));
         let out = d.path().join("r.csv");
         let o = deter()
@@ -1218,7 +1235,7 @@ fn a_whole_file_fault_of_futures_reads_as_the_posteriors() {
         let err = stderr(&o);
         let line = err.lines().next().unwrap_or_default();
         assert!(
-            line.ends_with(&format!(": error: futures: draws.csv: {problem}")),
+            line.ends_with(&format!(": error: futures: draws.csv{at}: {problem}")),
             "{line}\nposterior: {problem}"
         );
         assert!(!err.contains("`draws.csv`"), "{err}");
@@ -2069,4 +2086,287 @@ fn a_posterior_fault_is_located_by_the_library_as_by_the_command_line() {
         deter::read_posterior_for(&good, &[&s]).unwrap(),
         deter::read_posterior(&good).unwrap()
     );
+}
+
+// ---- Text encodings: one message, from one place, in every file kind ----
+
+/// `text` as UTF-16 (little-endian, with its byte-order mark), and as UTF-8 with a mark.
+fn utf16(text: &[u8]) -> Vec<u8> {
+    let mut out = vec![0xff, 0xfe];
+    for u in String::from_utf8_lossy(text).encode_utf16() {
+        out.extend(u.to_le_bytes());
+    }
+    out
+}
+
+fn with_bom(text: &[u8]) -> Vec<u8> {
+    [b"\xef\xbb\xbf".as_slice(), text].concat()
+}
+
+/// A file in UTF-16 gets one message whatever its kind and whatever command reads it: the
+/// scenario reader's ("FILE: error: the file is UTF-16 text (it starts with a UTF-16
+/// byte-order mark)", help "save the file as UTF-8 text", exit 2), for a scenario, a sweep, a
+/// calibration, a historical record, a results CSV (`discover`, `robust`), a partial file
+/// (`merge`), a posterior (`run --posterior`) and a sweep's `futures` draws. A file saved
+/// "UTF-8 with BOM" reads as without it in every kind: the same exit status and the same
+/// output. (The results CSV, the partial file, the posterior and the draws said "CSV parse
+/// error: invalid utf-8", "expected a JSON object, found `\u{feff}`" or "not valid UTF-8",
+/// or took the mark into their first column's name.)
+#[test]
+fn utf16_and_a_utf8_byte_order_mark_get_one_treatment_in_every_file_kind() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    // The historical cases: calibration, records and their scenarios side by side.
+    for f in std::fs::read_dir(root().join("scenarios/history")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, dir.join(f.file_name().unwrap())).unwrap();
+    }
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    std::fs::copy(&base, dir.join("base.toml")).unwrap();
+    std::fs::write(
+        dir.join("sweep.toml"),
+        "base = \"base.toml\"\nruns = 10\nseed = 1\ndesign = \"grid\"\n[[parameter]]\n\
+         path = \"country.XKX.military.budget\"\nrole = \"lever\"\nvalues = [0.1, 0.2]\n",
+    )
+    .unwrap();
+    let at = |name: &str| dir.join(name).display().to_string();
+    // A levers x futures results file, and a run's two shards.
+    std::fs::write(
+        dir.join("lxf.toml"),
+        "base = \"base.toml\"\nruns = 10\nseed = 1\ndesign = \"lhs\"\npoints = 2\n\
+         [[policy]]\nid = \"a\"\n[[policy]]\nid = \"b\"\nset = { \"country.XKX.military.budget\" = 0.3 }\n\
+         [[parameter]]\npath = \"deployment.KFOR.reliability\"\nrole = \"uncertainty\"\nrange = [0.5, 0.9]\n",
+    )
+    .unwrap();
+    let o = run(&["sweep", &at("lxf.toml"), "--out", &at("results.csv"), "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for k in 0..2 {
+        let o = run(&[
+            "run",
+            &at("base.toml"),
+            "--runs",
+            "10",
+            "--no-attribution",
+            "--shard",
+            &format!("{k}/2"),
+            "--out",
+            &at(&format!("part-{k}.json")),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let posterior =
+        common::write_posterior(dir, &["model.war_cost"], &[(&[1.0], 1.0), (&[2.0], 1.0)]);
+    std::fs::copy(&posterior, dir.join("draws.csv")).unwrap();
+    std::fs::write(
+        dir.join("futures.toml"),
+        "base = \"base.toml\"\nruns = 10\nseed = 1\nfutures = \"FUTURES\"\n\
+         [[policy]]\nid = \"a\"\n",
+    )
+    .unwrap();
+    // (file the fault is in, the command; FILE in the command stands for that file).
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        ("base.toml", vec!["validate".into(), "FILE".into()]),
+        (
+            "base.toml",
+            vec!["run".into(), "FILE".into(), "--runs".into(), "5".into()],
+        ),
+        ("sweep.toml", vec!["validate".into(), "FILE".into()]),
+        (
+            "sweep.toml",
+            vec!["sweep".into(), "FILE".into(), "-q".into()],
+        ),
+        ("calibrate.toml", vec!["validate".into(), "FILE".into()]),
+        (
+            "serbia-kosovo.record.toml",
+            vec!["validate".into(), "FILE".into()],
+        ),
+        (
+            "results.csv",
+            vec![
+                "discover".into(),
+                "FILE".into(),
+                "--outcome".into(),
+                "crisis".into(),
+                "--above".into(),
+                "0.5".into(),
+            ],
+        ),
+        ("results.csv", vec!["robust".into(), "FILE".into()]),
+        (
+            "part-1.json",
+            vec!["merge".into(), at("part-0.json"), "FILE".into()],
+        ),
+        (
+            "draws.csv",
+            vec![
+                "run".into(),
+                at("base.toml"),
+                "--runs".into(),
+                "5".into(),
+                "--no-attribution".into(),
+                "--posterior".into(),
+                "FILE".into(),
+            ],
+        ),
+        ("draws.csv", vec!["validate".into(), at("futures.toml")]),
+    ];
+    std::fs::write(
+        dir.join("futures.toml"),
+        std::fs::read_to_string(dir.join("futures.toml"))
+            .unwrap()
+            .replace("FUTURES", "draws.csv"),
+    )
+    .unwrap();
+    let want = "error: the file is UTF-16 text (it starts with a UTF-16 byte-order mark)";
+    let files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    for (name, args) in &cases {
+        let good = std::fs::read(dir.join(name)).unwrap();
+        for (variant, bytes) in [("u16", utf16(&good)), ("bom", with_bom(&good))] {
+            // A copy of every file, the one under test re-encoded: names (a record's case id
+            // is its file's) and relative paths stay as they are.
+            let vdir = dir.join(variant);
+            std::fs::create_dir_all(&vdir).unwrap();
+            for f in &files {
+                std::fs::copy(f, vdir.join(f.file_name().unwrap())).unwrap();
+            }
+            std::fs::write(vdir.join(name), &bytes).unwrap();
+            let root_dir = dir.display().to_string();
+            let v_dir = vdir.display().to_string();
+            let args_v: Vec<String> = args
+                .iter()
+                .map(|a| if a == "FILE" { at(name) } else { a.clone() })
+                .map(|a| a.replace(&root_dir, &v_dir))
+                .collect();
+            let args_v: Vec<&str> = args_v.iter().map(String::as_str).collect();
+            let o = run(&args_v);
+            let err = stderr(&o);
+            assert!(!err.contains("panicked"), "{err}");
+            if variant == "u16" {
+                assert_eq!(o.status.code(), Some(2), "{args_v:?}: {err}");
+                let (loc, problem) = fault(&err).unwrap_or_else(|| panic!("{args_v:?}: {err}"));
+                // A sweep's `futures` file is named as the sweep names it.
+                let shown = if args[1] == at("futures.toml") {
+                    name.to_string()
+                } else {
+                    vdir.join(name).display().to_string()
+                };
+                assert_eq!(
+                    format!("{loc}: error: {problem}"),
+                    format!("{shown}: {want}"),
+                    "{args_v:?}: {err}"
+                );
+                assert!(
+                    err.contains("save the file as UTF-8 text"),
+                    "{args_v:?}: {err}"
+                );
+            } else {
+                // The reference: the same command on the files without the mark.
+                let args_r: Vec<String> = args
+                    .iter()
+                    .map(|a| if a == "FILE" { at(name) } else { a.clone() })
+                    .collect();
+                let args_r: Vec<&str> = args_r.iter().map(String::as_str).collect();
+                let r = run(&args_r);
+                assert_eq!(
+                    o.status.code(),
+                    r.status.code(),
+                    "{args_v:?}: {err}\nvs {}",
+                    stderr(&r)
+                );
+                // Outputs name the files they read: compared with the directory made alike,
+                // timings aside.
+                let alike = |text: &[u8]| {
+                    String::from_utf8_lossy(text)
+                        .replace(&v_dir, &root_dir)
+                        .lines()
+                        .filter(|l| !l.contains(" runs/s") && !l.contains(" s on "))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
+                assert_eq!(alike(&o.stdout), alike(&r.stdout), "{args_v:?}");
+                assert_eq!(alike(&o.stderr), alike(&r.stderr), "{args_v:?}");
+            }
+        }
+    }
+}
+
+// ---- `deter merge`: shards that disagree, located in the file that disagrees ----
+
+/// The 1-based line and column of the first `needle` in `text`, after `needle`'s own length
+/// when `past` (the value after a key).
+fn line_col_of(text: &str, needle: &str) -> (usize, usize) {
+    let at = text.find(needle).expect("in the file") + needle.len();
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
+    (line, col)
+}
+
+/// Shards that do not belong together (another seed, another scenario) and two files that
+/// are the same shard are refused at the FILE:LINE:COL of the disagreeing value in the file
+/// that disagrees (`"seed":5`, `"sha256":...`, `"k":1`), with its key path, as every reader
+/// locates a value (they were file-level: "FILE: error: header.seed: ...").
+#[test]
+fn shards_that_disagree_are_located_at_the_disagreeing_value() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let other = scenario("scenarios/kosovo-nato-path.toml");
+    let at = |name: &str| d.path().join(name).display().to_string();
+    let shard = |file: &str, seed: &str, k: u32, out: &str| {
+        let o = run(&[
+            "run",
+            file,
+            "--runs",
+            "10",
+            "--seed",
+            seed,
+            "--no-attribution",
+            "--shard",
+            &format!("{k}/2"),
+            "--out",
+            &at(out),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    shard(&base, "1", 0, "a0.json");
+    shard(&base, "1", 1, "a1.json");
+    shard(&base, "5", 1, "seed.json");
+    shard(&other, "1", 1, "other.json");
+    std::fs::copy(at("a1.json"), at("again.json")).unwrap();
+    for (parts, file, key, needle) in [
+        (
+            vec!["a0.json", "seed.json"],
+            "seed.json",
+            "header.seed",
+            "\"seed\":",
+        ),
+        (
+            vec!["a0.json", "other.json"],
+            "other.json",
+            "header.sha256",
+            "\"sha256\":",
+        ),
+        (
+            vec!["a0.json", "a1.json", "again.json"],
+            "again.json",
+            "header.shard.k",
+            "\"shard\":{\"k\":",
+        ),
+    ] {
+        let args: Vec<String> = std::iter::once("merge".to_string())
+            .chain(parts.iter().map(|p| at(p)))
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let text = std::fs::read_to_string(at(file)).unwrap();
+        let (line, col) = line_col_of(&text, needle);
+        let (loc, problem) = fault(&stderr(&o)).expect("a located fault");
+        assert_eq!(loc, format!("{}:{line}:{col}", at(file)), "{}", stderr(&o));
+        assert!(problem.starts_with(&format!("{key}: ")), "{problem}");
+    }
 }

@@ -1501,6 +1501,16 @@ mod browser {
                         let Some(v) = c["v"].as_str() else { continue };
                         let v: f64 = v.parse().unwrap();
                         let text = c["text"].as_str().unwrap();
+                        // Not zero, below the printed precision: "+<0.05" / "-<0.05".
+                        if let Some(sign) = text.strip_suffix("<0.05") {
+                            assert!(
+                                v != 0.0 && (100.0 * v).abs() < 0.05 + 1e-9,
+                                "{id}: {} shows {text} for {v}",
+                                c["k"]
+                            );
+                            assert_eq!(sign == "-", v < 0.0, "{id}: {text} for {v}");
+                            continue;
+                        }
                         let shown: f64 = text.trim_end_matches('%').parse().unwrap_or_else(|_| {
                             panic!("{id}: `{text}` is not a number ({})", c["k"])
                         });

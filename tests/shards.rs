@@ -213,7 +213,9 @@ fn merge_refuses_duplicate_missing_and_mismatched_shards_naming_the_file() {
     refused(
         merge(&[parts[0].clone(), other_seed, parts[2].clone()], &[]),
         &[
-            "seed-7.json: error: header.seed: the file does not belong with `",
+            // Located at the disagreeing value, line 2 (the header's line).
+            "seed-7.json:2:",
+            ": error: header.seed: the file does not belong with `",
             "seed is 7, not 20230924",
         ],
     );
@@ -226,7 +228,8 @@ fn merge_refuses_duplicate_missing_and_mismatched_shards_naming_the_file() {
     refused(
         merge(&[parts[0].clone(), other_build, parts[2].clone()], &[]),
         &[
-            "other-build.json: error: header.engine_build: the file does not belong with `",
+            "other-build.json:2:",
+            ": error: header.engine_build: the file does not belong with `",
             "engine_build",
         ],
     );

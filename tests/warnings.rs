@@ -393,3 +393,131 @@ fn a_set_line_of_a_posterior_that_does_not_read_is_refused_and_warnings_name_its
         stderr(&o)
     );
 }
+
+// ---- The base scenario's own warnings in a sweep ----
+
+/// `deter sweep FILE` (and `deter validate FILE`) print the base scenario's own warnings,
+/// those `deter validate BASE` gives it (here a policy dated after its horizon), once, before
+/// the sweep's own (here a swept parameter that cannot influence any output). The sweep said
+/// only its own.
+#[test]
+fn a_sweep_prints_its_base_scenarios_warnings_once_before_its_own() {
+    let d = tempfile::tempdir().unwrap();
+    let base = d.path().join("base.toml");
+    std::fs::write(
+        &base,
+        format!(
+            "extends = \"{}\"\n\n[[policy]]\nid = \"late\"\nstart = \"2040-01\"\nchanges = \
+             [{{ path = \"country.AAA.military.budget\", set = 2.0 }}]\n",
+            scenario("tests/warn/sweep-base.toml")
+        ),
+    )
+    .unwrap();
+    // The reference: what `deter validate BASE` says of it.
+    let v = run(&["validate", base.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
+    let want = policy_warning(&stderr(&v), "late").expect("the base's own warning");
+    let file = d.path().join("sweep.toml");
+    std::fs::write(
+        &file,
+        "base = \"base.toml\"\nruns = 10\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+         \"country.BBB.political.narrative\"\nrole = \"uncertainty\"\nvalues = [0.1, 0.9]\n",
+    )
+    .unwrap();
+    let out = d.path().join("r.csv");
+    for args in [
+        vec![
+            "sweep",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        vec!["validate", file.to_str().unwrap()],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert_eq!(
+            err.matches(want.as_str()).count(),
+            1,
+            "{args:?}: once: {err}"
+        );
+        let base_at = err.find(want.as_str()).unwrap();
+        let own_at = err
+            .find("cannot influence any output")
+            .unwrap_or_else(|| panic!("{args:?}: the sweep's own warning: {err}"));
+        assert!(base_at < own_at, "{args:?}: the base's first: {err}");
+    }
+}
+
+// ---- `--set` dates a policy anew ----
+
+/// `--set policy.ID.start=Y` moves a policy: the warnings are those of the scenario as run.
+/// A start set after the horizon ends gets the file's words ("it never takes effect"),
+/// located at the `--set` text, in `run`, `compare` (`--set`, `--set-b`) and `validate --set`;
+/// a late policy that `--set` brings inside the horizon loses the file's warning. The
+/// warnings were checked on the file before the overrides: neither was right.
+#[test]
+fn a_policy_start_set_on_the_command_line_is_checked_against_the_horizon() {
+    let file = "scenarios/kosovo-nato-path.toml";
+    let own = run(&["validate", file]);
+    assert_eq!(policy_warning(&stderr(&own), "nato-membership"), None);
+    let set = "policy.nato-membership.start=2040";
+    let words = "warning: policy.nato-membership.start: policy `nato-membership` starts \
+                 2040-01, after the horizon ends (2035-01): it never takes effect";
+    for (args, origin) in [
+        (
+            vec!["run", file, "--runs", "5", "--no-attribution", "--set", set],
+            "--set",
+        ),
+        (
+            vec![
+                "compare",
+                file,
+                file,
+                "--runs",
+                "5",
+                "--no-attribution",
+                "--set-b",
+                set,
+            ],
+            "--set-b",
+        ),
+        (vec!["validate", file, "--set", set], "--set"),
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        let at = format!("{origin}:1:{}: {words}", set.find('=').unwrap() + 2);
+        assert_eq!(err.matches(at.as_str()).count(), 1, "{args:?}: {err}");
+    }
+    // The converse: a late policy dated inside the horizon by `--set` takes effect.
+    let late = "tests/warn/policy-after-horizon.toml";
+    let o = run(&["run", late, "--runs", "5", "--no-attribution"]);
+    assert!(
+        policy_warning(&stderr(&o), "late").is_some(),
+        "{}",
+        stderr(&o)
+    );
+    for args in [
+        vec![
+            "run",
+            late,
+            "--runs",
+            "5",
+            "--no-attribution",
+            "--set",
+            "policy.late.start=2030",
+        ],
+        vec!["validate", late, "--set", "policy.late.start=2030"],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert_eq!(
+            policy_warning(&stderr(&o), "late"),
+            None,
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+}

@@ -58,5 +58,7 @@ pub(crate) fn read_text(
             "the file is larger than {limit} bytes, the limit for {noun} files"
         )));
     }
-    String::from_utf8(bytes).map_err(|_| fail("the file is not valid UTF-8".into()))
+    crate::scenario::input::utf8_text(&bytes, shown)
+        .map(str::to_string)
+        .map_err(|d| Diagnostics(vec![*d]))
 }

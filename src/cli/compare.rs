@@ -5,9 +5,7 @@ use std::time::Instant;
 
 use clap::Args;
 
-use super::{
-    CANCEL, CliError, Format, emit, load_scenario, progress_bar, scenario_hash, use_color,
-};
+use super::{CANCEL, CliError, Format, emit, progress_bar, scenario_hash, use_color};
 use crate::compare as crn;
 use crate::engine::{self, Hooks};
 use crate::model::Compiled;
@@ -61,14 +59,8 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     args.output.check_extension()?;
     let with_sets = |file: &PathBuf, sets: &[&[String]]| {
-        let mut s = load_scenario(file, args.sim.horizon_years)?;
-        let mut applied = Vec::new();
-        for (set, origin) in sets.iter().zip(["--set", "--set-b"]) {
-            applied.extend(
-                crate::scenario::overrides::apply_texts(&mut s, set, origin)
-                    .map_err(CliError::Input)?,
-            );
-        }
+        let sets: Vec<(&[String], &str)> = sets.iter().copied().zip(["--set", "--set-b"]).collect();
+        let (s, _, applied) = super::load_with_sets(file, args.sim.horizon_years, &sets, true)?;
         Ok::<_, CliError>((s, applied))
     };
     let ((sa, set_a), (sb, set_b)) = match (

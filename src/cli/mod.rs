@@ -635,21 +635,47 @@ pub fn load_scenario_warning(
     horizon_years: Option<u32>,
     warn: bool,
 ) -> Result<(Scenario, Vec<PathBuf>), CliError> {
+    load_with_sets(file, horizon_years, &[], warn).map(|(s, inputs, _)| (s, inputs))
+}
+
+/// [`load_scenario_warning`] with `--set` texts applied (`sets`: each list of texts with its
+/// origin, `--set`, `--set-b`, in order): the warnings printed are those of the scenario as
+/// it is run (a policy a text dates after the horizon is said, at the text; the file's
+/// warning about a date a text replaced is not; [`crate::scenario::overrides::warnings_with_sets`]).
+pub fn load_with_sets(
+    file: &Path,
+    horizon_years: Option<u32>,
+    sets: &[(&[String], &str)],
+    warn: bool,
+) -> Result<
+    (
+        Scenario,
+        Vec<PathBuf>,
+        Vec<crate::scenario::overrides::Applied>,
+    ),
+    CliError,
+> {
     // The warnings are checked against the horizon actually run (`--horizon-years`).
-    let (loaded, inputs) = scenario::load_file_with_inputs_and_warnings(
-        file,
-        horizon_years
-            .filter(|&h| crate::settings::check_horizon(h, crate::settings::Caller::Cli).is_ok()),
-    );
+    let flag = horizon_years
+        .filter(|&h| crate::settings::check_horizon(h, crate::settings::Caller::Cli).is_ok());
+    let (loaded, inputs) = scenario::load_file_with_inputs_and_warnings(file, flag);
     let (mut s, warnings) = loaded.map_err(CliError::Input)?;
-    if warn && !warnings.0.is_empty() {
-        note_raw!("{warnings}");
-    }
     if let Some(h) = horizon_years {
         s.meta.horizon_years = crate::settings::check_horizon(h, crate::settings::Caller::Cli)
             .map_err(|e| CliError::Usage(e.0))?;
     }
-    Ok((s, inputs))
+    let mut applied = Vec::new();
+    for (texts, origin) in sets {
+        applied.extend(
+            crate::scenario::overrides::apply_texts(&mut s, texts, origin)
+                .map_err(CliError::Input)?,
+        );
+    }
+    let warnings = crate::scenario::overrides::warnings_with_sets(&s, warnings, sets, flag);
+    if warn && !warnings.0.is_empty() {
+        note_raw!("{warnings}");
+    }
+    Ok((s, inputs, applied))
 }
 
 /// Check a run count from a flag or a file.

@@ -7,9 +7,7 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
-use super::{
-    CANCEL, CliError, emit, load_scenario_warning, progress_bar, scenario_hash, use_color,
-};
+use super::{CANCEL, CliError, emit, progress_bar, scenario_hash, use_color};
 use crate::engine::until::{StopReason, Stopping, UntilCi};
 use crate::engine::{self, Aggregate, Hooks, RunPlan};
 use crate::model::Compiled;
@@ -114,13 +112,9 @@ fn prepare(
     threads: usize,
     warn: bool,
 ) -> Result<Job, CliError> {
-    let (mut scenario, inputs) = load_scenario_warning(file, args.sim.horizon_years, warn)?;
-    let overrides = crate::scenario::overrides::apply_texts(
-        &mut scenario,
-        &args.set,
-        &set_origin(file, args.files.len()),
-    )
-    .map_err(CliError::Input)?;
+    let origin = set_origin(file, args.files.len());
+    let (scenario, inputs, overrides) =
+        super::load_with_sets(file, args.sim.horizon_years, &[(&args.set, &origin)], warn)?;
     // The files an `extends` chain read are inputs too.
     for out in outputs {
         output::check_writable(out, &inputs).map_err(CliError::Usage)?;

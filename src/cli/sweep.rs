@@ -211,16 +211,13 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         // `--no-attribution` overrides the file's `attribution = true`.
         no_attribution: args.sim.no_attribution,
     };
-    let file_horizon = sweep.base.meta.horizon_years;
     let resolved = settings
         .resolve_sweep(&mut sweep, crate::sweep::rows::Caller::Cli)
         .map_err(|e| CliError::Usage(e.0))?;
     // The base scenario, and a levers x futures sweep's policy scenarios (`file = ...`),
     // are run at the horizon of the flag: each one's warnings at it, each warning once.
+    // (The base's warnings at the flag's horizon are the sweep's own, printed above.)
     let mut scenarios = Vec::new();
-    if sweep.base.meta.horizon_years != file_horizon {
-        scenarios.push(sweep.base_path.clone());
-    }
     if let (Some(_), Some(c)) = (horizon_flag, &sweep.crossing) {
         let dir = args.file.parent().unwrap_or(Path::new(""));
         scenarios.extend(
@@ -230,7 +227,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
                 .map(|f| dir.join(f)),
         );
     }
-    horizon_warnings(&scenarios, sweep.base.meta.horizon_years);
+    horizon_warnings(&scenarios, sweep.base.meta.horizon_years, &sweep.warnings);
     let until = resolved.until;
     let sweep = sweep;
     let design = Design::new(&sweep);
@@ -481,8 +478,13 @@ fn sweep_error(e: SweepError) -> CliError {
 }
 
 /// The warnings that `--horizon-years H` brings to scenario files ([`sweep::horizon_warnings`]).
-fn horizon_warnings(scenarios: &[PathBuf], horizon_years: u32) {
-    for w in sweep::horizon_warnings(scenarios, horizon_years) {
+fn horizon_warnings(
+    scenarios: &[PathBuf],
+    horizon_years: u32,
+    said: &[crate::scenario::Diagnostic],
+) {
+    let said: Vec<String> = said.iter().map(|d| d.to_string()).collect();
+    for w in sweep::horizon_warnings(scenarios, horizon_years, &said) {
         note_raw!("{w}");
     }
 }

@@ -172,8 +172,9 @@ fn not_toml_help(path: &Path, d: &mut Diagnostics) {
 }
 
 /// Check `files`; `set`: the `--set PATH=VALUE` what-ifs, applied to each scenario as
-/// `deter run --set` applies them (the same parsing, messages and checks; the file's
-/// warnings are given as without them). A file of another kind with `--set` is refused.
+/// `deter run --set` applies them (the same parsing, messages and checks; the warnings are
+/// those of the scenario as `deter run --set` runs it: a policy a text dates after the
+/// horizon is said). A file of another kind with `--set` is refused.
 pub fn validate(files: &[PathBuf], set: &[String]) -> Result<(), CliError> {
     let mut all = Diagnostics::default();
     for f in files {
@@ -194,11 +195,15 @@ pub fn validate(files: &[PathBuf], set: &[String]) -> Result<(), CliError> {
         let checked = match kind {
             InputKind::Scenario | InputKind::Unknown => scenario::load_file_with_warnings(f)
                 .and_then(|(mut s, w)| {
-                    crate::scenario::overrides::apply_texts(
-                        &mut s,
-                        set,
-                        &super::run::set_origin(f, files.len()),
-                    )?;
+                    let origin = super::run::set_origin(f, files.len());
+                    crate::scenario::overrides::apply_texts(&mut s, set, &origin)?;
+                    // The warnings of the scenario as `deter run --set` runs it.
+                    let w = crate::scenario::overrides::warnings_with_sets(
+                        &s,
+                        w,
+                        &[(set, &origin)],
+                        None,
+                    );
                     Ok((s, w))
                 })
                 .map(|(s, w)| {

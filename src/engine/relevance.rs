@@ -35,7 +35,8 @@
 //! the model's sums over actors, alliances and deployments run over the same terms in the
 //! same order (the floating-point results are the same bits).
 
-use crate::scenario::{Actor, ParamRef, Scenario};
+use crate::scenario::params::PoliticalParams;
+use crate::scenario::{Actor, ParamRef, PolicyField, Scenario};
 
 /// What a scenario's runs must simulate. Each vector is indexed like the scenario's list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,6 +170,98 @@ impl Relevance {
                 self.policies.get(policy) != Some(&false)
             }
         }
+    }
+
+    /// Whether the parameter `r` of `s` can change an output: [`Relevance::keeps`], narrowed
+    /// to what the model reads of a kept entity. `varied`: the other parameters varied with it
+    /// (a sweep's), which may link an entity (a varied tie links its power).
+    /// - a country's cohesion (and its volatility) and reputation are read only when it is a
+    ///   simulated rivalry's target, its narrative (and volatility) only when it is a
+    ///   challenger (`model::World::step`, the crisis game): a pact partner's or a
+    ///   contributor's are read by nothing;
+    /// - an outside power is read only through a pact with a player (an alliance holding
+    ///   both), a tie of a kept country to it, or a kept deployment it contributes to;
+    /// - a policy's change matters when its target does; `policy.ID.enabled`, `start` and
+    ///   `ramp_years` when one of its changes or joins does.
+    ///
+    /// A policy that starts after the horizon is the caller's to exclude (the horizon is a
+    /// setting of the run, not of the structure).
+    pub fn matters(&self, s: &Scenario, r: ParamRef, varied: &[ParamRef]) -> bool {
+        if !self.keeps(r) {
+            return false;
+        }
+        match r {
+            ParamRef::PolicyValue {
+                policy,
+                field: PolicyField::Change { change, .. },
+            } => s.policies[policy]
+                .changes
+                .get(change)
+                .is_none_or(|c| self.reads(s, c.target, varied)),
+            ParamRef::PolicyEnabled { policy } | ParamRef::PolicyValue { policy, .. } => {
+                let p = &s.policies[policy];
+                p.changes.iter().any(|c| self.reads(s, c.target, varied))
+                    || p.joins
+                        .iter()
+                        .any(|&(a, m)| self.alliances[a] && self.keeps_actor(m))
+            }
+            _ => self.reads(s, r, varied),
+        }
+    }
+
+    /// [`Relevance::matters`] for a parameter of an entity (not of a policy).
+    fn reads(&self, s: &Scenario, r: ParamRef, varied: &[ParamRef]) -> bool {
+        if !self.keeps(r) {
+            return false;
+        }
+        match r {
+            ParamRef::Political { country, field } => {
+                let role = |player: fn(&crate::scenario::Rivalry) -> usize| {
+                    s.rivalries
+                        .iter()
+                        .zip(&self.rivalries)
+                        .any(|(v, &kept)| kept && player(v) == country)
+                };
+                match PoliticalParams::FIELDS.get(field).map(|f| f.key) {
+                    Some("cohesion" | "cohesion_volatility" | "reputation") => role(|v| v.target),
+                    Some("narrative" | "narrative_volatility") => role(|v| v.challenger),
+                    _ => true,
+                }
+            }
+            ParamRef::Power { power, .. } => self.power_read(s, power, varied),
+            _ => true,
+        }
+    }
+
+    /// Whether anything kept reads outside power `p` (see [`Relevance::matters`]).
+    pub fn power_read(&self, s: &Scenario, p: usize, varied: &[ParamRef]) -> bool {
+        let actor = Actor::Power(p);
+        let enabled = || s.policies.iter().filter(|x| x.enabled);
+        let allied = s.alliances.iter().enumerate().any(|(a, al)| {
+            let mut members = al.members.clone();
+            for x in enabled() {
+                members.extend(x.joins.iter().filter(|j| j.0 == a).map(|j| j.1));
+            }
+            members.contains(&actor)
+                && members
+                    .iter()
+                    .any(|m| matches!(*m, Actor::Country(i) if self.core[i]))
+        });
+        let contributes = s
+            .deployments
+            .iter()
+            .zip(&self.deployments)
+            .any(|(d, &kept)| kept && d.contributors.contains(&actor));
+        let tie = |i: usize| ParamRef::Tie {
+            country: i,
+            power: p,
+        };
+        let tied = (0..s.countries.len()).filter(|&i| self.countries[i]).any(|i| {
+            s.countries[i].ties.get(p).is_some_and(|&t| t != 0.0)
+                || enabled().any(|x| x.changes.iter().any(|c| c.target == tie(i)))
+                || varied.contains(&tie(i))
+        });
+        allied || contributes || tied
     }
 
     /// Whether nothing is pruned.

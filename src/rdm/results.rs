@@ -155,6 +155,10 @@ impl Results {
         let bytes = crate::scenario::input::read_input_bytes(path, "results", MAX_RESULTS_BYTES)
             .map_err(ReadError::File)?;
         let shown = path.display().to_string();
+        // The byte-order mark and UTF-8: the words of every input kind.
+        let bytes = crate::scenario::input::utf8_text(&bytes, &shown)
+            .map_err(|d| ReadError::File(crate::scenario::Diagnostics(vec![*d])))?
+            .as_bytes();
         // Empty: the words of every input kind, with what a results file holds.
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ReadError::File(crate::scenario::Diagnostics(vec![
@@ -166,7 +170,7 @@ impl Results {
                     )),
             ])));
         }
-        Self::parse_located(&bytes, &shown).map_err(|e| {
+        Self::parse_located(bytes, &shown).map_err(|e| {
             ReadError::Content(crate::scenario::Diagnostics(vec![match e {
                 Fault::Located(d) => *d,
                 Fault::File(m) => crate::scenario::Diagnostic::file_level(&shown, m),

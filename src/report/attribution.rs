@@ -325,8 +325,20 @@ impl AttributionShiftOut {
 }
 
 /// Percentage points with one decimal, signed.
-fn pp(x: f64) -> String {
-    format!("{:+.1}", 100.0 * x)
+/// A change (a probability difference) in percentage points, signed, at the one decimal the
+/// table, the HTML page and the comparison print: "+15.6", "-0.4", "+0.0" when it is zero; a
+/// change that is not zero but rounds to 0.0 is "+<0.05" or "-<0.05", never "+0.0" or "-0.0".
+pub fn pp(x: f64) -> String {
+    let v = 100.0 * x;
+    if rounds_to_zero(x) {
+        return format!("{}<0.05", if v < 0.0 { '-' } else { '+' });
+    }
+    format!("{v:+.1}")
+}
+
+/// Whether a change that is not zero prints as 0.0 percentage points at one decimal.
+fn rounds_to_zero(x: f64) -> bool {
+    x != 0.0 && format!("{:.1}", (100.0 * x).abs()) == "0.0"
 }
 
 /// `text` with its first letter in upper case.
@@ -347,11 +359,14 @@ fn unchanged(c: &ChangeOut) -> bool {
 
 /// "raises P(use of force within 10 years) by 15.6 percentage points (paired 95% interval
 /// 13.8 to 17.4)"; `p` is the event's probability in words ([`crate::outputs::Event::probability`]).
-fn effect(p: &str, c: &ChangeOut) -> String {
+pub fn effect(p: &str, c: &ChangeOut) -> String {
     if unchanged(c) {
         return format!("leaves {p} unchanged in every run");
     }
-    let (verb, sign) = if c.change < 0.0 {
+    // Not zero, but "by 0.0 percentage points" at the printed precision: said in words, with
+    // no verb of direction either (the interval, as computed, gives the sign it has).
+    let tiny = rounds_to_zero(c.change);
+    let (verb, sign) = if c.change < 0.0 && !tiny {
         ("lowers", -1.0)
     } else {
         ("raises", 1.0)
@@ -370,6 +385,9 @@ fn effect(p: &str, c: &ChangeOut) -> String {
     // verb of direction ("raises ... by 0.0 percentage points" contradicted its number).
     if c.sum6 == 0 {
         return format!("does not change {p} ({interval})");
+    }
+    if tiny {
+        return format!("changes {p} by less than 0.05 percentage points ({interval})");
     }
     format!(
         "{verb} {p} by {:.1} percentage points ({interval})",
@@ -625,7 +643,7 @@ fn html_change_cells(
     undefined: &Option<String>,
 ) -> String {
     use super::html::{cell, esc};
-    let p = |x: f64| format!("{:+.1}", 100.0 * x);
+    let p = pp;
     let mut s = cell(&format!("{k}/{}", "change"), change, p(change));
     match (lo, hi) {
         (Some(lo), Some(hi)) => {
@@ -722,7 +740,7 @@ pub fn html_section(out: &mut String, a: &AttributionOut, horizon: u32, single: 
                     row += &cell(
                         &format!("{base}/removing_alone/{key}"),
                         v,
-                        format!("{:+.1}", 100.0 * v),
+                        pp(v),
                     );
                 }
             }
@@ -765,7 +783,7 @@ pub fn html_shift_section(
             let base = format!("/attribution_shift/entities/{ei}/events/{}", EVENTS[k].key);
             let parts = [&x.removing_all, &x.military, &x.political, &x.economic];
             for ((key, label), l) in HTML_PARTS.iter().zip(parts) {
-                let p = |v: f64| format!("{:+.1}", 100.0 * v);
+                let p = pp;
                 let k2 = format!("{base}/{key}");
                 let mut row = format!(
                     "<tr><td>{}</td><td>{}</td>",

@@ -135,7 +135,67 @@ pub(crate) fn conceal_not_toml(mut d: Diagnostics, shown: &str, noun: &str) -> D
     d
 }
 
-/// Check the bytes of an input file and return its text: size, UTF-16, NUL bytes, UTF-8.
+/// The UTF-8 byte-order mark some editors write at the start of a text file.
+const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// The one check of an input's byte-order mark, for every file kind and command (scenario,
+/// sweep, calibration and record files, results CSV, partial files, draws): a UTF-16 file is
+/// refused with one message; a UTF-8 mark is skipped (the text after it is read, its lines
+/// and columns counted from it), so a file an editor saved "UTF-8 with BOM" reads as without.
+pub(crate) fn skip_bom<'b>(bytes: &'b [u8], file: &str) -> Result<&'b [u8], Box<Diagnostic>> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(Box::new(
+            Diagnostic::file_level(
+                file,
+                "the file is UTF-16 text (it starts with a UTF-16 byte-order mark)".into(),
+            )
+            .with_help(Some("save the file as UTF-8 text".into())),
+        ));
+    }
+    Ok(bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes))
+}
+
+/// A fault inside the text at byte `at`: placed at its line and column (of the valid text
+/// before it).
+fn at_byte(bytes: &[u8], file: &str, at: usize, message: String) -> Diagnostic {
+    let prefix = String::from_utf8_lossy(&bytes[..at]);
+    let (line, col) = super::diagnostic::line_col(&prefix, prefix.len());
+    let mut d = Diagnostic::file_level(file, message);
+    d.line = line;
+    d.col = col;
+    d
+}
+
+/// [`at_byte`] in a TOML file: with the key path of the text there.
+fn at_toml_byte(bytes: &[u8], file: &str, at: usize, message: String) -> Diagnostic {
+    let mut d = at_byte(bytes, file, at, message);
+    let prefix = String::from_utf8_lossy(&bytes[..at]);
+    d.path = syntax_error_path(&prefix, prefix.len());
+    d
+}
+
+/// The text of an input file's bytes, in every file kind and command: its byte-order mark
+/// checked ([`skip_bom`]), then UTF-8, refused at the line and column of the first byte that
+/// is not ("the file is not valid UTF-8 (invalid byte 0x..)").
+pub(crate) fn utf8_text<'b>(bytes: &'b [u8], file: &str) -> Result<&'b str, Box<Diagnostic>> {
+    let bytes = skip_bom(bytes, file)?;
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = e.valid_up_to();
+        Box::new(at_byte(
+            bytes,
+            file,
+            good,
+            format!(
+                "the file is not valid UTF-8 (invalid byte 0x{:02x})",
+                bytes[good]
+            ),
+        )
+        .with_help(Some("save the file as UTF-8 text".into())))
+    })
+}
+
+/// Check the bytes of an input file and return its text: size, byte-order mark, NUL bytes,
+/// UTF-8.
 pub(crate) fn decode(bytes: &[u8], file: &str, kind: FileKind) -> Result<String, Diagnostics> {
     let fail = |d: Diagnostic| Err(Diagnostics(vec![d]));
     if bytes.len() > kind.max_bytes {
@@ -144,27 +204,14 @@ pub(crate) fn decode(bytes: &[u8], file: &str, kind: FileKind) -> Result<String,
             too_large(kind.max_bytes, kind.noun),
         ));
     }
-    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        return fail(
-            Diagnostic::file_level(
-                file,
-                "the file is UTF-16 text (it starts with a UTF-16 byte-order mark)".into(),
-            )
-            .with_help(Some("save the file as UTF-8 text".into())),
-        );
-    }
-    // A fault inside the text: placed at its line and column (of the valid text before it).
-    let at_byte = |at: usize, message: String| {
-        let prefix = String::from_utf8_lossy(&bytes[..at]);
-        let (line, col) = super::diagnostic::line_col(&prefix, prefix.len());
-        let mut d = Diagnostic::file_level(file, message);
-        d.line = line;
-        d.col = col;
-        d.path = syntax_error_path(&prefix, prefix.len());
-        d
+    let bytes = match skip_bom(bytes, file) {
+        Ok(b) => b,
+        Err(d) => return fail(*d),
     };
     if let Some(at) = bytes.iter().position(|&b| b == 0) {
-        return fail(at_byte(
+        return fail(at_toml_byte(
+            bytes,
+            file,
             at,
             format!(
                 "the file contains a NUL byte: it is binary, not a TOML {} file",
@@ -172,18 +219,13 @@ pub(crate) fn decode(bytes: &[u8], file: &str, kind: FileKind) -> Result<String,
             ),
         ));
     }
-    match std::str::from_utf8(bytes) {
+    match utf8_text(bytes, file) {
         Ok(s) => Ok(s.to_string()),
-        Err(e) => {
-            let good = e.valid_up_to();
-            let d = at_byte(
-                good,
-                format!(
-                    "the file is not valid UTF-8 (invalid byte 0x{:02x})",
-                    bytes[good]
-                ),
-            );
-            fail(d.with_help(Some("save the file as UTF-8 text".into())))
+        Err(mut d) => {
+            // The key path of the text before the fault, as every TOML fault has.
+            let at = std::str::from_utf8(bytes).err().map_or(0, |e| e.valid_up_to());
+            d.path = at_toml_byte(bytes, file, at, String::new()).path;
+            fail(*d)
         }
     }
 }

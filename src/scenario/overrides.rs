@@ -255,6 +255,68 @@ pub fn apply_texts<S: AsRef<str>>(
     }
 }
 
+/// The warnings of a scenario as it is run once `--set` texts replaced values of it: the
+/// file's `warnings` (checked at the horizon run), less those about the start of a policy
+/// that a text dates anew, plus those the new date brings (a start after the horizon ends, or
+/// before the scenario starts), at the text, in the file's words. `s`: the scenario with the
+/// texts applied and the horizon run; `sets`: each text with its origin (`--set`); `flag`:
+/// `--horizon-years`, when given.
+pub fn warnings_with_sets(
+    s: &Scenario,
+    warnings: Diagnostics,
+    sets: &[(&[String], &str)],
+    flag: Option<u32>,
+) -> Diagnostics {
+    let mut redated: Vec<&str> = Vec::new();
+    let mut added = Vec::new();
+    for (texts, origin) in sets {
+        for text in texts.iter() {
+            let Some((path, _)) = text.split_once('=') else {
+                continue;
+            };
+            let Ok(ParamRef::PolicyValue {
+                policy,
+                field: crate::scenario::PolicyField::Start,
+            }) = ParamRef::resolve(path.trim(), s)
+            else {
+                continue;
+            };
+            let p = &s.policies[policy];
+            redated.push(&p.id);
+            let at = text.find('=').map_or(0, |i| i + 1);
+            for (message, help) in super::read::policy_date_warnings(
+                s.meta.start,
+                s.meta.horizon_years,
+                flag,
+                &p.id,
+                p.start,
+            ) {
+                added.push(
+                    Diagnostic::at(origin, text, at..text.len(), path.trim(), message)
+                        .with_help(Some(help))
+                        .warning(),
+                );
+            }
+        }
+    }
+    let mut out: Vec<Diagnostic> = warnings
+        .0
+        .into_iter()
+        .filter(|d| {
+            !redated
+                .iter()
+                .any(|id| d.message.starts_with(&format!("policy `{id}` starts ")))
+        })
+        .collect();
+    for d in added {
+        // Each once (a text given twice, or for A and B alike).
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    Diagnostics(out)
+}
+
 /// A value that is not a finite number, on a path of `scenario`: the message the same value
 /// gets in a scenario file (`[model] war_cost = nan`), with the parameter's range. `nan` and
 /// `inf` get "found NaN" / "found inf" and the file's help line, a number beyond the floats

@@ -146,6 +146,25 @@ pub fn load_base(path: &Path) -> Result<Scenario, Diagnostics> {
     load_chain(path, &mut Vec::new(), &mut Vec::new(), true)
 }
 
+/// [`load_base`], also returning the base's warnings (those `deter validate` and `deter run`
+/// give for it), checked against `horizon_years` when the command line gives one: a sweep
+/// prints them once, before its own.
+pub fn load_base_with_warnings(
+    path: &Path,
+    horizon_years: Option<u32>,
+) -> Result<(Scenario, Diagnostics), Diagnostics> {
+    let mut warnings = Diagnostics::default();
+    let s = load_chain_at(
+        path,
+        &mut Vec::new(),
+        &mut Vec::new(),
+        true,
+        &mut warnings,
+        horizon_years,
+    )?;
+    Ok((s, warnings))
+}
+
 /// Read `path` and the chain of files it `extends`. A file named by another (`is_base`)
 /// that is not TOML at all (`extends = "/etc/passwd"`) is reported without its content:
 /// no excerpt, no key, no hint quoting its text.
@@ -1321,51 +1340,15 @@ impl<'a> Reader<'a> {
                 Some(v) => {
                     if let Some(ym) = self.year_month(v, &format!("{path}.start")) {
                         p.start = ym;
-                        let months = s.meta.start.months_until(ym);
-                        let horizon_years = self.1.unwrap_or(s.meta.horizon_years);
-                        let horizon = i64::from(horizon_years) * 12;
-                        if months < 0 {
-                            // The simulation starts it in its first month (no earlier month
-                            // exists), as if dated then: said, as the converse below is.
-                            let (y, m) = (s.meta.start.year, s.meta.start.month);
-                            self.warn(
-                                v.span(),
-                                &format!("{path}.start"),
-                                format!(
-                                    "policy `{id}` starts {:04}-{:02}, before the scenario \
-                                     starts ({y:04}-{m:02}): it takes effect in the first \
-                                     month, as if dated {y:04}-{m:02}",
-                                    ym.year, ym.month
-                                ),
-                            )
-                            .help = Some(format!(
-                                "date it {y:04}-{m:02} or later, or move `scenario.start` back \
-                                 (a policy in force before the start belongs in the base values)"
-                            ));
-                        }
-                        if months >= horizon {
-                            let end = s.meta.start.months_until(s.meta.start) + horizon;
-                            let (y, m) = (
-                                i64::from(s.meta.start.year)
-                                    + (i64::from(s.meta.start.month) - 1 + end) / 12,
-                                (i64::from(s.meta.start.month) - 1 + end) % 12 + 1,
-                            );
-                            self.warn(
-                                v.span(),
-                                &format!("{path}.start"),
-                                format!(
-                                    "policy `{id}` starts {:04}-{:02}, after the horizon ends ({y:04}-{m:02}): it never takes effect",
-                                    ym.year, ym.month
-                                ),
-                            )
-                            .help = Some(match self.1 {
-                                Some(h) => format!(
-                                    "start it before {y:04}-{m:02}, or lengthen `--horizon-years` ({h})"
-                                ),
-                                None => format!(
-                                    "start it before {y:04}-{m:02}, or lengthen `scenario.horizon_years` ({horizon_years})"
-                                ),
-                            });
+                        for (message, help) in policy_date_warnings(
+                            s.meta.start,
+                            s.meta.horizon_years,
+                            self.1,
+                            &id,
+                            ym,
+                        ) {
+                            self.warn(v.span(), &format!("{path}.start"), message).help =
+                                Some(help);
                         }
                     }
                 }
@@ -1636,4 +1619,58 @@ impl<'a> Reader<'a> {
             name,
         })
     }
+}
+
+/// The warnings a policy's start `ym` gets (message, help), in every command: before the
+/// scenario starts (it takes effect in the first month), or at or after the end of the
+/// horizon (it never takes effect). `horizon_years`: the file's; `flag`: the command line's
+/// (`--horizon-years`), which replaces it.
+pub(crate) fn policy_date_warnings(
+    start: YearMonth,
+    horizon_years: u32,
+    flag: Option<u32>,
+    id: &str,
+    ym: YearMonth,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let months = start.months_until(ym);
+    let horizon_years = flag.unwrap_or(horizon_years);
+    let horizon = i64::from(horizon_years) * 12;
+    if months < 0 {
+        // The simulation starts it in its first month (no earlier month exists), as if
+        // dated then: said, as the converse below is.
+        let (y, m) = (start.year, start.month);
+        out.push((
+            format!(
+                "policy `{id}` starts {:04}-{:02}, before the scenario starts ({y:04}-{m:02}): \
+                 it takes effect in the first month, as if dated {y:04}-{m:02}",
+                ym.year, ym.month
+            ),
+            format!(
+                "date it {y:04}-{m:02} or later, or move `scenario.start` back (a policy in \
+                 force before the start belongs in the base values)"
+            ),
+        ));
+    }
+    if months >= horizon {
+        let end = i64::from(start.month) - 1 + horizon;
+        let (y, m) = (i64::from(start.year) + end / 12, end % 12 + 1);
+        out.push((
+            format!(
+                "policy `{id}` starts {:04}-{:02}, after the horizon ends ({y:04}-{m:02}): it \
+                 never takes effect",
+                ym.year, ym.month
+            ),
+            match flag {
+                Some(h) => {
+                    format!("start it before {y:04}-{m:02}, or lengthen `--horizon-years` ({h})")
+                }
+                None => format!(
+                    "start it before {y:04}-{m:02}, or lengthen `scenario.horizon_years` \
+                     ({horizon_years})"
+                ),
+            },
+        ));
+    }
+    out
 }

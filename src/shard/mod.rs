@@ -198,12 +198,134 @@ pub enum MergeError {
 }
 
 impl MergeError {
-    /// A fault of `file` at `key`.
+    /// A fault of `file` at `key` (`header.seed`, `header.shard.k`, `parts`): located at the
+    /// line and column of that key's value in the file, as every reader locates a value's
+    /// fault (`FILE:LINE:COL: error: KEY: PROBLEM` with the excerpt). The file is read again
+    /// for it (a fault is rare; the merge keeps no text); one that no longer reads as it did
+    /// gives the file-level diagnostic.
     fn at(file: &str, key: &str, problem: String) -> Self {
-        let mut d = crate::scenario::Diagnostic::file_level(file, problem);
-        d.path = key.to_string();
+        let located = crate::scenario::read_bounded(std::path::Path::new(file), MAX_PARTIAL_BYTES)
+            .ok()
+            .and_then(|bytes| {
+                let text = crate::scenario::input::utf8_text(&bytes, file)
+                    .ok()?
+                    .to_string();
+                let span = json_value_span(text.as_bytes(), key)?;
+                Some(crate::scenario::Diagnostic::at(
+                    file,
+                    &text,
+                    span,
+                    key,
+                    problem.clone(),
+                ))
+            });
+        let d = located.unwrap_or_else(|| {
+            let mut d = crate::scenario::Diagnostic::file_level(file, problem);
+            d.path = key.to_string();
+            d
+        });
         MergeError::File(Box::new(d))
     }
+}
+
+/// The byte range of the value at the dotted `key` (object members only: `header.shard.k`)
+/// of the JSON `text`; `None` when the text has no such member or is not JSON there.
+fn json_value_span(text: &[u8], key: &str) -> Option<std::ops::Range<usize>> {
+    fn ws(t: &[u8], i: &mut usize) {
+        while *i < t.len() && t[*i].is_ascii_whitespace() {
+            *i += 1;
+        }
+    }
+    // A string at `i` (its opening quote): its raw content, `i` past its closing quote.
+    fn string<'t>(t: &'t [u8], i: &mut usize) -> Option<&'t [u8]> {
+        if t.get(*i) != Some(&b'"') {
+            return None;
+        }
+        let start = *i + 1;
+        let mut j = start;
+        while j < t.len() {
+            match t[j] {
+                b'\\' => j += 2,
+                b'"' => {
+                    *i = j + 1;
+                    return Some(&t[start..j]);
+                }
+                _ => j += 1,
+            }
+        }
+        None
+    }
+    // Past the value at `i`.
+    fn skip(t: &[u8], i: &mut usize) -> Option<()> {
+        match *t.get(*i)? {
+            b'"' => string(t, i).map(|_| ()),
+            b'{' | b'[' => {
+                let mut depth = 0usize;
+                while *i < t.len() {
+                    match t[*i] {
+                        b'"' => {
+                            string(t, i)?;
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                *i += 1;
+                                return Some(());
+                            }
+                        }
+                        _ => {}
+                    }
+                    *i += 1;
+                }
+                None
+            }
+            _ => {
+                while *i < t.len()
+                    && !matches!(t[*i], b',' | b'}' | b']')
+                    && !t[*i].is_ascii_whitespace()
+                {
+                    *i += 1;
+                }
+                Some(())
+            }
+        }
+    }
+    fn find(t: &[u8], i: &mut usize, want: &[&str]) -> Option<std::ops::Range<usize>> {
+        ws(t, i);
+        let start = *i;
+        let Some((first, rest)) = want.split_first() else {
+            skip(t, i)?;
+            return Some(start..*i);
+        };
+        if t.get(*i) != Some(&b'{') {
+            return None;
+        }
+        *i += 1;
+        loop {
+            ws(t, i);
+            let k = string(t, i)?;
+            ws(t, i);
+            if t.get(*i) != Some(&b':') {
+                return None;
+            }
+            *i += 1;
+            if k == first.as_bytes() {
+                return find(t, i, rest);
+            }
+            ws(t, i);
+            skip(t, i)?;
+            ws(t, i);
+            if t.get(*i) == Some(&b',') {
+                *i += 1;
+            } else {
+                return None;
+            }
+        }
+    }
+    let want: Vec<&str> = key.split('.').collect();
+    find(text, &mut 0, &want)
 }
 
 impl fmt::Display for MergeError {
@@ -325,6 +447,10 @@ pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
                 .map(|d| d.message)
                 .unwrap_or_default(),
         })?;
+    // The byte-order mark and UTF-8: the words of every input kind.
+    let bytes = crate::scenario::input::utf8_text(&bytes, &name)
+        .map_err(ReadError::Invalid)?
+        .as_bytes();
     // Empty: the words of every input kind, with what a partial file holds.
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ReadError::Syntax(Box::new(
@@ -339,10 +465,10 @@ pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
     }
     // A file that does not open a JSON object is another kind of file (a scenario given
     // by mistake): said so. One that does is a damaged partial file: located at its fault.
-    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
             ReadError::Syntax(Box::new(
-                json_syntax_error(&name, &bytes, &e).with_help(Some(
+                json_syntax_error(&name, bytes, &e).with_help(Some(
                     "a partial file is written whole by `deter run|sweep FILE --shard K/N --out \
                  PART`; write this shard again"
                         .into(),
@@ -351,7 +477,7 @@ pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
         } else {
             // At its first character, as every file kind's fault (`my.toml:1:1: ...`;
             // it was file-level, with serde's "at line 1 column 1" inside the message).
-            let text = String::from_utf8_lossy(&bytes);
+            let text = String::from_utf8_lossy(bytes);
             let at = text.find(|c: char| !c.is_whitespace()).unwrap_or(0);
             let first = text[at..].chars().next().unwrap_or(' ');
             let d = crate::scenario::Diagnostic::at(
@@ -375,11 +501,11 @@ pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
         // locates a value's fault; a fault of the file as a whole (not a partial file, another
         // format version) stays file-level.
         if e.starts_with(DAMAGED)
-            && let Err(located) = serde_json::from_slice::<PartialFile>(&bytes)
+            && let Err(located) = serde_json::from_slice::<PartialFile>(bytes)
             && located.line() > 0
         {
             return ReadError::Invalid(Box::new(
-                json_error_at(&name, &bytes, &located, DAMAGED).with_help(Some(
+                json_error_at(&name, bytes, &located, DAMAGED).with_help(Some(
                     "a partial file is written whole by `deter run|sweep FILE --shard K/N --out \
                      PART`; write this shard again"
                         .into(),
@@ -453,7 +579,11 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
     }
     for f in &files {
         if let Some((field, here, there)) = f.file.header.mismatch(h) {
-            let key = field.split(' ').next().unwrap_or(field);
+            let key = if field.starts_with("shard count n") {
+                "shard.n"
+            } else {
+                field.split(' ').next().unwrap_or(field)
+            };
             return Err(MergeError::at(
                 &f.name,
                 &format!("header.{key}"),
@@ -495,14 +625,21 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
     for w in files.windows(2) {
         if w[0].file.header.shard.k == w[1].file.header.shard.k {
             let k = w[0].file.header.shard.k;
-            return Err(MergeError::Set(if w[0].name == w[1].name {
-                format!("`{}` (shard {k} of {n}) is given twice", w[0].name)
-            } else {
+            if w[0].name == w[1].name {
+                return Err(MergeError::Set(format!(
+                    "`{}` (shard {k} of {n}) is given twice",
+                    w[0].name
+                )));
+            }
+            // Overlapping shards: at the second file's shard number.
+            return Err(MergeError::at(
+                &w[1].name,
+                "header.shard.k",
                 format!(
                     "`{}` and `{}` are both shard {k} of {n}; give each shard once",
                     w[0].name, w[1].name
-                )
-            }));
+                ),
+            ));
         }
     }
     if files.len() as u64 != n {

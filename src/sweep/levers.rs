@@ -394,8 +394,14 @@ pub(crate) fn read_draws(
     };
     // An input like the sweep file and its base: no output (results, page) may replace it.
     crate::output::note_input(&path);
-    let Ok(text) = String::from_utf8(bytes) else {
-        return fail(inp, "the file is not valid UTF-8".into());
+    // The byte-order mark and UTF-8: the words of every input kind, at FILE:LINE:COL.
+    let text = match crate::scenario::input::utf8_text(&bytes, &rel) {
+        Ok(t) => t,
+        Err(d) => {
+            let line = d.one_line();
+            inp.error(v.span(), "futures", line).help = d.help;
+            return None;
+        }
     };
     let mut lines = text
         .lines()
@@ -499,7 +505,7 @@ pub(crate) fn read_draws(
         return fail(inp, "no draw with a positive weight".into());
     }
     // A calibration's fixed parameters: its draws were fitted with them set.
-    let (fixed, fixed_at) = match crate::calibrate::nested::fixed_lines(&rel, &text) {
+    let (fixed, fixed_at) = match crate::calibrate::nested::fixed_lines(&rel, text) {
         Ok(f) => f,
         // A `# set` line that does not read: at its FILE:LINE:COL, as `--posterior` says it.
         Err(d) => {

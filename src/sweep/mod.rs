@@ -88,30 +88,36 @@ fn robustness(
 /// `horizon_years`) brings to `scenarios` (the base scenario, a levers x futures sweep's policy
 /// scenarios), in the words `deter run --horizon-years H` gives them: those of each file read
 /// at `H` that it does not get at its own horizon, each once (policy scenarios extend the base
-/// and repeat its warnings). A file that does not load adds none (the sweep refuses it).
-pub fn horizon_warnings(scenarios: &[std::path::PathBuf], horizon_years: u32) -> Vec<String> {
+/// and repeat its warnings), and none of `said` (the sweep's own, which hold the base's at
+/// `H`). A file that does not load adds none (the sweep refuses it).
+pub fn horizon_warnings(
+    scenarios: &[std::path::PathBuf],
+    horizon_years: u32,
+    said: &[String],
+) -> Vec<String> {
     let text = |file: &std::path::Path, h: Option<u32>| -> Vec<String> {
         match crate::scenario::load_file_with_inputs_and_warnings(file, h).0 {
             Ok((_, w)) => w.0.iter().map(|d| format!("{d}")).collect(),
             Err(_) => Vec::new(),
         }
     };
-    let mut said: Vec<String> = Vec::new();
+    let mut new: Vec<String> = Vec::new();
     for file in scenarios {
         let own = text(file, None);
         for w in text(file, Some(horizon_years)) {
-            if !own.contains(&w) && !said.contains(&w) {
-                said.push(w);
+            if !own.contains(&w) && !said.contains(&w) && !new.contains(&w) {
+                new.push(w);
             }
         }
     }
-    said
+    new
 }
 
-/// The scenario files a horizon flag applies to ([`horizon_warnings`]): the base scenario, and
-/// the policy scenarios of a levers x futures sweep (`file = ...`, relative to `sweep_file`).
+/// The scenario files a horizon flag applies to besides the base (whose warnings at the flag's
+/// horizon are the sweep's own, [`Sweep::warnings`]) ([`horizon_warnings`]): the policy
+/// scenarios of a levers x futures sweep (`file = ...`, relative to `sweep_file`).
 pub fn horizon_scenarios(sweep: &Sweep, sweep_file: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut scenarios = vec![sweep.base_path.clone()];
+    let mut scenarios = Vec::new();
     if let Some(c) = &sweep.crossing {
         let dir = sweep_file.parent().unwrap_or(std::path::Path::new(""));
         scenarios.extend(

@@ -388,8 +388,13 @@ impl Reader<'_> {
         };
         let rel = self.string(base_v, "base")?;
         let base_path = dir.join(&rel);
-        let base = match scenario::load_base(&base_path) {
-            Ok(s) => s,
+        let base = match scenario::load_base_with_warnings(&base_path, self.1) {
+            // The base's own warnings (`deter validate BASE` gives them), once, before the
+            // sweep's.
+            Ok((s, warnings)) => {
+                self.diags.extend(warnings.0);
+                s
+            }
             Err(inner) => {
                 self.error(
                     base_v.span(),
@@ -680,7 +685,14 @@ impl Reader<'_> {
                 );
             }
         }
-        warn_irrelevant(&mut self.0, &base, &parameters, &param_spans, crossing.as_ref());
+        warn_irrelevant(
+            &mut self.0,
+            &base,
+            &parameters,
+            &param_spans,
+            crossing.as_ref(),
+            self.1,
+        );
         Some(Sweep {
             file: self.file.to_string(),
             base_path,
@@ -794,14 +806,19 @@ fn warn_policy_override(
 /// Warn about a swept parameter that cannot influence any output: it belongs to an entity
 /// the relevance analysis (`engine::relevance`) prunes from the scenario of every policy of
 /// the sweep (the base alone for an ordinary sweep), even with every policy of that scenario
-/// enabled (a swept `policy.ID.enabled` may enable one, and its `join` can make an alliance
-/// relevant). Its outcome columns would be the same at every value.
+/// that starts within the horizon enabled (a swept `policy.ID.enabled` may enable one, and
+/// its `join` can make an alliance relevant), or it is a value the model reads of no kept
+/// entity ([`Relevance::matters`]: a pact partner's cohesion, an outside power linked to no
+/// player, a policy change addressing either), or it is a value of a policy that starts
+/// after the horizon run ends (`horizon_years`: the command line's, or the base's own), whose
+/// start the sweep does not vary. Its outcome columns would be the same at every value.
 fn warn_irrelevant(
     r: &mut Input<'_>,
     base: &Scenario,
     parameters: &[Parameter],
     spans: &[(Range<usize>, String)],
     crossing: Option<&super::levers::Crossing>,
+    horizon_years: Option<u32>,
 ) {
     use crate::engine::relevance::Relevance;
     let scenarios: Vec<(&Scenario, Vec<ParamRef>)> = match crossing {
@@ -812,22 +829,57 @@ fn warn_irrelevant(
             .collect(),
         None => vec![(base, parameters.iter().map(|p| p.target).collect())],
     };
+    let horizon = i64::from(horizon_years.unwrap_or(base.meta.horizon_years)) * 12;
+    // A policy takes effect within the horizon, or may when the sweep varies its start.
+    let in_horizon = |s: &Scenario, targets: &[ParamRef], i: usize| {
+        s.meta.start.months_until(s.policies[i].start) < horizon
+            || targets.contains(&ParamRef::PolicyValue {
+                policy: i,
+                field: crate::scenario::PolicyField::Start,
+            })
+    };
     let mut matters = vec![false; parameters.len()];
     for (s, targets) in &scenarios {
         let mut all = (*s).clone();
-        for p in &mut all.policies {
-            p.enabled = true;
+        for (i, p) in all.policies.iter_mut().enumerate() {
+            p.enabled = in_horizon(s, targets, i);
         }
         let rel = Relevance::all_outputs(&all);
         for (m, t) in matters.iter_mut().zip(targets) {
-            *m |= rel.keeps(*t);
+            let late = match *t {
+                ParamRef::PolicyEnabled { policy } | ParamRef::PolicyValue { policy, .. } => {
+                    !in_horizon(s, targets, policy)
+                }
+                _ => false,
+            };
+            *m |= !late && rel.matters(&all, *t, targets);
         }
     }
+    let end = {
+        let start = base.meta.start;
+        let m = i64::from(start.month) - 1 + horizon;
+        (i64::from(start.year) + m / 12, m % 12 + 1)
+    };
     for ((p, (span, key)), m) in parameters.iter().zip(spans).zip(matters) {
         if m {
             continue;
         }
+        let country_id = |c: usize| base.countries.get(c).map_or("?", |x| x.id.as_str());
         let why = match p.target {
+            ParamRef::PolicyEnabled { policy } | ParamRef::PolicyValue { policy, .. }
+                if base.policies.get(policy).is_some_and(|x| {
+                    base.meta.start.months_until(x.start) >= horizon
+                }) =>
+            {
+                let x = &base.policies[policy];
+                format!(
+                    "policy `{}` starts {:04}-{:02}, after the horizon ends ({:04}-{:02}): it never takes effect",
+                    x.id, x.start.year, x.start.month, end.0, end.1
+                )
+            }
+            ParamRef::PolicyEnabled { .. } | ParamRef::PolicyValue { .. } => {
+                "the policy changes nothing any rivalry's challenger or target depends on, in any policy of the sweep".into()
+            }
             ParamRef::Alliance { alliance, .. } => format!(
                 "no rivalry's challenger or target is ever a member of `{}`, in any policy of the sweep",
                 base.alliances.get(alliance).map_or("?", |a| a.id.as_str())
@@ -836,6 +888,24 @@ fn warn_irrelevant(
                 "the deployment is hosted by no rivalry's challenger or target".into()
             }
             ParamRef::Rivalry { .. } => "the rivalry is not simulated".into(),
+            ParamRef::Power { power, .. } => format!(
+                "no rivalry's challenger or target shares an alliance with `{}`, has a tie to it or hosts a force it contributes to, in any policy of the sweep",
+                base.powers.get(power).map_or("?", |x| x.id.as_str())
+            ),
+            ParamRef::Political { country, field } => {
+                let key = crate::scenario::params::PoliticalParams::FIELDS
+                    .get(field)
+                    .map_or("?", |f| f.key);
+                let role = if key.starts_with("narrative") {
+                    "challenger"
+                } else {
+                    "target"
+                };
+                format!(
+                    "the model reads a country's `{key}` only when it is a rivalry's {role}, and `{}` is no simulated rivalry's {role}, in any policy of the sweep",
+                    country_id(country)
+                )
+            }
             _ => "no rivalry's challenger or target depends on its entity, in any policy of the sweep".into(),
         };
         r.warn(
