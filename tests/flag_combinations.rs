@@ -266,8 +266,36 @@ fn run_shards_refuse_nested_runs_with_the_reason_and_the_way() {
         assert!(!e.contains("cannot be used with"), "{e}");
         assert!(!part.exists());
     }
+    // A file with [[uncertain]] priors is a nested run too: refused, not run plain.
+    let priors = write(
+        d.path(),
+        "unc.toml",
+        &format!(
+            "extends = \"{b}\"\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.5, 1.5]\n"
+        ),
+    );
+    let o = run(&[
+        "run",
+        priors.to_str().unwrap(),
+        "--runs",
+        "10",
+        "--shard",
+        "0/2",
+        "--out",
+        part.to_str().unwrap(),
+    ]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(
+        e.starts_with("error: --shard does not take a scenario with [[uncertain]] priors")
+            && e.contains("unc.toml")
+            && e.contains("docs/CLUSTER.md"),
+        "{e}"
+    );
+    assert!(!part.exists());
     let cluster = std::fs::read_to_string(common::root().join("docs/CLUSTER.md")).unwrap();
     for refused in [
+        "`deter run --shard` does not take a scenario with `[[uncertain]]` priors",
         "`--shard` does not take `--until-ci`",
         "`deter sweep --shard` does not take `--resume`",
         "`deter run --shard` does not take `--posterior` or `--draws`",

@@ -347,6 +347,20 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
              nested run unsharded (its draws run on every --threads core), or shard a plain \
              run without --posterior and --draws (docs/CLUSTER.md)",
         )?;
+        let priors = args
+            .files
+            .iter()
+            .find(|f| crate::scenario::load_file(f).is_ok_and(|s| !s.uncertain.is_empty()));
+        if let Some(file) = priors {
+            return Err(CliError::Usage(format!(
+                "--shard does not take a scenario with [[uncertain]] priors (`{}`): `deter run` \
+                 makes it a nested run (parameter draws x runs), and a partial file holds the \
+                 runs of one fixed scenario, which `deter merge` adds up; run it unsharded (its \
+                 draws run on every --threads core), or shard a copy without the [[uncertain]] \
+                 blocks (docs/CLUSTER.md)",
+                file.display()
+            )));
+        }
         return super::shard::run_shard(args, spec);
     }
     if super::uncertain::wants_nested(args) {
