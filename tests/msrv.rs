@@ -15,7 +15,9 @@ fn version(v: &str) -> Vec<u64> {
 fn rust_version_is_the_highest_any_dependency_needs() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline"])
+        // Not `--offline`: the metadata covers every platform's dependencies, and a build
+        // downloads only the host's (a fresh machine lacks, e.g., crates of other targets).
+        .args(["metadata", "--format-version", "1"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata runs");
