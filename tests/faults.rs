@@ -1331,3 +1331,92 @@ fn a_normal_prior_with_nothing_drawable_in_its_range_is_refused_on_reading() {
         assert!(!calibration.exists());
     }
 }
+
+// ---- A JSON Lines sweep resumed under another spelling of its path ----
+
+/// An interrupted JSON Lines sweep started as `(cd sc && deter sweep sweeps/s.toml --out
+/// ABS)` could not be resumed as `deter sweep ABS/sc/sweeps/s.toml --out REL --resume`: its
+/// header records the sweep's path as typed and the two spellings differ, so it was refused
+/// ("its header differs; remove it ..."), as CSV (no path in its header) was not. The rows
+/// depend on the sweep's content, which its record's fingerprint checks: it resumes, and
+/// the file ends byte-identical to a fresh run under the second spelling.
+#[test]
+fn a_json_lines_sweep_resumes_whatever_the_spelling_of_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = dir.path().join("sc");
+    std::fs::create_dir_all(sc.join("sweeps")).unwrap();
+    std::fs::write(
+        sc.join("sweeps/s.toml"),
+        format!(
+            "base = \"{}\"\nruns = 3\ndesign = \"grid\"\nseed = 4\n[[parameter]]\nrole = \"lever\"\n\
+             path = \"model.war_cost\"\nvalues = [0.5, 1.0, 1.5, 2.0]\n",
+            base().display()
+        ),
+    )
+    .unwrap();
+    let results = dir.path().join("k2.json");
+    let run = |cwd: &Path, args: &[&str]| {
+        Command::cargo_bin("deter")
+            .unwrap()
+            .current_dir(cwd)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(
+        &sc,
+        &[
+            "sweep",
+            "sweeps/s.toml",
+            "-q",
+            "--out",
+            results.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    // Interrupted after two points: the header and two rows kept, the record not complete.
+    let text = std::fs::read_to_string(&results).unwrap();
+    let kept: String = text.split_inclusive('\n').take(3).collect();
+    std::fs::write(&results, kept).unwrap();
+    let record = dir.path().join("k2.json.sweep");
+    let r = std::fs::read_to_string(&record).unwrap();
+    std::fs::write(
+        &record,
+        r.replace("\"status\":\"complete\"", "\"status\":\"running\""),
+    )
+    .unwrap();
+
+    let absolute = sc.join("sweeps/s.toml");
+    let args = [
+        "sweep",
+        absolute.to_str().unwrap(),
+        "-q",
+        "--out",
+        "k2.json",
+    ];
+    let o = run(dir.path(), &[&args[..], &["--resume"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let o = run(
+        dir.path(),
+        &[
+            "sweep",
+            absolute.to_str().unwrap(),
+            "-q",
+            "--out",
+            "fresh.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        std::fs::read_to_string(&results).unwrap(),
+        std::fs::read_to_string(dir.path().join("fresh.json")).unwrap()
+    );
+    // Another sweep's results are still refused, saying what removing them would lose.
+    let o = run(
+        dir.path(),
+        &[&args[..], &["--resume", "--runs", "5"]].concat(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("removing it would lose"), "{}", err(&o));
+    assert!(!err(&o).contains("remove it or"), "{}", err(&o));
+}

@@ -289,7 +289,8 @@ pub fn check_resume(
     let Ok(found) = crate::scenario::read_bounded(&marker, fingerprint.len()) else {
         return Err(format!(
             "cannot resume `{}`: its settings fingerprint `{}` is missing, so nothing proves \
-             its rows come from this sweep; remove it or choose another {out_name}",
+             its rows come from this sweep; choose another {out_name} (removing it would \
+             lose the rows it holds)",
             out.display(),
             marker.display()
         ));
@@ -297,7 +298,8 @@ pub fn check_resume(
     if !matches!(found.strip_prefix(fingerprint.as_bytes()), Some(b"" | b"{")) {
         return Err(format!(
             "`{}` was started with other sweep settings (seed, runs, design, parameters, base \
-             scenario, {settings}; see `{}`); remove it or choose another {out_name}",
+             scenario, {settings}; see `{}`); choose another {out_name} (removing it would \
+             lose the rows it holds, results of those settings)",
             out.display(),
             marker.display()
         ));
