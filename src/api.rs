@@ -733,9 +733,11 @@ pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
         compiled
     };
     engine::check_memory_for(&compiled, 3).map_err(Error::TooLarge)?;
-    let (aggregate, info) =
+    let (aggregate, info, threads) =
         shard::merge_run(&files, &compiled).map_err(|e| Error::Invalid(e.to_string()))?;
-    Ok(Report::build(&compiled, &aggregate, &info))
+    let mut report = Report::build(&compiled, &aggregate, &info);
+    report.timing.shard_threads = Some(threads);
+    Ok(report)
 }
 
 /// Largest partial file read by [`merge`] (a sweep shard holds one small aggregate per point).

@@ -1237,3 +1237,190 @@ fn compare_paired_metric_interval_is_recomputed_from_the_runs() {
         mean + half
     );
 }
+
+// ---- A normal prior with nothing drawable in its range ----
+
+/// A normal prior whose range lies so many sds from its mean that the standardised bounds
+/// overflow (sd 1e-320; mean 1e200 with sd 1e-200) was accepted with a warning and then
+/// gave NaN values: `deter sweep` and `deter calibrate` panicked, a scenario's
+/// `[[uncertain]]` failed at its first draw. It is refused on reading, at the
+/// `distribution`, with the same words in the three kinds of file (exit 2), its numbers
+/// written compactly.
+#[test]
+fn a_normal_prior_with_nothing_drawable_in_its_range_is_refused_on_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = root().join("scenarios/history/serbia-kosovo.record.toml");
+    for (mean, sd, shown) in [
+        ("5", "1e-320", "normal(mean 5, sd 1e-320)"),
+        ("1e200", "1e-200", "normal(mean 1e200, sd 1e-200)"),
+    ] {
+        let prior =
+            format!("range = [0.4, 1.6]\ndistribution = \"normal\"\nmean = {mean}\nsd = {sd}\n");
+        let sweep = write(
+            dir.path(),
+            "s.toml",
+            &format!(
+                "base = \"{}\"\nruns = 2\ndesign = \"lhs\"\npoints = 4\nseed = 3\n\
+                 [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\n{prior}",
+                base().display()
+            ),
+        );
+        let cal = write(
+            dir.path(),
+            "c.toml",
+            &format!(
+                "name = \"c\"\nseed = 1\nparticles = 10\nmax_generations = 1\n\
+                 predictive_draws = 10\nstatistics = [\"use_of_force\"]\ncases = [{:?}]\n\
+                 [[parameter]]\npath = \"model.war_cost\"\n{prior}",
+                record.display()
+            ),
+        );
+        let text = std::fs::read_to_string(base()).unwrap();
+        let scen = write(
+            dir.path(),
+            "u.toml",
+            &format!("{text}\n[[uncertain]]\npath = \"model.war_cost\"\n{prior}"),
+        );
+        let calibration = dir.path().join("cal-out");
+        let cases: [(&Path, Vec<&str>); 4] = [
+            (&sweep, vec!["sweep", sweep.to_str().unwrap(), "-q"]),
+            (&sweep, vec!["validate", sweep.to_str().unwrap()]),
+            (
+                &cal,
+                vec![
+                    "calibrate",
+                    cal.to_str().unwrap(),
+                    "--out",
+                    calibration.to_str().unwrap(),
+                    "-q",
+                ],
+            ),
+            (
+                &scen,
+                vec![
+                    "run",
+                    scen.to_str().unwrap(),
+                    "--draws",
+                    "2",
+                    "--runs",
+                    "1",
+                    "-q",
+                ],
+            ),
+        ];
+        for (file, args) in cases {
+            let o = deter(&args);
+            let e = err(&o);
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+            assert!(!e.contains("panicked"), "{args:?}: {e}");
+            let body = std::fs::read_to_string(file).unwrap();
+            let line = body
+                .lines()
+                .position(|l| l.starts_with("distribution = \"normal\""))
+                .unwrap()
+                + 1;
+            let at = format!("{}:{line}:16", file.display());
+            assert!(e.contains(&at), "{args:?}: no {at} in {e}");
+            assert!(
+                e.contains(&format!(
+                    "{shown} puts no mass that can be drawn in [0.4, 1.6]"
+                )),
+                "{args:?}: {e}"
+            );
+        }
+        assert!(!calibration.exists());
+    }
+}
+
+// ---- A JSON Lines sweep resumed under another spelling of its path ----
+
+/// An interrupted JSON Lines sweep started as `(cd sc && deter sweep sweeps/s.toml --out
+/// ABS)` could not be resumed as `deter sweep ABS/sc/sweeps/s.toml --out REL --resume`: its
+/// header records the sweep's path as typed and the two spellings differ, so it was refused
+/// ("its header differs; remove it ..."), as CSV (no path in its header) was not. The rows
+/// depend on the sweep's content, which its record's fingerprint checks: it resumes, and
+/// the file ends byte-identical to a fresh run under the second spelling.
+#[test]
+fn a_json_lines_sweep_resumes_whatever_the_spelling_of_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = dir.path().join("sc");
+    std::fs::create_dir_all(sc.join("sweeps")).unwrap();
+    std::fs::write(
+        sc.join("sweeps/s.toml"),
+        format!(
+            "base = \"{}\"\nruns = 3\ndesign = \"grid\"\nseed = 4\n[[parameter]]\nrole = \"lever\"\n\
+             path = \"model.war_cost\"\nvalues = [0.5, 1.0, 1.5, 2.0]\n",
+            base().display()
+        ),
+    )
+    .unwrap();
+    let results = dir.path().join("k2.json");
+    let run = |cwd: &Path, args: &[&str]| {
+        Command::cargo_bin("deter")
+            .unwrap()
+            .current_dir(cwd)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(
+        &sc,
+        &[
+            "sweep",
+            "sweeps/s.toml",
+            "-q",
+            "--out",
+            results.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    // Interrupted after two points: the header and two rows kept, the record not complete.
+    let text = std::fs::read_to_string(&results).unwrap();
+    let kept: String = text.split_inclusive('\n').take(3).collect();
+    std::fs::write(&results, kept).unwrap();
+    let record = dir.path().join("k2.json.sweep");
+    let r = std::fs::read_to_string(&record).unwrap();
+    std::fs::write(
+        &record,
+        r.replace("\"status\":\"complete\"", "\"status\":\"running\""),
+    )
+    .unwrap();
+
+    let absolute = sc.join("sweeps/s.toml");
+    let args = [
+        "sweep",
+        absolute.to_str().unwrap(),
+        "-q",
+        "--out",
+        "k2.json",
+    ];
+    let o = run(dir.path(), &[&args[..], &["--resume"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let o = run(
+        dir.path(),
+        &[
+            "sweep",
+            absolute.to_str().unwrap(),
+            "-q",
+            "--out",
+            "fresh.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        std::fs::read_to_string(&results).unwrap(),
+        std::fs::read_to_string(dir.path().join("fresh.json")).unwrap()
+    );
+    // Another sweep's results are still refused, saying what removing them would lose.
+    let o = run(
+        dir.path(),
+        &[&args[..], &["--resume", "--runs", "5"]].concat(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(
+        err(&o).contains("its rows and record are replaced"),
+        "{}",
+        err(&o)
+    );
+    assert!(!err(&o).contains("remove it or"), "{}", err(&o));
+}

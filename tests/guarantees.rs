@@ -376,6 +376,107 @@ fn bench_and_calibrate_refuse_tallies_over_the_memory_limit_before_any_work() {
     assert!(!out.exists(), "calibrate created {}", out.display());
 }
 
+/// A valid scenario `name` of `rivalries` + 2 rivalries over 200 years (1,402: about 2.3
+/// GiB of tallies a set, within the 8 GiB limit alone on two threads, three sets).
+fn big(dir: &Path, name: &str, rivalries: usize) -> String {
+    let mut s = String::from(
+        "[scenario]\nname = \"big\"\nstart = \"1900-01\"\nhorizon_years = 200\nruns = 10\nseed = 3\n",
+    );
+    for i in 0..2 {
+        s += &format!(
+            "\n[[country]]\nid = \"C{i}\"\n[country.military]\nbudget = {}\n[country.economic]\ngdp = {}\n",
+            1 + i,
+            20 + 5 * i
+        );
+    }
+    s += "\n[[rivalry]]\nchallenger = \"C0\"\ntarget = \"C1\"\n";
+    s += "\n[[rivalry]]\nchallenger = \"C1\"\ntarget = \"C0\"\n";
+    for i in 0..rivalries {
+        s += &format!(
+            "\n[[rivalry]]\nid = \"R{i}\"\nchallenger = \"C{}\"\ntarget = \"C{}\"\n",
+            i % 2,
+            (i + 1) % 2
+        );
+    }
+    let p = dir.join(name);
+    std::fs::write(&p, s).unwrap();
+    p.display().to_string()
+}
+
+/// `deter run big.toml big2.toml --threads 2` passed the memory guard (each file checked
+/// alone: three tally sets of 2.3 GiB) although run simulates `--threads` files at once, and
+/// aborted on an allocation failure (exit 134), leaving its hidden temporary file behind.
+/// The guard now checks each window of files run at once, before any work: exit 2, no file.
+#[test]
+fn run_with_several_files_checks_the_tallies_of_the_files_run_at_once() {
+    let d = tempfile::tempdir().unwrap();
+    let a = big(d.path(), "a.toml", 1400);
+    let b = big(d.path(), "b.toml", 1400);
+    let out = d.path().join("out.json");
+    let o = capped(&[
+        "run",
+        &a,
+        &b,
+        "--runs",
+        "1",
+        "--threads",
+        "2",
+        "--format",
+        "json",
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("these 2 files run at once"), "{err}");
+    assert!(err.contains("a.toml`, `"), "{err}");
+    assert!(err.contains("GiB limit"), "{err}");
+    let mut left: Vec<String> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["a.toml", "b.toml"], "left behind");
+}
+
+/// An allocation failure aborts the process (nothing unwinds, no destructor removes a
+/// temporary file): `deter run` with several files and `--out` created its temporary file
+/// for JSON's opening `[` before simulating, and an abort left it behind. The file is now
+/// created with the first result, so an abort during the first window leaves nothing.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_run_aborted_before_its_first_result_leaves_no_temporary_file() {
+    let d = tempfile::tempdir().unwrap();
+    let a = big(d.path(), "a.toml", 1400);
+    let b = big(d.path(), "b.toml", 0);
+    let out = d.path().join("out.json");
+    // One thread: a.toml alone is within the guard's limit, beyond the 4 GB address space.
+    let o = capped(&[
+        "run",
+        &a,
+        &b,
+        "--runs",
+        "1",
+        "--threads",
+        "1",
+        "--format",
+        "json",
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    // The guard let it through (each window is one file); the allocation failure aborted it.
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("GiB limit"), "{}", stderr(&o));
+    let mut left: Vec<String> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["a.toml", "b.toml"], "left behind");
+}
+
 // ---- Inputs never overwritten, outputs checked before any work ----
 
 /// A sweep's `futures = "FILE"` is an input: `--out` or `--report` naming it, directly or

@@ -65,7 +65,11 @@ fn json_without_timing(bytes: &[u8]) -> String {
 fn table_without_timing(bytes: &[u8]) -> String {
     let text = String::from_utf8(bytes.to_vec()).expect("UTF-8");
     let mut lines: Vec<&str> = text.split('\n').collect();
-    assert!(lines[1].contains("runs/s"), "{}", lines[1]);
+    assert!(
+        lines[1].contains("runs/s") || lines[1].contains("total compute time"),
+        "{}",
+        lines[1]
+    );
     lines.remove(1);
     lines.join("\n")
 }
@@ -610,4 +614,60 @@ fn sweep_shards_refuse_resume_and_until_ci_and_merge_checks_the_sweep() {
         merge(&[parts[0].clone(), run_part[1].clone()], &[]),
         &["error: header.kind: the file does not belong with", "kind"],
     );
+}
+
+/// `deter merge` reported the shards' summed wall times as "10.22 s, 294 runs/s on 2
+/// threads" although the shards ran apart on 2, 1 and 2 threads. It says what is true: the
+/// shards' total compute time and each shard's threads, in the table and in the JSON.
+#[test]
+fn merge_reports_the_shards_total_compute_time_and_each_shards_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut parts = Vec::new();
+    for (k, threads) in [(0, "2"), (1, "1"), (2, "2")] {
+        let part = dir.path().join(format!("part-{k}.json"));
+        ok(deter(&[
+            "run",
+            SCENARIO,
+            "--runs",
+            "300",
+            "--shard",
+            &format!("{k}/3"),
+            "--threads",
+            threads,
+            "-q",
+            "--out",
+            part.to_str().unwrap(),
+        ]));
+        parts.push(part.display().to_string());
+    }
+    // The shards' own wall times, read from their files.
+    let walls: f64 = parts
+        .iter()
+        .map(|p| {
+            let v: serde_json::Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
+            v["timing"]["wall_seconds"]
+                .as_f64()
+                .expect("a shard's wall time")
+        })
+        .sum();
+    let table = String::from_utf8(ok(merge(&parts, &["--format", "table"]))).unwrap();
+    let line = table.lines().nth(1).unwrap();
+    assert!(
+        line.contains(&format!(
+            "3 shards: total compute time {walls:.2} s; threads per shard 2, 1, 2"
+        )),
+        "{line}"
+    );
+    assert!(
+        !line.contains("runs/s") && !line.contains("on 2 threads"),
+        "{line}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&ok(merge(&parts, &["--format", "json"]))).unwrap();
+    assert_eq!(
+        json["timing"]["shard_threads"],
+        serde_json::json!([2, 1, 2])
+    );
+    let w = json["timing"]["wall_seconds"].as_f64().unwrap();
+    assert!((w - walls).abs() < 1e-6, "{w} vs {walls}");
 }

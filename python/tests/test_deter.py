@@ -691,8 +691,8 @@ def test_sweep_resume_refuses_results_of_other_settings_in_the_cli_words(tmp_pat
         deter.sweep(GRID, threads=1, out=part, resume=True, runs=100, seed=6, horizon_years=2)
     assert str(e.value) == (
         f"`{part}` was started with other sweep settings (seed, runs, design, parameters, base "
-        f"scenario, `until_ci`, `max_runs` or the format; see `{part}.sweep`); remove it or "
-        "choose another `out`"
+        f"scenario, `until_ci`, `max_runs` or the format; see `{part}.sweep`); choose another "
+        "`out` (removing it would lose the rows it holds)"
     )
     assert part.read_bytes() == before
     cl = subprocess.run(

@@ -175,6 +175,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             0.0
         },
         threads,
+        shard_threads: None,
     };
     let mut report = ComparisonReport::build(&cmp, ra, rb, timing).with_changes(&sa, &sb);
     report.stopping = stopping.as_ref().map(crate::report::StoppingOut::from);

@@ -99,9 +99,10 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     };
     // The merged aggregate, the template and one part at a time.
     crate::engine::check_memory_for(&compiled, 3).map_err(CliError::Usage)?;
-    let (aggregate, info) = shard::merge_run(&files, &compiled).map_err(merge_fault)?;
+    let (aggregate, info, threads) = shard::merge_run(&files, &compiled).map_err(merge_fault)?;
     stop_if_interrupted()?;
-    let report = Report::build(&compiled, &aggregate, &info);
+    let mut report = Report::build(&compiled, &aggregate, &info);
+    report.timing.shard_threads = Some(threads);
     let source = &first.file.source.path;
     if args.output.report.is_some() || args.output.plots.is_some() {
         let view = RunView {

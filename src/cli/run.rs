@@ -74,6 +74,52 @@ pub struct RunArgs {
     pub draws: Option<u64>,
 }
 
+/// The tallies of one window of files run at once (pass 2 of [`run`]).
+#[derive(Default)]
+struct WindowMemory {
+    /// Files added (the window's last ones in file order).
+    files: usize,
+    /// Sum of their tally sets' estimated bytes.
+    bytes: u64,
+}
+
+impl WindowMemory {
+    fn add(&mut self, bytes: u64) {
+        self.files += 1;
+        self.bytes = self.bytes.saturating_add(bytes);
+    }
+
+    /// Refuse a window whose files' tallies (one set per worker and a merged one, for each
+    /// file: the files run at once on the same workers) exceed the memory limit. A window of
+    /// one file is `prepare`'s check.
+    fn check(&self, files: &[PathBuf], threads: usize) -> Result<(), String> {
+        if files.len() < 2 {
+            return Ok(());
+        }
+        let sets = threads as u64 + 1;
+        let all = self.bytes.saturating_mul(sets);
+        if all <= engine::MAX_TALLY_BYTES {
+            return Ok(());
+        }
+        let gb = |b: u64| b as f64 / (1u64 << 30) as f64;
+        let names = files
+            .iter()
+            .map(|f| format!("`{}`", f.display()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Err(format!(
+            "{names}: these {} files run at once (files run --threads at a time, each on every \
+             thread): their tallies need about {:.1} GiB in all ({:.1} GiB for one set of \
+             each, {sets} sets: one per thread and the merged ones), over the {:.0} GiB \
+             limit: use fewer --threads, or run the large files one at a time",
+            files.len(),
+            gb(all),
+            gb(self.bytes),
+            gb(engine::MAX_TALLY_BYTES)
+        ))
+    }
+}
+
 /// One scenario ready to run.
 struct Job {
     file: PathBuf,
@@ -203,11 +249,14 @@ fn simulate(job: &Job, hooks: Hooks<'_>) -> Result<Done, engine::Interrupted> {
 }
 
 /// Where results go: `--out` (atomically, committed at the end) or stdout (as they come).
-/// The temporary file is created at the first write, so a run killed before it has any
-/// result leaves nothing behind.
+/// The temporary file is created at the first write of a result (a prelude such as JSON's
+/// `[` or the CSV header is held until then), so a run killed, or aborted by an allocation
+/// failure (which unwinds nothing), before it has any result leaves nothing behind.
 struct Sink {
     path: Option<PathBuf>,
     file: Option<output::AtomicFile>,
+    /// Prelude bytes not written yet (see [`Sink::prelude`]).
+    held: Vec<u8>,
 }
 
 impl Sink {
@@ -215,10 +264,24 @@ impl Sink {
         Self {
             path: out.map(Path::to_path_buf),
             file: None,
+            held: Vec::new(),
         }
     }
 
+    /// Bytes that precede the results: written with the first result, not before.
+    fn prelude(&mut self, bytes: &[u8]) {
+        self.held.extend_from_slice(bytes);
+    }
+
     fn write(&mut self, bytes: &[u8]) -> Result<(), CliError> {
+        if !self.held.is_empty() {
+            let held = std::mem::take(&mut self.held);
+            self.write_now(&held)?;
+        }
+        self.write_now(bytes)
+    }
+
+    fn write_now(&mut self, bytes: &[u8]) -> Result<(), CliError> {
         let Some(path) = &self.path else {
             return emit(None, bytes);
         };
@@ -233,7 +296,7 @@ impl Sink {
     }
 
     fn commit(mut self) -> Result<(), CliError> {
-        if self.path.is_some() && self.file.is_none() {
+        if !self.held.is_empty() || (self.path.is_some() && self.file.is_none()) {
             self.write(b"")?;
         }
         match (self.file, &self.path) {
@@ -405,10 +468,22 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         use std::hash::{BuildHasher, BuildHasherDefault};
         BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(path)
     };
+    // Pass 2 runs `window` files at once, each on every worker with its own tallies: the
+    // memory guard checks what a window holds at once (each file alone is checked in
+    // `prepare`), here, before any work.
+    let window = threads.max(1);
+    let mut in_window = WindowMemory::default();
     for (i, file) in args.files.iter().enumerate() {
         match prepare(args, file, &outputs, until_target, threads, true) {
             Ok(job) => {
                 total = total.saturating_add(job.max_runs());
+                in_window.add(engine::Aggregate::estimated_bytes(&job.compiled));
+                if ((i + 1) % window == 0 || i + 1 == args.files.len()) && !diags.has_errors() {
+                    in_window
+                        .check(&args.files[i + 1 - in_window.files..=i], threads)
+                        .map_err(CliError::Usage)?;
+                    in_window = WindowMemory::default();
+                }
                 if matches!(args.output.format(), Format::Csv) {
                     let h = path_hash(file);
                     if seen.get(&h).is_some_and(|&j| args.files[j] == *file) {
@@ -444,11 +519,10 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     // Pass 2: files in windows of `threads`, each window's files in parallel on one pool
     // (their blocks interleave, so every core stays busy); results written in file order as
     // each window ends. Memory is bounded by the window, whatever the number of files.
-    let window = threads.max(1);
     let result = engine::with_threads(threads, || -> Result<(), CliError> {
         match args.output.format() {
-            Format::Json if many => sink.write(b"[\n")?,
-            Format::Csv => sink.write(&csv::header())?,
+            Format::Json if many => sink.prelude(b"[\n"),
+            Format::Csv => sink.prelude(&csv::header()),
             _ => {}
         }
         for (w, files) in args.files.chunks(window).enumerate() {

@@ -500,9 +500,15 @@ pub struct RivalryOut {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Timing {
+    /// Wall time; for a merged run, the shards' wall times summed (their total compute
+    /// time, not elapsed time).
     pub wall_seconds: f64,
     pub runs_per_second: f64,
+    /// Threads; for a merged run, the most any shard used (see `shard_threads`).
     pub threads: usize,
+    /// A merged run only (`deter merge`): the threads of each shard, in shard order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard_threads: Option<Vec<usize>>,
 }
 
 /// The result of `deter run` (docs/OUTPUT.md).
@@ -706,6 +712,7 @@ impl Report {
                     0.0
                 },
                 threads: info.threads,
+                shard_threads: None,
             },
             stopping: None,
             overrides: Vec::new(),

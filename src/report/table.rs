@@ -247,18 +247,35 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
         // in it must not drive the terminal or reorder the line.
         crate::scenario::printable(source)
     );
+    let timing = match &r.timing.shard_threads {
+        // Merged shards ran apart, each on its own threads: their wall times add up to
+        // compute time, not to an elapsed time on some number of threads.
+        Some(each) => format!(
+            "{} shard{}: total compute time {:.2} s; threads per shard {}",
+            each.len(),
+            plural(each.len() as u64),
+            r.timing.wall_seconds,
+            each.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => format!(
+            "{:.2} s, {} runs/s on {} thread{}",
+            r.timing.wall_seconds,
+            thousands(r.timing.runs_per_second.round() as u64),
+            r.timing.threads,
+            plural(r.timing.threads as u64)
+        ),
+    };
     let _ = writeln!(
         out,
-        "{} run{}, seed {}, horizon {} year{} | {:.2} s, {} runs/s on {} thread{}",
+        "{} run{}, seed {}, horizon {} year{} | {timing}",
         thousands(r.runs),
         plural(r.runs),
         r.seed,
         r.horizon_years,
         plural(u64::from(r.horizon_years)),
-        r.timing.wall_seconds,
-        thousands(r.timing.runs_per_second.round() as u64),
-        r.timing.threads,
-        plural(r.timing.threads as u64)
     );
     out.push_str(&overrides_line("What-ifs (--set)", &r.overrides));
     let _ = writeln!(out);

@@ -519,12 +519,12 @@ pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
 
 /// The checked shards of a run ([`check_complete`]) merged into one aggregate of
 /// `compiled`'s shape, with the run's timing: the shards' summed wall time (compute time,
-/// not elapsed time) and the largest thread count of any shard. Refuses shards whose runs
-/// do not add up to their header's.
+/// not elapsed time) and the largest thread count of any shard, and each shard's threads in
+/// shard order. Refuses shards whose runs do not add up to their header's.
 pub fn merge_run(
     files: &[Named],
     compiled: &crate::model::Compiled,
-) -> Result<(Aggregate, crate::report::RunInfo), MergeError> {
+) -> Result<(Aggregate, crate::report::RunInfo, Vec<usize>), MergeError> {
     let header = &files[0].file.header;
     let template = Aggregate::new(compiled);
     let mut merged: Option<Aggregate> = None;
@@ -553,7 +553,8 @@ pub fn merge_run(
             .max()
             .unwrap_or(1),
     };
-    Ok((aggregate, info))
+    let threads = files.iter().map(|f| f.file.timing.threads).collect();
+    Ok((aggregate, info, threads))
 }
 
 /// Check that `files` are exactly the shards `0..n` of one invocation, each once, each with

@@ -345,7 +345,9 @@ pub fn afresh(caller: super::rows::Caller) -> String {
         super::rows::Caller::Cli => "choose another --out, or leave out --resume to start \
                                      afresh over it (its rows and record are replaced)"
             .into(),
-        super::rows::Caller::Library => "remove it or choose another `out`".into(),
+        super::rows::Caller::Library => {
+            "choose another `out` (removing it would lose the rows it holds)".into()
+        }
     }
 }
 

@@ -159,9 +159,12 @@ pub fn open_results(
             f.sync_all().map_err(io)?;
             return Ok((f, 0, outputs));
         }
-        Some(h) if h != header => return Err(mismatch("its header differs".into())),
+        Some(h) if !same_header(h, &header) => {
+            return Err(mismatch("its header differs".into()));
+        }
         Some(_) => {}
     }
+    let renamed = !text.starts_with(&header);
     for (k, line) in lines.enumerate() {
         let k = k as u64;
         if k >= design.n {
@@ -185,10 +188,41 @@ pub fn open_results(
             .map_err(|what| mismatch(format!("row {k}: {what}")))?;
         outputs.push(y);
     }
+    if renamed {
+        // The same sweep named another way: the kept rows under this invocation's header
+        // (the one its record names), replaced atomically.
+        let first = text.find('\n').map_or(text.len(), |i| i + 1);
+        let mut bytes = header.clone().into_bytes();
+        bytes.extend_from_slice(&text.as_bytes()[first..]);
+        crate::output::write_atomic(path, &bytes).map_err(io)?;
+        let mut f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(io)?;
+        f.seek(SeekFrom::End(0)).map_err(io)?;
+        return Ok((f, outputs.len() as u64, outputs));
+    }
     f.set_len(keep as u64).map_err(io)?;
     f.seek(SeekFrom::End(0)).map_err(io)?;
     f.sync_all().map_err(io)?;
     Ok((f, outputs.len() as u64, outputs))
+}
+
+/// Whether a results file's first line `kept` is `header`, the one this sweep writes. A
+/// JSON Lines header records the sweep file's path as typed (`deter_sweep`), which says
+/// nothing of the rows: the same sweep named another way (another directory, an absolute
+/// path) resumes, as CSV does (what the rows depend on is checked by the sweep's record).
+fn same_header(kept: &str, header: &str) -> bool {
+    if kept == header {
+        return true;
+    }
+    let without_path = |line: &str| -> Option<serde_json::Value> {
+        let mut v: serde_json::Value = serde_json::from_str(line).ok()?;
+        v.as_object_mut()?.remove("deter_sweep")?;
+        Some(v)
+    };
+    matches!((without_path(kept), without_path(header)), (Some(a), Some(b)) if a == b)
 }
 
 /// A kept row must be one deter could have written for this sweep: `runs` is the sweep's

@@ -242,6 +242,17 @@ pub(crate) fn truncated_normal_quantile(a: f64, b: f64, u: f64) -> f64 {
     z.clamp(a, b)
 }
 
+/// `x` for a message: as written for everyday magnitudes, in exponent form when huge or
+/// tiny (`1e200`, `1e-320`, not hundreds of digits).
+pub(crate) fn compact(x: f64) -> String {
+    let a = x.abs();
+    if a != 0.0 && a.is_finite() && !(1e-4..1e9).contains(&a) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// Share of a normal(mean, sd) inside [lo, hi], computed from the nearer tail.
 pub(crate) fn normal_mass(lo: f64, hi: f64, mean: f64, sd: f64) -> f64 {
     let (a, b) = ((lo - mean) / sd, (hi - mean) / sd);
@@ -1194,14 +1205,49 @@ pub(crate) fn read_range(
                 return None;
             }
             let mass = normal_mass(lo, hi, mean, sd);
+            // Bounds so many sds from the mean that they overflow (sd 1e-320, or mean 1e200
+            // with sd 1e-200) leave nothing that can be drawn: every value would be NaN.
+            let (za, zb) = ((lo - mean) / sd, (hi - mean) / sd);
+            let drawable = za.is_finite()
+                && zb.is_finite()
+                && !mass.is_nan()
+                && [1e-9, 0.5, 1.0 - 1e-9]
+                    .iter()
+                    .all(|&u| truncated_normal_quantile(za, zb, u).is_finite());
+            if !drawable {
+                let s = lookup(t, "distribution").map_or(span.clone(), |v| v.span());
+                let d = r.error(
+                    s,
+                    &format!("{p}.distribution"),
+                    format!(
+                        "normal(mean {}, sd {}) puts no mass that can be drawn in [{}, {}]: \
+                         the range is too many sds from the mean to compute",
+                        compact(mean),
+                        compact(sd),
+                        compact(lo),
+                        compact(hi)
+                    ),
+                );
+                d.help = Some(
+                    "check `mean` and `sd`: they are the untruncated normal's, not the \
+                     range's; for values spread over the range use `distribution = \"uniform\"`"
+                        .into(),
+                );
+                return None;
+            }
             if mass < 1e-3 {
                 let near = if mean < lo { lo } else { hi };
                 let w = r.error(
                     rv.span(),
                     &at,
                     format!(
-                        "only {mass:.1e} of normal(mean {mean}, sd {sd}) lies in \
-                         [{lo}, {hi}]: the values pile up near {near}"
+                        "only {mass:.1e} of normal(mean {}, sd {}) lies in [{}, {}]: the \
+                         values pile up near {}",
+                        compact(mean),
+                        compact(sd),
+                        compact(lo),
+                        compact(hi),
+                        compact(near)
                     ),
                 );
                 w.severity = scenario::Severity::Warning;
