@@ -60,20 +60,26 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
     output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     args.output.check_extension()?;
-    let with_sets = |file: &PathBuf, sets: &[&[String]]| {
+    // Each fault and warning names the side and file it is about (`--set (for B: FILE)`).
+    let with_sets = |side: &str, file: &PathBuf, sets: &[&[String]]| {
         let mut s = load_scenario(file, args.sim.horizon_years)?;
         let mut applied = Vec::new();
-        for (set, origin) in sets.iter().zip(["--set", "--set-b"]) {
+        let mut warnings = crate::scenario::Diagnostics::default();
+        for (set, flag) in sets.iter().zip(["--set", "--set-b"]) {
+            let origin = format!("{flag} (for {side}: {})", file.display());
             applied.extend(
-                crate::scenario::overrides::apply_texts(&mut s, set, origin)
+                crate::scenario::overrides::apply_texts(&mut s, set, &origin)
                     .map_err(CliError::Input)?,
             );
+            warnings
+                .0
+                .extend(crate::scenario::overrides::policy_warnings(&s, set, &origin, flag).0);
         }
-        Ok::<_, CliError>((s, applied))
+        Ok::<_, CliError>((s, applied, warnings))
     };
-    let ((sa, set_a), (sb, set_b)) = match (
-        with_sets(&args.a, &[&args.set]),
-        with_sets(&args.b, &[&args.set, &args.set_b]),
+    let ((sa, set_a, warn_a), (sb, set_b, warn_b)) = match (
+        with_sets("A", &args.a, &[&args.set]),
+        with_sets("B", &args.b, &[&args.set, &args.set_b]),
     ) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(CliError::Input(mut x)), Err(CliError::Input(y))) => {
@@ -82,6 +88,11 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         }
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
+    for w in [warn_a, warn_b] {
+        if !w.0.is_empty() {
+            note_raw!("{w}");
+        }
+    }
     // Their `extends` chains are inputs too.
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     let seed = args.sim.seed.unwrap_or(sa.meta.seed);

@@ -115,12 +115,13 @@ fn prepare(
     warn: bool,
 ) -> Result<Job, CliError> {
     let (mut scenario, inputs) = load_scenario_warning(file, args.sim.horizon_years, warn)?;
-    let overrides = crate::scenario::overrides::apply_texts(
-        &mut scenario,
-        &args.set,
-        &set_origin(file, args.files.len()),
-    )
-    .map_err(CliError::Input)?;
+    let origin = set_origin(file, args.files.len());
+    let overrides = crate::scenario::overrides::apply_texts(&mut scenario, &args.set, &origin)
+        .map_err(CliError::Input)?;
+    let reset = crate::scenario::overrides::policy_warnings(&scenario, &args.set, &origin, "--set");
+    if warn && !reset.0.is_empty() {
+        note_raw!("{reset}");
+    }
     // The files an `extends` chain read are inputs too.
     for out in outputs {
         output::check_writable(out, &inputs).map_err(CliError::Usage)?;

@@ -193,12 +193,12 @@ pub fn validate(files: &[PathBuf], set: &[String]) -> Result<(), CliError> {
         }
         let checked = match kind {
             InputKind::Scenario | InputKind::Unknown => scenario::load_file_with_warnings(f)
-                .and_then(|(mut s, w)| {
-                    crate::scenario::overrides::apply_texts(
-                        &mut s,
-                        set,
-                        &super::run::set_origin(f, files.len()),
-                    )?;
+                .and_then(|(mut s, mut w)| {
+                    let origin = super::run::set_origin(f, files.len());
+                    crate::scenario::overrides::apply_texts(&mut s, set, &origin)?;
+                    w.0.extend(
+                        crate::scenario::overrides::policy_warnings(&s, set, &origin, "--set").0,
+                    );
                     Ok((s, w))
                 })
                 .map(|(s, w)| {
