@@ -171,3 +171,85 @@ fn minus_zero_is_recorded_as_zero() {
     let text = serde_json::to_string(&ov["value"]).unwrap();
     assert_eq!(text, "0.0", "{ov}");
 }
+
+/// A file of another kind than the command reads is said to be what it is, with the command
+/// that reads it, instead of the reader's list of unknown keys (`deter calibrate SCENARIO`
+/// listed `alliance`, `country`, ... in alphabetical order); deter's own CSV and JSON output
+/// given to `validate` is said to be that, not a "TOML syntax error".
+#[test]
+fn a_file_of_another_kind_is_named_with_the_command_that_reads_it() {
+    let wb = "scenarios/western-balkans-2024.toml";
+    let sw = "scenarios/sweeps/proposals-x-futures.toml";
+    for (args, file, is, wanted) in [
+        (
+            vec!["calibrate", wb],
+            wb,
+            "scenario",
+            "`deter calibrate` takes a calibration file (docs/CALIBRATION.md)",
+        ),
+        (
+            vec!["sweep", wb, "--out", "never.csv"],
+            wb,
+            "scenario",
+            "`deter sweep` takes a sweep file (docs/SWEEPS.md)",
+        ),
+        (
+            vec!["run", sw],
+            sw,
+            "sweep",
+            "`deter run` takes a scenario file (docs/SCENARIO.md)",
+        ),
+        (
+            vec!["compare", wb, sw],
+            sw,
+            "sweep",
+            "`deter compare` takes a scenario file (docs/SCENARIO.md)",
+        ),
+    ] {
+        let o = run(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.starts_with(&format!("{file}: error: this is a {is} file; {wanted}\n")),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("unknown key"), "{err}");
+    }
+    let d = tempfile::tempdir().unwrap();
+    for (format, what) in [
+        ("csv", "this is deter's CSV output (`--format csv`)"),
+        ("json", "this is deter's JSON output (`--format json`)"),
+    ] {
+        let out = d.path().join(format!("r.{format}"));
+        let o = run(&[
+            "run",
+            wb,
+            "--runs",
+            "5",
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = run(&["validate", out.to_str().unwrap()]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(&format!(": error: {what}")), "{err}");
+        assert!(!err.contains("TOML syntax error"), "{err}");
+    }
+}
+
+/// Several unknown keys are listed in the file's order, not by name (a calibration file's
+/// `zulu` then `alpha` were listed `alpha` first).
+#[test]
+fn unknown_keys_are_listed_in_file_order() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("c.toml");
+    std::fs::write(&f, "zulu = 1\nalpha = 2\nparticles = 10\n").unwrap();
+    let o = run(&["validate", f.to_str().unwrap()]);
+    let err = stderr(&o);
+    let z = err.find("unknown key `zulu`").expect(&err);
+    let a = err.find("unknown key `alpha`").expect(&err);
+    assert!(z < a, "{err}");
+}

@@ -62,6 +62,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     args.output.check_extension()?;
     // Each fault and warning names the side and file it is about (`--set (for B: FILE)`).
     let with_sets = |side: &str, file: &PathBuf, sets: &[&[String]]| {
+        super::validate::refuse_other_kind(file, "scenario", "compare")?;
         let mut s = load_scenario(file, args.sim.horizon_years)?;
         let mut applied = Vec::new();
         let mut warnings = crate::scenario::Diagnostics::default();

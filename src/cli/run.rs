@@ -114,6 +114,7 @@ fn prepare(
     threads: usize,
     warn: bool,
 ) -> Result<Job, CliError> {
+    super::validate::refuse_other_kind(file, "scenario", "run")?;
     let (mut scenario, inputs) = load_scenario_warning(file, args.sim.horizon_years, warn)?;
     let origin = set_origin(file, args.files.len());
     let overrides = crate::scenario::overrides::apply_texts(&mut scenario, &args.set, &origin)
