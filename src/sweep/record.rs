@@ -666,6 +666,7 @@ mod tests {
             resume_args: vec!["--runs".into(), "200".into()],
             results_sha256: None,
             satisficing: None,
+            base_policy: None,
         }
     }
 
