@@ -165,6 +165,13 @@ pub fn apply_set(
     crate::scenario::overrides::apply_texts(scenario, texts, flag).map_err(Error::Input)
 }
 
+/// The warnings of what-ifs `texts` applied to `scenario` by [`apply_set`] (call it on the
+/// scenario as overridden): each path an enabled policy of the scenario changes later, from
+/// when and by which policy the value given stops holding, in the words of `deter run --set`.
+pub fn set_warnings(scenario: &Scenario, texts: &[String], flag: &str) -> Diagnostics {
+    crate::scenario::overrides::policy_warnings(scenario, texts, flag, flag)
+}
+
 /// Resolve `settings` for `scenario`: the horizon override applied to a copy, runs, seed,
 /// threads and adaptive stopping checked.
 fn prepare(scenario: &Scenario, settings: &Settings) -> Result<(Scenario, Resolved), Error> {

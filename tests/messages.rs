@@ -1333,7 +1333,9 @@ fn a_futures_file_that_cannot_be_read_gets_the_words_of_a_file_named_in_a_file()
 // ---- Help lines: what was expected ----
 
 /// `deter validate results.csv` reported a TOML syntax error and nothing of what the file
-/// is: a help line now names what validate reads and what the file looks like.
+/// is: deter's own outputs (a sweep's results, CSV or JSON Lines) are said to be what they
+/// are, with the command that reads them; another CSV gets a help line naming what validate
+/// reads and what the file looks like.
 #[test]
 fn validate_says_what_a_file_that_is_not_toml_looks_like() {
     let d = tempfile::tempdir().unwrap();
@@ -1341,32 +1343,43 @@ fn validate_says_what_a_file_that_is_not_toml_looks_like() {
     let (_, rows) = small_sweep(d.path(), "r.jsonl.json");
     let draws = d.path().join("post.csv");
     std::fs::write(&draws, "draw,model.war_cost,weight,distance\n0,0.5,1,0\n").unwrap();
-    let reads = "`deter validate` reads TOML input files (scenario, sweep, calibration and \
-                 historical record files)";
-    for (file, like) in [
+    let checks = "`deter validate` checks TOML input files (scenario, sweep, calibration and \
+                  historical record files)";
+    for (file, is) in [
         (
             results.as_path(),
-            "this looks like a sweep's results file: `deter robust` and `deter discover` read it",
+            "this is a sweep's results file: `deter robust` and `deter discover` read it",
         ),
         (
             rows.as_path(),
-            "this looks like a sweep's results file (JSON Lines)",
-        ),
-        (
-            draws.as_path(),
-            "this looks like a file of draws (a posterior)",
+            "this is a sweep's results file (JSON Lines): `deter sweep --resume` completes it",
         ),
     ] {
         let o = run(&["validate", file.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         let err = stderr(&o);
-        assert!(err.contains(": error: TOML syntax error"), "{err}");
-        let help = err
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("= help: "))
-            .unwrap_or_else(|| panic!("no help line: {err}"));
-        assert!(help.starts_with(&format!("{reads}; {like}")), "{help}");
+        assert!(!err.contains("TOML syntax error"), "{err}");
+        assert!(
+            err.contains(&format!("{}: error: {is}; {checks}", file.display())),
+            "{err}"
+        );
     }
+    let reads = "`deter validate` reads TOML input files (scenario, sweep, calibration and \
+                 historical record files)";
+    let o = run(&["validate", draws.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains(": error: TOML syntax error"), "{err}");
+    let help = err
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("= help: "))
+        .unwrap_or_else(|| panic!("no help line: {err}"));
+    assert!(
+        help.starts_with(&format!(
+            "{reads}; this looks like a file of draws (a posterior)"
+        )),
+        "{help}"
+    );
     // A TOML file with a syntax error gets no such line.
     let t = d.path().join("broken.toml");
     std::fs::write(&t, "[scenario\nname = \"x\"\n").unwrap();

@@ -481,7 +481,7 @@ fn a_policy_start_set_on_the_command_line_is_checked_against_the_horizon() {
                 "--set-b",
                 set,
             ],
-            "--set-b",
+            "--set-b (for B: scenarios/kosovo-nato-path.toml)",
         ),
         (vec!["validate", file, "--set", set], "--set"),
     ] {

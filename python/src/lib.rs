@@ -105,7 +105,20 @@ fn load(
         PyErr::warn(py, category.as_any(), &text, 3)?;
     }
     let applied = deter::apply_set(&mut s, set, flag).map_err(py_error)?;
+    warn_set(py, &s, set, flag)?;
     Ok((s, applied))
+}
+
+/// Warn (a Python `UserWarning`) for each what-if of `set` that a policy of `s` overrides
+/// later, in the words of `deter run --set` (`deter::set_warnings`).
+fn warn_set(py: Python<'_>, s: &deter::Scenario, set: &[String], flag: &str) -> PyResult<()> {
+    for w in &deter::set_warnings(s, set, flag).0 {
+        let text = w.to_string();
+        let text = std::ffi::CString::new(text.trim_end().replace('\0', "")).expect("no NUL left");
+        let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+        PyErr::warn(py, category.as_any(), &text, 3)?;
+    }
+    Ok(())
 }
 
 /// What stands for a Python `None` in the TOML text of a scenario mapping: TOML has no null,
@@ -639,6 +652,7 @@ fn compare(
     let (sa, set_a) = load(py, kind_a, &source_a, &set, "set=", horizon_years)?;
     let (mut sb, mut applied_b) = load(py, kind_b, &source_b, &set, "set=", horizon_years)?;
     applied_b.extend(deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?);
+    warn_set(py, &sb, &set_b, "set_b=")?;
     let mut report = cancellable(py, |control| deter::compare(&sa, &sb, &settings, control))?;
     report.a.overrides = set_a;
     report.b.overrides = applied_b;
@@ -734,6 +748,7 @@ fn compare_nested(
     let (sa, _) = load(py, kind_a, &source_a, &set, "set=", horizon_years)?;
     let (mut sb, _) = load(py, kind_b, &source_b, &set, "set=", horizon_years)?;
     deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?;
+    warn_set(py, &sb, &set_b, "set_b=")?;
     let post = read_posterior(posterior.as_deref(), &[&sa, &sb])?;
     // Each side, as `deter compare --posterior` warns.
     warn_fixed(py, post.as_ref(), &sa, Some("A"))?;

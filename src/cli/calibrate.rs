@@ -159,6 +159,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     }
     crate::output::check_output_dir(&args.out, "--out").map_err(CliError::Usage)?;
     super::refuse_pipes([&args.file])?;
+    super::validate::refuse_other_kind(&args.file, "calibration", "calibrate")?;
     let mut cal = calibrate::load_calibration(&args.file).map_err(CliError::Input)?;
     cal.fix(&args.set).map_err(CliError::Input)?;
     cal.hold_out(&args.hold_out).map_err(CliError::Input)?;

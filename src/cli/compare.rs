@@ -58,14 +58,26 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
     output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     args.output.check_extension()?;
-    let with_sets = |file: &PathBuf, sets: &[&[String]]| {
-        let sets: Vec<(&[String], &str)> = sets.iter().copied().zip(["--set", "--set-b"]).collect();
+    // Each fault and warning names the side and file it is about (`--set (for B: FILE)`).
+    let with_sets = |side: &str, file: &PathBuf, sets: &[&[String]]| {
+        super::validate::refuse_other_kind(file, "scenario", "compare")?;
+        let origins: Vec<String> = ["--set", "--set-b"]
+            .iter()
+            .take(sets.len())
+            .map(|flag| format!("{flag} (for {side}: {})", file.display()))
+            .collect();
+        let sets: Vec<(&[String], &str, &str)> = sets
+            .iter()
+            .zip(&origins)
+            .zip(["--set", "--set-b"])
+            .map(|((&texts, origin), flag)| (texts, origin.as_str(), flag))
+            .collect();
         let (s, _, applied) = super::load_with_sets(file, args.sim.horizon_years, &sets, true)?;
         Ok::<_, CliError>((s, applied))
     };
     let ((sa, set_a), (sb, set_b)) = match (
-        with_sets(&args.a, &[&args.set]),
-        with_sets(&args.b, &[&args.set, &args.set_b]),
+        with_sets("A", &args.a, &[&args.set]),
+        with_sets("B", &args.b, &[&args.set, &args.set_b]),
     ) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(CliError::Input(mut x)), Err(CliError::Input(y))) => {

@@ -384,11 +384,19 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
     }
     let (thresholds, threshold_note) =
         recorded_thresholds(thresholds, &args.results, &completeness);
+    // The status quo the sweep's record names, for complete results it is bound to.
+    let recorded_base = match (
+        &completeness,
+        crate::sweep::record::read_beside(&args.results),
+    ) {
+        (rdm::Completeness::Complete, crate::sweep::record::Beside::Record(r)) => r.base_policy,
+        _ => None,
+    };
     let report = rdm::robustness(
         &results,
         &thresholds,
         &source,
-        args.status_quo.as_deref(),
+        (args.status_quo.as_deref(), recorded_base.as_deref()),
         &completeness,
     )
     .map_err(|e| match e {

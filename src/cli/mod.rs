@@ -645,7 +645,7 @@ pub fn load_scenario_warning(
 pub fn load_with_sets(
     file: &Path,
     horizon_years: Option<u32>,
-    sets: &[(&[String], &str)],
+    sets: &[(&[String], &str, &str)],
     warn: bool,
 ) -> Result<
     (
@@ -665,13 +665,20 @@ pub fn load_with_sets(
             .map_err(|e| CliError::Usage(e.0))?;
     }
     let mut applied = Vec::new();
-    for (texts, origin) in sets {
+    for &(texts, origin, _) in sets {
         applied.extend(
             crate::scenario::overrides::apply_texts(&mut s, texts, origin)
                 .map_err(CliError::Input)?,
         );
     }
-    let warnings = crate::scenario::overrides::warnings_with_sets(&s, warnings, sets, flag);
+    let origins: Vec<(&[String], &str)> = sets.iter().map(|&(t, o, _)| (t, o)).collect();
+    let mut warnings = crate::scenario::overrides::warnings_with_sets(&s, warnings, &origins, flag);
+    // A value a dated policy of the scenario later resets (the sweeps' wording).
+    for &(texts, origin, given_by) in sets {
+        warnings
+            .0
+            .extend(crate::scenario::overrides::policy_warnings(&s, texts, origin, given_by).0);
+    }
     if warn && !warnings.0.is_empty() {
         note_raw!("{warnings}");
     }

@@ -158,9 +158,14 @@ fn prepare(
     threads: usize,
     warn: bool,
 ) -> Result<Job, CliError> {
+    super::validate::refuse_other_kind(file, "scenario", "run")?;
     let origin = set_origin(file, args.files.len());
-    let (scenario, inputs, overrides) =
-        super::load_with_sets(file, args.sim.horizon_years, &[(&args.set, &origin)], warn)?;
+    let (scenario, inputs, overrides) = super::load_with_sets(
+        file,
+        args.sim.horizon_years,
+        &[(&args.set, &origin, "--set")],
+        warn,
+    )?;
     // The files an `extends` chain read are inputs too.
     for out in outputs {
         output::check_writable(out, &inputs).map_err(CliError::Usage)?;

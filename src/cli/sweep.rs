@@ -182,6 +182,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         .sim
         .horizon_years
         .filter(|&h| crate::settings::check_horizon(h, crate::settings::Caller::Cli).is_ok());
+    super::validate::refuse_other_kind(&args.file, "sweep", "sweep")?;
     let sweep = sweep::spec::load_sweep_at(&args.file, horizon_flag).map_err(CliError::Input)?;
     // The base scenario, its `extends` chain and the policies' files are inputs too: no
     // output (results or page) may replace one.

@@ -110,8 +110,13 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     crate::output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
     args.output.check_extension()?;
-    crate::scenario::overrides::apply_texts(&mut scenario, &args.set, &file.display().to_string())
+    let origin = file.display().to_string();
+    crate::scenario::overrides::apply_texts(&mut scenario, &args.set, &origin)
         .map_err(CliError::Input)?;
+    let reset = crate::scenario::overrides::policy_warnings(&scenario, &args.set, &origin, "--set");
+    if !reset.0.is_empty() {
+        note_raw!("{reset}");
+    }
     let post = posterior_of(args.posterior.as_deref(), &[&scenario])?;
     if let Some(p) = &post {
         for w in nested::fixed_mismatches(p, &scenario) {

@@ -87,6 +87,59 @@ fn input_kind(path: &Path) -> InputKind {
     }
 }
 
+/// The kind of a regular file `path` when its keys say it for certain (a `[scenario]` table
+/// or `[[country]]`, a record's `case`, a calibration's keys, a sweep's `base`); None when
+/// nothing tells (the reader of the command then reports what it finds).
+fn definite_kind(path: &Path) -> Option<InputKind> {
+    let kind = input_kind(path);
+    let bytes = scenario::input::read_bounded(path, scenario::MAX_FILE_BYTES).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let keys: Vec<String> = match text.parse::<toml::Table>() {
+        Ok(t) => t.keys().cloned().collect(),
+        Err(_) => return None,
+    };
+    match kind {
+        InputKind::Scenario if keys.iter().any(|k| k == "scenario" || k == "country") => Some(kind),
+        InputKind::Sweep | InputKind::Calibration | InputKind::Record => Some(kind),
+        _ => None,
+    }
+}
+
+/// A file of another kind than the command `command` reads (`wanted`) is refused at once
+/// with what it is and which command reads it ("this is a scenario file; `deter calibrate`
+/// takes a calibration file (docs/CALIBRATION.md)"), not with the reader's list of every key
+/// it does not know.
+pub(super) fn refuse_other_kind(path: &Path, wanted: &str, command: &str) -> Result<(), CliError> {
+    let Some(kind) = definite_kind(path) else {
+        return Ok(());
+    };
+    let (noun, reader) = match kind {
+        InputKind::Scenario => ("scenario", "`deter run` and `deter compare` run it"),
+        InputKind::Sweep => ("sweep", "`deter sweep FILE --out RESULTS.csv` runs it"),
+        InputKind::Calibration => ("calibration", "`deter calibrate FILE` runs it"),
+        InputKind::Record => (
+            "historical record",
+            "a calibration file's `cases` name it; `deter validate` checks it",
+        ),
+        InputKind::Unknown => return Ok(()),
+    };
+    if noun == wanted {
+        return Ok(());
+    }
+    let doc = match wanted {
+        "scenario" => "docs/SCENARIO.md",
+        "sweep" => "docs/SWEEPS.md",
+        _ => "docs/CALIBRATION.md",
+    };
+    Err(CliError::Input(Diagnostics(vec![
+        scenario::Diagnostic::file_level(
+            &path.display().to_string(),
+            format!("this is a {noun} file; `deter {command}` takes a {wanted} file ({doc})"),
+        )
+        .with_help(Some(reader.to_string())),
+    ])))
+}
+
 /// An empty (or comments-only) file has no key to tell its kind by: the message is the one
 /// every command gives ("the file is empty"), and the help says what each kind `deter
 /// validate` reads needs at least.
@@ -142,6 +195,33 @@ fn looks_like(text: &str) -> Option<&'static str> {
     })
 }
 
+/// What a file deter wrote is, by its first line, and which command reads it: a run's or
+/// comparison's output (CSV or JSON), a sweep's results, a partial file; None for anything
+/// else ([`looks_like`] then says what it looks like).
+fn output_kind(text: &str) -> Option<&'static str> {
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))?;
+    let cells: Vec<&str> = first.split(',').map(str::trim).collect();
+    Some(
+        if text.contains("\"deter-partial\"") && first.starts_with('{') {
+            "a partial file (a shard's or a stopped run's): `deter merge` reads it"
+        } else if first.starts_with("{\"deter_sweep\"") {
+            "a sweep's results file (JSON Lines): `deter sweep --resume` completes it"
+        } else if first.starts_with('{') && text.contains("\"schema_version\"") {
+            "deter's JSON output (`--format json`): read it with any JSON reader (docs/OUTPUT.md)"
+        } else if cells.first() == Some(&"point") && cells.contains(&"runs") {
+            "a sweep's results file: `deter robust` and `deter discover` read it"
+        } else if cells.starts_with(&["file", "scenario", "entity", "metric", "statistic", "value"])
+        {
+            "deter's CSV output (`--format csv`): read it with any CSV reader (docs/OUTPUT.md)"
+        } else {
+            return None;
+        },
+    )
+}
+
 /// A file that is not TOML but looks like another kind ([`looks_like`]): its TOML syntax
 /// error gets a help line naming what `deter validate` reads and what the file looks like.
 fn not_toml_help(path: &Path, d: &mut Diagnostics) {
@@ -152,10 +232,25 @@ fn not_toml_help(path: &Path, d: &mut Diagnostics) {
     if text.parse::<toml::Table>().is_ok() {
         return;
     }
+    let name = path.display().to_string();
+    if let Some(what) = output_kind(&text)
+        && let Some(x) =
+            d.0.iter_mut()
+                .find(|x| x.file == name && x.message.starts_with("TOML syntax error"))
+    {
+        // deter's own output: said what it is, not where the TOML reading failed.
+        *x = scenario::Diagnostic::file_level(
+            &name,
+            format!(
+                "this is {what}; `deter validate` checks TOML input files (scenario, sweep, \
+                 calibration and historical record files)"
+            ),
+        );
+        return;
+    }
     let Some(like) = looks_like(&text) else {
         return;
     };
-    let name = path.display().to_string();
     if let Some(x) =
         d.0.iter_mut()
             .find(|x| x.file == name && x.message.starts_with("TOML syntax error"))
@@ -198,11 +293,14 @@ pub fn validate(files: &[PathBuf], set: &[String]) -> Result<(), CliError> {
                     let origin = super::run::set_origin(f, files.len());
                     crate::scenario::overrides::apply_texts(&mut s, set, &origin)?;
                     // The warnings of the scenario as `deter run --set` runs it.
-                    let w = crate::scenario::overrides::warnings_with_sets(
+                    let mut w = crate::scenario::overrides::warnings_with_sets(
                         &s,
                         w,
                         &[(set, &origin)],
                         None,
+                    );
+                    w.0.extend(
+                        crate::scenario::overrides::policy_warnings(&s, set, &origin, "--set").0,
                     );
                     Ok((s, w))
                 })

@@ -562,11 +562,13 @@ pub struct RobustnessReport {
 /// reference, not ranked; `None` picks one by [`status_quo_by_name`]. `completeness`: what
 /// the sweep's record says of the results ([`Results::completeness`]): incomplete results are
 /// refused (its message), unchecked ones are ranked with its statement under the title.
+/// `recorded_base`: the policy the sweep's record says is the base scenario as it is, the
+/// status quo when `status_quo` is `None`; a status quo chosen otherwise is labelled as chosen.
 pub fn robustness(
     results: &Results,
     thresholds: &[(String, f64)],
     source: &str,
-    status_quo: Option<&str>,
+    (status_quo, recorded_base): (Option<&str>, Option<&str>),
     completeness: &Completeness,
 ) -> Result<RobustnessReport, RobustnessError> {
     // Regret is the gap to the best policy in each future: a policy not run changes every
@@ -612,8 +614,9 @@ pub fn robustness(
             policies[0]
         ))));
     }
+    let recorded_base = recorded_base.filter(|b| policies.iter().any(|p| p == b));
     let status_quo_flag = status_quo;
-    let status_quo = match status_quo {
+    let status_quo = match status_quo.or(recorded_base) {
         // `--status-quo ""`: rank every row.
         Some("") => None,
         Some(id) => Some(policies.iter().position(|p| p == id).ok_or_else(|| {
@@ -649,7 +652,19 @@ pub fn robustness(
             status_quo_by_name(&policies)
         }
     };
-    let chosen_note = match (status_quo_flag, status_quo) {
+    // What the status quo is, after its id: the base scenario as it is only when the record
+    // says so (or, taken by its name, with the note saying how it was taken).
+    let label = match (status_quo_flag, status_quo, recorded_base) {
+        (Some(_), Some(q), Some(b)) if policies[q] != b => format!(
+            "chosen with --status-quo; the base scenario as it is is `{b}`, by the sweep's record"
+        ),
+        (Some(_), Some(_), None) => {
+            "chosen with --status-quo; the results do not say which policy is the base scenario as it is".into()
+        }
+        (None, Some(_), Some(_)) => "the base scenario as it is, by the sweep's record".into(),
+        _ => "the base scenario as it is".into(),
+    };
+    let chosen_note = match (status_quo_flag.or(recorded_base), status_quo) {
         (None, Some(q)) => Some(format!(
             "(`{}` is taken as the status quo by its name: the results do not say which \
              policy is the base scenario as it is; --status-quo ID names another, \
@@ -670,6 +685,7 @@ pub fn robustness(
     };
     let note = note.as_deref();
     #[cfg_attr(not(feature = "html"), allow(unused_mut))]
+    let status_quo = status_quo.map(|q| (q, label.as_str()));
     let mut report = robustness_table(&policies, futures, &tables, thresholds, status_quo, note);
     #[cfg(feature = "html")]
     {
@@ -802,9 +818,11 @@ pub fn robustness_table(
     futures: usize,
     tables: &[(&str, Vec<Vec<f64>>)],
     thresholds: &[(String, f64)],
-    status_quo: Option<usize>,
+    status_quo: Option<(usize, &str)>,
     status_quo_note: Option<&str>,
 ) -> RobustnessReport {
+    // The status quo's index, and what it is (`the base scenario as it is`).
+    let (status_quo, label) = status_quo.map_or((None, ""), |(q, l)| (Some(q), l));
     let mut table = String::new();
     let mut csv = String::from(
         "outcome,rank,policy,futures,mean,p10,p90,max_regret,p90_regret,threshold,satisficing,status_quo\n",
@@ -826,7 +844,7 @@ pub fn robustness_table(
     if let Some(q) = status_quo {
         let _ = writeln!(
             table,
-            "Status quo `{}` (the base scenario as it is): shown under each ranking for reference, \
+            "Status quo `{}` ({label}): shown under each ranking for reference, \
              not ranked; it counts as an option when finding each future's best",
             policies[q]
         );
@@ -929,9 +947,10 @@ pub fn robustness_html(
     tables: &[(&str, Vec<Vec<f64>>)],
     thresholds: &[(String, f64)],
     source: &str,
-    status_quo: Option<usize>,
+    status_quo: Option<(usize, &str)>,
     status_quo_note: Option<&str>,
 ) -> String {
+    let (status_quo, label) = status_quo.map_or((None, ""), |(q, l)| (Some(q), l));
     let ranked = policies.len() - usize::from(status_quo.is_some());
     let body = html! {
         h1 { "Robustness across futures" }
@@ -940,7 +959,7 @@ pub fn robustness_html(
             " futures of " code { (source) } ": each outcome's probability over the horizon (% of runs); \
              regret is the gap to the best policy in the same future, in percentage points (pp)."
             @if let Some(q) = status_quo {
-                " The status quo " code { (policies[q]) } " (the base scenario as it is) is shown last in each \
+                " The status quo " code { (policies[q]) } " (" (label) ") is shown last in each \
                  table for reference and is not ranked; it counts as an option when finding each \
                  future's best."
             }
@@ -1135,7 +1154,7 @@ mod tests {
             ("results", 3, 21, "column `war_p`")
         );
         let r = Results::parse(LXF.as_bytes()).unwrap();
-        let e = robustness(&r, &[], "r", None, &Completeness::Complete).unwrap_err();
+        let e = robustness(&r, &[], "r", (None, None), &Completeness::Complete).unwrap_err();
         let RobustnessError::Results(Refusal::Cell(d)) = e else {
             panic!("{e:?}")
         };
@@ -1144,7 +1163,7 @@ mod tests {
             &r,
             &[("war_p".into(), 0.1)],
             "r",
-            None,
+            (None, None),
             &Completeness::Complete,
         )
         .unwrap_err();

@@ -449,7 +449,10 @@ impl<'a> Input<'a> {
 
     /// Report keys not in `allowed`, with a did-you-mean.
     pub fn check_keys(&mut self, t: &DeTable<'_>, path: &str, allowed: &[&str]) {
-        for (k, _) in t.iter() {
+        // In the file's order (the table iterates its keys sorted by name).
+        let mut keys: Vec<_> = t.iter().collect();
+        keys.sort_by_key(|(k, _)| k.span().start);
+        for (k, _) in keys {
             let key: &str = k.get_ref();
             if !allowed.contains(&key) {
                 if path == "model"

@@ -65,7 +65,8 @@ impl Override {
         match value {
             Some(value) => Ok(Override {
                 path: path.to_string(),
-                value,
+                // `-0` is 0: recorded (the report's overrides) and applied as 0.
+                value: value + 0.0,
                 text: text.to_string(),
             }),
             None => {
@@ -100,9 +101,12 @@ pub fn apply(
         let target = match ParamRef::resolve(&o.path, scenario) {
             Ok(t) => t,
             Err(e) => {
+                let help = match e.suggestion {
+                    Some(s) => Some(format!("did you mean `{s}`?")),
+                    None => setting_help(&o.path, o.text.split_once('=').map_or("", |x| x.1), origin),
+                };
                 diags.0.push(
-                    Diagnostic::at(origin, &o.text, path_span, &o.path, e.message)
-                        .with_help(e.suggestion.map(|s| format!("did you mean `{s}`?"))),
+                    Diagnostic::at(origin, &o.text, path_span, &o.path, e.message).with_help(help),
                 );
                 continue;
             }
@@ -143,6 +147,29 @@ pub fn apply(
     } else {
         Ok(applied)
     }
+}
+
+/// The help for a path that names a setting of the run rather than a parameter
+/// (`scenario.runs`, `seed`, `scenario.horizon_years`, `threads`): the flag that sets it,
+/// `--runs 5` on the command line, `runs=5` in Python (an `origin` not starting with `--`).
+fn setting_help(path: &str, value: &str, origin: &str) -> Option<String> {
+    let mut parts = path.split('.');
+    let (first, last) = (parts.next()?, path.rsplit('.').next()?);
+    if path.split('.').count() > 2 || (path.contains('.') && first != "scenario") {
+        return None;
+    }
+    let name = ["runs", "seed", "horizon_years", "threads"]
+        .into_iter()
+        .find(|n| *n == last)?;
+    let value = value.trim();
+    let given = if origin.starts_with("--") {
+        format!("--{} {value}", name.replace('_', "-"))
+    } else {
+        format!("{name}={value}")
+    };
+    Some(format!(
+        "`{name}` is a setting of the run, not a parameter of the scenario: give `{given}`"
+    ))
 }
 
 /// A `set = { "PATH" = VALUE, ... }` table of a file (a sweep's `[[policy]]`, a calibration),
@@ -206,7 +233,8 @@ pub(crate) fn read_set_table(
             }
         }
         if let Some(x) = value {
-            settings.push((path.to_string(), x));
+            // `-0` is recorded as 0, as `--set` records it.
+            settings.push((path.to_string(), x + 0.0));
         }
     }
     ok.then_some(settings)
@@ -228,6 +256,90 @@ pub(crate) fn missing_in_one(
         e.message = format!("{} {label}", e.message);
     }
     e
+}
+
+/// The warning for a value given to `path` (`target`) of `scenario` that an enabled policy of
+/// the scenario later changes: one `(message, help)` per such policy that starts before the
+/// horizon ends (`horizon_years`, else the scenario's own), saying which policy and from
+/// which month on the value given stops holding. `scenario_noun` names the scenario ("the
+/// scenario", "the base scenario") and `given` what gave the value ("the value `--set`
+/// gives it", "the values this sweep gives it"): the one wording of `--set`, Python's
+/// `set=` and a sweep's parameters. The help ends with `disable`, how to disable it there.
+pub(crate) fn policy_resets(
+    scenario: &Scenario,
+    target: ParamRef,
+    path: &str,
+    horizon_years: Option<u32>,
+    (scenario_noun, given, disable): (&str, &str, &str),
+) -> Vec<(String, String)> {
+    let horizon = i64::from(horizon_years.unwrap_or(scenario.meta.horizon_years)) * 12;
+    scenario
+        .policies
+        .iter()
+        .filter(|x| x.enabled && scenario.meta.start.months_until(x.start) < horizon)
+        .filter(|x| x.changes.iter().any(|c| c.target == target))
+        .map(|policy| {
+            (
+                format!(
+                    "{scenario_noun}'s policy `{}` changes `{path}` from {:04}-{:02}: from then on it overrides {given}",
+                    policy.id, policy.start.year, policy.start.month
+                ),
+                format!(
+                    "vary the policy instead (`policy.{}.enabled`, or its change's value), or disable it {}",
+                    policy.id,
+                    disable.replace("{id}", &policy.id)
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Warnings for `PATH=VALUE` texts (`--set`, Python's `set=`) applied to `scenario`: each
+/// path an enabled policy of the scenario changes later ([`policy_resets`]), pointing at the
+/// path in the text. Checked on the scenario as overridden, so `policy.ID.enabled=false`
+/// among the texts silences its policy. Texts that do not parse or resolve are skipped (their
+/// errors come from [`apply_texts`]). `flag` names what gave the values (`--set`, `set=`).
+pub fn policy_warnings<S: AsRef<str>>(
+    scenario: &Scenario,
+    texts: &[S],
+    origin: &str,
+    flag: &str,
+) -> Diagnostics {
+    let given = format!("the value `{flag}` gives it");
+    let mut warnings = Diagnostics::default();
+    let mut seen = Vec::new();
+    for t in texts {
+        let Ok(o) = Override::parse(t.as_ref(), origin) else {
+            continue;
+        };
+        let Ok(target) = ParamRef::resolve(&o.path, scenario) else {
+            continue;
+        };
+        // A path set twice is warned about once.
+        if seen.contains(&target) {
+            continue;
+        }
+        seen.push(target);
+        let start = o.text.find(o.path.as_str()).unwrap_or(0);
+        for (message, help) in policy_resets(
+            scenario,
+            target,
+            &o.path,
+            None,
+            (
+                "the scenario",
+                &given,
+                &format!("(`{flag} policy.{{id}}.enabled=false`)"),
+            ),
+        ) {
+            warnings.0.push(
+                Diagnostic::at(origin, &o.text, start..start + o.path.len(), &o.path, message)
+                    .with_help(Some(help))
+                    .warning(),
+            );
+        }
+    }
+    warnings
 }
 
 /// Parse and apply `PATH=VALUE` texts in one step (what `--set` and Python's `set=` do),

@@ -1312,11 +1312,24 @@ impl<'a> Reader<'a> {
         let mut seen: Vec<(String, Range<usize>)> = Vec::new();
         for (i, t, span) in self.entries(root, "policy") {
             let path = format!("policy[{i}]");
-            let Some((id, _)) = self.entry_id(t, &path, span.clone(), POLICY_KEYS, &mut seen)
-            else {
-                continue;
-            };
-            let existing = s.policies.iter().position(|p| p.id == id);
+            // A policy whose id repeats an earlier one's is refused for that, and still read
+            // (then dropped), so that its own faults are reported too.
+            let repeated = lookup(t, "id")
+                .and_then(|v| v.get_ref().as_str().map(str::to_string))
+                .filter(|id| seen.iter().any(|(x, _)| x == id));
+            let (id, duplicate) =
+                match self.entry_id(t, &path, span.clone(), POLICY_KEYS, &mut seen) {
+                    Some((id, _)) => (id, false),
+                    None => match repeated {
+                        Some(id) => (id, true),
+                        None => continue,
+                    },
+                };
+            let existing = s
+                .policies
+                .iter()
+                .position(|p| p.id == id)
+                .filter(|_| !duplicate);
             let mut p = match existing {
                 Some(k) => s.policies[k].clone(),
                 None => Policy {
@@ -1523,6 +1536,7 @@ impl<'a> Reader<'a> {
                 );
             }
             match existing {
+                _ if duplicate => {}
                 Some(k) => s.policies[k] = p,
                 None => s.policies.push(p),
             }

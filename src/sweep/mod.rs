@@ -61,7 +61,8 @@ fn robustness(
     let status_quo = c
         .policies
         .iter()
-        .position(|p| p.file.is_none() && p.settings.is_empty());
+        .position(|p| p.file.is_none() && p.settings.is_empty())
+        .map(|q| (q, "the base scenario as it is"));
     let r = crate::rdm::robustness_table(&ids, f, &tables, &c.thresholds, status_quo, None);
     Some(SensitivityReport {
         name: "robustness",

@@ -193,6 +193,11 @@ pub struct Record {
     /// `--threshold`. Absent without thresholds and in records written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub satisficing: Option<std::collections::BTreeMap<String, f64>>,
+    /// Levers x futures: the id of the policy that is the base scenario as it is (neither
+    /// `file` nor `set`), the status quo of `deter robust RESULTS`. Absent when no policy is,
+    /// and in records written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_policy: Option<String>,
 }
 
 impl Record {
@@ -232,6 +237,12 @@ impl Record {
                 .as_ref()
                 .filter(|c| !c.thresholds.is_empty())
                 .map(|c| c.thresholds.iter().cloned().collect()),
+            base_policy: sweep.crossing.as_ref().and_then(|c| {
+                c.policies
+                    .iter()
+                    .find(|p| p.file.is_none() && p.settings.is_empty())
+                    .map(|p| p.id.clone())
+            }),
         }
     }
 
@@ -695,6 +706,7 @@ mod tests {
             resume_args: vec!["--runs".into(), "200".into()],
             results_sha256: None,
             satisficing: None,
+            base_policy: None,
         }
     }
 

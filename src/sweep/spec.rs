@@ -791,26 +791,18 @@ fn warn_policy_override(
     base: &Scenario,
     horizon_years: Option<u32>,
 ) {
-    let horizon = i64::from(horizon_years.unwrap_or(base.meta.horizon_years)) * 12;
-    for policy in base
-        .policies
-        .iter()
-        .filter(|x| x.enabled && base.meta.start.months_until(x.start) < horizon)
-    {
-        if policy.changes.iter().any(|c| c.target == target) {
-            r.warn(
-                span.clone(),
-                &format!("{p}.path"),
-                format!(
-                    "the base scenario's policy `{}` changes `{path}` from {:04}-{:02}: from then on it overrides the values this sweep gives it",
-                    policy.id, policy.start.year, policy.start.month
-                ),
-            )
-            .help = Some(format!(
-                "vary the policy instead (`policy.{}.enabled`, or its change's value), or disable it in a base scenario for the sweep",
-                policy.id
-            ));
-        }
+    for (message, help) in crate::scenario::overrides::policy_resets(
+        base,
+        target,
+        path,
+        horizon_years,
+        (
+            "the base scenario",
+            "the values this sweep gives it",
+            "in a base scenario for the sweep",
+        ),
+    ) {
+        r.warn(span.clone(), &format!("{p}.path"), message).help = Some(help);
     }
 }
 

@@ -1,0 +1,314 @@
+//! What-ifs (`--set`) a user can be misled by: a value a dated policy of the scenario resets
+//! later (warned, in the words a sweep uses for the same fault), a fault in `deter compare`
+//! that does not say which scenario it is about, a run setting given as a parameter
+//! (`--set scenario.runs=5`), and `-0` recorded as `-0.0`.
+
+mod common;
+use common::{deter, run, scenario, stderr};
+
+const ENVOY: &str = "scenarios/shea-special-envoy.toml";
+const PATH: &str = "rivalry.SRB-XKX.monitoring";
+
+/// The words of a policy resetting a value given elsewhere, as a sweep varying the same
+/// parameter of the same scenario says them (`deter validate SWEEP`): everything from the
+/// policy's id to "overrides".
+fn sweep_words() -> String {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("s.sweep.toml");
+    std::fs::write(
+        &f,
+        format!(
+            "base = \"{}\"\nruns = 10\n[[parameter]]\npath = \"{PATH}\"\nrole = \"lever\"\nvalues = [0.2, 0.9]\n",
+            scenario(ENVOY)
+        ),
+    )
+    .unwrap();
+    let o = run(&["validate", f.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.contains("warning:") && l.contains("policy `special-envoy`"))
+        .unwrap_or_else(|| panic!("the sweep warns: {err}"));
+    let from = line.find("policy `special-envoy`").unwrap();
+    let to = line.find("overrides").unwrap() + "overrides".len();
+    line[from..to].to_string()
+}
+
+/// `--set` on a parameter the envoy policy sets from 2026-01 warns, with the policy, the path
+/// and the month, in `run`, `compare` (`--set` on both sides, `--set-b` on B) and
+/// `validate --set`, located at the path in the `--set` text; the run still runs (exit 0).
+/// Disabling the policy in the same command, or setting a parameter no policy changes, says
+/// nothing. (Before: silence, and a comparison of the value against itself from 2026-01 on.)
+#[test]
+fn set_on_a_parameter_a_policy_resets_warns_in_every_command() {
+    let words = sweep_words();
+    assert!(words.contains("from 2026-01"), "{words}");
+    let set = format!("{PATH}=0.95");
+    let cases: Vec<(Vec<&str>, &str, usize)> = vec![
+        (vec!["run", ENVOY, "--runs", "5", "--set", &set], "--set", 1),
+        (vec!["validate", ENVOY, "--set", &set], "--set", 1),
+        (
+            vec!["compare", ENVOY, ENVOY, "--runs", "5", "--set-b", &set],
+            "--set-b (for B: scenarios/shea-special-envoy.toml)",
+            1,
+        ),
+        (
+            vec!["compare", ENVOY, ENVOY, "--runs", "5", "--set", &set],
+            "--set (for A: scenarios/shea-special-envoy.toml)",
+            2,
+        ),
+    ];
+    for (args, origin, count) in cases {
+        let o = run(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+        let warned: Vec<&str> = err
+            .lines()
+            .filter(|l| l.contains(": warning: ") && l.contains(&words))
+            .collect();
+        assert_eq!(warned.len(), count, "{args:?}: {err}");
+        assert!(
+            warned[0].starts_with(&format!("{origin}:1:1: warning: {PATH}: ")),
+            "{args:?}: {err}"
+        );
+        assert!(
+            warned[0].ends_with("the value `--set` gives it")
+                || warned[0].ends_with("the value `--set-b` gives it"),
+            "{err}"
+        );
+        assert!(err.contains("policy.special-envoy.enabled=false"), "{err}");
+    }
+    for args in [
+        vec![
+            "run",
+            ENVOY,
+            "--runs",
+            "5",
+            "--set",
+            &set,
+            "--set",
+            "policy.special-envoy.enabled=false",
+        ],
+        vec!["run", ENVOY, "--runs", "5", "--set", "model.war_cost=1"],
+    ] {
+        let o = run(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(0), "{err}");
+        assert!(!err.contains("warning"), "{args:?}: {err}");
+    }
+}
+
+/// A `--set` path missing from one of the two scenarios of `deter compare` names the side
+/// and the file, as `deter run` with several files names the file.
+#[test]
+fn compare_set_fault_names_the_scenario() {
+    let o = run(&[
+        "compare",
+        ENVOY,
+        "scenarios/western-balkans-2024.toml",
+        "--runs",
+        "5",
+        "--set",
+        "policy.special-envoy.enabled=1",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(
+            "--set (for B: scenarios/western-balkans-2024.toml):1:1: error: policy.special-envoy.enabled: `policy.special-envoy.enabled` is not a parameter of this scenario"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("(for A:"), "{err}");
+}
+
+/// A run setting given as a parameter gets the flag that sets it; a path that is neither
+/// gets no such hint.
+#[test]
+fn set_of_a_run_setting_names_its_flag() {
+    for (path, flag) in [
+        ("scenario.runs=5", "--runs 5"),
+        ("runs=5", "--runs 5"),
+        ("scenario.seed=7", "--seed 7"),
+        ("scenario.horizon_years=3", "--horizon-years 3"),
+    ] {
+        let o = run(&["run", ENVOY, "--runs", "5", "--set", path]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("is not a parameter of this scenario"), "{err}");
+        assert!(
+            err.contains(&format!(
+                "is a setting of the run, not a parameter of the scenario: give `{flag}`"
+            )),
+            "{err}"
+        );
+    }
+    let o = run(&["run", ENVOY, "--runs", "5", "--set", "meta.runs=5"]);
+    assert!(!stderr(&o).contains("setting of the run"), "{}", stderr(&o));
+}
+
+/// `--set PATH=-0` is recorded as 0 in the report's overrides, not `-0.0`.
+#[test]
+fn minus_zero_is_recorded_as_zero() {
+    let o = deter()
+        .args([
+            "run",
+            ENVOY,
+            "--runs",
+            "5",
+            "--format",
+            "json",
+            "--set",
+            "country.XKX.military.budget=-0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ov = &v["overrides"][0];
+    assert_eq!(ov["path"], "country.XKX.military.budget");
+    let text = serde_json::to_string(&ov["value"]).unwrap();
+    assert_eq!(text, "0.0", "{ov}");
+}
+
+/// A file of another kind than the command reads is said to be what it is, with the command
+/// that reads it, instead of the reader's list of unknown keys (`deter calibrate SCENARIO`
+/// listed `alliance`, `country`, ... in alphabetical order); deter's own CSV and JSON output
+/// given to `validate` is said to be that, not a "TOML syntax error".
+#[test]
+fn a_file_of_another_kind_is_named_with_the_command_that_reads_it() {
+    let wb = "scenarios/western-balkans-2024.toml";
+    let sw = "scenarios/sweeps/proposals-x-futures.toml";
+    for (args, file, is, wanted) in [
+        (
+            vec!["calibrate", wb],
+            wb,
+            "scenario",
+            "`deter calibrate` takes a calibration file (docs/CALIBRATION.md)",
+        ),
+        (
+            vec!["sweep", wb, "--out", "never.csv"],
+            wb,
+            "scenario",
+            "`deter sweep` takes a sweep file (docs/SWEEPS.md)",
+        ),
+        (
+            vec!["run", sw],
+            sw,
+            "sweep",
+            "`deter run` takes a scenario file (docs/SCENARIO.md)",
+        ),
+        (
+            vec!["compare", wb, sw],
+            sw,
+            "sweep",
+            "`deter compare` takes a scenario file (docs/SCENARIO.md)",
+        ),
+    ] {
+        let o = run(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.starts_with(&format!("{file}: error: this is a {is} file; {wanted}\n")),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("unknown key"), "{err}");
+    }
+    let d = tempfile::tempdir().unwrap();
+    for (format, what) in [
+        ("csv", "this is deter's CSV output (`--format csv`)"),
+        ("json", "this is deter's JSON output (`--format json`)"),
+    ] {
+        let out = d.path().join(format!("r.{format}"));
+        let o = run(&[
+            "run",
+            wb,
+            "--runs",
+            "5",
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = run(&["validate", out.to_str().unwrap()]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(&format!(": error: {what}")), "{err}");
+        assert!(!err.contains("TOML syntax error"), "{err}");
+    }
+}
+
+/// Several unknown keys are listed in the file's order, not by name (a calibration file's
+/// `zulu` then `alpha` were listed `alpha` first).
+#[test]
+fn unknown_keys_are_listed_in_file_order() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("c.toml");
+    std::fs::write(&f, "zulu = 1\nalpha = 2\nparticles = 10\n").unwrap();
+    let o = run(&["validate", f.to_str().unwrap()]);
+    let err = stderr(&o);
+    let z = err.find("unknown key `zulu`").expect(&err);
+    let a = err.find("unknown key `alpha`").expect(&err);
+    assert!(z < a, "{err}");
+}
+
+/// CSV cells are written exactly (docs/OUTPUT.md): a scenario named like a spreadsheet
+/// formula is CSV-quoted, not prefixed, in `run` and `compare` outputs, so a CSV reader gets
+/// the name back as it is in the file.
+#[test]
+fn a_formula_like_name_is_written_exactly_in_csv() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(scenario("scenarios/western-balkans-2024.toml")).unwrap();
+    let name = "=HYPERLINK(\"http://x\")";
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("name = "))
+        .unwrap()
+        .to_string();
+    let f = d.path().join("h.toml");
+    std::fs::write(
+        &f,
+        text.replacen(&line, "name = \"=HYPERLINK(\\\"http://x\\\")\"", 1),
+    )
+    .unwrap();
+    let fs = f.to_str().unwrap();
+    for args in [
+        vec!["run", fs, "--runs", "5", "--format", "csv"],
+        vec!["compare", fs, fs, "--runs", "5", "--format", "csv"],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = String::from_utf8(o.stdout).unwrap();
+        let row = out.lines().nth(1).unwrap();
+        // The second cell, unquoted by CSV's rule ("" is one ").
+        let cell = row.split_once(",\"").unwrap().1;
+        let cell = cell.split("\",").next().unwrap().replace("\"\"", "\"");
+        assert!(cell == name || cell.ends_with(name), "{args:?}: {row}");
+        assert!(!row.contains("'="), "{row}");
+    }
+}
+
+/// A policy whose id repeats an earlier one's is reported for that and for its own faults (a
+/// misspelt path in it went unreported: the policy was skipped once its id was refused).
+#[test]
+fn a_duplicated_policy_id_does_not_hide_the_policys_own_faults() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(scenario("scenarios/western-balkans-2024.toml")).unwrap();
+    let f = d.path().join("dup.toml");
+    std::fs::write(
+        &f,
+        format!(
+            "{text}\n[[policy]]\nid = \"twice\"\nstart = \"2026-01\"\nchanges = [{{ path = \"rivalry.SRB-XKX.monitoring\", set = 0.7 }}]\n\n\
+             [[policy]]\nid = \"twice\"\nstart = \"2026-01\"\nchanges = [{{ path = \"rivalry.SRB-XKX.monitorin\", set = 0.7 }}]\n"
+        ),
+    )
+    .unwrap();
+    let o = run(&["validate", f.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("duplicate id `twice`"), "{err}");
+    assert!(err.contains("rivalry.SRB-XKX.monitorin"), "{err}");
+    assert!(err.contains("2 errors found"), "{err}");
+}
