@@ -684,8 +684,8 @@ pub fn robustness(
         (n, _) => n,
     };
     let note = note.as_deref();
-    #[cfg_attr(not(feature = "html"), allow(unused_mut))]
     let status_quo = status_quo.map(|q| (q, label.as_str()));
+    #[cfg_attr(not(feature = "html"), allow(unused_mut))]
     let mut report = robustness_table(&policies, futures, &tables, thresholds, status_quo, note);
     #[cfg(feature = "html")]
     {
