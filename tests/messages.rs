@@ -318,7 +318,7 @@ fn a_damaged_value_in_a_partial_file_is_located_at_its_line_and_column() {
     );
     assert_eq!(located(&err), vec![at(&text, "\"abc\"")], "{err}");
     // Another format version is a fault of the file as a whole: no line and column.
-    let text = good.replacen("\"format_version\":3", "\"format_version\":2", 1);
+    let text = good.replacen("\"format_version\":4", "\"format_version\":2", 1);
     let o = merge(&text);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
@@ -1107,6 +1107,8 @@ fn merge_consistency_faults_take_the_file_fault_layout() {
     for (k, edit, key, says) in cases {
         let mut v = if k == 0 { part0.clone() } else { part1.clone() };
         edit(&mut v);
+        // With the checksum written anew: each check must refuse the edit itself.
+        v["header"]["parts_sha256"] = parts_sha256(&v["parts"]).into();
         std::fs::write(&bad, serde_json::to_vec(&v).unwrap()).unwrap();
         let other = parts[1 - k].to_str().unwrap();
         let args: Vec<&str> = if k == 0 {
@@ -2382,4 +2384,14 @@ fn shards_that_disagree_are_located_at_the_disagreeing_value() {
         assert_eq!(loc, format!("{}:{line}:{col}", at(file)), "{}", stderr(&o));
         assert!(problem.starts_with(&format!("{key}: ")), "{problem}");
     }
+}
+
+/// SHA-256 (hex) of a partial file's parts as compact JSON: the checksum `header.parts_sha256`
+/// (docs/CLUSTER.md), computed here without deter's code.
+fn parts_sha256(parts: &serde_json::Value) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(serde_json::to_vec(parts).unwrap())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

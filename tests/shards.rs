@@ -414,11 +414,57 @@ fn a_shard_with_an_event_in_more_runs_than_it_has_is_refused() {
     let agg = &mut v["parts"][0]["aggregate"];
     let runs = agg["runs"].as_u64().unwrap();
     agg["region"]["events"][0] = serde_json::json!(runs + 1);
+    // With the checksum written anew: the shape check must refuse the parts themselves.
+    v["header"]["parts_sha256"] = parts_sha256(&v["parts"]).into();
     std::fs::write(&parts[0], serde_json::to_vec(&v).unwrap()).unwrap();
     refused(
         merge(&parts, &[]),
         &["an event in more runs than there are"],
     );
+}
+
+/// A shard whose parts were edited consistently (a count lowered, as a hand edit or damage
+/// could) passes every shape check, and was merged into other probabilities: the checksum its
+/// shard wrote refuses it, at FILE:LINE:COL of the checksum, before any output.
+#[test]
+fn a_shard_whose_parts_were_edited_consistently_is_refused_by_its_checksum() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = shard_files(dir.path(), SCENARIO, 3, &[]);
+    let text = std::fs::read_to_string(&parts[1]).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // The checksum is recomputed here independently of deter: SHA-256 of the parts' compact
+    // JSON (docs/CLUSTER.md).
+    let written = v["header"]["parts_sha256"].as_str().unwrap().to_string();
+    assert_eq!(written, parts_sha256(&v["parts"]));
+    let agg = &mut v["parts"][0]["aggregate"];
+    let events = agg["region"]["events"][0].as_u64().unwrap();
+    assert!(events >= 5, "the edit needs an event to lower");
+    agg["region"]["events"][0] = serde_json::json!(events - 5);
+    let edited = dir.path().join("edited.json").display().to_string();
+    std::fs::write(&edited, serde_json::to_vec(&v).unwrap()).unwrap();
+    let out = dir.path().join("merged.json");
+    let o = merge(
+        &[parts[0].clone(), edited.clone(), parts[2].clone()],
+        &["--format", "json", "--out", out.to_str().unwrap()],
+    );
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    let edited_text = std::fs::read_to_string(&edited).unwrap();
+    let col = edited_text.find(&written).unwrap(); // the opening quote is one before
+    assert!(
+        err.starts_with(&format!(
+            "{edited}:1:{col}: error: header.parts_sha256: damaged partial file: its parts do \
+             not match the checksum its shard wrote"
+        )),
+        "{err}"
+    );
+    assert!(!out.exists(), "an output was written");
+    // Unedited, the same shards merge.
+    let o = merge(
+        &parts,
+        &["--format", "json", "--out", out.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 /// The page without its provenance section (which holds the date and the timing).
@@ -670,4 +716,14 @@ fn merge_reports_the_shards_total_compute_time_and_each_shards_threads() {
     );
     let w = json["timing"]["wall_seconds"].as_f64().unwrap();
     assert!((w - walls).abs() < 1e-6, "{w} vs {walls}");
+}
+
+/// SHA-256 (hex) of a partial file's parts as compact JSON: the checksum `header.parts_sha256`
+/// (docs/CLUSTER.md), computed here without deter's code.
+fn parts_sha256(parts: &serde_json::Value) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(serde_json::to_vec(parts).unwrap())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

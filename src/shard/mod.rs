@@ -495,6 +495,7 @@ pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
             ))))
         }
     })?;
+    let checksum = partial::parts_sha256(&value["parts"]);
     let file = PartialFile::from_value(value).map_err(|e| {
         // A value of the wrong type or out of its type's range: at its line and column (the
         // same bytes read again as a partial file, which locates it), as every file kind
@@ -514,6 +515,35 @@ pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
         }
         ReadError::Invalid(Box::new(crate::scenario::Diagnostic::file_level(&name, e)))
     })?;
+    // Parts edited or damaged after the shard wrote them, consistently enough to pass every
+    // other check (a count lowered): at the checksum the shard wrote.
+    if checksum != file.header.parts_sha256 {
+        let text = String::from_utf8_lossy(bytes);
+        let key = "\"parts_sha256\"";
+        let span = text
+            .find(key)
+            .and_then(|at| {
+                let open = at + key.len() + text[at + key.len()..].find('"')?;
+                let close = open + 1 + text[open + 1..].find('"')?;
+                Some(open..close + 1)
+            })
+            .unwrap_or(0..0);
+        let d = crate::scenario::Diagnostic::at(
+            &name,
+            &text,
+            span,
+            "header.parts_sha256",
+            format!(
+                "{DAMAGED}: its parts do not match the checksum its shard wrote (their SHA-256 \
+                 is {checksum}): the file was edited or damaged after it was written"
+            ),
+        );
+        return Err(ReadError::Invalid(Box::new(d.with_help(Some(
+            "a partial file is written whole by `deter run|sweep FILE --shard K/N --out PART`; \
+             write this shard again"
+                .into(),
+        )))));
+    }
     Ok(Named { name, file })
 }
 
@@ -895,6 +925,8 @@ mod tests {
                         first,
                         end,
                     },
+                    // Merged here without `read_part`, which checks it.
+                    parts_sha256: String::new(),
                 },
                 timing: Timing {
                     wall_seconds: 0.0,

@@ -24,7 +24,7 @@ use crate::engine::Aggregate;
 /// The value of `header.format`.
 pub const FORMAT: &str = "deter-partial";
 /// The value of `header.format_version`; bumped by any change a reader must know about.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// What was sharded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +81,11 @@ pub struct Header {
     #[serde(default)]
     pub attribution: bool,
     pub shard: ShardHeader,
+    /// SHA-256 of the file's `parts` as compact JSON ([`parts_sha256`]): written by the shard,
+    /// checked by every reader, so an edit or damage that leaves the parts consistent (a count
+    /// lowered) is refused instead of merged. Not a signature: whoever edits the parts can
+    /// write a new checksum.
+    pub parts_sha256: String,
 }
 
 impl Header {
@@ -202,6 +207,9 @@ impl PartialFile {
     ) -> Self {
         let units = inv.points * inv.runs;
         let (first, end) = shard.range(units);
+        let parts_sha256 = parts_sha256(
+            &serde_json::to_value(&parts).expect("partial-file types always serialise"),
+        );
         Self {
             header: Header {
                 format: FORMAT.into(),
@@ -223,6 +231,7 @@ impl PartialFile {
                     first,
                     end,
                 },
+                parts_sha256,
             },
             timing,
             parts,
@@ -291,6 +300,13 @@ impl PartialFile {
         }
         serde_json::from_value(value).map_err(|e| format!("{}: {e}", super::DAMAGED))
     }
+}
+
+/// The checksum of a partial file's `parts` (`header.parts_sha256`): SHA-256 (hex) of their
+/// compact JSON as serde_json writes the parsed value, so a writer (from the typed parts) and
+/// a reader (from the file's JSON) compute it on the same text, whatever the file's spacing.
+pub fn parts_sha256(parts: &serde_json::Value) -> String {
+    crate::output::sha256_hex(&serde_json::to_vec(parts).expect("JSON values always serialise"))
 }
 
 /// SHA-256 (hex) of the running executable, or `"unknown"` if it cannot be read.
