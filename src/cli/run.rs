@@ -415,11 +415,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
              nested run unsharded (its draws run on every --threads core), or shard a plain \
              run without --posterior and --draws (docs/CLUSTER.md)",
         )?;
-        let priors = args
-            .files
-            .iter()
-            .find(|f| crate::scenario::load_file(f).is_ok_and(|s| !s.uncertain.is_empty()));
-        if let Some(file) = priors {
+        if let Some(file) = super::uncertain::with_priors(&args.files) {
             return Err(CliError::Usage(format!(
                 "--shard does not take a scenario with [[uncertain]] priors (`{}`): `deter run` \
                  makes it a nested run (parameter draws x runs), and a partial file holds the \

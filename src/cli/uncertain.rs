@@ -15,12 +15,15 @@ use crate::scenario::Scenario;
 /// file declares `[[uncertain]]` priors. Files that do not read are left to the plain path,
 /// which reports their problems.
 pub fn wants_nested(args: &RunArgs) -> bool {
-    args.posterior.is_some()
-        || args.draws.is_some()
-        || args
-            .files
-            .iter()
-            .any(|f| crate::scenario::load_file(f).is_ok_and(|s| !s.uncertain.is_empty()))
+    args.posterior.is_some() || args.draws.is_some() || with_priors(&args.files).is_some()
+}
+
+/// The first of `files` that reads as a scenario with `[[uncertain]]` priors (`deter run`
+/// makes it a nested run).
+pub fn with_priors(files: &[PathBuf]) -> Option<&PathBuf> {
+    files
+        .iter()
+        .find(|f| crate::scenario::load_file(f).is_ok_and(|s| !s.uncertain.is_empty()))
 }
 
 fn api_error(e: crate::api::Error) -> CliError {

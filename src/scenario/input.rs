@@ -178,7 +178,12 @@ fn at_toml_byte(bytes: &[u8], file: &str, at: usize, message: String) -> Diagnos
 /// checked ([`skip_bom`]), then UTF-8, refused at the line and column of the first byte that
 /// is not ("the file is not valid UTF-8 (invalid byte 0x..)").
 pub(crate) fn utf8_text<'b>(bytes: &'b [u8], file: &str) -> Result<&'b str, Box<Diagnostic>> {
-    let bytes = skip_bom(bytes, file)?;
+    utf8_after_bom(skip_bom(bytes, file)?, file)
+}
+
+/// [`utf8_text`] of bytes whose byte-order mark was already checked ([`skip_bom`]): a second
+/// mark is text, not skipped again.
+fn utf8_after_bom<'b>(bytes: &'b [u8], file: &str) -> Result<&'b str, Box<Diagnostic>> {
     std::str::from_utf8(bytes).map_err(|e| {
         let good = e.valid_up_to();
         Box::new(at_byte(
@@ -219,7 +224,7 @@ pub(crate) fn decode(bytes: &[u8], file: &str, kind: FileKind) -> Result<String,
             ),
         ));
     }
-    match utf8_text(bytes, file) {
+    match utf8_after_bom(bytes, file) {
         Ok(s) => Ok(s.to_string()),
         Err(mut d) => {
             // The key path of the text before the fault, as every TOML fault has.
@@ -1076,6 +1081,19 @@ pub(crate) fn json_underflow(text: &str) -> Option<(usize, String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One byte-order mark is skipped, in `utf8_text` and in `decode` alike; a second is
+    /// text (U+FEFF), not skipped again.
+    #[test]
+    fn one_utf8_byte_order_mark_is_skipped_not_two() {
+        let one = b"\xef\xbb\xbfa = 1";
+        let two = b"\xef\xbb\xbf\xef\xbb\xbfa = 1";
+        assert_eq!(utf8_text(one, "f").unwrap(), "a = 1");
+        assert_eq!(utf8_text(two, "f").unwrap(), "\u{feff}a = 1");
+        let kind = crate::scenario::read::SCENARIO_FILE;
+        assert_eq!(decode(one, "f", kind).unwrap(), "a = 1");
+        assert_eq!(decode(two, "f", kind).unwrap(), "\u{feff}a = 1");
+    }
 
     #[test]
     fn integer_literals_are_exact_in_every_radix() {

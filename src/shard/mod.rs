@@ -519,15 +519,7 @@ pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
     // other check (a count lowered): at the checksum the shard wrote.
     if checksum != file.header.parts_sha256 {
         let text = String::from_utf8_lossy(bytes);
-        let key = "\"parts_sha256\"";
-        let span = text
-            .find(key)
-            .and_then(|at| {
-                let open = at + key.len() + text[at + key.len()..].find('"')?;
-                let close = open + 1 + text[open + 1..].find('"')?;
-                Some(open..close + 1)
-            })
-            .unwrap_or(0..0);
+        let span = json_value_span(bytes, "header.parts_sha256").unwrap_or(0..0);
         let d = crate::scenario::Diagnostic::at(
             &name,
             &text,
