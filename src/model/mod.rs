@@ -2375,6 +2375,74 @@ mod tests {
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
 
+    /// Every scenario file of the repository (scenarios/ and tests/) that loads.
+    fn repository_scenarios() -> Vec<(String, crate::scenario::Scenario)> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "toml") {
+                    out.push(p);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        walk(&root.join("scenarios"), &mut files);
+        walk(&root.join("tests"), &mut files);
+        files.sort();
+        files
+            .into_iter()
+            .filter_map(|f| {
+                let s = crate::scenario::load_file(&f).ok()?;
+                Some((f.display().to_string(), s))
+            })
+            .collect()
+    }
+
+    /// The forces kept in a rivalry's state ([`StaticForces`]) are, after the run's start
+    /// and after every month (policies, ramps, joins, the reliability draw), bit for bit
+    /// what [`World::static_forces`] computes from the world at that moment; and both the
+    /// kept and the recomputed path (a country among the protectors) are exercised.
+    #[test]
+    fn kept_forces_are_the_forces_of_the_current_world() {
+        let all = repository_scenarios();
+        assert!(all.len() >= 10, "found {} scenarios", all.len());
+        let (mut kept, mut recomputed) = (0u64, 0u64);
+        for (name, s) in &all {
+            for c in [Compiled::new(s), Compiled::unpruned(s)] {
+                let mut w = c.new_world();
+                let mut rec = RunRecord::new(&c);
+                for run in 0..12u64 {
+                    let mut rng = ChaCha8Rng::seed_from_u64(run);
+                    w.start_run(&c, &mut rec, run_key(&mut rng));
+                    let mut check = |w: &World, when: &str| {
+                        for ri in 0..w.rivalries.len() {
+                            let f = w.rivalries[ri].forces;
+                            if f.stale {
+                                recomputed += 1;
+                            } else {
+                                kept += 1;
+                                assert_eq!(f, w.static_forces(&c, ri), "{name}: {when}");
+                            }
+                        }
+                    };
+                    check(&w, "start");
+                    for step in 0..c.steps {
+                        w.step(&c, step, &mut rec, None, Tape::Off);
+                        end_of_step(&c, &w, &mut rec, step);
+                        check(&w, &format!("run {run} month {step}"));
+                    }
+                }
+            }
+        }
+        assert!(kept > 0 && recomputed > 0, "kept {kept}, recomputed {recomputed}");
+    }
+
     #[test]
     fn world_reset_restores_initial_state() {
         let s = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
