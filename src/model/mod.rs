@@ -305,6 +305,10 @@ struct RivalryState {
     /// Crises of this month still to play that react to the target's move or to non-state
     /// violence (docs/MODEL.md 7.4): they are played first.
     reactions: u32,
+    /// The part of the forces around this rivalry's crises that depends on parameters and
+    /// this run's treaty weights only ([`World::static_forces`]), computed when they change
+    /// ([`World::refresh_forces`]) instead of in every crisis.
+    forces: StaticForces,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -511,6 +515,11 @@ impl Compiled {
                 at_war: false,
                 last_resistance: 0,
                 reactions: 0,
+                // Computed by `refresh` below.
+                forces: StaticForces {
+                    stale: true,
+                    ..StaticForces::default()
+                },
             })
             .collect();
         let steps = s.steps();
@@ -1153,6 +1162,7 @@ impl<const C: bool> World<C> {
         } else {
             self.refresh_pacts(c);
         }
+        self.refresh_forces(c);
     }
 
     /// Rebuild [`World::pact`] from membership and this run's reliabilities, and the
@@ -1214,7 +1224,17 @@ impl<const C: bool> World<C> {
             }
         }
         self.refresh_pacts(c);
+        self.refresh_forces(c);
         self.stale = false;
+    }
+
+    /// Recompute every rivalry's [`StaticForces`] from the current parameters, treaty weights
+    /// and derived tables: after [`World::refresh`] and after the run's reliability draw, the
+    /// only places where what they read changes.
+    fn refresh_forces(&mut self, c: &Compiled) {
+        for ri in 0..self.rivalries.len() {
+            self.rivalries[ri].forces = self.static_forces(c, ri);
+        }
     }
 
     fn actor_index(&self, a: Actor) -> usize {
@@ -1737,15 +1757,49 @@ impl<const C: bool> World<C> {
     /// crisis on rivalry `ri` in the world's state, the same for every variant of the run
     /// (the levels act only in [`Forces::under`]), so a crisis computes them once for the
     /// run and the variants deciding beside it.
+    ///
+    /// Only the two players' own capabilities change from month to month; everything else
+    /// ([`World::static_forces`]: the patrons' help, the protectors' and the stationed
+    /// forces' terms) depends on parameters and the run's treaty weights, and is taken from
+    /// the rivalry's [`StaticForces`] unless some term is a country's own capability. The
+    /// values are those the whole computation gives, bit for bit: the same operations on the
+    /// same operands in the same order, done earlier (ARCHITECTURE.md, "precomputation
+    /// never changes a bit").
     #[inline(always)]
     fn forces(&self, c: &Compiled, ri: usize) -> Forces {
         let rv = &c.scenario.rivalries[ri];
         let (a, t) = (rv.challenger, rv.target);
-        let params = &self.rivalries[ri].params;
+        let st = &self.rivalries[ri];
+        let s = if st.forces.stale {
+            self.static_forces(c, ri)
+        } else {
+            st.forces
+        };
+        let own_a = self.own_capability(a);
+        let mut th = s.th;
+        th.m_a = st.params.challenger_share * own_a + s.tie_a;
+        th.own_a = own_a;
+        th.m_t0 = self.own_capability(t) + s.tie_t;
+        Forces {
+            th,
+            tripwire: s.tripwire,
+        }
+    }
+
+    /// The terms of [`World::forces`] on rivalry `ri` besides the two players' own
+    /// capabilities (docs/MODEL.md 7.5): the patrons' help to each player through their ties,
+    /// and the target's protectors (pact partners bar the challenger, and the forces
+    /// stationed in it with their contributors). `stale` if one of them is a country's own
+    /// capability (a country ally or contributor), which changes every month.
+    fn static_forces(&self, c: &Compiled, ri: usize) -> StaticForces {
+        let rv = &c.scenario.rivalries[ri];
+        let (a, t) = (rv.challenger, rv.target);
         let n_c = self.countries.len();
         let n_p = self.powers.len();
-        let cap_of = |actor: usize| {
+        let mut stale = false;
+        let mut cap_of = |actor: usize| {
             if actor < n_c {
+                stale = true;
                 self.own_capability(actor)
             } else {
                 let p = &self.powers[actor - n_c];
@@ -1753,7 +1807,8 @@ impl<const C: bool> World<C> {
             }
         };
         // Help that always counts: patrons' forces in theatre through their tie (alignment,
-        // not NATO interoperability); the rival never counts for the other side.
+        // not NATO interoperability); the rival never counts for the other side. Powers
+        // only, so never a country's own capability.
         let tie_help = |i: usize, other: usize| {
             let row = i * c.n_actors;
             let helpers = &self.helpers[row..row + self.helper_count[i] as usize];
@@ -1763,22 +1818,17 @@ impl<const C: bool> World<C> {
                 if actor == other || actor < n_c || self.pact[row + actor] > 0.0 {
                     continue;
                 }
-                help += self.tie_reach[i * n_p + (actor - n_c)] * cap_of(actor);
+                let p = &self.powers[actor - n_c];
+                help += self.tie_reach[i * n_p + (actor - n_c)] * (p.capability * p.quality);
             }
             help
         };
-        let own_a = self.own_capability(a);
-        let m_a = params.challenger_share * own_a + tie_help(a, t);
-        let m_t0 = self.own_capability(t) + tie_help(t, a);
+        let tie_a = tie_help(a, t);
+        let tie_t = tie_help(t, a);
         // Protectors: T's pact partners (bar the challenger) and the forces stationed in T.
         let row = t * c.n_actors;
         let helpers = &self.helpers[row..row + self.helper_count[t] as usize];
-        let mut th = Theatre {
-            m_a,
-            own_a,
-            m_t0,
-            ..Theatre::default()
-        };
+        let mut th = Theatre::default();
         for &actor in helpers {
             let actor = actor as usize;
             let b = self.pact[row + actor];
@@ -1847,8 +1897,28 @@ impl<const C: bool> World<C> {
         th.coalition += th.deployed;
         th.reinforce += th.deployed;
         th.local += th.deployed;
-        Forces { th, tripwire }
+        StaticForces {
+            tie_a,
+            tie_t,
+            th,
+            tripwire,
+            stale,
+        }
     }
+}
+
+/// The terms of a rivalry's forces that do not change from month to month
+/// ([`World::static_forces`]): `th` holds the protectors' terms (its `m_a`, `own_a` and `m_t0`
+/// are 0), `tie_a` and `tie_t` the patrons' help to the challenger and to the target.
+/// `stale`: some term is a country's own capability, so [`World::forces`] computes them
+/// again in every crisis.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct StaticForces {
+    tie_a: f64,
+    tie_t: f64,
+    th: Theatre,
+    tripwire: f64,
+    stale: bool,
 }
 
 /// The forces and commitments around a crisis before any level is removed
@@ -2304,6 +2374,74 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
+
+    /// Every scenario file of the repository (scenarios/ and tests/) that loads.
+    fn repository_scenarios() -> Vec<(String, crate::scenario::Scenario)> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "toml") {
+                    out.push(p);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        walk(&root.join("scenarios"), &mut files);
+        walk(&root.join("tests"), &mut files);
+        files.sort();
+        files
+            .into_iter()
+            .filter_map(|f| {
+                let s = crate::scenario::load_file(&f).ok()?;
+                Some((f.display().to_string(), s))
+            })
+            .collect()
+    }
+
+    /// The forces kept in a rivalry's state ([`StaticForces`]) are, after the run's start
+    /// and after every month (policies, ramps, joins, the reliability draw), bit for bit
+    /// what [`World::static_forces`] computes from the world at that moment; and both the
+    /// kept and the recomputed path (a country among the protectors) are exercised.
+    #[test]
+    fn kept_forces_are_the_forces_of_the_current_world() {
+        let all = repository_scenarios();
+        assert!(all.len() >= 10, "found {} scenarios", all.len());
+        let (mut kept, mut recomputed) = (0u64, 0u64);
+        for (name, s) in &all {
+            for c in [Compiled::new(s), Compiled::unpruned(s)] {
+                let mut w = c.new_world();
+                let mut rec = RunRecord::new(&c);
+                for run in 0..12u64 {
+                    let mut rng = ChaCha8Rng::seed_from_u64(run);
+                    w.start_run(&c, &mut rec, run_key(&mut rng));
+                    let mut check = |w: &World, when: &str| {
+                        for ri in 0..w.rivalries.len() {
+                            let f = w.rivalries[ri].forces;
+                            if f.stale {
+                                recomputed += 1;
+                            } else {
+                                kept += 1;
+                                assert_eq!(f, w.static_forces(&c, ri), "{name}: {when}");
+                            }
+                        }
+                    };
+                    check(&w, "start");
+                    for step in 0..c.steps {
+                        w.step(&c, step, &mut rec, None, Tape::Off);
+                        end_of_step(&c, &w, &mut rec, step);
+                        check(&w, &format!("run {run} month {step}"));
+                    }
+                }
+            }
+        }
+        assert!(kept > 0 && recomputed > 0, "kept {kept}, recomputed {recomputed}");
+    }
 
     #[test]
     fn world_reset_restores_initial_state() {
