@@ -1964,10 +1964,9 @@ impl<const C: bool> World<C> {
         // The target's price of the further demands a concession invites, per unit of stakes:
         // `concession_demands` years of the challenger's own crisis opportunities at the
         // current tension (`m` of 7.4 per year), each at the target's value of the issue.
-        let demands = m.concession_demands
-            * params.opportunity_rate
-            * (1.0 + m.tension_sensitivity * self.rivalries[ri].tension)
-            * m.target_stake;
+        let rate_now =
+            params.opportunity_rate * (1.0 + m.tension_sensitivity * self.rivalries[ri].tension);
+        let demands = m.concession_demands * rate_now * m.target_stake;
         // The fait accompli with P in: only the forces in theatre on the target's side
         // (`p[2]`), the committed coalition's punishment in full; with P out its balance, and
         // so every cost, is the threat's (`p[0]`).
@@ -2061,6 +2060,9 @@ impl<const C: bool> World<C> {
                         + m.concession_power * p[0]
                         + demands)
             },
+            // The same horizon's further demands priced at T's own loss of resisting (solved
+            // at node 2, `game::solve`).
+            t_demands: m.concession_demands_loss * rate_now,
             t_value: stake * m.target_stake,
             t_force_cost: [
                 m.limited_force_cost * t_war[0],
