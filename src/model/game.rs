@@ -84,6 +84,11 @@ pub struct GameInputs {
     pub war: [f64; 2],
     /// T's loss if it concedes (the issue, its cohesion's and reputation's worth).
     pub t_concede: f64,
+    /// The further demands T expects a concession to invite, each priced at its own loss in
+    /// a challenge like this one (its value of resisting, `-d DT`, solved at node 2):
+    /// `concession_demands_loss` years of the challenger's own crisis opportunities. 0: none
+    /// (node 2 as before, bit for bit).
+    pub t_demands: f64,
     /// T's value of the issue: it loses `p_k t_value` in expectation if force is used.
     pub t_value: f64,
     /// T's cost of limited force and of war, by k.
@@ -432,7 +437,9 @@ pub fn solve(g: &GameInputs) -> Solution {
     let a_resisted = Levels::mix(a_display, back_threat, d);
     // Node 2: T resists or concedes.
     sol.t_resist = d * t_display;
-    sol.t_concede = -g.t_concede;
+    // A concession invites `t_demands` further demands, each costing T what resisting this
+    // one does (`-d DT` >= 0); at `t_demands` 0 the sum is `t_concede` bit for bit.
+    sol.t_concede = -(g.t_concede + g.t_demands * (-sol.t_resist).max(0.0));
     let r = logit2(g.beta_t, sol.t_resist, sol.t_concede);
     sol.resist = r;
     let conceded = g.a_conceded();
@@ -641,7 +648,14 @@ pub fn payoffs(g: &GameInputs, pl: &Play) -> (f64, f64, f64) {
         return (g.status_quo, 0.0, 0.0);
     }
     if !pl.resisted {
-        return (g.a_conceded().total(), -g.t_concede, 0.0);
+        // T's realised loss of conceding includes the further demands priced at its own
+        // loss of resisting (solved; the same in every play of these inputs).
+        let demands = if g.t_demands > 0.0 {
+            g.t_demands * (-solve(g).t_resist).max(0.0)
+        } else {
+            0.0
+        };
+        return (g.a_conceded().total(), -g.t_concede - demands, 0.0);
     }
     if !pl.displayed {
         return (g.a_back_threat().total(), 0.0, 0.0);
@@ -686,6 +700,7 @@ mod tests {
             trade_dispute: 0.03,
             war: [0.3, 0.2],
             t_concede: 1.5,
+            t_demands: 0.0,
             t_value: 1.0,
             t_force_cost: [0.2, 0.15],
             t_war_cost: [0.7, 0.5],
@@ -1226,6 +1241,34 @@ mod tests {
     #[test]
     fn continuation_values_equal_realised_payoffs_with_a_revealed_cost() {
         consistent(&shocked(), 10);
+    }
+
+    /// The further demands a concession invites, priced at T's own loss of resisting
+    /// (docs/MODEL.md 7.6, `concession_demands_loss`): node 2 compares `d DT` with
+    /// `-(tk + t_demands (-d DT))`, so T's log-odds of resisting are `beta_T (d DT (1 -
+    /// t_demands) + tk)`; nothing after node 2 moves; at 0 the solution is the one without the
+    /// term bit for bit; and the realised payoffs stay consistent with the values T uses.
+    #[test]
+    fn further_demands_priced_at_own_loss_match_their_closed_form() {
+        let g = example();
+        assert_eq!(g.t_demands, 0.0);
+        let base = solve(&g);
+        assert!(base.t_resist < 0.0, "the example's T loses by resisting");
+        let mut last = base.resist;
+        for td in [0.5, 1.0, 2.5] {
+            let h = GameInputs { t_demands: td, ..g };
+            let sol = solve(&h);
+            let expect = 1.0 / (1.0 + (-g.beta_t * (base.t_resist * (1.0 - td) + g.t_concede)).exp());
+            assert!((sol.resist - expect).abs() < 1e-14, "{td}: {} vs {expect}", sol.resist);
+            assert!((sol.t_concede - (-g.t_concede + td * base.t_resist)).abs() < 1e-14);
+            assert!(sol.resist > last, "resistance did not rise at {td}");
+            last = sol.resist;
+            assert_eq!(sol.display, base.display);
+            assert_eq!(sol.t_resist, base.t_resist);
+            assert_eq!(sol.force, base.force);
+            assert_eq!(sol.commit, base.commit);
+        }
+        consistent(&GameInputs { t_demands: 1.5, ..g }, 12);
     }
 
     /// The strategic-consistency checks of game `g` (seed `seed`).

@@ -2031,6 +2031,12 @@ impl<const C: bool> World<C> {
             m.target_war_cost * stake * 2.0 * p[1],
         ];
         let p_abandon = (m.treaty_cost * th.bound + m.tripwire_cost * th.tripwire) * stake;
+        // The target's price of the further demands a concession invites, per unit of stakes:
+        // `concession_demands` years of the challenger's own crisis opportunities at the
+        // current tension (`m` of 7.4 per year), each at the target's value of the issue.
+        let rate_now =
+            params.opportunity_rate * (1.0 + m.tension_sensitivity * self.rivalries[ri].tension);
+        let demands = m.concession_demands * rate_now * m.target_stake;
         // The fait accompli with P in: only the forces in theatre on the target's side
         // (`p[2]`), the committed coalition's punishment in full; with P out its balance, and
         // so every cost, is the threat's (`p[0]`).
@@ -2109,15 +2115,24 @@ impl<const C: bool> World<C> {
             // one in A's game). It is the balance, not the target's cohesion or reputation, so
             // the political level's removal keeps it. At `concession_power` 0 the sum is the
             // one before it, bit for bit (x + 0 = x).
+            // The further demands a concession invites (docs/MODEL.md 7.6): the challenger's
+            // own crisis opportunities over `concession_demands` years at the current
+            // tension, each priced at the target's value of the issue. No balance in it, and
+            // not the political level (the political level's removal keeps it). At 0 the sum
+            // is the one before it, bit for bit (x + 0 = x).
             t_concede: if rm.political {
-                stake * (m.target_stake + m.concession_power * p[0])
+                stake * (m.target_stake + m.concession_power * p[0] + demands)
             } else {
                 stake
                     * (m.target_stake
                         + m.concession_cohesion * ts.cohesion
                         + m.concession_reputation * ts.reputation
-                        + m.concession_power * p[0])
+                        + m.concession_power * p[0]
+                        + demands)
             },
+            // The same horizon's further demands priced at T's own loss of resisting (solved
+            // at node 2, `game::solve`).
+            t_demands: m.concession_demands_loss * rate_now,
             t_value: stake * m.target_stake,
             t_force_cost: [
                 m.limited_force_cost * t_war[0],
@@ -2518,6 +2533,70 @@ mod tests {
                     beta_t * added
                 );
                 // What follows the target's choice is untouched.
+                assert_eq!(sol.display, s0.display);
+                assert_eq!(sol.t_resist, s0.t_resist);
+            }
+        }
+    }
+
+    /// The further demands a concession invites (docs/MODEL.md 7.6): `model.concession_demands`
+    /// adds `stakes concession_demands opportunity_rate (1 + tension_sensitivity tension)
+    /// target_stake` to the target's cost of conceding, the same whatever the balance (so a
+    /// stronger target does not concede more cheaply, unlike Goliath's curse); the target's
+    /// log-odds of resisting move by exactly `beta_T` times it and nothing after node 2 moves;
+    /// at 0 the inputs are those of a scenario that never names the parameter, bit for bit.
+    #[test]
+    fn concession_demands_prices_the_challengers_opportunities_whatever_the_balance() {
+        use crate::scenario::ParamRef;
+        let with = |s: &crate::scenario::Scenario, path: &str, v: f64| {
+            let mut s = s.clone();
+            let r = ParamRef::resolve(path, &s).unwrap();
+            s.set(r, v).unwrap();
+            s
+        };
+        let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        let id = file.rivalries[0].id.clone();
+        // Values no default shares, so a formula that drops or swaps a factor fails.
+        let (stakes, rate, tension, kappa, target_stake) = (1.7, 0.7, 0.4, 1.3, 0.45);
+        let mut base = with(&file, &format!("rivalry.{id}.stakes"), stakes);
+        base = with(&base, &format!("rivalry.{id}.opportunity_rate"), rate);
+        base = with(&base, &format!("rivalry.{id}.tension"), tension);
+        base = with(&base, "model.tension_sensitivity", kappa);
+        base = with(&base, "model.target_stake", target_stake);
+        let beta_t = base.model.rationality_target;
+        assert!(beta_t > 0.0);
+        let inputs = |s: &crate::scenario::Scenario, p: [f64; 3]| {
+            let c = Compiled::new(s);
+            let w = c.new_world();
+            assert_eq!(w.tension(0), tension);
+            let th = w.theatre(&c, 0);
+            let g = w.game_inputs(&c, 0, &th, p);
+            (g, game::solve(&g))
+        };
+        let logit = |r: f64| (r / (1.0 - r)).ln();
+        for p in [[0.9, 0.35, 0.2], [0.3, 0.1, 0.05], [0.999, 0.999, 0.999]] {
+            let (g0, s0) = inputs(&base, p);
+            let (gz, _) = inputs(&with(&base, "model.concession_demands", 0.0), p);
+            assert_eq!(g0, gz, "concession_demands 0 changes the inputs");
+            let mut last = s0.resist;
+            for cd in [0.5, 1.0, 2.0, 4.0] {
+                let (g, sol) = inputs(&with(&base, "model.concession_demands", cd), p);
+                let added = stakes * cd * rate * (1.0 + kappa * tension) * target_stake;
+                assert!(
+                    (g.t_concede - g0.t_concede - added).abs() < 1e-12,
+                    "p {p:?}, concession_demands {cd}: t_concede {} -> {}, added {added}",
+                    g0.t_concede,
+                    g.t_concede
+                );
+                assert_eq!(GameInputs { t_concede: g0.t_concede, ..g }, g0);
+                assert!(sol.resist > last, "resistance did not rise at {cd}");
+                last = sol.resist;
+                let moved = logit(sol.resist) - logit(s0.resist);
+                assert!(
+                    (moved - beta_t * added).abs() < 1e-9,
+                    "p {p:?}, concession_demands {cd}: logit moved {moved}, beta_T x added {}",
+                    beta_t * added
+                );
                 assert_eq!(sol.display, s0.display);
                 assert_eq!(sol.t_resist, s0.t_resist);
             }
