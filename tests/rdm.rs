@@ -1439,5 +1439,6 @@ fn discover_and_robust_pages_escape_hostile_names() {
     for page in [&robust, &std::fs::read_to_string(&discover).unwrap()] {
         assert!(!page.contains("<b>"), "raw markup on the page");
         assert!(page.contains("lxf &lt;b&gt;&amp;'.csv"), "{page}");
+        assert_eq!(common::tag_faults(page), Vec::<String>::new(), "{page}");
     }
 }

@@ -4,6 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::tag_faults;
+
 const BUNDLED: &str = "scenarios/western-balkans-2024.toml";
 const ENVOY: &str = "tests/data/envoy.toml";
 const KFOR: &str = "tests/data/kfor.toml";
@@ -366,6 +369,10 @@ mod html {
 name = "Evil <script>&\"' name"
 description = "A </body> <script>&\"' description"
 
+[[country]]
+id = "SRB"
+name = "Serbia <script>&\"'"
+
 [[policy]]
 id = "envoy"
 name = "Envoy <script>&\"'"
@@ -415,6 +422,115 @@ changes = [{{ path = "rivalry.SRB-XKX.monitoring", set = 0.9 }}]
         ] {
             assert!(page.contains(text), "the run page does not show {text}");
         }
+    }
+
+    /// The text of `page` from `<section id="ID"` to its `</section>` (sections do not nest).
+    fn section<'a>(page: &'a str, id: &str) -> &'a str {
+        let start = page
+            .find(&format!("<section id=\"{id}\""))
+            .unwrap_or_else(|| panic!("no section {id}"));
+        let len = page[start..]
+            .find("</section>")
+            .expect("the section closes");
+        &page[start..start + len + "</section>".len()]
+    }
+
+    /// With the attribution on (the default), the run and comparison pages of a scenario
+    /// whose name, description, policy and country carry markup show it as text: the
+    /// "which level deters" sections are there, hold no markup of the file's, and every tag
+    /// of the pages nests (no tag left open). The section's own escaping of a text that
+    /// reaches it (a rivalry's heading, an undefined interval's reason) is checked in
+    /// `report::attribution`'s unit tests: a scenario file's ids cannot carry markup.
+    #[test]
+    fn hostile_names_stay_escaped_and_the_pages_nest_with_the_attribution_on() {
+        let dir = tmp();
+        let hostile = hostile_scenario(dir.path());
+        let (run_json, run_html) = (p(dir.path(), "r.json"), p(dir.path(), "r.html"));
+        let (cmp_json, cmp_html) = (p(dir.path(), "c.json"), p(dir.path(), "c.html"));
+        for (command, json, html) in [
+            (&["run", &hostile][..], &run_json, &run_html),
+            (&["compare", BUNDLED, &hostile][..], &cmp_json, &cmp_html),
+        ] {
+            let common = ["--runs", "20", "--horizon-years", "1", "--quiet"];
+            let out = ["--format", "json", "--out", json, "--report", html];
+            deter(&[command, &common[..], &out[..]].concat());
+        }
+        for (html, json, id) in [
+            (&run_html, &run_json, "attribution"),
+            (&cmp_html, &cmp_json, "attribution-shift"),
+        ] {
+            let page = std::fs::read_to_string(html).unwrap();
+            assert_self_contained(&page);
+            assert_eq!(tag_faults(&page), Vec::<String>::new(), "{html}");
+            assert!(
+                page.contains("Evil &lt;script&gt;&amp;&quot;' name"),
+                "{html}: the name is not shown escaped"
+            );
+            let s = section(&page, id);
+            assert!(s.contains("<table class=\""), "{html}: {id} has no table");
+            assert!(!s.contains("<script") && !s.contains("Evil"), "{html}: {s}");
+            let json: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+            // At least every row's numbers other than the intervals' bounds (9 per event
+            // on the run's page, 3 per event and part on the comparison's).
+            assert!(assert_matches_json(s, &json) >= 63, "{html}: {id}");
+        }
+        let page = std::fs::read_to_string(&run_html).unwrap();
+        for text in [
+            "Serbia &lt;script&gt;&amp;&quot;'",
+            "Envoy &lt;script&gt;&amp;&quot;'",
+            "Policy &lt;script&gt;&amp;&quot;' text",
+        ] {
+            assert!(page.contains(text), "the run page does not show {text}");
+        }
+    }
+
+    /// Every tag nests on the run and comparison pages of a scenario with three rivalries
+    /// (the attribution's table per rivalry, several runs on one page, an interval undefined
+    /// at one run), and the checker finds a tag left open or closed out of turn.
+    #[test]
+    fn the_run_and_comparison_pages_nest() {
+        let dir = tmp();
+        let baltic = "scenarios/history/russia-baltic-2014.toml";
+        let (run_html, one_html) = (p(dir.path(), "r.html"), p(dir.path(), "one.html"));
+        let cmp_html = p(dir.path(), "c.html");
+        let common = ["--horizon-years", "2", "--quiet"];
+        deter(
+            &[
+                &[
+                    "run", baltic, BUNDLED, "--runs", "200", "--report", &run_html,
+                ][..],
+                &common,
+            ]
+            .concat(),
+        );
+        deter(
+            &[
+                &["run", baltic, "--runs", "1", "--report", &one_html][..],
+                &common,
+            ]
+            .concat(),
+        );
+        deter(
+            &[
+                &["compare", baltic, baltic, "--set-b", "model.war_cost=1.2"][..],
+                &["--runs", "200", "--report", &cmp_html],
+                &common,
+            ]
+            .concat(),
+        );
+        for html in [&run_html, &one_html, &cmp_html] {
+            let page = std::fs::read_to_string(html).unwrap();
+            assert_eq!(tag_faults(&page), Vec::<String>::new(), "{html}");
+            assert!(page.matches("<h3>Rivalry ").count() >= 3, "{html}");
+        }
+        let page = std::fs::read_to_string(&run_html).unwrap();
+        let at = page.find("</td>").unwrap();
+        let unclosed = format!("{}{}", &page[..at], &page[at + "</td>".len()..]);
+        assert!(!tag_faults(&unclosed).is_empty());
+        let swapped = page.replacen("</td></tr>", "</tr></td>", 1);
+        assert!(!tag_faults(&swapped).is_empty());
+        assert!(!tag_faults(&page.replacen("</h1>", "</h1>< b>", 1)).is_empty());
     }
 
     #[test]

@@ -7,6 +7,8 @@
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
+mod common;
+
 const GRID: &str = "scenarios/sweeps/kosovo-budget-x-nato.toml";
 const OUTCOMES: [&str; 7] = [
     "crisis",
@@ -259,6 +261,7 @@ fn hostile_names_are_escaped_on_the_sweep_page() {
     .unwrap();
     let (html, _) = sweep_report(&sweep, dir.path());
     assert!(!html.contains("<script"), "raw markup on the page");
+    assert_eq!(common::tag_faults(&html), Vec::<String>::new(), "{html}");
     assert!(
         html.contains("Evil &lt;script&gt;&amp;&quot;' name"),
         "{html}"

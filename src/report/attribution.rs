@@ -8,6 +8,9 @@ use std::fmt::Write;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
+#[cfg(feature = "html")]
+use maud::{Markup, html};
+
 use super::finite;
 use crate::attribution::{self as attr, EventTally, LEVELS, PairedTally, REMOVED, Tally};
 use crate::outputs::{EVENTS, N_EVENTS};
@@ -632,42 +635,32 @@ pub fn shift_csv_cells(s: &AttributionShiftOut) -> Vec<(String, String, &'static
     rows
 }
 
-/// Cells of one change: the value, then its interval's bounds (or one cell saying why there
-/// is none), each tagged with its JSON pointer under `k`.
+/// Cells of one change: the value (tagged with its JSON pointer `{k}/{leaf}`), then its
+/// interval's bounds (`{k}/paired95_lo`, `{k}/paired95_hi`), or one cell saying why there is
+/// none.
 #[cfg(feature = "html")]
 fn html_change_cells(
     k: &str,
+    leaf: &str,
     change: f64,
     lo: Option<f64>,
     hi: Option<f64>,
     undefined: &Option<String>,
-) -> String {
-    use super::html::{cell, esc};
-    let p = pp;
-    let mut s = cell(&format!("{k}/{}", "change"), change, p(change));
-    match (lo, hi) {
-        (Some(lo), Some(hi)) => {
-            s += &cell(&format!("{k}/paired95_lo"), lo, p(lo));
-            s += &cell(&format!("{k}/paired95_hi"), hi, p(hi));
-        }
-        _ => {
-            s += &format!(
-                // The reason may be long ("undefined (no variation among n = ... runs)"):
-                // it wraps, so that the table fits the page.
-                "<td class=\"n undef\" colspan=\"2\">{}</td>",
-                esc(&super::table::readable_reason(
-                    undefined.as_deref().unwrap_or("undefined")
-                ))
-            );
+) -> Markup {
+    use super::html::num_cell;
+    html! {
+        (num_cell(&format!("{k}/{leaf}"), change, pp(change)))
+        @if let (Some(lo), Some(hi)) = (lo, hi) {
+            (num_cell(&format!("{k}/paired95_lo"), lo, pp(lo)))
+            (num_cell(&format!("{k}/paired95_hi"), hi, pp(hi)))
+        } @else {
+            // The reason may be long ("undefined (no variation among n = ... runs)"): it
+            // wraps, so that the table fits the page.
+            td class="n undef" colspan="2" {
+                (super::table::readable_reason(undefined.as_deref().unwrap_or("undefined")))
+            }
         }
     }
-    s
-}
-
-/// The heading of an entity's table, as in the table: with one rivalry only the region.
-#[cfg(feature = "html")]
-fn html_entity_heading(entity: &str, single: Option<&str>) -> String {
-    super::html::esc(&entity_heading(entity, single))
 }
 
 #[cfg(feature = "html")]
@@ -681,130 +674,209 @@ const HTML_PARTS: [(&str, &str); 4] = [
 /// The run report's section "Which level deters" (`<section id="attribution">`): what the
 /// counterfactual is, then per entity a table of every event's change when all three levels
 /// are removed and each level's Shapley share, in percentage points with paired 95%
-/// intervals. Every number is tagged with its JSON pointer (`data-k`).
+/// intervals. Every number is tagged with its JSON pointer (`data-k`). `single`: the id of
+/// the only rivalry, whose table is the region's.
 #[cfg(feature = "html")]
-pub fn html_section(out: &mut String, a: &AttributionOut, horizon: u32, single: Option<&str>) {
-    use super::html::{cell, esc};
-    let _ = writeln!(
-        out,
-        "<section id=\"attribution\"><h2>Which level deters</h2>\
-         <p>How much the probability of each event over the {horizon}-year horizon rises (+) or falls (-), in percentage points, when the defenders lose their levels.          Counterfactual: {}.          First the total change when all three levels are removed together; then that total split into the three levels' Shapley shares (a level's share is its removal's effect averaged over the six orders of removing the three levels; the three shares add up exactly to the total, and a share is not the effect of removing that level on its own); beside each share, the change when that level alone is removed (the other two kept).          Intervals (of the total and the shares): {}. It is computed by default ({}); it does not say what any real policy would achieve, only what the model attributes to each level.</p>",
-        esc(COUNTERFACTUAL),
-        esc(attr::METHOD),
-        esc(SWITCH_OFF)
-    );
+pub fn html_section(a: &AttributionOut, horizon: u32, single: Option<&str>) -> Markup {
+    use super::html::num_cell;
     let shown = shown_entities(a.entities.len(), single);
-    for (ei, e) in a.entities[..shown].iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "<h3>{}</h3><div class=\"scroll bleed\"><table class=\"wide attribution\"><thead>\
-             <tr><th rowspan=\"2\">event</th><th rowspan=\"2\" class=\"n\">P as is</th><th rowspan=\"2\" class=\"n\">P, all three removed</th>{}</tr>\
-             <tr><th class=\"n\">change</th><th class=\"n\">paired 95% lo</th><th class=\"n\">hi</th>{}</tr></thead><tbody>",
-            html_entity_heading(&e.entity, single),
-            HTML_PARTS
-                .iter()
-                .map(|(_, l)| if *l == "all three" {
-                    "<th colspan=\"3\" class=\"n\">removing all three: total (pp)</th>".to_string()
-                } else {
-                    format!("<th colspan=\"4\" class=\"n\">{l} level (pp)</th>")
-                })
-                .collect::<String>(),
-            "<th class=\"n\">Shapley share</th><th class=\"n\">paired 95% lo</th><th class=\"n\">hi</th><th class=\"n\">removed alone</th>"
-                .repeat(3)
-        );
-        for k in table_order() {
-            let x = &e.events.0[k];
-            let base = format!("/attribution/entities/{ei}/events/{}", EVENTS[k].key);
-            let mut row = format!("<tr><td>{}</td>", esc(EVENTS[k].label));
-            row += &cell(
-                &format!("{base}/p_as_is"),
-                x.p_as_is,
-                format!("{:.1}%", 100.0 * x.p_as_is),
-            );
-            row += &cell(
-                &format!("{base}/p_all_removed"),
-                x.p_all_removed,
-                format!("{:.1}%", 100.0 * x.p_all_removed),
-            );
-            let parts = [&x.removing_all, &x.military, &x.political, &x.economic];
-            for (j, ((key, _), c)) in HTML_PARTS.iter().zip(parts).enumerate() {
-                row += &html_change_cells(
-                    &format!("{base}/{key}"),
-                    c.change,
-                    c.paired95_lo,
-                    c.paired95_hi,
-                    &c.undefined,
-                );
-                if j > 0 {
-                    let v = x.removing_alone.levels()[j - 1];
-                    row += &cell(
-                        &format!("{base}/removing_alone/{key}"),
-                        v,
-                        pp(v),
-                    );
-                }
+    html! {
+        section id="attribution" {
+            h2 { "Which level deters" }
+            p {
+                "How much the probability of each event over the " (horizon) "-year horizon rises (+) or falls (-), in percentage points, when the defenders lose their levels. "
+                "Counterfactual: " (COUNTERFACTUAL) ". "
+                "First the total change when all three levels are removed together; then that total split into the three levels' Shapley shares (a level's share is its removal's effect averaged over the six orders of removing the three levels; the three shares add up exactly to the total, and a share is not the effect of removing that level on its own); beside each share, the change when that level alone is removed (the other two kept). "
+                "Intervals (of the total and the shares): " (attr::METHOD) ". "
+                "It is computed by default (" (SWITCH_OFF) "); it does not say what any real policy would achieve, only what the model attributes to each level."
             }
-            let _ = writeln!(out, "{row}</tr>");
+            @for (ei, e) in a.entities[..shown].iter().enumerate() {
+                h3 { (entity_heading(&e.entity, single)) }
+                div class="scroll bleed" { table class="wide attribution" {
+                    thead {
+                        tr {
+                            th rowspan="2" { "event" }
+                            th rowspan="2" class="n" { "P as is" }
+                            th rowspan="2" class="n" { "P, all three removed" }
+                            th colspan="3" class="n" { "removing all three: total (pp)" }
+                            @for (_, level) in &HTML_PARTS[1..] {
+                                th colspan="4" class="n" { (level) " level (pp)" }
+                            }
+                        }
+                        tr {
+                            th class="n" { "change" }
+                            th class="n" { "paired 95% lo" }
+                            th class="n" { "hi" }
+                            @for _ in 0..3 {
+                                th class="n" { "Shapley share" }
+                                th class="n" { "paired 95% lo" }
+                                th class="n" { "hi" }
+                                th class="n" { "removed alone" }
+                            }
+                        }
+                    }
+                    tbody {
+                        @for k in table_order() {
+                            @let x = &e.events.0[k];
+                            @let base = format!("/attribution/entities/{ei}/events/{}", EVENTS[k].key);
+                            @let parts = [&x.removing_all, &x.military, &x.political, &x.economic];
+                            tr {
+                                td { (EVENTS[k].label) }
+                                (num_cell(&format!("{base}/p_as_is"), x.p_as_is, format!("{:.1}%", 100.0 * x.p_as_is)))
+                                (num_cell(&format!("{base}/p_all_removed"), x.p_all_removed, format!("{:.1}%", 100.0 * x.p_all_removed)))
+                                @for (j, ((key, _), c)) in HTML_PARTS.iter().zip(parts).enumerate() {
+                                    (html_change_cells(&format!("{base}/{key}"), "change", c.change, c.paired95_lo, c.paired95_hi, &c.undefined))
+                                    @if j > 0 {
+                                        @let v = x.removing_alone.levels()[j - 1];
+                                        (num_cell(&format!("{base}/removing_alone/{key}"), v, pp(v)))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                } }
+            }
         }
-        let _ = writeln!(out, "</tbody></table></div>");
     }
-    let _ = writeln!(out, "</section>");
 }
 
 /// The comparison report's section "How B shifts which level deters"
 /// (`<section id="attribution-shift">`): per entity, event and level, the attribution under
-/// A and B and the paired shift B - A.
+/// A and B and the paired shift B - A. `single`: as in [`html_section`].
 #[cfg(feature = "html")]
-pub fn html_shift_section(
-    out: &mut String,
-    s: &AttributionShiftOut,
-    horizon: u32,
-    single: Option<&str>,
-) {
-    use super::html::{cell, esc};
-    let _ = writeln!(
-        out,
-        "<section id=\"attribution-shift\"><h2>How B shifts which level deters</h2>\
-         <p>For each event: the total change in its probability over the {horizon}-year horizon when all three defender levels are removed together, then each level's Shapley share of that total (its removal's effect averaged over the six orders of removing the three levels; not the effect of removing that level on its own), under A and under B, in percentage points (+: removing raises the probability), and B - A. \
-         Counterfactual: {}. Intervals: paired 95% intervals of B - A, run i of A and of B sharing their random numbers ({}).</p>",
-        esc(COUNTERFACTUAL),
-        esc(SWITCH_OFF)
-    );
+pub fn html_shift_section(s: &AttributionShiftOut, horizon: u32, single: Option<&str>) -> Markup {
+    use super::html::num_cell;
     let shown = shown_entities(s.entities.len(), single);
-    for (ei, e) in s.entities[..shown].iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "<h3>{}</h3><div class=\"scroll\"><table class=\"attribution\"><thead><tr><th>event</th><th>part</th>\
-             <th class=\"n\">A (pp)</th><th class=\"n\">B (pp)</th><th class=\"n\">B - A (pp)</th><th class=\"n\">paired 95% lo</th><th class=\"n\">hi</th></tr></thead><tbody>",
-            html_entity_heading(&e.entity, single)
-        );
-        for k in table_order() {
-            let x = &e.events.0[k];
-            let base = format!("/attribution_shift/entities/{ei}/events/{}", EVENTS[k].key);
-            let parts = [&x.removing_all, &x.military, &x.political, &x.economic];
-            for ((key, label), l) in HTML_PARTS.iter().zip(parts) {
-                let p = pp;
-                let k2 = format!("{base}/{key}");
-                let mut row = format!(
-                    "<tr><td>{}</td><td>{}</td>",
-                    esc(EVENTS[k].label),
-                    if *label == "all three" {
-                        "all three levels: total".to_string()
-                    } else {
-                        format!("{label} level: Shapley share")
+    html! {
+        section id="attribution-shift" {
+            h2 { "How B shifts which level deters" }
+            p {
+                "For each event: the total change in its probability over the " (horizon) "-year horizon when all three defender levels are removed together, then each level's Shapley share of that total (its removal's effect averaged over the six orders of removing the three levels; not the effect of removing that level on its own), under A and under B, in percentage points (+: removing raises the probability), and B - A. "
+                "Counterfactual: " (COUNTERFACTUAL) ". "
+                "Intervals: paired 95% intervals of B - A, run i of A and of B sharing their random numbers (" (SWITCH_OFF) ")."
+            }
+            @for (ei, e) in s.entities[..shown].iter().enumerate() {
+                h3 { (entity_heading(&e.entity, single)) }
+                div class="scroll" { table class="attribution" {
+                    thead {
+                        tr {
+                            th { "event" }
+                            th { "part" }
+                            th class="n" { "A (pp)" }
+                            th class="n" { "B (pp)" }
+                            th class="n" { "B - A (pp)" }
+                            th class="n" { "paired 95% lo" }
+                            th class="n" { "hi" }
+                        }
                     }
-                );
-                row += &cell(&format!("{k2}/a"), l.a, p(l.a));
-                row += &cell(&format!("{k2}/b"), l.b, p(l.b));
-                let mut rest =
-                    html_change_cells(&k2, l.shift, l.paired95_lo, l.paired95_hi, &l.undefined);
-                // The shift's own pointer is `shift`, not `change`.
-                rest = rest.replacen(&format!("{k2}/change"), &format!("{k2}/shift"), 1);
-                row += &rest;
-                let _ = writeln!(out, "{row}</tr>");
+                    tbody {
+                        @for k in table_order() {
+                            @let x = &e.events.0[k];
+                            @let base = format!("/attribution_shift/entities/{ei}/events/{}", EVENTS[k].key);
+                            @let parts = [&x.removing_all, &x.military, &x.political, &x.economic];
+                            @for ((key, label), l) in HTML_PARTS.iter().zip(parts) {
+                                @let k2 = format!("{base}/{key}");
+                                tr {
+                                    td { (EVENTS[k].label) }
+                                    td {
+                                        @if *label == "all three" {
+                                            "all three levels: total"
+                                        } @else {
+                                            (label) " level: Shapley share"
+                                        }
+                                    }
+                                    (num_cell(&format!("{k2}/a"), l.a, pp(l.a)))
+                                    (num_cell(&format!("{k2}/b"), l.b, pp(l.b)))
+                                    (html_change_cells(&k2, "shift", l.shift, l.paired95_lo, l.paired95_hi, &l.undefined))
+                                }
+                            }
+                        }
+                    }
+                } }
             }
         }
-        let _ = writeln!(out, "</tbody></table></div>");
     }
-    let _ = writeln!(out, "</section>");
+}
+
+#[cfg(all(test, feature = "html"))]
+mod html_tests {
+    use super::*;
+
+    /// Text with every character HTML gives a meaning to.
+    const HOSTILE: &str = "R<script>alert(1)</script>&\"'";
+    const ESCAPED: &str = "R&lt;script&gt;alert(1)&lt;/script&gt;&amp;&quot;'";
+
+    /// A run's attribution over two rivalries (the first named `HOSTILE`) of one run, so
+    /// that every interval is undefined; the first undefined reason also carries `HOSTILE`.
+    fn attribution() -> AttributionOut {
+        let t = Tally {
+            entities: vec![Default::default(); 3],
+        };
+        let mut a = AttributionOut::build(&t, 1, &[HOSTILE, "R2"]);
+        a.entities[1].events.0[0].military.undefined = Some(format!("undefined ({HOSTILE})"));
+        a
+    }
+
+    /// The markup of `html` outside its text: every `<...>` tag, in order.
+    fn tags(html: &str) -> Vec<&str> {
+        html.match_indices('<')
+            .map(|(i, _)| &html[i..=i + html[i..].find('>').unwrap()])
+            .collect()
+    }
+
+    fn assert_escaped(html: &str, n_rows: usize) {
+        assert!(
+            html.contains(&format!("<h3>Rivalry {ESCAPED}</h3>")),
+            "the rivalry's heading is not escaped: {html}"
+        );
+        assert!(!html.contains("<script"), "raw markup from a name: {html}");
+        assert!(!html.contains("\"'"), "a raw quote: {html}");
+        // The markup is exactly the template's: no tag comes from the text.
+        let tags = tags(html);
+        for t in &tags {
+            let name = t
+                .trim_start_matches("</")
+                .trim_start_matches('<')
+                .split([' ', '>'])
+                .next()
+                .unwrap();
+            let known = [
+                "section", "h2", "h3", "p", "div", "table", "thead", "tbody", "tr", "th", "td",
+            ];
+            assert!(known.contains(&name), "unexpected tag {t}");
+        }
+        let count = |t: &str| tags.iter().filter(|x| x.starts_with(t)).count();
+        assert_eq!(count("<tr>"), n_rows);
+        assert_eq!(count("</tr>"), n_rows);
+        assert_eq!(count("<td"), count("</td>"));
+        assert_eq!(count("<table"), 3);
+        assert_eq!(count("</table>"), 3);
+    }
+
+    #[test]
+    fn the_attribution_section_escapes_names_and_reasons() {
+        let a = attribution();
+        let html = html_section(&a, 10, None).into_string();
+        // Per entity: two heading rows and one per event.
+        assert_escaped(&html, 3 * (2 + N_EVENTS));
+        assert!(
+            html.contains(&format!(
+                "<td class=\"n undef\" colspan=\"2\">undefined ({ESCAPED})</td>"
+            )),
+            "the undefined reason is not escaped: {html}"
+        );
+        // The other intervals' reason (one run), each beside its change.
+        assert!(html.contains("<td class=\"n undef\" colspan=\"2\">undefined (n = 1)</td>"));
+    }
+
+    #[test]
+    fn the_attribution_shift_section_escapes_names() {
+        let a = attribution();
+        let s = AttributionShiftOut::build(&PairedTally::new(2), 1, &a, &a, &[(0, 0), (1, 1)]);
+        let html = html_shift_section(&s, 10, None).into_string();
+        // Per entity: one heading row and one per event and part (all three, three levels).
+        assert_escaped(&html, 3 * (1 + 4 * N_EVENTS));
+        // The shift's own pointer is `shift`.
+        assert!(html.contains("data-k=\"/attribution_shift/entities/1/events/threat/military/shift\""));
+    }
 }

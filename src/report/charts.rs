@@ -4,6 +4,7 @@
 //! as SVG `<text>` (sized by plotters' built-in estimate) and the browser renders it with
 //! its own sans-serif font. Every function returns one `<svg>` element.
 
+use maud::html;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -46,8 +47,13 @@ pub(crate) fn svg_sized(
     };
     match result {
         Ok(()) => out,
-        Err(e) => format!("<p class=\"chart-error\">chart could not be drawn: {e}</p>"),
+        Err(e) => html! { p class="chart-error" { "chart could not be drawn: " (e) } }.into_string(),
     }
+}
+
+/// What a yearly chart shows in its place when the horizon is shorter than a year.
+fn no_yearly_values() -> String {
+    html! { p { "No yearly values: the horizon is shorter than a year." } }.into_string()
 }
 
 /// Upper end of a segmented axis with `n` categories: plotters' integer ranges include their
@@ -357,7 +363,7 @@ fn lines_by_year(
     let years = curves.iter().flat_map(|c| c.points.iter().map(|p| p.0));
     let (x0, x1) = years.fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
     if x0 > x1 {
-        return "<p>No yearly values: the horizon is shorter than a year.</p>".into();
+        return no_yearly_values();
     }
     svg(340, |root| {
         let mut chart = ChartBuilder::on(root)
@@ -428,7 +434,7 @@ pub struct Band {
 /// A fan chart: p5-p95 and p25-p75 bands and the median per year. `log` puts y on a log scale.
 pub fn fan(title: &str, y_desc: &str, bands: &[Band], log: bool) -> String {
     if bands.is_empty() {
-        return "<p>No yearly values: the horizon is shorter than a year.</p>".into();
+        return no_yearly_values();
     }
     let x0 = bands[0].year - 0.5;
     let x1 = bands[bands.len() - 1].year + 0.5;

@@ -77,20 +77,9 @@ article + article { border-top: 4px double var(--line); margin-top: 3em; }
 }
 "#;
 
-/// Text escaped by maud for element content and attribute values, for the sections of
-/// report/attribution.rs still written as strings.
-pub(super) fn esc(s: &str) -> String {
-    html! { (s) }.into_string()
-}
-
 /// A table cell holding a number from the JSON at pointer `k`, shown as `text`.
 pub(super) fn num_cell(k: &str, v: f64, text: impl Render) -> Markup {
     html! { td class="n" data-k=(k) data-v=(v) { (text) } }
-}
-
-/// [`num_cell`] as a string, for report/attribution.rs.
-pub(super) fn cell(k: &str, v: f64, text: String) -> String {
-    num_cell(k, v, text).into_string()
 }
 
 /// A number from the JSON at pointer `k` inside a sentence.
@@ -465,9 +454,7 @@ fn run_article(v: &RunView<'_>, index: usize) -> Markup {
             // Which level deters (the attribution), when it was computed.
             @if let Some(a) = &r.attribution {
                 @let only = single.then(|| r.rivalries[0].id.as_str());
-                (PreEscaped(string_of(|out| {
-                    super::attribution::html_section(out, a, r.horizon_years, only)
-                })))
+                (super::attribution::html_section(a, r.horizon_years, only))
             }
             (levels_section(r, single))
             (crises_section(r))
@@ -477,13 +464,6 @@ fn run_article(v: &RunView<'_>, index: usize) -> Markup {
             (run_provenance(v))
         }
     }
-}
-
-/// What `write` writes into a new string.
-fn string_of(write: impl FnOnce(&mut String)) -> String {
-    let mut out = String::new();
-    write(&mut out);
-    out
 }
 
 fn outcomes_section(r: &Report, single: bool) -> Markup {
@@ -1193,9 +1173,7 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
             @if let Some(shift) = &c.attribution_shift {
                 @let single = c.rivalries.len() == 1 && c.a.rivalries.len() == 1 && c.b.rivalries.len() == 1;
                 @let only = single.then(|| c.rivalries[0].entity.as_str());
-                (PreEscaped(string_of(|out| {
-                    super::attribution::html_shift_section(out, shift, c.a.horizon_years, only)
-                })))
+                (super::attribution::html_shift_section(shift, c.a.horizon_years, only))
             }
             (comparison_levels_section(c))
             section id="survival" {
@@ -1270,13 +1248,5 @@ mod tests {
         assert_eq!(civil_from_days(19_723), (2024, 1, 1));
         assert_eq!(civil_from_days(19_782), (2024, 2, 29));
         assert_eq!(civil_from_days(-1), (1969, 12, 31));
-    }
-
-    #[test]
-    fn escaping() {
-        assert_eq!(
-            esc("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;'"
-        );
     }
 }

@@ -104,3 +104,66 @@ pub fn ends_within(child: &mut std::process::Child, ticks: u32) -> bool {
     let _ = child.kill();
     false
 }
+
+/// What is wrong with the nesting of an HTML page's tags: a closing tag that is not the
+/// innermost open element's (`</td>` where `<tr>` is open), one with nothing open, and every
+/// element left open at the end. Void elements (`<meta>`), self-closing SVG tags (`<rect/>`),
+/// `<!DOCTYPE>` and comments open nothing. It reads every `<` as the start of a tag: in a
+/// page whose texts are escaped, a raw `<` in a text is itself a fault it reports.
+pub fn tag_faults(html: &str) -> Vec<String> {
+    const VOID: [&str; 13] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    let line = |at: usize| 1 + html[..at].matches('\n').count();
+    let mut open: Vec<(&str, usize)> = Vec::new();
+    let mut faults = Vec::new();
+    let mut rest = 0;
+    while let Some(i) = html[rest..].find('<').map(|i| rest + i) {
+        if html[i..].starts_with("<!--") {
+            rest = html[i..].find("-->").map_or(html.len(), |e| i + e + 3);
+            continue;
+        }
+        let Some(end) = html[i..].find('>').map(|e| i + e) else {
+            faults.push(format!("line {}: a `<` that no `>` closes", line(i)));
+            break;
+        };
+        let tag = &html[i + 1..end];
+        rest = end + 1;
+        if tag.starts_with('!') || tag.starts_with('?') {
+            continue;
+        }
+        let closing = tag.starts_with('/');
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            faults.push(format!("line {}: not a tag: <{tag}>", line(i)));
+        } else if closing {
+            match open.pop() {
+                Some((o, _)) if o.eq_ignore_ascii_case(name) => {}
+                Some((o, at)) => {
+                    faults.push(format!(
+                        "line {}: </{name}> closes <{o}> (opened on line {})",
+                        line(i),
+                        line(at)
+                    ));
+                    open.push((o, at));
+                    // Recover at the element it names, if it is open.
+                    if let Some(k) = open.iter().rposition(|(o, _)| o.eq_ignore_ascii_case(name)) {
+                        open.truncate(k);
+                    }
+                }
+                None => faults.push(format!("line {}: </{name}> with nothing open", line(i))),
+            }
+        } else if !tag.ends_with('/') && !VOID.contains(&name.to_ascii_lowercase().as_str()) {
+            open.push((name, i));
+        }
+    }
+    for (o, at) in open {
+        faults.push(format!("<{o}> opened on line {} is never closed", line(at)));
+    }
+    faults
+}
