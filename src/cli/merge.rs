@@ -182,6 +182,9 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             first.name, design.n, sweep.runs, sweep.seed, header.points, header.runs, header.seed
         )));
     }
+    // One point's template and merged aggregate (and the part being added) at a time, of
+    // the largest point's size: a policy's scenario may be larger than the base.
+    runner::check_memory(&sweep, 3).map_err(CliError::Usage)?;
     let format = match args.output.format() {
         Format::Json => RowFormat::Json,
         Format::Csv | Format::Table => RowFormat::Csv,
