@@ -161,7 +161,7 @@ pub fn sweep_shard(
     let tick = |n: u64| bar.inc(n);
     let started = Instant::now();
     let done = engine::with_threads(threads, || {
-        for (point, first_run, count) in sharding::split_by_point(first, end, runs) {
+        for (point, first_run, count) in sharding::pieces_by_point(first, end, runs) {
             let values = design.values(&sweep.parameters, point);
             let compiled = point_scenario(sweep, point, &values);
             let plan = RunPlan {

@@ -235,7 +235,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let stride = runner::stride(&sweep, until.as_ref());
     runner::check_work(&design, stride).map_err(CliError::Usage)?;
     if args.shard.is_none() {
-        check_plots(args, &sweep, &design, stride)?;
+        check_plots(args, &sweep)?;
     }
     let format = match results_format {
         SweepFormat::Csv => RowFormat::Csv,
@@ -370,30 +370,18 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
 
 /// `--plots DIR` before any work: every chart file [`write_report`] would write, checked as
 /// an output with the sweep's other outputs (exit 2), not after the whole sweep. Which charts
-/// a sweep has depends on its design and parameters, never on the rows, so the charts of
-/// rows not yet run name them all.
-fn check_plots(
-    args: &SweepArgs,
-    sweep: &Sweep,
-    design: &Design,
-    runs: u64,
-) -> Result<(), CliError> {
+/// a sweep has depends on its design and parameters, never on the rows
+/// ([`crate::report::sweep::chart_stems`]).
+fn check_plots(args: &SweepArgs, sweep: &Sweep) -> Result<(), CliError> {
     let Some(dir) = args.plots.as_deref().filter(|d| d.is_dir()) else {
         return Ok(());
-    };
-    let none = vec![[0.0; crate::outputs::N_EVENTS]; usize::try_from(design.n).unwrap_or(0)];
-    let view = crate::report::sweep::SweepView {
-        sweep,
-        design,
-        outputs: &none,
-        runs,
     };
     let mut outputs: Vec<PathBuf> = args.out.iter().cloned().collect();
     if let Some(out) = &args.out {
         outputs.extend(files_beside(out, sweep));
     }
     outputs.extend(args.report.iter().cloned());
-    for (stem, _, _, _) in crate::report::sweep::charts(&view) {
+    for stem in crate::report::sweep::chart_stems(sweep) {
         let path = dir.join(format!("{stem}.svg"));
         output::check_writable(&path, &[]).map_err(CliError::Usage)?;
         if outputs.contains(&path) {
