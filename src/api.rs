@@ -461,8 +461,7 @@ fn prepare_sweep(
     let (threads, until) = (resolved.threads, resolved.until);
     let design = crate::sweep::Design::new(&sweep);
     runner::check_work(&design, runner::stride(&sweep, until.as_ref())).map_err(Error::Invalid)?;
-    engine::check_memory_for(&Compiled::new(&sweep.base), 2 * threads as u64 + 1)
-        .map_err(Error::TooLarge)?;
+    runner::check_memory(&sweep, 2 * threads as u64 + 1).map_err(Error::TooLarge)?;
     Ok((sweep, design, until, threads))
 }
 

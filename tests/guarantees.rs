@@ -777,6 +777,104 @@ fn plots_named_as_another_output_is_refused_before_any_work() {
     }
 }
 
+/// A chart file of `--plots DIR` was checked only after the work: a read-only chart (or one
+/// the command read) in DIR stopped `deter run` and `deter compare` after the whole run, and
+/// `deter sweep` after the whole sweep (its rows written, its record `complete`). Every chart
+/// file is now checked with the other outputs before any work: exit 2 in the words of a
+/// read-only `--out`, immediately even with a billion runs to do, nothing written.
+#[test]
+fn a_read_only_chart_of_plots_is_refused_before_any_work() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let base = common::scenario("scenarios/western-balkans-2024.toml");
+    let envoy = common::scenario("scenarios/shea-special-envoy.toml");
+    let sweep = dir.join("grid.toml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "base = \"{base}\"\nruns = 1000000000\nseed = 3\ndesign = \"grid\"\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.0]\n"
+        ),
+    )
+    .unwrap();
+    let plots = dir.join("plots");
+    std::fs::create_dir(&plots).unwrap();
+    let p = |name: &str| dir.join(name).display().to_string();
+    let pl = plots.display().to_string();
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        (
+            "chart-survival.svg",
+            ["run", &base, "--runs", "1000000000", "--out", &p("r.json")]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+        (
+            "chart-diff-0.svg",
+            [
+                "compare",
+                &base,
+                &envoy,
+                "--runs",
+                "1000000000",
+                "--out",
+                &p("c.json"),
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        ),
+        (
+            "outcome-war-vs-model_war_cost.svg",
+            ["sweep", sweep.to_str().unwrap(), "--out", &p("s.csv")]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+    ];
+    for (chart, mut args) in cases {
+        let chart = plots.join(chart);
+        std::fs::write(&chart, "kept").unwrap();
+        let mut perms = std::fs::metadata(&chart).unwrap().permissions();
+        perms.set_readonly(true);
+        std::fs::set_permissions(&chart, perms).unwrap();
+        args.extend(["--plots", &pl, "--threads", "1", "-q"].map(String::from));
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+            .args(&args)
+            .current_dir(root())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        assert!(
+            common::ends_within(&mut child, 6000),
+            "{args:?}: still working after 60 s: the chart was not checked before the work"
+        );
+        let o = child.wait_with_output().unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!(
+                "output path `{}` is read-only; refusing to replace it",
+                chart.display()
+            )),
+            "{args:?}: {err}"
+        );
+        assert_eq!(std::fs::read_to_string(&chart).unwrap(), "kept");
+        let mut perms = std::fs::metadata(&chart).unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        std::fs::set_permissions(&chart, perms).unwrap();
+        std::fs::remove_file(&chart).unwrap();
+    }
+    let mut left: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["grid.toml", "plots"], "written");
+}
+
 // ---- Symbolic links ----
 
 /// An `--out` that is a symbolic link was replaced by a regular file (the temporary file was
@@ -1202,6 +1300,79 @@ fn a_library_sweep_interrupted_leaves_a_file_its_resume_completes() {
             "by the command line: {by_cli}"
         );
     }
+}
+
+/// The memory guard of `deter sweep` bounded the base scenario's tallies only, but a levers x
+/// futures sweep runs each policy's own scenario (`file = ...`), which may have more
+/// rivalries or a longer horizon: a small base with a policy file of 4,002 rivalries over 200
+/// years passed the guard and aborted on an allocation failure (exit 134, under a 4 GB cap),
+/// leaving a results file and a `running` record behind. The guard now bounds the largest
+/// point, naming the policy, before any work, on the command line, in a shard and in the
+/// library; nothing is written.
+#[test]
+fn a_sweep_whose_policy_scenario_is_over_the_memory_limit_is_refused_before_any_work() {
+    let d = tempfile::tempdir().unwrap();
+    big(d.path(), "small.toml", 0);
+    huge(d.path());
+    let sweep = d.path().join("lxf.toml");
+    std::fs::write(
+        &sweep,
+        "base = \"small.toml\"\nruns = 1\nseed = 3\ndesign = \"grid\"\n\
+         [[policy]]\nid = \"now\"\n[[policy]]\nid = \"big\"\nfile = \"huge.toml\"\n\
+         [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.0]\n",
+    )
+    .unwrap();
+    let out = d.path().join("r.csv");
+    let part = d.path().join("part.json");
+    let (sweep_s, out_s, part_s) = (
+        sweep.to_str().unwrap(),
+        out.to_str().unwrap(),
+        part.to_str().unwrap(),
+    );
+    for args in [
+        vec!["sweep", sweep_s, "--out", out_s, "--threads", "2", "-q"],
+        vec![
+            "sweep",
+            sweep_s,
+            "--shard",
+            "0/2",
+            "--out",
+            part_s,
+            "--threads",
+            "2",
+            "-q",
+        ],
+    ] {
+        let o = capped(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("policy `big`: 4002 rivalries x 200 years"),
+            "{err}"
+        );
+        assert!(err.contains("GiB limit"), "{err}");
+    }
+    let two = deter::Settings {
+        threads: 2,
+        ..deter::Settings::default()
+    };
+    for streamed in [false, true] {
+        match library_sweep_by(streamed, &sweep, &two, &out) {
+            Err(deter::Error::TooLarge(m)) => {
+                assert!(
+                    m.contains("policy `big`: 4002 rivalries x 200 years"),
+                    "{m}"
+                );
+            }
+            other => panic!("streamed: {streamed}: {:?}", other.err()),
+        }
+    }
+    let mut left: Vec<String> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["huge.toml", "lxf.toml", "small.toml"], "left behind");
 }
 
 /// The memory guard of `deter sweep` holds for the library's sweeps: a base scenario whose

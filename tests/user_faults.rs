@@ -1981,6 +1981,72 @@ fn a_missing_file_of_a_files_from_list_is_reported_at_its_line() {
     assert!(stdout(&o).is_empty(), "{}", stdout(&o));
 }
 
+/// Only the missing entries of a `--files-from` list were reported at their lines: an entry
+/// that is a directory, that goes through a file (`wb.toml/x`: not a directory) or that is a
+/// pipe was reported without the list's FILE:LINE, and only once the missing ones were fixed
+/// (one kind of fault a round: the missing files, then the pipes, then the rest). Every
+/// entry that cannot be read is now reported at its line of the list, in one message, exit 2,
+/// before any file is read; the readable entries are not run.
+#[test]
+fn every_unreadable_entry_of_a_files_from_list_is_reported_at_its_line_at_once() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("scenarios/western-balkans-2024.toml"),
+        d.path().join("wb.toml"),
+    )
+    .unwrap();
+    std::fs::create_dir(d.path().join("adir")).unwrap();
+    let mut lines = vec!["wb.toml", "adir", "wb.toml/x", "nope.toml"];
+    #[cfg(unix)]
+    {
+        let fifo = d.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            lines.push("fifo");
+        }
+    }
+    std::fs::write(d.path().join("list.txt"), lines.join("\n") + "\n").unwrap();
+    let o = deter()
+        .current_dir(d.path())
+        .args([
+            "run",
+            "--files-from",
+            "list.txt",
+            "--runs",
+            "10",
+            "--no-attribution",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let e = stderr(&o);
+    assert!(
+        e.starts_with("list.txt:2:1: error: cannot read file `adir`: Is a directory"),
+        "{e}"
+    );
+    assert!(
+        e.contains("\nlist.txt:3:1: error: cannot read file `wb.toml/x`: Not a directory"),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "\nlist.txt:4:1: error: cannot read file `nope.toml`: No such file or directory"
+        ),
+        "{e}"
+    );
+    let faults = lines.len() - 1;
+    if lines.contains(&"fifo") {
+        assert!(
+            e.contains(
+                "\nlist.txt:5:1: error: `fifo` is not a regular file (a pipe, `<(...)` or a device)"
+            ),
+            "{e}"
+        );
+    }
+    assert!(e.ends_with(&format!("{faults} errors found\n")), "{e}");
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+}
+
 /// The same fault of a file of draws read as `deter run --posterior` and as a sweep's
 /// `futures` was worded three ways apart: "negative weight -1" against "line 2: weight `-1` is
 /// not a number >= 0", "expected 4 finite numbers separated by commas" against "line 2: 3

@@ -144,6 +144,64 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     }
     crn::check_memory(&ca, &cb, threads).map_err(CliError::Usage)?;
 
+    // The comparison's report of `cmp` (its runs' tallies) and its page.
+    let build =
+        |cmp: &crn::Comparison, stopping: Option<&crate::engine::until::Stopping>, wall: f64| {
+            let report_of = |c: &Compiled, s, agg| {
+                Report::build(
+                    c,
+                    agg,
+                    &RunInfo {
+                        scenario_sha256: scenario_hash(s),
+                        seed,
+                        wall_seconds: wall,
+                        threads,
+                    },
+                )
+            };
+            let mut ra = report_of(&ca, &sa, &cmp.a);
+            let mut rb = report_of(&cb, &sb, &cmp.b);
+            ra.overrides = set_a.clone();
+            rb.overrides = set_b.clone();
+            let wall = finite(wall.max(0.0));
+            let runs = cmp.paired.runs;
+            let timing = Timing {
+                wall_seconds: wall,
+                runs_per_second: if wall > 0.0 {
+                    finite(runs as f64 / wall)
+                } else {
+                    0.0
+                },
+                threads,
+                shard_threads: None,
+            };
+            let mut report = ComparisonReport::build(cmp, ra, rb, timing).with_changes(&sa, &sb);
+            report.stopping = stopping.map(crate::report::StoppingOut::from);
+            report
+        };
+    let page_of = |report: &ComparisonReport| {
+        let (src_a, src_b) = (args.a.display().to_string(), args.b.display().to_string());
+        let va = RunView {
+            report: &report.a,
+            scenario: &sa,
+            source: &src_a,
+        };
+        let vb = RunView {
+            report: &report.b,
+            scenario: &sb,
+            source: &src_b,
+        };
+        html::comparison_to_html(report, &va, &vb)
+    };
+    // The chart files of --plots, checked with every other output before any work: which
+    // charts a page has depends on the scenarios, not on the runs, so the page of no runs
+    // names them all.
+    if let Some(dir) = &args.output.plots {
+        let none = crn::run_paired(&ca, &cb, &pairing, seed, 0, Hooks::default())
+            .map_err(|_| CliError::Interrupted)?;
+        super::check_plots(dir, &page_of(&build(&none, None, 0.0)), &outputs)?;
+    }
+
     let bar = progress_bar(resolved.max_runs(), args.output.quiet);
     let tick = |n: u64| bar.inc(n);
     let hooks = Hooks {
@@ -160,51 +218,10 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let (cmp, stopping) = result.map_err(|_| CliError::Interrupted)?;
-    let runs = cmp.paired.runs;
-
-    let report_of = |c: &Compiled, s, agg| {
-        Report::build(
-            c,
-            agg,
-            &RunInfo {
-                scenario_sha256: scenario_hash(s),
-                seed,
-                wall_seconds: wall,
-                threads,
-            },
-        )
-    };
-    let mut ra = report_of(&ca, &sa, &cmp.a);
-    let mut rb = report_of(&cb, &sb, &cmp.b);
-    ra.overrides = set_a;
-    rb.overrides = set_b;
-    let wall = finite(wall.max(0.0));
-    let timing = Timing {
-        wall_seconds: wall,
-        runs_per_second: if wall > 0.0 {
-            finite(runs as f64 / wall)
-        } else {
-            0.0
-        },
-        threads,
-        shard_threads: None,
-    };
-    let mut report = ComparisonReport::build(&cmp, ra, rb, timing).with_changes(&sa, &sb);
-    report.stopping = stopping.as_ref().map(crate::report::StoppingOut::from);
+    let report = build(&cmp, stopping.as_ref(), wall);
 
     if args.output.report.is_some() || args.output.plots.is_some() {
-        let (src_a, src_b) = (args.a.display().to_string(), args.b.display().to_string());
-        let va = RunView {
-            report: &report.a,
-            scenario: &sa,
-            source: &src_a,
-        };
-        let vb = RunView {
-            report: &report.b,
-            scenario: &sb,
-            source: &src_b,
-        };
-        let page = html::comparison_to_html(&report, &va, &vb);
+        let page = page_of(&report);
         if let Some(path) = &args.output.report {
             emit(Some(path), page.as_bytes())?;
         }

@@ -99,11 +99,28 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     };
     // The merged aggregate, the template and one part at a time.
     crate::engine::check_memory_for(&compiled, 3).map_err(CliError::Usage)?;
+    let source = &first.file.source.path;
+    // The chart files of --plots, checked with the other outputs before the merge: the
+    // page of no runs has every chart the merged report's page has.
+    if let Some(dir) = &args.output.plots {
+        let info = crate::report::RunInfo {
+            scenario_sha256: String::new(),
+            seed: header.seed,
+            wall_seconds: 0.0,
+            threads: 1,
+        };
+        let none = Report::build(&compiled, &Aggregate::new(&compiled), &info);
+        let view = RunView {
+            report: &none,
+            scenario: &scenario,
+            source,
+        };
+        super::check_plots(dir, &html::to_html(&[view]), &outputs)?;
+    }
     let (aggregate, info, threads) = shard::merge_run(&files, &compiled).map_err(merge_fault)?;
     stop_if_interrupted()?;
     let mut report = Report::build(&compiled, &aggregate, &info);
     report.timing.shard_threads = Some(threads);
-    let source = &first.file.source.path;
     if args.output.report.is_some() || args.output.plots.is_some() {
         let view = RunView {
             report: &report,
@@ -182,6 +199,9 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             first.name, design.n, sweep.runs, sweep.seed, header.points, header.runs, header.seed
         )));
     }
+    // One point's template and merged aggregate (and the part being added) at a time, of
+    // the largest point's size: a policy's scenario may be larger than the base.
+    runner::check_memory(&sweep, 3).map_err(CliError::Usage)?;
     let format = match args.output.format() {
         Format::Json => RowFormat::Json,
         Format::Csv | Format::Table => RowFormat::Csv,

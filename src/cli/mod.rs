@@ -729,6 +729,28 @@ pub fn write_plots(dir: &Path, html: &str) -> Result<(), CliError> {
     Ok(())
 }
 
+/// `--plots DIR` before any work: every chart file [`write_plots`] would write for a page
+/// (or article) with the charts of `html`, checked as an output (not an input, not
+/// read-only, not a directory, not one of the command's other `outputs`), so that a clash
+/// is refused with the other outputs' (exit 2), not after the work. A directory that does
+/// not exist yet holds no file to clash with (it is created).
+pub fn check_plots(dir: &Path, html: &str, outputs: &[&PathBuf]) -> Result<(), CliError> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for id in crate::report::html::figure_ids(html) {
+        let path = dir.join(format!("{id}.svg"));
+        output::check_writable(&path, &[]).map_err(CliError::Usage)?;
+        if outputs.iter().any(|o| **o == path) {
+            return Err(CliError::Usage(format!(
+                "`{}` is named by two output options",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
     match out {
         Some(path) => output::write_atomic(path, bytes)

@@ -341,30 +341,19 @@ pub fn read_files_from(args: &mut RunArgs) -> Result<(), CliError> {
     let name = list.display().to_string();
     let text =
         crate::scenario::input::read_text(list, &name, FILE_LIST).map_err(CliError::Input)?;
-    // A listed path that does not exist is reported at its line of the list (every one of
-    // them, before any file is read): its own message named only the path.
+    // A listed path that cannot be read (missing, a directory, a pipe or device, no
+    // permission) is reported at its line of the list, every one of them in one message,
+    // before any file is read: its own message named only the path, and came one kind of
+    // fault at a time (the missing files, then the pipes, then the rest).
     let mut inp = crate::scenario::input::Input::new(&name, &text);
     let mut at = 0;
     for raw in text.split_inclusive('\n') {
         let line = raw.trim();
         if !line.is_empty() && !line.starts_with('#') {
-            if let Err(e) = std::fs::metadata(line)
-                && e.kind() == std::io::ErrorKind::NotFound
-            {
+            if let Some((message, help)) = unreadable_entry(line) {
                 let start = at + (raw.len() - raw.trim_start().len());
-                let d = inp.error(
-                    start..start + line.len(),
-                    "",
-                    format!("cannot read file `{line}`: {e}"),
-                );
-                d.help = Path::new(line).is_relative().then(|| {
-                    format!(
-                        "a relative path in a --files-from list is read from the current directory \
-                     (`{}`), as on the command line",
-                        std::env::current_dir()
-                            .map_or_else(|_| ".".into(), |d| d.display().to_string())
-                    )
-                });
+                let d = inp.error(start..start + line.len(), "", message);
+                d.help = help;
             } else {
                 args.files.push(PathBuf::from(line));
             }
@@ -392,6 +381,45 @@ pub fn read_files_from(args: &mut RunArgs) -> Result<(), CliError> {
     }
     args.files.shrink_to_fit();
     Ok(())
+}
+
+/// Why the scenario file `line` of a `--files-from` list cannot be run, if it cannot: what
+/// reading it would say (`cannot read file `PATH`: REASON`, a directory's too), or that it is
+/// not a regular file ([`super::refuse_pipes`]' words), with a help where one helps. A pipe
+/// or device is never opened (a FIFO would block).
+fn unreadable_entry(line: &str) -> Option<(String, Option<String>)> {
+    use std::io::Read;
+    let path = Path::new(line);
+    let cannot = |e: std::io::Error| format!("cannot read file `{line}`: {e}");
+    match std::fs::metadata(path) {
+        Err(e) => {
+            let help =
+                (e.kind() == std::io::ErrorKind::NotFound && path.is_relative()).then(|| {
+                    format!(
+                        "a relative path in a --files-from list is read from the current directory \
+                     (`{}`), as on the command line",
+                        std::env::current_dir()
+                            .map_or_else(|_| ".".into(), |d| d.display().to_string())
+                    )
+                });
+            Some((cannot(e), help))
+        }
+        Ok(m) if m.is_dir() => {
+            // Reading a directory fails in the system's words ("Is a directory").
+            let e = std::fs::File::open(path)
+                .and_then(|mut f| f.read(&mut [0u8; 1]).map(|_| ()))
+                .err()?;
+            Some((cannot(e), None))
+        }
+        Ok(m) if !m.is_file() => Some((
+            format!(
+                "`{line}` is not a regular file (a pipe, `<(...)` or a device): deter reads its \
+                 input files more than once"
+            ),
+            Some("save it to a file first and give that file".into()),
+        )),
+        Ok(_) => std::fs::File::open(path).err().map(|e| (cannot(e), None)),
+    }
 }
 
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
@@ -477,6 +505,27 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     for (i, file) in args.files.iter().enumerate() {
         match prepare(args, file, &outputs, until_target, threads, true) {
             Ok(job) => {
+                // The chart files of --plots, checked with every other output before any
+                // work: which charts an article has depends on its scenario, not on the
+                // runs, so the article of no runs names them all.
+                if let Some(dir) = &args.output.plots {
+                    let info = RunInfo {
+                        scenario_sha256: String::new(),
+                        seed: job.seed,
+                        wall_seconds: 0.0,
+                        threads,
+                    };
+                    let none = engine::Aggregate::new(&job.compiled);
+                    let mut report = Report::build(&job.compiled, &none, &info);
+                    report.overrides = job.overrides.clone();
+                    let source = job.file.display().to_string();
+                    let view = RunView {
+                        report: &report,
+                        scenario: &job.scenario,
+                        source: &source,
+                    };
+                    super::check_plots(dir, &html::article(&view, i), &outputs)?;
+                }
                 total = total.saturating_add(job.max_runs());
                 in_window.add(engine::Aggregate::estimated_bytes(&job.compiled));
                 if ((i + 1) % window == 0 || i + 1 == args.files.len()) && !diags.has_errors() {

@@ -2,6 +2,7 @@
 //! block of the work units and write a partial file for `deter merge` (see src/shard/ and
 //! docs/CLUSTER.md).
 
+use std::io::Write;
 use std::time::Instant;
 
 use super::{
@@ -11,7 +12,7 @@ use crate::engine::{self, Hooks, RunPlan};
 use crate::model::Compiled;
 use crate::output;
 use crate::report::finite;
-use crate::shard::partial::{Invocation, Overrides, Part, Timing};
+use crate::shard::partial::{Invocation, Overrides, Part, PartsSpool, Timing};
 use crate::shard::{self as sharding, Kind, PartialFile, ShardSpec};
 use crate::sweep::runner::point_scenario;
 use crate::sweep::{Design, Sweep};
@@ -133,12 +134,34 @@ pub fn sweep_shard(
     // `deter sweep` has checked that points x runs is within the limit.
     let units = design.n * runs;
     let (first, end) = shard.range(units);
+    // Each point's part is written as it completes (to an unnamed temporary file beside the
+    // partial file, or in the temporary directory for stdout), never held: memory holds one
+    // point's tallies whatever the number of points (`PartsSpool`).
+    let cannot = |e: &dyn std::fmt::Display| match &args.out {
+        Some(out) => CliError::Failure(format!("cannot write `{}`: {e}", out.display())),
+        None => CliError::Failure(format!("cannot write to stdout: {e}")),
+    };
+    let spool_dir = match &args.out {
+        Some(out) => {
+            let to = output::destination(out);
+            match to.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => std::path::PathBuf::from("."),
+            }
+        }
+        None => std::env::temp_dir(),
+    };
+    let mut spool = PartsSpool::new_in(&spool_dir).map_err(|e| {
+        CliError::Failure(format!(
+            "cannot create a temporary file in `{}`: {e}",
+            spool_dir.display()
+        ))
+    })?;
     let bar = progress_bar(end - first, args.quiet);
     let tick = |n: u64| bar.inc(n);
     let started = Instant::now();
-    let parts = engine::with_threads(threads, || {
-        let mut parts = Vec::new();
-        for (point, first_run, count) in sharding::split_by_point(first, end, runs) {
+    let done = engine::with_threads(threads, || {
+        for (point, first_run, count) in sharding::pieces_by_point(first, end, runs) {
             let values = design.values(&sweep.parameters, point);
             let compiled = point_scenario(sweep, point, &values);
             let plan = RunPlan {
@@ -151,18 +174,35 @@ pub fn sweep_shard(
                 cancel: Some(&CANCEL),
                 progress: Some(&tick),
             };
-            let aggregate = engine::run(&compiled, &plan, hooks)?;
-            parts.push(Part {
-                point,
-                first_run,
-                aggregate: aggregate.clone(),
-            });
+            let aggregate =
+                engine::run(&compiled, &plan, hooks).map_err(|_| CliError::Interrupted)?;
+            spool
+                .push(&Part {
+                    point,
+                    first_run,
+                    aggregate,
+                })
+                .map_err(|e| cannot(&e))?;
+            // `deter merge` reads partial files up to a bound: a shard whose file would pass
+            // it stops now rather than write a file no merge can read.
+            if spool.bytes() > PARTS_LIMIT {
+                return Err(CliError::Failure(format!(
+                    "this shard's partial file would exceed the {} MiB that `deter merge` \
+                     reads (its parts reached {} MiB at point {point} of {}..{}): split the \
+                     sweep into more shards (N larger than {}), so that each holds fewer points",
+                    crate::shard::MAX_PARTIAL_BYTES >> 20,
+                    spool.bytes() >> 20,
+                    first / runs.max(1),
+                    end.div_ceil(runs.max(1)),
+                    shard.n()
+                )));
+            }
         }
-        Ok(parts)
+        Ok(())
     });
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    let parts = parts.map_err(|_: engine::Interrupted| CliError::Interrupted)?;
+    done?;
 
     let inv = Invocation {
         kind: Kind::Sweep,
@@ -177,6 +217,32 @@ pub fn sweep_shard(
         wall_seconds: finite(wall.max(0.0)),
         threads,
     };
-    let partial = PartialFile::of_shard(inv, shard, timing, parts, file, text);
-    emit(args.out.as_deref(), &partial.to_bytes())
+    match &args.out {
+        Some(out) => {
+            let mut f = output::AtomicFile::create(out).map_err(|e| cannot(&e))?;
+            let mut w = std::io::BufWriter::new(f.file());
+            spool
+                .write_file(&mut w, inv, shard, timing, file, text)
+                .and_then(|()| w.flush())
+                .map_err(|e| cannot(&e))?;
+            drop(w);
+            f.commit().map_err(|e| cannot(&e))
+        }
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            match spool
+                .write_file(&mut w, inv, shard, timing, file, text)
+                .and_then(|()| w.flush())
+            {
+                // A closed pipe (`deter sweep ... --shard 0/2 | head`) is not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(|e| cannot(&e)),
+            }
+        }
+    }
 }
+
+/// The most bytes of parts a sweep shard writes: what `deter merge` reads of a partial file
+/// ([`crate::shard::MAX_PARTIAL_BYTES`]) less room for the header, timing and the embedded
+/// sweep file.
+const PARTS_LIMIT: u64 = crate::shard::MAX_PARTIAL_BYTES as u64 - (2 << 20);

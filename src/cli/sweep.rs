@@ -234,6 +234,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let design = Design::new(&sweep);
     let stride = runner::stride(&sweep, until.as_ref());
     runner::check_work(&design, stride).map_err(CliError::Usage)?;
+    if args.shard.is_none() {
+        check_plots(args, &sweep)?;
+    }
     let format = match results_format {
         SweepFormat::Csv => RowFormat::Csv,
         SweepFormat::Json => RowFormat::Json,
@@ -241,11 +244,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let rows = Rows::new(format, &sweep, until.is_some());
     let threads = resolved.threads;
     // Tallies in flight: about one open point per thread, and the merged ones.
-    engine::check_memory_for(
-        &crate::model::Compiled::new(&sweep.base),
-        2 * threads as u64 + 1,
-    )
-    .map_err(|e| CliError::Usage(format!("{}: {e}", args.file.display())))?;
+    // The largest point's: a policy's scenario may be larger than the base.
+    runner::check_memory(&sweep, 2 * threads as u64 + 1)
+        .map_err(|e| CliError::Usage(format!("{}: {e}", args.file.display())))?;
     if let Some(spec) = args.shard {
         return super::shard::sweep_shard(args, spec, &sweep, &design, threads);
     }
@@ -365,6 +366,32 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let tail = sensitivity_tail(&sweep, &design, &outputs, args.out.as_deref(), args.quiet);
     drop(results);
     tail
+}
+
+/// `--plots DIR` before any work: every chart file [`write_report`] would write, checked as
+/// an output with the sweep's other outputs (exit 2), not after the whole sweep. Which charts
+/// a sweep has depends on its design and parameters, never on the rows
+/// ([`crate::report::sweep::chart_stems`]).
+fn check_plots(args: &SweepArgs, sweep: &Sweep) -> Result<(), CliError> {
+    let Some(dir) = args.plots.as_deref().filter(|d| d.is_dir()) else {
+        return Ok(());
+    };
+    let mut outputs: Vec<PathBuf> = args.out.iter().cloned().collect();
+    if let Some(out) = &args.out {
+        outputs.extend(files_beside(out, sweep));
+    }
+    outputs.extend(args.report.iter().cloned());
+    for stem in crate::report::sweep::chart_stems(sweep) {
+        let path = dir.join(format!("{stem}.svg"));
+        output::check_writable(&path, &[]).map_err(CliError::Usage)?;
+        if outputs.contains(&path) {
+            return Err(CliError::Usage(format!(
+                "`{}` is named by two output options",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// `--report PAGE.html` and `--plots DIR` of a finished sweep.

@@ -912,6 +912,20 @@ pub fn figures(html: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The id of every figure of a page or article, whether or not it holds a chart
+/// ([`figures`] takes those that do): the names `--plots` may write, known before any work.
+pub fn figure_ids(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<figure id=\"") {
+        rest = &rest[at + 12..];
+        let Some(end) = rest.find('"') else { break };
+        out.push(rest[..end].to_string());
+        rest = &rest[end..];
+    }
+    out
+}
+
 /// The end of a page.
 pub const PAGE_END: &str = "</body></html>\n";
 

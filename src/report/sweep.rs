@@ -378,12 +378,34 @@ fn grid_axes(v: &SweepView<'_>) -> Option<(Vec<f64>, Vec<f64>)> {
     Some((xs, ys))
 }
 
+/// The file stem of every chart of the sweep report, in page order, from the sweep alone (its
+/// design and parameters, no rows): the names `--plots` writes, known before any work.
+/// [`charts`] names its charts from this list, so the two cannot differ.
+pub fn chart_stems(sweep: &crate::sweep::Sweep) -> Vec<String> {
+    let grid = sweep.design == DesignKind::Grid && sweep.parameters.len() == 2;
+    let mut out = Vec::new();
+    for e in &EVENTS {
+        if grid {
+            out.push(format!("outcome-{}-grid", e.key));
+        }
+        for p in &sweep.parameters {
+            out.push(format!("outcome-{}-vs-{}", e.key, p.path.replace('.', "_")));
+        }
+    }
+    if matches!(sweep.design, DesignKind::Saltelli | DesignKind::Morris) {
+        out.extend(EVENTS.iter().map(|e| format!("sensitivity-{}", e.key)));
+    }
+    out
+}
+
 /// Every chart of the sweep report: (file stem, section, caption, SVG), in page order.
 pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> {
     let mut out = Vec::new();
+    let mut stems = chart_stems(v.sweep).into_iter();
+    let mut stem = || stems.next().expect("chart_stems names every chart");
     let params = &v.sweep.parameters;
     let grid = grid_axes(v);
-    for (o, (key, name)) in EVENTS.iter().map(|e| (e.key, e.name())).enumerate() {
+    for (o, name) in EVENTS.iter().map(|e| e.name()).enumerate() {
         let title = format!("P({name}) over the horizon");
         if let Some((xs, ys)) = &grid {
             let cells: Vec<(f64, f64, f64)> = (0..v.design.n)
@@ -400,7 +422,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
                     .map(|c| c.2)
             };
             out.push((
-                format!("outcome-{key}-grid"),
+                stem(),
                 "outcomes",
                 format!(
                     "Share of runs in which {}, over the horizon, at each grid point ({} runs each); \
@@ -413,7 +435,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
         for (i, p) in params.iter().enumerate() {
             let points = dots(v, o, i);
             out.push((
-                format!("outcome-{key}-vs-{}", p.path.replace('.', "_")),
+                stem(),
                 "outcomes",
                 format!(
                     "Each dot is one design point: the share of its {} runs in which {}, over \
@@ -439,7 +461,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
     let d = params.len();
     match v.sweep.design {
         DesignKind::Saltelli => {
-            for (o, (key, name)) in EVENTS.iter().map(|e| (e.key, e.name())).enumerate() {
+            for (o, name) in EVENTS.iter().map(|e| e.name()).enumerate() {
                 let y: Vec<f64> = v.outputs.iter().map(|r| r[o]).collect();
                 let ix = sensitivity::sobol_from_saltelli(&y, d, BOOTSTRAP, v.sweep.seed);
                 let mut order: Vec<usize> = (0..d).collect();
@@ -455,7 +477,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
                     })
                     .collect();
                 out.push((
-                    format!("sensitivity-{key}"),
+                    stem(),
                     "sensitivity",
                     format!(
                         "Sobol' indices of P({name}), ranked by total order ST (bars, with 95% \
@@ -472,7 +494,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
             }
         }
         DesignKind::Morris => {
-            for (o, (key, name)) in EVENTS.iter().map(|e| (e.key, e.name())).enumerate() {
+            for (o, name) in EVENTS.iter().map(|e| e.name()).enumerate() {
                 let y: Vec<f64> = v.outputs.iter().map(|r| r[o]).collect();
                 let ix = sensitivity::morris_from_design(&y, v.design);
                 let mut order: Vec<usize> = (0..d).collect();
@@ -493,7 +515,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
                     None => "dots: sigma (non-linearity or interactions)".into(),
                 };
                 out.push((
-                    format!("sensitivity-{key}"),
+                    stem(),
                     "sensitivity",
                     format!(
                         "Morris elementary effects on P({name}), ranked by mu* (bars: mean absolute \
@@ -510,6 +532,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
         }
         _ => {}
     }
+    assert!(stems.next().is_none(), "chart_stems names no chart that is not drawn");
     out
 }
 

@@ -164,19 +164,23 @@ impl ShardSpec {
 /// `runs` runs per point: `(point, first_run, count)` in index order. For `deter run`
 /// (one point) this is the single piece `(0, first, end - first)`.
 pub fn split_by_point(first: u64, end: u64, runs: u64) -> Vec<(u64, u64, u64)> {
-    let mut out = Vec::new();
-    if runs == 0 {
-        return out;
-    }
-    let mut g = first;
-    while g < end {
+    pieces_by_point(first, end, runs).collect()
+}
+
+/// [`split_by_point`] one piece at a time: a shard of many points walks them without
+/// holding their list.
+pub fn pieces_by_point(first: u64, end: u64, runs: u64) -> impl Iterator<Item = (u64, u64, u64)> {
+    let mut g = if runs == 0 { end } else { first };
+    std::iter::from_fn(move || {
+        if g >= end {
+            return None;
+        }
         let point = g / runs;
         let run = g % runs;
         let count = (runs - run).min(end - g);
-        out.push((point, run, count));
         g += count;
-    }
-    out
+        Some((point, run, count))
+    })
 }
 
 /// A partial file read from disk, with the name used in messages.

@@ -17,6 +17,8 @@
 //! the header pins the binary), so a field added to a tally is carried without a mirror type.
 //! A merge checks every part's shape against the scenario's ([`Aggregate::check_shape`]).
 
+use std::io::Write;
+
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Aggregate;
@@ -205,60 +207,34 @@ impl PartialFile {
         file: &std::path::Path,
         text: String,
     ) -> Self {
-        let units = inv.points * inv.runs;
-        let (first, end) = shard.range(units);
         let parts_sha256 = parts_sha256(
             &serde_json::to_value(&parts).expect("partial-file types always serialise"),
         );
         Self {
-            header: Header {
-                format: FORMAT.into(),
-                format_version: FORMAT_VERSION,
-                engine_version: crate::ENGINE_VERSION.into(),
-                engine_build: engine_build(),
-                rng: crate::engine::RNG_NAME.into(),
-                kind: inv.kind,
-                sha256: inv.sha256,
-                overrides: inv.overrides,
-                seed: inv.seed,
-                runs: inv.runs,
-                points: inv.points,
-                units,
-                attribution: inv.attribution,
-                shard: ShardHeader {
-                    k: shard.k(),
-                    n: shard.n(),
-                    first,
-                    end,
-                },
-                parts_sha256,
-            },
+            header: header_of(inv, shard, parts_sha256),
             timing,
             parts,
-            source: Source {
-                path: file.display().to_string(),
-                absolute_path: std::path::absolute(file)
-                    .unwrap_or_else(|_| file.to_path_buf())
-                    .display()
-                    .to_string(),
-                text,
-            },
+            source: source_of(file, text),
         }
     }
 
     /// The file's bytes: one top-level key per line, so that `head -n 2` shows the header.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = String::from("{\n");
-        out += &format!("\"header\":{},\n", json(&self.header));
-        out += &format!("\"timing\":{},\n", json(&self.timing));
-        out += "\"parts\":[";
-        for (i, p) in self.parts.iter().enumerate() {
-            out += if i == 0 { "\n" } else { ",\n" };
-            out += &json(p);
-        }
-        out += "\n],\n";
-        out += &format!("\"source\":{}\n}}\n", json(&self.source));
-        out.into_bytes()
+        let mut out = Vec::new();
+        write_layout(
+            &mut out,
+            &self.header,
+            &self.timing,
+            |w| {
+                for (i, p) in self.parts.iter().enumerate() {
+                    w.write_all(part_entry(i == 0, p).as_bytes())?;
+                }
+                Ok(())
+            },
+            &self.source,
+        )
+        .expect("writing to memory cannot fail");
+        out
     }
 
     /// Read a partial file. The error says what is wrong, without the file name (the caller
@@ -299,6 +275,157 @@ impl PartialFile {
             ));
         }
         serde_json::from_value(value).map_err(|e| format!("{}: {e}", super::DAMAGED))
+    }
+}
+
+/// The header of `shard` of `inv` whose parts have the checksum `parts_sha256`: this binary's
+/// format, engine and RNG, the shard's range of the `points x runs` work units.
+fn header_of(inv: Invocation, shard: super::Shard, parts_sha256: String) -> Header {
+    let units = inv.points * inv.runs;
+    let (first, end) = shard.range(units);
+    Header {
+        format: FORMAT.into(),
+        format_version: FORMAT_VERSION,
+        engine_version: crate::ENGINE_VERSION.into(),
+        engine_build: engine_build(),
+        rng: crate::engine::RNG_NAME.into(),
+        kind: inv.kind,
+        sha256: inv.sha256,
+        overrides: inv.overrides,
+        seed: inv.seed,
+        runs: inv.runs,
+        points: inv.points,
+        units,
+        attribution: inv.attribution,
+        shard: ShardHeader {
+            k: shard.k(),
+            n: shard.n(),
+            first,
+            end,
+        },
+        parts_sha256,
+    }
+}
+
+/// The input file the shard read: `file` as given, its absolute path and its `text`.
+fn source_of(file: &std::path::Path, text: String) -> Source {
+    Source {
+        path: file.display().to_string(),
+        absolute_path: std::path::absolute(file)
+            .unwrap_or_else(|_| file.to_path_buf())
+            .display()
+            .to_string(),
+        text,
+    }
+}
+
+/// The one layout of a partial file, one top-level key per line: the header, the timing,
+/// the parts (written by `parts`, each entry as [`part_entry`] gives it) and the source.
+fn write_layout<W: Write>(
+    w: &mut W,
+    header: &Header,
+    timing: &Timing,
+    parts: impl FnOnce(&mut W) -> std::io::Result<()>,
+    source: &Source,
+) -> std::io::Result<()> {
+    write!(
+        w,
+        "{{\n\"header\":{},\n\"timing\":{},\n\"parts\":[",
+        json(header),
+        json(timing)
+    )?;
+    parts(w)?;
+    write!(w, "\n],\n\"source\":{}\n}}\n", json(source))
+}
+
+/// One entry of the `parts` array as the file holds it: on its own line, after a comma
+/// unless it is the `first`.
+fn part_entry(first: bool, part: &Part) -> String {
+    format!("{}{}", if first { "\n" } else { ",\n" }, json(part))
+}
+
+/// The parts of a sweep shard, written one point at a time as each completes (in point
+/// order), so that a shard's memory holds one point's tallies whatever the number of points
+/// it covers: each entry goes to an unnamed temporary file (nothing is left behind by
+/// Ctrl-C, a failure or a kill) and into the running checksum (`header.parts_sha256`, which
+/// the header, written first, carries). [`PartsSpool::write_file`] then writes the whole
+/// partial file, byte for byte what [`PartialFile::to_bytes`] gives for the same parts.
+pub struct PartsSpool {
+    file: std::io::BufWriter<std::fs::File>,
+    hasher: sha2::Sha256,
+    parts: u64,
+    bytes: u64,
+}
+
+impl PartsSpool {
+    /// An empty spool in `dir` (the directory of the partial file, so that the spool takes
+    /// the space the file will take, where it will take it).
+    pub fn new_in(dir: &std::path::Path) -> std::io::Result<Self> {
+        use sha2::Digest;
+        Ok(Self {
+            file: std::io::BufWriter::new(tempfile::tempfile_in(dir)?),
+            hasher: sha2::Sha256::new(),
+            parts: 0,
+            bytes: 0,
+        })
+    }
+
+    /// Append one part (parts come in the order the file lists them).
+    pub fn push(&mut self, part: &Part) -> std::io::Result<()> {
+        use sha2::Digest;
+        let entry = part_entry(self.parts == 0, part);
+        self.file.write_all(entry.as_bytes())?;
+        self.bytes += entry.len() as u64;
+        // The checksum's text: the compact JSON of the parsed `parts` array ([`parts_sha256`]).
+        self.hasher.update(if self.parts == 0 { "[" } else { "," });
+        let value = serde_json::to_value(part).expect("partial-file types always serialise");
+        self.hasher
+            .update(serde_json::to_vec(&value).expect("JSON values always serialise"));
+        self.parts += 1;
+        Ok(())
+    }
+
+    /// Bytes of the parts written so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Write the partial file of `shard` of `inv` with these parts to `w`: header (with the
+    /// parts' checksum), `timing`, the spooled parts copied through a small buffer, and the
+    /// input `file` with its `text`.
+    pub fn write_file<W: Write>(
+        self,
+        w: &mut W,
+        inv: Invocation,
+        shard: super::Shard,
+        timing: Timing,
+        file: &std::path::Path,
+        text: String,
+    ) -> std::io::Result<()> {
+        use sha2::Digest;
+        use std::io::Seek;
+        let Self {
+            file: spool,
+            mut hasher,
+            parts,
+            ..
+        } = self;
+        hasher.update(if parts == 0 { "[]" } else { "]" });
+        let parts_sha256: String = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
+        spool.seek(std::io::SeekFrom::Start(0))?;
+        let header = header_of(inv, shard, parts_sha256);
+        write_layout(
+            w,
+            &header,
+            &timing,
+            |w| std::io::copy(&mut spool, w).map(|_| ()),
+            &source_of(file, text),
+        )
     }
 }
 

@@ -270,6 +270,34 @@ pub fn check_work(design: &Design, stride: u64) -> Result<(), String> {
     Ok(())
 }
 
+/// The memory guard of a sweep ([`crate::engine::check_memory_for`]) for `tallies`
+/// aggregates of its **largest** point. Every point runs the base scenario or, in levers x
+/// futures, its policy's (`file = ...`, with its `set`), and a policy's file may hold more
+/// rivalries or a longer horizon than the base: the base alone let such a sweep through to
+/// an allocation failure. A point's values never change a tally's size (they set
+/// parameters), so the largest of these scenarios bounds every point. The refusal names the
+/// policy whose scenario is over the limit.
+pub fn check_memory(sweep: &Sweep, tallies: u64) -> Result<(), String> {
+    let mut largest: Option<(u64, Compiled, Option<&str>)> = None;
+    let policies = sweep.crossing.iter().flat_map(|c| &c.policies);
+    let scenarios = std::iter::once((&sweep.base, None))
+        .chain(policies.map(|p| (&p.scenario, Some(p.id.as_str()))));
+    for (scenario, policy) in scenarios {
+        let compiled = Compiled::new(scenario);
+        let bytes = Aggregate::estimated_bytes(&compiled);
+        if largest.as_ref().is_none_or(|(b, _, _)| bytes > *b) {
+            largest = Some((bytes, compiled, policy));
+        }
+    }
+    let Some((_, compiled, policy)) = largest else {
+        return Ok(());
+    };
+    crate::engine::check_memory_for(&compiled, tallies).map_err(|e| match policy {
+        Some(id) => format!("policy `{id}`: {e}"),
+        None => e,
+    })
+}
+
 /// A fault of writing rows ([`run_sweep`]'s [`SweepError::Io`], which does not know the
 /// file) named by the results file `path`: "cannot write `PATH`: REASON", the words of every
 /// output that cannot be written (a full disk named no file).
