@@ -248,7 +248,7 @@ fn a_reading_counts_each_crisis_once_at_its_highest_level() {
         certainty = \"low\"\nalternative = { type = \"none\", note = \"\" }\nverified = true\n\
         [[event]]\ndate = \"2001-01\"\ntype = \"threat\"\nsummary = \"\"\nsource = \"\"\n\
         certainty = \"high\"\nverified = true\n";
-    let path = write(dir.path(), "t.record.toml", &text);
+    let path = write(dir.path(), "t.record.toml", text);
     let r = load_record(&path).unwrap();
     let stats = [
         Statistic::ThreatOrDisplay,
@@ -289,8 +289,7 @@ fn calibration_of(dir: &Path, particles: u32, generations: u32) -> std::path::Pa
         history.join("serbia-kosovo.record.toml").display(),
         history.join("russia-georgia.record.toml").display()
     );
-    let p = write(&dir, "tiny.toml", &text);
-    p
+    write(dir, "tiny.toml", &text)
 }
 
 #[test]
@@ -1095,7 +1094,7 @@ fn calibrate_reads_each_record_once_and_fingerprints_what_it_read() {
          statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
          cases = [\"serbia-kosovo.record.toml\"]\n\
          [[parameter]]\npath = \"model.status_quo_value\"\nrange = [0.0, 1.0]\n";
-    let cal = write(tmp.path(), "cal.toml", &cal_text);
+    let cal = write(tmp.path(), "cal.toml", cal_text);
     let out = tmp.path().join("out");
     let mut child = std::process::Command::new(common::bin())
         .arg("calibrate")
@@ -1292,8 +1291,7 @@ fn calibration_with(
          [[parameter]]\npath = \"model.rationality_target\"\nrange = [0.5, 20.0]\ndistribution = \"log-uniform\"\n",
         cases.join(", ")
     );
-    let p = write(&dir, name, &text);
-    p
+    write(dir, name, &text)
 }
 
 /// The simulated side of `threat` and `display`: one run per case, as recorded with every

@@ -26,8 +26,7 @@ fn calibration(dir: &Path, name: &str, history: &Path, extra: &str) -> PathBuf {
         history.join(CASES[0].0).display(),
         history.join(CASES[1].0).display()
     );
-    let p = write(&dir, name, &text);
-    p
+    write(dir, name, &text)
 }
 
 fn bundled() -> PathBuf {

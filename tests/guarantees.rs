@@ -29,8 +29,7 @@ fn calibration_of(dir: &Path, particles: u32) -> std::path::PathBuf {
         history.join("serbia-kosovo.record.toml").display(),
         history.join("russia-georgia.record.toml").display()
     );
-    let p = write(&dir, "slow.toml", &text);
-    p
+    write(dir, "slow.toml", &text)
 }
 
 /// Ctrl-C before the calibration's first generation finished said "0 finished
@@ -267,7 +266,7 @@ fn huge(dir: &Path) -> String {
             (i + 1) % 2
         );
     }
-    let p = write(&dir, "huge.toml", &s);
+    let p = write(dir, "huge.toml", &s);
     p.display().to_string()
 }
 
@@ -362,7 +361,7 @@ fn big(dir: &Path, name: &str, rivalries: usize) -> String {
             (i + 1) % 2
         );
     }
-    let p = write(&dir, name, &s);
+    let p = write(dir, name, &s);
     p.display().to_string()
 }
 
@@ -946,8 +945,8 @@ fn library_grid(dir: &Path, name: &str, points: usize, runs: u64) -> std::path::
     let values: Vec<String> = (0..points)
         .map(|i| format!("{}", 0.3 + 0.6 * i as f64 / points as f64))
         .collect();
-    let p = write(
-        &dir,
+    write(
+        dir,
         name,
         &format!(
             "base = \"{}\"\nruns = {runs}\nseed = 3\ndesign = \"grid\"\n\
@@ -956,8 +955,7 @@ fn library_grid(dir: &Path, name: &str, points: usize, runs: u64) -> std::path::
             scenario("scenarios/western-balkans-2024.toml"),
             values.join(", ")
         ),
-    );
-    p
+    )
 }
 
 fn one_thread() -> deter::Settings {
@@ -1010,7 +1008,7 @@ fn the_librarys_sweeps_refuse_what_deter_sweep_refuses_before_any_work() {
     let d = tempfile::tempdir().unwrap();
     let sweep = library_grid(d.path(), "g.toml", 2, 5);
     let base = root().join("scenarios/western-balkans-2024.toml");
-    let cli_sweep = |out: &Path| sweep_to(&sweep, &out);
+    let cli_sweep = |out: &Path| sweep_to(&sweep, out);
     // Another sweep's results and record, from the command line.
     let o = cli_sweep(&d.path().join("other.csv"));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

@@ -229,7 +229,7 @@ fn inert_parameters_of_three_more_classes_are_warned_about() {
     assert!(!rows_alike(d, &s), "the target's cohesion matters");
     // (2) A power nobody in the rivalry is allied with, tied to or hosts.
     let with_power = write(
-        &d,
+        d,
         "power.toml",
         &format!(
             "extends = \"{baseline}\"\n\n[[power]]\nid = \"IND\"\nname = \"India\"\ncapability = 500.0\n"
@@ -246,7 +246,7 @@ fn inert_parameters_of_three_more_classes_are_warned_about() {
     assert!(rows_alike(d, &s));
     // Tied to Serbia (swept with the tie): it may matter, not warned about.
     let tied = write(
-        &d,
+        d,
         "tied.toml",
         &format!(
             "base = \"{with_power}\"\nruns = 20\nseed = 1\ndesign = \"grid\"\n\
@@ -260,7 +260,7 @@ fn inert_parameters_of_three_more_classes_are_warned_about() {
     let nato = std::fs::read_to_string(root().join("scenarios/kosovo-nato-path.toml")).unwrap();
     assert!(nato.contains("start = \"2030-01\""));
     let late = write(
-        &d,
+        d,
         "late.toml",
         &nato
             .replace("start = \"2030-01\"", "start = \"2036-01\"")
@@ -287,7 +287,7 @@ fn inert_parameters_of_three_more_classes_are_warned_about() {
     assert!(rows_alike(d, &s));
     // Swept with the policy's start, the policy may take effect: nothing said.
     let moved = write(
-        &d,
+        d,
         "moved.toml",
         &format!(
             "base = \"{late}\"\nruns = 20\nseed = 1\ndesign = \"grid\"\n\

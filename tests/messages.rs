@@ -664,7 +664,7 @@ fn a_resumed_row_with_a_cell_that_underflows_to_zero_is_refused() {
 fn small_sweep(dir: &Path, name: &str) -> (Vec<String>, std::path::PathBuf) {
     let base = scenario("scenarios/western-balkans-2024.toml");
     let s = write(
-        &dir,
+        dir,
         "s.toml",
         &format!(
             "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
@@ -759,7 +759,7 @@ fn a_number_beyond_the_floats_names_the_parameters_range_in_every_reader() {
         // The words of a scenario file's key: the reference.
         let want = format!("expected a number in [0, 10] (stake units), found `{literal}`, {tail}");
         let file = write(
-            &dir,
+            dir,
             "s.toml",
             &format!("extends = {base:?}\n\n[model]\nwar_cost = {literal}\n"),
         );
@@ -769,7 +769,7 @@ fn a_number_beyond_the_floats_names_the_parameters_range_in_every_reader() {
             format!("{}:4:12: error: model.war_cost: {want}", file.display())
         );
         let write = |name: &str, text: String| {
-            let p = write(&dir, name, &text);
+            let p = write(dir, name, &text);
             p.display().to_string()
         };
         let sweep_head = format!(
@@ -864,7 +864,7 @@ fn a_set_tables_non_number_reads_as_in_a_scenario_file() {
     let history = common::root().join("scenarios/history");
     // "PROBLEM" after "KEY: " on the first error line.
     let problem = |o: &Output, key: &str| -> String {
-        refused(&o);
+        refused(o);
         let err = stderr(o);
         let line = err
             .lines()
@@ -1357,7 +1357,7 @@ fn calibration_with(dir: &std::path::Path, name: &str, key: &str, line: &str) ->
         out.push('\n');
     }
     assert!(replaced, "no `{key} = ` line");
-    let p = write(&dir, name, &out);
+    let p = write(dir, name, &out);
     p.display().to_string()
 }
 
@@ -1410,7 +1410,7 @@ fn a_bare_number_for_an_observation_table_shows_the_table_form() {
 /// P(use of force) from 0.05 to 0.08.
 fn small_results(dir: &std::path::Path) -> String {
     let r = write(
-        &dir,
+        dir,
         "r.csv",
         "point,policy,future,x,runs,use_of_force_p,war_p\n0,a,0,0.1,100,0.05,0.02\n\
          1,a,1,0.2,100,0.06,0.02\n2,b,0,0.3,100,0.07,0.02\n3,b,1,0.2,100,0.08,0.02\n",
@@ -1666,7 +1666,7 @@ fn lxf_results(dir: &std::path::Path) -> String {
             k += 1;
         }
     }
-    let path = write(&dir, "whole.csv", &t);
+    let path = write(dir, "whole.csv", &t);
     path.display().to_string()
 }
 

@@ -449,7 +449,7 @@ fn every_command_refuses_a_read_only_output_before_any_work() {
         let mut v = Vec::new();
         let mut case = |name: &str, args: &[&str]| {
             let p = if name.contains('/') {
-                let p = write(&dir, name, "keep me\n");
+                let p = write(dir, name, "keep me\n");
                 set_mode(&p, 0o444);
                 p
             } else {

@@ -32,7 +32,7 @@ fn synthetic(dir: &Path) -> (PathBuf, usize) {
             x[0], x[1], x[2], x[3], x[4]
         ));
     }
-    let path = write(&dir, "synthetic.csv", &text);
+    let path = write(dir, "synthetic.csv", &text);
     (path, cases)
 }
 
@@ -229,7 +229,7 @@ const LXF: &str =
 #[test]
 fn robust_ranks_by_maximum_regret_and_saves_beside_the_results() {
     let dir = tempfile::tempdir().unwrap();
-    let results = write(dir.path(), "lxf.csv", &LXF);
+    let results = write(dir.path(), "lxf.csv", LXF);
     let page = dir.path().join("robust.html");
     deter()
         .arg("robust")
@@ -488,15 +488,15 @@ use common::scenario;
 /// name, and the envoy overlay, crossed with 6 LHS futures.
 fn crossed(dir: &Path, extra: &str) -> PathBuf {
     write(
-        &dir,
+        dir,
         "same.toml",
         &format!(
             "extends = \"{}\"\n[scenario]\nname = \"renamed\"\n",
             scenario("scenarios/western-balkans-2024.toml")
         ),
     );
-    let path = write(
-        &dir,
+    write(
+        dir,
         "crossed.toml",
         &format!(
             "base = \"{base}\"
@@ -530,8 +530,7 @@ range = [0.2, 0.9]
             base = scenario("scenarios/western-balkans-2024.toml"),
             envoy = scenario("tests/data/envoy.toml"),
         ),
-    );
-    path
+    )
 }
 
 fn csv_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
@@ -1226,8 +1225,7 @@ fn two_policies(dir: &Path) -> PathBuf {
     {
         text.push_str(&format!("{k},{p},{f},{a},10,{y}\n"));
     }
-    let path = write(&dir, "two.csv", &text);
-    path
+    write(dir, "two.csv", &text)
 }
 
 /// The analyses' refusals are rendered from their fields, not found in their text: a

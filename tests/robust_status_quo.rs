@@ -10,7 +10,7 @@ use common::{deter, scenario, stderr, write};
 /// `dir/r.csv`; returns the results path.
 fn swept(dir: &std::path::Path) -> std::path::PathBuf {
     let sweep = write(
-        &dir,
+        dir,
         "s.toml",
         &format!(
             "base = \"{}\"\nruns = 20\nseed = 5\ndesign = \"lhs\"\npoints = 2\n\n\

@@ -19,7 +19,7 @@ fn swept(dir: &std::path::Path) -> std::path::PathBuf {
         base.display(),
         envoy.display()
     );
-    let s = write(&dir, "lxf.toml", &text);
+    let s = write(dir, "lxf.toml", &text);
     let out = dir.join("lxf.csv");
     let o = common::run(&[
         "sweep",

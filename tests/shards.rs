@@ -289,7 +289,7 @@ fn shard_auto_reads_the_slurm_array_variables() {
         "--quiet",
     ];
     ok(deter_in(
-        &root(),
+        root(),
         &args,
         &[
             ("SLURM_ARRAY_TASK_ID", "1"),
@@ -302,7 +302,7 @@ fn shard_auto_reads_the_slurm_array_variables() {
         "{}",
         &text[..400]
     );
-    refused(deter_in(&root(), &args, &[]), &["SLURM_ARRAY_TASK_ID"]);
+    refused(deter_in(root(), &args, &[]), &["SLURM_ARRAY_TASK_ID"]);
 }
 
 #[test]
@@ -637,7 +637,7 @@ fn sweep_shards_refuse_resume_and_until_ci_and_merge_checks_the_sweep() {
     assert_eq!(ok(merge(&parts, &[])), whole);
     // An edited sweep given with --sweep is refused by hash; the original is accepted.
     let text = std::fs::read_to_string(&moved).unwrap();
-    let edited = write(&d, "edited.toml", &text.replace("seed = 5", "seed = 6"));
+    let edited = write(d, "edited.toml", &text.replace("seed = 5", "seed = 6"));
     refused(
         merge(&parts, &["--sweep", &edited.display().to_string()]),
         &["--sweep `", "edited.toml`: the validated sweep", "differs"],

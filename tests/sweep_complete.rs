@@ -25,8 +25,8 @@ const RUNS: u64 = 40;
 
 /// A levers x futures sweep of three policies in three futures, 40 runs per point.
 fn three_policies(dir: &Path) -> PathBuf {
-    let path = write(
-        &dir,
+    write(
+        dir,
         "three.toml",
         &format!(
             "base = \"{base}\"
@@ -54,8 +54,7 @@ range = [0.5, 0.95]
             base = scenario("scenarios/western-balkans-2024.toml"),
             envoy = scenario("tests/data/envoy.toml"),
         ),
-    );
-    path
+    )
 }
 
 /// Run `sweep` through the facade into `out` on one thread and stop it exactly after its
@@ -548,7 +547,7 @@ fn a_complete_sweep_of_one_policy_is_not_called_incomplete() {
 /// in 3 futures of `runs` runs, at `dir/NAME`.
 fn levers_sweep(dir: &std::path::Path, name: &str, second: &str, runs: u32) -> String {
     let s = write(
-        &dir,
+        dir,
         name,
         &format!(
             "base = {:?}\nruns = {runs}\ndesign = \"lhs\"\npoints = 3\n\n[[policy]]\nid = \

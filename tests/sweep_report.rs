@@ -53,8 +53,7 @@ fn saltelli_file(dir: &Path) -> PathBuf {
          role = \"uncertainty\"\nrange = [0.5, 0.9]\n",
         base.display().to_string()
     );
-    let path = write(&dir, "saltelli.toml", &text);
-    path
+    write(dir, "saltelli.toml", &text)
 }
 
 #[test]

@@ -14,8 +14,7 @@ use std::path::{Path, PathBuf};
 /// The template scenario with `extra` appended (priors), written to `dir/name`.
 fn with_priors(dir: &Path, name: &str, extra: &str) -> PathBuf {
     let base = std::fs::read_to_string(root().join("src/scenario/template.toml")).unwrap();
-    let p = write(&dir, name, &format!("{base}\n{extra}"));
-    p
+    write(dir, name, &format!("{base}\n{extra}"))
 }
 
 const WAR_COST: &str = "[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.2, 2.0]\n";

@@ -310,8 +310,7 @@ fn lxf_sweep(dir: &Path) -> PathBuf {
         scenario("scenarios/western-balkans-2024.toml"),
         scenario("scenarios/shea-special-envoy.toml"),
     );
-    let path = write(&dir, "lxf.toml", &text);
-    path
+    write(dir, "lxf.toml", &text)
 }
 
 /// The robustness page (the sweep's `RESULTS.robustness.html` and `deter robust --report`)
@@ -1354,8 +1353,7 @@ fn small_sweep(dir: &Path) -> PathBuf {
          [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nrange = [0.4, 1.6]\n",
         scenario("scenarios/western-balkans-2024.toml"),
     );
-    let path = write(&dir, "sweep.toml", &text);
-    path
+    write(dir, "sweep.toml", &text)
 }
 
 /// Two sweeps writing the same `--out` at once interleaved their rows (and tore some) in one

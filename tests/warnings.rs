@@ -216,12 +216,11 @@ fn a_sweep_warns_when_its_futures_were_calibrated_with_values_its_base_lacks() {
     .unwrap();
     std::fs::write(d.path().join("plain.csv"), draws).unwrap();
     let sweep = |name: &str, futures: &str| {
-        let s = write(
+        write(
             d.path(),
             name,
             &format!("base = \"base.toml\"\nruns = 20\npoints = 2\nfutures = \"{futures}\"\n"),
-        );
-        s
+        )
     };
     let (s, plain) = (sweep("s.toml", "post.csv"), sweep("p.toml", "plain.csv"));
     let (r1, r2) = (d.path().join("r1.csv"), d.path().join("r2.csv"));

@@ -25,8 +25,7 @@ fn edited_baseline(dir: &std::path::Path) -> std::path::PathBuf {
     let mut edited = text.replace(needle, "monitoring = 0.7         # prior: KFOR");
     let model = edited.find("\n[model]\n").expect("a [model] table") + "\n[model]\n".len();
     edited.insert_str(model, "war_cost = 1.0\n");
-    let path = write(&dir, "edited.toml", &edited);
-    path
+    write(dir, "edited.toml", &edited)
 }
 
 #[test]
