@@ -3,45 +3,35 @@
 //! variants' own counts in the JSON or from independent plain runs of the variants, never
 //! taken from the figures the report gives about itself.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use deter::engine::{self, Hooks, RunPlan};
 use deter::model::{Compiled, Removal};
 use deter::outputs::EVENTS;
 use serde_json::Value;
 
+mod common;
+use common::{refused, root, run, stderr, succeeded, without_timing, write};
+
 const BUNDLED: &str = "scenarios/western-balkans-2024.toml";
 const KFOR: &str = "tests/data/kfor.toml";
 const LEVELS: [&str; 3] = ["military", "political", "economic"];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
+/// `deter ARGS` from the crate root, without colour and counting the runs it simulates
+/// (`DETER_COUNT_RUNS`), asserted to succeed.
 fn deter(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_deter"))
-        .current_dir(root())
+    let out = common::deter()
         .env("NO_COLOR", "1")
         .env("DETER_COUNT_RUNS", "1")
         .args(args)
         .output()
         .expect("deter runs");
-    assert!(
-        out.status.success(),
-        "deter {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::succeeded_for(&out, format_args!("deter {args:?} failed"));
     out
 }
 
 fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).expect("JSON output")
-}
-
-fn without_timing(mut v: Value) -> Value {
-    v.as_object_mut().unwrap().remove("timing");
-    v
 }
 
 /// The runs the process simulated, every variant counted (`DETER_COUNT_RUNS`).
@@ -290,13 +280,9 @@ fn the_attribution_is_the_same_for_any_threads_and_shards() {
         &off,
         "--no-attribution",
     ]);
-    let refused = Command::new(env!("CARGO_BIN_EXE_deter"))
-        .current_dir(root())
-        .args(["merge", &parts[0], &parts[1], &off])
-        .output()
-        .unwrap();
-    assert_eq!(refused.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("attribution"));
+    let mixed = run(&["merge", &parts[0], &parts[1], &off]);
+    refused(&mixed);
+    assert!(stderr(&mixed).contains("attribution"));
 }
 
 /// On by default, and it says so and how to switch it off; `--no-attribution` gives no
@@ -531,15 +517,14 @@ fn the_html_reports_show_the_attribution() {
 #[test]
 fn sweeps_attribute_only_when_asked() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("s.toml");
-    std::fs::write(
-        &file,
-        format!(
+    let file = write(
+        dir.path(),
+        "s.toml",
+        &format!(
             "base = \"{}\"\nruns = 50\nseed = 1\ndesign = \"lhs\"\npoints = 2\n\n[[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"uncertainty\"\nrange = [0.2, 0.8]\n",
             root().join(BUNDLED).display()
         ),
-    )
-    .unwrap();
+    );
     let f = file.to_str().unwrap();
     let plain = deter(&["sweep", f]);
     assert_eq!(simulated(&plain), 2 * 50);
@@ -594,11 +579,7 @@ fn sweep_no_attribution_turns_the_files_attribution_off() {
     assert_eq!(simulated(&with), 8 * 2 * 40);
     assert!(String::from_utf8_lossy(&with.stdout).contains("attribution_"));
     let off = deter(&["sweep", keyed, "--no-attribution"]);
-    assert!(
-        off.status.success(),
-        "{}",
-        String::from_utf8_lossy(&off.stderr)
-    );
+    succeeded(&off);
     assert_eq!(simulated(&off), 2 * 40);
     let expected = deter(&["sweep", plain]);
     assert!(!String::from_utf8_lossy(&off.stdout).contains("attribution"));
@@ -618,13 +599,8 @@ fn sweep_no_attribution_turns_the_files_attribution_off() {
         "{header}"
     );
     // Both flags: refused, exit 2, naming both.
-    let both = Command::new(env!("CARGO_BIN_EXE_deter"))
-        .current_dir(root())
-        .args(["sweep", plain, "--attribution", "--no-attribution"])
-        .output()
-        .expect("deter runs");
-    assert_eq!(both.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&both.stderr);
+    let both = run(&["sweep", plain, "--attribution", "--no-attribution"]);
+    let err = refused(&both);
     assert!(
         err.contains("--attribution") && err.contains("--no-attribution"),
         "{err}"

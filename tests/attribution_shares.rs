@@ -6,7 +6,7 @@
 //! that happens "at least once": it is no use of force over the whole horizon.
 
 mod common;
-use common::root;
+use common::{root, succeeded_for};
 
 use serde_json::Value;
 
@@ -15,11 +15,7 @@ const RUNS: u64 = 1000;
 
 fn deter_ok(args: &[&str]) -> std::process::Output {
     let out = common::run(args);
-    assert!(
-        out.status.success(),
-        "deter {args:?} failed: {}",
-        common::stderr(&out)
-    );
+    succeeded_for(&out, format_args!("deter {args:?} failed"));
     out
 }
 

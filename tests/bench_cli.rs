@@ -3,12 +3,10 @@
 //! efficiency) is recomputed here from the printed timings, and the draw counts and pruned
 //! state counts are recomputed independently from the scenario and the model's run records.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn deter() -> Command {
-    Command::cargo_bin("deter").expect("binary built")
-}
+mod common;
+use common::{deter, succeeded};
 
 #[test]
 fn bench_reports_floor_ratio_speedup_and_machine() {
@@ -63,7 +61,7 @@ fn bench_output(threads: &str) -> String {
         ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{out:?}");
+    succeeded(&out);
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -195,7 +193,7 @@ fn bench_figures_agree_with_the_printed_timings_and_independent_counts() {
         .args(["bench", "--runs", "300", "--repeat", "1", "--threads", "2"])
         .output()
         .unwrap();
-    assert!(out.status.success());
+    succeeded(&out);
     let out = String::from_utf8(out.stdout).unwrap();
 
     // Timing-derived figures, from the printed ns/run (rounded to 1 ns).

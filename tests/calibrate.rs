@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use deter::calibrate::abc::{self, Hooks, Settings, State};
 use deter::calibrate::output::{Provenance, parse_state, state_json};
 use deter::calibrate::sbc::{binomial_interval, rank_of, rank_uniformity};
@@ -172,7 +171,7 @@ fn cancelling_discards_the_generation_in_progress() {
 }
 
 mod common;
-use common::root;
+use common::{deter, refused, refused_for, root, succeeded, write};
 
 #[test]
 fn the_bundled_records_read_and_count_as_documented() {
@@ -249,8 +248,7 @@ fn a_reading_counts_each_crisis_once_at_its_highest_level() {
         certainty = \"low\"\nalternative = { type = \"none\", note = \"\" }\nverified = true\n\
         [[event]]\ndate = \"2001-01\"\ntype = \"threat\"\nsummary = \"\"\nsource = \"\"\n\
         certainty = \"high\"\nverified = true\n";
-    let path = dir.path().join("t.record.toml");
-    std::fs::write(&path, text).unwrap();
+    let path = write(dir.path(), "t.record.toml", text);
     let r = load_record(&path).unwrap();
     let stats = [
         Statistic::ThreatOrDisplay,
@@ -291,9 +289,7 @@ fn calibration_of(dir: &Path, particles: u32, generations: u32) -> std::path::Pa
         history.join("serbia-kosovo.record.toml").display(),
         history.join("russia-georgia.record.toml").display()
     );
-    let p = dir.join("tiny.toml");
-    std::fs::write(&p, text).unwrap();
-    p
+    write(dir, "tiny.toml", &text)
 }
 
 #[test]
@@ -303,8 +299,7 @@ fn deter_calibrate_is_deterministic_for_any_thread_count_and_writes_its_outputs(
     let mut outs = Vec::new();
     for threads in ["1", "2"] {
         let out = tmp.path().join(format!("out{threads}"));
-        Command::cargo_bin("deter")
-            .unwrap()
+        deter()
             .args([
                 "calibrate",
                 file.to_str().unwrap(),
@@ -368,8 +363,7 @@ fn deter_calibrate_is_deterministic_for_any_thread_count_and_writes_its_outputs(
     assert!(html.contains("Posterior predictive check") && html.contains("<svg"));
     assert!(html.contains("Per year: posterior predictive and the record"));
     // --resume after a finished calibration changes nothing.
-    Command::cargo_bin("deter")
-        .unwrap()
+    deter()
         .args([
             "calibrate",
             file.to_str().unwrap(),
@@ -397,7 +391,7 @@ fn an_interrupted_and_resumed_calibration_writes_the_same_bytes() {
     // below: the signal arrives while a later generation runs.
     let file = calibration_of(tmp.path(), 1500, 4);
     let run = |out: &Path, threads: &str, resume: bool| {
-        let mut c = Command::cargo_bin("deter").unwrap();
+        let mut c = deter();
         c.args([
             "calibrate",
             file.to_str().unwrap(),
@@ -413,7 +407,7 @@ fn an_interrupted_and_resumed_calibration_writes_the_same_bytes() {
     let whole = tmp.path().join("whole");
     run(&whole, "1", false);
     let cut = tmp.path().join("cut");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+    let mut child = std::process::Command::new(common::bin())
         .args([
             "calibrate",
             file.to_str().unwrap(),
@@ -464,12 +458,7 @@ fn an_interrupted_and_resumed_calibration_writes_the_same_bytes() {
     assert!(!cut.join("report.html").exists());
     let words: Vec<&str> = command.split(' ').collect();
     assert_eq!(words[0], "deter");
-    Command::cargo_bin("deter")
-        .unwrap()
-        .args(&words[1..])
-        .arg("--quiet")
-        .assert()
-        .success();
+    deter().args(&words[1..]).arg("--quiet").assert().success();
     for name in [
         "posterior.csv",
         "diagnostics.csv",
@@ -512,13 +501,12 @@ fn bad_calibration_files_are_refused_with_file_line_and_key() {
     for (i, (text, expect)) in cases.iter().enumerate() {
         let p = tmp.path().join(format!("bad{i}.toml"));
         std::fs::write(&p, text).unwrap();
-        let out = Command::cargo_bin("deter")
-            .unwrap()
+        let out = deter()
             .args(["calibrate", p.to_str().unwrap(), "--quiet", "--out"])
             .arg(tmp.path().join("o"))
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(2), "case {i}");
+        refused_for(&out, format_args!("case {i}"));
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(expect), "case {i}: {err}");
         assert!(err.contains(&format!("bad{i}.toml")), "case {i}: {err}");
@@ -624,8 +612,7 @@ fn deter_sbc(
         history.join("serbia-kosovo.record.toml").display(),
         history.join("russia-baltic.record.toml").display()
     );
-    let p = tmp.path().join("sbc.toml");
-    std::fs::write(&p, text).unwrap();
+    let p = write(tmp.path(), "sbc.toml", &text);
     let base = load_calibration(&p).unwrap();
     let l = 99;
     let mut rng = ChaCha8Rng::seed_from_u64(2024);
@@ -784,8 +771,7 @@ fn a_held_out_case_is_only_predicted_and_unknown_ids_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tiny_calibration(tmp.path(), 20);
     let out = tmp.path().join("loo");
-    Command::cargo_bin("deter")
-        .unwrap()
+    deter()
         .args([
             "calibrate",
             file.to_str().unwrap(),
@@ -799,8 +785,7 @@ fn a_held_out_case_is_only_predicted_and_unknown_ids_are_refused() {
         .success();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("Serbia -&gt; Kosovo (held out)"));
-    let bad = Command::cargo_bin("deter")
-        .unwrap()
+    let bad = deter()
         .args([
             "calibrate",
             file.to_str().unwrap(),
@@ -812,7 +797,7 @@ fn a_held_out_case_is_only_predicted_and_unknown_ids_are_refused() {
         .arg(&out)
         .output()
         .unwrap();
-    assert_eq!(bad.status.code(), Some(2));
+    refused(&bad);
     // Located in the flag's value, with the message an unknown `[[parameter]] case` gets and
     // a did-you-mean on its own help line.
     let err = String::from_utf8_lossy(&bad.stderr);
@@ -826,22 +811,20 @@ fn a_held_out_case_is_only_predicted_and_unknown_ids_are_refused() {
         err.contains("= help: did you mean `serbia-kosovo`?"),
         "{err}"
     );
-    let far = Command::cargo_bin("deter")
-        .unwrap()
+    let far = deter()
         .args(["calibrate", file.to_str().unwrap(), "--quiet"])
         .args(["--hold-out", "baltic-states", "--out"])
         .arg(&out)
         .output()
         .unwrap();
-    assert_eq!(far.status.code(), Some(2));
+    refused(&far);
     let err = String::from_utf8_lossy(&far.stderr);
     assert!(
         err.contains("= help: the cases are serbia-kosovo, russia-georgia"),
         "{err}"
     );
     // Holding out every case leaves nothing to calibrate on.
-    let all = Command::cargo_bin("deter")
-        .unwrap()
+    let all = deter()
         .args([
             "calibrate",
             file.to_str().unwrap(),
@@ -855,7 +838,7 @@ fn a_held_out_case_is_only_predicted_and_unknown_ids_are_refused() {
         .arg(&out)
         .output()
         .unwrap();
-    assert_eq!(all.status.code(), Some(2));
+    refused(&all);
 }
 
 /// A posterior over (status_quo_value, war_cost) with equal weights.
@@ -906,8 +889,7 @@ fn deter_run_posterior_labels_both_intervals_and_is_thread_independent() {
     let scenario = root().join("scenarios/western-balkans-2024.toml");
     let mut jsons = Vec::new();
     for threads in ["1", "2"] {
-        let out = Command::cargo_bin("deter")
-            .unwrap()
+        let out = deter()
             .args([
                 "run",
                 scenario.to_str().unwrap(),
@@ -927,11 +909,7 @@ fn deter_run_posterior_labels_both_intervals_and_is_thread_independent() {
             ])
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&out);
         jsons.push(out.stdout);
     }
     assert_eq!(jsons[0], jsons[1]);
@@ -949,8 +927,7 @@ fn deter_run_posterior_labels_both_intervals_and_is_thread_independent() {
     );
     let mean = war["mean"].as_f64().unwrap();
     assert!(lo <= mean && mean <= hi);
-    let table = Command::cargo_bin("deter")
-        .unwrap()
+    let table = deter()
         .args([
             "run",
             scenario.to_str().unwrap(),
@@ -965,8 +942,7 @@ fn deter_run_posterior_labels_both_intervals_and_is_thread_independent() {
     assert!(text.contains("95% interval of the mean (draws x runs)"));
     // A damaged posterior is refused with its line number and exit 2.
     std::fs::write(&post, "draw,model.war_cost,weight,distance\n0,abc,1,0\n").unwrap();
-    let bad = Command::cargo_bin("deter")
-        .unwrap()
+    let bad = deter()
         .args([
             "run",
             scenario.to_str().unwrap(),
@@ -976,7 +952,7 @@ fn deter_run_posterior_labels_both_intervals_and_is_thread_independent() {
         ])
         .output()
         .unwrap();
-    assert_eq!(bad.status.code(), Some(2));
+    refused(&bad);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("posterior.csv:2:"));
 }
 
@@ -987,8 +963,7 @@ fn deter_compare_posterior_pairs_a_and_b_on_the_same_draws_and_streams() {
     let base = root().join("scenarios/western-balkans-2024.toml");
     let envoy = root().join("scenarios/shea-special-envoy.toml");
     let run = |a: &Path, b: &Path, threads: &str| {
-        let out = Command::cargo_bin("deter")
-            .unwrap()
+        let out = deter()
             .args(["compare", a.to_str().unwrap(), b.to_str().unwrap()])
             .args([
                 "--posterior",
@@ -1001,11 +976,7 @@ fn deter_compare_posterior_pairs_a_and_b_on_the_same_draws_and_streams() {
             .args(["--format", "json", "--quiet", "--threads", threads])
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&out);
         serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
     };
     // A against itself: every draw's effect is exactly zero (same draws, same streams).
@@ -1024,15 +995,13 @@ fn deter_compare_posterior_pairs_a_and_b_on_the_same_draws_and_streams() {
 fn an_out_path_that_is_a_file_is_refused_before_any_work() {
     let dir = tempfile::tempdir().unwrap();
     let cal = tiny_calibration(dir.path(), 20);
-    let out = dir.path().join("existing");
-    std::fs::write(&out, "x").unwrap();
-    let o = Command::cargo_bin("deter")
-        .unwrap()
+    let out = write(dir.path(), "existing", "x");
+    let o = deter()
         .args(["calibrate", cal.to_str().unwrap(), "--quiet", "--out"])
         .arg(&out)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    refused(&o);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("exists and is not a directory"), "{err}");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "x");
@@ -1055,8 +1024,7 @@ fn a_posterior_value_out_of_range_is_located_at_its_file_line_and_column() {
         vec!["run", base.to_str().unwrap()],
         vec!["compare", base.to_str().unwrap(), base.to_str().unwrap()],
     ] {
-        let out = Command::cargo_bin("deter")
-            .unwrap()
+        let out = deter()
             .args(&args)
             .args([
                 "--posterior",
@@ -1126,10 +1094,9 @@ fn calibrate_reads_each_record_once_and_fingerprints_what_it_read() {
          statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
          cases = [\"serbia-kosovo.record.toml\"]\n\
          [[parameter]]\npath = \"model.status_quo_value\"\nrange = [0.0, 1.0]\n";
-    let cal = tmp.path().join("cal.toml");
-    std::fs::write(&cal, cal_text).unwrap();
+    let cal = write(tmp.path(), "cal.toml", cal_text);
     let out = tmp.path().join("out");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+    let mut child = std::process::Command::new(common::bin())
         .arg("calibrate")
         .arg(&cal)
         .args(["--quiet", "--threads", "1", "--out"])
@@ -1247,8 +1214,7 @@ fn threats_and_displays_are_counted_apart_as_the_record_reads() {
         event("2002-07", None, "non_state", ""),
     ]
     .concat();
-    let path = dir.path().join("t.record.toml");
-    std::fs::write(&path, text).unwrap();
+    let path = write(dir.path(), "t.record.toml", &text);
     let r = load_record(&path).unwrap();
     let disputed = r.events.iter().position(|e| e.alternative.is_some());
     assert_eq!(disputed, Some(9));
@@ -1325,9 +1291,7 @@ fn calibration_with(
          [[parameter]]\npath = \"model.rationality_target\"\nrange = [0.5, 20.0]\ndistribution = \"log-uniform\"\n",
         cases.join(", ")
     );
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
+    write(dir, name, &text)
 }
 
 /// The simulated side of `threat` and `display`: one run per case, as recorded with every
@@ -1442,8 +1406,7 @@ fn detect_threat_or_display_is_threat_and_display_alike() {
     assert_eq!(a.observation.detect[..2], [0.7, 0.7]);
     assert_eq!(c.observation.detect[..2], [0.7, 0.9]);
     let body = |p: &Path, out: &str| -> String {
-        Command::cargo_bin("deter")
-            .unwrap()
+        deter()
             .args([
                 "calibrate",
                 p.to_str().unwrap(),
@@ -1513,12 +1476,11 @@ fn threat_and_display_names_are_checked_and_detect_may_not_give_one_kind_twice()
     for (i, (text, expect)) in cases.iter().enumerate() {
         let p = tmp.path().join(format!("m{i}.toml"));
         std::fs::write(&p, text).unwrap();
-        let out = Command::cargo_bin("deter")
-            .unwrap()
+        let out = deter()
             .args(["validate", p.to_str().unwrap()])
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(2), "case {i}");
+        refused_for(&out, format_args!("case {i}"));
         let err = String::from_utf8_lossy(&out.stderr);
         for e in expect {
             assert!(err.contains(e), "case {i}: {err}");
@@ -1556,8 +1518,7 @@ fn calibration_report_escapes_a_hostile_name() {
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, format!("name = \"Cal <script>&\\\"'\"\n{text}")).unwrap();
     let out = tmp.path().join("out");
-    Command::cargo_bin("deter")
-        .unwrap()
+    deter()
         .args(["calibrate", file.to_str().unwrap(), "--quiet", "--out"])
         .arg(&out)
         .assert()

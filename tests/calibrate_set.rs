@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{deter, first_error, root, run, stderr};
+use common::{deter, first_error, refused, root, run, stderr, stderr_says, write};
 
 const CASES: [(&str, &str); 2] = [
     ("serbia-kosovo.record.toml", "serbia-kosovo-2008.toml"),
@@ -26,9 +26,7 @@ fn calibration(dir: &Path, name: &str, history: &Path, extra: &str) -> PathBuf {
         history.join(CASES[0].0).display(),
         history.join(CASES[1].0).display()
     );
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
+    write(dir, name, &text)
 }
 
 fn bundled() -> PathBuf {
@@ -204,7 +202,7 @@ fn faulty_and_calibrated_fixed_paths_are_refused_with_the_messages_of_set() {
             .args(["--runs", "5", "--set", &text])
             .output()
             .unwrap();
-        assert_eq!(run.status.code(), Some(2));
+        refused(&run);
         let run = String::from_utf8_lossy(&run.stderr).to_string();
         // `deter calibrate --set` says exactly what `deter run --set` says.
         assert_eq!(flag, run);
@@ -268,13 +266,12 @@ fn resume_with_another_fixed_value_is_refused() {
 #[test]
 fn a_run_under_a_posterior_without_its_fixed_values_is_warned() {
     let tmp = tempfile::tempdir().unwrap();
-    let post = tmp.path().join("posterior.csv");
-    std::fs::write(
-        &post,
+    let post = write(
+        tmp.path(),
+        "posterior.csv",
         "# deter calibrate: posterior draws\n# set = model.fait_accompli=1\n\
          draw,model.war_cost,weight,distance\n0,1.5,0.5,0\n1,2,0.5,0\n",
-    )
-    .unwrap();
+    );
     let scenario = bundled().join(CASES[0].1);
     let run = |args: &[&str]| {
         let o = deter()
@@ -318,22 +315,26 @@ fn a_fixed_path_missing_in_one_cases_scenario_names_the_case() {
         .join("russia-georgia-2004.toml")
         .display()
         .to_string();
-    let cal =
-        |name: &str, extra: &str| {
-            let p = d.path().join(name);
-            std::fs::write(
-            &p,
-            format!(
+    let cal = |name: &str, extra: &str| {
+        let p = write(
+            d.path(),
+            name,
+            &format!(
                 "seed = 5\nparticles = 20\nmax_generations = 1\nstatistics = [\"use_of_force\"]\n\
                  cases = [{:?}, {:?}]\n{extra}\n[[parameter]]\npath = \"model.war_cost\"\n\
                  range = [0.1, 3.0]\n",
-                history.join("serbia-kosovo.record.toml").display().to_string(),
-                history.join("russia-georgia.record.toml").display().to_string(),
+                history
+                    .join("serbia-kosovo.record.toml")
+                    .display()
+                    .to_string(),
+                history
+                    .join("russia-georgia.record.toml")
+                    .display()
+                    .to_string(),
             ),
-        )
-        .unwrap();
-            p.display().to_string()
-        };
+        );
+        p.display().to_string()
+    };
     let problem = format!(
         "`rivalry.SRB-XKX.monitoring` is not a parameter of this scenario (in the scenario \
          `{georgia}` of case `russia-georgia`)"
@@ -344,12 +345,12 @@ fn a_fixed_path_missing_in_one_cases_scenario_names_the_case() {
         "set = { \"rivalry.SRB-XKX.monitoring\" = 0.5 }",
     );
     let o = run(&["validate", &table]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     assert_eq!(
         first_error(&stderr(&o)),
         format!("{table}:6:9: error: set.\"rivalry.SRB-XKX.monitoring\": {problem}")
     );
-    assert!(stderr(&o).contains(help), "{}", stderr(&o));
+    stderr_says(&o, help);
     let plain = cal("plain.toml", "");
     let out = d.path().join("o");
     let o = run(&[
@@ -361,12 +362,12 @@ fn a_fixed_path_missing_in_one_cases_scenario_names_the_case() {
         "--set",
         "rivalry.SRB-XKX.monitoring=0.5",
     ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     assert_eq!(
         first_error(&stderr(&o)),
         format!("--set:1:1: error: rivalry.SRB-XKX.monitoring: {problem}")
     );
-    assert!(stderr(&o).contains(help), "{}", stderr(&o));
+    stderr_says(&o, help);
     assert!(!out.join("posterior.csv").exists());
     // A calibrated path missing in one case: the same words (it named the case only).
     let param = cal("param.toml", "");
@@ -379,7 +380,7 @@ fn a_fixed_path_missing_in_one_cases_scenario_names_the_case() {
         .replace("range = [0.1, 3.0]", "range = [0.1, 0.9]");
     std::fs::write(&param, text).unwrap();
     let o = run(&["validate", &param]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     assert_eq!(
         first_error(&stderr(&o)),
         format!("{param}:8:8: error: parameter[0].path: {problem}")
@@ -393,17 +394,16 @@ fn a_fixed_path_missing_in_one_cases_scenario_names_the_case() {
 fn resume_with_other_fixed_values_names_them() {
     let d = tempfile::tempdir().unwrap();
     let history = common::root().join("scenarios/history");
-    let file = d.path().join("c.toml");
-    std::fs::write(
-        &file,
-        format!(
+    let file = write(
+        d.path(),
+        "c.toml",
+        &format!(
             "seed = 5\nparticles = 20\nmax_generations = 2\npredictive_draws = 5\n\
              statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
              cases = [\"{}\"]\n\n[[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
             history.join("serbia-kosovo.record.toml").display()
         ),
-    )
-    .unwrap();
+    );
     let out = d.path().join("o");
     let cal = |extra: &[&str]| {
         deter()
@@ -418,7 +418,6 @@ fn resume_with_other_fixed_values_names_them() {
     let o = cal(&["--set", "model.fait_accompli=1"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let o = cal(&["--set", "model.fait_accompli=0.5", "--resume"]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
+    let err = refused(&o);
     assert!(err.contains("--set"), "the fixed values not named:\n{err}");
 }

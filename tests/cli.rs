@@ -1,27 +1,20 @@
 //! The `deter` binary as a user sees it: determinism, validation messages, init, help.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
 
-const BASELINE: &str = "scenarios/western-balkans-2024.toml";
+mod common;
+use common::{deter, refused, refused_for, succeeded, succeeded_for, write};
 
-fn deter() -> Command {
-    Command::cargo_bin("deter").expect("binary built")
-}
+const BASELINE: &str = "scenarios/western-balkans-2024.toml";
 
 /// JSON output with the `timing` object removed (the only part allowed to differ).
 fn json_without_timing(args: &[&str]) -> String {
     let out = deter().args(args).output().expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
-    let timing = v.as_object_mut().unwrap().remove("timing");
-    assert!(timing.is_some(), "timing present");
-    serde_json::to_string_pretty(&v).unwrap()
+    common::succeeded(&out);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert!(v.get("timing").is_some(), "timing present");
+    serde_json::to_string_pretty(&common::without_timing(v)).unwrap()
 }
 
 #[test]
@@ -233,12 +226,6 @@ fn out_flag_writes_the_file_and_nothing_to_stdout() {
     }
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
-
 const MINIMAL: &str = r#"
 [scenario]
 name = "t"
@@ -326,7 +313,7 @@ fn validate_reports_line_key_and_problem() {
     for (name, text, needles) in cases {
         let path = write(dir.path(), name, text);
         let out = deter().arg("validate").arg(&path).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{name} must exit 2");
+        refused_for(&out, format_args!("{name} must exit 2"));
         let err = String::from_utf8_lossy(&out.stderr);
         for n in *needles {
             assert!(err.contains(n), "{name}: expected `{n}` in:\n{err}");
@@ -342,7 +329,7 @@ fn validate_lists_every_problem_not_just_the_first() {
         .replace("gdp = 5.0", "gdp = 5.0\ngrowht = 0.1");
     let path = write(dir.path(), "two.toml", &text);
     let out = deter().arg("validate").arg(&path).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    refused(&out);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("country[0].military.budget") && err.contains("growht"),
@@ -582,14 +569,13 @@ fn validate_recognises_every_bundled_file_kind() {
 #[test]
 fn validate_locates_a_fault_in_a_historical_record() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("bad.record.toml");
-    std::fs::write(
-        &bad,
+    let bad = write(
+        dir.path(),
+        "bad.record.toml",
         "[case]\nid = \"x\"\nname = \"X\"\nscenario = \"x.toml\"\nrivalries = [\"A-B\"]\n\
          first_year = 2000\nlast_year = 2001\n\n[[event]]\ndate = \"2000-01-01\"\n\
          type = \"thret\"\nsummary = \"s\"\nsource = \"s\"\ncertainty = \"high\"\nverified = true\n",
-    )
-    .unwrap();
+    );
     deter()
         .arg("validate")
         .arg(&bad)
@@ -706,7 +692,7 @@ fn control_characters_in_names_are_refused() {
             .args(["validate", f.to_str().unwrap()])
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{esc}");
+        refused_for(&out, format_args!("{esc}"));
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
             err.contains(&format!("n{i}.toml:{}:", name_line + 1)),
@@ -881,9 +867,9 @@ fn the_out_extension_chooses_the_format_or_a_contradiction_is_refused() {
 #[test]
 fn counts_agree_with_their_nouns_in_terminal_output() {
     let dir = tempfile::tempdir().unwrap();
-    let one = dir.path().join("one.toml");
-    std::fs::write(
-        &one,
+    let one = write(
+        dir.path(),
+        "one.toml",
         "[scenario]\nname = \"one of each\"\nruns = 1500\n\
          [[power]]\nid = \"P\"\ncapability = 10.0\nin_theatre = 0.1\n\
          [[country]]\nid = \"A\"\n[country.military]\nbudget = 1\n[country.political]\nties = { P = 0.5 }\n[country.economic]\ngdp = 20\n\
@@ -891,8 +877,7 @@ fn counts_agree_with_their_nouns_in_terminal_output() {
          [[alliance]]\nid = \"AP\"\nmembers = [\"A\", \"P\"]\n\
          [[rivalry]]\nchallenger = \"B\"\ntarget = \"A\"\n\
          [[policy]]\nid = \"p\"\nstart = \"2026-01\"\nchanges = [{ path = \"country.A.military.budget\", set = 2.0 }]\n",
-    )
-    .unwrap();
+    );
     let out = deter().arg("validate").arg(&one).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
@@ -911,7 +896,7 @@ fn counts_agree_with_their_nouns_in_terminal_output() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{text}");
+    succeeded_for(&out, format_args!("{text}"));
     assert!(text.contains("1,500 runs"), "{text}");
     assert!(text.contains(" on 1 thread\n"), "{text}");
     let rate = text
@@ -960,11 +945,7 @@ fn sweep_takes_runs_seed_and_horizon_from_the_command_line() {
             .args(extra)
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&out);
         let text = String::from_utf8(out.stdout).unwrap();
         let mut lines = text.lines();
         let header: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
@@ -1018,7 +999,7 @@ fn sweep_takes_runs_seed_and_horizon_from_the_command_line() {
             .args([flag, value])
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(2));
+        refused(&out);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(expect), "{err}");
     }
@@ -1048,11 +1029,7 @@ fn compare_until_ci_stops_at_the_first_block_meeting_the_paired_target() {
             .args(extra)
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&out);
         serde_json::from_slice(&out.stdout).unwrap()
     };
     let widest = |v: &serde_json::Value| {
@@ -1109,7 +1086,7 @@ fn compare_until_ci_stops_at_the_first_block_meeting_the_paired_target() {
         .args(["compare", a, b, "--until-ci", "0.7"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    refused(&out);
 }
 
 /// The scenario files of `deter run` after the first are taken out of the command line before
@@ -1126,11 +1103,7 @@ fn run_files_among_options_run_in_the_order_given() {
     let dir = tempfile::tempdir().unwrap();
     let csv = |args: &[&str]| {
         let out = deter().args(args).output().expect("runs");
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded_for(&out, format_args!("{args:?}"));
         String::from_utf8(out.stdout).unwrap()
     };
     let common = ["--runs", "40", "--format", "csv", "--no-attribution", "-q"];
@@ -1177,7 +1150,7 @@ fn run_files_among_options_run_in_the_order_given() {
     // A bad option among the files: clap's message, as with one file.
     let err = |args: &[&str]| {
         let o = deter().args(args).output().unwrap();
-        assert_eq!(o.status.code(), Some(2));
+        refused(&o);
         String::from_utf8(o.stderr).unwrap()
     };
     let one = err(&["run", a, "--bogus"]);
@@ -1193,21 +1166,16 @@ fn run_files_among_options_run_in_the_order_given() {
 #[test]
 fn files_from_runs_the_listed_files_as_the_command_line_would() {
     let dir = tempfile::tempdir().unwrap();
-    let list = dir.path().join("list.txt");
-    std::fs::write(
-        &list,
+    let list = write(
+        dir.path(),
+        "list.txt",
         "# two bundled scenarios\n\n  scenarios/western-balkans-2024.toml \nscenarios/shea-special-envoy.toml\n",
-    )
-    .unwrap();
+    );
     let list = list.to_str().unwrap();
     let common = ["--runs", "60", "--format", "csv", "--no-attribution", "-q"];
     let output = |args: &[&str]| {
         let out = deter().args(args).args(common).output().expect("runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&out);
         out.stdout
     };
     let listed = output(&["run", "--files-from", list]);
@@ -1253,8 +1221,7 @@ fn files_from_runs_the_listed_files_as_the_command_line_would() {
         .stderr(predicate::str::contains("is also an input file"));
     assert_eq!(std::fs::read(list).unwrap(), before);
     // An empty list, and a missing one (the same message as a missing scenario file).
-    let empty = dir.path().join("empty.txt");
-    std::fs::write(&empty, "# nothing yet\n\n").unwrap();
+    let empty = write(dir.path(), "empty.txt", "# nothing yet\n\n");
     // In the layout of every empty input (`FILE: error: the file ...`), polish8: it read
     // "error: --files-from `LIST` lists no scenario file".
     deter()
@@ -1317,8 +1284,8 @@ fn validate_set_checks_the_what_if_as_run_set_does() {
             .args(["validate", file, "--set", set])
             .output()
             .unwrap();
-        assert_eq!(run.status.code(), Some(2), "{set}");
-        assert_eq!(validate.status.code(), Some(2), "{set}");
+        refused_for(&run, format_args!("{set}"));
+        refused_for(&validate, format_args!("{set}"));
         assert!(validate.stdout.is_empty(), "{set}");
         assert_eq!(
             String::from_utf8_lossy(&validate.stderr),
@@ -1352,22 +1319,21 @@ fn compare_warns_of_rivalries_of_one_side_and_refuses_scenarios_without_one_in_c
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/warn/sweep-base.toml");
     let text = std::fs::read_to_string(&base).unwrap();
     let reverse = "[[rivalry]]\nchallenger = \"BBB\"\ntarget = \"AAA\"\n";
-    let both = dir.path().join("both.toml");
-    std::fs::write(
-        &both,
-        text.replace("[[policy]]", &format!("{reverse}\n[[policy]]")),
-    )
-    .unwrap();
-    let other = dir.path().join("other.toml");
-    std::fs::write(
-        &other,
-        text.replace(
-            "[[rivalry]]\nchallenger = \"AAA\"\ntarget = \"BBB\"\n",
-            reverse,
-        )
-        .replace("rivalry.AAA-BBB", "rivalry.BBB-AAA"),
-    )
-    .unwrap();
+    let both = write(
+        dir.path(),
+        "both.toml",
+        &text.replace("[[policy]]", &format!("{reverse}\n[[policy]]")),
+    );
+    let other = write(
+        dir.path(),
+        "other.toml",
+        &text
+            .replace(
+                "[[rivalry]]\nchallenger = \"AAA\"\ntarget = \"BBB\"\n",
+                reverse,
+            )
+            .replace("rivalry.AAA-BBB", "rivalry.BBB-AAA"),
+    );
     let compare = |a: &Path, b: &Path| {
         deter()
             .args(["compare", a.to_str().unwrap(), b.to_str().unwrap()])
@@ -1401,13 +1367,13 @@ fn compare_warns_of_rivalries_of_one_side_and_refuses_scenarios_without_one_in_c
         "{err}"
     );
     // One side without any rivalry: nothing to pair either, in either order.
-    let none = dir.path().join("none.toml");
-    std::fs::write(
-        &none,
-        text.replace("[[rivalry]]\nchallenger = \"AAA\"\ntarget = \"BBB\"\n", "")
+    let none = write(
+        dir.path(),
+        "none.toml",
+        &text
+            .replace("[[rivalry]]\nchallenger = \"AAA\"\ntarget = \"BBB\"\n", "")
             .replace("rivalry.AAA-BBB.monitoring", "model.war_cost"),
-    )
-    .unwrap();
+    );
     for (a, b, said) in [
         (&base, &none, "(A: AAA-BBB; B: no rivalry)"),
         (&none, &base, "(A: no rivalry; B: AAA-BBB)"),
@@ -1429,12 +1395,11 @@ fn compare_warns_of_rivalries_of_one_side_and_refuses_scenarios_without_one_in_c
 fn refused_flag_combinations_say_why_and_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let template = std::fs::read_to_string("src/scenario/template.toml").unwrap();
-    let unc = dir.path().join("unc.toml");
-    std::fs::write(
-        &unc,
-        format!("{template}\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.2, 2.0]\n"),
-    )
-    .unwrap();
+    let unc = write(
+        dir.path(),
+        "unc.toml",
+        &format!("{template}\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.2, 2.0]\n"),
+    );
     let unc = unc.display().to_string();
     let out = |name: &str| dir.path().join(name).display().to_string();
     let refused = |args: &[&str]| {
@@ -1528,7 +1493,7 @@ fn validate_set_refusal_of_a_sweep_or_calibration_file_is_spaced() {
             .args(["validate", file, "--set", "model.war_cost=1"])
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2));
+        refused(&o);
         assert_eq!(
             String::from_utf8_lossy(&o.stderr),
             format!(
@@ -1547,7 +1512,7 @@ fn a_zero_change_at_one_run_does_not_raise() {
         .args(["run", BASELINE, "--runs", "1"])
         .output()
         .unwrap();
-    assert!(o.status.success());
+    succeeded(&o);
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(!text.contains("by 0.0 percentage points"), "{text}");
     assert!(!text.contains("by -0.0 percentage points"), "{text}");

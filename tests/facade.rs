@@ -1,38 +1,27 @@
 //! The library facade (`deter::{load, run, compare, sweep, merge}`) gives what the command
 //! line gives: the same report for the same scenario, seed and runs; errors as values.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
 
 use deter::{Control, Error, Settings};
 
+mod common;
+use common::{bin, json_without_timing, root, run, succeeded, write};
+
 const BUNDLED: &str = "scenarios/western-balkans-2024.toml";
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
+/// The JSON report of `deter ARGS` (asserted to succeed) without its timing.
 fn cli_json(args: &[&str]) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_deter"))
-        .current_dir(root())
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v.as_object_mut().unwrap().remove("timing");
-    v
+    let out = run(args);
+    succeeded(&out);
+    json_without_timing(&out.stdout)
 }
 
+/// A report of the library, as JSON without its timing.
 fn without_timing(r: &impl serde::Serialize) -> serde_json::Value {
-    let mut v = serde_json::to_value(r).unwrap();
-    v.as_object_mut().unwrap().remove("timing");
-    v
+    common::without_timing(serde_json::to_value(r).unwrap())
 }
 
 fn settings(runs: u64) -> Settings {
@@ -141,7 +130,7 @@ fn merge_of_shards_equals_the_run() {
     let mut parts = Vec::new();
     for k in 0..3 {
         let part = dir.path().join(format!("part-{k}.json"));
-        let status = Command::new(env!("CARGO_BIN_EXE_deter"))
+        let status = Command::new(bin())
             .current_dir(root())
             .args([
                 "run",
@@ -219,7 +208,7 @@ fn sweep_writes_the_command_line_rows() {
         ..Settings::default()
     };
     let y = deter::sweep(&small, &settings, Control::default(), &ours, false);
-    let status = Command::new(env!("CARGO_BIN_EXE_deter"))
+    let status = Command::new(bin())
         .current_dir(root())
         .args([
             "sweep",
@@ -252,8 +241,11 @@ fn read_posterior_reports_an_unreadable_file_as_io() {
             other => panic!("{path:?}: {:?}", other.map(|_| ())),
         }
     }
-    let bad = dir.path().join("posterior.csv");
-    std::fs::write(&bad, "draw,model.war_cost,weight,distance\n0,abc,1,0\n").unwrap();
+    let bad = write(
+        dir.path(),
+        "posterior.csv",
+        "draw,model.war_cost,weight,distance\n0,abc,1,0\n",
+    );
     match deter::read_posterior(&bad) {
         Err(Error::Invalid(m)) => assert!(m.contains("posterior.csv:2:"), "{m}"),
         other => panic!("{:?}", other.map(|_| ())),
@@ -301,14 +293,14 @@ fn warnings_of_a_run_at_another_horizon_are_checked_against_it() {
     let tmp = std::env::temp_dir().join(format!("deter-facade-{}.toml", std::process::id()));
     std::fs::write(&tmp, &soon).unwrap();
     let (_, w) = deter::load_with_warnings_at(&tmp, Some(3)).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_deter"))
+    let out = common::deter()
         .arg("run")
         .arg(&tmp)
         .args(["--horizon-years", "3", "--runs", "10", "--format", "json"])
         .output()
         .unwrap();
     let _ = std::fs::remove_file(&tmp);
-    assert!(out.status.success());
+    succeeded(&out);
     let said = String::from_utf8(out.stderr).unwrap();
     assert_eq!(late(&w), 1);
     for d in &w.0 {

@@ -9,38 +9,16 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use assert_cmd::Command;
 use rand::{RngExt, SeedableRng};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn deter(args: &[&str]) -> Output {
-    Command::cargo_bin("deter")
-        .expect("the deter binary is built")
-        .current_dir(root())
-        .args(args)
-        .output()
-        .expect("deter runs")
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+mod common;
+use common::{
+    refused, refused_for, root, run, run_in, stderr, stderr_says, stdout, succeeded, sweep_to,
+    write,
+};
 
 fn base() -> PathBuf {
     root().join("scenarios/western-balkans-2024.toml")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
 }
 
 /// A small scenario: B challenges A; C has no rivalry and no ties (its parameters change
@@ -92,9 +70,9 @@ fn truncated_distributions_are_right_in_both_tails() {
                 base().display()
             ),
         );
-        let o = deter(&["sweep", f.to_str().unwrap(), "-q"]);
-        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-        let v = first_parameter_values(&out(&o));
+        let o = run(&["sweep", f.to_str().unwrap(), "-q"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v = first_parameter_values(&stdout(&o));
         assert_eq!(v.len(), 200);
         let m = v.iter().sum::<f64>() / v.len() as f64;
         // LHS with 200 strata: the sample mean is within a few 1e-4 of the true mean.
@@ -103,7 +81,7 @@ fn truncated_distributions_are_right_in_both_tails() {
             "mean {mean}: sample mean {m}, expected {expected}"
         );
         // And the user is told that the range holds almost none of the normal.
-        assert!(err(&o).contains("values pile up near"), "{}", err(&o));
+        stderr_says(&o, "values pile up near");
     }
 }
 
@@ -185,9 +163,9 @@ fn files_named_by_extends_or_base_are_never_echoed_unless_toml() {
             vec!["run", overlay.to_str().unwrap()],
             vec!["sweep", sweep.to_str().unwrap()],
         ] {
-            let o = deter(&args);
-            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
-            let e = err(&o);
+            let o = run(&args);
+            refused_for(&o, format_args!("{args:?}"));
+            let e = stderr(&o);
             assert!(!e.contains("SECRET"), "{args:?} echoed the file:\n{e}");
             assert!(!e.contains("root:x"), "{args:?} echoed the file:\n{e}");
             assert!(e.contains("not a TOML scenario file"), "{e}");
@@ -220,18 +198,14 @@ fn terminal_output_escapes_control_characters() {
     };
     // Names with control characters are refused at validation (exit 2); the message
     // itself must not hold them raw.
-    let validate = deter(&["validate", f.to_str().unwrap()]);
-    assert_eq!(validate.status.code(), Some(2), "{}", err(&validate));
-    assert!(
-        err(&validate).contains("control or invisible"),
-        "{}",
-        err(&validate)
-    );
+    let validate = run(&["validate", f.to_str().unwrap()]);
+    refused(&validate);
+    stderr_says(&validate, "control or invisible");
     ok(&validate);
-    let run = deter(&["run", f.to_str().unwrap(), "--runs", "10"]);
-    assert_eq!(run.status.code(), Some(2), "{}", err(&run));
-    ok(&run);
-    let compare = deter(&[
+    let ran = run(&["run", f.to_str().unwrap(), "--runs", "10"]);
+    refused(&ran);
+    ok(&ran);
+    let compare = run(&[
         "compare",
         f.to_str().unwrap(),
         f.to_str().unwrap(),
@@ -239,9 +213,9 @@ fn terminal_output_escapes_control_characters() {
         "10",
     ]);
     ok(&compare);
-    let refused = deter(&["validate", bad.to_str().unwrap()]);
-    assert_eq!(refused.status.code(), Some(2));
-    ok(&refused);
+    let bad_file = run(&["validate", bad.to_str().unwrap()]);
+    refused(&bad_file);
+    ok(&bad_file);
 }
 
 // ---- 6. `--out` could overwrite an input reached through `base` or `extends` ----
@@ -268,7 +242,7 @@ fn no_output_may_replace_any_file_the_command_reads() {
          role = \"lever\"\nvalues = [1, 2]\n",
     );
     let part = d.join("part.json");
-    let made = deter(&[
+    let made = run(&[
         "run",
         o.to_str().unwrap(),
         "--runs",
@@ -278,7 +252,7 @@ fn no_output_may_replace_any_file_the_command_reads() {
         "--out",
         part.to_str().unwrap(),
     ]);
-    assert_eq!(made.status.code(), Some(0), "{}", err(&made));
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
     let originals: Vec<(PathBuf, Vec<u8>)> = [&root_s, &b, &o, &s, &part]
         .iter()
         .map(|p| (p.to_path_buf(), std::fs::read(p).unwrap()))
@@ -324,12 +298,12 @@ fn no_output_may_replace_any_file_the_command_reads() {
     ];
     for args in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let res = deter(&args);
-        assert_eq!(res.status.code(), Some(2), "{args:?}: {}", err(&res));
+        let res = run(&args);
+        refused_for(&res, format_args!("{args:?}"));
         assert!(
-            err(&res).contains("is also an input file"),
+            stderr(&res).contains("is also an input file"),
             "{args:?}: {}",
-            err(&res)
+            stderr(&res)
         );
         for (path, bytes) in &originals {
             assert_eq!(
@@ -378,7 +352,7 @@ fn results_are_resumed_only_when_provably_from_the_same_sweep() {
             "-q",
         ];
         args.extend_from_slice(extra);
-        deter(&args)
+        run(&args)
     };
     let f = grid_sweep(d, 17, false);
     assert_eq!(sweep(&f, &[]).status.code(), Some(0));
@@ -390,8 +364,8 @@ fn results_are_resumed_only_when_provably_from_the_same_sweep() {
     let f = grid_sweep(d, 18, false);
     let before = std::fs::read(&res).unwrap();
     let o = sweep(&f, &["--resume"]);
-    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
-    assert!(err(&o).contains("fingerprint"), "{}", err(&o));
+    refused(&o);
+    stderr_says(&o, "fingerprint");
     assert_eq!(
         std::fs::read(&res).unwrap(),
         before,
@@ -412,7 +386,7 @@ fn results_are_resumed_only_when_provably_from_the_same_sweep() {
         let mut args = vec!["--resume"];
         args.extend(extra.iter().copied());
         let o = sweep(&file, &args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
+        refused_for(&o, format_args!("{args:?}"));
     }
 
     // Edited `runs` or outcome values in a kept row are detected.
@@ -439,9 +413,9 @@ fn results_are_resumed_only_when_provably_from_the_same_sweep() {
             Some(2),
             "edited column {}: {}",
             header[col],
-            err(&o)
+            stderr(&o)
         );
-        assert!(err(&o).contains("row 1"), "{}", err(&o));
+        stderr_says(&o, "row 1");
     }
 
     // And an honest interruption still resumes to the byte-identical file.
@@ -518,9 +492,9 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
     let b = root().join("scenarios/mediu-tri-level.toml");
     let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
     let compare = |x: &str, y: &str, runs: &str, format: &str| {
-        let o = deter(&["compare", x, y, "--runs", runs, "--format", format, "-q"]);
-        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-        out(&o)
+        let o = run(&["compare", x, y, "--runs", runs, "--format", format, "-q"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
     };
     // n = 1: every paired interval is undefined, in every format.
     let v: serde_json::Value = serde_json::from_str(&compare(a, b, "1", "json")).unwrap();
@@ -552,7 +526,7 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
         "{csv}"
     );
     let page = dir.path().join("c.html");
-    let o = deter(&[
+    let o = run(&[
         "compare",
         a,
         b,
@@ -562,7 +536,7 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
         "--report",
         page.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         std::fs::read_to_string(&page)
             .unwrap()
@@ -598,9 +572,9 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
             a
         ),
     );
-    let o = deter(&["sweep", s.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
-    assert!(err(&o).contains("n = 1"), "{}", err(&o));
+    let o = run(&["sweep", s.to_str().unwrap()]);
+    refused(&o);
+    stderr_says(&o, "n = 1");
 
     // Morris with one trajectory: one elementary effect per parameter, so sigma (their
     // standard deviation) is undefined: said in the table and the HTML, empty in the CSV;
@@ -623,7 +597,7 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
         let m = morris(points);
         let results = dir.path().join(format!("m{points}.csv"));
         let html = dir.path().join(format!("m{points}.html"));
-        let o = deter(&[
+        let o = run(&[
             "sweep",
             m.to_str().unwrap(),
             "--out",
@@ -631,7 +605,7 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
             "--report",
             html.to_str().unwrap(),
         ]);
-        assert!(o.status.success(), "{}", err(&o));
+        succeeded(&o);
         let table =
             std::fs::read_to_string(dir.path().join(format!("m{points}.sensitivity.csv"))).unwrap();
         let html = std::fs::read_to_string(&html).unwrap();
@@ -652,7 +626,7 @@ fn no_interval_or_significance_where_the_sample_cannot_support_one() {
             assert!(row[col("mu_star")].parse::<f64>().is_ok());
         }
         let said = "undefined (n = 1)";
-        assert_eq!(out(&o).contains(said), points == 1, "{}", out(&o));
+        assert_eq!(stdout(&o).contains(said), points == 1, "{}", stdout(&o));
         assert_eq!(
             html.contains(said),
             points == 1,
@@ -707,23 +681,18 @@ fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
             .replace("id = \"A\"", &format!("id = \"{id}\""))
             .replace("target = \"A\"", &format!("target = \"{id}\""));
         let f = write(d, "na.toml", &text);
-        let o = deter(&["validate", f.to_str().unwrap()]);
-        assert_eq!(
-            o.status.code(),
-            Some(2),
-            "name {name:?} id {id:?}: {}",
-            err(&o)
-        );
-        assert!(err(&o).contains("missing value"), "{}", err(&o));
+        let o = run(&["validate", f.to_str().unwrap()]);
+        refused_for(&o, format_args!("name {name:?} id {id:?}"));
+        stderr_says(&o, "missing value");
     }
     // Two files with one name share a CSV, told apart by the `file` column (the path as
     // given); one file given twice cannot.
     let a = write(d, "a.toml", &small_scenario("same"));
     let b = write(d, "b.toml", &small_scenario("same"));
     let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
-    let o = deter(&["run", a, b, "--format", "csv", "--runs", "20", "-q"]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    let table = out(&o);
+    let o = run(&["run", a, b, "--format", "csv", "--runs", "20", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let table = stdout(&o);
     assert_eq!(
         table.lines().next(),
         Some("file,scenario,entity,metric,statistic,value")
@@ -741,9 +710,9 @@ fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
             .count()
     };
     assert_eq!(rows_of(a), rows_of(b));
-    let o = deter(&["run", a, a, "--format", "csv"]);
-    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
-    assert!(err(&o).contains("is given twice"), "{}", err(&o));
+    let o = run(&["run", a, a, "--format", "csv"]);
+    refused(&o);
+    stderr_says(&o, "is given twice");
 
     // Every CSV deter writes, from every bundled scenario, has no missing cell and no two
     // rows with one (scenario, entity, metric, statistic) key (the pivot recipe's premise).
@@ -756,9 +725,9 @@ fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
     let mut args = vec!["run"];
     args.extend(bundled.iter().map(String::as_str));
     args.extend(["--runs", "50", "--format", "csv"]);
-    let o = deter(&args);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    let run_csv = out(&o);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let run_csv = stdout(&o);
     assert_no_missing_cells("run", &run_csv);
     let mut keys: Vec<String> = run_csv
         .lines()
@@ -795,7 +764,7 @@ fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
         "(file, entity, metric, statistic) is not a key"
     );
 
-    let c = deter(&[
+    let c = run(&[
         "compare",
         &bundled[0],
         &bundled[1],
@@ -805,10 +774,10 @@ fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
         "csv",
         "-q",
     ]);
-    assert_eq!(c.status.code(), Some(0), "{}", err(&c));
-    assert_no_missing_cells("compare", &out(&c));
+    assert_eq!(c.status.code(), Some(0), "{}", stderr(&c));
+    assert_no_missing_cells("compare", &stdout(&c));
     let pair = format!("{} vs {}", bundled[0], bundled[1]);
-    for line in out(&c).lines().skip(1) {
+    for line in stdout(&c).lines().skip(1) {
         assert!(line.starts_with(&format!("{pair},")), "{line}");
     }
 
@@ -816,7 +785,7 @@ fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
     let parts: Vec<String> = (0..2)
         .map(|k| {
             let p = d.join(format!("part{k}.json")).display().to_string();
-            let o = deter(&[
+            let o = run(&[
                 "run",
                 &bundled[0],
                 "--runs",
@@ -827,17 +796,17 @@ fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
                 &p,
                 "-q",
             ]);
-            assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
             p
         })
         .collect();
     let mut margs = vec!["merge"];
     margs.extend(parts.iter().map(String::as_str));
     margs.extend(["--format", "csv", "-q"]);
-    let m = deter(&margs);
-    assert_eq!(m.status.code(), Some(0), "{}", err(&m));
-    assert_no_missing_cells("merge", &out(&m));
-    for line in out(&m).lines().skip(1) {
+    let m = run(&margs);
+    assert_eq!(m.status.code(), Some(0), "{}", stderr(&m));
+    assert_no_missing_cells("merge", &stdout(&m));
+    for line in stdout(&m).lines().skip(1) {
         assert!(line.starts_with(&format!("{},", bundled[0])), "{line}");
     }
 
@@ -854,14 +823,8 @@ fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
         ),
     );
     let res = d.join("r.csv");
-    let o = deter(&[
-        "sweep",
-        s.to_str().unwrap(),
-        "--out",
-        res.to_str().unwrap(),
-        "-q",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let o = sweep_to(&s, &res);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_no_missing_cells("sweep", &std::fs::read_to_string(&res).unwrap());
     assert_no_missing_cells(
         "sensitivity",
@@ -886,7 +849,7 @@ fn wilson(count: u64, n: u64) -> (f64, f64) {
 #[test]
 fn until_ci_stops_at_the_first_block_whose_recomputed_half_widths_meet_the_target() {
     let target = 0.02;
-    let o = deter(&[
+    let o = run(&[
         "run",
         base().to_str().unwrap(),
         "--until-ci",
@@ -897,7 +860,7 @@ fn until_ci_stops_at_the_first_block_whose_recomputed_half_widths_meet_the_targe
         "json",
         "-q",
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let n = v["runs"].as_u64().unwrap();
     let mut widest = 0.0f64;
@@ -923,7 +886,7 @@ fn until_ci_stops_at_the_first_block_whose_recomputed_half_widths_meet_the_targe
     // Not later than needed: one block fewer would not have met the target (same stream, so
     // rerun with exactly n - 1000 runs and recompute).
     if n > 1000 {
-        let o = deter(&[
+        let o = run(&[
             "run",
             base().to_str().unwrap(),
             "--runs",
@@ -1009,7 +972,7 @@ fn compare_csv_carries_the_paired_interval_not_the_unpaired_one() {
     let a = base();
     let b = root().join("scenarios/shea-special-envoy.toml");
     let run = |format: &str| {
-        let o = deter(&[
+        let o = run(&[
             "compare",
             a.to_str().unwrap(),
             b.to_str().unwrap(),
@@ -1019,8 +982,8 @@ fn compare_csv_carries_the_paired_interval_not_the_unpaired_one() {
             format,
             "-q",
         ]);
-        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-        out(&o)
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
     };
     let v: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
     let csv = run("csv");
@@ -1065,7 +1028,7 @@ fn compare_csv_carries_the_paired_interval_not_the_unpaired_one() {
 fn visible_html_numbers_match_their_data_values() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("r.html");
-    let o = deter(&[
+    let o = run(&[
         "run",
         base().to_str().unwrap(),
         "--runs",
@@ -1074,7 +1037,7 @@ fn visible_html_numbers_match_their_data_values() {
         "--report",
         page.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let html = std::fs::read_to_string(&page).unwrap();
     let mut checked = 0;
     for piece in html.split("data-v=\"").skip(1) {
@@ -1097,7 +1060,7 @@ fn visible_html_numbers_match_their_data_values() {
 
 #[test]
 fn threads_zero_means_every_core() {
-    let o = deter(&[
+    let o = run(&[
         "run",
         base().to_str().unwrap(),
         "--runs",
@@ -1122,7 +1085,7 @@ fn outputs_replace_the_old_file_whole_or_not_at_all() {
     // Under `ulimit -f 8` (8 KiB) a large output cannot be written: an atomic writer leaves
     // the previous file as it was; writing in place would truncate it.
     let dir = tempfile::tempdir().unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("deter");
+    let bin = common::bin();
     for opt in ["--out", "--per-run"] {
         let target = dir.path().join(format!("old{opt}.json"));
         std::fs::write(&target, "OLD CONTENT\n").unwrap();
@@ -1145,8 +1108,7 @@ fn outputs_replace_the_old_file_whole_or_not_at_all() {
     }
     // Whole outputs written at the end (compare, merge, sweep tables) go through the other
     // atomic writer: the same guarantee.
-    let target = dir.path().join("old-compare.json");
-    std::fs::write(&target, "OLD CONTENT\n").unwrap();
+    let target = write(dir.path(), "old-compare.json", "OLD CONTENT\n");
     let script = format!(
         "ulimit -f 8; exec '{}' compare '{}' '{}' --runs 300 --format json -q --out '{}'",
         bin.display(),
@@ -1176,7 +1138,7 @@ fn compare_paired_metric_interval_is_recomputed_from_the_runs() {
     let b = root().join("scenarios/mediu-tri-level.toml");
     let per_run = |f: &Path, name: &str| -> Vec<f64> {
         let p = dir.path().join(name);
-        let o = deter(&[
+        let o = run(&[
             "run",
             f.to_str().unwrap(),
             "--runs",
@@ -1187,7 +1149,7 @@ fn compare_paired_metric_interval_is_recomputed_from_the_runs() {
             "--per-run",
             p.to_str().unwrap(),
         ]);
-        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let text = std::fs::read_to_string(&p).unwrap();
         let head: Vec<&str> = text.lines().next().unwrap().split(',').collect();
         let c = head.iter().position(|h| *h == "crises").unwrap();
@@ -1203,7 +1165,7 @@ fn compare_paired_metric_interval_is_recomputed_from_the_runs() {
     let mean = d.iter().sum::<f64>() / n;
     let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
     let half = 1.959_963_984_540_054 * sd / n.sqrt();
-    let o = deter(&[
+    let o = run(&[
         "compare",
         a.to_str().unwrap(),
         b.to_str().unwrap(),
@@ -1213,7 +1175,7 @@ fn compare_paired_metric_interval_is_recomputed_from_the_runs() {
         "json",
         "-q",
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let m = v["region"]["metrics"]
         .as_array()
@@ -1309,9 +1271,8 @@ fn a_normal_prior_with_nothing_drawable_in_its_range_is_refused_on_reading() {
             ),
         ];
         for (file, args) in cases {
-            let o = deter(&args);
-            let e = err(&o);
-            assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+            let o = run(&args);
+            let e = refused_for(&o, format_args!("{args:?}"));
             assert!(!e.contains("panicked"), "{args:?}: {e}");
             let body = std::fs::read_to_string(file).unwrap();
             let line = body
@@ -1355,15 +1316,7 @@ fn a_json_lines_sweep_resumes_whatever_the_spelling_of_its_path() {
     )
     .unwrap();
     let results = dir.path().join("k2.json");
-    let run = |cwd: &Path, args: &[&str]| {
-        Command::cargo_bin("deter")
-            .unwrap()
-            .current_dir(cwd)
-            .args(args)
-            .output()
-            .unwrap()
-    };
-    let o = run(
+    let o = run_in(
         &sc,
         &[
             "sweep",
@@ -1373,7 +1326,7 @@ fn a_json_lines_sweep_resumes_whatever_the_spelling_of_its_path() {
             results.to_str().unwrap(),
         ],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // Interrupted after two points: the header and two rows kept, the record not complete.
     let text = std::fs::read_to_string(&results).unwrap();
     let kept: String = text.split_inclusive('\n').take(3).collect();
@@ -1394,9 +1347,9 @@ fn a_json_lines_sweep_resumes_whatever_the_spelling_of_its_path() {
         "--out",
         "k2.json",
     ];
-    let o = run(dir.path(), &[&args[..], &["--resume"]].concat());
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    let o = run(
+    let o = run_in(dir.path(), &[&args[..], &["--resume"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run_in(
         dir.path(),
         &[
             "sweep",
@@ -1406,21 +1359,17 @@ fn a_json_lines_sweep_resumes_whatever_the_spelling_of_its_path() {
             "fresh.json",
         ],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         std::fs::read_to_string(&results).unwrap(),
         std::fs::read_to_string(dir.path().join("fresh.json")).unwrap()
     );
     // Another sweep's results are still refused, saying what removing them would lose.
-    let o = run(
+    let o = run_in(
         dir.path(),
         &[&args[..], &["--resume", "--runs", "5"]].concat(),
     );
-    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
-    assert!(
-        err(&o).contains("its rows and record are replaced"),
-        "{}",
-        err(&o)
-    );
-    assert!(!err(&o).contains("remove it or"), "{}", err(&o));
+    refused(&o);
+    stderr_says(&o, "its rows and record are replaced");
+    assert!(!stderr(&o).contains("remove it or"), "{}", stderr(&o));
 }

@@ -7,16 +7,10 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{run, stderr};
+use common::{refused, refused_for, run, stderr, write};
 
 fn base() -> String {
     common::scenario("scenarios/western-balkans-2024.toml")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
 }
 
 #[test]
@@ -87,7 +81,7 @@ fn nested_runs_refuse_plots_and_yearly() {
         ),
     ] {
         let o = run(&args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        refused_for(&o, format_args!("{args:?}"));
         assert_eq!(
             stderr(&o).trim_end(),
             format!("error: {flag} does not apply to nested Monte Carlo ({what}); run without it"),
@@ -109,7 +103,7 @@ fn nested_runs_refuse_plots_and_yearly() {
         "--plots",
         pl,
     ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     assert!(
         stderr(&o).starts_with("error: --plots does not apply to a nested comparison"),
         "{}",
@@ -148,7 +142,7 @@ fn sweep_shards_refuse_overrides_with_the_reason_and_the_way() {
             "--out",
             part.to_str().unwrap(),
         ]);
-        assert_eq!(o.status.code(), Some(2), "{flag}: {}", stderr(&o));
+        refused_for(&o, format_args!("{flag}"));
         let e = stderr(&o);
         assert!(
             e.starts_with(&format!(
@@ -206,7 +200,7 @@ fn merging_sweep_shards_refuses_a_table() {
         (&["--yearly"][..], "--yearly"),
     ] {
         let o = merge(more);
-        assert_eq!(o.status.code(), Some(2), "{more:?}: {}", stderr(&o));
+        refused_for(&o, format_args!("{more:?}"));
         assert_eq!(
             stderr(&o).trim_end(),
             format!(
@@ -253,8 +247,7 @@ fn run_shards_refuse_nested_runs_with_the_reason_and_the_way() {
         ];
         args.extend(&flags);
         let o = run(&args);
-        let e = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+        let e = refused_for(&o, format_args!("{args:?}"));
         assert!(
             e.starts_with(&format!(
                 "error: --shard does not take {given}: a partial file holds \
@@ -284,8 +277,7 @@ fn run_shards_refuse_nested_runs_with_the_reason_and_the_way() {
         "--out",
         part.to_str().unwrap(),
     ]);
-    let e = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{e}");
+    let e = refused(&o);
     assert!(
         e.starts_with("error: --shard does not take a scenario with [[uncertain]] priors")
             && e.contains("unc.toml")

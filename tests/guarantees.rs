@@ -10,7 +10,10 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 
 mod common;
-use common::{deter, root, run, scenario, stderr};
+use common::{
+    bin, deter, json_without_timing, refused, refused_for, root, run, run_in, scenario, stderr,
+    stderr_says, succeeded, succeeded_for, sweep_to, write,
+};
 
 // ---- Ctrl-C: exit 130, nothing partial written ----
 
@@ -26,9 +29,7 @@ fn calibration_of(dir: &Path, particles: u32) -> std::path::PathBuf {
         history.join("serbia-kosovo.record.toml").display(),
         history.join("russia-georgia.record.toml").display()
     );
-    let p = dir.join("slow.toml");
-    std::fs::write(&p, text).unwrap();
-    p
+    write(dir, "slow.toml", &text)
 }
 
 /// Ctrl-C before the calibration's first generation finished said "0 finished
@@ -42,7 +43,7 @@ fn a_calibration_interrupted_before_its_first_generation_does_not_advise_resume(
     let tmp = tempfile::tempdir().unwrap();
     let file = calibration_of(tmp.path(), 100_000);
     let out = tmp.path().join("out");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+    let mut child = std::process::Command::new(bin())
         .args([
             "calibrate",
             file.to_str().unwrap(),
@@ -57,32 +58,13 @@ fn a_calibration_interrupted_before_its_first_generation_does_not_advise_resume(
         .spawn()
         .unwrap();
     // Wait until it simulates (its worker threads exist): past reading its inputs.
-    let tasks = format!("/proc/{}/task", child.id());
-    for _ in 0..1000 {
-        assert!(child.try_wait().unwrap().is_none(), "calibrate ended early");
-        match std::fs::read_dir(&tasks).map(Iterator::count) {
-            Ok(n) if n >= 3 => break,
-            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
-            Err(_) => {
-                std::thread::sleep(std::time::Duration::from_millis(800));
-                break;
-            }
-        }
-    }
-    std::thread::sleep(std::time::Duration::from_millis(200));
+    common::wait_until_simulating(&mut child, "calibrate");
     assert!(
         !out.join("state.json").exists(),
         "the first generation finished before the signal: raise `particles`"
     );
-    let ok = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(ok.success());
-    assert!(common::ends_within(&mut child, 6000), "ignored SIGINT");
-    let mut err = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
-    assert_eq!(child.wait().unwrap().code(), Some(130), "{err}");
+    let (code, err) = common::stopped_by_ctrl_c(&mut child, 6000, "calibrate");
+    assert_eq!(code, Some(130), "{err}");
     assert!(!out.join("state.json").exists());
     assert_eq!(err, "deter: interrupted; no output written\n");
 }
@@ -97,10 +79,10 @@ fn a_calibration_interrupted_before_its_first_generation_does_not_advise_resume(
 fn a_calibration_interrupted_in_its_predictive_check_stops_and_resumes_to_the_same_bytes() {
     let tmp = tempfile::tempdir().unwrap();
     let history = root().join("scenarios/history");
-    let file = tmp.path().join("predictive.toml");
-    std::fs::write(
-        &file,
-        format!(
+    let file = write(
+        tmp.path(),
+        "predictive.toml",
+        &format!(
             "seed = 5\nparticles = 30\nmax_generations = 2\npredictive_draws = 20000\n\
              statistics = [\"threat\", \"display\", \"use_of_force\", \"war\"]\n\
              cases = [\"{}\", \"{}\"]\n\
@@ -108,8 +90,7 @@ fn a_calibration_interrupted_in_its_predictive_check_stops_and_resumes_to_the_sa
             history.join("serbia-kosovo.record.toml").display(),
             history.join("russia-georgia.record.toml").display()
         ),
-    )
-    .unwrap();
+    );
     let args = |out: &Path| {
         let mut v: Vec<std::ffi::OsString> = ["calibrate", file.to_str().unwrap(), "--quiet"]
             .iter()
@@ -120,9 +101,9 @@ fn a_calibration_interrupted_in_its_predictive_check_stops_and_resumes_to_the_sa
     };
     let whole = tmp.path().join("whole");
     let ok = common::deter().args(args(&whole)).output().unwrap();
-    assert!(ok.status.success(), "{}", common::stderr(&ok));
+    succeeded(&ok);
     let cut = tmp.path().join("cut");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+    let mut child = std::process::Command::new(bin())
         .args(args(&cut))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -139,21 +120,14 @@ fn a_calibration_interrupted_in_its_predictive_check_stops_and_resumes_to_the_sa
         !cut.join("report.html").exists(),
         "the predictive check ended before the signal: raise `predictive_draws`"
     );
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    assert!(common::ends_within(&mut child, 6000), "ignored SIGINT");
-    let mut err = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
-    assert_eq!(child.wait().unwrap().code(), Some(130), "{err}");
+    let (code, err) = common::stopped_by_ctrl_c(&mut child, 6000, "calibrate");
+    assert_eq!(code, Some(130), "{err}");
     assert!(err.contains("the report was not written"), "{err}");
     assert!(!cut.join("report.html").exists());
     let mut resume = args(&cut);
     resume.push("--resume".into());
     let ok = common::deter().args(resume).output().unwrap();
-    assert!(ok.status.success(), "{}", common::stderr(&ok));
+    succeeded(&ok);
     for name in [
         "posterior.csv",
         "diagnostics.csv",
@@ -191,9 +165,9 @@ fn ctrl_c_stops_a_merge_with_130_and_nothing_written() {
         ),
     )
     .unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("deter");
-    let o = std::process::Command::new(&bin)
-        .args([
+    let o = run_in(
+        dir,
+        &[
             "sweep",
             "g.toml",
             "--shard",
@@ -201,12 +175,10 @@ fn ctrl_c_stops_a_merge_with_130_and_nothing_written() {
             "--out",
             "part.json",
             "--quiet",
-        ])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    let mut child = std::process::Command::new(&bin)
+        ],
+    );
+    succeeded(&o);
+    let mut child = std::process::Command::new(bin())
         .args(["merge", "part.json", "--out", "results.csv"])
         .current_dir(dir)
         .stdout(std::process::Stdio::null())
@@ -230,11 +202,7 @@ fn ctrl_c_stops_a_merge_with_130_and_nothing_written() {
         child.try_wait().unwrap().is_none(),
         "the merge ended before the signal"
     );
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
+    common::interrupt(&child);
     let status = loop {
         if let Some(s) = child.try_wait().unwrap() {
             break s;
@@ -266,11 +234,10 @@ fn ctrl_c_stops_a_merge_with_130_and_nothing_written() {
 /// that a command missing the memory guard fails (an allocation failure aborts it) instead
 /// of taking the machine's memory.
 fn capped(args: &[&str]) -> Output {
-    let bin = assert_cmd::cargo::cargo_bin("deter");
     std::process::Command::new("sh")
         .arg("-c")
         .arg("ulimit -v 4000000 && exec \"$0\" \"$@\"")
-        .arg(bin)
+        .arg(bin())
         .args(args)
         .current_dir(root())
         .output()
@@ -299,15 +266,13 @@ fn huge(dir: &Path) -> String {
             (i + 1) % 2
         );
     }
-    let p = dir.join("huge.toml");
-    std::fs::write(&p, s).unwrap();
+    let p = write(dir, "huge.toml", &s);
     p.display().to_string()
 }
 
 /// The memory guard's refusal: exit 2, the scenario's size and the limit, no panic, no abort.
 fn refused_by_the_memory_guard(o: &Output, what: &str) {
-    let err = stderr(o);
-    assert_eq!(o.status.code(), Some(2), "{what}: {err}");
+    let err = refused_for(o, what);
     assert!(err.contains("4002 rivalries x 200 years"), "{what}: {err}");
     assert!(err.contains("GiB limit"), "{what}: {err}");
     assert!(!err.contains("panicked"), "{what}: {err}");
@@ -322,21 +287,19 @@ fn refused_by_the_memory_guard(o: &Output, what: &str) {
 fn bench_and_calibrate_refuse_tallies_over_the_memory_limit_before_any_work() {
     let d = tempfile::tempdir().unwrap();
     let huge = huge(d.path());
-    let record = d.path().join("huge.record.toml");
-    std::fs::write(
-        &record,
+    write(
+        d.path(),
+        "huge.record.toml",
         "[case]\nid = \"huge\"\nname = \"huge\"\nscenario = \"huge.toml\"\nrivalries = [\"C0-C1\"]\n\
          first_year = 1900\nlast_year = 2099\n",
-    )
-    .unwrap();
-    let cal = d.path().join("cal.toml");
-    std::fs::write(
-        &cal,
+    );
+    let cal = write(
+        d.path(),
+        "cal.toml",
         "name = \"huge\"\nseed = 1\nparticles = 10\nmax_generations = 1\npredictive_draws = 10\n\
          statistics = [\"use_of_force\"]\ncases = [\"huge.record.toml\"]\n\n[[parameter]]\n\
          path = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
-    )
-    .unwrap();
+    );
     // The same scenario is refused by `deter run` (the words to match).
     let o = capped(&["run", &huge, "--runs", "1", "--threads", "2"]);
     refused_by_the_memory_guard(&o, "run");
@@ -372,7 +335,7 @@ fn bench_and_calibrate_refuse_tallies_over_the_memory_limit_before_any_work() {
         "2",
     ]);
     refused_by_the_memory_guard(&o, "calibrate");
-    assert!(stderr(&o).contains("case `huge`"), "{}", stderr(&o));
+    stderr_says(&o, "case `huge`");
     assert!(!out.exists(), "calibrate created {}", out.display());
 }
 
@@ -398,8 +361,7 @@ fn big(dir: &Path, name: &str, rivalries: usize) -> String {
             (i + 1) % 2
         );
     }
-    let p = dir.join(name);
-    std::fs::write(&p, s).unwrap();
+    let p = write(dir, name, &s);
     p.display().to_string()
 }
 
@@ -427,8 +389,7 @@ fn run_with_several_files_checks_the_tallies_of_the_files_run_at_once() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
+    let err = refused(&o);
     assert!(err.contains("these 2 files run at once"), "{err}");
     assert!(err.contains("a.toml`, `"), "{err}");
     assert!(err.contains("GiB limit"), "{err}");
@@ -489,15 +450,14 @@ fn a_sweeps_futures_file_is_never_overwritten() {
     let futures = d.path().join("draws.csv");
     let draws = "draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,1.5,1,0\n";
     std::fs::write(&futures, draws).unwrap();
-    let sweep = d.path().join("sweep.toml");
-    std::fs::write(
-        &sweep,
-        format!(
+    let sweep = write(
+        d.path(),
+        "sweep.toml",
+        &format!(
             "base = {base:?}\nruns = 10\nseed = 1\nfutures = \"draws.csv\"\n\n[[policy]]\nid = \
              \"baseline\"\n\n[[policy]]\nid = \"fa\"\nset = {{ \"model.fait_accompli\" = 1 }}\n"
         ),
-    )
-    .unwrap();
+    );
     let link = d.path().join("link.csv");
     #[cfg(unix)]
     std::os::unix::fs::symlink(&futures, &link).unwrap();
@@ -520,8 +480,7 @@ fn a_sweeps_futures_file_is_never_overwritten() {
             .args(&extra)
             .output()
             .unwrap();
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
+        let err = refused_for(&o, format_args!("{extra:?}"));
         assert!(err.contains("is also an input file"), "{extra:?}: {err}");
         assert_eq!(
             std::fs::read_to_string(&futures).unwrap(),
@@ -603,17 +562,8 @@ fn files_a_sweep_writes_beside_its_results_are_checked_against_the_inputs_before
         let before = std::fs::read(dir.join(input)).unwrap();
         let expected =
             format!("output path `{input}` is also an input file; refusing to overwrite it");
-        let o = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
-            .args(["sweep", &sweep_file, "--out", results, "--quiet"])
-            .current_dir(dir)
-            .output()
-            .unwrap();
-        assert_eq!(
-            o.status.code(),
-            Some(2),
-            "sweep {sweep_file}: {}",
-            stderr(&o)
-        );
+        let o = run_in(dir, &["sweep", &sweep_file, "--out", results, "--quiet"]);
+        refused_for(&o, format_args!("sweep {sweep_file}"));
         assert!(
             stderr(&o).contains(&expected),
             "sweep {sweep_file}: {}",
@@ -631,42 +581,33 @@ fn files_a_sweep_writes_beside_its_results_are_checked_against_the_inputs_before
 
         // The shards of the same sweep, merged to the same results.
         for k in 0..2 {
-            let o = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
-                .args([
+            let (shard, part) = (format!("{k}/2"), format!("part-{k}.json"));
+            let o = run_in(
+                dir,
+                &[
                     "sweep",
                     &sweep_file,
                     "--shard",
-                    &format!("{k}/2"),
+                    &shard,
                     "--quiet",
-                ])
-                .args(["--out", &format!("part-{k}.json")])
-                .current_dir(dir)
-                .output()
-                .unwrap();
-            assert!(
-                o.status.success(),
-                "shard {k} of {sweep_file}: {}",
-                stderr(&o)
+                    "--out",
+                    &part,
+                ],
             );
+            succeeded_for(&o, format_args!("shard {k} of {sweep_file}"));
         }
-        let o = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
-            .args([
+        let o = run_in(
+            dir,
+            &[
                 "merge",
                 "part-0.json",
                 "part-1.json",
                 "--out",
                 results,
                 "--quiet",
-            ])
-            .current_dir(dir)
-            .output()
-            .unwrap();
-        assert_eq!(
-            o.status.code(),
-            Some(2),
-            "merge for {input}: {}",
-            stderr(&o)
+            ],
         );
+        refused_for(&o, format_args!("merge for {input}"));
         assert!(
             stderr(&o).contains(&expected),
             "merge for {input}: {}",
@@ -711,7 +652,7 @@ fn plots_named_as_another_output_is_refused_before_any_work() {
             "--out",
             &p(&format!("part-{k}.json")),
         ]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        succeeded(&o);
     }
     let (part0, part1) = (p("part-0.json"), p("part-1.json"));
     let runs = ["--runs", "10", "--no-attribution"];
@@ -767,8 +708,7 @@ fn plots_named_as_another_output_is_refused_before_any_work() {
         args.extend(["--plots".to_string(), path.clone()]);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let o = common::run(&args);
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        let err = refused_for(&o, format_args!("{args:?}"));
         assert!(
             err.contains(&format!("`{path}` is named by two output options")),
             "{args:?}: {err}"
@@ -900,14 +840,14 @@ fn an_output_through_a_symbolic_link_replaces_its_target_not_the_link() {
         (&link, d.path().join("elsewhere/r.json")),
         (&stdout, captured.clone()),
     ] {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
+        let o = std::process::Command::new(bin())
             .args(args)
             .arg("--out")
             .arg(out)
             .stdout(std::fs::File::create(&captured).unwrap())
             .output()
             .unwrap();
-        assert!(o.status.success(), "{}", stderr(&o));
+        succeeded(&o);
         let kept = std::fs::symlink_metadata(out).unwrap();
         assert!(
             kept.file_type().is_symlink(),
@@ -915,16 +855,9 @@ fn an_output_through_a_symbolic_link_replaces_its_target_not_the_link() {
             out.display()
         );
         let json = std::fs::read(&target).unwrap();
-        let (a, b) = (strip_timing(&json), strip_timing(&reference));
+        let (a, b) = (json_without_timing(&json), json_without_timing(&reference));
         assert_eq!(a, b, "{}", target.display());
     }
-}
-
-/// The JSON of a report without its `timing` object (the only part that varies).
-fn strip_timing(json: &[u8]) -> serde_json::Value {
-    let mut v: serde_json::Value = serde_json::from_slice(json).unwrap();
-    v.as_object_mut().unwrap().remove("timing");
-    v
 }
 
 /// `--out` naming a loop of symbolic links (`a -> b -> a`) replaced the link `a` with the
@@ -964,8 +897,7 @@ fn an_output_that_is_a_loop_of_symbolic_links_is_refused_and_the_links_stay() {
         vec!["sweep", &sweep, "--runs", "5", "--out", out],
     ] {
         let o = common::run(&args);
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        let err = refused_for(&o, format_args!("{args:?}"));
         assert!(
             err.contains("too many levels of symbolic links"),
             "{args:?}: {err}"
@@ -1019,15 +951,14 @@ fn every_resume_command_the_librarys_sweep_records_is_accepted_by_deter_sweep() 
     use deter::{Control, Error, Settings};
     let d = tempfile::tempdir().unwrap();
     let base = scenario("scenarios/western-balkans-2024.toml");
-    let s = d.path().join("s.toml");
-    std::fs::write(
-        &s,
-        format!(
+    let s = write(
+        d.path(),
+        "s.toml",
+        &format!(
             "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
              \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
         ),
-    )
-    .unwrap();
+    );
     let plain = Settings {
         threads: 1,
         ..Settings::default()
@@ -1059,7 +990,7 @@ fn every_resume_command_the_librarys_sweep_records_is_accepted_by_deter_sweep() 
         let before = std::fs::read(&out).unwrap();
         let words = advised(&out);
         let o = deter().args(&words).arg("-q").output().unwrap();
-        assert!(o.status.success(), "{name}: {words:?}: {}", stderr(&o));
+        succeeded_for(&o, format_args!("{name}: {words:?}"));
         assert_eq!(std::fs::read(&out).unwrap(), before, "{name}");
     }
     let huge = Settings {
@@ -1112,10 +1043,10 @@ fn library_grid(dir: &Path, name: &str, points: usize, runs: u64) -> std::path::
     let values: Vec<String> = (0..points)
         .map(|i| format!("{}", 0.3 + 0.6 * i as f64 / points as f64))
         .collect();
-    let p = dir.join(name);
-    std::fs::write(
-        &p,
-        format!(
+    write(
+        dir,
+        name,
+        &format!(
             "base = \"{}\"\nruns = {runs}\nseed = 3\ndesign = \"grid\"\n\
              [[parameter]]\npath = \"deployment.KFOR.reliability\"\nrole = \"uncertainty\"\n\
              values = [{}]\n",
@@ -1123,8 +1054,6 @@ fn library_grid(dir: &Path, name: &str, points: usize, runs: u64) -> std::path::
             values.join(", ")
         ),
     )
-    .unwrap();
-    p
 }
 
 fn one_thread() -> deter::Settings {
@@ -1177,15 +1106,7 @@ fn the_librarys_sweeps_refuse_what_deter_sweep_refuses_before_any_work() {
     let d = tempfile::tempdir().unwrap();
     let sweep = library_grid(d.path(), "g.toml", 2, 5);
     let base = root().join("scenarios/western-balkans-2024.toml");
-    let cli_sweep = |out: &Path| {
-        run(&[
-            "sweep",
-            sweep.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ])
-    };
+    let cli_sweep = |out: &Path| sweep_to(&sweep, out);
     // Another sweep's results and record, from the command line.
     let o = cli_sweep(&d.path().join("other.csv"));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -1193,7 +1114,7 @@ fn the_librarys_sweeps_refuse_what_deter_sweep_refuses_before_any_work() {
     // The command line's words for the same output (`error: ` taken off).
     let expected = |path: &Path| -> String {
         let o = cli_sweep(path);
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        refused(&o);
         stderr(&o)
             .trim_end()
             .strip_prefix("error: ")
@@ -1228,8 +1149,7 @@ fn the_librarys_sweeps_refuse_what_deter_sweep_refuses_before_any_work() {
         }
     }
     // Results another sweep is writing right now (it holds the lock): refused, untouched.
-    let busy = d.path().join("busy.csv");
-    std::fs::write(&busy, "rows being written\n").unwrap();
+    let busy = write(d.path(), "busy.csv", "rows being written\n");
     let lock = std::fs::File::open(&busy).unwrap();
     lock.try_lock().unwrap();
     for streamed in [false, true] {
@@ -1382,15 +1302,14 @@ fn a_sweep_whose_policy_scenario_is_over_the_memory_limit_is_refused_before_any_
 fn the_librarys_sweeps_refuse_tallies_over_the_memory_limit_before_any_work() {
     let d = tempfile::tempdir().unwrap();
     let huge = huge(d.path());
-    let sweep = d.path().join("huge-sweep.toml");
-    std::fs::write(
-        &sweep,
-        format!(
+    let sweep = write(
+        d.path(),
+        "huge-sweep.toml",
+        &format!(
             "base = \"{huge}\"\nruns = 1\nseed = 3\ndesign = \"grid\"\n[[parameter]]\n\
              path = \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.0]\n"
         ),
-    )
-    .unwrap();
+    );
     let out = d.path().join("r.csv");
     let two = deter::Settings {
         threads: 2,

@@ -3,7 +3,7 @@
 //! the relevance analysis prunes (its outcome columns would be the same at every value).
 
 mod common;
-use common::{root, stderr};
+use common::{root, stderr, stderr_says, succeeded, succeeded_for, write};
 
 use serde_json::Value;
 
@@ -15,12 +15,8 @@ const NO_RIVALRY_WARNING: &str =
 fn a_scenario_without_rivalry_is_warned_about_by_every_command_that_reads_it() {
     let v = common::run(&["validate", NO_RIVALRY]);
     assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
-    assert!(stderr(&v).contains(NO_RIVALRY_WARNING), "{}", stderr(&v));
-    assert!(
-        stderr(&v).contains(&format!("{NO_RIVALRY}:1:1")),
-        "{}",
-        stderr(&v)
-    );
+    stderr_says(&v, NO_RIVALRY_WARNING);
+    stderr_says(&v, &format!("{NO_RIVALRY}:1:1"));
     for args in [
         vec!["run", NO_RIVALRY, "--runs", "20", "--no-attribution"],
         vec![
@@ -33,7 +29,7 @@ fn a_scenario_without_rivalry_is_warned_about_by_every_command_that_reads_it() {
         ],
     ] {
         let o = common::run(&args);
-        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        succeeded_for(&o, format_args!("{args:?}"));
         assert!(
             stderr(&o).contains(NO_RIVALRY_WARNING),
             "{args:?}: {}",
@@ -60,7 +56,7 @@ fn no_rivalry_has_no_final_balance_rather_than_a_balance_of_zero() {
             "--out",
             &out.display().to_string(),
         ]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        succeeded(&o);
     }
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert!(v["metrics"]["final_balance"].is_null(), "{}", v["metrics"]);
@@ -101,13 +97,13 @@ fn a_swept_parameter_that_cannot_influence_any_output_is_warned_about() {
     let s = sweep_file(dir.path(), "alliance.NATO.reliability", GRID);
     let v = common::run(&["validate", &s]);
     assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
-    assert!(stderr(&v).contains(warning), "{}", stderr(&v));
-    assert!(stderr(&v).contains("parameter[0].path"), "{}", stderr(&v));
-    assert!(stderr(&v).contains("member of `NATO`"), "{}", stderr(&v));
+    stderr_says(&v, warning);
+    stderr_says(&v, "parameter[0].path");
+    stderr_says(&v, "member of `NATO`");
     let out = dir.path().join("r.csv");
     let o = common::run(&["sweep", &s, "--out", &out.display().to_string()]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains(warning), "{}", stderr(&o));
+    succeeded(&o);
+    stderr_says(&o, warning);
     // What the warning claims: every outcome column is the same at both values.
     let rows = std::fs::read_to_string(&out).unwrap();
     let mut lines = rows.lines();
@@ -175,7 +171,7 @@ fn rows_alike(dir: &std::path::Path, sweep: &str) -> bool {
     let _ = std::fs::remove_file(&out);
     let _ = std::fs::remove_file(dir.join("rows.csv.sweep"));
     let o = common::run(&["sweep", sweep, "--out", &out.display().to_string()]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     let rows = std::fs::read_to_string(&out).unwrap();
     let mut lines = rows.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
@@ -232,14 +228,13 @@ fn inert_parameters_of_three_more_classes_are_warned_about() {
     assert!(!err.contains(INERT), "{err}");
     assert!(!rows_alike(d, &s), "the target's cohesion matters");
     // (2) A power nobody in the rivalry is allied with, tied to or hosts.
-    let with_power = d.join("power.toml");
-    std::fs::write(
-        &with_power,
-        format!(
+    let with_power = write(
+        d,
+        "power.toml",
+        &format!(
             "extends = \"{baseline}\"\n\n[[power]]\nid = \"IND\"\nname = \"India\"\ncapability = 500.0\n"
         ),
-    )
-    .unwrap();
+    );
     let with_power = with_power.display().to_string();
     let (s, err) = sweep_over(d, &with_power, "power.IND.capability", "10.0, 5000.0");
     assert!(
@@ -250,31 +245,30 @@ fn inert_parameters_of_three_more_classes_are_warned_about() {
     );
     assert!(rows_alike(d, &s));
     // Tied to Serbia (swept with the tie): it may matter, not warned about.
-    let tied = d.join("tied.toml");
-    std::fs::write(
-        &tied,
-        format!(
+    let tied = write(
+        d,
+        "tied.toml",
+        &format!(
             "base = \"{with_power}\"\nruns = 20\nseed = 1\ndesign = \"grid\"\n\
              [[parameter]]\npath = \"power.IND.capability\"\nrole = \"uncertainty\"\nvalues = [10.0, 5000.0]\n\
              [[parameter]]\npath = \"country.SRB.political.ties.IND\"\nrole = \"uncertainty\"\nvalues = [0.0, 0.5]\n"
         ),
-    )
-    .unwrap();
+    );
     let v = common::run(&["validate", &tied.display().to_string()]);
     assert!(!stderr(&v).contains(INERT), "{}", stderr(&v));
     // (3) Kosovo's NATO membership dated after the 10-year horizon.
     let nato = std::fs::read_to_string(root().join("scenarios/kosovo-nato-path.toml")).unwrap();
     assert!(nato.contains("start = \"2030-01\""));
-    let late = d.join("late.toml");
-    std::fs::write(
-        &late,
-        nato.replace("start = \"2030-01\"", "start = \"2036-01\"")
+    let late = write(
+        d,
+        "late.toml",
+        &nato
+            .replace("start = \"2030-01\"", "start = \"2036-01\"")
             .replace(
                 "extends = \"",
                 &format!("extends = \"{}/", root().join("scenarios").display()),
             ),
-    )
-    .unwrap();
+    );
     let late = late.display().to_string();
     let never = "policy `nato-membership` starts 2036-01, after the horizon ends (2035-01): it never takes effect";
     let (s, err) = sweep_over(d, &late, "policy.nato-membership.enabled", "false, true");
@@ -292,16 +286,15 @@ fn inert_parameters_of_three_more_classes_are_warned_about() {
     );
     assert!(rows_alike(d, &s));
     // Swept with the policy's start, the policy may take effect: nothing said.
-    let moved = d.join("moved.toml");
-    std::fs::write(
-        &moved,
-        format!(
+    let moved = write(
+        d,
+        "moved.toml",
+        &format!(
             "base = \"{late}\"\nruns = 20\nseed = 1\ndesign = \"grid\"\n\
              [[parameter]]\npath = \"policy.nato-membership.start\"\nrole = \"lever\"\nvalues = [2028.0, 2036.0]\n\
              [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\nvalues = [0.1, 0.9]\n"
         ),
-    )
-    .unwrap();
+    );
     let v = common::run(&["validate", &moved.display().to_string()]);
     assert!(!stderr(&v).contains(INERT), "{}", stderr(&v));
 }

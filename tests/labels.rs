@@ -6,7 +6,7 @@
 //! outcome by its label, and of the diagnostics, which already escape a file name.
 
 mod common;
-use common::{run, scenario, stderr, write_posterior};
+use common::{run, scenario, stderr, succeeded, succeeded_for, write, write_posterior};
 
 // ---- Outcomes by their label, not their JSON key ----
 
@@ -74,7 +74,7 @@ fn the_ordinary_table_uses_the_labels_this_file_expects() {
     // The reference the other tests rely on: `deter run` prints each label once.
     let base = scenario("scenarios/western-balkans-2024.toml");
     let o = run(&["run", &base, "--runs", "20", "--no-attribution"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     let out = String::from_utf8(o.stdout).unwrap();
     for label in LABELS {
         assert!(
@@ -107,7 +107,7 @@ fn nested_tables_and_pages_name_outcomes_by_their_labels() {
         a.extend(common);
         a.extend(["--format", "table"]);
         let o = run(&a);
-        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        succeeded_for(&o, format_args!("{name}"));
         let out = String::from_utf8(o.stdout).unwrap();
         let rows = rows(&out);
         assert_eq!(rows.len(), 7, "{name}: {out}");
@@ -126,7 +126,7 @@ fn nested_tables_and_pages_name_outcomes_by_their_labels() {
         let html = d.path().join(format!("{name}.html"));
         a.extend(["--report", html.to_str().unwrap()]);
         let o = run(&a);
-        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        succeeded_for(&o, format_args!("{name}"));
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
         let text = v.to_string();
         for key in KEYS {
@@ -169,7 +169,7 @@ fn run_page_yearly_tables_head_columns_with_labels() {
         "--report",
         html.to_str().unwrap(),
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     let page = std::fs::read_to_string(&html).unwrap();
     let head = |summary: &str| -> String {
         let at = page
@@ -198,17 +198,16 @@ fn run_page_yearly_tables_head_columns_with_labels() {
 #[test]
 fn sweep_chart_titles_name_outcomes_by_their_labels() {
     let d = tempfile::tempdir().unwrap();
-    let file = d.path().join("m.toml");
-    std::fs::write(
-        &file,
-        format!(
+    let file = write(
+        d.path(),
+        "m.toml",
+        &format!(
             "base = {:?}\nruns = 40\nseed = 1\ndesign = \"morris\"\npoints = 2\n\n\
              [[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"uncertainty\"\n\
              range = [0.2, 0.8]\n",
             scenario("scenarios/western-balkans-2024.toml")
         ),
-    )
-    .unwrap();
+    );
     let html = d.path().join("s.html");
     let plots = d.path().join("plots");
     let o = run(&[
@@ -222,7 +221,7 @@ fn sweep_chart_titles_name_outcomes_by_their_labels() {
         "--plots",
         plots.to_str().unwrap(),
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     let page = std::fs::read_to_string(&html).unwrap();
     let svg = std::fs::read_to_string(
         plots.join("outcome-use_of_force-vs-rivalry_SRB-XKX_monitoring.svg"),
@@ -267,7 +266,7 @@ fn adaptive_stopping_names_the_widest_outcome_by_its_label() {
         let mut a = args.clone();
         a.extend(["--no-attribution", "--format", "json"]);
         let o = run(&a);
-        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        succeeded_for(&o, format_args!("{args:?}"));
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         let key = v["stopping"]["widest"]
             .as_str()
@@ -278,7 +277,7 @@ fn adaptive_stopping_names_the_widest_outcome_by_its_label() {
         let mut a = args.clone();
         a.push("--no-attribution");
         let o = run(&a);
-        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        succeeded_for(&o, format_args!("{args:?}"));
         let text = String::from_utf8_lossy(&o.stdout).to_string();
         let line = text
             .lines()
@@ -312,7 +311,7 @@ fn attribution_lines_name_each_outcome_by_its_table_label() {
     // The label without its parenthesis: "display of force (MID >= 3)" -> "display of force".
     let name_of = |label: &str| label.split(" (").next().unwrap().to_string();
     let o = run(&["run", &base, "--runs", "200", "--quiet"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     let out = String::from_utf8(o.stdout).unwrap();
     let mut seen = 0;
     let mut current: Option<String> = None;
@@ -361,7 +360,7 @@ fn attribution_lines_name_each_outcome_by_its_table_label() {
         "--set-b",
         "model.war_cost=1.0",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     let out = String::from_utf8(o.stdout).unwrap();
     let shift = out
         .split("How B shifts which level deters")
@@ -440,7 +439,7 @@ fn counts_printed_for_people_have_thousands_separators() {
         "--set-b",
         "model.war_cost=1.0",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(out.contains("no variation among n = 1,500 runs"), "{out}");
     let body: String = out.lines().skip(4).collect::<Vec<_>>().join("\n");
@@ -463,7 +462,7 @@ fn counts_printed_for_people_have_thousands_separators() {
         "1200",
         "--quiet",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(out.contains("2 parameter draws x 1,200 runs each"), "{out}");
     // The seed is an identifier, not a count.
@@ -477,7 +476,7 @@ fn counts_printed_for_people_have_thousands_separators() {
     // bench: 2,000 runs counted, u64 words over a thousand per run, the bundled file named
     // once in one parenthesis.
     let o = run(&["bench", "--runs", "2000", "--repeat", "1", "--threads", "1"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     let out = String::from_utf8(o.stdout).unwrap();
     let draws = out
         .lines()
@@ -520,7 +519,7 @@ fn discovers_counts_have_thousands_separators() {
         "--boxes",
         "1",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     let out = String::from_utf8_lossy(&o.stdout);
     let heading = out.lines().next().unwrap();
     assert!(
@@ -557,15 +556,14 @@ fn a_file_name_cannot_drive_the_terminal_from_a_table_or_a_note() {
     );
     let post2 = d.path().join("p\u{1b}]0;title\u{7}.csv");
     std::fs::rename(&post, &post2).unwrap();
-    let sweep = d.path().join("s\u{1b}[31m.toml");
-    std::fs::write(
-        &sweep,
-        format!(
+    let sweep = write(
+        d.path(),
+        "s\u{1b}[31m.toml",
+        &format!(
             "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
              \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
         ),
-    )
-    .unwrap();
+    );
     let out = d.path().join("r.csv");
     let s = sweep.to_str().unwrap();
     let o = out.to_str().unwrap();
@@ -578,7 +576,7 @@ fn a_file_name_cannot_drive_the_terminal_from_a_table_or_a_note() {
         vec!["sweep", s, "--out", o, "--resume"],
     ] {
         let r = run(&args);
-        assert!(r.status.success(), "{args:?}: {}", stderr(&r));
+        succeeded_for(&r, format_args!("{args:?}"));
         let all = format!("{}{}", String::from_utf8_lossy(&r.stdout), stderr(&r));
         for c in ['\u{1b}', '\u{202e}', '\u{7}'] {
             assert!(
@@ -641,7 +639,7 @@ fn a_change_below_the_printed_precision_is_said_so_in_every_view() {
         "--runs",
         "1000",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     let table = String::from_utf8(o.stdout).unwrap();
     let start = table
         .find("Which level deters")

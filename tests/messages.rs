@@ -12,7 +12,10 @@ use std::path::Path;
 use std::process::Output;
 
 mod common;
-use common::{deter, first_error, root, run, scenario, stderr};
+use common::{
+    deter, first_error, refused, refused_for, root, run, scenario, stderr, stderr_says, succeeded,
+    sweep_to, write,
+};
 
 // ---- Values located at their cell: FILE:LINE:COL ----
 
@@ -41,15 +44,14 @@ fn the_same_cell_fault_gets_the_same_message_in_every_reader() {
     // The words of the TOML readers for the same literal (a sweep file's values), which
     // every CSV reader must repeat.
     let toml_words = |literal: &str| {
-        let s = d.path().join("values.toml");
-        std::fs::write(
-            &s,
-            format!(
+        let s = write(
+            d.path(),
+            "values.toml",
+            &format!(
                 "base = {base:?}\nruns = 10\ndesign = \"grid\"\n\n[[parameter]]\npath = \
                  \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, {literal}]\n"
             ),
-        )
-        .unwrap();
+        );
         let o = run(&["validate", s.to_str().unwrap()]);
         let (_, problem) = fault(&stderr(&o)).expect("a TOML fault");
         problem
@@ -72,12 +74,11 @@ fn the_same_cell_fault_gets_the_same_message_in_every_reader() {
         // without the range.
         let results_words = words.replace("a number in [0, 10] (stake units)", "a number");
         // A posterior (`deter run --posterior`) and a sweep's `futures`, cell of line 3.
-        let post = d.path().join("post.csv");
-        std::fs::write(
-            &post,
-            format!("draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,{cell},1,0\n"),
-        )
-        .unwrap();
+        let post = write(
+            d.path(),
+            "post.csv",
+            &format!("draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,{cell},1,0\n"),
+        );
         let p = post.to_str().unwrap();
         let o = run(&[
             "run",
@@ -90,27 +91,16 @@ fn the_same_cell_fault_gets_the_same_message_in_every_reader() {
             "5",
             "-q",
         ]);
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        refused(&o);
         let want = (
             format!("{p}:3:3"),
             format!("column `model.war_cost`: {words}"),
         );
         assert_eq!(fault(&stderr(&o)), Some(want.clone()), "{cell}");
-        let s = d.path().join("futures.toml");
-        std::fs::write(
-            &s,
-            format!("base = {base:?}\nruns = 5\npoints = 2\nfutures = \"post.csv\"\n"),
-        )
-        .unwrap();
+        let s = common::futures_sweep(d.path(), "futures.toml", &base, "post.csv");
         let out = d.path().join("futures-out.csv");
-        let o = run(&[
-            "sweep",
-            s.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ]);
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let o = sweep_to(&s, &out);
+        refused(&o);
         assert_eq!(
             fault(&stderr(&o)),
             Some(("post.csv:3:3".to_string(), want.1.clone())),
@@ -123,25 +113,23 @@ fn the_same_cell_fault_gets_the_same_message_in_every_reader() {
         if cell == "99" {
             continue;
         }
-        let r = d.path().join("r.csv");
-        std::fs::write(
-            &r,
-            format!(
+        let r = write(
+            d.path(),
+            "r.csv",
+            &format!(
                 "point,policy,future,x,runs,use_of_force_p,war_p\n0,a,0,0.1,100,0.05,0.02\n\
                  1,a,1,{cell},100,0.06,0.02\n2,b,0,0.3,100,0.07,0.02\n3,b,1,0.2,100,0.08,0.02\n"
             ),
-        )
-        .unwrap();
+        );
         // An outcome cell too (robust reads every outcome, discover the one it is asked).
-        let r2 = d.path().join("r2.csv");
-        std::fs::write(
-            &r2,
-            format!(
+        let r2 = write(
+            d.path(),
+            "r2.csv",
+            &format!(
                 "point,policy,future,x,runs,use_of_force_p,war_p\n0,a,0,0.1,100,0.05,0.02\n\
                  1,a,1,0.2,100,{cell},0.02\n2,b,0,0.3,100,0.07,0.02\n3,b,1,0.2,100,0.08,0.02\n"
             ),
-        )
-        .unwrap();
+        );
         let (r, r2) = (r.to_str().unwrap(), r2.to_str().unwrap());
         let mut readers = vec![
             (vec!["robust", r2], format!("{r2}:3:15"), "use_of_force_p"),
@@ -165,7 +153,7 @@ fn the_same_cell_fault_gets_the_same_message_in_every_reader() {
         }
         for (args, at, column) in readers {
             let o = run(&args);
-            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+            refused_for(&o, format_args!("{args:?}"));
             assert_eq!(
                 fault(&stderr(&o)),
                 Some((at, format!("column `{column}`: {results_words}"))),
@@ -191,7 +179,7 @@ fn a_probability_out_of_range_in_results_is_located_at_its_cell() {
     .unwrap();
     let r = r.to_str().unwrap();
     let o = deter().args(["robust", r]).output().unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     let err = stderr(&o);
     let first = err.lines().next().unwrap_or_default();
     assert_eq!(
@@ -214,7 +202,7 @@ fn a_probability_out_of_range_in_results_is_located_at_its_cell() {
     )
     .unwrap();
     let o = deter().args(["robust", r]).output().unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     assert_eq!(
         stderr(&o).lines().next().unwrap_or_default(),
         format!(
@@ -254,7 +242,7 @@ fn a_damaged_value_in_a_partial_file_is_located_at_its_line_and_column() {
             "--out",
             part.to_str().unwrap(),
         ]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        succeeded(&o);
     }
     let good = std::fs::read_to_string(d.path().join("part-0.json")).unwrap();
     let bad = d.path().join("bad.json");
@@ -289,8 +277,7 @@ fn a_damaged_value_in_a_partial_file_is_located_at_its_line_and_column() {
     ] {
         let text = good.replacen(from, to, 1);
         let o = merge(&text);
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{err}");
+        let err = refused(&o);
         assert!(!err.contains("panicked"), "{err}");
         assert!(
             err.contains(&format!("error: damaged partial file: {says}")),
@@ -310,8 +297,7 @@ fn a_damaged_value_in_a_partial_file_is_located_at_its_line_and_column() {
     let end = sum + 7 + good[sum + 7..].find('"').unwrap();
     let text = format!("{}\"sum\":\"abc\"{}", &good[..sum], &good[end + 1..]);
     let o = merge(&text);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
+    let err = refused(&o);
     assert!(
         err.contains("error: damaged partial file: `abc` is not a decimal integer"),
         "{err}"
@@ -320,7 +306,7 @@ fn a_damaged_value_in_a_partial_file_is_located_at_its_line_and_column() {
     // Another format version is a fault of the file as a whole: no line and column.
     let text = good.replacen("\"format_version\":4", "\"format_version\":2", 1);
     let o = merge(&text);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     assert!(
         stderr(&o).starts_with(&format!(
             "{}: error: partial format version 2",
@@ -355,7 +341,7 @@ fn an_unknown_posterior_column_is_located_at_its_header_cell() {
         ])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    refused(&o);
     let reference = stderr(&o);
     let words = reference
         .lines()
@@ -392,8 +378,7 @@ fn an_unknown_posterior_column_is_located_at_its_header_cell() {
             .args(["-q", "--out", out.to_str().unwrap()])
             .output()
             .unwrap();
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        let err = refused_for(&o, format_args!("{args:?}"));
         assert!(
             err.lines().next() == Some(at.as_str()),
             "{args:?}: expected `{at}`, got:\n{err}"
@@ -412,13 +397,12 @@ fn an_unknown_futures_column_is_located_at_its_header_cell_with_a_did_you_mean()
     let d = tempfile::tempdir().unwrap();
     let base = scenario("scenarios/western-balkans-2024.toml");
     // Line 3 (after two comments), the third column, which starts at column 21.
-    let post = d.path().join("post.csv");
-    std::fs::write(
-        &post,
+    let post = write(
+        d.path(),
+        "post.csv",
         "# deter calibrate: posterior draws\n# a comment\n\
          draw,model.war_cost,model.war_cots,weight,distance\n0,0.5,1,1,0\n1,1.5,2,1,0\n",
-    )
-    .unwrap();
+    );
     let p = post.to_str().unwrap();
     let o = run(&[
         "run",
@@ -431,29 +415,18 @@ fn an_unknown_futures_column_is_located_at_its_header_cell_with_a_did_you_mean()
         "5",
         "-q",
     ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     let problem = "column `model.war_cots`: `model.war_cots` is not a parameter of this scenario";
     let help = "= help: did you mean `model.war_cost`?";
     assert_eq!(
         first_error(&stderr(&o)),
         format!("{p}:3:21: error: {problem}")
     );
-    assert!(stderr(&o).contains(help), "{}", stderr(&o));
-    let s = d.path().join("futures.toml");
-    std::fs::write(
-        &s,
-        format!("base = {base:?}\nruns = 5\npoints = 2\nfutures = \"post.csv\"\n"),
-    )
-    .unwrap();
+    stderr_says(&o, help);
+    let s = common::futures_sweep(d.path(), "futures.toml", &base, "post.csv");
     let out = d.path().join("out.csv");
-    let o = run(&[
-        "sweep",
-        s.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "-q",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = sweep_to(&s, &out);
+    refused(&o);
     assert_eq!(
         first_error(&stderr(&o)),
         format!(
@@ -461,7 +434,7 @@ fn an_unknown_futures_column_is_located_at_its_header_cell_with_a_did_you_mean()
             s.display()
         )
     );
-    assert!(stderr(&o).contains(help), "{}", stderr(&o));
+    stderr_says(&o, help);
     assert!(!out.exists());
 }
 
@@ -492,15 +465,14 @@ fn a_csv_cell_that_underflows_to_zero_is_refused_at_its_line_and_column() {
     let base = scenario("scenarios/western-balkans-2024.toml");
     let tail = "a number too small to use (it reads as 0)";
     // The words of the same literal in a sweep file's values (a TOML reader).
-    let sweep = d.path().join("values.toml");
-    std::fs::write(
-        &sweep,
-        format!(
+    let sweep = write(
+        d.path(),
+        "values.toml",
+        &format!(
             "base = {base:?}\nruns = 10\ndesign = \"grid\"\n\n[[parameter]]\npath = \
              \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1e-400]\n"
         ),
-    )
-    .unwrap();
+    );
     let o = run(&["validate", sweep.to_str().unwrap()]);
     let toml = errors(&stderr(&o));
     assert_eq!(
@@ -541,7 +513,7 @@ fn a_csv_cell_that_underflows_to_zero_is_refused_at_its_line_and_column() {
             "5",
             "-q",
         ]);
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        refused(&o);
         // The form of every file kind's fault: FILE:LINE:COL: error: COLUMN: PROBLEM.
         let said = format!("column `{column}`: expected {expected}, found `1e-400`, {tail}");
         assert_eq!(errors(&stderr(&o)), vec![said.clone()]);
@@ -555,21 +527,10 @@ fn a_csv_cell_that_underflows_to_zero_is_refused_at_its_line_and_column() {
             assert!(want.ends_with(&toml_words), "{want}\n{toml_words}");
         }
         // The same file as a sweep's futures: the same words, under the sweep's `futures`.
-        let s = d.path().join("futures.toml");
-        std::fs::write(
-            &s,
-            format!("base = {base:?}\nruns = 5\npoints = 2\nfutures = \"post.csv\"\n"),
-        )
-        .unwrap();
+        let s = common::futures_sweep(d.path(), "futures.toml", &base, "post.csv");
         let out = d.path().join("f.csv");
-        let o = run(&[
-            "sweep",
-            s.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ]);
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let o = sweep_to(&s, &out);
+        refused(&o);
         assert_eq!(
             errors(&stderr(&o)),
             vec![format!("futures: {}", want.replacen(p, "post.csv", 1))]
@@ -594,7 +555,7 @@ fn a_csv_cell_that_underflows_to_zero_is_refused_at_its_line_and_column() {
         "5",
         "-q",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
 
     // Results read by `deter robust` and `deter discover`: an outcome's cell and a
     // parameter's (PRIM drew the box boundary `x <= 0` from it).
@@ -627,7 +588,7 @@ fn a_csv_cell_that_underflows_to_zero_is_refused_at_its_line_and_column() {
             ],
         ] {
             let o = run(&args);
-            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+            refused_for(&o, format_args!("{args:?}"));
             assert_eq!(errors(&stderr(&o)), want, "{args:?}");
             assert!(
                 stderr(&o).starts_with(&format!("{r}:{at}: error: ")),
@@ -646,15 +607,14 @@ fn a_csv_cell_that_underflows_to_zero_is_refused_at_its_line_and_column() {
 fn a_resumed_row_with_a_cell_that_underflows_to_zero_is_refused() {
     let d = tempfile::tempdir().unwrap();
     let base = scenario("scenarios/western-balkans-2024.toml");
-    let s = d.path().join("s.toml");
-    std::fs::write(
-        &s,
-        format!(
+    let s = write(
+        d.path(),
+        "s.toml",
+        &format!(
             "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
              \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
         ),
-    )
-    .unwrap();
+    );
     let out = d.path().join("r.csv");
     let args = [
         "sweep",
@@ -666,7 +626,7 @@ fn a_resumed_row_with_a_cell_that_underflows_to_zero_is_refused() {
         "-q",
     ];
     let o = run(&args);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     let text = std::fs::read_to_string(&out).unwrap();
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let header: Vec<&str> = lines[0].split(',').collect();
@@ -684,7 +644,7 @@ fn a_resumed_row_with_a_cell_that_underflows_to_zero_is_refused() {
     lines.truncate(2);
     std::fs::write(&out, lines.join("\n") + "\n").unwrap();
     let o = run(&[&args[..], &["--resume"]].concat());
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     // At the cell's line and column, in the words of every reader (it said "row 0 cannot be
     // read").
     let col = lines[1][..lines[1].find("1e-400").unwrap()].chars().count() + 1;
@@ -703,15 +663,14 @@ fn a_resumed_row_with_a_cell_that_underflows_to_zero_is_refused() {
 /// A sweep of two points at `dir/s.toml`, its results written to `dir/NAME`.
 fn small_sweep(dir: &Path, name: &str) -> (Vec<String>, std::path::PathBuf) {
     let base = scenario("scenarios/western-balkans-2024.toml");
-    let s = dir.join("s.toml");
-    std::fs::write(
-        &s,
-        format!(
+    let s = write(
+        dir,
+        "s.toml",
+        &format!(
             "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
              \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
         ),
-    )
-    .unwrap();
+    );
     let out = dir.join(name);
     let args = vec![
         "sweep".to_string(),
@@ -723,7 +682,7 @@ fn small_sweep(dir: &Path, name: &str) -> (Vec<String>, std::path::PathBuf) {
         "-q".into(),
     ];
     let o = deter().args(&args).output().unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     (args, out)
 }
 
@@ -760,7 +719,7 @@ fn a_resumed_json_lines_row_that_underflows_to_zero_is_refused_at_its_line_and_c
     std::fs::write(&out, lines.join("\n") + "\n").unwrap();
     let before = std::fs::read(&out).unwrap();
     let o = deter().args(&args).arg("--resume").output().unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     let col = lines[1][..at].chars().count() + 1;
     assert_eq!(
         fault(&stderr(&o)),
@@ -799,20 +758,18 @@ fn a_number_beyond_the_floats_names_the_parameters_range_in_every_reader() {
     ] {
         // The words of a scenario file's key: the reference.
         let want = format!("expected a number in [0, 10] (stake units), found `{literal}`, {tail}");
-        let file = dir.join("s.toml");
-        std::fs::write(
-            &file,
-            format!("extends = {base:?}\n\n[model]\nwar_cost = {literal}\n"),
-        )
-        .unwrap();
+        let file = write(
+            dir,
+            "s.toml",
+            &format!("extends = {base:?}\n\n[model]\nwar_cost = {literal}\n"),
+        );
         let o = run(&["validate", file.to_str().unwrap()]);
         assert_eq!(
             first_error(&stderr(&o)),
             format!("{}:4:12: error: model.war_cost: {want}", file.display())
         );
         let write = |name: &str, text: String| {
-            let p = dir.join(name);
-            std::fs::write(&p, text).unwrap();
+            let p = write(dir, name, &text);
             p.display().to_string()
         };
         let sweep_head = format!(
@@ -889,7 +846,7 @@ fn a_number_beyond_the_floats_names_the_parameters_range_in_every_reader() {
         ];
         for (args, said) in cases {
             let o = run(&args);
-            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+            refused_for(&o, format_args!("{args:?}"));
             assert_eq!(first_error(&stderr(&o)), said, "{args:?}: {}", stderr(&o));
         }
     }
@@ -907,7 +864,7 @@ fn a_set_tables_non_number_reads_as_in_a_scenario_file() {
     let history = common::root().join("scenarios/history");
     // "PROBLEM" after "KEY: " on the first error line.
     let problem = |o: &Output, key: &str| -> String {
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(o));
+        refused(o);
         let err = stderr(o);
         let line = err
             .lines()
@@ -921,16 +878,15 @@ fn a_set_tables_non_number_reads_as_in_a_scenario_file() {
     };
     for literal in ["1e-400", "\"abc\"", "1e999"] {
         // The reference: the scenario file.
-        let f = d.path().join("s.toml");
-        std::fs::write(
-            &f,
-            text.replacen(
+        let f = write(
+            d.path(),
+            "s.toml",
+            &text.replacen(
                 "\n[model]\n",
                 &format!("\n[model]\nfait_accompli = {literal}\n"),
                 1,
             ),
-        )
-        .unwrap();
+        );
         let o = deter()
             .args(["validate", f.to_str().unwrap()])
             .output()
@@ -939,18 +895,17 @@ fn a_set_tables_non_number_reads_as_in_a_scenario_file() {
         assert!(want.starts_with("expected a number in [0, 1]"), "{want}");
         let key = "set.\"model.fait_accompli\"";
         // A calibration's `set`.
-        let c = d.path().join("c.toml");
-        std::fs::write(
-            &c,
-            format!(
+        let c = write(
+            d.path(),
+            "c.toml",
+            &format!(
                 "seed = 5\nparticles = 20\nmax_generations = 2\npredictive_draws = 5\n\
                  statistics = [\"war\"]\ncases = [\"{}\"]\n\
                  set = {{ \"model.fait_accompli\" = {literal} }}\n\n[[parameter]]\n\
                  path = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
                 history.join("serbia-kosovo.record.toml").display()
             ),
-        )
-        .unwrap();
+        );
         let out = d.path().join("o");
         let o = deter()
             .args([
@@ -965,17 +920,16 @@ fn a_set_tables_non_number_reads_as_in_a_scenario_file() {
         assert_eq!(problem(&o, key), want, "calibration set, {literal}");
         assert!(!out.join("posterior.csv").exists());
         // A sweep policy's `set`.
-        let w = d.path().join("w.toml");
-        std::fs::write(
-            &w,
-            format!(
+        let w = write(
+            d.path(),
+            "w.toml",
+            &format!(
                 "base = {base:?}\nruns = 10\nseed = 1\ndesign = \"lhs\"\npoints = 2\n\n\
                  [[policy]]\nid = \"p\"\nset = {{ \"model.fait_accompli\" = {literal} }}\n\n\
                  [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\n\
                  range = [0.5, 1.5]\n"
             ),
-        )
-        .unwrap();
+        );
         let o = deter()
             .args(["validate", w.to_str().unwrap()])
             .output()
@@ -992,8 +946,7 @@ fn a_set_tables_non_number_reads_as_in_a_scenario_file() {
 #[test]
 fn content_faults_of_robust_discover_and_merge_take_validates_form() {
     let d = tempfile::tempdir().unwrap();
-    let f = d.path().join("x.csv");
-    std::fs::write(&f, "a,b\n1,2\n").unwrap();
+    let f = write(d.path(), "x.csv", "a,b\n1,2\n");
     let x = f.to_str().unwrap();
     for (args, problem) in [
         (
@@ -1013,7 +966,7 @@ fn content_faults_of_robust_discover_and_merge_take_validates_form() {
         ),
     ] {
         let o = run(&args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        refused_for(&o, format_args!("{args:?}"));
         let sep = if problem.starts_with(':') {
             ""
         } else {
@@ -1073,7 +1026,7 @@ fn merge_consistency_faults_take_the_file_fault_layout() {
             "--out",
             part.to_str().unwrap(),
         ]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        succeeded(&o);
         parts.push(part);
     }
     let part0: serde_json::Value =
@@ -1117,8 +1070,7 @@ fn merge_consistency_faults_take_the_file_fault_layout() {
             vec!["merge", other, &name]
         };
         let o = run(&args);
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{err}");
+        let err = refused(&o);
         assert!(!err.contains("panicked"), "{err}");
         let (at, rest) = first_fault(&err);
         // At the disagreeing value's line and column (`tests/messages.rs`
@@ -1153,17 +1105,15 @@ fn merge_consistency_faults_take_the_file_fault_layout() {
 #[test]
 fn robust_on_results_that_are_not_levers_x_futures_takes_the_file_fault_layout() {
     let d = tempfile::tempdir().unwrap();
-    let grid = d.path().join("grid.csv");
-    std::fs::write(
-        &grid,
+    let grid = write(
+        d.path(),
+        "grid.csv",
         "point,model.war_cost,runs,use_of_force_p,use_of_force_mc95_lo,use_of_force_mc95_hi\n\
          0,0.5,100,0.2,0.1,0.3\n1,1.0,100,0.1,0.05,0.2\n",
-    )
-    .unwrap();
+    );
     let name = grid.display().to_string();
     let o = run(&["robust", &name]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
+    let err = refused(&o);
     let (at, rest) = first_fault(&err);
     assert_eq!(at, name, "{err}");
     assert!(
@@ -1173,8 +1123,7 @@ fn robust_on_results_that_are_not_levers_x_futures_takes_the_file_fault_layout()
     assert!(!rest.contains("(in `"), "{err}");
     // A flag's fault is the flag's.
     let o = run(&["robust", &name, "--threshold", "use_of_forse=0.2"]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
+    let err = refused(&o);
     assert!(
         err.starts_with("--threshold:1:1: error: `use_of_forse`"),
         "{err}"
@@ -1189,12 +1138,7 @@ fn a_whole_file_fault_of_futures_reads_as_the_posteriors() {
     let d = tempfile::tempdir().unwrap();
     let base = common::scenario("scenarios/western-balkans-2024.toml");
     let draws = d.path().join("draws.csv");
-    let s = d.path().join("s.toml");
-    std::fs::write(
-        &s,
-        format!("base = {base:?}\nruns = 5\npoints = 2\nfutures = \"draws.csv\"\n"),
-    )
-    .unwrap();
+    let s = common::futures_sweep(d.path(), "s.toml", &base, "draws.csv");
     let p = draws.to_str().unwrap();
     let cases: [&[u8]; 4] = [
         b"",
@@ -1218,7 +1162,7 @@ fn a_whole_file_fault_of_futures_reads_as_the_posteriors() {
             ])
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        refused(&o);
         let err = stderr(&o);
         let line = err.lines().next().unwrap_or_default();
         // "FILE: error: PROBLEM", or for a fault inside the text (a byte that is not UTF-8)
@@ -1233,7 +1177,7 @@ fn a_whole_file_fault_of_futures_reads_as_the_posteriors() {
             .arg(&out)
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        refused(&o);
         let err = stderr(&o);
         let line = err.lines().next().unwrap_or_default();
         assert!(
@@ -1253,12 +1197,11 @@ fn a_whole_file_fault_of_futures_reads_as_the_posteriors() {
 #[test]
 fn an_empty_file_is_called_empty_by_every_reader() {
     let d = tempfile::tempdir().unwrap();
-    let empty = d.path().join("empty.csv");
-    std::fs::write(&empty, "\n  \n").unwrap();
+    let empty = write(d.path(), "empty.csv", "\n  \n");
     let e = empty.to_str().unwrap();
     let first = |o: &Output| stderr(o).lines().next().unwrap_or_default().to_string();
     let reference = run(&["validate", e]);
-    assert_eq!(reference.status.code(), Some(2));
+    refused(&reference);
     let said = format!("{e}: error: the file is empty");
     assert_eq!(first(&reference), said);
     let base = scenario("scenarios/western-balkans-2024.toml");
@@ -1278,7 +1221,7 @@ fn an_empty_file_is_called_empty_by_every_reader() {
         ],
     ] {
         let o = run(&args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        refused_for(&o, format_args!("{args:?}"));
         assert_eq!(first(&o), said, "{args:?}: {}", stderr(&o));
         assert!(
             stderr(&o).contains(" = help: a "),
@@ -1287,14 +1230,13 @@ fn an_empty_file_is_called_empty_by_every_reader() {
         );
         assert!(stderr(&o).ends_with("1 error found\n"), "{args:?}");
     }
-    let s = d.path().join("futures.toml");
-    std::fs::write(
-        &s,
-        format!("base = {base:?}\nruns = 5\nfutures = \"empty.csv\"\n"),
-    )
-    .unwrap();
+    let s = write(
+        d.path(),
+        "futures.toml",
+        &format!("base = {base:?}\nruns = 5\nfutures = \"empty.csv\"\n"),
+    );
     let o = run(&["sweep", s.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     assert!(
         first(&o).ends_with("error: futures: empty.csv: the file is empty"),
         "{}",
@@ -1319,7 +1261,7 @@ fn a_futures_file_that_cannot_be_read_gets_the_words_of_a_file_named_in_a_file()
         )
         .unwrap();
         let o = run(&["sweep", s.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        refused(&o);
         let want = format!(
             "futures: {name}: cannot read file `{}`: {reason}",
             d.path().join(name).display()
@@ -1343,8 +1285,11 @@ fn validate_says_what_a_file_that_is_not_toml_looks_like() {
     let d = tempfile::tempdir().unwrap();
     let (_, results) = small_sweep(d.path(), "r.csv");
     let (_, rows) = small_sweep(d.path(), "r.jsonl.json");
-    let draws = d.path().join("post.csv");
-    std::fs::write(&draws, "draw,model.war_cost,weight,distance\n0,0.5,1,0\n").unwrap();
+    let draws = write(
+        d.path(),
+        "post.csv",
+        "draw,model.war_cost,weight,distance\n0,0.5,1,0\n",
+    );
     let checks = "`deter validate` checks TOML input files (scenario, sweep, calibration and \
                   historical record files)";
     for (file, is) in [
@@ -1358,7 +1303,7 @@ fn validate_says_what_a_file_that_is_not_toml_looks_like() {
         ),
     ] {
         let o = run(&["validate", file.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        refused(&o);
         let err = stderr(&o);
         assert!(!err.contains("TOML syntax error"), "{err}");
         assert!(
@@ -1369,7 +1314,7 @@ fn validate_says_what_a_file_that_is_not_toml_looks_like() {
     let reads = "`deter validate` reads TOML input files (scenario, sweep, calibration and \
                  historical record files)";
     let o = run(&["validate", draws.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     let err = stderr(&o);
     assert!(err.contains(": error: TOML syntax error"), "{err}");
     let help = err
@@ -1383,10 +1328,9 @@ fn validate_says_what_a_file_that_is_not_toml_looks_like() {
         "{help}"
     );
     // A TOML file with a syntax error gets no such line.
-    let t = d.path().join("broken.toml");
-    std::fs::write(&t, "[scenario\nname = \"x\"\n").unwrap();
+    let t = write(d.path(), "broken.toml", "[scenario\nname = \"x\"\n");
     let o = run(&["validate", t.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2));
+    refused(&o);
     assert!(!stderr(&o).contains("this looks like"), "{}", stderr(&o));
 }
 
@@ -1413,8 +1357,7 @@ fn calibration_with(dir: &std::path::Path, name: &str, key: &str, line: &str) ->
         out.push('\n');
     }
     assert!(replaced, "no `{key} = ` line");
-    let p = dir.join(name);
-    std::fs::write(&p, out).unwrap();
+    let p = write(dir, name, &out);
     p.display().to_string()
 }
 
@@ -1432,7 +1375,7 @@ fn a_bare_number_for_an_observation_table_shows_the_table_form() {
             vec!["calibrate", bad.as_str()],
         ] {
             let o = run(&args);
-            assert_eq!(o.status.code(), Some(2), "{args:?}");
+            refused_for(&o, format_args!("{args:?}"));
             let err = stderr(&o);
             assert!(
                 err.contains(&format!(
@@ -1466,13 +1409,12 @@ fn a_bare_number_for_an_observation_table_shows_the_table_form() {
 /// A small levers x futures results file (4 points of 2 policies) at `dir/r.csv`, with
 /// P(use of force) from 0.05 to 0.08.
 fn small_results(dir: &std::path::Path) -> String {
-    let r = dir.join("r.csv");
-    std::fs::write(
-        &r,
+    let r = write(
+        dir,
+        "r.csv",
         "point,policy,future,x,runs,use_of_force_p,war_p\n0,a,0,0.1,100,0.05,0.02\n\
          1,a,1,0.2,100,0.06,0.02\n2,b,0,0.3,100,0.07,0.02\n3,b,1,0.2,100,0.08,0.02\n",
-    )
-    .unwrap();
+    );
     r.to_str().unwrap().to_string()
 }
 
@@ -1485,7 +1427,7 @@ fn discover_boxes_gets_the_range_message_of_every_integer_flag() {
     let r = small_results(d.path());
     let base = scenario("scenarios/western-balkans-2024.toml");
     let reference = run(&["run", &base, "--runs", "-1"]);
-    assert_eq!(reference.status.code(), Some(2));
+    refused(&reference);
     assert!(
         stderr(&reference).starts_with("error: --runs -1: expected an integer in [1, "),
         "{}",
@@ -1502,7 +1444,7 @@ fn discover_boxes_gets_the_range_message_of_every_integer_flag() {
             "--boxes",
             text,
         ]);
-        assert_eq!(o.status.code(), Some(2), "{text}: {}", stderr(&o));
+        refused_for(&o, format_args!("{text}"));
         assert_eq!(
             stderr(&o),
             format!("error: --boxes {text}: expected an integer in [1, 100]\n"),
@@ -1519,7 +1461,7 @@ fn discover_boxes_gets_the_range_message_of_every_integer_flag() {
         "--boxes",
         "100",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
 }
 
 /// The number flags of `deter discover` and `deter robust` read `1e-400` as 0 (`--above
@@ -1566,7 +1508,7 @@ fn discovers_and_robusts_number_flags_refuse_what_they_cannot_read_as_every_flag
     ];
     for (args, said) in cases {
         let o = run(&args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        refused_for(&o, format_args!("{args:?}"));
         assert_eq!(stderr(&o), format!("error: {said}\n"), "{args:?}");
     }
     // The words of `--set` for the same literal.
@@ -1574,7 +1516,7 @@ fn discovers_and_robusts_number_flags_refuse_what_they_cannot_read_as_every_flag
     let o = run(&["run", &base, "--set", "model.war_cost=1e-400"]);
     assert!(stderr(&o).contains(&format!("found `1e-400`, {tail}")));
     let o = run(&[&discover[..], &["--above", "0.06", "--alpha", "0.1"]].concat());
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
 }
 
 /// `deter discover --step N` was checked against the peeling only when a box was peeled:
@@ -1596,7 +1538,7 @@ fn discover_refuses_a_step_when_no_box_was_peeled() {
         "--step",
         "5",
     ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     assert!(stderr(&o).starts_with("error: --step 5: expected an integer in [0, "));
     for text in ["5", "0", "-1", "ten"] {
         let o = run(&[
@@ -1609,7 +1551,7 @@ fn discover_refuses_a_step_when_no_box_was_peeled() {
             "--step",
             text,
         ]);
-        assert_eq!(o.status.code(), Some(2), "{text}: {}", stderr(&o));
+        refused_for(&o, format_args!("{text}"));
         assert_eq!(
             stderr(&o),
             format!(
@@ -1629,14 +1571,14 @@ fn discover_refuses_a_step_when_no_box_was_peeled() {
         "--above",
         "0.5",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     assert!(String::from_utf8_lossy(&o.stdout).contains("no case of interest: no box"));
 }
 
 /// The help of `flag` in `deter CMD --help` (its lines up to the next flag), in one line.
 fn flag_help(cmd: &str, flag: &str) -> String {
     let o = run(&[cmd, "--help"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     let text = String::from_utf8(o.stdout).unwrap();
     let mut lines = text.lines().skip_while(|l| {
         !l.trim_start()
@@ -1709,8 +1651,8 @@ fn every_integer_flags_help_gives_its_range() {
     // The range stated is the one enforced: one past the top is refused with that range.
     let base = scenario("scenarios/western-balkans-2024.toml");
     let o = run(&["run", &base, "--draws", "1000001", "--runs", "10"]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("1000000"), "{}", stderr(&o));
+    refused(&o);
+    stderr_says(&o, "1000000");
 }
 
 /// Levers x futures results (two policies, eight futures of one input `u`), written to `dir`.
@@ -1724,8 +1666,7 @@ fn lxf_results(dir: &std::path::Path) -> String {
             k += 1;
         }
     }
-    let path = dir.join("whole.csv");
-    std::fs::write(&path, t).unwrap();
+    let path = write(dir, "whole.csv", &t);
     path.display().to_string()
 }
 
@@ -1743,7 +1684,7 @@ fn discovers_did_you_mean_is_a_help_line_as_every_commands() {
         "--set",
         "model.war_cots=1",
     ]);
-    assert_eq!(reference.status.code(), Some(2));
+    refused(&reference);
     let r = stderr(&reference);
     assert!(r.starts_with("--set:1:1: error: "), "{r}");
     assert!(
@@ -1806,7 +1747,7 @@ fn discovers_did_you_mean_is_a_help_line_as_every_commands() {
         let mut all = vec!["discover", results.as_str()];
         all.extend_from_slice(args);
         let o = run(&all);
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        refused_for(&o, format_args!("{args:?}"));
         let err = stderr(&o);
         assert_eq!(
             err.lines().next().unwrap(),
@@ -1834,15 +1775,14 @@ fn a_seed_out_of_range_is_named_as_its_caller_gave_it() {
     use deter::{Control, Error, Settings};
     let d = tempfile::tempdir().unwrap();
     let base = common::scenario("scenarios/western-balkans-2024.toml");
-    let s = d.path().join("s.toml");
-    std::fs::write(
-        &s,
-        format!(
+    let s = write(
+        d.path(),
+        "s.toml",
+        &format!(
             "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
              \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
         ),
-    )
-    .unwrap();
+    );
     let range = "expected an integer in [0, 9223372036854775807]";
     let huge = Settings {
         seed: Some(u64::MAX),
@@ -1880,12 +1820,8 @@ fn a_seed_out_of_range_is_named_as_its_caller_gave_it() {
         .args(["--seed", "18446744073709551615"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains(&format!("--seed 18446744073709551615: {range}")),
-        "{}",
-        stderr(&o)
-    );
+    refused(&o);
+    stderr_says(&o, &format!("--seed 18446744073709551615: {range}"));
 }
 
 /// The library's `deter::run`, `deter::run_nested` and `deter::sweep` refused a setting out of
@@ -1949,7 +1885,7 @@ fn the_library_names_its_own_settings_and_the_command_line_its_flags() {
     for (settings, library, flags, cli) in cases {
         assert_eq!(run(settings.clone()), library);
         let o = common::run(&[&["run", base.as_str()][..], &flags[..]].concat());
-        assert_eq!(o.status.code(), Some(2), "{flags:?}");
+        refused_for(&o, format_args!("{flags:?}"));
         assert_eq!(stderr(&o), format!("error: {cli}\n"), "{flags:?}");
     }
     // A nested run: `draws` and `runs` per draw.
@@ -1969,15 +1905,14 @@ fn the_library_names_its_own_settings_and_the_command_line_its_flags() {
     );
     // A sweep.
     let d = tempfile::tempdir().unwrap();
-    let sweep = d.path().join("s.toml");
-    std::fs::write(
-        &sweep,
-        format!(
+    let sweep = write(
+        d.path(),
+        "s.toml",
+        &format!(
             "base = {base:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
              \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n"
         ),
-    )
-    .unwrap();
+    );
     let out = d.path().join("r.csv");
     let settings = Settings {
         runs: Some(0),
@@ -2044,7 +1979,7 @@ fn different_horizons_are_refused_in_each_callers_words() {
         "--no-attribution",
     ];
     let out = common::run(&plain);
-    assert_eq!(out.status.code(), Some(2));
+    refused(&out);
     assert_eq!(common::stderr(&out), format!("error: {cli}\n"));
     let nested = [
         "compare",
@@ -2056,7 +1991,7 @@ fn different_horizons_are_refused_in_each_callers_words() {
         "2",
     ];
     let out = common::run(&nested);
-    assert_eq!(out.status.code(), Some(2));
+    refused(&out);
     assert_eq!(common::stderr(&out), format!("error: {cli}\n"));
 }
 
@@ -2085,7 +2020,7 @@ fn a_posterior_fault_is_located_by_the_library_as_by_the_command_line() {
         "10",
         "-q",
     ]);
-    assert_eq!(cli.status.code(), Some(2));
+    refused(&cli);
     let want = common::stderr(&cli);
     assert!(
         want.contains("posterior.csv:2:21: error: column `model.war_cots`"),
@@ -2154,7 +2089,7 @@ fn utf16_and_a_utf8_byte_order_mark_get_one_treatment_in_every_file_kind() {
     )
     .unwrap();
     let o = run(&["sweep", &at("lxf.toml"), "--out", &at("results.csv"), "-q"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     for k in 0..2 {
         let o = run(&[
             "run",
@@ -2167,7 +2102,7 @@ fn utf16_and_a_utf8_byte_order_mark_get_one_treatment_in_every_file_kind() {
             "--out",
             &at(&format!("part-{k}.json")),
         ]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        succeeded(&o);
     }
     let posterior =
         common::write_posterior(dir, &["model.war_cost"], &[(&[1.0], 1.0), (&[2.0], 1.0)]);
@@ -2261,7 +2196,7 @@ fn utf16_and_a_utf8_byte_order_mark_get_one_treatment_in_every_file_kind() {
             let err = stderr(&o);
             assert!(!err.contains("panicked"), "{err}");
             if variant == "u16" {
-                assert_eq!(o.status.code(), Some(2), "{args_v:?}: {err}");
+                refused_for(&o, format_args!("{args_v:?}"));
                 let (loc, problem) = fault(&err).unwrap_or_else(|| panic!("{args_v:?}: {err}"));
                 // A sweep's `futures` file is named as the sweep names it.
                 let shown = if args[1] == at("futures.toml") {
@@ -2345,7 +2280,7 @@ fn shards_that_disagree_are_located_at_the_disagreeing_value() {
             "--out",
             &at(out),
         ]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        succeeded(&o);
     };
     shard(&base, "1", 0, "a0.json");
     shard(&base, "1", 1, "a1.json");
@@ -2377,7 +2312,7 @@ fn shards_that_disagree_are_located_at_the_disagreeing_value() {
             .collect();
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let o = run(&args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        refused_for(&o, format_args!("{args:?}"));
         let text = std::fs::read_to_string(at(file)).unwrap();
         let (line, col) = line_col_of(&text, needle);
         let (loc, problem) = fault(&stderr(&o)).expect("a located fault");

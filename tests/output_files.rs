@@ -7,13 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{run, stderr};
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
+use common::{refused, refused_for, run, stderr, write};
 
 fn base() -> String {
     common::scenario("scenarios/western-balkans-2024.toml")
@@ -137,7 +131,7 @@ fn a_sweep_never_writes_over_a_sweeps_record() {
             vec!["sweep", s, "--shard", "0/2", "--out", o_str, "--quiet"],
         ] {
             let o = run(&args);
-            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+            refused_for(&o, format_args!("{args:?}"));
             assert_eq!(
                 stderr(&o).trim_end(),
                 format!(
@@ -211,7 +205,7 @@ fn calibrate_refuses_an_input_as_output_before_any_work() {
         let text = std::fs::read_to_string(calibration(d.path(), "c.toml", 5)).unwrap();
         let input = write(&out, name, &text);
         let o = calibrate(&input, &out, &[]);
-        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        refused_for(&o, format_args!("{name}"));
         assert_eq!(
             stderr(&o).trim_end(),
             format!(
@@ -253,7 +247,7 @@ fn calibrate_replaces_another_calibrations_results_only_with_force() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // Another calibration: refused before any work, every file as it was.
     let o = calibrate(&b, &out, &[]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     let e = stderr(&o);
     assert!(
         e.starts_with(&format!(
@@ -270,7 +264,7 @@ fn calibrate_replaces_another_calibrations_results_only_with_force() {
     std::fs::create_dir(&other).unwrap();
     write(&other, "state.json", "my notes\n");
     let o = calibrate(&b, &other, &[]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     assert_eq!(
         std::fs::read_to_string(other.join("state.json")).unwrap(),
         "my notes\n"
@@ -279,7 +273,7 @@ fn calibrate_replaces_another_calibrations_results_only_with_force() {
     // values and seed, or remove it to start afresh", not that --force (without --resume)
     // starts afresh over them, which that needs: it says so.
     let o = calibrate(&b, &out, &["--resume"]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     let e = stderr(&o);
     assert!(
         e.starts_with("error: --resume: the state belongs to another calibration")
@@ -306,7 +300,7 @@ fn init_dash_says_what_init_does() {
         .args(["init", "-"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     let e = stderr(&o);
     assert!(
         e.contains("init always writes a file (without a path, `scenario.toml`)")
@@ -455,8 +449,7 @@ fn every_command_refuses_a_read_only_output_before_any_work() {
         let mut v = Vec::new();
         let mut case = |name: &str, args: &[&str]| {
             let p = if name.contains('/') {
-                let p = dir.join(name);
-                std::fs::write(&p, "keep me\n").unwrap();
+                let p = write(dir, name, "keep me\n");
                 set_mode(&p, 0o444);
                 p
             } else {
@@ -532,8 +525,7 @@ fn every_command_refuses_a_read_only_output_before_any_work() {
     for (path, args) in &cases {
         let argv: Vec<&str> = args.iter().map(String::as_str).collect();
         let o = run(&argv);
-        let e = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{argv:?}: {e}");
+        let e = refused_for(&o, format_args!("{argv:?}"));
         assert_eq!(
             e.trim_end(),
             format!(

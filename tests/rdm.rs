@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use predicates::str::contains;
 
 mod common;
-use common::deter;
+use common::{deter, refused, refused_for, succeeded, write};
 
 /// A results file of 1,000 points over five parameters in [0, 1] (a fixed low-discrepancy
 /// sequence, no randomness): `use_of_force_p` is 0.3 inside the box a in [0.2, 0.6],
@@ -32,8 +32,7 @@ fn synthetic(dir: &Path) -> (PathBuf, usize) {
             x[0], x[1], x[2], x[3], x[4]
         ));
     }
-    let path = dir.join("synthetic.csv");
-    std::fs::write(&path, text).unwrap();
+    let path = write(dir, "synthetic.csv", &text);
     (path, cases)
 }
 
@@ -230,8 +229,7 @@ const LXF: &str =
 #[test]
 fn robust_ranks_by_maximum_regret_and_saves_beside_the_results() {
     let dir = tempfile::tempdir().unwrap();
-    let results = dir.path().join("lxf.csv");
-    std::fs::write(&results, LXF).unwrap();
+    let results = write(dir.path(), "lxf.csv", LXF);
     let page = dir.path().join("robust.html");
     deter()
         .arg("robust")
@@ -337,7 +335,7 @@ fn robust_prints_percentages_and_shows_the_status_quo_unranked() {
             .args(extra)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{out:?}");
+        succeeded(&out);
         let table = String::from_utf8(out.stdout).unwrap();
         let csv = std::fs::read_to_string(dir.path().join("lxf.robustness.csv")).unwrap();
         (table, csv)
@@ -434,10 +432,9 @@ fn robust_prints_percentages_and_shows_the_status_quo_unranked() {
 #[test]
 fn discover_and_robust_escape_control_characters() {
     let dir = tempfile::tempdir().unwrap();
-    let results = dir.path().join("lxf.csv");
-    std::fs::write(&results, LXF.replace(",C,", ",C\u{1b}[2J,")).unwrap();
+    let results = write(dir.path(), "lxf.csv", &LXF.replace(",C,", ",C\u{1b}[2J,"));
     let check = |out: std::process::Output| {
-        assert!(out.status.success(), "{out:?}");
+        succeeded(&out);
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(!text.contains('\u{1b}'), "raw escape printed:\n{text}");
         assert!(text.contains("C\\u{1b}[2J"), "{text}");
@@ -477,7 +474,7 @@ fn discover_and_robust_escape_control_characters() {
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    refused(&out);
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
         !err.contains('\u{1b}') && err.contains("\\u{1b}[2J"),
@@ -490,19 +487,18 @@ use common::scenario;
 /// A levers x futures sweep: the base as it is, an overlay that changes nothing but the
 /// name, and the envoy overlay, crossed with 6 LHS futures.
 fn crossed(dir: &Path, extra: &str) -> PathBuf {
-    let same = dir.join("same.toml");
-    std::fs::write(
-        &same,
-        format!(
+    write(
+        dir,
+        "same.toml",
+        &format!(
             "extends = \"{}\"\n[scenario]\nname = \"renamed\"\n",
             scenario("scenarios/western-balkans-2024.toml")
         ),
-    )
-    .unwrap();
-    let path = dir.join("crossed.toml");
-    std::fs::write(
-        &path,
-        format!(
+    );
+    write(
+        dir,
+        "crossed.toml",
+        &format!(
             "base = \"{base}\"
 runs = 200
 seed = 5
@@ -535,8 +531,6 @@ range = [0.2, 0.9]
             envoy = scenario("tests/data/envoy.toml"),
         ),
     )
-    .unwrap();
-    path
 }
 
 fn csv_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
@@ -735,11 +729,7 @@ fn levers_x_futures_bad_input_is_located_with_a_suggestion() {
 
 fn outcomes_json(args: &[&str]) -> serde_json::Value {
     let out = deter().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     v["outcomes"].clone()
 }
@@ -967,8 +957,7 @@ fn levers_x_futures_shards_and_resume_give_the_same_bytes() {
     // Resume after a cut in the middle of the second policy's rows.
     let text = std::fs::read_to_string(&whole).unwrap();
     let cut: usize = text.lines().take(9).map(|l| l.len() + 1).sum::<usize>() + 7;
-    let partial = dir.path().join("partial.csv");
-    std::fs::write(&partial, &text[..cut]).unwrap();
+    let partial = write(dir.path(), "partial.csv", &text[..cut]);
     std::fs::copy(
         dir.path().join("whole.csv.sweep"),
         dir.path().join("partial.csv.sweep"),
@@ -1137,7 +1126,7 @@ fn discover_refuses_a_step_past_the_end_of_the_peeling() {
             .args(["--step", step])
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2), "{o:?}");
+        refused(&o);
         assert_eq!(
             String::from_utf8_lossy(&o.stderr),
             format!(
@@ -1163,8 +1152,7 @@ fn discover_refuses_a_column_before_runs_as_the_outcome() {
         let p = if a > 0.5 { 0.3 } else { 0.1 };
         text.push_str(&format!("{k},{a},{b},100,{p},{}\n", 10.0 * a));
     }
-    let results = dir.path().join("small.csv");
-    std::fs::write(&results, text).unwrap();
+    let results = write(dir.path(), "small.csv", &text);
     let r = results.display().to_string();
     let outcomes = "; outcomes: `use_of_force`, any column after `runs` (in `";
     let cases: [(&[&str], String); 4] = [
@@ -1205,7 +1193,7 @@ fn discover_refuses_a_column_before_runs_as_the_outcome() {
             .args(args)
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        refused_for(&o, format_args!("{args:?}: {o:?}"));
         assert_eq!(String::from_utf8_lossy(&o.stderr), want, "{args:?}");
         assert!(o.stdout.is_empty(), "{args:?}");
     }
@@ -1237,9 +1225,7 @@ fn two_policies(dir: &Path) -> PathBuf {
     {
         text.push_str(&format!("{k},{p},{f},{a},10,{y}\n"));
     }
-    let path = dir.join("two.csv");
-    std::fs::write(&path, text).unwrap();
-    path
+    write(dir, "two.csv", &text)
 }
 
 /// The analyses' refusals are rendered from their fields, not found in their text: a
@@ -1257,7 +1243,7 @@ fn analysis_refusals_name_the_flag_and_underline_the_name_given() {
         .args(["--status-quo", "headline outcome (x"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    refused(&o);
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
         format!(
@@ -1272,7 +1258,7 @@ fn analysis_refusals_name_the_flag_and_underline_the_name_given() {
         .args(["--policy", "envoi`"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    refused(&o);
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
         format!(
@@ -1297,7 +1283,7 @@ fn robust_flag_faults_are_located_as_discover_gives_them() {
             .args(args)
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2));
+        refused(&o);
         String::from_utf8_lossy(&o.stderr).into_owned()
     };
     assert_eq!(
@@ -1356,7 +1342,7 @@ fn a_crlf_results_files_faults_are_located_as_with_lf_endings() {
                     .args(&args[1..])
                     .output()
                     .unwrap();
-                assert_eq!(o.status.code(), Some(2), "{args:?}");
+                refused_for(&o, format_args!("{args:?}"));
                 String::from_utf8_lossy(&o.stderr).into_owned()
             };
             let lf = stderr(text);
@@ -1416,8 +1402,11 @@ fn results_cells_out_of_range_are_refused_by_every_reader() {
 #[test]
 fn discover_and_robust_pages_escape_hostile_names() {
     let dir = tempfile::tempdir().unwrap();
-    let results = dir.path().join("lxf <b>&'.csv");
-    std::fs::write(&results, LXF.replace(",C,", ",\"C <script>&\"\"'\",")).unwrap();
+    let results = write(
+        dir.path(),
+        "lxf <b>&'.csv",
+        &LXF.replace(",C,", ",\"C <script>&\"\"'\","),
+    );
     let (robust, discover) = (dir.path().join("r.html"), dir.path().join("d.html"));
     deter()
         .arg("robust")

@@ -5,28 +5,20 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod common;
-use common::tag_faults;
+use common::{refused, root, succeeded, succeeded_for, tag_faults, write};
 
 const BUNDLED: &str = "scenarios/western-balkans-2024.toml";
 const ENVOY: &str = "tests/data/envoy.toml";
 const KFOR: &str = "tests/data/kfor.toml";
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
+/// `deter ARGS` from the crate root, without colour, asserted to succeed.
 fn deter(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_deter"))
-        .current_dir(root())
+    let out = common::deter()
         .env("NO_COLOR", "1")
         .args(args)
         .output()
         .expect("deter runs");
-    assert!(
-        out.status.success(),
-        "deter {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::succeeded_for(&out, format_args!("deter {args:?} failed"));
     out
 }
 
@@ -592,7 +584,7 @@ changes = [{{ path = "rivalry.SRB-XKX.monitoring", set = 0.9 }}]
             "--report",
             &html_path,
         ]);
-        assert!(out.status.success(), "{out:?}");
+        succeeded(&out);
         let table = String::from_utf8(out.stdout).unwrap();
         let mut lines = table.lines().skip_while(|l| !l.contains("per run (mean)"));
         lines.next().expect("the terminal's per-run rows");
@@ -775,11 +767,6 @@ mod csv_format {
 mod several {
     use super::*;
 
-    fn without_timing(mut v: serde_json::Value) -> serde_json::Value {
-        v.as_object_mut().unwrap().remove("timing");
-        v
-    }
-
     /// Sharing one pool changes nothing: each file's numbers are those of running it alone.
     #[test]
     fn several_files_give_the_numbers_of_each_file_alone() {
@@ -790,8 +777,8 @@ mod several {
             let one = deter(&[&["run", file, "--threads", "1"][..], &args].concat());
             let one: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
             assert_eq!(
-                without_timing(both[i].clone()),
-                without_timing(one),
+                common::without_timing(both[i].clone()),
+                common::without_timing(one),
                 "{file}"
             );
         }
@@ -877,21 +864,20 @@ mod compare {
     #[test]
     fn different_horizons_are_refused() {
         let dir = tmp();
-        let short = dir.path().join("short.toml");
-        std::fs::write(
-            &short,
-            format!(
+        let short = write(
+            dir.path(),
+            "short.toml",
+            &format!(
                 "extends = \"{}\"\n[scenario]\nhorizon_years = 3\n",
                 root().join(BUNDLED).display()
             ),
-        )
-        .unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_deter"))
+        );
+        let out = Command::new(common::bin())
             .current_dir(root())
             .args(["compare", BUNDLED, short.to_str().unwrap(), "--runs", "10"])
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(2));
+        refused(&out);
         assert!(String::from_utf8_lossy(&out.stderr).contains("same horizon"));
     }
 }
@@ -995,11 +981,7 @@ mod browser {
             .arg(format!("file://{}", html.display()))
             .output()
             .expect("chromium starts");
-        assert!(
-            out.status.success(),
-            "chromium failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded_for(&out, format_args!("chromium failed"));
         String::from_utf8_lossy(&out.stderr).into_owned()
     }
 
@@ -1046,8 +1028,11 @@ mod browser {
         let browser = chromium().expect("chromium was on PATH when the tests were built");
         let dir = tmp();
         // First, the detector itself: a page with a console error must be caught.
-        let bad = dir.path().join("bad.html");
-        std::fs::write(&bad, "<!DOCTYPE html><html><body><p>x</p><script>console.error('deliberate')</script></body></html>").unwrap();
+        let bad = write(
+            dir.path(),
+            "bad.html",
+            "<!DOCTYPE html><html><body><p>x</p><script>console.error('deliberate')</script></body></html>",
+        );
         let log = render(&browser, &bad, &dir.path().join("bad.png"));
         assert!(
             !page_errors(&log).is_empty(),
@@ -1100,7 +1085,7 @@ mod browser {
             .arg(format!("file://{}", html.display()))
             .output()
             .unwrap();
-        assert!(out.status.success());
+        succeeded(&out);
         let bytes = std::fs::read(&pdf).unwrap();
         assert!(bytes.starts_with(b"%PDF"));
         let text = String::from_utf8_lossy(&bytes);
@@ -1152,7 +1137,7 @@ mod browser {
             .arg(format!("file://{}", html.display()))
             .output()
             .expect("chromium starts");
-        assert!(out.status.success(), "chromium failed");
+        succeeded_for(&out, format_args!("chromium failed"));
         let dom = String::from_utf8_lossy(&out.stdout);
         let at = dom.find("data-measure=\"").expect("the probe ran") + 14;
         let raw = &dom[at..at + dom[at..].find('"').unwrap()];
@@ -1363,15 +1348,14 @@ mod browser {
             },
         ];
         let dir = tmp();
-        let html = dir.path().join("bars.html");
-        std::fs::write(
-            &html,
-            format!(
+        let html = write(
+            dir.path(),
+            "bars.html",
+            &format!(
                 "<!DOCTYPE html><html><body style=\"margin:0\">{}</body></html>",
                 probability_bars("t", &bars)
             ),
-        )
-        .unwrap();
+        );
         let png = dir.path().join("bars.png");
         render(&browser, &html, &png);
         let decoder =
@@ -1653,13 +1637,13 @@ mod terminal {
 
     #[test]
     fn no_colour_when_stdout_is_not_a_terminal() {
-        let out = Command::new(env!("CARGO_BIN_EXE_deter"))
+        let out = Command::new(common::bin())
             .current_dir(root())
             .env_remove("NO_COLOR")
             .args(["run", BUNDLED, "--runs", "100", "--horizon-years", "1"])
             .output()
             .unwrap();
-        assert!(out.status.success());
+        succeeded(&out);
         assert!(!has_escape(&out.stdout));
     }
 
@@ -1684,11 +1668,7 @@ mod terminal {
                 c.env_remove("NO_COLOR");
             }
             let out = c.output().unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            succeeded(&out);
             out.stdout
         };
         let coloured = run(false);
@@ -2162,7 +2142,7 @@ mod plots {
                 "--plots",
                 plots.to_str().unwrap(),
             ]);
-            let out = Command::new(env!("CARGO_BIN_EXE_deter"))
+            let out = Command::new(common::bin())
                 .current_dir(root())
                 .args(&args)
                 .output()
@@ -2355,7 +2335,7 @@ mod reproducible {
     use super::*;
 
     fn page(args: &[&str], out: &Path) -> Vec<u8> {
-        let status = Command::new(env!("CARGO_BIN_EXE_deter"))
+        let status = Command::new(common::bin())
             .current_dir(root())
             .env("SOURCE_DATE_EPOCH", "1700000000")
             .args(args)

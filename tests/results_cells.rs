@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{run, stderr};
+use common::{refused, refused_for, run, stderr, succeeded, write};
 
 /// A sweep's results: parameters `a` and `b`, 40 points, `use_of_force_p` high exactly
 /// where `a > 0.5` (so PRIM restricts `a`). Rows as `deter sweep` writes them: every estimate
@@ -23,12 +23,6 @@ fn results_text() -> String {
         text.push_str(&format!("{k},{a},{b},100,{p},0,1\n"));
     }
     text
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
 }
 
 /// `text` with the cell of column `col` on line `line` (1-based; line 1 is the header)
@@ -83,7 +77,7 @@ fn a_bad_cell_in_a_parameter_column_is_refused_at_its_line_and_column() {
     // The outcome column's fault, as the reference wording and layout.
     let bad_outcome = write(d.path(), "bad-outcome.csv", &with_cell(&good, 9, 4, "abc"));
     let o = discover(&bad_outcome, &[]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     let line9 = with_cell(&good, 9, 4, "abc")
         .lines()
         .nth(8)
@@ -113,7 +107,7 @@ fn a_bad_cell_in_a_parameter_column_is_refused_at_its_line_and_column() {
             discover(&f, &["--inputs", "a,b"]),
             run(&["robust", f.to_str().unwrap()]),
         ] {
-            assert_eq!(o.status.code(), Some(2), "{cell:?}: {}", stderr(&o));
+            refused_for(&o, format_args!("{cell:?}"));
             assert_eq!(stderr(&o).lines().next().unwrap(), want, "{}", stderr(&o));
             assert!(o.stdout.is_empty(), "no boxes from a file with a bad cell");
         }
@@ -142,7 +136,7 @@ fn a_ragged_row_is_reported_at_its_line_in_the_csv_readers_words() {
         ],
     ] {
         let o = run(&args);
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        refused(&o);
         let e = stderr(&o);
         assert_eq!(
             e.lines().next().unwrap(),
@@ -160,7 +154,7 @@ fn merge_of_a_file_that_is_not_json_is_located_at_its_first_character() {
     let d = tempfile::tempdir().unwrap();
     let f = write(d.path(), "my.toml", "[scenario]\nname = \"x\"\n");
     let o = run(&["merge", f.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     let e = stderr(&o);
     assert_eq!(
         e.lines().next().unwrap(),
@@ -181,7 +175,7 @@ fn template(dir: &Path, name: &str) -> PathBuf {
         .args(["init", name])
         .output()
         .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     p
 }
 
@@ -244,7 +238,7 @@ fn a_sweep_policy_id_that_reads_as_missing_is_refused_as_a_scenario_id_is() {
             .replacen("id = \"SRB\"", "id = \"NA\"", 1);
     let s = write(d.path(), "s.toml", &scenario_text);
     let o = run(&["validate", s.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2));
+    refused(&o);
     let scenario_msg = stderr(&o)
         .lines()
         .find(|l| l.contains("invalid id `NA`"))
@@ -259,7 +253,7 @@ fn a_sweep_policy_id_that_reads_as_missing_is_refused_as_a_scenario_id_is() {
         let f = write(d.path(), "lxf.toml", &sweep);
         let out = d.path().join("lxf.csv");
         let o = run(&["sweep", f.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(2), "{word}: {}", stderr(&o));
+        refused_for(&o, format_args!("{word}"));
         let e = stderr(&o);
         if word == "N/A" {
             // `/` is not a character of a policy id in the first place.

@@ -4,15 +4,15 @@
 //! scenario as it is.
 
 mod common;
-use common::{deter, scenario, stderr};
+use common::{deter, scenario, stderr, write};
 
 /// Runs a two-policy levers x futures sweep (`now`: the base as it is; `envoy`: a file) into
 /// `dir/r.csv`; returns the results path.
 fn swept(dir: &std::path::Path) -> std::path::PathBuf {
-    let sweep = dir.join("s.toml");
-    std::fs::write(
-        &sweep,
-        format!(
+    let sweep = write(
+        dir,
+        "s.toml",
+        &format!(
             "base = \"{}\"\nruns = 20\nseed = 5\ndesign = \"lhs\"\npoints = 2\n\n\
              [[policy]]\nid = \"now\"\n\n[[policy]]\nid = \"envoy\"\nfile = \"{}\"\n\n\
              [[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
@@ -20,8 +20,7 @@ fn swept(dir: &std::path::Path) -> std::path::PathBuf {
             scenario("scenarios/western-balkans-2024.toml"),
             scenario("tests/data/envoy.toml"),
         ),
-    )
-    .unwrap();
+    );
     let out = dir.join("r.csv");
     let o = deter()
         .args([

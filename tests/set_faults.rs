@@ -4,7 +4,7 @@
 //! (`--set scenario.runs=5`), and `-0` recorded as `-0.0`.
 
 mod common;
-use common::{deter, run, scenario, stderr};
+use common::{deter, refused, refused_for, run, scenario, stderr, write};
 
 const ENVOY: &str = "scenarios/shea-special-envoy.toml";
 const PATH: &str = "rivalry.SRB-XKX.monitoring";
@@ -14,15 +14,14 @@ const PATH: &str = "rivalry.SRB-XKX.monitoring";
 /// policy's id to "overrides".
 fn sweep_words() -> String {
     let d = tempfile::tempdir().unwrap();
-    let f = d.path().join("s.sweep.toml");
-    std::fs::write(
-        &f,
-        format!(
+    let f = write(
+        d.path(),
+        "s.sweep.toml",
+        &format!(
             "base = \"{}\"\nruns = 10\n[[parameter]]\npath = \"{PATH}\"\nrole = \"lever\"\nvalues = [0.2, 0.9]\n",
             scenario(ENVOY)
         ),
-    )
-    .unwrap();
+    );
     let o = run(&["validate", f.to_str().unwrap()]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
@@ -112,8 +111,7 @@ fn compare_set_fault_names_the_scenario() {
         "--set",
         "policy.special-envoy.enabled=1",
     ]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
+    let err = refused(&o);
     assert!(
         err.contains(
             "--set (for B: scenarios/western-balkans-2024.toml):1:1: error: policy.special-envoy.enabled: `policy.special-envoy.enabled` is not a parameter of this scenario"
@@ -134,8 +132,7 @@ fn set_of_a_run_setting_names_its_flag() {
         ("scenario.horizon_years=3", "--horizon-years 3"),
     ] {
         let o = run(&["run", ENVOY, "--runs", "5", "--set", path]);
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{err}");
+        let err = refused(&o);
         assert!(err.contains("is not a parameter of this scenario"), "{err}");
         assert!(
             err.contains(&format!(
@@ -207,8 +204,7 @@ fn a_file_of_another_kind_is_named_with_the_command_that_reads_it() {
         ),
     ] {
         let o = run(&args);
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        let err = refused_for(&o, format_args!("{args:?}"));
         assert!(
             err.starts_with(&format!("{file}: error: this is a {is} file; {wanted}\n")),
             "{args:?}: {err}"
@@ -233,8 +229,7 @@ fn a_file_of_another_kind_is_named_with_the_command_that_reads_it() {
         ]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let o = run(&["validate", out.to_str().unwrap()]);
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{err}");
+        let err = refused(&o);
         assert!(err.contains(&format!(": error: {what}")), "{err}");
         assert!(!err.contains("TOML syntax error"), "{err}");
     }
@@ -245,8 +240,7 @@ fn a_file_of_another_kind_is_named_with_the_command_that_reads_it() {
 #[test]
 fn unknown_keys_are_listed_in_file_order() {
     let d = tempfile::tempdir().unwrap();
-    let f = d.path().join("c.toml");
-    std::fs::write(&f, "zulu = 1\nalpha = 2\nparticles = 10\n").unwrap();
+    let f = write(d.path(), "c.toml", "zulu = 1\nalpha = 2\nparticles = 10\n");
     let o = run(&["validate", f.to_str().unwrap()]);
     let err = stderr(&o);
     let z = err.find("unknown key `zulu`").expect(&err);
@@ -267,12 +261,11 @@ fn a_formula_like_name_is_written_exactly_in_csv() {
         .find(|l| l.starts_with("name = "))
         .unwrap()
         .to_string();
-    let f = d.path().join("h.toml");
-    std::fs::write(
-        &f,
-        text.replacen(&line, "name = \"=HYPERLINK(\\\"http://x\\\")\"", 1),
-    )
-    .unwrap();
+    let f = write(
+        d.path(),
+        "h.toml",
+        &text.replacen(&line, "name = \"=HYPERLINK(\\\"http://x\\\")\"", 1),
+    );
     let fs = f.to_str().unwrap();
     for args in [
         vec!["run", fs, "--runs", "5", "--format", "csv"],
@@ -296,18 +289,16 @@ fn a_formula_like_name_is_written_exactly_in_csv() {
 fn a_duplicated_policy_id_does_not_hide_the_policys_own_faults() {
     let d = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(scenario("scenarios/western-balkans-2024.toml")).unwrap();
-    let f = d.path().join("dup.toml");
-    std::fs::write(
-        &f,
-        format!(
+    let f = write(
+        d.path(),
+        "dup.toml",
+        &format!(
             "{text}\n[[policy]]\nid = \"twice\"\nstart = \"2026-01\"\nchanges = [{{ path = \"rivalry.SRB-XKX.monitoring\", set = 0.7 }}]\n\n\
              [[policy]]\nid = \"twice\"\nstart = \"2026-01\"\nchanges = [{{ path = \"rivalry.SRB-XKX.monitorin\", set = 0.7 }}]\n"
         ),
-    )
-    .unwrap();
+    );
     let o = run(&["validate", f.to_str().unwrap()]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
+    let err = refused(&o);
     assert!(err.contains("duplicate id `twice`"), "{err}");
     assert!(err.contains("rivalry.SRB-XKX.monitorin"), "{err}");
     assert!(err.contains("2 errors found"), "{err}");

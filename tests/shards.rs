@@ -3,23 +3,22 @@
 //! The invariant pinned here: merging the shards gives the unsharded run's output byte for
 //! byte, apart from timing, for any number of shards and threads.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
+
+mod common;
+use common::{root, succeeded, write};
 
 const SCENARIO: &str = "scenarios/western-balkans-2024.toml";
 const RUNS: &str = "1500";
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// Run the binary from the crate root (so the scenario path is the relative one users type).
 fn deter(args: &[&str]) -> Output {
-    deter_in(&root(), args, &[])
+    deter_in(root(), args, &[])
 }
 
 fn deter_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_deter"));
+    let mut cmd = common::deter();
     cmd.current_dir(dir).args(args);
     for var in [
         "SLURM_ARRAY_TASK_ID",
@@ -36,19 +35,13 @@ fn deter_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
 }
 
 fn ok(out: Output) -> Vec<u8> {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstderr: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::succeeded(&out);
     out.stdout
 }
 
 /// Exit code 2 with a message containing every one of `needles`.
 fn refused(out: Output, needles: &[&str]) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    let stderr = common::refused(&out);
     for n in needles {
         assert!(stderr.contains(n), "expected {n:?} in: {stderr}");
     }
@@ -155,7 +148,7 @@ fn merge_writes_atomically_to_out_and_says_what_it_merged() {
     let res = deter(&[
         "merge", &parts[0], &parts[1], "--format", "json", "--out", &out,
     ]);
-    assert!(res.status.success());
+    succeeded(&res);
     assert!(res.stdout.is_empty());
     let note = String::from_utf8_lossy(&res.stderr);
     assert!(note.contains("2 shards of `scenarios/western-balkans-2024.toml`, 1,500 runs"));
@@ -296,7 +289,7 @@ fn shard_auto_reads_the_slurm_array_variables() {
         "--quiet",
     ];
     ok(deter_in(
-        &root(),
+        root(),
         &args,
         &[
             ("SLURM_ARRAY_TASK_ID", "1"),
@@ -309,7 +302,7 @@ fn shard_auto_reads_the_slurm_array_variables() {
         "{}",
         &text[..400]
     );
-    refused(deter_in(&root(), &args, &[]), &["SLURM_ARRAY_TASK_ID"]);
+    refused(deter_in(root(), &args, &[]), &["SLURM_ARRAY_TASK_ID"]);
 }
 
 #[test]
@@ -328,7 +321,7 @@ fn bad_shard_arguments_are_usage_errors() {
             "scenarios/sweeps/kosovo-budget-x-nato.toml"
         };
         let out = deter(&[cmd, file, "--shard", "-1/3"]);
-        assert_eq!(out.status.code(), Some(2));
+        common::refused(&out);
         assert_eq!(
             String::from_utf8_lossy(&out.stderr),
             "error: --shard `-1/3`: K must be a non-negative integer\n"
@@ -464,7 +457,7 @@ fn a_shard_whose_parts_were_edited_consistently_is_refused_by_its_checksum() {
         &parts,
         &["--format", "json", "--out", out.to_str().unwrap()],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    succeeded(&o);
 }
 
 /// The page without its provenance section (which holds the date and the timing).
@@ -644,8 +637,7 @@ fn sweep_shards_refuse_resume_and_until_ci_and_merge_checks_the_sweep() {
     assert_eq!(ok(merge(&parts, &[])), whole);
     // An edited sweep given with --sweep is refused by hash; the original is accepted.
     let text = std::fs::read_to_string(&moved).unwrap();
-    let edited = d.join("edited.toml");
-    std::fs::write(&edited, text.replace("seed = 5", "seed = 6")).unwrap();
+    let edited = write(d, "edited.toml", &text.replace("seed = 5", "seed = 6"));
     refused(
         merge(&parts, &["--sweep", &edited.display().to_string()]),
         &["--sweep `", "edited.toml`: the validated sweep", "differs"],

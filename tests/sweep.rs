@@ -6,18 +6,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use predicates::str::contains;
+
+mod common;
+use common::{deter, refused, succeeded, write};
 
 fn base() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("scenarios/western-balkans-2024.toml")
         .display()
         .to_string()
-}
-
-fn deter() -> Command {
-    Command::cargo_bin("deter").expect("the binary is built")
 }
 
 /// Write a sweep file with the given body into `dir`.
@@ -244,7 +242,7 @@ fn interrupt_and_resume(signal: &str) {
     let full = dir.path().join("full.csv");
     run_sweep(&f, &full, &[]);
     let part = dir.path().join("part.csv");
-    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_deter"))
+    let mut child = StdCommand::new(common::bin())
         .args([
             "sweep",
             f.to_str().unwrap(),
@@ -373,7 +371,7 @@ fn until_ci_stops_at_a_block_boundary_deterministically_and_says_why() {
             .args(["--until-ci", "0.02", "--max-runs", "20000"])
             .output()
             .unwrap();
-        assert!(out.status.success());
+        succeeded(&out);
         let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         v.as_object_mut().unwrap().remove("timing");
         v
@@ -446,8 +444,7 @@ fn a_plots_path_that_is_a_file_is_refused_before_any_run() {
     let dir = tempfile::tempdir().unwrap();
     let f = sweep_file(dir.path(), "sw.toml", "runs = 10", GRID);
     let out = dir.path().join("ok.csv");
-    let plots = dir.path().join("wb.toml");
-    std::fs::write(&plots, "not a directory").unwrap();
+    let plots = write(dir.path(), "wb.toml", "not a directory");
     deter()
         .args(["sweep", f.to_str().unwrap(), "--out", out.to_str().unwrap()])
         .args(["--plots", plots.to_str().unwrap(), "-q"])
@@ -501,16 +498,15 @@ fn a_base_policy_after_the_horizon_run_overrides_no_swept_parameter() {
         "{err}"
     );
     // `late` starts 2040-01, after the base's own 10 years (2035-01).
-    let file = dir.path().join("late.toml");
-    std::fs::write(
-        &file,
-        format!(
+    let file = write(
+        dir.path(),
+        "late.toml",
+        &format!(
             "base = \"{}\"\nruns = 10\ndesign = \"grid\"\n\n[[parameter]]\npath = \
              \"country.AAA.military.budget\"\nrole = \"lever\"\nvalues = [1.0, 2.0]\n",
             warn.join("policy-after-horizon.toml").display()
         ),
-    )
-    .unwrap();
+    );
     let err = sweep_stderr(&file, &out, &[]);
     assert!(!err.contains(OVERRIDES), "{err}");
     let err = sweep_stderr(&file, &out, &["--horizon-years", "20"]);
@@ -529,27 +525,25 @@ fn a_levers_x_futures_sweeps_policy_scenarios_are_checked_against_the_horizon_ru
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r.csv");
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/warn/sweep-base.toml");
-    let watch = dir.path().join("watch.toml");
-    std::fs::write(
-        &watch,
-        format!(
+    let watch = write(
+        dir.path(),
+        "watch.toml",
+        &format!(
             "extends = \"{}\"\n\n[[policy]]\nid = \"watch\"\nstart = \"2028-01\"\nchanges = \
              [{{ path = \"country.AAA.military.budget\", set = 2.0 }}]\n",
             base.display()
         ),
-    )
-    .unwrap();
-    let file = dir.path().join("lxf.toml");
-    std::fs::write(
-        &file,
-        format!(
+    );
+    let file = write(
+        dir.path(),
+        "lxf.toml",
+        &format!(
             "base = \"{}\"\nruns = 10\ndesign = \"lhs\"\npoints = 2\n\n[[policy]]\nid = \
              \"base\"\n\n[[policy]]\nid = \"watch\"\nfile = \"watch.toml\"\n\n[[parameter]]\n\
              path = \"country.BBB.military.budget\"\nrole = \"uncertainty\"\nrange = [1.0, 2.0]\n",
             base.display()
         ),
-    )
-    .unwrap();
+    );
     let err = sweep_stderr(&file, &out, &[]);
     assert!(!err.contains(NEVER), "{err}");
     // The reference: `deter run` of the policy scenario at that horizon.
@@ -586,18 +580,17 @@ fn a_levers_x_futures_sweeps_policy_scenarios_are_checked_against_the_horizon_ru
 #[test]
 fn a_sweeps_outputs_naming_its_own_files_beside_the_results_are_refused_before_any_work() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("lxf.toml");
-    std::fs::write(
-        &file,
-        format!(
+    let file = write(
+        dir.path(),
+        "lxf.toml",
+        &format!(
             "base = \"{}\"\nruns = 10\ndesign = \"lhs\"\npoints = 2\n\n[[policy]]\nid = \
              \"base\"\n\n[[policy]]\nid = \"more\"\nset = {{ \"country.XKX.military.budget\" = \
              0.4 }}\n\n[[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\n\
              range = [0.4, 1.6]\n",
             base()
         ),
-    )
-    .unwrap();
+    );
     let out = dir.path().join("q.csv");
     let beside = |suffix: &str| dir.path().join(format!("q{suffix}"));
     for (flag, path) in [
@@ -667,7 +660,7 @@ fn a_refused_resume_says_what_to_do() {
             ])
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2));
+        refused(&o);
         String::from_utf8_lossy(&o.stderr).into_owned()
     };
     let afresh = "choose another --out, or leave out --resume to start afresh over it (its \

@@ -15,17 +15,20 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use common::{deter, run, scenario, stderr};
+use common::{
+    deter, refused, refused_for, run, scenario, stderr, stderr_says, stdout, succeeded,
+    succeeded_for, write,
+};
 
 const FUTURES: u64 = 3;
 const RUNS: u64 = 40;
 
 /// A levers x futures sweep of three policies in three futures, 40 runs per point.
 fn three_policies(dir: &Path) -> PathBuf {
-    let path = dir.join("three.toml");
-    std::fs::write(
-        &path,
-        format!(
+    write(
+        dir,
+        "three.toml",
+        &format!(
             "base = \"{base}\"
 runs = {RUNS}
 seed = 17
@@ -52,8 +55,6 @@ range = [0.5, 0.95]
             envoy = scenario("tests/data/envoy.toml"),
         ),
     )
-    .unwrap();
-    path
 }
 
 /// Run `sweep` through the facade into `out` on one thread and stop it exactly after its
@@ -84,10 +85,6 @@ fn lines(path: &Path) -> Vec<String> {
         .lines()
         .map(str::to_string)
         .collect()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 fn robust(results: &Path, extra: &[&str]) -> Output {
@@ -147,7 +144,7 @@ fn a_sweep_stopped_exactly_between_two_policies_is_refused_by_robust_until_resum
     // robust refuses it, naming the policy not run and the command that completes it.
     let table = d.path().join("table.csv");
     let o = robust(&part, &["--out", table.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    refused(&o);
     let e = stderr(&o);
     assert!(
         e.contains(&format!(
@@ -176,7 +173,7 @@ fn a_sweep_stopped_exactly_between_two_policies_is_refused_by_robust_until_resum
 
     // Now complete: ranked, every policy present, no statement about completeness.
     let o = robust(&part, &["--out", table.to_str().unwrap()]);
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     let t = std::fs::read_to_string(&table).unwrap();
     for p in ["baseline", "envoy", "strong"] {
         assert!(t.contains(&format!(",{p},")), "{p} missing from\n{t}");
@@ -204,7 +201,7 @@ fn discover_reports_partial_results_as_partial_and_refuses_regret_over_them() {
             page.to_str().unwrap(),
         ],
     );
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     let text = stdout(&o);
     let partial = "PARTIAL RESULTS: ";
     assert!(text.contains(partial), "{text}");
@@ -218,7 +215,7 @@ fn discover_reports_partial_results_as_partial_and_refuses_regret_over_them() {
 
     // Regret compares policies in each future: refused while a policy is missing.
     let o = discover(&part, &["--where", "regret_use_of_force > 0.01"]);
-    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    refused(&o);
     let e = stderr(&o);
     assert!(e.contains("needs every policy's rows"), "{e}");
     assert!(e.contains("is incomplete"), "{e}");
@@ -235,17 +232,13 @@ fn discover_reports_partial_results_as_partial_and_refuses_regret_over_them() {
             "strong",
         ],
     );
-    assert_eq!(o.status.code(), Some(2), "{o:?}");
-    assert!(
-        stderr(&o).contains("policy `strong` (3 futures) not run"),
-        "{}",
-        stderr(&o)
-    );
+    refused(&o);
+    stderr_says(&o, "policy `strong` (3 futures) not run");
 
     // A complete sweep's results: no statement.
     let full = whole(&sweep, d.path(), "full.csv");
     let o = discover(&full, &["--where", "regret_use_of_force > 0.01"]);
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     assert!(!stdout(&o).contains(partial));
     assert!(!stdout(&o).contains("Completeness cannot be checked"));
 }
@@ -274,7 +267,7 @@ fn results_without_a_usable_record_are_read_with_a_statement() {
     // No record: ranked (two policies), and said to be unchecked on the terminal and page.
     std::fs::remove_file(&marker).unwrap();
     let o = robust(&part, &args);
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     assert!(
         stdout(&o).contains("Completeness cannot be checked: there is no record"),
         "{}",
@@ -287,14 +280,14 @@ fn results_without_a_usable_record_are_read_with_a_statement() {
         "the page does not say so"
     );
     let o = discover(&part, &["--outcome", "use_of_force", "--above", "0.2"]);
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     assert!(stdout(&o).contains("Completeness cannot be checked"));
 
     // An older marker: the two fingerprint lines only. Read with the statement; resumes.
     let legacy: String = record.lines().take(2).map(|l| format!("{l}\n")).collect();
     std::fs::write(&marker, &legacy).unwrap();
     let o = robust(&part, &args);
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     assert!(
         stdout(&o).contains("was written by an older deter and records no plan"),
         "{}",
@@ -305,7 +298,7 @@ fn results_without_a_usable_record_are_read_with_a_statement() {
     let other = record.replacen("\"header_sha256\":\"", "\"header_sha256\":\"0", 1);
     std::fs::write(&marker, &other).unwrap();
     let o = robust(&part, &args);
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     assert!(
         stdout(&o).contains("was written for other results"),
         "{}",
@@ -347,7 +340,7 @@ fn complete_results_cut_afterwards_are_refused() {
     )
     .unwrap();
     let o = robust(&cut, &[]);
-    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    refused(&o);
     let e = stderr(&o);
     assert!(
         e.contains("the file was cut after the sweep finished; policy `strong` in 2 of its 3 futures not in it"),
@@ -364,12 +357,8 @@ fn complete_results_cut_afterwards_are_refused() {
     )
     .unwrap();
     let o = robust(&pending, &[]);
-    assert_eq!(o.status.code(), Some(2), "{o:?}");
-    assert!(
-        stderr(&o).contains("the sweep stopped before recording its end"),
-        "{}",
-        stderr(&o)
-    );
+    refused(&o);
+    stderr_says(&o, "the sweep stopped before recording its end");
     deter()
         .arg("sweep")
         .arg(&sweep)
@@ -415,7 +404,7 @@ fn merged_sweep_shards_carry_a_complete_record() {
     assert!(record.contains("\"status\":\"complete\""), "{record}");
     assert!(record.contains("\"points\":9"), "{record}");
     let o = robust(&merged, &[]);
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     assert!(!stdout(&o).contains("Completeness cannot be checked"));
     // The record is an input of the readers: no output of theirs replaces it.
     let marker = d.path().join("merged.csv.sweep");
@@ -434,7 +423,7 @@ fn merged_sweep_shards_carry_a_complete_record() {
             c.arg("--out");
         }
         let o = c.arg(&marker).output().unwrap();
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        refused_for(&o, format_args!("{args:?}: {o:?}"));
         assert_eq!(
             std::fs::read_to_string(&marker).unwrap(),
             record,
@@ -477,7 +466,7 @@ fn a_ctrl_c_of_deter_sweep_leaves_results_robust_refuses_until_resumed() {
         .assert()
         .success();
     let part = d.path().join("part.csv");
-    let child = Command::new(env!("CARGO_BIN_EXE_deter"))
+    let child = Command::new(common::bin())
         .current_dir(common::root())
         .arg("sweep")
         .arg(&sweep)
@@ -509,7 +498,7 @@ fn a_ctrl_c_of_deter_sweep_leaves_results_robust_refuses_until_resumed() {
     assert!((1..9).contains(&rows), "stopped with {rows} rows");
     let said = stderr(&o);
     let o = robust(&part, &[]);
-    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    refused(&o);
     let e = stderr(&o);
     assert!(e.contains("is incomplete"), "{e}");
     let command = quoted_command(&e);
@@ -543,7 +532,7 @@ fn a_complete_sweep_of_one_policy_is_not_called_incomplete() {
     std::fs::write(&one, format!("{}{rest}", &text[..cut])).unwrap();
     let out = whole(&one, d.path(), "one.csv");
     let o = robust(&out, &[]);
-    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    refused(&o);
     let e = stderr(&o);
     assert!(
         e.contains("the sweep has only one policy (`baseline`, in 3 futures)"),
@@ -557,18 +546,17 @@ fn a_complete_sweep_of_one_policy_is_not_called_incomplete() {
 /// A levers x futures sweep file of 2 policies (`baseline` and `second`, the envoy overlay)
 /// in 3 futures of `runs` runs, at `dir/NAME`.
 fn levers_sweep(dir: &std::path::Path, name: &str, second: &str, runs: u32) -> String {
-    let s = dir.join(name);
-    std::fs::write(
-        &s,
-        format!(
+    let s = write(
+        dir,
+        name,
+        &format!(
             "base = {:?}\nruns = {runs}\ndesign = \"lhs\"\npoints = 3\n\n[[policy]]\nid = \
              \"baseline\"\n\n[[policy]]\nid = \"{second}\"\nfile = {:?}\n\n[[parameter]]\npath \
              = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\nrange = [0.5, 0.95]\n",
             scenario("scenarios/western-balkans-2024.toml"),
             scenario("scenarios/shea-special-envoy.toml"),
         ),
-    )
-    .unwrap();
+    );
     s.to_str().unwrap().to_string()
 }
 
@@ -589,7 +577,7 @@ fn a_record_beside_other_results_written_over_it_is_not_trusted() {
     let out = d.path().join("r.csv");
     let r = out.to_str().unwrap();
     let o = run(&["sweep", &first, "--out", r, "-q"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     let cannot = "Completeness cannot be checked: the record";
     let readers = |r: &str| -> Vec<String> {
         [
@@ -599,7 +587,7 @@ fn a_record_beside_other_results_written_over_it_is_not_trusted() {
         .iter()
         .map(|args| {
             let o = run(args);
-            assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+            succeeded_for(&o, format_args!("{args:?}"));
             String::from_utf8_lossy(&o.stdout).into_owned()
         })
         .collect()
@@ -626,7 +614,7 @@ fn a_record_beside_other_results_written_over_it_is_not_trusted() {
         (&other_runs, "row 0 has 7 runs, its plan 5"),
     ] {
         let o = run(&["sweep", sweep, "-q"]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        succeeded(&o);
         std::fs::write(&out, &o.stdout).unwrap();
         for (marker, said) in [
             (
@@ -650,33 +638,29 @@ fn a_record_beside_other_results_written_over_it_is_not_trusted() {
 
     // A grid's rows of another seed pass every check of a kept row; the record's file hash
     // tells them apart, and the resume is refused.
-    let grid = d.path().join("g.toml");
-    std::fs::write(
-        &grid,
-        format!(
+    let grid = write(
+        d.path(),
+        "g.toml",
+        &format!(
             "base = {:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
              \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n",
             scenario("scenarios/western-balkans-2024.toml")
         ),
-    )
-    .unwrap();
+    );
     let g = grid.to_str().unwrap();
     let gout = d.path().join("g.csv");
     let go = gout.to_str().unwrap();
     assert!(run(&["sweep", g, "--out", go, "-q"]).status.success());
     // Resuming complete results as they are: nothing to do.
     let o = run(&["sweep", g, "--out", go, "--resume", "-q"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     let seed9 = run(&["sweep", g, "--seed", "9", "-q"]).stdout;
     std::fs::write(&gout, &seed9).unwrap();
     let o = run(&["sweep", g, "--out", go, "--resume", "-q"]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains(&format!(
-            "`{go}` does not hold the rows its record `{go}.sweep` recorded complete"
-        )),
-        "{}",
-        stderr(&o)
+    refused(&o);
+    stderr_says(
+        &o,
+        &format!("`{go}` does not hold the rows its record `{go}.sweep` recorded complete"),
     );
     assert_eq!(std::fs::read(&gout).unwrap(), seed9);
 }

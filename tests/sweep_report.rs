@@ -4,10 +4,10 @@
 //! The browser test needs `chromium` (Debian's package; `.ci/run` installs it). Without it
 //! the test fails, unless DETER_SKIP_BROWSER=1 says to skip it.
 
-use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
 mod common;
+use common::{deter, write};
 
 const GRID: &str = "scenarios/sweeps/kosovo-budget-x-nato.toml";
 const OUTCOMES: [&str; 7] = [
@@ -19,10 +19,6 @@ const OUTCOMES: [&str; 7] = [
     "deterrence_held",
     "non_state_incident",
 ];
-
-fn deter() -> Command {
-    Command::cargo_bin("deter").expect("binary built")
-}
 
 fn sweep_report(file: &Path, dir: &Path) -> (String, PathBuf) {
     let html = dir.join("sweep.html");
@@ -57,9 +53,7 @@ fn saltelli_file(dir: &Path) -> PathBuf {
          role = \"uncertainty\"\nrange = [0.5, 0.9]\n",
         base.display().to_string()
     );
-    let path = dir.join("saltelli.toml");
-    std::fs::write(&path, text).unwrap();
-    path
+    write(dir, "saltelli.toml", &text)
 }
 
 #[test]
@@ -240,25 +234,23 @@ mod browser {
 fn hostile_names_are_escaped_on_the_sweep_page() {
     let dir = tempfile::tempdir().unwrap();
     let base = std::fs::canonicalize("scenarios/western-balkans-2024.toml").unwrap();
-    let scenario = dir.path().join("hostile.toml");
-    std::fs::write(
-        &scenario,
-        format!(
+    let scenario = write(
+        dir.path(),
+        "hostile.toml",
+        &format!(
             "extends = {:?}\n[scenario]\nname = \"Evil <script>&\\\"' name\"\n",
             base.display().to_string()
         ),
-    )
-    .unwrap();
-    let sweep = dir.path().join("sweep <script>&'.toml");
-    std::fs::write(
-        &sweep,
-        format!(
+    );
+    let sweep = write(
+        dir.path(),
+        "sweep <script>&'.toml",
+        &format!(
             "base = {:?}\nruns = 20\nseed = 3\ndesign = \"grid\"\n\n[[parameter]]\n\
              path = \"rivalry.SRB-XKX.monitoring\"\nrole = \"lever\"\nvalues = [0.2, 0.9]\n",
             scenario.display().to_string()
         ),
-    )
-    .unwrap();
+    );
     let (html, _) = sweep_report(&sweep, dir.path());
     assert!(!html.contains("<script"), "raw markup on the page");
     assert_eq!(common::tag_faults(&html), Vec::<String>::new(), "{html}");

@@ -7,27 +7,21 @@
 //! expectation and a did-you-mean.
 
 mod common;
-use common::{deter, root};
+use common::{deter, refused, refused_for, root, succeeded, succeeded_for, write};
 
 use std::path::{Path, PathBuf};
 
 /// The template scenario with `extra` appended (priors), written to `dir/name`.
 fn with_priors(dir: &Path, name: &str, extra: &str) -> PathBuf {
     let base = std::fs::read_to_string(root().join("src/scenario/template.toml")).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, format!("{base}\n{extra}")).unwrap();
-    p
+    write(dir, name, &format!("{base}\n{extra}"))
 }
 
 const WAR_COST: &str = "[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.2, 2.0]\n";
 
 fn json(args: &[&str]) -> serde_json::Value {
     let out = deter().args(args).arg("--quiet").output().unwrap();
-    assert!(
-        out.status.success(),
-        "deter {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded_for(&out, format_args!("deter {args:?}"));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -148,11 +142,7 @@ fn csv_and_html_carry_the_json_numbers_with_both_intervals_labelled() {
         ])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let mut r = csv::Reader::from_reader(&out.stdout[..]);
     assert_eq!(
         r.headers().unwrap().iter().collect::<Vec<_>>(),
@@ -259,7 +249,7 @@ fn compare_pairs_a_and_b_on_the_same_prior_draws_and_refuses_conflicting_priors(
         .args(["compare", a, b.to_str().unwrap(), "--quiet"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    refused(&out);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("different priors for `model.war_cost`"),
@@ -347,7 +337,7 @@ fn bad_priors_are_refused_with_file_line_col_key_and_suggestion() {
                 })
                 .output()
                 .unwrap();
-            assert_eq!(out.status.code(), Some(2), "case {i} {cmd:?}");
+            refused_for(&out, format_args!("case {i} {cmd:?}"));
             let err = String::from_utf8_lossy(&out.stderr);
             let at = format!("bad{i}.toml:{}:", template_lines + 1 + line);
             assert!(err.contains(&at), "case {i}: expected {at} in\n{err}");
@@ -368,7 +358,7 @@ fn nested_runs_refuse_flags_they_cannot_honour() {
             .args(extra)
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        refused_for(&out, format_args!("{extra:?}"));
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
             err.contains("does not apply to nested Monte Carlo"),
@@ -384,12 +374,12 @@ fn nested_runs_refuse_flags_they_cannot_honour() {
         ])
         .output()
         .unwrap();
-    assert_eq!(two.status.code(), Some(2));
+    refused(&two);
     let shard = deter()
         .args(["run", file.to_str().unwrap(), "--shard", "0/2", "--quiet"])
         .output()
         .unwrap();
-    assert_eq!(shard.status.code(), Some(2));
+    refused(&shard);
     assert!(String::from_utf8_lossy(&shard.stderr).contains("[[uncertain]]"));
 }
 
@@ -485,7 +475,7 @@ fn booleans_for_numeric_parameters_are_refused() {
         .args(["run", file.to_str().unwrap(), "--runs", "10", "--quiet"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    refused(&out);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("uncertain[0].values[0]"), "{err}");
     assert!(err.contains("expected a number"), "{err}");
@@ -501,7 +491,7 @@ fn booleans_for_numeric_parameters_are_refused() {
         .args(["--runs", "10", "--quiet"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    refused(&out);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("model.war_cost") && err.contains("expected a number"),
@@ -537,11 +527,7 @@ fn nested_pages_escape_hostile_scenario_names() {
     ];
     let ok = |args: &[&str]| {
         let out = deter().args(args).args(common).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&out);
     };
     ok(&[
         "run",

@@ -6,25 +6,12 @@
 //! that already gets them right, not from the code under test.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 mod common;
-use common::{deter, root, run, scenario, stderr};
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// The first line of a message, past the run count `DETER_COUNT_RUNS` prints.
-fn first_line(s: &str) -> &str {
-    s.lines()
-        .find(|l| !l.starts_with("deter: simulated "))
-        .unwrap_or("")
-}
-
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_deter"))
-}
+use common::{
+    bin, deter, first_line, refused, refused_for, root, run, scenario, stderr, stderr_says, stdout,
+    succeeded, succeeded_for, sweep_to, write,
+};
 
 /// A directory and a missing file given as a sweep's results: `deter robust` and `deter
 /// discover` (and `deter merge` of a partial file, `--posterior` of a posterior) say what `deter validate` says of the
@@ -42,7 +29,7 @@ fn an_unreadable_results_file_gets_the_message_of_every_input_kind() {
     for input in [&dir, &missing] {
         let input = input.to_str().unwrap();
         let reference = run(&["validate", input]);
-        assert_eq!(reference.status.code(), Some(2));
+        refused(&reference);
         let expected = first_line(&stderr(&reference)).to_string();
         assert!(
             expected.starts_with(&format!("{input}: error: cannot read file: ")),
@@ -64,7 +51,7 @@ fn an_unreadable_results_file_gets_the_message_of_every_input_kind() {
             ],
         ] {
             let o = run(&args);
-            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+            refused_for(&o, format_args!("{args:?}"));
             assert_eq!(first_line(&stderr(&o)), expected, "{args:?}");
         }
     }
@@ -110,7 +97,7 @@ fn a_results_file_is_read_with_a_size_bound() {
             .args(&args)
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        refused_for(&o, format_args!("{args:?}: {o:?}"));
         assert_eq!(
             first_line(&stderr(&o)),
             format!(
@@ -129,9 +116,6 @@ fn a_results_file_is_read_with_a_size_bound() {
 #[cfg(target_os = "linux")]
 #[test]
 fn ctrl_c_ends_a_command_blocked_on_an_input_with_130() {
-    use std::os::unix::fs::OpenOptionsExt;
-    use std::time::Duration;
-    const O_NONBLOCK: i32 = 0o4000; // Linux, every architecture deter builds on
     let d = tempfile::tempdir().unwrap();
     let base = scenario("scenarios/western-balkans-2024.toml");
     let out = d.path().join("out");
@@ -177,11 +161,7 @@ fn ctrl_c_ends_a_command_blocked_on_an_input_with_130() {
     ];
     for (k, case) in cases.iter().enumerate() {
         let fifo = d.path().join(format!("input-{k}"));
-        let made = std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap();
-        assert!(made.success(), "mkfifo");
+        common::make_fifo(&fifo);
         let args: Vec<String> = case
             .iter()
             .map(|a| {
@@ -200,47 +180,14 @@ fn ctrl_c_ends_a_command_blocked_on_an_input_with_130() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        // Open the writer's end once deter has the reader's end (a non-blocking open for
-        // writing fails until then): deter is then past its set-up, blocked reading.
-        let mut writer = None;
-        for _ in 0..6000 {
-            if let Ok(w) = std::fs::OpenOptions::new()
-                .write(true)
-                .custom_flags(O_NONBLOCK)
-                .open(&fifo)
-            {
-                writer = Some(w);
-                break;
-            }
-            assert!(
-                child.try_wait().unwrap().is_none(),
-                "{args:?} ended before reading its input: {:?}",
-                child.wait_with_output()
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        assert!(writer.is_some(), "{args:?} never opened its input");
-        let pid = child.id().to_string();
-        let sent = std::process::Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap();
-        assert!(sent.success());
-        // A guard against hanging the test run, not a timing assertion.
-        let mut status = None;
-        for _ in 0..6000 {
-            if let Some(s) = child.try_wait().unwrap() {
-                status = Some(s);
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        let Some(status) = status else {
-            let _ = child.kill();
-            panic!("{args:?}: still blocked on its input after Ctrl-C");
-        };
+        let writer = common::fifo_writer_once_read(&mut child, &fifo);
+        common::interrupt(&child);
+        assert!(
+            common::ends_within(&mut child, 6000),
+            "{args:?}: still blocked on its input after Ctrl-C"
+        );
         let output = child.wait_with_output().unwrap();
-        assert_eq!(status.code(), Some(130), "{args:?}: {output:?}");
+        assert_eq!(output.status.code(), Some(130), "{args:?}: {output:?}");
         assert!(
             stderr(&output).contains("interrupted; no output written"),
             "{args:?}: {}",
@@ -293,7 +240,7 @@ fn robust_says_how_it_chose_the_status_quo_and_never_guesses_between_two() {
     };
     // By name: announced in the table and on the page.
     let o = robust(&results_of(d.path(), &["baseline", "envoy", "pact"]), &[]);
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     let table = stdout(&o);
     let note = "`baseline` is taken as the status quo by its name";
     assert!(table.contains(note), "{table}");
@@ -316,7 +263,7 @@ fn robust_says_how_it_chose_the_status_quo_and_never_guesses_between_two() {
     assert!(unranked.iter().all(|l| l.contains("baseline")), "{table}");
     // No policy named like a status quo: said, and every policy ranked 1..3.
     let o = robust(&results_of(d.path(), &["today", "envoy", "pact"]), &[]);
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     let table = stdout(&o);
     assert!(
         table.contains("No status quo: every policy is ranked"),
@@ -335,11 +282,10 @@ fn robust_says_how_it_chose_the_status_quo_and_never_guesses_between_two() {
     std::fs::remove_file(&out).unwrap();
     std::fs::remove_file(&page).unwrap();
     let o = robust(&results_of(d.path(), &["baseline", "base", "pact"]), &[]);
-    assert_eq!(o.status.code(), Some(2), "{o:?}");
-    assert!(
-        stderr(&o).contains("more than one policy is named like a status quo (`baseline`, `base`)"),
-        "{}",
-        stderr(&o)
+    refused(&o);
+    stderr_says(
+        &o,
+        "more than one policy is named like a status quo (`baseline`, `base`)",
     );
     assert!(!out.exists() && !page.exists());
     // Chosen with the flag: as given, no note.
@@ -347,7 +293,7 @@ fn robust_says_how_it_chose_the_status_quo_and_never_guesses_between_two() {
         &results_of(d.path(), &["baseline", "base", "pact"]),
         &["--status-quo", "base"],
     );
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     let table = stdout(&o);
     assert!(table.contains("Status quo `base`"), "{table}");
     assert!(!table.contains("by its name"), "{table}");
@@ -364,9 +310,7 @@ fn lxf_sweep(dir: &Path) -> PathBuf {
         scenario("scenarios/western-balkans-2024.toml"),
         scenario("scenarios/shea-special-envoy.toml"),
     );
-    let path = dir.join("lxf.toml");
-    std::fs::write(&path, text).unwrap();
-    path
+    write(dir, "lxf.toml", &text)
 }
 
 /// The robustness page (the sweep's `RESULTS.robustness.html` and `deter robust --report`)
@@ -386,7 +330,7 @@ fn robustness_pages_are_byte_identical_for_any_thread_count() {
                 .args(args)
                 .output()
                 .unwrap();
-            assert!(o.status.success(), "{args:?}: {o:?}");
+            succeeded_for(&o, format_args!("{args:?}: {o:?}"));
         };
         go(&[
             "sweep",
@@ -428,13 +372,12 @@ fn robustness_pages_are_byte_identical_for_any_thread_count() {
 #[test]
 fn plots_naming_a_file_is_refused_before_any_work_in_every_command() {
     let d = tempfile::tempdir().unwrap();
-    let file = d.path().join("plots.txt");
-    std::fs::write(&file, "not a directory").unwrap();
+    let file = write(d.path(), "plots.txt", "not a directory");
     let f = file.to_str().unwrap();
     let base = scenario("scenarios/western-balkans-2024.toml");
     let sweep = scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
     let reference = run(&["sweep", &sweep, "--plots", f, "-q"]);
-    assert_eq!(reference.status.code(), Some(2));
+    refused(&reference);
     let expected = first_line(&stderr(&reference)).to_string();
     assert!(
         expected.contains("exists and is not a directory"),
@@ -451,7 +394,7 @@ fn plots_naming_a_file_is_refused_before_any_work_in_every_command() {
         let o = run(&[
             "run", &base, "--runs", "20", "--shard", &shard, "--out", &p, "-q",
         ]);
-        assert!(o.status.success(), "{o:?}");
+        succeeded(&o);
         parts.push(p);
     }
     let cases: Vec<Vec<&str>> = vec![
@@ -465,7 +408,7 @@ fn plots_naming_a_file_is_refused_before_any_work_in_every_command() {
             .args(&args)
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        refused_for(&o, format_args!("{args:?}"));
         assert_eq!(first_line(&stderr(&o)), expected, "{args:?}");
         assert!(
             stderr(&o).contains("deter: simulated 0 runs"),
@@ -485,17 +428,16 @@ fn a_sweep_refuses_every_output_naming_an_input_before_the_work() {
     let base = d.path().join("base.toml");
     std::fs::copy(root().join("scenarios/western-balkans-2024.toml"), &base).unwrap();
     let before = std::fs::read(&base).unwrap();
-    let sweep = d.path().join("grid.toml");
-    std::fs::write(
-        &sweep,
+    let sweep = write(
+        d.path(),
+        "grid.toml",
         "base = \"base.toml\"\nruns = 20\ndesign = \"grid\"\n\n[[parameter]]\n\
          path = \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.0]\n",
-    )
-    .unwrap();
+    );
     let results = d.path().join("grid.csv");
     let b = base.to_str().unwrap();
     let reference = run(&["sweep", sweep.to_str().unwrap(), "--out", b, "-q"]);
-    assert_eq!(reference.status.code(), Some(2));
+    refused(&reference);
     let expected = first_line(&stderr(&reference)).to_string();
     assert!(expected.contains("is also an input file"), "{expected}");
     let o = deter()
@@ -509,13 +451,9 @@ fn a_sweep_refuses_every_output_naming_an_input_before_the_work() {
         .args(["--report", b, "-q"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     assert_eq!(first_line(&stderr(&o)), expected);
-    assert!(
-        stderr(&o).contains("deter: simulated 0 runs"),
-        "{}",
-        stderr(&o)
-    );
+    stderr_says(&o, "deter: simulated 0 runs");
     assert!(!results.exists(), "the sweep ran before the refusal");
     assert_eq!(std::fs::read(&base).unwrap(), before);
 }
@@ -537,7 +475,7 @@ fn a_sweep_takes_its_format_from_the_out_extension_and_refuses_contradictions() 
         &path("x.json"),
         "-q",
     ]);
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     let o = run(&[
         "sweep",
         &sweep,
@@ -549,7 +487,7 @@ fn a_sweep_takes_its_format_from_the_out_extension_and_refuses_contradictions() 
         &path("y.jsonl"),
         "-q",
     ]);
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     let json = std::fs::read_to_string(path("x.json")).unwrap();
     for line in json.lines() {
         let v: serde_json::Value = serde_json::from_str(line).expect("a JSON Lines row");
@@ -565,7 +503,7 @@ fn a_sweep_takes_its_format_from_the_out_extension_and_refuses_contradictions() 
         &path("x.csv"),
         "-q",
     ]);
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     assert!(
         std::fs::read_to_string(path("x.csv"))
             .unwrap()
@@ -589,7 +527,7 @@ fn a_sweep_takes_its_format_from_the_out_extension_and_refuses_contradictions() 
                 .map(|a| if *a == args[1] { named.as_str() } else { *a }),
         );
         let o = run(&all);
-        assert_eq!(o.status.code(), Some(2), "{all:?}");
+        refused_for(&o, format_args!("{all:?}"));
         assert!(stderr(&o).contains(says), "{all:?}: {}", stderr(&o));
         assert!(!Path::new(&named).exists(), "{all:?} wrote its output");
     }
@@ -621,7 +559,7 @@ fn refusing_a_device_gives_no_advice_about_another_option() {
         vec!["init", "/dev/null", "--force"],
     ] {
         let o = run(&args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        refused_for(&o, format_args!("{args:?}"));
         let e = stderr(&o);
         assert!(
             e.contains("`/dev/null` is not a regular file"),
@@ -637,12 +575,11 @@ fn refusing_a_device_gives_no_advice_about_another_option() {
 #[test]
 fn robust_refuses_a_share_outside_0_1_and_init_does_not_suggest_force_for_a_directory() {
     let d = tempfile::tempdir().unwrap();
-    let results = d.path().join("edited.csv");
-    std::fs::write(
-        &results,
+    let results = write(
+        d.path(),
+        "edited.csv",
         "point,policy,future,x,runs,use_of_force_p\n0,a,0,1,10,0.5\n1,b,0,1,10,7\n",
-    )
-    .unwrap();
+    );
     let out = d.path().join("t.csv");
     let o = run(&[
         "robust",
@@ -650,15 +587,14 @@ fn robust_refuses_a_share_outside_0_1_and_init_does_not_suggest_force_for_a_dire
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(2), "{o:?}");
-    assert!(
-        stderr(&o).contains(&format!(
+    refused(&o);
+    stderr_says(
+        &o,
+        &format!(
             "{}:3:12: error: column `use_of_force_p`: expected a number in [0, 1] (a share of \
              runs), found 7",
             results.display()
-        )),
-        "{}",
-        stderr(&o)
+        ),
     );
     assert!(!out.exists());
     let dir = d.path().join("a-directory");
@@ -667,7 +603,7 @@ fn robust_refuses_a_share_outside_0_1_and_init_does_not_suggest_force_for_a_dire
         let mut args = vec!["init", dir.to_str().unwrap()];
         args.extend_from_slice(extra);
         let o = run(&args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        refused_for(&o, format_args!("{args:?}"));
         let e = stderr(&o);
         assert!(e.contains("is a directory"), "{args:?}: {e}");
         assert!(!e.contains("--force"), "{args:?}: {e}");
@@ -693,7 +629,7 @@ fn a_sweep_resume_marker_is_read_with_a_bound() {
         out.to_str().unwrap(),
         "-q",
     ]);
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     let marker = d.path().join("grid.csv.sweep");
     std::fs::remove_file(&marker).unwrap();
     std::os::unix::fs::symlink("/dev/zero", &marker).unwrap();
@@ -705,12 +641,8 @@ fn a_sweep_resume_marker_is_read_with_a_bound() {
         .arg(&out)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{o:?}");
-    assert!(
-        stderr(&o).contains("was started with other sweep settings"),
-        "{}",
-        stderr(&o)
-    );
+    refused(&o);
+    stderr_says(&o, "was started with other sweep settings");
 }
 
 /// `deter calibrate --resume` reads `state.json` with a bound: `/dev/zero` there is refused
@@ -737,14 +669,13 @@ fn a_calibration_state_is_read_with_a_bound() {
         .arg(&out)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{o:?}");
-    assert!(
-        stderr(&o).contains(&format!(
+    refused(&o);
+    stderr_says(
+        &o,
+        &format!(
             "is larger than {} bytes, the limit for calibration state files",
             256u64 << 20
-        )),
-        "{}",
-        stderr(&o)
+        ),
     );
 }
 
@@ -805,12 +736,8 @@ fn plots_that_would_replace_an_input_write_no_chart() {
         "--plots",
         plots.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(2), "{o:?}");
-    assert!(
-        stderr(&o).contains("is also an input file"),
-        "{}",
-        stderr(&o)
-    );
+    refused(&o);
+    stderr_says(&o, "is also an input file");
     let names: Vec<_> = std::fs::read_dir(&plots)
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -862,8 +789,7 @@ fn a_pipe_as_input_is_refused_up_front_by_commands_that_read_twice() {
             ],
         ] {
             let o = run(&args);
-            let err = stderr(&o);
-            assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+            let err = refused_for(&o, format_args!("{args:?}"));
             assert_eq!(
                 first_line(&err),
                 format!(
@@ -888,8 +814,7 @@ fn a_pipe_as_input_is_refused_up_front_by_commands_that_read_twice() {
 fn a_value_out_of_range_gets_the_same_message_and_help_line_in_every_file_kind() {
     let d = tempfile::tempdir().unwrap();
     let w = |name: &str, text: String| {
-        let p = d.path().join(name);
-        std::fs::write(&p, text).unwrap();
+        let p = write(d.path(), name, &text);
         p.to_str().unwrap().to_string()
     };
     let base = scenario("scenarios/western-balkans-2024.toml");
@@ -902,7 +827,7 @@ fn a_value_out_of_range_gets_the_same_message_and_help_line_in_every_file_kind()
         ),
     );
     let o = run(&["sweep", &sweep]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    refused(&o);
     let help = stderr(&o)
         .lines()
         .find(|l| l.contains("= help:"))
@@ -976,8 +901,7 @@ fn a_value_out_of_range_gets_the_same_message_and_help_line_in_every_file_kind()
     ];
     for args in cases {
         let o = run(&args);
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        let err = refused_for(&o, format_args!("{args:?}"));
         assert!(err.contains(expected), "{args:?}: {err}");
         let helps: Vec<&str> = err
             .lines()
@@ -988,12 +912,9 @@ fn a_value_out_of_range_gets_the_same_message_and_help_line_in_every_file_kind()
     }
     // The futures CSV and the posterior word a bad cell alike: FILE:LINE:COL: column `PATH`.
     let o = run(&["sweep", &futures]);
-    assert!(
-        stderr(&o).contains(&format!(
-            "posterior.csv:2:3: column `model.war_cost`: {expected}"
-        )),
-        "{}",
-        stderr(&o)
+    stderr_says(
+        &o,
+        &format!("posterior.csv:2:3: column `model.war_cost`: {expected}"),
     );
 }
 
@@ -1072,17 +993,16 @@ fn a_closed_stdout_or_stderr_never_panics() {
     use std::process::{Command, Stdio};
     let d = tempfile::tempdir().unwrap();
     let history = root().join("scenarios/history");
-    let cal = d.path().join("cal.toml");
-    std::fs::write(
-        &cal,
-        format!(
+    let cal = write(
+        d.path(),
+        "cal.toml",
+        &format!(
             "seed = 5\nparticles = 10\nmax_generations = 2\npredictive_draws = 5\n\
              statistics = [\"use_of_force\", \"war\"]\ncases = [{:?}]\n\
              [[parameter]]\npath = \"model.status_quo_value\"\nrange = [0.0, 1.0]\n",
             history.join("serbia-kosovo.record.toml").to_str().unwrap()
         ),
-    )
-    .unwrap();
+    );
     let out = d.path().join("cal-out");
     let results = d.path().join("grid.csv");
     let base = scenario("scenarios/western-balkans-2024.toml");
@@ -1165,14 +1085,13 @@ fn a_value_that_is_not_a_number_reads_the_same_in_a_file_and_in_set() {
             .collect()
     };
     for value in ["nan", "inf", "-inf", "1e999", "true"] {
-        let file = d.path().join("v.toml");
-        std::fs::write(
-            &file,
-            format!("extends = {base:?}\n\n[model]\nwar_cost = {value}\n"),
-        )
-        .unwrap();
+        let file = write(
+            d.path(),
+            "v.toml",
+            &format!("extends = {base:?}\n\n[model]\nwar_cost = {value}\n"),
+        );
         let o = run(&["validate", file.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        refused(&o);
         let want = lines(&stderr(&o));
         assert!(
             want[0]
@@ -1185,7 +1104,7 @@ fn a_value_that_is_not_a_number_reads_the_same_in_a_file_and_in_set() {
             vec!["compare", &base, &base, "--set-b", &set],
         ] {
             let o = run(&args);
-            assert_eq!(o.status.code(), Some(2), "{args:?}");
+            refused_for(&o, format_args!("{args:?}"));
             assert_eq!(lines(&stderr(&o)), want, "{args:?}: {}", stderr(&o));
         }
     }
@@ -1239,7 +1158,7 @@ fn every_numeric_flag_fault_gets_the_range_message_in_every_command() {
                 let mut args = cmd.clone();
                 args.extend([flag, v]);
                 let o = run(&args);
-                assert_eq!(o.status.code(), Some(2), "{args:?}");
+                refused_for(&o, format_args!("{args:?}"));
                 assert_eq!(
                     stderr(&o),
                     format!("error: {flag} {v}: {expected}\n"),
@@ -1326,10 +1245,9 @@ fn until_ci_names_its_cap_when_it_stops_there() {
 #[test]
 fn an_empty_extends_is_refused_at_its_value() {
     let d = tempfile::tempdir().unwrap();
-    let f = d.path().join("overlay.toml");
-    std::fs::write(&f, "extends = \"\"\n").unwrap();
+    let f = write(d.path(), "overlay.toml", "extends = \"\"\n");
     let o = run(&["validate", f.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2));
+    refused(&o);
     let err = stderr(&o);
     assert!(
         err.contains(
@@ -1360,7 +1278,7 @@ fn robust_refuses_the_results_of_a_sweep_stopped_during_its_first_policy() {
             .args(["--out", out.to_str().unwrap()])
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2), "{o:?}");
+        refused(&o);
         let e = stderr(&o);
         assert!(
             e.contains(&format!("only one policy (`{}`, in 3 futures)", names[0])),
@@ -1377,7 +1295,7 @@ fn robust_refuses_the_results_of_a_sweep_stopped_during_its_first_policy() {
         .args(["--out", out.to_str().unwrap()])
         .output()
         .unwrap();
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
 }
 
 /// `-` (the Unix spelling of standard input) said "cannot read file: No such file or
@@ -1397,7 +1315,7 @@ fn a_dash_for_standard_input_is_explained_in_every_command() {
     ];
     for (args, noun) in cases {
         let o = deter().current_dir(d.path()).args(args).output().unwrap();
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        refused_for(&o, format_args!("{args:?}: {o:?}"));
         let e = stderr(&o);
         assert!(
             e.contains(&format!(
@@ -1422,7 +1340,7 @@ fn a_dash_for_standard_input_is_explained_in_every_command() {
         .args(["validate", "-"])
         .output()
         .unwrap();
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     assert!(stdout(&o).starts_with("-: ok"), "{}", stdout(&o));
 }
 
@@ -1435,9 +1353,7 @@ fn small_sweep(dir: &Path) -> PathBuf {
          [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nrange = [0.4, 1.6]\n",
         scenario("scenarios/western-balkans-2024.toml"),
     );
-    let path = dir.join("sweep.toml");
-    std::fs::write(&path, text).unwrap();
-    path
+    write(dir, "sweep.toml", &text)
 }
 
 /// Two sweeps writing the same `--out` at once interleaved their rows (and tore some) in one
@@ -1448,8 +1364,7 @@ fn small_sweep(dir: &Path) -> PathBuf {
 fn a_second_sweep_on_the_same_results_file_is_refused_while_the_first_runs() {
     let d = tempfile::tempdir().unwrap();
     let sweep = small_sweep(d.path());
-    let out = d.path().join("r.csv");
-    std::fs::write(&out, "rows of a sweep in progress\n").unwrap();
+    let out = write(d.path(), "r.csv", "rows of a sweep in progress\n");
     let held = std::fs::OpenOptions::new().write(true).open(&out).unwrap();
     held.lock().unwrap();
     for extra in [&[][..], &["--resume"][..]] {
@@ -1463,11 +1378,7 @@ fn a_second_sweep_on_the_same_results_file_is_refused_while_the_first_runs() {
         args.push("-q");
         let o = run(&args);
         assert_eq!(o.status.code(), Some(1), "{args:?}: {o:?}");
-        assert!(
-            stderr(&o).contains("is being written by another deter sweep right now"),
-            "{}",
-            stderr(&o)
-        );
+        stderr_says(&o, "is being written by another deter sweep right now");
         assert_eq!(
             std::fs::read_to_string(&out).unwrap(),
             "rows of a sweep in progress\n"
@@ -1476,14 +1387,8 @@ fn a_second_sweep_on_the_same_results_file_is_refused_while_the_first_runs() {
     }
     // Once the lock is released the same command runs, and writes the results.
     drop(held);
-    let o = run(&[
-        "sweep",
-        sweep.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "-q",
-    ]);
-    assert!(o.status.success(), "{o:?}");
+    let o = sweep_to(&sweep, &out);
+    succeeded(&o);
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 5);
 }
 
@@ -1495,17 +1400,16 @@ fn a_second_sweep_on_the_same_results_file_is_refused_while_the_first_runs() {
 fn a_second_calibration_on_the_same_directory_is_refused_while_the_first_runs() {
     let d = tempfile::tempdir().unwrap();
     let history = root().join("scenarios/history");
-    let cal = d.path().join("cal.toml");
-    std::fs::write(
-        &cal,
-        format!(
+    let cal = write(
+        d.path(),
+        "cal.toml",
+        &format!(
             "seed = 5\nparticles = 10\nmax_generations = 2\npredictive_draws = 5\n\
              statistics = [\"use_of_force\", \"war\"]\ncases = [{:?}]\n\
              [[parameter]]\npath = \"model.status_quo_value\"\nrange = [0.0, 1.0]\n",
             history.join("serbia-kosovo.record.toml").to_str().unwrap()
         ),
-    )
-    .unwrap();
+    );
     let out = d.path().join("cal-out");
     std::fs::create_dir(&out).unwrap();
     let held = std::fs::File::open(&out).unwrap();
@@ -1524,16 +1428,12 @@ fn a_second_calibration_on_the_same_directory_is_refused_while_the_first_runs() 
         a.extend_from_slice(extra);
         let o = run(&a);
         assert_eq!(o.status.code(), Some(1), "{a:?}: {o:?}");
-        assert!(
-            stderr(&o).contains("is being written by another deter calibrate right now"),
-            "{}",
-            stderr(&o)
-        );
+        stderr_says(&o, "is being written by another deter calibrate right now");
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "{a:?} wrote");
     }
     drop(held);
     let o = run(&args);
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     for name in [
         "posterior.csv",
         "diagnostics.csv",
@@ -1574,7 +1474,7 @@ fn an_output_directory_that_cannot_be_created_is_refused_before_any_work() {
         "--out",
         "/proc/deter-out.json",
     ]);
-    assert_eq!(reference.status.code(), Some(2), "{reference:?}");
+    refused(&reference);
     let expected = stderr(&reference);
     assert!(
         expected.starts_with("error: cannot write to directory `/proc`: "),
@@ -1594,7 +1494,7 @@ fn an_output_directory_that_cannot_be_created_is_refused_before_any_work() {
         vec!["calibrate", &calib, "--out", plots, "-q"],
     ] {
         let r = run(&args);
-        assert_eq!(r.status.code(), Some(2), "{args:?}: {r:?}");
+        refused_for(&r, format_args!("{args:?}: {r:?}"));
         assert_eq!(stderr(&r), expected, "{args:?}");
         assert!(!out.exists() && !csv.exists(), "{args:?} wrote its output");
     }
@@ -1612,31 +1512,8 @@ fn interrupt_sweep(args: &[String]) -> (Option<i32>, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let tasks = format!("/proc/{}/task", child.id());
-    for _ in 0..1000 {
-        assert!(child.try_wait().unwrap().is_none(), "{args:?} ended early");
-        match std::fs::read_dir(&tasks).map(Iterator::count) {
-            Ok(n) if n >= 3 => break,
-            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
-            Err(_) => {
-                std::thread::sleep(std::time::Duration::from_millis(800));
-                break;
-            }
-        }
-    }
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    let ok = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(ok.success());
-    assert!(
-        common::ends_within(&mut child, 2000),
-        "{args:?} ignored SIGINT"
-    );
-    let mut err = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
-    (child.wait().unwrap().code(), err)
+    common::wait_until_simulating(&mut child, format_args!("{args:?}"));
+    common::stopped_by_ctrl_c(&mut child, 2000, format_args!("{args:?}"))
 }
 
 /// An interrupted sweep run with `--runs`, `--seed` (or `--horizon-years`, `--until-ci`,
@@ -1709,14 +1586,14 @@ fn bench_flags_get_the_range_message_of_every_command() {
         ("--threads", "-1"),
     ] {
         let reference = run(&["run", &base, flag, value]);
-        assert_eq!(reference.status.code(), Some(2));
+        refused(&reference);
         let expected = first_line(&stderr(&reference)).to_string();
         assert!(
             expected.starts_with(&format!("error: {flag} {value}: expected ")),
             "{expected}"
         );
         let o = run(&["bench", flag, value]);
-        assert_eq!(o.status.code(), Some(2), "{flag} {value}: {o:?}");
+        refused_for(&o, format_args!("{flag} {value}: {o:?}"));
         assert_eq!(first_line(&stderr(&o)), expected, "{flag} {value}");
     }
     for (flag, value, range) in [
@@ -1731,7 +1608,7 @@ fn bench_flags_get_the_range_message_of_every_command() {
             args.extend(["--sweep-points", "1"]);
         }
         let o = run(&args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        refused_for(&o, format_args!("{args:?}: {o:?}"));
         assert_eq!(
             first_line(&stderr(&o)),
             format!("error: {flag} {value}: expected an integer in {range}"),
@@ -1775,7 +1652,7 @@ fn a_record_date_that_does_not_exist_is_refused_at_its_value() {
         )
         .unwrap();
         let o = run(&["validate", record.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(2), "{bad}: {o:?}");
+        refused_for(&o, format_args!("{bad}: {o:?}"));
         assert!(
             stderr(&o).starts_with(&format!(
                 "{}:{line}:8: error: event[0].date: expected a date YYYY-MM or YYYY-MM-DD, found `{bad}`",
@@ -1792,7 +1669,7 @@ fn a_record_date_that_does_not_exist_is_refused_at_its_value() {
         )
         .unwrap();
         let o = run(&["validate", record.to_str().unwrap()]);
-        assert!(o.status.success(), "{good}: {o:?}");
+        succeeded_for(&o, format_args!("{good}: {o:?}"));
     }
 }
 
@@ -1808,7 +1685,7 @@ fn robust_refuses_a_threshold_outside_0_1_and_two_for_one_outcome() {
     let r = results.to_str().unwrap();
     let out = d.path().join("rob.csv");
     let reference = run(&["discover", r, "--outcome", "use_of_force", "--above", "2"]);
-    assert_eq!(reference.status.code(), Some(2));
+    refused(&reference);
     assert!(stderr(&reference).contains(
         ": expected a number in [0, 1] (`use_of_force` is a probability, a share of runs;"
     ));
@@ -1833,7 +1710,7 @@ fn robust_refuses_a_threshold_outside_0_1_and_two_for_one_outcome() {
         let mut all = vec!["robust", r, "--out", out.to_str().unwrap()];
         all.extend(args);
         let o = run(&all);
-        assert_eq!(o.status.code(), Some(2), "{all:?}: {o:?}");
+        refused_for(&o, format_args!("{all:?}: {o:?}"));
         assert_eq!(first_line(&stderr(&o)), expected, "{all:?}");
         assert!(!out.exists());
     }
@@ -1845,7 +1722,7 @@ fn robust_refuses_a_threshold_outside_0_1_and_two_for_one_outcome() {
         "--threshold",
         "war=1",
     ]);
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
 }
 
 /// A calibration's posterior as a sweep's `futures` (docs/SWEEPS.md: "such as `deter
@@ -1859,27 +1736,25 @@ fn robust_refuses_a_threshold_outside_0_1_and_two_for_one_outcome() {
 #[test]
 fn a_calibration_posterior_gives_a_sweep_its_futures_and_a_repeated_column_is_refused() {
     let d = tempfile::tempdir().unwrap();
-    let posterior = d.path().join("posterior.csv");
-    std::fs::write(
-        &posterior,
+    let posterior = write(
+        d.path(),
+        "posterior.csv",
         "# deter calibrate: posterior draws\n\
          draw,model.war_cost,serbia-kosovo/rivalry.*.opportunity_rate,weight,distance\n\
          0,0.5,1.2,0.25,3\n1,1.5,0.4,0.75,2\n",
-    )
-    .unwrap();
-    let sweep = d.path().join("sweep.toml");
-    std::fs::write(
-        &sweep,
-        format!(
+    );
+    let sweep = write(
+        d.path(),
+        "sweep.toml",
+        &format!(
             "base = {:?}\nruns = 20\npoints = 4\nfutures = \"posterior.csv\"\n",
             scenario("scenarios/western-balkans-2024.toml")
         ),
-    )
-    .unwrap();
+    );
     let out = d.path().join("r.csv");
     let (s, o) = (sweep.to_str().unwrap(), out.to_str().unwrap());
     let r = run(&["sweep", s, "--out", o, "-q"]);
-    assert!(r.status.success(), "{r:?}");
+    succeeded(&r);
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("point,model.war_cost,runs,"), "{text}");
     // Every future is one of the two draws' values.
@@ -1894,7 +1769,7 @@ fn a_calibration_posterior_gives_a_sweep_its_futures_and_a_repeated_column_is_re
     )
     .unwrap();
     let r = run(&["sweep", s, "--out", o, "-q"]);
-    assert_eq!(r.status.code(), Some(2), "{r:?}");
+    refused(&r);
     assert!(stderr(&r).ends_with("1 error found\n"), "{}", stderr(&r));
     assert!(
         !stderr(&r).contains("a grid takes its points"),
@@ -1909,13 +1784,9 @@ fn a_calibration_posterior_gives_a_sweep_its_futures_and_a_repeated_column_is_re
     .unwrap();
     let said = "column `model.war_cost` appears twice (columns 2 and 3)";
     let r = run(&["sweep", s, "--out", o, "-q"]);
-    assert_eq!(r.status.code(), Some(2), "{r:?}");
+    refused(&r);
     // At the header's line in both (the sweep's carried under its `futures` key).
-    assert!(
-        stderr(&r).contains(&format!("futures: posterior.csv:1:1: {said}")),
-        "{}",
-        stderr(&r)
-    );
+    stderr_says(&r, &format!("futures: posterior.csv:1:1: {said}"));
     let base = scenario("scenarios/western-balkans-2024.toml");
     let p = posterior.to_str().unwrap();
     let r = run(&[
@@ -1929,7 +1800,7 @@ fn a_calibration_posterior_gives_a_sweep_its_futures_and_a_repeated_column_is_re
         "5",
         "-q",
     ]);
-    assert_eq!(r.status.code(), Some(2), "{r:?}");
+    refused(&r);
     assert_eq!(first_line(&stderr(&r)), format!("{p}:1:1: error: {said}"));
 }
 
@@ -1963,7 +1834,7 @@ fn a_missing_file_of_a_files_from_list_is_reported_at_its_line() {
         ])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    refused(&o);
     let e = stderr(&o);
     assert!(
         e.starts_with(
@@ -2057,15 +1928,14 @@ fn every_unreadable_entry_of_a_files_from_list_is_reported_at_its_line_at_once()
 fn a_file_of_draws_gets_the_same_words_as_a_posterior_and_as_futures() {
     let d = tempfile::tempdir().unwrap();
     let draws = d.path().join("draws.csv");
-    let sweep = d.path().join("sweep.toml");
-    std::fs::write(
-        &sweep,
-        format!(
+    let sweep = write(
+        d.path(),
+        "sweep.toml",
+        &format!(
             "base = {:?}\nruns = 20\npoints = 4\nfutures = \"draws.csv\"\n",
             scenario("scenarios/western-balkans-2024.toml")
         ),
-    )
-    .unwrap();
+    );
     let base = scenario("scenarios/western-balkans-2024.toml");
     let (p, s) = (draws.to_str().unwrap(), sweep.to_str().unwrap());
     let out = d.path().join("r.csv");
@@ -2100,10 +1970,10 @@ fn a_file_of_draws_gets_the_same_words_as_a_posterior_and_as_futures() {
             "5",
             "-q",
         ]);
-        assert_eq!(r.status.code(), Some(2), "{r:?}");
+        refused(&r);
         assert_eq!(first_line(&stderr(&r)), format!("{at}: error: {problem}"));
         let r = run(&["sweep", s, "--out", out.to_str().unwrap(), "-q"]);
-        assert_eq!(r.status.code(), Some(2), "{r:?}");
+        refused(&r);
         let e = stderr(&r);
         // Carried under the sweep's `futures` key: a fault of a line "FILE:LINE:COL: ...";
         // of the whole file "FILE: ...", the same form (polish7).
@@ -2141,7 +2011,7 @@ fn robust_and_discover_never_replace_a_sweeps_resume_marker() {
         ],
     ] {
         let o = run(&args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        refused_for(&o, format_args!("{args:?}: {o:?}"));
         assert_eq!(
             first_line(&stderr(&o)),
             format!("error: output path `{m}` is also an input file; refusing to overwrite it")
@@ -2174,7 +2044,7 @@ fn a_partial_file_that_is_not_json_is_located_at_its_fault() {
         ])
         .output()
         .unwrap();
-    assert!(o.status.success(), "{o:?}");
+    succeeded(&o);
     let whole = std::fs::read(d.path().join("part-1.json")).unwrap();
     // Truncated: the fault is the end of the file, on its last line.
     let cut = &whole[..whole.len() - 300];
@@ -2208,7 +2078,7 @@ fn a_partial_file_that_is_not_json_is_located_at_its_fault() {
             .args(["merge", file])
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2), "{o:?}");
+        refused(&o);
         let e = stderr(&o);
         assert!(
             e.starts_with(&format!("{file}:{at}: error: {words}")),
@@ -2259,7 +2129,7 @@ fn an_empty_path_is_refused_with_the_flag_and_what_it_expects() {
     ];
     for (args, want) in cases {
         let o = run(&args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        refused_for(&o, format_args!("{args:?}"));
         assert_eq!(
             stderr(&o),
             format!("error: {want}, not an empty value\n"),
@@ -2268,7 +2138,7 @@ fn an_empty_path_is_refused_with_the_flag_and_what_it_expects() {
         assert!(o.stdout.is_empty(), "{args:?}");
     }
     let o = run(&["run", &base, "--format", ""]);
-    assert_eq!(o.status.code(), Some(2));
+    refused(&o);
     assert!(
         stderr(&o).contains("[possible values: table, json, csv]"),
         "{o:?}"
@@ -2294,14 +2164,13 @@ fn a_literal_that_underflows_to_zero_is_refused_in_every_file_kind_and_in_set() 
             .collect()
     };
     for value in ["1e-400", "-2.5E-999", "0.001e-330"] {
-        let file = d.path().join("v.toml");
-        std::fs::write(
-            &file,
-            format!("extends = {base:?}\n\n[model]\nwar_cost = {value}\n"),
-        )
-        .unwrap();
+        let file = write(
+            d.path(),
+            "v.toml",
+            &format!("extends = {base:?}\n\n[model]\nwar_cost = {value}\n"),
+        );
         let o = run(&["validate", file.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        refused(&o);
         let want = lines(&stderr(&o));
         assert_eq!(
             want,
@@ -2317,21 +2186,20 @@ fn a_literal_that_underflows_to_zero_is_refused_in_every_file_kind_and_in_set() 
             vec!["compare", &base, &base, "--set-b", &set],
         ] {
             let o = run(&args);
-            assert_eq!(o.status.code(), Some(2), "{args:?}");
+            refused_for(&o, format_args!("{args:?}"));
             assert_eq!(lines(&stderr(&o)), want, "{args:?}: {}", stderr(&o));
             assert!(stderr(&o).starts_with("--set"), "{args:?}");
         }
-        let sweep = d.path().join("s.toml");
-        std::fs::write(
-            &sweep,
-            format!(
+        let sweep = write(
+            d.path(),
+            "s.toml",
+            &format!(
                 "base = {base:?}\nruns = 10\ndesign = \"grid\"\n\n[[parameter]]\npath = \
                  \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, {value}]\n"
             ),
-        )
-        .unwrap();
+        );
         let o = run(&["validate", sweep.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        refused(&o);
         assert_eq!(
             lines(&stderr(&o)),
             vec![format!(
@@ -2351,7 +2219,7 @@ fn a_literal_that_underflows_to_zero_is_refused_in_every_file_kind_and_in_set() 
         "--format",
         "json",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
 }
 
 /// `-` as an output names a file called `-` in deter (standard output is the default when no
@@ -2387,7 +2255,7 @@ fn a_dash_as_output_is_refused_by_every_command_not_written_as_a_file() {
     ];
     for args in cases {
         let o = deter().current_dir(d.path()).args(&args).output().unwrap();
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        refused_for(&o, format_args!("{args:?}"));
         assert!(
             stderr(&o).contains(
                 "output path `-` would be a file named `-`, not standard output: leave the \
@@ -2461,8 +2329,7 @@ fn a_bare_value_for_any_table_key_shows_the_table_form() {
         let bad = d.path().join(format!("bad-{key}.toml"));
         std::fs::write(&bad, file("0.8")).unwrap();
         let o = run(&["validate", bad.to_str().unwrap()]);
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{key}: {err}");
+        let err = refused_for(&o, format_args!("{key}"));
         assert!(
             err.contains(&format!(": error: {path}: expected a table, found float\n")),
             "{key}: {err}"

@@ -8,7 +8,9 @@
 use std::path::Path;
 
 mod common;
-use common::{deter, first_error, run, scenario, stderr};
+use common::{
+    deter, first_error, refused_for, run, scenario, stderr, stderr_says, succeeded, write,
+};
 
 // ---- Values the model never reads ----
 
@@ -23,12 +25,11 @@ fn validate_warns_about_fait_accompli_parameters_the_model_never_reads() {
     let text = std::fs::read_to_string(scenario("scenarios/western-balkans-2024.toml")).unwrap();
     assert!(text.contains("\n[model]\n"));
     let check = |extra: &str| {
-        let f = d.path().join("s.toml");
-        std::fs::write(
-            &f,
-            text.replacen("\n[model]\n", &format!("\n[model]\n{extra}"), 1),
-        )
-        .unwrap();
+        let f = write(
+            d.path(),
+            "s.toml",
+            &text.replacen("\n[model]\n", &format!("\n[model]\n{extra}"), 1),
+        );
         let o = deter()
             .args(["validate", f.to_str().unwrap()])
             .output()
@@ -84,12 +85,11 @@ fn policy_warning(err: &str, id: &str) -> Option<String> {
 fn a_policy_after_the_horizon_given_on_the_command_line_is_warned() {
     let d = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(common::root().join("tests/warn/sweep-base.toml")).unwrap();
-    let own = d.path().join("own-horizon.toml");
-    std::fs::write(
-        &own,
-        text.replace("[scenario]\n", "[scenario]\nhorizon_years = 1\n"),
-    )
-    .unwrap();
+    let own = write(
+        d.path(),
+        "own-horizon.toml",
+        &text.replace("[scenario]\n", "[scenario]\nhorizon_years = 1\n"),
+    );
     let reference = run(&["validate", own.to_str().unwrap()]);
     assert_eq!(reference.status.code(), Some(0), "{}", stderr(&reference));
     let expected = policy_warning(&stderr(&reference), "calm").expect("the file's own warning");
@@ -216,13 +216,11 @@ fn a_sweep_warns_when_its_futures_were_calibrated_with_values_its_base_lacks() {
     .unwrap();
     std::fs::write(d.path().join("plain.csv"), draws).unwrap();
     let sweep = |name: &str, futures: &str| {
-        let s = d.path().join(name);
-        std::fs::write(
-            &s,
-            format!("base = \"base.toml\"\nruns = 20\npoints = 2\nfutures = \"{futures}\"\n"),
+        write(
+            d.path(),
+            name,
+            &format!("base = \"base.toml\"\nruns = 20\npoints = 2\nfutures = \"{futures}\"\n"),
         )
-        .unwrap();
-        s
     };
     let (s, plain) = (sweep("s.toml", "post.csv"), sweep("p.toml", "plain.csv"));
     let (r1, r2) = (d.path().join("r1.csv"), d.path().join("r2.csv"));
@@ -236,7 +234,7 @@ fn a_sweep_warns_when_its_futures_were_calibrated_with_values_its_base_lacks() {
         ])
         .output()
         .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     let err = stderr(&o);
     let warnings: Vec<&str> = err.lines().filter(|l| l.contains(": warning: ")).collect();
     let sweep_file = s.display().to_string();
@@ -269,7 +267,7 @@ fn a_sweep_warns_when_its_futures_were_calibrated_with_values_its_base_lacks() {
         ])
         .output()
         .unwrap();
-    assert!(q.status.success(), "{}", stderr(&q));
+    succeeded(&q);
     assert!(!stderr(&q).contains("warning"), "{}", stderr(&q));
     let rows = std::fs::read_to_string(&r1).unwrap();
     assert_eq!(rows, std::fs::read_to_string(&r2).unwrap());
@@ -288,12 +286,7 @@ fn a_set_line_of_a_posterior_that_does_not_read_is_refused_and_warnings_name_its
     let post = d.path().join("post.csv");
     let p = post.to_str().unwrap();
     let draws = "draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,1.5,1,0\n";
-    let s = d.path().join("futures.toml");
-    std::fs::write(
-        &s,
-        format!("base = {base:?}\nruns = 5\npoints = 2\nfutures = \"post.csv\"\n"),
-    )
-    .unwrap();
+    let s = common::futures_sweep(d.path(), "futures.toml", &base, "post.csv");
     let out = d.path().join("out.csv");
     let (sweep, o_path) = (s.to_str().unwrap(), out.to_str().unwrap());
     // `--set`'s words for a value that is not a number, after its location and key path.
@@ -339,13 +332,13 @@ fn a_set_line_of_a_posterior_that_does_not_read_is_refused_and_warnings_name_its
             "5",
             "-q",
         ]);
-        assert_eq!(o.status.code(), Some(2), "{line}: {}", stderr(&o));
+        refused_for(&o, format_args!("{line}"));
         assert_eq!(
             first_error(&stderr(&o)),
             format!("{p}:{at}: error: {problem}")
         );
         let o = run(&["sweep", sweep, "--out", o_path, "-q"]);
-        assert_eq!(o.status.code(), Some(2), "{line}: {}", stderr(&o));
+        refused_for(&o, format_args!("{line}"));
         assert_eq!(
             first_error(&stderr(&o)),
             format!("{sweep}:4:11: error: futures: post.csv:{at}: {problem}")
@@ -373,7 +366,7 @@ fn a_set_line_of_a_posterior_that_does_not_read_is_refused_and_warnings_name_its
         "5",
         "-q",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    succeeded(&o);
     assert_eq!(
         stderr(&o),
         format!(
@@ -383,14 +376,13 @@ fn a_set_line_of_a_posterior_that_does_not_read_is_refused_and_warnings_name_its
         )
     );
     let o = run(&["sweep", sweep, "--out", o_path, "-q"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains(&format!(
+    succeeded(&o);
+    stderr_says(
+        &o,
+        &format!(
             "{sweep}:4:11: warning: futures: post.csv:4: these draws were calibrated with \
              `model.fait_accompli=1` fixed but the base scenario"
-        )),
-        "{}",
-        stderr(&o)
+        ),
     );
 }
 
@@ -403,27 +395,25 @@ fn a_set_line_of_a_posterior_that_does_not_read_is_refused_and_warnings_name_its
 #[test]
 fn a_sweep_prints_its_base_scenarios_warnings_once_before_its_own() {
     let d = tempfile::tempdir().unwrap();
-    let base = d.path().join("base.toml");
-    std::fs::write(
-        &base,
-        format!(
+    let base = write(
+        d.path(),
+        "base.toml",
+        &format!(
             "extends = \"{}\"\n\n[[policy]]\nid = \"late\"\nstart = \"2040-01\"\nchanges = \
              [{{ path = \"country.AAA.military.budget\", set = 2.0 }}]\n",
             scenario("tests/warn/sweep-base.toml")
         ),
-    )
-    .unwrap();
+    );
     // The reference: what `deter validate BASE` says of it.
     let v = run(&["validate", base.to_str().unwrap()]);
     assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
     let want = policy_warning(&stderr(&v), "late").expect("the base's own warning");
-    let file = d.path().join("sweep.toml");
-    std::fs::write(
-        &file,
+    let file = write(
+        d.path(),
+        "sweep.toml",
         "base = \"base.toml\"\nruns = 10\ndesign = \"grid\"\n\n[[parameter]]\npath = \
          \"country.BBB.political.narrative\"\nrole = \"uncertainty\"\nvalues = [0.1, 0.9]\n",
-    )
-    .unwrap();
+    );
     let out = d.path().join("r.csv");
     for args in [
         vec![

@@ -2,25 +2,18 @@
 //! behave exactly like the same edit made in the file, are refused like a bad file edit
 //! (exit 2, did-you-mean, the range), and are recorded in the output.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
+
+mod common;
+use common::{deter, succeeded, write};
 
 const BASELINE: &str = "scenarios/western-balkans-2024.toml";
 
-fn deter() -> Command {
-    Command::cargo_bin("deter").expect("binary built")
-}
-
+/// The JSON report of `deter ARGS` (asserted to succeed) without its timing.
 fn json(args: &[&str]) -> serde_json::Value {
     let out = deter().args(args).output().expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
-    v.as_object_mut().unwrap().remove("timing");
-    v
+    common::succeeded(&out);
+    common::json_without_timing(&out.stdout)
 }
 
 /// The baseline with `monitoring = 0.4` of SRB-XKX replaced by 0.7 and `war_cost` added to
@@ -32,9 +25,7 @@ fn edited_baseline(dir: &std::path::Path) -> std::path::PathBuf {
     let mut edited = text.replace(needle, "monitoring = 0.7         # prior: KFOR");
     let model = edited.find("\n[model]\n").expect("a [model] table") + "\n[model]\n".len();
     edited.insert_str(model, "war_cost = 1.0\n");
-    let path = dir.join("edited.toml");
-    std::fs::write(&path, edited).unwrap();
-    path
+    write(dir, "edited.toml", &edited)
 }
 
 #[test]
@@ -234,7 +225,7 @@ fn set_is_a_line_under_the_table_header_in_order() {
         .args(set_args("--set"))
         .output()
         .unwrap();
-    assert!(out.status.success());
+    succeeded(&out);
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     // Line 1: engine and scenario; line 2: runs, seed, horizon; line 3: the what-ifs.
@@ -273,11 +264,7 @@ fn set_is_recorded_in_the_csv_as_scenario_rows() {
         .args(set_args("--set"))
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let cells = csv_cells(&out.stdout);
     let rows: Vec<_> = cells
         .iter()
@@ -335,11 +322,7 @@ fn compare_records_each_sides_what_ifs_in_table_csv_and_html() {
             .args(extra)
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&out);
         out.stdout
     };
     // Table: both sides' lines right under the header.
@@ -417,7 +400,7 @@ fn run_report_lists_the_what_ifs_under_its_header_and_in_provenance() {
         .args(["--report", page.to_str().unwrap()])
         .output()
         .unwrap();
-    assert!(out.status.success());
+    succeeded(&out);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let html = std::fs::read_to_string(&page).unwrap();
     let header_end = html.find("</header>").unwrap();

@@ -1,8 +1,16 @@
-//! Fixtures shared by the end-to-end test binaries (`mod common;` in each): the crate root,
-//! the `deter` binary, and a posterior file in the format `deter calibrate` writes.
+//! What the end-to-end test binaries share (`mod common;` in each; tests/hostile includes it
+//! by path): running the `deter` binary and reading what it printed, the checks of a refusal
+//! (exit 2, a message at `FILE:LINE:COL`), input files written into a test's temporary
+//! directory, reports compared with their timing aside, and the signals and pipes of the
+//! tests of interrupted commands. The assertions here carry `#[track_caller]`, so a failure
+//! names the test's line.
 #![allow(dead_code)]
 
+use std::fmt::Display;
 use std::path::{Path, PathBuf};
+use std::process::Output;
+
+// ---- Running `deter` ----------------------------------------------------------------------
 
 /// The crate root: tests run there so that relative paths in messages are stable.
 pub fn root() -> &'static Path {
@@ -16,14 +24,85 @@ pub fn deter() -> assert_cmd::Command {
     c
 }
 
+/// The path of the `deter` binary, for the tests that start it as a process of their own
+/// (to signal it, feed its pipes or run it under `sh`).
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_deter"))
+}
+
 /// `deter ARGS` run from the crate root, its exit status and both outputs captured.
-pub fn run(args: &[&str]) -> std::process::Output {
+pub fn run(args: &[&str]) -> Output {
     deter().args(args).output().expect("deter runs")
 }
 
+/// `deter ARGS` run from `dir` (relative paths in ARGS and in the files are read there), its
+/// exit status and both outputs captured.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    deter()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("deter runs")
+}
+
+/// `deter sweep FILE --out OUT -q` run from the crate root.
+pub fn sweep_to(file: &Path, out: &Path) -> Output {
+    run(&[
+        "sweep",
+        file.to_str().expect("a UTF-8 path"),
+        "--out",
+        out.to_str().expect("a UTF-8 path"),
+        "-q",
+    ])
+}
+
 /// A finished command's standard error as text (invalid UTF-8 replaced).
-pub fn stderr(o: &std::process::Output) -> String {
+pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A finished command's standard output as text (invalid UTF-8 replaced).
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Assert that a command ended with exit 0; its standard error is the failure's message.
+#[track_caller]
+pub fn succeeded(o: &Output) {
+    assert!(o.status.success(), "{}", stderr(o));
+}
+
+/// [`succeeded`] of the command `what` (its arguments, its input), named in the failure.
+#[track_caller]
+pub fn succeeded_for(o: &Output, what: impl Display) {
+    assert!(o.status.success(), "{what}: {}", stderr(o));
+}
+
+// ---- Refusals: exit 2 and a message at FILE:LINE:COL --------------------------------------
+
+/// Assert that a command was refused (exit 2, the exit of every fault of the user's input)
+/// and return its standard error.
+#[track_caller]
+pub fn refused(o: &Output) -> String {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    err
+}
+
+/// [`refused`] of the command `what` (its arguments, its input), named in the failure.
+#[track_caller]
+pub fn refused_for(o: &Output, what: impl Display) -> String {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "{what}: {err}");
+    err
+}
+
+/// Assert that a command's standard error holds `words`; the whole of it is the failure's
+/// message.
+#[track_caller]
+pub fn stderr_says(o: &Output, words: &str) {
+    let err = stderr(o);
+    assert!(err.contains(words), "{err}");
 }
 
 /// The first `error:` line of a command's standard error `err` (a diagnostic's
@@ -35,9 +114,36 @@ pub fn first_error(err: &str) -> String {
         .to_string()
 }
 
+/// The first line of a message, past the run count that `DETER_COUNT_RUNS` prints.
+pub fn first_line(s: &str) -> &str {
+    s.lines()
+        .find(|l| !l.starts_with("deter: simulated "))
+        .unwrap_or("")
+}
+
+// ---- Input files ---------------------------------------------------------------------------
+
 /// A file of the scenarios/ or tests/data/ tree, as an absolute path string.
 pub fn scenario(rel: &str) -> String {
     root().join(rel).display().to_string()
+}
+
+/// Write `text` to `dir/name` (a scenario, sweep or other input in a test's temporary
+/// directory) and return its path.
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write the test input");
+    p
+}
+
+/// Write `dir/NAME`: a sweep of 2 points of 5 runs over the scenario `base`, its futures
+/// drawn from `futures` (a posterior's CSV, named relative to the sweep), and return its path.
+pub fn futures_sweep(dir: &Path, name: &str, base: &str, futures: &str) -> PathBuf {
+    write(
+        dir,
+        name,
+        &format!("base = {base:?}\nruns = 5\npoints = 2\nfutures = {futures:?}\n"),
+    )
 }
 
 /// Write `dir/posterior.csv` as `deter calibrate` does: a provenance comment, the header
@@ -54,6 +160,78 @@ pub fn write_posterior(dir: &Path, paths: &[&str], rows: &[(&[f64], f64)]) -> Pa
     let p = dir.join("posterior.csv");
     std::fs::write(&p, text).expect("write the posterior");
     p
+}
+
+// ---- Reports compared with their timing aside ----------------------------------------------
+
+/// A JSON report without its `timing` object, the one part that differs between runs of the
+/// same inputs (wall time, speed, threads).
+pub fn without_timing(mut report: serde_json::Value) -> serde_json::Value {
+    report
+        .as_object_mut()
+        .expect("a JSON report is an object")
+        .remove("timing");
+    report
+}
+
+/// The JSON report a command printed or wrote (`bytes`), without its `timing` object.
+pub fn json_without_timing(bytes: &[u8]) -> serde_json::Value {
+    without_timing(serde_json::from_slice(bytes).expect("a JSON report"))
+}
+
+// ---- Interrupted commands: signals and pipes -----------------------------------------------
+
+/// Wait until `child` simulates: its Ctrl-C handler thread and its workers exist (Linux:
+/// /proc/PID/task holds three tasks or more; elsewhere a pause), so a signal reaches the
+/// handler, not the default action. Panics if `child` ends first (`what` names it). A guard
+/// against signalling too early, not a timing assertion.
+#[track_caller]
+pub fn wait_until_simulating(child: &mut std::process::Child, what: impl Display) {
+    let tasks = format!("/proc/{}/task", child.id());
+    for _ in 0..1000 {
+        assert!(
+            child.try_wait().expect("the child's status").is_none(),
+            "{what} ended early"
+        );
+        match std::fs::read_dir(&tasks).map(Iterator::count) {
+            Ok(n) if n >= 3 => break,
+            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Err(_) => {
+                std::thread::sleep(std::time::Duration::from_millis(800));
+                break;
+            }
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+}
+
+/// Send `child` SIGINT, as Ctrl-C does (`kill -INT PID`).
+#[cfg(unix)]
+#[track_caller]
+pub fn interrupt(child: &std::process::Child) {
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success(), "kill -INT {}", child.id());
+}
+
+/// Send `child` SIGINT ([`interrupt`]) and wait for it to end, within `ticks` x 10 ms (else it
+/// is killed and the test fails: `what` ignored the signal); its exit code and standard error
+/// (piped by the caller).
+#[cfg(unix)]
+#[track_caller]
+pub fn stopped_by_ctrl_c(
+    child: &mut std::process::Child,
+    ticks: u32,
+    what: impl Display,
+) -> (Option<i32>, String) {
+    interrupt(child);
+    assert!(ends_within(child, ticks), "{what} ignored SIGINT");
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().expect("stderr piped"), &mut err)
+        .expect("the child's stderr");
+    (child.wait().expect("the child's status").code(), err)
 }
 
 /// A named pipe at `path` (`mkfifo`), for the tests of commands reading a FIFO input.

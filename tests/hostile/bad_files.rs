@@ -8,7 +8,7 @@
 //! `mod sweep { bad_files! { dir: "tests/bad/sweep", commands: &[&["sweep", "{}"]], ... } }`
 //! block: the macro and [`check_bad`] are command-agnostic.
 
-use super::{deter, normalise, root, stderr};
+use super::{normalise, root, run, stderr};
 
 /// Commands run on every bad scenario; `{}` is replaced by the file's path.
 const SCENARIO_COMMANDS: &[&[&str]] = &[&["validate", "{}"], &["run", "{}", "--runs", "1"]];
@@ -31,7 +31,7 @@ pub fn check_bad(
             .iter()
             .map(|a| if *a == "{}" { path.as_str() } else { a })
             .collect();
-        let out = deter(&args);
+        let out = run(&args);
         let err = stderr(&out);
         assert_eq!(
             out.status.code(),
@@ -210,7 +210,7 @@ bad_files! {
 
 #[test]
 fn extends_cycle_names_the_cycle_in_the_base() {
-    let out = deter(&["validate", "tests/bad/extends-cycle-a.toml"]);
+    let out = run(&["validate", "tests/bad/extends-cycle-a.toml"]);
     let err = stderr(&out);
     assert!(
         err.contains("tests/bad/extends-cycle-b.toml:1:11: error: extends: `extends` cycle"),
@@ -220,7 +220,7 @@ fn extends_cycle_names_the_cycle_in_the_base() {
 
 #[test]
 fn unquoted_string_gets_a_hint() {
-    let out = deter(&["validate", "tests/bad/syntax-bare-word.toml"]);
+    let out = run(&["validate", "tests/bad/syntax-bare-word.toml"]);
     assert!(
         stderr(&out).contains("help: strings must be quoted: status = \"nato_member\""),
         "{}",
@@ -230,13 +230,13 @@ fn unquoted_string_gets_a_hint() {
 
 #[test]
 fn unknown_key_suggests_the_closest() {
-    let out = deter(&["validate", "tests/bad/unknown-military-key.toml"]);
+    let out = run(&["validate", "tests/bad/unknown-military-key.toml"]);
     assert!(stderr(&out).contains("did you mean `readiness`?"));
 }
 
 #[test]
 fn validate_reports_every_bad_file_at_once() {
-    let out = deter(&[
+    let out = run(&[
         "validate",
         "tests/bad/negative-budget.toml",
         "tests/bad/nan-literal.toml",
@@ -274,7 +274,7 @@ mod sweep {
     /// An unwritable output is refused before any point runs.
     #[test]
     fn sweep_output_directory_must_exist() {
-        let out = super::deter(&[
+        let out = super::run(&[
             "sweep",
             "scenarios/sweeps/kosovo-budget-x-nato.toml",
             "--out",

@@ -11,8 +11,9 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::faults::{leftovers, long_command, signal, wait_until_running, wait_within};
-use super::{deter, ring_scenario, root, stderr, tempdir, write};
+use super::common::wait_until_simulating;
+use super::faults::{leftovers, long_command, signal, wait_within};
+use super::{ring_scenario, root, run, stderr, tempdir, write};
 
 const TEMPLATE: &str = "src/scenario/template.toml";
 const MAX_RUNS: &str = "1000000000000";
@@ -36,7 +37,7 @@ fn interrupt(args: &[&str], check: impl Fn(&Path, &str)) {
     let mut all = args.to_vec();
     all.extend(["--threads", "2", "--out", out.to_str().unwrap()]);
     let mut child = long_command(&all);
-    wait_until_running(&mut child);
+    wait_until_simulating(&mut child, "the long run");
     signal(&child, "-INT");
     let (status, took) = wait_within(&mut child, Duration::from_secs(20));
     let mut err = String::new();
@@ -206,7 +207,7 @@ fn the_memory_guard_refuses_cleanly_in_every_command() {
         ],
     ] {
         let all = [&args[..], &one[..]].concat();
-        let o = deter(&all);
+        let o = run(&all);
         assert_eq!(o.status.code(), Some(2), "deter {all:?}: {}", stderr(&o));
         assert!(
             stderr(&o).contains("4002 rivalries x 200 years")
@@ -230,7 +231,7 @@ fn ctrl_c_stops_within_one_run_of_a_slow_scenario() {
     let dir = tempdir();
     let f = write(dir.path(), "slow.toml", &ring_scenario(120, 200));
     let out = dir.path().join("out");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deter"))
+    let mut child = std::process::Command::new(super::common::bin())
         .current_dir(root())
         .env("DETER_COUNT_RUNS", "1")
         .args([
@@ -248,7 +249,7 @@ fn ctrl_c_stops_within_one_run_of_a_slow_scenario() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("start deter");
-    wait_until_running(&mut child);
+    wait_until_simulating(&mut child, "the long run");
     // Well inside the first blocks, not before them: wait for 2.5 s of the process's CPU time
     // (its start takes about 0.5 s; then some 30 runs of 60 ms), read from /proc, so that a
     // loaded machine only makes the wait longer.

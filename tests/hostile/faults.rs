@@ -9,7 +9,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{deter, root, stderr, tempdir, write};
+use super::common::{bin, wait_until_simulating};
+use super::{root, run, stderr, tempdir, write};
 
 /// A run that takes minutes: MAX_RUNS runs of the template (refused counts are tested in
 /// limits.rs; this one is accepted, and counters stay far from overflow).
@@ -26,35 +27,13 @@ fn long_run(out: &Path) -> Child {
 
 /// `deter ARGS` started from the crate root, stdout and stderr piped.
 pub(super) fn long_command(args: &[&str]) -> Child {
-    Command::new(assert_cmd::cargo::cargo_bin("deter"))
+    Command::new(bin())
         .current_dir(root())
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("start deter")
-}
-
-/// Wait until the child is simulating: its Ctrl-C handler thread and rayon workers exist
-/// (Linux: /proc/PID/task), so a signal reaches the handler, not the default action.
-pub(super) fn wait_until_running(child: &mut Child) {
-    let tasks = format!("/proc/{}/task", child.id());
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(20) {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the long run ended early"
-        );
-        match std::fs::read_dir(&tasks).map(Iterator::count) {
-            Ok(n) if n >= 3 => break,
-            Ok(_) => std::thread::sleep(Duration::from_millis(20)),
-            Err(_) => {
-                std::thread::sleep(Duration::from_millis(800));
-                break;
-            }
-        }
-    }
-    std::thread::sleep(Duration::from_millis(200));
 }
 
 pub(super) fn signal(child: &Child, sig: &str) {
@@ -97,7 +76,7 @@ fn ctrl_c_stops_a_run_within_a_second_with_130_and_no_output() {
         let dir = tempdir();
         let out = dir.path().join("result.json");
         let mut child = long_run(&out);
-        wait_until_running(&mut child);
+        wait_until_simulating(&mut child, "the long run");
         signal(&child, sig);
         let (status, took) = wait_within(&mut child, Duration::from_secs(10));
         let mut err = String::new();
@@ -123,7 +102,7 @@ fn sigkill_leaves_no_truncated_output() {
     // A previous, complete result must survive a killed rerun intact.
     std::fs::write(&out, b"{\"previous\": true}\n").unwrap();
     let mut child = long_run(&out);
-    wait_until_running(&mut child);
+    wait_until_simulating(&mut child, "the long run");
     signal(&child, "-KILL");
     let (status, _) = wait_within(&mut child, Duration::from_secs(10));
     assert_eq!(status.code(), None, "killed by a signal");
@@ -135,7 +114,7 @@ fn sigkill_leaves_no_truncated_output() {
 fn output_is_written_atomically_and_completely() {
     let dir = tempdir();
     let out = dir.path().join("r.json");
-    let o = deter(&[
+    let o = run(&[
         "run",
         "src/scenario/template.toml",
         "--runs",
@@ -158,7 +137,7 @@ fn missing_output_directory_is_refused_before_any_work() {
     let out = dir.path().join("no/such/dir/r.json");
     let start = Instant::now();
     // A run that would take hours: the refusal must come first.
-    let o = deter(&[
+    let o = run(&[
         "run",
         "src/scenario/template.toml",
         "--runs",
@@ -169,7 +148,7 @@ fn missing_output_directory_is_refused_before_any_work() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("does not exist"), "{}", stderr(&o));
     assert!(start.elapsed() < Duration::from_secs(10));
-    let o = deter(&["init", out.to_str().unwrap()]);
+    let o = run(&["init", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("does not exist"), "{}", stderr(&o));
 }
@@ -177,7 +156,7 @@ fn missing_output_directory_is_refused_before_any_work() {
 #[test]
 fn output_that_is_a_directory_or_a_device_is_refused() {
     let dir = tempdir();
-    let o = deter(&[
+    let o = run(&[
         "run",
         "src/scenario/template.toml",
         "--out",
@@ -185,7 +164,7 @@ fn output_that_is_a_directory_or_a_device_is_refused() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
-    let o = deter(&[
+    let o = run(&[
         "run",
         "src/scenario/template.toml",
         "--runs",
@@ -220,7 +199,7 @@ fn output_equal_to_an_input_is_refused_and_the_input_is_untouched() {
     std::fs::create_dir_all(dir.path().join("sub")).unwrap();
     for (input, out) in spellings {
         let before = std::fs::read(&out).unwrap();
-        let o = deter(&[
+        let o = run(&[
             "run",
             input.to_str().unwrap(),
             "--out",
@@ -240,10 +219,10 @@ fn output_equal_to_an_input_is_refused_and_the_input_is_untouched() {
 fn init_refuses_to_overwrite_without_force() {
     let dir = tempdir();
     let f = write(dir.path(), "mine.toml", "# my work\n");
-    let o = deter(&["init", f.to_str().unwrap()]);
+    let o = run(&["init", f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(&f).unwrap(), "# my work\n");
-    let o = deter(&["init", f.to_str().unwrap(), "--force"]);
+    let o = run(&["init", f.to_str().unwrap(), "--force"]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         std::fs::read_to_string(&f).unwrap(),
@@ -261,7 +240,7 @@ fn a_full_disk_on_stdout_is_a_runtime_failure() {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let o = Command::new(assert_cmd::cargo::cargo_bin("deter"))
+    let o = Command::new(bin())
         .current_dir(root())
         .args(["run", "src/scenario/template.toml", "--runs", "10"])
         .stdout(full)

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use super::{deter, root, stderr, tempdir};
+use super::{root, run, stderr, tempdir};
 
 /// A valid scenario whose line 3 is `line3`.
 fn scenario_with_line3(line3: &[u8]) -> Vec<u8> {
@@ -40,15 +40,15 @@ fn messages(dir: &Path, kind: &str, bytes: &[u8]) -> String {
     std::fs::write(&file, bytes).unwrap();
     let shown = file.display().to_string();
     let out = match kind {
-        "scenario" | "record" => deter(&["validate", &shown]),
-        "calibration" => deter(&[
+        "scenario" | "record" => run(&["validate", &shown]),
+        "calibration" => run(&[
             "calibrate",
             &shown,
             "--quiet",
             "--out",
             &dir.join("calibration-out").display().to_string(),
         ]),
-        _ => deter(&[
+        _ => run(&[
             "sweep",
             &shown,
             "--out",
@@ -115,7 +115,7 @@ fn integers_from_toml_are_read_exactly() {
         let f = file.display().to_string();
         let mut args = vec!["run", f.as_str(), "--runs", "300", "--format", "json"];
         args.extend_from_slice(extra);
-        let out = deter(&args);
+        let out = run(&args);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         serde_json::from_slice(&out.stdout).unwrap()
     };
@@ -175,7 +175,7 @@ fn sweep_seeds_are_read_exactly() {
     let dir = tempdir();
     let f = dir.path().join("s.toml");
     std::fs::write(&f, sweep_with_line3(b"seed = 9007199254740993")).unwrap();
-    let out = deter(&["sweep", &f.display().to_string(), "--format", "json", "-q"]);
+    let out = run(&["sweep", &f.display().to_string(), "--format", "json", "-q"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = String::from_utf8(out.stdout).unwrap();
     let head: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
@@ -298,8 +298,8 @@ fn run_validate_and_calibrate(dir: &Path, kind: &str, bytes: &[u8]) -> (String, 
     } else {
         file.clone()
     };
-    let v = deter(&["validate", &file.display().to_string()]);
-    let c = deter(&[
+    let v = run(&["validate", &file.display().to_string()]);
+    let c = run(&[
         "calibrate",
         &calib.display().to_string(),
         "--quiet",
@@ -755,7 +755,7 @@ fn a_value_out_of_its_parameters_range_reads_the_same_in_every_file_kind() {
     }
     let scenario = dir.path().join("s.toml");
     std::fs::write(&scenario, scenario_with_line3(b"seed = 1")).unwrap();
-    let out = deter(&[
+    let out = run(&[
         "run",
         &scenario.display().to_string(),
         "--set",

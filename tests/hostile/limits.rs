@@ -4,10 +4,10 @@
 //! Extending: sweeps should get the same cases for their point count and per-point runs
 //! (`--runs 0`, an absurd count, `--threads 0`), compare and merge for empty inputs.
 
-use super::{deter, ring_scenario, stderr, tempdir, write};
+use super::{ring_scenario, run, stderr, tempdir, write};
 
 fn json_report(args: &[&str]) -> serde_json::Value {
-    let out = deter(args);
+    let out = run(args);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -21,7 +21,7 @@ fn json_report(args: &[&str]) -> serde_json::Value {
 
 #[test]
 fn runs_zero_is_refused() {
-    let out = deter(&["run", "src/scenario/template.toml", "--runs", "0"]);
+    let out = run(&["run", "src/scenario/template.toml", "--runs", "0"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--runs 0: expected an integer in [1, 1000000000000]"));
 }
@@ -29,7 +29,7 @@ fn runs_zero_is_refused() {
 #[test]
 fn absurd_run_counts_are_refused_clearly() {
     for runs in ["1000000000001", "18446744073709551615"] {
-        let out = deter(&["run", "src/scenario/template.toml", "--runs", runs]);
+        let out = run(&["run", "src/scenario/template.toml", "--runs", runs]);
         assert_eq!(out.status.code(), Some(2), "--runs {runs}");
         assert!(
             stderr(&out).contains(&format!("--runs {runs}: expected an integer in [1, ")),
@@ -41,7 +41,7 @@ fn absurd_run_counts_are_refused_clearly() {
     // (it was clap's "number too large to fit in target type", "invalid digit found in
     // string", or for "-1" "unexpected argument '-1' found" with the advice `-- -1`).
     for runs in ["18446744073709551616", "-1", "1e6", "1.5", "ten"] {
-        let out = deter(&["run", "src/scenario/template.toml", "--runs", runs]);
+        let out = run(&["run", "src/scenario/template.toml", "--runs", runs]);
         assert_eq!(out.status.code(), Some(2), "--runs {runs}");
         assert_eq!(
             stderr(&out),
@@ -73,7 +73,7 @@ fn threads_zero_means_one_per_core_and_does_not_change_results() {
 #[test]
 fn absurd_thread_counts_are_refused_before_any_thread_starts() {
     for threads in ["1025", "100000", "18446744073709551615"] {
-        let out = deter(&["run", "src/scenario/template.toml", "--threads", threads]);
+        let out = run(&["run", "src/scenario/template.toml", "--threads", threads]);
         assert_eq!(out.status.code(), Some(2), "--threads {threads}");
         assert!(
             stderr(&out).contains(&format!(
@@ -94,7 +94,7 @@ fn zero_horizon_is_refused_with_the_range_in_every_command() {
     let f = write(dir.path(), "h0.toml", &ring_scenario(3, 0));
     let f = f.to_str().unwrap();
     for args in [&["validate", f][..], &["run", f], &["compare", f, f]] {
-        let out = deter(args);
+        let out = run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(
             stderr(&out).contains(
@@ -116,7 +116,7 @@ fn zero_horizon_is_refused_with_the_range_in_every_command() {
         ],
         &["run", t, "--horizon-years", "-1"],
     ] {
-        let out = deter(args);
+        let out = run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let v = args[args.len() - 1];
         assert_eq!(
@@ -142,7 +142,7 @@ fn zero_horizon_is_refused_with_the_range_in_every_command() {
 
 #[test]
 fn horizon_override_out_of_range_is_refused() {
-    let out = deter(&[
+    let out = run(&[
         "run",
         "src/scenario/template.toml",
         "--horizon-years",
@@ -151,7 +151,7 @@ fn horizon_override_out_of_range_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--horizon-years 201: expected an integer in [1, 200]"));
     // The documented maximum itself is accepted.
-    let out = deter(&[
+    let out = run(&[
         "run",
         "src/scenario/template.toml",
         "--horizon-years",
@@ -179,7 +179,7 @@ fn a_region_without_rivalries_is_valid_and_nothing_happens() {
     assert_eq!(v["rivalries"].as_array().unwrap().len(), 0);
     assert_eq!(v["outcomes"]["crisis"]["count"], 0);
     assert_eq!(v["outcomes"]["deterrence_held"]["p"], 1.0);
-    let out = deter(&["validate", f.to_str().unwrap()]);
+    let out = run(&["validate", f.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
 }
 
@@ -196,7 +196,7 @@ fn a_two_hundred_country_region_runs() {
         "json",
     ]);
     assert_eq!(v["rivalries"].as_array().unwrap().len(), 200);
-    let out = deter(&["run", f.to_str().unwrap(), "--runs", "8"]);
+    let out = run(&["run", f.to_str().unwrap(), "--runs", "8"]);
     assert_eq!(out.status.code(), Some(0), "table output: {}", stderr(&out));
 }
 
@@ -214,7 +214,7 @@ fn a_region_whose_tallies_would_exhaust_memory_is_refused_before_running() {
     }
     let f = write(dir.path(), "huge.toml", &text);
     let start = std::time::Instant::now();
-    let out = deter(&["run", f.to_str().unwrap(), "--threads", "1", "--runs", "1"]);
+    let out = run(&["run", f.to_str().unwrap(), "--threads", "1", "--runs", "1"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("4002 rivalries x 200 years"),
@@ -227,7 +227,7 @@ fn a_region_whose_tallies_would_exhaust_memory_is_refused_before_running() {
 #[test]
 fn endless_inputs_are_read_with_a_bound() {
     // Under a 2 GB address-space limit, so that a regression fails instead of eating memory.
-    let bin = assert_cmd::cargo::cargo_bin("deter");
+    let bin = super::common::bin();
     for cmd in ["validate", "run", "sweep", "merge"] {
         let out = std::process::Command::new("sh")
             .arg("-c")
@@ -257,7 +257,7 @@ fn missing_unreadable_and_directory_inputs_are_bad_input() {
     ];
     for (file, msg) in cases {
         for cmd in ["run", "validate"] {
-            let out = deter(&[cmd, &file]);
+            let out = run(&[cmd, &file]);
             assert_eq!(out.status.code(), Some(2), "{cmd} {file}");
             assert!(stderr(&out).contains(msg), "{}", stderr(&out));
         }
@@ -271,10 +271,10 @@ fn unknown_flags_and_subcommands_are_usage_errors() {
         &["frobnicate"],
         &["run", "x.toml", "--format", "xml"],
     ] {
-        let out = deter(args);
+        let out = run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
-    let out = deter(&["--help"]);
+    let out = run(&["--help"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Exit codes"));
 }

@@ -15,6 +15,9 @@
 //! When new subcommands land (sweep, compare, merge, bench), extend each module: see the
 //! "Extending" note at the top of each.
 
+#[path = "../common/mod.rs"]
+mod common;
+
 mod bad_files;
 mod driver;
 mod faults;
@@ -24,27 +27,9 @@ mod limits;
 mod props;
 mod warn_files;
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::Path;
 
-/// The crate root: tests run there so that paths in messages are relative and stable.
-pub fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `deter` with `args`, run from the crate root with no terminal and no progress bar.
-pub fn deter(args: &[&str]) -> Output {
-    assert_cmd::Command::cargo_bin("deter")
-        .expect("the deter binary is built")
-        .current_dir(root())
-        .args(args)
-        .output()
-        .expect("deter runs")
-}
-
-pub fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+pub use common::{root, run, stderr, write};
 
 /// A fresh temporary directory under target/ (kept on disk only while the test runs).
 pub fn tempdir() -> tempfile::TempDir {
@@ -87,10 +72,4 @@ pub fn ring_scenario(n: usize, horizon_years: u32) -> String {
         }
     }
     s
-}
-
-pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).expect("write test input");
-    p
 }

@@ -6,13 +6,13 @@
 //! Extending: add the file and a line to the list below (a test checks that no file is left
 //! out; `sweep-base.toml` is the base of a sweep case and warns about nothing).
 
-use super::{deter, normalise, root, stderr};
+use super::{normalise, root, run, stderr};
 
 /// `deter validate dir/file`: exit 0, "ok" on stdout, a warning naming `problem` at `line`
 /// under `key`. Returns the stderr, normalised for snapshots.
 fn check_warn(file: &str, line: usize, key: &str, problem: &str) -> String {
     let path = format!("tests/warn/{file}");
-    let out = deter(&["validate", &path]);
+    let out = run(&["validate", &path]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "validate {path}:\n{err}");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -82,7 +82,7 @@ warn_files! {
 fn sweep_prints_its_warnings_and_runs() {
     let dir = super::tempdir();
     let out_csv = dir.path().join("out.csv");
-    let out = deter(&[
+    let out = run(&[
         "sweep",
         "tests/warn/sweep-varies-a-policy-parameter.toml",
         "--out",
@@ -113,7 +113,7 @@ fn run_and_compare_print_the_warnings_validate_prints() {
             continue; // sweep files: `deter sweep` prints them (above)
         }
         let path = format!("tests/warn/{name}");
-        let validated = deter(&["validate", &path]);
+        let validated = run(&["validate", &path]);
         assert_eq!(validated.status.code(), Some(0));
         let warnings = stderr(&validated);
         assert!(warnings.contains("warning: "), "{path}: {warnings}");
@@ -130,13 +130,13 @@ fn run_and_compare_print_the_warnings_validate_prints() {
                 "json",
             ],
         ] {
-            let out = deter(&args);
+            let out = run(&args);
             assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
             assert_eq!(stderr(&out), warnings, "{args:?}");
             assert!(!out.stdout.is_empty(), "{args:?}: the run still ran");
         }
         // compare: each side's file warns once, A's then B's.
-        let out = deter(&[
+        let out = run(&[
             "compare",
             &path,
             &path,
@@ -150,7 +150,7 @@ fn run_and_compare_print_the_warnings_validate_prints() {
         checked += 1;
     }
     assert!(checked >= 4, "{checked}");
-    let clean = deter(&[
+    let clean = run(&[
         "run",
         "scenarios/western-balkans-2024.toml",
         "--runs",
