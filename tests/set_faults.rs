@@ -4,7 +4,7 @@
 //! (`--set scenario.runs=5`), and `-0` recorded as `-0.0`.
 
 mod common;
-use common::{deter, run, scenario, stderr};
+use common::{deter, first_error, run, scenario, stderr};
 
 const ENVOY: &str = "scenarios/shea-special-envoy.toml";
 const PATH: &str = "rivalry.SRB-XKX.monitoring";
@@ -311,4 +311,38 @@ fn a_duplicated_policy_id_does_not_hide_the_policys_own_faults() {
     assert!(err.contains("duplicate id `twice`"), "{err}");
     assert!(err.contains("rivalry.SRB-XKX.monitorin"), "{err}");
     assert!(err.contains("2 errors found"), "{err}");
+}
+
+/// A value out of range in `--set` is quoted as written, in the words the same literal gets in
+/// a policy change of a scenario file: `1e308` was printed as its 309 digits, `1e5` as 100000.
+#[test]
+fn an_out_of_range_set_value_is_quoted_as_written() {
+    let d = tempfile::tempdir().unwrap();
+    let overlay = d.path().join("o.toml");
+    let path = "country.SRB.military.budget";
+    for literal in ["1e308", "2e5", "-1.50"] {
+        std::fs::write(
+            &overlay,
+            format!(
+                "extends = \"{}\"\n[[policy]]\nid = \"x\"\nstart = \"2026-01\"\nchanges = [{{ path = \"{path}\", set = {literal} }}]\n",
+                scenario("scenarios/western-balkans-2024.toml")
+            ),
+        )
+        .unwrap();
+        let file = run(&["validate", overlay.to_str().unwrap()]);
+        let file_err = first_error(&stderr(&file));
+        assert_eq!(file.status.code(), Some(2), "{file_err}");
+        let set = format!("{path}={literal}");
+        let o = run(&["run", ENVOY, "--runs", "5", "--set", &set]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        let words = format!("expected a number in [0, 1e5] (currency bn/yr), found {literal}");
+        assert!(file_err.ends_with(&words), "{file_err}");
+        assert_eq!(
+            first_error(&err),
+            format!("--set:1:29: error: {path}: {words}"),
+            "{err}"
+        );
+        assert!(err.contains(&format!("= help: `{path}`: ")), "{err}");
+    }
 }
