@@ -4,7 +4,7 @@
 //! (`--set scenario.runs=5`), and `-0` recorded as `-0.0`.
 
 mod common;
-use common::{deter, refused, refused_for, run, scenario, stderr, write};
+use common::{deter, first_error, refused, refused_for, run, scenario, stderr, write};
 
 const ENVOY: &str = "scenarios/shea-special-envoy.toml";
 const PATH: &str = "rivalry.SRB-XKX.monitoring";
@@ -302,4 +302,107 @@ fn a_duplicated_policy_id_does_not_hide_the_policys_own_faults() {
     assert!(err.contains("duplicate id `twice`"), "{err}");
     assert!(err.contains("rivalry.SRB-XKX.monitorin"), "{err}");
     assert!(err.contains("2 errors found"), "{err}");
+}
+
+/// A value out of range in `--set` is quoted as written, in the words the same literal gets in
+/// a policy change of a scenario file: `1e308` was printed as its 309 digits, `1e5` as 100000.
+#[test]
+fn an_out_of_range_set_value_is_quoted_as_written() {
+    let d = tempfile::tempdir().unwrap();
+    let overlay = d.path().join("o.toml");
+    let path = "country.SRB.military.budget";
+    for literal in ["1e308", "2e5", "-1.50"] {
+        std::fs::write(
+            &overlay,
+            format!(
+                "extends = \"{}\"\n[[policy]]\nid = \"x\"\nstart = \"2026-01\"\nchanges = [{{ path = \"{path}\", set = {literal} }}]\n",
+                scenario("scenarios/western-balkans-2024.toml")
+            ),
+        )
+        .unwrap();
+        let file = run(&["validate", overlay.to_str().unwrap()]);
+        let file_err = first_error(&stderr(&file));
+        assert_eq!(file.status.code(), Some(2), "{file_err}");
+        let set = format!("{path}={literal}");
+        let o = run(&["run", ENVOY, "--runs", "5", "--set", &set]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        let words = format!("expected a number in [0, 1e5] (currency bn/yr), found {literal}");
+        assert!(file_err.ends_with(&words), "{file_err}");
+        assert_eq!(
+            first_error(&err),
+            format!("--set:1:29: error: {path}: {words}"),
+            "{err}"
+        );
+        assert!(err.contains(&format!("= help: `{path}`: ")), "{err}");
+    }
+}
+
+/// `deter bench FILE` names a file of another kind as `run` does (it said "missing the
+/// [scenario] table" and "no countries" for a sweep file), and every command that reads a
+/// scenario or sweep file names deter's own output given in its place (a run's CSV or JSON, a
+/// partial file, a sweep's results) as `deter validate` does, not as a "TOML syntax error".
+#[test]
+fn bench_and_every_reader_name_a_file_of_another_kind() {
+    let wb = "scenarios/western-balkans-2024.toml";
+    let sw = "scenarios/sweeps/kosovo-budget-x-nato.toml";
+    let o = run(&["bench", sw, "--runs", "5", "--repeat", "1"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "{sw}: error: this is a sweep file; `deter bench` takes a scenario file (docs/SCENARIO.md)\n"
+        )),
+        "{err}"
+    );
+    let d = tempfile::tempdir().unwrap();
+    let p = |name: &str| d.path().join(name).to_str().unwrap().to_string();
+    let (csv, json, part, results) = (p("r.csv"), p("r.json"), p("part-0.json"), p("g.csv"));
+    for args in [
+        vec!["run", wb, "--runs", "5", "--no-attribution", "--out", &csv],
+        vec!["run", wb, "--runs", "5", "--no-attribution", "--out", &json],
+        vec!["run", wb, "--runs", "5", "--shard", "0/2", "--out", &part],
+        vec!["sweep", sw, "--runs", "5", "--out", &results],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    }
+    for (file, what) in [
+        (&csv, "this is deter's CSV output (`--format csv`)"),
+        (&json, "this is deter's JSON output (`--format json`)"),
+        (
+            &part,
+            "this is a partial file (a shard's or a stopped run's)",
+        ),
+        (&results, "this is a sweep's results file"),
+    ] {
+        for (args, wanted) in [
+            (
+                vec!["run", file.as_str(), "--runs", "5"],
+                "`deter run` takes a scenario file",
+            ),
+            (
+                vec!["compare", wb, file.as_str(), "--runs", "5"],
+                "`deter compare` takes a scenario file",
+            ),
+            (
+                vec!["bench", file.as_str(), "--runs", "5"],
+                "`deter bench` takes a scenario file",
+            ),
+            (
+                vec!["sweep", file.as_str()],
+                "`deter sweep` takes a sweep file",
+            ),
+        ] {
+            let o = run(&args);
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+            assert!(
+                err.starts_with(&format!("{file}: error: {what}")),
+                "{args:?}: {err}"
+            );
+            assert!(err.contains(wanted), "{args:?}: {err}");
+            assert!(!err.contains("TOML syntax error"), "{args:?}: {err}");
+        }
+    }
 }

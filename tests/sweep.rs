@@ -702,3 +702,53 @@ fn a_refused_resume_says_what_to_do() {
     run_sweep(&b, &out, &[]);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), first);
 }
+
+/// The same sweep command given again without `--resume` over the results it left when it was
+/// stopped (its record `running`, finished rows kept) threw those rows away and started afresh,
+/// without a word (hours of a long sweep lost to a repeated command): it is refused, exit 2,
+/// before anything is written, naming the command that completes it and how to start afresh.
+/// Complete results, and those of another sweep, are still replaced as before.
+#[test]
+fn an_interrupted_sweep_is_not_started_afresh_by_the_same_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = sweep_file(dir.path(), "g.toml", "runs = 40\nseed = 3", GRID);
+    let out = dir.path().join("r.csv");
+    run_sweep(&file, &out, &[]);
+    let full = std::fs::read_to_string(&out).unwrap();
+    // What a Ctrl-C after two points leaves: the header and two rows, the record `running`.
+    let kept: String = full.split_inclusive('\n').take(3).collect();
+    std::fs::write(&out, &kept).unwrap();
+    let marker = dir.path().join("r.csv.sweep");
+    let record = std::fs::read_to_string(&marker).unwrap();
+    let running = record.replace("\"status\":\"complete\"", "\"status\":\"running\"");
+    assert_ne!(running, record);
+    std::fs::write(&marker, &running).unwrap();
+    let o = deter()
+        .args([
+            "sweep",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "--out `{}` holds 2 finished points of the 6 of this same sweep",
+            out.display()
+        )) && err.contains("--resume` completes it")
+            && err.contains("to start afresh anyway, remove"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), kept);
+    assert_eq!(std::fs::read_to_string(&marker).unwrap(), running);
+    // --resume completes it, byte for byte; the complete results are then replaced by the
+    // same command without it, as before.
+    run_sweep(&file, &out, &["--resume"]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), full);
+    run_sweep(&file, &out, &[]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), full);
+}

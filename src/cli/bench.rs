@@ -94,7 +94,10 @@ fn best_of(repeat: u32, mut f: impl FnMut() -> Result<(), CliError>) -> Result<f
 pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     crate::settings::check_runs("--runs", args.runs).map_err(|e| CliError::Usage(e.0))?;
     let (scenario, name) = match &args.file {
-        Some(f) => (load_scenario(f, None)?, f.display().to_string()),
+        Some(f) => {
+            super::validate::refuse_other_kind(f, "scenario", "bench")?;
+            (load_scenario(f, None)?, f.display().to_string())
+        }
         None => (
             scenario::parse_str(BASELINE, "western-balkans-2024.toml").map_err(CliError::Input)?,
             BASELINE_NAME.to_string(),

@@ -110,6 +110,21 @@ fn definite_kind(path: &Path) -> Option<InputKind> {
 /// takes a calibration file (docs/CALIBRATION.md)"), not with the reader's list of every key
 /// it does not know.
 pub(super) fn refuse_other_kind(path: &Path, wanted: &str, command: &str) -> Result<(), CliError> {
+    let doc = match wanted {
+        "scenario" => "docs/SCENARIO.md",
+        "sweep" => "docs/SWEEPS.md",
+        _ => "docs/CALIBRATION.md",
+    };
+    if let Some(what) = written_output(path) {
+        // deter's own output given as input: said what it is, as `deter validate` says it,
+        // not where the TOML reading failed.
+        return Err(CliError::Input(Diagnostics(vec![
+            scenario::Diagnostic::file_level(
+                &path.display().to_string(),
+                format!("this is {what}; `deter {command}` takes a {wanted} file ({doc})"),
+            ),
+        ])));
+    }
     let Some(kind) = definite_kind(path) else {
         return Ok(());
     };
@@ -126,11 +141,6 @@ pub(super) fn refuse_other_kind(path: &Path, wanted: &str, command: &str) -> Res
     if noun == wanted {
         return Ok(());
     }
-    let doc = match wanted {
-        "scenario" => "docs/SCENARIO.md",
-        "sweep" => "docs/SWEEPS.md",
-        _ => "docs/CALIBRATION.md",
-    };
     Err(CliError::Input(Diagnostics(vec![
         scenario::Diagnostic::file_level(
             &path.display().to_string(),
@@ -138,6 +148,21 @@ pub(super) fn refuse_other_kind(path: &Path, wanted: &str, command: &str) -> Res
         )
         .with_help(Some(reader.to_string())),
     ])))
+}
+
+/// What a regular file `path` that deter wrote is ([`output_kind`]), when it is not TOML:
+/// None for a TOML file, one deter did not write, or one it cannot read (the reader of the
+/// command then reports what it finds).
+fn written_output(path: &Path) -> Option<&'static str> {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let bytes = scenario::input::read_bounded(path, scenario::MAX_FILE_BYTES).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    if text.parse::<toml::Table>().is_ok() {
+        return None;
+    }
+    output_kind(&text)
 }
 
 /// An empty (or comments-only) file has no key to tell its kind by: the message is the one

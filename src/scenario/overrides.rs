@@ -127,12 +127,14 @@ pub fn apply(
             continue;
         }
         let replaced = scenario.get(target);
-        if let Err(message) = scenario.set(target, o.value) {
+        if scenario.set(target, o.value).is_err() {
             let at = o.text.find('=').map_or(0, |i| i + 1);
-            let spec = target.spec();
+            // The value as written (`1e308`, not its 309 digits), in the words the same value
+            // gets in a scenario file, a policy change or a sweep.
+            let (message, help) = super::params::range_fault(&o.path, &target.spec(), raw);
             diags.0.push(
                 Diagnostic::at(origin, &o.text, at..o.text.len(), &o.path, message)
-                    .with_help(Some(super::params::range_help(&o.path, &spec))),
+                    .with_help(help),
             );
             continue;
         }

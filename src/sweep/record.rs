@@ -348,6 +348,50 @@ pub fn check_resume(
     Ok(())
 }
 
+/// Results `out` that a sweep started without a resume would replace although they hold
+/// finished rows of this very sweep (their record begins with `fingerprint` and says
+/// `running`: the sweep was stopped before it finished): the refusal, naming the command
+/// that completes them (`--resume`, or `resume=True` for `caller` Library) and how to start
+/// afresh. None when there is nothing of this sweep to lose (no record, another sweep's,
+/// complete results, or no row past the header).
+/// `kept_rows` counts the rows of `out` that are this sweep's (its header, then each row at
+/// its design point); it is asked only when the record is this sweep's and `running`.
+pub fn unfinished_same_sweep(
+    out: &Path,
+    fingerprint: &str,
+    caller: super::rows::Caller,
+    kept_rows: impl FnOnce() -> Option<u64>,
+) -> Option<String> {
+    let found = crate::scenario::read_bounded(&path_beside(out), MAX_RECORD_BYTES).ok()?;
+    if !found.starts_with(fingerprint.as_bytes()) {
+        return None;
+    }
+    let record = read_record(out)?;
+    if record.status != Status::Running {
+        return None;
+    }
+    let rows = kept_rows().filter(|&n| n > 0)?;
+    let (name, completes) = match caller {
+        super::rows::Caller::Cli => (
+            format!("--out `{}`", out.display()),
+            format!("`{}` completes it", record.resume_command(out)),
+        ),
+        super::rows::Caller::Library => (
+            format!("`out` `{}`", out.display()),
+            "`resume=True` completes it".to_string(),
+        ),
+    };
+    Some(format!(
+        "{name} holds {rows} finished point{} of the {} of this same sweep, which was stopped \
+         before it finished; starting afresh would discard them: {completes}; to start afresh \
+         anyway, remove `{}` and its record `{}` first",
+        if rows == 1 { "" } else { "s" },
+        record.points,
+        out.display(),
+        path_beside(out).display()
+    ))
+}
+
 /// What to do with results a resume refuses, in the words of `caller`: another output, or a
 /// fresh start over them (a sweep without `--resume` replaces its results and their record:
 /// `deter sweep` has no `--force`, and needs none).

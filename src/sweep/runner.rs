@@ -209,6 +209,28 @@ pub fn open_results(
     Ok((f, outputs.len() as u64, outputs))
 }
 
+/// The number of whole rows of the results `path` that are this sweep's: its header first,
+/// then each row at its design point (as [`open_results`] checks a resumed file's rows);
+/// None when the file cannot be read or a line is not this sweep's.
+fn rows_of_this_sweep(path: &Path, sweep: &Sweep, design: &Design, rows: &Rows) -> Option<u64> {
+    let text = std::fs::read(path).ok()?;
+    let keep = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let text = String::from_utf8_lossy(&text[..keep]);
+    let mut lines = text.split_inclusive('\n');
+    if !same_header(lines.next()?, &rows.header(sweep)) {
+        return None;
+    }
+    let mut n = 0u64;
+    for (k, line) in lines.enumerate() {
+        let k = k as u64;
+        if k >= design.n || !line.starts_with(&rows.prefix(k, &design.values(&sweep.parameters, k))) {
+            return None;
+        }
+        n += 1;
+    }
+    Some(n)
+}
+
 /// Whether a results file's first line `kept` is `header`, the one this sweep writes. A
 /// JSON Lines header records the sweep file's path as typed (`deter_sweep`), which says
 /// nothing of the rows: the same sweep named another way (another directory, an absolute
@@ -369,6 +391,14 @@ impl Results {
             crate::output::lock_exclusive(handle, out, "deter sweep").map_err(SweepError::Io)?;
         if resume && existed {
             record::check_resume(out, &fingerprint, caller).map_err(SweepError::Resume)?;
+        } else if existed
+            && let Some(refusal) = record::unfinished_same_sweep(out, &fingerprint, caller, || {
+                rows_of_this_sweep(out, sweep, design, rows)
+            })
+        {
+            // The finished rows of this sweep, stopped midway, are not thrown away by a
+            // command given again without `--resume`.
+            return Err(SweepError::Resume(refusal));
         }
         record::write(out, &fingerprint, &record)
             .map_err(|e| cannot(&record::path_beside(out), &e))?;
