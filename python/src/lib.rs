@@ -297,6 +297,15 @@ fn type_name(v: &Bound<'_, PyAny>) -> String {
 /// file (a base the mapping `extends`) are left as they are.
 fn in_the_dict(mut d: deter::Diagnostics, rendered: &Rendered) -> deter::Diagnostics {
     for p in d.0.iter_mut().filter(|p| p.file == DICT) {
+        // An empty mapping is no file: said of the dict, with what a scenario dict needs.
+        if p.message == "the file is empty" {
+            p.message = "the dict is empty".into();
+            p.help = Some(
+                "a scenario dict needs at least a \"scenario\" dict and a \"country\" list of one dict, \
+                 shaped like the TOML file (docs/SCENARIO.md)"
+                    .into(),
+            );
+        }
         if let Some(head) = p.message.strip_suffix("found datetime") {
             if let Some((_, t)) = rendered.others.iter().find(|(at, _)| *at == p.path) {
                 p.message = format!("{head}found {t}");

@@ -1028,3 +1028,22 @@ def test_sweep_out_of_another_kind_is_refused_without_a_keyword_the_package_lack
     assert str(e.value).startswith(f"`out` `{out}` names a")
     assert str(e.value).endswith("give it a .csv extension")
     assert not out.exists()
+
+
+def test_a_policy_after_the_horizon_names_the_keyword_not_the_flag():
+    # The help said `--horizon-years`, a flag Python has no use for.
+    path = WARN / "sweep-base.toml"
+    with pytest.warns(UserWarning) as caught:
+        deter.run(path, runs=10, seed=1, horizon_years=1, attribution=False)
+    text = "".join(str(w.message) for w in caught)
+    assert "policy `calm` starts 2027-01, after the horizon ends" in text
+    assert "lengthen `horizon_years` (1)" in text
+    assert "--horizon-years" not in text
+
+
+def test_an_empty_dict_scenario_speaks_of_the_dict():
+    with pytest.raises(deter.ScenarioError) as e:
+        deter.run({}, runs=10)
+    text = str(e.value)
+    assert "the dict is empty" in text
+    assert "the file is empty" not in text
