@@ -244,7 +244,7 @@ fn inert_parameters_of_three_more_classes_are_warned_about() {
     let (s, err) = sweep_over(d, &with_power, "power.IND.capability", "10.0, 5000.0");
     assert!(
         err.contains(&format!(
-            "`power.IND.capability` {INERT} (no rivalry's challenger or target shares an alliance with `IND`, has a tie to it or hosts a force it contributes to"
+            "`power.IND.capability` {INERT} (no rivalry's challenger or target shares an alliance with `IND`, has a tie to it that carries forces in theatre or trade substitution, or hosts a force it contributes to"
         )),
         "{err}"
     );

@@ -75,6 +75,20 @@ fn load(
     flag: &str,
     horizon_years: Option<u32>,
 ) -> PyResult<(Scenario, Vec<Applied>)> {
+    load_once(py, kind, source, set, flag, horizon_years, &mut Vec::new())
+}
+
+/// [`load`], issuing only the warnings not in `said` (and adding them): a comparison of a
+/// scenario with itself warns once, as `deter compare A A` does.
+fn load_once(
+    py: Python<'_>,
+    kind: &str,
+    source: &Bound<'_, PyAny>,
+    set: &[String],
+    flag: &str,
+    horizon_years: Option<u32>,
+    said: &mut Vec<String>,
+) -> PyResult<(Scenario, Vec<Applied>)> {
     let (mut s, warnings) = match kind {
         "path" => {
             deter::load_with_warnings_at(Path::new(&source.extract::<String>()?), horizon_years)
@@ -100,6 +114,10 @@ fn load(
     .map_err(py_error)?;
     for w in &warnings.0 {
         let text = w.to_string();
+        if said.contains(&text) {
+            continue;
+        }
+        said.push(text.clone());
         let text = std::ffi::CString::new(text.trim_end().replace('\0', "")).expect("no NUL left");
         let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
         PyErr::warn(py, category.as_any(), &text, 3)?;
@@ -658,8 +676,25 @@ fn compare(
 ) -> PyResult<String> {
     let until = Until { until_ci, max_runs };
     let settings = settings(runs, seed, threads, horizon_years, attribution, until)?;
-    let (sa, set_a) = load(py, kind_a, &source_a, &set, "set=", horizon_years)?;
-    let (mut sb, mut applied_b) = load(py, kind_b, &source_b, &set, "set=", horizon_years)?;
+    let mut said = Vec::new();
+    let (sa, set_a) = load_once(
+        py,
+        kind_a,
+        &source_a,
+        &set,
+        "set=",
+        horizon_years,
+        &mut said,
+    )?;
+    let (mut sb, mut applied_b) = load_once(
+        py,
+        kind_b,
+        &source_b,
+        &set,
+        "set=",
+        horizon_years,
+        &mut said,
+    )?;
     applied_b.extend(deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?);
     warn_set(py, &sb, &set_b, "set_b=")?;
     let mut report = cancellable(py, |control| deter::compare(&sa, &sb, &settings, control))?;
@@ -754,8 +789,25 @@ fn compare_nested(
 ) -> PyResult<String> {
     let settings = settings(runs, seed, threads, horizon_years, false, Until::default())?;
     nested_budget(draws, runs)?;
-    let (sa, _) = load(py, kind_a, &source_a, &set, "set=", horizon_years)?;
-    let (mut sb, _) = load(py, kind_b, &source_b, &set, "set=", horizon_years)?;
+    let mut said = Vec::new();
+    let (sa, _) = load_once(
+        py,
+        kind_a,
+        &source_a,
+        &set,
+        "set=",
+        horizon_years,
+        &mut said,
+    )?;
+    let (mut sb, _) = load_once(
+        py,
+        kind_b,
+        &source_b,
+        &set,
+        "set=",
+        horizon_years,
+        &mut said,
+    )?;
     deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?;
     warn_set(py, &sb, &set_b, "set_b=")?;
     let post = read_posterior(posterior.as_deref(), &[&sa, &sb])?;

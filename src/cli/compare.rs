@@ -101,11 +101,6 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     if !warnings.0.is_empty() {
         note_raw!("{warnings}");
     }
-    if args.set_b.is_empty() && same_file(&args.a, &args.b) {
-        note!(
-            "warning: A and B are the same file with the same values: every difference B - A is 0; give B's what-if with --set-b PATH=VALUE"
-        );
-    }
     // Their `extends` chains are inputs too.
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     let seed = args.sim.seed.unwrap_or(sa.meta.seed);
@@ -163,6 +158,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         );
     }
     crn::check_memory(&ca, &cb, threads).map_err(CliError::Usage)?;
+    same_file_warning(args);
 
     let bar = progress_bar(resolved.max_runs(), args.output.quiet);
     let tick = |n: u64| bar.inc(n);
@@ -260,6 +256,16 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         }
     };
     emit(args.output.out.as_deref(), &bytes)
+}
+
+/// Warn, once the comparison is known to run, that A and B are one file with the same
+/// values (no `--set-b`): every difference is then 0.
+pub(super) fn same_file_warning(args: &CompareArgs) {
+    if args.set_b.is_empty() && same_file(&args.a, &args.b) {
+        note!(
+            "warning: A and B are the same file with the same values: every difference B - A is 0; give B's what-if with --set-b PATH=VALUE"
+        );
+    }
 }
 
 /// Whether `a` and `b` name the same file (the same path, or links to one file).
