@@ -119,6 +119,7 @@ pub fn load_with_warnings_at(
 ) -> Result<(Scenario, Diagnostics), Error> {
     crate::scenario::load_file_with_inputs_and_warnings(path, horizon_in_range(horizon_years))
         .0
+        .map(|(s, w)| (s, in_library_words(w)))
         .map_err(Error::Input)
 }
 
@@ -131,7 +132,37 @@ pub fn parse_with_warnings_at(
     horizon_years: Option<u32>,
 ) -> Result<(Scenario, Diagnostics), Error> {
     crate::scenario::parse_str_with_warnings_at(text, name, horizon_in_range(horizon_years))
+        .map(|(s, w)| (s, in_library_words(w)))
         .map_err(Error::Input)
+}
+
+/// The command line's flag for the horizon, as a warning's help names it, and the library's
+/// argument (`Settings::horizon_years`, Python's `horizon_years`) in its place: a horizon
+/// given by the caller is named as the caller gave it.
+fn horizon_names() -> (String, String) {
+    use crate::settings::{Caller, setting_name};
+    (
+        format!("`{}`", setting_name(Caller::Cli, "horizon_years")),
+        setting_name(Caller::Library, "horizon_years"),
+    )
+}
+
+/// `text` with the command line's horizon flag named as the library's argument.
+fn horizon_in_library_words(text: &str) -> String {
+    let (cli, library) = horizon_names();
+    text.replace(&cli, &library)
+}
+
+/// Warnings checked at a horizon the library's caller gave ([`load_with_warnings_at`]), each
+/// help naming that horizon as the caller gave it (`horizon_years`), not as the command line's
+/// `--horizon-years`.
+fn in_library_words(mut d: Diagnostics) -> Diagnostics {
+    for w in &mut d.0 {
+        if let Some(h) = &mut w.help {
+            *h = horizon_in_library_words(h);
+        }
+    }
+    d
 }
 
 /// A horizon override the run will use, or None (none asked, or one out of range: refused by
@@ -648,7 +679,7 @@ pub fn sweep_warnings_at(path: &Path, horizon_years: Option<u32>) -> Result<Vec<
         let said = out.clone();
         out.extend(crate::sweep::horizon_warnings(&scenarios, h, &said));
     }
-    Ok(out)
+    Ok(out.iter().map(|w| horizon_in_library_words(w)).collect())
 }
 
 /// Run a sweep file like [`sweep`], but stream its results CSV through `rows` instead of a

@@ -289,7 +289,8 @@ fn warnings_of_a_run_at_another_horizon_are_checked_against_it() {
     assert_eq!(late(&w), 0);
     let (_, w) = deter::parse_with_warnings_at(&soon, "t.toml", Some(3)).unwrap();
     assert_eq!(late(&w), 1);
-    // In the words `deter run --horizon-years 3` prints for the same file.
+    // In the words `deter run --horizon-years 3` prints for the same file, the horizon named
+    // as the library's caller gave it (`horizon_years`, Python's argument), not as the flag.
     let tmp = std::env::temp_dir().join(format!("deter-facade-{}.toml", std::process::id()));
     std::fs::write(&tmp, &soon).unwrap();
     let (_, w) = deter::load_with_warnings_at(&tmp, Some(3)).unwrap();
@@ -302,8 +303,11 @@ fn warnings_of_a_run_at_another_horizon_are_checked_against_it() {
     let _ = std::fs::remove_file(&tmp);
     succeeded(&out);
     let said = String::from_utf8(out.stderr).unwrap();
+    assert!(said.contains("`--horizon-years` (3)"), "{said}");
+    let said = said.replace("`--horizon-years`", "`horizon_years`");
     assert_eq!(late(&w), 1);
     for d in &w.0 {
+        assert!(!d.to_string().contains("--horizon-years"), "{d}");
         assert!(said.contains(&d.to_string()), "{d}\nnot in:\n{said}");
     }
     // A horizon out of range adds nothing (the run refuses it).

@@ -239,12 +239,12 @@ fn inert_parameters_of_three_more_classes_are_warned_about() {
     let (s, err) = sweep_over(d, &with_power, "power.IND.capability", "10.0, 5000.0");
     assert!(
         err.contains(&format!(
-            "`power.IND.capability` {INERT} (no rivalry's challenger or target shares an alliance with `IND`, has a tie to it or hosts a force it contributes to"
+            "`power.IND.capability` {INERT} (no rivalry's challenger or target shares an alliance with `IND`, has a tie to it that carries forces in theatre or trade substitution, or hosts a force it contributes to"
         )),
         "{err}"
     );
     assert!(rows_alike(d, &s));
-    // Tied to Serbia (swept with the tie): it may matter, not warned about.
+    // Tied to Serbia (swept with the tie).
     let tied = write(
         d,
         "tied.toml",
@@ -254,6 +254,25 @@ fn inert_parameters_of_three_more_classes_are_warned_about() {
              [[parameter]]\npath = \"country.SRB.political.ties.IND\"\nrole = \"uncertainty\"\nvalues = [0.0, 0.5]\n"
         ),
     );
+    // A bare tie (`IND` has nothing in theatre and replaces no trade): inert, as the validation
+    // shows (`forces_in_theatre_lower_use_of_force_and_a_bare_tie_is_inert`), and warned.
+    let v = common::run(&["validate", &tied.display().to_string()]);
+    assert!(
+        stderr(&v).contains(&format!("`power.IND.capability` {INERT}")),
+        "{}",
+        stderr(&v)
+    );
+    // With its forces in theatre swept too, the tie carries them: not warned about.
+    std::fs::write(
+        &tied,
+        format!(
+            "base = \"{with_power}\"\nruns = 20\nseed = 1\ndesign = \"grid\"\n\
+             [[parameter]]\npath = \"power.IND.capability\"\nrole = \"uncertainty\"\nvalues = [10.0, 5000.0]\n\
+             [[parameter]]\npath = \"country.SRB.political.ties.IND\"\nrole = \"uncertainty\"\nvalues = [0.0, 0.5]\n\
+             [[parameter]]\npath = \"power.IND.in_theatre\"\nrole = \"uncertainty\"\nvalues = [0.0, 0.1]\n"
+        ),
+    )
+    .unwrap();
     let v = common::run(&["validate", &tied.display().to_string()]);
     assert!(!stderr(&v).contains(INERT), "{}", stderr(&v));
     // (3) Kosovo's NATO membership dated after the 10-year horizon.

@@ -511,3 +511,200 @@ fn a_policy_start_set_on_the_command_line_is_checked_against_the_horizon() {
         );
     }
 }
+
+// ---- Priors, bare ties, a file compared with itself, tiny intervals ----
+
+/// A dated policy that changes a parameter an `[[uncertain]]` prior draws replaces each draw
+/// from its start on: warned at the prior's path in `deter validate`, `run` and `compare`, in
+/// the words `--set` gets for the same fault (the policy, its month, what it overrides).
+#[test]
+fn a_prior_that_a_dated_policy_overrides_is_warned_as_a_set_value_is() {
+    let d = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(scenario("tests/warn/sweep-base.toml")).unwrap();
+    let f = d.path().join("p.toml");
+    std::fs::write(
+        &f,
+        format!(
+            "{base}\n[[uncertain]]\npath = \"rivalry.AAA-BBB.monitoring\"\nrange = [0.2, 0.8]\n"
+        ),
+    )
+    .unwrap();
+    let fs = f.to_str().unwrap();
+    let line = base.lines().count() + 3;
+    let at = format!("{fs}:{line}:8: warning: uncertain[0].path: ");
+    let words = "the scenario's policy `calm` changes `rivalry.AAA-BBB.monitoring` from 2027-01: from then on it overrides";
+    // The words `--set` gets (taken from that command, not from the code under test).
+    let set = run(&[
+        "validate",
+        &scenario("tests/warn/sweep-base.toml"),
+        "--set",
+        "rivalry.AAA-BBB.monitoring=0.5",
+    ]);
+    assert!(stderr(&set).contains(words), "{}", stderr(&set));
+    for args in [
+        vec!["validate", fs],
+        vec!["run", fs, "--runs", "20", "--draws", "2", "--quiet"],
+        vec!["compare", fs, fs, "--runs", "20", "--draws", "2", "--quiet"],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("{at}{words} the values this prior draws")),
+            "{args:?}:\n{err}"
+        );
+        assert_eq!(
+            err.matches(words).count(),
+            1,
+            "{args:?}: said more than once:\n{err}"
+        );
+        assert!(
+            err.contains("`policy.calm.enabled`"),
+            "{args:?}: no way out:\n{err}"
+        );
+    }
+    // The policy disabled, or starting after the horizon run: nothing to say.
+    let off = base.replace(
+        "start = \"2027-01\"",
+        "start = \"2027-01\"\nenabled = false",
+    );
+    assert_ne!(off, base);
+    std::fs::write(
+        &f,
+        format!(
+            "{off}\n[[uncertain]]\npath = \"rivalry.AAA-BBB.monitoring\"\nrange = [0.2, 0.8]\n"
+        ),
+    )
+    .unwrap();
+    let o = run(&["validate", fs]);
+    assert!(!stderr(&o).contains("overrides"), "{}", stderr(&o));
+}
+
+/// A scenario with a tie of the target to a power that has nothing in theatre and replaces no
+/// trade: a bare tie, inert (tests/validation.rs shows its runs bit-identical to none).
+fn bare_tie(dir: &Path, in_theatre: f64) -> String {
+    let text = format!(
+        "[scenario]\nname = \"tie\"\n\n[[power]]\nid = \"FRA\"\ncapability = 500.0\nin_theatre = {in_theatre:?}\n\n\
+         [[country]]\nid = \"AAA\"\n[country.military]\nbudget = 1.0\n[country.economic]\ngdp = 10.0\n\n\
+         [[country]]\nid = \"BBB\"\n[country.military]\nbudget = 1.0\n[country.economic]\ngdp = 10.0\n\
+         [country.political]\nties = {{ FRA = 0.8 }}\n\n[[rivalry]]\nchallenger = \"AAA\"\ntarget = \"BBB\"\n"
+    );
+    let f = dir.join(format!("tie-{in_theatre}.toml"));
+    std::fs::write(&f, text).unwrap();
+    f.display().to_string()
+}
+
+/// A power tied to the target with `in_theatre` 0 is flagged as inert in `validate`, `run`
+/// and `sweep` (the scenario's warning at the tie, and a sweep of the power's capability
+/// "cannot influence any output"), as a tie with nothing in theatre is inert; with forces in
+/// theatre nothing is said.
+#[test]
+fn a_tie_to_a_power_with_nothing_in_theatre_is_flagged_inert_everywhere() {
+    let d = tempfile::tempdir().unwrap();
+    let words = "the tie of `BBB` to `FRA` is inert";
+    for (in_theatre, inert) in [(0.0, true), (0.1, false)] {
+        let f = bare_tie(d.path(), in_theatre);
+        let sweep = d.path().join(format!("sweep-{in_theatre}.toml"));
+        std::fs::write(
+            &sweep,
+            format!(
+                "base = \"{f}\"\nruns = 10\n[[parameter]]\npath = \"power.FRA.capability\"\nrole = \"lever\"\nvalues = [100.0, 500.0]\n"
+            ),
+        )
+        .unwrap();
+        let out = d.path().join(format!("rows-{in_theatre}.csv"));
+        let sw = sweep.to_str().unwrap();
+        for args in [
+            vec!["validate", &f],
+            vec!["run", &f, "--runs", "20", "--quiet"],
+            vec!["validate", sw],
+            vec!["sweep", sw, "--out", out.to_str().unwrap(), "--quiet"],
+        ] {
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+            let err = stderr(&o);
+            assert_eq!(err.contains(words), inert, "{args:?}:\n{err}");
+            if inert {
+                assert!(
+                    err.contains(": warning: country[1].political.ties.FRA: "),
+                    "{args:?}:\n{err}"
+                );
+            }
+            if args[1] == sw {
+                assert_eq!(
+                    err.contains("`power.FRA.capability` cannot influence any output"),
+                    inert,
+                    "{args:?}:\n{err}"
+                );
+            }
+        }
+    }
+}
+
+/// `deter compare A A`: each warning of the file once (it was printed once per side), and a
+/// warning that every difference is then 0 unless `--set-b` gives B a what-if.
+#[test]
+fn compare_of_a_file_with_itself_warns_once_and_says_so() {
+    let f = scenario("tests/warn/policy-after-horizon.toml");
+    let late = "policy `late` starts 2040-01";
+    let o = run(&[
+        "compare",
+        &f,
+        &f,
+        "--runs",
+        "20",
+        "--no-attribution",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(err.matches(late).count(), 1, "{err}");
+    assert!(
+        err.contains("warning: A and B are the same file with the same values"),
+        "{err}"
+    );
+    let o = run(&[
+        "compare",
+        &f,
+        &f,
+        "--runs",
+        "20",
+        "--no-attribution",
+        "--quiet",
+        "--set-b",
+        "country.AAA.military.budget=1.5",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(err.matches(late).count(), 1, "{err}");
+    assert!(!err.contains("the same file"), "{err}");
+}
+
+/// An interval whose two ends both round to zero at the printed precision is said one way,
+/// "within +-0.05" (docs/OUTPUT.md), in the table and the HTML page: never "-<0.05 to +<0.05".
+/// The bundled scenario's economic share of non-state violence is such an interval at its
+/// defaults (README.md's output).
+#[test]
+fn an_interval_rounding_to_zero_at_both_ends_is_said_in_one_clear_wording() {
+    let d = tempfile::tempdir().unwrap();
+    let page = d.path().join("r.html");
+    let o = run(&[
+        "run",
+        &scenario("scenarios/western-balkans-2024.toml"),
+        "--report",
+        page.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let table = String::from_utf8_lossy(&o.stdout);
+    let html = std::fs::read_to_string(&page).unwrap();
+    for (what, text) in [("table", table.as_ref()), ("HTML", html.as_str())] {
+        assert!(!text.contains("<0.05 to"), "{what}:\n{text}");
+        assert!(!text.contains("&lt;0.05 to"), "{what}");
+    }
+    assert!(
+        table.contains("economic  share +<0.05 (paired 95% interval within +-0.05)"),
+        "{table}"
+    );
+    assert!(html.contains(">within +-0.05<"), "no cell in the HTML");
+}

@@ -75,6 +75,20 @@ fn load(
     flag: &str,
     horizon_years: Option<u32>,
 ) -> PyResult<(Scenario, Vec<Applied>)> {
+    load_once(py, kind, source, set, flag, horizon_years, &mut Vec::new())
+}
+
+/// [`load`], issuing only the warnings not in `said` (and adding them): a comparison of a
+/// scenario with itself warns once, as `deter compare A A` does.
+fn load_once(
+    py: Python<'_>,
+    kind: &str,
+    source: &Bound<'_, PyAny>,
+    set: &[String],
+    flag: &str,
+    horizon_years: Option<u32>,
+    said: &mut Vec<String>,
+) -> PyResult<(Scenario, Vec<Applied>)> {
     let (mut s, warnings) = match kind {
         "path" => {
             deter::load_with_warnings_at(Path::new(&source.extract::<String>()?), horizon_years)
@@ -100,6 +114,10 @@ fn load(
     .map_err(py_error)?;
     for w in &warnings.0 {
         let text = w.to_string();
+        if said.contains(&text) {
+            continue;
+        }
+        said.push(text.clone());
         let text = std::ffi::CString::new(text.trim_end().replace('\0', "")).expect("no NUL left");
         let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
         PyErr::warn(py, category.as_any(), &text, 3)?;
@@ -297,6 +315,15 @@ fn type_name(v: &Bound<'_, PyAny>) -> String {
 /// file (a base the mapping `extends`) are left as they are.
 fn in_the_dict(mut d: deter::Diagnostics, rendered: &Rendered) -> deter::Diagnostics {
     for p in d.0.iter_mut().filter(|p| p.file == DICT) {
+        // An empty mapping is no file: said of the dict, with what a scenario dict needs.
+        if p.message == "the file is empty" {
+            p.message = "the dict is empty".into();
+            p.help = Some(
+                "a scenario dict needs at least a \"scenario\" dict and a \"country\" list of one dict, \
+                 shaped like the TOML file (docs/SCENARIO.md)"
+                    .into(),
+            );
+        }
         if let Some(head) = p.message.strip_suffix("found datetime") {
             if let Some((_, t)) = rendered.others.iter().find(|(at, _)| *at == p.path) {
                 p.message = format!("{head}found {t}");
@@ -649,8 +676,25 @@ fn compare(
 ) -> PyResult<String> {
     let until = Until { until_ci, max_runs };
     let settings = settings(runs, seed, threads, horizon_years, attribution, until)?;
-    let (sa, set_a) = load(py, kind_a, &source_a, &set, "set=", horizon_years)?;
-    let (mut sb, mut applied_b) = load(py, kind_b, &source_b, &set, "set=", horizon_years)?;
+    let mut said = Vec::new();
+    let (sa, set_a) = load_once(
+        py,
+        kind_a,
+        &source_a,
+        &set,
+        "set=",
+        horizon_years,
+        &mut said,
+    )?;
+    let (mut sb, mut applied_b) = load_once(
+        py,
+        kind_b,
+        &source_b,
+        &set,
+        "set=",
+        horizon_years,
+        &mut said,
+    )?;
     applied_b.extend(deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?);
     warn_set(py, &sb, &set_b, "set_b=")?;
     let mut report = cancellable(py, |control| deter::compare(&sa, &sb, &settings, control))?;
@@ -745,8 +789,25 @@ fn compare_nested(
 ) -> PyResult<String> {
     let settings = settings(runs, seed, threads, horizon_years, false, Until::default())?;
     nested_budget(draws, runs)?;
-    let (sa, _) = load(py, kind_a, &source_a, &set, "set=", horizon_years)?;
-    let (mut sb, _) = load(py, kind_b, &source_b, &set, "set=", horizon_years)?;
+    let mut said = Vec::new();
+    let (sa, _) = load_once(
+        py,
+        kind_a,
+        &source_a,
+        &set,
+        "set=",
+        horizon_years,
+        &mut said,
+    )?;
+    let (mut sb, _) = load_once(
+        py,
+        kind_b,
+        &source_b,
+        &set,
+        "set=",
+        horizon_years,
+        &mut said,
+    )?;
     deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?;
     warn_set(py, &sb, &set_b, "set_b=")?;
     let post = read_posterior(posterior.as_deref(), &[&sa, &sb])?;

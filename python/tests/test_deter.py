@@ -722,9 +722,13 @@ def test_sweep_horizon_warns_of_what_the_shorter_horizon_brings_as_the_cli_does(
                         capture_output=True, check=True)
     want = cl.stderr.decode()
     assert "after the horizon ends" in want and "overrides the values this sweep gives it" not in want
+    assert "`--horizon-years`" in want
     with pytest.warns(UserWarning) as caught:
         deter.sweep(sweep_file, threads=1, runs=10, horizon_years=1)
-    assert "".join(str(w.message) + "\n" for w in caught) == want
+    # In the same words, the horizon named as the package's argument, not the CLI's flag.
+    assert "".join(str(w.message) + "\n" for w in caught) == want.replace(
+        "`--horizon-years`", "`horizon_years`"
+    )
     assert all(w.filename == __file__ for w in caught)
     # At the base's own horizon, only the sweep's warning (as the CLI without the flag).
     with pytest.warns(UserWarning) as caught:
@@ -956,9 +960,11 @@ def test_run_and_compare_warn_of_a_policy_after_the_horizon_they_run(kind):
         got = late(lambda: deter.run(source, runs=10, horizon_years=h, attribution=False))
         assert len(got) == expected, (h, got)
         if expected and kind == "path":
-            assert got[0] + "\n" in cl.stderr.decode()
+            assert "`--horizon-years`" not in got[0]
+            assert got[0].replace("`horizon_years`", "`--horizon-years`") + "\n" in cl.stderr.decode()
+        # A scenario compared with itself: its warning once, as `deter compare A A`.
         got = late(lambda: deter.compare(source, source, runs=10, horizon_years=h, attribution=False))
-        assert len(got) == 2 * expected, (h, got)
+        assert len(got) == expected, (h, got)
     # Without horizon_years: the file's horizon.
     assert len(late(lambda: deter.run(source, runs=10, attribution=False))) == 1
 
@@ -1028,3 +1034,22 @@ def test_sweep_out_of_another_kind_is_refused_without_a_keyword_the_package_lack
     assert str(e.value).startswith(f"`out` `{out}` names a")
     assert str(e.value).endswith("give it a .csv extension")
     assert not out.exists()
+
+
+def test_a_policy_after_the_horizon_names_the_keyword_not_the_flag():
+    # The help said `--horizon-years`, a flag Python has no use for.
+    path = WARN / "sweep-base.toml"
+    with pytest.warns(UserWarning) as caught:
+        deter.run(path, runs=10, seed=1, horizon_years=1, attribution=False)
+    text = "".join(str(w.message) for w in caught)
+    assert "policy `calm` starts 2027-01, after the horizon ends" in text
+    assert "lengthen `horizon_years` (1)" in text
+    assert "--horizon-years" not in text
+
+
+def test_an_empty_dict_scenario_speaks_of_the_dict():
+    with pytest.raises(deter.ScenarioError) as e:
+        deter.run({}, runs=10)
+    text = str(e.value)
+    assert "the dict is empty" in text
+    assert "the file is empty" not in text

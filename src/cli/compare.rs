@@ -72,10 +72,11 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             .zip(["--set", "--set-b"])
             .map(|((&texts, origin), flag)| (texts, origin.as_str(), flag))
             .collect();
-        let (s, _, applied) = super::load_with_sets(file, args.sim.horizon_years, &sets, true)?;
-        Ok::<_, CliError>((s, applied))
+        let (s, _, applied, warnings) =
+            super::load_with_sets_warnings(file, args.sim.horizon_years, &sets)?;
+        Ok::<_, CliError>((s, applied, warnings))
     };
-    let ((sa, set_a), (sb, set_b)) = match (
+    let ((sa, set_a, warn_a), (sb, set_b, warn_b)) = match (
         with_sets("A", &args.a, &[&args.set]),
         with_sets("B", &args.b, &[&args.set, &args.set_b]),
     ) {
@@ -86,6 +87,20 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         }
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
+    // A warning of both sides (a file compared with itself, a base both extend) is said
+    // once; the --set warnings of each side name their side and differ.
+    let mut said: Vec<String> = Vec::new();
+    let mut warnings = crate::scenario::Diagnostics::default();
+    for w in warn_a.0.into_iter().chain(warn_b.0) {
+        let text = w.to_string();
+        if !said.contains(&text) {
+            said.push(text);
+            warnings.0.push(w);
+        }
+    }
+    if !warnings.0.is_empty() {
+        note_raw!("{warnings}");
+    }
     // Their `extends` chains are inputs too.
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     let seed = args.sim.seed.unwrap_or(sa.meta.seed);
@@ -143,6 +158,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         );
     }
     crn::check_memory(&ca, &cb, threads).map_err(CliError::Usage)?;
+    same_file_warning(args);
 
     // The comparison's report of `cmp` (its runs' tallies) and its page.
     let build =
@@ -257,4 +273,23 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         }
     };
     emit(args.output.out.as_deref(), &bytes)
+}
+
+/// Warn, once the comparison is known to run, that A and B are one file with the same
+/// values (no `--set-b`): every difference is then 0.
+pub(super) fn same_file_warning(args: &CompareArgs) {
+    if args.set_b.is_empty() && same_file(&args.a, &args.b) {
+        note!(
+            "warning: A and B are the same file with the same values: every difference B - A is 0; give B's what-if with --set-b PATH=VALUE"
+        );
+    }
+}
+
+/// Whether `a` and `b` name the same file (the same path, or links to one file).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    a == b
+        || matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
 }

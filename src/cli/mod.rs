@@ -656,6 +656,30 @@ pub fn load_with_sets(
     CliError,
 > {
     // The warnings are checked against the horizon actually run (`--horizon-years`).
+    let (s, inputs, applied, warnings) = load_with_sets_warnings(file, horizon_years, sets)?;
+    if warn && !warnings.0.is_empty() {
+        note_raw!("{warnings}");
+    }
+    Ok((s, inputs, applied))
+}
+
+/// [`load_with_sets`] without printing: the scenario, the files read, what the texts
+/// replaced and the warnings of the scenario as it is run, for a caller that prints them
+/// itself (`deter compare` says a warning A and B share once).
+#[allow(clippy::type_complexity)]
+pub fn load_with_sets_warnings(
+    file: &Path,
+    horizon_years: Option<u32>,
+    sets: &[(&[String], &str, &str)],
+) -> Result<
+    (
+        Scenario,
+        Vec<PathBuf>,
+        Vec<crate::scenario::overrides::Applied>,
+        crate::scenario::Diagnostics,
+    ),
+    CliError,
+> {
     let flag = horizon_years
         .filter(|&h| crate::settings::check_horizon(h, crate::settings::Caller::Cli).is_ok());
     let (loaded, inputs) = scenario::load_file_with_inputs_and_warnings(file, flag);
@@ -673,16 +697,12 @@ pub fn load_with_sets(
     }
     let origins: Vec<(&[String], &str)> = sets.iter().map(|&(t, o, _)| (t, o)).collect();
     let mut warnings = crate::scenario::overrides::warnings_with_sets(&s, warnings, &origins, flag);
-    // A value a dated policy of the scenario later resets (the sweeps' wording).
     for &(texts, origin, given_by) in sets {
         warnings
             .0
             .extend(crate::scenario::overrides::policy_warnings(&s, texts, origin, given_by).0);
     }
-    if warn && !warnings.0.is_empty() {
-        note_raw!("{warnings}");
-    }
-    Ok((s, inputs, applied))
+    Ok((s, inputs, applied, warnings))
 }
 
 /// Check a run count from a flag or a file.

@@ -35,7 +35,7 @@
 //! the model's sums over actors, alliances and deployments run over the same terms in the
 //! same order (the floating-point results are the same bits).
 
-use crate::scenario::params::PoliticalParams;
+use crate::scenario::params::{PoliticalParams, PowerParams};
 use crate::scenario::{Actor, ParamRef, PolicyField, Scenario};
 
 /// What a scenario's runs must simulate. Each vector is indexed like the scenario's list.
@@ -228,7 +228,21 @@ impl Relevance {
                     _ => true,
                 }
             }
-            ParamRef::Power { power, .. } => self.power_read(s, power, varied),
+            ParamRef::Power { power, field } => {
+                // Varying what a tie carries makes the tie carry it.
+                let carried = matches!(
+                    PowerParams::FIELDS.get(field).map(|f| f.key),
+                    Some("in_theatre" | "substitution")
+                );
+                let mut with = varied.to_vec();
+                if carried {
+                    with.push(r);
+                }
+                self.power_read(s, power, &with)
+            }
+            // A tie reaches its country through the power's forces in theatre and its trade
+            // substitution: with neither, no value of the tie is read.
+            ParamRef::Tie { power, .. } => tie_carries(s, power, varied),
             _ => true,
         }
     }
@@ -256,11 +270,14 @@ impl Relevance {
             country: i,
             power: p,
         };
-        let tied = (0..s.countries.len()).filter(|&i| self.countries[i]).any(|i| {
-            s.countries[i].ties.get(p).is_some_and(|&t| t != 0.0)
-                || enabled().any(|x| x.changes.iter().any(|c| c.target == tie(i)))
-                || varied.contains(&tie(i))
-        });
+        // A tie reads the power only when it carries something: forces in theatre or trade
+        // substitution (a bare tie, with neither, is inert: `tie_carries`).
+        let tied = tie_carries(s, p, varied)
+            && (0..s.countries.len()).filter(|&i| self.countries[i]).any(|i| {
+                s.countries[i].ties.get(p).is_some_and(|&t| t != 0.0)
+                    || enabled().any(|x| x.changes.iter().any(|c| c.target == tie(i)))
+                    || varied.contains(&tie(i))
+            });
         allied || contributes || tied
     }
 
@@ -437,6 +454,31 @@ pub fn prune(s: &Scenario) -> (Scenario, Summary) {
         return (s.clone(), summary);
     }
     (restrict(s, &rel), summary)
+}
+
+
+/// Whether a tie to outside power `p` of `s` can carry anything to its country: the power's
+/// forces in theatre (`in_theatre`, help in a crisis and in the balance) or its trade
+/// substitution (`substitution`, sanctions), either above 0 at the start, changed by an
+/// enabled policy, or among `varied` (a sweep's parameters). A tie to a power with neither is
+/// inert: the runs are bit for bit those without it (tests/validation.rs,
+/// `forces_in_theatre_lower_use_of_force_and_a_bare_tie_is_inert`).
+pub fn tie_carries(s: &Scenario, p: usize, varied: &[ParamRef]) -> bool {
+    let carried = |field: usize| {
+        let r = ParamRef::Power { power: p, field };
+        s.powers[p].params.get(field) != 0.0
+            || varied.contains(&r)
+            || s
+                .policies
+                .iter()
+                .filter(|x| x.enabled)
+                .any(|x| x.changes.iter().any(|c| c.target == r))
+    };
+    PowerParams::FIELDS
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| matches!(f.key, "in_theatre" | "substitution"))
+        .any(|(i, _)| carried(i))
 }
 
 #[cfg(test)]

@@ -339,6 +339,13 @@ pub fn pp(x: f64) -> String {
     format!("{v:+.1}")
 }
 
+/// A paired interval of a change in percentage points, signed, at one decimal: "-41.3 to
+/// -40.2"; both ends rounding to zero, "within +-0.05" (never "-<0.05 to +<0.05":
+/// [`super::tiny_interval`]).
+pub fn pp_interval(lo: f64, hi: f64) -> String {
+    super::tiny_interval(lo, hi, 1).unwrap_or_else(|| format!("{} to {}", pp(lo), pp(hi)))
+}
+
 /// Whether a change that is not zero prints as 0.0 percentage points at one decimal.
 fn rounds_to_zero(x: f64) -> bool {
     x != 0.0 && format!("{:.1}", (100.0 * x).abs()) == "0.0"
@@ -377,7 +384,10 @@ pub fn effect(p: &str, c: &ChangeOut) -> String {
     let interval = match (c.paired95_lo, c.paired95_hi) {
         (Some(lo), Some(hi)) => {
             let (a, b) = if sign < 0.0 { (-hi, -lo) } else { (lo, hi) };
-            format!("paired 95% interval {:.1} to {:.1}", 100.0 * a, 100.0 * b)
+            match super::tiny_interval(a, b, 1) {
+                Some(t) => format!("paired 95% interval {t}"),
+                None => format!("paired 95% interval {:.1} to {:.1}", 100.0 * a, 100.0 * b),
+            }
         }
         _ => format!(
             "paired 95% interval {}",
@@ -406,10 +416,9 @@ fn share(c: &ChangeOut) -> String {
     }
     match (c.paired95_lo, c.paired95_hi) {
         (Some(lo), Some(hi)) => format!(
-            "{} (paired 95% interval {} to {})",
+            "{} (paired 95% interval {})",
             pp(c.change),
-            pp(lo),
-            pp(hi)
+            pp_interval(lo, hi)
         ),
         _ => format!(
             "{} (paired 95% interval {})",
@@ -532,7 +541,7 @@ pub fn shift_table_section(
                 };
                 let interval = match (l.paired95_lo, l.paired95_hi) {
                     (Some(lo), Some(hi)) => {
-                        format!("paired 95% interval {} to {}", pp(lo), pp(hi))
+                        format!("paired 95% interval {}", pp_interval(lo, hi))
                     }
                     _ => format!(
                         "paired 95% interval {}",
@@ -651,8 +660,13 @@ fn html_change_cells(
     html! {
         (num_cell(&format!("{k}/{leaf}"), change, pp(change)))
         @if let (Some(lo), Some(hi)) = (lo, hi) {
-            (num_cell(&format!("{k}/paired95_lo"), lo, pp(lo)))
-            (num_cell(&format!("{k}/paired95_hi"), hi, pp(hi)))
+            @if let Some(t) = super::tiny_interval(lo, hi, 1) {
+                // One cell in the table's words, both ends still given as data.
+                (super::html::tiny_interval_cell(&format!("{k}/paired95_lo"), lo, &format!("{k}/paired95_hi"), hi, &t))
+            } @else {
+                (num_cell(&format!("{k}/paired95_lo"), lo, pp(lo)))
+                (num_cell(&format!("{k}/paired95_hi"), hi, pp(hi)))
+            }
         } @else {
             // The reason may be long ("undefined (no variation among n = ... runs)"): it
             // wraps, so that the table fits the page.

@@ -82,6 +82,17 @@ pub(super) fn num_cell(k: &str, v: f64, text: impl Render) -> Markup {
     html! { td class="n" data-k=(k) data-v=(v) { (text) } }
 }
 
+/// One cell spanning an interval's two columns whose ends both round to zero, in the
+/// words of [`super::tiny_interval`] (`text`); each end keeps its pointer and value.
+pub(super) fn tiny_interval_cell(k_lo: &str, lo: f64, k_hi: &str, hi: f64, text: &str) -> Markup {
+    html! {
+        td class="n" colspan="2" {
+            span data-k=(k_lo) data-v=(lo) { (text) }
+            span data-k=(k_hi) data-v=(hi) {}
+        }
+    }
+}
+
 /// A number from the JSON at pointer `k` inside a sentence.
 fn num_span(k: &str, v: f64, text: impl Render) -> Markup {
     html! { span data-k=(k) data-v=(v) { (text) } }
@@ -96,7 +107,9 @@ fn interval_cells(
     fmt: impl Fn(f64) -> String,
 ) -> Markup {
     html! {
-        @if let Some(i) = i {
+        @if let Some(t) = i.and_then(|i| super::tiny_interval(i.lo, i.hi, 2)) {
+            (tiny_interval_cell(&format!("{k}_lo"), i.map_or(0.0, |i| i.lo), &format!("{k}_hi"), i.map_or(0.0, |i| i.hi), &format!("{t} pp")))
+        } @else if let Some(i) = i {
             (num_cell(&format!("{k}_lo"), i.lo, fmt(i.lo)))
             (num_cell(&format!("{k}_hi"), i.hi, fmt(i.hi)))
         } @else {

@@ -26,6 +26,17 @@ use crate::stats::{Distribution, Histogram, Proportion, wilson};
 /// Version of the JSON layout; bumped only by breaking changes.
 pub const SCHEMA_VERSION: u32 = 2;
 
+/// The one wording of an interval of a change in percentage points (`lo`, `hi` as
+/// probability differences) whose two ends both round to zero at `decimals` decimals without
+/// both being zero: "within +-0.05" (one decimal), "within +-0.005" (two), in the table, the
+/// comparison, the attribution and the HTML page alike (docs/OUTPUT.md). None otherwise: the
+/// caller prints the two ends.
+pub fn tiny_interval(lo: f64, hi: f64, decimals: usize) -> Option<String> {
+    let zero = |x: f64| format!("{:.*}", decimals, (100.0 * x).abs()) == format!("{:.*}", decimals, 0.0);
+    (zero(lo) && zero(hi) && (lo != 0.0 || hi != 0.0))
+        .then(|| format!("within +-{:.*}5", decimals, 0.0))
+}
+
 /// Replace NaN and infinities (which JSON cannot carry) by 0 and the largest finite value.
 pub fn finite(x: f64) -> f64 {
     if x.is_nan() {

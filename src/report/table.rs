@@ -449,6 +449,15 @@ fn pp(x: f64) -> String {
     format!("{:+.2}", 100.0 * x)
 }
 
+/// A comparison's interval in percentage points at two decimals, "[-1.23, +0.45]", or
+/// "[within +-0.005]" when both ends round to zero ([`super::tiny_interval`]).
+fn pp_bracket(lo: f64, hi: f64) -> String {
+    match super::tiny_interval(lo, hi, 2) {
+        Some(t) => format!("[{t}]"),
+        None => format!("[{}, {}]", pp(lo), pp(hi)),
+    }
+}
+
 /// Render a comparison as aligned text: per entity, every outcome's P(A), P(B), the paired
 /// difference in percentage points with its 95% interval, and the tri-level shift.
 pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &str) -> String {
@@ -537,11 +546,11 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
                 pp(o.diff),
                 o.paired.as_ref().map_or_else(
                     || readable_reason(o.undefined.as_deref().unwrap_or_default()),
-                    |i| format!("[{}, {}]", pp(i.lo), pp(i.hi))
+                    |i| pp_bracket(i.lo, i.hi)
                 ),
                 o.unpaired.as_ref().map_or_else(
                     || readable_reason(o.undefined.as_deref().unwrap_or_default()),
-                    |i| format!("[{}, {}]", pp(i.lo), pp(i.hi))
+                    |i| pp_bracket(i.lo, i.hi)
                 ),
                 if o.excludes_zero { " *" } else { "" }
             );

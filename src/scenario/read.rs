@@ -668,8 +668,72 @@ impl<'a> Reader<'a> {
         }
         s.derive();
         self.policies(root, &mut s);
+        self.check_bare_ties(root, &s);
         self.uncertain(root, &mut s);
         Some(s)
+    }
+
+    /// Warn about each tie this file gives a country to an outside power that carries nothing:
+    /// the power has no forces in theatre and replaces no trade (`in_theatre` and
+    /// `substitution` 0, and no enabled policy changes either) and is in no pact and no
+    /// deployment. Such a tie is inert: the runs are bit for bit those without it
+    /// (`engine::relevance::tie_carries`), whatever the power's values, and a sweep of them
+    /// is said to change nothing.
+    fn check_bare_ties(&mut self, root: &DeTable<'_>, s: &Scenario) {
+        // Read again for the spans: only a file without errors (whose errors were said once).
+        if self
+            .diags
+            .iter()
+            .any(|d| d.severity == super::diagnostic::Severity::Error)
+        {
+            return;
+        }
+        for (i, t, _) in self.entries(root, "country") {
+            let Some(id) = lookup(t, "id").and_then(|v| v.get_ref().as_str().map(str::to_string))
+            else {
+                continue;
+            };
+            let Some(ci) = s.country_index(&id) else {
+                continue;
+            };
+            let Some(ties) = lookup(t, "political")
+                .and_then(|v| v.get_ref().as_table())
+                .and_then(|pt| lookup(pt, "ties"))
+                .and_then(|v| v.get_ref().as_table())
+            else {
+                continue;
+            };
+            for (k, val) in ties.iter() {
+                let key = k.get_ref().as_ref();
+                let Some(pi) = s.power_index(key) else {
+                    continue;
+                };
+                let tie = s.countries[ci].ties.get(pi).copied().unwrap_or(0.0);
+                if tie == 0.0 || crate::engine::relevance::tie_carries(s, pi, &[]) {
+                    continue;
+                }
+                // A power the scenario links otherwise (a pact, a force it contributes to)
+                // is read there; only a power whose ties are its only link is flagged, whose
+                // every value is then inert.
+                let actor = Actor::Power(pi);
+                let linked = s.alliances.iter().any(|a| a.members.contains(&actor))
+                    || s.policies.iter().any(|x| x.enabled && !x.joins.is_empty())
+                    || s.deployments.iter().any(|d| d.contributors.contains(&actor));
+                if linked {
+                    continue;
+                }
+                self.warn(
+                    val.span(),
+                    &format!("country[{i}].political.ties.{key}"),
+                    format!(
+                        "the tie of `{id}` to `{key}` is inert: `{key}` has nothing in theatre (`in_theatre` 0) and replaces no trade (`substitution` 0), so no value of the tie changes an outcome"
+                    ),
+                )
+                .help = Some(format!(
+                    "give power `{key}` an `in_theatre` share (its forces that help `{id}` through the tie) or a `substitution` share, or remove the tie; a pact or a deployment brings a distant power in without forces in theatre"
+                ));
+            }
+        }
     }
 
     /// `[[uncertain]]`: priors over parameter paths, read by the sweep's parameter reader
@@ -687,6 +751,7 @@ impl<'a> Reader<'a> {
             };
             let at = lookup(t, "path").map_or(span, |v| v.span());
             let path = parameter.path.clone();
+            let at_path = at.clone();
             let fresh = self.check_duplicate(&mut seen, &path, at, &format!("{p}.path"), |line| {
                 format!(
                     "`{path}` already has a prior (line {line}): one [[uncertain]] per parameter"
@@ -694,6 +759,22 @@ impl<'a> Reader<'a> {
             });
             if !fresh {
                 continue;
+            }
+            // A dated policy that changes the parameter replaces each draw from its start on,
+            // as it replaces a value `--set` or a sweep gives it: the one warning of
+            // `overrides::policy_resets`, at the prior's path.
+            for (message, help) in super::overrides::policy_resets(
+                s,
+                parameter.target,
+                &path,
+                self.1,
+                (
+                    "the scenario",
+                    "the values this prior draws",
+                    "(`enabled = false` in its [[policy]] table)",
+                ),
+            ) {
+                self.warn(at_path.clone(), &format!("{p}.path"), message).help = Some(help);
             }
             let u = super::Uncertain {
                 path: path.clone(),

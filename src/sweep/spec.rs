@@ -892,7 +892,7 @@ fn warn_irrelevant(
             }
             ParamRef::Rivalry { .. } => "the rivalry is not simulated".into(),
             ParamRef::Power { power, .. } => format!(
-                "no rivalry's challenger or target shares an alliance with `{}`, has a tie to it or hosts a force it contributes to, in any policy of the sweep",
+                "no rivalry's challenger or target shares an alliance with `{}`, has a tie to it that carries forces in theatre or trade substitution, or hosts a force it contributes to, in any policy of the sweep",
                 base.powers.get(power).map_or("?", |x| x.id.as_str())
             ),
             ParamRef::Political { country, field } => {
