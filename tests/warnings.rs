@@ -708,3 +708,32 @@ fn an_interval_rounding_to_zero_at_both_ends_is_said_in_one_clear_wording() {
     );
     assert!(html.contains(">within +-0.05<"), "no cell in the HTML");
 }
+
+// ---- The bundled files ----
+
+/// Every bundled scenario (the seven in `scenarios/` and the four historical cases) validates
+/// without a warning: a warning on a file deter ships is noise a student cannot act on. The
+/// historical cases' ties to the United States, which carried nothing (no forces in theatre, no
+/// trade substitution), were such warnings until they were removed (no number moved).
+#[test]
+fn every_bundled_scenario_validates_without_a_warning() {
+    let mut files = Vec::new();
+    for dir in ["scenarios", "scenarios/history"] {
+        for entry in std::fs::read_dir(common::root().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            // Scenario files only: not records, sweeps, or the calibration file.
+            if name.ends_with(".toml") && !name.ends_with(".record.toml") && name != "calibrate.toml"
+            {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    assert_eq!(files.len(), 11, "{files:?}");
+    for f in &files {
+        let out = run(&["validate", &f.display().to_string()]);
+        succeeded(&out);
+        assert_eq!(stderr(&out), "", "{}", f.display());
+    }
+}
