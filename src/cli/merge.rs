@@ -259,7 +259,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             }
             let values = design.values(&sweep.parameters, p);
             let compiled = point_scenario(&sweep, p, &values);
-            let line = runner::row_of(&sweep, &rows, p, &values, &compiled, &agg, None);
+            let line = runner::row_of(&rows, p, &values, &compiled, &agg, None);
             outputs.push(runner::outputs_of(&agg));
             write(line.as_bytes()).map_err(|e| {
                 let m = e.to_string();

@@ -89,6 +89,51 @@ impl Tally {
         }
     }
 
+    /// Become empty, as [`Tally::new`] of the same shape, keeping the memory. Every field is
+    /// named, so a field added to the tally cannot be forgotten here.
+    fn reset(&mut self) {
+        let Tally {
+            events,
+            yearly_events,
+            cumulative_events,
+            yearly_counts,
+            max_level,
+            metrics,
+            first_force_month,
+            first_force_years,
+            level_costs,
+            crisis_outcomes,
+            commitments_invoked,
+            commitments_honoured,
+            sanctions_imposed,
+            sanctions_at_display,
+            sanctions_succeeded,
+            after_concession,
+            after_firm,
+            yearly_tension,
+            yearly_balance,
+        } = self;
+        *events = [0; N_EVENTS];
+        yearly_events.fill([0; N_EVENTS]);
+        cumulative_events.fill([0; N_EVENTS]);
+        yearly_counts.iter_mut().flatten().for_each(Distribution::reset);
+        *max_level = [0; 6];
+        metrics.iter_mut().for_each(Distribution::reset);
+        first_force_month.reset();
+        *first_force_years = ExactMoments::new();
+        *level_costs = Default::default();
+        *crisis_outcomes = [0; 5];
+        *commitments_invoked = 0;
+        *commitments_honoured = 0;
+        *sanctions_imposed = 0;
+        *sanctions_at_display = 0;
+        *sanctions_succeeded = 0;
+        *after_concession = [0; 2];
+        *after_firm = [0; 2];
+        yearly_tension.iter_mut().for_each(Histogram::reset);
+        yearly_balance.iter_mut().for_each(Histogram::reset);
+    }
+
     /// The distribution of the metric `key` of [`crate::outputs::METRICS`].
     pub fn metric(&self, key: &str) -> Option<&Distribution> {
         METRICS
@@ -229,6 +274,34 @@ impl Aggregate {
                 .attribution_variants()
                 .map(|_| crate::attribution::Tally::new(compiled)),
         }
+    }
+
+    /// Empty tallies for `compiled`: `self` emptied, keeping its memory, when it has
+    /// `compiled`'s shape (steps, years, rivalries, attribution), else [`Aggregate::new`].
+    /// Either way equal to `Aggregate::new(compiled)` (a sweep's thread reuses a finished
+    /// point's tallies for its next block).
+    pub fn reused_for(mut self, compiled: &Compiled) -> Self {
+        let years = compiled.scenario.meta.horizon_years as usize;
+        let rivalries = compiled.scenario.rivalries.len();
+        let same_shape = self.steps == compiled.steps()
+            && self.region.yearly_events.len() == years
+            && self.rivalries.len() == rivalries
+            && self.rivalries.iter().all(|t| t.yearly_tension.len() == years)
+            && match (&self.attribution, compiled.attribution_variants()) {
+                (Some(t), Some(_)) => t.entities.len() == 1 + rivalries,
+                (None, None) => true,
+                _ => false,
+            };
+        if !same_shape {
+            return Self::new(compiled);
+        }
+        self.runs = 0;
+        self.region.reset();
+        self.rivalries.iter_mut().for_each(Tally::reset);
+        if let Some(t) = &mut self.attribution {
+            t.entities.fill(Default::default());
+        }
+        self
     }
 
     /// Approximate heap size of one aggregate of `compiled`, in bytes. Each worker holds one,
@@ -501,6 +574,49 @@ impl Aggregate {
         self.region.merge(&other.region);
         for (a, b) in self.rivalries.iter_mut().zip(&other.rivalries) {
             a.merge(b);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Hooks, RunPlan};
+
+    fn compiled(file: &str) -> Compiled {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+        Compiled::new(&crate::scenario::load_file(&path).expect("a valid scenario"))
+    }
+
+    fn tallies_of(c: &Compiled, runs: u64) -> Aggregate {
+        let plan = RunPlan {
+            seed: 5,
+            first: 0,
+            count: runs,
+            stream_offset: 0,
+        };
+        crate::engine::run(c, &plan, Hooks::default()).expect("not cancelled")
+    }
+
+    /// Tallies reused for a scenario are its empty tallies, field for field, whether the
+    /// used ones had its shape (emptied) or another (one rivalry against three, 10 years
+    /// against another horizon, the attribution on or off).
+    #[test]
+    fn reused_tallies_are_new_ones() {
+        let wb = compiled("scenarios/western-balkans-2024.toml");
+        let baltic = compiled("scenarios/history/russia-baltic-2014.toml");
+        let scenarios = [
+            wb.with_attribution(),
+            baltic.with_attribution(),
+            wb,
+            baltic,
+        ];
+        for used in &scenarios {
+            for target in &scenarios {
+                let agg = tallies_of(used, 40);
+                assert_ne!(agg, Aggregate::new(used));
+                assert_eq!(agg.reused_for(target), Aggregate::new(target));
+            }
         }
     }
 }

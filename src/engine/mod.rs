@@ -78,10 +78,16 @@ pub struct Worker {
 
 impl Worker {
     pub fn new(compiled: &Compiled) -> Self {
+        Self::with_aggregate(compiled, Aggregate::new(compiled))
+    }
+
+    /// A worker recording into `aggregate`: empty tallies of `compiled`
+    /// ([`Aggregate::reused_for`]).
+    pub fn with_aggregate(compiled: &Compiled, aggregate: Aggregate) -> Self {
         Self {
             world: compiled.new_world(),
             record: RunRecord::new(compiled),
-            aggregate: Aggregate::new(compiled),
+            aggregate,
             variants: compiled
                 .attribution_variants()
                 .map(crate::attribution::Scratch::new),

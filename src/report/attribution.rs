@@ -199,14 +199,22 @@ impl AttributionOut {
                 .zip(names)
                 .map(|(e, name)| EntityAttributionOut {
                     entity: name.to_string(),
-                    events: EventsOut(
-                        e.iter()
-                            .map(|x| EventAttributionOut::from_tally(x, runs))
-                            .collect(),
-                    ),
+                    events: EventsOut::from_tally(e, runs),
                 })
                 .collect(),
         }
+    }
+}
+
+impl EventsOut<EventAttributionOut> {
+    /// One entity's attribution, event by event, from its tallies of `runs` runs: what
+    /// [`AttributionOut::build`] writes for each entity and a sweep row for the region.
+    pub fn from_tally(e: &[EventTally], runs: u64) -> Self {
+        EventsOut(
+            e.iter()
+                .map(|x| EventAttributionOut::from_tally(x, runs))
+                .collect(),
+        )
     }
 }
 

@@ -703,10 +703,7 @@ impl Report {
             steps_per_year: STEPS_PER_YEAR,
             rng: RNG_NAME,
             outcomes: Outcomes::from_tally(&agg.region, runs),
-            metrics: Metrics {
-                no_rivalry: s.rivalries.is_empty(),
-                ..Metrics::from_tally(&agg.region, steps)
-            },
+            metrics: region_metrics(compiled, agg),
             cost_composition: LevelsOut::from_tally(&agg.region),
             escalation: escalation(&agg.region, runs),
             crisis_outcomes: CrisisOutcomesOut::from_tally(&agg.region),
@@ -730,6 +727,38 @@ impl Report {
             attribution: agg.attribution.as_ref().map(|t| {
                 let ids: Vec<&str> = s.rivalries.iter().map(|r| r.id.as_str()).collect();
                 attribution::AttributionOut::build(t, runs, &ids)
+            }),
+        }
+    }
+}
+
+/// The region's metrics of a report ([`Report::metrics`]).
+fn region_metrics(compiled: &Compiled, agg: &Aggregate) -> Metrics {
+    Metrics {
+        no_rivalry: compiled.scenario.rivalries.is_empty(),
+        ..Metrics::from_tally(&agg.region, agg.steps)
+    }
+}
+
+/// The part of a [`Report`] a sweep row shows: the runs, the region's outcomes and metrics
+/// and, when the attribution is on, the region's attribution. Each is built by the function
+/// [`Report::build`] uses for it, so a row's numbers are the report's; the rest of the report
+/// (yearly bands, histograms, rivalries) is not built.
+pub struct Headline {
+    pub runs: u64,
+    pub outcomes: Outcomes,
+    pub metrics: Metrics,
+    pub attribution: Option<attribution::EventsOut<attribution::EventAttributionOut>>,
+}
+
+impl Headline {
+    pub fn build(compiled: &Compiled, agg: &Aggregate) -> Self {
+        Self {
+            runs: agg.runs,
+            outcomes: Outcomes::from_tally(&agg.region, agg.runs),
+            metrics: region_metrics(compiled, agg),
+            attribution: agg.attribution.as_ref().map(|t| {
+                attribution::EventsOut::from_tally(&t.entities[0], agg.runs)
             }),
         }
     }

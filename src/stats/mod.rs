@@ -214,6 +214,13 @@ fn log_span(layout: BinLayout) -> f64 {
 }
 
 impl Histogram {
+    /// Become empty, as [`Histogram::new`] of the same layout, keeping the bins' memory.
+    pub fn reset(&mut self) {
+        self.counts.fill(0);
+        self.overflow.clear();
+        self.n = 0;
+    }
+
     pub fn new(layout: BinLayout) -> Self {
         let len = match layout {
             BinLayout::Linear { bins, .. } | BinLayout::Integer { bins } => bins.max(1),
@@ -492,6 +499,12 @@ impl Distribution {
             moments: ExactMoments::new(),
             histogram: Histogram::new(layout),
         }
+    }
+
+    /// Become empty, as [`Distribution::new`] of the same layout, keeping the bins' memory.
+    pub fn reset(&mut self) {
+        self.moments = ExactMoments::new();
+        self.histogram.reset();
     }
 
     #[inline]

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::spec::Sweep;
 use crate::engine::until::Stopping;
 use crate::outputs::{EVENTS, METRICS, N_EVENTS, YEARS_TO_FORCE};
-use crate::report::{MetricOut, Outcomes, Report, finite};
+use crate::report::{Headline, MetricOut, Outcomes, finite};
 
 /// Output format of the results file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -313,7 +313,7 @@ impl Rows {
         &self,
         k: u64,
         values: &[f64],
-        report: &Report,
+        report: &Headline,
         stopping: Option<&Stopping>,
     ) -> String {
         let mut s = self.prefix(k, values);
@@ -345,7 +345,7 @@ impl Rows {
                 let t = &m.years_to_first_use_of_force;
                 let _ = write!(s, ",{},{},{}", t.mean, t.p50, t.censored_share);
                 if self.attribution {
-                    let region = report.attribution.as_ref().map(|a| &a.entities[0].events.0);
+                    let region = report.attribution.as_ref().map(|a| &a.0);
                     for k in 0..N_EVENTS {
                         for part in 0..ATTRIBUTION_PARTS.len() {
                             match region.map(|r| attribution_part(&r[k], part)) {
@@ -377,7 +377,7 @@ impl Rows {
                     }),
                     outcomes: &report.outcomes,
                     metrics: &report.metrics,
-                    attribution: report.attribution.as_ref().map(|a| &a.entities[0].events),
+                    attribution: report.attribution.as_ref(),
                 };
                 let body = serde_json::to_string(&rest).expect("serialises");
                 s.push_str(&body[1..]); // drop the opening brace

@@ -31,10 +31,10 @@ use super::rows::{Caller, Rows};
 use super::spec::Sweep;
 use crate::engine::driver::{Units, run_block};
 use crate::engine::until::{self, ADAPTIVE_BLOCK, Stopping, UntilCi};
-use crate::engine::{Aggregate, BLOCK_RUNS, Hooks, RunPlan, Runs};
+use crate::engine::{Aggregate, BLOCK_RUNS, Hooks, RunPlan, Runs, Worker};
 use crate::model::Compiled;
 use crate::outputs::N_EVENTS;
-use crate::report::{Report, RunInfo};
+use crate::report::Headline;
 
 /// Where rows go.
 pub enum Sink {
@@ -86,7 +86,10 @@ pub type Outputs = Vec<[f64; N_EVENTS]>;
 struct Open {
     compiled: Arc<Compiled>,
     values: Vec<f64>,
-    agg: Aggregate,
+    /// The point's tallies, all its finished blocks merged: none until its first block is
+    /// done, whose worker's tallies become them (merged into empty tallies they would be the
+    /// same, integer for integer), so a point allocates no tallies besides its workers'.
+    agg: Option<Aggregate>,
     /// Runs scheduled so far, and the end of the current stage.
     scheduled: u64,
     outstanding: u64,
@@ -449,6 +452,9 @@ pub fn run_sweep(
     let cancelled = || exec.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
 
     let work = || {
+        // Tallies this thread is done with (a finished point's, or a block's merged into its
+        // point's): emptied and reused by its next block instead of allocated.
+        let mut spare: Option<Aggregate> = None;
         loop {
             if cancelled() {
                 wake.notify_all();
@@ -482,11 +488,10 @@ pub fn run_sweep(
                         st = state.lock().expect("no panics under the lock");
                         let first_stage = stage_end(0, stride, exec.until.is_some());
                         let compiled = Arc::new(compiled);
-                        let agg = Aggregate::new(&compiled);
                         let mut open = Open {
                             compiled,
                             values,
-                            agg,
+                            agg: None,
                             scheduled: 0,
                             outstanding: 0,
                         };
@@ -518,7 +523,10 @@ pub fn run_sweep(
                     stream_offset: offset,
                 },
             };
-            let mut worker = units.worker();
+            let mut worker = match spare.take() {
+                Some(agg) => Worker::with_aggregate(&task.compiled, agg.reused_for(&task.compiled)),
+                None => units.worker(),
+            };
             let hooks = Hooks {
                 cancel: exec.cancel,
                 progress: exec.progress,
@@ -532,12 +540,20 @@ pub fn run_sweep(
             let k = task.point;
             let finished = {
                 let open = st.open.get_mut(&k).expect("an open point");
-                open.agg.merge(&worker.aggregate);
+                let agg = match open.agg.take() {
+                    Some(mut agg) => {
+                        agg.merge(&worker.aggregate);
+                        spare = Some(worker.aggregate);
+                        agg
+                    }
+                    None => worker.aggregate,
+                };
+                let agg = open.agg.insert(agg);
                 open.outstanding -= 1;
                 if open.outstanding > 0 {
                     None
                 } else {
-                    let stop = exec.until.as_ref().and_then(|u| until::check(&open.agg, u));
+                    let stop = exec.until.as_ref().and_then(|u| until::check(agg, u));
                     if exec.until.is_some() && stop.is_none() {
                         let end = stage_end(open.scheduled, stride, true);
                         let mut q = std::mem::take(&mut st.queue);
@@ -556,8 +572,9 @@ pub fn run_sweep(
             };
             if let Some(stop) = finished {
                 let open = st.open.remove(&k).expect("an open point");
-                let line = point_row(sweep, &exec.rows, k, &open, stop.as_ref());
+                let line = point_row(&exec.rows, k, &open, stop.as_ref());
                 let y = report_outputs(&open);
+                spare = open.agg;
                 st.done.insert(k, (line, y));
                 // Write every row that is now in order.
                 let mut batch = String::new();
@@ -647,26 +664,24 @@ pub fn point_scenario(sweep: &Sweep, k: u64, values: &[f64]) -> Compiled {
     }
 }
 
-fn point_row(sweep: &Sweep, rows: &Rows, k: u64, open: &Open, stop: Option<&Stopping>) -> String {
+fn point_row(rows: &Rows, k: u64, open: &Open, stop: Option<&Stopping>) -> String {
     row_of(
-        sweep,
         rows,
         k,
         &open.values,
         &open.compiled,
-        &open.agg,
+        open.agg.as_ref().expect("a finished point has merged tallies"),
         stop,
     )
 }
 
 fn report_outputs(open: &Open) -> [f64; N_EVENTS] {
-    outputs_of(&open.agg)
+    outputs_of(open.agg.as_ref().expect("a finished point has merged tallies"))
 }
 
 /// Point `k`'s row, from its values, scenario and complete aggregate: what `run_sweep`
 /// writes, and what `deter merge` writes for the merged shards of a sweep.
 pub fn row_of(
-    sweep: &Sweep,
     rows: &Rows,
     k: u64,
     values: &[f64],
@@ -674,13 +689,7 @@ pub fn row_of(
     agg: &Aggregate,
     stop: Option<&Stopping>,
 ) -> String {
-    let info = RunInfo {
-        scenario_sha256: String::new(),
-        seed: sweep.seed,
-        wall_seconds: 0.0,
-        threads: 0,
-    };
-    rows.row(k, values, &Report::build(compiled, agg, &info), stop)
+    rows.row(k, values, &Headline::build(compiled, agg), stop)
 }
 
 /// The headline probabilities of a point's aggregate (the sensitivity analysis's inputs).
@@ -779,13 +788,13 @@ mod tests {
             let open = Open {
                 compiled: Arc::new(compiled),
                 values: values.clone(),
-                agg,
+                agg: Some(agg),
                 scheduled: 40,
                 outstanding: 0,
             };
             assert_eq!(
                 lines[k as usize + 1],
-                point_row(&sweep, &exec.rows, k, &open, None)
+                point_row(&exec.rows, k, &open, None)
             );
         }
     }
