@@ -456,6 +456,27 @@ fn an_interrupted_and_resumed_calibration_writes_the_same_bytes() {
     );
     assert!(!cut.join("posterior.csv").exists());
     assert!(!cut.join("report.html").exists());
+    // The same command again without --resume does not start afresh over the finished
+    // generations (it did, replacing state.json without a word): refused before any work,
+    // the state untouched, the way to continue and the way to start afresh both named.
+    let state = std::fs::read(cut.join("state.json")).unwrap();
+    let again = std::process::Command::new(common::bin())
+        .args([
+            "calibrate",
+            file.to_str().unwrap(),
+            "--quiet",
+            "--threads",
+            "2",
+            "--out",
+        ])
+        .arg(&cut)
+        .output()
+        .unwrap();
+    let again_err = common::stderr(&again);
+    assert_eq!(again.status.code(), Some(2), "{again_err}");
+    assert!(again_err.contains(&command), "{again_err}");
+    assert!(again_err.contains("--force"), "{again_err}");
+    assert_eq!(std::fs::read(cut.join("state.json")).unwrap(), state);
     let words: Vec<&str> = command.split(' ').collect();
     assert_eq!(words[0], "deter");
     deter().args(&words[1..]).arg("--quiet").assert().success();

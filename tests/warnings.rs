@@ -723,7 +723,9 @@ fn every_bundled_scenario_validates_without_a_warning() {
             let path = entry.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             // Scenario files only: not records, sweeps, or the calibration file.
-            if name.ends_with(".toml") && !name.ends_with(".record.toml") && name != "calibrate.toml"
+            if name.ends_with(".toml")
+                && !name.ends_with(".record.toml")
+                && name != "calibrate.toml"
             {
                 files.push(path);
             }

@@ -39,7 +39,8 @@ pub struct CalibrateArgs {
     #[arg(long, short)]
     pub quiet: bool,
     /// Replace the results of another calibration in --out (its state.json is of another
-    /// calibration file, case, `set` value or seed); without it they are refused.
+    /// calibration file, case, `set` value or seed), or start afresh over this calibration
+    /// interrupted; without it they are refused.
     #[arg(long)]
     pub force: bool,
 }
@@ -60,9 +61,26 @@ const MAX_STATE_BYTES: usize = 256 << 20;
 /// (`sha256`): a fresh calibration into it replaced another's posterior, diagnostics, state
 /// and report without a word, although `--resume` into it is refused ("the state belongs to
 /// another calibration").
+///
+/// Refuse too, unless `--force`, a fresh start over this calibration interrupted (its state
+/// has finished generations and no stop): the same command without `--resume` replaced the
+/// finished generations without a word.
 fn check_not_another(args: &CalibrateArgs, sha256: &str) -> Result<(), CliError> {
     let state = args.out.join("state.json");
-    if args.resume || args.force || !state.exists() || is_ours(&state, sha256) {
+    if args.resume || args.force || !state.exists() {
+        return Ok(());
+    }
+    if let Some(generations) = interrupted_generations(&state, sha256) {
+        return Err(CliError::Usage(format!(
+            "`{}` holds this calibration, interrupted after {generations} finished \
+             generation{}; run `{}` to continue it, or add --force to start afresh over it \
+             (its finished generations are lost)",
+            args.out.display(),
+            if generations == 1 { "" } else { "s" },
+            resume_command(args)
+        )));
+    }
+    if is_ours(&state, sha256) {
         return Ok(());
     }
     Err(CliError::Usage(format!(
@@ -81,11 +99,25 @@ fn is_ours(state: &std::path::Path, sha256: &str) -> bool {
         .is_some_and(|v| v["calibration_sha256"] == sha256)
 }
 
+/// The number of finished generations of this calibration (hash `sha256`) in `state`
+/// when it was interrupted (no `stopped` reason), or None (another calibration's state,
+/// a finished one, or none finished).
+fn interrupted_generations(state: &std::path::Path, sha256: &str) -> Option<usize> {
+    let v = crate::scenario::read_bounded(state, MAX_STATE_BYTES)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())?;
+    if v["calibration_sha256"] != sha256 || !v["stopped"].is_null() {
+        return None;
+    }
+    let generations = v["history"].as_array().map_or(0, Vec::len);
+    (generations > 0).then_some(generations)
+}
+
 /// The way out of a refused `--resume` of the state `state` by the calibration whose hash is
 /// `sha256`: a fresh start over it, which takes `--force` when `check_not_another` would
 /// refuse it (the state is not this calibration's).
 fn afresh(state: &std::path::Path, sha256: &str) -> &'static str {
-    if is_ours(state, sha256) {
+    if is_ours(state, sha256) && interrupted_generations(state, sha256).is_none() {
         "or leave out --resume to start afresh over it"
     } else {
         "or leave out --resume and add --force to start afresh over it (its results are \
