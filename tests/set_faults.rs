@@ -406,3 +406,45 @@ fn bench_and_every_reader_name_a_file_of_another_kind() {
         }
     }
 }
+
+/// A path given twice to `--set`: the later value holds (the run equals one with that value
+/// alone, but for the record of overrides), and the later text is warned about, naming the
+/// first, in `run`, `compare` and `validate --set`. It was taken in silence.
+#[test]
+fn a_path_set_twice_is_warned_and_the_later_value_holds() {
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let base = base.as_str();
+    let first = format!("{PATH}=0.2");
+    let later = format!("{PATH}=0.9");
+    let twice = run(&[
+        "run", base, "--runs", "200", "--format", "json", "--set", &first, "--set", &later,
+    ]);
+    let err = stderr(&twice);
+    assert_eq!(twice.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(&format!("warning: {PATH}: set twice (first as `{first}`)")),
+        "{err}"
+    );
+    let once = run(&[
+        "run", base, "--runs", "200", "--format", "json", "--set", &later,
+    ]);
+    assert_eq!(stderr(&once), "");
+    let outcomes =
+        |o: &std::process::Output| common::json_without_timing(&o.stdout)["outcomes"].clone();
+    assert!(outcomes(&once).is_object());
+    assert_eq!(outcomes(&twice), outcomes(&once));
+    for args in [
+        vec!["compare", base, base, "--runs", "20", "--no-attribution"],
+        vec!["validate", base],
+    ] {
+        let mut args = args;
+        args.extend(["--set", &first, "--set", &later]);
+        let o = run(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("{PATH}: set twice")),
+            "{args:?}: {err}"
+        );
+    }
+}

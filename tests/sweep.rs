@@ -698,6 +698,11 @@ fn a_refused_resume_says_what_to_do() {
         e.contains("does not belong to this sweep") && e.trim_end().ends_with(afresh),
         "{e}"
     );
+    // The refusal leaves the record as it was: complete (it was rewritten `running` first).
+    let record = std::fs::read_to_string(dir.path().join("r.csv.sweep")).unwrap();
+    // The record file's third line is the record (src/sweep/record.rs).
+    let record: serde_json::Value = serde_json::from_str(record.lines().nth(2).unwrap()).unwrap();
+    assert_eq!(record["status"], "complete", "{record}");
     // Leaving out --resume starts afresh over it, as said.
     run_sweep(&b, &out, &[]);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), first);

@@ -317,12 +317,24 @@ pub fn policy_warnings<S: AsRef<str>>(
         let Ok(target) = ParamRef::resolve(&o.path, scenario) else {
             continue;
         };
-        // A path set twice is warned about once.
-        if seen.contains(&target) {
+        let start = o.text.find(o.path.as_str()).unwrap_or(0);
+        // A path set twice: the last value holds (each text is applied in turn), said at the
+        // later text; its policy resets are warned about once.
+        if let Some((_, earlier)) = seen.iter().find(|(t, _)| *t == target) {
+            warnings.0.push(
+                Diagnostic::at(
+                    origin,
+                    &o.text,
+                    start..start + o.path.len(),
+                    &o.path,
+                    format!("set twice (first as `{earlier}`): this later value replaces it"),
+                )
+                .with_help(Some(format!("give `{flag}` once for each path")))
+                .warning(),
+            );
             continue;
         }
-        seen.push(target);
-        let start = o.text.find(o.path.as_str()).unwrap_or(0);
+        seen.push((target, o.text.clone()));
         for (message, help) in policy_resets(
             scenario,
             target,

@@ -403,9 +403,18 @@ impl Results {
             // command given again without `--resume`.
             return Err(SweepError::Resume(refusal));
         }
-        record::write(out, &fingerprint, &record)
-            .map_err(|e| cannot(&record::path_beside(out), &e))?;
-        let (file, start, kept) = open_results(out, resume, sweep, design, rows, caller)?;
+        // A resume checks the kept rows before it writes the record: a refused one ("does not
+        // belong to this sweep") left a record that said `complete` saying `running`.
+        let (file, start, kept) = if resume && existed {
+            let opened = open_results(out, resume, sweep, design, rows, caller)?;
+            record::write(out, &fingerprint, &record)
+                .map_err(|e| cannot(&record::path_beside(out), &e))?;
+            opened
+        } else {
+            record::write(out, &fingerprint, &record)
+                .map_err(|e| cannot(&record::path_beside(out), &e))?;
+            open_results(out, resume, sweep, design, rows, caller)?
+        };
         let results = Self {
             path: out.to_path_buf(),
             fingerprint,
