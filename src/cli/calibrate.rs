@@ -70,18 +70,18 @@ fn check_not_another(args: &CalibrateArgs, sha256: &str) -> Result<(), CliError>
     if args.resume || args.force || !state.exists() {
         return Ok(());
     }
-    if let Some(generations) = interrupted_generations(&state, sha256) {
-        return Err(CliError::Usage(format!(
-            "`{}` holds this calibration, interrupted after {generations} finished \
-             generation{}; run `{}` to continue it, or add --force to start afresh over it \
-             (its finished generations are lost)",
-            args.out.display(),
-            if generations == 1 { "" } else { "s" },
-            resume_command(args)
-        )));
-    }
-    if is_ours(&state, sha256) {
-        return Ok(());
+    if let Some(ours) = our_state(&state, sha256) {
+        return match interrupted_generations(&ours) {
+            None => Ok(()),
+            Some(generations) => Err(CliError::Usage(format!(
+                "`{}` holds this calibration, interrupted after {generations} finished \
+                 generation{}; run `{}` to continue it, or add --force to start afresh over it \
+                 (its finished generations are lost)",
+                args.out.display(),
+                if generations == 1 { "" } else { "s" },
+                resume_command(args)
+            ))),
+        };
     }
     Err(CliError::Usage(format!(
         "`{}` holds the results of another calibration (its `state.json` is not this \
@@ -91,25 +91,23 @@ fn check_not_another(args: &CalibrateArgs, sha256: &str) -> Result<(), CliError>
     )))
 }
 
-/// Whether `state` (a state.json) is of the calibration whose hash is `sha256`.
-fn is_ours(state: &std::path::Path, sha256: &str) -> bool {
+/// The state.json `state` as JSON, read with a bound, if it is of the calibration whose
+/// hash is `sha256`.
+fn our_state(state: &std::path::Path, sha256: &str) -> Option<serde_json::Value> {
     crate::scenario::read_bounded(state, MAX_STATE_BYTES)
         .ok()
         .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .is_some_and(|v| v["calibration_sha256"] == sha256)
+        .filter(|v| v["calibration_sha256"] == sha256)
 }
 
-/// The number of finished generations of this calibration (hash `sha256`) in `state`
-/// when it was interrupted (no `stopped` reason), or None (another calibration's state,
-/// a finished one, or none finished).
-fn interrupted_generations(state: &std::path::Path, sha256: &str) -> Option<usize> {
-    let v = crate::scenario::read_bounded(state, MAX_STATE_BYTES)
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())?;
-    if v["calibration_sha256"] != sha256 || !v["stopped"].is_null() {
+/// The number of finished generations in a state of this calibration (`ours`, from
+/// [`our_state`]) when it was interrupted (no `stopped` reason), or None (finished, or none
+/// finished).
+fn interrupted_generations(ours: &serde_json::Value) -> Option<usize> {
+    if !ours["stopped"].is_null() {
         return None;
     }
-    let generations = v["history"].as_array().map_or(0, Vec::len);
+    let generations = ours["history"].as_array().map_or(0, Vec::len);
     (generations > 0).then_some(generations)
 }
 
@@ -117,7 +115,7 @@ fn interrupted_generations(state: &std::path::Path, sha256: &str) -> Option<usiz
 /// `sha256`: a fresh start over it, which takes `--force` when `check_not_another` would
 /// refuse it (the state is not this calibration's).
 fn afresh(state: &std::path::Path, sha256: &str) -> &'static str {
-    if is_ours(state, sha256) && interrupted_generations(state, sha256).is_none() {
+    if our_state(state, sha256).is_some_and(|v| interrupted_generations(&v).is_none()) {
         "or leave out --resume to start afresh over it"
     } else {
         "or leave out --resume and add --force to start afresh over it (its results are \

@@ -1265,6 +1265,12 @@ impl<const C: bool> World<C> {
         s.capability * s.mil.quality * s.readiness
     }
 
+    /// Outside power `j`'s capability: its size times its quality (docs/MODEL.md 7.5).
+    fn power_capability(&self, j: usize) -> f64 {
+        let p = &self.powers[j];
+        p.capability * p.quality
+    }
+
     /// The reported local balance's side of country `i` (docs/MODEL.md 7.9): own capability,
     /// pact partners' reach weighted by this run's treaty weight, patrons' help through their
     /// ties, and stationed deployments weighted by their mandate. A summary for the yearly
@@ -1283,8 +1289,7 @@ impl<const C: bool> World<C> {
             let cap = if actor < n_c {
                 self.own_capability(actor)
             } else {
-                let p = &self.powers[actor - n_c];
-                p.capability * p.quality
+                self.power_capability(actor - n_c)
             };
             if rho > 0.0 {
                 capability += rho * reach[actor] * cap;
@@ -1802,8 +1807,7 @@ impl<const C: bool> World<C> {
                 stale = true;
                 self.own_capability(actor)
             } else {
-                let p = &self.powers[actor - n_c];
-                p.capability * p.quality
+                self.power_capability(actor - n_c)
             }
         };
         // Help that always counts: patrons' forces in theatre through their tie (alignment,
@@ -1818,8 +1822,7 @@ impl<const C: bool> World<C> {
                 if actor == other || actor < n_c || self.pact[row + actor] > 0.0 {
                     continue;
                 }
-                let p = &self.powers[actor - n_c];
-                help += self.tie_reach[i * n_p + (actor - n_c)] * (p.capability * p.quality);
+                help += self.tie_reach[i * n_p + (actor - n_c)] * self.power_capability(actor - n_c);
             }
             help
         };
