@@ -372,6 +372,12 @@ pub struct World<const C: bool = false> {
     streams: Vec<Stream<C>>,
     /// Draws taken by this run's crisis streams (each lives only for its crisis).
     crisis_draws: DrawCounts,
+    /// The run's country shocks drawn ahead (steps x countries, as [`Shocks`]): a plain
+    /// run of a scenario without policies draws each country stream's months in one loop
+    /// ([`World::draw_shocks_ahead`]) and its months read them. Allocated once
+    /// ([`Compiled::new_world`]); `ahead` says whether it holds this run's.
+    shocks: Vec<CountryShock>,
+    ahead: bool,
 }
 
 /// A scenario prepared for simulation.
@@ -556,6 +562,8 @@ impl Compiled {
             key: [0; 32],
             streams: Vec::new(),
             crisis_draws: DrawCounts::default(),
+            shocks: Vec::new(),
+            ahead: false,
         };
         let mut stream_ids = Vec::new();
         for c in &s.countries {
@@ -652,7 +660,13 @@ impl Compiled {
     pub fn new_world(&self) -> World {
         let mut w = self.initial.clone();
         w.ramps = Vec::with_capacity(self.max_ramps);
+        w.shocks = self.shocks_table();
         w
+    }
+
+    /// A table of country shocks for a whole run (steps x countries).
+    fn shocks_table(&self) -> Vec<CountryShock> {
+        vec![CountryShock::default(); self.steps as usize * self.initial.countries.len()]
     }
 
     /// A fresh world whose streams count their draws ([`World::draw_counts`]): the same
@@ -680,6 +694,8 @@ impl Compiled {
             key: i.key,
             streams: vec![Stream::default(); i.streams.len()],
             crisis_draws: i.crisis_draws,
+            shocks: self.shocks_table(),
+            ahead: false,
         }
     }
 }
@@ -733,6 +749,16 @@ pub fn simulate_run_leading<R: Rng + ?Sized, const C: bool>(
 ) {
     SIMULATED_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     world.start_run(compiled, record, run_key(master));
+    // A plain run of a scenario without policies: the country shocks depend only on the
+    // run's key and the countries' parameters, fixed for the run, so each country stream's
+    // months are drawn in one loop (its draws in the same order: the same numbers).
+    if followers.is_none()
+        && matches!(tape, Tape::Off)
+        && compiled.events.is_empty()
+        && world.shocks.len() == compiled.steps as usize * world.countries.len()
+    {
+        world.draw_shocks_ahead();
+    }
     for (_, f) in followers.iter_mut().flat_map(|f| f.iter_mut()) {
         f.diverged = false;
     }
@@ -819,7 +845,7 @@ pub fn finish_follower<const C: bool>(compiled: &Compiled, f: &mut Follower<C>, 
 
 /// One country's shocks of one month: its GDP growth factor `exp(drift + sigma sqrt(dt) z)`
 /// and its cohesion and narrative shocks (docs/MODEL.md 3.1), each 0 without volatility.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct CountryShock {
     growth: f64,
     cohesion: f64,
@@ -1037,7 +1063,67 @@ impl<const C: bool> World<C> {
             *g = Stream::keyed(&key, id);
         }
         self.crisis_draws = DrawCounts::default();
+        self.ahead = false;
         self.draw_run_parameters(c);
+    }
+
+    /// Draw the whole run's country shocks ahead into `shocks`, each country stream's months
+    /// in one loop (its generator's state kept in registers): the numbers and the arithmetic
+    /// of the month's own draws ([`World::step`]), in each stream's order. Only for a run
+    /// whose countries' parameters cannot change (no policy) and that no variant follows.
+    fn draw_shocks_ahead(&mut self) {
+        let n_c = self.countries.len();
+        let table = &mut self.shocks[..];
+        let len = table.len();
+        let (country_streams, _) = self.streams.split_at_mut(3 * n_c);
+        for (i, (s, g)) in self
+            .countries
+            .iter()
+            .zip(country_streams.chunks_exact_mut(3))
+            .enumerate()
+        {
+            // Each stream copied into a local for its loop (its state stays in registers)
+            // and put back after it. Country i's months: table[i], table[i + n_c], ...
+            if s.eco.volatility > 0.0 {
+                let (mut rng, scale) = (g[0].clone(), s.k.gdp_shock);
+                let mut j = i;
+                while j < len {
+                    table[j].growth = scale * rng.normal();
+                    j += n_c;
+                }
+                g[0] = rng;
+                let drift = s.k.gdp_drift;
+                let mut j = i;
+                while j < len {
+                    table[j].growth = crate::stats::exp::exp(drift + table[j].growth);
+                    j += n_c;
+                }
+            } else {
+                let growth = crate::stats::exp::exp(s.k.gdp_drift + 0.0);
+                let mut j = i;
+                while j < len {
+                    table[j].growth = growth;
+                    j += n_c;
+                }
+            }
+            let draw = s.reads_cohesion && s.pol.cohesion_volatility > 0.0;
+            let (mut rng, scale) = (g[1].clone(), s.k.cohesion_shock);
+            let mut j = i;
+            while j < len {
+                table[j].cohesion = if draw { scale * rng.normal() } else { 0.0 };
+                j += n_c;
+            }
+            g[1] = rng;
+            let draw = s.reads_narrative && s.pol.narrative_volatility > 0.0;
+            let (mut rng, scale) = (g[2].clone(), s.k.narrative_shock);
+            let mut j = i;
+            while j < len {
+                table[j].narrative = if draw { scale * rng.normal() } else { 0.0 };
+                j += n_c;
+            }
+            g[2] = rng;
+        }
+        self.ahead = true;
     }
 
     /// Current tension of rivalry `ri`.
@@ -1074,6 +1160,7 @@ impl<const C: bool> World<C> {
             std::mem::take(&mut self.helpers),
             std::mem::take(&mut self.helper_count),
             std::mem::take(&mut self.streams),
+            std::mem::take(&mut self.shocks),
         );
         v.0.copy_from_slice(&o.countries);
         v.1.copy_from_slice(&o.ties);
@@ -1092,6 +1179,10 @@ impl<const C: bool> World<C> {
         v.12.copy_from_slice(&o.helpers);
         v.13.copy_from_slice(&o.helper_count);
         v.14.clone_from_slice(&o.streams);
+        // The shocks drawn ahead only if `o` has them (never a run that variants follow).
+        if o.ahead {
+            v.15.copy_from_slice(&o.shocks);
+        }
         // Every other field is Copy: a field added that is not fails to compile here.
         *self = World {
             countries: v.0,
@@ -1109,6 +1200,7 @@ impl<const C: bool> World<C> {
             helpers: v.12,
             helper_count: v.13,
             streams: v.14,
+            shocks: v.15,
             ..*o
         };
     }
@@ -1511,8 +1603,13 @@ impl<const C: bool> World<C> {
                 .clamp(0.0, 1.0);
             s.reputation += reputation_rate * (s.pol.reputation - s.reputation);
         };
-        if let Tape::Replay(t) = tape {
-            let row = &t.0[step as usize * n_c..][..n_c];
+        let table = match &tape {
+            Tape::Replay(t) => Some(&t.0[..]),
+            _ if self.ahead => Some(&self.shocks[..]),
+            _ => None,
+        };
+        if let Some(table) = table {
+            let row = &table[step as usize * n_c..][..n_c];
             for (s, k) in self.countries.iter_mut().zip(row) {
                 update(s, k);
             }
@@ -2459,6 +2556,44 @@ mod tests {
             }
         }
         assert!(kept > 0 && recomputed > 0, "kept {kept}, recomputed {recomputed}");
+    }
+
+    /// A plain run that draws its country shocks ahead ([`World::draw_shocks_ahead`]) is the
+    /// run that draws them month by month, bit for bit: its record, its countries' final
+    /// state and every stream's final state, for 12 runs of every scenario file of the
+    /// repository, pruned and unpruned (the files with policies draw month by month both
+    /// ways; at least one file takes each path).
+    #[test]
+    fn shocks_drawn_ahead_are_the_months_own() {
+        let all = repository_scenarios();
+        assert!(all.len() >= 10, "found {} scenarios", all.len());
+        let (mut ahead, mut monthly) = (0u64, 0u64);
+        for (name, s) in &all {
+            for c in [Compiled::new(s), Compiled::unpruned(s)] {
+                let (mut w1, mut w2) = (c.new_world(), c.new_world());
+                let (mut r1, mut r2) = (RunRecord::new(&c), RunRecord::new(&c));
+                for run in 0..12u64 {
+                    simulate_run(&c, &mut w1, &mut r1, &mut ChaCha8Rng::seed_from_u64(run));
+                    if w1.ahead {
+                        ahead += 1;
+                    } else {
+                        monthly += 1;
+                    }
+                    w2.start_run(&c, &mut r2, run_key(&mut ChaCha8Rng::seed_from_u64(run)));
+                    run_steps(&c, &mut w2, &mut r2, 0, None, Tape::Off);
+                    assert!(!w2.ahead);
+                    let what = format!("{name}, run {run}");
+                    assert_eq!(format!("{r1:?}"), format!("{r2:?}"), "{what}: record");
+                    assert_eq!(
+                        format!("{:?}", w1.countries),
+                        format!("{:?}", w2.countries),
+                        "{what}: countries"
+                    );
+                    assert_eq!(w1.streams, w2.streams, "{what}: streams");
+                }
+            }
+        }
+        assert!(ahead > 0 && monthly > 0, "ahead {ahead}, monthly {monthly}");
     }
 
     #[test]
