@@ -704,3 +704,64 @@ fn variants_following_the_plain_run_equal_variants_simulated_from_the_start() {
     // (records differing only in the game's diagnostics) and variants finished on their own.
     assert!(followed > 200 && diverged > 1000, "{followed} {diverged}");
 }
+
+/// A change that is 0 in every run (no variation, a zero total) was "(unchanged in every
+/// run)" in `deter run` but "(paired 95% interval undefined (no variation among n = 300
+/// runs))" in `deter compare`'s table and page for the same situation. One wording now, the
+/// library's; the JSON keeps the statistical reason. Which shifts are 0 in every run is read
+/// from the comparison's JSON (sum6 0, the reason "no variation"), not from the table.
+#[test]
+fn a_change_zero_in_every_run_is_worded_alike_in_run_and_compare() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("c.html");
+    let ab = [
+        BUNDLED,
+        "scenarios/shea-special-envoy.toml",
+        "--runs",
+        "300",
+    ];
+    let v: Value = serde_json::from_slice(
+        &deter(&[&["compare"][..], &ab, &["--format", "json"]].concat()).stdout,
+    )
+    .unwrap();
+    let mut zero_everywhere = 0;
+    let shifts = v["attribution_shift"]["entities"][0]["events"]
+        .as_object()
+        .unwrap();
+    for ev in shifts.values() {
+        for part in ["removing_all", "military", "political", "economic"] {
+            let l = &ev[part];
+            if l["sum6"] == 0
+                && l["undefined"]
+                    .as_str()
+                    .is_some_and(|u| u.contains("no variation"))
+            {
+                zero_everywhere += 1;
+            }
+        }
+    }
+    assert!(
+        zero_everywhere > 0,
+        "the bundled pair has shifts 0 in every run"
+    );
+    let out = deter(&[&["compare"][..], &ab, &["--report", page.to_str().unwrap()]].concat());
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(!table.contains("no variation"), "{table}");
+    assert_eq!(
+        table
+            .matches("B - A = +0.0 percentage points (unchanged in every run)")
+            .count(),
+        zero_everywhere,
+        "{table}"
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(!html.contains("no variation"));
+    assert!(html.contains("unchanged in every run"));
+    // `deter run` in the same words.
+    let run_table = String::from_utf8(deter(&["run", BUNDLED, "--runs", "300"]).stdout).unwrap();
+    assert!(
+        run_table.contains("(unchanged in every run)"),
+        "{run_table}"
+    );
+    assert!(!run_table.contains("no variation"), "{run_table}");
+}

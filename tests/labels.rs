@@ -428,7 +428,8 @@ fn ungrouped_counts(text: &str) -> Vec<String> {
 fn counts_printed_for_people_have_thousands_separators() {
     let d = tempfile::tempdir().unwrap();
     let base = scenario("scenarios/western-balkans-2024.toml");
-    // compare: the crisis opportunity never varies, its intervals are undefined with n.
+    // compare: the crisis opportunity never varies (its shifts are "unchanged in every
+    // run"); every other count is grouped.
     let o = run(&[
         "compare",
         &base,
@@ -441,7 +442,8 @@ fn counts_printed_for_people_have_thousands_separators() {
     ]);
     succeeded(&o);
     let out = String::from_utf8(o.stdout).unwrap();
-    assert!(out.contains("no variation among n = 1,500 runs"), "{out}");
+    assert!(out.contains("(unchanged in every run)"), "{out}");
+    assert!(out.contains("1,500 paired runs"), "{out}");
     let body: String = out.lines().skip(4).collect::<Vec<_>>().join("\n");
     assert_eq!(ungrouped_counts(&body), Vec::<String>::new(), "{out}");
 

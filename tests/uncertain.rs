@@ -552,3 +552,291 @@ fn nested_pages_escape_hostile_scenario_names() {
         );
     }
 }
+
+/// The warnings (`FILE:LINE:COL: warning: KEY: MESSAGE` and the lines under it up to the
+/// help) in `err`, each as (header, help).
+fn warnings_in(err: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut lines = err.lines().peekable();
+    while let Some(l) = lines.next() {
+        if l.contains(": warning: ") {
+            let help = lines
+                .by_ref()
+                .find(|h| h.trim_start().starts_with("= help: "))
+                .unwrap_or_default()
+                .trim_start()
+                .to_string();
+            out.push((l.to_string(), help));
+        }
+    }
+    out
+}
+
+/// `--set PATH=VALUE` on a path a `[[uncertain]]` prior draws was silently replaced by the
+/// draws (run, compare, validate said nothing). Each now warns, located at the prior
+/// (file:line:col of its `path`), naming the path and the text and both ways out, in the
+/// same words; compare also for a prior of the other file (A and B share the draws). The
+/// replacement itself is recomputed from the JSON: no draw holds the value set.
+#[test]
+fn a_value_set_on_a_path_a_prior_draws_is_warned_at_the_prior() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = with_priors(dir.path(), "s.toml", WAR_COST);
+    let plain = with_priors(dir.path(), "plain.toml", "");
+    let f = file.to_str().unwrap();
+    let p = plain.to_str().unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let line = 1 + text
+        .lines()
+        .position(|l| l == "path = \"model.war_cost\"")
+        .unwrap();
+    let header = |flag: &str| {
+        format!(
+            "{f}:{line}:8: warning: uncertain[0].path: this prior draws `model.war_cost`: in every draw its values replace the value `model.war_cost=0.5` of `{flag}`"
+        )
+    };
+    let help = |flag: &str| {
+        format!(
+            "= help: remove this [[uncertain]] entry to run with the value set, or drop `model.war_cost=0.5` from `{flag}` to keep the prior"
+        )
+    };
+    // A horizon the template's policy (2027-01) starts within: no warning of its date.
+    let small = [
+        "--draws",
+        "3",
+        "--runs",
+        "2",
+        "--horizon-years",
+        "3",
+        "--quiet",
+    ];
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["run", f, "--set", "model.war_cost=0.5"], "--set"),
+        (
+            vec!["compare", f, p, "--set", "model.war_cost=0.5"],
+            "--set",
+        ),
+        // B's value, replaced by A's prior: A and B run on the same draws.
+        (
+            vec!["compare", p, f, "--set", "model.war_cost=0.5"],
+            "--set",
+        ),
+        (
+            vec!["compare", f, p, "--set-b", "model.war_cost=0.5"],
+            "--set-b",
+        ),
+        (vec!["validate", f, "--set", "model.war_cost=0.5"], "--set"),
+    ];
+    for (args, flag) in cases {
+        let mut all = args.clone();
+        if args[0] != "validate" {
+            all.extend(small);
+        }
+        let out = deter().args(&all).output().unwrap();
+        succeeded_for(&out, format_args!("deter {all:?}"));
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        let w = warnings_in(&err);
+        assert_eq!(w, vec![(header(flag), help(flag))], "deter {all:?}:\n{err}");
+    }
+    // The draws replace the value: none of the 20 draws is 0.5, all are in the prior's range.
+    let v = json(&[
+        "run",
+        f,
+        "--set",
+        "model.war_cost=0.5",
+        "--draws",
+        "20",
+        "--runs",
+        "2",
+        "--horizon-years",
+        "3",
+        "--format",
+        "json",
+    ]);
+    let drawn: Vec<f64> = v["parameters"]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[0].as_f64().unwrap())
+        .collect();
+    assert_eq!(drawn.len(), 20);
+    assert!(
+        drawn.iter().all(|&x| x != 0.5 && (0.2..=2.0).contains(&x)),
+        "{drawn:?}"
+    );
+    // No prior on the path set: no warning.
+    let out = deter()
+        .args(["run", f, "--set", "model.punishment=0.5"])
+        .args(small)
+        .output()
+        .unwrap();
+    succeeded(&out);
+    assert!(warnings_in(&String::from_utf8_lossy(&out.stderr)).is_empty());
+}
+
+/// A posterior (`--posterior`, the prior of a nested run) with a column a dated policy of the
+/// scenario changes: the policy replaces each draw from its start on, which was said of a
+/// `[[uncertain]]` prior on the same path but not of the posterior's column. Now the same
+/// message and help as the scenario file's, at the column's header cell, in run and compare;
+/// silenced as there by disabling the policy.
+#[test]
+fn a_posterior_column_a_dated_policy_changes_is_warned_as_a_prior_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = "country.BBB.military.budget_share";
+    let prior = with_priors(
+        dir.path(),
+        "prior.toml",
+        &format!("[[uncertain]]\npath = \"{path}\"\nrange = [0.01, 0.03]\n"),
+    );
+    let plain = with_priors(dir.path(), "plain.toml", "");
+    let post = common::write_posterior(dir.path(), &[path], &[(&[0.015], 0.5), (&[0.025], 0.5)]);
+    let (pr, p, po) = (
+        prior.to_str().unwrap(),
+        plain.to_str().unwrap(),
+        post.to_str().unwrap(),
+    );
+    // The scenario file's warning for its prior: the words to match.
+    let out = deter().args(["validate", pr]).output().unwrap();
+    succeeded(&out);
+    let file_w = warnings_in(&String::from_utf8_lossy(&out.stderr));
+    assert_eq!(file_w.len(), 1, "{file_w:?}");
+    let (h, help) = &file_w[0];
+    let message = h.split_once(": uncertain[0].path: ").unwrap().1;
+    assert!(
+        message.contains("policy `target-defence` changes") && message.contains("this prior"),
+        "{message}"
+    );
+    // The posterior's column header is on line 2 (after the comment), `draw,` before it.
+    let expected = (
+        format!("{po}:2:6: warning: column `{path}`: {message}"),
+        help.clone(),
+    );
+    let small = [
+        "--draws",
+        "2",
+        "--runs",
+        "2",
+        "--horizon-years",
+        "5",
+        "--quiet",
+    ];
+    for args in [
+        vec!["run", p, "--posterior", po],
+        vec![
+            "compare",
+            p,
+            p,
+            "--posterior",
+            po,
+            "--set-b",
+            "model.war_cost=1",
+        ],
+    ] {
+        let out = deter().args(&args).args(small).output().unwrap();
+        succeeded_for(&out, format_args!("deter {args:?}"));
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(
+            warnings_in(&err),
+            vec![expected.clone()],
+            "deter {args:?}:\n{err}"
+        );
+    }
+    // The policy disabled: nothing to say, as for the prior in the file.
+    let out = deter()
+        .args([
+            "run",
+            p,
+            "--posterior",
+            po,
+            "--set",
+            "policy.target-defence.enabled=false",
+        ])
+        .args(small)
+        .output()
+        .unwrap();
+    succeeded(&out);
+    assert!(warnings_in(&String::from_utf8_lossy(&out.stderr)).is_empty());
+    // A horizon that ends before the policy starts (2027-01): it overrides nothing (the
+    // file's own warning says the policy never takes effect; none about the column).
+    let out = deter()
+        .args(["run", p, "--posterior", po, "--draws", "2", "--runs", "2"])
+        .args(["--horizon-years", "1", "--quiet"])
+        .output()
+        .unwrap();
+    succeeded(&out);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!warnings_in(&err).is_empty(), "{err}");
+    assert!(
+        warnings_in(&err).iter().all(|(h, _)| !h.contains("column")),
+        "{err}"
+    );
+}
+
+/// A sweep's `futures` (a posterior as the futures' draws) with a column a dated policy of
+/// the base changes was said nothing of, where a `[[parameter]]` on the same path is warned
+/// about: now the `[[parameter]]`'s words, at the column's header cell under `futures`, in
+/// `deter validate` and `deter sweep` alike. And a policy's `set` on a path the futures draw
+/// (replaced in every future, as `--set` by a prior's draws) is warned about at what draws it.
+#[test]
+fn a_sweep_warns_of_draws_a_policy_overrides_and_of_values_the_draws_replace() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = "country.BBB.military.budget_share";
+    with_priors(dir.path(), "base.toml", "");
+    common::write_posterior(dir.path(), &[path], &[(&[0.015], 0.5), (&[0.025], 0.5)]);
+    let futures = write(
+        dir.path(),
+        "futures.toml",
+        "base = \"base.toml\"\nruns = 2\nfutures = \"posterior.csv\"\n",
+    );
+    let param = write(
+        dir.path(),
+        "param.toml",
+        &format!(
+            "base = \"base.toml\"\nruns = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"{path}\"\nrole = \"uncertainty\"\nvalues = [0.015, 0.025]\n"
+        ),
+    );
+    let message = |f: &std::path::Path| {
+        let out = deter().args(["validate"]).arg(f).output().unwrap();
+        succeeded(&out);
+        warnings_in(&String::from_utf8_lossy(&out.stderr))
+    };
+    let by_param = message(&param);
+    assert_eq!(by_param.len(), 1, "{by_param:?}");
+    let words = by_param[0]
+        .0
+        .split_once(": parameter[0].path: ")
+        .unwrap()
+        .1
+        .to_string();
+    assert!(words.contains("policy `target-defence`"), "{words}");
+    let f = futures.to_str().unwrap();
+    let expected = (
+        format!("{f}:3:11: warning: futures: posterior.csv:2:6: column `{path}`: {words}"),
+        by_param[0].1.clone(),
+    );
+    assert_eq!(message(&futures), vec![expected.clone()]);
+    let out = deter()
+        .args(["sweep", f, "--quiet", "--horizon-years", "3"])
+        .output()
+        .unwrap();
+    succeeded(&out);
+    assert_eq!(
+        warnings_in(&String::from_utf8_lossy(&out.stderr)),
+        vec![expected]
+    );
+
+    // A lever set on a path the futures draw: the draws replace it in every future.
+    let lever = format!("[[policy]]\nid = \"a\"\nset = {{ \"{path}\" = 0.02 }}\n");
+    let p = write(
+        dir.path(),
+        "lever.toml",
+        &format!(
+            "base = \"base.toml\"\nruns = 2\ndesign = \"grid\"\n{lever}[[parameter]]\npath = \"{path}\"\nrole = \"uncertainty\"\nvalues = [0.015, 0.025]\n"
+        ),
+    );
+    let w = message(&p);
+    let replaced = format!(
+        "{}:8:8: warning: parameter[0].path: this parameter draws `{path}`: in every draw its values replace the value `{path} = 0.02` of `policy[0].set`",
+        p.display()
+    );
+    assert!(w.iter().any(|(h, _)| *h == replaced), "{w:?}");
+}

@@ -307,21 +307,73 @@ pub fn unknown_column(
         }
         ParamRef::resolve(p, scenario).err().map(|e| (j, e))
     })?;
-    // The header: the first line that is neither a comment nor blank, as parse_posterior reads it.
-    let (n, header) = text
-        .lines()
-        .enumerate()
-        .find(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())?;
+    let (n, header) = header_line(text)?;
     let help = e.suggestion.map(|s| format!("did you mean `{s}`?"));
     Some(crate::scenario::input::csv_cell(
         &posterior.file,
-        n + 1,
+        n,
         header,
         j + 1,
         posterior.paths[j].trim(),
         &e.message,
         help,
     ))
+}
+
+/// The warnings for columns of `posterior` (read from `text`) that an enabled, dated policy
+/// of `scenario` changes within its horizon: from the policy's start on, the policy's value
+/// replaces each draw. The posterior is the prior of the nested run, so these are the words
+/// of a scenario's `[[uncertain]]` prior that a dated policy overrides
+/// ([`crate::scenario::overrides::policy_resets`] with its words), located at the column's
+/// header cell as every fault of a column is. Case parameters `CASE/PATH` and columns that do
+/// not resolve are skipped ([`unknown_column`] reports those).
+pub fn policy_resets(
+    posterior: &Posterior,
+    text: &str,
+    scenario: &Scenario,
+) -> crate::scenario::Diagnostics {
+    let mut out = crate::scenario::Diagnostics::default();
+    let Some((n, header)) = header_line(text) else {
+        return out;
+    };
+    for (j, path) in posterior.paths.iter().enumerate() {
+        if path.contains('/') {
+            continue;
+        }
+        let Ok(target) = ParamRef::resolve(path, scenario) else {
+            continue;
+        };
+        for (message, help) in crate::scenario::overrides::policy_resets(
+            scenario,
+            target,
+            path,
+            None,
+            crate::scenario::overrides::PRIOR_RESET,
+        ) {
+            out.0.push(
+                crate::scenario::input::csv_cell(
+                    &posterior.file,
+                    n,
+                    header,
+                    j + 1,
+                    path.trim(),
+                    &message,
+                    Some(help),
+                )
+                .warning(),
+            );
+        }
+    }
+    out
+}
+
+/// The header of a posterior's `text`, with its line number (1-based): the first line that
+/// is neither a comment nor blank, as [`parse_posterior`] reads it.
+fn header_line(text: &str) -> Option<(usize, &str)> {
+    text.lines()
+        .enumerate()
+        .find(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|(n, l)| (n + 1, l))
 }
 
 /// The first value of `posterior` out of its column's parameter's range in `scenario`, as
@@ -700,6 +752,26 @@ pub fn summarise(outcome: &'static str, p: &[f64], runs: u64) -> OutcomeSummary 
     }
 }
 
+/// A probability's interval in a nested run's table and page, "[1.2%, 3.4%]", or "[within
+/// +-0.05%]" when both ends round to 0.0% without both being 0 (the words of
+/// [`crate::report::tiny_interval`], as `deter run` and `deter compare` print such an interval).
+pub fn pct_interval(lo: f64, hi: f64) -> String {
+    match crate::report::tiny_interval(lo, hi, 1) {
+        Some(t) => format!("[{t}%]"),
+        None => format!("[{:.1}%, {:.1}%]", 100.0 * lo, 100.0 * hi),
+    }
+}
+
+/// A difference's interval in percentage points in a nested comparison's table and page,
+/// "[-1.2, +0.4] pts", or "[within +-0.05] pts" when both ends round to zero without both
+/// being 0 ([`crate::report::tiny_interval`]).
+pub fn pts_interval(lo: f64, hi: f64) -> String {
+    match crate::report::tiny_interval(lo, hi, 1) {
+        Some(t) => format!("[{t}] pts"),
+        None => format!("[{:+.1}, {:+.1}] pts", 100.0 * lo, 100.0 * hi),
+    }
+}
+
 /// Width of the outcome column of the nested tables: the longest [`EVENTS`] label.
 fn outcome_width() -> usize {
     EVENTS.iter().map(|e| e.label.len()).max().unwrap_or(0)
@@ -726,9 +798,9 @@ pub fn table(n: &Nested, scenario: &str) -> String {
             "{:<w$} {:>8}  {:<40}  {:<28}  {:.0}%\n",
             e.label,
             pct(o.mean),
-            format!("[{}, {}]", pct(o.q05), pct(o.q95)),
+            pct_interval(o.q05, o.q95),
             match interval95(o.mean, o.se_mean) {
-                Some((lo, hi)) => format!("[{}, {}]", pct(lo.max(0.0)), pct(hi.min(1.0))),
+                Some((lo, hi)) => pct_interval(lo.max(0.0), hi.min(1.0)),
                 None => crate::report::table::readable_reason(&undefined_reason(p)),
             },
             100.0 * o.parametric_share
@@ -930,9 +1002,9 @@ pub fn compare_table(c: &NestedComparison, a: &str, b: &str) -> String {
             pct(e.mean_a),
             pct(e.mean_b),
             format!("{} pts", pts(e.mean)),
-            format!("[{}, {}] pts", pts(e.q05), pts(e.q95)),
+            pts_interval(e.q05, e.q95),
             match interval95(e.mean, e.se_mean) {
-                Some((lo, hi)) => format!("[{}, {}] pts", pts(lo), pts(hi)),
+                Some((lo, hi)) => pts_interval(lo, hi),
                 None => crate::report::table::readable_reason(&undefined_reason(p)),
             },
             pct(e.p_b_lower)
@@ -947,4 +1019,71 @@ pub fn compare_table(c: &NestedComparison, a: &str, b: &str) -> String {
          know; the 95% interval of the mean is the error from only D draws and R runs (more draws narrow it). For {held} a higher B is better.\n",
     ));
     out
+}
+
+#[cfg(test)]
+mod tiny_interval_tests {
+    use super::*;
+
+    fn no_draws() -> Draws {
+        Draws {
+            paths: Vec::new(),
+            from_posterior: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Every probability (run) and every effect (compare) between 0.01% and 0.04% in four
+    /// draws: both ends of each interval round to zero at one decimal without being zero.
+    /// They printed "[0.0%, 0.0%]" and "[+0.0, +0.0] pts" (an interval that reads as exactly
+    /// zero); they say "within +-0.05", as `deter run` and `deter compare` do.
+    #[test]
+    fn intervals_of_nested_runs_that_round_to_zero_say_within() {
+        let p = [0.0001, 0.0003, 0.0002, 0.0004];
+        let n = Nested {
+            draws: 4,
+            runs_per_draw: 10_000,
+            seed: 1,
+            per_draw: EVENTS.iter().map(|_| p.to_vec()).collect(),
+            outcomes: EVENTS.iter().map(|e| summarise(e.key, &p, 10_000)).collect(),
+            parameters: no_draws(),
+        };
+        let t = table(&n, "s");
+        assert!(!t.contains("[0.0%, 0.0%]"), "{t}");
+        // Both intervals of every outcome: the 90% over parameters and the 95% of the mean.
+        assert_eq!(t.matches("[within +-0.05%]").count(), 2 * EVENTS.len(), "{t}");
+        let effects: Vec<EffectSummary> = EVENTS
+            .iter()
+            .map(|e| {
+                let s = summarise(e.key, &p, 10_000);
+                EffectSummary {
+                    outcome: e.key,
+                    mean_a: 0.1,
+                    mean_b: 0.1 + s.mean,
+                    mean: s.mean,
+                    q05: s.q05,
+                    q95: s.q95,
+                    mc_error: s.mc_error,
+                    se_mean: s.se_mean,
+                    p_b_lower: 0.0,
+                    p_b_higher: 1.0,
+                }
+            })
+            .collect();
+        let c = NestedComparison {
+            draws: 4,
+            runs_per_draw: 10_000,
+            seed: 1,
+            effects,
+            per_draw: EVENTS.iter().map(|_| p.to_vec()).collect(),
+            parameters: no_draws(),
+        };
+        let t = compare_table(&c, "a", "b");
+        assert!(!t.contains("[+0.0, +0.0]"), "{t}");
+        assert_eq!(t.matches("[within +-0.05] pts").count(), 2 * EVENTS.len(), "{t}");
+        // Exactly zero at both ends stays [0.0%, 0.0%]: it is not "within" anything.
+        assert_eq!(pct_interval(0.0, 0.0), "[0.0%, 0.0%]");
+        assert_eq!(pct_interval(0.001, 0.004), "[0.1%, 0.4%]");
+        assert_eq!(pts_interval(-0.0004, 0.0001), "[within +-0.05] pts");
+    }
 }

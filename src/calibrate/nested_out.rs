@@ -391,10 +391,10 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
                     tr {
                         td { (e.label) }
                         td class="n" data-v=(o.mean) { (pct(o.mean)) }
-                        td class="n" { "[" (pct(o.q05)) ", " (pct(o.q95)) "]" }
+                        td class="n" { (super::nested::pct_interval(o.q05, o.q95)) }
                         td class="n" {
                             @match mc95(o) {
-                                Some((lo, hi)) => { "[" (pct(lo)) ", " (pct(hi)) "]" }
+                                Some((lo, hi)) => { (super::nested::pct_interval(lo, hi)) }
                                 None => { (super::nested::undefined_reason(p)) }
                             }
                         }
@@ -461,10 +461,10 @@ pub fn compare_html(
                         td class="n" { (pct(e.mean_a)) }
                         td class="n" { (pct(e.mean_b)) }
                         td class="n" data-v=(e.mean) { (pts(e.mean)) " pts" }
-                        td class="n" { "[" (pts(e.q05)) ", " (pts(e.q95)) "] pts" }
+                        td class="n" { (super::nested::pts_interval(e.q05, e.q95)) }
                         td class="n" {
                             @match super::nested::interval95(e.mean, e.se_mean) {
-                                Some((lo, hi)) => { "[" (pts(lo)) ", " (pts(hi)) "] pts" }
+                                Some((lo, hi)) => { (super::nested::pts_interval(lo, hi)) }
                                 None => { (super::nested::undefined_reason(p)) }
                             }
                         }

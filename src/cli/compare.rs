@@ -89,9 +89,36 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     };
     // A warning of both sides (a file compared with itself, a base both extend) is said
     // once; the --set warnings of each side name their side and differ.
+    // A and B run on the draws of both files' priors: a value --set gives one side is
+    // replaced by the other file's prior as well as by its own.
+    let mut cross = Vec::new();
+    for (s, other, side, file, sets) in [
+        (&sa, &sb, "A", &args.a, vec![(&args.set, "--set")]),
+        (
+            &sb,
+            &sa,
+            "B",
+            &args.b,
+            vec![(&args.set, "--set"), (&args.set_b, "--set-b")],
+        ),
+    ] {
+        for (texts, flag) in sets {
+            let origin = format!("{flag} (for {side}: {})", file.display());
+            cross.extend(
+                crate::scenario::overrides::prior_warnings(
+                    &other.uncertain,
+                    s,
+                    texts,
+                    &origin,
+                    flag,
+                )
+                .0,
+            );
+        }
+    }
     let mut said: Vec<String> = Vec::new();
     let mut warnings = crate::scenario::Diagnostics::default();
-    for w in warn_a.0.into_iter().chain(warn_b.0) {
+    for w in warn_a.0.into_iter().chain(warn_b.0).chain(cross) {
         let text = w.to_string();
         if !said.contains(&text) {
             said.push(text);

@@ -54,7 +54,8 @@ fn settings(sim: &super::flags::SimFlags) -> crate::settings::Settings {
 
 /// The posterior of `path`, its faults as the diagnostics of every file kind: unreadable or
 /// too large, malformed (at its line, a cell's at its column), or a value out of its
-/// parameter's range in one of `scenarios` (at its line and column).
+/// parameter's range in one of `scenarios` (at its line and column). Warns about each column
+/// a dated policy of one of `scenarios` changes ([`nested::policy_resets`]).
 fn posterior_of(
     path: Option<&Path>,
     scenarios: &[&Scenario],
@@ -67,6 +68,19 @@ fn posterior_of(
             nested::unknown_column(&post, &text, s).or_else(|| nested::out_of_range(&post, s))
         }) {
             return Err(one(d));
+        }
+        // A column a dated policy changes: the words of a prior in the scenario file, once
+        // for A and B alike.
+        let mut warnings = crate::scenario::Diagnostics::default();
+        for s in scenarios {
+            for w in nested::policy_resets(&post, &text, s).0 {
+                if !warnings.0.contains(&w) {
+                    warnings.0.push(w);
+                }
+            }
+        }
+        if !warnings.0.is_empty() {
+            note_raw!("{warnings}");
         }
         Ok(post)
     })

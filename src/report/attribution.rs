@@ -369,17 +369,14 @@ fn capitalised(text: &str) -> String {
 
 /// Whether every run gave the same value: `c` is exactly 0 with no variation.
 fn unchanged(c: &ChangeOut) -> bool {
-    c.sum6 == 0
-        && c.undefined
-            .as_deref()
-            .is_some_and(|u| u.contains("no variation"))
+    super::unchanged_in_every_run(c.sum6 == 0, c.undefined.as_deref())
 }
 
 /// "raises P(use of force within 10 years) by 15.6 percentage points (paired 95% interval
 /// 13.8 to 17.4)"; `p` is the event's probability in words ([`crate::outputs::Event::probability`]).
 pub fn effect(p: &str, c: &ChangeOut) -> String {
     if unchanged(c) {
-        return format!("leaves {p} unchanged in every run");
+        return format!("leaves {p} {}", super::UNCHANGED);
     }
     // Not zero, but "by 0.0 percentage points" at the printed precision: said in words, with
     // no verb of direction either (the interval, as computed, gives the sign it has).
@@ -420,7 +417,7 @@ pub fn effect(p: &str, c: &ChangeOut) -> String {
 /// -41.3 to -40.2)".
 fn share(c: &ChangeOut) -> String {
     if unchanged(c) {
-        return format!("{} (unchanged in every run)", pp(c.change));
+        return format!("{} ({})", pp(c.change), super::UNCHANGED);
     }
     match (c.paired95_lo, c.paired95_hi) {
         (Some(lo), Some(hi)) => format!(
@@ -551,6 +548,10 @@ pub fn shift_table_section(
                     (Some(lo), Some(hi)) => {
                         format!("paired 95% interval {}", pp_interval(lo, hi))
                     }
+                    // B - A is 0 in every run: the words `deter run` gives its shares.
+                    _ if super::unchanged_in_every_run(l.sum6 == 0, l.undefined.as_deref()) => {
+                        super::UNCHANGED.to_string()
+                    }
                     _ => format!(
                         "paired 95% interval {}",
                         super::table::readable_reason(l.undefined.as_deref().unwrap_or("undefined"))
@@ -676,10 +677,10 @@ fn html_change_cells(
                 (num_cell(&format!("{k}/paired95_hi"), hi, pp(hi)))
             }
         } @else {
-            // The reason may be long ("undefined (no variation among n = ... runs)"): it
-            // wraps, so that the table fits the page.
+            // The reason may be long ("undefined (n = 1)", or the words of a change 0 in
+            // every run): it wraps, so that the table fits the page.
             td class="n undef" colspan="2" {
-                (super::table::readable_reason(undefined.as_deref().unwrap_or("undefined")))
+                (super::no_interval_words(change == 0.0, undefined.as_deref()))
             }
         }
     }

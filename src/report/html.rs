@@ -99,11 +99,12 @@ fn num_span(k: &str, v: f64, text: impl Render) -> Markup {
 }
 
 /// The two cells (low, high) of an interval, or one cell spanning both that says why there
-/// is none ("undefined (n = 1)").
+/// is none ("undefined (n = 1)", or "unchanged in every run" for a difference `diff` of 0 in
+/// every pair: [`super::no_interval_words`]).
 fn interval_cells(
     k: &str,
     i: Option<&IntervalOut>,
-    undefined: &Option<String>,
+    (diff, undefined): (f64, &Option<String>),
     fmt: impl Fn(f64) -> String,
 ) -> Markup {
     html! {
@@ -114,7 +115,7 @@ fn interval_cells(
             (num_cell(&format!("{k}_hi"), i.hi, fmt(i.hi)))
         } @else {
             td class="n" colspan="2" data-k={ (k) "_lo" } {
-                (super::table::readable_reason(undefined.as_deref().unwrap_or("undefined")))
+                (super::no_interval_words(diff == 0.0, undefined.as_deref()))
             }
         }
     }
@@ -1108,8 +1109,8 @@ fn differences_section(c: &ComparisonReport) -> Markup {
                                 (pct_cell(&format!("{k}/p_a"), o.p_a))
                                 (pct_cell(&format!("{k}/p_b"), o.p_b))
                                 (num_cell(&format!("{k}/diff"), o.diff, pp(o.diff)))
-                                (interval_cells(&format!("{k}/paired95"), o.paired.as_ref(), &o.undefined, pp))
-                                (interval_cells(&format!("{k}/unpaired95"), o.unpaired.as_ref(), &o.undefined, pp))
+                                (interval_cells(&format!("{k}/paired95"), o.paired.as_ref(), (o.diff, &o.undefined), pp))
+                                (interval_cells(&format!("{k}/unpaired95"), o.unpaired.as_ref(), (o.diff, &o.undefined), pp))
                                 td class=(yes_no(o.excludes_zero)) { (yes_no(o.excludes_zero)) }
                             }
                         }
@@ -1126,7 +1127,7 @@ fn differences_section(c: &ComparisonReport) -> Markup {
                                 (num_cell(&format!("{k}/mean_a"), m.mean_a, num(m.mean_a)))
                                 (num_cell(&format!("{k}/mean_b"), m.mean_b, num(m.mean_b)))
                                 (num_cell(&format!("{k}/diff"), m.diff, format!("{:+.3}", m.diff)))
-                                (interval_cells(&format!("{k}/paired95"), m.paired.as_ref(), &m.undefined, |x| format!("{x:+.3}")))
+                                (interval_cells(&format!("{k}/paired95"), m.paired.as_ref(), (m.diff, &m.undefined), |x| format!("{x:+.3}")))
                             }
                         }
                     },

@@ -37,6 +37,30 @@ pub fn tiny_interval(lo: f64, hi: f64, decimals: usize) -> Option<String> {
         .then(|| format!("within +-{:.*}5", decimals, 0.0))
 }
 
+/// The one wording, in tables and pages, of a change that is 0 in every run (and so has no
+/// interval): `deter run`'s attribution, `deter compare`'s differences and shifts
+/// (docs/OUTPUT.md). JSON and CSV keep the statistical reason ("undefined (no variation among
+/// n = ... runs)").
+pub const UNCHANGED: &str = "unchanged in every run";
+
+/// Whether a change with exact total `zero` (its sum over runs is 0) whose interval is
+/// undefined for `undefined` is 0 in every run: no variation among the runs (not too few
+/// runs) and a zero total. Tables and pages then say [`UNCHANGED`].
+pub fn unchanged_in_every_run(zero: bool, undefined: Option<&str>) -> bool {
+    zero && undefined.is_some_and(|u| u.contains("no variation"))
+}
+
+/// Why a change has no interval, for people: [`UNCHANGED`] when it is 0 in every run
+/// ([`unchanged_in_every_run`]), else the reason with its count grouped
+/// ([`table::readable_reason`]).
+pub fn no_interval_words(zero: bool, undefined: Option<&str>) -> String {
+    if unchanged_in_every_run(zero, undefined) {
+        UNCHANGED.to_string()
+    } else {
+        table::readable_reason(undefined.unwrap_or("undefined"))
+    }
+}
+
 /// Replace NaN and infinities (which JSON cannot carry) by 0 and the largest finite value.
 pub fn finite(x: f64) -> f64 {
     if x.is_nan() {

@@ -570,7 +570,7 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
                 num(m.mean_b),
                 format!("{:+.3}", m.diff),
                 m.paired.as_ref().map_or_else(
-                    || readable_reason(m.undefined.as_deref().unwrap_or_default()),
+                    || super::no_interval_words(m.diff == 0.0, m.undefined.as_deref()),
                     |i| format!("[{:+.3}, {:+.3}]", i.lo, i.hi)
                 ),
                 if m.excludes_zero { " *" } else { "" }

@@ -202,6 +202,39 @@ pub struct Uncertain {
     /// The resolved parameter and its prior (role "uncertainty").
     #[serde(rename = "prior", serialize_with = "prior_text")]
     pub parameter: crate::sweep::spec::Parameter,
+    /// Where the prior is written (its `path` key in the file that declares it), for a
+    /// warning about it; not part of the prior (two priors are equal wherever written, and
+    /// the fingerprint leaves it out).
+    #[serde(skip)]
+    pub written_at: WrittenAt,
+}
+
+/// Where a prior is written: a warning located at its `path` key (file, line, column, key
+/// path and excerpt) with no message yet; empty for a prior a program built. Equal to any
+/// other: it says where a value came from, not what it is.
+#[derive(Debug, Clone, Default)]
+pub struct WrittenAt(pub Option<Box<Diagnostic>>);
+
+impl PartialEq for WrittenAt {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl WrittenAt {
+    /// A warning `message` with `help` at this place: located at the prior in its file, or
+    /// (a prior a program built) at `path` in a file named `uncertain`.
+    pub fn warning(&self, path: &str, message: String, help: String) -> Diagnostic {
+        let mut d = match &self.0 {
+            Some(d) => (**d).clone(),
+            None => Diagnostic::file_level("uncertain", String::new()),
+        };
+        if d.path.is_empty() {
+            d.path = path.to_string();
+        }
+        d.message = message;
+        d.with_help(Some(help)).warning()
+    }
 }
 
 /// The prior in the scenario's fingerprint: its kind and domain, exactly.

@@ -260,6 +260,15 @@ pub(crate) fn missing_in_one(
     e
 }
 
+/// The words of [`policy_resets`] for values a prior draws: a scenario's `[[uncertain]]`
+/// entry, and a posterior (`--posterior`) used as the prior of a nested run, in the same
+/// words for the same fault.
+pub(crate) const PRIOR_RESET: (&str, &str, &str) = (
+    "the scenario",
+    "the values this prior draws",
+    "(`enabled = false` in its [[policy]] table)",
+);
+
 /// The warning for a value given to `path` (`target`) of `scenario` that an enabled policy of
 /// the scenario later changes: one `(message, help)` per such policy that starts before the
 /// horizon ends (`horizon_years`, else the scenario's own), saying which policy and from
@@ -335,6 +344,9 @@ pub fn policy_warnings<S: AsRef<str>>(
             continue;
         }
         seen.push((target, o.text.clone()));
+        warnings
+            .0
+            .extend(replaced_by_prior(&scenario.uncertain, scenario, target, &o, flag));
         for (message, help) in policy_resets(
             scenario,
             target,
@@ -354,6 +366,78 @@ pub fn policy_warnings<S: AsRef<str>>(
         }
     }
     warnings
+}
+
+/// The warning for a value that override `o` (given by `flag`: `--set`, `--set-b`, `set=`)
+/// gives to `target`, a parameter one of `priors` draws: every draw of the nested run
+/// replaces it. Located at the prior (its `path` key in the file that declares it), naming
+/// the path and the text, with the two ways out. The one wording of `deter run`, `deter
+/// compare`, `deter validate` and Python's `set=`.
+pub(crate) fn replaced_by_prior(
+    priors: &[super::Uncertain],
+    scenario: &Scenario,
+    target: ParamRef,
+    o: &Override,
+    flag: &str,
+) -> Option<Diagnostic> {
+    // Resolved in `scenario`: a prior of the other file of a comparison names the same path.
+    let u = priors
+        .iter()
+        .find(|u| ParamRef::resolve(&u.path, scenario).is_ok_and(|t| t == target))?;
+    let (message, help) = replaced_by_draws(&u.path, &o.text, flag, PRIOR_DRAWS);
+    Some(u.written_at.warning(&u.path, message, help))
+}
+
+/// What draws a parameter, in [`replaced_by_draws`]: what it is called where the warning
+/// points ("this prior"), how to remove it ("this [[uncertain]] entry") and what is kept
+/// without the value set ("the prior").
+pub(crate) type Drawer<'a> = (&'a str, &'a str, &'a str);
+
+/// A scenario's `[[uncertain]]` prior, for [`replaced_by_draws`].
+pub(crate) const PRIOR_DRAWS: Drawer<'static> =
+    ("this prior", "this [[uncertain]] entry", "the prior");
+
+/// The one wording (message, help) of a value `text` given by `by` (`--set`, a sweep
+/// policy's `set`) to `path`, a parameter that `drawer` draws: in every draw the draws
+/// replace it. Said at what draws it (a prior, a sweep's parameter or column of draws).
+pub(crate) fn replaced_by_draws(
+    path: &str,
+    text: &str,
+    by: &str,
+    (what, remove, kept): Drawer<'_>,
+) -> (String, String) {
+    (
+        format!("{what} draws `{path}`: in every draw its values replace the value `{text}` of `{by}`"),
+        format!("remove {remove} to run with the value set, or drop `{text}` from `{by}` to keep {kept}"),
+    )
+}
+
+/// Warnings for `PATH=VALUE` texts (given by `flag`) on parameters that `priors` draw
+/// ([`replaced_by_prior`]), for priors that are not the scenario's own: `deter compare`
+/// draws A and B from the priors of both files, so B's value is replaced by A's prior too.
+/// Texts that do not parse or resolve in `scenario` are skipped.
+pub fn prior_warnings<S: AsRef<str>>(
+    priors: &[super::Uncertain],
+    scenario: &Scenario,
+    texts: &[S],
+    origin: &str,
+    flag: &str,
+) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    for t in texts {
+        let Ok(o) = Override::parse(t.as_ref(), origin) else {
+            continue;
+        };
+        let Ok(target) = ParamRef::resolve(&o.path, scenario) else {
+            continue;
+        };
+        if let Some(d) = replaced_by_prior(priors, scenario, target, &o, flag)
+            && !out.0.contains(&d)
+        {
+            out.0.push(d);
+        }
+    }
+    out
 }
 
 /// Parse and apply `PATH=VALUE` texts in one step (what `--set` and Python's `set=` do),

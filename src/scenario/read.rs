@@ -768,17 +768,21 @@ impl<'a> Reader<'a> {
                 parameter.target,
                 &path,
                 self.1,
-                (
-                    "the scenario",
-                    "the values this prior draws",
-                    "(`enabled = false` in its [[policy]] table)",
-                ),
+                super::overrides::PRIOR_RESET,
             ) {
                 self.warn(at_path.clone(), &format!("{p}.path"), message).help = Some(help);
             }
+            let written_at = super::WrittenAt(Some(Box::new(Diagnostic::at(
+                self.file,
+                self.src,
+                at_path,
+                &format!("{p}.path"),
+                String::new(),
+            ))));
             let u = super::Uncertain {
                 path: path.clone(),
                 parameter,
+                written_at,
             };
             match s.uncertain.iter().position(|x| x.path == path) {
                 Some(k) => s.uncertain[k] = u,

@@ -270,6 +270,46 @@ pub(crate) fn read(inp: &mut Input<'_>, root: &DeTable<'_>, cx: &Context<'_>) ->
                 }
             }
         }
+        // A lever set on a path the futures draw: in every future the draw replaces it.
+        // Said at what draws it, in the words of `--set` on a path a prior draws.
+        if ok {
+            for (path, value) in &settings {
+                let Ok(t) = ParamRef::resolve(path, &scenario) else {
+                    continue;
+                };
+                let Some(j) = targets.iter().position(|x| *x == t) else {
+                    continue;
+                };
+                let text = format!("{path} = {value}");
+                let by = format!("{at}.set");
+                match lookup(root, "parameter").and_then(|v| v.get_ref().as_array()) {
+                    Some(items) => {
+                        let span = items
+                            .get(j)
+                            .and_then(|t| t.get_ref().as_table())
+                            .and_then(|t| lookup(t, "path"))
+                            .map_or(0..0, |v| v.span());
+                        let (m, help) = crate::scenario::overrides::replaced_by_draws(
+                            path,
+                            &text,
+                            &by,
+                            ("this parameter", "this [[parameter]] table", "the parameter"),
+                        );
+                        inp.warn(span, &format!("parameter[{j}].path"), m).help = Some(help);
+                    }
+                    None => {
+                        let span = lookup(root, "futures").map_or(0..0, |v| v.span());
+                        let (m, help) = crate::scenario::overrides::replaced_by_draws(
+                            path,
+                            &text,
+                            &by,
+                            ("this file of draws", "its column", "the draws"),
+                        );
+                        inp.warn(span, "futures", m).help = Some(help);
+                    }
+                }
+            }
+        }
         if ok {
             policies.push(PolicyOption {
                 id,
@@ -358,15 +398,17 @@ const RESAMPLE_SALT: u64 = 0x5245_5341_4d50_4c45;
 /// parameter per column holding its values in future order, with the number of futures.
 /// The file's fixed parameters (`# set = PATH=VALUE`, a calibration's) that the base scenario
 /// (`base_name` as the sweep file names it) does not have at their value are warned about at
-/// `futures`, as `deter run --posterior` warns ([`crate::calibrate::nested::fixed_mismatches`]).
+/// `futures`, as `deter run --posterior` warns ([`crate::calibrate::nested::fixed_mismatches`]);
+/// so is a column a dated policy of the base changes within the horizon run (`horizon_years`,
+/// the command line's, or the base's own), in the words of a `[[parameter]]` on its path.
 pub(crate) fn read_draws(
     inp: &mut Input<'_>,
     v: &Val<'_>,
     dir: &std::path::Path,
     base: &Scenario,
     base_name: &str,
-    wanted: u64,
-    seed: u64,
+    (wanted, seed): (u64, u64),
+    horizon_years: Option<u32>,
 ) -> Option<(Vec<super::spec::Parameter>, u64)> {
     use super::spec::{Domain, Kind, Parameter, Role};
     let rel = inp.string(v, "futures")?;
@@ -451,6 +493,20 @@ pub(crate) fn read_draws(
                     e.suggestion.map(|s| format!("did you mean `{s}`?"));
                 return None;
             }
+        }
+    }
+    // A column a dated policy of the base changes: the warning of a `[[parameter]]` on the
+    // same path, at the column's header cell as every fault of a column.
+    for (&(c, name), &t) in params.iter().zip(&targets) {
+        for (message, help) in crate::scenario::overrides::policy_resets(
+            base,
+            t,
+            name,
+            horizon_years,
+            super::spec::SWEEP_RESET,
+        ) {
+            let at = crate::scenario::input::csv_fault(&rel, hl + 1, header, c, name, &message);
+            inp.warn(v.span(), "futures", at).help = Some(help);
         }
     }
     let mut rows: Vec<Vec<f64>> = Vec::new();

@@ -509,8 +509,8 @@ impl Reader<'_> {
                     dir,
                     &base,
                     &rel,
-                    points.unwrap_or(0),
-                    seed.unwrap_or(0),
+                    (points.unwrap_or(0), seed.unwrap_or(0)),
+                    self.1,
                 );
                 if let Some((params, n)) = drawn {
                     parameters = params;
@@ -777,6 +777,14 @@ fn number_or_bool(
     }
 }
 
+/// The words of [`crate::scenario::overrides::policy_resets`] for a value a sweep gives a
+/// parameter: a `[[parameter]]`'s and a `futures` file's column alike.
+pub(crate) const SWEEP_RESET: (&str, &str, &str) = (
+    "the base scenario",
+    "the values this sweep gives it",
+    "in a base scenario for the sweep",
+);
+
 /// Warn when an enabled policy of the base scenario changes the parameter a sweep varies:
 /// from the policy's start on, the policy's value replaces the sweep's (sweep validation).
 /// A policy that starts after the horizon run ends (`horizon_years`, the command line's, or
@@ -796,11 +804,7 @@ fn warn_policy_override(
         target,
         path,
         horizon_years,
-        (
-            "the base scenario",
-            "the values this sweep gives it",
-            "in a base scenario for the sweep",
-        ),
+        SWEEP_RESET,
     ) {
         r.warn(span.clone(), &format!("{p}.path"), message).help = Some(help);
     }
