@@ -566,7 +566,10 @@ def run(
         Worker threads; None or 0 = all cores. Results do not depend on it.
     set : dict or list of str, optional
         What-ifs applied before the run, checked like the same edit in the file:
-        ``{"rivalry.SRB-XKX.monitoring": 0.7}`` or ``["model.war_cost=1.0"]``.
+        ``{"rivalry.SRB-XKX.monitoring": 0.7}`` or ``["model.war_cost=1.0"]``. A dict's
+        values are numbers (or bools, for ``policy.ID.enabled``): a string is refused as
+        ``--set 'PATH="0.5"'`` is. Warned as ``deter run --set`` warns (a policy dated after
+        the horizon run, a value a policy overrides later).
     horizon_years : int, optional
         Horizon in years, in [1, 200] [default: the file's].
     attribution : bool
@@ -593,7 +596,9 @@ def run(
         The scenario or a what-if is invalid (``.line``, ``.column``, ``.key``, ``.message``).
     ValueError
         A setting out of its range, named as the keyword (```runs` 0: expected an integer
-        in [1, 1000000000000]``), negative and oversized integers included.
+        in [1, 1000000000000]``), negative and oversized integers and bools included
+        (``runs=True``, refused as ``--runs true``); an empty path (```scenario` "": expected
+        a path, not an empty value``).
     TypeError
         An argument of the wrong type (``runs="10"``, ``attribution="no"``).
     KeyboardInterrupt
@@ -1050,7 +1055,8 @@ def sweep(
         read. A ``ValueError``.
     ValueError
         A setting out of its range, named as the keyword (```runs` 0: expected an integer in
-        [1, 1000000000000]``), negative and oversized integers included; ``resume`` without
+        [1, 1000000000000]``), negative and oversized integers and bools included; an
+        empty ``file`` or ``out``; ``resume`` without
         ``out``; results a resume refuses (another sweep's, other arguments, edited), in the
         words of ``deter sweep --resume``.
     KeyboardInterrupt
