@@ -117,9 +117,8 @@ pub fn load_with_warnings_at(
     path: &Path,
     horizon_years: Option<u32>,
 ) -> Result<(Scenario, Diagnostics), Error> {
-    crate::scenario::load_file_with_inputs_and_warnings(path, horizon_in_range(horizon_years))
+    crate::scenario::load_file_with_inputs_and_warnings(path, given_horizon(horizon_years))
         .0
-        .map(|(s, w)| (s, in_library_words(w)))
         .map_err(Error::Input)
 }
 
@@ -131,45 +130,15 @@ pub fn parse_with_warnings_at(
     name: &str,
     horizon_years: Option<u32>,
 ) -> Result<(Scenario, Diagnostics), Error> {
-    crate::scenario::parse_str_with_warnings_at(text, name, horizon_in_range(horizon_years))
-        .map(|(s, w)| (s, in_library_words(w)))
+    crate::scenario::parse_str_with_warnings_at(text, name, given_horizon(horizon_years))
         .map_err(Error::Input)
 }
 
-/// The command line's flag for the horizon, as a warning's help names it, and the library's
-/// argument (`Settings::horizon_years`, Python's `horizon_years`) in its place: a horizon
-/// given by the caller is named as the caller gave it.
-fn horizon_names() -> (String, String) {
-    use crate::settings::{Caller, setting_name};
-    (
-        format!("`{}`", setting_name(Caller::Cli, "horizon_years")),
-        setting_name(Caller::Library, "horizon_years"),
-    )
-}
-
-/// `text` with the command line's horizon flag named as the library's argument.
-fn horizon_in_library_words(text: &str) -> String {
-    let (cli, library) = horizon_names();
-    text.replace(&cli, &library)
-}
-
-/// Warnings checked at a horizon the library's caller gave ([`load_with_warnings_at`]), each
-/// help naming that horizon as the caller gave it (`horizon_years`), not as the command line's
-/// `--horizon-years`.
-fn in_library_words(mut d: Diagnostics) -> Diagnostics {
-    for w in &mut d.0 {
-        if let Some(h) = &mut w.help {
-            *h = horizon_in_library_words(h);
-        }
-    }
-    d
-}
-
-/// A horizon override the run will use, or None (none asked, or one out of range: refused by
-/// the run in its own words).
-fn horizon_in_range(horizon_years: Option<u32>) -> Option<u32> {
-    horizon_years
-        .filter(|&h| crate::settings::check_horizon(h, crate::settings::Caller::Library).is_ok())
+/// A horizon override the run will use, named as the library's caller gives it
+/// (`horizon_years`) in the warnings that depend on it, or None (none asked, or one out of
+/// range: refused by the run in its own words).
+fn given_horizon(horizon_years: Option<u32>) -> Option<crate::settings::GivenHorizon> {
+    crate::settings::GivenHorizon::in_range(horizon_years, crate::settings::Caller::Library)
 }
 
 /// Check a scenario file without running it: `Ok` when it is valid (warnings, if any, are in
@@ -201,6 +170,34 @@ pub fn apply_set(
 /// when and by which policy the value given stops holding, in the words of `deter run --set`.
 pub fn set_warnings(scenario: &Scenario, texts: &[String], flag: &str) -> Diagnostics {
     crate::scenario::overrides::policy_warnings(scenario, texts, flag, flag)
+}
+
+/// The warnings of `scenario` as it is run once what-ifs replaced values of it, those `deter
+/// run --set --horizon-years` prints: `warnings` (what [`load_with_warnings_at`] or
+/// [`parse_with_warnings_at`] returned at `horizon_years`), less those about the start of a
+/// policy that a what-if dates anew, plus those its new date brings (a start after the
+/// horizon ends, or before the scenario starts: the file's words, located at the text, the
+/// horizon named `horizon_years`), then [`set_warnings`] of each list at that horizon.
+/// `sets`: each list of `PATH=VALUE` texts applied by [`apply_set`], in order, with the name
+/// it was applied under (`set=`); `scenario`: as overridden, at its file's horizon.
+pub fn warnings_as_run(
+    scenario: &Scenario,
+    warnings: Diagnostics,
+    sets: &[(&[String], &str)],
+    horizon_years: Option<u32>,
+) -> Diagnostics {
+    let given = given_horizon(horizon_years);
+    // The scenario as run: at the horizon asked for (the command line applies it first).
+    let mut s = scenario.clone();
+    if let Some(h) = given {
+        s.meta.horizon_years = h.years;
+    }
+    let mut out = crate::scenario::overrides::warnings_with_sets(&s, warnings, sets, given);
+    for &(texts, flag) in sets {
+        out.0
+            .extend(crate::scenario::overrides::policy_warnings(&s, texts, flag, flag).0);
+    }
+    out
 }
 
 /// Resolve `settings` for `scenario`: the horizon override applied to a copy, runs, seed,
@@ -668,8 +665,7 @@ pub fn sweep_warnings(path: &Path) -> Result<Diagnostics, Error> {
 ///
 /// Errors: [`Error::Input`] with every problem found.
 pub fn sweep_warnings_at(path: &Path, horizon_years: Option<u32>) -> Result<Vec<String>, Error> {
-    let h = horizon_years
-        .filter(|&h| crate::settings::check_horizon(h, crate::settings::Caller::Library).is_ok());
+    let h = given_horizon(horizon_years);
     let sweep = crate::sweep::spec::load_sweep_at(path, h).map_err(Error::Input)?;
     let mut out: Vec<String> = sweep.warnings.iter().map(|w| w.to_string()).collect();
     if let Some(h) = h {
@@ -679,7 +675,7 @@ pub fn sweep_warnings_at(path: &Path, horizon_years: Option<u32>) -> Result<Vec<
         let said = out.clone();
         out.extend(crate::sweep::horizon_warnings(&scenarios, h, &said));
     }
-    Ok(out.iter().map(|w| horizon_in_library_words(w)).collect())
+    Ok(out)
 }
 
 /// Run a sweep file like [`sweep`], but stream its results CSV through `rows` instead of a

@@ -159,6 +159,38 @@ pub fn check_horizon(years: u32, caller: Caller) -> Result<u32, SettingsError> {
     Ok(years)
 }
 
+/// A horizon the caller gives a run in place of the file's (`--horizon-years 5` on the command
+/// line, `horizon_years=5` for a program or the Python package), with its name as that caller
+/// knows it: the warnings that depend on the horizon (a policy that starts after it ends) are
+/// checked against it and name it ("lengthen `--horizon-years` (5)").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GivenHorizon {
+    /// The horizon, in years.
+    pub years: u32,
+    /// Its name as the caller knows it: `--horizon-years`, `horizon_years`.
+    pub name: &'static str,
+}
+
+impl GivenHorizon {
+    /// `years` as `caller` gives it: the command line's `--horizon-years`, a program's
+    /// `horizon_years` ([`setting_name`]'s field, without its quotes).
+    pub fn new(years: u32, caller: Caller) -> Self {
+        let name = match caller {
+            Caller::Cli => "--horizon-years",
+            Caller::Library => "horizon_years",
+        };
+        GivenHorizon { years, name }
+    }
+
+    /// `years` as `caller` gives it, if it is in range; None otherwise (the run refuses it in
+    /// its own words, and the warnings are checked at the file's horizon).
+    pub fn in_range(years: Option<u32>, caller: Caller) -> Option<Self> {
+        years
+            .filter(|&h| check_horizon(h, caller).is_ok())
+            .map(|h| Self::new(h, caller))
+    }
+}
+
 /// Check an adaptive-stopping target: a half-width in (0, 0.5), named as `caller` names it.
 pub fn check_until_ci(target: f64, caller: Caller) -> Result<f64, SettingsError> {
     if target.is_finite() && target > 0.0 && target < 0.5 {

@@ -2094,12 +2094,23 @@ fn a_partial_file_that_is_not_json_is_located_at_its_fault() {
 /// file argument) got clap's "a value is required for '--out <OUT>' but none was supplied",
 /// although a value was given. Every path flag and argument says it in the words of every
 /// flag's fault, "FLAG VALUE: expected ...", exit 2, before any work; a flag with a list of
-/// values keeps clap's list.
+/// values keeps clap's list. `deter run ""` named its argument `[FILES]`, and an empty file
+/// after the first (`deter run A ""`, past clap) said "cannot read file": both `FILES`, as
+/// `deter validate ""` (and Python's `deter.run("")`, with its keyword) says it.
 #[test]
 fn an_empty_path_is_refused_with_the_flag_and_what_it_expects() {
     let base = scenario("scenarios/western-balkans-2024.toml");
     let sweep = scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
-    let cases: [(Vec<&str>, &str); 8] = [
+    let cases: [(Vec<&str>, &str); 11] = [
+        (vec!["run", ""], "FILES \"\": expected a path"),
+        (
+            vec!["run", &base, "", "--runs", "5"],
+            "FILES \"\": expected a path",
+        ),
+        (
+            vec!["run", "--runs", "5", &base, &base, ""],
+            "FILES \"\": expected a path",
+        ),
         (
             vec!["run", &base, "--out", ""],
             "--out \"\": expected a path",

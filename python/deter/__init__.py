@@ -139,8 +139,18 @@ def _call(fn, *args, **kwargs):
         ) from None
 
 
-def _source(scenario: Scenario) -> tuple:
-    """(kind, source) for the native layer: a path, TOML text or a mapping (as JSON)."""
+def _path(path: str, name: str) -> str:
+    """``path`` (the argument ``name``), refused when empty as the command line refuses
+    ``deter run ""`` ("FILES "": expected a path, not an empty value"), the argument named as
+    its keyword: reading it said "cannot read file: No such file or directory"."""
+    if path == "":
+        raise ValueError(f'`{name}` "": expected a path, not an empty value')
+    return path
+
+
+def _source(scenario: Scenario, name: str = "scenario") -> tuple:
+    """(kind, source) for the native layer: a path, TOML text or a mapping (as JSON);
+    ``name`` is the argument's keyword, for the refusal of an empty path."""
     if isinstance(scenario, os.PathLike):
         return "path", os.fspath(scenario)
     if isinstance(scenario, Mapping):
@@ -150,7 +160,7 @@ def _source(scenario: Scenario) -> tuple:
         # TOML always has `=` or a table header; a file path has neither a newline nor `=`.
         if "\n" in scenario or "=" in scenario:
             return "toml", scenario
-        return "path", scenario
+        return "path", _path(scenario, name)
     raise TypeError(
         f"scenario: expected a path, TOML text or a dict, found {type(scenario).__name__}"
     )
@@ -204,7 +214,11 @@ def _check_out(out: Optional[str]) -> None:
 
 
 def _sets(set: Sets) -> list:
-    """``{"model.war_cost": 1.0}`` or ``["model.war_cost=1.0"]`` -> ``["model.war_cost=1.0"]``."""
+    """``{"model.war_cost": 1.0}`` or ``["model.war_cost=1.0"]`` -> ``["model.war_cost=1.0"]``.
+
+    A string value of a mapping is written quoted (``{"model.war_cost": "0.5"}`` ->
+    ``model.war_cost="0.5"``): no parameter takes a string, and the ``PATH=VALUE`` reader
+    refuses it as it refuses ``--set 'model.war_cost="0.5"'`` (it was read as the number)."""
     if set is None:
         return []
     if isinstance(set, Mapping):
@@ -212,6 +226,8 @@ def _sets(set: Sets) -> list:
         for k, v in set.items():
             if isinstance(v, bool):
                 v = "true" if v else "false"
+            elif isinstance(v, str):
+                v = json.dumps(v)
             out.append(f"{k}={v!r}" if isinstance(v, float) else f"{k}={v}")
         return out
     if isinstance(set, str):
@@ -550,7 +566,10 @@ def run(
         Worker threads; None or 0 = all cores. Results do not depend on it.
     set : dict or list of str, optional
         What-ifs applied before the run, checked like the same edit in the file:
-        ``{"rivalry.SRB-XKX.monitoring": 0.7}`` or ``["model.war_cost=1.0"]``.
+        ``{"rivalry.SRB-XKX.monitoring": 0.7}`` or ``["model.war_cost=1.0"]``. A dict's
+        values are numbers (or bools, for ``policy.ID.enabled``): a string is refused as
+        ``--set 'PATH="0.5"'`` is. Warned as ``deter run --set`` warns (a policy dated after
+        the horizon run, a value a policy overrides later).
     horizon_years : int, optional
         Horizon in years, in [1, 200] [default: the file's].
     attribution : bool
@@ -577,7 +596,9 @@ def run(
         The scenario or a what-if is invalid (``.line``, ``.column``, ``.key``, ``.message``).
     ValueError
         A setting out of its range, named as the keyword (```runs` 0: expected an integer
-        in [1, 1000000000000]``), negative and oversized integers included.
+        in [1, 1000000000000]``), negative and oversized integers and bools included
+        (``runs=True``, refused as ``--runs true``); an empty path (```scenario` "": expected
+        a path, not an empty value``).
     TypeError
         An argument of the wrong type (``runs="10"``, ``attribution="no"``).
     KeyboardInterrupt
@@ -739,7 +760,7 @@ def run_nested(
         _native.run_nested,
         kind,
         source,
-        posterior=None if posterior is None else os.fspath(posterior),
+        posterior=None if posterior is None else _path(os.fspath(posterior), "posterior"),
         draws=draws,
         runs=runs,
         seed=seed,
@@ -887,15 +908,15 @@ def compare_nested(
     The GIL is released while it runs.
     """
     _check_ints(draws=draws, runs=runs, seed=seed, threads=threads, horizon_years=horizon_years)
-    ka, sa = _source(a)
-    kb, sb = _source(b)
+    ka, sa = _source(a, "a")
+    kb, sb = _source(b, "b")
     text = _call(
         _native.compare_nested,
         ka,
         sa,
         kb,
         sb,
-        posterior=None if posterior is None else os.fspath(posterior),
+        posterior=None if posterior is None else _path(os.fspath(posterior), "posterior"),
         draws=draws,
         runs=runs,
         seed=seed,
@@ -938,8 +959,8 @@ def compare(
         runs=runs, seed=seed, threads=threads, horizon_years=horizon_years, max_runs=max_runs
     )
     _check_until_ci(until_ci)
-    ka, sa = _source(a)
-    kb, sb = _source(b)
+    ka, sa = _source(a, "a")
+    kb, sb = _source(b, "b")
     text = _call(
         _native.compare,
         ka,
@@ -1034,7 +1055,8 @@ def sweep(
         read. A ``ValueError``.
     ValueError
         A setting out of its range, named as the keyword (```runs` 0: expected an integer in
-        [1, 1000000000000]``), negative and oversized integers included; ``resume`` without
+        [1, 1000000000000]``), negative and oversized integers and bools included; an
+        empty ``file`` or ``out``; ``resume`` without
         ``out``; results a resume refuses (another sweep's, other arguments, edited), in the
         words of ``deter sweep --resume``.
     KeyboardInterrupt
@@ -1058,8 +1080,8 @@ def sweep(
         threads=threads, runs=runs, seed=seed, horizon_years=horizon_years, max_runs=max_runs
     )
     _check_until_ci(until_ci)
-    path = os.fspath(file)
-    _check_out(None if out is None else os.fspath(out))
+    path = _path(os.fspath(file), "file")
+    _check_out(None if out is None else _path(os.fspath(out), "out"))
     lines: list = []
 
     def take(text: str, runs_done: int) -> None:

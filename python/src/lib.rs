@@ -56,26 +56,29 @@ fn input_error(d: deter::Diagnostics) -> PyErr {
 const DICT: &str = "<dict>";
 
 /// A scenario source: `kind` is "path" (`source` a str), "toml" (the text itself) or "dict"
-/// (a mapping, rendered as TOML here: [`dict_toml`]); `set` what-ifs applied (named `flag`).
-/// `horizon_years`: the horizon the run will use when the caller gives one, against which the
-/// warnings that depend on it (a policy that starts after it ends) are checked, as `deter run
-/// --horizon-years` checks them.
+/// (a mapping, rendered as TOML here: [`dict_toml`]); `sets` what-ifs applied in order, each
+/// list with the name it is given under (`set=`, `set_b=`). `horizon_years`: the horizon the
+/// run will use when the caller gives one, against which the warnings that depend on it (a
+/// policy that starts after it ends, a policy a what-if dates there) are checked, as `deter
+/// run --horizon-years` checks them.
 ///
-/// The scenario's warnings (those `deter validate` prints, and every command that runs it
-/// prints first: an intra-alliance rivalry, implausible currency figures, a policy dated
-/// outside the horizon, ...) are issued as Python `UserWarning`s, one per warning, in the
-/// command line's words (file:line:col, key path, the source line, help), at the caller's
-/// line as [`warn_fixed`] issues its own. A mapping's problems and warnings name the key path
-/// in the mapping, without a line and column ([`in_the_dict`]).
+/// The warnings of the scenario as it is run (those `deter validate` prints, and every
+/// command that runs it prints first: an intra-alliance rivalry, implausible currency
+/// figures, a policy dated outside the horizon, ...; with what-ifs, those of `deter run
+/// --set`: a policy a what-if dates after the horizon, a value a policy overrides later) are
+/// issued as Python `UserWarning`s, one per warning, in the command line's words
+/// (file:line:col, key path, the source line, help), at the caller's line as [`warn_fixed`]
+/// issues its own, once every what-if is applied (none when one is refused, as `deter run
+/// --set` prints none). A mapping's problems and warnings name the key path in the mapping,
+/// without a line and column ([`in_the_dict`]).
 fn load(
     py: Python<'_>,
     kind: &str,
     source: &Bound<'_, PyAny>,
-    set: &[String],
-    flag: &str,
+    sets: &[(&[String], &str)],
     horizon_years: Option<u32>,
 ) -> PyResult<(Scenario, Vec<Applied>)> {
-    load_once(py, kind, source, set, flag, horizon_years, &mut Vec::new())
+    load_once(py, kind, source, sets, horizon_years, &mut Vec::new())
 }
 
 /// [`load`], issuing only the warnings not in `said` (and adding them): a comparison of a
@@ -84,8 +87,7 @@ fn load_once(
     py: Python<'_>,
     kind: &str,
     source: &Bound<'_, PyAny>,
-    set: &[String],
-    flag: &str,
+    sets: &[(&[String], &str)],
     horizon_years: Option<u32>,
     said: &mut Vec<String>,
 ) -> PyResult<(Scenario, Vec<Applied>)> {
@@ -112,7 +114,11 @@ fn load_once(
         other => return Err(PyValueError::new_err(format!("unknown kind `{other}`"))),
     }
     .map_err(py_error)?;
-    for w in &warnings.0 {
+    let mut applied = Vec::new();
+    for &(texts, flag) in sets {
+        applied.extend(deter::apply_set(&mut s, texts, flag).map_err(py_error)?);
+    }
+    for w in &deter::warnings_as_run(&s, warnings, sets, horizon_years).0 {
         let text = w.to_string();
         if said.contains(&text) {
             continue;
@@ -122,21 +128,7 @@ fn load_once(
         let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
         PyErr::warn(py, category.as_any(), &text, 3)?;
     }
-    let applied = deter::apply_set(&mut s, set, flag).map_err(py_error)?;
-    warn_set(py, &s, set, flag)?;
     Ok((s, applied))
-}
-
-/// Warn (a Python `UserWarning`) for each what-if of `set` that a policy of `s` overrides
-/// later, in the words of `deter run --set` (`deter::set_warnings`).
-fn warn_set(py: Python<'_>, s: &deter::Scenario, set: &[String], flag: &str) -> PyResult<()> {
-    for w in &deter::set_warnings(s, set, flag).0 {
-        let text = w.to_string();
-        let text = std::ffi::CString::new(text.trim_end().replace('\0', "")).expect("no NUL left");
-        let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
-        PyErr::warn(py, category.as_any(), &text, 3)?;
-    }
-    Ok(())
 }
 
 /// What stands for a Python `None` in the TOML text of a scenario mapping: TOML has no null,
@@ -473,18 +465,77 @@ fn problems_error<'a>(problems: impl Iterator<Item = (String, String, Option<&'a
 
 /// The budget of a nested run (`draws`, `runs` per draw) checked before any file is read, as
 /// `deter run --posterior --draws --runs` checks its flags.
-fn nested_budget(draws: Option<u64>, runs: Option<u64>) -> PyResult<()> {
+fn nested_budget(draws: Option<Count>, runs: Option<u64>) -> PyResult<()> {
+    let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
     deter::settings::check_nested(draws, runs, deter::settings::Caller::Library)
         .map(|_| ())
         .map_err(|e| PyValueError::new_err(e.0))
 }
 
+/// An integer setting as Python gives it (`runs`, `seed`, `threads`, `horizon_years`,
+/// `max_runs`, `draws`): its value, or the text of an int it cannot be, for its refusal
+/// ([`count`]). A bool is one: `True` is an int in Python, and `runs=True` ran 1 run,
+/// `horizon_years=True` a 1-year horizon, without a word; so is an int below 0 or past 64
+/// bits (PyO3's OverflowError named no argument).
+#[derive(Clone)]
+enum Count {
+    Value(u64),
+    Refused(String),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Count {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        use pyo3::types::{PyBool, PyInt};
+        if obj.is_instance_of::<PyBool>() {
+            // As Python writes it (`True`), as `--runs true` names what was typed.
+            return Ok(Count::Refused(obj.repr()?.to_string()));
+        }
+        match obj.extract::<u64>() {
+            Ok(n) => Ok(Count::Value(n)),
+            Err(_) if obj.is_instance_of::<PyInt>() => Ok(Count::Refused(obj.str()?.to_string())),
+            // Not an int at all (`runs="10"`, `runs=1.5`): PyO3's TypeError naming the argument.
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The integer setting `field` as given, None when not given; a value it cannot be
+/// ([`Count::Refused`], or past `u64` for the type `T` it is held in) refused in the library's
+/// words, those of the command line's flag with the keyword for the flag ("`runs` True:
+/// expected an integer in [1, 1000000000000]", as `--runs true` is refused). Values in `T`
+/// are range-checked by the library's checks ([`settings`]).
+fn count<T: TryFrom<u64>>(
+    v: Option<Count>,
+    field: &str,
+    min: u64,
+    max: u64,
+) -> PyResult<Option<T>> {
+    use deter::settings::{Caller, integer_out_of_range, setting_name};
+    let refuse = |text: &dyn std::fmt::Display| {
+        let mut m = integer_out_of_range(&setting_name(Caller::Library, field), text, min, max);
+        if field == "threads" {
+            m.push_str(THREADS_NOTE);
+        }
+        PyValueError::new_err(m)
+    };
+    match v {
+        None => Ok(None),
+        Some(Count::Value(n)) => T::try_from(n).map(Some).map_err(|_| refuse(&n)),
+        Some(Count::Refused(text)) => Err(refuse(&text)),
+    }
+}
+
+/// What `--threads` adds to its range: 0 is not "no thread".
+const THREADS_NOTE: &str = " (0 = one per core)";
+
 /// Adaptive stopping (`deter run|compare|sweep --until-ci H --max-runs N`): the target
 /// half-width and the cap on runs, both None when not asked for.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 struct Until {
     until_ci: Option<f64>,
-    max_runs: Option<u64>,
+    max_runs: Option<Count>,
 }
 
 /// The settings a caller gave, each checked as the command line checks its flag before it
@@ -493,22 +544,28 @@ struct Until {
 /// `max_runs` in their ranges, `max_runs` only with `until_ci` (`--max-runs` requires
 /// `--until-ci`). The library checks them again when it resolves them.
 fn settings(
-    runs: Option<u64>,
-    seed: Option<u64>,
-    threads: Option<usize>,
-    horizon_years: Option<u32>,
+    runs: Option<Count>,
+    seed: Option<Count>,
+    threads: Option<Count>,
+    horizon_years: Option<Count>,
     attribution: bool,
     until: Until,
 ) -> PyResult<Settings> {
     use deter::settings::{self as s, Caller};
     let invalid = |e: s::SettingsError| PyValueError::new_err(e.0);
-    let threads = threads.unwrap_or(0);
+    let max_threads = deter::MAX_THREADS as u64;
+    let threads: usize = count(threads, "threads", 0, max_threads)?.unwrap_or(0);
     if threads > deter::MAX_THREADS {
         return Err(PyValueError::new_err(format!(
-            "{} (0 = one per core)",
-            s::integer_out_of_range("`threads`", threads, 0, deter::MAX_THREADS as u64)
+            "{}{THREADS_NOTE}",
+            s::integer_out_of_range("`threads`", threads, 0, max_threads)
         )));
     }
+    let runs = count(runs, "runs", 1, deter::MAX_RUNS)?;
+    let seed = count(seed, "seed", 0, s::MAX_SEED)?;
+    let (lo, hi) = (s::MIN_HORIZON_YEARS.into(), s::MAX_HORIZON_YEARS.into());
+    let horizon_years: Option<u32> = count(horizon_years, "horizon_years", lo, hi)?;
+    let max_runs = count(until.max_runs, "max_runs", 1, deter::MAX_RUNS)?;
     if let Some(r) = runs {
         s::check_runs("`runs`", r).map_err(invalid)?;
     }
@@ -521,7 +578,7 @@ fn settings(
     if let Some(t) = until.until_ci {
         s::check_until_ci(t, Caller::Library).map_err(invalid)?;
     }
-    if let Some(m) = until.max_runs {
+    if let Some(m) = max_runs {
         s::check_runs("`max_runs`", m).map_err(invalid)?;
         if until.until_ci.is_none() {
             return Err(PyValueError::new_err(MAX_RUNS_ALONE));
@@ -534,7 +591,7 @@ fn settings(
         horizon_years,
         no_attribution: !attribution,
         until_ci: until.until_ci,
-        max_runs: until.max_runs,
+        max_runs,
     })
 }
 
@@ -636,18 +693,19 @@ fn run(
     py: Python<'_>,
     kind: &str,
     source: Bound<'_, PyAny>,
-    runs: Option<u64>,
-    seed: Option<u64>,
-    threads: Option<usize>,
+    runs: Option<Count>,
+    seed: Option<Count>,
+    threads: Option<Count>,
     set: Vec<String>,
-    horizon_years: Option<u32>,
+    horizon_years: Option<Count>,
     attribution: bool,
     until_ci: Option<f64>,
-    max_runs: Option<u64>,
+    max_runs: Option<Count>,
 ) -> PyResult<String> {
     let until = Until { until_ci, max_runs };
     let settings = settings(runs, seed, threads, horizon_years, attribution, until)?;
-    let (scenario, applied) = load(py, kind, &source, &set, "set=", horizon_years)?;
+    let sets = [(set.as_slice(), "set=")];
+    let (scenario, applied) = load(py, kind, &source, &sets, settings.horizon_years)?;
     let mut report = cancellable(py, |control| deter::run(&scenario, &settings, control))?;
     report.overrides = applied;
     Ok(deter::report_json(&report))
@@ -664,39 +722,26 @@ fn compare(
     source_a: Bound<'_, PyAny>,
     kind_b: &str,
     source_b: Bound<'_, PyAny>,
-    runs: Option<u64>,
-    seed: Option<u64>,
-    threads: Option<usize>,
+    runs: Option<Count>,
+    seed: Option<Count>,
+    threads: Option<Count>,
     set: Vec<String>,
     set_b: Vec<String>,
-    horizon_years: Option<u32>,
+    horizon_years: Option<Count>,
     attribution: bool,
     until_ci: Option<f64>,
-    max_runs: Option<u64>,
+    max_runs: Option<Count>,
 ) -> PyResult<String> {
     let until = Until { until_ci, max_runs };
     let settings = settings(runs, seed, threads, horizon_years, attribution, until)?;
     let mut said = Vec::new();
-    let (sa, set_a) = load_once(
-        py,
-        kind_a,
-        &source_a,
-        &set,
-        "set=",
-        horizon_years,
-        &mut said,
-    )?;
-    let (mut sb, mut applied_b) = load_once(
-        py,
-        kind_b,
-        &source_b,
-        &set,
-        "set=",
-        horizon_years,
-        &mut said,
-    )?;
-    applied_b.extend(deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?);
-    warn_set(py, &sb, &set_b, "set_b=")?;
+    let h = settings.horizon_years;
+    let (sets_a, sets_b) = (
+        [(set.as_slice(), "set=")],
+        [(set.as_slice(), "set="), (set_b.as_slice(), "set_b=")],
+    );
+    let (sa, set_a) = load_once(py, kind_a, &source_a, &sets_a, h, &mut said)?;
+    let (sb, applied_b) = load_once(py, kind_b, &source_b, &sets_b, h, &mut said)?;
     let mut report = cancellable(py, |control| deter::compare(&sa, &sb, &settings, control))?;
     report.a.overrides = set_a;
     report.b.overrides = applied_b;
@@ -742,16 +787,18 @@ fn run_nested(
     kind: &str,
     source: Bound<'_, PyAny>,
     posterior: Option<String>,
-    draws: Option<u64>,
-    runs: Option<u64>,
-    seed: Option<u64>,
-    threads: Option<usize>,
+    draws: Option<Count>,
+    runs: Option<Count>,
+    seed: Option<Count>,
+    threads: Option<Count>,
     set: Vec<String>,
-    horizon_years: Option<u32>,
+    horizon_years: Option<Count>,
 ) -> PyResult<String> {
     let settings = settings(runs, seed, threads, horizon_years, false, Until::default())?;
-    nested_budget(draws, runs)?;
-    let (scenario, _) = load(py, kind, &source, &set, "set=", horizon_years)?;
+    nested_budget(draws.clone(), settings.runs)?;
+    let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
+    let sets = [(set.as_slice(), "set=")];
+    let (scenario, _) = load(py, kind, &source, &sets, settings.horizon_years)?;
     let post = read_posterior(posterior.as_deref(), &[&scenario])?;
     warn_fixed(py, post.as_ref(), &scenario, None)?;
     let nested = cancellable(py, |control| {
@@ -779,37 +826,25 @@ fn compare_nested(
     kind_b: &str,
     source_b: Bound<'_, PyAny>,
     posterior: Option<String>,
-    draws: Option<u64>,
-    runs: Option<u64>,
-    seed: Option<u64>,
-    threads: Option<usize>,
+    draws: Option<Count>,
+    runs: Option<Count>,
+    seed: Option<Count>,
+    threads: Option<Count>,
     set: Vec<String>,
     set_b: Vec<String>,
-    horizon_years: Option<u32>,
+    horizon_years: Option<Count>,
 ) -> PyResult<String> {
     let settings = settings(runs, seed, threads, horizon_years, false, Until::default())?;
-    nested_budget(draws, runs)?;
+    nested_budget(draws.clone(), settings.runs)?;
+    let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
     let mut said = Vec::new();
-    let (sa, _) = load_once(
-        py,
-        kind_a,
-        &source_a,
-        &set,
-        "set=",
-        horizon_years,
-        &mut said,
-    )?;
-    let (mut sb, _) = load_once(
-        py,
-        kind_b,
-        &source_b,
-        &set,
-        "set=",
-        horizon_years,
-        &mut said,
-    )?;
-    deter::apply_set(&mut sb, &set_b, "set_b=").map_err(py_error)?;
-    warn_set(py, &sb, &set_b, "set_b=")?;
+    let h = settings.horizon_years;
+    let (sets_a, sets_b) = (
+        [(set.as_slice(), "set=")],
+        [(set.as_slice(), "set="), (set_b.as_slice(), "set_b=")],
+    );
+    let (sa, _) = load_once(py, kind_a, &source_a, &sets_a, h, &mut said)?;
+    let (sb, _) = load_once(py, kind_b, &source_b, &sets_b, h, &mut said)?;
     let post = read_posterior(posterior.as_deref(), &[&sa, &sb])?;
     // Each side, as `deter compare --posterior` warns.
     warn_fixed(py, post.as_ref(), &sa, Some("A"))?;
@@ -845,14 +880,14 @@ fn sweep(
     py: Python<'_>,
     path: &str,
     on_rows: Bound<'_, PyAny>,
-    threads: Option<usize>,
-    runs: Option<u64>,
-    seed: Option<u64>,
-    horizon_years: Option<u32>,
+    threads: Option<Count>,
+    runs: Option<Count>,
+    seed: Option<Count>,
+    horizon_years: Option<Count>,
     out: Option<String>,
     resume: bool,
     until_ci: Option<f64>,
-    max_runs: Option<u64>,
+    max_runs: Option<Count>,
 ) -> PyResult<Option<String>> {
     if resume && out.is_none() {
         return Err(PyValueError::new_err(
@@ -865,7 +900,7 @@ fn sweep(
     let settings = settings(runs, seed, threads, horizon_years, true, until)?;
     // The sweep's warnings, as `deter sweep` prints them before it runs (see `load`), and
     // those a shorter `horizon_years` brings to its base scenario.
-    for w in deter::sweep_warnings_at(Path::new(path), horizon_years).map_err(py_error)? {
+    for w in deter::sweep_warnings_at(Path::new(path), settings.horizon_years).map_err(py_error)? {
         let text = std::ffi::CString::new(w.trim_end().replace('\0', "")).expect("no NUL left");
         let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
         PyErr::warn(py, category.as_any(), &text, 3)?;
@@ -911,7 +946,7 @@ fn validate(
     source: Bound<'_, PyAny>,
     set: Vec<String>,
 ) -> PyResult<String> {
-    let (s, applied) = load(py, kind, &source, &set, "set=", None)?;
+    let (s, applied) = load(py, kind, &source, &[(set.as_slice(), "set=")], None)?;
     Ok(serde_json::json!({
         "scenario": s.meta.name,
         "countries": s.countries.len(),

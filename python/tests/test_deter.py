@@ -1053,3 +1053,142 @@ def test_an_empty_dict_scenario_speaks_of_the_dict():
     text = str(e.value)
     assert "the dict is empty" in text
     assert "the file is empty" not in text
+
+
+def _refusal(*args: str) -> str:
+    """The CLI's stderr for `args`, which it must refuse (exit 2)."""
+    out = subprocess.run([_binary(), *args], capture_output=True)
+    assert out.returncode == 2, (args, out)
+    return out.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    "name, flag, lo_hi",
+    [
+        ("runs", "--runs", "[1, 1000000000000]"),
+        ("seed", "--seed", "[0, 9223372036854775807]"),
+        ("threads", "--threads", "[0, 1024]"),
+        ("horizon_years", "--horizon-years", "[1, 200]"),
+    ],
+)
+def test_a_bool_for_an_integer_setting_is_refused_as_the_cli_refuses_the_flag(name, flag, lo_hi):
+    # `True` is an int in Python: `runs=True` ran 1 run, `horizon_years=True` a 1-year
+    # horizon, without a word. Refused as `deter run --runs true` is, in the library's words
+    # with the keyword for the flag, before any work, by every function that takes it.
+    cl = _refusal("run", str(BASELINE), flag, "true")
+    assert lo_hi in cl
+    for value in (True, False):
+        want = cl.strip().removeprefix("error: ").replace(f"{flag} true", f"`{name}` {value}")
+        calls = [
+            lambda: deter.run(BASELINE, attribution=False, **{name: value}),
+            lambda: deter.compare(BASELINE, ENVOY, attribution=False, **{name: value}),
+            lambda: deter.run_nested(BASELINE, **{"draws": 2, "runs": 10, name: value}),
+            lambda: deter.sweep(GRID, **{name: value}),
+        ]
+        for call in calls:
+            with pytest.raises(ValueError) as e:
+                call()
+            assert str(e.value) == want
+    for name, flag in (("max_runs", "--max-runs"), ("draws", "--draws")):
+        with pytest.raises(ValueError) as e:
+            if name == "draws":
+                deter.run_nested(BASELINE, draws=True, runs=10)
+            else:
+                deter.run(BASELINE, until_ci=0.1, max_runs=True)
+        assert str(e.value).startswith(f"`{name}` True: expected an integer in [1, ")
+
+
+def test_a_string_value_in_a_set_dict_is_refused_as_set_refuses_it():
+    # {"model.war_cost": "0.5"} ran with war_cost 0.5 (the string read as the number): a
+    # string where a number is expected, refused as `--set 'model.war_cost="0.5"'` is, the
+    # dict's key named.
+    cl = _refusal("run", str(BASELINE), "--runs", "10", "--set", 'model.war_cost="0.5"')
+    for call in (
+        lambda: deter.run(BASELINE, runs=10, set={"model.war_cost": "0.5"}),
+        lambda: deter.validate(BASELINE, set={"model.war_cost": "0.5"}),
+        lambda: deter.compare(BASELINE, BASELINE, runs=10, set_b={"model.war_cost": "0.5"}),
+    ):
+        with pytest.raises(deter.ScenarioError) as e:
+            call()
+        assert e.value.key == "model.war_cost"
+        origin = "set_b=" if "set_b" in str(e.value) else "set="
+        assert str(e.value) + "\n" == cl.replace("--set:", f"{origin}:"), str(e.value)
+    # A number given as one, and the text form, unchanged.
+    assert deter.validate(BASELINE, set={"model.war_cost": 0.5})["overrides"][0]["value"] == 0.5
+    assert deter.validate(BASELINE, set=["model.war_cost=0.5"])["overrides"][0]["value"] == 0.5
+
+
+def test_an_empty_path_is_refused_as_the_cli_refuses_it(tmp_path):
+    # `deter.run("")` said "cannot read file: No such file or directory" (and `deter run A ""`
+    # too, `deter run ""` naming `[FILES]`): said to be empty, in the CLI's words, the
+    # argument named by its keyword.
+    cl = _refusal("run", "")
+    assert cl == 'error: FILES "": expected a path, not an empty value\n'
+    assert _refusal("run", str(BASELINE), "", "--runs", "10") == cl
+    want = cl.strip().removeprefix("error: ")
+    for name, call in (
+        ("scenario", lambda: deter.run("")),
+        ("scenario", lambda: deter.validate("")),
+        ("scenario", lambda: deter.run_nested("")),
+        ("a", lambda: deter.compare("", BASELINE)),
+        ("b", lambda: deter.compare(BASELINE, "")),
+        ("file", lambda: deter.sweep("")),
+        ("out", lambda: deter.sweep(GRID, out="")),
+        ("posterior", lambda: deter.run_nested(BASELINE, posterior="")),
+    ):
+        with pytest.raises(ValueError) as e:
+            call()
+        assert str(e.value) == want.replace("FILES", f"`{name}`"), name
+
+
+@pytest.mark.parametrize("form", ["list", "dict"])
+def test_a_policy_a_set_dates_after_the_horizon_is_warned_as_the_cli_warns(form):
+    # `set=["policy.late.start=2050"]` moved the policy past the horizon without a word, while
+    # `deter run --set` (and the same date in the file) warns: the same warnings, at the
+    # text, the horizon named as given; one dated back inside the horizon loses the file's.
+    import warnings
+
+    path = WARN / "policy-after-horizon.toml"
+
+    def said(call) -> list:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        return [str(w.message) for w in caught]
+
+    for year, horizon in ((2050, None), (2050, 15), (2030, None), (2030, 15)):
+        sets = {"list": [f"policy.late.start={year}"], "dict": {"policy.late.start": year}}[form]
+        flags = ["--horizon-years", str(horizon)] if horizon else []
+        stderr = subprocess.run(
+            [_binary(), "run", str(path), "--runs", "5", "--no-attribution", "--format", "json",
+             "--set", f"policy.late.start={year}", *flags],
+            capture_output=True, check=True,
+        ).stderr.decode()
+        want = [
+            w.replace("--set:", "set=:").replace("`--horizon-years`", "`horizon_years`")
+            for w in _split(stderr)
+        ]
+        assert any("after the horizon ends" in w for w in want) == (year == 2050), want
+        assert said(lambda: deter.run(path, runs=5, attribution=False, set=sets,
+                                      horizon_years=horizon)) == want
+        if horizon is None:
+            assert said(lambda: deter.validate(path, set=sets)) == want
+        # B of a comparison: at its `set_b=` text.
+        got_b = said(lambda: deter.compare(path, path, runs=5, attribution=False, set_b=sets,
+                                           horizon_years=horizon))
+        assert [w for w in got_b if "policy.late.start" in w] == [
+            w.replace("set=:", "set_b=:") for w in want if w.startswith("set=:")
+        ]
+
+
+def _split(stderr: str) -> list:
+    """The warnings a command printed to stderr, one string each with its excerpt and help."""
+    import re
+
+    out: list = []
+    for line in stderr.splitlines():
+        if re.match(r"^[^ ]+?(:\d+:\d+)?: warning: ", line):
+            out.append(line)
+        elif out:
+            out[-1] += "\n" + line
+    return out

@@ -337,18 +337,31 @@ fn empty_path(e: &clap::Error) -> Option<String> {
     let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
         return None;
     };
-    // `--out <OUT>` for a flag, `<RESULTS>` for an argument.
+    // `--out <OUT>` for a flag, `<RESULTS>` for an argument, `[FILES]...` for an optional
+    // one (`deter run ""`: it said `[FILES] ""`).
     let (flag, name) = match arg.split_once(' ') {
         Some((flag, name)) => (flag.to_string(), name),
-        None => (arg.trim_matches(['<', '>', '.']).to_string(), arg.as_str()),
+        None => (
+            arg.trim_matches(['<', '>', '.', '[', ']']).to_string(),
+            arg.as_str(),
+        ),
     };
     let what = if name.contains("DIR") {
         "a directory"
     } else {
         "a path"
     };
-    Some(format!("{flag} \"\": expected {what}, not an empty value"))
+    Some(empty_value(&flag, what))
 }
+
+/// The one refusal of an empty value where a path is required, every flag and argument
+/// named as the command line names it: "NAME \"\": expected WHAT, not an empty value".
+fn empty_value(name: &str, what: &str) -> String {
+    format!("{name} \"\": expected {what}, not an empty value")
+}
+
+/// How `deter run` names its scenario files in a refusal (clap's `[FILES]...`).
+const RUN_FILES: &str = "FILES";
 
 /// Set by the Ctrl-C / SIGTERM handler; workers check it between blocks.
 pub static CANCEL: AtomicBool = AtomicBool::new(false);
@@ -389,6 +402,12 @@ pub fn main() -> i32 {
     if let Command::Run(args) = &mut cli.command
         && !more_files.is_empty()
     {
+        // The files after the first bypass clap: an empty one is refused in the words clap's
+        // parse gives the first (`deter run a.toml ""` said "cannot read file").
+        if more_files.iter().any(|f| f.is_empty()) {
+            note!("error: {}", empty_value(RUN_FILES, "a path"));
+            return exit::BAD_INPUT;
+        }
         // The first file clap parsed, then the others in order, in one allocation.
         let mut files = more_files;
         files.reserve_exact(args.files.len());
@@ -680,8 +699,7 @@ pub fn load_with_sets_warnings(
     ),
     CliError,
 > {
-    let flag = horizon_years
-        .filter(|&h| crate::settings::check_horizon(h, crate::settings::Caller::Cli).is_ok());
+    let flag = crate::settings::GivenHorizon::in_range(horizon_years, crate::settings::Caller::Cli);
     let (loaded, inputs) = scenario::load_file_with_inputs_and_warnings(file, flag);
     let (mut s, warnings) = loaded.map_err(CliError::Input)?;
     if let Some(h) = horizon_years {

@@ -178,10 +178,10 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         output::check_output_dir(dir, "--plots").map_err(CliError::Usage)?;
     }
     // The warnings are checked against the horizon actually run (`--horizon-years`).
-    let horizon_flag = args
-        .sim
-        .horizon_years
-        .filter(|&h| crate::settings::check_horizon(h, crate::settings::Caller::Cli).is_ok());
+    let horizon_flag = crate::settings::GivenHorizon::in_range(
+        args.sim.horizon_years,
+        crate::settings::Caller::Cli,
+    );
     super::validate::refuse_other_kind(&args.file, "sweep", "sweep")?;
     let sweep = sweep::spec::load_sweep_at(&args.file, horizon_flag).map_err(CliError::Input)?;
     // The base scenario, its `extends` chain and the policies' files are inputs too: no
@@ -218,17 +218,10 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     // The base scenario, and a levers x futures sweep's policy scenarios (`file = ...`),
     // are run at the horizon of the flag: each one's warnings at it, each warning once.
     // (The base's warnings at the flag's horizon are the sweep's own, printed above.)
-    let mut scenarios = Vec::new();
-    if let (Some(_), Some(c)) = (horizon_flag, &sweep.crossing) {
-        let dir = args.file.parent().unwrap_or(Path::new(""));
-        scenarios.extend(
-            c.policies
-                .iter()
-                .filter_map(|p| p.file.as_deref())
-                .map(|f| dir.join(f)),
-        );
+    if let Some(h) = horizon_flag {
+        let scenarios = sweep::horizon_scenarios(&sweep, &args.file);
+        horizon_warnings(&scenarios, h, &sweep.warnings);
     }
-    horizon_warnings(&scenarios, sweep.base.meta.horizon_years, &sweep.warnings);
     let until = resolved.until;
     let sweep = sweep;
     let design = Design::new(&sweep);
@@ -508,11 +501,11 @@ fn sweep_error(e: SweepError) -> CliError {
 /// The warnings that `--horizon-years H` brings to scenario files ([`sweep::horizon_warnings`]).
 fn horizon_warnings(
     scenarios: &[PathBuf],
-    horizon_years: u32,
+    horizon: crate::settings::GivenHorizon,
     said: &[crate::scenario::Diagnostic],
 ) {
     let said: Vec<String> = said.iter().map(|d| d.to_string()).collect();
-    for w in sweep::horizon_warnings(scenarios, horizon_years, &said) {
+    for w in sweep::horizon_warnings(scenarios, horizon, &said) {
         note_raw!("{w}");
     }
 }

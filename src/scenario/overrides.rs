@@ -469,13 +469,13 @@ pub fn apply_texts<S: AsRef<str>>(
 /// file's `warnings` (checked at the horizon run), less those about the start of a policy
 /// that a text dates anew, plus those the new date brings (a start after the horizon ends, or
 /// before the scenario starts), at the text, in the file's words. `s`: the scenario with the
-/// texts applied and the horizon run; `sets`: each text with its origin (`--set`); `flag`:
-/// `--horizon-years`, when given.
+/// texts applied and the horizon run; `sets`: each text with its origin (`--set`, `set=`);
+/// `horizon`: the horizon the caller gave (`--horizon-years`, `horizon_years`), if any.
 pub fn warnings_with_sets(
     s: &Scenario,
     warnings: Diagnostics,
     sets: &[(&[String], &str)],
-    flag: Option<u32>,
+    horizon: Option<crate::settings::GivenHorizon>,
 ) -> Diagnostics {
     let mut redated: Vec<&str> = Vec::new();
     let mut added = Vec::new();
@@ -497,7 +497,7 @@ pub fn warnings_with_sets(
             for (message, help) in super::read::policy_date_warnings(
                 s.meta.start,
                 s.meta.horizon_years,
-                flag,
+                horizon,
                 &p.id,
                 p.start,
             ) {

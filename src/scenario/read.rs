@@ -17,6 +17,7 @@ use super::params::{
     ParamBlock, ParamDefault, PoliticalParams, PowerParams, RivalryParams, fmt_bound,
 };
 use super::path::{OpKind, ParamRef, closest};
+use crate::settings::GivenHorizon;
 use super::{
     Actor, Alliance, Country, Deployment, Meta, OutsidePower, Policy, PolicyChange, Rivalry,
     Scenario, Status, YearMonth,
@@ -71,18 +72,19 @@ pub fn load_file_with_inputs(path: &Path) -> (Result<Scenario, Diagnostics>, Vec
 
 /// [`load_file_with_inputs`], also returning the warnings of a valid file and its `extends`
 /// bases: what `deter validate` prints, which `deter run` and `compare` print too.
-/// `horizon_years`: the run's horizon when the command line gives one (`--horizon-years`):
-/// the warnings that depend on the horizon (a policy that starts after it ends) are checked
-/// against the horizon actually used; `None`, the file's own `scenario.horizon_years`. The
-/// returned scenario keeps the file's horizon (the caller applies the flag).
+/// `horizon`: the run's horizon when the caller gives one (`--horizon-years`, a program's
+/// `horizon_years`): the warnings that depend on the horizon (a policy that starts after it
+/// ends) are checked against the horizon actually used, and name it as the caller does;
+/// `None`, the file's own `scenario.horizon_years`. The returned scenario keeps the file's
+/// horizon (the caller applies the setting).
 pub fn load_file_with_inputs_and_warnings(
     path: &Path,
-    horizon_years: Option<u32>,
+    horizon: Option<GivenHorizon>,
 ) -> (Result<(Scenario, Diagnostics), Diagnostics>, Vec<PathBuf>) {
     let mut stack = Vec::new();
     let mut read = Vec::new();
     let mut warnings = Diagnostics::default();
-    let result = load_chain_at(path, &mut stack, &mut read, false, &mut warnings, horizon_years);
+    let result = load_chain_at(path, &mut stack, &mut read, false, &mut warnings, horizon);
     (result.map(|s| (s, warnings)), read)
 }
 
@@ -111,13 +113,13 @@ pub fn parse_str_with_warnings(
     Ok((s, warnings))
 }
 
-/// [`parse_str_with_warnings`] for a run at `horizon_years` when one is given: the warnings
+/// [`parse_str_with_warnings`] for a run at `horizon` when one is given: the warnings
 /// that depend on the horizon (a policy that starts after it ends) are checked against it, as
 /// [`load_file_with_inputs_and_warnings`] checks a file's. The scenario keeps the text's horizon.
 pub fn parse_str_with_warnings_at(
     src: &str,
     file: &str,
-    horizon_years: Option<u32>,
+    horizon: Option<GivenHorizon>,
 ) -> Result<(Scenario, Diagnostics), Diagnostics> {
     let mut warnings = Diagnostics::default();
     let s = read_source_at(
@@ -127,7 +129,7 @@ pub fn parse_str_with_warnings_at(
         &mut Vec::new(),
         &mut Vec::new(),
         &mut warnings,
-        horizon_years,
+        horizon,
     )?;
     Ok((s, warnings))
 }
@@ -147,11 +149,11 @@ pub fn load_base(path: &Path) -> Result<Scenario, Diagnostics> {
 }
 
 /// [`load_base`], also returning the base's warnings (those `deter validate` and `deter run`
-/// give for it), checked against `horizon_years` when the command line gives one: a sweep
+/// give for it), checked against `horizon` when the caller gives one: a sweep
 /// prints them once, before its own.
 pub fn load_base_with_warnings(
     path: &Path,
-    horizon_years: Option<u32>,
+    horizon: Option<GivenHorizon>,
 ) -> Result<(Scenario, Diagnostics), Diagnostics> {
     let mut warnings = Diagnostics::default();
     let s = load_chain_at(
@@ -160,7 +162,7 @@ pub fn load_base_with_warnings(
         &mut Vec::new(),
         true,
         &mut warnings,
-        horizon_years,
+        horizon,
     )?;
     Ok((s, warnings))
 }
@@ -188,15 +190,15 @@ fn load_chain_warn(
     load_chain_at(path, stack, read, is_base, warnings, None)
 }
 
-/// [`load_chain_warn`], checking the policies' dates against `horizon_years` (the
-/// command line's) instead of the file's horizon when it is given.
+/// [`load_chain_warn`], checking the policies' dates against `horizon` (the caller's, named
+/// as the caller names it) instead of the file's horizon when it is given.
 fn load_chain_at(
     path: &Path,
     stack: &mut Vec<PathBuf>,
     read: &mut Vec<PathBuf>,
     is_base: bool,
     warnings: &mut Diagnostics,
-    horizon_years: Option<u32>,
+    horizon: Option<GivenHorizon>,
 ) -> Result<Scenario, Diagnostics> {
     let shown = path.display().to_string();
     read.push(path.to_path_buf());
@@ -211,7 +213,7 @@ fn load_chain_at(
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     stack.push(canonical);
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let result = read_source_at(&src, &shown, &dir, stack, read, warnings, horizon_years)
+    let result = read_source_at(&src, &shown, &dir, stack, read, warnings, horizon)
         .map_err(conceal);
     stack.pop();
     result
@@ -234,11 +236,11 @@ fn read_source_at(
     stack: &mut Vec<PathBuf>,
     read: &mut Vec<PathBuf>,
     warnings: &mut Diagnostics,
-    horizon_years: Option<u32>,
+    horizon: Option<GivenHorizon>,
 ) -> Result<Scenario, Diagnostics> {
     let doc = input::parse(src, file, SCENARIO_FILE)?;
     let root = doc.get_ref();
-    let mut reader = Reader(Input::new(file, src), horizon_years);
+    let mut reader = Reader(Input::new(file, src), horizon);
 
     let base = match lookup(root, "extends") {
         None => None,
@@ -280,7 +282,7 @@ fn read_source_at(
                 );
                 return Err(reader.0.finish());
             }
-            match load_chain_at(&base_path, stack, read, true, warnings, horizon_years) {
+            match load_chain_at(&base_path, stack, read, true, warnings, horizon) {
                 Ok(base) => Some(base),
                 Err(inner) => {
                     reader.error(
@@ -322,9 +324,9 @@ fn key_span(t: &DeTable<'_>, key: &str) -> Option<Range<usize>> {
 }
 
 /// The scenario reader: the shared input core plus the scenario's keys and checks.
-/// The input core over one file, and the horizon of the run when the command line gives
-/// one (`--horizon-years`), against which dated entries are checked.
-struct Reader<'a>(Input<'a>, Option<u32>);
+/// The input core over one file, and the horizon of the run when the caller gives one
+/// (`--horizon-years`, a program's `horizon_years`), against which dated entries are checked.
+struct Reader<'a>(Input<'a>, Option<GivenHorizon>);
 
 impl<'a> Deref for Reader<'a> {
     type Target = Input<'a>;
@@ -767,7 +769,7 @@ impl<'a> Reader<'a> {
                 s,
                 parameter.target,
                 &path,
-                self.1,
+                self.1.map(|h| h.years),
                 super::overrides::PRIOR_RESET,
             ) {
                 self.warn(at_path.clone(), &format!("{p}.path"), message).help = Some(help);
@@ -1722,18 +1724,19 @@ impl<'a> Reader<'a> {
 
 /// The warnings a policy's start `ym` gets (message, help), in every command: before the
 /// scenario starts (it takes effect in the first month), or at or after the end of the
-/// horizon (it never takes effect). `horizon_years`: the file's; `flag`: the command line's
-/// (`--horizon-years`), which replaces it.
+/// horizon (it never takes effect). `horizon_years`: the file's; `given`: the caller's
+/// (`--horizon-years`, a program's `horizon_years`), which replaces it and is named in the
+/// help as the caller names it.
 pub(crate) fn policy_date_warnings(
     start: YearMonth,
     horizon_years: u32,
-    flag: Option<u32>,
+    given: Option<GivenHorizon>,
     id: &str,
     ym: YearMonth,
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let months = start.months_until(ym);
-    let horizon_years = flag.unwrap_or(horizon_years);
+    let horizon_years = given.map_or(horizon_years, |h| h.years);
     let horizon = i64::from(horizon_years) * 12;
     if months < 0 {
         // The simulation starts it in its first month (no earlier month exists), as if
@@ -1760,10 +1763,11 @@ pub(crate) fn policy_date_warnings(
                  never takes effect",
                 ym.year, ym.month
             ),
-            match flag {
-                Some(h) => {
-                    format!("start it before {y:04}-{m:02}, or lengthen `--horizon-years` ({h})")
-                }
+            match given {
+                Some(h) => format!(
+                    "start it before {y:04}-{m:02}, or lengthen `{}` ({})",
+                    h.name, h.years
+                ),
                 None => format!(
                     "start it before {y:04}-{m:02}, or lengthen `scenario.horizon_years` \
                      ({horizon_years})"

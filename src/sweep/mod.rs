@@ -85,18 +85,19 @@ fn robustness(
         },
     })
 }
-/// The warnings that a horizon of `horizon_years` (`--horizon-years`, Python's
-/// `horizon_years`) brings to `scenarios` (the base scenario, a levers x futures sweep's policy
-/// scenarios), in the words `deter run --horizon-years H` gives them: those of each file read
+/// The warnings that the horizon `horizon` the caller gives (`--horizon-years`, Python's
+/// `horizon_years`, named in them as the caller names it) brings to `scenarios` (the base
+/// scenario, a levers x futures sweep's policy scenarios), in the words `deter run
+/// --horizon-years H` gives them (`horizon_years=H` for a program): those of each file read
 /// at `H` that it does not get at its own horizon, each once (policy scenarios extend the base
 /// and repeat its warnings), and none of `said` (the sweep's own, which hold the base's at
 /// `H`). A file that does not load adds none (the sweep refuses it).
 pub fn horizon_warnings(
     scenarios: &[std::path::PathBuf],
-    horizon_years: u32,
+    horizon: crate::settings::GivenHorizon,
     said: &[String],
 ) -> Vec<String> {
-    let text = |file: &std::path::Path, h: Option<u32>| -> Vec<String> {
+    let text = |file: &std::path::Path, h: Option<crate::settings::GivenHorizon>| -> Vec<String> {
         match crate::scenario::load_file_with_inputs_and_warnings(file, h).0 {
             Ok((_, w)) => w.0.iter().map(|d| format!("{d}")).collect(),
             Err(_) => Vec::new(),
@@ -105,7 +106,7 @@ pub fn horizon_warnings(
     let mut new: Vec<String> = Vec::new();
     for file in scenarios {
         let own = text(file, None);
-        for w in text(file, Some(horizon_years)) {
+        for w in text(file, Some(horizon)) {
             if !own.contains(&w) && !said.contains(&w) && !new.contains(&w) {
                 new.push(w);
             }

@@ -304,15 +304,19 @@ pub fn load_sweep(path: &Path) -> Result<Sweep, Diagnostics> {
     load_sweep_at(path, None)
 }
 
-/// [`load_sweep`], its warnings checked against `horizon_years`, the horizon the command
-/// line gives (`--horizon-years`), instead of the base scenario's own: a base policy that
-/// starts after the horizon run never takes effect, so it overrides no swept parameter.
-/// The returned sweep keeps the base's horizon (the caller applies the flag).
-pub fn load_sweep_at(path: &Path, horizon_years: Option<u32>) -> Result<Sweep, Diagnostics> {
+/// [`load_sweep`], its warnings checked against `horizon`, the horizon the caller gives
+/// (`--horizon-years`, a program's `horizon_years`, named in them as the caller names it),
+/// instead of the base scenario's own: a base policy that starts after the horizon run never
+/// takes effect, so it overrides no swept parameter. The returned sweep keeps the base's
+/// horizon (the caller applies the setting).
+pub fn load_sweep_at(
+    path: &Path,
+    horizon: Option<crate::settings::GivenHorizon>,
+) -> Result<Sweep, Diagnostics> {
     let shown = path.display().to_string();
     let src = input::read_text(path, &shown, SWEEP_FILE)?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    parse_sweep_at(&src, &shown, &dir, horizon_years)
+    parse_sweep_at(&src, &shown, &dir, horizon)
 }
 
 /// Validate sweep text; `base` is resolved relative to `dir`.
@@ -325,10 +329,10 @@ fn parse_sweep_at(
     src: &str,
     file: &str,
     dir: &Path,
-    horizon_years: Option<u32>,
+    horizon: Option<crate::settings::GivenHorizon>,
 ) -> Result<Sweep, Diagnostics> {
     let doc = input::parse(src, file, SWEEP_FILE)?;
-    let mut r = Reader(Input::new(file, src), horizon_years);
+    let mut r = Reader(Input::new(file, src), horizon);
     let sweep = r.sweep(doc.get_ref(), doc.span(), dir);
     let diags = r.0.finish();
     match sweep {
@@ -338,8 +342,9 @@ fn parse_sweep_at(
 }
 
 /// The sweep reader: the shared input core plus the sweep's keys and checks, and the
-/// horizon of the run when the command line gives one (`--horizon-years`).
-struct Reader<'a>(Input<'a>, Option<u32>);
+/// horizon of the run when the caller gives one (`--horizon-years`, a program's
+/// `horizon_years`).
+struct Reader<'a>(Input<'a>, Option<crate::settings::GivenHorizon>);
 
 impl<'a> Deref for Reader<'a> {
     type Target = Input<'a>;
@@ -510,7 +515,7 @@ impl Reader<'_> {
                     &base,
                     &rel,
                     (points.unwrap_or(0), seed.unwrap_or(0)),
-                    self.1,
+                    self.1.map(|h| h.years),
                 );
                 if let Some((params, n)) = drawn {
                     parameters = params;
@@ -702,7 +707,7 @@ impl Reader<'_> {
             &parameters,
             &param_spans,
             crossing.as_ref(),
-            self.1,
+            self.1.map(|h| h.years),
         );
         Some(Sweep {
             file: self.file.to_string(),
@@ -735,7 +740,7 @@ impl Reader<'_> {
         base: &Scenario,
         design: Option<DesignKind>,
     ) -> Option<Parameter> {
-        read_parameter(&mut self.0, t, span, p, base, Usage::Sweep(design, self.1))
+        read_parameter(&mut self.0, t, span, p, base, Usage::Sweep(design, self.1.map(|h| h.years)))
     }
 }
 
