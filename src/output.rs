@@ -366,12 +366,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut tmp = tempfile::Builder::new()
         .prefix(".deter-")
         .suffix(".tmp")
-        .tempfile_in(&dir)?;
-    tmp.write_all(bytes)?;
+        .tempfile_in(&dir)
+        .map_err(without_temporary_name)?;
+    // Through the file itself: the temporary file's writer adds its hidden name to every
+    // error ("No space left on device (os error 28) at path \"DIR/.deter-XXXXXX.tmp\""),
+    // a name the user never gave and that is gone by the time the message is read.
+    tmp.as_file_mut().write_all(bytes)?;
     make_shareable(tmp.as_file(), &path)?;
     tmp.as_file().sync_all()?;
     tmp.persist(&path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// `e` without the name of the temporary file it happened on, which the temporary file's
+/// constructor appends (" at path \"DIR/.deter-XXXXXX.tmp\""): outputs name the file the user
+/// gave ("cannot write `PATH`: REASON"), never a hidden one that no longer exists.
+fn without_temporary_name(e: std::io::Error) -> std::io::Error {
+    let text = e.to_string();
+    match text.split_once(" at path ") {
+        Some((reason, _)) => std::io::Error::new(e.kind(), reason.to_string()),
+        None => e,
+    }
 }
 
 /// A file written incrementally and published atomically by [`AtomicFile::commit`];
@@ -396,7 +411,8 @@ impl AtomicFile {
         let tmp = tempfile::Builder::new()
             .prefix(".deter-")
             .suffix(".tmp")
-            .tempfile_in(parent_dir(&path))?;
+            .tempfile_in(parent_dir(&path))
+            .map_err(without_temporary_name)?;
         Ok(Self {
             path,
             tmp,

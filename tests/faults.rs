@@ -1128,6 +1128,115 @@ fn outputs_replace_the_old_file_whole_or_not_at_all() {
     );
 }
 
+/// Past the file size limit (`ulimit -f`) the kernel sends SIGXFSZ, whose default action
+/// killed deter: exit 153 (not a code the README lists), the output's hidden temporary file
+/// (`.deter-XXXXXX.tmp`) left beside it, and a sweep's `--resume` command never printed. Now
+/// the write fails as any write that cannot be made: "cannot write `PATH`: File too large",
+/// exit 1, no temporary file; the sweep keeps its rows and its `--resume` completes them.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "not Linux: `ulimit -f` behaviour is tested on Linux"
+)]
+fn a_file_size_limit_fails_the_write_instead_of_killing_deter() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = common::bin();
+    let limited = |args: String| {
+        std::process::Command::new("sh")
+            .args([
+                "-c",
+                &format!("ulimit -f 8; exec '{}' {args}", bin.display()),
+            ])
+            .output()
+            .unwrap()
+    };
+    let temporary = || -> Vec<String> {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".deter-"))
+            .collect()
+    };
+    // Whole outputs (compare) and streamed ones (run's JSON written as it is built).
+    for (cmd, name) in [
+        (
+            format!(
+                "compare '{}' '{}' --runs 300 --format json -q --no-attribution --out",
+                base().display(),
+                root().join("scenarios/shea-special-envoy.toml").display()
+            ),
+            "c.json",
+        ),
+        (
+            format!(
+                "run '{}' --runs 300 --format json -q --yearly --out",
+                base().display()
+            ),
+            "r.json",
+        ),
+    ] {
+        let out = dir.path().join(name);
+        let o = limited(format!("{cmd} '{}'", out.display()));
+        assert_eq!(o.status.code(), Some(1), "{cmd}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o).lines().next().unwrap_or_default(),
+            format!(
+                "error: cannot write `{}`: File too large (os error 27)",
+                out.display()
+            ),
+            "{cmd}"
+        );
+        assert!(!out.exists(), "{cmd}");
+        assert_eq!(
+            temporary(),
+            Vec::<String>::new(),
+            "{cmd}: a temporary file left"
+        );
+    }
+    // A sweep: the rows that fit are kept, and the printed command completes them.
+    let sweep = write(
+        dir.path(),
+        "g.toml",
+        &format!(
+            "base = \"{}\"\nruns = 5\nseed = 3\ndesign = \"grid\"\n\
+             [[parameter]]\npath = \"deployment.KFOR.reliability\"\nrole = \"uncertainty\"\n\
+             values = [{}]\n",
+            base().display(),
+            (0..60)
+                .map(|i| format!("{}", 0.3 + 0.01 * i as f64))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    );
+    let s = sweep.to_str().unwrap();
+    let whole = dir.path().join("whole.csv");
+    succeeded(&run(&["sweep", s, "--out", whole.to_str().unwrap(), "-q"]));
+    assert!(std::fs::metadata(&whole).unwrap().len() > 8 * 1024);
+    let out = dir.path().join("s.csv");
+    let o = limited(format!("sweep '{s}' --out '{}' -q", out.display()));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.starts_with(&format!(
+            "error: cannot write `{}`: File too large (os error 27)",
+            out.display()
+        )),
+        "{e}"
+    );
+    let resume = format!("deter sweep {s} --out {} --resume", out.display());
+    assert!(e.contains(&resume), "the resume command: {e}");
+    succeeded(&run(&[
+        "sweep",
+        s,
+        "--out",
+        out.to_str().unwrap(),
+        "--resume",
+        "-q",
+    ]));
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&whole).unwrap());
+}
+
 /// The paired interval of a per-run metric in `deter compare` is the normal interval of the
 /// run-by-run differences, recomputed here from the two `--per-run` files (run i of A and B
 /// share stream i): mean, sample standard deviation (n - 1) and z = 1.959964.

@@ -2330,3 +2330,77 @@ fn parts_sha256(parts: &serde_json::Value) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+// ---- An unknown path whatever its value ----
+
+/// A misspelt path with a value that is not a number: a policy's change in a scenario file
+/// named the path ("is not a parameter of this scenario", with its did-you-mean), `--set`
+/// named the value ("expected a finite number (or true / false)") and hid the path, so the
+/// user fixed the value and only then learnt that the path was wrong. One message now. And a
+/// sweep whose one policy has that fault warned besides that `model.war_cost` "cannot
+/// influence any output": the analysis ran over the policies read, none.
+#[test]
+fn an_unknown_path_is_named_whatever_its_value_in_set_and_in_files() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    // (problem, help) of the first error.
+    let said = |o: &Output, key: &str| -> (String, String) {
+        refused(o);
+        let err = stderr(o);
+        let line = err.lines().find(|l| l.contains(": error: ")).unwrap();
+        let (_, p) = line
+            .split_once(&format!(": error: {key}: "))
+            .unwrap_or_else(|| panic!("{err}"));
+        let help = err
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("= help: "))
+            .unwrap_or_default();
+        (p.to_string(), help.to_string())
+    };
+    for (path, value) in [
+        ("rivalry.SRB-XKX.monitorin", "\"high\""),
+        ("rivalry.SRB-XKX.monitorin", "0.5"),
+        ("country.XKX.status", "\"nato_member\""),
+    ] {
+        let overlay = write(
+            d.path(),
+            "p.toml",
+            &format!(
+                "extends = {base:?}\n[[policy]]\nid = \"x\"\nname = \"x\"\nstart = \"2026-01\"\n\
+                 changes = [{{ path = \"{path}\", set = {value} }}]\n"
+            ),
+        );
+        let o = deter()
+            .args(["validate", overlay.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let want = said(&o, "policy[0].changes[0].path");
+        assert_eq!(
+            want.0,
+            format!("`{path}` is not a parameter of this scenario")
+        );
+        let text = format!("{path}={}", value.trim_matches('"'));
+        let o = run(&["run", &base, "--runs", "10", "--set", &text]);
+        assert_eq!(said(&o, path), want, "--set {text}");
+        // A sweep policy's `set`: the path, and no other fault.
+        let w = write(
+            d.path(),
+            "w.toml",
+            &format!(
+                "base = {base:?}\nruns = 10\nseed = 1\ndesign = \"lhs\"\npoints = 2\n\n\
+                 [[policy]]\nid = \"p\"\nset = {{ \"{path}\" = {value} }}\n\n\
+                 [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\n\
+                 range = [0.5, 1.5]\n"
+            ),
+        );
+        let o = deter()
+            .args(["validate", w.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let key = format!("policy[0].set.\"{path}\"");
+        assert_eq!(said(&o, &key), want, "sweep policy set");
+        let err = stderr(&o);
+        assert!(!err.contains("warning"), "{err}");
+        assert!(err.ends_with("1 error found\n"), "{err}");
+    }
+}

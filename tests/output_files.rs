@@ -407,6 +407,154 @@ fn a_full_disk_during_a_sweep_names_the_file_and_the_resume() {
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&whole).unwrap());
 }
 
+/// The hidden temporary files of `dir` (`.deter-XXXXXX.tmp`).
+fn temporary_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".deter-"))
+        .collect()
+}
+
+/// A full disk under the outputs written whole (a shard's partial file, a calibration's
+/// state) said "cannot write `PATH`: No space left on device (os error 28) at path
+/// \"DIR/.deter-XXXXXX.tmp\"": the name of a hidden temporary file, removed by then, that
+/// the user never gave. Now the words of every other output: the file named, the reason, and
+/// nothing left behind. Needs a tmpfs (root), as the sweep's test above.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_names_the_output_never_its_temporary_file() {
+    let Some(fs) = Tmpfs::mount(64) else {
+        assert!(
+            std::env::var_os("DETER_TEST_NO_MOUNT").is_some(),
+            "cannot mount a tmpfs (needs root); set DETER_TEST_NO_MOUNT=1 to skip this test"
+        );
+        return;
+    };
+    let dir = fs.0.path();
+    // Full: neither the partial file nor the calibration's first state fits.
+    std::fs::write(dir.join("fill"), vec![0u8; 64 * 1024]).unwrap();
+    let d = tempfile::tempdir().unwrap();
+    let cal = calibration(d.path(), "c.toml", 3);
+    let part = dir.join("p.json");
+    let cal_out = dir.join("cal");
+    let b = base();
+    let cases: [(Vec<&str>, PathBuf); 2] = [
+        (
+            vec![
+                "run",
+                &b,
+                "--runs",
+                "100",
+                "--shard",
+                "0/2",
+                "--out",
+                part.to_str().unwrap(),
+                "-q",
+            ],
+            part.clone(),
+        ),
+        (
+            vec![
+                "calibrate",
+                cal.to_str().unwrap(),
+                "--out",
+                cal_out.to_str().unwrap(),
+                "-q",
+            ],
+            cal_out.join("state.json"),
+        ),
+    ];
+    for (args, file) in cases {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert_eq!(
+            e.lines().next().unwrap(),
+            format!(
+                "error: cannot write `{}`: No space left on device (os error 28)",
+                file.display()
+            ),
+            "{args:?}"
+        );
+        assert!(
+            !e.contains(".deter-"),
+            "{args:?}: a temporary file named: {e}"
+        );
+        assert!(!file.exists(), "{args:?}");
+        let parent = file.parent().unwrap();
+        if parent == cal_out {
+            // The directory the calibration created, empty: removed ("no output written").
+            assert!(!cal_out.exists(), "an empty --out directory left");
+        } else {
+            assert_eq!(temporary_files(parent), Vec::<String>::new(), "{args:?}");
+        }
+    }
+}
+
+/// A disk that fills exactly when the last row is written: every row is in the results, but
+/// the record cannot say `complete`. It said "cannot write `R.sweep`: ..." and nothing else
+/// (the temporary file's name in it): now the reason, that the rows are all there, and the
+/// `--resume` command, which completes the record and writes the sensitivity table, the
+/// uninterrupted sweep's bytes.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_at_the_sweeps_record_says_how_to_complete_it() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = grid_sweep(d.path(), "g.toml", 200, 5);
+    let s = sweep.to_str().unwrap();
+    let whole = d.path().join("whole.csv");
+    let o = run(&["sweep", s, "--out", whole.to_str().unwrap(), "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Pages for the results and for the running record: none left for the complete record's
+    // temporary file.
+    let rows = std::fs::metadata(&whole).unwrap().len();
+    let kib = (rows.div_ceil(4096) + 1) * 4;
+    let Some(fs) = Tmpfs::mount(kib) else {
+        assert!(
+            std::env::var_os("DETER_TEST_NO_MOUNT").is_some(),
+            "cannot mount a tmpfs (needs root); set DETER_TEST_NO_MOUNT=1 to skip this test"
+        );
+        return;
+    };
+    let out = fs.0.path().join("r.csv");
+    let o = run(&["sweep", s, "--out", out.to_str().unwrap(), "--quiet"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        std::fs::read(&whole).unwrap(),
+        "{e}"
+    );
+    let first = e.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "error: cannot write `{}.sweep`: No space left on device (os error 28); every \
+             point's row is in `{}`",
+            out.display(),
+            out.display()
+        )),
+        "{e}"
+    );
+    assert!(!e.contains(".deter-"), "a temporary file named: {e}");
+    let resume = format!("deter sweep {s} --out {} --resume", out.display());
+    assert!(e.contains(&resume), "the resume command: {e}");
+    fs.resize(1024);
+    let o = run(&[
+        "sweep",
+        s,
+        "--out",
+        out.to_str().unwrap(),
+        "--resume",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&whole).unwrap());
+    let record = std::fs::read_to_string(fs.0.path().join("r.csv.sweep")).unwrap();
+    assert!(record.contains("\"status\":\"complete\""), "{record}");
+}
+
 /// An output path that exists and is read-only was replaced without a word (the rename over
 /// it needs only the directory's permission, and the new file kept the read-only mode). A
 /// file made read-only is one its owner wants kept: every command that writes outputs

@@ -223,6 +223,14 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     }
     let calibration_sha256 = calibration_hash(&cal);
     check_not_another(args, &calibration_sha256)?;
+    // A directory this command creates and leaves empty (stopped or failed before its first
+    // generation was written) is removed: "no output written" leaves nothing.
+    let created = !args.out.exists();
+    let discard_if_empty = || {
+        if created {
+            let _ = std::fs::remove_dir(&args.out);
+        }
+    };
     std::fs::create_dir_all(&args.out)
         .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", args.out.display())))?;
     // Held until the calibration ends: each output is written atomically, but two
@@ -315,6 +323,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         Ok(())
     });
     if let Some(e) = write_error {
+        discard_if_empty();
         return Err(e);
     }
     if let Err(engine::Interrupted) = result {
@@ -322,6 +331,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         // finished generation(s) kept ...; continue with --resume" sent the user to a
         // `--resume` that cannot read it.
         if state.history.is_empty() {
+            discard_if_empty();
             return Err(CliError::Interrupted);
         }
         return Err(CliError::InterruptedPartial(format!(

@@ -363,6 +363,43 @@ fn empty_value(name: &str, what: &str) -> String {
 /// How `deter run` names its scenario files in a refusal (clap's `[FILES]...`).
 const RUN_FILES: &str = "FILES";
 
+/// A write past the file size limit (`ulimit -f`) raises SIGXFSZ, whose default action kills
+/// the process: exit 153 (a code the README does not list), the hidden temporary file of the
+/// output left behind, and a sweep's message with its `--resume` command never printed.
+/// Ignored, the write fails with "File too large" (EFBIG) like any write that cannot be made:
+/// "cannot write `PATH`: REASON", exit 1, the temporary file removed.
+fn ignore_file_size_limit_signal() {
+    // SIGXFSZ is 25 on these platforms (31 on Linux for MIPS, 29 on HP-UX: left as they are).
+    #[cfg(any(
+        all(
+            target_os = "linux",
+            any(
+                target_arch = "x86_64",
+                target_arch = "x86",
+                target_arch = "aarch64",
+                target_arch = "arm",
+                target_arch = "riscv64",
+                target_arch = "powerpc64",
+                target_arch = "s390x"
+            )
+        ),
+        target_os = "macos",
+        target_os = "freebsd"
+    ))]
+    {
+        const SIGXFSZ: i32 = 25;
+        const SIG_IGN: usize = 1;
+        unsafe extern "C" {
+            fn signal(signum: i32, handler: usize) -> usize;
+        }
+        // SAFETY: C's `signal` from the C library every Rust program on these platforms
+        // links; setting a signal's disposition to "ignore" runs no code of ours in a handler.
+        unsafe {
+            signal(SIGXFSZ, SIG_IGN);
+        }
+    }
+}
+
 /// Set by the Ctrl-C / SIGTERM handler; workers check it between blocks.
 pub static CANCEL: AtomicBool = AtomicBool::new(false);
 
@@ -414,6 +451,7 @@ pub fn main() -> i32 {
         files.splice(0..0, args.files.drain(..).map(PathBuf::into_os_string));
         args.files = files.into_iter().map(PathBuf::from).collect();
     }
+    ignore_file_size_limit_signal();
     let _ = ctrlc::set_handler(|| {
         CANCEL.store(true, Ordering::SeqCst);
         // Blocked opening or reading an input (a FIFO without a writer) and nothing written

@@ -329,8 +329,19 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         (SweepError::Io(m), _, None) => CliError::Failure(format!("cannot write to stdout: {m}")),
         (other, _, _) => sweep_error(other),
     })?;
-    if let Some(r) = &mut results {
-        r.complete().map_err(sweep_error)?;
+    if let (Some(r), Some(out)) = (&mut results, &args.out) {
+        // Every row is written, but the record could not say so (a disk full by the last
+        // row): it still says `running`, and `--resume` completes it, as after any failed
+        // write of the results.
+        r.complete().map_err(|e| match e {
+            SweepError::Io(m) => CliError::Failure(format!(
+                "{m}; every point's row is in `{}`: once the record can be written, run `{}` \
+                 to complete it",
+                out.display(),
+                r.resume_command()
+            )),
+            other => sweep_error(other),
+        })?;
     }
     let wall = started.elapsed().as_secs_f64();
     if !args.quiet {

@@ -94,20 +94,10 @@ pub fn apply(
     let mut applied = Vec::with_capacity(overrides.len());
     let mut diags = Diagnostics::default();
     for o in overrides {
-        let path_span = {
-            let start = o.text.find(o.path.as_str()).unwrap_or(0);
-            start..start + o.path.len()
-        };
         let target = match ParamRef::resolve(&o.path, scenario) {
             Ok(t) => t,
             Err(e) => {
-                let help = match e.suggestion {
-                    Some(s) => Some(format!("did you mean `{s}`?")),
-                    None => setting_help(&o.path, o.text.split_once('=').map_or("", |x| x.1), origin),
-                };
-                diags.0.push(
-                    Diagnostic::at(origin, &o.text, path_span, &o.path, e.message).with_help(help),
-                );
+                diags.0.push(unknown_path(origin, &o.text, &o.path, e));
                 continue;
             }
         };
@@ -149,6 +139,17 @@ pub fn apply(
     } else {
         Ok(applied)
     }
+}
+
+/// The text `PATH=VALUE` (from `origin`) whose `path` does not resolve (`e`): the message at
+/// the path, with the closest valid path or, for a setting of the run, the flag that sets it.
+fn unknown_path(origin: &str, text: &str, path: &str, e: super::path::PathError) -> Diagnostic {
+    let help = match e.suggestion {
+        Some(s) => Some(format!("did you mean `{s}`?")),
+        None => setting_help(path, text.split_once('=').map_or("", |x| x.1), origin),
+    };
+    let start = text.find(path).unwrap_or(0);
+    Diagnostic::at(origin, text, start..start + path.len(), path, e.message).with_help(help)
 }
 
 /// The help for a path that names a setting of the run rather than a parameter
@@ -530,15 +531,19 @@ pub fn warnings_with_sets(
 /// A value that is not a finite number, on a path of `scenario`: the message the same value
 /// gets in a scenario file (`[model] war_cost = nan`), with the parameter's range. `nan` and
 /// `inf` get "found NaN" / "found inf" and the file's help line, a number beyond the floats
-/// "found `1e999`, a number too large to use", anything else "found `TEXT`". `d` (the
-/// parse's own message) is kept for a text without `=` or a path that does not resolve.
+/// "found `1e999`, a number too large to use", anything else "found `TEXT`". A path that
+/// does not resolve is the fault named, with its did-you-mean, as in a file (a policy's
+/// `{ path = "country.XKX.status", set = "nato_member" }`: "is not a parameter of this
+/// scenario"; a value's expectation means nothing without a parameter). `d` (the parse's own
+/// message) is kept for a text without `=`.
 fn not_a_number(d: Diagnostic, text: &str, scenario: &Scenario) -> Diagnostic {
     let Some((path, raw)) = text.split_once('=') else {
         return d;
     };
     let (path, raw) = (path.trim(), raw.trim());
-    let Ok(target) = ParamRef::resolve(path, scenario) else {
-        return d;
+    let target = match ParamRef::resolve(path, scenario) {
+        Ok(target) => target,
+        Err(e) => return unknown_path(&d.file, text, path, e),
     };
     let expected = target.spec().expected();
     let Err((message, help)) = super::input::number_text(raw, &expected) else {
@@ -620,6 +625,40 @@ mod tests {
     fn missing_equals_sign_is_refused() {
         let err = Override::parse("model.war_cost", "--set").unwrap_err();
         assert!(err.message.contains("PATH=VALUE"), "{}", err.message);
+    }
+
+    /// An unknown path with a value that is not a number (`country.BBB.status=nato_member`,
+    /// a misspelt path with a word) said "expected a finite number (or true / false)" and hid
+    /// the path's did-you-mean; a policy's change in a file names the path. Now `--set` too.
+    #[test]
+    fn an_unknown_path_is_named_whatever_its_value() {
+        for (text, help) in [
+            (
+                "rivalry.AAA-BBB.monitorin=high",
+                Some("did you mean `rivalry.AAA-BBB.monitoring`?"),
+            ),
+            ("rivalry.AAA-BBB.monitorin=0.5", Some("did you mean `rivalry.AAA-BBB.monitoring`?")),
+            ("country.BBB.status=nato_member", None),
+            (
+                "runs=many",
+                Some("`runs` is a setting of the run, not a parameter of the scenario: give `--runs many`"),
+            ),
+        ] {
+            let mut s = baseline();
+            let err = apply_texts(&mut s, &[text], "--set").unwrap_err();
+            assert_eq!(err.0.len(), 1, "{text}");
+            let path = text.split_once('=').unwrap().0;
+            assert_eq!(
+                err.0[0].message,
+                format!("`{path}` is not a parameter of this scenario"),
+                "{text}"
+            );
+            assert_eq!(err.0[0].help.as_deref(), help, "{text}");
+        }
+        // A known path with a word: the parameter's range, as before.
+        let err = apply_texts(&mut baseline(), &["rivalry.AAA-BBB.monitoring=high"], "--set")
+            .unwrap_err();
+        assert_eq!(err.0[0].message, "expected a number in [0, 1], found `high`");
     }
 
     /// `--set =0.7` said "`` is not a parameter of this scenario", with no help.

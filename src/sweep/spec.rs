@@ -701,14 +701,29 @@ impl Reader<'_> {
                 );
             }
         }
-        warn_irrelevant(
-            &mut self.0,
-            &base,
-            &parameters,
-            &param_spans,
-            crossing.as_ref(),
-            self.1.map(|h| h.years),
-        );
+        // Whether a parameter can matter is a statement about every policy of the sweep: a
+        // `[[policy]]` table that could not be read (its error reported) leaves the policies
+        // unknown, and the analysis over the others (none, for the one policy of the file)
+        // warned that `model.war_cost` "cannot influence any output".
+        let policy_tables = lookup(root, "policy")
+            .and_then(|v| match v.get_ref() {
+                DeValue::Array(a) => Some(a.len()),
+                _ => None,
+            })
+            .unwrap_or(0);
+        if crossing
+            .as_ref()
+            .is_none_or(|c| c.policies.len() == policy_tables)
+        {
+            warn_irrelevant(
+                &mut self.0,
+                &base,
+                &parameters,
+                &param_spans,
+                crossing.as_ref(),
+                self.1.map(|h| h.years),
+            );
+        }
         Some(Sweep {
             file: self.file.to_string(),
             base_path,
