@@ -120,6 +120,14 @@ fn bench_speedups_and_rates_are_the_ratios_of_its_own_timings() {
 fn bench_on_one_thread_reports_no_parallel_gain() {
     let out = bench_output("1");
     assert!(out.contains("engine, 1 thread "), "{out}");
+    // One row per measurement: the parallel row would repeat the one-thread row.
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.starts_with("engine, 1 thread "))
+            .count(),
+        1,
+        "{out}"
+    );
     assert!(!out.contains("1 threads"), "{out}");
     assert!(out.contains("speedup 1 -> 1 thread: 1.00x"), "{out}");
     for (at, _) in out.match_indices("efficiency ") {

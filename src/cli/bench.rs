@@ -92,6 +92,8 @@ fn best_of(repeat: u32, mut f: impl FnMut() -> Result<(), CliError>) -> Result<f
 }
 
 pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
+    // Before any of our own work raises it.
+    let load_before = load_average();
     crate::settings::check_runs("--runs", args.runs).map_err(|e| CliError::Usage(e.0))?;
     let (scenario, name) = match &args.file {
         Some(f) => {
@@ -229,16 +231,19 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
         rate(full),
         full / floor_s
     );
-    out += &format!(
-        "{:<24} {:>12.0} {:>14} {:>10}\n",
-        format!(
-            "engine, {}",
-            table::count(threads as u64, "thread", "threads")
-        ),
-        ns(all),
-        rate(all),
-        "-"
-    );
+    // On one thread the parallel row would repeat the first engine row.
+    if threads > 1 {
+        out += &format!(
+            "{:<24} {:>12.0} {:>14} {:>10}\n",
+            format!(
+                "engine, {}",
+                table::count(threads as u64, "thread", "threads")
+            ),
+            ns(all),
+            rate(all),
+            "-"
+        );
+    }
     out += &format!("\nspeedup from pruning (1 thread): {:.2}x\n", full / one);
     if threads == 1 {
         out += "speedup 1 -> 1 thread: 1.00x (one thread: no parallel measurement)\n";
@@ -250,6 +255,14 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
         );
     }
     out += "Timings are wall clock and include other load on the machine; BENCHMARKS.md has the method.\n";
+    if let Some(load) = load_before {
+        if load >= 0.5 {
+            out += &format!(
+                "note: the machine's load average was {load:.2} on {} before the measurements: other work shared the cores, so these timings are not reliable (instruction counts are: BENCHMARKS.md)\n",
+                table::count(cores as u64, "logical core", "logical cores")
+            );
+        }
+    }
     emit(None, out.as_bytes())
 }
 
@@ -316,4 +329,11 @@ fn sweep_overhead(
         outside * 1e6 / points.max(1) as f64
     );
     emit(None, out.as_bytes())
+}
+
+/// The one-minute load average (Linux's /proc/loadavg, first field), or None where the system
+/// does not give it: the share of the cores other work took while a measurement ran.
+fn load_average() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    text.split_whitespace().next()?.parse().ok()
 }
