@@ -1549,3 +1549,32 @@ fn calibration_report_escapes_a_hostile_name() {
     assert!(html.contains("<title>Cal &lt;script&gt;&amp;&quot;'</title>"));
     assert!(html.contains("<h1>Calibration: Cal &lt;script&gt;&amp;&quot;'</h1>"));
 }
+
+/// `--resume` where no calibration has run says so and what to do, before it creates or
+/// locks anything: the directory it names stays as it was (absent, or empty).
+#[test]
+fn resume_with_nothing_to_resume_says_so_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cal = tiny_calibration(dir.path(), 20);
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    for out in [dir.path().join("absent"), empty.clone()] {
+        let o = deter()
+            .arg("calibrate")
+            .arg(&cal)
+            .arg("--out")
+            .arg(&out)
+            .arg("--resume")
+            .output()
+            .unwrap();
+        let err = refused_for(&o, out.display());
+        assert!(
+            err.contains("does not exist: no calibration has run in")
+                && err.contains("leave out --resume to start one"),
+            "{err}"
+        );
+        assert!(!err.contains("cannot read"), "{err}");
+    }
+    assert!(!dir.path().join("absent").exists());
+    assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0);
+}

@@ -114,6 +114,16 @@ fn interrupted_generations(ours: &serde_json::Value) -> Option<usize> {
 /// The way out of a refused `--resume` of the state `state` by the calibration whose hash is
 /// `sha256`: a fresh start over it, which takes `--force` when `check_not_another` would
 /// refuse it (the state is not this calibration's).
+/// `--resume` where no calibration has written its state: nothing to resume.
+fn no_state_to_resume(state: &std::path::Path, out: &std::path::Path) -> CliError {
+    CliError::Usage(format!(
+        "--resume: `{}` does not exist: no calibration has run in `{}`; leave out --resume to \
+         start one",
+        state.display(),
+        out.display()
+    ))
+}
+
 fn afresh(state: &std::path::Path, sha256: &str) -> &'static str {
     if our_state(state, sha256).is_some_and(|v| interrupted_generations(&v).is_none()) {
         "or leave out --resume to start afresh over it"
@@ -223,6 +233,11 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     }
     let calibration_sha256 = calibration_hash(&cal);
     check_not_another(args, &calibration_sha256)?;
+    // Nothing to resume: said before the directory is created or locked.
+    let state_path = args.out.join("state.json");
+    if args.resume && std::fs::symlink_metadata(&state_path).is_err() {
+        return Err(no_state_to_resume(&state_path, &args.out));
+    }
     // A directory this command creates and leaves empty (stopped or failed before its first
     // generation was written) is removed: "no output written" leaves nothing.
     let created = !args.out.exists();
@@ -242,14 +257,17 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         seed: cal.settings.seed,
         calibration_sha256,
     };
-    let state_path = args.out.join("state.json");
     let mut state = if args.resume {
         // Read with a bound (MAX_STATE_BYTES).
         let bytes = crate::scenario::read_bounded(&state_path, MAX_STATE_BYTES).map_err(|e| {
-            CliError::Usage(format!(
-                "--resume: cannot read `{}`: {e}",
-                state_path.display()
-            ))
+            if e.kind() == std::io::ErrorKind::NotFound {
+                no_state_to_resume(&state_path, &args.out)
+            } else {
+                CliError::Usage(format!(
+                    "--resume: cannot read `{}`: {e}",
+                    state_path.display()
+                ))
+            }
         })?;
         let afresh = afresh(&state_path, &prov.calibration_sha256);
         if bytes.len() > MAX_STATE_BYTES {
