@@ -742,13 +742,13 @@ pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
         })?);
     }
     let files = shard::check_complete(files).map_err(|e| Error::Invalid(e.to_string()))?;
-    let first = &files[0].file;
+    let first = &files[0];
     if first.header.kind != Kind::Run {
         return Err(Error::Invalid(
             "these are shards of a sweep: merge them with `deter merge`".into(),
         ));
     }
-    let mut scenario = parse(&first.source.text, &first.source.path)?;
+    let mut scenario = parse(&first.source().text, &first.source().path)?;
     if let Some(h) = first.header.overrides.horizon_years {
         scenario.meta.horizon_years =
             crate::settings::check_horizon(h, crate::sweep::rows::Caller::Library)?;

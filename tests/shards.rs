@@ -94,6 +94,17 @@ fn shard_files(dir: &Path, scenario: &str, n: u64, extra: &[&str]) -> Vec<String
         .collect()
 }
 
+/// The partial files of shards `0..n` in a fixed shuffled order (shard `(5i + 3) mod n` at
+/// place `i`; 5 is prime to the n the tests use): `deter merge` takes them in any order.
+fn shuffled(parts: Vec<String>) -> Vec<String> {
+    let n = parts.len();
+    let order: Vec<usize> = (0..n).map(|i| (5 * i + 3) % n).collect();
+    let mut sorted = order.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, (0..n).collect::<Vec<_>>(), "a permutation");
+    order.into_iter().map(|k| parts[k].clone()).collect()
+}
+
 fn merge(parts: &[String], extra: &[&str]) -> Output {
     let mut args = vec!["merge"];
     args.extend(parts.iter().map(String::as_str));
@@ -121,8 +132,7 @@ fn merge_equals_the_unsharded_run_byte_for_byte_for_1_3_and_8_shards() {
     ]));
     for n in [1, 3, 8] {
         let dir = tempfile::tempdir().unwrap();
-        let mut parts = shard_files(dir.path(), SCENARIO, n, &[]);
-        parts.reverse(); // any order
+        let parts = shuffled(shard_files(dir.path(), SCENARIO, n, &[]));
         let json = ok(merge(&parts, &["--format", "json"]));
         assert_eq!(
             json_without_timing(&json),
@@ -588,8 +598,7 @@ fn sweep_merge_equals_the_unsharded_sweep_byte_for_byte_for_1_3_and_8_shards() {
         let whole_sensitivity = read(&d.join("whole.sensitivity.csv"));
         assert_eq!(String::from_utf8_lossy(&read(&whole)).lines().count(), 9);
         for n in [1u64, 3, 8] {
-            let mut parts = sweep_shards(d, &sweep, n);
-            parts.reverse(); // any order
+            let parts = shuffled(sweep_shards(d, &sweep, n));
             let merged = d.join(format!("merged-{n}.csv"));
             ok(merge(&parts, &["--out", merged.to_str().unwrap()]));
             assert_eq!(read(&merged), read(&whole), "CSV, n = {n}, crn = {crn}");

@@ -253,7 +253,29 @@ fn hostile_names_are_escaped_on_the_sweep_page() {
     );
     let (html, _) = sweep_report(&sweep, dir.path());
     assert!(!html.contains("<script"), "raw markup on the page");
-    assert_eq!(common::tag_faults(&html), Vec::<String>::new(), "{html}");
+    // In the page as a browser reads it: no script element, the names as text where the
+    // page shows them (the sweep file's in the title and heading, the base scenario's in
+    // the lead paragraph).
+    let doc = common::html_page(&html, &"the sweep page");
+    assert!(!common::has(&doc, "script"), "{html}");
+    let name = "/sweep <script>&'.toml";
+    let (title, h1) = (
+        common::texts(&doc, "head > title"),
+        common::texts(&doc, "body h1"),
+    );
+    assert!(
+        title.len() == 1 && title[0].starts_with("deter sweep: ") && title[0].ends_with(name),
+        "{title:?}"
+    );
+    assert!(
+        h1.len() == 1 && h1[0].starts_with("Sweep: ") && h1[0].ends_with(name),
+        "{h1:?}"
+    );
+    let lead = common::texts(&doc, "body p.lead");
+    assert!(
+        lead.len() == 1 && lead[0].starts_with("Base scenario: Evil <script>&\"' name ("),
+        "{lead:?}"
+    );
     assert!(
         html.contains("Evil &lt;script&gt;&amp;&quot;' name"),
         "{html}"

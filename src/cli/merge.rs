@@ -75,7 +75,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     }
     let files = shard::check_complete(files).map_err(merge_fault)?;
     let first = &files[0];
-    let header = first.file.header.clone();
+    let header = first.header.clone();
     if header.kind == Kind::Sweep {
         return merge_sweep(args, &files);
     }
@@ -99,7 +99,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     };
     // The merged aggregate, the template and one part at a time.
     crate::engine::check_memory_for(&compiled, 3).map_err(CliError::Usage)?;
-    let source = &first.file.source.path;
+    let source = &first.source().path;
     // The chart files of --plots, checked with the other outputs before the merge: the
     // page of no runs has every chart the merged report's page has.
     if let Some(dir) = &args.output.plots {
@@ -149,7 +149,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         note!(
             "deter merge: {} of `{}`, {}, seed {}",
             count(files.len() as u64, "shard", "shards"),
-            crate::scenario::printable(&first.file.source.path),
+            crate::scenario::printable(&first.source().path),
             count(header.runs, "run", "runs"),
             header.seed
         );
@@ -183,14 +183,14 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             }
         )));
     }
-    let header = &first.file.header;
+    let header = &first.header;
     let mut sweep = find_sweep(first, args.sweep.as_deref())?;
     // The sweep file, its base and `extends` chain are inputs too.
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     super::sweep::check_files_beside(args.output.out.as_deref(), &sweep, false)?;
     // The path the shards were given, as `deter sweep` shows it in a JSON Lines header.
-    sweep.file.clone_from(&first.file.source.path);
+    sweep.file.clone_from(&first.source().path);
     let design = Design::new(&sweep);
     if design.n != header.points || sweep.runs != header.runs || sweep.seed != header.seed {
         return Err(CliError::Usage(format!(
@@ -304,7 +304,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
         note!(
             "deter merge: {} of sweep `{}`, {} x {}, seed {}",
             count(files.len() as u64, "shard", "shards"),
-            crate::scenario::printable(&first.file.source.path),
+            crate::scenario::printable(&first.source().path),
             count(design.n, "point", "points"),
             count(header.runs, "run", "runs"),
             header.seed
@@ -323,8 +323,8 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
 /// (and only it); else the recorded absolute path, the path as given, and the embedded text
 /// (its base scenario resolved beside the recorded absolute path).
 fn find_sweep(first: &Named, given: Option<&Path>) -> Result<Sweep, CliError> {
-    let h = &first.file.header;
-    let src = &first.file.source;
+    let h = &first.header;
+    let src = first.source();
     let check = |mut s: Sweep, what: &str| -> Result<Sweep, String> {
         // `deter sweep --attribution` is recorded in the header, not in the file.
         s.attribution |= h.attribution;
@@ -360,8 +360,8 @@ fn find_sweep(first: &Named, given: Option<&Path>) -> Result<Sweep, CliError> {
 /// `--scenario` if given (and only it); else the recorded absolute path, the path as given
 /// (relative to the current directory), and the text embedded in the partial file.
 fn find_scenario(first: &Named, given: Option<&Path>) -> Result<Scenario, CliError> {
-    let h = &first.file.header;
-    let src = &first.file.source;
+    let h = &first.header;
+    let src = first.source();
     let check = |s: Scenario, what: &str| -> Result<Scenario, String> {
         let got = scenario_hash(&s);
         if got == h.sha256 {
@@ -401,7 +401,7 @@ fn rebuild<T>(
     from_file: impl Fn(&Path) -> Result<T, String>,
     from_text: impl FnOnce(&str) -> Result<T, String>,
 ) -> Result<T, CliError> {
-    let src = &first.file.source;
+    let src = first.source();
     if let Some(path) = given {
         return from_file(path)
             .map_err(|e| CliError::Usage(format!("--{kind} {e}; give the file the shards ran")));

@@ -12,7 +12,7 @@ use crate::engine::{self, Hooks, RunPlan};
 use crate::model::Compiled;
 use crate::output;
 use crate::report::finite;
-use crate::shard::partial::{Invocation, Overrides, Part, PartsSpool, Timing};
+use crate::shard::partial::{Invocation, Overrides, PARTS_CAP, Part, PartsSpool, Timing};
 use crate::shard::{self as sharding, Kind, PartialFile, ShardSpec};
 use crate::sweep::runner::point_scenario;
 use crate::sweep::{Design, Sweep};
@@ -124,6 +124,19 @@ pub fn sweep_shard(
     design: &Design,
     threads: usize,
 ) -> Result<(), CliError> {
+    sweep_shard_capped(args, spec, sweep, design, threads, PARTS_CAP)
+}
+
+/// [`sweep_shard`] with its parts capped at `cap` bytes ([`PartsSpool::new_in`]; the
+/// command's cap is [`PARTS_CAP`]).
+fn sweep_shard_capped(
+    args: &SweepArgs,
+    spec: ShardSpec,
+    sweep: &Sweep,
+    design: &Design,
+    threads: usize,
+    cap: u64,
+) -> Result<(), CliError> {
     let shard = spec
         .resolve(|name| std::env::var(name).ok())
         .map_err(CliError::Usage)?;
@@ -151,7 +164,7 @@ pub fn sweep_shard(
         }
         None => std::env::temp_dir(),
     };
-    let mut spool = PartsSpool::new_in(&spool_dir).map_err(|e| {
+    let mut spool = PartsSpool::new_in(&spool_dir, cap).map_err(|e| {
         CliError::Failure(format!(
             "cannot create a temporary file in `{}`: {e}",
             spool_dir.display()
@@ -185,7 +198,7 @@ pub fn sweep_shard(
                 .map_err(|e| cannot(&e))?;
             // `deter merge` reads partial files up to a bound: a shard whose file would pass
             // it stops now rather than write a file no merge can read.
-            if spool.bytes() > PARTS_LIMIT {
+            if spool.full() {
                 return Err(CliError::Failure(format!(
                     "this shard's partial file would exceed the {} MiB that `deter merge` \
                      reads (its parts reached {} MiB at point {point} of {}..{}): split the \
@@ -242,7 +255,108 @@ pub fn sweep_shard(
     }
 }
 
-/// The most bytes of parts a sweep shard writes: what `deter merge` reads of a partial file
-/// ([`crate::shard::MAX_PARTIAL_BYTES`]) less room for the header, timing and the embedded
-/// sweep file.
-const PARTS_LIMIT: u64 = crate::shard::MAX_PARTIAL_BYTES as u64 - (2 << 20);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+    use std::path::{Path, PathBuf};
+
+    /// A sweep of 3 points of 2 runs over the bundled scenario, in `dir`.
+    fn sweep_file(dir: &Path) -> PathBuf {
+        let path = dir.join("sweep.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "base = \"{}/scenarios/western-balkans-2024.toml\"\nruns = 2\nseed = 3\n\
+                 design = \"grid\"\n[[parameter]]\npath = \"model.war_cost\"\n\
+                 role = \"uncertainty\"\nvalues = [0.5, 1.0, 1.5]\n",
+                env!("CARGO_MANIFEST_DIR")
+            ),
+        )
+        .unwrap();
+        path
+    }
+
+    /// `deter sweep SWEEP --shard 0/1 --out OUT` with the shard's parts capped at `cap` bytes.
+    fn shard(sweep_path: &Path, out: &Path, cap: u64) -> Result<(), CliError> {
+        let cli = super::super::Cli::try_parse_from([
+            "deter".as_ref(),
+            "sweep".as_ref(),
+            sweep_path.as_os_str(),
+            "--shard".as_ref(),
+            "0/1".as_ref(),
+            "-q".as_ref(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ])
+        .unwrap();
+        let super::super::Command::Sweep(args) = cli.command else {
+            panic!("a sweep command")
+        };
+        let sweep = crate::sweep::load_sweep(sweep_path).unwrap();
+        let design = Design::new(&sweep);
+        let spec = args.shard.expect("--shard given");
+        sweep_shard_capped(&args, spec, &sweep, &design, 1, cap)
+    }
+
+    /// The bytes of a partial file's parts: what the spool holds and its cap bounds.
+    fn parts_bytes(file: &str) -> u64 {
+        let start = file.find("\"parts\":[").unwrap() + "\"parts\":[".len();
+        let end = file.find("\n],\n\"source\":").unwrap();
+        (end - start) as u64
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// At the cap the shard writes its file; one byte past it, it stops at the point whose
+    /// part passed it, says so (the limit `deter merge` reads, the point, how to split the
+    /// sweep further), exits 1 (a runtime failure) and writes nothing: the file already at
+    /// `--out` is left as it was, and no temporary file stays beside it.
+    #[test]
+    fn a_sweep_shard_stops_one_byte_past_its_cap_and_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let sweep = sweep_file(d);
+        let whole = d.join("whole.json");
+        shard(&sweep, &whole, PARTS_CAP).unwrap();
+        let text = std::fs::read_to_string(&whole).unwrap();
+        let total = parts_bytes(&text);
+        assert_eq!(text.matches("\"point\":").count(), 3, "one part a point");
+
+        let at_cap = d.join("at-cap.json");
+        shard(&sweep, &at_cap, total).unwrap();
+        assert_eq!(
+            parts_bytes(&std::fs::read_to_string(&at_cap).unwrap()),
+            total
+        );
+
+        let out = d.join("part.json");
+        std::fs::write(&out, "the file before").unwrap();
+        let before = listing(d);
+        for (cap, point) in [(total - 1, 2), (0, 0)] {
+            let e = shard(&sweep, &out, cap).unwrap_err();
+            let CliError::Failure(message) = &e else {
+                panic!("a runtime failure, not {e:?}")
+            };
+            assert_eq!(
+                message,
+                &format!(
+                    "this shard's partial file would exceed the 256 MiB that `deter merge` \
+                     reads (its parts reached 0 MiB at point {point} of 0..3): split the \
+                     sweep into more shards (N larger than 1), so that each holds fewer points"
+                ),
+                "cap {cap}"
+            );
+            assert_eq!(e.exit_code(), 1, "cap {cap}");
+            assert_eq!(std::fs::read_to_string(&out).unwrap(), "the file before");
+            assert_eq!(listing(d), before, "cap {cap}: no file left behind");
+        }
+    }
+}

@@ -19,8 +19,11 @@
 //! The file format is in [`partial`]; docs/CLUSTER.md explains the design for users.
 
 pub mod partial;
+mod stream;
 
-pub use partial::{Kind, PartialFile};
+pub use partial::{Kind, Part, PartialFile};
+
+use stream::Outline;
 
 use crate::engine::Aggregate;
 
@@ -160,15 +163,16 @@ impl ShardSpec {
     }
 }
 
-/// The pieces of the global block `first..end` that fall in each point of a sweep with
-/// `runs` runs per point: `(point, first_run, count)` in index order. For `deter run`
-/// (one point) this is the single piece `(0, first, end - first)`.
+/// [`pieces_by_point`] as a list (tests).
+#[cfg(test)]
 pub fn split_by_point(first: u64, end: u64, runs: u64) -> Vec<(u64, u64, u64)> {
     pieces_by_point(first, end, runs).collect()
 }
 
-/// [`split_by_point`] one piece at a time: a shard of many points walks them without
-/// holding their list.
+/// The pieces of the global block `first..end` that fall in each point of a sweep with
+/// `runs` runs per point: `(point, first_run, count)` in index order, one at a time (a
+/// shard of many points walks them without holding their list). For `deter run` (one
+/// point) this is the single piece `(0, first, end - first)`.
 pub fn pieces_by_point(first: u64, end: u64, runs: u64) -> impl Iterator<Item = (u64, u64, u64)> {
     let mut g = if runs == 0 { end } else { first };
     std::iter::from_fn(move || {
@@ -183,11 +187,75 @@ pub fn pieces_by_point(first: u64, end: u64, runs: u64) -> impl Iterator<Item = 
     })
 }
 
-/// A partial file read from disk, with the name used in messages.
+/// A partial file checked whole by [`read_part`] and kept without its parts: its header,
+/// timing and (for shard 0, the one a merge rebuilds the input from) source, and where to
+/// read its parts again, one at a time, when they are merged ([`merge_points`]). Memory per
+/// file is a header, whatever the number of points and runs the file holds.
 #[derive(Debug, Clone)]
 pub struct Named {
+    /// The file as given, in messages.
     pub name: String,
-    pub file: PartialFile,
+    pub header: partial::Header,
+    pub timing: partial::Timing,
+    source: Option<partial::Source>,
+    input: Input,
+    /// SHA-256 of the parts' `(point, first_run, runs)` in file order ([`cover_of`]).
+    cover: [u8; 32],
+    /// SHA-256 of the file's bytes when it was checked.
+    digest: [u8; 32],
+}
+
+/// Where a partial file's bytes are read from.
+#[derive(Debug, Clone)]
+enum Input {
+    /// A regular file, read again for the merge.
+    Path(std::path::PathBuf),
+    /// A pipe or a device, which gives its bytes once: read whole (bounded), as before
+    /// streaming, and read from memory twice.
+    Bytes(Vec<u8>),
+}
+
+impl Input {
+    /// One pass over the file ([`stream::pass`]); an error says where it stopped.
+    fn pass(&self, on_part: &mut dyn FnMut(Part) -> Result<(), String>) -> Result<Outline, String> {
+        let limit = MAX_PARTIAL_BYTES as u64;
+        match self {
+            Input::Path(path) => {
+                let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+                stream::pass(file, limit, on_part)
+            }
+            Input::Bytes(bytes) => stream::pass(bytes.as_slice(), limit, on_part),
+        }
+    }
+}
+
+impl Named {
+    /// The input file the shard read: shard 0's (every file of a checked set has the same
+    /// input by its hash; [`check_complete`] puts shard 0 first).
+    pub fn source(&self) -> &partial::Source {
+        self.source
+            .as_ref()
+            .expect("check_complete puts shard 0, which keeps its source, first")
+    }
+
+    /// A partial file's bytes, checked as [`read_part`] checks a file (messages named `name`).
+    #[cfg(test)]
+    pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Self, ReadError> {
+        checked(name.to_string(), Input::Bytes(bytes))
+    }
+}
+
+/// The SHA-256 of a file's parts' `(point, first_run, runs)`, in order: what the file holds
+/// point by point, compared with what its header's range implies without listing either.
+fn cover_of(pieces: impl Iterator<Item = (u64, u64, u64)>) -> [u8; 32] {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for (point, first_run, runs) in pieces {
+        h.update(point.to_le_bytes());
+        h.update(first_run.to_le_bytes());
+        h.update(runs.to_le_bytes());
+    }
+    h.finalize().into()
 }
 
 /// Why shards cannot be merged.
@@ -437,22 +505,80 @@ pub fn json_error_at(
     crate::scenario::Diagnostic::at(file, &text, span, "", format!("{what}: {message}"))
 }
 
-/// Read one partial file, bounded so that `/dev/zero`, a FIFO or a runaway file cannot
-/// exhaust memory. The messages name the file as given.
+/// Read one partial file and check it whole, piece by piece (one part in memory at a time):
+/// JSON, format and version, every part's types, the parts' checksum. Where the file fails a
+/// check, it is read again whole, bounded so that `/dev/zero`, a FIFO or a runaway file
+/// cannot exhaust memory, to say why in the words of every input kind ([`whole_fault`]).
+/// A pipe or a device is read whole (bounded) once and kept. The messages name the file as
+/// given.
 pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
     let name = path.display().to_string();
-    let bytes = crate::scenario::input::read_input_bytes(path, "partial", MAX_PARTIAL_BYTES)
-        .map_err(|d| ReadError::Io {
-            file: name.clone(),
+    let input = if std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        Input::Path(path.to_path_buf())
+    } else {
+        Input::Bytes(read_whole(path, &name)?)
+    };
+    checked(name, input)
+}
+
+/// The file at `path` whole, at most [`MAX_PARTIAL_BYTES`]: unreadable or too large in the
+/// words of every input kind.
+fn read_whole(path: &std::path::Path, name: &str) -> Result<Vec<u8>, ReadError> {
+    crate::scenario::input::read_input_bytes(path, "partial", MAX_PARTIAL_BYTES).map_err(|d| {
+        ReadError::Io {
+            file: name.to_string(),
             message: d
                 .0
                 .into_iter()
                 .next()
                 .map(|d| d.message)
                 .unwrap_or_default(),
-        })?;
+        }
+    })
+}
+
+/// [`read_part`] of `input`, named `name`.
+fn checked(name: String, input: Input) -> Result<Named, ReadError> {
+    use sha2::Digest;
+    let mut cover = sha2::Sha256::new();
+    let outline = input.pass(&mut |part| {
+        cover.update(part.point.to_le_bytes());
+        cover.update(part.first_run.to_le_bytes());
+        cover.update(part.aggregate.runs.to_le_bytes());
+        Ok(())
+    });
+    match outline {
+        Ok(o) => Ok(Named {
+            name,
+            source: (o.header.shard.k == 0).then_some(o.source),
+            header: o.header,
+            timing: o.timing,
+            input,
+            cover: cover.finalize().into(),
+            digest: o.digest,
+        }),
+        Err(stopped) => {
+            let bytes = match &input {
+                Input::Path(path) => read_whole(path, &name)?,
+                Input::Bytes(bytes) => bytes.clone(),
+            };
+            Err(whole_fault(&name, &bytes).err().unwrap_or_else(|| {
+                // Read whole, the file passes (it changed meanwhile): what stopped the pass.
+                ReadError::Invalid(Box::new(crate::scenario::Diagnostic::file_level(
+                    &name,
+                    format!("{DAMAGED}: {stopped}"),
+                )))
+            }))
+        }
+    }
+}
+
+/// What is wrong with a partial file's `bytes` (read from `name`), found reading it whole:
+/// `Ok` if nothing is. The one source of a partial file's messages.
+fn whole_fault(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
+    let name = name.to_string();
     // The byte-order mark and UTF-8: the words of every input kind.
-    let bytes = crate::scenario::input::utf8_text(&bytes, &name)
+    let bytes = crate::scenario::input::utf8_text(bytes, &name)
         .map_err(ReadError::Invalid)?
         .as_bytes();
     // Empty: the words of every input kind, with what a partial file holds.
@@ -540,7 +666,7 @@ pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
                 .into(),
         )))));
     }
-    Ok(Named { name, file })
+    Ok(())
 }
 
 /// The checked shards of a run ([`check_complete`]) merged into one aggregate of
@@ -551,7 +677,7 @@ pub fn merge_run(
     files: &[Named],
     compiled: &crate::model::Compiled,
 ) -> Result<(Aggregate, crate::report::RunInfo, Vec<usize>), MergeError> {
-    let header = &files[0].file.header;
+    let header = &files[0].header;
     let template = Aggregate::new(compiled);
     let mut merged: Option<Aggregate> = None;
     merge_points(
@@ -572,14 +698,10 @@ pub fn merge_run(
     let info = crate::report::RunInfo {
         scenario_sha256: header.sha256.clone(),
         seed: header.seed,
-        wall_seconds: files.iter().map(|f| f.file.timing.wall_seconds).sum(),
-        threads: files
-            .iter()
-            .map(|f| f.file.timing.threads)
-            .max()
-            .unwrap_or(1),
+        wall_seconds: files.iter().map(|f| f.timing.wall_seconds).sum(),
+        threads: files.iter().map(|f| f.timing.threads).max().unwrap_or(1),
     };
-    let threads = files.iter().map(|f| f.file.timing.threads).collect();
+    let threads = files.iter().map(|f| f.timing.threads).collect();
     Ok((aggregate, info, threads))
 }
 
@@ -589,7 +711,7 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
     let Some(first) = files.first() else {
         return Err(MergeError::Set("no partial files given".into()));
     };
-    let reference = first.file.header.clone();
+    let reference = first.header.clone();
     let ref_name = first.name.clone();
     let h = &reference;
     let units_ok =
@@ -605,7 +727,7 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
         ));
     }
     for f in &files {
-        if let Some((field, here, there)) = f.file.header.mismatch(h) {
+        if let Some((field, here, there)) = f.header.mismatch(h) {
             let key = if field.starts_with("shard count n") {
                 "shard.n"
             } else {
@@ -623,7 +745,7 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
     }
     let n = h.shard.n;
     for f in &files {
-        let s = f.file.header.shard;
+        let s = f.header.shard;
         let Some(shard) = Shard::new(s.k, n) else {
             return Err(MergeError::at(
                 &f.name,
@@ -648,10 +770,10 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
             ));
         }
     }
-    files.sort_by_key(|f| f.file.header.shard.k);
+    files.sort_by_key(|f| f.header.shard.k);
     for w in files.windows(2) {
-        if w[0].file.header.shard.k == w[1].file.header.shard.k {
-            let k = w[0].file.header.shard.k;
+        if w[0].header.shard.k == w[1].header.shard.k {
+            let k = w[0].header.shard.k;
             if w[0].name == w[1].name {
                 return Err(MergeError::Set(format!(
                     "`{}` (shard {k} of {n}) is given twice",
@@ -671,7 +793,7 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
     }
     if files.len() as u64 != n {
         let have: std::collections::BTreeSet<u64> =
-            files.iter().map(|f| f.file.header.shard.k).collect();
+            files.iter().map(|f| f.header.shard.k).collect();
         let missing: Vec<u64> = (0..n).filter(|k| !have.contains(k)).take(10).collect();
         let count = n - files.len() as u64;
         let list = missing
@@ -685,7 +807,7 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
         let given = files
             .iter()
             .take(10)
-            .map(|f| format!("`{}` (shard {})", f.name, f.file.header.shard.k))
+            .map(|f| format!("`{}` (shard {})", f.name, f.header.shard.k))
             .collect::<Vec<_>>()
             .join(", ");
         return Err(MergeError::Set(format!(
@@ -701,10 +823,12 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
     Ok(files)
 }
 
-/// Merge checked shards (from [`check_complete`]) point by point, in global index order.
-/// `template(p)` is an empty aggregate of point `p`'s scenario; `emit(p, aggregate)` receives
-/// each point once all its runs are merged, in point order, so memory holds one point at a
-/// time besides the files.
+/// Merge checked shards (from [`check_complete`]) point by point, in global index order,
+/// reading each file's parts again one at a time. `template(p)` is an empty aggregate of
+/// point `p`'s scenario; `emit(p, aggregate)` receives each point once all its runs are
+/// merged, in point order, so memory holds one point and one part at a time, whatever the
+/// size of the files. A file whose bytes changed since [`read_part`] checked them is refused
+/// (after the points it completed were emitted).
 pub fn merge_points(
     files: &[Named],
     template: impl Fn(u64) -> Aggregate,
@@ -713,18 +837,11 @@ pub fn merge_points(
     let Some(first) = files.first() else {
         return Err(MergeError::Set("no partial files given".into()));
     };
-    let runs = first.file.header.runs;
+    let runs = first.header.runs;
     let mut current: Option<(u64, Aggregate, Aggregate)> = None; // (point, template, merged)
     for f in files {
-        let s = f.file.header.shard;
-        let expected = split_by_point(s.first, s.end, runs);
-        let found: Vec<(u64, u64, u64)> = f
-            .file
-            .parts
-            .iter()
-            .map(|p| (p.point, p.first_run, p.aggregate.runs))
-            .collect();
-        if found != expected {
+        let s = f.header.shard;
+        if f.cover != cover_of(pieces_by_point(s.first, s.end, runs)) {
             return Err(MergeError::at(
                 &f.name,
                 "parts",
@@ -735,7 +852,9 @@ pub fn merge_points(
                 ),
             ));
         }
-        for (i, part) in f.file.parts.iter().enumerate() {
+        let mut i = 0usize;
+        let mut fault = None;
+        let mut add = |part: Part| -> Result<(), MergeError> {
             if current.as_ref().is_none_or(|c| c.0 != part.point) {
                 if let Some((p, _, agg)) = current.take() {
                     emit(p, agg).map_err(MergeError::Set)?;
@@ -751,6 +870,30 @@ pub fn merge_points(
                 )))
             })?;
             merged.merge(&part.aggregate);
+            i += 1;
+            Ok(())
+        };
+        let read = f.input.pass(&mut |part| {
+            add(part).map_err(|e| {
+                let m = e.to_string();
+                fault = Some(e);
+                m
+            })
+        });
+        if let Some(e) = fault {
+            return Err(e);
+        }
+        if read.map(|o| o.digest) != Ok(f.digest) {
+            return Err(MergeError::File(Box::new(
+                crate::scenario::Diagnostic::file_level(
+                    &f.name,
+                    format!(
+                        "{DAMAGED}: the file changed while it was being merged (its bytes \
+                         differ from those checked before the merge); merge again once \
+                         nothing writes it"
+                    ),
+                ),
+            )));
         }
     }
     if let Some((p, _, agg)) = current.take() {
@@ -921,7 +1064,7 @@ mod tests {
                         first,
                         end,
                     },
-                    // Merged here without `read_part`, which checks it.
+                    // Set by `named_of`, as the shard sets it.
                     parts_sha256: String::new(),
                 },
                 timing: Timing {
@@ -961,14 +1104,15 @@ mod tests {
             Ok(out.expect("one point"))
         }
 
+        /// `file` with its parts' checksum, read back through its bytes as a merge reads it.
+        fn named_of(name: &str, mut file: PartialFile) -> Named {
+            file.header.parts_sha256 = parts_sha256(&serde_json::to_value(&file.parts).unwrap());
+            Named::from_bytes(name, file.to_bytes()).expect("a well-formed partial file")
+        }
+
         fn named(c: &Compiled, runs: u64, k: u64, n: u64) -> Named {
             let file = partial(c, runs, Shard::new(k, n).unwrap());
-            // Through bytes, as on disk.
-            let file = PartialFile::from_bytes(&file.to_bytes()).expect("round trip");
-            Named {
-                name: format!("part-{k}.json"),
-                file,
-            }
+            named_of(&format!("part-{k}.json"), file)
         }
 
         #[test]
@@ -1037,10 +1181,7 @@ mod tests {
                         file.header.shard.first = first;
                         file.header.shard.end = end;
                         file.parts = parts;
-                        Named {
-                            name: format!("sweep-{k}.json"),
-                            file: PartialFile::from_bytes(&file.to_bytes()).unwrap(),
-                        }
+                        named_of(&format!("sweep-{k}.json"), file)
                     })
                     .collect();
                 let files = check_complete(files).unwrap();
@@ -1060,6 +1201,40 @@ mod tests {
                     assert_eq!(agg, point_whole(p), "n = {n}, point {p}");
                 }
             }
+        }
+
+        /// Partial files on disk are checked whole, then read again part by part to merge:
+        /// a file whose bytes changed between the two readings (a shard writing it again) is
+        /// refused by name, even when the new bytes are a valid partial file.
+        #[test]
+        fn a_file_that_changes_between_check_and_merge_is_refused() {
+            let c = compiled();
+            let dir = tempfile::tempdir().unwrap();
+            let runs = 40;
+            let write = |k: u64, threads: usize| {
+                let mut file = partial(&c, runs, Shard::new(k, 2).unwrap());
+                file.header.parts_sha256 =
+                    parts_sha256(&serde_json::to_value(&file.parts).unwrap());
+                // Written again with another thread count: another valid file of the shard.
+                file.timing.threads = threads;
+                let path = dir.path().join(format!("part-{k}.json"));
+                std::fs::write(&path, file.to_bytes()).unwrap();
+                path
+            };
+            let paths = [write(0, 1), write(1, 1)];
+            let read = |p: &std::path::Path| read_part(p).map_err(|_| "unread").unwrap();
+            let files = check_complete(paths.iter().map(|p| read(p)).collect()).unwrap();
+            let whole = simulate(&c, 0, runs, 1);
+            assert_eq!(merge_files(&c, files.clone()).unwrap(), whole);
+            write(1, 7);
+            let e = merge_files(&c, files).unwrap_err();
+            assert!(
+                e.starts_with(&format!(
+                    "{}: damaged partial file: the file changed while it was being merged",
+                    paths[1].display()
+                )),
+                "{e}"
+            );
         }
 
         #[test]
@@ -1093,9 +1268,9 @@ mod tests {
                 "{e}"
             );
 
-            let mut foreign = named(&c, runs, 1, 2);
-            foreign.name = "other.json".into();
-            foreign.file.header.seed = 12;
+            let mut foreign = partial(&c, runs, Shard::new(1, 2).unwrap());
+            foreign.header.seed = 12;
+            let foreign = named_of("other.json", foreign);
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), foreign]).unwrap_err();
             assert!(
                 e.contains("other.json: header.seed: the file does not belong with `part-0.json`"),
@@ -1116,51 +1291,54 @@ mod tests {
         fn refuses_edited_ranges_and_damaged_aggregates() {
             let c = compiled();
             let runs = 40;
-            let mut moved = named(&c, runs, 1, 2);
-            moved.file.header.shard.first = 21;
+            let one = || partial(&c, runs, Shard::new(1, 2).unwrap());
+            let mut moved = one();
+            moved.header.shard.first = 21;
+            let moved = named_of("part-1.json", moved);
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), moved]).unwrap_err();
             assert!(
                 e.contains("part-1.json: header.shard: shard 1/2 must cover units 20..40"),
                 "{e}"
             );
 
-            let mut short = named(&c, runs, 1, 2);
-            short.file.parts[0].aggregate.runs -= 1;
+            let mut short = one();
+            short.parts[0].aggregate.runs -= 1;
+            let short = named_of("part-1.json", short);
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), short]).unwrap_err();
             assert!(
                 e.contains("part-1.json: parts: they do not cover the file's units"),
                 "{e}"
             );
 
-            let mut bins = named(&c, runs, 1, 2);
-            bins.file.parts[0].aggregate.rivalries[0]
-                .yearly_tension
-                .pop();
+            let mut bins = one();
+            bins.parts[0].aggregate.rivalries[0].yearly_tension.pop();
+            let bins = named_of("part-1.json", bins);
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), bins]).unwrap_err();
             assert!(
                 e.contains("parts[0].aggregate.rivalries[0]: the number of years differs"),
                 "{e}"
             );
 
-            let mut events = named(&c, runs, 1, 2);
-            events.file.parts[0].aggregate.region.events[4] = 21;
+            let mut events = one();
+            events.parts[0].aggregate.region.events[4] = 21;
+            let events = named_of("part-1.json", events);
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), events]).unwrap_err();
             assert!(
                 e.contains("aggregate.region: an event in more runs than there are (20)"),
                 "{e}"
             );
 
-            let mut year = named(&c, runs, 1, 2);
-            let h = &mut year.file.parts[0].aggregate.rivalries[0].yearly_balance[1];
+            let mut year = one();
+            let h = &mut year.parts[0].aggregate.rivalries[0].yearly_balance[1];
             h.record(1.0);
+            let year = named_of("part-1.json", year);
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), year]).unwrap_err();
             assert!(
                 e.contains("rivalries[0].yearly bands: 21 observations, expected one per run (20)"),
                 "{e}"
             );
 
-            let sum = named(&c, runs, 1, 2);
-            let mut v = serde_json::to_value(&sum.file).unwrap();
+            let mut v = serde_json::to_value(one()).unwrap();
             v["parts"][0]["aggregate"]["region"]["level_costs"][1]["sum"] = "1.5".into();
             let e = PartialFile::from_bytes(v.to_string().as_bytes()).unwrap_err();
             assert!(e.contains("`1.5` is not a decimal integer"), "{e}");

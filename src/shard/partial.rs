@@ -355,19 +355,33 @@ pub struct PartsSpool {
     hasher: sha2::Sha256,
     parts: u64,
     bytes: u64,
+    cap: u64,
 }
+
+/// The most bytes of parts a sweep shard writes: what `deter merge` reads of a partial file
+/// ([`super::MAX_PARTIAL_BYTES`]) less room for the header, timing and the embedded sweep
+/// file. A shard whose parts pass it stops ([`PartsSpool::full`]) rather than write a file no
+/// merge can read.
+pub const PARTS_CAP: u64 = super::MAX_PARTIAL_BYTES as u64 - (2 << 20);
 
 impl PartsSpool {
     /// An empty spool in `dir` (the directory of the partial file, so that the spool takes
-    /// the space the file will take, where it will take it).
-    pub fn new_in(dir: &std::path::Path) -> std::io::Result<Self> {
+    /// the space the file will take, where it will take it), full past `cap` bytes of parts
+    /// ([`PARTS_CAP`] for `deter sweep --shard`; tests reach a small cap with a few parts).
+    pub fn new_in(dir: &std::path::Path, cap: u64) -> std::io::Result<Self> {
         use sha2::Digest;
         Ok(Self {
             file: std::io::BufWriter::new(tempfile::tempfile_in(dir)?),
             hasher: sha2::Sha256::new(),
             parts: 0,
             bytes: 0,
+            cap,
         })
+    }
+
+    /// Whether the parts written so far are past the cap: the shard must stop.
+    pub fn full(&self) -> bool {
+        self.bytes > self.cap
     }
 
     /// Append one part (parts come in the order the file lists them).

@@ -283,65 +283,50 @@ pub fn ends_within(child: &mut std::process::Child, ticks: u32) -> bool {
     false
 }
 
-/// What is wrong with the nesting of an HTML page's tags: a closing tag that is not the
-/// innermost open element's (`</td>` where `<tr>` is open), one with nothing open, and every
-/// element left open at the end. Void elements (`<meta>`), self-closing SVG tags (`<rect/>`),
-/// `<!DOCTYPE>` and comments open nothing. It reads every `<` as the start of a tag: in a
-/// page whose texts are escaped, a raw `<` in a text is itself a fault it reports.
-pub fn tag_faults(html: &str) -> Vec<String> {
-    const VOID: [&str; 13] = [
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr",
-    ];
-    let line = |at: usize| 1 + html[..at].matches('\n').count();
-    let mut open: Vec<(&str, usize)> = Vec::new();
-    let mut faults = Vec::new();
-    let mut rest = 0;
-    while let Some(i) = html[rest..].find('<').map(|i| rest + i) {
-        if html[i..].starts_with("<!--") {
-            rest = html[i..].find("-->").map_or(html.len(), |e| i + e + 3);
-            continue;
-        }
-        let Some(end) = html[i..].find('>').map(|e| i + e) else {
-            faults.push(format!("line {}: a `<` that no `>` closes", line(i)));
-            break;
-        };
-        let tag = &html[i + 1..end];
-        rest = end + 1;
-        if tag.starts_with('!') || tag.starts_with('?') {
-            continue;
-        }
-        let closing = tag.starts_with('/');
-        let name = tag
-            .trim_start_matches('/')
-            .split(|c: char| c.is_whitespace() || c == '/')
-            .next()
-            .unwrap_or("");
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            faults.push(format!("line {}: not a tag: <{tag}>", line(i)));
-        } else if closing {
-            match open.pop() {
-                Some((o, _)) if o.eq_ignore_ascii_case(name) => {}
-                Some((o, at)) => {
-                    faults.push(format!(
-                        "line {}: </{name}> closes <{o}> (opened on line {})",
-                        line(i),
-                        line(at)
-                    ));
-                    open.push((o, at));
-                    // Recover at the element it names, if it is open.
-                    if let Some(k) = open.iter().rposition(|(o, _)| o.eq_ignore_ascii_case(name)) {
-                        open.truncate(k);
-                    }
-                }
-                None => faults.push(format!("line {}: </{name}> with nothing open", line(i))),
-            }
-        } else if !tag.ends_with('/') && !VOID.contains(&name.to_ascii_lowercase().as_str()) {
-            open.push((name, i));
-        }
-    }
-    for (o, at) in open {
-        faults.push(format!("<{o}> opened on line {} is never closed", line(at)));
-    }
-    faults
+/// The parse errors of an HTML page as a conforming HTML5 parser reports them (html5ever,
+/// the parser of Servo, with its exact messages): a tag closed out of turn (`</td>` where
+/// `<tr>` is open), an element still open where the spec says it must not be (a `<div>` at
+/// `</body>`), a `<` that starts no tag (a text that was not escaped), a script never closed,
+/// a missing doctype. End tags the spec lets a page omit (`</td>`, `</p>`, `</li>`) are no
+/// error. With the page, as a browser builds it: the tests look their elements up in it.
+pub fn parse_html(page: &str) -> (scraper::Html, Vec<String>) {
+    use html5ever::tendril::TendrilSink;
+    let opts = html5ever::ParseOpts {
+        tokenizer: html5ever::tokenizer::TokenizerOpts {
+            exact_errors: true,
+            ..Default::default()
+        },
+        tree_builder: html5ever::tree_builder::TreeBuilderOpts {
+            exact_errors: true,
+            ..Default::default()
+        },
+    };
+    let doc = html5ever::driver::parse_document(
+        scraper::HtmlTreeSink::new(scraper::Html::new_document()),
+        opts,
+    )
+    .one(page);
+    let errors = doc.errors.iter().map(|e| e.to_string()).collect();
+    (doc, errors)
+}
+
+/// The page parsed by [`parse_html`]; the test fails, listing them, on any parse error.
+#[track_caller]
+pub fn html_page(page: &str, what: &dyn Display) -> scraper::Html {
+    let (doc, errors) = parse_html(page);
+    assert_eq!(errors, Vec::<String>::new(), "{what}: HTML5 parse errors");
+    doc
+}
+
+/// The text of every element of `doc` that the CSS `selector` matches, in document order
+/// (entities decoded: the text a reader sees).
+pub fn texts(doc: &scraper::Html, selector: &str) -> Vec<String> {
+    let s = scraper::Selector::parse(selector).expect("a valid selector");
+    doc.select(&s).map(|e| e.text().collect()).collect()
+}
+
+/// Whether `doc` has an element that the CSS `selector` matches.
+pub fn has(doc: &scraper::Html, selector: &str) -> bool {
+    let s = scraper::Selector::parse(selector).expect("a valid selector");
+    doc.select(&s).next().is_some()
 }
