@@ -233,9 +233,11 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     }
     let calibration_sha256 = calibration_hash(&cal);
     check_not_another(args, &calibration_sha256)?;
-    // Nothing to resume: said before the directory is created or locked.
+    // Nothing to resume where the directory does not exist: said before creating it. (In a
+    // directory that exists, another calibration may be writing its first generation: the
+    // lock below speaks first.)
     let state_path = args.out.join("state.json");
-    if args.resume && std::fs::symlink_metadata(&state_path).is_err() {
+    if args.resume && std::fs::symlink_metadata(&args.out).is_err() {
         return Err(no_state_to_resume(&state_path, &args.out));
     }
     // A directory this command creates and leaves empty (stopped or failed before its first
