@@ -2632,9 +2632,14 @@ mod tests {
         };
         let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
         let id = file.rivalries[0].id.clone();
-        // A stake no default shares, so a term not scaled by it fails.
+        // A stake no default shares, so a term not scaled by it fails; the term off (0, the
+        // game without it; the default is 1), so what it adds is measured from 0.
         let stakes = 1.7;
-        let base = with(&file, &format!("rivalry.{id}.stakes"), stakes);
+        let base = with(
+            &with(&file, &format!("rivalry.{id}.stakes"), stakes),
+            "model.concession_unguarded",
+            0.0,
+        );
         let beta_t = base.model.rationality_target;
         assert!(beta_t > 0.0);
         // The rivalry's own theatre, with node 4 switched on and off (the test reads the
@@ -2651,8 +2656,11 @@ mod tests {
         for p in [[0.9, 0.35, 0.2], [0.3, 0.1, 0.05], [0.99, 0.99, 0.99]] {
             for protector in [true, false] {
                 let (g0, s0) = inputs(&base, p, protector);
-                let (gz, _) = inputs(&with(&base, "model.concession_unguarded", 0.0), p, protector);
-                assert_eq!(g0, gz, "concession_unguarded 0 changes the inputs");
+                // The default is the term at 1 (docs/MODEL.md 2.1).
+                let default = with(&file, &format!("rivalry.{id}.stakes"), stakes);
+                let (gd, _) = inputs(&default, p, protector);
+                let (g1, _) = inputs(&with(&base, "model.concession_unguarded", 1.0), p, protector);
+                assert_eq!(gd, g1, "the default is not concession_unguarded 1");
                 let mut last = s0.resist;
                 for cu in [0.25, 1.0, 2.5] {
                     let (g, sol) =
@@ -2699,7 +2707,7 @@ mod tests {
             s
         };
         let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
-        // The shock off (0, the default: the game without it).
+        // The shock off (0, the game without it; the default is 0.3).
         let base = with(
             &with(
                 &file,
