@@ -2137,6 +2137,11 @@ impl<const C: bool> World<C> {
         let rate_now =
             params.opportunity_rate * (1.0 + m.tension_sensitivity * self.rivalries[ri].tension);
         let demands = m.concession_demands * rate_now * m.target_stake;
+        let unguarded = if th.protector {
+            0.0
+        } else {
+            m.concession_unguarded
+        };
         // The fait accompli with P in: only the forces in theatre on the target's side
         // (`p[2]`), the committed coalition's punishment in full; with P out its balance, and
         // so every cost, is the threat's (`p[0]`).
@@ -2220,15 +2225,20 @@ impl<const C: bool> World<C> {
             // tension, each priced at the target's value of the issue. No balance in it, and
             // not the political level (the political level's removal keeps it). At 0 the sum
             // is the one before it, bit for bit (x + 0 = x).
+            // The unguarded concession (docs/MODEL.md 7.6): with no protector (node 4 absent)
+            // nothing checks the challenger's next demand, so conceding costs
+            // `concession_unguarded` more per unit of stakes; with one, 0 is added whatever
+            // the value, bit for bit (x + 0 = x).
             t_concede: if rm.political {
-                stake * (m.target_stake + m.concession_power * p[0] + demands)
+                stake * (m.target_stake + m.concession_power * p[0] + demands + unguarded)
             } else {
                 stake
                     * (m.target_stake
                         + m.concession_cohesion * ts.cohesion
                         + m.concession_reputation * ts.reputation
                         + m.concession_power * p[0]
-                        + demands)
+                        + demands
+                        + unguarded)
             },
             // The same horizon's further demands priced at T's own loss of resisting (solved
             // at node 2, `game::solve`).
@@ -2741,6 +2751,83 @@ mod tests {
         }
     }
 
+    /// The unguarded concession (docs/MODEL.md 7.6): with no protector (node 4 absent)
+    /// `model.concession_unguarded` adds `stakes concession_unguarded` to the target's cost of
+    /// conceding, the target's log-odds of resisting move by exactly `beta_T` times it and
+    /// nothing after node 2 moves; with a protector the inputs are those of 0, bit for bit,
+    /// whatever its value; and 0 leaves the inputs of a scenario that never names it.
+    #[test]
+    fn an_unguarded_concession_costs_its_term_and_only_without_a_protector() {
+        use crate::scenario::ParamRef;
+        let with = |s: &crate::scenario::Scenario, path: &str, v: f64| {
+            let mut s = s.clone();
+            let r = ParamRef::resolve(path, &s).unwrap();
+            s.set(r, v).unwrap();
+            s
+        };
+        let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        let id = file.rivalries[0].id.clone();
+        // A stake no default shares, so a term not scaled by it fails; the term off (0, the
+        // game without it; the default is 1), so what it adds is measured from 0.
+        let stakes = 1.7;
+        let base = with(
+            &with(&file, &format!("rivalry.{id}.stakes"), stakes),
+            "model.concession_unguarded",
+            0.0,
+        );
+        let beta_t = base.model.rationality_target;
+        assert!(beta_t > 0.0);
+        // The rivalry's own theatre, with node 4 switched on and off (the test reads the
+        // term's gate, not how a scenario comes to have a protector).
+        let inputs = |s: &crate::scenario::Scenario, p: [f64; 3], protector: bool| {
+            let c = Compiled::new(s);
+            let w = c.new_world();
+            let mut th = w.theatre(&c, 0);
+            th.protector = protector;
+            let g = w.game_inputs(&c, 0, &th, p);
+            (g, game::solve(&g))
+        };
+        let logit = |r: f64| (r / (1.0 - r)).ln();
+        for p in [[0.9, 0.35, 0.2], [0.3, 0.1, 0.05], [0.99, 0.99, 0.99]] {
+            for protector in [true, false] {
+                let (g0, s0) = inputs(&base, p, protector);
+                // The default is the term at 1 (docs/MODEL.md 2.1).
+                let default = with(&file, &format!("rivalry.{id}.stakes"), stakes);
+                let (gd, _) = inputs(&default, p, protector);
+                let (g1, _) = inputs(&with(&base, "model.concession_unguarded", 1.0), p, protector);
+                assert_eq!(gd, g1, "the default is not concession_unguarded 1");
+                let mut last = s0.resist;
+                for cu in [0.25, 1.0, 2.5] {
+                    let (g, sol) =
+                        inputs(&with(&base, "model.concession_unguarded", cu), p, protector);
+                    if protector {
+                        assert_eq!(g, g0, "p {p:?}, {cu}: a protected target's inputs moved");
+                        assert_eq!(sol.resist, s0.resist);
+                        continue;
+                    }
+                    let added = stakes * cu;
+                    assert!(
+                        (g.t_concede - g0.t_concede - added).abs() < 1e-12,
+                        "p {p:?}, concession_unguarded {cu}: t_concede {} -> {}, added {added}",
+                        g0.t_concede,
+                        g.t_concede
+                    );
+                    assert_eq!(GameInputs { t_concede: g0.t_concede, ..g }, g0);
+                    assert!(sol.resist > last, "resistance did not rise at {cu}");
+                    last = sol.resist;
+                    let moved = logit(sol.resist) - logit(s0.resist);
+                    assert!(
+                        (moved - beta_t * added).abs() < 1e-9,
+                        "p {p:?}, concession_unguarded {cu}: logit moved {moved}, beta_T x added {}",
+                        beta_t * added
+                    );
+                    assert_eq!(sol.display, s0.display);
+                    assert_eq!(sol.t_resist, s0.t_resist);
+                }
+            }
+        }
+    }
+
     /// The cost of force a display may reveal (docs/MODEL.md 7.7): `model.mobilisation_shock`
     /// is the game's probability `pi` as it is, `model.mobilisation_shock_cost` its added cost
     /// per unit of stakes, in the game the challenger perceives and in the real one alike
@@ -2755,7 +2842,7 @@ mod tests {
             s
         };
         let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
-        // The shock off (0, the default: the game without it).
+        // The shock off (0, the game without it; the default is 0.3).
         let base = with(
             &with(
                 &file,
