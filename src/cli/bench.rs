@@ -255,13 +255,13 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
         );
     }
     out += "Timings are wall clock and include other load on the machine; BENCHMARKS.md has the method.\n";
-    if let Some(load) = load_before {
-        if load >= 0.5 {
-            out += &format!(
-                "note: the machine's load average was {load:.2} on {} before the measurements: other work shared the cores, so these timings are not reliable (instruction counts are: BENCHMARKS.md)\n",
-                table::count(cores as u64, "logical core", "logical cores")
-            );
-        }
+    if let Some(load) = load_before
+        && load >= 0.5
+    {
+        out += &format!(
+            "note: the machine's load average was {load:.2} on {} before the measurements: other work shared the cores, so these timings are not reliable (instruction counts are: BENCHMARKS.md)\n",
+            table::count(cores as u64, "logical core", "logical cores")
+        );
     }
     emit(None, out.as_bytes())
 }
