@@ -1329,6 +1329,19 @@ fn a_dash_for_standard_input_is_explained_in_every_command() {
             "{args:?}: {e}"
         );
     }
+    // The list of `--files-from` is a file list, not a "file list file".
+    let o = deter()
+        .current_dir(d.path())
+        .args(["run", "--files-from", "-"])
+        .output()
+        .unwrap();
+    let e = refused(&o);
+    assert!(
+        e.contains(
+            "there is no file `-`, and reading file lists from standard input is not supported"
+        ),
+        "{e}"
+    );
     // A file named `-` is a file.
     std::fs::copy(
         root().join("scenarios/western-balkans-2024.toml"),

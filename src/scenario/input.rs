@@ -93,11 +93,17 @@ fn read_input(path: &Path, shown: &str, noun: &str, limit: usize) -> Result<Vec<
 /// reads), it says so and what to do instead.
 pub(crate) fn unreadable(path: &Path, shown: &str, noun: &str, e: &std::io::Error) -> Diagnostic {
     if path == Path::new("-") && e.kind() == std::io::ErrorKind::NotFound {
+        // "scenario files", but "file lists" (not "file list files").
+        let kind = if noun.ends_with("list") {
+            format!("{noun}s")
+        } else {
+            format!("{noun} files")
+        };
         return Diagnostic::file_level(
             shown,
             format!(
-                "cannot read file: there is no file `-`, and reading {noun} files from \
-                 standard input is not supported"
+                "cannot read file: there is no file `-`, and reading {kind} from standard \
+                 input is not supported"
             ),
         )
         .with_help(Some(

@@ -165,6 +165,18 @@ fn setting_help(path: &str, value: &str, origin: &str) -> Option<String> {
         .into_iter()
         .find(|n| *n == last)?;
     let value = value.trim();
+    // A value the setting cannot take (`runs=many`) is not echoed as advice: the usage's
+    // placeholder instead (`--runs N`).
+    let value = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        value
+    } else {
+        match name {
+            "runs" => "N",
+            "seed" => "S",
+            "horizon_years" => "Y",
+            _ => "T",
+        }
+    };
     let given = if origin.starts_with("--") {
         format!("--{} {value}", name.replace('_', "-"))
     } else {
@@ -641,7 +653,7 @@ mod tests {
             ("country.BBB.status=nato_member", None),
             (
                 "runs=many",
-                Some("`runs` is a setting of the run, not a parameter of the scenario: give `--runs many`"),
+                Some("`runs` is a setting of the run, not a parameter of the scenario: give `--runs N`"),
             ),
         ] {
             let mut s = baseline();
