@@ -442,12 +442,20 @@ pub fn check_memory(a: &Compiled, b: &Compiled, threads: usize) -> Result<(), St
     crate::engine::driver::check_memory(
         each,
         threads as u64 + 1,
-        &format!(
-            "{} and {} rivalries x {} years",
-            a.scenario.rivalries.len(),
-            b.scenario.rivalries.len(),
-            a.scenario.meta.horizon_years
-        ),
+        &if a.scenario.rivalries.len() == b.scenario.rivalries.len() {
+            format!(
+                "{} rivalries x {} years in each scenario",
+                a.scenario.rivalries.len(),
+                a.scenario.meta.horizon_years
+            )
+        } else {
+            format!(
+                "{} and {} rivalries x {} years",
+                a.scenario.rivalries.len(),
+                b.scenario.rivalries.len(),
+                a.scenario.meta.horizon_years
+            )
+        },
     )
 }
 

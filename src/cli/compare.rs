@@ -184,7 +184,13 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             sides.join("; ")
         );
     }
-    crn::check_memory(&ca, &cb, threads).map_err(CliError::Usage)?;
+    crn::check_memory(&ca, &cb, threads).map_err(|e| {
+        CliError::Usage(format!(
+            "{} and {}: {e}",
+            args.a.display(),
+            args.b.display()
+        ))
+    })?;
     same_file_warning(args);
 
     // The comparison's report of `cmp` (its runs' tallies) and its page.

@@ -26,11 +26,13 @@ pub fn with_priors(files: &[PathBuf]) -> Option<&PathBuf> {
         .find(|f| crate::scenario::load_file(f).is_ok_and(|s| !s.uncertain.is_empty()))
 }
 
-fn api_error(e: crate::api::Error) -> CliError {
+fn api_error(e: crate::api::Error, files: &str) -> CliError {
     use crate::api::Error;
     match e {
         Error::Input(d) => CliError::Input(d),
-        Error::Invalid(m) | Error::TooLarge(m) => CliError::Usage(m),
+        // The memory guard names the files as `deter run` and `deter compare` do.
+        Error::TooLarge(m) => CliError::Usage(format!("{files}: {m}")),
+        Error::Invalid(m) => CliError::Usage(m),
         Error::Interrupted => CliError::Interrupted,
         Error::Io(m) => CliError::Failure(m),
     }
@@ -157,7 +159,7 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
         control,
     );
     bar.finish_and_clear();
-    let n = result.map_err(api_error)?;
+    let n = result.map_err(|e| api_error(e, &args.files[0].display().to_string()))?;
     let name = &scenario.meta.name;
     let shown = args.posterior.as_ref().map(|p| p.display().to_string());
     if let Some(report) = &args.output.report {
@@ -237,7 +239,8 @@ pub fn compare_nested(
     s.seed = Some(args.sim.seed.unwrap_or(a.meta.seed));
     let result = crate::api::compare_nested(a, b, post.as_ref(), &s, args.draws, control);
     bar.finish_and_clear();
-    let c = result.map_err(api_error)?;
+    let c = result
+        .map_err(|e| api_error(e, &format!("{} and {}", args.a.display(), args.b.display())))?;
     let (na, nb) = (&a.meta.name, &b.meta.name);
     let shown = args.posterior.as_ref().map(|p| p.display().to_string());
     if let Some(report) = &args.output.report {
