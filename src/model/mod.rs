@@ -372,11 +372,11 @@ pub struct World<const C: bool = false> {
     streams: Vec<Stream<C>>,
     /// Draws taken by this run's crisis streams (each lives only for its crisis).
     crisis_draws: DrawCounts,
-    /// The run's country shocks drawn ahead (steps x countries, as [`Shocks`]): a plain
+    /// The run's country shocks drawn ahead (steps x countries, the table a recording plain run fills for its variants): a plain
     /// run of a scenario without policies draws each country stream's months in one loop
     /// ([`World::draw_shocks_ahead`]) and its months read them. Allocated once
     /// ([`Compiled::new_world`]); `ahead` says whether it holds this run's.
-    shocks: Vec<CountryShock>,
+    shocks: Shocks,
     ahead: bool,
 }
 
@@ -562,7 +562,7 @@ impl Compiled {
             key: [0; 32],
             streams: Vec::new(),
             crisis_draws: DrawCounts::default(),
-            shocks: Vec::new(),
+            shocks: Shocks::default(),
             ahead: false,
         };
         let mut stream_ids = Vec::new();
@@ -660,13 +660,8 @@ impl Compiled {
     pub fn new_world(&self) -> World {
         let mut w = self.initial.clone();
         w.ramps = Vec::with_capacity(self.max_ramps);
-        w.shocks = self.shocks_table();
+        w.shocks = Shocks::new(self);
         w
-    }
-
-    /// A table of country shocks for a whole run (steps x countries).
-    fn shocks_table(&self) -> Vec<CountryShock> {
-        vec![CountryShock::default(); self.steps as usize * self.initial.countries.len()]
     }
 
     /// A fresh world whose streams count their draws ([`World::draw_counts`]): the same
@@ -694,7 +689,7 @@ impl Compiled {
             key: i.key,
             streams: vec![Stream::default(); i.streams.len()],
             crisis_draws: i.crisis_draws,
-            shocks: self.shocks_table(),
+            shocks: Shocks::new(self),
             ahead: false,
         }
     }
@@ -755,7 +750,7 @@ pub fn simulate_run_leading<R: Rng + ?Sized, const C: bool>(
     if followers.is_none()
         && matches!(tape, Tape::Off)
         && compiled.events.is_empty()
-        && world.shocks.len() == compiled.steps as usize * world.countries.len()
+        && world.shocks.0.len() == compiled.steps as usize * world.countries.len()
     {
         world.draw_shocks_ahead();
     }
@@ -857,7 +852,7 @@ pub struct CountryShock {
 /// the run's state, so the attribution's variants of a run (which differ from it only in
 /// crises) have the same: recorded once by the plain run, read by the variants instead of
 /// drawing and exponentiating them again. Allocate once per worker with [`Shocks::new`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Shocks(Vec<CountryShock>);
 
 impl Shocks {
@@ -1073,7 +1068,7 @@ impl<const C: bool> World<C> {
     /// whose countries' parameters cannot change (no policy) and that no variant follows.
     fn draw_shocks_ahead(&mut self) {
         let n_c = self.countries.len();
-        let table = &mut self.shocks[..];
+        let table = &mut self.shocks.0[..];
         let len = table.len();
         let (country_streams, _) = self.streams.split_at_mut(3 * n_c);
         for (i, (s, g)) in self
@@ -1181,7 +1176,7 @@ impl<const C: bool> World<C> {
         v.14.clone_from_slice(&o.streams);
         // The shocks drawn ahead only if `o` has them (never a run that variants follow).
         if o.ahead {
-            v.15.copy_from_slice(&o.shocks);
+            v.15.0.copy_from_slice(&o.shocks.0);
         }
         // Every other field is Copy: a field added that is not fails to compile here.
         *self = World {
@@ -1605,7 +1600,7 @@ impl<const C: bool> World<C> {
         };
         let table = match &tape {
             Tape::Replay(t) => Some(&t.0[..]),
-            _ if self.ahead => Some(&self.shocks[..]),
+            _ if self.ahead => Some(&self.shocks.0[..]),
             _ => None,
         };
         if let Some(table) = table {
