@@ -352,7 +352,7 @@ fn part_entry(first: bool, part: &Part) -> String {
 /// partial file, byte for byte what [`PartialFile::to_bytes`] gives for the same parts.
 pub struct PartsSpool {
     file: std::io::BufWriter<std::fs::File>,
-    hasher: sha2::Sha256,
+    checksum: PartsChecksum,
     parts: u64,
     bytes: u64,
     cap: u64,
@@ -369,10 +369,9 @@ impl PartsSpool {
     /// the space the file will take, where it will take it), full past `cap` bytes of parts
     /// ([`PARTS_CAP`] for `deter sweep --shard`; tests reach a small cap with a few parts).
     pub fn new_in(dir: &std::path::Path, cap: u64) -> std::io::Result<Self> {
-        use sha2::Digest;
         Ok(Self {
             file: std::io::BufWriter::new(tempfile::tempfile_in(dir)?),
-            hasher: sha2::Sha256::new(),
+            checksum: PartsChecksum::default(),
             parts: 0,
             bytes: 0,
             cap,
@@ -386,15 +385,11 @@ impl PartsSpool {
 
     /// Append one part (parts come in the order the file lists them).
     pub fn push(&mut self, part: &Part) -> std::io::Result<()> {
-        use sha2::Digest;
         let entry = part_entry(self.parts == 0, part);
         self.file.write_all(entry.as_bytes())?;
         self.bytes += entry.len() as u64;
-        // The checksum's text: the compact JSON of the parsed `parts` array ([`parts_sha256`]).
-        self.hasher.update(if self.parts == 0 { "[" } else { "," });
-        let value = serde_json::to_value(part).expect("partial-file types always serialise");
-        self.hasher
-            .update(serde_json::to_vec(&value).expect("JSON values always serialise"));
+        self.checksum
+            .add(&serde_json::to_value(part).expect("partial-file types always serialise"));
         self.parts += 1;
         Ok(())
     }
@@ -416,20 +411,13 @@ impl PartsSpool {
         file: &std::path::Path,
         text: String,
     ) -> std::io::Result<()> {
-        use sha2::Digest;
         use std::io::Seek;
         let Self {
             file: spool,
-            mut hasher,
-            parts,
+            checksum,
             ..
         } = self;
-        hasher.update(if parts == 0 { "[]" } else { "]" });
-        let parts_sha256: String = hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let parts_sha256 = checksum.finish();
         let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
         spool.seek(std::io::SeekFrom::Start(0))?;
         let header = header_of(inv, shard, parts_sha256);
@@ -450,6 +438,37 @@ pub fn parts_sha256(parts: &serde_json::Value) -> String {
     crate::output::sha256_hex(&serde_json::to_vec(parts).expect("JSON values always serialise"))
 }
 
+/// [`parts_sha256`] computed one part at a time, on the same text (`[`, each part's compact
+/// JSON separated by `,`, `]`): by a shard that spools its parts ([`PartsSpool`]) and by a
+/// merge that streams them (`super::stream`), neither holding the whole array.
+#[derive(Default)]
+pub struct PartsChecksum {
+    hasher: sha2::Sha256,
+    parts: u64,
+}
+
+impl PartsChecksum {
+    /// Add the next part, as the JSON value the file holds.
+    pub fn add(&mut self, part: &serde_json::Value) {
+        use sha2::Digest;
+        self.hasher.update(if self.parts == 0 { "[" } else { "," });
+        self.hasher
+            .update(serde_json::to_vec(part).expect("JSON values always serialise"));
+        self.parts += 1;
+    }
+
+    /// The checksum (hex) of the parts added.
+    pub fn finish(mut self) -> String {
+        use sha2::Digest;
+        self.hasher.update(if self.parts == 0 { "[]" } else { "]" });
+        self.hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
 /// SHA-256 (hex) of the running executable, or `"unknown"` if it cannot be read.
 pub fn engine_build() -> String {
     std::env::current_exe()
@@ -462,4 +481,28 @@ pub fn engine_build() -> String {
 /// (`timing.wall_seconds`) is made finite by the writer (serde_json would write NaN as null).
 fn json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("partial-file types always serialise")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The running checksum a shard and a streaming merge compute equals the whole array's,
+    /// for none, one and several parts (a change to either form alone turns this red).
+    #[test]
+    fn the_running_checksum_is_the_whole_arrays() {
+        let values: Vec<serde_json::Value> = vec![
+            serde_json::json!({"point": 0, "tallies": {"runs": "12", "xs": [1, 2.5, -3]}}),
+            serde_json::json!({"point": 1, "tallies": {}}),
+            serde_json::json!([null, true, "a,b]"]),
+        ];
+        for n in 0..=values.len() {
+            let mut running = PartsChecksum::default();
+            for v in &values[..n] {
+                running.add(v);
+            }
+            let whole = serde_json::Value::Array(values[..n].to_vec());
+            assert_eq!(running.finish(), parts_sha256(&whole), "{n} parts");
+        }
+    }
 }

@@ -13,7 +13,7 @@ use std::io::{BufRead, Read};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use sha2::Digest;
 
-use super::partial::{FORMAT, FORMAT_VERSION, Header, Part, Source, Timing};
+use super::partial::{FORMAT, FORMAT_VERSION, Header, Part, PartsChecksum, Source, Timing};
 
 /// What one pass over a partial file found besides its parts.
 pub(super) struct Outline {
@@ -38,7 +38,7 @@ pub(super) fn pass<R: Read>(
         read: 0,
         limit,
     };
-    let mut parts = sha2::Sha256::new();
+    let mut parts = PartsChecksum::default();
     let (header, timing, source) = {
         let mut buffered = std::io::BufReader::with_capacity(64 << 10, &mut counted);
         // A UTF-8 byte-order mark is skipped, as every input kind skips it.
@@ -62,12 +62,7 @@ pub(super) fn pass<R: Read>(
     if header.format != FORMAT || header.format_version != FORMAT_VERSION {
         return Err("not a partial file of this format version".into());
     }
-    let parts_sha256: String = parts
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    if parts_sha256 != header.parts_sha256 {
+    if parts.finish() != header.parts_sha256 {
         return Err("the parts do not match their checksum".into());
     }
     Ok(Outline {
@@ -106,7 +101,7 @@ impl<R: Read> Read for Counted<R> {
 /// any order; the parts through [`PartsSeed`].
 struct FileSeed<'a> {
     on_part: &'a mut dyn FnMut(Part) -> Result<(), String>,
-    parts: &'a mut sha2::Sha256,
+    parts: &'a mut PartsChecksum,
 }
 
 impl<'de> DeserializeSeed<'de> for FileSeed<'_> {
@@ -134,7 +129,7 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
                 "parts" if !parts => {
                     map.next_value_seed(PartsSeed {
                         on_part: &mut *self.on_part,
-                        hasher: &mut *self.parts,
+                        checksum: &mut *self.parts,
                     })?;
                     parts = true;
                 }
@@ -148,12 +143,11 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
     }
 }
 
-/// The `parts` array, one element at a time: each parsed as a JSON value (its compact text
-/// goes into the checksum, as [`super::partial::parts_sha256`] computes it from the whole
-/// array), then as a [`Part`], handed on and dropped.
+/// The `parts` array, one element at a time: each parsed as a JSON value (into the running
+/// [`PartsChecksum`]), then as a [`Part`], handed on and dropped.
 struct PartsSeed<'a> {
     on_part: &'a mut dyn FnMut(Part) -> Result<(), String>,
-    hasher: &'a mut sha2::Sha256,
+    checksum: &'a mut PartsChecksum,
 }
 
 impl<'de> DeserializeSeed<'de> for PartsSeed<'_> {
@@ -172,16 +166,11 @@ impl<'de> Visitor<'de> for PartsSeed<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut first = true;
         while let Some(value) = seq.next_element::<serde_json::Value>()? {
-            self.hasher.update(if first { "[" } else { "," });
-            first = false;
-            self.hasher
-                .update(serde_json::to_vec(&value).expect("JSON values always serialise"));
+            self.checksum.add(&value);
             let part: Part = serde_json::from_value(value).map_err(de::Error::custom)?;
             (self.on_part)(part).map_err(de::Error::custom)?;
         }
-        self.hasher.update(if first { "[]" } else { "]" });
         Ok(())
     }
 }
