@@ -2615,25 +2615,68 @@ mod tests {
         assert_eq!(first, rec, "a run depends only on its RNG stream");
     }
 
+    /// `s` with the parameter at `path` set to `v` (checked as `--set` checks it).
+    fn with_value(s: &crate::scenario::Scenario, path: &str, v: f64) -> crate::scenario::Scenario {
+        let mut s = s.clone();
+        let r = crate::scenario::ParamRef::resolve(path, &s).unwrap();
+        s.set(r, v).unwrap();
+        s
+    }
+
+    /// A term of the target's cost of conceding (docs/MODEL.md 7.6) at one value of its
+    /// parameter (`what`, for the messages), from the game without it (`g0`, `s0`) to the game
+    /// with it (`g`, `sol`): `t_concede` moves by exactly `added` and no other input moves;
+    /// the target's resist probability rises above `last` (the previous, smaller value's; set
+    /// to this one's), its log-odds by exactly `beta_t` times `added` (node 2 is
+    /// `logistic(beta_T (d DT + tk))` and nothing after node 2 depends on `tk`), and what
+    /// follows the target's choice is untouched.
+    fn assert_concession_term(
+        what: &str,
+        (g0, s0): (&GameInputs, &game::Solution),
+        (g, sol): (&GameInputs, &game::Solution),
+        added: f64,
+        beta_t: f64,
+        last: &mut f64,
+    ) {
+        let logit = |r: f64| (r / (1.0 - r)).ln();
+        assert!(
+            (g.t_concede - g0.t_concede - added).abs() < 1e-12,
+            "{what}: t_concede {} -> {}, added {added}",
+            g0.t_concede,
+            g.t_concede
+        );
+        // Everything but the target's cost of conceding is unchanged.
+        assert_eq!(
+            GameInputs {
+                t_concede: g0.t_concede,
+                ..*g
+            },
+            *g0,
+            "{what}"
+        );
+        assert!(sol.resist > *last, "{what}: resistance did not rise");
+        *last = sol.resist;
+        let moved = logit(sol.resist) - logit(s0.resist);
+        assert!(
+            (moved - beta_t * added).abs() < 1e-9,
+            "{what}: logit moved {moved}, beta_T x added {}",
+            beta_t * added
+        );
+        assert_eq!(sol.display, s0.display, "{what}");
+        assert_eq!(sol.t_resist, s0.t_resist, "{what}");
+    }
+
     /// Goliath's curse (Sechser 2010; docs/MODEL.md 7.6): `model.concession_power` adds
     /// `stakes concession_power p_0` to the target's cost of conceding, with `p_0` the
     /// challenger's probability of winning with the protector out of the game being built (the
-    /// real one in the real game, the perceived one in A's). The target's resist probability
-    /// rises with it, and its log-odds move by exactly `beta_T` times the added cost (node 2 is
-    /// `logistic(beta_T (d DT + tk))` and nothing after node 2 depends on `tk`); at 0 the
-    /// inputs are those of a scenario that never names the parameter, bit for bit.
+    /// real one in the real game, the perceived one in A's), as [`assert_concession_term`]
+    /// checks a term; at 0 the inputs are those of a scenario that never names the parameter,
+    /// bit for bit.
     #[test]
     fn concession_power_raises_resistance_by_the_logit_of_its_term() {
-        use crate::scenario::ParamRef;
-        let with = |s: &crate::scenario::Scenario, path: &str, v: f64| {
-            let mut s = s.clone();
-            let r = ParamRef::resolve(path, &s).unwrap();
-            s.set(r, v).unwrap();
-            s
-        };
         let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
         // Stakes 1.7 so that a formula without them fails; rationality_target as in the file.
-        let base = with(
+        let base = with_value(
             &file,
             &format!("rivalry.{}.stakes", file.rivalries[0].id),
             1.7,
@@ -2648,36 +2691,23 @@ mod tests {
             let g = w.game_inputs(&c, 0, &th, p);
             (g, game::solve(&g))
         };
-        let logit = |r: f64| (r / (1.0 - r)).ln();
         // Distinct probabilities by P's move and path, so a term read from the wrong one
         // (p_1, p^F_1) fails; one game as the real one (T's view), one as A's perceived one.
         for p in [[0.9, 0.35, 0.2], [0.3, 0.1, 0.05]] {
             let (g0, s0) = inputs(&base, p);
-            let (gz, _) = inputs(&with(&base, "model.concession_power", 0.0), p);
+            let (gz, _) = inputs(&with_value(&base, "model.concession_power", 0.0), p);
             assert_eq!(g0, gz, "concession_power 0 changes the inputs");
             let mut last = s0.resist;
             for cp in [0.25, 0.5, 1.0, 2.0] {
-                let (g, sol) = inputs(&with(&base, "model.concession_power", cp), p);
-                let added = stakes * cp * p[0];
-                assert!(
-                    (g.t_concede - g0.t_concede - added).abs() < 1e-12,
-                    "p {p:?}, concession_power {cp}: t_concede {} -> {}, added {added}",
-                    g0.t_concede,
-                    g.t_concede
+                let (g, sol) = inputs(&with_value(&base, "model.concession_power", cp), p);
+                assert_concession_term(
+                    &format!("p {p:?}, concession_power {cp}"),
+                    (&g0, &s0),
+                    (&g, &sol),
+                    stakes * cp * p[0],
+                    beta_t,
+                    &mut last,
                 );
-                // Everything but the target's cost of conceding is unchanged.
-                assert_eq!(GameInputs { t_concede: g0.t_concede, ..g }, g0);
-                assert!(sol.resist > last, "resistance did not rise at {cp}");
-                last = sol.resist;
-                let moved = logit(sol.resist) - logit(s0.resist);
-                assert!(
-                    (moved - beta_t * added).abs() < 1e-9,
-                    "p {p:?}, concession_power {cp}: logit moved {moved}, beta_T x added {}",
-                    beta_t * added
-                );
-                // What follows the target's choice is untouched.
-                assert_eq!(sol.display, s0.display);
-                assert_eq!(sol.t_resist, s0.t_resist);
             }
         }
     }
@@ -2690,22 +2720,15 @@ mod tests {
     /// at 0 the inputs are those of a scenario that never names the parameter, bit for bit.
     #[test]
     fn concession_demands_prices_the_challengers_opportunities_whatever_the_balance() {
-        use crate::scenario::ParamRef;
-        let with = |s: &crate::scenario::Scenario, path: &str, v: f64| {
-            let mut s = s.clone();
-            let r = ParamRef::resolve(path, &s).unwrap();
-            s.set(r, v).unwrap();
-            s
-        };
         let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
         let id = file.rivalries[0].id.clone();
         // Values no default shares, so a formula that drops or swaps a factor fails.
         let (stakes, rate, tension, kappa, target_stake) = (1.7, 0.7, 0.4, 1.3, 0.45);
-        let mut base = with(&file, &format!("rivalry.{id}.stakes"), stakes);
-        base = with(&base, &format!("rivalry.{id}.opportunity_rate"), rate);
-        base = with(&base, &format!("rivalry.{id}.tension"), tension);
-        base = with(&base, "model.tension_sensitivity", kappa);
-        base = with(&base, "model.target_stake", target_stake);
+        let mut base = with_value(&file, &format!("rivalry.{id}.stakes"), stakes);
+        base = with_value(&base, &format!("rivalry.{id}.opportunity_rate"), rate);
+        base = with_value(&base, &format!("rivalry.{id}.tension"), tension);
+        base = with_value(&base, "model.tension_sensitivity", kappa);
+        base = with_value(&base, "model.target_stake", target_stake);
         let beta_t = base.model.rationality_target;
         assert!(beta_t > 0.0);
         let inputs = |s: &crate::scenario::Scenario, p: [f64; 3]| {
@@ -2716,32 +2739,21 @@ mod tests {
             let g = w.game_inputs(&c, 0, &th, p);
             (g, game::solve(&g))
         };
-        let logit = |r: f64| (r / (1.0 - r)).ln();
         for p in [[0.9, 0.35, 0.2], [0.3, 0.1, 0.05], [0.999, 0.999, 0.999]] {
             let (g0, s0) = inputs(&base, p);
-            let (gz, _) = inputs(&with(&base, "model.concession_demands", 0.0), p);
+            let (gz, _) = inputs(&with_value(&base, "model.concession_demands", 0.0), p);
             assert_eq!(g0, gz, "concession_demands 0 changes the inputs");
             let mut last = s0.resist;
             for cd in [0.5, 1.0, 2.0, 4.0] {
-                let (g, sol) = inputs(&with(&base, "model.concession_demands", cd), p);
-                let added = stakes * cd * rate * (1.0 + kappa * tension) * target_stake;
-                assert!(
-                    (g.t_concede - g0.t_concede - added).abs() < 1e-12,
-                    "p {p:?}, concession_demands {cd}: t_concede {} -> {}, added {added}",
-                    g0.t_concede,
-                    g.t_concede
+                let (g, sol) = inputs(&with_value(&base, "model.concession_demands", cd), p);
+                assert_concession_term(
+                    &format!("p {p:?}, concession_demands {cd}"),
+                    (&g0, &s0),
+                    (&g, &sol),
+                    stakes * cd * rate * (1.0 + kappa * tension) * target_stake,
+                    beta_t,
+                    &mut last,
                 );
-                assert_eq!(GameInputs { t_concede: g0.t_concede, ..g }, g0);
-                assert!(sol.resist > last, "resistance did not rise at {cd}");
-                last = sol.resist;
-                let moved = logit(sol.resist) - logit(s0.resist);
-                assert!(
-                    (moved - beta_t * added).abs() < 1e-9,
-                    "p {p:?}, concession_demands {cd}: logit moved {moved}, beta_T x added {}",
-                    beta_t * added
-                );
-                assert_eq!(sol.display, s0.display);
-                assert_eq!(sol.t_resist, s0.t_resist);
             }
         }
     }
@@ -2753,20 +2765,13 @@ mod tests {
     /// whatever its value; and 0 leaves the inputs of a scenario that never names it.
     #[test]
     fn an_unguarded_concession_costs_its_term_and_only_without_a_protector() {
-        use crate::scenario::ParamRef;
-        let with = |s: &crate::scenario::Scenario, path: &str, v: f64| {
-            let mut s = s.clone();
-            let r = ParamRef::resolve(path, &s).unwrap();
-            s.set(r, v).unwrap();
-            s
-        };
         let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
         let id = file.rivalries[0].id.clone();
         // A stake no default shares, so a term not scaled by it fails; the term off (0, the
         // game without it; the default is 1), so what it adds is measured from 0.
         let stakes = 1.7;
-        let base = with(
-            &with(&file, &format!("rivalry.{id}.stakes"), stakes),
+        let base = with_value(
+            &with_value(&file, &format!("rivalry.{id}.stakes"), stakes),
             "model.concession_unguarded",
             0.0,
         );
@@ -2782,42 +2787,31 @@ mod tests {
             let g = w.game_inputs(&c, 0, &th, p);
             (g, game::solve(&g))
         };
-        let logit = |r: f64| (r / (1.0 - r)).ln();
         for p in [[0.9, 0.35, 0.2], [0.3, 0.1, 0.05], [0.99, 0.99, 0.99]] {
             for protector in [true, false] {
                 let (g0, s0) = inputs(&base, p, protector);
                 // The default is the term at 1 (docs/MODEL.md 2.1).
-                let default = with(&file, &format!("rivalry.{id}.stakes"), stakes);
+                let default = with_value(&file, &format!("rivalry.{id}.stakes"), stakes);
                 let (gd, _) = inputs(&default, p, protector);
-                let (g1, _) = inputs(&with(&base, "model.concession_unguarded", 1.0), p, protector);
+                let (g1, _) = inputs(&with_value(&base, "model.concession_unguarded", 1.0), p, protector);
                 assert_eq!(gd, g1, "the default is not concession_unguarded 1");
                 let mut last = s0.resist;
                 for cu in [0.25, 1.0, 2.5] {
                     let (g, sol) =
-                        inputs(&with(&base, "model.concession_unguarded", cu), p, protector);
+                        inputs(&with_value(&base, "model.concession_unguarded", cu), p, protector);
                     if protector {
                         assert_eq!(g, g0, "p {p:?}, {cu}: a protected target's inputs moved");
                         assert_eq!(sol.resist, s0.resist);
                         continue;
                     }
-                    let added = stakes * cu;
-                    assert!(
-                        (g.t_concede - g0.t_concede - added).abs() < 1e-12,
-                        "p {p:?}, concession_unguarded {cu}: t_concede {} -> {}, added {added}",
-                        g0.t_concede,
-                        g.t_concede
+                    assert_concession_term(
+                        &format!("p {p:?}, concession_unguarded {cu}"),
+                        (&g0, &s0),
+                        (&g, &sol),
+                        stakes * cu,
+                        beta_t,
+                        &mut last,
                     );
-                    assert_eq!(GameInputs { t_concede: g0.t_concede, ..g }, g0);
-                    assert!(sol.resist > last, "resistance did not rise at {cu}");
-                    last = sol.resist;
-                    let moved = logit(sol.resist) - logit(s0.resist);
-                    assert!(
-                        (moved - beta_t * added).abs() < 1e-9,
-                        "p {p:?}, concession_unguarded {cu}: logit moved {moved}, beta_T x added {}",
-                        beta_t * added
-                    );
-                    assert_eq!(sol.display, s0.display);
-                    assert_eq!(sol.t_resist, s0.t_resist);
                 }
             }
         }
@@ -2829,17 +2823,10 @@ mod tests {
     /// (the challenger's own cost: no balance in it), and nothing else of the inputs moves.
     #[test]
     fn mobilisation_shock_enters_the_game_as_its_probability_and_cost_per_stake() {
-        use crate::scenario::ParamRef;
-        let with = |s: &crate::scenario::Scenario, path: &str, v: f64| {
-            let mut s = s.clone();
-            let r = ParamRef::resolve(path, &s).unwrap();
-            s.set(r, v).unwrap();
-            s
-        };
         let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
         // The shock off (0, the game without it; the default is 0.3).
-        let base = with(
-            &with(
+        let base = with_value(
+            &with_value(
                 &file,
                 &format!("rivalry.{}.stakes", file.rivalries[0].id),
                 1.7,
@@ -2856,8 +2843,8 @@ mod tests {
         for p in [[0.9, 0.35, 0.2], [0.3, 0.1, 0.05]] {
             let g0 = inputs(&base, p);
             assert_eq!(g0.shock_prob, 0.0);
-            let on = with(&base, "model.mobilisation_shock", 0.3);
-            let g = inputs(&with(&on, "model.mobilisation_shock_cost", 2.5), p);
+            let on = with_value(&base, "model.mobilisation_shock", 0.3);
+            let g = inputs(&with_value(&on, "model.mobilisation_shock_cost", 2.5), p);
             assert_eq!(g.shock_prob, 0.3);
             assert!((g.shock_cost - 2.5 * 1.7).abs() < 1e-12, "{}", g.shock_cost);
             assert_eq!(
