@@ -166,31 +166,6 @@ def _source(scenario: Scenario, name: str = "scenario") -> tuple:
     )
 
 
-# The ranges the library checks (src/lib.rs MAX_RUNS, MAX_THREADS; src/settings.rs MAX_SEED,
-# MAX_HORIZON_YEARS, MAX_DRAWS). The native layer refuses a value out of range in these
-# words; one it cannot even hold (negative, or past its integer type) was an OverflowError
-# naming no argument ("can't convert negative int to unsigned"), so it is refused here in
-# the same words.
-_RANGES = {
-    "runs": (1, 10**12, 2**64),
-    "seed": (0, 2**63 - 1, 2**64),
-    "threads": (0, 1024, 2**64),
-    "horizon_years": (1, 200, 2**32),
-    "draws": (1, 10**6, 2**64),
-    "max_runs": (1, 10**12, 2**64),
-}
-
-
-def _check_ints(**values: Any) -> None:
-    for name, v in values.items():
-        if isinstance(v, int) and not isinstance(v, bool):
-            lo, hi, held = _RANGES[name]
-            if v < 0 or v >= held:
-                # `threads` as `--threads` words it.
-                note = " (0 = one per core)" if name == "threads" else ""
-                raise ValueError(f"`{name}` {v}: expected an integer in [{lo}, {hi}]{note}")
-
-
 def _check_until_ci(until_ci: Any) -> None:
     """``until_ci`` out of (0, 0.5), in the words of ``--until-ci`` with the value as Python
     writes it (``nan``, ``1e-20``; the native layer's float would read ``NaN``)."""
@@ -616,9 +591,6 @@ def run(
 
     The GIL is released while the run executes.
     """
-    _check_ints(
-        runs=runs, seed=seed, threads=threads, horizon_years=horizon_years, max_runs=max_runs
-    )
     _check_until_ci(until_ci)
     kind, source = _source(scenario)
     text = _call(
@@ -754,7 +726,6 @@ def run_nested(
         PATH=VALUE ..."); the run goes ahead as asked (``set={PATH: VALUE}`` runs it under
         the calibration's conditions).
     """
-    _check_ints(draws=draws, runs=runs, seed=seed, threads=threads, horizon_years=horizon_years)
     kind, source = _source(scenario)
     text = _call(
         _native.run_nested,
@@ -907,7 +878,6 @@ def compare_nested(
 
     The GIL is released while it runs.
     """
-    _check_ints(draws=draws, runs=runs, seed=seed, threads=threads, horizon_years=horizon_years)
     ka, sa = _source(a, "a")
     kb, sb = _source(b, "b")
     text = _call(
@@ -955,9 +925,6 @@ def compare(
     pairs of runs are added until the paired 95% interval of every headline difference
     B - A has at most that half-width, or the cap is reached (``to_dict()["stopping"]``).
     """
-    _check_ints(
-        runs=runs, seed=seed, threads=threads, horizon_years=horizon_years, max_runs=max_runs
-    )
     _check_until_ci(until_ci)
     ka, sa = _source(a, "a")
     kb, sb = _source(b, "b")
@@ -1076,9 +1043,6 @@ def sweep(
     import csv
     import io
 
-    _check_ints(
-        threads=threads, runs=runs, seed=seed, horizon_years=horizon_years, max_runs=max_runs
-    )
     _check_until_ci(until_ci)
     path = _path(os.fspath(file), "file")
     _check_out(None if out is None else _path(os.fspath(out), "out"))

@@ -1192,3 +1192,64 @@ def _split(stderr: str) -> list:
         elif out:
             out[-1] += "\n" + line
     return out
+
+
+_INT_RANGES = {
+    "runs": "[1, 1000000000000]",
+    "seed": "[0, 9223372036854775807]",
+    "threads": "[0, 1024] (0 = one per core)",
+    "horizon_years": "[1, 200]",
+    "max_runs": "[1, 1000000000000]",
+    "draws": "[1, 1000000]",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_INT_RANGES))
+@pytest.mark.parametrize("value", [True, False, -1, 2**64, 2**70, "10"])
+def test_an_integer_setting_is_refused_once_in_the_librarys_words_by_every_function(name, value):
+    # Each fault of an integer setting is checked once, by the native layer in the library's
+    # words (the package had a second check of negatives and values past the native type):
+    # a bool, a negative or an int no native type holds is a ValueError naming the keyword,
+    # a string a TypeError naming the argument, in run, compare, run_nested, compare_nested
+    # and sweep alike.
+    calls = {
+        "run": lambda **k: deter.run(BASELINE, attribution=False, **k),
+        "compare": lambda **k: deter.compare(BASELINE, ENVOY, attribution=False, **k),
+        "run_nested": lambda **k: deter.run_nested(BASELINE, **{"draws": 2, "runs": 10, **k}),
+        "compare_nested": lambda **k: deter.compare_nested(BASELINE, ENVOY, **{"draws": 2, "runs": 10, **k}),
+        "sweep": lambda **k: deter.sweep(GRID, **k),
+    }
+    takes = {
+        "draws": ("run_nested", "compare_nested"),
+        "max_runs": ("run", "compare", "sweep"),
+    }.get(name, tuple(calls))
+    extra = {"until_ci": 0.1} if name == "max_runs" else {}
+    for f in takes:
+        if isinstance(value, str):
+            with pytest.raises(TypeError) as e:
+                calls[f](**{name: value, **extra})
+            # PyO3's words for a value that is not an int, as before.
+            assert str(e.value) == "'str' object cannot be interpreted as an integer", f
+            continue
+        want = f"`{name}` {value}: expected an integer in {_INT_RANGES[name]}"
+        with pytest.raises(ValueError) as e:
+            calls[f](**{name: value, **extra})
+        assert str(e.value) == want, f
+        assert not isinstance(e.value, deter.ScenarioError)
+
+
+def test_an_integer_setting_is_checked_where_the_cli_checks_its_flag():
+    # `deter run "" --runs -1` refuses the empty path first, as it does with `--runs 0`. The
+    # package checked a negative or oversized int itself before the path (a second check of
+    # what the native layer checks), so `run("", runs=-1)` named `runs` where
+    # `run("", runs=0)` named the path. One check now, in the native layer, after the path's.
+    cl = _refusal("run", "", "--runs", "-1")
+    assert cl == _refusal("run", "", "--runs", "0")
+    want = cl.strip().removeprefix("error: ").replace("FILES", "`scenario`")
+    for runs in (0, -1, 2**64, True):
+        with pytest.raises(ValueError) as e:
+            deter.run("", runs=runs)
+        assert str(e.value) == want, runs
+    with pytest.raises(ValueError) as e:
+        deter.run_nested("", draws=-1, seed=2**64)
+    assert str(e.value) == want
