@@ -673,6 +673,124 @@ fn a_value_set_on_a_path_a_prior_draws_is_warned_at_the_prior() {
     assert!(warnings_in(&String::from_utf8_lossy(&out.stderr)).is_empty());
 }
 
+/// `--set PATH=VALUE` on a path a `--posterior` column draws was silently replaced by the
+/// draws, where the same `--set` on a path an `[[uncertain]]` prior draws is warned about.
+/// Now warned in the prior's words (what draws it, the path, the text, both ways out), at
+/// the column's header cell, in run and compare (`--set` once for A and B, `--set-b`); the
+/// replacement itself is recomputed from the JSON: no draw holds the value set.
+#[test]
+fn a_value_set_on_a_path_a_posterior_column_draws_is_warned_at_the_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = with_priors(dir.path(), "plain.toml", "");
+    let prior = with_priors(dir.path(), "prior.toml", WAR_COST);
+    let post = common::write_posterior(
+        dir.path(),
+        &["model.war_cost"],
+        &[(&[0.8], 0.5), (&[1.2], 0.5)],
+    );
+    let (p, pr, po) = (
+        plain.to_str().unwrap(),
+        prior.to_str().unwrap(),
+        post.to_str().unwrap(),
+    );
+    let small = [
+        "--draws",
+        "4",
+        "--runs",
+        "2",
+        "--horizon-years",
+        "3",
+        "--quiet",
+    ];
+    // The prior's warning for the same --set: the words to match, but for what draws it.
+    let out = deter()
+        .args(["run", pr, "--set", "model.war_cost=0.5"])
+        .args(small)
+        .output()
+        .unwrap();
+    succeeded(&out);
+    let prior_w = warnings_in(&String::from_utf8_lossy(&out.stderr));
+    assert_eq!(prior_w.len(), 1, "{prior_w:?}");
+    let (h, help) = &prior_w[0];
+    let message = h.split_once(": uncertain[0].path: this prior ").unwrap().1;
+    let help = help
+        .strip_prefix("= help: remove this [[uncertain]] entry ")
+        .unwrap()
+        .strip_suffix(" to keep the prior")
+        .unwrap();
+    let expected = |flag: &str| {
+        (
+            format!("{po}:2:6: warning: column `model.war_cost`: this column {message}")
+                .replace("`--set`", &format!("`{flag}`")),
+            format!("= help: remove this column {help} to keep the posterior's draws")
+                .replace("`--set`", &format!("`{flag}`")),
+        )
+    };
+    assert!(expected("--set").0.contains(
+        "this column draws `model.war_cost`: in every draw its values replace the value \
+         `model.war_cost=0.5` of `--set`"
+    ));
+    for (args, flag) in [
+        (vec!["run", p, "--set", "model.war_cost=0.5"], "--set"),
+        // A and B both given the value: said once.
+        (
+            vec!["compare", p, p, "--set", "model.war_cost=0.5"],
+            "--set",
+        ),
+        (
+            vec!["compare", p, p, "--set-b", "model.war_cost=0.5"],
+            "--set-b",
+        ),
+    ] {
+        let out = deter()
+            .args(&args)
+            .args(["--posterior", po])
+            .args(small)
+            .output()
+            .unwrap();
+        succeeded_for(&out, format_args!("deter {args:?}"));
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(
+            warnings_in(&err),
+            vec![expected(flag)],
+            "deter {args:?}:\n{err}"
+        );
+    }
+    // The draws replace the value: every draw is one of the posterior's values, none 0.5.
+    let v = json(&[
+        "run",
+        p,
+        "--posterior",
+        po,
+        "--set",
+        "model.war_cost=0.5",
+        "--draws",
+        "20",
+        "--runs",
+        "2",
+        "--horizon-years",
+        "3",
+        "--format",
+        "json",
+    ]);
+    let drawn: Vec<f64> = v["parameters"]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[0].as_f64().unwrap())
+        .collect();
+    assert_eq!(drawn.len(), 20);
+    assert!(drawn.iter().all(|&x| x == 0.8 || x == 1.2), "{drawn:?}");
+    // A path no column draws: no warning.
+    let out = deter()
+        .args(["run", p, "--posterior", po, "--set", "model.punishment=0.5"])
+        .args(small)
+        .output()
+        .unwrap();
+    succeeded(&out);
+    assert!(warnings_in(&String::from_utf8_lossy(&out.stderr)).is_empty());
+}
+
 /// A posterior (`--posterior`, the prior of a nested run) with a column a dated policy of the
 /// scenario changes: the policy replaces each draw from its start on, which was said of a
 /// `[[uncertain]]` prior on the same path but not of the posterior's column. Now the same

@@ -367,6 +367,91 @@ pub fn policy_resets(
     out
 }
 
+/// A posterior's column, for [`crate::scenario::overrides::replaced_by_draws`]: what draws
+/// the parameter where the warning points, how to remove it, and what is kept without the
+/// value set.
+pub(crate) const COLUMN_DRAWS: crate::scenario::overrides::Drawer<'static> =
+    ("this column", "this column", "the posterior's draws");
+
+/// The warnings for `PATH=VALUE` texts (given by `flag`: `--set`, `--set-b`, Python's
+/// `set=`) applied to `scenario` on a parameter a column of `posterior` (read from `text`)
+/// draws: in every draw the column's value replaces the value given. The words of `--set` on
+/// a path an `[[uncertain]]` prior draws ([`crate::scenario::overrides::replaced_by_draws`]),
+/// located at the column's header cell as every fault of a column is. Texts that do not parse
+/// or resolve, case parameters `CASE/PATH` and columns that do not resolve are skipped.
+pub fn set_replaced<S: AsRef<str>>(
+    posterior: &Posterior,
+    text: &str,
+    scenario: &Scenario,
+    texts: &[S],
+    flag: &str,
+) -> crate::scenario::Diagnostics {
+    use crate::scenario::overrides::{Override, replaced_by_draws};
+    let mut out = crate::scenario::Diagnostics::default();
+    let Some((n, header)) = header_line(text) else {
+        return out;
+    };
+    for t in texts {
+        let Ok(o) = Override::parse(t.as_ref(), flag) else {
+            continue;
+        };
+        let Ok(target) = ParamRef::resolve(&o.path, scenario) else {
+            continue;
+        };
+        let column = posterior.paths.iter().enumerate().find(|(_, p)| {
+            !p.contains('/') && ParamRef::resolve(p, scenario).is_ok_and(|c| c == target)
+        });
+        let Some((j, path)) = column else {
+            continue;
+        };
+        let (message, help) = replaced_by_draws(path.trim(), &o.text, flag, COLUMN_DRAWS);
+        let d = crate::scenario::input::csv_cell(
+            &posterior.file,
+            n,
+            header,
+            j + 1,
+            path.trim(),
+            &message,
+            Some(help),
+        )
+        .warning();
+        if !out.0.contains(&d) {
+            out.0.push(d);
+        }
+    }
+    out
+}
+
+/// The warnings of a nested run under `posterior` (read from `text`) of `scenarios` (one, or
+/// A and B), each with the what-ifs applied to it (`(texts, flag)` lists: `--set`, `--set-b`,
+/// Python's `set=`, `set_b=`): each column a dated policy of a scenario changes
+/// ([`policy_resets`]), then each what-if on a path a column draws ([`set_replaced`]); a
+/// warning both scenarios give is said once. What `deter run --posterior` and `deter compare
+/// --posterior` print, and what the facade returns to programs.
+pub fn posterior_warnings(
+    posterior: &Posterior,
+    text: &str,
+    scenarios: &[(&Scenario, &[(&[String], &str)])],
+) -> crate::scenario::Diagnostics {
+    let mut out = crate::scenario::Diagnostics::default();
+    let mut add = |ws: crate::scenario::Diagnostics| {
+        for w in ws.0 {
+            if !out.0.contains(&w) {
+                out.0.push(w);
+            }
+        }
+    };
+    for (s, _) in scenarios {
+        add(policy_resets(posterior, text, s));
+    }
+    for (s, sets) in scenarios {
+        for &(texts, flag) in *sets {
+            add(set_replaced(posterior, text, s, texts, flag));
+        }
+    }
+    out
+}
+
 /// The header of a posterior's `text`, with its line number (1-based): the first line that
 /// is neither a comment nor blank, as [`parse_posterior`] reads it.
 fn header_line(text: &str) -> Option<(usize, &str)> {

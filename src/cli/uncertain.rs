@@ -57,30 +57,25 @@ fn settings(sim: &super::flags::SimFlags) -> crate::settings::Settings {
 /// The posterior of `path`, its faults as the diagnostics of every file kind: unreadable or
 /// too large, malformed (at its line, a cell's at its column), or a value out of its
 /// parameter's range in one of `scenarios` (at its line and column). Warns about each column
-/// a dated policy of one of `scenarios` changes ([`nested::policy_resets`]).
+/// a dated policy of one of `scenarios` changes and each value `--set` (`--set-b`) gives a
+/// path a column draws ([`nested::posterior_warnings`]); each scenario comes with the
+/// `(texts, flag)` lists applied to it.
 fn posterior_of(
     path: Option<&Path>,
-    scenarios: &[&Scenario],
+    scenarios: &[(&Scenario, &[(&[String], &str)])],
 ) -> Result<Option<nested::Posterior>, CliError> {
     let one = |d| CliError::Input(crate::scenario::Diagnostics(vec![d]));
     path.map(|p| {
         let text = nested::read_posterior_text(p).map_err(CliError::Input)?;
         let post = nested::parse_posterior(p, &text).map_err(|d| one(*d))?;
-        if let Some(d) = scenarios.iter().find_map(|s| {
+        if let Some(d) = scenarios.iter().find_map(|(s, _)| {
             nested::unknown_column(&post, &text, s).or_else(|| nested::out_of_range(&post, s))
         }) {
             return Err(one(d));
         }
-        // A column a dated policy changes: the words of a prior in the scenario file, once
-        // for A and B alike.
-        let mut warnings = crate::scenario::Diagnostics::default();
-        for s in scenarios {
-            for w in nested::policy_resets(&post, &text, s).0 {
-                if !warnings.0.contains(&w) {
-                    warnings.0.push(w);
-                }
-            }
-        }
+        // A column a dated policy changes, a value set on a path a column draws: the words of
+        // a prior in the scenario file, once for A and B alike.
+        let warnings = nested::posterior_warnings(&post, &text, scenarios);
         if !warnings.0.is_empty() {
             note_raw!("{warnings}");
         }
@@ -136,7 +131,8 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
     if !reset.0.is_empty() {
         note_raw!("{reset}");
     }
-    let post = posterior_of(args.posterior.as_deref(), &[&scenario])?;
+    let sets: [(&[String], &str); 1] = [(&args.set, "--set")];
+    let post = posterior_of(args.posterior.as_deref(), &[(&scenario, &sets)])?;
     if let Some(p) = &post {
         for w in nested::fixed_mismatches(p, &scenario) {
             note!("warning: {w}");
@@ -209,7 +205,11 @@ pub fn compare_nested(
         let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
         crate::output::check_outputs(&outputs, std::slice::from_ref(p)).map_err(CliError::Usage)?;
     }
-    let post = posterior_of(args.posterior.as_deref(), &[a, b])?;
+    let (sets_a, sets_b): ([(&[String], &str); 1], [(&[String], &str); 2]) = (
+        [(&args.set, "--set")],
+        [(&args.set, "--set"), (&args.set_b, "--set-b")],
+    );
+    let post = posterior_of(args.posterior.as_deref(), &[(a, &sets_a), (b, &sets_b)])?;
     if let Some(p) = &post {
         for (label, x) in [("A", a), ("B", b)] {
             for w in nested::fixed_mismatches(p, x) {
