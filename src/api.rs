@@ -346,6 +346,31 @@ pub fn read_posterior(path: &Path) -> Result<Posterior, Error> {
 ///
 /// Errors: [`Error::Io`] when the file cannot be read, [`Error::Input`] otherwise.
 pub fn read_posterior_for(path: &Path, scenarios: &[&Scenario]) -> Result<Posterior, Error> {
+    posterior_and_text(path, scenarios).map(|(post, _)| post)
+}
+
+/// [`read_posterior_for`], also returning the warnings `deter run --posterior` and `deter
+/// compare --posterior` print before they run: each column a dated policy of a scenario
+/// changes (from the policy's start on it overrides each draw), and each what-if given to a
+/// scenario on a path a column draws (in every draw the column's value replaces it), in the
+/// words of the same warnings about a scenario's `[[uncertain]]` prior, at the column's
+/// header cell; a warning both scenarios give is returned once. `scenarios`: each scenario
+/// as overridden with the lists of `PATH=VALUE` texts applied to it by [`apply_set`], with
+/// the name each was applied under (`--set`, `set=`).
+///
+/// Errors: as [`read_posterior_for`].
+pub fn read_posterior_with_warnings(
+    path: &Path,
+    scenarios: &[(&Scenario, &[(&[String], &str)])],
+) -> Result<(Posterior, Diagnostics), Error> {
+    let plain: Vec<&Scenario> = scenarios.iter().map(|(s, _)| *s).collect();
+    let (post, text) = posterior_and_text(path, &plain)?;
+    let warnings = crate::calibrate::nested::posterior_warnings(&post, &text, scenarios);
+    Ok((post, warnings))
+}
+
+/// [`read_posterior_for`] with the text it read.
+fn posterior_and_text(path: &Path, scenarios: &[&Scenario]) -> Result<(Posterior, String), Error> {
     use crate::calibrate::nested;
     let text = nested::read_posterior_text(path).map_err(|d| {
         if d.0
@@ -364,7 +389,7 @@ pub fn read_posterior_for(path: &Path, scenarios: &[&Scenario]) -> Result<Poster
     }) {
         return Err(one(d));
     }
-    Ok(post)
+    Ok((post, text))
 }
 
 /// The settings of a nested run resolved once: scenario copy (horizon applied), budget, seed,

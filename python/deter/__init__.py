@@ -724,7 +724,10 @@ def run_nested(
         that the scenario does not have, in the words of ``deter run --posterior`` ("FILE was
         calibrated with `PATH=VALUE` fixed but this scenario has PATH = NOW: add --set
         PATH=VALUE ..."); the run goes ahead as asked (``set={PATH: VALUE}`` runs it under
-        the calibration's conditions).
+        the calibration's conditions). For each posterior column a dated policy of the
+        scenario changes, and each ``set=`` value on a path a posterior column draws (the
+        draws replace it), in the words ``deter run --posterior`` prints, at the column's
+        header cell (file:line:col, the column, help).
     """
     kind, source = _source(scenario)
     text = _call(
@@ -874,7 +877,9 @@ def compare_nested(
     UserWarning
         As :func:`run_nested`, for each side whose scenario lacks a fixed value of the
         posterior's calibration, prefixed ``A: `` or ``B: `` as ``deter compare --posterior``
-        prints it.
+        prints it; and for the posterior's columns (a dated policy that changes one, a
+        ``set=`` or ``set_b=`` value on a path one draws) as :func:`run_nested`, once for A
+        and B alike.
 
     The GIL is released while it runs.
     """

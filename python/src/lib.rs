@@ -621,12 +621,34 @@ fn cancellable<T: Send>(
 
 /// The posterior CSV at `path` (`deter calibrate`'s posterior.csv), if one is given, checked
 /// against `scenarios`: its faults located as the command line locates them (InputError).
+/// Its warnings, those `deter run --posterior` and `deter compare --posterior` print (a
+/// column a dated policy changes, a value of `set=` / `set_b=` on a path a column draws:
+/// [`deter::read_posterior_with_warnings`]), are issued as `UserWarning`s in the command
+/// line's words, at the caller's line, once each. Each scenario comes with the what-if lists
+/// applied to it, by the name they were given under.
 fn read_posterior(
+    py: Python<'_>,
     path: Option<&str>,
-    scenarios: &[&Scenario],
+    scenarios: &[(&Scenario, &[(&[String], &str)])],
 ) -> PyResult<Option<deter::Posterior>> {
-    path.map(|p| deter::read_posterior_for(Path::new(p), scenarios).map_err(py_error))
-        .transpose()
+    let Some(p) = path else {
+        return Ok(None);
+    };
+    let (post, warnings) =
+        deter::read_posterior_with_warnings(Path::new(p), scenarios).map_err(py_error)?;
+    for w in &warnings.0 {
+        user_warning(py, &w.to_string())?;
+    }
+    Ok(Some(post))
+}
+
+/// Issue `text` as a Python `UserWarning` at the caller's line (the native function is
+/// called by `_call` from the package's function: stack level 3). An error when a warnings
+/// filter turns the warning into one.
+fn user_warning(py: Python<'_>, text: &str) -> PyResult<()> {
+    let text = std::ffi::CString::new(text.trim_end().replace('\0', "")).expect("no NUL left");
+    let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+    PyErr::warn(py, category.as_any(), &text, 3)
 }
 
 /// Run `work` on a helper thread with the GIL released; meanwhile take what it sends on
@@ -799,7 +821,7 @@ fn run_nested(
     let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
     let sets = [(set.as_slice(), "set=")];
     let (scenario, _) = load(py, kind, &source, &sets, settings.horizon_years)?;
-    let post = read_posterior(posterior.as_deref(), &[&scenario])?;
+    let post = read_posterior(py, posterior.as_deref(), &[(&scenario, &sets)])?;
     warn_fixed(py, post.as_ref(), &scenario, None)?;
     let nested = cancellable(py, |control| {
         deter::run_nested(&scenario, post.as_ref(), &settings, draws, control)
@@ -845,7 +867,7 @@ fn compare_nested(
     );
     let (sa, _) = load_once(py, kind_a, &source_a, &sets_a, h, &mut said)?;
     let (sb, _) = load_once(py, kind_b, &source_b, &sets_b, h, &mut said)?;
-    let post = read_posterior(posterior.as_deref(), &[&sa, &sb])?;
+    let post = read_posterior(py, posterior.as_deref(), &[(&sa, &sets_a), (&sb, &sets_b)])?;
     // Each side, as `deter compare --posterior` warns.
     warn_fixed(py, post.as_ref(), &sa, Some("A"))?;
     warn_fixed(py, post.as_ref(), &sb, Some("B"))?;

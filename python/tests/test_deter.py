@@ -1194,6 +1194,60 @@ def _split(stderr: str) -> list:
     return out
 
 
+TEMPLATE = ROOT / "src" / "scenario" / "template.toml"
+
+
+def test_a_posteriors_column_warnings_reach_python_in_the_cli_words(tmp_path):
+    # `deter run --posterior` warns of a column a dated policy changes (from the policy's
+    # start on it overrides each draw) and of a `--set` on a path a column draws (the draws
+    # replace it); run_nested and compare_nested said neither. Now UserWarnings in the CLI's
+    # words (`set=` / `set_b=` for `--set` / `--set-b`), at the caller's line.
+    import shutil
+    import warnings
+
+    post = tmp_path / "posterior.csv"
+    post.write_text(
+        "# deter calibrate: posterior draws\n"
+        "draw,country.BBB.military.budget_share,model.war_cost,weight,distance\n"
+        "0,0.015,0.8,0.5,0\n1,0.025,1.2,0.5,0\n"
+    )
+    other = tmp_path / "other.toml"
+    shutil.copy(TEMPLATE, other)
+    small = ["--posterior", str(post), "--draws", "2", "--runs", "10", "--horizon-years", "5", "-q"]
+
+    def said(call) -> list:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        assert all(w.filename == __file__ for w in caught), [w.filename for w in caught]
+        return [str(w.message) for w in caught]
+
+    def cli(*args: str) -> list:
+        out = subprocess.run([_binary(), *args, *small], capture_output=True, check=True)
+        return [
+            w.replace("`--set-b`", "`set_b=`").replace("`--set`", "`set=`")
+            for w in _split(out.stderr.decode())
+        ]
+
+    want = cli("run", str(TEMPLATE), "--set", "model.war_cost=0.5")
+    column = [w for w in want if ": warning: column `" in w]
+    assert len(column) == 2, want
+    assert column[0].startswith(f"{post}:2:6: warning: column `country.BBB.military.budget_share`: ")
+    assert "policy `target-defence` changes `country.BBB.military.budget_share` from 2027-01" in column[0]
+    assert column[1].startswith(
+        f"{post}:2:40: warning: column `model.war_cost`: this column draws `model.war_cost`: in every "
+        "draw its values replace the value `model.war_cost=0.5` of `set=`"
+    )
+    assert said(lambda: deter.run_nested(TEMPLATE, posterior=post, draws=2, runs=10, horizon_years=5,
+                                         set={"model.war_cost": 0.5})) == want
+    # A comparison: said once for A and B alike; `set_b=` named as given.
+    want = cli("compare", str(TEMPLATE), str(other), "--set-b", "model.war_cost=0.5")
+    assert sum(": warning: column `" in w for w in want) == 2, want
+    assert any("of `set_b=`" in w for w in want), want
+    assert said(lambda: deter.compare_nested(TEMPLATE, other, posterior=post, draws=2, runs=10,
+                                             horizon_years=5, set_b={"model.war_cost": 0.5})) == want
+
+
 _INT_RANGES = {
     "runs": "[1, 1000000000000]",
     "seed": "[0, 9223372036854775807]",
