@@ -361,13 +361,17 @@ pub fn read_posterior_for(path: &Path, scenarios: &[&Scenario]) -> Result<Poster
 /// Errors: as [`read_posterior_for`].
 pub fn read_posterior_with_warnings(
     path: &Path,
-    scenarios: &[(&Scenario, &[(&[String], &str)])],
+    scenarios: &[(&Scenario, SetLists<'_>)],
 ) -> Result<(Posterior, Diagnostics), Error> {
     let plain: Vec<&Scenario> = scenarios.iter().map(|(s, _)| *s).collect();
     let (post, text) = posterior_and_text(path, &plain)?;
     let warnings = crate::calibrate::nested::posterior_warnings(&post, &text, scenarios);
     Ok((post, warnings))
 }
+
+/// Lists of `PATH=VALUE` what-ifs applied to a scenario by [`apply_set`], in order, each with
+/// the name it was applied under (`--set`, `set=`).
+pub type SetLists<'a> = &'a [(&'a [String], &'a str)];
 
 /// [`read_posterior_for`] with the text it read.
 fn posterior_and_text(path: &Path, scenarios: &[&Scenario]) -> Result<(Posterior, String), Error> {

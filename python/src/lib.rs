@@ -629,7 +629,7 @@ fn cancellable<T: Send>(
 fn read_posterior(
     py: Python<'_>,
     path: Option<&str>,
-    scenarios: &[(&Scenario, &[(&[String], &str)])],
+    scenarios: &[(&Scenario, deter::SetLists<'_>)],
 ) -> PyResult<Option<deter::Posterior>> {
     let Some(p) = path else {
         return Ok(None);

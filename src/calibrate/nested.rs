@@ -431,7 +431,7 @@ pub fn set_replaced<S: AsRef<str>>(
 pub fn posterior_warnings(
     posterior: &Posterior,
     text: &str,
-    scenarios: &[(&Scenario, &[(&[String], &str)])],
+    scenarios: &[(&Scenario, crate::api::SetLists<'_>)],
 ) -> crate::scenario::Diagnostics {
     let mut out = crate::scenario::Diagnostics::default();
     let mut add = |ws: crate::scenario::Diagnostics| {
@@ -445,7 +445,7 @@ pub fn posterior_warnings(
         add(policy_resets(posterior, text, s));
     }
     for (s, sets) in scenarios {
-        for &(texts, flag) in *sets {
+        for &(texts, flag) in sets.iter() {
             add(set_replaced(posterior, text, s, texts, flag));
         }
     }

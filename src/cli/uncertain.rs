@@ -62,7 +62,7 @@ fn settings(sim: &super::flags::SimFlags) -> crate::settings::Settings {
 /// `(texts, flag)` lists applied to it.
 fn posterior_of(
     path: Option<&Path>,
-    scenarios: &[(&Scenario, &[(&[String], &str)])],
+    scenarios: &[(&Scenario, crate::api::SetLists<'_>)],
 ) -> Result<Option<nested::Posterior>, CliError> {
     let one = |d| CliError::Input(crate::scenario::Diagnostics(vec![d]));
     path.map(|p| {
@@ -131,8 +131,8 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
     if !reset.0.is_empty() {
         note_raw!("{reset}");
     }
-    let sets: [(&[String], &str); 1] = [(&args.set, "--set")];
-    let post = posterior_of(args.posterior.as_deref(), &[(&scenario, &sets)])?;
+    let sets = [(args.set.as_slice(), "--set")];
+    let post = posterior_of(args.posterior.as_deref(), &[(&scenario, &sets[..])])?;
     if let Some(p) = &post {
         for w in nested::fixed_mismatches(p, &scenario) {
             note!("warning: {w}");
@@ -205,11 +205,15 @@ pub fn compare_nested(
         let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
         crate::output::check_outputs(&outputs, std::slice::from_ref(p)).map_err(CliError::Usage)?;
     }
-    let (sets_a, sets_b): ([(&[String], &str); 1], [(&[String], &str); 2]) = (
-        [(&args.set, "--set")],
-        [(&args.set, "--set"), (&args.set_b, "--set-b")],
-    );
-    let post = posterior_of(args.posterior.as_deref(), &[(a, &sets_a), (b, &sets_b)])?;
+    let sets_a = [(args.set.as_slice(), "--set")];
+    let sets_b = [
+        (args.set.as_slice(), "--set"),
+        (args.set_b.as_slice(), "--set-b"),
+    ];
+    let post = posterior_of(
+        args.posterior.as_deref(),
+        &[(a, &sets_a[..]), (b, &sets_b[..])],
+    )?;
     if let Some(p) = &post {
         for (label, x) in [("A", a), ("B", b)] {
             for w in nested::fixed_mismatches(p, x) {
