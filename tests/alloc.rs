@@ -15,37 +15,101 @@ thread_local! {
     static COUNTING: Cell<bool> = const { Cell::new(false) };
     /// Per thread, so that tests running in parallel do not count each other's.
     static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+    /// Bytes held by the blocks allocated while counting and not freed, each as the
+    /// allocator rounds it.
+    static BYTES: Cell<i64> = const { Cell::new(0) };
 }
 
-fn note() {
+fn note(bytes: usize) {
     if COUNTING.with(|c| c.get()) {
         ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        held(bytes as i64);
+    }
+}
+
+/// `bytes` more (or fewer, if negative) held on this thread while counting.
+fn held(bytes: i64) {
+    if COUNTING.with(|c| c.get()) {
+        let block = deter::engine::heap_block(bytes.unsigned_abs()) as i64;
+        BYTES.with(|n| n.set(n.get() + bytes.signum() * block));
     }
 }
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note();
+        note(layout.size());
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note();
+        note(layout.size());
         unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note();
+        note(new_size);
+        held(-(layout.size() as i64));
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        held(-(layout.size() as i64));
         unsafe { System.dealloc(ptr, layout) }
     }
 }
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
+
+/// Heap bytes held by what `f` returns (made on this thread; each block rounded as by
+/// `deter::engine::heap_block`; blocks allocated and freed within `f` do not count).
+fn bytes_held_by<T>(f: impl FnOnce() -> T) -> (u64, T) {
+    let before = BYTES.with(Cell::get);
+    COUNTING.with(|c| c.set(true));
+    let kept = f();
+    COUNTING.with(|c| c.set(false));
+    ((BYTES.with(Cell::get) - before) as u64, kept)
+}
+
+/// The memory guard's estimate of a worker's tallies and run records
+/// (`Aggregate::estimated_bytes`) is what they allocate, counted here block by block: with
+/// and without the attribution, short and long horizons, one rivalry and many. The estimate
+/// used to count 8 bytes per bin and a guess per histogram, and stayed 8% below the tallies
+/// of a scenario of 1,000 rivalries over 20 years (192 MB estimated, 207 MB allocated), with
+/// the run records left out.
+#[test]
+fn the_memory_guard_estimate_is_what_the_tallies_and_run_records_allocate() {
+    use deter::engine::Aggregate;
+    use deter::model::RunRecord;
+    for (rivalries, years) in [(1, 1), (3, 20), (40, 5), (12, 200)] {
+        let mut text = format!(
+            "[scenario]\nname = \"m\"\nstart = \"2000-01\"\nhorizon_years = {years}\nruns = 10\n\n\
+             [[country]]\nid = \"A\"\n[country.military]\nbudget = 2\n[country.economic]\ngdp = 30\n\n\
+             [[country]]\nid = \"B\"\n[country.military]\nbudget = 1\n[country.economic]\ngdp = 20\n"
+        );
+        for i in 0..rivalries {
+            text += &format!("\n[[rivalry]]\nid = \"R{i}\"\nchallenger = \"A\"\ntarget = \"B\"\n");
+        }
+        let scenario = deter::scenario::parse_str(&text, "m.toml").expect("valid scenario");
+        for compiled in [
+            Compiled::new(&scenario),
+            Compiled::new(&scenario).with_attribution(),
+        ] {
+            let records = 1 + compiled.attribution_variants().map_or(0, <[_]>::len);
+            // The list holding the records is allocated before counting.
+            let mut kept: Vec<RunRecord> = Vec::with_capacity(records);
+            let (counted, _aggregate) = bytes_held_by(|| {
+                kept.extend((0..records).map(|_| RunRecord::new(&compiled)));
+                Aggregate::new(&compiled)
+            });
+            assert_eq!(
+                Aggregate::estimated_bytes(&compiled),
+                counted,
+                "{rivalries} rivalries x {years} years, {records} run records"
+            );
+        }
+    }
+}
 
 /// Allocations made by `f` on this thread.
 fn allocations_in(f: impl FnOnce()) -> u64 {

@@ -279,18 +279,16 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         }
     }
 
+    // JSON and CSV are streamed from the report to the output, never held whole.
+    let out = args.output.out.as_deref();
     let bytes = match args.output.format() {
         Format::Json => {
-            let mut out =
-                serde_json::to_vec_pretty(&report).expect("a comparison always serialises");
-            out.push(b'\n');
-            out
+            return super::emit_with(out, |w| crate::report::json::write_json(w, &report));
         }
-        Format::Csv => csv::comparison_to_csv(
-            &report,
-            &args.a.display().to_string(),
-            &args.b.display().to_string(),
-        ),
+        Format::Csv => {
+            let (a, b) = (args.a.display().to_string(), args.b.display().to_string());
+            return super::emit_with(out, |w| csv::write_comparison_csv(w, &report, &a, &b));
+        }
         Format::Table => {
             let t = table::comparison_to_table(
                 &report,
@@ -305,7 +303,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             (if color { table::colorize(&t) } else { t }).into_bytes()
         }
     };
-    emit(args.output.out.as_deref(), &bytes)
+    emit(out, &bytes)
 }
 
 /// Warn, once the comparison is known to run, that A and B are one file with the same

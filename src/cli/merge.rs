@@ -127,24 +127,35 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
             scenario: &scenario,
             source,
         };
-        let page = html::to_html(&[view]);
-        if let Some(path) = &args.output.report {
-            emit(Some(path), page.as_bytes())?;
-        }
         if let Some(dir) = &args.output.plots {
+            // The charts are cut from the whole page.
+            let page = html::to_html(&[view]);
+            if let Some(path) = &args.output.report {
+                emit(Some(path), page.as_bytes())?;
+            }
             super::write_plots(dir, &page)?;
+        } else if let Some(path) = &args.output.report {
+            super::emit_with(Some(path), |w| {
+                w.write_all(html::page_start(1, Some(report.scenario.as_str())).as_bytes())?;
+                html::write_article(&mut *w, &view, 0)?;
+                w.write_all(html::PAGE_END.as_bytes())
+            })?;
         }
     }
-    let bytes = match args.output.format() {
-        Format::Json => json::to_json(&report),
-        Format::Csv => csv::to_csv(&[(source.as_str(), &report)]),
+    // JSON and CSV are streamed from the report to the output, never held whole.
+    let out = args.output.out.as_deref();
+    match args.output.format() {
+        Format::Json => super::emit_with(out, |w| json::write_json(w, &report))?,
+        Format::Csv => super::emit_with(out, |w| csv::write_csv(w, source, &report))?,
         Format::Table => {
             let text = table::to_table(&report, source, args.yearly);
             let color = args.output.out.is_none() && use_color();
-            (if color { table::colorize(&text) } else { text }).into_bytes()
+            emit(
+                out,
+                (if color { table::colorize(&text) } else { text }).as_bytes(),
+            )?;
         }
-    };
-    emit(args.output.out.as_deref(), &bytes)?;
+    }
     if !args.output.quiet {
         note!(
             "deter merge: {} of `{}`, {}, seed {}",

@@ -286,6 +286,30 @@ impl Sink {
         self.write_now(bytes)
     }
 
+    /// Write a result by `write`, which streams it through a small buffer
+    /// ([`super::WRITE_BUFFER`]) to the file or stdout: a result is never held whole.
+    fn write_with(
+        &mut self,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), CliError> {
+        if !self.held.is_empty() {
+            let held = std::mem::take(&mut self.held);
+            self.write_now(&held)?;
+        }
+        let Some(path) = &self.path else {
+            return super::emit_with(None, write);
+        };
+        let fail = |e: std::io::Error| {
+            CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
+        };
+        if self.file.is_none() {
+            self.file = Some(output::AtomicFile::create(path).map_err(fail)?);
+        }
+        let file = self.file.as_mut().expect("created above");
+        let mut w = std::io::BufWriter::with_capacity(super::WRITE_BUFFER, file.file());
+        write(&mut w).and_then(|()| w.flush()).map_err(fail)
+    }
+
     fn write_now(&mut self, bytes: &[u8]) -> Result<(), CliError> {
         let Some(path) = &self.path else {
             return emit(None, bytes);
@@ -311,16 +335,6 @@ impl Sink {
             _ => Ok(()),
         }
     }
-}
-
-/// Prefix every line of a pretty JSON value by two spaces: an element of a pretty array.
-fn indent(json: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(json.len() + json.len() / 8);
-    for line in json.split_inclusive(|&b| b == b'\n') {
-        out.extend_from_slice(b"  ");
-        out.extend_from_slice(line);
-    }
-    out
 }
 
 /// What `--files-from` lists say in file-level messages (read by the input core, so a list
@@ -606,28 +620,44 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                         scenario: &job.scenario,
                         source: &source,
                     };
-                    let article = html::article(&view, i);
-                    if let Some(page) = &mut page {
-                        if i == 0 {
-                            let first = Some(report.scenario.as_str());
-                            page.write(html::page_start(args.files.len(), first).as_bytes())?;
-                        }
-                        page.write(article.as_bytes())?;
+                    if let Some(page) = &mut page
+                        && i == 0
+                    {
+                        let first = Some(report.scenario.as_str());
+                        page.write(html::page_start(args.files.len(), first).as_bytes())?;
                     }
                     if let Some(dir) = &args.output.plots {
+                        // The charts are cut from the whole article.
+                        let article = html::article(&view, i);
+                        if let Some(page) = &mut page {
+                            page.write(article.as_bytes())?;
+                        }
                         super::write_plots(dir, &article)?;
+                    } else if let Some(page) = &mut page {
+                        page.write_with(|w| html::write_article(w, &view, i))?;
                     }
                 }
+                // JSON and CSV are streamed from the report to the output, never held
+                // whole; the table (a few lines per rivalry) is built as text.
+                let file = job.file.display().to_string();
                 let bytes = match args.output.format() {
-                    Format::Json if !many => json::to_json(&report),
-                    Format::Json => {
-                        let body =
-                            serde_json::to_vec_pretty(&report).expect("a Report always serialises");
-                        let mut out = if i > 0 { b",\n".to_vec() } else { Vec::new() };
-                        out.extend(indent(&body));
-                        out
+                    Format::Json if !many => {
+                        sink.write_with(|w| json::write_json(w, &report))?;
+                        continue;
                     }
-                    Format::Csv => csv::report_rows(&job.file.display().to_string(), &report),
+                    Format::Json => {
+                        sink.write_with(|w| {
+                            if i > 0 {
+                                w.write_all(b",\n")?;
+                            }
+                            json::write_json_element(w, &report)
+                        })?;
+                        continue;
+                    }
+                    Format::Csv => {
+                        sink.write_with(|w| csv::write_report_rows(w, &file, &report))?;
+                        continue;
+                    }
                     Format::Table => {
                         let mut t =
                             table::to_table(&report, &job.file.display().to_string(), args.yearly);

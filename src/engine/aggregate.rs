@@ -15,6 +15,16 @@ use crate::stats::{BinLayout, Distribution, ExactMoments, Histogram};
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use crate::outputs::{BALANCE_LAYOUT, COUNT_LAYOUT, GDP_LAYOUT, TENSION_LAYOUT};
 
+/// The bytes the allocator takes for a block of `bytes` (glibc: an 8-byte header, rounded
+/// up to 16, at least 32; nothing for an empty block, which Rust does not allocate).
+pub fn heap_block(bytes: u64) -> u64 {
+    if bytes == 0 {
+        0
+    } else {
+        (bytes + 8).div_ceil(16).max(2) * 16
+    }
+}
+
 /// Everything tallied for one rivalry, or for the whole region. Serialised as is into the
 /// partial files of sharded runs (integers only; `i128` sums as decimal strings).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -304,24 +314,53 @@ impl Aggregate {
         self
     }
 
-    /// Approximate heap size of one aggregate of `compiled`, in bytes. Each worker holds one,
-    /// so this bounds a run's memory before it starts ([`super::check_memory`]).
+    /// Heap size of one aggregate of `compiled` and of the run records a worker fills, in
+    /// bytes: each worker holds both and the merged tallies one aggregate, so this bounds a
+    /// run's memory before it starts ([`super::check_memory`]). Computed from the tallies'
+    /// own types (every block as the allocator rounds it, [`heap_block`]): the bytes
+    /// [`Aggregate::new`] and `RunRecord::new` allocate, which `tests/alloc.rs` counts.
     pub fn estimated_bytes(compiled: &Compiled) -> u64 {
-        let bins = |l: BinLayout| -> u64 {
-            let n = match l {
+        use std::mem::size_of;
+        let n = |x: usize| x as u64;
+        let hist = |l: BinLayout| -> u64 {
+            let len = match l {
                 BinLayout::Linear { bins, .. } | BinLayout::Integer { bins } => bins.max(1),
                 BinLayout::Log { bins, .. } => bins.max(1) + 1,
             };
-            n as u64
+            heap_block(8 * n(len))
         };
         let steps = u64::from(compiled.steps());
         let years = u64::from(compiled.scenario.meta.horizon_years);
-        let metrics: u64 = METRICS.iter().map(|m| bins(m.layout)).sum();
-        let events = 8 * years * 2 * N_EVENTS as u64
-            + 8 * years * N_COUNTS as u64 * (bins(YEAR_COUNT_LAYOUT) + 8);
-        let tally = 8 * (metrics + steps + 1 + 64) + events;
-        let yearly = 8 * years * (bins(TENSION_LAYOUT) + bins(BALANCE_LAYOUT));
-        tally + compiled.scenario.rivalries.len() as u64 * (tally + yearly)
+        let rivalries = n(compiled.scenario.rivalries.len());
+        let tally = |bands: bool| -> u64 {
+            let events = 2 * heap_block(years * n(size_of::<[u64; N_EVENTS]>()));
+            let counts = heap_block(years * n(size_of::<[Distribution; N_COUNTS]>()))
+                + years * n(N_COUNTS) * hist(YEAR_COUNT_LAYOUT);
+            let metrics: u64 = METRICS.iter().map(|m| hist(m.layout)).sum();
+            let first_force = heap_block(8 * (steps + 1));
+            let yearly = if bands {
+                2 * heap_block(years * n(size_of::<Histogram>()))
+                    + years * (hist(TENSION_LAYOUT) + hist(BALANCE_LAYOUT))
+            } else {
+                0
+            };
+            events + counts + metrics + first_force + yearly
+        };
+        let attribution = compiled.attribution_variants().map_or(0, |_| {
+            heap_block((1 + rivalries) * n(size_of::<[crate::attribution::EventTally; N_EVENTS]>()))
+        });
+        let aggregate = tally(false)
+            + heap_block(rivalries * n(size_of::<Tally>()))
+            + rivalries * tally(true)
+            + attribution;
+        // A worker's run records: the plain run's and, with the attribution, each variant's.
+        let record = heap_block(rivalries * n(size_of::<crate::model::RivalryRecord>()))
+            + rivalries
+                * (2 * heap_block(8 * years)
+                    + heap_block(years * n(size_of::<EventSet>()))
+                    + heap_block(years * n(size_of::<[u32; N_COUNTS]>())));
+        let records = 1 + compiled.attribution_variants().map_or(0, |v| n(v.len()));
+        aggregate + records * record
     }
 
     /// Fold one run in. Does not allocate.

@@ -22,6 +22,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
+#[cfg_attr(not(feature = "internals"), allow(unused_imports))]
+pub use aggregate::heap_block;
 pub use aggregate::{Aggregate, Tally};
 
 use crate::model::{Compiled, RunRecord, World, simulate_run, simulate_run_leading};

@@ -2,6 +2,8 @@
 //! docs/OUTPUT.md ("CSV"). Timing is left out, so the CSV of a run is reproducible byte for
 //! byte; values are written with Rust's shortest round-trip formatting.
 
+use std::io::Write;
+
 use super::compare::ComparisonReport;
 use super::{MetricOut, Outcomes, ProbabilityOut, Report};
 use crate::outputs::YEARS_TO_FORCE;
@@ -11,17 +13,42 @@ use crate::outputs::YEARS_TO_FORCE;
 /// even with the same name, share one table.
 pub const HEADER: [&str; 6] = ["file", "scenario", "entity", "metric", "statistic", "value"];
 
-struct Rows<'a> {
-    w: ::csv::Writer<Vec<u8>>,
+/// The rows of one table, streamed to `W` (memory or a file) as they are made. The first
+/// error writing to `W` is kept and every later row skipped: the builders stay plain
+/// sequences of rows, and [`Rows::finish`] returns the error.
+struct Rows<'a, W: Write> {
+    w: ::csv::Writer<W>,
     file: &'a str,
     scenario: &'a str,
+    error: Option<std::io::Error>,
 }
 
-impl Rows<'_> {
+impl<'a, W: Write> Rows<'a, W> {
+    fn new(w: W, file: &'a str, scenario: &'a str) -> Self {
+        Self {
+            w: ::csv::Writer::from_writer(w),
+            file,
+            scenario,
+            error: None,
+        }
+    }
+
     fn row(&mut self, entity: &str, metric: &str, statistic: &str, value: String) {
-        self.w
-            .write_record([self.file, self.scenario, entity, metric, statistic, &value])
-            .expect("writing to memory cannot fail");
+        if self.error.is_none()
+            && let Err(e) = self
+                .w
+                .write_record([self.file, self.scenario, entity, metric, statistic, &value])
+        {
+            self.error = Some(e.into());
+        }
+    }
+
+    /// Flush the rows to `W`: the first error writing any of them, if one failed.
+    fn finish(mut self) -> std::io::Result<()> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.w.flush()
     }
 
     fn f(&mut self, entity: &str, metric: &str, statistic: &str, x: f64) {
@@ -248,43 +275,38 @@ fn effective_overrides(applied: &[crate::scenario::overrides::Applied]) -> Vec<(
     out
 }
 
-fn writer() -> ::csv::Writer<Vec<u8>> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    w.write_record(HEADER)
-        .expect("writing to memory cannot fail");
-    w
-}
-
-fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
-    w.into_inner().expect("writing to memory cannot fail")
-}
-
-/// One table for any number of (file, report) pairs; the `file` column holds the file as
-/// given, the `scenario` column each scenario's name.
-pub fn to_csv(reports: &[(&str, &Report)]) -> Vec<u8> {
-    let mut out = header();
-    for (file, r) in reports {
-        out.extend(report_rows(file, r));
-    }
+/// Rows written to memory.
+fn in_memory(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Vec<u8> {
+    let mut out = Vec::new();
+    write(&mut out).expect("writing to memory cannot fail");
     out
 }
 
-/// The header line of the table ([`to_csv`] is the header, then each report's rows).
+/// The header line of the table (a table is the header, then each report's rows).
 pub fn header() -> Vec<u8> {
-    finish(writer())
+    in_memory(|w| write_header(w))
 }
 
-/// One report's rows, without the header: for writing a table one scenario at a time.
-/// `file`: the scenario file as given.
-pub fn report_rows(file: &str, r: &Report) -> Vec<u8> {
+/// The header line, streamed to `w`.
+pub fn write_header<W: Write>(w: W) -> std::io::Result<()> {
+    let mut w = ::csv::Writer::from_writer(w);
+    w.write_record(HEADER)?;
+    w.flush()
+}
+
+/// One report's rows, without the header (for writing a table one scenario at a time),
+/// streamed to `w` as they are made, never held whole. `file`: the scenario file as given.
+pub fn write_report_rows<W: Write>(w: W, file: &str, r: &Report) -> std::io::Result<()> {
     let file = crate::output::csv_path(file);
-    let mut rows = Rows {
-        w: ::csv::Writer::from_writer(Vec::new()),
-        file: &file,
-        scenario: &r.scenario,
-    };
+    let mut rows = Rows::new(w, &file, &r.scenario);
     rows.report(r);
-    finish(rows.w)
+    rows.finish()
+}
+
+/// The table of one report streamed to `w`: the header, then its rows.
+pub fn write_csv<W: Write>(mut w: W, file: &str, r: &Report) -> std::io::Result<()> {
+    write_header(&mut w)?;
+    write_report_rows(w, file, r)
 }
 
 /// A comparison: the file column is `A-file vs B-file` (as given), the scenario column
@@ -292,18 +314,21 @@ pub fn report_rows(file: &str, r: &Report) -> Vec<u8> {
 /// unpaired95_hi (or, where the sample cannot support an
 /// interval, `interval_undefined_n` = the runs), excludes_zero (0 or 1), and for the
 /// tri-level breakdown share_a, share_b, shift.
-pub fn comparison_to_csv(c: &ComparisonReport, file_a: &str, file_b: &str) -> Vec<u8> {
+/// Streamed to `w` as its rows are made, never held whole.
+pub fn write_comparison_csv<W: Write>(
+    mut w: W,
+    c: &ComparisonReport,
+    file_a: &str,
+    file_b: &str,
+) -> std::io::Result<()> {
+    write_header(&mut w)?;
     let name = format!("{} vs {}", c.a.scenario, c.b.scenario);
     let files = format!(
         "{} vs {}",
         crate::output::csv_path(file_a),
         crate::output::csv_path(file_b)
     );
-    let mut rows = Rows {
-        w: writer(),
-        file: &files,
-        scenario: &name,
-    };
+    let mut rows = Rows::new(w, &files, &name);
     rows.n("scenario", "runs", "value", c.runs);
     rows.n("scenario", "seed", "value", c.seed);
     for (side, applied) in [("a", &c.a.overrides), ("b", &c.b.overrides)] {
@@ -361,5 +386,5 @@ pub fn comparison_to_csv(c: &ComparisonReport, file_a: &str, file_b: &str) -> Ve
             rows.row(&entity, &metric, statistic, value);
         }
     }
-    finish(rows.w)
+    rows.finish()
 }

@@ -454,14 +454,15 @@ fn levels_row(label: &str, k: &str, l: [f64; 3], shown: impl Fn(usize) -> String
     }
 }
 
+/// The whole article at once: the reference [`write_article`] is tested against.
+#[cfg(test)]
 fn run_article(v: &RunView<'_>, index: usize) -> Markup {
     let r = v.report;
     let s = v.scenario;
     let single = r.rivalries.len() == 1;
     html! {
         article data-report=(index) {
-            header { h1 { (r.scenario) } p class="lead" { (s.meta.description) } }
-            (overrides_note(html! { "What-ifs (" code { "--set" } ")" }, "", &r.overrides))
+            (article_head(v))
             (scenario_section(s))
             (outcomes_section(r, single))
             (escalation_section(r))
@@ -657,71 +658,86 @@ fn survival_section(r: &Report, single: bool) -> Markup {
     }
 }
 
+/// The fans section's heading and introduction.
+fn fans_head() -> Markup {
+    html! {
+        h2 { "Tension and balance by year" }
+        p {
+            "Per-year percentile bands at each year's end: p5-p95 (light), p25-p75 (dark), median (line). \
+             The balance is M_A / M_T (challenger over target, whole military capabilities, allies included; not the share each side commits to the theatre, which the crisis uses; log scale)."
+        }
+    }
+}
+
+/// Rivalry `i`'s fans: tension and balance charts and their table.
+fn fans_rivalry(i: usize, rv: &super::RivalryOut) -> Markup {
+    html! {
+        @let bands = |f: &dyn Fn(&super::YearOut) -> Option<&super::BandOut>| -> Vec<Band> {
+            rv.yearly
+                .iter()
+                .filter_map(|y| {
+                    let b = f(y)?;
+                    Some(Band {
+                        year: f64::from(y.year),
+                        p05: b.p05,
+                        p25: b.p25,
+                        p50: b.p50,
+                        p75: b.p75,
+                        p95: b.p95,
+                    })
+                })
+                .collect()
+        };
+        h3 { "Rivalry " (rv.id) }
+        (figure(
+            &format!("chart-tension-{i}"),
+            charts::fan(
+                &format!("{}: tension", rv.id),
+                "tension",
+                &bands(&|y| y.tension.as_ref()),
+                false,
+            ),
+            "Tension in [0, 1].",
+        ))
+        (figure(
+            &format!("chart-balance-{i}"),
+            charts::fan(
+                &format!("{}: balance M_A/M_T (whole capabilities)", rv.id),
+                "M_A / M_T",
+                &bands(&|y| y.balance.as_ref()),
+                true,
+            ),
+            "Balance of whole military capabilities, challenger over target (allies included).",
+        ))
+        (yearly_table(
+            "Band values",
+            html! {
+                @for name in ["tension", "balance"] {
+                    th class="n" { (name) " p5" }
+                    @for q in ["p25", "p50", "p75", "p95"] { th class="n" { (q) } }
+                }
+            },
+            &rv.yearly,
+            |y, yo| html! {
+                @for (name, b) in [("tension", &yo.tension), ("balance", &yo.balance)] {
+                    @if let Some(b) = b {
+                        @for (q, x) in [("p05", b.p05), ("p25", b.p25), ("p50", b.p50), ("p75", b.p75), ("p95", b.p95)] {
+                            (num_cell(&format!("/rivalries/{i}/yearly/{y}/{name}/{q}"), x, num(x)))
+                        }
+                    }
+                }
+            },
+        ))
+    }
+}
+
+#[cfg(test)]
 fn fans_section(r: &Report) -> Markup {
     html! {
         section id="fans" {
-            h2 { "Tension and balance by year" }
-            p {
-                "Per-year percentile bands at each year's end: p5-p95 (light), p25-p75 (dark), median (line). \
-                 The balance is M_A / M_T (challenger over target, whole military capabilities, allies included; not the share each side commits to the theatre, which the crisis uses; log scale)."
-            }
+            (fans_head())
             @for (i, rv) in r.rivalries.iter().enumerate() {
-                @let bands = |f: &dyn Fn(&super::YearOut) -> Option<&super::BandOut>| -> Vec<Band> {
-                    rv.yearly
-                        .iter()
-                        .filter_map(|y| {
-                            let b = f(y)?;
-                            Some(Band {
-                                year: f64::from(y.year),
-                                p05: b.p05,
-                                p25: b.p25,
-                                p50: b.p50,
-                                p75: b.p75,
-                                p95: b.p95,
-                            })
-                        })
-                        .collect()
-                };
-                h3 { "Rivalry " (rv.id) }
-                (figure(
-                    &format!("chart-tension-{i}"),
-                    charts::fan(
-                        &format!("{}: tension", rv.id),
-                        "tension",
-                        &bands(&|y| y.tension.as_ref()),
-                        false,
-                    ),
-                    "Tension in [0, 1].",
-                ))
-                (figure(
-                    &format!("chart-balance-{i}"),
-                    charts::fan(
-                        &format!("{}: balance M_A/M_T (whole capabilities)", rv.id),
-                        "M_A / M_T",
-                        &bands(&|y| y.balance.as_ref()),
-                        true,
-                    ),
-                    "Balance of whole military capabilities, challenger over target (allies included).",
-                ))
-                (yearly_table(
-                    "Band values",
-                    html! {
-                        @for name in ["tension", "balance"] {
-                            th class="n" { (name) " p5" }
-                            @for q in ["p25", "p50", "p75", "p95"] { th class="n" { (q) } }
-                        }
-                    },
-                    &rv.yearly,
-                    |y, yo| html! {
-                        @for (name, b) in [("tension", &yo.tension), ("balance", &yo.balance)] {
-                            @if let Some(b) = b {
-                                @for (q, x) in [("p05", b.p05), ("p25", b.p25), ("p50", b.p50), ("p75", b.p75), ("p95", b.p95)] {
-                                    (num_cell(&format!("/rivalries/{i}/yearly/{y}/{name}/{q}"), x, num(x)))
-                                }
-                            }
-                        }
-                    },
-                ))
+                (fans_rivalry(i, rv))
             }
         }
     }
@@ -753,103 +769,130 @@ fn run_provenance(v: &RunView<'_>) -> Markup {
 
 /// Per year, region-wide and per rivalry: the cumulative share of runs with each event by
 /// the year's end (chart) and the share in the year and by its end (table).
-fn yearly_section(r: &Report, single: bool) -> Markup {
-    let entities = std::iter::once(("Region-wide".to_string(), String::new(), &r.yearly)).chain(
-        r.rivalries
+/// The entities of the yearly section, in order: (index, title, JSON pointer prefix, years);
+/// an entity without years has no entry (its index is skipped).
+fn yearly_entities(
+    r: &Report,
+    single: bool,
+) -> impl Iterator<Item = (usize, String, String, &[super::YearOut])> {
+    std::iter::once(("Region-wide".to_string(), String::new(), &r.yearly[..]))
+        .chain(
+            r.rivalries
+                .iter()
+                .enumerate()
+                .filter(move |_| !single)
+                .map(|(i, rv)| {
+                    (
+                        format!("Rivalry {}", rv.id),
+                        format!("/rivalries/{i}"),
+                        &rv.yearly[..],
+                    )
+                }),
+        )
+        .enumerate()
+        .filter(|(_, e)| !e.2.is_empty())
+        .map(|(n, (title, prefix, years))| (n, title, prefix, years))
+}
+
+/// The yearly section's heading and introduction.
+fn yearly_head() -> Markup {
+    html! {
+        h2 { "Events by year" }
+        p {
+            "Share of runs in which each event happened by the end of each year (lines), and \
+             in the year itself (table). For deterrence held: no use of force so far, or in the year."
+        }
+    }
+}
+
+/// One entity of the yearly section: its charts and tables.
+fn yearly_entity(n: usize, title: &str, prefix: &str, years: &[super::YearOut]) -> Markup {
+    html! {
+        @let curves: Vec<Curve<'_>> = EVENTS
             .iter()
             .enumerate()
-            .filter(|_| !single)
-            .map(|(i, rv)| {
-                (
-                    format!("Rivalry {}", rv.id),
-                    format!("/rivalries/{i}"),
-                    &rv.yearly,
-                )
-            }),
-    );
+            .map(|(k, e)| Curve {
+                label: e.label,
+                points: years
+                    .iter()
+                    .map(|y| (f64::from(y.year), y.events_by_end.0[k].p))
+                    .collect(),
+            })
+            .collect();
+        @let counts: Vec<Curve<'_>> = COUNTS
+            .iter()
+            .enumerate()
+            .map(|(k, c)| Curve {
+                label: c.label,
+                points: years
+                    .iter()
+                    .map(|y| (f64::from(y.year), y.counts.0[k].mean))
+                    .collect(),
+            })
+            .collect();
+        h3 { (title) }
+        (figure(
+            &format!("chart-yearly-{n}"),
+            charts::by_year(
+                &format!("{title}: by the end of each year"),
+                "share of runs",
+                &curves,
+            ),
+            "Cumulative share of runs with each event by the end of the year.",
+        ))
+        (yearly_table(
+            "Values",
+            html! {
+                @for e in &EVENTS {
+                    th class="n" { (e.label) " in year" } th class="n" { "by its end" }
+                }
+            },
+            years,
+            |y, yo| html! {
+                @let k = format!("{prefix}/yearly/{y}");
+                @for (e, (a, b)) in EVENTS.iter().zip(yo.events_in_year.0.iter().zip(&yo.events_by_end.0)) {
+                    (pct_cell(&format!("{k}/events_in_year/{}/p", e.key), a.p))
+                    (pct_cell(&format!("{k}/events_by_end/{}/p", e.key), b.p))
+                }
+            },
+        ))
+        (figure(
+            &format!("chart-yearly-counts-{n}"),
+            charts::counts_by_year(
+                &format!("{title}: events counted in each year"),
+                "mean count per run",
+                &counts,
+            ),
+            "Mean number of events in each year per run. Each crisis is counted once, at its \
+             highest MID level; non-state incidents are not MID levels and never a use of force \
+             by a state.",
+        ))
+        (yearly_table(
+            "Counts",
+            html! {
+                @for c in &COUNTS {
+                    th class="n" { (c.label) " mean" } th class="n" { "p95" }
+                }
+            },
+            years,
+            |y, yo| html! {
+                @for (c, v) in COUNTS.iter().zip(&yo.counts.0) {
+                    @let k = format!("{prefix}/yearly/{y}/counts/{}", c.key);
+                    (num_cell(&format!("{k}/mean"), v.mean, num(v.mean)))
+                    (num_cell(&format!("{k}/p95"), v.p95, num(v.p95)))
+                }
+            },
+        ))
+    }
+}
+
+#[cfg(test)]
+fn yearly_section(r: &Report, single: bool) -> Markup {
     html! {
         section id="yearly" {
-            h2 { "Events by year" }
-            p {
-                "Share of runs in which each event happened by the end of each year (lines), and \
-                 in the year itself (table). For deterrence held: no use of force so far, or in the year."
-            }
-            @for (n, (title, prefix, years)) in entities.enumerate().filter(|(_, e)| !e.2.is_empty()) {
-                @let curves: Vec<Curve<'_>> = EVENTS
-                    .iter()
-                    .enumerate()
-                    .map(|(k, e)| Curve {
-                        label: e.label,
-                        points: years
-                            .iter()
-                            .map(|y| (f64::from(y.year), y.events_by_end.0[k].p))
-                            .collect(),
-                    })
-                    .collect();
-                @let counts: Vec<Curve<'_>> = COUNTS
-                    .iter()
-                    .enumerate()
-                    .map(|(k, c)| Curve {
-                        label: c.label,
-                        points: years
-                            .iter()
-                            .map(|y| (f64::from(y.year), y.counts.0[k].mean))
-                            .collect(),
-                    })
-                    .collect();
-                h3 { (title) }
-                (figure(
-                    &format!("chart-yearly-{n}"),
-                    charts::by_year(
-                        &format!("{title}: by the end of each year"),
-                        "share of runs",
-                        &curves,
-                    ),
-                    "Cumulative share of runs with each event by the end of the year.",
-                ))
-                (yearly_table(
-                    "Values",
-                    html! {
-                        @for e in &EVENTS {
-                            th class="n" { (e.label) " in year" } th class="n" { "by its end" }
-                        }
-                    },
-                    years,
-                    |y, yo| html! {
-                        @let k = format!("{prefix}/yearly/{y}");
-                        @for (e, (a, b)) in EVENTS.iter().zip(yo.events_in_year.0.iter().zip(&yo.events_by_end.0)) {
-                            (pct_cell(&format!("{k}/events_in_year/{}/p", e.key), a.p))
-                            (pct_cell(&format!("{k}/events_by_end/{}/p", e.key), b.p))
-                        }
-                    },
-                ))
-                (figure(
-                    &format!("chart-yearly-counts-{n}"),
-                    charts::counts_by_year(
-                        &format!("{title}: events counted in each year"),
-                        "mean count per run",
-                        &counts,
-                    ),
-                    "Mean number of events in each year per run. Each crisis is counted once, at its \
-                     highest MID level; non-state incidents are not MID levels and never a use of force \
-                     by a state.",
-                ))
-                (yearly_table(
-                    "Counts",
-                    html! {
-                        @for c in &COUNTS {
-                            th class="n" { (c.label) " mean" } th class="n" { "p95" }
-                        }
-                    },
-                    years,
-                    |y, yo| html! {
-                        @for (c, v) in COUNTS.iter().zip(&yo.counts.0) {
-                            @let k = format!("{prefix}/yearly/{y}/counts/{}", c.key);
-                            (num_cell(&format!("{k}/mean"), v.mean, num(v.mean)))
-                            (num_cell(&format!("{k}/p95"), v.p95, num(v.p95)))
-                        }
-                    },
-                ))
+            (yearly_head())
+            @for (n, title, prefix, years) in yearly_entities(r, single) {
+                (yearly_entity(n, &title, &prefix, years))
             }
         }
     }
@@ -943,15 +986,64 @@ pub fn figure_ids(html: &str) -> Vec<String> {
 /// The end of a page.
 pub const PAGE_END: &str = "</body></html>\n";
 
-/// The article of run `index` of a page.
+/// The article of run `index` of a page ([`write_article`] in memory).
 pub fn article(v: &RunView<'_>, index: usize) -> String {
-    let mut article = run_article(v, index).into_string();
-    article.push('\n');
-    if index > 0 {
-        // Element ids stay unique on a page with several scenarios.
-        article = article.replace(" id=\"", &format!(" id=\"s{index}-"));
+    let mut out = Vec::new();
+    write_article(&mut out, v, index).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("maud writes UTF-8")
+}
+
+/// The article of run `index` of a page, streamed to `w` one part at a time (a section, or
+/// in the sections by year one rivalry's charts and tables), never rendered whole: the page
+/// of thousands of rivalries holds one part in memory. The same text as rendering
+/// `run_article` at once, which the tests check.
+pub fn write_article<W: std::io::Write>(
+    mut w: W,
+    v: &RunView<'_>,
+    index: usize,
+) -> std::io::Result<()> {
+    let r = v.report;
+    let s = v.scenario;
+    let single = r.rivalries.len() == 1;
+    let mut put = |part: Markup| -> std::io::Result<()> {
+        let text = part.into_string();
+        if index > 0 {
+            // Element ids stay unique on a page with several scenarios (no part boundary
+            // falls inside an attribute).
+            w.write_all(text.replace(" id=\"", &format!(" id=\"s{index}-")).as_bytes())
+        } else {
+            w.write_all(text.as_bytes())
+        }
+    };
+    put(html! { (PreEscaped(format!("<article data-report=\"{index}\">"))) })?;
+    put(article_head(v))?;
+    put(scenario_section(s))?;
+    put(outcomes_section(r, single))?;
+    put(escalation_section(r))?;
+    if let Some(a) = &r.attribution {
+        let only = single.then(|| r.rivalries[0].id.as_str());
+        put(super::attribution::html_section(a, r.horizon_years, only))?;
     }
-    article
+    put(levels_section(r, single))?;
+    put(crises_section(r))?;
+    put(survival_section(r, single))?;
+    put(html! { (PreEscaped("<section id=\"yearly\">")) (yearly_head()) })?;
+    for (n, title, prefix, years) in yearly_entities(r, single) {
+        put(yearly_entity(n, &title, &prefix, years))?;
+    }
+    put(html! { (PreEscaped("</section><section id=\"fans\">")) (fans_head()) })?;
+    for (i, rv) in r.rivalries.iter().enumerate() {
+        put(fans_rivalry(i, rv))?;
+    }
+    put(html! { (PreEscaped("</section>")) (run_provenance(v)) (PreEscaped("</article>\n")) })
+}
+
+/// An article's header: the scenario's name and description, and its what-ifs.
+fn article_head(v: &RunView<'_>) -> Markup {
+    html! {
+        header { h1 { (v.report.scenario) } p class="lead" { (v.scenario.meta.description) } }
+        (overrides_note(html! { "What-ifs (" code { "--set" } ")" }, "", &v.report.overrides))
+    }
 }
 
 /// The `--set` what-ifs of a report as inline text: `path = value (file: replaced)`, each
@@ -1269,6 +1361,60 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The article streamed one part at a time is the article rendered at once, ids
+    /// prefixed on a second article: region, rivalries, attribution and yearly tables alike.
+    #[test]
+    fn streamed_article_is_the_article_rendered_at_once() {
+        let mut text = String::from(
+            "[scenario]\nname = \"three\"\nstart = \"2000-01\"\nhorizon_years = 3\nruns = 10\nseed = 3\n",
+        );
+        for i in 0..2 {
+            text += &format!(
+                "\n[[country]]\nid = \"C{i}\"\n[country.military]\nbudget = {}\n[country.economic]\ngdp = {}\n",
+                1 + i,
+                20 + 5 * i
+            );
+        }
+        for (a, b) in [(0, 1), (1, 0), (0, 1)] {
+            text += &format!("\n[[rivalry]]\nid = \"R{a}{b}-{}\"\nchallenger = \"C{a}\"\ntarget = \"C{b}\"\n", text.len());
+        }
+        let scenario = crate::scenario::parse_str(&text, "three.toml").expect("valid");
+        for compiled in [
+            crate::model::Compiled::new(&scenario),
+            crate::model::Compiled::new(&scenario).with_attribution(),
+        ] {
+            let plan = crate::engine::RunPlan {
+                seed: 1,
+                first: 0,
+                count: 20,
+                stream_offset: 0,
+            };
+            let mut worker = crate::engine::Worker::new(&compiled);
+            worker.run_range(&compiled, &plan, 0, plan.count);
+            let info = super::super::RunInfo {
+                scenario_sha256: "x".into(),
+                seed: 1,
+                wall_seconds: 1.0,
+                threads: 1,
+            };
+            let report = Report::build(&compiled, &worker.aggregate, &info);
+            let view = RunView {
+                report: &report,
+                scenario: &scenario,
+                source: "three.toml",
+            };
+            for index in [0, 2] {
+                let mut whole = run_article(&view, index).into_string();
+                whole.push('\n');
+                if index > 0 {
+                    whole = whole.replace(" id=\"", &format!(" id=\"s{index}-"));
+                }
+                assert!(whole.contains("chart-tension-2"), "the article has every rivalry");
+                assert_eq!(article(&view, index), whole, "article {index}");
+            }
+        }
+    }
 
     #[test]
     fn civil_dates() {
