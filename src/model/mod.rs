@@ -791,6 +791,10 @@ pub struct Follower<const C: bool = false> {
     step: u32,
     rivalry: usize,
     pending: u32,
+    /// The variant's decision of the crisis where its play first differed, made beside the
+    /// lead on the same state and random numbers: [`finish_follower`] applies it instead of
+    /// deciding that crisis again.
+    decision: Option<Decision>,
 }
 
 impl Follower<false> {
@@ -802,6 +806,7 @@ impl Follower<false> {
             step: 0,
             rivalry: 0,
             pending: 0,
+            decision: None,
         }
     }
 }
@@ -843,12 +848,18 @@ impl<const C: bool> Follower<C> {
 
 /// Complete the run of a follower that diverged from its lead, under its own scenario
 /// `compiled`, from the crisis where its play first differed: the same events, bit for bit,
-/// as [`simulate_run`] of `compiled` from the start ([`Follower::diverged`]). Does not count as a simulated run (the
+/// as [`simulate_run`] of `compiled` from the start ([`Follower::diverged`]). That crisis is
+/// played from the decision the variant made beside its lead (the same state and random
+/// numbers: the same decision), not decided again. Does not count as a simulated run (the
 /// caller counts each variant once).
 pub fn finish_follower<const C: bool>(compiled: &Compiled, f: &mut Follower<C>, tape: Tape<'_>) {
     debug_assert!(f.diverged);
     let (world, record) = (&mut f.world, &mut f.record);
-    world.rivalries_step(compiled, f.step, f.rivalry, Some(f.pending), record, None);
+    // The crisis where it left its lead (never one at war: the lead was playing it), then
+    // the rest of that month.
+    let (step, ri) = (f.step, f.rivalry);
+    world.crisis(compiled, ri, step, record, f.pending, None, f.decision.take());
+    world.rivalries_step(compiled, step, ri, Some(f.pending - 1), record, None);
     end_of_step(compiled, world, record, f.step);
     run_steps(compiled, world, record, f.step + 1, None, tape);
 }
@@ -979,7 +990,7 @@ pub mod bench_hooks {
 
     /// One crisis opportunity on rivalry `ri`, played through the game.
     pub fn crisis(c: &Compiled, w: &mut World, r: &mut RunRecord, ri: usize) {
-        w.crisis(c, ri, 0, r, 1, None);
+        w.crisis(c, ri, 0, r, 1, None, None);
     }
 
     /// The crisis game of rivalry `ri` in the world's current state, without misperception:
@@ -1700,7 +1711,15 @@ impl<const C: bool> World<C> {
                 if self.rivalries[ri].at_war {
                     break;
                 }
-                self.crisis(c, ri, step, record, crises - j, followers.as_deref_mut());
+                self.crisis(
+                    c,
+                    ri,
+                    step,
+                    record,
+                    crises - j,
+                    followers.as_deref_mut(),
+                    None,
+                );
             }
         }
     }
@@ -1774,6 +1793,8 @@ impl<const C: bool> World<C> {
     /// `rec.crises` (0-based) of this run, the first of the `pending` left this month. Each
     /// follower still on this run decides the same crisis on the same random numbers; one
     /// whose play differs takes a copy of the state before it ([`simulate_run_leading`]).
+    /// With `decided`, the crisis is played from that decision without deciding it again.
+    #[allow(clippy::too_many_arguments)]
     fn crisis(
         &mut self,
         c: &Compiled,
@@ -1782,7 +1803,41 @@ impl<const C: bool> World<C> {
         record: &mut RunRecord,
         pending: u32,
         followers: Option<&mut [(&Compiled, &mut Follower<C>)]>,
+        decided: Option<Decision>,
     ) {
+        let d = match decided {
+            // Decided already, in this state on this crisis's random numbers (a follower's
+            // first crisis after it left its lead: [`Follower::decision`]). A counting world
+            // decides again, to count the crisis's draws.
+            Some(d) if !C => d,
+            _ => self.decide_crisis(c, ri, step, record, pending, followers),
+        };
+        // This crisis is played: one reaction fewer left this month.
+        let st = &mut self.rivalries[ri];
+        st.reactions = st.reactions.saturating_sub(1);
+        let rec = &mut record.rivalries[ri];
+        rec.crisis_level = 0;
+        self.play_crisis(c, ri, step, &d, rec);
+        rec.add(count::CRISIS_TRIGGERS);
+        if let Some(k) = count::of_level(rec.crisis_level) {
+            rec.add(k);
+        }
+        rec.crisis_level = 0;
+    }
+
+    /// Decide the crisis on rivalry `ri` under `c` ([`World::crisis`]), and beside it the
+    /// crisis of every follower still with this run: a follower whose play differs takes a
+    /// copy of this state and record and its decision, and leaves.
+    #[inline(always)]
+    fn decide_crisis(
+        &mut self,
+        c: &Compiled,
+        ri: usize,
+        step: u32,
+        record: &RunRecord,
+        pending: u32,
+        followers: Option<&mut [(&Compiled, &mut Follower<C>)]>,
+    ) -> Decision {
         let mut g = Stream::keyed(
             &self.key,
             crisis_stream_id(c.crisis_base[ri], record.rivalries[ri].crises),
@@ -1811,22 +1866,13 @@ impl<const C: bool> World<C> {
                 f.world.copy_from(self);
                 f.record.copy_from(record);
                 (f.step, f.rivalry, f.pending, f.diverged) = (step, ri, pending, true);
+                f.decision = Some(dv);
             }
         }
-        // This crisis is played: one reaction fewer left this month.
-        let st = &mut self.rivalries[ri];
-        st.reactions = st.reactions.saturating_sub(1);
-        let rec = &mut record.rivalries[ri];
-        rec.crisis_level = 0;
-        self.play_crisis(c, ri, step, &d, rec);
-        rec.add(count::CRISIS_TRIGGERS);
-        if let Some(k) = count::of_level(rec.crisis_level) {
-            rec.add(k);
-        }
-        rec.crisis_level = 0;
         if C {
             self.crisis_draws.add_stream(&g);
         }
+        d
     }
 
     /// The random numbers of a crisis on rivalry `ri`, from its stream in model order: the
