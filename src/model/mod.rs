@@ -372,10 +372,11 @@ pub struct World<const C: bool = false> {
     streams: Vec<Stream<C>>,
     /// Draws taken by this run's crisis streams (each lives only for its crisis).
     crisis_draws: DrawCounts,
-    /// The run's country shocks drawn ahead (steps x countries, the table a recording plain run fills for its variants): a plain
-    /// run of a scenario without policies draws each country stream's months in one loop
-    /// ([`World::draw_shocks_ahead`]) and its months read them. Allocated once
-    /// ([`Compiled::new_world`]); `ahead` says whether it holds this run's.
+    /// The run's country shocks drawn ahead (steps x countries): a plain run of a scenario
+    /// without policies that records no tape for variants draws each country stream's months
+    /// in one loop into it ([`World::draw_shocks_ahead`], as a recording run does into its
+    /// tape) and its months read them. Allocated once ([`Compiled::new_world`]); `ahead`
+    /// says whether it holds this run's.
     shocks: Shocks,
     ahead: bool,
 }
@@ -744,16 +745,30 @@ pub fn simulate_run_leading<R: Rng + ?Sized, const C: bool>(
 ) {
     SIMULATED_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     world.start_run(compiled, record, run_key(master));
-    // A plain run of a scenario without policies: the country shocks depend only on the
-    // run's key and the countries' parameters, fixed for the run, so each country stream's
-    // months are drawn in one loop (its draws in the same order: the same numbers).
-    if followers.is_none()
-        && matches!(tape, Tape::Off)
-        && compiled.events.is_empty()
-        && world.shocks.0.len() == compiled.steps as usize * world.countries.len()
-    {
-        world.draw_shocks_ahead();
-    }
+    // A run of a scenario without policies: the country shocks depend only on the run's key
+    // and the countries' parameters, fixed for the run, so each country stream's months are
+    // drawn in one loop (its draws in the same order: the same numbers), into the tape a
+    // recording run fills for its variants (then read from it as they read it), or else
+    // into the world's own table (never for a run that variants follow without a tape).
+    let len = compiled.steps as usize * world.countries.len();
+    let tape = match tape {
+        Tape::Record(t) if compiled.events.is_empty() && t.0.len() == len => {
+            world.draw_shocks_ahead(&mut t.0);
+            Tape::Replay(t)
+        }
+        Tape::Off
+            if followers.is_none()
+                && compiled.events.is_empty()
+                && world.shocks.0.len() == len =>
+        {
+            let mut own = std::mem::take(&mut world.shocks);
+            world.draw_shocks_ahead(&mut own.0);
+            world.shocks = own;
+            world.ahead = true;
+            Tape::Off
+        }
+        tape => tape,
+    };
     for (_, f) in followers.iter_mut().flat_map(|f| f.iter_mut()) {
         f.diverged = false;
     }
@@ -776,6 +791,10 @@ pub struct Follower<const C: bool = false> {
     step: u32,
     rivalry: usize,
     pending: u32,
+    /// The variant's decision of the crisis where its play first differed, made beside the
+    /// lead on the same state and random numbers: [`finish_follower`] applies it instead of
+    /// deciding that crisis again.
+    decision: Option<Decision>,
 }
 
 impl Follower<false> {
@@ -787,6 +806,7 @@ impl Follower<false> {
             step: 0,
             rivalry: 0,
             pending: 0,
+            decision: None,
         }
     }
 }
@@ -828,12 +848,18 @@ impl<const C: bool> Follower<C> {
 
 /// Complete the run of a follower that diverged from its lead, under its own scenario
 /// `compiled`, from the crisis where its play first differed: the same events, bit for bit,
-/// as [`simulate_run`] of `compiled` from the start ([`Follower::diverged`]). Does not count as a simulated run (the
+/// as [`simulate_run`] of `compiled` from the start ([`Follower::diverged`]). That crisis is
+/// played from the decision the variant made beside its lead (the same state and random
+/// numbers: the same decision), not decided again. Does not count as a simulated run (the
 /// caller counts each variant once).
 pub fn finish_follower<const C: bool>(compiled: &Compiled, f: &mut Follower<C>, tape: Tape<'_>) {
     debug_assert!(f.diverged);
     let (world, record) = (&mut f.world, &mut f.record);
-    world.rivalries_step(compiled, f.step, f.rivalry, Some(f.pending), record, None);
+    // The crisis where it left its lead (never one at war: the lead was playing it), then
+    // the rest of that month.
+    let (step, ri) = (f.step, f.rivalry);
+    world.crisis(compiled, ri, step, record, f.pending, None, f.decision.take());
+    world.rivalries_step(compiled, step, ri, Some(f.pending - 1), record, None);
     end_of_step(compiled, world, record, f.step);
     run_steps(compiled, world, record, f.step + 1, None, tape);
 }
@@ -870,7 +896,8 @@ impl Shocks {
 pub enum Tape<'a> {
     /// Draw them.
     Off,
-    /// Draw them and record them.
+    /// Draw them and record them: all at the run's start when the scenario has no policies
+    /// (then the run reads them from the record as its variants do), month by month otherwise.
     Record(&'a mut Shocks),
     /// Read them from a run of the same key (drawing nothing from the country streams).
     Replay(&'a Shocks),
@@ -963,7 +990,7 @@ pub mod bench_hooks {
 
     /// One crisis opportunity on rivalry `ri`, played through the game.
     pub fn crisis(c: &Compiled, w: &mut World, r: &mut RunRecord, ri: usize) {
-        w.crisis(c, ri, 0, r, 1, None);
+        w.crisis(c, ri, 0, r, 1, None, None);
     }
 
     /// The crisis game of rivalry `ri` in the world's current state, without misperception:
@@ -1062,13 +1089,12 @@ impl<const C: bool> World<C> {
         self.draw_run_parameters(c);
     }
 
-    /// Draw the whole run's country shocks ahead into `shocks`, each country stream's months
-    /// in one loop (its generator's state kept in registers): the numbers and the arithmetic
-    /// of the month's own draws ([`World::step`]), in each stream's order. Only for a run
-    /// whose countries' parameters cannot change (no policy) and that no variant follows.
-    fn draw_shocks_ahead(&mut self) {
+    /// Draw the whole run's country shocks ahead into `table` (steps x countries), each
+    /// country stream's months in one loop (its generator's state kept in registers): the
+    /// numbers and the arithmetic of the month's own draws ([`World::step`]), in each
+    /// stream's order. Only for a run whose countries' parameters cannot change (no policy).
+    fn draw_shocks_ahead(&mut self, table: &mut [CountryShock]) {
         let n_c = self.countries.len();
-        let table = &mut self.shocks.0[..];
         let len = table.len();
         let (country_streams, _) = self.streams.split_at_mut(3 * n_c);
         for (i, (s, g)) in self
@@ -1118,7 +1144,6 @@ impl<const C: bool> World<C> {
             }
             g[2] = rng;
         }
-        self.ahead = true;
     }
 
     /// Current tension of rivalry `ri`.
@@ -1686,7 +1711,15 @@ impl<const C: bool> World<C> {
                 if self.rivalries[ri].at_war {
                     break;
                 }
-                self.crisis(c, ri, step, record, crises - j, followers.as_deref_mut());
+                self.crisis(
+                    c,
+                    ri,
+                    step,
+                    record,
+                    crises - j,
+                    followers.as_deref_mut(),
+                    None,
+                );
             }
         }
     }
@@ -1760,6 +1793,8 @@ impl<const C: bool> World<C> {
     /// `rec.crises` (0-based) of this run, the first of the `pending` left this month. Each
     /// follower still on this run decides the same crisis on the same random numbers; one
     /// whose play differs takes a copy of the state before it ([`simulate_run_leading`]).
+    /// With `decided`, the crisis is played from that decision without deciding it again.
+    #[allow(clippy::too_many_arguments)]
     fn crisis(
         &mut self,
         c: &Compiled,
@@ -1768,7 +1803,41 @@ impl<const C: bool> World<C> {
         record: &mut RunRecord,
         pending: u32,
         followers: Option<&mut [(&Compiled, &mut Follower<C>)]>,
+        decided: Option<Decision>,
     ) {
+        let d = match decided {
+            // Decided already, in this state on this crisis's random numbers (a follower's
+            // first crisis after it left its lead: [`Follower::decision`]). A counting world
+            // decides again, to count the crisis's draws.
+            Some(d) if !C => d,
+            _ => self.decide_crisis(c, ri, step, record, pending, followers),
+        };
+        // This crisis is played: one reaction fewer left this month.
+        let st = &mut self.rivalries[ri];
+        st.reactions = st.reactions.saturating_sub(1);
+        let rec = &mut record.rivalries[ri];
+        rec.crisis_level = 0;
+        self.play_crisis(c, ri, step, &d, rec);
+        rec.add(count::CRISIS_TRIGGERS);
+        if let Some(k) = count::of_level(rec.crisis_level) {
+            rec.add(k);
+        }
+        rec.crisis_level = 0;
+    }
+
+    /// Decide the crisis on rivalry `ri` under `c` ([`World::crisis`]), and beside it the
+    /// crisis of every follower still with this run: a follower whose play differs takes a
+    /// copy of this state and record and its decision, and leaves.
+    #[inline(always)]
+    fn decide_crisis(
+        &mut self,
+        c: &Compiled,
+        ri: usize,
+        step: u32,
+        record: &RunRecord,
+        pending: u32,
+        followers: Option<&mut [(&Compiled, &mut Follower<C>)]>,
+    ) -> Decision {
         let mut g = Stream::keyed(
             &self.key,
             crisis_stream_id(c.crisis_base[ri], record.rivalries[ri].crises),
@@ -1797,22 +1866,13 @@ impl<const C: bool> World<C> {
                 f.world.copy_from(self);
                 f.record.copy_from(record);
                 (f.step, f.rivalry, f.pending, f.diverged) = (step, ri, pending, true);
+                f.decision = Some(dv);
             }
         }
-        // This crisis is played: one reaction fewer left this month.
-        let st = &mut self.rivalries[ri];
-        st.reactions = st.reactions.saturating_sub(1);
-        let rec = &mut record.rivalries[ri];
-        rec.crisis_level = 0;
-        self.play_crisis(c, ri, step, &d, rec);
-        rec.add(count::CRISIS_TRIGGERS);
-        if let Some(k) = count::of_level(rec.crisis_level) {
-            rec.add(k);
-        }
-        rec.crisis_level = 0;
         if C {
             self.crisis_draws.add_stream(&g);
         }
+        d
     }
 
     /// The random numbers of a crisis on rivalry `ri`, from its stream in model order: the
@@ -2563,9 +2623,10 @@ mod tests {
         assert!(kept > 0 && recomputed > 0, "kept {kept}, recomputed {recomputed}");
     }
 
-    /// A plain run that draws its country shocks ahead ([`World::draw_shocks_ahead`]) is the
-    /// run that draws them month by month, bit for bit: its record, its countries' final
-    /// state and every stream's final state, for 12 runs of every scenario file of the
+    /// A plain run that draws its country shocks ahead ([`World::draw_shocks_ahead`]), into
+    /// the world's own table or into the tape it records for its variants, is the run that
+    /// draws them month by month, bit for bit: its record, its countries' final state, every
+    /// stream's final state and the tape recorded, for 12 runs of every scenario file of the
     /// repository, pruned and unpruned (the files with policies draw month by month both
     /// ways; at least one file takes each path).
     #[test]
@@ -2577,7 +2638,18 @@ mod tests {
             for c in [Compiled::new(s), Compiled::unpruned(s)] {
                 let (mut w1, mut w2) = (c.new_world(), c.new_world());
                 let (mut r1, mut r2) = (RunRecord::new(&c), RunRecord::new(&c));
+                let (mut t1, mut t2) = (Shocks::new(&c), Shocks::new(&c));
                 for run in 0..12u64 {
+                    let what = format!("{name}, run {run}");
+                    let same = |w1: &World, w2: &World, r1: &RunRecord, r2: &RunRecord, how| {
+                        assert_eq!(format!("{r1:?}"), format!("{r2:?}"), "{what} {how}: record");
+                        assert_eq!(
+                            format!("{:?}", w1.countries),
+                            format!("{:?}", w2.countries),
+                            "{what} {how}: countries"
+                        );
+                        assert_eq!(w1.streams, w2.streams, "{what} {how}: streams");
+                    };
                     simulate_run(&c, &mut w1, &mut r1, &mut ChaCha8Rng::seed_from_u64(run));
                     if w1.ahead {
                         ahead += 1;
@@ -2587,14 +2659,15 @@ mod tests {
                     w2.start_run(&c, &mut r2, run_key(&mut ChaCha8Rng::seed_from_u64(run)));
                     run_steps(&c, &mut w2, &mut r2, 0, None, Tape::Off);
                     assert!(!w2.ahead);
-                    let what = format!("{name}, run {run}");
-                    assert_eq!(format!("{r1:?}"), format!("{r2:?}"), "{what}: record");
-                    assert_eq!(
-                        format!("{:?}", w1.countries),
-                        format!("{:?}", w2.countries),
-                        "{what}: countries"
-                    );
-                    assert_eq!(w1.streams, w2.streams, "{what}: streams");
+                    same(&w1, &w2, &r1, &r2, "own table");
+                    // Recording a tape: ahead (no policies) into the tape, or month by month.
+                    let mut master = ChaCha8Rng::seed_from_u64(run);
+                    simulate_run_leading(&c, &mut w1, &mut r1, &mut master, None, Tape::Record(&mut t1));
+                    assert!(!w1.ahead);
+                    w2.start_run(&c, &mut r2, run_key(&mut ChaCha8Rng::seed_from_u64(run)));
+                    run_steps(&c, &mut w2, &mut r2, 0, None, Tape::Record(&mut t2));
+                    same(&w1, &w2, &r1, &r2, "tape");
+                    assert!(t1 == t2, "{what}: tape");
                 }
             }
         }
