@@ -1829,6 +1829,11 @@ fn serbia_kosovo_display_tails(
     let at_least = wilson_est(sim.iter().filter(|&&x| x >= observed).count() as u64, RUNS);
     let at_most = wilson_est(sim.iter().filter(|&&x| x <= observed).count() as u64, RUNS);
     let mean = sim.iter().sum::<u64>() as f64 / RUNS as f64;
+    // Over the runs: the count's variance over its mean, 1 for a Poisson count (its
+    // overdispersion, printed; not a reading).
+    let variance =
+        sim.iter().map(|&x| (x as f64 - mean).powi(2)).sum::<f64>() / (RUNS as f64 - 1.0);
+    let dispersion = variance / mean.max(1e-12);
     // Thinned: P(Binomial(n, DETECT) >= observed) and <= observed, averaged over the runs' n.
     let thin_ge = sim
         .iter()
@@ -1841,7 +1846,7 @@ fn serbia_kosovo_display_tails(
         .sum::<f64>()
         / RUNS as f64;
     eprintln!(
-        "Serbia -> Kosovo, crises with a display as their highest level in {}-{}: record {observed} ({events} display events); model mean {mean:.2}; P(count >= record) {at_least}, P(count <= record) {at_most}; with detection {DETECT}: {thin_ge:.4} and {thin_le:.4}",
+        "Serbia -> Kosovo, crises with a display as their highest level in {}-{}: record {observed} ({events} display events); model mean {mean:.2}, variance {variance:.2} (variance / mean {dispersion:.2}); P(count >= record) {at_least}, P(count <= record) {at_most}; with detection {DETECT}: {thin_ge:.4} and {thin_le:.4}",
         years.start(),
         years.end()
     );

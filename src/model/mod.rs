@@ -302,6 +302,10 @@ struct RivalryState {
     at_war: bool,
     /// Last crisis: 0 none, 1 target conceded, 2 target stood firm.
     last_resistance: u8,
+    /// The challenger's memory of its defeats in this rivalry (docs/MODEL.md 7.9): 1 added
+    /// each time it backs down after the target resisted, decaying by
+    /// `exp(-defeat_memory_decay dt)` each month the rivalry is not at war; 0 at the start.
+    memory: f64,
     /// Crises of this month still to play that react to the target's move or to non-state
     /// violence (docs/MODEL.md 7.4): they are played first.
     reactions: u32,
@@ -520,6 +524,7 @@ impl Compiled {
                 tension: r.params.tension,
                 at_war: false,
                 last_resistance: 0,
+                memory: 0.0,
                 reactions: 0,
                 // Computed by `refresh` below.
                 forces: StaticForces {
@@ -1713,6 +1718,11 @@ impl<const C: bool> World<C> {
         st.tension =
             (st.tension + p.tension_reversion * DT * (p.baseline_tension - st.tension) + tz)
                 .clamp(0.0, 1.0);
+        // The challenger's memory of its defeats fades (docs/MODEL.md 7.9); read only when
+        // `defeat_memory` > 0, so at 0 no instruction is spent on it.
+        if m.defeat_memory > 0.0 {
+            st.memory *= (-m.defeat_memory_decay * DT).exp();
+        }
         let rec = &mut record.rivalries[ri];
         // Non-state violence (its own stream): incidents raise tension and may open a
         // crisis; never a MID level.
@@ -2059,6 +2069,32 @@ impl Forces {
     }
 }
 
+/// The challenger's reward for a display of force, in stake units (docs/MODEL.md 7.6): a
+/// hawkish audience's `reaction_display_reward` share of the value of revision `value` in a
+/// reaction crisis, plus `defeat_memory` times the challenger's memory of its defeats
+/// `memory` (7.9) times `value` in every crisis: a state defeated in earlier crises of the
+/// rivalry turns to more coercive bargaining in the next (Leng 1983). At `defeat_memory` 0
+/// the reward is the one before the term, bit for bit.
+#[inline(always)]
+fn display_reward(
+    reaction: bool,
+    reaction_reward: f64,
+    defeat_memory: f64,
+    memory: f64,
+    value: f64,
+) -> f64 {
+    let reward = if reaction {
+        reaction_reward * value
+    } else {
+        0.0
+    };
+    if defeat_memory > 0.0 {
+        reward + defeat_memory * memory * value
+    } else {
+        reward
+    }
+}
+
 impl<const C: bool> World<C> {
 
     /// The crisis game's payoffs for rivalry `ri` with A's probabilities of prevailing `p`
@@ -2183,11 +2219,13 @@ impl<const C: bool> World<C> {
             value,
             audience: m.audience_cost * stake,
             display_cost: m.display_cost_factor * m.war_cost * stake,
-            display_reward: if reaction {
-                m.reaction_display_reward * value
-            } else {
-                0.0
-            },
+            display_reward: display_reward(
+                reaction,
+                m.reaction_display_reward,
+                m.defeat_memory,
+                self.rivalries[ri].memory,
+                value,
+            ),
             sanctions,
             sanction_prob: if rm.economic {
                 0.0
@@ -2404,6 +2442,8 @@ impl<const C: bool> World<C> {
         }
         st.last_resistance = 2;
         if !pl.displayed {
+            // A backs down at the threat: a defeat it remembers (docs/MODEL.md 7.9).
+            st.memory += 1.0;
             self.stood_firm(t, rec);
             return;
         }
@@ -2427,6 +2467,8 @@ impl<const C: bool> World<C> {
             if pl.sanctioned_display {
                 rec.sanctions_succeeded += 1;
             }
+            // A backs down after its display: a defeat it remembers (docs/MODEL.md 7.9).
+            self.rivalries[ri].memory += 1.0;
             self.stood_firm(t, rec);
             return;
         }
