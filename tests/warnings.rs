@@ -67,6 +67,46 @@ fn validate_warns_about_fait_accompli_parameters_the_model_never_reads() {
     assert!(!err.contains("warning"), "{err}");
 }
 
+/// `deter validate` warns about `model.defeat_memory_decay` written with the memory off
+/// (`model.defeat_memory` 0, the default): the decay is read only when the memory is
+/// (docs/MODEL.md 7.6), in the words and position of the fait accompli's warning above. With the
+/// memory on, or the decay at its default, nothing is said.
+#[test]
+fn validate_warns_about_a_memory_decay_the_model_never_reads() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(scenario("scenarios/western-balkans-2024.toml")).unwrap();
+    assert!(text.contains("\n[model]\n"));
+    let check = |extra: &str| {
+        let f = write(
+            d.path(),
+            "s.toml",
+            &text.replacen("\n[model]\n", &format!("\n[model]\n{extra}"), 1),
+        );
+        let o = deter()
+            .args(["validate", f.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        (f, stderr(&o))
+    };
+    let (f, err) = check("defeat_memory_decay = 0.5\n");
+    let line = text.lines().position(|l| l == "[model]").unwrap() + 2;
+    let at = format!(
+        "{}:{line}:{}: warning: model.defeat_memory_decay: ",
+        f.display(),
+        "defeat_memory_decay = ".len() + 1
+    );
+    assert!(err.contains(&at), "no `{at}` in:\n{err}");
+    assert!(
+        err.contains("defeat_memory = 0.12"),
+        "no way out named:\n{err}"
+    );
+    let (_, err) = check("defeat_memory = 0.12\ndefeat_memory_decay = 0.5\n");
+    assert!(!err.contains("warning"), "{err}");
+    let (_, err) = check("defeat_memory_decay = 0.2\n");
+    assert!(!err.contains("warning"), "{err}");
+}
+
 // ---- Policies after the horizon ----
 
 /// The `warning: ...` line of a message about when policy `id` starts, without its `FILE:LINE:COL: `

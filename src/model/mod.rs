@@ -302,6 +302,10 @@ struct RivalryState {
     at_war: bool,
     /// Last crisis: 0 none, 1 target conceded, 2 target stood firm.
     last_resistance: u8,
+    /// The challenger's memory of its defeats in this rivalry (docs/MODEL.md 7.9): 1 added
+    /// each time it backs down after the target resisted, decaying by
+    /// `exp(-defeat_memory_decay dt)` each month the rivalry is not at war; 0 at the start.
+    memory: f64,
     /// Crises of this month still to play that react to the target's move or to non-state
     /// violence (docs/MODEL.md 7.4): they are played first.
     reactions: u32,
@@ -521,6 +525,7 @@ impl Compiled {
                 tension: r.params.tension,
                 at_war: false,
                 last_resistance: 0,
+                memory: 0.0,
                 reactions: 0,
                 // Computed by `refresh` below.
                 forces: StaticForces {
@@ -1746,6 +1751,11 @@ impl<const C: bool> World<C> {
         st.tension =
             (st.tension + p.tension_reversion * DT * (p.baseline_tension - st.tension) + tz)
                 .clamp(0.0, 1.0);
+        // The challenger's memory of its defeats fades (docs/MODEL.md 7.9); read only when
+        // `defeat_memory` > 0, so at 0 no instruction is spent on it.
+        if m.defeat_memory > 0.0 {
+            st.memory *= (-m.defeat_memory_decay * DT).exp();
+        }
         let rec = &mut record.rivalries[ri];
         // Non-state violence (its own stream): incidents raise tension and may open a
         // crisis; never a MID level.
@@ -2119,6 +2129,32 @@ impl Forces {
     }
 }
 
+/// The challenger's reward for a display of force, in stake units (docs/MODEL.md 7.6): a
+/// hawkish audience's `reaction_display_reward` share of the value of revision `value` in a
+/// reaction crisis, plus `defeat_memory` times the challenger's memory of its defeats
+/// `memory` (7.9) times `value` in every crisis: a state defeated in earlier crises of the
+/// rivalry turns to more coercive bargaining in the next (Leng 1983). At `defeat_memory` 0
+/// the reward is the one before the term, bit for bit.
+#[inline(always)]
+fn display_reward(
+    reaction: bool,
+    reaction_reward: f64,
+    defeat_memory: f64,
+    memory: f64,
+    value: f64,
+) -> f64 {
+    let reward = if reaction {
+        reaction_reward * value
+    } else {
+        0.0
+    };
+    if defeat_memory > 0.0 {
+        reward + defeat_memory * memory * value
+    } else {
+        reward
+    }
+}
+
 impl<const C: bool> World<C> {
 
     /// The crisis game's payoffs for rivalry `ri` with A's probabilities of prevailing `p`
@@ -2243,11 +2279,13 @@ impl<const C: bool> World<C> {
             value,
             audience: m.audience_cost * stake,
             display_cost: m.display_cost_factor * m.war_cost * stake,
-            display_reward: if reaction {
-                m.reaction_display_reward * value
-            } else {
-                0.0
-            },
+            display_reward: display_reward(
+                reaction,
+                m.reaction_display_reward,
+                m.defeat_memory,
+                self.rivalries[ri].memory,
+                value,
+            ),
             sanctions,
             sanction_prob: if rm.economic {
                 0.0
@@ -2464,6 +2502,8 @@ impl<const C: bool> World<C> {
         }
         st.last_resistance = 2;
         if !pl.displayed {
+            // A backs down at the threat: a defeat it remembers (docs/MODEL.md 7.9).
+            st.memory += 1.0;
             self.stood_firm(t, rec);
             return;
         }
@@ -2487,6 +2527,8 @@ impl<const C: bool> World<C> {
             if pl.sanctioned_display {
                 rec.sanctions_succeeded += 1;
             }
+            // A backs down after its display: a defeat it remembers (docs/MODEL.md 7.9).
+            self.rivalries[ri].memory += 1.0;
             self.stood_firm(t, rec);
             return;
         }
@@ -2829,6 +2871,148 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The challenger's memory of its defeats (docs/MODEL.md 7.6, 7.9): `model.defeat_memory`
+    /// adds `defeat_memory h V` to A's reward for a display in every crisis (on top of a
+    /// reaction crisis's `reaction_display_reward V`), with `V = S D (1 + n_A)` computed here
+    /// from the scenario's own values, so A's log-odds of displaying move by exactly `beta_A`
+    /// times it and nothing else of the inputs moves; at 0 the inputs are those of a world
+    /// with no memory, bit for bit, whatever the memory.
+    #[test]
+    fn a_remembered_defeat_adds_its_share_of_the_value_to_the_display() {
+        use crate::scenario::ParamRef;
+        let with = |s: &crate::scenario::Scenario, path: &str, v: f64| {
+            let mut s = s.clone();
+            let r = ParamRef::resolve(path, &s).unwrap();
+            s.set(r, v).unwrap();
+            s
+        };
+        let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        let id = file.rivalries[0].id.clone();
+        // Values no default shares, so a term that drops or swaps a factor fails.
+        let (stakes, dissatisfaction) = (1.7, 0.65);
+        let mut base = with(&file, &format!("rivalry.{id}.stakes"), stakes);
+        base = with(&base, &format!("rivalry.{id}.dissatisfaction"), dissatisfaction);
+        let narrative = base.countries[base.rivalries[0].challenger]
+            .political
+            .narrative;
+        let value = stakes * dissatisfaction * (1.0 + narrative);
+        let beta_a = base.model.rationality;
+        let reward = base.model.reaction_display_reward;
+        assert!(beta_a > 0.0 && reward > 0.0);
+        let inputs = |s: &crate::scenario::Scenario, memory: f64, reaction: bool| {
+            let c = Compiled::new(s);
+            let mut w = c.new_world();
+            w.rivalries[0].memory = memory;
+            w.rivalries[0].reactions = u32::from(reaction);
+            let th = w.theatre(&c, 0);
+            let g = w.game_inputs(&c, 0, &th, [0.6, 0.3, 0.2]);
+            (g, game::solve(&g))
+        };
+        let logit = |r: f64| (r / (1.0 - r)).ln();
+        for reaction in [false, true] {
+            let (g0, s0) = inputs(&base, 0.0, reaction);
+            let before = if reaction { reward * value } else { 0.0 };
+            assert!((g0.display_reward - before).abs() < 1e-12);
+            // Off (the default): the memory is not read.
+            assert_eq!(base.model.defeat_memory, 0.0, "the default is not 0");
+            assert_eq!(inputs(&base, 2.5, reaction).0, g0);
+            for (w, h) in [(0.12, 1.0), (0.12, 2.5), (0.3, 0.4)] {
+                let (g, sol) = inputs(&with(&base, "model.defeat_memory", w), h, reaction);
+                let added = w * h * value;
+                assert!(
+                    (g.display_reward - before - added).abs() < 1e-12,
+                    "w {w}, h {h}: reward {} -> {}, added {added}",
+                    g0.display_reward,
+                    g.display_reward
+                );
+                assert_eq!(
+                    GameInputs {
+                        display_reward: g0.display_reward,
+                        ..g
+                    },
+                    g0
+                );
+                let moved = logit(sol.display) - logit(s0.display);
+                assert!(
+                    (moved - beta_a * added).abs() < 1e-9,
+                    "w {w}, h {h}: logit moved {moved}, beta_A x added {}",
+                    beta_a * added
+                );
+            }
+        }
+    }
+
+    /// The memory's dynamics (docs/MODEL.md 7.9): 1 added when the challenger backs down after
+    /// the target resisted (at the threat, and after its display), nothing when the target
+    /// concedes or force is used; then, in months with no crisis, multiplied by
+    /// `exp(-defeat_memory_decay dt)` each month: `exp(-defeat_memory_decay)` after a year.
+    #[test]
+    fn the_memory_of_defeats_counts_back_downs_and_fades_at_its_rate() {
+        use crate::scenario::ParamRef;
+        let mut s = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        let id = s.rivalries[0].id.clone();
+        let decay = 0.37;
+        for (path, v) in [
+            ("model.defeat_memory".to_string(), 0.12),
+            ("model.defeat_memory_decay".to_string(), decay),
+            (format!("rivalry.{id}.opportunity_rate"), 0.0),
+            (format!("rivalry.{id}.nonstate_rate"), 0.0),
+            (format!("rivalry.{id}.target_trigger_rate"), 0.0),
+        ] {
+            let r = ParamRef::resolve(&path, &s).unwrap();
+            s.set(r, v).unwrap();
+        }
+        let c = Compiled::new(&s);
+        let mut w = c.new_world();
+        let mut rec = RunRecord::new(&c);
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        w.start_run(&c, &mut rec, run_key(&mut rng));
+        assert_eq!(w.rivalries[0].memory, 0.0);
+        let play = |w: &mut World, rec: &mut RunRecord, pl: game::Play| {
+            let d = Decision {
+                play: pl,
+                a_challenge: game::Levels::default(),
+                bound: 0.0,
+            };
+            w.play_crisis(&c, 0, 0, &d, &mut rec.rivalries[0]);
+            w.rivalries[0].memory
+        };
+        let threat = game::Play {
+            challenged: true,
+            resisted: true,
+            ..game::Play::default()
+        };
+        let display = game::Play {
+            displayed: true,
+            ..threat
+        };
+        // Backing down at the threat, then after a display: two defeats.
+        assert_eq!(play(&mut w, &mut rec, threat), 1.0);
+        assert_eq!(play(&mut w, &mut rec, display), 2.0);
+        // No challenge, a concession, a use of force: no defeat.
+        assert_eq!(play(&mut w, &mut rec, game::Play::default()), 2.0);
+        let conceded = game::Play {
+            challenged: true,
+            ..game::Play::default()
+        };
+        assert_eq!(play(&mut w, &mut rec, conceded), 2.0);
+        let forced = game::Play {
+            forced: true,
+            ..display
+        };
+        assert_eq!(play(&mut w, &mut rec, forced), 2.0);
+        w.rivalries[0].at_war = false;
+        for step in 0..12 {
+            w.step(&c, step, &mut rec, None, Tape::Off);
+        }
+        let after = w.rivalries[0].memory;
+        let expected = 2.0 * (-decay).exp();
+        assert!(
+            (after - expected).abs() < 1e-12,
+            "after a year {after}, expected {expected}"
+        );
     }
 
     /// The unguarded concession (docs/MODEL.md 7.6): with no protector (node 4 absent)

@@ -636,6 +636,7 @@ impl<'a> Reader<'a> {
             self.check_keys(t, "model", &Self::keys_of(ModelParams::FIELDS, &[]));
             self.block(t, "model", "model", v.span(), &mut s.model, false);
             self.check_fait_accompli_inert(t, &s.model);
+            self.check_defeat_memory_inert(t, &s.model);
         }
         self.powers(root, &mut s);
         let errors_before = self.diags.len();
@@ -1113,6 +1114,27 @@ impl<'a> Reader<'a> {
                     .into(),
             );
         }
+    }
+
+    /// Warn about `model.defeat_memory_decay` written in `[model]` away from its default with
+    /// `model.defeat_memory` 0: the memory's decay is read only when the memory is (docs/MODEL.md
+    /// 7.6), so the value changes nothing, as for the fait accompli's parameters.
+    fn check_defeat_memory_inert(&mut self, t: &DeTable<'_>, m: &ModelParams) {
+        if m.defeat_memory != 0.0 || m.defeat_memory_decay == ModelParams::defaults().defeat_memory_decay {
+            return;
+        }
+        let Some(v) = lookup(t, "defeat_memory_decay") else {
+            return;
+        };
+        self.warn(
+            v.span(),
+            "model.defeat_memory_decay",
+            "`model.defeat_memory_decay` is read only when the challenger remembers its defeats: with `model.defeat_memory` 0 it changes nothing".to_string(),
+        )
+        .help = Some(
+            "set `defeat_memory` in [model] above 0 (e.g. defeat_memory = 0.12) to switch the memory on, or remove this key"
+                .into(),
+        );
     }
 
     /// Warn about currency figures of one country that are implausible together: a defence
