@@ -107,6 +107,45 @@ fn validate_warns_about_a_memory_decay_the_model_never_reads() {
     assert!(!err.contains("warning"), "{err}");
 }
 
+/// `model.mobilisation_shock_cost` is read only when a display can reveal a cost of force
+/// (`mobilisation_shock` above 0): written with the shock 0 it is warned at its value, in the
+/// words of the other keys a switch gates; with the shock on, or at its default, nothing.
+#[test]
+fn validate_warns_about_a_revealed_cost_the_model_never_reads() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(scenario("scenarios/western-balkans-2024.toml")).unwrap();
+    assert!(text.contains("\n[model]\n"));
+    let check = |extra: &str| {
+        let f = write(
+            d.path(),
+            "s.toml",
+            &text.replacen("\n[model]\n", &format!("\n[model]\n{extra}"), 1),
+        );
+        let o = deter()
+            .args(["validate", f.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        (f, stderr(&o))
+    };
+    let (f, err) = check("mobilisation_shock = 0\nmobilisation_shock_cost = 5\n");
+    let line = text.lines().position(|l| l == "[model]").unwrap() + 3;
+    let at = format!(
+        "{}:{line}:{}: warning: model.mobilisation_shock_cost: `model.mobilisation_shock_cost` is read only when a display can reveal a cost of force: with `model.mobilisation_shock` 0 it changes nothing",
+        f.display(),
+        "mobilisation_shock_cost = ".len() + 1
+    );
+    assert!(err.contains(&at), "no `{at}` in:\n{err}");
+    assert!(
+        err.contains("mobilisation_shock = 0.3"),
+        "no way out named:\n{err}"
+    );
+    let (_, err) = check("mobilisation_shock_cost = 5\n");
+    assert!(!err.contains("warning"), "{err}");
+    let (_, err) = check("mobilisation_shock = 0\nmobilisation_shock_cost = 2\n");
+    assert!(!err.contains("warning"), "{err}");
+}
+
 // ---- Policies after the horizon ----
 
 /// The `warning: ...` line of a message about when policy `id` starts, without its `FILE:LINE:COL: `

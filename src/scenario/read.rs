@@ -635,8 +635,7 @@ impl<'a> Reader<'a> {
         {
             self.check_keys(t, "model", &Self::keys_of(ModelParams::FIELDS, &[]));
             self.block(t, "model", "model", v.span(), &mut s.model, false);
-            self.check_fait_accompli_inert(t, &s.model);
-            self.check_defeat_memory_inert(t, &s.model);
+            self.check_gated_keys_inert(t, &s.model);
         }
         self.powers(root, &mut s);
         let errors_before = self.diags.len();
@@ -1081,60 +1080,72 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Warn about a fait accompli parameter written in `[model]` (`casus_foederis_cost`,
-    /// `fait_accompli_resistance`) that the model never reads: both are read only when the
-    /// fait accompli is offered (`fait_accompli > 0`, docs/MODEL.md 7.7), so with it at 0 a
-    /// value away from its default changes nothing, as a policy that changes nothing is said.
-    fn check_fait_accompli_inert(&mut self, t: &DeTable<'_>, m: &ModelParams) {
-        if m.fait_accompli != 0.0 {
-            return;
-        }
+    /// Warn about a `[model]` key written away from its default while the key that switches
+    /// its term on is 0: the model reads it only when that term is on (docs/MODEL.md, the
+    /// parameter tables), so the value changes nothing. One table for every such pair: the fait accompli's
+    /// two parameters (`fait_accompli`), the memory's decay (`defeat_memory`) and the revealed
+    /// cost of force (`mobilisation_shock`).
+    fn check_gated_keys_inert(&mut self, t: &DeTable<'_>, m: &ModelParams) {
         let d = ModelParams::defaults();
-        for (key, now, default) in [
-            ("casus_foederis_cost", m.casus_foederis_cost, d.casus_foederis_cost),
+        let gates: [(&str, f64, &str, &str, &[(&str, f64, f64)]); 3] = [
             (
-                "fait_accompli_resistance",
-                m.fait_accompli_resistance,
-                d.fait_accompli_resistance,
+                "fait_accompli",
+                m.fait_accompli,
+                "the fait accompli is offered",
+                "fait_accompli = 1) to offer the move",
+                &[
+                    ("casus_foederis_cost", m.casus_foederis_cost, d.casus_foederis_cost),
+                    (
+                        "fait_accompli_resistance",
+                        m.fait_accompli_resistance,
+                        d.fait_accompli_resistance,
+                    ),
+                ],
             ),
-        ] {
-            if now == default {
+            (
+                "defeat_memory",
+                m.defeat_memory,
+                "the challenger remembers its defeats",
+                "defeat_memory = 0.12) to switch the memory on",
+                &[(
+                    "defeat_memory_decay",
+                    m.defeat_memory_decay,
+                    d.defeat_memory_decay,
+                )],
+            ),
+            (
+                "mobilisation_shock",
+                m.mobilisation_shock,
+                "a display can reveal a cost of force",
+                "mobilisation_shock = 0.3) to switch the revealed cost on",
+                &[(
+                    "mobilisation_shock_cost",
+                    m.mobilisation_shock_cost,
+                    d.mobilisation_shock_cost,
+                )],
+            ),
+        ];
+        for (gate, gate_value, when, example, keys) in gates {
+            if gate_value != 0.0 {
                 continue;
             }
-            let Some(v) = lookup(t, key) else { continue };
-            self.warn(
-                v.span(),
-                &format!("model.{key}"),
-                format!(
-                    "`model.{key}` is read only when the fait accompli is offered: with `model.fait_accompli` 0 it changes nothing"
-                ),
-            )
-            .help = Some(
-                "set `fait_accompli` in [model] above 0 (e.g. fait_accompli = 1) to offer the move, or remove this key"
-                    .into(),
-            );
+            for &(key, now, default) in keys {
+                if now == default {
+                    continue;
+                }
+                let Some(v) = lookup(t, key) else { continue };
+                self.warn(
+                    v.span(),
+                    &format!("model.{key}"),
+                    format!(
+                        "`model.{key}` is read only when {when}: with `model.{gate}` 0 it changes nothing"
+                    ),
+                )
+                .help = Some(format!(
+                    "set `{gate}` in [model] above 0 (e.g. {example}, or remove this key"
+                ));
+            }
         }
-    }
-
-    /// Warn about `model.defeat_memory_decay` written in `[model]` away from its default with
-    /// `model.defeat_memory` 0: the memory's decay is read only when the memory is (docs/MODEL.md
-    /// 7.6), so the value changes nothing, as for the fait accompli's parameters.
-    fn check_defeat_memory_inert(&mut self, t: &DeTable<'_>, m: &ModelParams) {
-        if m.defeat_memory != 0.0 || m.defeat_memory_decay == ModelParams::defaults().defeat_memory_decay {
-            return;
-        }
-        let Some(v) = lookup(t, "defeat_memory_decay") else {
-            return;
-        };
-        self.warn(
-            v.span(),
-            "model.defeat_memory_decay",
-            "`model.defeat_memory_decay` is read only when the challenger remembers its defeats: with `model.defeat_memory` 0 it changes nothing".to_string(),
-        )
-        .help = Some(
-            "set `defeat_memory` in [model] above 0 (e.g. defeat_memory = 0.12) to switch the memory on, or remove this key"
-                .into(),
-        );
     }
 
     /// Warn about currency figures of one country that are implausible together: a defence
