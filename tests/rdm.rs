@@ -1443,3 +1443,53 @@ fn discover_and_robust_pages_escape_hostile_names() {
     let cells = common::texts(&doc, "table td");
     assert!(cells.iter().any(|c| c == "C <script>&\"'"), "{cells:?}");
 }
+
+/// A point twice in a results file (a row pasted again, two files joined) is refused at the
+/// repeated row's cell by both readers, with the line of the first: `discover` counted the
+/// row twice ("11 of 13 points" in a 12-point sweep) and `robust` said only "policy `A`
+/// appears twice in future 1", without a place. A policy twice in one future under another
+/// point number gets the same treatment.
+#[test]
+fn a_point_or_a_policy_twice_in_a_future_is_refused_by_every_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let commands: [&[&str]; 3] = [
+        &["robust"],
+        &["discover", "--outcome", "use_of_force", "--above", "0.1"],
+        &[
+            "discover",
+            "--policy",
+            "A",
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.1",
+        ],
+    ];
+    for (extra, at, expected) in [
+        (
+            "3,A,1,0.4,100,0.20,0,1\n",
+            ":14:1: error: column `point`: ",
+            "point 3 appears twice (first on line 5)",
+        ),
+        (
+            "12,A,1,0.4,100,0.20,0,1\n",
+            ":14:4: error: column `policy`: ",
+            "policy `A` appears twice in future 1 (first on line 5)",
+        ),
+    ] {
+        let path = write(dir.path(), "r.csv", &format!("{LXF}{extra}"));
+        for args in commands {
+            let o = deter()
+                .args(&args[..1])
+                .arg(&path)
+                .args(&args[1..])
+                .output()
+                .unwrap();
+            let err = refused_for(&o, format!("{args:?} {extra}"));
+            assert!(
+                err.contains(&format!("{}{at}{expected}", path.display())),
+                "{args:?}: {err}"
+            );
+        }
+    }
+}

@@ -448,3 +448,100 @@ fn a_path_set_twice_is_warned_and_the_later_value_holds() {
         );
     }
 }
+
+/// The rest of deter's own output given in place of an input file is named too, in every
+/// reader and in `deter validate`: a run of two files' JSON (an array), the per-run rows, a
+/// sweep's record, `deter robust`'s table and a page deter wrote were each a "TOML syntax
+/// error" at their first line.
+#[test]
+fn every_file_deter_writes_is_named_when_given_as_input() {
+    let wb = "scenarios/western-balkans-2024.toml";
+    let envoy = "scenarios/shea-special-envoy.toml";
+    let d = tempfile::tempdir().unwrap();
+    let p = |name: &str| d.path().join(name).to_str().unwrap().to_string();
+    let (two, rows, lxf) = (p("two.json"), p("rows.csv"), p("lxf.csv"));
+    let sweep = write(
+        d.path(),
+        "lxf.toml",
+        &format!(
+            "base = {:?}\nruns = 5\ndesign = \"random\"\npoints = 2\n\
+             [[policy]]\nid = \"baseline\"\n[[policy]]\nid = \"envoy\"\nfile = {:?}\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nrange = [0.5, 1.0]\n",
+            common::root().join(wb),
+            common::root().join(envoy)
+        ),
+    );
+    let sweep = sweep.to_str().unwrap();
+    for args in [
+        vec![
+            "run",
+            wb,
+            envoy,
+            "--runs",
+            "5",
+            "--no-attribution",
+            "--out",
+            &two,
+        ],
+        vec![
+            "run",
+            wb,
+            "--runs",
+            "5",
+            "--no-attribution",
+            "--per-run",
+            &rows,
+        ],
+        vec!["sweep", sweep, "--out", &lxf],
+        vec!["robust", &lxf, "--report", &p("lxf.html")],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    }
+    for (file, what) in [
+        (two.clone(), "this is deter's JSON output (`--format json`)"),
+        (rows.clone(), "this is deter's per-run file (`--per-run`)"),
+        (
+            p("lxf.csv.sweep"),
+            "this is a sweep's record (`RESULTS.sweep`",
+        ),
+        (
+            p("lxf.robustness.csv"),
+            "this is the table of `deter robust`",
+        ),
+        (p("lxf.html"), "this is a page deter wrote (`--report`)"),
+    ] {
+        for (args, wanted) in [
+            (
+                vec!["run", file.as_str(), "--runs", "5"],
+                "`deter run` takes a scenario file",
+            ),
+            (
+                vec!["compare", wb, file.as_str()],
+                "`deter compare` takes a scenario file",
+            ),
+            (
+                vec!["sweep", file.as_str()],
+                "`deter sweep` takes a sweep file",
+            ),
+            (
+                vec!["calibrate", file.as_str()],
+                "`deter calibrate` takes a calibration file",
+            ),
+            (
+                vec!["validate", file.as_str()],
+                "`deter validate` checks TOML input files",
+            ),
+        ] {
+            let o = run(&args);
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+            assert!(
+                err.starts_with(&format!("{file}: error: {what}")),
+                "{args:?}: {err}"
+            );
+            assert!(err.contains(wanted), "{args:?}: {err}");
+            assert!(!err.contains("TOML syntax error"), "{args:?}: {err}");
+        }
+    }
+}

@@ -659,7 +659,10 @@ fn sweep_shards_refuse_resume_and_until_ci_and_merge_checks_the_sweep() {
     let run_part = shard_files(d, SCENARIO, 2, &[]);
     refused(
         merge(&[parts[0].clone(), run_part[1].clone()], &[]),
-        &["error: header.kind: the file does not belong with", "kind"],
+        &[
+            "error: header.kind: the file does not belong with",
+            "its kind is \"run\", not \"sweep\"",
+        ],
     );
 }
 

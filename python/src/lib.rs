@@ -73,18 +73,28 @@ const DICT: &str = "<dict>";
 /// without a line and column ([`in_the_dict`]).
 fn load(
     py: Python<'_>,
+    command: &str,
     kind: &str,
     source: &Bound<'_, PyAny>,
     sets: &[(&[String], &str)],
     horizon_years: Option<u32>,
 ) -> PyResult<(Scenario, Vec<Applied>)> {
-    load_once(py, kind, source, sets, horizon_years, &mut Vec::new())
+    load_once(
+        py,
+        command,
+        kind,
+        source,
+        sets,
+        horizon_years,
+        &mut Vec::new(),
+    )
 }
 
 /// [`load`], issuing only the warnings not in `said` (and adding them): a comparison of a
 /// scenario with itself warns once, as `deter compare A A` does.
 fn load_once(
     py: Python<'_>,
+    command: &str,
     kind: &str,
     source: &Bound<'_, PyAny>,
     sets: &[(&[String], &str)],
@@ -93,7 +103,13 @@ fn load_once(
 ) -> PyResult<(Scenario, Vec<Applied>)> {
     let (mut s, warnings) = match kind {
         "path" => {
-            deter::load_with_warnings_at(Path::new(&source.extract::<String>()?), horizon_years)
+            let path = source.extract::<String>()?;
+            // A sweep, calibration or record file, or deter's own output, is refused with
+            // what it is and which function reads it, as `deter run` refuses it.
+            if let Some(d) = deter::cli::other_kind(Path::new(&path), "scenario", command) {
+                return Err(input_error(d));
+            }
+            deter::load_with_warnings_at(Path::new(&path), horizon_years)
         }
         "toml" => {
             deter::parse_with_warnings_at(&source.extract::<String>()?, "<toml>", horizon_years)
@@ -727,7 +743,14 @@ fn run(
     let until = Until { until_ci, max_runs };
     let settings = settings(runs, seed, threads, horizon_years, attribution, until)?;
     let sets = [(set.as_slice(), "set=")];
-    let (scenario, applied) = load(py, kind, &source, &sets, settings.horizon_years)?;
+    let (scenario, applied) = load(
+        py,
+        "deter.run",
+        kind,
+        &source,
+        &sets,
+        settings.horizon_years,
+    )?;
     let mut report = cancellable(py, |control| deter::run(&scenario, &settings, control))?;
     report.overrides = applied;
     Ok(deter::report_json(&report))
@@ -762,8 +785,24 @@ fn compare(
         [(set.as_slice(), "set=")],
         [(set.as_slice(), "set="), (set_b.as_slice(), "set_b=")],
     );
-    let (sa, set_a) = load_once(py, kind_a, &source_a, &sets_a, h, &mut said)?;
-    let (sb, applied_b) = load_once(py, kind_b, &source_b, &sets_b, h, &mut said)?;
+    let (sa, set_a) = load_once(
+        py,
+        "deter.compare",
+        kind_a,
+        &source_a,
+        &sets_a,
+        h,
+        &mut said,
+    )?;
+    let (sb, applied_b) = load_once(
+        py,
+        "deter.compare",
+        kind_b,
+        &source_b,
+        &sets_b,
+        h,
+        &mut said,
+    )?;
     let mut report = cancellable(py, |control| deter::compare(&sa, &sb, &settings, control))?;
     report.a.overrides = set_a;
     report.b.overrides = applied_b;
@@ -820,7 +859,14 @@ fn run_nested(
     nested_budget(draws.clone(), settings.runs)?;
     let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
     let sets = [(set.as_slice(), "set=")];
-    let (scenario, _) = load(py, kind, &source, &sets, settings.horizon_years)?;
+    let (scenario, _) = load(
+        py,
+        "deter.run_nested",
+        kind,
+        &source,
+        &sets,
+        settings.horizon_years,
+    )?;
     let post = read_posterior(py, posterior.as_deref(), &[(&scenario, &sets)])?;
     warn_fixed(py, post.as_ref(), &scenario, None)?;
     let nested = cancellable(py, |control| {
@@ -865,8 +911,24 @@ fn compare_nested(
         [(set.as_slice(), "set=")],
         [(set.as_slice(), "set="), (set_b.as_slice(), "set_b=")],
     );
-    let (sa, _) = load_once(py, kind_a, &source_a, &sets_a, h, &mut said)?;
-    let (sb, _) = load_once(py, kind_b, &source_b, &sets_b, h, &mut said)?;
+    let (sa, _) = load_once(
+        py,
+        "deter.compare_nested",
+        kind_a,
+        &source_a,
+        &sets_a,
+        h,
+        &mut said,
+    )?;
+    let (sb, _) = load_once(
+        py,
+        "deter.compare_nested",
+        kind_b,
+        &source_b,
+        &sets_b,
+        h,
+        &mut said,
+    )?;
     let post = read_posterior(py, posterior.as_deref(), &[(&sa, &sets_a), (&sb, &sets_b)])?;
     // Each side, as `deter compare --posterior` warns.
     warn_fixed(py, post.as_ref(), &sa, Some("A"))?;
@@ -920,6 +982,11 @@ fn sweep(
     let until = Until { until_ci, max_runs };
     // Sweeps attribute only when their file asks (`attribution = true`).
     let settings = settings(runs, seed, threads, horizon_years, true, until)?;
+    // A scenario, calibration or record file, or deter's own output, is refused with what
+    // it is and which function reads it, as `deter sweep` refuses it.
+    if let Some(d) = deter::cli::other_kind(Path::new(path), "sweep", "deter.sweep") {
+        return Err(input_error(d));
+    }
     // The sweep's warnings, as `deter sweep` prints them before it runs (see `load`), and
     // those a shorter `horizon_years` brings to its base scenario.
     for w in deter::sweep_warnings_at(Path::new(path), settings.horizon_years).map_err(py_error)? {
@@ -968,7 +1035,14 @@ fn validate(
     source: Bound<'_, PyAny>,
     set: Vec<String>,
 ) -> PyResult<String> {
-    let (s, applied) = load(py, kind, &source, &[(set.as_slice(), "set=")], None)?;
+    let (s, applied) = load(
+        py,
+        "deter.validate",
+        kind,
+        &source,
+        &[(set.as_slice(), "set=")],
+        None,
+    )?;
     Ok(serde_json::json!({
         "scenario": s.meta.name,
         "countries": s.countries.len(),

@@ -243,6 +243,28 @@ def test_missing_file_is_a_scenario_error():
     assert "cannot read" in e.value.message
 
 
+def test_a_file_of_another_kind_is_named_as_the_command_line_names_it():
+    # A sweep file given to deter.run (a scenario file to deter.sweep) was read as the wrong
+    # kind: "missing the [scenario] table" and a list of unknown keys, where `deter run`
+    # says what the file is and what reads it.
+    for fn, path, words, help_ in [
+        (deter.run, GRID, "this is a sweep file; `deter.run` takes a scenario file",
+         "`deter.sweep(FILE)` runs it"),
+        (lambda p: deter.compare(BASELINE, p), GRID,
+         "this is a sweep file; `deter.compare` takes a scenario file", "`deter.sweep(FILE)` runs it"),
+        (deter.validate, GRID, "this is a sweep file; `deter.validate` takes a scenario file",
+         "`deter.sweep(FILE)` runs it"),
+        (deter.sweep, BASELINE, "this is a scenario file; `deter.sweep` takes a sweep file",
+         "`deter.run` and `deter.compare` run it"),
+    ]:
+        with pytest.raises(deter.ScenarioError) as e:
+            fn(path)
+        assert len(e.value.problems) == 1, str(e.value)
+        assert e.value.line == 0
+        assert words in e.value.message, e.value.message
+        assert e.value.problems[0].help == help_
+
+
 def test_validate_returns_a_summary_with_the_parameter_paths():
     v = deter.validate(BASELINE)
     assert v["rivalries"] >= 1

@@ -110,6 +110,16 @@ fn definite_kind(path: &Path) -> Option<InputKind> {
 /// takes a calibration file (docs/CALIBRATION.md)"), not with the reader's list of every key
 /// it does not know.
 pub(super) fn refuse_other_kind(path: &Path, wanted: &str, command: &str) -> Result<(), CliError> {
+    match other_kind(path, wanted, &format!("deter {command}")) {
+        Some(d) => Err(CliError::Input(d)),
+        None => Ok(()),
+    }
+}
+
+/// The refusal of [`refuse_other_kind`] for the caller `command` as it is named to the user
+/// (`deter run` on the command line, `deter.run` in Python, whose help lines then name the
+/// Python functions): None when `path` is of the kind `wanted`, or nothing tells its kind.
+pub fn other_kind(path: &Path, wanted: &str, command: &str) -> Option<Diagnostics> {
     let doc = match wanted {
         "scenario" => "docs/SCENARIO.md",
         "sweep" => "docs/SWEEPS.md",
@@ -118,36 +128,35 @@ pub(super) fn refuse_other_kind(path: &Path, wanted: &str, command: &str) -> Res
     if let Some(what) = written_output(path) {
         // deter's own output given as input: said what it is, as `deter validate` says it,
         // not where the TOML reading failed.
-        return Err(CliError::Input(Diagnostics(vec![
-            scenario::Diagnostic::file_level(
-                &path.display().to_string(),
-                format!("this is {what}; `deter {command}` takes a {wanted} file ({doc})"),
-            ),
-        ])));
+        return Some(Diagnostics(vec![scenario::Diagnostic::file_level(
+            &path.display().to_string(),
+            format!("this is {what}; `{command}` takes a {wanted} file ({doc})"),
+        )]));
     }
-    let Some(kind) = definite_kind(path) else {
-        return Ok(());
-    };
+    let kind = definite_kind(path)?;
+    let python = command.starts_with("deter.");
     let (noun, reader) = match kind {
+        InputKind::Scenario if python => ("scenario", "`deter.run` and `deter.compare` run it"),
         InputKind::Scenario => ("scenario", "`deter run` and `deter compare` run it"),
+        InputKind::Sweep if python => ("sweep", "`deter.sweep(FILE)` runs it"),
         InputKind::Sweep => ("sweep", "`deter sweep FILE --out RESULTS.csv` runs it"),
         InputKind::Calibration => ("calibration", "`deter calibrate FILE` runs it"),
         InputKind::Record => (
             "historical record",
             "a calibration file's `cases` name it; `deter validate` checks it",
         ),
-        InputKind::Unknown => return Ok(()),
+        InputKind::Unknown => return None,
     };
     if noun == wanted {
-        return Ok(());
+        return None;
     }
-    Err(CliError::Input(Diagnostics(vec![
+    Some(Diagnostics(vec![
         scenario::Diagnostic::file_level(
             &path.display().to_string(),
-            format!("this is a {noun} file; `deter {command}` takes a {wanted} file ({doc})"),
+            format!("this is a {noun} file; `{command}` takes a {wanted} file ({doc})"),
         )
         .with_help(Some(reader.to_string())),
-    ])))
+    ]))
 }
 
 /// What a regular file `path` that deter wrote is ([`output_kind`]), when it is not TOML:
@@ -234,8 +243,22 @@ fn output_kind(text: &str) -> Option<&'static str> {
             "a partial file (a shard's or a stopped run's): `deter merge` reads it"
         } else if first.starts_with("{\"deter_sweep\"") {
             "a sweep's results file (JSON Lines): `deter sweep --resume` completes it"
-        } else if first.starts_with('{') && text.contains("\"schema_version\"") {
+        } else if (first.starts_with('{') || first == "[" || first.starts_with("[{"))
+            && text.contains("\"schema_version\"")
+        {
+            // One scenario's report, or an array of several (`deter run A B --format json`).
             "deter's JSON output (`--format json`): read it with any JSON reader (docs/OUTPUT.md)"
+        } else if first.starts_with("deter sweep fingerprint") {
+            "a sweep's record (`RESULTS.sweep`, beside its results): `deter sweep --resume`, \
+             `deter robust` and `deter discover` read it with the results"
+        } else if cells.starts_with(&["run", "rivalry", "max_level"]) {
+            "deter's per-run file (`--per-run`): read it with any CSV reader (docs/OUTPUT.md)"
+        } else if cells.starts_with(&["outcome", "rank", "policy"]) {
+            "the table of `deter robust` (`RESULTS.robustness.csv`): read it with any CSV reader"
+        } else if first.starts_with("<!DOCTYPE html")
+            && text.contains("<meta name=\"generator\" content=\"deter ")
+        {
+            "a page deter wrote (`--report`): open it in a web browser"
         } else if cells.first() == Some(&"point") && cells.contains(&"runs") {
             "a sweep's results file: `deter robust` and `deter discover` read it"
         } else if cells.starts_with(&["file", "scenario", "entity", "metric", "statistic", "value"])

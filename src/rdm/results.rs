@@ -234,6 +234,14 @@ impl Results {
         // The number and text of the line a record read from byte `start` begins on, as
         // every line-reading CSV reader gives them (with `\r\n` endings too).
         let line_at = |start: usize| crate::scenario::input::csv_record_line(bytes, start);
+        // The point numbers and (policy, future) pairs read so far, with their lines.
+        let mut points: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+        let mut pairs: std::collections::HashMap<(String, String), usize> =
+            std::collections::HashMap::new();
+        let pair = (
+            columns.iter().position(|c| c == "policy"),
+            columns.iter().position(|c| c == "future"),
+        );
         for (i, rec) in reader.records().enumerate() {
             let rec = rec.map_err(|e| {
                 // A row with more or fewer cells than the header (a line cut short, a cell
@@ -324,6 +332,46 @@ impl Results {
                     return Err(Fault::Located(Box::new(at)));
                 }
                 faults[j] = Some(at);
+            }
+            // A point twice (a row pasted again, two results files joined): both readers
+            // refuse it at its cell, as `robust` refused the same policy twice in a future
+            // and `discover` counted the row twice.
+            let line = rec
+                .position()
+                .map_or(i + 2, |p| line_at(p.byte() as usize).0);
+            let twice = |j: usize, message: String| {
+                Fault::Located(Box::new(locate(
+                    j,
+                    &columns[j],
+                    &message,
+                    Some("a sweep writes one row per point: remove the repeated row".into()),
+                )))
+            };
+            if let Some(point) = rec.get(0).and_then(|c| c.trim().parse::<f64>().ok()) {
+                // By value (`2` and `2.0` are one point; `-0` is `0`).
+                let key = (point + 0.0).to_bits();
+                if let Some(&first) = points.get(&key) {
+                    return Err(twice(
+                        0,
+                        format!(
+                            "point {} appears twice (first on line {first})",
+                            rec[0].trim()
+                        ),
+                    ));
+                }
+                points.insert(key, line);
+            }
+            if let (Some(pc), Some(fc)) = (pair.0, pair.1)
+                && let (Some(p), Some(f)) = (rec.get(pc), rec.get(fc))
+            {
+                let key = (p.to_string(), f.to_string());
+                if let Some(&first) = pairs.get(&key) {
+                    return Err(twice(
+                        pc,
+                        format!("policy `{p}` appears twice in future {f} (first on line {first})"),
+                    ));
+                }
+                pairs.insert(key, line);
             }
             rows.push(rec.iter().map(str::to_string).collect());
         }

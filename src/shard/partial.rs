@@ -94,12 +94,15 @@ impl Header {
     /// The first field (other than this shard's own position) in which `self` differs from
     /// `other`, as `(name, self's value, other's value)`.
     pub fn mismatch(&self, other: &Header) -> Option<(&'static str, String, String)> {
-        fn cmp<T: PartialEq + std::fmt::Debug>(
+        // The values as the files hold them (JSON): `"sweep"`, not Rust's `Sweep`;
+        // `{"horizon_years":5}`, not `Overrides { horizon_years: Some(5) }`.
+        fn cmp<T: PartialEq + Serialize>(
             name: &'static str,
             a: &T,
             b: &T,
         ) -> Option<(&'static str, String, String)> {
-            (a != b).then(|| (name, format!("{a:?}"), format!("{b:?}")))
+            let json = |x: &T| serde_json::to_string(x).unwrap_or_default();
+            (a != b).then(|| (name, json(a), json(b)))
         }
         cmp(
             "format_version",
