@@ -714,11 +714,25 @@ impl<'a> Input<'a> {
         Some(x)
     }
 
-    /// An integer in `[min, max]`, read exactly from its digits.
+    /// An integer in `[min, max]`, read exactly from its digits. A number that is not an
+    /// integer (`1e300`, `1.5`, `1e3`) is named as written, as an integer out of the range
+    /// is and as a number out of its range is in every reader ("expected an integer in [1,
+    /// 1000000000000], found 1e300"); one the float readers refuse (`nan`, `1e999`) gets
+    /// their words ([`number_literal`]). An integral float in range gets a help line with the
+    /// integer to write.
     pub fn integer(&mut self, v: &Val<'_>, path: &str, min: i128, max: i128) -> Option<i128> {
         let expected = format!("an integer in [{min}, {max}]");
         let DeValue::Integer(i) = v.get_ref() else {
-            self.type_error(v, path, &expected);
+            if !matches!(v.get_ref(), DeValue::Float(_)) {
+                self.type_error(v, path, &expected);
+                return None;
+            }
+            let x = self.number(v, path, &expected)?;
+            let found = self.literal(v.span());
+            let help = (x.fract() == 0.0 && x >= min as f64 && x <= max as f64)
+                .then(|| format!("write it as an integer, without a decimal point or exponent: `{}`", x as i128));
+            self.error(v.span(), path, format!("expected {expected}, found {found}"))
+                .help = help;
             return None;
         };
         match integer_value(i.as_str(), i.radix()) {

@@ -124,7 +124,7 @@ bad_files! {
     type_bool_for_number: "type-bool-for-number.toml" => 8, "country[0].military.readiness", "found boolean";
     type_string_for_array: "type-string-for-array.toml" => 20, "alliance[0].members", "expected an array of ids, found string";
     type_array_for_table: "type-array-for-table.toml" => 6, "country[0].military", "expected a table, found array";
-    type_float_for_integer: "type-float-for-integer.toml" => 3, "scenario.runs", "found float";
+    type_float_for_integer: "type-float-for-integer.toml" => 3, "scenario.runs", "expected an integer in [1, 1000000000000], found 10.5";
     type_table_for_array_of_tables: "type-table-for-array-of-tables.toml" => 4, "country", "expected an array of tables ([[country]]), found table";
     type_array_for_ties: "type-array-for-ties.toml" => 11, "country[0].political.ties", "expected a table, found array";
     type_bool_for_status: "type-bool-for-status.toml" => 6, "country[0].status", "expected a string, found boolean";
