@@ -926,7 +926,10 @@ fn a_number_out_of_an_integer_range_is_named_as_written_in_every_file_kind() {
             let o = run(&args);
             refused_for(&o, format_args!("{args:?}"));
             let e = stderr(&o);
-            let first = e.lines().find(|l| l.contains("error: ")).unwrap_or_default();
+            let first = e
+                .lines()
+                .find(|l| l.contains("error: "))
+                .unwrap_or_default();
             assert_eq!(first, said, "{args:?}: {e}");
             assert!(!e.contains("found float"), "{args:?}: {e}");
         }
