@@ -1283,7 +1283,8 @@ mod tests {
             let foreign = named_of("other.json", foreign);
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), foreign]).unwrap_err();
             assert!(
-                e.contains("other.json: header.seed: the file does not belong with `part-0.json`"),
+                e.starts_with("other.json:")
+                    && e.contains(": header.seed: the file does not belong with `part-0.json`"),
                 "{e}"
             );
             assert!(e.contains("seed is 12, not 11"), "{e}");
@@ -1292,7 +1293,9 @@ mod tests {
             other_n.name = "three.json".into();
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), other_n]).unwrap_err();
             assert!(
-                e.starts_with("three.json: header.") && e.contains("shard count n"),
+                e.starts_with("three.json:")
+                    && e.contains(": header.")
+                    && e.contains("shard count n"),
                 "{e}"
             );
         }
@@ -1307,7 +1310,8 @@ mod tests {
             let moved = named_of("part-1.json", moved);
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), moved]).unwrap_err();
             assert!(
-                e.contains("part-1.json: header.shard: shard 1/2 must cover units 20..40"),
+                e.starts_with("part-1.json:")
+                    && e.contains(": header.shard: shard 1/2 must cover units 20..40"),
                 "{e}"
             );
 
@@ -1316,7 +1320,8 @@ mod tests {
             let short = named_of("part-1.json", short);
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), short]).unwrap_err();
             assert!(
-                e.contains("part-1.json: parts: they do not cover the file's units"),
+                e.starts_with("part-1.json:")
+                    && e.contains(": parts: they do not cover the file's units"),
                 "{e}"
             );
 
