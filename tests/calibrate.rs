@@ -1578,3 +1578,67 @@ fn resume_with_nothing_to_resume_says_so_and_creates_nothing() {
     assert!(!dir.path().join("absent").exists());
     assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0);
 }
+
+/// The command an interrupted calibration prints to continue, with a calibration file and an
+/// output directory whose names hold a space, quotes, `$`, a backtick, `;` and a leading
+/// `-`: a POSIX shell (`sh -c`) reads it back as the same words, and run so it completes the
+/// calibration.
+#[cfg(unix)]
+#[test]
+fn the_printed_resume_command_of_a_calibration_is_read_back_by_a_shell() {
+    use std::time::{Duration, Instant};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("a b $HOME 'q\" `c` ;&");
+    std::fs::create_dir(&dir).unwrap();
+    // Later generations take far longer than the polling below: the signal arrives while
+    // one runs.
+    let text = std::fs::read_to_string(calibration_of(tmp.path(), 1000, 4)).unwrap();
+    let name = "c $x 'q\" `id`.toml";
+    write(&dir, name, &text);
+    let out = "-o `x` ;$y 'z\"";
+    let mut child = std::process::Command::new(common::bin())
+        .current_dir(&dir)
+        .args([
+            "calibrate",
+            name,
+            "--quiet",
+            "--threads",
+            "1",
+            &format!("--out={out}"),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !dir.join(out).join("state.json").exists() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the calibration ended before a generation was saved"
+        );
+        assert!(start.elapsed() < Duration::from_secs(120), "no state.json");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    let start = err.find("run `").expect("a command to continue") + 5;
+    let end = err.rfind("` to continue").expect("a command to continue");
+    let command = &err[start..end];
+    let rest = command
+        .strip_prefix("deter ")
+        .unwrap_or_else(|| panic!("{command}"));
+    let script = format!("exec '{}' {rest}", common::bin().display());
+    let o = std::process::Command::new("sh")
+        .current_dir(&dir)
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "sh -c {script}: {o:?}");
+    assert!(dir.join(out).join("posterior.csv").exists(), "{script}");
+}

@@ -381,3 +381,63 @@ fn peak_memory_of_a_comparison_in_json_is_within_the_guard_estimate() {
         "the comparison was written whole"
     );
 }
+
+/// `deter merge` of many run shards merges their parts one at a time, but keeps a checked
+/// header per file (seven strings, three of them SHA-256 digests) and clap keeps every
+/// argument: measured 7,568 KiB over 100 shards of one run each and 8,784 KiB over 1,000
+/// (+16%, about 1.3 KB a file), so this test does not hold yet. A merge that held every
+/// shard's tallies or text would grow by about 16 KB a file (16 MB over 1,000). To hold it,
+/// a file's header would be checked against the first one's as it is read and only its
+/// shard range kept, and the file names taken out of the arguments before clap (as `deter
+/// run` does). Run with `--ignored`.
+#[test]
+#[ignore = "merge keeps about 1.3 KB a file (a header per file, clap's arguments): +16% at 1,000 shards"]
+fn peak_memory_of_merging_1000_run_shards_is_within_10_percent_of_100() {
+    if !gnu_time_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/western-balkans-2024.toml"
+    );
+    let mut peaks = Vec::new();
+    for n in [100u64, 1000] {
+        let names: Vec<String> = (0..n).map(|k| format!("r{n}-{k}.json")).collect();
+        // Two writers at a time: each shard is one short process.
+        std::thread::scope(|s| {
+            for half in names.chunks(names.len().div_ceil(2)).enumerate() {
+                let (offset, chunk) = (half.0 * names.len().div_ceil(2), half.1);
+                s.spawn(move || {
+                    for (i, name) in chunk.iter().enumerate() {
+                        let shard = format!("{}/{n}", offset + i);
+                        let o = Command::new(env!("CARGO_BIN_EXE_deter"))
+                            .current_dir(d)
+                            .args(["run", base, "--runs", &n.to_string(), "--shard", &shard])
+                            .args(["--no-attribution", "--threads", "1", "--horizon-years", "2"])
+                            .args(["-q", "--out", name])
+                            .output()
+                            .unwrap();
+                        assert!(o.status.success(), "{o:?}");
+                    }
+                });
+            }
+        });
+        let out = format!("merged-{n}.json");
+        peaks.push(least_peak_rss_kib(
+            d,
+            "merge",
+            &names,
+            &["--format", "json", "--out", &out],
+        ));
+        let merged: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(d.join(&out)).unwrap()).unwrap();
+        assert_eq!(merged["runs"], n, "{out}");
+    }
+    let (small, large) = (peaks[0], peaks[1]);
+    let report =
+        format!("peak RSS of merge: {small} KiB over 100 run shards, {large} KiB over 1,000");
+    assert!(large as f64 <= 1.10 * small as f64, "{report}");
+    eprintln!("{report}");
+}

@@ -852,6 +852,125 @@ fn a_number_beyond_the_floats_names_the_parameters_range_in_every_reader() {
     }
 }
 
+/// A number out of an integer setting's range read "found float" when written with a point
+/// or an exponent (`runs = 1e300`) but "found 99999999999999999999999" when written with
+/// digits: the same fault, two wordings. Now every reader names the value as written, as a
+/// number out of a parameter's range is named (`--set` and a scenario's `[model]`): "expected
+/// an integer in [1, 1000000000000], found 1e300", in a scenario, a sweep and a calibration
+/// file alike (`validate` and the command that runs it); the flag names its value in front.
+#[test]
+fn a_number_out_of_an_integer_range_is_named_as_written_in_every_file_kind() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let out = dir.join("out").display().to_string();
+    for literal in [
+        "1e300",
+        "99999999999999999999999",
+        "-1e300",
+        "1.5",
+        "10.5e0",
+    ] {
+        let runs = format!("expected an integer in [1, 1000000000000], found {literal}");
+        let file = |name: &str, text: String| write(dir, name, &text).display().to_string();
+        let s = file(
+            "s.toml",
+            format!("extends = {base:?}\n\n[scenario]\nruns = {literal}\n"),
+        );
+        let sweep = file(
+            "sweep.toml",
+            format!(
+                "base = {base:?}\nruns = {literal}\ndesign = \"lhs\"\npoints = 2\n\n\
+                 [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\n\
+                 range = [0.5, 1.0]\n"
+            ),
+        );
+        let cal = calibration_with(
+            dir,
+            "cal.toml",
+            "particles",
+            &format!("particles = {literal}"),
+        );
+        let particles = format!("expected an integer in [10, 100000], found {literal}");
+        let cases: Vec<(Vec<&str>, String)> = vec![
+            (
+                vec!["validate", &s],
+                format!("{s}:4:8: error: scenario.runs: {runs}"),
+            ),
+            (
+                vec!["run", &s],
+                format!("{s}:4:8: error: scenario.runs: {runs}"),
+            ),
+            (
+                vec!["validate", &sweep],
+                format!("{sweep}:2:8: error: runs: {runs}"),
+            ),
+            (
+                vec!["sweep", &sweep, "--out", &out],
+                format!("{sweep}:2:8: error: runs: {runs}"),
+            ),
+            (
+                vec!["validate", &cal],
+                format!("{cal}:7:13: error: particles: {particles}"),
+            ),
+            (
+                vec!["calibrate", &cal, "--out", &out],
+                format!("{cal}:7:13: error: particles: {particles}"),
+            ),
+            (
+                vec!["run", &base, "--runs", literal],
+                format!("error: --runs {literal}: expected an integer in [1, 1000000000000]"),
+            ),
+        ];
+        for (args, said) in cases {
+            let o = run(&args);
+            refused_for(&o, format_args!("{args:?}"));
+            let e = stderr(&o);
+            let first = e
+                .lines()
+                .find(|l| l.contains("error: "))
+                .unwrap_or_default();
+            assert_eq!(first, said, "{args:?}: {e}");
+            assert!(!e.contains("found float"), "{args:?}: {e}");
+        }
+    }
+    // An integral value written as a float gets the integer to write.
+    let s = write(
+        dir,
+        "s.toml",
+        &format!("extends = {base:?}\n\n[scenario]\nruns = 1e3\n"),
+    );
+    let o = run(&["validate", s.to_str().unwrap()]);
+    refused(&o);
+    assert!(
+        stderr(&o).contains(
+            "= help: write it as an integer, without a decimal point or exponent: `1000`"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    // A number out of a parameter's range: the same form, in a file and in `--set`.
+    for literal in ["1e300", "99999999999999999999999"] {
+        let want = format!("expected a number in [0, 10] (stake units), found {literal}");
+        let s = write(
+            dir,
+            "m.toml",
+            &format!("extends = {base:?}\n\n[model]\nwar_cost = {literal}\n"),
+        );
+        let o = run(&["validate", s.to_str().unwrap()]);
+        assert_eq!(
+            first_error(&stderr(&o)),
+            format!("{}:4:12: error: model.war_cost: {want}", s.display())
+        );
+        let set = format!("model.war_cost={literal}");
+        let o = run(&["validate", &base, "--set", &set]);
+        assert_eq!(
+            first_error(&stderr(&o)),
+            format!("--set:1:16: error: model.war_cost: {want}")
+        );
+    }
+}
+
 /// A `set` table's value that is not a usable number (a calibration's `set`, a sweep
 /// policy's `set`) gets the words of the same value in a scenario file's `[model]` (and of
 /// `--set`): "expected a number in [0, 1], found ..." (the table said "expected a number,

@@ -731,3 +731,76 @@ fn parts_sha256(parts: &serde_json::Value) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// A shard given as a named pipe (FIFO) whose fault is located at a line and column: the
+/// merge re-opened the file by its path to find the line, and a FIFO, whose writer had gone,
+/// blocked it forever. The line and column now come from the bytes already read: the command
+/// ends with the located error, exit 2, well within the timeout.
+#[cfg(unix)]
+#[test]
+fn a_faulty_shard_in_a_fifo_is_located_without_opening_it_again() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let base = common::scenario("scenarios/western-balkans-2024.toml");
+    let mut parts = Vec::new();
+    for k in 0..2 {
+        let part = dir.path().join(format!("part-{k}.json"));
+        let o = deter(&[
+            "run",
+            &base,
+            "--runs",
+            "20",
+            "--no-attribution",
+            "--shard",
+            &format!("{k}/2"),
+            "--out",
+            part.to_str().unwrap(),
+        ]);
+        succeeded(&o);
+        parts.push(part);
+    }
+    // Shard 1 of another seed: a fault of its header, located at `header.seed`.
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&parts[1]).unwrap()).unwrap();
+    v["header"]["seed"] = serde_json::json!(7);
+    let bytes = serde_json::to_vec_pretty(&v).unwrap();
+    let seed_line = String::from_utf8_lossy(&bytes)
+        .lines()
+        .position(|l| l.trim_start().starts_with("\"seed\": 7"))
+        .unwrap()
+        + 1;
+    let fifo = dir.path().join("shard-1.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo (coreutils) runs");
+    assert!(made.success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(&fifo, bytes))
+    };
+    let mut child = std::process::Command::new(common::bin())
+        .args(["merge", parts[0].to_str().unwrap(), fifo.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("deter merge of a FIFO still running after 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    writer.join().unwrap().unwrap();
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    let at = format!("{}:{seed_line}:", fifo.display());
+    assert!(
+        err.starts_with(&at) && err.contains(": error: header.seed: the file does not belong with"),
+        "{err}\nwant the error at {at}"
+    );
+}

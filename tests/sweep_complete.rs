@@ -664,3 +664,79 @@ fn a_record_beside_other_results_written_over_it_is_not_trusted() {
     );
     assert_eq!(std::fs::read(&gout).unwrap(), seed9);
 }
+
+/// The command printed after an interrupted sweep, between "run `" and "` to complete it".
+fn printed_command(err: &str) -> String {
+    let start = err.find("run `").expect("a resume command") + 5;
+    let end = err.rfind("` to complete it").expect("a resume command");
+    err[start..end].to_string()
+}
+
+/// The `--resume` command an interrupted sweep prints, with file names holding a space,
+/// quotes, `$`, a backtick, a backslash, `;`, `&`, `!` and a leading `-`: a POSIX shell
+/// (`sh -c`) reads it back as the same words, and run so it completes the file as an
+/// uninterrupted sweep writes it. (The sweep file and results name are given relative to the
+/// directory the command runs in, as a user types them.)
+#[cfg(unix)]
+#[test]
+fn the_printed_resume_command_is_read_back_by_a_shell_whatever_the_names_hold() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("a b $HOME 'q\" `c` \\ ;&!");
+    std::fs::create_dir(&dir).unwrap();
+    let text = std::fs::read_to_string(three_policies(d.path())).unwrap();
+    let name = "s $x 'q\" `id`.toml";
+    write(&dir, name, &text);
+    let slow = ["--runs", "3000", "-q", "--threads", "1"];
+    let full = d.path().join("full.csv");
+    deter()
+        .current_dir(&dir)
+        .args(["sweep", name, "--out"])
+        .arg(&full)
+        .args(slow)
+        .assert()
+        .success();
+    let results = "-r `x` ;$y 'z\".csv";
+    let part = dir.join(results);
+    let child = Command::new(common::bin())
+        .current_dir(&dir)
+        .args(["sweep", name, &format!("--out={results}")])
+        .args(slow)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let count = |p: &Path| {
+        std::fs::read(p)
+            .map(|b| b.iter().filter(|&&c| c == b'\n').count())
+            .unwrap_or(0)
+    };
+    // A guard against hanging, not a timing assertion.
+    while count(&part) < 2 && started.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{o:?}");
+    let command = printed_command(&stderr(&o));
+    let rest = command
+        .strip_prefix("deter ")
+        .unwrap_or_else(|| panic!("{command}"));
+    let script = format!("exec '{}' {rest} -q", common::bin().display());
+    let o = Command::new("sh")
+        .current_dir(&dir)
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    succeeded_for(&o, format_args!("sh -c {script}"));
+    assert_eq!(
+        std::fs::read(&part).unwrap(),
+        std::fs::read(&full).unwrap(),
+        "{command}"
+    );
+}

@@ -958,3 +958,57 @@ fn a_sweep_warns_of_draws_a_policy_overrides_and_of_values_the_draws_replace() {
     );
     assert!(w.iter().any(|(h, _)| *h == replaced), "{w:?}");
 }
+
+/// A value the same in every parameter draw (here the outcomes a few runs always reach, and
+/// every effect of a file compared with itself) has no interval of its mean over draws: the
+/// tables and pages of nested runs said "undefined (no variation among n = 2 draws)", where a
+/// change 0 in every run reads "unchanged in every run" (`report::UNCHANGED`). Now they say
+/// "unchanged in every draw" in `deter run` and `deter compare`, table and HTML alike; JSON
+/// keeps the statistical reason.
+#[test]
+fn a_value_the_same_in_every_draw_reads_unchanged_in_every_draw() {
+    let d = tempfile::tempdir().unwrap();
+    let base = root()
+        .join("scenarios/western-balkans-2024.toml")
+        .display()
+        .to_string();
+    let post = write(
+        d.path(),
+        "post.csv",
+        "draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,0.6,1,0\n",
+    );
+    let post = post.to_str().unwrap();
+    let nested = ["--posterior", post, "--draws", "2", "--runs", "20", "-q"];
+    let page = d.path().join("page.html");
+    for first in [&["run", &base][..], &["compare", &base, &base][..]] {
+        let o = deter()
+            .args(first)
+            .args(nested)
+            .args(["--report", page.to_str().unwrap()])
+            .output()
+            .unwrap();
+        succeeded_for(&o, format_args!("{first:?}"));
+        let table = String::from_utf8_lossy(&o.stdout).into_owned();
+        let html = std::fs::read_to_string(&page).unwrap();
+        for (what, text) in [("table", &table), ("page", &html)] {
+            assert!(
+                text.contains("unchanged in every draw"),
+                "{first:?} {what}:\n{text}"
+            );
+            assert!(!text.contains("no variation"), "{first:?} {what}:\n{text}");
+        }
+        let o = deter()
+            .args(first)
+            .args(nested)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        succeeded(&o);
+        let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let text = json.to_string();
+        assert!(
+            text.contains("\"mc95_undefined\":\"undefined (no variation among n = 2 draws)\""),
+            "{first:?} JSON: {text}"
+        );
+    }
+}

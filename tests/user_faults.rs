@@ -1262,6 +1262,81 @@ fn an_empty_extends_is_refused_at_its_value() {
     assert!(!err.contains("not valid"), "{err}");
 }
 
+/// A file that names a file it cannot find (an overlay's `extends`, a sweep's `base`, a levers
+/// sweep's policy `file`) gave two errors for one fault: "the base scenario `X` is not valid
+/// (see below)" and "DIR/X: error: cannot read file: ...". Now one error at the value, in the
+/// words of a file named in a file ("cannot read file `PATH`: REASON", the path it was looked
+/// for), with a help line saying the name is read relative to the naming file's directory,
+/// and that a file of that name in the current directory is not the one it names.
+#[test]
+fn a_named_file_that_cannot_be_read_is_one_error_at_its_name() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir(d.path().join("sub")).unwrap();
+    // The base sits in the current directory, not beside the files that name it.
+    std::fs::copy(
+        scenario("scenarios/western-balkans-2024.toml"),
+        d.path().join("wb.toml"),
+    )
+    .unwrap();
+    write(&d.path().join("sub"), "ov.toml", "extends = \"wb.toml\"\n");
+    write(
+        &d.path().join("sub"),
+        "sweep.toml",
+        "base = \"wb.toml\"\nruns = 5\n[[parameter]]\npath = \"model.war_cost\"\nrange = [0.5, 1.0]\n",
+    );
+    write(
+        &d.path().join("sub"),
+        "levers.toml",
+        "base = \"../wb.toml\"\nruns = 5\ndesign = \"lhs\"\npoints = 2\n[[policy]]\nid = \"baseline\"\n\
+         [[policy]]\nid = \"envoy\"\nfile = \"wb.toml\"\n[[parameter]]\n\
+         path = \"model.war_cost\"\nrole = \"uncertainty\"\nrange = [0.5, 1.0]\n",
+    );
+    let cases = [
+        (
+            &["validate", "sub/ov.toml"][..],
+            "sub/ov.toml:1:11: error: extends: ",
+            "the base scenario",
+        ),
+        (
+            &["run", "sub/ov.toml", "--runs", "5"][..],
+            "sub/ov.toml:1:11: error: extends: ",
+            "the base scenario",
+        ),
+        (
+            &["validate", "sub/sweep.toml"][..],
+            "sub/sweep.toml:1:8: error: base: ",
+            "the base scenario",
+        ),
+        (
+            &["sweep", "sub/sweep.toml"][..],
+            "sub/sweep.toml:1:8: error: base: ",
+            "the base scenario",
+        ),
+        (
+            &["validate", "sub/levers.toml"][..],
+            "sub/levers.toml:9:8: error: policy[1].file: ",
+            "the scenario of policy `envoy`",
+        ),
+    ];
+    for (args, at, what) in cases {
+        let o = common::run_in(d.path(), args);
+        refused(&o);
+        let e = stderr(&o);
+        let want =
+            format!("{at}cannot read file `sub/wb.toml`: No such file or directory (os error 2)\n");
+        assert!(e.starts_with(&want), "{args:?}:\n{e}\nwant: {want}");
+        assert!(
+            e.contains(&format!(
+                "= help: {what} `wb.toml` is looked for relative to the directory of this file, \
+                 `sub`, not the current directory (which has a `wb.toml`)\n"
+            )),
+            "{args:?}:\n{e}"
+        );
+        assert!(e.ends_with("1 error found\n"), "{args:?}:\n{e}");
+        assert!(!e.contains("not valid"), "{args:?}:\n{e}");
+    }
+}
+
 /// A levers x futures sweep stopped during its first policy leaves every row of one policy,
 /// each in a future of its own: `deter robust` reported "0 policies and the status quo across
 /// N futures" and wrote a table. Refused as incomplete (exit 2), as a file with two policies

@@ -696,6 +696,17 @@ pub fn undefined_reason(p: &[f64]) -> String {
     }
 }
 
+/// Why the 95% interval of a mean over draws is missing, for people (the tables and pages of
+/// nested runs): [`crate::report::UNCHANGED_DRAWS`] when every draw gave the same value, else
+/// the reason with its count grouped. JSON and CSV keep [`undefined_reason`].
+pub fn no_interval_words(p: &[f64]) -> String {
+    if p.len() < 2 {
+        crate::report::table::readable_reason(&undefined_reason(p))
+    } else {
+        crate::report::UNCHANGED_DRAWS.to_string()
+    }
+}
+
 /// The 95% interval of a mean over draws: mean +- 1.96 `se`, or `None` when undefined.
 pub fn interval95(mean: f64, se: Option<f64>) -> Option<(f64, f64)> {
     se.map(|s| (mean - 1.96 * s, mean + 1.96 * s))
@@ -886,7 +897,7 @@ pub fn table(n: &Nested, scenario: &str) -> String {
             pct_interval(o.q05, o.q95),
             match interval95(o.mean, o.se_mean) {
                 Some((lo, hi)) => pct_interval(lo.max(0.0), hi.min(1.0)),
-                None => crate::report::table::readable_reason(&undefined_reason(p)),
+                None => no_interval_words(p),
             },
             100.0 * o.parametric_share
         ));
@@ -1090,7 +1101,7 @@ pub fn compare_table(c: &NestedComparison, a: &str, b: &str) -> String {
             pts_interval(e.q05, e.q95),
             match interval95(e.mean, e.se_mean) {
                 Some((lo, hi)) => pts_interval(lo, hi),
-                None => crate::report::table::readable_reason(&undefined_reason(p)),
+                None => no_interval_words(p),
             },
             pct(e.p_b_lower)
         ));

@@ -395,7 +395,7 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
                         td class="n" {
                             @match mc95(o) {
                                 Some((lo, hi)) => { (super::nested::pct_interval(lo, hi)) }
-                                None => { (super::nested::undefined_reason(p)) }
+                                None => { (super::nested::no_interval_words(p)) }
                             }
                         }
                         td class="n" { (format!("{:.0}%", 100.0 * o.parametric_share)) }
@@ -465,7 +465,7 @@ pub fn compare_html(
                         td class="n" {
                             @match super::nested::interval95(e.mean, e.se_mean) {
                                 Some((lo, hi)) => { (super::nested::pts_interval(lo, hi)) }
-                                None => { (super::nested::undefined_reason(p)) }
+                                None => { (super::nested::no_interval_words(p)) }
                             }
                         }
                         td class="n" { (pct(e.p_b_lower)) }

@@ -279,8 +279,12 @@ pub fn load_case(path: &Path) -> Result<(Record, Scenario, Vec<usize>), Diagnost
     let scenario = match scenario::load_base(&record.scenario) {
         Ok(s) => s,
         Err(inner) => {
+            let (span, path) = (links.scenario.clone(), &record.scenario);
+            if r.unreadable_named(span.clone(), "case.scenario", "the scenario", &rel, path, &inner) {
+                return Err(r.finish());
+            }
             r.error(
-                links.scenario.clone(),
+                span,
                 "case.scenario",
                 format!(
                     "the scenario `{rel}` (at `{}`) is not valid (see below)",

@@ -413,17 +413,20 @@ fn read(
             let (record, scenario, rivalries) = match load_case(&path) {
                 Ok(x) => x,
                 Err(inner) => {
-                    r.error(
-                        c.span(),
-                        &at,
-                        format!(
-                            "the record `{rel}` (at `{}`) is not valid (see below)",
-                            path.display()
-                        ),
-                    );
-                    r.diags.extend(
-                        input::conceal_not_toml(inner, &path.display().to_string(), "record").0,
-                    );
+                    if !r.unreadable_named(c.span(), &at, "the record", &rel, &path, &inner) {
+                        r.error(
+                            c.span(),
+                            &at,
+                            format!(
+                                "the record `{rel}` (at `{}`) is not valid (see below)",
+                                path.display()
+                            ),
+                        );
+                        r.diags.extend(
+                            input::conceal_not_toml(inner, &path.display().to_string(), "record")
+                                .0,
+                        );
+                    }
                     case_ok = false;
                     continue;
                 }

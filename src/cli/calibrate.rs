@@ -160,9 +160,9 @@ fn resume_command(args: &CalibrateArgs) -> String {
     let mut words = vec![
         "deter".to_string(),
         "calibrate".into(),
-        args.file.display().to_string(),
+        crate::sweep::record::path_word(&args.file),
         "--out".into(),
-        args.out.display().to_string(),
+        crate::sweep::record::path_word(&args.out),
     ];
     for case in &args.hold_out {
         words.extend(["--hold-out".to_string(), case.clone()]);

@@ -43,6 +43,12 @@ pub fn tiny_interval(lo: f64, hi: f64, decimals: usize) -> Option<String> {
 /// n = ... runs)").
 pub const UNCHANGED: &str = "unchanged in every run";
 
+/// The one wording, in the tables and pages of nested runs (`--posterior`, `[[uncertain]]`),
+/// of a value the same in every parameter draw (and so without an interval of its mean over
+/// draws), as [`UNCHANGED`] words a change 0 in every run. JSON and CSV keep the statistical
+/// reason ("undefined (no variation among n = ... draws)").
+pub const UNCHANGED_DRAWS: &str = "unchanged in every draw";
+
 /// Whether a change with exact total `zero` (its sum over runs is 0) whose interval is
 /// undefined for `undefined` is 0 in every run: no variation among the runs (not too few
 /// runs) and a zero total. Tables and pages then say [`UNCHANGED`].

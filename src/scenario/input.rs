@@ -110,8 +110,11 @@ pub(crate) fn unreadable(path: &Path, shown: &str, noun: &str, e: &std::io::Erro
             "save it to a file and give that file's path instead of `-`".into(),
         ));
     }
-    Diagnostic::file_level(shown, format!("cannot read file: {e}"))
+    Diagnostic::file_level(shown, format!("{CANNOT_READ}{e}"))
 }
+
+/// The start of [`unreadable`]'s message.
+const CANNOT_READ: &str = "cannot read file: ";
 
 /// Read and decode the file at `path` (shown as `shown` in diagnostics).
 pub(crate) fn read_text(path: &Path, shown: &str, kind: FileKind) -> Result<String, Diagnostics> {
@@ -446,6 +449,51 @@ impl<'a> Input<'a> {
         self.diags.last_mut().expect("just pushed")
     }
 
+    /// A file this one names at `span` (under `key`: a scenario's `extends`, a sweep's `base`,
+    /// a policy's `file`, a calibration's cases and a case's scenario, written `rel` and
+    /// resolved to `path`) did not load, with the problems `inner`. When the named file itself
+    /// cannot be read, that is one fault and one error, here, in the words of a file named in a
+    /// file ("cannot read file `PATH`: REASON"), with a help line saying where `REL` was looked
+    /// for; returns false otherwise (the caller says the file is not valid and adds its
+    /// problems).
+    pub fn unreadable_named(
+        &mut self,
+        span: Range<usize>,
+        key: &str,
+        what: &str,
+        rel: &str,
+        path: &Path,
+        inner: &Diagnostics,
+    ) -> bool {
+        let shown = path.display().to_string();
+        let reason = match inner.0.as_slice() {
+            [d] if d.file == shown && d.line == 0 => match d.message.strip_prefix(CANNOT_READ) {
+                Some(reason) => reason,
+                None => return false,
+            },
+            _ => return false,
+        };
+        // The words of a file named in a file (`--files-from`, a sweep's `futures`).
+        let message = format!("cannot read file `{shown}`: {reason}");
+        let here = Path::new(self.file).parent().filter(|d| !d.as_os_str().is_empty());
+        let help = match here {
+            Some(dir) if Path::new(rel).is_relative() => {
+                let also = if Path::new(rel).is_file() {
+                    format!(", not the current directory (which has a `{rel}`)")
+                } else {
+                    String::new()
+                };
+                Some(format!(
+                    "{what} `{rel}` is looked for relative to the directory of this file, `{}`{also}",
+                    dir.display()
+                ))
+            }
+            _ => None,
+        };
+        self.error(span, key, message).help = help;
+        true
+    }
+
     /// Record a warning at `span` (file:line:col and key path like an error; exit status 0).
     pub fn warn(&mut self, span: Range<usize>, path: &str, message: String) -> &mut Diagnostic {
         let d = Diagnostic::at(self.file, self.src, span, path, message).warning();
@@ -666,11 +714,25 @@ impl<'a> Input<'a> {
         Some(x)
     }
 
-    /// An integer in `[min, max]`, read exactly from its digits.
+    /// An integer in `[min, max]`, read exactly from its digits. A number that is not an
+    /// integer (`1e300`, `1.5`, `1e3`) is named as written, as an integer out of the range
+    /// is and as a number out of its range is in every reader ("expected an integer in [1,
+    /// 1000000000000], found 1e300"); one the float readers refuse (`nan`, `1e999`) gets
+    /// their words ([`number_literal`]). An integral float in range gets a help line with the
+    /// integer to write.
     pub fn integer(&mut self, v: &Val<'_>, path: &str, min: i128, max: i128) -> Option<i128> {
         let expected = format!("an integer in [{min}, {max}]");
         let DeValue::Integer(i) = v.get_ref() else {
-            self.type_error(v, path, &expected);
+            if !matches!(v.get_ref(), DeValue::Float(_)) {
+                self.type_error(v, path, &expected);
+                return None;
+            }
+            let x = self.number(v, path, &expected)?;
+            let found = self.literal(v.span());
+            let help = (x.fract() == 0.0 && x >= min as f64 && x <= max as f64)
+                .then(|| format!("write it as an integer, without a decimal point or exponent: `{}`", x as i128));
+            self.error(v.span(), path, format!("expected {expected}, found {found}"))
+                .help = help;
             return None;
         };
         match integer_value(i.as_str(), i.radix()) {

@@ -285,12 +285,15 @@ fn read_source_at(
             match load_chain_at(&base_path, stack, read, true, warnings, horizon) {
                 Ok(base) => Some(base),
                 Err(inner) => {
-                    reader.error(
-                        v.span(),
-                        "extends",
-                        format!("the base scenario `{rel}` is not valid (see below)"),
-                    );
-                    reader.diags.extend(inner.0);
+                    let (span, what) = (v.span(), "the base scenario");
+                    if !reader.unreadable_named(span.clone(), "extends", what, &rel, &base_path, &inner) {
+                        reader.error(
+                            span,
+                            "extends",
+                            format!("the base scenario `{rel}` is not valid (see below)"),
+                        );
+                        reader.diags.extend(inner.0);
+                    }
                     return Err(reader.0.finish());
                 }
             }

@@ -270,27 +270,37 @@ pub enum MergeError {
 }
 
 impl MergeError {
-    /// A fault of `file` at `key` (`header.seed`, `header.shard.k`, `parts`): located at the
-    /// line and column of that key's value in the file, as every reader locates a value's
-    /// fault (`FILE:LINE:COL: error: KEY: PROBLEM` with the excerpt). The file is read again
-    /// for it (a fault is rare; the merge keeps no text); one that no longer reads as it did
-    /// gives the file-level diagnostic.
-    fn at(file: &str, key: &str, problem: String) -> Self {
-        let located = crate::scenario::read_bounded(std::path::Path::new(file), MAX_PARTIAL_BYTES)
-            .ok()
-            .and_then(|bytes| {
-                let text = crate::scenario::input::utf8_text(&bytes, file)
-                    .ok()?
-                    .to_string();
-                let span = json_value_span(text.as_bytes(), key)?;
-                Some(crate::scenario::Diagnostic::at(
-                    file,
-                    &text,
-                    span,
-                    key,
-                    problem.clone(),
-                ))
-            });
+    /// A fault of the file `f` at `key` (`header.seed`, `header.shard.k`, `parts`): located
+    /// at the line and column of that key's value in the file, as every reader locates a
+    /// value's fault (`FILE:LINE:COL: error: KEY: PROBLEM` with the excerpt), in the bytes
+    /// the merge already holds for a pipe or a device (opening a FIFO again would wait for a
+    /// writer that never comes) and in a regular file read again (a fault is rare; the merge
+    /// keeps no text of a regular file). One that no longer reads as it did gives the
+    /// file-level diagnostic.
+    fn at(f: &Named, key: &str, problem: String) -> Self {
+        let file = f.name.as_str();
+        let again;
+        let bytes = match &f.input {
+            Input::Bytes(bytes) => Some(bytes.as_slice()),
+            Input::Path(path) if std::fs::metadata(path).is_ok_and(|m| m.is_file()) => {
+                again = crate::scenario::read_bounded(path, MAX_PARTIAL_BYTES).ok();
+                again.as_deref()
+            }
+            Input::Path(_) => None,
+        };
+        let located = bytes.and_then(|bytes| {
+            let text = crate::scenario::input::utf8_text(bytes, file)
+                .ok()?
+                .to_string();
+            let span = json_value_span(text.as_bytes(), key)?;
+            Some(crate::scenario::Diagnostic::at(
+                file,
+                &text,
+                span,
+                key,
+                problem.clone(),
+            ))
+        });
         let d = located.unwrap_or_else(|| {
             let mut d = crate::scenario::Diagnostic::file_level(file, problem);
             d.path = key.to_string();
@@ -718,7 +728,7 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
         h.points.checked_mul(h.runs) == Some(h.units) && (h.kind == Kind::Sweep || h.points == 1);
     if !units_ok {
         return Err(MergeError::at(
-            &ref_name,
+            first,
             "header.units",
             format!(
                 "the header says {} points x {} runs = {} units, which does not add up",
@@ -734,7 +744,7 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
                 field.split(' ').next().unwrap_or(field)
             };
             return Err(MergeError::at(
-                &f.name,
+                f,
                 &format!("header.{key}"),
                 format!(
                     "the file does not belong with `{ref_name}`: its {field} is {here}, not \
@@ -748,7 +758,7 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
         let s = f.header.shard;
         let Some(shard) = Shard::new(s.k, n) else {
             return Err(MergeError::at(
-                &f.name,
+                f,
                 "header.shard",
                 format!(
                     "shard {} of {n} does not exist (shards are 0..{})",
@@ -760,7 +770,7 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
         let (a, b) = shard.range(h.units);
         if (s.first, s.end) != (a, b) {
             return Err(MergeError::at(
-                &f.name,
+                f,
                 "header.shard",
                 format!(
                     "shard {shard} must cover units {a}..{b}, but the file says {}..{}; the \
@@ -782,7 +792,7 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
             }
             // Overlapping shards: at the second file's shard number.
             return Err(MergeError::at(
-                &w[1].name,
+                &w[1],
                 "header.shard.k",
                 format!(
                     "`{}` and `{}` are both shard {k} of {n}; give each shard once",
@@ -843,7 +853,7 @@ pub fn merge_points(
         let s = f.header.shard;
         if f.cover != cover_of(pieces_by_point(s.first, s.end, runs)) {
             return Err(MergeError::at(
-                &f.name,
+                f,
                 "parts",
                 format!(
                     "they do not cover the file's units {}..{} point by point; the file is \
@@ -1273,7 +1283,8 @@ mod tests {
             let foreign = named_of("other.json", foreign);
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), foreign]).unwrap_err();
             assert!(
-                e.contains("other.json: header.seed: the file does not belong with `part-0.json`"),
+                e.starts_with("other.json:")
+                    && e.contains(": header.seed: the file does not belong with `part-0.json`"),
                 "{e}"
             );
             assert!(e.contains("seed is 12, not 11"), "{e}");
@@ -1282,7 +1293,9 @@ mod tests {
             other_n.name = "three.json".into();
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), other_n]).unwrap_err();
             assert!(
-                e.starts_with("three.json: header.") && e.contains("shard count n"),
+                e.starts_with("three.json:")
+                    && e.contains(": header.")
+                    && e.contains("shard count n"),
                 "{e}"
             );
         }
@@ -1297,7 +1310,8 @@ mod tests {
             let moved = named_of("part-1.json", moved);
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), moved]).unwrap_err();
             assert!(
-                e.contains("part-1.json: header.shard: shard 1/2 must cover units 20..40"),
+                e.starts_with("part-1.json:")
+                    && e.contains(": header.shard: shard 1/2 must cover units 20..40"),
                 "{e}"
             );
 
@@ -1306,7 +1320,8 @@ mod tests {
             let short = named_of("part-1.json", short);
             let e = merge_files(&c, vec![named(&c, runs, 0, 2), short]).unwrap_err();
             assert!(
-                e.contains("part-1.json: parts: they do not cover the file's units"),
+                e.starts_with("part-1.json:")
+                    && e.contains(": parts: they do not cover the file's units"),
                 "{e}"
             );
 

@@ -224,6 +224,10 @@ pub(crate) fn read(inp: &mut Input<'_>, root: &DeTable<'_>, cx: &Context<'_>) ->
                 match crate::scenario::load_file(&path) {
                     Ok(s) => (Some(rel), s),
                     Err(inner) => {
+                        let (key, what) = (format!("{at}.file"), format!("the scenario of policy `{id}`"));
+                        if inp.unreadable_named(fv.span(), &key, &what, &rel, &path, &inner) {
+                            continue;
+                        }
                         inp.error(
                             fv.span(),
                             &format!("{at}.file"),

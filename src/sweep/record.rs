@@ -476,9 +476,9 @@ impl Record {
         let mut words = vec![
             "deter".to_string(),
             "sweep".into(),
-            file.display().to_string(),
+            path_word(&file),
             "--out".into(),
-            results.display().to_string(),
+            path_word(results),
         ];
         words.extend(self.resume_args.iter().cloned());
         words.push("--resume".into());
@@ -496,16 +496,24 @@ pub fn shell_command(words: &[String]) -> String {
         .join(" ")
 }
 
-/// A word as a POSIX shell reads it back: as is when it holds only safe characters, else in
-/// single quotes.
+/// A word as a POSIX shell reads it back (`shlex::try_quote`: as is when it holds only
+/// characters no shell treats specially, else quoted). A word cannot hold a NUL byte (no
+/// argument or path can); one that did would be quoted without it.
 pub fn shell_word(w: &str) -> String {
-    let safe = !w.is_empty()
-        && w.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=,+@%".contains(c));
-    if safe {
-        w.to_string()
+    match shlex::try_quote(w) {
+        Ok(q) => q.into_owned(),
+        Err(_) => shell_word(&w.replace('\0', "")),
+    }
+}
+
+/// A path as a word of a command line: relative ones that start with `-` (which the
+/// command would read as an option) are written `./-NAME`.
+pub fn path_word(p: &Path) -> String {
+    let text = p.display().to_string();
+    if p.is_relative() && text.starts_with('-') {
+        format!("./{text}")
     } else {
-        format!("'{}'", w.replace('\'', "'\\''"))
+        text
     }
 }
 
@@ -816,7 +824,12 @@ mod tests {
     fn shell_words_are_quoted_only_when_a_shell_would_split_them() {
         assert_eq!(shell_word("scenarios/sweeps/a-b_c.toml"), "scenarios/sweeps/a-b_c.toml");
         assert_eq!(shell_word("my results.csv"), "'my results.csv'");
-        assert_eq!(shell_word("it's"), "'it'\\''s'");
         assert_eq!(shell_word(""), "''");
+        // Whatever a name holds, a shell reads the word back as it was.
+        for w in ["it's", "a \"b\" $HOME `x` \\ ! * ? [a] {a,b} ~ # ; & | < > ( )", "x\ny", "é €"] {
+            assert_eq!(shlex::split(&shell_word(w)), Some(vec![w.to_string()]), "{w}");
+        }
+        assert_eq!(path_word(Path::new("-r.csv")), "./-r.csv");
+        assert_eq!(path_word(Path::new("/x/-r.csv")), "/x/-r.csv");
     }
 }

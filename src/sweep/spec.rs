@@ -412,15 +412,18 @@ impl Reader<'_> {
                 s
             }
             Err(inner) => {
-                self.error(
-                    base_v.span(),
-                    "base",
-                    format!(
-                        "the base scenario `{rel}` (at `{}`) is not valid (see below)",
-                        base_path.display()
-                    ),
-                );
-                self.diags.extend(inner.0);
+                let what = "the base scenario";
+                if !self.unreadable_named(base_v.span(), "base", what, &rel, &base_path, &inner) {
+                    self.error(
+                        base_v.span(),
+                        "base",
+                        format!(
+                            "the base scenario `{rel}` (at `{}`) is not valid (see below)",
+                            base_path.display()
+                        ),
+                    );
+                    self.diags.extend(inner.0);
+                }
                 return None;
             }
         };

@@ -124,7 +124,7 @@ bad_files! {
     type_bool_for_number: "type-bool-for-number.toml" => 8, "country[0].military.readiness", "found boolean";
     type_string_for_array: "type-string-for-array.toml" => 20, "alliance[0].members", "expected an array of ids, found string";
     type_array_for_table: "type-array-for-table.toml" => 6, "country[0].military", "expected a table, found array";
-    type_float_for_integer: "type-float-for-integer.toml" => 3, "scenario.runs", "found float";
+    type_float_for_integer: "type-float-for-integer.toml" => 3, "scenario.runs", "expected an integer in [1, 1000000000000], found 10.5";
     type_table_for_array_of_tables: "type-table-for-array-of-tables.toml" => 4, "country", "expected an array of tables ([[country]]), found table";
     type_array_for_ties: "type-array-for-ties.toml" => 11, "country[0].political.ties", "expected a table, found array";
     type_bool_for_status: "type-bool-for-status.toml" => 6, "country[0].status", "expected a string, found boolean";
@@ -196,7 +196,7 @@ bad_files! {
     extends_cycle_a: "extends-cycle-a.toml" => 1, "extends", "the base scenario `extends-cycle-b.toml` is not valid";
     extends_cycle_b: "extends-cycle-b.toml" => 1, "extends", "the base scenario `extends-cycle-a.toml` is not valid";
     extends_itself: "extends-itself.toml" => 1, "extends", "`extends` cycle: `extends-itself.toml` is already being read";
-    extends_missing_file: "extends-missing-file.toml" => 1, "extends", "the base scenario `no-such-base.toml` is not valid";
+    extends_missing_file: "extends-missing-file.toml" => 1, "extends", "cannot read file `tests/bad/no-such-base.toml`: No such file or directory";
     extends_not_a_string: "extends-not-a-string.toml" => 1, "extends", "expected a string, found integer";
     // keys removed with model 2: the migration message names the replacement
     removed_sanctions_cost: "removed-sanctions-cost.toml" => 5, "model.sanctions_cost", "`model.sanctions_cost` was removed in model 2 (the crisis game); replaced by `model.sanctions_gdp_loss`";
@@ -267,7 +267,7 @@ mod sweep {
         sweep_unknown_role: "unknown-role.toml" => 8, "parameter[0].role", "unknown value `levr`";
         sweep_inverted_range: "inverted-range.toml" => 10, "parameter[0].range", "expected low < high";
         sweep_runs_zero: "runs-zero.toml" => 2, "runs", "expected an integer in [1, 1000000000000], found 0";
-        sweep_missing_base: "missing-base.toml" => 1, "base", "the base scenario `no-such-base.toml`";
+        sweep_missing_base: "missing-base.toml" => 1, "base", "cannot read file `tests/bad/sweep/no-such-base.toml`: No such file or directory";
         sweep_no_parameters: "no-parameters.toml" => 1, "parameter", "a sweep needs at least one [[parameter]]";
     }
 

@@ -432,8 +432,9 @@ fn every_fault_class_of_a_calibration_file_is_located_with_key_and_expectation()
             "missing record",
             good.replace(&rec, "nope.record.toml"),
             &[
-                "DIR/calib.toml:4:10: error: cases[0]: the record `nope.record.toml` (at `DIR/nope.record.toml`) is not valid (see below)",
-                "DIR/nope.record.toml: error: cannot read file",
+                "DIR/calib.toml:4:10: error: cases[0]: cannot read file `DIR/nope.record.toml`: No such file or directory",
+                "help: the record `nope.record.toml` is looked for relative to the directory of this file, `DIR`",
+                "1 error found",
             ],
         ),
         (
@@ -601,8 +602,9 @@ fn every_fault_class_of_a_record_file_is_located_with_key_and_expectation() {
             "missing scenario file",
             good.replace(&history("serbia-kosovo-2008.toml"), "missing-2008.toml"),
             &[
-                "DIR/case.record.toml:5:12: error: case.scenario: the scenario `missing-2008.toml` (at `DIR/missing-2008.toml`) is not valid (see below)",
-                "DIR/missing-2008.toml: error: cannot read file",
+                "DIR/case.record.toml:5:12: error: case.scenario: cannot read file `DIR/missing-2008.toml`: No such file or directory",
+                "help: the scenario `missing-2008.toml` is looked for relative to the directory of this file, `DIR`",
+                "1 error found",
             ],
         ),
         (
