@@ -1090,7 +1090,10 @@ impl<'a> Reader<'a> {
     /// cost of force (`mobilisation_shock`).
     fn check_gated_keys_inert(&mut self, t: &DeTable<'_>, m: &ModelParams) {
         let d = ModelParams::defaults();
-        let gates: [(&str, f64, &str, &str, &[(&str, f64, f64)]); 3] = [
+        // (switch, its value, when the keys are read, an example that switches it on, the
+        // keys it gates with their values and defaults)
+        type Gated<'k> = &'k [(&'k str, f64, f64)];
+        let gates: [(&str, f64, &str, &str, Gated); 3] = [
             (
                 "fait_accompli",
                 m.fait_accompli,
