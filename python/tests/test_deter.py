@@ -362,10 +362,14 @@ def test_compare_nested_equals_the_cli_json(tmp_path):
     a.write_text(BASELINE.read_text() + prior)
     b.write_text(ENVOY.read_text().replace('extends = "western-balkans-2024.toml"', f'extends = "{BASELINE}"') + prior)
     post = _posterior(tmp_path / "posterior.csv")
-    c = deter.compare_nested(
-        a, b, posterior=post, draws=5, runs=150, seed=9, horizon_years=5,
-        set={"model.war_uncertainty": 3.0}, set_b=["rivalry.SRB-XKX.monitoring=0.6"], threads=2,
-    )
+    # The envoy's dated policy overrides set_b='s monitoring: said as the CLI says it.
+    with pytest.warns(UserWarning, match="the scenario's policy `special-envoy` changes") as said:
+        c = deter.compare_nested(
+            a, b, posterior=post, draws=5, runs=150, seed=9, horizon_years=5,
+            set={"model.war_uncertainty": 3.0}, set_b=["rivalry.SRB-XKX.monitoring=0.6"],
+            threads=2,
+        )
+    assert all("set_b=" in str(w.message) for w in said), [str(w.message) for w in said]
     args = ["compare", str(a), str(b), "--posterior", str(post), "--draws", "5", "--runs", "150"]
     args += ["--seed", "9", "--horizon-years", "5", "--set", "model.war_uncertainty=3.0"]
     args += ["--set-b", "rivalry.SRB-XKX.monitoring=0.6", "--format", "json", "--quiet"]
@@ -390,10 +394,13 @@ def test_compare_nested_equals_the_cli_json(tmp_path):
         lower = sum(x < 0 for x in e["per_draw"]) / 5
         assert row["share_of_draws_b_lower"] == lower
     # Threads do not matter; the default seed is A's.
-    assert deter.compare_nested(
-        a, b, posterior=post, draws=5, runs=150, seed=9, horizon_years=5,
-        set={"model.war_uncertainty": 3.0}, set_b=["rivalry.SRB-XKX.monitoring=0.6"], threads=1,
-    ).to_dict() == cl
+    with pytest.warns(UserWarning, match="the scenario's policy `special-envoy` changes"):
+        one_thread = deter.compare_nested(
+            a, b, posterior=post, draws=5, runs=150, seed=9, horizon_years=5,
+            set={"model.war_uncertainty": 3.0}, set_b=["rivalry.SRB-XKX.monitoring=0.6"],
+            threads=1,
+        )
+    assert one_thread.to_dict() == cl
     d = deter.compare_nested(a, b, draws=2, runs=20, horizon_years=2)
     assert d.seed == json.loads(cli("compare", str(a), str(b), "--draws", "2", "--runs", "20",
                                     "--horizon-years", "2", "--format", "json", "--quiet"))["seed"]
