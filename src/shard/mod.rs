@@ -1265,6 +1265,38 @@ mod tests {
         }
 
         #[test]
+        fn a_file_that_agrees_with_the_first_shares_its_header_and_keeps_its_own_shard() {
+            let c = compiled();
+            let dir = tempfile::tempdir().unwrap();
+            let write = |k: u64, seed: u64| {
+                let mut file = partial(&c, 40, Shard::new(k, 3).unwrap());
+                file.header.seed = seed;
+                file.header.parts_sha256 =
+                    parts_sha256(&serde_json::to_value(&file.parts).unwrap());
+                let path = dir.path().join(format!("part-{k}-{seed}.json"));
+                std::fs::write(&path, file.to_bytes()).unwrap();
+                path
+            };
+            let read =
+                |p: &std::path::Path, like| read_part(p, like).map_err(|_| "unread").unwrap();
+            let first = read(&write(0, 7), None);
+            let second = read(&write(1, 7), Some(&first));
+            assert!(std::sync::Arc::ptr_eq(&first.header, &second.header));
+            assert_eq!(
+                (second.shard.k, second.shard.first, second.shard.end),
+                (1, 13, 26)
+            );
+            // Another invocation's file keeps its own header, which the set's check refuses.
+            let foreign = read(&write(2, 8), Some(&first));
+            assert!(!std::sync::Arc::ptr_eq(&first.header, &foreign.header));
+            assert_eq!(foreign.header.seed, 8);
+            let e = check_complete(vec![first, second, foreign])
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("its seed is 8, not 7"), "{e}");
+        }
+
+        #[test]
         fn more_shards_than_runs_leaves_empty_shards_that_merge() {
             let c = compiled();
             let whole = simulate(&c, 0, 3, 1);
