@@ -764,11 +764,12 @@ pub fn sweep_streamed(
 pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
     let mut files = Vec::with_capacity(parts.len());
     for path in parts {
-        files.push(shard::read_part(path).map_err(|e| match e {
+        let part = shard::read_part(path, files.first()).map_err(|e| match e {
             shard::ReadError::Io { file, message } => Error::Io(format!("{file}: {message}")),
             shard::ReadError::Syntax(d) => Error::Input(crate::scenario::Diagnostics(vec![*d])),
             shard::ReadError::Invalid(d) => Error::Invalid(d.one_line()),
-        })?);
+        })?;
+        files.push(part);
     }
     let files = shard::check_complete(files).map_err(|e| Error::Invalid(e.to_string()))?;
     let first = &files[0];

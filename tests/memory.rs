@@ -382,16 +382,15 @@ fn peak_memory_of_a_comparison_in_json_is_within_the_guard_estimate() {
     );
 }
 
-/// `deter merge` of many run shards merges their parts one at a time, but keeps a checked
-/// header per file (seven strings, three of them SHA-256 digests) and clap keeps every
-/// argument: measured 7,568 KiB over 100 shards of one run each and 8,784 KiB over 1,000
-/// (+16%, about 1.3 KB a file), so this test does not hold yet. A merge that held every
-/// shard's tallies or text would grow by about 16 KB a file (16 MB over 1,000). To hold it,
-/// a file's header would be checked against the first one's as it is read and only its
-/// shard range kept, and the file names taken out of the arguments before clap (as `deter
-/// run` does). Run with `--ignored`.
+/// `deter merge` of many run shards merges their parts one at a time and keeps per file only
+/// its name, its shard range and timing: each file's header is checked against the first
+/// one's as it is read and shares it, and the file names after the first are taken out of
+/// the arguments before clap (as `deter run` does). Before, it kept a checked header per file
+/// (seven strings, three of them SHA-256 digests) and clap kept every argument: measured
+/// 7,568 KiB over 100 shards of one run each and 8,784 KiB over 1,000 (+16%, about 1.3 KB a
+/// file). A merge that held every shard's tallies or text would grow by about 16 KB a file
+/// (16 MB over 1,000).
 #[test]
-#[ignore = "merge keeps about 1.3 KB a file (a header per file, clap's arguments): +16% at 1,000 shards"]
 fn peak_memory_of_merging_1000_run_shards_is_within_10_percent_of_100() {
     if !gnu_time_available() {
         return;

@@ -60,7 +60,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     let mut files = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
         crate::output::note_input(path);
-        files.push(shard::read_part(path).map_err(|e| match e {
+        let part = shard::read_part(path, files.first()).map_err(|e| match e {
             // Unreadable or too large: the message of every input kind.
             shard::ReadError::Io { file, message } => {
                 CliError::Input(crate::scenario::Diagnostics(vec![
@@ -70,7 +70,8 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
             shard::ReadError::Syntax(d) | shard::ReadError::Invalid(d) => {
                 CliError::Input(crate::scenario::Diagnostics(vec![*d]))
             }
-        })?);
+        })?;
+        files.push(part);
         stop_if_interrupted()?;
     }
     let files = shard::check_complete(files).map_err(merge_fault)?;

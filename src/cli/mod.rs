@@ -248,7 +248,8 @@ impl CliError {
     }
 }
 
-/// `deter run FILE...` with thousands of files: clap keeps about 180 bytes per argument it
+/// `deter run FILE...` with thousands of files (and `deter merge PART...` with thousands
+/// of shards, alike): clap keeps about 180 bytes per argument it
 /// parses (its own copies of the raw and the parsed value), so the scenario files of `run`
 /// after the first are taken out of the command line before clap sees it and appended,
 /// in order, to the files it parsed: the same files in the same order, the same errors and
@@ -263,12 +264,17 @@ fn split_run_files(
 ) -> (Vec<std::ffi::OsString>, Vec<std::ffi::OsString>) {
     let mut args = args.peekable();
     let mut argv: Vec<std::ffi::OsString> = args.next().into_iter().collect();
-    if args.peek().is_none_or(|a| a != "run") {
+    let Some(command) = args
+        .peek()
+        .and_then(|a| a.to_str())
+        .filter(|a| matches!(*a, "run" | "merge"))
+        .map(str::to_string)
+    else {
         argv.extend(args);
         return (argv, Vec::new());
-    }
+    };
     argv.extend(args.next());
-    let Some(run) = cli.find_subcommand("run") else {
+    let Some(run) = cli.find_subcommand(&command) else {
         argv.extend(args);
         return (argv, Vec::new());
     };
@@ -364,6 +370,9 @@ fn empty_value(name: &str, what: &str) -> String {
 /// How `deter run` names its scenario files in a refusal (clap's `[FILES]...`).
 const RUN_FILES: &str = "FILES";
 
+/// How `deter merge` names its partial files in a refusal (clap's `<PART>...`).
+const MERGE_PARTS: &str = "PART";
+
 /// A write past the file size limit (`ulimit -f`) raises SIGXFSZ, whose default action kills
 /// the process: exit 153 (a code the README does not list), the hidden temporary file of the
 /// output left behind, and a sweep's message with its `--resume` command never printed.
@@ -437,20 +446,26 @@ pub fn main() -> i32 {
             };
         }
     };
-    if let Command::Run(args) = &mut cli.command
+    // The files after the first bypass clap (`deter run`'s scenario files, `deter merge`'s
+    // partial files): an empty one is refused in the words clap's parse gives the first
+    // (`deter run a.toml ""` said "cannot read file").
+    let taken = match &mut cli.command {
+        Command::Run(args) => Some((&mut args.files, RUN_FILES)),
+        Command::Merge(args) => Some((&mut args.parts, MERGE_PARTS)),
+        _ => None,
+    };
+    if let Some((parsed, name)) = taken
         && !more_files.is_empty()
     {
-        // The files after the first bypass clap: an empty one is refused in the words clap's
-        // parse gives the first (`deter run a.toml ""` said "cannot read file").
         if more_files.iter().any(|f| f.is_empty()) {
-            note!("error: {}", empty_value(RUN_FILES, "a path"));
+            note!("error: {}", empty_value(name, "a path"));
             return exit::BAD_INPUT;
         }
         // The first file clap parsed, then the others in order, in one allocation.
         let mut files = more_files;
-        files.reserve_exact(args.files.len());
-        files.splice(0..0, args.files.drain(..).map(PathBuf::into_os_string));
-        args.files = files.into_iter().map(PathBuf::from).collect();
+        files.reserve_exact(parsed.len());
+        files.splice(0..0, parsed.drain(..).map(PathBuf::into_os_string));
+        *parsed = files.into_iter().map(PathBuf::from).collect();
     }
     ignore_file_size_limit_signal();
     let _ = ctrlc::set_handler(|| {

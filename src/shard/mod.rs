@@ -195,9 +195,15 @@ pub fn pieces_by_point(first: u64, end: u64, runs: u64) -> impl Iterator<Item = 
 pub struct Named {
     /// The file as given, in messages.
     pub name: String,
-    pub header: partial::Header,
+    /// The file's header, but for its shard (`shard`, the file's own) and its parts'
+    /// checksum (checked when it was read): shared with the first file read when the two
+    /// agree in everything [`partial::Header::mismatch`] compares, so that memory per file
+    /// is its shard range, whatever the number of files.
+    pub header: std::sync::Arc<partial::Header>,
+    /// This file's place in the invocation.
+    pub shard: partial::ShardHeader,
     pub timing: partial::Timing,
-    source: Option<partial::Source>,
+    source: Option<Box<partial::Source>>,
     input: Input,
     /// SHA-256 of the parts' `(point, first_run, runs)` in file order ([`cover_of`]).
     cover: [u8; 32],
@@ -521,14 +527,25 @@ pub fn json_error_at(
 /// cannot exhaust memory, to say why in the words of every input kind ([`whole_fault`]).
 /// A pipe or a device is read whole (bounded) once and kept. The messages name the file as
 /// given.
-pub fn read_part(path: &std::path::Path) -> Result<Named, ReadError> {
+///
+/// The header is shared with `like`'s (the first file of the set) when the two agree in
+/// everything [`partial::Header::mismatch`] compares, so a merge keeps one header however
+/// many files it reads; kept whole otherwise (the set's check, [`check_complete`], then
+/// refuses it in its words).
+pub fn read_part(path: &std::path::Path, like: Option<&Named>) -> Result<Named, ReadError> {
     let name = path.display().to_string();
     let input = if std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         Input::Path(path.to_path_buf())
     } else {
         Input::Bytes(read_whole(path, &name)?)
     };
-    checked(name, input)
+    let mut named = checked(name, input)?;
+    if let Some(like) = like
+        && named.header.mismatch(&like.header).is_none()
+    {
+        named.header = like.header.clone();
+    }
+    Ok(named)
 }
 
 /// The file at `path` whole, at most [`MAX_PARTIAL_BYTES`]: unreadable or too large in the
@@ -560,8 +577,9 @@ fn checked(name: String, input: Input) -> Result<Named, ReadError> {
     match outline {
         Ok(o) => Ok(Named {
             name,
-            source: (o.header.shard.k == 0).then_some(o.source),
-            header: o.header,
+            source: (o.header.shard.k == 0).then(|| Box::new(o.source)),
+            shard: o.header.shard,
+            header: std::sync::Arc::new(o.header),
             timing: o.timing,
             input,
             cover: cover.finalize().into(),
@@ -721,7 +739,7 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
     let Some(first) = files.first() else {
         return Err(MergeError::Set("no partial files given".into()));
     };
-    let reference = first.header.clone();
+    let reference = std::sync::Arc::clone(&first.header);
     let ref_name = first.name.clone();
     let h = &reference;
     let units_ok =
@@ -755,7 +773,7 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
     }
     let n = h.shard.n;
     for f in &files {
-        let s = f.header.shard;
+        let s = f.shard;
         let Some(shard) = Shard::new(s.k, n) else {
             return Err(MergeError::at(
                 f,
@@ -780,10 +798,10 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
             ));
         }
     }
-    files.sort_by_key(|f| f.header.shard.k);
+    files.sort_by_key(|f| f.shard.k);
     for w in files.windows(2) {
-        if w[0].header.shard.k == w[1].header.shard.k {
-            let k = w[0].header.shard.k;
+        if w[0].shard.k == w[1].shard.k {
+            let k = w[0].shard.k;
             if w[0].name == w[1].name {
                 return Err(MergeError::Set(format!(
                     "`{}` (shard {k} of {n}) is given twice",
@@ -802,8 +820,7 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
         }
     }
     if files.len() as u64 != n {
-        let have: std::collections::BTreeSet<u64> =
-            files.iter().map(|f| f.header.shard.k).collect();
+        let have: std::collections::BTreeSet<u64> = files.iter().map(|f| f.shard.k).collect();
         let missing: Vec<u64> = (0..n).filter(|k| !have.contains(k)).take(10).collect();
         let count = n - files.len() as u64;
         let list = missing
@@ -817,7 +834,7 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
         let given = files
             .iter()
             .take(10)
-            .map(|f| format!("`{}` (shard {})", f.name, f.header.shard.k))
+            .map(|f| format!("`{}` (shard {})", f.name, f.shard.k))
             .collect::<Vec<_>>()
             .join(", ");
         return Err(MergeError::Set(format!(
@@ -850,7 +867,7 @@ pub fn merge_points(
     let runs = first.header.runs;
     let mut current: Option<(u64, Aggregate, Aggregate)> = None; // (point, template, merged)
     for f in files {
-        let s = f.header.shard;
+        let s = f.shard;
         if f.cover != cover_of(pieces_by_point(s.first, s.end, runs)) {
             return Err(MergeError::at(
                 f,
@@ -1232,7 +1249,7 @@ mod tests {
                 path
             };
             let paths = [write(0, 1), write(1, 1)];
-            let read = |p: &std::path::Path| read_part(p).map_err(|_| "unread").unwrap();
+            let read = |p: &std::path::Path| read_part(p, None).map_err(|_| "unread").unwrap();
             let files = check_complete(paths.iter().map(|p| read(p)).collect()).unwrap();
             let whole = simulate(&c, 0, runs, 1);
             assert_eq!(merge_files(&c, files.clone()).unwrap(), whole);
@@ -1245,6 +1262,38 @@ mod tests {
                 )),
                 "{e}"
             );
+        }
+
+        #[test]
+        fn a_file_that_agrees_with_the_first_shares_its_header_and_keeps_its_own_shard() {
+            let c = compiled();
+            let dir = tempfile::tempdir().unwrap();
+            let write = |k: u64, seed: u64| {
+                let mut file = partial(&c, 40, Shard::new(k, 3).unwrap());
+                file.header.seed = seed;
+                file.header.parts_sha256 =
+                    parts_sha256(&serde_json::to_value(&file.parts).unwrap());
+                let path = dir.path().join(format!("part-{k}-{seed}.json"));
+                std::fs::write(&path, file.to_bytes()).unwrap();
+                path
+            };
+            let read =
+                |p: &std::path::Path, like| read_part(p, like).map_err(|_| "unread").unwrap();
+            let first = read(&write(0, 7), None);
+            let second = read(&write(1, 7), Some(&first));
+            assert!(std::sync::Arc::ptr_eq(&first.header, &second.header));
+            assert_eq!(
+                (second.shard.k, second.shard.first, second.shard.end),
+                (1, 13, 26)
+            );
+            // Another invocation's file keeps its own header, which the set's check refuses.
+            let foreign = read(&write(2, 8), Some(&first));
+            assert!(!std::sync::Arc::ptr_eq(&first.header, &foreign.header));
+            assert_eq!(foreign.header.seed, 8);
+            let e = check_complete(vec![first, second, foreign])
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("its seed is 8, not 7"), "{e}");
         }
 
         #[test]
