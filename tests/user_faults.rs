@@ -2447,3 +2447,61 @@ fn a_bare_value_for_any_table_key_shows_the_table_form() {
         assert_eq!(o.status.code(), Some(0), "{key}: {help}: {}", stderr(&o));
     }
 }
+
+/// A record whose id differs from its file's name and whose `case.scenario` names a missing
+/// file: `deter validate` reported only the id (the record was refused before its scenario
+/// was looked for). Both are reported, each at its place, and so is an invalid scenario.
+#[test]
+fn validate_reports_a_records_wrong_id_and_its_missing_or_invalid_scenario() {
+    let d = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(scenario("scenarios/history/serbia-kosovo.record.toml")).unwrap();
+    let line = |key: &str| {
+        1 + text
+            .lines()
+            .position(|l| l.starts_with(&format!("{key} =")))
+            .unwrap()
+    };
+    let (id_line, scen_line) = (line("id"), line("scenario"));
+    let bad: String = text
+        .lines()
+        .map(|l| match l {
+            l if l.starts_with("id =") => "id = \"serbia-kosov\"".to_string(),
+            l if l.starts_with("scenario =") => "scenario = \"nope.toml\"".to_string(),
+            l => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    write(d.path(), "serbia-kosovo.record.toml", &bad);
+    let o = common::run_in(d.path(), &["validate", "serbia-kosovo.record.toml"]);
+    refused(&o);
+    let e = stderr(&o);
+    assert!(
+        e.contains(&format!(
+            "serbia-kosovo.record.toml:{id_line}:6: error: case.id: the case id `serbia-kosov` differs"
+        )),
+        "{e}"
+    );
+    assert!(
+        e.contains(&format!(
+            "serbia-kosovo.record.toml:{scen_line}:12: error: case.scenario: cannot read file \
+             `nope.toml`: No such file or directory"
+        )),
+        "{e}"
+    );
+    assert!(e.ends_with("2 errors found\n"), "{e}");
+    // An invalid scenario: the record's line, then the scenario's own problem.
+    write(d.path(), "nope.toml", "[scenario]\nname = 3\n");
+    let o = common::run_in(d.path(), &["validate", "serbia-kosovo.record.toml"]);
+    refused(&o);
+    let e = stderr(&o);
+    assert!(e.contains("error: case.id:"), "{e}");
+    assert!(
+        e.contains(&format!(
+            "serbia-kosovo.record.toml:{scen_line}:12: error: case.scenario: the scenario \
+             `nope.toml`"
+        )),
+        "{e}"
+    );
+    assert!(e.contains("nope.toml:2:"), "{e}");
+}
