@@ -1873,8 +1873,11 @@ fn a_calibration_posterior_gives_a_sweep_its_futures_and_a_repeated_column_is_re
     let said = "column `model.war_cost` appears twice (columns 2 and 3)";
     let r = run(&["sweep", s, "--out", o, "-q"]);
     refused(&r);
-    // At the header's line in both (the sweep's carried under its `futures` key).
-    stderr_says(&r, &format!("futures: posterior.csv:1:1: {said}"));
+    // At the second occurrence in both (the sweep's carried under its `futures` key).
+    stderr_says(
+        &r,
+        &format!("futures: posterior.csv:1:21: column `model.war_cost`: {said}"),
+    );
     let base = scenario("scenarios/western-balkans-2024.toml");
     let p = posterior.to_str().unwrap();
     let r = run(&[
@@ -1889,7 +1892,36 @@ fn a_calibration_posterior_gives_a_sweep_its_futures_and_a_repeated_column_is_re
         "-q",
     ]);
     refused(&r);
-    assert_eq!(first_line(&stderr(&r)), format!("{p}:1:1: error: {said}"));
+    assert_eq!(
+        first_line(&stderr(&r)),
+        format!("{p}:1:21: error: column `model.war_cost`: {said}")
+    );
+    // A draw twice: refused at its repeated cell, in the words of the other readers'
+    // repeated rows (it was accepted, the draw's parameters counted twice).
+    std::fs::write(
+        &posterior,
+        "draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,0.6,1,0\n0,0.7,1,0\n",
+    )
+    .unwrap();
+    let r = run(&[
+        "run",
+        &base,
+        "--posterior",
+        p,
+        "--draws",
+        "2",
+        "--runs",
+        "5",
+        "-q",
+    ]);
+    refused(&r);
+    let e = stderr(&r);
+    assert_eq!(
+        first_line(&e),
+        format!("{p}:4:1: error: column `draw`: draw 0 appears twice (first on line 2)")
+    );
+    assert!(e.contains("remove the repeated row"), "{e}");
+    assert!(e.ends_with("1 error found\n"), "{e}");
 }
 
 /// A path of a `--files-from` list that does not exist said only "nope.toml: error: cannot
