@@ -2537,3 +2537,32 @@ fn validate_reports_a_records_wrong_id_and_its_missing_or_invalid_scenario() {
     );
     assert!(e.contains("nope.toml:2:"), "{e}");
 }
+
+/// `deter init x.json` wrote the TOML template into a `.json` name without a word. A name
+/// whose extension is another format's is refused (exit 2, nothing written), as `--out`
+/// refuses one that contradicts its format; any other name is taken.
+#[test]
+fn init_refuses_a_name_of_another_format() {
+    let d = tempfile::tempdir().unwrap();
+    for (name, named) in [
+        ("x.json", "a JSON"),
+        ("x.CSV", "a CSV"),
+        ("x.html", "an HTML"),
+    ] {
+        let o = common::run_in(d.path(), &["init", name]);
+        refused(&o);
+        let stem = name.split('.').next().unwrap();
+        assert_eq!(
+            first_line(&stderr(&o)),
+            format!(
+                "error: `{name}` names {named} file, but init writes a TOML scenario; use `{stem}.toml`"
+            )
+        );
+        assert!(!d.path().join(name).exists(), "{name} written");
+    }
+    for name in ["x.toml", "x.txt", "x"] {
+        let o = common::run_in(d.path(), &["init", name]);
+        succeeded(&o);
+        assert!(d.path().join(name).exists(), "{name} not written");
+    }
+}
