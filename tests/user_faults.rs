@@ -1743,7 +1743,7 @@ fn a_record_date_that_does_not_exist_is_refused_at_its_value() {
         refused_for(&o, format_args!("{bad}: {o:?}"));
         assert!(
             stderr(&o).starts_with(&format!(
-                "{}:{line}:8: error: event[0].date: expected a date YYYY-MM or YYYY-MM-DD, found `{bad}`",
+                "{}:{line}:8: error: event[0].date: expected a date as \"YYYY-MM\" or \"YYYY-MM-DD\", found \"{bad}\"",
                 record.display()
             )),
             "{bad}: {}",

@@ -611,7 +611,7 @@ fn event(
                 r.error(
                     v.span(),
                     &join(p, "date"),
-                    format!("expected a date YYYY-MM or YYYY-MM-DD, found `{date}`"),
+                    format!("expected a date as \"YYYY-MM\" or \"YYYY-MM-DD\", found \"{date}\""),
                 );
             }
         }
