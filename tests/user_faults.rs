@@ -1743,7 +1743,7 @@ fn a_record_date_that_does_not_exist_is_refused_at_its_value() {
         refused_for(&o, format_args!("{bad}: {o:?}"));
         assert!(
             stderr(&o).starts_with(&format!(
-                "{}:{line}:8: error: event[0].date: expected a date YYYY-MM or YYYY-MM-DD, found `{bad}`",
+                "{}:{line}:8: error: event[0].date: expected a date as \"YYYY-MM\" or \"YYYY-MM-DD\", found \"{bad}\"",
                 record.display()
             )),
             "{bad}: {}",
@@ -1873,8 +1873,11 @@ fn a_calibration_posterior_gives_a_sweep_its_futures_and_a_repeated_column_is_re
     let said = "column `model.war_cost` appears twice (columns 2 and 3)";
     let r = run(&["sweep", s, "--out", o, "-q"]);
     refused(&r);
-    // At the header's line in both (the sweep's carried under its `futures` key).
-    stderr_says(&r, &format!("futures: posterior.csv:1:1: {said}"));
+    // At the second occurrence in both (the sweep's carried under its `futures` key).
+    stderr_says(
+        &r,
+        &format!("futures: posterior.csv:1:21: column `model.war_cost`: {said}"),
+    );
     let base = scenario("scenarios/western-balkans-2024.toml");
     let p = posterior.to_str().unwrap();
     let r = run(&[
@@ -1889,7 +1892,36 @@ fn a_calibration_posterior_gives_a_sweep_its_futures_and_a_repeated_column_is_re
         "-q",
     ]);
     refused(&r);
-    assert_eq!(first_line(&stderr(&r)), format!("{p}:1:1: error: {said}"));
+    assert_eq!(
+        first_line(&stderr(&r)),
+        format!("{p}:1:21: error: column `model.war_cost`: {said}")
+    );
+    // A draw twice: refused at its repeated cell, in the words of the other readers'
+    // repeated rows (it was accepted, the draw's parameters counted twice).
+    std::fs::write(
+        &posterior,
+        "draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,0.6,1,0\n0,0.7,1,0\n",
+    )
+    .unwrap();
+    let r = run(&[
+        "run",
+        &base,
+        "--posterior",
+        p,
+        "--draws",
+        "2",
+        "--runs",
+        "5",
+        "-q",
+    ]);
+    refused(&r);
+    let e = stderr(&r);
+    assert_eq!(
+        first_line(&e),
+        format!("{p}:4:1: error: column `draw`: draw 0 appears twice (first on line 2)")
+    );
+    assert!(e.contains("remove the repeated row"), "{e}");
+    assert!(e.ends_with("1 error found\n"), "{e}");
 }
 
 /// A path of a `--files-from` list that does not exist said only "nope.toml: error: cannot
@@ -2445,5 +2477,92 @@ fn a_bare_value_for_any_table_key_shows_the_table_form() {
         std::fs::write(&good, file(example)).unwrap();
         let o = run(&["validate", good.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(0), "{key}: {help}: {}", stderr(&o));
+    }
+}
+
+/// A record whose id differs from its file's name and whose `case.scenario` names a missing
+/// file: `deter validate` reported only the id (the record was refused before its scenario
+/// was looked for). Both are reported, each at its place, and so is an invalid scenario.
+#[test]
+fn validate_reports_a_records_wrong_id_and_its_missing_or_invalid_scenario() {
+    let d = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(scenario("scenarios/history/serbia-kosovo.record.toml")).unwrap();
+    let line = |key: &str| {
+        1 + text
+            .lines()
+            .position(|l| l.starts_with(&format!("{key} =")))
+            .unwrap()
+    };
+    let (id_line, scen_line) = (line("id"), line("scenario"));
+    let bad: String = text
+        .lines()
+        .map(|l| match l {
+            l if l.starts_with("id =") => "id = \"serbia-kosov\"".to_string(),
+            l if l.starts_with("scenario =") => "scenario = \"nope.toml\"".to_string(),
+            l => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    write(d.path(), "serbia-kosovo.record.toml", &bad);
+    let o = common::run_in(d.path(), &["validate", "serbia-kosovo.record.toml"]);
+    refused(&o);
+    let e = stderr(&o);
+    assert!(
+        e.contains(&format!(
+            "serbia-kosovo.record.toml:{id_line}:6: error: case.id: the case id `serbia-kosov` differs"
+        )),
+        "{e}"
+    );
+    assert!(
+        e.contains(&format!(
+            "serbia-kosovo.record.toml:{scen_line}:12: error: case.scenario: cannot read file \
+             `nope.toml`: No such file or directory"
+        )),
+        "{e}"
+    );
+    assert!(e.ends_with("2 errors found\n"), "{e}");
+    // An invalid scenario: the record's line, then the scenario's own problem.
+    write(d.path(), "nope.toml", "[scenario]\nname = 3\n");
+    let o = common::run_in(d.path(), &["validate", "serbia-kosovo.record.toml"]);
+    refused(&o);
+    let e = stderr(&o);
+    assert!(e.contains("error: case.id:"), "{e}");
+    assert!(
+        e.contains(&format!(
+            "serbia-kosovo.record.toml:{scen_line}:12: error: case.scenario: the scenario \
+             `nope.toml`"
+        )),
+        "{e}"
+    );
+    assert!(e.contains("nope.toml:2:"), "{e}");
+}
+
+/// `deter init x.json` wrote the TOML template into a `.json` name without a word. A name
+/// whose extension is another format's is refused (exit 2, nothing written), as `--out`
+/// refuses one that contradicts its format; any other name is taken.
+#[test]
+fn init_refuses_a_name_of_another_format() {
+    let d = tempfile::tempdir().unwrap();
+    for (name, named) in [
+        ("x.json", "a JSON"),
+        ("x.CSV", "a CSV"),
+        ("x.html", "an HTML"),
+    ] {
+        let o = common::run_in(d.path(), &["init", name]);
+        refused(&o);
+        let stem = name.split('.').next().unwrap();
+        assert_eq!(
+            first_line(&stderr(&o)),
+            format!(
+                "error: `{name}` names {named} file, but init writes a TOML scenario; use `{stem}.toml`"
+            )
+        );
+        assert!(!d.path().join(name).exists(), "{name} written");
+    }
+    for name in ["x.toml", "x.txt", "x"] {
+        let o = common::run_in(d.path(), &["init", name]);
+        succeeded(&o);
+        assert!(d.path().join(name).exists(), "{name} not written");
     }
 }

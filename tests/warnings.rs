@@ -818,3 +818,40 @@ fn every_bundled_scenario_validates_without_a_warning() {
         assert_eq!(stderr(&out), "", "{}", f.display());
     }
 }
+
+/// A value listed twice in a grid's `values` ran the same points twice with no word from
+/// `validate` or `sweep`. It is warned at the repeated value (not refused: a repeat shows
+/// common random numbers at work); another design samples `values` and is not warned.
+#[test]
+fn a_value_listed_twice_in_a_grid_is_warned_at_the_repeat() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let body = format!(
+        "base = {base:?}\nruns = 3\n[[parameter]]\npath = \"model.war_cost\"\n\
+         role = \"uncertainty\"\nvalues = [0.5, 0.7, 0.7, 0.9]\n"
+    );
+    write(d.path(), "sw.toml", &body);
+    let f = d.path().join("sw.toml");
+    let f = f.to_str().unwrap();
+    let out = d.path().join("sw.csv");
+    let want = format!(
+        "{f}:6:21: warning: parameter[0].values[2]: `0.7` is listed twice (values[1] and \
+         values[2]): the grid runs the same points twice"
+    );
+    for args in [
+        vec!["validate", f],
+        vec!["sweep", f, "--out", out.to_str().unwrap(), "-q"],
+    ] {
+        let o = run(&args);
+        succeeded(&o);
+        let e = stderr(&o);
+        assert!(e.contains(&want), "{args:?}:\n{e}");
+        assert!(e.contains("help: remove values[2]"), "{args:?}:\n{e}");
+        assert_eq!(e.matches("warning:").count(), 1, "{args:?}:\n{e}");
+    }
+    // Each value once: no warning.
+    write(d.path(), "sw.toml", &body.replace("0.7, 0.7", "0.7, 0.8"));
+    let o = run(&["validate", f]);
+    succeeded(&o);
+    assert!(!stderr(&o).contains("listed twice"), "{}", stderr(&o));
+}

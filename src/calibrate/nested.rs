@@ -565,8 +565,17 @@ pub fn parse_posterior(
                 .into(),
         ));
     }
-    if let Some(m) = repeated_column(&cols) {
-        return Err(line_fault(hl + 1, header, m));
+    if let Some((j, m)) = repeated_column(&cols) {
+        // At the second occurrence, as a repeated row is located at its cell.
+        return Err(Box::new(crate::scenario::input::csv_cell(
+            &name,
+            hl + 1,
+            header,
+            j,
+            cols[j].trim(),
+            &m,
+            Some("name each column once".into()),
+        )));
     }
     let paths: Vec<String> = cols[1..cols.len() - 2]
         .iter()
@@ -575,6 +584,9 @@ pub fn parse_posterior(
     let (mut values, mut weights, mut rows, mut texts) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let w = cols.len() - 2;
+    // Each draw's id and its line: a draw twice (a row pasted again, two files joined) is
+    // refused at its cell, in the words of the other readers' repeated rows.
+    let mut draw_ids: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
     for (n, line) in lines {
         let cells: Vec<&str> = line.split(',').collect();
         if cells.len() != cols.len() {
@@ -617,6 +629,19 @@ pub fn parse_posterior(
                 })?;
             f.push(x);
         }
+        // By value (`2` and `2.0` are one draw; `-0` is `0`).
+        if let Some(&first) = draw_ids.get(&(f[0] + 0.0).to_bits()) {
+            return Err(Box::new(crate::scenario::input::csv_cell(
+                &name,
+                n + 1,
+                line,
+                0,
+                cols[0].trim(),
+                &format!("draw {} appears twice (first on line {first})", cells[0].trim()),
+                Some("a posterior holds one row per draw: remove the repeated row".into()),
+            )));
+        }
+        draw_ids.insert((f[0] + 0.0).to_bits(), n + 1);
         values.push(f[1..w].to_vec());
         weights.push(f[w]);
         rows.push(n + 1);
@@ -640,21 +665,25 @@ pub fn parse_posterior(
     })
 }
 
-/// A file of draws' header naming one column twice: "column `NAME` appears twice (columns I
-/// and J)", 1-based; `None` when every column is named once. The draws of `deter run
-/// --posterior` and of a sweep's `futures` read it alike (a repeated parameter was set twice
-/// from one row, the later value silently winning).
-pub fn repeated_column(columns: &[&str]) -> Option<String> {
+/// A file of draws' header naming one column twice: the second occurrence's index (0-based,
+/// where the fault is located) and "column `NAME` appears twice (columns I and J)", 1-based;
+/// `None` when every column is named once. The draws of `deter run --posterior` and of a
+/// sweep's `futures` read it alike (a repeated parameter was set twice from one row, the
+/// later value silently winning).
+pub fn repeated_column(columns: &[&str]) -> Option<(usize, String)> {
     columns.iter().enumerate().find_map(|(j, c)| {
         columns[..j]
             .iter()
             .position(|p| p.trim() == c.trim())
             .map(|i| {
-                format!(
-                    "column `{}` appears twice (columns {} and {})",
-                    c.trim(),
-                    i + 1,
-                    j + 1
+                (
+                    j,
+                    format!(
+                        "column `{}` appears twice (columns {} and {})",
+                        c.trim(),
+                        i + 1,
+                        j + 1
+                    ),
                 )
             })
     })

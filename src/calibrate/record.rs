@@ -245,7 +245,7 @@ pub fn load_record(path: &Path) -> Result<Record, Diagnostics> {
 pub fn parse_record(src: &str, shown: &str, path: &Path) -> Result<Record, Diagnostics> {
     let doc = input::parse(src, shown, RECORD_FILE)?;
     let mut r = Input::new(shown, src);
-    let record = read(&mut r, doc.get_ref(), doc.span(), path);
+    let record = read(&mut r, doc.get_ref(), doc.span(), path, &mut None);
     let diags = r.finish();
     match record {
         Some((rec, _)) if !diags.has_errors() => Ok(rec),
@@ -253,16 +253,54 @@ pub fn parse_record(src: &str, shown: &str, path: &Path) -> Result<Record, Diagn
     }
 }
 
+#[cfg(any(test, feature = "internals"))]
 fn read_record(path: &Path) -> Result<(Record, Links, String), Diagnostics> {
+    read_record_or_scenario(path).map_err(|(d, _)| d)
+}
+
+/// [`read_record`], and when the record is refused but its `case.scenario` reads as a path,
+/// that path and where it is written, so the scenario can still be checked (every problem).
+#[allow(clippy::type_complexity)]
+fn read_record_or_scenario(
+    path: &Path,
+) -> Result<(Record, Links, String), (Diagnostics, Option<(PathBuf, Range<usize>, String)>)> {
     let shown = path.display().to_string();
-    let src = input::read_text(path, &shown, RECORD_FILE)?;
-    let doc = input::parse(&src, &shown, RECORD_FILE)?;
+    let src = input::read_text(path, &shown, RECORD_FILE).map_err(|d| (d, None))?;
+    let doc = input::parse(&src, &shown, RECORD_FILE).map_err(|d| (d, None))?;
     let mut r = Input::new(&shown, &src);
-    let record = read(&mut r, doc.get_ref(), doc.span(), path);
+    let mut named = None;
+    let record = read(&mut r, doc.get_ref(), doc.span(), path, &mut named);
     let diags = r.finish();
     match record {
         Some((rec, links)) if !diags.has_errors() => Ok((rec, links, src.clone())),
-        _ => Err(diags),
+        _ => Err((diags, named.map(|(p, at)| (p, at, src.clone())))),
+    }
+}
+
+/// Check that the scenario a record names reads and is valid: a missing or unreadable file
+/// is reported at `case.scenario`; an invalid one there too, with its own problems after.
+fn scenario_problems(
+    r: &mut Input<'_>,
+    span: Range<usize>,
+    rel: &str,
+    path: &Path,
+) -> Result<Scenario, Vec<scenario::Diagnostic>> {
+    match scenario::load_base(path) {
+        Ok(s) => Ok(s),
+        Err(inner) => {
+            if r.unreadable_named(span.clone(), "case.scenario", "the scenario", rel, path, &inner) {
+                return Err(Vec::new());
+            }
+            r.error(
+                span,
+                "case.scenario",
+                format!(
+                    "the scenario `{rel}` (at `{}`) is not valid (see below)",
+                    path.display()
+                ),
+            );
+            Err(inner.0)
+        }
     }
 }
 
@@ -272,27 +310,30 @@ fn read_record(path: &Path) -> Result<(Record, Links, String), Diagnostics> {
 /// did-you-mean) and it runs exactly the record's years. Returns the record, the scenario and
 /// the index in the scenario of each of the record's rivalries.
 pub fn load_case(path: &Path) -> Result<(Record, Scenario, Vec<usize>), Diagnostics> {
-    let (record, links, src) = read_record(path)?;
     let shown = path.display().to_string();
+    let (record, links, src) = match read_record_or_scenario(path) {
+        Ok(x) => x,
+        // The record is refused; the scenario it names is still checked, so that one run
+        // reports every problem (a wrong id and a missing scenario file both).
+        Err((mut diags, named)) => {
+            if let Some((scen, at, src)) = named {
+                let mut r = Input::new(&shown, &src);
+                let rel = src.get(at.clone()).unwrap_or("").trim();
+                let rel = rel.trim_matches('"').trim_matches('\'').to_string();
+                let inner = scenario_problems(&mut r, at, &rel, &scen).err();
+                diags.0.extend(r.finish().0);
+                diags.0.extend(inner.unwrap_or_default());
+            }
+            return Err(diags);
+        }
+    };
     let mut r = Input::new(&shown, &src);
     let rel = scenario_name(&src, &links);
-    let scenario = match scenario::load_base(&record.scenario) {
+    let scenario = match scenario_problems(&mut r, links.scenario.clone(), &rel, &record.scenario) {
         Ok(s) => s,
         Err(inner) => {
-            let (span, path) = (links.scenario.clone(), &record.scenario);
-            if r.unreadable_named(span.clone(), "case.scenario", "the scenario", &rel, path, &inner) {
-                return Err(r.finish());
-            }
-            r.error(
-                span,
-                "case.scenario",
-                format!(
-                    "the scenario `{rel}` (at `{}`) is not valid (see below)",
-                    record.scenario.display()
-                ),
-            );
             let mut d = r.finish();
-            d.0.extend(inner.0);
+            d.0.extend(inner);
             return Err(d);
         }
     };
@@ -389,6 +430,7 @@ fn read(
     root: &DeTable<'_>,
     span: Range<usize>,
     path: &Path,
+    named: &mut Option<(PathBuf, Range<usize>)>,
 ) -> Option<(Record, Links)> {
     r.check_keys(root, "", &["case", "event"]);
     let Some(case_v) = lookup(root, "case") else {
@@ -421,6 +463,10 @@ fn read(
         "\"serbia-kosovo-2008.toml\"",
     );
     let scenario = scenario_v.and_then(|v| r.string(v, "case.scenario"));
+    if let (Some(v), Some(s)) = (scenario_v, &scenario) {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        *named = Some((dir.join(s), v.span()));
+    }
     if let Some(v) = lookup(case, "note") {
         r.prose(v, "case.note");
     }
@@ -565,7 +611,7 @@ fn event(
                 r.error(
                     v.span(),
                     &join(p, "date"),
-                    format!("expected a date YYYY-MM or YYYY-MM-DD, found `{date}`"),
+                    format!("expected a date as \"YYYY-MM\" or \"YYYY-MM-DD\", found \"{date}\""),
                 );
             }
         }

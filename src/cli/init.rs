@@ -16,6 +16,25 @@ pub fn init(path: &Path, force: bool) -> Result<(), CliError> {
                 .into(),
         ));
     }
+    // An extension that names another format is refused, as `--out` refuses one that
+    // contradicts the format it writes; any other name is taken.
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let named = match ext.as_deref() {
+        Some("json") => Some("a JSON"),
+        Some("csv") => Some("a CSV"),
+        Some("html" | "htm") => Some("an HTML"),
+        _ => None,
+    };
+    if let Some(named) = named {
+        return Err(CliError::Usage(format!(
+            "`{}` names {named} file, but init writes a TOML scenario; use `{}`",
+            path.display(),
+            path.with_extension("toml").display()
+        )));
+    }
     // A directory is refused below whatever --force says: do not suggest it.
     if path.exists() && !path.is_dir() && !force {
         return Err(CliError::Usage(format!(

@@ -461,11 +461,12 @@ pub(crate) fn read_draws(
         return None;
     };
     let columns: Vec<&str> = header.split(',').map(str::trim).collect();
-    if let Some(m) = crate::calibrate::nested::repeated_column(&columns) {
-        // At the header's line, as `--posterior` locates it.
+    if let Some((j, m)) = crate::calibrate::nested::repeated_column(&columns) {
+        // At the second occurrence, as `--posterior` locates it.
         return fail_line(
             inp,
-            crate::scenario::input::csv_line(&rel, hl + 1, header, m).one_line(),
+            crate::scenario::input::csv_cell(&rel, hl + 1, header, j, columns[j], &m, None)
+                .one_line(),
         );
     }
     let weight_col = columns.iter().position(|c| *c == "weight");

@@ -1083,6 +1083,27 @@ pub(crate) fn read_parameter(
                 if !ok {
                     return None;
                 }
+                // A value twice in a grid runs the same points twice (not refused: a repeat
+                // shows common random numbers at work). By value: `2` and `2.0` are one.
+                if design == Some(DesignKind::Grid) {
+                    for (j, x) in out.iter().enumerate() {
+                        if let Some(i) = out[..j].iter().position(|y| (y + 0.0) == (x + 0.0)) {
+                            let raw = items[j].span();
+                            let text = r.src.get(raw.clone()).unwrap_or("").trim().to_string();
+                            r.warn(
+                                raw,
+                                &format!("{at}[{j}]"),
+                                format!(
+                                    "`{text}` is listed twice (values[{i}] and values[{j}]): the \
+                                     grid runs the same points twice"
+                                ),
+                            )
+                            .help = Some(format!(
+                                "remove values[{j}]: a repeated point adds runs, not a new point"
+                            ));
+                        }
+                    }
+                }
                 Domain::Values(out)
             }
             (None, Some(rv)) => {

@@ -556,7 +556,7 @@ fn every_fault_class_of_a_record_file_is_located_with_key_and_expectation() {
             "bad date",
             good.replace("date = \"2008-02\"", "date = \"2008/02\""),
             &[
-                "DIR/case.record.toml:10:8: error: event[0].date: expected a date YYYY-MM or YYYY-MM-DD, found `2008/02`",
+                "DIR/case.record.toml:10:8: error: event[0].date: expected a date as \"YYYY-MM\" or \"YYYY-MM-DD\", found \"2008/02\"",
             ],
         ),
         (
