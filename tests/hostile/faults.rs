@@ -148,7 +148,10 @@ fn missing_output_directory_is_refused_before_any_work() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("does not exist"), "{}", stderr(&o));
     assert!(start.elapsed() < Duration::from_secs(10));
-    let o = run(&["init", out.to_str().unwrap()]);
+    // init writes TOML: a `.toml` name in the missing directory (a `.json` one is refused
+    // for its extension first).
+    let scenario = dir.path().join("no/such/dir/s.toml");
+    let o = run(&["init", scenario.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("does not exist"), "{}", stderr(&o));
 }
