@@ -14,6 +14,23 @@ use common::{
 
 // ---- Values the model never reads ----
 
+/// Write `text` (a scenario with a `[model]` table) to `dir` with `extra` lines at the top of
+/// its `[model]` table, `deter validate` it, and return the file and what it said (it must
+/// accept the file: a value never read is a warning, not an error).
+fn validate_with_model_lines(dir: &Path, text: &str, extra: &str) -> (std::path::PathBuf, String) {
+    let f = write(
+        dir,
+        "s.toml",
+        &text.replacen("\n[model]\n", &format!("\n[model]\n{extra}"), 1),
+    );
+    let o = deter()
+        .args(["validate", f.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    (f, stderr(&o))
+}
+
 /// `deter validate` warns about a fait accompli parameter that the model never reads:
 /// `model.casus_foederis_cost` and `model.fait_accompli_resistance` are read only when the
 /// fait accompli is offered (docs/MODEL.md 7.7), so with `model.fait_accompli` 0 a value
@@ -24,19 +41,7 @@ fn validate_warns_about_fait_accompli_parameters_the_model_never_reads() {
     let d = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(scenario("scenarios/western-balkans-2024.toml")).unwrap();
     assert!(text.contains("\n[model]\n"));
-    let check = |extra: &str| {
-        let f = write(
-            d.path(),
-            "s.toml",
-            &text.replacen("\n[model]\n", &format!("\n[model]\n{extra}"), 1),
-        );
-        let o = deter()
-            .args(["validate", f.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        (f, stderr(&o))
-    };
+    let check = |extra: &str| validate_with_model_lines(d.path(), &text, extra);
     let (f, err) = check("casus_foederis_cost = 1.5\nfait_accompli_resistance = 0.25\n");
     let line = text.lines().position(|l| l == "[model]").unwrap() + 2;
     for (n, key, col) in [
@@ -76,19 +81,7 @@ fn validate_warns_about_a_memory_decay_the_model_never_reads() {
     let d = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(scenario("scenarios/western-balkans-2024.toml")).unwrap();
     assert!(text.contains("\n[model]\n"));
-    let check = |extra: &str| {
-        let f = write(
-            d.path(),
-            "s.toml",
-            &text.replacen("\n[model]\n", &format!("\n[model]\n{extra}"), 1),
-        );
-        let o = deter()
-            .args(["validate", f.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        (f, stderr(&o))
-    };
+    let check = |extra: &str| validate_with_model_lines(d.path(), &text, extra);
     let (f, err) = check("defeat_memory_decay = 0.5\n");
     let line = text.lines().position(|l| l == "[model]").unwrap() + 2;
     let at = format!(
@@ -115,19 +108,7 @@ fn validate_warns_about_a_revealed_cost_the_model_never_reads() {
     let d = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(scenario("scenarios/western-balkans-2024.toml")).unwrap();
     assert!(text.contains("\n[model]\n"));
-    let check = |extra: &str| {
-        let f = write(
-            d.path(),
-            "s.toml",
-            &text.replacen("\n[model]\n", &format!("\n[model]\n{extra}"), 1),
-        );
-        let o = deter()
-            .args(["validate", f.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        (f, stderr(&o))
-    };
+    let check = |extra: &str| validate_with_model_lines(d.path(), &text, extra);
     let (f, err) = check("mobilisation_shock = 0\nmobilisation_shock_cost = 5\n");
     let line = text.lines().position(|l| l == "[model]").unwrap() + 3;
     let at = format!(

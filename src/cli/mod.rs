@@ -924,15 +924,8 @@ pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
     match out {
         Some(path) => output::write_atomic(path, bytes)
             .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", path.display()))),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
-                Ok(()) => Ok(()),
-                // A closed pipe (`deter run ... | head`) is not an error.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(CliError::Failure(format!("cannot write to stdout: {e}"))),
-            }
-        }
+        // A closed pipe (`deter run ... | head`) is not an error ([`Stdout`]).
+        None => emit_with(None, |w| w.write_all(bytes)),
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
-use super::{CANCEL, CliError, emit, progress_bar, scenario_hash, use_color};
+use super::{CANCEL, CliError, progress_bar, scenario_hash, use_color};
 use crate::engine::until::{StopReason, Stopping, UntilCi};
 use crate::engine::{self, Aggregate, Hooks, RunPlan};
 use crate::model::Compiled;
@@ -279,25 +279,22 @@ impl Sink {
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), CliError> {
-        if !self.held.is_empty() {
-            let held = std::mem::take(&mut self.held);
-            self.write_now(&held)?;
-        }
-        self.write_now(bytes)
+        self.write_with(|w| w.write_all(bytes))
     }
 
     /// Write a result by `write`, which streams it through a small buffer
-    /// ([`super::WRITE_BUFFER`]) to the file or stdout: a result is never held whole.
+    /// ([`super::WRITE_BUFFER`]) to the file or stdout, after the prelude still held: a
+    /// result is never held whole.
     fn write_with(
         &mut self,
         write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<(), CliError> {
-        if !self.held.is_empty() {
-            let held = std::mem::take(&mut self.held);
-            self.write_now(&held)?;
-        }
+        let held = std::mem::take(&mut self.held);
         let Some(path) = &self.path else {
-            return super::emit_with(None, write);
+            return super::emit_with(None, |w| {
+                w.write_all(&held)?;
+                write(w)
+            });
         };
         let fail = |e: std::io::Error| {
             CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
@@ -307,21 +304,10 @@ impl Sink {
         }
         let file = self.file.as_mut().expect("created above");
         let mut w = std::io::BufWriter::with_capacity(super::WRITE_BUFFER, file.file());
-        write(&mut w).and_then(|()| w.flush()).map_err(fail)
-    }
-
-    fn write_now(&mut self, bytes: &[u8]) -> Result<(), CliError> {
-        let Some(path) = &self.path else {
-            return emit(None, bytes);
-        };
-        let fail = |e: std::io::Error| {
-            CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
-        };
-        if self.file.is_none() {
-            self.file = Some(output::AtomicFile::create(path).map_err(fail)?);
-        }
-        let file = self.file.as_mut().expect("created above");
-        file.file().write_all(bytes).map_err(fail)
+        w.write_all(&held)
+            .and_then(|()| write(&mut w))
+            .and_then(|()| w.flush())
+            .map_err(fail)
     }
 
     fn commit(mut self) -> Result<(), CliError> {
