@@ -100,6 +100,37 @@ fn validate_warns_about_a_memory_decay_the_model_never_reads() {
     assert!(!err.contains("warning"), "{err}");
 }
 
+/// `model.defeat_memory_reset` is read only when the memory is (`model.defeat_memory` above 0,
+/// docs/MODEL.md 7.9): written with the memory off it is warned at its value, in the words of
+/// the decay's warning above; with the memory on, or at its default 0, nothing.
+#[test]
+fn validate_warns_about_a_memory_reset_the_model_never_reads() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(scenario("scenarios/western-balkans-2024.toml")).unwrap();
+    assert!(text.contains("\n[model]\n"));
+    let check = |extra: &str| validate_with_model_lines(d.path(), &text, extra);
+    let (f, err) = check("defeat_memory_reset = 1\n");
+    let line = text.lines().position(|l| l == "[model]").unwrap() + 2;
+    let at = format!(
+        "{}:{line}:{}: warning: model.defeat_memory_reset: ",
+        f.display(),
+        "defeat_memory_reset = ".len() + 1
+    );
+    assert!(err.contains(&at), "no `{at}` in:\n{err}");
+    assert!(
+        err.contains("is read only when the challenger remembers its defeats: with `model.defeat_memory` 0 it changes nothing"),
+        "not in the decay's words:\n{err}"
+    );
+    assert!(
+        err.contains("defeat_memory = 0.12"),
+        "no way out named:\n{err}"
+    );
+    let (_, err) = check("defeat_memory = 0.12\ndefeat_memory_reset = 1\n");
+    assert!(!err.contains("warning"), "{err}");
+    let (_, err) = check("defeat_memory_reset = 0\n");
+    assert!(!err.contains("warning"), "{err}");
+}
+
 /// `model.mobilisation_shock_cost` is read only when a display can reveal a cost of force
 /// (`mobilisation_shock` above 0): written with the shock 0 it is warned at its value, in the
 /// words of the other keys a switch gates; with the shock on, or at its default, nothing.

@@ -304,7 +304,8 @@ struct RivalryState {
     last_resistance: u8,
     /// The challenger's memory of its defeats in this rivalry (docs/MODEL.md 7.9): 1 added
     /// each time it backs down after the target resisted, decaying by
-    /// `exp(-defeat_memory_decay dt)` each month the rivalry is not at war; 0 at the start.
+    /// `exp(-defeat_memory_decay dt)` each month the rivalry is not at war, multiplied by
+    /// `1 - defeat_memory_reset` when the target concedes; 0 at the start.
     memory: f64,
     /// Crises of this month still to play that react to the target's move or to non-state
     /// violence (docs/MODEL.md 7.4): they are played first.
@@ -2495,6 +2496,11 @@ impl<const C: bool> World<C> {
         if !pl.resisted {
             // The target concedes: coercion succeeds, its reputation suffers.
             st.last_resistance = 1;
+            // A success wipes `defeat_memory_reset` of the challenger's memory of its
+            // defeats (docs/MODEL.md 7.9); read only when the memory is read.
+            if m.defeat_memory > 0.0 && m.defeat_memory_reset > 0.0 {
+                st.memory *= 1.0 - m.defeat_memory_reset;
+            }
             rec.outcomes[CrisisOutcome::CoercionSuccess as usize] += 1;
             let ts = &mut self.countries[t];
             ts.reputation = (ts.reputation - m.reputation_loss).max(0.0);
@@ -3013,6 +3019,76 @@ mod tests {
             (after - expected).abs() < 1e-12,
             "after a year {after}, expected {expected}"
         );
+    }
+
+    /// A success resets the memory (docs/MODEL.md 7.9): when the target concedes, the
+    /// challenger's memory of its defeats `h` becomes `(1 - defeat_memory_reset) h`; a
+    /// back-down still adds 1 and a use of force leaves it; with the reset 0, or the memory
+    /// off (`defeat_memory` 0, whatever the reset), a concession leaves `h` as it was.
+    #[test]
+    fn a_success_wipes_its_share_of_the_memory_of_defeats() {
+        use crate::scenario::ParamRef;
+        let world = |memory: f64, reset: f64| {
+            let mut s =
+                crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+            for (path, v) in [
+                ("model.defeat_memory", memory),
+                ("model.defeat_memory_reset", reset),
+            ] {
+                let r = ParamRef::resolve(path, &s).unwrap();
+                s.set(r, v).unwrap();
+            }
+            s
+        };
+        let threat = game::Play {
+            challenged: true,
+            resisted: true,
+            ..game::Play::default()
+        };
+        let conceded = game::Play {
+            challenged: true,
+            ..game::Play::default()
+        };
+        let forced = game::Play {
+            displayed: true,
+            forced: true,
+            ..threat
+        };
+        // (defeat_memory, reset, the memory after: 3 back-downs, a concession, a use of
+        // force, a back-down); 0.35 and 1.0 worked by hand from the equation.
+        for (memory, reset, expected) in [
+            (0.12, 0.35, [1.0, 2.0, 3.0, 1.95, 1.95, 2.95]),
+            (0.12, 1.0, [1.0, 2.0, 3.0, 0.0, 0.0, 1.0]),
+            (0.12, 0.0, [1.0, 2.0, 3.0, 3.0, 3.0, 4.0]),
+            (0.0, 1.0, [1.0, 2.0, 3.0, 3.0, 3.0, 4.0]),
+        ] {
+            let s = world(memory, reset);
+            let c = Compiled::new(&s);
+            let mut w = c.new_world();
+            let mut rec = RunRecord::new(&c);
+            let mut rng = ChaCha8Rng::seed_from_u64(11);
+            w.start_run(&c, &mut rec, run_key(&mut rng));
+            let mut got = [0.0; 6];
+            for (k, pl) in [threat, threat, threat, conceded, forced, threat]
+                .into_iter()
+                .enumerate()
+            {
+                let d = Decision {
+                    play: pl,
+                    a_challenge: game::Levels::default(),
+                    bound: 0.0,
+                };
+                w.play_crisis(&c, 0, 0, &d, &mut rec.rivalries[0]);
+                w.rivalries[0].at_war = false;
+                got[k] = w.rivalries[0].memory;
+            }
+            for (g, e) in got.iter().zip(expected) {
+                assert!(
+                    (g - e).abs() < 1e-12,
+                    "defeat_memory {memory}, reset {reset}: memory {got:?}, expected {expected:?}"
+                );
+            }
+        }
     }
 
     /// The unguarded concession (docs/MODEL.md 7.6): with no protector (node 4 absent)

@@ -287,6 +287,8 @@ param_block! {
         defeat_memory: "", Value(0.0), [0.0, 1.0];
         /// Rate at which the challenger's memory of its defeats (defeat_memory) decays: each month not at war it is multiplied by exp(-defeat_memory_decay dt). Read only when defeat_memory > 0. Default 0.2, the model's rate of forgetting the target's crisis record (reputation_reversion): a half-life of ln 2 / 0.2 = 3.5 years.
         defeat_memory_decay: "1/yr", Value(0.2), [0.0, 12.0];
+        /// Share of the challenger's memory of its defeats (defeat_memory) that a success wipes: when the target concedes, the memory is multiplied by 1 - defeat_memory_reset (1: the memory counts the defeats since the challenger's last success; a use of force has no realised winner in the model and neither adds nor resets). Read only when defeat_memory > 0. A state defeated in a crisis turns more coercive in the next with the same adversary, a victory brings no change (Leng 1983); the reset is a modelling choice (Leng's "no change" read literally keeps the coercion learned). 0: no reset (the same numbers).
+        defeat_memory_reset: "", Value(0.0), [0.0, 1.0];
         /// Sensitivity of the non-state incident rate to tension: factor 1 + nonstate_tension * tension.
         nonstate_tension: "", Value(1.0), [0.0, 20.0];
         /// Sensitivity of the non-state incident rate to the challenger's narrative: factor 1 + nonstate_narrative * narrative (armed groups draw on the narrative that denies the target's claim).

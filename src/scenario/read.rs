@@ -1086,7 +1086,7 @@ impl<'a> Reader<'a> {
     /// Warn about a `[model]` key written away from its default while the key that switches
     /// its term on is 0: the model reads it only when that term is on (docs/MODEL.md, the
     /// parameter tables), so the value changes nothing. One table for every such pair: the fait accompli's
-    /// two parameters (`fait_accompli`), the memory's decay (`defeat_memory`) and the revealed
+    /// two parameters (`fait_accompli`), the memory's decay and reset (`defeat_memory`) and the revealed
     /// cost of force (`mobilisation_shock`).
     fn check_gated_keys_inert(&mut self, t: &DeTable<'_>, m: &ModelParams) {
         let d = ModelParams::defaults();
@@ -1113,11 +1113,18 @@ impl<'a> Reader<'a> {
                 m.defeat_memory,
                 "the challenger remembers its defeats",
                 "defeat_memory = 0.12) to switch the memory on",
-                &[(
-                    "defeat_memory_decay",
-                    m.defeat_memory_decay,
-                    d.defeat_memory_decay,
-                )],
+                &[
+                    (
+                        "defeat_memory_decay",
+                        m.defeat_memory_decay,
+                        d.defeat_memory_decay,
+                    ),
+                    (
+                        "defeat_memory_reset",
+                        m.defeat_memory_reset,
+                        d.defeat_memory_reset,
+                    ),
+                ],
             ),
             (
                 "mobilisation_shock",
