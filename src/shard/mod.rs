@@ -210,7 +210,7 @@ pub struct Named {
     /// SHA-256 of the file's bytes when it was checked.
     digest: [u8; 32],
     /// Whether the file carries the per-run rows of its runs (`deter run --shard K/N
-    /// --per-run-rows`), checked to be one or more rows per run of its range, in run order.
+    /// --per-run-rows`), checked to list every run of its range, in order.
     pub rows: bool,
 }
 
@@ -575,8 +575,9 @@ fn read_whole(path: &std::path::Path, name: &str) -> Result<Vec<u8>, ReadError> 
 fn checked(name: String, input: Input) -> Result<Named, ReadError> {
     use sha2::Digest;
     let mut cover = sha2::Sha256::new();
-    // The per-run rows' runs: (first, last, distinct runs), in order.
-    let mut runs: Option<(u64, u64, u64)> = None;
+    // The first and last run of the per-run rows, which list the runs in order, each run's
+    // rows together.
+    let mut runs: Option<(u64, u64)> = None;
     let outline = input.pass(
         &mut |part| {
             cover.update(part.point.to_le_bytes());
@@ -591,12 +592,12 @@ fn checked(name: String, input: Input) -> Result<Named, ReadError> {
                 .filter(|_| !row.contains(['\n', '\r']))
                 .ok_or_else(|| format!("per_run: `{row}` is not a row of the per-run CSV"))?;
             runs = Some(match runs {
-                None => (run, run, 1),
-                Some((first, last, n)) if run == last => (first, last, n),
-                Some((first, last, n)) if run == last + 1 => (first, run, n + 1),
-                Some((_, last, _)) => {
+                None => (run, run),
+                Some((first, last)) if run == last || run == last + 1 => (first, run),
+                Some((_, last)) => {
                     return Err(format!(
-                        "per_run: run {run} follows run {last}: the rows are not in run order"
+                        "per_run: run {run} follows run {last}: the rows list every run of \
+                         the shard once, in order"
                     ));
                 }
             });
@@ -605,7 +606,7 @@ fn checked(name: String, input: Input) -> Result<Named, ReadError> {
     );
     let outline = outline.and_then(|o| {
         let s = o.header.shard;
-        let held = runs.map_or((s.first, s.first), |(first, last, _)| (first, last + 1));
+        let held = runs.map_or((s.first, s.first), |(first, last)| (first, last + 1));
         if o.rows && held != (s.first, s.end) {
             return Err(format!(
                 "per_run: the rows hold runs {}..{}, the shard's range is {}..{}",

@@ -284,11 +284,10 @@ impl PartialFile {
             }
             Ok(())
         };
-        let per_run: Option<&mut dyn FnMut(&mut Vec<u8>) -> std::io::Result<()>> =
-            match self.per_run {
-                Some(_) => Some(&mut per_run),
-                None => None,
-            };
+        let per_run: Option<RowsWriter<'_, Vec<u8>>> = match self.per_run {
+            Some(_) => Some(&mut per_run),
+            None => None,
+        };
         write_layout(
             &mut out,
             &self.header,
@@ -393,13 +392,12 @@ fn source_of(file: &std::path::Path, text: String) -> Source {
 /// the parts (written by `parts`, each entry as [`part_entry`] gives it), the per-run rows
 /// when there are (written by `per_run`, each on its own line after a comma unless the first)
 /// and the source.
-#[allow(clippy::type_complexity)]
 fn write_layout<W: Write + ?Sized>(
     w: &mut W,
     header: &Header,
     timing: &Timing,
     parts: impl FnOnce(&mut W) -> std::io::Result<()>,
-    per_run: Option<&mut dyn FnMut(&mut W) -> std::io::Result<()>>,
+    per_run: Option<RowsWriter<'_, W>>,
     source: &Source,
 ) -> std::io::Result<()> {
     write!(
@@ -415,6 +413,9 @@ fn write_layout<W: Write + ?Sized>(
     }
     write!(w, "\n],\n\"source\":{}\n}}\n", json(source))
 }
+
+/// What writes a file's per-run rows into `W` ([`write_layout`]).
+type RowsWriter<'a, W> = &'a mut dyn FnMut(&mut W) -> std::io::Result<()>;
 
 /// Each row of a per-run CSV `rows` reads after its header line, without its newline.
 fn for_each_row<R: std::io::BufRead>(
