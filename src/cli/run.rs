@@ -62,7 +62,7 @@ pub struct RunArgs {
     pub shard: Option<crate::shard::ShardSpec>,
     /// With --shard: also carry this shard's per-run rows in its partial file, so that
     /// `deter merge PARTS --per-run PATH` writes the per-run CSV of the whole run (byte for
-    /// byte `deter run --per-run PATH`); the file grows by about 70 bytes per run and rivalry.
+    /// byte `deter run --per-run PATH`); the file grows by about 110 bytes per run and rivalry.
     #[arg(long, requires = "shard")]
     pub per_run_rows: bool,
     /// Nested Monte Carlo over parameter uncertainty: --draws parameter sets drawn from this
