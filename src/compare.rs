@@ -217,9 +217,18 @@ impl PairWorker {
         }
     }
 
-    fn run_range(&mut self, a: &Compiled, b: &Compiled, seed: u64, first: u64, count: u64) {
+    /// Pairs `first .. first + count`, pair `i` on stream `stream_offset + i` of `seed`.
+    fn run_range(
+        &mut self,
+        a: &Compiled,
+        b: &Compiled,
+        (seed, stream_offset): (u64, u64),
+        first: u64,
+        count: u64,
+    ) {
         let steps = a.steps();
         for i in first..first + count {
+            let stream = stream_offset + i;
             // With the attribution, each plain run leads the variants that follow it until
             // their play of a crisis differs (`Scratch::simulate_after`).
             let (va, vb) = (a.attribution_variants(), b.attribution_variants());
@@ -231,10 +240,10 @@ impl PairWorker {
                 }
                 _ => ((None, Tape::Off), (None, Tape::Off)),
             };
-            let mut rng = run_rng(seed, i);
+            let mut rng = run_rng(seed, stream);
             let fa = fa.as_mut().map(|f| &mut f[..]);
             simulate_run_leading(a, &mut self.world_a, &mut self.rec_a, &mut rng, fa, ta);
-            let mut rng = run_rng(seed, i);
+            let mut rng = run_rng(seed, stream);
             let fb = fb.as_mut().map(|f| &mut f[..]);
             simulate_run_leading(b, &mut self.world_b, &mut self.rec_b, &mut rng, fb, tb);
             self.out.a.record(&self.rec_a);
@@ -246,8 +255,8 @@ impl PairWorker {
                 a.attribution_variants(),
                 b.attribution_variants(),
             ) {
-                sa.simulate_after(va, seed, i);
-                sb.simulate_after(vb, seed, i);
+                sa.simulate_after(va, seed, stream);
+                sb.simulate_after(vb, seed, stream);
                 let out = &mut self.out;
                 for (agg, rec, sc) in [
                     (&mut out.a, &self.rec_a, &*sa),
@@ -352,6 +361,8 @@ struct Pairs<'a> {
     b: &'a Compiled,
     pairing: &'a Pairing,
     seed: u64,
+    /// Pair `i` draws from stream `stream_offset + i` (0 but in a nested comparison).
+    stream_offset: u64,
 }
 
 impl Units for Pairs<'_> {
@@ -363,7 +374,7 @@ impl Units for Pairs<'_> {
 
     #[inline]
     fn run(&self, w: &mut PairWorker, unit: u64) {
-        w.run_range(self.a, self.b, self.seed, unit, 1);
+        w.run_range(self.a, self.b, (self.seed, self.stream_offset), unit, 1);
     }
 
     fn merge(&self, into: &mut PairWorker, from: PairWorker) {
@@ -381,11 +392,26 @@ pub fn run_paired(
     runs: u64,
     hooks: Hooks<'_>,
 ) -> Result<Comparison, Interrupted> {
+    run_paired_from(a, b, pairing, (seed, 0), runs, hooks)
+}
+
+/// [`run_paired`] with pair `i` on stream `stream_offset + i`: the pairs of a nested
+/// comparison's draw `d` take the streams `d * runs ..` that the nested run of either file
+/// gives its draw `d` (`calibrate::nested`), so each side's tallies are that run's.
+pub fn run_paired_from(
+    a: &Compiled,
+    b: &Compiled,
+    pairing: &Pairing,
+    (seed, stream_offset): (u64, u64),
+    runs: u64,
+    hooks: Hooks<'_>,
+) -> Result<Comparison, Interrupted> {
     let units = Pairs {
         a,
         b,
         pairing,
         seed,
+        stream_offset,
     };
     drive(&units, 0, runs, hooks).map(|w| w.out)
 }
@@ -422,6 +448,7 @@ pub fn run_paired_until(
         b,
         pairing,
         seed,
+        stream_offset: 0,
     };
     let mut total = Comparison::empty(a, b, pairing);
     loop {

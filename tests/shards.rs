@@ -804,3 +804,126 @@ fn a_faulty_shard_in_a_fifo_is_located_without_opening_it_again() {
         "{err}\nwant the error at {at}"
     );
 }
+
+/// `deter merge --per-run PATH` writes the per-run CSV of the shards' runs, carried in their
+/// partial files by `deter run --shard K/N --per-run-rows`: byte for byte one process's
+/// `deter run --per-run PATH`, for 1, 3 and 7 shards given in any order; the report merged
+/// beside it is the one of shards without rows. Recomputed here without deter: the file's
+/// header, one row per run (the baseline has one rivalry), runs 0..RUNS in order. Before,
+/// `deter merge` had no --per-run and `deter run --shard` refused --per-run.
+#[test]
+fn merge_per_run_equals_one_process_per_run_byte_for_byte_for_1_3_and_7_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole.csv");
+    let whole_csv = ok(deter(&[
+        "run",
+        SCENARIO,
+        "--runs",
+        RUNS,
+        "--no-attribution",
+        "--per-run",
+        whole.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--quiet",
+    ]));
+    let whole_rows = read(&whole);
+    let text = String::from_utf8(whole_rows.clone()).unwrap();
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().starts_with("run,rivalry,"), "{text}");
+    let runs: Vec<u64> = lines
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(runs, (0..RUNS.parse::<u64>().unwrap()).collect::<Vec<_>>());
+    for n in [1, 3, 7] {
+        let sub = tempfile::tempdir().unwrap();
+        let extra = ["--no-attribution", "--per-run-rows"];
+        let parts = shuffled(shard_files(sub.path(), SCENARIO, n, &extra));
+        let rows = sub.path().join("rows.csv");
+        let csv = ok(merge(
+            &parts,
+            &["--per-run", rows.to_str().unwrap(), "--format", "csv"],
+        ));
+        assert!(read(&rows) == whole_rows, "per-run CSV, n = {n}");
+        assert_eq!(csv, whole_csv, "report CSV, n = {n}");
+        // Shards without rows merge to the same report; --per-run refuses them by name.
+        let apart = sub.path().join("plain");
+        std::fs::create_dir(&apart).unwrap();
+        let plain = shard_files(&apart, SCENARIO, n, &["--no-attribution"]);
+        assert_eq!(
+            ok(merge(&plain, &["--format", "csv"])),
+            whole_csv,
+            "n = {n}"
+        );
+        let again = sub.path().join("again.csv");
+        refused(
+            merge(&plain, &["--per-run", again.to_str().unwrap()]),
+            &[
+                &format!("`{}`", plain[0]),
+                "carries no per-run rows",
+                "--per-run-rows",
+            ],
+        );
+        assert!(!again.exists());
+    }
+}
+
+/// The faults around per-run rows in shards, each refused with what to do: --per-run PATH
+/// given to a shard, --per-run-rows without --shard, --per-run on sweep shards, and rows
+/// edited after the shard wrote them (the checksum, as the parts').
+#[test]
+fn per_run_rows_in_shards_are_refused_where_they_cannot_be_honoured() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = dir.path().join("rows.csv");
+    let rows = rows.to_str().unwrap();
+    refused(
+        deter(&["run", SCENARIO, "--shard", "0/2", "--per-run", rows]),
+        &[
+            "--shard does not take --per-run PATH",
+            "--per-run-rows",
+            "deter merge",
+        ],
+    );
+    refused(deter(&["run", SCENARIO, "--per-run-rows"]), &["--shard"]);
+    let sweep = saltelli_sweep(dir.path(), "s.toml", false);
+    let parts = sweep_shards(dir.path(), &sweep, 2);
+    refused(
+        merge(&parts, &["--per-run", rows]),
+        &[
+            "shards of a `deter sweep`",
+            "--per-run applies to `deter run` shards",
+        ],
+    );
+    let parts = shard_files(
+        dir.path(),
+        SCENARIO,
+        3,
+        &["--no-attribution", "--per-run-rows"],
+    );
+    let text = std::fs::read_to_string(&parts[1]).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let row = v["per_run"][3].as_str().unwrap().to_string();
+    let (run, rest) = row.split_once(',').unwrap();
+    let (rivalry, rest) = rest.split_once(',').unwrap();
+    let level: u8 = rest[..1].parse().unwrap();
+    let edited_row = format!("{run},{rivalry},{}{}", (level + 1) % 6, &rest[1..]);
+    v["per_run"][3] = serde_json::json!(edited_row);
+    let edited = dir.path().join("edited.json").display().to_string();
+    std::fs::write(&edited, serde_json::to_vec(&v).unwrap()).unwrap();
+    let o = merge(
+        &[parts[0].clone(), edited.clone(), parts[2].clone()],
+        &["--per-run", rows],
+    );
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with(&format!("{edited}:1:"))
+            && err.contains(
+                "error: header.per_run_sha256: damaged partial file: its per-run rows do not \
+                 match the checksum its shard wrote"
+            ),
+        "{err}"
+    );
+    assert!(!Path::new(rows).exists(), "an output was written");
+    succeeded(&merge(&parts, &["--per-run", rows]));
+}

@@ -757,3 +757,86 @@ fn an_interrupted_sweep_is_not_started_afresh_by_the_same_command() {
     run_sweep(&file, &out, &[]);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), full);
 }
+
+/// A sweep point's figures are `deter run`'s for its values: point 0, and with common random
+/// numbers every point, draws run i from stream i as `deter run BASE --set PATH=VALUE` does,
+/// so its probabilities are the run's exactly; without common random numbers point k draws
+/// from streams k x runs + i (docs/SWEEPS.md, "Work index"), an independent sample, so point
+/// 1 differs from the run of its value where the common-random-numbers sweep's does not.
+#[test]
+fn a_sweep_points_figures_are_the_runs_of_its_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let body =
+        "[[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.5]\n";
+    let head = "runs = 300\nseed = 9\nattribution = false";
+    let values = ["0.5", "1.5"];
+    // The run of each value: its probabilities by event, from the tidy CSV.
+    let runs: Vec<std::collections::HashMap<String, f64>> = values
+        .iter()
+        .map(|v| {
+            let out = deter()
+                .args([
+                    "run",
+                    &base(),
+                    "--runs",
+                    "300",
+                    "--seed",
+                    "9",
+                    "--no-attribution",
+                ])
+                .args([
+                    "--set",
+                    &format!("model.war_cost={v}"),
+                    "--format",
+                    "csv",
+                    "-q",
+                ])
+                .output()
+                .unwrap();
+            succeeded(&out);
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .lines()
+                .filter_map(|l| {
+                    let c: Vec<&str> = l.split(',').collect();
+                    (c.len() == 6 && c[2] == "region" && c[4] == "p")
+                        .then(|| (c[3].to_string(), c[5].parse().unwrap()))
+                })
+                .collect()
+        })
+        .collect();
+    let events = [
+        "threat",
+        "display",
+        "use_of_force",
+        "war",
+        "deterrence_held",
+    ];
+    for crn in [true, false] {
+        let head = format!("{head}\ncommon_random_numbers = {crn}");
+        let file = sweep_file(dir.path(), &format!("s{crn}.toml"), &head, body);
+        let out = dir.path().join(format!("s{crn}.csv"));
+        run_sweep(&file, &out, &[]);
+        let text = std::fs::read_to_string(&out).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        for (k, row) in lines.enumerate() {
+            let cells: Vec<&str> = row.split(',').collect();
+            let p = |e: &str| -> f64 {
+                let j = header.iter().position(|h| *h == format!("{e}_p")).unwrap();
+                cells[j].parse().unwrap()
+            };
+            let same = events.iter().all(|e| p(e) == runs[k][*e]);
+            if crn || k == 0 {
+                for e in events {
+                    assert_eq!(p(e), runs[k][e], "crn {crn}, point {k}, {e}");
+                }
+            } else {
+                assert!(
+                    !same,
+                    "point {k} without common random numbers equals the run"
+                );
+            }
+        }
+    }
+}

@@ -1012,3 +1012,208 @@ fn a_value_the_same_in_every_draw_reads_unchanged_in_every_draw() {
         );
     }
 }
+
+/// A nested comparison's per-file figures are those of the nested runs of each file: with
+/// the same seed, draws and runs, draw d of A and of B takes the parameter values and the run
+/// streams (d x R .. (d + 1) x R) that `deter run FILE` gives its draw d, as a plain
+/// comparison's sides are plain runs. The comparison gave draw d a seed of its own, so A
+/// compared with itself read 25.0% where `deter run A` read 22.5%. Recomputed here from the
+/// outputs: every mean of A and B, every per-draw effect against the runs' per-draw
+/// probabilities, and the tables' A and B columns against the run tables' means; with
+/// `[[uncertain]]` priors and with `--posterior`.
+#[test]
+fn a_nested_comparisons_per_file_figures_are_the_nested_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let prior = with_priors(dir.path(), "prior.toml", WAR_COST);
+    let plain = with_priors(dir.path(), "plain.toml", "");
+    let post = common::write_posterior(
+        dir.path(),
+        &["model.war_cost"],
+        &[(&[0.4], 0.3), (&[1.0], 0.3), (&[1.8], 0.4)],
+    );
+    let what_if = "rivalry.AAA-BBB.monitoring=0.8";
+    let small = [
+        "--runs",
+        "20",
+        "--draws",
+        "3",
+        "--horizon-years",
+        "4",
+        "--seed",
+        "9",
+    ];
+    for (file, extra) in [
+        (prior.to_str().unwrap(), vec![]),
+        (
+            plain.to_str().unwrap(),
+            vec!["--posterior", post.to_str().unwrap()],
+        ),
+    ] {
+        let with = |args: &[&str]| -> Vec<String> {
+            args.iter()
+                .chain(&small)
+                .chain(&extra)
+                .map(|s| s.to_string())
+                .collect()
+        };
+        let json = |args: &[&str]| -> serde_json::Value {
+            let v = with(args);
+            json(&v.iter().map(String::as_str).collect::<Vec<_>>())
+        };
+        let run_a = json(&["run", file, "--format", "json"]);
+        let run_b = json(&["run", file, "--set", what_if, "--format", "json"]);
+        let cmp = json(&[
+            "compare", file, file, "--set-b", what_if, "--format", "json",
+        ]);
+        assert_eq!(cmp["parameters"], run_a["parameters"], "{file} {extra:?}");
+        assert_eq!(cmp["parameters"], run_b["parameters"], "{file} {extra:?}");
+        let mut moved = false;
+        for e in cmp["effects"].as_array().unwrap() {
+            let name = e["outcome"].as_str().unwrap();
+            let (a, b) = (
+                outcome(&run_a, "outcomes", name),
+                outcome(&run_b, "outcomes", name),
+            );
+            assert_eq!(
+                e["mean_a"], a["mean"],
+                "{name} {extra:?}: A {e} against run {a}"
+            );
+            assert_eq!(
+                e["mean_b"], b["mean"],
+                "{name} {extra:?}: B {e} against run {b}"
+            );
+            let (pa, pb, delta) = (
+                a["per_draw"].as_array().unwrap(),
+                b["per_draw"].as_array().unwrap(),
+                e["per_draw"].as_array().unwrap(),
+            );
+            assert_eq!(delta.len(), 3);
+            for d in 0..3 {
+                let want = pb[d].as_f64().unwrap() - pa[d].as_f64().unwrap();
+                let got = delta[d].as_f64().unwrap();
+                assert!(
+                    (got - want).abs() < 1e-12,
+                    "{name} draw {d}: {got} against {want}"
+                );
+                moved |= got != 0.0;
+            }
+        }
+        // The what-if moves something, so B's figures are B's, not A's again.
+        assert!(moved, "{extra:?}: the what-if changed nothing");
+        // The tables: each outcome's A and B columns are the run tables' means.
+        let text = |args: &[&str]| {
+            let out = deter().args(with(args)).arg("--quiet").output().unwrap();
+            succeeded(&out);
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let mean_of = |table: &str, label: &str| -> String {
+            let line = table.lines().find(|l| l.starts_with(label)).unwrap();
+            line[label.len()..]
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .to_string()
+        };
+        let (ta, tb) = (text(&["run", file]), text(&["run", file, "--set", what_if]));
+        let tc = text(&["compare", file, file, "--set-b", what_if]);
+        for label in [
+            "use of force (MID >= 4)",
+            "war (MID 5)",
+            "threat (MID level >= 2)",
+        ] {
+            let line = tc.lines().find(|l| l.starts_with(label)).unwrap();
+            let cells: Vec<&str> = line[label.len()..].split_whitespace().collect();
+            assert_eq!(cells[0], mean_of(&ta, label), "{label}:\n{tc}\n{ta}");
+            assert_eq!(cells[1], mean_of(&tb, label), "{label}:\n{tc}\n{tb}");
+        }
+    }
+}
+
+/// The rows of a table's block that starts with the line beginning `first` (its header),
+/// up to the first blank line.
+fn table_block<'a>(text: &'a str, first: &str) -> (&'a str, Vec<&'a str>) {
+    let mut lines = text.lines().skip_while(|l| !l.starts_with(first));
+    let header = lines
+        .next()
+        .unwrap_or_else(|| panic!("no header `{first}`:\n{text}"));
+    (header, lines.take_while(|l| !l.trim().is_empty()).collect())
+}
+
+/// Every row's cell of each column in `left` starts where its header starts (two spaces
+/// before it), and of each column in `right` ends where its header ends.
+fn assert_aligned(text: &str, left: &[&str], right: &[&str]) {
+    let (header, rows) = table_block(text, "outcome");
+    assert_eq!(rows.len(), 7, "{text}");
+    let at = |title: &str| {
+        header
+            .find(title)
+            .unwrap_or_else(|| panic!("{title}:\n{text}"))
+    };
+    for row in &rows {
+        let b = row.as_bytes();
+        for title in left {
+            let c = at(title);
+            assert!(
+                b.get(c).is_some_and(|x| *x != b' ') && &row[c - 2..c] == "  ",
+                "`{title}` starts at column {c}, not this row's cell:\n{header}\n{row}\n\n{text}"
+            );
+        }
+        for title in right {
+            let end = at(title) + title.len();
+            assert!(
+                b[end - 1] != b' ' && b.get(end).is_none_or(|x| *x == b' '),
+                "`{title}` ends at column {end}, not this row's cell:\n{header}\n{row}\n\n{text}"
+            );
+        }
+    }
+}
+
+/// The nested tables' columns: each cell under its header. The run's table printed the 95%
+/// interval of the mean in a column narrower than its header, so the last column's values
+/// stood under the header before it ("[40.7%, 54.4%]                0%" against "... (draws x
+/// runs)  share of variance from parameters").
+#[test]
+fn the_nested_tables_columns_line_up_under_their_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = with_priors(dir.path(), "s.toml", WAR_COST);
+    let f = file.to_str().unwrap();
+    for draws in ["1", "6"] {
+        let small = [
+            "--draws",
+            draws,
+            "--runs",
+            "40",
+            "--horizon-years",
+            "4",
+            "--quiet",
+        ];
+        let out = deter().args(["run", f]).args(small).output().unwrap();
+        succeeded(&out);
+        let run = String::from_utf8(out.stdout).unwrap();
+        assert_aligned(
+            &run,
+            &[
+                "90% interval over uncertain parameters",
+                "95% interval of the mean (draws x runs)",
+                "share of variance from parameters",
+            ],
+            &["mean"],
+        );
+        let out = deter()
+            .args(["compare", f, f, "--set-b", "rivalry.AAA-BBB.monitoring=0.8"])
+            .args(small)
+            .output()
+            .unwrap();
+        succeeded(&out);
+        let cmp = String::from_utf8(out.stdout).unwrap();
+        assert_aligned(
+            &cmp,
+            &[
+                "90% interval over uncertain parameters",
+                "95% interval of the mean",
+                "share of draws where B is lower",
+            ],
+            &[" A", " B", "B - A"],
+        );
+    }
+}

@@ -130,6 +130,23 @@ fn set_b_changes_only_b_in_a_comparison() {
     // Side A is the plain run (common random numbers leave each side's aggregate unchanged).
     assert_eq!(v["a"]["outcomes"], plain["outcomes"]);
     assert_ne!(v["b"]["outcomes"], plain["outcomes"]);
+    // And side B is the plain run of B (the same seed and runs): its outcomes and metrics.
+    let b = json(&[
+        "run",
+        BASELINE,
+        "--runs",
+        "2000",
+        "--seed",
+        "5",
+        "--format",
+        "json",
+        "-q",
+        "--set",
+        "rivalry.SRB-XKX.monitoring=0.9",
+    ]);
+    assert_eq!(v["b"]["outcomes"], b["outcomes"]);
+    assert_eq!(v["b"]["metrics"], b["metrics"]);
+    assert_eq!(v["a"]["metrics"], plain["metrics"]);
 }
 
 #[test]

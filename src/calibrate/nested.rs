@@ -748,7 +748,7 @@ pub struct Nested {
     pub draws: u64,
     /// R: runs simulated for each draw.
     pub runs_per_draw: u64,
-    /// Master seed; draw d uses its own seed derived from it.
+    /// Master seed; draw d's runs use its streams d x R .. (d + 1) x R.
     pub seed: u64,
     /// Per outcome (EVENTS order), the probability in each draw.
     pub per_draw: Vec<Vec<f64>>,
@@ -897,40 +897,85 @@ pub fn pts_interval(lo: f64, hi: f64) -> String {
     }
 }
 
-/// Width of the outcome column of the nested tables: the longest [`EVENTS`] label.
-fn outcome_width() -> usize {
-    EVENTS.iter().map(|e| e.label.len()).max().unwrap_or(0)
+/// Lay out a nested table: the header row and the data rows, column by column, each column
+/// as wide as its widest cell (header included) and two spaces apart; the first column
+/// (outcomes) is left-aligned, the columns in `right` are right-aligned, the others
+/// left-aligned, and the last column is not padded. The data rows line up under their
+/// headers whatever the widths of the cells ("unchanged in every draw", "[within +-0.05%]").
+fn lay_out(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let last = header.len() - 1;
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut out = String::new();
+        for (j, cell) in cells.enumerate() {
+            if j > 0 {
+                out.push_str("  ");
+            }
+            let pad = widths[j].saturating_sub(cell.chars().count());
+            if right.contains(&j) {
+                out.push_str(&" ".repeat(pad));
+                out.push_str(cell);
+            } else {
+                out.push_str(cell);
+                if j < last {
+                    out.push_str(&" ".repeat(pad));
+                }
+            }
+        }
+        out.push('\n');
+        out
+    };
+    let mut out = line(&mut header.iter().copied());
+    for row in rows {
+        out.push_str(&line(&mut row.iter().map(String::as_str)));
+    }
+    out
 }
 
 /// The plain-words table.
 pub fn table(n: &Nested, scenario: &str) -> String {
-    let w = outcome_width();
+    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
+    let rows: Vec<Vec<String>> = n
+        .outcomes
+        .iter()
+        .zip(&n.per_draw)
+        .zip(&EVENTS)
+        .map(|((o, p), e)| {
+            debug_assert_eq!(o.outcome, e.key);
+            vec![
+                e.label.to_string(),
+                pct(o.mean),
+                pct_interval(o.q05, o.q95),
+                match interval95(o.mean, o.se_mean) {
+                    Some((lo, hi)) => pct_interval(lo.max(0.0), hi.min(1.0)),
+                    None => no_interval_words(p),
+                },
+                format!("{:.0}%", 100.0 * o.parametric_share),
+            ]
+        })
+        .collect();
     let mut out = format!(
-        "{scenario}: {} parameter draws x {} runs each (seed {})\n\n{:<w$} {:>8}  {:<40}  {:<28}  {}\n",
+        "{scenario}: {} parameter draws x {} runs each (seed {})\n\n",
         crate::report::table::thousands(n.draws),
         crate::report::table::thousands(n.runs_per_draw),
         n.seed,
-        "outcome",
-        "mean",
-        "90% interval over uncertain parameters",
-        "95% interval of the mean (draws x runs)",
-        "share of variance from parameters"
     );
-    for ((o, p), e) in n.outcomes.iter().zip(&n.per_draw).zip(&EVENTS) {
-        debug_assert_eq!(o.outcome, e.key);
-        let pct = |x: f64| format!("{:.1}%", 100.0 * x);
-        out.push_str(&format!(
-            "{:<w$} {:>8}  {:<40}  {:<28}  {:.0}%\n",
-            e.label,
-            pct(o.mean),
-            pct_interval(o.q05, o.q95),
-            match interval95(o.mean, o.se_mean) {
-                Some((lo, hi)) => pct_interval(lo.max(0.0), hi.min(1.0)),
-                None => no_interval_words(p),
-            },
-            100.0 * o.parametric_share
-        ));
-    }
+    out.push_str(&lay_out(
+        &[
+            "outcome",
+            "mean",
+            "90% interval over uncertain parameters",
+            "95% interval of the mean (draws x runs)",
+            "share of variance from parameters",
+        ],
+        &rows,
+        &[1],
+    ));
     out.push_str(
         "\nThe 90% interval over uncertain parameters is what we don't know (the spread of the \
          probability across parameter draws: more runs do not narrow it); the 95% interval of the \
@@ -1005,7 +1050,7 @@ pub struct NestedComparison {
     pub draws: u64,
     /// R: paired runs simulated for each draw.
     pub runs_per_draw: u64,
-    /// Master seed; draw d uses its own seed derived from it.
+    /// Master seed; draw d's pairs use its streams d x R .. (d + 1) x R, as [`Nested`] does.
     pub seed: u64,
     /// Per outcome (EVENTS order): the effect B - A summarised over draws.
     pub effects: Vec<EffectSummary>,
@@ -1015,13 +1060,9 @@ pub struct NestedComparison {
     pub parameters: Draws,
 }
 
-/// The seed of draw d's runs in a paired comparison: A and B share it (common random numbers
-/// within the draw); draws get independent keys.
-fn draw_seed(seed: u64, d: u64) -> u64 {
-    seed ^ (d.wrapping_add(1)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-}
-
-/// A and B on the same parameter draws and the same run streams.
+/// A and B on the same parameter draws and the same run streams: draw d's pair i on stream
+/// d x R + i of `seed`, the stream [`run`] gives run i of draw d, so that each side's
+/// per-draw probabilities are those of the nested run of its file (with the same draws).
 pub fn compare(
     a: &Scenario,
     b: &Scenario,
@@ -1050,7 +1091,7 @@ pub fn compare(
     let n = EVENTS.len();
     let counts = engine::driver::for_each_draw(draws.len() as u64, &hooks, |d| {
         let (ca, cb, pairing) = pair(d as usize).expect("every draw was checked above");
-        let c = crate::compare::run_paired(&ca, &cb, &pairing, draw_seed(seed, d), runs, hooks)?;
+        let c = crate::compare::run_paired_from(&ca, &cb, &pairing, (seed, d * runs), runs, hooks)?;
         Ok(c.paired.region.events)
     })?;
     let (mut pa, mut pb, mut delta, mut var) = (
@@ -1102,39 +1143,49 @@ pub fn compare(
 
 /// The plain-words table of a paired nested comparison.
 pub fn compare_table(c: &NestedComparison, a: &str, b: &str) -> String {
-    let w = outcome_width();
     let pct = |x: f64| format!("{:.1}%", 100.0 * x);
     let pts = |x: f64| format!("{:+.1}", 100.0 * x);
+    let rows: Vec<Vec<String>> = c
+        .effects
+        .iter()
+        .zip(&c.per_draw)
+        .zip(&EVENTS)
+        .map(|((e, p), ev)| {
+            debug_assert_eq!(e.outcome, ev.key);
+            vec![
+                ev.label.to_string(),
+                pct(e.mean_a),
+                pct(e.mean_b),
+                format!("{} pts", pts(e.mean)),
+                pts_interval(e.q05, e.q95),
+                match interval95(e.mean, e.se_mean) {
+                    Some((lo, hi)) => pts_interval(lo, hi),
+                    None => no_interval_words(p),
+                },
+                pct(e.p_b_lower),
+            ]
+        })
+        .collect();
     let mut out = format!(
-        "A: {a}\nB: {b}\n{} parameter draws x {} runs each, A and B on the same draws and run streams (seed {})\n\n\
-         {:<w$} {:>7} {:>7} {:>10}  {:<38}  {:<26}  {}\n",
+        "A: {a}\nB: {b}\n{} parameter draws x {} runs each, A and B on the same draws and run \
+         streams (seed {})\n\n",
         crate::report::table::thousands(c.draws),
         crate::report::table::thousands(c.runs_per_draw),
         c.seed,
-        "outcome",
-        "A",
-        "B",
-        "B - A",
-        "90% interval over uncertain parameters",
-        "95% interval of the mean",
-        "share of draws where B is lower"
     );
-    for ((e, p), ev) in c.effects.iter().zip(&c.per_draw).zip(&EVENTS) {
-        debug_assert_eq!(e.outcome, ev.key);
-        out.push_str(&format!(
-            "{:<w$} {:>7} {:>7} {:>10}  {:<38}  {:<26}  {}\n",
-            ev.label,
-            pct(e.mean_a),
-            pct(e.mean_b),
-            format!("{} pts", pts(e.mean)),
-            pts_interval(e.q05, e.q95),
-            match interval95(e.mean, e.se_mean) {
-                Some((lo, hi)) => pts_interval(lo, hi),
-                None => no_interval_words(p),
-            },
-            pct(e.p_b_lower)
-        ));
-    }
+    out.push_str(&lay_out(
+        &[
+            "outcome",
+            "A",
+            "B",
+            "B - A",
+            "90% interval over uncertain parameters",
+            "95% interval of the mean",
+            "share of draws where B is lower",
+        ],
+        &rows,
+        &[1, 2, 3],
+    ));
     let held = EVENTS
         .iter()
         .find(|e| e.key == "deterrence_held")

@@ -42,6 +42,11 @@ pub struct MergeArgs {
     /// by the year's end.
     #[arg(long)]
     pub yearly: bool,
+    /// Also write the per-run CSV of the merged run to this file (atomically), byte for byte
+    /// `deter run --per-run PATH` of the unsharded run: the shards must carry their rows
+    /// (`deter run FILE --shard K/N --per-run-rows`). Run shards only.
+    #[arg(long, value_name = "PATH")]
+    pub per_run: Option<PathBuf>,
 }
 
 /// A fault found merging: a file's in the layout of every file kind's (`FILE: error: KEY:
@@ -54,7 +59,13 @@ fn merge_fault(e: shard::MergeError) -> CliError {
 }
 
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
-    let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
+    let outputs: Vec<&PathBuf> = args
+        .output
+        .out
+        .iter()
+        .chain(&args.output.report)
+        .chain(&args.per_run)
+        .collect();
     output::check_outputs(&outputs, &args.parts).map_err(CliError::Usage)?;
     output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     let mut files = Vec::with_capacity(args.parts.len());
@@ -78,7 +89,31 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     let first = &files[0];
     let header = first.header.clone();
     if header.kind == Kind::Sweep {
+        if args.per_run.is_some() {
+            return Err(CliError::Usage(format!(
+                "`{}`: these are shards of a `deter sweep`; --per-run applies to `deter run` \
+                 shards (a sweep writes no per-run rows)",
+                first.name
+            )));
+        }
         return merge_sweep(args, &files);
+    }
+    // Every shard must carry its rows: refused before any work, naming the first without.
+    if args.per_run.is_some()
+        && let Some(f) = files.iter().find(|f| !f.rows)
+    {
+        let without = files.iter().filter(|f| !f.rows).count();
+        return Err(CliError::Usage(format!(
+            "`{}`{}: the shard carries no per-run rows (it ran without --per-run-rows), so \
+             --per-run cannot write the run's per-run CSV; run every shard again with `deter \
+             run FILE --shard K/N --out PART --per-run-rows`, or merge without --per-run",
+            f.name,
+            if without > 1 {
+                format!(" (and {} other of the {} shards)", without - 1, files.len())
+            } else {
+                String::new()
+            }
+        )));
     }
     if args.sweep.is_some() {
         return Err(CliError::Usage(format!(
@@ -120,6 +155,25 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     }
     let (aggregate, info, threads) = shard::merge_run(&files, &compiled).map_err(merge_fault)?;
     stop_if_interrupted()?;
+    if let Some(path) = &args.per_run {
+        // The per-run CSV: its header, then each shard's rows in shard (run) order, read
+        // again one row at a time.
+        let fail = |e: std::io::Error| {
+            CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
+        };
+        let mut file = output::AtomicFile::create(path).map_err(fail)?;
+        {
+            let mut w = std::io::BufWriter::with_capacity(64 << 10, file.file());
+            w.write_all(crate::engine::RUN_ROWS_HEADER.as_bytes())
+                .map_err(fail)?;
+            shard::write_rows(&files, &mut w)
+                .map_err(fail)?
+                .map_err(merge_fault)?;
+            w.flush().map_err(fail)?;
+        }
+        file.commit().map_err(fail)?;
+        stop_if_interrupted()?;
+    }
     let mut report = Report::build(&compiled, &aggregate, &info);
     report.timing.shard_threads = Some(threads);
     if args.output.report.is_some() || args.output.plots.is_some() {

@@ -57,9 +57,14 @@ pub struct RunArgs {
     /// partial file for `deter merge`; `auto` reads SLURM_ARRAY_TASK_ID and
     /// SLURM_ARRAY_TASK_COUNT. Not with --set (the merge rebuilds the scenario from its
     /// file's text: shard an edited copy); docs/CLUSTER.md.
-    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "per_run", "report", "plots"],
+    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "report", "plots"],
           allow_hyphen_values = true, value_parser = super::parse_shard)]
     pub shard: Option<crate::shard::ShardSpec>,
+    /// With --shard: also carry this shard's per-run rows in its partial file, so that
+    /// `deter merge PARTS --per-run PATH` writes the per-run CSV of the whole run (byte for
+    /// byte `deter run --per-run PATH`); the file grows by about 110 bytes per run and rivalry.
+    #[arg(long, requires = "shard")]
+    pub per_run_rows: bool,
     /// Nested Monte Carlo over parameter uncertainty: --draws parameter sets drawn from this
     /// posterior (deter calibrate's posterior.csv) and from the scenario's [[uncertain]] priors,
     /// --runs runs each [default 1000]; reports the mean, the 90% interval over uncertain

@@ -30,6 +30,14 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
                 .into(),
         ));
     }
+    if args.per_run.is_some() {
+        return Err(CliError::Usage(
+            "--shard does not take --per-run PATH: a shard carries its per-run rows in its \
+             partial file with --per-run-rows, and `deter merge PARTS --per-run PATH` writes \
+             them as one per-run CSV, byte for byte that of the unsharded run (docs/CLUSTER.md)"
+                .into(),
+        ));
+    }
     let shard = spec
         .resolve(|name| std::env::var(name).ok())
         .map_err(CliError::Usage)?;
@@ -81,7 +89,37 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
         stream_offset: 0,
     };
     let started = Instant::now();
-    let aggregate = engine::with_threads(threads, || engine::run(&compiled, &plan, hooks));
+    // With --per-run-rows, the rows go to an unnamed temporary file beside the output (as a
+    // sweep shard spools its parts), written as each chunk of runs completes.
+    let mut rows = None;
+    let aggregate = if args.per_run_rows {
+        let dir = spool_dir(args.output.out.as_deref());
+        let fail = |e: std::io::Error| {
+            CliError::Failure(format!(
+                "cannot create a temporary file in `{}`: {e}",
+                dir.display()
+            ))
+        };
+        let mut spool = std::io::BufWriter::new(tempfile::tempfile_in(&dir).map_err(fail)?);
+        let result = engine::with_threads(threads, || {
+            engine::run_with_rows(&compiled, &plan, hooks, &mut spool)
+        })
+        .map_err(fail)?;
+        let spool = spool.into_inner().map_err(|e| fail(e.into_error()))?;
+        // In the file each row becomes a JSON string on its own line: 4 bytes more (quotes,
+        // comma, newline) on rows of at least 28 bytes, so at most 1/7 more.
+        let bytes = spool.metadata().map_err(fail)?.len();
+        if bytes + bytes / 7 > PARTS_CAP {
+            return Err(CliError::Failure(format!(
+                "the shard's per-run rows take {bytes} bytes, more than a partial file holds \
+                 ({PARTS_CAP} bytes): split the run into more shards"
+            )));
+        }
+        rows = Some(std::io::BufReader::new(spool));
+        result
+    } else {
+        engine::with_threads(threads, || engine::run(&compiled, &plan, hooks))
+    };
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let aggregate = aggregate.map_err(|_| CliError::Interrupted)?;
@@ -111,7 +149,28 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
         threads,
     };
     let file = PartialFile::of_shard(inv, shard, timing, parts, file, text);
-    emit(args.output.out.as_deref(), &file.to_bytes())
+    match &mut rows {
+        Some(rows) => super::emit_with(args.output.out.as_deref(), |w| {
+            file.write_with_rows(w, rows)
+        }),
+        None => emit(args.output.out.as_deref(), &file.to_bytes()),
+    }
+}
+
+/// Where a shard spools what it writes before its partial file (a sweep shard's parts, a
+/// run shard's per-run rows): the directory of the partial file (where the file will take
+/// the space), or the temporary directory for stdout.
+fn spool_dir(out: Option<&std::path::Path>) -> std::path::PathBuf {
+    match out {
+        Some(out) => {
+            let to = output::destination(out);
+            match to.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => std::path::PathBuf::from("."),
+            }
+        }
+        None => std::env::temp_dir(),
+    }
 }
 
 /// `deter sweep FILE --shard K/N`: unit `p * runs + i` is run `i` of point `p`; it draws
@@ -154,16 +213,7 @@ fn sweep_shard_capped(
         Some(out) => CliError::Failure(format!("cannot write `{}`: {e}", out.display())),
         None => CliError::Failure(format!("cannot write to stdout: {e}")),
     };
-    let spool_dir = match &args.out {
-        Some(out) => {
-            let to = output::destination(out);
-            match to.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                _ => std::path::PathBuf::from("."),
-            }
-        }
-        None => std::env::temp_dir(),
-    };
+    let spool_dir = spool_dir(args.out.as_deref());
     let mut spool = PartsSpool::new_in(&spool_dir, cap).map_err(|e| {
         CliError::Failure(format!(
             "cannot create a temporary file in `{}`: {e}",

@@ -209,6 +209,9 @@ pub struct Named {
     cover: [u8; 32],
     /// SHA-256 of the file's bytes when it was checked.
     digest: [u8; 32],
+    /// Whether the file carries the per-run rows of its runs (`deter run --shard K/N
+    /// --per-run-rows`), checked to list every run of its range, in order.
+    pub rows: bool,
 }
 
 /// Where a partial file's bytes are read from.
@@ -223,14 +226,18 @@ enum Input {
 
 impl Input {
     /// One pass over the file ([`stream::pass`]); an error says where it stopped.
-    fn pass(&self, on_part: &mut dyn FnMut(Part) -> Result<(), String>) -> Result<Outline, String> {
+    fn pass(
+        &self,
+        on_part: &mut dyn FnMut(Part) -> Result<(), String>,
+        on_row: &mut dyn FnMut(&str) -> Result<(), String>,
+    ) -> Result<Outline, String> {
         let limit = MAX_PARTIAL_BYTES as u64;
         match self {
             Input::Path(path) => {
                 let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-                stream::pass(file, limit, on_part)
+                stream::pass(file, limit, on_part, on_row)
             }
-            Input::Bytes(bytes) => stream::pass(bytes.as_slice(), limit, on_part),
+            Input::Bytes(bytes) => stream::pass(bytes.as_slice(), limit, on_part, on_row),
         }
     }
 }
@@ -568,14 +575,49 @@ fn read_whole(path: &std::path::Path, name: &str) -> Result<Vec<u8>, ReadError> 
 fn checked(name: String, input: Input) -> Result<Named, ReadError> {
     use sha2::Digest;
     let mut cover = sha2::Sha256::new();
-    let outline = input.pass(&mut |part| {
-        cover.update(part.point.to_le_bytes());
-        cover.update(part.first_run.to_le_bytes());
-        cover.update(part.aggregate.runs.to_le_bytes());
-        Ok(())
+    // The first and last run of the per-run rows, which list the runs in order, each run's
+    // rows together.
+    let mut runs: Option<(u64, u64)> = None;
+    let outline = input.pass(
+        &mut |part| {
+            cover.update(part.point.to_le_bytes());
+            cover.update(part.first_run.to_le_bytes());
+            cover.update(part.aggregate.runs.to_le_bytes());
+            Ok(())
+        },
+        &mut |row| {
+            let run = row
+                .split_once(',')
+                .and_then(|(r, _)| r.parse::<u64>().ok())
+                .filter(|_| !row.contains(['\n', '\r']))
+                .ok_or_else(|| format!("per_run: `{row}` is not a row of the per-run CSV"))?;
+            runs = Some(match runs {
+                None => (run, run),
+                Some((first, last)) if run == last || run == last + 1 => (first, run),
+                Some((_, last)) => {
+                    return Err(format!(
+                        "per_run: run {run} follows run {last}: the rows list every run of \
+                         the shard once, in order"
+                    ));
+                }
+            });
+            Ok(())
+        },
+    );
+    let outline = outline.and_then(|o| {
+        let s = o.header.shard;
+        let held = runs.map_or((s.first, s.first), |(first, last)| (first, last + 1));
+        if o.rows && held != (s.first, s.end) {
+            return Err(format!(
+                "per_run: the rows hold runs {}..{}, the shard's range is {}..{}",
+                held.0, held.1, s.first, s.end
+            ));
+        }
+        Ok(o)
     });
     match outline {
         Ok(o) => Ok(Named {
+            rows: o.rows,
             name,
             source: (o.header.shard.k == 0).then(|| Box::new(o.source)),
             shard: o.header.shard,
@@ -654,6 +696,15 @@ fn whole_fault(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
         }
     })?;
     let checksum = partial::parts_sha256(&value["parts"]);
+    // The per-run rows' checksum, when the file has rows that are strings (other values are
+    // refused below as values of the wrong type).
+    let rows_checksum = value["per_run"].as_array().map(|rows| {
+        let mut c = partial::RowsChecksum::default();
+        for row in rows.iter().filter_map(|r| r.as_str()) {
+            c.add(row);
+        }
+        c.finish()
+    });
     let file = PartialFile::from_value(value).map_err(|e| {
         // A value of the wrong type or out of its type's range: at its line and column (the
         // same bytes read again as a partial file, which locates it), as every file kind
@@ -694,7 +745,73 @@ fn whole_fault(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
                 .into(),
         )))));
     }
+    // Per-run rows edited, added or taken away after the shard wrote them: at the checksum
+    // (or, when the file has rows and no checksum, at the rows).
+    if rows_checksum != file.header.per_run_sha256 {
+        let text = String::from_utf8_lossy(bytes);
+        let (key, span) = match json_value_span(bytes, "header.per_run_sha256") {
+            Some(span) => ("header.per_run_sha256", span),
+            None => ("per_run", json_value_span(bytes, "per_run").unwrap_or(0..0)),
+        };
+        let d = crate::scenario::Diagnostic::at(
+            &name,
+            &text,
+            span,
+            key,
+            format!(
+                "{DAMAGED}: its per-run rows do not match the checksum its shard wrote (their \
+                 SHA-256 is {}): the file was edited or damaged after it was written",
+                rows_checksum
+                    .as_deref()
+                    .unwrap_or("absent: the file has no rows")
+            ),
+        );
+        return Err(ReadError::Invalid(Box::new(d.with_help(Some(
+            "a partial file is written whole by `deter run|sweep FILE --shard K/N --out PART`; \
+             write this shard again"
+                .into(),
+        )))));
+    }
     Ok(())
+}
+
+/// Write the per-run rows of checked run shards (from [`check_complete`], every one carrying
+/// rows: [`Named::rows`]) to `w`, each followed by a newline, in shard order (which is run
+/// order), reading each file again one row at a time: the rows of the unsharded run's
+/// per-run CSV after its header line, byte for byte. A file whose bytes changed since
+/// [`read_part`] checked them is refused (the inner error); a write that fails is the outer.
+pub fn write_rows(
+    files: &[Named],
+    w: &mut dyn std::io::Write,
+) -> Result<Result<(), MergeError>, std::io::Error> {
+    for f in files {
+        let mut failed = None;
+        let read = f.input.pass(&mut |_| Ok(()), &mut |row| {
+            w.write_all(row.as_bytes())
+                .and_then(|_| w.write_all(b"\n"))
+                .map_err(|e| {
+                    let m = e.to_string();
+                    failed = Some(e);
+                    m
+                })
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        if read.map(|o| o.digest) != Ok(f.digest) {
+            return Ok(Err(MergeError::File(Box::new(
+                crate::scenario::Diagnostic::file_level(
+                    &f.name,
+                    format!(
+                        "{DAMAGED}: the file changed while it was being merged (its bytes \
+                         differ from those checked before the merge); merge again once \
+                         nothing writes it"
+                    ),
+                ),
+            ))));
+        }
+    }
+    Ok(Ok(()))
 }
 
 /// The checked shards of a run ([`check_complete`]) merged into one aggregate of
@@ -900,13 +1017,16 @@ pub fn merge_points(
             i += 1;
             Ok(())
         };
-        let read = f.input.pass(&mut |part| {
-            add(part).map_err(|e| {
-                let m = e.to_string();
-                fault = Some(e);
-                m
-            })
-        });
+        let read = f.input.pass(
+            &mut |part| {
+                add(part).map_err(|e| {
+                    let m = e.to_string();
+                    fault = Some(e);
+                    m
+                })
+            },
+            &mut |_| Ok(()),
+        );
         if let Some(e) = fault {
             return Err(e);
         }
@@ -1093,6 +1213,7 @@ mod tests {
                     },
                     // Set by `named_of`, as the shard sets it.
                     parts_sha256: String::new(),
+                    per_run_sha256: None,
                 },
                 timing: Timing {
                     wall_seconds: 0.0,
@@ -1106,6 +1227,7 @@ mod tests {
                     })
                     .into_iter()
                     .collect(),
+                per_run: None,
                 source: Source {
                     path: "s.toml".into(),
                     absolute_path: "/s.toml".into(),

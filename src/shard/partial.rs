@@ -6,6 +6,9 @@
 //!   shard's `k` and its index range;
 //! - `timing`: this shard's wall time and threads (informative; never compared);
 //! - `parts`: one exactly mergeable aggregate per point touched by the shard (one for `run`);
+//! - `per_run` (a run shard of `deter run --shard K/N --per-run-rows` only): the shard's rows of
+//!   the per-run CSV, one JSON string per row, in run order, so that `deter merge --per-run`
+//!   writes the unsharded run's `--per-run` file byte for byte;
 //! - `source`: the input file's path and text, so that a merge job can rebuild the scenario.
 //!
 //! Exact encoding: counts are JSON integers (u64; at most [`crate::MAX_RUNS`] times a per-run
@@ -26,7 +29,7 @@ use crate::engine::Aggregate;
 /// The value of `header.format`.
 pub const FORMAT: &str = "deter-partial";
 /// The value of `header.format_version`; bumped by any change a reader must know about.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// What was sharded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,6 +91,11 @@ pub struct Header {
     /// lowered) is refused instead of merged. Not a signature: whoever edits the parts can
     /// write a new checksum.
     pub parts_sha256: String,
+    /// SHA-256 of the file's per-run rows (each row and its newline, as the per-run CSV holds
+    /// them), present exactly when the file carries them (`per_run`): checked by every reader
+    /// as `parts_sha256` is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_run_sha256: Option<String>,
 }
 
 impl Header {
@@ -178,6 +186,10 @@ pub struct PartialFile {
     pub header: Header,
     pub timing: Timing,
     pub parts: Vec<Part>,
+    /// The shard's rows of the per-run CSV (without its header line), in run order: only in
+    /// the files of `deter run --shard K/N --per-run-rows`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_run: Option<Vec<String>>,
     pub source: Source,
 }
 
@@ -217,13 +229,65 @@ impl PartialFile {
             header: header_of(inv, shard, parts_sha256),
             timing,
             parts,
+            per_run: None,
             source: source_of(file, text),
         }
+    }
+
+    /// Write this file with the per-run rows `rows` reads (the per-run CSV of the shard's
+    /// runs, its header line first, as [`crate::engine::run_with_rows`] writes it) to `w`:
+    /// the header gains their checksum ([`rows_sha256`]), and the rows go one JSON string
+    /// per line into `per_run`, copied a line at a time (memory does not grow with the runs).
+    pub fn write_with_rows<W: Write + ?Sized, R: std::io::BufRead + std::io::Seek>(
+        &self,
+        w: &mut W,
+        rows: &mut R,
+    ) -> std::io::Result<()> {
+        rows.seek(std::io::SeekFrom::Start(0))?;
+        let mut checksum = RowsChecksum::default();
+        for_each_row(rows, |row| {
+            checksum.add(row);
+            Ok(())
+        })?;
+        let mut header = self.header.clone();
+        header.per_run_sha256 = Some(checksum.finish());
+        rows.seek(std::io::SeekFrom::Start(0))?;
+        let mut per_run = |w: &mut W| -> std::io::Result<()> {
+            let mut first = true;
+            for_each_row(rows, |row| {
+                let sep = if first { "\n" } else { ",\n" };
+                first = false;
+                write!(w, "{sep}{}", json(&row))
+            })
+        };
+        write_layout(
+            w,
+            &header,
+            &self.timing,
+            |w| {
+                for (i, p) in self.parts.iter().enumerate() {
+                    w.write_all(part_entry(i == 0, p).as_bytes())?;
+                }
+                Ok(())
+            },
+            Some(&mut per_run),
+            &self.source,
+        )
     }
 
     /// The file's bytes: one top-level key per line, so that `head -n 2` shows the header.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
+        let mut per_run = |w: &mut Vec<u8>| -> std::io::Result<()> {
+            for (i, row) in self.per_run.iter().flatten().enumerate() {
+                write!(w, "{}{}", if i == 0 { "\n" } else { ",\n" }, json(row))?;
+            }
+            Ok(())
+        };
+        let per_run: Option<RowsWriter<'_, Vec<u8>>> = match self.per_run {
+            Some(_) => Some(&mut per_run),
+            None => None,
+        };
         write_layout(
             &mut out,
             &self.header,
@@ -234,6 +298,7 @@ impl PartialFile {
                 }
                 Ok(())
             },
+            per_run,
             &self.source,
         )
         .expect("writing to memory cannot fail");
@@ -307,6 +372,7 @@ fn header_of(inv: Invocation, shard: super::Shard, parts_sha256: String) -> Head
             end,
         },
         parts_sha256,
+        per_run_sha256: None,
     }
 }
 
@@ -323,12 +389,15 @@ fn source_of(file: &std::path::Path, text: String) -> Source {
 }
 
 /// The one layout of a partial file, one top-level key per line: the header, the timing,
-/// the parts (written by `parts`, each entry as [`part_entry`] gives it) and the source.
-fn write_layout<W: Write>(
+/// the parts (written by `parts`, each entry as [`part_entry`] gives it), the per-run rows
+/// when there are (written by `per_run`, each on its own line after a comma unless the first)
+/// and the source.
+fn write_layout<W: Write + ?Sized>(
     w: &mut W,
     header: &Header,
     timing: &Timing,
     parts: impl FnOnce(&mut W) -> std::io::Result<()>,
+    per_run: Option<RowsWriter<'_, W>>,
     source: &Source,
 ) -> std::io::Result<()> {
     write!(
@@ -338,7 +407,60 @@ fn write_layout<W: Write>(
         json(timing)
     )?;
     parts(w)?;
+    if let Some(per_run) = per_run {
+        w.write_all(b"\n],\n\"per_run\":[")?;
+        per_run(w)?;
+    }
     write!(w, "\n],\n\"source\":{}\n}}\n", json(source))
+}
+
+/// What writes a file's per-run rows into `W` ([`write_layout`]).
+type RowsWriter<'a, W> = &'a mut dyn FnMut(&mut W) -> std::io::Result<()>;
+
+/// Each row of a per-run CSV `rows` reads after its header line, without its newline.
+fn for_each_row<R: std::io::BufRead>(
+    rows: &mut R,
+    mut f: impl FnMut(&str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut line = String::new();
+    let mut header = true;
+    loop {
+        line.clear();
+        if rows.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        if std::mem::take(&mut header) {
+            continue;
+        }
+        f(line.strip_suffix('\n').unwrap_or(&line))?;
+    }
+}
+
+/// The checksum of a file's per-run rows (`header.per_run_sha256`): SHA-256 (hex) of each row
+/// followed by a newline, the bytes the per-run CSV holds for them; computed by the shard that
+/// writes them and by every reader.
+#[derive(Default)]
+pub struct RowsChecksum {
+    hasher: sha2::Sha256,
+}
+
+impl RowsChecksum {
+    /// Add the next row (without its newline).
+    pub fn add(&mut self, row: &str) {
+        use sha2::Digest;
+        self.hasher.update(row.as_bytes());
+        self.hasher.update(b"\n");
+    }
+
+    /// The checksum (hex) of the rows added.
+    pub fn finish(self) -> String {
+        use sha2::Digest;
+        self.hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
 }
 
 /// One entry of the `parts` array as the file holds it: on its own line, after a comma
@@ -429,6 +551,7 @@ impl PartsSpool {
             &header,
             &timing,
             |w| std::io::copy(&mut spool, w).map(|_| ()),
+            None,
             &source_of(file, text),
         )
     }

@@ -13,7 +13,9 @@ use std::io::{BufRead, Read};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use sha2::Digest;
 
-use super::partial::{FORMAT, FORMAT_VERSION, Header, Part, PartsChecksum, Source, Timing};
+use super::partial::{
+    FORMAT, FORMAT_VERSION, Header, Part, PartsChecksum, RowsChecksum, Source, Timing,
+};
 
 /// What one pass over a partial file found besides its parts.
 pub(super) struct Outline {
@@ -22,15 +24,19 @@ pub(super) struct Outline {
     pub source: Source,
     /// SHA-256 of every byte of the file, to tell a second pass that read other bytes.
     pub digest: [u8; 32],
+    /// Whether the file carries per-run rows (`per_run`).
+    pub rows: bool,
 }
 
 /// Read the partial file `reader` gives, at most `limit` bytes of it, and hand each part to
-/// `on_part` in file order. The error says where the pass stopped (a serde message, or
-/// `on_part`'s); the caller decides what to report.
+/// `on_part` and each per-run row (without its newline) to `on_row`, in file order. The error
+/// says where the pass stopped (a serde message, or `on_part`'s or `on_row`'s); the caller
+/// decides what to report.
 pub(super) fn pass<R: Read>(
     reader: R,
     limit: u64,
     on_part: &mut dyn FnMut(Part) -> Result<(), String>,
+    on_row: &mut dyn FnMut(&str) -> Result<(), String>,
 ) -> Result<Outline, String> {
     let mut counted = Counted {
         inner: reader,
@@ -39,6 +45,7 @@ pub(super) fn pass<R: Read>(
         limit,
     };
     let mut parts = PartsChecksum::default();
+    let mut rows = None;
     let (header, timing, source) = {
         let mut buffered = std::io::BufReader::with_capacity(64 << 10, &mut counted);
         // A UTF-8 byte-order mark is skipped, as every input kind skips it.
@@ -53,6 +60,8 @@ pub(super) fn pass<R: Read>(
         let found = FileSeed {
             on_part,
             parts: &mut parts,
+            on_row,
+            rows: &mut rows,
         }
         .deserialize(&mut de)
         .map_err(|e| e.to_string())?;
@@ -65,11 +74,16 @@ pub(super) fn pass<R: Read>(
     if parts.finish() != header.parts_sha256 {
         return Err("the parts do not match their checksum".into());
     }
+    let has_rows = rows.is_some();
+    if rows.map(RowsChecksum::finish) != header.per_run_sha256 {
+        return Err("the per-run rows do not match their checksum".into());
+    }
     Ok(Outline {
         header,
         timing,
         source,
         digest: counted.hasher.finalize().into(),
+        rows: has_rows,
     })
 }
 
@@ -97,11 +111,13 @@ impl<R: Read> Read for Counted<R> {
     }
 }
 
-/// The whole file: a JSON object of the four keys of [`super::PartialFile`], each once, in
-/// any order; the parts through [`PartsSeed`].
+/// The whole file: a JSON object of the keys of [`super::PartialFile`], each once, in any
+/// order; the parts through [`PartsSeed`], the per-run rows (if any) through [`RowsSeed`].
 struct FileSeed<'a> {
     on_part: &'a mut dyn FnMut(Part) -> Result<(), String>,
     parts: &'a mut PartsChecksum,
+    on_row: &'a mut dyn FnMut(&str) -> Result<(), String>,
+    rows: &'a mut Option<RowsChecksum>,
 }
 
 impl<'de> DeserializeSeed<'de> for FileSeed<'_> {
@@ -132,6 +148,14 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
                         checksum: &mut *self.parts,
                     })?;
                     parts = true;
+                }
+                "per_run" if self.rows.is_none() => {
+                    let mut checksum = RowsChecksum::default();
+                    map.next_value_seed(RowsSeed {
+                        on_row: &mut *self.on_row,
+                        checksum: &mut checksum,
+                    })?;
+                    *self.rows = Some(checksum);
                 }
                 other => return Err(de::Error::custom(format!("unexpected key `{other}`"))),
             }
@@ -170,6 +194,37 @@ impl<'de> Visitor<'de> for PartsSeed<'_> {
             self.checksum.add(&value);
             let part: Part = serde_json::from_value(value).map_err(de::Error::custom)?;
             (self.on_part)(part).map_err(de::Error::custom)?;
+        }
+        Ok(())
+    }
+}
+
+/// The `per_run` array, one row at a time: each added to the running [`RowsChecksum`],
+/// handed on and dropped.
+struct RowsSeed<'a> {
+    on_row: &'a mut dyn FnMut(&str) -> Result<(), String>,
+    checksum: &'a mut RowsChecksum,
+}
+
+impl<'de> DeserializeSeed<'de> for RowsSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("the array of a partial file's per-run rows")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(row) = seq.next_element::<String>()? {
+            self.checksum.add(&row);
+            (self.on_row)(&row).map_err(de::Error::custom)?;
         }
         Ok(())
     }
