@@ -287,6 +287,10 @@ param_block! {
         defeat_memory: "", Value(0.0), [0.0, 1.0];
         /// Rate at which the challenger's memory of its defeats (defeat_memory) decays: each month not at war it is multiplied by exp(-defeat_memory_decay dt). Read only when defeat_memory > 0. Default 0.2, the model's rate of forgetting the target's crisis record (reputation_reversion): a half-life of ln 2 / 0.2 = 3.5 years.
         defeat_memory_decay: "1/yr", Value(0.2), [0.0, 12.0];
+        /// Share of the challenger's uncertainty about the target's resolve that a war in the rivalry resolves: when a war starts the rivalry's revealed information r is set to 1, and each month not at war it is multiplied by exp(-war_revelation_decay dt); in every later crisis of the rivalry P(war given force) (after a threat and after a fait accompli) is multiplied by 1 - war_revelation r: with that probability the challenger knows the target's cost of war and offers what it accepts, so bargaining does not fail. War follows from private information (Fearon 1995) and fighting reveals it: wars end when expectations converge (Slantchev 2003) and the peace after a war lasts longer where the war made the terms apparent (Werner & Yuen 2005). 0: no such term (the same numbers).
+        war_revelation: "", Value(0.0), [0.0, 1.0];
+        /// Rate at which what a war revealed (war_revelation) fades: each month not at war the rivalry's revealed information is multiplied by exp(-war_revelation_decay dt). Read only when war_revelation > 0. Default 0.2, the model's rate of forgetting the target's crisis record (reputation_reversion): a half-life of ln 2 / 0.2 = 3.5 years; no source sizes it.
+        war_revelation_decay: "1/yr", Value(0.2), [0.0, 12.0];
         /// Sensitivity of the non-state incident rate to tension: factor 1 + nonstate_tension * tension.
         nonstate_tension: "", Value(1.0), [0.0, 20.0];
         /// Sensitivity of the non-state incident rate to the challenger's narrative: factor 1 + nonstate_narrative * narrative (armed groups draw on the narrative that denies the target's claim).
