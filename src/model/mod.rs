@@ -1762,7 +1762,8 @@ impl<const C: bool> World<C> {
             st.memory *= (-m.defeat_memory_decay * DT).exp();
         }
         // What the last war revealed fades likewise; read only when `war_revelation` > 0.
-        if m.war_revelation > 0.0 {
+        // (Nothing to fade until the rivalry's first war: no `exp` spent before it.)
+        if m.war_revelation > 0.0 && st.revealed > 0.0 {
             st.revealed *= (-m.war_revelation_decay * DT).exp();
         }
         let rec = &mut record.rivalries[ri];
@@ -3045,12 +3046,15 @@ mod tests {
     /// What a war revealed (docs/MODEL.md 7.6): with `model.war_revelation` rho and the
     /// rivalry's revealed information r, every P(war given force) of the game's inputs, after a
     /// threat and after a fait accompli, is the one of r = 0 times exactly `1 - rho r`, and no
-    /// other input moves; rho r = 1 gives no war; at rho 0 (the default) r is not read: the
-    /// inputs are those of r = 0, bit for bit, whatever r.
+    /// other input moves; rho r = 1 gives no war; at rho 0 (the game of earlier versions; the
+    /// default is 1) r is not read: the inputs are those of r = 0, bit for bit, whatever r.
     #[test]
     fn a_revealed_resolve_scales_war_by_the_unrevealed_share() {
         let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        assert_eq!(file.model.war_revelation, 1.0, "the default is not 1");
+        // Off, so what the term does is measured from the game without it.
         let base = with_value(&file, "model.fait_accompli", 1.0);
+        let base = with_value(&base, "model.war_revelation", 0.0);
         let inputs = |s: &crate::scenario::Scenario, revealed: f64| {
             let c = Compiled::new(s);
             let mut w = c.new_world();
@@ -3060,7 +3064,6 @@ mod tests {
         };
         let g0 = inputs(&base, 0.0);
         assert!(g0.war.iter().chain(&g0.fa.war).all(|&x| x > 0.0), "{g0:?}");
-        assert_eq!(base.model.war_revelation, 0.0, "the default is not 0");
         assert_eq!(inputs(&base, 0.7), g0);
         for (rho, r) in [(1.0, 1.0), (1.0, 0.37), (0.45, 0.8), (0.3, 0.0)] {
             let g = inputs(&with_value(&base, "model.war_revelation", rho), r);
