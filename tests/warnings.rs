@@ -131,6 +131,36 @@ fn validate_warns_about_a_memory_reset_the_model_never_reads() {
     assert!(!err.contains("warning"), "{err}");
 }
 
+/// `model.war_revelation_decay` is read only when a war reveals the target's resolve
+/// (`war_revelation` above 0, docs/MODEL.md 7.6): written with the switch 0 (the default is 1)
+/// it is warned at its value, in the words of the other keys a switch gates; with the switch
+/// on (written or by default), or at its default, nothing.
+#[test]
+fn validate_warns_about_a_war_revelation_decay_the_model_never_reads() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(scenario("scenarios/western-balkans-2024.toml")).unwrap();
+    assert!(text.contains("\n[model]\n"));
+    let check = |extra: &str| validate_with_model_lines(d.path(), &text, extra);
+    let (f, err) = check("war_revelation = 0\nwar_revelation_decay = 0.5\n");
+    let line = text.lines().position(|l| l == "[model]").unwrap() + 3;
+    let at = format!(
+        "{}:{line}:{}: warning: model.war_revelation_decay: ",
+        f.display(),
+        "war_revelation_decay = ".len() + 1
+    );
+    assert!(err.contains(&at), "no `{at}` in:\n{err}");
+    assert!(
+        err.contains("war_revelation = 1"),
+        "no way out named:\n{err}"
+    );
+    let (_, err) = check("war_revelation = 1\nwar_revelation_decay = 0.5\n");
+    assert!(!err.contains("warning"), "{err}");
+    let (_, err) = check("war_revelation_decay = 0.5\n");
+    assert!(!err.contains("warning"), "{err}");
+    let (_, err) = check("war_revelation = 0\nwar_revelation_decay = 0.2\n");
+    assert!(!err.contains("warning"), "{err}");
+}
+
 /// `model.mobilisation_shock_cost` is read only when a display can reveal a cost of force
 /// (`mobilisation_shock` above 0): written with the shock 0 it is warned at its value, in the
 /// words of the other keys a switch gates; with the shock on, or at its default, nothing.

@@ -307,6 +307,10 @@ struct RivalryState {
     /// `exp(-defeat_memory_decay dt)` each month the rivalry is not at war, multiplied by
     /// `1 - defeat_memory_reset` when the target concedes; 0 at the start.
     memory: f64,
+    /// What the rivalry's last war revealed of the target's resolve (docs/MODEL.md 7.6, 7.9):
+    /// 1 when a war starts, multiplied by `exp(-war_revelation_decay dt)` each month the
+    /// rivalry is not at war; 0 at the start. Read only when `war_revelation` > 0.
+    revealed: f64,
     /// Crises of this month still to play that react to the target's move or to non-state
     /// violence (docs/MODEL.md 7.4): they are played first.
     reactions: u32,
@@ -527,6 +531,7 @@ impl Compiled {
                 at_war: false,
                 last_resistance: 0,
                 memory: 0.0,
+                revealed: 0.0,
                 reactions: 0,
                 // Computed by `refresh` below.
                 forces: StaticForces {
@@ -1757,6 +1762,11 @@ impl<const C: bool> World<C> {
         if m.defeat_memory > 0.0 {
             st.memory *= (-m.defeat_memory_decay * DT).exp();
         }
+        // What the last war revealed fades likewise; read only when `war_revelation` > 0.
+        // (Nothing to fade until the rivalry's first war: no `exp` spent before it.)
+        if m.war_revelation > 0.0 && st.revealed > 0.0 {
+            st.revealed *= (-m.war_revelation_decay * DT).exp();
+        }
         let rec = &mut record.rivalries[ri];
         // Non-state violence (its own stream): incidents raise tension and may open a
         // crisis; never a MID level.
@@ -2208,10 +2218,23 @@ impl<const C: bool> World<C> {
         // builds).
         // `resistance` is `war_resistance` after a threat, scaled by
         // `fait_accompli_resistance` against a done deed.
+        // With `war_revelation` > 0, the share `war_revelation r` of the challenger's
+        // uncertainty that the rivalry's last war resolved (`r`, faded since) bargains with
+        // complete information, so with no war (Fearon 1995; Slantchev 2003); 0: not read.
+        let unrevealed = if m.war_revelation > 0.0 {
+            1.0 - m.war_revelation * self.rivalries[ri].revealed
+        } else {
+            1.0
+        };
         let war_k = |cost: f64, p: f64, k: usize, resistance: f64| {
             let c_a = (cost + political[k] + trade) / value.max(1e-9);
             let q = (resistance * (1.0 - p)).min(1.0);
-            fearon_war_probability(c_a, m.war_uncertainty, q)
+            let w = fearon_war_probability(c_a, m.war_uncertainty, q);
+            if m.war_revelation > 0.0 {
+                w * unrevealed
+            } else {
+                w
+            }
         };
         let war = [
             war_k(war_cost[0], p[0], 0, m.war_resistance),
@@ -2579,6 +2602,11 @@ impl<const C: bool> World<C> {
             rec.reach(5);
             rec.outcomes[CrisisOutcome::FailureWar as usize] += 1;
             self.rivalries[ri].at_war = true;
+            // The war reveals the target's resolve (docs/MODEL.md 7.6); read only when
+            // `war_revelation` > 0.
+            if m.war_revelation > 0.0 {
+                self.rivalries[ri].revealed = 1.0;
+            }
             for (who, share) in [(a, m.war_gdp_loss_challenger), (t, m.war_gdp_loss_target)] {
                 let s = &mut self.countries[who];
                 let loss = share * s.gdp;
@@ -3088,6 +3116,111 @@ mod tests {
                     "defeat_memory {memory}, reset {reset}: memory {got:?}, expected {expected:?}"
                 );
             }
+        }
+    }
+
+    /// What a war revealed (docs/MODEL.md 7.6): with `model.war_revelation` rho and the
+    /// rivalry's revealed information r, every P(war given force) of the game's inputs, after a
+    /// threat and after a fait accompli, is the one of r = 0 times exactly `1 - rho r`, and no
+    /// other input moves; rho r = 1 gives no war; at rho 0 (the game of earlier versions; the
+    /// default is 1) r is not read: the inputs are those of r = 0, bit for bit, whatever r.
+    #[test]
+    fn a_revealed_resolve_scales_war_by_the_unrevealed_share() {
+        let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        assert_eq!(file.model.war_revelation, 1.0, "the default is not 1");
+        // Off, so what the term does is measured from the game without it.
+        let base = with_value(&file, "model.fait_accompli", 1.0);
+        let base = with_value(&base, "model.war_revelation", 0.0);
+        let inputs = |s: &crate::scenario::Scenario, revealed: f64| {
+            let c = Compiled::new(s);
+            let mut w = c.new_world();
+            w.rivalries[0].revealed = revealed;
+            let th = w.theatre(&c, 0);
+            w.game_inputs(&c, 0, &th, [0.6, 0.3, 0.2])
+        };
+        let g0 = inputs(&base, 0.0);
+        assert!(g0.war.iter().chain(&g0.fa.war).all(|&x| x > 0.0), "{g0:?}");
+        assert_eq!(inputs(&base, 0.7), g0);
+        for (rho, r) in [(1.0, 1.0), (1.0, 0.37), (0.45, 0.8), (0.3, 0.0)] {
+            let g = inputs(&with_value(&base, "model.war_revelation", rho), r);
+            let keep = 1.0 - rho * r;
+            for (now, before) in g.war.iter().chain(&g.fa.war).zip(g0.war.iter().chain(&g0.fa.war)) {
+                assert!(
+                    (now - before * keep).abs() < 1e-15,
+                    "rho {rho}, r {r}: war {before} -> {now}, expected x{keep}"
+                );
+            }
+            if rho * r == 1.0 {
+                assert_eq!([g.war, g.fa.war], [[0.0; 2]; 2]);
+            }
+            let mut same = g;
+            same.war = g0.war;
+            same.fa.war = g0.fa.war;
+            assert_eq!(same, g0, "rho {rho}, r {r}: an input other than P(war) moved");
+        }
+    }
+
+    /// The revealed information's dynamics (docs/MODEL.md 7.9): set to 1 when a war starts
+    /// (not by a limited use of force), then, in months not at war with no crisis, multiplied
+    /// by `exp(-war_revelation_decay dt)` each month: `exp(-war_revelation_decay)` after a
+    /// year; with `war_revelation` 0 a war leaves it at 0.
+    #[test]
+    fn what_a_war_revealed_is_set_by_a_war_and_fades_at_its_rate() {
+        use crate::scenario::ParamRef;
+        let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        let id = file.rivalries[0].id.clone();
+        let decay = 0.37;
+        for rho in [1.0, 0.0] {
+            let mut s = file.clone();
+            for (path, v) in [
+                ("model.war_revelation".to_string(), rho),
+                ("model.war_revelation_decay".to_string(), decay),
+                (format!("rivalry.{id}.opportunity_rate"), 0.0),
+                (format!("rivalry.{id}.nonstate_rate"), 0.0),
+                (format!("rivalry.{id}.target_trigger_rate"), 0.0),
+            ] {
+                let r = ParamRef::resolve(&path, &s).unwrap();
+                s.set(r, v).unwrap();
+            }
+            let c = Compiled::new(&s);
+            let mut w = c.new_world();
+            let mut rec = RunRecord::new(&c);
+            let mut rng = ChaCha8Rng::seed_from_u64(5);
+            w.start_run(&c, &mut rec, run_key(&mut rng));
+            assert_eq!(w.rivalries[0].revealed, 0.0);
+            let play = |w: &mut World, rec: &mut RunRecord, pl: game::Play| {
+                let d = Decision {
+                    play: pl,
+                    a_challenge: game::Levels::default(),
+                    bound: 0.0,
+                };
+                w.play_crisis(&c, 0, 0, &d, &mut rec.rivalries[0]);
+                w.rivalries[0].revealed
+            };
+            let forced = game::Play {
+                challenged: true,
+                resisted: true,
+                displayed: true,
+                forced: true,
+                ..game::Play::default()
+            };
+            assert_eq!(play(&mut w, &mut rec, forced), 0.0, "limited force");
+            let war = game::Play {
+                war: true,
+                ..forced
+            };
+            assert_eq!(play(&mut w, &mut rec, war), rho, "rho {rho}");
+            assert!(w.rivalries[0].at_war);
+            w.rivalries[0].at_war = false;
+            for step in 0..12 {
+                w.step(&c, step, &mut rec, None, Tape::Off);
+            }
+            let after = w.rivalries[0].revealed;
+            let expected = rho * (-decay).exp();
+            assert!(
+                (after - expected).abs() < 1e-12,
+                "rho {rho}: after a year {after}, expected {expected}"
+            );
         }
     }
 

@@ -1086,14 +1086,15 @@ impl<'a> Reader<'a> {
     /// Warn about a `[model]` key written away from its default while the key that switches
     /// its term on is 0: the model reads it only when that term is on (docs/MODEL.md, the
     /// parameter tables), so the value changes nothing. One table for every such pair: the fait accompli's
-    /// two parameters (`fait_accompli`), the memory's decay and reset (`defeat_memory`) and the revealed
-    /// cost of force (`mobilisation_shock`).
+    /// two parameters (`fait_accompli`), the memory's decay and reset (`defeat_memory`), the
+    /// revealed cost of force (`mobilisation_shock`) and the fading of what a war revealed
+    /// (`war_revelation`).
     fn check_gated_keys_inert(&mut self, t: &DeTable<'_>, m: &ModelParams) {
         let d = ModelParams::defaults();
         // (switch, its value, when the keys are read, an example that switches it on, the
         // keys it gates with their values and defaults)
         type Gated<'k> = &'k [(&'k str, f64, f64)];
-        let gates: [(&str, f64, &str, &str, Gated); 3] = [
+        let gates: [(&str, f64, &str, &str, Gated); 4] = [
             (
                 "fait_accompli",
                 m.fait_accompli,
@@ -1135,6 +1136,17 @@ impl<'a> Reader<'a> {
                     "mobilisation_shock_cost",
                     m.mobilisation_shock_cost,
                     d.mobilisation_shock_cost,
+                )],
+            ),
+            (
+                "war_revelation",
+                m.war_revelation,
+                "a war reveals the target's resolve",
+                "war_revelation = 1) to let a war reveal it",
+                &[(
+                    "war_revelation_decay",
+                    m.war_revelation_decay,
+                    d.war_revelation_decay,
                 )],
             ),
         ];
