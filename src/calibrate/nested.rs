@@ -637,8 +637,8 @@ pub fn parse_posterior(
                 line,
                 0,
                 cols[0].trim(),
-                &format!("draw {} appears twice (first on line {first})", cells[0].trim()),
-                Some("a posterior holds one row per draw: remove the repeated row".into()),
+                &repeated_draw(cells[0], first).0,
+                Some(repeated_draw(cells[0], first).1),
             )));
         }
         draw_ids.insert((f[0] + 0.0).to_bits(), n + 1);
@@ -663,6 +663,17 @@ pub fn parse_posterior(
         fixed,
         fixed_at,
     })
+}
+
+/// A draw id seen twice in a file of draws (a row pasted again, two files joined): the
+/// message at the repeated cell, "draw ID appears twice (first on line N)", and its help.
+/// `deter run --posterior` and a sweep's `futures` refuse it alike, by value (`2` and `2.0`
+/// are one draw).
+pub fn repeated_draw(cell: &str, first: usize) -> (String, String) {
+    (
+        format!("draw {} appears twice (first on line {first})", cell.trim()),
+        "a file of draws holds one row per draw: remove the repeated row".into(),
+    )
 }
 
 /// A file of draws' header naming one column twice: the second occurrence's index (0-based,
