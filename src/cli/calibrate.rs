@@ -154,27 +154,28 @@ fn calibration_hash(cal: &calibrate::Calibration) -> String {
 }
 
 /// The command that continues an interrupted calibration, as an interrupted sweep prints
-/// its own (`sweep::record::shell_command`): the file and `--out` as given, the options the
+/// its own (`sweep::record::shell_path`, `shell_word`): the file and `--out` as given, the options the
 /// calibration depends on (`--hold-out`, `--set`, `--threads` when given), `--resume`.
 fn resume_command(args: &CalibrateArgs) -> String {
+    use crate::sweep::record::{shell_path, shell_word};
     let mut words = vec![
         "deter".to_string(),
         "calibrate".into(),
-        crate::sweep::record::path_word(&args.file),
+        shell_path(&args.file),
         "--out".into(),
-        crate::sweep::record::path_word(&args.out),
+        shell_path(&args.out),
     ];
     for case in &args.hold_out {
-        words.extend(["--hold-out".to_string(), case.clone()]);
+        words.extend(["--hold-out".to_string(), shell_word(case)]);
     }
     for set in &args.set {
-        words.extend(["--set".to_string(), set.clone()]);
+        words.extend(["--set".to_string(), shell_word(set)]);
     }
     if args.threads != 0 {
         words.extend(["--threads".to_string(), args.threads.to_string()]);
     }
     words.push("--resume".into());
-    crate::sweep::record::shell_command(&words)
+    words.join(" ")
 }
 
 /// An exclusive lock on the output directory `out`, through the directory's own handle (so
