@@ -250,7 +250,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         }
     };
     std::fs::create_dir_all(&args.out)
-        .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", args.out.display())))?;
+        .map_err(|e| CliError::Failure(crate::output::cannot_write(&args.out, &e)))?;
     // Held until the calibration ends: each output is written atomically, but two
     // calibrations writing one directory would leave a state of one beside a posterior of the
     // other.
@@ -289,7 +289,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     let write = |name: &str, text: &str| -> Result<(), CliError> {
         let p = args.out.join(name);
         crate::output::write_atomic(&p, text.as_bytes())
-            .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", p.display())))
+            .map_err(|e| CliError::Failure(crate::output::cannot_write(&p, &e)))
     };
     let started = Instant::now();
     let simulate = |u: &[f64], seed: u64| cases::distance(&cal, u, seed);
