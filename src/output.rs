@@ -39,7 +39,8 @@ pub fn cannot_write_stdout(reason: impl std::fmt::Display) -> String {
 /// Take an exclusive advisory lock on `handle` (an open file or directory at `path`) without
 /// waiting, and return the handle holding it: one command writes an output at a time. Another
 /// process holding it is `command` writing the same output right now, refused in the same
-/// words by every command (the caller exits 1 before it writes anything). `Ok(None)` where the
+/// words by every command, a refusal of the output chosen like a read-only `--out` (exit 2,
+/// before anything is written: wait, or choose another output). `Ok(None)` where the
 /// platform or file system cannot lock (the lock is then skipped, as before it existed).
 pub fn lock_exclusive(
     handle: std::fs::File,

@@ -1445,7 +1445,8 @@ fn small_sweep(dir: &Path) -> PathBuf {
 }
 
 /// Two sweeps writing the same `--out` at once interleaved their rows (and tore some) in one
-/// file, and both exited 0. The second is now refused (exit 1) before it writes anything:
+/// file, and both exited 0. The second is now refused (exit 2, as every output a command may
+/// not write; it was exit 1, a runtime failure) before it writes anything:
 /// neither the results nor the resume marker change. The test holds the lock a running sweep
 /// holds (an exclusive lock on the results file), so no timing is involved.
 #[test]
@@ -1465,7 +1466,7 @@ fn a_second_sweep_on_the_same_results_file_is_refused_while_the_first_runs() {
         args.extend_from_slice(extra);
         args.push("-q");
         let o = run(&args);
-        assert_eq!(o.status.code(), Some(1), "{args:?}: {o:?}");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
         stderr_says(&o, "is being written by another deter sweep right now");
         assert_eq!(
             std::fs::read_to_string(&out).unwrap(),
@@ -1482,7 +1483,8 @@ fn a_second_sweep_on_the_same_results_file_is_refused_while_the_first_runs() {
 
 /// Two `deter calibrate` on one `--out` directory: each output is written atomically, but the
 /// second would leave its `state.json` beside the first's posterior. While one calibration
-/// holds the directory another is refused (exit 1) before it writes anything; once it is
+/// holds the directory another is refused (exit 2, as a sweep on locked results) before it
+/// writes anything; once it is
 /// released the same command runs and writes every output.
 #[test]
 fn a_second_calibration_on_the_same_directory_is_refused_while_the_first_runs() {
@@ -1515,7 +1517,7 @@ fn a_second_calibration_on_the_same_directory_is_refused_while_the_first_runs() 
         let mut a = args.to_vec();
         a.extend_from_slice(extra);
         let o = run(&a);
-        assert_eq!(o.status.code(), Some(1), "{a:?}: {o:?}");
+        assert_eq!(o.status.code(), Some(2), "{a:?}: {o:?}");
         stderr_says(&o, "is being written by another deter calibrate right now");
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "{a:?} wrote");
     }

@@ -390,8 +390,10 @@ impl Results {
             .truncate(false)
             .open(out)
             .map_err(|e| cannot(out, &e))?;
-        let lock =
-            crate::output::lock_exclusive(handle, out, "deter sweep").map_err(SweepError::Io)?;
+        // Another sweep writing the results now: refused as every output this one may not
+        // write (exit 2), before anything is written.
+        let lock = crate::output::lock_exclusive(handle, out, "deter sweep")
+            .map_err(SweepError::Refused)?;
         if resume && existed {
             record::check_resume(out, &fingerprint, caller).map_err(SweepError::Resume)?;
         } else if existed
