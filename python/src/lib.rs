@@ -101,6 +101,22 @@ fn load_once(
     horizon_years: Option<u32>,
     said: &mut Vec<String>,
 ) -> PyResult<(Scenario, Vec<Applied>)> {
+    let (s, applied, warnings) = load_held(py, command, kind, source, sets, horizon_years)?;
+    issue(py, &warnings, said)?;
+    Ok((s, applied))
+}
+
+/// [`load`], returning its warnings instead of issuing them: a nested run issues them once
+/// it has read its posterior ([`read_posterior`]), whose column's warning may say one of
+/// them in its place.
+fn load_held(
+    py: Python<'_>,
+    command: &str,
+    kind: &str,
+    source: &Bound<'_, PyAny>,
+    sets: &[(&[String], &str)],
+    horizon_years: Option<u32>,
+) -> PyResult<(Scenario, Vec<Applied>, deter::Diagnostics)> {
     let (mut s, warnings) = match kind {
         "path" => {
             let path = source.extract::<String>()?;
@@ -134,17 +150,21 @@ fn load_once(
     for &(texts, flag) in sets {
         applied.extend(deter::apply_set(&mut s, texts, flag).map_err(py_error)?);
     }
-    for w in &deter::warnings_as_run(&s, warnings, sets, horizon_years).0 {
+    let warnings = deter::warnings_as_run(&s, warnings, sets, horizon_years);
+    Ok((s, applied, warnings))
+}
+
+/// Issue `warnings` as `UserWarning`s at the caller's line, each not in `said` (and add it).
+fn issue(py: Python<'_>, warnings: &deter::Diagnostics, said: &mut Vec<String>) -> PyResult<()> {
+    for w in &warnings.0 {
         let text = w.to_string();
         if said.contains(&text) {
             continue;
         }
         said.push(text.clone());
-        let text = std::ffi::CString::new(text.trim_end().replace('\0', "")).expect("no NUL left");
-        let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
-        PyErr::warn(py, category.as_any(), &text, 3)?;
+        user_warning(py, &text)?;
     }
-    Ok((s, applied))
+    Ok(())
 }
 
 /// What stands for a Python `None` in the TOML text of a scenario mapping: TOML has no null,
@@ -642,16 +662,29 @@ fn cancellable<T: Send>(
 /// [`deter::read_posterior_with_warnings`]), are issued as `UserWarning`s in the command
 /// line's words, at the caller's line, once each. Each scenario comes with the what-if lists
 /// applied to it, by the name they were given under.
+///
+/// `loaded` (the scenarios' warnings, held by [`load_held`]) are issued first, each not in
+/// `said`, less those a column's warning says in their place
+/// ([`deter::without_covered_priors`]: a value set on a path both a prior and a column draw).
 fn read_posterior(
     py: Python<'_>,
     path: Option<&str>,
     scenarios: &[(&Scenario, deter::SetLists<'_>)],
+    loaded: deter::Diagnostics,
+    said: &mut Vec<String>,
 ) -> PyResult<Option<deter::Posterior>> {
     let Some(p) = path else {
+        issue(py, &loaded, said)?;
         return Ok(None);
     };
-    let (post, warnings) =
-        deter::read_posterior_with_warnings(Path::new(p), scenarios).map_err(py_error)?;
+    let (post, warnings) = match deter::read_posterior_with_warnings(Path::new(p), scenarios) {
+        Ok(x) => x,
+        Err(e) => {
+            issue(py, &loaded, said)?;
+            return Err(py_error(e));
+        }
+    };
+    issue(py, &deter::without_covered_priors(loaded, &post, scenarios), said)?;
     for w in &warnings.0 {
         user_warning(py, &w.to_string())?;
     }
@@ -859,7 +892,7 @@ fn run_nested(
     nested_budget(draws.clone(), settings.runs)?;
     let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
     let sets = [(set.as_slice(), "set=")];
-    let (scenario, _) = load(
+    let (scenario, _, loaded) = load_held(
         py,
         "deter.run_nested",
         kind,
@@ -867,7 +900,13 @@ fn run_nested(
         &sets,
         settings.horizon_years,
     )?;
-    let post = read_posterior(py, posterior.as_deref(), &[(&scenario, &sets)])?;
+    let post = read_posterior(
+        py,
+        posterior.as_deref(),
+        &[(&scenario, &sets)],
+        loaded,
+        &mut Vec::new(),
+    )?;
     warn_fixed(py, post.as_ref(), &scenario, None)?;
     let nested = cancellable(py, |control| {
         deter::run_nested(&scenario, post.as_ref(), &settings, draws, control)
@@ -911,25 +950,30 @@ fn compare_nested(
         [(set.as_slice(), "set=")],
         [(set.as_slice(), "set="), (set_b.as_slice(), "set_b=")],
     );
-    let (sa, _) = load_once(
+    let (sa, _, mut loaded) = load_held(
         py,
         "deter.compare_nested",
         kind_a,
         &source_a,
         &sets_a,
         h,
-        &mut said,
     )?;
-    let (sb, _) = load_once(
+    let (sb, _, loaded_b) = load_held(
         py,
         "deter.compare_nested",
         kind_b,
         &source_b,
         &sets_b,
         h,
+    )?;
+    loaded.0.extend(loaded_b.0);
+    let post = read_posterior(
+        py,
+        posterior.as_deref(),
+        &[(&sa, &sets_a), (&sb, &sets_b)],
+        loaded,
         &mut said,
     )?;
-    let post = read_posterior(py, posterior.as_deref(), &[(&sa, &sets_a), (&sb, &sets_b)])?;
     // Each side, as `deter compare --posterior` warns.
     warn_fixed(py, post.as_ref(), &sa, Some("A"))?;
     warn_fixed(py, post.as_ref(), &sb, Some("B"))?;

@@ -1277,6 +1277,52 @@ def test_a_posteriors_column_warnings_reach_python_in_the_cli_words(tmp_path):
                                              horizon_years=5, set_b={"model.war_cost": 0.5})) == want
 
 
+def test_a_value_set_on_a_path_a_prior_and_a_column_draw_is_one_warning_as_in_the_cli(tmp_path):
+    # A value set on a path that both an [[uncertain]] prior and a posterior column draw was
+    # warned twice: by the prior, whose help (remove the prior to run with the value) does not
+    # hold while the column draws the path, and by the column. One warning now, at the column,
+    # naming the prior, in run_nested and compare_nested as in `deter run|compare --posterior`.
+    import warnings
+
+    prior = tmp_path / "prior.toml"
+    prior.write_text(
+        TEMPLATE.read_text() + '\n[[uncertain]]\npath = "model.war_cost"\nrange = [0.2, 2.0]\n'
+    )
+    post = tmp_path / "posterior.csv"
+    post.write_text(
+        "# deter calibrate: posterior draws\n"
+        "draw,model.war_cost,weight,distance\n0,0.8,0.5,0\n1,1.2,0.5,0\n"
+    )
+    small = ["--posterior", str(post), "--draws", "2", "--runs", "10", "--horizon-years", "5", "-q"]
+
+    def said(call) -> list:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        return [str(w.message) for w in caught]
+
+    def cli(*args: str) -> list:
+        out = subprocess.run([_binary(), *args, *small], capture_output=True, check=True)
+        return [
+            w.replace("`--set-b`", "`set_b=`").replace("`--set`", "`set=`")
+            for w in _split(out.stderr.decode())
+        ]
+
+    want = cli("run", str(prior), "--set", "model.war_cost=0.5")
+    mentions = [w for w in want if "model.war_cost=0.5" in w]
+    assert len(mentions) == 1, want
+    assert mentions[0].startswith(
+        f"{post}:2:6: warning: column `model.war_cost`: this column, in place of the [[uncertain]] "
+        f"prior ({prior}:"
+    ), mentions
+    assert said(lambda: deter.run_nested(prior, posterior=post, draws=2, runs=10, horizon_years=5,
+                                         set={"model.war_cost": 0.5})) == want
+    want = cli("compare", str(prior), str(prior), "--set-b", "model.war_cost=0.5")
+    assert sum("model.war_cost=0.5" in w for w in want) == 1, want
+    assert said(lambda: deter.compare_nested(prior, prior, posterior=post, draws=2, runs=10,
+                                             horizon_years=5, set_b={"model.war_cost": 0.5})) == want
+
+
 _INT_RANGES = {
     "runs": "[1, 1000000000000]",
     "seed": "[0, 9223372036854775807]",
