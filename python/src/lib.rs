@@ -16,7 +16,7 @@ use std::time::Duration;
 use deter::{Applied, Control, Error, Scenario, Settings};
 use pyo3::create_exception;
 use pyo3::exceptions::{
-    PyKeyboardInterrupt, PyMemoryError, PyOSError, PyRuntimeError, PyValueError,
+    PyKeyboardInterrupt, PyMemoryError, PyOSError, PyRuntimeError, PyTypeError, PyValueError,
 };
 use pyo3::prelude::*;
 
@@ -512,11 +512,14 @@ fn nested_budget(draws: Option<Count>, runs: Option<u64>) -> PyResult<()> {
 /// `max_runs`, `draws`): its value, or the text of an int it cannot be, for its refusal
 /// ([`count`]). A bool is one: `True` is an int in Python, and `runs=True` ran 1 run,
 /// `horizon_years=True` a 1-year horizon, without a word; so is an int below 0 or past 64
-/// bits (PyO3's OverflowError named no argument).
+/// bits (PyO3's OverflowError named no argument). A value that is not an int at all
+/// (`runs="10"`, `runs=1.5`) is [`Count::NotInt`], refused as a TypeError in the same words
+/// (PyO3's own, "'str' object cannot be interpreted as an integer", named no argument).
 #[derive(Clone)]
 enum Count {
     Value(u64),
     Refused(String),
+    NotInt(String),
 }
 
 impl<'a, 'py> FromPyObject<'a, 'py> for Count {
@@ -531,8 +534,8 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Count {
         match obj.extract::<u64>() {
             Ok(n) => Ok(Count::Value(n)),
             Err(_) if obj.is_instance_of::<PyInt>() => Ok(Count::Refused(obj.str()?.to_string())),
-            // Not an int at all (`runs="10"`, `runs=1.5`): PyO3's TypeError naming the argument.
-            Err(e) => Err(e),
+            // Not an int at all (`runs="10"`, `runs=1.5`): as Python writes it (`'10'`).
+            Err(_) => Ok(Count::NotInt(obj.repr()?.to_string())),
         }
     }
 }
@@ -541,7 +544,9 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Count {
 /// ([`Count::Refused`], or past `u64` for the type `T` it is held in) refused in the library's
 /// words, those of the command line's flag with the keyword for the flag ("`runs` True:
 /// expected an integer in [1, 1000000000000]", as `--runs true` is refused). Values in `T`
-/// are range-checked by the library's checks ([`settings`]).
+/// are range-checked by the library's checks ([`settings`]). A value that is not an int
+/// ([`Count::NotInt`]) is a TypeError in the same words ("`runs` '10': expected an integer
+/// in [1, 1000000000000]", as `--runs abc` is refused).
 fn count<T: TryFrom<u64>>(
     v: Option<Count>,
     field: &str,
@@ -549,17 +554,19 @@ fn count<T: TryFrom<u64>>(
     max: u64,
 ) -> PyResult<Option<T>> {
     use deter::settings::{Caller, integer_out_of_range, setting_name};
-    let refuse = |text: &dyn std::fmt::Display| {
+    let words = |text: &dyn std::fmt::Display| {
         let mut m = integer_out_of_range(&setting_name(Caller::Library, field), text, min, max);
         if field == "threads" {
             m.push_str(THREADS_NOTE);
         }
-        PyValueError::new_err(m)
+        m
     };
+    let refuse = |text: &dyn std::fmt::Display| PyValueError::new_err(words(text));
     match v {
         None => Ok(None),
         Some(Count::Value(n)) => T::try_from(n).map(Some).map_err(|_| refuse(&n)),
         Some(Count::Refused(text)) => Err(refuse(&text)),
+        Some(Count::NotInt(text)) => Err(PyTypeError::new_err(words(&text))),
     }
 }
 

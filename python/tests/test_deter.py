@@ -1334,7 +1334,7 @@ _INT_RANGES = {
 
 
 @pytest.mark.parametrize("name", sorted(_INT_RANGES))
-@pytest.mark.parametrize("value", [True, False, -1, 2**64, 2**70, "10"])
+@pytest.mark.parametrize("value", [True, False, -1, 2**64, 2**70, "10", 1.5])
 def test_an_integer_setting_is_refused_once_in_the_librarys_words_by_every_function(name, value):
     # Each fault of an integer setting is checked once, by the native layer in the library's
     # words (the package had a second check of negatives and values past the native type):
@@ -1354,11 +1354,18 @@ def test_an_integer_setting_is_refused_once_in_the_librarys_words_by_every_funct
     }.get(name, tuple(calls))
     extra = {"until_ci": 0.1} if name == "max_runs" else {}
     for f in takes:
+        if isinstance(value, float):
+            with pytest.raises(TypeError) as e:
+                calls[f](**{name: value, **extra})
+            assert str(e.value) == f"`{name}` 1.5: expected an integer in {_INT_RANGES[name]}", f
+            continue
         if isinstance(value, str):
             with pytest.raises(TypeError) as e:
                 calls[f](**{name: value, **extra})
-            # PyO3's words for a value that is not an int, as before.
-            assert str(e.value) == "'str' object cannot be interpreted as an integer", f
+            # Named as the keyword in the words of its range (PyO3's own words, "'str' object
+            # cannot be interpreted as an integer", named no argument), as `--runs abc` is
+            # refused.
+            assert str(e.value) == f"`{name}` '10': expected an integer in {_INT_RANGES[name]}", f
             continue
         want = f"`{name}` {value}: expected an integer in {_INT_RANGES[name]}"
         with pytest.raises(ValueError) as e:
