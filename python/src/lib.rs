@@ -101,7 +101,7 @@ fn load_once(
     horizon_years: Option<u32>,
     said: &mut Vec<String>,
 ) -> PyResult<(Scenario, Vec<Applied>)> {
-    let (s, applied, warnings) = load_held(py, command, kind, source, sets, horizon_years)?;
+    let (s, applied, warnings) = load_held(command, kind, source, sets, horizon_years)?;
     issue(py, &warnings, said)?;
     Ok((s, applied))
 }
@@ -110,7 +110,6 @@ fn load_once(
 /// it has read its posterior ([`read_posterior`]), whose column's warning may say one of
 /// them in its place.
 fn load_held(
-    py: Python<'_>,
     command: &str,
     kind: &str,
     source: &Bound<'_, PyAny>,
@@ -691,7 +690,11 @@ fn read_posterior(
             return Err(py_error(e));
         }
     };
-    issue(py, &deter::without_covered_priors(loaded, &post, scenarios), said)?;
+    issue(
+        py,
+        &deter::without_covered_priors(loaded, &post, scenarios),
+        said,
+    )?;
     for w in &warnings.0 {
         user_warning(py, &w.to_string())?;
     }
@@ -900,7 +903,6 @@ fn run_nested(
     let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
     let sets = [(set.as_slice(), "set=")];
     let (scenario, _, loaded) = load_held(
-        py,
         "deter.run_nested",
         kind,
         &source,
@@ -957,22 +959,8 @@ fn compare_nested(
         [(set.as_slice(), "set=")],
         [(set.as_slice(), "set="), (set_b.as_slice(), "set_b=")],
     );
-    let (sa, _, mut loaded) = load_held(
-        py,
-        "deter.compare_nested",
-        kind_a,
-        &source_a,
-        &sets_a,
-        h,
-    )?;
-    let (sb, _, loaded_b) = load_held(
-        py,
-        "deter.compare_nested",
-        kind_b,
-        &source_b,
-        &sets_b,
-        h,
-    )?;
+    let (sa, _, mut loaded) = load_held("deter.compare_nested", kind_a, &source_a, &sets_a, h)?;
+    let (sb, _, loaded_b) = load_held("deter.compare_nested", kind_b, &source_b, &sets_b, h)?;
     loaded.0.extend(loaded_b.0);
     let post = read_posterior(
         py,

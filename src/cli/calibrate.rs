@@ -154,8 +154,9 @@ fn calibration_hash(cal: &calibrate::Calibration) -> String {
 }
 
 /// The command that continues an interrupted calibration, as an interrupted sweep prints
-/// its own (`sweep::record::shell_path`, `shell_word`): the file and `--out` as given, the options the
-/// calibration depends on (`--hold-out`, `--set`, `--threads` when given), `--resume`.
+/// its own (`sweep::record::shell_path`, `shell_word`): the file and `--out` as given, the
+/// options the calibration depends on (`--hold-out`, `--set`, `--threads` when given),
+/// `--resume`.
 fn resume_command(args: &CalibrateArgs) -> String {
     use crate::sweep::record::{shell_path, shell_word};
     let mut words = vec![

@@ -223,12 +223,12 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     let mut file = match &args.output.out {
         Some(out) => Some(
             output::AtomicFile::create(out)
-                .map_err(|e| CliError::Failure(crate::output::cannot_write(&out, &e)))?,
+                .map_err(|e| CliError::Failure(crate::output::cannot_write(out, &e)))?,
         ),
         None => None,
     };
     let io = |e: std::io::Error| match &args.output.out {
-        Some(out) => CliError::Failure(crate::output::cannot_write(&out, &e)),
+        Some(out) => CliError::Failure(crate::output::cannot_write(out, &e)),
         None => CliError::Failure(crate::output::cannot_write_stdout(&e)),
     };
     let mut write = |bytes: &[u8]| -> Result<(), CliError> {
@@ -291,7 +291,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     drop(stdout);
     if let (Some(f), Some(out)) = (file, &args.output.out) {
         f.commit()
-            .map_err(|e| CliError::Failure(crate::output::cannot_write(&out, &e)))?;
+            .map_err(|e| CliError::Failure(crate::output::cannot_write(out, &e)))?;
         // The record `deter sweep` leaves beside complete results (sweep::record): readers
         // check the plan against the rows, and `deter sweep --resume` accepts the file.
         let mut plan = sweep::record::Record::new(

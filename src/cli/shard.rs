@@ -151,8 +151,8 @@ fn sweep_shard_capped(
     // partial file, or in the temporary directory for stdout), never held: memory holds one
     // point's tallies whatever the number of points (`PartsSpool`).
     let cannot = |e: &dyn std::fmt::Display| match &args.out {
-        Some(out) => CliError::Failure(crate::output::cannot_write(&out, &e)),
-        None => CliError::Failure(crate::output::cannot_write_stdout(&e)),
+        Some(out) => CliError::Failure(crate::output::cannot_write(out, e)),
+        None => CliError::Failure(crate::output::cannot_write_stdout(e)),
     };
     let spool_dir = match &args.out {
         Some(out) => {

@@ -409,7 +409,7 @@ fn write_report(
     }
     if let Some(dir) = plots {
         std::fs::create_dir_all(dir)
-            .map_err(|e| CliError::Failure(crate::output::cannot_write(&dir, &e)))?;
+            .map_err(|e| CliError::Failure(crate::output::cannot_write(dir, &e)))?;
         let charts: Vec<_> = sweep::charts(view)
             .into_iter()
             .map(|(stem, _, _, svg)| (dir.join(format!("{stem}.svg")), svg))

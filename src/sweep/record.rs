@@ -273,7 +273,7 @@ pub fn write_complete(out: &Path, fingerprint: &str, record: &mut Record) -> Res
     record
         .completed(out)
         .and_then(|()| write(out, fingerprint, record))
-        .map_err(|e| crate::output::cannot_write(&path_beside(out), &e))
+        .map_err(|e| crate::output::cannot_write(path_beside(out), &e))
 }
 
 /// SHA-256 of the file at `path` (read in blocks) and its number of newlines.
