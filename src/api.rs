@@ -369,6 +369,20 @@ pub fn read_posterior_with_warnings(
     Ok((post, warnings))
 }
 
+/// `warnings` of `scenarios` (as loaded, with the what-ifs applied) less those a column of
+/// `posterior` says in their place: a value set on a path that both an `[[uncertain]]` prior
+/// and a column draw is said once, at the column, naming the prior
+/// ([`read_posterior_with_warnings`]); the prior's own warning (remove the prior to run with
+/// the value) is dropped, as removing the prior would not let the value hold. What `deter run
+/// --posterior` and `deter compare --posterior` print.
+pub fn without_covered_priors(
+    warnings: Diagnostics,
+    posterior: &Posterior,
+    scenarios: &[(&Scenario, SetLists<'_>)],
+) -> Diagnostics {
+    crate::calibrate::nested::without_covered_priors(warnings, posterior, scenarios)
+}
+
 /// Lists of `PATH=VALUE` what-ifs applied to a scenario by [`apply_set`], in order, each with
 /// the name it was applied under (`--set`, `set=`).
 pub type SetLists<'a> = &'a [(&'a [String], &'a str)];

@@ -23,10 +23,24 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// The one wording of an output that cannot be written (a full disk, a name too long, a
+/// directory that vanished), in every command and file kind, a file or a directory of
+/// outputs (`--plots`, a calibration's `--out`) alike: "cannot write `PATH`: REASON", exit 1
+/// (the command was right; the system refused it).
+pub fn cannot_write(path: impl AsRef<Path>, reason: impl std::fmt::Display) -> String {
+    format!("cannot write `{}`: {reason}", path.as_ref().display())
+}
+
+/// [`cannot_write`] for standard output: "cannot write to stdout: REASON".
+pub fn cannot_write_stdout(reason: impl std::fmt::Display) -> String {
+    format!("cannot write to stdout: {reason}")
+}
+
 /// Take an exclusive advisory lock on `handle` (an open file or directory at `path`) without
 /// waiting, and return the handle holding it: one command writes an output at a time. Another
 /// process holding it is `command` writing the same output right now, refused in the same
-/// words by every command (the caller exits 1 before it writes anything). `Ok(None)` where the
+/// words by every command, a refusal of the output chosen like a read-only `--out` (exit 2,
+/// before anything is written: wait, or choose another output). `Ok(None)` where the
 /// platform or file system cannot lock (the lock is then skipped, as before it existed).
 pub fn lock_exclusive(
     handle: std::fs::File,

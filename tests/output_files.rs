@@ -694,3 +694,107 @@ fn every_command_refuses_a_read_only_output_before_any_work() {
     assert!(!dir.join("sweep.csv.sweep").exists());
     assert_eq!(std::fs::read_dir(&cal_out).unwrap().count(), 1);
 }
+
+/// An output that cannot be written (here a name longer than the file system takes: the
+/// fault reaches the write as root too, where a read-only directory does not) was said in
+/// about ten places, each formatting "cannot write `PATH`: REASON" itself, and a directory of
+/// outputs (`--plots`, a calibration's `--out`) "cannot create `PATH`: REASON". One wording
+/// now in every command and output kind, exit 1; and an output in a directory that does not
+/// exist is refused alike by every command before any work, exit 2.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_that_cannot_be_written_is_said_alike_by_every_command() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let b = base();
+    let sweep = grid_sweep(dir, "g.toml", 2, 5);
+    let sweep = sweep.to_str().unwrap();
+    let lxf = common::scenario("scenarios/sweeps/envoy-magnitude-x-futures.toml");
+    let cal = common::scenario("scenarios/history/calibrate.toml");
+    for (k, args) in [
+        vec![
+            "run", &b, "--runs", "4", "--shard", "0/2", "--out", "s0.json", "-q",
+        ],
+        vec![
+            "run", &b, "--runs", "4", "--shard", "1/2", "--out", "s1.json", "-q",
+        ],
+        vec!["sweep", &lxf, "--runs", "5", "--out", "lxf.csv", "-q"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let o = common::run_in(dir, args);
+        assert_eq!(o.status.code(), Some(0), "{k}: {}", stderr(&o));
+    }
+    // Each command with the output's option (None: the output is the positional argument).
+    let commands: Vec<(Vec<&str>, Option<&str>, &str)> = vec![
+        (vec!["run", &b, "--runs", "5"], Some("--out"), ".json"),
+        (vec!["run", &b, "--runs", "5"], Some("--report"), ".html"),
+        (vec!["run", &b, "--runs", "5"], Some("--per-run"), ".csv"),
+        (vec!["run", &b, "--runs", "5"], Some("--plots"), ""),
+        (
+            vec!["compare", &b, &b, "--runs", "5"],
+            Some("--out"),
+            ".json",
+        ),
+        (
+            vec!["compare", &b, &b, "--runs", "5"],
+            Some("--report"),
+            ".html",
+        ),
+        (vec!["sweep", sweep], Some("--out"), ".csv"),
+        (vec!["sweep", sweep], Some("--report"), ".html"),
+        (
+            vec!["sweep", sweep, "--shard", "0/2"],
+            Some("--out"),
+            ".json",
+        ),
+        (vec!["merge", "s0.json", "s1.json"], Some("--out"), ".json"),
+        (
+            vec!["merge", "s0.json", "s1.json"],
+            Some("--report"),
+            ".html",
+        ),
+        (vec!["robust", "lxf.csv"], Some("--out"), ".csv"),
+        (vec!["robust", "lxf.csv"], Some("--report"), ".html"),
+        (vec!["calibrate", &cal, "--threads", "1"], Some("--out"), ""),
+        (vec!["init"], None, ".toml"),
+    ];
+    let long = "x".repeat(300);
+    let mut reasons = Vec::new();
+    for (args, flag, ext) in &commands {
+        for missing in [false, true] {
+            let name = if missing {
+                format!("nodir/r{ext}")
+            } else {
+                format!("{long}{ext}")
+            };
+            let mut a: Vec<&str> = args.clone();
+            a.extend(flag.iter());
+            a.push(&name);
+            if args[0] != "init" {
+                a.push("-q");
+            }
+            let o = common::run_in(dir, &a);
+            let e = stderr(&o);
+            let first = e.lines().find(|l| l.starts_with("error: ")).unwrap_or("");
+            if missing {
+                assert_eq!(o.status.code(), Some(2), "{a:?}: {e}");
+                assert_eq!(
+                    first, "error: output directory `nodir` does not exist",
+                    "{a:?}"
+                );
+                continue;
+            }
+            assert_eq!(o.status.code(), Some(1), "{args:?} {flag:?}: {e}");
+            let reason = first
+                .strip_prefix(&format!("error: cannot write `{name}`: "))
+                .unwrap_or_else(|| panic!("{args:?} {flag:?}: {first}"));
+            reasons.push(reason.to_string());
+            assert!(!dir.join(&name).exists(), "{args:?} {flag:?}");
+        }
+    }
+    // The same reason everywhere (the system's, for the same name).
+    reasons.dedup();
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+}

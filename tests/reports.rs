@@ -916,6 +916,102 @@ mod compare {
         assert_eq!(run("1"), run("2"));
     }
 
+    /// An outcome that happens in every run of A and of B (a crisis opportunity over ten
+    /// years) has no discordant pair: its difference is exactly 0 in the sample, said
+    /// "unchanged in every run" in the table and the page as the attribution says it, and
+    /// carried as `a_only` = `b_only` = 0 in the JSON and the CSV. Its paired interval is
+    /// Newcombe's, not a point: with no discordant pair among n, each side's Wilson interval
+    /// is [n / (n + z^2), 1], so the interval is +-z^2 / (n + z^2), recomputed here.
+    #[test]
+    fn an_outcome_in_every_run_of_both_is_unchanged_in_every_run_in_every_format() {
+        let dir = tmp();
+        let page = p(dir.path(), "c.html");
+        let base = [
+            "compare",
+            BUNDLED,
+            "scenarios/serbia-eastern-pivot.toml",
+            "--runs",
+            "300",
+            "--no-attribution",
+        ];
+        let run = |more: &[&str]| {
+            let args: Vec<&str> = base.iter().chain(more).copied().collect();
+            String::from_utf8(deter(&args).stdout).unwrap()
+        };
+        let json: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+        let outcomes = json["region"]["outcomes"].as_array().unwrap();
+        let crisis = &outcomes[0];
+        assert_eq!(crisis["outcome"], "crisis");
+        assert_eq!(
+            (crisis["p_a"].as_f64(), crisis["p_b"].as_f64()),
+            (Some(1.0), Some(1.0))
+        );
+        assert_eq!(
+            (crisis["a_only"].as_u64(), crisis["b_only"].as_u64()),
+            (Some(0), Some(0))
+        );
+        assert_eq!(crisis["diff"].as_f64(), Some(0.0));
+        let z2 = 1.959963984540054f64.powi(2);
+        let half = z2 / (300.0 + z2);
+        for (k, want) in [("paired95_lo", -half), ("paired95_hi", half)] {
+            let got = crisis[k].as_f64().unwrap();
+            assert!((got - want).abs() < 1e-9, "{k}: {got} vs {want}");
+        }
+        // The outcomes that do differ somewhere are not said unchanged.
+        let moved: Vec<&str> = outcomes
+            .iter()
+            .filter(|o| o["a_only"].as_u64().unwrap() + o["b_only"].as_u64().unwrap() > 0)
+            .map(|o| o["outcome"].as_str().unwrap())
+            .collect();
+        assert!(moved.contains(&"use_of_force"), "{moved:?}");
+
+        let table = run(&[]);
+        let line = |label: &str| {
+            table
+                .lines()
+                .find(|l| l.trim_start().starts_with(label))
+                .unwrap_or_else(|| panic!("no {label} line in\n{table}"))
+                .to_string()
+        };
+        let crisis_line = line("crisis opportunity (context)");
+        assert!(
+            crisis_line.ends_with("unchanged in every run"),
+            "{crisis_line}"
+        );
+        assert!(crisis_line.contains("[-1.26, +1.26]"), "{crisis_line}");
+        assert!(
+            !line("use of force (MID >= 4)").contains("unchanged"),
+            "{table}"
+        );
+
+        let csv = run(&["--format", "csv"]);
+        for stat in ["a_only", "b_only"] {
+            assert!(
+                csv.lines()
+                    .any(|l| l.ends_with(&format!(",region,crisis,{stat},0"))),
+                "{stat} of crisis in\n{csv}"
+            );
+        }
+        assert!(
+            csv.lines()
+                .any(
+                    |l| l.contains(",region,use_of_force,a_only,") && !l.ends_with(",a_only,0")
+                        || l.contains(",region,use_of_force,b_only,") && !l.ends_with(",b_only,0")
+                ),
+            "{csv}"
+        );
+
+        run(&["--report", &page]);
+        let html = std::fs::read_to_string(&page).unwrap();
+        assert!(
+            html.contains("data-k=\"/region/outcomes/0/diff\" data-v=\"0\">+0.00 pp (unchanged in every run)</td>"),
+            "the page's crisis difference"
+        );
+        let force = html.find("data-k=\"/region/outcomes/3/diff\"").unwrap();
+        let cell = &html[force..force + html[force..].find("</td>").unwrap()];
+        assert!(!cell.contains("unchanged"), "{cell}");
+    }
+
     #[test]
     fn different_horizons_are_refused() {
         let dir = tmp();

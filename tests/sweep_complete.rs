@@ -740,3 +740,83 @@ fn the_printed_resume_command_is_read_back_by_a_shell_whatever_the_names_hold() 
         "{command}"
     );
 }
+
+/// A sweep file and results whose names are not UTF-8: the printed `--resume` command wrote
+/// them through `Path::display` (each such byte as U+FFFD), a command naming files that do
+/// not exist. Now each is `$'...'` with its bytes (`\xff`), which bash reads back as the
+/// name: run so, the command completes the file as an uninterrupted sweep writes it. The
+/// sweep file is given relative and the command runs in another directory, so the recorded
+/// absolute name is the one printed.
+#[cfg(unix)]
+#[test]
+fn the_printed_resume_command_names_files_whose_names_are_not_utf8() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join(OsStr::from_bytes(b"d\xff 'x'"));
+    std::fs::create_dir(&dir).unwrap();
+    let text = std::fs::read_to_string(three_policies(d.path())).unwrap();
+    let name = OsStr::from_bytes(b"s\xfe.toml");
+    std::fs::write(dir.join(name), &text).unwrap();
+    let slow = ["--runs", "3000", "-q", "--threads", "1"];
+    let full = d.path().join("full.csv");
+    deter()
+        .current_dir(&dir)
+        .arg("sweep")
+        .arg(name)
+        .arg("--out")
+        .arg(&full)
+        .args(slow)
+        .assert()
+        .success();
+    let part = dir.join(OsStr::from_bytes(b"-r\x80.csv"));
+    let child = Command::new(common::bin())
+        .current_dir(&dir)
+        .arg("sweep")
+        .arg(name)
+        .arg("--out")
+        .arg(&part)
+        .args(slow)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let count = |p: &Path| {
+        std::fs::read(p)
+            .map(|b| b.iter().filter(|&&c| c == b'\n').count())
+            .unwrap_or(0)
+    };
+    // A guard against hanging, not a timing assertion.
+    while count(&part) < 2 && started.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{o:?}");
+    let command = printed_command(&stderr(&o));
+    assert!(!command.contains('\u{fffd}'), "{command}");
+    assert!(command.contains(r"s\xfe.toml'"), "{command}");
+    assert!(command.contains(r"-r\x80.csv'"), "{command}");
+    let rest = command
+        .strip_prefix("deter ")
+        .unwrap_or_else(|| panic!("{command}"));
+    let script = format!("exec '{}' {rest} -q", common::bin().display());
+    // Run elsewhere: the sweep file's recorded absolute name is what the command holds.
+    let o = Command::new("bash")
+        .current_dir(d.path())
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    succeeded_for(&o, format_args!("bash -c {script}"));
+    assert_eq!(
+        std::fs::read(&part).unwrap(),
+        std::fs::read(&full).unwrap(),
+        "{command}"
+    );
+}

@@ -791,6 +791,113 @@ fn a_value_set_on_a_path_a_posterior_column_draws_is_warned_at_the_column() {
     assert!(warnings_in(&String::from_utf8_lossy(&out.stderr)).is_empty());
 }
 
+/// A value set on a path that both an `[[uncertain]]` prior and a `--posterior` column draw
+/// got two warnings: the prior's, whose help (remove this [[uncertain]] entry to run with the
+/// value set) is wrong there, as the column still draws the path, and the column's. Now one
+/// warning, at the column (which takes the prior's place), naming the prior where it is
+/// written, and a help that removes both; in run and compare (`--set`, `--set-b`). The draws
+/// are the posterior's (recomputed from the JSON: every draw 0.8 or 1.2).
+#[test]
+fn a_value_set_on_a_path_a_prior_and_a_column_draw_is_one_warning_naming_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let prior = with_priors(dir.path(), "prior.toml", WAR_COST);
+    let post = common::write_posterior(
+        dir.path(),
+        &["model.war_cost"],
+        &[(&[0.8], 0.5), (&[1.2], 0.5)],
+    );
+    let (pr, po) = (prior.to_str().unwrap(), post.to_str().unwrap());
+    let small = [
+        "--draws",
+        "4",
+        "--runs",
+        "2",
+        "--horizon-years",
+        "3",
+        "--quiet",
+    ];
+    let text = std::fs::read_to_string(&prior).unwrap();
+    let line = 1 + text
+        .lines()
+        .position(|l| l == "path = \"model.war_cost\"")
+        .unwrap();
+    for (args, flag) in [
+        (vec!["run", pr, "--set", "model.war_cost=0.5"], "--set"),
+        (
+            vec!["compare", pr, pr, "--set", "model.war_cost=0.5"],
+            "--set",
+        ),
+        (
+            vec!["compare", pr, pr, "--set-b", "model.war_cost=0.5"],
+            "--set-b",
+        ),
+    ] {
+        let out = deter()
+            .args(&args)
+            .args(["--posterior", po])
+            .args(small)
+            .output()
+            .unwrap();
+        succeeded_for(&out, format_args!("deter {args:?}"));
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        let place = format!("{pr}:{line}:8");
+        assert_eq!(
+            warnings_in(&err),
+            vec![(
+                format!(
+                    "{po}:2:6: warning: column `model.war_cost`: this column, in place of the \
+                     [[uncertain]] prior ({place}), draws `model.war_cost`: in every draw its \
+                     values replace the value `model.war_cost=0.5` of `{flag}`"
+                ),
+                format!(
+                    "= help: remove this column and the [[uncertain]] entry ({place}) to run \
+                     with the value set, or drop `model.war_cost=0.5` from `{flag}` to keep the \
+                     posterior's draws"
+                ),
+            )],
+            "deter {args:?}:\n{err}"
+        );
+    }
+    // Without the posterior the prior's own warning stays.
+    let out = deter()
+        .args(["run", pr, "--set", "model.war_cost=0.5"])
+        .args(small)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let w = warnings_in(&err);
+    assert_eq!(w.len(), 1, "{err}");
+    assert!(
+        w[0].1
+            .starts_with("= help: remove this [[uncertain]] entry"),
+        "{err}"
+    );
+    let v = json(&[
+        "run",
+        pr,
+        "--posterior",
+        po,
+        "--set",
+        "model.war_cost=0.5",
+        "--draws",
+        "20",
+        "--runs",
+        "2",
+        "--horizon-years",
+        "3",
+        "--format",
+        "json",
+    ]);
+    let drawn = v["parameters"]["values"].as_array().unwrap();
+    assert_eq!(drawn.len(), 20);
+    assert!(
+        drawn
+            .iter()
+            .all(|r| r[0].as_f64() == Some(0.8) || r[0].as_f64() == Some(1.2)),
+        "{drawn:?}"
+    );
+}
+
 /// A posterior (`--posterior`, the prior of a nested run) with a column a dated policy of the
 /// scenario changes: the policy replaces each draw from its start on, which was said of a
 /// `[[uncertain]]` prior on the same path but not of the posterior's column. Now the same

@@ -1445,7 +1445,8 @@ fn small_sweep(dir: &Path) -> PathBuf {
 }
 
 /// Two sweeps writing the same `--out` at once interleaved their rows (and tore some) in one
-/// file, and both exited 0. The second is now refused (exit 1) before it writes anything:
+/// file, and both exited 0. The second is now refused (exit 2, as every output a command may
+/// not write; it was exit 1, a runtime failure) before it writes anything:
 /// neither the results nor the resume marker change. The test holds the lock a running sweep
 /// holds (an exclusive lock on the results file), so no timing is involved.
 #[test]
@@ -1465,7 +1466,7 @@ fn a_second_sweep_on_the_same_results_file_is_refused_while_the_first_runs() {
         args.extend_from_slice(extra);
         args.push("-q");
         let o = run(&args);
-        assert_eq!(o.status.code(), Some(1), "{args:?}: {o:?}");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
         stderr_says(&o, "is being written by another deter sweep right now");
         assert_eq!(
             std::fs::read_to_string(&out).unwrap(),
@@ -1482,7 +1483,8 @@ fn a_second_sweep_on_the_same_results_file_is_refused_while_the_first_runs() {
 
 /// Two `deter calibrate` on one `--out` directory: each output is written atomically, but the
 /// second would leave its `state.json` beside the first's posterior. While one calibration
-/// holds the directory another is refused (exit 1) before it writes anything; once it is
+/// holds the directory another is refused (exit 2, as a sweep on locked results) before it
+/// writes anything; once it is
 /// released the same command runs and writes every output.
 #[test]
 fn a_second_calibration_on_the_same_directory_is_refused_while_the_first_runs() {
@@ -1515,7 +1517,7 @@ fn a_second_calibration_on_the_same_directory_is_refused_while_the_first_runs() 
         let mut a = args.to_vec();
         a.extend_from_slice(extra);
         let o = run(&a);
-        assert_eq!(o.status.code(), Some(1), "{a:?}: {o:?}");
+        assert_eq!(o.status.code(), Some(2), "{a:?}: {o:?}");
         stderr_says(&o, "is being written by another deter calibrate right now");
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "{a:?} wrote");
     }
@@ -1922,6 +1924,75 @@ fn a_calibration_posterior_gives_a_sweep_its_futures_and_a_repeated_column_is_re
     );
     assert!(e.contains("remove the repeated row"), "{e}");
     assert!(e.ends_with("1 error found\n"), "{e}");
+}
+
+/// A draw id twice in a sweep's `futures` (a row pasted again, two files joined) was taken,
+/// the draw counted twice in the resampling, where `deter run --posterior` refuses it at its
+/// cell. Now refused by both readers in the same words and help, at the repeated cell (by
+/// value: `0.0` repeats `0`); a `draw` cell that is not a number, in the posterior's words.
+#[test]
+fn a_repeated_draw_in_a_sweeps_futures_is_refused_as_the_posterior_refuses_it() {
+    let d = tempfile::tempdir().unwrap();
+    let posterior = write(
+        d.path(),
+        "posterior.csv",
+        "draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,0.6,1,0\n0.0,0.7,1,0\n",
+    );
+    let sweep = write(
+        d.path(),
+        "sweep.toml",
+        &format!(
+            "base = {:?}\nruns = 5\npoints = 2\nfutures = \"posterior.csv\"\n",
+            scenario("scenarios/western-balkans-2024.toml")
+        ),
+    );
+    let out = d.path().join("r.csv");
+    let (s, o, p) = (
+        sweep.to_str().unwrap(),
+        out.to_str().unwrap(),
+        posterior.to_str().unwrap(),
+    );
+    let said = "column `draw`: draw 0.0 appears twice (first on line 2)";
+    let help = "= help: a file of draws holds one row per draw: remove the repeated row";
+    let r = run(&["sweep", s, "--out", o, "-q"]);
+    let e = refused(&r);
+    stderr_says(&r, &format!("futures: posterior.csv:4:1: {said}"));
+    assert!(e.contains(help), "{e}");
+    assert!(e.ends_with("1 error found\n"), "{e}");
+    assert!(!out.exists());
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let posterior_run = |text: &str| {
+        std::fs::write(&posterior, text).unwrap();
+        run(&[
+            "run",
+            &base,
+            "--posterior",
+            p,
+            "--draws",
+            "2",
+            "--runs",
+            "5",
+            "-q",
+        ])
+    };
+    let r =
+        posterior_run("draw,model.war_cost,weight,distance\n0,0.5,1,0\n1,0.6,1,0\n0.0,0.7,1,0\n");
+    let e = refused(&r);
+    assert_eq!(first_line(&e), format!("{p}:4:1: error: {said}"));
+    assert!(e.contains(help), "{e}");
+    // A draw id that is not a number: the same words in both.
+    let r = posterior_run("draw,model.war_cost,weight,distance\n0,0.5,1,0\nx,0.6,1,0\n");
+    let e = refused(&r);
+    let words = first_line(&e)
+        .strip_prefix(&format!("{p}:3:1: error: "))
+        .unwrap_or_else(|| panic!("{e}"))
+        .to_string();
+    let r = run(&["sweep", s, "--out", o, "-q"]);
+    refused(&r);
+    stderr_says(&r, &format!("futures: posterior.csv:3:1: {words}"));
+    // Distinct ids, no `draw` column: taken.
+    std::fs::write(&posterior, "model.war_cost,weight\n0.5,1\n0.5,1\n").unwrap();
+    succeeded(&run(&["sweep", s, "--out", o, "-q"]));
 }
 
 /// A path of a `--files-from` list that does not exist said only "nope.toml: error: cannot

@@ -575,7 +575,9 @@ def run(
         (``runs=True``, refused as ``--runs true``); an empty path (```scenario` "": expected
         a path, not an empty value``).
     TypeError
-        An argument of the wrong type (``runs="10"``, ``attribution="no"``).
+        An integer setting that is not an int, named as the keyword in the words above
+        (```runs` '10': expected an integer in [1, 1000000000000]``, as ``--runs abc`` is
+        refused); another argument of the wrong type (``attribution="no"``).
     KeyboardInterrupt
         Ctrl-C: the run stops within a second; no result.
 

@@ -16,7 +16,7 @@ use std::time::Duration;
 use deter::{Applied, Control, Error, Scenario, Settings};
 use pyo3::create_exception;
 use pyo3::exceptions::{
-    PyKeyboardInterrupt, PyMemoryError, PyOSError, PyRuntimeError, PyValueError,
+    PyKeyboardInterrupt, PyMemoryError, PyOSError, PyRuntimeError, PyTypeError, PyValueError,
 };
 use pyo3::prelude::*;
 
@@ -101,6 +101,21 @@ fn load_once(
     horizon_years: Option<u32>,
     said: &mut Vec<String>,
 ) -> PyResult<(Scenario, Vec<Applied>)> {
+    let (s, applied, warnings) = load_held(command, kind, source, sets, horizon_years)?;
+    issue(py, &warnings, said)?;
+    Ok((s, applied))
+}
+
+/// [`load`], returning its warnings instead of issuing them: a nested run issues them once
+/// it has read its posterior ([`read_posterior`]), whose column's warning may say one of
+/// them in its place.
+fn load_held(
+    command: &str,
+    kind: &str,
+    source: &Bound<'_, PyAny>,
+    sets: &[(&[String], &str)],
+    horizon_years: Option<u32>,
+) -> PyResult<(Scenario, Vec<Applied>, deter::Diagnostics)> {
     let (mut s, warnings) = match kind {
         "path" => {
             let path = source.extract::<String>()?;
@@ -134,17 +149,21 @@ fn load_once(
     for &(texts, flag) in sets {
         applied.extend(deter::apply_set(&mut s, texts, flag).map_err(py_error)?);
     }
-    for w in &deter::warnings_as_run(&s, warnings, sets, horizon_years).0 {
+    let warnings = deter::warnings_as_run(&s, warnings, sets, horizon_years);
+    Ok((s, applied, warnings))
+}
+
+/// Issue `warnings` as `UserWarning`s at the caller's line, each not in `said` (and add it).
+fn issue(py: Python<'_>, warnings: &deter::Diagnostics, said: &mut Vec<String>) -> PyResult<()> {
+    for w in &warnings.0 {
         let text = w.to_string();
         if said.contains(&text) {
             continue;
         }
         said.push(text.clone());
-        let text = std::ffi::CString::new(text.trim_end().replace('\0', "")).expect("no NUL left");
-        let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
-        PyErr::warn(py, category.as_any(), &text, 3)?;
+        user_warning(py, &text)?;
     }
-    Ok((s, applied))
+    Ok(())
 }
 
 /// What stands for a Python `None` in the TOML text of a scenario mapping: TOML has no null,
@@ -492,11 +511,14 @@ fn nested_budget(draws: Option<Count>, runs: Option<u64>) -> PyResult<()> {
 /// `max_runs`, `draws`): its value, or the text of an int it cannot be, for its refusal
 /// ([`count`]). A bool is one: `True` is an int in Python, and `runs=True` ran 1 run,
 /// `horizon_years=True` a 1-year horizon, without a word; so is an int below 0 or past 64
-/// bits (PyO3's OverflowError named no argument).
+/// bits (PyO3's OverflowError named no argument). A value that is not an int at all
+/// (`runs="10"`, `runs=1.5`) is [`Count::NotInt`], refused as a TypeError in the same words
+/// (PyO3's own, "'str' object cannot be interpreted as an integer", named no argument).
 #[derive(Clone)]
 enum Count {
     Value(u64),
     Refused(String),
+    NotInt(String),
 }
 
 impl<'a, 'py> FromPyObject<'a, 'py> for Count {
@@ -511,8 +533,8 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Count {
         match obj.extract::<u64>() {
             Ok(n) => Ok(Count::Value(n)),
             Err(_) if obj.is_instance_of::<PyInt>() => Ok(Count::Refused(obj.str()?.to_string())),
-            // Not an int at all (`runs="10"`, `runs=1.5`): PyO3's TypeError naming the argument.
-            Err(e) => Err(e),
+            // Not an int at all (`runs="10"`, `runs=1.5`): as Python writes it (`'10'`).
+            Err(_) => Ok(Count::NotInt(obj.repr()?.to_string())),
         }
     }
 }
@@ -521,7 +543,9 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Count {
 /// ([`Count::Refused`], or past `u64` for the type `T` it is held in) refused in the library's
 /// words, those of the command line's flag with the keyword for the flag ("`runs` True:
 /// expected an integer in [1, 1000000000000]", as `--runs true` is refused). Values in `T`
-/// are range-checked by the library's checks ([`settings`]).
+/// are range-checked by the library's checks ([`settings`]). A value that is not an int
+/// ([`Count::NotInt`]) is a TypeError in the same words ("`runs` '10': expected an integer
+/// in [1, 1000000000000]", as `--runs abc` is refused).
 fn count<T: TryFrom<u64>>(
     v: Option<Count>,
     field: &str,
@@ -529,17 +553,19 @@ fn count<T: TryFrom<u64>>(
     max: u64,
 ) -> PyResult<Option<T>> {
     use deter::settings::{Caller, integer_out_of_range, setting_name};
-    let refuse = |text: &dyn std::fmt::Display| {
+    let words = |text: &dyn std::fmt::Display| {
         let mut m = integer_out_of_range(&setting_name(Caller::Library, field), text, min, max);
         if field == "threads" {
             m.push_str(THREADS_NOTE);
         }
-        PyValueError::new_err(m)
+        m
     };
+    let refuse = |text: &dyn std::fmt::Display| PyValueError::new_err(words(text));
     match v {
         None => Ok(None),
         Some(Count::Value(n)) => T::try_from(n).map(Some).map_err(|_| refuse(&n)),
         Some(Count::Refused(text)) => Err(refuse(&text)),
+        Some(Count::NotInt(text)) => Err(PyTypeError::new_err(words(&text))),
     }
 }
 
@@ -642,16 +668,33 @@ fn cancellable<T: Send>(
 /// [`deter::read_posterior_with_warnings`]), are issued as `UserWarning`s in the command
 /// line's words, at the caller's line, once each. Each scenario comes with the what-if lists
 /// applied to it, by the name they were given under.
+///
+/// `loaded` (the scenarios' warnings, held by [`load_held`]) are issued first, each not in
+/// `said`, less those a column's warning says in their place
+/// ([`deter::without_covered_priors`]: a value set on a path both a prior and a column draw).
 fn read_posterior(
     py: Python<'_>,
     path: Option<&str>,
     scenarios: &[(&Scenario, deter::SetLists<'_>)],
+    loaded: deter::Diagnostics,
+    said: &mut Vec<String>,
 ) -> PyResult<Option<deter::Posterior>> {
     let Some(p) = path else {
+        issue(py, &loaded, said)?;
         return Ok(None);
     };
-    let (post, warnings) =
-        deter::read_posterior_with_warnings(Path::new(p), scenarios).map_err(py_error)?;
+    let (post, warnings) = match deter::read_posterior_with_warnings(Path::new(p), scenarios) {
+        Ok(x) => x,
+        Err(e) => {
+            issue(py, &loaded, said)?;
+            return Err(py_error(e));
+        }
+    };
+    issue(
+        py,
+        &deter::without_covered_priors(loaded, &post, scenarios),
+        said,
+    )?;
     for w in &warnings.0 {
         user_warning(py, &w.to_string())?;
     }
@@ -859,15 +902,20 @@ fn run_nested(
     nested_budget(draws.clone(), settings.runs)?;
     let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
     let sets = [(set.as_slice(), "set=")];
-    let (scenario, _) = load(
-        py,
+    let (scenario, _, loaded) = load_held(
         "deter.run_nested",
         kind,
         &source,
         &sets,
         settings.horizon_years,
     )?;
-    let post = read_posterior(py, posterior.as_deref(), &[(&scenario, &sets)])?;
+    let post = read_posterior(
+        py,
+        posterior.as_deref(),
+        &[(&scenario, &sets)],
+        loaded,
+        &mut Vec::new(),
+    )?;
     warn_fixed(py, post.as_ref(), &scenario, None)?;
     let nested = cancellable(py, |control| {
         deter::run_nested(&scenario, post.as_ref(), &settings, draws, control)
@@ -911,25 +959,16 @@ fn compare_nested(
         [(set.as_slice(), "set=")],
         [(set.as_slice(), "set="), (set_b.as_slice(), "set_b=")],
     );
-    let (sa, _) = load_once(
+    let (sa, _, mut loaded) = load_held("deter.compare_nested", kind_a, &source_a, &sets_a, h)?;
+    let (sb, _, loaded_b) = load_held("deter.compare_nested", kind_b, &source_b, &sets_b, h)?;
+    loaded.0.extend(loaded_b.0);
+    let post = read_posterior(
         py,
-        "deter.compare_nested",
-        kind_a,
-        &source_a,
-        &sets_a,
-        h,
+        posterior.as_deref(),
+        &[(&sa, &sets_a), (&sb, &sets_b)],
+        loaded,
         &mut said,
     )?;
-    let (sb, _) = load_once(
-        py,
-        "deter.compare_nested",
-        kind_b,
-        &source_b,
-        &sets_b,
-        h,
-        &mut said,
-    )?;
-    let post = read_posterior(py, posterior.as_deref(), &[(&sa, &sets_a), (&sb, &sets_b)])?;
     // Each side, as `deter compare --posterior` warns.
     warn_fixed(py, post.as_ref(), &sa, Some("A"))?;
     warn_fixed(py, post.as_ref(), &sb, Some("B"))?;

@@ -1277,6 +1277,52 @@ def test_a_posteriors_column_warnings_reach_python_in_the_cli_words(tmp_path):
                                              horizon_years=5, set_b={"model.war_cost": 0.5})) == want
 
 
+def test_a_value_set_on_a_path_a_prior_and_a_column_draw_is_one_warning_as_in_the_cli(tmp_path):
+    # A value set on a path that both an [[uncertain]] prior and a posterior column draw was
+    # warned twice: by the prior, whose help (remove the prior to run with the value) does not
+    # hold while the column draws the path, and by the column. One warning now, at the column,
+    # naming the prior, in run_nested and compare_nested as in `deter run|compare --posterior`.
+    import warnings
+
+    prior = tmp_path / "prior.toml"
+    prior.write_text(
+        TEMPLATE.read_text() + '\n[[uncertain]]\npath = "model.war_cost"\nrange = [0.2, 2.0]\n'
+    )
+    post = tmp_path / "posterior.csv"
+    post.write_text(
+        "# deter calibrate: posterior draws\n"
+        "draw,model.war_cost,weight,distance\n0,0.8,0.5,0\n1,1.2,0.5,0\n"
+    )
+    small = ["--posterior", str(post), "--draws", "2", "--runs", "10", "--horizon-years", "5", "-q"]
+
+    def said(call) -> list:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        return [str(w.message) for w in caught]
+
+    def cli(*args: str) -> list:
+        out = subprocess.run([_binary(), *args, *small], capture_output=True, check=True)
+        return [
+            w.replace("`--set-b`", "`set_b=`").replace("`--set`", "`set=`")
+            for w in _split(out.stderr.decode())
+        ]
+
+    want = cli("run", str(prior), "--set", "model.war_cost=0.5")
+    mentions = [w for w in want if "model.war_cost=0.5" in w]
+    assert len(mentions) == 1, want
+    assert mentions[0].startswith(
+        f"{post}:2:6: warning: column `model.war_cost`: this column, in place of the [[uncertain]] "
+        f"prior ({prior}:"
+    ), mentions
+    assert said(lambda: deter.run_nested(prior, posterior=post, draws=2, runs=10, horizon_years=5,
+                                         set={"model.war_cost": 0.5})) == want
+    want = cli("compare", str(prior), str(prior), "--set-b", "model.war_cost=0.5")
+    assert sum("model.war_cost=0.5" in w for w in want) == 1, want
+    assert said(lambda: deter.compare_nested(prior, prior, posterior=post, draws=2, runs=10,
+                                             horizon_years=5, set_b={"model.war_cost": 0.5})) == want
+
+
 _INT_RANGES = {
     "runs": "[1, 1000000000000]",
     "seed": "[0, 9223372036854775807]",
@@ -1288,7 +1334,7 @@ _INT_RANGES = {
 
 
 @pytest.mark.parametrize("name", sorted(_INT_RANGES))
-@pytest.mark.parametrize("value", [True, False, -1, 2**64, 2**70, "10"])
+@pytest.mark.parametrize("value", [True, False, -1, 2**64, 2**70, "10", 1.5])
 def test_an_integer_setting_is_refused_once_in_the_librarys_words_by_every_function(name, value):
     # Each fault of an integer setting is checked once, by the native layer in the library's
     # words (the package had a second check of negatives and values past the native type):
@@ -1308,11 +1354,18 @@ def test_an_integer_setting_is_refused_once_in_the_librarys_words_by_every_funct
     }.get(name, tuple(calls))
     extra = {"until_ci": 0.1} if name == "max_runs" else {}
     for f in takes:
+        if isinstance(value, float):
+            with pytest.raises(TypeError) as e:
+                calls[f](**{name: value, **extra})
+            assert str(e.value) == f"`{name}` 1.5: expected an integer in {_INT_RANGES[name]}", f
+            continue
         if isinstance(value, str):
             with pytest.raises(TypeError) as e:
                 calls[f](**{name: value, **extra})
-            # PyO3's words for a value that is not an int, as before.
-            assert str(e.value) == "'str' object cannot be interpreted as an integer", f
+            # Named as the keyword in the words of its range (PyO3's own words, "'str' object
+            # cannot be interpreted as an integer", named no argument), as `--runs abc` is
+            # refused.
+            assert str(e.value) == f"`{name}` '10': expected an integer in {_INT_RANGES[name]}", f
             continue
         want = f"`{name}` {value}: expected an integer in {_INT_RANGES[name]}"
         with pytest.raises(ValueError) as e:

@@ -379,10 +379,16 @@ pub(crate) const COLUMN_DRAWS: crate::scenario::overrides::Drawer<'static> =
 /// a path an `[[uncertain]]` prior draws ([`crate::scenario::overrides::replaced_by_draws`]),
 /// located at the column's header cell as every fault of a column is. Texts that do not parse
 /// or resolve, case parameters `CASE/PATH` and columns that do not resolve are skipped.
+///
+/// A path that an `[[uncertain]]` prior of `priors` also draws gets this one warning, naming
+/// the prior too (the column takes its place, [`draw`]); the prior's own warning for the same
+/// value is dropped by [`without_covered_priors`], as its help (remove the prior) would not
+/// let the value hold.
 pub fn set_replaced<S: AsRef<str>>(
     posterior: &Posterior,
     text: &str,
     scenario: &Scenario,
+    priors: &[Uncertain],
     texts: &[S],
     flag: &str,
 ) -> crate::scenario::Diagnostics {
@@ -404,7 +410,25 @@ pub fn set_replaced<S: AsRef<str>>(
         let Some((j, path)) = column else {
             continue;
         };
-        let (message, help) = replaced_by_draws(path.trim(), &o.text, flag, COLUMN_DRAWS);
+        let prior = priors
+            .iter()
+            .find(|u| ParamRef::resolve(&u.path, scenario).is_ok_and(|t| t == target));
+        let (message, help) = match prior {
+            None => replaced_by_draws(path.trim(), &o.text, flag, COLUMN_DRAWS),
+            Some(u) => {
+                let place = u.written_at.place().map_or(String::new(), |p| format!(" ({p})"));
+                replaced_by_draws(
+                    path.trim(),
+                    &o.text,
+                    flag,
+                    (
+                        &format!("this column, in place of the [[uncertain]] prior{place},"),
+                        &format!("this column and the [[uncertain]] entry{place}"),
+                        COLUMN_DRAWS.2,
+                    ),
+                )
+            }
+        };
         let d = crate::scenario::input::csv_cell(
             &posterior.file,
             n,
@@ -444,12 +468,68 @@ pub fn posterior_warnings(
     for (s, _) in scenarios {
         add(policy_resets(posterior, text, s));
     }
+    // A and B are run on the draws of both files' priors (`shared_priors`).
+    let priors: Vec<Uncertain> = scenarios
+        .iter()
+        .flat_map(|(s, _)| s.uncertain.iter().cloned())
+        .collect();
     for (s, sets) in scenarios {
         for &(texts, flag) in sets.iter() {
-            add(set_replaced(posterior, text, s, texts, flag));
+            add(set_replaced(posterior, text, s, &priors, texts, flag));
         }
     }
     out
+}
+
+/// `warnings` (of `scenarios` as loaded, each with the what-if lists applied to it) less the
+/// warnings of a value set on a path an `[[uncertain]]` prior draws
+/// ([`crate::scenario::overrides::replaced_by_prior`]) where a column of `posterior` draws
+/// that path too: the column takes the prior's place, and its warning names both
+/// ([`set_replaced`]). Removing the prior, as the prior's help says, would not let the value
+/// hold.
+pub fn without_covered_priors(
+    warnings: crate::scenario::Diagnostics,
+    posterior: &Posterior,
+    scenarios: &[(&Scenario, crate::api::SetLists<'_>)],
+) -> crate::scenario::Diagnostics {
+    use crate::scenario::overrides::{Override, replaced_by_prior};
+    let mut covered = Vec::new();
+    for (s, sets) in scenarios {
+        let columns: Vec<ParamRef> = posterior
+            .paths
+            .iter()
+            .filter(|p| !p.contains('/'))
+            .filter_map(|p| ParamRef::resolve(p, s).ok())
+            .collect();
+        for u in scenarios.iter().flat_map(|(x, _)| &x.uncertain) {
+            let Ok(target) = ParamRef::resolve(&u.path, s) else {
+                continue;
+            };
+            if !columns.contains(&target) {
+                continue;
+            }
+            for &(texts, flag) in sets.iter() {
+                for t in texts {
+                    let Ok(o) = Override::parse(t, flag) else {
+                        continue;
+                    };
+                    if ParamRef::resolve(&o.path, s).is_ok_and(|x| x == target)
+                        && let Some(d) =
+                            replaced_by_prior(std::slice::from_ref(u), s, target, &o, flag)
+                    {
+                        covered.push(d);
+                    }
+                }
+            }
+        }
+    }
+    crate::scenario::Diagnostics(
+        warnings
+            .0
+            .into_iter()
+            .filter(|w| !covered.contains(w))
+            .collect(),
+    )
 }
 
 /// The header of a posterior's `text`, with its line number (1-based): the first line that
@@ -637,8 +717,8 @@ pub fn parse_posterior(
                 line,
                 0,
                 cols[0].trim(),
-                &format!("draw {} appears twice (first on line {first})", cells[0].trim()),
-                Some("a posterior holds one row per draw: remove the repeated row".into()),
+                &repeated_draw(cells[0], first).0,
+                Some(repeated_draw(cells[0], first).1),
             )));
         }
         draw_ids.insert((f[0] + 0.0).to_bits(), n + 1);
@@ -663,6 +743,17 @@ pub fn parse_posterior(
         fixed,
         fixed_at,
     })
+}
+
+/// A draw id seen twice in a file of draws (a row pasted again, two files joined): the
+/// message at the repeated cell, "draw ID appears twice (first on line N)", and its help.
+/// `deter run --posterior` and a sweep's `futures` refuse it alike, by value (`2` and `2.0`
+/// are one draw).
+pub fn repeated_draw(cell: &str, first: usize) -> (String, String) {
+    (
+        format!("draw {} appears twice (first on line {first})", cell.trim()),
+        "a file of draws holds one row per draw: remove the repeated row".into(),
+    )
 }
 
 /// A file of draws' header naming one column twice: the second occurrence's index (0-based,

@@ -154,27 +154,29 @@ fn calibration_hash(cal: &calibrate::Calibration) -> String {
 }
 
 /// The command that continues an interrupted calibration, as an interrupted sweep prints
-/// its own (`sweep::record::shell_command`): the file and `--out` as given, the options the
-/// calibration depends on (`--hold-out`, `--set`, `--threads` when given), `--resume`.
+/// its own (`sweep::record::shell_path`, `shell_word`): the file and `--out` as given, the
+/// options the calibration depends on (`--hold-out`, `--set`, `--threads` when given),
+/// `--resume`.
 fn resume_command(args: &CalibrateArgs) -> String {
+    use crate::sweep::record::{shell_path, shell_word};
     let mut words = vec![
         "deter".to_string(),
         "calibrate".into(),
-        crate::sweep::record::path_word(&args.file),
+        shell_path(&args.file),
         "--out".into(),
-        crate::sweep::record::path_word(&args.out),
+        shell_path(&args.out),
     ];
     for case in &args.hold_out {
-        words.extend(["--hold-out".to_string(), case.clone()]);
+        words.extend(["--hold-out".to_string(), shell_word(case)]);
     }
     for set in &args.set {
-        words.extend(["--set".to_string(), set.clone()]);
+        words.extend(["--set".to_string(), shell_word(set)]);
     }
     if args.threads != 0 {
         words.extend(["--threads".to_string(), args.threads.to_string()]);
     }
     words.push("--resume".into());
-    crate::sweep::record::shell_command(&words)
+    words.join(" ")
 }
 
 /// An exclusive lock on the output directory `out`, through the directory's own handle (so
@@ -184,7 +186,7 @@ fn lock_out_dir(out: &std::path::Path) -> Result<Option<std::fs::File>, CliError
     let Ok(dir) = std::fs::File::open(out) else {
         return Ok(None);
     };
-    crate::output::lock_exclusive(dir, out, "deter calibrate").map_err(CliError::Failure)
+    crate::output::lock_exclusive(dir, out, "deter calibrate").map_err(CliError::Usage)
 }
 
 pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
@@ -249,7 +251,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         }
     };
     std::fs::create_dir_all(&args.out)
-        .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", args.out.display())))?;
+        .map_err(|e| CliError::Failure(crate::output::cannot_write(&args.out, &e)))?;
     // Held until the calibration ends: each output is written atomically, but two
     // calibrations writing one directory would leave a state of one beside a posterior of the
     // other.
@@ -288,7 +290,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     let write = |name: &str, text: &str| -> Result<(), CliError> {
         let p = args.out.join(name);
         crate::output::write_atomic(&p, text.as_bytes())
-            .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", p.display())))
+            .map_err(|e| CliError::Failure(crate::output::cannot_write(&p, &e)))
     };
     let started = Instant::now();
     let simulate = |u: &[f64], seed: u64| cases::distance(&cal, u, seed);

@@ -125,13 +125,27 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             warnings.0.push(w);
         }
     }
-    if !warnings.0.is_empty() {
+    // With a posterior, a nested comparison says them once it has read it: a column's
+    // warning may say one of them in its place (`uncertain::compare_nested`).
+    let nested = super::uncertain::compare_wants_nested(args, &sa, &sb);
+    let warnings = if nested && args.posterior.is_some() {
+        warnings
+    } else {
+        if !warnings.0.is_empty() {
+            note_raw!("{warnings}");
+        }
+        crate::scenario::Diagnostics::default()
+    };
+    // Their `extends` chains are inputs too.
+    let inputs_apart = output::check_outputs(&outputs, &[]);
+    if !warnings.0.is_empty()
+        && (inputs_apart.is_err() || args.until.until_ci.is_some() || args.output.plots.is_some())
+    {
         note_raw!("{warnings}");
     }
-    // Their `extends` chains are inputs too.
-    output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
+    inputs_apart.map_err(CliError::Usage)?;
     let seed = args.sim.seed.unwrap_or(sa.meta.seed);
-    if super::uncertain::compare_wants_nested(args, &sa, &sb) {
+    if nested {
         if args.until.until_ci.is_some() {
             return Err(CliError::Usage(
                 "--until-ci does not apply to a nested comparison over uncertain parameters \
@@ -148,7 +162,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
                     .into(),
             ));
         }
-        return super::uncertain::compare_nested(args, &sa, &sb);
+        return super::uncertain::compare_nested(args, &sa, &sb, warnings);
     }
     // Runs, seed, threads and adaptive stopping: resolved once, against A's defaults.
     let settings = crate::settings::Settings {

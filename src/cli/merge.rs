@@ -277,13 +277,13 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     let mut file = match &args.output.out {
         Some(out) => Some(
             output::AtomicFile::create(out)
-                .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", out.display())))?,
+                .map_err(|e| CliError::Failure(crate::output::cannot_write(out, &e)))?,
         ),
         None => None,
     };
     let io = |e: std::io::Error| match &args.output.out {
-        Some(out) => CliError::Failure(format!("cannot write `{}`: {e}", out.display())),
-        None => CliError::Failure(format!("cannot write to stdout: {e}")),
+        Some(out) => CliError::Failure(crate::output::cannot_write(out, &e)),
+        None => CliError::Failure(crate::output::cannot_write_stdout(&e)),
     };
     let mut write = |bytes: &[u8]| -> Result<(), CliError> {
         match file.as_mut() {
@@ -345,7 +345,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     drop(stdout);
     if let (Some(f), Some(out)) = (file, &args.output.out) {
         f.commit()
-            .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", out.display())))?;
+            .map_err(|e| CliError::Failure(crate::output::cannot_write(out, &e)))?;
         // The record `deter sweep` leaves beside complete results (sweep::record): readers
         // check the plan against the rows, and `deter sweep --resume` accepts the file.
         let mut plan = sweep::record::Record::new(

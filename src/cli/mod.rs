@@ -805,7 +805,7 @@ pub fn scenario_hash_text(text: &str) -> String {
 /// atomically and refused if it would replace a file the command read.
 pub fn write_plots(dir: &Path, html: &str) -> Result<(), CliError> {
     std::fs::create_dir_all(dir)
-        .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", dir.display())))?;
+        .map_err(|e| CliError::Failure(crate::output::cannot_write(dir, &e)))?;
     let figures: Vec<_> = crate::report::html::figures(html)
         .into_iter()
         .map(|(id, svg)| (dir.join(format!("{id}.svg")), svg))
@@ -901,9 +901,7 @@ pub fn emit_with(
 ) -> Result<(), CliError> {
     match out {
         Some(path) => {
-            let fail = |e: std::io::Error| {
-                CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
-            };
+            let fail = |e: std::io::Error| CliError::Failure(crate::output::cannot_write(path, &e));
             let mut file = output::AtomicFile::create(path).map_err(fail)?;
             {
                 let mut w = std::io::BufWriter::with_capacity(WRITE_BUFFER, file.file());
@@ -915,7 +913,7 @@ pub fn emit_with(
             let mut w = std::io::BufWriter::with_capacity(WRITE_BUFFER, Stdout::default());
             write(&mut w)
                 .and_then(|()| w.flush())
-                .map_err(|e| CliError::Failure(format!("cannot write to stdout: {e}")))
+                .map_err(|e| CliError::Failure(crate::output::cannot_write_stdout(&e)))
         }
     }
 }
@@ -923,7 +921,7 @@ pub fn emit_with(
 pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
     match out {
         Some(path) => output::write_atomic(path, bytes)
-            .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", path.display()))),
+            .map_err(|e| CliError::Failure(crate::output::cannot_write(path, &e))),
         // A closed pipe (`deter run ... | head`) is not an error ([`Stdout`]).
         None => emit_with(None, |w| w.write_all(bytes)),
     }

@@ -207,8 +207,7 @@ fn run_with_rows(
     path: &std::path::Path,
     hooks: Hooks<'_>,
 ) -> Result<Result<Done, engine::Interrupted>, CliError> {
-    let fail =
-        |e: std::io::Error| CliError::Failure(format!("cannot write `{}`: {e}", path.display()));
+    let fail = |e: std::io::Error| CliError::Failure(crate::output::cannot_write(path, &e));
     let plan = RunPlan {
         seed: job.seed,
         first: 0,
@@ -301,9 +300,7 @@ impl Sink {
                 write(w)
             });
         };
-        let fail = |e: std::io::Error| {
-            CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
-        };
+        let fail = |e: std::io::Error| CliError::Failure(crate::output::cannot_write(path, &e));
         if self.file.is_none() {
             self.file = Some(output::AtomicFile::create(path).map_err(fail)?);
         }
@@ -322,7 +319,7 @@ impl Sink {
         match (self.file, &self.path) {
             (Some(f), Some(path)) => f
                 .commit()
-                .map_err(|e| CliError::Failure(format!("cannot write `{}`: {e}", path.display()))),
+                .map_err(|e| CliError::Failure(crate::output::cannot_write(path, &e))),
             _ => Ok(()),
         }
     }

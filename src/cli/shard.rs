@@ -210,8 +210,8 @@ fn sweep_shard_capped(
     // partial file, or in the temporary directory for stdout), never held: memory holds one
     // point's tallies whatever the number of points (`PartsSpool`).
     let cannot = |e: &dyn std::fmt::Display| match &args.out {
-        Some(out) => CliError::Failure(format!("cannot write `{}`: {e}", out.display())),
-        None => CliError::Failure(format!("cannot write to stdout: {e}")),
+        Some(out) => CliError::Failure(crate::output::cannot_write(out, e)),
+        None => CliError::Failure(crate::output::cannot_write_stdout(e)),
     };
     let spool_dir = spool_dir(args.out.as_deref());
     let mut spool = PartsSpool::new_in(&spool_dir, cap).map_err(|e| {

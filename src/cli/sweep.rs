@@ -321,12 +321,11 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         // ("cannot write `PATH`: ..."), and the finished points kept for a resume, as after
         // Ctrl-C (it said "error: No space left on device (os error 28)", no file, no way on).
         (SweepError::Io(m), Some(out), Some(r)) => CliError::Failure(format!(
-            "cannot write `{}`: {m}; the finished points are kept: once it can be written, \
-             run `{}` to complete it",
-            out.display(),
+            "{}; the finished points are kept: once it can be written, run `{}` to complete it",
+            crate::output::cannot_write(out, m),
             r.resume_command()
         )),
-        (SweepError::Io(m), _, None) => CliError::Failure(format!("cannot write to stdout: {m}")),
+        (SweepError::Io(m), _, None) => CliError::Failure(crate::output::cannot_write_stdout(&m)),
         (other, _, _) => sweep_error(other),
     })?;
     if let (Some(r), Some(out)) = (&mut results, &args.out) {
@@ -410,7 +409,7 @@ fn write_report(
     }
     if let Some(dir) = plots {
         std::fs::create_dir_all(dir)
-            .map_err(|e| CliError::Failure(format!("cannot create `{}`: {e}", dir.display())))?;
+            .map_err(|e| CliError::Failure(crate::output::cannot_write(dir, &e)))?;
         let charts: Vec<_> = sweep::charts(view)
             .into_iter()
             .map(|(stem, _, _, svg)| (dir.join(format!("{stem}.svg")), svg))
@@ -440,14 +439,12 @@ pub fn sensitivity_tail(
         match out {
             Some(out) => {
                 let path = analysis_path(out, report.name);
-                output::write_atomic(&path, report.csv.as_bytes()).map_err(|e| {
-                    CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
-                })?;
+                output::write_atomic(&path, report.csv.as_bytes())
+                    .map_err(|e| CliError::Failure(crate::output::cannot_write(&path, &e)))?;
                 if let Some(html) = &report.html {
                     let page = path.with_extension("html");
-                    output::write_atomic(&page, html.as_bytes()).map_err(|e| {
-                        CliError::Failure(format!("cannot write `{}`: {e}", page.display()))
-                    })?;
+                    output::write_atomic(&page, html.as_bytes())
+                        .map_err(|e| CliError::Failure(crate::output::cannot_write(&page, &e)))?;
                 }
                 if !quiet {
                     say_raw!("{}", report.table);

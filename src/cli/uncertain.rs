@@ -59,13 +59,20 @@ fn settings(sim: &super::flags::SimFlags) -> crate::settings::Settings {
 /// parameter's range in one of `scenarios` (at its line and column). Warns about each column
 /// a dated policy of one of `scenarios` changes and each value `--set` (`--set-b`) gives a
 /// path a column draws ([`nested::posterior_warnings`]); each scenario comes with the
-/// `(texts, flag)` lists applied to it.
+/// `(texts, flag)` lists applied to it. `loaded`, the scenarios' own warnings, are printed
+/// first, less those a column's warning says ([`nested::without_covered_priors`]).
 fn posterior_of(
     path: Option<&Path>,
     scenarios: &[(&Scenario, crate::api::SetLists<'_>)],
+    loaded: crate::scenario::Diagnostics,
 ) -> Result<Option<nested::Posterior>, CliError> {
+    let say = |w: &crate::scenario::Diagnostics| {
+        if !w.0.is_empty() {
+            note_raw!("{w}");
+        }
+    };
     let one = |d| CliError::Input(crate::scenario::Diagnostics(vec![d]));
-    path.map(|p| {
+    let read = |p: &Path| {
         let text = nested::read_posterior_text(p).map_err(CliError::Input)?;
         let post = nested::parse_posterior(p, &text).map_err(|d| one(*d))?;
         if let Some(d) = scenarios.iter().find_map(|(s, _)| {
@@ -73,15 +80,24 @@ fn posterior_of(
         }) {
             return Err(one(d));
         }
-        // A column a dated policy changes, a value set on a path a column draws: the words of
-        // a prior in the scenario file, once for A and B alike.
-        let warnings = nested::posterior_warnings(&post, &text, scenarios);
-        if !warnings.0.is_empty() {
-            note_raw!("{warnings}");
+        Ok((post, text))
+    };
+    let Some(p) = path else {
+        say(&loaded);
+        return Ok(None);
+    };
+    let (post, text) = match read(p) {
+        Ok(x) => x,
+        Err(e) => {
+            say(&loaded);
+            return Err(e);
         }
-        Ok(post)
-    })
-    .transpose()
+    };
+    say(&nested::without_covered_priors(loaded, &post, scenarios));
+    // A column a dated policy changes, a value set on a path a column draws: the words of
+    // a prior in the scenario file, once for A and B alike.
+    say(&nested::posterior_warnings(&post, &text, scenarios));
+    Ok(Some(post))
 }
 
 /// `deter run FILE` with `--posterior` or `[[uncertain]]` priors.
@@ -128,11 +144,8 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
     crate::scenario::overrides::apply_texts(&mut scenario, &args.set, &origin)
         .map_err(CliError::Input)?;
     let reset = crate::scenario::overrides::policy_warnings(&scenario, &args.set, &origin, "--set");
-    if !reset.0.is_empty() {
-        note_raw!("{reset}");
-    }
     let sets = [(args.set.as_slice(), "--set")];
-    let post = posterior_of(args.posterior.as_deref(), &[(&scenario, &sets[..])])?;
+    let post = posterior_of(args.posterior.as_deref(), &[(&scenario, &sets[..])], reset)?;
     if let Some(p) = &post {
         for w in nested::fixed_mismatches(p, &scenario) {
             note!("warning: {w}");
@@ -200,10 +213,16 @@ pub fn compare_nested(
     args: &super::compare::CompareArgs,
     a: &Scenario,
     b: &Scenario,
+    loaded: crate::scenario::Diagnostics,
 ) -> Result<(), CliError> {
     if let Some(p) = &args.posterior {
         let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
-        crate::output::check_outputs(&outputs, std::slice::from_ref(p)).map_err(CliError::Usage)?;
+        if let Err(e) = crate::output::check_outputs(&outputs, std::slice::from_ref(p)) {
+            if !loaded.0.is_empty() {
+                note_raw!("{loaded}");
+            }
+            return Err(CliError::Usage(e));
+        }
     }
     let sets_a = [(args.set.as_slice(), "--set")];
     let sets_b = [
@@ -213,6 +232,7 @@ pub fn compare_nested(
     let post = posterior_of(
         args.posterior.as_deref(),
         &[(a, &sets_a[..]), (b, &sets_b[..])],
+        loaded,
     )?;
     if let Some(p) = &post {
         for (label, x) in [("A", a), ("B", b)] {

@@ -67,6 +67,17 @@ pub struct OutcomeDiff {
     pub b_only: u64,
 }
 
+impl OutcomeDiff {
+    /// Whether the outcome is the same under A and B in every pair (two runs or more and no
+    /// discordant pair): the difference is exactly 0 in the sample, said
+    /// [`super::UNCHANGED`] in tables and pages. Its paired interval stays: a sample of `n`
+    /// pairs none discordant bounds how often the two could differ, it does not make that
+    /// rate 0 (the interval is not a point; docs/OUTPUT.md, "Comparison").
+    pub fn unchanged_in_every_run(&self) -> bool {
+        self.undefined.is_none() && self.a_only == 0 && self.b_only == 0
+    }
+}
+
 /// Mean of a per-run count under A and B, and the paired difference.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct MeanDiff {

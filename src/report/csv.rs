@@ -355,6 +355,10 @@ pub fn write_comparison_csv<W: Write>(
                 _ => rows.n(id, o.outcome, "interval_undefined_n", c.runs),
             }
             rows.n(id, o.outcome, "excludes_zero", u64::from(o.excludes_zero));
+            // The discordant pairs, as in the JSON: both 0 (with an interval) is an outcome
+            // unchanged in every run.
+            rows.n(id, o.outcome, "a_only", o.a_only);
+            rows.n(id, o.outcome, "b_only", o.b_only);
         }
         for m in &e.metrics {
             rows.f(id, m.metric, "mean_a", m.mean_a);

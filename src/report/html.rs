@@ -1200,7 +1200,7 @@ fn differences_section(c: &ComparisonReport) -> Markup {
                                 td { (ev.label) }
                                 (pct_cell(&format!("{k}/p_a"), o.p_a))
                                 (pct_cell(&format!("{k}/p_b"), o.p_b))
-                                (num_cell(&format!("{k}/diff"), o.diff, pp(o.diff)))
+                                (num_cell(&format!("{k}/diff"), o.diff, if o.unchanged_in_every_run() { format!("{} ({})", pp(o.diff), super::UNCHANGED) } else { pp(o.diff) }))
                                 (interval_cells(&format!("{k}/paired95"), o.paired.as_ref(), (o.diff, &o.undefined), pp))
                                 (interval_cells(&format!("{k}/unpaired95"), o.unpaired.as_ref(), (o.diff, &o.undefined), pp))
                                 td class=(yes_no(o.excludes_zero)) { (yes_no(o.excludes_zero)) }

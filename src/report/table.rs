@@ -552,7 +552,13 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
                     || readable_reason(o.undefined.as_deref().unwrap_or_default()),
                     |i| pp_bracket(i.lo, i.hi)
                 ),
-                if o.excludes_zero { " *" } else { "" }
+                if o.excludes_zero {
+                    " *".to_string()
+                } else if o.unchanged_in_every_run() {
+                    format!("   {}", super::UNCHANGED)
+                } else {
+                    String::new()
+                }
             );
         }
         let _ = writeln!(

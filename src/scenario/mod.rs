@@ -222,6 +222,14 @@ impl PartialEq for WrittenAt {
 }
 
 impl WrittenAt {
+    /// Where the prior is written, as `FILE:LINE:COL` (its `path` key); None for a prior a
+    /// program built.
+    pub fn place(&self) -> Option<String> {
+        self.0
+            .as_ref()
+            .map(|d| format!("{}:{}:{}", d.file, d.line, d.col))
+    }
+
     /// A warning `message` with `help` at this place: located at the prior in its file, or
     /// (a prior a program built) at `path` in a file named `uncertain`.
     pub fn warning(&self, path: &str, message: String, help: String) -> Diagnostic {

@@ -470,6 +470,10 @@ pub(crate) fn read_draws(
         );
     }
     let weight_col = columns.iter().position(|c| *c == "weight");
+    let draw_col = columns.iter().position(|c| *c == "draw");
+    // Each draw's id (by value, `-0` as `0`) and its line: a draw twice is refused at its
+    // cell, as `--posterior` refuses it (`nested::repeated_draw`).
+    let mut draw_ids: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
     // A calibration's case parameters (`CASE/PATH`: one historical case's crisis rate)
     // describe that case, not this scenario: skipped, as `deter run --posterior` skips them.
     let params: Vec<(usize, &str)> = columns
@@ -531,6 +535,21 @@ pub(crate) fn read_draws(
             let at = crate::scenario::input::csv_fault(&rel, n + 1, line, c, columns[c], &m);
             inp.error(v.span(), "futures", at).help = help;
         };
+        if let Some(c) = draw_col {
+            let id = match crate::scenario::input::number_text(cells[c], "a number") {
+                Ok(x) => (x + 0.0).to_bits(),
+                Err((m, help)) => {
+                    cell_fault(inp, c, m, help);
+                    return None;
+                }
+            };
+            if let Some(&first) = draw_ids.get(&id) {
+                let (m, help) = crate::calibrate::nested::repeated_draw(cells[c], first);
+                cell_fault(inp, c, m, Some(help));
+                return None;
+            }
+            draw_ids.insert(id, n + 1);
+        }
         let mut row = Vec::with_capacity(params.len());
         for (&(c, name), t) in params.iter().zip(&targets) {
             // At FILE:LINE:COL in the words of every file kind, as `--posterior`: the

@@ -179,6 +179,11 @@ pub struct Record {
     /// The sweep file as it was given, and the working directory it was given in.
     pub sweep_file: String,
     pub directory: String,
+    /// When the sweep file's name or the directory is not UTF-8 (`sweep_file` and
+    /// `directory` then hold them with U+FFFD for the bytes text cannot hold): the absolute
+    /// path as a shell word with its bytes ([`shell_path`]), for the resume command.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep_file_word: Option<String>,
     /// Options the resume needs besides the sweep file, `--out` and `--resume` (`--runs`,
     /// `--seed`, `--format`, ...), as given.
     pub resume_args: Vec<String>,
@@ -229,6 +234,11 @@ impl Record {
             header_sha256: sha256_hex(header.as_bytes()),
             sweep_sha256: sweep_hash(sweep),
             sweep_file: sweep_file.display().to_string(),
+            sweep_file_word: {
+                let here = std::env::current_dir().unwrap_or_default();
+                (sweep_file.to_str().is_none() || here.to_str().is_none())
+                    .then(|| shell_path(&here.join(sweep_file)))
+            },
             directory,
             resume_args,
             results_sha256: None,
@@ -263,7 +273,7 @@ pub fn write_complete(out: &Path, fingerprint: &str, record: &mut Record) -> Res
     record
         .completed(out)
         .and_then(|()| write(out, fingerprint, record))
-        .map_err(|e| format!("cannot write `{}`: {e}", path_beside(out).display()))
+        .map_err(|e| crate::output::cannot_write(path_beside(out), &e))
 }
 
 /// SHA-256 of the file at `path` (read in blocks) and its number of newlines.
@@ -473,27 +483,23 @@ impl Record {
         } else {
             Path::new(&self.directory).join(file)
         };
+        // A sweep file whose name (or directory) is not UTF-8: the word recorded with its
+        // bytes, absolute (`sweep_file` holds it as text, which cannot).
+        let file = match &self.sweep_file_word {
+            Some(w) => w.clone(),
+            None => shell_path(&file),
+        };
         let mut words = vec![
             "deter".to_string(),
             "sweep".into(),
-            path_word(&file),
+            file,
             "--out".into(),
-            path_word(results),
+            shell_path(results),
         ];
-        words.extend(self.resume_args.iter().cloned());
+        words.extend(self.resume_args.iter().map(|w| shell_word(w)));
         words.push("--resume".into());
-        shell_command(&words)
+        words.join(" ")
     }
-}
-
-/// A command line as a POSIX shell reads it back: each word through [`shell_word`] (the
-/// command an interrupted `deter sweep` or `deter calibrate` prints to continue).
-pub fn shell_command(words: &[String]) -> String {
-    words
-        .iter()
-        .map(|w| shell_word(w))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// A word as a POSIX shell reads it back (`shlex::try_quote`: as is when it holds only
@@ -515,6 +521,37 @@ pub fn path_word(p: &Path) -> String {
     } else {
         text
     }
+}
+
+/// A path as a word of a command line a shell reads back as that path: [`path_word`] through
+/// [`shell_word`]; a path that is not UTF-8 (which no text can hold) as `$'...'` with each
+/// byte outside printable ASCII written `\xHH`, the quoting of bash, zsh, ksh and POSIX.1-2024
+/// `sh` (docs/SWEEPS.md, "Interrupted sweeps").
+pub fn shell_path(p: &Path) -> String {
+    #[cfg(unix)]
+    if p.to_str().is_none() {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = p.as_os_str().as_bytes();
+        let dash: &[u8] = if p.is_relative() && bytes.first() == Some(&b'-') {
+            b"./"
+        } else {
+            b""
+        };
+        let mut w = String::from("$'");
+        for &b in dash.iter().chain(bytes) {
+            match b {
+                b'\\' | b'\'' => {
+                    w.push('\\');
+                    w.push(char::from(b));
+                }
+                0x20..=0x7e => w.push(char::from(b)),
+                _ => w.push_str(&format!("\\x{b:02x}")),
+            }
+        }
+        w.push('\'');
+        return w;
+    }
+    shell_word(&path_word(p))
 }
 
 /// What is beside a results file.
@@ -754,6 +791,7 @@ mod tests {
             header_sha256: sha256_hex(b"point,policy,future,x,runs\n"),
             sweep_sha256: String::new(),
             sweep_file: "sweeps/s.toml".into(),
+            sweep_file_word: None,
             directory: directory.into(),
             resume_args: vec!["--runs".into(), "200".into()],
             results_sha256: None,

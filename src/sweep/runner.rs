@@ -126,7 +126,7 @@ pub fn open_results(
     rows: &Rows,
     caller: Caller,
 ) -> Result<(File, u64, Outputs), SweepError> {
-    let io = |e: std::io::Error| SweepError::Io(format!("cannot write `{}`: {e}", path.display()));
+    let io = |e: std::io::Error| SweepError::Io(crate::output::cannot_write(path, &e));
     let header = rows.header(sweep);
     if !(resume && path.exists()) {
         let mut f = File::create(path).map_err(io)?;
@@ -328,7 +328,7 @@ pub fn check_memory(sweep: &Sweep, tallies: u64) -> Result<(), String> {
 /// output that cannot be written (a full disk named no file).
 pub fn written_to(e: SweepError, path: &Path) -> SweepError {
     match e {
-        SweepError::Io(m) => SweepError::Io(format!("cannot write `{}`: {m}", path.display())),
+        SweepError::Io(m) => SweepError::Io(crate::output::cannot_write(path, &m)),
         other => other,
     }
 }
@@ -381,7 +381,7 @@ impl Results {
                 .map_err(SweepError::Refused)?;
         }
         let cannot = |path: &Path, e: &dyn std::fmt::Display| {
-            SweepError::Io(format!("cannot write `{}`: {e}", path.display()))
+            SweepError::Io(crate::output::cannot_write(path, e))
         };
         // Created empty if missing, never truncated here.
         let handle = std::fs::OpenOptions::new()
@@ -390,8 +390,10 @@ impl Results {
             .truncate(false)
             .open(out)
             .map_err(|e| cannot(out, &e))?;
-        let lock =
-            crate::output::lock_exclusive(handle, out, "deter sweep").map_err(SweepError::Io)?;
+        // Another sweep writing the results now: refused as every output this one may not
+        // write (exit 2), before anything is written.
+        let lock = crate::output::lock_exclusive(handle, out, "deter sweep")
+            .map_err(SweepError::Refused)?;
         if resume && existed {
             record::check_resume(out, &fingerprint, caller).map_err(SweepError::Resume)?;
         } else if existed
