@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 mod common;
 use common::{
-    bin, deter, first_line, refused, refused_for, root, run, scenario, stderr, stderr_says, stdout,
-    succeeded, succeeded_for, sweep_to, write,
+    bin, deter, first_line, refused, refused_for, root, run, run_in, scenario, stderr, stderr_says,
+    stdout, succeeded, succeeded_for, sweep_to, write,
 };
 
 /// A directory and a missing file given as a sweep's results: `deter robust` and `deter
@@ -1970,6 +1970,122 @@ fn a_missing_file_of_a_files_from_list_is_reported_at_its_line() {
     );
     assert!(e.ends_with("1 error found\n"), "{e}");
     assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+}
+
+/// A scenario given as the list of `--files-from` (`deter run --files-from wb.toml`, for
+/// `deter run wb.toml`) was read as a list: one "cannot read file `[scenario]`" error per line
+/// of TOML, 100 of them for the bundled baseline. A file of a kind deter knows (a scenario,
+/// sweep, calibration or record, or a file deter wrote) is now refused as what it is, in the
+/// words `deter run` gives a file of the wrong kind, one error, exit 2; a real list, and a
+/// list given as a pipe, still run.
+#[test]
+fn a_scenario_given_as_a_files_from_list_is_refused_as_what_it_is() {
+    let d = tempfile::tempdir().unwrap();
+    let wb = root().join("scenarios/western-balkans-2024.toml");
+    std::fs::copy(&wb, d.path().join("wb.toml")).unwrap();
+    let sweep = root().join("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let calib = root().join("scenarios/history/calibrate.toml");
+    for (list, noun, help) in [
+        (
+            wb.to_str().unwrap(),
+            "scenario",
+            "help: give a scenario file as an argument: `deter run FILE`",
+        ),
+        (
+            sweep.to_str().unwrap(),
+            "sweep",
+            "help: `deter sweep FILE --out RESULTS.csv` runs it",
+        ),
+        (
+            calib.to_str().unwrap(),
+            "calibration",
+            "help: `deter calibrate FILE` runs it",
+        ),
+    ] {
+        let o = run_in(
+            d.path(),
+            &[
+                "run",
+                "--files-from",
+                list,
+                "--runs",
+                "10",
+                "--no-attribution",
+            ],
+        );
+        let e = refused_for(&o, list);
+        assert!(
+            e.starts_with(&format!(
+                "{list}: error: this is a {noun} file; `--files-from` takes a file list: one \
+                 scenario file path a line\n"
+            )),
+            "{e}"
+        );
+        assert!(e.contains(help), "{e}");
+        assert!(e.ends_with("\n1 error found\n"), "{e}");
+        assert!(!e.contains("cannot read file"), "{e}");
+        assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    }
+    // A partial file deter wrote: said what it is.
+    let part = d.path().join("part-0.json");
+    succeeded(&run_in(
+        d.path(),
+        &[
+            "run",
+            "wb.toml",
+            "--runs",
+            "20",
+            "--shard",
+            "0/2",
+            "--out",
+            "part-0.json",
+            "-q",
+        ],
+    ));
+    let o = run_in(
+        d.path(),
+        &[
+            "run",
+            "--files-from",
+            part.to_str().unwrap(),
+            "--runs",
+            "10",
+        ],
+    );
+    let e = refused(&o);
+    assert!(
+        e.contains(
+            "error: this is a partial file (a shard's or a stopped run's): `deter merge` reads \
+             it; `--files-from` takes a file list: one scenario file path a line"
+        ),
+        "{e}"
+    );
+    // A list still runs, as a file and as a pipe.
+    std::fs::write(d.path().join("list.txt"), "# the baseline\nwb.toml\n").unwrap();
+    succeeded(&run_in(
+        d.path(),
+        &[
+            "run",
+            "--files-from",
+            "list.txt",
+            "--runs",
+            "10",
+            "--no-attribution",
+        ],
+    ));
+    #[cfg(unix)]
+    {
+        let o = std::process::Command::new("sh")
+            .current_dir(d.path())
+            .arg("-c")
+            .arg(format!(
+                "cat list.txt | \"{}\" run --files-from /dev/stdin --runs 10 --no-attribution",
+                bin().display()
+            ))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{o:?}");
+    }
 }
 
 /// Only the missing entries of a `--files-from` list were reported at their lines: an entry
