@@ -2682,3 +2682,119 @@ fn init_refuses_a_name_of_another_format() {
         assert!(d.path().join(name).exists(), "{name} not written");
     }
 }
+
+/// A policy's switch `policy.ID.enabled` took any number in [0, 1]: `--set
+/// policy.ID.enabled=0.5`, a posterior column's 0.3 and a sweep's `range = [0, 1]` with `kind =
+/// "real"` ran with the policy on (every value but 0 was on), recorded as "enabled = 0.5",
+/// while a sweep's `values = [0, 0.5]` said "expected an integer" and the scenario file's
+/// `enabled = 2` "expected true or false". A switch now takes only off and on (`false` /
+/// `true`, 0 / 1) everywhere, a value between in one wording ("expected true or false (or 0 or
+/// 1), found 0.5", exit 2), a range on it is refused, and `true` in a posterior cell is read as
+/// `--set` reads it.
+#[test]
+fn a_policy_switch_takes_only_off_and_on_in_every_input_kind() {
+    let d = tempfile::tempdir().unwrap();
+    let envoy = scenario("scenarios/shea-special-envoy.toml");
+    let expected = "expected true or false (or 0 or 1), found 0.5";
+    // --set (and what --set checks in `validate`).
+    for cmd in [
+        &["validate"][..],
+        &["run", "--runs", "10", "--no-attribution"][..],
+    ] {
+        let mut args = cmd.to_vec();
+        args.extend([envoy.as_str(), "--set", "policy.special-envoy.enabled=0.5"]);
+        let o = run(&args);
+        let e = refused_for(&o, format_args!("{args:?}"));
+        assert!(
+            e.starts_with(&format!(
+                "--set:1:30: error: policy.special-envoy.enabled: {expected}\n"
+            )),
+            "{e}"
+        );
+        assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    }
+    // A sweep's values, and a range on a switch, whatever its kind.
+    let sweep = |name: &str, domain: &str| {
+        write(
+            d.path(),
+            name,
+            &format!(
+                "base = {envoy:?}\nruns = 10\npoints = 2\ndesign = \"lhs\"\n[[parameter]]\n\
+                 role = \"lever\"\npath = \"policy.special-envoy.enabled\"\n{domain}\n"
+            ),
+        )
+    };
+    let values = sweep("values.toml", "values = [0, 0.5]");
+    let e = refused(&run(&["validate", values.to_str().unwrap()]));
+    assert!(
+        e.contains(&format!(
+            "values.toml:8:14: error: parameter[0].values[1]: {expected}"
+        )),
+        "{e}"
+    );
+    let range = sweep("range.toml", "range = [0, 1]\nkind = \"real\"");
+    let e = refused(&run(&["validate", range.to_str().unwrap()]));
+    assert!(
+        e.contains(
+            "range.toml:8:9: error: parameter[0].range: `policy.special-envoy.enabled` is a \
+             switch: it takes `values = [false, true]`, not a `range`"
+        ),
+        "{e}"
+    );
+    // A scenario's [[uncertain]] values.
+    let prior = write(
+        d.path(),
+        "prior.toml",
+        &format!(
+            "extends = {envoy:?}\n[[uncertain]]\npath = \"policy.special-envoy.enabled\"\n\
+             values = [0, 0.5]\n"
+        ),
+    );
+    let e = refused(&run(&["validate", prior.to_str().unwrap()]));
+    assert!(
+        e.contains(&format!(
+            "prior.toml:4:14: error: uncertain[0].values[1]: {expected}"
+        )),
+        "{e}"
+    );
+    // A posterior's column: 0.5 refused at its cell, `true` and `false` read as 1 and 0.
+    let post = write(
+        d.path(),
+        "post.csv",
+        "draw,policy.special-envoy.enabled,weight,distance\n0,1,1,0\n1,0.5,1,0\n",
+    );
+    let e = refused(&run(&[
+        "run",
+        &envoy,
+        "--posterior",
+        post.to_str().unwrap(),
+        "--draws",
+        "2",
+        "--runs",
+        "5",
+        "--no-attribution",
+    ]));
+    assert!(
+        e.starts_with(&format!(
+            "{}:3:3: error: column `policy.special-envoy.enabled`: {expected}\n",
+            post.display()
+        )),
+        "{e}"
+    );
+    let words = write(
+        d.path(),
+        "words.csv",
+        "draw,policy.special-envoy.enabled,weight,distance\n0,true,1,0\n1,false,1,0\n",
+    );
+    succeeded(&run(&[
+        "run",
+        &envoy,
+        "--posterior",
+        words.to_str().unwrap(),
+        "--draws",
+        "2",
+        "--runs",
+        "5",
+        "--no-attribution",
+    ]));
+}
