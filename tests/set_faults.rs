@@ -545,3 +545,48 @@ fn every_file_deter_writes_is_named_when_given_as_input() {
         }
     }
 }
+
+/// `--set =0.7` (a value with no path) said "--set:1:1: error: `` is not a parameter of this
+/// scenario", with no help, in `run`, `validate` and `compare` (`--set-b`): the parse's own
+/// "expected PATH=VALUE" was replaced by the unknown-path message of an empty path. It now
+/// says what was expected, with the example, in every command.
+#[test]
+fn a_set_without_a_path_says_what_was_expected_in_every_command() {
+    let base = scenario(ENVOY);
+    for (flag, args) in [
+        ("--set", vec!["validate", base.as_str(), "--set", "=0.7"]),
+        (
+            "--set",
+            vec!["run", base.as_str(), "--runs", "10", "--set", "=0.7"],
+        ),
+        (
+            "--set-b",
+            vec![
+                "compare",
+                base.as_str(),
+                base.as_str(),
+                "--runs",
+                "10",
+                "--set-b",
+                " =0.7",
+            ],
+        ),
+    ] {
+        let o = run(&args);
+        let e = refused_for(&o, format_args!("{args:?}"));
+        assert!(!e.contains("is not a parameter"), "{args:?}: {e}");
+        let first = e.lines().next().unwrap_or_default();
+        assert!(first.starts_with(flag), "{args:?}: {e}");
+        assert!(
+            first.ends_with(&format!(
+                ":1:1: error: expected PATH=VALUE, found `{}`",
+                args.last().unwrap()
+            )),
+            "{args:?}: {e}"
+        );
+        assert!(
+            e.contains("help: for example --set rivalry.SRB-XKX.monitoring=0.7"),
+            "{args:?}: {e}"
+        );
+    }
+}

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 mod common;
 use common::{
-    bin, deter, first_line, refused, refused_for, root, run, scenario, stderr, stderr_says, stdout,
-    succeeded, succeeded_for, sweep_to, write,
+    bin, deter, first_line, refused, refused_for, root, run, run_in, scenario, stderr, stderr_says,
+    stdout, succeeded, succeeded_for, sweep_to, write,
 };
 
 /// A directory and a missing file given as a sweep's results: `deter robust` and `deter
@@ -2043,6 +2043,122 @@ fn a_missing_file_of_a_files_from_list_is_reported_at_its_line() {
     assert!(stdout(&o).is_empty(), "{}", stdout(&o));
 }
 
+/// A scenario given as the list of `--files-from` (`deter run --files-from wb.toml`, for
+/// `deter run wb.toml`) was read as a list: one "cannot read file `[scenario]`" error per line
+/// of TOML, 100 of them for the bundled baseline. A file of a kind deter knows (a scenario,
+/// sweep, calibration or record, or a file deter wrote) is now refused as what it is, in the
+/// words `deter run` gives a file of the wrong kind, one error, exit 2; a real list, and a
+/// list given as a pipe, still run.
+#[test]
+fn a_scenario_given_as_a_files_from_list_is_refused_as_what_it_is() {
+    let d = tempfile::tempdir().unwrap();
+    let wb = root().join("scenarios/western-balkans-2024.toml");
+    std::fs::copy(&wb, d.path().join("wb.toml")).unwrap();
+    let sweep = root().join("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let calib = root().join("scenarios/history/calibrate.toml");
+    for (list, noun, help) in [
+        (
+            wb.to_str().unwrap(),
+            "scenario",
+            "help: give a scenario file as an argument: `deter run FILE`",
+        ),
+        (
+            sweep.to_str().unwrap(),
+            "sweep",
+            "help: `deter sweep FILE --out RESULTS.csv` runs it",
+        ),
+        (
+            calib.to_str().unwrap(),
+            "calibration",
+            "help: `deter calibrate FILE` runs it",
+        ),
+    ] {
+        let o = run_in(
+            d.path(),
+            &[
+                "run",
+                "--files-from",
+                list,
+                "--runs",
+                "10",
+                "--no-attribution",
+            ],
+        );
+        let e = refused_for(&o, list);
+        assert!(
+            e.starts_with(&format!(
+                "{list}: error: this is a {noun} file; `--files-from` takes a file list: one \
+                 scenario file path a line\n"
+            )),
+            "{e}"
+        );
+        assert!(e.contains(help), "{e}");
+        assert!(e.ends_with("\n1 error found\n"), "{e}");
+        assert!(!e.contains("cannot read file"), "{e}");
+        assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    }
+    // A partial file deter wrote: said what it is.
+    let part = d.path().join("part-0.json");
+    succeeded(&run_in(
+        d.path(),
+        &[
+            "run",
+            "wb.toml",
+            "--runs",
+            "20",
+            "--shard",
+            "0/2",
+            "--out",
+            "part-0.json",
+            "-q",
+        ],
+    ));
+    let o = run_in(
+        d.path(),
+        &[
+            "run",
+            "--files-from",
+            part.to_str().unwrap(),
+            "--runs",
+            "10",
+        ],
+    );
+    let e = refused(&o);
+    assert!(
+        e.contains(
+            "error: this is a partial file (a shard's or a stopped run's): `deter merge` reads \
+             it; `--files-from` takes a file list: one scenario file path a line"
+        ),
+        "{e}"
+    );
+    // A list still runs, as a file and as a pipe.
+    std::fs::write(d.path().join("list.txt"), "# the baseline\nwb.toml\n").unwrap();
+    succeeded(&run_in(
+        d.path(),
+        &[
+            "run",
+            "--files-from",
+            "list.txt",
+            "--runs",
+            "10",
+            "--no-attribution",
+        ],
+    ));
+    #[cfg(unix)]
+    {
+        let o = std::process::Command::new("sh")
+            .current_dir(d.path())
+            .arg("-c")
+            .arg(format!(
+                "cat list.txt | \"{}\" run --files-from /dev/stdin --runs 10 --no-attribution",
+                bin().display()
+            ))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{o:?}");
+    }
+}
+
 /// Only the missing entries of a `--files-from` list were reported at their lines: an entry
 /// that is a directory, that goes through a file (`wb.toml/x`: not a directory) or that is a
 /// pipe was reported without the list's FILE:LINE, and only once the missing ones were fixed
@@ -2636,4 +2752,120 @@ fn init_refuses_a_name_of_another_format() {
         succeeded(&o);
         assert!(d.path().join(name).exists(), "{name} not written");
     }
+}
+
+/// A policy's switch `policy.ID.enabled` took any number in [0, 1]: `--set
+/// policy.ID.enabled=0.5`, a posterior column's 0.3 and a sweep's `range = [0, 1]` with `kind =
+/// "real"` ran with the policy on (every value but 0 was on), recorded as "enabled = 0.5",
+/// while a sweep's `values = [0, 0.5]` said "expected an integer" and the scenario file's
+/// `enabled = 2` "expected true or false". A switch now takes only off and on (`false` /
+/// `true`, 0 / 1) everywhere, a value between in one wording ("expected true or false (or 0 or
+/// 1), found 0.5", exit 2), a range on it is refused, and `true` in a posterior cell is read as
+/// `--set` reads it.
+#[test]
+fn a_policy_switch_takes_only_off_and_on_in_every_input_kind() {
+    let d = tempfile::tempdir().unwrap();
+    let envoy = scenario("scenarios/shea-special-envoy.toml");
+    let expected = "expected true or false (or 0 or 1), found 0.5";
+    // --set (and what --set checks in `validate`).
+    for cmd in [
+        &["validate"][..],
+        &["run", "--runs", "10", "--no-attribution"][..],
+    ] {
+        let mut args = cmd.to_vec();
+        args.extend([envoy.as_str(), "--set", "policy.special-envoy.enabled=0.5"]);
+        let o = run(&args);
+        let e = refused_for(&o, format_args!("{args:?}"));
+        assert!(
+            e.starts_with(&format!(
+                "--set:1:30: error: policy.special-envoy.enabled: {expected}\n"
+            )),
+            "{e}"
+        );
+        assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    }
+    // A sweep's values, and a range on a switch, whatever its kind.
+    let sweep = |name: &str, domain: &str| {
+        write(
+            d.path(),
+            name,
+            &format!(
+                "base = {envoy:?}\nruns = 10\npoints = 2\ndesign = \"lhs\"\n[[parameter]]\n\
+                 role = \"lever\"\npath = \"policy.special-envoy.enabled\"\n{domain}\n"
+            ),
+        )
+    };
+    let values = sweep("values.toml", "values = [0, 0.5]");
+    let e = refused(&run(&["validate", values.to_str().unwrap()]));
+    assert!(
+        e.contains(&format!(
+            "values.toml:8:14: error: parameter[0].values[1]: {expected}"
+        )),
+        "{e}"
+    );
+    let range = sweep("range.toml", "range = [0, 1]\nkind = \"real\"");
+    let e = refused(&run(&["validate", range.to_str().unwrap()]));
+    assert!(
+        e.contains(
+            "range.toml:8:9: error: parameter[0].range: `policy.special-envoy.enabled` is a \
+             switch: it takes `values = [false, true]`, not a `range`"
+        ),
+        "{e}"
+    );
+    // A scenario's [[uncertain]] values.
+    let prior = write(
+        d.path(),
+        "prior.toml",
+        &format!(
+            "extends = {envoy:?}\n[[uncertain]]\npath = \"policy.special-envoy.enabled\"\n\
+             values = [0, 0.5]\n"
+        ),
+    );
+    let e = refused(&run(&["validate", prior.to_str().unwrap()]));
+    assert!(
+        e.contains(&format!(
+            "prior.toml:4:14: error: uncertain[0].values[1]: {expected}"
+        )),
+        "{e}"
+    );
+    // A posterior's column: 0.5 refused at its cell, `true` and `false` read as 1 and 0.
+    let post = write(
+        d.path(),
+        "post.csv",
+        "draw,policy.special-envoy.enabled,weight,distance\n0,1,1,0\n1,0.5,1,0\n",
+    );
+    let e = refused(&run(&[
+        "run",
+        &envoy,
+        "--posterior",
+        post.to_str().unwrap(),
+        "--draws",
+        "2",
+        "--runs",
+        "5",
+        "--no-attribution",
+    ]));
+    assert!(
+        e.starts_with(&format!(
+            "{}:3:3: error: column `policy.special-envoy.enabled`: {expected}\n",
+            post.display()
+        )),
+        "{e}"
+    );
+    let words = write(
+        d.path(),
+        "words.csv",
+        "draw,policy.special-envoy.enabled,weight,distance\n0,true,1,0\n1,false,1,0\n",
+    );
+    succeeded(&run(&[
+        "run",
+        &envoy,
+        "--posterior",
+        words.to_str().unwrap(),
+        "--draws",
+        "2",
+        "--runs",
+        "5",
+        "--no-attribution",
+    ]));
 }

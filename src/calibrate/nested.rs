@@ -265,10 +265,11 @@ pub fn fixed_lines(
             let m = format!("expected PATH=VALUE after `# set = `, found `{}`", body.trim());
             return Err(fault(start, "", m, None));
         };
-        let expected =
-            ParamRef::spec_by_shape(p).map_or_else(|| "a number".to_string(), |s| s.expected());
+        let spec = ParamRef::spec_by_shape(p);
+        let expected = spec.map_or_else(|| "a number".to_string(), |s| s.expected());
         let vstart = start + p.len() + 1 + (v.len() - v.trim_start().len());
-        match crate::scenario::input::number_text(v, &expected) {
+        let word = spec.and_then(|s| crate::scenario::params::switch_word(&s, v));
+        match word.map_or_else(|| crate::scenario::input::number_text(v, &expected), Ok) {
             Ok(x) => {
                 fixed.push((p.trim().to_string(), x));
                 at.push(n);
@@ -682,13 +683,16 @@ pub fn parse_posterior(
             // file (`1e-400`: "a number too small to use"), as a sweep's `futures` reads it:
             // a parameter's cell expects the parameter's range (its path's shape names it;
             // the range itself is checked against the scenario, [`out_of_range`]).
-            let expected = match ParamRef::spec_by_shape(cols[j]) {
+            let spec = ParamRef::spec_by_shape(cols[j]).filter(|_| (1..w).contains(&j));
+            let expected = match spec {
                 _ if j == w => "a number >= 0".to_string(),
-                Some(spec) if (1..w).contains(&j) => spec.expected(),
+                Some(spec) => spec.expected(),
                 _ => "a number".to_string(),
             };
             let expected = expected.as_str();
-            let x = crate::scenario::input::number_text(cell, expected)
+            let word = spec.and_then(|s| crate::scenario::params::switch_word(&s, cell));
+            let x = word
+                .map_or_else(|| crate::scenario::input::number_text(cell, expected), Ok)
                 .and_then(|x| {
                     if j == w && x < 0.0 {
                         Err((format!("expected {expected}, found `{}`", cell.trim()), None))

@@ -343,6 +343,7 @@ pub fn read_files_from(args: &mut RunArgs) -> Result<(), CliError> {
     let name = list.display().to_string();
     let text =
         crate::scenario::input::read_text(list, &name, FILE_LIST).map_err(CliError::Input)?;
+    super::validate::refuse_as_file_list(list)?;
     // A listed path that cannot be read (missing, a directory, a pipe or device, no
     // permission) is reported at its line of the list, every one of them in one message,
     // before any file is read: its own message named only the path, and came one kind of

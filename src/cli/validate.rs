@@ -133,20 +133,7 @@ pub fn other_kind(path: &Path, wanted: &str, command: &str) -> Option<Diagnostic
             format!("this is {what}; `{command}` takes a {wanted} file ({doc})"),
         )]));
     }
-    let kind = definite_kind(path)?;
-    let python = command.starts_with("deter.");
-    let (noun, reader) = match kind {
-        InputKind::Scenario if python => ("scenario", "`deter.run` and `deter.compare` run it"),
-        InputKind::Scenario => ("scenario", "`deter run` and `deter compare` run it"),
-        InputKind::Sweep if python => ("sweep", "`deter.sweep(FILE)` runs it"),
-        InputKind::Sweep => ("sweep", "`deter sweep FILE --out RESULTS.csv` runs it"),
-        InputKind::Calibration => ("calibration", "`deter calibrate FILE` runs it"),
-        InputKind::Record => (
-            "historical record",
-            "a calibration file's `cases` name it; `deter validate` checks it",
-        ),
-        InputKind::Unknown => return None,
-    };
+    let (noun, reader) = kind_words(path, command.starts_with("deter."))?;
     if noun == wanted {
         return None;
     }
@@ -157,6 +144,51 @@ pub fn other_kind(path: &Path, wanted: &str, command: &str) -> Option<Diagnostic
         )
         .with_help(Some(reader.to_string())),
     ]))
+}
+
+/// A `--files-from LIST` that is a file deter reads or writes (a scenario given as the list
+/// by mistake): refused at once with what it is, in the words of [`other_kind`], not read
+/// as a list (each line of a scenario was "cannot read file `[scenario]`", one error a line).
+pub(super) fn refuse_as_file_list(list: &Path) -> Result<(), CliError> {
+    if !std::fs::metadata(list).is_ok_and(|m| m.is_file()) {
+        // A pipe (`--files-from <(ls *.toml)`) is read once, as the list it is.
+        return Ok(());
+    }
+    let takes = "`--files-from` takes a file list: one scenario file path a line";
+    let shown = list.display().to_string();
+    let d = if let Some(what) = written_output(list) {
+        scenario::Diagnostic::file_level(&shown, format!("this is {what}; {takes}"))
+    } else {
+        let Some((noun, reader)) = kind_words(list, false) else {
+            return Ok(());
+        };
+        let help = if noun == "scenario" {
+            "give a scenario file as an argument: `deter run FILE`".to_string()
+        } else {
+            reader.to_string()
+        };
+        scenario::Diagnostic::file_level(&shown, format!("this is a {noun} file; {takes}"))
+            .with_help(Some(help))
+    };
+    Err(CliError::Input(Diagnostics(vec![d])))
+}
+
+/// What a TOML file `path` of a definite kind ([`definite_kind`]) is and which command reads
+/// it, in the words of the CLI or (`python`) of the Python package: None when nothing tells.
+fn kind_words(path: &Path, python: bool) -> Option<(&'static str, &'static str)> {
+    let kind = definite_kind(path)?;
+    Some(match kind {
+        InputKind::Scenario if python => ("scenario", "`deter.run` and `deter.compare` run it"),
+        InputKind::Scenario => ("scenario", "`deter run` and `deter compare` run it"),
+        InputKind::Sweep if python => ("sweep", "`deter.sweep(FILE)` runs it"),
+        InputKind::Sweep => ("sweep", "`deter sweep FILE --out RESULTS.csv` runs it"),
+        InputKind::Calibration => ("calibration", "`deter calibrate FILE` runs it"),
+        InputKind::Record => (
+            "historical record",
+            "a calibration file's `cases` name it; `deter validate` checks it",
+        ),
+        InputKind::Unknown => return None,
+    })
 }
 
 /// What a regular file `path` that deter wrote is ([`output_kind`]), when it is not TOML:

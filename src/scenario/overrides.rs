@@ -553,6 +553,10 @@ fn not_a_number(d: Diagnostic, text: &str, scenario: &Scenario) -> Diagnostic {
         return d;
     };
     let (path, raw) = (path.trim(), raw.trim());
+    if path.is_empty() {
+        // `=0.7`: no path, the parse's "expected PATH=VALUE" (it was "`` is not a parameter").
+        return d;
+    }
     let target = match ParamRef::resolve(path, scenario) {
         Ok(target) => target,
         Err(e) => return unknown_path(&d.file, text, path, e),

@@ -53,11 +53,24 @@ pub fn parameter_text(
     spec: &FieldSpec,
     raw: &str,
 ) -> Result<f64, (String, Option<String>)> {
-    let x = super::input::number_text(raw, &spec.expected())?;
+    let x = match switch_word(spec, raw) {
+        Some(x) => x,
+        None => super::input::number_text(raw, &spec.expected())?,
+    };
     if !spec.contains(x) {
         return Err(range_fault(path, spec, raw.trim()));
     }
     Ok(x)
+}
+
+/// A switch's `true` / `false` written as text (a CSV cell; `--set` reads them alike): 1 or
+/// 0. None for any other text, or a parameter that is not a switch.
+pub fn switch_word(spec: &FieldSpec, raw: &str) -> Option<f64> {
+    match raw.trim() {
+        "true" if spec.is_switch() => Some(1.0),
+        "false" if spec.is_switch() => Some(0.0),
+        _ => None,
+    }
 }
 
 pub fn range_help(path: &str, spec: &FieldSpec) -> String {
@@ -72,6 +85,9 @@ pub fn range_help(path: &str, spec: &FieldSpec) -> String {
 impl FieldSpec {
     /// "a number in [0, 1]" style description of the allowed range.
     pub fn expected(&self) -> String {
+        if self.is_switch() {
+            return "true or false (or 0 or 1)".into();
+        }
         let unit = if self.unit.is_empty() {
             String::new()
         } else {
@@ -85,10 +101,20 @@ impl FieldSpec {
         )
     }
 
+    /// Whether `x` is a value of the parameter: finite, in its range, and for a switch
+    /// ([`Self::is_switch`]) 0 or 1 (a switch at 0.5 was taken as on).
     pub fn contains(&self, x: f64) -> bool {
-        x.is_finite() && x >= self.min && x <= self.max
+        x.is_finite() && x >= self.min && x <= self.max && (!self.is_switch() || x.fract() == 0.0)
+    }
+
+    /// A switch (`policy.ID.enabled`): on or off, written `true` / `false` or 1 / 0.
+    pub fn is_switch(&self) -> bool {
+        self.unit == SWITCH_UNIT
     }
 }
+
+/// The unit of a switch ([`FieldSpec::is_switch`]): its only values are 0 and 1.
+pub const SWITCH_UNIT: &str = "0 or 1";
 
 pub(crate) fn fmt_bound(x: f64) -> String {
     if x.abs() >= 1e5 && x.fract() == 0.0 {

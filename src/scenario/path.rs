@@ -230,7 +230,7 @@ const TIE_SPEC: FieldSpec = FieldSpec {
 
 const ENABLED_SPEC: FieldSpec = FieldSpec {
     key: "enabled",
-    unit: "0 or 1",
+    unit: super::params::SWITCH_UNIT,
     default: ParamDefault::Value(1.0),
     min: 0.0,
     max: 1.0,

@@ -1108,6 +1108,15 @@ pub(crate) fn read_parameter(
             }
             (None, Some(rv)) => {
                 let at = format!("{p}.range");
+                if flag {
+                    // Any kind: a range would give the switch values between off and on.
+                    r.error(
+                        rv.span(),
+                        &at,
+                        format!("`{path}` is a switch: it takes `values = [false, true]`, not a `range`"),
+                    );
+                    return None;
+                }
                 if matches!(kind, Kind::Categorical | Kind::Boolean) {
                     r.error(
                         rv.span(),
