@@ -524,7 +524,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                         scenario: &job.scenario,
                         source: &source,
                     };
-                    super::check_plots(dir, &html::article(&view, i), &outputs)?;
+                    super::check_plots_with(
+                        dir,
+                        &mut |w| html::write_article(w, &view, i),
+                        &outputs,
+                    )?;
                 }
                 total = total.saturating_add(job.max_runs());
                 in_window.add(engine::Aggregate::estimated_bytes(&job.compiled));
@@ -612,15 +616,13 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                         let first = Some(report.scenario.as_str());
                         page.write(html::page_start(args.files.len(), first).as_bytes())?;
                     }
-                    if let Some(dir) = &args.output.plots {
-                        // The charts are cut from the whole article.
-                        let article = html::article(&view, i);
-                        if let Some(page) = &mut page {
-                            page.write(article.as_bytes())?;
-                        }
-                        super::write_plots(dir, &article)?;
-                    } else if let Some(page) = &mut page {
+                    if let Some(page) = &mut page {
                         page.write_with(|w| html::write_article(w, &view, i))?;
+                    }
+                    if let Some(dir) = &args.output.plots {
+                        // The charts are cut from the article as it is written, one part
+                        // at a time, never held whole.
+                        super::write_plots_with(dir, &mut |w| html::write_article(w, &view, i))?;
                     }
                 }
                 // JSON and CSV are streamed from the report to the output, never held

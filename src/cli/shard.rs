@@ -6,7 +6,7 @@ use std::io::Write;
 use std::time::Instant;
 
 use super::{
-    CANCEL, CliError, RunArgs, emit, load_scenario, progress_bar, scenario_hash, validate_runs,
+    CANCEL, CliError, RunArgs, emit_with, load_scenario, progress_bar, scenario_hash, validate_runs,
 };
 use crate::engine::{self, Hooks, RunPlan};
 use crate::model::Compiled;
@@ -111,7 +111,9 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
         threads,
     };
     let file = PartialFile::of_shard(inv, shard, timing, parts, file, text);
-    emit(args.output.out.as_deref(), &file.to_bytes())
+    // Streamed to the file: the parts are serialised through the writer's buffer, never
+    // held as text beside the tallies.
+    emit_with(args.output.out.as_deref(), |mut w| file.write_to(&mut w))
 }
 
 /// `deter sweep FILE --shard K/N`: unit `p * runs + i` is run `i` of point `p`; it draws
