@@ -109,9 +109,9 @@ impl WindowMemory {
             .join(", ");
         Err(format!(
             "{names}: these {} files run at once (files run --threads at a time, each on every \
-             thread): their tallies need about {:.1} GiB in all ({:.1} GiB for one set of \
-             each, {sets} sets: one per thread and the merged ones), over the {:.0} GiB \
-             limit: use fewer --threads, or run the large files one at a time",
+             thread): their tallies and run records need about {:.1} GiB in all ({:.1} GiB \
+             for one set of each, {sets} sets: one per thread and the merged ones), over the \
+             {:.0} GiB limit: use fewer --threads, or run the large files one at a time",
             files.len(),
             gb(all),
             gb(self.bytes),

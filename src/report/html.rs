@@ -981,7 +981,7 @@ fn standalone_svg(fig: &str) -> Option<String> {
 /// time, [`write_article`]). Call [`FigureCutter::finish`] at the end: the charts handed on
 /// are exactly [`figures`] of the whole text, in order.
 pub struct FigureCutter<F> {
-    /// The text not yet cut: from an unfinished figure, or the end of the text.
+    /// The text not yet cut: an unfinished figure, or what could start a mark.
     pending: Vec<u8>,
     on: F,
     /// A figure's id was not closed by a `"`: [`figures`] stops there.
@@ -994,6 +994,47 @@ fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
+/// Cut every figure complete in `text` (`last`: the text is whole, so a figure not closed
+/// runs to its end, as in [`figures`]), handing each chart to `on`; the bytes consumed
+/// (what follows must be kept and written again with the next text).
+fn cut_figures(
+    text: &[u8],
+    last: bool,
+    stopped: &mut bool,
+    on: &mut dyn FnMut(String, String) -> std::io::Result<()>,
+) -> std::io::Result<usize> {
+    let utf8 = |b: &[u8]| {
+        std::str::from_utf8(b)
+            .map(str::to_string)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    };
+    let mut done = 0;
+    while !*stopped {
+        let here = &text[done..];
+        let Some(at) = find_bytes(here, FIGURE_MARK) else {
+            // Keep what could be the start of a mark.
+            return Ok(done + here.len() - (FIGURE_MARK.len() - 1).min(here.len()));
+        };
+        let from = at + FIGURE_MARK.len();
+        let rest = &here[from..];
+        let Some(end) = rest.iter().position(|&b| b == b'"') else {
+            *stopped = last;
+            return Ok(done + at);
+        };
+        let close = match find_bytes(rest, b"</figure>") {
+            Some(c) => c,
+            None if last => rest.len(),
+            None => return Ok(done + at),
+        };
+        let id = utf8(&rest[..end])?;
+        if let Some(svg) = standalone_svg(&utf8(&rest[..close])?) {
+            on(id, svg)?;
+        }
+        done += from + close;
+    }
+    Ok(text.len())
+}
+
 impl<F: FnMut(String, String) -> std::io::Result<()>> FigureCutter<F> {
     pub fn new(on: F) -> Self {
         Self {
@@ -1003,60 +1044,31 @@ impl<F: FnMut(String, String) -> std::io::Result<()>> FigureCutter<F> {
         }
     }
 
-    /// Cut every figure complete in the text so far (`last`: the text is whole, so a figure
-    /// not closed runs to its end, as in [`figures`]).
-    fn cut(&mut self, last: bool) -> std::io::Result<()> {
-        let utf8 = |b: &[u8]| {
-            std::str::from_utf8(b)
-                .map(str::to_string)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
-        };
-        while !self.stopped {
-            let Some(at) = find_bytes(&self.pending, FIGURE_MARK) else {
-                // Keep what could be the start of a mark.
-                let keep = (FIGURE_MARK.len() - 1).min(self.pending.len());
-                self.pending.drain(..self.pending.len() - keep);
-                return Ok(());
-            };
-            let from = at + FIGURE_MARK.len();
-            let rest = &self.pending[from..];
-            let close = find_bytes(rest, b"</figure>");
-            let Some(end) = rest.iter().position(|&b| b == b'"') else {
-                if last {
-                    self.stopped = true;
-                }
-                self.pending.drain(..at);
-                return Ok(());
-            };
-            let close = match close {
-                Some(c) => c,
-                None if last => rest.len(),
-                None => {
-                    self.pending.drain(..at);
-                    return Ok(());
-                }
-            };
-            let id = utf8(&rest[..end])?;
-            if let Some(svg) = standalone_svg(&utf8(&rest[..close])?) {
-                (self.on)(id, svg)?;
-            }
-            self.pending.drain(..from + close);
-        }
-        self.pending.clear();
-        Ok(())
-    }
-
     /// The end of the text: cut what remains.
     pub fn finish(mut self) -> std::io::Result<()> {
-        self.cut(true)
+        let pending = std::mem::take(&mut self.pending);
+        cut_figures(&pending, true, &mut self.stopped, &mut self.on).map(|_| ())
     }
 }
 
 impl<F: FnMut(String, String) -> std::io::Result<()>> std::io::Write for FigureCutter<F> {
+    /// Cut straight from `buf` (a whole part of an article), keeping only an unfinished
+    /// figure's text: no copy of the page, nor a buffer that grows with its parts.
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if !self.stopped {
+        if self.stopped {
+            return Ok(buf.len());
+        }
+        if self.pending.is_empty() {
+            let used = cut_figures(buf, false, &mut self.stopped, &mut self.on)?;
+            self.pending.extend_from_slice(&buf[used..]);
+        } else {
             self.pending.extend_from_slice(buf);
-            self.cut(false)?;
+            let used = cut_figures(&self.pending, false, &mut self.stopped, &mut self.on)?;
+            self.pending.drain(..used);
+        }
+        if self.pending.is_empty() {
+            // An unfinished figure's buffer is not kept once it is cut.
+            self.pending = Vec::new();
         }
         Ok(buf.len())
     }
