@@ -435,7 +435,7 @@ mod tests {
         let inner = |k: u64| Inner {
             zeta: vec![(1, k), (2, u64::MAX)],
             alpha: Some(0.1),
-            gone: (k % 2 == 0).then_some(3),
+            gone: k.is_multiple_of(2).then_some(3),
         };
         let x = Outer {
             z: Wrap(vec![inner(1), inner(2)]),
