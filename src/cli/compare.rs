@@ -289,7 +289,8 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             emit(Some(path), page.as_bytes())?;
         }
         if let Some(dir) = &args.output.plots {
-            super::write_plots(dir, &page)?;
+            // Cut one chart at a time from the page (the page is built whole).
+            super::write_plots_with(dir, &mut |w| w.write_all(page.as_bytes()))?;
         }
     }
 

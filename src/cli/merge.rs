@@ -151,7 +151,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
             scenario: &scenario,
             source,
         };
-        super::check_plots(dir, &html::to_html(&[view]), &outputs)?;
+        super::check_plots_with(dir, &mut |w| html::write_article(w, &view, 0), &outputs)?;
     }
     let (aggregate, info, threads) = shard::merge_run(&files, &compiled).map_err(merge_fault)?;
     stop_if_interrupted()?;
@@ -182,19 +182,16 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
             scenario: &scenario,
             source,
         };
-        if let Some(dir) = &args.output.plots {
-            // The charts are cut from the whole page.
-            let page = html::to_html(&[view]);
-            if let Some(path) = &args.output.report {
-                emit(Some(path), page.as_bytes())?;
-            }
-            super::write_plots(dir, &page)?;
-        } else if let Some(path) = &args.output.report {
+        if let Some(path) = &args.output.report {
             super::emit_with(Some(path), |w| {
                 w.write_all(html::page_start(1, Some(report.scenario.as_str())).as_bytes())?;
                 html::write_article(&mut *w, &view, 0)?;
                 w.write_all(html::PAGE_END.as_bytes())
             })?;
+        }
+        if let Some(dir) = &args.output.plots {
+            // The charts are cut from the article as it is written, never held whole.
+            super::write_plots_with(dir, &mut |w| html::write_article(w, &view, 0))?;
         }
     }
     // JSON and CSV are streamed from the report to the output, never held whole.

@@ -801,46 +801,86 @@ pub fn scenario_hash_text(text: &str) -> String {
 }
 
 /// Write to `out` atomically, or to stdout.
-/// `--plots DIR`: every chart of an HTML page (`html`) as `DIR/<chart id>.svg`, each written
-/// atomically and refused if it would replace a file the command read.
-pub fn write_plots(dir: &Path, html: &str) -> Result<(), CliError> {
+/// `--plots DIR`: every chart of the HTML page or article `render` writes as
+/// `DIR/<chart id>.svg`, each written atomically and refused if it would replace a file the
+/// command read. The charts are cut from the text as it is written
+/// ([`crate::report::html::FigureCutter`]): neither the page nor its charts are held whole,
+/// one part of the page and one chart at a time. `render` is called twice: once to check
+/// every chart's path, once to write the charts.
+pub fn write_plots_with(
+    dir: &Path,
+    render: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), CliError> {
+    use crate::report::html::FigureCutter;
     std::fs::create_dir_all(dir)
         .map_err(|e| CliError::Failure(crate::output::cannot_write(dir, &e)))?;
-    let figures: Vec<_> = crate::report::html::figures(html)
-        .into_iter()
-        .map(|(id, svg)| (dir.join(format!("{id}.svg")), svg))
-        .collect();
+    let path_of = |id: &str| dir.join(format!("{id}.svg"));
     // Every chart's path checked before the first is written: one that would replace an
     // input (or a directory) leaves no partial set of charts behind.
-    for (path, _) in &figures {
-        output::check_writable(path, &[]).map_err(CliError::Usage)?;
+    let mut fault: Option<CliError> = None;
+    let stop = |e: CliError, fault: &mut Option<CliError>| {
+        *fault = Some(e);
+        std::io::Error::other("stopped")
+    };
+    let mut cutter = FigureCutter::new(|id: String, _svg: String| {
+        output::check_writable(&path_of(&id), &[]).map_err(|e| stop(CliError::Usage(e), &mut fault))
+    });
+    let checked = render(&mut cutter).and_then(|()| cutter.finish());
+    if let Some(e) = fault.take() {
+        return Err(e);
     }
-    for (path, svg) in &figures {
-        emit(Some(path), svg.as_bytes())?;
+    checked.map_err(|e| CliError::Failure(format!("cannot write the charts: {e}")))?;
+    let mut cutter = FigureCutter::new(|id: String, svg: String| {
+        emit(Some(&path_of(&id)), svg.as_bytes()).map_err(|e| stop(e, &mut fault))
+    });
+    let written = render(&mut cutter).and_then(|()| cutter.finish());
+    if let Some(e) = fault.take() {
+        return Err(e);
     }
-    Ok(())
+    written.map_err(|e| CliError::Failure(format!("cannot write the charts: {e}")))
 }
 
-/// `--plots DIR` before any work: every chart file [`write_plots`] would write for a page
+/// `--plots DIR` before any work: every chart file [`write_plots_with`] would write for a page
 /// (or article) with the charts of `html`, checked as an output (not an input, not
 /// read-only, not a directory, not one of the command's other `outputs`), so that a clash
 /// is refused with the other outputs' (exit 2), not after the work. A directory that does
 /// not exist yet holds no file to clash with (it is created).
 pub fn check_plots(dir: &Path, html: &str, outputs: &[&PathBuf]) -> Result<(), CliError> {
+    check_plots_with(dir, &mut |w| w.write_all(html.as_bytes()), outputs)
+}
+
+/// [`check_plots`] of the page or article `render` writes, its figure ids read as it is
+/// written ([`crate::report::html::FigureIds`]): the page is never held whole.
+pub fn check_plots_with(
+    dir: &Path,
+    render: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    outputs: &[&PathBuf],
+) -> Result<(), CliError> {
     if !dir.is_dir() {
         return Ok(());
     }
-    for id in crate::report::html::figure_ids(html) {
+    let mut fault: Option<CliError> = None;
+    let mut ids = crate::report::html::FigureIds::new(|id: String| {
         let path = dir.join(format!("{id}.svg"));
-        output::check_writable(&path, &[]).map_err(CliError::Usage)?;
-        if outputs.iter().any(|o| **o == path) {
-            return Err(CliError::Usage(format!(
-                "`{}` is named by two output options",
-                path.display()
-            )));
-        }
+        let refused = output::check_writable(&path, &[])
+            .map_err(CliError::Usage)
+            .and_then(|()| match outputs.iter().any(|o| **o == path) {
+                true => Err(CliError::Usage(format!(
+                    "`{}` is named by two output options",
+                    path.display()
+                ))),
+                false => Ok(()),
+            });
+        refused.map_err(|e| {
+            fault = Some(e);
+            std::io::Error::other("stopped")
+        })
+    });
+    let read = render(&mut ids);
+    if let Some(e) = fault.take() {
+        return Err(e);
     }
-    Ok(())
+    read.map_err(|e| CliError::Failure(format!("cannot check the charts: {e}")))
 }
 
 /// Stdout for streamed output: a closed pipe (`deter run ... | head`) is not an error, as

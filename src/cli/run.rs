@@ -114,9 +114,9 @@ impl WindowMemory {
             .join(", ");
         Err(format!(
             "{names}: these {} files run at once (files run --threads at a time, each on every \
-             thread): their tallies need about {:.1} GiB in all ({:.1} GiB for one set of \
-             each, {sets} sets: one per thread and the merged ones), over the {:.0} GiB \
-             limit: use fewer --threads, or run the large files one at a time",
+             thread): their tallies and run records need about {:.1} GiB in all ({:.1} GiB \
+             for one set of each, {sets} sets: one per thread and the merged ones), over the \
+             {:.0} GiB limit: use fewer --threads, or run the large files one at a time",
             files.len(),
             gb(all),
             gb(self.bytes),
@@ -527,7 +527,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                         scenario: &job.scenario,
                         source: &source,
                     };
-                    super::check_plots(dir, &html::article(&view, i), &outputs)?;
+                    super::check_plots_with(
+                        dir,
+                        &mut |w| html::write_article(w, &view, i),
+                        &outputs,
+                    )?;
                 }
                 total = total.saturating_add(job.max_runs());
                 in_window.add(engine::Aggregate::estimated_bytes(&job.compiled));
@@ -615,15 +619,13 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                         let first = Some(report.scenario.as_str());
                         page.write(html::page_start(args.files.len(), first).as_bytes())?;
                     }
-                    if let Some(dir) = &args.output.plots {
-                        // The charts are cut from the whole article.
-                        let article = html::article(&view, i);
-                        if let Some(page) = &mut page {
-                            page.write(article.as_bytes())?;
-                        }
-                        super::write_plots(dir, &article)?;
-                    } else if let Some(page) = &mut page {
+                    if let Some(page) = &mut page {
                         page.write_with(|w| html::write_article(w, &view, i))?;
+                    }
+                    if let Some(dir) = &args.output.plots {
+                        // The charts are cut from the article as it is written, one part
+                        // at a time, never held whole.
+                        super::write_plots_with(dir, &mut |w| html::write_article(w, &view, i))?;
                     }
                 }
                 // JSON and CSV are streamed from the report to the output, never held

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::time::Instant;
 
 use super::{
-    CANCEL, CliError, RunArgs, emit, load_scenario, progress_bar, scenario_hash, validate_runs,
+    CANCEL, CliError, RunArgs, emit_with, load_scenario, progress_bar, scenario_hash, validate_runs,
 };
 use crate::engine::{self, Hooks, RunPlan};
 use crate::model::Compiled;
@@ -150,10 +150,12 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
     };
     let file = PartialFile::of_shard(inv, shard, timing, parts, file, text);
     match &mut rows {
-        Some(rows) => super::emit_with(args.output.out.as_deref(), |w| {
+        Some(rows) => emit_with(args.output.out.as_deref(), |w| {
             file.write_with_rows(w, rows)
         }),
-        None => emit(args.output.out.as_deref(), &file.to_bytes()),
+        // Streamed to the file: the parts are serialised through the writer's buffer, never
+        // held as text beside the tallies.
+        None => emit_with(args.output.out.as_deref(), |mut w| file.write_to(&mut w)),
     }
 }
 

@@ -131,9 +131,9 @@ pub fn check_memory(each: u64, tallies: u64, what: &str) -> Result<(), String> {
     }
     let gb = |b: u64| b as f64 / (1u64 << 30) as f64;
     Err(format!(
-        "{what}: the tallies need about {:.1} GiB each, {:.1} GiB in all for {tallies} \
-         (one per thread and the merged ones), over the {:.0} GiB limit: use fewer --threads, \
-         a shorter horizon or fewer rivalries",
+        "{what}: the tallies and run records need about {:.1} GiB a set, {:.1} GiB in all for \
+         {tallies} sets (one per thread and the merged ones), over the {:.0} GiB limit: use \
+         fewer --threads, a shorter horizon or fewer rivalries",
         gb(each),
         gb(total),
         gb(MAX_TALLY_BYTES)

@@ -922,6 +922,7 @@ fn yearly_table(
 }
 
 /// The page for one or more runs (`deter run FILE... --report`).
+#[cfg(test)]
 pub fn to_html(runs: &[RunView<'_>]) -> String {
     let mut out = page_start(runs.len(), runs.first().map(|v| v.report.scenario.as_str()));
     for (i, v) in runs.iter().enumerate() {
@@ -944,7 +945,8 @@ pub fn page_start(n: usize, first: Option<&str>) -> String {
 }
 
 /// Every chart of a page or article: (figure id, its `<svg>` element as a standalone SVG
-/// document), in page order (`--plots DIR`).
+/// document), in page order: what [`FigureCutter`] cuts as the text is written.
+#[cfg(test)]
 pub fn figures(html: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut rest = html;
@@ -954,23 +956,131 @@ pub fn figures(html: &str) -> Vec<(String, String)> {
         let id = rest[..end].to_string();
         let close = rest.find("</figure>").unwrap_or(rest.len());
         let fig = &rest[..close];
-        if let (Some(a), Some(b)) = (fig.find("<svg"), fig.rfind("</svg>")) {
-            let mut svg = fig[a..b + 6].to_string();
-            if !svg.contains("xmlns=") {
-                svg = svg.replacen("<svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"", 1);
-            }
-            out.push((
-                id,
-                format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{svg}\n"),
-            ));
+        if let Some(svg) = standalone_svg(fig) {
+            out.push((id, svg));
         }
         rest = &rest[close..];
     }
     out
 }
 
+/// The chart of a figure's text (from its id to its `</figure>`) as a standalone SVG
+/// document, if it holds one.
+fn standalone_svg(fig: &str) -> Option<String> {
+    let (a, b) = (fig.find("<svg")?, fig.rfind("</svg>")?);
+    let mut svg = fig.get(a..b + 6)?.to_string();
+    if !svg.contains("xmlns=") {
+        svg = svg.replacen("<svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"", 1);
+    }
+    Some(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{svg}\n"))
+}
+
+/// [`figures`] of a page or article as it is written (`--plots DIR`): each chart is handed
+/// to `on` (figure id, standalone SVG) as soon as its `</figure>` is written, and the text
+/// before it dropped, so the whole page is never held (an article is written one part at a
+/// time, [`write_article`]). Call [`FigureCutter::finish`] at the end: the charts handed on
+/// are exactly [`figures`] of the whole text, in order.
+pub struct FigureCutter<F> {
+    /// The text not yet cut: an unfinished figure, or what could start a mark.
+    pending: Vec<u8>,
+    on: F,
+    /// A figure's id was not closed by a `"`: [`figures`] stops there.
+    stopped: bool,
+}
+
+const FIGURE_MARK: &[u8] = b"<figure id=\"";
+
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Cut every figure complete in `text` (`last`: the text is whole, so a figure not closed
+/// runs to its end, as in [`figures`]), handing each chart to `on`; the bytes consumed
+/// (what follows must be kept and written again with the next text).
+fn cut_figures(
+    text: &[u8],
+    last: bool,
+    stopped: &mut bool,
+    on: &mut dyn FnMut(String, String) -> std::io::Result<()>,
+) -> std::io::Result<usize> {
+    let utf8 = |b: &[u8]| {
+        std::str::from_utf8(b)
+            .map(str::to_string)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    };
+    let mut done = 0;
+    while !*stopped {
+        let here = &text[done..];
+        let Some(at) = find_bytes(here, FIGURE_MARK) else {
+            // Keep what could be the start of a mark.
+            return Ok(done + here.len() - (FIGURE_MARK.len() - 1).min(here.len()));
+        };
+        let from = at + FIGURE_MARK.len();
+        let rest = &here[from..];
+        let Some(end) = rest.iter().position(|&b| b == b'"') else {
+            *stopped = last;
+            return Ok(done + at);
+        };
+        let close = match find_bytes(rest, b"</figure>") {
+            Some(c) => c,
+            None if last => rest.len(),
+            None => return Ok(done + at),
+        };
+        let id = utf8(&rest[..end])?;
+        if let Some(svg) = standalone_svg(&utf8(&rest[..close])?) {
+            on(id, svg)?;
+        }
+        done += from + close;
+    }
+    Ok(text.len())
+}
+
+impl<F: FnMut(String, String) -> std::io::Result<()>> FigureCutter<F> {
+    pub fn new(on: F) -> Self {
+        Self {
+            pending: Vec::new(),
+            on,
+            stopped: false,
+        }
+    }
+
+    /// The end of the text: cut what remains.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        cut_figures(&pending, true, &mut self.stopped, &mut self.on).map(|_| ())
+    }
+}
+
+impl<F: FnMut(String, String) -> std::io::Result<()>> std::io::Write for FigureCutter<F> {
+    /// Cut straight from `buf` (a whole part of an article), keeping only an unfinished
+    /// figure's text: no copy of the page, nor a buffer that grows with its parts.
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.stopped {
+            return Ok(buf.len());
+        }
+        if self.pending.is_empty() {
+            let used = cut_figures(buf, false, &mut self.stopped, &mut self.on)?;
+            self.pending.extend_from_slice(&buf[used..]);
+        } else {
+            self.pending.extend_from_slice(buf);
+            let used = cut_figures(&self.pending, false, &mut self.stopped, &mut self.on)?;
+            self.pending.drain(..used);
+        }
+        if self.pending.is_empty() {
+            // An unfinished figure's buffer is not kept once it is cut.
+            self.pending = Vec::new();
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// The id of every figure of a page or article, whether or not it holds a chart
 /// ([`figures`] takes those that do): the names `--plots` may write, known before any work.
+#[cfg(test)]
 pub fn figure_ids(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = html;
@@ -983,10 +1093,56 @@ pub fn figure_ids(html: &str) -> Vec<String> {
     out
 }
 
+/// [`figure_ids`] of a page or article as it is written: each id is handed to `on` as soon
+/// as its closing quote is written, and the text before it dropped, so the page is never held
+/// whole. The ids handed on are exactly [`figure_ids`] of the whole text, in order.
+pub struct FigureIds<F> {
+    pending: Vec<u8>,
+    on: F,
+}
+
+impl<F: FnMut(String) -> std::io::Result<()>> FigureIds<F> {
+    pub fn new(on: F) -> Self {
+        Self {
+            pending: Vec::new(),
+            on,
+        }
+    }
+}
+
+impl<F: FnMut(String) -> std::io::Result<()>> std::io::Write for FigureIds<F> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        loop {
+            let Some(at) = find_bytes(&self.pending, FIGURE_MARK) else {
+                let keep = (FIGURE_MARK.len() - 1).min(self.pending.len());
+                self.pending.drain(..self.pending.len() - keep);
+                break;
+            };
+            let from = at + FIGURE_MARK.len();
+            let Some(end) = self.pending[from..].iter().position(|&b| b == b'"') else {
+                self.pending.drain(..at);
+                break;
+            };
+            let id = std::str::from_utf8(&self.pending[from..from + end])
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?
+                .to_string();
+            (self.on)(id)?;
+            self.pending.drain(..from + end);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// The end of a page.
 pub const PAGE_END: &str = "</body></html>\n";
 
 /// The article of run `index` of a page ([`write_article`] in memory).
+#[cfg(test)]
 pub fn article(v: &RunView<'_>, index: usize) -> String {
     let mut out = Vec::new();
     write_article(&mut out, v, index).expect("writing to memory cannot fail");
@@ -1361,6 +1517,49 @@ pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The charts cut from a text as it is written, in chunks of any size (a mark or a
+    /// multi-byte character split between two), are the charts cut from the whole text:
+    /// unclosed last figure, a figure without a chart and an id never closed included.
+    #[test]
+    fn charts_cut_as_written_are_the_charts_of_the_whole_text() {
+        let texts = [
+            "<p>é</p><figure id=\"a\"><svg x>1</svg></figure><figure id=\"none\">no chart\
+             </figure>é<figure id=\"b\"><svg xmlns=\"y\">2</svg><svg>3</svg></figure>\
+             <figure id=\"c\"><svg>4</svg>",
+            "<figure id=\"a\"><svg>1</svg></figure><figure id=\"open",
+            "",
+        ];
+        for text in texts {
+            let whole = figures(text);
+            for chunk in [1, 2, 5, 13, 1000] {
+                let mut cut = Vec::new();
+                let mut cutter = FigureCutter::new(|id, svg| {
+                    cut.push((id, svg));
+                    Ok(())
+                });
+                for piece in text.as_bytes().chunks(chunk) {
+                    std::io::Write::write_all(&mut cutter, piece).unwrap();
+                }
+                cutter.finish().unwrap();
+                assert_eq!(cut, whole, "chunks of {chunk} of {text:?}");
+            }
+        }
+        assert_eq!(figures(texts[0]).len(), 3);
+        for text in texts {
+            for chunk in [1, 2, 5, 13, 1000] {
+                let mut ids = Vec::new();
+                let mut scan = FigureIds::new(|id| {
+                    ids.push(id);
+                    Ok(())
+                });
+                for piece in text.as_bytes().chunks(chunk) {
+                    std::io::Write::write_all(&mut scan, piece).unwrap();
+                }
+                assert_eq!(ids, figure_ids(text), "chunks of {chunk} of {text:?}");
+            }
+        }
+    }
 
     /// The article streamed one part at a time is the article rendered at once, ids
     /// prefixed on a second article: region, rivalries, attribution and yearly tables alike.

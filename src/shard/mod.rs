@@ -18,6 +18,7 @@
 //!
 //! The file format is in [`partial`]; docs/CLUSTER.md explains the design for users.
 
+mod canon;
 pub mod partial;
 mod stream;
 
@@ -823,17 +824,17 @@ pub fn merge_run(
     compiled: &crate::model::Compiled,
 ) -> Result<(Aggregate, crate::report::RunInfo, Vec<usize>), MergeError> {
     let header = &files[0].header;
-    let template = Aggregate::new(compiled);
+    // Each empty aggregate is made when it is needed, none kept beside the merged one.
     let mut merged: Option<Aggregate> = None;
     merge_points(
         files,
-        |_| template.clone(),
+        |_| Aggregate::new(compiled),
         |_, agg| {
             merged = Some(agg);
             Ok(())
         },
     )?;
-    let aggregate = merged.unwrap_or(template);
+    let aggregate = merged.unwrap_or_else(|| Aggregate::new(compiled));
     if aggregate.runs != header.runs {
         return Err(MergeError::Set(format!(
             "the shards hold {} runs, but their header says {}",
@@ -982,7 +983,9 @@ pub fn merge_points(
         return Err(MergeError::Set("no partial files given".into()));
     };
     let runs = first.header.runs;
-    let mut current: Option<(u64, Aggregate, Aggregate)> = None; // (point, template, merged)
+    // (point, merged): the merged aggregate is also the shape a part is checked against
+    // (merging keeps a shape), so no copy of the template is held beside it.
+    let mut current: Option<(u64, Aggregate)> = None;
     for f in files {
         let s = f.shard;
         if f.cover != cover_of(pieces_by_point(s.first, s.end, runs)) {
@@ -1000,14 +1003,13 @@ pub fn merge_points(
         let mut fault = None;
         let mut add = |part: Part| -> Result<(), MergeError> {
             if current.as_ref().is_none_or(|c| c.0 != part.point) {
-                if let Some((p, _, agg)) = current.take() {
+                if let Some((p, agg)) = current.take() {
                     emit(p, agg).map_err(MergeError::Set)?;
                 }
-                let t = template(part.point);
-                current = Some((part.point, t.clone(), t));
+                current = Some((part.point, template(part.point)));
             }
-            let (_, shape, merged) = current.as_mut().expect("set above");
-            part.aggregate.check_shape(shape).map_err(|e| {
+            let (_, merged) = current.as_mut().expect("set above");
+            part.aggregate.check_shape(merged).map_err(|e| {
                 MergeError::File(Box::new(crate::scenario::Diagnostic::file_level(
                     &f.name,
                     format!("parts[{i}].{e}"),
@@ -1043,7 +1045,7 @@ pub fn merge_points(
             )));
         }
     }
-    if let Some((p, _, agg)) = current.take() {
+    if let Some((p, agg)) = current.take() {
         emit(p, agg).map_err(MergeError::Set)?;
     }
     Ok(())

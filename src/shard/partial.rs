@@ -222,9 +222,11 @@ impl PartialFile {
         file: &std::path::Path,
         text: String,
     ) -> Self {
-        let parts_sha256 = parts_sha256(
-            &serde_json::to_value(&parts).expect("partial-file types always serialise"),
-        );
+        let mut checksum = PartsChecksum::default();
+        for part in &parts {
+            checksum.add_part(part);
+        }
+        let parts_sha256 = checksum.finish();
         Self {
             header: header_of(inv, shard, parts_sha256),
             timing,
@@ -266,7 +268,7 @@ impl PartialFile {
             &self.timing,
             |w| {
                 for (i, p) in self.parts.iter().enumerate() {
-                    w.write_all(part_entry(i == 0, p).as_bytes())?;
+                    write_part_entry(w, i == 0, p)?;
                 }
                 Ok(())
             },
@@ -275,34 +277,41 @@ impl PartialFile {
         )
     }
 
-    /// The file's bytes: one top-level key per line, so that `head -n 2` shows the header.
+    /// The file's bytes ([`PartialFile::write_to`]).
+    #[cfg(test)]
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        let mut per_run = |w: &mut Vec<u8>| -> std::io::Result<()> {
+        self.write_to(&mut out)
+            .expect("writing to memory cannot fail");
+        out
+    }
+
+    /// Write the file to `w`, one top-level key per line, so that `head -n 2` shows the
+    /// header; each part is serialised straight to `w`, never held as text.
+    pub fn write_to<W: Write>(&self, w: &mut W) -> std::io::Result<()> {
+        let mut per_run = |w: &mut W| -> std::io::Result<()> {
             for (i, row) in self.per_run.iter().flatten().enumerate() {
                 write!(w, "{}{}", if i == 0 { "\n" } else { ",\n" }, json(row))?;
             }
             Ok(())
         };
-        let per_run: Option<RowsWriter<'_, Vec<u8>>> = match self.per_run {
+        let per_run: Option<RowsWriter<'_, W>> = match self.per_run {
             Some(_) => Some(&mut per_run),
             None => None,
         };
         write_layout(
-            &mut out,
+            w,
             &self.header,
             &self.timing,
             |w| {
                 for (i, p) in self.parts.iter().enumerate() {
-                    w.write_all(part_entry(i == 0, p).as_bytes())?;
+                    write_part_entry(w, i == 0, p)?;
                 }
                 Ok(())
             },
             per_run,
             &self.source,
         )
-        .expect("writing to memory cannot fail");
-        out
     }
 
     /// Read a partial file. The error says what is wrong, without the file name (the caller
@@ -389,7 +398,7 @@ fn source_of(file: &std::path::Path, text: String) -> Source {
 }
 
 /// The one layout of a partial file, one top-level key per line: the header, the timing,
-/// the parts (written by `parts`, each entry as [`part_entry`] gives it), the per-run rows
+/// the parts (written by `parts`, each entry as [`write_part_entry`] writes it), the per-run rows
 /// when there are (written by `per_run`, each on its own line after a comma unless the first)
 /// and the source.
 fn write_layout<W: Write + ?Sized>(
@@ -463,10 +472,29 @@ impl RowsChecksum {
     }
 }
 
-/// One entry of the `parts` array as the file holds it: on its own line, after a comma
-/// unless it is the `first`.
-fn part_entry(first: bool, part: &Part) -> String {
-    format!("{}{}", if first { "\n" } else { ",\n" }, json(part))
+/// Write one entry of the `parts` array as the file holds it: on its own line, after a
+/// comma unless it is the `first`; the part serialised straight to `w`.
+fn write_part_entry<W: Write + ?Sized>(w: &mut W, first: bool, part: &Part) -> std::io::Result<()> {
+    w.write_all(if first { b"\n" } else { b",\n" })?;
+    serde_json::to_writer(&mut *w, part).map_err(std::io::Error::from)
+}
+
+/// A writer that counts the bytes through it.
+struct Counting<'a, W> {
+    inner: &'a mut W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Counting<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// The parts of a sweep shard, written one point at a time as each completes (in point
@@ -510,11 +538,13 @@ impl PartsSpool {
 
     /// Append one part (parts come in the order the file lists them).
     pub fn push(&mut self, part: &Part) -> std::io::Result<()> {
-        let entry = part_entry(self.parts == 0, part);
-        self.file.write_all(entry.as_bytes())?;
-        self.bytes += entry.len() as u64;
-        self.checksum
-            .add(&serde_json::to_value(part).expect("partial-file types always serialise"));
+        let mut counting = Counting {
+            inner: &mut self.file,
+            bytes: 0,
+        };
+        write_part_entry(&mut counting, self.parts == 0, part)?;
+        self.bytes += counting.bytes;
+        self.checksum.add_part(part);
         self.parts += 1;
         Ok(())
     }
@@ -575,11 +605,22 @@ pub struct PartsChecksum {
 
 impl PartsChecksum {
     /// Add the next part, as the JSON value the file holds.
+    #[cfg(test)]
     pub fn add(&mut self, part: &serde_json::Value) {
         use sha2::Digest;
         self.hasher.update(if self.parts == 0 { "[" } else { "," });
         self.hasher
             .update(serde_json::to_vec(part).expect("JSON values always serialise"));
+        self.parts += 1;
+    }
+
+    /// Add the next part, typed: the same text as [`PartsChecksum::add`] of its JSON value,
+    /// streamed into the hash without building the value (`super::canon`).
+    pub fn add_part(&mut self, part: &Part) {
+        use sha2::Digest;
+        self.hasher.update(if self.parts == 0 { "[" } else { "," });
+        super::canon::write(part, &mut Hashing(&mut self.hasher))
+            .expect("partial-file types always serialise");
         self.parts += 1;
     }
 
@@ -592,6 +633,21 @@ impl PartsChecksum {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect()
+    }
+}
+
+/// A hash as a writer.
+struct Hashing<'a>(&'a mut sha2::Sha256);
+
+impl Write for Hashing<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
