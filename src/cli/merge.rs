@@ -158,9 +158,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     if let Some(path) = &args.per_run {
         // The per-run CSV: its header, then each shard's rows in shard (run) order, read
         // again one row at a time.
-        let fail = |e: std::io::Error| {
-            CliError::Failure(format!("cannot write `{}`: {e}", path.display()))
-        };
+        let fail = |e: std::io::Error| CliError::Failure(output::cannot_write(path, &e));
         let mut file = output::AtomicFile::create(path).map_err(fail)?;
         {
             let mut w = std::io::BufWriter::with_capacity(64 << 10, file.file());
