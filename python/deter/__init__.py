@@ -544,7 +544,7 @@ def run(
         ``{"rivalry.SRB-XKX.monitoring": 0.7}`` or ``["model.war_cost=1.0"]``. A dict's
         values are numbers (or bools, for ``policy.ID.enabled``): a string is refused as
         ``--set 'PATH="0.5"'`` is. Warned as ``deter run --set`` warns (a policy dated after
-        the horizon run, a value a policy overrides later).
+        the horizon run, a value a policy later overrides, scales or adds to).
     horizon_years : int, optional
         Horizon in years, in [1, 200] [default: the file's].
     attribution : bool

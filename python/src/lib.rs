@@ -65,7 +65,7 @@ const DICT: &str = "<dict>";
 /// The warnings of the scenario as it is run (those `deter validate` prints, and every
 /// command that runs it prints first: an intra-alliance rivalry, implausible currency
 /// figures, a policy dated outside the horizon, ...; with what-ifs, those of `deter run
-/// --set`: a policy a what-if dates after the horizon, a value a policy overrides later) are
+/// --set`: a policy a what-if dates after the horizon, a value a policy later overrides, scales or adds to) are
 /// issued as Python `UserWarning`s, one per warning, in the command line's words
 /// (file:line:col, key path, the source line, help), at the caller's line as [`warn_fixed`]
 /// issues its own, once every what-if is applied (none when one is refused, as `deter run
