@@ -500,10 +500,12 @@ mod tests {
         assert_eq!(flat.mean, 1.0);
         assert!(flat.undefined.unwrap().contains("no variation"));
         // Values 0 and 6 (per-run 0 and 1): mean 0.5, sd 0.7071, n = 2.
-        let m = mean_interval(6, 36, 2, 1.0);
+        // Its upper bound 1.48 passes 1: cut there as a change, not as a difference of two.
+        let m = mean_interval(6, 36, 2, 2.0);
         let (lo, hi) = m.interval.unwrap();
         let half = Z95 * (0.5f64 / 2.0).sqrt();
         assert!((lo - (0.5 - half)).abs() < 1e-12 && (hi - (0.5 + half)).abs() < 1e-12);
+        assert_eq!(mean_interval(6, 36, 2, 1.0).interval, Some((0.5 - half, 1.0)));
         // Per-run 1, 1, 1, 0 (mean 0.75, sd 0.5, n = 4): 0.75 +- 0.49 passes 1, cut there;
         // the same values as a difference of changes (bound 2) are not cut.
         let m = mean_interval(18, 108, 4, 1.0);
