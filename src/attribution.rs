@@ -26,7 +26,8 @@
 //! `6 w(N)` are integers in [-6, 6]; their sums and sums of squares, and the runs in which the
 //! event held under each variant, are exact integer tallies ([`Tally`]), merged exactly
 //! across threads, shards and partial files. Each value gets the paired 95% interval
-//! `mean +- 1.96 sd / sqrt(n)` of its per-run values ([`mean_interval`]).
+//! `mean +- 1.96 sd / sqrt(n)` of its per-run values, cut to the values the mean can take
+//! ([-1, 1] for a change in a probability; [`mean_interval`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -54,7 +55,7 @@ pub const REMOVED: [&str; 8] = [
 ];
 
 /// How the intervals are computed, recorded in every output that carries them.
-pub const METHOD: &str = "paired 95% interval: mean +- 1.96 sd / sqrt(runs) of the per-run values, the run and its 7 level-removal variants (the 2^3 subsets of the three levels removed) sharing its random numbers (common random numbers)";
+pub const METHOD: &str = "paired 95% interval: mean +- 1.96 sd / sqrt(runs) of the per-run values, cut to the values a change in a probability can take ([-1, 1]; [-2, 2] for a difference of two changes), the run and its 7 level-removal variants (the 2^3 subsets of the three levels removed) sharing its random numbers (common random numbers)";
 
 /// Shapley values of three players from the characteristic function `v`, indexed by the bit
 /// set of players in the coalition, scaled by 6 so that integer `v` give integer values.
@@ -429,9 +430,11 @@ pub struct MeanInterval {
 }
 
 /// The mean of `n` per-run values `x / 6` from the exact sums `sum6 = sum x` and
-/// `sq36 = sum x^2`, with the normal 95% interval `mean +- 1.96 sd / sqrt(n)`. No interval
-/// for `n < 2` or when all values are equal (decided exactly on the integers).
-pub fn mean_interval(sum6: i64, sq36: u64, n: u64) -> MeanInterval {
+/// `sq36 = sum x^2`, with the normal 95% interval `mean +- 1.96 sd / sqrt(n)`, cut to
+/// `[-bound, bound]`, the values the mean can take when every per-run value lies there (1:
+/// a change in a probability; 2: the difference of two such changes). No interval for
+/// `n < 2` or when all values are equal (decided exactly on the integers).
+pub fn mean_interval(sum6: i64, sq36: u64, n: u64, bound: f64) -> MeanInterval {
     let nf = n.max(1) as f64;
     let mean = sum6 as f64 / 6.0 / nf;
     if n < 2 {
@@ -453,7 +456,10 @@ pub fn mean_interval(sum6: i64, sq36: u64, n: u64) -> MeanInterval {
     let half = Z95 * (var.max(0.0) / nf).sqrt();
     MeanInterval {
         mean,
-        interval: Some((mean - half, mean + half)),
+        interval: Some((
+            (mean - half).clamp(-bound, bound),
+            (mean + half).clamp(-bound, bound),
+        )),
         undefined: None,
     }
 }
@@ -489,14 +495,25 @@ mod tests {
 
     #[test]
     fn intervals_say_when_there_is_none() {
-        assert!(mean_interval(6, 36, 1).interval.is_none());
-        let flat = mean_interval(3 * 6, 3 * 36, 3);
+        assert!(mean_interval(6, 36, 1, 1.0).interval.is_none());
+        let flat = mean_interval(3 * 6, 3 * 36, 3, 1.0);
         assert_eq!(flat.mean, 1.0);
         assert!(flat.undefined.unwrap().contains("no variation"));
         // Values 0 and 6 (per-run 0 and 1): mean 0.5, sd 0.7071, n = 2.
-        let m = mean_interval(6, 36, 2);
+        // Its upper bound 1.48 passes 1: cut there as a change, not as a difference of two.
+        let m = mean_interval(6, 36, 2, 2.0);
         let (lo, hi) = m.interval.unwrap();
         let half = Z95 * (0.5f64 / 2.0).sqrt();
         assert!((lo - (0.5 - half)).abs() < 1e-12 && (hi - (0.5 + half)).abs() < 1e-12);
+        assert_eq!(mean_interval(6, 36, 2, 1.0).interval, Some((0.5 - half, 1.0)));
+        // Per-run 1, 1, 1, 0 (mean 0.75, sd 0.5, n = 4): 0.75 +- 0.49 passes 1, cut there;
+        // the same values as a difference of changes (bound 2) are not cut.
+        let m = mean_interval(18, 108, 4, 1.0);
+        assert_eq!(m.interval.unwrap().1, 1.0);
+        assert!((m.interval.unwrap().0 - (0.75 - Z95 * 0.25)).abs() < 1e-12);
+        let m = mean_interval(18, 108, 4, 2.0);
+        assert!((m.interval.unwrap().1 - (0.75 + Z95 * 0.25)).abs() < 1e-12);
+        let m = mean_interval(-18, 108, 4, 1.0);
+        assert_eq!(m.interval.unwrap().0, -1.0);
     }
 }

@@ -323,7 +323,7 @@ pub const METRICS: [Metric; 4] = [
     },
     Metric {
         key: "gdp_lost",
-        label: "GDP lost (bn)",
+        label: "GDP lost",
         layout: GDP_LAYOUT,
         of: |r| r.gdp_lost,
         region: Combine::Sum,
@@ -338,6 +338,17 @@ pub const METRICS: [Metric; 4] = [
         paired: false,
     },
 ];
+
+/// The words a metric is shown under in tables and pages: its label, and for GDP lost the
+/// scenario's money unit (`[scenario].currency`, e.g. "GDP lost (EUR m)"); `currency` names
+/// the unit, or the two units of a comparison whose scenarios differ in it.
+pub fn metric_label(m: &Metric, currency: &str) -> String {
+    if m.key == "gdp_lost" {
+        format!("{} ({currency})", m.label)
+    } else {
+        m.label.to_string()
+    }
+}
 
 /// Number of distribution metrics.
 pub const N_METRICS: usize = METRICS.len();

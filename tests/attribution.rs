@@ -765,3 +765,84 @@ fn a_change_zero_in_every_run_is_worded_alike_in_run_and_compare() {
     );
     assert!(!run_table.contains("no variation"), "{run_table}");
 }
+
+/// A change in a probability lies in [-1, 1] (-100 to 100 percentage points), and so does its
+/// interval: with 10 runs of the bundled scenario, removing all three levels raises P(use of
+/// force) from 10% to 100%, and the interval `mean +- 1.96 sd / sqrt(n)` of the per-run
+/// values (recomputed here from the variant counts: every run has the event with the levels
+/// removed, so a run's value is 1 less its own event) reaches 109.6 pp. It is cut at 100 in
+/// the JSON, the CSV, the table, the HTML page and both sides of a comparison; a comparison's
+/// shift (a difference of two changes) lies in [-2, 2]. (Before: "paired 95% interval 70.4
+/// to 109.6".)
+#[test]
+fn an_attribution_interval_stays_within_what_a_change_can_be() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("r.html");
+    let args = ["run", BUNDLED, "--runs", "10", "--format", "json"];
+    let r = json(&deter(
+        &[&args[..], &["--report", page.to_str().unwrap()]].concat(),
+    ));
+    let u = &r["attribution"]["entities"][0]["events"]["use_of_force"];
+    assert_eq!(u["variants"]["all"]["count"], 10, "{u}");
+    let k = 10 - u["variants"]["none"]["count"].as_u64().unwrap();
+    let (n, mean) = (10.0, k as f64 / 10.0);
+    let sd = ((k as f64 - n * mean * mean) / (n - 1.0)).sqrt();
+    let (lo, hi) = (mean - 1.96 * sd / n.sqrt(), mean + 1.96 * sd / n.sqrt());
+    assert!(hi > 1.0, "the reading needs an interval past 1: {hi}");
+    let all = &u["removing_all"];
+    assert!(
+        (all["paired95_lo"].as_f64().unwrap() - lo).abs() < 1e-3,
+        "{all}"
+    );
+    assert_eq!(all["paired95_hi"].as_f64(), Some(1.0), "{all}");
+    // Every interval of every entity, event and part.
+    let bounded = |v: &Value, bound: f64| {
+        let mut seen = 0;
+        let mut walk = vec![v];
+        while let Some(x) = walk.pop() {
+            if let Some(m) = x.as_object() {
+                if let (Some(l), Some(h)) = (
+                    m.get("paired95_lo").and_then(Value::as_f64),
+                    m.get("paired95_hi").and_then(Value::as_f64),
+                ) {
+                    assert!(-bound <= l && l <= h && h <= bound, "{x}");
+                    seen += 1;
+                }
+                walk.extend(m.values());
+            } else if let Some(a) = x.as_array() {
+                walk.extend(a);
+            }
+        }
+        seen
+    };
+    assert!(bounded(&r["attribution"], 1.0) > 0);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(attribution_cells_match(&html, &r, "/attribution") > 0);
+    assert!(
+        !data_cells(&html)
+            .iter()
+            .any(|(k, v)| k.contains("paired95") && v.abs() > 1.0),
+        "an HTML interval past 1"
+    );
+    let csv = deter(&["run", BUNDLED, "--runs", "10", "--format", "csv"]);
+    let csv = String::from_utf8_lossy(&csv.stdout);
+    assert!(
+        csv.contains(",region,attribution_use_of_force_removing_all,paired95_hi,1\n"),
+        "{csv}"
+    );
+    let table = deter(&["run", BUNDLED, "--runs", "10"]);
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        table.contains(&format!(
+            "by 90.0 percentage points (paired 95% interval {:.1} to 100.0)",
+            100.0 * lo
+        )),
+        "{table}"
+    );
+    let c = json(&deter(&[
+        "compare", BUNDLED, BUNDLED, "--runs", "10", "--format", "json",
+    ]));
+    assert_eq!(c["a"]["attribution"], r["attribution"]);
+    assert!(bounded(&c["b"]["attribution"], 1.0) > 0);
+    bounded(&c["attribution_shift"], 2.0);
+}

@@ -1329,3 +1329,44 @@ fn the_librarys_sweeps_refuse_tallies_over_the_memory_limit_before_any_work() {
         assert!(!d.path().join("r.csv.sweep").exists());
     }
 }
+
+/// Ctrl-C before any point of a sweep finished said "the finished points are in `s.csv`" of
+/// a file that held only its header. It says that no point finished and that the file holds
+/// only its header, with the command that runs the sweep; the file is the header alone.
+#[cfg(unix)]
+#[test]
+fn a_sweep_interrupted_before_its_first_point_says_none_finished() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(
+        tmp.path(),
+        "s.toml",
+        &format!(
+            "base = \"{}\"\nruns = 1000000000\n[[parameter]]\npath = \
+             \"country.AAA.military.budget\"\nrole = \"lever\"\nvalues = [1.0, 2.0]\n",
+            scenario("tests/warn/sweep-base.toml")
+        ),
+    );
+    let out = tmp.path().join("s.csv");
+    let mut child = std::process::Command::new(bin())
+        .args(["sweep", file.to_str().unwrap(), "--quiet", "--threads", "2"])
+        .arg("--out")
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    common::wait_until_simulating(&mut child, "sweep");
+    let (code, err) = common::stopped_by_ctrl_c(&mut child, 6000, "sweep");
+    assert_eq!(code, Some(130), "{err}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), 1, "only the header: {text}");
+    assert!(!err.contains("the finished points are in"), "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "deter: interrupted; no point finished: `{}` holds only its header; run `deter sweep",
+            out.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("--resume"), "{err}");
+}

@@ -657,3 +657,55 @@ fn a_change_below_the_printed_precision_is_said_so_in_every_view() {
         .expect("the economic share");
     assert!(economic.contains("share +<0.05 ("), "{economic}");
 }
+
+// ---- GDP lost in the scenario's currency ----
+
+/// "GDP lost (bn)" was fixed text: a scenario in `currency = "EUR m"` showed its losses as
+/// billions. The table labels them in the scenario's unit (`[scenario].currency`, default
+/// "USD bn (current)"); a unit too long for the label column puts the label on a line of its
+/// own and the numbers under their headers on the next.
+#[test]
+fn gdp_lost_is_labelled_in_the_scenarios_currency() {
+    let d = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(scenario("tests/warn/sweep-base.toml")).unwrap();
+    let eur = write(
+        d.path(),
+        "eur.toml",
+        &base.replace("name = \"warn\"", "name = \"warn\"\ncurrency = \"EUR m\""),
+    );
+    let plain = write(d.path(), "plain.toml", &base);
+    for (file, label) in [
+        (eur.to_str().unwrap(), "GDP lost (EUR m)"),
+        (plain.to_str().unwrap(), "GDP lost (USD bn (current))"),
+    ] {
+        let o = run(&["run", file, "--runs", "20"]);
+        succeeded(&o);
+        let table = String::from_utf8_lossy(&o.stdout);
+        let line = table
+            .lines()
+            .find(|l| l.trim_start().starts_with("GDP lost"))
+            .unwrap_or_else(|| panic!("{table}"));
+        assert!(line.starts_with(&format!("  {label} ")), "{table}");
+        assert!(!table.contains("(bn)"), "{table}");
+    }
+    let o = run(&["run", "scenarios/western-balkans-2024.toml", "--runs", "20"]);
+    succeeded(&o);
+    let table = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = table.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| *l == "  GDP lost (USD bn, current 2024 prices)")
+        .unwrap_or_else(|| panic!("{table}"));
+    let header = lines[..at]
+        .iter()
+        .rev()
+        .find(|l| l.contains("per run, over"))
+        .unwrap();
+    let numbers = lines[at + 1];
+    assert!(numbers.starts_with("  ") && numbers.trim_start().len() < numbers.len() - 30);
+    assert_eq!(
+        numbers.len(),
+        header.len(),
+        "the columns line up:\n{header}\n{numbers}"
+    );
+}

@@ -590,3 +590,90 @@ fn a_set_without_a_path_says_what_was_expected_in_every_command() {
         );
     }
 }
+
+/// A policy that `scale`s or `add`s to a parameter acts on the value given to it (`--set`, a
+/// sweep's values, a prior's draws): the warning says so, in the same words in every command
+/// and file kind, and never that the policy overrides it; a `set` policy still overrides.
+/// (Before: "from then on it overrides the value `--set` gives it" for every kind.)
+#[test]
+fn a_policy_that_scales_or_adds_acts_on_the_value_given() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("tests/warn/sweep-base.toml");
+    let s = write(
+        d.path(),
+        "s.toml",
+        &format!(
+            "extends = \"{base}\"\n\n[[policy]]\nid = \"arm\"\nstart = \"2026-01\"\nchanges = \
+             [{{ path = \"country.AAA.military.budget\", scale = 3.0 }}, \
+             {{ path = \"country.BBB.military.budget\", add = 0.5 }}]\n"
+        ),
+    );
+    let s = s.to_str().unwrap();
+    let sweep = write(
+        d.path(),
+        "s.sweep.toml",
+        &format!(
+            "base = \"{s}\"\nruns = 10\n[[parameter]]\npath = \"country.AAA.military.budget\"\n\
+             role = \"lever\"\nvalues = [1.0, 2.0]\n[[parameter]]\npath = \
+             \"country.BBB.military.budget\"\nrole = \"lever\"\nvalues = [1.0, 2.0]\n"
+        ),
+    );
+    let prior = write(
+        d.path(),
+        "p.toml",
+        &format!(
+            "extends = \"{s}\"\n\n[[uncertain]]\npath = \"country.AAA.military.budget\"\n\
+             range = [1.0, 2.0]\n"
+        ),
+    );
+    let scale =
+        "policy `arm` changes `country.AAA.military.budget` from 2026-01: from then on it scales";
+    let add = "policy `arm` changes `country.BBB.military.budget` from 2026-01: from then on it adds 0.5 to";
+    let cases: Vec<(Vec<&str>, Vec<String>)> = vec![
+        (
+            vec![
+                "validate",
+                s,
+                "--set",
+                "country.AAA.military.budget=2",
+                "--set",
+                "country.BBB.military.budget=2",
+            ],
+            vec![
+                format!("{scale} the value `--set` gives it by 3"),
+                format!("{add} the value `--set` gives it"),
+            ],
+        ),
+        (
+            vec!["validate", sweep.to_str().unwrap()],
+            vec![
+                format!("{scale} the values this sweep gives it by 3"),
+                format!("{add} the values this sweep gives it"),
+            ],
+        ),
+        (
+            vec!["validate", prior.to_str().unwrap()],
+            vec![format!("{scale} the values this prior draws by 3")],
+        ),
+    ];
+    for (args, want) in cases {
+        let o = run(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+        for w in &want {
+            assert!(err.contains(w.as_str()), "{args:?}: want {w}: {err}");
+        }
+        assert!(!err.contains("overrides"), "{args:?}: {err}");
+        assert!(
+            err.contains("the value given still counts"),
+            "{args:?}: {err}"
+        );
+    }
+    // A `set` policy still overrides.
+    let o = run(&["validate", &base, "--set", "rivalry.AAA-BBB.monitoring=0.2"]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("from 2027-01: from then on it overrides the value `--set` gives it"),
+        "{err}"
+    );
+}

@@ -544,7 +544,7 @@ def run(
         ``{"rivalry.SRB-XKX.monitoring": 0.7}`` or ``["model.war_cost=1.0"]``. A dict's
         values are numbers (or bools, for ``policy.ID.enabled``): a string is refused as
         ``--set 'PATH="0.5"'`` is. Warned as ``deter run --set`` warns (a policy dated after
-        the horizon run, a value a policy overrides later).
+        the horizon run, a value a policy later overrides, scales or adds to).
     horizon_years : int, optional
         Horizon in years, in [1, 200] [default: the file's].
     attribution : bool
@@ -1098,13 +1098,16 @@ def _number(cell: str) -> Any:
 
 
 def validate(scenario: Scenario, set: Sets = None) -> dict:
-    """Check a scenario (and what-ifs) without running it (``deter validate``).
+    """Check a file (and what-ifs) without running it (``deter validate``).
 
-    Returns a summary: ``scenario`` (name), entity counts, ``runs``, ``seed``,
+    Accepts every file kind ``deter validate`` accepts. For a scenario, returns a summary:
+    ``kind`` ("scenario"), ``scenario`` (name), entity counts, ``runs``, ``seed``,
     ``horizon_years``, ``overrides`` applied and ``parameters`` (every valid parameter
-    path, for ``set=``). Raises :class:`ScenarioError` listing every problem. Issues a
-    ``UserWarning`` per warning of the scenario, as :func:`run` does (the text ``deter
-    validate`` prints).
+    path, for ``set=``). For a sweep, calibration or historical record file: ``kind``
+    ("sweep", "calibration", "historical record") and ``summary`` (the words of ``deter
+    validate``'s ``ok (...)`` line); ``set=`` applies to scenarios only (a ValueError).
+    Raises :class:`ScenarioError` listing every problem. Issues a ``UserWarning`` per
+    warning of the file, as :func:`run` does (the text ``deter validate`` prints).
     """
     kind, source = _source(scenario)
     return json.loads(_call(_native.validate, kind, source, set=_sets(set)))

@@ -65,7 +65,7 @@ const DICT: &str = "<dict>";
 /// The warnings of the scenario as it is run (those `deter validate` prints, and every
 /// command that runs it prints first: an intra-alliance rivalry, implausible currency
 /// figures, a policy dated outside the horizon, ...; with what-ifs, those of `deter run
-/// --set`: a policy a what-if dates after the horizon, a value a policy overrides later) are
+/// --set`: a policy a what-if dates after the horizon, a value a policy later overrides, scales or adds to) are
 /// issued as Python `UserWarning`s, one per warning, in the command line's words
 /// (file:line:col, key path, the source line, help), at the caller's line as [`warn_fixed`]
 /// issues its own, once every what-if is applied (none when one is refused, as `deter run
@@ -1074,6 +1074,22 @@ fn validate(
     source: Bound<'_, PyAny>,
     set: Vec<String>,
 ) -> PyResult<String> {
+    // A sweep, calibration or historical record file is checked as `deter validate` checks
+    // it (its faults raised, its warnings issued), summarised by its kind and the words of
+    // `deter validate`'s `ok (...)` line.
+    if kind == "path" {
+        let path = source.extract::<String>()?;
+        if let Some(checked) = deter::cli::check_other(Path::new(&path)) {
+            let (what, words, warnings) = checked.map_err(input_error)?;
+            if !set.is_empty() {
+                return Err(PyValueError::new_err(format!(
+                    "set= applies to scenario files, as in `deter.run(set=...)`: `{path}` is a {what} file"
+                )));
+            }
+            issue(py, &warnings, &mut Vec::new())?;
+            return Ok(serde_json::json!({ "kind": what, "summary": words }).to_string());
+        }
+    }
     let (s, applied) = load(
         py,
         "deter.validate",
@@ -1083,6 +1099,7 @@ fn validate(
         None,
     )?;
     Ok(serde_json::json!({
+        "kind": "scenario",
         "scenario": s.meta.name,
         "countries": s.countries.len(),
         "powers": s.powers.len(),

@@ -252,8 +252,6 @@ def test_a_file_of_another_kind_is_named_as_the_command_line_names_it():
          "`deter.sweep(FILE)` runs it"),
         (lambda p: deter.compare(BASELINE, p), GRID,
          "this is a sweep file; `deter.compare` takes a scenario file", "`deter.sweep(FILE)` runs it"),
-        (deter.validate, GRID, "this is a sweep file; `deter.validate` takes a scenario file",
-         "`deter.sweep(FILE)` runs it"),
         (deter.sweep, BASELINE, "this is a scenario file; `deter.sweep` takes a sweep file",
          "`deter.run` and `deter.compare` run it"),
     ]:
@@ -263,6 +261,31 @@ def test_a_file_of_another_kind_is_named_as_the_command_line_names_it():
         assert e.value.line == 0
         assert words in e.value.message, e.value.message
         assert e.value.problems[0].help == help_
+
+
+def test_validate_checks_every_file_kind_as_the_command_line_does():
+    # `deter validate` accepts sweep, calibration and record files; `deter.validate` refused
+    # them ("this is a sweep file; `deter.validate` takes a scenario file").
+    binary = _binary()
+    for path, kind in [
+        (GRID, "sweep"),
+        (str(ROOT / "scenarios/history/serbia-kosovo.record.toml"), "historical record"),
+    ]:
+        cl = subprocess.run([binary, "validate", path], capture_output=True, check=True)
+        line = cl.stdout.decode().strip()
+        v = deter.validate(path)
+        assert v["kind"] == kind, v
+        assert line == f"{path}: ok ({v['summary']})", (line, v)
+    # A sweep file's warnings: UserWarnings in the words `deter validate` prints.
+    path = WARN / "sweep-varies-a-policy-parameter.toml"
+    cl = subprocess.run([binary, "validate", str(path)], capture_output=True, check=True)
+    with pytest.warns(UserWarning) as caught:
+        deter.validate(path)
+    assert "".join(str(w.message) + "\n" for w in caught) == cl.stderr.decode()
+    assert all(w.filename == __file__ for w in caught)
+    with pytest.raises(ValueError, match="set= applies to scenario files"):
+        deter.validate(GRID, set=["model.war_cost=1"])
+    assert deter.validate(BASELINE)["kind"] == "scenario"
 
 
 def test_validate_returns_a_summary_with_the_parameter_paths():

@@ -322,9 +322,9 @@ pub fn unknown_column(
 }
 
 /// The warnings for columns of `posterior` (read from `text`) that an enabled, dated policy
-/// of `scenario` changes within its horizon: from the policy's start on, the policy's value
-/// replaces each draw. The posterior is the prior of the nested run, so these are the words
-/// of a scenario's `[[uncertain]]` prior that a dated policy overrides
+/// of `scenario` changes within its horizon: from the policy's start on, a `set` replaces
+/// each draw and a `scale` or `add` acts on it. The posterior is the prior of the nested run,
+/// so these are the words of a scenario's `[[uncertain]]` prior that a dated policy changes
 /// ([`crate::scenario::overrides::policy_resets`] with its words), located at the column's
 /// header cell as every fault of a column is. Case parameters `CASE/PATH` and columns that do
 /// not resolve are skipped ([`unknown_column`] reports those).

@@ -53,7 +53,7 @@ mod uncertain;
 mod validate;
 
 pub use run::{Format, RunArgs};
-pub use validate::other_kind;
+pub use validate::{check_other, other_kind};
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

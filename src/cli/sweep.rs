@@ -235,6 +235,8 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         SweepFormat::Json => RowFormat::Json,
     };
     let rows = Rows::new(format, &sweep, until.is_some());
+    // What a results file holds before its first point finishes.
+    let header_len = rows.header(&sweep).len() as u64;
     let threads = resolved.threads;
     // Tallies in flight: about one open point per thread, and the merged ones.
     // The largest point's: a policy's scenario may be larger than the base.
@@ -311,6 +313,17 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let outputs = result.map_err(|e| match (e, &args.out, &results) {
         (SweepError::Interrupted, _, None) => {
             CliError::InterruptedPartial("the rows printed so far are complete".into())
+        }
+        // Stopped before any point finished: the file holds its header and nothing else (it
+        // said "the finished points are in `FILE`" of a file without one).
+        (SweepError::Interrupted, Some(out), Some(r))
+            if std::fs::metadata(out).is_ok_and(|m| m.len() <= header_len) =>
+        {
+            CliError::InterruptedPartial(format!(
+                "no point finished: `{}` holds only its header; run `{}` to run the sweep",
+                out.display(),
+                r.resume_command()
+            ))
         }
         (SweepError::Interrupted, Some(out), Some(r)) => CliError::InterruptedPartial(format!(
             "the finished points are in `{}`; run `{}` to complete it",

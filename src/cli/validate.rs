@@ -346,6 +346,48 @@ fn not_toml_help(path: &Path, d: &mut Diagnostics) {
     }
 }
 
+/// What `deter validate` checks of a file that is not a scenario: a sweep, calibration or
+/// historical record file (recognised as `deter validate` recognises it). None for a
+/// scenario, or a file nothing tells the kind of; else the kind ("sweep", "calibration",
+/// "historical record"), the words `deter validate` prints in its `ok (...)` line and the
+/// file's warnings, or its faults. The one check of `deter validate` and Python's
+/// `deter.validate`.
+pub fn check_other(f: &Path) -> Option<Result<(&'static str, String, Diagnostics), Diagnostics>> {
+    Some(match input_kind(f) {
+        InputKind::Scenario | InputKind::Unknown => return None,
+        InputKind::Sweep => crate::sweep::spec::load_sweep(f).map(|s| {
+            let words = format!(
+                "sweep file: {}, {} per point",
+                n(s.parameters.len(), "parameter", "parameters"),
+                count(s.runs, "run", "runs")
+            );
+            ("sweep", words, Diagnostics(s.warnings.to_vec()))
+        }),
+        InputKind::Calibration => crate::calibrate::spec::load_calibration(f).map(|c| {
+            let words = format!(
+                "calibration file {}: {}, {}",
+                scenario::printable(&c.name),
+                n(c.cases.len(), "case", "cases"),
+                n(c.parameters.len(), "parameter", "parameters")
+            );
+            ("calibration", words, Diagnostics::default())
+        }),
+        // The record and the scenario it names: the scenario reads, has the record's
+        // rivalries and runs its years (calibrate::record::load_case).
+        InputKind::Record => crate::calibrate::record::load_case(f).map(|(r, s, _)| {
+            let words = format!(
+                "historical record {}: {}, {}-{}; scenario {}",
+                scenario::printable(&r.name),
+                n(r.events.len(), "event", "events"),
+                r.first_year,
+                r.last_year,
+                scenario::printable(&s.meta.name)
+            );
+            ("historical record", words, Diagnostics::default())
+        }),
+    })
+}
+
 /// Check `files`; `set`: the `--set PATH=VALUE` what-ifs, applied to each scenario as
 /// `deter run --set` applies them (the same parsing, messages and checks; the warnings are
 /// those of the scenario as `deter run --set` runs it: a policy a text dates after the
@@ -396,34 +438,14 @@ pub fn validate(files: &[PathBuf], set: &[String]) -> Result<(), CliError> {
                         n(s.policies.len(), "policy", "policies")
                     )
                 }),
-            InputKind::Sweep => crate::sweep::spec::load_sweep(f).map(|s| {
-                warnings.0.extend(s.warnings.iter().cloned());
-                format!(
-                    "ok (sweep file: {}, {} per point)",
-                    n(s.parameters.len(), "parameter", "parameters"),
-                    count(s.runs, "run", "runs")
-                )
-            }),
-            InputKind::Calibration => crate::calibrate::spec::load_calibration(f).map(|c| {
-                format!(
-                    "ok (calibration file {}: {}, {})",
-                    scenario::printable(&c.name),
-                    n(c.cases.len(), "case", "cases"),
-                    n(c.parameters.len(), "parameter", "parameters")
-                )
-            }),
-            // The record and the scenario it names: the scenario reads, has the record's
-            // rivalries and runs its years (calibrate::record::load_case).
-            InputKind::Record => crate::calibrate::record::load_case(f).map(|(r, s, _)| {
-                format!(
-                    "ok (historical record {}: {}, {}-{}; scenario {})",
-                    scenario::printable(&r.name),
-                    n(r.events.len(), "event", "events"),
-                    r.first_year,
-                    r.last_year,
-                    scenario::printable(&s.meta.name)
-                )
-            }),
+            _ => match check_other(f) {
+                Some(Ok((_, words, w))) => {
+                    warnings.0.extend(w.0);
+                    Ok(format!("ok ({words})"))
+                }
+                Some(Err(d)) => Err(d),
+                None => unreachable!("a file of another kind than a scenario"),
+            },
         };
         match checked {
             Ok(line) => {

@@ -41,7 +41,7 @@ pub struct ChangeOut {
 
 impl ChangeOut {
     fn of(sum6: i64, sq36: u64, runs: u64) -> Self {
-        let m = attr::mean_interval(sum6, sq36, runs);
+        let m = attr::mean_interval(sum6, sq36, runs, 1.0);
         Self {
             change: finite(m.mean),
             paired95_lo: m.interval.map(|i| finite(i.0)),
@@ -292,7 +292,7 @@ impl AttributionShiftOut {
                     .map(|(k, x)| {
                         let (va, vb) = (&ea.events.0[k], &eb.events.0[k]);
                         let shift = |sum6: i64, sq: u64, ca: &ChangeOut, cb: &ChangeOut| {
-                            let m = attr::mean_interval(sum6, sq, runs);
+                            let m = attr::mean_interval(sum6, sq, runs, 2.0);
                             LevelShiftOut {
                                 a: ca.change,
                                 b: cb.change,

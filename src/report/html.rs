@@ -1312,6 +1312,7 @@ fn diff_table(first: Markup, more: Markup, rows: Markup) -> Markup {
 
 fn differences_section(c: &ComparisonReport) -> Markup {
     let single = c.rivalries.len() == 1;
+    let currency = super::table::comparison_currency(c);
     let pp = |x: f64| format!("{:+.2} pp", 100.0 * x);
     let yes_no = |b: bool| if b { "yes" } else { "no" };
     html! {
@@ -1371,7 +1372,7 @@ fn differences_section(c: &ComparisonReport) -> Markup {
                         @for (j, m) in e.metrics.iter().enumerate() {
                             @let k = format!("{prefix}/metrics/{j}");
                             tr {
-                                td { (super::table::metric_label(m.metric)) }
+                                td { (super::table::metric_label(m.metric, &currency)) }
                                 (num_cell(&format!("{k}/mean_a"), m.mean_a, num(m.mean_a)))
                                 (num_cell(&format!("{k}/mean_b"), m.mean_b, num(m.mean_b)))
                                 (num_cell(&format!("{k}/diff"), m.diff, format!("{:+.3}", m.diff)))

@@ -610,6 +610,10 @@ pub struct Report {
     /// (`report::attribution`); absent when switched off (`--no-attribution`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribution: Option<attribution::AttributionOut>,
+    /// The scenario's money unit (`[scenario].currency`), for the labels of the table and
+    /// the page ("GDP lost (USD bn (current))"); not in the JSON.
+    #[serde(skip)]
+    pub currency: String,
 }
 
 /// Adaptive stopping (`deter run --until-ci`), see docs/SWEEPS.md.
@@ -726,6 +730,7 @@ impl Report {
             schema_version: SCHEMA_VERSION,
             engine_version: crate::ENGINE_VERSION,
             scenario: s.meta.name.clone(),
+            currency: s.meta.currency.clone(),
             scenario_sha256: info.scenario_sha256.clone(),
             seed: info.seed,
             runs,

@@ -136,13 +136,24 @@ pub fn readable_reason(reason: &str) -> String {
 }
 
 /// Every distribution metric, in table order.
-fn metrics(out: &mut String, m: &Metrics) {
+fn metrics(out: &mut String, m: &Metrics, currency: &str) {
     for (k, ((_, d), def)) in m.entries().zip(&METRICS).enumerate() {
+        let label = crate::outputs::metric_label(def, currency);
         if m.defined(k) {
-            metric(out, def.label, d);
+            metric(out, &label, d);
         } else {
-            let _ = writeln!(out, "  {:<LABEL$} (no rivalry: no value)", def.label);
+            let _ = writeln!(out, "  {} (no rivalry: no value)", column(&label, LABEL));
         }
+    }
+}
+
+/// `label` padded to `width`; one longer than that (a long currency unit) on a line of its
+/// own, the columns after it on the next, so the numbers stay under their headers.
+fn column(label: &str, width: usize) -> String {
+    if label.chars().count() > width {
+        format!("{label}\n  {:<width$}", "")
+    } else {
+        format!("{label:<width$}")
     }
 }
 
@@ -212,8 +223,8 @@ fn num(x: f64) -> String {
 fn metric(out: &mut String, label: &str, m: &MetricOut) {
     let _ = writeln!(
         out,
-        "  {:<LABEL$} {:>9} {:>9} {:>9} {:>9}",
-        label,
+        "  {} {:>9} {:>9} {:>9} {:>9}",
+        column(label, LABEL),
         num(m.mean),
         num(m.p05),
         num(m.p50),
@@ -283,7 +294,7 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
     outcomes(&mut out, &r.outcomes, r.horizon_years);
     let _ = writeln!(out);
     metrics_header(&mut out, r.horizon_years);
-    metrics(&mut out, &r.metrics);
+    metrics(&mut out, &r.metrics, &r.currency);
     let t = &r.metrics.years_to_first_use_of_force;
     let tm = MetricOut {
         mean: t.mean,
@@ -313,7 +324,7 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
             outcomes(&mut out, &rv.outcomes, r.horizon_years);
             let _ = writeln!(out);
             metrics_header(&mut out, r.horizon_years);
-            metrics(&mut out, &rv.metrics);
+            metrics(&mut out, &rv.metrics, &r.currency);
             if yearly {
                 yearly_table(&mut out, &rv.yearly);
             }
@@ -462,6 +473,7 @@ fn pp_bracket(lo: f64, hi: f64) -> String {
 /// difference in percentage points with its 95% interval, and the tri-level shift.
 pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &str) -> String {
     let mut out = String::new();
+    let currency = comparison_currency(c);
     let _ = writeln!(out, "deter {} | compare", c.engine_version);
     let _ = writeln!(
         out,
@@ -567,11 +579,11 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
             "per run (mean)", "A", "B", "B-A", "paired MC 95%"
         );
         for m in &e.metrics {
-            let label = metric_label(m.metric);
+            let label = metric_label(m.metric, &currency);
             let _ = writeln!(
                 out,
-                "  {:<33} {:>6} {:>6} {:>8}  {:<18}{}",
-                label,
+                "  {} {:>6} {:>6} {:>8}  {:<18}{}",
+                column(&label, 33),
                 num(m.mean_a),
                 num(m.mean_b),
                 format!("{:+.3}", m.diff),
@@ -651,10 +663,20 @@ fn metrics_header(out: &mut String, horizon_years: u32) {
 /// The words a compared per-run metric is shown under, in the table and on the HTML page:
 /// its [`METRICS`] label ("crisis opportunities" for `crises`), "years to first use of force"
 /// for [`crate::outputs::YEARS_TO_FORCE`], else the key in words.
-pub(crate) fn metric_label(key: &str) -> String {
+pub(crate) fn metric_label(key: &str, currency: &str) -> String {
     METRICS
         .iter()
         .find(|m| m.key == key)
-        .map(|m| m.label.to_string())
+        .map(|m| crate::outputs::metric_label(m, currency))
         .unwrap_or_else(|| key.replace('_', " "))
+}
+
+/// The money unit of a comparison's labels: the scenarios' one, or both when they differ
+/// ("A: EUR m; B: USD bn").
+pub(crate) fn comparison_currency(c: &super::compare::ComparisonReport) -> String {
+    if c.a.currency == c.b.currency {
+        c.a.currency.clone()
+    } else {
+        format!("A: {}; B: {}", c.a.currency, c.b.currency)
+    }
 }

@@ -8,7 +8,7 @@
 //! The overrides applied are recorded in the report ([`crate::report::Report::overrides`]),
 //! with the value each one replaced.
 
-use super::{Diagnostic, Diagnostics, ParamRef, Scenario};
+use super::{ChangeOp, Diagnostic, Diagnostics, ParamRef, Scenario};
 
 /// One what-if: set the parameter at `path` to `value`. `text` is the original
 /// `PATH=VALUE`, kept so that a diagnostic can point into it.
@@ -284,8 +284,9 @@ pub(crate) const PRIOR_RESET: (&str, &str, &str) = (
 
 /// The warning for a value given to `path` (`target`) of `scenario` that an enabled policy of
 /// the scenario later changes: one `(message, help)` per such policy that starts before the
-/// horizon ends (`horizon_years`, else the scenario's own), saying which policy and from
-/// which month on the value given stops holding. `scenario_noun` names the scenario ("the
+/// horizon ends (`horizon_years`, else the scenario's own), saying which policy, from which
+/// month and how: a `set` overrides the value given from then on; a `scale` or an `add`
+/// acts on it (the value given still counts), said as such. `scenario_noun` names the scenario ("the
 /// scenario", "the base scenario") and `given` what gave the value ("the value `--set`
 /// gives it", "the values this sweep gives it"): the one wording of `--set`, Python's
 /// `set=` and a sweep's parameters. The help ends with `disable`, how to disable it there.
@@ -303,15 +304,44 @@ pub(crate) fn policy_resets(
         .filter(|x| x.enabled && scenario.meta.start.months_until(x.start) < horizon)
         .filter(|x| x.changes.iter().any(|c| c.target == target))
         .map(|policy| {
+            let ops: Vec<ChangeOp> = policy
+                .changes
+                .iter()
+                .filter(|c| c.target == target)
+                .map(|c| c.op)
+                .collect();
+            let head = format!(
+                "{scenario_noun}'s policy `{}` changes `{path}` from {:04}-{:02}",
+                policy.id, policy.start.year, policy.start.month
+            );
+            let disable = disable.replace("{id}", &policy.id);
+            if ops.iter().any(|op| matches!(op, ChangeOp::Set(_))) {
+                // A `set` replaces the value given: it no longer counts from the date on.
+                return (
+                    format!("{head}: from then on it overrides {given}"),
+                    format!(
+                        "vary the policy instead (`policy.{}.enabled`, or its change's value), or disable it {disable}",
+                        policy.id
+                    ),
+                );
+            }
+            // `scale` and `add` act on the value given: it still counts after the date.
+            let acts: Vec<String> = ops
+                .iter()
+                .enumerate()
+                .map(|(i, op)| {
+                    let what = if i == 0 { given } else { "it" };
+                    match op {
+                        ChangeOp::Scale(v) => format!("scales {what} by {v}"),
+                        ChangeOp::Add(v) => format!("adds {v} to {what}"),
+                        ChangeOp::Set(v) => format!("sets {what} to {v}"),
+                    }
+                })
+                .collect();
             (
+                format!("{head}: from then on it {}", acts.join(", then ")),
                 format!(
-                    "{scenario_noun}'s policy `{}` changes `{path}` from {:04}-{:02}: from then on it overrides {given}",
-                    policy.id, policy.start.year, policy.start.month
-                ),
-                format!(
-                    "vary the policy instead (`policy.{}.enabled`, or its change's value), or disable it {}",
-                    policy.id,
-                    disable.replace("{id}", &policy.id)
+                    "the value given still counts: the policy acts on it from that month; to keep the value as given, disable the policy {disable}"
                 ),
             )
         })
