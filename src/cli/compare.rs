@@ -242,8 +242,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             report.stopping = stopping.map(crate::report::StoppingOut::from);
             report
         };
-    let page_of = |report: &ComparisonReport| {
-        let (src_a, src_b) = (args.a.display().to_string(), args.b.display().to_string());
+    // The comparison's page, streamed to `w` one section at a time (never held whole).
+    let (src_a, src_b) = (args.a.display().to_string(), args.b.display().to_string());
+    let write_page = |report: &ComparisonReport, w: &mut dyn std::io::Write| {
         let va = RunView {
             report: &report.a,
             scenario: &sa,
@@ -254,7 +255,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             scenario: &sb,
             source: &src_b,
         };
-        html::comparison_to_html(report, &va, &vb)
+        html::write_comparison(w, report, &va, &vb)
     };
     // The chart files of --plots, checked with every other output before any work: which
     // charts a page has depends on the scenarios, not on the runs, so the page of no runs
@@ -262,7 +263,8 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     if let Some(dir) = &args.output.plots {
         let none = crn::run_paired(&ca, &cb, &pairing, seed, 0, Hooks::default())
             .map_err(|_| CliError::Interrupted)?;
-        super::check_plots(dir, &page_of(&build(&none, None, 0.0)), &outputs)?;
+        let empty = build(&none, None, 0.0);
+        super::check_plots_with(dir, &mut |w| write_page(&empty, w), &outputs)?;
     }
 
     let bar = progress_bar(resolved.max_runs(), args.output.quiet);
@@ -283,15 +285,12 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let (cmp, stopping) = result.map_err(|_| CliError::Interrupted)?;
     let report = build(&cmp, stopping.as_ref(), wall);
 
-    if args.output.report.is_some() || args.output.plots.is_some() {
-        let page = page_of(&report);
-        if let Some(path) = &args.output.report {
-            emit(Some(path), page.as_bytes())?;
-        }
-        if let Some(dir) = &args.output.plots {
-            // Cut one chart at a time from the page (the page is built whole).
-            super::write_plots_with(dir, &mut |w| w.write_all(page.as_bytes()))?;
-        }
+    if let Some(path) = &args.output.report {
+        super::emit_with(Some(path), |w| write_page(&report, w))?;
+    }
+    if let Some(dir) = &args.output.plots {
+        // Cut one chart at a time from the page as it is written (never held whole).
+        super::write_plots_with(dir, &mut |w| write_page(&report, w))?;
     }
 
     // JSON and CSV are streamed from the report to the output, never held whole.

@@ -840,17 +840,12 @@ pub fn write_plots_with(
     written.map_err(|e| CliError::Failure(format!("cannot write the charts: {e}")))
 }
 
-/// `--plots DIR` before any work: every chart file [`write_plots_with`] would write for a page
-/// (or article) with the charts of `html`, checked as an output (not an input, not
-/// read-only, not a directory, not one of the command's other `outputs`), so that a clash
-/// is refused with the other outputs' (exit 2), not after the work. A directory that does
-/// not exist yet holds no file to clash with (it is created).
-pub fn check_plots(dir: &Path, html: &str, outputs: &[&PathBuf]) -> Result<(), CliError> {
-    check_plots_with(dir, &mut |w| w.write_all(html.as_bytes()), outputs)
-}
-
-/// [`check_plots`] of the page or article `render` writes, its figure ids read as it is
-/// written ([`crate::report::html::FigureIds`]): the page is never held whole.
+/// `--plots DIR` before any work: every chart file [`write_plots_with`] would write for the
+/// page or article `render` writes, checked as an output (not an input, not read-only, not a
+/// directory, not one of the command's other `outputs`), so that a clash is refused with the
+/// other outputs' (exit 2), not after the work. A directory that does not exist yet holds no
+/// file to clash with (it is created). Its figure ids are read as it is written
+/// ([`crate::report::html::FigureIds`]): the page is never held whole.
 pub fn check_plots_with(
     dir: &Path,
     render: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,

@@ -1426,93 +1426,115 @@ fn comparison_levels_section(c: &ComparisonReport) -> Markup {
 }
 
 /// The page of a comparison (`deter compare --report`): differences with paired intervals,
-/// the tri-level shift, then each scenario's outcome bars.
-pub fn comparison_to_html(c: &ComparisonReport, a: &RunView<'_>, b: &RunView<'_>) -> String {
-    let body = html! {
-        article data-report="comparison" {
-            header {
-                h1 { (c.a.scenario) " vs " (c.b.scenario) }
-                p class="lead" {
-                    "A = " (c.a.scenario) " (" (a.source) "); B = " (c.b.scenario) " (" (b.source)
-                    "). Both run with common random numbers: run i of A and \
-                     run i of B use the same random stream, so differences come from the scenarios, not from chance draws."
-                }
-            }
-            (overrides_note(html! { "A what-ifs (" code { "--set" } ")" }, "/a", &c.a.overrides))
-            (overrides_note(
-                html! { "B what-ifs (" code { "--set" } ", " code { "--set-b" } ")" },
-                "/b",
-                &c.b.overrides,
-            ))
-            (changes_section(c))
-            (differences_section(c))
-            // How B shifts which level deters, when the attribution was computed.
-            @if let Some(shift) = &c.attribution_shift {
-                @let single = c.rivalries.len() == 1 && c.a.rivalries.len() == 1 && c.b.rivalries.len() == 1;
-                @let only = single.then(|| c.rivalries[0].entity.as_str());
-                (super::attribution::html_shift_section(shift, c.a.horizon_years, only))
-            }
-            (comparison_levels_section(c))
-            section id="survival" {
-                h2 { "Time to first use of force, A and B" }
-                p { "Share of runs without any use of force (MID level 4 or 5) by each time, region-wide." }
-                (figure(
-                    "chart-survival",
-                    charts::survival(
-                        "No use of force yet: A and B",
-                        c.a.survival_by_month.len() as f64 / f64::from(STEPS_PER_YEAR),
-                        &[
-                            Curve {
-                                label: "A",
-                                points: survival_points(&c.a.survival_by_month),
-                            },
-                            Curve {
-                                label: "B",
-                                points: survival_points(&c.b.survival_by_month),
-                            },
-                        ],
-                    ),
-                    format!("A = {}, B = {}.", c.a.scenario, c.b.scenario),
-                ))
-            }
-            // Each side's outcome bars.
-            @for (side, rep) in [("A", &c.a), ("B", &c.b)] {
-                section id={ "side-" (side) } {
-                    h2 { (side) ": " (rep.scenario) }
-                    (figure(
-                        &format!("chart-outcomes-{side}"),
-                        charts::probability_bars(
-                            &format!("{side}: region-wide"),
-                            &outcome_bars(&rep.outcomes),
-                        ),
-                        "Outcome probabilities (share of runs over the horizon) with Monte Carlo 95% intervals (Wilson): more runs narrow them; they say nothing about the model's assumptions.",
-                    ))
-                }
-            }
-            section id="provenance" {
-                h2 { "Provenance" }
-                table { tbody {
-                    tr { th { "engine" } td { "deter " (c.engine_version) } }
-                    @for (side, rep, view) in [("A", &c.a, a), ("B", &c.b, b)] {
-                        tr {
-                            th { (side) }
-                            td { (rep.scenario) " (" (view.source) "), SHA-256 " code { (rep.scenario_sha256) } }
-                        }
-                    }
-                    tr { th { "seed" } td data-k="/seed" data-v=(c.seed) { (c.seed) } }
-                    tr { th { "runs (pairs)" } td data-k="/runs" data-v=(c.runs) { (c.runs) } }
-                    (overrides_row("A what-ifs (--set)", "/a", &c.a.overrides))
-                    (overrides_row("B what-ifs (--set, --set-b)", "/b", &c.b.overrides))
-                    tr { th { "RNG" } td { (c.rng) } }
-                    tr { th { "date" } td { (today()) } }
-                } }
+/// the tri-level shift, then each scenario's outcome bars. Streamed to `w` one section at a
+/// time, never rendered whole: the same bytes as rendering the page at once.
+pub fn write_comparison<W: std::io::Write>(
+    mut w: W,
+    c: &ComparisonReport,
+    a: &RunView<'_>,
+    b: &RunView<'_>,
+) -> std::io::Result<()> {
+    let mut put = |part: Markup| w.write_all(part.into_string().as_bytes());
+    // The page's head and `<body>`: an empty page without its end.
+    let mut start = page(
+        &format!("deter compare: {} vs {}", c.a.scenario, c.b.scenario),
+        html! {},
+    );
+    start.truncate(start.len() - PAGE_END.len());
+    put(PreEscaped(start))?;
+    put(html! {
+        (PreEscaped("<article data-report=\"comparison\">"))
+        header {
+            h1 { (c.a.scenario) " vs " (c.b.scenario) }
+            p class="lead" {
+                "A = " (c.a.scenario) " (" (a.source) "); B = " (c.b.scenario) " (" (b.source)
+                "). Both run with common random numbers: run i of A and \
+                 run i of B use the same random stream, so differences come from the scenarios, not from chance draws."
             }
         }
-    };
-    page(
-        &format!("deter compare: {} vs {}", c.a.scenario, c.b.scenario),
-        body,
-    )
+        (overrides_note(html! { "A what-ifs (" code { "--set" } ")" }, "/a", &c.a.overrides))
+        (overrides_note(
+            html! { "B what-ifs (" code { "--set" } ", " code { "--set-b" } ")" },
+            "/b",
+            &c.b.overrides,
+        ))
+    })?;
+    put(changes_section(c))?;
+    put(differences_section(c))?;
+    // How B shifts which level deters, when the attribution was computed.
+    if let Some(shift) = &c.attribution_shift {
+        let single =
+            c.rivalries.len() == 1 && c.a.rivalries.len() == 1 && c.b.rivalries.len() == 1;
+        let only = single.then(|| c.rivalries[0].entity.as_str());
+        put(super::attribution::html_shift_section(
+            shift,
+            c.a.horizon_years,
+            only,
+        ))?;
+    }
+    put(comparison_levels_section(c))?;
+    put(html! {
+        section id="survival" {
+            h2 { "Time to first use of force, A and B" }
+            p { "Share of runs without any use of force (MID level 4 or 5) by each time, region-wide." }
+            (figure(
+                "chart-survival",
+                charts::survival(
+                    "No use of force yet: A and B",
+                    c.a.survival_by_month.len() as f64 / f64::from(STEPS_PER_YEAR),
+                    &[
+                        Curve {
+                            label: "A",
+                            points: survival_points(&c.a.survival_by_month),
+                        },
+                        Curve {
+                            label: "B",
+                            points: survival_points(&c.b.survival_by_month),
+                        },
+                    ],
+                ),
+                format!("A = {}, B = {}.", c.a.scenario, c.b.scenario),
+            ))
+        }
+    })?;
+    // Each side's outcome bars.
+    for (side, rep) in [("A", &c.a), ("B", &c.b)] {
+        put(html! {
+            section id={ "side-" (side) } {
+                h2 { (side) ": " (rep.scenario) }
+                (figure(
+                    &format!("chart-outcomes-{side}"),
+                    charts::probability_bars(
+                        &format!("{side}: region-wide"),
+                        &outcome_bars(&rep.outcomes),
+                    ),
+                    "Outcome probabilities (share of runs over the horizon) with Monte Carlo 95% intervals (Wilson): more runs narrow them; they say nothing about the model's assumptions.",
+                ))
+            }
+        })?;
+    }
+    put(html! {
+        section id="provenance" {
+            h2 { "Provenance" }
+            table { tbody {
+                tr { th { "engine" } td { "deter " (c.engine_version) } }
+                @for (side, rep, view) in [("A", &c.a, a), ("B", &c.b, b)] {
+                    tr {
+                        th { (side) }
+                        td { (rep.scenario) " (" (view.source) "), SHA-256 " code { (rep.scenario_sha256) } }
+                    }
+                }
+                tr { th { "seed" } td data-k="/seed" data-v=(c.seed) { (c.seed) } }
+                tr { th { "runs (pairs)" } td data-k="/runs" data-v=(c.runs) { (c.runs) } }
+                (overrides_row("A what-ifs (--set)", "/a", &c.a.overrides))
+                (overrides_row("B what-ifs (--set, --set-b)", "/b", &c.b.overrides))
+                tr { th { "RNG" } td { (c.rng) } }
+                tr { th { "date" } td { (today()) } }
+            } }
+        }
+        (PreEscaped("</article>"))
+    })?;
+    put(PreEscaped(PAGE_END.to_string()))
 }
 
 #[cfg(test)]
