@@ -390,6 +390,9 @@ pub type SetLists<'a> = &'a [(&'a [String], &'a str)];
 /// [`read_posterior_for`] with the text it read.
 fn posterior_and_text(path: &Path, scenarios: &[&Scenario]) -> Result<(Posterior, String), Error> {
     use crate::calibrate::nested;
+    if let Some(d) = crate::cli::refuse_as_draws(path, true) {
+        return Err(Error::Input(d));
+    }
     let text = nested::read_posterior_text(path).map_err(|d| {
         if d.0
             .iter()
@@ -438,9 +441,26 @@ fn prepare_nested(
     ))
 }
 
-/// The refusal of a nested run with no posterior and no `[[uncertain]]` priors.
-pub const NOTHING_UNCERTAIN: &str =
-    "nothing is uncertain: give a posterior or declare [[uncertain]] priors in the scenario";
+/// The refusal of a nested run (or comparison) with no posterior and no `[[uncertain]]`
+/// priors, naming the setting that asked for draws as `caller` names it, as every flag's
+/// fault is named: "--draws 5: nothing is uncertain: ..." on the command line, "`draws` 5:
+/// ..." for a program (no prefix when the default number of draws was asked for).
+pub fn nothing_uncertain(caller: crate::settings::Caller, draws: Option<u64>) -> String {
+    let posterior = match caller {
+        crate::settings::Caller::Cli => "--posterior FILE",
+        crate::settings::Caller::Library => "a posterior",
+    };
+    let m = format!(
+        "nothing is uncertain: give {posterior} or declare [[uncertain]] priors in the scenario"
+    );
+    match draws {
+        Some(n) => format!(
+            "{} {n}: {m}",
+            crate::settings::setting_name(caller, "draws")
+        ),
+        None => m,
+    }
+}
 
 /// Nested Monte Carlo over what we don't know: `draws` parameter sets (default 100) from
 /// `posterior` and/or the scenario's `[[uncertain]]` priors (src/calibrate/nested.rs), each
@@ -461,7 +481,10 @@ pub fn run_nested(
 ) -> Result<Nested, Error> {
     let (s, budget, seed, threads) = prepare_nested(scenario, settings, draws)?;
     if posterior.is_none() && s.uncertain.is_empty() {
-        return Err(Error::Invalid(NOTHING_UNCERTAIN.into()));
+        return Err(Error::Invalid(nothing_uncertain(
+            crate::settings::Caller::Library,
+            draws,
+        )));
     }
     if let Some(p) = posterior {
         crate::calibrate::nested::check_posterior(p, &s).map_err(Error::Invalid)?;
@@ -493,9 +516,10 @@ pub fn compare_nested(
     let (sb, _, _, _) = prepare_nested(b, settings, draws)?;
     let priors = crate::calibrate::nested::shared_priors(&sa, &sb).map_err(Error::Invalid)?;
     if posterior.is_none() && priors.is_empty() {
-        return Err(Error::Invalid(
-            "nothing is uncertain: give a posterior or declare [[uncertain]] priors".into(),
-        ));
+        return Err(Error::Invalid(nothing_uncertain(
+            crate::settings::Caller::Library,
+            draws,
+        )));
     }
     if let Some(p) = posterior {
         crate::calibrate::nested::check_posterior(p, &sa).map_err(Error::Invalid)?;

@@ -1478,8 +1478,82 @@ fn refused_flag_combinations_say_why_and_what_to_do() {
         let mut args = vec!["run", BASELINE, "--runs", "5", "--draws", "2"];
         args.extend(flag);
         let e = refused(&args);
-        assert!(e.starts_with("error: nothing is uncertain"), "{e}");
+        assert!(
+            e.starts_with("error: --draws 2: nothing is uncertain"),
+            "{e}"
+        );
     }
+}
+
+/// `--draws N` with nothing uncertain said "error: nothing is uncertain ..." with no flag,
+/// where every other flag's fault names it ("--draws 0: expected ..."). `deter run` and `deter
+/// compare` now name it, with the flag that gives a posterior, exit 2.
+#[test]
+fn draws_with_nothing_uncertain_names_the_flag() {
+    let refused = |args: &[&str]| refused(&deter().args(args).output().unwrap());
+    let flag_fault = refused(&["run", BASELINE, "--draws", "0"]);
+    assert!(flag_fault.starts_with("error: --draws 0: "), "{flag_fault}");
+    let said = "error: --draws 5: nothing is uncertain: give --posterior FILE or declare \
+                [[uncertain]] priors in the scenario";
+    for args in [
+        vec!["run", BASELINE, "--draws", "5"],
+        vec!["compare", BASELINE, BASELINE, "--draws", "5"],
+    ] {
+        let e = refused(&args);
+        assert_eq!(e.lines().next().unwrap_or_default(), said, "{args:?}\n{e}");
+    }
+}
+
+/// A what-if on a policy's switch printed as a number, "policy.ID.enabled = 0 (file: 1)",
+/// where the scenario file and `--set` write `false` / `true`. The table and the HTML report
+/// now print the switch in those words; a number stays a number.
+#[test]
+fn a_switch_what_if_is_printed_as_true_or_false() {
+    let file = "scenarios/combined-proposals.toml";
+    let o = deter()
+        .args([
+            "run",
+            file,
+            "--runs",
+            "20",
+            "--set",
+            "policy.special-envoy.enabled=false",
+            "--set",
+            "model.war_cost=1",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains(
+            "What-ifs (--set): policy.special-envoy.enabled = false (file: true); \
+             model.war_cost = 1 (file: 0.8)"
+        ),
+        "{out}"
+    );
+    let d = tempfile::tempdir().unwrap();
+    let report = d.path().join("r.html");
+    let o = deter()
+        .args([
+            "run",
+            file,
+            "--runs",
+            "20",
+            "-q",
+            "--set",
+            "policy.special-envoy.enabled=false",
+            "--report",
+        ])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        html.contains("policy.special-envoy.enabled</code> = false (file: true)"),
+        "what-ifs of the report"
+    );
 }
 
 /// `validate --set` on a sweep or calibration file: one space before "file" (trial10 F7).

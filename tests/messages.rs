@@ -2528,3 +2528,91 @@ fn an_unknown_path_is_named_whatever_its_value_in_set_and_in_files() {
         assert!(err.ends_with("1 error found\n"), "{err}");
     }
 }
+
+/// A scenario (or any TOML file of a known kind) given as `--posterior` got "expected a
+/// header `draw,...`" at its first table, where every command that takes a file names the
+/// kind it was given ("this is a scenario file; `deter calibrate` takes a calibration file").
+/// `deter run --posterior` and `deter compare --posterior` now say what the file is and what
+/// the flag takes, as `deter calibrate` and `--files-from` say it, exit 2.
+#[test]
+fn a_file_of_another_kind_as_posterior_is_named_by_its_kind() {
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let cal = scenario("scenarios/history/calibrate.toml");
+    // The reference: how `deter calibrate` names a scenario file it was given.
+    let reference = first_error(&refused(&run(&["calibrate", &base])));
+    assert!(
+        reference.contains("this is a scenario file; `deter calibrate` takes"),
+        "{reference}"
+    );
+    for (file, noun) in [(&base, "scenario"), (&cal, "calibration")] {
+        for cmd in [
+            vec!["run", base.as_str()],
+            vec!["compare", base.as_str(), base.as_str()],
+        ] {
+            let mut args = cmd.clone();
+            args.extend(["--posterior", file, "--draws", "2", "--runs", "5", "-q"]);
+            let err = refused(&run(&args));
+            let first = err.lines().next().unwrap_or_default();
+            assert_eq!(
+                first,
+                format!(
+                    "{file}: error: this is a {noun} file; `--posterior` takes a file of draws: a \
+                     header `draw,PATH...,weight,distance` and one row per draw, as `deter \
+                     calibrate` writes its posterior.csv"
+                ),
+                "{args:?}\n{err}"
+            );
+            assert!(!err.contains("expected a header"), "{err}");
+        }
+    }
+}
+
+/// A posterior of a header and no row got "no draw with a positive weight", as if its rows
+/// had weight 0; a sweep's `futures` of the same file said the same. Both now say the file
+/// has no draws (header only), at the file, with what a file of draws holds, as an empty file
+/// is said.
+#[test]
+fn a_file_of_draws_with_only_a_header_is_said_to_have_no_draws() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let draws = write(
+        d.path(),
+        "draws.csv",
+        "# deter calibrate: posterior draws\ndraw,model.war_cost,weight,distance\n",
+    );
+    let p = draws.to_str().unwrap();
+    let err = refused(&run(&[
+        "run",
+        &base,
+        "--posterior",
+        p,
+        "--draws",
+        "2",
+        "--runs",
+        "5",
+        "-q",
+    ]));
+    assert_eq!(
+        err.lines().next().unwrap_or_default(),
+        format!("{p}: error: the file has no draws (header only)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("help: a file of draws holds a header"),
+        "{err}"
+    );
+    assert!(!err.contains("positive weight"), "{err}");
+    let s = common::futures_sweep(d.path(), "s.toml", &base, "draws.csv");
+    let out = d.path().join("r.csv");
+    let o = deter()
+        .args(["sweep", s.to_str().unwrap(), "-q", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = refused(&o);
+    let line = err.lines().next().unwrap_or_default();
+    assert!(
+        line.ends_with(": error: futures: draws.csv: the file has no draws (header only)"),
+        "{line}"
+    );
+}

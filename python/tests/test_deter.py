@@ -360,7 +360,7 @@ def test_run_nested_equals_the_cli_and_labels_its_intervals(tmp_path):
     war = r.outcomes.set_index("outcome").loc["war"]
     assert abs(r.draws["war"].mean() - war["mean"]) < 1e-12
     assert war.param90_lo <= war["mean"] <= war.param90_hi
-    with pytest.raises(ValueError, match="nothing is uncertain"):
+    with pytest.raises(ValueError, match=r"^`draws` 2: nothing is uncertain: give a posterior or declare \[\[uncertain\]\] priors in the scenario$"):
         deter.run_nested(BASELINE, draws=2, runs=10)
 
 
@@ -435,7 +435,7 @@ def test_compare_nested_refuses_what_the_cli_refuses(tmp_path):
     a.write_text(BASELINE.read_text() + '\n[[uncertain]]\npath = "model.war_cost"\nrange = [0.3, 1.5]\n')
     same = deter.compare_nested(a, a, draws=3, runs=50, horizon_years=2)
     assert all(x == 0 for per in same.to_dict()["effects"] for x in per["per_draw"])
-    with pytest.raises(ValueError, match="nothing is uncertain"):
+    with pytest.raises(ValueError, match=r"^`draws` 2: nothing is uncertain: give a posterior or declare \[\[uncertain\]\] priors in the scenario$"):
         deter.compare_nested(BASELINE, ENVOY, draws=2, runs=10)
     b = tmp_path / "b.toml"
     b.write_text(BASELINE.read_text() + '\n[[uncertain]]\npath = "model.war_cost"\nrange = [0.3, 2.0]\n')

@@ -608,6 +608,9 @@ pub fn read_posterior_text(path: &Path) -> Result<String, crate::scenario::Diagn
     Ok(text)
 }
 
+/// A file of draws (a posterior, a sweep's `futures`) with its header and no row.
+pub const NO_DRAWS: &str = "the file has no draws (header only)";
+
 /// What a file of draws holds (a posterior, a sweep's `futures`), for an empty one.
 pub const DRAWS_NEED: &str = "a file of draws holds a header `draw,PATH...,weight,distance` \
      and one row per draw, as `deter calibrate` writes its posterior.csv";
@@ -731,7 +734,14 @@ pub fn parse_posterior(
         rows.push(n + 1);
         texts.push(line.to_string());
     }
-    if weights.is_empty() || weights.iter().sum::<f64>() <= 0.0 {
+    if weights.is_empty() {
+        // A header and no row: said as such, at the file, as an empty file is.
+        return Err(Box::new(
+            crate::scenario::Diagnostic::file_level(&name, NO_DRAWS.into())
+                .with_help(Some(DRAWS_NEED.into())),
+        ));
+    }
+    if weights.iter().sum::<f64>() <= 0.0 {
         return Err(file_fault("no draw with a positive weight".into()));
     }
     // Provenance lines `# set = PATH=VALUE` (deter calibrate's fixed parameters); one that

@@ -53,7 +53,7 @@ mod uncertain;
 mod validate;
 
 pub use run::{Format, RunArgs};
-pub use validate::{check_other, other_kind};
+pub use validate::{check_other, other_kind, refuse_as_draws};
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

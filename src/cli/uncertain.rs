@@ -73,6 +73,9 @@ fn posterior_of(
     };
     let one = |d| CliError::Input(crate::scenario::Diagnostics(vec![d]));
     let read = |p: &Path| {
+        if let Some(d) = super::validate::refuse_as_draws(p, false) {
+            return Err(CliError::Input(d));
+        }
         let text = nested::read_posterior_text(p).map_err(CliError::Input)?;
         let post = nested::parse_posterior(p, &text).map_err(|d| one(*d))?;
         if let Some(d) = scenarios.iter().find_map(|(s, _)| {
@@ -116,7 +119,10 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
     if args.posterior.is_none()
         && crate::scenario::load_file(&args.files[0]).is_ok_and(|s| s.uncertain.is_empty())
     {
-        return Err(CliError::Usage(crate::api::NOTHING_UNCERTAIN.into()));
+        return Err(CliError::Usage(crate::api::nothing_uncertain(
+            crate::settings::Caller::Cli,
+            args.draws,
+        )));
     }
     if args.per_run.is_some() {
         return Err(refuse("--per-run", what));
@@ -240,6 +246,12 @@ pub fn compare_nested(
                 note!("warning: {label}: {w}");
             }
         }
+    }
+    if post.is_none() && nested::shared_priors(a, b).is_ok_and(|p| p.is_empty()) {
+        return Err(CliError::Usage(crate::api::nothing_uncertain(
+            crate::settings::Caller::Cli,
+            args.draws,
+        )));
     }
     let budget =
         crate::settings::check_nested(args.draws, args.sim.runs, crate::settings::Caller::Cli)

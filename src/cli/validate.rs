@@ -173,6 +173,27 @@ pub(super) fn refuse_as_file_list(list: &Path) -> Result<(), CliError> {
     Err(CliError::Input(Diagnostics(vec![d])))
 }
 
+/// A file of draws (`--posterior FILE`; `posterior=` in Python, `python`) that is a TOML
+/// file of a definite kind (a scenario given twice by mistake): refused at once with what it
+/// is and which command reads it, in the words of [`other_kind`] and `--files-from`, not as
+/// a CSV whose header is wrong. None when nothing tells its kind (the reader then reports
+/// what it finds).
+pub fn refuse_as_draws(path: &Path, python: bool) -> Option<Diagnostics> {
+    let (noun, reader) = kind_words(path, python)?;
+    let flag = if python { "posterior=" } else { "--posterior" };
+    Some(Diagnostics(vec![
+        scenario::Diagnostic::file_level(
+            &path.display().to_string(),
+            format!(
+                "this is a {noun} file; `{flag}` takes a file of draws: a header \
+                 `draw,PATH...,weight,distance` and one row per draw, as `deter calibrate` \
+                 writes its posterior.csv"
+            ),
+        )
+        .with_help(Some(reader.to_string())),
+    ]))
+}
+
 /// What a TOML file `path` of a definite kind ([`definite_kind`]) is and which command reads
 /// it, in the words of the CLI or (`python`) of the Python package: None when nothing tells.
 fn kind_words(path: &Path, python: bool) -> Option<(&'static str, &'static str)> {

@@ -1210,9 +1210,14 @@ fn overrides_items(prefix: &str, overrides: &[crate::scenario::overrides::Applie
         @for (i, o) in overrides.iter().enumerate() {
             @if i > 0 { "; " }
             code { (o.path) } " = "
-            (num_span(&format!("{prefix}/overrides/{i}/value"), o.value, o.value))
-            " (file: "
-            (num_span(&format!("{prefix}/overrides/{i}/replaced"), o.replaced, o.replaced))
+            // A switch in the scenario file's words (`true` / `false`), a number as a number.
+            @if !o.is_switch() {
+                (num_span(&format!("{prefix}/overrides/{i}/value"), o.value, o.value))
+                " (file: "
+                (num_span(&format!("{prefix}/overrides/{i}/replaced"), o.replaced, o.replaced))
+            } @else {
+                (o.shown().0) " (file: " (o.shown().1)
+            }
             ")"
         }
     }

@@ -241,7 +241,10 @@ pub fn overrides_line(label: &str, overrides: &[crate::scenario::overrides::Appl
     }
     let items: Vec<String> = overrides
         .iter()
-        .map(|o| format!("{} = {} (file: {})", o.path, o.value, o.replaced))
+        .map(|o| {
+            let (value, replaced) = o.shown();
+            format!("{} = {value} (file: {replaced})", o.path)
+        })
         .collect();
     format!("{label}: {}\n", items.join("; "))
 }

@@ -31,6 +31,28 @@ pub struct Applied {
     pub replaced: f64,
 }
 
+impl Applied {
+    /// Whether the path set is a switch (`policy.ID.enabled`), set with `true` / `false`.
+    pub fn is_switch(&self) -> bool {
+        super::path::ParamRef::spec_by_shape(&self.path).is_some_and(|s| s.is_switch())
+    }
+
+    /// The value set and the value it replaced as the report shows them: a switch
+    /// (`policy.ID.enabled`) in the words of the scenario file, `true` / `false`, not 1 / 0;
+    /// any other parameter as its number.
+    pub fn shown(&self) -> (String, String) {
+        let switch = self.is_switch();
+        let word = |x: f64| {
+            if switch {
+                (if x != 0.0 { "true" } else { "false" }).to_string()
+            } else {
+                x.to_string()
+            }
+        };
+        (word(self.value), word(self.replaced))
+    }
+}
+
 impl Override {
     /// Parse `PATH=VALUE`. `VALUE` is a number (`0.7`, `-1e3`) or `true` / `false`
     /// (1 / 0, for `policy.ID.enabled`). `origin` names where the text came from

@@ -580,8 +580,11 @@ pub(crate) fn read_draws(
         rows.push(row);
         weights.push(w);
     }
+    if rows.is_empty() {
+        return fail(inp, crate::calibrate::nested::NO_DRAWS.into());
+    }
     let total: f64 = weights.iter().sum();
-    if rows.is_empty() || total <= 0.0 || !total.is_finite() {
+    if total <= 0.0 || !total.is_finite() {
         return fail(inp, "no draw with a positive weight".into());
     }
     // A calibration's fixed parameters: its draws were fitted with them set.
