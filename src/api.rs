@@ -390,10 +390,7 @@ pub type SetLists<'a> = &'a [(&'a [String], &'a str)];
 /// [`read_posterior_for`] with the text it read.
 fn posterior_and_text(path: &Path, scenarios: &[&Scenario]) -> Result<(Posterior, String), Error> {
     use crate::calibrate::nested;
-    // A TOML file of a definite kind is named by its kind (the file-kind words live with the
-    // command line; a library built without it reads the file as a CSV and says what it finds).
-    #[cfg(feature = "cli")]
-    if let Some(d) = crate::cli::refuse_as_draws(path, true) {
+    if let Some(d) = crate::scenario::kind::refuse_as_draws(path, true) {
         return Err(Error::Input(d));
     }
     let text = nested::read_posterior_text(path).map_err(|d| {

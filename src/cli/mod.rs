@@ -52,8 +52,9 @@ mod sweep;
 mod uncertain;
 mod validate;
 
+pub use crate::scenario::kind::refuse_as_draws;
 pub use run::{Format, RunArgs};
-pub use validate::{check_other, other_kind, refuse_as_draws};
+pub use validate::{check_other, other_kind};
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

@@ -73,7 +73,7 @@ fn posterior_of(
     };
     let one = |d| CliError::Input(crate::scenario::Diagnostics(vec![d]));
     let read = |p: &Path| {
-        if let Some(d) = super::validate::refuse_as_draws(p, false) {
+        if let Some(d) = crate::scenario::kind::refuse_as_draws(p, false) {
             return Err(CliError::Input(d));
         }
         let text = nested::read_posterior_text(p).map_err(CliError::Input)?;

@@ -11,98 +11,12 @@ use std::path::{Path, PathBuf};
 
 use super::CliError;
 use crate::report::table::count;
+use crate::scenario::kind::{InputKind, input_kind, kind_words};
 use crate::scenario::{self, Diagnostics};
 
 /// A count of items with its noun in agreement ("1 alliance", "2 alliances").
 fn n(len: usize, one: &str, many: &str) -> String {
     count(len as u64, one, many)
-}
-
-/// The file kinds `deter validate` recognises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum InputKind {
-    Scenario,
-    Sweep,
-    Calibration,
-    Record,
-    /// No key to tell the kind by (an empty file, or comments only): read as a scenario, and
-    /// an empty-file message lists what every kind needs.
-    Unknown,
-}
-
-/// Recognise the kind of `path` from its top-level keys (a record also by its name,
-/// `CASE.record.toml`, as docs/HISTORY.md names them); `Scenario` when it cannot tell
-/// (unreadable, or a `[scenario]` table), so the scenario reader reports the problem;
-/// `Unknown` when the file has no key at all (empty, or comments only). A file
-/// that is not valid TOML (or not UTF-8) is recognised from its lines (table headers and the
-/// keys before the first one), so its faults get the messages of its own kind.
-///
-/// Only a regular file is read here: a FIFO (`deter validate <(...)`) can be read once, so it
-/// goes to the scenario reader whole (this read consumed it and the reader's waited forever).
-fn input_kind(path: &Path) -> InputKind {
-    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        return InputKind::Scenario;
-    }
-    let Ok(bytes) = scenario::input::read_bounded(path, scenario::MAX_FILE_BYTES) else {
-        return InputKind::Scenario;
-    };
-    let text = String::from_utf8_lossy(&bytes);
-    let table: std::collections::BTreeSet<String> = match text.parse::<toml::Table>() {
-        Ok(t) => t.keys().cloned().collect(),
-        Err(_) => {
-            let mut keys = std::collections::BTreeSet::new();
-            let mut top = true;
-            for line in text.lines().map(str::trim) {
-                if let Some(h) = line.strip_prefix('[') {
-                    top = false;
-                    let name = h.trim_start_matches('[').split([']', '.']).next();
-                    keys.insert(name.unwrap_or("").trim().to_string());
-                } else if top && let Some((k, _)) = line.split_once('=') {
-                    keys.insert(k.trim().to_string());
-                }
-            }
-            keys
-        }
-    };
-    let has = |k: &str| table.contains(k);
-    let calibration_keys = [
-        "statistics",
-        "cases",
-        "particles",
-        "max_generations",
-        "observation",
-    ];
-    if table.is_empty() && !path.to_string_lossy().ends_with(".record.toml") {
-        InputKind::Unknown
-    } else if has("scenario") {
-        InputKind::Scenario
-    } else if has("case") || path.to_string_lossy().ends_with(".record.toml") {
-        InputKind::Record
-    } else if calibration_keys.iter().any(|k| has(k)) {
-        InputKind::Calibration
-    } else if has("base") {
-        InputKind::Sweep
-    } else {
-        InputKind::Scenario
-    }
-}
-
-/// The kind of a regular file `path` when its keys say it for certain (a `[scenario]` table
-/// or `[[country]]`, a record's `case`, a calibration's keys, a sweep's `base`); None when
-/// nothing tells (the reader of the command then reports what it finds).
-fn definite_kind(path: &Path) -> Option<InputKind> {
-    let kind = input_kind(path);
-    let bytes = scenario::input::read_bounded(path, scenario::MAX_FILE_BYTES).ok()?;
-    let text = String::from_utf8_lossy(&bytes);
-    let keys: Vec<String> = match text.parse::<toml::Table>() {
-        Ok(t) => t.keys().cloned().collect(),
-        Err(_) => return None,
-    };
-    match kind {
-        InputKind::Scenario if keys.iter().any(|k| k == "scenario" || k == "country") => Some(kind),
-        InputKind::Sweep | InputKind::Calibration | InputKind::Record => Some(kind),
-        _ => None,
-    }
 }
 
 /// A file of another kind than the command `command` reads (`wanted`) is refused at once
@@ -171,45 +85,6 @@ pub(super) fn refuse_as_file_list(list: &Path) -> Result<(), CliError> {
             .with_help(Some(help))
     };
     Err(CliError::Input(Diagnostics(vec![d])))
-}
-
-/// A file of draws (`--posterior FILE`; `posterior=` in Python, `python`) that is a TOML
-/// file of a definite kind (a scenario given twice by mistake): refused at once with what it
-/// is and which command reads it, in the words of [`other_kind`] and `--files-from`, not as
-/// a CSV whose header is wrong. None when nothing tells its kind (the reader then reports
-/// what it finds).
-pub fn refuse_as_draws(path: &Path, python: bool) -> Option<Diagnostics> {
-    let (noun, reader) = kind_words(path, python)?;
-    let flag = if python { "posterior=" } else { "--posterior" };
-    Some(Diagnostics(vec![
-        scenario::Diagnostic::file_level(
-            &path.display().to_string(),
-            format!(
-                "this is a {noun} file; `{flag}` takes a file of draws: a header \
-                 `draw,PATH...,weight,distance` and one row per draw, as `deter calibrate` \
-                 writes its posterior.csv"
-            ),
-        )
-        .with_help(Some(reader.to_string())),
-    ]))
-}
-
-/// What a TOML file `path` of a definite kind ([`definite_kind`]) is and which command reads
-/// it, in the words of the CLI or (`python`) of the Python package: None when nothing tells.
-fn kind_words(path: &Path, python: bool) -> Option<(&'static str, &'static str)> {
-    let kind = definite_kind(path)?;
-    Some(match kind {
-        InputKind::Scenario if python => ("scenario", "`deter.run` and `deter.compare` run it"),
-        InputKind::Scenario => ("scenario", "`deter run` and `deter compare` run it"),
-        InputKind::Sweep if python => ("sweep", "`deter.sweep(FILE)` runs it"),
-        InputKind::Sweep => ("sweep", "`deter sweep FILE --out RESULTS.csv` runs it"),
-        InputKind::Calibration => ("calibration", "`deter calibrate FILE` runs it"),
-        InputKind::Record => (
-            "historical record",
-            "a calibration file's `cases` name it; `deter validate` checks it",
-        ),
-        InputKind::Unknown => return None,
-    })
 }
 
 /// What a regular file `path` that deter wrote is ([`output_kind`]), when it is not TOML:

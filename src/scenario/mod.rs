@@ -6,6 +6,7 @@
 
 mod diagnostic;
 pub mod diff;
+pub mod kind;
 pub(crate) mod input;
 pub mod overrides;
 pub mod params;
