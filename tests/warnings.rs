@@ -100,6 +100,34 @@ fn validate_warns_about_a_memory_decay_the_model_never_reads() {
     assert!(!err.contains("warning"), "{err}");
 }
 
+/// `model.dispute_recency_decay` is read only when a dispute's recency raises the crisis hazard
+/// (`model.dispute_recency` above 0, docs/MODEL.md 7.4): written with the term off it is warned
+/// at its value, in the words of the memory's warnings; with the term on, or at its default 0.5,
+/// nothing.
+#[test]
+fn validate_warns_about_a_recency_decay_the_model_never_reads() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(scenario("scenarios/western-balkans-2024.toml")).unwrap();
+    assert!(text.contains("\n[model]\n"));
+    let check = |extra: &str| validate_with_model_lines(d.path(), &text, extra);
+    let (f, err) = check("dispute_recency_decay = 0.2\n");
+    let line = text.lines().position(|l| l == "[model]").unwrap() + 2;
+    let at = format!(
+        "{}:{line}:{}: warning: model.dispute_recency_decay: ",
+        f.display(),
+        "dispute_recency_decay = ".len() + 1
+    );
+    assert!(err.contains(&at), "no `{at}` in:\n{err}");
+    assert!(
+        err.contains("dispute_recency = 1"),
+        "no way out named:\n{err}"
+    );
+    let (_, err) = check("dispute_recency = 1\ndispute_recency_decay = 0.2\n");
+    assert!(!err.contains("warning"), "{err}");
+    let (_, err) = check("dispute_recency_decay = 0.5\n");
+    assert!(!err.contains("warning"), "{err}");
+}
+
 /// `model.defeat_memory_reset` is read only when the memory is (`model.defeat_memory` above 0,
 /// docs/MODEL.md 7.9): written with the memory off it is warned at its value, in the words of
 /// the decay's warning above; with the memory on, or at its default 0, nothing.

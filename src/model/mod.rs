@@ -307,6 +307,10 @@ struct RivalryState {
     /// `exp(-defeat_memory_decay dt)` each month the rivalry is not at war, multiplied by
     /// `1 - defeat_memory_reset` when the target concedes; 0 at the start.
     memory: f64,
+    /// The recency of the rivalry's last dispute (docs/MODEL.md 7.4, 7.9): 1 at each dispute
+    /// (a threat or a fait accompli), multiplied by `exp(-dispute_recency_decay dt)` each
+    /// month the rivalry is not at war; 0 at the start. Read only when `dispute_recency` > 0.
+    recency: f64,
     /// What the rivalry's last war revealed of the target's resolve (docs/MODEL.md 7.6, 7.9):
     /// 1 when a war starts, multiplied by `exp(-war_revelation_decay dt)` each month the
     /// rivalry is not at war; 0 at the start. Read only when `war_revelation` > 0.
@@ -531,6 +535,7 @@ impl Compiled {
                 at_war: false,
                 last_resistance: 0,
                 memory: 0.0,
+                recency: 0.0,
                 revealed: 0.0,
                 reactions: 0,
                 // Computed by `refresh` below.
@@ -1762,6 +1767,17 @@ impl<const C: bool> World<C> {
         if m.defeat_memory > 0.0 {
             st.memory *= (-m.defeat_memory_decay * DT).exp();
         }
+        // The recency of the last dispute fades, and multiplies the three rates that open
+        // crises (docs/MODEL.md 7.4); read only when `dispute_recency` > 0 (nothing to fade
+        // before the rivalry's first dispute: no `exp` spent before it).
+        let hazard = if m.dispute_recency > 0.0 {
+            if st.recency > 0.0 {
+                st.recency *= (-m.dispute_recency_decay * DT).exp();
+            }
+            1.0 + m.dispute_recency * st.recency
+        } else {
+            1.0
+        };
         // What the last war revealed fades likewise; read only when `war_revelation` > 0.
         // (Nothing to fade until the rivalry's first war: no `exp` spent before it.)
         if m.war_revelation > 0.0 && st.revealed > 0.0 {
@@ -1783,6 +1799,7 @@ impl<const C: bool> World<C> {
                 * (1.0 + m.nonstate_tension * st.tension)
                 * (1.0 + m.nonstate_narrative * narrative)
                 * (1.0 - m.nonstate_monitoring * monitoring)
+                * hazard
                 * DT;
             let incidents = poisson_inversion(rate, g[2].uniform());
             for _ in 0..incidents {
@@ -1797,14 +1814,17 @@ impl<const C: bool> World<C> {
         let mut target_triggers = 0u32;
         if p.target_trigger_rate > 0.0 {
             let cohesion = self.countries[c.scenario.rivalries[ri].target].cohesion;
-            let rate = p.target_trigger_rate * (1.0 + m.target_trigger_cohesion * cohesion) * DT;
+            let rate = p.target_trigger_rate
+                * (1.0 + m.target_trigger_cohesion * cohesion)
+                * hazard
+                * DT;
             target_triggers = poisson_inversion(rate, g[3].uniform());
             for _ in 0..target_triggers {
                 rec.add(count::TARGET_TRIGGERS);
                 st.tension = (st.tension + m.tension_jump_target).min(1.0);
             }
         }
-        let rate = p.opportunity_rate * (1.0 + m.tension_sensitivity * st.tension) * DT;
+        let rate = p.opportunity_rate * (1.0 + m.tension_sensitivity * st.tension) * hazard * DT;
         let opportunities = poisson_inversion(rate, g[1].uniform());
         st.reactions = target_triggers + triggered;
         target_triggers + triggered + opportunities
@@ -2499,6 +2519,9 @@ impl<const C: bool> World<C> {
             // protectors decide at once; no concession, no standing firm, no reputation change.
             rec.disputes += 1;
             rec.faits_accomplis += 1;
+            if m.dispute_recency > 0.0 {
+                st.recency = 1.0;
+            }
             if pl.protector_moved && d.bound > 0.0 {
                 rec.commitments_invoked += 1;
                 rec.commitments_honoured += u32::from(pl.committed);
@@ -2514,6 +2537,9 @@ impl<const C: bool> World<C> {
         }
         // Level 2: threat.
         rec.disputes += 1;
+        if m.dispute_recency > 0.0 {
+            st.recency = 1.0;
+        }
         rec.reach(2);
         st.tension = (st.tension + m.tension_jump_threat).min(1.0);
         if !pl.resisted {
@@ -3220,6 +3246,121 @@ mod tests {
             assert!(
                 (after - expected).abs() < 1e-12,
                 "rho {rho}: after a year {after}, expected {expected}"
+            );
+        }
+    }
+
+    /// The recency of the last dispute (docs/MODEL.md 7.4, 7.9): set to 1 by a threat and by a
+    /// fait accompli, left by an opportunity not disputed; multiplied by
+    /// `exp(-dispute_recency_decay dt)` each month; and each of the three rates that open
+    /// crises multiplied by `1 + dispute_recency e`: with `e` held at 1 (decay 0) and no
+    /// dispute, a year's mean crises per month are the three rates' sum times `1 + a`.
+    #[test]
+    fn a_disputes_recency_is_set_by_a_dispute_fades_and_scales_the_crisis_hazard() {
+        use crate::scenario::ParamRef;
+        let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        let id = file.rivalries[0].id.clone();
+        let decay = 0.37;
+        let mut s = file.clone();
+        for (path, v) in [
+            ("model.dispute_recency".to_string(), 1.0),
+            ("model.dispute_recency_decay".to_string(), decay),
+            (format!("rivalry.{id}.opportunity_rate"), 0.0),
+            (format!("rivalry.{id}.nonstate_rate"), 0.0),
+            (format!("rivalry.{id}.target_trigger_rate"), 0.0),
+        ] {
+            let r = ParamRef::resolve(&path, &s).unwrap();
+            s.set(r, v).unwrap();
+        }
+        let c = Compiled::new(&s);
+        let mut w = c.new_world();
+        let mut rec = RunRecord::new(&c);
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        w.start_run(&c, &mut rec, run_key(&mut rng));
+        assert_eq!(w.rivalries[0].recency, 0.0);
+        let play = |w: &mut World, rec: &mut RunRecord, pl: game::Play| {
+            let d = Decision {
+                play: pl,
+                a_challenge: game::Levels::default(),
+                bound: 0.0,
+            };
+            w.play_crisis(&c, 0, 0, &d, &mut rec.rivalries[0]);
+            w.rivalries[0].recency
+        };
+        assert_eq!(play(&mut w, &mut rec, game::Play::default()), 0.0);
+        let threat = game::Play {
+            challenged: true,
+            resisted: true,
+            ..game::Play::default()
+        };
+        assert_eq!(play(&mut w, &mut rec, threat), 1.0);
+        w.rivalries[0].recency = 0.25;
+        let seized = game::Play {
+            fait_accompli: true,
+            ..game::Play::default()
+        };
+        assert_eq!(play(&mut w, &mut rec, seized), 1.0);
+        w.rivalries[0].at_war = false;
+        w.rivalries[0].recency = 1.0;
+        for step in 0..12 {
+            w.step(&c, step, &mut rec, None, Tape::Off);
+        }
+        let after = w.rivalries[0].recency;
+        let expected = (-decay).exp();
+        assert!(
+            (after - expected).abs() < 1e-12,
+            "after a year {after}, expected {expected}"
+        );
+        // The hazard: e held at 1 (decay 0), fixed tension, every rate on; the mean crises a
+        // month against (own + non-state x nonstate_crisis + target) x (1 + a), for a = 0 and 1.5.
+        for a in [0.0, 1.5] {
+            let mut s = file.clone();
+            for (path, v) in [
+                ("model.dispute_recency".to_string(), a),
+                ("model.dispute_recency_decay".to_string(), 0.0),
+                ("model.nonstate_crisis".to_string(), 1.0),
+                (format!("rivalry.{id}.tension"), 0.4),
+                (format!("rivalry.{id}.baseline_tension"), 0.4),
+                (format!("rivalry.{id}.tension_volatility"), 0.0),
+                (format!("rivalry.{id}.opportunity_rate"), 3.0),
+                (format!("rivalry.{id}.nonstate_rate"), 2.0),
+                (format!("rivalry.{id}.target_trigger_rate"), 1.0),
+                ("model.tension_jump_nonstate".to_string(), 0.0),
+                ("model.tension_jump_target".to_string(), 0.0),
+            ] {
+                let r = ParamRef::resolve(&path, &s).unwrap();
+                s.set(r, v).unwrap();
+            }
+            let c = Compiled::new(&s);
+            let mut w = c.new_world();
+            let mut rec = RunRecord::new(&c);
+            w.start_run(&c, &mut rec, run_key(&mut rng));
+            w.rivalries[0].recency = 1.0;
+            let m = w.model;
+            let rv = &c.scenario.rivalries[0];
+            let (narrative, monitoring, cohesion) = (
+                w.countries[rv.challenger].narrative,
+                w.rivalries[0].params.monitoring,
+                w.countries[rv.target].cohesion,
+            );
+            let months = 40_000;
+            let mut total = 0u64;
+            for _ in 0..months {
+                total += u64::from(w.rivalry_month(&c, 0, &mut rec));
+            }
+            let per_month = (3.0 * (1.0 + m.tension_sensitivity * 0.4)
+                + 2.0
+                    * (1.0 + m.nonstate_tension * 0.4)
+                    * (1.0 + m.nonstate_narrative * narrative)
+                    * (1.0 - m.nonstate_monitoring * monitoring)
+                + 1.0 * (1.0 + m.target_trigger_cohesion * cohesion))
+                * (1.0 + a)
+                * DT;
+            let mean = total as f64 / months as f64;
+            let se = (per_month / months as f64).sqrt();
+            assert!(
+                (mean - per_month).abs() < 4.5 * se,
+                "a {a}: {mean} crises a month, expected {per_month} (se {se})"
             );
         }
     }

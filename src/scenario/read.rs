@@ -1087,14 +1087,14 @@ impl<'a> Reader<'a> {
     /// its term on is 0: the model reads it only when that term is on (docs/MODEL.md, the
     /// parameter tables), so the value changes nothing. One table for every such pair: the fait accompli's
     /// two parameters (`fait_accompli`), the memory's decay and reset (`defeat_memory`), the
-    /// revealed cost of force (`mobilisation_shock`) and the fading of what a war revealed
+    /// fading of a dispute's recency (`dispute_recency`), the revealed cost of force (`mobilisation_shock`) and the fading of what a war revealed
     /// (`war_revelation`).
     fn check_gated_keys_inert(&mut self, t: &DeTable<'_>, m: &ModelParams) {
         let d = ModelParams::defaults();
         // (switch, its value, when the keys are read, an example that switches it on, the
         // keys it gates with their values and defaults)
         type Gated<'k> = &'k [(&'k str, f64, f64)];
-        let gates: [(&str, f64, &str, &str, Gated); 4] = [
+        let gates: [(&str, f64, &str, &str, Gated); 5] = [
             (
                 "fait_accompli",
                 m.fait_accompli,
@@ -1126,6 +1126,17 @@ impl<'a> Reader<'a> {
                         d.defeat_memory_reset,
                     ),
                 ],
+            ),
+            (
+                "dispute_recency",
+                m.dispute_recency,
+                "a recent dispute raises the crisis hazard",
+                "dispute_recency = 1) to switch the term on",
+                &[(
+                    "dispute_recency_decay",
+                    m.dispute_recency_decay,
+                    d.dispute_recency_decay,
+                )],
             ),
             (
                 "mobilisation_shock",
