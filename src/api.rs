@@ -249,6 +249,10 @@ pub fn run(
     };
     let mut report = Report::build(&compiled, &aggregate, &info);
     report.stopping = stopping.as_ref().map(crate::report::StoppingOut::from);
+    // The tallies' pages back to the system: the caller's JSON text of the report
+    // (`report_json`) is not built on top of them (`tests/memory.rs`).
+    drop(aggregate);
+    engine::release_freed_memory();
     Ok(report)
 }
 

@@ -265,6 +265,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             .map_err(|_| CliError::Interrupted)?;
         let empty = build(&none, None, 0.0);
         super::check_plots_with(dir, &mut |w| write_page(&empty, w), &outputs)?;
+        // The empty tallies' pages back to the system before the run's threads take theirs.
+        drop((empty, none));
+        engine::release_freed_memory();
     }
 
     let bar = progress_bar(resolved.max_runs(), args.output.quiet);
@@ -283,6 +286,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let (cmp, stopping) = result.map_err(|_| CliError::Interrupted)?;
+    // The workers' tallies, freed on the pool's threads: their pages back to the system
+    // before this thread builds the reports and writes the outputs.
+    engine::release_freed_memory();
     let report = build(&cmp, stopping.as_ref(), wall);
 
     if let Some(path) = &args.output.report {

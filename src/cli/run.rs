@@ -562,6 +562,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     }
     // The duplicate check is done: free its table (16 bytes and more a file) before the runs.
     drop(seen);
+    if args.output.plots.is_some() {
+        // The chart names were checked on a set of empty tallies per file, freed on this
+        // thread: its pages back to the system before the run's threads take theirs.
+        engine::release_freed_memory();
+    }
 
     let bar = progress_bar(total, args.output.quiet);
     let tick = |n: u64| bar.inc(n);

@@ -298,6 +298,30 @@ pub fn check_memory_for(compiled: &Compiled, tallies: u64) -> Result<(), String>
     )
 }
 
+/// Give the memory of freed tallies back to the system. glibc's allocator keeps a freed
+/// block in the arena of the thread that allocated it (one arena per thread, up to eight per
+/// core), resident, for that arena's next allocations only: a set of tallies freed on one
+/// thread is not reused by the tallies, report or text another thread allocates next, nor by
+/// a block large enough to be mapped on its own (a JSON text), so each would come on top of
+/// it. Called where a command or [`crate::run`] has freed a whole set before others take
+/// their memory (the page of no runs `--plots` checks its chart names on, a run's tallies
+/// once its report is built). `malloc_trim` hands every arena's free pages back; elsewhere
+/// than Linux with glibc this does nothing.
+pub fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> i32;
+        }
+        // SAFETY: glibc's `malloc_trim`, which every Rust program on this target links; it
+        // takes each arena's lock and returns free pages to the kernel (`madvise`), moving
+        // no live allocation.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
+}
+
 /// Run `f` on a rayon pool with `threads` workers (0 = all cores; at most
 /// [`crate::MAX_THREADS`]).
 pub fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {

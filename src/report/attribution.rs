@@ -765,59 +765,87 @@ pub fn html_section(a: &AttributionOut, horizon: u32, single: Option<&str>) -> M
 
 /// The comparison report's section "How B shifts which level deters"
 /// (`<section id="attribution-shift">`): per entity, event and level, the attribution under
-/// A and B and the paired shift B - A. `single`: as in [`html_section`].
+/// A and B and the paired shift B - A. `single`: as in [`html_section`]. Handed to `put` one
+/// part at a time (the section's head, then each entity's table, then its end), so a page of
+/// thousands of rivalries holds one rivalry's table, not the section.
 #[cfg(feature = "html")]
-pub fn html_shift_section(s: &AttributionShiftOut, horizon: u32, single: Option<&str>) -> Markup {
-    use super::html::num_cell;
+pub fn write_shift_section(
+    s: &AttributionShiftOut,
+    horizon: u32,
+    single: Option<&str>,
+    put: &mut dyn FnMut(Markup) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use maud::PreEscaped;
+    put(html! {
+        (PreEscaped("<section id=\"attribution-shift\">"))
+        h2 { "How B shifts which level deters" }
+        p {
+            "For each event: the total change in its probability over the " (horizon) "-year horizon when all three defender levels are removed together, then each level's Shapley share of that total (its removal's effect averaged over the six orders of removing the three levels; not the effect of removing that level on its own), under A and under B, in percentage points (+: removing raises the probability), and B - A. "
+            "Counterfactual: " (COUNTERFACTUAL) ". "
+            "Intervals: paired 95% intervals of B - A, run i of A and of B sharing their random numbers (" (SWITCH_OFF) ")."
+        }
+    })?;
     let shown = shown_entities(s.entities.len(), single);
+    for (ei, e) in s.entities[..shown].iter().enumerate() {
+        put(shift_entity(ei, e, single))?;
+    }
+    put(html! { (PreEscaped("</section>")) })
+}
+
+/// [`write_shift_section`] in memory.
+#[cfg(all(test, feature = "html"))]
+pub fn html_shift_section(s: &AttributionShiftOut, horizon: u32, single: Option<&str>) -> String {
+    let mut out = String::new();
+    write_shift_section(s, horizon, single, &mut |part| {
+        out.push_str(&part.into_string());
+        Ok(())
+    })
+    .expect("writing to memory cannot fail");
+    out
+}
+
+/// One entity's part of [`write_shift_section`]: its heading and table.
+#[cfg(feature = "html")]
+fn shift_entity(ei: usize, e: &EntityShiftOut, single: Option<&str>) -> Markup {
+    use super::html::num_cell;
     html! {
-        section id="attribution-shift" {
-            h2 { "How B shifts which level deters" }
-            p {
-                "For each event: the total change in its probability over the " (horizon) "-year horizon when all three defender levels are removed together, then each level's Shapley share of that total (its removal's effect averaged over the six orders of removing the three levels; not the effect of removing that level on its own), under A and under B, in percentage points (+: removing raises the probability), and B - A. "
-                "Counterfactual: " (COUNTERFACTUAL) ". "
-                "Intervals: paired 95% intervals of B - A, run i of A and of B sharing their random numbers (" (SWITCH_OFF) ")."
+        h3 { (entity_heading(&e.entity, single)) }
+        div class="scroll" { table class="attribution" {
+            thead {
+                tr {
+                    th { "event" }
+                    th { "part" }
+                    th class="n" { "A (pp)" }
+                    th class="n" { "B (pp)" }
+                    th class="n" { "B - A (pp)" }
+                    th class="n" { "paired 95% lo" }
+                    th class="n" { "hi" }
+                }
             }
-            @for (ei, e) in s.entities[..shown].iter().enumerate() {
-                h3 { (entity_heading(&e.entity, single)) }
-                div class="scroll" { table class="attribution" {
-                    thead {
+            tbody {
+                @for k in table_order() {
+                    @let x = &e.events.0[k];
+                    @let base = format!("/attribution_shift/entities/{ei}/events/{}", EVENTS[k].key);
+                    @let parts = [&x.removing_all, &x.military, &x.political, &x.economic];
+                    @for ((key, label), l) in HTML_PARTS.iter().zip(parts) {
+                        @let k2 = format!("{base}/{key}");
                         tr {
-                            th { "event" }
-                            th { "part" }
-                            th class="n" { "A (pp)" }
-                            th class="n" { "B (pp)" }
-                            th class="n" { "B - A (pp)" }
-                            th class="n" { "paired 95% lo" }
-                            th class="n" { "hi" }
-                        }
-                    }
-                    tbody {
-                        @for k in table_order() {
-                            @let x = &e.events.0[k];
-                            @let base = format!("/attribution_shift/entities/{ei}/events/{}", EVENTS[k].key);
-                            @let parts = [&x.removing_all, &x.military, &x.political, &x.economic];
-                            @for ((key, label), l) in HTML_PARTS.iter().zip(parts) {
-                                @let k2 = format!("{base}/{key}");
-                                tr {
-                                    td { (EVENTS[k].label) }
-                                    td {
-                                        @if *label == "all three" {
-                                            "all three levels: total"
-                                        } @else {
-                                            (label) " level: Shapley share"
-                                        }
-                                    }
-                                    (num_cell(&format!("{k2}/a"), l.a, pp(l.a)))
-                                    (num_cell(&format!("{k2}/b"), l.b, pp(l.b)))
-                                    (html_change_cells(&k2, "shift", l.shift, l.paired95_lo, l.paired95_hi, &l.undefined))
+                            td { (EVENTS[k].label) }
+                            td {
+                                @if *label == "all three" {
+                                    "all three levels: total"
+                                } @else {
+                                    (label) " level: Shapley share"
                                 }
                             }
+                            (num_cell(&format!("{k2}/a"), l.a, pp(l.a)))
+                            (num_cell(&format!("{k2}/b"), l.b, pp(l.b)))
+                            (html_change_cells(&k2, "shift", l.shift, l.paired95_lo, l.paired95_hi, &l.undefined))
                         }
                     }
-                } }
+                }
             }
-        }
+        } }
     }
 }
 
@@ -896,7 +924,7 @@ mod html_tests {
     fn the_attribution_shift_section_escapes_names() {
         let a = attribution();
         let s = AttributionShiftOut::build(&PairedTally::new(2), 1, &a, &a, &[(0, 0), (1, 1)]);
-        let html = html_shift_section(&s, 10, None).into_string();
+        let html = html_shift_section(&s, 10, None);
         // Per entity: one heading row and one per event and part (all three, three levels).
         assert_escaped(&html, 3 * (1 + 4 * N_EVENTS));
         // The shift's own pointer is `shift`.

@@ -429,16 +429,18 @@ pub fn survival_points(by_month: &[f64]) -> Vec<(f64, f64)> {
     pts
 }
 
-/// The head of a table of the three levels.
+/// A table of the three levels around `rows`.
 fn levels_table(rows: Markup) -> Markup {
+    html! { table { (levels_table_head()) tbody { (rows) } } }
+}
+
+/// The head of a table of the three levels.
+fn levels_table_head() -> Markup {
     html! {
-        table {
-            thead { tr {
-                th {} th class="n" { "military" } th class="n" { "political" }
-                th class="n" { "economic" }
-            } }
-            tbody { (rows) }
-        }
+        thead { tr {
+            th {} th class="n" { "military" } th class="n" { "political" }
+            th class="n" { "economic" }
+        } }
     }
 }
 
@@ -1315,84 +1317,108 @@ fn diff_table(first: Markup, more: Markup, rows: Markup) -> Markup {
     }
 }
 
-fn differences_section(c: &ComparisonReport) -> Markup {
+/// The section "Differences B - A", handed to `put` one part at a time: its head, each
+/// entity's chart and tables (the region, then each rivalry), its end.
+fn write_differences(
+    c: &ComparisonReport,
+    put: &mut dyn FnMut(Markup) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let single = c.rivalries.len() == 1;
     let currency = super::table::comparison_currency(c);
-    let pp = |x: f64| format!("{:+.2} pp", 100.0 * x);
-    let yes_no = |b: bool| if b { "yes" } else { "no" };
-    html! {
-        section id="differences" {
-            h2 { "Differences B - A" }
-            p { "Paired 95% intervals (" (c.method) "). Red whiskers exclude zero." }
-            // With one rivalry the region-wide figures are that rivalry's: show them once.
-            @if single {
-                p class="note" {
-                    "One rivalry (" (c.rivalries[0].entity) "): its differences are the region-wide ones."
-                }
-            }
-            @for (ei, prefix, e) in comparison_entities(c) {
-                @let rows: Vec<DiffRow<'_>> = e
-                    .outcomes
-                    .iter()
-                    .zip(&EVENTS)
-                    .map(|(o, ev)| DiffRow {
-                        label: ev.label,
-                        diff: o.diff,
-                        // No interval: a point without a bar (a zero-width bar would claim certainty).
-                        lo: o.paired.as_ref().map_or(o.diff, |i| i.lo),
-                        hi: o.paired.as_ref().map_or(o.diff, |i| i.hi),
-                    })
-                    .collect();
-                h3 { (e.entity) }
-                (figure(
-                    &format!("chart-diff-{ei}"),
-                    charts::differences(&format!("{}: B - A", e.entity), &rows),
-                    "Difference in probability with paired 95% interval.",
-                ))
-                (diff_table(
-                    html! { th { "outcome" } th class="n" { "P(A)" } th class="n" { "P(B)" } },
-                    html! {
-                        th class="n ci" colspan="2" { "unpaired interval (reference)" }
-                        th { "excludes 0" }
-                    },
-                    html! {
-                        @for (j, (o, ev)) in e.outcomes.iter().zip(&EVENTS).enumerate() {
-                            @let k = format!("{prefix}/outcomes/{j}");
-                            tr {
-                                td { (ev.label) }
-                                (pct_cell(&format!("{k}/p_a"), o.p_a))
-                                (pct_cell(&format!("{k}/p_b"), o.p_b))
-                                (num_cell(&format!("{k}/diff"), o.diff, if o.unchanged_in_every_run() { format!("{} ({})", pp(o.diff), super::UNCHANGED) } else { pp(o.diff) }))
-                                (interval_cells(&format!("{k}/paired95"), o.paired.as_ref(), (o.diff, &o.undefined), pp))
-                                (interval_cells(&format!("{k}/unpaired95"), o.unpaired.as_ref(), (o.diff, &o.undefined), pp))
-                                td class=(yes_no(o.excludes_zero)) { (yes_no(o.excludes_zero)) }
-                            }
-                        }
-                    },
-                ))
-                (diff_table(
-                    html! { th { "per run" } th class="n" { "mean A" } th class="n" { "mean B" } },
-                    html! {},
-                    html! {
-                        @for (j, m) in e.metrics.iter().enumerate() {
-                            @let k = format!("{prefix}/metrics/{j}");
-                            tr {
-                                td { (super::table::metric_label(m.metric, &currency)) }
-                                (num_cell(&format!("{k}/mean_a"), m.mean_a, num(m.mean_a)))
-                                (num_cell(&format!("{k}/mean_b"), m.mean_b, num(m.mean_b)))
-                                (num_cell(&format!("{k}/diff"), m.diff, format!("{:+.3}", m.diff)))
-                                (interval_cells(&format!("{k}/paired95"), m.paired.as_ref(), (m.diff, &m.undefined), |x| format!("{x:+.3}")))
-                            }
-                        }
-                    },
-                ))
-                p class="note" { (super::table::censored_note(c.a.horizon_years)) }
+    put(html! {
+        (PreEscaped("<section id=\"differences\">"))
+        h2 { "Differences B - A" }
+        p { "Paired 95% intervals (" (c.method) "). Red whiskers exclude zero." }
+        // With one rivalry the region-wide figures are that rivalry's: show them once.
+        @if single {
+            p class="note" {
+                "One rivalry (" (c.rivalries[0].entity) "): its differences are the region-wide ones."
             }
         }
+    })?;
+    for (ei, prefix, e) in comparison_entities(c) {
+        put(differences_of(c, &currency, ei, &prefix, e))?;
+    }
+    put(html! { (PreEscaped("</section>")) })
+}
+
+/// One entity's part of [`write_differences`]: its heading, chart and tables.
+fn differences_of(
+    c: &ComparisonReport,
+    currency: &str,
+    ei: usize,
+    prefix: &str,
+    e: &crate::report::compare::EntityComparison,
+) -> Markup {
+    let pp = |x: f64| format!("{:+.2} pp", 100.0 * x);
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let rows: Vec<DiffRow<'_>> = e
+        .outcomes
+        .iter()
+        .zip(&EVENTS)
+        .map(|(o, ev)| DiffRow {
+            label: ev.label,
+            diff: o.diff,
+            // No interval: a point without a bar (a zero-width bar would claim certainty).
+            lo: o.paired.as_ref().map_or(o.diff, |i| i.lo),
+            hi: o.paired.as_ref().map_or(o.diff, |i| i.hi),
+        })
+        .collect();
+    html! {
+        h3 { (e.entity) }
+        (figure(
+            &format!("chart-diff-{ei}"),
+            charts::differences(&format!("{}: B - A", e.entity), &rows),
+            "Difference in probability with paired 95% interval.",
+        ))
+        (diff_table(
+            html! { th { "outcome" } th class="n" { "P(A)" } th class="n" { "P(B)" } },
+            html! {
+                th class="n ci" colspan="2" { "unpaired interval (reference)" }
+                th { "excludes 0" }
+            },
+            html! {
+                @for (j, (o, ev)) in e.outcomes.iter().zip(&EVENTS).enumerate() {
+                    @let k = format!("{prefix}/outcomes/{j}");
+                    tr {
+                        td { (ev.label) }
+                        (pct_cell(&format!("{k}/p_a"), o.p_a))
+                        (pct_cell(&format!("{k}/p_b"), o.p_b))
+                        (num_cell(&format!("{k}/diff"), o.diff, if o.unchanged_in_every_run() { format!("{} ({})", pp(o.diff), super::UNCHANGED) } else { pp(o.diff) }))
+                        (interval_cells(&format!("{k}/paired95"), o.paired.as_ref(), (o.diff, &o.undefined), pp))
+                        (interval_cells(&format!("{k}/unpaired95"), o.unpaired.as_ref(), (o.diff, &o.undefined), pp))
+                        td class=(yes_no(o.excludes_zero)) { (yes_no(o.excludes_zero)) }
+                    }
+                }
+            },
+        ))
+        (diff_table(
+            html! { th { "per run" } th class="n" { "mean A" } th class="n" { "mean B" } },
+            html! {},
+            html! {
+                @for (j, m) in e.metrics.iter().enumerate() {
+                    @let k = format!("{prefix}/metrics/{j}");
+                    tr {
+                        td { (super::table::metric_label(m.metric, currency)) }
+                        (num_cell(&format!("{k}/mean_a"), m.mean_a, num(m.mean_a)))
+                        (num_cell(&format!("{k}/mean_b"), m.mean_b, num(m.mean_b)))
+                        (num_cell(&format!("{k}/diff"), m.diff, format!("{:+.3}", m.diff)))
+                        (interval_cells(&format!("{k}/paired95"), m.paired.as_ref(), (m.diff, &m.undefined), |x| format!("{x:+.3}")))
+                    }
+                }
+            },
+        ))
+        p class="note" { (super::table::censored_note(c.a.horizon_years)) }
     }
 }
 
-fn comparison_levels_section(c: &ComparisonReport) -> Markup {
+/// The section "How the tri-level breakdown shifts", handed to `put` one part at a time: its
+/// head and chart (one drawing of every entity's bars), its table's rows one entity at a
+/// time, its end.
+fn write_comparison_levels(
+    c: &ComparisonReport,
+    put: &mut dyn FnMut(Markup) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let single = c.rivalries.len() == 1;
     let labels: Vec<(String, String)> = std::iter::once(&c.region)
         .chain(c.rivalries.iter().filter(|_| !single))
@@ -1406,33 +1432,33 @@ fn comparison_levels_section(c: &ComparisonReport) -> Markup {
         rows.push(level_row(la, &e.cost_composition.a));
         rows.push(level_row(lb, &e.cost_composition.b));
     }
-    html! {
-        section id="levels" {
-            h2 { "How the tri-level breakdown shifts" }
-            (figure(
-                "chart-levels",
-                charts::level_bars("Tri-level breakdown, A and B", &rows),
-                html! { (level_key()) "Share of the challenger's expected cost by level, under A and under B." },
-            ))
-            (levels_table(html! {
-                @for (_, prefix, e) in comparison_entities(c) {
-                    @let s = &e.cost_composition.shift;
-                    @let l = [s.military, s.political, s.economic];
-                    (levels_row(
-                        &format!("{} shift B - A", e.entity),
-                        &format!("{prefix}/cost_composition/shift"),
-                        l,
-                        |k| format!("{:+.1} pp", 100.0 * l[k]),
-                    ))
-                }
-            }))
-        }
+    put(html! {
+        (PreEscaped("<section id=\"levels\">"))
+        h2 { "How the tri-level breakdown shifts" }
+        (figure(
+            "chart-levels",
+            charts::level_bars("Tri-level breakdown, A and B", &rows),
+            html! { (level_key()) "Share of the challenger's expected cost by level, under A and under B." },
+        ))
+        (PreEscaped("<table>")) (levels_table_head()) (PreEscaped("<tbody>"))
+    })?;
+    for (_, prefix, e) in comparison_entities(c) {
+        let s = &e.cost_composition.shift;
+        let l = [s.military, s.political, s.economic];
+        put(levels_row(
+            &format!("{} shift B - A", e.entity),
+            &format!("{prefix}/cost_composition/shift"),
+            l,
+            |k| format!("{:+.1} pp", 100.0 * l[k]),
+        ))?;
     }
+    put(html! { (PreEscaped("</tbody></table></section>")) })
 }
 
 /// The page of a comparison (`deter compare --report`): differences with paired intervals,
-/// the tri-level shift, then each scenario's outcome bars. Streamed to `w` one section at a
-/// time, never rendered whole: the same bytes as rendering the page at once.
+/// the tri-level shift, then each scenario's outcome bars. Streamed to `w` one part at a
+/// time (a section; in the differences, the attribution's shift and the tri-level table, one
+/// entity's part), never rendered whole: a page of thousands of rivalries holds one part.
 pub fn write_comparison<W: std::io::Write>(
     mut w: W,
     c: &ComparisonReport,
@@ -1465,19 +1491,16 @@ pub fn write_comparison<W: std::io::Write>(
         ))
     })?;
     put(changes_section(c))?;
-    put(differences_section(c))?;
+    // The sections with a part per rivalry, one part at a time.
+    write_differences(c, &mut put)?;
     // How B shifts which level deters, when the attribution was computed.
     if let Some(shift) = &c.attribution_shift {
         let single =
             c.rivalries.len() == 1 && c.a.rivalries.len() == 1 && c.b.rivalries.len() == 1;
         let only = single.then(|| c.rivalries[0].entity.as_str());
-        put(super::attribution::html_shift_section(
-            shift,
-            c.a.horizon_years,
-            only,
-        ))?;
+        super::attribution::write_shift_section(shift, c.a.horizon_years, only, &mut put)?;
     }
-    put(comparison_levels_section(c))?;
+    write_comparison_levels(c, &mut put)?;
     put(html! {
         section id="survival" {
             h2 { "Time to first use of force, A and B" }
