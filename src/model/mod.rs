@@ -320,6 +320,34 @@ struct RivalryState {
     forces: StaticForces,
 }
 
+/// Monthly factors that depend on the model's parameters only: each the value of the
+/// expression the month would otherwise evaluate, computed when the parameters change
+/// ([`World::refresh`]) instead of in every month that reads it (the same expression on the
+/// same operands: the same bits).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct MonthFactors {
+    /// A war's monthly probability of ending, `1 - exp(-dt / war_duration)` (1 at 0).
+    war_end: f64,
+    /// The fading of the memory of defeats in a month, `exp(-defeat_memory_decay dt)`.
+    memory_keep: f64,
+    /// The fading of what a war revealed in a month, `exp(-war_revelation_decay dt)`.
+    revealed_keep: f64,
+}
+
+impl MonthFactors {
+    fn of(m: &ModelParams) -> Self {
+        Self {
+            war_end: if m.war_duration > 0.0 {
+                -(-DT / m.war_duration).exp_m1()
+            } else {
+                1.0
+            },
+            memory_keep: (-m.defeat_memory_decay * DT).exp(),
+            revealed_keep: (-m.war_revelation_decay * DT).exp(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Ramp {
     target: ParamRef,
@@ -373,6 +401,9 @@ pub struct World<const C: bool = false> {
     /// no bit of the result.
     helpers: Vec<u32>,
     helper_count: Vec<u32>,
+    /// Monthly factors of the model's parameters ([`MonthFactors`]), rebuilt with the tables
+    /// above.
+    month: MonthFactors,
     /// A parameter changed since the derived tables above were built.
     stale: bool,
     /// This run's key (module [`streams`]).
@@ -570,6 +601,8 @@ impl Compiled {
             tie_reach: vec![0.0; n_c * s.powers.len()],
             helpers: vec![0; n_c * n_actors],
             helper_count: vec![0; n_c],
+            // Computed by `refresh` below.
+            month: MonthFactors::default(),
             stale: false,
             key: [0; 32],
             streams: Vec::new(),
@@ -697,6 +730,7 @@ impl Compiled {
             tie_reach: i.tie_reach.clone(),
             helpers: i.helpers.clone(),
             helper_count: i.helper_count.clone(),
+            month: i.month,
             stale: i.stale,
             key: i.key,
             streams: vec![Stream::default(); i.streams.len()],
@@ -1254,6 +1288,7 @@ impl<const C: bool> World<C> {
         self.tie_reach.copy_from_slice(&i.tie_reach);
         self.helpers.copy_from_slice(&i.helpers);
         self.helper_count.copy_from_slice(&i.helper_count);
+        self.month = i.month;
         self.stale = false;
     }
 
@@ -1319,6 +1354,7 @@ impl<const C: bool> World<C> {
 
     /// Rebuild every table derived from parameters: step coefficients, pacts, reach.
     fn refresh(&mut self, c: &Compiled) {
+        self.month = MonthFactors::of(&self.model);
         for s in &mut self.countries {
             s.k = StepCoefficients::of(s);
         }
@@ -1695,22 +1731,16 @@ impl<const C: bool> World<C> {
         mut followers: Option<&mut [(&Compiled, &mut Follower<C>)]>,
     ) {
         // A war ends this month with probability 1 - exp(-dt / war_duration) (docs/MODEL.md
-        // 7.9): a ceasefire or frozen conflict, after which the rivalry's play resumes.
-        // Computed only in a month with a rivalry at war (the same value whenever it is).
-        let m = self.model;
+        // 7.9): a ceasefire or frozen conflict, after which the rivalry's play resumes. The
+        // probability is the world's monthly factor ([`MonthFactors`]).
         let n_c = self.countries.len();
         for ri in first..self.rivalries.len() {
             let crises = match pending {
                 Some(n) if ri == first => n,
                 _ => {
                     if self.rivalries[ri].at_war {
-                        let war_end = if m.war_duration > 0.0 {
-                            -(-DT / m.war_duration).exp_m1()
-                        } else {
-                            1.0
-                        };
                         let first = 3 * n_c + RIVALRY_STREAMS * ri;
-                        if self.streams[first + 4].uniform() < war_end {
+                        if self.streams[first + 4].uniform() < self.month.war_end {
                             self.rivalries[ri].at_war = false;
                         }
                         continue;
@@ -1760,12 +1790,13 @@ impl<const C: bool> World<C> {
         // The challenger's memory of its defeats fades (docs/MODEL.md 7.9); read only when
         // `defeat_memory` > 0, so at 0 no instruction is spent on it.
         if m.defeat_memory > 0.0 {
-            st.memory *= (-m.defeat_memory_decay * DT).exp();
+            st.memory *= self.month.memory_keep;
         }
         // What the last war revealed fades likewise; read only when `war_revelation` > 0.
-        // (Nothing to fade until the rivalry's first war: no `exp` spent before it.)
+        // (Nothing to fade until the rivalry's first war.) Both factors are the world's
+        // ([`MonthFactors`]), computed when the parameters change, not every month.
         if m.war_revelation > 0.0 && st.revealed > 0.0 {
-            st.revealed *= (-m.war_revelation_decay * DT).exp();
+            st.revealed *= self.month.revealed_keep;
         }
         let rec = &mut record.rivalries[ri];
         // Non-state violence (its own stream): incidents raise tension and may open a
