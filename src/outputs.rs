@@ -36,6 +36,9 @@ pub mod event {
     /// A non-state violent incident (armed groups the state does not acknowledge: Banjska
     /// 2023). Not a MID level: never a use of force by the state.
     pub const NON_STATE: EventSet = 1 << 5;
+    /// Every event a run can record: once a window holds them all, nothing later changes
+    /// which of [`super::EVENTS`] hold in it.
+    pub const ALL: EventSet = levels_up_to(5) | NON_STATE;
 
     /// The bits a crisis that reached MID `level` sets: every level up to it.
     #[inline]

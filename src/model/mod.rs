@@ -215,6 +215,13 @@ impl RunRecord {
         }
     }
 
+    /// Whether every rivalry's run holds every event ([`event::ALL`]): nothing later in the
+    /// run changes its events (they only accumulate).
+    #[inline]
+    pub fn events_complete(&self) -> bool {
+        self.rivalries.iter().all(|r| r.events == event::ALL)
+    }
+
     /// Region-wide highest level.
     pub fn max_level(&self) -> u8 {
         self.rivalries
@@ -785,6 +792,21 @@ pub fn simulate_run_leading<R: Rng + ?Sized, const C: bool>(
     world: &mut World<C>,
     record: &mut RunRecord,
     master: &mut R,
+    followers: Option<&mut [(&Compiled, &mut Follower<C>)]>,
+    tape: Tape<'_>,
+) {
+    lead_run::<R, C, false>(compiled, world, record, master, followers, tape);
+}
+
+/// [`simulate_run_leading`]; with `E` (a run of which only the events are read) it stops as
+/// soon as its events are complete ([`RunRecord::events_complete`]): every other field of
+/// its record is then that of the run so far.
+#[inline(always)]
+fn lead_run<R: Rng + ?Sized, const C: bool, const E: bool>(
+    compiled: &Compiled,
+    world: &mut World<C>,
+    record: &mut RunRecord,
+    master: &mut R,
     mut followers: Option<&mut [(&Compiled, &mut Follower<C>)]>,
     tape: Tape<'_>,
 ) {
@@ -817,7 +839,7 @@ pub fn simulate_run_leading<R: Rng + ?Sized, const C: bool>(
     for (_, f) in followers.iter_mut().flat_map(|f| f.iter_mut()) {
         f.diverged = false;
     }
-    run_steps(compiled, world, record, 0, followers, tape);
+    run_steps::<C, E>(compiled, world, record, 0, followers, tape);
 }
 
 /// A variant's run kept beside a lead run ([`simulate_run_leading`]). Allocate once per
@@ -840,6 +862,8 @@ pub struct Follower<const C: bool = false> {
     /// lead on the same state and random numbers: [`finish_follower`] applies it instead of
     /// deciding that crisis again.
     decision: Option<Decision>,
+    /// Only the events of the variant's run are read ([`Follower::events_only`]).
+    events_only: bool,
 }
 
 impl Follower<false> {
@@ -852,6 +876,7 @@ impl Follower<false> {
             rivalry: 0,
             pending: 0,
             decision: None,
+            events_only: false,
         }
     }
 }
@@ -861,6 +886,17 @@ impl<const C: bool> Follower<C> {
     /// says what of it is the variant's; all of it after [`Follower::simulate`]).
     pub fn record(&self) -> &RunRecord {
         &self.record
+    }
+
+    /// Whether only the events of the variant's runs are read (the attribution's tallies read
+    /// nothing else). Then the variant is simulated only until its events are complete
+    /// ([`RunRecord::events_complete`]): a lead it follows whose events are complete is not
+    /// followed further (the variant's events would be those too, whatever it did next), and
+    /// its own run, as a lead ([`Follower::simulate_leading`]) or once it left one
+    /// ([`finish_follower`]), stops there. Its record's events are then those of its whole
+    /// run; every other field is not.
+    pub fn set_events_only(&mut self, on: bool) {
+        self.events_only = on;
     }
 
     /// Simulate the variant's run `compiled` from the start on `master` into this follower
@@ -880,14 +916,12 @@ impl<const C: bool> Follower<C> {
         followers: &mut [(&Compiled, &mut Follower<C>)],
         tape: Tape<'_>,
     ) {
-        simulate_run_leading(
-            compiled,
-            &mut self.world,
-            &mut self.record,
-            master,
-            Some(followers),
-            tape,
-        );
+        let (w, r) = (&mut self.world, &mut self.record);
+        if self.events_only {
+            lead_run::<R, C, true>(compiled, w, r, master, Some(followers), tape);
+        } else {
+            lead_run::<R, C, false>(compiled, w, r, master, Some(followers), tape);
+        }
     }
 }
 
@@ -899,6 +933,15 @@ impl<const C: bool> Follower<C> {
 /// caller counts each variant once).
 pub fn finish_follower<const C: bool>(compiled: &Compiled, f: &mut Follower<C>, tape: Tape<'_>) {
     debug_assert!(f.diverged);
+    if f.events_only {
+        finish::<C, true>(compiled, f, tape);
+    } else {
+        finish::<C, false>(compiled, f, tape);
+    }
+}
+
+#[inline(always)]
+fn finish<const C: bool, const E: bool>(compiled: &Compiled, f: &mut Follower<C>, tape: Tape<'_>) {
     let (world, record) = (&mut f.world, &mut f.record);
     // The crisis where it left its lead (never one at war: the lead was playing it), then
     // the rest of that month.
@@ -906,7 +949,7 @@ pub fn finish_follower<const C: bool>(compiled: &Compiled, f: &mut Follower<C>, 
     world.crisis(compiled, ri, step, record, f.pending, None, f.decision.take());
     world.rivalries_step(compiled, step, ri, Some(f.pending - 1), record, None);
     end_of_step(compiled, world, record, f.step);
-    run_steps(compiled, world, record, f.step + 1, None, tape);
+    run_steps::<C, E>(compiled, world, record, f.step + 1, None, tape);
 }
 
 /// One country's shocks of one month: its GDP growth factor `exp(drift + sigma sqrt(dt) z)`
@@ -958,9 +1001,10 @@ impl Tape<'_> {
     }
 }
 
-/// Steps `from..` of a run, then its final balances.
+/// Steps `from..` of a run, then its final balances. With `E` (only the run's events are
+/// read) the run stops before any step once its events are complete.
 #[inline(always)]
-fn run_steps<const C: bool>(
+fn run_steps<const C: bool, const E: bool>(
     compiled: &Compiled,
     world: &mut World<C>,
     record: &mut RunRecord,
@@ -969,6 +1013,9 @@ fn run_steps<const C: bool>(
     mut tape: Tape<'_>,
 ) {
     for step in from..compiled.steps {
+        if E && record.events_complete() {
+            return;
+        }
         world.step(
             compiled,
             step,
@@ -1902,8 +1949,11 @@ impl<const C: bool> World<C> {
         let th = forces.under(c.removed);
         let p = self.balance_probabilities(c, ri, &th, &draws);
         let d = self.decide_in(c, ri, &draws, &th, p);
+        // A follower of which only the events are read follows no further once this run's
+        // events are complete: its own would be complete too ([`Follower::set_events_only`]).
+        let complete = followers.is_some() && record.events_complete();
         for (v, f) in followers.into_iter().flatten() {
-            if f.diverged {
+            if f.diverged || (f.events_only && complete) {
                 continue;
             }
             let same = |r: Removal| (r.military, r.political);
@@ -2764,7 +2814,7 @@ mod tests {
                         monthly += 1;
                     }
                     w2.start_run(&c, &mut r2, run_key(&mut ChaCha8Rng::seed_from_u64(run)));
-                    run_steps(&c, &mut w2, &mut r2, 0, None, Tape::Off);
+                    run_steps::<false, false>(&c, &mut w2, &mut r2, 0, None, Tape::Off);
                     assert!(!w2.ahead);
                     same(&w1, &w2, &r1, &r2, "own table");
                     // Recording a tape: ahead (no policies) into the tape, or month by month.
@@ -2772,7 +2822,7 @@ mod tests {
                     simulate_run_leading(&c, &mut w1, &mut r1, &mut master, None, Tape::Record(&mut t1));
                     assert!(!w1.ahead);
                     w2.start_run(&c, &mut r2, run_key(&mut ChaCha8Rng::seed_from_u64(run)));
-                    run_steps(&c, &mut w2, &mut r2, 0, None, Tape::Record(&mut t2));
+                    run_steps::<false, false>(&c, &mut w2, &mut r2, 0, None, Tape::Record(&mut t2));
                     same(&w1, &w2, &r1, &r2, "tape");
                     assert!(t1 == t2, "{what}: tape");
                 }
