@@ -820,7 +820,7 @@ fn lead_run<R: Rng + ?Sized, const C: bool, const E: bool>(
     let len = compiled.steps as usize * world.countries.len();
     let tape = match tape {
         Tape::Record(t) if compiled.events.is_empty() && t.0.len() == len => {
-            world.draw_shocks_ahead(&mut t.0);
+            world.draw_shocks_ahead(t);
             Tape::Replay(t)
         }
         Tape::Off
@@ -829,10 +829,15 @@ fn lead_run<R: Rng + ?Sized, const C: bool, const E: bool>(
                 && world.shocks.0.len() == len =>
         {
             let mut own = std::mem::take(&mut world.shocks);
-            world.draw_shocks_ahead(&mut own.0);
+            world.draw_shocks_ahead(&mut own);
             world.shocks = own;
             world.ahead = true;
             Tape::Off
+        }
+        Tape::Record(t) => {
+            // Recorded month by month: no column is known to be 0 any longer.
+            t.1.fill(0);
+            Tape::Record(t)
         }
         tape => tape,
     };
@@ -966,16 +971,20 @@ pub struct CountryShock {
 /// the run's state, so the attribution's variants of a run (which differ from it only in
 /// crises) have the same: recorded once by the plain run, read by the variants instead of
 /// drawing and exponentiating them again. Allocate once per worker with [`Shocks::new`].
+///
+/// The second vector says, per country, which of its cohesion (bit 0) and narrative (bit 1)
+/// shocks are 0 in every month of the table: a column drawn ahead that the country does not
+/// draw is written with zeros once and then left as it is ([`World::draw_shocks_ahead`]).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Shocks(Vec<CountryShock>);
+pub struct Shocks(Vec<CountryShock>, Vec<u8>);
 
 impl Shocks {
     pub fn new(compiled: &Compiled) -> Self {
-        Self(vec![
-            CountryShock::default();
-            compiled.steps as usize
-                * compiled.initial.countries.len()
-        ])
+        let n_c = compiled.initial.countries.len();
+        Self(
+            vec![CountryShock::default(); compiled.steps as usize * n_c],
+            vec![0b11; n_c],
+        )
     }
 }
 
@@ -1185,8 +1194,9 @@ impl<const C: bool> World<C> {
     /// country stream's months in one loop (its generator's state kept in registers): the
     /// numbers and the arithmetic of the month's own draws ([`World::step`]), in each
     /// stream's order. Only for a run whose countries' parameters cannot change (no policy).
-    fn draw_shocks_ahead(&mut self, table: &mut [CountryShock]) {
+    fn draw_shocks_ahead(&mut self, shocks: &mut Shocks) {
         let n_c = self.countries.len();
+        let Shocks(table, zero) = shocks;
         let len = table.len();
         let (country_streams, _) = self.streams.split_at_mut(3 * n_c);
         for (i, (s, g)) in self
@@ -1219,22 +1229,42 @@ impl<const C: bool> World<C> {
                     j += n_c;
                 }
             }
-            let draw = s.reads_cohesion && s.pol.cohesion_volatility > 0.0;
-            let (mut rng, scale) = (g[1].clone(), s.k.cohesion_shock);
-            let mut j = i;
-            while j < len {
-                table[j].cohesion = if draw { scale * rng.normal() } else { 0.0 };
-                j += n_c;
+            // A column the country does not draw is 0 in every month: written once, then
+            // kept (`zero`).
+            if s.reads_cohesion && s.pol.cohesion_volatility > 0.0 {
+                let (mut rng, scale) = (g[1].clone(), s.k.cohesion_shock);
+                let mut j = i;
+                while j < len {
+                    table[j].cohesion = scale * rng.normal();
+                    j += n_c;
+                }
+                g[1] = rng;
+                zero[i] &= !0b01;
+            } else if zero[i] & 0b01 == 0 {
+                let mut j = i;
+                while j < len {
+                    table[j].cohesion = 0.0;
+                    j += n_c;
+                }
+                zero[i] |= 0b01;
             }
-            g[1] = rng;
-            let draw = s.reads_narrative && s.pol.narrative_volatility > 0.0;
-            let (mut rng, scale) = (g[2].clone(), s.k.narrative_shock);
-            let mut j = i;
-            while j < len {
-                table[j].narrative = if draw { scale * rng.normal() } else { 0.0 };
-                j += n_c;
+            if s.reads_narrative && s.pol.narrative_volatility > 0.0 {
+                let (mut rng, scale) = (g[2].clone(), s.k.narrative_shock);
+                let mut j = i;
+                while j < len {
+                    table[j].narrative = scale * rng.normal();
+                    j += n_c;
+                }
+                g[2] = rng;
+                zero[i] &= !0b10;
+            } else if zero[i] & 0b10 == 0 {
+                let mut j = i;
+                while j < len {
+                    table[j].narrative = 0.0;
+                    j += n_c;
+                }
+                zero[i] |= 0b10;
             }
-            g[2] = rng;
         }
     }
 
@@ -1294,6 +1324,7 @@ impl<const C: bool> World<C> {
         // The shocks drawn ahead only if `o` has them (never a run that variants follow).
         if o.ahead {
             v.15.0.copy_from_slice(&o.shocks.0);
+            v.15.1.copy_from_slice(&o.shocks.1);
         }
         // Every other field is Copy: a field added that is not fails to compile here.
         *self = World {
@@ -2824,7 +2855,7 @@ mod tests {
                     w2.start_run(&c, &mut r2, run_key(&mut ChaCha8Rng::seed_from_u64(run)));
                     run_steps::<false, false>(&c, &mut w2, &mut r2, 0, None, Tape::Record(&mut t2));
                     same(&w1, &w2, &r1, &r2, "tape");
-                    assert!(t1 == t2, "{what}: tape");
+                    assert!(t1.0 == t2.0, "{what}: tape");
                 }
             }
         }
