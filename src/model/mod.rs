@@ -1849,7 +1849,10 @@ impl<const C: bool> World<C> {
     #[inline(always)]
     fn rivalry_month(&mut self, c: &Compiled, ri: usize, record: &mut RunRecord) -> u32 {
         let sqrt_dt = DT.sqrt();
-        let m = self.model;
+        // The model's parameters read in place too: a copy kept about ten of them on the
+        // stack, a load and a store each a month before they were read (callgrind,
+        // BENCHMARKS.md, issue 15 on speed17).
+        let m = &self.model;
         let n_c = self.countries.len();
         let first = 3 * n_c + RIVALRY_STREAMS * ri;
         let st = &mut self.rivalries[ri];
