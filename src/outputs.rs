@@ -368,6 +368,22 @@ pub fn event_index(key: &str) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// Every reported event is a function of the bits of [`event::ALL`] only: a run whose
+    /// events hold all of them reports the same whatever else it records later (the
+    /// attribution's variants stop there). An event bit added without widening `ALL` fails
+    /// here.
+    #[test]
+    fn every_event_reads_only_the_bits_of_all() {
+        for set in 0..=EventSet::MAX {
+            assert_eq!(event_flags(set), event_flags(set & event::ALL), "{set:#x}");
+            assert_eq!(
+                event_flags(set | event::ALL),
+                event_flags(event::ALL),
+                "{set:#x}"
+            );
+        }
+    }
+
     #[test]
     fn level_bits_match_the_mid_scale() {
         assert_eq!(event::levels_up_to(0), 0);
