@@ -260,6 +260,17 @@ impl Scratch {
         }
     }
 
+    /// This scratch for the attribution's tallies, which read only the events of each
+    /// variant's run ([`Scratch::records`]): each variant is simulated until its events are
+    /// complete and no further (`model::Follower::set_events_only`). The events are those
+    /// of [`Scratch::new`]'s, bit for bit; the other fields of the records are not.
+    pub fn events_only(mut self) -> Self {
+        for f in &mut self.variants {
+            f.set_events_only(true);
+        }
+        self
+    }
+
     /// Simulate stream `stream` of `seed` under every variant (allocation-free), each from
     /// the start: the reference [`Scratch::simulate_after`] is tested against (tests only).
     #[cfg(any(test, feature = "internals"))]

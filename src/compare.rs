@@ -209,8 +209,8 @@ impl PairWorker {
                 .zip(b.attribution_variants())
                 .map(|(va, vb)| {
                     (
-                        crate::attribution::Scratch::new(va),
-                        crate::attribution::Scratch::new(vb),
+                        crate::attribution::Scratch::new(va).events_only(),
+                        crate::attribution::Scratch::new(vb).events_only(),
                     )
                 }),
             out: Comparison::empty(a, b, pairing),

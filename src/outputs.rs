@@ -36,6 +36,9 @@ pub mod event {
     /// A non-state violent incident (armed groups the state does not acknowledge: Banjska
     /// 2023). Not a MID level: never a use of force by the state.
     pub const NON_STATE: EventSet = 1 << 5;
+    /// Every event a run can record: once a window holds them all, nothing later changes
+    /// which of [`super::EVENTS`] hold in it.
+    pub const ALL: EventSet = levels_up_to(5) | NON_STATE;
 
     /// The bits a crisis that reached MID `level` sets: every level up to it.
     #[inline]
@@ -364,6 +367,22 @@ pub fn event_index(key: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every reported event is a function of the bits of [`event::ALL`] only: a run whose
+    /// events hold all of them reports the same whatever else it records later (the
+    /// attribution's variants stop there). An event bit added without widening `ALL` fails
+    /// here.
+    #[test]
+    fn every_event_reads_only_the_bits_of_all() {
+        for set in 0..=EventSet::MAX {
+            assert_eq!(event_flags(set), event_flags(set & event::ALL), "{set:#x}");
+            assert_eq!(
+                event_flags(set | event::ALL),
+                event_flags(event::ALL),
+                "{set:#x}"
+            );
+        }
+    }
 
     #[test]
     fn level_bits_match_the_mid_scale() {

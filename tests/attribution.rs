@@ -705,6 +705,75 @@ fn variants_following_the_plain_run_equal_variants_simulated_from_the_start() {
     assert!(followed > 200 && diverged > 1000, "{followed} {diverged}");
 }
 
+/// The attribution's tallies read only the events of each variant's run, so the engine
+/// simulates a variant only until its events are complete (`Scratch::events_only`): a lead
+/// whose events are complete is followed no further, and a variant's own run stops there.
+/// Run by run, every variant's events (each rivalry's, so the region's too) are those of the
+/// variants simulated to the end, on scenarios with one and several rivalries, wars (the
+/// political level removed makes them common), non-state violence and the fait accompli;
+/// and runs are cut short (a variant's record with the whole run's events but not its
+/// counts, years or levels).
+#[test]
+fn variants_simulated_until_their_events_are_complete_have_the_events_of_whole_runs() {
+    use deter::attribution::Scratch;
+    use deter::engine::run_rng;
+    use deter::model::{RunRecord, simulate_run_leading};
+    let files = [
+        "scenarios/western-balkans-2024.toml",
+        "scenarios/mediu-tri-level.toml",
+        "scenarios/history/russia-baltic-2014.toml",
+        "scenarios/history/serbia-kosovo-2008.toml",
+    ];
+    let mut scenarios: Vec<_> = files
+        .iter()
+        .map(|f| deter::load(&root().join(f)).expect("valid scenario"))
+        .collect();
+    let mut s = deter::load(&root().join(files[0])).expect("valid scenario");
+    let r = deter::scenario::ParamRef::resolve("model.fait_accompli", &s).expect("a parameter");
+    s.set(r, 1.0).expect("in range");
+    scenarios.push(s);
+    let (mut same, mut cut) = (0, 0);
+    for s in &scenarios {
+        let c = Compiled::new(s).with_attribution();
+        let variants = c.attribution_variants().unwrap();
+        let mut world = c.new_world();
+        let mut plain = RunRecord::new(&c);
+        let (mut full, mut short) = (Scratch::new(variants), Scratch::new(variants).events_only());
+        for i in 0..200 {
+            for sc in [&mut full, &mut short] {
+                let (mut followers, tape) = sc.plain_followers(variants);
+                simulate_run_leading(
+                    &c,
+                    &mut world,
+                    &mut plain,
+                    &mut run_rng(9, i),
+                    Some(&mut followers),
+                    tape,
+                );
+                sc.simulate_after(variants, 9, i);
+            }
+            for (k, (a, b)) in full
+                .records(&plain)
+                .iter()
+                .zip(short.records(&plain))
+                .enumerate()
+            {
+                for (r, (x, y)) in a.rivalries.iter().zip(&b.rivalries).enumerate() {
+                    let what = format!("{}: run {i}, variant {k}, rivalry {r}", s.meta.name);
+                    assert_eq!(x.events, y.events, "{what}");
+                }
+                if **a == *b {
+                    same += 1;
+                } else {
+                    cut += 1;
+                }
+            }
+        }
+    }
+    // Both: variants whose whole run was simulated, and variants cut short.
+    assert!(same > 1000 && cut > 100, "{same} {cut}");
+}
+
 /// A change that is 0 in every run (no variation, a zero total) was "(unchanged in every
 /// run)" in `deter run` but "(paired 95% interval undefined (no variation among n = 300
 /// runs))" in `deter compare`'s table and page for the same situation. One wording now, the

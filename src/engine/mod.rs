@@ -92,7 +92,7 @@ impl Worker {
             aggregate,
             variants: compiled
                 .attribution_variants()
-                .map(crate::attribution::Scratch::new),
+                .map(|v| crate::attribution::Scratch::new(v).events_only()),
         }
     }
 
