@@ -343,6 +343,8 @@ struct MonthFactors {
     memory_keep: f64,
     /// The fading of what a war revealed in a month, `exp(-war_revelation_decay dt)`.
     revealed_keep: f64,
+    /// The fading of a dispute's recency in a month, `exp(-dispute_recency_decay dt)`.
+    recency_keep: f64,
 }
 
 impl MonthFactors {
@@ -355,6 +357,7 @@ impl MonthFactors {
             },
             memory_keep: (-m.defeat_memory_decay * DT).exp(),
             revealed_keep: (-m.war_revelation_decay * DT).exp(),
+            recency_keep: (-m.dispute_recency_decay * DT).exp(),
         }
     }
 }
@@ -1880,10 +1883,10 @@ impl<const C: bool> World<C> {
         }
         // The recency of the last dispute fades, and multiplies the three rates that open
         // crises (docs/MODEL.md 7.4); read only when `dispute_recency` > 0 (nothing to fade
-        // before the rivalry's first dispute: no `exp` spent before it).
+        // before the rivalry's first dispute); the factor is the world's ([`MonthFactors`]).
         let hazard = if m.dispute_recency > 0.0 {
             if st.recency > 0.0 {
-                st.recency *= (-m.dispute_recency_decay * DT).exp();
+                st.recency *= self.month.recency_keep;
             }
             1.0 + m.dispute_recency * st.recency
         } else {
