@@ -709,3 +709,57 @@ fn gdp_lost_is_labelled_in_the_scenarios_currency() {
         "the columns line up:\n{header}\n{numbers}"
     );
 }
+
+/// `deter run --yearly` heads its yearly columns with keys (`display`, `target_triggers`):
+/// the table says what each key is, once (not once per rivalry), with the label the other
+/// tables use for the event and, for a count, what it counts, and where each value's interval is.
+#[test]
+fn the_yearly_terminal_tables_say_what_each_column_key_is() {
+    let o = run(&[
+        "run",
+        &scenario("scenarios/history/russia-baltic-2014.toml"),
+        "--runs",
+        "20",
+        "--no-attribution",
+        "--yearly",
+        "-q",
+    ]);
+    succeeded(&o);
+    let out = String::from_utf8(o.stdout).unwrap();
+    for (key, label) in KEYS.iter().zip(LABELS) {
+        let said = format!("{key} = {label}");
+        assert_eq!(
+            out.matches(&said).count(),
+            1,
+            "`{said}` not once in:\n{out}"
+        );
+    }
+    for key in COUNT_KEYS {
+        let said = format!("; {key} = ");
+        let first = format!("counts (mean per run in the year): {key} = ");
+        assert!(
+            out.contains(&said) || out.contains(&first),
+            "no `{key} = ...` in:\n{out}"
+        );
+    }
+    assert!(
+        out.contains("target_triggers = crisis triggers started by the target or its side"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Monte Carlo 95% interval: --format json or csv"),
+        "{out}"
+    );
+    // Without --yearly there is no yearly table to explain.
+    let o = run(&[
+        "run",
+        &scenario("scenarios/western-balkans-2024.toml"),
+        "--runs",
+        "20",
+        "--no-attribution",
+        "-q",
+    ]);
+    succeeded(&o);
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(!out.contains("target_triggers"), "{out}");
+}

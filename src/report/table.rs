@@ -404,11 +404,38 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
         out,
         "{MID_NOTE} M_A/M_T: challenger's over target's whole military capability, allies included (not the share each side commits to the theatre, which the crisis uses)."
     );
+    if yearly {
+        yearly_legend(&mut out);
+    }
     let _ = writeln!(
         out,
         "How to read these numbers (what one run is, what they do not mean): README.md, \"How to read the output\"."
     );
     out
+}
+
+/// The yearly tables' columns in words, printed once under the notes when `--yearly` shows
+/// them: the columns are headed by their keys (the labels would not fit across a terminal),
+/// each key said here from the one declaration of events and counts.
+fn yearly_legend(out: &mut String) {
+    let events: Vec<String> = EVENTS
+        .iter()
+        .map(|e| format!("{} = {}", e.key, e.label))
+        .collect();
+    let counts: Vec<String> = COUNTS
+        .iter()
+        .map(|c| format!("{} = {}", c.key, c.meaning))
+        .collect();
+    let _ = writeln!(
+        out,
+        "Yearly tables: shares of runs (in the year: the event happened during that year; by the year's end: at any time up to it); deterrence_held: no use of force in the year, or so far. Columns: {}.",
+        events.join("; ")
+    );
+    let _ = writeln!(
+        out,
+        "Yearly counts (mean per run in the year): {}. Each yearly value's Monte Carlo 95% interval: --format json or csv (docs/OUTPUT.md).",
+        counts.join("; ")
+    );
 }
 
 /// The line shown when the attribution was switched off.
