@@ -362,11 +362,13 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
         );
         let m = &rv.mechanisms;
         if let Some(h) = &m.commitments.honoured {
+            // Said as the sanctions line below says its crises: what was counted, over all
+            // runs, then the share (docs/OUTPUT.md, `commitments`).
             let _ = writeln!(
                 out,
-                "  protectors' commitments honoured when invoked (node 4 of the crisis game): {:.1}% of {}",
-                100.0 * h.p,
-                thousands(m.commitments.invoked)
+                "  crises that reached the protectors' decision whether to commit ({} in all runs): they committed in {:.1}% (docs/MODEL.md 7.7)",
+                thousands(m.commitments.invoked),
+                100.0 * h.p
             );
         }
         if let Some(h) = &m.sanctions.honoured {
