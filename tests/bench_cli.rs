@@ -323,3 +323,58 @@ fn bench_figures_agree_with_the_printed_timings_and_independent_counts() {
         draws[5]
     );
 }
+
+/// Start `deter bench ARGS`, wait until its Ctrl-C handler is installed (Linux: its handler
+/// thread beside the main one in /proc/PID/task; elsewhere a pause) and a little longer, so
+/// that the signal finds it inside the loops bench times itself, then send SIGINT.
+#[cfg(unix)]
+fn bench_interrupted(args: &[&str]) -> (Option<i32>, String, String) {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(common::bin())
+        .arg("bench")
+        .args(args)
+        .current_dir(common::root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("deter bench starts");
+    let tasks = format!("/proc/{}/task", child.id());
+    for _ in 0..500 {
+        match std::fs::read_dir(&tasks).map(Iterator::count) {
+            Ok(n) if n >= 2 => break,
+            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(10)),
+            Err(_) => {
+                std::thread::sleep(std::time::Duration::from_millis(800));
+                break;
+            }
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // 10^12 runs: minutes of work for a loop that ignores the flag; the bound is 20 s.
+    let (code, err) = common::stopped_by_ctrl_c(&mut child, 2_000, format!("deter bench {args:?}"));
+    let mut out = String::new();
+    child
+        .stdout
+        .as_mut()
+        .expect("stdout piped")
+        .read_to_string(&mut out)
+        .expect("bench's stdout");
+    (code, out, err)
+}
+
+/// Ctrl-C stops `deter bench` in the RNG floor's loop and in a sweep point's runs (loops bench
+/// times itself, outside the engine's driver): exit 130, "interrupted", no table printed.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_bench_in_its_own_timing_loops() {
+    for args in [
+        &["--runs", "1000000000000", "--repeat", "1", "--threads", "1"][..],
+        &["--sweep-points", "1", "--runs-per-point", "1000000000000"][..],
+    ] {
+        let (code, out, err) = bench_interrupted(args);
+        assert_eq!(code, Some(130), "deter bench {args:?}: {err}");
+        assert!(err.contains("interrupted"), "deter bench {args:?}: {err}");
+        assert!(out.is_empty(), "deter bench {args:?} printed: {out}");
+    }
+}

@@ -159,3 +159,58 @@ fn model_md_parameter_tables_match_the_parameter_specs() {
         "docs/MODEL.md section 2.1: parameters without a source (write one in the last column): {missing:?}"
     );
 }
+
+/// README.md's "Using it" block gives one usage line per command; each names every flag that
+/// `deter COMMAND --help` lists (a reader who knows only the README sees every option exists).
+/// It left out `deter bench --seed`, `--sweep-points` and `--runs-per-point`, `deter init
+/// --force`, every flag of `deter discover` but two, and `--quiet` of four commands.
+#[test]
+fn the_readme_usage_lines_name_every_flag_of_each_command() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let using = &readme[readme.find("## Using it").expect("a Using it section")..];
+    let block = &using[using.find("```sh\n").unwrap() + 6..];
+    let block = &block[..block.find("```").unwrap()];
+    let mut checked = 0;
+    for line in block.lines() {
+        let Some(rest) = line.strip_prefix("deter ") else {
+            continue;
+        };
+        let command = rest.split_whitespace().next().unwrap();
+        if command.starts_with('-') {
+            continue;
+        }
+        // The usage itself, not the comment after it.
+        let usage = line.split("   #").next().unwrap();
+        let help = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
+            .args([command, "--help"])
+            .output()
+            .unwrap();
+        assert!(help.status.success(), "deter {command} --help");
+        let help = String::from_utf8(help.stdout).unwrap();
+        // Option definitions: "  --flag" or "  -q, --flag" at the start of a help line (a
+        // wrapped description is indented further).
+        for l in help.lines() {
+            let def = l.strip_prefix("      --").or_else(|| {
+                l.strip_prefix("  -")
+                    .and_then(|x| x.split_once(", --").map(|p| p.1))
+            });
+            let Some(def) = def else { continue };
+            let flag = def
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .next()
+                .unwrap();
+            if flag == "help" {
+                continue;
+            }
+            let named = usage.match_indices(&format!("--{flag}")).any(|(i, m)| {
+                !usage[i + m.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+            });
+            assert!(
+                named,
+                "README.md's `deter {command}` line lacks --{flag}:\n{usage}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10, "{checked} usage lines found");
+}

@@ -709,3 +709,93 @@ fn gdp_lost_is_labelled_in_the_scenarios_currency() {
         "the columns line up:\n{header}\n{numbers}"
     );
 }
+
+/// `deter run --yearly` heads its yearly columns with keys (`display`, `target_triggers`):
+/// the table says what each key is, once (not once per rivalry), with the label the other
+/// tables use for the event and, for a count, what it counts, and where each value's interval is.
+#[test]
+fn the_yearly_terminal_tables_say_what_each_column_key_is() {
+    let o = run(&[
+        "run",
+        &scenario("scenarios/history/russia-baltic-2014.toml"),
+        "--runs",
+        "20",
+        "--no-attribution",
+        "--yearly",
+        "-q",
+    ]);
+    succeeded(&o);
+    let out = String::from_utf8(o.stdout).unwrap();
+    for (key, label) in KEYS.iter().zip(LABELS) {
+        let said = format!("{key} = {label}");
+        assert_eq!(
+            out.matches(&said).count(),
+            1,
+            "`{said}` not once in:\n{out}"
+        );
+    }
+    for key in COUNT_KEYS {
+        let said = format!("; {key} = ");
+        let first = format!("counts (mean per run in the year): {key} = ");
+        assert!(
+            out.contains(&said) || out.contains(&first),
+            "no `{key} = ...` in:\n{out}"
+        );
+    }
+    assert!(
+        out.contains("target_triggers = crisis triggers started by the target or its side"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Monte Carlo 95% interval: --format json or csv"),
+        "{out}"
+    );
+    // Without --yearly there is no yearly table to explain.
+    let o = run(&[
+        "run",
+        &scenario("scenarios/western-balkans-2024.toml"),
+        "--runs",
+        "20",
+        "--no-attribution",
+        "-q",
+    ]);
+    succeeded(&o);
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(!out.contains("target_triggers"), "{out}");
+}
+
+/// The protectors' line of a run's table said "protectors' commitments honoured when invoked
+/// (node 4 of the crisis game): 36.1% of 2,502": of 2,502 what, in the model's node numbers.
+/// It now says what was counted over all runs, as the sanctions line does, and its count and
+/// share are the JSON's (`mechanisms.commitments`), recomputed from the counts.
+#[test]
+fn the_protectors_line_says_what_it_counts_in_all_runs() {
+    let template = scenario("src/scenario/template.toml");
+    let args = [
+        "run",
+        &template,
+        "--runs",
+        "300",
+        "--seed",
+        "3",
+        "--no-attribution",
+        "-q",
+    ];
+    let o = run(&args);
+    succeeded(&o);
+    let table = String::from_utf8(o.stdout).unwrap();
+    let o = run(&[&args[..], &["--format", "json"]].concat());
+    succeeded(&o);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let c = &v["rivalries"][0]["mechanisms"]["commitments"];
+    let invoked = c["invoked"].as_u64().unwrap();
+    let honoured = c["honoured"]["count"].as_u64().unwrap();
+    assert!(invoked > 1000, "{c}");
+    let grouped = format!("{},{:03}", invoked / 1000, invoked % 1000);
+    let said = format!(
+        "crises that reached the protectors' decision whether to commit ({grouped} in all runs): they committed in {:.1}%",
+        100.0 * honoured as f64 / invoked as f64
+    );
+    assert!(table.contains(&said), "no `{said}` in:\n{table}");
+    assert!(!table.contains("node 4"), "{table}");
+}

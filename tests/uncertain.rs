@@ -1324,3 +1324,38 @@ fn the_nested_tables_columns_line_up_under_their_headers() {
         );
     }
 }
+
+/// The nested tables say over which window each probability is: "deter run" says "at least
+/// once in 10 years"; the nested run's and comparison's tables named no horizon at all, so
+/// `--horizon-years 3` printed probabilities a reader could only take for the file's 10 years.
+#[test]
+fn nested_tables_name_the_horizon_their_probabilities_cover() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = with_priors(dir.path(), "s.toml", WAR_COST);
+    let file = file.to_str().unwrap();
+    let template = root().join("src/scenario/template.toml");
+    let template = template.to_str().unwrap();
+    for args in [&["run", file][..], &["compare", template, file][..]] {
+        let out = deter()
+            .args(args)
+            .args([
+                "--draws",
+                "2",
+                "--runs",
+                "50",
+                "--horizon-years",
+                "3",
+                "--quiet",
+            ])
+            .output()
+            .unwrap();
+        succeeded_for(&out, format_args!("deter {args:?}"));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("horizon 3 years"), "deter {args:?}:\n{text}");
+        assert!(
+            text.contains("at least once over the 3 years of the horizon"),
+            "deter {args:?}:\n{text}"
+        );
+        assert!(!text.contains("10 years"), "deter {args:?}:\n{text}");
+    }
+}

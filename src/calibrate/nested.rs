@@ -1042,8 +1042,22 @@ fn lay_out(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
     out
 }
 
-/// The plain-words table.
-pub fn table(n: &Nested, scenario: &str) -> String {
+/// What each probability of a nested table is, for a horizon of `years`: the window is not
+/// printed anywhere else in the table (`deter run` says "at least once in 10 years").
+fn horizon_words(years: u32) -> String {
+    let y = if years == 1 {
+        "1 year".to_string()
+    } else {
+        format!("{years} years")
+    };
+    format!(
+        "Each probability is the share of runs in which the event happened at least once over the \
+         {y} of the horizon (deterrence held: no use of force in any of them), not per year.\n"
+    )
+}
+
+/// The plain-words table; `years` is the horizon every run simulated.
+pub fn table(n: &Nested, scenario: &str, years: u32) -> String {
     let pct = |x: f64| format!("{:.1}%", 100.0 * x);
     let rows: Vec<Vec<String>> = n
         .outcomes
@@ -1065,10 +1079,11 @@ pub fn table(n: &Nested, scenario: &str) -> String {
         })
         .collect();
     let mut out = format!(
-        "{scenario}: {} parameter draws x {} runs each (seed {})\n\n",
+        "{scenario}: {} parameter draws x {} runs each (seed {}), horizon {years} year{}\n\n",
         crate::report::table::thousands(n.draws),
         crate::report::table::thousands(n.runs_per_draw),
         n.seed,
+        if years == 1 { "" } else { "s" },
     );
     out.push_str(&lay_out(
         &[
@@ -1087,6 +1102,7 @@ pub fn table(n: &Nested, scenario: &str) -> String {
          mean is the error of the mean from only D parameter draws and R runs each (more draws \
          narrow it).\n",
     );
+    out.push_str(&horizon_words(years));
     out
 }
 
@@ -1246,8 +1262,8 @@ pub fn compare(
     }))
 }
 
-/// The plain-words table of a paired nested comparison.
-pub fn compare_table(c: &NestedComparison, a: &str, b: &str) -> String {
+/// The plain-words table of a paired nested comparison; `years` is the horizon of A and B.
+pub fn compare_table(c: &NestedComparison, a: &str, b: &str, years: u32) -> String {
     let pct = |x: f64| format!("{:.1}%", 100.0 * x);
     let pts = |x: f64| format!("{:+.1}", 100.0 * x);
     let rows: Vec<Vec<String>> = c
@@ -1273,10 +1289,11 @@ pub fn compare_table(c: &NestedComparison, a: &str, b: &str) -> String {
         .collect();
     let mut out = format!(
         "A: {a}\nB: {b}\n{} parameter draws x {} runs each, A and B on the same draws and run \
-         streams (seed {})\n\n",
+         streams (seed {}), horizon {years} year{}\n\n",
         crate::report::table::thousands(c.draws),
         crate::report::table::thousands(c.runs_per_draw),
         c.seed,
+        if years == 1 { "" } else { "s" },
     );
     out.push_str(&lay_out(
         &[
@@ -1299,6 +1316,7 @@ pub fn compare_table(c: &NestedComparison, a: &str, b: &str) -> String {
         "\nB - A in percentage points. The 90% interval over uncertain parameters is what we don't \
          know; the 95% interval of the mean is the error from only D draws and R runs (more draws narrow it). For {held} a higher B is better.\n",
     ));
+    out.push_str(&horizon_words(years));
     out
 }
 
@@ -1329,7 +1347,7 @@ mod tiny_interval_tests {
             outcomes: EVENTS.iter().map(|e| summarise(e.key, &p, 10_000)).collect(),
             parameters: no_draws(),
         };
-        let t = table(&n, "s");
+        let t = table(&n, "s", 10);
         assert!(!t.contains("[0.0%, 0.0%]"), "{t}");
         // Both intervals of every outcome: the 90% over parameters and the 95% of the mean.
         assert_eq!(t.matches("[within +-0.05%]").count(), 2 * EVENTS.len(), "{t}");
@@ -1359,7 +1377,7 @@ mod tiny_interval_tests {
             per_draw: EVENTS.iter().map(|_| p.to_vec()).collect(),
             parameters: no_draws(),
         };
-        let t = compare_table(&c, "a", "b");
+        let t = compare_table(&c, "a", "b", 10);
         assert!(!t.contains("[+0.0, +0.0]"), "{t}");
         assert_eq!(t.matches("[within +-0.05] pts").count(), 2 * EVENTS.len(), "{t}");
         // Exactly zero at both ends stays [0.0%, 0.0%]: it is not "within" anything.

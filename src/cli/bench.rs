@@ -38,6 +38,23 @@ const RUNS_PER_POINT: super::IntRange = super::IntRange {
 /// Runs whose draws are counted to size the RNG floor.
 const COUNT_RUNS: u64 = 2_000;
 
+/// Runs between two looks at the Ctrl-C flag in the loops bench times itself (the RNG floor,
+/// a sweep point): a few milliseconds of work, so Ctrl-C stops `deter bench` as promptly as
+/// the engine's own runs, at no measurable cost to the timing.
+const CANCEL_CHECK_RUNS: u64 = 4_096;
+
+/// Whether Ctrl-C (or SIGTERM) has asked the command to stop.
+fn cancelled() -> bool {
+    CANCEL.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `0..runs` in blocks of at most [`CANCEL_CHECK_RUNS`]: (first, count) of each block.
+fn blocks(runs: u64) -> impl Iterator<Item = (u64, u64)> {
+    (0..runs)
+        .step_by(CANCEL_CHECK_RUNS as usize)
+        .map(move |first| (first, CANCEL_CHECK_RUNS.min(runs - first)))
+}
+
 #[derive(Args, Debug)]
 pub struct BenchArgs {
     /// Scenario file (TOML) [default: the bundled Western Balkans 2024 baseline].
@@ -143,8 +160,13 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
 
     let floor_s = best_of(args.repeat, || {
         let mut acc = 0.0;
-        for i in 0..runs {
-            acc += work.run(seed, i);
+        for (first, count) in blocks(runs) {
+            if cancelled() {
+                return Err(CliError::Interrupted);
+            }
+            for i in first..first + count {
+                acc += work.run(seed, i);
+            }
         }
         std::hint::black_box(acc);
         Ok(())
@@ -254,6 +276,10 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
             100.0 * one / all / threads as f64
         );
     }
+    // A Ctrl-C in the last measurement's final moments: no table, as everywhere else.
+    if cancelled() {
+        return Err(CliError::Interrupted);
+    }
     out += "Timings are wall clock and include other load on the machine; BENCHMARKS.md has the method.\n";
     if let Some(load) = load_before
         && load >= 0.5
@@ -289,7 +315,7 @@ fn sweep_overhead(
     let started = Instant::now();
     let mut total_runs = 0u64;
     for p in 0..points {
-        if CANCEL.load(std::sync::atomic::Ordering::Relaxed) {
+        if cancelled() {
             return Err(CliError::Interrupted);
         }
         let mut s = scenario.clone();
@@ -304,10 +330,18 @@ fn sweep_overhead(
             stream_offset: p * runs,
         };
         let t = Instant::now();
-        worker.run_range(&compiled, &plan, 0, runs);
+        for (first, count) in blocks(runs) {
+            if cancelled() {
+                return Err(CliError::Interrupted);
+            }
+            worker.run_range(&compiled, &plan, first, count);
+        }
         inside += t.elapsed();
         total_runs += worker.aggregate.runs;
         std::hint::black_box(&worker.aggregate);
+    }
+    if cancelled() {
+        return Err(CliError::Interrupted);
     }
     let total = started.elapsed().as_secs_f64();
     let inside = inside.as_secs_f64();

@@ -187,7 +187,7 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
         Format::Json => nested_out::json(&n, name, shown.as_deref()).into_bytes(),
         Format::Csv => nested_out::csv(&n, &file.display().to_string(), name),
         Format::Table => {
-            let mut t = nested::table(&n, name);
+            let mut t = nested::table(&n, name, scenario.meta.horizon_years);
             t.push_str(&format!(
                 "Uncertain parameters: {}.\n",
                 nested_out::source_text(&n.parameters, shown.as_deref())
@@ -298,7 +298,7 @@ pub fn compare_nested(
             nb,
         ),
         Format::Table => {
-            let mut t = nested::compare_table(&c, na, nb);
+            let mut t = nested::compare_table(&c, na, nb, ha);
             t.push_str(&format!(
                 "Uncertain parameters: {}.\n",
                 nested_out::source_text(&c.parameters, shown.as_deref())

@@ -362,11 +362,13 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
         );
         let m = &rv.mechanisms;
         if let Some(h) = &m.commitments.honoured {
+            // Said as the sanctions line below says its crises: what was counted, over all
+            // runs, then the share (docs/OUTPUT.md, `commitments`).
             let _ = writeln!(
                 out,
-                "  protectors' commitments honoured when invoked (node 4 of the crisis game): {:.1}% of {}",
-                100.0 * h.p,
-                thousands(m.commitments.invoked)
+                "  crises that reached the protectors' decision whether to commit ({} in all runs): they committed in {:.1}% (docs/MODEL.md 7.7)",
+                thousands(m.commitments.invoked),
+                100.0 * h.p
             );
         }
         if let Some(h) = &m.sanctions.honoured {
@@ -404,11 +406,38 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
         out,
         "{MID_NOTE} M_A/M_T: challenger's over target's whole military capability, allies included (not the share each side commits to the theatre, which the crisis uses)."
     );
+    if yearly {
+        yearly_legend(&mut out);
+    }
     let _ = writeln!(
         out,
         "How to read these numbers (what one run is, what they do not mean): README.md, \"How to read the output\"."
     );
     out
+}
+
+/// The yearly tables' columns in words, printed once under the notes when `--yearly` shows
+/// them: the columns are headed by their keys (the labels would not fit across a terminal),
+/// each key said here from the one declaration of events and counts.
+fn yearly_legend(out: &mut String) {
+    let events: Vec<String> = EVENTS
+        .iter()
+        .map(|e| format!("{} = {}", e.key, e.label))
+        .collect();
+    let counts: Vec<String> = COUNTS
+        .iter()
+        .map(|c| format!("{} = {}", c.key, c.meaning))
+        .collect();
+    let _ = writeln!(
+        out,
+        "Yearly tables: shares of runs (in the year: the event happened during that year; by the year's end: at any time up to it); deterrence_held: no use of force in the year, or so far. Columns: {}.",
+        events.join("; ")
+    );
+    let _ = writeln!(
+        out,
+        "Yearly counts (mean per run in the year): {}. Each yearly value's Monte Carlo 95% interval: --format json or csv (docs/OUTPUT.md).",
+        counts.join("; ")
+    );
 }
 
 /// The line shown when the attribution was switched off.
