@@ -7,7 +7,8 @@
 //! A struct's fields come out of `Serialize` in declaration order, and a `Value` sorts them:
 //! so a struct is serialised once to learn its keys ([`Probe`]), then once per key in sorted
 //! order, each pass writing only that key's value ([`Select`]), recursively. Arrays stream
-//! element by element ([`Elements`]). Anything else (numbers, strings, enums, maps) is small
+//! element by element ([`Elements`]); a sequence, a tuple and a tuple struct (one array in a
+//! `Value`) go through one implementation of serde's three sequence traits (`elements_by!`). Anything else (numbers, strings, enums, maps) is small
 //! in a partial file and goes through a `Value` as before, so its text is serde_json's own.
 //! Memory: the keys of the structs being written and one leaf's value; time: each value is
 //! serialised once per enclosing struct level (plus the probes).

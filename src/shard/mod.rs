@@ -458,6 +458,10 @@ fn not_as_written(f: &Named) -> crate::scenario::Diagnostic {
         // the two agree before `at`.
         let word = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'.');
         let mut at = at;
+        // A character edited into another that starts with the same byte: from its start.
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
         while at > 0 && word(have[at - 1]) {
             at -= 1;
         }
@@ -1341,6 +1345,21 @@ mod tests {
             ]))
             .unwrap_err();
         assert!(garbage.contains("SLURM_ARRAY_TASK_ID=`x`"), "{garbage}");
+    }
+
+    /// The key path of a byte of JSON: the member or element it is in, its object's once
+    /// the member's value is complete; a comma or bracket in a string counts for nothing.
+    #[test]
+    fn the_key_path_at_a_byte_of_json() {
+        let t = br#"{"a":{"b":[1,{"c":2}],"d":3},"e":"x,]y"}"#;
+        let text = std::str::from_utf8(t).unwrap();
+        let path = |s: &str| json_path_at(t, text.find(s).unwrap());
+        assert_eq!(path("1,"), "a.b[0]");
+        assert_eq!(path("2}"), "a.b[1].c");
+        assert_eq!(path(",\"d\""), "a");
+        assert_eq!(path("3}"), "a.d");
+        assert_eq!(path("y\""), "e");
+        assert_eq!(path("{\"a\""), "");
     }
 
     #[test]
