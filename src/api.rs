@@ -799,11 +799,32 @@ pub fn sweep_streamed(
 /// scenario is rebuilt from the text embedded in the partial files and checked against their
 /// fingerprint. (Sweep shards: `deter merge` on the command line.)
 ///
-/// Errors: [`Error::Io`] for an unreadable file, [`Error::Invalid`] for a damaged, foreign,
-/// duplicate or missing shard or a sweep's shards, [`Error::Input`] when a file is not JSON
-/// (located: `FILE:LINE:COL`) or the embedded scenario is no longer valid,
+/// Errors: [`Error::Io`] for an unreadable file, [`Error::Invalid`] for a damaged, edited,
+/// foreign, duplicate or missing shard or a sweep's shards, [`Error::Input`] when a file is
+/// not JSON (located: `FILE:LINE:COL`) or the embedded scenario is no longer valid,
 /// [`Error::TooLarge`].
 pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
+    merge_into(parts, None)
+}
+
+/// [`merge`], also writing the merged run's per-run CSV to `per_run` (atomically): byte for
+/// byte the file `deter merge --per-run PATH` writes, and `deter run --per-run PATH` of the
+/// unsharded run. Every shard must carry its rows (`deter run FILE --shard K/N --out PART
+/// --per-run-rows`).
+///
+/// Errors: as [`merge`]; [`Error::Invalid`] also for a shard without rows (named, with the
+/// command that writes them) and for a `per_run` that is one of `parts` or a read-only file
+/// (refused before any work, as `deter merge --per-run` refuses it); [`Error::Io`] when the
+/// file cannot be written (nothing is left at `per_run`).
+pub fn merge_with_rows(parts: &[PathBuf], per_run: &Path) -> Result<Report, Error> {
+    merge_into(parts, Some(per_run))
+}
+
+/// The body of [`merge`] and [`merge_with_rows`].
+fn merge_into(parts: &[PathBuf], per_run: Option<&Path>) -> Result<Report, Error> {
+    if let Some(out) = per_run {
+        crate::output::check_outputs(&[&out.to_path_buf()], parts).map_err(Error::Invalid)?;
+    }
     let mut files = Vec::with_capacity(parts.len());
     for path in parts {
         let part = shard::read_part(path, files.first()).map_err(|e| match e {
@@ -819,6 +840,11 @@ pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
         return Err(Error::Invalid(
             "these are shards of a sweep: merge them with `deter merge`".into(),
         ));
+    }
+    if per_run.is_some()
+        && let Some(m) = shard::without_rows(&files, "`per_run`")
+    {
+        return Err(Error::Invalid(m));
     }
     let mut scenario = parse(&first.source().text, &first.source().path)?;
     if let Some(h) = first.header.overrides.horizon_years {
@@ -837,9 +863,14 @@ pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
     } else {
         compiled
     };
-    engine::check_memory_for(&compiled, 3).map_err(Error::TooLarge)?;
+    engine::check_memory_for(&compiled, shard::MERGE_SETS).map_err(Error::TooLarge)?;
     let (aggregate, info, threads) =
         shard::merge_run(&files, &compiled).map_err(|e| Error::Invalid(e.to_string()))?;
+    if let Some(path) = per_run {
+        shard::write_rows_file(&files, path)
+            .map_err(|e| Error::Io(crate::output::cannot_write(path, &e)))?
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+    }
     let mut report = Report::build(&compiled, &aggregate, &info);
     report.timing.shard_threads = Some(threads);
     Ok(report)

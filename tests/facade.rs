@@ -162,6 +162,69 @@ fn merge_of_shards_equals_the_run() {
     assert!(matches!(deter::merge(&parts[..2]), Err(Error::Invalid(_))));
 }
 
+/// The per-run rows of shards (`deter run --shard K/N --per-run-rows`) could be merged only
+/// on the command line (`deter merge --per-run`): `deter::merge_with_rows` writes the same
+/// file, byte for byte the unsharded `deter run --per-run`, for 1, 3 and 7 shards, and the
+/// report `deter::merge` gives; shards without rows, and a `per_run` that is one of the
+/// parts, are refused before anything is written.
+#[test]
+fn merge_with_rows_writes_the_unsharded_per_run_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let common = ["--runs", "300", "--seed", "7", "--horizon-years", "4"];
+    let whole = d.join("whole.csv");
+    let mut args = vec!["run", BUNDLED, "--no-attribution", "-q", "--format", "json"];
+    args.extend(common);
+    args.extend(["--per-run", whole.to_str().unwrap()]);
+    let report = cli_json(&args);
+    let shards = |n: u64, rows: bool| -> Vec<std::path::PathBuf> {
+        (0..n)
+            .map(|k| {
+                let part = d.join(format!("part-{k}-of-{n}-{rows}.json"));
+                let mut args = vec!["run", BUNDLED, "--no-attribution", "-q"];
+                args.extend(common);
+                let shard = format!("{k}/{n}");
+                args.extend(["--shard", &shard, "--out", part.to_str().unwrap()]);
+                if rows {
+                    args.push("--per-run-rows");
+                }
+                succeeded(&run(&args));
+                part
+            })
+            .collect()
+    };
+    for n in [1, 3, 7] {
+        let parts = shards(n, true);
+        let out = d.join(format!("merged-{n}.csv"));
+        let merged = deter::merge_with_rows(&parts, &out).unwrap();
+        assert_eq!(
+            std::fs::read(&out).unwrap(),
+            std::fs::read(&whole).unwrap(),
+            "{n} shards"
+        );
+        assert_eq!(without_timing(&merged), report, "{n} shards");
+    }
+    let without = shards(3, false);
+    let out = d.join("none.csv");
+    match deter::merge_with_rows(&without, &out) {
+        Err(Error::Invalid(m)) => assert!(
+            m.contains("the shard carries no per-run rows")
+                && m.contains("so `per_run` cannot write the run's per-run CSV")
+                && m.contains("--per-run-rows"),
+            "{m}"
+        ),
+        other => panic!("{:?}", other.err()),
+    }
+    assert!(!out.exists());
+    let parts = shards(3, true);
+    let before = std::fs::read(&parts[1]).unwrap();
+    assert!(matches!(
+        deter::merge_with_rows(&parts, &parts[1]),
+        Err(Error::Invalid(_))
+    ));
+    assert_eq!(std::fs::read(&parts[1]).unwrap(), before, "a part replaced");
+}
+
 #[test]
 fn errors_are_values() {
     let s = deter::load(&root().join(BUNDLED)).unwrap();

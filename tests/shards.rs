@@ -927,3 +927,159 @@ fn per_run_rows_in_shards_are_refused_where_they_cannot_be_honoured() {
     assert!(!Path::new(rows).exists(), "an output was written");
     succeeded(&merge(&parts, &["--per-run", rows]));
 }
+
+/// Edits that leave every value of a partial file the same passed `deter merge` (its
+/// checksum is of the parts' values, and the header is read by value): an explicit `null`
+/// for a field that is absent when empty, a field that has a default removed, a space. The
+/// merge now refuses a file that is not byte for byte what its shard wrote, at the first
+/// byte that differs (FILE:LINE:COL, the key path there, what the shard writes there and
+/// what the file has), exit 2, nothing written; unedited, the same shards merge.
+#[test]
+fn a_shard_edited_without_changing_any_value_is_refused_where_it_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = shard_files(dir.path(), SCENARIO, 2, &["--no-attribution"]);
+    let text = std::fs::read_to_string(&parts[1]).unwrap();
+    // The aggregate (without the attribution's tallies) ends its part's line.
+    let part_end = "]}}\n],\n\"source\"";
+    assert_eq!(text.matches(part_end).count(), 1, "one part, one line");
+    // (edit, the edited text, where the first differing token starts, key path, what the
+    // shard writes there, what the file has)
+    let cases = [
+        (
+            "explicit null",
+            text.replace(part_end, "],\"attribution\":null}}\n],\n\"source\""),
+            text.find(part_end).unwrap() + 1,
+            "parts[0].aggregate",
+            "`}}`",
+            "`,\"attribution\":null}}`",
+        ),
+        (
+            "removed default",
+            text.replace("\"attribution\":false,", ""),
+            text.find("\"attribution\":false,").unwrap(),
+            "header",
+            "`\"attribution\":false,\"shard\":{\"k\"...`",
+            "`\"shard\":{\"k\":1,\"n\":2,\"first\":750...`",
+        ),
+        (
+            "a space",
+            text.replace("\"seed\":", "\"seed\": "),
+            text.find("\"seed\":").unwrap() + "\"seed\":".len(),
+            "header.seed",
+            "`20230924,",
+            "` 20230924,",
+        ),
+    ];
+    let out = dir.path().join("merged.json");
+    for (edit, edited_text, at, key, writes, has) in cases {
+        let edited = dir.path().join("edited.json").display().to_string();
+        std::fs::write(&edited, &edited_text).unwrap();
+        // The values are the same: the file reads as the shard's did.
+        let value = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap();
+        let mut same = value(&edited_text);
+        if edit == "explicit null" {
+            let agg = same["parts"][0]["aggregate"].as_object_mut().unwrap();
+            assert!(agg.remove("attribution").unwrap().is_null());
+        } else if edit == "removed default" {
+            same["header"]["attribution"] = false.into();
+        }
+        assert_eq!(same, value(&text), "{edit}");
+        let o = merge(
+            &[parts[0].clone(), edited.clone()],
+            &["--format", "json", "--out", out.to_str().unwrap()],
+        );
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(2), "{edit}: {err}");
+        let line = edited_text[..at].matches('\n').count() + 1;
+        let col = at - edited_text[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+        let head = format!(
+            "{edited}:{line}:{col}: error: {key}: damaged partial file: here its shard writes \
+             {writes}"
+        );
+        assert!(err.starts_with(&head), "{edit}: want {head}\n{err}");
+        assert!(
+            err.contains(&format!(", the file has {has}")),
+            "{edit}: {err}"
+        );
+        assert!(
+            err.contains("the file was edited after its shard wrote it"),
+            "{edit}: {err}"
+        );
+        assert!(!out.exists(), "{edit}: an output was written");
+    }
+    succeeded(&merge(
+        &parts,
+        &["--format", "json", "--out", out.to_str().unwrap()],
+    ));
+}
+
+/// `deter merge` guarded three sets of tallies (the merged aggregate, a template, a part)
+/// where it holds two (the merged aggregate and the part being added: tests/memory.rs
+/// measures it), so a run it can merge within the limit was refused. A scenario whose two
+/// sets fit in the limit and three do not now passes the guard: its partial file (one with
+/// no part, whose fault the merge finds after the guard, before allocating any tallies)
+/// reaches the merge's own checks.
+#[test]
+fn the_merge_guard_counts_the_two_sets_a_merge_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let limit = 8u64 << 30;
+    let scenario_of = |rivalries| common::rivalries_scenario("big", "1900-01", 200, rivalries);
+    let set = |text: &str| {
+        let s = deter::scenario::parse_str(text, "big.toml").unwrap();
+        deter::engine::Aggregate::estimated_bytes(&deter::model::Compiled::new(&s))
+    };
+    // The fewest rivalries (in steps of 100) whose three sets pass the limit.
+    let rivalries = (1..)
+        .map(|k| 100 * k)
+        .find(|&r| 3 * set(&scenario_of(r)) > limit)
+        .unwrap();
+    let text = scenario_of(rivalries);
+    assert!(
+        2 * set(&text) <= limit,
+        "{rivalries} rivalries: two sets over the limit"
+    );
+    let big = write(d, "big.toml", &text);
+    // A partial file of one run of it, shard 0 of 1, that holds no part: a small scenario's
+    // shard with the big one's fingerprint and source (the merge finds the missing part
+    // after its memory guard, before it allocates any tallies).
+    write(d, "small.toml", &scenario_of(2));
+    succeeded(&deter_in(
+        d,
+        &[
+            "run",
+            "small.toml",
+            "--runs",
+            "1",
+            "--shard",
+            "0/1",
+            "--no-attribution",
+            "--out",
+            "part.json",
+            "-q",
+        ],
+        &[],
+    ));
+    let part = d.join("part.json");
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&part).unwrap()).unwrap();
+    let fingerprint = deter::scenario::parse_str(&text, "big.toml")
+        .unwrap()
+        .fingerprint();
+    v["header"]["sha256"] = fingerprint.into();
+    v["parts"] = serde_json::json!([]);
+    v["header"]["parts_sha256"] = parts_sha256(&v["parts"]).into();
+    v["source"] = serde_json::json!({
+        "path": "big.toml",
+        "absolute_path": big.display().to_string(),
+        "text": text,
+    });
+    std::fs::write(&part, serde_json::to_vec(&v).unwrap()).unwrap();
+    let o = deter_in(d, &["merge", "part.json", "--format", "json", "-q"], &[]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(!err.contains("GiB limit"), "refused by the guard: {err}");
+    assert!(
+        err.contains("parts: they do not cover the file's units 0..1"),
+        "{err}"
+    );
+}

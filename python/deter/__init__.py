@@ -39,6 +39,7 @@ __all__ = [
     "run_nested",
     "compare_nested",
     "sweep",
+    "merge",
     "validate",
     "Result",
     "Comparison",
@@ -609,6 +610,53 @@ def run(
         max_runs=max_runs,
     )
     return Result(json.loads(text))
+
+
+def merge(
+    parts: Sequence[Union[str, "os.PathLike[str]"]],
+    per_run: Optional[Union[str, "os.PathLike[str]"]] = None,
+) -> Result:
+    """Merge the partial files of a sharded run (``deter merge``).
+
+    Parameters
+    ----------
+    parts : sequence of paths
+        The partial files written by ``deter run FILE --shard K/N --out PART``: every shard,
+        once, in any order. The scenario is rebuilt from the text they embed and checked
+        against their fingerprint.
+    per_run : path, optional
+        Also write the merged run's per-run CSV to this file (atomically), byte for byte what
+        ``deter merge --per-run PATH`` writes and ``deter run --per-run PATH`` writes for the
+        unsharded run: the shards must carry their rows (``--per-run-rows``). Read it with
+        ``pandas.read_csv``.
+
+    Returns
+    -------
+    Result
+        Identical to ``deter merge PARTS --format json`` (and to the unsharded run's report,
+        timing aside).
+
+    Raises
+    ------
+    ValueError
+        A shard damaged, edited, foreign, given twice or missing, the shards of a sweep, a
+        shard without per-run rows when ``per_run`` is given, or a ``per_run`` that is one of
+        ``parts``; each names the file.
+    ScenarioError
+        A partial file that is not JSON (file:line:col), or an embedded scenario no longer
+        valid.
+    OSError
+        A partial file that cannot be read, or a ``per_run`` that cannot be written.
+    MemoryError
+        The merged tallies would pass the memory guard's limit.
+
+    The GIL is released while the shards are merged.
+    """
+    if isinstance(parts, (str, os.PathLike)):
+        raise TypeError("`parts`: expected a sequence of partial files, found one path")
+    paths = [_path(os.fspath(p), "parts") for p in parts]
+    out = None if per_run is None else _path(os.fspath(per_run), "per_run")
+    return Result(json.loads(_call(_native.merge, paths, per_run=out)))
 
 
 class NestedResult:

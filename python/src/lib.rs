@@ -1065,6 +1065,23 @@ fn sweep(
     )
 }
 
+/// Merge the partial files of a sharded `deter run FILE --shard K/N --out PART` (every shard
+/// once, any order); returns the JSON report of `deter merge --format json`. With `per_run`,
+/// also writes the merged run's per-run CSV there, as `deter merge --per-run PATH` (the
+/// shards must carry their rows: `--per-run-rows`). The GIL is released while it merges.
+#[pyfunction]
+#[pyo3(signature = (parts, per_run=None))]
+fn merge(py: Python<'_>, parts: Vec<String>, per_run: Option<String>) -> PyResult<String> {
+    let parts: Vec<std::path::PathBuf> = parts.into_iter().map(Into::into).collect();
+    let report = py
+        .detach(|| match &per_run {
+            Some(path) => deter::merge_with_rows(&parts, Path::new(path)),
+            None => deter::merge(&parts),
+        })
+        .map_err(py_error)?;
+    Ok(deter::report_json(&report))
+}
+
 /// Check a scenario; returns a JSON summary (name and entity counts) or raises InputError.
 #[pyfunction]
 #[pyo3(signature = (kind, source, set=Vec::new()))]
@@ -1125,6 +1142,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_nested, m)?)?;
     m.add_function(wrap_pyfunction!(compare_nested, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(merge, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     Ok(())
 }

@@ -70,6 +70,38 @@ def test_compare_equals_the_cli_json():
     assert without_timing(py) == without_timing(cl)
 
 
+def test_merge_with_per_run_rows_equals_the_cli_and_the_unsharded_run(tmp_path):
+    # The shards carry their per-run rows; `deter.merge(per_run=...)` writes the file
+    # `deter merge --per-run` writes, byte for byte the unsharded `deter run --per-run`, and
+    # the report `deter merge --format json` gives.
+    common = ["--runs", "300", "--seed", "7", "--horizon-years", "4", "--no-attribution", "-q"]
+    whole = tmp_path / "whole.csv"
+    cl = json.loads(cli("run", str(BASELINE), *common, "--format", "json", "--per-run", str(whole)))
+    parts = []
+    for k in range(3):
+        part = tmp_path / f"part-{k}.json"
+        cli("run", str(BASELINE), *common, "--shard", f"{k}/3", "--out", str(part), "--per-run-rows")
+        parts.append(part)
+    merged_cli = tmp_path / "merged-cli.csv"
+    cl_merged = json.loads(cli("merge", *map(str, parts), "--format", "json", "-q", "--per-run", str(merged_cli)))
+    rows = tmp_path / "merged.csv"
+    py = deter.merge(list(reversed(parts)), per_run=rows)
+    assert rows.read_bytes() == merged_cli.read_bytes() == whole.read_bytes()
+    assert without_timing(py.to_dict()) == without_timing(cl_merged) == without_timing(cl)
+    assert len(pd.read_csv(rows)) >= 300
+    # Without per_run: the same report, no file.
+    assert without_timing(deter.merge(parts).to_dict()) == without_timing(cl)
+    # Shards without rows: refused, naming the first, nothing written.
+    bare = tmp_path / "bare-0.json"
+    cli("run", str(BASELINE), *common, "--shard", "0/1", "--out", str(bare))
+    none = tmp_path / "none.csv"
+    with pytest.raises(ValueError, match="the shard carries no per-run rows"):
+        deter.merge([bare], per_run=none)
+    assert not none.exists()
+    with pytest.raises(ValueError, match="missing"):
+        deter.merge(parts[:2])
+
+
 def test_sweep_streams_rows_while_it_runs():
     # One thread, and the library waits for each row to be taken: when the first row
     # arrives, at most the first two of the 12 points can have been simulated. A sweep that

@@ -100,20 +100,9 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     }
     // Every shard must carry its rows: refused before any work, naming the first without.
     if args.per_run.is_some()
-        && let Some(f) = files.iter().find(|f| !f.rows)
+        && let Some(m) = shard::without_rows(&files, "--per-run")
     {
-        let without = files.iter().filter(|f| !f.rows).count();
-        return Err(CliError::Usage(format!(
-            "`{}`{}: the shard carries no per-run rows (it ran without --per-run-rows), so \
-             --per-run cannot write the run's per-run CSV; run every shard again with `deter \
-             run FILE --shard K/N --out PART --per-run-rows`, or merge without --per-run",
-            f.name,
-            if without > 1 {
-                format!(" (and {} other of the {} shards)", without - 1, files.len())
-            } else {
-                String::new()
-            }
-        )));
+        return Err(CliError::Usage(m));
     }
     if args.sweep.is_some() {
         return Err(CliError::Usage(format!(
@@ -133,8 +122,8 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     } else {
         compiled
     };
-    // The merged aggregate, the template and one part at a time.
-    crate::engine::check_memory_for(&compiled, 3).map_err(CliError::Usage)?;
+    // The merged aggregate and one part at a time.
+    crate::engine::check_memory_for(&compiled, shard::MERGE_SETS).map_err(CliError::Usage)?;
     let source = &first.source().path;
     // The chart files of --plots, checked with the other outputs before the merge: the
     // page of no runs has every chart the merged report's page has.
@@ -158,18 +147,9 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     if let Some(path) = &args.per_run {
         // The per-run CSV: its header, then each shard's rows in shard (run) order, read
         // again one row at a time.
-        let fail = |e: std::io::Error| CliError::Failure(output::cannot_write(path, &e));
-        let mut file = output::AtomicFile::create(path).map_err(fail)?;
-        {
-            let mut w = std::io::BufWriter::with_capacity(64 << 10, file.file());
-            w.write_all(crate::engine::RUN_ROWS_HEADER.as_bytes())
-                .map_err(fail)?;
-            shard::write_rows(&files, &mut w)
-                .map_err(fail)?
-                .map_err(merge_fault)?;
-            w.flush().map_err(fail)?;
-        }
-        file.commit().map_err(fail)?;
+        shard::write_rows_file(&files, path)
+            .map_err(|e| CliError::Failure(output::cannot_write(path, &e)))?
+            .map_err(merge_fault)?;
         stop_if_interrupted()?;
     }
     let mut report = Report::build(&compiled, &aggregate, &info);
@@ -260,9 +240,9 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             first.name, design.n, sweep.runs, sweep.seed, header.points, header.runs, header.seed
         )));
     }
-    // One point's template and merged aggregate (and the part being added) at a time, of
-    // the largest point's size: a policy's scenario may be larger than the base.
-    runner::check_memory(&sweep, 3).map_err(CliError::Usage)?;
+    // One point's merged aggregate and the part being added at a time, of the largest
+    // point's size: a policy's scenario may be larger than the base.
+    runner::check_memory(&sweep, shard::MERGE_SETS).map_err(CliError::Usage)?;
     let format = match args.output.format() {
         Format::Json => RowFormat::Json,
         Format::Csv | Format::Table => RowFormat::Csv,

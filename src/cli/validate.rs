@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::CliError;
 use crate::report::table::count;
-use crate::scenario::kind::{InputKind, input_kind, kind_words};
+use crate::scenario::kind::{Document, InputKind, input_kind, kind_words_of};
 use crate::scenario::{self, Diagnostics};
 
 /// A count of items with its noun in agreement ("1 alliance", "2 alliances").
@@ -39,7 +39,9 @@ pub fn other_kind(path: &Path, wanted: &str, command: &str) -> Option<Diagnostic
         "sweep" => "docs/SWEEPS.md",
         _ => "docs/CALIBRATION.md",
     };
-    if let Some(what) = written_output(path) {
+    // Read once for both questions: what deter wrote, and which kind of input it is.
+    let read = Document::read(path)?;
+    if let Some(what) = written_output(&read) {
         // deter's own output given as input: said what it is, as `deter validate` says it,
         // not where the TOML reading failed.
         return Some(Diagnostics(vec![scenario::Diagnostic::file_level(
@@ -47,7 +49,7 @@ pub fn other_kind(path: &Path, wanted: &str, command: &str) -> Option<Diagnostic
             format!("this is {what}; `{command}` takes a {wanted} file ({doc})"),
         )]));
     }
-    let (noun, reader) = kind_words(path, command.starts_with("deter."))?;
+    let (noun, reader) = kind_words_of(path, &read, command.starts_with("deter."))?;
     if noun == wanted {
         return None;
     }
@@ -70,10 +72,13 @@ pub(super) fn refuse_as_file_list(list: &Path) -> Result<(), CliError> {
     }
     let takes = "`--files-from` takes a file list: one scenario file path a line";
     let shown = list.display().to_string();
-    let d = if let Some(what) = written_output(list) {
+    let Some(doc) = Document::read(list) else {
+        return Ok(());
+    };
+    let d = if let Some(what) = written_output(&doc) {
         scenario::Diagnostic::file_level(&shown, format!("this is {what}; {takes}"))
     } else {
-        let Some((noun, reader)) = kind_words(list, false) else {
+        let Some((noun, reader)) = kind_words_of(list, &doc, false) else {
             return Ok(());
         };
         let help = if noun == "scenario" {
@@ -87,19 +92,14 @@ pub(super) fn refuse_as_file_list(list: &Path) -> Result<(), CliError> {
     Err(CliError::Input(Diagnostics(vec![d])))
 }
 
-/// What a regular file `path` that deter wrote is ([`output_kind`]), when it is not TOML:
-/// None for a TOML file, one deter did not write, or one it cannot read (the reader of the
-/// command then reports what it finds).
-fn written_output(path: &Path) -> Option<&'static str> {
-    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+/// What a regular file read as `doc` that deter wrote is ([`output_kind`]), when it is not
+/// TOML: None for a TOML file, one deter did not write, or one that is not a regular file
+/// (the reader of the command then reports what it finds).
+fn written_output(doc: &Document) -> Option<&'static str> {
+    if !doc.regular || doc.is_toml() {
         return None;
     }
-    let bytes = scenario::input::read_bounded(path, scenario::MAX_FILE_BYTES).ok()?;
-    let text = String::from_utf8_lossy(&bytes);
-    if text.parse::<toml::Table>().is_ok() {
-        return None;
-    }
-    output_kind(&text)
+    output_kind(&doc.text)
 }
 
 /// An empty (or comments-only) file has no key to tell its kind by: the message is the one
@@ -366,5 +366,32 @@ pub fn validate(files: &[PathBuf], set: &[String]) -> Result<(), CliError> {
         Err(CliError::Input(all))
     } else {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::scenario::input::counting_reads as reads;
+
+    /// A file of another kind, or deter's own output, given where a command wants a
+    /// scenario or a file list is named from one read of it (it was read three times: for
+    /// what deter wrote, for its kind, and for its keys).
+    #[test]
+    fn a_file_of_another_kind_is_named_from_one_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let sweep = dir.path().join("w.toml");
+        std::fs::write(&sweep, "base = \"s.toml\"\n").unwrap();
+        let rows = dir.path().join("rows.csv");
+        std::fs::write(&rows, crate::engine::RUN_ROWS_HEADER).unwrap();
+        for path in [&sweep, &rows] {
+            let (refused, n) = reads(|| other_kind(path, "scenario", "deter run"));
+            assert!(refused.is_some(), "{}", path.display());
+            assert_eq!(n, 1, "{}", path.display());
+            let (refused, n) = reads(|| refuse_as_file_list(path));
+            assert!(refused.is_err(), "{}", path.display());
+            assert_eq!(n, 1, "{}", path.display());
+        }
     }
 }

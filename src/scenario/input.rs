@@ -40,11 +40,28 @@ pub(crate) struct FileKind {
 pub fn read_bounded(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let _reading = READING.start();
+    #[cfg(test)]
+    READS.with(|n| n.set(n.get() + 1));
     let mut bytes = Vec::new();
     std::fs::File::open(path)?
         .take(limit as u64 + 1)
         .read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Files this thread has read through [`read_bounded`].
+    static READS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// What `f` returns, and how many files it read through [`read_bounded`] (tests).
+#[cfg(test)]
+pub fn counting_reads<T>(f: impl FnOnce() -> T) -> (T, u64) {
+    let n = || READS.with(|n| n.get());
+    let before = n();
+    let out = f();
+    (out, n() - before)
 }
 
 /// Inputs being opened or read right now ([`read_bounded`]).

@@ -23,6 +23,63 @@ pub enum InputKind {
     Unknown,
 }
 
+/// A file read once for every question asked of its kind ([`input_kind_of`],
+/// [`definite_kind_of`], [`kind_words_of`], and what deter wrote: `cli::validate`): its text
+/// and, when it is a TOML table, its top-level keys.
+pub struct Document {
+    /// The file's text (invalid UTF-8 replaced).
+    pub text: String,
+    /// The top-level keys of the text parsed as TOML; None when it is not TOML.
+    table: Option<std::collections::BTreeSet<String>>,
+    /// Whether the path is a regular file (a FIFO gives its bytes once: read here, it is
+    /// recognised only as certainly as its text tells).
+    pub regular: bool,
+}
+
+impl Document {
+    /// Read and parse `path` (at most [`scenario::MAX_FILE_BYTES`]); None when it cannot be
+    /// read.
+    pub fn read(path: &Path) -> Option<Self> {
+        let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        let bytes = scenario::input::read_bounded(path, scenario::MAX_FILE_BYTES).ok()?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let table = text
+            .parse::<toml::Table>()
+            .ok()
+            .map(|t| t.keys().cloned().collect());
+        Some(Self {
+            text,
+            table,
+            regular,
+        })
+    }
+
+    /// Whether the text is TOML.
+    pub fn is_toml(&self) -> bool {
+        self.table.is_some()
+    }
+
+    /// The top-level keys: the table's, or for text that is not valid TOML, those its lines
+    /// show (table headers, and the keys before the first one).
+    fn keys(&self) -> std::collections::BTreeSet<String> {
+        if let Some(table) = &self.table {
+            return table.clone();
+        }
+        let mut keys = std::collections::BTreeSet::new();
+        let mut top = true;
+        for line in self.text.lines().map(str::trim) {
+            if let Some(h) = line.strip_prefix('[') {
+                top = false;
+                let name = h.trim_start_matches('[').split([']', '.']).next();
+                keys.insert(name.unwrap_or("").trim().to_string());
+            } else if top && let Some((k, _)) = line.split_once('=') {
+                keys.insert(k.trim().to_string());
+            }
+        }
+        keys
+    }
+}
+
 /// Recognise the kind of `path` from its top-level keys (a record also by its name,
 /// `CASE.record.toml`, as docs/HISTORY.md names them); `Scenario` when it cannot tell
 /// (unreadable, or a `[scenario]` table), so the scenario reader reports the problem;
@@ -36,27 +93,15 @@ pub fn input_kind(path: &Path) -> InputKind {
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return InputKind::Scenario;
     }
-    let Ok(bytes) = scenario::input::read_bounded(path, scenario::MAX_FILE_BYTES) else {
+    Document::read(path).map_or(InputKind::Scenario, |doc| input_kind_of(path, &doc))
+}
+
+/// [`input_kind`] of `path` read as `doc`; `Scenario` for a file that is not regular.
+pub fn input_kind_of(path: &Path, doc: &Document) -> InputKind {
+    if !doc.regular {
         return InputKind::Scenario;
-    };
-    let text = String::from_utf8_lossy(&bytes);
-    let table: std::collections::BTreeSet<String> = match text.parse::<toml::Table>() {
-        Ok(t) => t.keys().cloned().collect(),
-        Err(_) => {
-            let mut keys = std::collections::BTreeSet::new();
-            let mut top = true;
-            for line in text.lines().map(str::trim) {
-                if let Some(h) = line.strip_prefix('[') {
-                    top = false;
-                    let name = h.trim_start_matches('[').split([']', '.']).next();
-                    keys.insert(name.unwrap_or("").trim().to_string());
-                } else if top && let Some((k, _)) = line.split_once('=') {
-                    keys.insert(k.trim().to_string());
-                }
-            }
-            keys
-        }
-    };
+    }
+    let table = doc.keys();
     let has = |k: &str| table.contains(k);
     let calibration_keys = [
         "statistics",
@@ -80,19 +125,16 @@ pub fn input_kind(path: &Path) -> InputKind {
     }
 }
 
-/// The kind of a regular file `path` when its keys say it for certain (a `[scenario]` table
-/// or `[[country]]`, a record's `case`, a calibration's keys, a sweep's `base`); None when
-/// nothing tells (the reader of the command then reports what it finds).
-pub fn definite_kind(path: &Path) -> Option<InputKind> {
-    let kind = input_kind(path);
-    let bytes = scenario::input::read_bounded(path, scenario::MAX_FILE_BYTES).ok()?;
-    let text = String::from_utf8_lossy(&bytes);
-    let keys: Vec<String> = match text.parse::<toml::Table>() {
-        Ok(t) => t.keys().cloned().collect(),
-        Err(_) => return None,
-    };
+/// The kind of the file `path` read as `doc` when its keys say it for certain (a
+/// `[scenario]` table or `[[country]]`, a record's `case`, a calibration's keys, a sweep's
+/// `base`); None when nothing tells (the reader of the command then reports what it finds).
+pub fn definite_kind_of(path: &Path, doc: &Document) -> Option<InputKind> {
+    let keys = doc.table.as_ref()?;
+    let kind = input_kind_of(path, doc);
     match kind {
-        InputKind::Scenario if keys.iter().any(|k| k == "scenario" || k == "country") => Some(kind),
+        InputKind::Scenario if keys.contains("scenario") || keys.contains("country") => {
+            Some(kind)
+        }
         InputKind::Sweep | InputKind::Calibration | InputKind::Record => Some(kind),
         _ => None,
     }
@@ -119,10 +161,19 @@ pub fn refuse_as_draws(path: &Path, python: bool) -> Option<Diagnostics> {
     ]))
 }
 
-/// What a TOML file `path` of a definite kind ([`definite_kind`]) is and which command reads
+/// What a TOML file `path` of a definite kind ([`definite_kind_of`]) is and which command reads
 /// it, in the words of the CLI or (`python`) of the Python package: None when nothing tells.
 pub fn kind_words(path: &Path, python: bool) -> Option<(&'static str, &'static str)> {
-    let kind = definite_kind(path)?;
+    kind_words_of(path, &Document::read(path)?, python)
+}
+
+/// [`kind_words`] of `path` read as `doc`.
+pub fn kind_words_of(
+    path: &Path,
+    doc: &Document,
+    python: bool,
+) -> Option<(&'static str, &'static str)> {
+    let kind = definite_kind_of(path, doc)?;
     Some(match kind {
         InputKind::Scenario if python => ("scenario", "`deter.run` and `deter.compare` run it"),
         InputKind::Scenario => ("scenario", "`deter run` and `deter compare` run it"),
@@ -135,4 +186,36 @@ pub fn kind_words(path: &Path, python: bool) -> Option<(&'static str, &'static s
         ),
         InputKind::Unknown => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::scenario::input::counting_reads as reads;
+
+    /// Which kind a file is, and the words naming it, come from one read and one parse of
+    /// it (a recognition read it twice: for its kind, then again for its keys).
+    #[test]
+    fn a_files_kind_and_words_take_one_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [
+            ("s.toml", "[scenario]\nname = \"s\"\n", Some(InputKind::Scenario)),
+            ("w.toml", "base = \"s.toml\"\n", Some(InputKind::Sweep)),
+            ("c.toml", "cases = []\n", Some(InputKind::Calibration)),
+            ("x.record.toml", "[case]\nid = \"x\"\n", Some(InputKind::Record)),
+            ("n.toml", "runs = 3\n", None),
+            ("bad.toml", "[scenario\n", None),
+        ];
+        for (name, text, kind) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            let doc = Document::read(&path).unwrap();
+            assert_eq!(definite_kind_of(&path, &doc), kind, "{name}");
+            let (words, n) = reads(|| kind_words(&path, false));
+            assert_eq!((words.is_some(), n), (kind.is_some(), 1), "{name}");
+            let (refused, n) = reads(|| refuse_as_draws(&path, false));
+            assert_eq!((refused.is_some(), n), (kind.is_some(), 1), "{name}");
+        }
+    }
 }

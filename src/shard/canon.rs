@@ -7,7 +7,8 @@
 //! A struct's fields come out of `Serialize` in declaration order, and a `Value` sorts them:
 //! so a struct is serialised once to learn its keys ([`Probe`]), then once per key in sorted
 //! order, each pass writing only that key's value ([`Select`]), recursively. Arrays stream
-//! element by element ([`Elements`]). Anything else (numbers, strings, enums, maps) is small
+//! element by element ([`Elements`]); a sequence, a tuple and a tuple struct (one array in a
+//! `Value`) go through one implementation of serde's three sequence traits (`elements_by!`). Anything else (numbers, strings, enums, maps) is small
 //! in a partial file and goes through a `Value` as before, so its text is serde_json's own.
 //! Memory: the keys of the structs being written and one leaf's value; time: each value is
 //! serialised once per enclosing struct level (plus the probes).
@@ -118,6 +119,47 @@ macro_rules! not_here {
     };
 }
 
+/// A serializer's three sequence openers (a sequence, a tuple, a tuple struct: the same
+/// array in a `Value`), each returning `$open` of the serializer (named by `$s`) as `$ty`.
+macro_rules! sequences {
+    ($ty:ty, |$s:ident| $open:expr) => {
+        fn serialize_seq(self, _: Option<usize>) -> Result<$ty, Error> {
+            let $s = self;
+            $open
+        }
+        fn serialize_tuple(self, _: usize) -> Result<$ty, Error> {
+            let $s = self;
+            $open
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<$ty, Error> {
+            let $s = self;
+            $open
+        }
+    };
+}
+
+/// serde's three sequence traits for `$ty`, one implementation: every element through its
+/// `element`, the end through its `close` (giving `$ok`).
+macro_rules! elements_by {
+    ($ty:ty, $ok:ty) => {
+        elements_by!($ty, $ok, SerializeSeq::serialize_element);
+        elements_by!($ty, $ok, SerializeTuple::serialize_element);
+        elements_by!($ty, $ok, SerializeTupleStruct::serialize_field);
+    };
+    ($ty:ty, $ok:ty, $trait:ident::$method:ident) => {
+        impl ser::$trait for $ty {
+            type Ok = $ok;
+            type Error = Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+                self.element(v)
+            }
+            fn end(self) -> Result<$ok, Error> {
+                self.close()
+            }
+        }
+    };
+}
+
 impl ser::Serializer for Probe {
     type Ok = Shape;
     type Error = Error;
@@ -146,15 +188,7 @@ impl ser::Serializer for Probe {
     ) -> Result<Shape, Error> {
         v.serialize(Probe)
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<ProbeSeq, Error> {
-        Ok(ProbeSeq)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<ProbeSeq, Error> {
-        Ok(ProbeSeq)
-    }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<ProbeSeq, Error> {
-        Ok(ProbeSeq)
-    }
+    sequences!(ProbeSeq, |_self| Ok(ProbeSeq));
     fn serialize_struct(self, _: &'static str, len: usize) -> Result<ProbeStruct, Error> {
         Ok(ProbeStruct(Vec::with_capacity(len)))
     }
@@ -163,38 +197,17 @@ impl ser::Serializer for Probe {
 /// An array's shape, whatever its elements.
 struct ProbeSeq;
 
-impl ser::SerializeSeq for ProbeSeq {
-    type Ok = Shape;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), Error> {
+impl ProbeSeq {
+    fn element<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), Error> {
         Ok(())
     }
-    fn end(self) -> Result<Shape, Error> {
+
+    fn close(self) -> Result<Shape, Error> {
         Ok(Shape::Seq)
     }
 }
 
-impl ser::SerializeTuple for ProbeSeq {
-    type Ok = Shape;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), Error> {
-        Ok(())
-    }
-    fn end(self) -> Result<Shape, Error> {
-        Ok(Shape::Seq)
-    }
-}
-
-impl ser::SerializeTupleStruct for ProbeSeq {
-    type Ok = Shape;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), Error> {
-        Ok(())
-    }
-    fn end(self) -> Result<Shape, Error> {
-        Ok(Shape::Seq)
-    }
-}
+elements_by!(ProbeSeq, Shape);
 
 impl ser::SerializeStruct for ProbeStruct {
     type Ok = Shape;
@@ -262,19 +275,7 @@ impl<'a> ser::Serializer for Select<'a> {
 
     only_compound!();
 
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Error> {
-        Err(changed())
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Error> {
-        Err(changed())
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, Error> {
-        Err(changed())
-    }
+    sequences!(Impossible<(), Error>, |_self| Err(changed()));
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Error> {
         Ok(self)
     }
@@ -311,15 +312,7 @@ impl<'a> ser::Serializer for Elements<'a> {
 
     only_compound!();
 
-    fn serialize_seq(self, _: Option<usize>) -> Result<ElementsOf<'a>, Error> {
-        ElementsOf::open(self.w)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<ElementsOf<'a>, Error> {
-        ElementsOf::open(self.w)
-    }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<ElementsOf<'a>, Error> {
-        ElementsOf::open(self.w)
-    }
+    sequences!(ElementsOf<'a>, |s| ElementsOf::open(s.w));
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Error> {
         Err(changed())
     }
@@ -350,38 +343,7 @@ impl<'a> ElementsOf<'a> {
     }
 }
 
-impl ser::SerializeSeq for ElementsOf<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.close()
-    }
-}
-
-impl ser::SerializeTuple for ElementsOf<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.close()
-    }
-}
-
-impl ser::SerializeTupleStruct for ElementsOf<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.close()
-    }
-}
+elements_by!(ElementsOf<'_>, ());
 
 #[cfg(test)]
 mod tests {
@@ -425,6 +387,33 @@ mod tests {
         s: String,
         big: i128,
         empty: Vec<u8>,
+    }
+
+    #[derive(Serialize)]
+    struct Pair(u8, Vec<u8>);
+
+    /// A sequence, a tuple and a tuple struct are each probed as an array and streamed
+    /// element by element, through the one implementation of serde's three sequence traits
+    /// (a shape that failed to probe would go through a `Value`: the same bytes, the memory
+    /// the streaming avoids), writing what a `Value` writes.
+    #[test]
+    fn every_sequence_shape_streams() {
+        fn streamed<T: Serialize>(x: &T) -> Vec<u8> {
+            assert!(matches!(x.serialize(Probe), Ok(Shape::Seq)));
+            let mut out = Vec::new();
+            x.serialize(Elements { w: &mut out }).unwrap();
+            out
+        }
+        assert_eq!(streamed(&vec![1u8, 2]), through_value(&vec![1u8, 2]));
+        assert_eq!(streamed(&(3u8, "a")), through_value(&(3u8, "a")));
+        assert_eq!(
+            streamed(&Pair(4, vec![5])),
+            through_value(&Pair(4, vec![5]))
+        );
+        assert_eq!(
+            streamed(&Vec::<u8>::new()),
+            through_value(&Vec::<u8>::new())
+        );
     }
 
     /// Every serde shape a partial file could hold writes the bytes a `Value` writes (a

@@ -213,6 +213,9 @@ pub struct Named {
     /// Whether the file carries the per-run rows of its runs (`deter run --shard K/N
     /// --per-run-rows`), checked to list every run of its range, in order.
     pub rows: bool,
+    /// Whether the file is byte for byte what its shard wrote for the values it holds
+    /// ([`stream::Outline::as_written`]); [`merge_points`] refuses it otherwise.
+    as_written: bool,
 }
 
 /// Where a partial file's bytes are read from.
@@ -424,6 +427,145 @@ fn json_value_span(text: &[u8], key: &str) -> Option<std::ops::Range<usize>> {
     find(text, &mut 0, &want)
 }
 
+/// The diagnostic of a file that is not byte for byte what its shard wrote for the values it
+/// holds: at the first byte where it differs from those ([`PartialFile::to_bytes`] of the
+/// file read whole), with the key path there, what the shard writes there and what the file
+/// has. File-level when the file no longer reads (it changed since it was checked).
+fn not_as_written(f: &Named) -> crate::scenario::Diagnostic {
+    let file = f.name.as_str();
+    let help = "a partial file is written whole by `deter run|sweep FILE --shard K/N --out \
+                PART`; write this shard again";
+    let edited = "the file was edited after its shard wrote it: only the bytes a shard \
+                  writes are merged, even where an edit leaves every value the same (an \
+                  explicit `null`, a removed field that has a default, spacing)";
+    let bytes = match &f.input {
+        Input::Bytes(bytes) => Ok(bytes.clone()),
+        Input::Path(path) => read_whole(path, file).map_err(|_| ()),
+    };
+    let located = bytes.ok().and_then(|bytes| {
+        let text = crate::scenario::input::utf8_text(&bytes, file)
+            .ok()?
+            .to_string();
+        let value = serde_json::from_str(&text).ok()?;
+        let written = PartialFile::from_value(value).ok()?.to_bytes();
+        let have = text.as_bytes();
+        let at = have
+            .iter()
+            .zip(&written)
+            .position(|(a, b)| a != b)
+            .unwrap_or(have.len().min(written.len()));
+        // From the start of the word that differs (a key with its opening quote, a number):
+        // the two agree before `at`.
+        let word = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'.');
+        let mut at = at;
+        // A character edited into another that starts with the same byte: from its start.
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        while at > 0 && word(have[at - 1]) {
+            at -= 1;
+        }
+        if at > 0 && have[at - 1] == b'"' && (at < 2 || matches!(have[at - 2], b'{' | b',')) {
+            at -= 1;
+        }
+        let shown = |b: &[u8]| {
+            let s = String::from_utf8_lossy(b);
+            let line = s.lines().next().unwrap_or("");
+            if line.is_empty() {
+                return if s.is_empty() {
+                    "the end of the file".to_string()
+                } else {
+                    "a line break".to_string()
+                };
+            }
+            let cut: String = line.chars().take(32).collect();
+            let more = if cut.len() < line.len() { "..." } else { "" };
+            format!("`{}{more}`", crate::scenario::printable(&cut))
+        };
+        let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+        Some(crate::scenario::Diagnostic::at(
+            file,
+            &text,
+            at..end,
+            &json_path_at(have, at),
+            format!(
+                "{DAMAGED}: here its shard writes {}, the file has {}; {edited}",
+                shown(&written[at.min(written.len())..]),
+                shown(&have[at..])
+            ),
+        ))
+    });
+    located
+        .unwrap_or_else(|| {
+            crate::scenario::Diagnostic::file_level(file, format!("{DAMAGED}: {edited}"))
+        })
+        .with_help(Some(help.into()))
+}
+
+/// The key path (`header`, `parts[0].aggregate.region`) of the innermost object member or
+/// array element that byte `at` of the JSON `text` is in: a member whose value is complete
+/// before `at` is not (the path is then its object's). The members before `at` are complete
+/// JSON; what follows need not be.
+fn json_path_at(text: &[u8], at: usize) -> String {
+    enum Frame {
+        /// An object, the key of the member being read (none between members) and whether
+        /// that member's value (an object or array) is complete.
+        Object(Option<String>, bool),
+        /// An array, and the index of the element being read.
+        Array(usize),
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    let end = at.min(text.len());
+    while i < end {
+        match text[i] {
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < text.len() && text[j] != b'"' {
+                    j += if text[j] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(Frame::Object(key @ None, _)) = stack.last_mut()
+                    && j < end
+                {
+                    *key = Some(String::from_utf8_lossy(&text[start..j]).into_owned());
+                }
+                i = j + 1;
+                continue;
+            }
+            b'{' => stack.push(Frame::Object(None, false)),
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+                if let Some(Frame::Object(_, done)) = stack.last_mut() {
+                    *done = true;
+                }
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object(key, done)) => (*key, *done) = (None, false),
+                Some(Frame::Array(n)) => *n += 1,
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object(Some(key), false) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Object(..) => break,
+            Frame::Array(n) => path.push_str(&format!("[{n}]")),
+        }
+    }
+    path
+}
+
 impl fmt::Display for MergeError {
     /// One line: `FILE: KEY: PROBLEM` for a file's fault, the message for the set's.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -619,6 +761,7 @@ fn checked(name: String, input: Input) -> Result<Named, ReadError> {
     match outline {
         Ok(o) => Ok(Named {
             rows: o.rows,
+            as_written: o.as_written,
             name,
             source: (o.header.shard.k == 0).then(|| Box::new(o.source)),
             shard: o.header.shard,
@@ -815,6 +958,47 @@ pub fn write_rows(
     Ok(Ok(()))
 }
 
+/// Why checked run shards cannot give the merged run's per-run CSV: the first that carries
+/// no rows (and how many others), in the words of `deter merge --per-run` and of the
+/// library's merge, `flag` naming the option (`--per-run`, `` `per_run` ``). None when every
+/// shard carries them.
+pub fn without_rows(files: &[Named], flag: &str) -> Option<String> {
+    let f = files.iter().find(|f| !f.rows)?;
+    let without = files.iter().filter(|f| !f.rows).count();
+    Some(format!(
+        "`{}`{}: the shard carries no per-run rows (it ran without --per-run-rows), so {flag} \
+         cannot write the run's per-run CSV; run every shard again with `deter run FILE \
+         --shard K/N --out PART --per-run-rows`, or merge without {flag}",
+        f.name,
+        if without > 1 {
+            format!(" (and {} other of the {} shards)", without - 1, files.len())
+        } else {
+            String::new()
+        }
+    ))
+}
+
+/// Write the per-run CSV of checked run shards that carry their rows to `path`, atomically:
+/// its header line, then each shard's rows ([`write_rows`]), byte for byte the unsharded
+/// `deter run --per-run` file. The outer error is a write that failed (nothing is left at
+/// `path`); the inner, a file that changed since it was checked.
+pub fn write_rows_file(
+    files: &[Named],
+    path: &std::path::Path,
+) -> Result<Result<(), MergeError>, std::io::Error> {
+    use std::io::Write;
+    let mut file = crate::output::AtomicFile::create(path)?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(64 << 10, file.file());
+        w.write_all(crate::engine::RUN_ROWS_HEADER.as_bytes())?;
+        if let Err(e) = write_rows(files, &mut w)? {
+            return Ok(Err(e));
+        }
+        w.flush()?;
+    }
+    file.commit().map(Ok)
+}
+
 /// The checked shards of a run ([`check_complete`]) merged into one aggregate of
 /// `compiled`'s shape, with the run's timing: the shards' summed wall time (compute time,
 /// not elapsed time) and the largest thread count of any shard, and each shard's threads in
@@ -968,6 +1152,12 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
     Ok(files)
 }
 
+/// The tally sets a merge holds at most, for the memory guard: the merged aggregate of the
+/// point being merged and the part being added to it ([`merge_points`] checks a part's shape
+/// against the merged aggregate itself and makes each point's empty aggregate only when the
+/// point begins, so no template or copy is kept beside them).
+pub const MERGE_SETS: u64 = 2;
+
 /// Merge checked shards (from [`check_complete`]) point by point, in global index order,
 /// reading each file's parts again one at a time. `template(p)` is an empty aggregate of
 /// point `p`'s scenario; `emit(p, aggregate)` receives each point once all its runs are
@@ -1043,6 +1233,11 @@ pub fn merge_points(
                     ),
                 ),
             )));
+        }
+        // Edited where every check above holds (an explicit `null`, a removed field that
+        // has a default, spacing): refused after them, so that an edit they name is named.
+        if !f.as_written {
+            return Err(MergeError::File(Box::new(not_as_written(f))));
         }
     }
     if let Some((p, agg)) = current.take() {
@@ -1150,6 +1345,21 @@ mod tests {
             ]))
             .unwrap_err();
         assert!(garbage.contains("SLURM_ARRAY_TASK_ID=`x`"), "{garbage}");
+    }
+
+    /// The key path of a byte of JSON: the member or element it is in, its object's once
+    /// the member's value is complete; a comma or bracket in a string counts for nothing.
+    #[test]
+    fn the_key_path_at_a_byte_of_json() {
+        let t = br#"{"a":{"b":[1,{"c":2}],"d":3},"e":"x,]y"}"#;
+        let text = std::str::from_utf8(t).unwrap();
+        let path = |s: &str| json_path_at(t, text.find(s).unwrap());
+        assert_eq!(path("1,"), "a.b[0]");
+        assert_eq!(path("2}"), "a.b[1].c");
+        assert_eq!(path(",\"d\""), "a");
+        assert_eq!(path("3}"), "a.d");
+        assert_eq!(path("y\""), "e");
+        assert_eq!(path("{\"a\""), "");
     }
 
     #[test]

@@ -256,11 +256,7 @@ impl PartialFile {
         rows.seek(std::io::SeekFrom::Start(0))?;
         let mut per_run = |w: &mut W| -> std::io::Result<()> {
             let mut first = true;
-            for_each_row(rows, |row| {
-                let sep = if first { "\n" } else { ",\n" };
-                first = false;
-                write!(w, "{sep}{}", json(&row))
-            })
+            for_each_row(rows, |row| write_entry(w, std::mem::take(&mut first), row))
         };
         write_layout(
             w,
@@ -268,7 +264,7 @@ impl PartialFile {
             &self.timing,
             |w| {
                 for (i, p) in self.parts.iter().enumerate() {
-                    write_part_entry(w, i == 0, p)?;
+                    write_entry(w, i == 0, p)?;
                 }
                 Ok(())
             },
@@ -278,7 +274,6 @@ impl PartialFile {
     }
 
     /// The file's bytes ([`PartialFile::write_to`]).
-    #[cfg(test)]
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
         self.write_to(&mut out)
@@ -291,7 +286,7 @@ impl PartialFile {
     pub fn write_to<W: Write>(&self, w: &mut W) -> std::io::Result<()> {
         let mut per_run = |w: &mut W| -> std::io::Result<()> {
             for (i, row) in self.per_run.iter().flatten().enumerate() {
-                write!(w, "{}{}", if i == 0 { "\n" } else { ",\n" }, json(row))?;
+                write_entry(w, i == 0, row)?;
             }
             Ok(())
         };
@@ -305,7 +300,7 @@ impl PartialFile {
             &self.timing,
             |w| {
                 for (i, p) in self.parts.iter().enumerate() {
-                    write_part_entry(w, i == 0, p)?;
+                    write_entry(w, i == 0, p)?;
                 }
                 Ok(())
             },
@@ -398,9 +393,10 @@ fn source_of(file: &std::path::Path, text: String) -> Source {
 }
 
 /// The one layout of a partial file, one top-level key per line: the header, the timing,
-/// the parts (written by `parts`, each entry as [`write_part_entry`] writes it), the per-run rows
-/// when there are (written by `per_run`, each on its own line after a comma unless the first)
-/// and the source.
+/// the parts (written by `parts`, each entry as [`write_entry`] writes it), the per-run rows
+/// when there are (written by `per_run`, each as [`write_entry`] writes it) and the source.
+/// A reader rebuilds these bytes from what it parsed, piece by piece ([`member`] and the
+/// entries' writers), to refuse a file that is not byte for byte as its shard wrote it.
 fn write_layout<W: Write + ?Sized>(
     w: &mut W,
     header: &Header,
@@ -409,18 +405,44 @@ fn write_layout<W: Write + ?Sized>(
     per_run: Option<RowsWriter<'_, W>>,
     source: &Source,
 ) -> std::io::Result<()> {
-    write!(
-        w,
-        "{{\n\"header\":{},\n\"timing\":{},\n\"parts\":[",
-        json(header),
-        json(timing)
-    )?;
+    member(w, "header")?;
+    w.write_all(json(header).as_bytes())?;
+    member(w, "timing")?;
+    w.write_all(json(timing).as_bytes())?;
+    member(w, "parts")?;
+    w.write_all(b"[")?;
     parts(w)?;
+    w.write_all(ARRAY_END)?;
     if let Some(per_run) = per_run {
-        w.write_all(b"\n],\n\"per_run\":[")?;
+        member(w, "per_run")?;
+        w.write_all(b"[")?;
         per_run(w)?;
+        w.write_all(ARRAY_END)?;
     }
-    write!(w, "\n],\n\"source\":{}\n}}\n", json(source))
+    member(w, "source")?;
+    w.write_all(json(source).as_bytes())?;
+    w.write_all(FILE_END)
+}
+
+/// The top-level keys of a partial file, in the order the file holds them.
+pub const KEYS: [&str; 5] = ["header", "timing", "parts", "per_run", "source"];
+
+/// What closes an array of entries (`parts`, `per_run`): on its own line.
+pub const ARRAY_END: &[u8] = b"\n]";
+
+/// What closes the file.
+pub const FILE_END: &[u8] = b"\n}\n";
+
+/// Open the top-level member `key` of a partial file, on its own line: after the file's
+/// opening brace for the first key (`header`), after a comma for the others.
+pub fn member<W: Write + ?Sized>(w: &mut W, key: &str) -> std::io::Result<()> {
+    let open = if key == KEYS[0] { "{" } else { "," };
+    write!(w, "{open}\n\"{key}\":")
+}
+
+/// Write the top-level value `v` (the header, the timing or the source) as the file holds it.
+pub fn write_value<W: Write + ?Sized, T: Serialize>(w: &mut W, v: &T) -> std::io::Result<()> {
+    w.write_all(json(v).as_bytes())
 }
 
 /// What writes a file's per-run rows into `W` ([`write_layout`]).
@@ -472,11 +494,16 @@ impl RowsChecksum {
     }
 }
 
-/// Write one entry of the `parts` array as the file holds it: on its own line, after a
-/// comma unless it is the `first`; the part serialised straight to `w`.
-fn write_part_entry<W: Write + ?Sized>(w: &mut W, first: bool, part: &Part) -> std::io::Result<()> {
+/// Write one entry of an array of the file (a part of `parts`, a row of `per_run` without
+/// its newline) as the file holds it: on its own line, after a comma unless it is the
+/// `first`; serialised straight to `w`, never held as text.
+pub fn write_entry<W: Write + ?Sized, T: Serialize + ?Sized>(
+    w: &mut W,
+    first: bool,
+    v: &T,
+) -> std::io::Result<()> {
     w.write_all(if first { b"\n" } else { b",\n" })?;
-    serde_json::to_writer(&mut *w, part).map_err(std::io::Error::from)
+    serde_json::to_writer(&mut *w, v).map_err(std::io::Error::from)
 }
 
 /// A writer that counts the bytes through it.
@@ -542,7 +569,7 @@ impl PartsSpool {
             inner: &mut self.file,
             bytes: 0,
         };
-        write_part_entry(&mut counting, self.parts == 0, part)?;
+        write_entry(&mut counting, self.parts == 0, part)?;
         self.bytes += counting.bytes;
         self.checksum.add_part(part);
         self.parts += 1;
@@ -637,7 +664,7 @@ impl PartsChecksum {
 }
 
 /// A hash as a writer.
-struct Hashing<'a>(&'a mut sha2::Sha256);
+pub struct Hashing<'a>(pub &'a mut sha2::Sha256);
 
 impl Write for Hashing<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {

@@ -6,15 +6,20 @@
 //! values, a UTF-8 byte-order mark) and checks what it checks (format and version, each
 //! part's types through the same serde types, the parts' checksum computed on the same
 //! text); where it stops, the caller reads the file whole to say why in the words every
-//! reader of it uses (`super::read_part`).
+//! reader of it uses (`super::read_part`). It also rebuilds, piece by piece as it parses,
+//! the bytes a shard writes for what it read (`partial::member` and the entries' writers,
+//! into a hash) and says whether they are the file's ([`Outline::as_written`]): an edit
+//! that leaves every value the same (an explicit `null`, a removed field that has a
+//! default, spacing) passes the checks above, and the merge refuses it by that.
 
-use std::io::{BufRead, Read};
+use std::io::{BufRead, Read, Write};
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use sha2::Digest;
 
 use super::partial::{
-    FORMAT, FORMAT_VERSION, Header, Part, PartsChecksum, RowsChecksum, Source, Timing,
+    self, FORMAT, FORMAT_VERSION, Hashing, Header, Part, PartsChecksum, RowsChecksum, Source,
+    Timing,
 };
 
 /// What one pass over a partial file found besides its parts.
@@ -26,6 +31,9 @@ pub(super) struct Outline {
     pub digest: [u8; 32],
     /// Whether the file carries per-run rows (`per_run`).
     pub rows: bool,
+    /// Whether the file is byte for byte what a shard writes for the values read from it
+    /// (a UTF-8 byte-order mark aside, which every reader skips).
+    pub as_written: bool,
 }
 
 /// Read the partial file `reader` gives, at most `limit` bytes of it, and hand each part to
@@ -46,6 +54,7 @@ pub(super) fn pass<R: Read>(
     };
     let mut parts = PartsChecksum::default();
     let mut rows = None;
+    let mut rewrite = Rewrite::default();
     let (header, timing, source) = {
         let mut buffered = std::io::BufReader::with_capacity(64 << 10, &mut counted);
         // A UTF-8 byte-order mark is skipped, as every input kind skips it.
@@ -55,6 +64,7 @@ pub(super) fn pass<R: Read>(
             .starts_with(b"\xef\xbb\xbf")
         {
             buffered.consume(3);
+            rewrite.hasher.update(b"\xef\xbb\xbf");
         }
         let mut de = serde_json::Deserializer::from_reader(&mut buffered);
         let found = FileSeed {
@@ -62,6 +72,7 @@ pub(super) fn pass<R: Read>(
             parts: &mut parts,
             on_row,
             rows: &mut rows,
+            rewrite: &mut rewrite,
         }
         .deserialize(&mut de)
         .map_err(|e| e.to_string())?;
@@ -78,12 +89,15 @@ pub(super) fn pass<R: Read>(
     if rows.map(RowsChecksum::finish) != header.per_run_sha256 {
         return Err("the per-run rows do not match their checksum".into());
     }
+    let digest: [u8; 32] = counted.hasher.finalize().into();
+    let rewritten: [u8; 32] = rewrite.hasher.finalize().into();
     Ok(Outline {
         header,
         timing,
         source,
-        digest: counted.hasher.finalize().into(),
+        digest,
         rows: has_rows,
+        as_written: rewrite.in_order && rewritten == digest,
     })
 }
 
@@ -111,6 +125,41 @@ impl<R: Read> Read for Counted<R> {
     }
 }
 
+/// The bytes a shard writes for the values a pass has read so far, hashed: each top-level
+/// member as it comes ([`Rewrite::member`]), then its value as the writer writes it.
+struct Rewrite {
+    hasher: sha2::Sha256,
+    /// The index in [`partial::KEYS`] the next member may have at least.
+    next: usize,
+    /// Whether the members came in the order the writer writes them.
+    in_order: bool,
+}
+
+impl Default for Rewrite {
+    fn default() -> Self {
+        Self {
+            hasher: sha2::Sha256::new(),
+            next: 0,
+            in_order: true,
+        }
+    }
+}
+
+impl Rewrite {
+    /// The writer's bytes up to the value of the top-level member `key`.
+    fn member(&mut self, key: &str) {
+        let at = partial::KEYS.iter().position(|k| *k == key);
+        self.in_order &= at.is_some_and(|at| at >= self.next);
+        self.next = at.map_or(self.next, |at| at + 1);
+        self.write(|w| partial::member(w, key));
+    }
+
+    /// Add what `f` writes to the hash.
+    fn write(&mut self, f: impl FnOnce(&mut Hashing<'_>) -> std::io::Result<()>) {
+        f(&mut Hashing(&mut self.hasher)).expect("a hash takes every byte");
+    }
+}
+
 /// The whole file: a JSON object of the keys of [`super::PartialFile`], each once, in any
 /// order; the parts through [`PartsSeed`], the per-run rows (if any) through [`RowsSeed`].
 struct FileSeed<'a> {
@@ -118,6 +167,7 @@ struct FileSeed<'a> {
     parts: &'a mut PartsChecksum,
     on_row: &'a mut dyn FnMut(&str) -> Result<(), String>,
     rows: &'a mut Option<RowsChecksum>,
+    rewrite: &'a mut Rewrite,
 }
 
 impl<'de> DeserializeSeed<'de> for FileSeed<'_> {
@@ -137,29 +187,50 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let (mut header, mut timing, mut source, mut parts) = (None, None, None, false);
+        let rewrite = self.rewrite;
         while let Some(key) = map.next_key::<String>()? {
+            rewrite.member(&key);
             match key.as_str() {
-                "header" if header.is_none() => header = Some(map.next_value::<Header>()?),
-                "timing" if timing.is_none() => timing = Some(map.next_value::<Timing>()?),
-                "source" if source.is_none() => source = Some(map.next_value::<Source>()?),
+                "header" if header.is_none() => {
+                    let h = map.next_value::<Header>()?;
+                    rewrite.write(|w| partial::write_value(w, &h));
+                    header = Some(h);
+                }
+                "timing" if timing.is_none() => {
+                    let t = map.next_value::<Timing>()?;
+                    rewrite.write(|w| partial::write_value(w, &t));
+                    timing = Some(t);
+                }
+                "source" if source.is_none() => {
+                    let s = map.next_value::<Source>()?;
+                    rewrite.write(|w| partial::write_value(w, &s));
+                    source = Some(s);
+                }
                 "parts" if !parts => {
+                    rewrite.write(|w| w.write_all(b"["));
                     map.next_value_seed(PartsSeed {
                         on_part: &mut *self.on_part,
                         checksum: &mut *self.parts,
+                        rewrite: &mut *rewrite,
                     })?;
+                    rewrite.write(|w| w.write_all(partial::ARRAY_END));
                     parts = true;
                 }
                 "per_run" if self.rows.is_none() => {
                     let mut checksum = RowsChecksum::default();
+                    rewrite.write(|w| w.write_all(b"["));
                     map.next_value_seed(RowsSeed {
                         on_row: &mut *self.on_row,
                         checksum: &mut checksum,
+                        rewrite: &mut *rewrite,
                     })?;
+                    rewrite.write(|w| w.write_all(partial::ARRAY_END));
                     *self.rows = Some(checksum);
                 }
                 other => return Err(de::Error::custom(format!("unexpected key `{other}`"))),
             }
         }
+        rewrite.write(|w| w.write_all(partial::FILE_END));
         match (header, timing, source, parts) {
             (Some(h), Some(t), Some(s), true) => Ok((h, t, s)),
             _ => Err(de::Error::custom("a key of the partial file is missing")),
@@ -175,6 +246,7 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
 struct PartsSeed<'a> {
     on_part: &'a mut dyn FnMut(Part) -> Result<(), String>,
     checksum: &'a mut PartsChecksum,
+    rewrite: &'a mut Rewrite,
 }
 
 impl<'de> DeserializeSeed<'de> for PartsSeed<'_> {
@@ -193,8 +265,12 @@ impl<'de> Visitor<'de> for PartsSeed<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut first = true;
         while let Some(part) = seq.next_element::<Part>()? {
             self.checksum.add_part(&part);
+            let first = std::mem::take(&mut first);
+            self.rewrite
+                .write(|w| partial::write_entry(w, first, &part));
             (self.on_part)(part).map_err(de::Error::custom)?;
         }
         Ok(())
@@ -206,6 +282,7 @@ impl<'de> Visitor<'de> for PartsSeed<'_> {
 struct RowsSeed<'a> {
     on_row: &'a mut dyn FnMut(&str) -> Result<(), String>,
     checksum: &'a mut RowsChecksum,
+    rewrite: &'a mut Rewrite,
 }
 
 impl<'de> DeserializeSeed<'de> for RowsSeed<'_> {
@@ -224,8 +301,11 @@ impl<'de> Visitor<'de> for RowsSeed<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut first = true;
         while let Some(row) = seq.next_element::<String>()? {
             self.checksum.add(&row);
+            let first = std::mem::take(&mut first);
+            self.rewrite.write(|w| partial::write_entry(w, first, &row));
             (self.on_row)(&row).map_err(de::Error::custom)?;
         }
         Ok(())

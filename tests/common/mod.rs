@@ -136,6 +136,32 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     p
 }
 
+/// The text of a valid scenario `name` of two countries and `rivalries` rivalries between
+/// them (`R0`, `R1`, ...) from `start` (`YYYY-MM`) over `years` years, 2 runs, seed 3: its
+/// tallies grow with the rivalries and the years (the memory tests' scenarios).
+pub fn rivalries_scenario(name: &str, start: &str, years: u32, rivalries: usize) -> String {
+    let mut s = format!(
+        "[scenario]\nname = \"{name}\"\nstart = \"{start}\"\nhorizon_years = {years}\nruns = 2\n\
+         seed = 3\n"
+    );
+    for i in 0..2 {
+        s += &format!(
+            "\n[[country]]\nid = \"C{i}\"\n[country.military]\nbudget = {}\n\
+             [country.economic]\ngdp = {}\n",
+            1 + i,
+            20 + 5 * i
+        );
+    }
+    for i in 0..rivalries {
+        s += &format!(
+            "\n[[rivalry]]\nid = \"R{i}\"\nchallenger = \"C{}\"\ntarget = \"C{}\"\n",
+            i % 2,
+            (i + 1) % 2
+        );
+    }
+    s
+}
+
 /// Write `dir/NAME`: a sweep of 2 points of 5 runs over the scenario `base`, its futures
 /// drawn from `futures` (a posterior's CSV, named relative to the sweep), and return its path.
 pub fn futures_sweep(dir: &Path, name: &str, base: &str, futures: &str) -> PathBuf {
