@@ -1359,3 +1359,68 @@ fn nested_tables_name_the_horizon_their_probabilities_cover() {
         assert!(!text.contains("10 years"), "deter {args:?}:\n{text}");
     }
 }
+
+/// A file of draws given as a named pipe (`--posterior <(...)`) is read once, by the reader
+/// of draws: the recognition of a scenario given by mistake read it first, so the reader
+/// found it empty ("the file is empty"). The nested run from the pipe equals the run from
+/// the same draws in a regular file.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_posterior_given_as_a_pipe_is_read_once() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let plain = with_priors(dir.path(), "plain.toml", "");
+    let post = common::write_posterior(
+        dir.path(),
+        &["model.war_cost"],
+        &[(&[0.8], 0.5), (&[1.2], 0.5)],
+    );
+    let text = std::fs::read(&post).unwrap();
+    let pipe = dir.path().join("draws.fifo");
+    common::make_fifo(&pipe);
+    let args = |p: &Path| -> Vec<String> {
+        [
+            "run",
+            plain.to_str().unwrap(),
+            "--posterior",
+            p.to_str().unwrap(),
+            "--draws",
+            "3",
+            "--runs",
+            "4",
+            "--horizon-years",
+            "2",
+            "--quiet",
+            "--format",
+            "json",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let from_file = deter().args(args(&post)).output().unwrap();
+    succeeded(&from_file);
+    let mut child = std::process::Command::new(common::bin())
+        .args(args(&pipe))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut writer = common::fifo_writer_once_read(&mut child, &pipe);
+    writer.write_all(&text).unwrap();
+    drop(writer);
+    assert!(
+        common::ends_within(&mut child, 12000),
+        "deter run waits on a pipe it has read"
+    );
+    let from_pipe = child.wait_with_output().unwrap();
+    succeeded(&from_pipe);
+    // The same report but for the path it names.
+    let named = String::from_utf8(from_pipe.stdout)
+        .unwrap()
+        .replace(pipe.to_str().unwrap(), post.to_str().unwrap());
+    assert_eq!(
+        common::json_without_timing(named.as_bytes()),
+        common::json_without_timing(&from_file.stdout)
+    );
+}

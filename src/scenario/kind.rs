@@ -144,8 +144,13 @@ pub fn definite_kind_of(path: &Path, doc: &Document) -> Option<InputKind> {
 /// file of a definite kind (a scenario given twice by mistake): refused at once with what it
 /// is and which command reads it, in the words of [`other_kind`] and `--files-from`, not as
 /// a CSV whose header is wrong. None when nothing tells its kind (the reader then reports
-/// what it finds).
+/// what it finds), and for a path that is not a regular file: a FIFO (`--posterior <(...)`)
+/// gives its bytes once, to the reader of draws, as [`input_kind`] leaves it to the scenario
+/// reader.
 pub fn refuse_as_draws(path: &Path, python: bool) -> Option<Diagnostics> {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
     let (noun, reader) = kind_words(path, python)?;
     let flag = if python { "posterior=" } else { "--posterior" };
     Some(Diagnostics(vec![
