@@ -252,6 +252,13 @@ pub fn run(
     Ok(report)
 }
 
+/// Why a comparison of `a` and `b` has no GDP lost row: their `[scenario].currency` units
+/// differ (the sentence `deter compare` warns with, and the report's
+/// `gdp_lost_not_compared`); None for one unit.
+pub fn gdp_lost_not_compared(a: &Scenario, b: &Scenario) -> Option<String> {
+    crate::compare::currency_mismatch(&a.meta.currency, &b.meta.currency)
+}
+
 /// Compare scenario `b` with scenario `a` under common random numbers: run `i` of both draws
 /// from the same streams, so the paired 95% intervals of every difference P(B) - P(A) are
 /// narrower than independent samples would give. Runs and seed default to `a`'s.

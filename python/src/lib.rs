@@ -846,6 +846,10 @@ fn compare(
         h,
         &mut said,
     )?;
+    // As `deter compare` warns before it runs.
+    if let Some(why) = deter::gdp_lost_not_compared(&sa, &sb) {
+        user_warning(py, &why)?;
+    }
     let mut report = cancellable(py, |control| deter::compare(&sa, &sb, &settings, control))?;
     report.a.overrides = set_a;
     report.b.overrides = applied_b;

@@ -136,6 +136,10 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         }
         crate::scenario::Diagnostics::default()
     };
+    // Said as soon as both files are read, before any refusal of the flags (`--draws` with
+    // nothing uncertain, `--until-ci` with a posterior...): a command refused for another
+    // reason would otherwise hide that it compares a file with itself.
+    same_file_warning(args);
     // Their `extends` chains are inputs too.
     let inputs_apart = output::check_outputs(&outputs, &[]);
     if !warnings.0.is_empty()
@@ -198,6 +202,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             sides.join("; ")
         );
     }
+    if let Some(why) = crn::currency_mismatch(&sa.meta.currency, &sb.meta.currency) {
+        note!("warning: {why}");
+    }
     crn::check_memory(&ca, &cb, threads).map_err(|e| {
         CliError::Usage(format!(
             "{} and {}: {e}",
@@ -205,7 +212,6 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             args.b.display()
         ))
     })?;
-    same_file_warning(args);
 
     // The comparison's report of `cmp` (its runs' tallies) and its page.
     let build =
@@ -320,8 +326,8 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     emit(out, &bytes)
 }
 
-/// Warn, once the comparison is known to run, that A and B are one file with the same
-/// values (no `--set-b`): every difference is then 0.
+/// Warn, once both files are read, that A and B are one file with the same values (no
+/// `--set-b`): every difference is then 0.
 pub(super) fn same_file_warning(args: &CompareArgs) {
     if args.set_b.is_empty() && same_file(&args.a, &args.b) {
         note!(
