@@ -252,6 +252,14 @@ pub fn run(
     Ok(report)
 }
 
+/// The refusal of `set=` what-ifs given with the sweep, calibration or historical record
+/// file at `path`, in the Python package's words (`deter validate --set` refuses them in the
+/// command line's): decided from the file's kind before the file is checked. None for a
+/// scenario file.
+pub fn refuse_set(path: &Path) -> Option<String> {
+    crate::scenario::kind::refuse_set(path, true)
+}
+
 /// Why a comparison of `a` and `b` has no GDP lost row: their `[scenario].currency` units
 /// differ (the sentence `deter compare` warns with, and the report's
 /// `gdp_lost_not_compared`); None for one unit.

@@ -85,7 +85,15 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             x.0.extend(y.0);
             return Err(CliError::Input(x));
         }
-        (Err(e), _) | (_, Err(e)) => return Err(e),
+        // A read, B refused: A's warnings are said before B's fault, as `deter.compare` and
+        // `deter.compare_nested` issue them.
+        (Ok((_, _, warn_a)), Err(e)) => {
+            if !warn_a.0.is_empty() {
+                note_raw!("{warn_a}");
+            }
+            return Err(e);
+        }
+        (Err(e), _) => return Err(e),
     };
     // A warning of both sides (a file compared with itself, a base both extend) is said
     // once; the --set warnings of each side name their side and differ.
