@@ -388,3 +388,22 @@ fn the_same_file_warning_comes_before_a_refusal_of_the_flags() {
         .expect(&err);
     assert!(warning < refusal, "{err}");
 }
+
+/// A read and B refused: A's warnings come before B's fault (they were lost), as
+/// `deter.compare` and `deter.compare_nested` issue them.
+#[test]
+fn as_warnings_come_before_bs_fault() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "bad.toml", "this is = = broken\n");
+    let a = "tests/warn/budget-above-gdp.toml";
+    for extra in [&[][..], &["--draws", "2"][..]] {
+        let mut args = vec!["compare", a, bad.to_str().unwrap(), "--runs", "5"];
+        args.extend_from_slice(extra);
+        let err = refused(&run(&args));
+        let warning = err
+            .find(&format!("{a}:8:10: warning: country[0].military.budget"))
+            .unwrap_or_else(|| panic!("no warning of A in\n{err}"));
+        let fault = err.find("bad.toml:1:6: error:").expect(&err);
+        assert!(warning < fault, "{err}");
+    }
+}
