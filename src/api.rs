@@ -256,6 +256,21 @@ pub fn run(
     Ok(report)
 }
 
+/// The refusal of `set=` what-ifs given with the sweep, calibration or historical record
+/// file at `path`, in the Python package's words (`deter validate --set` refuses them in the
+/// command line's): decided from the file's kind before the file is checked. None for a
+/// scenario file.
+pub fn refuse_set(path: &Path) -> Option<String> {
+    crate::scenario::kind::refuse_set(path, true)
+}
+
+/// Why a comparison of `a` and `b` has no GDP lost row: their `[scenario].currency` units
+/// differ (the sentence `deter compare` warns with, and the report's
+/// `gdp_lost_not_compared`); None for one unit.
+pub fn gdp_lost_not_compared(a: &Scenario, b: &Scenario) -> Option<String> {
+    crate::compare::currency_mismatch(&a.meta.currency, &b.meta.currency)
+}
+
 /// Compare scenario `b` with scenario `a` under common random numbers: run `i` of both draws
 /// from the same streams, so the paired 95% intervals of every difference P(B) - P(A) are
 /// narrower than independent samples would give. Runs and seed default to `a`'s.

@@ -5,7 +5,8 @@
 //! the scenarios differ. Besides one [`Aggregate`] per scenario, a [`PairedAggregate`] counts
 //! for every outcome the 2x2 table of (happened under A, happened under B), from which
 //! [`crate::stats::paired`] gives a paired interval for the difference, and exact sums of
-//! paired integer differences (crises, disputes, months to first use of force).
+//! paired differences (crises, disputes and months to first use of force as integers, GDP
+//! lost in fixed point), from which the mean difference per run gets its paired interval.
 //!
 //! **Architecture Invariants:** as in [`crate::engine`]: run `i`'s randomness depends only on
 //! (seed, i); all state is integer and merges exactly, so the result is the same for any
@@ -14,8 +15,8 @@
 use crate::engine::driver::{Units, drive};
 use crate::engine::{Aggregate, Hooks, Interrupted, run_rng, until};
 use crate::model::{Compiled, RunRecord, Tape, World, simulate_run_leading};
-use crate::outputs::{EventSet, METRICS, N_EVENTS, N_METRICS, event_flags};
-use crate::stats::paired::{PairedCounts, PairedDiff};
+use crate::outputs::{EventSet, METRICS, N_EVENTS, N_METRICS, Paired, event_flags};
+use crate::stats::paired::{PairedAmounts, PairedCounts, PairedDiff};
 
 /// Paired tallies for one entity (the region or one rivalry present in both scenarios).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,8 +24,11 @@ pub struct EntityPairs {
     /// Per [`crate::outputs::EVENTS`] entry: the 2x2 table over the horizon.
     pub events: [PairedCounts; N_EVENTS],
     /// Per [`crate::outputs::METRICS`] entry: the paired difference of its per-run count
-    /// (metrics with `paired: false` stay empty).
+    /// (metrics not [`Paired::Count`] stay empty).
     pub metrics: [PairedDiff; N_METRICS],
+    /// Per [`crate::outputs::METRICS`] entry: the paired difference of its per-run amount
+    /// (metrics not [`Paired::Amount`] stay empty).
+    pub amounts: [PairedAmounts; N_METRICS],
     /// Months to first use of force, censored at the horizon.
     pub first_force_months: PairedDiff,
 }
@@ -33,7 +37,7 @@ pub struct EntityPairs {
 #[derive(Debug, Clone, Copy)]
 struct Obs {
     events: EventSet,
-    counts: [u32; N_METRICS],
+    values: [f64; N_METRICS],
     first_force: u32,
 }
 
@@ -47,9 +51,14 @@ impl EntityPairs {
         {
             t.record(fa, fb);
         }
-        for (k, d) in self.metrics.iter_mut().enumerate() {
-            if METRICS[k].paired {
-                d.record(a.counts[k], b.counts[k]);
+        for (k, m) in METRICS.iter().enumerate() {
+            match m.paired {
+                // A count per run is an integer.
+                Paired::Count => {
+                    self.metrics[k].record(a.values[k] as u32, b.values[k] as u32);
+                }
+                Paired::Amount => self.amounts[k].record(a.values[k], b.values[k]),
+                Paired::No => {}
             }
         }
         self.first_force_months.record(a.first_force, b.first_force);
@@ -60,6 +69,9 @@ impl EntityPairs {
             x.merge(y);
         }
         for (x, y) in self.metrics.iter_mut().zip(&o.metrics) {
+            x.merge(y);
+        }
+        for (x, y) in self.amounts.iter_mut().zip(&o.amounts) {
             x.merge(y);
         }
         self.first_force_months.merge(&o.first_force_months);
@@ -147,6 +159,21 @@ pub fn unshared_rivalries(a: &Compiled, b: &Compiled) -> (Vec<String>, Vec<Strin
         ia.iter().filter(|x| !ib.contains(x)).cloned().collect(),
         ib.iter().filter(|x| !ia.contains(x)).cloned().collect(),
     )
+}
+
+/// Why GDP lost cannot be compared between scenarios whose `[scenario].currency` units
+/// differ (`a`, `b`): the one sentence `deter compare` warns with, its table and page print
+/// and its JSON carries (`gdp_lost_not_compared`), in every caller. None for one unit.
+pub fn currency_mismatch(a: &str, b: &str) -> Option<String> {
+    (a != b).then(|| {
+        format!(
+            "GDP lost is not compared: the scenarios count money in different currency units \
+             (A: {}; B: {}), so B - A would mix them; each side's GDP lost is in its own report, \
+             in its own unit (give both files the same `[scenario].currency` to compare it)",
+            crate::scenario::printable(a),
+            crate::scenario::printable(b)
+        )
+    })
 }
 
 /// The result of a paired run.
@@ -289,32 +316,29 @@ impl PairWorker {
     }
 }
 
-/// A paired metric's per-run value is an integer count (`paired: true` in the table).
-fn counts(values: [f64; N_METRICS]) -> [u32; N_METRICS] {
-    values.map(|x| x as u32)
-}
-
 fn rivalry_obs(rec: &RunRecord, i: usize, steps: u32) -> Obs {
     let r = &rec.rivalries[i];
     Obs {
         events: r.events,
-        counts: counts(METRICS.map(|m| (m.of)(r))),
+        values: METRICS.map(|m| (m.of)(r)),
         first_force: r.first_force_step.unwrap_or(steps).min(steps),
     }
 }
 
 fn region_obs(rec: &RunRecord, steps: u32) -> Obs {
+    // Summed over the rivalries in their order from 0, as the run's own region-wide value
+    // (`Aggregate::record`), so each side's mean is that of its report.
     let mut values = [0.0; N_METRICS];
     for r in &rec.rivalries {
         for (v, m) in values.iter_mut().zip(&METRICS) {
-            if m.paired {
+            if m.paired != Paired::No {
                 *v += (m.of)(r);
             }
         }
     }
     Obs {
         events: rec.rivalries.iter().fold(0, |s, r| s | r.events),
-        counts: counts(values),
+        values,
         first_force: rec
             .rivalries
             .iter()

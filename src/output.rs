@@ -42,17 +42,26 @@ pub fn cannot_write_stdout(reason: impl std::fmt::Display) -> String {
 /// words by every command, a refusal of the output chosen like a read-only `--out` (exit 2,
 /// before anything is written: wait, or choose another output). `Ok(None)` where the
 /// platform or file system cannot lock (the lock is then skipped, as before it existed).
+///
+/// The refusal names the settings as `caller` names them: `--resume` and `--out` on the
+/// command line, the arguments `resume` and `out` for a program (Python's `deter.sweep`).
 pub fn lock_exclusive(
     handle: std::fs::File,
     path: &Path,
     command: &str,
+    caller: crate::settings::Caller,
 ) -> Result<Option<std::fs::File>, String> {
     match handle.try_lock() {
         Ok(()) => Ok(Some(handle)),
         Err(std::fs::TryLockError::WouldBlock) => Err(format!(
             "`{}` is being written by another {command} right now; wait until it ends \
-             (then `--resume` continues it if it was interrupted) or choose another --out",
-            path.display()
+             (then {} continues it if it was interrupted) or choose another {}",
+            path.display(),
+            match caller {
+                crate::settings::Caller::Cli => "`--resume`".to_string(),
+                crate::settings::Caller::Library => "`resume`".to_string(),
+            },
+            crate::settings::setting_name(caller, "out")
         )),
         Err(std::fs::TryLockError::Error(_)) => Ok(None),
     }

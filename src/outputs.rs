@@ -278,8 +278,20 @@ pub struct Metric {
     pub of: fn(&RivalryRecord) -> f64,
     /// The run's region-wide value from the rivalries' values.
     pub region: Combine,
-    /// An integer count per run: `deter compare` reports the paired difference of its means.
-    pub paired: bool,
+    /// Whether and how `deter compare` reports the paired difference of its means.
+    pub paired: Paired,
+}
+
+/// How `deter compare` pairs a metric's per-run values (docs/OUTPUT.md, "Comparison").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paired {
+    /// Not compared run by run (the final balance: a ratio, summarised by the worst rivalry).
+    No,
+    /// An integer count per run: exact integer sums of the differences.
+    Count,
+    /// An amount per run (GDP lost, in the scenario's currency unit): sums in the fixed point
+    /// of each side's own mean.
+    Amount,
 }
 
 /// Layout of per-run counts: one bin per integer 0..=255; larger counts are kept exactly in
@@ -314,7 +326,7 @@ pub const METRICS: [Metric; 4] = [
         layout: COUNT_LAYOUT,
         of: |r| f64::from(r.crises),
         region: Combine::Sum,
-        paired: true,
+        paired: Paired::Count,
     },
     Metric {
         key: "disputes",
@@ -322,7 +334,7 @@ pub const METRICS: [Metric; 4] = [
         layout: COUNT_LAYOUT,
         of: |r| f64::from(r.disputes),
         region: Combine::Sum,
-        paired: true,
+        paired: Paired::Count,
     },
     Metric {
         key: "gdp_lost",
@@ -330,7 +342,7 @@ pub const METRICS: [Metric; 4] = [
         layout: GDP_LAYOUT,
         of: |r| r.gdp_lost,
         region: Combine::Sum,
-        paired: false,
+        paired: Paired::Amount,
     },
     Metric {
         key: "final_balance",
@@ -338,7 +350,7 @@ pub const METRICS: [Metric; 4] = [
         layout: BALANCE_LAYOUT,
         of: |r| r.final_balance,
         region: Combine::Max,
-        paired: false,
+        paired: Paired::No,
     },
 ];
 

@@ -1060,7 +1060,11 @@ fn a_posterior_value_out_of_range_is_located_at_its_file_line_and_column() {
             .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{err}");
-        assert_eq!(err.lines().next(), Some(want.as_str()), "{args:?}: {err}");
+        // `deter compare A A` says first that it compares a file with itself.
+        let first = err
+            .lines()
+            .find(|l| !l.starts_with("warning: A and B are the same file"));
+        assert_eq!(first, Some(want.as_str()), "{args:?}: {err}");
     }
     // The library facade gives the same message.
     let scenario = deter::scenario::load_file(&base).unwrap();

@@ -643,17 +643,20 @@ changes = [{{ path = "rivalry.SRB-XKX.monitoring", set = 0.9 }}]
         let table = String::from_utf8(out.stdout).unwrap();
         let mut lines = table.lines().skip_while(|l| !l.contains("per run (mean)"));
         lines.next().expect("the terminal's per-run rows");
-        // A row: two-space indent, the label (padded to 33), then A's mean; a note under
-        // the rows is indented further.
+        // A row: two-space indent, the label (padded to 33), then A's mean; a label longer
+        // than that (GDP lost with its currency unit) on a line of its own, the numbers
+        // indented on the next; the note under the rows is indented and in parentheses.
         let labels: Vec<String> = lines
-            .take_while(|l| l.starts_with("  ") && !l.starts_with("   ") && l.len() > 35)
-            .map(|l| l[2..35].trim_end().to_string())
+            .take_while(|l| l.starts_with("  ") && !l.trim_start().starts_with('('))
+            .filter(|l| !l.starts_with("   "))
+            .map(|l| l[2..].split("  ").next().unwrap().to_string())
             .collect();
         assert_eq!(
             labels,
             [
                 "crisis opportunities",
                 "disputes (MID >= 2)",
+                "GDP lost (USD bn, current 2024 prices)",
                 "years to first use of force"
             ],
             "{table}"

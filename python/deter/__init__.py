@@ -454,8 +454,12 @@ class Comparison:
         runs would give), ``excludes_zero``,
         ``a_only`` / ``b_only`` (runs where the event happened under one side only).
     metrics : pandas.DataFrame
-        One row per (scope, metric): ``mean_a``, ``mean_b``, ``diff`` and its paired
-        interval ``paired95_lo`` / ``paired95_hi``.
+        One row per (scope, metric) (``crises``, ``disputes``, ``gdp_lost`` in the scenarios'
+        currency unit, ``years_to_first_use_of_force``): ``mean_a``, ``mean_b``, ``diff`` and
+        its paired interval ``paired95_lo`` / ``paired95_hi`` (the mean of the per-run
+        differences +- 1.96 standard errors, runs as units; NaN with one run). No
+        ``gdp_lost`` row when A and B count money in different currency units (a
+        ``UserWarning`` says so, and ``to_dict()["gdp_lost_not_compared"]`` why).
     a, b : Result
         Each side on its own (each equals a plain :func:`run` of that side).
     attribution_shift : pandas.DataFrame

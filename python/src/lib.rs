@@ -846,6 +846,10 @@ fn compare(
         h,
         &mut said,
     )?;
+    // As `deter compare` warns before it runs.
+    if let Some(why) = deter::gdp_lost_not_compared(&sa, &sb) {
+        user_warning(py, &why)?;
+    }
     let mut report = cancellable(py, |control| deter::compare(&sa, &sb, &settings, control))?;
     report.a.overrides = set_a;
     report.b.overrides = applied_b;
@@ -960,7 +964,16 @@ fn compare_nested(
         [(set.as_slice(), "set="), (set_b.as_slice(), "set_b=")],
     );
     let (sa, _, mut loaded) = load_held("deter.compare_nested", kind_a, &source_a, &sets_a, h)?;
-    let (sb, _, loaded_b) = load_held("deter.compare_nested", kind_b, &source_b, &sets_b, h)?;
+    // A read, B refused: A's warnings before B's fault, as `deter compare` says them (and
+    // `compare` issues them); held otherwise until the posterior is read.
+    let (sb, _, loaded_b) =
+        match load_held("deter.compare_nested", kind_b, &source_b, &sets_b, h) {
+            Ok(x) => x,
+            Err(e) => {
+                issue(py, &loaded, &mut said)?;
+                return Err(e);
+            }
+        };
     loaded.0.extend(loaded_b.0);
     let post = read_posterior(
         py,
@@ -1096,13 +1109,15 @@ fn validate(
     // `deter validate`'s `ok (...)` line.
     if kind == "path" {
         let path = source.extract::<String>()?;
+        // What-ifs with a file of another kind: refused before the file is checked, in the
+        // words `deter validate --set` refuses them with.
+        if !set.is_empty()
+            && let Some(refusal) = deter::refuse_set(Path::new(&path))
+        {
+            return Err(PyValueError::new_err(refusal));
+        }
         if let Some(checked) = deter::cli::check_other(Path::new(&path)) {
             let (what, words, warnings) = checked.map_err(input_error)?;
-            if !set.is_empty() {
-                return Err(PyValueError::new_err(format!(
-                    "set= applies to scenario files, as in `deter.run(set=...)`: `{path}` is a {what} file"
-                )));
-            }
             issue(py, &warnings, &mut Vec::new())?;
             return Ok(serde_json::json!({ "kind": what, "summary": words }).to_string());
         }

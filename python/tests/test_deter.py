@@ -1444,3 +1444,101 @@ def test_an_integer_setting_is_checked_where_the_cli_checks_its_flag():
     with pytest.raises(ValueError) as e:
         deter.run_nested("", draws=-1, seed=2**64)
     assert str(e.value) == want
+
+
+def _cli_stderr(*args: str) -> str:
+    """What `deter ARGS` prints to stderr, which must refuse (exit 2)."""
+    cl = subprocess.run([_binary(), *args], capture_output=True)
+    assert cl.returncode == 2, cl
+    return cl.stderr.decode()
+
+
+def test_compare_nested_issues_as_warnings_before_bs_fault_as_the_cli_does(tmp_path):
+    # compare_nested held A's warnings for after the posterior was read, and B's fault came
+    # first: they were never issued, where `deter compare` says them before B's fault (and
+    # deter.compare issues them).
+    a = WARN / "budget-above-gdp.toml"
+    bad = tmp_path / "bad.toml"
+    bad.write_text("this is = = broken\n")
+    cl = _cli_stderr("compare", str(a), str(bad), "--draws", "2", "--runs", "5")
+    for call in (
+        lambda: deter.compare_nested(a, bad, draws=2, runs=5),
+        lambda: deter.compare(a, bad, runs=5),
+    ):
+        with pytest.warns(UserWarning) as caught:
+            with pytest.raises(deter.ScenarioError) as e:
+                call()
+        said = "".join(str(w.message) + "\n" for w in caught)
+        assert len(caught) == 2 and said + str(e.value) + "\n" == cl, (said, cl)
+
+
+def test_a_sweep_refused_for_an_out_another_sweep_writes_names_the_argument(tmp_path):
+    # The refusal said "choose another --out" to a Python caller, who has an argument `out`.
+    import fcntl
+
+    out = tmp_path / "r.csv"
+    out.write_text("rows of a sweep in progress\n")
+    with open(out, "r+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(ValueError) as e:
+            deter.sweep(GRID, out=out, runs=10, threads=1)
+        cl = _cli_stderr("sweep", str(GRID), "--out", str(out), "--runs", "10", "-q")
+    assert str(e.value) == (
+        f"`{out}` is being written by another deter sweep right now; wait until it ends (then "
+        "`resume` continues it if it was interrupted) or choose another `out`"
+    )
+    assert cl == (
+        f"error: `{out}` is being written by another deter sweep right now; wait until it ends "
+        "(then `--resume` continues it if it was interrupted) or choose another --out\n"
+    )
+    assert out.read_text() == "rows of a sweep in progress\n"
+
+
+def test_validate_refuses_set_with_another_kind_of_file_before_reading_it_as_the_cli_does(tmp_path):
+    # deter.validate checked the sweep file first (raising its faults) and refused `set=`
+    # only after, in other words than `deter validate --set`, which refuses it first.
+    broken = tmp_path / "grid.toml"
+    broken.write_text(
+        "bogus = 1\n" + GRID.read_text().replace('"../western-balkans-2024.toml"', f'"{BASELINE}"')
+    )
+    cl = _cli_stderr("validate", str(broken), "--set", "model.war_cost=1")
+    with pytest.raises(ValueError) as e:
+        deter.validate(broken, set=["model.war_cost=1"])
+    assert not isinstance(e.value, deter.ScenarioError)
+    assert "error: " + str(e.value) + "\n" == cl.replace("--set", "set=").replace(
+        "`deter run set=`", "`deter.run(set=...)`"
+    )
+    # Without `set=` the file's own fault is raised, as `deter validate` reports it.
+    with pytest.raises(deter.ScenarioError, match="bogus"):
+        deter.validate(broken)
+
+
+def test_a_posterior_that_is_a_scenario_file_is_refused_as_the_cli_refuses_it():
+    cl = _cli_stderr("compare", str(BASELINE), str(ENVOY), "--posterior", str(ENVOY), "--draws", "2", "--runs", "10")
+    for call in (
+        lambda: deter.run_nested(BASELINE, posterior=ENVOY, draws=2, runs=10),
+        lambda: deter.compare_nested(BASELINE, ENVOY, posterior=ENVOY, draws=2, runs=10),
+    ):
+        with pytest.raises(deter.ScenarioError) as e:
+            call()
+        assert len(e.value.problems) == 1
+        assert e.value.problems[0].help == "`deter.run` and `deter.compare` run it"
+        assert str(e.value) + "\n" == cl.replace("`--posterior`", "`posterior=`").replace(
+            "`deter run` and `deter compare` run it", "`deter.run` and `deter.compare` run it"
+        )
+
+
+def test_compare_of_scenarios_in_different_currency_units_warns_gdp_lost_is_not_compared(tmp_path):
+    eur = tmp_path / "eur.toml"
+    eur.write_text(f'extends = "{BASELINE}"\n[scenario]\ncurrency = "EUR bn"\n')
+    want = [w for w in _cli_warnings("compare", str(BASELINE), str(eur), "--runs", "20", "-q") if "GDP lost" in w]
+    assert len(want) == 1 and want[0].startswith("GDP lost is not compared"), want
+    with pytest.warns(UserWarning) as caught:
+        c = deter.compare(BASELINE, eur, runs=20)
+    assert [str(w.message) for w in caught if "GDP lost" in str(w.message)] == want
+    assert "gdp_lost" not in set(c.metrics["metric"])
+    assert c.to_dict()["gdp_lost_not_compared"] == want[0]
+    # One unit: GDP lost is a row, with its paired interval.
+    c = deter.compare(BASELINE, ENVOY, runs=50, seed=3)
+    row = c.metrics[(c.metrics["scope"] == "region") & (c.metrics["metric"] == "gdp_lost")]
+    assert len(row) == 1 and row["paired95_lo"].iloc[0] <= row["diff"].iloc[0] <= row["paired95_hi"].iloc[0]

@@ -186,7 +186,8 @@ fn lock_out_dir(out: &std::path::Path) -> Result<Option<std::fs::File>, CliError
     let Ok(dir) = std::fs::File::open(out) else {
         return Ok(None);
     };
-    crate::output::lock_exclusive(dir, out, "deter calibrate").map_err(CliError::Usage)
+    crate::output::lock_exclusive(dir, out, "deter calibrate", crate::settings::Caller::Cli)
+        .map_err(CliError::Usage)
 }
 
 pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {

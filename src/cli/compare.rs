@@ -85,7 +85,15 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             x.0.extend(y.0);
             return Err(CliError::Input(x));
         }
-        (Err(e), _) | (_, Err(e)) => return Err(e),
+        // A read, B refused: A's warnings are said before B's fault, as `deter.compare` and
+        // `deter.compare_nested` issue them.
+        (Ok((_, _, warn_a)), Err(e)) => {
+            if !warn_a.0.is_empty() {
+                note_raw!("{warn_a}");
+            }
+            return Err(e);
+        }
+        (Err(e), _) => return Err(e),
     };
     // A warning of both sides (a file compared with itself, a base both extend) is said
     // once; the --set warnings of each side name their side and differ.
@@ -136,6 +144,10 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         }
         crate::scenario::Diagnostics::default()
     };
+    // Said as soon as both files are read, before any refusal of the flags (`--draws` with
+    // nothing uncertain, `--until-ci` with a posterior...): a command refused for another
+    // reason would otherwise hide that it compares a file with itself.
+    same_file_warning(args);
     // Their `extends` chains are inputs too.
     let inputs_apart = output::check_outputs(&outputs, &[]);
     if !warnings.0.is_empty()
@@ -198,6 +210,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             sides.join("; ")
         );
     }
+    if let Some(why) = crn::currency_mismatch(&sa.meta.currency, &sb.meta.currency) {
+        note!("warning: {why}");
+    }
     crn::check_memory(&ca, &cb, threads).map_err(|e| {
         CliError::Usage(format!(
             "{} and {}: {e}",
@@ -205,7 +220,6 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             args.b.display()
         ))
     })?;
-    same_file_warning(args);
 
     // The comparison's report of `cmp` (its runs' tallies) and its page.
     let build =
@@ -326,8 +340,8 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     emit(out, &bytes)
 }
 
-/// Warn, once the comparison is known to run, that A and B are one file with the same
-/// values (no `--set-b`): every difference is then 0.
+/// Warn, once both files are read, that A and B are one file with the same values (no
+/// `--set-b`): every difference is then 0.
 pub(super) fn same_file_warning(args: &CompareArgs) {
     if args.set_b.is_empty() && same_file(&args.a, &args.b) {
         note!(

@@ -264,7 +264,6 @@ pub fn compare_nested(
             crate::compare::CompareError::Horizon(ha, hb).to_string(),
         ));
     }
-    super::compare::same_file_warning(args);
     let bar = progress_bar(budget.total_runs(), args.output.quiet);
     let tick = |n: u64| bar.inc(n);
     let control = crate::api::Control {

@@ -295,15 +295,10 @@ pub fn validate(files: &[PathBuf], set: &[String]) -> Result<(), CliError> {
         let name = f.display().to_string();
         let shown = scenario::printable(&name);
         let kind = input_kind(f);
-        if !set.is_empty() && !matches!(kind, InputKind::Scenario | InputKind::Unknown) {
-            return Err(CliError::Usage(format!(
-                "--set applies to scenario files, as in `deter run --set`: `{shown}` is a {} file",
-                match kind {
-                    InputKind::Sweep => "sweep",
-                    InputKind::Calibration => "calibration",
-                    _ => "historical record",
-                }
-            )));
+        if !set.is_empty()
+            && let Some(refusal) = crate::scenario::kind::refuse_set(f, false)
+        {
+            return Err(CliError::Usage(refusal));
         }
         let checked = match kind {
             InputKind::Scenario | InputKind::Unknown => scenario::load_file_with_warnings(f)

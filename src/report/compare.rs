@@ -5,11 +5,11 @@ use serde::Serialize;
 
 use super::{LevelsOut, Report, Timing, finite};
 use crate::compare::{Comparison, EntityPairs};
-use crate::outputs::{EVENTS, METRICS, YEARS_TO_FORCE};
+use crate::outputs::{EVENTS, METRICS, Paired, YEARS_TO_FORCE};
 use crate::stats::paired::DiffInterval;
 
 /// Method of the paired interval, recorded in every comparison.
-pub const PAIRED_METHOD: &str = "Newcombe (1998) method 10 for paired proportions (Wilson score intervals, correlation-corrected); means: normal interval of paired differences";
+pub const PAIRED_METHOD: &str = "Newcombe (1998) method 10 for paired proportions (Wilson score intervals, correlation-corrected); means per run: mean of the per-run differences B - A +- 1.96 standard errors, runs as units";
 
 /// A 95% interval of a difference B - A (serialised flat, under names that say which
 /// interval it is: `paired95_lo`/`paired95_hi`, `unpaired95_lo`/`unpaired95_hi`).
@@ -85,15 +85,23 @@ pub struct MeanDiff {
     pub mean_a: f64,
     pub mean_b: f64,
     pub diff: f64,
-    /// Paired 95% interval (JSON `paired95_lo`, `paired95_hi`); null when the sample cannot
-    /// support one (`undefined` says why).
+    /// Paired 95% interval (JSON `paired95_lo`, `paired95_hi`): the mean of the per-run
+    /// differences +- 1.96 standard errors, runs as units; the difference itself when every
+    /// run gave the same difference; null with fewer than two runs (`undefined` says why).
     #[serde(flatten, serialize_with = "paired95")]
     pub paired: Option<IntervalOut>,
     pub excludes_zero: bool,
-    /// Why there is no interval: fewer than two runs, or no variation among the paired
-    /// differences.
+    /// Why there is no interval: fewer than two runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub undefined: Option<String>,
+}
+
+impl MeanDiff {
+    /// Whether the difference is 0 in every run (two runs or more): its interval is then the
+    /// point 0, said [`super::UNCHANGED`] beside it in tables and pages.
+    pub fn unchanged_in_every_run(&self) -> bool {
+        self.diff == 0.0 && self.paired.as_ref().is_some_and(|i| i.lo == 0.0 && i.hi == 0.0)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -147,6 +155,10 @@ pub struct ComparisonReport {
     /// (`report::attribution`); absent when the attribution is off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribution_shift: Option<super::attribution::AttributionShiftOut>,
+    /// Why GDP lost has no row in `metrics` (the scenarios' currency units differ:
+    /// [`crate::compare::currency_mismatch`]); absent when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gdp_lost_not_compared: Option<String>,
     /// Present only with `--until-ci`: how many pairs of runs adaptive stopping took and why
     /// it stopped; the half-widths are those of the paired 95% intervals of B - A.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -166,6 +178,7 @@ fn entity(
     levels_a: &LevelsOut,
     levels_b: &LevelsOut,
     steps_per_year: f64,
+    money: bool,
 ) -> EntityComparison {
     let outcomes = EVENTS
         .iter()
@@ -206,11 +219,21 @@ fn entity(
         lo: months.lo / steps_per_year,
         hi: months.hi / steps_per_year,
     };
+    // In the order of METRICS; GDP lost only when both sides count it in one currency unit.
     let mut metrics: Vec<MeanDiff> = METRICS
         .iter()
-        .zip(&pairs.metrics)
-        .filter(|(m, _)| m.paired)
-        .map(|(m, d)| mean(m.key, d.interval(), d.undefined()))
+        .enumerate()
+        .filter_map(|(k, m)| match m.paired {
+            Paired::Count => {
+                let d = &pairs.metrics[k];
+                Some(mean(m.key, d.interval(), d.undefined()))
+            }
+            Paired::Amount if money => {
+                let d = &pairs.amounts[k];
+                Some(mean(m.key, d.interval(), d.undefined()))
+            }
+            _ => None,
+        })
         .collect();
     metrics.push(mean(
         YEARS_TO_FORCE,
@@ -248,12 +271,15 @@ impl ComparisonReport {
     /// Build from the two scenarios' reports (made from `cmp.a` and `cmp.b`) and the pairs.
     pub fn build(cmp: &Comparison, a: Report, b: Report, timing: Timing) -> Self {
         let spy = f64::from(a.steps_per_year.max(1));
+        let gdp_lost_not_compared = crate::compare::currency_mismatch(&a.currency, &b.currency);
+        let money = gdp_lost_not_compared.is_none();
         let mut region = entity(
             "region".into(),
             &cmp.paired.region,
             &a.cost_composition,
             &b.cost_composition,
             spy,
+            money,
         );
         fill_means(&mut region, &a.metrics, &b.metrics);
         let rivalries = cmp
@@ -269,6 +295,7 @@ impl ComparisonReport {
                     &ra.cost_composition,
                     &rb.cost_composition,
                     spy,
+                    money,
                 );
                 fill_means(&mut e, &ra.metrics, &rb.metrics);
                 e
@@ -298,6 +325,7 @@ impl ComparisonReport {
             b,
             timing,
             attribution_shift,
+            gdp_lost_not_compared,
             stopping: None,
         }
     }

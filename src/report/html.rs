@@ -121,6 +121,22 @@ fn interval_cells(
     }
 }
 
+/// The two cells (low, high) of a difference of means per run's paired interval, in the
+/// metric's own unit at three decimals, or one cell spanning both that says why there is none
+/// ("undefined (n = 1)").
+fn mean_interval_cells(k: &str, m: &super::compare::MeanDiff) -> Markup {
+    html! {
+        @if let Some(i) = &m.paired {
+            (num_cell(&format!("{k}_lo"), i.lo, format!("{:+.3}", i.lo)))
+            (num_cell(&format!("{k}_hi"), i.hi, format!("{:+.3}", i.hi)))
+        } @else {
+            td class="n" colspan="2" data-k={ (k) "_lo" } {
+                (super::table::readable_reason(m.undefined.as_deref().unwrap_or("undefined")))
+            }
+        }
+    }
+}
+
 fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
@@ -1402,12 +1418,15 @@ fn differences_of(
                         td { (super::table::metric_label(m.metric, currency)) }
                         (num_cell(&format!("{k}/mean_a"), m.mean_a, num(m.mean_a)))
                         (num_cell(&format!("{k}/mean_b"), m.mean_b, num(m.mean_b)))
-                        (num_cell(&format!("{k}/diff"), m.diff, format!("{:+.3}", m.diff)))
-                        (interval_cells(&format!("{k}/paired95"), m.paired.as_ref(), (m.diff, &m.undefined), |x| format!("{x:+.3}")))
+                        (num_cell(&format!("{k}/diff"), m.diff, if m.unchanged_in_every_run() { format!("{:+.3} ({})", m.diff, super::UNCHANGED) } else { format!("{:+.3}", m.diff) }))
+                        (mean_interval_cells(&format!("{k}/paired95"), m))
                     }
                 }
             },
         ))
+        @if let Some(why) = &c.gdp_lost_not_compared {
+            p class="note" { (why) }
+        }
         p class="note" { (super::table::censored_note(c.a.horizon_years)) }
     }
 }

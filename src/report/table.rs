@@ -620,11 +620,20 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
                 num(m.mean_b),
                 format!("{:+.3}", m.diff),
                 m.paired.as_ref().map_or_else(
-                    || super::no_interval_words(m.diff == 0.0, m.undefined.as_deref()),
+                    || readable_reason(m.undefined.as_deref().unwrap_or_default()),
                     |i| format!("[{:+.3}, {:+.3}]", i.lo, i.hi)
                 ),
-                if m.excludes_zero { " *" } else { "" }
+                if m.excludes_zero {
+                    " *".to_string()
+                } else if m.unchanged_in_every_run() {
+                    format!("   {}", super::UNCHANGED)
+                } else {
+                    String::new()
+                }
             );
+        }
+        if let Some(why) = &c.gdp_lost_not_compared {
+            let _ = writeln!(out, "  {why}");
         }
         // The mean is censored, as `run` says under its own line: without the note it reads
         // as the mean over the runs that saw force.

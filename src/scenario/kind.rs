@@ -166,6 +166,29 @@ pub fn refuse_as_draws(path: &Path, python: bool) -> Option<Diagnostics> {
     ]))
 }
 
+/// The refusal of what-ifs (`--set`, Python's `set=`) given with a sweep, calibration or
+/// historical record file, decided from the file's kind alone ([`input_kind`]) before the file
+/// is checked, in the words of the CLI or (`python`) of the Python package: the same fault,
+/// the same message and the same order in `deter validate` and `deter.validate`. None for a
+/// scenario file (or one of no definite kind).
+pub fn refuse_set(path: &Path, python: bool) -> Option<String> {
+    let noun = match input_kind(path) {
+        InputKind::Sweep => "sweep",
+        InputKind::Calibration => "calibration",
+        InputKind::Record => "historical record",
+        InputKind::Scenario | InputKind::Unknown => return None,
+    };
+    let (flag, like) = if python {
+        ("set=", "`deter.run(set=...)`")
+    } else {
+        ("--set", "`deter run --set`")
+    };
+    Some(format!(
+        "{flag} applies to scenario files, as in {like}: `{}` is a {noun} file",
+        scenario::printable(&path.display().to_string())
+    ))
+}
+
 /// What a TOML file `path` of a definite kind ([`definite_kind_of`]) is and which command reads
 /// it, in the words of the CLI or (`python`) of the Python package: None when nothing tells.
 pub fn kind_words(path: &Path, python: bool) -> Option<(&'static str, &'static str)> {

@@ -195,21 +195,124 @@ impl PairedDiff {
         (var / n).sqrt()
     }
 
-    /// Why no interval can be given: fewer than two pairs, or no variation among the
-    /// differences (a degenerate sample: its standard error 0 is not a measurement).
+    /// Why no interval can be given: fewer than two pairs (a standard error needs two).
     /// None when [`PairedDiff::interval`] means something.
     pub fn undefined(&self) -> Option<String> {
-        if self.n < 2 {
-            return Some(format!("undefined (n = {})", self.n));
-        }
+        (self.n < 2).then(|| format!("undefined (n = {})", self.n))
+    }
+
+    /// Whether every pair gave the same difference (two pairs or more): the standard error
+    /// is then 0 and the interval is that difference alone.
+    pub fn constant(&self) -> bool {
         let n = self.n as i128;
-        let no_variation = n
-            .checked_mul(self.sum_sq as i128)
-            .is_some_and(|x| x == self.sum * self.sum);
-        no_variation.then(|| format!("undefined (no variation among n = {} pairs)", self.n))
+        self.n >= 2
+            && n.checked_mul(self.sum_sq as i128)
+                .is_some_and(|x| x == self.sum * self.sum)
     }
 
     /// Mean difference with a normal 95% interval (runs are many; the CLT applies).
+    pub fn interval(&self) -> DiffInterval {
+        let m = self.mean();
+        let h = Z95 * self.se();
+        DiffInterval {
+            diff: m,
+            lo: m - h,
+            hi: m + h,
+        }
+    }
+}
+
+/// Exact running sums of a paired difference `b - a` of amounts (GDP lost, in the scenario's
+/// currency unit): each side's value is rounded to the fixed point of
+/// [`super::ExactMoments`] (2^-32, clamped to +-[`super::MOMENT_LIMIT`]) as each side's own
+/// mean is, so the mean difference is the difference of the two sides' means, and the sums
+/// are integers that merge exactly in any order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PairedAmounts {
+    pub n: u64,
+    /// Sum of the differences, in units of 2^-32.
+    sum: i128,
+    /// Sum of the squared differences, in units of 2^-32 (each square rounded once).
+    sum_sq: i128,
+    /// The least and greatest difference (units of 2^-32): equal when every pair gave the
+    /// same difference, decided exactly.
+    min: i64,
+    max: i64,
+}
+
+impl PairedAmounts {
+    /// `x` in units of 2^-32, as [`super::ExactMoments::record`] stores it.
+    fn fixed(x: f64) -> i64 {
+        let x = if x.is_finite() {
+            x.clamp(-super::MOMENT_LIMIT, super::MOMENT_LIMIT)
+        } else {
+            0.0
+        };
+        super::round_i128(x * super::FIXED_SCALE) as i64
+    }
+
+    #[inline]
+    pub fn record(&mut self, a: f64, b: f64) {
+        // |d| <= 2^53: exact in f64, and so is d / 2^32.
+        let d = Self::fixed(b) - Self::fixed(a);
+        let x = d as f64 / super::FIXED_SCALE;
+        if self.n == 0 {
+            (self.min, self.max) = (d, d);
+        } else {
+            self.min = self.min.min(d);
+            self.max = self.max.max(d);
+        }
+        self.n += 1;
+        self.sum += i128::from(d);
+        self.sum_sq += super::round_i128(x * x * super::FIXED_SCALE);
+    }
+
+    pub fn merge(&mut self, o: &Self) {
+        if o.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = *o;
+            return;
+        }
+        self.n += o.n;
+        self.sum += o.sum;
+        self.sum_sq += o.sum_sq;
+        self.min = self.min.min(o.min);
+        self.max = self.max.max(o.max);
+    }
+
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            0.0
+        } else {
+            self.sum as f64 / super::FIXED_SCALE / self.n as f64
+        }
+    }
+
+    /// Standard error of the mean difference (sample sd / sqrt n); exactly 0 when every pair
+    /// gave the same difference.
+    pub fn se(&self) -> f64 {
+        if self.n < 2 || self.constant() {
+            return 0.0;
+        }
+        let n = self.n as f64;
+        let m = self.mean();
+        let ss = self.sum_sq as f64 / super::FIXED_SCALE - n * m * m;
+        (ss.max(0.0) / (n - 1.0) / n).sqrt()
+    }
+
+    /// As [`PairedDiff::undefined`].
+    pub fn undefined(&self) -> Option<String> {
+        (self.n < 2).then(|| format!("undefined (n = {})", self.n))
+    }
+
+    /// As [`PairedDiff::constant`].
+    pub fn constant(&self) -> bool {
+        self.n >= 2 && self.min == self.max
+    }
+
+    /// Mean difference with a normal 95% interval, as [`PairedDiff::interval`].
     pub fn interval(&self) -> DiffInterval {
         let m = self.mean();
         let h = Z95 * self.se();
@@ -318,5 +421,31 @@ mod tests {
         let var = diffs.iter().map(|d| (d - m) * (d - m)).sum::<f64>() / 99.0;
         assert!((whole.mean() - m).abs() < 1e-12);
         assert!((whole.se() - (var / 100.0).sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn paired_amounts_are_exact_and_mergeable() {
+        let value = |i: u32| (f64::from(i % 11) * 0.37, f64::from((i * 7) % 13) * 0.21);
+        let mut whole = PairedAmounts::default();
+        let (mut x, mut y) = (PairedAmounts::default(), PairedAmounts::default());
+        for i in 0..100u32 {
+            let (a, b) = value(i);
+            whole.record(a, b);
+            if i < 40 { x.record(a, b) } else { y.record(a, b) }
+        }
+        y.merge(&x);
+        assert_eq!(whole, y);
+        let diffs: Vec<f64> = (0..100u32).map(|i| value(i).1 - value(i).0).collect();
+        let m = diffs.iter().sum::<f64>() / 100.0;
+        let var = diffs.iter().map(|d| (d - m) * (d - m)).sum::<f64>() / 99.0;
+        assert!((whole.mean() - m).abs() < 1e-9);
+        assert!((whole.se() - (var / 100.0).sqrt()).abs() < 1e-9);
+        assert!(!whole.constant());
+        let mut same = PairedAmounts::default();
+        for _ in 0..5 {
+            same.record(1.5, 2.25);
+        }
+        assert!(same.constant());
+        assert_eq!(same.interval(), DiffInterval { diff: 0.75, lo: 0.75, hi: 0.75 });
     }
 }

@@ -392,7 +392,7 @@ impl Results {
             .map_err(|e| cannot(out, &e))?;
         // Another sweep writing the results now: refused as every output this one may not
         // write (exit 2), before anything is written.
-        let lock = crate::output::lock_exclusive(handle, out, "deter sweep")
+        let lock = crate::output::lock_exclusive(handle, out, "deter sweep", caller)
             .map_err(SweepError::Refused)?;
         if resume && existed {
             record::check_resume(out, &fingerprint, caller).map_err(SweepError::Resume)?;
