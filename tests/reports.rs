@@ -2270,6 +2270,87 @@ mod plots {
         );
     }
 
+    /// `deter ARGS` with the charts it drew counted (`DETER_COUNT_CHARTS`): how many.
+    fn charts_drawn(args: &[&str]) -> usize {
+        let out = common::deter()
+            .env("NO_COLOR", "1")
+            .env("DETER_COUNT_CHARTS", "1")
+            .args(args)
+            .output()
+            .expect("deter runs");
+        succeeded_for(&out, format_args!("deter {args:?} failed"));
+        let err = String::from_utf8_lossy(&out.stderr);
+        err.lines()
+            .find_map(|l| l.strip_prefix("deter: drew ")?.strip_suffix(" charts"))
+            .unwrap_or_else(|| panic!("no chart count: {err}"))
+            .parse()
+            .unwrap()
+    }
+
+    /// The `.svg` files of a directory.
+    fn svg_files(dir: &Path) -> usize {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "svg")
+            })
+            .count()
+    }
+
+    /// `--plots` beside `--report` draws each chart once, in every command that has both:
+    /// the page and the chart files take the same drawing, and the chart names are checked
+    /// (before the work, and again before the first file is written) without drawing. Before,
+    /// `deter merge --report --plots` drew every chart three times (four when the directory
+    /// existed): 23 s against 2.4 s without `--plots` at 800 rivalries over 20 years.
+    #[test]
+    fn each_chart_is_drawn_once_for_the_page_and_the_plots() {
+        let dir = tmp();
+        let d = dir.path();
+        let small = ["--runs", "40", "--horizon-years", "2", "-q"];
+        let part = p(d, "part.json");
+        let mut shard = vec!["run", BUNDLED, "--shard", "0/1", "--out", &part];
+        shard.extend(small);
+        deter(&shard);
+        let cases: [(&str, Vec<&str>); 4] = [
+            ("run", vec!["run", BUNDLED, KFOR]),
+            ("compare", vec!["compare", BUNDLED, KFOR]),
+            ("merge", vec!["merge", &part]),
+            (
+                "sweep",
+                vec![
+                    "sweep",
+                    "scenarios/sweeps/kosovo-budget-x-nato.toml",
+                    "--out",
+                ],
+            ),
+        ];
+        for (what, command) in cases {
+            // A new directory, then the same one again (its chart names checked first).
+            for round in ["new", "existing"] {
+                let page = p(d, &format!("{what}.html"));
+                let plots = p(d, &format!("{what}-plots"));
+                let out = p(d, &format!("{what}-{round}.csv"));
+                let mut args = command.clone();
+                if what == "sweep" {
+                    args.push(&out);
+                }
+                match what {
+                    "merge" => args.push("-q"),
+                    _ => args.extend(small),
+                }
+                args.extend(["--report", &page, "--plots", &plots]);
+                let drawn = charts_drawn(&args);
+                let files = svg_files(Path::new(&plots));
+                assert!(files >= 5, "{what}: {files} charts");
+                assert_eq!(drawn, files, "{what} ({round} directory): charts drawn");
+            }
+        }
+    }
+
     #[test]
     fn plots_never_replace_a_file_the_command_reads() {
         let dir = tmp();
