@@ -420,7 +420,7 @@ fn write_report(
     // Each chart drawn once, for the page and the chart files alike.
     let drawn = sweep::charts(view);
     if let Some(path) = report {
-        super::emit(Some(path), sweep::to_html_with(view, &drawn).as_bytes())?;
+        super::emit(Some(path), sweep::to_html(view, &drawn).as_bytes())?;
     }
     if let Some(dir) = plots {
         std::fs::create_dir_all(dir)

@@ -563,13 +563,9 @@ fn domain_text(p: &crate::sweep::Parameter) -> String {
     }
 }
 
-/// The self-contained sweep report page.
-pub fn to_html(v: &SweepView<'_>) -> String {
-    to_html_with(v, &charts(v))
-}
-
-/// [`to_html`] with its [`charts`] already drawn (`--plots` writes the same drawings).
-pub fn to_html_with(v: &SweepView<'_>, charts: &[(String, &'static str, String, String)]) -> String {
+/// The self-contained sweep report page, its [`charts`] drawn once (`--plots` writes the same
+/// drawings).
+pub fn to_html(v: &SweepView<'_>, charts: &[(String, &'static str, String, String)]) -> String {
     let s = v.sweep;
     let body = html! {
         style {
