@@ -639,7 +639,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                             }),
                         )?,
                         (Some(dir), None) => super::write_plots_with(dir, &mut article, None)?,
-                        (None, Some(page)) => page.write_with(&mut article)?,
+                        (None, Some(page)) => page.write_with(article)?,
                         (None, None) => {}
                     }
                 }
