@@ -317,6 +317,11 @@ pub fn compare(
     let timing = ra.timing.clone();
     let mut report = ComparisonReport::build(&cmp, ra, rb, timing).with_changes(&sa, &sb);
     report.stopping = stopping.as_ref().map(crate::report::StoppingOut::from);
+    // Both sides' tallies (and the workers', freed on the pool's threads) back to the
+    // system: the caller's JSON text of the comparison is not built on top of them
+    // (`tests/memory.rs`), as in [`run`].
+    drop(cmp);
+    engine::release_freed_memory();
     Ok(report)
 }
 

@@ -305,12 +305,22 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     engine::release_freed_memory();
     let report = build(&cmp, stopping.as_ref(), wall);
 
-    if let Some(path) = &args.output.report {
-        super::emit_with(Some(path), |w| write_page(&report, w))?;
-    }
-    if let Some(dir) = &args.output.plots {
-        // Cut one chart at a time from the page as it is written (never held whole).
-        super::write_plots_with(dir, &mut |w| write_page(&report, w))?;
+    let mut render = |w: &mut dyn std::io::Write| write_page(&report, w);
+    let mut page = args.output.report.as_ref().map(|path| {
+        move |page: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>| {
+            super::emit_with(Some(path), |w| page(w))
+        }
+    });
+    match (&args.output.plots, &mut page) {
+        // Cut one chart at a time from the page as it is written (never held whole), each
+        // drawn once for the page and the files.
+        (Some(dir), page) => super::write_plots_with(
+            dir,
+            &mut render,
+            page.as_mut().map(|p| p as super::Page<'_>),
+        )?,
+        (None, Some(page)) => page(&mut render)?,
+        (None, None) => {}
     }
 
     // JSON and CSV are streamed from the report to the output, never held whole.

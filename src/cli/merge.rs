@@ -160,16 +160,27 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
             scenario: &scenario,
             source,
         };
-        if let Some(path) = &args.output.report {
-            super::emit_with(Some(path), |w| {
-                w.write_all(html::page_start(1, Some(report.scenario.as_str())).as_bytes())?;
-                html::write_article(&mut *w, &view, 0)?;
-                w.write_all(html::PAGE_END.as_bytes())
-            })?;
-        }
-        if let Some(dir) = &args.output.plots {
+        // The page around the article, its charts drawn once for the page and --plots.
+        let mut page = args.output.report.as_ref().map(|path| {
+            let name = report.scenario.as_str();
+            move |article: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>| {
+                super::emit_with(Some(path), |w| {
+                    w.write_all(html::page_start(1, Some(name)).as_bytes())?;
+                    article(&mut *w)?;
+                    w.write_all(html::PAGE_END.as_bytes())
+                })
+            }
+        });
+        let mut article = |w: &mut dyn Write| html::write_article(w, &view, 0);
+        match (&args.output.plots, &mut page) {
             // The charts are cut from the article as it is written, never held whole.
-            super::write_plots_with(dir, &mut |w| html::write_article(w, &view, 0))?;
+            (Some(dir), page) => super::write_plots_with(
+                dir,
+                &mut article,
+                page.as_mut().map(|p| p as super::Page<'_>),
+            )?,
+            (None, Some(page)) => page(&mut article)?,
+            (None, None) => {}
         }
     }
     // JSON and CSV are streamed from the report to the output, never held whole.

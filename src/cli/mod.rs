@@ -483,6 +483,10 @@ pub fn main() -> i32 {
     if std::env::var_os("DETER_COUNT_RUNS").is_some() {
         note!("deter: simulated {} runs", crate::model::simulated_runs());
     }
+    // Every chart drawn, counted (tests/reports.rs: each is drawn once).
+    if std::env::var_os("DETER_COUNT_CHARTS").is_some() {
+        note!("deter: drew {} charts", crate::report::charts::drawn());
+    }
     match result {
         Ok(()) => exit::OK,
         Err(e) => {
@@ -802,17 +806,25 @@ pub fn scenario_hash_text(text: &str) -> String {
 }
 
 /// Write to `out` atomically, or to stdout.
+/// The page of a render: hands it a writer to write the article (or page) into, and writes
+/// that to the page's file (`--report`), with whatever goes around it there.
+pub type Page<'a> = &'a mut dyn FnMut(
+    &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), CliError>;
+
 /// `--plots DIR`: every chart of the HTML page or article `render` writes as
 /// `DIR/<chart id>.svg`, each written atomically and refused if it would replace a file the
-/// command read. The charts are cut from the text as it is written
-/// ([`crate::report::html::FigureCutter`]): neither the page nor its charts are held whole,
-/// one part of the page and one chart at a time. `render` is called twice: once to check
-/// every chart's path, once to write the charts.
+/// command read; with `page` (`--report`), the same render written there too. The charts are
+/// cut from the text as it is written ([`crate::report::html::FigureCutter`]): neither the
+/// page nor its charts are held whole, one part of the page and one chart at a time. Each
+/// chart is drawn once: `render` runs once without drawing to check every chart's path
+/// ([`crate::report::charts::undrawn`]), then once, drawn, for the page and the files alike.
 pub fn write_plots_with(
     dir: &Path,
     render: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    page: Option<Page<'_>>,
 ) -> Result<(), CliError> {
-    use crate::report::html::FigureCutter;
+    use crate::report::html::{FigureCutter, FigureIds};
     std::fs::create_dir_all(dir)
         .map_err(|e| CliError::Failure(crate::output::cannot_write(dir, &e)))?;
     let path_of = |id: &str| dir.join(format!("{id}.svg"));
@@ -823,10 +835,10 @@ pub fn write_plots_with(
         *fault = Some(e);
         std::io::Error::other("stopped")
     };
-    let mut cutter = FigureCutter::new(|id: String, _svg: String| {
+    let mut ids = FigureIds::new(|id: String| {
         output::check_writable(&path_of(&id), &[]).map_err(|e| stop(CliError::Usage(e), &mut fault))
     });
-    let checked = render(&mut cutter).and_then(|()| cutter.finish());
+    let checked = crate::report::charts::undrawn(|| render(&mut ids));
     if let Some(e) = fault.take() {
         return Err(e);
     }
@@ -834,11 +846,58 @@ pub fn write_plots_with(
     let mut cutter = FigureCutter::new(|id: String, svg: String| {
         emit(Some(&path_of(&id)), svg.as_bytes()).map_err(|e| stop(e, &mut fault))
     });
-    let written = render(&mut cutter).and_then(|()| cutter.finish());
+    let (written, paged) = match page {
+        None => (render(&mut cutter), Ok(())),
+        Some(page) => {
+            // One render for both: the page's writer and the cutter take the same text.
+            let mut cut = Ok(());
+            let paged = page(&mut |w: &mut dyn Write| {
+                let mut both = Tee {
+                    page: w,
+                    cutter: &mut cutter,
+                    cut: &mut cut,
+                };
+                render(&mut both)
+            });
+            (cut, paged)
+        }
+    };
+    // The last chart is cut only from a whole text.
+    let finished = match (&written, &paged) {
+        (Ok(()), Ok(())) => cutter.finish(),
+        _ => Ok(()),
+    };
     if let Some(e) = fault.take() {
         return Err(e);
     }
-    written.map_err(|e| CliError::Failure(format!("cannot write the charts: {e}")))
+    let charts_fault =
+        |e: std::io::Error| CliError::Failure(format!("cannot write the charts: {e}"));
+    written.and(finished).map_err(charts_fault)?;
+    paged
+}
+
+/// The page's writer and the chart cutter of [`write_plots_with`], written alike; a fault of
+/// the cutter is kept apart (`cut`) from the page's own.
+struct Tee<'a, 'b> {
+    page: &'a mut dyn Write,
+    cutter: &'a mut dyn Write,
+    cut: &'b mut std::io::Result<()>,
+}
+
+impl Write for Tee<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.page.write_all(buf)?;
+        if let Err(e) = self.cutter.write_all(buf) {
+            let stopped = std::io::Error::new(e.kind(), e.to_string());
+            *self.cut = Err(e);
+            return Err(stopped);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.page.flush()
+    }
 }
 
 /// `--plots DIR` before any work: every chart file [`write_plots_with`] would write for the
@@ -872,7 +931,8 @@ pub fn check_plots_with(
             std::io::Error::other("stopped")
         })
     });
-    let read = render(&mut ids);
+    // The ids without the charts: none is drawn.
+    let read = crate::report::charts::undrawn(|| render(&mut ids));
     if let Some(e) = fault.take() {
         return Err(e);
     }

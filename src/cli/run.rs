@@ -624,13 +624,23 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                         let first = Some(report.scenario.as_str());
                         page.write(html::page_start(args.files.len(), first).as_bytes())?;
                     }
-                    if let Some(page) = &mut page {
-                        page.write_with(|w| html::write_article(w, &view, i))?;
-                    }
-                    if let Some(dir) = &args.output.plots {
+                    let mut article = |w: &mut dyn Write| html::write_article(w, &view, i);
+                    match (&args.output.plots, &mut page) {
                         // The charts are cut from the article as it is written, one part
-                        // at a time, never held whole.
-                        super::write_plots_with(dir, &mut |w| html::write_article(w, &view, i))?;
+                        // at a time, never held whole; each drawn once for both.
+                        (Some(dir), Some(page)) => super::write_plots_with(
+                            dir,
+                            &mut article,
+                            Some(&mut |a: &mut dyn FnMut(
+                                &mut dyn Write,
+                            )
+                                -> std::io::Result<()>| {
+                                page.write_with(a)
+                            }),
+                        )?,
+                        (Some(dir), None) => super::write_plots_with(dir, &mut article, None)?,
+                        (None, Some(page)) => page.write_with(article)?,
+                        (None, None) => {}
                     }
                 }
                 // JSON and CSV are streamed from the report to the output, never held

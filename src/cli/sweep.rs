@@ -417,13 +417,15 @@ fn write_report(
     plots: Option<&Path>,
 ) -> Result<(), CliError> {
     use crate::report::sweep;
+    // Each chart drawn once, for the page and the chart files alike.
+    let drawn = sweep::charts(view);
     if let Some(path) = report {
-        super::emit(Some(path), sweep::to_html(view).as_bytes())?;
+        super::emit(Some(path), sweep::to_html(view, &drawn).as_bytes())?;
     }
     if let Some(dir) = plots {
         std::fs::create_dir_all(dir)
             .map_err(|e| CliError::Failure(crate::output::cannot_write(dir, &e)))?;
-        let charts: Vec<_> = sweep::charts(view)
+        let charts: Vec<_> = drawn
             .into_iter()
             .map(|(stem, _, _, svg)| (dir.join(format!("{stem}.svg")), svg))
             .collect();

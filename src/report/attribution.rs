@@ -698,74 +698,102 @@ const HTML_PARTS: [(&str, &str); 4] = [
 /// counterfactual is, then per entity a table of every event's change when all three levels
 /// are removed and each level's Shapley share, in percentage points with paired 95%
 /// intervals. Every number is tagged with its JSON pointer (`data-k`). `single`: the id of
-/// the only rivalry, whose table is the region's.
+/// the only rivalry, whose table is the region's. Handed to `put` one part at a time (the
+/// section's head, each entity's table, its end), so a page of thousands of rivalries holds
+/// one rivalry's table, not the section.
 #[cfg(feature = "html")]
-pub fn html_section(a: &AttributionOut, horizon: u32, single: Option<&str>) -> Markup {
-    use super::html::num_cell;
-    let shown = shown_entities(a.entities.len(), single);
-    html! {
-        section id="attribution" {
-            h2 { "Which level deters" }
-            p {
-                "How much the probability of each event over the " (horizon) "-year horizon rises (+) or falls (-), in percentage points, when the defenders lose their levels. "
-                "Counterfactual: " (COUNTERFACTUAL) ". "
-                "First the total change when all three levels are removed together; then that total split into the three levels' Shapley shares (a level's share is its removal's effect averaged over the six orders of removing the three levels; the three shares add up exactly to the total, and a share is not the effect of removing that level on its own); beside each share, the change when that level alone is removed (the other two kept). "
-                "Intervals (of the total and the shares): " (attr::METHOD) ". "
-                "It is computed by default (" (SWITCH_OFF) "); it does not say what any real policy would achieve, only what the model attributes to each level."
-            }
-            @for (ei, e) in a.entities[..shown].iter().enumerate() {
-                h3 { (entity_heading(&e.entity, single)) }
-                div class="scroll bleed" { table class="wide attribution" {
-                    thead {
-                        tr {
-                            th rowspan="2" { "event" }
-                            th rowspan="2" class="n" { "P as is" }
-                            th rowspan="2" class="n" { "P, all three removed" }
-                            th colspan="3" class="n" { "removing all three: total (pp)" }
-                            @for (_, level) in &HTML_PARTS[1..] {
-                                th colspan="4" class="n" { (level) " level (pp)" }
-                            }
-                        }
-                        tr {
-                            th class="n" { "change" }
-                            th class="n" { "paired 95% lo" }
-                            th class="n" { "hi" }
-                            @for _ in 0..3 {
-                                th class="n" { "Shapley share" }
-                                th class="n" { "paired 95% lo" }
-                                th class="n" { "hi" }
-                                th class="n" { "removed alone" }
-                            }
-                        }
-                    }
-                    tbody {
-                        @for k in table_order() {
-                            @let x = &e.events.0[k];
-                            @let base = format!("/attribution/entities/{ei}/events/{}", EVENTS[k].key);
-                            @let parts = [&x.removing_all, &x.military, &x.political, &x.economic];
-                            tr {
-                                td { (EVENTS[k].label) }
-                                (num_cell(&format!("{base}/p_as_is"), x.p_as_is, format!("{:.1}%", 100.0 * x.p_as_is)))
-                                (num_cell(&format!("{base}/p_all_removed"), x.p_all_removed, format!("{:.1}%", 100.0 * x.p_all_removed)))
-                                @for (j, ((key, _), c)) in HTML_PARTS.iter().zip(parts).enumerate() {
-                                    (html_change_cells(&format!("{base}/{key}"), "change", c.change, c.paired95_lo, c.paired95_hi, &c.undefined))
-                                    @if j > 0 {
-                                        @let v = x.removing_alone.levels()[j - 1];
-                                        (num_cell(&format!("{base}/removing_alone/{key}"), v, pp(v)))
-                                    }
-                                }
-                            }
-                        }
-                    }
-                } }
-            }
+pub fn write_section(
+    a: &AttributionOut,
+    horizon: u32,
+    single: Option<&str>,
+    put: &mut dyn FnMut(Markup) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use maud::PreEscaped;
+    put(html! {
+        (PreEscaped("<section id=\"attribution\">"))
+        h2 { "Which level deters" }
+        p {
+            "How much the probability of each event over the " (horizon) "-year horizon rises (+) or falls (-), in percentage points, when the defenders lose their levels. "
+            "Counterfactual: " (COUNTERFACTUAL) ". "
+            "First the total change when all three levels are removed together; then that total split into the three levels' Shapley shares (a level's share is its removal's effect averaged over the six orders of removing the three levels; the three shares add up exactly to the total, and a share is not the effect of removing that level on its own); beside each share, the change when that level alone is removed (the other two kept). "
+            "Intervals (of the total and the shares): " (attr::METHOD) ". "
+            "It is computed by default (" (SWITCH_OFF) "); it does not say what any real policy would achieve, only what the model attributes to each level."
         }
+    })?;
+    let shown = shown_entities(a.entities.len(), single);
+    for (ei, e) in a.entities[..shown].iter().enumerate() {
+        put(attribution_entity(ei, e, single))?;
+    }
+    put(html! { (PreEscaped("</section>")) })
+}
+
+/// [`write_section`] in memory.
+#[cfg(all(test, feature = "html"))]
+pub fn html_section(a: &AttributionOut, horizon: u32, single: Option<&str>) -> String {
+    let mut out = String::new();
+    write_section(a, horizon, single, &mut |part| {
+        out.push_str(&part.into_string());
+        Ok(())
+    })
+    .expect("writing to memory cannot fail");
+    out
+}
+
+/// One entity's part of [`write_section`]: its heading and table.
+#[cfg(feature = "html")]
+fn attribution_entity(ei: usize, e: &EntityAttributionOut, single: Option<&str>) -> Markup {
+    use super::html::num_cell;
+    html! {
+        h3 { (entity_heading(&e.entity, single)) }
+        div class="scroll bleed" { table class="wide attribution" {
+            thead {
+                tr {
+                    th rowspan="2" { "event" }
+                    th rowspan="2" class="n" { "P as is" }
+                    th rowspan="2" class="n" { "P, all three removed" }
+                    th colspan="3" class="n" { "removing all three: total (pp)" }
+                    @for (_, level) in &HTML_PARTS[1..] {
+                        th colspan="4" class="n" { (level) " level (pp)" }
+                    }
+                }
+                tr {
+                    th class="n" { "change" }
+                    th class="n" { "paired 95% lo" }
+                    th class="n" { "hi" }
+                    @for _ in 0..3 {
+                        th class="n" { "Shapley share" }
+                        th class="n" { "paired 95% lo" }
+                        th class="n" { "hi" }
+                        th class="n" { "removed alone" }
+                    }
+                }
+            }
+            tbody {
+                @for k in table_order() {
+                    @let x = &e.events.0[k];
+                    @let base = format!("/attribution/entities/{ei}/events/{}", EVENTS[k].key);
+                    @let parts = [&x.removing_all, &x.military, &x.political, &x.economic];
+                    tr {
+                        td { (EVENTS[k].label) }
+                        (num_cell(&format!("{base}/p_as_is"), x.p_as_is, format!("{:.1}%", 100.0 * x.p_as_is)))
+                        (num_cell(&format!("{base}/p_all_removed"), x.p_all_removed, format!("{:.1}%", 100.0 * x.p_all_removed)))
+                        @for (j, ((key, _), c)) in HTML_PARTS.iter().zip(parts).enumerate() {
+                            (html_change_cells(&format!("{base}/{key}"), "change", c.change, c.paired95_lo, c.paired95_hi, &c.undefined))
+                            @if j > 0 {
+                                @let v = x.removing_alone.levels()[j - 1];
+                                (num_cell(&format!("{base}/removing_alone/{key}"), v, pp(v)))
+                            }
+                        }
+                    }
+                }
+            }
+        } }
     }
 }
 
 /// The comparison report's section "How B shifts which level deters"
 /// (`<section id="attribution-shift">`): per entity, event and level, the attribution under
-/// A and B and the paired shift B - A. `single`: as in [`html_section`]. Handed to `put` one
+/// A and B and the paired shift B - A. `single`: as in [`write_section`]. Handed to `put` one
 /// part at a time (the section's head, then each entity's table, then its end), so a page of
 /// thousands of rivalries holds one rivalry's table, not the section.
 #[cfg(feature = "html")]
@@ -907,7 +935,7 @@ mod html_tests {
     #[test]
     fn the_attribution_section_escapes_names_and_reasons() {
         let a = attribution();
-        let html = html_section(&a, 10, None).into_string();
+        let html = html_section(&a, 10, None);
         // Per entity: two heading rows and one per event.
         assert_escaped(&html, 3 * (2 + N_EVENTS));
         assert!(

@@ -25,6 +25,33 @@ const WIDTH: u32 = 720;
 /// The drawing area of one SVG chart (shared by the run, comparison and sweep reports).
 pub(crate) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
+/// Charts drawn by this process (`DETER_COUNT_CHARTS=1` makes the CLI print it to stderr):
+/// each chart of a command is drawn once, whether it goes to the page, to `--plots` or both.
+static DRAWN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+thread_local! {
+    /// Set by [`undrawn`]: every chart is left empty (no `<svg>`), not drawn.
+    static UNDRAWN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The charts drawn so far by this process ([`svg_sized`] counts them).
+pub fn drawn() -> u64 {
+    DRAWN.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `f` with every chart this thread would draw left empty: the page's text around the
+/// charts (their figure ids, what `--plots` checks before it writes) without drawing one.
+pub fn undrawn<T>(f: impl FnOnce() -> T) -> T {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            UNDRAWN.with(|u| u.set(self.0));
+        }
+    }
+    let _reset = Reset(UNDRAWN.with(|u| u.replace(true)));
+    f()
+}
+
 /// Draw a chart [`WIDTH`] pixels wide into a fresh SVG string.
 fn svg(height: u32, draw: impl FnOnce(&Area<'_>) -> Result<(), String>) -> String {
     svg_sized(WIDTH, height, draw)
@@ -37,6 +64,10 @@ pub(crate) fn svg_sized(
     height: u32,
     draw: impl FnOnce(&Area<'_>) -> Result<(), String>,
 ) -> String {
+    if UNDRAWN.with(std::cell::Cell::get) {
+        return String::new();
+    }
+    DRAWN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut out = String::new();
     let result = {
         let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();

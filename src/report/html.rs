@@ -482,12 +482,12 @@ fn run_article(v: &RunView<'_>, index: usize) -> Markup {
         article data-report=(index) {
             (article_head(v))
             (scenario_section(s))
-            (outcomes_section(r, single))
-            (escalation_section(r))
+            (whole(|put| write_outcomes(r, single, put)))
+            (whole(|put| write_escalation(r, put)))
             // Which level deters (the attribution), when it was computed.
             @if let Some(a) = &r.attribution {
                 @let only = single.then(|| r.rivalries[0].id.as_str());
-                (super::attribution::html_section(a, r.horizon_years, only))
+                (whole(|put| super::attribution::write_section(a, r.horizon_years, only, put)))
             }
             (levels_section(r, single))
             (crises_section(r))
@@ -499,89 +499,118 @@ fn run_article(v: &RunView<'_>, index: usize) -> Markup {
     }
 }
 
-fn outcomes_section(r: &Report, single: bool) -> Markup {
-    html! {
-        section id="outcomes" {
-            h2 { "Outcome probabilities" }
-            p {
-                "Share of runs in which each event happened at least once within the horizon (deterrence held: \
-                 no use of force in any month of the horizon, a state that holds throughout), with \
-                 Monte Carlo 95% intervals (Wilson; whiskers): more runs narrow them; they say nothing \
-                 about the model's assumptions. MID: militarised interstate dispute hostility level."
-            }
-            h3 { "Region-wide" }
-            (figure(
-                "chart-outcomes-region",
-                charts::probability_bars("Region-wide", &outcome_bars(&r.outcomes)),
-                "Region-wide: any rivalry.",
-            ))
-            (outcome_table("", &r.outcomes))
-            @if let [rv] = r.rivalries.as_slice() {
-                p class="note" {
-                    "One rivalry (" (rv.challenger) " -> " (rv.target)
-                    "): its figures are the region-wide ones above."
-                }
-            }
-            @for (i, rv) in r.rivalries.iter().enumerate().filter(|_| !single) {
-                @let title = format!("{} ({} -> {})", rv.id, rv.challenger, rv.target);
-                h3 { "Rivalry " (title) }
-                (figure(
-                    &format!("chart-outcomes-{i}"),
-                    charts::probability_bars(&title, &outcome_bars(&rv.outcomes)),
-                    format!("Rivalry {title}."),
-                ))
-                (outcome_table(&format!("/rivalries/{i}"), &rv.outcomes))
+/// The section "Outcome probabilities", handed to `put` one part at a time: its head with the
+/// region's chart and table, each rivalry's (when there are several), its end.
+fn write_outcomes(
+    r: &Report,
+    single: bool,
+    put: &mut dyn FnMut(Markup) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    put(html! {
+        (PreEscaped("<section id=\"outcomes\">"))
+        h2 { "Outcome probabilities" }
+        p {
+            "Share of runs in which each event happened at least once within the horizon (deterrence held: \
+             no use of force in any month of the horizon, a state that holds throughout), with \
+             Monte Carlo 95% intervals (Wilson; whiskers): more runs narrow them; they say nothing \
+             about the model's assumptions. MID: militarised interstate dispute hostility level."
+        }
+        h3 { "Region-wide" }
+        (figure(
+            "chart-outcomes-region",
+            charts::probability_bars("Region-wide", &outcome_bars(&r.outcomes)),
+            "Region-wide: any rivalry.",
+        ))
+        (outcome_table("", &r.outcomes))
+        @if let [rv] = r.rivalries.as_slice() {
+            p class="note" {
+                "One rivalry (" (rv.challenger) " -> " (rv.target)
+                "): its figures are the region-wide ones above."
             }
         }
+    })?;
+    for (i, rv) in r.rivalries.iter().enumerate().filter(|_| !single) {
+        let title = format!("{} ({} -> {})", rv.id, rv.challenger, rv.target);
+        put(html! {
+            h3 { "Rivalry " (title) }
+            (figure(
+                &format!("chart-outcomes-{i}"),
+                charts::probability_bars(&title, &outcome_bars(&rv.outcomes)),
+                format!("Rivalry {title}."),
+            ))
+            (outcome_table(&format!("/rivalries/{i}"), &rv.outcomes))
+        })?;
     }
+    put(html! { (PreEscaped("</section>")) })
 }
 
-fn escalation_section(r: &Report) -> Markup {
+/// The section "Escalation ladder", handed to `put` one part at a time: its head, each
+/// rivalry's chart and table, its end.
+fn write_escalation(
+    r: &Report,
+    put: &mut dyn FnMut(Markup) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let labels: Vec<String> = LEVEL_LABELS[2..]
         .iter()
         .map(|s| format!("level {s}"))
         .collect();
-    html! {
-        section id="escalation" {
-            h2 { "Escalation ladder" }
-            p {
-                "Share of runs whose crises reached at least each MID (militarised interstate \
-                 dispute) hostility level at least once: 2 threat, 3 display of force, 4 use of force, \
-                 5 war. The table also gives the highest level each run reached (0: no crisis \
-                 opportunity; 1: opportunities, none challenged)."
-            }
-            @for (i, rv) in r.rivalries.iter().enumerate() {
-                @let reached: Vec<f64> = (2..6).map(|k| rv.escalation[k..].iter().sum()).collect();
-                (figure(
-                    &format!("chart-escalation-{i}"),
-                    charts::category_bars(
-                        &format!("{}: reached at least level k", rv.id),
-                        "reached at least MID level k",
-                        &labels,
-                        &reached,
-                    ),
-                    format!("Rivalry {}: share of runs that reached at least each level.", rv.id),
-                ))
-                table {
-                    thead { tr {
-                        th { "MID level" } th class="n" { "highest level reached" }
-                        th class="n" { "reached at least this level" }
-                    } }
-                    tbody {
-                        @for (k, label) in LEVEL_LABELS.iter().enumerate() {
-                            tr {
-                                td { (label) }
-                                (pct_cell(&format!("/rivalries/{i}/escalation/{k}"), rv.escalation[k]))
-                                td class="n" {
-                                    @if k >= 2 { (pct(rv.escalation[k..].iter().sum())) }
-                                }
+    put(html! {
+        (PreEscaped("<section id=\"escalation\">"))
+        h2 { "Escalation ladder" }
+        p {
+            "Share of runs whose crises reached at least each MID (militarised interstate \
+             dispute) hostility level at least once: 2 threat, 3 display of force, 4 use of force, \
+             5 war. The table also gives the highest level each run reached (0: no crisis \
+             opportunity; 1: opportunities, none challenged)."
+        }
+    })?;
+    for (i, rv) in r.rivalries.iter().enumerate() {
+        let reached: Vec<f64> = (2..6).map(|k| rv.escalation[k..].iter().sum()).collect();
+        put(html! {
+            (figure(
+                &format!("chart-escalation-{i}"),
+                charts::category_bars(
+                    &format!("{}: reached at least level k", rv.id),
+                    "reached at least MID level k",
+                    &labels,
+                    &reached,
+                ),
+                format!("Rivalry {}: share of runs that reached at least each level.", rv.id),
+            ))
+            table {
+                thead { tr {
+                    th { "MID level" } th class="n" { "highest level reached" }
+                    th class="n" { "reached at least this level" }
+                } }
+                tbody {
+                    @for (k, label) in LEVEL_LABELS.iter().enumerate() {
+                        tr {
+                            td { (label) }
+                            (pct_cell(&format!("/rivalries/{i}/escalation/{k}"), rv.escalation[k]))
+                            td class="n" {
+                                @if k >= 2 { (pct(rv.escalation[k..].iter().sum())) }
                             }
                         }
                     }
                 }
             }
-        }
+        })?;
     }
+    put(html! { (PreEscaped("</section>")) })
+}
+
+/// A section written part by part (`write`), rendered whole: what `run_article` holds.
+#[cfg(test)]
+fn whole(
+    write: impl FnOnce(&mut dyn FnMut(Markup) -> std::io::Result<()>) -> std::io::Result<()>,
+) -> Markup {
+    let mut out = String::new();
+    write(&mut |part| {
+        out.push_str(&part.into_string());
+        Ok(())
+    })
+    .expect("writing to memory cannot fail");
+    PreEscaped(out)
 }
 
 fn levels_section(r: &Report, single: bool) -> Markup {
@@ -1192,11 +1221,12 @@ pub fn write_article<W: std::io::Write>(
     put(html! { (PreEscaped(format!("<article data-report=\"{index}\">"))) })?;
     put(article_head(v))?;
     put(scenario_section(s))?;
-    put(outcomes_section(r, single))?;
-    put(escalation_section(r))?;
+    // The sections with a part per rivalry (or entity), one part at a time.
+    write_outcomes(r, single, &mut put)?;
+    write_escalation(r, &mut put)?;
     if let Some(a) = &r.attribution {
         let only = single.then(|| r.rivalries[0].id.as_str());
-        put(super::attribution::html_section(a, r.horizon_years, only))?;
+        super::attribution::write_section(a, r.horizon_years, only, &mut put)?;
     }
     put(levels_section(r, single))?;
     put(crises_section(r))?;

@@ -563,10 +563,10 @@ fn domain_text(p: &crate::sweep::Parameter) -> String {
     }
 }
 
-/// The self-contained sweep report page.
-pub fn to_html(v: &SweepView<'_>) -> String {
+/// The self-contained sweep report page, its [`charts`] drawn once (`--plots` writes the same
+/// drawings).
+pub fn to_html(v: &SweepView<'_>, charts: &[(String, &'static str, String, String)]) -> String {
     let s = v.sweep;
-    let charts = charts(v);
     let body = html! {
         style {
             (PreEscaped(".grid { display: flex; flex-wrap: wrap; gap: 0 16px; } .grid figure { flex: 1 1 440px; max-width: 100%; }"))
