@@ -1370,3 +1370,53 @@ fn a_sweep_interrupted_before_its_first_point_says_none_finished() {
     );
     assert!(err.contains("--resume"), "{err}");
 }
+
+/// The workers' stacks are the engine's own, not the platform's default: rayon runs stolen
+/// halves of a range of runs on the stack of the worker that waits, so their depth depends on
+/// the machine's load, and a comparison of 10,000 runs needed between 1 and 1.5 MiB of the 2
+/// MiB default (it overflowed on a loaded machine: "thread has overflowed its stack", exit
+/// 134). Here the default is cut to 768 KiB (`RUST_MIN_STACK`, which sets the stack of every
+/// thread the program does not size itself): the comparison still completes, and gives the
+/// bytes of a run with the default.
+#[test]
+fn a_comparison_does_not_depend_on_the_platforms_default_thread_stack() {
+    let args = [
+        "compare",
+        "scenarios/western-balkans-2024.toml",
+        "scenarios/serbia-eastern-pivot.toml",
+        "--runs",
+        "10000",
+        "--no-attribution",
+        "--threads",
+        "2",
+        "--format",
+        "json",
+    ];
+    let small = std::process::Command::new(common::bin())
+        .current_dir(common::root())
+        .env("RUST_MIN_STACK", "786432")
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(
+        small.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&small.stderr)
+    );
+    let plain = std::process::Command::new(common::bin())
+        .current_dir(common::root())
+        .env_remove("RUST_MIN_STACK")
+        .args(args)
+        .output()
+        .unwrap();
+    // A comparison's timing is each side's.
+    let untimed = |bytes: &[u8]| {
+        let mut v = common::json_without_timing(bytes);
+        for side in ["a", "b"] {
+            v[side].as_object_mut().unwrap().remove("timing");
+        }
+        v
+    };
+    assert_eq!(untimed(&small.stdout), untimed(&plain.stdout));
+}

@@ -322,11 +322,21 @@ pub fn release_freed_memory() {
     }
 }
 
+/// The stack of each worker thread, in bytes. rayon splits a range of runs by recursive
+/// `join`s, and a worker that waits in one runs stolen halves on its own stack, each level
+/// holding its workers' state (a comparison's pair of worlds, records and tallies: about 22
+/// KiB, several copies a level): a comparison of 10,000 runs needed between 1 and 1.5 MiB,
+/// near the 2 MiB default, and overflowed it on a loaded machine (16 MiB: ten times what was
+/// needed). Only the pages a thread touches become resident, so a generous reservation costs
+/// no memory.
+pub const WORKER_STACK_BYTES: usize = 16 << 20;
+
 /// Run `f` on a rayon pool with `threads` workers (0 = all cores; at most
-/// [`crate::MAX_THREADS`]).
+/// [`crate::MAX_THREADS`]), each with a stack of [`WORKER_STACK_BYTES`].
 pub fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
     match rayon::ThreadPoolBuilder::new()
         .num_threads(threads.min(crate::MAX_THREADS))
+        .stack_size(WORKER_STACK_BYTES)
         .build()
     {
         Ok(pool) => pool.install(f),
