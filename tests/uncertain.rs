@@ -1359,3 +1359,51 @@ fn nested_tables_name_the_horizon_their_probabilities_cover() {
         assert!(!text.contains("10 years"), "deter {args:?}:\n{text}");
     }
 }
+
+/// A nested run and a nested comparison say their horizon in the JSON (`horizon_years`, the
+/// key and place of a plain run's), the CSV (entity `scenario`, as a plain run's) and the
+/// page, as the table does: each probability is over it.
+#[test]
+fn nested_json_csv_and_pages_say_their_horizon() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = with_priors(dir.path(), "s.toml", WAR_COST);
+    let f = file.to_str().unwrap();
+    let plain = json(&[
+        "run",
+        f,
+        "--runs",
+        "20",
+        "--horizon-years",
+        "3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(plain["horizon_years"], 3);
+    let nested = ["--draws", "2", "--runs", "20", "--horizon-years", "3"];
+    for cmd in [vec!["run", f], vec!["compare", f, f]] {
+        let v = json(&[&cmd[..], &nested[..], &["--format", "json"]].concat());
+        assert_eq!(v["horizon_years"], 3, "{cmd:?}: {v}");
+        let page = dir.path().join("p.html");
+        let out = deter()
+            .args(&cmd)
+            .args(nested)
+            .args([
+                "--format",
+                "csv",
+                "--quiet",
+                "--report",
+                page.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        succeeded(&out);
+        let csv = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            csv.lines()
+                .any(|l| l.ends_with(",scenario,horizon_years,value,3")),
+            "{cmd:?}: {csv}"
+        );
+        let html = std::fs::read_to_string(&page).unwrap();
+        assert!(html.contains("horizon 3 years"), "{cmd:?}");
+    }
+}
