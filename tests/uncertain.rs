@@ -1368,9 +1368,11 @@ fn nested_json_csv_and_pages_say_their_horizon() {
     let dir = tempfile::tempdir().unwrap();
     let file = with_priors(dir.path(), "s.toml", WAR_COST);
     let f = file.to_str().unwrap();
+    // A plain run (no priors): the key the nested outputs take.
+    let plain_file = with_priors(dir.path(), "plain.toml", "");
     let plain = json(&[
         "run",
-        f,
+        plain_file.to_str().unwrap(),
         "--runs",
         "20",
         "--horizon-years",
@@ -1379,6 +1381,7 @@ fn nested_json_csv_and_pages_say_their_horizon() {
         "json",
     ]);
     assert_eq!(plain["horizon_years"], 3);
+    assert!(plain.get("draws").is_none(), "{plain}");
     let nested = ["--draws", "2", "--runs", "20", "--horizon-years", "3"];
     for cmd in [vec!["run", f], vec!["compare", f, f]] {
         let v = json(&[&cmd[..], &nested[..], &["--format", "json"]].concat());
