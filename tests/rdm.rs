@@ -81,6 +81,17 @@ fn discover_prints_the_known_box_and_writes_the_tradeoff_chart() {
     assert!((lo - 0.5).abs() < 0.02 && hi > 0.98, "{text}");
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("<svg") && page.contains("Box 1"));
+    // The quasi-p column is explained where it is printed: what, why quasi, the source.
+    for out in [&text, &page] {
+        for words in [
+            "quasi-p: for each restricted parameter, the binomial probability",
+            "not a significance test",
+            "Bryant &",
+            "EMA Workbench",
+        ] {
+            assert!(out.contains(words), "{words}: {out}");
+        }
+    }
     // Deterministic: the same text twice.
     deter()
         .arg("discover")

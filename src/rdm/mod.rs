@@ -243,6 +243,9 @@ impl Discovery {
                 }
             }
         }
+        if self.found.iter().any(|f| !f.quasi_p.is_empty()) {
+            let _ = writeln!(t, "\n{QUASI_P_NOTE}");
+        }
         for (k, f) in self.found.iter().enumerate() {
             let _ = writeln!(
                 t,
@@ -353,11 +356,24 @@ impl Discovery {
                     }
                 }
             }
+            @if self.found.iter().any(|f| !f.quasi_p.is_empty()) {
+                p { (QUASI_P_NOTE) }
+            }
             (signature())
         };
         page("deter: scenario discovery", body)
     }
 }
+
+/// What the `quasi-p` column of scenario discovery is, said under the boxes (terminal and
+/// page): the computation is [`prim::quasi_p_values`].
+pub const QUASI_P_NOTE: &str = "quasi-p: for each restricted parameter, the binomial \
+probability of at least the box's cases of interest among its points if the box had the \
+density it has with that restriction removed (PRIM's quasi-p-value: Bryant & Lempert 2010, \
+as in the EMA Workbench). Small (below about 0.05): the restriction matters; large: it adds \
+little and the box reads as well without it. \"Quasi\" because the box was found by \
+searching these same points, so it is not a significance test: read it as a ranking of \
+restrictions, not as a p-value.";
 
 /// A CSV number without float noise: `v` rounded to 12 significant digits (far finer than
 /// the Monte Carlo error of any probability a sweep can estimate, and finer than the
