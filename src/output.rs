@@ -204,6 +204,17 @@ fn probe_dir(dir: &Path) -> Result<(), String> {
         .map_err(|e| {
             let reason = e.to_string();
             let reason = reason.split(" at path ").next().unwrap_or_default();
+            // "No such file or directory" for a directory that exists: it does not take new
+            // files (a virtual file system such as /proc or /sys holds only what the kernel
+            // makes). The system's words alone named a missing file that is not the cause.
+            if e.kind() == std::io::ErrorKind::NotFound && dir.is_dir() {
+                return format!(
+                    "cannot write to directory `{}`: it exists but does not accept new files \
+                     (a virtual file system such as /proc or /sys holds only the files the \
+                     system makes; the system said: {reason}); choose a directory on a disk",
+                    dir.display()
+                );
+            }
             format!("cannot write to directory `{}`: {reason}", dir.display())
         })
 }

@@ -1574,6 +1574,13 @@ fn an_output_directory_that_cannot_be_created_is_refused_before_any_work() {
         !expected.contains(".tmp") && !expected.contains("at path"),
         "{expected}"
     );
+    // The real cause: `/proc` exists; it does not take new files (the system's bare "No
+    // such file or directory" named a missing file that is not the fault).
+    assert!(
+        expected.contains("it exists but does not accept new files")
+            && expected.contains("virtual file system"),
+        "{expected}"
+    );
     let calib = scenario("scenarios/history/calibrate.toml");
     for args in [
         vec!["run", &base, "--runs", "20", "--out", o, "--plots", plots],
