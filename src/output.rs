@@ -285,6 +285,37 @@ pub fn check_output_dir(dir: &Path, option: &str) -> Result<(), String> {
     probe_dir(&parent)
 }
 
+/// The warning for an output directory (`option` `dir`, such as `--out` of calibrate or
+/// `--plots`) that holds one of the command's `inputs`: its outputs (`writes`, in words) land
+/// among the files it read. Nothing of theirs is replaced (every output is checked against
+/// the inputs), so this is a warning, not a refusal; the same words for every command.
+/// `None` when the directory does not exist yet or holds none of the inputs.
+pub fn beside_inputs(dir: &Path, option: &str, inputs: &[&Path], writes: &str) -> Option<String> {
+    let at = dir.canonicalize().ok()?;
+    let mut held: Vec<String> = inputs
+        .iter()
+        .filter(|i| parent_dir(i).canonicalize().ok().as_ref() == Some(&at))
+        .filter_map(|i| i.file_name().map(|n| format!("`{}`", n.to_string_lossy())))
+        .collect();
+    held.dedup();
+    if held.is_empty() {
+        return None;
+    }
+    let more = held.len().saturating_sub(3);
+    held.truncate(3);
+    let listed = if more > 0 {
+        format!("{} and {more} more", held.join(", "))
+    } else {
+        held.join(", ")
+    };
+    Some(format!(
+        "warning: {option} `{}` is the directory of the inputs ({listed}): {writes} are written \
+         among them (none of the inputs is replaced); a directory of its own keeps the outputs \
+         apart from the files they come from",
+        dir.display()
+    ))
+}
+
 /// The file an output named `path` replaces: `path` itself, or where it leads when it is a
 /// symbolic link (followed to the end, relative links from their own directory). Renaming a
 /// temporary file onto the link would replace the link itself: `--out /dev/stdout`, with
