@@ -2876,3 +2876,32 @@ fn a_policy_switch_takes_only_off_and_on_in_every_input_kind() {
         "--no-attribution",
     ]));
 }
+
+/// Every multi-error report lists its errors in the order of the file: a sweep file whose
+/// parameters miss `role` listed a parameter's `path` error (7:8) before its missing `role`
+/// (6:1, the `[[parameter]]` header), and an unknown key (12:1) before the next missing role
+/// (9:1).
+#[test]
+fn a_sweep_files_errors_are_listed_in_file_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = common::root().join("scenarios/western-balkans-2024.toml");
+    let text = format!(
+        "base = \"{}\"\nruns = 10\ndesign = \"lhs\"\npoints = 4\n# a comment\n\
+         [[parameter]]\npath = \"model.war_cst\"\nrange = [0.5, 1.5]\n\
+         [[parameter]]\npath = \"model.war_uncertainty\"\nrange = [1.0, 4.0]\nbogus = 3\n",
+        base.display()
+    );
+    let file = write(dir.path(), "s.toml", &text);
+    let o = common::run(&["validate", file.to_str().unwrap()]);
+    refused(&o);
+    let err = String::from_utf8(o.stderr).unwrap();
+    let at: Vec<(usize, usize)> = err
+        .lines()
+        .filter(|l| l.contains(": error: "))
+        .map(|l| {
+            let p: Vec<&str> = l.split(':').collect();
+            (p[1].parse().unwrap(), p[2].parse().unwrap())
+        })
+        .collect();
+    assert_eq!(at, [(6, 1), (7, 8), (9, 1), (12, 1)], "{err}");
+}
