@@ -1038,7 +1038,7 @@ pub fn robustness_table(
                 within[i].map_or(String::new(), |w| u8::from(w).to_string()),
             );
         }
-        if within.iter().any(|w| *w == Some(true)) {
+        if within.contains(&Some(true)) {
             let _ = writeln!(
                 table,
                 "  ~ its max regret is within Monte Carlo error of the policy ranked above: \
@@ -1058,6 +1058,7 @@ pub fn robustness_table(
 /// the maximum, policies in rank order and the status quo last, for reference. `source`
 /// names the results file; `status_quo_note` ends the lead paragraph.
 #[cfg(feature = "html")]
+#[allow(clippy::too_many_arguments)] // the table's inputs, and the page's source
 pub fn robustness_html(
     policies: &[String],
     futures: usize,

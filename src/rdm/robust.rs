@@ -158,7 +158,7 @@ pub struct McError {
 /// probability (`mc95_lo`, `mc95_hi`). Unlike the normal approximation it is not zero at
 /// p = 0 or 1 (at 0 of 200 runs it is about 0.96 pp).
 pub fn mc_half_width(p: f64, runs: f64) -> f64 {
-    if !(runs >= 1.0) {
+    if runs.is_nan() || runs < 1.0 {
         return f64::NAN;
     }
     let n = runs.round() as u64;
