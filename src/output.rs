@@ -213,6 +213,17 @@ fn probe_dir(dir: &Path) -> Result<(), String> {
         .map_err(|e| {
             let reason = e.to_string();
             let reason = reason.split(" at path ").next().unwrap_or_default();
+            // "No such file or directory" for a directory that exists: it does not take new
+            // files (a virtual file system such as /proc or /sys holds only what the kernel
+            // makes). The system's words alone named a missing file that is not the cause.
+            if e.kind() == std::io::ErrorKind::NotFound && dir.is_dir() {
+                return format!(
+                    "cannot write to directory `{}`: it exists but does not accept new files \
+                     (a virtual file system such as /proc or /sys holds only the files the \
+                     system makes; the system said: {reason}); choose a directory on a disk",
+                    dir.display()
+                );
+            }
             format!("cannot write to directory `{}`: {reason}", dir.display())
         })
 }
@@ -281,6 +292,37 @@ pub fn check_output_dir(dir: &Path, option: &str) -> Result<(), String> {
     }
     // It will be created in its parent.
     probe_dir(&parent)
+}
+
+/// The warning for an output directory (`option` `dir`, such as `--out` of calibrate or
+/// `--plots`) that holds one of the command's `inputs`: its outputs (`writes`, in words) land
+/// among the files it read. Nothing of theirs is replaced (every output is checked against
+/// the inputs), so this is a warning, not a refusal; the same words for every command.
+/// `None` when the directory does not exist yet or holds none of the inputs.
+pub fn beside_inputs(dir: &Path, option: &str, inputs: &[&Path], writes: &str) -> Option<String> {
+    let at = dir.canonicalize().ok()?;
+    let mut held: Vec<String> = inputs
+        .iter()
+        .filter(|i| parent_dir(i).canonicalize().ok().as_ref() == Some(&at))
+        .filter_map(|i| i.file_name().map(|n| format!("`{}`", n.to_string_lossy())))
+        .collect();
+    held.dedup();
+    if held.is_empty() {
+        return None;
+    }
+    let more = held.len().saturating_sub(3);
+    held.truncate(3);
+    let listed = if more > 0 {
+        format!("{} and {more} more", held.join(", "))
+    } else {
+        held.join(", ")
+    };
+    Some(format!(
+        "warning: {option} `{}` is the directory of the inputs ({listed}): {writes} are written \
+         among them (none of the inputs is replaced); a directory of its own keeps the outputs \
+         apart from the files they come from",
+        dir.display()
+    ))
 }
 
 /// The file an output named `path` replaces: `path` itself, or where it leads when it is a

@@ -1646,3 +1646,65 @@ fn the_printed_resume_command_of_a_calibration_is_read_back_by_a_shell() {
     assert!(o.status.success(), "sh -c {script}: {o:?}");
     assert!(dir.join(out).join("posterior.csv").exists(), "{script}");
 }
+
+/// An output directory that holds the command's inputs (`deter calibrate FILE --out` the
+/// directory of FILE or of a case, `--plots` the directory of the scenario) was written into
+/// silently; nothing was replaced, so it is a warning, in the same words for every command,
+/// and nothing is said for a directory of its own.
+#[test]
+fn an_output_directory_holding_the_inputs_is_warned_in_every_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = calibration_of(tmp.path(), 10, 1);
+    let f = file.to_str().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let warned = |args: &[&str], option: &str| -> String {
+        let o = deter().args(args).output().unwrap();
+        succeeded(&o);
+        let err = String::from_utf8(o.stderr).unwrap();
+        let want = format!("warning: {option} `{dir}` is the directory of the inputs (");
+        assert!(err.contains(&want), "{args:?}: {err}");
+        assert!(err.contains("(none of the inputs is replaced)"), "{err}");
+        err
+    };
+    let err = warned(&["calibrate", f, "--out", dir, "-q"], "--out");
+    assert!(
+        err.contains("`tiny.toml`") && err.contains("`posterior.csv`"),
+        "{err}"
+    );
+    assert!(tmp.path().join("posterior.csv").exists());
+    // A scenario and its charts.
+    let scenario = write(
+        tmp.path(),
+        "s.toml",
+        &std::fs::read_to_string(root().join("scenarios/western-balkans-2024.toml")).unwrap(),
+    );
+    let s = scenario.to_str().unwrap();
+    let err = warned(&["run", s, "--runs", "5", "--plots", dir, "-q"], "--plots");
+    assert!(
+        err.contains("`s.toml`") && err.contains("the charts"),
+        "{err}"
+    );
+    warned(
+        &[
+            "compare",
+            s,
+            s,
+            "--set-b",
+            "model.war_cost=2",
+            "--runs",
+            "5",
+            "--plots",
+            dir,
+            "-q",
+        ],
+        "--plots",
+    );
+    // A directory of its own: nothing said.
+    let own = tmp.path().join("out");
+    let o = deter()
+        .args(["calibrate", f, "--out", own.to_str().unwrap(), "-q"])
+        .output()
+        .unwrap();
+    succeeded(&o);
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("is the directory of the inputs"));
+}

@@ -1609,3 +1609,35 @@ fn a_zero_change_at_one_run_does_not_raise() {
         "{war}"
     );
 }
+
+/// The run's reported time includes its thread pool's start-up: `--threads 1024 --runs 3`
+/// said "0.00 s" while the command took over a second starting its threads. Reading (set
+/// before measuring): the reported seconds are at least half of the command's own elapsed
+/// time less 0.2 s for the process start and scenario reading (main's binary: 0.00 against
+/// about 1.5 s).
+#[test]
+fn the_run_header_time_includes_the_thread_pools_start_up() {
+    let started = std::time::Instant::now();
+    let o = deter()
+        .args([
+            "run",
+            "scenarios/western-balkans-2024.toml",
+            "--threads",
+            "1024",
+            "--runs",
+            "3",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed().as_secs_f64();
+    succeeded(&o);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let reported = v["timing"]["wall_seconds"].as_f64().unwrap();
+    assert!(
+        reported >= 0.5 * (elapsed - 0.2),
+        "reported {reported} s of a command that took {elapsed} s"
+    );
+    assert!(reported <= elapsed, "reported {reported} s > {elapsed} s");
+}

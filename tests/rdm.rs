@@ -81,6 +81,17 @@ fn discover_prints_the_known_box_and_writes_the_tradeoff_chart() {
     assert!((lo - 0.5).abs() < 0.02 && hi > 0.98, "{text}");
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("<svg") && page.contains("Box 1"));
+    // The quasi-p column is explained where it is printed: what, why quasi, the source.
+    for out in [&text, &page] {
+        for words in [
+            "quasi-p: for each restricted parameter, the binomial probability",
+            "not a significance test",
+            "Bryant &",
+            "EMA Workbench",
+        ] {
+            assert!(out.contains(words), "{words}: {out}");
+        }
+    }
     // Deterministic: the same text twice.
     deter()
         .arg("discover")
@@ -241,7 +252,9 @@ fn robust_ranks_by_maximum_regret_and_saves_beside_the_results() {
         .stdout(contains("3 policies across 4 futures"));
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(
-        html.contains("<svg") && html.contains("regret, use_of_force"),
+        html.contains("<svg")
+            && html.contains("regret, use_of_force")
+            && html.contains("use of force (MID &gt;= 4) (lower is better)"),
         "{html}"
     );
     assert!(
@@ -353,7 +366,7 @@ fn robust_prints_percentages_and_shows_the_status_quo_unranked() {
     assert!(table.contains("<=20.0%"), "{table}");
     let lines: Vec<&str> = table
         .lines()
-        .skip_while(|l| !l.starts_with("use_of_force"))
+        .skip_while(|l| !l.starts_with("use of force"))
         .skip(2)
         .take(3)
         .collect();
@@ -382,16 +395,16 @@ fn robust_prints_percentages_and_shows_the_status_quo_unranked() {
         let p = names.iter().position(|n| n == name).unwrap();
         let c: Vec<&str> = line.split_whitespace().collect();
         assert_eq!(c[2], format!("{:.1}%", 100.0 * mean(p)), "{line}");
-        // max regret "x.y pp": the 6th and 7th fields.
+        // max regret "x.y pp": the 7th and 8th fields (after mean, its MC +-, p10, p90).
         assert_eq!(
-            c[5..7].join(" "),
+            c[6..8].join(" "),
             format!("{:.1} pp", 100.0 * max_regret(p)),
             "{line}"
         );
     }
     assert!(lines[2].ends_with("(status quo, not ranked)"), "{table}");
     // The CSV keeps probabilities; the status quo's rank is empty and it is marked.
-    assert!(csv.starts_with("outcome,rank,policy,futures,mean,p10,p90,max_regret,p90_regret,threshold,satisficing,status_quo\n"));
+    assert!(csv.starts_with("outcome,rank,policy,futures,mean,p10,p90,max_regret,p90_regret,threshold,satisficing,status_quo,probability_mc95_halfwidth,max_regret_mc95_halfwidth,within_mc_error_of_above\n"));
     let rows: Vec<Vec<&str>> = csv
         .lines()
         .skip(1)
@@ -412,7 +425,7 @@ fn robust_prints_percentages_and_shows_the_status_quo_unranked() {
     assert!(table.contains("Status quo `C`"), "{table}");
     assert!(
         csv.lines()
-            .any(|l| l.starts_with("use_of_force,,C,") && l.ends_with(",1")),
+            .any(|l| l.starts_with("use_of_force,,C,") && l.split(',').nth(11) == Some("1")),
         "{csv}"
     );
     deter()
@@ -1492,4 +1505,104 @@ fn a_point_or_a_policy_twice_in_a_future_is_refused_by_every_reader() {
             );
         }
     }
+}
+
+/// Wilson's 95% half-width written out: z sqrt(p (1 - p) / n + z^2 / (4 n^2)) / (1 + z^2 / n).
+fn wilson_half(p: f64, n: f64) -> f64 {
+    let z: f64 = 1.959_963_984_540_054;
+    z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / (1.0 + z * z / n)
+}
+
+/// Two futures, 200 runs each: A's max regret (0.22 - 0.20 = 2 pp, in future 1) is far
+/// inside the Monte Carlo error of a 20-25% probability (about +-6 pp each); C's (0.60 -
+/// 0.20 = 40 pp) is not. The table, the CSV and the page say so, and use `run`'s labels.
+#[test]
+fn robust_says_the_monte_carlo_error_and_flags_rankings_it_cannot_separate() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = write(
+        dir.path(),
+        "lxf.csv",
+        "point,policy,future,u,runs,use_of_force_p
+0,A,0,0.1,200,0.25
+1,A,1,0.9,200,0.22
+2,B,0,0.1,200,0.25
+3,B,1,0.9,200,0.20
+4,C,0,0.1,200,0.25
+5,C,1,0.9,200,0.60
+",
+    );
+    let page = dir.path().join("r.html");
+    let o = common::run(&[
+        "robust",
+        &results.display().to_string(),
+        "--status-quo",
+        "",
+        "--report",
+        &page.display().to_string(),
+    ]);
+    succeeded(&o);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("200 runs per future"), "{text}");
+    assert!(
+        text.contains("use of force (MID >= 4) (lower is better)"),
+        "{text}"
+    );
+    assert!(!text.contains("\nuse_of_force ("), "{text}");
+    let row = |name: &str| -> Vec<String> {
+        text.lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(name))
+            .unwrap_or_else(|| panic!("{name}: {text}"))
+            .split_whitespace()
+            .map(String::from)
+            .collect()
+    };
+    // B ranks first; A second, within the error of B (`2~`); C third, separable (`3`).
+    assert_eq!(row("B")[0], "1", "{text}");
+    assert_eq!(row("A")[0], "2~", "{text}");
+    assert_eq!(row("C")[0], "3", "{text}");
+    assert!(
+        text.contains("~ its max regret is within Monte Carlo error"),
+        "{text}"
+    );
+    // A's regret in future 1: 0.22 and 0.20 from 200 runs each, in quadrature.
+    let a_regret = wilson_half(0.22, 200.0).hypot(wilson_half(0.20, 200.0));
+    assert_eq!(row("A")[8], format!("+-{:.1}", 100.0 * a_regret), "{text}");
+    let a_prob =
+        ((wilson_half(0.25, 200.0).powi(2) + wilson_half(0.22, 200.0).powi(2)) / 2.0).sqrt();
+    assert_eq!(row("A")[3], format!("+-{:.1}", 100.0 * a_prob), "{text}");
+    let csv = std::fs::read_to_string(dir.path().join("lxf.robustness.csv")).unwrap();
+    let head: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = |n: &str| {
+        head.iter()
+            .position(|h| *h == n)
+            .unwrap_or_else(|| panic!("{n}: {csv}"))
+    };
+    let a: Vec<&str> = csv
+        .lines()
+        .find(|l| l.contains(",A,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    let c: Vec<&str> = csv
+        .lines()
+        .find(|l| l.contains(",C,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    let f = |s: &str| s.parse::<f64>().unwrap();
+    assert!(
+        (f(a[col("max_regret_mc95_halfwidth")]) - a_regret).abs() < 1e-9,
+        "{csv}"
+    );
+    assert!(
+        (f(a[col("probability_mc95_halfwidth")]) - a_prob).abs() < 1e-9,
+        "{csv}"
+    );
+    assert_eq!(a[col("within_mc_error_of_above")], "1", "{csv}");
+    assert_eq!(c[col("within_mc_error_of_above")], "0", "{csv}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("200 runs per future") && html.contains("MC +-"),
+        "{html}"
+    );
 }

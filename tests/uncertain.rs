@@ -1424,3 +1424,54 @@ fn a_posterior_given_as_a_pipe_is_read_once() {
         common::json_without_timing(&from_file.stdout)
     );
 }
+
+/// A nested run and a nested comparison say their horizon in the JSON (`horizon_years`, the
+/// key and place of a plain run's), the CSV (entity `scenario`, as a plain run's) and the
+/// page, as the table does: each probability is over it.
+#[test]
+fn nested_json_csv_and_pages_say_their_horizon() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = with_priors(dir.path(), "s.toml", WAR_COST);
+    let f = file.to_str().unwrap();
+    // A plain run (no priors): the key the nested outputs take.
+    let plain_file = with_priors(dir.path(), "plain.toml", "");
+    let plain = json(&[
+        "run",
+        plain_file.to_str().unwrap(),
+        "--runs",
+        "20",
+        "--horizon-years",
+        "3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(plain["horizon_years"], 3);
+    assert!(plain.get("draws").is_none(), "{plain}");
+    let nested = ["--draws", "2", "--runs", "20", "--horizon-years", "3"];
+    for cmd in [vec!["run", f], vec!["compare", f, f]] {
+        let v = json(&[&cmd[..], &nested[..], &["--format", "json"]].concat());
+        assert_eq!(v["horizon_years"], 3, "{cmd:?}: {v}");
+        let page = dir.path().join("p.html");
+        let out = deter()
+            .args(&cmd)
+            .args(nested)
+            .args([
+                "--format",
+                "csv",
+                "--quiet",
+                "--report",
+                page.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        succeeded(&out);
+        let csv = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            csv.lines()
+                .any(|l| l.ends_with(",scenario,horizon_years,value,3")),
+            "{cmd:?}: {csv}"
+        );
+        let html = std::fs::read_to_string(&page).unwrap();
+        assert!(html.contains("horizon 3 years"), "{cmd:?}");
+    }
+}

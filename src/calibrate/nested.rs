@@ -855,6 +855,8 @@ pub struct Nested {
     pub runs_per_draw: u64,
     /// Master seed; draw d's runs use its streams d x R .. (d + 1) x R.
     pub seed: u64,
+    /// The horizon every run simulated, in years (each probability is over it).
+    pub horizon_years: u32,
     /// Per outcome (EVENTS order), the probability in each draw.
     pub per_draw: Vec<Vec<f64>>,
     /// Per outcome (EVENTS order): mean over draws, 90% interval over uncertain parameters,
@@ -947,6 +949,7 @@ pub fn run(
         draws: draws.len() as u64,
         runs_per_draw: runs,
         seed,
+        horizon_years: scenario.meta.horizon_years,
         per_draw,
         outcomes,
         parameters: draws.clone(),
@@ -1173,6 +1176,8 @@ pub struct NestedComparison {
     pub runs_per_draw: u64,
     /// Master seed; draw d's pairs use its streams d x R .. (d + 1) x R, as [`Nested`] does.
     pub seed: u64,
+    /// The horizon of A and B, in years (they are paired only on the same horizon).
+    pub horizon_years: u32,
     /// Per outcome (EVENTS order): the effect B - A summarised over draws.
     pub effects: Vec<EffectSummary>,
     /// Per outcome (EVENTS order), the effect p_B - p_A in each draw.
@@ -1256,6 +1261,7 @@ pub fn compare(
         draws: draws_n,
         runs_per_draw: runs,
         seed,
+        horizon_years: a.meta.horizon_years,
         effects,
         per_draw: delta,
         parameters: draws.clone(),
@@ -1343,6 +1349,7 @@ mod tiny_interval_tests {
             draws: 4,
             runs_per_draw: 10_000,
             seed: 1,
+            horizon_years: 10,
             per_draw: EVENTS.iter().map(|_| p.to_vec()).collect(),
             outcomes: EVENTS.iter().map(|e| summarise(e.key, &p, 10_000)).collect(),
             parameters: no_draws(),
@@ -1373,6 +1380,7 @@ mod tiny_interval_tests {
             draws: 4,
             runs_per_draw: 10_000,
             seed: 1,
+            horizon_years: 10,
             effects,
             per_draw: EVENTS.iter().map(|_| p.to_vec()).collect(),
             parameters: no_draws(),

@@ -92,6 +92,7 @@ pub fn json(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
         "uncertain_parameters": source_text(&n.parameters, posterior_file),
         "engine_version": crate::ENGINE_VERSION,
         "seed": n.seed,
+        "horizon_years": n.horizon_years,
         "draws": n.draws,
         "runs_per_draw": n.runs_per_draw,
         "intervals": {
@@ -141,6 +142,7 @@ pub fn compare_json(
         "a": a, "b": b, "posterior": posterior_file,
         "uncertain_parameters": source_text(&c.parameters, posterior_file),
         "engine_version": crate::ENGINE_VERSION, "seed": c.seed,
+        "horizon_years": c.horizon_years,
         "draws": c.draws, "runs_per_draw": c.runs_per_draw,
         "intervals": {
             "param90": "90% interval over uncertain parameters of the effect B - A: the 5% and 95% quantiles of the per-draw effects",
@@ -223,6 +225,7 @@ impl Rows {
 /// (`p`) and each parameter's value (`value`).
 pub fn csv(n: &Nested, file: &str, scenario: &str) -> Vec<u8> {
     let mut r = Rows::new(file);
+    r.row(scenario, "scenario", "horizon_years", "value", f64::from(n.horizon_years));
     for o in &n.outcomes {
         let ci = mc95(o);
         for (stat, v) in [
@@ -253,6 +256,7 @@ pub fn csv(n: &Nested, file: &str, scenario: &str) -> Vec<u8> {
 pub fn compare_csv(c: &NestedComparison, files: &str, a: &str, b: &str) -> Vec<u8> {
     let name = format!("{a} vs {b}");
     let mut r = Rows::new(files);
+    r.row(&name, "scenario", "horizon_years", "value", f64::from(c.horizon_years));
     for e in &c.effects {
         let ci = super::nested::interval95(e.mean, e.se_mean);
         for (stat, v) in [
@@ -357,6 +361,12 @@ fn pct(x: f64) -> String {
 }
 
 #[cfg(feature = "html")]
+/// A horizon in words: `1 year`, `10 years`.
+fn years(y: u32) -> String {
+    format!("{y} year{}", if y == 1 { "" } else { "s" })
+}
+
+#[cfg(feature = "html")]
 /// A self-contained HTML page of a nested run: the table with both intervals labelled,
 /// a strip chart per outcome, and the draws' parameter values summarised.
 pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String {
@@ -377,7 +387,8 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
         h1 { (scenario) }
         p {
             "Nested Monte Carlo: " (crate::report::table::thousands(n.draws)) " parameter draws x "
-            (crate::report::table::thousands(n.runs_per_draw)) " runs each (seed " (n.seed) "), engine "
+            (crate::report::table::thousands(n.runs_per_draw)) " runs each (seed " (n.seed) "), horizon "
+            (years(n.horizon_years)) ", engine "
             (crate::ENGINE_VERSION) ". Uncertain parameters: " (source_text(&n.parameters, posterior_file)) "."
         }
         (legend())
@@ -443,7 +454,8 @@ pub fn compare_html(
         p {
             "A: " (a) ". B: " (bname) ". " (crate::report::table::thousands(c.draws))
             " parameter draws x " (crate::report::table::thousands(c.runs_per_draw))
-            " runs each, A and B on the same draws and run streams (seed " (c.seed) "), engine "
+            " runs each, A and B on the same draws and run streams (seed " (c.seed) "), horizon "
+            (years(c.horizon_years)) ", engine "
             (crate::ENGINE_VERSION) ". Uncertain parameters: " (source_text(&c.parameters, posterior_file))
             ". Effects are B - A in percentage points."
         }

@@ -234,6 +234,17 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         let files: Vec<&PathBuf> = files.iter().collect();
         crate::output::check_outputs(&files, &[]).map_err(CliError::Usage)?;
     }
+    let inputs: Vec<&std::path::Path> = std::iter::once(args.file.as_path())
+        .chain(cal.cases.iter().map(|c| c.record.scenario.as_path()))
+        .collect();
+    let writes = OUTPUT_FILES
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Some(w) = crate::output::beside_inputs(&args.out, "--out", &inputs, &writes) {
+        note!("{w}");
+    }
     let calibration_sha256 = calibration_hash(&cal);
     check_not_another(args, &calibration_sha256)?;
     // Nothing to resume where the directory does not exist: said before creating it. (In a

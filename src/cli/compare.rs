@@ -58,6 +58,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
     output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     args.output.check_extension()?;
+    args.output.warn_plots_beside(&inputs);
     // Each fault and warning names the side and file it is about (`--set (for B: FILE)`).
     let with_sets = |side: &str, file: &PathBuf, sets: &[&[String]]| {
         super::validate::refuse_other_kind(file, "scenario", "compare")?;

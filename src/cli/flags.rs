@@ -151,6 +151,12 @@ impl OutputFlags {
             .map(str::to_ascii_lowercase)
     }
 
+    /// Warn (stderr) when `--plots DIR` is the directory of one of `inputs`: the charts land
+    /// among the files the command read ([`crate::output::beside_inputs`]).
+    pub fn warn_plots_beside(&self, inputs: &[PathBuf]) {
+        warn_plots_beside(self.plots.as_deref(), inputs);
+    }
+
     /// Refuse, before any work, an `--out` whose extension contradicts the format: an
     /// explicit `--format` other than the one `.json` / `.csv` names, or `.html` / `.htm`
     /// (the HTML page is `--report`; `--out` never writes HTML). Other extensions take any
@@ -209,4 +215,14 @@ pub struct UntilFlags {
           help = super::MAX_RUNS_FLAG.help("Cap on runs with --until-ci", " [default: --runs, or the file's runs]"),
           value_parser = super::MAX_RUNS_FLAG.parser::<u64>())]
     pub max_runs: Option<u64>,
+}
+
+/// [`OutputFlags::warn_plots_beside`] for a command whose `--plots` is a flag of its own
+/// (`deter sweep`).
+pub fn warn_plots_beside(plots: Option<&std::path::Path>, inputs: &[PathBuf]) {
+    let Some(dir) = plots else { return };
+    let inputs: Vec<&std::path::Path> = inputs.iter().map(PathBuf::as_path).collect();
+    if let Some(w) = crate::output::beside_inputs(dir, "--plots", &inputs, "the charts (`*.svg`)") {
+        note!("{w}");
+    }
 }

@@ -112,6 +112,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         )));
     }
     args.output.check_extension()?;
+    args.output.warn_plots_beside(&args.parts);
     let scenario = find_scenario(first, args.scenario.as_deref())?;
     // The scenario (and its `extends` chain) is an input too.
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;

@@ -471,6 +471,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     output::check_outputs(&outputs, &args.files).map_err(CliError::Usage)?;
     output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     args.output.check_extension()?;
+    args.output.warn_plots_beside(&args.files);
     if args.per_run.is_some() && args.files.len() > 1 {
         return Err(CliError::Usage(
             "--per-run takes one scenario file; run the files one at a time".into(),
@@ -581,7 +582,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     // Pass 2: files in windows of `threads`, each window's files in parallel on one pool
     // (their blocks interleave, so every core stays busy); results written in file order as
     // each window ends. Memory is bounded by the window, whatever the number of files.
-    let result = engine::with_threads(threads, || -> Result<(), CliError> {
+    // The pool's start-up is part of the first files' elapsed time (they wait for it), not
+    // seen by their own clocks: added to their wall time, so the header's seconds and runs/s
+    // are the truth even on many threads (`--threads 1024` took 1.5 s to start and said
+    // "0.00 s").
+    let result = engine::with_threads_timed(threads, |startup| -> Result<(), CliError> {
         match args.output.format() {
             Format::Json if many => sink.prelude(b"[\n"),
             Format::Csv => sink.prelude(&csv::header()),
@@ -605,7 +610,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                 let info = RunInfo {
                     scenario_sha256: scenario_hash(&job.scenario),
                     seed: job.seed,
-                    wall_seconds: d.wall,
+                    wall_seconds: d.wall + if w == 0 { startup } else { 0.0 },
                     threads,
                 };
                 let mut report = Report::build(&job.compiled, &d.aggregate, &info);

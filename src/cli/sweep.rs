@@ -177,6 +177,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     if let Some(dir) = &args.plots {
         output::check_output_dir(dir, "--plots").map_err(CliError::Usage)?;
     }
+    super::flags::warn_plots_beside(args.plots.as_deref(), std::slice::from_ref(&args.file));
     // The warnings are checked against the horizon actually run (`--horizon-years`).
     let horizon_flag = crate::settings::GivenHorizon::in_range(
         args.sim.horizon_years,

@@ -334,12 +334,23 @@ pub const WORKER_STACK_BYTES: usize = 16 << 20;
 /// Run `f` on a rayon pool with `threads` workers (0 = all cores; at most
 /// [`crate::MAX_THREADS`]), each with a stack of [`WORKER_STACK_BYTES`].
 pub fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    with_threads_timed(threads, |_| f())
+}
+
+/// [`with_threads`], `f` given the seconds the pool took to start (its threads created):
+/// part of the command's elapsed time that no simulation's own clock sees (about a
+/// millisecond per thread; `--threads 1024` spends most of a small run starting them).
+pub fn with_threads_timed<T: Send>(threads: usize, f: impl FnOnce(f64) -> T + Send) -> T {
+    let started = std::time::Instant::now();
     match rayon::ThreadPoolBuilder::new()
         .num_threads(threads.min(crate::MAX_THREADS))
         .stack_size(WORKER_STACK_BYTES)
         .build()
     {
-        Ok(pool) => pool.install(f),
-        Err(_) => f(),
+        Ok(pool) => {
+            let startup = started.elapsed().as_secs_f64();
+            pool.install(|| f(startup))
+        }
+        Err(_) => f(0.0),
     }
 }

@@ -243,6 +243,9 @@ impl Discovery {
                 }
             }
         }
+        if self.found.iter().any(|f| !f.quasi_p.is_empty()) {
+            let _ = writeln!(t, "\n{QUASI_P_NOTE}");
+        }
         for (k, f) in self.found.iter().enumerate() {
             let _ = writeln!(
                 t,
@@ -353,11 +356,24 @@ impl Discovery {
                     }
                 }
             }
+            @if self.found.iter().any(|f| !f.quasi_p.is_empty()) {
+                p { (QUASI_P_NOTE) }
+            }
             (signature())
         };
         page("deter: scenario discovery", body)
     }
 }
+
+/// What the `quasi-p` column of scenario discovery is, said under the boxes (terminal and
+/// page): the computation is [`prim::quasi_p_values`].
+pub const QUASI_P_NOTE: &str = "quasi-p: for each restricted parameter, the binomial \
+probability of at least the box's cases of interest among its points if the box had the \
+density it has with that restriction removed (PRIM's quasi-p-value: Bryant & Lempert 2010, \
+as in the EMA Workbench). Small (below about 0.05): the restriction matters; large: it adds \
+little and the box reads as well without it. \"Quasi\" because the box was found by \
+searching these same points, so it is not a significance test: read it as a ranking of \
+restrictions, not as a p-value.";
 
 /// A CSV number without float noise: `v` rounded to 12 significant digits (far finer than
 /// the Monte Carlo error of any probability a sweep can estimate, and finer than the
@@ -589,6 +605,15 @@ pub fn robustness(
         names.get_or_insert((m.policies, m.futures.len()));
         tables.push((o, m.values));
     }
+    // The runs behind each probability (a results file without a `runs` column: the Monte
+    // Carlo error is not shown, and the table says so).
+    let runs = match results.column("runs") {
+        Some(c) => {
+            results.numeric(c).map_err(RobustnessError::Results)?;
+            results.matrix(c).map_err(RobustnessError::Results)?.values
+        }
+        None => Vec::new(),
+    };
     let Some((policies, futures)) = names else {
         return Err(RobustnessError::Results(Refusal::Other(
             "the results have no headline outcome column (`use_of_force_p`, ...)".into(),
@@ -686,11 +711,13 @@ pub fn robustness(
     let note = note.as_deref();
     let status_quo = status_quo.map(|q| (q, label.as_str()));
     #[cfg_attr(not(feature = "html"), allow(unused_mut))]
-    let mut report = robustness_table(&policies, futures, &tables, thresholds, status_quo, note);
+    let mut report = robustness_table(
+        &policies, futures, &tables, &runs, thresholds, status_quo, note,
+    );
     #[cfg(feature = "html")]
     {
         report.html = Some(robustness_html(
-            &policies, futures, &tables, thresholds, source, status_quo, note,
+            &policies, futures, &tables, &runs, thresholds, source, status_quo, note,
         ));
     }
     #[cfg(not(feature = "html"))]
@@ -780,6 +807,68 @@ pub fn check_thresholds(thresholds: &[(String, f64)]) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// An outcome's label, as `deter run` shows it ([`crate::outputs::EVENTS`]): `use of force
+/// (MID >= 4)` for `use_of_force`; the key itself if it is not an event's.
+fn outcome_label(o: &str) -> &str {
+    crate::outputs::EVENTS
+        .iter()
+        .find(|e| e.key == o)
+        .map_or(o, |e| e.label)
+}
+
+/// A Monte Carlo 95% half-width in percentage points: `0.0596` -> `+-6.0`.
+fn plus_minus(x: f64) -> String {
+    format!("+-{:.1}", 100.0 * x)
+}
+
+/// The line under a robustness table's title saying how many runs each probability rests on
+/// and what the `MC +-` columns and the `~` mark are.
+fn mc_note(runs: &[Vec<f64>]) -> String {
+    let all = runs.iter().flatten().copied();
+    let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), n| {
+        (lo.min(n), hi.max(n))
+    });
+    if runs.is_empty() || !lo.is_finite() {
+        return "Monte Carlo error: not shown (the results have no `runs` column)".into();
+    }
+    let n = if lo == hi {
+        format!("{lo}")
+    } else {
+        format!("{lo} to {hi}")
+    };
+    format!(
+        "Monte Carlo error: each probability rests on {n} runs per future. MC +- (95% \
+         half-width, pp, Wilson score interval): after the mean, that of one future's \
+         probability (root mean square over futures); after max regret, that of the regret \
+         (the two probabilities' half-widths in quadrature). ~ after a rank: not separable by \
+         Monte Carlo error from the policy ranked above (docs/SWEEPS.md)"
+    )
+}
+
+/// For each row of `order` (print order): `Some(true)` when its maximum regret is within
+/// Monte Carlo error of the ranked row above it ([`robust::separable`]), `Some(false)` when
+/// it is not, `None` for the first ranked row, the status quo, or no error known.
+fn within_mc_error(
+    order: &[(Option<usize>, usize)],
+    rb: &[robust::Robustness],
+    mc: Option<&[robust::McError]>,
+) -> Vec<Option<bool>> {
+    let Some(mc) = mc else {
+        return vec![None; order.len()];
+    };
+    let mut above: Option<usize> = None;
+    order
+        .iter()
+        .map(|&(rank, p)| {
+            rank?;
+            let w = above
+                .map(|a| !robust::separable((rb[a].max_regret, mc[a]), (rb[p].max_regret, mc[p])));
+            above = Some(p);
+            w
+        })
+        .collect()
+}
+
 /// A probability as a percentage of runs, one decimal: `0.315` -> `31.5%`.
 fn percent(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
@@ -813,10 +902,13 @@ fn print_order(
 /// page show them as percentages of runs and regrets in percentage points; the CSV keeps
 /// probabilities (as every deter CSV), with `rank` empty and `status_quo` 1 on the status
 /// quo's row. `status_quo_note` (how the status quo was chosen) is a line under the header.
+/// `runs[p][f]`: the runs behind each probability (policies x futures; empty when unknown),
+/// for the Monte Carlo error ([`robust::mc_errors`]).
 pub fn robustness_table(
     policies: &[String],
     futures: usize,
     tables: &[(&str, Vec<Vec<f64>>)],
+    runs: &[Vec<f64>],
     thresholds: &[(String, f64)],
     status_quo: Option<(usize, &str)>,
     status_quo_note: Option<&str>,
@@ -825,7 +917,8 @@ pub fn robustness_table(
     let (status_quo, label) = status_quo.map_or((None, ""), |(q, l)| (Some(q), l));
     let mut table = String::new();
     let mut csv = String::from(
-        "outcome,rank,policy,futures,mean,p10,p90,max_regret,p90_regret,threshold,satisficing,status_quo\n",
+        "outcome,rank,policy,futures,mean,p10,p90,max_regret,p90_regret,threshold,satisficing,status_quo,\
+         probability_mc95_halfwidth,max_regret_mc95_halfwidth,within_mc_error_of_above\n",
     );
     let ranked = policies.len() - usize::from(status_quo.is_some());
     let _ = writeln!(
@@ -855,11 +948,15 @@ pub fn robustness_table(
     if let Some(line) = context_note(tables) {
         let _ = writeln!(table, "{line}");
     }
+    let _ = writeln!(table, "{}", mc_note(runs));
     for (o, m) in tables.iter().filter(|(o, _)| !is_context(o)) {
         let o = *o;
         let dir = Direction::of_outcome(o);
         let threshold = thresholds.iter().rev().find(|(n, _)| n == o).map(|t| t.1);
         let rb = robust::robustness(m, dir, threshold);
+        let mc = (!runs.is_empty()).then(|| robust::mc_errors(m, runs, dir));
+        let order = print_order(&rb, dir, status_quo);
+        let within = within_mc_error(&order, &rb, mc.as_deref());
         let w = policies.iter().map(String::len).max().unwrap_or(6).max(6);
         let sat_head = threshold.map_or(String::new(), |t| {
             format!(
@@ -877,7 +974,8 @@ pub fn robustness_table(
         });
         let _ = writeln!(
             table,
-            "\n{o} ({} is better)\n  {:<4} {:<w$} {:>7} {:>7} {:>7} {:>10} {:>10}{sat_head}",
+            "\n{} ({} is better)\n  {:<4} {:<w$} {:>7} {:>7} {:>7} {:>7} {:>10} {:>7} {:>10}{sat_head}",
+            outcome_label(o),
             if dir == Direction::LowerIsBetter {
                 "lower"
             } else {
@@ -886,26 +984,35 @@ pub fn robustness_table(
             "rank",
             "policy",
             "mean",
+            "MC +-",
             "p10",
             "p90",
             "max regret",
+            "MC +-",
             "p90 regret"
         );
-        for (rank, p) in print_order(&rb, dir, status_quo) {
+        for (i, &(rank, p)) in order.iter().enumerate() {
             let r = &rb[p];
+            let e = mc.as_ref().map(|e| e[p]);
             let sat = r
                 .satisficing
                 .map_or(String::new(), |s| format!("  {:>10}", percent(s)));
-            let shown_rank = rank.map_or("-".to_string(), |r| r.to_string());
+            let shown_rank = match (rank, within[i]) {
+                (Some(r), Some(true)) => format!("{r}~"),
+                (Some(r), _) => r.to_string(),
+                (None, _) => "-".to_string(),
+            };
             let _ = writeln!(
                 table,
-                "  {:<4} {:<w$} {:>7} {:>7} {:>7} {:>10} {:>10}{sat}{}",
+                "  {:<4} {:<w$} {:>7} {:>7} {:>7} {:>7} {:>10} {:>7} {:>10}{sat}{}",
                 shown_rank,
                 policies[p],
                 percent(r.mean),
+                e.map_or("-".into(), |e| plus_minus(e.probability)),
                 percent(r.p10),
                 percent(r.p90),
                 points(r.max_regret),
+                e.map_or("-".into(), |e| plus_minus(e.max_regret)),
                 points(r.p90_regret),
                 if rank.is_none() {
                     "  (status quo, not ranked)"
@@ -915,7 +1022,7 @@ pub fn robustness_table(
             );
             let _ = writeln!(
                 csv,
-                "{o},{},{},{futures},{},{},{},{},{},{},{},{}",
+                "{o},{},{},{futures},{},{},{},{},{},{},{},{},{},{},{}",
                 rank.map_or(String::new(), |r| r.to_string()),
                 csv_field(&policies[p]),
                 csv_number(r.mean),
@@ -925,7 +1032,17 @@ pub fn robustness_table(
                 csv_number(r.p90_regret),
                 threshold.map_or(String::new(), |t| t.to_string()),
                 r.satisficing.map_or(String::new(), csv_number),
-                u8::from(rank.is_none())
+                u8::from(rank.is_none()),
+                e.map_or(String::new(), |e| csv_number(e.probability)),
+                e.map_or(String::new(), |e| csv_number(e.max_regret)),
+                within[i].map_or(String::new(), |w| u8::from(w).to_string()),
+            );
+        }
+        if within.contains(&Some(true)) {
+            let _ = writeln!(
+                table,
+                "  ~ its max regret is within Monte Carlo error of the policy ranked above: \
+                 the order of the two is not established (more runs per future would settle it)"
             );
         }
     }
@@ -941,10 +1058,12 @@ pub fn robustness_table(
 /// the maximum, policies in rank order and the status quo last, for reference. `source`
 /// names the results file; `status_quo_note` ends the lead paragraph.
 #[cfg(feature = "html")]
+#[allow(clippy::too_many_arguments)] // the table's inputs, and the page's source
 pub fn robustness_html(
     policies: &[String],
     futures: usize,
     tables: &[(&str, Vec<Vec<f64>>)],
+    runs: &[Vec<f64>],
     thresholds: &[(String, f64)],
     source: &str,
     status_quo: Option<(usize, &str)>,
@@ -968,8 +1087,9 @@ pub fn robustness_html(
         @if let Some(line) = context_note(tables) {
             p { (line) }
         }
+        p { (mc_note(runs)) }
         @for (o, m) in tables.iter().filter(|(o, _)| !is_context(o)) {
-            (robustness_section(policies, o, m, thresholds, status_quo))
+            (robustness_section(policies, o, m, runs, thresholds, status_quo))
         }
         (signature())
     };
@@ -992,6 +1112,7 @@ fn robustness_section(
     policies: &[String],
     o: &str,
     m: &[Vec<f64>],
+    runs: &[Vec<f64>],
     thresholds: &[(String, f64)],
     status_quo: Option<usize>,
 ) -> maud::Markup {
@@ -999,6 +1120,8 @@ fn robustness_section(
     let threshold = thresholds.iter().rev().find(|(n, _)| n == o).map(|t| t.1);
     let rb = robust::robustness(m, dir, threshold);
     let order = print_order(&rb, dir, status_quo);
+    let mc = (!runs.is_empty()).then(|| robust::mc_errors(m, runs, dir));
+    let within = within_mc_error(&order, &rb, mc.as_deref());
     let label = |rank: Option<usize>, p: usize| match rank {
         Some(_) => policies[p].clone(),
         None => format!("{} (status quo)", policies[p]),
@@ -1029,7 +1152,7 @@ fn robustness_section(
     };
     html! {
         section id=(o) {
-            h2 { (o) " (" (better) " is better)" }
+            h2 { (outcome_label(o)) " (" (better) " is better)" }
             figure class="chart" {
                 (PreEscaped(charts::probability_bars(&format!("{o} over futures"), &value_bars)))
                 figcaption { "Bars: the mean over futures; whiskers: 10th to 90th percentile." }
@@ -1044,19 +1167,25 @@ fn robustness_section(
             table {
                 tr {
                     th { "rank" } th { "policy" }
-                    @for h in ["mean", "p10", "p90", "max regret", "p90 regret", "satisficing"] {
+                    @for h in ["mean", "MC +-", "p10", "p90", "max regret", "MC +-", "p90 regret", "satisficing"] {
                         th class="n" { (h) }
                     }
                 }
-                @for &(rank, p) in &order {
+                @for (i, &(rank, p)) in order.iter().enumerate() {
                     @let r = &rb[p];
+                    @let e = mc.as_ref().map(|e| e[p]);
                     tr {
                         td {
                             @if let Some(rank) = rank { (rank) } @else { (PreEscaped("&ndash;")) }
+                            @if within[i] == Some(true) { "~" }
                         }
                         td { (label(rank, p)) }
-                        @for x in [r.mean, r.p10, r.p90] { td class="n" { (percent(x)) } }
-                        @for x in [r.max_regret, r.p90_regret] { td class="n" { (points(x)) } }
+                        td class="n" { (percent(r.mean)) }
+                        td class="n" { (e.map_or("-".into(), |e| plus_minus(e.probability))) }
+                        @for x in [r.p10, r.p90] { td class="n" { (percent(x)) } }
+                        td class="n" { (points(r.max_regret)) }
+                        td class="n" { (e.map_or("-".into(), |e| plus_minus(e.max_regret))) }
+                        td class="n" { (points(r.p90_regret)) }
                         td class="n" {
                             @if let (Some(x), Some(t)) = (r.satisficing, threshold) {
                                 (percent(x)) " ("

@@ -143,6 +143,95 @@ pub fn rank(r: &[Robustness], direction: Direction) -> Vec<usize> {
     order
 }
 
+/// The Monte Carlo error of one policy's figures on one outcome, from the runs behind each
+/// (policy, future) probability: 95% half-widths, as probabilities (see [`mc_errors`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct McError {
+    /// A single future's probability: the root mean square over futures of its half-width.
+    pub probability: f64,
+    /// The maximum regret: the half-width of the regret in the future where it is largest.
+    pub max_regret: f64,
+}
+
+/// The Monte Carlo 95% half-width of a probability `p` estimated from `runs` runs: half the
+/// width of its Wilson score interval (Wilson 1927), the interval `deter run` gives every
+/// probability (`mc95_lo`, `mc95_hi`). Unlike the normal approximation it is not zero at
+/// p = 0 or 1 (at 0 of 200 runs it is about 0.96 pp).
+pub fn mc_half_width(p: f64, runs: f64) -> f64 {
+    if runs.is_nan() || runs < 1.0 {
+        return f64::NAN;
+    }
+    let n = runs.round() as u64;
+    let count = (p.clamp(0.0, 1.0) * n as f64).round() as u64;
+    let w = crate::stats::wilson(count, n);
+    (w.hi - w.lo) / 2.0
+}
+
+/// The Monte Carlo error of every policy's figures (rows of `values`, policies x futures,
+/// with `runs[p][f]` the runs behind `values[p][f]`). The regret of policy p in future f is
+/// a difference of two estimated probabilities (p's and the best's): its half-width is the
+/// two half-widths added in quadrature (the "square-and-add" of Newcombe 1998, method 10),
+/// which treats the two estimates as independent. Policies of a sweep share their run
+/// streams, which usually correlates them positively and makes the true error of the
+/// difference smaller: the half-width errs on the wide side. Where p is itself the best in
+/// that future, the other estimate is the next best policy's.
+pub fn mc_errors(values: &[Vec<f64>], runs: &[Vec<f64>], direction: Direction) -> Vec<McError> {
+    let hw: Vec<Vec<f64>> = values
+        .iter()
+        .zip(runs)
+        .map(|(row, n)| {
+            row.iter()
+                .zip(n)
+                .map(|(&p, &n)| mc_half_width(p, n))
+                .collect()
+        })
+        .collect();
+    let regrets = regret(values, direction);
+    values
+        .iter()
+        .enumerate()
+        .map(|(p, row)| {
+            let n = row.len().max(1) as f64;
+            let probability = (hw[p].iter().map(|h| h * h).sum::<f64>() / n).sqrt();
+            // The future of the largest regret (the first, on ties).
+            let f = (0..row.len()).fold(0, |best, f| {
+                if regrets[p][f] > regrets[p][best] {
+                    f
+                } else {
+                    best
+                }
+            });
+            // The best of the other policies in that future.
+            let better = |a: f64, b: f64| match direction {
+                Direction::LowerIsBetter => a < b,
+                Direction::HigherIsBetter => a > b,
+            };
+            let other = (0..values.len()).filter(|&q| q != p).fold(
+                None,
+                |best: Option<usize>, q| match best {
+                    Some(b) if !better(values[q][f], values[b][f]) => Some(b),
+                    _ => Some(q),
+                },
+            );
+            let max_regret = match (row.is_empty(), other) {
+                (false, Some(q)) => hw[p][f].hypot(hw[q][f]),
+                (false, None) => hw[p][f],
+                (true, _) => f64::NAN,
+            };
+            McError {
+                probability,
+                max_regret,
+            }
+        })
+        .collect()
+}
+
+/// Whether two policies' maximum regrets can be told apart by the Monte Carlo error: their
+/// difference exceeds the half-widths added in quadrature (the same square-and-add).
+pub fn separable(a: (f64, McError), b: (f64, McError)) -> bool {
+    (a.0 - b.0).abs() > a.1.max_regret.hypot(b.1.max_regret)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +317,48 @@ mod tests {
         assert_eq!(rb[1].max_regret, 0.0);
         assert_eq!(rb[1].satisficing, Some(0.5));
         assert_eq!(rb[0].satisficing, Some(0.0));
+    }
+
+    /// Wilson's half-width written out: z sqrt(p (1 - p) / n + z^2 / (4 n^2)) / (1 + z^2 / n).
+    fn wilson_half(p: f64, n: f64) -> f64 {
+        let z: f64 = 1.959_963_984_540_054;
+        z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / (1.0 + z * z / n)
+    }
+
+    #[test]
+    fn a_probability_of_a_quarter_from_200_runs_carries_about_six_points() {
+        let h = mc_half_width(0.25, 200.0);
+        assert!((h - wilson_half(0.25, 200.0)).abs() < 1e-12, "{h}");
+        assert!((h - 0.0596).abs() < 5e-4, "{h}");
+        // Not zero at the edge (the normal approximation's would be).
+        assert!(mc_half_width(0.0, 200.0) > 0.009);
+        assert!(mc_half_width(0.5, 0.0).is_nan());
+    }
+
+    #[test]
+    fn regret_error_adds_the_two_half_widths_in_quadrature() {
+        // Two futures of 100 runs; A worst in future 1 (0.40 vs B's 0.20), B worst in future 0.
+        let v = vec![vec![0.10, 0.40], vec![0.30, 0.20]];
+        let n = vec![vec![100.0; 2]; 2];
+        let e = mc_errors(&v, &n, Direction::LowerIsBetter);
+        let want_a = wilson_half(0.40, 100.0).hypot(wilson_half(0.20, 100.0));
+        let want_b = wilson_half(0.30, 100.0).hypot(wilson_half(0.10, 100.0));
+        assert!((e[0].max_regret - want_a).abs() < 1e-12, "{e:?}");
+        assert!((e[1].max_regret - want_b).abs() < 1e-12, "{e:?}");
+        let rms_a =
+            ((wilson_half(0.1, 100.0).powi(2) + wilson_half(0.4, 100.0).powi(2)) / 2.0).sqrt();
+        assert!((e[0].probability - rms_a).abs() < 1e-12);
+        // A policy best everywhere: its zero regret is judged against the next best.
+        let v = vec![vec![0.10, 0.10], vec![0.30, 0.20]];
+        let e = mc_errors(&v, &n, Direction::LowerIsBetter);
+        let want = wilson_half(0.10, 100.0).hypot(wilson_half(0.30, 100.0));
+        assert!((e[0].max_regret - want).abs() < 1e-12, "{e:?}");
+        // Regrets of 0.20 and 0.10, each about +-0.1: not separable; 0.30 vs 0.0 is.
+        let r = |m: f64| McError {
+            probability: 0.0,
+            max_regret: m,
+        };
+        assert!(!separable((0.20, r(0.08)), (0.10, r(0.08))));
+        assert!(separable((0.30, r(0.08)), (0.0, r(0.08))));
     }
 }

@@ -308,9 +308,31 @@ impl Diagnostics {
     }
 }
 
+impl Diagnostics {
+    /// The diagnostics in the order of the files: each file's by line and column, the files
+    /// in the order they first appear (a base file's problems stay after the `extends` error
+    /// of the file that announces them). Readers visit tables and checks, not lines: a sweep
+    /// file's missing `role` (at a `[[parameter]]` header) came after the same parameter's
+    /// `path` error below it. Every multi-error report of every file kind prints this order.
+    pub fn in_file_order(&self) -> Vec<&Diagnostic> {
+        let mut files: Vec<&str> = Vec::new();
+        for d in &self.0 {
+            if !files.contains(&d.file.as_str()) {
+                files.push(&d.file);
+            }
+        }
+        let mut v: Vec<&Diagnostic> = self.0.iter().collect();
+        v.sort_by_key(|d| {
+            let file = files.iter().position(|f| *f == d.file).unwrap_or(0);
+            (file, d.line, d.col)
+        });
+        v
+    }
+}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.0 {
+        for d in self.in_file_order() {
             write!(f, "{d}")?;
         }
         let n = self.errors().count();

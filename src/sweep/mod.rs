@@ -39,6 +39,7 @@ pub struct SensitivityReport {
 fn robustness(
     c: &levers::Crossing,
     outputs: &[[f64; N_EVENTS]],
+    runs: u64,
     source: &str,
 ) -> Option<SensitivityReport> {
     let f = c.futures as usize;
@@ -63,7 +64,17 @@ fn robustness(
         .iter()
         .position(|p| p.file.is_none() && p.settings.is_empty())
         .map(|q| (q, "the base scenario as it is"));
-    let r = crate::rdm::robustness_table(&ids, f, &tables, &c.thresholds, status_quo, None);
+    // Every point of a sweep runs the sweep's runs.
+    let runs = vec![vec![runs as f64; f]; ids.len()];
+    let r = crate::rdm::robustness_table(
+        &ids,
+        f,
+        &tables,
+        &runs,
+        &c.thresholds,
+        status_quo,
+        None,
+    );
     Some(SensitivityReport {
         name: "robustness",
         table: r.table,
@@ -73,6 +84,7 @@ fn robustness(
             &ids,
             f,
             &tables,
+            &runs,
             &c.thresholds,
             source,
             status_quo,
@@ -139,7 +151,7 @@ pub fn sensitivity(
     outputs: &[[f64; N_EVENTS]],
 ) -> Option<SensitivityReport> {
     if let Some(c) = &sweep.crossing {
-        return robustness(c, outputs, &sweep.file);
+        return robustness(c, outputs, sweep.runs, &sweep.file);
     }
     let d = sweep.parameters.len();
     let mut table = String::new();
