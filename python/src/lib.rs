@@ -966,14 +966,13 @@ fn compare_nested(
     let (sa, _, mut loaded) = load_held("deter.compare_nested", kind_a, &source_a, &sets_a, h)?;
     // A read, B refused: A's warnings before B's fault, as `deter compare` says them (and
     // `compare` issues them); held otherwise until the posterior is read.
-    let (sb, _, loaded_b) =
-        match load_held("deter.compare_nested", kind_b, &source_b, &sets_b, h) {
-            Ok(x) => x,
-            Err(e) => {
-                issue(py, &loaded, &mut said)?;
-                return Err(e);
-            }
-        };
+    let (sb, _, loaded_b) = match load_held("deter.compare_nested", kind_b, &source_b, &sets_b, h) {
+        Ok(x) => x,
+        Err(e) => {
+            issue(py, &loaded, &mut said)?;
+            return Err(e);
+        }
+    };
     loaded.0.extend(loaded_b.0);
     let post = read_posterior(
         py,
