@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Compare deter's JSON output with model2.py's: two-sample 95% intervals on each difference.
+
+    python3 compare.py DETER.json MODEL2.json [--yearly] [--variants]
+
+Probabilities: Newcombe's hybrid score interval (method 10, from the two Wilson intervals) on
+p_deter - p_model2. Means per run: normal approximation, diff +- 1.96 sqrt(sd1^2/n1 + sd2^2/n2)
+(deter's yearly counts give mc95 = mean +- 1.96 sd / sqrt(n), from which sd is recovered).
+"agree" means the interval contains 0. Standard library only.
+"""
+
+import json
+import math
+import sys
+
+Z = 1.959963984540054
+
+
+def wilson(c, n):
+    p = c / n
+    den = 1 + Z * Z / n
+    centre = (p + Z * Z / (2 * n)) / den
+    half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / den
+    return centre - half, centre + half
+
+
+def newcombe(c1, n1, c2, n2):
+    p1, p2 = c1 / n1, c2 / n2
+    l1, u1 = wilson(c1, n1)
+    l2, u2 = wilson(c2, n2)
+    d = p1 - p2
+    lo = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    hi = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return d, lo, hi
+
+
+def mean_diff(m1, s1, n1, m2, s2, n2):
+    d = m1 - m2
+    se = math.sqrt(s1 * s1 / n1 + s2 * s2 / n2)
+    return d, d - Z * se, d + Z * se
+
+
+def fmt_row(name, a, b, d, lo, hi, pct=True):
+    ok = "yes" if lo <= 0 <= hi else "**no**"
+    if pct:
+        return (f"| {name} | {100 * a:.2f}% | {100 * b:.2f}% | {100 * d:+.2f} "
+                f"[{100 * lo:+.2f}, {100 * hi:+.2f}] | {ok} |")
+    return f"| {name} | {a:.3f} | {b:.3f} | {d:+.3f} [{lo:+.3f}, {hi:+.3f}] | {ok} |"
+
+
+def main():
+    dj = json.load(open(sys.argv[1]))
+    mj = json.load(open(sys.argv[2]))
+    yearly = "--yearly" in sys.argv
+    variants = "--variants" in sys.argv
+    n1, n2 = dj["runs"], mj["runs"]
+    out = [f"deter: {n1} runs (seed {dj['seed']}); model2.py: {n2} runs (seed {mj['seed']})", "",
+           "| outcome | deter | model2.py | difference [95%] | agree |", "|---|---|---|---|---|"]
+    bad = 0
+    tot = 0
+    for ev in ("threat", "display", "use_of_force", "war", "non_state_incident", "crisis"):
+        c1 = dj["outcomes"][ev]["count"]
+        c2 = mj["outcomes"][ev]["count"]
+        d, lo, hi = newcombe(c1, n1, c2, n2)
+        out.append(fmt_row(f"P({ev})", c1 / n1, c2 / n2, d, lo, hi))
+        tot += 1
+        bad += not (lo <= 0 <= hi)
+    for mname in ("crises", "disputes", "gdp_lost", "years_to_first_use_of_force"):
+        a, b = dj["metrics"][mname], mj["metrics"][mname]
+        if a is None or "sd" not in a:
+            continue
+        d, lo, hi = mean_diff(a["mean"], a["sd"], n1, b["mean"], b["sd"], n2)
+        out.append(fmt_row(f"mean {mname}", a["mean"], b["mean"], d, lo, hi, pct=False))
+        tot += 1
+        bad += not (lo <= 0 <= hi)
+    out.append("")
+    out.append(f"{tot - bad} of {tot} agree.")
+    if "crisis_outcomes" in dj:
+        sh = dj["crisis_outcomes"]["shares"]
+        out.append("")
+        out.append("Crisis outcome shares (per crisis opportunity; descriptive, no interval: the "
+                   "crises of a run are not independent):")
+        out.append("")
+        out.append("| outcome | deter | model2.py |")
+        out.append("|---|---|---|")
+        for k in ("general_deterrence", "coercion_success", "immediate_deterrence",
+                  "failure_limited", "failure_war"):
+            out.append(f"| {k} | {100 * sh[k]:.2f}% | {100 * mj['crisis_outcomes'][k]:.2f}% |")
+    if yearly and dj.get("yearly"):
+        out.append("")
+        out.append("Per-year mean counts, difference deter - model2.py (95% interval); * outside:")
+        out.append("")
+        kinds = ("crisis_triggers", "threats", "displays", "uses_of_force", "wars",
+                 "non_state_incidents", "target_triggers")
+        out.append("| year | " + " | ".join(kinds) + " |")
+        out.append("|---" * (len(kinds) + 1) + "|")
+        nb = 0
+        nt = 0
+        for yd, ym in zip(dj["yearly"], mj["yearly"]):
+            cells = []
+            for k in kinds:
+                a = yd["counts"][k]
+                b = ym["counts"][k]
+                sd1 = (a["mc95_hi"] - a["mc95_lo"]) / (2 * Z) * math.sqrt(n1)
+                d, lo, hi = mean_diff(a["mean"], sd1, n1, b["mean"], b["sd"], n2)
+                star = "" if lo <= 0 <= hi else " *"
+                nb += bool(star)
+                nt += 1
+                cells.append(f"{a['mean']:.3f} vs {b['mean']:.3f}{star}")
+            out.append(f"| {yd['year']} | " + " | ".join(cells) + " |")
+        out.append("")
+        out.append(f"{nb} of {nt} per-year counts outside their 95% interval "
+                   f"(about {0.05 * nt:.1f} expected by chance).")
+    if variants and "attribution" in dj and "variants" in mj:
+        ent = dj["attribution"]["entities"][0]["events"]
+        na = dj["attribution"]["runs"]
+        out.append("")
+        out.append("Attribution variants (7.13): P(event) under each removal, deter (common random "
+                   "numbers) against model2.py (an independent sample per variant):")
+        out.append("")
+        out.append("| event | variant | deter | model2.py | difference [95%] | agree |")
+        out.append("|---|---|---|---|---|---|")
+        nb = nt = 0
+        for ev in ("threat", "display", "use_of_force", "war"):
+            for v, c2 in ((v, mj["variants"][v][ev]) for v in mj["variants"]):
+                c1 = ent[ev]["variants"][v]["count"]
+                d, lo, hi = newcombe(c1, na, c2, n2)
+                ok = lo <= 0 <= hi
+                nb += not ok
+                nt += 1
+                out.append(f"| {ev} | {v} | {100 * c1 / na:.2f}% | {100 * c2 / n2:.2f}% | "
+                           f"{100 * d:+.2f} [{100 * lo:+.2f}, {100 * hi:+.2f}] | "
+                           f"{'yes' if ok else '**no**'} |")
+        out.append("")
+        out.append(f"{nt - nb} of {nt} agree.")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

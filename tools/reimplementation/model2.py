@@ -1,0 +1,872 @@
+#!/usr/bin/env python3
+"""An independent re-implementation of deter's model 2 from docs/MODEL.md alone.
+
+Written without reading src/ (phase 1 of the re-implementation review); its guesses are listed
+in GAPS.md beside it. It simulates a scenario file without overlays or joins (the baseline
+scenarios/western-balkans-2024.toml and scenarios/history/*-20??.toml), all runs at
+once as numpy arrays, region-wide, and prints the outcome probabilities over the horizon, a few per-run
+metrics, the crisis outcome shares and the per-year mean counts as JSON.
+
+It cannot reproduce deter's random streams (section 3.1 of MODEL.md); it matches distributions.
+
+    python3 tools/reimplementation/model2.py scenarios/western-balkans-2024.toml --runs 20000 --seed 1
+"""
+
+import argparse
+import json
+import math
+import sys
+import tomllib
+
+import numpy as np
+
+DT = 1.0 / 12.0
+
+# ----------------------------------------------------------------- defaults (MODEL.md 2.1)
+MODEL = dict(
+    rationality=10.0, rationality_target=3.0, rationality_protector=5.0,
+    status_quo_value=0.25, decisiveness=1.0, tension_sensitivity=1.0,
+    perception_noise=0.6, war_cost=0.8, limited_force_cost=0.3, punishment=1.0,
+    strategic_punishment=1.0, monitoring_cost=0.25, alliance_cost=0.15,
+    stake_gdp_share=0.0333, trade_gdp_loss=0.063, dispute_trade_share=0.7,
+    audience_cost=0.02, display_cost_factor=0.0, war_uncertainty=2.0, war_resistance=8.0,
+    target_stake=0.3, concession_cohesion=0.25, concession_reputation=0.25,
+    concession_power=0.0, concession_demands=0.0, concession_demands_loss=0.0,
+    concession_unguarded=1.0, mobilisation_shock=0.3, mobilisation_shock_cost=2.0,
+    target_war_cost=0.6, treaty_cost=0.18, tripwire_cost=2.45, commit_cost=0.05,
+    protector_war_cost=1.0, protect_value=0.3, political_reversion=0.5,
+    reputation_reversion=0.2, reputation_loss=0.15, reputation_gain=0.05,
+    tension_jump_threat=0.05, tension_jump_display=0.1, tension_jump_force=0.25,
+    force_gdp_loss=0.005, war_gdp_loss_challenger=0.1, war_gdp_loss_target=0.2,
+    sanctions_gdp_loss=0.02, procurement_bonus=0.15, display_sanctions_share=0.05,
+    reaction_display_reward=0.12, defeat_memory=0.0, defeat_memory_decay=0.2,
+    defeat_memory_reset=0.0, dispute_recency=0.0, dispute_recency_decay=0.5,
+    war_revelation=1.0, war_revelation_decay=0.2, nonstate_tension=1.0,
+    nonstate_narrative=1.0, nonstate_monitoring=1.0, nonstate_crisis=0.5,
+    tension_jump_nonstate=0.1, target_trigger_cohesion=1.0, tension_jump_target=0.05,
+    war_duration=1.0, fait_accompli=0.0, casus_foederis_cost=0.0,
+    fait_accompli_resistance=1.0,
+)
+MILITARY = dict(readiness=0.6, readiness_reversion=0.5, interoperability=0.5, quality=1.0,
+                procurement_efficiency=1.0, investment_share=0.25, depreciation=0.08,
+                expeditionary=0.2)
+POLITICAL = dict(cohesion=0.6, cohesion_volatility=0.05, narrative=0.2,
+                 narrative_volatility=0.05, reputation=0.5)
+ECONOMIC = dict(growth=0.03, volatility=0.03, trade_west=0.5)
+POWER = dict(quality=1.0, in_theatre=0.0, interoperability=0.9, substitution=0.0,
+             reinforcement=0.1, strategic=0.0)
+ALLIANCE = dict(reliability=0.77, reliability_concentration=20.0, collective_procurement=False)
+DEPLOYMENT = dict(reliability=0.85, interoperability=0.9)
+RIVALRY = dict(stakes=1.0, dissatisfaction=0.5, tension=0.3, tension_reversion=0.5,
+               tension_volatility=0.1, opportunity_rate=0.5, trade=0.05, monitoring=0.3,
+               sanctions_credibility=0.5, challenger_share=1.0, nonstate_rate=0.3,
+               target_trigger_rate=0.3)
+RANGES = {  # only the parameters the bundled policies of the two scenarios change
+    "capability": (0.0, 1e7), "trade": (0.0, 1.0), "budget_share": (0.0, 0.5),
+    "quality": (0.05, 10.0), "monitoring": (0.0, 1.0),
+}
+
+
+def logistic(x):
+    x = np.asarray(x, dtype=float)
+    out = np.empty_like(x)
+    pos = x >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-x[pos]))
+    e = np.exp(x[~pos])
+    out[~pos] = e / (1.0 + e)
+    return out
+
+
+def month_index(s):
+    if isinstance(s, int):
+        return s * 12
+    s = str(s)
+    y, m = (s.split("-") + ["1"])[:2]
+    return int(y) * 12 + int(m) - 1
+
+
+# ----------------------------------------------------------------- scenario (MODEL.md 5)
+class Scenario:
+    def __init__(self, path):
+        with open(path, "rb") as f:
+            d = tomllib.load(f)
+        if "extends" in d:
+            raise SystemExit("overlays are not supported by this re-implementation")
+        sc = d.get("scenario", {})
+        self.name = sc.get("name", path)
+        self.start = month_index(sc.get("start", "2025-01"))
+        self.start_year = self.start // 12
+        self.horizon_years = int(sc.get("horizon_years", 10))
+        self.model = dict(MODEL)
+        self.model.update(d.get("model", {}))
+        self.powers = {}
+        for p in d.get("power", []):
+            q = dict(POWER)
+            q.update({k: v for k, v in p.items() if k not in ("id", "name")})
+            self.powers[p["id"]] = q
+        self.countries = {}
+        for c in d.get("country", []):
+            q = {}
+            q.update(MILITARY)
+            q.update(c.get("military", {}))
+            q.update(POLITICAL)
+            q.update({k: v for k, v in c.get("political", {}).items() if k != "ties"})
+            q.update(ECONOMIC)
+            q.update(c.get("economic", {}))
+            q["ties"] = dict(c.get("political", {}).get("ties", {}))
+            if "budget_share" not in c.get("military", {}):
+                q["budget_share"] = min(q["budget"] / q["gdp"], 0.5)
+            if "capability" not in c.get("military", {}):
+                q["capability"] = (q["procurement_efficiency"] * q["investment_share"]
+                                   * q["budget"] / q["depreciation"])
+            self.countries[c["id"]] = q
+        self.alliances = []
+        for a in d.get("alliance", []):
+            q = dict(ALLIANCE)
+            q.update(a)
+            self.alliances.append(q)
+        self.deployments = []
+        for dep in d.get("deployment", []):
+            q = dict(DEPLOYMENT)
+            q.update(dep)
+            q.setdefault("contributors", [])
+            self.deployments.append(q)
+        self.rivalries = []
+        for rv in d.get("rivalry", []):
+            r = dict(RIVALRY)
+            r.update(rv)
+            r.setdefault("baseline_tension", r["tension"])
+            r.setdefault("id", f"{r['challenger']}-{r['target']}")
+            self.rivalries.append(r)
+        # policies: (step, file order, policy)
+        self.policies = []
+        for i, p in enumerate(d.get("policy", [])):
+            if not p.get("enabled", True):
+                continue
+            step = max(0, month_index(p["start"]) - self.start)
+            if step >= 12 * self.horizon_years:
+                continue
+            self.policies.append((step, i, p))
+        self.policies.sort(key=lambda x: (x[0], x[1]))
+
+
+# ----------------------------------------------------------------- the crisis game (MODEL.md 7.6-7.7)
+def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None):
+    """Backward pass of 7.7 for arrays of crises. g: per-crisis constants (arrays or scalars).
+
+    Returns the probabilities the play needs: P(challenge), r, d, c[s_d], Fforce[s_d][k], w[k].
+    """
+    S = g["S"]
+    bA, bT, bP = m["rationality"], m["rationality_target"], m["rationality_protector"]
+    lfc = m["limited_force_cost"]
+    p = [p0, p1]
+    cw = [m["war_cost"] * S * 2 * (1 - p0), m["war_cost"] * S * (2 * (1 - p1) + g["pun"])]
+    cl = [lfc * cw[0], lfc * cw[1]]
+    pol = [g["pol0"], g["pol1"]]
+    dc = m["display_cost_factor"] * m["war_cost"] * S
+    au = m["audience_cost"] * S
+    sc, tc, td = g["sc"], g["tc"], g["td"]
+    s, sD = g["s"], g["sD"]
+    chat = m["war_uncertainty"]
+    w = []
+    for k in (0, 1):
+        cpr = (cw[k] + pol[k] + tc) / np.maximum(V, 1e-9)
+        q = np.minimum(1.0, m["war_resistance"] * (1 - p[k]))
+        if chat <= 0:
+            wk = np.zeros_like(p0)
+        else:
+            wk = np.clip(np.minimum(chat - np.maximum(cpr, 0.0), 2 * np.clip(q, 0, 1)) / (2 * chat),
+                         0.0, 0.5)
+        w.append((1 - m["war_revelation"] * rrev) * wk)
+    tv = m["target_stake"] * S
+    tw = [m["target_war_cost"] * S * 2 * p[k] for k in (0, 1)]
+    tl = [lfc * tw[k] for k in (0, 1)]
+    pc, pa, pw, pv = g["pc"], g["pa"], g["pw"], g["pv"]
+    pl = lfc * pw
+    pi = m["mobilisation_shock"]
+    x = m["mobilisation_shock_cost"] * S
+    exists = g["exists"]
+    VA5, VT5, VP5, FF = {}, {}, {}, {}
+    for sd in (0, 1):
+        sig = 1.0 if sd else s
+        BA = dr - dc - 2 * au - sd * sc - td
+        for k in (0, 1):
+            FA = (p[k] * V + dr - dc - w[k] * cw[k] - (1 - w[k]) * cl[k] - pol[k] - tc - sig * sc)
+            f = logistic(bA * (FA - BA))
+            Tf = -p[k] * tv - (w[k] * tw[k] + (1 - w[k]) * tl[k])
+            if k == 1:
+                Pf = -p[k] * pv - (pc + w[k] * pw + (1 - w[k]) * pl)
+            else:
+                Pf = -p[k] * pv - pa
+            if pi > 0:
+                fh = logistic(bA * (FA - x - BA))
+                F = pi * fh + (1 - pi) * f
+                VA5[sd, k] = pi * (fh * (FA - x) + (1 - fh) * BA) + (1 - pi) * (f * FA + (1 - f) * BA)
+            else:
+                F = f
+                VA5[sd, k] = f * FA + (1 - f) * BA
+            VT5[sd, k] = F * Tf
+            VP5[sd, k] = F * Pf + (1 - F) * (-k * pc)
+            FF[sd, k] = F
+    c, VA4, VT4 = {}, {}, {}
+    for sd in (0, 1):
+        c[sd] = np.where(exists, logistic(bP * (VP5[sd, 1] - VP5[sd, 0])), 0.0)
+        VA4[sd] = c[sd] * VA5[sd, 1] + (1 - c[sd]) * VA5[sd, 0]
+        VT4[sd] = c[sd] * VT5[sd, 1] + (1 - c[sd]) * VT5[sd, 0]
+    DA = (1 - sD) * VA4[0] + sD * VA4[1]
+    DT = (1 - sD) * VT4[0] + sD * VT4[1]
+    d = logistic(bA * (DA + au + td))
+    nd = g["nd"]
+    r = logistic(bT * (d * DT + tk + nd * np.maximum(-d * DT, 0.0)))
+    UA = r * (d * DA + (1 - d) * (-au - td)) + (1 - r) * (V - td)
+    aF = m["fait_accompli"]
+    out = dict(r=r, d=d, c=c, F=FF, w=w, UA=UA)
+    if aF <= 0:
+        out["pch"] = logistic(bA * (UA - m["status_quo_value"]))
+        out["pfa"] = np.zeros_like(UA)
+        return out
+    # node F (7.7): the fait accompli's inputs (7.6), p^F_0 = p_0
+    pF = [p0, pF1]
+    cwF = [cw[0], m["war_cost"] * S * (2 * (1 - pF1) + g["pun"])]
+    clF = [lfc * cwF[0], lfc * cwF[1]]
+    twF = [m["target_war_cost"] * S * 2 * pF[k] for k in (0, 1)]
+    paF = pa + m["casus_foederis_cost"] * g["B"] * S
+    FFk, VPF = [], []
+    for k in (0, 1):
+        cpr = (cwF[k] + pol[k] + tc) / np.maximum(V, 1e-9)
+        q = np.minimum(1.0, m["fait_accompli_resistance"] * m["war_resistance"] * (1 - pF[k]))
+        if chat <= 0:
+            wk = np.zeros_like(p0)
+        else:
+            wk = np.clip(np.minimum(chat - np.maximum(cpr, 0.0), 2 * np.clip(q, 0, 1)) / (2 * chat),
+                         0.0, 0.5)
+        wk = (1 - m["war_revelation"] * rrev) * wk
+        out.setdefault("wF", []).append(wk)
+        FFk.append(pF[k] * V - wk * cwF[k] - (1 - wk) * clF[k] - pol[k] - tc - s * sc)
+        if k == 1:
+            Pf = -pF[k] * pv - (pc + wk * pw + (1 - wk) * pl)
+        else:
+            Pf = -pF[k] * pv - paF
+        VPF.append(Pf)
+    cF = np.where(exists, logistic(bP * (VPF[1] - VPF[0])), 0.0)
+    UF = cF * FFk[1] + (1 - cF) * FFk[0]
+    out["cF"] = cF
+    us = m["status_quo_value"]
+    top = np.maximum(np.maximum(UA, UF), us)
+    eA, eF, eS = np.exp(bA * (UA - top)), aF * np.exp(bA * (UF - top)), np.exp(bA * (us - top))
+    E = eA + eF + eS
+    out["pch"] = eA / E
+    out["pfa"] = eF / E
+    return out
+
+
+def csf(x, y, mdec):
+    x = np.asarray(x, float)
+    y = np.asarray(y, float)
+    if mdec == 0:
+        return np.full(np.broadcast(x, y).shape, 0.5)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = logistic(-mdec * np.log(np.where((x > 0) & (y > 0), y / np.where(x > 0, x, 1), 1.0)))
+    out = np.where((x <= 0) & (y <= 0), 0.5, np.where(x <= 0, 0.0, np.where(y <= 0, 1.0, out)))
+    return out
+
+
+# ----------------------------------------------------------------- the simulation
+def simulate(sc, runs, seed, removal=frozenset()):
+    rng = np.random.default_rng(seed)
+    m = sc.model
+    R = runs
+    T = 12 * sc.horizon_years
+    Y_ = sc.horizon_years
+    rivs = [dict(r) for r in sc.rivalries]
+    cids = list(sc.countries)
+    C = {cid: dict(q) for cid, q in sc.countries.items()}   # parameters (policies may change)
+    P = {pid: dict(q) for pid, q in sc.powers.items()}
+    deps = [dict(q) for q in sc.deployments]
+    # per-run state
+    st = {cid: dict(Y=np.full(R, float(q["gdp"])), K=np.full(R, float(q["capability"])),
+                    r=np.full(R, float(q["readiness"])), c=np.full(R, float(q["cohesion"])),
+                    n=np.full(R, float(q["narrative"])), rep=np.full(R, float(q["reputation"])))
+          for cid, q in C.items()}
+    # procurement multipliers
+    mu = {cid: 1.0 for cid in cids}
+    for a in sc.alliances:
+        if a.get("collective_procurement"):
+            for mem in a["members"]:
+                if mem in mu:
+                    mu[mem] = 1.0 + m["procurement_bonus"]
+    # per-run treaty weights (7.11)
+    b = []
+    for a in sc.alliances:
+        rho, kap = a["reliability"], a["reliability_concentration"]
+        if rho <= 0 or rho >= 1:
+            b.append(np.full(R, float(rho)))
+        else:
+            b.append(rng.beta(rho * kap, (1 - rho) * kap, size=R))
+    # per rivalry: tension, at war, what the last war revealed, A's memory of defeats, recency of
+    # the last dispute, the target's answer in the last crisis (0 none, 1 conceded, 2 stood
+    # firm), the removal variant (7.13)
+    RS = [dict(tau=np.full(R, float(r["tension"])), at_war=np.zeros(R, bool), rrev=np.zeros(R),
+               mem=dict(h=np.zeros(R), e=np.zeros(R), last=np.zeros(R, np.int64),
+                        removal=removal)) for r in rivs]
+    # records
+    max_level = np.zeros(R, np.int64)
+    year_level = np.zeros((R, Y_), np.int64)      # highest MID level reached in a crisis of year y
+    year_ns = np.zeros((R, Y_), np.int64)
+    counts = {k: np.zeros((R, Y_), np.int64) for k in
+              ("crisis_triggers", "threats", "displays", "uses_of_force", "wars",
+               "non_state_incidents", "target_triggers")}
+    gdp_lost = np.zeros(R)
+    first_uof = np.full(R, T, np.int64)
+    outcome_counts = dict(general_deterrence=0, coercion_success=0, immediate_deterrence=0,
+                          failure_limited=0, failure_war=0)
+    sanctions_display = 0
+    sanctions_force = 0
+    sanctions_succeeded = 0
+    # policies (7.10): ramps as lists [path, from, to, steps, j]
+    ramps = []
+    pol_i = 0
+
+    def get(path):
+        parts = path.split(".")
+        if parts[0] == "deployment":
+            dep = next(x for x in deps if x["id"] == parts[1])
+            return dep[parts[2]]
+        if parts[0] == "rivalry":
+            return next(r for r in rivs if r["id"] == parts[1])[parts[2]]
+        if parts[0] == "country":
+            key = parts[-1]
+            if key in ("readiness", "cohesion", "narrative", "reputation", "capability",
+                       "gdp", "budget"):
+                raise NotImplementedError(path)
+            return C[parts[1]][key]
+        if parts[0] == "power":
+            return P[parts[1]][parts[2]]
+        if parts[0] == "model":
+            return m[parts[1]]
+        raise NotImplementedError(path)
+
+    def put(path, v):
+        parts = path.split(".")
+        key = parts[-1]
+        lo, hi = RANGES.get(key, (-math.inf, math.inf))
+        v = min(max(v, lo), hi)
+        if parts[0] == "deployment":
+            next(x for x in deps if x["id"] == parts[1])[key] = v
+        elif parts[0] == "rivalry":
+            next(r for r in rivs if r["id"] == parts[1])[key] = v
+        elif parts[0] == "country":
+            C[parts[1]][key] = v
+        elif parts[0] == "power":
+            P[parts[1]][key] = v
+        elif parts[0] == "model":
+            m[key] = v
+
+    h_end = 1.0 if m["war_duration"] == 0 else 1.0 - math.exp(-DT / m["war_duration"])
+    targets = {r["target"] for r in rivs}
+    challengers = {r["challenger"] for r in rivs}
+
+    for t in range(T):
+        y = t // 12
+        # 1. policies
+        while pol_i < len(sc.policies) and sc.policies[pol_i][0] <= t:
+            _, _, pol = sc.policies[pol_i]
+            pol_i += 1
+            steps = int(math.floor(12 * pol.get("ramp_years", 0.0) + 0.5))
+            for ch in pol.get("changes", []):
+                frm = get(ch["path"])
+                key = ch["path"].split(".")[-1]
+                lo, hi = RANGES.get(key, (-math.inf, math.inf))
+                if "set" in ch:
+                    to = ch["set"]
+                elif "add" in ch:
+                    to = frm + ch["add"]
+                else:
+                    to = frm * ch["scale"]
+                to = min(max(to, lo), hi)
+                if steps <= 1:
+                    put(ch["path"], to)
+                else:
+                    ramps.append([ch["path"], frm, to, steps, 0])
+            if pol.get("join"):
+                raise NotImplementedError("joins")
+        for rp in ramps:
+            if rp[4] < rp[3]:
+                rp[4] += 1
+                put(rp[0], rp[1] + (rp[2] - rp[1]) * rp[4] / rp[3])
+        # 2. countries (7.1-7.3)
+        for cid in cids:
+            q, s_ = C[cid], st[cid]
+            if q["volatility"] > 0:
+                Z = rng.standard_normal(R)
+                s_["Y"] *= np.exp((q["growth"] - q["volatility"] ** 2 / 2) * DT
+                                  + q["volatility"] * math.sqrt(DT) * Z)
+            else:
+                s_["Y"] *= math.exp(q["growth"] * DT)
+            budget = q["budget_share"] * s_["Y"]
+            s_["K"] = s_["K"] * (1 - q["depreciation"] * DT) + (
+                q["procurement_efficiency"] * mu[cid] * q["investment_share"] * budget * DT)
+            s_["r"] = s_["r"] + q["readiness_reversion"] * DT * (q["readiness"] - s_["r"])
+            th = m["political_reversion"]
+            zc = rng.standard_normal(R) if (q["cohesion_volatility"] > 0 and cid in targets) else 0.0
+            s_["c"] = np.clip(s_["c"] + th * DT * (q["cohesion"] - s_["c"])
+                              + q["cohesion_volatility"] * math.sqrt(DT) * zc, 0, 1)
+            zn = rng.standard_normal(R) if (q["narrative_volatility"] > 0 and cid in challengers) else 0.0
+            s_["n"] = np.clip(s_["n"] + th * DT * (q["narrative"] - s_["n"])
+                              + q["narrative_volatility"] * math.sqrt(DT) * zn, 0, 1)
+            s_["rep"] = s_["rep"] + m["reputation_reversion"] * DT * (q["reputation"] - s_["rep"])
+        # 3. the rivalries, in file order
+        for riv, rs in zip(rivs, RS):
+            A, Tg = riv["challenger"], riv["target"]
+            S, V_D = riv["stakes"], riv["dissatisfaction"]
+            ns_on = riv["nonstate_rate"] > 0
+            tt_on = riv["target_trigger_rate"] > 0
+            tau, at_war, rrev, mem = rs["tau"], rs["at_war"], rs["rrev"], rs["mem"]
+            # at war: does the war end this month (7.9)
+            ended = at_war & (rng.random(R) < h_end)
+            was_at_war = at_war.copy()
+            at_war = at_war & ~ended
+            live = ~was_at_war
+            # tension (7.4)
+            Zt = rng.standard_normal(R) if riv["tension_volatility"] > 0 else 0.0
+            new_tau = np.clip(tau + riv["tension_reversion"] * DT * (riv["baseline_tension"] - tau)
+                              + riv["tension_volatility"] * math.sqrt(DT) * Zt, 0, 1)
+            tau = np.where(live, new_tau, tau)
+            if m["war_revelation"] > 0:
+                rrev = np.where(live, rrev * math.exp(-m["war_revelation_decay"] * DT), rrev)
+            if m["defeat_memory"] > 0:
+                mem["h"][live] *= math.exp(-m["defeat_memory_decay"] * DT)
+            Hf = 1.0
+            if m["dispute_recency"] > 0:
+                mem["e"][live] *= math.exp(-m["dispute_recency_decay"] * DT)
+                Hf = 1.0 + m["dispute_recency"] * mem["e"]
+            mon = 0.0 if "political" in removal else riv["monitoring"]
+            # non-state incidents (7.4.1)
+            n_ns = np.zeros(R, np.int64)
+            n_ns_open = np.zeros(R, np.int64)
+            if ns_on:
+                lam = (riv["nonstate_rate"] * (1 + m["nonstate_tension"] * tau)
+                       * (1 + m["nonstate_narrative"] * st[A]["n"])
+                       * (1 - m["nonstate_monitoring"] * mon) * Hf)
+                n_ns = np.where(live, rng.poisson(np.maximum(lam, 0) * DT), 0)
+                n_ns_open = rng.binomial(n_ns, m["nonstate_crisis"])
+                tau = np.minimum(tau + m["tension_jump_nonstate"] * n_ns, 1.0)
+            # target-initiated triggers (7.4.2)
+            n_tt = np.zeros(R, np.int64)
+            if tt_on:
+                lam = riv["target_trigger_rate"] * (1 + m["target_trigger_cohesion"] * st[Tg]["c"]) * Hf
+                n_tt = np.where(live, rng.poisson(lam * DT), 0)
+                tau = np.minimum(tau + m["tension_jump_target"] * n_tt, 1.0)
+            # the rivalry's own opportunities
+            mrate = riv["opportunity_rate"] * (1 + m["tension_sensitivity"] * tau) * Hf * DT
+            n_own = np.where(live, rng.poisson(mrate), 0)
+            counts["non_state_incidents"][:, y] += n_ns
+            counts["target_triggers"][:, y] += n_tt
+            year_ns[:, y] |= (n_ns > 0)
+            n_react = n_tt + n_ns_open
+            n_cr = n_react + n_own
+            # crises, round by round
+            jmax = int(n_cr.max()) if R else 0
+            for j in range(jmax):
+                act = np.nonzero((j < n_cr) & ~at_war)[0]
+                if act.size == 0:
+                    continue
+                reaction = j < n_react[act]
+                _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng,
+                        max_level, year_level, counts, gdp_lost, first_uof, outcome_counts, t, y,
+                        S, V_D, A, Tg, mem)
+            rs["tau"], rs["at_war"], rs["rrev"] = tau, at_war, rrev
+    return dict(max_level=max_level, year_level=year_level, year_ns=year_ns, counts=counts,
+                gdp_lost=gdp_lost, first_uof=first_uof, outcome_counts=outcome_counts)
+
+
+def theatre(sc, m, C, P, deps, st, b, act, A, Tg, removal=frozenset(), share=1.0):
+    """Forces around the rivalry (7.5) for the runs in act. Returns a dict of arrays."""
+    def cap_country(cid):
+        s_ = st[cid]
+        return s_["K"][act] * C[cid]["quality"] * s_["r"][act]
+
+    def cap_power(pid):
+        return P[pid]["capability"] * P[pid]["quality"]
+
+    def pact(i, j):
+        """Highest treaty weight over alliances holding both (per run)."""
+        out = np.zeros(act.size)
+        if i == j:
+            return out
+        for a, ba in zip(sc.alliances, b):
+            if i in a["members"] and j in a["members"]:
+                out = np.maximum(out, ba[act])
+        return out
+
+    def iota(j):
+        return C[j]["interoperability"] if j in C else P[j]["interoperability"]
+
+    def delta(j):
+        return C[j]["expeditionary"] if j in C else P[j]["in_theatre"]
+
+    def tie_help(i):
+        h = np.zeros(act.size)
+        for pid in P:
+            tie = C[i]["ties"].get(pid, 0.0)
+            if tie == 0:
+                continue
+            has_pact = pact(i, pid) > 0
+            h += np.where(has_pact, 0.0, tie * P[pid]["in_theatre"] * cap_power(pid))
+        return h
+
+    capA = cap_country(A)
+    MA = share * capA + tie_help(A)
+    capT = cap_country(Tg)
+    MT0 = capT + tie_help(Tg)
+    B = np.zeros(act.size)
+    L = np.zeros(act.size)
+    CP = np.zeros(act.size)
+    Rf = np.zeros(act.size)
+    sP = np.zeros(act.size)
+    counted = set()
+    for j in list(C) + list(P):
+        if j == A:
+            continue
+        pj = pact(Tg, j)
+        if not np.any(pj > 0):
+            continue
+        on = pj > 0
+        capj = cap_country(j) if j in C else np.full(act.size, cap_power(j))
+        B = np.maximum(B, pj)
+        CP += np.where(on, capj, 0)
+        Rf += np.where(on, delta(j) * math.sqrt(iota(j) * iota(Tg)) * capj, 0)
+        L += np.where(on, delta(j) * math.sqrt(iota(j) * iota(Tg)) * capj, 0)
+        if j in P:
+            Rf += np.where(on, P[j]["reinforcement"] * math.sqrt(iota(j) * iota(Tg)) * capj, 0)
+            sP = np.maximum(sP, np.where(on, P[j]["strategic"], 0))
+        counted.add(j)   # (a treaty protector in some runs: see GAPS.md)
+    Dep = 0.0
+    W = 0.0
+    for d in deps:
+        if d["host"] != Tg:
+            continue
+        eff = d["interoperability"] * d["capability"]
+        if eff <= 0:
+            continue
+        Dep += eff
+        W += d["reliability"] * eff
+        for j in d["contributors"]:
+            if j == A or j in counted:
+                continue
+            counted.add(j)
+            if j in C:
+                CP += cap_country(j)
+            else:
+                cp = cap_power(j)
+                CP += cp
+                Rf += P[j]["reinforcement"] * math.sqrt(iota(j) * iota(Tg)) * cp
+                sP = np.maximum(sP, P[j]["strategic"])
+    CP = CP + Dep
+    Rf = Rf + Dep
+    L = L + Dep
+    denom = Dep + MA
+    trip = np.where(denom > 0, W / np.where(denom > 0, denom, 1), 0.0)
+    exists = (B > 0) | (Dep > 0)
+    z = np.zeros(act.size)
+    if "military" in removal:   # 7.13: the defenders' forces and commitment to fight
+        MT0, Rf, L, CP, sP, B, trip = z, z, z, z, z, z, z
+        Dep = 0.0
+        exists = np.zeros(act.size, bool)
+    if "political" in removal:  # pacts' treaty weight and tripwires
+        B, trip = z, z
+        exists = np.full(act.size, Dep > 0)
+    return dict(capA=capA, MA=MA, MT0=MT0, B=B, CP=CP, R=Rf, L=L, sP=sP, trip=trip,
+                exists=exists)
+
+
+def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng, max_level,
+            year_level, counts, gdp_lost, first_uof, oc, t, y, S, D, A, Tg, mem):
+    n = act.size
+    removal = mem["removal"]
+    th = theatre(sc, m, C, P, deps, st, b, act, A, Tg, removal, riv["challenger_share"])
+    mdec = m["decisiveness"]
+    p0 = csf(th["MA"], th["MT0"], mdec)
+    p1 = csf(th["MA"], th["MT0"] + th["R"], mdec)
+    pF1 = csf(th["MA"], th["MT0"] + th["L"], mdec)
+    KA = th["capA"]
+    CP = th["CP"]
+    pun = np.where(CP > 0, m["punishment"] * CP / np.where(CP + KA > 0, CP + KA, 1), 0.0) \
+        + m["strategic_punishment"] * th["sP"]
+    mon = 0.0 if "political" in removal else riv["monitoring"]
+    nA = st[A]["n"][act]
+    V = S * D * (1 + nA)
+    dr = np.where(reaction, m["reaction_display_reward"] * V, 0.0)
+    if m["defeat_memory"] > 0:
+        dr = dr + m["defeat_memory"] * mem["h"][act] * V
+    sub = min(max(sum(C[A]["ties"].get(pid, 0.0) * P[pid]["substitution"] for pid in P), 0.0), 0.9)
+    sgs = m["stake_gdp_share"]
+    sc_cost = m["sanctions_gdp_loss"] * C[A]["trade_west"] * (1 - sub) / sgs
+    tc = m["trade_gdp_loss"] * riv["trade"] / sgs
+    td = m["dispute_trade_share"] * tc
+    s = riv["sanctions_credibility"]
+    sD = m["display_sanctions_share"] * s
+    if "economic" in removal:
+        s = sD = 0.0
+        tc = td = 0.0
+    cT = st[Tg]["c"][act]
+    repT = st[Tg]["rep"][act]
+    opp = riv["opportunity_rate"] * (1 + m["tension_sensitivity"] * tau[act])
+    dm = m["concession_demands"] * opp * m["target_stake"]
+    gu = np.where(th["exists"], 0.0, m["concession_unguarded"])
+    nd = m["concession_demands_loss"] * opp
+    CPKA = CP + KA
+    g = dict(
+        S=S, pun=pun, pol0=m["monitoring_cost"] * mon * S,
+        pol1=(m["monitoring_cost"] * mon + m["alliance_cost"] * th["B"]) * S,
+        sc=sc_cost, tc=tc, td=td, s=s, sD=sD, pc=m["commit_cost"] * S,
+        pa=(m["treaty_cost"] * th["B"] + m["tripwire_cost"] * th["trip"]) * S,
+        pw=np.where(CP > 0, m["protector_war_cost"] * S * KA / np.where(CPKA > 0, CPKA, 1),
+                    m["protector_war_cost"] * S),
+        pv=m["protect_value"] * np.maximum(th["B"], th["trip"]) * S,
+        exists=th["exists"], nd=nd, B=th["B"],
+    )
+
+    pol_on = 0.0 if "political" in removal else 1.0
+
+    def tk_of(p0_):
+        return S * (m["target_stake"] + pol_on * (m["concession_cohesion"] * cT
+                                                  + m["concession_reputation"] * repT)
+                    + m["concession_power"] * p0_ + dm + gu)
+
+    # misperception (7.5)
+    sigma = m["perception_noise"] * (1 - mon)
+    if sigma > 0:
+        Z = rng.standard_normal(n)
+
+        def perc(pk):
+            pc_ = np.clip(pk, 1e-12, 1 - 1e-12)
+            return logistic(np.log(pc_ / (1 - pc_)) + sigma * Z)
+        pt0, pt1, ptF1 = perc(p0), perc(p1), perc(pF1)
+    else:
+        pt0, pt1, ptF1 = p0, p1, pF1
+    rr = rrev[act]
+    GA = solve_game(m, g, pt0, pt1, V, dr, tk_of(pt0), rr, ptF1)
+    GR = solve_game(m, g, p0, p1, V, dr, tk_of(p0), rr, pF1)
+    u = rng.random((8, n))
+    challenged = u[0] < GA["pch"]
+    fa = ~challenged & (u[0] < GA["pch"] + GA["pfa"])
+    if m["fait_accompli"] > 0:
+        fa_commit = th["exists"] & (u[4] < GR["cF"])
+        fa_sanc = u[6] < s
+        fa_war = fa & (u[7] < np.where(fa_commit, GR["wF"][1], GR["wF"][0]))
+    else:
+        fa_commit = fa_sanc = fa_war = np.zeros(n, bool)
+    resisted = u[1] < GR["r"]
+    displayed = u[2] < GA["d"]
+    sd = u[3] < sD
+    committed = th["exists"] & (u[4] < np.where(sd, GR["c"][1], GR["c"][0]))
+    k = committed.astype(int)
+    Fforce = np.select([(~sd) & (k == 0), (~sd) & (k == 1), sd & (k == 0)],
+                       [GA["F"][0, 0], GA["F"][0, 1], GA["F"][1, 0]], GA["F"][1, 1])
+    forced = u[5] < Fforce
+    w_real = np.where(k == 1, GR["w"][1], GR["w"][0])
+    war = forced & (u[7] < w_real)
+    sanc_force = forced & ~sd & (u[6] < s)
+    # paths (play stops at the first "no")
+    dispute = challenged
+    conc = dispute & ~resisted
+    res = dispute & resisted
+    back2 = res & ~displayed
+    disp = res & displayed
+    back3 = disp & ~forced
+    force = disp & forced
+    warp = force & war
+    lim = force & ~war
+    level = np.ones(n, np.int64)
+    level[dispute] = 2
+    level[disp] = 3
+    level[force] = 4
+    level[warp] = 5
+    level[fa] = 4
+    level[fa_war] = 5
+    # records
+    idx = act
+    max_level[idx] = np.maximum(max_level[idx], level)
+    year_level[idx, y] = np.maximum(year_level[idx, y], level)
+    counts["crisis_triggers"][idx, y] += 1
+    counts["threats"][idx, y] += (level == 2)
+    counts["displays"][idx, y] += (level == 3)
+    counts["uses_of_force"][idx, y] += (level == 4)
+    counts["wars"][idx, y] += (level == 5)
+    oc["general_deterrence"] += int((~dispute & ~fa).sum())
+    oc["coercion_success"] += int(conc.sum())
+    oc["immediate_deterrence"] += int((back2 | back3).sum())
+    oc["failure_limited"] += int(lim.sum() + (fa & ~fa_war).sum())
+    oc["failure_war"] += int(warp.sum() + fa_war.sum())
+    oc["faits_accomplis"] = oc.get("faits_accomplis", 0) + int(fa.sum())
+    oc["sanctions_display"] = oc.get("sanctions_display", 0) + int((disp & sd).sum())
+    oc["sanctions_display_succeeded"] = oc.get("sanctions_display_succeeded", 0) + int((back3 & sd).sum())
+    oc["sanctions_force"] = oc.get("sanctions_force", 0) + int(sanc_force[force].sum())
+    oc["disputes"] = oc.get("disputes", 0) + int(dispute.sum() + fa.sum())
+    oc["commit_at_display_invoked"] = oc.get("commit_at_display_invoked", 0) + int(disp.sum())
+    oc["commit_at_display"] = oc.get("commit_at_display", 0) + int((disp & committed).sum())
+    # feedbacks (7.9), in order: 1. challenges after a concession / after firmness
+    last = mem["last"]
+    lc = last[idx]
+    for code, name in ((1, "after_concession"), (2, "after_firmness")):
+        sel = lc == code
+        oc["opp_" + name] = oc.get("opp_" + name, 0) + int(sel.sum())
+        oc["chal_" + name] = oc.get("chal_" + name, 0) + int((sel & (dispute | fa)).sum())
+    newlast = np.zeros(n, np.int64)
+    newlast[conc] = 1
+    newlast[res] = 2
+    last[idx] = newlast
+    tau_a = tau[idx]
+    tau_a = np.where(dispute, np.minimum(tau_a + m["tension_jump_threat"], 1), tau_a)
+    if m["dispute_recency"] > 0:
+        mem["e"][idx[dispute | fa]] = 1.0
+    rep = st[Tg]["rep"]
+    rep[idx[conc]] = np.maximum(rep[idx[conc]] - m["reputation_loss"], 0)
+    gain = back2 | back3
+    rep[idx[gain]] = np.minimum(rep[idx[gain]] + m["reputation_gain"], 1)
+    if m["defeat_memory"] > 0:
+        mem["h"][idx[conc]] *= (1 - m["defeat_memory_reset"])
+        mem["h"][idx[gain]] += 1.0
+    tau_a = np.where(disp, np.minimum(tau_a + m["tension_jump_display"], 1), tau_a)
+    YA, YT = st[A]["Y"], st[Tg]["Y"]
+    sh = m["sanctions_gdp_loss"] * C[A]["trade_west"] * (1 - sub)
+    hit = idx[disp & sd]
+    gdp_lost[hit] += sh * YA[hit]
+    YA[hit] *= (1 - sh)
+    # a fait accompli is a use of force (7.9, 2a), sanctioned with u_6 < s
+    sanc_force = sanc_force | (fa & fa_sanc)
+    warp = warp | fa_war
+    force = force | fa
+    tau_a = np.where(force, np.minimum(tau_a + m["tension_jump_force"], 1), tau_a)
+    fi = idx[force]
+    first_uof[fi] = np.minimum(first_uof[fi], t)
+    hit = idx[force & sanc_force]
+    gdp_lost[hit] += sh * YA[hit]
+    YA[hit] *= (1 - sh)
+    fl = m["force_gdp_loss"]
+    gdp_lost[fi] += fl * (YA[fi] + YT[fi])
+    YA[fi] *= (1 - fl)
+    YT[fi] *= (1 - fl)
+    wi = idx[warp]
+    gdp_lost[wi] += m["war_gdp_loss_challenger"] * YA[wi] + m["war_gdp_loss_target"] * YT[wi]
+    YA[wi] *= (1 - m["war_gdp_loss_challenger"])
+    YT[wi] *= (1 - m["war_gdp_loss_target"])
+    if m["war_revelation"] > 0:
+        rrev[wi] = 1.0
+    at_war[wi] = True
+    tau[idx] = tau_a
+
+
+# ----------------------------------------------------------------- aggregation (7.12)
+def wilson(c, n, z=1.959963984540054):
+    p = c / n
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return [centre - half, centre + half]
+
+
+def summarise(sc, res, runs, seed):
+    ml = res["max_level"]
+    out = {"scenario": sc.name, "runs": runs, "seed": seed, "implementation": "model2.py"}
+    ev = {}
+    for name, lev in (("crisis", 1), ("threat", 2), ("display", 3), ("use_of_force", 4), ("war", 5)):
+        c = int((ml >= lev).sum())
+        ev[name] = dict(p=c / runs, count=c, mc95=wilson(c, runs))
+    c = int((res["year_ns"].any(axis=1)).sum())
+    ev["non_state_incident"] = dict(p=c / runs, count=c, mc95=wilson(c, runs))
+    out["outcomes"] = ev
+    cnt = res["counts"]
+    crises = cnt["crisis_triggers"].sum(axis=1)
+    disputes = (cnt["threats"] + cnt["displays"] + cnt["uses_of_force"] + cnt["wars"]).sum(axis=1)
+    T = 12 * sc.horizon_years
+    out["metrics"] = dict(
+        crises=dict(mean=float(crises.mean()), sd=float(crises.std(ddof=1))),
+        disputes=dict(mean=float(disputes.mean()), sd=float(disputes.std(ddof=1))),
+        gdp_lost=dict(mean=float(res["gdp_lost"].mean()), sd=float(res["gdp_lost"].std(ddof=1))),
+        years_to_first_use_of_force=dict(mean=float((res["first_uof"] / 12.0).mean()),
+                                         sd=float((res["first_uof"] / 12.0).std(ddof=1))),
+    )
+    oc = res["outcome_counts"]
+    tot = sum(oc[k] for k in ("general_deterrence", "coercion_success", "immediate_deterrence",
+                              "failure_limited", "failure_war"))
+    out["crisis_outcomes"] = {k: oc[k] / tot for k in ("general_deterrence", "coercion_success",
+                                                       "immediate_deterrence", "failure_limited",
+                                                       "failure_war")}
+    out["crisis_outcomes"]["total"] = tot
+    out["mechanisms"] = {k: oc[k] for k in oc if k not in out["crisis_outcomes"]}
+    for name in ("after_concession", "after_firmness"):
+        o = oc.get("opp_" + name, 0)
+        out["mechanisms"]["challenge_" + name] = oc.get("chal_" + name, 0) / o if o else None
+    yearly = []
+    yl = res["year_level"]
+    for yy in range(sc.horizon_years):
+        e = {}
+        for name, lev in (("crisis", 1), ("threat", 2), ("display", 3), ("use_of_force", 4), ("war", 5)):
+            c = int((yl[:, yy] >= lev).sum())
+            e[name] = dict(p=c / runs, count=c)
+        cs = {}
+        for kk, arr in cnt.items():
+            v = arr[:, yy]
+            cs[kk] = dict(mean=float(v.mean()), sd=float(v.std(ddof=1)), total=int(v.sum()))
+        yearly.append(dict(year=sc.start_year + yy, events_in_year=e, counts=cs))
+    out["yearly"] = yearly
+    return out
+
+
+VARIANTS = ["none", "military", "political", "military+political", "economic",
+            "military+economic", "political+economic", "all"]
+
+
+def attribution(sc, runs, seed):
+    """The eight variants of 7.13, each on its own streams (not common random numbers), and the
+    Shapley values of the removal game computed from the variants' probabilities."""
+    import copy
+    res = {}
+    for i, v in enumerate(VARIANTS):
+        rm = (frozenset(["military", "political", "economic"]) if v == "all"
+              else frozenset() if v == "none" else frozenset(v.split("+")))
+        r = simulate(copy.deepcopy(sc), runs, seed * 1000 + 17 * i + 1, rm)
+        ml = r["max_level"]
+        res[v] = {name: int((ml >= lev).sum()) for name, lev in
+                  (("threat", 2), ("display", 3), ("use_of_force", 4), ("war", 5))}
+    return res
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("scenario")
+    ap.add_argument("--runs", type=int, default=20000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out")
+    ap.add_argument("--set", action="append", default=[],
+                    help="model.KEY=VALUE or rivalry.ID.KEY=VALUE (a what-if, as deter's --set)")
+    ap.add_argument("--attribution", action="store_true",
+                    help="also simulate the 7 level-removal variants of 7.13 (independent streams)")
+    a = ap.parse_args(argv)
+    sc = Scenario(a.scenario)
+    for kv in a.set:
+        path, val = kv.split("=", 1)
+        parts = path.split(".")
+        if parts[0] == "model":
+            sc.model[parts[1]] = float(val)
+        elif parts[0] == "rivalry":
+            next(r for r in sc.rivalries if r["id"] == parts[1])[parts[2]] = float(val)
+        else:
+            raise SystemExit(f"--set {path}: only model.* and rivalry.* here")
+    res = simulate(sc, a.runs, a.seed)
+    out = summarise(sc, res, a.runs, a.seed)
+    out["overrides"] = a.set
+    if a.attribution:
+        out["variants"] = attribution(sc, a.runs, a.seed)
+    text = json.dumps(out, indent=1)
+    if a.out:
+        with open(a.out, "w") as f:
+            f.write(text + "\n")
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
