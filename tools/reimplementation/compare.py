@@ -2,6 +2,7 @@
 """Compare deter's JSON output with model2.py's: two-sample 95% intervals on each difference.
 
     python3 compare.py DETER.json MODEL2.json [--yearly] [--variants]
+    python3 compare.py D1.json,D2.json,... M1.json,M2.json,...   (other seeds pooled)
 
 Probabilities: Newcombe's hybrid score interval (method 10, from the two Wilson intervals) on
 p_deter - p_model2. Means per run: normal approximation, diff +- 1.96 sqrt(sd1^2/n1 + sd2^2/n2)
@@ -48,9 +49,38 @@ def fmt_row(name, a, b, d, lo, hi, pct=True):
     return f"| {name} | {a:.3f} | {b:.3f} | {d:+.3f} [{lo:+.3f}, {hi:+.3f}] | {ok} |"
 
 
+def pooled(paths):
+    """Several runs of one implementation (other seeds) pooled: counts and runs summed, means
+    and standard deviations of the metrics combined exactly (law of total variance)."""
+    ds = [json.load(open(p)) for p in paths.split(",")]
+    if len(ds) == 1:
+        return ds[0]
+    out = dict(ds[0])
+    n = sum(d["runs"] for d in ds)
+    out["runs"] = n
+    out["seed"] = "+".join(str(d["seed"]) for d in ds)
+    out["outcomes"] = {}
+    for ev in ds[0]["outcomes"]:
+        if not isinstance(ds[0]["outcomes"][ev], dict) or "count" not in ds[0]["outcomes"][ev]:
+            continue
+        c = sum(d["outcomes"][ev]["count"] for d in ds)
+        out["outcomes"][ev] = {"count": c, "p": c / n}
+    out["metrics"] = {}
+    for mname, m0 in ds[0]["metrics"].items():
+        if not isinstance(m0, dict) or "sd" not in m0:
+            continue
+        mean = sum(d["metrics"][mname]["mean"] * d["runs"] for d in ds) / n
+        ss = sum((d["runs"] - 1) * d["metrics"][mname]["sd"] ** 2
+                 + d["runs"] * (d["metrics"][mname]["mean"] - mean) ** 2 for d in ds)
+        out["metrics"][mname] = {"mean": mean, "sd": math.sqrt(ss / (n - 1))}
+    out.pop("crisis_outcomes", None)
+    out.pop("yearly", None)
+    return out
+
+
 def main():
-    dj = json.load(open(sys.argv[1]))
-    mj = json.load(open(sys.argv[2]))
+    dj = pooled(sys.argv[1])
+    mj = pooled(sys.argv[2])
     yearly = "--yearly" in sys.argv
     variants = "--variants" in sys.argv
     n1, n2 = dj["runs"], mj["runs"]
@@ -75,7 +105,7 @@ def main():
         bad += not (lo <= 0 <= hi)
     out.append("")
     out.append(f"{tot - bad} of {tot} agree.")
-    if "crisis_outcomes" in dj:
+    if "crisis_outcomes" in dj and "crisis_outcomes" in mj:
         sh = dj["crisis_outcomes"]["shares"]
         out.append("")
         out.append("Crisis outcome shares (per crisis opportunity; descriptive, no interval: the "
