@@ -2,9 +2,10 @@
 """An independent re-implementation of deter's model 2 from docs/MODEL.md alone.
 
 Written without reading src/ (phase 1 of the re-implementation review); its guesses are listed
-in GAPS.md beside it. It simulates a scenario file without overlays or joins (the baseline
-scenarios/western-balkans-2024.toml and scenarios/history/*-20??.toml), all runs at
-once as numpy arrays, region-wide, and prints the outcome probabilities over the horizon, a few per-run
+in GAPS.md beside it. It simulates a scenario file (the baseline
+scenarios/western-balkans-2024.toml and scenarios/history/*-20??.toml; since phase 2, not
+blind, also overlays, joins, `add`/`scale`, ties and the baseline-shift rule of policies, for
+the bundled overlays), all runs at once as numpy arrays, region-wide, and prints the outcome probabilities over the horizon, a few per-run
 metrics, the crisis outcome shares and the per-year mean counts as JSON.
 
 It cannot reproduce deter's random streams (section 3.1 of MODEL.md); it matches distributions.
@@ -61,10 +62,48 @@ RIVALRY = dict(stakes=1.0, dissatisfaction=0.5, tension=0.3, tension_reversion=0
                tension_volatility=0.1, opportunity_rate=0.5, trade=0.05, monitoring=0.3,
                sanctions_credibility=0.5, challenger_share=1.0, nonstate_rate=0.3,
                target_trigger_rate=0.3)
-RANGES = {  # only the parameters the bundled policies of the two scenarios change
+RANGES = {  # only the parameters the bundled policies change (MODEL.md 2.1)
     "capability": (0.0, 1e7), "trade": (0.0, 1.0), "budget_share": (0.0, 0.5),
-    "quality": (0.05, 10.0), "monitoring": (0.0, 1.0),
+    "quality": (0.05, 10.0), "monitoring": (0.0, 1.0), "readiness": (0.0, 1.0),
+    "interoperability": (0.0, 1.0), "expeditionary": (0.0, 1.0), "cohesion": (0.0, 1.0),
+    "narrative": (0.0, 1.0), "reputation": (0.0, 1.0), "procurement_efficiency": (0.0, 5.0),
+    "sanctions_credibility": (0.0, 1.0), "substitution": (0.0, 1.0), "ties": (0.0, 1.0),
 }
+MEAN_REVERTING = {"readiness": "r", "cohesion": "c", "narrative": "n", "reputation": "rep"}
+
+
+def load_toml(path, depth=0):
+    """A scenario file with its `extends` chain merged (SCENARIO.md, "Overlays"): [scenario]
+    and [model] keys override; an entity whose id exists is patched key by key (members,
+    contributors, changes and join replaced whole); a new id adds an entity."""
+    import os
+    with open(path, "rb") as f:
+        d = tomllib.load(f)
+    if "extends" not in d:
+        return d
+    if depth > 16:
+        raise SystemExit("extends: too deep")
+    base = load_toml(os.path.join(os.path.dirname(path), d["extends"]), depth + 1)
+    for table in ("scenario", "model"):
+        base.setdefault(table, {}).update(d.get(table, {}))
+
+    def eid(kind, e):
+        if kind == "rivalry" and "id" not in e:
+            return f"{e['challenger']}-{e['target']}"
+        return e["id"]
+
+    for kind in ("power", "country", "alliance", "deployment", "rivalry", "policy"):
+        for e in d.get(kind, []):
+            old = next((x for x in base.get(kind, []) if eid(kind, x) == eid(kind, e)), None)
+            if old is None:
+                base.setdefault(kind, []).append(e)
+                continue
+            for k, v in e.items():
+                if isinstance(v, dict) and isinstance(old.get(k), dict):
+                    old[k].update(v)
+                else:
+                    old[k] = v
+    return base
 
 
 def logistic(x):
@@ -88,10 +127,7 @@ def month_index(s):
 # ----------------------------------------------------------------- scenario (MODEL.md 5)
 class Scenario:
     def __init__(self, path):
-        with open(path, "rb") as f:
-            d = tomllib.load(f)
-        if "extends" in d:
-            raise SystemExit("overlays are not supported by this re-implementation")
+        d = load_toml(path)
         sc = d.get("scenario", {})
         self.name = sc.get("name", path)
         self.start = month_index(sc.get("start", "2025-01"))
@@ -273,14 +309,18 @@ def csf(x, y, mdec):
 
 # ----------------------------------------------------------------- the simulation
 def simulate(sc, runs, seed, removal=frozenset()):
+    import copy
     rng = np.random.default_rng(seed)
+    sc = copy.copy(sc)
+    sc.model = dict(sc.model)
+    sc.alliances = [dict(a, members=list(a["members"])) for a in sc.alliances]
     m = sc.model
     R = runs
     T = 12 * sc.horizon_years
     Y_ = sc.horizon_years
     rivs = [dict(r) for r in sc.rivalries]
     cids = list(sc.countries)
-    C = {cid: dict(q) for cid, q in sc.countries.items()}   # parameters (policies may change)
+    C = {cid: dict(q, ties=dict(q["ties"])) for cid, q in sc.countries.items()}   # parameters (policies may change)
     P = {pid: dict(q) for pid, q in sc.powers.items()}
     deps = [dict(q) for q in sc.deployments]
     # per-run state
@@ -336,10 +376,11 @@ def simulate(sc, runs, seed, removal=frozenset()):
             return next(r for r in rivs if r["id"] == parts[1])[parts[2]]
         if parts[0] == "country":
             key = parts[-1]
-            if key in ("readiness", "cohesion", "narrative", "reputation", "capability",
-                       "gdp", "budget"):
+            if key in ("capability", "gdp", "budget"):
                 raise NotImplementedError(path)
-            return C[parts[1]][key]
+            if parts[-2] == "ties":
+                return C[parts[1]]["ties"].get(key, 0.0)
+            return C[parts[1]][key]   # a mean-reverting state: its baseline (7.10)
         if parts[0] == "power":
             return P[parts[1]][parts[2]]
         if parts[0] == "model":
@@ -351,6 +392,19 @@ def simulate(sc, runs, seed, removal=frozenset()):
         key = parts[-1]
         lo, hi = RANGES.get(key, (-math.inf, math.inf))
         v = min(max(v, lo), hi)
+        if parts[0] == "country" and parts[-2] == "ties":
+            lo, hi = RANGES["ties"]
+            C[parts[1]]["ties"][key] = min(max(v, lo), hi)
+            return
+        if parts[0] == "country" and key in MEAN_REVERTING:
+            # the baseline-shift rule (7.10): the current value moves by the same amount
+            s_ = st[parts[1]][MEAN_REVERTING[key]]
+            s_ += v - C[parts[1]][key]
+            np.clip(s_, 0.0, 1.0, out=s_)
+            C[parts[1]][key] = v
+            return
+        if parts[0] == "rivalry" and key == "tension":
+            raise NotImplementedError(path)
         if parts[0] == "deployment":
             next(x for x in deps if x["id"] == parts[1])[key] = v
         elif parts[0] == "rivalry":
@@ -388,8 +442,12 @@ def simulate(sc, runs, seed, removal=frozenset()):
                     put(ch["path"], to)
                 else:
                     ramps.append([ch["path"], frm, to, steps, 0])
-            if pol.get("join"):
-                raise NotImplementedError("joins")
+            for jn in pol.get("join", []):
+                al = next(a for a in sc.alliances if a["id"] == jn["alliance"])
+                if jn["member"] not in al["members"]:
+                    al["members"].append(jn["member"])
+                if al.get("collective_procurement") and jn["member"] in mu:
+                    mu[jn["member"]] = 1.0 + m["procurement_bonus"]
         for rp in ramps:
             if rp[4] < rp[3]:
                 rp[4] += 1
