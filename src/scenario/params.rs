@@ -225,7 +225,7 @@ param_block! {
         tension_sensitivity: "", Value(1.0), [0.0, 20.0];
         /// Standard deviation of the challenger's misperception of p, in logit units, at zero monitoring.
         perception_noise: "logit units", Value(0.6), [0.0, 5.0];
-        /// Challenger's cost of war at parity (p = 1/2) against the target alone, as a share of the stake; its denial part scales with 2 (1 - p), and when a protector commits the punishment term is added: war_cost (2 (1 - p) + punishment C_P / (C_P + K_A) + strategic_punishment s_P).
+        /// Challenger's cost of war at parity (p = 1/2) against the target alone, as a share of the stake; its denial part scales with 2 (1 - p), and when a protector commits the punishment term is added: war_cost (2 (1 - p) + punishment C_P / (C_P + K_A) + strategic_punishment s_P), K_A the challenger's effective capability (stock x quality x readiness).
         war_cost: "stake units", Value(0.8), [0.0, 10.0];
         /// Cost of limited force (MID 4) as a share of the cost of war, for every player.
         limited_force_cost: "", Value(0.3), [0.0, 1.0];
@@ -277,7 +277,7 @@ param_block! {
         tripwire_cost: "stake units", Value(2.45), [0.0, 10.0];
         /// Protector's cost of committing (mobilisation, reinforcement).
         commit_cost: "stake units", Value(0.05), [0.0, 10.0];
-        /// Protector's cost of war against the challenger, scaled by K_A / (K_A + C_P).
+        /// Protector's cost of war against the challenger, scaled by K_A / (K_A + C_P), K_A the challenger's effective capability (stock x quality x readiness).
         protector_war_cost: "stake units", Value(1.0), [0.0, 10.0];
         /// Protector's value of the target's security, as a share of the stake, times its treaty weight or tripwire share.
         protect_value: "stake units", Value(0.3), [0.0, 10.0];
