@@ -345,9 +345,10 @@ impl Scratch {
             finished[s] = true;
             let mut group = [usize::MAX; 2];
             let mut n = 0;
-            for t in s + 1..7 {
+            // At most two: a run is followed by three variants at most.
+            for (t, &done) in finished.iter().enumerate().skip(s + 1) {
                 let (a, b) = (&self.variants[s], &self.variants[t]);
-                if !finished[t] && self.following[t] == self.following[s] && a.left_with(b) {
+                if !done && self.following[t] == self.following[s] && a.left_with(b) {
                     group[n] = t;
                     n += 1;
                 }
