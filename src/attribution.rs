@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::run_rng;
 use crate::model::{
     Compiled, Follower, RunRecord, Shocks, Tape, count_simulated_run, finish_follower,
+    finish_follower_leading,
 };
 use crate::outputs::{EventSet, N_EVENTS, event_flags};
 use crate::stats::Z95;
@@ -230,7 +231,14 @@ pub struct Scratch {
     variants: [Follower; 7],
     /// The plain run's country shocks, which every variant shares.
     shocks: Shocks,
+    /// Per variant, the run it follows or last followed: [`PLAIN`] for the plain run, else a
+    /// variant's index (the lead without the political level, or a variant being finished
+    /// that others follow: [`Scratch::simulate_after`]). The lead's own entry is itself.
+    following: [u8; 7],
 }
+
+/// [`Scratch::following`] of a variant that follows the plain run.
+const PLAIN: u8 = 7;
 
 /// Variants (by levels present) that keep the political level: they follow the plain run
 /// (`model::simulate_run_leading`), which is the same as each of them until a crisis whose
@@ -240,16 +248,15 @@ const WITH_POLITICAL: [usize; 3] = [0b011, 0b010, 0b110];
 /// others without it, which follow it.
 const WITHOUT_POLITICAL: (usize, [usize; 3]) = (0b101, [0b000, 0b001, 0b100]);
 
-/// The variant each variant's events are taken from when it never left the run it followed:
-/// `None` for the plain run.
-fn followed(s: usize) -> Option<usize> {
-    if WITH_POLITICAL.contains(&s) {
-        None
-    } else if s == WITHOUT_POLITICAL.0 {
-        Some(s)
-    } else {
-        Some(WITHOUT_POLITICAL.0)
+/// The run each variant follows at the start of a run ([`Scratch::following`]).
+const fn initial_following() -> [u8; 7] {
+    let mut f = [WITHOUT_POLITICAL.0 as u8; 7];
+    let mut i = 0;
+    while i < WITH_POLITICAL.len() {
+        f[WITH_POLITICAL[i]] = PLAIN;
+        i += 1;
     }
+    f
 }
 
 impl Scratch {
@@ -257,6 +264,7 @@ impl Scratch {
         Self {
             variants: std::array::from_fn(|s| Follower::new(&variants[s])),
             shocks: Shocks::new(&variants[0]),
+            following: initial_following(),
         }
     }
 
@@ -304,10 +312,14 @@ impl Scratch {
     /// in crises (military and economic), and political also on the monitoring of
     /// non-state violence, so the variants that keep the political level follow the plain
     /// run and the three others that remove it follow the fourth, each until a crisis whose
-    /// play differs, from which its own run is finished (`model::finish_follower`). All
-    /// read the plain run's country shocks (`model::Shocks`) instead of drawing them.
+    /// play differs, from which its own run is finished (`model::finish_follower`). Variants
+    /// that left the same run at the same crisis with the same play are in the same state
+    /// from there: one is finished and the others follow it, until their play differs in
+    /// turn (`model::finish_follower_leading`), and so on. All read the plain run's country
+    /// shocks (`model::Shocks`) instead of drawing them.
     pub fn simulate_after(&mut self, variants: &[Compiled], seed: u64, stream: u64) {
-        let [v0, v1, v2, v3, v4, v5, v6] = &mut self.variants;
+        self.following = initial_following();
+        let [v0, v1, _, _, v4, v5, _] = &mut self.variants;
         let (lead, [s0, s1, s4]) = WITHOUT_POLITICAL;
         let mut followers = [
             (&variants[s0], v0),
@@ -322,15 +334,46 @@ impl Scratch {
             &mut followers,
             Tape::Replay(shocks),
         );
-        let [s3, s2, s6] = WITH_POLITICAL;
-        for (c, f) in followers.into_iter().chain([
-            (&variants[s3], v3),
-            (&variants[s2], v2),
-            (&variants[s6], v6),
-        ]) {
+        for _ in 0..6 {
             count_simulated_run();
-            if f.diverged {
-                finish_follower(c, f, Tape::Replay(shocks));
+        }
+        // Finish every variant that left the run it followed; those that left the same run
+        // at the same crisis with the same play follow the first of them.
+        let mut finished = [false; 7];
+        finished[lead] = true;
+        while let Some(s) = (0..7).find(|&s| self.variants[s].diverged && !finished[s]) {
+            finished[s] = true;
+            let mut group = [usize::MAX; 2];
+            let mut n = 0;
+            // At most two: a run is followed by three variants at most.
+            for (t, &done) in finished.iter().enumerate().skip(s + 1) {
+                let (a, b) = (&self.variants[s], &self.variants[t]);
+                if !done && self.following[t] == self.following[s] && a.left_with(b) {
+                    group[n] = t;
+                    n += 1;
+                }
+            }
+            for &t in &group[..n] {
+                self.variants[t].rejoin();
+                self.following[t] = s as u8;
+            }
+            let mut f = None;
+            let mut subs = [None, None];
+            let mut k = 0;
+            for (t, v) in self.variants.iter_mut().enumerate() {
+                if t == s {
+                    f = Some(v);
+                } else if group[..n].contains(&t) {
+                    subs[k] = Some((&variants[t], v));
+                    k += 1;
+                }
+            }
+            let (c, f) = (&variants[s], f.expect("the variant being finished"));
+            let tape = Tape::Replay(&self.shocks);
+            match subs {
+                [Some(a), Some(b)] => finish_follower_leading(c, f, &mut [a, b], tape),
+                [Some(a), None] => finish_follower_leading(c, f, &mut [a], tape),
+                _ => finish_follower(c, f, tape),
             }
         }
     }
@@ -345,9 +388,9 @@ impl Scratch {
             if f.diverged {
                 f.record()
             } else {
-                match followed(s) {
-                    None => plain,
-                    Some(l) => self.variants[l].record(),
+                match self.following[s] {
+                    PLAIN => plain,
+                    l => self.variants[l as usize].record(),
                 }
             }
         })

@@ -614,7 +614,9 @@ fn sweep_no_attribution_turns_the_files_attribution_off() {
 /// on scenarios with one and several rivalries, policies and ramps, and non-state violence
 /// (which the political level's monitoring acts on before any crisis), with and without the
 /// fait accompli (`model.fait_accompli` 1). The variant leading
-/// those without the political level has the whole record of its run.
+/// those without the political level has the whole record of its run. Variants that left
+/// their lead at the same crisis with the same play follow one of them
+/// (`model::finish_follower_leading`), and have the same events too.
 #[test]
 fn variants_following_the_plain_run_equal_variants_simulated_from_the_start() {
     use deter::attribution::Scratch;
@@ -648,7 +650,7 @@ fn variants_following_the_plain_run_equal_variants_simulated_from_the_start() {
         s.set(r, value).expect("in range");
     }
     scenarios.push(s);
-    let (mut diverged, mut followed) = (0, 0);
+    let (mut diverged, mut followed, mut nested) = (0, 0, 0);
     {
         for s in &scenarios {
             let c = Compiled::new(s).with_attribution();
@@ -680,8 +682,13 @@ fn variants_following_the_plain_run_equal_variants_simulated_from_the_start() {
                     } else {
                         led.records(&plain)[0b101]
                     };
+                    let recs = led.records(&plain);
                     if std::ptr::eq(b, lead) {
                         followed += 1;
+                    } else if (0..7).any(|j| j != k && std::ptr::eq(recs[j], b)) {
+                        // It left its lead with another variant, at the same crisis with the
+                        // same play, and followed that variant's run to the end.
+                        nested += 1;
                     } else {
                         diverged += 1;
                     }
@@ -700,9 +707,13 @@ fn variants_following_the_plain_run_equal_variants_simulated_from_the_start() {
             }
         }
     }
-    // Both paths were taken many times: variants that never left the run they followed
-    // (records differing only in the game's diagnostics) and variants finished on their own.
-    assert!(followed > 200 && diverged > 1000, "{followed} {diverged}");
+    // Every path was taken many times: variants that never left the run they followed
+    // (records differing only in the game's diagnostics), variants finished on their own, and
+    // variants that followed another variant's finished run to the end.
+    assert!(
+        followed > 200 && diverged > 1000 && nested > 100,
+        "{followed} {diverged} {nested}"
+    );
 }
 
 /// The attribution's tallies read only the events of each variant's run, so the engine

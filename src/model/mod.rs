@@ -938,6 +938,30 @@ impl<const C: bool> Follower<C> {
     }
 }
 
+impl<const C: bool> Follower<C> {
+    /// Whether this follower and `o`, both diverged and not yet finished, left their lead at
+    /// the same crisis (the same month, rivalry and crisis of that month) with the same play
+    /// of it. If they left the same lead run (the caller knows), they are then in the same
+    /// state after that crisis, and one can follow the other's run from there
+    /// ([`finish_follower_leading`]).
+    pub fn left_with(&self, o: &Follower<C>) -> bool {
+        self.diverged
+            && o.diverged
+            && (self.step, self.rivalry, self.pending) == (o.step, o.rivalry, o.pending)
+            && match (&self.decision, &o.decision) {
+                (Some(a), Some(b)) => a.play.same_course(&b.play),
+                _ => false,
+            }
+    }
+
+    /// Make a follower that left its lead with another ([`Follower::left_with`]) a follower
+    /// of that other's run instead: pass it to [`finish_follower_leading`] of the other.
+    pub fn rejoin(&mut self) {
+        self.diverged = false;
+        self.decision = None;
+    }
+}
+
 /// Complete the run of a follower that diverged from its lead, under its own scenario
 /// `compiled`, from the crisis where its play first differed: the same events, bit for bit,
 /// as [`simulate_run`] of `compiled` from the start ([`Follower::diverged`]). That crisis is
@@ -947,22 +971,55 @@ impl<const C: bool> Follower<C> {
 pub fn finish_follower<const C: bool>(compiled: &Compiled, f: &mut Follower<C>, tape: Tape<'_>) {
     debug_assert!(f.diverged);
     if f.events_only {
-        finish::<C, true>(compiled, f, tape);
+        finish::<C, true>(compiled, f, None, tape);
     } else {
-        finish::<C, false>(compiled, f, tape);
+        finish::<C, false>(compiled, f, None, tape);
+    }
+}
+
+/// [`finish_follower`] as the lead of `followers`: variants that left the same lead run at
+/// the same crisis with the same play as `f` ([`Follower::left_with`], then
+/// [`Follower::rejoin`]), so in the same state as `f` after it. Each follows `f`'s run as
+/// variants follow a lead ([`simulate_run_leading`]) until a crisis whose play differs from
+/// `f`'s, where it takes a copy of `f`'s state and decision ([`Follower::diverged`]) and is
+/// finished in turn; one that never leaves has `f`'s events. Nothing is simulated twice
+/// while they agree: the months and the crises' draws and forces are `f`'s.
+pub fn finish_follower_leading<const C: bool>(
+    compiled: &Compiled,
+    f: &mut Follower<C>,
+    followers: &mut [(&Compiled, &mut Follower<C>)],
+    tape: Tape<'_>,
+) {
+    debug_assert!(f.diverged);
+    if f.events_only {
+        finish::<C, true>(compiled, f, Some(followers), tape);
+    } else {
+        finish::<C, false>(compiled, f, Some(followers), tape);
     }
 }
 
 #[inline(always)]
-fn finish<const C: bool, const E: bool>(compiled: &Compiled, f: &mut Follower<C>, tape: Tape<'_>) {
+fn finish<const C: bool, const E: bool>(
+    compiled: &Compiled,
+    f: &mut Follower<C>,
+    mut followers: Option<&mut [(&Compiled, &mut Follower<C>)]>,
+    tape: Tape<'_>,
+) {
     let (world, record) = (&mut f.world, &mut f.record);
     // The crisis where it left its lead (never one at war: the lead was playing it), then
-    // the rest of that month.
+    // the rest of that month. Its followers made the same play of that crisis.
     let (step, ri) = (f.step, f.rivalry);
     world.crisis(compiled, ri, step, record, f.pending, None, f.decision.take());
-    world.rivalries_step(compiled, step, ri, Some(f.pending - 1), record, None);
+    world.rivalries_step(
+        compiled,
+        step,
+        ri,
+        Some(f.pending - 1),
+        record,
+        followers.as_deref_mut(),
+    );
     end_of_step(compiled, world, record, f.step);
-    run_steps::<C, E>(compiled, world, record, f.step + 1, None, tape);
+    run_steps::<C, E>(compiled, world, record, f.step + 1, followers, tape);
 }
 
 /// One country's shocks of one month: its GDP growth factor `exp(drift + sigma sqrt(dt) z)`
