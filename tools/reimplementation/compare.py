@@ -216,7 +216,8 @@ def rivalry_rows(dj, mj):
             out.append(f"| {name} | {q} | {x} | {y} | {txt} | {'yes' if ok else '**no**'} |")
     out += ["", f"{tot - bad} of {tot} agree."]
     out += ["", "Yearly bands at the year's end (descriptive: deter's value against model2.py's "
-            "order-statistic 95% band, widened by one of deter's bins); cells outside marked *:", "",
+            "order-statistic 95% band, computed with deter's bins where model2.py gives them, "
+            "else widened by one bin); cells outside marked *:", "",
             "| rivalry | band | year | p05 | p25 | p50 | p75 | p95 |", "|---|---|---|---|---|---|---|---|"]
     for a, b in zip(dj["rivalries"], mj["rivalries"]):
         for band in ("tension", "balance"):
@@ -225,12 +226,18 @@ def rivalry_rows(dj, mj):
                 cells = []
                 for q in ("p05", "p25", "p50", "p75", "p95"):
                     v = ya[band][q]
-                    lo, hi = yb[band][q + "_lo"], yb[band][q + "_hi"]
-                    lo, hi = (lo - tol, hi + tol) if kind == "abs" else (lo * (1 - tol), hi * (1 + tol))
+                    if q + "_binned" in yb[band]:
+                        # deter's own binning applied to model2.py's runs: no widening
+                        lo, hi = yb[band][q + "_binned_lo"], yb[band][q + "_binned_hi"]
+                    else:
+                        lo, hi = yb[band][q + "_lo"], yb[band][q + "_hi"]
+                        lo, hi = ((lo - tol, hi + tol) if kind == "abs"
+                                  else (lo * (1 - tol), hi * (1 + tol)))
                     ok = lo <= v <= hi
                     bands_bad += not ok
                     bands_tot += 1
-                    cells.append(f"{v:.3f} vs {yb[band][q]:.3f}{'' if ok else ' *'}")
+                    mv = yb[band].get(q + "_binned", yb[band][q])
+                    cells.append(f"{v:.3f} vs {mv:.3f}{'' if ok else ' *'}")
                 out.append(f"| {a['id']} | {band} | {ya['year']} | " + " | ".join(cells) + " |")
     out += ["", f"{bands_bad} of {bands_tot} band cells outside (descriptive)."]
     return out

@@ -325,7 +325,7 @@ def csf(x, y, mdec):
 
 
 # ----------------------------------------------------------------- the simulation
-def simulate(sc, runs, seed, removal=frozenset()):
+def simulate(sc, runs, seed, removal=frozenset(), misread=frozenset()):
     import copy
     rng = np.random.default_rng(seed)
     sc = copy.copy(sc)
@@ -443,7 +443,8 @@ def simulate(sc, runs, seed, removal=frozenset()):
             dv = v - rivs[i]["tension"]
             RS[i]["tau"] = np.clip(RS[i]["tau"] + dv, 0.0, 1.0)
             rivs[i]["baseline_tension"] = min(max(rivs[i]["baseline_tension"] + dv, 0.0), 1.0)
-            rivs[i]["tension"] = v
+            if "tension-parameter" not in misread:   # a power check's wrong reading of 7.10
+                rivs[i]["tension"] = v
             return
         if parts[0] == "country" and parts[-2] == "ties":
             lo, hi = RANGES["ties"]
@@ -941,6 +942,38 @@ def quantile(x, q):
     return float(xs[max(int(math.ceil(q * xs.size)) - 1, 0)])
 
 
+def binned_quantile(x, q, layout):
+    """deter's band quantile (docs/OUTPUT.md): the observations of the bin holding rank q n
+    taken as spread evenly over it. Layouts: ("linear", lo, hi, bins) for tension (200 bins
+    over [0, 1]); ("log", lo, hi, bins) for the balance (600 bins over [1e-6, 1e6], bin 0
+    holding values <= 0). Written in phase 2, after reading the layout in src/."""
+    x = np.asarray(x, float)
+    kind, lo, hi, bins = layout
+    if kind == "linear":
+        b = np.minimum(np.maximum((x - lo) / (hi - lo) * bins, 0).astype(np.int64), bins - 1)
+        nb = bins
+    else:
+        span = math.log10(hi / lo)
+        t = np.log10(np.maximum(x, 1e-300) / lo) / span * bins
+        b = np.where(x <= 0, 0, 1 + np.minimum(np.maximum(t, 0).astype(np.int64), bins - 1))
+        nb = bins + 1
+    counts = np.bincount(b, minlength=nb)
+    rank = min(max(q, 0.0), 1.0) * x.size
+    cum = np.cumsum(counts)
+    ok = (counts > 0) & (cum >= rank)
+    chosen = int(np.argmax(ok)) if ok.any() else nb - 1
+    before = cum[chosen] - counts[chosen]
+    f = min(max((rank - before) / max(counts[chosen], 1), 0.0), 1.0)
+    if kind == "linear":
+        return lo + (chosen + f) * (hi - lo) / bins
+    if chosen == 0:
+        return 0.0
+    return lo * 10 ** ((chosen - 1 + f) * math.log10(hi / lo) / bins)
+
+
+LAYOUTS = {"tension": ("linear", 0.0, 1.0, 200), "balance": ("log", 1e-6, 1e6, 600)}
+
+
 def region_record(res):
     """The region's record from the rivalries' (7.12): highest level the maximum, events the
     union, counts and GDP lost summed, first use of force the earliest, final balance the
@@ -1024,6 +1057,11 @@ def summarise_record(sc, rec, runs, rivalry=False):
                     key = f"p{int(round(100 * q)):02d}"
                     row[band][key + "_lo"] = quantile(rec[band][:, yy], max(q - h, 0.0))
                     row[band][key + "_hi"] = quantile(rec[band][:, yy], min(q + h, 1.0))
+                    # the same quantile and band as deter computes them from its bins
+                    x = rec[band][:, yy]
+                    row[band][key + "_binned"] = binned_quantile(x, q, LAYOUTS[band])
+                    row[band][key + "_binned_lo"] = binned_quantile(x, max(q - h, 0.0), LAYOUTS[band])
+                    row[band][key + "_binned_hi"] = binned_quantile(x, min(q + h, 1.0), LAYOUTS[band])
         yearly.append(row)
     out["yearly"] = yearly
     return out
@@ -1067,6 +1105,10 @@ def main(argv=None):
     ap.add_argument("--out")
     ap.add_argument("--set", action="append", default=[],
                     help="model.KEY=VALUE or rivalry.ID.KEY=VALUE (a what-if, as deter's --set)")
+    ap.add_argument("--misread", action="append", default=[], choices=["tension-parameter"],
+                    help="power checks only: a wrong reading of the docs (tension-parameter: "
+                         "setting a rivalry's tension leaves the parameter `tension` as it was, "
+                         "so each month of a ramp shifts by the whole change so far)")
     ap.add_argument("--attribution", action="store_true",
                     help="also simulate the 7 level-removal variants of 7.13 (independent streams)")
     a = ap.parse_args(argv)
@@ -1080,9 +1122,10 @@ def main(argv=None):
             next(r for r in sc.rivalries if r["id"] == parts[1])[parts[2]] = float(val)
         else:
             raise SystemExit(f"--set {path}: only model.* and rivalry.* here")
-    res = simulate(sc, a.runs, a.seed)
+    res = simulate(sc, a.runs, a.seed, misread=frozenset(a.misread))
     out = summarise(sc, res, a.runs, a.seed)
     out["overrides"] = a.set
+    out["misread"] = a.misread
     if a.attribution:
         out["variants"] = attribution(sc, a.runs, a.seed)
     text = json.dumps(out, indent=1)
