@@ -38,7 +38,8 @@ With the 40 above, 172 comparisons, read family-wise at 95% by Bonferroni: each 
 z = 3.6235 (two-sided 0.05 / 172), the 40 above included (so their reading is now a little
 wider than when the test held 40). Not blind to everything: the Baltic per-rivalry rows at
 these seeds had been seen before this reading was written, at the 95% level
-(tools/reimplementation/RESULTS.md, section 6: largest |z| 2.8); the overlays at these seeds
+(tools/reimplementation/RESULTS.md, section 6: largest |z| 2.65 among these rows; 2.79 for a
+region-wide share, not read here); the overlays at these seeds
 had not. The yearly tension and balance bands are compared in RESULTS.md, not here.
 
 Second power check (same reading): tension.toml against model2.py with a wrong reading of 7.10

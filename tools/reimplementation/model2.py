@@ -875,6 +875,13 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
     oc["disputes"] = oc.get("disputes", 0) + int(dispute.sum() + fa.sum())
     oc["commit_at_display_invoked"] = oc.get("commit_at_display_invoked", 0) + int(disp.sum())
     oc["commit_at_display"] = oc.get("commit_at_display", 0) + int((disp & committed).sum())
+    # docs/OUTPUT.md `mechanisms.commitments` (7.9 steps 2a and 4: P moved and B > 0);
+    # phase 2, for the descriptive per-rivalry comparison
+    treaty = th["B"] > 0
+    inv = (disp | fa) & treaty
+    oc["commitments_invoked"] = oc.get("commitments_invoked", 0) + int(inv.sum())
+    oc["commitments_honoured"] = oc.get("commitments_honoured", 0) + int(
+        (disp & treaty & committed).sum() + (fa & treaty & fa_commit).sum())
     # feedbacks (7.9), in order: 1. challenges after a concession / after firmness
     last = mem["last"]
     lc = last[idx]
