@@ -3,6 +3,8 @@
 
     python3 compare.py DETER.json MODEL2.json [--yearly] [--variants]
     python3 compare.py D1.json,D2.json,... M1.json,M2.json,...   (other seeds pooled)
+    python3 compare.py DETER.json MODEL2.json --rivalries   (also per rivalry, the region's final
+        balance and cost composition, and the yearly tension and balance bands)
 
 Probabilities: Newcombe's hybrid score interval (method 10, from the two Wilson intervals) on
 p_deter - p_model2. Means per run: normal approximation, diff +- 1.96 sqrt(sd1^2/n1 + sd2^2/n2)
@@ -163,7 +165,108 @@ def main():
                            f"{'yes' if ok else '**no**'} |")
         out.append("")
         out.append(f"{nt - nb} of {nt} agree.")
+    if "--rivalries" in sys.argv:
+        out.extend(rivalry_rows(dj, mj))
     print("\n".join(out))
+
+
+BAND_TOL = {"tension": ("abs", 0.005), "balance": ("rel", 0.047)}   # one bin (docs/OUTPUT.md)
+
+
+def rivalry_rows(dj, mj):
+    """Per-rivalry rows (and the region's final balance and cost composition): the same
+    intervals; the cost composition's shares with the interval sqrt(2) x model2.py's standard
+    error (deter reports no error for them); the yearly tension and balance bands
+    descriptively, model2.py's order-statistic band widened by one of deter's bins."""
+    n1, n2 = dj["runs"], mj["runs"]
+    out = []
+    bad = tot = 0
+    bands_bad = bands_tot = 0
+    ents = [("region", dj, mj)] + [(f"rivalry {a['id']}", a, b)
+                                   for a, b in zip(dj["rivalries"], mj["rivalries"])]
+    out += ["", "Per rivalry (and the region's final balance and cost composition):", "",
+            "| entity | quantity | deter | model2.py | difference [95%] | agree |",
+            "|---|---|---|---|---|---|"]
+    for name, a, b in ents:
+        rows = []
+        if name != "region":
+            for ev in ("threat", "display", "use_of_force", "war", "non_state_incident"):
+                c1, c2 = a["outcomes"][ev]["count"], b["outcomes"][ev]["count"]
+                d, lo, hi = newcombe(c1, n1, c2, n2)
+                rows.append((f"P({ev})", f"{100 * c1 / n1:.2f}%", f"{100 * c2 / n2:.2f}%",
+                             f"{100 * d:+.2f} [{100 * lo:+.2f}, {100 * hi:+.2f}]", lo, hi))
+        mnames = ("final_balance",) if name == "region" else (
+            "crises", "disputes", "gdp_lost", "final_balance")
+        for mn in mnames:
+            x, y = a["metrics"][mn], b["metrics"][mn]
+            d, lo, hi = mean_diff(x["mean"], x["sd"], n1, y["mean"], y["sd"], n2)
+            rows.append((f"mean {mn}", f"{x['mean']:.4f}", f"{y['mean']:.4f}",
+                         f"{d:+.4f} [{lo:+.4f}, {hi:+.4f}]", lo, hi))
+        for lev in ("military", "political", "economic"):
+            x, y = a["cost_composition"][lev], b["cost_composition"][lev]
+            se = math.sqrt(2) * b["cost_composition"][lev + "_se"]
+            d = x - y
+            lo, hi = d - Z * se, d + Z * se
+            rows.append((f"cost share {lev}", f"{100 * x:.2f}%", f"{100 * y:.2f}%",
+                         f"{100 * d:+.2f} [{100 * lo:+.2f}, {100 * hi:+.2f}]", lo, hi))
+        for q, x, y, txt, lo, hi in rows:
+            ok = lo <= 0 <= hi
+            bad += not ok
+            tot += 1
+            out.append(f"| {name} | {q} | {x} | {y} | {txt} | {'yes' if ok else '**no**'} |")
+    out += ["", f"{tot - bad} of {tot} agree."]
+    out += ["", "Per rivalry, per crisis (descriptive: the crises of a run are not independent, so "
+            "the intervals, which treat them as independent, are too narrow): crisis outcome "
+            "shares, commitments honoured, sanctions at the display followed by backing down:", "",
+            "| rivalry | quantity | deter | model2.py | difference [95%, crises independent] |",
+            "|---|---|---|---|---|"]
+    for a, b in zip(dj["rivalries"], mj["rivalries"]):
+        co = a["crisis_outcomes"]
+        n_a = sum(co["counts"].values())
+        n_b = b["crisis_outcomes"]["total"]
+        rows = [(k, co["counts"][k], n_a, round(b["crisis_outcomes"][k] * n_b), n_b)
+                for k in ("general_deterrence", "coercion_success", "immediate_deterrence",
+                          "failure_limited", "failure_war")]
+        mech, mm = a["mechanisms"], b["mechanisms"]
+        if mech["commitments"]["invoked"] and mm.get("commitments_invoked"):
+            rows.append(("commitments honoured", mech["commitments"]["honoured"]["count"],
+                         mech["commitments"]["invoked"], mm["commitments_honoured"],
+                         mm["commitments_invoked"]))
+        if mech["sanctions_at_display"]["invoked"] and mm.get("sanctions_display"):
+            rows.append(("sanctions at display, backed down",
+                         mech["sanctions_at_display"]["honoured"]["count"],
+                         mech["sanctions_at_display"]["invoked"],
+                         mm["sanctions_display_succeeded"], mm["sanctions_display"]))
+        for k, c1, m1, c2, m2 in rows:
+            d, lo, hi = newcombe(c1, m1, c2, m2)
+            out.append(f"| {a['id']} | {k} | {100 * c1 / m1:.2f}% of {m1} | {100 * c2 / m2:.2f}% "
+                       f"of {m2} | {100 * d:+.2f} [{100 * lo:+.2f}, {100 * hi:+.2f}] |")
+    out += ["", "Yearly bands at the year's end (descriptive: deter's value against model2.py's "
+            "order-statistic 95% band, computed with deter's bins where model2.py gives them, "
+            "else widened by one bin); cells outside marked *:", "",
+            "| rivalry | band | year | p05 | p25 | p50 | p75 | p95 |", "|---|---|---|---|---|---|---|---|"]
+    for a, b in zip(dj["rivalries"], mj["rivalries"]):
+        for band in ("tension", "balance"):
+            kind, tol = BAND_TOL[band]
+            for ya, yb in zip(a["yearly"], b["yearly"]):
+                cells = []
+                for q in ("p05", "p25", "p50", "p75", "p95"):
+                    v = ya[band][q]
+                    if q + "_binned" in yb[band]:
+                        # deter's own binning applied to model2.py's runs: no widening
+                        lo, hi = yb[band][q + "_binned_lo"], yb[band][q + "_binned_hi"]
+                    else:
+                        lo, hi = yb[band][q + "_lo"], yb[band][q + "_hi"]
+                        lo, hi = ((lo - tol, hi + tol) if kind == "abs"
+                                  else (lo * (1 - tol), hi * (1 + tol)))
+                    ok = lo <= v <= hi
+                    bands_bad += not ok
+                    bands_tot += 1
+                    mv = yb[band].get(q + "_binned", yb[band][q])
+                    cells.append(f"{v:.3f} vs {mv:.3f}{'' if ok else ' *'}")
+                out.append(f"| {a['id']} | {band} | {ya['year']} | " + " | ".join(cells) + " |")
+    out += ["", f"{bands_bad} of {bands_tot} band cells outside (descriptive)."]
+    return out
 
 
 if __name__ == "__main__":

@@ -68,6 +68,9 @@ RANGES = {  # only the parameters the bundled policies change (MODEL.md 2.1)
     "interoperability": (0.0, 1.0), "expeditionary": (0.0, 1.0), "cohesion": (0.0, 1.0),
     "narrative": (0.0, 1.0), "reputation": (0.0, 1.0), "procurement_efficiency": (0.0, 5.0),
     "sanctions_credibility": (0.0, 1.0), "substitution": (0.0, 1.0), "ties": (0.0, 1.0),
+    # added for the policy test cases (tools/reimplementation/cases)
+    "budget": (0.0, 1e5), "gdp": (0.001, 1e6), "tension": (0.0, 1.0), "reliability": (0.0, 1.0),
+    "procurement_bonus": (0.0, 2.0),
 }
 MEAN_REVERTING = {"readiness": "r", "cohesion": "c", "narrative": "n", "reputation": "rep"}
 
@@ -223,11 +226,14 @@ def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None):
     x = m["mobilisation_shock_cost"] * S
     exists = g["exists"]
     VA5, VT5, VP5, FF = {}, {}, {}, {}
+    C5 = {}   # A's expected costs by level (military, political, economic) from node 5 on
     for sd in (0, 1):
         sig = 1.0 if sd else s
         BA = dr - dc - 2 * au - sd * sc - td
+        BAc = (dc, 2 * au, sd * sc + td)
         for k in (0, 1):
             FA = (p[k] * V + dr - dc - w[k] * cw[k] - (1 - w[k]) * cl[k] - pol[k] - tc - sig * sc)
+            FAc = (dc + w[k] * cw[k] + (1 - w[k]) * cl[k], pol[k], tc + sig * sc)
             f = logistic(bA * (FA - BA))
             Tf = -p[k] * tv - (w[k] * tw[k] + (1 - w[k]) * tl[k])
             if k == 1:
@@ -238,9 +244,13 @@ def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None):
                 fh = logistic(bA * (FA - x - BA))
                 F = pi * fh + (1 - pi) * f
                 VA5[sd, k] = pi * (fh * (FA - x) + (1 - fh) * BA) + (1 - pi) * (f * FA + (1 - f) * BA)
+                # the revealed cost x is military (7.7, node 5')
+                C5[sd, k] = [pi * (fh * (FAc[l] + (x if l == 0 else 0.0)) + (1 - fh) * BAc[l])
+                             + (1 - pi) * (f * FAc[l] + (1 - f) * BAc[l]) for l in range(3)]
             else:
                 F = f
                 VA5[sd, k] = f * FA + (1 - f) * BA
+                C5[sd, k] = [f * FAc[l] + (1 - f) * BAc[l] for l in range(3)]
             VT5[sd, k] = F * Tf
             VP5[sd, k] = F * Pf + (1 - F) * (-k * pc)
             FF[sd, k] = F
@@ -255,8 +265,15 @@ def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None):
     nd = g["nd"]
     r = logistic(bT * (d * DT + tk + nd * np.maximum(-d * DT, 0.0)))
     UA = r * (d * DA + (1 - d) * (-au - td)) + (1 - r) * (V - td)
+    # the composition of A's expected cost of challenging (7.7, a diagnostic): the costs of
+    # UA by level, through the same tree and probabilities (guess R6 in GAPS.md)
+    cost = []
+    for l, back2 in ((0, 0.0), (1, au), (2, td)):
+        C4 = [c[sd] * C5[sd, 1][l] + (1 - c[sd]) * C5[sd, 0][l] for sd in (0, 1)]
+        CD = (1 - sD) * C4[0] + sD * C4[1]
+        cost.append(r * (d * CD + (1 - d) * back2) + (1 - r) * (td if l == 2 else 0.0))
     aF = m["fait_accompli"]
-    out = dict(r=r, d=d, c=c, F=FF, w=w, UA=UA)
+    out = dict(r=r, d=d, c=c, F=FF, w=w, UA=UA, cost=cost)
     if aF <= 0:
         out["pch"] = logistic(bA * (UA - m["status_quo_value"]))
         out["pfa"] = np.zeros_like(UA)
@@ -308,7 +325,7 @@ def csf(x, y, mdec):
 
 
 # ----------------------------------------------------------------- the simulation
-def simulate(sc, runs, seed, removal=frozenset()):
+def simulate(sc, runs, seed, removal=frozenset(), misread=frozenset()):
     import copy
     rng = np.random.default_rng(seed)
     sc = copy.copy(sc)
@@ -328,13 +345,18 @@ def simulate(sc, runs, seed, removal=frozenset()):
                     r=np.full(R, float(q["readiness"])), c=np.full(R, float(q["cohesion"])),
                     n=np.full(R, float(q["narrative"])), rep=np.full(R, float(q["reputation"])))
           for cid, q in C.items()}
-    # procurement multipliers
+    # procurement multipliers (5; recomputed after a join or a change of a model.* value, 7.10)
     mu = {cid: 1.0 for cid in cids}
-    for a in sc.alliances:
-        if a.get("collective_procurement"):
-            for mem in a["members"]:
-                if mem in mu:
-                    mu[mem] = 1.0 + m["procurement_bonus"]
+
+    def recompute_mu():
+        for cid in cids:
+            mu[cid] = 1.0
+        for a in sc.alliances:
+            if a.get("collective_procurement"):
+                for mem in a["members"]:
+                    if mem in mu:
+                        mu[mem] = 1.0 + m["procurement_bonus"]
+    recompute_mu()
     # per-run treaty weights (7.11)
     b = []
     for a in sc.alliances:
@@ -349,26 +371,29 @@ def simulate(sc, runs, seed, removal=frozenset()):
     RS = [dict(tau=np.full(R, float(r["tension"])), at_war=np.zeros(R, bool), rrev=np.zeros(R),
                mem=dict(h=np.zeros(R), e=np.zeros(R), last=np.zeros(R, np.int64),
                         removal=removal)) for r in rivs]
-    # records
-    max_level = np.zeros(R, np.int64)
-    year_level = np.zeros((R, Y_), np.int64)      # highest MID level reached in a crisis of year y
-    year_ns = np.zeros((R, Y_), np.int64)
-    counts = {k: np.zeros((R, Y_), np.int64) for k in
-              ("crisis_triggers", "threats", "displays", "uses_of_force", "wars",
-               "non_state_incidents", "target_triggers")}
-    gdp_lost = np.zeros(R)
-    first_uof = np.full(R, T, np.int64)
-    outcome_counts = dict(general_deterrence=0, coercion_success=0, immediate_deterrence=0,
-                          failure_limited=0, failure_war=0)
-    sanctions_display = 0
-    sanctions_force = 0
-    sanctions_succeeded = 0
+    # records, per rivalry (7.12); the region's are derived from them in summarise()
+    recs = []
+    for _ in rivs:
+        recs.append(dict(
+            max_level=np.zeros(R, np.int64),
+            year_level=np.zeros((R, Y_), np.int64),  # highest MID level reached in a crisis of year y
+            year_ns=np.zeros((R, Y_), np.int64),
+            counts={k: np.zeros((R, Y_), np.int64) for k in
+                    ("crisis_triggers", "threats", "displays", "uses_of_force", "wars",
+                     "non_state_incidents", "target_triggers")},
+            gdp_lost=np.zeros(R), first_uof=np.full(R, T, np.int64),
+            oc=dict(general_deterrence=0, coercion_success=0, immediate_deterrence=0,
+                    failure_limited=0, failure_war=0),
+            cost=np.zeros((3, R)),                      # cost composition sums (7.7)
+            tension=np.zeros((R, Y_)), balance=np.zeros((R, Y_)), final_balance=np.zeros(R)))
     # policies (7.10): ramps as lists [path, from, to, steps, j]
     ramps = []
     pol_i = 0
 
     def get(path):
         parts = path.split(".")
+        if parts[0] == "alliance":
+            return next(a for a in sc.alliances if a["id"] == parts[1])[parts[2]]
         if parts[0] == "deployment":
             dep = next(x for x in deps if x["id"] == parts[1])
             return dep[parts[2]]
@@ -376,8 +401,12 @@ def simulate(sc, runs, seed, removal=frozenset()):
             return next(r for r in rivs if r["id"] == parts[1])[parts[2]]
         if parts[0] == "country":
             key = parts[-1]
-            if key in ("capability", "gdp", "budget"):
-                raise NotImplementedError(path)
+            if key == "capability":      # the current stock K (7.10), per run
+                return st[parts[1]]["K"].copy()
+            if key == "gdp":             # the current GDP
+                return st[parts[1]]["Y"].copy()
+            if key == "budget":          # the budget in force, budget_share Y
+                return C[parts[1]]["budget_share"] * st[parts[1]]["Y"]
             if parts[-2] == "ties":
                 return C[parts[1]]["ties"].get(key, 0.0)
             return C[parts[1]][key]   # a mean-reverting state: its baseline (7.10)
@@ -391,7 +420,32 @@ def simulate(sc, runs, seed, removal=frozenset()):
         parts = path.split(".")
         key = parts[-1]
         lo, hi = RANGES.get(key, (-math.inf, math.inf))
-        v = min(max(v, lo), hi)
+        v = np.clip(v, lo, hi) if isinstance(v, np.ndarray) else min(max(v, lo), hi)
+        if parts[0] == "country" and key == "capability":
+            st[parts[1]]["K"] = np.broadcast_to(np.asarray(v, float), (R,)).copy()
+            return
+        if parts[0] == "country" and key == "gdp":
+            st[parts[1]]["Y"] = np.broadcast_to(np.asarray(v, float), (R,)).copy()
+            return
+        if parts[0] == "country" and key == "budget":
+            # budget_share = min(v / Y, 0.5): per run, at the GDP in force (7.10)
+            C[parts[1]]["budget_share"] = np.minimum(v / st[parts[1]]["Y"], 0.5)
+            return
+        if parts[0] == "alliance" and key == "reliability":
+            # this run's draw shifted by v - rho_a, clamped to [0, 1]; the mean becomes v
+            i = next(i for i, a in enumerate(sc.alliances) if a["id"] == parts[1])
+            b[i] = np.clip(b[i] + v - sc.alliances[i]["reliability"], 0.0, 1.0)
+            sc.alliances[i]["reliability"] = v
+            return
+        if parts[0] == "rivalry" and key == "tension":
+            # current tension and baseline both shifted by v - tension, each clamped (7.10)
+            i = next(i for i, r in enumerate(rivs) if r["id"] == parts[1])
+            dv = v - rivs[i]["tension"]
+            RS[i]["tau"] = np.clip(RS[i]["tau"] + dv, 0.0, 1.0)
+            rivs[i]["baseline_tension"] = min(max(rivs[i]["baseline_tension"] + dv, 0.0), 1.0)
+            if "tension-parameter" not in misread:   # a power check's wrong reading of 7.10
+                rivs[i]["tension"] = v
+            return
         if parts[0] == "country" and parts[-2] == "ties":
             lo, hi = RANGES["ties"]
             C[parts[1]]["ties"][key] = min(max(v, lo), hi)
@@ -403,8 +457,6 @@ def simulate(sc, runs, seed, removal=frozenset()):
             np.clip(s_, 0.0, 1.0, out=s_)
             C[parts[1]][key] = v
             return
-        if parts[0] == "rivalry" and key == "tension":
-            raise NotImplementedError(path)
         if parts[0] == "deployment":
             next(x for x in deps if x["id"] == parts[1])[key] = v
         elif parts[0] == "rivalry":
@@ -413,8 +465,11 @@ def simulate(sc, runs, seed, removal=frozenset()):
             C[parts[1]][key] = v
         elif parts[0] == "power":
             P[parts[1]][key] = v
+        elif parts[0] == "alliance":
+            next(a for a in sc.alliances if a["id"] == parts[1])[key] = v
         elif parts[0] == "model":
             m[key] = v
+            recompute_mu()
 
     h_end = 1.0 if m["war_duration"] == 0 else 1.0 - math.exp(-DT / m["war_duration"])
     targets = {r["target"] for r in rivs}
@@ -437,7 +492,7 @@ def simulate(sc, runs, seed, removal=frozenset()):
                     to = frm + ch["add"]
                 else:
                     to = frm * ch["scale"]
-                to = min(max(to, lo), hi)
+                to = np.clip(to, lo, hi) if isinstance(to, np.ndarray) else min(max(to, lo), hi)
                 if steps <= 1:
                     put(ch["path"], to)
                 else:
@@ -446,8 +501,7 @@ def simulate(sc, runs, seed, removal=frozenset()):
                 al = next(a for a in sc.alliances if a["id"] == jn["alliance"])
                 if jn["member"] not in al["members"]:
                     al["members"].append(jn["member"])
-                if al.get("collective_procurement") and jn["member"] in mu:
-                    mu[jn["member"]] = 1.0 + m["procurement_bonus"]
+                recompute_mu()
         for rp in ramps:
             if rp[4] < rp[3]:
                 rp[4] += 1
@@ -474,7 +528,7 @@ def simulate(sc, runs, seed, removal=frozenset()):
                               + q["narrative_volatility"] * math.sqrt(DT) * zn, 0, 1)
             s_["rep"] = s_["rep"] + m["reputation_reversion"] * DT * (q["reputation"] - s_["rep"])
         # 3. the rivalries, in file order
-        for riv, rs in zip(rivs, RS):
+        for riv, rs, rec in zip(rivs, RS, recs):
             A, Tg = riv["challenger"], riv["target"]
             S, V_D = riv["stakes"], riv["dissatisfaction"]
             ns_on = riv["nonstate_rate"] > 0
@@ -518,9 +572,9 @@ def simulate(sc, runs, seed, removal=frozenset()):
             # the rivalry's own opportunities
             mrate = riv["opportunity_rate"] * (1 + m["tension_sensitivity"] * tau) * Hf * DT
             n_own = np.where(live, rng.poisson(mrate), 0)
-            counts["non_state_incidents"][:, y] += n_ns
-            counts["target_triggers"][:, y] += n_tt
-            year_ns[:, y] |= (n_ns > 0)
+            rec["counts"]["non_state_incidents"][:, y] += n_ns
+            rec["counts"]["target_triggers"][:, y] += n_tt
+            rec["year_ns"][:, y] |= (n_ns > 0)
             n_react = n_tt + n_ns_open
             n_cr = n_react + n_own
             # crises, round by round
@@ -531,11 +585,66 @@ def simulate(sc, runs, seed, removal=frozenset()):
                     continue
                 reaction = j < n_react[act]
                 _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng,
-                        max_level, year_level, counts, gdp_lost, first_uof, outcome_counts, t, y,
-                        S, V_D, A, Tg, mem)
+                        rec["max_level"], rec["year_level"], rec["counts"], rec["gdp_lost"],
+                        rec["first_uof"], rec["oc"], t, y, S, V_D, A, Tg, mem, rec["cost"])
             rs["tau"], rs["at_war"], rs["rrev"] = tau, at_war, rrev
-    return dict(max_level=max_level, year_level=year_level, year_ns=year_ns, counts=counts,
-                gdp_lost=gdp_lost, first_uof=first_uof, outcome_counts=outcome_counts)
+        # 4. the end of a year: each rivalry's tension and reported balance (7.11)
+        if (t + 1) % 12 == 0:
+            for riv, rs, rec in zip(rivs, RS, recs):
+                rec["tension"][:, y] = rs["tau"]
+                rec["balance"][:, y] = reported_balance(sc, C, P, deps, st, b, riv["challenger"],
+                                                        riv["target"])
+    for riv, rec in zip(rivs, recs):
+        rec["final_balance"] = reported_balance(sc, C, P, deps, st, b, riv["challenger"],
+                                                riv["target"])
+    return dict(recs=recs, rivalries=[r["id"] for r in rivs],
+                pairs=[(r["challenger"], r["target"]) for r in rivs])
+
+
+def reported_balance(sc, C, P, deps, st, b, A, Tg):
+    """7.11: M_A / M_T with expected allied help, clamped to [1e-6, 1e6] (1e6 if M_T <= 0)."""
+    R = st[A]["Y"].size
+
+    def cap(j):
+        if j in C:
+            return st[j]["K"] * C[j]["quality"] * st[j]["r"]
+        return np.full(R, P[j]["capability"] * P[j]["quality"])
+
+    def iota(j):
+        return C[j]["interoperability"] if j in C else P[j]["interoperability"]
+
+    def delta(j):
+        return C[j]["expeditionary"] if j in C else P[j]["in_theatre"]
+
+    def pact(i, j):
+        out = np.zeros(R)
+        if i == j:
+            return out
+        for a, ba in zip(sc.alliances, b):
+            if i in a["members"] and j in a["members"]:
+                out = np.maximum(out, ba)
+        return out
+
+    def M(i):
+        tot = cap(i).copy()
+        for j in list(C) + list(P):
+            if j == i:
+                continue
+            pj = pact(i, j)
+            reach = delta(j) * math.sqrt(iota(j) * iota(i))
+            tot += np.where(pj > 0, pj * reach * cap(j), 0.0)
+            if j in P:
+                tie = C[i]["ties"].get(j, 0.0)
+                tot += np.where(pj > 0, 0.0, tie * P[j]["in_theatre"] * cap(j))
+        for d in deps:
+            if d["host"] == i:
+                tot += d["reliability"] * d["interoperability"] * d["capability"]
+        return tot
+
+    MA, MT = M(A), M(Tg)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(MT > 0, MA / np.where(MT > 0, MT, 1.0), 1e6)
+    return np.clip(ratio, 1e-6, 1e6)
 
 
 def theatre(sc, m, C, P, deps, st, b, act, A, Tg, removal=frozenset(), share=1.0):
@@ -639,7 +748,7 @@ def theatre(sc, m, C, P, deps, st, b, act, A, Tg, removal=frozenset(), share=1.0
 
 
 def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng, max_level,
-            year_level, counts, gdp_lost, first_uof, oc, t, y, S, D, A, Tg, mem):
+            year_level, counts, gdp_lost, first_uof, oc, t, y, S, D, A, Tg, mem, cost):
     n = act.size
     removal = mem["removal"]
     th = theatre(sc, m, C, P, deps, st, b, act, A, Tg, removal, riv["challenger_share"])
@@ -706,6 +815,8 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
     rr = rrev[act]
     GA = solve_game(m, g, pt0, pt1, V, dr, tk_of(pt0), rr, ptF1)
     GR = solve_game(m, g, p0, p1, V, dr, tk_of(p0), rr, pF1)
+    for l in range(3):   # every crisis adds the composition of A's expected cost (7.7)
+        cost[l, act] += GA["cost"][l]
     u = rng.random((8, n))
     challenged = u[0] < GA["pch"]
     fa = ~challenged & (u[0] < GA["pch"] + GA["pfa"])
@@ -764,6 +875,13 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
     oc["disputes"] = oc.get("disputes", 0) + int(dispute.sum() + fa.sum())
     oc["commit_at_display_invoked"] = oc.get("commit_at_display_invoked", 0) + int(disp.sum())
     oc["commit_at_display"] = oc.get("commit_at_display", 0) + int((disp & committed).sum())
+    # docs/OUTPUT.md `mechanisms.commitments` (7.9 steps 2a and 4: P moved and B > 0);
+    # phase 2, for the descriptive per-rivalry comparison
+    treaty = th["B"] > 0
+    inv = (disp | fa) & treaty
+    oc["commitments_invoked"] = oc.get("commitments_invoked", 0) + int(inv.sum())
+    oc["commitments_honoured"] = oc.get("commitments_honoured", 0) + int(
+        (disp & treaty & committed).sum() + (fa & treaty & fa_commit).sum())
     # feedbacks (7.9), in order: 1. challenges after a concession / after firmness
     last = mem["last"]
     lc = last[idx]
@@ -825,40 +943,106 @@ def wilson(c, n, z=1.959963984540054):
     return [centre - half, centre + half]
 
 
-def summarise(sc, res, runs, seed):
-    ml = res["max_level"]
-    out = {"scenario": sc.name, "runs": runs, "seed": seed, "implementation": "model2.py"}
+def quantile(x, q):
+    """Inverse empirical CDF: the ceil(q n)-th smallest value (7.12)."""
+    xs = np.sort(np.asarray(x))
+    return float(xs[max(int(math.ceil(q * xs.size)) - 1, 0)])
+
+
+def binned_quantile(x, q, layout):
+    """deter's band quantile (docs/OUTPUT.md): the observations of the bin holding rank q n
+    taken as spread evenly over it. Layouts: ("linear", lo, hi, bins) for tension (200 bins
+    over [0, 1]); ("log", lo, hi, bins) for the balance (600 bins over [1e-6, 1e6], bin 0
+    holding values <= 0). Written in phase 2, after reading the layout in src/."""
+    x = np.asarray(x, float)
+    kind, lo, hi, bins = layout
+    if kind == "linear":
+        b = np.minimum(np.maximum((x - lo) / (hi - lo) * bins, 0).astype(np.int64), bins - 1)
+        nb = bins
+    else:
+        span = math.log10(hi / lo)
+        t = np.log10(np.maximum(x, 1e-300) / lo) / span * bins
+        b = np.where(x <= 0, 0, 1 + np.minimum(np.maximum(t, 0).astype(np.int64), bins - 1))
+        nb = bins + 1
+    counts = np.bincount(b, minlength=nb)
+    rank = min(max(q, 0.0), 1.0) * x.size
+    cum = np.cumsum(counts)
+    ok = (counts > 0) & (cum >= rank)
+    chosen = int(np.argmax(ok)) if ok.any() else nb - 1
+    before = cum[chosen] - counts[chosen]
+    f = min(max((rank - before) / max(counts[chosen], 1), 0.0), 1.0)
+    if kind == "linear":
+        return lo + (chosen + f) * (hi - lo) / bins
+    if chosen == 0:
+        return 0.0
+    return lo * 10 ** ((chosen - 1 + f) * math.log10(hi / lo) / bins)
+
+
+LAYOUTS = {"tension": ("linear", 0.0, 1.0, 200), "balance": ("log", 1e-6, 1e6, 600)}
+
+
+def region_record(res):
+    """The region's record from the rivalries' (7.12): highest level the maximum, events the
+    union, counts and GDP lost summed, first use of force the earliest, final balance the
+    largest, the cost composition's sums pooled."""
+    recs = res["recs"]
+    out = dict(
+        max_level=np.max([r["max_level"] for r in recs], axis=0),
+        year_level=np.max([r["year_level"] for r in recs], axis=0),
+        year_ns=np.max([r["year_ns"] for r in recs], axis=0),
+        counts={k: sum(r["counts"][k] for r in recs) for k in recs[0]["counts"]},
+        gdp_lost=sum(r["gdp_lost"] for r in recs),
+        first_uof=np.min([r["first_uof"] for r in recs], axis=0),
+        oc={k: sum(r["oc"].get(k, 0) for r in recs) for k in set().union(*(r["oc"] for r in recs))},
+        cost=sum(r["cost"] for r in recs),
+        final_balance=np.max([r["final_balance"] for r in recs], axis=0),
+    )
+    return out
+
+
+def summarise_record(sc, rec, runs, rivalry=False):
+    ml = rec["max_level"]
+    out = {}
     ev = {}
     for name, lev in (("crisis", 1), ("threat", 2), ("display", 3), ("use_of_force", 4), ("war", 5)):
         c = int((ml >= lev).sum())
         ev[name] = dict(p=c / runs, count=c, mc95=wilson(c, runs))
-    c = int((res["year_ns"].any(axis=1)).sum())
+    c = int((rec["year_ns"].any(axis=1)).sum())
     ev["non_state_incident"] = dict(p=c / runs, count=c, mc95=wilson(c, runs))
     out["outcomes"] = ev
-    cnt = res["counts"]
+    cnt = rec["counts"]
     crises = cnt["crisis_triggers"].sum(axis=1)
     disputes = (cnt["threats"] + cnt["displays"] + cnt["uses_of_force"] + cnt["wars"]).sum(axis=1)
-    T = 12 * sc.horizon_years
-    out["metrics"] = dict(
-        crises=dict(mean=float(crises.mean()), sd=float(crises.std(ddof=1))),
-        disputes=dict(mean=float(disputes.mean()), sd=float(disputes.std(ddof=1))),
-        gdp_lost=dict(mean=float(res["gdp_lost"].mean()), sd=float(res["gdp_lost"].std(ddof=1))),
-        years_to_first_use_of_force=dict(mean=float((res["first_uof"] / 12.0).mean()),
-                                         sd=float((res["first_uof"] / 12.0).std(ddof=1))),
-    )
-    oc = res["outcome_counts"]
+
+    def ms(x):
+        x = np.asarray(x, float)
+        return dict(mean=float(x.mean()), sd=float(x.std(ddof=1)), p05=quantile(x, 0.05),
+                    p50=quantile(x, 0.5), p95=quantile(x, 0.95))
+    out["metrics"] = dict(crises=ms(crises), disputes=ms(disputes), gdp_lost=ms(rec["gdp_lost"]),
+                          final_balance=ms(rec["final_balance"]),
+                          years_to_first_use_of_force=ms(rec["first_uof"] / 12.0))
+    cost = rec["cost"]
+    tot = float(cost.sum())
+    comp = {k: float(cost[l].sum()) / tot for l, k in enumerate(("military", "political", "economic"))}
+    # the shares' standard errors over runs (ratio estimator), for compare.py's intervals
+    per_run = cost.sum(axis=0)
+    for l, k in enumerate(("military", "political", "economic")):
+        resid = cost[l] - comp[k] * per_run
+        comp[k + "_se"] = float(resid.std(ddof=1) * math.sqrt(runs) / tot)
+    out["cost_composition"] = comp
+    oc = rec["oc"]
     tot = sum(oc[k] for k in ("general_deterrence", "coercion_success", "immediate_deterrence",
                               "failure_limited", "failure_war"))
-    out["crisis_outcomes"] = {k: oc[k] / tot for k in ("general_deterrence", "coercion_success",
-                                                       "immediate_deterrence", "failure_limited",
-                                                       "failure_war")}
+    out["crisis_outcomes"] = {k: oc[k] / tot if tot else 0.0 for k in (
+        "general_deterrence", "coercion_success", "immediate_deterrence", "failure_limited",
+        "failure_war")}
     out["crisis_outcomes"]["total"] = tot
     out["mechanisms"] = {k: oc[k] for k in oc if k not in out["crisis_outcomes"]}
     for name in ("after_concession", "after_firmness"):
         o = oc.get("opp_" + name, 0)
         out["mechanisms"]["challenge_" + name] = oc.get("chal_" + name, 0) / o if o else None
     yearly = []
-    yl = res["year_level"]
+    yl = rec["year_level"]
     for yy in range(sc.horizon_years):
         e = {}
         for name, lev in (("crisis", 1), ("threat", 2), ("display", 3), ("use_of_force", 4), ("war", 5)):
@@ -868,8 +1052,36 @@ def summarise(sc, res, runs, seed):
         for kk, arr in cnt.items():
             v = arr[:, yy]
             cs[kk] = dict(mean=float(v.mean()), sd=float(v.std(ddof=1)), total=int(v.sum()))
-        yearly.append(dict(year=sc.start_year + yy, events_in_year=e, counts=cs))
+        row = dict(year=sc.start_year + yy, events_in_year=e, counts=cs)
+        if rivalry:
+            for band in ("tension", "balance"):
+                row[band] = {f"p{int(round(100 * q)):02d}": quantile(rec[band][:, yy], q)
+                             for q in (0.05, 0.25, 0.5, 0.75, 0.95)}
+                # order-statistic 95% band of each quantile for a two-sample comparison (ranks
+                # q +- 1.96 sqrt(2 q (1 - q) / n)): compare.py's descriptive check
+                for q in (0.05, 0.25, 0.5, 0.75, 0.95):
+                    h = 1.959963984540054 * math.sqrt(2 * q * (1 - q) / runs)
+                    key = f"p{int(round(100 * q)):02d}"
+                    row[band][key + "_lo"] = quantile(rec[band][:, yy], max(q - h, 0.0))
+                    row[band][key + "_hi"] = quantile(rec[band][:, yy], min(q + h, 1.0))
+                    # the same quantile and band as deter computes them from its bins
+                    x = rec[band][:, yy]
+                    row[band][key + "_binned"] = binned_quantile(x, q, LAYOUTS[band])
+                    row[band][key + "_binned_lo"] = binned_quantile(x, max(q - h, 0.0), LAYOUTS[band])
+                    row[band][key + "_binned_hi"] = binned_quantile(x, min(q + h, 1.0), LAYOUTS[band])
+        yearly.append(row)
     out["yearly"] = yearly
+    return out
+
+
+def summarise(sc, res, runs, seed):
+    out = {"scenario": sc.name, "runs": runs, "seed": seed, "implementation": "model2.py"}
+    out.update(summarise_record(sc, region_record(res), runs))
+    out["rivalries"] = []
+    for rid, (a_, t_), rec in zip(res["rivalries"], res["pairs"], res["recs"]):
+        r = dict(id=rid, challenger=a_, target=t_)
+        r.update(summarise_record(sc, rec, runs, rivalry=True))
+        out["rivalries"].append(r)
     return out
 
 
@@ -886,7 +1098,7 @@ def attribution(sc, runs, seed):
         rm = (frozenset(["military", "political", "economic"]) if v == "all"
               else frozenset() if v == "none" else frozenset(v.split("+")))
         r = simulate(copy.deepcopy(sc), runs, seed * 1000 + 17 * i + 1, rm)
-        ml = r["max_level"]
+        ml = region_record(r)["max_level"]
         res[v] = {name: int((ml >= lev).sum()) for name, lev in
                   (("threat", 2), ("display", 3), ("use_of_force", 4), ("war", 5))}
     return res
@@ -900,6 +1112,10 @@ def main(argv=None):
     ap.add_argument("--out")
     ap.add_argument("--set", action="append", default=[],
                     help="model.KEY=VALUE or rivalry.ID.KEY=VALUE (a what-if, as deter's --set)")
+    ap.add_argument("--misread", action="append", default=[], choices=["tension-parameter"],
+                    help="power checks only: a wrong reading of the docs (tension-parameter: "
+                         "setting a rivalry's tension leaves the parameter `tension` as it was, "
+                         "so each month of a ramp shifts by the whole change so far)")
     ap.add_argument("--attribution", action="store_true",
                     help="also simulate the 7 level-removal variants of 7.13 (independent streams)")
     a = ap.parse_args(argv)
@@ -913,9 +1129,10 @@ def main(argv=None):
             next(r for r in sc.rivalries if r["id"] == parts[1])[parts[2]] = float(val)
         else:
             raise SystemExit(f"--set {path}: only model.* and rivalry.* here")
-    res = simulate(sc, a.runs, a.seed)
+    res = simulate(sc, a.runs, a.seed, misread=frozenset(a.misread))
     out = summarise(sc, res, a.runs, a.seed)
     out["overrides"] = a.set
+    out["misread"] = a.misread
     if a.attribution:
         out["variants"] = attribution(sc, a.runs, a.seed)
     text = json.dumps(out, indent=1)
