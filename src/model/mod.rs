@@ -1573,7 +1573,7 @@ impl<const C: bool> World<C> {
         p.capability * p.quality
     }
 
-    /// The reported local balance's side of country `i` (docs/MODEL.md 7.9): own capability,
+    /// The reported local balance's side of country `i` (docs/MODEL.md 7.11): own capability,
     /// pact partners' reach weighted by this run's treaty weight, patrons' help through their
     /// ties, and stationed deployments weighted by their mandate. A summary for the yearly
     /// and final balance outputs; the crisis game counts forces by theatre (`theatre`).
