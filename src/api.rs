@@ -853,10 +853,11 @@ pub fn sweep_streamed(
 /// Merge the partial files of a sharded `deter run FILE --shard K/N` (every shard once, any
 /// order) into the report the unsharded run gives, byte for byte but for timing. The
 /// scenario is rebuilt from the text embedded in the partial files and checked against their
-/// fingerprint. (Sweep shards: `deter merge` on the command line.)
+/// fingerprint. (Sweep shards: `deter merge` on the command line; a nested run's shards:
+/// [`merge_nested`].)
 ///
 /// Errors: [`Error::Io`] for an unreadable file, [`Error::Invalid`] for a damaged, edited,
-/// foreign, duplicate or missing shard or a sweep's shards, [`Error::Input`] when a file is
+/// foreign, duplicate or missing shard or a sweep's or a nested run's shards, [`Error::Input`] when a file is
 /// not JSON (located: `FILE:LINE:COL`) or the embedded scenario is no longer valid,
 /// [`Error::TooLarge`].
 pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
