@@ -503,6 +503,39 @@ pub fn run_nested(
     draws: Option<u64>,
     control: Control<'_>,
 ) -> Result<Nested, Error> {
+    let plan = plan_nested(scenario, posterior, settings, draws)?;
+    engine::with_threads(plan.threads, || {
+        crate::calibrate::nested::run(&plan.scenario, &plan.draws, plan.runs, plan.seed, control)
+    })?
+    .map_err(Error::Invalid)
+}
+
+/// A nested run made ready ([`plan_nested`]): what [`run_nested`] simulates, and each shard
+/// of `deter run FILE --posterior DRAWS.csv --shard K/N` simulates a block of.
+#[derive(Debug, Clone)]
+pub struct NestedPlan {
+    /// The scenario with the settings applied (the horizon).
+    pub scenario: Scenario,
+    /// The D parameter draws.
+    pub draws: crate::calibrate::nested::Draws,
+    /// R, runs per draw.
+    pub runs: u64,
+    /// The master seed: draw d's runs use its streams d x R .. (d + 1) x R.
+    pub seed: u64,
+    /// Worker threads.
+    pub threads: usize,
+}
+
+/// The checks of [`run_nested`] (settings, something uncertain, the posterior's columns and
+/// values, the memory guard) and its draws, before any run.
+///
+/// Errors: as [`run_nested`] but for [`Error::Interrupted`].
+pub fn plan_nested(
+    scenario: &Scenario,
+    posterior: Option<&Posterior>,
+    settings: &Settings,
+    draws: Option<u64>,
+) -> Result<NestedPlan, Error> {
     let (s, budget, seed, threads) = prepare_nested(scenario, settings, draws)?;
     if posterior.is_none() && s.uncertain.is_empty() {
         return Err(Error::Invalid(nothing_uncertain(
@@ -516,10 +549,13 @@ pub fn run_nested(
     // The tallies' size depends on the structure (rivalries x years), not on the draw.
     engine::check_memory(&Compiled::new(&s), threads).map_err(Error::TooLarge)?;
     let d = crate::calibrate::nested::draw(posterior, &s.uncertain, budget.draws, seed);
-    engine::with_threads(threads, || {
-        crate::calibrate::nested::run(&s, &d, budget.runs, seed, control)
-    })?
-    .map_err(Error::Invalid)
+    Ok(NestedPlan {
+        scenario: s,
+        draws: d,
+        runs: budget.runs,
+        seed,
+        threads,
+    })
 }
 
 /// [`run_nested`] for a paired comparison: A and B on the same parameter draws (the
@@ -817,10 +853,11 @@ pub fn sweep_streamed(
 /// Merge the partial files of a sharded `deter run FILE --shard K/N` (every shard once, any
 /// order) into the report the unsharded run gives, byte for byte but for timing. The
 /// scenario is rebuilt from the text embedded in the partial files and checked against their
-/// fingerprint. (Sweep shards: `deter merge` on the command line.)
+/// fingerprint. (Sweep shards: `deter merge` on the command line; a nested run's shards:
+/// [`merge_nested`].)
 ///
 /// Errors: [`Error::Io`] for an unreadable file, [`Error::Invalid`] for a damaged, edited,
-/// foreign, duplicate or missing shard or a sweep's shards, [`Error::Input`] when a file is
+/// foreign, duplicate or missing shard or a sweep's or a nested run's shards, [`Error::Input`] when a file is
 /// not JSON (located: `FILE:LINE:COL`) or the embedded scenario is no longer valid,
 /// [`Error::TooLarge`].
 pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
@@ -840,11 +877,8 @@ pub fn merge_with_rows(parts: &[PathBuf], per_run: &Path) -> Result<Report, Erro
     merge_into(parts, Some(per_run))
 }
 
-/// The body of [`merge`] and [`merge_with_rows`].
-fn merge_into(parts: &[PathBuf], per_run: Option<&Path>) -> Result<Report, Error> {
-    if let Some(out) = per_run {
-        crate::output::check_outputs(&[&out.to_path_buf()], parts).map_err(Error::Invalid)?;
-    }
+/// Partial files read and checked as one invocation's shards, in shard order.
+fn checked_parts(parts: &[PathBuf]) -> Result<Vec<shard::Named>, Error> {
     let mut files = Vec::with_capacity(parts.len());
     for path in parts {
         let part = shard::read_part(path, files.first()).map_err(|e| match e {
@@ -854,18 +888,70 @@ fn merge_into(parts: &[PathBuf], per_run: Option<&Path>) -> Result<Report, Error
         })?;
         files.push(part);
     }
-    let files = shard::check_complete(files).map_err(|e| Error::Invalid(e.to_string()))?;
+    shard::check_complete(files).map_err(|e| Error::Invalid(e.to_string()))
+}
+
+/// A nested run merged from its shards ([`merge_nested`]).
+#[derive(Debug, Clone)]
+pub struct MergedNested {
+    /// The nested run, bit for bit [`run_nested`]'s of the same inputs.
+    pub nested: Nested,
+    /// The scenario the shards ran (rebuilt from the text they embed), for its name and
+    /// horizon ([`nested_json`] takes its name).
+    pub scenario: Scenario,
+    /// The scenario file as the shards were given it.
+    pub scenario_file: String,
+    /// The posterior CSV as the shards were given it (`None` for `[[uncertain]]` priors
+    /// alone): the provenance [`nested_json`] records.
+    pub posterior_file: Option<String>,
+}
+
+/// Merge the partial files of a sharded nested run (`deter run FILE --posterior DRAWS.csv
+/// --shard K/N`, or a scenario with `[[uncertain]]` priors; every shard once, any order)
+/// into the nested run the unsharded one gives, bit for bit: [`nested_json`] of it is the
+/// text `deter merge --format json` (and the unsharded `deter run --format json`) writes.
+/// The scenario and the posterior are rebuilt from the texts embedded in the partial files
+/// and checked against their fingerprints.
+///
+/// Errors: as [`merge`] ([`Error::Invalid`] also for a plain run's or a sweep's shards).
+pub fn merge_nested(parts: &[PathBuf]) -> Result<MergedNested, Error> {
+    let files = checked_parts(parts)?;
     let first = &files[0];
-    if first.header.kind != Kind::Run {
+    if first.header.kind != Kind::Nested {
         return Err(Error::Invalid(
-            "these are shards of a sweep: merge them with `deter merge`".into(),
+            "these are not the shards of a nested run: merge them with `merge` (a run's) or \
+             `deter merge` (a sweep's)"
+                .into(),
         ));
     }
-    if per_run.is_some()
-        && let Some(m) = shard::without_rows(&files, "`per_run`")
-    {
-        return Err(Error::Invalid(m));
-    }
+    crate::settings::check_nested(
+        Some(first.header.points),
+        Some(first.header.runs),
+        crate::sweep::rows::Caller::Library,
+    )?;
+    let scenario = embedded_scenario(first)?;
+    let posterior = match first.posterior() {
+        Some(src) => Some(
+            crate::calibrate::nested::parse_posterior(Path::new(&src.path), &src.text)
+                .map_err(|d| Error::Input(crate::scenario::Diagnostics(vec![*d])))?,
+        ),
+        None => None,
+    };
+    engine::check_memory_for(&Compiled::new(&scenario), shard::MERGE_SETS)
+        .map_err(Error::TooLarge)?;
+    let nested = crate::calibrate::nested::merge_shards(&files, &scenario, posterior.as_ref())
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    Ok(MergedNested {
+        nested,
+        scenario_file: first.source().path.clone(),
+        posterior_file: first.posterior().map(|p| p.path.clone()),
+        scenario,
+    })
+}
+
+/// The scenario embedded in the first of checked shards, with the overrides they recorded,
+/// checked against their fingerprint.
+fn embedded_scenario(first: &shard::Named) -> Result<Scenario, Error> {
     let mut scenario = parse(&first.source().text, &first.source().path)?;
     if let Some(h) = first.header.overrides.horizon_years {
         scenario.meta.horizon_years =
@@ -874,9 +960,38 @@ fn merge_into(parts: &[PathBuf], per_run: Option<&Path>) -> Result<Report, Error
     if scenario.fingerprint() != first.header.sha256 {
         return Err(Error::Invalid(format!(
             "the scenario embedded in `{}` differs from what the shards ran",
-            files[0].name
+            first.name
         )));
     }
+    Ok(scenario)
+}
+
+/// The body of [`merge`] and [`merge_with_rows`].
+fn merge_into(parts: &[PathBuf], per_run: Option<&Path>) -> Result<Report, Error> {
+    if let Some(out) = per_run {
+        crate::output::check_outputs(&[&out.to_path_buf()], parts).map_err(Error::Invalid)?;
+    }
+    let files = checked_parts(parts)?;
+    let first = &files[0];
+    match first.header.kind {
+        Kind::Run => {}
+        Kind::Sweep => {
+            return Err(Error::Invalid(
+                "these are shards of a sweep: merge them with `deter merge`".into(),
+            ));
+        }
+        Kind::Nested => {
+            return Err(Error::Invalid(
+                "these are shards of a nested run: merge them with `merge_nested`".into(),
+            ));
+        }
+    }
+    if per_run.is_some()
+        && let Some(m) = shard::without_rows(&files, "`per_run`")
+    {
+        return Err(Error::Invalid(m));
+    }
+    let scenario = embedded_scenario(first)?;
     let compiled = Compiled::new(&scenario);
     let compiled = if first.header.attribution {
         compiled.with_attribution()

@@ -162,6 +162,81 @@ fn merge_of_shards_equals_the_run() {
     assert!(matches!(deter::merge(&parts[..2]), Err(Error::Invalid(_))));
 }
 
+/// A nested run's shards (`deter run FILE --posterior DRAWS.csv --shard K/N`) merge through
+/// the library as on the command line: `deter::merge_nested` gives the nested run
+/// `deter::run_nested` gives, and its `nested_json` is the unsharded `deter run --format json`
+/// byte for byte; `deter::merge` refuses them (and `merge_nested` a plain run's shards),
+/// pointing to the other.
+#[test]
+fn merge_nested_of_shards_equals_the_nested_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let post = common::write_posterior(d, &["model.war_cost"], &[(&[0.6], 0.4), (&[1.3], 0.6)]);
+    let p = post.to_str().unwrap();
+    let nested = [
+        "run",
+        BUNDLED,
+        "--posterior",
+        p,
+        "--draws",
+        "3",
+        "--runs",
+        "20",
+    ];
+    let mut args = nested.to_vec();
+    args.extend(["--format", "json", "-q"]);
+    let out = run(&args);
+    succeeded(&out);
+    let parts: Vec<std::path::PathBuf> = (0..2)
+        .map(|k| {
+            let part = d.join(format!("nested-{k}.json"));
+            let mut args = nested.to_vec();
+            let shard = format!("{k}/2");
+            args.extend(["--shard", &shard, "--out", part.to_str().unwrap(), "-q"]);
+            succeeded(&run(&args));
+            part
+        })
+        .collect();
+    let merged = deter::merge_nested(&parts).unwrap();
+    assert_eq!(merged.posterior_file.as_deref(), Some(p));
+    assert_eq!(merged.scenario_file, BUNDLED);
+    let json = deter::nested_json(
+        &merged.nested,
+        &merged.scenario.meta.name,
+        merged.posterior_file.as_deref(),
+    );
+    assert!(json.as_bytes() == out.stdout.as_slice(), "{json}");
+    let s = deter::load(&root().join(BUNDLED)).unwrap();
+    let posterior = deter::read_posterior(&post).unwrap();
+    let settings = Settings {
+        runs: Some(20),
+        ..Settings::default()
+    };
+    let whole =
+        deter::run_nested(&s, Some(&posterior), &settings, Some(3), Control::default()).unwrap();
+    assert_eq!(merged.nested, whole);
+    match deter::merge(&parts) {
+        Err(Error::Invalid(m)) => assert!(m.contains("`merge_nested`"), "{m}"),
+        other => panic!("{:?}", other.err()),
+    }
+    let plain = d.join("plain.json");
+    succeeded(&run(&[
+        "run",
+        BUNDLED,
+        "--runs",
+        "10",
+        "--shard",
+        "0/1",
+        "--out",
+        plain.to_str().unwrap(),
+        "-q",
+    ]));
+    match deter::merge_nested(&[plain]) {
+        Err(Error::Invalid(m)) => assert!(m.contains("not the shards of a nested run"), "{m}"),
+        other => panic!("{:?}", other.err()),
+    }
+}
+
 /// The per-run rows of shards (`deter run --shard K/N --per-run-rows`) could be merged only
 /// on the command line (`deter merge --per-run`): `deter::merge_with_rows` writes the same
 /// file, byte for byte the unsharded `deter run --per-run`, for 1, 3 and 7 shards, and the

@@ -219,12 +219,12 @@ fn merging_sweep_shards_refuses_a_table() {
     }
 }
 
-/// `deter run --shard` with `--posterior` or `--draws` got clap's bare "the argument
-/// '--posterior' cannot be used with '--shard'": refused now with why and what to do, as
-/// `--shard` with `--until-ci`, in the words of every refused combination. docs/CLUSTER.md
-/// lists it with the other refusals of `--shard`, each with what to do instead.
+/// `deter run --shard` with `--posterior`, `--draws` or a scenario with `[[uncertain]]`
+/// priors shards the nested run (tests/shards.rs merges it); `--draws` with nothing uncertain
+/// is refused sharded as unsharded, in the same words, and `--set` as a plain run's shard
+/// refuses it. docs/CLUSTER.md lists the refusals of `--shard`, each with what to do instead.
 #[test]
-fn run_shards_refuse_nested_runs_with_the_reason_and_the_way() {
+fn run_shards_of_nested_runs_refuse_what_the_unsharded_run_refuses() {
     let d = tempfile::tempdir().unwrap();
     let post = common::write_posterior(
         d.path(),
@@ -233,70 +233,64 @@ fn run_shards_refuse_nested_runs_with_the_reason_and_the_way() {
     );
     let part = d.path().join("p.json");
     let b = base();
-    for (flags, given) in [
-        (vec!["--posterior", post.to_str().unwrap()], "--posterior"),
-        (vec!["--draws", "2"], "--draws"),
-        (
-            vec!["--posterior", post.to_str().unwrap(), "--draws", "2"],
-            "--posterior, --draws",
-        ),
-    ] {
-        let mut args = vec![
-            "run",
-            &b,
-            "--runs",
-            "10",
-            "--shard",
-            "0/2",
-            "--out",
-            part.to_str().unwrap(),
-        ];
-        args.extend(&flags);
-        let o = run(&args);
-        let e = refused_for(&o, format_args!("{args:?}"));
-        assert!(
-            e.starts_with(&format!(
-                "error: --shard does not take {given}: a partial file holds \
-                                    the runs of one scenario"
-            )) && e.contains("run the nested run unsharded")
-                && e.contains("docs/CLUSTER.md"),
-            "{e}"
-        );
-        assert!(!e.contains("cannot be used with"), "{e}");
-        assert!(!part.exists());
-    }
-    // A file with [[uncertain]] priors is a nested run too: refused, not run plain.
-    let priors = write(
-        d.path(),
-        "unc.toml",
-        &format!(
-            "extends = \"{b}\"\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.5, 1.5]\n"
-        ),
-    );
     let o = run(&[
         "run",
-        priors.to_str().unwrap(),
+        &b,
         "--runs",
         "10",
+        "--draws",
+        "2",
+        "--posterior",
+        post.to_str().unwrap(),
         "--shard",
         "0/2",
         "--out",
         part.to_str().unwrap(),
     ]);
-    let e = refused(&o);
-    assert!(
-        e.starts_with("error: --shard does not take a scenario with [[uncertain]] priors")
-            && e.contains("unc.toml")
-            && e.contains("docs/CLUSTER.md"),
-        "{e}"
-    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&part).unwrap();
+    assert!(text.contains("\"kind\":\"nested\""), "{}", &text[..300]);
+    std::fs::remove_file(&part).unwrap();
+    let unsharded = run(&["run", &b, "--runs", "10", "--draws", "2"]);
+    let sharded = run(&[
+        "run",
+        &b,
+        "--runs",
+        "10",
+        "--draws",
+        "2",
+        "--shard",
+        "0/2",
+        "--out",
+        part.to_str().unwrap(),
+    ]);
+    let e = refused(&sharded);
+    assert_eq!(e, refused(&unsharded));
+    assert!(e.contains("nothing is uncertain"), "{e}");
+    assert!(!part.exists());
+    let set = run(&[
+        "run",
+        &b,
+        "--runs",
+        "10",
+        "--draws",
+        "2",
+        "--posterior",
+        post.to_str().unwrap(),
+        "--set",
+        "model.war_cost=1",
+        "--shard",
+        "0/2",
+        "--out",
+        part.to_str().unwrap(),
+    ]);
+    let e = refused(&set);
+    assert!(e.starts_with("error: --shard does not take --set"), "{e}");
     assert!(!part.exists());
     let cluster = std::fs::read_to_string(common::root().join("docs/CLUSTER.md")).unwrap();
     for refused in [
-        "`deter run --shard` does not take a scenario with `[[uncertain]]` priors",
         "`--shard` does not take `--until-ci`",
         "`deter sweep --shard` does not take `--resume`",
-        "`deter run --shard` does not take `--posterior` or `--draws`",
     ] {
         assert!(cluster.contains(refused), "docs/CLUSTER.md: {refused}");
     }

@@ -1083,3 +1083,402 @@ fn the_merge_guard_counts_the_two_sets_a_merge_holds() {
         "{err}"
     );
 }
+
+// ---- Nested runs (`--posterior`, `[[uncertain]]`) across shards ---------------------------
+
+/// The bytes every output of a nested run gives (table, JSON, CSV, and the page of
+/// `--report`), for `deter run` (`cmd` = its arguments) or `deter merge`.
+fn nested_outputs(dir: &Path, cmd: &[&str], tag: &str) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for format in ["table", "json", "csv"] {
+        let mut args = cmd.to_vec();
+        args.extend(["--format", format, "--quiet"]);
+        out.push((format.to_string(), ok(deter(&args))));
+    }
+    let page = dir.join(format!("{tag}.html")).display().to_string();
+    let mut args = cmd.to_vec();
+    args.extend(["--report", &page, "--quiet"]);
+    ok(deter(&args));
+    out.push(("html".into(), std::fs::read(&page).unwrap()));
+    out
+}
+
+/// The partial files of a nested run's shards `0..n`, each with `threads(k)` threads.
+fn nested_shards(
+    dir: &Path,
+    run: &[&str],
+    n: u64,
+    tag: &str,
+    threads: impl Fn(u64) -> u64,
+) -> Vec<String> {
+    (0..n)
+        .map(|k| {
+            let out = dir.join(format!("{tag}-{k}.json")).display().to_string();
+            let (shard, t) = (format!("{k}/{n}"), threads(k).to_string());
+            let mut args = run.to_vec();
+            args.extend(["--shard", &shard, "--threads", &t, "--out", &out, "--quiet"]);
+            ok(deter(&args));
+            out
+        })
+        .collect()
+}
+
+/// A posterior of two parameters and three weighted particles, in `dir`.
+fn nested_posterior(dir: &Path) -> String {
+    common::write_posterior(
+        dir,
+        &["model.war_cost", "model.rationality"],
+        &[(&[0.6, 0.8], 0.2), (&[1.2, 0.9], 0.5), (&[1.5, 0.7], 0.3)],
+    )
+    .display()
+    .to_string()
+}
+
+/// `deter run FILE --posterior DRAWS.csv --draws D --shard K/N` then `deter merge` writes
+/// every output of the unsharded nested run byte for byte (there is no timing in them), for
+/// N = 1, 2, 3 (with 5 draws of 30 runs, shards 1 and 2 of 3 split a draw), shards of one and
+/// two threads, parts in any order; and the same for a scenario with `[[uncertain]]` priors.
+/// The unsharded run itself gives the same bytes with one and two threads.
+#[test]
+fn nested_merge_equals_the_unsharded_nested_run_byte_for_byte_for_1_2_3_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let post = nested_posterior(d);
+    let run = [
+        "run",
+        SCENARIO,
+        "--posterior",
+        &post,
+        "--draws",
+        "5",
+        "--runs",
+        "30",
+    ];
+    let mut one = run.to_vec();
+    one.extend(["--threads", "1"]);
+    let mut two = run.to_vec();
+    two.extend(["--threads", "2"]);
+    let whole = nested_outputs(d, &one, "whole-1");
+    assert_eq!(whole, nested_outputs(d, &two, "whole-2"), "threads 1 and 2");
+    let json: serde_json::Value = serde_json::from_slice(&whole[1].1).unwrap();
+    assert_eq!(json["kind"], "nested_run");
+    assert_eq!(json["draws"], 5);
+    for n in [1u64, 2, 3] {
+        for (label, threads) in [("alternating", 0u64), ("two", 2)] {
+            let tag = format!("p{n}-{label}");
+            let parts = nested_shards(d, &run, n, &tag, |k| {
+                if threads == 0 { k % 2 + 1 } else { threads }
+            });
+            let head = std::fs::read_to_string(&parts[0]).unwrap();
+            assert!(head.contains("\"kind\":\"nested\""), "{}", &head[..400]);
+            let mut cmd = vec!["merge"];
+            let parts = shuffled(parts);
+            cmd.extend(parts.iter().map(String::as_str));
+            let merged = nested_outputs(d, &cmd, &format!("{tag}-merged"));
+            for ((format, a), (_, b)) in whole.iter().zip(&merged) {
+                assert!(
+                    a == b,
+                    "n = {n}, {label} threads, {format}:\n{}\n---\n{}",
+                    String::from_utf8_lossy(a),
+                    String::from_utf8_lossy(b)
+                );
+            }
+        }
+    }
+    // Priors declared in the scenario: the same, through their own path.
+    let priors = write(
+        d,
+        "unc.toml",
+        &format!(
+            "extends = \"{}\"\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.5, 1.5]\n",
+            root().join(SCENARIO).display()
+        ),
+    );
+    let p = priors.display().to_string();
+    let run = ["run", p.as_str(), "--draws", "4", "--runs", "25"];
+    let whole = nested_outputs(d, &run, "unc-whole");
+    let parts = nested_shards(d, &run, 3, "unc", |k| k % 2 + 1);
+    let mut cmd = vec!["merge"];
+    cmd.extend(parts.iter().map(String::as_str));
+    assert!(
+        whole == nested_outputs(d, &cmd, "unc-merged"),
+        "[[uncertain]]"
+    );
+}
+
+/// The merge of a nested run's shards refuses, naming the file and the reason (exit 2,
+/// nothing written), a missing or duplicated shard, a posterior text or parts edited after
+/// the shard wrote them, a shard of another posterior, and a plain run's shard among them;
+/// and the flags a nested run cannot honour.
+#[test]
+fn nested_merge_refuses_missing_duplicated_edited_and_foreign_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let post = nested_posterior(d);
+    let run = [
+        "run",
+        SCENARIO,
+        "--posterior",
+        &post,
+        "--draws",
+        "4",
+        "--runs",
+        "20",
+    ];
+    let parts = nested_shards(d, &run, 3, "p", |_| 1);
+    let out = d.join("merged.json");
+    let o = out.display().to_string();
+    let merge_to = |files: &[&str], extra: &[&str]| {
+        let mut args = vec!["merge"];
+        args.extend(files);
+        args.extend(["--out", &o, "--quiet"]);
+        args.extend(extra);
+        deter(&args)
+    };
+    let (p0, p1, p2) = (parts[0].as_str(), parts[1].as_str(), parts[2].as_str());
+    refused(
+        merge_to(&[p0, p2], &[]),
+        &["1 of 3 shards missing: shard 1 (units 26..53)", p0, p2],
+    );
+    refused(
+        merge_to(&[p0, p1, p1, p2], &[]),
+        &[&format!("`{p1}` (shard 1 of 3) is given twice")],
+    );
+    // The posterior's text edited in one part: at its checksum.
+    let text = std::fs::read_to_string(p1).unwrap();
+    let edited = d.join("edited.json");
+    std::fs::write(&edited, text.replace("0,0.6,0.8,0.2,0", "0,0.7,0.8,0.2,0")).unwrap();
+    let e = edited.display().to_string();
+    refused(
+        merge_to(&[p0, &e, p2], &[]),
+        &[
+            &format!("{e}:2:"),
+            "header.posterior_sha256: damaged partial file: its posterior's text does not \
+             match the checksum its shard wrote",
+        ],
+    );
+    // A count lowered in its parts: at the parts' checksum.
+    let at = text.find("\"events\":[").unwrap() + "\"events\":[".len();
+    let len = text[at..].find(',').unwrap();
+    let count: u64 = text[at..at + len].parse().unwrap();
+    let changed = if count == 0 { 1 } else { count - 1 };
+    let counts = d.join("counts.json");
+    std::fs::write(
+        &counts,
+        format!("{}{changed}{}", &text[..at], &text[at + len..]),
+    )
+    .unwrap();
+    let c = counts.display().to_string();
+    refused(
+        merge_to(&[p0, &c, p2], &[]),
+        &[
+            &format!("{c}:2:"),
+            "header.parts_sha256: damaged partial file: its parts do not match the checksum",
+        ],
+    );
+    // A shard of the same scenario under another posterior.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = common::write_posterior(
+        other_dir.path(),
+        &["model.war_cost", "model.rationality"],
+        &[(&[0.6, 0.8], 0.5), (&[1.2, 0.9], 0.5)],
+    )
+    .display()
+    .to_string();
+    let mut foreign_run = run.to_vec();
+    foreign_run[3] = &other;
+    let foreign = nested_shards(d, &foreign_run, 3, "foreign", |_| 1);
+    refused(
+        merge_to(&[p0, &foreign[1], p2], &[]),
+        &[
+            &format!("{}:2:", foreign[1]),
+            &format!(
+                "header.posterior_sha256: the file does not belong with `{p0}`: its \
+                 posterior_sha256 (of the posterior's text) is"
+            ),
+        ],
+    );
+    // A plain run's shard among them.
+    let plain = d.join("plain.json").display().to_string();
+    ok(deter(&[
+        "run", SCENARIO, "--runs", "80", "--shard", "1/3", "--out", &plain, "--quiet",
+    ]));
+    refused(
+        merge_to(&[p0, &plain, p2], &[]),
+        &[
+            &format!("{plain}:2:"),
+            "header.kind: the file does not belong with",
+        ],
+    );
+    for (flag, extra) in [
+        ("--yearly", &["--yearly"][..]),
+        ("--per-run", &["--per-run", "rows.csv"][..]),
+    ] {
+        refused(
+            merge_to(&[p0, p1, p2], extra),
+            &[&format!(
+                "these are shards of a nested run (--posterior); {flag} does not apply to nested \
+                 Monte Carlo"
+            )],
+        );
+    }
+    assert!(!out.exists(), "nothing written");
+    ok(merge_to(&[p2, p1, p0], &[]));
+    assert!(out.exists());
+}
+
+/// `--shard auto` takes the shard from the Slurm array variables for a nested run as for a
+/// plain one: the parts merge to the unsharded nested run.
+#[test]
+fn nested_shard_auto_reads_the_slurm_array_variables() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let post = nested_posterior(d);
+    let run = [
+        "run",
+        SCENARIO,
+        "--posterior",
+        &post,
+        "--draws",
+        "3",
+        "--runs",
+        "20",
+        "--format",
+        "json",
+        "--quiet",
+    ];
+    let whole = ok(deter(&run));
+    let parts: Vec<String> = (0..2)
+        .map(|k| {
+            let out = d.join(format!("auto-{k}.json")).display().to_string();
+            let id = k.to_string();
+            ok(deter_in(
+                root(),
+                &[
+                    "run",
+                    SCENARIO,
+                    "--posterior",
+                    &post,
+                    "--draws",
+                    "3",
+                    "--runs",
+                    "20",
+                    "--shard",
+                    "auto",
+                    "--out",
+                    &out,
+                    "--quiet",
+                ],
+                &[
+                    ("SLURM_ARRAY_TASK_ID", &id),
+                    ("SLURM_ARRAY_TASK_COUNT", "2"),
+                ],
+            ));
+            out
+        })
+        .collect();
+    let mut cmd = vec!["merge", "--format", "json", "--quiet"];
+    cmd.extend(parts.iter().map(String::as_str));
+    assert!(ok(deter(&cmd)) == whole);
+    // Outside an array, refused as a plain run's shard.
+    refused(
+        deter(&[
+            "run",
+            SCENARIO,
+            "--posterior",
+            &post,
+            "--draws",
+            "3",
+            "--runs",
+            "20",
+            "--shard",
+            "auto",
+            "--quiet",
+        ]),
+        &["--shard auto: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are not both set"],
+    );
+}
+
+/// The memory guard covers a nested run's merge, counting the two sets every merge holds
+/// (one draw's merged tallies and the part being added): a nested part whose scenario's two
+/// sets pass the limit is refused by the guard, before any tallies are made; one whose two
+/// sets fit (three would not) is not.
+#[test]
+fn the_merge_guard_covers_a_nested_runs_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let limit = 8u64 << 30;
+    let prior = "[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.5, 1.5]\n";
+    let scenario_of = |rivalries| {
+        format!(
+            "{}\n{prior}",
+            common::rivalries_scenario("big", "1900-01", 200, rivalries)
+        )
+    };
+    let set = |text: &str| {
+        let s = deter::scenario::parse_str(text, "big.toml").unwrap();
+        deter::engine::Aggregate::estimated_bytes(&deter::model::Compiled::new(&s))
+    };
+    let fits = (1..)
+        .map(|k| 100 * k)
+        .find(|&r| 3 * set(&scenario_of(r)) > limit)
+        .unwrap();
+    assert!(2 * set(&scenario_of(fits)) <= limit);
+    let over = (fits / 100..)
+        .map(|k| 100 * k)
+        .find(|&r| 2 * set(&scenario_of(r)) > limit)
+        .unwrap();
+    // A small scenario's nested shard, given the big one's fingerprint and text (its parts
+    // emptied: the merge finds them missing after its guard, before it makes any tallies).
+    write(d, "small.toml", &scenario_of(2));
+    succeeded(&deter_in(
+        d,
+        &[
+            "run",
+            "small.toml",
+            "--draws",
+            "2",
+            "--runs",
+            "2",
+            "--shard",
+            "0/1",
+            "--out",
+            "part.json",
+            "-q",
+        ],
+        &[],
+    ));
+    let part = d.join("part.json");
+    let small: serde_json::Value = serde_json::from_slice(&std::fs::read(&part).unwrap()).unwrap();
+    for (rivalries, guarded) in [(fits, false), (over, true)] {
+        let text = scenario_of(rivalries);
+        let big = write(d, "big.toml", &text);
+        let mut v = small.clone();
+        v["header"]["sha256"] = deter::scenario::parse_str(&text, "big.toml")
+            .unwrap()
+            .fingerprint()
+            .into();
+        v["parts"] = serde_json::json!([]);
+        v["header"]["parts_sha256"] = parts_sha256(&v["parts"]).into();
+        v["source"] = serde_json::json!({
+            "path": "big.toml",
+            "absolute_path": big.display().to_string(),
+            "text": text,
+        });
+        std::fs::write(&part, serde_json::to_vec(&v).unwrap()).unwrap();
+        let o = deter_in(d, &["merge", "part.json", "--format", "json", "-q"], &[]);
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert_eq!(
+            err.contains("GiB limit"),
+            guarded,
+            "{rivalries} rivalries: {err}"
+        );
+        if !guarded {
+            assert!(
+                err.contains("parts: they do not cover the file's units 0..4"),
+                "{err}"
+            );
+        }
+    }
+}

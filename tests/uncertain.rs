@@ -375,12 +375,19 @@ fn nested_runs_refuse_flags_they_cannot_honour() {
         .output()
         .unwrap();
     refused(&two);
+    // Sharded, a nested run refuses the same flags in the same words (its shards: tests/shards.rs).
     let shard = deter()
         .args(["run", file.to_str().unwrap(), "--shard", "0/2", "--quiet"])
+        .args(["--per-run-rows"])
         .output()
         .unwrap();
     refused(&shard);
-    assert!(String::from_utf8_lossy(&shard.stderr).contains("[[uncertain]]"));
+    assert!(
+        String::from_utf8_lossy(&shard.stderr)
+            .contains("--per-run-rows does not apply to nested Monte Carlo ([[uncertain]] priors)"),
+        "{}",
+        String::from_utf8_lossy(&shard.stderr)
+    );
 }
 
 /// The 95% interval of the mean over D draws counts the spread between draws: its half-width

@@ -888,7 +888,7 @@ pub fn resolve(paths: &[String], scenario: &Scenario) -> Result<Vec<Option<Param
 }
 
 /// Set draw `d`'s values on a copy of `scenario` (`targets` from [`resolve`]).
-fn with_draw(
+pub fn with_draw(
     scenario: &Scenario,
     targets: &[Option<ParamRef>],
     row: &[f64],
@@ -934,8 +934,27 @@ pub fn run(
         };
         engine::run(&compiled, &plan, hooks).map(|agg| agg.region.events)
     })?;
+    Ok(Ok(of_counts(
+        scenario.meta.horizon_years,
+        draws,
+        runs,
+        seed,
+        &aggregates,
+    )))
+}
+
+/// The nested run of `draws` x `runs` runs (seed `seed`, horizon `horizon_years`) whose draw
+/// d's runs had each outcome in `events[d][k]` of them: what [`run`] reports from its
+/// simulated tallies, and `deter merge` from a nested run's shards.
+pub fn of_counts(
+    horizon_years: u32,
+    draws: &Draws,
+    runs: u64,
+    seed: u64,
+    events: &[[u64; EVENTS.len()]],
+) -> Nested {
     let mut per_draw = vec![Vec::with_capacity(draws.len()); EVENTS.len()];
-    for events in &aggregates {
+    for events in events {
         for (k, &c) in events.iter().enumerate() {
             per_draw[k].push(c as f64 / runs as f64);
         }
@@ -945,15 +964,76 @@ pub fn run(
         .zip(&per_draw)
         .map(|(e, p)| summarise(e.key, p, runs))
         .collect();
-    Ok(Ok(Nested {
+    Nested {
         draws: draws.len() as u64,
         runs_per_draw: runs,
         seed,
-        horizon_years: scenario.meta.horizon_years,
+        horizon_years,
         per_draw,
         outcomes,
         parameters: draws.clone(),
-    }))
+    }
+}
+
+/// The nested run whose shards are `files` (checked by [`crate::shard::check_complete`],
+/// kind `nested`): `scenario` rebuilt from them (checked by hash) and the `posterior` their
+/// embedded text reads as. The draws are drawn again as the shards drew them ([`draw`]: a
+/// function of the posterior, the priors, D and the seed), each draw's parts are merged in
+/// index order into the tallies of that draw's scenario ([`with_draw`], the shape every part
+/// is checked against), and its outcome counts kept: one draw's tallies and one part in
+/// memory at a time. The result is [`run`]'s for the same inputs, bit for bit.
+pub fn merge_shards(
+    files: &[crate::shard::Named],
+    scenario: &Scenario,
+    posterior: Option<&Posterior>,
+) -> Result<Nested, crate::shard::MergeError> {
+    use crate::shard::MergeError;
+    let header = &files[0].header;
+    let (d_count, runs, seed) = (header.points, header.runs, header.seed);
+    if let Some(p) = posterior {
+        check_posterior(p, scenario).map_err(MergeError::Set)?;
+    }
+    let draws = draw(posterior, &scenario.uncertain, d_count, seed);
+    let targets = resolve(&draws.paths, scenario).map_err(MergeError::Set)?;
+    let mut events: Vec<[u64; EVENTS.len()]> = Vec::with_capacity(draws.len());
+    // Every draw's values are checked before any part is read, as [`run`] checks them.
+    for (d, row) in draws.rows.iter().enumerate() {
+        with_draw(scenario, &targets, row, d).map_err(MergeError::Set)?;
+    }
+    crate::shard::merge_points(
+        files,
+        |d| {
+            let s = with_draw(scenario, &targets, &draws.rows[d as usize], d as usize)
+                .expect("every draw was checked above");
+            crate::engine::Aggregate::new(&Compiled::new(&s))
+        },
+        |d, agg| {
+            if d != events.len() as u64 {
+                return Err(format!("draw {d} came out of order"));
+            }
+            if agg.runs != runs {
+                return Err(format!(
+                    "draw {d}: the shards hold {} runs, but their header says {runs}",
+                    agg.runs
+                ));
+            }
+            events.push(agg.region.events);
+            Ok(())
+        },
+    )?;
+    if events.len() as u64 != d_count {
+        return Err(MergeError::Set(format!(
+            "the shards hold {} of the nested run's {d_count} draws",
+            events.len()
+        )));
+    }
+    Ok(of_counts(
+        scenario.meta.horizon_years,
+        &draws,
+        runs,
+        seed,
+        &events,
+    ))
 }
 
 /// The summary of one outcome's per-draw probabilities (see the module docs).

@@ -98,6 +98,9 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         }
         return merge_sweep(args, &files);
     }
+    if header.kind == Kind::Nested {
+        return merge_nested(args, &files);
+    }
     // Every shard must carry its rows: refused before any work, naming the first without.
     if args.per_run.is_some()
         && let Some(m) = shard::without_rows(&files, "--per-run")
@@ -203,6 +206,91 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
             "deter merge: {} of `{}`, {}, seed {}",
             count(files.len() as u64, "shard", "shards"),
             crate::scenario::printable(&first.source().path),
+            count(header.runs, "run", "runs"),
+            header.seed
+        );
+    }
+    Ok(())
+}
+
+/// The shards of a nested run (`deter run FILE --posterior DRAWS.csv --shard K/N`, or a
+/// scenario with `[[uncertain]]` priors): the outputs the unsharded nested run writes (table,
+/// JSON or CSV, and the page of `--report`), byte for byte.
+fn merge_nested(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
+    let first = &files[0];
+    let header = &first.header;
+    let what = match first.posterior() {
+        Some(_) => "--posterior",
+        None => "[[uncertain]] priors",
+    };
+    for (given, flag, why) in [
+        (
+            args.sweep.is_some(),
+            "--sweep",
+            "give its scenario with --scenario",
+        ),
+        (
+            args.per_run.is_some(),
+            "--per-run",
+            "a nested run writes no per-run rows",
+        ),
+        (
+            args.output.plots.is_some(),
+            "--plots",
+            "its page is written by --report",
+        ),
+        (args.yearly, "--yearly", "its table has no per-year rows"),
+    ] {
+        if given {
+            return Err(CliError::Usage(format!(
+                "`{}`: these are shards of a nested run ({what}); {flag} does not apply to \
+                 nested Monte Carlo ({why}); merge without it",
+                first.name
+            )));
+        }
+    }
+    args.output.check_extension()?;
+    // A forged header's D and R are refused before the draws are made.
+    crate::settings::check_nested(
+        Some(header.points),
+        Some(header.runs),
+        crate::settings::Caller::Library,
+    )
+    .map_err(|e| CliError::Usage(format!("`{}`: header: {}", first.name, e.0)))?;
+    let scenario = find_scenario(first, args.scenario.as_deref())?;
+    // The scenario (and its `extends` chain) is an input too.
+    let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
+    output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
+    // The posterior as the shards read it: their embedded text, checked by its checksum when
+    // each file was read.
+    let posterior = match first.posterior() {
+        Some(src) => Some(
+            crate::calibrate::nested::parse_posterior(Path::new(&src.path), &src.text)
+                .map_err(|d| CliError::Input(crate::scenario::Diagnostics(vec![*d])))?,
+        ),
+        None => None,
+    };
+    // One draw's merged tallies and the part being added to them, of the scenario's size (a
+    // draw sets values, not the structure), as a run's merge.
+    crate::engine::check_memory_for(&Compiled::new(&scenario), shard::MERGE_SETS)
+        .map_err(CliError::Usage)?;
+    let n = crate::calibrate::nested::merge_shards(files, &scenario, posterior.as_ref())
+        .map_err(merge_fault)?;
+    stop_if_interrupted()?;
+    let source = &first.source().path;
+    super::uncertain::write_nested(
+        &args.output,
+        &n,
+        &scenario,
+        source,
+        first.posterior().map(|p| p.path.as_str()),
+    )?;
+    if !args.output.quiet {
+        note!(
+            "deter merge: {} of nested run `{}`, {} x {}, seed {}",
+            count(files.len() as u64, "shard", "shards"),
+            crate::scenario::printable(source),
+            count(header.points, "draw", "draws"),
             count(header.runs, "run", "runs"),
             header.seed
         );

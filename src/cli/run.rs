@@ -435,26 +435,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
              them up, and --until-ci stops each at its own count; give --runs (or run \
              unsharded with --until-ci)",
         )?;
-        super::refuse_with(
-            "--shard",
-            &[
-                (args.posterior.is_some(), "--posterior"),
-                (args.draws.is_some(), "--draws"),
-            ],
-            "a partial file holds the runs of one scenario, which `deter merge` adds up, and a \
-             nested run is parameter draws x runs, each draw a scenario of its own; run the \
-             nested run unsharded (its draws run on every --threads core), or shard a plain \
-             run without --posterior and --draws (docs/CLUSTER.md)",
-        )?;
-        if let Some(file) = super::uncertain::with_priors(&args.files) {
-            return Err(CliError::Usage(format!(
-                "--shard does not take a scenario with [[uncertain]] priors (`{}`): `deter run` \
-                 makes it a nested run (parameter draws x runs), and a partial file holds the \
-                 runs of one fixed scenario, which `deter merge` adds up; run it unsharded (its \
-                 draws run on every --threads core), or shard a copy without the [[uncertain]] \
-                 blocks (docs/CLUSTER.md)",
-                file.display()
-            )));
+        // A nested run's shard: a block of its parameter draws x runs.
+        if super::uncertain::wants_nested(args) {
+            return super::uncertain::run_nested_shard(args, spec);
         }
         return super::shard::run_shard(args, spec);
     }

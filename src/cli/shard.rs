@@ -12,15 +12,16 @@ use crate::engine::{self, Hooks, RunPlan};
 use crate::model::Compiled;
 use crate::output;
 use crate::report::finite;
-use crate::shard::partial::{Invocation, Overrides, PARTS_CAP, Part, PartsSpool, Timing};
+use crate::shard::partial::{Invocation, Overrides, PARTS_CAP, Part, PartsSpool, Source, Timing};
 use crate::shard::{self as sharding, Kind, PartialFile, ShardSpec};
 use crate::sweep::runner::point_scenario;
 use crate::sweep::{Design, Sweep};
 
 use super::sweep::{SweepArgs, sweep_hash};
 
-pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
-    // Refused with why and what to do (clap's bare "cannot be used with" said neither).
+/// `--set` with `--shard` (a plain or a nested run's), refused with why and what to do
+/// (clap's bare "cannot be used with" said neither).
+pub fn refuse_set(args: &RunArgs) -> Result<(), CliError> {
     if !args.set.is_empty() {
         return Err(CliError::Usage(
             "--shard does not take --set: `deter merge` rebuilds the scenario from the file's \
@@ -30,6 +31,11 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
                 .into(),
         ));
     }
+    Ok(())
+}
+
+pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
+    refuse_set(args)?;
     if args.per_run.is_some() {
         return Err(CliError::Usage(
             "--shard does not take --per-run PATH: a shard carries its per-run rows in its \
@@ -51,12 +57,9 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
         output::check_writable(out, &args.files).map_err(CliError::Usage)?;
     }
     let scenario = load_scenario(file, args.sim.horizon_years)?;
+    // A scenario with `[[uncertain]]` priors is a nested run (`deter run` routes it there).
     if !scenario.uncertain.is_empty() {
-        return Err(CliError::Usage(format!(
-            "`{}` declares [[uncertain]] priors: nested Monte Carlo cannot be sharded yet; run it \
-             without --shard",
-            file.display()
-        )));
+        return super::uncertain::run_nested_shard(args, spec);
     }
     if let Some(out) = &args.output.out {
         // The `extends` chain is an input too.
@@ -143,6 +146,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
         runs,
         points: 1,
         attribution: compiled.attribution_variants().is_some(),
+        posterior_sha256: None,
     };
     let timing = Timing {
         wall_seconds: finite(wall.max(0.0)),
@@ -277,17 +281,47 @@ fn sweep_shard_capped(
         runs,
         points: design.n,
         attribution: sweep.attribution,
+        posterior_sha256: None,
     };
     let timing = Timing {
         wall_seconds: finite(wall.max(0.0)),
         threads,
     };
-    match &args.out {
+    write_spooled(
+        args.out.as_deref(),
+        spool,
+        inv,
+        shard,
+        timing,
+        file,
+        text,
+        None,
+    )
+}
+
+/// Write the partial file of a shard whose parts are in `spool` (a sweep's, a nested run's)
+/// to `out` (atomically) or stdout.
+#[allow(clippy::too_many_arguments)]
+fn write_spooled(
+    out: Option<&std::path::Path>,
+    spool: PartsSpool,
+    inv: Invocation,
+    shard: sharding::Shard,
+    timing: Timing,
+    file: &std::path::Path,
+    text: String,
+    posterior: Option<&Source>,
+) -> Result<(), CliError> {
+    let cannot = |e: &dyn std::fmt::Display| match out {
+        Some(out) => CliError::Failure(crate::output::cannot_write(out, e)),
+        None => CliError::Failure(crate::output::cannot_write_stdout(e)),
+    };
+    match out {
         Some(out) => {
             let mut f = output::AtomicFile::create(out).map_err(|e| cannot(&e))?;
             let mut w = std::io::BufWriter::new(f.file());
             spool
-                .write_file(&mut w, inv, shard, timing, file, text)
+                .write_file(&mut w, inv, shard, timing, file, text, posterior)
                 .and_then(|()| w.flush())
                 .map_err(|e| cannot(&e))?;
             drop(w);
@@ -296,7 +330,7 @@ fn sweep_shard_capped(
         None => {
             let mut w = std::io::BufWriter::new(std::io::stdout().lock());
             match spool
-                .write_file(&mut w, inv, shard, timing, file, text)
+                .write_file(&mut w, inv, shard, timing, file, text, posterior)
                 .and_then(|()| w.flush())
             {
                 // A closed pipe (`deter sweep ... --shard 0/2 | head`) is not an error.
@@ -305,6 +339,131 @@ fn sweep_shard_capped(
             }
         }
     }
+}
+
+/// What a nested run's shard simulates and records: the nested run made ready by the
+/// library (scenario, draws, runs per draw, seed, threads), the scenario file as given and
+/// its text, and the posterior file as given and its text (none for priors alone).
+pub struct NestedShard<'a> {
+    pub plan: crate::api::NestedPlan,
+    pub file: &'a std::path::Path,
+    pub text: String,
+    pub posterior: Option<(&'a std::path::Path, String)>,
+    pub horizon_years: Option<u32>,
+    pub out: Option<&'a std::path::Path>,
+    pub quiet: bool,
+}
+
+/// `deter run FILE --posterior DRAWS.csv --shard K/N` (or a scenario with `[[uncertain]]`
+/// priors): unit `d * runs + i` is run `i` of parameter draw `d`, drawing from stream
+/// `d * runs + i` as the unsharded nested run does (`nested::run`); the shard's block is cut
+/// at draw boundaries into one part per draw it touches (the whole draw's tallies, as a
+/// sweep shard's per point), spooled as each completes.
+pub fn nested_shard(job: NestedShard<'_>, spec: ShardSpec) -> Result<(), CliError> {
+    use crate::calibrate::nested;
+    let shard = spec
+        .resolve(|name| std::env::var(name).ok())
+        .map_err(CliError::Usage)?;
+    let plan = &job.plan;
+    let runs = plan.runs;
+    let draws = plan.draws.len() as u64;
+    let targets = nested::resolve(&plan.draws.paths, &plan.scenario).map_err(CliError::Usage)?;
+    // Every draw's values are checked before any run, as the unsharded nested run checks them.
+    for (d, row) in plan.draws.rows.iter().enumerate() {
+        nested::with_draw(&plan.scenario, &targets, row, d).map_err(CliError::Usage)?;
+    }
+    let (first, end) = shard.range(draws * runs);
+    let cannot = |e: &dyn std::fmt::Display| match job.out {
+        Some(out) => CliError::Failure(crate::output::cannot_write(out, e)),
+        None => CliError::Failure(crate::output::cannot_write_stdout(e)),
+    };
+    let dir = spool_dir(job.out);
+    let mut spool = PartsSpool::new_in(&dir, PARTS_CAP).map_err(|e| {
+        CliError::Failure(format!(
+            "cannot create a temporary file in `{}`: {e}",
+            dir.display()
+        ))
+    })?;
+    let bar = progress_bar(end - first, job.quiet);
+    let tick = |n: u64| bar.inc(n);
+    let started = Instant::now();
+    let done = engine::with_threads(plan.threads, || {
+        for (d, first_run, count) in sharding::pieces_by_point(first, end, runs) {
+            let s = nested::with_draw(
+                &plan.scenario,
+                &targets,
+                &plan.draws.rows[d as usize],
+                d as usize,
+            )
+            .map_err(CliError::Usage)?;
+            let compiled = Compiled::new(&s);
+            let run_plan = RunPlan {
+                seed: plan.seed,
+                first: first_run,
+                count,
+                stream_offset: d * runs,
+            };
+            let hooks = Hooks {
+                cancel: Some(&CANCEL),
+                progress: Some(&tick),
+            };
+            let aggregate =
+                engine::run(&compiled, &run_plan, hooks).map_err(|_| CliError::Interrupted)?;
+            spool
+                .push(&Part {
+                    point: d,
+                    first_run,
+                    aggregate,
+                })
+                .map_err(|e| cannot(&e))?;
+            if spool.full() {
+                return Err(CliError::Failure(format!(
+                    "this shard's partial file would exceed the {} MiB that `deter merge` \
+                     reads (its parts reached {} MiB at draw {d} of {}..{}): split the \
+                     nested run into more shards (N larger than {}), so that each holds fewer \
+                     draws",
+                    crate::shard::MAX_PARTIAL_BYTES >> 20,
+                    spool.bytes() >> 20,
+                    first / runs.max(1),
+                    end.div_ceil(runs.max(1)),
+                    shard.n()
+                )));
+            }
+        }
+        Ok(())
+    });
+    let wall = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    done?;
+    let posterior = job
+        .posterior
+        .map(|(path, text)| crate::shard::partial::source_of(path, text));
+    let inv = Invocation {
+        kind: Kind::Nested,
+        sha256: scenario_hash(&plan.scenario),
+        overrides: Overrides {
+            horizon_years: job.horizon_years,
+        },
+        seed: plan.seed,
+        runs,
+        points: draws,
+        attribution: false,
+        posterior_sha256: crate::shard::posterior_checksum(posterior.as_ref()),
+    };
+    let timing = Timing {
+        wall_seconds: finite(wall.max(0.0)),
+        threads: plan.threads,
+    };
+    write_spooled(
+        job.out,
+        spool,
+        inv,
+        shard,
+        timing,
+        job.file,
+        job.text,
+        posterior.as_ref(),
+    )
 }
 
 #[cfg(test)]

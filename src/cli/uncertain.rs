@@ -66,6 +66,15 @@ fn posterior_of(
     scenarios: &[(&Scenario, crate::api::SetLists<'_>)],
     loaded: crate::scenario::Diagnostics,
 ) -> Result<Option<nested::Posterior>, CliError> {
+    Ok(posterior_with_text(path, scenarios, loaded)?.map(|(p, _)| p))
+}
+
+/// [`posterior_of`], with the posterior's text as it was read.
+fn posterior_with_text(
+    path: Option<&Path>,
+    scenarios: &[(&Scenario, crate::api::SetLists<'_>)],
+    loaded: crate::scenario::Diagnostics,
+) -> Result<Option<(nested::Posterior, String)>, CliError> {
     let say = |w: &crate::scenario::Diagnostics| {
         if !w.0.is_empty() {
             note_raw!("{w}");
@@ -100,11 +109,12 @@ fn posterior_of(
     // A column a dated policy changes, a value set on a path a column draws: the words of
     // a prior in the scenario file, once for A and B alike.
     say(&nested::posterior_warnings(&post, &text, scenarios));
-    Ok(Some(post))
+    Ok(Some((post, text)))
 }
 
-/// `deter run FILE` with `--posterior` or `[[uncertain]]` priors.
-pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
+/// The refusals of `deter run FILE` with `--posterior` or `[[uncertain]]` priors, sharded
+/// or not, before anything is read but the file: what the draws come from, in words.
+fn nested_refusals(args: &RunArgs) -> Result<&'static str, CliError> {
     let what = match &args.posterior {
         Some(_) => "--posterior",
         None => "[[uncertain]] priors",
@@ -127,6 +137,9 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
     if args.per_run.is_some() {
         return Err(refuse("--per-run", what));
     }
+    if args.per_run_rows {
+        return Err(refuse("--per-run-rows", what));
+    }
     if args.until.until_ci.is_some() {
         return Err(refuse("--until-ci", what));
     }
@@ -138,25 +151,43 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
     if args.yearly {
         return Err(refuse("--yearly", what));
     }
+    Ok(what)
+}
+
+/// The scenario of a nested run with `--set` applied, and its posterior (and the
+/// posterior's text), every warning printed; the outputs checked against the inputs.
+fn nested_inputs(
+    args: &RunArgs,
+    outputs: &[&PathBuf],
+) -> Result<(Scenario, Option<(nested::Posterior, String)>), CliError> {
     let file = &args.files[0];
     let (mut scenario, mut inputs) = load_scenario_with_inputs(file, args.sim.horizon_years)?;
     if let Some(p) = &args.posterior {
         inputs.push(p.clone());
     }
-    let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
-    crate::output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
+    crate::output::check_outputs(outputs, &inputs).map_err(CliError::Usage)?;
     args.output.check_extension()?;
     let origin = file.display().to_string();
     crate::scenario::overrides::apply_texts(&mut scenario, &args.set, &origin)
         .map_err(CliError::Input)?;
     let reset = crate::scenario::overrides::policy_warnings(&scenario, &args.set, &origin, "--set");
     let sets = [(args.set.as_slice(), "--set")];
-    let post = posterior_of(args.posterior.as_deref(), &[(&scenario, &sets[..])], reset)?;
-    if let Some(p) = &post {
+    let post = posterior_with_text(args.posterior.as_deref(), &[(&scenario, &sets[..])], reset)?;
+    if let Some((p, _)) = &post {
         for w in nested::fixed_mismatches(p, &scenario) {
             note!("warning: {w}");
         }
     }
+    Ok((scenario, post))
+}
+
+/// `deter run FILE` with `--posterior` or `[[uncertain]]` priors.
+pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
+    nested_refusals(args)?;
+    let file = &args.files[0];
+    let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
+    let (scenario, post) = nested_inputs(args, &outputs)?;
+    let post = post.map(|(p, _)| p);
     let budget =
         crate::settings::check_nested(args.draws, args.sim.runs, crate::settings::Caller::Cli)
             .map_err(|e| CliError::Usage(e.0))?;
@@ -175,22 +206,81 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
     );
     bar.finish_and_clear();
     let n = result.map_err(|e| api_error(e, &args.files[0].display().to_string()))?;
-    let name = &scenario.meta.name;
     let shown = args.posterior.as_ref().map(|p| p.display().to_string());
-    if let Some(report) = &args.output.report {
-        emit(
-            Some(report),
-            nested_out::html(&n, name, shown.as_deref()).as_bytes(),
-        )?;
+    write_nested(
+        &args.output,
+        &n,
+        &scenario,
+        &file.display().to_string(),
+        shown.as_deref(),
+    )
+}
+
+/// `deter run FILE --shard K/N` with `--posterior` or `[[uncertain]]` priors: the checks and
+/// warnings of the unsharded nested run, then this shard's block of its draws x runs
+/// (`super::shard::nested_shard`).
+pub fn run_nested_shard(args: &RunArgs, spec: crate::shard::ShardSpec) -> Result<(), CliError> {
+    nested_refusals(args)?;
+    super::shard::refuse_set(args)?;
+    // The shard's Slurm variables before any work.
+    let spec = crate::shard::ShardSpec::Explicit(
+        spec.resolve(|name| std::env::var(name).ok())
+            .map_err(CliError::Usage)?,
+    );
+    let file = &args.files[0];
+    let outputs: Vec<&PathBuf> = args.output.out.iter().collect();
+    let (scenario, post) = nested_inputs(args, &outputs)?;
+    // Read right after validating, to embed it in the partial file.
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CliError::Failure(format!("cannot read `{}`: {e}", file.display())))?;
+    crate::settings::check_nested(args.draws, args.sim.runs, crate::settings::Caller::Cli)
+        .map_err(|e| CliError::Usage(e.0))?;
+    let (post, post_text) = match post {
+        Some((p, t)) => (Some(p), Some(t)),
+        None => (None, None),
+    };
+    let plan = crate::api::plan_nested(&scenario, post.as_ref(), &settings(&args.sim), args.draws)
+        .map_err(|e| api_error(e, &file.display().to_string()))?;
+    let posterior = match (&args.posterior, post_text) {
+        (Some(p), Some(t)) => Some((p.as_path(), t)),
+        _ => None,
+    };
+    super::shard::nested_shard(
+        super::shard::NestedShard {
+            plan,
+            file,
+            text,
+            posterior,
+            horizon_years: args.sim.horizon_years,
+            out: args.output.out.as_deref(),
+            quiet: args.output.quiet,
+        },
+        spec,
+    )
+}
+
+/// Write a nested run's outputs as `deter run` writes them (and `deter merge` of its
+/// shards): the page of `--report`, then the table, JSON or CSV to `--out` or stdout.
+/// `file` is the scenario file as given, `shown` the posterior's.
+pub fn write_nested(
+    output: &super::flags::OutputFlags,
+    n: &nested::Nested,
+    scenario: &Scenario,
+    file: &str,
+    shown: Option<&str>,
+) -> Result<(), CliError> {
+    let name = &scenario.meta.name;
+    if let Some(report) = &output.report {
+        emit(Some(report), nested_out::html(n, name, shown).as_bytes())?;
     }
-    let bytes = match args.output.format() {
-        Format::Json => nested_out::json(&n, name, shown.as_deref()).into_bytes(),
-        Format::Csv => nested_out::csv(&n, &file.display().to_string(), name),
+    let bytes = match output.format() {
+        Format::Json => nested_out::json(n, name, shown).into_bytes(),
+        Format::Csv => nested_out::csv(n, file, name),
         Format::Table => {
-            let mut t = nested::table(&n, name, scenario.meta.horizon_years);
+            let mut t = nested::table(n, name, scenario.meta.horizon_years);
             t.push_str(&format!(
                 "Uncertain parameters: {}.\n",
-                nested_out::source_text(&n.parameters, shown.as_deref())
+                nested_out::source_text(&n.parameters, shown)
             ));
             // The posterior's file name is printed: nothing in it may drive the terminal.
             crate::scenario::printable_lines(&t)
@@ -198,7 +288,7 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
                 .into_bytes()
         }
     };
-    emit(args.output.out.as_deref(), &bytes)
+    emit(output.out.as_deref(), &bytes)
 }
 
 /// Whether `deter compare A B` must do nested Monte Carlo.

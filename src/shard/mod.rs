@@ -205,6 +205,8 @@ pub struct Named {
     pub shard: partial::ShardHeader,
     pub timing: partial::Timing,
     source: Option<Box<partial::Source>>,
+    /// A nested run's posterior (shard 0's, as [`Named::source`]).
+    posterior: Option<Box<partial::Source>>,
     input: Input,
     /// SHA-256 of the parts' `(point, first_run, runs)` in file order ([`cover_of`]).
     cover: [u8; 32],
@@ -253,6 +255,12 @@ impl Named {
         self.source
             .as_ref()
             .expect("check_complete puts shard 0, which keeps its source, first")
+    }
+
+    /// The posterior CSV a nested run's shards read, shard 0's ([`Named::source`]): `None`
+    /// for other kinds and for a nested run of `[[uncertain]]` priors alone.
+    pub fn posterior(&self) -> Option<&partial::Source> {
+        self.posterior.as_deref()
     }
 
     /// A partial file's bytes, checked as [`read_part`] checks a file (messages named `name`).
@@ -756,6 +764,9 @@ fn checked(name: String, input: Input) -> Result<Named, ReadError> {
                 held.0, held.1, s.first, s.end
             ));
         }
+        if o.header.posterior_sha256 != posterior_checksum(o.posterior.as_ref()) {
+            return Err("posterior: the text does not match its checksum".into());
+        }
         Ok(o)
     });
     match outline {
@@ -764,6 +775,7 @@ fn checked(name: String, input: Input) -> Result<Named, ReadError> {
             as_written: o.as_written,
             name,
             source: (o.header.shard.k == 0).then(|| Box::new(o.source)),
+            posterior: o.posterior.filter(|_| o.header.shard.k == 0).map(Box::new),
             shard: o.header.shard,
             header: std::sync::Arc::new(o.header),
             timing: o.timing,
@@ -916,7 +928,44 @@ fn whole_fault(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
                 .into(),
         )))));
     }
+    // A nested run's posterior text edited, added or taken away after the shard wrote it: at
+    // the checksum (or, when the file has the text and no checksum, at the text).
+    let posterior = posterior_checksum(file.posterior.as_ref());
+    if posterior != file.header.posterior_sha256 {
+        let text = String::from_utf8_lossy(bytes);
+        let (key, span) = match json_value_span(bytes, "header.posterior_sha256") {
+            Some(span) => ("header.posterior_sha256", span),
+            None => (
+                "posterior",
+                json_value_span(bytes, "posterior").unwrap_or(0..0),
+            ),
+        };
+        let d = crate::scenario::Diagnostic::at(
+            &name,
+            &text,
+            span,
+            key,
+            format!(
+                "{DAMAGED}: its posterior's text does not match the checksum its shard wrote \
+                 (its SHA-256 is {}): the file was edited or damaged after it was written",
+                posterior
+                    .as_deref()
+                    .unwrap_or("absent: the file has no posterior")
+            ),
+        );
+        return Err(ReadError::Invalid(Box::new(d.with_help(Some(
+            "a partial file is written whole by `deter run|sweep FILE --shard K/N --out PART`; \
+             write this shard again"
+                .into(),
+        )))));
+    }
     Ok(())
+}
+
+/// The checksum of a nested run's posterior text (`header.posterior_sha256`): SHA-256 (hex)
+/// of its bytes; `None` without a posterior.
+pub fn posterior_checksum(posterior: Option<&partial::Source>) -> Option<String> {
+    posterior.map(|p| crate::output::sha256_hex(p.text.as_bytes()))
 }
 
 /// Write the per-run rows of checked run shards (from [`check_complete`], every one carrying
@@ -1045,7 +1094,7 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
     let ref_name = first.name.clone();
     let h = &reference;
     let units_ok =
-        h.points.checked_mul(h.runs) == Some(h.units) && (h.kind == Kind::Sweep || h.points == 1);
+        h.points.checked_mul(h.runs) == Some(h.units) && (h.kind != Kind::Run || h.points == 1);
     if !units_ok {
         return Err(MergeError::at(
             first,
@@ -1426,6 +1475,7 @@ mod tests {
                     // Set by `named_of`, as the shard sets it.
                     parts_sha256: String::new(),
                     per_run_sha256: None,
+                    posterior_sha256: None,
                 },
                 timing: Timing {
                     wall_seconds: 0.0,
@@ -1445,6 +1495,7 @@ mod tests {
                     absolute_path: "/s.toml".into(),
                     text: String::new(),
                 },
+                posterior: None,
             }
         }
 

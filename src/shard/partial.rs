@@ -29,7 +29,7 @@ use crate::engine::Aggregate;
 /// The value of `header.format`.
 pub const FORMAT: &str = "deter-partial";
 /// The value of `header.format_version`; bumped by any change a reader must know about.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// What was sharded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +39,10 @@ pub enum Kind {
     Run,
     /// `deter sweep`: `points` points of `runs` runs; unit `p * runs + i` is run `i` of point `p`.
     Sweep,
+    /// A nested run (`deter run FILE --posterior DRAWS.csv` or `[[uncertain]]` priors):
+    /// `points` parameter draws of `runs` runs; unit `d * runs + i` is run `i` of draw `d`,
+    /// drawing from stream `d * runs + i` as the unsharded nested run does.
+    Nested,
 }
 
 /// Command-line overrides applied to the input after loading it.
@@ -96,6 +100,11 @@ pub struct Header {
     /// as `parts_sha256` is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_run_sha256: Option<String>,
+    /// A nested run's shards under a posterior only: SHA-256 (hex) of the posterior CSV's text
+    /// the shard read (the file's `posterior.text`), checked by every reader and compared
+    /// between the shards of one merge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior_sha256: Option<String>,
 }
 
 impl Header {
@@ -138,6 +147,13 @@ impl Header {
                 "sha256 (of the validated input)",
                 &self.sha256,
                 &other.sha256,
+            )
+        })
+        .or_else(|| {
+            cmp(
+                "posterior_sha256 (of the posterior's text)",
+                &self.posterior_sha256,
+                &other.posterior_sha256,
             )
         })
         .or_else(|| cmp("overrides", &self.overrides, &other.overrides))
@@ -191,6 +207,10 @@ pub struct PartialFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_run: Option<Vec<String>>,
     pub source: Source,
+    /// The posterior CSV a nested run's shard read (its path as given, absolute path and
+    /// text): only in the files of `deter run FILE --posterior DRAWS.csv --shard K/N`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<Source>,
 }
 
 /// What identifies the invocation a shard belongs to (every shard of it has the same).
@@ -207,6 +227,8 @@ pub struct Invocation {
     pub points: u64,
     /// Whether the parts carry the attribution's tallies.
     pub attribution: bool,
+    /// A nested run's posterior: the SHA-256 of its text ([`PartialFile::posterior`]).
+    pub posterior_sha256: Option<String>,
 }
 
 impl PartialFile {
@@ -233,6 +255,7 @@ impl PartialFile {
             parts,
             per_run: None,
             source: source_of(file, text),
+            posterior: None,
         }
     }
 
@@ -270,6 +293,7 @@ impl PartialFile {
             },
             Some(&mut per_run),
             &self.source,
+            self.posterior.as_ref(),
         )
     }
 
@@ -306,6 +330,7 @@ impl PartialFile {
             },
             per_run,
             &self.source,
+            self.posterior.as_ref(),
         )
     }
 
@@ -377,11 +402,12 @@ fn header_of(inv: Invocation, shard: super::Shard, parts_sha256: String) -> Head
         },
         parts_sha256,
         per_run_sha256: None,
+        posterior_sha256: inv.posterior_sha256,
     }
 }
 
 /// The input file the shard read: `file` as given, its absolute path and its `text`.
-fn source_of(file: &std::path::Path, text: String) -> Source {
+pub fn source_of(file: &std::path::Path, text: String) -> Source {
     Source {
         path: file.display().to_string(),
         absolute_path: std::path::absolute(file)
@@ -394,7 +420,8 @@ fn source_of(file: &std::path::Path, text: String) -> Source {
 
 /// The one layout of a partial file, one top-level key per line: the header, the timing,
 /// the parts (written by `parts`, each entry as [`write_entry`] writes it), the per-run rows
-/// when there are (written by `per_run`, each as [`write_entry`] writes it) and the source.
+/// when there are (written by `per_run`, each as [`write_entry`] writes it), the source and,
+/// for a nested run under a posterior, the posterior.
 /// A reader rebuilds these bytes from what it parsed, piece by piece ([`member`] and the
 /// entries' writers), to refuse a file that is not byte for byte as its shard wrote it.
 fn write_layout<W: Write + ?Sized>(
@@ -404,6 +431,7 @@ fn write_layout<W: Write + ?Sized>(
     parts: impl FnOnce(&mut W) -> std::io::Result<()>,
     per_run: Option<RowsWriter<'_, W>>,
     source: &Source,
+    posterior: Option<&Source>,
 ) -> std::io::Result<()> {
     member(w, "header")?;
     w.write_all(json(header).as_bytes())?;
@@ -421,11 +449,22 @@ fn write_layout<W: Write + ?Sized>(
     }
     member(w, "source")?;
     w.write_all(json(source).as_bytes())?;
+    if let Some(posterior) = posterior {
+        member(w, "posterior")?;
+        w.write_all(json(posterior).as_bytes())?;
+    }
     w.write_all(FILE_END)
 }
 
 /// The top-level keys of a partial file, in the order the file holds them.
-pub const KEYS: [&str; 5] = ["header", "timing", "parts", "per_run", "source"];
+pub const KEYS: [&str; 6] = [
+    "header",
+    "timing",
+    "parts",
+    "per_run",
+    "source",
+    "posterior",
+];
 
 /// What closes an array of entries (`parts`, `per_run`): on its own line.
 pub const ARRAY_END: &[u8] = b"\n]";
@@ -583,7 +622,8 @@ impl PartsSpool {
 
     /// Write the partial file of `shard` of `inv` with these parts to `w`: header (with the
     /// parts' checksum), `timing`, the spooled parts copied through a small buffer, and the
-    /// input `file` with its `text`.
+    /// input `file` with its `text` (and a nested run's `posterior`).
+    #[allow(clippy::too_many_arguments)]
     pub fn write_file<W: Write>(
         self,
         w: &mut W,
@@ -592,6 +632,7 @@ impl PartsSpool {
         timing: Timing,
         file: &std::path::Path,
         text: String,
+        posterior: Option<&Source>,
     ) -> std::io::Result<()> {
         use std::io::Seek;
         let Self {
@@ -610,6 +651,7 @@ impl PartsSpool {
             |w| std::io::copy(&mut spool, w).map(|_| ()),
             None,
             &source_of(file, text),
+            posterior,
         )
     }
 }

@@ -27,6 +27,8 @@ pub(super) struct Outline {
     pub header: Header,
     pub timing: Timing,
     pub source: Source,
+    /// A nested run's posterior (`posterior`), when the file carries one.
+    pub posterior: Option<Source>,
     /// SHA-256 of every byte of the file, to tell a second pass that read other bytes.
     pub digest: [u8; 32],
     /// Whether the file carries per-run rows (`per_run`).
@@ -55,7 +57,7 @@ pub(super) fn pass<R: Read>(
     let mut parts = PartsChecksum::default();
     let mut rows = None;
     let mut rewrite = Rewrite::default();
-    let (header, timing, source) = {
+    let (header, timing, source, posterior) = {
         let mut buffered = std::io::BufReader::with_capacity(64 << 10, &mut counted);
         // A UTF-8 byte-order mark is skipped, as every input kind skips it.
         if buffered
@@ -95,6 +97,7 @@ pub(super) fn pass<R: Read>(
         header,
         timing,
         source,
+        posterior,
         digest,
         rows: has_rows,
         as_written: rewrite.in_order && rewritten == digest,
@@ -171,7 +174,7 @@ struct FileSeed<'a> {
 }
 
 impl<'de> DeserializeSeed<'de> for FileSeed<'_> {
-    type Value = (Header, Timing, Source);
+    type Value = (Header, Timing, Source, Option<Source>);
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
@@ -179,7 +182,7 @@ impl<'de> DeserializeSeed<'de> for FileSeed<'_> {
 }
 
 impl<'de> Visitor<'de> for FileSeed<'_> {
-    type Value = (Header, Timing, Source);
+    type Value = (Header, Timing, Source, Option<Source>);
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a deter partial file")
@@ -187,6 +190,7 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let (mut header, mut timing, mut source, mut parts) = (None, None, None, false);
+        let mut posterior = None;
         let rewrite = self.rewrite;
         while let Some(key) = map.next_key::<String>()? {
             rewrite.member(&key);
@@ -205,6 +209,11 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
                     let s = map.next_value::<Source>()?;
                     rewrite.write(|w| partial::write_value(w, &s));
                     source = Some(s);
+                }
+                "posterior" if posterior.is_none() => {
+                    let s = map.next_value::<Source>()?;
+                    rewrite.write(|w| partial::write_value(w, &s));
+                    posterior = Some(s);
                 }
                 "parts" if !parts => {
                     rewrite.write(|w| w.write_all(b"["));
@@ -232,7 +241,7 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
         }
         rewrite.write(|w| w.write_all(partial::FILE_END));
         match (header, timing, source, parts) {
-            (Some(h), Some(t), Some(s), true) => Ok((h, t, s)),
+            (Some(h), Some(t), Some(s), true) => Ok((h, t, s, posterior)),
             _ => Err(de::Error::custom("a key of the partial file is missing")),
         }
     }
