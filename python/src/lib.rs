@@ -498,10 +498,12 @@ fn problems_error<'a>(problems: impl Iterator<Item = (String, String, Option<&'a
     InputError::new_err((text, serde_json::Value::from(json).to_string()))
 }
 
-/// The budget of a nested run (`draws`, `runs` per draw) checked before any file is read, as
-/// `deter run --posterior --draws --runs` checks its flags.
-fn nested_budget(draws: Option<Count>, runs: Option<u64>) -> PyResult<()> {
-    let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
+/// The budget of a nested run (`draws`, `runs` per draw: at least 2 runs, draws x runs at
+/// most the engine's cap), checked after the scenarios are read and their warnings (and the
+/// posterior's) issued, as `deter run --posterior --draws --runs` checks it; each setting's
+/// own range is checked before any file is read ([`count`], [`settings`]), as the command
+/// line's flag parsers do.
+fn nested_budget(draws: Option<u64>, runs: Option<u64>) -> PyResult<()> {
     deter::settings::check_nested(draws, runs, deter::settings::Caller::Library)
         .map(|_| ())
         .map_err(|e| PyValueError::new_err(e.0))
@@ -903,7 +905,8 @@ fn run_nested(
     horizon_years: Option<Count>,
 ) -> PyResult<String> {
     let settings = settings(runs, seed, threads, horizon_years, false, Until::default())?;
-    nested_budget(draws.clone(), settings.runs)?;
+    // Each setting's own range first (as the command line's flag parsers); the budget
+    // (draws x runs) after the scenario's and the posterior's warnings, as `deter run`.
     let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
     let sets = [(set.as_slice(), "set=")];
     let (scenario, _, loaded) = load_held(
@@ -921,6 +924,7 @@ fn run_nested(
         &mut Vec::new(),
     )?;
     warn_fixed(py, post.as_ref(), &scenario, None)?;
+    nested_budget(draws, settings.runs)?;
     let nested = cancellable(py, |control| {
         deter::run_nested(&scenario, post.as_ref(), &settings, draws, control)
     })?;
@@ -955,7 +959,7 @@ fn compare_nested(
     horizon_years: Option<Count>,
 ) -> PyResult<String> {
     let settings = settings(runs, seed, threads, horizon_years, false, Until::default())?;
-    nested_budget(draws.clone(), settings.runs)?;
+    // As in `run_nested`: the budget after the warnings, as `deter compare` checks it.
     let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
     let mut said = Vec::new();
     let h = settings.horizon_years;
@@ -984,6 +988,7 @@ fn compare_nested(
     // Each side, as `deter compare --posterior` warns.
     warn_fixed(py, post.as_ref(), &sa, Some("A"))?;
     warn_fixed(py, post.as_ref(), &sb, Some("B"))?;
+    nested_budget(draws, settings.runs)?;
     let c = cancellable(py, |control| {
         deter::compare_nested(&sa, &sb, post.as_ref(), &settings, draws, control)
     })?;
