@@ -509,6 +509,16 @@ fn nested_budget(draws: Option<u64>, runs: Option<u64>) -> PyResult<()> {
         .map_err(|e| PyValueError::new_err(e.0))
 }
 
+/// `draws` in its own range ([1, 10^6]), checked before any file is read, as the command
+/// line's parser of `--draws` refuses it; the budget it makes with `runs` is
+/// [`nested_budget`]'s, after the warnings. (`runs` at its default per draw: draws in range
+/// always fit the cap with it.)
+fn nested_draws(draws: Option<Count>) -> PyResult<Option<u64>> {
+    let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
+    nested_budget(draws, None)?;
+    Ok(draws)
+}
+
 /// An integer setting as Python gives it (`runs`, `seed`, `threads`, `horizon_years`,
 /// `max_runs`, `draws`): its value, or the text of an int it cannot be, for its refusal
 /// ([`count`]). A bool is one: `True` is an int in Python, and `runs=True` ran 1 run,
@@ -907,7 +917,7 @@ fn run_nested(
     let settings = settings(runs, seed, threads, horizon_years, false, Until::default())?;
     // Each setting's own range first (as the command line's flag parsers); the budget
     // (draws x runs) after the scenario's and the posterior's warnings, as `deter run`.
-    let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
+    let draws = nested_draws(draws)?;
     let sets = [(set.as_slice(), "set=")];
     let (scenario, _, loaded) = load_held(
         "deter.run_nested",
@@ -960,7 +970,7 @@ fn compare_nested(
 ) -> PyResult<String> {
     let settings = settings(runs, seed, threads, horizon_years, false, Until::default())?;
     // As in `run_nested`: the budget after the warnings, as `deter compare` checks it.
-    let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
+    let draws = nested_draws(draws)?;
     let mut said = Vec::new();
     let h = settings.horizon_years;
     let (sets_a, sets_b) = (
