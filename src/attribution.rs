@@ -477,17 +477,19 @@ impl PairedTally {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeanInterval {
     pub mean: f64,
-    /// `(lo, hi)`, `None` when the sample cannot support an interval.
+    /// `(lo, hi)`, `None` when the sample cannot support an interval (fewer than two runs).
     pub interval: Option<(f64, f64)>,
-    /// Why there is no interval: fewer than two runs, or every run gave the same value.
+    /// Why there is no interval: fewer than two runs.
     pub undefined: Option<String>,
 }
 
 /// The mean of `n` per-run values `x / 6` from the exact sums `sum6 = sum x` and
 /// `sq36 = sum x^2`, with the normal 95% interval `mean +- 1.96 sd / sqrt(n)`, cut to
 /// `[-bound, bound]`, the values the mean can take when every per-run value lies there (1:
-/// a change in a probability; 2: the difference of two such changes). No interval for
-/// `n < 2` or when all values are equal (decided exactly on the integers).
+/// a change in a probability; 2: the difference of two such changes). When every value is
+/// the same (decided exactly on the integers) the sample sd is 0 and the interval is that
+/// value, a point, as a comparison's difference of means per run and a run's mean count per
+/// year get theirs (docs/OUTPUT.md). No interval for `n < 2`: no standard error exists.
 pub fn mean_interval(sum6: i64, sq36: u64, n: u64, bound: f64) -> MeanInterval {
     let nf = n.max(1) as f64;
     let mean = sum6 as f64 / 6.0 / nf;
@@ -498,12 +500,14 @@ pub fn mean_interval(sum6: i64, sq36: u64, n: u64, bound: f64) -> MeanInterval {
             undefined: Some(format!("undefined (n = {n})")),
         };
     }
-    // All per-run values equal iff n sum x^2 = (sum x)^2 (Cauchy-Schwarz).
+    // All per-run values equal iff n sum x^2 = (sum x)^2 (Cauchy-Schwarz): sd 0 exactly,
+    // not a rounding of it.
     if i128::from(n) * i128::from(sq36) == i128::from(sum6) * i128::from(sum6) {
+        let point = mean.clamp(-bound, bound);
         return MeanInterval {
             mean,
-            interval: None,
-            undefined: Some(format!("undefined (no variation among n = {n} runs)")),
+            interval: Some((point, point)),
+            undefined: None,
         };
     }
     let var = (sq36 as f64 / 36.0 - nf * mean * mean) / (nf - 1.0);
@@ -550,9 +554,12 @@ mod tests {
     #[test]
     fn intervals_say_when_there_is_none() {
         assert!(mean_interval(6, 36, 1, 1.0).interval.is_none());
+        // Every run the same: the interval is that value (sd 0), not undefined.
         let flat = mean_interval(3 * 6, 3 * 36, 3, 1.0);
         assert_eq!(flat.mean, 1.0);
-        assert!(flat.undefined.unwrap().contains("no variation"));
+        assert_eq!((flat.interval, flat.undefined), (Some((1.0, 1.0)), None));
+        let zero = mean_interval(0, 0, 300, 2.0);
+        assert_eq!((zero.mean, zero.interval), (0.0, Some((0.0, 0.0))));
         // Values 0 and 6 (per-run 0 and 1): mean 0.5, sd 0.7071, n = 2.
         // Its upper bound 1.48 passes 1: cut there as a change, not as a difference of two.
         let m = mean_interval(6, 36, 2, 2.0);

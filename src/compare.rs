@@ -480,8 +480,9 @@ pub fn run_paired_until(
         let count = until::ADAPTIVE_BLOCK.min(until_ci.max_runs - done);
         let part = drive(&units, done, count, hooks)?;
         total.merge(&part.out);
-        let (name, half) = widest_paired(&total.paired);
-        if let Some(stop) = until::decide(name, half, total.paired.runs, until_ci) {
+        let widest = widest_paired(&total.paired);
+        let watched = until::WATCHED_PAIRED;
+        if let Some(stop) = until::decide(widest, total.paired.runs, until_ci, watched) {
             return Ok((total, stop));
         }
     }

@@ -788,8 +788,8 @@ fn variants_simulated_until_their_events_are_complete_have_the_events_of_whole_r
 /// A change that is 0 in every run (no variation, a zero total) was "(unchanged in every
 /// run)" in `deter run` but "(paired 95% interval undefined (no variation among n = 300
 /// runs))" in `deter compare`'s table and page for the same situation. One wording now, the
-/// library's; the JSON keeps the statistical reason. Which shifts are 0 in every run is read
-/// from the comparison's JSON (sum6 0, the reason "no variation"), not from the table.
+/// library's, beside the interval (the point 0). Which shifts are 0 in every run is read from
+/// the comparison's JSON (sum6 0, the interval the point 0), not from the table.
 #[test]
 fn a_change_zero_in_every_run_is_worded_alike_in_run_and_compare() {
     let dir = tempfile::tempdir().unwrap();
@@ -811,11 +811,7 @@ fn a_change_zero_in_every_run_is_worded_alike_in_run_and_compare() {
     for ev in shifts.values() {
         for part in ["removing_all", "military", "political", "economic"] {
             let l = &ev[part];
-            if l["sum6"] == 0
-                && l["undefined"]
-                    .as_str()
-                    .is_some_and(|u| u.contains("no variation"))
-            {
+            if l["sum6"] == 0 && l["paired95_lo"] == 0.0 && l["paired95_hi"] == 0.0 {
                 zero_everywhere += 1;
             }
         }
@@ -829,7 +825,10 @@ fn a_change_zero_in_every_run_is_worded_alike_in_run_and_compare() {
     assert!(!table.contains("no variation"), "{table}");
     assert_eq!(
         table
-            .matches("B - A = +0.0 percentage points (unchanged in every run)")
+            .matches(
+                "B - A = +0.0 percentage points (paired 95% interval +0.0 to +0.0, unchanged in \
+                 every run)"
+            )
             .count(),
         zero_everywhere,
         "{table}"
@@ -840,10 +839,99 @@ fn a_change_zero_in_every_run_is_worded_alike_in_run_and_compare() {
     // `deter run` in the same words.
     let run_table = String::from_utf8(deter(&["run", BUNDLED, "--runs", "300"]).stdout).unwrap();
     assert!(
-        run_table.contains("(unchanged in every run)"),
+        run_table.contains("(paired 95% interval +0.0 to +0.0, unchanged in every run)"),
         "{run_table}"
     );
     assert!(!run_table.contains("no variation"), "{run_table}");
+}
+
+/// Every row of a comparison carries its interval, in the JSON, the CSV, the table and the
+/// page: the attribution's shifts B - A that did not vary across runs had none ("undefined
+/// (no variation among n = 300 runs)", CSV `interval_undefined_n`, the words alone in the
+/// table and the page) while the differences of means per run have theirs, the point, when
+/// every run gave the same difference. Now a shift (and a run's attribution, the same
+/// estimate) with no spread has its degenerate interval, the point: mean +- 1.96 x 0. Each
+/// point is recomputed here from the shifts' exact sums: a row is flat when its per-run
+/// values are all equal, so its `sum6` is `runs` times one value.
+#[test]
+fn every_compared_row_carries_an_interval_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("c.html");
+    let ab = [
+        BUNDLED,
+        "scenarios/shea-special-envoy.toml",
+        "--runs",
+        "300",
+    ];
+    let cmp = |more: &[&str]| deter(&[&["compare"][..], &ab, more].concat());
+    let v = json(&cmp(&["--format", "json"]));
+    let mut rows = 0;
+    let mut points = 0;
+    for e in v["attribution_shift"]["entities"].as_array().unwrap() {
+        for ev in e["events"].as_object().unwrap().values() {
+            for part in ["removing_all", "military", "political", "economic"] {
+                let l = &ev[part];
+                let (lo, hi) = (l["paired95_lo"].as_f64(), l["paired95_hi"].as_f64());
+                let (Some(lo), Some(hi)) = (lo, hi) else {
+                    panic!("a shift without its interval: {l}");
+                };
+                assert!(l.get("undefined").is_none(), "{l}");
+                let shift = l["shift"].as_f64().unwrap();
+                assert!(lo <= shift && shift <= hi, "{l}");
+                rows += 1;
+                if lo == hi {
+                    // A point: the shift itself, sum6 / 6 / runs.
+                    let sum6 = l["sum6"].as_i64().unwrap() as f64;
+                    assert!((lo - sum6 / 6.0 / 300.0).abs() < 1e-12, "{l}");
+                    points += 1;
+                }
+            }
+        }
+    }
+    assert!(rows > 0 && points > 0, "{rows} rows, {points} points");
+    for side in ["a", "b"] {
+        for e in v[side]["attribution"]["entities"].as_array().unwrap() {
+            for ev in e["events"].as_object().unwrap().values() {
+                for part in ["removing_all", "military", "political", "economic"] {
+                    let c = &ev[part];
+                    assert!(
+                        c["paired95_lo"].is_f64() && c["paired95_hi"].is_f64(),
+                        "{c}"
+                    );
+                }
+            }
+        }
+    }
+    let csv = String::from_utf8(cmp(&["--format", "csv"]).stdout).unwrap();
+    assert!(!csv.contains("interval_undefined_n"), "{csv}");
+    assert_eq!(
+        csv.matches(",paired95_lo,").count(),
+        csv.matches(",paired95_hi,").count()
+    );
+    let shift_rows = csv
+        .lines()
+        .filter(|l| l.contains(",attribution_shift_") && l.contains(",shift,"))
+        .count();
+    let shift_lows = csv
+        .lines()
+        .filter(|l| l.contains(",attribution_shift_") && l.contains(",paired95_lo,"))
+        .count();
+    assert_eq!((shift_rows, shift_lows), (rows, rows), "{csv}");
+    let table = String::from_utf8(cmp(&["--report", page.to_str().unwrap()]).stdout).unwrap();
+    let shift_lines: Vec<&str> = table.lines().filter(|l| l.contains(": B - A = ")).collect();
+    assert_eq!(shift_lines.len(), 4 * EVENTS.len(), "{table}");
+    for l in &shift_lines {
+        assert!(l.contains("(paired 95% interval "), "{l}");
+    }
+    let html = std::fs::read_to_string(&page).unwrap();
+    let section = &html[html.find("id=\"attribution-shift\"").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(!section.contains("undef"), "a cell without its interval");
+    assert_eq!(
+        section.matches("/paired95_lo\"").count(),
+        4 * EVENTS.len(),
+        "one row per event and part, each with its interval"
+    );
 }
 
 /// A change in a probability lies in [-1, 1] (-100 to 100 percentage points), and so does its

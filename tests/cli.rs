@@ -1641,3 +1641,230 @@ fn the_run_header_time_includes_the_thread_pools_start_up() {
     );
     assert!(reported <= elapsed, "reported {reported} s > {elapsed} s");
 }
+
+/// The reported time means the same in every command: from before the thread pool starts to
+/// the end of the simulations, so `--threads 1024` (about a millisecond a thread to start)
+/// shows in it. `deter compare` (JSON `timing`), a shard (its partial file's `timing`, which
+/// `deter merge` sums) and `deter sweep` (its note, "in X s") each measured against the
+/// command's own elapsed time, with the reading of the run test (set before measuring: at
+/// least half of the elapsed time less 0.2 s for the process start and the reading of the
+/// files; never more than it).
+#[test]
+fn every_commands_reported_time_includes_the_thread_pools_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let part = dir.path().join("part.json");
+    let sweep = dir.path().join("sweep.csv");
+    let timed = |args: &[&str]| {
+        let started = std::time::Instant::now();
+        let o = deter().args(args).output().unwrap();
+        let elapsed = started.elapsed().as_secs_f64();
+        succeeded(&o);
+        (o, elapsed)
+    };
+    let check = |what: &str, reported: f64, elapsed: f64| {
+        assert!(
+            reported >= 0.5 * (elapsed - 0.2) && reported <= elapsed,
+            "{what}: reported {reported} s of a command that took {elapsed} s"
+        );
+    };
+    let many = ["--threads", "1024", "--runs", "3"];
+    let (o, elapsed) = timed(
+        &[
+            &[
+                "compare",
+                "scenarios/western-balkans-2024.toml",
+                "scenarios/shea-special-envoy.toml",
+                "--format",
+                "json",
+            ][..],
+            &many,
+        ]
+        .concat(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    check(
+        "compare",
+        v["timing"]["wall_seconds"].as_f64().unwrap(),
+        elapsed,
+    );
+    let (_, elapsed) = timed(
+        &[
+            &[
+                "run",
+                "scenarios/western-balkans-2024.toml",
+                "--shard",
+                "0/1",
+                "--quiet",
+                "--out",
+                part.to_str().unwrap(),
+            ][..],
+            &many,
+        ]
+        .concat(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&part).unwrap()).unwrap();
+    check(
+        "run --shard",
+        v["timing"]["wall_seconds"].as_f64().unwrap(),
+        elapsed,
+    );
+    let (o, _) = timed(&[
+        "merge",
+        part.to_str().unwrap(),
+        "--format",
+        "json",
+        "--quiet",
+    ]);
+    let m: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(m["timing"]["wall_seconds"], v["timing"]["wall_seconds"]);
+    let (o, elapsed) = timed(&[
+        "sweep",
+        "scenarios/sweeps/kosovo-budget-x-nato.toml",
+        "--threads",
+        "300",
+        "--runs",
+        "1",
+        "--out",
+        sweep.to_str().unwrap(),
+    ]);
+    let note = String::from_utf8(o.stderr).unwrap();
+    let seconds: f64 = note
+        .split_once(") in ")
+        .and_then(|(_, t)| t.split_once(" s on "))
+        .map(|(t, _)| t.parse().unwrap())
+        .unwrap_or_else(|| panic!("no time in: {note}"));
+    // Printed at one decimal: the time itself is within 0.05 s of it.
+    assert!(
+        seconds - 0.05 <= elapsed && seconds + 0.05 >= 0.5 * (elapsed - 0.2),
+        "sweep: reported {seconds} s (at one decimal) of a command that took {elapsed} s"
+    );
+}
+
+/// `--until-ci H` watches the region-wide probability of each outcome (a comparison: their
+/// paired differences), not a rivalry's own rows, the means per run or the attribution; the
+/// help said "every headline probability" and the output named none. The output now says
+/// which rows it watched (the table's stopping note, JSON `stopping.watched`, the sweep's
+/// note), and the rule is checked against it: the widest half-width reported is the widest
+/// of the region-wide outcomes' Wilson intervals, recomputed here from the JSON, while an
+/// unwatched row (a rivalry's own) is still wider than the target.
+#[test]
+fn until_ci_says_which_rows_it_watches_and_watches_those() {
+    // Three rivalries: each one's probabilities rest on the same runs as the region's and
+    // are wider.
+    let args = [
+        "run",
+        "scenarios/history/russia-baltic-2014.toml",
+        "--until-ci",
+        "0.03",
+        "--max-runs",
+        "5000",
+        "--no-attribution",
+    ];
+    let o = deter()
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    succeeded(&o);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let st = &v["stopping"];
+    assert_eq!(st["reason"], "target_reached", "{st}");
+    let watched = st["watched"].as_str().unwrap();
+    assert!(
+        watched.starts_with("the region-wide probability of each outcome")
+            && watched.contains(
+                "not a rivalry's own, the per-year values, the means per run or the attribution"
+            ),
+        "{watched}"
+    );
+    let half = |p: &serde_json::Value| {
+        (p["mc95_hi"].as_f64().unwrap() - p["mc95_lo"].as_f64().unwrap()) / 2.0
+    };
+    let widest = v["outcomes"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(half)
+        .fold(0.0, f64::max);
+    // The row it names is a widest one (use of force and deterrence held tie: complements).
+    let named = &v["outcomes"][st["widest"].as_str().unwrap()];
+    assert_eq!(half(named), widest, "{st}");
+    assert!((st["widest_half_width"].as_f64().unwrap() - widest).abs() < 1e-12);
+    assert!(widest <= 0.03);
+    let mut unwatched = 0.0f64;
+    for r in v["rivalries"].as_array().unwrap() {
+        for p in r["outcomes"].as_object().unwrap().values() {
+            unwatched = unwatched.max(half(p));
+        }
+    }
+    assert!(
+        unwatched > 0.03,
+        "a rivalry's row (unwatched) wider than the target: {unwatched}"
+    );
+    let o = deter().args(args).output().unwrap();
+    succeeded(&o);
+    let table = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        table.contains(&format!("(--until-ci watched {watched})")),
+        "{table}"
+    );
+    let o = deter()
+        .args([
+            "compare",
+            "scenarios/western-balkans-2024.toml",
+            "scenarios/shea-special-envoy.toml",
+            "--until-ci",
+            "0.05",
+            "--no-attribution",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    succeeded(&o);
+    let c: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let watched = c["stopping"]["watched"].as_str().unwrap();
+    assert!(
+        watched
+            .starts_with("the paired difference B - A of each outcome's region-wide probability")
+            && watched.contains(
+                "not a rivalry's own, the differences of means per run or the attribution's shift"
+            ),
+        "{watched}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s.csv");
+    let o = deter()
+        .args([
+            "sweep",
+            "scenarios/sweeps/kosovo-budget-x-nato.toml",
+            "--until-ci",
+            "0.1",
+            "--runs",
+            "2000",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    succeeded(&o);
+    let note = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        note.contains(
+            "(--until-ci watched, in each point, the region-wide probability of each outcome"
+        ),
+        "{note}"
+    );
+    for command in ["run", "compare", "sweep"] {
+        let o = deter().args([command, "--help"]).output().unwrap();
+        let help = String::from_utf8(o.stdout)
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            help.contains("It watches only those rows: not a rivalry's own, the per-year values, the means per run or the attribution"),
+            "{command}: {help}"
+        );
+    }
+}

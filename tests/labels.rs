@@ -442,7 +442,7 @@ fn counts_printed_for_people_have_thousands_separators() {
     ]);
     succeeded(&o);
     let out = String::from_utf8(o.stdout).unwrap();
-    assert!(out.contains("(unchanged in every run)"), "{out}");
+    assert!(out.contains(", unchanged in every run)"), "{out}");
     assert!(out.contains("1,500 paired runs"), "{out}");
     let body: String = out.lines().skip(4).collect::<Vec<_>>().join("\n");
     assert_eq!(ungrouped_counts(&body), Vec::<String>::new(), "{out}");

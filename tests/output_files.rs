@@ -798,3 +798,81 @@ fn an_output_that_cannot_be_written_is_said_alike_by_every_command() {
     reasons.dedup();
     assert_eq!(reasons.len(), 1, "{reasons:?}");
 }
+
+/// `--report PAGE --plots DIR` with a DIR that cannot take the charts (a tmpfs of 8 KiB: the
+/// first charts fill it): the page is written whole, after its last chart, or not at all, in
+/// every command that takes both (run, compare, merge of run shards, sweep); the fault names
+/// the chart's file and says the page was not written, exit 1. `deter sweep` wrote its page
+/// before its charts, and kept it when a chart failed; the others said nothing of the page.
+/// Needs a tmpfs (root); set DETER_TEST_NO_MOUNT=1 to skip where mounting is not allowed.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_chart_that_cannot_be_written_leaves_the_page_unwritten_in_every_command() {
+    let Some(fs) = Tmpfs::mount(8) else {
+        assert!(
+            std::env::var_os("DETER_TEST_NO_MOUNT").is_some(),
+            "cannot mount a tmpfs (needs root); set DETER_TEST_NO_MOUNT=1 to skip this test"
+        );
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let dir = fs.0.path().to_str().unwrap().to_string();
+    let page = d.path().join("page.html");
+    let base = base();
+    let envoy = common::scenario("scenarios/shea-special-envoy.toml");
+    let parts: Vec<String> = (0..2)
+        .map(|k| {
+            let part = d.path().join(format!("part-{k}.json"));
+            let o = run(&[
+                "run",
+                &base,
+                "--runs",
+                "20",
+                "--no-attribution",
+                "--shard",
+                &format!("{k}/2"),
+                "--out",
+                part.to_str().unwrap(),
+                "--quiet",
+            ]);
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            part.to_str().unwrap().to_string()
+        })
+        .collect();
+    let sweep = grid_sweep(d.path(), "g.toml", 3, 5);
+    let results = d.path().join("r.csv");
+    let quick = ["--runs", "20", "--no-attribution", "--quiet"];
+    let commands: [Vec<&str>; 4] = [
+        [&["run", &base][..], &quick].concat(),
+        [&["compare", &base, &envoy][..], &quick].concat(),
+        vec!["merge", &parts[0], &parts[1], "--quiet"],
+        vec![
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--out",
+            results.to_str().unwrap(),
+            "--quiet",
+        ],
+    ];
+    for args in commands {
+        for f in std::fs::read_dir(fs.0.path()).unwrap() {
+            std::fs::remove_file(f.unwrap().path()).unwrap();
+        }
+        let mut all = args.clone();
+        all.extend(["--report", page.to_str().unwrap(), "--plots", &dir]);
+        let o = run(&all);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {e}");
+        let first = e.lines().next().unwrap();
+        assert!(
+            first.starts_with(&format!("error: cannot write `{dir}/"))
+                && first.contains(".svg`: No space left on device")
+                && first.ends_with(&format!(
+                    "; the page `{}` (--report) was not written",
+                    page.display()
+                )),
+            "{args:?}: {e}"
+        );
+        assert!(!page.exists(), "{args:?}: the page was written");
+    }
+}

@@ -498,13 +498,25 @@ fn problems_error<'a>(problems: impl Iterator<Item = (String, String, Option<&'a
     InputError::new_err((text, serde_json::Value::from(json).to_string()))
 }
 
-/// The budget of a nested run (`draws`, `runs` per draw) checked before any file is read, as
-/// `deter run --posterior --draws --runs` checks its flags.
-fn nested_budget(draws: Option<Count>, runs: Option<u64>) -> PyResult<()> {
-    let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
+/// The budget of a nested run (`draws`, `runs` per draw: at least 2 runs, draws x runs at
+/// most the engine's cap), checked after the scenarios are read and their warnings (and the
+/// posterior's) issued, as `deter run --posterior --draws --runs` checks it; each setting's
+/// own range is checked before any file is read ([`count`], [`settings`]), as the command
+/// line's flag parsers do.
+fn nested_budget(draws: Option<u64>, runs: Option<u64>) -> PyResult<()> {
     deter::settings::check_nested(draws, runs, deter::settings::Caller::Library)
         .map(|_| ())
         .map_err(|e| PyValueError::new_err(e.0))
+}
+
+/// `draws` in its own range ([1, 10^6]), checked before any file is read, as the command
+/// line's parser of `--draws` refuses it; the budget it makes with `runs` is
+/// [`nested_budget`]'s, after the warnings. (`runs` at its default per draw: draws in range
+/// always fit the cap with it.)
+fn nested_draws(draws: Option<Count>) -> PyResult<Option<u64>> {
+    let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
+    nested_budget(draws, None)?;
+    Ok(draws)
 }
 
 /// An integer setting as Python gives it (`runs`, `seed`, `threads`, `horizon_years`,
@@ -903,8 +915,9 @@ fn run_nested(
     horizon_years: Option<Count>,
 ) -> PyResult<String> {
     let settings = settings(runs, seed, threads, horizon_years, false, Until::default())?;
-    nested_budget(draws.clone(), settings.runs)?;
-    let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
+    // Each setting's own range first (as the command line's flag parsers); the budget
+    // (draws x runs) after the scenario's and the posterior's warnings, as `deter run`.
+    let draws = nested_draws(draws)?;
     let sets = [(set.as_slice(), "set=")];
     let (scenario, _, loaded) = load_held(
         "deter.run_nested",
@@ -921,6 +934,7 @@ fn run_nested(
         &mut Vec::new(),
     )?;
     warn_fixed(py, post.as_ref(), &scenario, None)?;
+    nested_budget(draws, settings.runs)?;
     let nested = cancellable(py, |control| {
         deter::run_nested(&scenario, post.as_ref(), &settings, draws, control)
     })?;
@@ -955,8 +969,8 @@ fn compare_nested(
     horizon_years: Option<Count>,
 ) -> PyResult<String> {
     let settings = settings(runs, seed, threads, horizon_years, false, Until::default())?;
-    nested_budget(draws.clone(), settings.runs)?;
-    let draws = count(draws, "draws", 1, deter::settings::MAX_DRAWS)?;
+    // As in `run_nested`: the budget after the warnings, as `deter compare` checks it.
+    let draws = nested_draws(draws)?;
     let mut said = Vec::new();
     let h = settings.horizon_years;
     let (sets_a, sets_b) = (
@@ -984,6 +998,7 @@ fn compare_nested(
     // Each side, as `deter compare --posterior` warns.
     warn_fixed(py, post.as_ref(), &sa, Some("A"))?;
     warn_fixed(py, post.as_ref(), &sb, Some("B"))?;
+    nested_budget(draws, settings.runs)?;
     let c = cancellable(py, |control| {
         deter::compare_nested(&sa, &sb, post.as_ref(), &settings, draws, control)
     })?;

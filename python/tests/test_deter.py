@@ -1542,3 +1542,32 @@ def test_compare_of_scenarios_in_different_currency_units_warns_gdp_lost_is_not_
     c = deter.compare(BASELINE, ENVOY, runs=50, seed=3)
     row = c.metrics[(c.metrics["scope"] == "region") & (c.metrics["metric"] == "gdp_lost")]
     assert len(row) == 1 and row["paired95_lo"].iloc[0] <= row["diff"].iloc[0] <= row["paired95_hi"].iloc[0]
+
+
+def test_a_nested_budget_is_refused_after_the_scenarios_warnings_as_the_cli_refuses_it(tmp_path):
+    # run_nested and compare_nested refused a budget (draws x runs past the cap, or fewer than
+    # 2 runs per draw) before reading the scenario, so its warnings were never issued, where
+    # `deter run|compare --draws --runs` prints them first and then refuses the budget.
+    a = tmp_path / "a.toml"
+    a.write_text(
+        f'extends = "{BASELINE}"\n[model]\ndispute_recency_decay = 0.7\n'
+        '[[uncertain]]\npath = "model.war_cost"\nrange = [0.5, 1.5]\n'
+    )
+    b = tmp_path / "b.toml"
+    b.write_text(f'extends = "{ENVOY}"\n[[uncertain]]\npath = "model.war_cost"\nrange = [0.5, 1.5]\n')
+    for draws, runs in ((10**6, 10**7), (2, 1)):
+        budget = ["--draws", str(draws), "--runs", str(runs)]
+        for cl, call in (
+            (_cli_stderr("run", str(a), *budget), lambda: deter.run_nested(a, draws=draws, runs=runs)),
+            (
+                _cli_stderr("compare", str(a), str(b), *budget),
+                lambda: deter.compare_nested(a, b, draws=draws, runs=runs),
+            ),
+        ):
+            assert "warning: model.dispute_recency_decay" in cl and "per draw: expected" in cl, cl
+            with pytest.warns(UserWarning) as caught:
+                with pytest.raises(ValueError) as e:
+                    call()
+            said = "".join(str(w.message) + "\n" for w in caught)
+            refused = "error: " + str(e.value).replace("`runs`", "--runs") + "\n"
+            assert len(caught) == 1 and said + refused == cl, (said, refused, cl)

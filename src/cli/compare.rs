@@ -318,7 +318,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         (Some(dir), page) => super::write_plots_with(
             dir,
             &mut render,
-            page.as_mut().map(|p| p as super::Page<'_>),
+            page.as_mut()
+                .zip(args.output.report.as_deref())
+                .map(|(p, path)| (path, p as super::Page<'_>)),
         )?,
         (None, Some(page)) => page(&mut render)?,
         (None, None) => {}

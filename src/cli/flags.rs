@@ -204,9 +204,11 @@ impl OutputFlags {
 /// Adaptive stopping: shared by `run`, `compare` and `sweep` (docs/SWEEPS.md).
 #[derive(Args, Debug, Clone, Copy)]
 pub struct UntilFlags {
-    /// Add runs in blocks of 1,000 until every headline probability's 95% interval has at
-    /// most this half-width (compare: the paired interval of every difference B - A; sweep:
-    /// per point), or the cap is reached.
+    /// Add runs in blocks of 1,000 until the 95% interval of each outcome's region-wide
+    /// probability has at most this half-width (compare: the paired interval of each
+    /// outcome's region-wide difference B - A; sweep: per point), or the cap is reached. It
+    /// watches only those rows: not a rivalry's own, the per-year values, the means per run
+    /// or the attribution.
     #[arg(long, value_name = "HALF_WIDTH", allow_negative_numbers = true,
           value_parser = super::parse_until_ci)]
     pub until_ci: Option<f64>,

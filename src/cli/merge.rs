@@ -181,7 +181,9 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
             (Some(dir), page) => super::write_plots_with(
                 dir,
                 &mut article,
-                page.as_mut().map(|p| p as super::Page<'_>),
+                page.as_mut()
+                    .zip(args.output.report.as_deref())
+                    .map(|(p, path)| (path, p as super::Page<'_>)),
             )?,
             (None, Some(page)) => page(&mut article)?,
             (None, None) => {}

@@ -819,14 +819,51 @@ pub type Page<'a> = &'a mut dyn FnMut(
 /// page nor its charts are held whole, one part of the page and one chart at a time. Each
 /// chart is drawn once: `render` runs once without drawing to check every chart's path
 /// ([`crate::report::charts::undrawn`]), then once, drawn, for the page and the files alike.
+/// `page` comes with its path: a chart that cannot be written leaves the page unwritten (it
+/// is written whole, after its last chart, or not at all), and the fault, naming the chart's
+/// file, says so ([`page_not_written`]), as `deter sweep --report --plots` does.
 pub fn write_plots_with(
     dir: &Path,
     render: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
-    page: Option<Page<'_>>,
+    page: Option<(&Path, Page<'_>)>,
 ) -> Result<(), CliError> {
+    let (page_path, page) = match page {
+        Some((path, page)) => (Some(path), Some(page)),
+        None => (None, None),
+    };
+    let chart_fault = |e: CliError| match page_path {
+        Some(path) => page_not_written(e, path),
+        None => e,
+    };
+    charts_and_page(dir, render, page).map_err(|(e, chart)| if chart { chart_fault(e) } else { e })
+}
+
+/// A chart of `--plots` that could not be written, with `--report PAGE`: the page is not
+/// written either, and the fault says so after naming the chart's file, in every command
+/// (run, compare, merge, sweep; docs/OUTPUT.md).
+pub fn page_not_written(e: CliError, page: &Path) -> CliError {
+    let note = format!("; the page `{}` (--report) was not written", page.display());
+    match e {
+        CliError::Usage(m) => CliError::Usage(m + &note),
+        CliError::Failure(m) => CliError::Failure(m + &note),
+        other => other,
+    }
+}
+
+/// [`write_plots_with`]'s work; a fault comes with whether it is a chart's (true) or the
+/// page's own (false).
+fn charts_and_page(
+    dir: &Path,
+    render: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    page: Option<Page<'_>>,
+) -> Result<(), (CliError, bool)> {
     use crate::report::html::{FigureCutter, FigureIds};
-    std::fs::create_dir_all(dir)
-        .map_err(|e| CliError::Failure(crate::output::cannot_write(dir, &e)))?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        (
+            CliError::Failure(crate::output::cannot_write(dir, &e)),
+            true,
+        )
+    })?;
     let path_of = |id: &str| dir.join(format!("{id}.svg"));
     // Every chart's path checked before the first is written: one that would replace an
     // input (or a directory) leaves no partial set of charts behind.
@@ -840,9 +877,14 @@ pub fn write_plots_with(
     });
     let checked = crate::report::charts::undrawn(|| render(&mut ids));
     if let Some(e) = fault.take() {
-        return Err(e);
+        return Err((e, true));
     }
-    checked.map_err(|e| CliError::Failure(format!("cannot write the charts: {e}")))?;
+    checked.map_err(|e| {
+        (
+            CliError::Failure(format!("cannot write the charts: {e}")),
+            true,
+        )
+    })?;
     let mut cutter = FigureCutter::new(|id: String, svg: String| {
         emit(Some(&path_of(&id)), svg.as_bytes()).map_err(|e| stop(e, &mut fault))
     });
@@ -868,12 +910,16 @@ pub fn write_plots_with(
         _ => Ok(()),
     };
     if let Some(e) = fault.take() {
-        return Err(e);
+        return Err((e, true));
     }
-    let charts_fault =
-        |e: std::io::Error| CliError::Failure(format!("cannot write the charts: {e}"));
+    let charts_fault = |e: std::io::Error| {
+        (
+            CliError::Failure(format!("cannot write the charts: {e}")),
+            true,
+        )
+    };
     written.and(finished).map_err(charts_fault)?;
-    paged
+    paged.map_err(|e| (e, false))
 }
 
 /// The page's writer and the chart cutter of [`write_plots_with`], written alike; a fault of

@@ -616,16 +616,18 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                     match (&args.output.plots, &mut page) {
                         // The charts are cut from the article as it is written, one part
                         // at a time, never held whole; each drawn once for both.
-                        (Some(dir), Some(page)) => super::write_plots_with(
-                            dir,
-                            &mut article,
-                            Some(&mut |a: &mut dyn FnMut(
-                                &mut dyn Write,
-                            )
-                                -> std::io::Result<()>| {
-                                page.write_with(a)
-                            }),
-                        )?,
+                        (Some(dir), Some(page)) => {
+                            let mut write =
+                                |a: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>| {
+                                    page.write_with(a)
+                                };
+                            let page = args
+                                .output
+                                .report
+                                .as_deref()
+                                .map(|path| (path, &mut write as super::Page<'_>));
+                            super::write_plots_with(dir, &mut article, page)?
+                        }
                         (Some(dir), None) => super::write_plots_with(dir, &mut article, None)?,
                         (None, Some(page)) => page.write_with(article)?,
                         (None, None) => {}
@@ -719,8 +721,9 @@ pub(super) fn stopping_line(s: &Stopping, paired: bool) -> String {
         ),
     };
     format!(
-        "\nAdaptive stopping: {} in blocks of {}; stopped because {why}\n",
+        "\nAdaptive stopping: {} in blocks of {}; stopped because {why}\n  (--until-ci watched {})\n",
         super::super::report::table::count(s.runs, "run", "runs"),
-        super::super::report::table::thousands(s.block)
+        super::super::report::table::thousands(s.block),
+        s.watched
     )
 }

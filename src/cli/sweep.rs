@@ -368,6 +368,12 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             sweep.seed,
             count(threads as u64, "thread", "threads")
         );
+        if until.is_some() {
+            note!(
+                "  (--until-ci watched, in each point, {})",
+                crate::engine::until::WATCHED
+            );
+        }
     }
 
     if args.report.is_some() || args.plots.is_some() {
@@ -420,23 +426,29 @@ fn write_report(
     use crate::report::sweep;
     // Each chart drawn once, for the page and the chart files alike.
     let drawn = sweep::charts(view);
-    if let Some(path) = report {
-        super::emit(Some(path), sweep::to_html(view, &drawn).as_bytes())?;
-    }
     if let Some(dir) = plots {
+        // The charts first: one that cannot be written leaves the page unwritten, and the
+        // fault says so, as in `deter run|compare|merge --report --plots`.
+        let fault = |e: CliError| match report {
+            Some(page) => super::page_not_written(e, page),
+            None => e,
+        };
         std::fs::create_dir_all(dir)
-            .map_err(|e| CliError::Failure(crate::output::cannot_write(dir, &e)))?;
-        let charts: Vec<_> = drawn
-            .into_iter()
-            .map(|(stem, _, _, svg)| (dir.join(format!("{stem}.svg")), svg))
+            .map_err(|e| fault(CliError::Failure(crate::output::cannot_write(dir, &e))))?;
+        let charts: Vec<(std::path::PathBuf, &str)> = drawn
+            .iter()
+            .map(|(stem, _, _, svg)| (dir.join(format!("{stem}.svg")), svg.as_str()))
             .collect();
         // Every path checked before the first chart is written (as `deter run --plots`).
         for (path, _) in &charts {
-            output::check_writable(path, &[]).map_err(CliError::Usage)?;
+            output::check_writable(path, &[]).map_err(|e| fault(CliError::Usage(e)))?;
         }
         for (path, svg) in &charts {
-            super::emit(Some(path), svg.as_bytes())?;
+            super::emit(Some(path), svg.as_bytes()).map_err(fault)?;
         }
+    }
+    if let Some(path) = report {
+        super::emit(Some(path), sweep::to_html(view, &drawn).as_bytes())?;
     }
     Ok(())
 }

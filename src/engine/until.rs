@@ -14,6 +14,18 @@ use crate::stats::wilson;
 /// Runs added between two checks.
 pub const ADAPTIVE_BLOCK: u64 = 1000;
 
+/// The rows `--until-ci` watches in a run and in each point of a sweep, in words (the
+/// table's stopping line, the JSON's `stopping.watched`, `--help`, docs/SWEEPS.md): the
+/// headline probabilities, which the target half-width is a half-width of. The rest keep the
+/// intervals the runs give them: a mean per run is in its own unit (crises, years, money),
+/// not a probability's; a rivalry's and a year's probabilities, and the attribution's
+/// changes, rest on the same runs and are wider.
+pub const WATCHED: &str = "the region-wide probability of each outcome (crisis opportunity, threat, display of force, use of force, war, deterrence held, non-state violence); not a rivalry's own, the per-year values, the means per run or the attribution";
+
+/// [`WATCHED`] for a comparison (`deter compare --until-ci`): the paired differences B - A
+/// of the headline probabilities.
+pub const WATCHED_PAIRED: &str = "the paired difference B - A of each outcome's region-wide probability (crisis opportunity, threat, display of force, use of force, war, deterrence held, non-state violence); not a rivalry's own, the differences of means per run or the attribution's shift";
+
 /// What `--until-ci` asks for.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct UntilCi {
@@ -49,6 +61,8 @@ pub struct Stopping {
     /// The headline probability with the widest interval, and its half-width.
     pub widest: &'static str,
     pub widest_half_width: f64,
+    /// What the rule watched, in words: [`WATCHED`] or [`WATCHED_PAIRED`].
+    pub watched: &'static str,
 }
 
 /// The region-wide headline probability with the widest 95% Wilson interval.
@@ -67,13 +81,18 @@ pub fn widest(agg: &Aggregate) -> (&'static str, f64) {
 /// The check at a block boundary: `Some(reason)` when the run should stop.
 pub fn check(agg: &Aggregate, until: &UntilCi) -> Option<Stopping> {
     let (name, half) = widest(agg);
-    decide(name, half, agg.runs, until)
+    decide((name, half), agg.runs, until, WATCHED)
 }
 
 /// The stopping rule, given the widest half-width after `runs` runs: stop when it is at most
 /// the target, or at the cap. Shared by runs (Wilson intervals) and comparisons (paired
-/// intervals of the differences).
-pub fn decide(name: &'static str, half: f64, runs: u64, until: &UntilCi) -> Option<Stopping> {
+/// intervals of the differences); `watched` says which rows, in words.
+pub fn decide(
+    (name, half): (&'static str, f64),
+    runs: u64,
+    until: &UntilCi,
+    watched: &'static str,
+) -> Option<Stopping> {
     let reason = if half <= until.target {
         StopReason::TargetReached
     } else if runs >= until.max_runs {
@@ -89,6 +108,7 @@ pub fn decide(name: &'static str, half: f64, runs: u64, until: &UntilCi) -> Opti
         reason,
         widest: name,
         widest_half_width: half,
+        watched,
     })
 }
 

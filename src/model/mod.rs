@@ -3179,23 +3179,19 @@ mod tests {
         }
     }
 
-    /// The memory's dynamics (docs/MODEL.md 7.9): 1 added when the challenger backs down after
-    /// the target resisted (at the threat, and after its display), nothing when the target
-    /// concedes or force is used; then, in months with no crisis, multiplied by
-    /// `exp(-defeat_memory_decay dt)` each month: `exp(-defeat_memory_decay)` after a year.
-    #[test]
-    fn the_memory_of_defeats_counts_back_downs_and_fades_at_its_rate() {
+    /// The setup of the tests of a crisis's feedback on one rivalry: the template scenario
+    /// with `model`'s values set and its first rivalry's three crisis rates 0 (no crisis but
+    /// those a test plays), and a world started on a run key of seed 5. Returns the rivalry's
+    /// id, the compiled scenario, the world, its record and the generator (for more runs).
+    fn one_rivalry_played_by_hand(
+        model: [(&str, f64); 2],
+    ) -> (String, Compiled, World, RunRecord, ChaCha8Rng) {
         use crate::scenario::ParamRef;
         let mut s = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
         let id = s.rivalries[0].id.clone();
-        let decay = 0.37;
-        for (path, v) in [
-            ("model.defeat_memory".to_string(), 0.12),
-            ("model.defeat_memory_decay".to_string(), decay),
-            (format!("rivalry.{id}.opportunity_rate"), 0.0),
-            (format!("rivalry.{id}.nonstate_rate"), 0.0),
-            (format!("rivalry.{id}.target_trigger_rate"), 0.0),
-        ] {
+        let rates = ["opportunity_rate", "nonstate_rate", "target_trigger_rate"]
+            .map(|rate| (format!("rivalry.{id}.{rate}"), 0.0));
+        for (path, v) in model.map(|(p, v)| (p.to_string(), v)).into_iter().chain(rates) {
             let r = ParamRef::resolve(&path, &s).unwrap();
             s.set(r, v).unwrap();
         }
@@ -3204,14 +3200,33 @@ mod tests {
         let mut rec = RunRecord::new(&c);
         let mut rng = ChaCha8Rng::seed_from_u64(5);
         w.start_run(&c, &mut rec, run_key(&mut rng));
+        (id, c, w, rec, rng)
+    }
+
+    /// Rivalry 0's crisis in month 0 played as `play` (its decision taken as given).
+    fn play_by_hand(c: &Compiled, w: &mut World, rec: &mut RunRecord, play: game::Play) {
+        let d = Decision {
+            play,
+            a_challenge: game::Levels::default(),
+            bound: 0.0,
+        };
+        w.play_crisis(c, 0, 0, &d, &mut rec.rivalries[0]);
+    }
+
+    /// The memory's dynamics (docs/MODEL.md 7.9): 1 added when the challenger backs down after
+    /// the target resisted (at the threat, and after its display), nothing when the target
+    /// concedes or force is used; then, in months with no crisis, multiplied by
+    /// `exp(-defeat_memory_decay dt)` each month: `exp(-defeat_memory_decay)` after a year.
+    #[test]
+    fn the_memory_of_defeats_counts_back_downs_and_fades_at_its_rate() {
+        let decay = 0.37;
+        let (_, c, mut w, mut rec, _) = one_rivalry_played_by_hand([
+            ("model.defeat_memory", 0.12),
+            ("model.defeat_memory_decay", decay),
+        ]);
         assert_eq!(w.rivalries[0].memory, 0.0);
         let play = |w: &mut World, rec: &mut RunRecord, pl: game::Play| {
-            let d = Decision {
-                play: pl,
-                a_challenge: game::Levels::default(),
-                bound: 0.0,
-            };
-            w.play_crisis(&c, 0, 0, &d, &mut rec.rivalries[0]);
+            play_by_hand(&c, w, rec, pl);
             w.rivalries[0].memory
         };
         let threat = game::Play {
@@ -3434,32 +3449,14 @@ mod tests {
     fn a_disputes_recency_is_set_by_a_dispute_fades_and_scales_the_crisis_hazard() {
         use crate::scenario::ParamRef;
         let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
-        let id = file.rivalries[0].id.clone();
         let decay = 0.37;
-        let mut s = file.clone();
-        for (path, v) in [
-            ("model.dispute_recency".to_string(), 1.0),
-            ("model.dispute_recency_decay".to_string(), decay),
-            (format!("rivalry.{id}.opportunity_rate"), 0.0),
-            (format!("rivalry.{id}.nonstate_rate"), 0.0),
-            (format!("rivalry.{id}.target_trigger_rate"), 0.0),
-        ] {
-            let r = ParamRef::resolve(&path, &s).unwrap();
-            s.set(r, v).unwrap();
-        }
-        let c = Compiled::new(&s);
-        let mut w = c.new_world();
-        let mut rec = RunRecord::new(&c);
-        let mut rng = ChaCha8Rng::seed_from_u64(5);
-        w.start_run(&c, &mut rec, run_key(&mut rng));
+        let (id, c, mut w, mut rec, mut rng) = one_rivalry_played_by_hand([
+            ("model.dispute_recency", 1.0),
+            ("model.dispute_recency_decay", decay),
+        ]);
         assert_eq!(w.rivalries[0].recency, 0.0);
         let play = |w: &mut World, rec: &mut RunRecord, pl: game::Play| {
-            let d = Decision {
-                play: pl,
-                a_challenge: game::Levels::default(),
-                bound: 0.0,
-            };
-            w.play_crisis(&c, 0, 0, &d, &mut rec.rivalries[0]);
+            play_by_hand(&c, w, rec, pl);
             w.rivalries[0].recency
         };
         assert_eq!(play(&mut w, &mut rec, game::Play::default()), 0.0);

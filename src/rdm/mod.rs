@@ -710,15 +710,20 @@ pub fn robustness(
     };
     let note = note.as_deref();
     let status_quo = status_quo.map(|q| (q, label.as_str()));
+    let inputs = Robustness {
+        policies: &policies,
+        futures,
+        tables: &tables,
+        runs: &runs,
+        thresholds,
+        status_quo,
+        status_quo_note: note,
+    };
     #[cfg_attr(not(feature = "html"), allow(unused_mut))]
-    let mut report = robustness_table(
-        &policies, futures, &tables, &runs, thresholds, status_quo, note,
-    );
+    let mut report = robustness_table(&inputs);
     #[cfg(feature = "html")]
     {
-        report.html = Some(robustness_html(
-            &policies, futures, &tables, &runs, thresholds, source, status_quo, note,
-        ));
+        report.html = Some(robustness_html(&inputs, source));
     }
     #[cfg(not(feature = "html"))]
     let _ = source;
@@ -897,22 +902,37 @@ fn print_order(
     rows
 }
 
-/// The robustness table of `policies` over `futures` futures for each (outcome, values)
-/// with `values[p][f]` (policies x futures), probabilities between 0 and 1. The text and the
-/// page show them as percentages of runs and regrets in percentage points; the CSV keeps
-/// probabilities (as every deter CSV), with `rank` empty and `status_quo` 1 on the status
-/// quo's row. `status_quo_note` (how the status quo was chosen) is a line under the header.
-/// `runs[p][f]`: the runs behind each probability (policies x futures; empty when unknown),
-/// for the Monte Carlo error ([`robust::mc_errors`]).
-pub fn robustness_table(
-    policies: &[String],
-    futures: usize,
-    tables: &[(&str, Vec<Vec<f64>>)],
-    runs: &[Vec<f64>],
-    thresholds: &[(String, f64)],
-    status_quo: Option<(usize, &str)>,
-    status_quo_note: Option<&str>,
-) -> RobustnessReport {
+/// What a robustness table and its page are made of: `policies` over `futures` futures,
+/// for each (outcome, values) of `tables` the values `values[p][f]` (policies x futures),
+/// probabilities between 0 and 1; `runs[p][f]`, the runs behind each probability (policies x
+/// futures; empty when unknown), for the Monte Carlo error ([`robust::mc_errors`]); the
+/// satisficing `thresholds`; the status quo's index and what it is (`the base scenario as it
+/// is`), and `status_quo_note`, how it was chosen (a line under the header, the end of the
+/// page's lead paragraph).
+#[derive(Debug, Clone, Copy)]
+pub struct Robustness<'a> {
+    pub policies: &'a [String],
+    pub futures: usize,
+    pub tables: &'a [(&'a str, Vec<Vec<f64>>)],
+    pub runs: &'a [Vec<f64>],
+    pub thresholds: &'a [(String, f64)],
+    pub status_quo: Option<(usize, &'a str)>,
+    pub status_quo_note: Option<&'a str>,
+}
+
+/// The robustness table of `r` ([`Robustness`]). The text and the page show probabilities
+/// as percentages of runs and regrets in percentage points; the CSV keeps probabilities (as
+/// every deter CSV), with `rank` empty and `status_quo` 1 on the status quo's row.
+pub fn robustness_table(r: &Robustness<'_>) -> RobustnessReport {
+    let Robustness {
+        policies,
+        futures,
+        tables,
+        runs,
+        thresholds,
+        status_quo,
+        status_quo_note,
+    } = *r;
     // The status quo's index, and what it is (`the base scenario as it is`).
     let (status_quo, label) = status_quo.map_or((None, ""), |(q, l)| (Some(q), l));
     let mut table = String::new();
@@ -1053,22 +1073,21 @@ pub fn robustness_table(
     }
 }
 
-/// A self-contained HTML page of the robustness table: per outcome, the mean over futures
-/// with the 10th-90th percentile range, and the 90th-percentile regret with a whisker to
-/// the maximum, policies in rank order and the status quo last, for reference. `source`
-/// names the results file; `status_quo_note` ends the lead paragraph.
+/// A self-contained HTML page of the robustness table of `r`: per outcome, the mean over
+/// futures with the 10th-90th percentile range, and the 90th-percentile regret with a whisker
+/// to the maximum, policies in rank order and the status quo last, for reference. `source`
+/// names the results file; `r.status_quo_note` ends the lead paragraph.
 #[cfg(feature = "html")]
-#[allow(clippy::too_many_arguments)] // the table's inputs, and the page's source
-pub fn robustness_html(
-    policies: &[String],
-    futures: usize,
-    tables: &[(&str, Vec<Vec<f64>>)],
-    runs: &[Vec<f64>],
-    thresholds: &[(String, f64)],
-    source: &str,
-    status_quo: Option<(usize, &str)>,
-    status_quo_note: Option<&str>,
-) -> String {
+pub fn robustness_html(r: &Robustness<'_>, source: &str) -> String {
+    let Robustness {
+        policies,
+        futures,
+        tables,
+        runs,
+        thresholds,
+        status_quo,
+        status_quo_note,
+    } = *r;
     let (status_quo, label) = status_quo.map_or((None, ""), |(q, l)| (Some(q), l));
     let ranked = policies.len() - usize::from(status_quo.is_some());
     let body = html! {

@@ -29,7 +29,8 @@ pub const SWITCH_OFF: &str = "on by default in run and compare (8 simulations pe
 pub struct ChangeOut {
     /// The mean change, a probability difference.
     pub change: f64,
-    /// Paired 95% interval; null when the sample cannot support one (`undefined` says why).
+    /// Paired 95% interval (the change itself when every run gave the same value); null
+    /// when the sample cannot support one (fewer than two runs: `undefined` says why).
     pub paired95_lo: Option<f64>,
     pub paired95_hi: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -224,7 +225,8 @@ pub struct LevelShiftOut {
     /// The level's value under A and under B (as in `attribution`).
     pub a: f64,
     pub b: f64,
-    /// `b - a`, with its paired 95% interval (run i of A and of B share their streams).
+    /// `b - a`, with its paired 95% interval (run i of A and of B share their streams; the
+    /// shift itself when every run gave the same shift; null with fewer than two runs).
     pub shift: f64,
     pub paired95_lo: Option<f64>,
     pub paired95_hi: Option<f64>,
@@ -367,16 +369,19 @@ fn capitalised(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Whether every run gave the same value: `c` is exactly 0 with no variation.
+/// Whether `c` is 0 in every run (its interval the point 0).
 fn unchanged(c: &ChangeOut) -> bool {
-    super::unchanged_in_every_run(c.sum6 == 0, c.undefined.as_deref())
+    super::unchanged_in_every_run(c.change, c.paired95_lo, c.paired95_hi)
 }
 
 /// "raises P(use of force within 10 years) by 15.6 percentage points (paired 95% interval
 /// 13.8 to 17.4)"; `p` is the event's probability in words ([`crate::outputs::Event::probability`]).
 pub fn effect(p: &str, c: &ChangeOut) -> String {
     if unchanged(c) {
-        return format!("leaves {p} {}", super::UNCHANGED);
+        return format!(
+            "leaves {p} {} (paired 95% interval 0.0 to 0.0)",
+            super::UNCHANGED
+        );
     }
     // Not zero, but "by 0.0 percentage points" at the printed precision: said in words, with
     // no verb of direction either (the interval, as computed, gives the sign it has).
@@ -417,7 +422,11 @@ pub fn effect(p: &str, c: &ChangeOut) -> String {
 /// -41.3 to -40.2)".
 fn share(c: &ChangeOut) -> String {
     if unchanged(c) {
-        return format!("{} ({})", pp(c.change), super::UNCHANGED);
+        return format!(
+            "{} (paired 95% interval +0.0 to +0.0, {})",
+            pp(c.change),
+            super::UNCHANGED
+        );
     }
     match (c.paired95_lo, c.paired95_hi) {
         (Some(lo), Some(hi)) => format!(
@@ -545,12 +554,13 @@ pub fn shift_table_section(
                     format!("the defenders' {name} level's Shapley share of that change:")
                 };
                 let interval = match (l.paired95_lo, l.paired95_hi) {
+                    // B - A is 0 in every run: its interval, the point 0, in the words
+                    // `deter run` gives its shares.
+                    _ if super::unchanged_in_every_run(l.shift, l.paired95_lo, l.paired95_hi) => {
+                        format!("paired 95% interval +0.0 to +0.0, {}", super::UNCHANGED)
+                    }
                     (Some(lo), Some(hi)) => {
                         format!("paired 95% interval {}", pp_interval(lo, hi))
-                    }
-                    // B - A is 0 in every run: the words `deter run` gives its shares.
-                    _ if super::unchanged_in_every_run(l.sum6 == 0, l.undefined.as_deref()) => {
-                        super::UNCHANGED.to_string()
                     }
                     _ => format!(
                         "paired 95% interval {}",
@@ -653,9 +663,10 @@ pub fn shift_csv_cells(s: &AttributionShiftOut) -> Vec<(String, String, &'static
     rows
 }
 
-/// Cells of one change: the value (tagged with its JSON pointer `{k}/{leaf}`), then its
-/// interval's bounds (`{k}/paired95_lo`, `{k}/paired95_hi`), or one cell saying why there is
-/// none.
+/// Cells of one change: the value (tagged with its JSON pointer `{k}/{leaf}`; "+0.0
+/// (unchanged in every run)" when its interval is the point 0, as a comparison's difference
+/// of means per run says it), then its interval's bounds (`{k}/paired95_lo`,
+/// `{k}/paired95_hi`), or one cell saying why there is none (fewer than two runs).
 #[cfg(feature = "html")]
 fn html_change_cells(
     k: &str,
@@ -666,8 +677,14 @@ fn html_change_cells(
     undefined: &Option<String>,
 ) -> Markup {
     use super::html::num_cell;
+    let unchanged = super::unchanged_in_every_run(change, lo, hi);
     html! {
-        (num_cell(&format!("{k}/{leaf}"), change, pp(change)))
+        @if unchanged {
+            // The words wrap under the number: the run's table has 17 columns to fit.
+            (super::html::wrapping_num_cell(&format!("{k}/{leaf}"), change, format!("{} ({})", pp(change), super::UNCHANGED)))
+        } @else {
+            (num_cell(&format!("{k}/{leaf}"), change, pp(change)))
+        }
         @if let (Some(lo), Some(hi)) = (lo, hi) {
             @if let Some(t) = super::tiny_interval(lo, hi, 1) {
                 // One cell in the table's words, both ends still given as data.
@@ -677,10 +694,9 @@ fn html_change_cells(
                 (num_cell(&format!("{k}/paired95_hi"), hi, pp(hi)))
             }
         } @else {
-            // The reason may be long ("undefined (n = 1)", or the words of a change 0 in
-            // every run): it wraps, so that the table fits the page.
+            // The reason ("undefined (n = 1)") wraps, so that the table fits the page.
             td class="n undef" colspan="2" {
-                (super::no_interval_words(change == 0.0, undefined.as_deref()))
+                (super::table::readable_reason(undefined.as_deref().unwrap_or("undefined")))
             }
         }
     }

@@ -100,7 +100,8 @@ impl MeanDiff {
     /// Whether the difference is 0 in every run (two runs or more): its interval is then the
     /// point 0, said [`super::UNCHANGED`] beside it in tables and pages.
     pub fn unchanged_in_every_run(&self) -> bool {
-        self.diff == 0.0 && self.paired.as_ref().is_some_and(|i| i.lo == 0.0 && i.hi == 0.0)
+        let p = self.paired.as_ref();
+        super::unchanged_in_every_run(self.diff, p.map(|i| i.lo), p.map(|i| i.hi))
     }
 }
 

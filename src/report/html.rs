@@ -47,6 +47,7 @@ th, td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: lef
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.n { white-space: nowrap; }
 td.n.undef { white-space: normal; text-align: center; }
+td.n.wraps { white-space: normal; }
 figure { margin: 10px 0 16px; }
 figure svg { max-width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: 0.85em; }
@@ -82,6 +83,12 @@ pub(super) fn num_cell(k: &str, v: f64, text: impl Render) -> Markup {
     html! { td class="n" data-k=(k) data-v=(v) { (text) } }
 }
 
+/// [`num_cell`] whose text may wrap (a number with words beside it, "+0.0 (unchanged in
+/// every run)", in a table of many columns that must fit the page).
+pub(super) fn wrapping_num_cell(k: &str, v: f64, text: impl Render) -> Markup {
+    html! { td class="n wraps" data-k=(k) data-v=(v) { (text) } }
+}
+
 /// One cell spanning an interval's two columns whose ends both round to zero, in the
 /// words of [`super::tiny_interval`] (`text`); each end keeps its pointer and value.
 pub(super) fn tiny_interval_cell(k_lo: &str, lo: f64, k_hi: &str, hi: f64, text: &str) -> Markup {
@@ -99,12 +106,11 @@ fn num_span(k: &str, v: f64, text: impl Render) -> Markup {
 }
 
 /// The two cells (low, high) of an interval, or one cell spanning both that says why there
-/// is none ("undefined (n = 1)", or "unchanged in every run" for a difference `diff` of 0 in
-/// every pair: [`super::no_interval_words`]).
+/// is none ("undefined (n = 1)").
 fn interval_cells(
     k: &str,
     i: Option<&IntervalOut>,
-    (diff, undefined): (f64, &Option<String>),
+    undefined: &Option<String>,
     fmt: impl Fn(f64) -> String,
 ) -> Markup {
     html! {
@@ -115,7 +121,7 @@ fn interval_cells(
             (num_cell(&format!("{k}_hi"), i.hi, fmt(i.hi)))
         } @else {
             td class="n" colspan="2" data-k={ (k) "_lo" } {
-                (super::no_interval_words(diff == 0.0, undefined.as_deref()))
+                (super::table::readable_reason(undefined.as_deref().unwrap_or("undefined")))
             }
         }
     }
@@ -1431,8 +1437,8 @@ fn differences_of(
                         (pct_cell(&format!("{k}/p_a"), o.p_a))
                         (pct_cell(&format!("{k}/p_b"), o.p_b))
                         (num_cell(&format!("{k}/diff"), o.diff, if o.unchanged_in_every_run() { format!("{} ({})", pp(o.diff), super::UNCHANGED) } else { pp(o.diff) }))
-                        (interval_cells(&format!("{k}/paired95"), o.paired.as_ref(), (o.diff, &o.undefined), pp))
-                        (interval_cells(&format!("{k}/unpaired95"), o.unpaired.as_ref(), (o.diff, &o.undefined), pp))
+                        (interval_cells(&format!("{k}/paired95"), o.paired.as_ref(), &o.undefined, pp))
+                        (interval_cells(&format!("{k}/unpaired95"), o.unpaired.as_ref(), &o.undefined, pp))
                         td class=(yes_no(o.excludes_zero)) { (yes_no(o.excludes_zero)) }
                     }
                 }

@@ -37,10 +37,9 @@ pub fn tiny_interval(lo: f64, hi: f64, decimals: usize) -> Option<String> {
         .then(|| format!("within +-{:.*}5", decimals, 0.0))
 }
 
-/// The one wording, in tables and pages, of a change that is 0 in every run (and so has no
-/// interval): `deter run`'s attribution, `deter compare`'s differences and shifts
-/// (docs/OUTPUT.md). JSON and CSV keep the statistical reason ("undefined (no variation among
-/// n = ... runs)").
+/// The one wording, in tables and pages, of a change that is 0 in every run: `deter run`'s
+/// attribution, `deter compare`'s differences and shifts (docs/OUTPUT.md). Said beside its
+/// interval, the point 0 (the runs' values have no spread), which JSON and CSV carry.
 pub const UNCHANGED: &str = "unchanged in every run";
 
 /// The one wording, in the tables and pages of nested runs (`--posterior`, `[[uncertain]]`),
@@ -49,22 +48,11 @@ pub const UNCHANGED: &str = "unchanged in every run";
 /// reason ("undefined (no variation among n = ... draws)").
 pub const UNCHANGED_DRAWS: &str = "unchanged in every draw";
 
-/// Whether a change with exact total `zero` (its sum over runs is 0) whose interval is
-/// undefined for `undefined` is 0 in every run: no variation among the runs (not too few
-/// runs) and a zero total. Tables and pages then say [`UNCHANGED`].
-pub fn unchanged_in_every_run(zero: bool, undefined: Option<&str>) -> bool {
-    zero && undefined.is_some_and(|u| u.contains("no variation"))
-}
-
-/// Why a change has no interval, for people: [`UNCHANGED`] when it is 0 in every run
-/// ([`unchanged_in_every_run`]), else the reason with its count grouped
-/// ([`table::readable_reason`]).
-pub fn no_interval_words(zero: bool, undefined: Option<&str>) -> String {
-    if unchanged_in_every_run(zero, undefined) {
-        UNCHANGED.to_string()
-    } else {
-        table::readable_reason(undefined.unwrap_or("undefined"))
-    }
+/// Whether a mean over runs `value` with paired interval `lo`..`hi` is 0 in every run: the
+/// value 0 and its interval the point 0 (sd 0: every run gave 0). Tables and pages then say
+/// [`UNCHANGED`] beside it.
+pub fn unchanged_in_every_run(value: f64, lo: Option<f64>, hi: Option<f64>) -> bool {
+    value == 0.0 && lo == Some(0.0) && hi == Some(0.0)
 }
 
 /// Replace NaN and infinities (which JSON cannot carry) by 0 and the largest finite value.
@@ -630,6 +618,9 @@ pub struct StoppingOut {
     /// The headline probability with the widest interval at the stop, and its half-width.
     pub widest: &'static str,
     pub widest_half_width: f64,
+    /// Which rows the rule watched, in words (`engine::until::WATCHED`; a comparison's:
+    /// `WATCHED_PAIRED`): the others keep the intervals the runs give them.
+    pub watched: &'static str,
 }
 
 impl From<&crate::engine::until::Stopping> for StoppingOut {
@@ -642,6 +633,7 @@ impl From<&crate::engine::until::Stopping> for StoppingOut {
             reason: s.reason.as_str(),
             widest: s.widest,
             widest_half_width: finite(s.widest_half_width),
+            watched: s.watched,
         }
     }
 }

@@ -66,30 +66,22 @@ fn robustness(
         .map(|q| (q, "the base scenario as it is"));
     // Every point of a sweep runs the sweep's runs.
     let runs = vec![vec![runs as f64; f]; ids.len()];
-    let r = crate::rdm::robustness_table(
-        &ids,
-        f,
-        &tables,
-        &runs,
-        &c.thresholds,
+    let inputs = crate::rdm::Robustness {
+        policies: &ids,
+        futures: f,
+        tables: &tables,
+        runs: &runs,
+        thresholds: &c.thresholds,
         status_quo,
-        None,
-    );
+        status_quo_note: None,
+    };
+    let r = crate::rdm::robustness_table(&inputs);
     Some(SensitivityReport {
         name: "robustness",
         table: r.table,
         csv: r.csv,
         #[cfg(feature = "html")]
-        html: Some(crate::rdm::robustness_html(
-            &ids,
-            f,
-            &tables,
-            &runs,
-            &c.thresholds,
-            source,
-            status_quo,
-            None,
-        )),
+        html: Some(crate::rdm::robustness_html(&inputs, source)),
         #[cfg(not(feature = "html"))]
         html: {
             let _ = source;
