@@ -2361,6 +2361,21 @@ fn display_reward(
     }
 }
 
+/// The challenger's payoff of the status quo (no challenge), in stake units (docs/MODEL.md
+/// 7.6): `status_quo_value`, less the audience cost of inaction `reaction_inaction_cost V` in a
+/// reaction crisis (opened by the target's move or by non-state violence), where letting the
+/// provocation stand costs the government at home (Snyder & Borghard 2011; Weeks 2008). A
+/// crisis the challenger's own opportunity opens is not read. At `reaction_inaction_cost` 0
+/// the payoff is `status_quo_value`, bit for bit.
+#[inline(always)]
+fn status_quo(status_quo_value: f64, reaction: bool, inaction_cost: f64, value: f64) -> f64 {
+    if reaction && inaction_cost > 0.0 {
+        status_quo_value - inaction_cost * value
+    } else {
+        status_quo_value
+    }
+}
+
 impl<const C: bool> World<C> {
 
     /// The crisis game's payoffs for rivalry `ri` with A's probabilities of prevailing `p`
@@ -2494,7 +2509,12 @@ impl<const C: bool> World<C> {
             beta_a: m.rationality,
             beta_t: m.rationality_target,
             beta_p: m.rationality_protector,
-            status_quo: m.status_quo_value,
+            status_quo: status_quo(
+                m.status_quo_value,
+                reaction,
+                m.reaction_inaction_cost,
+                value,
+            ),
             value,
             audience: m.audience_cost * stake,
             display_cost: m.display_cost_factor * m.war_cost * stake,
@@ -3176,6 +3196,99 @@ mod tests {
                     beta_a * added
                 );
             }
+        }
+    }
+
+    /// The audience cost of inaction (docs/MODEL.md 7.6): `model.reaction_inaction_cost`
+    /// lowers A's status quo by `reaction_inaction_cost V` in a reaction crisis only, with
+    /// `V = S D (1 + n_A)` computed here from the scenario's own values. Closed form on the
+    /// game (no fait accompli offered, node 1 two-action): A's log-odds of challenging move by
+    /// exactly `beta_A` times the cost, nodes 2 to 5 do not move, so A's probability of a
+    /// display in the crisis, `P(challenge) P(T resists) P(A displays | resisted)`, rises by
+    /// the factor of the challenge alone; in a crisis the rivalry's own opportunity opens the
+    /// inputs are those of the term at 0, bit for bit, and at 0 the inputs of a reaction crisis
+    /// are those of the game before the term, bit for bit.
+    #[test]
+    fn inaction_costs_its_share_of_the_value_in_a_reaction_crisis_only() {
+        use crate::scenario::ParamRef;
+        let with = |s: &crate::scenario::Scenario, path: &str, v: f64| {
+            let mut s = s.clone();
+            let r = ParamRef::resolve(path, &s).unwrap();
+            s.set(r, v).unwrap();
+            s
+        };
+        let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        let id = file.rivalries[0].id.clone();
+        // Values no default shares, so a term that drops or swaps a factor fails.
+        let (stakes, dissatisfaction) = (1.7, 0.65);
+        let mut base = with(&file, &format!("rivalry.{id}.stakes"), stakes);
+        base = with(&base, &format!("rivalry.{id}.dissatisfaction"), dissatisfaction);
+        assert_eq!(base.model.fait_accompli, 0.0, "node 1 is not two-action");
+        let narrative = base.countries[base.rivalries[0].challenger]
+            .political
+            .narrative;
+        let value = stakes * dissatisfaction * (1.0 + narrative);
+        let beta_a = base.model.rationality;
+        let u_sq = base.model.status_quo_value;
+        assert!(beta_a > 0.0 && value > 0.0);
+        let inputs = |s: &crate::scenario::Scenario, reaction: bool| {
+            let c = Compiled::new(s);
+            let mut w = c.new_world();
+            w.rivalries[0].reactions = u32::from(reaction);
+            let th = w.theatre(&c, 0);
+            let g = w.game_inputs(&c, 0, &th, [0.6, 0.3, 0.2]);
+            (g, game::solve(&g))
+        };
+        let logit = |r: f64| (r / (1.0 - r)).ln();
+        let displays = |s: &game::Solution| s.challenge * s.resist * s.display;
+        // Off (the default): the status quo is `status_quo_value` in every crisis.
+        assert_eq!(base.model.reaction_inaction_cost, 0.0, "the default is not 0");
+        let (own0, own_sol0) = inputs(&base, false);
+        let (re0, re_sol0) = inputs(&base, true);
+        assert_eq!(own0.status_quo.to_bits(), u_sq.to_bits());
+        assert_eq!(re0.status_quo.to_bits(), u_sq.to_bits());
+        let mut last = displays(&re_sol0);
+        for cost in [0.03, 0.06, 0.12, 0.3] {
+            let on = with(&base, "model.reaction_inaction_cost", cost);
+            // A crisis the challenger's own opportunity opens: nothing moves.
+            let (own, own_sol) = inputs(&on, false);
+            assert_eq!(own, own0, "cost {cost}: an own crisis's inputs moved");
+            assert_eq!(own_sol, own_sol0, "cost {cost}: an own crisis's play moved");
+            // A reaction crisis: the status quo falls by cost V, and nothing else moves.
+            let (re, re_sol) = inputs(&on, true);
+            assert!(
+                (re.status_quo - (u_sq - cost * value)).abs() < 1e-12,
+                "cost {cost}: status quo {} against {}",
+                re.status_quo,
+                u_sq - cost * value
+            );
+            assert_eq!(
+                GameInputs {
+                    status_quo: re0.status_quo,
+                    ..re
+                },
+                re0
+            );
+            let moved = logit(re_sol.challenge) - logit(re_sol0.challenge);
+            assert!(
+                (moved - beta_a * cost * value).abs() < 1e-9,
+                "cost {cost}: logit of the challenge moved {moved}, beta_A cost V {}",
+                beta_a * cost * value
+            );
+            assert_eq!(
+                (re_sol.resist, re_sol.display, re_sol.force, re_sol.commit),
+                (re_sol0.resist, re_sol0.display, re_sol0.force, re_sol0.commit),
+                "cost {cost}: a node after the challenge moved"
+            );
+            assert_eq!(re_sol.a_challenge, re_sol0.a_challenge);
+            let p = displays(&re_sol);
+            assert!(
+                p > last,
+                "cost {cost}: P(display) in a reaction crisis {p} not above {last}"
+            );
+            let expected = displays(&re_sol0) * re_sol.challenge / re_sol0.challenge;
+            assert!((p - expected).abs() < 1e-12);
+            last = p;
         }
     }
 
