@@ -79,7 +79,19 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
                 ]))
             }
             shard::ReadError::Syntax(d) | shard::ReadError::Invalid(d) => {
-                CliError::Input(crate::scenario::Diagnostics(vec![*d]))
+                // Another kind of file given as a part (a scenario, a results file): what it
+                // is, as every command says it.
+                super::validate::other_kind_of_output(
+                    path,
+                    "a partial file",
+                    "deter merge",
+                    "partial files, written by `deter run|sweep FILE --shard K/N --out PART` \
+                     (docs/CLUSTER.md)",
+                )
+                .map_or_else(
+                    || CliError::Input(crate::scenario::Diagnostics(vec![*d])),
+                    CliError::Input,
+                )
             }
         })?;
         files.push(part);
