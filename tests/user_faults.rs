@@ -3014,3 +3014,82 @@ fn deters_own_files_given_to_the_wrong_command_are_said_as_what_they_are() {
         }
     }
 }
+
+/// `deter merge --scenario FILE` (and `--sweep FILE`) checks the file as every command checks
+/// its input: every fault located, with its did-you-mean; another kind of file said as what it
+/// is; one that cannot be read in the words of every input kind. It said only the first
+/// line of the first fault, inside a message of its own ("error: --scenario `bad.toml`:
+/// bad.toml:1:1: error: scenario.name: missing required key `name`; give the file the shards
+/// ran"), so a misspelt key lost its did-you-mean and a sweep file was "base: unknown key".
+#[test]
+fn merge_checks_a_given_scenario_or_sweep_as_every_command_checks_its_input() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let sweep = write(
+        d.path(),
+        "s.toml",
+        &format!(
+            "base = {base:?}\nruns = 10\n[[parameter]]\npath = \"model.war_cost\"\n\
+             role = \"uncertainty\"\nvalues = [0.5, 2]\n"
+        ),
+    );
+    let typo = write(d.path(), "typo.toml", "[scenario]\nnmae = \"x\"\n");
+    let missing = d.path().join("missing.toml");
+    let mut run_parts = Vec::new();
+    let mut sweep_parts = Vec::new();
+    for k in 0..2 {
+        let p = d.path().join(format!("run-{k}.json"));
+        let shard = format!("{k}/2");
+        succeeded(&run(&[
+            "run",
+            &base,
+            "--runs",
+            "10",
+            "--no-attribution",
+            "--shard",
+            &shard,
+            "--out",
+            p.to_str().unwrap(),
+        ]));
+        run_parts.push(p.display().to_string());
+        let p = d.path().join(format!("sweep-{k}.json"));
+        succeeded(&run(&[
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--shard",
+            &shard,
+            "--out",
+            p.to_str().unwrap(),
+        ]));
+        sweep_parts.push(p.display().to_string());
+    }
+    let (s, t, m) = (
+        sweep.display().to_string(),
+        typo.display().to_string(),
+        missing.display().to_string(),
+    );
+    for (parts, flag, file, as_run) in [
+        (&run_parts, "--scenario", &t, vec!["validate", t.as_str()]),
+        (&run_parts, "--scenario", &s, vec!["run", s.as_str()]),
+        (&run_parts, "--scenario", &m, vec!["validate", m.as_str()]),
+        (&sweep_parts, "--sweep", &base, vec!["sweep", base.as_str()]),
+    ] {
+        let mut args: Vec<&str> = vec!["merge"];
+        args.extend(parts.iter().map(String::as_str));
+        args.extend([flag, file.as_str()]);
+        let got = refused_for(&run(&args), format_args!("{args:?}"));
+        let want = refused_for(&run(&as_run), format_args!("{as_run:?}"));
+        // The same report, the command named in the kind's refusal aside.
+        let want = want
+            .replace("`deter run` takes", &format!("`deter merge {flag}` takes"))
+            .replace(
+                "`deter sweep` takes",
+                &format!("`deter merge {flag}` takes"),
+            );
+        assert_eq!(got, want, "{args:?}");
+    }
+    let mut args: Vec<&str> = vec!["merge"];
+    args.extend(run_parts.iter().map(String::as_str));
+    args.extend(["--scenario", t.as_str()]);
+    assert!(stderr(&run(&args)).contains("help: did you mean `name`?"));
+}
