@@ -3093,3 +3093,39 @@ fn merge_checks_a_given_scenario_or_sweep_as_every_command_checks_its_input() {
     args.extend(["--scenario", t.as_str()]);
     assert!(stderr(&run(&args)).contains("help: did you mean `name`?"));
 }
+
+/// A policy phased in over one year reads "over 1 year", not "over 1 years", in the
+/// comparison's list of what B changes (table, JSON, page) and the run page's policies.
+#[test]
+fn a_ramp_of_one_year_is_said_in_the_singular() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let envoy = scenario("scenarios/shea-special-envoy.toml");
+    let page = d.path().join("run.html");
+    let o = run(&[
+        "compare",
+        &base,
+        &envoy,
+        "--runs",
+        "10",
+        "--no-attribution",
+        "--format",
+        "json",
+    ]);
+    succeeded(&o);
+    let json = stdout(&o);
+    assert!(json.contains("(from 2026-01 over 1 year)"), "{json}");
+    succeeded(&run(&[
+        "run",
+        &envoy,
+        "--runs",
+        "10",
+        "--no-attribution",
+        "--quiet",
+        "--report",
+        page.to_str().unwrap(),
+    ]));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("2026-01 (over 1 year)"), "run page");
+    assert!(!json.contains("1 years") && !html.contains("1 years"));
+}
