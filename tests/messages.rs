@@ -1404,8 +1404,8 @@ fn a_futures_file_that_cannot_be_read_gets_the_words_of_a_file_named_in_a_file()
 // ---- Help lines: what was expected ----
 
 /// `deter validate results.csv` reported a TOML syntax error and nothing of what the file
-/// is: deter's own outputs (a sweep's results, CSV or JSON Lines) are said to be what they
-/// are, with the command that reads them; another CSV gets a help line naming what validate
+/// is: deter's own outputs (a sweep's results, CSV or JSON Lines) and a file of draws are
+/// said to be what they are, with the command that reads them; another CSV gets a help line naming what validate
 /// reads and what the file looks like.
 #[test]
 fn validate_says_what_a_file_that_is_not_toml_looks_like() {
@@ -1428,6 +1428,11 @@ fn validate_says_what_a_file_that_is_not_toml_looks_like() {
             rows.as_path(),
             "this is a sweep's results file (JSON Lines): `deter sweep --resume` completes it",
         ),
+        (
+            draws.as_path(),
+            "this is a file of draws (`posterior.csv` of `deter calibrate`): `deter run \
+             --posterior` and a sweep's `futures` read it",
+        ),
     ] {
         let o = run(&["validate", file.to_str().unwrap()]);
         refused(&o);
@@ -1440,7 +1445,8 @@ fn validate_says_what_a_file_that_is_not_toml_looks_like() {
     }
     let reads = "`deter validate` reads TOML input files (scenario, sweep, calibration and \
                  historical record files)";
-    let o = run(&["validate", draws.to_str().unwrap()]);
+    let other = write(d.path(), "other.csv", "a,b\n1,2\n");
+    let o = run(&["validate", other.to_str().unwrap()]);
     refused(&o);
     let err = stderr(&o);
     assert!(err.contains(": error: TOML syntax error"), "{err}");
@@ -1449,9 +1455,7 @@ fn validate_says_what_a_file_that_is_not_toml_looks_like() {
         .find_map(|l| l.trim().strip_prefix("= help: "))
         .unwrap_or_else(|| panic!("no help line: {err}"));
     assert!(
-        help.starts_with(&format!(
-            "{reads}; this looks like a file of draws (a posterior)"
-        )),
+        help.starts_with(&format!("{reads}; this looks like a CSV file")),
         "{help}"
     );
     // A TOML file with a syntax error gets no such line.

@@ -152,7 +152,8 @@ fn a_ragged_row_is_reported_at_its_line_in_the_csv_readers_words() {
 #[test]
 fn merge_of_a_file_that_is_not_json_is_located_at_its_first_character() {
     let d = tempfile::tempdir().unwrap();
-    let f = write(d.path(), "my.toml", "[scenario]\nname = \"x\"\n");
+    // A TOML file of no kind deter reads (a scenario is said as what it is).
+    let f = write(d.path(), "my.toml", "[settings]\nname = \"x\"\n");
     let o = run(&["merge", f.to_str().unwrap()]);
     refused(&o);
     let e = stderr(&o);

@@ -242,8 +242,11 @@ fn merge_refuses_duplicate_missing_and_mismatched_shards_naming_the_file() {
     );
     refused(
         merge(&[parts[0].clone(), SCENARIO.into()], &[]),
-        // Located at its first character, as every file kind's fault.
-        &["scenarios/western-balkans-2024.toml:1:1: error: not a deter partial file"],
+        // Said as what it is, as every command says another kind of file.
+        &[
+            "scenarios/western-balkans-2024.toml: error: this is a scenario file; `deter merge` \
+             takes partial files",
+        ],
     );
     refused(
         merge(&[dir.path().join("absent.json").display().to_string()], &[]),

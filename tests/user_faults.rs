@@ -122,17 +122,10 @@ fn ctrl_c_ends_a_command_blocked_on_an_input_with_130() {
     std::fs::create_dir(&out).unwrap();
     let o = |name: &str| out.join(name).display().to_string();
     let cases: Vec<Vec<String>> = vec![
-        // `run FIFO` and `calibrate FIFO` never block: they refuse a pipe before reading
+        // `run FIFO`, `compare FIFO`, `sweep FIFO`, `bench FIFO` and `calibrate FIFO` never
+        // block: they refuse a pipe before reading
         // (`a_pipe_as_input_is_refused_up_front_by_commands_that_read_twice`).
         vec!["validate".into(), "FIFO".into()],
-        vec![
-            "compare".into(),
-            "FIFO".into(),
-            base.clone(),
-            "--out".into(),
-            o("c.json"),
-        ],
-        vec!["sweep".into(), "FIFO".into(), "--out".into(), o("s.csv")],
         vec!["robust".into(), "FIFO".into(), "--out".into(), o("r.csv")],
         vec![
             "discover".into(),
@@ -752,9 +745,10 @@ fn plots_that_would_replace_an_input_write_no_chart() {
 }
 
 /// A pipe as input (`deter run <(cat s.toml)`, a FIFO, a device) is refused up front with a
-/// clear message by `run` (plain, `--shard`, `--posterior`) and `calibrate`, which read their
-/// input more than once: the second read said "the file is empty" (process substitution) or
-/// waited forever (a named FIFO). Nothing is read from the pipe, so no writer is needed.
+/// clear message by `run` (plain, `--shard`, `--posterior`), `compare` (either side),
+/// `sweep`, `bench` and `calibrate`, which read their input more than once: the second read
+/// said "the file is empty" (process substitution; `compare`, `sweep` and `bench` still did)
+/// or waited forever (a named FIFO). Nothing is read from the pipe, so no writer is needed.
 #[test]
 fn a_pipe_as_input_is_refused_up_front_by_commands_that_read_twice() {
     let dir = tempfile::tempdir().unwrap();
@@ -766,6 +760,7 @@ fn a_pipe_as_input_is_refused_up_front_by_commands_that_read_twice() {
     assert!(made.success(), "mkfifo failed");
     let post = common::write_posterior(dir.path(), &["model.war_cost"], &[(&[1.0], 1.0)]);
     let out = dir.path().join("calibration-out");
+    let base = scenario("scenarios/western-balkans-2024.toml");
     // /dev/null first: without the refusal it fails at once, where the FIFO would wait.
     for input in ["/dev/null".to_string(), fifo.display().to_string()] {
         for args in [
@@ -788,6 +783,10 @@ fn a_pipe_as_input_is_refused_up_front_by_commands_that_read_twice() {
                 "--out",
                 out.to_str().unwrap(),
             ],
+            vec!["compare", input.as_str(), base.as_str(), "--runs", "10"],
+            vec!["compare", base.as_str(), input.as_str(), "--runs", "10"],
+            vec!["sweep", input.as_str(), "--runs", "10"],
+            vec!["bench", input.as_str(), "--runs", "10", "--repeat", "1"],
         ] {
             let o = run(&args);
             let err = refused_for(&o, format_args!("{args:?}"));
@@ -2905,4 +2904,228 @@ fn a_sweep_files_errors_are_listed_in_file_order() {
         })
         .collect();
     assert_eq!(at, [(6, 1), (7, 8), (9, 1), (12, 1)], "{err}");
+}
+
+/// deter's own outputs and inputs given to a command that reads another kind are said as what
+/// they are, in the words of every command (`PATH: error: this is WHAT; `deter CMD` takes
+/// ...`). A calibration's `posterior.csv`, `diagnostics.csv`, `state.json` and page and a
+/// sweep's `RESULTS.sensitivity.csv` were TOML syntax errors to `run`, `sweep`, `calibrate`,
+/// `bench` and `validate`; `merge` said of any such file "not a deter partial file: expected a
+/// JSON object", `robust` and `discover` "not a deter sweep results file" (a scenario too), and
+/// a partial file was "a JSON Lines results file" to them.
+#[test]
+fn deters_own_files_given_to_the_wrong_command_are_said_as_what_they_are() {
+    let d = tempfile::tempdir().unwrap();
+    let history = root().join("scenarios/history");
+    let calib = write(
+        d.path(),
+        "c.toml",
+        &format!(
+            "seed = 5\nparticles = 10\nmax_generations = 1\npredictive_draws = 5\n\
+             statistics = [\"use_of_force\"]\ncases = [\"{}\"]\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
+            history.join("serbia-kosovo.record.toml").display()
+        ),
+    );
+    let out = d.path().join("cal");
+    let o = run(&[
+        "calibrate",
+        calib.to_str().unwrap(),
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    succeeded(&o);
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let sweep = write(
+        d.path(),
+        "s.toml",
+        &format!(
+            "base = {base:?}\nruns = 10\ndesign = \"saltelli\"\npoints = 4\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nrange = [0.5, 2]\n\
+             [[parameter]]\npath = \"model.rationality\"\nrole = \"uncertainty\"\nrange = [1, 10]\n"
+        ),
+    );
+    let results = d.path().join("r.csv");
+    succeeded(&sweep_to(&sweep, &results));
+    let part = d.path().join("part-0.json");
+    succeeded(&run(&[
+        "run",
+        &base,
+        "--runs",
+        "10",
+        "--no-attribution",
+        "--shard",
+        "0/2",
+        "--out",
+        part.to_str().unwrap(),
+    ]));
+    let cases: [(PathBuf, &str); 7] = [
+        (
+            out.join("posterior.csv"),
+            "a file of draws (`posterior.csv` of `deter calibrate`)",
+        ),
+        (
+            out.join("diagnostics.csv"),
+            "a calibration's diagnostics (`diagnostics.csv` of",
+        ),
+        (
+            out.join("state.json"),
+            "a calibration's state (`DIR/state.json` of",
+        ),
+        (out.join("report.html"), "a page deter wrote (`--report`)"),
+        (
+            d.path().join("r.sensitivity.csv"),
+            "a sweep's sensitivity table",
+        ),
+        (part.clone(), "a partial file"),
+        (PathBuf::from(&base), "a scenario file"),
+    ];
+    for (file, what) in &cases {
+        let f = file.to_str().unwrap();
+        let mut commands: Vec<(&str, Vec<&str>)> = vec![
+            ("deter merge", vec!["merge", f]),
+            ("deter robust", vec!["robust", f]),
+            (
+                "deter discover",
+                vec!["discover", f, "--outcome", "war", "--above", "0.1"],
+            ),
+        ];
+        if !f.ends_with(".json") && !f.ends_with("western-balkans-2024.toml") {
+            commands.extend([
+                ("deter run", vec!["run", f, "--runs", "5"]),
+                ("deter sweep", vec!["sweep", f]),
+                ("deter calibrate", vec!["calibrate", f]),
+                ("deter bench", vec!["bench", f, "--runs", "5"]),
+                ("deter validate", vec!["validate", f]),
+            ]);
+        }
+        for (command, args) in commands {
+            if *what == "a partial file" && command == "deter merge" {
+                continue;
+            }
+            let err = refused_for(&run(&args), format_args!("{args:?}"));
+            let line = first_line(&err);
+            assert!(
+                line.starts_with(&format!("{f}: error: this is {what}")),
+                "{args:?}: {line}"
+            );
+            assert!(line.contains(&format!("`{command}` ")), "{args:?}: {line}");
+        }
+    }
+}
+
+/// `deter merge --scenario FILE` (and `--sweep FILE`) checks the file as every command checks
+/// its input: every fault located, with its did-you-mean; another kind of file said as what it
+/// is; one that cannot be read in the words of every input kind. It said only the first
+/// line of the first fault, inside a message of its own ("error: --scenario `bad.toml`:
+/// bad.toml:1:1: error: scenario.name: missing required key `name`; give the file the shards
+/// ran"), so a misspelt key lost its did-you-mean and a sweep file was "base: unknown key".
+#[test]
+fn merge_checks_a_given_scenario_or_sweep_as_every_command_checks_its_input() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let sweep = write(
+        d.path(),
+        "s.toml",
+        &format!(
+            "base = {base:?}\nruns = 10\n[[parameter]]\npath = \"model.war_cost\"\n\
+             role = \"uncertainty\"\nvalues = [0.5, 2]\n"
+        ),
+    );
+    let typo = write(d.path(), "typo.toml", "[scenario]\nnmae = \"x\"\n");
+    let missing = d.path().join("missing.toml");
+    let mut run_parts = Vec::new();
+    let mut sweep_parts = Vec::new();
+    for k in 0..2 {
+        let p = d.path().join(format!("run-{k}.json"));
+        let shard = format!("{k}/2");
+        succeeded(&run(&[
+            "run",
+            &base,
+            "--runs",
+            "10",
+            "--no-attribution",
+            "--shard",
+            &shard,
+            "--out",
+            p.to_str().unwrap(),
+        ]));
+        run_parts.push(p.display().to_string());
+        let p = d.path().join(format!("sweep-{k}.json"));
+        succeeded(&run(&[
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--shard",
+            &shard,
+            "--out",
+            p.to_str().unwrap(),
+        ]));
+        sweep_parts.push(p.display().to_string());
+    }
+    let (s, t, m) = (
+        sweep.display().to_string(),
+        typo.display().to_string(),
+        missing.display().to_string(),
+    );
+    for (parts, flag, file, as_run) in [
+        (&run_parts, "--scenario", &t, vec!["validate", t.as_str()]),
+        (&run_parts, "--scenario", &s, vec!["run", s.as_str()]),
+        (&run_parts, "--scenario", &m, vec!["validate", m.as_str()]),
+        (&sweep_parts, "--sweep", &base, vec!["sweep", base.as_str()]),
+    ] {
+        let mut args: Vec<&str> = vec!["merge"];
+        args.extend(parts.iter().map(String::as_str));
+        args.extend([flag, file.as_str()]);
+        let got = refused_for(&run(&args), format_args!("{args:?}"));
+        let want = refused_for(&run(&as_run), format_args!("{as_run:?}"));
+        // The same report, the command named in the kind's refusal aside.
+        let want = want
+            .replace("`deter run` takes", &format!("`deter merge {flag}` takes"))
+            .replace(
+                "`deter sweep` takes",
+                &format!("`deter merge {flag}` takes"),
+            );
+        assert_eq!(got, want, "{args:?}");
+    }
+    let mut args: Vec<&str> = vec!["merge"];
+    args.extend(run_parts.iter().map(String::as_str));
+    args.extend(["--scenario", t.as_str()]);
+    assert!(stderr(&run(&args)).contains("help: did you mean `name`?"));
+}
+
+/// A policy phased in over one year reads "over 1 year", not "over 1 years", in the
+/// comparison's list of what B changes (table, JSON, page) and the run page's policies.
+#[test]
+fn a_ramp_of_one_year_is_said_in_the_singular() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let envoy = scenario("scenarios/shea-special-envoy.toml");
+    let page = d.path().join("run.html");
+    let o = run(&[
+        "compare",
+        &base,
+        &envoy,
+        "--runs",
+        "10",
+        "--no-attribution",
+        "--format",
+        "json",
+    ]);
+    succeeded(&o);
+    let json = stdout(&o);
+    assert!(json.contains("(from 2026-01 over 1 year)"), "{json}");
+    succeeded(&run(&[
+        "run",
+        &envoy,
+        "--runs",
+        "10",
+        "--no-attribution",
+        "--quiet",
+        "--report",
+        page.to_str().unwrap(),
+    ]));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("2026-01 (over 1 year)"), "run page");
+    assert!(!json.contains("1 years") && !html.contains("1 years"));
 }

@@ -681,7 +681,12 @@ pub fn report_html(
     let mut out = html! {
         (DOCTYPE)
         html lang="en" {
-            head { meta charset="utf-8"; title { (cal.name) } style { (PreEscaped(REPORT_CSS)) } }
+            head {
+                meta charset="utf-8";
+                meta name="generator" content={ "deter " (crate::ENGINE_VERSION) };
+                title { (cal.name) }
+                style { (PreEscaped(REPORT_CSS)) }
+            }
             body { (body) }
         }
     }

@@ -111,6 +111,7 @@ fn best_of(repeat: u32, mut f: impl FnMut() -> Result<(), CliError>) -> Result<f
 pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     // Before any of our own work raises it.
     let load_before = load_average();
+    super::refuse_pipes(&args.file)?;
     crate::settings::check_runs("--runs", args.runs).map_err(|e| CliError::Usage(e.0))?;
     let (scenario, name) = match &args.file {
         Some(f) => {

@@ -54,6 +54,7 @@ pub struct CompareArgs {
 
 pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let inputs = [args.a.clone(), args.b.clone()];
+    super::refuse_pipes(&inputs)?;
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
     output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;

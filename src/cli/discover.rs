@@ -127,7 +127,8 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
             condition.column
         )));
     }
-    let results = Results::read(&args.results).map_err(read_error)?;
+    let results =
+        Results::read(&args.results).map_err(|e| read_error(e, &args.results, "deter discover"))?;
     let completeness = results.completeness(&args.results);
     let flag = if args.where_.is_some() {
         "--where"
@@ -228,10 +229,21 @@ pub struct RobustArgs {
 
 /// A results file refused: as the input diagnostic every file kind gives (a file-level
 /// fault, `FILE: error: ...`; a cell's, `FILE:LINE:COL: error: column `NAME`: ...`).
-fn read_error(e: crate::rdm::results::ReadError) -> CliError {
+/// Another kind of file (a scenario, a partial file, a posterior) is said as what it is, as
+/// every command says it, not as the results reader's first fault.
+fn read_error(e: crate::rdm::results::ReadError, results: &Path, command: &str) -> CliError {
     use crate::rdm::results::ReadError;
     match e {
-        ReadError::File(d) | ReadError::Content(d) => CliError::Input(d),
+        ReadError::File(d) => CliError::Input(d),
+        ReadError::Content(d) => CliError::Input(
+            super::validate::other_kind_of_output(
+                results,
+                "a sweep's results file",
+                command,
+                "a sweep's results file (`deter sweep FILE --out RESULTS.csv`; docs/SWEEPS.md)",
+            )
+            .unwrap_or(d),
+        ),
     }
 }
 
@@ -376,7 +388,8 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| robustness_path(&args.results));
     let outputs: Vec<&PathBuf> = std::iter::once(&out).chain(&args.report).collect();
     output::check_outputs(&outputs, &results_and_marker(&args.results)).map_err(CliError::Usage)?;
-    let results = Results::read(&args.results).map_err(read_error)?;
+    let results =
+        Results::read(&args.results).map_err(|e| read_error(e, &args.results, "deter robust"))?;
     let source = args.results.display().to_string();
     let completeness = results.completeness(&args.results);
     if let rdm::Completeness::Incomplete(m) = &completeness {

@@ -79,7 +79,19 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
                 ]))
             }
             shard::ReadError::Syntax(d) | shard::ReadError::Invalid(d) => {
-                CliError::Input(crate::scenario::Diagnostics(vec![*d]))
+                // Another kind of file given as a part (a scenario, a results file): what it
+                // is, as every command says it.
+                super::validate::other_kind_of_output(
+                    path,
+                    "a partial file",
+                    "deter merge",
+                    "partial files, written by `deter run|sweep FILE --shard K/N --out PART` \
+                     (docs/CLUSTER.md)",
+                )
+                .map_or_else(
+                    || CliError::Input(crate::scenario::Diagnostics(vec![*d])),
+                    CliError::Input,
+                )
             }
         })?;
         files.push(part);
@@ -466,6 +478,10 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
 /// (and only it); else the recorded absolute path, the path as given, and the embedded text
 /// (its base scenario resolved beside the recorded absolute path).
 fn find_sweep(first: &Named, given: Option<&Path>) -> Result<Sweep, CliError> {
+    if let Some(path) = given.filter(|p| not_a_pipe(p)) {
+        super::validate::refuse_other_kind(path, "sweep", "merge --sweep")?;
+        sweep::load_sweep(path).map_err(CliError::Input)?;
+    }
     let h = &first.header;
     let src = first.source();
     let check = |mut s: Sweep, what: &str| -> Result<Sweep, String> {
@@ -503,6 +519,10 @@ fn find_sweep(first: &Named, given: Option<&Path>) -> Result<Sweep, CliError> {
 /// `--scenario` if given (and only it); else the recorded absolute path, the path as given
 /// (relative to the current directory), and the text embedded in the partial file.
 fn find_scenario(first: &Named, given: Option<&Path>) -> Result<Scenario, CliError> {
+    if let Some(path) = given.filter(|p| not_a_pipe(p)) {
+        super::validate::refuse_other_kind(path, "scenario", "merge --scenario")?;
+        scenario::load_file(path).map_err(CliError::Input)?;
+    }
     let h = &first.header;
     let src = first.source();
     let check = |s: Scenario, what: &str| -> Result<Scenario, String> {
@@ -532,6 +552,15 @@ fn find_scenario(first: &Named, given: Option<&Path>) -> Result<Scenario, CliErr
             .and_then(|s| check(s, what))
     };
     rebuild(first, given, "scenario", from_file, from_text)
+}
+
+/// Whether `path` is not a pipe (a regular file, a directory or nothing): a `--scenario` or
+/// `--sweep` file is then checked as every command checks its input before it is compared
+/// with the shards' (another kind of file said as what it is; every fault of the file,
+/// located; one that cannot be read in the words of every input kind), which reads it more
+/// than once (a pipe is read once, by the comparison alone).
+fn not_a_pipe(path: &Path) -> bool {
+    std::fs::metadata(path).map_or(true, |m| m.is_file() || m.is_dir())
 }
 
 /// Rebuild what the shards ran (`kind`: "scenario" or "sweep"): `--KIND FILE` if given (and

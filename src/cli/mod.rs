@@ -663,10 +663,11 @@ pub fn parse_threads(text: &str) -> Result<usize, String> {
 }
 
 /// Refuse an input that exists but is not a regular file or a directory (a pipe such as
-/// `<(cat s.toml)`, a FIFO, a device), before anything is read: `deter run` and `deter
-/// calibrate` read their input files more than once (to check every file before any run, then
-/// to run it; the calibration's fingerprint), and a pipe gives its text once (the second read
-/// found "the file is empty", or waited forever on a named FIFO).
+/// `<(cat s.toml)`, a FIFO, a device), before anything is read: `deter run`, `compare`,
+/// `sweep`, `bench` and `calibrate` read their input files more than once (to recognise the
+/// file's kind, to check every file before any run, then to run it; the calibration's
+/// fingerprint), and a pipe gives its text once (the second read found "the file is empty",
+/// or waited forever on a named FIFO).
 pub fn refuse_pipes<'a>(files: impl IntoIterator<Item = &'a PathBuf>) -> Result<(), CliError> {
     let mut diags = Diagnostics::default();
     for f in files {

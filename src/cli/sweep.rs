@@ -159,6 +159,7 @@ impl SweepArgs {
 }
 
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    super::refuse_pipes([&args.file])?;
     refuse_shard_overrides(args)?;
     let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
     output::check_outputs(&outputs, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;

@@ -62,6 +62,44 @@ pub fn other_kind(path: &Path, wanted: &str, command: &str) -> Option<Diagnostic
     ]))
 }
 
+/// A regular file that a reader of deter's own outputs (`command`: `deter merge`, `deter
+/// robust`, `deter discover`) could not read, recognised as another kind: deter's other
+/// outputs ([`output_kind`]) and its TOML inputs, said as [`other_kind`] says them ("this is a
+/// scenario file; `deter merge` takes partial files (docs/CLUSTER.md)"), not in the words of
+/// the reader's first fault ("not a deter partial file: expected a JSON object"). None when
+/// the file is what the command reads (`accepted`: the start of [`output_kind`]'s words for
+/// it, whose own faults the reader reports), nothing tells its kind, or it is not a regular
+/// file (a pipe is not read twice).
+pub(super) fn other_kind_of_output(
+    path: &Path,
+    accepted: &str,
+    command: &str,
+    takes: &str,
+) -> Option<Diagnostics> {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let read = Document::read(path)?;
+    let shown = path.display().to_string();
+    let d = if let Some(what) = written_output(&read) {
+        if what.starts_with(accepted) {
+            return None;
+        }
+        scenario::Diagnostic::file_level(
+            &shown,
+            format!("this is {what}; `{command}` takes {takes}"),
+        )
+    } else {
+        let (noun, reader) = kind_words_of(path, &read, false)?;
+        scenario::Diagnostic::file_level(
+            &shown,
+            format!("this is a {noun} file; `{command}` takes {takes}"),
+        )
+        .with_help(Some(reader.to_string()))
+    };
+    Some(Diagnostics(vec![d]))
+}
+
 /// A `--files-from LIST` that is a file deter reads or writes (a scenario given as the list
 /// by mistake): refused at once with what it is, in the words of [`other_kind`], not read
 /// as a list (each line of a scenario was "cannot read file `[scenario]`", one error a line).
@@ -128,8 +166,8 @@ fn empty_help(d: &mut Diagnostics) {
 }
 
 /// What a file that is not TOML looks like, by its first line, and which command reads it:
-/// a sweep's results (CSV or JSON Lines), a file of draws (a posterior), a partial file, or
-/// any CSV or JSON; `None` when it looks like none of them.
+/// a sweep's results (CSV or JSON Lines), a partial file, or any CSV or JSON; `None` when it
+/// looks like none of them (a file of draws is said as what it is, [`output_kind`]).
 fn looks_like(text: &str) -> Option<&'static str> {
     let first = text
         .lines()
@@ -147,9 +185,6 @@ fn looks_like(text: &str) -> Option<&'static str> {
         }
     } else if cells.first() == Some(&"point") && cells.contains(&"runs") {
         "this looks like a sweep's results file: `deter robust` and `deter discover` read it"
-    } else if cells.first() == Some(&"draw") && cells.contains(&"weight") {
-        "this looks like a file of draws (a posterior): `deter run --posterior` and a sweep's \
-         `futures` read it"
     } else if cells.len() > 1 && !first.contains('=') {
         "this looks like a CSV file"
     } else {
@@ -158,7 +193,8 @@ fn looks_like(text: &str) -> Option<&'static str> {
 }
 
 /// What a file deter wrote is, by its first line, and which command reads it: a run's or
-/// comparison's output (CSV or JSON), a sweep's results, a partial file; None for anything
+/// comparison's output (CSV or JSON), a sweep's results, record or sensitivity table, a
+/// partial file, a calibration's posterior, diagnostics or state, a page; None for anything
 /// else ([`looks_like`] then says what it looks like).
 fn output_kind(text: &str) -> Option<&'static str> {
     let first = text
@@ -176,6 +212,9 @@ fn output_kind(text: &str) -> Option<&'static str> {
         {
             // One scenario's report, or an array of several (`deter run A B --format json`).
             "deter's JSON output (`--format json`): read it with any JSON reader (docs/OUTPUT.md)"
+        } else if first.starts_with('{') && text.contains("\"deter-calibrate-state") {
+            "a calibration's state (`DIR/state.json` of `deter calibrate --out DIR`): `deter \
+             calibrate CALIB.toml --out DIR --resume` reads it"
         } else if first.starts_with("deter sweep fingerprint") {
             "a sweep's record (`RESULTS.sweep`, beside its results): `deter sweep --resume`, \
              `deter robust` and `deter discover` read it with the results"
@@ -189,6 +228,14 @@ fn output_kind(text: &str) -> Option<&'static str> {
             "a page deter wrote (`--report`): open it in a web browser"
         } else if cells.first() == Some(&"point") && cells.contains(&"runs") {
             "a sweep's results file: `deter robust` and `deter discover` read it"
+        } else if cells.first() == Some(&"draw") && cells.contains(&"weight") {
+            "a file of draws (`posterior.csv` of `deter calibrate`): `deter run --posterior` and \
+             a sweep's `futures` read it"
+        } else if cells.starts_with(&["generation", "tolerance"]) {
+            "a calibration's diagnostics (`diagnostics.csv` of `deter calibrate`): read it with \
+             any CSV reader"
+        } else if cells.starts_with(&["outcome", "rank", "parameter", "role"]) {
+            "a sweep's sensitivity table (`RESULTS.sensitivity.csv`): read it with any CSV reader"
         } else if cells.starts_with(&["file", "scenario", "entity", "metric", "statistic", "value"])
         {
             "deter's CSV output (`--format csv`): read it with any CSV reader (docs/OUTPUT.md)"

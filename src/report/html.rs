@@ -374,7 +374,10 @@ fn scenario_section(s: &Scenario) -> Markup {
                                 td { (p.name) br; small { (p.description) } }
                                 td {
                                     (p.start.to_string())
-                                    @if p.ramp_years > 0.0 { " (over " (p.ramp_years) " years)" }
+                                    @if p.ramp_years > 0.0 {
+                                        " (over " (p.ramp_years)
+                                        @if p.ramp_years == 1.0 { " year)" } @else { " years)" }
+                                    }
                                 }
                                 td { @if p.enabled { "yes" } @else { "no" } }
                                 td {

@@ -47,7 +47,8 @@ pub fn describe_policy(s: &Scenario, p: &Policy) -> String {
             .map(|&(a, m)| format!("{} joins {}", s.actor_id(m), s.alliances[a].id)),
     );
     let ramp = if p.ramp_years > 0.0 {
-        format!(" over {} years", p.ramp_years)
+        let unit = if p.ramp_years == 1.0 { "year" } else { "years" };
+        format!(" over {} {unit}", p.ramp_years)
     } else {
         String::new()
     };
