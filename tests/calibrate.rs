@@ -1080,7 +1080,7 @@ fn a_posterior_value_out_of_range_is_located_at_its_file_line_and_column() {
         Err(deter::Error::Invalid(m)) => {
             assert_eq!(m.lines().next().unwrap(), format!("{shown}:4:7: {problem}"));
             assert!(
-                m.ends_with("\n = help: `model.war_cost`: Challenger's cost of war at parity (p = 1/2) against the target alone, as a share of the stake; its denial part scales with 2 (1 - p), and when a protector commits the punishment term is added: war_cost (2 (1 - p) + punishment C_P / (C_P + K_A) + strategic_punishment s_P)."),
+                m.ends_with("\n = help: `model.war_cost`: Challenger's cost of war at parity (p = 1/2) against the target alone, as a share of the stake; its denial part scales with 2 (1 - p), and when a protector commits the punishment term is added: war_cost (2 (1 - p) + punishment C_P / (C_P + K_A) + strategic_punishment s_P), K_A the challenger's effective capability (stock x quality x readiness)."),
                 "{m}"
             );
         }
