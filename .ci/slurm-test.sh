@@ -7,7 +7,8 @@
 # job array (examples/slurm/submit.sh: 4 shards + a merge job with afterok), waits with
 # bounded timeouts, checks that the merged output equals the single-process output (timing
 # aside), does the same for a small sweep (SWEEP=..., merged results.csv == `deter sweep`
-# byte for byte), and stops the daemons it started.
+# byte for byte) and for a nested run (POSTERIOR=... DRAWS=...: the merged JSON, table and
+# HTML page == the unsharded nested run's, byte for byte), and stops the daemons it started.
 #
 # Never hangs: every wait is bounded. If Slurm cannot be installed or started, it says so
 # loudly and exits 0 (skipped) unless DETER_REQUIRE_SLURM=1, which turns a skip into a
@@ -19,7 +20,7 @@ root=$PWD
 RUNS=${RUNS:-20000}
 N=4
 SCENARIO=scenarios/western-balkans-2024.toml
-unset SWEEP # set below, for the sweep submission only
+unset SWEEP POSTERIOR DRAWS # set below, for the sweep and nested submissions only
 
 say() { echo "slurm-test: $*"; }
 skip() {
@@ -204,3 +205,39 @@ timeout 120 "$DETER" sweep sweep.toml --out single-sweep.csv --quiet
 cmp single-sweep.csv out-sweep/results.csv ||
     fail "merged sweep results differ from the single-process sweep"
 say "PASSED: $N Slurm array tasks of a sweep + afterok merge == single-process deter sweep, byte for byte"
+
+# --- a sharded nested run through the same scripts (POSTERIOR and DRAWS set) --------------
+# A posterior as `deter calibrate` writes it (two columns, weights): 5 draws x 200 runs in 4
+# shards, so draws are split between shards. A nested run's outputs hold no timing: the
+# merged JSON, table and page must equal the unsharded nested run's byte for byte.
+cat >posterior.csv <<'EOF_POSTERIOR'
+# deter calibrate: posterior draws
+# seed = 1
+draw,model.war_cost,alliance.NATO.reliability,weight,distance
+0,0.3,0.5,0.1,0
+1,0.9,0.7,0.3,0
+2,1.4,0.3,0.6,0
+EOF_POSTERIOR
+NESTED_DRAWS=5
+NESTED_RUNS=200
+started=$(date +%s)
+ids=$(N=$N POSTERIOR=posterior.csv DRAWS=$NESTED_DRAWS RUNS=$NESTED_RUNS SCENARIO=balkans.toml \
+    DETER=$DETER OUTDIR=$T/work/out-nested timeout 30 "$root/examples/slurm/submit.sh")
+read -r array_id merge_id <<<"$ids"
+say "submitted nested array job $array_id ($N tasks) and merge job $merge_id (afterok)"
+wait_jobs "$array_id" "$merge_id"
+say "nested jobs done in $(($(date +%s) - started)) s"
+for k in $(seq 0 $((N - 1))); do
+    [ -s "out-nested/part-$k.json" ] || fail "nested shard $k wrote no out-nested/part-$k.json"
+done
+nested=(run balkans.toml --posterior posterior.csv --draws "$NESTED_DRAWS" --runs "$NESTED_RUNS" --quiet)
+timeout 120 "$DETER" "${nested[@]}" --format json --out single-nested.json --report single-nested.html
+timeout 120 "$DETER" "${nested[@]}" --out single-nested.txt
+grep -q '"draws": '"$NESTED_DRAWS" single-nested.json || fail "single-nested.json is not a nested run of $NESTED_DRAWS draws"
+cmp single-nested.json out-nested/result.json ||
+    fail "merged nested JSON differs from the unsharded nested run"
+cmp single-nested.txt out-nested/result.txt ||
+    fail "merged nested table differs from the unsharded nested run"
+cmp single-nested.html out-nested/report.html ||
+    fail "merged nested HTML page differs from the unsharded nested run"
+say "PASSED: $N Slurm array tasks of a nested run + afterok merge == unsharded nested run ($NESTED_DRAWS draws x $NESTED_RUNS runs), byte for byte"

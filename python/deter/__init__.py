@@ -40,6 +40,7 @@ __all__ = [
     "compare_nested",
     "sweep",
     "merge",
+    "merge_nested",
     "validate",
     "Result",
     "Comparison",
@@ -643,8 +644,8 @@ def merge(
     Raises
     ------
     ValueError
-        A shard damaged, edited, foreign, given twice or missing, the shards of a sweep, a
-        shard without per-run rows when ``per_run`` is given, or a ``per_run`` that is one of
+        A shard damaged, edited, foreign, given twice or missing, the shards of a sweep or of
+        a nested run (merge those with :func:`merge_nested`), a shard without per-run rows when ``per_run`` is given, or a ``per_run`` that is one of
         ``parts``; each names the file.
     ScenarioError
         A partial file that is not JSON (file:line:col), or an embedded scenario no longer
@@ -797,6 +798,44 @@ def run_nested(
         horizon_years=horizon_years,
     )
     return NestedResult(json.loads(text))
+
+
+def merge_nested(parts: Sequence[Union[str, "os.PathLike[str]"]]) -> "NestedResult":
+    """Merge the partial files of a sharded nested run (``deter merge``).
+
+    Parameters
+    ----------
+    parts : sequence of paths
+        The partial files written by ``deter run FILE --posterior DRAWS.csv --draws D
+        --shard K/N --out PART`` (or ``--draws D`` on a scenario with ``[[uncertain]]``
+        priors): every shard, once, in any order. The scenario and the posterior are rebuilt
+        from the texts they embed and checked against their fingerprints.
+
+    Returns
+    -------
+    NestedResult
+        Identical to :func:`run_nested` of the unsharded run (the scenario and the posterior
+        named as the shards were given them) and to ``deter merge PARTS --format json``.
+
+    Raises
+    ------
+    ValueError
+        A shard damaged, edited, foreign, given twice or missing, or the shards of a plain
+        run (merge those with :func:`merge`) or of a sweep; each names the file.
+    ScenarioError
+        A partial file that is not JSON (file:line:col), or an embedded scenario or posterior
+        no longer valid.
+    OSError
+        A partial file that cannot be read.
+    MemoryError
+        One draw's merged tallies would pass the memory guard's limit.
+
+    The GIL is released while the shards are merged.
+    """
+    if isinstance(parts, (str, os.PathLike)):
+        raise TypeError("`parts`: expected a sequence of partial files, found one path")
+    paths = [_path(os.fspath(p), "parts") for p in parts]
+    return NestedResult(json.loads(_call(_native.merge_nested, paths)))
 
 
 class NestedComparison:

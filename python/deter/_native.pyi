@@ -95,5 +95,13 @@ def sweep(
     ``deter sweep``; ``out`` also writes the results file and its record, ``resume``
     completes it (``--out OUT --resume``; ``on_rows`` then gets the rows this call adds)."""
 
+def merge(parts: List[str], per_run: Optional[str] = None) -> str:
+    """The JSON of ``deter merge PARTS --format json`` for a sharded run's partial files
+    (``per_run``: also write the per-run CSV, ``--per-run PATH``)."""
+
+def merge_nested(parts: List[str]) -> str:
+    """The JSON of ``deter merge PARTS --format json`` for a sharded nested run's partial
+    files: what ``run_nested`` returns for the unsharded run."""
+
 def validate(kind: str, source: Any, set: List[str] = ...) -> str:
     """A JSON summary of the validated scenario; raises InputError."""

@@ -1109,6 +1109,26 @@ fn merge(py: Python<'_>, parts: Vec<String>, per_run: Option<String>) -> PyResul
     Ok(deter::report_json(&report))
 }
 
+/// Merge the partial files of a sharded nested run (`deter run FILE --posterior DRAWS.csv
+/// --draws D --shard K/N --out PART`, or a scenario with `[[uncertain]]` priors; every shard
+/// once, any order); returns the JSON `run_nested` returns for the same inputs, which is the
+/// text of `deter merge --format json` (`deter::merge_nested`, then `deter::nested_json`,
+/// with the scenario's name and the posterior named as the shards were given it). The GIL
+/// is released while it merges.
+#[pyfunction]
+#[pyo3(signature = (parts))]
+fn merge_nested(py: Python<'_>, parts: Vec<String>) -> PyResult<String> {
+    let parts: Vec<std::path::PathBuf> = parts.into_iter().map(Into::into).collect();
+    let merged = py
+        .detach(|| deter::merge_nested(&parts))
+        .map_err(py_error)?;
+    Ok(deter::nested_json(
+        &merged.nested,
+        &merged.scenario.meta.name,
+        merged.posterior_file.as_deref(),
+    ))
+}
+
 /// Check a scenario; returns a JSON summary (name and entity counts) or raises InputError.
 #[pyfunction]
 #[pyo3(signature = (kind, source, set=Vec::new()))]
@@ -1172,6 +1192,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compare_nested, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
     m.add_function(wrap_pyfunction!(merge, m)?)?;
+    m.add_function(wrap_pyfunction!(merge_nested, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     Ok(())
 }

@@ -367,7 +367,7 @@ def test_stubs_name_every_native_function():
     import deter._native as native
 
     stub = (pathlib.Path(deter.__file__).parent / "_native.pyi").read_text()
-    for name in ("run", "compare", "run_nested", "compare_nested", "sweep", "validate"):
+    for name in ("run", "compare", "run_nested", "compare_nested", "sweep", "merge", "merge_nested", "validate"):
         assert callable(getattr(native, name))
         assert f"def {name}(" in stub
 
@@ -406,6 +406,86 @@ def _posterior(path: pathlib.Path) -> pathlib.Path:
         lines.append(f"{i},{w},{r},{o},{wt},0")
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def _cli_error(*args: str) -> str:
+    """The first line of the CLI's refusal (exit 2), without its `error: ` label: the
+    library's one-line message for the same fault."""
+    binary = os.environ.get("DETER_BIN") or str(ROOT / "target" / "release" / "deter")
+    out = subprocess.run([binary, *args], capture_output=True, text=True)
+    assert out.returncode == 2, out
+    return out.stderr.splitlines()[0].replace(": error: ", ": ", 1)
+
+
+def test_merge_nested_equals_run_nested_and_the_cli(tmp_path):
+    # Shards of a nested run written by the CLI, with a posterior (5 draws x 40 runs in 3
+    # shards: draws split between shards) and with [[uncertain]] priors (2 draws in 3
+    # shards: more shards than draws): `deter.merge_nested`, parts in any order, gives what
+    # `deter.run_nested` gives for the unsharded run, which is the CLI's merged JSON and the
+    # unsharded `deter run --format json`, byte for byte.
+    post = _posterior(tmp_path / "posterior.csv")
+    priors = tmp_path / "priors.toml"
+    priors.write_text(
+        BASELINE.read_text()
+        + '\n[[uncertain]]\npath = "model.war_cost"\nrange = [0.3, 1.5]\n'
+    )
+    for name, scenario, posterior, draws in (
+        ("post", BASELINE, post, 5),
+        ("priors", priors, None, 2),
+    ):
+        nested = ["run", str(scenario), "--draws", str(draws), "--runs", "40", "--seed", "9"]
+        nested += ["--horizon-years", "4", "-q"]
+        if posterior is not None:
+            nested += ["--posterior", str(posterior)]
+        whole = cli(*nested, "--format", "json")
+        parts = []
+        for k in range(3):
+            part = tmp_path / f"{name}-{k}.json"
+            cli(*nested, "--shard", f"{k}/3", "--out", str(part))
+            parts.append(part)
+        merged_cli = cli("merge", *map(str, parts), "--format", "json", "-q")
+        assert merged_cli == whole
+        py = deter.merge_nested(list(reversed(parts)))
+        assert isinstance(py, deter.NestedResult)
+        r = deter.run_nested(
+            scenario, posterior=posterior, draws=draws, runs=40, seed=9, horizon_years=4
+        )
+        assert py.to_dict() == r.to_dict() == json.loads(whole)
+        assert (py.draws_count, py.runs_per_draw, py.seed) == (draws, 40, 9)
+        pd.testing.assert_frame_equal(py.draws, r.draws)
+        pd.testing.assert_frame_equal(py.outcomes, r.outcomes)
+        # A missing shard is refused, naming what is missing.
+        with pytest.raises(ValueError, match="missing"):
+            deter.merge_nested(parts[:2])
+    # Each merge refuses the other's shards, naming the other function.
+    plain = []
+    for k in range(3):
+        part = tmp_path / f"plain-{k}.json"
+        cli("run", str(BASELINE), "--runs", "60", "--horizon-years", "4", "--no-attribution", "-q",
+            "--shard", f"{k}/3", "--out", str(part))
+        plain.append(part)
+    with pytest.raises(ValueError, match=r"^these are shards of a nested run: merge them with `merge_nested`$"):
+        deter.merge(parts)
+    with pytest.raises(ValueError, match=r"^these are not the shards of a nested run: merge them with `merge`"):
+        deter.merge_nested(plain)
+    # A plain/nested mix: refused at the first file of the other kind, in the library's
+    # message (the CLI's, file:line:col and key path, without its `error:` label).
+    mixed = [parts[0], plain[1], parts[2]]
+    want = _cli_error("merge", *map(str, mixed))
+    assert 'header.kind: the file does not belong with' in want and 'its kind is "run", not "nested"' in want
+    with pytest.raises(ValueError) as e:
+        deter.merge_nested(mixed)
+    assert str(e.value) == want
+    with pytest.raises(ValueError) as e:
+        deter.merge(mixed)
+    assert str(e.value) == want
+    mixed = [plain[0], parts[1], plain[2]]
+    want = _cli_error("merge", *map(str, mixed))
+    assert 'its kind is "nested", not "run"' in want
+    for merge in (deter.merge, deter.merge_nested):
+        with pytest.raises(ValueError) as e:
+            merge(mixed)
+        assert str(e.value) == want
 
 
 def test_compare_nested_equals_the_cli_json(tmp_path):
