@@ -1272,12 +1272,14 @@ fn until_ci_names_its_cap_when_it_stops_there() {
     let table = stdout(&o);
     assert!(
         table.contains(
-            "stopped because reached the cap of 1,000 runs (--max-runs; by default --runs, else \
+            "stopped because it reached the cap of 1,000 runs (--max-runs; by default --runs, else \
              the file's runs) before every headline 95% half-width was <= 0.001"
         ),
         "{table}"
     );
     assert!(!table.contains("reached --max-runs"), "{table}");
+    // Grammatical: the sentence has its subject.
+    assert!(!table.contains("because reached"), "{table}");
 }
 
 /// `extends = ""` names no file: it said "the base scenario `` is not valid (see below)" over
