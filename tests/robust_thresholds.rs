@@ -159,3 +159,49 @@ fn the_crisis_opportunity_is_context_and_never_ranked() {
     refused(&v);
     stderr_says(&v, "`crisis` is context");
 }
+
+/// Results given as a pipe (`deter robust <(cat RESULTS.csv)`, here the test's stdin as
+/// `/proc/self/fd/0`): the default table beside the results has no directory to go to, so
+/// the refusal says the input is a pipe and asks for --out (it said "cannot write to
+/// directory `/proc/self/fd`"); with --out the pipe is read and the table written
+/// (the sweep's own, its thresholds given).
+#[cfg(target_os = "linux")]
+#[test]
+fn robust_on_a_pipe_asks_for_out_instead_of_naming_the_pipes_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = swept(dir.path());
+    let text = std::fs::read(&results).unwrap();
+    let o = common::deter()
+        .args(["robust", "/proc/self/fd/0"])
+        .write_stdin(text.clone())
+        .output()
+        .unwrap();
+    let err = refused(&o);
+    assert!(
+        err.contains(
+            "`/proc/self/fd/0` is not a regular file (a pipe, `<(...)` or a device), so there \
+             is no directory beside it"
+        ) && err.contains("give --out PATH")
+            && !err.contains("cannot write to directory"),
+        "{err}"
+    );
+    let out = dir.path().join("piped.csv");
+    let o = common::deter()
+        .args([
+            "robust",
+            "/proc/self/fd/0",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+        // A pipe has no sweep record beside it: the sweep's own thresholds, given.
+        .args(["--threshold", "use_of_force=0.3", "--threshold", "war=0.05"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    succeeded(&o);
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        std::fs::read_to_string(dir.path().join("lxf.robustness.csv")).unwrap()
+    );
+}

@@ -1485,3 +1485,34 @@ fn the_merge_guard_covers_a_nested_runs_merge() {
         }
     }
 }
+
+/// A misspelt key in a partial file (`"seed"` edited to `"sede"`) is said as every file kind
+/// says an unknown key: file:line:col, the key path, "unknown key" and a did-you-mean; it
+/// was serde's "unknown field `sede`, expected one of" and 17 names.
+#[test]
+fn a_misspelt_key_in_a_partial_file_gets_its_key_path_and_a_did_you_mean() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = shard_files(dir.path(), SCENARIO, 3, &[]);
+    let text = std::fs::read_to_string(&parts[1]).unwrap();
+    assert_eq!(
+        text.matches("\"seed\"").count(),
+        1,
+        "one `seed` key to misspell"
+    );
+    let edited = text.replace("\"seed\"", "\"sede\"");
+    std::fs::write(&parts[1], &edited).unwrap();
+    let at = edited.find("\"sede\"").unwrap();
+    let line = edited[..at].matches('\n').count() + 1;
+    let col = at - edited[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+    let o = merge(&parts, &[]);
+    let err = common::refused(&o);
+    assert!(
+        err.starts_with(&format!(
+            "{}:{line}:{col}: error: header.sede: unknown key `sede`",
+            parts[1]
+        )),
+        "{err}"
+    );
+    assert!(err.contains("help: did you mean `seed`?"), "{err}");
+    assert!(!err.contains("expected one of"), "{err}");
+}

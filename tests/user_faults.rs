@@ -673,6 +673,46 @@ fn a_calibration_state_is_read_with_a_bound() {
     );
 }
 
+/// A sweep file given as a pipe (`deter validate <(cat sweep.toml)`, here the test's stdin
+/// as `/proc/self/fd/0`) is recognised from the text read once: it was checked as a
+/// scenario ("base: unknown key", "missing the [scenario] table"). Its `base` is a path
+/// beside the file, which a pipe has not, so it is refused in the words every command gives
+/// a pipe; a scenario given so is still checked.
+#[cfg(target_os = "linux")]
+#[test]
+fn validate_tells_a_piped_sweep_from_its_text() {
+    let sweep = std::fs::read(root().join("scenarios/sweeps/proposals-x-futures.toml")).unwrap();
+    let o = common::deter()
+        .args(["validate", "/proc/self/fd/0"])
+        .write_stdin(sweep)
+        .output()
+        .unwrap();
+    let err = refused(&o);
+    assert_eq!(
+        first_line(&err),
+        "/proc/self/fd/0: error: not a regular file (a pipe, `<(...)` or a device): deter \
+         reads its input files more than once",
+        "{err}"
+    );
+    assert!(err.contains("help: save it to a file first"), "{err}");
+    assert!(
+        !err.contains("unknown key") && !err.contains("[scenario]"),
+        "{err}"
+    );
+    let scenario = std::fs::read(root().join("scenarios/western-balkans-2024.toml")).unwrap();
+    let o = common::deter()
+        .args(["validate", "/proc/self/fd/0"])
+        .write_stdin(scenario)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert!(
+        stdout(&o).contains(": ok (Western Balkans 2024"),
+        "{}",
+        stdout(&o)
+    );
+}
+
 /// A scenario given as a FIFO (`deter validate <(cat s.toml)`, or a named pipe) is read
 /// once: `deter validate` read it to tell its kind and then opened it again for the
 /// scenario reader, which waited for a second writer forever.
@@ -1232,12 +1272,14 @@ fn until_ci_names_its_cap_when_it_stops_there() {
     let table = stdout(&o);
     assert!(
         table.contains(
-            "stopped because reached the cap of 1,000 runs (--max-runs; by default --runs, else \
+            "stopped because it reached the cap of 1,000 runs (--max-runs; by default --runs, else \
              the file's runs) before every headline 95% half-width was <= 0.001"
         ),
         "{table}"
     );
     assert!(!table.contains("reached --max-runs"), "{table}");
+    // Grammatical: the sentence has its subject.
+    assert!(!table.contains("because reached"), "{table}");
 }
 
 /// `extends = ""` names no file: it said "the base scenario `` is not valid (see below)" over

@@ -382,6 +382,19 @@ fn recorded_thresholds(
 
 pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
     let thresholds = parse_thresholds(&args.threshold)?;
+    // The default table goes beside the results: a pipe (`<(cat RESULTS.csv)`) or a device
+    // has no directory of the user's beside it (`/dev/fd` refused new files in the system's
+    // words), so its table needs --out.
+    if args.out.is_none()
+        && std::fs::metadata(&args.results).is_ok_and(|m| !m.is_file() && !m.is_dir())
+    {
+        return Err(CliError::Usage(format!(
+            "`{}` is not a regular file (a pipe, `<(...)` or a device), so there is no \
+             directory beside it for the table (written beside the results by default, as \
+             RESULTS.robustness.csv): give --out PATH",
+            crate::scenario::printable(&args.results.display().to_string())
+        )));
+    }
     let out = args
         .out
         .clone()

@@ -713,7 +713,7 @@ pub(super) fn stopping_line(s: &Stopping, paired: bool) -> String {
         StopReason::MaxRuns => format!(
             // The cap is --max-runs, or --runs, or the file's runs: name what it is, not a
             // flag the user may not have given.
-            "reached the cap of {} (--max-runs; by default --runs, else the file's runs) \
+            "it reached the cap of {} (--max-runs; by default --runs, else the file's runs) \
              before every headline {what} was <= {} (widest: {widest} at {:.4})",
             super::super::report::table::count(s.max_runs, "run", "runs"),
             s.target,

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::CliError;
 use crate::report::table::count;
-use crate::scenario::kind::{Document, InputKind, input_kind, kind_words_of};
+use crate::scenario::kind::{Document, InputKind, input_kind, input_kind_of_text, kind_words_of};
 use crate::scenario::{self, Diagnostics};
 
 /// A count of items with its noun in agreement ("1 alliance", "2 alliances").
@@ -341,14 +341,43 @@ pub fn validate(files: &[PathBuf], set: &[String]) -> Result<(), CliError> {
         let mut warnings = Diagnostics::default();
         let name = f.display().to_string();
         let shown = scenario::printable(&name);
-        let kind = input_kind(f);
+        // A pipe (`deter validate <(cat sweep.toml)`) gives its bytes once: read here, its
+        // kind is told from that text (a regular file's from its own read). A scenario is
+        // checked from the same text; a file of another kind names paths beside itself (a
+        // sweep's `base`), which a pipe has not, so it is refused as every command refuses a
+        // pipe (it was checked as a scenario: "base: unknown key").
+        let piped = if std::fs::metadata(f).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            match scenario::read_scenario_text(f) {
+                Ok(text) => Some(text),
+                Err(d) => {
+                    all.0.extend(d.0);
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        let kind = piped
+            .as_deref()
+            .map_or_else(|| input_kind(f), |t| input_kind_of_text(f, t));
+        if piped.is_some() && !matches!(kind, InputKind::Scenario | InputKind::Unknown) {
+            if let Err(CliError::Input(d)) = super::refuse_pipes(std::iter::once(f)) {
+                all.0.extend(d.0);
+            }
+            continue;
+        }
         if !set.is_empty()
             && let Some(refusal) = crate::scenario::kind::refuse_set(f, false)
         {
             return Err(CliError::Usage(refusal));
         }
         let checked = match kind {
-            InputKind::Scenario | InputKind::Unknown => scenario::load_file_with_warnings(f)
+            InputKind::Scenario | InputKind::Unknown => piped
+                .as_deref()
+                .map_or_else(
+                    || scenario::load_file_with_warnings(f),
+                    |t| scenario::load_text_with_warnings(f, t),
+                )
                 .and_then(|(mut s, w)| {
                     let origin = super::run::set_origin(f, files.len());
                     crate::scenario::overrides::apply_texts(&mut s, set, &origin)?;

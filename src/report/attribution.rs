@@ -733,7 +733,7 @@ pub fn write_section(
             "Counterfactual: " (COUNTERFACTUAL) ". "
             "First the total change when all three levels are removed together; then that total split into the three levels' Shapley shares (a level's share is its removal's effect averaged over the six orders of removing the three levels; the three shares add up exactly to the total, and a share is not the effect of removing that level on its own); beside each share, the change when that level alone is removed (the other two kept). "
             "Intervals (of the total and the shares): " (attr::METHOD) ". "
-            "It is computed by default (" (SWITCH_OFF) "); it does not say what any real policy would achieve, only what the model attributes to each level."
+            "Attribution is " (SWITCH_OFF) ". It does not say what any real policy would achieve, only what the model attributes to each level."
         }
     })?;
     let shown = shown_entities(a.entities.len(), single);
@@ -826,7 +826,7 @@ pub fn write_shift_section(
         p {
             "For each event: the total change in its probability over the " (horizon) "-year horizon when all three defender levels are removed together, then each level's Shapley share of that total (its removal's effect averaged over the six orders of removing the three levels; not the effect of removing that level on its own), under A and under B, in percentage points (+: removing raises the probability), and B - A. "
             "Counterfactual: " (COUNTERFACTUAL) ". "
-            "Intervals: paired 95% intervals of B - A, run i of A and of B sharing their random numbers (" (SWITCH_OFF) ")."
+            "Intervals: paired 95% intervals of B - A, run i of A and of B sharing their random numbers. Attribution is " (SWITCH_OFF) "."
         }
     })?;
     let shown = shown_entities(s.entities.len(), single);

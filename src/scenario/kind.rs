@@ -96,6 +96,20 @@ pub fn input_kind(path: &Path) -> InputKind {
     Document::read(path).map_or(InputKind::Scenario, |doc| input_kind_of(path, &doc))
 }
 
+/// [`input_kind`] of the text `text` already read from `path` (a pipe, read once): told
+/// from the text as a regular file's is.
+pub fn input_kind_of_text(path: &Path, text: &str) -> InputKind {
+    let doc = Document {
+        text: text.to_string(),
+        table: text
+            .parse::<toml::Table>()
+            .ok()
+            .map(|t| t.keys().cloned().collect()),
+        regular: true,
+    };
+    input_kind_of(path, &doc)
+}
+
 /// [`input_kind`] of `path` read as `doc`; `Scenario` for a file that is not regular.
 pub fn input_kind_of(path: &Path, doc: &Document) -> InputKind {
     if !doc.regular {

@@ -62,6 +62,34 @@ pub fn load_file_with_warnings(path: &Path) -> Result<(Scenario, Diagnostics), D
     Ok((s, warnings))
 }
 
+/// The text of the scenario file `path`, read once (a pipe gives its bytes once), with the
+/// scenario reader's faults for a file it cannot read.
+pub fn read_scenario_text(path: &Path) -> Result<String, Diagnostics> {
+    input::read_text(path, &path.display().to_string(), SCENARIO_FILE)
+}
+
+/// [`load_file_with_warnings`] of the text `src` already read from `path`
+/// ([`read_scenario_text`]): `extends` is resolved beside `path`, as for the file read here.
+pub fn load_text_with_warnings(
+    path: &Path,
+    src: &str,
+) -> Result<(Scenario, Diagnostics), Diagnostics> {
+    let mut warnings = Diagnostics::default();
+    let mut stack = vec![path.canonicalize().unwrap_or_else(|_| path.to_path_buf())];
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let shown = path.display().to_string();
+    let s = read_source_at(
+        src,
+        &shown,
+        &dir,
+        &mut stack,
+        &mut vec![path.to_path_buf()],
+        &mut warnings,
+        None,
+    )?;
+    Ok((s, warnings))
+}
+
 /// [`load_file`], also returning every file it read: `path` and its `extends` bases.
 pub fn load_file_with_inputs(path: &Path) -> (Result<Scenario, Diagnostics>, Vec<PathBuf>) {
     let mut stack = Vec::new();

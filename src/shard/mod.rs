@@ -679,6 +679,62 @@ pub fn json_error_at(
     crate::scenario::Diagnostic::at(file, &text, span, "", format!("{what}: {message}"))
 }
 
+/// A key a partial file's reader does not know (serde's "unknown field `sede`, expected one
+/// of ..." and its 16 names), said as every file kind says it: at its line and column, with
+/// its key path (`header.sede`), "unknown key `sede`" and a did-you-mean (or the keys allowed
+/// there). None for any other fault.
+fn unknown_key_at(
+    file: &str,
+    bytes: &[u8],
+    located: &serde_json::Error,
+) -> Option<crate::scenario::Diagnostic> {
+    let full = located.to_string();
+    let (key, rest) = full.strip_prefix("unknown field `")?.split_once('`')?;
+    // ", expected one of `a`, `b` at line ..." (or "expected `a`", or "there are no fields").
+    let rest = rest.rsplit_once(" at line ").map_or(rest, |(r, _)| r);
+    let allowed: Vec<String> = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(String::from)
+        .collect();
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    let path = key_path(&value, key, String::new())?;
+    let mut d = json_error_at(file, bytes, located, DAMAGED);
+    d.path = path;
+    d.message = format!("unknown key `{key}`");
+    d.help = Some(match crate::scenario::closest(key, &allowed) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("allowed keys here: {}", allowed.join(", ")),
+    });
+    Some(d)
+}
+
+/// The key path (`header.sede`, `parts[0].x`) of the first object member named `key` in
+/// `value`, `at` being `value`'s own path.
+fn key_path(value: &serde_json::Value, key: &str, at: String) -> Option<String> {
+    let join = |k: &str| {
+        if at.is_empty() {
+            k.to_string()
+        } else {
+            format!("{at}.{k}")
+        }
+    };
+    match value {
+        serde_json::Value::Object(m) => {
+            if m.contains_key(key) {
+                return Some(join(key));
+            }
+            m.iter().find_map(|(k, v)| key_path(v, key, join(k)))
+        }
+        serde_json::Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| key_path(v, key, format!("{at}[{i}]"))),
+        _ => None,
+    }
+}
+
 /// Read one partial file and check it whole, piece by piece (one part in memory at a time):
 /// JSON, format and version, every part's types, the parts' checksum. Where the file fails a
 /// check, it is read again whole, bounded so that `/dev/zero`, a FIFO or a runaway file
@@ -870,6 +926,9 @@ fn whole_fault(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
             && let Err(located) = serde_json::from_slice::<PartialFile>(bytes)
             && located.line() > 0
         {
+            if let Some(d) = unknown_key_at(&name, bytes, &located) {
+                return ReadError::Invalid(Box::new(d));
+            }
             return ReadError::Invalid(Box::new(
                 json_error_at(&name, bytes, &located, DAMAGED).with_help(Some(
                     "a partial file is written whole by `deter run|sweep FILE --shard K/N --out \
