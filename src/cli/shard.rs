@@ -211,67 +211,27 @@ fn sweep_shard_capped(
     let runs = sweep.runs;
     // `deter sweep` has checked that points x runs is within the limit.
     let units = design.n * runs;
-    let (first, end) = shard.range(units);
-    // Each point's part is written as it completes (to an unnamed temporary file beside the
-    // partial file, or in the temporary directory for stdout), never held: memory holds one
-    // point's tallies whatever the number of points (`PartsSpool`).
-    let cannot = |e: &dyn std::fmt::Display| match &args.out {
-        Some(out) => CliError::Failure(crate::output::cannot_write(out, e)),
-        None => CliError::Failure(crate::output::cannot_write_stdout(e)),
-    };
-    let spool_dir = spool_dir(args.out.as_deref());
-    let mut spool = PartsSpool::new_in(&spool_dir, cap).map_err(|e| {
-        CliError::Failure(format!(
-            "cannot create a temporary file in `{}`: {e}",
-            spool_dir.display()
-        ))
-    })?;
-    let bar = progress_bar(end - first, args.quiet);
-    let tick = |n: u64| bar.inc(n);
-    let started = Instant::now();
-    let done = engine::with_threads(threads, || {
-        for (point, first_run, count) in sharding::pieces_by_point(first, end, runs) {
+    let (spool, wall) = spool_points(
+        PointsShard {
+            out: args.out.as_deref(),
+            quiet: args.quiet,
+            threads,
+            seed: sweep.seed,
+            range: shard.range(units),
+            runs,
+            cap,
+            shards: shard.n(),
+            point: "point",
+            job: "sweep",
+        },
+        |point| {
             let values = design.values(&sweep.parameters, point);
-            let compiled = point_scenario(sweep, point, &values);
-            let plan = RunPlan {
-                seed: sweep.seed,
-                first: first_run,
-                count,
-                stream_offset: sweep.stream_offset(point, runs),
-            };
-            let hooks = Hooks {
-                cancel: Some(&CANCEL),
-                progress: Some(&tick),
-            };
-            let aggregate =
-                engine::run(&compiled, &plan, hooks).map_err(|_| CliError::Interrupted)?;
-            spool
-                .push(&Part {
-                    point,
-                    first_run,
-                    aggregate,
-                })
-                .map_err(|e| cannot(&e))?;
-            // `deter merge` reads partial files up to a bound: a shard whose file would pass
-            // it stops now rather than write a file no merge can read.
-            if spool.full() {
-                return Err(CliError::Failure(format!(
-                    "this shard's partial file would exceed the {} MiB that `deter merge` \
-                     reads (its parts reached {} MiB at point {point} of {}..{}): split the \
-                     sweep into more shards (N larger than {}), so that each holds fewer points",
-                    crate::shard::MAX_PARTIAL_BYTES >> 20,
-                    spool.bytes() >> 20,
-                    first / runs.max(1),
-                    end.div_ceil(runs.max(1)),
-                    shard.n()
-                )));
-            }
-        }
-        Ok(())
-    });
-    let wall = started.elapsed().as_secs_f64();
-    bar.finish_and_clear();
-    done?;
+            Ok((
+                point_scenario(sweep, point, &values),
+                sweep.stream_offset(point, runs),
+            ))
+        },
+    )?;
 
     let inv = Invocation {
         kind: Kind::Sweep,
@@ -297,6 +257,102 @@ fn sweep_shard_capped(
         text,
         None,
     )
+}
+
+/// A shard of points (a sweep's points, a nested run's parameter draws): where its partial
+/// file goes, how it runs, and the words of its too-large message.
+struct PointsShard<'a> {
+    out: Option<&'a std::path::Path>,
+    quiet: bool,
+    threads: usize,
+    seed: u64,
+    /// The shard's units `first..end`; unit `p * runs + i` is run `i` of point `p`.
+    range: (u64, u64),
+    runs: u64,
+    /// The spool's cap in bytes ([`PartsSpool::new_in`]).
+    cap: u64,
+    /// N of K/N.
+    shards: u64,
+    /// What a point and the whole job are called ("point", "sweep"; "draw", "nested run").
+    point: &'static str,
+    job: &'static str,
+}
+
+/// Simulate a shard of points: its units cut at point boundaries
+/// ([`sharding::pieces_by_point`]), each piece on the scenario and stream offset `point`
+/// gives for its point, its tallies written as a part as it completes (to an unnamed
+/// temporary file beside the partial file, or in the temporary directory for stdout), never
+/// held: memory holds one point's tallies whatever the number of points (`PartsSpool`).
+/// Returns the spool and the wall seconds (the pool's start-up included).
+///
+/// Errors: a spool that cannot be created or written, a point's own error, Ctrl-C
+/// (`Interrupted`), and a partial file that would pass what `deter merge` reads.
+fn spool_points(
+    job: PointsShard<'_>,
+    point: impl Fn(u64) -> Result<(Compiled, u64), CliError> + Sync,
+) -> Result<(PartsSpool, f64), CliError> {
+    let (first, end) = job.range;
+    let runs = job.runs;
+    let cannot = |e: &dyn std::fmt::Display| match job.out {
+        Some(out) => CliError::Failure(crate::output::cannot_write(out, e)),
+        None => CliError::Failure(crate::output::cannot_write_stdout(e)),
+    };
+    let dir = spool_dir(job.out);
+    let mut spool = PartsSpool::new_in(&dir, job.cap).map_err(|e| {
+        CliError::Failure(format!(
+            "cannot create a temporary file in `{}`: {e}",
+            dir.display()
+        ))
+    })?;
+    let bar = progress_bar(end - first, job.quiet);
+    let tick = |n: u64| bar.inc(n);
+    let started = Instant::now();
+    let done = engine::with_threads(job.threads, || {
+        for (p, first_run, count) in sharding::pieces_by_point(first, end, runs) {
+            let (compiled, stream_offset) = point(p)?;
+            let plan = RunPlan {
+                seed: job.seed,
+                first: first_run,
+                count,
+                stream_offset,
+            };
+            let hooks = Hooks {
+                cancel: Some(&CANCEL),
+                progress: Some(&tick),
+            };
+            let aggregate =
+                engine::run(&compiled, &plan, hooks).map_err(|_| CliError::Interrupted)?;
+            spool
+                .push(&Part {
+                    point: p,
+                    first_run,
+                    aggregate,
+                })
+                .map_err(|e| cannot(&e))?;
+            // `deter merge` reads partial files up to a bound: a shard whose file would pass
+            // it stops now rather than write a file no merge can read.
+            if spool.full() {
+                return Err(CliError::Failure(format!(
+                    "this shard's partial file would exceed the {} MiB that `deter merge` \
+                     reads (its parts reached {} MiB at {} {p} of {}..{}): split the {} into \
+                     more shards (N larger than {}), so that each holds fewer {}s",
+                    crate::shard::MAX_PARTIAL_BYTES >> 20,
+                    spool.bytes() >> 20,
+                    job.point,
+                    first / runs.max(1),
+                    end.div_ceil(runs.max(1)),
+                    job.job,
+                    job.shards,
+                    job.point,
+                )));
+            }
+        }
+        Ok(())
+    });
+    let wall = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    done?;
+    Ok((spool, wall))
 }
 
 /// Write the partial file of a shard whose parts are in `spool` (a sweep's, a nested run's)
@@ -372,23 +428,20 @@ pub fn nested_shard(job: NestedShard<'_>, spec: ShardSpec) -> Result<(), CliErro
     for (d, row) in plan.draws.rows.iter().enumerate() {
         nested::with_draw(&plan.scenario, &targets, row, d).map_err(CliError::Usage)?;
     }
-    let (first, end) = shard.range(draws * runs);
-    let cannot = |e: &dyn std::fmt::Display| match job.out {
-        Some(out) => CliError::Failure(crate::output::cannot_write(out, e)),
-        None => CliError::Failure(crate::output::cannot_write_stdout(e)),
-    };
-    let dir = spool_dir(job.out);
-    let mut spool = PartsSpool::new_in(&dir, PARTS_CAP).map_err(|e| {
-        CliError::Failure(format!(
-            "cannot create a temporary file in `{}`: {e}",
-            dir.display()
-        ))
-    })?;
-    let bar = progress_bar(end - first, job.quiet);
-    let tick = |n: u64| bar.inc(n);
-    let started = Instant::now();
-    let done = engine::with_threads(plan.threads, || {
-        for (d, first_run, count) in sharding::pieces_by_point(first, end, runs) {
+    let (spool, wall) = spool_points(
+        PointsShard {
+            out: job.out,
+            quiet: job.quiet,
+            threads: plan.threads,
+            seed: plan.seed,
+            range: shard.range(draws * runs),
+            runs,
+            cap: PARTS_CAP,
+            shards: shard.n(),
+            point: "draw",
+            job: "nested run",
+        },
+        |d| {
             let s = nested::with_draw(
                 &plan.scenario,
                 &targets,
@@ -396,45 +449,9 @@ pub fn nested_shard(job: NestedShard<'_>, spec: ShardSpec) -> Result<(), CliErro
                 d as usize,
             )
             .map_err(CliError::Usage)?;
-            let compiled = Compiled::new(&s);
-            let run_plan = RunPlan {
-                seed: plan.seed,
-                first: first_run,
-                count,
-                stream_offset: d * runs,
-            };
-            let hooks = Hooks {
-                cancel: Some(&CANCEL),
-                progress: Some(&tick),
-            };
-            let aggregate =
-                engine::run(&compiled, &run_plan, hooks).map_err(|_| CliError::Interrupted)?;
-            spool
-                .push(&Part {
-                    point: d,
-                    first_run,
-                    aggregate,
-                })
-                .map_err(|e| cannot(&e))?;
-            if spool.full() {
-                return Err(CliError::Failure(format!(
-                    "this shard's partial file would exceed the {} MiB that `deter merge` \
-                     reads (its parts reached {} MiB at draw {d} of {}..{}): split the \
-                     nested run into more shards (N larger than {}), so that each holds fewer \
-                     draws",
-                    crate::shard::MAX_PARTIAL_BYTES >> 20,
-                    spool.bytes() >> 20,
-                    first / runs.max(1),
-                    end.div_ceil(runs.max(1)),
-                    shard.n()
-                )));
-            }
-        }
-        Ok(())
-    });
-    let wall = started.elapsed().as_secs_f64();
-    bar.finish_and_clear();
-    done?;
+            Ok((Compiled::new(&s), d * runs))
+        },
+    )?;
     let posterior = job
         .posterior
         .map(|(path, text)| crate::shard::partial::source_of(path, text));
