@@ -441,8 +441,7 @@ fn json_value_span(text: &[u8], key: &str) -> Option<std::ops::Range<usize>> {
 /// has. File-level when the file no longer reads (it changed since it was checked).
 fn not_as_written(f: &Named) -> crate::scenario::Diagnostic {
     let file = f.name.as_str();
-    let help = "a partial file is written whole by `deter run|sweep FILE --shard K/N --out \
-                PART`; write this shard again";
+    let help = WRITE_AGAIN;
     let edited = "the file was edited after its shard wrote it: only the bytes a shard \
                   writes are merged, even where an edit leaves every value the same (an \
                   explicit `null`, a removed field that has a default, spacing)";
@@ -596,6 +595,11 @@ pub const MAX_PARTIAL_BYTES: usize = 256 << 20;
 /// What a partial file that parses as JSON but holds a value of the wrong type or range is
 /// called in its diagnostic.
 pub const DAMAGED: &str = "damaged partial file";
+
+/// The help line of every fault of a partial file itself: it cannot be mended, only written
+/// again.
+const WRITE_AGAIN: &str = "a partial file is written whole by `deter run|sweep FILE --shard K/N \
+                           --out PART`; write this shard again";
 
 /// Why a partial file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -866,13 +870,8 @@ fn whole_fault(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
     // Empty: the words of every input kind, with what a partial file holds.
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ReadError::Syntax(Box::new(
-            crate::scenario::Diagnostic::file_level(&name, "the file is empty".into()).with_help(
-                Some(
-                    "a partial file is written whole by `deter run|sweep FILE --shard K/N --out \
-                     PART`; write this shard again"
-                        .into(),
-                ),
-            ),
+            crate::scenario::Diagnostic::file_level(&name, "the file is empty".into())
+                .with_help(Some(WRITE_AGAIN.into())),
         )));
     }
     // A file that does not open a JSON object is another kind of file (a scenario given
@@ -880,11 +879,7 @@ fn whole_fault(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
             ReadError::Syntax(Box::new(
-                json_syntax_error(&name, bytes, &e).with_help(Some(
-                    "a partial file is written whole by `deter run|sweep FILE --shard K/N --out \
-                 PART`; write this shard again"
-                        .into(),
-                )),
+                json_syntax_error(&name, bytes, &e).with_help(Some(WRITE_AGAIN.into())),
             ))
         } else {
             // At its first character, as every file kind's fault (`my.toml:1:1: ...`;
@@ -930,11 +925,7 @@ fn whole_fault(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
                 return ReadError::Invalid(Box::new(d));
             }
             return ReadError::Invalid(Box::new(
-                json_error_at(&name, bytes, &located, DAMAGED).with_help(Some(
-                    "a partial file is written whole by `deter run|sweep FILE --shard K/N --out \
-                     PART`; write this shard again"
-                        .into(),
-                )),
+                json_error_at(&name, bytes, &located, DAMAGED).with_help(Some(WRITE_AGAIN.into())),
             ));
         }
         ReadError::Invalid(Box::new(crate::scenario::Diagnostic::file_level(&name, e)))
@@ -954,11 +945,9 @@ fn whole_fault(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
                  is {checksum}): the file was edited or damaged after it was written"
             ),
         );
-        return Err(ReadError::Invalid(Box::new(d.with_help(Some(
-            "a partial file is written whole by `deter run|sweep FILE --shard K/N --out PART`; \
-             write this shard again"
-                .into(),
-        )))));
+        return Err(ReadError::Invalid(Box::new(
+            d.with_help(Some(WRITE_AGAIN.into())),
+        )));
     }
     // Per-run rows edited, added or taken away after the shard wrote them: at the checksum
     // (or, when the file has rows and no checksum, at the rows).
@@ -981,11 +970,9 @@ fn whole_fault(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
                     .unwrap_or("absent: the file has no rows")
             ),
         );
-        return Err(ReadError::Invalid(Box::new(d.with_help(Some(
-            "a partial file is written whole by `deter run|sweep FILE --shard K/N --out PART`; \
-             write this shard again"
-                .into(),
-        )))));
+        return Err(ReadError::Invalid(Box::new(
+            d.with_help(Some(WRITE_AGAIN.into())),
+        )));
     }
     // A nested run's posterior text edited, added or taken away after the shard wrote it: at
     // the checksum (or, when the file has the text and no checksum, at the text).
@@ -1012,11 +999,9 @@ fn whole_fault(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
                     .unwrap_or("absent: the file has no posterior")
             ),
         );
-        return Err(ReadError::Invalid(Box::new(d.with_help(Some(
-            "a partial file is written whole by `deter run|sweep FILE --shard K/N --out PART`; \
-             write this shard again"
-                .into(),
-        )))));
+        return Err(ReadError::Invalid(Box::new(
+            d.with_help(Some(WRITE_AGAIN.into())),
+        )));
     }
     Ok(())
 }
