@@ -167,7 +167,53 @@ def main():
         out.append(f"{nt - nb} of {nt} agree.")
     if "--rivalries" in sys.argv:
         out.extend(rivalry_rows(dj, mj))
+    if "--rivalry-yearly" in sys.argv:
+        out.extend(rivalry_yearly_rows(dj, mj))
     print("\n".join(out))
+
+
+COUNT_KINDS = ("crisis_triggers", "threats", "displays", "uses_of_force", "wars",
+               "non_state_incidents", "target_triggers")
+
+
+def rivalry_yearly_diffs(dj, mj):
+    """Per rivalry, year and count (docs/OUTPUT.md `yearly[].counts`): (rivalry, year, kind,
+    deter's mean, model2.py's mean, z of the difference). deter's sd is recovered from its
+    Monte Carlo interval (mean +- 1.96 sd / sqrt(runs)); a count that is 0 in every run of both
+    gives z = 0."""
+    n1, n2 = dj["runs"], mj["runs"]
+    rows = []
+    for a, b in zip(dj["rivalries"], mj["rivalries"]):
+        assert a["id"] == b["id"]
+        for ya, yb in zip(a["yearly"], b["yearly"]):
+            for k in COUNT_KINDS:
+                x, y = ya["counts"][k], yb["counts"][k]
+                sd1 = (x["mc95_hi"] - x["mc95_lo"]) / (2 * Z) * math.sqrt(n1)
+                se = math.sqrt(sd1 ** 2 / n1 + y["sd"] ** 2 / n2)
+                d = x["mean"] - y["mean"]
+                zz = d / se if se > 0 else (0.0 if d == 0 else math.inf)
+                rows.append((a["id"], ya["year"], k, x["mean"], y["mean"], zz))
+    return rows
+
+
+def rivalry_yearly_rows(dj, mj, zcrit=None):
+    zcrit = zcrit or Z
+    out = ["", f"Per rivalry and year, mean counts deter vs model2.py; * |z| > {zcrit:.4f}:", "",
+           "| rivalry | year | " + " | ".join(COUNT_KINDS) + " |",
+           "|---|---" + "|---" * len(COUNT_KINDS) + "|"]
+    rows = rivalry_yearly_diffs(dj, mj)
+    nb = 0
+    for i in range(0, len(rows), len(COUNT_KINDS)):
+        cells = []
+        for rid, year, k, x, y, zz in rows[i:i + len(COUNT_KINDS)]:
+            bad = abs(zz) > zcrit
+            nb += bad
+            cells.append(f"{x:.3f} vs {y:.3f}{' *' if bad else ''}")
+        out.append(f"| {rows[i][0]} | {rows[i][1]} | " + " | ".join(cells) + " |")
+    big = max(rows, key=lambda r: abs(r[5]))
+    out += ["", f"{nb} of {len(rows)} outside; largest |z| {abs(big[5]):.2f} ({big[0]} {big[1]} "
+            f"{big[2]})."]
+    return out
 
 
 BAND_TOL = {"tension": ("abs", 0.005), "balance": ("rel", 0.047)}   # one bin (docs/OUTPUT.md)

@@ -16,6 +16,7 @@ It cannot reproduce deter's random streams (section 3.1 of MODEL.md); it matches
 import argparse
 import json
 import math
+import re
 import sys
 import tomllib
 
@@ -71,7 +72,13 @@ RANGES = {  # only the parameters the bundled policies change (MODEL.md 2.1)
     # added for the policy test cases (tools/reimplementation/cases)
     "budget": (0.0, 1e5), "gdp": (0.001, 1e6), "tension": (0.0, 1.0), "reliability": (0.0, 1.0),
     "procurement_bonus": (0.0, 2.0),
+    # added for the third review's cases (deployments, powers, timing, nested; MODEL.md 2.1)
+    "in_theatre": (0.0, 1.0), "reinforcement": (0.0, 1.0), "strategic": (0.0, 1.0),
+    "reliability_concentration": (0.5, 1e6), "war_cost": (0.0, 10.0),
+    "perception_noise": (0.0, 5.0), "opportunity_rate": (0.0, 52.0), "nonstate_rate": (0.0, 52.0),
+    "stakes": (0.0, 100.0),
 }
+MISREAD = set()   # power checks only (--misread): wrong readings of the docs
 MEAN_REVERTING = {"readiness": "r", "cohesion": "c", "narrative": "n", "reputation": "rep"}
 
 
@@ -95,6 +102,9 @@ def load_toml(path, depth=0):
             return f"{e['challenger']}-{e['target']}"
         return e["id"]
 
+    # [[uncertain]]: an overlay's entry replaces its base's for the same path (SCENARIO.md)
+    for e in d.get("uncertain", []):
+        base["uncertain"] = [x for x in base.get("uncertain", []) if x["path"] != e["path"]] + [e]
     for kind in ("power", "country", "alliance", "deployment", "rivalry", "policy"):
         for e in d.get(kind, []):
             old = next((x for x in base.get(kind, []) if eid(kind, x) == eid(kind, e)), None)
@@ -174,12 +184,22 @@ class Scenario:
         for rv in d.get("rivalry", []):
             r = dict(RIVALRY)
             r.update(rv)
+            if "baseline_tension" in rv:
+                r["baseline_tension_given"] = True
             r.setdefault("baseline_tension", r["tension"])
             r.setdefault("id", f"{r['challenger']}-{r['target']}")
             self.rivalries.append(r)
-        # policies: (step, file order, policy)
+        self.uncertain = list(d.get("uncertain", []))
+        self.given_capability = {c["id"] for c in d.get("country", [])
+                                 if "capability" in c.get("military", {})}
+        self.raw_policies = [dict(p) for p in d.get("policy", [])]
+        self.schedule()
+
+    def schedule(self):
+        """Policy events (MODEL.md 5): each enabled policy at step max(0, months from start),
+        sorted by (step, file order); at or after the horizon: never."""
         self.policies = []
-        for i, p in enumerate(d.get("policy", [])):
+        for i, p in enumerate(self.raw_policies):
             if not p.get("enabled", True):
                 continue
             step = max(0, month_index(p["start"]) - self.start)
@@ -187,6 +207,60 @@ class Scenario:
                 continue
             self.policies.append((step, i, p))
         self.policies.sort(key=lambda x: (x[0], x[1]))
+
+    def apply_path(self, path, value):
+        """A what-if on a parameter path before the run (SCENARIO.md paths; `--set`, a nested
+        run's draw). Guesses N4-N6 in GAPS.md (third review)."""
+        parts = path.split(".")
+        if parts[0] == "model":
+            self.model[parts[1]] = float(value)
+        elif parts[0] == "rivalry":
+            r = next(r for r in self.rivalries if r["id"] == parts[1])
+            if parts[2] == "tension" and "baseline_tension_given" not in r:
+                # a derived default follows the value it is derived from (SWEEPS.md: setting a
+                # value re-derives what depends on it)
+                r["baseline_tension"] = float(value)
+            r[parts[2]] = float(value)
+        elif parts[0] == "alliance":
+            next(a for a in self.alliances if a["id"] == parts[1])[parts[2]] = float(value)
+        elif parts[0] == "deployment":
+            next(x for x in self.deployments if x["id"] == parts[1])[parts[2]] = float(value)
+        elif parts[0] == "power":
+            self.powers[parts[1]][parts[2]] = float(value)
+        elif parts[0] == "country":
+            q = self.countries[parts[1]]
+            if parts[-2] == "ties":
+                q["ties"][parts[-1]] = float(value)
+            else:
+                q[parts[-1]] = float(value)
+                if parts[-1] in ("budget", "procurement_efficiency", "investment_share",
+                                 "depreciation") and parts[1] not in self.given_capability:
+                    q["capability"] = (q["procurement_efficiency"] * q["investment_share"]
+                                       * q["budget"] / q["depreciation"])
+        elif parts[0] == "policy":
+            p = next(p for p in self.raw_policies if p["id"] == parts[1])
+            key = ".".join(parts[2:])
+            if key == "enabled":
+                p["enabled"] = bool(round(float(value)))
+            elif key == "start":
+                # a decimal year, year + (month - 1) / 12, rounded to the month
+                mi = int(math.floor(float(value) * 12 + 0.5))
+                p["start"] = f"{mi // 12:04d}-{mi % 12 + 1:02d}"
+            elif key == "ramp_years":
+                p["ramp_years"] = float(value)
+            else:
+                chs = [dict(c) for c in p.get("changes", [])]
+                m_ = re.match(r"changes\[(\d+)\]\.(set|add|scale)$", key)
+                if m_:
+                    ch = chs[int(m_.group(1))]
+                else:
+                    ch = next(c for c in chs if c.get("name") == key)
+                op = next(o for o in ("set", "add", "scale") if o in ch)
+                ch[op] = float(value)
+                p["changes"] = chs
+            self.schedule()
+        else:
+            raise SystemExit(f"--set {path}: not a parameter path")
 
 
 # ----------------------------------------------------------------- the crisis game (MODEL.md 7.6-7.7)
@@ -710,12 +784,14 @@ def theatre(sc, m, C, P, deps, st, b, act, A, Tg, removal=frozenset(), share=1.0
         counted.add(j)   # (a treaty protector in some runs: see GAPS.md)
     Dep = 0.0
     W = 0.0
+    any_dep = False
     for d in deps:
         if d["host"] != Tg:
             continue
         eff = d["interoperability"] * d["capability"]
-        if eff <= 0:
+        if eff <= 0 and "deployment-zero" not in MISREAD:
             continue
+        any_dep = True
         Dep += eff
         W += d["reliability"] * eff
         for j in d["contributors"]:
@@ -734,7 +810,7 @@ def theatre(sc, m, C, P, deps, st, b, act, A, Tg, removal=frozenset(), share=1.0
     L = L + Dep
     denom = Dep + MA
     trip = np.where(denom > 0, W / np.where(denom > 0, denom, 1), 0.0)
-    exists = (B > 0) | (Dep > 0)
+    exists = (B > 0) | (Dep > 0) | any_dep
     z = np.zeros(act.size)
     if "military" in removal:   # 7.13: the defenders' forces and commitment to fight
         MT0, Rf, L, CP, sP, B, trip = z, z, z, z, z, z, z
@@ -979,6 +1055,37 @@ def binned_quantile(x, q, layout):
 
 
 LAYOUTS = {"tension": ("linear", 0.0, 1.0, 200), "balance": ("log", 1e-6, 1e6, 600)}
+METRIC_LAYOUTS = {"gdp_lost": ("log", 1e-4, 1e6, 500), "final_balance": ("log", 1e-6, 1e6, 600)}
+
+
+def count_quantile(x, q):
+    """A quantile of an integer metric (crises, disputes, months, a year's count) as docs/OUTPUT.md
+    and MODEL.md 7.12 define it: exact, the first value whose cumulative count reaches rank q n,
+    i.e. the ceil(q n)-th smallest (the smallest if q n = 0: the first non-empty bin)."""
+    xs = np.sort(np.asarray(x))
+    return float(xs[min(max(int(math.ceil(q * xs.size)), 1), xs.size) - 1])
+
+
+def metric_quantile(x, q, layout):
+    """A quantile of a continuous metric (gdp_lost, final_balance) as docs/OUTPUT.md defines it:
+    the bin holding rank q n (first non-empty bin whose cumulative count reaches it), reported as
+    its centre: geometric for a log bin (MODEL.md 7.12), 0 for bin 0 (values <= 0: guess N8);
+    when every run gave the same value and it lies in an end bin, that value (guess N8)."""
+    x = np.asarray(x, float)
+    kind, lo, hi, bins = layout
+    w = math.log10(hi / lo) / bins
+    t = np.log10(np.maximum(x, 1e-300) / lo) / w
+    b = np.where(x <= 0, 0, 1 + np.minimum(np.maximum(t, 0).astype(np.int64), bins - 1))
+    counts = np.bincount(b, minlength=bins + 1)
+    cum = np.cumsum(counts)
+    rank = q * x.size
+    ok = (counts > 0) & (cum >= rank)
+    chosen = int(np.argmax(ok))
+    if chosen in (0, 1, bins) and np.all(x == x[0]):
+        return float(x[0])
+    if chosen == 0:
+        return 0.0
+    return lo * 10 ** ((chosen - 1 + 0.5) * w)
 
 
 def region_record(res):
@@ -1014,13 +1121,19 @@ def summarise_record(sc, rec, runs, rivalry=False):
     crises = cnt["crisis_triggers"].sum(axis=1)
     disputes = (cnt["threats"] + cnt["displays"] + cnt["uses_of_force"] + cnt["wars"]).sum(axis=1)
 
-    def ms(x):
-        x = np.asarray(x, float)
-        return dict(mean=float(x.mean()), sd=float(x.std(ddof=1)), p05=quantile(x, 0.05),
-                    p50=quantile(x, 0.5), p95=quantile(x, 0.95))
-    out["metrics"] = dict(crises=ms(crises), disputes=ms(disputes), gdp_lost=ms(rec["gdp_lost"]),
-                          final_balance=ms(rec["final_balance"]),
-                          years_to_first_use_of_force=ms(rec["first_uof"] / 12.0))
+    def ms(x, layout=None, scale=1.0):
+        # the quantiles as docs/OUTPUT.md defines them (third review): exact for integer
+        # metrics (months divided by 12 after), bin centres for the continuous ones
+        x = np.asarray(x)
+        qf = (lambda q: count_quantile(x, q) / scale) if layout is None else (
+            lambda q: metric_quantile(x, q, layout))
+        xf = x.astype(float) / scale
+        return dict(mean=float(xf.mean()), sd=float(xf.std(ddof=1)), p05=qf(0.05),
+                    p50=qf(0.5), p95=qf(0.95))
+    out["metrics"] = dict(crises=ms(crises), disputes=ms(disputes),
+                          gdp_lost=ms(rec["gdp_lost"], METRIC_LAYOUTS["gdp_lost"]),
+                          final_balance=ms(rec["final_balance"], METRIC_LAYOUTS["final_balance"]),
+                          years_to_first_use_of_force=ms(rec["first_uof"], scale=12.0))
     cost = rec["cost"]
     tot = float(cost.sum())
     comp = {k: float(cost[l].sum()) / tot for l, k in enumerate(("military", "political", "economic"))}
@@ -1051,7 +1164,8 @@ def summarise_record(sc, rec, runs, rivalry=False):
         cs = {}
         for kk, arr in cnt.items():
             v = arr[:, yy]
-            cs[kk] = dict(mean=float(v.mean()), sd=float(v.std(ddof=1)), total=int(v.sum()))
+            cs[kk] = dict(mean=float(v.mean()), sd=float(v.std(ddof=1)), total=int(v.sum()),
+                          p50=count_quantile(v, 0.5), p95=count_quantile(v, 0.95))
         row = dict(year=sc.start_year + yy, events_in_year=e, counts=cs)
         if rivalry:
             for band in ("tension", "balance"):
@@ -1104,6 +1218,91 @@ def attribution(sc, runs, seed):
     return res
 
 
+NESTED_EVENTS = ("crisis", "threat", "display", "use_of_force", "war", "deterrence_held",
+                 "non_state_incident")
+
+
+def prior_value(e, u):
+    """The inverse CDF of a prior at u (docs/SWEEPS.md, "the inverse CDF"; SCENARIO.md
+    `[[uncertain]]`): uniform lo + u (hi - lo); log-uniform uniform in log; normal (mean, sd)
+    truncated to the range; triangular on the range with its mode; a list: item floor(u n).
+    u = 0 and u = 1 map to lo and hi."""
+    from statistics import NormalDist
+    if "values" in e:
+        vals = e["values"]
+        v = vals[min(int(math.floor(u * len(vals))), len(vals) - 1)]
+        return float(v) if not isinstance(v, bool) else (1.0 if v else 0.0)
+    lo, hi = (float(x) for x in e["range"])
+    dist = e.get("distribution", "uniform")
+    if u <= 0:
+        return lo
+    if u >= 1:
+        return hi
+    if dist == "uniform":
+        return lo + u * (hi - lo)
+    if dist == "log-uniform":
+        return math.exp(math.log(lo) + u * (math.log(hi) - math.log(lo)))
+    if dist == "normal":
+        nd = NormalDist(float(e["mean"]), float(e["sd"]))
+        a, b = nd.cdf(lo), nd.cdf(hi)
+        return min(max(nd.inv_cdf(a + u * (b - a)), lo), hi)
+    if dist == "triangular":
+        c = float(e["mode"])
+        f = (c - lo) / (hi - lo)
+        if u < f:
+            return lo + math.sqrt(u * (hi - lo) * (c - lo))
+        return hi - math.sqrt((1 - u) * (hi - lo) * (hi - c))
+    raise SystemExit(f"unknown distribution {dist}")
+
+
+def draw_quantile(x, q):
+    """The 5% and 95% quantiles over the D draws (param90): read as the inverse empirical CDF,
+    the ceil(q D)-th smallest, as every quantile of 7.12 (guess N10)."""
+    return count_quantile(np.asarray(x, float), q)
+
+
+def nested(sc, draws, runs, seed, values=None):
+    """Nested Monte Carlo (SCENARIO.md `[[uncertain]]`, CALIBRATION.md, OUTPUT.md "Nested runs"):
+    D parameter sets (deter's own, from `values`, or drawn here from the priors by their inverse
+    CDFs of uniforms), R runs each, and the aggregation across draws."""
+    import copy
+    paths = [e["path"] for e in sc.uncertain]
+    rng = np.random.default_rng(seed)
+    if values is None:
+        values = [[prior_value(e, float(rng.random())) for e in sc.uncertain] for _ in range(draws)]
+    per_draw = {ev: [] for ev in NESTED_EVENTS}
+    for d, row in enumerate(values):
+        s2 = copy.deepcopy(sc)
+        for path, v in zip(paths, row):
+            s2.apply_path(path, v)
+        res = simulate(s2, runs, seed * 1_000_003 + d + 1)
+        rr = region_record(res)
+        ml = rr["max_level"]
+        for ev, lev in (("crisis", 1), ("threat", 2), ("display", 3), ("use_of_force", 4),
+                        ("war", 5)):
+            per_draw[ev].append(int((ml >= lev).sum()) / runs)
+        per_draw["deterrence_held"].append(int((ml < 4).sum()) / runs)
+        per_draw["non_state_incident"].append(int(rr["year_ns"].any(axis=1).sum()) / runs)
+    D, R = len(values), runs
+    outs = []
+    for ev in NESTED_EVENTS:
+        p = np.asarray(per_draw[ev])
+        mean = float(p.mean())
+        sd = float(p.std(ddof=1)) if D > 1 else 0.0
+        se = sd / math.sqrt(D) if D > 1 else None
+        mc_error = math.sqrt(float((p * (1 - p)).sum()) / (R - 1)) / D if R > 1 else None
+        var = float(p.var(ddof=1)) if D > 1 else 0.0
+        binom = float((p * (1 - p)).mean()) / (R - 1) if R > 1 else 0.0
+        share = min(max((var - binom) / var, 0.0), 1.0) if var > 0 else 0.0
+        outs.append(dict(outcome=ev, mean=mean, param90_lo=draw_quantile(p, 0.05),
+                         param90_hi=draw_quantile(p, 0.95), se_mean=se, mc_error=mc_error,
+                         mc95_lo=None if not se else mean - 1.959963984540054 * se,
+                         mc95_hi=None if not se else mean + 1.959963984540054 * se,
+                         parametric_share_of_variance=share, per_draw=p.tolist()))
+    return dict(kind="nested_run", implementation="model2.py", draws=D, runs_per_draw=R,
+                seed=seed, outcomes=outs, parameters=dict(paths=paths, values=values))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("scenario")
@@ -1112,23 +1311,41 @@ def main(argv=None):
     ap.add_argument("--out")
     ap.add_argument("--set", action="append", default=[],
                     help="model.KEY=VALUE or rivalry.ID.KEY=VALUE (a what-if, as deter's --set)")
-    ap.add_argument("--misread", action="append", default=[], choices=["tension-parameter"],
+    ap.add_argument("--nested", type=int, metavar="D",
+                    help="nested Monte Carlo over the scenario's [[uncertain]] priors: D draws of "
+                         "--runs runs each")
+    ap.add_argument("--draws-from", metavar="DETER_NESTED.json",
+                    help="with --nested: simulate at the parameter values of deter's draws")
+    ap.add_argument("--misread", action="append", default=[],
+                    choices=["tension-parameter", "deployment-zero"],
                     help="power checks only: a wrong reading of the docs (tension-parameter: "
                          "setting a rivalry's tension leaves the parameter `tension` as it was, "
-                         "so each month of a ramp shifts by the whole change so far)")
+                         "so each month of a ramp shifts by the whole change so far; "
+                         "deployment-zero: a stationed force of capability 0 still makes its "
+                         "contributors the host's protectors)")
     ap.add_argument("--attribution", action="store_true",
                     help="also simulate the 7 level-removal variants of 7.13 (independent streams)")
     a = ap.parse_args(argv)
     sc = Scenario(a.scenario)
+    MISREAD.update(a.misread)
     for kv in a.set:
         path, val = kv.split("=", 1)
-        parts = path.split(".")
-        if parts[0] == "model":
-            sc.model[parts[1]] = float(val)
-        elif parts[0] == "rivalry":
-            next(r for r in sc.rivalries if r["id"] == parts[1])[parts[2]] = float(val)
+        val = {"true": "1", "false": "0"}.get(val, val)
+        sc.apply_path(path, float(val))
+    if a.nested:
+        vals = None
+        if a.draws_from:
+            dj = json.load(open(a.draws_from))
+            assert dj["parameters"]["paths"] == [e["path"] for e in sc.uncertain]
+            vals = dj["parameters"]["values"][:a.nested]
+        out = nested(sc, a.nested, a.runs, a.seed, vals)
+        text = json.dumps(out, indent=1)
+        if a.out:
+            with open(a.out, "w") as f:
+                f.write(text + "\n")
         else:
-            raise SystemExit(f"--set {path}: only model.* and rivalry.* here")
+            print(text)
+        return
     res = simulate(sc, a.runs, a.seed, misread=frozenset(a.misread))
     out = summarise(sc, res, a.runs, a.seed)
     out["overrides"] = a.set
