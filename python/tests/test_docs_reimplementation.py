@@ -47,6 +47,28 @@ Second power check (same reading): tension.toml against model2.py with a wrong r
 it was, so each month of a ramp shifts tension by the whole change so far) must find at least
 one difference among tension.toml's 24 rows. The first power check keeps its threshold (at
 least three of eight) at the new z.
+
+Reading extended again (1 December 2026, third review; written and committed before the
+extended test was run; tools/reimplementation/RESULTS.md section 7): deployments that start,
+grow and end by policy (tools/reimplementation/cases/deployments.toml), deter `--seed 23`,
+model2.py `--seed 24`, 20,000 runs a side (seeds not used in RESULTS.md 7): the 12 per-rivalry
+comparisons above for its two rivalries (24) and, per rivalry, year and count, the mean of the 7
+yearly counts of docs/OUTPUT.md (2 x 6 x 7 = 84; deter's sd recovered from its interval, mean
++- 1.96 sd / sqrt(runs)); and nested Monte Carlo over cases/nested.toml's priors, deter
+`--draws 10 --runs 2000 --seed 35` against model2.py at deter's own draws (`--nested 10 --runs
+2000 --seed 36 --draws-from`): per draw the five probabilities, two-proportion z (50). With the
+172 above, 330 comparisons, read family-wise at 95% by Bonferroni: each at z = 3.7886
+(two-sided 0.05 / 330), the 172 included (wider than before). Exact checks, no statistics
+(tools/reimplementation/check_exact.py): deter's reported means, standard deviations,
+quantiles, escalation, histogram, survival curve, last balance band and yearly totals
+recomputed from its own per-run rows by the docs' definitions (deployments.toml at seed 23; a
+one-year run with counts above 31 in a year), the nested run's aggregation across draws from
+its `per_draw`, and draws 0 and 9 from runs d R .. (d + 1) R of a plain run at their values;
+with a wrong definition (`--wrong arithmetic-centre`, `interpolated-quantile`,
+`sd-population`) the same checks must find mismatches. Third power check: deployments.toml
+against model2.py with a wrong reading of 7.5 (`--misread deployment-zero`: a force of
+capability 0 still makes its contributors protectors; 5,000 runs, seed 24) must find at least
+one difference among its 108 rows.
 """
 
 import json
@@ -76,12 +98,20 @@ RUNS = 20_000
 EVENTS = ("threat", "display", "use_of_force", "war", "non_state_incident")
 MEANS = ("crises", "disputes", "gdp_lost")
 RIVALRY_MEANS = ("crises", "disputes", "gdp_lost", "final_balance")
+DEPLOYMENTS = ROOT / "tools" / "reimplementation" / "cases" / "deployments.toml"
+NESTED = ROOT / "tools" / "reimplementation" / "cases" / "nested.toml"
+CHECK_EXACT = ROOT / "tools" / "reimplementation" / "check_exact.py"
+COUNT_KINDS = ("crisis_triggers", "threats", "displays", "uses_of_force", "wars",
+               "non_state_incidents", "target_triggers")
+NESTED_DRAWS, NESTED_RUNS = 10, 2000
 LEVELS = ("military", "political", "economic")
 PER_RIVALRY = len(EVENTS) + len(RIVALRY_MEANS) + len(LEVELS)
 COMPARISONS = (len(FILES) * (len(EVENTS) + len(MEANS))
-               + PER_RIVALRY * (2 * len(CASES) + 3))
-# Two-sided 0.05 / 172: z = Phi^-1(1 - 0.025 / 172).
-Z = 3.6235
+               + PER_RIVALRY * (2 * len(CASES) + 3)
+               + 2 * PER_RIVALRY + 2 * 6 * len(COUNT_KINDS)      # deployments.toml
+               + NESTED_DRAWS * len(EVENTS))                       # nested.toml, per draw
+# Two-sided 0.05 / 330: z = Phi^-1(1 - 0.025 / 330).
+Z = 3.7886
 
 
 def wilson(count: int, n: int) -> tuple[float, float]:
@@ -182,7 +212,7 @@ def rivalry_disagreements(d: dict, m: dict) -> list[str]:
 
 
 def test_the_docs_reimplementation_gives_deters_distributions(tmp_path):
-    assert COMPARISONS == 172
+    assert COMPARISONS == 330
     failures = []
     for path in FILES:
         d, m = deter_json(path, tmp_path), model2_json(path, tmp_path)
@@ -215,3 +245,103 @@ def test_the_comparison_finds_a_misread_policy_rule(tmp_path):
         model2_json(tension, tmp_path, "--misread", "tension-parameter", seed="12"),
     )
     assert found, "setting tension without updating the parameter went unseen"
+
+
+def binary() -> str:
+    b = os.environ.get("DETER_BIN") or str(ROOT / "target" / "release" / "deter")
+    if not os.path.exists(b):
+        pytest.fail(f"the deter binary is needed for this comparison: {b} (set DETER_BIN)")
+    return b
+
+
+def yearly_disagreements(d: dict, m: dict) -> list[str]:
+    """Per rivalry, year and count: the mean of the yearly count (docs/OUTPUT.md), deter's sd
+    recovered from its interval (mean +- 1.96 sd / sqrt(runs), 1.96 exactly)."""
+    n1, n2 = d["runs"], m["runs"]
+    found = []
+    for a, b in zip(d["rivalries"], m["rivalries"]):
+        assert a["id"] == b["id"] and len(a["yearly"]) == len(b["yearly"]) == 6
+        for ya, yb in zip(a["yearly"], b["yearly"]):
+            for k in COUNT_KINDS:
+                x, y = ya["counts"][k], yb["counts"][k]
+                sd1 = (x["mc95_hi"] - x["mc95_lo"]) / (2 * 1.96) * math.sqrt(n1)
+                se = math.sqrt(sd1 ** 2 / n1 + y["sd"] ** 2 / n2)
+                diff = x["mean"] - y["mean"]
+                if abs(diff) > Z * se:
+                    found.append(f"{a['id']} {ya['year']} {k} {x['mean']:.4f} vs "
+                                 f"{y['mean']:.4f}: z {diff / se:+.2f}")
+    return found
+
+
+def test_deployments_by_policy_per_rivalry_and_year(tmp_path):
+    d = deter_json(DEPLOYMENTS, tmp_path, "--seed", "23")
+    m = model2_json(DEPLOYMENTS, tmp_path, seed="24")
+    found = rivalry_disagreements(d, m) + yearly_disagreements(d, m)
+    assert not found, "deter and the docs' re-implementation disagree:\n" + "\n".join(found)
+
+
+def test_the_comparison_finds_a_misread_deployment_rule(tmp_path):
+    d = deter_json(DEPLOYMENTS, tmp_path, "--seed", "23")
+    out = tmp_path / "model2-deployments-misread.json"
+    subprocess.run(
+        [sys.executable, str(MODEL2), str(DEPLOYMENTS), "--runs", "5000", "--seed", "24",
+         "--misread", "deployment-zero", "--out", str(out)], check=True, capture_output=True)
+    m = json.loads(out.read_text())
+    found = rivalry_disagreements(d, m) + yearly_disagreements(d, m)
+    assert found, "a force of capability 0 kept as a protector went unseen"
+
+
+def test_nested_runs_per_draw(tmp_path):
+    dn = tmp_path / "deter-nested.json"
+    subprocess.run(
+        [binary(), "run", str(NESTED), "--draws", str(NESTED_DRAWS), "--runs", str(NESTED_RUNS),
+         "--seed", "35", "--format", "json", "--quiet", "--out", str(dn)],
+        check=True, capture_output=True)
+    mn = tmp_path / "model2-nested.json"
+    subprocess.run(
+        [sys.executable, str(MODEL2), str(NESTED), "--nested", str(NESTED_DRAWS), "--runs",
+         str(NESTED_RUNS), "--seed", "36", "--draws-from", str(dn), "--out", str(mn)],
+        check=True, capture_output=True)
+    d, m = json.loads(dn.read_text()), json.loads(mn.read_text())
+    do = {o["outcome"]: o for o in d["outcomes"]}
+    mo = {o["outcome"]: o for o in m["outcomes"]}
+    found = []
+    for i in range(NESTED_DRAWS):
+        for ev in EVENTS:
+            p1, p2 = do[ev]["per_draw"][i], mo[ev]["per_draw"][i]
+            pp = (p1 + p2) / 2
+            se = math.sqrt(pp * (1 - pp) * 2 / NESTED_RUNS)
+            if se > 0 and abs(p1 - p2) > Z * se:
+                found.append(f"draw {i} P({ev}) {p1:.4f} vs {p2:.4f}: z {(p1 - p2) / se:+.2f}")
+    assert not found, "deter and the docs' re-implementation disagree:\n" + "\n".join(found)
+    # exact: the aggregation across draws, and each draw's streams
+    for args in (["nested", str(dn)],
+                 ["streams", str(dn), str(NESTED), binary(), "0", str(NESTED_DRAWS - 1)]):
+        r = subprocess.run([sys.executable, str(CHECK_EXACT), *args], capture_output=True,
+                           text=True)
+        assert r.returncode == 0, r.stdout + r.stderr
+    r = subprocess.run([sys.executable, str(CHECK_EXACT), "nested", str(dn), "--wrong",
+                        "interpolated-quantile"], capture_output=True, text=True)
+    assert r.returncode == 1 and "param90" in r.stdout, r.stdout
+
+
+def test_reported_aggregates_follow_the_docs_definitions(tmp_path):
+    runs = [("deployments", DEPLOYMENTS, ["--seed", "23"]),
+            ("one-year", ROOT / "tools" / "reimplementation" / "cases" / "base.toml",
+             ["--seed", "5", "--horizon-years", "1", "--set",
+              "rivalry.AAA-BBB.opportunity_rate=52"])]
+    for name, path, extra in runs:
+        out, rows = tmp_path / f"{name}.json", tmp_path / f"{name}.csv"
+        subprocess.run(
+            [binary(), "run", str(path), "--runs", "4000", "--format", "json",
+             "--no-attribution", "--quiet", "--out", str(out), "--per-run", str(rows), *extra],
+            check=True, capture_output=True)
+        r = subprocess.run([sys.executable, str(CHECK_EXACT), "run", str(out), str(rows)],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stdout + r.stderr
+        if name == "one-year":   # counts above 31 in a year are reported exactly
+            assert json.loads(out.read_text())["yearly"][0]["counts"]["crisis_triggers"]["p95"] > 31
+        for wrong in ("arithmetic-centre", "sd-population"):
+            r = subprocess.run([sys.executable, str(CHECK_EXACT), "run", str(out), str(rows),
+                                "--wrong", wrong], capture_output=True, text=True)
+            assert r.returncode == 1 and "MISMATCH" in r.stdout, (wrong, r.stdout)

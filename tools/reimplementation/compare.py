@@ -16,7 +16,7 @@ import json
 import math
 import sys
 
-Z = 1.959963984540054
+Z = float(__import__("os").environ.get("COMPARE_Z", "1.959963984540054"))
 
 
 def wilson(c, n):
@@ -133,7 +133,7 @@ def main():
             for k in kinds:
                 a = yd["counts"][k]
                 b = ym["counts"][k]
-                sd1 = (a["mc95_hi"] - a["mc95_lo"]) / (2 * Z) * math.sqrt(n1)
+                sd1 = (a["mc95_hi"] - a["mc95_lo"]) / (2 * 1.96) * math.sqrt(n1)
                 d, lo, hi = mean_diff(a["mean"], sd1, n1, b["mean"], b["sd"], n2)
                 star = "" if lo <= 0 <= hi else " *"
                 nb += bool(star)
@@ -188,7 +188,7 @@ def rivalry_yearly_diffs(dj, mj):
         for ya, yb in zip(a["yearly"], b["yearly"]):
             for k in COUNT_KINDS:
                 x, y = ya["counts"][k], yb["counts"][k]
-                sd1 = (x["mc95_hi"] - x["mc95_lo"]) / (2 * Z) * math.sqrt(n1)
+                sd1 = (x["mc95_hi"] - x["mc95_lo"]) / (2 * 1.96) * math.sqrt(n1)
                 se = math.sqrt(sd1 ** 2 / n1 + y["sd"] ** 2 / n2)
                 d = x["mean"] - y["mean"]
                 zz = d / se if se > 0 else (0.0 if d == 0 else math.inf)
