@@ -212,13 +212,17 @@ def check_nested(npath):
 
 
 def plain_copy(scenario):
-    """The scenario without its [[uncertain]] entries (a plain run), beside the original so
-    that `extends` resolves; the caller removes it."""
+    """The scenario without its [[uncertain]] entries (a plain run), in a temporary file whose
+    `extends` names the base by its absolute path; the caller removes it."""
+    import re
     text = open(scenario).read()
     cut = text.find("\n[[uncertain]]")
     body = text if cut < 0 else text[:cut]
-    fd, path = tempfile.mkstemp(suffix=".toml", prefix=".plain-",
-                                dir=os.path.dirname(os.path.abspath(scenario)))
+    here = os.path.dirname(os.path.abspath(scenario))
+    body = re.sub(r'^extends\s*=\s*"([^"]+)"',
+                  lambda m: 'extends = ' + json.dumps(os.path.join(here, m.group(1))), body,
+                  flags=re.M)
+    fd, path = tempfile.mkstemp(suffix=".toml", prefix="plain-")
     with os.fdopen(fd, "w") as f:
         f.write(body)
     return path
