@@ -68,7 +68,11 @@ with a wrong definition (`--wrong arithmetic-centre`, `interpolated-quantile`,
 `sd-population`) the same checks must find mismatches. Third power check: deployments.toml
 against model2.py with a wrong reading of 7.5 (`--misread deployment-zero`: a force of
 capability 0 still makes its contributors protectors; 5,000 runs, seed 24) must find at least
-one difference among its 108 rows.
+one difference among its 108 rows. Exact probes of the policy rules (probes.py, added after
+the reading above: pairs of deter runs whose reports must be equal, or differ): a decimal
+start rounds to the nearest month; a policy before the start is applied at the start, after
+the draw of treaty weights; a force set to 0 or positive by a policy, and a power's join at the
+start, are the declared ones.
 """
 
 import json
@@ -345,3 +349,9 @@ def test_reported_aggregates_follow_the_docs_definitions(tmp_path):
             r = subprocess.run([sys.executable, str(CHECK_EXACT), "run", str(out), str(rows),
                                 "--wrong", wrong], capture_output=True, text=True)
             assert r.returncode == 1 and "MISMATCH" in r.stdout, (wrong, r.stdout)
+
+
+def test_policy_rules_hold_exactly():
+    r = subprocess.run([sys.executable, str(ROOT / "tools" / "reimplementation" / "probes.py"),
+                        binary()], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Exact probes of the policy rules the third review had to guess (GAPS.md N1, N2, N3, N5):
+pairs of deter runs on overlays of cases/base.toml whose JSON reports must be equal (or must
+differ), timing, hashes, names and overrides aside. Common random numbers make "equal" exact.
+
+    python3 probes.py [DETER_BIN]      exit 1 if a probe does not hold
+
+Each probe: (what the docs say, run A, run B, expect equal?).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BASE = os.path.join(HERE, "cases", "base.toml")
+
+FILES = {
+    "envoy": """[[policy]]
+id = "envoy"
+start = "2027-01"
+changes = [{ path = "rivalry.AAA-BBB.monitoring", set = 0.9 }]
+""",
+    "early": """[[policy]]
+id = "early"
+start = "2024-03"
+changes = [{ path = "alliance.EAST.reliability", set = 0.9 }]
+""",
+    "at-start": """[[policy]]
+id = "early"
+start = "2025-01"
+changes = [{ path = "alliance.EAST.reliability", set = 0.9 }]
+""",
+    "concentration": """[[policy]]
+id = "early"
+start = "2024-03"
+changes = [{ path = "alliance.PACT.reliability_concentration", set = 1000000.0 }]
+""",
+    "force-ends": """[[policy]]
+id = "ends"
+start = "2025-01"
+changes = [{ path = "deployment.MISSION.capability", set = 0.0 }]
+""",
+    "force-declared-0": """[[deployment]]
+id = "MISSION"
+capability = 0.0
+""",
+    "force-up": """[[deployment]]
+id = "G"
+host = "BBB"
+contributors = ["PAT"]
+capability = 0.0
+
+[[policy]]
+id = "up"
+start = "2025-01"
+changes = [{ path = "deployment.G.capability", set = 0.4 }]
+""",
+    "force-declared": """[[deployment]]
+id = "G"
+host = "BBB"
+contributors = ["PAT"]
+capability = 0.4
+""",
+    "join-policy": """[[power]]
+id = "FAR"
+capability = 20.0
+in_theatre = 0.1
+
+[[policy]]
+id = "j"
+start = "2025-01"
+join = [{ alliance = "PACT", member = "FAR" }]
+""",
+    "join-declared": """[[power]]
+id = "FAR"
+capability = 20.0
+in_theatre = 0.1
+
+[[alliance]]
+id = "PACT"
+members = ["BBB", "DDD", "BIG", "FAR"]
+""",
+}
+
+PROBES = [
+    ("N5: a decimal start of 2026.05 is February (nearest month)",
+     ("envoy", "policy.envoy.start=2026.05"), ("envoy", "policy.envoy.start=2026.0833333333333"),
+     True),
+    ("N5: ... and not January", ("envoy", "policy.envoy.start=2026.05"),
+     ("envoy", "policy.envoy.start=2026.0"), False),
+    ("N5: 2026.04 is January", ("envoy", "policy.envoy.start=2026.04"),
+     ("envoy", "policy.envoy.start=2026.0"), True),
+    ("N3: a policy before the start is a policy at the start", ("early", None),
+     ("at-start", None), True),
+    ("N3: ... applied after the draw (not a --set of the prior mean)", ("early", None),
+     (None, "alliance.EAST.reliability=0.9"), False),
+    ("N3: reliability_concentration by policy changes nothing", ("concentration", None),
+     (None, None), True),
+    ("N1: a force set to 0 by policy is a force declared 0", ("force-ends", None),
+     ("force-declared-0", None), True),
+    ("N1: a force set positive by policy is a force declared so", ("force-up", None),
+     ("force-declared", None), True),
+    ("N2: a power's join at the start is a declared member", ("join-policy", None),
+     ("join-declared", None), True),
+]
+
+
+def report(binary, tmp, name, setting):
+    path = BASE
+    if name is not None:
+        path = os.path.join(tmp, f"{name}.toml")
+        with open(path, "w") as f:
+            f.write(f"extends = {json.dumps(BASE)}\n\n" + FILES[name])
+    out = os.path.join(tmp, f"{name}-{setting}.json".replace("=", "_"))
+    args = [binary, "run", path, "--runs", "4000", "--seed", "5", "--format", "json",
+            "--no-attribution", "--quiet", "--out", out]
+    if setting:
+        args += ["--set", setting]
+    subprocess.run(args, check=True, capture_output=True)
+    d = json.load(open(out))
+    for k in ("timing", "scenario_sha256", "overrides", "scenario"):
+        d.pop(k, None)
+    return d
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        HERE, "..", "..", "target", "release", "deter")
+    bad = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for what, a, b, equal in PROBES:
+            same = report(binary, tmp, *a) == report(binary, tmp, *b)
+            ok = same == equal
+            bad += not ok
+            print(f"{'holds' if ok else 'FAILS'}: {what} ({'equal' if same else 'different'})")
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
