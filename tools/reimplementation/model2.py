@@ -8,6 +8,10 @@ blind, also overlays, joins, `add`/`scale`, ties and the baseline-shift rule of 
 the bundled overlays), all runs at once as numpy arrays, region-wide, and prints the outcome probabilities over the horizon, a few per-run
 metrics, the crisis outcome shares and the per-year mean counts as JSON.
 
+Third review (blind, GAPS.md N1-N14): policies on deployments, powers, a policy's own values,
+the quantiles as docs/OUTPUT.md defines them, and nested Monte Carlo over `[[uncertain]]`
+priors (`--nested D`, with `--draws-from` to simulate at deter's own draws).
+
 It cannot reproduce deter's random streams (section 3.1 of MODEL.md); it matches distributions.
 
     python3 tools/reimplementation/model2.py scenarios/western-balkans-2024.toml --runs 20000 --seed 1
