@@ -223,6 +223,30 @@ fn the_bundled_records_read_and_count_as_documented() {
     assert_eq!(crises(&baltic), [3, 2, 0]);
     let cal = load_calibration(&dir.join("calibrate.toml")).unwrap();
     assert_eq!(cal.cases.len(), 4);
+    // The bundled calibration counts threats and displays apart, as the records code them
+    // (docs/CALIBRATION.md, "Threats and displays apart"): a pooled count could not see a
+    // posterior that puts the records' displays at a threat. Both kinds are recorded with the
+    // probability docs/HISTORY.md gives them.
+    assert_eq!(
+        cal.statistics,
+        [
+            Statistic::Threat,
+            Statistic::Display,
+            Statistic::UseOfForce,
+            Statistic::War,
+            Statistic::NonState,
+            Statistic::CrisisYears,
+            Statistic::ForceYears,
+        ]
+    );
+    use deter::calibrate::observe::{K_DISPLAY, K_THREAT};
+    assert_eq!(
+        [
+            cal.observation.detect[K_THREAT],
+            cal.observation.detect[K_DISPLAY]
+        ],
+        [0.8, 0.8]
+    );
     assert_eq!(cal.cases[3].rivalries.len(), 3);
     // The Baltic case's crisis rate is set on its three rivalries, and on no other case.
     let rate = cal
