@@ -2069,7 +2069,8 @@ fn posterior_hindcast(file: &Path, label: &str, case_columns: bool) {
     ];
     // Per draw: per count, runs at or above and at or below the record, and the count's sum;
     // runs with a use of force (the cross-check); crises whose highest level was a threat
-    // (printed: what the calibration's statistic `threat_or_display` counts with the displays).
+    // (printed: what a calibration's pooled statistic `threat_or_display` counts with the
+    // displays; the bundled calibration counts them apart).
     let per_draw: Vec<([[u64; 3]; 3], u64, u64)> = (0..draws.len())
         .into_par_iter()
         .map(|d| {
