@@ -33,9 +33,10 @@ if [ ! -x "$profdata" ]; then
     echo "  install it with 'rustup component add llvm-tools', or set LLVM_PROFDATA to one of LLVM ${rust_llvm%%.*}" >&2
     exit 2
 fi
-tool_llvm=$("$profdata" --version | sed -n 's/.*LLVM version \([0-9][0-9.]*\).*/\1/p')
+# `merge --version`: older llvm-profdata (LLVM 14) have no top-level --version
+tool_llvm=$("$profdata" merge --version 2>&1 | sed -n 's/.*LLVM version \([0-9][0-9.]*\).*/\1/p')
 if [ "${tool_llvm%%.*}" != "${rust_llvm%%.*}" ]; then
-    echo "tools/pgo.sh: $profdata is LLVM $tool_llvm, rustc uses LLVM $rust_llvm: the major versions must match" >&2
+    echo "tools/pgo.sh: $profdata is LLVM ${tool_llvm:-of an unknown version}, rustc uses LLVM $rust_llvm: the major versions must match" >&2
     exit 2
 fi
 
