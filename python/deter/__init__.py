@@ -764,11 +764,13 @@ def run_nested(
         The scenario, a prior or a what-if is invalid; or the posterior is malformed, a
         posterior column is not a path of the scenario or one of its values is out of the
         parameter's range: ``.line``, ``.column`` and the text of ``deter run --posterior``
-        (file:line:col, the column, the did-you-mean). A ``ValueError``.
+        (file:line:col, the column, the did-you-mean); or the posterior is a directory or
+        another non-regular file (the command line's "cannot read file" message). A
+        ``ValueError``.
     ValueError
         Nothing is uncertain, or a budget is out of range.
     OSError
-        The posterior file cannot be read.
+        The posterior file cannot be read (missing, no permission).
     KeyboardInterrupt
         Ctrl-C: stops within a second; no result.
 
@@ -956,12 +958,13 @@ def compare_nested(
     ScenarioError
         A scenario, a prior or a what-if is invalid; or the posterior is malformed, a
         posterior column is not a path of the scenarios or one of its values is out of the
-        parameter's range, located as in :func:`run_nested`. A ``ValueError``.
+        parameter's range, located as in :func:`run_nested`; or the posterior is a directory
+        or another non-regular file. A ``ValueError``.
     ValueError
         Nothing is uncertain, A and B declare different priors for one path or cannot be
         paired, or a budget is out of range.
     OSError
-        The posterior file cannot be read.
+        The posterior file cannot be read (missing, no permission).
     KeyboardInterrupt
         Ctrl-C: stops within a second; no result.
 
