@@ -1321,6 +1321,50 @@ fn robust_flag_faults_are_located_as_discover_gives_them() {
     assert!(!crisi.contains("did you mean"), "{crisi}");
 }
 
+/// `robust` and `discover` suggest a misspelt name as every file kind does (a scenario's ids,
+/// a sweep's keys, a calibration's cases: `scenario::closest`): every name equally close is
+/// listed, in the results' order. They had their own did-you-mean (Jaro-Winkler, one name:
+/// the last of the equally close), which named `envoy-c` alone here.
+#[test]
+fn robust_and_discover_list_every_equally_close_name_as_every_file_kind_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("lxf.csv");
+    let text = LXF
+        .replace(",A,", ",envoy-a,")
+        .replace(",B,", ",envoy-b,")
+        .replace(",C,", ",envoy-c,");
+    std::fs::write(&results, &text).unwrap();
+    let want = "= help: did you mean `envoy-a`, `envoy-b` or `envoy-c`?";
+    for args in [
+        vec![
+            "robust",
+            "--threshold",
+            "use_of_force=0.2",
+            "--status-quo",
+            "envoy-d",
+        ],
+        vec![
+            "discover",
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.2",
+            "--policy",
+            "envoy-d",
+        ],
+    ] {
+        let o = deter()
+            .arg(args[0])
+            .arg(&results)
+            .args(&args[1..])
+            .output()
+            .unwrap();
+        refused(&o);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(want), "{}: {err}", args[0]);
+    }
+}
+
 /// A results file with `\r\n` line endings (Python's csv module, Excel): a bad cell and a
 /// ragged row are located at the line and column, with the line shown, as with `\n` endings
 /// (they were one line early, at column 1, with an empty line), in `discover` and `robust`.
