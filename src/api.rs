@@ -368,7 +368,9 @@ pub fn read_posterior(path: &Path) -> Result<Posterior, Error> {
 /// [`read_posterior`] and [`run_nested`] an unknown column was "parameter `X` of the draws:
 /// ...", with no line.)
 ///
-/// Errors: [`Error::Io`] when the file cannot be read, [`Error::Input`] otherwise.
+/// Errors: [`Error::Io`] when the file cannot be read (missing, no permission),
+/// [`Error::Input`] otherwise, also for a path that is a directory or another non-regular
+/// file (the command line's message, `FILE: error: cannot read file: Is a directory ...`).
 pub fn read_posterior_for(path: &Path, scenarios: &[&Scenario]) -> Result<Posterior, Error> {
     posterior_and_text(path, scenarios).map(|(post, _)| post)
 }
@@ -418,9 +420,14 @@ fn posterior_and_text(path: &Path, scenarios: &[&Scenario]) -> Result<(Posterior
         return Err(Error::Input(d));
     }
     let text = nested::read_posterior_text(path).map_err(|d| {
-        if d.0
-            .iter()
-            .any(|x| x.message.starts_with("cannot read file"))
+        // A path that is there but is no regular file (a directory, a device) is bad input,
+        // refused in the words and with the exit status (2) of the command line; only a file
+        // the system cannot give (missing, no permission) is an I/O error.
+        let not_a_file = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
+        if !not_a_file
+            && d.0
+                .iter()
+                .any(|x| x.message.starts_with("cannot read file"))
         {
             Error::Io(d.to_string())
         } else {

@@ -1788,7 +1788,7 @@ fn every_integer_flags_help_gives_its_range() {
 
 /// Levers x futures results (two policies, eight futures of one input `u`), written to `dir`.
 fn lxf_results(dir: &std::path::Path) -> String {
-    let mut t = String::from("point,policy,future,u,runs,use_of_force_p\n");
+    let mut t = String::from("point,policy,future,unit,runs,use_of_force_p\n");
     let mut k = 0;
     for p in ["baseline", "combined"] {
         for f in 0..8u32 {
@@ -1867,11 +1867,11 @@ fn discovers_did_you_mean_is_a_help_line_as_every_commands() {
                 "--above",
                 "0.1",
                 "--inputs",
-                "uu",
+                "unti",
             ],
-            "--inputs:1:1: error: `uu` is not a parameter column of these results",
-            "1 | uu\n  | ^^",
-            "u",
+            "--inputs:1:1: error: `unti` is not a parameter column of these results",
+            "1 | unti\n  | ^^^^",
+            "unit",
         ),
     ];
     for (args, first, excerpt, meant) in cases {

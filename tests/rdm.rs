@@ -1321,6 +1321,180 @@ fn robust_flag_faults_are_located_as_discover_gives_them() {
     assert!(!crisi.contains("did you mean"), "{crisi}");
 }
 
+/// `robust` and `discover` suggest a misspelt name as every file kind does (a scenario's ids,
+/// a sweep's keys, a calibration's cases: `scenario::closest`): every name equally close is
+/// listed, in the results' order. They had their own did-you-mean (Jaro-Winkler, one name:
+/// the last of the equally close), which named `envoy-c` alone here.
+#[test]
+fn robust_and_discover_list_every_equally_close_name_as_every_file_kind_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("lxf.csv");
+    let text = LXF
+        .replace(",A,", ",envoy-a,")
+        .replace(",B,", ",envoy-b,")
+        .replace(",C,", ",envoy-c,");
+    std::fs::write(&results, &text).unwrap();
+    let want = "= help: did you mean `envoy-a`, `envoy-b` or `envoy-c`?";
+    for args in [
+        vec![
+            "robust",
+            "--threshold",
+            "use_of_force=0.2",
+            "--status-quo",
+            "envoy-d",
+        ],
+        vec![
+            "discover",
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.2",
+            "--policy",
+            "envoy-d",
+        ],
+    ] {
+        let o = deter()
+            .arg(args[0])
+            .arg(&results)
+            .args(&args[1..])
+            .output()
+            .unwrap();
+        refused(&o);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(want), "{}: {err}", args[0]);
+    }
+}
+
+/// Wilson score interval (z = 1.96) of `k` of `n`, computed here from its formula.
+fn wilson95(k: usize, n: usize) -> (f64, f64) {
+    let (k, n, z) = (k as f64, n as f64, 1.96_f64);
+    let p = k / n;
+    let centre = p + z * z / (2.0 * n);
+    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    let d = 1.0 + z * z / n;
+    (
+        ((centre - half) / d).max(0.0),
+        ((centre + half) / d).min(1.0),
+    )
+}
+
+/// `deter discover` gives every coverage and density it prints its 95% interval (Wilson, as
+/// every share of a sample deter prints): coverage over all the cases of interest, density
+/// over the box's points, on the box lines (terminal and page) and on every step of the
+/// peeling trajectory, and says what the interval covers and leaves out. The figures had no
+/// statement of their sampling error. The intervals are recomputed here from the printed
+/// counts.
+#[test]
+fn discover_gives_coverage_and_density_their_95_intervals() {
+    let dir = tempfile::tempdir().unwrap();
+    let (results, cases) = synthetic(dir.path());
+    let html = dir.path().join("prim.html");
+    let out = deter()
+        .arg("discover")
+        .arg(&results)
+        .args([
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.2",
+            "--boxes",
+            "2",
+        ])
+        .arg("--report")
+        .arg(&html)
+        .output()
+        .unwrap();
+    succeeded(&out);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let page = std::fs::read_to_string(&html).unwrap();
+    let num = |s: &str| -> f64 { s.trim_matches(|c| "[],()".contains(c)).parse().unwrap() };
+    let interval = |lo: &str, hi: &str, k: usize, n: usize, what: &str| {
+        let (wl, wh) = wilson95(k, n);
+        assert!(
+            (num(lo) - wl).abs() <= 5e-4,
+            "{what}: {lo} vs {wl} ({k} of {n})\n{text}"
+        );
+        assert!(
+            (num(hi) - wh).abs() <= 5e-4,
+            "{what}: {hi} vs {wh} ({k} of {n})\n{text}"
+        );
+    };
+    // The box lines: "box 1 (...): coverage C [lo, hi], density D [lo, hi], mass M (n points,
+    // k cases of interest)".
+    let boxes: Vec<&str> = text.lines().filter(|l| l.starts_with("box ")).collect();
+    assert_eq!(boxes.len(), 2, "{text}");
+    for line in boxes {
+        let w: Vec<&str> = line
+            .split(": ")
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        assert_eq!(
+            (w[0], w[4], w[8]),
+            ("coverage", "density", "mass"),
+            "{line}"
+        );
+        let n: usize = w[10]
+            .trim_start_matches('(')
+            .replace(',', "")
+            .parse()
+            .unwrap();
+        let k: usize = w[12].replace(',', "").parse().unwrap();
+        interval(w[2], w[3], k, cases, "coverage");
+        interval(w[6], w[7], k, n, "density");
+        // The page says the same figures.
+        let on_page = line.split(": ").nth(1).unwrap();
+        assert!(
+            page.contains(on_page.split(" (").next().unwrap()),
+            "{on_page}\n{page}"
+        );
+    }
+    // Every step of every trajectory: "step points coverage [lo, hi] density [lo, hi] mass ...".
+    let mut steps = 0;
+    for part in text.split("peeling trajectory of box ").skip(1) {
+        let rows = part
+            .lines()
+            .skip(2)
+            .take_while(|l| !l.trim().is_empty())
+            .map(|l| l.split_whitespace().collect::<Vec<_>>());
+        let eligible_hits: usize = part
+            .split(" points, ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .replace(',', "")
+            .parse()
+            .unwrap();
+        assert!(eligible_hits <= cases);
+        for w in rows {
+            let n: usize = w[1].parse().unwrap();
+            // The step's cases of interest, from its coverage (about 200 cases: exact).
+            let k = (num(w[2]) * cases as f64).round() as usize;
+            assert!(
+                (num(w[5]) * n as f64 - k as f64).abs() <= 5e-4 * n as f64 + 1e-9,
+                "{w:?}"
+            );
+            interval(w[3], w[4], k, cases, "trajectory coverage");
+            interval(w[6], w[7], k, n, "trajectory density");
+            steps += 1;
+        }
+    }
+    assert!(steps > 10, "{text}");
+    // What the interval is, where the figures are printed.
+    for out in [&text, &page] {
+        for words in [
+            "Wilson 95% interval",
+            "the search that chose the box",
+            "runs",
+        ] {
+            assert!(out.contains(words), "{words}: {out}");
+        }
+    }
+}
+
 /// A results file with `\r\n` line endings (Python's csv module, Excel): a bad cell and a
 /// ragged row are located at the line and column, with the line shown, as with `\n` endings
 /// (they were one line early, at column 1, with an empty line), in `discover` and `robust`.

@@ -391,8 +391,8 @@ fn nested_runs_refuse_flags_they_cannot_honour() {
 }
 
 /// The 95% interval of the mean over D draws counts the spread between draws: its half-width
-/// is 1.96 sd(per_draw) / sqrt(D), recomputed here from the per-draw probabilities; with one
-/// draw it is undefined (null), never a zero-width interval.
+/// is 1.96 sd(per_draw) / sqrt(D), recomputed here from the per-draw probabilities; an outcome
+/// the same in every draw has the point (sd 0); with one draw it is undefined (null).
 #[test]
 fn the_interval_of_the_mean_counts_the_error_from_few_draws() {
     let dir = tempfile::tempdir().unwrap();
@@ -415,10 +415,11 @@ fn the_interval_of_the_mean_counts_the_error_from_few_draws() {
         let sd = (p.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (d - 1.0)).sqrt();
         let se = sd / d.sqrt();
         if se == 0.0 {
-            assert!(
-                o["mc95_lo"].is_null(),
-                "{name}: no variation must be undefined"
-            );
+            // No variation: the point, as a mean over runs that did not vary.
+            for end in ["mc95_lo", "mc95_hi"] {
+                let v = o[end].as_f64().expect("no variation: the point, not null");
+                assert!((v - mean).abs() < 1e-12, "{name}: {end} {v}, mean {mean}");
+            }
             continue;
         }
         checked += 1;
@@ -1074,13 +1075,15 @@ fn a_sweep_warns_of_draws_a_policy_overrides_and_of_values_the_draws_replace() {
 }
 
 /// A value the same in every parameter draw (here the outcomes a few runs always reach, and
-/// every effect of a file compared with itself) has no interval of its mean over draws: the
-/// tables and pages of nested runs said "undefined (no variation among n = 2 draws)", where a
-/// change 0 in every run reads "unchanged in every run" (`report::UNCHANGED`). Now they say
-/// "unchanged in every draw" in `deter run` and `deter compare`, table and HTML alike; JSON
-/// keeps the statistical reason.
+/// every effect of a file compared with itself) has its interval of the mean over draws, the
+/// point: sd 0 over the draws, so mean +- 1.96 x 0, as `deter run` and `deter compare` give
+/// a mean over runs that did not vary (docs/OUTPUT.md). It had none (JSON `null` with
+/// "undefined (no variation among n = 2 draws)", an empty CSV cell, the words alone in the
+/// tables and pages). JSON and CSV carry the point (`se_mean` 0, `mc95_lo` = `mc95_hi` =
+/// the mean, no `mc95_undefined`), the table and the page the point with "unchanged in every
+/// draw" beside it; one draw stays undefined ("undefined (n = 1)").
 #[test]
-fn a_value_the_same_in_every_draw_reads_unchanged_in_every_draw() {
+fn a_value_the_same_in_every_draw_has_its_point_interval() {
     let d = tempfile::tempdir().unwrap();
     let base = root()
         .join("scenarios/western-balkans-2024.toml")
@@ -1094,7 +1097,20 @@ fn a_value_the_same_in_every_draw_reads_unchanged_in_every_draw() {
     let post = post.to_str().unwrap();
     let nested = ["--posterior", post, "--draws", "2", "--runs", "20", "-q"];
     let page = d.path().join("page.html");
-    for first in [&["run", &base][..], &["compare", &base, &base][..]] {
+    for (first, key, mean_key, point_words) in [
+        (
+            &["run", &base][..],
+            "outcomes",
+            "mean",
+            "[100.0%, 100.0%], unchanged in every draw",
+        ),
+        (
+            &["compare", &base, &base][..],
+            "effects",
+            "effect_mean",
+            "[+0.0, +0.0] pts, unchanged in every draw",
+        ),
+    ] {
         let o = deter()
             .args(first)
             .args(nested)
@@ -1105,10 +1121,7 @@ fn a_value_the_same_in_every_draw_reads_unchanged_in_every_draw() {
         let table = String::from_utf8_lossy(&o.stdout).into_owned();
         let html = std::fs::read_to_string(&page).unwrap();
         for (what, text) in [("table", &table), ("page", &html)] {
-            assert!(
-                text.contains("unchanged in every draw"),
-                "{first:?} {what}:\n{text}"
-            );
+            assert!(text.contains(point_words), "{first:?} {what}:\n{text}");
             assert!(!text.contains("no variation"), "{first:?} {what}:\n{text}");
         }
         let o = deter()
@@ -1119,10 +1132,40 @@ fn a_value_the_same_in_every_draw_reads_unchanged_in_every_draw() {
             .unwrap();
         succeeded(&o);
         let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        let text = json.to_string();
+        assert!(!json.to_string().contains("no variation"), "{json}");
+        // Rows whose draws agree: the point, recomputed here from `per_draw`.
+        let mut points = 0;
+        for row in json[key].as_array().unwrap() {
+            let p: Vec<f64> = row["per_draw"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect();
+            if p.iter().all(|x| *x == p[0]) {
+                points += 1;
+                let mean = row[mean_key].as_f64().unwrap();
+                assert_eq!(row["se_mean"].as_f64(), Some(0.0), "{row}");
+                assert_eq!(row["mc95_lo"].as_f64(), Some(mean), "{row}");
+                assert_eq!(row["mc95_hi"].as_f64(), Some(mean), "{row}");
+                assert!(row["mc95_undefined"].is_null(), "{row}");
+            } else {
+                assert!(row["se_mean"].as_f64().unwrap() > 0.0, "{row}");
+            }
+        }
+        assert!(points > 0, "{json}");
+        // The CSV: no empty cell.
+        let o = deter()
+            .args(first)
+            .args(nested)
+            .args(["--format", "csv"])
+            .output()
+            .unwrap();
+        succeeded(&o);
+        let csv = String::from_utf8_lossy(&o.stdout).into_owned();
         assert!(
-            text.contains("\"mc95_undefined\":\"undefined (no variation among n = 2 draws)\""),
-            "{first:?} JSON: {text}"
+            csv.lines().all(|l| !l.ends_with(',')),
+            "{first:?} CSV:\n{csv}"
         );
     }
 }

@@ -675,8 +675,8 @@ class NestedResult:
         ``param90_hi`` (the 90% interval over uncertain parameters: the 5% and 95%
         quantiles of the per-draw probabilities; more runs do not narrow it); ``mc_error``
         (the error of the mean from the finite runs per draw alone) and ``mc95_lo`` /
-        ``mc95_hi`` (the 95% interval of the mean over D draws x R runs; None when D = 1 or
-        the draws do not vary); ``parametric_share`` (share of the variance across draws due to the
+        ``mc95_hi`` (the 95% interval of the mean over D draws x R runs; the point, both equal
+        to ``mean``, when every draw gave the same value; None when D = 1); ``parametric_share`` (share of the variance across draws due to the
         parameters, in [0, 1]). Shape: (outcomes, 8).
     draws : pandas.DataFrame
         One row per parameter draw: ``draw``, one column per uncertain parameter path (its
@@ -764,11 +764,13 @@ def run_nested(
         The scenario, a prior or a what-if is invalid; or the posterior is malformed, a
         posterior column is not a path of the scenario or one of its values is out of the
         parameter's range: ``.line``, ``.column`` and the text of ``deter run --posterior``
-        (file:line:col, the column, the did-you-mean). A ``ValueError``.
+        (file:line:col, the column, the did-you-mean); or the posterior is a directory or
+        another non-regular file (the command line's "cannot read file" message). A
+        ``ValueError``.
     ValueError
         Nothing is uncertain, or a budget is out of range.
     OSError
-        The posterior file cannot be read.
+        The posterior file cannot be read (missing, no permission).
     KeyboardInterrupt
         Ctrl-C: stops within a second; no result.
 
@@ -853,7 +855,8 @@ class NestedComparison:
         per-draw effects; more runs do not narrow it); ``mc_error`` (the error of the mean
         effect from the finite runs per draw alone); ``se_mean`` and ``mc95_lo`` / ``mc95_hi``
         (the 95% interval of the mean effect over D draws x R runs: more draws narrow it;
-        None, with the reason in ``mc95_undefined``, when D = 1 or the effects do not vary);
+        the point, both equal to ``effect_mean``, when every draw gave the same effect; None,
+        with the reason in ``mc95_undefined``, when D = 1);
         ``share_of_draws_b_lower`` / ``share_of_draws_b_higher`` (share of parameter draws in
         which B's probability is lower / higher than A's; lower is better except for
         ``deterrence_held``). Shape: (outcomes, columns of the JSON).
@@ -956,12 +959,13 @@ def compare_nested(
     ScenarioError
         A scenario, a prior or a what-if is invalid; or the posterior is malformed, a
         posterior column is not a path of the scenarios or one of its values is out of the
-        parameter's range, located as in :func:`run_nested`. A ``ValueError``.
+        parameter's range, located as in :func:`run_nested`; or the posterior is a directory
+        or another non-regular file. A ``ValueError``.
     ValueError
         Nothing is uncertain, A and B declare different priors for one path or cannot be
         paired, or a budget is out of range.
     OSError
-        The posterior file cannot be read.
+        The posterior file cannot be read (missing, no permission).
     KeyboardInterrupt
         Ctrl-C: stops within a second; no result.
 

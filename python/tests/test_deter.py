@@ -695,6 +695,34 @@ def test_a_posterior_fault_is_the_cli_message_as_a_scenario_error(tmp_path, edit
         assert isinstance(e.value, ValueError)
 
 
+def test_a_posterior_that_is_a_directory_is_the_cli_message_as_a_scenario_error(tmp_path):
+    # A directory given as the posterior raised OSError (the library's I/O error) while a
+    # malformed file raised ScenarioError; the command line refuses both as bad input (exit 2)
+    # with one message: Python raises that message as a ScenarioError for both.
+    binary = os.environ.get("DETER_BIN") or str(ROOT / "target" / "release" / "deter")
+    if not os.path.exists(binary):
+        pytest.fail(f"the deter binary is needed for this comparison: {binary} (set DETER_BIN)")
+    folder = tmp_path / "draws"
+    folder.mkdir()
+    for call, args in (
+        (
+            lambda: deter.run_nested(BASELINE, posterior=folder, draws=2, runs=10),
+            ["run", str(BASELINE), "--posterior", str(folder), "--draws", "2", "--runs", "10", "-q"],
+        ),
+        (
+            lambda: deter.compare_nested(BASELINE, ENVOY, posterior=folder, draws=2, runs=10),
+            ["compare", str(BASELINE), str(ENVOY), "--posterior", str(folder), "--draws", "2", "--runs", "10", "-q"],
+        ),
+    ):
+        cl = subprocess.run([binary, *args], capture_output=True)
+        assert cl.returncode == 2
+        assert f"{folder}: error: cannot read file" in cl.stderr.decode()
+        with pytest.raises(deter.ScenarioError) as e:
+            call()
+        assert str(e.value) + "\n" == cl.stderr.decode()
+        assert isinstance(e.value, ValueError)
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [

@@ -10,8 +10,9 @@
 //! - **standard error of the mean over draws** = sd_d(p_d) / sqrt(D), the error of the mean from
 //!   having only D parameter draws *and* R runs each (the spread of the D per-draw estimates
 //!   already contains their binomial noise); the **95% interval of the mean** is
-//!   mean +- 1.96 of it (what more draws and runs would fix). With D = 1 or no variation among
-//!   the draws it is undefined ("undefined (n = 1)"), never a zero-width interval;
+//!   mean +- 1.96 of it (what more draws and runs would fix). When every draw gave the same
+//!   value it is that value, a point (sd 0, as a mean over runs that did not vary in `deter
+//!   run` and `deter compare`); with D = 1 it is undefined ("undefined (n = 1)");
 //! - **parametric share** = the share of the variance of p_d across draws not explained by
 //!   the runs' binomial noise: (Var_d(p_d) - mean_d(p_d (1 - p_d)) / (R - 1)) / Var_d(p_d),
 //!   clipped to [0, 1] (the law of total variance; 0 when the draws do not differ).
@@ -803,41 +804,55 @@ pub struct OutcomeSummary {
     pub q95: f64,
     /// Standard error of `mean` from the finite runs per draw only (what more runs would fix).
     pub mc_error: f64,
-    /// Standard error of `mean` over the D draws, sd_d(p_d) / sqrt(D) (draws and runs);
-    /// `None` when D < 2 or the draws do not vary.
+    /// Standard error of `mean` over the D draws, sd_d(p_d) / sqrt(D) (draws and runs): 0
+    /// when every draw gave the same value; `None` when D < 2.
     pub se_mean: Option<f64>,
     pub parametric_share: f64,
 }
 
 /// The standard error of the mean of D per-draw estimates, sd(p) / sqrt(D) with the sample
-/// standard deviation (divisor D - 1); `None` when D < 2 or every estimate is the same.
+/// standard deviation (divisor D - 1): exactly 0 when every estimate is the same (the mean's
+/// interval is then the point, as for a mean over runs that did not vary); `None` when D < 2.
 pub fn se_of_mean(p: &[f64]) -> Option<f64> {
     let d = p.len() as f64;
     if p.len() < 2 {
         return None;
     }
+    if p.iter().all(|x| *x == p[0]) {
+        return Some(0.0);
+    }
     let mean = p.iter().sum::<f64>() / d;
     let var = p.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (d - 1.0);
-    (var > 0.0).then(|| (var / d).sqrt())
+    Some((var / d).sqrt())
 }
 
-/// Why the 95% interval of a mean over draws is missing, as `compare` words it.
+/// Why the 95% interval of a mean over draws is missing (fewer than two draws), as `compare`
+/// words it.
 pub fn undefined_reason(p: &[f64]) -> String {
-    if p.len() < 2 {
-        format!("undefined (n = {})", p.len())
-    } else {
-        format!("undefined (no variation among n = {} draws)", p.len())
-    }
+    format!("undefined (n = {})", p.len())
 }
 
 /// Why the 95% interval of a mean over draws is missing, for people (the tables and pages of
-/// nested runs): [`crate::report::UNCHANGED_DRAWS`] when every draw gave the same value, else
-/// the reason with its count grouped. JSON and CSV keep [`undefined_reason`].
+/// nested runs): the reason with its count grouped. JSON and CSV keep [`undefined_reason`].
 pub fn no_interval_words(p: &[f64]) -> String {
-    if p.len() < 2 {
-        crate::report::table::readable_reason(&undefined_reason(p))
-    } else {
-        crate::report::UNCHANGED_DRAWS.to_string()
+    crate::report::table::readable_reason(&undefined_reason(p))
+}
+
+/// The cell of a mean's 95% interval over draws in the tables and pages of nested runs:
+/// `shown(lo, hi)`, followed by ", unchanged in every draw" ([`crate::report::UNCHANGED_DRAWS`])
+/// when it is the point of a value every draw gave (sd 0), or the reason it is undefined.
+pub fn mean_interval_cell(
+    ci: Option<(f64, f64)>,
+    se: Option<f64>,
+    p: &[f64],
+    shown: fn(f64, f64) -> String,
+) -> String {
+    match ci {
+        Some((lo, hi)) if se == Some(0.0) => {
+            format!("{}, {}", shown(lo, hi), crate::report::UNCHANGED_DRAWS)
+        }
+        Some((lo, hi)) => shown(lo, hi),
+        None => no_interval_words(p),
     }
 }
 
@@ -1153,10 +1168,12 @@ pub fn table(n: &Nested, scenario: &str, years: u32) -> String {
                 e.label.to_string(),
                 pct(o.mean),
                 pct_interval(o.q05, o.q95),
-                match interval95(o.mean, o.se_mean) {
-                    Some((lo, hi)) => pct_interval(lo.max(0.0), hi.min(1.0)),
-                    None => no_interval_words(p),
-                },
+                mean_interval_cell(
+                    interval95(o.mean, o.se_mean).map(|(lo, hi)| (lo.max(0.0), hi.min(1.0))),
+                    o.se_mean,
+                    p,
+                    pct_interval,
+                ),
                 format!("{:.0}%", 100.0 * o.parametric_share),
             ]
         })
@@ -1217,9 +1234,9 @@ mod tests {
         let se = (20.0 * 0.09 / 19.0f64).sqrt() / 20.0f64.sqrt();
         assert!((s.se_mean.unwrap() - se).abs() < 1e-12, "{:?}", s.se_mean);
         assert!(s.mc_error < se / 5.0);
-        // D = 1 or no variation: undefined, never zero width.
+        // D = 1: undefined; no variation: the point (sd 0).
         assert_eq!(summarise("x", &[0.3], 500).se_mean, None);
-        assert_eq!(summarise("x", &[0.3; 4], 500).se_mean, None);
+        assert_eq!(summarise("x", &[0.3; 4], 500).se_mean, Some(0.0));
         assert_eq!(undefined_reason(&[0.3]), "undefined (n = 1)");
     }
 }
@@ -1238,8 +1255,8 @@ pub struct EffectSummary {
     /// Standard error of `mean` from the runs (paired within each draw):
     /// sqrt( sum_d [ (a_only + b_only)/R - delta_d^2 ] / (R - 1) ) / D.
     pub mc_error: f64,
-    /// Standard error of `mean` over the D draws, sd_d(delta_d) / sqrt(D) (draws and runs);
-    /// `None` when D < 2 or the effects do not vary.
+    /// Standard error of `mean` over the D draws, sd_d(delta_d) / sqrt(D) (draws and runs): 0
+    /// when every draw gave the same effect; `None` when D < 2.
     pub se_mean: Option<f64>,
     /// Share of parameter draws in which B's probability is lower than A's.
     pub p_b_lower: f64,
@@ -1365,10 +1382,7 @@ pub fn compare_table(c: &NestedComparison, a: &str, b: &str, years: u32) -> Stri
                 pct(e.mean_b),
                 format!("{} pts", pts(e.mean)),
                 pts_interval(e.q05, e.q95),
-                match interval95(e.mean, e.se_mean) {
-                    Some((lo, hi)) => pts_interval(lo, hi),
-                    None => no_interval_words(p),
-                },
+                mean_interval_cell(interval95(e.mean, e.se_mean), e.se_mean, p, pts_interval),
                 pct(e.p_b_lower),
             ]
         })

@@ -16,7 +16,8 @@ use crate::outputs::EVENTS;
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// The 95% interval of the mean probability over D draws x R runs: mean +- 1.96 sd(p_d)/sqrt(D),
-/// clipped to [0, 1]; `None` when undefined (D = 1 or no variation among draws).
+/// clipped to [0, 1]; the point of the mean when the draws do not vary; `None` when undefined
+/// (D = 1).
 pub fn mc95(o: &OutcomeSummary) -> Option<(f64, f64)> {
     super::nested::interval95(o.mean, o.se_mean).map(|(lo, hi)| (lo.max(0.0), hi.min(1.0)))
 }
@@ -98,7 +99,7 @@ pub fn json(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
         "intervals": {
             "param90": "90% interval over uncertain parameters: the 5% and 95% quantiles of the per-draw probabilities (what we don't know)",
             "mc_error": "Monte Carlo error from the finite runs per draw only (what more runs would fix)",
-            "mc95": "95% interval of the mean over D parameter draws x R runs: mean +- 1.96 se_mean, se_mean = sd(per_draw) / sqrt(D) (what more draws and runs would fix); null with mc95_undefined when D = 1 or the draws do not vary",
+            "mc95": "95% interval of the mean over D parameter draws x R runs: mean +- 1.96 se_mean, se_mean = sd(per_draw) / sqrt(D) (what more draws and runs would fix); the point (mc95_lo = mc95_hi = mean, se_mean 0) when every draw gave the same value; null with mc95_undefined when D = 1",
         },
         "outcomes": outcomes,
         "parameters": draws_json(&n.parameters),
@@ -147,7 +148,7 @@ pub fn compare_json(
         "intervals": {
             "param90": "90% interval over uncertain parameters of the effect B - A: the 5% and 95% quantiles of the per-draw effects",
             "mc_error": "Monte Carlo error of the mean effect from the finite runs per draw only, paired within each draw (what more runs would fix)",
-            "mc95": "95% interval of the mean effect over D parameter draws x R runs: mean +- 1.96 sd(per_draw) / sqrt(D); null with mc95_undefined when D = 1 or the effects do not vary",
+            "mc95": "95% interval of the mean effect over D parameter draws x R runs: mean +- 1.96 sd(per_draw) / sqrt(D); the point (mc95_lo = mc95_hi = effect_mean, se_mean 0) when every draw gave the same effect; null with mc95_undefined when D = 1",
         },
         "effects": effects,
         "parameters": draws_json(&c.parameters),
@@ -220,7 +221,7 @@ impl Rows {
 }
 
 /// CSV of a nested run: per outcome (entity `region`) `mean`, `param90_lo`, `param90_hi`
-/// (90% interval over uncertain parameters), `mc_error` (runs only), `se_mean`, `mc95_lo`, `mc95_hi` (95% interval of the mean over draws; empty when undefined),
+/// (90% interval over uncertain parameters), `mc_error` (runs only), `se_mean`, `mc95_lo`, `mc95_hi` (95% interval of the mean over draws; the point when the draws do not vary, empty when undefined: D = 1),
 /// `parametric_share`; then per draw (entity `draw:D`) each outcome's probability
 /// (`p`) and each parameter's value (`value`).
 pub fn csv(n: &Nested, file: &str, scenario: &str) -> Vec<u8> {
@@ -350,7 +351,9 @@ fn legend() -> Markup {
              quantiles over parameter draws): more runs do not narrow it. The "
             b { "95% interval of the mean" }
             " is the error of the mean from having only D parameter draws and R runs each \
-             (sd of the per-draw values / sqrt(D)): more draws narrow it; it is undefined for one draw."
+             (sd of the per-draw values / sqrt(D)): more draws narrow it; it is the point of the mean, \
+             \"unchanged in every draw\", when every draw gave the same value, and undefined for \
+             one draw."
         }
     }
 }
@@ -404,10 +407,7 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
                         td class="n" data-v=(o.mean) { (pct(o.mean)) }
                         td class="n" { (super::nested::pct_interval(o.q05, o.q95)) }
                         td class="n" {
-                            @match mc95(o) {
-                                Some((lo, hi)) => { (super::nested::pct_interval(lo, hi)) }
-                                None => { (super::nested::no_interval_words(p)) }
-                            }
+                            (super::nested::mean_interval_cell(mc95(o), o.se_mean, p, super::nested::pct_interval))
                         }
                         td class="n" { (format!("{:.0}%", 100.0 * o.parametric_share)) }
                     }
@@ -475,10 +475,7 @@ pub fn compare_html(
                         td class="n" data-v=(e.mean) { (pts(e.mean)) " pts" }
                         td class="n" { (super::nested::pts_interval(e.q05, e.q95)) }
                         td class="n" {
-                            @match super::nested::interval95(e.mean, e.se_mean) {
-                                Some((lo, hi)) => { (super::nested::pts_interval(lo, hi)) }
-                                None => { (super::nested::no_interval_words(p)) }
-                            }
+                            (super::nested::mean_interval_cell(super::nested::interval95(e.mean, e.se_mean), e.se_mean, p, super::nested::pts_interval))
                         }
                         td class="n" { (pct(e.p_b_lower)) }
                     }

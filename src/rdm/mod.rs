@@ -181,6 +181,32 @@ impl Discovery {
         )
     }
 
+    /// The Wilson 95% intervals of a box's coverage (its cases of interest among all of
+    /// them) and density (among its points): [`INTERVAL_NOTE`].
+    fn intervals(&self, b: &PrimBox) -> (crate::stats::Proportion, crate::stats::Proportion) {
+        let all = self.y.iter().filter(|&&c| c).count();
+        (
+            crate::stats::wilson(b.hits as u64, all as u64),
+            crate::stats::wilson(b.hits as u64, b.n as u64),
+        )
+    }
+
+    /// A box's figures as the box line (terminal and page) says them: "coverage C [lo, hi],
+    /// density D [lo, hi], mass M (n points, k cases of interest)".
+    fn figures(&self, b: &PrimBox) -> String {
+        let (c, d) = self.intervals(b);
+        format!(
+            "coverage {:.3} {}, density {:.3} {}, mass {:.3} ({} points, {} cases of interest)",
+            b.coverage,
+            bracket(c),
+            b.density,
+            bracket(d),
+            b.mass,
+            thousands(b.n as u64),
+            thousands(b.hits as u64)
+        )
+    }
+
     /// The terminal text: the boxes, then each box's peeling trajectory.
     pub fn text(&self) -> String {
         let mut t = String::new();
@@ -202,16 +228,11 @@ impl Discovery {
             let b = &f.pasted;
             let _ = writeln!(
                 t,
-                "\nbox {} (peeling step {} of {}, then pasted): coverage {:.3}, density {:.3}, \
-                 mass {:.3} ({} points, {} cases of interest)",
+                "\nbox {} (peeling step {} of {}, then pasted): {}",
                 k + 1,
                 f.chosen,
                 f.trajectory.len() - 1,
-                b.coverage,
-                b.density,
-                b.mass,
-                thousands(b.n as u64),
-                thousands(b.hits as u64)
+                self.figures(b)
             );
             if b.restricted().is_empty() {
                 let _ = writeln!(t, "  no restriction: the cases of interest are everywhere");
@@ -243,20 +264,23 @@ impl Discovery {
                 }
             }
         }
+        let _ = writeln!(t, "\n{INTERVAL_NOTE}");
         if self.found.iter().any(|f| !f.quasi_p.is_empty()) {
             let _ = writeln!(t, "\n{QUASI_P_NOTE}");
         }
         for (k, f) in self.found.iter().enumerate() {
             let _ = writeln!(
                 t,
-                "\npeeling trajectory of box {} ({} points, {} cases):\n  {:>4}  {:>6}  {:>8}  {:>7}  {:>6}  {:>10}  peeled",
+                "\npeeling trajectory of box {} ({} points, {} cases):\n  {:>4}  {:>6}  {:>8}  {:>16}  {:>7}  {:>16}  {:>6}  {:>10}  peeled",
                 k + 1,
                 f.eligible,
                 f.eligible_hits,
                 "step",
                 "points",
                 "coverage",
+                "95% interval",
                 "density",
+                "95% interval",
                 "mass",
                 "restricted"
             );
@@ -266,13 +290,16 @@ impl Discovery {
                 } else {
                     self.peeled(&f.trajectory[s - 1], b)
                 };
+                let (c, d) = self.intervals(b);
                 let _ = writeln!(
                     t,
-                    "  {:>4}  {:>6}  {:>8.3}  {:>7.3}  {:>6.3}  {:>10}  {}{}",
+                    "  {:>4}  {:>6}  {:>8.3}  {:>16}  {:>7.3}  {:>16}  {:>6.3}  {:>10}  {}{}",
                     s,
                     b.n,
                     b.coverage,
+                    bracket(c),
                     b.density,
+                    bracket(d),
                     b.mass,
                     b.restricted().len(),
                     peeled,
@@ -329,13 +356,8 @@ impl Discovery {
                 h2 { "Box " (k + 1) }
                 p {
                     (format!(
-                        "coverage {:.3}, density {:.3}, mass {:.3} ({} points, {} cases of interest); \
-                         peeling step {} of {}, then pasted.",
-                        b.coverage,
-                        b.density,
-                        b.mass,
-                        b.n,
-                        b.hits,
+                        "{}; peeling step {} of {}, then pasted.",
+                        self.figures(b),
                         f.chosen,
                         f.trajectory.len() - 1
                     ))
@@ -356,6 +378,7 @@ impl Discovery {
                     }
                 }
             }
+            p { (INTERVAL_NOTE) }
             @if self.found.iter().any(|f| !f.quasi_p.is_empty()) {
                 p { (QUASI_P_NOTE) }
             }
@@ -363,6 +386,21 @@ impl Discovery {
         };
         page("deter: scenario discovery", body)
     }
+}
+
+/// What the intervals of scenario discovery's coverage and density are, said under the boxes
+/// (terminal and page).
+pub const INTERVAL_NOTE: &str = "[lo, hi] beside a coverage or a density: its Wilson 95% \
+interval, the share taken as a binomial proportion over the points (coverage: the box's cases \
+of interest among all of them; density: among the box's points), as deter gives every share \
+of a sample. It is the error of having this many points drawn over the parameters; it leaves \
+out the search that chose the box on these same points (a box's figures on new points tend to \
+be lower) and the Monte Carlo error of each point's outcome, estimated from its runs (a point \
+near the threshold can fall on either side).";
+
+/// `[lo, hi]` of a share at three decimals, as the coverage and density beside it.
+fn bracket(p: crate::stats::Proportion) -> String {
+    format!("[{:.3}, {:.3}]", p.lo, p.hi)
 }
 
 /// What the `quasi-p` column of scenario discovery is, said under the boxes (terminal and

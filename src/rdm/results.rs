@@ -37,7 +37,8 @@ pub enum Refusal {
         name: String,
         /// What is wrong, without the did-you-mean.
         message: String,
-        /// The closest name the results hold ([`suggest`]), if any is close.
+        /// The closest names the results hold (`scenario::closest`, the did-you-mean of every
+        /// input kind: every name equally close, joined), if any is close.
         suggestion: Option<String>,
     },
     /// Anything else: what is wrong.
@@ -54,7 +55,13 @@ impl Refusal {
         Refusal::Unknown {
             name: name.to_string(),
             message,
-            suggestion: suggest(name, candidates).map(str::to_string),
+            suggestion: crate::scenario::closest(
+                name,
+                &candidates
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>(),
+            ),
         }
     }
 
@@ -115,16 +122,6 @@ pub struct Results {
     pub header_sha256: String,
     /// SHA-256 of the whole file: what binds a complete record to these rows.
     pub sha256: String,
-}
-
-/// The closest of `candidates` to `word` (Jaro-Winkler >= 0.8), for a did-you-mean.
-pub fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(s, _)| *s >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
 }
 
 /// Why [`Results::parse_located`] refused bytes: a fault of a cell, its message already at

@@ -43,9 +43,9 @@ pub fn tiny_interval(lo: f64, hi: f64, decimals: usize) -> Option<String> {
 pub const UNCHANGED: &str = "unchanged in every run";
 
 /// The one wording, in the tables and pages of nested runs (`--posterior`, `[[uncertain]]`),
-/// of a value the same in every parameter draw (and so without an interval of its mean over
-/// draws), as [`UNCHANGED`] words a change 0 in every run. JSON and CSV keep the statistical
-/// reason ("undefined (no variation among n = ... draws)").
+/// of a value the same in every parameter draw, said beside the interval of its mean over
+/// draws, the point (sd 0), as [`UNCHANGED`] is said beside a change 0 in every run. JSON and
+/// CSV carry the point (`se_mean` 0, `mc95_lo` = `mc95_hi`).
 pub const UNCHANGED_DRAWS: &str = "unchanged in every draw";
 
 /// Whether a mean over runs `value` with paired interval `lo`..`hi` is 0 in every run: the

@@ -347,7 +347,7 @@ fn satisficing(inp: &mut Input<'_>, v: &Val<'_>) -> Vec<(String, f64)> {
         if !names.iter().any(|n| n == name) {
             inp.error(k.span(), &at, format!("`{name}` is not a headline outcome"))
                 .help = Some(
-                match crate::rdm::results::suggest(name, names.iter().map(String::as_str)) {
+                match crate::scenario::closest(name, &names) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("one of: {}", names.join(", ")),
                 },
