@@ -799,3 +799,58 @@ fn the_protectors_line_says_what_it_counts_in_all_runs() {
     assert!(table.contains(&said), "no `{said}` in:\n{table}");
     assert!(!table.contains("node 4"), "{table}");
 }
+
+// ---- Words that say what a figure is ----
+
+/// The sweep page said a crisis opportunity was "a dispute that could escalate", while the
+/// terminal table defines it as "a moment when the challenger could escalate; most pass
+/// without any militarised action" and counts disputes (MID >= 2) apart: the page now uses
+/// the table's definition, taken here from `deter run`'s own output.
+#[test]
+fn sweep_page_does_not_call_a_crisis_opportunity_a_dispute() {
+    let d = tempfile::tempdir().unwrap();
+    let table = run(&[
+        "run",
+        &scenario("scenarios/western-balkans-2024.toml"),
+        "--runs",
+        "20",
+        "--no-attribution",
+    ]);
+    succeeded(&table);
+    let table = String::from_utf8_lossy(&table.stdout).to_string();
+    let definition = table
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("(crisis opportunity: "))
+        .and_then(|l| l.strip_suffix(')'))
+        .expect("the table defines a crisis opportunity")
+        .to_string();
+    let file = write(
+        d.path(),
+        "g.toml",
+        &format!(
+            "base = {:?}\nruns = 20\nseed = 1\ndesign = \"grid\"\n\n\
+             [[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"lever\"\n\
+             values = [0.2, 0.8]\n",
+            scenario("scenarios/western-balkans-2024.toml")
+        ),
+    );
+    let html = d.path().join("s.html");
+    succeeded(&run(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "-q",
+        "--out",
+        d.path().join("r.csv").to_str().unwrap(),
+        "--report",
+        html.to_str().unwrap(),
+    ]));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(!page.contains("a dispute that could escalate"), "{page}");
+    assert!(
+        page.contains(&format!(
+            "a crisis opportunity arose ({})",
+            esc(&definition)
+        )),
+        "the table's definition `{definition}` on the page"
+    );
+}
