@@ -799,3 +799,139 @@ fn the_protectors_line_says_what_it_counts_in_all_runs() {
     assert!(table.contains(&said), "no `{said}` in:\n{table}");
     assert!(!table.contains("node 4"), "{table}");
 }
+
+// ---- Words that say what a figure is ----
+
+/// The sweep page said a crisis opportunity was "a dispute that could escalate", while the
+/// terminal table defines it as "a moment when the challenger could escalate; most pass
+/// without any militarised action" and counts disputes (MID >= 2) apart: the page now uses
+/// the table's definition, taken here from `deter run`'s own output.
+#[test]
+fn sweep_page_does_not_call_a_crisis_opportunity_a_dispute() {
+    let d = tempfile::tempdir().unwrap();
+    let table = run(&[
+        "run",
+        &scenario("scenarios/western-balkans-2024.toml"),
+        "--runs",
+        "20",
+        "--no-attribution",
+    ]);
+    succeeded(&table);
+    let table = String::from_utf8_lossy(&table.stdout).to_string();
+    let definition = table
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("(crisis opportunity: "))
+        .and_then(|l| l.strip_suffix(')'))
+        .expect("the table defines a crisis opportunity")
+        .to_string();
+    let file = write(
+        d.path(),
+        "g.toml",
+        &format!(
+            "base = {:?}\nruns = 20\nseed = 1\ndesign = \"grid\"\n\n\
+             [[parameter]]\npath = \"rivalry.SRB-XKX.monitoring\"\nrole = \"lever\"\n\
+             values = [0.2, 0.8]\n",
+            scenario("scenarios/western-balkans-2024.toml")
+        ),
+    );
+    let html = d.path().join("s.html");
+    succeeded(&run(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "-q",
+        "--out",
+        d.path().join("r.csv").to_str().unwrap(),
+        "--report",
+        html.to_str().unwrap(),
+    ]));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(!page.contains("a dispute that could escalate"), "{page}");
+    assert!(
+        page.contains(&format!(
+            "a crisis opportunity arose ({})",
+            esc(&definition)
+        )),
+        "the table's definition `{definition}` on the page"
+    );
+}
+
+/// With several rivalries the region-wide "final balance M_A/M_T" is each run's largest
+/// balance over the rivalries (docs/OUTPUT.md), not a regional aggregate, and the table said
+/// nothing of it: 19.35 region-wide beside a rivalry at 1.69. It now says so, and the figure
+/// is that: recomputed here from the per-run rows as each run's maximum over the rivalries.
+#[test]
+fn region_wide_final_balance_is_said_to_be_the_largest_over_rivalries() {
+    let d = tempfile::tempdir().unwrap();
+    // Two rivalries of very different balances: C0 -> C1 and C1 -> C0.
+    let file = write(
+        d.path(),
+        "two.toml",
+        &common::rivalries_scenario("two", "2025-01", 5, 2),
+    );
+    let per_run = d.path().join("rows.csv");
+    let json = d.path().join("r.json");
+    let args = [
+        "run",
+        file.to_str().unwrap(),
+        "--runs",
+        "300",
+        "--no-attribution",
+    ];
+    let table = run(&args);
+    succeeded(&table);
+    let table = String::from_utf8_lossy(&table.stdout).to_string();
+    assert!(
+        table.contains(
+            "    (final balance, region-wide: in each run the largest M_A/M_T of the 2 rivalries, the most challenger-favourable; each rivalry's is under it below)"
+        ),
+        "{table}"
+    );
+    let mut with_files = args.to_vec();
+    with_files.extend([
+        "--per-run",
+        per_run.to_str().unwrap(),
+        "--out",
+        json.to_str().unwrap(),
+    ]);
+    succeeded(&run(&with_files));
+    let rows = std::fs::read_to_string(&per_run).unwrap();
+    let mut lines = rows.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let (run_col, balance) = (
+        header.iter().position(|h| *h == "run").unwrap(),
+        header.iter().position(|h| *h == "final_balance").unwrap(),
+    );
+    let mut largest: std::collections::BTreeMap<u64, f64> = Default::default();
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        let b: f64 = cells[balance].parse().unwrap();
+        let e = largest
+            .entry(cells[run_col].parse().unwrap())
+            .or_insert(f64::NEG_INFINITY);
+        *e = e.max(b);
+    }
+    assert_eq!(largest.len(), 300);
+    let mean = largest.values().sum::<f64>() / 300.0;
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let reported = report["metrics"]["final_balance"]["mean"].as_f64().unwrap();
+    assert!(
+        (reported - mean).abs() <= 1e-9 * mean.abs(),
+        "region-wide mean {reported}, mean of the per-run maxima {mean}"
+    );
+    // One rivalry: the region is the rivalry, nothing to say.
+    let one = write(
+        d.path(),
+        "one.toml",
+        &common::rivalries_scenario("one", "2025-01", 5, 1),
+    );
+    let o = run(&[
+        "run",
+        one.to_str().unwrap(),
+        "--runs",
+        "20",
+        "--no-attribution",
+    ]);
+    succeeded(&o);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("final balance, region-wide"));
+}

@@ -2627,3 +2627,73 @@ fn a_file_of_draws_with_only_a_header_is_said_to_have_no_draws() {
         "{line}"
     );
 }
+
+/// A TOML syntax error on the header of a sub-table of an array of tables (a second
+/// `[country.political]` in the second country) was named `country.political`, without the
+/// index every other fault in that table carries (`country[1].political.cohesion`): the key
+/// path of a header names its array-of-tables prefixes as the headers before it do.
+#[test]
+fn a_duplicated_sub_table_of_an_array_of_tables_is_named_with_its_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = |second_political: &str| {
+        format!(
+            "[scenario]\nname = \"x\"\n\n\
+             [[country]]\nid = \"A\"\n[country.military]\nbudget = 1\n[country.economic]\ngdp = 10\n\n\
+             [[country]]\nid = \"B\"\n[country.military]\nbudget = 1\n[country.economic]\ngdp = 10\n\
+             [country.political]\ncohesion = 0.5\n{second_political}\n\n\
+             [[rivalry]]\nchallenger = \"A\"\ntarget = \"B\"\n"
+        )
+    };
+    // The same table's value fault: the reader's own key path for it.
+    let value = write(dir.path(), "value.toml", &body("narrative = 7"));
+    let err = refused(&deter().arg("validate").arg(&value).output().unwrap());
+    assert!(
+        first_error(&err).contains(": error: country[1].political.narrative: "),
+        "{err}"
+    );
+    // The header given twice: a syntax error, named with the same prefix.
+    let twice = write(
+        dir.path(),
+        "twice.toml",
+        &body("[country.political]\nnarrative = 0.2"),
+    );
+    for command in ["validate", "run"] {
+        let err = refused(&deter().arg(command).arg(&twice).output().unwrap());
+        let line = first_error(&err);
+        assert!(
+            line.ends_with(
+                ":19:10: error: country[1].political: TOML syntax error: duplicate key `political`"
+            ),
+            "{command}: {err}"
+        );
+    }
+    // In the first country: index 0. A header outside any array keeps its plain name.
+    let first = write(
+        dir.path(),
+        "first.toml",
+        "[scenario]\nname = \"x\"\n[[country]]\nid = \"A\"\n[country.military]\nbudget = 1\n\
+         [country.military]\nbudget = 2\n",
+    );
+    let err = refused(&deter().arg("validate").arg(&first).output().unwrap());
+    assert!(
+        first_error(&err).contains(": error: country[0].military: TOML syntax error"),
+        "{err}"
+    );
+    let scenario_twice = write(
+        dir.path(),
+        "scenario.toml",
+        "[scenario]\nname = \"x\"\n[scenario]\nname = \"y\"\n",
+    );
+    let err = refused(
+        &deter()
+            .arg("validate")
+            .arg(&scenario_twice)
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        first_error(&err)
+            .contains(": error: scenario: TOML syntax error: duplicate key `scenario`"),
+        "{err}"
+    );
+}

@@ -282,3 +282,113 @@ fn hostile_names_are_escaped_on_the_sweep_page() {
     );
     assert!(html.contains("sweep &lt;script&gt;&amp;'.toml"));
 }
+
+/// The texts of the chart of the figure `id` of `html`, trimmed, in drawing order.
+fn chart_texts(html: &str, id: &str) -> Vec<String> {
+    let start = html
+        .find(&format!("<figure id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no figure `{id}`"));
+    let figure = &html[start..];
+    let figure = &figure[..figure.find("</figure>").unwrap()];
+    figure
+        .split("</text>")
+        .filter_map(|s| s.rsplit('>').next())
+        .map(|t| t.trim().to_string())
+        .collect()
+}
+
+/// The cells' percentages of the heatmap of the figure `id` of `html`.
+fn cell_texts(html: &str, id: &str) -> Vec<String> {
+    chart_texts(html, id)
+        .into_iter()
+        .filter(|t| t.ends_with('%') && t.len() > 1)
+        .collect()
+}
+
+/// A levers x futures sweep's page: each future is a point once per policy. The page drew
+/// them all in one colour with no word of the policies, a two-parameter grid's heatmap
+/// showed the first policy's values only (the others' points fell on the same cells, unseen),
+/// and the lead said that run i used the same random stream at every point, which is false
+/// across futures (stream `f * runs + i`). Now: a heatmap per policy with that policy's
+/// values (checked against the results file's rows), the scatters' dots coloured by policy
+/// with the ids in a legend, and the lead says how the streams are shared.
+#[test]
+fn levers_x_futures_page_tells_the_policies_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenarios = std::fs::canonicalize("scenarios").unwrap();
+    let text = format!(
+        "base = {:?}\nruns = 100\nseed = 3\ndesign = \"grid\"\n\n\
+         [[policy]]\nid = \"baseline\"\n\n[[policy]]\nid = \"envoy\"\nfile = {:?}\n\n\
+         [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.4, 1.6]\n\n\
+         [[parameter]]\npath = \"deployment.KFOR.reliability\"\nrole = \"uncertainty\"\n\
+         values = [0.5, 0.9]\n",
+        scenarios
+            .join("western-balkans-2024.toml")
+            .display()
+            .to_string(),
+        scenarios
+            .join("shea-special-envoy.toml")
+            .display()
+            .to_string(),
+    );
+    let file = write(dir.path(), "lxf.toml", &text);
+    let (html, plots) = sweep_report(&file, dir.path());
+
+    // Each policy's heatmap holds that policy's rows of the results, as written there.
+    let results = std::fs::read_to_string(dir.path().join("results.csv")).unwrap();
+    let mut lines = results.lines().filter(|l| !l.starts_with('#'));
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (policy, p) = (col("policy"), col("use_of_force_p"));
+    let mut by_policy: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        let x: f64 = cells[p].parse().unwrap();
+        by_policy
+            .entry(cells[policy].to_string())
+            .or_default()
+            .push(format!("{:.1}%", 100.0 * x));
+    }
+    assert_eq!(by_policy.len(), 2, "{results}");
+    assert_ne!(
+        by_policy["baseline"], by_policy["envoy"],
+        "the policies differ"
+    );
+    for (id, mut want) in by_policy {
+        let mut got = cell_texts(&html, &format!("outcome-use_of_force-grid-{id}"));
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "policy `{id}`'s heatmap");
+        assert!(
+            plots
+                .join(format!("outcome-use_of_force-grid-{id}.svg"))
+                .is_file()
+        );
+    }
+    assert!(
+        !html.contains("id=\"outcome-use_of_force-grid\""),
+        "no heatmap mixing the policies"
+    );
+
+    // The scatter names the policies in its legend.
+    let texts = chart_texts(&html, "outcome-use_of_force-vs-model_war_cost");
+    for id in ["baseline", "envoy"] {
+        assert!(
+            texts.iter().any(|t| t == id),
+            "legend entry `{id}`: {texts:?}"
+        );
+    }
+    let start = html
+        .find("<figure id=\"outcome-use_of_force-vs-model_war_cost\"")
+        .unwrap();
+    let figure = &html[start..start + html[start..].find("</figure>").unwrap()];
+    assert!(figure.contains("one future under one policy"));
+
+    // The streams as they are: shared across the policies within a future only.
+    assert!(
+        !html.contains("run i uses the same random stream at every point"),
+        "false for the futures"
+    );
+    assert!(html.contains("2 policies (baseline, envoy) in each of 4 futures"));
+    assert!(html.contains("in each future every policy runs on the same random streams"));
+}

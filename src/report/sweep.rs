@@ -13,7 +13,9 @@ use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::charts::{BLUE, FONT, GREY, ORANGE, VERMILLION, err, svg_sized as svg};
+use super::charts::{
+    BLUE, FONT, GREEN, GREY, ORANGE, PURPLE, VERMILLION, err, svg_sized as svg,
+};
 use maud::{PreEscaped, html};
 
 use super::html::{figure, page, today};
@@ -43,6 +45,8 @@ struct Dot {
     p: f64,
     lo: f64,
     hi: f64,
+    /// The point's policy in a levers x futures sweep (its index), 0 otherwise.
+    series: usize,
 }
 
 fn dots(v: &SweepView<'_>, outcome: usize, param: usize) -> Vec<Dot> {
@@ -58,9 +62,34 @@ fn dots(v: &SweepView<'_>, outcome: usize, param: usize) -> Vec<Dot> {
                 p,
                 lo: w.lo,
                 hi: w.hi,
+                series: policy_index(v.sweep, k),
             }
         })
         .collect()
+}
+
+/// The index of point `k`'s policy in a levers x futures sweep (points come policy by
+/// policy, `futures` each), 0 in a sweep without policies.
+fn policy_index(sweep: &Sweep, k: u64) -> usize {
+    sweep
+        .crossing
+        .as_ref()
+        .map_or(0, |c| (k / c.futures.max(1)) as usize)
+}
+
+/// The ids of a levers x futures sweep's policies, in point order (empty without policies).
+fn policy_ids(sweep: &Sweep) -> Vec<&str> {
+    sweep
+        .crossing
+        .as_ref()
+        .map(|c| c.policies.iter().map(|p| p.id.as_str()).collect())
+        .unwrap_or_default()
+}
+
+/// The colour of policy `i`'s dots (colour-blind safe; repeats after seven policies).
+fn policy_colour(i: usize) -> RGBColor {
+    const COLOURS: [RGBColor; 7] = [BLUE, VERMILLION, GREEN, ORANGE, PURPLE, GREY, BLACK];
+    COLOURS[i % COLOURS.len()]
 }
 
 fn is_log(p: &crate::sweep::Parameter) -> bool {
@@ -74,7 +103,9 @@ fn is_log(p: &crate::sweep::Parameter) -> bool {
 }
 
 /// Scatter of one outcome against one parameter, probabilities as percentages.
-fn scatter(title: &str, x_desc: &str, points: &[Dot], log_x: bool) -> String {
+/// `policies`: the ids of a levers x futures sweep's policies, one colour and legend entry
+/// each (empty: one series, no legend).
+fn scatter(title: &str, x_desc: &str, points: &[Dot], log_x: bool, policies: &[&str]) -> String {
     let (mut x0, mut x1) = points
         .iter()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), d| {
@@ -113,14 +144,14 @@ fn scatter(title: &str, x_desc: &str, points: &[Dot], log_x: bool) -> String {
                 .build_cartesian_2d((x0 / 1.1..x1 * 1.1).log_scale(), y0..y1)
                 .map_err(err)?;
             mesh(decimals, &mut chart, x_desc)?;
-            plot_dots(&mut chart, points, whiskers)
+            plot_dots(&mut chart, points, whiskers, policies)
         } else {
             let xpad = ((x1 - x0) * 0.05).max(1e-9);
             let mut chart = builder
                 .build_cartesian_2d(x0 - xpad..x1 + xpad, y0..y1)
                 .map_err(err)?;
             mesh(decimals, &mut chart, x_desc)?;
-            plot_dots(&mut chart, points, whiskers)
+            plot_dots(&mut chart, points, whiskers, policies)
         }
     })
 }
@@ -146,14 +177,15 @@ fn mesh<X: Ranged<ValueType = f64> + ValueFormatter<f64>>(
         .map_err(err)
 }
 
-fn plot_dots<X: Ranged<ValueType = f64>>(
+fn plot_dots<'a, X: Ranged<ValueType = f64>>(
     chart: &mut ChartContext<
-        '_,
-        SVGBackend<'_>,
+        'a,
+        SVGBackend<'a>,
         Cartesian2d<X, plotters::coord::types::RangedCoordf64>,
     >,
     points: &[Dot],
     whiskers: bool,
+    policies: &[&str],
 ) -> Result<(), String> {
     if whiskers {
         chart
@@ -162,12 +194,38 @@ fn plot_dots<X: Ranged<ValueType = f64>>(
             }))
             .map_err(err)?;
     }
+    if policies.is_empty() {
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .map(|d| Circle::new((d.x, d.p), 3, BLUE.mix(0.75).filled())),
+            )
+            .map_err(err)?;
+        return Ok(());
+    }
+    // Levers x futures: each future appears once per policy; one colour per policy, named
+    // in the legend, so that the policies' dots are told apart.
+    for (i, id) in policies.iter().enumerate() {
+        let colour = policy_colour(i);
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .filter(|d| d.series == i)
+                    .map(|d| Circle::new((d.x, d.p), 3, colour.mix(0.75).filled())),
+            )
+            .map_err(err)?
+            .label(*id)
+            .legend(move |(x, y)| Circle::new((x + 8, y), 4, colour.filled()));
+    }
     chart
-        .draw_series(
-            points
-                .iter()
-                .map(|d| Circle::new((d.x, d.p), 3, BLUE.mix(0.75).filled())),
-        )
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY)
+        .label_font((FONT, 12))
+        .draw()
         .map_err(err)?;
     Ok(())
 }
@@ -384,9 +442,17 @@ fn grid_axes(v: &SweepView<'_>) -> Option<(Vec<f64>, Vec<f64>)> {
 pub fn chart_stems(sweep: &crate::sweep::Sweep) -> Vec<String> {
     let grid = sweep.design == DesignKind::Grid && sweep.parameters.len() == 2;
     let mut out = Vec::new();
+    let policies = policy_ids(sweep);
     for e in &EVENTS {
-        if grid {
+        if grid && policies.is_empty() {
             out.push(format!("outcome-{}-grid", e.key));
+        } else if grid {
+            // Levers x futures: one heatmap per policy (a cell is one future of one policy).
+            out.extend(
+                policies
+                    .iter()
+                    .map(|id| format!("outcome-{}-grid-{id}", e.key)),
+            );
         }
         for p in &sweep.parameters {
             out.push(format!("outcome-{}-vs-{}", e.key, p.path.replace('.', "_")));
@@ -404,33 +470,51 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
     let mut stems = chart_stems(v.sweep).into_iter();
     let mut stem = || stems.next().expect("chart_stems names every chart");
     let params = &v.sweep.parameters;
+    let policies = policy_ids(v.sweep);
     let grid = grid_axes(v);
     for (o, name) in EVENTS.iter().map(|e| e.name()).enumerate() {
         let title = format!("P({name}) over the horizon");
         if let Some((xs, ys)) = &grid {
-            let cells: Vec<(f64, f64, f64)> = (0..v.design.n)
+            // (policy, x, y, p) of every point; one heatmap per policy (a single one, policy
+            // 0, in a sweep without policies).
+            let cells: Vec<(usize, f64, f64, f64)> = (0..v.design.n)
                 .zip(v.outputs)
                 .map(|(k, out)| {
                     let val = v.design.values(params, k);
-                    (val[0], val[1], out[o])
+                    (policy_index(v.sweep, k), val[0], val[1], out[o])
                 })
                 .collect();
-            let cell = |i: usize, j: usize| {
-                cells
-                    .iter()
-                    .find(|c| c.0 == xs[i] && c.1 == ys[j])
-                    .map(|c| c.2)
+            let named: Vec<Option<&str>> = if policies.is_empty() {
+                vec![None]
+            } else {
+                policies.iter().map(|id| Some(*id)).collect()
             };
-            out.push((
-                stem(),
-                "outcomes",
-                format!(
-                    "Share of runs in which {}, over the horizon, at each grid point ({} runs each); \
-                     darker is higher, the shading spans this outcome's lowest to highest value.",
-                    EVENTS[o].meaning, v.runs
-                ),
-                heatmap(&title, &params[0].path, &params[1].path, xs, ys, &cell),
-            ));
+            for (pi, id) in named.iter().enumerate() {
+                let cell = |i: usize, j: usize| {
+                    cells
+                        .iter()
+                        .find(|c| c.0 == pi && c.1 == xs[i] && c.2 == ys[j])
+                        .map(|c| c.3)
+                };
+                let (title, under) = match id {
+                    Some(id) => (
+                        format!("{title}, policy {id}"),
+                        format!(" under policy `{id}`"),
+                    ),
+                    None => (title.clone(), String::new()),
+                };
+                out.push((
+                    stem(),
+                    "outcomes",
+                    format!(
+                        "Share of runs in which {}, over the horizon, at each grid point{under} \
+                         ({} runs each); darker is higher, the shading spans this chart's lowest \
+                         to highest value.",
+                        EVENTS[o].meaning, v.runs
+                    ),
+                    heatmap(&title, &params[0].path, &params[1].path, xs, ys, &cell),
+                ));
+            }
         }
         for (i, p) in params.iter().enumerate() {
             let points = dots(v, o, i);
@@ -438,8 +522,14 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
                 stem(),
                 "outcomes",
                 format!(
-                    "Each dot is one design point: the share of its {} runs in which {}, over \
+                    "Each dot is one design point{}: the share of its {} runs in which {}, over \
                      the horizon{}.",
+                    if policies.is_empty() {
+                        ""
+                    } else {
+                        ", one future under one policy (each future appears once per policy; \
+                         colours: the policies, in the legend)"
+                    },
                     v.runs,
                     EVENTS[o].meaning,
                     if points.len() <= MAX_WHISKER_POINTS {
@@ -454,6 +544,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
                     &p.path,
                     &points,
                     is_log(p),
+                    &policies,
                 ),
             ));
         }
@@ -575,7 +666,14 @@ pub fn to_html(v: &SweepView<'_>, charts: &[(String, &'static str, String, Strin
         p class="lead" {
             "Base scenario: " (s.base.meta.name) " (" (s.base_path.display().to_string()) "). "
             (s.design.as_str()) " design, " (v.design.n) " points x " (v.runs) " runs, seed " (s.seed)
-            @if s.common_random_numbers {
+            @if let Some(c) = &s.crossing {
+                // Levers x futures: the streams are shared across policies within a future,
+                // not across futures (docs/SWEEPS.md, "Levers x futures").
+                ": " (c.policies.len()) " policies (" (policy_ids(s).join(", ")) ") in each of "
+                (c.futures) " futures, common random numbers across the policies (in each future "
+                "every policy runs on the same random streams; different futures on different "
+                "streams)"
+            } @else if s.common_random_numbers {
                 ", common random numbers (run i uses the same random stream at every point)"
             }
             ". deter " (crate::ENGINE_VERSION) ", " (today()) "."

@@ -313,6 +313,15 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
         r.horizon_years,
         100.0 * t.censored_share
     );
+    if r.rivalries.len() > 1 {
+        // The region-wide balance is no regional sum or mean: each run's largest over the
+        // rivalries (docs/OUTPUT.md, `final_balance`).
+        let _ = writeln!(
+            out,
+            "    (final balance, region-wide: in each run the largest M_A/M_T of the {} rivalries, the most challenger-favourable; each rivalry's is under it below)",
+            r.rivalries.len()
+        );
+    }
     if yearly {
         yearly_table(&mut out, &r.yearly);
     }

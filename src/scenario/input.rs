@@ -370,14 +370,36 @@ pub(crate) fn syntax_error_path(src: &str, at: usize) -> String {
     }
     let line = src[line_start..].lines().next().unwrap_or("").trim();
     if line.starts_with('[') {
-        // The error is in a header: name the table being opened.
+        // The error is in a header: name the table being opened, its array-of-tables
+        // prefixes indexed as above (a second `[country.political]` in the second country
+        // is `country[1].political`, as every other fault in that table is named).
         let name = line.trim_start_matches('[');
         let name = name.split(']').next().unwrap_or("").trim();
         let ok = name.len() <= 64
             && name
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-        return if ok { name.to_string() } else { header };
+        if !ok {
+            return header;
+        }
+        let parts: Vec<&str> = name.split('.').map(str::trim).collect();
+        let mut path = String::new();
+        let mut prefix = String::new();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                prefix.push('.');
+                path.push('.');
+            }
+            prefix.push_str(part);
+            path.push_str(part);
+            // The last part is the table or array being opened, not one of its elements.
+            if i + 1 < parts.len()
+                && let Some((_, c)) = counts.iter().find(|(n, _)| *n == prefix)
+            {
+                path.push_str(&format!("[{c}]"));
+            }
+        }
+        return path;
     }
     let key = match line.split_once('=') {
         Some((k, _)) if !line.starts_with('#') => k.trim(),
