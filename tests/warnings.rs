@@ -9,7 +9,8 @@ use std::path::Path;
 
 mod common;
 use common::{
-    deter, first_error, refused_for, run, scenario, stderr, stderr_says, succeeded, write,
+    deter, first_error, refused_for, run, scenario, stderr, stderr_says, succeeded, succeeded_for,
+    write,
 };
 
 // ---- Values the model never reads ----
@@ -924,4 +925,166 @@ fn a_value_listed_twice_in_a_grid_is_warned_at_the_repeat() {
     let o = run(&["validate", f]);
     succeeded(&o);
     assert!(!stderr(&o).contains("listed twice"), "{}", stderr(&o));
+}
+
+// ---- A policy on a value drawn before any policy applies ----
+
+const PER_RUN_DRAW: &str = "tests/warn/policy-on-a-per-run-draw.toml";
+
+/// The warning of `tests/warn/policy-on-a-per-run-draw.toml`, as `deter validate` must locate
+/// it: at the change's `path` value (line 38, column 21), its key path, and the way out.
+fn per_run_draw_warning(file: &str) -> String {
+    format!(
+        "{file}:38:21: warning: policy[0].changes[0].path: policy `sure` changes \
+         `alliance.PACT.reliability_concentration`, which is read only by each run's draw of \
+         the treaty weight, made before any policy applies (even one dated before the start): \
+         the change has no effect, nor has its magnitude `policy.sure.k` in `--set` or a sweep"
+    )
+}
+
+/// An alliance's `reliability_concentration` is read only by each run's draw of the treaty
+/// weight (docs/MODEL.md 7.11), made before the first month's policies (7.10): a policy on
+/// it, at any date, changed nothing and was accepted in silence. It is warned at the change's
+/// `path` with file:line:col, in the same words by `validate`, `run`, `compare`, `sweep` (a
+/// base file), and `validate` and `calibrate` of a case's scenario; the run goes ahead.
+/// "No effect" is checked by running: the results with the policy and with it switched off
+/// are the same, while the same value given by `--set` moves them. A policy on the mean,
+/// `reliability`, which shifts the run's draw, is not warned.
+#[test]
+fn a_policy_on_a_value_drawn_before_policies_apply_is_warned_in_every_command() {
+    let d = tempfile::tempdir().unwrap();
+    let file = scenario(PER_RUN_DRAW);
+    let want = per_run_draw_warning(&file);
+    let help = "help: a policy cannot change what is drawn before it applies: give the value in \
+                the file, or vary it with `--set alliance.PACT.reliability_concentration=VALUE`";
+    let o = run(&["validate", &file]);
+    succeeded(&o);
+    let err = stderr(&o);
+    assert!(err.contains(&want), "no `{want}` in:\n{err}");
+    assert!(err.contains(help), "{err}");
+    assert_eq!(err.matches("warning").count(), 1, "{err}");
+    let json = |extra: &[&str]| {
+        let mut args = vec!["run", file.as_str(), "--runs", "200", "--format", "json"];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        succeeded(&o);
+        (common::json_without_timing(&o.stdout), stderr(&o))
+    };
+    let (with, err) = json(&[]);
+    assert!(err.contains(&want), "run: {err}");
+    let (off, _) = json(&["--set", "policy.sure.enabled=false"]);
+    let (set, _) = json(&["--set", "alliance.PACT.reliability_concentration=1000000"]);
+    let results = |v: &serde_json::Value| (v["outcomes"].clone(), v["rivalries"].clone());
+    assert_eq!(results(&with), results(&off), "the policy changed a result");
+    assert_ne!(
+        results(&with),
+        results(&set),
+        "--set did not act: the check shows nothing"
+    );
+    // compare: each file's warnings (the same file twice: said once).
+    let o = run(&["compare", &file, &file, "--runs", "20"]);
+    succeeded(&o);
+    assert_eq!(
+        stderr(&o).matches(want.as_str()).count(),
+        1,
+        "compare: {}",
+        stderr(&o)
+    );
+    // A sweep's base file.
+    let sweep = write(
+        d.path(),
+        "sweep.toml",
+        &format!(
+            "base = {file:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"rivalry.AAA-BBB.monitoring\"\nrole = \"lever\"\nvalues = [0.1, 0.9]\n"
+        ),
+    );
+    let out = d.path().join("r.csv");
+    for args in [
+        vec!["validate", sweep.to_str().unwrap()],
+        vec![
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ] {
+        let o = run(&args);
+        succeeded_for(&o, format!("{args:?}"));
+        assert_eq!(
+            stderr(&o).matches(want.as_str()).count(),
+            1,
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    // A calibration case's scenario: the Baltic case's, with the same policy.
+    let history = common::root().join("scenarios/history");
+    let case = write(
+        d.path(),
+        "case.toml",
+        &format!(
+            "extends = {:?}\n\n[[policy]]\nid = \"sure\"\nstart = \"2016-01\"\nchanges = \
+             [{{ path = \"alliance.NATO.reliability_concentration\", set = 1000000.0, name = \
+             \"k\" }}]\n",
+            history
+                .join("russia-baltic-2014.toml")
+                .display()
+                .to_string()
+        ),
+    );
+    let record = std::fs::read_to_string(history.join("russia-baltic.record.toml")).unwrap();
+    let written = "scenario = \"russia-baltic-2014.toml\"";
+    assert!(record.contains(written));
+    let record = write(
+        d.path(),
+        "russia-baltic.record.toml",
+        &record.replacen(written, "scenario = \"case.toml\"", 1),
+    );
+    let cal = write(
+        d.path(),
+        "cal.toml",
+        "name = \"one case\"\nseed = 1\nparticles = 10\nmax_generations = 1\npredictive_draws \
+         = 2\nstatistics = [\"threat\"]\ncases = [\"russia-baltic.record.toml\"]\n\n\
+         [[parameter]]\npath = \"model.war_cost\"\nrange = [0.5, 1.0]\n",
+    );
+    let case_want = per_run_draw_warning(&case.display().to_string())
+        .replace(":38:21:", ":6:21:")
+        .replace("PACT", "NATO");
+    let cal_out = d.path().join("cal");
+    for args in [
+        vec!["validate", case.to_str().unwrap()],
+        vec!["validate", record.to_str().unwrap()],
+        vec!["validate", cal.to_str().unwrap()],
+        vec![
+            "calibrate",
+            cal.to_str().unwrap(),
+            "--out",
+            cal_out.to_str().unwrap(),
+            "-q",
+            "--threads",
+            "1",
+        ],
+    ] {
+        let o = run(&args);
+        succeeded_for(&o, format!("{args:?}"));
+        assert_eq!(
+            stderr(&o).matches(case_want.as_str()).count(),
+            1,
+            "{args:?}: no `{case_want}` in:\n{}",
+            stderr(&o)
+        );
+    }
+    // A policy on the mean acts (it shifts the run's draw): no warning.
+    let mean = write(
+        d.path(),
+        "mean.toml",
+        &std::fs::read_to_string(&file).unwrap().replace(
+            "{ path = \"alliance.PACT.reliability_concentration\", set = 1000000.0, name = \"k\" }",
+            "{ path = \"alliance.PACT.reliability\", set = 0.9, name = \"k\" }",
+        ),
+    );
+    let o = run(&["validate", mean.to_str().unwrap()]);
+    succeeded(&o);
+    assert_eq!(stderr(&o), "", "a policy that acts is not warned");
 }

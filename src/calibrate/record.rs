@@ -284,9 +284,13 @@ fn scenario_problems(
     span: Range<usize>,
     rel: &str,
     path: &Path,
+    warnings: &mut Diagnostics,
 ) -> Result<Scenario, Vec<scenario::Diagnostic>> {
-    match scenario::load_base(path) {
-        Ok(s) => Ok(s),
+    match scenario::load_base_with_warnings(path, None) {
+        Ok((s, w)) => {
+            warnings.0.extend(w.0);
+            Ok(s)
+        }
         Err(inner) => {
             if r.unreadable_named(span.clone(), "case.scenario", "the scenario", rel, path, &inner) {
                 return Err(Vec::new());
@@ -307,9 +311,14 @@ fn scenario_problems(
 /// Read a record file and the start-year scenario it names, and check that they fit: the
 /// scenario reads (a missing or invalid file is reported at `case.scenario`, its own problems
 /// below), it has every rivalry of `case.rivalries` (an unknown id at its place, with a
-/// did-you-mean) and it runs exactly the record's years. Returns the record, the scenario and
-/// the index in the scenario of each of the record's rivalries.
-pub fn load_case(path: &Path) -> Result<(Record, Scenario, Vec<usize>), Diagnostics> {
+/// did-you-mean) and it runs exactly the record's years. Returns the record, the scenario,
+/// the index in the scenario of each of the record's rivalries, and the scenario's warnings
+/// (those `deter validate` and `deter run` give it: `deter validate` of a record or a
+/// calibration file and `deter calibrate` print them).
+pub fn load_case(
+    path: &Path,
+) -> Result<(Record, Scenario, Vec<usize>, Diagnostics), Diagnostics> {
+    let mut warnings = Diagnostics::default();
     let shown = path.display().to_string();
     let (record, links, src) = match read_record_or_scenario(path) {
         Ok(x) => x,
@@ -320,7 +329,7 @@ pub fn load_case(path: &Path) -> Result<(Record, Scenario, Vec<usize>), Diagnost
                 let mut r = Input::new(&shown, &src);
                 let rel = src.get(at.clone()).unwrap_or("").trim();
                 let rel = rel.trim_matches('"').trim_matches('\'').to_string();
-                let inner = scenario_problems(&mut r, at, &rel, &scen).err();
+                let inner = scenario_problems(&mut r, at, &rel, &scen, &mut warnings).err();
                 diags.0.extend(r.finish().0);
                 diags.0.extend(inner.unwrap_or_default());
             }
@@ -329,7 +338,13 @@ pub fn load_case(path: &Path) -> Result<(Record, Scenario, Vec<usize>), Diagnost
     };
     let mut r = Input::new(&shown, &src);
     let rel = scenario_name(&src, &links);
-    let scenario = match scenario_problems(&mut r, links.scenario.clone(), &rel, &record.scenario) {
+    let scenario = match scenario_problems(
+        &mut r,
+        links.scenario.clone(),
+        &rel,
+        &record.scenario,
+        &mut warnings,
+    ) {
         Ok(s) => s,
         Err(inner) => {
             let mut d = r.finish();
@@ -377,7 +392,7 @@ pub fn load_case(path: &Path) -> Result<(Record, Scenario, Vec<usize>), Diagnost
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok((record, scenario, rivalries))
+    Ok((record, scenario, rivalries, warnings))
 }
 
 /// The `case.scenario` value as written in the record.

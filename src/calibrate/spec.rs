@@ -55,6 +55,10 @@ pub struct Calibration {
     /// file's `set` table, then `deter calibrate --set` (a later value of a path replaces
     /// its earlier one). Already applied to every case's scenario.
     pub fixed: Vec<(String, f64)>,
+    /// The warnings of the cases' scenarios (those `deter validate` gives each), each once,
+    /// in the order of the cases: `deter validate` of the file and `deter calibrate` print
+    /// them.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Calibration {
@@ -387,6 +391,7 @@ fn read(
 
     // Cases: each record and its scenario.
     let mut cases: Vec<Case> = Vec::new();
+    let mut warnings: Vec<Diagnostic> = Vec::new();
     let mut case_ok = true;
     if let Some(v) = r.required(
         root,
@@ -411,7 +416,14 @@ fn read(
             };
             let path: PathBuf = dir.join(&rel);
             let (record, scenario, rivalries) = match load_case(&path) {
-                Ok(x) => x,
+                Ok((record, scenario, rivalries, w)) => {
+                    for d in w.0 {
+                        if !warnings.contains(&d) {
+                            warnings.push(d);
+                        }
+                    }
+                    (record, scenario, rivalries)
+                }
                 Err(inner) => {
                     if !r.unreadable_named(c.span(), &at, "the record", &rel, &path, &inner) {
                         r.error(
@@ -518,6 +530,7 @@ fn read(
         predictive_draws,
         text_sha256: super::text_sha256(r.src),
         fixed,
+        warnings,
     };
     // A fixed path that a [[parameter]] also calibrates is refused at its key.
     if set_ok

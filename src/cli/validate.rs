@@ -313,11 +313,11 @@ pub fn check_other(f: &Path) -> Option<Result<(&'static str, String, Diagnostics
                 n(c.cases.len(), "case", "cases"),
                 n(c.parameters.len(), "parameter", "parameters")
             );
-            ("calibration", words, Diagnostics::default())
+            ("calibration", words, Diagnostics(c.warnings))
         }),
         // The record and the scenario it names: the scenario reads, has the record's
         // rivalries and runs its years (calibrate::record::load_case).
-        InputKind::Record => crate::calibrate::record::load_case(f).map(|(r, s, _)| {
+        InputKind::Record => crate::calibrate::record::load_case(f).map(|(r, s, _, w)| {
             let words = format!(
                 "historical record {}: {}, {}-{}; scenario {}",
                 scenario::printable(&r.name),
@@ -326,7 +326,7 @@ pub fn check_other(f: &Path) -> Option<Result<(&'static str, String, Diagnostics
                 r.last_year,
                 scenario::printable(&s.meta.name)
             );
-            ("historical record", words, Diagnostics::default())
+            ("historical record", words, w)
         }),
     })
 }

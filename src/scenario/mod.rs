@@ -27,7 +27,7 @@ pub use path::{OpKind, ParamRef, PathError, PolicyField, SpecOf};
 pub(crate) use read::SCENARIO_FILE;
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use read::{
-    MAX_FILE_BYTES, TEMPLATE, load_base, load_base_with_warnings, load_file, load_file_with_inputs,
+    MAX_FILE_BYTES, TEMPLATE, load_base_with_warnings, load_file, load_file_with_inputs,
     load_file_with_inputs_and_warnings,
     load_file_with_warnings, load_text_with_warnings, parse_bytes, parse_str,
     read_scenario_text,

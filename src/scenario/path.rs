@@ -452,6 +452,22 @@ impl ParamRef {
         }
     }
 
+    /// What reads this parameter, when a run reads it only before its first policy applies,
+    /// so that a policy changing it (at any date, before the start included) changes nothing;
+    /// None for a parameter a run reads after its policies apply (docs/MODEL.md 7.10). The
+    /// one such parameter is an alliance's `reliability_concentration`, read only by each
+    /// run's draw of the treaty weight (7.11), made before the first month's policies.
+    pub fn read_before_policies(self) -> Option<&'static str> {
+        match self {
+            ParamRef::Alliance { field, .. }
+                if AllianceParams::FIELDS[field].key == "reliability_concentration" =>
+            {
+                Some("each run's draw of the treaty weight")
+            }
+            _ => None,
+        }
+    }
+
     /// Whether a policy may change it during a run (structural switches and policies' own
     /// values may not).
     pub fn is_dynamic(self) -> bool {

@@ -170,15 +170,11 @@ pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Scenario, Diagnostics> {
     read_source(&src, file, Path::new("."), &mut Vec::new(), &mut Vec::new())
 }
 
-/// Read a scenario named by another file (a sweep's `base`): as [`load_file`], except that
-/// if it is not TOML, nothing of its content is shown (see [`load_chain`]).
-pub fn load_base(path: &Path) -> Result<Scenario, Diagnostics> {
-    load_chain(path, &mut Vec::new(), &mut Vec::new(), true)
-}
-
-/// [`load_base`], also returning the base's warnings (those `deter validate` and `deter run`
-/// give for it), checked against `horizon` when the caller gives one: a sweep
-/// prints them once, before its own.
+/// Read a scenario named by another file (a sweep's `base`, a record's `case.scenario`): as
+/// [`load_file`], except that if it is not TOML, nothing of its content is shown (see
+/// [`load_chain`]). Also returns the base's warnings (those `deter validate` and `deter run`
+/// give for it), checked against `horizon` when the caller gives one: a sweep and a
+/// calibration print them once, before their own.
 pub fn load_base_with_warnings(
     path: &Path,
     horizon: Option<GivenHorizon>,
@@ -1634,6 +1630,14 @@ impl<'a> Reader<'a> {
                                 } else {
                                     targets.push((change.target, pv.span()));
                                 }
+                                // A parameter read only before the first policy applies:
+                                // the change is legal and does nothing, at any date.
+                                if let Some(reader) = change.target.read_before_policies() {
+                                    let (message, help) =
+                                        policy_read_before_warning(&id, &change, reader);
+                                    self.warn(pv.span(), &format!("{ip}.path"), message).help =
+                                        Some(help);
+                                }
                             }
                             p.changes.push(change);
                         }
@@ -1756,7 +1760,11 @@ impl<'a> Reader<'a> {
                     pv.span(),
                     &format!("{path}.path"),
                     format!("`{target_path}` cannot change during a run"),
-                );
+                )
+                .help = Some(format!(
+                    "a policy's own values are read when the run is set up, before any policy \
+                     applies: vary it with `--set {target_path}=VALUE` or a sweep's [[parameter]]"
+                ));
                 return None;
             }
             Err(e) => {
@@ -1817,6 +1825,29 @@ impl<'a> Reader<'a> {
             name,
         })
     }
+}
+
+/// The warning (message, help) of policy `id`'s `change` of a parameter that only `reader`
+/// reads, before the run's first policies apply ([`ParamRef::read_before_policies`]): the
+/// change has no effect at any date; the ways that do change the value act before the draw.
+fn policy_read_before_warning(id: &str, change: &PolicyChange, reader: &str) -> (String, String) {
+    let path = &change.path;
+    let named = match &change.name {
+        Some(n) => format!(", nor has its magnitude `policy.{id}.{n}` in `--set` or a sweep"),
+        None => String::new(),
+    };
+    (
+        format!(
+            "policy `{id}` changes `{path}`, which is read only by {reader}, made before \
+             any policy applies (even one dated before the start): the change has no \
+             effect{named}"
+        ),
+        format!(
+            "a policy cannot change what is drawn before it applies: give the value in the \
+             file, or vary it with `--set {path}=VALUE`, a sweep's [[parameter]] or an \
+             [[uncertain]] prior (each acts before the draw); remove this change"
+        ),
+    )
 }
 
 /// The warnings a policy's start `ym` gets (message, help), in every command: before the
