@@ -26,7 +26,7 @@ pub struct Proportion {
     pub hi: f64,
 }
 
-/// Wilson score interval for `count` successes out of `n` trials (z = 1.96).
+/// Wilson score interval for `count` successes out of `n` trials (z = [`Z95`]).
 /// With `n == 0` the estimate is 0 and the interval is the whole of [0, 1].
 pub fn wilson(count: u64, n: u64) -> Proportion {
     if n == 0 {
