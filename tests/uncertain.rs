@@ -391,8 +391,9 @@ fn nested_runs_refuse_flags_they_cannot_honour() {
 }
 
 /// The 95% interval of the mean over D draws counts the spread between draws: its half-width
-/// is 1.96 sd(per_draw) / sqrt(D), recomputed here from the per-draw probabilities; an outcome
-/// the same in every draw has the point (sd 0); with one draw it is undefined (null).
+/// is z sd(per_draw) / sqrt(D) (z = `stats::Z95`, the 1.96 of every interval), recomputed here
+/// from the per-draw probabilities; an outcome the same in every draw has the point (sd 0);
+/// with one draw it is undefined (null).
 #[test]
 fn the_interval_of_the_mean_counts_the_error_from_few_draws() {
     let dir = tempfile::tempdir().unwrap();
@@ -426,11 +427,11 @@ fn the_interval_of_the_mean_counts_the_error_from_few_draws() {
         let lo = o["mc95_lo"].as_f64().unwrap();
         let hi = o["mc95_hi"].as_f64().unwrap();
         assert!(
-            (lo - (mean - 1.96 * se).max(0.0)).abs() < 1e-12,
+            (lo - (mean - deter::stats::Z95 * se).max(0.0)).abs() < 1e-12,
             "{name} lo {lo}"
         );
         assert!(
-            (hi - (mean + 1.96 * se).min(1.0)).abs() < 1e-12,
+            (hi - (mean + deter::stats::Z95 * se).min(1.0)).abs() < 1e-12,
             "{name} hi {hi}"
         );
     }

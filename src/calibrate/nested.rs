@@ -856,9 +856,10 @@ pub fn mean_interval_cell(
     }
 }
 
-/// The 95% interval of a mean over draws: mean +- 1.96 `se`, or `None` when undefined.
+/// The 95% interval of a mean over draws: mean +- z `se` (z = [`crate::stats::Z95`], the
+/// 1.96 of every interval), or `None` when undefined.
 pub fn interval95(mean: f64, se: Option<f64>) -> Option<(f64, f64)> {
-    se.map(|s| (mean - 1.96 * s, mean + 1.96 * s))
+    se.map(|s| (mean - crate::stats::Z95 * s, mean + crate::stats::Z95 * s))
 }
 
 /// The result of a nested run.

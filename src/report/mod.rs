@@ -130,7 +130,7 @@ impl Serialize for Outcomes {
 pub struct CountOut {
     /// Mean count per run (exact integer sum / runs).
     pub mean: f64,
-    /// Monte Carlo 95% interval of the mean (mean +- 1.96 standard errors).
+    /// Monte Carlo 95% interval of the mean (mean +- 1.96 standard errors, z = [`crate::stats::Z95`]).
     pub mc95_lo: f64,
     pub mc95_hi: f64,
     /// Median and 95th percentile of the count over runs.
@@ -143,7 +143,7 @@ pub struct CountOut {
 impl CountOut {
     fn from_distribution(d: &Distribution) -> Self {
         let s = d.summary();
-        let half = 1.96 * d.moments.se();
+        let half = crate::stats::Z95 * d.moments.se();
         Self {
             mean: finite(s.mean),
             mc95_lo: finite((s.mean - half).max(0.0)),

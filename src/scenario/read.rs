@@ -23,6 +23,11 @@ use super::{
     Scenario, Status, YearMonth,
 };
 
+/// A GDP from which on a country's figures are taken to be in a large currency unit: a tenth
+/// of the largest GDP lost the outputs keep (about 1e6, `stats::MOMENT_LIMIT` and the top of
+/// the GDP-lost histogram), beyond any economy in billions of US dollars or euros.
+const LARGE_GDP: f64 = 1e5;
+
 /// A ratio in words for warnings: whole numbers from 10, two decimals from 0.01.
 fn ratio_text(x: f64) -> String {
     if x >= 10.0 {
@@ -1208,7 +1213,9 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Warn about currency figures of one country that are implausible together: a defence
+    /// Warn about currency figures of one country that are implausible together or too large
+    /// for the outputs (a GDP of [`LARGE_GDP`] or more: a large currency unit, whose GDP
+    /// lost could reach the clamp of the moments, [`crate::stats::MOMENT_LIMIT`]): a defence
     /// budget above half of GDP (the model caps the budget share at 0.5), or a capability stock
     /// more than a thousand times (or less than a thousandth of) its budget. Each suggests that
     /// some figures changed unit (millions for billions) and others did not.
@@ -1233,6 +1240,21 @@ impl<'a> Reader<'a> {
             )
             .help = Some(
                 "a factor like 1000 suggests a partial change of unit (millions for billions): give every currency figure of the scenario in its `currency` unit".into(),
+            );
+        }
+        if gdp.is_finite() && gdp >= LARGE_GDP {
+            let at = sub("economic", "gdp").unwrap_or_else(|| span.clone());
+            self.warn(
+                at,
+                &format!("{path}.economic.gdp"),
+                format!(
+                    "GDP {} is beyond any economy in billions of US dollars or euros: a run's GDP lost is kept only up to {} (2^20) in the `gdp_lost` mean and sd, and up to 1e6 in its quantiles: a larger loss is counted as that much",
+                    fmt_bound(gdp),
+                    crate::stats::MOMENT_LIMIT as u64
+                ),
+            )
+            .help = Some(
+                "give the scenario's currency figures in a larger unit (billions of a currency worth more, or trillions), with `currency` naming it: the model's outputs do not depend on the unit".into(),
             );
         }
         let cap = c.military.capability;

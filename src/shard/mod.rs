@@ -1851,7 +1851,7 @@ mod tests {
         #[test]
         fn i128_sums_beyond_f64_precision_round_trip_as_strings() {
             let big = i128::MAX / 3;
-            let m = crate::stats::ExactMoments::from_parts(7, -big, big);
+            let m = crate::stats::ExactMoments::from_parts(7, -big, big, big, -big);
             let mut agg = Aggregate::new(&compiled());
             agg.region.level_costs[0] = m.clone();
             let text = serde_json::to_string(&agg).unwrap();

@@ -223,48 +223,58 @@ impl PairedDiff {
 }
 
 /// Exact running sums of a paired difference `b - a` of amounts (GDP lost, in the scenario's
-/// currency unit): each side's value is rounded to the fixed point of
-/// [`super::ExactMoments`] (2^-32, clamped to +-[`super::MOMENT_LIMIT`]) as each side's own
-/// mean is, so the mean difference is the difference of the two sides' means, and the sums
-/// are integers that merge exactly in any order.
+/// currency unit): each side's value is split as [`super::ExactMoments`] splits it (2^-32
+/// and the residual at 2^-96, clamped to +-[`super::MOMENT_LIMIT`]) as each side's own mean
+/// is, so the mean difference is the difference of the two sides' means, and the sums are
+/// integers that merge exactly in any order. The squares of the differences are split the
+/// same way, so the standard error keeps its relative precision for small amounts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PairedAmounts {
     pub n: u64,
-    /// Sum of the differences, in units of 2^-32.
+    /// Sum of the differences, in units of 2^-32, and what that left, in units of 2^-96.
     sum: i128,
-    /// Sum of the squared differences, in units of 2^-32 (each square rounded once).
+    sum_lo: i128,
+    /// Sum of the squared differences, in units of 2^-32 (each square rounded once), and
+    /// what that left, in units of 2^-96.
     sum_sq: i128,
-    /// The least and greatest difference (units of 2^-32): equal when every pair gave the
+    sum_sq_lo: i128,
+    /// The least and greatest difference (units of 2^-96): equal when every pair gave the
     /// same difference, decided exactly.
-    min: i64,
-    max: i64,
+    min: i128,
+    max: i128,
 }
 
 impl PairedAmounts {
-    /// `x` in units of 2^-32, as [`super::ExactMoments::record`] stores it.
-    fn fixed(x: f64) -> i64 {
+    /// `x` in units of 2^-32 and its residual in units of 2^-96, as
+    /// [`super::ExactMoments::record`] stores it.
+    fn fixed(x: f64) -> (i128, i128) {
         let x = if x.is_finite() {
             x.clamp(-super::MOMENT_LIMIT, super::MOMENT_LIMIT)
         } else {
             0.0
         };
-        super::round_i128(x * super::FIXED_SCALE) as i64
+        super::split(x * super::FIXED_SCALE)
     }
 
     #[inline]
     pub fn record(&mut self, a: f64, b: f64) {
-        // |d| <= 2^53: exact in f64, and so is d / 2^32.
-        let d = Self::fixed(b) - Self::fixed(a);
-        let x = d as f64 / super::FIXED_SCALE;
+        let ((a_hi, a_lo), (b_hi, b_lo)) = (Self::fixed(a), Self::fixed(b));
+        // |hi| <= 2^53 and |lo| <= 2^64: the difference in units of 2^-96 is below 2^118.
+        let (d_hi, d_lo) = (b_hi - a_hi, b_lo - a_lo);
+        let d = (d_hi << 64) + d_lo;
+        let x = super::unsplit(d_hi, d_lo);
         if self.n == 0 {
             (self.min, self.max) = (d, d);
         } else {
             self.min = self.min.min(d);
             self.max = self.max.max(d);
         }
+        let (sq_hi, sq_lo) = super::split(x * x * super::FIXED_SCALE);
         self.n += 1;
-        self.sum += i128::from(d);
-        self.sum_sq += super::round_i128(x * x * super::FIXED_SCALE);
+        self.sum += d_hi;
+        self.sum_lo += d_lo;
+        self.sum_sq += sq_hi;
+        self.sum_sq_lo += sq_lo;
     }
 
     pub fn merge(&mut self, o: &Self) {
@@ -277,7 +287,9 @@ impl PairedAmounts {
         }
         self.n += o.n;
         self.sum += o.sum;
+        self.sum_lo += o.sum_lo;
         self.sum_sq += o.sum_sq;
+        self.sum_sq_lo += o.sum_sq_lo;
         self.min = self.min.min(o.min);
         self.max = self.max.max(o.max);
     }
@@ -286,7 +298,7 @@ impl PairedAmounts {
         if self.n == 0 {
             0.0
         } else {
-            self.sum as f64 / super::FIXED_SCALE / self.n as f64
+            super::unsplit(self.sum, self.sum_lo) / self.n as f64
         }
     }
 
@@ -298,7 +310,7 @@ impl PairedAmounts {
         }
         let n = self.n as f64;
         let m = self.mean();
-        let ss = self.sum_sq as f64 / super::FIXED_SCALE - n * m * m;
+        let ss = super::unsplit(self.sum_sq, self.sum_sq_lo) - n * m * m;
         (ss.max(0.0) / (n - 1.0) / n).sqrt()
     }
 
@@ -421,6 +433,37 @@ mod tests {
         let var = diffs.iter().map(|d| (d - m) * (d - m)).sum::<f64>() / 99.0;
         assert!((whole.mean() - m).abs() < 1e-12);
         assert!((whole.se() - (var / 100.0).sqrt()).abs() < 1e-12);
+    }
+
+    /// The paired difference of small amounts keeps its standard error: amounts near 1e-6
+    /// (a GDP in a large currency unit) give the two-pass f64 mean and se within a relative
+    /// 1e-9, and scaling both sides by c scales them by c.
+    #[test]
+    fn paired_amounts_of_small_values_keep_their_se() {
+        let value = |i: u32| {
+            let (a, b) = (f64::from((i * 37) % 101), f64::from((i * 53) % 97));
+            (0.5 + a * 0.13, 0.4 + b * 0.17 + a * 0.05)
+        };
+        let reference = |c: f64| {
+            let d: Vec<f64> = (0..3000u32).map(|i| c * value(i).1 - c * value(i).0).collect();
+            let m = d.iter().sum::<f64>() / d.len() as f64;
+            let var = d.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (d.len() - 1) as f64;
+            (m, (var / d.len() as f64).sqrt())
+        };
+        let base = {
+            let mut p = PairedAmounts::default();
+            (0..3000u32).for_each(|i| p.record(value(i).0, value(i).1));
+            p
+        };
+        for c in [1e-6, 1e-3, 1.0] {
+            let mut p = PairedAmounts::default();
+            (0..3000u32).for_each(|i| p.record(c * value(i).0, c * value(i).1));
+            let (m, se) = reference(c);
+            assert!(se > 0.0 && !p.constant());
+            assert!((p.se() - se).abs() < 1e-9 * se, "c {c}: se {} vs {se}", p.se());
+            assert!((p.mean() - m).abs() < 1e-9 * m.abs(), "c {c}: {} vs {m}", p.mean());
+            assert!((p.se() - c * base.se()).abs() < 1e-9 * c * base.se(), "c {c}");
+        }
     }
 
     #[test]

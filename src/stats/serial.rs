@@ -118,7 +118,7 @@ mod tests {
         let text = serde_json::to_string(&d).unwrap();
         let back: Distribution = serde_json::from_str(&text).unwrap();
         assert_eq!(back, d);
-        let big = ExactMoments::from_parts(3, i128::MAX - 7, i128::MAX);
+        let big = ExactMoments::from_parts(3, i128::MAX - 7, i128::MAX, i128::MIN, -5);
         let back: ExactMoments =
             serde_json::from_str(&serde_json::to_string(&big).unwrap()).unwrap();
         assert_eq!(back, big);

@@ -8,7 +8,8 @@
 
 Probabilities: Newcombe's hybrid score interval (method 10, from the two Wilson intervals) on
 p_deter - p_model2. Means per run: normal approximation, diff +- 1.96 sqrt(sd1^2/n1 + sd2^2/n2)
-(deter's yearly counts give mc95 = mean +- 1.96 sd / sqrt(n), from which sd is recovered).
+(deter's yearly counts give mc95 = mean +- z sd / sqrt(n), z = 1.959963984540054, from which sd
+is recovered).
 "agree" means the interval contains 0. Standard library only.
 """
 
@@ -133,7 +134,7 @@ def main():
             for k in kinds:
                 a = yd["counts"][k]
                 b = ym["counts"][k]
-                sd1 = (a["mc95_hi"] - a["mc95_lo"]) / (2 * 1.96) * math.sqrt(n1)
+                sd1 = (a["mc95_hi"] - a["mc95_lo"]) / (2 * 1.959963984540054) * math.sqrt(n1)
                 d, lo, hi = mean_diff(a["mean"], sd1, n1, b["mean"], b["sd"], n2)
                 star = "" if lo <= 0 <= hi else " *"
                 nb += bool(star)
@@ -188,7 +189,7 @@ def rivalry_yearly_diffs(dj, mj):
         for ya, yb in zip(a["yearly"], b["yearly"]):
             for k in COUNT_KINDS:
                 x, y = ya["counts"][k], yb["counts"][k]
-                sd1 = (x["mc95_hi"] - x["mc95_lo"]) / (2 * 1.96) * math.sqrt(n1)
+                sd1 = (x["mc95_hi"] - x["mc95_lo"]) / (2 * 1.959963984540054) * math.sqrt(n1)
                 se = math.sqrt(sd1 ** 2 / n1 + y["sd"] ** 2 / n2)
                 d = x["mean"] - y["mean"]
                 zz = d / se if se > 0 else (0.0 if d == 0 else math.inf)

@@ -1300,8 +1300,8 @@ def nested(sc, draws, runs, seed, values=None):
         share = min(max((var - binom) / var, 0.0), 1.0) if var > 0 else 0.0
         outs.append(dict(outcome=ev, mean=mean, param90_lo=draw_quantile(p, 0.05),
                          param90_hi=draw_quantile(p, 0.95), se_mean=se, mc_error=mc_error,
-                         mc95_lo=None if not se else mean - 1.96 * se,
-                         mc95_hi=None if not se else mean + 1.96 * se,
+                         mc95_lo=None if not se else mean - 1.959963984540054 * se,
+                         mc95_hi=None if not se else mean + 1.959963984540054 * se,
                          parametric_share_of_variance=share, per_draw=p.tolist()))
     return dict(kind="nested_run", implementation="model2.py", draws=D, runs_per_draw=R,
                 seed=seed, outcomes=outs, parameters=dict(paths=paths, values=values))
