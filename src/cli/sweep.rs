@@ -176,7 +176,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     }
     let results_format = args.results_format()?;
     if let Some(dir) = &args.plots {
-        output::check_output_dir(dir, "--plots").map_err(CliError::Usage)?;
+        output::check_plots_dir(dir).map_err(CliError::Usage)?;
     }
     super::flags::warn_plots_beside(args.plots.as_deref(), std::slice::from_ref(&args.file));
     // The warnings are checked against the horizon actually run (`--horizon-years`).
