@@ -2733,6 +2733,9 @@ fn a_rivalry_with_an_unknown_target_is_reported_once_not_once_per_policy_change(
         err.contains("`rivalry.CCC-AAA.monitoring` is not a parameter of this scenario"),
         "{err}"
     );
-    assert!(!err.contains("`rivalry.AAA-BBB.dissatisfaction` is not"), "{err}");
+    assert!(
+        !err.contains("`rivalry.AAA-BBB.dissatisfaction` is not"),
+        "{err}"
+    );
     assert!(err.ends_with("2 errors found\n"), "{err}");
 }
