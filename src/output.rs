@@ -277,11 +277,20 @@ const FILE_EXTENSIONS: [&str; 9] = [
 /// `DIR` that does not exist and is named as a file deter writes (`--plots x.svg`): it was
 /// created as a directory named `x.svg` without a word, while `--out x.html` is refused.
 pub fn check_plots_dir(dir: &Path) -> Result<(), String> {
+    check_output_dir(dir, "--plots")?;
+    check_plots_name(dir)
+}
+
+/// The refusal of [`check_plots_dir`] of a `--plots` that does not exist and is named as a
+/// file deter writes, alone: for a command that checks the directory first and its outputs'
+/// names against each other before this (`deter sweep`, whose files beside the results are
+/// said to be named twice).
+pub fn check_plots_name(dir: &Path) -> Result<(), String> {
     let ext = dir
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    if !dir.is_dir()
+    if !dir.exists()
         && let Some(ext) = ext.filter(|e| FILE_EXTENSIONS.contains(&e.as_str()))
     {
         let stem = dir.with_extension("");
@@ -293,7 +302,7 @@ pub fn check_plots_dir(dir: &Path) -> Result<(), String> {
             stem.display()
         ));
     }
-    check_output_dir(dir, "--plots")
+    Ok(())
 }
 
 /// Check before any work starts that `dir` can take a command's output files (`deter sweep

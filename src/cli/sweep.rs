@@ -176,7 +176,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     }
     let results_format = args.results_format()?;
     if let Some(dir) = &args.plots {
-        output::check_plots_dir(dir).map_err(CliError::Usage)?;
+        output::check_output_dir(dir, "--plots").map_err(CliError::Usage)?;
     }
     super::flags::warn_plots_beside(args.plots.as_deref(), std::slice::from_ref(&args.file));
     // The warnings are checked against the horizon actually run (`--horizon-years`).
@@ -196,6 +196,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         let resuming = args.resume && args.out.as_ref().is_some_and(|o| o.exists());
         check_files_beside(args.out.as_deref(), &sweep, resuming)?;
         check_all_apart(args, &sweep)?;
+    }
+    if let Some(dir) = &args.plots {
+        output::check_plots_name(dir).map_err(CliError::Usage)?;
     }
     for w in &sweep.warnings {
         note_raw!("{w}");
