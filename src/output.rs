@@ -267,6 +267,44 @@ pub fn check_plots_apart(plots: Option<&Path>, outputs: &[&PathBuf]) -> Result<(
     }
 }
 
+/// The extensions of the files deter writes (charts, pages, results, reports, records): a
+/// `--plots` directory named with one looks like a file and is refused.
+const FILE_EXTENSIONS: [&str; 9] = [
+    "svg", "html", "htm", "json", "jsonl", "csv", "toml", "sweep", "txt",
+];
+
+/// [`check_output_dir`] for `--plots DIR` in every command that takes it, and a refusal of a
+/// `DIR` that does not exist and is named as a file deter writes (`--plots x.svg`): it was
+/// created as a directory named `x.svg` without a word, while `--out x.html` is refused.
+pub fn check_plots_dir(dir: &Path) -> Result<(), String> {
+    check_output_dir(dir, "--plots")?;
+    check_plots_name(dir)
+}
+
+/// The refusal of [`check_plots_dir`] of a `--plots` that does not exist and is named as a
+/// file deter writes, alone: for a command that checks the directory first and its outputs'
+/// names against each other before this (`deter sweep`, whose files beside the results are
+/// said to be named twice).
+pub fn check_plots_name(dir: &Path) -> Result<(), String> {
+    let ext = dir
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if !dir.exists()
+        && let Some(ext) = ext.filter(|e| FILE_EXTENSIONS.contains(&e.as_str()))
+    {
+        let stem = dir.with_extension("");
+        return Err(format!(
+            "--plots `{}` names a .{ext} file, but --plots names a directory that every chart \
+             is written into as its own SVG file (`chart-survival.svg`, ...); name a directory \
+             (--plots `{}`), or use --report for the HTML page",
+            dir.display(),
+            stem.display()
+        ));
+    }
+    Ok(())
+}
+
 /// Check before any work starts that `dir` can take a command's output files (`deter sweep
 /// --plots DIR`, `deter calibrate --out DIR`): it is a directory, or it does not exist yet
 /// (it is created) and its parent is a directory, and files can be created where they will be

@@ -266,23 +266,20 @@ fn a_damaged_value_in_a_partial_file_is_located_at_its_line_and_column() {
             runs,
             "\"aggregate\":{\"runs\":-9,",
             "-9",
-            "invalid value: integer `-9`, expected u64",
+            "parts[0].aggregate.runs: expected an integer in [0, 18446744073709551615], found -9",
         ),
         (
             runs,
             "\"aggregate\":{\"runs\":\"10\",",
             "\"10\"",
-            "invalid type: string \"10\", expected u64",
+            "parts[0].aggregate.runs: expected an integer in [0, 18446744073709551615], found string",
         ),
     ] {
         let text = good.replacen(from, to, 1);
         let o = merge(&text);
         let err = refused(&o);
         assert!(!err.contains("panicked"), "{err}");
-        assert!(
-            err.contains(&format!("error: damaged partial file: {says}")),
-            "{err}"
-        );
+        assert!(err.contains(&format!("error: {says}")), "{err}");
         let i = text.find(to).unwrap() + to.find(value).unwrap();
         let line = text[..i].matches('\n').count() + 1;
         let col = i - text[..i].rfind('\n').map_or(0, |j| j + 1) + 1;
@@ -2696,4 +2693,49 @@ fn a_duplicated_sub_table_of_an_array_of_tables_is_named_with_its_index() {
             .contains(": error: scenario: TOML syntax error: duplicate key `scenario`"),
         "{err}"
     );
+}
+
+/// A rivalry whose target is an unknown id was reported, then once more per policy change
+/// on that rivalry ("`rivalry.AAA-BBB.monitoring` is not a parameter of this scenario"),
+/// errors that vanished once the id was fixed: the root cause is said once. A path to a
+/// rivalry no entry could have defined is still reported; so is every path when `rivalry`
+/// is no array of tables only once, at `rivalry`.
+#[test]
+fn a_rivalry_with_an_unknown_target_is_reported_once_not_once_per_policy_change() {
+    let d = tempfile::tempdir().unwrap();
+    let template =
+        std::fs::read_to_string(common::root().join("src/scenario/template.toml")).unwrap();
+    let changes = "\n[[policy]]\nid = \"watch\"\nstart = \"2026-01\"\nchanges = [\
+                   { path = \"rivalry.AAA-BBB.dissatisfaction\", set = 0.3 }, \
+                   { path = \"rivalry.AAA-BBB.monitoring\", add = 0.2 }]\n";
+    let typo = template.replacen("target = \"BBB\"", "target = \"BBX\"", 1);
+    assert_ne!(typo, template);
+    let file = write(d.path(), "typo.toml", &format!("{typo}{changes}"));
+    let o = common::run(&["validate", file.to_str().unwrap()]);
+    let err = refused(&o);
+    assert!(
+        err.contains("rivalry[0].target: unknown country id `BBX`"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("is not a parameter of this scenario"),
+        "{err}"
+    );
+    assert!(err.ends_with("1 error found\n"), "{err}");
+    // Fixed, the same file validates: the suppressed errors were consequences only.
+    let fixed = write(d.path(), "fixed.toml", &format!("{template}{changes}"));
+    common::succeeded(&common::run(&["validate", fixed.to_str().unwrap()]));
+    // A path to a rivalry the dropped entry could not have been is still an error.
+    let other = changes.replace("AAA-BBB.monitoring", "CCC-AAA.monitoring");
+    let file = write(d.path(), "other.toml", &format!("{typo}{other}"));
+    let err = refused(&common::run(&["validate", file.to_str().unwrap()]));
+    assert!(
+        err.contains("`rivalry.CCC-AAA.monitoring` is not a parameter of this scenario"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("`rivalry.AAA-BBB.dissatisfaction` is not"),
+        "{err}"
+    );
+    assert!(err.ends_with("2 errors found\n"), "{err}");
 }

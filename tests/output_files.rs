@@ -876,3 +876,48 @@ fn a_chart_that_cannot_be_written_leaves_the_page_unwritten_in_every_command() {
         assert!(!page.exists(), "{args:?}: the page was written");
     }
 }
+
+/// `--plots x.svg` created a directory named `x.svg` and wrote the charts in it (exit 0),
+/// while `--out x.html` is refused: a `--plots` that does not exist and is named as a file
+/// deter writes is refused before any work (exit 2, nothing created), in every command that
+/// takes `--plots`; a name without such an extension is still created as a directory.
+#[test]
+fn a_plots_directory_named_as_a_file_is_refused_in_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name).display().to_string();
+    let b = base();
+    let sweep = grid_sweep(dir.path(), "g.toml", 2, 5).display().to_string();
+    let parts: Vec<String> = (0..2)
+        .map(|k| {
+            let part = d(&format!("part-{k}.json"));
+            let shard = format!("{k}/2");
+            common::succeeded(&run(&[
+                "run", &b, "--runs", "10", "--shard", &shard, "--out", &part, "--quiet",
+            ]));
+            part
+        })
+        .collect();
+    let results = d("r.csv");
+    for (args, plots) in [
+        (vec!["run", &b, "--runs", "5"], d("x.svg")),
+        (vec!["compare", &b, &b, "--runs", "5"], d("y.HTML")),
+        (vec!["sweep", &sweep, "--out", &results], d("z.json")),
+        (vec!["merge", &parts[0], &parts[1]], d("m.csv")),
+    ] {
+        let mut all = args.clone();
+        all.extend(["--plots", &plots, "--quiet"]);
+        let o = run(&all);
+        let err = refused_for(&o, format!("{all:?}"));
+        assert!(
+            err.contains(&format!("--plots `{plots}` names a .")),
+            "{err}"
+        );
+        assert!(!Path::new(&plots).exists(), "{plots} was created");
+        assert!(!Path::new(&results).exists(), "the sweep ran");
+    }
+    let plots = d("charts");
+    common::succeeded(&run(&[
+        "run", &b, "--runs", "5", "--plots", &plots, "--quiet",
+    ]));
+    assert!(Path::new(&plots).join("chart-survival.svg").is_file());
+}

@@ -1780,3 +1780,82 @@ fn robust_says_the_monte_carlo_error_and_flags_rankings_it_cannot_separate() {
         "{html}"
     );
 }
+
+/// A results file whose header names a column twice was read with the first copy (the
+/// second silently ignored) by `robust` and `discover`, while a file of draws refuses the
+/// same fault: refused now in the draws' words, at the second copy.
+#[test]
+fn a_results_column_named_twice_is_refused_as_in_a_file_of_draws() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(two_policies(dir.path()))
+        .unwrap()
+        .replacen("use_of_force_p\n", "use_of_force_p,use_of_force_p\n", 1)
+        .replace('\n', ",0.5\n")
+        .replacen("use_of_force_p,0.5\n", "use_of_force_p\n", 1);
+    let results = write(dir.path(), "dup.csv", &text);
+    let r = results.display().to_string();
+    for args in [
+        vec!["robust", r.as_str()],
+        vec![
+            "discover",
+            r.as_str(),
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.2",
+        ],
+    ] {
+        let o = deter().args(&args).output().unwrap();
+        let err = refused(&o);
+        assert!(
+            err.starts_with(&format!(
+                "{r}:1:43: error: column `use_of_force_p`: column `use_of_force_p` appears \
+                 twice (columns 6 and 7)"
+            )),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("help: name each column once"), "{err}");
+    }
+}
+
+/// A misspelt outcome column (`use_of_forc_p`) silently dropped "use of force" from
+/// robust's tables: an unknown column a letter or two from one a sweep writes is refused
+/// with a did-you-mean, as a misspelt key is in every file kind; a column of the user's own,
+/// far from every known one, is still read.
+#[test]
+fn a_misspelt_results_column_is_refused_with_a_did_you_mean() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(two_policies(dir.path())).unwrap();
+    let results = write(
+        dir.path(),
+        "typo.csv",
+        &text.replacen("use_of_force_p", "use_of_forc_p", 1),
+    );
+    let r = results.display().to_string();
+    for args in [
+        vec!["robust", r.as_str()],
+        vec!["discover", r.as_str(), "--outcome", "war", "--above", "0.2"],
+    ] {
+        let o = deter().args(&args).output().unwrap();
+        let err = refused(&o);
+        assert!(
+            err.starts_with(&format!(
+                "{r}:1:28: error: column `use_of_forc_p`: unknown column `use_of_forc_p`"
+            )),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains("help: did you mean `use_of_force_p`?"),
+            "{err}"
+        );
+    }
+    let own = write(
+        dir.path(),
+        "own.csv",
+        &text
+            .replacen("use_of_force_p\n", "use_of_force_p,my_cost\n", 1)
+            .replace("\n", ",1\n")
+            .replacen("my_cost,1\n", "my_cost\n", 1),
+    );
+    succeeded(&deter().arg("robust").arg(&own).output().unwrap());
+}

@@ -1516,3 +1516,91 @@ fn a_misspelt_key_in_a_partial_file_gets_its_key_path_and_a_did_you_mean() {
     assert!(err.contains("help: did you mean `seed`?"), "{err}");
     assert!(!err.contains("expected one of"), "{err}");
 }
+
+/// Shard 1 of 3 of the test scenario with its text edited by `edit`, and the merge's
+/// diagnostic of it: (the edited text, the path of the edited file, stderr).
+fn merge_edited(edit: impl Fn(&str) -> String) -> (String, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = shard_files(dir.path(), SCENARIO, 3, &["--no-attribution"]);
+    let text = std::fs::read_to_string(&parts[1]).unwrap();
+    let edited = edit(&text);
+    assert_ne!(edited, text, "the edit changes the file");
+    std::fs::write(&parts[1], &edited).unwrap();
+    let err = common::refused(&merge(&parts, &[]));
+    (edited, parts[1].clone(), err)
+}
+
+/// FILE:LINE:COL of byte `at` of `text` (ASCII).
+fn located_at(file: &str, text: &str, at: usize) -> String {
+    let line = text[..at].matches('\n').count() + 1;
+    let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+    format!("{file}:{line}:{col}")
+}
+
+/// A key given twice in a partial file (`"seed":7,"seed":8`) is said as a duplicated key
+/// in every file kind: at the second one, with its key path; it was serde's file-level
+/// "damaged partial file: duplicate field `seed` at line 2 column 609".
+#[test]
+fn a_duplicated_key_in_a_partial_file_is_located_with_its_key_path() {
+    let (text, file, err) = merge_edited(|t| {
+        let i = t.find("\"seed\"").unwrap();
+        format!("{}\"seed\": 8, {}", &t[..i], &t[i..])
+    });
+    let second = text.find("\"seed\"").unwrap()
+        + 1
+        + text[text.find("\"seed\"").unwrap() + 1..]
+            .find("\"seed\"")
+            .unwrap();
+    assert!(
+        err.starts_with(&format!(
+            "{}: error: header.seed: JSON syntax error: duplicate key `seed`",
+            located_at(&file, &text, second)
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("duplicate field"), "{err}");
+}
+
+/// A value of the wrong type in a partial file's header (`"seed": "seven"`) is said as every
+/// file kind says it: its key path and "expected an integer in [...], found string"; it was
+/// serde's `invalid type: string "seven", expected u64` without the key.
+#[test]
+fn a_wrong_type_in_a_partial_files_header_names_its_key_path_and_expectation() {
+    let (text, file, err) = merge_edited(|t| {
+        let i = t.find("\"seed\":").unwrap() + 7;
+        let end = i + t[i..].find([',', '\n']).unwrap();
+        format!("{}\"seven\"{}", &t[..i], &t[end..])
+    });
+    let at = text.find("\"seven\"").unwrap();
+    assert!(
+        err.starts_with(&format!(
+            "{}: error: header.seed: expected an integer in [0, 18446744073709551615], found string",
+            located_at(&file, &text, at)
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("invalid type"), "{err}");
+}
+
+/// A misspelt `format_version` (`format_versio`) is an unknown key with a did-you-mean, as
+/// every misspelt key; it was "partial format version missing (written by deter X); this
+/// deter X reads version 6: merge with the deter that wrote the shards" although the same
+/// deter wrote it.
+#[test]
+fn a_misspelt_format_version_in_a_partial_file_is_an_unknown_key_not_another_version() {
+    let (text, file, err) =
+        merge_edited(|t| t.replacen("\"format_version\"", "\"format_versio\"", 1));
+    let at = text.find("\"format_versio\"").unwrap();
+    assert!(
+        err.starts_with(&format!(
+            "{}: error: header.format_versio: unknown key `format_versio`",
+            located_at(&file, &text, at)
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("help: did you mean `format_version`?"),
+        "{err}"
+    );
+    assert!(!err.contains("merge with the deter that wrote"), "{err}");
+}

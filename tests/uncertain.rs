@@ -1109,7 +1109,7 @@ fn a_value_the_same_in_every_draw_has_its_point_interval() {
             &["compare", &base, &base][..],
             "effects",
             "effect_mean",
-            "[+0.0, +0.0] pts, unchanged in every draw",
+            "[+0.0, +0.0] pp, unchanged in every draw",
         ),
     ] {
         let o = deter()
@@ -1525,4 +1525,60 @@ fn nested_json_csv_and_pages_say_their_horizon() {
         let html = std::fs::read_to_string(&page).unwrap();
         assert!(html.contains("horizon 3 years"), "{cmd:?}");
     }
+}
+
+/// A nested comparison named A and B by their scenarios' names only ("A: South Caucasus
+/// 2025 / B: South Caucasus 2025": an overlay that keeps its base's name could not be told
+/// apart from it), and wrote "pts" where every other output writes "pp". Each side is named
+/// with its file, as a plain comparison names it, in the table and the page; the unit is
+/// "pp".
+#[test]
+fn nested_compare_names_each_side_with_its_file_and_says_pp() {
+    let d = tempfile::tempdir().unwrap();
+    let a = with_priors(d.path(), "a.toml", WAR_COST);
+    let b = write(
+        d.path(),
+        "b.toml",
+        "extends = \"a.toml\"\n[model]\nwar_cost = 0.9\n",
+    );
+    let (a, b) = (a.display().to_string(), b.display().to_string());
+    let name = std::fs::read_to_string(&a)
+        .unwrap()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("name = \"")?
+                .strip_suffix('"')
+                .map(String::from)
+        })
+        .expect("the template's name");
+    let page = d.path().join("page.html");
+    let o = deter()
+        .args([
+            "compare",
+            &a,
+            &b,
+            "--draws",
+            "4",
+            "--runs",
+            "20",
+            "--no-attribution",
+            "-q",
+        ])
+        .args(["--report", page.to_str().unwrap()])
+        .output()
+        .unwrap();
+    succeeded(&o);
+    let table = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        table.starts_with(&format!("A: {name} ({a})\nB: {name} ({b})\n")),
+        "{table}"
+    );
+    assert!(!table.contains(" pts"), "{table}");
+    assert!(table.contains(" pp  ") && table.contains("] pp"), "{table}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains(&format!("A: {name} ({a}). B: {name} ({b}).")),
+        "{html}"
+    );
+    assert!(!html.contains(" pts"), "{html}");
 }

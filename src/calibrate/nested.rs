@@ -1092,12 +1092,12 @@ pub fn pct_interval(lo: f64, hi: f64) -> String {
 }
 
 /// A difference's interval in percentage points in a nested comparison's table and page,
-/// "[-1.2, +0.4] pts", or "[within +-0.05] pts" when both ends round to zero without both
+/// "[-1.2, +0.4] pp", or "[within +-0.05] pp" when both ends round to zero without both
 /// being 0 ([`crate::report::tiny_interval`]).
 pub fn pts_interval(lo: f64, hi: f64) -> String {
     match crate::report::tiny_interval(lo, hi, 1) {
-        Some(t) => format!("[{t}] pts"),
-        None => format!("[{:+.1}, {:+.1}] pts", 100.0 * lo, 100.0 * hi),
+        Some(t) => format!("[{t}] pp"),
+        None => format!("[{:+.1}, {:+.1}] pp", 100.0 * lo, 100.0 * hi),
     }
 }
 
@@ -1381,7 +1381,7 @@ pub fn compare_table(c: &NestedComparison, a: &str, b: &str, years: u32) -> Stri
                 ev.label.to_string(),
                 pct(e.mean_a),
                 pct(e.mean_b),
-                format!("{} pts", pts(e.mean)),
+                format!("{} pp", pts(e.mean)),
                 pts_interval(e.q05, e.q95),
                 mean_interval_cell(interval95(e.mean, e.se_mean), e.se_mean, p, pts_interval),
                 pct(e.p_b_lower),
@@ -1414,7 +1414,7 @@ pub fn compare_table(c: &NestedComparison, a: &str, b: &str, years: u32) -> Stri
         .find(|e| e.key == "deterrence_held")
         .map_or("deterrence held", |e| e.name());
     out.push_str(&format!(
-        "\nB - A in percentage points. The 90% interval over uncertain parameters is what we don't \
+        "\nB - A in percentage points (pp). The 90% interval over uncertain parameters is what we don't \
          know; the 95% interval of the mean is the error from only D draws and R runs (more draws narrow it). For {held} a higher B is better.\n",
     ));
     out.push_str(&horizon_words(years));
@@ -1482,10 +1482,10 @@ mod tiny_interval_tests {
         };
         let t = compare_table(&c, "a", "b", 10);
         assert!(!t.contains("[+0.0, +0.0]"), "{t}");
-        assert_eq!(t.matches("[within +-0.05] pts").count(), 2 * EVENTS.len(), "{t}");
+        assert_eq!(t.matches("[within +-0.05] pp").count(), 2 * EVENTS.len(), "{t}");
         // Exactly zero at both ends stays [0.0%, 0.0%]: it is not "within" anything.
         assert_eq!(pct_interval(0.0, 0.0), "[0.0%, 0.0%]");
         assert_eq!(pct_interval(0.001, 0.004), "[0.1%, 0.4%]");
-        assert_eq!(pts_interval(-0.0004, 0.0001), "[within +-0.05] pts");
+        assert_eq!(pts_interval(-0.0004, 0.0001), "[within +-0.05] pp");
     }
 }

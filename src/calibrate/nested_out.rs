@@ -422,10 +422,12 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
 
 #[cfg(feature = "html")]
 /// A self-contained HTML page of a paired nested comparison.
+/// `files`: the files A and B were read from, beside their names.
 pub fn compare_html(
     c: &NestedComparison,
     a: &str,
     bname: &str,
+    files: (&str, &str),
     posterior_file: Option<&str>,
 ) -> String {
     let pts = |x: f64| format!("{:+.1}", 100.0 * x);
@@ -452,12 +454,12 @@ pub fn compare_html(
     let body = html! {
         h1 { (a) " vs " (bname) }
         p {
-            "A: " (a) ". B: " (bname) ". " (crate::report::table::thousands(c.draws))
+            "A: " (a) " (" (files.0) "). B: " (bname) " (" (files.1) "). " (crate::report::table::thousands(c.draws))
             " parameter draws x " (crate::report::table::thousands(c.runs_per_draw))
             " runs each, A and B on the same draws and run streams (seed " (c.seed) "), horizon "
             (years(c.horizon_years)) ", engine "
             (crate::ENGINE_VERSION) ". Uncertain parameters: " (source_text(&c.parameters, posterior_file))
-            ". Effects are B - A in percentage points."
+            ". Effects are B - A in percentage points (pp)."
         }
         (legend())
         table {
@@ -472,7 +474,7 @@ pub fn compare_html(
                         td { (ev.label) }
                         td class="n" { (pct(e.mean_a)) }
                         td class="n" { (pct(e.mean_b)) }
-                        td class="n" data-v=(e.mean) { (pts(e.mean)) " pts" }
+                        td class="n" data-v=(e.mean) { (pts(e.mean)) " pp" }
                         td class="n" { (super::nested::pts_interval(e.q05, e.q95)) }
                         td class="n" {
                             (super::nested::mean_interval_cell(super::nested::interval95(e.mean, e.se_mean), e.se_mean, p, super::nested::pts_interval))

@@ -121,7 +121,8 @@ pub struct OutputFlags {
     pub report: Option<PathBuf>,
     /// Also write every chart of the HTML report as a standalone SVG file, named by its chart
     /// id (`chart-survival.svg`, ...), into this directory (created if needed; atomic writes;
-    /// never over a file the command reads).
+    /// never over a file the command reads; a new name with a file's extension, `x.svg`, is
+    /// refused).
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
     /// No progress bar (merge: no summary line on stderr).
@@ -165,7 +166,7 @@ impl OutputFlags {
     /// `deter sweep --plots` does).
     pub fn check_extension(&self) -> Result<(), super::CliError> {
         if let Some(dir) = &self.plots {
-            crate::output::check_output_dir(dir, "--plots").map_err(super::CliError::Usage)?;
+            crate::output::check_plots_dir(dir).map_err(super::CliError::Usage)?;
         }
         let Some(out) = &self.out else {
             return Ok(());

@@ -197,6 +197,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         check_files_beside(args.out.as_deref(), &sweep, resuming)?;
         check_all_apart(args, &sweep)?;
     }
+    if let Some(dir) = &args.plots {
+        output::check_plots_name(dir).map_err(CliError::Usage)?;
+    }
     for w in &sweep.warnings {
         note_raw!("{w}");
     }

@@ -367,11 +367,24 @@ pub fn compare_nested(
     let c = result
         .map_err(|e| api_error(e, &format!("{} and {}", args.a.display(), args.b.display())))?;
     let (na, nb) = (&a.meta.name, &b.meta.name);
+    // Each side named with its file, as a plain comparison names them: an overlay that keeps
+    // its base's name is told apart from it.
+    let (la, lb) = (
+        format!("{na} ({})", args.a.display()),
+        format!("{nb} ({})", args.b.display()),
+    );
     let shown = args.posterior.as_ref().map(|p| p.display().to_string());
     if let Some(report) = &args.output.report {
         emit(
             Some(report),
-            nested_out::compare_html(&c, na, nb, shown.as_deref()).as_bytes(),
+            nested_out::compare_html(
+                &c,
+                na,
+                nb,
+                (&args.a.display().to_string(), &args.b.display().to_string()),
+                shown.as_deref(),
+            )
+            .as_bytes(),
         )?;
     }
     let bytes = match args.output.format() {
@@ -387,7 +400,7 @@ pub fn compare_nested(
             nb,
         ),
         Format::Table => {
-            let mut t = nested::compare_table(&c, na, nb, ha);
+            let mut t = nested::compare_table(&c, &la, &lb, ha);
             t.push_str(&format!(
                 "Uncertain parameters: {}.\n",
                 nested_out::source_text(&c.parameters, shown.as_deref())

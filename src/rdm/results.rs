@@ -216,6 +216,48 @@ impl Results {
                     .into(),
             ));
         }
+        // The header: at its line, as every CSV reader locates a cell.
+        let header_at = |j: usize, message: &str, help: Option<String>| {
+            let (n, line) = crate::scenario::input::csv_record_line(bytes, 0);
+            let name = columns[j].trim();
+            Fault::Located(Box::new(crate::scenario::input::csv_cell(
+                file, n, &line, j, name, message, help,
+            )))
+        };
+        // A column named twice: the first copy was read, the second silently ignored. In
+        // the words of a file of draws.
+        let names: Vec<&str> = columns.iter().map(String::as_str).collect();
+        if let Some((j, m)) = crate::calibrate::nested::repeated_column(&names) {
+            return Err(header_at(j, &m, Some("name each column once".into())));
+        }
+        // A column after `runs` that a sweep does not write but is a letter or two from one
+        // it does (`use_of_forc_p`): a misspelt outcome, silently dropped from every table
+        // that outcome would be in. Refused with a did-you-mean, as a misspelt key in every
+        // file kind is; a column far from every known one (a column of the user's own) is
+        // read as before.
+        let known = crate::sweep::rows::result_columns(true, true);
+        let runs_end = columns
+            .iter()
+            .position(|c| c == "runs")
+            .map_or(0, |r| r + 1);
+        for (j, c) in columns.iter().enumerate().skip(runs_end) {
+            let c = c.trim();
+            if known.iter().any(|k| k == c) {
+                continue;
+            }
+            let near: Vec<String> = known
+                .iter()
+                .filter(|k| strsim::damerau_levenshtein(c, k) <= 2)
+                .cloned()
+                .collect();
+            if let Some(s) = crate::scenario::closest(c, &near) {
+                return Err(header_at(
+                    j,
+                    &format!("unknown column `{c}`"),
+                    Some(format!("did you mean `{s}`?")),
+                ));
+            }
+        }
         let mut rows = Vec::new();
         let mut faults: Vec<Option<crate::scenario::Diagnostic>> = vec![None; columns.len()];
         let probability: Vec<bool> = columns.iter().map(|c| super::is_probability(c)).collect();

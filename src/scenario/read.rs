@@ -269,7 +269,7 @@ fn read_source_at(
 ) -> Result<Scenario, Diagnostics> {
     let doc = input::parse(src, file, SCENARIO_FILE)?;
     let root = doc.get_ref();
-    let mut reader = Reader(Input::new(file, src), horizon);
+    let mut reader = Reader(Input::new(file, src), horizon, Vec::new());
 
     let base = match lookup(root, "extends") {
         None => None,
@@ -358,7 +358,35 @@ fn key_span(t: &DeTable<'_>, key: &str) -> Option<Range<usize>> {
 /// The scenario reader: the shared input core plus the scenario's keys and checks.
 /// The input core over one file, and the horizon of the run when the caller gives one
 /// (`--horizon-years`, a program's `horizon_years`), against which dated entries are checked.
-struct Reader<'a>(Input<'a>, Option<GivenHorizon>);
+struct Reader<'a>(Input<'a>, Option<GivenHorizon>, Vec<Dropped>);
+
+/// A rivalry left out of the scenario after its fault was reported (an unknown challenger
+/// or target, the same country on both sides, `rivalry` not an array of tables): a
+/// parameter path that names it (`rivalry.AZE-ARM.monitoring` in a policy change) would not
+/// resolve for that one reason, and is not reported again (the root cause is said once).
+enum Dropped {
+    /// Every rivalry (`rivalry` is not an array of tables, or an entry not a table).
+    Every,
+    /// The rivalry with this explicit id.
+    Id(String),
+    /// A rivalry without an explicit id, whose id would have been `CHALLENGER-TARGET`: any
+    /// id starting `CHALLENGER-` or ending `-TARGET`, as written in the file.
+    Sides(Option<String>, Option<String>),
+}
+
+impl Dropped {
+    fn covers(&self, id: &str) -> bool {
+        match self {
+            Dropped::Every => true,
+            Dropped::Id(x) => x == id,
+            Dropped::Sides(c, t) => {
+                c.as_ref()
+                    .is_some_and(|c| id.starts_with(&format!("{c}-")))
+                    || t.as_ref().is_some_and(|t| id.ends_with(&format!("-{t}")))
+            }
+        }
+    }
+}
 
 impl<'a> Deref for Reader<'a> {
     type Target = Input<'a>;
@@ -1400,7 +1428,13 @@ impl<'a> Reader<'a> {
     fn rivalries(&mut self, root: &DeTable<'_>, s: &mut Scenario) {
         let allowed = Self::keys_of(RivalryParams::FIELDS, RIVALRY_KEYS);
         let mut seen: Vec<(String, Range<usize>)> = Vec::new();
-        for (i, t, span) in self.entries(root, "rivalry") {
+        let entries = self.entries(root, "rivalry");
+        if let Some(v) = lookup(root, "rivalry")
+            && v.get_ref().as_array().is_none_or(|a| a.len() != entries.len())
+        {
+            self.2.push(Dropped::Every);
+        }
+        for (i, t, span) in entries {
             let path = format!("rivalry[{i}]");
             self.check_keys(t, &path, &allowed);
             let side = |r: &mut Self, key: &str| -> Option<usize> {
@@ -1435,6 +1469,11 @@ impl<'a> Reader<'a> {
                             );
                         }
                     }
+                    let written = |key: &str| {
+                        lookup(t, key).and_then(|v| v.get_ref().as_str().map(str::to_string))
+                    };
+                    self.2
+                        .push(Dropped::Sides(written("challenger"), written("target")));
                     continue;
                 }
             };
@@ -1457,6 +1496,7 @@ impl<'a> Reader<'a> {
                                 );
                             }
                         }
+                        self.2.push(Dropped::Id(id));
                         continue;
                     };
                     Rivalry {
@@ -1480,6 +1520,7 @@ impl<'a> Reader<'a> {
                     &path,
                     "challenger and target are the same country".into(),
                 );
+                self.2.push(Dropped::Id(id));
                 continue;
             }
             let shared = s.alliances.iter().find(|a| {
@@ -1790,8 +1831,19 @@ impl<'a> Reader<'a> {
                 return None;
             }
             Err(e) => {
-                self.error(pv.span(), &format!("{path}.path"), e.message)
-                    .help = e.suggestion.map(|x| format!("did you mean `{x}`?"));
+                // A path through a rivalry left out for a fault already reported: said once,
+                // at its cause.
+                let dropped = match target_path.split('.').collect::<Vec<_>>().as_slice() {
+                    ["rivalry", id, ..] => {
+                        !s.rivalries.iter().any(|r| r.id == *id)
+                            && self.2.iter().any(|d| d.covers(id))
+                    }
+                    _ => false,
+                };
+                if !dropped {
+                    self.error(pv.span(), &format!("{path}.path"), e.message)
+                        .help = e.suggestion.map(|x| format!("did you mean `{x}`?"));
+                }
                 return None;
             }
         };

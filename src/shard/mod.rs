@@ -649,6 +649,17 @@ fn value_before(text: &[u8], at: usize) -> Option<std::ops::Range<usize>> {
     Some(start..last + 1)
 }
 
+/// The byte offset in `text` where serde_json stopped with `e`.
+fn error_offset(text: &str, e: &serde_json::Error) -> usize {
+    // serde_json counts lines from 1 and columns in bytes from 1 (0 before the first byte).
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(e.line().saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (line_start + e.column().saturating_sub(1)).min(text.len())
+}
+
 /// A serde_json error of `bytes` (read from `file`) located where the parser stopped:
 /// `FILE:LINE:COL: error: WHAT: MESSAGE` with the line's excerpt. For a syntax error
 /// ([`json_syntax_error`]) and for a value of the wrong type or range in a partial file that
@@ -660,13 +671,7 @@ pub fn json_error_at(
     what: &str,
 ) -> crate::scenario::Diagnostic {
     let text = String::from_utf8_lossy(bytes);
-    // serde_json counts lines from 1 and columns in bytes from 1 (0 before the first byte).
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(e.line().saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let at = (line_start + e.column().saturating_sub(1)).min(text.len());
+    let at = error_offset(&text, e);
     let full = e.to_string();
     let message = full
         .rsplit_once(" at line ")
@@ -712,6 +717,128 @@ fn unknown_key_at(
         None => format!("allowed keys here: {}", allowed.join(", ")),
     });
     Some(d)
+}
+
+/// A value of the wrong type or out of its type's range (serde's "invalid type: string
+/// \"seven\", expected u64"), said as every file kind says it: at the value, with its key
+/// path (`header.seed`) and "expected an integer in [0, 18446744073709551615], found string".
+/// None for any other fault.
+fn type_fault_at(
+    file: &str,
+    bytes: &[u8],
+    located: &serde_json::Error,
+) -> Option<crate::scenario::Diagnostic> {
+    let full = located.to_string();
+    let full = full
+        .rsplit_once(" at line ")
+        .map_or(full.as_str(), |(m, _)| m);
+    let (kind, rest) = full
+        .strip_prefix("invalid type: ")
+        .map(|r| (true, r))
+        .or_else(|| full.strip_prefix("invalid value: ").map(|r| (false, r)))?;
+    let (_, expected) = rest.rsplit_once(", expected ")?;
+    let range = |min: i128, max: i128| format!("an integer in [{min}, {max}]");
+    let expected = match expected {
+        "u8" => range(0, u8::MAX.into()),
+        "u16" => range(0, u16::MAX.into()),
+        "u32" => range(0, u32::MAX.into()),
+        "u64" | "usize" => range(0, u64::MAX.into()),
+        "i32" => range(i32::MIN.into(), i32::MAX.into()),
+        "i64" | "isize" => range(i64::MIN.into(), i64::MAX.into()),
+        "f64" | "f32" => "a number".to_string(),
+        "a sequence" => "an array".to_string(),
+        e if e.starts_with("struct ") || e == "a map" => "an object".to_string(),
+        e => e.to_string(),
+    };
+    let text = String::from_utf8_lossy(bytes);
+    let at = value_before(text.as_bytes(), error_offset(&text, located))?;
+    let value = text.get(at.clone())?;
+    // A value's type as every file kind names it; a value of the right type out of range
+    // as written.
+    let found = if !kind {
+        crate::scenario::printable(value).into_owned()
+    } else {
+        match value.as_bytes().first()? {
+            b'"' => "string".to_string(),
+            b't' | b'f' => "boolean".to_string(),
+            b'n' => "null".to_string(),
+            b'{' => "object".to_string(),
+            b'[' => "array".to_string(),
+            _ if value.contains(['.', 'e', 'E']) => "float".to_string(),
+            _ => "integer".to_string(),
+        }
+    };
+    let d = crate::scenario::Diagnostic::at(
+        file,
+        &text,
+        at.clone(),
+        &json_path_at(bytes, at.start),
+        format!("expected {expected}, found {found}"),
+    );
+    Some(d.with_help(Some(WRITE_AGAIN.into())))
+}
+
+/// The first key that an object of the JSON `text` (valid JSON) holds twice, said as every
+/// file kind says a duplicated key: at its second occurrence, with its key path and
+/// "JSON syntax error: duplicate key `seed`" (a parser keeps one of the two silently).
+fn duplicate_key_at(file: &str, text: &str) -> Option<crate::scenario::Diagnostic> {
+    let t = text.as_bytes();
+    // Per open container: for an object, the keys read so far and whether the next string
+    // is a key.
+    let mut stack: Vec<Option<(std::collections::HashSet<String>, bool)>> = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        match t[i] {
+            b'"' => {
+                let start = i;
+                let mut j = i + 1;
+                while j < t.len() && t[j] != b'"' {
+                    j += if t[j] == b'\\' { 2 } else { 1 };
+                }
+                i = j + 1;
+                if let Some(Some((keys, expecting))) = stack.last_mut()
+                    && *expecting
+                {
+                    *expecting = false;
+                    let raw = text.get(start..i)?;
+                    let key: String = serde_json::from_str(raw).ok()?;
+                    if !keys.insert(key.clone()) {
+                        let object = json_path_at(t, start);
+                        let path = if object.is_empty() {
+                            key.clone()
+                        } else {
+                            format!("{object}.{key}")
+                        };
+                        let d = crate::scenario::Diagnostic::at(
+                            file,
+                            text,
+                            start..i,
+                            &path,
+                            format!(
+                                "{JSON_SYNTAX}: duplicate key `{}`",
+                                crate::scenario::printable(&key)
+                            ),
+                        );
+                        return Some(d.with_help(Some(WRITE_AGAIN.into())));
+                    }
+                }
+                continue;
+            }
+            b'{' => stack.push(Some((Default::default(), true))),
+            b'[' => stack.push(None),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => {
+                if let Some(Some((_, expecting))) = stack.last_mut() {
+                    *expecting = true;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The key path (`header.sede`, `parts[0].x`) of the first object member named `key` in
@@ -902,6 +1029,10 @@ fn whole_fault(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
             ))))
         }
     })?;
+    // A key given twice: the parser above kept one of the two.
+    if let Some(d) = duplicate_key_at(&name, &String::from_utf8_lossy(bytes)) {
+        return Err(ReadError::Syntax(Box::new(d)));
+    }
     let checksum = partial::parts_sha256(&value["parts"]);
     // The per-run rows' checksum, when the file has rows that are strings (other values are
     // refused below as values of the wrong type).
@@ -922,6 +1053,9 @@ fn whole_fault(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
             && located.line() > 0
         {
             if let Some(d) = unknown_key_at(&name, bytes, &located) {
+                return ReadError::Invalid(Box::new(d));
+            }
+            if let Some(d) = type_fault_at(&name, bytes, &located) {
                 return ReadError::Invalid(Box::new(d));
             }
             return ReadError::Invalid(Box::new(

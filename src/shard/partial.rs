@@ -359,7 +359,14 @@ impl PartialFile {
         let version = header
             .and_then(|h| h.get("format_version"))
             .and_then(|v| v.as_u64());
-        if version != Some(u64::from(FORMAT_VERSION)) {
+        // No `format_version` but a key the header does not know (`format_versio`): that
+        // key is the fault, said by the reader as every unknown key is.
+        let unknown = header
+            .and_then(|h| h.as_object())
+            .is_some_and(|h| !h.contains_key("format_version"))
+            && serde_json::from_value::<Self>(value.clone())
+                .is_err_and(|e| e.to_string().starts_with("unknown field `"));
+        if version != Some(u64::from(FORMAT_VERSION)) && !unknown {
             let engine = header
                 .and_then(|h| h.get("engine_version"))
                 .and_then(|v| v.as_str())

@@ -223,31 +223,7 @@ impl Rows {
                 }
                 cols.extend(self.paths.iter().cloned());
                 cols.push("runs".into());
-                if self.adaptive {
-                    cols.extend(["stop".into(), "widest_half_width".into()]);
-                }
-                for e in &EVENTS {
-                    for s in ["p", "mc95_lo", "mc95_hi"] {
-                        cols.push(format!("{}_{s}", e.key));
-                    }
-                }
-                for m in &METRICS {
-                    for s in METRIC_STATS {
-                        cols.push(format!("{}_{s}", m.key));
-                    }
-                }
-                for s in ["mean", "p50", "censored_share"] {
-                    cols.push(format!("{YEARS_TO_FORCE}_{s}"));
-                }
-                if self.attribution {
-                    for e in &EVENTS {
-                        for part in ATTRIBUTION_PARTS {
-                            for s in ["change", "paired95_lo", "paired95_hi"] {
-                                cols.push(format!("attribution_{}_{part}_{s}", e.key));
-                            }
-                        }
-                    }
-                }
+                cols.extend(result_columns(self.adaptive, self.attribution));
                 cols.join(",") + "\n"
             }
             RowFormat::Json => {
@@ -488,4 +464,38 @@ impl Rows {
 /// ([`crate::scenario::input::number_text`]: `1e-400` is not 0).
 fn number(cell: &str) -> Option<f64> {
     crate::scenario::input::number_text(cell, "a number").ok()
+}
+
+/// The columns of a CSV results file after `runs`, in order: the stopping rule's two when
+/// `adaptive`, every event's probability and interval, every metric's statistics, the years
+/// to the first use of force, and the attribution's when `attribution`. What readers of
+/// results know a sweep writes (`deter robust` and `deter discover` tell a misspelt one).
+pub fn result_columns(adaptive: bool, attribution: bool) -> Vec<String> {
+    let mut cols: Vec<String> = Vec::new();
+    if adaptive {
+        cols.extend(["stop".into(), "widest_half_width".into()]);
+    }
+    for e in &EVENTS {
+        for s in ["p", "mc95_lo", "mc95_hi"] {
+            cols.push(format!("{}_{s}", e.key));
+        }
+    }
+    for m in &METRICS {
+        for s in METRIC_STATS {
+            cols.push(format!("{}_{s}", m.key));
+        }
+    }
+    for s in ["mean", "p50", "censored_share"] {
+        cols.push(format!("{YEARS_TO_FORCE}_{s}"));
+    }
+    if attribution {
+        for e in &EVENTS {
+            for part in ATTRIBUTION_PARTS {
+                for s in ["change", "paired95_lo", "paired95_hi"] {
+                    cols.push(format!("attribution_{}_{part}_{s}", e.key));
+                }
+            }
+        }
+    }
+    cols
 }
