@@ -202,8 +202,13 @@ def check_nested(npath):
             same(f"{name} se_mean", o["se_mean"], s / math.sqrt(D), 1e-9, 1e-15)
             same(f"{name} mc95_lo", o["mc95_lo"], mean - z * s / math.sqrt(D), 1e-9, 1e-12)
             same(f"{name} mc95_hi", o["mc95_hi"], mean + z * s / math.sqrt(D), 1e-9, 1e-12)
+        elif D >= 2:
+            # docs/OUTPUT.md: a value the same in every draw has its point interval
+            same(f"{name} se_mean (no variation)", o["se_mean"], 0.0, 0, 0)
+            same(f"{name} mc95_lo (no variation)", o["mc95_lo"], o["mean"], 0, 0)
+            same(f"{name} mc95_hi (no variation)", o["mc95_hi"], o["mean"], 0, 0)
         else:
-            same(f"{name} mc95_lo (no variation)", o["mc95_lo"], None)
+            same(f"{name} mc95_lo (one draw)", o["mc95_lo"], None)
         same(f"{name} mc_error", o["mc_error"],
              math.sqrt(float((p * (1 - p)).sum()) / (R - 1)) / D, 1e-9, 1e-15)
         var = float(p.var(ddof=0 if "sd-population" in WRONG else 1))
