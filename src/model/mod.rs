@@ -2993,6 +2993,21 @@ mod tests {
         s
     }
 
+    /// The template scenario with its rivalry's stakes S = 1.7 and dissatisfaction D = 0.65
+    /// (values no default shares, so a term that drops or swaps a factor fails), and the
+    /// challenger's value of revision `V = S D (1 + n_A)` computed from them (docs/MODEL.md 7.6).
+    fn valued_template() -> (crate::scenario::Scenario, f64) {
+        let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        let id = file.rivalries[0].id.clone();
+        let (stakes, dissatisfaction) = (1.7, 0.65);
+        let base = with_value(&file, &format!("rivalry.{id}.stakes"), stakes);
+        let base = with_value(&base, &format!("rivalry.{id}.dissatisfaction"), dissatisfaction);
+        let narrative = base.countries[base.rivalries[0].challenger]
+            .political
+            .narrative;
+        (base, stakes * dissatisfaction * (1.0 + narrative))
+    }
+
     /// A term of the target's cost of conceding (docs/MODEL.md 7.6) at one value of its
     /// parameter (`what`, for the messages), from the game without it (`g0`, `s0`) to the game
     /// with it (`g`, `sol`): `t_concede` moves by exactly `added` and no other input moves;
@@ -3136,23 +3151,7 @@ mod tests {
     /// with no memory, bit for bit, whatever the memory.
     #[test]
     fn a_remembered_defeat_adds_its_share_of_the_value_to_the_display() {
-        use crate::scenario::ParamRef;
-        let with = |s: &crate::scenario::Scenario, path: &str, v: f64| {
-            let mut s = s.clone();
-            let r = ParamRef::resolve(path, &s).unwrap();
-            s.set(r, v).unwrap();
-            s
-        };
-        let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
-        let id = file.rivalries[0].id.clone();
-        // Values no default shares, so a term that drops or swaps a factor fails.
-        let (stakes, dissatisfaction) = (1.7, 0.65);
-        let mut base = with(&file, &format!("rivalry.{id}.stakes"), stakes);
-        base = with(&base, &format!("rivalry.{id}.dissatisfaction"), dissatisfaction);
-        let narrative = base.countries[base.rivalries[0].challenger]
-            .political
-            .narrative;
-        let value = stakes * dissatisfaction * (1.0 + narrative);
+        let (base, value) = valued_template();
         let beta_a = base.model.rationality;
         let reward = base.model.reaction_display_reward;
         assert!(beta_a > 0.0 && reward > 0.0);
@@ -3174,7 +3173,7 @@ mod tests {
             assert_eq!(base.model.defeat_memory, 0.0, "the default is not 0");
             assert_eq!(inputs(&base, 2.5, reaction).0, g0);
             for (w, h) in [(0.12, 1.0), (0.12, 2.5), (0.3, 0.4)] {
-                let (g, sol) = inputs(&with(&base, "model.defeat_memory", w), h, reaction);
+                let (g, sol) = inputs(&with_value(&base, "model.defeat_memory", w), h, reaction);
                 let added = w * h * value;
                 assert!(
                     (g.display_reward - before - added).abs() < 1e-12,
@@ -3210,24 +3209,8 @@ mod tests {
     /// are those of the game before the term, bit for bit.
     #[test]
     fn inaction_costs_its_share_of_the_value_in_a_reaction_crisis_only() {
-        use crate::scenario::ParamRef;
-        let with = |s: &crate::scenario::Scenario, path: &str, v: f64| {
-            let mut s = s.clone();
-            let r = ParamRef::resolve(path, &s).unwrap();
-            s.set(r, v).unwrap();
-            s
-        };
-        let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
-        let id = file.rivalries[0].id.clone();
-        // Values no default shares, so a term that drops or swaps a factor fails.
-        let (stakes, dissatisfaction) = (1.7, 0.65);
-        let mut base = with(&file, &format!("rivalry.{id}.stakes"), stakes);
-        base = with(&base, &format!("rivalry.{id}.dissatisfaction"), dissatisfaction);
+        let (base, value) = valued_template();
         assert_eq!(base.model.fait_accompli, 0.0, "node 1 is not two-action");
-        let narrative = base.countries[base.rivalries[0].challenger]
-            .political
-            .narrative;
-        let value = stakes * dissatisfaction * (1.0 + narrative);
         let beta_a = base.model.rationality;
         let u_sq = base.model.status_quo_value;
         assert!(beta_a > 0.0 && value > 0.0);
@@ -3249,7 +3232,7 @@ mod tests {
         assert_eq!(re0.status_quo.to_bits(), u_sq.to_bits());
         let mut last = displays(&re_sol0);
         for cost in [0.03, 0.06, 0.12, 0.3] {
-            let on = with(&base, "model.reaction_inaction_cost", cost);
+            let on = with_value(&base, "model.reaction_inaction_cost", cost);
             // A crisis the challenger's own opportunity opens: nothing moves.
             let (own, own_sol) = inputs(&on, false);
             assert_eq!(own, own0, "cost {cost}: an own crisis's inputs moved");
