@@ -73,6 +73,30 @@ the reading above: pairs of deter runs whose reports must be equal, or differ): 
 start rounds to the nearest month; a policy before the start is applied at the start, after
 the draw of treaty weights; a force set to 0 or positive by a policy, and a power's join at the
 start, are the declared ones.
+
+Reading extended (1 December 2026, fourth review; written and committed before it was measured;
+tools/reimplementation/RESULTS.md section 8): a policy change's magnitude as a path
+(`policy.ID.changes[K].set|add|scale` and `policy.ID.NAME`). B5: nested Monte Carlo over priors on
+six magnitudes, one per operation and kind of path (cases/changes-nested.toml), deter `--draws 8
+--runs 2000 --seed 61` against model2.py at deter's draws (`--seed 62`): per draw the five
+probabilities, two-proportion z (40). B6: cases/changes.toml with `--set` on every magnitude,
+deter `--seed 63` against model2.py `--seed 64`, 10,000 runs a side: the 12 per-rivalry rows
+(24). With the 330 above, 394 comparisons, read family-wise at 95% by Bonferroni: each at z =
+3.8324 (two-sided 0.05 / 394), the 330 included. Fourth power check: B5's draws against
+model2.py with the magnitude given by a path ignored (`--misread magnitude-ignored`, 1,000 runs
+per draw) must find at least one of the 40 outside. Exact, no statistics (check_exact.py): the
+nested run's CSV (its region rows recomputed from its own `draw:D` rows, every number the
+JSON's) and its page (each outcome's mean, both intervals and the share as printed, the draws'
+parameter quantiles); a nested comparison against the two sides' nested runs (every effect, its
+intervals and the shares of draws, the paired `mc_error` from each draw's discordant runs); a
+plain comparison against each side's per-run rows (the discordant pairs, Newcombe's paired and
+unpaired intervals, the paired intervals of the means); and in every run checked, the Wilson
+interval of every probability, the cost composition from the per-run costs, the crisis
+outcomes, each year's `events_by_end` of the use of force, and the attribution's identities
+(each level's `sum6` the Shapley value of the variants' counts). Each with a wrong definition
+must find mismatches. probes.py also holds the magnitude paths: `changes[K]` counted from 0,
+the magnitude replaced, a named change the same by both paths, another operation, a value out
+of range and an index past the changes refused (exit 2).
 """
 
 import json
@@ -108,14 +132,25 @@ CHECK_EXACT = ROOT / "tools" / "reimplementation" / "check_exact.py"
 COUNT_KINDS = ("crisis_triggers", "threats", "displays", "uses_of_force", "wars",
                "non_state_incidents", "target_triggers")
 NESTED_DRAWS, NESTED_RUNS = 10, 2000
+CHANGES = ROOT / "tools" / "reimplementation" / "cases" / "changes.toml"
+CHANGES_B = ROOT / "tools" / "reimplementation" / "cases" / "changes-b.toml"
+CHANGES_NESTED = ROOT / "tools" / "reimplementation" / "cases" / "changes-nested.toml"
+CHANGES_NESTED_B = ROOT / "tools" / "reimplementation" / "cases" / "changes-nested-b.toml"
+CHANGES_DRAWS, CHANGES_RUNS, CHANGES_PLAIN_RUNS = 8, 2000, 10_000
+MAGNITUDES = ["--set", "policy.mix.changes[0].set=0.9", "--set", "policy.mix.changes[1].add=-0.2",
+              "--set", "policy.mix.changes[2].scale=0", "--set", "policy.sanction.credibility=0.9",
+              "--set", "policy.sanction.changes[1].add=1.0",
+              "--set", "policy.sanction.changes[2].scale=0.6"]
 LEVELS = ("military", "political", "economic")
 PER_RIVALRY = len(EVENTS) + len(RIVALRY_MEANS) + len(LEVELS)
 COMPARISONS = (len(FILES) * (len(EVENTS) + len(MEANS))
                + PER_RIVALRY * (2 * len(CASES) + 3)
                + 2 * PER_RIVALRY + 2 * 6 * len(COUNT_KINDS)      # deployments.toml
-               + NESTED_DRAWS * len(EVENTS))                       # nested.toml, per draw
-# Two-sided 0.05 / 330: z = Phi^-1(1 - 0.025 / 330).
-Z = 3.7886
+               + NESTED_DRAWS * len(EVENTS)                        # nested.toml, per draw
+               + CHANGES_DRAWS * len(EVENTS)                       # changes-nested.toml (B5)
+               + 2 * PER_RIVALRY)                                  # changes.toml --set (B6)
+# Two-sided 0.05 / 394: z = Phi^-1(1 - 0.025 / 394).
+Z = 3.8324
 
 
 def wilson(count: int, n: int) -> tuple[float, float]:
@@ -216,7 +251,7 @@ def rivalry_disagreements(d: dict, m: dict) -> list[str]:
 
 
 def test_the_docs_reimplementation_gives_deters_distributions(tmp_path):
-    assert COMPARISONS == 330
+    assert COMPARISONS == 394
     failures = []
     for path in FILES:
         d, m = deter_json(path, tmp_path), model2_json(path, tmp_path)
@@ -337,16 +372,18 @@ def test_reported_aggregates_follow_the_docs_definitions(tmp_path):
               "rivalry.AAA-BBB.opportunity_rate=52"])]
     for name, path, extra in runs:
         out, rows = tmp_path / f"{name}.json", tmp_path / f"{name}.csv"
+        # the one-year run keeps the attribution on: its identities are checked too
+        attribution = ["--no-attribution"] if name == "deployments" else []
         subprocess.run(
             [binary(), "run", str(path), "--runs", "4000", "--format", "json",
-             "--no-attribution", "--quiet", "--out", str(out), "--per-run", str(rows), *extra],
+             *attribution, "--quiet", "--out", str(out), "--per-run", str(rows), *extra],
             check=True, capture_output=True)
         r = subprocess.run([sys.executable, str(CHECK_EXACT), "run", str(out), str(rows)],
                            capture_output=True, text=True)
         assert r.returncode == 0, r.stdout + r.stderr
         if name == "one-year":   # counts above 31 in a year are reported exactly
             assert json.loads(out.read_text())["yearly"][0]["counts"]["crisis_triggers"]["p95"] > 31
-        for wrong in ("arithmetic-centre", "sd-population"):
+        for wrong in ("arithmetic-centre", "sd-population", "wilson-z196"):
             r = subprocess.run([sys.executable, str(CHECK_EXACT), "run", str(out), str(rows),
                                 "--wrong", wrong], capture_output=True, text=True)
             assert r.returncode == 1 and "MISMATCH" in r.stdout, (wrong, r.stdout)
@@ -356,3 +393,129 @@ def test_policy_rules_hold_exactly():
     r = subprocess.run([sys.executable, str(ROOT / "tools" / "reimplementation" / "probes.py"),
                         binary()], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def run_checked(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(CHECK_EXACT), *args], capture_output=True,
+                          text=True)
+
+
+def per_draw_disagreements(d: dict, m: dict) -> list[str]:
+    """Per draw and outcome, the two-proportion z of deter's and model2.py's probability at the
+    same parameter values (each side's runs independent), outside at the family's z."""
+    n1, n2 = d["runs_per_draw"], m["runs_per_draw"]
+    assert d["parameters"]["values"][:len(m["parameters"]["values"])] == m["parameters"]["values"]
+    do = {o["outcome"]: o for o in d["outcomes"]}
+    mo = {o["outcome"]: o for o in m["outcomes"]}
+    found = []
+    for i in range(len(m["parameters"]["values"])):
+        for ev in EVENTS:
+            p1, p2 = do[ev]["per_draw"][i], mo[ev]["per_draw"][i]
+            pp = (p1 * n1 + p2 * n2) / (n1 + n2)
+            se = math.sqrt(pp * (1 - pp) * (1 / n1 + 1 / n2))
+            if se > 0 and abs(p1 - p2) > Z * se:
+                found.append(f"draw {i} P({ev}) {p1:.4f} vs {p2:.4f}: z {(p1 - p2) / se:+.2f}")
+    return found
+
+
+def changes_nested(tmp: pathlib.Path) -> pathlib.Path:
+    out = tmp / "deter-changes-nested.json"
+    if not out.exists():
+        subprocess.run(
+            [binary(), "run", str(CHANGES_NESTED), "--draws", str(CHANGES_DRAWS), "--runs",
+             str(CHANGES_RUNS), "--seed", "61", "--format", "json", "--quiet", "--out", str(out)],
+            check=True, capture_output=True)
+    return out
+
+
+def model2_nested(tmp: pathlib.Path, draws_from: pathlib.Path, runs: int, *extra: str) -> dict:
+    out = tmp / f"model2-changes-nested-{runs}{'-'.join(extra)}.json"
+    subprocess.run(
+        [sys.executable, str(MODEL2), str(CHANGES_NESTED), "--nested", str(CHANGES_DRAWS),
+         "--runs", str(runs), "--seed", "62", "--draws-from", str(draws_from), "--out",
+         str(out), *extra], check=True, capture_output=True)
+    return json.loads(out.read_text())
+
+
+def test_policy_magnitudes_as_paths(tmp_path):
+    """B5 and B6: a change's magnitude set by a prior's draw and by --set, every operation."""
+    dn = changes_nested(tmp_path)
+    found = per_draw_disagreements(json.loads(dn.read_text()),
+                                   model2_nested(tmp_path, dn, CHANGES_RUNS))
+    dp = tmp_path / "deter-changes-set.json"
+    subprocess.run(
+        [binary(), "run", str(CHANGES), "--runs", str(CHANGES_PLAIN_RUNS), "--seed", "63",
+         "--no-attribution", "--format", "json", "--quiet", "--out", str(dp), *MAGNITUDES],
+        check=True, capture_output=True)
+    mp = tmp_path / "model2-changes-set.json"
+    subprocess.run(
+        [sys.executable, str(MODEL2), str(CHANGES), "--runs", str(CHANGES_PLAIN_RUNS), "--seed",
+         "64", "--out", str(mp), *MAGNITUDES], check=True, capture_output=True)
+    found += rivalry_disagreements(json.loads(dp.read_text()), json.loads(mp.read_text()))
+    assert not found, "deter and the docs' re-implementation disagree:\n" + "\n".join(found)
+
+
+def test_the_comparison_finds_ignored_magnitudes(tmp_path):
+    dn = changes_nested(tmp_path)
+    found = per_draw_disagreements(
+        json.loads(dn.read_text()),
+        model2_nested(tmp_path, dn, 1000, "--misread", "magnitude-ignored"))
+    assert found, "a policy magnitude set by a prior and ignored went unseen"
+
+
+def test_nested_csv_page_and_comparisons_follow_the_docs_definitions(tmp_path):
+    """Exact: the nested run's CSV and page, a nested comparison and a plain one, recomputed
+    from the per-draw and per-run data by the docs' definitions; each with a wrong definition
+    must find mismatches."""
+    b = binary()
+    # 12 x 300 as planned; 4 x 200 has a probability whose mc95 is cut at 1 (GAPS.md C9)
+    for draws, runs in ((12, 300), (4, 200)):
+        nj, nc, nh = (tmp_path / f"n{draws}.{x}" for x in ("json", "csv", "html"))
+        common = ["--draws", str(draws), "--runs", str(runs), "--seed", "65", "--quiet"]
+        subprocess.run([b, "run", str(CHANGES_NESTED), *common, "--format", "json", "--out",
+                        str(nj)], check=True, capture_output=True)
+        subprocess.run([b, "run", str(CHANGES_NESTED), *common, "--format", "csv", "--out",
+                        str(nc), "--report", str(nh)], check=True, capture_output=True)
+        for args in (["nested", str(nj)], ["nested-csv", str(nj), str(nc)],
+                     ["nested-html", str(nj), str(nh)]):
+            r = run_checked(*args)
+            assert r.returncode == 0, r.stdout + r.stderr
+        r = run_checked("nested-csv", str(nj), str(nc), "--wrong", "interpolated-quantile")
+        assert r.returncode == 1 and "param90" in r.stdout, r.stdout
+    r = run_checked("nested-csv", str(nj), str(nc), "--wrong", "uncut")
+    assert r.returncode == 1 and "mc95_hi" in r.stdout, r.stdout
+
+    # a nested comparison against the nested runs of its two sides
+    common = ["--draws", "5", "--runs", "400", "--seed", "66", "--quiet"]
+    sides = []
+    for side in (CHANGES_NESTED, CHANGES_NESTED_B):
+        out = tmp_path / f"side-{side.stem}.json"
+        subprocess.run([b, "run", str(side), *common, "--format", "json", "--out", str(out)],
+                       check=True, capture_output=True)
+        sides.append(str(out))
+    cj, cc = tmp_path / "c.json", tmp_path / "c.csv"
+    for out, fmt in ((cj, "json"), (cc, "csv")):
+        subprocess.run([b, "compare", str(CHANGES_NESTED), str(CHANGES_NESTED_B), *common,
+                        "--format", fmt, "--out", str(out)], check=True, capture_output=True)
+    args = ["nested-compare", str(cj), *sides, str(cc), str(CHANGES_NESTED),
+            str(CHANGES_NESTED_B), b]
+    r = run_checked(*args)
+    assert r.returncode == 0 and "mc_error" not in r.stdout, r.stdout + r.stderr
+    r = run_checked(*args[:5], "--wrong", "share-inclusive")
+    assert r.returncode == 1 and "share_of_draws" in r.stdout, r.stdout
+
+    # a plain comparison against each side's per-run rows
+    common = ["--runs", "3000", "--seed", "67", "--no-attribution", "--quiet", "--format", "json"]
+    pc = tmp_path / "pc.json"
+    subprocess.run([b, "compare", str(CHANGES), str(CHANGES_B), *common, "--out", str(pc)],
+                   check=True, capture_output=True)
+    files = []
+    for side in (CHANGES, CHANGES_B):
+        j, c = tmp_path / f"p-{side.stem}.json", tmp_path / f"p-{side.stem}.csv"
+        subprocess.run([b, "run", str(side), *common, "--out", str(j), "--per-run", str(c)],
+                       check=True, capture_output=True)
+        files += [str(j), str(c)]
+    r = run_checked("compare", str(pc), *files)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = run_checked("compare", str(pc), *files, "--wrong", "phi-plain")
+    assert r.returncode == 1 and "paired95" in r.stdout, r.stdout

@@ -15,10 +15,23 @@ match to rounding). Third review of the docs' re-implementation (GAPS.md, "Third
                                                              draw d's values (--set)
     python3 check_exact.py priors NESTED.json SCENARIO.toml  the draws against the priors
                                                              (Kolmogorov-Smirnov; statistical)
+    python3 check_exact.py nested-csv NESTED.json NESTED.csv the CSV's region rows from its own
+                                                             draw:D rows; every number the JSON's
+    python3 check_exact.py nested-html NESTED.json PAGE.html the page's numbers as printed
+    python3 check_exact.py nested-compare CMP.json A.json B.json [CMP.csv] [A.toml B.toml DETER_BIN]
+                                                             a nested comparison from its sides'
+                                                             nested runs (with the scenarios: the
+                                                             paired mc_error from plain runs)
+    python3 check_exact.py compare CMP.json A.json A.csv B.json B.csv
+                                                             a plain comparison from each side's
+                                                             run and per-run rows
 
 `--wrong NAME` (power checks): apply a wrong reading and expect failures:
 `arithmetic-centre` (a log bin's arithmetic centre), `interpolated-quantile` (numpy's linear
-quantile for counts and draws), `sd-population` (sd with n in the denominator).
+quantile for counts and draws), `sd-population` (sd with n in the denominator), `wilson-z196`
+(Wilson intervals at z = 1.96), `uncut` (a nested probability's mc95 not cut to [0, 1]),
+`share-inclusive` (a draw with no effect in both shares), `phi-plain` (Newcombe's paired
+interval with the plain correlation), `half-up` (the page's rounding half away from zero).
 Exit 1 when a check fails. Needs numpy (model2.py's quantile functions are reused).
 """
 
@@ -42,6 +55,27 @@ WRONG = set()
 Z_MEAN = 1.959963984540054
 FAIL = []
 N_CHECKS = [0]
+LEVELS = ("military", "political", "economic")
+VARIANTS = ("none", "military", "political", "military+political", "economic",
+            "military+economic", "political+economic", "all")
+
+
+def wilson(count, n):
+    """MODEL.md 7.12: the Wilson score interval at z = 1.959963984540054."""
+    z = 1.96 if "wilson-z196" in WRONG else Z_MEAN
+    p = count / n
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return centre - half, centre + half
+
+
+def same_prob(name, pr, n):
+    """A probability {p, mc95_lo, mc95_hi, count} of n trials (OUTPUT.md)."""
+    same(f"{name}.p", pr["p"], pr["count"] / n, 1e-12, 1e-15)
+    lo, hi = wilson(pr["count"], n)
+    same(f"{name}.mc95_lo", pr["mc95_lo"], lo, 1e-9, 1e-12)
+    same(f"{name}.mc95_hi", pr["mc95_hi"], hi, 1e-9, 1e-12)
 
 
 def same(name, got, want, rel=1e-9, ab=1e-9):
@@ -94,7 +128,8 @@ def read_rows(path):
             ffm=np.array([int(r["first_force_month"]) if r["first_force_month"] else -1
                           for r in rs]),
             gdp_lost=np.array([float(r["gdp_lost"]) for r in rs]),
-            final_balance=np.array([float(r["final_balance"]) for r in rs]))
+            final_balance=np.array([float(r["final_balance"]) for r in rs]),
+            cost=np.array([[float(r[f"cost_{lv}"]) for lv in LEVELS] for r in rs]))
     return out
 
 
@@ -145,6 +180,43 @@ def entity_checks(name, e, rec, runs, H, rivalry):
     for y in e["yearly"]:
         for k, c in y["counts"].items():
             same(f"{name} {y['year']} {k}.mean", c["mean"], c["total"] / runs, 1e-9, 1e-12)
+    # every probability's Wilson interval from its count (outcomes, yearly)
+    for ev, pr in e["outcomes"].items():
+        same_prob(f"{name} outcomes.{ev}", pr, runs)
+    for y in e["yearly"]:
+        for kind in ("events_in_year", "events_by_end"):
+            for ev, pr in y[kind].items():
+                same_prob(f"{name} {y['year']} {kind}.{ev}", pr, runs)
+    # by each year's end: use of force and deterrence held from the first use of force
+    for yi, y in enumerate(e["yearly"]):
+        forced = int((ffm < 12 * (yi + 1)).sum())
+        same(f"{name} {y['year']} events_by_end.use_of_force.count",
+             y["events_by_end"]["use_of_force"]["count"], forced, 0, 0)
+        same(f"{name} {y['year']} events_by_end.deterrence_held.count",
+             y["events_by_end"]["deterrence_held"]["count"], runs - forced, 0, 0)
+    # mechanisms: the Wilson interval of each share of its `invoked`; challenge_after_*, whose
+    # n is not reported, at n = count / p
+    mech = e["mechanisms"]
+    for k in ("commitments", "sanctions", "sanctions_at_display"):
+        if mech[k]["invoked"] > 0:
+            same_prob(f"{name} mechanisms.{k}.honoured", mech[k]["honoured"], mech[k]["invoked"])
+        else:
+            same(f"{name} mechanisms.{k}.honoured (n = 0)", mech[k]["honoured"], None)
+    for k in ("challenge_after_concession", "challenge_after_firmness"):
+        pr = mech[k]
+        if pr is not None and pr["count"] > 0:
+            same_prob(f"{name} mechanisms.{k}", pr, round(pr["count"] / pr["p"]))
+    # cost composition: the per-run rows' sums by level over their total (region: pooled)
+    tot = rec["cost"].sum(axis=0)
+    for i, lv in enumerate(LEVELS):
+        same(f"{name} cost_composition.{lv}", e["cost_composition"][lv],
+             float(tot[i] / tot.sum()), 1e-9, 1e-12)
+    # crisis outcomes: the counts add up to the crisis opportunities; shares = count / total
+    co = e["crisis_outcomes"]
+    total = sum(co["counts"].values())
+    same(f"{name} crisis_outcomes total", total, int(rec["crises"].sum()), 0, 0)
+    for k, c in co["counts"].items():
+        same(f"{name} crisis_outcomes.shares.{k}", co["shares"][k], c / total, 1e-12, 1e-15)
     if H == 1:
         c = e["yearly"][0]["counts"]["crisis_triggers"]
         x = rec["crises"]
@@ -175,7 +247,10 @@ def check_run(dpath, cpath):
         final_balance=np.max([r["final_balance"] for r in rows.values()], axis=0),
         ffm=np.min([np.where(r["ffm"] < 0, 10 ** 9, r["ffm"]) for r in rows.values()], axis=0))
     region["ffm"] = np.where(region["ffm"] >= 10 ** 9, -1, region["ffm"])
+    region["cost"] = sum(r["cost"] for r in rows.values())
     entity_checks("region", d, region, runs, H, False)
+    if "attribution" in d:
+        check_attribution(d)
     for e in d["rivalries"]:
         entity_checks(e["id"], e, rows[e["id"]], runs, H, True)
     # the region's yearly counts are the rivalries' summed
@@ -185,37 +260,208 @@ def check_run(dpath, cpath):
                  sum(e["yearly"][yi]["counts"][k]["total"] for e in d["rivalries"]), 0, 0)
 
 
+def shapley6(v):
+    """Six times each level's Shapley value of the variants' counts (v keyed by VARIANTS,
+    each minus v['none']): its removal's effect averaged over the six orders of removal."""
+    def val(levels):
+        key = "+".join(lv for lv in ("military", "political", "economic") if lv in levels)
+        return v["all" if len(levels) == 3 else key or "none"]
+    out = {}
+    for lv in LEVELS:
+        o1, o2 = (x for x in LEVELS if x != lv)
+        out[lv] = (2 * (val({lv}) - val(set())) + (val({lv, o1}) - val({o1}))
+                   + (val({lv, o2}) - val({o2})) + 2 * (val({lv, o1, o2}) - val({o1, o2})))
+    return out
+
+
+def check_attribution(d):
+    """OUTPUT.md `attribution`: the identities between its numbers, and each level's sum6 as
+    the Shapley value of the variants' counts (the per-run values' sum, by linearity)."""
+    runs = d["attribution"]["runs"]
+    by_id = {"region": d, **{r["id"]: r for r in d["rivalries"]}}
+    for ent in d["attribution"]["entities"]:
+        name = f"attribution {ent['entity']}"
+        rep = by_id[ent["entity"]]
+        for ev, e in ent["events"].items():
+            va = e["variants"]
+            for k in VARIANTS:
+                same(f"{name} {ev} variants.{k}.p", va[k]["p"], va[k]["count"] / runs, 1e-12, 1e-15)
+            same(f"{name} {ev} p_as_is", e["p_as_is"], rep["outcomes"][ev]["p"], 1e-12, 1e-15)
+            same(f"{name} {ev} variants.none.count", va["none"]["count"],
+                 rep["outcomes"][ev]["count"], 0, 0)
+            same(f"{name} {ev} p_all_removed", e["p_all_removed"], va["all"]["p"], 1e-12, 1e-15)
+            want = 6 * (va["all"]["count"] - va["none"]["count"])
+            same(f"{name} {ev} removing_all.sum6", e["removing_all"]["sum6"], want, 0, 0)
+            sh = shapley6({k: va[k]["count"] for k in VARIANTS})
+            for lv in LEVELS:
+                same(f"{name} {ev} {lv}.sum6 (Shapley of the counts)", e[lv]["sum6"], sh[lv], 0, 0)
+                same(f"{name} {ev} removing_alone.{lv}", e["removing_alone"][lv],
+                     (va[lv]["count"] - va["none"]["count"]) / runs, 1e-12, 1e-15)
+            for part in ("removing_all",) + LEVELS:
+                x = e[part]
+                same(f"{name} {ev} {part}.change", x["change"], x["sum6"] / 6 / runs, 1e-12, 1e-15)
+                if x["paired95_lo"] is not None:
+                    lo, hi, ch = x["paired95_lo"], x["paired95_hi"], x["change"]
+                    ok = -1 <= lo <= ch + 1e-15 and ch <= hi + 1e-15 and hi <= 1
+                    same(f"{name} {ev} {part} interval holds its change, within [-1, 1]",
+                         int(ok), 1, 0, 0)
+
+
+def across_draws(p, R=None, cut=False):
+    """What docs/OUTPUT.md and CALIBRATION.md report over D per-draw values p: mean, param90
+    (the ceil(q D)-th smallest), se_mean and mc95 (sd with D - 1, 1.96 exactly, the point when
+    every draw gave the same value, undefined for one draw), and with R the runs-only mc_error
+    and the parametric share of the variance. `cut`: a probability's mc95 is cut to [0, 1]
+    (found by measuring, GAPS.md C9; an effect's is not)."""
+    p = np.asarray(p, float)
+    D = p.size
+    mean = float(p.mean())
+    out = dict(mean=mean, param90_lo=cq(p, 0.05), param90_hi=cq(p, 0.95))
+    s = sd(p) if D >= 2 else None
+    if s is None:
+        out.update(se_mean=None, mc95_lo=None, mc95_hi=None)
+    elif s > 0:
+        lo, hi = mean - Z_MEAN * s / math.sqrt(D), mean + Z_MEAN * s / math.sqrt(D)
+        if cut and "uncut" not in WRONG:
+            lo, hi = max(lo, 0.0), min(hi, 1.0)
+        out.update(se_mean=s / math.sqrt(D), mc95_lo=lo, mc95_hi=hi)
+    else:
+        out.update(se_mean=0.0, mc95_lo=mean, mc95_hi=mean)
+    if R is not None:
+        out["mc_error"] = math.sqrt(float((p * (1 - p)).sum()) / (R - 1)) / D
+        var = float(p.var(ddof=0 if "sd-population" in WRONG else 1)) if D >= 2 else 0.0
+        binom = float((p * (1 - p)).mean()) / (R - 1)
+        out["parametric_share_of_variance"] = (min(max((var - binom) / var, 0.0), 1.0)
+                                               if var > 0 else 0.0)
+    return out
+
+
+TOL = dict(mean=(1e-12, 1e-15), param90_lo=(1e-12, 1e-15), param90_hi=(1e-12, 1e-15),
+           se_mean=(1e-9, 1e-15), mc95_lo=(1e-9, 1e-12), mc95_hi=(1e-9, 1e-12),
+           mc_error=(1e-9, 1e-15), parametric_share_of_variance=(1e-9, 1e-12),
+           effect_mean=(1e-12, 1e-15))
+
+
+def same_figures(name, got, want):
+    for k, v in want.items():
+        rel, ab = TOL[k]
+        same(f"{name} {k}", got[k], v, rel, ab)
+
+
 def check_nested(npath):
     d = json.load(open(npath))
     D, R = d["draws"], d["runs_per_draw"]
-    z = Z_MEAN
     for o in d["outcomes"]:
         p = np.asarray(o["per_draw"], float)
-        name = o["outcome"]
-        same(f"{name} per_draw length", len(p), D, 0, 0)
-        mean = float(p.mean())
-        same(f"{name} mean", o["mean"], mean, 1e-12, 1e-15)
-        same(f"{name} param90_lo", o["param90_lo"], cq(p, 0.05), 1e-12, 1e-15)
-        same(f"{name} param90_hi", o["param90_hi"], cq(p, 0.95), 1e-12, 1e-15)
-        s = sd(p)
-        if s > 0:
-            same(f"{name} se_mean", o["se_mean"], s / math.sqrt(D), 1e-9, 1e-15)
-            same(f"{name} mc95_lo", o["mc95_lo"], mean - z * s / math.sqrt(D), 1e-9, 1e-12)
-            same(f"{name} mc95_hi", o["mc95_hi"], mean + z * s / math.sqrt(D), 1e-9, 1e-12)
-        elif D >= 2:
-            # docs/OUTPUT.md: a value the same in every draw has its point interval
-            same(f"{name} se_mean (no variation)", o["se_mean"], 0.0, 0, 0)
-            same(f"{name} mc95_lo (no variation)", o["mc95_lo"], o["mean"], 0, 0)
-            same(f"{name} mc95_hi (no variation)", o["mc95_hi"], o["mean"], 0, 0)
-        else:
-            same(f"{name} mc95_lo (one draw)", o["mc95_lo"], None)
-        same(f"{name} mc_error", o["mc_error"],
-             math.sqrt(float((p * (1 - p)).sum()) / (R - 1)) / D, 1e-9, 1e-15)
-        var = float(p.var(ddof=0 if "sd-population" in WRONG else 1))
-        binom = float((p * (1 - p)).mean()) / (R - 1)
-        share = min(max((var - binom) / var, 0.0), 1.0) if var > 0 else 0.0
-        same(f"{name} parametric_share_of_variance", o["parametric_share_of_variance"], share,
-             1e-9, 1e-12)
+        same(f"{o['outcome']} per_draw length", len(p), D, 0, 0)
+        same_figures(o["outcome"], o, across_draws(p, R, cut=True))
+
+
+def read_tidy(cpath):
+    """A tidy CSV (OUTPUT.md, "CSV") as {(entity, metric, statistic): value}."""
+    with open(cpath, newline="") as f:
+        return {(r["entity"], r["metric"], r["statistic"]): float(r["value"])
+                for r in csv.DictReader(f)}
+
+
+CSV_NAMES = dict(parametric_share_of_variance="parametric_share")
+
+
+def check_nested_csv(npath, cpath):
+    """The nested run's CSV (OUTPUT.md, "Nested runs"): the region rows recomputed from the
+    CSV's own draw:D rows, and every number equal to the JSON's."""
+    d = json.load(open(npath))
+    t = read_tidy(cpath)
+    D, R = d["draws"], d["runs_per_draw"]
+    same("csv horizon_years", t[("scenario", "horizon_years", "value")], d["horizon_years"], 0, 0)
+    draws = sorted({int(k[0].split(":")[1]) for k in t if k[0].startswith("draw:")})
+    same("csv draw:D rows are draws 0 .. D - 1", draws == list(range(D)), True, 0, 0)
+    for o in d["outcomes"]:
+        ev = o["outcome"]
+        p = [t[(f"draw:{i}", ev, "p")] for i in range(D)]
+        for i in range(D):
+            same(f"csv draw:{i} {ev} p = JSON per_draw", p[i], o["per_draw"][i], 0, 0)
+        want = across_draws(p, R, cut=True)
+        for k, v in want.items():
+            key = ("region", ev, CSV_NAMES.get(k, k))
+            if v is None:
+                same(f"csv region {ev} {k} absent (one draw)", key in t, False, 0, 0)
+                continue
+            rel, ab = TOL[k]
+            same(f"csv region {ev} {k} (from the draw rows)", t[key], v, rel, ab)
+            same(f"csv region {ev} {k} = JSON", t[key], o[k], 0, 0)
+    for i, row in enumerate(d["parameters"]["values"]):
+        for path, v in zip(d["parameters"]["paths"], row):
+            same(f"csv draw:{i} {path} value = JSON", t[(f"draw:{i}", path, "value")], v, 0, 0)
+
+
+def pct1(x):
+    """A probability printed as a percentage at one decimal: the double 100 x rounded from its
+    exact value, an exact tie to even (0.91125 prints 91.1%; guess C6 said half away from
+    zero, and the `--wrong half-up` reading keeps it)."""
+    if "half-up" in WRONG:
+        from decimal import Decimal, ROUND_HALF_UP
+        return str(Decimal(repr(100 * x)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) + "%"
+    return f"{100 * x:.1f}%"
+
+
+def check_nested_html(npath, hpath):
+    """The nested run's page (OUTPUT.md, "Nested runs"): its first paragraph (draws, runs,
+    seed, horizon), and per outcome the mean (its data-v and its text), both intervals and the
+    share of variance as printed, against the values recomputed from `per_draw` (guess C6);
+    the draws' parameter quantiles (5%, median, 95%: the rank rule) at four decimals."""
+    import html as html_mod
+    import re
+    d = json.load(open(npath))
+    page = open(hpath).read()
+    D, R = d["draws"], d["runs_per_draw"]
+    m = re.search(r"Nested Monte Carlo: ([\d,]+) parameter draws x ([\d,]+) runs each \(seed "
+                  r"(\d+)\), horizon (\d+) years", page)
+    same("page first paragraph found", m is not None, True, 0, 0)
+    if m:
+        for name, got, want in (("draws", m.group(1), D), ("runs", m.group(2), R),
+                                ("seed", m.group(3), d["seed"]),
+                                ("horizon", m.group(4), d["horizon_years"])):
+            same(f"page {name}", int(got.replace(",", "")), want, 0, 0)
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", body)
+    same("page outcome rows", len(rows), len(d["outcomes"]), 0, 0)
+    for o, row in zip(d["outcomes"], rows):
+        cells = [html_mod.unescape(re.sub(r"<[^>]+>", "", c))
+                 for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        w = across_draws(o["per_draw"], R, cut=True)
+        dv = re.search(r'data-v="([^"]+)"', row)
+        same(f"page {o['outcome']} mean data-v", float(dv.group(1)) if dv else None, w["mean"],
+             1e-12, 1e-15)
+        ev = o["outcome"]
+        for got, want in ((cells[1], pct1(w["mean"])),
+                          (cells[2], f"[{pct1(w['param90_lo'])}, {pct1(w['param90_hi'])}]"),
+                          (cells[4], f"{round(100 * w['parametric_share_of_variance'])}%")):
+            N_CHECKS[0] += 1
+            if got != want and not ("within" in got and want.startswith("[0.0%")):
+                FAIL.append(f"page {ev}: printed {got!r}, recomputed {want!r}")
+        mc = f"[{pct1(w['mc95_lo'])}, {pct1(w['mc95_hi'])}]" if w["mc95_lo"] is not None else None
+        N_CHECKS[0] += 1
+        point = w["se_mean"] == 0
+        ok = mc is not None and cells[3].startswith(mc) and (
+            ("unchanged in every draw" in cells[3]) == point)
+        if not ok and not ("within" in cells[3]):
+            FAIL.append(f"page {ev} mc95: printed {cells[3]!r}, recomputed {mc!r}"
+                        f"{' (a point: unchanged in every draw)' if point else ''}")
+    ptab = page[page.index("<h2>Parameter draws</h2>"):]
+    prow = re.findall(r"<tr><td>([^<]+)</td><td>[^<]*</td>(.*?)</tr>", ptab)
+    vals = np.asarray(d["parameters"]["values"], float)
+    same("page parameter rows", len(prow), len(d["parameters"]["paths"]), 0, 0)
+    for j, (path, rest) in enumerate(prow):
+        N_CHECKS[0] += 1
+        if html_mod.unescape(path) != d["parameters"]["paths"][j]:
+            FAIL.append(f"page parameter row {j}: {path!r}, JSON {d['parameters']['paths'][j]!r}")
+        nums = re.findall(r'<td class="n">([^<]+)</td>', rest)
+        for q, got in zip((0.05, 0.5, 0.95), nums):
+            N_CHECKS[0] += 1
+            want = f"{cq(vals[:, j], q):.4f}"
+            if got != want:
+                FAIL.append(f"page parameter {path} q{q}: printed {got}, recomputed {want}")
 
 
 def plain_copy(scenario):
@@ -267,6 +513,202 @@ def check_streams(npath, scenario, binary, draws):
                      o["per_draw"][di], want, 1e-12, 1e-15)
     finally:
         os.unlink(plain)
+
+
+LEVEL_OF = dict(crisis=1, threat=2, display=3, use_of_force=4, war=5)
+
+
+def event_of(ev, ml):
+    """The runs with the event, from the per-run highest MID level (OUTPUT.md `outcomes`);
+    None for non_state_incident, which the per-run rows do not carry."""
+    if ev == "deterrence_held":
+        return ml < 4
+    return ml >= LEVEL_OF[ev] if ev in LEVEL_OF else None
+
+
+def plain_rows(scenario, binary, seed, runs, horizon, sets, tmp, tag):
+    plain = plain_copy(scenario)
+    try:
+        out, rows = os.path.join(tmp, f"{tag}.json"), os.path.join(tmp, f"{tag}.csv")
+        subprocess.run([binary, "run", plain, "--runs", str(runs), "--seed", str(seed),
+                        "--horizon-years", str(horizon), "--format", "json",
+                        "--no-attribution", "--quiet", "--out", out, "--per-run", rows, *sets],
+                       check=True, capture_output=True)
+        return read_rows(rows)
+    finally:
+        os.unlink(plain)
+
+
+def check_nested_compare(cpath, apath, bpath, csvpath=None, sa=None, sb=None, binary=None):
+    """A nested comparison (CALIBRATION.md, OUTPUT.md "Nested runs"; guess C7) against the
+    nested runs of A and B with the same seed, draws and runs: every figure of `effects`
+    recomputed from the two sides' `per_draw`; with the scenarios and deter, the paired
+    `mc_error` from each draw's discordant runs (plain runs at the draw's values, runs
+    d R .. (d + 1) R, `--per-run`); with the CSV, its rows equal to the JSON's."""
+    c, a, b = (json.load(open(x)) for x in (cpath, apath, bpath))
+    D, R = c["draws"], c["runs_per_draw"]
+    for side in (a, b):
+        N_CHECKS[0] += 1
+        if (side["draws"], side["runs_per_draw"], side["seed"]) != (D, R, c["seed"]) or \
+                side["parameters"]["values"] != c["parameters"]["values"]:
+            FAIL.append("a side's nested run is not on the comparison's draws, runs and seed")
+    ao = {o["outcome"]: o for o in a["outcomes"]}
+    bo = {o["outcome"]: o for o in b["outcomes"]}
+    disc = None
+    if binary:
+        disc = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            for di, row in enumerate(c["parameters"]["values"]):
+                sets = []
+                for path, v in zip(c["parameters"]["paths"], row):
+                    v = int(v) if path.endswith(".enabled") else repr(float(v))
+                    sets += ["--set", f"{path}={v}"]
+                ra = plain_rows(sa, binary, c["seed"], (di + 1) * R, c["horizon_years"], sets,
+                                tmp, f"a{di}")
+                rb = plain_rows(sb, binary, c["seed"], (di + 1) * R, c["horizon_years"], sets,
+                                tmp, f"b{di}")
+                mla = np.max([r["max_level"] for r in ra.values()], axis=0)[di * R:]
+                mlb = np.max([r["max_level"] for r in rb.values()], axis=0)[di * R:]
+                for ev in LEVEL_OF.keys() | {"deterrence_held"}:
+                    ea, eb = event_of(ev, mla), event_of(ev, mlb)
+                    disc[(di, ev)] = (int((ea & ~eb).sum()), int((eb & ~ea).sum()),
+                                      float(ea.mean()), float(eb.mean()))
+    t = read_tidy(csvpath) if csvpath else None
+    for e in c["effects"]:
+        ev = e["outcome"]
+        pa, pb = np.asarray(ao[ev]["per_draw"]), np.asarray(bo[ev]["per_draw"])
+        same(f"{ev} mean_a = A's nested mean", e["mean_a"], ao[ev]["mean"], 1e-12, 1e-15)
+        same(f"{ev} mean_b = B's nested mean", e["mean_b"], bo[ev]["mean"], 1e-12, 1e-15)
+        delta = pb - pa
+        for i in range(D):
+            same(f"{ev} per_draw[{i}] = p_B - p_A", e["per_draw"][i], float(delta[i]), 1e-12, 1e-15)
+        w = across_draws(delta)
+        w["effect_mean"] = w.pop("mean")
+        same_figures(ev, e, w)
+        if "share-inclusive" in WRONG:
+            lower, higher = float((delta <= 0).mean()), float((delta >= 0).mean())
+        else:
+            lower, higher = float((delta < -1e-12).mean()), float((delta > 1e-12).mean())
+        same(f"{ev} share_of_draws_b_lower", e["share_of_draws_b_lower"], lower, 1e-12, 1e-15)
+        same(f"{ev} share_of_draws_b_higher", e["share_of_draws_b_higher"], higher, 1e-12, 1e-15)
+        if disc is not None and (0, ev) in disc:
+            acc = 0.0
+            for i in range(D):
+                a_only, b_only, qa, qb = disc[(i, ev)]
+                same(f"{ev} draw {i} p_A from the plain run's rows", qa, float(pa[i]), 1e-12, 1e-15)
+                same(f"{ev} draw {i} p_B from the plain run's rows", qb, float(pb[i]), 1e-12, 1e-15)
+                acc += (a_only + b_only) / R - delta[i] ** 2
+            same(f"{ev} mc_error (paired within each draw)", e["mc_error"],
+                 math.sqrt(max(acc, 0.0) / (R - 1)) / D, 1e-9, 1e-15)
+        if t is not None:
+            for k in ("mean_a", "mean_b", "effect_mean", "param90_lo", "param90_hi", "mc_error",
+                      "se_mean", "mc95_lo", "mc95_hi"):
+                if e[k] is not None:
+                    same(f"csv region {ev} {k} = JSON", t[("region", ev, k)], e[k], 0, 0)
+            same(f"csv region {ev} share_b_lower = JSON", t[("region", ev, "share_b_lower")],
+                 e["share_of_draws_b_lower"], 0, 0)
+            same(f"csv region {ev} share_b_higher = JSON", t[("region", ev, "share_b_higher")],
+                 e["share_of_draws_b_higher"], 0, 0)
+            for i in range(D):
+                same(f"csv draw:{i} {ev} effect = JSON", t[(f"draw:{i}", ev, "effect")],
+                     e["per_draw"][i], 0, 0)
+
+
+def newcombe_unpaired(c1, n1, c2, n2):
+    """Newcombe 1998 method 10 (hybrid score) for p2 - p1 of independent samples."""
+    p1, p2 = c1 / n1, c2 / n2
+    l1, u1 = wilson(c1, n1)
+    l2, u2 = wilson(c2, n2)
+    d = p2 - p1
+    return (d - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2),
+            d + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2))
+
+
+def newcombe_paired(both, a_only, b_only, neither):
+    """Newcombe 1998 (paired data) method 10 for p_B - p_A: the Wilson intervals of p_A and
+    p_B combined with the correlation phi of the 2x2 table (phi 0 when a margin is 0)."""
+    n = both + a_only + b_only + neither
+    ca, cb = both + a_only, both + b_only
+    pa, pb = ca / n, cb / n
+    la, ua = wilson(ca, n)
+    lb, ub = wilson(cb, n)
+    den = (both + a_only) * (neither + b_only) * (both + b_only) * (neither + a_only)
+    num = both * neither - a_only * b_only
+    if num > 0 and "phi-plain" not in WRONG:
+        # Newcombe's phi: AD - BC replaced by max(AD - BC - N/2, 0) when AD > BC (found by
+        # measuring: GAPS.md C8; the plain phi is the wrong reading `phi-plain`)
+        num = max(num - n / 2, 0)
+    phi = num / math.sqrt(den) if den > 0 else 0.0
+    d = pb - pa
+    dl = math.sqrt(max((pb - lb) ** 2 - 2 * phi * (pb - lb) * (ua - pa) + (ua - pa) ** 2, 0.0))
+    du = math.sqrt(max((ub - pb) ** 2 - 2 * phi * (ub - pb) * (pa - la) + (pa - la) ** 2, 0.0))
+    return d - dl, d + du
+
+
+def region_of(rows, H):
+    T = 12 * H
+    ffm = np.min([np.where(r["ffm"] < 0, T, r["ffm"]) for r in rows.values()], axis=0)
+    return dict(max_level=np.max([r["max_level"] for r in rows.values()], axis=0),
+                crises=sum(r["crises"] for r in rows.values()),
+                disputes=sum(r["disputes"] for r in rows.values()),
+                gdp_lost=sum(r["gdp_lost"] for r in rows.values()), years=ffm / 12)
+
+
+def check_compare(cpath, apath, arows, bpath, brows):
+    """A plain comparison (OUTPUT.md, "Comparison") against `deter run` of each side with the
+    same seed and runs and their per-run rows: p_a, p_b, the discordant pairs, the paired
+    (Newcombe 1998 method 10, paired) and unpaired (method 10) intervals of each outcome, and
+    the paired interval of each difference of means per run (mean of d_i +- 1.96 s / sqrt(n))."""
+    c, a, b = (json.load(open(x)) for x in (cpath, apath, bpath))
+    n, H = c["runs"], a["horizon_years"]
+    ra, rb = read_rows(arows), read_rows(brows)
+    ents = [("region", c["region"], region_of(ra, H), region_of(rb, H))]
+    for r in c["rivalries"]:
+        x, y = ra[r["entity"]], rb[r["entity"]]
+        T = 12 * H
+        ents.append((r["entity"], r, dict(x, years=np.where(x["ffm"] < 0, T, x["ffm"]) / 12),
+                     dict(y, years=np.where(y["ffm"] < 0, T, y["ffm"]) / 12)))
+    for name, e, xa, xb in ents:
+        for o in e["outcomes"]:
+            ev = o["outcome"]
+            ea, eb = event_of(ev, xa["max_level"]), event_of(ev, xb["max_level"])
+            if ea is None:
+                # not in the per-run rows: the intervals from the table the comparison reports
+                a_only, b_only = o["a_only"], o["b_only"]
+                both = round(o["p_a"] * n) - a_only
+                neither = n - both - a_only - b_only
+            else:
+                both, a_only = int((ea & eb).sum()), int((ea & ~eb).sum())
+                b_only, neither = int((eb & ~ea).sum()), int((~ea & ~eb).sum())
+            same(f"{name} {ev} p_a", o["p_a"], (both + a_only) / n, 1e-12, 1e-15)
+            same(f"{name} {ev} p_b", o["p_b"], (both + b_only) / n, 1e-12, 1e-15)
+            same(f"{name} {ev} a_only", o["a_only"], a_only, 0, 0)
+            same(f"{name} {ev} b_only", o["b_only"], b_only, 0, 0)
+            same(f"{name} {ev} diff", o["diff"], (b_only - a_only) / n, 1e-12, 1e-15)
+            lo, hi = newcombe_paired(both, a_only, b_only, neither)
+            if "unpaired-for-paired" in WRONG:
+                lo, hi = newcombe_unpaired(both + a_only, n, both + b_only, n)
+            same(f"{name} {ev} paired95_lo", o["paired95_lo"], lo, 1e-9, 1e-12)
+            same(f"{name} {ev} paired95_hi", o["paired95_hi"], hi, 1e-9, 1e-12)
+            ulo, uhi = newcombe_unpaired(both + a_only, n, both + b_only, n)
+            same(f"{name} {ev} unpaired95_lo", o["unpaired95_lo"], ulo, 1e-9, 1e-12)
+            same(f"{name} {ev} unpaired95_hi", o["unpaired95_hi"], uhi, 1e-9, 1e-12)
+            same(f"{name} {ev} excludes_zero", o["excludes_zero"], not lo <= 0 <= hi, 0, 0)
+        for m in e["metrics"]:
+            key = m["metric"]
+            k = "years" if key == "years_to_first_use_of_force" else key
+            dd = np.asarray(xb[k], float) - np.asarray(xa[k], float)
+            same(f"{name} {key} mean_a", m["mean_a"], float(np.mean(xa[k])), 1e-9, 1e-9)
+            same(f"{name} {key} mean_b", m["mean_b"], float(np.mean(xb[k])), 1e-9, 1e-9)
+            same(f"{name} {key} diff", m["diff"], float(dd.mean()), 1e-9, 1e-9)
+            half = Z_MEAN * sd(dd) / math.sqrt(n)
+            scale = 1e-12 * float(np.max(np.abs(dd))) if dd.size else 0
+            same(f"{name} {key} paired95_lo", m["paired95_lo"], float(dd.mean()) - half, 1e-9,
+                 1e-9 + scale)
+            same(f"{name} {key} paired95_hi", m["paired95_hi"], float(dd.mean()) + half, 1e-9,
+                 1e-9 + scale)
+            same(f"{name} {key} excludes_zero", m["excludes_zero"],
+                 not m["paired95_lo"] <= 0 <= m["paired95_hi"], 0, 0)
 
 
 def prior_cdf(e, x):
@@ -334,6 +776,17 @@ def main():
         check_run(args[1], args[2])
     elif cmd == "nested":
         check_nested(args[1])
+    elif cmd == "nested-compare":
+        rest = args[4:]
+        csvp = rest[0] if rest and rest[0].endswith(".csv") else None
+        rest = rest[1:] if csvp else rest
+        check_nested_compare(args[1], args[2], args[3], csvp, *rest[:3])
+    elif cmd == "compare":
+        check_compare(*args[1:6])
+    elif cmd == "nested-csv":
+        check_nested_csv(args[1], args[2])
+    elif cmd == "nested-html":
+        check_nested_html(args[1], args[2])
     elif cmd == "streams":
         check_streams(args[1], args[2], args[3], [int(a) for a in args[4:]] or [0, 1])
     elif cmd == "priors":

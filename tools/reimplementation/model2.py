@@ -252,6 +252,8 @@ class Scenario:
                 p["start"] = f"{mi // 12:04d}-{mi % 12 + 1:02d}"
             elif key == "ramp_years":
                 p["ramp_years"] = float(value)
+            elif "magnitude-ignored" in MISREAD:
+                pass   # power check only: a change's magnitude given by a path is ignored
             else:
                 chs = [dict(c) for c in p.get("changes", [])]
                 m_ = re.match(r"changes\[(\d+)\]\.(set|add|scale)$", key)
@@ -1321,12 +1323,14 @@ def main(argv=None):
     ap.add_argument("--draws-from", metavar="DETER_NESTED.json",
                     help="with --nested: simulate at the parameter values of deter's draws")
     ap.add_argument("--misread", action="append", default=[],
-                    choices=["tension-parameter", "deployment-zero"],
+                    choices=["tension-parameter", "deployment-zero", "magnitude-ignored"],
                     help="power checks only: a wrong reading of the docs (tension-parameter: "
                          "setting a rivalry's tension leaves the parameter `tension` as it was, "
                          "so each month of a ramp shifts by the whole change so far; "
                          "deployment-zero: a stationed force of capability 0 still makes its "
-                         "contributors the host's protectors)")
+                         "contributors the host's protectors; magnitude-ignored: a policy "
+                         "change's magnitude given by `--set` or a prior, "
+                         "policy.ID.changes[K].OP or policy.ID.NAME, is ignored)")
     ap.add_argument("--attribution", action="store_true",
                     help="also simulate the 7 level-removal variants of 7.13 (independent streams)")
     a = ap.parse_args(argv)

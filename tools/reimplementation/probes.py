@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Exact probes of the policy rules the third review had to guess (GAPS.md N1, N2, N3, N5):
+"""Exact probes of the policy rules the third and fourth reviews had to guess (GAPS.md N1,
+N2, N3, N5; C1-C4, a change's magnitude as a path):
 pairs of deter runs on overlays of cases/base.toml whose JSON reports must be equal (or must
 differ), timing, hashes, names and overrides aside. Common random numbers make "equal" exact.
 
@@ -85,6 +86,38 @@ members = ["BBB", "DDD", "BIG", "FAR"]
 """,
 }
 
+
+def changes_text(m0=0.6, m1=0.1, m2=1.5, c0=0.5):
+    """cases/changes.toml's policies with their magnitudes (the fourth review's probes)."""
+    return f"""[[policy]]
+id = "mix"
+start = "2026-01"
+ramp_years = 1
+changes = [
+  {{ path = "rivalry.AAA-BBB.monitoring", set = {m0} }},
+  {{ path = "country.BBB.military.readiness", add = {m1} }},
+  {{ path = "deployment.MISSION.capability", scale = {m2}, name = "mission_scale" }},
+]
+
+[[policy]]
+id = "sanction"
+start = "2027-01"
+changes = [
+  {{ path = "rivalry.AAA-CCC.sanctions_credibility", set = {c0}, name = "credibility" }},
+  {{ path = "model.war_cost", add = 0.2 }},
+  {{ path = "alliance.PACT.reliability", scale = 1.2 }},
+]
+"""
+
+
+FILES.update({
+    "changes": changes_text(),
+    "changes-m0": changes_text(m0=0.9),
+    "changes-m1": changes_text(m1=0.25),
+    "changes-m2": changes_text(m2=2.0),
+    "changes-c0": changes_text(c0=0.9),
+})
+
 PROBES = [
     ("N5: a decimal start of 2026.05 is February (nearest month)",
      ("envoy", "policy.envoy.start=2026.05"), ("envoy", "policy.envoy.start=2026.0833333333333"),
@@ -105,15 +138,42 @@ PROBES = [
      ("force-declared", None), True),
     ("N2: a power's join at the start is a declared member", ("join-policy", None),
      ("join-declared", None), True),
+    ("C1, C4: changes[0].set is the first change's `set`, replaced",
+     ("changes", "policy.mix.changes[0].set=0.9"), ("changes-m0", None), True),
+    ("C1: ... and it moves the outcome", ("changes", None), ("changes-m0", None), False),
+    ("C4: changes[1].add replaces the `add`", ("changes", "policy.mix.changes[1].add=0.25"),
+     ("changes-m1", None), True),
+    ("C3, C4: changes[2].scale of a named change", ("changes", "policy.mix.changes[2].scale=2"),
+     ("changes-m2", None), True),
+    ("C3: ... the same as its name", ("changes", "policy.mix.mission_scale=2"),
+     ("changes-m2", None), True),
+    ("C3: a named `set` by changes[0].set", ("changes", "policy.sanction.changes[0].set=0.9"),
+     ("changes-c0", None), True),
+    ("C3: ... and by its name", ("changes", "policy.sanction.credibility=0.9"),
+     ("changes-c0", None), True),
+]
+
+# (what the docs say, file, --set): the command must be refused with exit 2
+REFUSED = [
+    ("C2: a path naming another operation than the change's",
+     "changes", "policy.mix.changes[0].add=0.1"),
+    ("C4: a `set` outside the target parameter's range", "changes",
+     "policy.mix.changes[0].set=1.5"),
+    ("C1: a change index past the policy's changes", "changes", "policy.mix.changes[3].set=0.5"),
 ]
 
 
-def report(binary, tmp, name, setting):
+def scenario(tmp, name):
     path = BASE
     if name is not None:
         path = os.path.join(tmp, f"{name}.toml")
         with open(path, "w") as f:
             f.write(f"extends = {json.dumps(BASE)}\n\n" + FILES[name])
+    return path
+
+
+def report(binary, tmp, name, setting):
+    path = scenario(tmp, name)
     out = os.path.join(tmp, f"{name}-{setting}.json".replace("=", "_"))
     args = [binary, "run", path, "--runs", "4000", "--seed", "5", "--format", "json",
             "--no-attribution", "--quiet", "--out", out]
@@ -136,6 +196,14 @@ def main():
             ok = same == equal
             bad += not ok
             print(f"{'holds' if ok else 'FAILS'}: {what} ({'equal' if same else 'different'})")
+        for what, name, setting in REFUSED:
+            r = subprocess.run([binary, "run", scenario(tmp, name), "--runs", "10", "--quiet",
+                                "--no-attribution", "--format", "json", "--set", setting],
+                               capture_output=True, text=True)
+            ok = r.returncode == 2
+            bad += not ok
+            first = (r.stderr.strip().splitlines() or [""])[0]
+            print(f"{'holds' if ok else 'FAILS'}: {what} (exit {r.returncode}: {first})")
     sys.exit(1 if bad else 0)
 
 
