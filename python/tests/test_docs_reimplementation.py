@@ -97,6 +97,16 @@ outcomes, each year's `events_by_end` of the use of force, and the attribution's
 must find mismatches. probes.py also holds the magnitude paths: `changes[K]` counted from 0,
 the magnitude replaced, a named change the same by both paths, another operation, a value out
 of range and an index past the changes refused (exit 2).
+
+Fifth review (exact, no statistics; tools/reimplementation/GAPS.md C10-C14, RESULTS.md 8.3): a
+plain comparison's CSV (one row per JSON number, each the JSON's double) and page (every
+`data-k`/`data-v` the JSON's, every table number on it, each printed at its table's decimals);
+its `attribution_shift` recomputed run by run from each side's variant indicators (plain runs at
+1 .. n runs), with each side's own attribution intervals, and its cost composition from the
+per-run costs; a nested run under a small calibration's posterior: the rows it draws
+(systematic resampling by weight: one u gives all D rows) and each draw's values applied (a
+plain run at them, the case columns not set, gives its probabilities); a nested comparison
+under the same posterior against its sides. Each with a wrong definition must find mismatches.
 """
 
 import json
@@ -519,3 +529,87 @@ def test_nested_csv_page_and_comparisons_follow_the_docs_definitions(tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     r = run_checked("compare", str(pc), *files, "--wrong", "phi-plain")
     assert r.returncode == 1 and "paired95" in r.stdout, r.stdout
+
+
+BASE = ROOT / "tools" / "reimplementation" / "cases" / "base.toml"
+
+
+def test_plain_comparison_outputs_shifts_and_posterior_draws_follow_the_docs(tmp_path):
+    """Exact (GAPS.md C10-C12): a plain comparison's CSV and page equal its JSON, and the page
+    prints each number at its table's decimals; its `attribution_shift` and cost composition
+    recomputed from the two sides' own runs (run by run); a nested run under a calibration's
+    posterior takes the posterior's rows by systematic resampling and applies each draw's
+    values (a plain run at them gives the draw's probabilities), and a nested comparison under
+    it takes the same rows and its effects follow from its sides. Each with a wrong definition
+    must find mismatches."""
+    b = binary()
+    common = ["--runs", "30", "--seed", "67", "--quiet"]
+    cj, cc, ch = (tmp_path / f"pc.{x}" for x in ("json", "csv", "html"))
+    subprocess.run([b, "compare", str(CHANGES), str(CHANGES_B), *common, "--format", "json",
+                    "--out", str(cj)], check=True, capture_output=True)
+    subprocess.run([b, "compare", str(CHANGES), str(CHANGES_B), *common, "--format", "csv",
+                    "--out", str(cc), "--report", str(ch)], check=True, capture_output=True)
+    for args in (["compare-csv", str(cj), str(cc)], ["compare-html", str(cj), str(ch)],
+                 ["compare-shift", str(cj), str(CHANGES), str(CHANGES_B), b]):
+        r = run_checked(*args)
+        assert r.returncode == 0, r.stdout + r.stderr
+    # a CSV number one ulp off is found
+    lines = cc.read_text().splitlines(keepends=True)
+    i = next(i for i, x in enumerate(lines) if ",paired95_lo," in x)
+    head, _, v = lines[i].rstrip("\n").rpartition(",")
+    lines[i] = f"{head},{math.nextafter(float(v), 1.0)!r}\n"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("".join(lines))
+    r = run_checked("compare-csv", str(cj), str(bad))
+    assert r.returncode == 1 and "paired95_lo" in r.stdout, r.stdout
+    r = run_checked("compare-html", str(cj), str(ch), "--wrong", "means-two-decimals")
+    assert r.returncode == 1 and "mean_" in r.stdout, r.stdout
+    r = run_checked("compare-shift", str(cj), str(CHANGES), str(CHANGES_B), b, "--wrong",
+                    "shift-unpaired", "--wrong", "cost-mean-of-shares")
+    assert r.returncode == 1 and "paired95" in r.stdout and "cost_composition" in r.stdout, \
+        r.stdout
+
+    # a small calibration's posterior (one case, two shared parameters, a case parameter)
+    history = ROOT / "scenarios" / "history"
+    cal = tmp_path / "cal.toml"
+    cal.write_text(
+        "seed = 5\nparticles = 20\nmax_generations = 2\npredictive_draws = 5\n"
+        'statistics = ["threat_or_display", "use_of_force", "war"]\n'
+        f"cases = [{json.dumps(str(history / 'serbia-kosovo.record.toml'))}]\n"
+        '[[parameter]]\npath = "model.war_cost"\nrange = [0.1, 3.0]\n'
+        '[[parameter]]\npath = "model.rationality"\nrange = [0.3, 1.0]\n'
+        '[[parameter]]\ncase = "serbia-kosovo"\npath = "rivalry.*.opportunity_rate"\n'
+        "range = [0.1, 3.0]\n")
+    subprocess.run([b, "calibrate", str(cal), "--out", str(tmp_path / "cal"), "--quiet",
+                    "--threads", "2"], check=True, capture_output=True)
+    post = tmp_path / "cal" / "posterior.csv"
+    nj = tmp_path / "post.json"
+    subprocess.run([b, "run", str(BASE), "--posterior", str(post), "--draws", "24", "--runs",
+                    "40", "--seed", "71", "--format", "json", "--quiet", "--out", str(nj)],
+                   check=True, capture_output=True)
+    r = run_checked("posterior", str(nj), str(post), str(BASE), b)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = run_checked("posterior", str(nj), str(post), "--wrong", "uniform-rows")
+    assert r.returncode == 1 and "systematic resampling" in r.stdout, r.stdout
+    r = run_checked("posterior", str(nj), str(post), str(BASE), b, "--wrong",
+                    "first-draw-values")
+    assert r.returncode == 1 and "runs" in r.stdout, r.stdout
+
+    # a nested comparison under the posterior: its draws as a run's, its effects from the
+    # sides' nested runs, its paired mc_error from plain runs at each draw's values
+    common = ["--posterior", str(post), "--draws", "8", "--runs", "100", "--seed", "72",
+              "--quiet"]
+    sides = []
+    for side in (CHANGES, CHANGES_B):
+        out = tmp_path / f"post-{side.stem}.json"
+        subprocess.run([b, "run", str(side), *common, "--format", "json", "--out", str(out)],
+                       check=True, capture_output=True)
+        sides.append(str(out))
+    ncj, ncc = tmp_path / "nc.json", tmp_path / "nc.csv"
+    for out, fmt in ((ncj, "json"), (ncc, "csv")):
+        subprocess.run([b, "compare", str(CHANGES), str(CHANGES_B), *common, "--format", fmt,
+                        "--out", str(out)], check=True, capture_output=True)
+    for args in (["posterior", str(ncj), str(post)],
+                 ["nested-compare", str(ncj), *sides, str(ncc), str(CHANGES), str(CHANGES_B), b]):
+        r = run_checked(*args)
+        assert r.returncode == 0, r.stdout + r.stderr

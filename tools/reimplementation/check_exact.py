@@ -25,13 +25,31 @@ match to rounding). Third review of the docs' re-implementation (GAPS.md, "Third
     python3 check_exact.py compare CMP.json A.json A.csv B.json B.csv
                                                              a plain comparison from each side's
                                                              run and per-run rows
+    python3 check_exact.py compare-csv CMP.json CMP.csv      the plain comparison's CSV: one row
+                                                             per JSON number, each the JSON's
+    python3 check_exact.py compare-html CMP.json PAGE.html   its page: data-k/data-v = the JSON,
+                                                             every table number on it, each
+                                                             printed at its table's decimals
+    python3 check_exact.py compare-shift CMP.json A.toml B.toml DETER_BIN
+                                                             attribution_shift run by run (plain
+                                                             runs at 1 .. n runs) and the cost
+                                                             composition from per-run rows
+    python3 check_exact.py posterior NESTED.json POSTERIOR.csv [SCENARIO.toml DETER_BIN]
+                                                             the rows a --posterior run draws
+                                                             (systematic resampling) and, with
+                                                             deter, each draw's values applied
 
 `--wrong NAME` (power checks): apply a wrong reading and expect failures:
 `arithmetic-centre` (a log bin's arithmetic centre), `interpolated-quantile` (numpy's linear
 quantile for counts and draws), `sd-population` (sd with n in the denominator), `wilson-z196`
 (Wilson intervals at z = 1.96), `uncut` (a nested probability's mc95 not cut to [0, 1]),
 `share-inclusive` (a draw with no effect in both shares), `phi-plain` (Newcombe's paired
-interval with the plain correlation), `half-up` (the page's rounding half away from zero).
+interval with the plain correlation), `half-up` (the page's rounding half away from zero),
+`page-decimals` and `means-two-decimals` (the comparison page's decimals), `shift-unpaired`
+(the attribution shift's interval from independent samples), `share-of-removal` (a level's
+share read as its removal alone), `cost-mean-of-shares` (the cost composition as the mean of
+per-run shares), `uniform-rows` (posterior rows drawn ignoring their weights), `rows-in-order`
+(draw k at row k), `first-draw-values` (every draw at draw 0's values).
 Exit 1 when a check fails. Needs numpy (model2.py's quantile functions are reused).
 """
 
@@ -488,9 +506,11 @@ def check_streams(npath, scenario, binary, draws):
     plain = plain_copy(scenario)
     try:
         for di in draws:
-            vals = d["parameters"]["values"][di]
+            vals = d["parameters"]["values"][0 if "first-draw-values" in WRONG else di]
             sets = []
             for p, v in zip(paths, vals):
+                if "/" in p:
+                    continue   # a calibration's case parameter: not set (CALIBRATION.md)
                 sets += ["--set", f"{p}={repr(float(v)) if not p.endswith('.enabled') else int(v)}"]
             with tempfile.TemporaryDirectory() as tmp:
                 out, rows = os.path.join(tmp, "d.json"), os.path.join(tmp, "r.csv")
@@ -513,6 +533,55 @@ def check_streams(npath, scenario, binary, draws):
                      o["per_draw"][di], want, 1e-12, 1e-15)
     finally:
         os.unlink(plain)
+
+
+def check_posterior(npath, ppath, scenario=None, binary=None):
+    """A nested run under `--posterior` (CALIBRATION.md, "Uncertainty in every answer"): the
+    draws are the posterior's rows resampled by weight, systematic resampling (Kitagawa 1996,
+    Carpenter et al. 1999): draw k takes the first row whose cumulative weight reaches
+    (u + k) / D for one u in [0, 1) (the seeded uniform, not recomputed: its set of values is);
+    so the rows come in file order, each of weight w about w D times. Each draw's values are
+    the row's, every column (a case parameter `CASE/PATH` included: GAPS.md C10); with the
+    scenario and deter, each draw's probabilities are those of a plain run at its values
+    (`--set`, the case columns not set), runs d R .. (d + 1) R."""
+    d = json.load(open(npath))
+    with open(ppath) as f:
+        rows = list(csv.reader(line for line in f if not line.startswith("#")))
+    head, rows = rows[0], rows[1:]
+    cols = [c for c in head if c not in ("draw", "weight", "distance")]
+    same("posterior columns = the nested run's paths", d["parameters"]["paths"] == cols, True, 0, 0)
+    same("every path from the posterior", all(d["parameters"]["from_posterior"]), True, 0, 0)
+    vals = [[float(r[head.index(c)]) for c in cols] for r in rows]
+    w = np.array([float(r[head.index("weight")]) for r in rows])
+    if "uniform-rows" in WRONG:
+        w = np.ones_like(w)
+    D = d["draws"]
+    idx = []
+    for k, row in enumerate(d["parameters"]["values"]):
+        hits = [i for i, v in enumerate(vals) if v == row]
+        N_CHECKS[0] += 1
+        if not hits:
+            FAIL.append(f"draw {k}: values {row} are no row of the posterior")
+        idx.append(hits[0] if hits else -1)
+    if "rows-in-order" in WRONG:
+        idx = [k % len(vals) for k in range(D)]
+    cum = np.cumsum(w) / w.sum()
+    lo, hi = 0.0, 1.0
+    for k, i in enumerate(idx):
+        if i < 0:
+            continue
+        # (u + k) / D in (cum[i - 1], cum[i]]: u in (D cum[i - 1] - k, D cum[i] - k]
+        lo = max(lo, D * (cum[i - 1] if i > 0 else 0.0) - k - 1e-9)
+        hi = min(hi, D * cum[i] - k + 1e-9)
+    same("one u in [0, 1) gives every draw's row (systematic resampling by weight)",
+         bool(lo < hi), True, 0, 0)
+    counts = np.bincount([i for i in idx if i >= 0], minlength=len(vals))
+    for i, c in enumerate(counts):
+        N_CHECKS[0] += 1
+        if not math.floor(w[i] / w.sum() * D - 1e-9) <= c <= math.ceil(w[i] / w.sum() * D + 1e-9):
+            FAIL.append(f"row {i} (weight {w[i] / w.sum():.4f}) drawn {c} times of {D}")
+    if scenario:
+        check_streams(npath, scenario, binary, list(range(D)))
 
 
 LEVEL_OF = dict(crisis=1, threat=2, display=3, use_of_force=4, war=5)
@@ -561,6 +630,8 @@ def check_nested_compare(cpath, apath, bpath, csvpath=None, sa=None, sb=None, bi
             for di, row in enumerate(c["parameters"]["values"]):
                 sets = []
                 for path, v in zip(c["parameters"]["paths"], row):
+                    if "/" in path:
+                        continue   # a calibration's case parameter: not set (GAPS.md C10)
                     v = int(v) if path.endswith(".enabled") else repr(float(v))
                     sets += ["--set", f"{path}={v}"]
                 ra = plain_rows(sa, binary, c["seed"], (di + 1) * R, c["horizon_years"], sets,
@@ -711,6 +782,255 @@ def check_compare(cpath, apath, arows, bpath, brows):
                  not m["paired95_lo"] <= 0 <= m["paired95_hi"], 0, 0)
 
 
+def json_at(d, pointer):
+    """The value at a JSON pointer (RFC 6901) of d."""
+    for part in pointer.lstrip("/").split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        d = d[int(part)] if isinstance(d, list) else d[part]
+    return d
+
+
+def compare_items(c):
+    """Every number of a plain comparison's tables, {(entity, metric, statistic): value}, keyed
+    as the CSV (OUTPUT.md, "Comparison"): outcomes, means per run, the cost composition's
+    shares and shift, the attribution's shift."""
+    out = {("scenario", "runs", "value"): c["runs"], ("scenario", "seed", "value"): c["seed"]}
+    for e in [c["region"], *c["rivalries"]]:
+        ent = e["entity"]
+        for o in e["outcomes"]:
+            for k in ("p_a", "p_b", "diff", "paired95_lo", "paired95_hi", "unpaired95_lo",
+                      "unpaired95_hi", "excludes_zero", "a_only", "b_only"):
+                out[(ent, o["outcome"], k)] = o[k]
+        for m in e["metrics"]:
+            for k in ("mean_a", "mean_b", "diff", "paired95_lo", "paired95_hi", "excludes_zero"):
+                out[(ent, m["metric"], k)] = m[k]
+        cc = e["cost_composition"]
+        for lv in LEVELS:
+            for k, side in (("share_a", "a"), ("share_b", "b"), ("shift", "shift")):
+                out[(ent, f"cost_composition_{lv}", k)] = cc[side][lv]
+    for ent in c.get("attribution_shift", {}).get("entities", []):
+        for ev, parts in ent["events"].items():
+            for part, x in parts.items():
+                for k in ("a", "b", "shift", "paired95_lo", "paired95_hi", "sum6"):
+                    out[(ent["entity"], f"attribution_shift_{ev}_{part}", k)] = x[k]
+    return out
+
+
+def check_compare_csv(cpath, csvpath):
+    """The plain comparison's CSV (OUTPUT.md, "Comparison"): one row per number of the JSON's
+    tables, each the JSON's double (it reads back exactly), no row without one."""
+    c = json.load(open(cpath))
+    want = compare_items(c)
+    seen = set()
+    with open(csvpath, newline="") as f:
+        for r in csv.DictReader(f):
+            key = (r["entity"], r["metric"], r["statistic"])
+            N_CHECKS[0] += 1
+            if key in seen or key not in want:
+                FAIL.append(f"csv row {key}: {'twice' if key in seen else 'no such JSON number'}")
+                continue
+            seen.add(key)
+            v = want[key]
+            same(f"csv {'/'.join(key)} = JSON", float(r["value"]),
+                 float(v) if v is not None else None, 0, 0)
+    for key in want.keys() - seen:
+        N_CHECKS[0] += 1
+        if want[key] is not None:
+            FAIL.append(f"csv: no row for the JSON's {key}")
+
+
+# decimals each table of the comparison page prints (OUTPUT.md: probabilities at one decimal,
+# the outcomes' changes at two, the attribution and cost shifts at one; the means per run at
+# two (at 1 or more; at three below 1, none from 100, "0" for 0), their differences at three:
+# GAPS.md C11)
+def page_format(pointer, v=None):
+    last = pointer.rsplit("/", 1)[1]
+    if pointer.startswith("/attribution_shift/"):
+        return 100, 1
+    if "/cost_composition/" in pointer:
+        return 100, 1
+    if "/outcomes/" in pointer:
+        return 100, (1 if last in ("p_a", "p_b") else 2)
+    if last in ("mean_a", "mean_b") and "means-two-decimals" not in WRONG:
+        return 1, (0 if abs(v) >= 100 else 2 if abs(v) >= 1 else 3)
+    return 1, (2 if last in ("mean_a", "mean_b") else 3)
+
+
+def check_compare_html(cpath, hpath):
+    """The plain comparison's page: every `data-k` a JSON pointer whose value is its `data-v`;
+    every number of the outcomes, means, cost shift and attribution shift tables on the page;
+    and each cell's printed number the value at the table's decimals."""
+    import html as html_mod
+    import re
+    c = json.load(open(cpath))
+    page = open(hpath).read()
+    seen = set()
+    for k, v in re.findall(r'data-k="([^"]+)" data-v="([^"]*)"', page):
+        k = html_mod.unescape(k)
+        N_CHECKS[0] += 1
+        try:
+            want = json_at(c, k)
+        except (KeyError, IndexError, ValueError):
+            FAIL.append(f"page data-k {k}: no such JSON value")
+            continue
+        seen.add(k)
+        same(f"page {k} data-v = JSON", float(v), float(want), 0, 0)
+    keys = []
+    for i, e in enumerate([c["region"], *c["rivalries"]]):
+        base = "/region" if i == 0 else f"/rivalries/{i - 1}"
+        for j, _ in enumerate(e["outcomes"]):
+            keys += [f"{base}/outcomes/{j}/{k}" for k in ("p_a", "p_b", "diff", "paired95_lo",
+                     "paired95_hi", "unpaired95_lo", "unpaired95_hi")]
+        for j, _ in enumerate(e["metrics"]):
+            keys += [f"{base}/metrics/{j}/{k}" for k in ("mean_a", "mean_b", "diff",
+                     "paired95_lo", "paired95_hi")]
+        keys += [f"{base}/cost_composition/shift/{lv}" for lv in LEVELS]
+    for i, ent in enumerate(c.get("attribution_shift", {}).get("entities", [])):
+        for ev, parts in ent["events"].items():
+            keys += [f"/attribution_shift/entities/{i}/events/{ev}/{part}/{k}" for part in parts
+                     for k in ("a", "b", "shift", "paired95_lo", "paired95_hi")]
+    for k in keys:
+        N_CHECKS[0] += 1
+        if k not in seen:
+            FAIL.append(f"page: the JSON's {k} is not on the page")
+    cells = re.findall(r'<td[^>]*data-k="([^"]+)" data-v="([^"]*)"[^>]*>(.*?)</td>', page)
+    for k, v, text in cells:
+        text = html_mod.unescape(re.sub(r"<[^>]+>", "", text))
+        if not k.startswith(("/region/", "/rivalries/", "/attribution_shift/")):
+            continue
+        scale, dec = page_format(k, float(v))
+        if "/metrics/" in k and k.endswith(("mean_a", "mean_b")) and float(v) == 0:
+            N_CHECKS[0] += 1
+            if text != "0":
+                FAIL.append(f"page {k}: a mean of 0 printed {text!r}")
+            continue
+        if "page-decimals" in WRONG:
+            dec = 1 if dec > 1 else 2
+        x = scale * float(v)
+        N_CHECKS[0] += 1
+        if "<" in text or "within" in text:
+            if not (0 < abs(x) < 0.5 * 10 ** -dec or "within" in text):
+                FAIL.append(f"page {k}: printed {text!r} for {x!r}")
+            continue
+        m = re.match(r"([+-]?\d+(?:\.(\d+))?)", text)
+        # the double's exact value rounded, a tie to even (Rust's and Python's `.{dec}f`)
+        if not m or m.group(1).lstrip("+") != f"{x:.{dec}f}":
+            FAIL.append(f"page {k}: printed {text!r}, the value {x!r} at {dec} decimals")
+        if k.rsplit("/", 1)[1] in ("diff", "shift") and c["runs"] >= 2:
+            # "unchanged in every run" beside a change 0 in every run, and only there
+            # (OUTPUT.md): an outcome with no discordant pair, a mean or shift whose interval
+            # is the point 0
+            row = json_at(c, k.rsplit("/", 1)[0])
+            point = (row["a_only"] == row["b_only"] == 0 if "a_only" in row else
+                     row["paired95_lo"] == row["paired95_hi"] == 0 == float(v))
+            same(f"page {k}: 'unchanged in every run' said", "unchanged in every run" in text,
+                 point, 0, 0)
+
+
+def per_run_attribution(scenario, binary, seed, runs, tmp, tag):
+    """Each run's variant indicators, {entity: {event: array (runs, 8)}}, from `deter run` at
+    1 .. runs runs: run i's are the counts at i + 1 runs minus those at i (run i draws from
+    stream (seed, i) whatever the number of runs)."""
+    prev, out = None, {}
+    for n in range(1, runs + 1):
+        path = os.path.join(tmp, f"{tag}-{n}.json")
+        subprocess.run([binary, "run", scenario, "--runs", str(n), "--seed", str(seed),
+                        "--format", "json", "--quiet", "--threads", "1", "--out", path],
+                       check=True, capture_output=True)
+        d = json.load(open(path))
+        cur = {(ent["entity"], ev): [e["variants"][k]["count"] for k in VARIANTS]
+               for ent in d["attribution"]["entities"] for ev, e in ent["events"].items()}
+        for key, counts in cur.items():
+            before = prev[key] if prev else [0] * 8
+            out.setdefault(key, []).append([x - y for x, y in zip(counts, before)])
+        prev = cur
+    return {k: np.asarray(v) for k, v in out.items()}, d
+
+
+def check_compare_shift(cpath, sa, sb, binary):
+    """The comparison's `attribution_shift` and `cost_composition` (OUTPUT.md, "Comparison")
+    from the two sides' own runs: a and b are the plain runs' attribution; each run's Shapley
+    values of its variant indicators (per_run_attribution) give the shift's sum6 and its paired
+    interval (mean +- 1.96 s / sqrt(n) of b_i - a_i, cut to [-2, 2]); the cost shares are each
+    side's per-run cost sums over their total (pooled over runs), the shift b - a."""
+    c = json.load(open(cpath))
+    n, seed = c["runs"], c["seed"]
+    with tempfile.TemporaryDirectory() as tmp:
+        va, ja = per_run_attribution(sa, binary, seed, n, tmp, "a")
+        vb, jb = per_run_attribution(sb, binary, seed, n, tmp, "b")
+        rows = []
+        for side, s in (("a", sa), ("b", sb)):
+            out, pr = os.path.join(tmp, f"{side}.json"), os.path.join(tmp, f"{side}.csv")
+            subprocess.run([binary, "run", s, "--runs", str(n), "--seed", str(seed), "--format",
+                            "json", "--quiet", "--no-attribution", "--out", out, "--per-run",
+                            pr], check=True, capture_output=True)
+            rows.append(read_rows(pr))
+    ra, rb = rows
+    for e in [c["region"], *c["rivalries"]]:
+        name = e["entity"]
+        shares = []
+        for r in (ra, rb):
+            if name == "region":
+                cost = sum(x["cost"] for x in r.values())
+            else:
+                cost = r[name]["cost"]
+            if "cost-mean-of-shares" in WRONG:
+                tot = cost.sum(axis=1, keepdims=True)
+                shares.append(np.where(tot > 0, cost / np.where(tot > 0, tot, 1), 0).mean(0))
+            else:
+                t = cost.sum(axis=0)
+                shares.append(t / t.sum())
+        for i, lv in enumerate(LEVELS):
+            cc = e["cost_composition"]
+            same(f"{name} cost_composition.a.{lv}", cc["a"][lv], float(shares[0][i]), 1e-9, 1e-12)
+            same(f"{name} cost_composition.b.{lv}", cc["b"][lv], float(shares[1][i]), 1e-9, 1e-12)
+            same(f"{name} cost_composition.shift.{lv}", cc["shift"][lv],
+                 float(shares[1][i] - shares[0][i]), 1e-9, 1e-12)
+    ents_a = {e["entity"]: e for e in ja["attribution"]["entities"]}
+    ents_b = {e["entity"]: e for e in jb["attribution"]["entities"]}
+    for ent in c["attribution_shift"]["entities"]:
+        name = ent["entity"]
+        for ev, parts in ent["events"].items():
+            xa, xb = va[(name, ev)], vb[(name, ev)]
+            sh_a = shapley6({k: xa[:, i] for i, k in enumerate(VARIANTS)})
+            sh_b = shapley6({k: xb[:, i] for i, k in enumerate(VARIANTS)})
+            sh_a["removing_all"] = 6 * (xa[:, 7] - xa[:, 0])
+            sh_b["removing_all"] = 6 * (xb[:, 7] - xb[:, 0])
+            for part, x in parts.items():
+                ra, rb = sh_a[part] / 6, sh_b[part] / 6
+                if "share-of-removal" in WRONG and part != "removing_all":
+                    ra, rb = (xa[:, VARIANTS.index(part)] - xa[:, 0],
+                              xb[:, VARIANTS.index(part)] - xb[:, 0])
+                tag = f"attribution_shift {name} {ev} {part}"
+                same(f"{tag}.a = A's attribution", x["a"],
+                     ents_a[name]["events"][ev][part]["change"], 0, 0)
+                same(f"{tag}.b = B's attribution", x["b"],
+                     ents_b[name]["events"][ev][part]["change"], 0, 0)
+                same(f"{tag}.a (per-run values)", x["a"], float(ra.mean()), 1e-12, 1e-15)
+                same(f"{tag}.b (per-run values)", x["b"], float(rb.mean()), 1e-12, 1e-15)
+                # each side's own attribution interval (OUTPUT.md `attribution`): mean +- 1.96
+                # sd / sqrt(runs) of the per-run values, cut to [-1, 1]
+                for side, rr, ents in (("A", ra, ents_a), ("B", rb, ents_b)):
+                    got = ents[name]["events"][ev][part]
+                    half = Z_MEAN * sd(rr) / math.sqrt(n)
+                    same(f"{tag} {side}'s attribution paired95_lo", got["paired95_lo"],
+                         max(float(rr.mean()) - half, -1.0), 1e-9, 1e-12)
+                    same(f"{tag} {side}'s attribution paired95_hi", got["paired95_hi"],
+                         min(float(rr.mean()) + half, 1.0), 1e-9, 1e-12)
+                    same(f"{tag} {side}'s attribution sum6", got["sum6"],
+                         int(round(6 * rr.sum())), 0, 0)
+                dd = rb - ra
+                same(f"{tag}.shift", x["shift"], float(dd.mean()), 1e-12, 1e-15)
+                same(f"{tag}.sum6", x["sum6"], int(round(6 * dd.sum())), 0, 0)
+                if "shift-unpaired" in WRONG:
+                    half = Z_MEAN * math.sqrt((sd(ra) ** 2 + sd(rb) ** 2) / n)
+                else:
+                    half = Z_MEAN * sd(dd) / math.sqrt(n)
+                lo, hi = max(float(dd.mean()) - half, -2.0), min(float(dd.mean()) + half, 2.0)
+                same(f"{tag}.paired95_lo", x["paired95_lo"], lo, 1e-9, 1e-12)
+                same(f"{tag}.paired95_hi", x["paired95_hi"], hi, 1e-9, 1e-12)
+
+
 def prior_cdf(e, x):
     from statistics import NormalDist
     lo, hi = (float(v) for v in e["range"])
@@ -783,6 +1103,14 @@ def main():
         check_nested_compare(args[1], args[2], args[3], csvp, *rest[:3])
     elif cmd == "compare":
         check_compare(*args[1:6])
+    elif cmd == "posterior":
+        check_posterior(*args[1:5])
+    elif cmd == "compare-csv":
+        check_compare_csv(args[1], args[2])
+    elif cmd == "compare-html":
+        check_compare_html(args[1], args[2])
+    elif cmd == "compare-shift":
+        check_compare_shift(*args[1:5])
     elif cmd == "nested-csv":
         check_nested_csv(args[1], args[2])
     elif cmd == "nested-html":
