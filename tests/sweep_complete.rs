@@ -820,3 +820,60 @@ fn the_printed_resume_command_names_files_whose_names_are_not_utf8() {
         "{command}"
     );
 }
+
+/// A sweep killed (or stopped by a full disk) while writing a row leaves part of that row
+/// after the last newline (docs/SWEEPS.md). The readers take the file as `--resume` does, cut
+/// after its last newline while the record says `running`: `robust` refuses it as
+/// incomplete, naming what is missing and the command, and `discover` runs on the rows
+/// present with PARTIAL RESULTS; both said "LINE:1: error: N cells, the header has M".
+#[test]
+fn a_row_cut_short_by_a_stopped_sweep_is_read_as_the_resume_reads_it() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = three_policies(d.path());
+    let full = whole(&sweep, d.path(), "full.csv");
+    let part = d.path().join("part.csv");
+    stop_after(&sweep, &part, 2 * FUTURES);
+    // Half of the next row, as a write cut short leaves it.
+    let next = &lines(&full)[1 + 2 * FUTURES as usize];
+    let mut bytes = std::fs::read(&part).unwrap();
+    bytes.extend_from_slice(&next.as_bytes()[..next.len() / 2]);
+    std::fs::write(&part, &bytes).unwrap();
+
+    let o = robust(&part, &[]);
+    refused(&o);
+    let e = stderr(&o);
+    assert!(
+        e.contains("and the file holds 6 of them; policy `strong` (3 futures) not run"),
+        "{e}"
+    );
+    assert!(e.contains("--resume`"), "{e}");
+    assert!(!e.contains("cells, the header has"), "{e}");
+
+    let o = discover(&part, &["--outcome", "use_of_force", "--above", "0.2"]);
+    succeeded(&o);
+    let text = stdout(&o);
+    assert!(text.contains("PARTIAL RESULTS: "), "{text}");
+    assert!(
+        text.contains("policy `strong` (3 futures) not run"),
+        "{text}"
+    );
+
+    // The resume completes it to the uninterrupted sweep's bytes, as before.
+    let command = quoted_command(&e);
+    let words: Vec<&str> = command.split(' ').collect();
+    deter().args(&words[1..]).arg("-q").assert().success();
+    assert_eq!(std::fs::read(&part).unwrap(), std::fs::read(&full).unwrap());
+
+    // Complete results cut short afterwards, and results without a record, are not cut: the
+    // cell count is the fault there.
+    let mut bytes = std::fs::read(&full).unwrap();
+    bytes.truncate(bytes.len() - 10);
+    std::fs::write(&full, &bytes).unwrap();
+    let o = robust(&full, &[]);
+    refused(&o);
+    stderr_says(&o, "cells, the header has");
+    std::fs::remove_file(d.path().join("full.csv.sweep")).unwrap();
+    let o = robust(&full, &[]);
+    refused(&o);
+    stderr_says(&o, "cells, the header has");
+}

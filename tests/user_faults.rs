@@ -3171,3 +3171,88 @@ fn a_ramp_of_one_year_is_said_in_the_singular() {
     assert!(html.contains("2026-01 (over 1 year)"), "run page");
     assert!(!json.contains("1 years") && !html.contains("1 years"));
 }
+
+/// A file name a letter or two from a file beside it (`shea-special-envy.toml`) said only
+/// "cannot read file: No such file or directory", in every command and file kind: a
+/// misspelt key gets a did-you-mean, a misspelt file name got none. Now the closest file
+/// in that directory is named, as the path was written (relative to the naming file for a
+/// file named in a file), in the same words everywhere; a name close to nothing gets none.
+#[test]
+fn a_misspelt_file_name_gets_a_did_you_mean_in_every_command_and_file_kind() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    for f in ["western-balkans-2024.toml", "shea-special-envoy.toml"] {
+        std::fs::copy(root().join("scenarios").join(f), dir.join(f)).unwrap();
+    }
+    write(
+        dir,
+        "overlay.toml",
+        "extends = \"western-balkans-2042.toml\"\n",
+    );
+    std::fs::create_dir(dir.join("sweeps")).unwrap();
+    write(
+        dir,
+        "sweeps/base.toml",
+        "base = \"../western-balkans-2042.toml\"\nruns = 2\ndesign = \"grid\"\n\
+         [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.0]\n",
+    );
+    write(
+        dir,
+        "sweeps/policy.toml",
+        "base = \"../western-balkans-2024.toml\"\nruns = 2\ndesign = \"grid\"\n\
+         [[policy]]\nid = \"envoy\"\nfile = \"../shea-special-envy.toml\"\n\
+         [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.0]\n",
+    );
+    write(dir, "results.csv", "point,runs\n0,1\n");
+    let posterior = "--posterior";
+    let cases: [(&[&str], &str); 8] = [
+        (
+            &["run", "western-balkans-2042.toml"],
+            "`western-balkans-2024.toml`",
+        ),
+        (
+            &["validate", "./shea-special-envy.toml"],
+            "`./shea-special-envoy.toml`",
+        ),
+        (
+            &[
+                "compare",
+                "western-balkans-2024.toml",
+                "shea-special-envy.toml",
+            ],
+            "`shea-special-envoy.toml`",
+        ),
+        (&["run", "overlay.toml"], "`western-balkans-2024.toml`"),
+        (
+            &["sweep", "sweeps/base.toml"],
+            "`../western-balkans-2024.toml`",
+        ),
+        (
+            &["sweep", "sweeps/policy.toml"],
+            "`../shea-special-envoy.toml`",
+        ),
+        (&["robust", "result.csv"], "`results.csv`"),
+        (
+            &["run", "western-balkans-2024.toml", posterior, "results.cs"],
+            "`results.csv`",
+        ),
+    ];
+    for (args, name) in cases {
+        let o = run_in(dir, args);
+        let e = refused_for(&o, format_args!("{args:?}"));
+        assert!(e.contains("cannot read file"), "{args:?}: {e}");
+        assert!(
+            e.contains(&format!("did you mean {name}?")),
+            "{args:?}: {e}"
+        );
+    }
+    // Nothing a letter or two away: no suggestion (`no-such-base.toml` is not
+    // `missing-base.toml`, nor `wb.toml` `ov.toml`, though they share a word or an extension).
+    write(dir, "missing-base.toml", "");
+    write(dir, "ov.toml", "");
+    for name in ["zzz.toml", "no-such-base.toml", "wb.toml"] {
+        let o = run_in(dir, &["run", name]);
+        let e = refused(&o);
+        assert!(!e.contains("did you mean"), "{e}");
+    }
+}

@@ -124,6 +124,15 @@ pub struct Results {
     pub sha256: String,
 }
 
+/// Whether the record beside the results at `path`, whose first line is `header` (with its
+/// newline), is theirs and says their sweep is still `running` (stopped before it finished:
+/// its last row may be cut short).
+fn stopped_sweep(path: &Path, header: &[u8]) -> bool {
+    use crate::sweep::record::{Beside, Status, read_beside, sha256_hex};
+    matches!(read_beside(path), Beside::Record(r)
+        if r.status == Status::Running && r.header_sha256 == sha256_hex(header))
+}
+
 /// Why [`Results::parse_located`] refused bytes: a fault of a cell, its message already at
 /// `FILE:LINE:COL`, or of the file as a whole.
 enum Fault {
@@ -167,6 +176,23 @@ impl Results {
                     )),
             ])));
         }
+        // A sweep stopped while writing a row (a kill, a full disk) leaves part of it after
+        // the last newline while its record says `running` (docs/SWEEPS.md): read the rows
+        // before it, as `deter sweep --resume` keeps them, so that the record's plan says what
+        // is missing. Complete results cut short, and results without a record, are read whole
+        // (their cut row is the fault).
+        let bytes = match bytes.iter().rposition(|&b| b == b'\n') {
+            Some(last)
+                if last + 1 < bytes.len()
+                    && stopped_sweep(
+                        path,
+                        &bytes[..=bytes.iter().position(|&b| b == b'\n').unwrap_or(last)],
+                    ) =>
+            {
+                &bytes[..=last]
+            }
+            _ => bytes,
+        };
         Self::parse_located(bytes, &shown).map_err(|e| {
             ReadError::Content(crate::scenario::Diagnostics(vec![match e {
                 Fault::Located(d) => *d,

@@ -127,7 +127,61 @@ pub(crate) fn unreadable(path: &Path, shown: &str, noun: &str, e: &std::io::Erro
             "save it to a file and give that file's path instead of `-`".into(),
         ));
     }
-    Diagnostic::file_level(shown, format!("{CANNOT_READ}{e}"))
+    let d = Diagnostic::file_level(shown, format!("{CANNOT_READ}{e}"));
+    match (e.kind(), similar_file(path)) {
+        (std::io::ErrorKind::NotFound, Some(name)) => {
+            d.with_help(Some(format!("did you mean `{}`?", with_file_name(shown, &name))))
+        }
+        _ => d,
+    }
+}
+
+/// The name of the file beside `path` (in its directory) closest to its name, when `path`
+/// does not exist and one is a letter or two from it (`scenario::closest`, the did-you-mean
+/// of every name): `shea-special-envy.toml` -> `shea-special-envoy.toml`.
+pub(crate) fn similar_file(path: &Path) -> Option<String> {
+    if path.symlink_metadata().is_ok() {
+        return None;
+    }
+    let name = path.file_name()?.to_str()?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .take(10_000)
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| n != name && !n.starts_with('.') && near_name(name, n))
+        .collect();
+    super::closest(name, &names).filter(|s| !s.contains('`'))
+}
+
+/// Whether the file name `b` is a letter or two from `a`: with the same extension, their stems
+/// a letter or two apart and alike (`wb.toml` is not `ov.toml`, nor `no-such-base.toml`
+/// `missing-base.toml`: names of one directory share extensions and words, which a similarity
+/// of whole names counts); with another extension, one letter apart (`results.cs`).
+fn near_name(a: &str, b: &str) -> bool {
+    let ((sa, ea), (sb, eb)) = (
+        a.rsplit_once('.').unwrap_or((a, "")),
+        b.rsplit_once('.').unwrap_or((b, "")),
+    );
+    if ea == eb {
+        strsim::damerau_levenshtein(sa, sb) <= 2
+            && strsim::normalized_damerau_levenshtein(sa, sb) >= 0.6
+    } else {
+        strsim::damerau_levenshtein(a, b) <= 1
+    }
+}
+
+/// `shown` (a path as the user wrote it) with its last component replaced by `name`.
+pub(crate) fn with_file_name(shown: &str, name: &str) -> String {
+    match shown.rfind('/') {
+        Some(i) => format!("{}{name}", &shown[..=i]),
+        None => name.to_string(),
+    }
 }
 
 /// The start of [`unreadable`]'s message.
@@ -528,6 +582,14 @@ impl<'a> Input<'a> {
                 ))
             }
             _ => None,
+        };
+        // A name a letter or two from a file beside it: the did-you-mean of every name.
+        let help = match similar_file(path) {
+            Some(name) => {
+                let dym = format!("did you mean `{}`?", with_file_name(rel, &name));
+                Some(help.map_or(dym.clone(), |h| format!("{h}; {dym}")))
+            }
+            None => help,
         };
         self.error(span, key, message).help = help;
         true
