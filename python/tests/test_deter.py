@@ -618,6 +618,7 @@ WARN = ROOT / "tests" / "warn"
         "policy-after-horizon.toml",
         "policy-before-start.toml",
         "policy-changes-a-path-twice.toml",
+        "policy-on-a-gated-key.toml",
         "alliance-without-members.toml",
     ],
 )
