@@ -350,7 +350,10 @@ pub fn read_posterior(path: &Path) -> Result<Posterior, Error> {
     let text = nested::read_posterior_text(path).map_err(|d| {
         // The file-level message of every input kind; an unreadable file is bad input, as
         // every input file that cannot be read.
-        if d.0.iter().any(|x| x.message.starts_with("cannot read file")) {
+        if d.0
+            .iter()
+            .any(|x| x.message.starts_with("cannot read file"))
+        {
             Error::Input(d)
         } else {
             Error::Invalid(d.to_string())
@@ -880,9 +883,11 @@ fn checked_parts(parts: &[PathBuf]) -> Result<Vec<shard::Named>, Error> {
     for path in parts {
         let part = shard::read_part(path, files.first()).map_err(|e| match e {
             // Unreadable or too large: the message of every input kind, as `deter merge`.
-            shard::ReadError::Io { file, message } => Error::Input(crate::scenario::Diagnostics(
-                vec![crate::scenario::Diagnostic::file_level(&file, message)],
-            )),
+            shard::ReadError::Io { file, message } => {
+                Error::Input(crate::scenario::Diagnostics(vec![
+                    crate::scenario::Diagnostic::file_level(&file, message),
+                ]))
+            }
             shard::ReadError::Syntax(d) => Error::Input(crate::scenario::Diagnostics(vec![*d])),
             shard::ReadError::Invalid(d) => Error::Invalid(d.one_line()),
         })?;

@@ -390,7 +390,12 @@ fn read_posterior_reports_an_unreadable_file_as_load_does() {
     let json = dir.path().join("missing.json");
     for (other, path) in [
         (deter::load(&toml).map(|_| ()).unwrap_err(), &toml),
-        (deter::merge(std::slice::from_ref(&json)).map(|_| ()).unwrap_err(), &json),
+        (
+            deter::merge(std::slice::from_ref(&json))
+                .map(|_| ())
+                .unwrap_err(),
+            &json,
+        ),
     ] {
         let said = cannot(other);
         assert_eq!(

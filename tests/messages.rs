@@ -1904,7 +1904,15 @@ fn an_unknown_name_without_a_close_one_is_located_as_one_with_it() {
     let results = lxf_results(d.path());
     // (command and flags with a far name, the same with a close name, the far and close
     // names, the flag and where the name starts in its value)
-    let cases: [(&[&str], &[&str], &str, &str, &str, usize); 6] = [
+    type Case<'a> = (
+        &'a [&'a str],
+        &'a [&'a str],
+        &'a str,
+        &'a str,
+        &'a str,
+        usize,
+    );
+    let cases: [Case; 6] = [
         (
             &[
                 "discover",

@@ -516,7 +516,11 @@ fn problems_error<'a>(problems: impl Iterator<Item = (String, String, Option<&'a
             })
         })
         .collect();
-    InputError::new_err((text, serde_json::Value::from(json).to_string(), None::<String>))
+    InputError::new_err((
+        text,
+        serde_json::Value::from(json).to_string(),
+        None::<String>,
+    ))
 }
 
 /// The budget of a nested run (`draws`, `runs` per draw: at least 2 runs, draws x runs at
