@@ -56,7 +56,9 @@ pub enum Error {
     /// The cancellation flag was set; nothing was produced.
     #[error("interrupted")]
     Interrupted,
-    /// A file could not be read.
+    /// A file could not be written, or failed while being read or written during the work
+    /// (an input file that cannot be read at all is [`Error::Input`]: the command line's
+    /// `FILE: error: cannot read file: REASON`, whatever the file's kind).
     #[error("{0}")]
     Io(String),
 }
@@ -339,21 +341,22 @@ pub fn fixed_mismatches(posterior: &Posterior, scenario: &Scenario) -> Vec<Strin
 /// Read a posterior (deter calibrate's `posterior.csv`) for [`run_nested`] and
 /// [`compare_nested`].
 ///
-/// Errors: [`Error::Io`] when it cannot be read (missing, a directory, no permission; as
-/// [`merge`]), [`Error::Invalid`] for a malformed file (the message names the line), one larger
-/// than 256 MiB or not UTF-8.
+/// Errors: [`Error::Input`] when it cannot be read (missing, a directory, no permission), with
+/// the command line's message (`FILE: error: cannot read file: REASON`), as [`load`] gives it
+/// for a scenario and [`merge`] for a partial file; [`Error::Invalid`] for a malformed file
+/// (the message names the line), one larger than 256 MiB or not UTF-8.
 pub fn read_posterior(path: &Path) -> Result<Posterior, Error> {
     use crate::calibrate::nested;
     let text = nested::read_posterior_text(path).map_err(|d| {
-        // The file-level message of every input kind; only an unreadable file is an I/O error.
-        let unreadable =
-            d.0.iter()
-                .any(|x| x.message.starts_with("cannot read file"));
-        let m = d.to_string();
-        if unreadable {
-            Error::Io(m)
+        // The file-level message of every input kind; an unreadable file is bad input, as
+        // every input file that cannot be read.
+        if d.0
+            .iter()
+            .any(|x| x.message.starts_with("cannot read file"))
+        {
+            Error::Input(d)
         } else {
-            Error::Invalid(m)
+            Error::Invalid(d.to_string())
         }
     })?;
     nested::parse_posterior(path, &text)
@@ -368,9 +371,9 @@ pub fn read_posterior(path: &Path) -> Result<Posterior, Error> {
 /// [`read_posterior`] and [`run_nested`] an unknown column was "parameter `X` of the draws:
 /// ...", with no line.)
 ///
-/// Errors: [`Error::Io`] when the file cannot be read (missing, no permission),
-/// [`Error::Input`] otherwise, also for a path that is a directory or another non-regular
-/// file (the command line's message, `FILE: error: cannot read file: Is a directory ...`).
+/// Errors: [`Error::Input`], also when the file cannot be read (missing, no permission, a
+/// directory or another non-regular file: the command line's message, `FILE: error: cannot
+/// read file: REASON`, as [`load`] gives it for a scenario).
 pub fn read_posterior_for(path: &Path, scenarios: &[&Scenario]) -> Result<Posterior, Error> {
     posterior_and_text(path, scenarios).map(|(post, _)| post)
 }
@@ -419,21 +422,9 @@ fn posterior_and_text(path: &Path, scenarios: &[&Scenario]) -> Result<(Posterior
     if let Some(d) = crate::scenario::kind::refuse_as_draws(path, true) {
         return Err(Error::Input(d));
     }
-    let text = nested::read_posterior_text(path).map_err(|d| {
-        // A path that is there but is no regular file (a directory, a device) is bad input,
-        // refused in the words and with the exit status (2) of the command line; only a file
-        // the system cannot give (missing, no permission) is an I/O error.
-        let not_a_file = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
-        if !not_a_file
-            && d.0
-                .iter()
-                .any(|x| x.message.starts_with("cannot read file"))
-        {
-            Error::Io(d.to_string())
-        } else {
-            Error::Input(d)
-        }
-    })?;
+    // Every fault is bad input, in the words and with the exit status (2) of the command
+    // line: a file that cannot be read (missing, no permission, a directory) as a scenario's.
+    let text = nested::read_posterior_text(path).map_err(Error::Input)?;
     let one = |d| Error::Input(Diagnostics(vec![d]));
     let post = nested::parse_posterior(path, &text).map_err(|d| one(*d))?;
     if let Some(d) = scenarios.iter().find_map(|s| {
@@ -863,7 +854,9 @@ pub fn sweep_streamed(
 /// fingerprint. (Sweep shards: `deter merge` on the command line; a nested run's shards:
 /// [`merge_nested`].)
 ///
-/// Errors: [`Error::Io`] for an unreadable file, [`Error::Invalid`] for a damaged, edited,
+/// Errors: [`Error::Input`] for a file that cannot be read (missing, no permission; the
+/// command line's `FILE: error: cannot read file: REASON`, as [`load`] gives it for a
+/// scenario) or is too large, [`Error::Invalid`] for a damaged, edited,
 /// foreign, duplicate or missing shard or a sweep's or a nested run's shards, [`Error::Input`] when a file is
 /// not JSON (located: `FILE:LINE:COL`) or the embedded scenario is no longer valid,
 /// [`Error::TooLarge`].
@@ -889,7 +882,12 @@ fn checked_parts(parts: &[PathBuf]) -> Result<Vec<shard::Named>, Error> {
     let mut files = Vec::with_capacity(parts.len());
     for path in parts {
         let part = shard::read_part(path, files.first()).map_err(|e| match e {
-            shard::ReadError::Io { file, message } => Error::Io(format!("{file}: {message}")),
+            // Unreadable or too large: the message of every input kind, as `deter merge`.
+            shard::ReadError::Io { file, message } => {
+                Error::Input(crate::scenario::Diagnostics(vec![
+                    crate::scenario::Diagnostic::file_level(&file, message),
+                ]))
+            }
             shard::ReadError::Syntax(d) => Error::Input(crate::scenario::Diagnostics(vec![*d])),
             shard::ReadError::Invalid(d) => Error::Invalid(d.one_line()),
         })?;

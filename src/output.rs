@@ -268,7 +268,8 @@ pub fn check_plots_apart(plots: Option<&Path>, outputs: &[&PathBuf]) -> Result<(
 }
 
 /// The extensions of the files deter writes (charts, pages, results, reports, records): a
-/// `--plots` directory named with one looks like a file and is refused.
+/// directory option (`--plots`, calibrate's `--out`) named with one looks like a file and is
+/// refused.
 const FILE_EXTENSIONS: [&str; 9] = [
     "svg", "html", "htm", "json", "jsonl", "csv", "toml", "sweep", "txt",
 ];
@@ -286,6 +287,19 @@ pub fn check_plots_dir(dir: &Path) -> Result<(), String> {
 /// names against each other before this (`deter sweep`, whose files beside the results are
 /// said to be named twice).
 pub fn check_plots_name(dir: &Path) -> Result<(), String> {
+    check_dir_name(
+        dir,
+        "--plots",
+        "every chart is written into as its own SVG file (`chart-survival.svg`, ...)",
+        ", or use --report for the HTML page",
+    )
+}
+
+/// The one refusal of an output directory (`option` `dir`: `--plots`, `deter calibrate
+/// --out`) that does not exist and is named as a file deter writes (`x.svg`, `x.json`): it
+/// would be created as a directory of that name. `holds` says what is written into the
+/// directory, `instead` (empty, or starting with a comma) another option for a file.
+pub fn check_dir_name(dir: &Path, option: &str, holds: &str, instead: &str) -> Result<(), String> {
     let ext = dir
         .extension()
         .and_then(|e| e.to_str())
@@ -295,9 +309,8 @@ pub fn check_plots_name(dir: &Path) -> Result<(), String> {
     {
         let stem = dir.with_extension("");
         return Err(format!(
-            "--plots `{}` names a .{ext} file, but --plots names a directory that every chart \
-             is written into as its own SVG file (`chart-survival.svg`, ...); name a directory \
-             (--plots `{}`), or use --report for the HTML page",
+            "{option} `{}` names a .{ext} file, but {option} names a directory that {holds}; \
+             name a directory ({option} `{}`){instead}",
             dir.display(),
             stem.display()
         ));

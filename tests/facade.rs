@@ -367,17 +367,41 @@ fn sweep_writes_the_command_line_rows() {
 }
 
 /// `read_posterior` does what its doc says: an unreadable file (missing, a directory) is
-/// `Error::Io`, as `merge` gives, naming the file; a malformed one is `Error::Invalid` with
-/// its line (a missing file was `Error::Invalid`).
+/// `Error::Input`, the command line's `FILE: error: cannot read file: REASON`, as `load`
+/// gives it for a missing scenario and `merge` for a missing partial file (it was
+/// `Error::Io`, as `merge` gave it in other words, while `load` gave `Error::Input`); a
+/// malformed one is `Error::Invalid` with its line.
 #[test]
-fn read_posterior_reports_an_unreadable_file_as_io() {
+fn read_posterior_reports_an_unreadable_file_as_load_does() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.csv");
+    let cannot = |e: Error| match e {
+        Error::Input(d) => d.to_string(),
+        other => panic!("{other:?}"),
+    };
     for path in [missing.as_path(), dir.path()] {
-        match deter::read_posterior(path) {
-            Err(Error::Io(m)) => assert!(m.contains(&path.display().to_string()), "{m}"),
-            other => panic!("{path:?}: {:?}", other.map(|_| ())),
-        }
+        let m = cannot(deter::read_posterior(path).map(|_| ()).unwrap_err());
+        let prefix = format!("{}: error: cannot read file: ", path.display());
+        assert!(m.starts_with(&prefix), "{m}");
+    }
+    // One message for the same fault in every kind: the scenario's, the partial file's.
+    let m = cannot(deter::read_posterior(&missing).map(|_| ()).unwrap_err());
+    let toml = dir.path().join("missing.toml");
+    let json = dir.path().join("missing.json");
+    for (other, path) in [
+        (deter::load(&toml).map(|_| ()).unwrap_err(), &toml),
+        (
+            deter::merge(std::slice::from_ref(&json))
+                .map(|_| ())
+                .unwrap_err(),
+            &json,
+        ),
+    ] {
+        let said = cannot(other);
+        assert_eq!(
+            said.replace(&path.display().to_string(), "FILE"),
+            m.replace(&missing.display().to_string(), "FILE")
+        );
     }
     let bad = write(
         dir.path(),

@@ -1893,6 +1893,153 @@ fn discovers_did_you_mean_is_a_help_line_as_every_commands() {
     }
 }
 
+/// An unknown name with no close one (`deter discover --outcome zzzz`, `deter robust
+/// --status-quo qqqq`) was said as "error: --outcome: `zzzz` is not ...", while the same fault
+/// with a close name was located in the flag's value ("--outcome:1:1: error: ..."). Both are
+/// located alike now, with the same excerpt: the first line of each is the one the close
+/// name gets with that name replaced, and only the help line (the did-you-mean) is missing.
+#[test]
+fn an_unknown_name_without_a_close_one_is_located_as_one_with_it() {
+    let d = tempfile::tempdir().unwrap();
+    let results = lxf_results(d.path());
+    // (command and flags with a far name, the same with a close name, the far and close
+    // names, the flag and where the name starts in its value)
+    type Case<'a> = (
+        &'a [&'a str],
+        &'a [&'a str],
+        &'a str,
+        &'a str,
+        &'a str,
+        usize,
+    );
+    let cases: [Case; 6] = [
+        (
+            &[
+                "discover",
+                "--policy",
+                "combined",
+                "--outcome",
+                "zzzz",
+                "--above",
+                "0.1",
+            ],
+            &[
+                "discover",
+                "--policy",
+                "combined",
+                "--outcome",
+                "use_of_forc",
+                "--above",
+                "0.1",
+            ],
+            "zzzz",
+            "use_of_forc",
+            "--outcome",
+            1,
+        ),
+        (
+            &["discover", "--where", "zzzz > 0.1"],
+            &["discover", "--where", "use_of_forc > 0.1"],
+            "zzzz",
+            "use_of_forc",
+            "--where",
+            1,
+        ),
+        (
+            &[
+                "discover",
+                "--policy",
+                "qqqq",
+                "--outcome",
+                "use_of_force",
+                "--above",
+                "0.1",
+            ],
+            &[
+                "discover",
+                "--policy",
+                "combnied",
+                "--outcome",
+                "use_of_force",
+                "--above",
+                "0.1",
+            ],
+            "qqqq",
+            "combnied",
+            "--policy",
+            1,
+        ),
+        (
+            &[
+                "discover",
+                "--outcome",
+                "use_of_force",
+                "--above",
+                "0.1",
+                "--inputs",
+                "unit,qqqq",
+            ],
+            &[
+                "discover",
+                "--outcome",
+                "use_of_force",
+                "--above",
+                "0.1",
+                "--inputs",
+                "unit,unti",
+            ],
+            "qqqq",
+            "unti",
+            "--inputs",
+            6,
+        ),
+        (
+            &["robust", "--threshold", "zzzz=0.1"],
+            &["robust", "--threshold", "use_of_forse=0.1"],
+            "zzzz",
+            "use_of_forse",
+            "--threshold",
+            1,
+        ),
+        (
+            &["robust", "--status-quo", "qqqq"],
+            &["robust", "--status-quo", "baselin"],
+            "qqqq",
+            "baselin",
+            "--status-quo",
+            1,
+        ),
+    ];
+    let said = |args: &[&str]| {
+        let mut all = vec![args[0], results.as_str()];
+        all.extend_from_slice(&args[1..]);
+        let o = run(&all);
+        refused_for(&o, format_args!("{all:?}"));
+        assert!(o.stdout.is_empty());
+        stderr(&o)
+    };
+    for (far, close, far_name, close_name, flag, col) in cases {
+        let (got, reference) = (said(far), said(close));
+        let first = got.lines().next().unwrap();
+        assert!(
+            first.starts_with(&format!("{flag}:1:{col}: error: `{far_name}` ")),
+            "{far:?}: {got}"
+        );
+        // The close name's first line, its name replaced (a list of names may follow it).
+        let want = reference.lines().next().unwrap().replacen(
+            &format!("`{close_name}`"),
+            &format!("`{far_name}`"),
+            1,
+        );
+        assert_eq!(first, want, "{far:?}");
+        let caret = format!("{}{}", " ".repeat(col - 1), "^".repeat(far_name.len()));
+        assert!(got.contains(&format!("\n  | {caret}\n")), "{far:?}: {got}");
+        assert!(!got.contains("help:"), "{far:?}: no name is close: {got}");
+        assert!(reference.contains("= help: did you mean"), "{reference}");
+        assert!(got.ends_with("1 error found\n"), "{got}");
+    }
+}
+
 // ---- The library names its settings, the command line its flags ----
 
 /// A seed above 2^63 - 1: the library's sweep (and its nested run) names its own argument,

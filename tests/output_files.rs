@@ -921,3 +921,55 @@ fn a_plots_directory_named_as_a_file_is_refused_in_every_command() {
     ]));
     assert!(Path::new(&plots).join("chart-survival.svg").is_file());
 }
+
+/// `deter calibrate FILE --out x.json` created a directory named `x.json` (its `--out` names
+/// the directory of the calibration's four files): refused before any work (exit 2, nothing
+/// created), in the words and layout of `--plots x.svg`, with or without `--resume`; a name
+/// that exists as a directory is still used.
+#[test]
+fn a_calibration_out_directory_named_as_a_file_is_refused_as_plots_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name).display().to_string();
+    let b = base();
+    // The reference: `--plots x.svg`'s words, the flag and the directory's contents aside.
+    let plots = d("x.svg");
+    let o = run(&["run", &b, "--runs", "5", "--plots", &plots, "--quiet"]);
+    let reference = refused_for(&o, "run --plots x.svg");
+    let head = format!("--plots `{plots}` names a .svg file, but --plots names a directory that ");
+    let tail = format!("; name a directory (--plots `{}`)", d("x"));
+    assert!(
+        reference.contains(&head) && reference.contains(&tail),
+        "{reference}"
+    );
+    let cal = common::root().join("scenarios/history/calibrate.toml");
+    let cal = cal.to_str().unwrap();
+    for (out, resume) in [(d("posterior.json"), false), (d("state.CSV"), true)] {
+        let mut args = vec!["calibrate", cal, "--out", &out, "-q"];
+        if resume {
+            args.push("--resume");
+        }
+        let err = refused_for(&run(&args), format!("{args:?}"));
+        let ext = Path::new(&out)
+            .extension()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_lowercase();
+        let stem = Path::new(&out).with_extension("");
+        let want = format!(
+            "error: --out `{out}` names a .{ext} file, but --out names a directory that the \
+             calibration's files are written into (`posterior.csv`, `diagnostics.csv`, \
+             `state.json`, `report.html`); name a directory (--out `{}`)\n",
+            stem.display()
+        );
+        assert_eq!(err, want, "{args:?}");
+        assert!(!Path::new(&out).exists(), "{out} was created");
+    }
+    // A directory that exists under such a name is the user's: it is used (the refusal is
+    // of the name alone, not of the directory).
+    let existing = d("kept.json");
+    std::fs::create_dir(&existing).unwrap();
+    let o = run(&["calibrate", cal, "--out", &existing, "--resume", "-q"]);
+    let err = refused_for(&o, "an existing directory named as a file");
+    assert!(!err.contains("names a .json file"), "{err}");
+}

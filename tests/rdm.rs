@@ -1172,22 +1172,25 @@ fn discover_refuses_a_column_before_runs_as_the_outcome() {
         (
             &["--outcome", "point", "--above", "5"],
             format!(
-                "error: --outcome: `point` is not an outcome of this results file (it is a \
-                 column before `runs`: the point number or a parameter){outcomes}{r}`)\n"
+                "--outcome:1:1: error: `point` is not an outcome of this results file (it is a \
+                 column before `runs`: the point number or a parameter){outcomes}{r}`)\n  |\n1 \
+                 | point\n  | ^^^^^\n1 error found\n"
             ),
         ),
         (
             &["--outcome", "a", "--above", "0.5"],
             format!(
-                "error: --outcome: `a` is not an outcome of this results file (it is a column \
-                 before `runs`: the point number or a parameter){outcomes}{r}`)\n"
+                "--outcome:1:1: error: `a` is not an outcome of this results file (it is a \
+                 column before `runs`: the point number or a parameter){outcomes}{r}`)\n  |\n1 \
+                 | a\n  | ^\n1 error found\n"
             ),
         ),
         (
             &["--where", "b > 0.5"],
             format!(
-                "error: --where: `b` is not an outcome of this results file (it is a column \
-                 before `runs`: the point number or a parameter){outcomes}{r}`)\n"
+                "--where:1:1: error: `b` is not an outcome of this results file (it is a column \
+                 before `runs`: the point number or a parameter){outcomes}{r}`)\n  |\n1 | b > \
+                 0.5\n  | ^\n1 error found\n"
             ),
         ),
         (
@@ -1260,8 +1263,9 @@ fn analysis_refusals_name_the_flag_and_underline_the_name_given() {
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
         format!(
-            "error: --status-quo: `headline outcome (x` is not a policy of the results \
-             (baseline, envoy) (in `{r}`)\n"
+            "--status-quo:1:1: error: `headline outcome (x` is not a policy of the results \
+             (baseline, envoy) (in `{r}`)\n  |\n1 | headline outcome (x\n  | \
+             ^^^^^^^^^^^^^^^^^^^\n1 error found\n"
         )
     );
     let o = deter()

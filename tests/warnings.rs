@@ -1088,3 +1088,223 @@ fn a_policy_on_a_value_drawn_before_policies_apply_is_warned_in_every_command() 
     succeeded(&o);
     assert_eq!(stderr(&o), "", "a policy that acts is not warned");
 }
+
+// ---- A policy on a `[model]` key whose switch stays 0 ----
+
+const GATED_KEY: &str = "tests/warn/policy-on-a-gated-key.toml";
+
+/// The warning of `tests/warn/policy-on-a-gated-key.toml`, as `deter validate` must locate it:
+/// at the change's `path` value (line 38, column 21), its key path, in the words of the same
+/// key written in `[model]` ("is read only when the fait accompli is offered") and of a
+/// policy on a value drawn before policies apply ("the change has no effect, nor has its
+/// magnitude ...").
+fn gated_key_warning(file: &str) -> String {
+    format!(
+        "{file}:38:21: warning: policy[0].changes[0].path: policy `tripwire` changes \
+         `model.casus_foederis_cost`, which is read only when the fait accompli is offered: \
+         with `model.fait_accompli` 0 and no policy setting it, the change has no effect, nor \
+         has its magnitude `policy.tripwire.cost` in `--set` or a sweep"
+    )
+}
+
+/// `model.casus_foederis_cost` is read only when the fait accompli is offered: written in
+/// `[model]` with `model.fait_accompli` 0 it is warned, and a policy that changes it while
+/// the switch stays 0 (in the file and in every policy) changed nothing and was accepted in
+/// silence. It is warned at the change's `path` with file:line:col, in the same words by
+/// `validate`, `run`, `compare`, `sweep` (a base file), and `validate` and `calibrate` of a
+/// case's scenario; the run goes ahead. "No effect" is checked by running: the results with
+/// the policy and with it switched off are the same, while the switch on moves them. With the
+/// switch non-zero in the file, or set by a policy (this one or another), or drawn by a
+/// prior, nothing is said, and neither is the same key written in `[model]`.
+#[test]
+fn a_policy_on_a_gated_model_key_is_warned_in_every_command() {
+    let d = tempfile::tempdir().unwrap();
+    let file = scenario(GATED_KEY);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let want = gated_key_warning(&file);
+    let help = "help: set `fait_accompli` in [model] above 0 (e.g. fait_accompli = 1) to offer \
+                the move, or in a policy, or remove this change";
+    let o = run(&["validate", &file]);
+    succeeded(&o);
+    let err = stderr(&o);
+    assert!(err.contains(&want), "no `{want}` in:\n{err}");
+    assert!(err.contains(help), "{err}");
+    assert_eq!(err.matches("warning").count(), 1, "{err}");
+    let json = |f: &str, extra: &[&str]| {
+        let mut args = vec!["run", f, "--runs", "300", "--format", "json"];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        succeeded(&o);
+        (common::json_without_timing(&o.stdout), stderr(&o))
+    };
+    let (with, err) = json(&file, &[]);
+    assert!(err.contains(&want), "run: {err}");
+    let (off, _) = json(&file, &["--set", "policy.tripwire.enabled=false"]);
+    let (on, _) = json(&file, &["--set", "model.fait_accompli=1"]);
+    let (on_off, _) = json(
+        &file,
+        &[
+            "--set",
+            "model.fait_accompli=1",
+            "--set",
+            "policy.tripwire.enabled=false",
+        ],
+    );
+    let results = |v: &serde_json::Value| (v["outcomes"].clone(), v["rivalries"].clone());
+    assert_eq!(results(&with), results(&off), "the policy changed a result");
+    assert_ne!(
+        results(&on),
+        results(&on_off),
+        "with the switch on the policy did not act: the check shows nothing"
+    );
+    // compare: each file's warnings (the same file twice: said once).
+    let o = run(&["compare", &file, &file, "--runs", "20"]);
+    succeeded(&o);
+    assert_eq!(
+        stderr(&o).matches(want.as_str()).count(),
+        1,
+        "compare: {}",
+        stderr(&o)
+    );
+    // A sweep's base file.
+    let sweep = write(
+        d.path(),
+        "sweep.toml",
+        &format!(
+            "base = {file:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+             \"rivalry.AAA-BBB.monitoring\"\nrole = \"lever\"\nvalues = [0.1, 0.9]\n"
+        ),
+    );
+    let out = d.path().join("r.csv");
+    for args in [
+        vec!["validate", sweep.to_str().unwrap()],
+        vec![
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ] {
+        let o = run(&args);
+        succeeded_for(&o, format!("{args:?}"));
+        assert_eq!(
+            stderr(&o).matches(want.as_str()).count(),
+            1,
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    // A calibration case's scenario: the Baltic case's (the fait accompli not offered), with
+    // the same policy.
+    let history = common::root().join("scenarios/history");
+    let case = write(
+        d.path(),
+        "case.toml",
+        &format!(
+            "extends = {:?}\n\n[[policy]]\nid = \"tripwire\"\nstart = \"2016-01\"\nchanges = \
+             [{{ path = \"model.casus_foederis_cost\", set = 3.0, name = \"cost\" }}]\n",
+            history
+                .join("russia-baltic-2014.toml")
+                .display()
+                .to_string()
+        ),
+    );
+    let record = std::fs::read_to_string(history.join("russia-baltic.record.toml")).unwrap();
+    let written = "scenario = \"russia-baltic-2014.toml\"";
+    assert!(record.contains(written));
+    let record = write(
+        d.path(),
+        "russia-baltic.record.toml",
+        &record.replacen(written, "scenario = \"case.toml\"", 1),
+    );
+    let cal = write(
+        d.path(),
+        "cal.toml",
+        "name = \"one case\"\nseed = 1\nparticles = 10\nmax_generations = 1\npredictive_draws \
+         = 2\nstatistics = [\"threat\"]\ncases = [\"russia-baltic.record.toml\"]\n\n\
+         [[parameter]]\npath = \"model.war_cost\"\nrange = [0.5, 1.0]\n",
+    );
+    let case_want = gated_key_warning(&case.display().to_string()).replace(":38:21:", ":6:21:");
+    let cal_out = d.path().join("cal");
+    for args in [
+        vec!["validate", case.to_str().unwrap()],
+        vec!["validate", record.to_str().unwrap()],
+        vec!["validate", cal.to_str().unwrap()],
+        vec![
+            "calibrate",
+            cal.to_str().unwrap(),
+            "--out",
+            cal_out.to_str().unwrap(),
+            "-q",
+            "--threads",
+            "1",
+        ],
+    ] {
+        let o = run(&args);
+        succeeded_for(&o, format!("{args:?}"));
+        assert_eq!(
+            stderr(&o).matches(case_want.as_str()).count(),
+            1,
+            "{args:?}: no `{case_want}` in:\n{}",
+            stderr(&o)
+        );
+    }
+    // The key read: the switch in the file, set by this policy or another (whatever its
+    // magnitude, which `--set` may vary), or drawn by a prior. The same key written in
+    // `[model]` is then read too: no warning either.
+    let change = "changes = [{ path = \"model.casus_foederis_cost\", set = 3.0, name = \"cost\" }]";
+    assert!(text.contains(change));
+    let in_model = "[model]\ncasus_foederis_cost = 2.0\n\n[[power]]";
+    let other = "\n[[policy]]\nid = \"offer\"\nstart = \"2027-01\"\nenabled = false\nchanges = \
+                 [{ path = \"model.fait_accompli\", add = 0.0 }]\n";
+    let prior = "\n[[uncertain]]\npath = \"model.fait_accompli\"\nrange = [0.0, 1.0]\n";
+    for (what, read) in [
+        (
+            "the switch in the file",
+            text.replacen("[[power]]", "[model]\nfait_accompli = 1\n\n[[power]]", 1),
+        ),
+        (
+            "the switch set by this policy",
+            text.replacen(
+                change,
+                "changes = [{ path = \"model.casus_foederis_cost\", set = 3.0 }, { path = \
+                 \"model.fait_accompli\", set = 1.0 }]",
+                1,
+            ),
+        ),
+        (
+            "the switch set by another policy, and the key in [model]",
+            text.replacen("[[power]]", in_model, 1) + other,
+        ),
+        (
+            "the switch drawn by a prior, and the key in [model]",
+            text.replacen("[[power]]", in_model, 1) + prior,
+        ),
+    ] {
+        let f = write(d.path(), "read.toml", &read);
+        let o = run(&["validate", f.to_str().unwrap()]);
+        succeeded_for(&o, what);
+        assert_eq!(stderr(&o), "", "{what}: the key is read, nothing to warn");
+    }
+    // A switch only scaled stays 0: both the key in [model] and the policy's change are
+    // warned, each once.
+    let scaled = write(
+        d.path(),
+        "scaled.toml",
+        &(text.replacen("[[power]]", in_model, 1) + &other.replace("add = 0.0", "scale = 2.0")),
+    );
+    let o = run(&["validate", scaled.to_str().unwrap()]);
+    succeeded(&o);
+    let err = stderr(&o);
+    let scaled_want =
+        gated_key_warning(&scaled.display().to_string()).replace(":38:21:", ":41:21:");
+    assert_eq!(err.matches(&scaled_want).count(), 1, "{err}");
+    assert!(
+        err.contains(
+            "warning: model.casus_foederis_cost: `model.casus_foederis_cost` is read only when \
+             the fait accompli is offered: with `model.fait_accompli` 0 it changes nothing"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("warning").count(), 2, "{err}");
+}

@@ -24,6 +24,7 @@ Quick start::
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ __all__ = [
     "NestedResult",
     "NestedComparison",
     "ScenarioError",
+    "MissingFileError",
     "Problem",
     "ENGINE_VERSION",
     "OUTCOMES",
@@ -130,15 +132,34 @@ class ScenarioError(ValueError):
         return self.text
 
 
+class MissingFileError(ScenarioError, FileNotFoundError):
+    """An input file given to a function does not exist, whatever its kind (a scenario, a
+    sweep, a posterior, a partial file of ``merge``): one exception, in the command line's
+    words (``FILE: error: cannot read file: No such file or directory (os error 2)``).
+
+    It is a :class:`ScenarioError`, as every bad input is (the command line refuses it with
+    the others, exit status 2; ``problems`` holds its one problem, without a line), and a
+    :class:`FileNotFoundError` (so an :class:`OSError`), as Python's own functions raise for
+    a missing file, with ``errno``, ``strerror`` and ``filename`` set: ``except
+    deter.ScenarioError`` and ``except FileNotFoundError`` both catch it.
+    """
+
+    def __init__(self, text: str, problems: Sequence[Problem], filename: str):
+        super().__init__(text, problems)
+        self.errno = errno.ENOENT
+        self.strerror = os.strerror(errno.ENOENT)
+        self.filename = filename
+
+
 def _call(fn, *args, **kwargs):
     try:
         return fn(*args, **kwargs)
     except _native.InputError as e:
-        text, problems = e.args
-        raise ScenarioError(
-            text.rstrip("\n"),
-            [Problem(**p) for p in json.loads(problems)],
-        ) from None
+        text, problems, missing = e.args
+        problems = [Problem(**p) for p in json.loads(problems)]
+        if missing is not None:
+            raise MissingFileError(text.rstrip("\n"), problems, missing) from None
+        raise ScenarioError(text.rstrip("\n"), problems) from None
 
 
 def _path(path: str, name: str) -> str:

@@ -12,7 +12,7 @@ ENGINE_VERSION: str
 
 class InputError(ValueError):
     """args: (text as the CLI prints it, JSON list of problems with file, line, column,
-    key, message, help)."""
+    key, message, help, the input file that does not exist or None)."""
 
 def run(
     kind: str,

@@ -24,7 +24,8 @@ create_exception!(
     _native,
     InputError,
     PyValueError,
-    "Bad input: args are (text, problems as JSON); deter.ScenarioError is built from it."
+    "Bad input: args are (text, problems as JSON, the input file that does not exist or \
+     None); deter.ScenarioError (deter.MissingFileError for a missing file) is built from it."
 );
 
 /// A facade error as a Python exception.
@@ -38,8 +39,24 @@ fn py_error(e: Error) -> PyErr {
     }
 }
 
-/// Diagnostics -> InputError(text, problems JSON).
+/// Diagnostics -> InputError(text, problems JSON, missing file). The missing file is the
+/// path of an input file given to the function that does not exist (its one problem is the
+/// command line's `FILE: error: cannot read file: REASON`, whatever the file's kind:
+/// scenario, sweep, posterior, partial file), else None; a file named inside another (a
+/// scenario's `extends`) is a fault of that file, located there.
 fn input_error(d: deter::Diagnostics) -> PyErr {
+    let mut errors = d.errors();
+    let missing = match (errors.next(), errors.next()) {
+        (Some(p), None)
+            if p.line == 0
+                && p.message.starts_with("cannot read file: ")
+                && std::fs::symlink_metadata(&p.file)
+                    .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) =>
+        {
+            Some(p.file.clone())
+        }
+        _ => None,
+    };
     let problems: Vec<serde_json::Value> = d
         .errors()
         .map(|p| {
@@ -49,7 +66,11 @@ fn input_error(d: deter::Diagnostics) -> PyErr {
             })
         })
         .collect();
-    InputError::new_err((d.to_string(), serde_json::Value::from(problems).to_string()))
+    InputError::new_err((
+        d.to_string(),
+        serde_json::Value::from(problems).to_string(),
+        missing,
+    ))
 }
 
 /// The name a scenario given as a Python mapping has in messages.
@@ -495,7 +516,11 @@ fn problems_error<'a>(problems: impl Iterator<Item = (String, String, Option<&'a
             })
         })
         .collect();
-    InputError::new_err((text, serde_json::Value::from(json).to_string()))
+    InputError::new_err((
+        text,
+        serde_json::Value::from(json).to_string(),
+        None::<String>,
+    ))
 }
 
 /// The budget of a nested run (`draws`, `runs` per draw: at least 2 runs, draws x runs at

@@ -618,6 +618,7 @@ WARN = ROOT / "tests" / "warn"
         "policy-after-horizon.toml",
         "policy-before-start.toml",
         "policy-changes-a-path-twice.toml",
+        "policy-on-a-gated-key.toml",
         "alliance-without-members.toml",
     ],
 )
@@ -721,6 +722,63 @@ def test_a_posterior_that_is_a_directory_is_the_cli_message_as_a_scenario_error(
             call()
         assert str(e.value) + "\n" == cl.stderr.decode()
         assert isinstance(e.value, ValueError)
+
+
+def test_a_missing_input_file_is_one_exception_in_the_cli_words_whatever_its_kind(tmp_path):
+    # A missing posterior raised OSError (with the library's words), a missing partial file
+    # OSError ("FILE: cannot read file: ..."), a missing scenario or sweep file
+    # deter.ScenarioError; the command line refuses each as bad input (exit 2) with one
+    # message, "FILE: error: cannot read file: No such file or directory (os error 2)". Each
+    # is now deter.MissingFileError, in those words: a ScenarioError (as every bad input)
+    # and a FileNotFoundError (as Python's own functions raise for a missing file).
+    binary = os.environ.get("DETER_BIN") or str(ROOT / "target" / "release" / "deter")
+    if not os.path.exists(binary):
+        pytest.fail(f"the deter binary is needed for this comparison: {binary} (set DETER_BIN)")
+    missing = str(tmp_path / "missing")
+    part = tmp_path / "part-0.json"
+    subprocess.run(
+        [binary, "run", str(BASELINE), "--runs", "10", "--shard", "0/2", "--out", str(part), "-q"],
+        check=True,
+    )
+    cases = [
+        (lambda m: deter.validate(m), lambda m: ["validate", m]),
+        (lambda m: deter.run(m, runs=10), lambda m: ["run", m, "--runs", "10", "-q"]),
+        (lambda m: deter.compare(BASELINE, m, runs=10), lambda m: ["compare", str(BASELINE), m, "--runs", "10", "-q"]),
+        (lambda m: deter.sweep(m, runs=10), lambda m: ["sweep", m, "--runs", "10", "-q"]),
+        (
+            lambda m: deter.run_nested(BASELINE, posterior=m, draws=2, runs=10),
+            lambda m: ["run", str(BASELINE), "--posterior", m, "--draws", "2", "--runs", "10", "-q"],
+        ),
+        (
+            lambda m: deter.compare_nested(BASELINE, ENVOY, posterior=m, draws=2, runs=10),
+            lambda m: ["compare", str(BASELINE), str(ENVOY), "--posterior", m, "--draws", "2", "--runs", "10", "-q"],
+        ),
+        (lambda m: deter.merge([part, m]), lambda m: ["merge", str(part), m]),
+        (lambda m: deter.merge_nested([part, m]), lambda m: ["merge", str(part), m]),
+    ]
+    for ext in ("toml", "csv", "json"):
+        m = f"{missing}.{ext}"
+        for call, args in cases:
+            cl = subprocess.run([binary, *args(m)], capture_output=True)
+            assert cl.returncode == 2, args(m)
+            want = cl.stderr.decode()
+            assert want == f"{m}: error: cannot read file: No such file or directory (os error 2)\n1 error found\n"
+            with pytest.raises(deter.MissingFileError) as e:
+                call(m)
+            err = e.value
+            assert str(err) + "\n" == want, args(m)
+            assert isinstance(err, deter.ScenarioError) and isinstance(err, FileNotFoundError)
+            assert (err.errno, err.filename) == (2, m)
+            assert (err.line, err.column, err.key) == (0, 0, "")
+            assert err.message == "cannot read file: No such file or directory (os error 2)"
+    # A file named inside another (a scenario's `extends`) is a fault of that file, located
+    # there: a ScenarioError, not a missing input.
+    overlay = tmp_path / "overlay.toml"
+    overlay.write_text('extends = "nowhere.toml"\n')
+    with pytest.raises(deter.ScenarioError) as e:
+        deter.validate(overlay)
+    assert not isinstance(e.value, FileNotFoundError)
+    assert e.value.line == 1
 
 
 @pytest.mark.parametrize(

@@ -201,6 +201,15 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         )?;
     }
     crate::output::check_output_dir(&args.out, "--out").map_err(CliError::Usage)?;
+    // `--out x.json` would be created as a directory named `x.json`: refused in the words
+    // of `--plots x.svg`.
+    let writes = OUTPUT_FILES
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let holds = format!("the calibration's files are written into ({writes})");
+    crate::output::check_dir_name(&args.out, "--out", &holds, "").map_err(CliError::Usage)?;
     super::refuse_pipes([&args.file])?;
     super::validate::refuse_other_kind(&args.file, "calibration", "calibrate")?;
     let mut cal = calibrate::load_calibration(&args.file).map_err(CliError::Input)?;
@@ -241,11 +250,6 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     let inputs: Vec<&std::path::Path> = std::iter::once(args.file.as_path())
         .chain(cal.cases.iter().map(|c| c.record.scenario.as_path()))
         .collect();
-    let writes = OUTPUT_FILES
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
     if let Some(w) = crate::output::beside_inputs(&args.out, "--out", &inputs, &writes) {
         note!("{w}");
     }

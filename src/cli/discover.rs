@@ -250,9 +250,10 @@ fn read_error(e: crate::rdm::results::ReadError, results: &Path, command: &str) 
 /// An analysis's refusal of the results file `results`, rendered from its fields
 /// ([`rdm::Refusal`]) for `flag`, whose text is `value`: a cell's fault as the diagnostic of
 /// every file kind (`FILE:LINE:COL: error: column `NAME`: ...`); a name the results do not
-/// hold with a did-you-mean, located in the flag's value with the did-you-mean on its own
+/// hold, located in the flag's value with its did-you-mean, if any name is close, on its own
 /// help line, as `--set` and `--hold-out` give theirs ("--outcome:1:1: error: ...", "=
-/// help: did you mean `X`?"); anything else as "FLAG: MESSAGE (in `RESULTS`)".
+/// help: did you mean `X`?"): the same location and layout with a suggestion or without;
+/// anything else as "FLAG: MESSAGE (in `RESULTS`)".
 fn refusal_of_flag(
     flag: &str,
     value: Option<&str>,
@@ -262,14 +263,13 @@ fn refusal_of_flag(
     let help = refusal.did_you_mean();
     match (refusal, value, help) {
         (rdm::Refusal::Cell(d), _, _) => CliError::Input(crate::scenario::Diagnostics(vec![*d])),
-        (rdm::Refusal::Unknown { name, message, .. }, Some(text), Some(help)) => {
+        (rdm::Refusal::Unknown { name, message, .. }, Some(text), help) => {
             let span = text
                 .find(name.as_str())
                 .filter(|_| !name.is_empty())
                 .map_or(0..text.len(), |i| i..i + name.len());
             let message = format!("{message} (in `{}`)", results.display());
-            let d = crate::scenario::Diagnostic::at(flag, text, span, "", message)
-                .with_help(Some(help));
+            let d = crate::scenario::Diagnostic::at(flag, text, span, "", message).with_help(help);
             CliError::Input(crate::scenario::Diagnostics(vec![d]))
         }
         (refusal, _, _) => {

@@ -695,7 +695,6 @@ impl<'a> Reader<'a> {
         {
             self.check_keys(t, "model", &Self::keys_of(ModelParams::FIELDS, &[]));
             self.block(t, "model", "model", v.span(), &mut s.model, false);
-            self.check_gated_keys_inert(t, &s.model);
         }
         self.powers(root, &mut s);
         let errors_before = self.diags.len();
@@ -729,9 +728,10 @@ impl<'a> Reader<'a> {
             );
         }
         s.derive();
-        self.policies(root, &mut s);
+        let gated_changes = self.policies(root, &mut s);
         self.check_bare_ties(root, &s);
         self.uncertain(root, &mut s);
+        self.check_gated_keys_inert(root, &s, &gated_changes);
         Some(s)
     }
 
@@ -1142,101 +1142,42 @@ impl<'a> Reader<'a> {
 
     /// Warn about a `[model]` key written away from its default while the key that switches
     /// its term on is 0: the model reads it only when that term is on (docs/MODEL.md, the
-    /// parameter tables), so the value changes nothing. One table for every such pair: the fait accompli's
-    /// two parameters (`fait_accompli`), the memory's decay and reset (`defeat_memory`), the
-    /// fading of a dispute's recency (`dispute_recency`), the revealed cost of force (`mobilisation_shock`) and the fading of what a war revealed
-    /// (`war_revelation`).
-    fn check_gated_keys_inert(&mut self, t: &DeTable<'_>, m: &ModelParams) {
+    /// parameter tables), so the value changes nothing. The same of a policy of this file
+    /// that changes such a key (`changes` in `gated`, with the span of its `path`): it
+    /// changes nothing either. Neither is said when a policy sets the switch (`set` or `add`,
+    /// whatever the magnitude, which `--set` or a sweep may vary) or a prior draws it: the
+    /// key is then read. One table for every such pair, [`GATES`].
+    fn check_gated_keys_inert(&mut self, root: &DeTable<'_>, s: &Scenario, gated: &[GatedChange]) {
+        let m = &s.model;
         let d = ModelParams::defaults();
-        // (switch, its value, when the keys are read, an example that switches it on, the
-        // keys it gates with their values and defaults)
-        type Gated<'k> = &'k [(&'k str, f64, f64)];
-        let gates: [(&str, f64, &str, &str, Gated); 5] = [
-            (
-                "fait_accompli",
-                m.fait_accompli,
-                "the fait accompli is offered",
-                "fait_accompli = 1) to offer the move",
-                &[
-                    ("casus_foederis_cost", m.casus_foederis_cost, d.casus_foederis_cost),
-                    (
-                        "fait_accompli_resistance",
-                        m.fait_accompli_resistance,
-                        d.fait_accompli_resistance,
-                    ),
-                ],
-            ),
-            (
-                "defeat_memory",
-                m.defeat_memory,
-                "the challenger remembers its defeats",
-                "defeat_memory = 0.12) to switch the memory on",
-                &[
-                    (
-                        "defeat_memory_decay",
-                        m.defeat_memory_decay,
-                        d.defeat_memory_decay,
-                    ),
-                    (
-                        "defeat_memory_reset",
-                        m.defeat_memory_reset,
-                        d.defeat_memory_reset,
-                    ),
-                ],
-            ),
-            (
-                "dispute_recency",
-                m.dispute_recency,
-                "a recent dispute raises the crisis hazard",
-                "dispute_recency = 1) to switch the term on",
-                &[(
-                    "dispute_recency_decay",
-                    m.dispute_recency_decay,
-                    d.dispute_recency_decay,
-                )],
-            ),
-            (
-                "mobilisation_shock",
-                m.mobilisation_shock,
-                "a display can reveal a cost of force",
-                "mobilisation_shock = 0.3) to switch the revealed cost on",
-                &[(
-                    "mobilisation_shock_cost",
-                    m.mobilisation_shock_cost,
-                    d.mobilisation_shock_cost,
-                )],
-            ),
-            (
-                "war_revelation",
-                m.war_revelation,
-                "a war reveals the target's resolve",
-                "war_revelation = 1) to let a war reveal it",
-                &[(
-                    "war_revelation_decay",
-                    m.war_revelation_decay,
-                    d.war_revelation_decay,
-                )],
-            ),
-        ];
-        for (gate, gate_value, when, example, keys) in gates {
-            if gate_value != 0.0 {
+        let value = |p: &ModelParams, key: &str| {
+            p.get(ModelParams::index_of(key).expect("a key of the table of gates"))
+        };
+        let model = lookup(root, "model").and_then(|v| v.get_ref().as_table());
+        for &(gate, when, example, keys) in GATES {
+            if value(m, gate) != 0.0 || gate_switched_on(s, gate) {
                 continue;
             }
-            for &(key, now, default) in keys {
-                if now == default {
-                    continue;
+            for &key in keys {
+                if let Some(t) = model
+                    && value(m, key) != value(&d, key)
+                    && let Some(v) = lookup(t, key)
+                {
+                    self.warn(
+                        v.span(),
+                        &format!("model.{key}"),
+                        format!(
+                            "`model.{key}` is read only when {when}: with `model.{gate}` 0 it changes nothing"
+                        ),
+                    )
+                    .help = Some(format!(
+                        "set `{gate}` in [model] above 0 (e.g. {example}, or remove this key"
+                    ));
                 }
-                let Some(v) = lookup(t, key) else { continue };
-                self.warn(
-                    v.span(),
-                    &format!("model.{key}"),
-                    format!(
-                        "`model.{key}` is read only when {when}: with `model.{gate}` 0 it changes nothing"
-                    ),
-                )
-                .help = Some(format!(
-                    "set `{gate}` in [model] above 0 (e.g. {example}, or remove this key"
-                ));
+                for c in gated.iter().filter(|c| c.key == key) {
+                    let (message, help) = policy_gated_warning(&c.id, &c.name, key, gate, when, example);
+                    self.warn(c.span.clone(), &c.at, message).help = Some(help);
+                }
             }
         }
     }
@@ -1551,7 +1492,10 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn policies(&mut self, root: &DeTable<'_>, s: &mut Scenario) {
+    /// Read the `[[policy]]` entries into `s`, returning their changes of a key that a
+    /// switch gates ([`GATES`]), checked once the whole file is read.
+    fn policies(&mut self, root: &DeTable<'_>, s: &mut Scenario) -> Vec<GatedChange> {
+        let mut gated = Vec::new();
         let mut seen: Vec<(String, Range<usize>)> = Vec::new();
         for (i, t, span) in self.entries(root, "policy") {
             let path = format!("policy[{i}]");
@@ -1701,6 +1645,20 @@ impl<'a> Reader<'a> {
                                     self.warn(pv.span(), &format!("{ip}.path"), message).help =
                                         Some(help);
                                 }
+                                if let ParamRef::Model(k) = change.target
+                                    && let Some(key) = GATES
+                                        .iter()
+                                        .flat_map(|g| g.3.iter())
+                                        .find(|key| **key == ModelParams::FIELDS[k].key)
+                                {
+                                    gated.push(GatedChange {
+                                        span: pv.span(),
+                                        at: format!("{ip}.path"),
+                                        id: id.clone(),
+                                        name: change.name.clone(),
+                                        key,
+                                    });
+                                }
                             }
                             p.changes.push(change);
                         }
@@ -1792,6 +1750,7 @@ impl<'a> Reader<'a> {
                 None => s.policies.push(p),
             }
         }
+        gated
     }
 
     fn change(
@@ -1899,6 +1858,98 @@ impl<'a> Reader<'a> {
             name,
         })
     }
+}
+
+/// Every `[model]` key read only while another key, its switch, is non-zero: (the switch,
+/// when the keys are read, an example that switches it on, the keys it gates). The fait
+/// accompli's two parameters (`fait_accompli`), the memory's decay and reset
+/// (`defeat_memory`), the fading of a dispute's recency (`dispute_recency`), the revealed
+/// cost of force (`mobilisation_shock`) and the fading of what a war revealed
+/// (`war_revelation`).
+const GATES: &[(&str, &str, &str, &[&str])] = &[
+    (
+        "fait_accompli",
+        "the fait accompli is offered",
+        "fait_accompli = 1) to offer the move",
+        &["casus_foederis_cost", "fait_accompli_resistance"],
+    ),
+    (
+        "defeat_memory",
+        "the challenger remembers its defeats",
+        "defeat_memory = 0.12) to switch the memory on",
+        &["defeat_memory_decay", "defeat_memory_reset"],
+    ),
+    (
+        "dispute_recency",
+        "a recent dispute raises the crisis hazard",
+        "dispute_recency = 1) to switch the term on",
+        &["dispute_recency_decay"],
+    ),
+    (
+        "mobilisation_shock",
+        "a display can reveal a cost of force",
+        "mobilisation_shock = 0.3) to switch the revealed cost on",
+        &["mobilisation_shock_cost"],
+    ),
+    (
+        "war_revelation",
+        "a war reveals the target's resolve",
+        "war_revelation = 1) to let a war reveal it",
+        &["war_revelation_decay"],
+    ),
+];
+
+/// A policy change of this file on a key of [`GATES`], for
+/// [`Reader::check_gated_keys_inert`]: the span and key path of its `path` value, the policy's
+/// id, the change's name and the `[model]` key it changes.
+struct GatedChange {
+    span: Range<usize>,
+    at: String,
+    id: String,
+    name: Option<String>,
+    key: &'static str,
+}
+
+/// Whether `model.{gate}` can be non-zero in a run of `s` although the file leaves it 0: a
+/// policy (enabled or not: `--set` or a sweep may enable it) sets it or adds to it, whatever
+/// the magnitude (which `--set` or a sweep may vary), or a prior draws it. A scaled 0 stays 0.
+fn gate_switched_on(s: &Scenario, gate: &str) -> bool {
+    let Some(index) = ModelParams::index_of(gate) else {
+        return false;
+    };
+    let target = ParamRef::Model(index);
+    s.policies.iter().any(|p| {
+        p.changes
+            .iter()
+            .any(|c| c.target == target && !matches!(c.op, super::ChangeOp::Scale(_)))
+    }) || s.uncertain.iter().any(|u| u.parameter.target == target)
+}
+
+/// The warning (message, help) of policy `id`'s change of `model.{key}`, read only when
+/// `when`, while `model.{gate}` is 0 and no policy sets it: the change has no effect. In the
+/// words of the same key written in `[model]` and of [`policy_read_before_warning`].
+fn policy_gated_warning(
+    id: &str,
+    name: &Option<String>,
+    key: &str,
+    gate: &str,
+    when: &str,
+    example: &str,
+) -> (String, String) {
+    let named = match name {
+        Some(n) => format!(", nor has its magnitude `policy.{id}.{n}` in `--set` or a sweep"),
+        None => String::new(),
+    };
+    (
+        format!(
+            "policy `{id}` changes `model.{key}`, which is read only when {when}: with \
+             `model.{gate}` 0 and no policy setting it, the change has no effect{named}"
+        ),
+        format!(
+            "set `{gate}` in [model] above 0 (e.g. {example}, or in a policy, or remove this \
+             change"
+        ),
+    )
 }
 
 /// The warning (message, help) of policy `id`'s `change` of a parameter that only `reader`
