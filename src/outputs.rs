@@ -356,12 +356,17 @@ pub const METRICS: [Metric; 4] = [
 
 /// The words a metric is shown under in tables and pages: its label, and for GDP lost the
 /// scenario's money unit (`[scenario].currency`, e.g. "GDP lost (EUR m)"); `currency` names
-/// the unit, or the two units of a comparison whose scenarios differ in it.
+/// the unit, or the two units of a comparison whose scenarios differ in it. A unit with
+/// parentheses of its own (the default "USD bn (current)") follows a comma instead, "GDP
+/// lost, USD bn (current)", never "GDP lost (USD bn (current))". The one place a label meets
+/// its unit: the table, the comparison table and page call it.
 pub fn metric_label(m: &Metric, currency: &str) -> String {
-    if m.key == "gdp_lost" {
-        format!("{} ({currency})", m.label)
-    } else {
+    if m.key != "gdp_lost" {
         m.label.to_string()
+    } else if currency.contains(['(', ')']) {
+        format!("{}, {currency}", m.label)
+    } else {
+        format!("{} ({currency})", m.label)
     }
 }
 

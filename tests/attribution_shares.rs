@@ -218,3 +218,165 @@ fn deterrence_held_is_no_use_of_force_over_the_horizon_not_an_event_at_least_onc
     assert!(lines[held + 1].trim_start().starts_with('('), "{table}");
     let _ = root();
 }
+
+/// `num / den` (a probability or a change in one) in percent at one decimal, rounded half
+/// away from zero from the exact fraction of the run counts (not from a float), signed when
+/// `signed`; a change that is not zero but rounds to 0.0 as the table says it, "+<0.05".
+fn exact_pp(num: i64, den: i64, signed: bool) -> String {
+    let tenths = (2 * 1000 * num.unsigned_abs() + den as u64) / (2 * den as u64);
+    let sign = if num < 0 { "-" } else { "+" };
+    if signed && tenths == 0 && num != 0 {
+        return format!("{sign}<0.05");
+    }
+    let body = format!("{}.{}", tenths / 10, tenths % 10);
+    match (signed, num < 0) {
+        (true, _) => format!("{sign}{body}"),
+        (false, true) => format!("-{body}"),
+        (false, false) => body,
+    }
+}
+
+fn event_key(label: &str) -> &'static str {
+    let l = label.to_lowercase();
+    [
+        ("crisis opportunity", "crisis"),
+        ("threat", "threat"),
+        ("display of force", "display"),
+        ("use of force", "use_of_force"),
+        ("war", "war"),
+        ("deterrence held", "deterrence_held"),
+        ("non-state", "non_state_incident"),
+    ]
+    .into_iter()
+    .find(|(start, _)| l.starts_with(start))
+    .unwrap_or_else(|| panic!("unknown event `{label}`"))
+    .1
+}
+
+/// Every number of the attribution, in the table and on the page, has the digits of its
+/// quantity rounded at the printed precision, recomputed from the JSON's counts (`count`,
+/// `sum6`) of the same run: a probability `count / runs`, a total or a share `sum6 / 6 runs`,
+/// a single removal's change `(count - count_none) / runs`, rounded half away from zero.
+/// At 2,000 runs a probability of an odd count is a tie at one decimal (0.9655 -> 96.55%):
+/// `100.0 * p` rounded as a float fell either side of it (96.5% for 0.9655, and 75.5 for a
+/// total of 0.7555 whose ends printed 24.4% and 100.0%), while a reader rounding the JSON's
+/// 0.7555 gets 75.6.
+#[test]
+fn every_attribution_number_is_its_quantity_rounded_in_the_table_and_the_page() {
+    const N: i64 = 2000;
+    let dir = tempfile::tempdir().unwrap();
+    let n = N.to_string();
+    let json = dir.path().join("r.json");
+    let page = dir.path().join("r.html");
+    let table = deter_ok(&["run", BUNDLED, "--runs", &n]);
+    let table = String::from_utf8(table.stdout).unwrap();
+    deter_ok(&[
+        "run",
+        BUNDLED,
+        "--runs",
+        &n,
+        "--out",
+        json.to_str().unwrap(),
+        "--report",
+        page.to_str().unwrap(),
+    ]);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let region = &v["attribution"]["entities"][0]["events"];
+    let count =
+        |key: &str, variant: &str| region[key]["variants"][variant]["count"].as_i64().unwrap();
+    let sum6 = |key: &str, part: &str| region[key][part]["sum6"].as_i64().unwrap();
+    let interval = |key: &str, part: &str, flip: bool| {
+        let lo = region[key][part]["paired95_lo"].as_f64().unwrap();
+        let hi = region[key][part]["paired95_hi"].as_f64().unwrap();
+        if flip {
+            format!("{:.1} to {:.1}", -100.0 * hi, -100.0 * lo)
+        } else {
+            format!("{:.1} to {:.1}", 100.0 * lo, 100.0 * hi)
+        }
+    };
+    let mut ties = 0;
+    let mut checked = 0;
+    for (label, rest, levels) in attribution_blocks(&table) {
+        let key = event_key(&label);
+        let (none, all) = (count(key, "none"), count(key, "all"));
+        ties += usize::from(none % 2 == 1) + usize::from(sum6(key, "removing_all") % 6 != 0);
+        let head = format!(
+            "{}% as is, {}% with all three",
+            exact_pp(none, N, false),
+            exact_pp(all, N, false)
+        );
+        assert!(
+            rest.starts_with(&head),
+            "{label}: `{rest}` is not `{head}...`"
+        );
+        // The outcome table prints the same probability with the same digits.
+        let row = table
+            .lines()
+            .find(|l| l.trim_start().starts_with(&label) && !l.contains(" as is, "))
+            .unwrap_or_else(|| panic!("{label}: no outcome row"));
+        assert!(
+            row.contains(&format!("{}%", exact_pp(none, N, false))),
+            "{label}: outcome row `{row}`"
+        );
+        if rest.contains(") by ") {
+            let total = sum6(key, "removing_all");
+            let flip = total < 0;
+            let by = format!(
+                "by {} percentage points (paired 95% interval {})",
+                exact_pp(total.abs(), 6 * N, false),
+                interval(key, "removing_all", flip)
+            );
+            assert!(rest.contains(&by), "{label}: `{rest}` lacks `{by}`");
+            checked += 1;
+        }
+        for (line, level) in levels.iter().zip(["military", "political", "economic"]) {
+            let share = format!("share {} (", exact_pp(sum6(key, level), 6 * N, true));
+            assert!(line.contains(&share), "{label}: `{line}` lacks `{share}`");
+            let alone = format!(
+                "removing it alone: {}% -> {}%, {} percentage points",
+                exact_pp(none, N, false),
+                exact_pp(count(key, level), N, false),
+                exact_pp(count(key, level) - none, N, true)
+            );
+            assert!(
+                line.ends_with(&alone),
+                "{label}: `{line}` is not `...{alone}`"
+            );
+            ties += usize::from(count(key, level) % 2 == 1);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 21, "{table}");
+    assert!(
+        ties > 0,
+        "the run has no tie to round: pick another run count"
+    );
+
+    // The page: every attribution cell of a probability, a change or a single removal's
+    // change has the same digits (its `data-k` names the JSON value).
+    let html = std::fs::read_to_string(&page).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let cells = scraper::Selector::parse("section#attribution [data-k]").unwrap();
+    let mut seen = 0;
+    for cell in doc.select(&cells) {
+        let k = cell.value().attr("data-k").unwrap();
+        let text: String = cell.text().collect();
+        let text = text.split(" (").next().unwrap().trim().to_string();
+        let parts: Vec<&str> = k.split('/').collect();
+        // /attribution/entities/0/events/KEY/...
+        if parts[3] != "0" {
+            continue;
+        }
+        let key = parts[5];
+        let want = match &parts[6..] {
+            ["p_as_is"] => format!("{}%", exact_pp(count(key, "none"), N, false)),
+            ["p_all_removed"] => format!("{}%", exact_pp(count(key, "all"), N, false)),
+            [part, "change"] => exact_pp(sum6(key, part), 6 * N, true),
+            ["removing_alone", level] => exact_pp(count(key, level) - count(key, "none"), N, true),
+            _ => continue,
+        };
+        assert_eq!(text, want, "{k}");
+        seen += 1;
+    }
+    assert_eq!(seen, 7 * (2 + 4 + 3), "{html}");
+}

@@ -662,7 +662,8 @@ fn a_change_below_the_printed_precision_is_said_so_in_every_view() {
 
 /// "GDP lost (bn)" was fixed text: a scenario in `currency = "EUR m"` showed its losses as
 /// billions. The table labels them in the scenario's unit (`[scenario].currency`, default
-/// "USD bn (current)"); a unit too long for the label column puts the label on a line of its
+/// "USD bn (current)", after a comma: "GDP lost, USD bn (current)", not nested parentheses);
+/// a unit too long for the label column puts the label on a line of its
 /// own and the numbers under their headers on the next.
 #[test]
 fn gdp_lost_is_labelled_in_the_scenarios_currency() {
@@ -676,7 +677,7 @@ fn gdp_lost_is_labelled_in_the_scenarios_currency() {
     let plain = write(d.path(), "plain.toml", &base);
     for (file, label) in [
         (eur.to_str().unwrap(), "GDP lost (EUR m)"),
-        (plain.to_str().unwrap(), "GDP lost (USD bn (current))"),
+        (plain.to_str().unwrap(), "GDP lost, USD bn (current)"),
     ] {
         let o = run(&["run", file, "--runs", "20"]);
         succeeded(&o);
@@ -934,4 +935,42 @@ fn region_wide_final_balance_is_said_to_be_the_largest_over_rivalries() {
     ]);
     succeeded(&o);
     assert!(!String::from_utf8_lossy(&o.stdout).contains("final balance, region-wide"));
+}
+
+// ---- Years to first use of force at one precision ----
+
+/// The row of years to first use of force printed each number at the precision of its
+/// magnitude ("0.887  0  0.667  2.75" for the 2004 Georgia case: three decimals beside two,
+/// and a bare 0); its quantiles are months / 12 and its mean a restricted mean in years, so
+/// every column has two decimals, the digits of the JSON's value rounded there.
+#[test]
+fn years_to_first_use_of_force_has_two_decimals_in_every_column() {
+    let d = tempfile::tempdir().unwrap();
+    let file = scenario("scenarios/history/russia-georgia-2004.toml");
+    let args = ["run", file.as_str(), "--runs", "1000", "--no-attribution"];
+    let o = run(&args);
+    succeeded(&o);
+    let table = String::from_utf8_lossy(&o.stdout).into_owned();
+    let json = d.path().join("r.json");
+    let json_s = json.to_str().unwrap();
+    succeeded(&run(&[&args[..], &["--out", json_s]].concat()));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let m = &v["metrics"]["years_to_first_use_of_force"];
+    let row = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("years to first use of force"))
+        .unwrap_or_else(|| panic!("{table}"));
+    let printed: Vec<&str> = row
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .split_whitespace()
+        .collect();
+    let want: Vec<String> = ["mean", "p05", "p50", "p95"]
+        .iter()
+        .map(|k| format!("{:.2}", m[k].as_f64().unwrap()))
+        .collect();
+    assert_eq!(printed, want, "{row}");
+    // The case shows the old fault: values below 1 (three decimals) beside values above it.
+    let below_one = |k: &str| m[k].as_f64().unwrap() < 1.0;
+    assert!(below_one("mean") && !below_one("p95"), "{row}");
 }

@@ -342,11 +342,10 @@ impl AttributionShiftOut {
 /// table, the HTML page and the comparison print: "+15.6", "-0.4", "+0.0" when it is zero; a
 /// change that is not zero but rounds to 0.0 is "+<0.05" or "-<0.05", never "+0.0" or "-0.0".
 pub fn pp(x: f64) -> String {
-    let v = 100.0 * x;
     if rounds_to_zero(x) {
-        return format!("{}<0.05", if v < 0.0 { '-' } else { '+' });
+        return format!("{}<0.05", if x < 0.0 { '-' } else { '+' });
     }
-    format!("{v:+.1}")
+    super::percent_signed(x, 1)
 }
 
 /// A paired interval of a change in percentage points, signed, at one decimal: "-41.3 to
@@ -358,7 +357,7 @@ pub fn pp_interval(lo: f64, hi: f64) -> String {
 
 /// Whether a change that is not zero prints as 0.0 percentage points at one decimal.
 fn rounds_to_zero(x: f64) -> bool {
-    x != 0.0 && format!("{:.1}", (100.0 * x).abs()) == "0.0"
+    x != 0.0 && super::percent(x.abs(), 1) == "0.0"
 }
 
 /// `text` with its first letter in upper case.
@@ -396,7 +395,11 @@ pub fn effect(p: &str, c: &ChangeOut) -> String {
             let (a, b) = if sign < 0.0 { (-hi, -lo) } else { (lo, hi) };
             match super::tiny_interval(a, b, 1) {
                 Some(t) => format!("paired 95% interval {t}"),
-                None => format!("paired 95% interval {:.1} to {:.1}", 100.0 * a, 100.0 * b),
+                None => format!(
+                    "paired 95% interval {} to {}",
+                    super::percent(a, 1),
+                    super::percent(b, 1)
+                ),
             }
         }
         _ => format!(
@@ -413,8 +416,8 @@ pub fn effect(p: &str, c: &ChangeOut) -> String {
         return format!("changes {p} by less than 0.05 percentage points ({interval})");
     }
     format!(
-        "{verb} {p} by {:.1} percentage points ({interval})",
-        100.0 * sign * c.change
+        "{verb} {p} by {} percentage points ({interval})",
+        super::percent(sign * c.change, 1)
     )
 }
 
@@ -495,10 +498,10 @@ pub fn table_section(out: &mut String, a: &AttributionOut, horizon: u32, single:
             let p = EVENTS[k].probability(horizon);
             let _ = writeln!(
                 out,
-                "    {}: {:.1}% as is, {:.1}% with all three defender levels removed: removing all three {}; split into Shapley shares:",
+                "    {}: {}% as is, {}% with all three defender levels removed: removing all three {}; split into Shapley shares:",
                 EVENTS[k].label,
-                100.0 * x.p_as_is,
-                100.0 * x.p_all_removed,
+                super::percent(x.p_as_is, 1),
+                super::percent(x.p_all_removed, 1),
                 effect(&p, &x.removing_all)
             );
             for (j, (name, c)) in LEVELS.iter().zip(x.levels()).enumerate() {
@@ -506,11 +509,11 @@ pub fn table_section(out: &mut String, a: &AttributionOut, horizon: u32, single:
                 let diff = x.removing_alone.levels()[j];
                 let _ = writeln!(
                     out,
-                    "      {:<9} share {}; removing it alone: {:.1}% -> {:.1}%, {} percentage points",
+                    "      {:<9} share {}; removing it alone: {}% -> {}%, {} percentage points",
                     name,
                     share(c),
-                    100.0 * x.p_as_is,
-                    100.0 * alone.p,
+                    super::percent(x.p_as_is, 1),
+                    super::percent(alone.p, 1),
                     pp(diff)
                 );
             }
@@ -791,8 +794,8 @@ fn attribution_entity(ei: usize, e: &EntityAttributionOut, single: Option<&str>)
                     @let parts = [&x.removing_all, &x.military, &x.political, &x.economic];
                     tr {
                         td { (EVENTS[k].label) }
-                        (num_cell(&format!("{base}/p_as_is"), x.p_as_is, format!("{:.1}%", 100.0 * x.p_as_is)))
-                        (num_cell(&format!("{base}/p_all_removed"), x.p_all_removed, format!("{:.1}%", 100.0 * x.p_all_removed)))
+                        (num_cell(&format!("{base}/p_as_is"), x.p_as_is, format!("{}%", super::percent(x.p_as_is, 1))))
+                        (num_cell(&format!("{base}/p_all_removed"), x.p_all_removed, format!("{}%", super::percent(x.p_all_removed, 1))))
                         @for (j, ((key, _), c)) in HTML_PARTS.iter().zip(parts).enumerate() {
                             (html_change_cells(&format!("{base}/{key}"), "change", c.change, c.paired95_lo, c.paired95_hi, &c.undefined))
                             @if j > 0 {

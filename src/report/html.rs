@@ -144,7 +144,7 @@ fn mean_interval_cells(k: &str, m: &super::compare::MeanDiff) -> Markup {
 }
 
 fn pct(x: f64) -> String {
-    format!("{:.1}%", 100.0 * x)
+    format!("{}%", super::percent(x, 1))
 }
 
 fn pct_cell(k: &str, v: f64) -> Markup {
@@ -1405,7 +1405,7 @@ fn differences_of(
     prefix: &str,
     e: &crate::report::compare::EntityComparison,
 ) -> Markup {
-    let pp = |x: f64| format!("{:+.2} pp", 100.0 * x);
+    let pp = |x: f64| format!("{} pp", super::percent_signed(x, 2));
     let yes_no = |b: bool| if b { "yes" } else { "no" };
     let rows: Vec<DiffRow<'_>> = e
         .outcomes
@@ -1455,8 +1455,8 @@ fn differences_of(
                     @let k = format!("{prefix}/metrics/{j}");
                     tr {
                         td { (super::table::metric_label(m.metric, currency)) }
-                        (num_cell(&format!("{k}/mean_a"), m.mean_a, num(m.mean_a)))
-                        (num_cell(&format!("{k}/mean_b"), m.mean_b, num(m.mean_b)))
+                        (num_cell(&format!("{k}/mean_a"), m.mean_a, super::table::metric_mean(m.metric, m.mean_a)))
+                        (num_cell(&format!("{k}/mean_b"), m.mean_b, super::table::metric_mean(m.metric, m.mean_b)))
                         (num_cell(&format!("{k}/diff"), m.diff, if m.unchanged_in_every_run() { format!("{:+.3} ({})", m.diff, super::UNCHANGED) } else { format!("{:+.3}", m.diff) }))
                         (mean_interval_cells(&format!("{k}/paired95"), m))
                     }
@@ -1507,7 +1507,7 @@ fn write_comparison_levels(
             &format!("{} shift B - A", e.entity),
             &format!("{prefix}/cost_composition/shift"),
             l,
-            |k| format!("{:+.1} pp", 100.0 * l[k]),
+            |k| format!("{} pp", super::percent_signed(l[k], 1)),
         ))?;
     }
     put(html! { (PreEscaped("</tbody></table></section>")) })

@@ -32,9 +32,82 @@ pub const SCHEMA_VERSION: u32 = 2;
 /// comparison, the attribution and the HTML page alike (docs/OUTPUT.md). None otherwise: the
 /// caller prints the two ends.
 pub fn tiny_interval(lo: f64, hi: f64, decimals: usize) -> Option<String> {
-    let zero = |x: f64| format!("{:.*}", decimals, (100.0 * x).abs()) == format!("{:.*}", decimals, 0.0);
+    let zero = |x: f64| percent(x.abs(), decimals) == format!("{:.*}", decimals, 0.0);
     (zero(lo) && zero(hi) && (lo != 0.0 || hi != 0.0))
         .then(|| format!("within +-{:.*}5", decimals, 0.0))
+}
+
+/// `x` (a share or a probability difference) in percent at `decimals` decimals, as every
+/// table and page prints it: the decimal the JSON and CSV carry (the shortest text that reads
+/// back as `x`), shifted two places and rounded half away from zero, so "0.7555" prints
+/// "75.6" wherever it appears, as a reader rounding the JSON's value gets it (`100.0 * x`
+/// rounded as a float could fall either side of such a tie: 75.549999...). A negative `x`
+/// keeps its sign ("-0.0" for -0.0004), as `format!("{:.1}")` does.
+pub fn percent(x: f64, decimals: usize) -> String {
+    let body = shifted_rounded(x.abs(), 2, decimals);
+    if x.is_sign_negative() {
+        format!("-{body}")
+    } else {
+        body
+    }
+}
+
+/// [`percent`] with its sign always written: "+75.6", "-0.4", "+0.0".
+pub fn percent_signed(x: f64, decimals: usize) -> String {
+    let body = shifted_rounded(x.abs(), 2, decimals);
+    format!("{}{body}", if x.is_sign_negative() { '-' } else { '+' })
+}
+
+/// `x >= 0` times `10^shift` at `decimals` decimals, rounded half away from zero on the
+/// shortest decimal text of `x` (Rust's and serde_json's: the digits that read back as `x`).
+fn shifted_rounded(x: f64, shift: i32, decimals: usize) -> String {
+    if !x.is_finite() || x == 0.0 {
+        return format!("{:.*}", decimals, x * 10f64.powi(shift));
+    }
+    // "7.555e-1": the shortest round-trip digits and the exponent of the first.
+    let text = format!("{x:e}");
+    let (mantissa, exp) = text.split_once('e').expect("`{:e}` writes an exponent");
+    let exp: i32 = exp.parse().expect("`{:e}` writes an integer exponent");
+    let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
+    // Digits before the decimal point of x 10^shift, and those kept at `decimals` decimals.
+    let keep = i64::from(exp) + 1 + i64::from(shift) + decimals as i64;
+    if keep < 0 {
+        // Below a tenth of the last decimal kept: rounds to zero.
+        return format!("{:.*}", decimals, 0.0);
+    }
+    if keep > 60 {
+        return format!("{:.*}", decimals, x * 10f64.powi(shift));
+    }
+    let keep = keep as usize;
+    let mut kept: Vec<u8> = (0..keep).map(|i| digits.get(i).copied().unwrap_or(0)).collect();
+    if digits.get(keep).is_some_and(|&d| d >= 5) {
+        let mut i = kept.len();
+        loop {
+            if i == 0 {
+                kept.insert(0, 1);
+                break;
+            }
+            i -= 1;
+            if kept[i] == 9 {
+                kept[i] = 0;
+            } else {
+                kept[i] += 1;
+                break;
+            }
+        }
+    }
+    while kept.len() < decimals + 1 {
+        kept.insert(0, 0);
+    }
+    let point = kept.len() - decimals;
+    let int: String = kept[..point].iter().map(|d| char::from(b'0' + d)).collect();
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    if decimals == 0 {
+        return int.to_string();
+    }
+    let frac: String = kept[point..].iter().map(|d| char::from(b'0' + d)).collect();
+    format!("{int}.{frac}")
 }
 
 /// The one wording, in tables and pages, of a change that is 0 in every run: `deter run`'s
@@ -599,7 +672,7 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribution: Option<attribution::AttributionOut>,
     /// The scenario's money unit (`[scenario].currency`), for the labels of the table and
-    /// the page ("GDP lost (USD bn (current))"); not in the JSON.
+    /// the page ("GDP lost, USD bn (current)": `outputs::metric_label`); not in the JSON.
     #[serde(skip)]
     pub currency: String,
 }
@@ -787,6 +860,56 @@ impl Headline {
             attribution: agg.attribution.as_ref().map(|t| {
                 attribution::EventsOut::from_tally(&t.entities[0], agg.runs)
             }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod percent_tests {
+    use super::{percent, percent_signed};
+
+    /// A tie in the JSON's decimal rounds away from zero, whichever side of it `100.0 * x`
+    /// falls as a float (75.549999... for 0.7555, 1.7500000000000002 for 0.0175).
+    #[test]
+    fn a_tie_in_the_decimal_rounds_away_from_zero() {
+        for (x, one) in [
+            (0.7555, "75.6"),
+            (0.9655, "96.6"),
+            (0.0325, "3.3"),
+            (0.0125, "1.3"),
+            (0.0175, "1.8"),
+            (0.0005, "0.1"),
+            (0.99995, "100.0"),
+            (0.00004, "0.0"),
+            (1e-300, "0.0"),
+            (1.0, "100.0"),
+            (2.0, "200.0"),
+        ] {
+            assert_eq!(percent(x, 1), one, "{x}");
+            assert_eq!(percent(-x, 1), format!("-{one}"), "{x}");
+            assert_eq!(percent_signed(x, 1), format!("+{one}"), "{x}");
+        }
+        assert_eq!(percent(0.00125, 2), "0.13");
+        assert_eq!(percent(0.7555, 0), "76");
+        assert_eq!(percent(0.0, 1), "0.0");
+        assert_eq!(percent_signed(0.0, 2), "+0.00");
+        assert_eq!(percent_signed(-0.0, 1), "-0.0");
+    }
+
+    /// Away from a tie it is the float's own rounding, the digits printed before.
+    #[test]
+    fn away_from_a_tie_it_is_the_floats_rounding() {
+        let mut x = 0.000_123_456_789_f64;
+        while x < 1.5 {
+            for d in 0..4 {
+                let v = 100.0 * x * 10f64.powi(d as i32);
+                let frac = v - v.floor();
+                if (frac - 0.5).abs() > 1e-6 {
+                    assert_eq!(percent(x, d), format!("{:.*}", d, 100.0 * x), "{x} at {d}");
+                    assert_eq!(percent(-x, d), format!("{:.*}", d, -100.0 * x), "{x} at {d}");
+                }
+            }
+            x = x * 1.000_37 + 1.3e-7;
         }
     }
 }

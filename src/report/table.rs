@@ -6,7 +6,7 @@ use super::{MetricOut, Metrics, Outcomes, Report, YearOut};
 use crate::outputs::{COUNTS, EVENTS, METRICS};
 
 fn pct(x: f64) -> String {
-    format!("{:5.1}%", 100.0 * x)
+    format!("{:>5}%", super::percent(x, 1))
 }
 
 fn bar(p: f64, width: usize) -> String {
@@ -221,15 +221,37 @@ fn num(x: f64) -> String {
 }
 
 fn metric(out: &mut String, label: &str, m: &MetricOut) {
+    metric_with(out, label, m, num);
+}
+
+/// A metric's row, each of its four numbers written by `fmt`.
+fn metric_with(out: &mut String, label: &str, m: &MetricOut, fmt: fn(f64) -> String) {
     let _ = writeln!(
         out,
         "  {} {:>9} {:>9} {:>9} {:>9}",
         column(label, LABEL),
-        num(m.mean),
-        num(m.p05),
-        num(m.p50),
-        num(m.p95)
+        fmt(m.mean),
+        fmt(m.p05),
+        fmt(m.p50),
+        fmt(m.p95)
     );
+}
+
+/// Years to first use of force, at two decimals in every column and every table (its
+/// quantiles are months / 12, so 0.92 is month 11; [`num`]'s precision by magnitude gave
+/// "0.917" beside "2.75" in one row).
+pub(crate) fn years(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+/// A metric's mean as the tables print it: [`years`] for years to first use of force,
+/// [`num`] for the others.
+pub(crate) fn metric_mean(key: &str, x: f64) -> String {
+    if key == crate::outputs::YEARS_TO_FORCE {
+        years(x)
+    } else {
+        num(x)
+    }
 }
 
 /// One line under the table's header listing the `--set` what-ifs applied before the run,
@@ -306,12 +328,12 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
         p50: t.p50,
         p95: t.p95,
     };
-    metric(&mut out, "years to first use of force", &tm);
+    metric_with(&mut out, "years to first use of force", &tm, years);
     let _ = writeln!(
         out,
-        "    (censored at {} years: no use of force in {:.1}% of runs)",
+        "    (censored at {} years: no use of force in {}% of runs)",
         r.horizon_years,
-        100.0 * t.censored_share
+        super::percent(t.censored_share, 1)
     );
     if r.rivalries.len() > 1 {
         // The region-wide balance is no regional sum or mean: each run's largest over the
@@ -361,13 +383,13 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
         let n: u64 = c.counts.values().sum();
         let _ = writeln!(
             out,
-            "  per crisis opportunity ({} in all runs), it ended with: no challenge {:.1}%, challenger backed down {:.1}%, target conceded {:.1}%, force {:.1}%, war {:.1}%",
+            "  per crisis opportunity ({} in all runs), it ended with: no challenge {}%, challenger backed down {}%, target conceded {}%, force {}%, war {}%",
             thousands(n),
-            100.0 * s["general_deterrence"],
-            100.0 * s["immediate_deterrence"],
-            100.0 * s["coercion_success"],
-            100.0 * s["failure_limited"],
-            100.0 * s["failure_war"]
+            super::percent(s["general_deterrence"], 1),
+            super::percent(s["immediate_deterrence"], 1),
+            super::percent(s["coercion_success"], 1),
+            super::percent(s["failure_limited"], 1),
+            super::percent(s["failure_war"], 1)
         );
         let m = &rv.mechanisms;
         if let Some(h) = &m.commitments.honoured {
@@ -375,9 +397,9 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
             // runs, then the share (docs/OUTPUT.md, `commitments`).
             let _ = writeln!(
                 out,
-                "  crises that reached the protectors' decision whether to commit ({} in all runs): they committed in {:.1}% (docs/MODEL.md 7.7)",
+                "  crises that reached the protectors' decision whether to commit ({} in all runs): they committed in {}% (docs/MODEL.md 7.7)",
                 thousands(m.commitments.invoked),
-                100.0 * h.p
+                super::percent(h.p, 1)
             );
         }
         if let Some(h) = &m.sanctions.honoured {
@@ -385,9 +407,9 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
             let at_force = m.sanctions.invoked - at_display.invoked;
             let after_display = match &at_display.honoured {
                 Some(d) => format!(
-                    "{} at a display of force, after which the challenger backed down in {:.1}%",
+                    "{} at a display of force, after which the challenger backed down in {}%",
                     thousands(at_display.invoked),
-                    100.0 * d.p
+                    super::percent(d.p, 1)
                 ),
                 None => "none at a display of force".to_string(),
             };
@@ -399,8 +421,8 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
             );
             let _ = writeln!(
                 out,
-                "    over all of them the challenger backed down in {:.1}% (the share Hufbauer et al. 2007 count as sanctions' success)",
-                100.0 * h.p
+                "    over all of them the challenger backed down in {}% (the share Hufbauer et al. 2007 count as sanctions' success)",
+                super::percent(h.p, 1)
             );
             let _ = writeln!(
                 out,
@@ -498,7 +520,7 @@ pub fn colorize(text: &str) -> String {
 }
 
 fn pp(x: f64) -> String {
-    format!("{:+.2}", 100.0 * x)
+    super::percent_signed(x, 2)
 }
 
 /// A comparison's interval in percentage points at two decimals, "[-1.23, +0.45]", or
@@ -625,8 +647,8 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
                 out,
                 "  {} {:>6} {:>6} {:>8}  {:<18}{}",
                 column(&label, 33),
-                num(m.mean_a),
-                num(m.mean_b),
+                metric_mean(m.metric, m.mean_a),
+                metric_mean(m.metric, m.mean_b),
                 format!("{:+.3}", m.diff),
                 m.paired.as_ref().map_or_else(
                     || readable_reason(m.undefined.as_deref().unwrap_or_default()),
@@ -652,16 +674,16 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
         let (a, b) = (l.a.rounded(100), l.b.rounded(100));
         let _ = writeln!(
             out,
-            "  expected cost by level (composition, not deterrence), A -> B: military {}% -> {}% ({:+.1} pp), political {}% -> {}% ({:+.1} pp), economic {}% -> {}% ({:+.1} pp)",
+            "  expected cost by level (composition, not deterrence), A -> B: military {}% -> {}% ({} pp), political {}% -> {}% ({} pp), economic {}% -> {}% ({} pp)",
             a[0],
             b[0],
-            100.0 * l.shift.military,
+            super::percent_signed(l.shift.military, 1),
             a[1],
             b[1],
-            100.0 * l.shift.political,
+            super::percent_signed(l.shift.political, 1),
             a[2],
             b[2],
-            100.0 * l.shift.economic
+            super::percent_signed(l.shift.economic, 1)
         );
     }
     if let Some(shift) = &c.attribution_shift {

@@ -781,64 +781,98 @@ fn type_fault_at(
 /// The first key that an object of the JSON `text` (valid JSON) holds twice, said as every
 /// file kind says a duplicated key: at its second occurrence, with its key path and
 /// "JSON syntax error: duplicate key `seed`" (a parser keeps one of the two silently).
+/// serde_json reads the text again into [`UniqueKeys`], which stops at the repeated key; the
+/// error's line and column are just past that key's closing quote.
 fn duplicate_key_at(file: &str, text: &str) -> Option<crate::scenario::Diagnostic> {
-    let t = text.as_bytes();
-    // Per open container: for an object, the keys read so far and whether the next string
-    // is a key.
-    let mut stack: Vec<Option<(std::collections::HashSet<String>, bool)>> = Vec::new();
-    let mut i = 0;
-    while i < t.len() {
-        match t[i] {
-            b'"' => {
-                let start = i;
-                let mut j = i + 1;
-                while j < t.len() && t[j] != b'"' {
-                    j += if t[j] == b'\\' { 2 } else { 1 };
-                }
-                i = j + 1;
-                if let Some(Some((keys, expecting))) = stack.last_mut()
-                    && *expecting
-                {
-                    *expecting = false;
-                    let raw = text.get(start..i)?;
-                    let key: String = serde_json::from_str(raw).ok()?;
-                    if !keys.insert(key.clone()) {
-                        let object = json_path_at(t, start);
-                        let path = if object.is_empty() {
-                            key.clone()
-                        } else {
-                            format!("{object}.{key}")
-                        };
-                        let d = crate::scenario::Diagnostic::at(
-                            file,
-                            text,
-                            start..i,
-                            &path,
-                            format!(
-                                "{JSON_SYNTAX}: duplicate key `{}`",
-                                crate::scenario::printable(&key)
-                            ),
-                        );
-                        return Some(d.with_help(Some(WRITE_AGAIN.into())));
-                    }
-                }
-                continue;
-            }
-            b'{' => stack.push(Some((Default::default(), true))),
-            b'[' => stack.push(None),
-            b'}' | b']' => {
-                stack.pop();
-            }
-            b',' => {
-                if let Some(Some((_, expecting))) = stack.last_mut() {
-                    *expecting = true;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
+    let e = serde_json::from_str::<UniqueKeys>(text).err()?;
+    if !e.to_string().starts_with(DUPLICATE) {
+        return None;
     }
-    None
+    let t = text.as_bytes();
+    // The key as written, with its quotes: back from its closing quote to the opening one,
+    // the first quote not escaped by an odd run of backslashes.
+    let close = error_offset(text, &e);
+    let open = (0..close).rev().find(|&j| {
+        t[j] == b'"' && t[..j].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 0
+    })?;
+    let key: String = serde_json::from_str(text.get(open..close + 1)?).ok()?;
+    let object = json_path_at(t, open);
+    let path = if object.is_empty() {
+        key.clone()
+    } else {
+        format!("{object}.{key}")
+    };
+    let d = crate::scenario::Diagnostic::at(
+        file,
+        text,
+        open..close + 1,
+        &path,
+        format!(
+            "{JSON_SYNTAX}: duplicate key `{}`",
+            crate::scenario::printable(&key)
+        ),
+    );
+    Some(d.with_help(Some(WRITE_AGAIN.into())))
+}
+
+/// The error [`UniqueKeys`] stops with.
+const DUPLICATE: &str = "duplicate key";
+
+/// Any JSON value, read only to refuse an object that holds a key twice ([`duplicate_key_at`]).
+struct UniqueKeys;
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(UniqueKeys)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeys {
+    type Value = UniqueKeys;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self, A::Error> {
+        let mut keys = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !keys.insert(key) {
+                return Err(serde::de::Error::custom(DUPLICATE));
+            }
+            map.next_value::<UniqueKeys>()?;
+        }
+        Ok(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self, A::Error> {
+        while seq.next_element::<UniqueKeys>()?.is_some() {}
+        Ok(self)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self, E> {
+        Ok(self)
+    }
 }
 
 /// The key path (`header.sede`, `parts[0].x`) of the first object member named `key` in
@@ -1587,6 +1621,35 @@ mod tests {
         assert_eq!(path("3}"), "a.d");
         assert_eq!(path("y\""), "e");
         assert_eq!(path("{\"a\""), "");
+    }
+
+    /// A key given twice in an object of valid JSON: at the second occurrence as written
+    /// (its quotes included, escapes and all), with its object's key path; a string value
+    /// equal to a key, the same key in two objects and an escaped quote count for nothing.
+    #[test]
+    fn a_key_given_twice_is_found_at_its_second_occurrence_with_its_path() {
+        let at = |text: &str| {
+            duplicate_key_at("p.json", text).map(|d| (d.line, d.col, d.path, d.message))
+        };
+        let said = |k: &str| format!("JSON syntax error: duplicate key `{k}`");
+        assert_eq!(at(r#"{"a":1,"b":"a","c":{"a":2}}"#), None);
+        assert_eq!(at(r#"{"a":1,"b":2}"#), None);
+        assert_eq!(
+            at("{\"seed\": 7,\n \"seed\": 8}"),
+            Some((2, 2, "seed".into(), said("seed")))
+        );
+        assert_eq!(
+            at(r#"{"h":{"x":[1,{"q\"k":1,"y":"q\"k","q\"k":2}]}}"#),
+            Some((1, 35, r#"h.x[1].q"k"#.into(), said(r#"q"k"#)))
+        );
+        assert_eq!(
+            at(r#"{"a\\":1,"a\\":2}"#),
+            Some((1, 10, r#"a\"#.into(), said(r#"a\"#)))
+        );
+        assert_eq!(
+            at("[{\"é\":1},{\"é\":1,\"é\":2}]"),
+            Some((1, 17, "[1].é".into(), said("é")))
+        );
     }
 
     #[test]
