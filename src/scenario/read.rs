@@ -1144,14 +1144,14 @@ impl<'a> Reader<'a> {
     /// its term on is 0: the model reads it only when that term is on (docs/MODEL.md, the
     /// parameter tables), so the value changes nothing. One table for every such pair: the fait accompli's
     /// two parameters (`fait_accompli`), the memory's decay and reset (`defeat_memory`), the
-    /// fading of a dispute's recency (`dispute_recency`), the revealed cost of force (`mobilisation_shock`) and the fading of what a war revealed
-    /// (`war_revelation`).
+    /// fading of a dispute's recency (`dispute_recency`), the revealed cost of force (`mobilisation_shock`), the fading of what a war revealed
+    /// (`war_revelation`) and the cost of alliance restraint (`protector_restraint`).
     fn check_gated_keys_inert(&mut self, t: &DeTable<'_>, m: &ModelParams) {
         let d = ModelParams::defaults();
         // (switch, its value, when the keys are read, an example that switches it on, the
         // keys it gates with their values and defaults)
         type Gated<'k> = &'k [(&'k str, f64, f64)];
-        let gates: [(&str, f64, &str, &str, Gated); 5] = [
+        let gates: [(&str, f64, &str, &str, Gated); 6] = [
             (
                 "fait_accompli",
                 m.fait_accompli,
@@ -1216,6 +1216,13 @@ impl<'a> Reader<'a> {
                     m.war_revelation_decay,
                     d.war_revelation_decay,
                 )],
+            ),
+            (
+                "protector_restraint",
+                m.protector_restraint,
+                "a protector can restrain its protégé",
+                "protector_restraint = 1) to offer restraint",
+                &[("restraint_cost", m.restraint_cost, d.restraint_cost)],
             ),
         ];
         for (gate, gate_value, when, example, keys) in gates {
