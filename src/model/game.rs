@@ -382,10 +382,12 @@ impl GameInputs {
         -self.t_concede
     }
 
-    /// P's payoff of restraining its protégé: the cost of pressing it.
+    /// P's payoff of restraining its protégé: T concedes the issue, so P loses its value of
+    /// T's security whole (`p_value`, as it loses `p_k p_value` when A takes the share `p_k`
+    /// by force), and pays the cost of pressing it.
     #[inline]
     pub fn p_restrained(&self) -> f64 {
-        -self.p_restrain_cost
+        -self.p_value - self.p_restrain_cost
     }
 }
 
@@ -822,12 +824,12 @@ mod tests {
         }
     }
 
-    /// [`example`] with alliance restraint offered (`a_R` 0.7) at a cost to P (0.1) that
-    /// makes it a close call against committing and staying out.
+    /// [`example`] with alliance restraint offered (`a_R` 0.7) at a cost to P (0.02) that,
+    /// with the issue's loss to P (`p_value` 0.5), puts it between committing and staying out.
     fn restrained() -> GameInputs {
         GameInputs {
             restraint_weight: 0.7,
-            p_restrain_cost: 0.1,
+            p_restrain_cost: 0.02,
             ..example()
         }
     }
@@ -955,7 +957,7 @@ mod tests {
                         - s as f64 * g.sanctions
                         - g.trade_dispute,
                     -g.t_concede,
-                    -g.p_restrain_cost,
+                    -g.p_value - g.p_restrain_cost,
                 ]);
                 Tree::Weighted(
                     2,
@@ -1723,7 +1725,7 @@ mod tests {
         let g = restrained();
         let sol = solve(&g);
         let base = solve(&example());
-        let (bp, ar, ur) = (g.beta_p, g.restraint_weight, -g.p_restrain_cost);
+        let (bp, ar, ur) = (g.beta_p, g.restraint_weight, -g.p_value - g.p_restrain_cost);
         let (mut da, mut dt) = (0.0, 0.0);
         for s in 0..2 {
             // Nothing after node 4 moves: P's node-5 values are the example's.
@@ -1803,9 +1805,9 @@ mod tests {
     }
 
     /// beta -> infinity with restraint: subgame-perfect play; restraint is P's choice when
-    /// its payoff is the highest (a cheap restraint against a challenger that uses force when
-    /// P stays out and a commitment that costs P more), and never when it costs P more than
-    /// either; beta = 0: 1/3 each at node 4.
+    /// its payoff (the issue's loss to P and the cost of pressing T) is the highest (a cheap
+    /// restraint against a challenger that uses force when P stays out and a commitment that
+    /// costs P more), and never when it is below either; beta = 0: 1/3 each at node 4.
     #[test]
     fn restraint_is_the_spe_choice_when_best_and_uniform_at_zero_rationality() {
         let strict = |g: GameInputs| GameInputs {
@@ -1832,14 +1834,17 @@ mod tests {
         });
         let sol = check(&dear);
         for s in 0..2 {
-            assert!(-2.0 < sol.p_stay[s].max(sol.p_commit[s]));
+            assert!(dear.p_restrained() < sol.p_stay[s].max(sol.p_commit[s]));
             assert_eq!(sol.restrain[s], 0.0, "{sol:?}");
         }
         // A cheap restraint: P's best action at node 4 for sure. T is then indifferent at
         // node 2 (resisting ends in the same concession, one rung later), so only node 4 and
         // the values below it are compared with the tree's subgame-perfect play.
+        // (P values T's security little, so the issue's loss is small, and committing is dear.)
         let cheap = strict(GameInputs {
             p_restrain_cost: 0.01,
+            p_value: 0.05,
+            p_commit_cost: 0.3,
             ..restrained()
         });
         let sol = solve(&cheap);
@@ -1847,7 +1852,7 @@ mod tests {
         assert!((sol.t_resist - sol.t_concede).abs() < 1e-12, "{sol:?}");
         for s in 0..2 {
             let best = sol.p_stay[s].max(sol.p_commit[s]);
-            assert!(-0.01 > best, "restraint is not P's best payoff: {best}");
+            assert!(cheap.p_restrained() > best, "restraint is not P's best: {best}");
             assert_eq!((sol.restrain[s], sol.commit[s]), (1.0, 0.0), "{sol:?}");
         }
         // A's value of the display: the restraint leaf's, weighted by W's sanctions.
