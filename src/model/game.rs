@@ -120,6 +120,14 @@ pub struct GameInputs {
     pub shock_prob: f64,
     /// A's added cost of using force when the shock occurs (military; stake units).
     pub shock_cost: f64,
+    /// Weight `a_R` of alliance restraint in node 4's multinomial logit
+    /// (`model.protector_restraint`, >= 0; commit's and staying out's are 1): P presses its
+    /// protégé to concede at the display (Fang, Johnson & Leeds 2014; Pressman 2008). 0:
+    /// node 4 is commit or stay out, `P(commit) = logistic(beta_P (U_commit - U_out))`, bit
+    /// for bit as before, and restraint is never played.
+    pub restraint_weight: f64,
+    /// P's cost of restraining its protégé (`model.restraint_cost` times the stakes).
+    pub p_restrain_cost: f64,
 }
 
 /// The inputs of a fait accompli that differ from a use of force after a threat: they depend
@@ -218,6 +226,9 @@ pub struct Solution {
     /// P's expected payoffs of committing and staying out, by s.
     pub p_commit: [f64; 2],
     pub p_stay: [f64; 2],
+    /// P(P restrains its protégé | s): T concedes at the display (0 when `restraint_weight`
+    /// is 0 or there is no protector).
+    pub restrain: [f64; 2],
 }
 
 /// Logit choice between two actions: the probability of the action worth `u1` against `u0`.
@@ -350,6 +361,34 @@ impl GameInputs {
     pub fn p_back_end(&self, k: usize) -> f64 {
         -(k as f64) * self.p_commit_cost
     }
+
+    /// A's payoff when P restrains its protégé and T concedes at the display, sanctions
+    /// state `s` (terminal): the concession's gain and the display's reward, less what A paid
+    /// to get there (the display's cost, sanctions if imposed at the display, the dispute's
+    /// lost trade); no audience cost (A did not back down).
+    #[inline]
+    pub fn a_restrained(&self, s: usize) -> Levels {
+        Levels {
+            gain: self.value + self.display_reward,
+            military: self.display_cost,
+            political: 0.0,
+            economic: s as f64 * self.sanctions + self.trade_dispute,
+        }
+    }
+
+    /// T's payoff when its protector restrains it: it concedes (its cost of conceding).
+    #[inline]
+    pub fn t_restrained(&self) -> f64 {
+        -self.t_concede
+    }
+
+    /// P's payoff of restraining its protégé: T concedes the issue, so P loses its value of
+    /// T's security whole (`p_value`, as it loses `p_k p_value` when A takes the share `p_k`
+    /// by force), and pays the cost of pressing it.
+    #[inline]
+    pub fn p_restrained(&self) -> f64 {
+        -self.p_value - self.p_restrain_cost
+    }
 }
 
 /// Solve the game by backward induction (agent logit QRE).
@@ -404,17 +443,46 @@ pub fn solve(g: &GameInputs) -> Solution {
             p_node5[k] = f_all * p_force + (1.0 - f_all) * g.p_back_end(k);
         }
         sol.a_back_display[s] = back;
-        // Node 4: P commits or stays out.
-        let c = if g.protector {
-            logit2(g.beta_p, p_node5[1], p_node5[0])
-        } else {
-            0.0
-        };
-        sol.commit[s] = c;
+        // Node 4: P commits or stays out, or (a_R > 0) restrains its protégé.
         sol.p_commit[s] = p_node5[1];
         sol.p_stay[s] = p_node5[0];
-        let a_node4 = Levels::mix(a_node5[1], a_node5[0], c);
-        let t_node4 = c * t_node5[1] + (1.0 - c) * t_node5[0];
+        let (a_node4, t_node4) = if !g.protector || g.restraint_weight <= 0.0 {
+            let c = if g.protector {
+                logit2(g.beta_p, p_node5[1], p_node5[0])
+            } else {
+                0.0
+            };
+            sol.commit[s] = c;
+            (
+                Levels::mix(a_node5[1], a_node5[0], c),
+                c * t_node5[1] + (1.0 - c) * t_node5[0],
+            )
+        } else {
+            // The weighted multinomial logit over commit, restrain and stay out, shifted by
+            // the largest payoff (which changes no probability).
+            let u_r = g.p_restrained();
+            let top = p_node5[0].max(p_node5[1]).max(u_r);
+            let (e_out, e_in, e_r) = (
+                exp(g.beta_p * (p_node5[0] - top)),
+                exp(g.beta_p * (p_node5[1] - top)),
+                g.restraint_weight * exp(g.beta_p * (u_r - top)),
+            );
+            let sum = e_out + e_in + e_r;
+            let (c, rho) = (e_in / sum, e_r / sum);
+            let out = 1.0 - c - rho;
+            sol.commit[s] = c;
+            sol.restrain[s] = rho;
+            let (a1, a0, ar) = (a_node5[1], a_node5[0], g.a_restrained(s));
+            (
+                Levels {
+                    gain: c * a1.gain + rho * ar.gain + out * a0.gain,
+                    military: c * a1.military + rho * ar.military + out * a0.military,
+                    political: c * a1.political + rho * ar.political + out * a0.political,
+                    economic: c * a1.economic + rho * ar.economic + out * a0.economic,
+                },
+                c * t_node5[1] + rho * g.t_restrained() + out * t_node5[0],
+            )
+        };
         // W: sanctions at the display with probability s_D.
         let ws = if s == 1 {
             g.sanction_prob_display
@@ -521,6 +589,8 @@ pub struct Play {
     /// Node 4 was reached with a protector.
     pub protector_moved: bool,
     pub committed: bool,
+    /// P restrained its protégé at node 4: T conceded at the display (play stops).
+    pub restrained: bool,
     pub forced: bool,
     /// A used force after the display revealed the added cost `shock_cost` (a payoff term
     /// only: nothing in the world depends on it).
@@ -548,6 +618,7 @@ impl Play {
             self.resisted,
             self.displayed,
             self.sanctioned_display,
+            self.restrained,
             self.forced,
             self.sanctioned,
             self.war,
@@ -557,6 +628,7 @@ impl Play {
             other.resisted,
             other.displayed,
             other.sanctioned_display,
+            other.restrained,
             other.forced,
             other.sanctioned,
             other.war,
@@ -614,6 +686,14 @@ pub fn play(
     let s = usize::from(out.sanctioned_display);
     out.protector_moved = real_inputs.protector;
     out.committed = real_inputs.protector && u[4] < real.commit[s];
+    // `u_4` partitioned: below P(commit) commit, then P(restrain) restraint, the rest staying
+    // out (P(restrain) is 0 with `restraint_weight` 0, so this is never true then).
+    out.restrained =
+        real_inputs.protector && !out.committed && u[4] < real.commit[s] + real.restrain[s];
+    if out.restrained {
+        // T concedes at the display under its protector's pressure: play stops.
+        return out;
+    }
     let k = usize::from(out.committed);
     let pi = real_inputs.shock_prob;
     if pi > 0.0 {
@@ -659,6 +739,10 @@ pub fn payoffs(g: &GameInputs, pl: &Play) -> (f64, f64, f64) {
     }
     if !pl.displayed {
         return (g.a_back_threat().total(), 0.0, 0.0);
+    }
+    if pl.restrained {
+        let s = usize::from(pl.sanctioned_display);
+        return (g.a_restrained(s).total(), g.t_restrained(), g.p_restrained());
     }
     let k = usize::from(pl.committed);
     if !pl.forced {
@@ -725,6 +809,8 @@ mod tests {
             fa_weight: 1.0,
             shock_prob: 0.0,
             shock_cost: 0.0,
+            restraint_weight: 0.0,
+            p_restrain_cost: 0.0,
         }
     }
 
@@ -738,21 +824,35 @@ mod tests {
         }
     }
 
+    /// [`example`] with alliance restraint offered (`a_R` 0.7) at a cost to P (0.02) that,
+    /// with the issue's loss to P (`p_value` 0.5), puts it between committing and staying out.
+    fn restrained() -> GameInputs {
+        GameInputs {
+            restraint_weight: 0.7,
+            p_restrain_cost: 0.02,
+            ..example()
+        }
+    }
+
     /// A generic binary game tree and its agent logit QRE by backward induction, written
     /// independently of [`solve`]: leaves carry (A, T, P) payoffs; a decision node names its
     /// mover (0 A, 1 T, 2 P) and chooses `children[1]` with the logit probability; a chance
     /// node takes `children[1]` with probability `prob`.
     /// `Choose` is a decision node with any number of actions: the mover takes child `j`
     /// with probability `exp(beta U_j) / sum_l exp(beta U_l)` (multinomial logit).
+    /// `Weighted` is a `Choose` node whose action `j` has weight `a_j`: probability
+    /// `a_j exp(beta U_j) / sum_l a_l exp(beta U_l)` (node 4 with alliance restraint).
     enum Tree {
         Leaf([f64; 3]),
         Decide(usize, Box<Tree>, Box<Tree>),
         Choose(usize, Vec<Tree>),
+        Weighted(usize, Vec<f64>, Vec<Tree>),
         Chance(f64, Box<Tree>, Box<Tree>),
     }
 
-    /// The choice probabilities of a `Choose` node of mover `i` over children worth `v`.
-    fn choice(i: usize, v: &[[f64; 3]], beta: [f64; 3]) -> Vec<f64> {
+    /// The choice probabilities of a `Choose` node of mover `i` over children worth `v`,
+    /// weighted by `w`.
+    fn choice(i: usize, v: &[[f64; 3]], w: &[f64], beta: [f64; 3]) -> Vec<f64> {
         if beta[i].is_infinite() {
             // Subgame-perfect play: the best action for sure (ties share equally).
             let best = v.iter().map(|x| x[i]).fold(f64::NEG_INFINITY, f64::max);
@@ -762,7 +862,11 @@ mod tests {
                 .map(|x| if x[i] == best { 1.0 / n } else { 0.0 })
                 .collect();
         }
-        let e: Vec<f64> = v.iter().map(|x| exp(beta[i] * x[i])).collect();
+        let e: Vec<f64> = v
+            .iter()
+            .zip(w)
+            .map(|(x, a)| a * exp(beta[i] * x[i]))
+            .collect();
         let sum: f64 = e.iter().sum();
         e.iter().map(|x| x / sum).collect()
     }
@@ -788,7 +892,12 @@ mod tests {
             }
             Tree::Choose(i, children) => {
                 let v: Vec<[f64; 3]> = children.iter().map(|c| value(c, beta)).collect();
-                let q = choice(*i, &v, beta);
+                let q = choice(*i, &v, &vec![1.0; v.len()], beta);
+                [0, 1, 2].map(|j| v.iter().zip(&q).map(|(x, q)| q * x[j]).sum())
+            }
+            Tree::Weighted(i, w, children) => {
+                let v: Vec<[f64; 3]> = children.iter().map(|c| value(c, beta)).collect();
+                let q = choice(*i, &v, w, beta);
                 [0, 1, 2].map(|j| v.iter().zip(&q).map(|(x, q)| q * x[j]).sum())
             }
             Tree::Chance(p, c0, c1) => {
@@ -837,7 +946,25 @@ mod tests {
             }
         };
         let node4 = |s: usize| {
-            if g.protector {
+            if g.protector && g.restraint_weight > 0.0 {
+                // Alliance restraint: T concedes at the display; A keeps the concession's gain
+                // and the display's reward, and has paid the display, sanctions at the
+                // display and the dispute's trade; T pays its cost of conceding, P its cost
+                // of restraining.
+                let restrained = Tree::Leaf([
+                    g.value + g.display_reward
+                        - g.display_cost
+                        - s as f64 * g.sanctions
+                        - g.trade_dispute,
+                    -g.t_concede,
+                    -g.p_value - g.p_restrain_cost,
+                ]);
+                Tree::Weighted(
+                    2,
+                    vec![1.0, 1.0, g.restraint_weight],
+                    vec![node5(s, 0), node5(s, 1), restrained],
+                )
+            } else if g.protector {
                 Tree::Decide(2, Box::new(node5(s, 0)), Box::new(node5(s, 1)))
             } else {
                 node5(s, 0)
@@ -936,6 +1063,15 @@ mod tests {
             (false, example()),
             (true, shocked()),
             (false, shocked()),
+            (true, restrained()),
+            (false, restrained()),
+            (
+                true,
+                GameInputs {
+                    restraint_weight: 2.5,
+                    ..shocked()
+                },
+            ),
         ] {
             let g = GameInputs { protector, ..base };
             let sol = solve(&g);
@@ -1056,6 +1192,7 @@ mod tests {
                 .copied()
                 .filter(|_| g.shock_prob > 0.0),
         )
+        .chain(sol.restrain.into_iter().filter(|_| g.restraint_weight > 0.0))
         .collect()
     }
 
@@ -1404,6 +1541,30 @@ mod tests {
                 sol.p_stay[s],
                 &mut rng,
             );
+            if g.restraint_weight > 0.0 {
+                // Restraint's slice of u_4 (after commit's): P's, T's and A's realised payoffs
+                // are the restraint leaf's, which solve mixes into each one's node-4 value.
+                let mid = sol.commit[s] + 0.5 * sol.restrain[s];
+                for (who, expect) in [
+                    (0, g.a_restrained(s).total()),
+                    (1, g.t_restrained()),
+                    (2, g.p_restrained()),
+                ] {
+                    check(
+                        "P restrains",
+                        &|u| {
+                            u[0] = yes;
+                            u[1] = yes;
+                            u[2] = yes;
+                            u[3] = us;
+                            u[4] = mid
+                        },
+                        who,
+                        expect,
+                        &mut rng,
+                    );
+                }
+            }
             for k in 0..2 {
                 let uk = if k == 1 { yes } else { no };
                 // A uses force: `u_5` uniform on [0, P(force)), so that with the shock the
@@ -1534,5 +1695,194 @@ mod tests {
             ..g
         });
         assert!(s.challenge < base.challenge);
+    }
+
+    /// Strategic consistency with alliance restraint offered at node 4 (`a_R` 0.7, and 2.5
+    /// with the revealed cost of force): the continuation values T and A use for resisting and
+    /// displaying carry P's restraint, and the realised payoffs match them.
+    #[test]
+    fn continuation_values_equal_realised_payoffs_with_restraint() {
+        let g = restrained();
+        let sol = solve(&g);
+        assert!(sol.restrain.iter().all(|&r| r > 0.05 && r < 0.95), "{sol:?}");
+        consistent(&g, 13);
+        consistent(
+            &GameInputs {
+                restraint_weight: 2.5,
+                ..shocked()
+            },
+            14,
+        );
+    }
+
+    /// Node 4 with restraint against its closed form: P's three actions by the weighted
+    /// multinomial logit `a_j exp(beta_P U_j) / sum_l a_l exp(beta_P U_l)`, `U_restrain =
+    /// -p_restrain_cost`, `U_commit` and `U_out` P's node-5 values; A's value of the display
+    /// and T's of resisting mix the restraint leaf in with its probability. `a_R = 0` is the
+    /// two-action node bit for bit, whatever the cost, in the solution and in every play.
+    #[test]
+    fn restraint_at_node_4_matches_its_weighted_logit_and_zero_weight_is_bit_for_bit() {
+        let g = restrained();
+        let sol = solve(&g);
+        let base = solve(&example());
+        let (bp, ar, ur) = (g.beta_p, g.restraint_weight, -g.p_value - g.p_restrain_cost);
+        let (mut da, mut dt) = (0.0, 0.0);
+        for s in 0..2 {
+            // Nothing after node 4 moves: P's node-5 values are the example's.
+            assert_eq!(sol.p_commit[s], base.p_commit[s]);
+            assert_eq!(sol.p_stay[s], base.p_stay[s]);
+            assert_eq!(sol.force[s], base.force[s]);
+            let e = [
+                exp(bp * sol.p_stay[s]),
+                exp(bp * sol.p_commit[s]),
+                ar * exp(bp * ur),
+            ];
+            let sum = e[0] + e[1] + e[2];
+            assert!((sol.commit[s] - e[1] / sum).abs() < 1e-14, "{s}");
+            assert!((sol.restrain[s] - e[2] / sum).abs() < 1e-14, "{s}");
+            // a_R multiplies restraint's odds against commit.
+            let odds = sol.restrain[s] / sol.commit[s];
+            let expect = ar * exp(bp * (ur - sol.p_commit[s]));
+            assert!((odds / expect - 1.0).abs() < 1e-12, "{odds} vs {expect}");
+            // A's and T's node-4 values, written from the example's node-5 values.
+            let (c, rho) = (sol.commit[s], sol.restrain[s]);
+            let va5 = |k: usize| {
+                let f = base.force[s][k];
+                f * base.a_force[s][k].total() + (1.0 - f) * base.a_back_display[s].total()
+            };
+            let a_r = g.value + g.display_reward - g.display_cost - s as f64 * g.sanctions
+                - g.trade_dispute;
+            let va4 = c * va5(1) + rho * a_r + (1.0 - c - rho) * va5(0);
+            let ws = if s == 1 {
+                g.sanction_prob_display
+            } else {
+                1.0 - g.sanction_prob_display
+            };
+            da += ws * va4;
+            let vt5 = |k: usize| {
+                let w = g.war[k];
+                base.force[s][k] * (w * g.t_force_end(k, true) + (1.0 - w) * g.t_force_end(k, false))
+            };
+            dt += ws * (c * vt5(1) + rho * (-g.t_concede) + (1.0 - c - rho) * vt5(0));
+        }
+        assert!((sol.a_display.total() - da).abs() < 1e-13, "{} vs {da}", sol.a_display.total());
+        assert!((sol.t_resist - sol.display * dt).abs() < 1e-13);
+        // The display can now pay (T concedes under its protector's pressure): A displays more.
+        assert!(sol.display > base.display, "{} vs {}", sol.display, base.display);
+        // a_R = 0: the two-action node bit for bit, whatever the cost of restraint.
+        for b in [example(), shocked(), GameInputs { protector: false, ..example() }] {
+            let off = GameInputs {
+                restraint_weight: 0.0,
+                p_restrain_cost: 3.0,
+                ..b
+            };
+            let (x, y) = (solve(&b), solve(&off));
+            assert_eq!(x, y);
+            assert_eq!(y.restrain, [0.0; 2]);
+            let mut rng = ChaCha8Rng::seed_from_u64(15);
+            for _ in 0..20_000 {
+                let mut u = [0.0; GAME_UNIFORMS];
+                for v in &mut u {
+                    *v = rng.random::<f64>();
+                }
+                let pl = play(&y, &y, &off, &u);
+                assert!(!pl.restrained);
+                assert_eq!(pl, play(&x, &x, &b, &u));
+            }
+        }
+        // Without a protector there is no node 4 and no restraint, whatever a_R.
+        let none = solve(&GameInputs {
+            protector: false,
+            ..g
+        });
+        assert_eq!(
+            none,
+            solve(&GameInputs {
+                protector: false,
+                ..example()
+            })
+        );
+    }
+
+    /// beta -> infinity with restraint: subgame-perfect play; restraint is P's choice when
+    /// its payoff (the issue's loss to P and the cost of pressing T) is the highest (a cheap
+    /// restraint against a challenger that uses force when P stays out and a commitment that
+    /// costs P more), and never when it is below either; beta = 0: 1/3 each at node 4.
+    #[test]
+    fn restraint_is_the_spe_choice_when_best_and_uniform_at_zero_rationality() {
+        let strict = |g: GameInputs| GameInputs {
+            beta_a: 1e9,
+            beta_t: 1e9,
+            beta_p: 1e9,
+            ..g
+        };
+        let check = |g: &GameInputs| {
+            let sol = solve(g);
+            let spe = value(&as_tree(g), [f64::INFINITY; 3]);
+            let (root_a, root_t) = root_values(g, &sol);
+            assert!((spe[0] - root_a).abs() < 1e-9, "{} vs {root_a}", spe[0]);
+            assert!((spe[1] - root_t).abs() < 1e-9, "{} vs {root_t}", spe[1]);
+            for q in all_choices(&sol, g) {
+                assert!(q == 0.0 || q == 1.0, "{q}");
+            }
+            sol
+        };
+        // A dear restraint first (no ties: every choice strict, the tree's SPE values equal).
+        let dear = strict(GameInputs {
+            p_restrain_cost: 2.0,
+            ..restrained()
+        });
+        let sol = check(&dear);
+        for s in 0..2 {
+            assert!(dear.p_restrained() < sol.p_stay[s].max(sol.p_commit[s]));
+            assert_eq!(sol.restrain[s], 0.0, "{sol:?}");
+        }
+        // A cheap restraint: P's best action at node 4 for sure. T is then indifferent at
+        // node 2 (resisting ends in the same concession, one rung later), so only node 4 and
+        // the values below it are compared with the tree's subgame-perfect play.
+        // (P values T's security little, so the issue's loss is small, and committing is dear.)
+        let cheap = strict(GameInputs {
+            p_restrain_cost: 0.01,
+            p_value: 0.05,
+            p_commit_cost: 0.3,
+            ..restrained()
+        });
+        let sol = solve(&cheap);
+        assert_eq!(sol.display, 1.0);
+        assert!((sol.t_resist - sol.t_concede).abs() < 1e-12, "{sol:?}");
+        for s in 0..2 {
+            let best = sol.p_stay[s].max(sol.p_commit[s]);
+            assert!(cheap.p_restrained() > best, "restraint is not P's best: {best}");
+            assert_eq!((sol.restrain[s], sol.commit[s]), (1.0, 0.0), "{sol:?}");
+        }
+        // A's value of the display: the restraint leaf's, weighted by W's sanctions.
+        let spe_display = (1.0 - cheap.sanction_prob_display) * cheap.a_restrained(0).total()
+            + cheap.sanction_prob_display * cheap.a_restrained(1).total();
+        assert!((sol.a_display.total() - spe_display).abs() < 1e-12);
+        let Tree::Choose(_, kids) = as_tree(&cheap) else {
+            unreachable!()
+        };
+        let Tree::Decide(_, _, resisted) = &kids[1] else {
+            unreachable!()
+        };
+        let Tree::Decide(_, _, display) = &**resisted else {
+            unreachable!()
+        };
+        let v = value(display, [f64::INFINITY; 3]);
+        assert!((v[0] - spe_display).abs() < 1e-12, "{} vs {spe_display}", v[0]);
+        // beta = 0: P's three actions 1/3 each (a_R = 1: no weight), A's and T's coin flips.
+        let g = GameInputs {
+            beta_a: 0.0,
+            beta_t: 0.0,
+            beta_p: 0.0,
+            restraint_weight: 1.0,
+            ..restrained()
+        };
+        let sol = solve(&g);
+        for s in 0..2 {
+            assert!((sol.commit[s] - 1.0 / 3.0).abs() < 1e-15, "{}", sol.commit[s]);
+            assert!((sol.restrain[s] - 1.0 / 3.0).abs() < 1e-15, "{}", sol.restrain[s]);
+        }
+        assert_eq!((sol.resist, sol.display), (0.5, 0.5));
     }
 }

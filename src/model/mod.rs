@@ -2593,6 +2593,11 @@ impl<const C: bool> World<C> {
             // own, so no level's removal touches it.
             shock_prob: m.mobilisation_shock,
             shock_cost: m.mobilisation_shock_cost * stake,
+            // Alliance restraint (docs/MODEL.md 7.7): P's third action at node 4, pressing its
+            // protégé to concede at the display; its cost is P's own, so no level's removal
+            // touches it (the military level's removes the protector, and node 4 with it).
+            restraint_weight: m.protector_restraint,
+            p_restrain_cost: m.restraint_cost * stake,
         }
     }
 
@@ -2772,6 +2777,22 @@ impl<const C: bool> World<C> {
         if pl.protector_moved && d.bound > 0.0 {
             rec.commitments_invoked += 1;
             rec.commitments_honoured += u32::from(pl.committed);
+        }
+        if pl.restrained {
+            // Alliance restraint (docs/MODEL.md 7.9): the protector pressed the target to
+            // concede at the display. A concession (coercion success, highest MID level 3):
+            // memory "conceded", reputation lost, A's memory of defeats reset by its share;
+            // the commitment invoked above was not honoured; a sanctions episode at the
+            // display did not succeed (A did not back down).
+            let st = &mut self.rivalries[ri];
+            st.last_resistance = 1;
+            if m.defeat_memory > 0.0 && m.defeat_memory_reset > 0.0 {
+                st.memory *= 1.0 - m.defeat_memory_reset;
+            }
+            rec.outcomes[CrisisOutcome::CoercionSuccess as usize] += 1;
+            let ts = &mut self.countries[t];
+            ts.reputation = (ts.reputation - m.reputation_loss).max(0.0);
+            return;
         }
         if !pl.forced {
             if pl.sanctioned_display {
@@ -3775,5 +3796,94 @@ mod tests {
         {
             assert!((x - y).abs() <= 1e-9 * x.abs(), "{x} vs {y}");
         }
+    }
+
+    /// Alliance restraint's feedbacks (docs/MODEL.md 7.9): a crisis in which the protector
+    /// restrained the target after the challenger's display is a concession at MID level 3:
+    /// coercion success, the target's reputation falls by `reputation_loss`, the memory reads
+    /// "conceded", the commitment invoked is not honoured, a sanctions episode at the display
+    /// does not succeed, and the challenger's memory of defeats does not grow.
+    #[test]
+    fn a_restrained_crisis_is_a_concession_at_the_display() {
+        let (_, c, mut w, mut rec, _) = one_rivalry_played_by_hand([
+            ("model.protector_restraint", 1.0),
+            ("model.defeat_memory", 0.12),
+        ]);
+        let t = c.scenario.rivalries[0].target;
+        let rep0 = w.countries[t].reputation;
+        assert!(rep0 > w.model.reputation_loss, "{rep0}");
+        let play = game::Play {
+            challenged: true,
+            resisted: true,
+            displayed: true,
+            sanctioned_display: true,
+            sanctioned: true,
+            protector_moved: true,
+            restrained: true,
+            ..game::Play::default()
+        };
+        let d = Decision {
+            play,
+            a_challenge: game::Levels::default(),
+            bound: 0.6,
+        };
+        w.play_crisis(&c, 0, 0, &d, &mut rec.rivalries[0]);
+        let r = &rec.rivalries[0];
+        assert_eq!(r.crisis_level, 3);
+        assert_eq!(r.outcomes[CrisisOutcome::CoercionSuccess as usize], 1);
+        assert_eq!(r.outcomes[CrisisOutcome::ImmediateDeterrence as usize], 0);
+        assert_eq!((r.commitments_invoked, r.commitments_honoured), (1, 0));
+        assert_eq!((r.sanctions_imposed, r.sanctions_succeeded), (1, 0));
+        assert!((w.countries[t].reputation - (rep0 - w.model.reputation_loss)).abs() < 1e-15);
+        assert_eq!(w.rivalries[0].last_resistance, 1);
+        assert_eq!(w.rivalries[0].memory, 0.0);
+    }
+
+    /// Alliance restraint at the scenario level (docs/MODEL.md 7.7): with `a_R` 1 the share of
+    /// crises ending at a display of force (highest MID level 3) rises against a protected
+    /// target (Serbia -> Kosovo 2008, KFOR and the United States: paired over the same 400
+    /// runs, the lower end of the 99% interval of the per-run difference in crises at a
+    /// display above 0, and the share of crises higher), and against an unprotected one
+    /// (Russia -> Georgia 2004: no node 4) every run's record is the same, bit for bit.
+    #[test]
+    fn restraint_raises_displays_against_a_protected_target_only() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let load = |f: &str| crate::scenario::load_file(&root.join(f)).unwrap();
+        let records = |s: &crate::scenario::Scenario, n: u64| {
+            let c = Compiled::new(s);
+            let mut w = c.new_world();
+            let mut rec = RunRecord::new(&c);
+            (0..n)
+                .map(|run| {
+                    let mut rng = ChaCha8Rng::seed_from_u64(run);
+                    simulate_run(&c, &mut w, &mut rec, &mut rng);
+                    rec.clone()
+                })
+                .collect::<Vec<_>>()
+        };
+        let displays = |r: &RunRecord| f64::from(r.rivalries[0].counts[crate::outputs::count::DISPLAYS]);
+        let crises = |r: &RunRecord| f64::from(r.rivalries[0].crises);
+        let kosovo = load("scenarios/history/serbia-kosovo-2008.toml");
+        let n = 400;
+        let (off, on) = (
+            records(&kosovo, n),
+            records(&with_value(&kosovo, "model.protector_restraint", 1.0), n),
+        );
+        let d: Vec<f64> = off.iter().zip(&on).map(|(a, b)| displays(b) - displays(a)).collect();
+        let mean = d.iter().sum::<f64>() / n as f64;
+        let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let se = (var / n as f64).sqrt();
+        assert!(mean - 2.576 * se > 0.0, "displays per run: {mean} +- {se}");
+        let share = |v: &[RunRecord]| {
+            v.iter().map(displays).sum::<f64>() / v.iter().map(crises).sum::<f64>()
+        };
+        assert!(share(&on) > share(&off), "{} vs {}", share(&on), share(&off));
+        let georgia = load("scenarios/history/russia-georgia-2004.toml");
+        let (off, on) = (
+            records(&georgia, 200),
+            records(&with_value(&georgia, "model.protector_restraint", 1.0), 200),
+        );
+        assert!(off.iter().map(displays).sum::<f64>() > 0.0);
+        assert_eq!(off, on, "restraint moved a record without a protector");
     }
 }

@@ -348,6 +348,10 @@ param_block! {
         casus_foederis_cost: "stake units", Value(0.0), [0.0, 10.0];
         /// Factor on war_resistance in the target's chance of not losing a war to reverse a fait accompli: q^F = min(1, fait_accompli_resistance war_resistance (1 - p^F)), where a use of force after a threat has q = min(1, war_resistance (1 - p)) (p^F: the challenger's chance against the forces in theatre only; where the cap at 1 binds, a value below 1 can change nothing). A target facing a done deed, its forces unmobilised, must attack to undo it, and most faits accomplis do not lead to war (Altman 2017). Read only when the fait accompli is offered; 1: the same chance as after a threat.
         fait_accompli_resistance: "", Value(1.0), [0.0, 1.0];
+        /// Weight a_R of alliance restraint among the protectors' three actions after a display of force (node 4): P(j) = a_j exp(beta_P U_j) / sum_l a_l exp(beta_P U_l) over commit, stay out (a_j = 1) and restrain (a_j = a_R). Restraint: the protector presses its protégé to concede at the display, and the target concedes (an ally's recommendation for settlement can make a target that values the alliance concede without further escalation: Fang, Johnson & Leeds 2014; allies restrain one another: Pressman 2008). 0: node 4 is commit or stay out (the same numbers).
+        protector_restraint: "", Value(0.0), [0.0, 10.0];
+        /// Protector's cost of restraining its protégé (pressing it to concede at a display), in stake units per unit of stakes. Read only when protector_restraint > 0. Default 0.05, the protector's cost of committing (commit_cost): pressing an ally is engagement short of fighting, priced as a mobilisation; no source sizes it.
+        restraint_cost: "stake units", Value(0.05), [0.0, 10.0];
     }
 }
 

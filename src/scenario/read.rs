@@ -1897,6 +1897,12 @@ const GATES: &[(&str, &str, &str, &[&str])] = &[
         "war_revelation = 1) to let a war reveal it",
         &["war_revelation_decay"],
     ),
+    (
+        "protector_restraint",
+        "a protector can restrain its protégé",
+        "protector_restraint = 1) to offer restraint",
+        &["restraint_cost"],
+    ),
 ];
 
 /// A policy change of this file on a key of [`GATES`], for
