@@ -1863,3 +1863,50 @@ fn a_misspelt_results_column_is_refused_with_a_did_you_mean() {
     );
     succeeded(&deter().arg("robust").arg(&own).output().unwrap());
 }
+
+/// `deter robust` without `--threshold` takes the sweep file's `satisficing` from the record
+/// beside the results: an outcome there that robustness cannot rank (a record edited, or
+/// written for other results) was said as "--threshold: `wor` is not ..." although no
+/// `--threshold` was given. It is the record's fault, said at the record, exit 2, with the way
+/// to replace it.
+#[test]
+fn robust_says_a_recorded_thresholds_fault_at_the_record_not_at_a_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = crossed(dir.path(), "satisficing = { war = 0.05 }");
+    let out = dir.path().join("r.csv");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let record = dir.path().join("r.csv.sweep");
+    let text = std::fs::read_to_string(&record).unwrap();
+    assert!(text.contains("\"satisficing\":{\"war\":0.05}"), "{text}");
+    std::fs::write(
+        &record,
+        text.replace(
+            "\"satisficing\":{\"war\":0.05}",
+            "\"satisficing\":{\"wor\":0.05}",
+        ),
+    )
+    .unwrap();
+    let o = deter().arg("robust").arg(&out).arg("-q").output().unwrap();
+    refused_for(&o, "robust with the record's thresholds");
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(!err.contains("--threshold:"), "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "{}: error: satisficing: `wor` is not a headline outcome robustness ranks",
+            record.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `war`?"), "{err}");
+    assert!(
+        err.contains("help: give --threshold OUTCOME=VALUE"),
+        "{err}"
+    );
+}

@@ -93,6 +93,19 @@ impl Condition {
         })
     }
 
+    /// The column and the byte offset of the number in `COLUMN OP NUMBER`, when the text has
+    /// an operator and a column before it (else [`Condition::parse`] says what is missing).
+    pub fn number_at(text: &str) -> Option<(&str, usize)> {
+        let at = text.find(['<', '>'])?;
+        let column = text[..at].trim();
+        let op = if text[at + 1..].starts_with('=') {
+            2
+        } else {
+            1
+        };
+        (!column.is_empty()).then_some((column, at + op))
+    }
+
     pub fn describe(&self) -> String {
         format!("{} {} {}", self.column, self.op.as_str(), self.value)
     }
