@@ -395,7 +395,8 @@ fn robust_prints_percentages_and_shows_the_status_quo_unranked() {
         let p = names.iter().position(|n| n == name).unwrap();
         let c: Vec<&str> = line.split_whitespace().collect();
         assert_eq!(c[2], format!("{:.1}%", 100.0 * mean(p)), "{line}");
-        // max regret "x.y pp": the 7th and 8th fields (after mean, its MC +-, p10, p90).
+        // max regret "x.y pp": the 7th and 8th fields (after mean, p10, p90, one future's MC
+        // half-width).
         assert_eq!(
             c[6..8].join(" "),
             format!("{:.1} pp", 100.0 * max_regret(p)),
@@ -403,8 +404,34 @@ fn robust_prints_percentages_and_shows_the_status_quo_unranked() {
         );
     }
     assert!(lines[2].ends_with("(status quo, not ranked)"), "{table}");
+    // One future's Monte Carlo half-width is not the mean's error: it is named so and stands
+    // after the percentiles, not beside the mean ("mean  MC +-" read as the mean's +-).
+    let head = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("rank"))
+        .unwrap();
+    let at: Vec<usize> = [
+        "mean",
+        "p10",
+        "p90",
+        "1-future MC+-",
+        "max regret",
+        "MC +-",
+        "p90 regret",
+    ]
+    .iter()
+    .map(|h| {
+        head.find(h)
+            .unwrap_or_else(|| panic!("no `{h}` in `{head}`"))
+    })
+    .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{head}");
+    assert!(
+        table.contains("not the error of the mean over futures"),
+        "{table}"
+    );
     // The CSV keeps probabilities; the status quo's rank is empty and it is marked.
-    assert!(csv.starts_with("outcome,rank,policy,futures,mean,p10,p90,max_regret,p90_regret,threshold,satisficing,status_quo,probability_mc95_halfwidth,max_regret_mc95_halfwidth,within_mc_error_of_above\n"));
+    assert!(csv.starts_with("outcome,rank,policy,futures,mean,p10,p90,max_regret,p90_regret,threshold,satisficing,status_quo,one_future_probability_mc95_halfwidth,max_regret_mc95_halfwidth,within_mc_error_of_above\n"));
     let rows: Vec<Vec<&str>> = csv
         .lines()
         .skip(1)
@@ -1747,7 +1774,7 @@ fn robust_says_the_monte_carlo_error_and_flags_rankings_it_cannot_separate() {
     assert_eq!(row("A")[8], format!("+-{:.1}", 100.0 * a_regret), "{text}");
     let a_prob =
         ((wilson_half(0.25, 200.0).powi(2) + wilson_half(0.22, 200.0).powi(2)) / 2.0).sqrt();
-    assert_eq!(row("A")[3], format!("+-{:.1}", 100.0 * a_prob), "{text}");
+    assert_eq!(row("A")[5], format!("+-{:.1}", 100.0 * a_prob), "{text}");
     let csv = std::fs::read_to_string(dir.path().join("lxf.robustness.csv")).unwrap();
     let head: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
     let col = |n: &str| {
@@ -1773,14 +1800,14 @@ fn robust_says_the_monte_carlo_error_and_flags_rankings_it_cannot_separate() {
         "{csv}"
     );
     assert!(
-        (f(a[col("probability_mc95_halfwidth")]) - a_prob).abs() < 1e-9,
+        (f(a[col("one_future_probability_mc95_halfwidth")]) - a_prob).abs() < 1e-9,
         "{csv}"
     );
     assert_eq!(a[col("within_mc_error_of_above")], "1", "{csv}");
     assert_eq!(c[col("within_mc_error_of_above")], "0", "{csv}");
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(
-        html.contains("200 runs per future") && html.contains("MC +-"),
+        html.contains("200 runs per future") && html.contains("1-future MC+-"),
         "{html}"
     );
 }
