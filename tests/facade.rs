@@ -408,27 +408,21 @@ fn read_posterior_reports_an_unreadable_file_as_load_does() {
     // line's message, from `read_posterior` as from `read_posterior_for` (it was
     // `Error::Invalid` from the first, `Error::Input` from the second, for the same fault).
     let bad = dir.path().join("posterior.csv");
-    let faults: [(&str, Box<dyn Fn()>); 3] = [
-        (
-            "posterior.csv:2:",
-            Box::new(|| {
-                std::fs::write(&bad, "draw,model.war_cost,weight,distance\n0,abc,1,0\n").unwrap()
-            }),
-        ),
-        (
-            "UTF-8",
-            Box::new(|| std::fs::write(&bad, b"draw,\xff\n").unwrap()),
-        ),
-        (
-            "larger than",
-            Box::new(|| {
-                let f = std::fs::File::create(&bad).unwrap();
-                f.set_len(257 * 1024 * 1024).unwrap();
-            }),
-        ),
-    ];
-    for (said, make) in faults {
-        make();
+    for said in ["posterior.csv:2:", "UTF-8", "larger than"] {
+        match said {
+            "UTF-8" => std::fs::write(&bad, b"draw,\xff\n").unwrap(),
+            "larger than" => std::fs::File::create(&bad)
+                .unwrap()
+                .set_len(257 * 1024 * 1024)
+                .unwrap(),
+            _ => {
+                write(
+                    dir.path(),
+                    "posterior.csv",
+                    "draw,model.war_cost,weight,distance\n0,abc,1,0\n",
+                );
+            }
+        }
         let plain = match deter::read_posterior(&bad) {
             Err(Error::Input(d)) => d.to_string(),
             other => panic!("{said}: {:?}", other.map(|_| ())),

@@ -169,7 +169,7 @@ fn an_unknown_outcome_is_bad_input_naming_the_flag() {
 
 /// A threshold outside [0, 1] on a probability selects every point or none: `--above 2`
 /// and `--below -1` were accepted and printed "no case of interest" or a box of everything.
-/// Refused with every numeric flag's message, exit 2; a column that is not a probability
+/// Refused in the form of `--set`'s (`FLAG:1:COL: error: COLUMN: expected ...`), exit 2; a column that is not a probability
 /// keeps any finite threshold, and 0 and 1 stay accepted.
 #[test]
 fn discover_refuses_a_probability_threshold_outside_0_1() {
@@ -178,23 +178,23 @@ fn discover_refuses_a_probability_threshold_outside_0_1() {
     let cases: [(&[&str], &str); 5] = [
         (
             &["--outcome", "use_of_force", "--above", "2"],
-            "error: --above 2: expected a number in [0, 1] (`use_of_force` is a probability",
+            "--above:1:1: error: use_of_force: expected a number in [0, 1] (`use_of_force` is a probability",
         ),
         (
             &["--outcome", "use_of_force", "--below", "-1"],
-            "error: --below -1: expected a number in [0, 1]",
+            "--below:1:1: error: use_of_force: expected a number in [0, 1]",
         ),
         (
             &["--outcome", "use_of_force_mc95_hi", "--above", "1.5"],
-            "error: --above 1.5: expected a number in [0, 1]",
+            "--above:1:1: error: use_of_force_mc95_hi: expected a number in [0, 1]",
         ),
         (
             &["--where", "use_of_force_p > 2"],
-            "error: --where `use_of_force_p > 2`: expected a number in [0, 1]",
+            "--where:1:18: error: use_of_force_p: expected a number in [0, 1]",
         ),
         (
             &["--where", "regret_use_of_force >= -0.5"],
-            "error: --where `regret_use_of_force >= -0.5`: expected a number in [0, 1]",
+            "--where:1:24: error: regret_use_of_force: expected a number in [0, 1]",
         ),
     ];
     for (args, want) in cases {

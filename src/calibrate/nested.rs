@@ -1463,7 +1463,7 @@ mod tiny_interval_tests {
             outcomes: EVENTS.iter().map(|e| summarise(e.key, &p, 10_000)).collect(),
             parameters: no_draws(),
         };
-        let t = table(&n, "s", 10);
+        let t = table(&n, "s", "s.toml", 10, "0.01 s, 1 runs/s on 1 thread");
         assert!(!t.contains("[0.0%, 0.0%]"), "{t}");
         // Both intervals of every outcome: the 90% over parameters and the 95% of the mean.
         assert_eq!(t.matches("[within +-0.05%]").count(), 2 * EVENTS.len(), "{t}");
