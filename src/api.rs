@@ -339,28 +339,15 @@ pub fn fixed_mismatches(posterior: &Posterior, scenario: &Scenario) -> Vec<Strin
 }
 
 /// Read a posterior (deter calibrate's `posterior.csv`) for [`run_nested`] and
-/// [`compare_nested`].
+/// [`compare_nested`]: [`read_posterior_for`] with no scenario to check it against.
 ///
-/// Errors: [`Error::Input`] when it cannot be read (missing, a directory, no permission), with
-/// the command line's message (`FILE: error: cannot read file: REASON`), as [`load`] gives it
-/// for a scenario and [`merge`] for a partial file; [`Error::Invalid`] for a malformed file
-/// (the message names the line), one larger than 256 MiB or not UTF-8.
+/// Errors: [`Error::Input`] for every fault of the file, with the command line's message, as
+/// [`read_posterior_for`] gives it: one that cannot be read (missing, a directory, no
+/// permission: `FILE: error: cannot read file: REASON`, as [`load`] gives it for a scenario
+/// and [`merge`] for a partial file), a malformed one (at its line and column), one larger
+/// than 256 MiB or not UTF-8.
 pub fn read_posterior(path: &Path) -> Result<Posterior, Error> {
-    use crate::calibrate::nested;
-    let text = nested::read_posterior_text(path).map_err(|d| {
-        // The file-level message of every input kind; an unreadable file is bad input, as
-        // every input file that cannot be read.
-        if d.0
-            .iter()
-            .any(|x| x.message.starts_with("cannot read file"))
-        {
-            Error::Input(d)
-        } else {
-            Error::Invalid(d.to_string())
-        }
-    })?;
-    nested::parse_posterior(path, &text)
-        .map_err(|d| Error::Invalid(crate::scenario::input::one_line_with_help(&d)))
+    read_posterior_for(path, &[])
 }
 
 /// [`read_posterior`] checked against the scenarios it will run under, every fault located as

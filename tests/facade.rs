@@ -370,7 +370,8 @@ fn sweep_writes_the_command_line_rows() {
 /// `Error::Input`, the command line's `FILE: error: cannot read file: REASON`, as `load`
 /// gives it for a missing scenario and `merge` for a missing partial file (it was
 /// `Error::Io`, as `merge` gave it in other words, while `load` gave `Error::Input`); a
-/// malformed one is `Error::Invalid` with its line.
+/// malformed, too large or not UTF-8 one is `Error::Input` too, as `read_posterior_for`
+/// gives it.
 #[test]
 fn read_posterior_reports_an_unreadable_file_as_load_does() {
     let dir = tempfile::tempdir().unwrap();
@@ -403,21 +404,36 @@ fn read_posterior_reports_an_unreadable_file_as_load_does() {
             m.replace(&missing.display().to_string(), "FILE")
         );
     }
-    let bad = write(
-        dir.path(),
-        "posterior.csv",
-        "draw,model.war_cost,weight,distance\n0,abc,1,0\n",
-    );
-    match deter::read_posterior(&bad) {
-        Err(Error::Invalid(m)) => assert!(m.contains("posterior.csv:2:"), "{m}"),
-        other => panic!("{:?}", other.map(|_| ())),
+    // A malformed file, one not UTF-8 and one too large: `Error::Input` with the command
+    // line's message, from `read_posterior` as from `read_posterior_for` (it was
+    // `Error::Invalid` from the first, `Error::Input` from the second, for the same fault).
+    let bad = dir.path().join("posterior.csv");
+    for said in ["posterior.csv:2:", "UTF-8", "larger than"] {
+        match said {
+            "UTF-8" => std::fs::write(&bad, b"draw,\xff\n").unwrap(),
+            "larger than" => std::fs::File::create(&bad)
+                .unwrap()
+                .set_len(257 * 1024 * 1024)
+                .unwrap(),
+            _ => {
+                write(
+                    dir.path(),
+                    "posterior.csv",
+                    "draw,model.war_cost,weight,distance\n0,abc,1,0\n",
+                );
+            }
+        }
+        let plain = match deter::read_posterior(&bad) {
+            Err(Error::Input(d)) => d.to_string(),
+            other => panic!("{said}: {:?}", other.map(|_| ())),
+        };
+        let checked = match deter::read_posterior_for(&bad, &[]) {
+            Err(Error::Input(d)) => d.to_string(),
+            other => panic!("{said}: {:?}", other.map(|_| ())),
+        };
+        assert_eq!(plain, checked, "{said}");
+        assert!(plain.contains(said), "{said}: {plain}");
     }
-    // Not UTF-8 is a malformed file, not an I/O error.
-    std::fs::write(&bad, b"draw,\xff\n").unwrap();
-    assert!(matches!(
-        deter::read_posterior(&bad),
-        Err(Error::Invalid(_))
-    ));
 }
 
 /// A policy dated after the horizon is warned of against the horizon the run will use

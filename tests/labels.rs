@@ -974,3 +974,65 @@ fn years_to_first_use_of_force_has_two_decimals_in_every_column() {
     let below_one = |k: &str| m[k].as_f64().unwrap() < 1.0;
     assert!(below_one("mean") && !below_one("p95"), "{row}");
 }
+
+/// The tables of a nested run and a nested comparison lacked the `deter VERSION | ...` line
+/// and the timing the plain run and compare tables carry: each opens with it now and carries
+/// its timing after the runs line, in the plain tables' words ("S s, N runs/s on T threads";
+/// "pairs/s" for a comparison).
+#[test]
+fn nested_tables_are_headed_and_timed_as_the_plain_tables() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let file = common::write(
+        d.path(),
+        "u.toml",
+        &format!(
+            "extends = {base:?}\n\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.5, 1.0]\n"
+        ),
+    );
+    let file = file.to_str().unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    let table = |args: &[&str]| {
+        let o = run(args);
+        succeeded(&o);
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let plain = table(&["run", &base, "--runs", "50", "--threads", "1"]);
+    let nested = table(&[
+        "run",
+        file,
+        "--draws",
+        "3",
+        "--runs",
+        "50",
+        "--threads",
+        "1",
+    ]);
+    let title = format!("deter {version} | Western Balkans 2024 (");
+    for t in [&plain, &nested] {
+        let lines: Vec<&str> = t.lines().collect();
+        assert!(lines[0].starts_with(&title), "{t}");
+        assert!(lines[1].ends_with(" runs/s on 1 thread"), "{t}");
+        assert!(lines[1].contains(" | "), "{t}");
+    }
+    assert!(nested.starts_with(&format!("{title}{file})\n")), "{nested}");
+    let plain = table(&["compare", &base, &base, "--runs", "50", "--threads", "1"]);
+    let nested = table(&[
+        "compare",
+        file,
+        file,
+        "--draws",
+        "3",
+        "--runs",
+        "50",
+        "--threads",
+        "1",
+    ]);
+    for t in [&plain, &nested] {
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines[0], format!("deter {version} | compare"), "{t}");
+        assert!(lines[1].starts_with("  A: Western Balkans 2024 ("), "{t}");
+        assert!(lines[2].starts_with("  B: Western Balkans 2024 ("), "{t}");
+        assert!(lines[3].ends_with(" pairs/s on 1 thread"), "{t}");
+    }
+}

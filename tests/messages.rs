@@ -1596,31 +1596,97 @@ fn discover_boxes_gets_the_range_message_of_every_integer_flag() {
 /// 1e-400` selected every point with P > 0, `--where "use_of_force > 1e-400"` and
 /// `--threshold use_of_force=1e-400` alike), and clap answered `--alpha -1` with "unexpected
 /// argument '-1' found" and `--above ten` with "invalid float literal". Each is refused, exit
-/// 2, in the form of every flag ("FLAG TEXT: expected ...") with the words the same value gets
-/// in `--set` and every input file.
+/// 2, with the words the same value gets in `--set` and every input file. A threshold's value
+/// (`--above`, `--below`, `--where`, `--threshold`) is refused in the form of `--set`'s:
+/// `FLAG:1:COL: error: OUTCOME: expected a number in [0, 1] (...), found ...`, the value
+/// underlined in an excerpt of the flag's text, whatever the fault (`abc` said "expected a
+/// number", without the range, and none of them had the location); the other number flags
+/// as every flag ("FLAG TEXT: expected ...").
 #[test]
 fn discovers_and_robusts_number_flags_refuse_what_they_cannot_read_as_every_flag_does() {
     let d = tempfile::tempdir().unwrap();
     let r = small_results(d.path());
     let tail = "a number too small to use (it reads as 0)";
     let discover = ["discover", r.as_str(), "--outcome", "use_of_force"];
-    let cases: Vec<(Vec<&str>, String)> = vec![
+    let range = |what: &str| {
+        format!(
+            "use_of_force: expected a number in [0, 1] (`use_of_force` is a probability, a share \
+             of runs; a threshold outside it {what})"
+        )
+    };
+    let select = range("selects every point or none");
+    let met = range("is met in every future or in none");
+    // (arguments, flag, the flag's text, column of the value, what is said after `error: `)
+    let located: Vec<(Vec<&str>, &str, &str, usize, String)> = vec![
         (
             [&discover[..], &["--above", "1e-400"]].concat(),
-            format!("--above 1e-400: expected a number, found `1e-400`, {tail}"),
-        ),
-        (
-            vec!["discover", &r, "--where", "use_of_force > 1e-400"],
-            format!("--where `use_of_force > 1e-400`: expected a number, found `1e-400`, {tail}"),
-        ),
-        (
-            vec!["robust", &r, "--threshold", "use_of_force=1e-400"],
-            format!("--threshold `use_of_force=1e-400`: expected a number, found `1e-400`, {tail}"),
+            "--above",
+            "1e-400",
+            1,
+            format!("{select}, found `1e-400`, {tail}"),
         ),
         (
             [&discover[..], &["--above", "ten"]].concat(),
-            "--above ten: expected a number, found `ten`".into(),
+            "--above",
+            "ten",
+            1,
+            format!("{select}, found `ten`"),
         ),
+        (
+            [&discover[..], &["--below", "-0.5"]].concat(),
+            "--below",
+            "-0.5",
+            1,
+            format!("{select}, found -0.5"),
+        ),
+        (
+            vec!["discover", &r, "--where", "use_of_force > 1e-400"],
+            "--where",
+            "use_of_force > 1e-400",
+            16,
+            format!("{select}, found `1e-400`, {tail}"),
+        ),
+        (
+            vec!["discover", &r, "--where", "use_of_force >= abc"],
+            "--where",
+            "use_of_force >= abc",
+            17,
+            format!("{select}, found `abc`"),
+        ),
+        (
+            vec!["robust", &r, "--threshold", "use_of_force=1e-400"],
+            "--threshold",
+            "use_of_force=1e-400",
+            14,
+            format!("{met}, found `1e-400`, {tail}"),
+        ),
+        (
+            vec!["robust", &r, "--threshold", "use_of_force=abc"],
+            "--threshold",
+            "use_of_force=abc",
+            14,
+            format!("{met}, found `abc`"),
+        ),
+        (
+            vec!["robust", &r, "--threshold", "use_of_force=1.5"],
+            "--threshold",
+            "use_of_force=1.5",
+            14,
+            format!("{met}, found 1.5"),
+        ),
+    ];
+    for (args, flag, text, col, said) in located {
+        let o = run(&args);
+        refused_for(&o, format_args!("{args:?}"));
+        let value = &text[col - 1..];
+        let want = format!(
+            "{flag}:1:{col}: error: {said}\n  |\n1 | {text}\n  | {}{}\n1 error found\n",
+            " ".repeat(col - 1),
+            "^".repeat(value.len())
+        );
+        assert_eq!(stderr(&o), want, "{args:?}");
+    }
+    let cases: Vec<(Vec<&str>, String)> = vec![
         (
             [&discover[..], &["--above", "0.06", "--alpha", "-1"]].concat(),
             "--alpha -1: expected a share in (0, 0.5)".into(),
@@ -1639,10 +1705,19 @@ fn discovers_and_robusts_number_flags_refuse_what_they_cannot_read_as_every_flag
         refused_for(&o, format_args!("{args:?}"));
         assert_eq!(stderr(&o), format!("error: {said}\n"), "{args:?}");
     }
-    // The words of `--set` for the same literal.
+    // The form and words of `--set` for the same literals: location, range, excerpt.
     let base = scenario("scenarios/western-balkans-2024.toml");
     let o = run(&["run", &base, "--set", "model.war_cost=1e-400"]);
     assert!(stderr(&o).contains(&format!("found `1e-400`, {tail}")));
+    let o = run(&["run", &base, "--set", "model.war_cost=abc"]);
+    assert!(
+        stderr(&o).starts_with(
+            "--set:1:16: error: model.war_cost: expected a number in [0, 10] (stake units), \
+             found `abc`\n  |\n1 | model.war_cost=abc\n  |                ^^^\n"
+        ),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&[&discover[..], &["--above", "0.06", "--alpha", "0.1"]].concat());
     succeeded(&o);
 }

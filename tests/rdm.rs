@@ -169,7 +169,7 @@ fn an_unknown_outcome_is_bad_input_naming_the_flag() {
 
 /// A threshold outside [0, 1] on a probability selects every point or none: `--above 2`
 /// and `--below -1` were accepted and printed "no case of interest" or a box of everything.
-/// Refused with every numeric flag's message, exit 2; a column that is not a probability
+/// Refused in the form of `--set`'s (`FLAG:1:COL: error: COLUMN: expected ...`), exit 2; a column that is not a probability
 /// keeps any finite threshold, and 0 and 1 stay accepted.
 #[test]
 fn discover_refuses_a_probability_threshold_outside_0_1() {
@@ -178,23 +178,23 @@ fn discover_refuses_a_probability_threshold_outside_0_1() {
     let cases: [(&[&str], &str); 5] = [
         (
             &["--outcome", "use_of_force", "--above", "2"],
-            "error: --above 2: expected a number in [0, 1] (`use_of_force` is a probability",
+            "--above:1:1: error: use_of_force: expected a number in [0, 1] (`use_of_force` is a probability",
         ),
         (
             &["--outcome", "use_of_force", "--below", "-1"],
-            "error: --below -1: expected a number in [0, 1]",
+            "--below:1:1: error: use_of_force: expected a number in [0, 1]",
         ),
         (
             &["--outcome", "use_of_force_mc95_hi", "--above", "1.5"],
-            "error: --above 1.5: expected a number in [0, 1]",
+            "--above:1:1: error: use_of_force_mc95_hi: expected a number in [0, 1]",
         ),
         (
             &["--where", "use_of_force_p > 2"],
-            "error: --where `use_of_force_p > 2`: expected a number in [0, 1]",
+            "--where:1:18: error: use_of_force_p: expected a number in [0, 1]",
         ),
         (
             &["--where", "regret_use_of_force >= -0.5"],
-            "error: --where `regret_use_of_force >= -0.5`: expected a number in [0, 1]",
+            "--where:1:24: error: regret_use_of_force: expected a number in [0, 1]",
         ),
     ];
     for (args, want) in cases {
@@ -395,7 +395,8 @@ fn robust_prints_percentages_and_shows_the_status_quo_unranked() {
         let p = names.iter().position(|n| n == name).unwrap();
         let c: Vec<&str> = line.split_whitespace().collect();
         assert_eq!(c[2], format!("{:.1}%", 100.0 * mean(p)), "{line}");
-        // max regret "x.y pp": the 7th and 8th fields (after mean, its MC +-, p10, p90).
+        // max regret "x.y pp": the 7th and 8th fields (after mean, p10, p90, one future's MC
+        // half-width).
         assert_eq!(
             c[6..8].join(" "),
             format!("{:.1} pp", 100.0 * max_regret(p)),
@@ -403,8 +404,34 @@ fn robust_prints_percentages_and_shows_the_status_quo_unranked() {
         );
     }
     assert!(lines[2].ends_with("(status quo, not ranked)"), "{table}");
+    // One future's Monte Carlo half-width is not the mean's error: it is named so and stands
+    // after the percentiles, not beside the mean ("mean  MC +-" read as the mean's +-).
+    let head = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("rank"))
+        .unwrap();
+    let at: Vec<usize> = [
+        "mean",
+        "p10",
+        "p90",
+        "1-future MC+-",
+        "max regret",
+        "MC +-",
+        "p90 regret",
+    ]
+    .iter()
+    .map(|h| {
+        head.find(h)
+            .unwrap_or_else(|| panic!("no `{h}` in `{head}`"))
+    })
+    .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{head}");
+    assert!(
+        table.contains("not the error of the mean over futures"),
+        "{table}"
+    );
     // The CSV keeps probabilities; the status quo's rank is empty and it is marked.
-    assert!(csv.starts_with("outcome,rank,policy,futures,mean,p10,p90,max_regret,p90_regret,threshold,satisficing,status_quo,probability_mc95_halfwidth,max_regret_mc95_halfwidth,within_mc_error_of_above\n"));
+    assert!(csv.starts_with("outcome,rank,policy,futures,mean,p10,p90,max_regret,p90_regret,threshold,satisficing,status_quo,one_future_probability_mc95_halfwidth,max_regret_mc95_halfwidth,within_mc_error_of_above\n"));
     let rows: Vec<Vec<&str>> = csv
         .lines()
         .skip(1)
@@ -1747,7 +1774,7 @@ fn robust_says_the_monte_carlo_error_and_flags_rankings_it_cannot_separate() {
     assert_eq!(row("A")[8], format!("+-{:.1}", 100.0 * a_regret), "{text}");
     let a_prob =
         ((wilson_half(0.25, 200.0).powi(2) + wilson_half(0.22, 200.0).powi(2)) / 2.0).sqrt();
-    assert_eq!(row("A")[3], format!("+-{:.1}", 100.0 * a_prob), "{text}");
+    assert_eq!(row("A")[5], format!("+-{:.1}", 100.0 * a_prob), "{text}");
     let csv = std::fs::read_to_string(dir.path().join("lxf.robustness.csv")).unwrap();
     let head: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
     let col = |n: &str| {
@@ -1773,14 +1800,14 @@ fn robust_says_the_monte_carlo_error_and_flags_rankings_it_cannot_separate() {
         "{csv}"
     );
     assert!(
-        (f(a[col("probability_mc95_halfwidth")]) - a_prob).abs() < 1e-9,
+        (f(a[col("one_future_probability_mc95_halfwidth")]) - a_prob).abs() < 1e-9,
         "{csv}"
     );
     assert_eq!(a[col("within_mc_error_of_above")], "1", "{csv}");
     assert_eq!(c[col("within_mc_error_of_above")], "0", "{csv}");
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(
-        html.contains("200 runs per future") && html.contains("MC +-"),
+        html.contains("200 runs per future") && html.contains("1-future MC+-"),
         "{html}"
     );
 }
@@ -1862,4 +1889,51 @@ fn a_misspelt_results_column_is_refused_with_a_did_you_mean() {
             .replacen("my_cost,1\n", "my_cost\n", 1),
     );
     succeeded(&deter().arg("robust").arg(&own).output().unwrap());
+}
+
+/// `deter robust` without `--threshold` takes the sweep file's `satisficing` from the record
+/// beside the results: an outcome there that robustness cannot rank (a record edited, or
+/// written for other results) was said as "--threshold: `wor` is not ..." although no
+/// `--threshold` was given. It is the record's fault, said at the record, exit 2, with the way
+/// to replace it.
+#[test]
+fn robust_says_a_recorded_thresholds_fault_at_the_record_not_at_a_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = crossed(dir.path(), "satisficing = { war = 0.05 }");
+    let out = dir.path().join("r.csv");
+    deter()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let record = dir.path().join("r.csv.sweep");
+    let text = std::fs::read_to_string(&record).unwrap();
+    assert!(text.contains("\"satisficing\":{\"war\":0.05}"), "{text}");
+    std::fs::write(
+        &record,
+        text.replace(
+            "\"satisficing\":{\"war\":0.05}",
+            "\"satisficing\":{\"wor\":0.05}",
+        ),
+    )
+    .unwrap();
+    let o = deter().arg("robust").arg(&out).arg("-q").output().unwrap();
+    refused_for(&o, "robust with the record's thresholds");
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(!err.contains("--threshold:"), "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "{}: error: satisficing: `wor` is not a headline outcome robustness ranks",
+            record.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `war`?"), "{err}");
+    assert!(
+        err.contains("help: give --threshold OUTCOME=VALUE"),
+        "{err}"
+    );
 }

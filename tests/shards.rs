@@ -1090,13 +1090,20 @@ fn the_merge_guard_counts_the_two_sets_a_merge_holds() {
 // ---- Nested runs (`--posterior`, `[[uncertain]]`) across shards ---------------------------
 
 /// The bytes every output of a nested run gives (table, JSON, CSV, and the page of
-/// `--report`), for `deter run` (`cmd` = its arguments) or `deter merge`.
+/// `--report`), for `deter run` (`cmd` = its arguments) or `deter merge`: the table without
+/// its timing line (as a plain run's, [`table_without_timing`]), the others whole.
 fn nested_outputs(dir: &Path, cmd: &[&str], tag: &str) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     for format in ["table", "json", "csv"] {
         let mut args = cmd.to_vec();
         args.extend(["--format", format, "--quiet"]);
-        out.push((format.to_string(), ok(deter(&args))));
+        let bytes = ok(deter(&args));
+        let bytes = if format == "table" {
+            table_without_timing(&bytes).into_bytes()
+        } else {
+            bytes
+        };
+        out.push((format.to_string(), bytes));
     }
     let page = dir.join(format!("{tag}.html")).display().to_string();
     let mut args = cmd.to_vec();

@@ -1570,7 +1570,10 @@ fn nested_compare_names_each_side_with_its_file_and_says_pp() {
     succeeded(&o);
     let table = String::from_utf8(o.stdout).unwrap();
     assert!(
-        table.starts_with(&format!("A: {name} ({a})\nB: {name} ({b})\n")),
+        table.starts_with(&format!(
+            "deter {} | compare\n  A: {name} ({a})\n  B: {name} ({b})\n",
+            env!("CARGO_PKG_VERSION")
+        )),
         "{table}"
     );
     assert!(!table.contains(" pts"), "{table}");

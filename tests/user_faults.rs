@@ -1816,7 +1816,7 @@ fn a_record_date_that_does_not_exist_is_refused_at_its_value() {
 /// every future (and `=-1` one met in none), and a second `--threshold` for the same outcome
 /// silently replaced the first, while the sweep file's `satisficing` and `deter discover
 /// --above` refuse a probability outside [0, 1]. Both are refused (exit 2) before anything
-/// is written, in the words of `discover --above`.
+/// is written, in the words and form of `discover --above`.
 #[test]
 fn robust_refuses_a_threshold_outside_0_1_and_two_for_one_outcome() {
     let d = tempfile::tempdir().unwrap();
@@ -1831,14 +1831,15 @@ fn robust_refuses_a_threshold_outside_0_1_and_two_for_one_outcome() {
     for (args, expected) in [
         (
             vec!["--threshold", "use_of_force=2"],
-            "error: --threshold `use_of_force=2`: expected a number in [0, 1] (`use_of_force` \
-             is a probability, a share of runs; a threshold outside it is met in every future \
-             or in none)",
+            "--threshold:1:14: error: use_of_force: expected a number in [0, 1] \
+             (`use_of_force` is a probability, a share of runs; a threshold outside it is met \
+             in every future or in none), found 2",
         ),
         (
             vec!["--threshold", "war=-1"],
-            "error: --threshold `war=-1`: expected a number in [0, 1] (`war` is a probability, \
-             a share of runs; a threshold outside it is met in every future or in none)",
+            "--threshold:1:5: error: war: expected a number in [0, 1] (`war` is a probability, \
+             a share of runs; a threshold outside it is met in every future or in none), found \
+             -1",
         ),
         (
             vec!["--threshold", "war=0.1", "--threshold", "war=0.2"],

@@ -1308,3 +1308,74 @@ fn a_policy_on_a_gated_model_key_is_warned_in_every_command() {
     );
     assert_eq!(err.matches("warning").count(), 2, "{err}");
 }
+
+/// The warnings that a gated `[model]` key changes nothing (written in `[model]`, or changed
+/// by a policy) are judged on what is simulated, not on the file alone: `--set
+/// model.fait_accompli=1` (validate, run, compare), or a sweep whose parameter varies the
+/// switch, turns the key on and nothing is said; `--set model.fait_accompli=0`, or a sweep
+/// whose only value of the switch is 0, keeps the switch off and the warnings stand.
+#[test]
+fn a_gated_key_whose_switch_a_set_or_a_sweep_turns_on_is_not_warned() {
+    let d = tempfile::tempdir().unwrap();
+    let policy_file = scenario(GATED_KEY);
+    let policy_want = gated_key_warning(&policy_file);
+    let model_file = write(
+        d.path(),
+        "model.toml",
+        &format!(
+            "extends = {:?}\n\n[model]\nfait_accompli_resistance = 0.5\n",
+            scenario("scenarios/western-balkans-2024.toml")
+        ),
+    );
+    let model_file = model_file.to_str().unwrap().to_string();
+    let model_want = format!(
+        "{model_file}:4:28: warning: model.fait_accompli_resistance: \
+         `model.fait_accompli_resistance` is read only when the fait accompli is offered: with \
+         `model.fait_accompli` 0 it changes nothing"
+    );
+    for (file, want) in [(&policy_file, &policy_want), (&model_file, &model_want)] {
+        for (set, warned) in [(None, true), (Some("0"), true), (Some("1"), false)] {
+            let mut tail = vec![];
+            let text = set.map(|v| format!("model.fait_accompli={v}"));
+            if let Some(t) = &text {
+                tail.extend(["--set", t.as_str()]);
+            }
+            for head in [
+                vec!["validate", file.as_str()],
+                vec!["run", file.as_str(), "--runs", "20"],
+                vec!["compare", file.as_str(), file.as_str(), "--runs", "20"],
+            ] {
+                let mut args = head.clone();
+                args.extend(&tail);
+                let o = run(&args);
+                succeeded_for(&o, format!("{args:?}"));
+                assert_eq!(
+                    stderr(&o).matches(want.as_str()).count(),
+                    usize::from(warned),
+                    "{args:?}: {}",
+                    stderr(&o)
+                );
+            }
+        }
+        // A sweep of this base: the switch varied over 0 and 1 turns the key on; over 0 alone
+        // it does not.
+        for (values, warned) in [("[0.0, 1.0]", false), ("[0.0]", true)] {
+            let sweep = write(
+                d.path(),
+                "sweep.toml",
+                &format!(
+                    "base = {file:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
+                     \"model.fait_accompli\"\nrole = \"lever\"\nvalues = {values}\n"
+                ),
+            );
+            let o = run(&["validate", sweep.to_str().unwrap()]);
+            succeeded_for(&o, format!("sweep {values}"));
+            assert_eq!(
+                stderr(&o).matches(want.as_str()).count(),
+                usize::from(warned),
+                "sweep of {file} over {values}: {}",
+                stderr(&o)
+            );
+        }
+    }
+}

@@ -1155,8 +1155,10 @@ fn horizon_words(years: u32) -> String {
     )
 }
 
-/// The plain-words table; `years` is the horizon every run simulated.
-pub fn table(n: &Nested, scenario: &str, years: u32) -> String {
+/// The plain-words table; `years` is the horizon every run simulated. Headed as a plain
+/// run's table: `deter VERSION | SCENARIO (FILE)` (`source`: the file as given), then the
+/// runs line with `timing` ([`crate::report::table::timing_words`], informative) after ` | `.
+pub fn table(n: &Nested, scenario: &str, source: &str, years: u32, timing: &str) -> String {
     let pct = |x: f64| format!("{:.1}%", 100.0 * x);
     let rows: Vec<Vec<String>> = n
         .outcomes
@@ -1180,7 +1182,9 @@ pub fn table(n: &Nested, scenario: &str, years: u32) -> String {
         })
         .collect();
     let mut out = format!(
-        "{scenario}: {} parameter draws x {} runs each (seed {}), horizon {years} year{}\n\n",
+        "deter {} | {scenario} ({source})\n{} parameter draws x {} runs each (seed {}), horizon \
+         {years} year{} | {timing}\n\n",
+        crate::ENGINE_VERSION,
         crate::report::table::thousands(n.draws),
         crate::report::table::thousands(n.runs_per_draw),
         n.seed,
@@ -1367,7 +1371,16 @@ pub fn compare(
 }
 
 /// The plain-words table of a paired nested comparison; `years` is the horizon of A and B.
-pub fn compare_table(c: &NestedComparison, a: &str, b: &str, years: u32) -> String {
+/// The plain-words table of a nested comparison, headed as a plain comparison's table:
+/// `deter VERSION | compare`, A and B, then the draws line with `timing`
+/// ([`crate::report::table::timing_words`], informative) after ` | `.
+pub fn compare_table(
+    c: &NestedComparison,
+    a: &str,
+    b: &str,
+    years: u32,
+    timing: &str,
+) -> String {
     let pct = |x: f64| format!("{:.1}%", 100.0 * x);
     let pts = |x: f64| format!("{:+.1}", 100.0 * x);
     let rows: Vec<Vec<String>> = c
@@ -1389,8 +1402,9 @@ pub fn compare_table(c: &NestedComparison, a: &str, b: &str, years: u32) -> Stri
         })
         .collect();
     let mut out = format!(
-        "A: {a}\nB: {b}\n{} parameter draws x {} runs each, A and B on the same draws and run \
-         streams (seed {}), horizon {years} year{}\n\n",
+        "deter {} | compare\n  A: {a}\n  B: {b}\n{} parameter draws x {} runs each, A and B on \
+         the same draws and run streams (seed {}), horizon {years} year{} | {timing}\n\n",
+        crate::ENGINE_VERSION,
         crate::report::table::thousands(c.draws),
         crate::report::table::thousands(c.runs_per_draw),
         c.seed,
@@ -1449,7 +1463,7 @@ mod tiny_interval_tests {
             outcomes: EVENTS.iter().map(|e| summarise(e.key, &p, 10_000)).collect(),
             parameters: no_draws(),
         };
-        let t = table(&n, "s", 10);
+        let t = table(&n, "s", "s.toml", 10, "0.01 s, 1 runs/s on 1 thread");
         assert!(!t.contains("[0.0%, 0.0%]"), "{t}");
         // Both intervals of every outcome: the 90% over parameters and the 95% of the mean.
         assert_eq!(t.matches("[within +-0.05%]").count(), 2 * EVENTS.len(), "{t}");
@@ -1480,7 +1494,7 @@ mod tiny_interval_tests {
             per_draw: EVENTS.iter().map(|_| p.to_vec()).collect(),
             parameters: no_draws(),
         };
-        let t = compare_table(&c, "a", "b", 10);
+        let t = compare_table(&c, "a", "b", 10, "0.01 s, 1 runs/s on 1 thread");
         assert!(!t.contains("[+0.0, +0.0]"), "{t}");
         assert_eq!(t.matches("[within +-0.05] pp").count(), 2 * EVENTS.len(), "{t}");
         // Exactly zero at both ends stays [0.0%, 0.0%]: it is not "within" anything.

@@ -32,13 +32,23 @@ pub struct DiscoverArgs {
     #[arg(long, requires = "threshold", conflicts_with = "where_")]
     pub outcome: Option<String>,
     /// Cases of interest: the outcome above this value.
-    #[arg(long, group = "threshold", allow_negative_numbers = true,
-          value_parser = super::float_flag("--above", "a number", f64::is_finite))]
-    pub above: Option<f64>,
+    // Read as text: a value that is not a number, or a probability's outside [0, 1], is
+    // refused once the outcome is known, located in the value as `--set` locates its own.
+    #[arg(
+        long,
+        group = "threshold",
+        allow_negative_numbers = true,
+        value_name = "ABOVE"
+    )]
+    pub above: Option<String>,
     /// Cases of interest: the outcome below this value.
-    #[arg(long, group = "threshold", allow_negative_numbers = true,
-          value_parser = super::float_flag("--below", "a number", f64::is_finite))]
-    pub below: Option<f64>,
+    #[arg(
+        long,
+        group = "threshold",
+        allow_negative_numbers = true,
+        value_name = "BELOW"
+    )]
+    pub below: Option<String>,
     /// Cases of interest as `COLUMN OP NUMBER` (OP: >, >=, <, <=), e.g.
     /// "regret_use_of_force > 0.02".
     #[arg(long = "where", value_name = "CONDITION", id = "where_")]
@@ -78,17 +88,18 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
     if let Some(r) = &args.report {
         output::check_writable(r, &results_and_marker(&args.results)).map_err(CliError::Usage)?;
     }
+    const SELECTS: &str = "selects every point or none";
     let condition = match (&args.outcome, &args.where_) {
-        (Some(o), None) => match (args.above, args.below) {
-            (Some(v), None) if v.is_finite() => Condition {
+        (Some(o), None) => match (&args.above, &args.below) {
+            (Some(v), None) => Condition {
                 column: o.clone(),
                 op: Op::Above,
-                value: v,
+                value: threshold_value("--above", v, 0, o, SELECTS)?,
             },
-            (None, Some(v)) if v.is_finite() => Condition {
+            (None, Some(v)) => Condition {
                 column: o.clone(),
                 op: Op::Below,
-                value: v,
+                value: threshold_value("--below", v, 0, o, SELECTS)?,
             },
             _ => {
                 return Err(CliError::Usage(
@@ -103,6 +114,10 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
                         .into(),
                 ));
             }
+            // The number checked first, located in the text; the rest of the form after.
+            if let Some((column, at)) = Condition::number_at(w) {
+                threshold_value("--where", w, at, column, SELECTS)?;
+            }
             Condition::parse(w).map_err(|e| CliError::Usage(format!("--where {e}")))?
         }
         _ => {
@@ -113,20 +128,6 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
             ));
         }
     };
-    // A probability's threshold outside [0, 1] selects every point or none: refused as every
-    // numeric flag out of its range is ("FLAG VALUE: expected ...").
-    if rdm::is_probability(&condition.column) && !(0.0..=1.0).contains(&condition.value) {
-        let (flag, value) = match (&args.where_, args.above, args.below) {
-            (Some(w), _, _) => ("--where".to_string(), format!("`{w}`")),
-            (None, Some(_), _) => ("--above".to_string(), condition.value.to_string()),
-            _ => ("--below".to_string(), condition.value.to_string()),
-        };
-        return Err(CliError::Usage(format!(
-            "{flag} {value}: expected a number in [0, 1] (`{}` is a probability, a share of \
-             runs; a threshold outside it selects every point or none)",
-            condition.column
-        )));
-    }
     let results =
         Results::read(&args.results).map_err(|e| read_error(e, &args.results, "deter discover"))?;
     let completeness = results.completeness(&args.results);
@@ -287,6 +288,47 @@ fn results_and_marker(results: &Path) -> [PathBuf; 2] {
     ]
 }
 
+/// The number of a threshold flag (`flag`: `--above`, `--below`, `--where`, `--threshold`),
+/// written from byte `at` to the end of the flag's `text`, for `column`. A value that is not a
+/// number, or a probability's outside [0, 1] (which `what`: selects every point or none, is
+/// met in every future or in none), is refused in the form `--set` gives a value of its own:
+/// `FLAG:1:COL: error: COLUMN: expected ...` (the range when there is one, the words of the
+/// same literal in every input), the value underlined in the text.
+fn threshold_value(
+    flag: &str,
+    text: &str,
+    at: usize,
+    column: &str,
+    what: &str,
+) -> Result<f64, CliError> {
+    let column = column.trim();
+    let raw = &text[at..];
+    let start = at + (raw.len() - raw.trim_start().len());
+    let span = start..start + raw.trim().len();
+    let probability = rdm::is_probability(column);
+    let expected = if probability {
+        format!(
+            "a number in [0, 1] (`{column}` is a probability, a share of runs; a threshold \
+             outside it {what})"
+        )
+    } else {
+        "a number".to_string()
+    };
+    let fault = |message: String, help: Option<String>| {
+        let d = crate::scenario::Diagnostic::at(flag, text, span.clone(), column, message)
+            .with_help(help);
+        CliError::Input(crate::scenario::Diagnostics(vec![d]))
+    };
+    match crate::scenario::input::number_text(raw, &expected) {
+        Err((m, help)) => Err(fault(m, help)),
+        Ok(v) if probability && !(0.0..=1.0).contains(&v) => Err(fault(
+            format!("expected {expected}, found {}", raw.trim()),
+            None,
+        )),
+        Ok(v) => Ok(v),
+    }
+}
+
 /// Parse `--threshold OUTCOME=VALUE` flags. Every outcome is a probability: a value outside
 /// [0, 1] (met in every future or in none) is refused as `deter discover --above` refuses it,
 /// and so is a second threshold for one outcome (only one was used, silently).
@@ -294,19 +336,12 @@ pub fn parse_thresholds(flags: &[String]) -> Result<Vec<(String, f64)>, CliError
     let parsed: Vec<(String, f64)> = flags
         .iter()
         .map(|t| {
-            let (o, v) = t.split_once('=').ok_or_else(|| {
+            let (o, _) = t.split_once('=').ok_or_else(|| {
                 CliError::Usage(format!("--threshold `{t}`: expected OUTCOME=VALUE"))
             })?;
-            // The words of the same value in every input (`1e-400`: too small to use).
-            let v = crate::scenario::input::number_text(v, "a number")
-                .map_err(|(m, _)| CliError::Usage(format!("--threshold `{t}`: {m}")))?;
-            if !(0.0..=1.0).contains(&v) {
-                return Err(CliError::Usage(format!(
-                    "--threshold `{t}`: expected a number in [0, 1] (`{}` is a probability, a \
-                     share of runs; a threshold outside it is met in every future or in none)",
-                    o.trim()
-                )));
-            }
+            // Every outcome is a probability: its range, located in the text as `--set`'s.
+            let at = o.len() + 1;
+            let v = threshold_value("--threshold", t, at, o, "is met in every future or in none")?;
             Ok((o.trim().to_string(), v))
         })
         .collect::<Result<_, _>>()?;
@@ -448,6 +483,21 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
                     .cloned(),
                 _ => None,
             };
+            if args.threshold.is_empty() {
+                // The sweep file's `satisficing`, kept in the record beside the results:
+                // its fault, not a flag's (none was given).
+                let record = crate::sweep::record::path_beside(&args.results);
+                return CliError::Input(crate::scenario::Diagnostics(vec![
+                    crate::scenario::Diagnostic::file_level(
+                        &record.display().to_string(),
+                        format!("satisficing: {r} (in `{}`)", args.results.display()),
+                    )
+                    .with_help(Some(
+                        "give --threshold OUTCOME=VALUE to replace the sweep file's thresholds"
+                            .into(),
+                    )),
+                ]));
+            }
             refusal_of_flag("--threshold", value.as_deref(), r, &args.results)
         }
         RobustnessError::StatusQuo(r) => {

@@ -292,12 +292,21 @@ fn merge_nested(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
         .map_err(merge_fault)?;
     stop_if_interrupted()?;
     let source = &first.source().path;
+    // The shards ran apart, each on its own threads: their compute time, as a merged run's.
+    let threads: Vec<usize> = files.iter().map(|f| f.timing.threads).collect();
+    let timing = crate::report::table::timing_words(
+        files.iter().map(|f| f.timing.wall_seconds).sum(),
+        0.0,
+        threads.iter().copied().max().unwrap_or(1),
+        Some(&threads),
+    );
     super::uncertain::write_nested(
         &args.output,
         &n,
         &scenario,
         source,
         first.posterior().map(|p| p.path.as_str()),
+        &timing,
     )?;
     if !args.output.quiet {
         note!(

@@ -197,6 +197,7 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
         cancel: Some(&CANCEL),
         progress: Some(&tick),
     };
+    let started = std::time::Instant::now();
     let result = crate::api::run_nested(
         &scenario,
         post.as_ref(),
@@ -204,16 +205,30 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
         args.draws,
         control,
     );
+    let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let n = result.map_err(|e| api_error(e, &args.files[0].display().to_string()))?;
     let shown = args.posterior.as_ref().map(|p| p.display().to_string());
+    let timing = nested_timing(
+        wall,
+        n.draws * n.runs_per_draw,
+        crate::settings::resolve_threads(settings(&args.sim).threads),
+    );
     write_nested(
         &args.output,
         &n,
         &scenario,
         &file.display().to_string(),
         shown.as_deref(),
+        &timing,
     )
+}
+
+/// The timing of a nested run or comparison's table, in the words of a plain run's:
+/// `wall` seconds for `runs` runs (pairs) on `threads` threads.
+fn nested_timing(wall: f64, runs: u64, threads: usize) -> String {
+    let rate = if wall > 0.0 { runs as f64 / wall } else { 0.0 };
+    crate::report::table::timing_words(wall, rate, threads, None)
 }
 
 /// `deter run FILE --shard K/N` with `--posterior` or `[[uncertain]]` priors: the checks and
@@ -261,13 +276,15 @@ pub fn run_nested_shard(args: &RunArgs, spec: crate::shard::ShardSpec) -> Result
 
 /// Write a nested run's outputs as `deter run` writes them (and `deter merge` of its
 /// shards): the page of `--report`, then the table, JSON or CSV to `--out` or stdout.
-/// `file` is the scenario file as given, `shown` the posterior's.
+/// `file` is the scenario file as given, `shown` the posterior's, `timing` the table's
+/// ([`crate::report::table::timing_words`]).
 pub fn write_nested(
     output: &super::flags::OutputFlags,
     n: &nested::Nested,
     scenario: &Scenario,
     file: &str,
     shown: Option<&str>,
+    timing: &str,
 ) -> Result<(), CliError> {
     let name = &scenario.meta.name;
     if let Some(report) = &output.report {
@@ -277,7 +294,7 @@ pub fn write_nested(
         Format::Json => nested_out::json(n, name, shown).into_bytes(),
         Format::Csv => nested_out::csv(n, file, name),
         Format::Table => {
-            let mut t = nested::table(n, name, scenario.meta.horizon_years);
+            let mut t = nested::table(n, name, file, scenario.meta.horizon_years, timing);
             t.push_str(&format!(
                 "Uncertain parameters: {}.\n",
                 nested_out::source_text(&n.parameters, shown)
@@ -362,7 +379,9 @@ pub fn compare_nested(
     };
     let mut s = settings(&args.sim);
     s.seed = Some(args.sim.seed.unwrap_or(a.meta.seed));
+    let started = std::time::Instant::now();
     let result = crate::api::compare_nested(a, b, post.as_ref(), &s, args.draws, control);
+    let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let c = result
         .map_err(|e| api_error(e, &format!("{} and {}", args.a.display(), args.b.display())))?;
@@ -400,7 +419,14 @@ pub fn compare_nested(
             nb,
         ),
         Format::Table => {
-            let mut t = nested::compare_table(&c, &la, &lb, ha);
+            let timing = nested_timing(
+                wall,
+                c.draws * c.runs_per_draw,
+                crate::settings::resolve_threads(s.threads),
+            );
+            // Paired runs: "pairs/s", as a plain comparison's table says.
+            let timing = timing.replacen(" runs/s ", " pairs/s ", 1);
+            let mut t = nested::compare_table(&c, &la, &lb, ha, &timing);
             t.push_str(&format!(
                 "Uncertain parameters: {}.\n",
                 nested_out::source_text(&c.parameters, shown.as_deref())

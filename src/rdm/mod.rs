@@ -93,6 +93,19 @@ impl Condition {
         })
     }
 
+    /// The column and the byte offset of the number in `COLUMN OP NUMBER`, when the text has
+    /// an operator and a column before it (else [`Condition::parse`] says what is missing).
+    pub fn number_at(text: &str) -> Option<(&str, usize)> {
+        let at = text.find(['<', '>'])?;
+        let column = text[..at].trim();
+        let op = if text[at + 1..].starts_with('=') {
+            2
+        } else {
+            1
+        };
+        (!column.is_empty()).then_some((column, at + op))
+    }
+
     pub fn describe(&self) -> String {
         format!("{} {} {}", self.column, self.op.as_str(), self.value)
     }
@@ -859,13 +872,17 @@ fn outcome_label(o: &str) -> &str {
         .map_or(o, |e| e.label)
 }
 
+/// The heading of the column of one future's Monte Carlo 95% half-width (root mean square
+/// over futures): after the percentiles, away from the mean, whose own error it is not.
+const ONE_FUTURE_MC: &str = "1-future MC+-";
+
 /// A Monte Carlo 95% half-width in percentage points: `0.0596` -> `+-6.0`.
 fn plus_minus(x: f64) -> String {
     format!("+-{:.1}", 100.0 * x)
 }
 
 /// The line under a robustness table's title saying how many runs each probability rests on
-/// and what the `MC +-` columns and the `~` mark are.
+/// and what the Monte Carlo columns and the `~` mark are.
 fn mc_note(runs: &[Vec<f64>]) -> String {
     let all = runs.iter().flatten().copied();
     let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), n| {
@@ -880,11 +897,12 @@ fn mc_note(runs: &[Vec<f64>]) -> String {
         format!("{lo} to {hi}")
     };
     format!(
-        "Monte Carlo error: each probability rests on {n} runs per future. MC +- (95% \
-         half-width, pp, Wilson score interval): after the mean, that of one future's \
-         probability (root mean square over futures); after max regret, that of the regret \
-         (the two probabilities' half-widths in quadrature). ~ after a rank: not separable by \
-         Monte Carlo error from the policy ranked above (docs/SWEEPS.md)"
+        "Monte Carlo error: each probability rests on {n} runs per future. {ONE_FUTURE_MC} (95% \
+         half-width, pp, Wilson score interval): that of one future's probability (root mean \
+         square over futures), not the error of the mean over futures, which is far smaller; \
+         MC +- after max regret: that of the regret (the two probabilities' half-widths in \
+         quadrature). ~ after a rank: not separable by Monte Carlo error from the policy \
+         ranked above (docs/SWEEPS.md)"
     )
 }
 
@@ -976,7 +994,7 @@ pub fn robustness_table(r: &Robustness<'_>) -> RobustnessReport {
     let mut table = String::new();
     let mut csv = String::from(
         "outcome,rank,policy,futures,mean,p10,p90,max_regret,p90_regret,threshold,satisficing,status_quo,\
-         probability_mc95_halfwidth,max_regret_mc95_halfwidth,within_mc_error_of_above\n",
+         one_future_probability_mc95_halfwidth,max_regret_mc95_halfwidth,within_mc_error_of_above\n",
     );
     let ranked = policies.len() - usize::from(status_quo.is_some());
     let _ = writeln!(
@@ -1032,7 +1050,7 @@ pub fn robustness_table(r: &Robustness<'_>) -> RobustnessReport {
         });
         let _ = writeln!(
             table,
-            "\n{} ({} is better)\n  {:<4} {:<w$} {:>7} {:>7} {:>7} {:>7} {:>10} {:>7} {:>10}{sat_head}",
+            "\n{} ({} is better)\n  {:<4} {:<w$} {:>7} {:>7} {:>7} {:>13} {:>10} {:>7} {:>10}{sat_head}",
             outcome_label(o),
             if dir == Direction::LowerIsBetter {
                 "lower"
@@ -1042,9 +1060,9 @@ pub fn robustness_table(r: &Robustness<'_>) -> RobustnessReport {
             "rank",
             "policy",
             "mean",
-            "MC +-",
             "p10",
             "p90",
+            ONE_FUTURE_MC,
             "max regret",
             "MC +-",
             "p90 regret"
@@ -1062,13 +1080,13 @@ pub fn robustness_table(r: &Robustness<'_>) -> RobustnessReport {
             };
             let _ = writeln!(
                 table,
-                "  {:<4} {:<w$} {:>7} {:>7} {:>7} {:>7} {:>10} {:>7} {:>10}{sat}{}",
+                "  {:<4} {:<w$} {:>7} {:>7} {:>7} {:>13} {:>10} {:>7} {:>10}{sat}{}",
                 shown_rank,
                 policies[p],
                 percent(r.mean),
-                e.map_or("-".into(), |e| plus_minus(e.probability)),
                 percent(r.p10),
                 percent(r.p90),
+                e.map_or("-".into(), |e| plus_minus(e.probability)),
                 points(r.max_regret),
                 e.map_or("-".into(), |e| plus_minus(e.max_regret)),
                 points(r.p90_regret),
@@ -1224,7 +1242,7 @@ fn robustness_section(
             table {
                 tr {
                     th { "rank" } th { "policy" }
-                    @for h in ["mean", "MC +-", "p10", "p90", "max regret", "MC +-", "p90 regret", "satisficing"] {
+                    @for h in ["mean", "p10", "p90", ONE_FUTURE_MC, "max regret", "MC +-", "p90 regret", "satisficing"] {
                         th class="n" { (h) }
                     }
                 }
@@ -1238,8 +1256,8 @@ fn robustness_section(
                         }
                         td { (label(rank, p)) }
                         td class="n" { (percent(r.mean)) }
-                        td class="n" { (e.map_or("-".into(), |e| plus_minus(e.probability))) }
                         @for x in [r.p10, r.p90] { td class="n" { (percent(x)) } }
+                        td class="n" { (e.map_or("-".into(), |e| plus_minus(e.probability))) }
                         td class="n" { (points(r.max_regret)) }
                         td class="n" { (e.map_or("-".into(), |e| plus_minus(e.max_regret))) }
                         td class="n" { (points(r.p90_regret)) }

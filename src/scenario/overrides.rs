@@ -532,8 +532,9 @@ pub fn apply_texts<S: AsRef<str>>(
 
 /// The warnings of a scenario as it is run once `--set` texts replaced values of it: the
 /// file's `warnings` (checked at the horizon run), less those about the start of a policy
-/// that a text dates anew, plus those the new date brings (a start after the horizon ends, or
-/// before the scenario starts), at the text, in the file's words. `s`: the scenario with the
+/// that a text dates anew and those about a gated `[model]` key whose switch a text turns
+/// on, plus those the new date brings (a start after the horizon ends, or before the
+/// scenario starts), at the text, in the file's words. `s`: the scenario with the
 /// texts applied and the horizon run; `sets`: each text with its origin (`--set`, `set=`);
 /// `horizon`: the horizon the caller gave (`--horizon-years`, `horizon_years`), if any.
 pub fn warnings_with_sets(
@@ -589,6 +590,8 @@ pub fn warnings_with_sets(
             out.push(d);
         }
     }
+    // A gated key's switch a text turns on (`model.fait_accompli=1`): the key is read.
+    super::drop_gated_warnings(&mut out, |gate| s.get(gate) != 0.0);
     Diagnostics(out)
 }
 

@@ -1905,6 +1905,32 @@ const GATES: &[(&str, &str, &str, &[&str])] = &[
     ),
 ];
 
+/// The switch (`fait_accompli`, ...) of a warning of [`Reader::check_gated_keys_inert`]: a
+/// key written, or changed by a policy, while that switch is 0 in the file. A value that
+/// turns it on elsewhere (`--set model.GATE=1`, a sweep's parameter or lever) makes the
+/// warning false: the callers that know of such values drop it
+/// ([`drop_gated_warnings`]).
+fn gated_warning_switch(d: &Diagnostic) -> Option<&'static str> {
+    if d.severity != super::diagnostic::Severity::Warning {
+        return None;
+    }
+    GATES
+        .iter()
+        .map(|&(gate, ..)| gate)
+        .find(|gate| d.message.contains(&format!("with `model.{gate}` 0 ")))
+}
+
+/// Drop from `diags` each warning that a gated `[model]` key changes nothing
+/// ([`gated_warning_switch`]) whose switch `on` says is non-zero in some setting that will be
+/// simulated (a `--set` value, a value a sweep gives it): the key is then read.
+pub(crate) fn drop_gated_warnings(diags: &mut Vec<Diagnostic>, on: impl Fn(ParamRef) -> bool) {
+    diags.retain(|d| {
+        gated_warning_switch(d)
+            .and_then(ModelParams::index_of)
+            .is_none_or(|index| !on(ParamRef::Model(index)))
+    });
+}
+
 /// A policy change of this file on a key of [`GATES`], for
 /// [`Reader::check_gated_keys_inert`]: the span and key path of its `path` value, the policy's
 /// id, the change's name and the `[model]` key it changes.

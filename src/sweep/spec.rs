@@ -126,6 +126,16 @@ pub enum Domain {
     },
 }
 
+impl Domain {
+    /// Whether some value of the domain is not 0 (a switch it turns on).
+    pub fn reaches_nonzero(&self) -> bool {
+        match self {
+            Domain::Values(v) => v.iter().any(|&x| x != 0.0),
+            Domain::Range { lo, hi, .. } => *lo != 0.0 || *hi != 0.0,
+        }
+    }
+}
+
 /// One swept parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter {
@@ -727,6 +737,22 @@ impl Reader<'_> {
                 self.1.map(|h| h.years),
             );
         }
+        // The base's warning that a gated `[model]` key changes nothing is false when the
+        // sweep turns its switch on somewhere: a parameter that can make it non-zero, or a
+        // policy (lever) whose scenario has it non-zero.
+        scenario::drop_gated_warnings(&mut self.diags, |gate| {
+            parameters
+                .iter()
+                .any(|p| p.target == gate && p.domain.reaches_nonzero())
+                || crossing.as_ref().is_some_and(|c| {
+                    c.policies.iter().any(|o| {
+                        o.scenario.get(gate) != 0.0
+                            || parameters.iter().zip(&o.targets).any(|(p, &t)| {
+                                t == gate && p.domain.reaches_nonzero()
+                            })
+                    })
+                })
+        });
         Some(Sweep {
             file: self.file.to_string(),
             base_path,
