@@ -163,26 +163,39 @@ def output_block(cmd, lang="text"):
 # ---- number formats -------------------------------------------------------------------------
 
 
+def fixed(x, d, scale=1):
+    """`scale * x` at `d` decimals, rounded as deter's own tables round (docs/OUTPUT.md, "How
+    printed numbers are rounded"): the shortest decimal of `x` (the digits the JSON carries),
+    scaled exactly, then rounded half away from zero; so 0.7555 -> '75.6' at scale 100, as a
+    reader rounding the JSON gets it (binary floating point would give '75.5')."""
+    from decimal import Decimal, ROUND_HALF_UP
+
+    q = (Decimal(repr(float(x))) * scale).quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_UP)
+    return f"{q:.{d}f}"
+
+
 def pct(p, d=1):
     """0.2674 -> '26.7%'."""
-    return f"{100 * p:.{d}f}%"
+    return f"{fixed(p, d, 100)}%"
 
 
-def signed(x, d):
+def signed(x, d, scale=1):
     """'+1.5', '-0.3', and '0.0' (no sign, never '-0.0') for what rounds to zero."""
-    s = f"{x:+.{d}f}"
-    return s[1:] if float(s) == 0 else s
+    s = fixed(x, d, scale)
+    if float(s) == 0:
+        return s.lstrip("-")
+    return s if s.startswith("-") else "+" + s
 
 
 def pp(x, d=1, sign=False):
     """A probability difference in percentage points: -0.1083 -> '-10.8'."""
-    return signed(100 * x, d) if sign else f"{100 * x:.{d}f}"
+    return signed(x, d, 100) if sign else fixed(x, d, 100)
 
 
 def iv(lo, hi, d=1, sign=False, scale=100):
     """'[25.9, 27.6]' (percent by default); sign=True: '[-1.2, +0.4]'."""
-    f = (lambda x: signed(x, d)) if sign else (lambda x: f"{x:.{d}f}")
-    return f"[{f(scale * lo)}, {f(scale * hi)}]"
+    f = (lambda x: signed(x, d, scale)) if sign else (lambda x: fixed(x, d, scale))
+    return f"[{f(lo)}, {f(hi)}]"
 
 
 def p_iv(o, d=1):
