@@ -1379,3 +1379,92 @@ fn a_gated_key_whose_switch_a_set_or_a_sweep_turns_on_is_not_warned() {
         }
     }
 }
+
+/// A calibration's cases are simulated with its `[[parameter]]` values drawn and its fixed
+/// values (the file's `set`, `deter calibrate --set`) applied: a case scenario's warning that
+/// a gated `[model]` key changes nothing is false when a parameter draws the switch over a
+/// range that reaches non-zero values, or a fixed value turns it on, and is not said by
+/// `validate` of the calibration nor by `calibrate`; a calibration that leaves the switch
+/// at 0 keeps it.
+#[test]
+fn a_gated_key_whose_switch_a_calibration_draws_or_fixes_is_not_warned() {
+    let d = tempfile::tempdir().unwrap();
+    let history = common::root().join("scenarios/history");
+    let case = write(
+        d.path(),
+        "case.toml",
+        &format!(
+            "extends = {:?}\n\n[model]\nfait_accompli_resistance = 0.5\n",
+            history
+                .join("russia-baltic-2014.toml")
+                .display()
+                .to_string()
+        ),
+    );
+    let record = std::fs::read_to_string(history.join("russia-baltic.record.toml")).unwrap();
+    let written = "scenario = \"russia-baltic-2014.toml\"";
+    assert!(record.contains(written));
+    write(
+        d.path(),
+        "russia-baltic.record.toml",
+        &record.replacen(written, "scenario = \"case.toml\"", 1),
+    );
+    let want = format!(
+        "{}:4:28: warning: model.fait_accompli_resistance: `model.fait_accompli_resistance` is \
+         read only when the fait accompli is offered: with `model.fait_accompli` 0 it changes \
+         nothing",
+        case.display()
+    );
+    let head = "name = \"one case\"\nseed = 1\nparticles = 10\nmax_generations = 1\n\
+                predictive_draws = 2\nstatistics = [\"threat\"]\ncases = \
+                [\"russia-baltic.record.toml\"]\n";
+    let war_cost = "\n[[parameter]]\npath = \"model.war_cost\"\nrange = [0.5, 1.0]\n";
+    let switch = "\n[[parameter]]\npath = \"model.fait_accompli\"\nrange = [0.0, 1.0]\n";
+    let set_on = "set = { \"model.fait_accompli\" = 1.0 }\n";
+    for (k, (body, set, warned)) in [
+        (format!("{head}{war_cost}"), None, true),
+        (
+            format!("{head}{war_cost}"),
+            Some("model.fait_accompli=0"),
+            true,
+        ),
+        (
+            format!("{head}{war_cost}"),
+            Some("model.fait_accompli=1"),
+            false,
+        ),
+        (format!("{head}{set_on}{war_cost}"), None, false),
+        (format!("{head}{switch}"), None, false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let cal = write(d.path(), &format!("cal{k}.toml"), &body);
+        let cal = cal.to_str().unwrap();
+        let out = d.path().join(format!("out{k}"));
+        let mut runs = vec![vec![
+            "calibrate",
+            cal,
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+            "--threads",
+            "1",
+        ]];
+        if let Some(s) = set {
+            runs[0].extend(["--set", s]);
+        } else {
+            runs.push(vec!["validate", cal]);
+        }
+        for args in runs {
+            let o = run(&args);
+            succeeded_for(&o, format!("{args:?}"));
+            assert_eq!(
+                stderr(&o).matches(want.as_str()).count(),
+                usize::from(warned),
+                "{args:?} of\n{body}\n{}",
+                stderr(&o)
+            );
+        }
+    }
+}

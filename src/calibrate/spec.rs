@@ -140,7 +140,26 @@ impl Calibration {
                 None => self.fixed.push((path, value)),
             }
         }
+        self.drop_gated_warnings();
         Ok(())
+    }
+
+    /// Drop the cases' warnings that a gated `[model]` key changes nothing when what is
+    /// simulated turns its switch on: a case's scenario with the switch non-zero (the file's
+    /// `set`, `--set`), or a `[[parameter]]` on the switch whose range reaches a non-zero
+    /// value (the switch is drawn, so the key is read).
+    fn drop_gated_warnings(&mut self) {
+        let cases = &self.cases;
+        let parameters = &self.parameters;
+        crate::scenario::drop_gated_warnings(&mut self.warnings, |gate| {
+            cases.iter().any(|c| {
+                c.scenario.get(gate) != 0.0
+                    || parameters
+                        .iter()
+                        .zip(&c.targets)
+                        .any(|(p, refs)| refs.contains(&gate) && p.domain.reaches_nonzero())
+            })
+        });
     }
 
     /// Hold out the cases with these ids (leave-one-case-out). An unknown id is reported as
@@ -549,6 +568,7 @@ fn read(
             }
         }
     }
+    cal.drop_gated_warnings();
     cal.name = name?;
     Some(cal)
 }

@@ -213,11 +213,13 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     super::refuse_pipes([&args.file])?;
     super::validate::refuse_other_kind(&args.file, "calibration", "calibrate")?;
     let mut cal = calibrate::load_calibration(&args.file).map_err(CliError::Input)?;
+    // `--set` first: a switch it turns on silences its gated keys' warnings.
+    let fixed = cal.fix(&args.set);
     // The cases' scenarios' warnings, in the words `deter validate` and `deter run` give.
     for w in &cal.warnings {
         note_raw!("{w}");
     }
-    cal.fix(&args.set).map_err(CliError::Input)?;
+    fixed.map_err(CliError::Input)?;
     cal.hold_out(&args.hold_out).map_err(CliError::Input)?;
     // The memory guard of every command that simulates, before anything is written: each
     // worker simulates the cases one after the other, each with its tallies.
