@@ -167,9 +167,9 @@ pub fn unshared_rivalries(a: &Compiled, b: &Compiled) -> (Vec<String>, Vec<Strin
 pub fn currency_mismatch(a: &str, b: &str) -> Option<String> {
     (a != b).then(|| {
         format!(
-            "GDP lost is not compared: the scenarios count money in different currency units \
-             (A: {}; B: {}), so B - A would mix them; each side's GDP lost is in its own report, \
-             in its own unit (give both files the same `[scenario].currency` to compare it)",
+            "GDP lost is not compared: the scenarios count money in different currency units, \
+             A in `{}`, B in `{}`, so B - A would mix them; each side's GDP lost is in its own \
+             report, in its own unit (give both files the same `[scenario].currency` to compare it)",
             crate::scenario::printable(a),
             crate::scenario::printable(b)
         )

@@ -319,8 +319,8 @@ fn gdp_lost_in_different_currency_units_is_not_compared_and_says_why() {
         ),
     );
     let eur = eur.to_str().unwrap();
-    let why = "GDP lost is not compared: the scenarios count money in different currency units \
-               (A: USD bn, current 2024 prices; B: EUR bn)";
+    let why = "GDP lost is not compared: the scenarios count money in different currency units, \
+               A in `USD bn, current 2024 prices`, B in `EUR bn`, so B - A would mix them;";
     for format in ["json", "table"] {
         let o = run(&[
             "compare",
