@@ -1087,7 +1087,7 @@ pub fn summarise(outcome: &'static str, p: &[f64], runs: u64) -> OutcomeSummary 
 pub fn pct_interval(lo: f64, hi: f64) -> String {
     match crate::report::tiny_interval(lo, hi, 1) {
         Some(t) => format!("[{t}%]"),
-        None => format!("[{:.1}%, {:.1}%]", 100.0 * lo, 100.0 * hi),
+        None => format!("[{}%, {}%]", crate::report::percent(lo, 1), crate::report::percent(hi, 1)),
     }
 }
 
@@ -1097,7 +1097,7 @@ pub fn pct_interval(lo: f64, hi: f64) -> String {
 pub fn pts_interval(lo: f64, hi: f64) -> String {
     match crate::report::tiny_interval(lo, hi, 1) {
         Some(t) => format!("[{t}] pp"),
-        None => format!("[{:+.1}, {:+.1}] pp", 100.0 * lo, 100.0 * hi),
+        None => format!("[{}, {}] pp", crate::report::percent_signed(lo, 1), crate::report::percent_signed(hi, 1)),
     }
 }
 
@@ -1159,7 +1159,7 @@ fn horizon_words(years: u32) -> String {
 /// run's table: `deter VERSION | SCENARIO (FILE)` (`source`: the file as given), then the
 /// runs line with `timing` ([`crate::report::table::timing_words`], informative) after ` | `.
 pub fn table(n: &Nested, scenario: &str, source: &str, years: u32, timing: &str) -> String {
-    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
+    let pct = |x: f64| format!("{}%", crate::report::percent(x, 1));
     let rows: Vec<Vec<String>> = n
         .outcomes
         .iter()
@@ -1177,7 +1177,7 @@ pub fn table(n: &Nested, scenario: &str, source: &str, years: u32, timing: &str)
                     p,
                     pct_interval,
                 ),
-                format!("{:.0}%", 100.0 * o.parametric_share),
+                format!("{}%", crate::report::percent(o.parametric_share, 0)),
             ]
         })
         .collect();
@@ -1214,6 +1214,15 @@ pub fn table(n: &Nested, scenario: &str, source: &str, years: u32, timing: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The nested tables' intervals round as the plain tables do ([`crate::report::percent`]:
+    /// the shortest decimal, half away from zero): 0.0125 is 1.25%, printed 1.3 (a float's
+    /// `{:.1}` of `100.0 * 0.0125` gave 1.2).
+    #[test]
+    fn nested_intervals_round_ties_away_from_zero() {
+        assert_eq!(pct_interval(0.0125, 0.5), "[1.3%, 50.0%]");
+        assert_eq!(pts_interval(-0.0125, 0.0125), "[-1.3, +1.3] pp");
+    }
 
     #[test]
     fn the_variance_decomposition_separates_parameters_from_runs() {
@@ -1381,8 +1390,8 @@ pub fn compare_table(
     years: u32,
     timing: &str,
 ) -> String {
-    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
-    let pts = |x: f64| format!("{:+.1}", 100.0 * x);
+    let pct = |x: f64| format!("{}%", crate::report::percent(x, 1));
+    let pts = |x: f64| crate::report::percent_signed(x, 1);
     let rows: Vec<Vec<String>> = c
         .effects
         .iter()

@@ -360,7 +360,7 @@ fn legend() -> Markup {
 
 #[cfg(feature = "html")]
 fn pct(x: f64) -> String {
-    format!("{:.1}%", 100.0 * x)
+    format!("{}%", crate::report::percent(x, 1))
 }
 
 #[cfg(feature = "html")]
@@ -409,7 +409,7 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
                         td class="n" {
                             (super::nested::mean_interval_cell(mc95(o), o.se_mean, p, super::nested::pct_interval))
                         }
-                        td class="n" { (format!("{:.0}%", 100.0 * o.parametric_share)) }
+                        td class="n" { (format!("{}%", crate::report::percent(o.parametric_share, 0))) }
                     }
                 }
             }
@@ -430,7 +430,7 @@ pub fn compare_html(
     files: (&str, &str),
     posterior_file: Option<&str>,
 ) -> String {
-    let pts = |x: f64| format!("{:+.1}", 100.0 * x);
+    let pts = |x: f64| crate::report::percent_signed(x, 1);
     let lo = c.per_draw.iter().flatten().fold(0.0f64, |m, &x| m.min(x));
     let hi = c.per_draw.iter().flatten().fold(0.0f64, |m, &x| m.max(x));
     let (lo, hi) = if hi - lo < 1e-9 {
