@@ -2743,16 +2743,8 @@ impl<const C: bool> World<C> {
         rec.reach(2);
         st.tension = (st.tension + m.tension_jump_threat).min(1.0);
         if !pl.resisted {
-            // The target concedes: coercion succeeds, its reputation suffers.
-            st.last_resistance = 1;
-            // A success wipes `defeat_memory_reset` of the challenger's memory of its
-            // defeats (docs/MODEL.md 7.9); read only when the memory is read.
-            if m.defeat_memory > 0.0 && m.defeat_memory_reset > 0.0 {
-                st.memory *= 1.0 - m.defeat_memory_reset;
-            }
-            rec.outcomes[CrisisOutcome::CoercionSuccess as usize] += 1;
-            let ts = &mut self.countries[t];
-            ts.reputation = (ts.reputation - m.reputation_loss).max(0.0);
+            // The target concedes at the threat.
+            self.conceded(ri, t, rec);
             return;
         }
         st.last_resistance = 2;
@@ -2784,14 +2776,7 @@ impl<const C: bool> World<C> {
             // memory "conceded", reputation lost, A's memory of defeats reset by its share;
             // the commitment invoked above was not honoured; a sanctions episode at the
             // display did not succeed (A did not back down).
-            let st = &mut self.rivalries[ri];
-            st.last_resistance = 1;
-            if m.defeat_memory > 0.0 && m.defeat_memory_reset > 0.0 {
-                st.memory *= 1.0 - m.defeat_memory_reset;
-            }
-            rec.outcomes[CrisisOutcome::CoercionSuccess as usize] += 1;
-            let ts = &mut self.countries[t];
-            ts.reputation = (ts.reputation - m.reputation_loss).max(0.0);
+            self.conceded(ri, t, rec);
             return;
         }
         if !pl.forced {
@@ -2858,6 +2843,23 @@ impl<const C: bool> World<C> {
         } else {
             rec.outcomes[CrisisOutcome::FailureLimited as usize] += 1;
         }
+    }
+
+    /// The target conceded (at the threat, or at the display when its protector restrained
+    /// it): coercion succeeds, the rivalry's memory is "conceded", a success wipes
+    /// `defeat_memory_reset` of the challenger's memory of its defeats (read only when the
+    /// memory is read) and the target's reputation falls by `reputation_loss`
+    /// (docs/MODEL.md 7.9).
+    fn conceded(&mut self, ri: usize, target: usize, rec: &mut RivalryRecord) {
+        let m = self.model;
+        let st = &mut self.rivalries[ri];
+        st.last_resistance = 1;
+        if m.defeat_memory > 0.0 && m.defeat_memory_reset > 0.0 {
+            st.memory *= 1.0 - m.defeat_memory_reset;
+        }
+        rec.outcomes[CrisisOutcome::CoercionSuccess as usize] += 1;
+        let ts = &mut self.countries[target];
+        ts.reputation = (ts.reputation - m.reputation_loss).max(0.0);
     }
 
     fn stood_firm(&mut self, target: usize, rec: &mut RivalryRecord) {
