@@ -981,25 +981,62 @@ fn a_policy_on_a_value_drawn_before_policies_apply_is_warned_in_every_command() 
         results(&set),
         "--set did not act: the check shows nothing"
     );
-    // compare: each file's warnings (the same file twice: said once).
-    let o = run(&["compare", &file, &file, "--runs", "20"]);
+    let case_want = |case: &str| {
+        per_run_draw_warning(case)
+            .replace(":38:21:", ":6:21:")
+            .replace("PACT", "NATO")
+    };
+    said_once_in_compare_sweeps_and_calibrations(
+        d.path(),
+        &file,
+        &want,
+        "[[policy]]\nid = \"sure\"\nstart = \"2016-01\"\nchanges = [{ path = \
+         \"alliance.NATO.reliability_concentration\", set = 1000000.0, name = \"k\" }]\n",
+        case_want,
+    );
+    // A policy on the mean acts (it shifts the run's draw): no warning.
+    let mean = write(
+        d.path(),
+        "mean.toml",
+        &std::fs::read_to_string(&file).unwrap().replace(
+            "{ path = \"alliance.PACT.reliability_concentration\", set = 1000000.0, name = \"k\" }",
+            "{ path = \"alliance.PACT.reliability\", set = 0.9, name = \"k\" }",
+        ),
+    );
+    let o = run(&["validate", mean.to_str().unwrap()]);
+    succeeded(&o);
+    assert_eq!(stderr(&o), "", "a policy that acts is not warned");
+}
+
+/// `want` said once by `deter compare FILE FILE` (each file's warnings, the same file twice:
+/// said once) and by validate and sweep of a sweep whose base is `file`; and
+/// `case_want(CASE)` said once by validate of a calibration case's scenario CASE (the Baltic
+/// case's, extended with `case_policy`), of its record and of its calibration file, and by
+/// `deter calibrate`.
+fn said_once_in_compare_sweeps_and_calibrations(
+    dir: &Path,
+    file: &str,
+    want: &str,
+    case_policy: &str,
+    case_want: impl Fn(&str) -> String,
+) {
+    let o = run(&["compare", file, file, "--runs", "20"]);
     succeeded(&o);
     assert_eq!(
-        stderr(&o).matches(want.as_str()).count(),
+        stderr(&o).matches(want).count(),
         1,
         "compare: {}",
         stderr(&o)
     );
-    // A sweep's base file.
     let sweep = write(
-        d.path(),
+        dir,
         "sweep.toml",
         &format!(
             "base = {file:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
              \"rivalry.AAA-BBB.monitoring\"\nrole = \"lever\"\nvalues = [0.1, 0.9]\n"
         ),
     );
-    let out = d.path().join("r.csv");
+    let out = dir.join("r.csv");
     for args in [
         vec!["validate", sweep.to_str().unwrap()],
         vec![
@@ -1012,21 +1049,18 @@ fn a_policy_on_a_value_drawn_before_policies_apply_is_warned_in_every_command() 
         let o = run(&args);
         succeeded_for(&o, format!("{args:?}"));
         assert_eq!(
-            stderr(&o).matches(want.as_str()).count(),
+            stderr(&o).matches(want).count(),
             1,
             "{args:?}: {}",
             stderr(&o)
         );
     }
-    // A calibration case's scenario: the Baltic case's, with the same policy.
     let history = common::root().join("scenarios/history");
     let case = write(
-        d.path(),
+        dir,
         "case.toml",
         &format!(
-            "extends = {:?}\n\n[[policy]]\nid = \"sure\"\nstart = \"2016-01\"\nchanges = \
-             [{{ path = \"alliance.NATO.reliability_concentration\", set = 1000000.0, name = \
-             \"k\" }}]\n",
+            "extends = {:?}\n\n{case_policy}",
             history
                 .join("russia-baltic-2014.toml")
                 .display()
@@ -1037,21 +1071,19 @@ fn a_policy_on_a_value_drawn_before_policies_apply_is_warned_in_every_command() 
     let written = "scenario = \"russia-baltic-2014.toml\"";
     assert!(record.contains(written));
     let record = write(
-        d.path(),
+        dir,
         "russia-baltic.record.toml",
         &record.replacen(written, "scenario = \"case.toml\"", 1),
     );
     let cal = write(
-        d.path(),
+        dir,
         "cal.toml",
         "name = \"one case\"\nseed = 1\nparticles = 10\nmax_generations = 1\npredictive_draws \
          = 2\nstatistics = [\"threat\"]\ncases = [\"russia-baltic.record.toml\"]\n\n\
          [[parameter]]\npath = \"model.war_cost\"\nrange = [0.5, 1.0]\n",
     );
-    let case_want = per_run_draw_warning(&case.display().to_string())
-        .replace(":38:21:", ":6:21:")
-        .replace("PACT", "NATO");
-    let cal_out = d.path().join("cal");
+    let case_want = case_want(&case.display().to_string());
+    let cal_out = dir.join("cal");
     for args in [
         vec!["validate", case.to_str().unwrap()],
         vec!["validate", record.to_str().unwrap()],
@@ -1075,18 +1107,6 @@ fn a_policy_on_a_value_drawn_before_policies_apply_is_warned_in_every_command() 
             stderr(&o)
         );
     }
-    // A policy on the mean acts (it shifts the run's draw): no warning.
-    let mean = write(
-        d.path(),
-        "mean.toml",
-        &std::fs::read_to_string(&file).unwrap().replace(
-            "{ path = \"alliance.PACT.reliability_concentration\", set = 1000000.0, name = \"k\" }",
-            "{ path = \"alliance.PACT.reliability\", set = 0.9, name = \"k\" }",
-        ),
-    );
-    let o = run(&["validate", mean.to_str().unwrap()]);
-    succeeded(&o);
-    assert_eq!(stderr(&o), "", "a policy that acts is not warned");
 }
 
 // ---- A policy on a `[model]` key whose switch stays 0 ----
@@ -1157,98 +1177,17 @@ fn a_policy_on_a_gated_model_key_is_warned_in_every_command() {
         results(&on_off),
         "with the switch on the policy did not act: the check shows nothing"
     );
-    // compare: each file's warnings (the same file twice: said once).
-    let o = run(&["compare", &file, &file, "--runs", "20"]);
-    succeeded(&o);
-    assert_eq!(
-        stderr(&o).matches(want.as_str()).count(),
-        1,
-        "compare: {}",
-        stderr(&o)
-    );
-    // A sweep's base file.
-    let sweep = write(
-        d.path(),
-        "sweep.toml",
-        &format!(
-            "base = {file:?}\nruns = 5\ndesign = \"grid\"\n\n[[parameter]]\npath = \
-             \"rivalry.AAA-BBB.monitoring\"\nrole = \"lever\"\nvalues = [0.1, 0.9]\n"
-        ),
-    );
-    let out = d.path().join("r.csv");
-    for args in [
-        vec!["validate", sweep.to_str().unwrap()],
-        vec![
-            "sweep",
-            sweep.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    ] {
-        let o = run(&args);
-        succeeded_for(&o, format!("{args:?}"));
-        assert_eq!(
-            stderr(&o).matches(want.as_str()).count(),
-            1,
-            "{args:?}: {}",
-            stderr(&o)
-        );
-    }
     // A calibration case's scenario: the Baltic case's (the fait accompli not offered), with
     // the same policy.
-    let history = common::root().join("scenarios/history");
-    let case = write(
+    let case_want = |case: &str| gated_key_warning(case).replace(":38:21:", ":6:21:");
+    said_once_in_compare_sweeps_and_calibrations(
         d.path(),
-        "case.toml",
-        &format!(
-            "extends = {:?}\n\n[[policy]]\nid = \"tripwire\"\nstart = \"2016-01\"\nchanges = \
-             [{{ path = \"model.casus_foederis_cost\", set = 3.0, name = \"cost\" }}]\n",
-            history
-                .join("russia-baltic-2014.toml")
-                .display()
-                .to_string()
-        ),
+        &file,
+        &want,
+        "[[policy]]\nid = \"tripwire\"\nstart = \"2016-01\"\nchanges = [{ path = \
+         \"model.casus_foederis_cost\", set = 3.0, name = \"cost\" }]\n",
+        case_want,
     );
-    let record = std::fs::read_to_string(history.join("russia-baltic.record.toml")).unwrap();
-    let written = "scenario = \"russia-baltic-2014.toml\"";
-    assert!(record.contains(written));
-    let record = write(
-        d.path(),
-        "russia-baltic.record.toml",
-        &record.replacen(written, "scenario = \"case.toml\"", 1),
-    );
-    let cal = write(
-        d.path(),
-        "cal.toml",
-        "name = \"one case\"\nseed = 1\nparticles = 10\nmax_generations = 1\npredictive_draws \
-         = 2\nstatistics = [\"threat\"]\ncases = [\"russia-baltic.record.toml\"]\n\n\
-         [[parameter]]\npath = \"model.war_cost\"\nrange = [0.5, 1.0]\n",
-    );
-    let case_want = gated_key_warning(&case.display().to_string()).replace(":38:21:", ":6:21:");
-    let cal_out = d.path().join("cal");
-    for args in [
-        vec!["validate", case.to_str().unwrap()],
-        vec!["validate", record.to_str().unwrap()],
-        vec!["validate", cal.to_str().unwrap()],
-        vec![
-            "calibrate",
-            cal.to_str().unwrap(),
-            "--out",
-            cal_out.to_str().unwrap(),
-            "-q",
-            "--threads",
-            "1",
-        ],
-    ] {
-        let o = run(&args);
-        succeeded_for(&o, format!("{args:?}"));
-        assert_eq!(
-            stderr(&o).matches(case_want.as_str()).count(),
-            1,
-            "{args:?}: no `{case_want}` in:\n{}",
-            stderr(&o)
-        );
-    }
     // The key read: the switch in the file, set by this policy or another (whatever its
     // magnitude, which `--set` may vary), or drawn by a prior. The same key written in
     // `[model]` is then read too: no warning either.
