@@ -1196,6 +1196,16 @@ mod tests {
         .collect()
     }
 
+    /// `g` with every player's rationality 1e9: the beta -> infinity limit of the QRE.
+    fn strict(g: GameInputs) -> GameInputs {
+        GameInputs {
+            beta_a: 1e9,
+            beta_t: 1e9,
+            beta_p: 1e9,
+            ..g
+        }
+    }
+
     /// beta -> infinity: the QRE becomes subgame-perfect play (the generic tree with strict
     /// best replies), with every choice probability 0 or 1. Two balances: a protector far
     /// away with nothing in theatre (its reinforcement decides the fight after a threat, none
@@ -1204,12 +1214,6 @@ mod tests {
     /// and its engaged forces make P commit: the threat or the status quo is the SPE choice).
     #[test]
     fn infinite_rationality_is_subgame_perfect() {
-        let strict = |g: GameInputs| GameInputs {
-            beta_a: 1e9,
-            beta_t: 1e9,
-            beta_p: 1e9,
-            ..g
-        };
         let check = |g: &GameInputs| {
             let sol = solve(g);
             let spe = value(&as_tree(g), [f64::INFINITY; 3]);
@@ -1810,12 +1814,6 @@ mod tests {
     /// costs P more), and never when it is below either; beta = 0: 1/3 each at node 4.
     #[test]
     fn restraint_is_the_spe_choice_when_best_and_uniform_at_zero_rationality() {
-        let strict = |g: GameInputs| GameInputs {
-            beta_a: 1e9,
-            beta_t: 1e9,
-            beta_p: 1e9,
-            ..g
-        };
         let check = |g: &GameInputs| {
             let sol = solve(g);
             let spe = value(&as_tree(g), [f64::INFINITY; 3]);
