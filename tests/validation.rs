@@ -1986,6 +1986,9 @@ const SERBIA_KOSOVO_CASE: &str = "serbia-kosovo";
 /// 250`; per draw, the share of runs at or beyond the record for the crises with a display in
 /// 2019-2023, in 2008-2024, and the scan statistic of 5-year windows; each tail's mean over
 /// the draws with the draws as clusters. Without the two variables it says so and does nothing.
+/// A posterior calibrated with values fixed (its `# set` lines, e.g. alliance restraint on:
+/// docs/VALIDATION.md, "Alliance restraint under the calibration") is read only with those
+/// values set by `DETER_VALIDATION_SET`; otherwise the test fails naming them.
 #[test]
 #[ignore = "prints the cluster's posterior predictive tails and scan statistic; needs DETER_CLUSTER_POSTERIOR and DETER_CLUSTER_POSTERIOR_LOO (posterior.csv files of deter calibrate, docs/VALIDATION.md)"]
 fn the_cluster_under_the_calibration_posteriors() {
@@ -2026,6 +2029,14 @@ fn posterior_hindcast(file: &Path, label: &str, case_columns: bool) {
         .expect("the record's rivalry");
     let posterior = deter::read_posterior(file)
         .unwrap_or_else(|e| panic!("{}: not a posterior: {e}", file.display()));
+    // A posterior calibrated with values fixed (`--set`, its `# set` lines, e.g. alliance
+    // restraint on) is read only under them: DETER_VALIDATION_SET must carry them.
+    let mismatches = deter::fixed_mismatches(&posterior, &s);
+    assert!(
+        mismatches.is_empty(),
+        "set them with {SETTINGS_VAR}: {}",
+        mismatches.join("; ")
+    );
     let settings = deter::Settings {
         runs: Some(RUNS_PER_DRAW),
         ..deter::Settings::default()
