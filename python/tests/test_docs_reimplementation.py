@@ -111,7 +111,7 @@ under the same posterior against its sides. Each with a wrong definition must fi
 Reading extended (1 December 2026, sixth review: alliance restraint, MODEL.md 7.6/7.7/7.9/7.13,
 opt-in `model.protector_restraint` a_R; written and committed before it was measured at these
 seeds; tools/reimplementation/RESULTS.md section 9). model2.py gained restraint from the docs
-alone (GAPS.md C15-). B7: with `--set model.protector_restraint=A --set
+alone (GAPS.md, sixth review). B7: with `--set model.protector_restraint=A --set
 model.restraint_cost=C` at (A, C) = (1, 0.2) and (0.5, 0.05), deter `--seed 81` against
 model2.py `--seed 82`, the 12 per-rivalry comparisons above for the protected targets: the
 baseline (one rivalry) and serbia-kosovo-2008.toml (one) at 20,000 runs a side, and
@@ -129,6 +129,26 @@ c <= u_4 < c + rho), 5,000 runs, must each find at least one of the 12 outside. 
 protector (russia-georgia-2004.toml, russia-ukraine-2013.toml) model2.py's report with a_R = 1
 equals its report at a_R = 0 at the same seed (deter's, in probes.py, with the attribution
 variants 7.13 says restraint leaves).
+
+Reading extended (1 December 2026, sixth review, item 3; written and committed before it was
+measured): the per-crisis shares docs/OUTPUT.md reports, which no reading held ("`mechanisms`
+beyond their Wilson intervals", "`challenge_after_*`"). B8: on the five files' runs above
+(deter at each file's seed, model2.py seed 1, 20,000 runs a side), region-wide: the crisis
+outcome shares `coercion_success`, `immediate_deterrence`, `failure_limited`,
+`challenge_after_concession`, `challenge_after_firmness` and `sanctions_at_display.honoured`
+(6 x 5 = 30) and `commitments.honoured` where a treaty protector makes it defined
+(russia-baltic-2014.toml: 1): 31. A run's crises are not independent, so each share's standard
+error is model2.py's over runs (ratio estimator: the residuals x_i - p n_i of its per-run
+numerators and denominators), and the interval is the difference +- z sqrt(2) x that standard
+error, taking deter's sampling error to equal model2.py's (as for the cost shares above).
+With the 514 above, 545 comparisons, read family-wise at 95% by Bonferroni: each at z = 3.9115
+(two-sided 0.05 / 545), the 514 included. Not blind to everything: RESULTS.md 6.4 read these
+shares descriptively per rivalry at these seeds for the Baltic states ("within about one
+point"; the sanctions-at-display share higher in deter by 2 to 6 points, inside its interval,
+followed up and found chance); the other four files' shares at these seeds had not been read.
+Sixth power check: russia-baltic-2014.toml against model2.py with a wrong reading of 7.9 step 1
+(`--misread memory-kept`: a crisis opportunity with no dispute keeps the rivalry's memory of
+the last answer instead of clearing it), 5,000 runs, must find at least one of its 7.
 """
 
 import json
@@ -181,9 +201,10 @@ COMPARISONS = (len(FILES) * (len(EVENTS) + len(MEANS))
                + NESTED_DRAWS * len(EVENTS)                        # nested.toml, per draw
                + CHANGES_DRAWS * len(EVENTS)                       # changes-nested.toml (B5)
                + 2 * PER_RIVALRY                                   # changes.toml --set (B6)
-               + 2 * 5 * PER_RIVALRY)                              # alliance restraint (B7)
-# Two-sided 0.05 / 514: z = Phi^-1(1 - 0.025 / 514).
-Z = 3.8973
+               + 2 * 5 * PER_RIVALRY                               # alliance restraint (B7)
+               + 6 * len(FILES) + 1)                               # per-crisis shares (B8)
+# Two-sided 0.05 / 545: z = Phi^-1(1 - 0.025 / 545).
+Z = 3.9115
 # B7: (protector_restraint, restraint_cost) and the protected files with their runs
 RESTRAINT = (("1", "0.2"), ("0.5", "0.05"))
 RESTRAINT_FILES = ((FILES[0], 20_000), (FILES[1], 20_000), (BALTIC, 10_000))
@@ -286,12 +307,35 @@ def rivalry_disagreements(d: dict, m: dict) -> list[str]:
     return found
 
 
+def share_disagreements(d: dict, m: dict) -> list[str]:
+    """B8: the per-crisis shares of docs/OUTPUT.md, region-wide, whose interval (the difference
+    +- Z sqrt(2) x model2.py's standard error over runs) excludes 0; `commitments.honoured`
+    only where it is defined."""
+    dm, ms = d["mechanisms"], m["share_se"]
+    pairs = [(k, d["crisis_outcomes"]["shares"][k], ms[k])
+             for k in ("coercion_success", "immediate_deterrence", "failure_limited")]
+    pairs += [(k, dm[k]["p"], ms[k]) for k in ("challenge_after_concession",
+                                              "challenge_after_firmness")]
+    pairs.append(("sanctions_at_display.honoured", dm["sanctions_at_display"]["honoured"]["p"],
+                  ms["sanctions_at_display_backed_down"]))
+    if dm["commitments"]["invoked"]:
+        pairs.append(("commitments.honoured", dm["commitments"]["honoured"]["p"],
+                      ms["commitments_honoured"]))
+    found = []
+    for name, x, y in pairs:
+        se = math.sqrt(2) * y["se"]
+        if abs(x - y["p"]) > Z * se:
+            found.append(f"share {name} {x:.5f} vs {y['p']:.5f}: "
+                         f"[{x - y['p'] - Z * se:+.5f}, {x - y['p'] + Z * se:+.5f}]")
+    return found
+
+
 def test_the_docs_reimplementation_gives_deters_distributions(tmp_path):
-    assert COMPARISONS == 514
+    assert COMPARISONS == 545
     failures = []
     for path in FILES:
         d, m = deter_json(path, tmp_path), model2_json(path, tmp_path)
-        lines = disagreements(d, m)
+        lines = disagreements(d, m) + share_disagreements(d, m)
         if path == BALTIC:
             lines += rivalry_disagreements(d, m)
         for line in lines:
@@ -311,6 +355,15 @@ def test_the_comparison_finds_a_moved_parameter(tmp_path):
         model2_json(baseline, tmp_path, "--set", "model.status_quo_value=0.3"),
     )
     assert len(found) >= 3, f"status_quo_value 0.25 -> 0.30 in the re-implementation only: {found}"
+
+
+def test_the_comparison_finds_a_kept_memory(tmp_path):
+    out = tmp_path / "model2-baltic-memory-kept.json"
+    subprocess.run(
+        [sys.executable, str(MODEL2), str(BALTIC), "--runs", "5000", "--seed", "1",
+         "--misread", "memory-kept", "--out", str(out)], check=True, capture_output=True)
+    found = share_disagreements(deter_json(BALTIC, tmp_path), json.loads(out.read_text()))
+    assert found, "a memory of the last answer kept through crises with no dispute went unseen"
 
 
 def test_the_comparison_finds_a_misread_policy_rule(tmp_path):

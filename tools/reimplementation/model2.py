@@ -995,9 +995,29 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
     oc["commitments_invoked"] = oc.get("commitments_invoked", 0) + int(inv.sum())
     oc["commitments_honoured"] = oc.get("commitments_honoured", 0) + int(
         (disp & treaty & committed).sum() + (fa & treaty & fa_commit).sum())
+    # per run, the numerators and denominators of the per-crisis shares (crisis outcomes,
+    # mechanisms), for their standard errors over runs (ratio estimator, as the cost shares)
+    pr = oc.setdefault("_pr", {})
+    treaty_ = th["B"] > 0
+
+    def per_run(key, mask):
+        if key not in pr:
+            pr[key] = np.zeros(mem["h"].size, np.int64)
+        pr[key][idx] += mask
+    per_run("crises", np.ones(n, np.int64))
+    per_run("coercion_success", conc | restr)
+    per_run("immediate_deterrence", back2 | back3)
+    per_run("failure_limited", lim | (fa & ~fa_war))
+    per_run("sanctions_display", disp & sd)
+    per_run("sanctions_display_succeeded", back3 & sd)
+    per_run("commitments_invoked", (disp | fa) & treaty_)
+    per_run("commitments_honoured", (disp & treaty_ & committed) | (fa & treaty_ & fa_commit))
     # feedbacks (7.9), in order: 1. challenges after a concession / after firmness
     last = mem["last"]
     lc = last[idx]
+    for code, name in ((1, "after_concession"), (2, "after_firmness")):
+        per_run("opp_" + name, lc == code)
+        per_run("chal_" + name, (lc == code) & (dispute | fa))
     for code, name in ((1, "after_concession"), (2, "after_firmness")):
         sel = lc == code
         oc["opp_" + name] = oc.get("opp_" + name, 0) + int(sel.sum())
@@ -1006,6 +1026,8 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
     newlast[conc] = 1
     newlast[res] = 2
     newlast[restr] = 1                   # a restraint is a concession (memory "conceded")
+    if "memory-kept" in MISREAD:   # power check only: a crisis with no dispute keeps the memory
+        newlast = np.where(dispute | fa, newlast, lc)
     last[idx] = newlast
     tau_a = tau[idx]
     tau_a = np.where(dispute, np.minimum(tau_a + m["tension_jump_threat"], 1), tau_a)
@@ -1132,6 +1154,10 @@ def region_record(res):
     union, counts and GDP lost summed, first use of force the earliest, final balance the
     largest, the cost composition's sums pooled."""
     recs = res["recs"]
+    pr = {}
+    for r in recs:
+        for k, v in r["oc"].get("_pr", {}).items():
+            pr[k] = pr[k] + v if k in pr else v.copy()
     out = dict(
         max_level=np.max([r["max_level"] for r in recs], axis=0),
         year_level=np.max([r["year_level"] for r in recs], axis=0),
@@ -1139,10 +1165,12 @@ def region_record(res):
         counts={k: sum(r["counts"][k] for r in recs) for k in recs[0]["counts"]},
         gdp_lost=sum(r["gdp_lost"] for r in recs),
         first_uof=np.min([r["first_uof"] for r in recs], axis=0),
-        oc={k: sum(r["oc"].get(k, 0) for r in recs) for k in set().union(*(r["oc"] for r in recs))},
+        oc={k: sum(r["oc"].get(k, 0) for r in recs)
+            for k in set().union(*(r["oc"] for r in recs)) if k != "_pr"},
         cost=sum(r["cost"] for r in recs),
         final_balance=np.max([r["final_balance"] for r in recs], axis=0),
     )
+    out["oc"]["_pr"] = pr
     return out
 
 
@@ -1189,10 +1217,34 @@ def summarise_record(sc, rec, runs, rivalry=False):
         "general_deterrence", "coercion_success", "immediate_deterrence", "failure_limited",
         "failure_war")}
     out["crisis_outcomes"]["total"] = tot
-    out["mechanisms"] = {k: oc[k] for k in oc if k not in out["crisis_outcomes"]}
+    out["mechanisms"] = {k: oc[k] for k in oc if k not in out["crisis_outcomes"] and k != "_pr"}
     for name in ("after_concession", "after_firmness"):
         o = oc.get("opp_" + name, 0)
         out["mechanisms"]["challenge_" + name] = oc.get("chal_" + name, 0) / o if o else None
+    # each per-crisis share, its numerator and denominator summed over runs and its standard
+    # error over runs (ratio estimator: the crises of a run are not independent)
+    pr = oc.get("_pr", {})
+    shares = {}
+    for key, num, den in (
+            ("coercion_success", "coercion_success", "crises"),
+            ("immediate_deterrence", "immediate_deterrence", "crises"),
+            ("failure_limited", "failure_limited", "crises"),
+            ("challenge_after_concession", "chal_after_concession", "opp_after_concession"),
+            ("challenge_after_firmness", "chal_after_firmness", "opp_after_firmness"),
+            ("sanctions_at_display_backed_down", "sanctions_display_succeeded",
+             "sanctions_display"),
+            ("commitments_honoured", "commitments_honoured", "commitments_invoked")):
+        if den not in pr:
+            continue
+        x, nn = pr[num].astype(float), pr[den].astype(float)
+        N = nn.sum()
+        if N == 0:
+            shares[key] = dict(count=0, n=0, p=None, se=None)
+            continue
+        p_ = x.sum() / N
+        se = float((x - p_ * nn).std(ddof=1) * math.sqrt(runs) / N) if runs > 1 else 0.0
+        shares[key] = dict(count=int(x.sum()), n=int(N), p=float(p_), se=se)
+    out["share_se"] = shares
     yearly = []
     yl = rec["year_level"]
     for yy in range(sc.horizon_years):
@@ -1357,7 +1409,7 @@ def main(argv=None):
                     help="with --nested: simulate at the parameter values of deter's draws")
     ap.add_argument("--misread", action="append", default=[],
                     choices=["tension-parameter", "deployment-zero", "magnitude-ignored",
-                             "restraint-sign", "restraint-unpartitioned"],
+                             "restraint-sign", "restraint-unpartitioned", "memory-kept"],
                     help="power checks only: a wrong reading of the docs (tension-parameter: "
                          "setting a rivalry's tension leaves the parameter `tension` as it was, "
                          "so each month of a ramp shifts by the whole change so far; "
@@ -1367,7 +1419,9 @@ def main(argv=None):
                          "policy.ID.changes[K].OP or policy.ID.NAME, is ignored; "
                          "restraint-sign: P's restraint leaf +pv - rc, as if the protector "
                          "gained its ward's concession; restraint-unpartitioned: P restrains "
-                         "when u_4 < rho alone, not c <= u_4 < c + rho)")
+                         "when u_4 < rho alone, not c <= u_4 < c + rho; memory-kept: a crisis "
+                         "opportunity with no dispute keeps the rivalry's memory of the last "
+                         "answer, MODEL.md 7.9 step 1 clears it)")
     ap.add_argument("--attribution", action="store_true",
                     help="also simulate the 7 level-removal variants of 7.13 (independent streams)")
     a = ap.parse_args(argv)
