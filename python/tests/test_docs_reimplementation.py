@@ -149,6 +149,16 @@ followed up and found chance); the other four files' shares at these seeds had n
 Sixth power check: russia-baltic-2014.toml against model2.py with a wrong reading of 7.9 step 1
 (`--misread memory-kept`: a crisis opportunity with no dispute keeps the rivalry's memory of
 the last answer instead of clearing it), 5,000 runs, must find at least one of its 7.
+
+Measured (RESULTS.md 9.3): the 31 of B8 inside, and the sixth power check failed: with the
+memory kept the Baltic's `challenge_after_concession` is 0.1997 (se 0.0033) against deter's
+0.1962, `challenge_after_firmness` 0.1875 against 0.1854. Nothing in the model reads that
+memory (7.9 step 1 only counts), and a challenge hardly depends on the rivalry's history, so the
+two definitions give nearly the same share: the statistic cannot tell them apart, and the
+misreading is kept as a documented blind spot (test asserts it is unseen). Replacement, written
+before it was run: the baseline against model2.py with a wrong reading of 7.9 step 3
+(`--misread reputation-kept`: a concession leaves the target's reputation as it was), 5,000
+runs, must find at least one of the baseline's 6 shares of B8.
 """
 
 import json
@@ -363,7 +373,17 @@ def test_the_comparison_finds_a_kept_memory(tmp_path):
         [sys.executable, str(MODEL2), str(BALTIC), "--runs", "5000", "--seed", "1",
          "--misread", "memory-kept", "--out", str(out)], check=True, capture_output=True)
     found = share_disagreements(deter_json(BALTIC, tmp_path), json.loads(out.read_text()))
-    assert found, "a memory of the last answer kept through crises with no dispute went unseen"
+    # a blind spot, measured: nothing reads the memory, so the share barely moves
+    assert not found, f"the kept memory is now seen ({found}): make this a power check again"
+
+
+def test_the_comparison_finds_a_concession_that_keeps_reputation(tmp_path):
+    out = tmp_path / "model2-baseline-reputation-kept.json"
+    subprocess.run(
+        [sys.executable, str(MODEL2), str(FILES[0]), "--runs", "5000", "--seed", "1",
+         "--misread", "reputation-kept", "--out", str(out)], check=True, capture_output=True)
+    found = share_disagreements(deter_json(FILES[0], tmp_path), json.loads(out.read_text()))
+    assert found, "a concession that costs the target no reputation went unseen"
 
 
 def test_the_comparison_finds_a_misread_policy_rule(tmp_path):

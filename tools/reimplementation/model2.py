@@ -1035,7 +1035,8 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
         mem["e"][idx[dispute | fa]] = 1.0
     rep = st[Tg]["rep"]
     yielded = conc | restr               # at the threat, or at the display under restraint
-    rep[idx[yielded]] = np.maximum(rep[idx[yielded]] - m["reputation_loss"], 0)
+    if "reputation-kept" not in MISREAD:   # power check only: a concession costs no reputation
+        rep[idx[yielded]] = np.maximum(rep[idx[yielded]] - m["reputation_loss"], 0)
     gain = back2 | back3
     rep[idx[gain]] = np.minimum(rep[idx[gain]] + m["reputation_gain"], 1)
     if m["defeat_memory"] > 0:
@@ -1409,7 +1410,8 @@ def main(argv=None):
                     help="with --nested: simulate at the parameter values of deter's draws")
     ap.add_argument("--misread", action="append", default=[],
                     choices=["tension-parameter", "deployment-zero", "magnitude-ignored",
-                             "restraint-sign", "restraint-unpartitioned", "memory-kept"],
+                             "restraint-sign", "restraint-unpartitioned", "memory-kept",
+                             "reputation-kept"],
                     help="power checks only: a wrong reading of the docs (tension-parameter: "
                          "setting a rivalry's tension leaves the parameter `tension` as it was, "
                          "so each month of a ramp shifts by the whole change so far; "
@@ -1421,7 +1423,8 @@ def main(argv=None):
                          "gained its ward's concession; restraint-unpartitioned: P restrains "
                          "when u_4 < rho alone, not c <= u_4 < c + rho; memory-kept: a crisis "
                          "opportunity with no dispute keeps the rivalry's memory of the last "
-                         "answer, MODEL.md 7.9 step 1 clears it)")
+                         "answer, MODEL.md 7.9 step 1 clears it; reputation-kept: a concession "
+                         "leaves the target's reputation as it was, 7.9 step 3 lowers it)")
     ap.add_argument("--attribution", action="store_true",
                     help="also simulate the 7 level-removal variants of 7.13 (independent streams)")
     a = ap.parse_args(argv)
