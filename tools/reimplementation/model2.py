@@ -12,6 +12,10 @@ Third review (blind, GAPS.md N1-N14): policies on deployments, powers, a policy'
 the quantiles as docs/OUTPUT.md defines them, and nested Monte Carlo over `[[uncertain]]`
 priors (`--nested D`, with `--draws-from` to simulate at deter's own draws).
 
+Sixth review (GAPS.md, sixth review): alliance restraint (`model.protector_restraint`,
+`model.restraint_cost`), written from MODEL.md 7.6, 7.7, 7.9 and 7.13 alone; and each per-crisis
+share's standard error over runs (`share_se`).
+
 It cannot reproduce deter's random streams (section 3.1 of MODEL.md); it matches distributions.
 
     python3 tools/reimplementation/model2.py scenarios/western-balkans-2024.toml --runs 20000 --seed 1
