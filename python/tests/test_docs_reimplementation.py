@@ -171,6 +171,18 @@ of 7 (Baltic) and 4 of 6 (baseline). Kept as B8's power checks: the first two (t
 moves, each seen by a share the probabilities of B1 do not hold). B8 sees a 20% move of the
 protectors' rationality and a doubled reputation loss, barely; not a concession that costs no
 reputation.
+
+Reading extended (1 December 2026, sixth review; written and committed before it was
+measured): B9, alliance restraint switched on during a run by a policy on
+`model.protector_restraint`, with its weight (`policy.restrain.weight`, [0, 2]), start
+(`policy.restrain.start`, [2025, 2030]) and `model.restraint_cost` ([0, 0.4]) drawn from
+uniform priors (tools/reimplementation/cases/restraint-nested.toml, over base.toml: a pact's
+protectors and a stationed force's): deter `--draws 8 --runs 2000 --seed 93` against model2.py
+at deter's draws (`--seed 94`), per draw the five probabilities, two-proportion z: 40. With the
+545 above, 585 comparisons, read family-wise at 95% by Bonferroni: each at z = 3.9285
+(two-sided 0.05 / 585), the 545 included. Seventh power check: the same draws against
+model2.py with `--misread restraint-sign`, 1,000 runs per draw, must find at least one of the
+40.
 """
 
 import json
@@ -206,6 +218,8 @@ CHECK_EXACT = ROOT / "tools" / "reimplementation" / "check_exact.py"
 COUNT_KINDS = ("crisis_triggers", "threats", "displays", "uses_of_force", "wars",
                "non_state_incidents", "target_triggers")
 NESTED_DRAWS, NESTED_RUNS = 10, 2000
+RESTRAINT_NESTED = ROOT / "tools" / "reimplementation" / "cases" / "restraint-nested.toml"
+RESTRAINT_DRAWS, RESTRAINT_RUNS = 8, 2000
 CHANGES = ROOT / "tools" / "reimplementation" / "cases" / "changes.toml"
 CHANGES_B = ROOT / "tools" / "reimplementation" / "cases" / "changes-b.toml"
 CHANGES_NESTED = ROOT / "tools" / "reimplementation" / "cases" / "changes-nested.toml"
@@ -224,9 +238,10 @@ COMPARISONS = (len(FILES) * (len(EVENTS) + len(MEANS))
                + CHANGES_DRAWS * len(EVENTS)                       # changes-nested.toml (B5)
                + 2 * PER_RIVALRY                                   # changes.toml --set (B6)
                + 2 * 5 * PER_RIVALRY                               # alliance restraint (B7)
-               + 6 * len(FILES) + 1)                               # per-crisis shares (B8)
-# Two-sided 0.05 / 545: z = Phi^-1(1 - 0.025 / 545).
-Z = 3.9115
+               + 6 * len(FILES) + 1                                # per-crisis shares (B8)
+               + RESTRAINT_DRAWS * len(EVENTS))                    # restraint by policy (B9)
+# Two-sided 0.05 / 585: z = Phi^-1(1 - 0.025 / 585).
+Z = 3.9285
 # B7: (protector_restraint, restraint_cost) and the protected files with their runs
 RESTRAINT = (("1", "0.2"), ("0.5", "0.05"))
 RESTRAINT_FILES = ((FILES[0], 20_000), (FILES[1], 20_000), (BALTIC, 10_000))
@@ -353,7 +368,7 @@ def share_disagreements(d: dict, m: dict) -> list[str]:
 
 
 def test_the_docs_reimplementation_gives_deters_distributions(tmp_path):
-    assert COMPARISONS == 545
+    assert COMPARISONS == 585
     failures = []
     for path in FILES:
         d, m = deter_json(path, tmp_path), model2_json(path, tmp_path)
@@ -780,3 +795,36 @@ def test_restraint_changes_nothing_without_a_protector(tmp_path):
             d.pop("overrides")
             reports.append(d)
         assert reports[0] == reports[1], path
+
+
+def restraint_nested(tmp: pathlib.Path) -> pathlib.Path:
+    out = tmp / "deter-restraint-nested.json"
+    if not out.exists():
+        subprocess.run(
+            [binary(), "run", str(RESTRAINT_NESTED), "--draws", str(RESTRAINT_DRAWS), "--runs",
+             str(RESTRAINT_RUNS), "--seed", "93", "--format", "json", "--quiet", "--out",
+             str(out)], check=True, capture_output=True)
+    return out
+
+
+def model2_restraint_nested(tmp: pathlib.Path, runs: int, *extra: str) -> dict:
+    out = tmp / f"model2-restraint-nested-{runs}{'-'.join(extra)}.json"
+    subprocess.run(
+        [sys.executable, str(MODEL2), str(RESTRAINT_NESTED), "--nested", str(RESTRAINT_DRAWS),
+         "--runs", str(runs), "--seed", "94", "--draws-from", str(restraint_nested(tmp)),
+         "--out", str(out), *extra], check=True, capture_output=True)
+    return json.loads(out.read_text())
+
+
+def test_restraint_switched_on_by_a_policy_per_draw(tmp_path):
+    """B9: restraint's weight, start and cost drawn from priors, switched on by a policy."""
+    found = per_draw_disagreements(json.loads(restraint_nested(tmp_path).read_text()),
+                                   model2_restraint_nested(tmp_path, RESTRAINT_RUNS))
+    assert not found, "deter and the docs' re-implementation disagree:\n" + "\n".join(found)
+
+
+def test_the_draws_find_a_wrong_restraint(tmp_path):
+    found = per_draw_disagreements(
+        json.loads(restraint_nested(tmp_path).read_text()),
+        model2_restraint_nested(tmp_path, 1000, "--misread", "restraint-sign"))
+    assert found, "a restraint leaf with the wrong sign went unseen in the draws"
