@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Exact probes of the policy rules the third and fourth reviews had to guess (GAPS.md N1,
-N2, N3, N5; C1-C4, a change's magnitude as a path):
+N2, N3, N5; C1-C4, a change's magnitude as a path), and of alliance restraint (sixth review:
+where it must change nothing, MODEL.md 7.6, 7.7, 7.13):
 pairs of deter runs on overlays of cases/base.toml whose JSON reports must be equal (or must
 differ), timing, hashes, names and overrides aside. Common random numbers make "equal" exact.
 
