@@ -183,6 +183,22 @@ at deter's draws (`--seed 94`), per draw the five probabilities, two-proportion 
 (two-sided 0.05 / 585), the 545 included. Seventh power check: the same draws against
 model2.py with `--misread restraint-sign`, 1,000 runs per draw, must find at least one of the
 40.
+
+Measured (RESULTS.md 9.4): none of the 40 outside; the wrong sign found 13.
+
+B10 (sixth review; NOT blind: measured, then written): B8's shares per rivalry on B7's runs
+(seeds 81/82), where restraint decides where a crisis falls (GAPS.md C15): for each of the 10
+rivalry-settings the six shares, and `commitments.honoured` for the three Baltic rivalries at
+both settings: 66. Their values had been read descriptively (RESULTS.md 9.2) and their z
+computed before this was written (largest |z| 2.46, Serbia -> Kosovo 2008 at (1, 0.2),
+`challenge_after_firmness`; 5 of 66 beyond 1.96): it guards the placement of a restraint
+among the outcomes from now on, and reads nothing new. With the 585 above, 651 comparisons,
+each at z = 3.9542 (two-sided 0.05 / 651), the 585 included. Power check: the baseline and
+Kosovo 2008 at (1, 0.2), model2.py `--misread restraint-sign` at 5,000 runs: 6 of 6 outside
+each (measured). Blind spot, measured: a restrained crisis that leaves the memory "stood firm"
+(`--misread restraint-memory-firm`) is unseen (0 of 6 on each): under restraint the challenge
+after a concession and after firmness are nearly equally likely (0.945 and 0.936 in the
+baseline), so which one a restraint joins barely moves either share.
 """
 
 import json
@@ -239,9 +255,10 @@ COMPARISONS = (len(FILES) * (len(EVENTS) + len(MEANS))
                + 2 * PER_RIVALRY                                   # changes.toml --set (B6)
                + 2 * 5 * PER_RIVALRY                               # alliance restraint (B7)
                + 6 * len(FILES) + 1                                # per-crisis shares (B8)
-               + RESTRAINT_DRAWS * len(EVENTS))                    # restraint by policy (B9)
-# Two-sided 0.05 / 585: z = Phi^-1(1 - 0.025 / 585).
-Z = 3.9285
+               + RESTRAINT_DRAWS * len(EVENTS)                     # restraint by policy (B9)
+               + 2 * (6 * 5 + 3))                                  # B7's shares (B10)
+# Two-sided 0.05 / 651: z = Phi^-1(1 - 0.025 / 651).
+Z = 3.9542
 # B7: (protector_restraint, restraint_cost) and the protected files with their runs
 RESTRAINT = (("1", "0.2"), ("0.5", "0.05"))
 RESTRAINT_FILES = ((FILES[0], 20_000), (FILES[1], 20_000), (BALTIC, 10_000))
@@ -368,7 +385,7 @@ def share_disagreements(d: dict, m: dict) -> list[str]:
 
 
 def test_the_docs_reimplementation_gives_deters_distributions(tmp_path):
-    assert COMPARISONS == 585
+    assert COMPARISONS == 651
     failures = []
     for path in FILES:
         d, m = deter_json(path, tmp_path), model2_json(path, tmp_path)
@@ -766,9 +783,23 @@ def test_alliance_restraint_per_rivalry(tmp_path):
         for path, runs in RESTRAINT_FILES:
             d = restrained(path, tmp_path, runs, a_r, cost, "deter")
             m = restrained(path, tmp_path, runs, a_r, cost, "model2")
-            for line in rivalry_disagreements(d, m):
+            lines = rivalry_disagreements(d, m)
+            for a, b in zip(d["rivalries"], m["rivalries"]):   # B10
+                lines += [f"{a['id']} {x}" for x in share_disagreements(a, b)]
+            for line in lines:
                 found.append(f"{path.relative_to(ROOT)} a_R {a_r} rc {cost}: {line}")
     assert not found, "deter and the docs' re-implementation disagree:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("path", [FILES[0], FILES[1]])
+def test_the_shares_find_a_wrong_restraint(tmp_path, path):
+    """B10's power check; and its measured blind spot, the memory a restraint leaves."""
+    d = restrained(path, tmp_path, 20_000, "1", "0.2", "deter")
+    for misread, seen in (("restraint-sign", True), ("restraint-memory-firm", False)):
+        m = restrained(path, tmp_path, 5000, "1", "0.2", "model2", "--misread", misread)
+        found = [x for a, b in zip(d["rivalries"], m["rivalries"])
+                 for x in share_disagreements(a, b)]
+        assert bool(found) == seen, (misread, found)
 
 
 @pytest.mark.parametrize("misread", ["restraint-sign", "restraint-unpartitioned"])

@@ -1030,6 +1030,8 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
     newlast[conc] = 1
     newlast[res] = 2
     newlast[restr] = 1                   # a restraint is a concession (memory "conceded")
+    if "restraint-memory-firm" in MISREAD:   # power check only: the answer at the threat counts
+        newlast[restr] = 2
     if "memory-kept" in MISREAD:   # power check only: a crisis with no dispute keeps the memory
         newlast = np.where(dispute | fa, newlast, lc)
     last[idx] = newlast
@@ -1415,7 +1417,7 @@ def main(argv=None):
     ap.add_argument("--misread", action="append", default=[],
                     choices=["tension-parameter", "deployment-zero", "magnitude-ignored",
                              "restraint-sign", "restraint-unpartitioned", "memory-kept",
-                             "reputation-kept"],
+                             "reputation-kept", "restraint-memory-firm"],
                     help="power checks only: a wrong reading of the docs (tension-parameter: "
                          "setting a rivalry's tension leaves the parameter `tension` as it was, "
                          "so each month of a ramp shifts by the whole change so far; "
@@ -1428,7 +1430,9 @@ def main(argv=None):
                          "when u_4 < rho alone, not c <= u_4 < c + rho; memory-kept: a crisis "
                          "opportunity with no dispute keeps the rivalry's memory of the last "
                          "answer, MODEL.md 7.9 step 1 clears it; reputation-kept: a concession "
-                         "leaves the target's reputation as it was, 7.9 step 3 lowers it)")
+                         "leaves the target's reputation as it was, 7.9 step 3 lowers it; "
+                         "restraint-memory-firm: a restrained crisis leaves the memory 'stood "
+                         "firm' (its answer at the threat), 7.9 step 4 makes it 'conceded')")
     ap.add_argument("--attribution", action="store_true",
                     help="also simulate the 7 level-removal variants of 7.13 (independent streams)")
     a = ap.parse_args(argv)
