@@ -76,12 +76,18 @@ def pooled(paths):
         ss = sum((d["runs"] - 1) * d["metrics"][mname]["sd"] ** 2
                  + d["runs"] * (d["metrics"][mname]["mean"] - mean) ** 2 for d in ds)
         out["metrics"][mname] = {"mean": mean, "sd": math.sqrt(ss / (n - 1))}
-    out.pop("crisis_outcomes", None)
-    out.pop("yearly", None)
+    # not pooled: the first file's would be read at the pooled number of runs
+    for key in ("crisis_outcomes", "yearly", "rivalries", "cost_composition", "attribution",
+                "variants", "mechanisms"):
+        out.pop(key, None)
     return out
 
 
 def main():
+    if "," in sys.argv[1] + sys.argv[2] and any(
+            f in sys.argv for f in ("--rivalries", "--rivalry-yearly", "--variants")):
+        sys.exit("compare.py: --rivalries, --rivalry-yearly and --variants read one file a side "
+                 "(per-rivalry rows, cost shares and variants are not pooled)")
     dj = pooled(sys.argv[1])
     mj = pooled(sys.argv[2])
     yearly = "--yearly" in sys.argv

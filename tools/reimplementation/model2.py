@@ -12,6 +12,10 @@ Third review (blind, GAPS.md N1-N14): policies on deployments, powers, a policy'
 the quantiles as docs/OUTPUT.md defines them, and nested Monte Carlo over `[[uncertain]]`
 priors (`--nested D`, with `--draws-from` to simulate at deter's own draws).
 
+Sixth review (GAPS.md, sixth review): alliance restraint (`model.protector_restraint`,
+`model.restraint_cost`), written from MODEL.md 7.6, 7.7, 7.9 and 7.13 alone; and each per-crisis
+share's standard error over runs (`share_se`).
+
 It cannot reproduce deter's random streams (section 3.1 of MODEL.md); it matches distributions.
 
     python3 tools/reimplementation/model2.py scenarios/western-balkans-2024.toml --runs 20000 --seed 1
@@ -51,7 +55,7 @@ MODEL = dict(
     nonstate_narrative=1.0, nonstate_monitoring=1.0, nonstate_crisis=0.5,
     tension_jump_nonstate=0.1, target_trigger_cohesion=1.0, tension_jump_target=0.05,
     war_duration=1.0, fait_accompli=0.0, casus_foederis_cost=0.0,
-    fait_accompli_resistance=1.0,
+    fait_accompli_resistance=1.0, protector_restraint=0.0, restraint_cost=0.05,
 )
 MILITARY = dict(readiness=0.6, readiness_reversion=0.5, interoperability=0.5, quality=1.0,
                 procurement_efficiency=1.0, investment_share=0.25, depreciation=0.08,
@@ -334,9 +338,29 @@ def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None):
             VT5[sd, k] = F * Tf
             VP5[sd, k] = F * Pf + (1 - F) * (-k * pc)
             FF[sd, k] = F
-    c, VA4, VT4 = {}, {}, {}
+    c, rho, VA4, VT4 = {}, {}, {}, {}
+    aR = m["protector_restraint"]
     for sd in (0, 1):
+        if aR > 0:
+            # node 4 with alliance restraint (7.7): a weighted multinomial logit over commit,
+            # stay out and restrain (weights 1, 1, a_R); the restraint leaf of 7.6
+            AR = V + dr - dc - sd * sc - td
+            TR = -tk
+            PR = -pv - m["restraint_cost"] * S
+            if "restraint-sign" in MISREAD:   # power check only: P gains its ward's concession
+                PR = pv - m["restraint_cost"] * S
+            top = np.maximum(np.maximum(VP5[sd, 1], VP5[sd, 0]), PR)
+            e1 = np.exp(bP * (VP5[sd, 1] - top))
+            e0 = np.exp(bP * (VP5[sd, 0] - top))
+            eR = aR * np.exp(bP * (PR - top))
+            E = e1 + e0 + eR
+            c[sd] = np.where(exists, e1 / E, 0.0)
+            rho[sd] = np.where(exists, eR / E, 0.0)
+            VA4[sd] = c[sd] * VA5[sd, 1] + rho[sd] * AR + (1 - c[sd] - rho[sd]) * VA5[sd, 0]
+            VT4[sd] = c[sd] * VT5[sd, 1] + rho[sd] * TR + (1 - c[sd] - rho[sd]) * VT5[sd, 0]
+            continue
         c[sd] = np.where(exists, logistic(bP * (VP5[sd, 1] - VP5[sd, 0])), 0.0)
+        rho[sd] = np.zeros_like(c[sd])
         VA4[sd] = c[sd] * VA5[sd, 1] + (1 - c[sd]) * VA5[sd, 0]
         VT4[sd] = c[sd] * VT5[sd, 1] + (1 - c[sd]) * VT5[sd, 0]
     DA = (1 - sD) * VA4[0] + sD * VA4[1]
@@ -349,11 +373,14 @@ def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None):
     # UA by level, through the same tree and probabilities (guess R6 in GAPS.md)
     cost = []
     for l, back2 in ((0, 0.0), (1, au), (2, td)):
-        C4 = [c[sd] * C5[sd, 1][l] + (1 - c[sd]) * C5[sd, 0][l] for sd in (0, 1)]
+        # the restraint leaf's costs (7.7): military dc, political none, economic s_d sc + td
+        CR = [(dc, 0.0, sd * sc + td)[l] for sd in (0, 1)]
+        C4 = [c[sd] * C5[sd, 1][l] + rho[sd] * CR[sd] + (1 - c[sd] - rho[sd]) * C5[sd, 0][l]
+              for sd in (0, 1)]
         CD = (1 - sD) * C4[0] + sD * C4[1]
         cost.append(r * (d * CD + (1 - d) * back2) + (1 - r) * (td if l == 2 else 0.0))
     aF = m["fait_accompli"]
-    out = dict(r=r, d=d, c=c, F=FF, w=w, UA=UA, cost=cost)
+    out = dict(r=r, d=d, c=c, rho=rho, F=FF, w=w, UA=UA, cost=cost)
     if aF <= 0:
         out["pch"] = logistic(bA * (UA - m["status_quo_value"]))
         out["pfa"] = np.zeros_like(UA)
@@ -912,6 +939,12 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
     displayed = u[2] < GA["d"]
     sd = u[3] < sD
     committed = th["exists"] & (u[4] < np.where(sd, GR["c"][1], GR["c"][0]))
+    # u_4 partitioned over node 4's actions: commit, then restrain, then stay out (7.7)
+    if "restraint-unpartitioned" in MISREAD:   # power check only: u_4 < rho alone
+        restrained = th["exists"] & ~committed & (u[4] < np.where(sd, GR["rho"][1], GR["rho"][0]))
+    else:
+        restrained = th["exists"] & ~committed & (
+            u[4] < np.where(sd, GR["c"][1] + GR["rho"][1], GR["c"][0] + GR["rho"][0]))
     k = committed.astype(int)
     Fforce = np.select([(~sd) & (k == 0), (~sd) & (k == 1), sd & (k == 0)],
                        [GA["F"][0, 0], GA["F"][0, 1], GA["F"][1, 0]], GA["F"][1, 1])
@@ -925,8 +958,9 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
     res = dispute & resisted
     back2 = res & ~displayed
     disp = res & displayed
-    back3 = disp & ~forced
-    force = disp & forced
+    restr = disp & restrained            # P restrained T: T concedes at the display (7.9, 4)
+    back3 = disp & ~restr & ~forced
+    force = disp & ~restr & forced
     warp = force & war
     lim = force & ~war
     level = np.ones(n, np.int64)
@@ -946,7 +980,8 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
     counts["uses_of_force"][idx, y] += (level == 4)
     counts["wars"][idx, y] += (level == 5)
     oc["general_deterrence"] += int((~dispute & ~fa).sum())
-    oc["coercion_success"] += int(conc.sum())
+    oc["coercion_success"] += int(conc.sum() + restr.sum())
+    oc["restrained"] = oc.get("restrained", 0) + int(restr.sum())
     oc["immediate_deterrence"] += int((back2 | back3).sum())
     oc["failure_limited"] += int(lim.sum() + (fa & ~fa_war).sum())
     oc["failure_war"] += int(warp.sum() + fa_war.sum())
@@ -964,9 +999,29 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
     oc["commitments_invoked"] = oc.get("commitments_invoked", 0) + int(inv.sum())
     oc["commitments_honoured"] = oc.get("commitments_honoured", 0) + int(
         (disp & treaty & committed).sum() + (fa & treaty & fa_commit).sum())
+    # per run, the numerators and denominators of the per-crisis shares (crisis outcomes,
+    # mechanisms), for their standard errors over runs (ratio estimator, as the cost shares)
+    pr = oc.setdefault("_pr", {})
+    treaty_ = th["B"] > 0
+
+    def per_run(key, mask):
+        if key not in pr:
+            pr[key] = np.zeros(mem["h"].size, np.int64)
+        pr[key][idx] += mask
+    per_run("crises", np.ones(n, np.int64))
+    per_run("coercion_success", conc | restr)
+    per_run("immediate_deterrence", back2 | back3)
+    per_run("failure_limited", lim | (fa & ~fa_war))
+    per_run("sanctions_display", disp & sd)
+    per_run("sanctions_display_succeeded", back3 & sd)
+    per_run("commitments_invoked", (disp | fa) & treaty_)
+    per_run("commitments_honoured", (disp & treaty_ & committed) | (fa & treaty_ & fa_commit))
     # feedbacks (7.9), in order: 1. challenges after a concession / after firmness
     last = mem["last"]
     lc = last[idx]
+    for code, name in ((1, "after_concession"), (2, "after_firmness")):
+        per_run("opp_" + name, lc == code)
+        per_run("chal_" + name, (lc == code) & (dispute | fa))
     for code, name in ((1, "after_concession"), (2, "after_firmness")):
         sel = lc == code
         oc["opp_" + name] = oc.get("opp_" + name, 0) + int(sel.sum())
@@ -974,17 +1029,24 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
     newlast = np.zeros(n, np.int64)
     newlast[conc] = 1
     newlast[res] = 2
+    newlast[restr] = 1                   # a restraint is a concession (memory "conceded")
+    if "restraint-memory-firm" in MISREAD:   # power check only: the answer at the threat counts
+        newlast[restr] = 2
+    if "memory-kept" in MISREAD:   # power check only: a crisis with no dispute keeps the memory
+        newlast = np.where(dispute | fa, newlast, lc)
     last[idx] = newlast
     tau_a = tau[idx]
     tau_a = np.where(dispute, np.minimum(tau_a + m["tension_jump_threat"], 1), tau_a)
     if m["dispute_recency"] > 0:
         mem["e"][idx[dispute | fa]] = 1.0
     rep = st[Tg]["rep"]
-    rep[idx[conc]] = np.maximum(rep[idx[conc]] - m["reputation_loss"], 0)
+    yielded = conc | restr               # at the threat, or at the display under restraint
+    if "reputation-kept" not in MISREAD:   # power check only: a concession costs no reputation
+        rep[idx[yielded]] = np.maximum(rep[idx[yielded]] - m["reputation_loss"], 0)
     gain = back2 | back3
     rep[idx[gain]] = np.minimum(rep[idx[gain]] + m["reputation_gain"], 1)
     if m["defeat_memory"] > 0:
-        mem["h"][idx[conc]] *= (1 - m["defeat_memory_reset"])
+        mem["h"][idx[yielded]] *= (1 - m["defeat_memory_reset"])
         mem["h"][idx[gain]] += 1.0
     tau_a = np.where(disp, np.minimum(tau_a + m["tension_jump_display"], 1), tau_a)
     YA, YT = st[A]["Y"], st[Tg]["Y"]
@@ -1099,6 +1161,10 @@ def region_record(res):
     union, counts and GDP lost summed, first use of force the earliest, final balance the
     largest, the cost composition's sums pooled."""
     recs = res["recs"]
+    pr = {}
+    for r in recs:
+        for k, v in r["oc"].get("_pr", {}).items():
+            pr[k] = pr[k] + v if k in pr else v.copy()
     out = dict(
         max_level=np.max([r["max_level"] for r in recs], axis=0),
         year_level=np.max([r["year_level"] for r in recs], axis=0),
@@ -1106,10 +1172,12 @@ def region_record(res):
         counts={k: sum(r["counts"][k] for r in recs) for k in recs[0]["counts"]},
         gdp_lost=sum(r["gdp_lost"] for r in recs),
         first_uof=np.min([r["first_uof"] for r in recs], axis=0),
-        oc={k: sum(r["oc"].get(k, 0) for r in recs) for k in set().union(*(r["oc"] for r in recs))},
+        oc={k: sum(r["oc"].get(k, 0) for r in recs)
+            for k in set().union(*(r["oc"] for r in recs)) if k != "_pr"},
         cost=sum(r["cost"] for r in recs),
         final_balance=np.max([r["final_balance"] for r in recs], axis=0),
     )
+    out["oc"]["_pr"] = pr
     return out
 
 
@@ -1156,10 +1224,34 @@ def summarise_record(sc, rec, runs, rivalry=False):
         "general_deterrence", "coercion_success", "immediate_deterrence", "failure_limited",
         "failure_war")}
     out["crisis_outcomes"]["total"] = tot
-    out["mechanisms"] = {k: oc[k] for k in oc if k not in out["crisis_outcomes"]}
+    out["mechanisms"] = {k: oc[k] for k in oc if k not in out["crisis_outcomes"] and k != "_pr"}
     for name in ("after_concession", "after_firmness"):
         o = oc.get("opp_" + name, 0)
         out["mechanisms"]["challenge_" + name] = oc.get("chal_" + name, 0) / o if o else None
+    # each per-crisis share, its numerator and denominator summed over runs and its standard
+    # error over runs (ratio estimator: the crises of a run are not independent)
+    pr = oc.get("_pr", {})
+    shares = {}
+    for key, num, den in (
+            ("coercion_success", "coercion_success", "crises"),
+            ("immediate_deterrence", "immediate_deterrence", "crises"),
+            ("failure_limited", "failure_limited", "crises"),
+            ("challenge_after_concession", "chal_after_concession", "opp_after_concession"),
+            ("challenge_after_firmness", "chal_after_firmness", "opp_after_firmness"),
+            ("sanctions_at_display_backed_down", "sanctions_display_succeeded",
+             "sanctions_display"),
+            ("commitments_honoured", "commitments_honoured", "commitments_invoked")):
+        if den not in pr:
+            continue
+        x, nn = pr[num].astype(float), pr[den].astype(float)
+        N = nn.sum()
+        if N == 0:
+            shares[key] = dict(count=0, n=0, p=None, se=None)
+            continue
+        p_ = x.sum() / N
+        se = float((x - p_ * nn).std(ddof=1) * math.sqrt(runs) / N) if runs > 1 else 0.0
+        shares[key] = dict(count=int(x.sum()), n=int(N), p=float(p_), se=se)
+    out["share_se"] = shares
     yearly = []
     yl = rec["year_level"]
     for yy in range(sc.horizon_years):
@@ -1323,14 +1415,24 @@ def main(argv=None):
     ap.add_argument("--draws-from", metavar="DETER_NESTED.json",
                     help="with --nested: simulate at the parameter values of deter's draws")
     ap.add_argument("--misread", action="append", default=[],
-                    choices=["tension-parameter", "deployment-zero", "magnitude-ignored"],
+                    choices=["tension-parameter", "deployment-zero", "magnitude-ignored",
+                             "restraint-sign", "restraint-unpartitioned", "memory-kept",
+                             "reputation-kept", "restraint-memory-firm"],
                     help="power checks only: a wrong reading of the docs (tension-parameter: "
                          "setting a rivalry's tension leaves the parameter `tension` as it was, "
                          "so each month of a ramp shifts by the whole change so far; "
                          "deployment-zero: a stationed force of capability 0 still makes its "
                          "contributors the host's protectors; magnitude-ignored: a policy "
                          "change's magnitude given by `--set` or a prior, "
-                         "policy.ID.changes[K].OP or policy.ID.NAME, is ignored)")
+                         "policy.ID.changes[K].OP or policy.ID.NAME, is ignored; "
+                         "restraint-sign: P's restraint leaf +pv - rc, as if the protector "
+                         "gained its ward's concession; restraint-unpartitioned: P restrains "
+                         "when u_4 < rho alone, not c <= u_4 < c + rho; memory-kept: a crisis "
+                         "opportunity with no dispute keeps the rivalry's memory of the last "
+                         "answer, MODEL.md 7.9 step 1 clears it; reputation-kept: a concession "
+                         "leaves the target's reputation as it was, 7.9 step 3 lowers it; "
+                         "restraint-memory-firm: a restrained crisis leaves the memory 'stood "
+                         "firm' (its answer at the threat), 7.9 step 4 makes it 'conceded')")
     ap.add_argument("--attribution", action="store_true",
                     help="also simulate the 7 level-removal variants of 7.13 (independent streams)")
     a = ap.parse_args(argv)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Exact probes of the policy rules the third and fourth reviews had to guess (GAPS.md N1,
-N2, N3, N5; C1-C4, a change's magnitude as a path):
+N2, N3, N5; C1-C4, a change's magnitude as a path), and of alliance restraint (sixth review:
+where it must change nothing, MODEL.md 7.6, 7.7, 7.13):
 pairs of deter runs on overlays of cases/base.toml whose JSON reports must be equal (or must
 differ), timing, hashes, names and overrides aside. Common random numbers make "equal" exact.
 
@@ -163,6 +164,63 @@ REFUSED = [
 ]
 
 
+# Alliance restraint (MODEL.md 7.7, 7.13; the reimpl23 review, GAPS.md C15-): pairs of runs,
+# attribution on, whose whole reports (or the named attribution variants) must be equal or
+# differ. HIST: the bundled files; "+" joins several --set.
+HIST = os.path.join(HERE, "..", "..", "scenarios")
+ON = "model.protector_restraint=1+model.restraint_cost=0.2"
+QUIET_CCC = ("rivalry.AAA-CCC.opportunity_rate=0+rivalry.AAA-CCC.nonstate_rate=0"
+             "+rivalry.AAA-CCC.target_trigger_rate=0")
+RESTRAINT = [
+    ("7.6: restraint_cost is read only when protector_restraint > 0",
+     ("western-balkans-2024.toml", "model.restraint_cost=3"), ("western-balkans-2024.toml", None),
+     None, True),
+    ("7.7: restraint moves a protected target's outcomes",
+     ("western-balkans-2024.toml", ON), ("western-balkans-2024.toml", None), None, False),
+    ("7.7: restraint changes nothing without a protector (Georgia 2004: no node 4)",
+     ("history/russia-georgia-2004.toml", ON), ("history/russia-georgia-2004.toml", None),
+     None, True),
+    ("7.7: ... nor against Ukraine 2013", ("history/russia-ukraine-2013.toml", ON),
+     ("history/russia-ukraine-2013.toml", None), None, True),
+    ("7.13: the military level's removal removes restraint (every variant without it equal)",
+     ("western-balkans-2024.toml", ON), ("western-balkans-2024.toml", None),
+     ("military", "military+political", "military+economic", "all"), True),
+    ("7.13: ... where stationed forces keep node 4, the political removal keeps it",
+     ("western-balkans-2024.toml", ON), ("western-balkans-2024.toml", None),
+     ("political",), False),
+    ("7.13: a pact alone makes node 4: the political removal removes restraint",
+     (None, ON + "+" + QUIET_CCC), (None, QUIET_CCC),
+     ("political", "political+economic", "military", "military+political", "military+economic",
+      "all"), True),
+    ("7.13: ... and the run itself and the economic removal keep it", (None, ON + "+" + QUIET_CCC),
+     (None, QUIET_CCC), ("none", "economic"), False),
+]
+
+
+def restraint_report(binary, tmp, name, setting):
+    path = BASE if name is None else os.path.join(HIST, name)
+    out = os.path.join(tmp, f"r-{os.path.basename(path)}-{setting}.json".replace("=", "_"))
+    args = [binary, "run", path, "--runs", "2000", "--seed", "5", "--format", "json", "--quiet",
+            "--out", out]
+    for s_ in (setting.split("+") if setting else []):
+        args += ["--set", s_]
+    subprocess.run(args, check=True, capture_output=True)
+    d = json.load(open(out))
+    for k in ("timing", "scenario_sha256", "overrides", "scenario"):
+        d.pop(k, None)
+    return d
+
+
+def variants(d, names):
+    """The attribution's counts under the named variants, of every event, region and rivalries."""
+    out = []
+    for entity in d["attribution"]["entities"]:
+        for event, a in sorted(entity["events"].items()):
+            out.append((entity["entity"], event, [a["variants"][v]["count"] for v in names]))
+    assert out, "no attribution in the report"
+    return out
+
+
 def scenario(tmp, name):
     path = BASE
     if name is not None:
@@ -193,6 +251,12 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for what, a, b, equal in PROBES:
             same = report(binary, tmp, *a) == report(binary, tmp, *b)
+            ok = same == equal
+            bad += not ok
+            print(f"{'holds' if ok else 'FAILS'}: {what} ({'equal' if same else 'different'})")
+        for what, a, b, names, equal in RESTRAINT:
+            ra, rb = restraint_report(binary, tmp, *a), restraint_report(binary, tmp, *b)
+            same = ra == rb if names is None else variants(ra, names) == variants(rb, names)
             ok = same == equal
             bad += not ok
             print(f"{'holds' if ok else 'FAILS'}: {what} ({'equal' if same else 'different'})")
