@@ -522,6 +522,18 @@ def test_compare_nested_equals_the_cli_json(tmp_path):
     ]
     assert set(deter.OUTCOMES) <= set(c.effects["outcome"])
     assert c.draws.shape == (5, 1 + len(cl["parameters"]["paths"]) + len(cl["effects"]))
+    # The posterior's case column is drawn but not applied, and said so (the JSON's
+    # `parameters.applied`); the priors' and shared columns are applied.
+    assert c.not_applied == ["serbia-kosovo/rivalry.*.opportunity_rate"]
+    assert "serbia-kosovo/rivalry.*.opportunity_rate" in c.draws.columns
+    n = deter.run_nested(a, posterior=post, draws=3, runs=20, seed=9, horizon_years=2)
+    assert n.not_applied == ["serbia-kosovo/rivalry.*.opportunity_rate"]
+    assert dict(zip(n.to_dict()["parameters"]["paths"], n.to_dict()["parameters"]["applied"])) == {
+        "model.war_cost": True,
+        "alliance.NATO.reliability": True,
+        "serbia-kosovo/rivalry.*.opportunity_rate": False,
+        "model.rationality": True,
+    }
     for e in cl["effects"]:
         row = c.effects.set_index("outcome").loc[e["outcome"]]
         assert abs(c.draws[e["outcome"]].mean() - row["effect_mean"]) < 1e-12
