@@ -80,9 +80,9 @@ pub fn resolve_threads(threads: usize) -> usize {
     n.clamp(1, MAX_THREADS)
 }
 
-/// The one message of an integer setting out of its range, for a flag's text or a checked
-/// value alike: "FLAG TEXT: expected an integer in [MIN, MAX]" (the command line's parsers,
-/// `crate::cli::int_flag`, and the checks below).
+/// The one message of an integer setting out of its range, a checked value's: "NAME VALUE:
+/// expected an integer in [MIN, MAX]" (the checks below; the command line's parsers,
+/// `crate::cli::int_flag`, say the same range located in the flag's value).
 pub fn integer_out_of_range(
     flag: &str,
     text: impl std::fmt::Display,

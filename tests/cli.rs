@@ -481,8 +481,11 @@ fn absurd_thread_counts_are_refused() {
         .args(["run", BASELINE, "--runs", "10", "--threads", "100000"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(
-            "--threads 100000: expected an integer in [0, 1024] (0 = one per core)",
+        .stderr(common::flag_fault(
+            "--threads",
+            "100000",
+            1,
+            "expected an integer in [0, 1024] (0 = one per core), found 100000",
         ));
     deter()
         .args([
@@ -589,7 +592,7 @@ fn validate_locates_a_fault_in_a_historical_record() {
 #[test]
 fn seed_limits_are_the_same_for_the_flag_and_the_file() {
     let msg = "expected an integer in [0, 9223372036854775807], found 9223372036854775808";
-    // The flag names its value before the range, as every flag fault does.
+    // The flag's fault in the file's words, located in its value as every flag fault is.
     deter()
         .args([
             "run",
@@ -602,9 +605,7 @@ fn seed_limits_are_the_same_for_the_flag_and_the_file() {
         ])
         .assert()
         .code(2)
-        .stderr(
-            "error: --seed 9223372036854775808: expected an integer in [0, 9223372036854775807]\n",
-        );
+        .stderr(common::flag_fault("--seed", "9223372036854775808", 1, msg));
     deter()
         .args([
             "run",
@@ -986,11 +987,15 @@ fn sweep_takes_runs_seed_and_horizon_from_the_command_line() {
     let (_, r_orig) = rows(&original, &[]);
     assert_ne!(r_orig, r_flag);
     for (flag, value, expect) in [
-        ("--runs", "0", "--runs 0: expected an integer in [1, "),
+        (
+            "--runs",
+            "0",
+            "--runs:1:1: error: expected an integer in [1, ",
+        ),
         (
             "--horizon-years",
             "201",
-            "--horizon-years 201: expected an integer in [1, 200]",
+            "--horizon-years:1:1: error: expected an integer in [1, 200], found 201",
         ),
     ] {
         let out = deter()
@@ -1486,13 +1491,16 @@ fn refused_flag_combinations_say_why_and_what_to_do() {
 }
 
 /// `--draws N` with nothing uncertain said "error: nothing is uncertain ..." with no flag,
-/// where every other flag's fault names it ("--draws 0: expected ..."). `deter run` and `deter
+/// where every other flag's fault names it ("--draws:1:1: error: expected ..."). `deter run` and `deter
 /// compare` now name it, with the flag that gives a posterior, exit 2.
 #[test]
 fn draws_with_nothing_uncertain_names_the_flag() {
     let refused = |args: &[&str]| refused(&deter().args(args).output().unwrap());
     let flag_fault = refused(&["run", BASELINE, "--draws", "0"]);
-    assert!(flag_fault.starts_with("error: --draws 0: "), "{flag_fault}");
+    assert!(
+        flag_fault.starts_with("--draws:1:1: error: "),
+        "{flag_fault}"
+    );
     let said = "error: --draws 5: nothing is uncertain: give --posterior FILE or declare \
                 [[uncertain]] priors in the scenario";
     let e = refused(&["run", BASELINE, "--draws", "5"]);

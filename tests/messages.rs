@@ -13,8 +13,8 @@ use std::process::Output;
 
 mod common;
 use common::{
-    deter, first_error, refused, refused_for, root, run, scenario, stderr, stderr_says, succeeded,
-    sweep_to, write,
+    deter, first_error, flag_fault, refused, refused_for, root, run, scenario, stderr, stderr_says,
+    succeeded, sweep_to, write,
 };
 
 // ---- Values located at their cell: FILE:LINE:COL ----
@@ -862,7 +862,8 @@ fn a_number_beyond_the_floats_names_the_parameters_range_in_every_reader() {
 /// digits: the same fault, two wordings. Now every reader names the value as written, as a
 /// number out of a parameter's range is named (`--set` and a scenario's `[model]`): "expected
 /// an integer in [1, 1000000000000], found 1e300", in a scenario, a sweep and a calibration
-/// file alike (`validate` and the command that runs it); the flag names its value in front.
+/// file alike (`validate` and the command that runs it), and `--runs` in the same words,
+/// located in its value.
 #[test]
 fn a_number_out_of_an_integer_range_is_named_as_written_in_every_file_kind() {
     let d = tempfile::tempdir().unwrap();
@@ -924,7 +925,7 @@ fn a_number_out_of_an_integer_range_is_named_as_written_in_every_file_kind() {
             ),
             (
                 vec!["run", &base, "--runs", literal],
-                format!("error: --runs {literal}: expected an integer in [1, 1000000000000]"),
+                format!("--runs:1:1: error: {runs}"),
             ),
         ];
         for (args, said) in cases {
@@ -1547,8 +1548,9 @@ fn small_results(dir: &std::path::Path) -> String {
 }
 
 /// `deter discover --boxes -1` got clap's "unexpected argument '-1' found" (and `1.5`, `ten`
-/// clap's "invalid digit found in string"); every integer flag of deter says "FLAG TEXT:
-/// expected an integer in [MIN, MAX]" for every fault alike, as `--runs` does, exit 2.
+/// clap's "invalid digit found in string"); every integer flag of deter says "FLAG:1:1:
+/// error: expected an integer in [MIN, MAX], found TEXT", located in the value, for every
+/// fault alike, as `--runs` does, exit 2.
 #[test]
 fn discover_boxes_gets_the_range_message_of_every_integer_flag() {
     let d = tempfile::tempdir().unwrap();
@@ -1557,7 +1559,7 @@ fn discover_boxes_gets_the_range_message_of_every_integer_flag() {
     let reference = run(&["run", &base, "--runs", "-1"]);
     refused(&reference);
     assert!(
-        stderr(&reference).starts_with("error: --runs -1: expected an integer in [1, "),
+        stderr(&reference).starts_with("--runs:1:1: error: expected an integer in [1, "),
         "{}",
         stderr(&reference)
     );
@@ -1573,9 +1575,19 @@ fn discover_boxes_gets_the_range_message_of_every_integer_flag() {
             text,
         ]);
         refused_for(&o, format_args!("{text}"));
+        let found = if text == "ten" {
+            "`ten`".to_string()
+        } else {
+            text.to_string()
+        };
         assert_eq!(
             stderr(&o),
-            format!("error: --boxes {text}: expected an integer in [1, 100]\n"),
+            flag_fault(
+                "--boxes",
+                text,
+                1,
+                &format!("expected an integer in [1, 100], found {found}")
+            ),
             "{text}"
         );
     }
@@ -1601,7 +1613,8 @@ fn discover_boxes_gets_the_range_message_of_every_integer_flag() {
 /// `FLAG:1:COL: error: OUTCOME: expected a number in [0, 1] (...), found ...`, the value
 /// underlined in an excerpt of the flag's text, whatever the fault (`abc` said "expected a
 /// number", without the range, and none of them had the location); the other number flags
-/// as every flag ("FLAG TEXT: expected ...").
+/// (`--alpha`, `--min-mass`) in the same form, their range said ("--alpha:1:1: error:
+/// expected a share in (0, 0.5), found -1"; they said "error: --alpha -1: expected ...").
 #[test]
 fn discovers_and_robusts_number_flags_refuse_what_they_cannot_read_as_every_flag_does() {
     let d = tempfile::tempdir().unwrap();
@@ -1678,32 +1691,54 @@ fn discovers_and_robusts_number_flags_refuse_what_they_cannot_read_as_every_flag
     for (args, flag, text, col, said) in located {
         let o = run(&args);
         refused_for(&o, format_args!("{args:?}"));
-        let value = &text[col - 1..];
-        let want = format!(
-            "{flag}:1:{col}: error: {said}\n  |\n1 | {text}\n  | {}{}\n1 error found\n",
-            " ".repeat(col - 1),
-            "^".repeat(value.len())
-        );
-        assert_eq!(stderr(&o), want, "{args:?}");
+        assert_eq!(stderr(&o), flag_fault(flag, text, col, &said), "{args:?}");
     }
-    let cases: Vec<(Vec<&str>, String)> = vec![
+    let alpha = "expected a share in (0, 0.5)";
+    let mass = "expected a share in (0, 1)";
+    let cases: Vec<(&str, &str, String)> = vec![
+        ("--alpha", "-1", format!("{alpha}, found -1")),
+        ("--alpha", "0.5", format!("{alpha}, found 0.5")),
         (
-            [&discover[..], &["--above", "0.06", "--alpha", "-1"]].concat(),
-            "--alpha -1: expected a share in (0, 0.5)".into(),
+            "--alpha",
+            "1e-400",
+            format!("{alpha}, found `1e-400`, {tail}"),
         ),
-        (
-            [&discover[..], &["--above", "0.06", "--alpha", "1e-400"]].concat(),
-            format!("--alpha 1e-400: expected a share in (0, 0.5), found `1e-400`, {tail}"),
-        ),
-        (
-            [&discover[..], &["--above", "0.06", "--min-mass", "x"]].concat(),
-            "--min-mass x: expected a share in (0, 1), found `x`".into(),
-        ),
+        ("--alpha", "abc", format!("{alpha}, found `abc`")),
+        ("--min-mass", "x", format!("{mass}, found `x`")),
+        ("--min-mass", "1", format!("{mass}, found 1")),
+        ("--min-mass", "-0.2", format!("{mass}, found -0.2")),
     ];
-    for (args, said) in cases {
+    for (flag, text, said) in cases {
+        let args = [&discover[..], &["--above", "0.06", flag, text]].concat();
         let o = run(&args);
         refused_for(&o, format_args!("{args:?}"));
-        assert_eq!(stderr(&o), format!("error: {said}\n"), "{args:?}");
+        assert_eq!(stderr(&o), flag_fault(flag, text, 1, &said), "{args:?}");
+    }
+    // A `--where` or `--threshold` not of its form, located alike (they said "error: --where
+    // `use_of_force`: expected ..." on one line).
+    for (args, flag, text, said) in [
+        (
+            vec!["discover", r.as_str(), "--where", "use_of_force"],
+            "--where",
+            "use_of_force",
+            "expected COLUMN > NUMBER (or >=, <, <=)",
+        ),
+        (
+            vec!["discover", r.as_str(), "--where", "> 0.1"],
+            "--where",
+            "> 0.1",
+            "no column before `>`",
+        ),
+        (
+            vec!["robust", r.as_str(), "--threshold", "use_of_force"],
+            "--threshold",
+            "use_of_force",
+            "expected OUTCOME=VALUE, found `use_of_force`",
+        ),
+    ] {
+        let o = run(&args);
+        refused_for(&o, format_args!("{args:?}"));
+        assert_eq!(stderr(&o), flag_fault(flag, text, 1, said), "{args:?}");
     }
     // The form and words of `--set` for the same literals: location, range, excerpt.
     let base = scenario("scenarios/western-balkans-2024.toml");
@@ -1725,7 +1760,8 @@ fn discovers_and_robusts_number_flags_refuse_what_they_cannot_read_as_every_flag
 /// `deter discover --step N` was checked against the peeling only when a box was peeled:
 /// with no case of interest (nothing to peel) `--step 5`, `--step -1` and `--step ten` were
 /// accepted silently and printed "no box". Each is refused, exit 2, saying there is no step
-/// to choose and why, as a step past a peeling's end is refused.
+/// to choose and why, as a step past a peeling's end is refused; both located in the value,
+/// as every flag's value is.
 #[test]
 fn discover_refuses_a_step_when_no_box_was_peeled() {
     let d = tempfile::tempdir().unwrap();
@@ -1742,7 +1778,7 @@ fn discover_refuses_a_step_when_no_box_was_peeled() {
         "5",
     ]);
     refused(&o);
-    assert!(stderr(&o).starts_with("error: --step 5: expected an integer in [0, "));
+    assert!(stderr(&o).starts_with("--step:1:1: error: expected an integer in [0, "));
     for text in ["5", "0", "-1", "ten"] {
         let o = run(&[
             "discover",
@@ -1757,10 +1793,14 @@ fn discover_refuses_a_step_when_no_box_was_peeled() {
         refused_for(&o, format_args!("{text}"));
         assert_eq!(
             stderr(&o),
-            format!(
-                "error: --step {text}: there is no step to choose: no box was peeled, none \
-                 of the 4 points is a case of interest (use_of_force > 0.5); run without \
-                 --step (in `{r}`)\n"
+            flag_fault(
+                "--step",
+                text,
+                1,
+                &format!(
+                    "there is no step to choose: no box was peeled, none of the 4 points is a \
+                     case of interest (use_of_force > 0.5); run without --step (in `{r}`)"
+                )
             )
         );
         assert!(o.stdout.is_empty());
@@ -2171,7 +2211,15 @@ fn a_seed_out_of_range_is_named_as_its_caller_gave_it() {
         .output()
         .unwrap();
     refused(&o);
-    stderr_says(&o, &format!("--seed 18446744073709551615: {range}"));
+    assert_eq!(
+        stderr(&o),
+        flag_fault(
+            "--seed",
+            "18446744073709551615",
+            1,
+            &format!("{range}, found 18446744073709551615")
+        )
+    );
 }
 
 /// The library's `deter::run`, `deter::run_nested` and `deter::sweep` refused a setting out of
@@ -2179,7 +2227,8 @@ fn a_seed_out_of_range_is_named_as_its_caller_gave_it() {
 /// program never wrote: they name the fields of `deter::Settings` (and `draws`, the argument
 /// of the nested run), as `seed` was already named (the test above), with the same ranges; the
 /// command line keeps its flags. The Python package's keyword arguments have the fields'
-/// names (`runs=`, `horizon_years=`, `draws=`), so its errors name them too.
+/// names (`runs=`, `horizon_years=`, `draws=`), so its errors name them too. The flags'
+/// faults are located in their values, the same range said.
 #[test]
 fn the_library_names_its_own_settings_and_the_command_line_its_flags() {
     use deter::{Control, Error, Settings};
@@ -2201,7 +2250,7 @@ fn the_library_names_its_own_settings_and_the_command_line_its_flags() {
             },
             format!("`runs` 0: expected an integer in [1, {max}]"),
             vec!["--runs", "0"],
-            format!("--runs 0: expected an integer in [1, {max}]"),
+            format!("expected an integer in [1, {max}], found 0"),
         ),
         (
             Settings {
@@ -2210,7 +2259,7 @@ fn the_library_names_its_own_settings_and_the_command_line_its_flags() {
             },
             "`horizon_years` 0: expected an integer in [1, 200]".to_string(),
             vec!["--horizon-years", "0"],
-            "--horizon-years 0: expected an integer in [1, 200]".to_string(),
+            "expected an integer in [1, 200], found 0".to_string(),
         ),
         (
             Settings {
@@ -2219,7 +2268,7 @@ fn the_library_names_its_own_settings_and_the_command_line_its_flags() {
             },
             "`until_ci` 0.7: expected a half-width in (0, 0.5)".to_string(),
             vec!["--until-ci", "0.7"],
-            "--until-ci 0.7: expected a half-width in (0, 0.5)".to_string(),
+            "expected a half-width in (0, 0.5), found 0.7".to_string(),
         ),
         (
             Settings {
@@ -2229,14 +2278,15 @@ fn the_library_names_its_own_settings_and_the_command_line_its_flags() {
             },
             format!("`max_runs` 0: expected an integer in [1, {max}]"),
             vec!["--until-ci", "0.01", "--max-runs", "0"],
-            format!("--max-runs 0: expected an integer in [1, {max}]"),
+            format!("expected an integer in [1, {max}], found 0"),
         ),
     ];
     for (settings, library, flags, cli) in cases {
         assert_eq!(run(settings.clone()), library);
         let o = common::run(&[&["run", base.as_str()][..], &flags[..]].concat());
         refused_for(&o, format_args!("{flags:?}"));
-        assert_eq!(stderr(&o), format!("error: {cli}\n"), "{flags:?}");
+        let (flag, value) = (flags[flags.len() - 2], flags[flags.len() - 1]);
+        assert_eq!(stderr(&o), flag_fault(flag, value, 1, &cli), "{flags:?}");
     }
     // A nested run: `draws` and `runs` per draw.
     let nested = |draws: Option<u64>, runs: Option<u64>| {

@@ -1167,11 +1167,17 @@ fn discover_refuses_a_step_past_the_end_of_the_peeling() {
             .output()
             .unwrap();
         refused(&o);
+        let found = if step == "ten" { "`ten`" } else { step };
         assert_eq!(
             String::from_utf8_lossy(&o.stderr),
-            format!(
-                "error: --step {step}: expected an integer in [0, {last}] (the steps of box 1's \
-                 peeling; 0 is the box of every point)\n"
+            common::flag_fault(
+                "--step",
+                step,
+                1,
+                &format!(
+                    "expected an integer in [0, {last}] (the steps of box 1's peeling; 0 is the \
+                     box of every point), found {found}"
+                )
             )
         );
         assert!(o.stdout.is_empty());

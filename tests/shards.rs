@@ -325,8 +325,9 @@ fn bad_shard_arguments_are_usage_errors() {
         &["K must be below N", "0..3"],
     );
     refused(deter(&["run", SCENARIO, "--shard", "x"]), &["K/N"]);
-    // A negative K reaches the parser, and every shard fault reads as the other flags' do
-    // ("error: FLAG VALUE: ..."): clap said "unexpected argument '-1' found", advising `-- -1`.
+    // A negative K reaches the parser, and every shard fault reads as the other flags' do,
+    // located in the value ("--shard:1:1: error: ..."): clap said "unexpected argument '-1'
+    // found", advising `-- -1`.
     for cmd in ["run", "sweep"] {
         let file = if cmd == "run" {
             SCENARIO
@@ -337,7 +338,7 @@ fn bad_shard_arguments_are_usage_errors() {
         common::refused(&out);
         assert_eq!(
             String::from_utf8_lossy(&out.stderr),
-            "error: --shard `-1/3`: K must be a non-negative integer\n"
+            common::flag_fault("--shard", "-1/3", 1, "K must be a non-negative integer")
         );
     }
     refused(

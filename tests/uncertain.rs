@@ -1585,3 +1585,142 @@ fn nested_compare_names_each_side_with_its_file_and_says_pp() {
     );
     assert!(!html.contains(" pts"), "{html}");
 }
+
+/// A calibration's posterior has case columns `CASE/PATH` (one historical case's own
+/// parameter): `deter run --posterior` draws them with their row but never sets them, and its
+/// JSON listed them among `parameters` with their values like the parameters it set. Each
+/// format now says which were applied: JSON `parameters.applied` (false for a case column),
+/// CSV statistic `value_not_applied` in place of `value`, the table's and the JSON's
+/// "Uncertain parameters" words, a nested comparison alike. Recomputed: a posterior whose
+/// case column alone differs gives the same probabilities draw by draw (the column is indeed
+/// not applied), and one whose applied column differs does not.
+#[test]
+fn a_posteriors_case_columns_are_said_not_applied_in_every_format() {
+    let d = tempfile::tempdir().unwrap();
+    let case = "serbia-kosovo/rivalry.*.opportunity_rate";
+    let posterior = |name: &str, war: [f64; 2], rate: [f64; 2]| {
+        write(
+            d.path(),
+            name,
+            &format!(
+                "# deter calibrate: posterior draws\ndraw,model.war_cost,{case},weight,distance\n\
+                 0,{},{},1,0\n1,{},{},1,0\n",
+                war[0], rate[0], war[1], rate[1]
+            ),
+        )
+        .display()
+        .to_string()
+    };
+    let p = posterior("p.csv", [0.3, 1.8], [0.1, 0.9]);
+    let other_case = posterior("q.csv", [0.3, 1.8], [5.0, 0.01]);
+    let other_war = posterior("r.csv", [1.8, 0.3], [0.1, 0.9]);
+    let base = root().join("scenarios/western-balkans-2024.toml");
+    let base = base.to_str().unwrap();
+    let nested = |post: &str, format: &str| {
+        let out = deter()
+            .args([
+                "run",
+                base,
+                "--posterior",
+                post,
+                "--draws",
+                "4",
+                "--runs",
+                "200",
+            ])
+            .args(["--seed", "5", "-q", "--format", format])
+            .output()
+            .unwrap();
+        succeeded_for(&out, format_args!("{post} {format}"));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let v: serde_json::Value = serde_json::from_str(&nested(&p, "json")).unwrap();
+    let params = &v["parameters"];
+    assert_eq!(params["paths"], serde_json::json!(["model.war_cost", case]));
+    assert_eq!(params["applied"], serde_json::json!([true, false]));
+    assert_eq!(params["from_posterior"], serde_json::json!([true, true]));
+    let words = v["uncertain_parameters"].as_str().unwrap();
+    assert!(
+        words.contains(&format!(
+            "its case parameters {case} drawn with its rows but not applied"
+        )),
+        "{words}"
+    );
+    // Not applied indeed: the case column alone changed, the same probabilities draw by draw
+    // (the rows are drawn by weight, equal here, so each draw keeps its war cost).
+    let per_draw = |v: &serde_json::Value| -> Vec<serde_json::Value> {
+        v["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["per_draw"].clone())
+            .collect()
+    };
+    let q: serde_json::Value = serde_json::from_str(&nested(&other_case, "json")).unwrap();
+    assert_ne!(q["parameters"]["values"], v["parameters"]["values"]);
+    assert_eq!(per_draw(&q), per_draw(&v));
+    let r: serde_json::Value = serde_json::from_str(&nested(&other_war, "json")).unwrap();
+    assert_ne!(per_draw(&r), per_draw(&v));
+    // CSV: the case column's draws under `value_not_applied`, the applied one's under `value`,
+    // with the JSON's values.
+    let csv = nested(&p, "csv");
+    let mut seen = (0, 0);
+    for line in csv.lines().filter(|l| l.contains(",draw:")) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let (entity, metric, stat, value) = (cells[2], cells[3], cells[4], cells[5]);
+        let k = entity
+            .strip_prefix("draw:")
+            .unwrap()
+            .parse::<usize>()
+            .unwrap();
+        let column = match metric {
+            "model.war_cost" => 0,
+            m if m == case => 1,
+            _ => continue,
+        };
+        let want = if column == 0 {
+            "value"
+        } else {
+            "value_not_applied"
+        };
+        assert_eq!(stat, want, "{line}");
+        assert_eq!(
+            value.parse::<f64>().unwrap(),
+            v["parameters"]["values"][k][column].as_f64().unwrap(),
+            "{line}"
+        );
+        if column == 0 {
+            seen.0 += 1
+        } else {
+            seen.1 += 1
+        }
+    }
+    assert_eq!(seen, (4, 4), "{csv}");
+    // The table's words.
+    let table = nested(&p, "table");
+    assert!(
+        table.contains(&format!(
+            "its case parameters {case} drawn with its rows but not applied"
+        )),
+        "{table}"
+    );
+    // A nested comparison's JSON alike.
+    let out = deter()
+        .args([
+            "compare",
+            base,
+            base,
+            "--posterior",
+            &p,
+            "--draws",
+            "2",
+            "--runs",
+            "20",
+        ])
+        .args(["-q", "--format", "json"])
+        .output()
+        .unwrap();
+    succeeded(&out);
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(c["parameters"]["applied"], serde_json::json!([true, false]));
+}

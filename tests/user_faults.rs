@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 mod common;
 use common::{
-    bin, deter, first_line, refused, refused_for, root, run, run_in, scenario, stderr, stderr_says,
-    stdout, succeeded, succeeded_for, sweep_to, write,
+    bin, deter, first_line, flag_fault, refused, refused_for, root, run, run_in, scenario, stderr,
+    stderr_says, stdout, succeeded, succeeded_for, sweep_to, write,
 };
 
 /// A directory and a missing file given as a sweep's results: `deter robust` and `deter
@@ -1151,7 +1151,9 @@ fn a_value_that_is_not_a_number_reads_the_same_in_a_file_and_in_set() {
 }
 
 /// A numeric flag out of its range, negative, fractional, beyond 64 bits or a word gets one
-/// message, "error: FLAG VALUE: expected ...", exit 2, in every command that takes the flag
+/// message, "FLAG:1:1: error: expected ..., found VALUE" located in the value (as `--set`'s
+/// and `--threshold`'s; it was "error: FLAG VALUE: expected ..."), exit 2, in every command
+/// that takes the flag
 /// (the message `--runs 0` already had). clap answered `--runs -1` and `--until-ci -0.1` with
 /// "unexpected argument '-1' found" and the advice to write `-- -1` (which makes it a file
 /// name), `--runs 1.5` with "invalid digit found in string", `--runs 2^64` with "number too
@@ -1199,9 +1201,15 @@ fn every_numeric_flag_fault_gets_the_range_message_in_every_command() {
                 args.extend([flag, v]);
                 let o = run(&args);
                 refused_for(&o, format_args!("{args:?}"));
+                // A number as written, a word quoted ("found `ten`", "found `nan`").
+                let found = if ["ten", "x", "nan", "abc"].contains(v) {
+                    format!("`{v}`")
+                } else {
+                    v.to_string()
+                };
                 assert_eq!(
                     stderr(&o),
-                    format!("error: {flag} {v}: {expected}\n"),
+                    flag_fault(flag, v, 1, &format!("{expected}, found {found}")),
                     "{args:?}"
                 );
                 assert!(o.stdout.is_empty(), "{args:?}");
@@ -1214,7 +1222,12 @@ fn every_numeric_flag_fault_gets_the_range_message_in_every_command() {
         let o = run(&args);
         assert_eq!(
             stderr(&o),
-            "error: --draws -3: expected an integer in [1, 1000000]\n",
+            flag_fault(
+                "--draws",
+                "-3",
+                1,
+                "expected an integer in [1, 1000000], found -3"
+            ),
             "{args:?}"
         );
     }
@@ -1728,7 +1741,7 @@ fn bench_flags_get_the_range_message_of_every_command() {
         refused(&reference);
         let expected = first_line(&stderr(&reference)).to_string();
         assert!(
-            expected.starts_with(&format!("error: {flag} {value}: expected ")),
+            expected.starts_with(&format!("{flag}:1:1: error: expected ")),
             "{expected}"
         );
         let o = run(&["bench", flag, value]);
@@ -1748,9 +1761,15 @@ fn bench_flags_get_the_range_message_of_every_command() {
         }
         let o = run(&args);
         refused_for(&o, format_args!("{args:?}: {o:?}"));
+        let found = if value == "abc" { "`abc`" } else { value };
         assert_eq!(
-            first_line(&stderr(&o)),
-            format!("error: {flag} {value}: expected an integer in {range}"),
+            stderr(&o),
+            flag_fault(
+                flag,
+                value,
+                1,
+                &format!("expected an integer in {range}, found {found}")
+            ),
             "{args:?}"
         );
     }
@@ -1843,8 +1862,8 @@ fn robust_refuses_a_threshold_outside_0_1_and_two_for_one_outcome() {
         ),
         (
             vec!["--threshold", "war=0.1", "--threshold", "war=0.2"],
-            "error: --threshold `war=0.2`: `war` has a threshold already (`war=0.1`); give one \
-             per outcome",
+            "--threshold:1:1: error: `war` has a threshold already (`war=0.1`); give one per \
+             outcome",
         ),
     ] {
         let mut all = vec!["robust", r, "--out", out.to_str().unwrap()];

@@ -702,6 +702,10 @@ class NestedResult:
     draws : pandas.DataFrame
         One row per parameter draw: ``draw``, one column per uncertain parameter path (its
         value) and one per outcome (its probability in that draw). Shape: (D, 1 + P + outcomes).
+    not_applied : list of str
+        The columns of ``draws`` whose values were drawn but not set in the runs: a
+        calibration's case parameters ``CASE/PATH`` (one historical case's own values, carried
+        with their posterior row; the JSON's ``parameters.applied`` is false for them).
     draws_count, runs_per_draw, seed : int
     """
 
@@ -726,6 +730,9 @@ class NestedResult:
             ]
         )
         params = report["parameters"]
+        self.not_applied: list = [
+            p for p, a in zip(params["paths"], params["applied"]) if not a
+        ]
         rows = []
         for d, values in enumerate(params["values"]):
             row = {"draw": d}
@@ -884,6 +891,9 @@ class NestedComparison:
     draws : pandas.DataFrame
         One row per parameter draw: ``draw``, one column per uncertain parameter path (its
         value) and one per outcome (the effect B - A in that draw). Shape: (D, 1 + P + outcomes).
+    not_applied : list of str
+        The columns of ``draws`` drawn but not set in the runs (case parameters ``CASE/PATH``;
+        as :class:`NestedResult`).
     draws_count, runs_per_draw, seed : int
     """
 
@@ -907,6 +917,9 @@ class NestedComparison:
             + [c for c in effects.columns if c not in order]
         ]
         params = report["parameters"]
+        self.not_applied: list = [
+            p for p, a in zip(params["paths"], params["applied"]) if not a
+        ]
         rows = []
         for d, values in enumerate(params["values"]):
             row = {"draw": d}

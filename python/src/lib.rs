@@ -578,11 +578,11 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Count {
 
 /// The integer setting `field` as given, None when not given; a value it cannot be
 /// ([`Count::Refused`], or past `u64` for the type `T` it is held in) refused in the library's
-/// words, those of the command line's flag with the keyword for the flag ("`runs` True:
-/// expected an integer in [1, 1000000000000]", as `--runs true` is refused). Values in `T`
-/// are range-checked by the library's checks ([`settings`]). A value that is not an int
-/// ([`Count::NotInt`]) is a TypeError in the same words ("`runs` '10': expected an integer
-/// in [1, 1000000000000]", as `--runs abc` is refused).
+/// words, the keyword and the range of the command line's flag ("`runs` True: expected an
+/// integer in [1, 1000000000000]"; `--runs true` is refused with the same range, located in
+/// its value). Values in `T` are range-checked by the library's checks ([`settings`]). A
+/// value that is not an int ([`Count::NotInt`]) is a TypeError in the same words ("`runs`
+/// '10': expected an integer in [1, 1000000000000]", the range `--runs abc` is refused with).
 fn count<T: TryFrom<u64>>(
     v: Option<Count>,
     field: &str,

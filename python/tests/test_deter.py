@@ -522,6 +522,18 @@ def test_compare_nested_equals_the_cli_json(tmp_path):
     ]
     assert set(deter.OUTCOMES) <= set(c.effects["outcome"])
     assert c.draws.shape == (5, 1 + len(cl["parameters"]["paths"]) + len(cl["effects"]))
+    # The posterior's case column is drawn but not applied, and said so (the JSON's
+    # `parameters.applied`); the priors' and shared columns are applied.
+    assert c.not_applied == ["serbia-kosovo/rivalry.*.opportunity_rate"]
+    assert "serbia-kosovo/rivalry.*.opportunity_rate" in c.draws.columns
+    n = deter.run_nested(a, posterior=post, draws=3, runs=20, seed=9, horizon_years=2)
+    assert n.not_applied == ["serbia-kosovo/rivalry.*.opportunity_rate"]
+    assert dict(zip(n.to_dict()["parameters"]["paths"], n.to_dict()["parameters"]["applied"])) == {
+        "model.war_cost": True,
+        "alliance.NATO.reliability": True,
+        "serbia-kosovo/rivalry.*.opportunity_rate": False,
+        "model.rationality": True,
+    }
     for e in cl["effects"]:
         row = c.effects.set_index("outcome").loc[e["outcome"]]
         assert abs(c.draws[e["outcome"]].mean() - row["effect_mean"]) < 1e-12
@@ -860,8 +872,8 @@ def test_sweep_runs_seed_and_horizon_equal_the_cli_flags(tmp_path):
     ],
 )
 def test_sweep_refuses_a_bad_setting_naming_the_keyword_as_run_does(kwargs, message):
-    # The CLI's ranges (`deter sweep --runs 0` says "--runs 0: expected an integer in
-    # [1, 1000000000000]"), named as the keyword; nothing runs.
+    # The CLI's ranges (`deter sweep --runs 0` says "--runs:1:1: error: expected an integer
+    # in [1, 1000000000000], found 0"), named as the keyword; nothing runs.
     rows = []
     with pytest.raises(ValueError) as e:
         deter.sweep(GRID, threads=1, on_row=lambda row, done: rows.append(row), **kwargs)
@@ -877,9 +889,11 @@ def test_sweep_refuses_a_bad_setting_naming_the_keyword_as_run_does(kwargs, mess
         args = [x for k, v in kwargs.items() for x in (flag[k], str(v))]
         cl = subprocess.run([binary, "sweep", str(GRID), *args, "-q"], capture_output=True)
         assert cl.returncode == 2, args
-        for k in kwargs:
-            message = message.replace(f"`{k}`", flag[k])
-        assert message in cl.stderr.decode()
+        # The same range, located in the flag's value as every flag's fault is: "`runs` 0:
+        # expected RANGE" is "--runs:1:1: error: expected RANGE, found 0".
+        key, rest = message[1:].split("` ", 1)
+        value, said = rest.split(": ", 1)
+        assert cl.stderr.decode().startswith(f"{flag[key]}:1:1: error: {said}, found {value}\n")
 
 
 def _interrupted_sweep(out: pathlib.Path, after: int, **kwargs) -> list:
@@ -1238,10 +1252,9 @@ def test_sweep_run_and_compare_refuse_an_argument_as_the_cli_refuses_its_flag(kw
     cl = subprocess.run([binary, "sweep", str(GRID), *flags, "-q"], capture_output=True)
     assert cl.returncode == 2
     if "max_runs" not in kwargs:
-        cli_words = message
-        for k in kwargs:
-            cli_words = cli_words.replace(f"`{k}`", "--" + k.replace("_", "-"))
-        assert cli_words in cl.stderr.decode()
+        # The library's range, the flag's fault located in its value.
+        (k,) = kwargs
+        assert message.endswith(": " + _flag_range(cl.stderr.decode(), "--" + k.replace("_", "-")))
     else:
         assert "--until-ci" in cl.stderr.decode()
     rows = []
@@ -1261,7 +1274,7 @@ def test_sweep_settings_are_checked_before_the_file_is_read(tmp_path):
     # As `deter sweep MISSING --runs 0` refuses the flag: the setting, not the file.
     missing = tmp_path / "no-such-sweep.toml"
     cl = subprocess.run([_binary(), "sweep", str(missing), "--runs", "0", "-q"], capture_output=True)
-    assert "--runs 0: expected an integer in [1, 1000000000000]" in cl.stderr.decode()
+    assert "--runs:1:1: error: expected an integer in [1, 1000000000000], found 0" in cl.stderr.decode()
     with pytest.raises(ValueError) as e:
         deter.sweep(missing, runs=0)
     assert str(e.value) == "`runs` 0: expected an integer in [1, 1000000000000]"
@@ -1312,6 +1325,16 @@ def _refusal(*args: str) -> str:
     return out.stderr.decode()
 
 
+def _flag_range(stderr: str, flag: str) -> str:
+    """What the CLI's refusal of `flag`'s value expected: its fault is located in the value,
+    "FLAG:1:1: error: EXPECTED, found VALUE" then the excerpt; the library says EXPECTED after
+    its keyword and the value ("`runs` 0: EXPECTED")."""
+    first = stderr.splitlines()[0]
+    head = f"{flag}:1:1: error: "
+    assert first.startswith(head) and ", found " in first, stderr
+    return first.removeprefix(head).rsplit(", found ", 1)[0]
+
+
 @pytest.mark.parametrize(
     "name, flag, lo_hi",
     [
@@ -1328,7 +1351,7 @@ def test_a_bool_for_an_integer_setting_is_refused_as_the_cli_refuses_the_flag(na
     cl = _refusal("run", str(BASELINE), flag, "true")
     assert lo_hi in cl
     for value in (True, False):
-        want = cl.strip().removeprefix("error: ").replace(f"{flag} true", f"`{name}` {value}")
+        want = f"`{name}` {value}: {_flag_range(cl, flag)}"
         calls = [
             lambda: deter.run(BASELINE, attribution=False, **{name: value}),
             lambda: deter.compare(BASELINE, ENVOY, attribution=False, **{name: value}),

@@ -736,6 +736,8 @@ def test_plain_comparison_outputs_shifts_and_posterior_draws_follow_the_docs(tmp
     assert r.returncode == 0, r.stdout + r.stderr
     r = run_checked("posterior", str(nj), str(post), "--wrong", "uniform-rows")
     assert r.returncode == 1 and "systematic resampling" in r.stdout, r.stdout
+    r = run_checked("posterior", str(nj), str(post), "--wrong", "applied-cases")
+    assert r.returncode == 1 and "applied" in r.stdout, r.stdout
     r = run_checked("posterior", str(nj), str(post), str(BASE), b, "--wrong",
                     "first-draw-values")
     assert r.returncode == 1 and "runs" in r.stdout, r.stdout

@@ -58,6 +58,18 @@ impl Draws {
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
+
+    /// Per column, whether its value is set in the scenario each draw runs: false for a
+    /// calibration's case parameter `CASE/PATH` (one historical case's own value, drawn with
+    /// its posterior row and listed, never applied: [`resolve`] skips it).
+    pub fn applied(&self) -> Vec<bool> {
+        self.paths.iter().map(|p| !is_case_column(p)).collect()
+    }
+}
+
+/// Whether a draws column is a calibration's case parameter, `CASE/PATH`.
+pub fn is_case_column(path: &str) -> bool {
+    path.contains('/')
 }
 
 /// D parameter sets: the posterior's columns resampled by weight (systematic resampling,
@@ -889,7 +901,7 @@ pub fn resolve(paths: &[String], scenario: &Scenario) -> Result<Vec<Option<Param
     paths
         .iter()
         .map(|p| {
-            if p.contains('/') {
+            if is_case_column(p) {
                 return Ok(None);
             }
             ParamRef::resolve(p, scenario).map(Some).map_err(|e| {

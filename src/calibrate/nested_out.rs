@@ -28,12 +28,15 @@ fn opt(v: Option<f64>) -> serde_json::Value {
 }
 
 /// What the draws are: "posterior `FILE`", "priors declared in the scenario ([[uncertain]])"
-/// or both, with the paths of each.
+/// or both, with the paths of each; a posterior's case parameters `CASE/PATH` said apart, as
+/// listed but not applied.
 pub fn source_text(draws: &Draws, posterior_file: Option<&str>) -> String {
+    let mut cases = Vec::new();
     let (post, prior): (Vec<&String>, Vec<&String>) = {
         let mut p = (Vec::new(), Vec::new());
         for (path, &f) in draws.paths.iter().zip(&draws.from_posterior) {
-            if path.contains('/') {
+            if super::nested::is_case_column(path) {
+                cases.push(path);
                 continue;
             }
             if f { p.0.push(path) } else { p.1.push(path) }
@@ -44,6 +47,13 @@ pub fn source_text(draws: &Draws, posterior_file: Option<&str>) -> String {
     let mut parts = Vec::new();
     if let Some(f) = posterior_file {
         parts.push(format!("posterior {f} ({})", list(&post)));
+        if !cases.is_empty() {
+            parts.push(format!(
+                "its case parameters {} drawn with its rows but not applied (each a historical \
+                 case's own)",
+                list(&cases)
+            ));
+        }
     }
     if !prior.is_empty() {
         parts.push(format!(
@@ -58,6 +68,7 @@ fn draws_json(d: &Draws) -> serde_json::Value {
     serde_json::json!({
         "paths": d.paths,
         "from_posterior": d.from_posterior,
+        "applied": d.applied(),
         "values": d.rows,
     })
 }
@@ -207,10 +218,15 @@ impl Rows {
         }
     }
 
+    /// Each draw's parameter values: `value` for a value set in the draw's scenario,
+    /// `value_not_applied` for a calibration's case parameter `CASE/PATH` (drawn with its
+    /// posterior row, never set), so that no reader of `value` takes it for an input of the runs.
     fn draws(&mut self, scenario: &str, d: &Draws) {
+        let applied = d.applied();
         for (i, row) in d.rows.iter().enumerate() {
-            for (path, v) in d.paths.iter().zip(row) {
-                self.row(scenario, &format!("draw:{i}"), path, "value", *v);
+            for ((path, v), &set) in d.paths.iter().zip(row).zip(&applied) {
+                let stat = if set { "value" } else { "value_not_applied" };
+                self.row(scenario, &format!("draw:{i}"), path, stat, *v);
             }
         }
     }
@@ -509,7 +525,7 @@ fn draws_table(d: &Draws) -> Markup {
             tbody {
                 @for (k, path) in d.paths.iter().enumerate() {
                     @let col: Vec<f64> = d.rows.iter().map(|r| r[k]).collect();
-                    @let from = if path.contains('/') {
+                    @let from = if super::nested::is_case_column(path) {
                         "posterior (a historical case's own parameter: not set here)"
                     } else if d.from_posterior[k] {
                         "posterior"

@@ -118,7 +118,12 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
             if let Some((column, at)) = Condition::number_at(w) {
                 threshold_value("--where", w, at, column, SELECTS)?;
             }
-            Condition::parse(w).map_err(|e| CliError::Usage(format!("--where {e}")))?
+            Condition::parse(w).map_err(|e| {
+                // The form's fault, located in the value ("expected COLUMN > NUMBER ...").
+                let quoted = format!("`{w}`: ");
+                let message = e.strip_prefix(&quoted).unwrap_or(&e).to_string();
+                CliError::from(super::FlagFault::new("--where", w, message))
+            })?
         }
         _ => {
             return Err(CliError::Usage(
@@ -159,25 +164,30 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
             DiscoverError::Inputs(r) => ("--inputs", r),
             // The range message of every integer flag, with the range of this peeling.
             DiscoverError::Step(s) => {
-                return CliError::Usage(format!(
-                    "{} (the steps of box {}'s peeling; 0 is the box of every point)",
-                    crate::settings::integer_out_of_range(
-                        "--step",
-                        args.step.as_deref().unwrap_or_default(),
-                        0,
-                        s.last as u64
+                return super::integer_fault(
+                    "--step",
+                    args.step.as_deref().unwrap_or_default(),
+                    0,
+                    s.last as u64,
+                    &format!(
+                        " (the steps of box {}'s peeling; 0 is the box of every point)",
+                        s.box_number
                     ),
-                    s.box_number
-                ));
+                )
+                .into();
             }
             // No peeling, so no step: every --step is refused alike, words too.
             DiscoverError::NoPeeling(why) => {
-                return CliError::Usage(format!(
-                    "--step {}: there is no step to choose: no box was peeled, {why}; run \
-                     without --step (in `{}`)",
+                return super::FlagFault::new(
+                    "--step",
                     args.step.as_deref().unwrap_or_default(),
-                    args.results.display()
-                ));
+                    format!(
+                        "there is no step to choose: no box was peeled, {why}; run without \
+                         --step (in `{}`)",
+                        args.results.display()
+                    ),
+                )
+                .into();
             }
         };
         let value = match flag {
@@ -335,9 +345,13 @@ fn threshold_value(
 pub fn parse_thresholds(flags: &[String]) -> Result<Vec<(String, f64)>, CliError> {
     let parsed: Vec<(String, f64)> = flags
         .iter()
-        .map(|t| {
+        .map(|t| -> Result<(String, f64), CliError> {
             let (o, _) = t.split_once('=').ok_or_else(|| {
-                CliError::Usage(format!("--threshold `{t}`: expected OUTCOME=VALUE"))
+                super::FlagFault::new(
+                    "--threshold",
+                    t,
+                    format!("expected OUTCOME=VALUE, found `{}`", t.trim()),
+                )
             })?;
             // Every outcome is a probability: its range, located in the text as `--set`'s.
             let at = o.len() + 1;
@@ -347,10 +361,21 @@ pub fn parse_thresholds(flags: &[String]) -> Result<Vec<(String, f64)>, CliError
         .collect::<Result<_, _>>()?;
     for (i, (o, _)) in parsed.iter().enumerate() {
         if let Some(j) = parsed[..i].iter().position(|(p, _)| p == o) {
-            return Err(CliError::Usage(format!(
-                "--threshold `{}`: `{o}` has a threshold already (`{}`); give one per outcome",
-                flags[i], flags[j]
-            )));
+            // Located at the second threshold's outcome, the first named.
+            let t = &flags[i];
+            let at = t.find(o.as_str()).unwrap_or(0);
+            return Err(super::FlagFault {
+                span: at..at + o.len(),
+                ..super::FlagFault::new(
+                    "--threshold",
+                    t,
+                    format!(
+                        "`{o}` has a threshold already (`{}`); give one per outcome",
+                        flags[j]
+                    ),
+                )
+            }
+            .into());
         }
     }
     Ok(parsed)

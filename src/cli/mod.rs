@@ -426,13 +426,13 @@ pub fn main() -> i32 {
     let mut cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
-            // An integer flag out of range: its own message (`int_flag`), as the same
-            // setting out of range gets it from the library, without clap's wrapper.
+            // A flag's value refused by its parser (`int_flag`, `float_flag`, ...): located
+            // in the value ([`FlagFault`]), without clap's wrapper.
             if e.kind() == clap::error::ErrorKind::ValueValidation
-                && let Some(m) = std::error::Error::source(&e).map(|s| s.to_string())
-                && m.starts_with("--")
+                && let Some(f) =
+                    std::error::Error::source(&e).and_then(|s| s.downcast_ref::<FlagFault>())
             {
-                note!("error: {}", crate::scenario::printable_lines(&m));
+                note_raw!("{}", crate::scenario::printable_lines(&f.to_string()));
                 return exit::BAD_INPUT;
             }
             if let Some(m) = empty_path(&e) {
@@ -534,10 +534,6 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
 /// The largest seed ([`crate::settings::MAX_SEED`]).
 pub const MAX_SEED: u64 = crate::settings::MAX_SEED;
 
-/// The parser of an integer flag: a whole number in `[min, max]`, else "FLAG TEXT: expected
-/// an integer in [MIN, MAX]", the message of a setting out of its range
-/// ([`crate::settings::check_runs`], ...) for every fault alike (0, a negative number, a
-/// fraction, a number beyond 64 bits, a word); [`main`] prints it without clap's wrapper.
 /// An integer flag's range, from the constants the settings layer checks: its parser
 /// ([`int_flag`]) and the range its help states, so the two cannot drift apart.
 #[derive(Debug, Clone, Copy)]
@@ -551,7 +547,7 @@ impl IntRange {
     /// The flag's parser: an integer in `min..=max`, else the settings layer's message.
     pub fn parser<T: TryFrom<u64> + Clone + Send + Sync + 'static>(
         self,
-    ) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {
+    ) -> impl Fn(&str) -> Result<T, FlagFault> + Clone + Send + Sync + 'static {
         int_flag::<T>(self.flag, self.min, self.max)
     }
 
@@ -604,62 +600,185 @@ pub const DRAWS: IntRange = IntRange {
     max: crate::settings::MAX_DRAWS,
 };
 
+/// A flag's value its parser refuses: located in the value as `--set`, `--threshold` and
+/// `--above` locate theirs, `FLAG:1:COL: error: expected RANGE, found VALUE`, the value
+/// underlined in an excerpt (`deter run --runs 0` said "error: --runs 0: expected an integer
+/// in [1, ...]" on one line). Every flag of a number (`--runs`, `--seed`, `--threads`,
+/// `--horizon-years`, `--until-ci`, `--max-runs`, `--draws`, `--alpha`, `--min-mass`,
+/// `--boxes`, `--step`, bench's counts), `--shard`, and the form of `--where` and
+/// `--threshold` are refused so; [`main`] prints it without clap's wrapper, exit 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagFault {
+    /// The flag as typed in the usage (`--runs`).
+    pub flag: &'static str,
+    /// The flag's value as given.
+    pub text: String,
+    /// Byte range of `text` underlined: the value without its surrounding blanks, or the part
+    /// at fault.
+    pub span: std::ops::Range<usize>,
+    /// What was expected and what was found ("expected an integer in [1, 10], found 0").
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl FlagFault {
+    /// A fault of the whole value `text` of `flag` (its blanks aside).
+    pub fn new(flag: &'static str, text: &str, message: String) -> Self {
+        let start = text.len() - text.trim_start().len();
+        FlagFault {
+            flag,
+            text: text.to_string(),
+            span: start..start + text.trim().len(),
+            message,
+            help: None,
+        }
+    }
+
+    /// The diagnostic: `FLAG:1:COL: error: MESSAGE`, the value's excerpt under it.
+    pub fn diagnostic(&self) -> scenario::Diagnostic {
+        scenario::Diagnostic::at(
+            self.flag,
+            &self.text,
+            self.span.clone(),
+            "",
+            self.message.clone(),
+        )
+        .with_help(self.help.clone())
+    }
+}
+
+impl std::fmt::Display for FlagFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", Diagnostics(vec![self.diagnostic()]))
+    }
+}
+
+impl std::error::Error for FlagFault {}
+
+impl From<FlagFault> for CliError {
+    fn from(f: FlagFault) -> Self {
+        CliError::Input(Diagnostics(vec![f.diagnostic()]))
+    }
+}
+
+/// "found TEXT" of a flag's value that is not what was expected: a number as written
+/// ("found 0", "found -1"), nothing ("found nothing"), anything else quoted ("found `ten`"),
+/// as `--set` and every input file word the same literal.
+fn found(text: &str) -> String {
+    let t = text.trim();
+    if t.is_empty() {
+        "found nothing".into()
+    } else if t.parse::<f64>().is_ok_and(f64::is_finite) {
+        format!("found {t}")
+    } else {
+        format!("found `{t}`")
+    }
+}
+
+/// The refusal of integer flag `flag`'s `text` outside `[min, max]` (`note`: what the range
+/// says more, " (0 = one per core)"), as every fault alike (0, a negative number, a fraction,
+/// a number beyond 64 bits, a word).
+pub fn integer_fault(flag: &'static str, text: &str, min: u64, max: u64, note: &str) -> FlagFault {
+    FlagFault::new(
+        flag,
+        text,
+        format!(
+            "expected an integer in [{min}, {max}]{note}, {}",
+            found(text)
+        ),
+    )
+}
+
+/// The parser of an integer flag: a whole number in `[min, max]`, else "expected an integer
+/// in [MIN, MAX], found TEXT" located in the value ([`integer_fault`]), the range a setting
+/// out of its range is refused with ([`crate::settings::check_runs`], ...).
 pub fn int_flag<T: TryFrom<u64> + Clone + Send + Sync + 'static>(
     flag: &'static str,
     min: u64,
     max: u64,
-) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {
+) -> impl Fn(&str) -> Result<T, FlagFault> + Clone + Send + Sync + 'static {
     move |text: &str| {
         text.trim()
             .parse::<u64>()
             .ok()
             .filter(|n| (min..=max).contains(n))
             .and_then(|n| T::try_from(n).ok())
-            .ok_or_else(|| crate::settings::integer_out_of_range(flag, text, min, max))
+            .ok_or_else(|| integer_fault(flag, text, min, max, ""))
     }
 }
 
 /// The parser of a number flag: a finite number for which `fits` holds. A number out of
-/// range (a negative one too: clap took `-1` for a flag) is "FLAG TEXT: expected EXPECTED";
+/// range (a negative one too: clap took `-1` for a flag) is "expected EXPECTED, found TEXT";
 /// any other text gets the words the same value gets in `--set` and in every input file
 /// ([`crate::scenario::input::number_text`]: "found `ten`", "found NaN", and for a literal
 /// that reads as 0 although it is not "found `1e-400`, a number too small to use (it reads
-/// as 0)"; clap said "invalid float literal" and read `1e-400` as 0).
+/// as 0)"; clap said "invalid float literal" and read `1e-400` as 0), located in the value
+/// ([`FlagFault`]).
 pub fn float_flag(
     flag: &'static str,
     expected: &'static str,
     fits: fn(f64) -> bool,
-) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync + 'static {
+) -> impl Fn(&str) -> Result<f64, FlagFault> + Clone + Send + Sync + 'static {
     move |text: &str| match crate::scenario::input::number_text(text, expected) {
         Ok(x) if fits(x) => Ok(x),
-        Ok(_) => Err(format!("{flag} {text}: expected {expected}")),
-        Err((m, _)) => Err(format!("{flag} {text}: {m}")),
+        Ok(_) => Err(FlagFault::new(
+            flag,
+            text,
+            format!("expected {expected}, {}", found(text)),
+        )),
+        Err((m, help)) => Err(FlagFault {
+            help,
+            ..FlagFault::new(flag, text, m)
+        }),
     }
 }
 
 /// Parse `--seed`: an integer in [0, 2^63 - 1] (the range of a file's `seed`).
-pub fn parse_seed(text: &str) -> Result<u64, String> {
+pub fn parse_seed(text: &str) -> Result<u64, FlagFault> {
     SEED.parser::<u64>()(text)
 }
 
-/// Parse `--until-ci`: a half-width in (0, 0.5), with the message of
-/// [`crate::settings::check_until_ci`] for every fault alike (a negative number, a word:
+/// Parse `--until-ci`: a half-width in (0, 0.5), the range of
+/// [`crate::settings::check_until_ci`], for every fault alike (a negative number, a word:
 /// clap said "unexpected argument '-0' found" for `-0.1` and "invalid float literal").
-pub fn parse_until_ci(text: &str) -> Result<f64, String> {
+pub fn parse_until_ci(text: &str) -> Result<f64, FlagFault> {
     let x = text.trim().parse::<f64>().unwrap_or(f64::NAN);
-    crate::settings::check_until_ci(x, crate::settings::Caller::Cli)
-        .map_err(|_| crate::settings::half_width_out_of_range(text))
+    crate::settings::check_until_ci(x, crate::settings::Caller::Cli).map_err(|_| {
+        FlagFault::new(
+            "--until-ci",
+            text,
+            format!("expected a half-width in (0, 0.5), {}", found(text)),
+        )
+    })
 }
 
-/// Parse `--shard`: "--shard `K/N`: ..." as every flag's fault reads (a negative K reaches
-/// the parser: clap said "unexpected argument '-1' found").
-pub fn parse_shard(text: &str) -> Result<crate::shard::ShardSpec, String> {
-    text.parse().map_err(|e| format!("--shard {e}"))
+/// Parse `--shard`: its value's fault located in it (a negative K reaches the parser: clap
+/// said "unexpected argument '-1' found").
+pub fn parse_shard(text: &str) -> Result<crate::shard::ShardSpec, FlagFault> {
+    text.parse().map_err(|e: String| {
+        // The spec's words open with the value quoted: the excerpt shows it.
+        let quoted = format!("`{}`: ", text.trim());
+        let message = e.strip_prefix(&quoted).unwrap_or(&e).to_string();
+        FlagFault::new("--shard", text, message)
+    })
 }
 
 /// Parse `--threads`: 0 (all cores) up to [`crate::MAX_THREADS`].
-pub fn parse_threads(text: &str) -> Result<usize, String> {
-    THREADS.parser::<usize>()(text).map_err(|e| format!("{e} (0 = one per core)"))
+pub fn parse_threads(text: &str) -> Result<usize, FlagFault> {
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|n| (THREADS.min..=THREADS.max).contains(n))
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or_else(|| {
+            integer_fault(
+                THREADS.flag,
+                text,
+                THREADS.min,
+                THREADS.max,
+                " (0 = one per core)",
+            )
+        })
 }
 
 /// Refuse an input that exists but is not a regular file or a directory (a pipe such as

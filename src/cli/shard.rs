@@ -322,13 +322,15 @@ fn spool_points(
             };
             let aggregate =
                 engine::run(&compiled, &plan, hooks).map_err(|_| CliError::Interrupted)?;
-            spool
-                .push(&Part {
-                    point: p,
-                    first_run,
-                    aggregate,
-                })
-                .map_err(|e| cannot(&e))?;
+            let part = Part {
+                point: p,
+                first_run,
+                aggregate,
+            };
+            spool.push(&part).map_err(|e| cannot(&e))?;
+            // The point's tallies, spooled, freed before the next point takes its own.
+            drop((part, compiled));
+            engine::release_freed_memory();
             // `deter merge` reads partial files up to a bound: a shard whose file would pass
             // it stops now rather than write a file no merge can read.
             if spool.full() {

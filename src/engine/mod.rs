@@ -305,7 +305,7 @@ pub fn check_memory_for(compiled: &Compiled, tallies: u64) -> Result<(), String>
 /// a block large enough to be mapped on its own (a JSON text), so each would come on top of
 /// it. Called where a command or [`crate::run`] has freed a whole set before others take
 /// their memory (the page of no runs `--plots` checks its chart names on, a run's tallies
-/// once its report is built). `malloc_trim` hands every arena's free pages back; elsewhere
+/// once its report is built, each point's tallies of a shard once spooled). `malloc_trim` hands every arena's free pages back; elsewhere
 /// than Linux with glibc this does nothing.
 pub fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]

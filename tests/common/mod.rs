@@ -114,6 +114,20 @@ pub fn first_error(err: &str) -> String {
         .to_string()
 }
 
+/// The whole standard error of a flag's value refused as `--set`'s is (deter's one form of a
+/// located fault): "FLAG:1:COL: error: SAID", the value `text` quoted under it with carets
+/// under its part from character `col` (1-based) to the end, blanks aside, and "1 error
+/// found". Recomputed here from the value as typed, not from deter's renderer.
+pub fn flag_fault(flag: &str, text: &str, col: usize, said: &str) -> String {
+    let under = text.chars().skip(col - 1).collect::<String>();
+    format!(
+        "{flag}:1:{col}: error: {said}\n  |\n1 | {text}\n  | {}{}\n1 error found\n",
+        " ".repeat(col - 1),
+        "^".repeat(under.trim_end().chars().count().max(1))
+    )
+    .replace("1 | \n", "1 |\n")
+}
+
 /// The first line of a message, past the run count that `DETER_COUNT_RUNS` prints.
 pub fn first_line(s: &str) -> &str {
     s.lines()

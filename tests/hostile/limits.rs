@@ -4,6 +4,7 @@
 //! Extending: sweeps should get the same cases for their point count and per-point runs
 //! (`--runs 0`, an absurd count, `--threads 0`), compare and merge for empty inputs.
 
+use super::common::flag_fault;
 use super::{ring_scenario, run, stderr, tempdir, write};
 
 fn json_report(args: &[&str]) -> serde_json::Value {
@@ -23,7 +24,15 @@ fn json_report(args: &[&str]) -> serde_json::Value {
 fn runs_zero_is_refused() {
     let out = run(&["run", "src/scenario/template.toml", "--runs", "0"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--runs 0: expected an integer in [1, 1000000000000]"));
+    assert_eq!(
+        stderr(&out),
+        flag_fault(
+            "--runs",
+            "0",
+            1,
+            "expected an integer in [1, 1000000000000], found 0"
+        )
+    );
 }
 
 #[test]
@@ -32,7 +41,7 @@ fn absurd_run_counts_are_refused_clearly() {
         let out = run(&["run", "src/scenario/template.toml", "--runs", runs]);
         assert_eq!(out.status.code(), Some(2), "--runs {runs}");
         assert!(
-            stderr(&out).contains(&format!("--runs {runs}: expected an integer in [1, ")),
+            stderr(&out).starts_with("--runs:1:1: error: expected an integer in [1, "),
             "{}",
             stderr(&out)
         );
@@ -43,9 +52,15 @@ fn absurd_run_counts_are_refused_clearly() {
     for runs in ["18446744073709551616", "-1", "1e6", "1.5", "ten"] {
         let out = run(&["run", "src/scenario/template.toml", "--runs", runs]);
         assert_eq!(out.status.code(), Some(2), "--runs {runs}");
+        let found = if runs == "ten" { "`ten`" } else { runs };
         assert_eq!(
             stderr(&out),
-            format!("error: --runs {runs}: expected an integer in [1, 1000000000000]\n")
+            flag_fault(
+                "--runs",
+                runs,
+                1,
+                &format!("expected an integer in [1, 1000000000000], found {found}")
+            )
         );
     }
 }
@@ -76,8 +91,9 @@ fn absurd_thread_counts_are_refused_before_any_thread_starts() {
         let out = run(&["run", "src/scenario/template.toml", "--threads", threads]);
         assert_eq!(out.status.code(), Some(2), "--threads {threads}");
         assert!(
-            stderr(&out).contains(&format!(
-                "--threads {threads}: expected an integer in [0, 1024] (0 = one per core)"
+            stderr(&out).starts_with(&format!(
+                "--threads:1:1: error: expected an integer in [0, 1024] (0 = one per core), \
+                 found {threads}\n"
             )),
             "{}",
             stderr(&out)
@@ -121,7 +137,12 @@ fn zero_horizon_is_refused_with_the_range_in_every_command() {
         let v = args[args.len() - 1];
         assert_eq!(
             stderr(&out),
-            format!("error: --horizon-years {v}: expected an integer in [1, 200]\n"),
+            flag_fault(
+                "--horizon-years",
+                v,
+                1,
+                &format!("expected an integer in [1, 200], found {v}")
+            ),
             "{args:?}"
         );
         assert!(out.stdout.is_empty());
@@ -149,7 +170,10 @@ fn horizon_override_out_of_range_is_refused() {
         "201",
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--horizon-years 201: expected an integer in [1, 200]"));
+    assert!(
+        stderr(&out)
+            .starts_with("--horizon-years:1:1: error: expected an integer in [1, 200], found 201")
+    );
     // The documented maximum itself is accepted.
     let out = run(&[
         "run",

@@ -49,7 +49,8 @@ interval with the plain correlation), `half-up` (the page's rounding half away f
 (the attribution shift's interval from independent samples), `share-of-removal` (a level's
 share read as its removal alone), `cost-mean-of-shares` (the cost composition as the mean of
 per-run shares), `uniform-rows` (posterior rows drawn ignoring their weights), `rows-in-order`
-(draw k at row k), `first-draw-values` (every draw at draw 0's values).
+(draw k at row k), `first-draw-values` (every draw at draw 0's values), `applied-cases` (the
+case columns `CASE/PATH` taken for applied and the others not).
 Exit 1 when a check fails. Needs numpy (model2.py's quantile functions are reused).
 """
 
@@ -541,9 +542,10 @@ def check_posterior(npath, ppath, scenario=None, binary=None):
     Carpenter et al. 1999): draw k takes the first row whose cumulative weight reaches
     (u + k) / D for one u in [0, 1) (the seeded uniform, not recomputed: its set of values is);
     so the rows come in file order, each of weight w about w D times. Each draw's values are
-    the row's, every column (a case parameter `CASE/PATH` included: GAPS.md C10); with the
-    scenario and deter, each draw's probabilities are those of a plain run at its values
-    (`--set`, the case columns not set), runs d R .. (d + 1) R."""
+    the row's, every column (a case parameter `CASE/PATH` included: GAPS.md C10, and marked
+    `applied` false, every other column true); with the scenario and deter, each draw's
+    probabilities are those of a plain run at its values (`--set`, the case columns not set),
+    runs d R .. (d + 1) R."""
     d = json.load(open(npath))
     with open(ppath) as f:
         rows = list(csv.reader(line for line in f if not line.startswith("#")))
@@ -551,6 +553,10 @@ def check_posterior(npath, ppath, scenario=None, binary=None):
     cols = [c for c in head if c not in ("draw", "weight", "distance")]
     same("posterior columns = the nested run's paths", d["parameters"]["paths"] == cols, True, 0, 0)
     same("every path from the posterior", all(d["parameters"]["from_posterior"]), True, 0, 0)
+    # OUTPUT.md: `applied` is false for a case column `CASE/PATH` (listed, never set) alone.
+    applied = [("/" not in c) != ("applied-cases" in WRONG) for c in cols]
+    same("applied = every column but the case columns", d["parameters"]["applied"] == applied,
+         True, 0, 0)
     vals = [[float(r[head.index(c)]) for c in cols] for r in rows]
     w = np.array([float(r[head.index("weight")]) for r in rows])
     if "uniform-rows" in WRONG:
