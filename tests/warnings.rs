@@ -1319,6 +1319,80 @@ fn a_gated_key_whose_switch_a_set_or_a_sweep_turns_on_is_not_warned() {
     }
 }
 
+/// A base's `[model]` key read only under a switch (`model.restraint_cost` under
+/// `model.protector_restraint`) was warned "changes nothing" although an overlay turned the
+/// switch on with a policy or a prior of its own (the base's warning was judged on the base
+/// alone; only an overlay's `[model]` value silenced it), and although a `--posterior` column
+/// drew the switch above 0 (as a prior on the switch silences it). The warning stands where
+/// the switch stays 0: an overlay that leaves it, a posterior whose column is 0 in every row.
+#[test]
+fn a_base_gated_key_whose_switch_an_overlay_or_a_posterior_turns_on_is_not_warned() {
+    let d = tempfile::tempdir().unwrap();
+    let base = write(
+        d.path(),
+        "base.toml",
+        &format!(
+            "extends = {:?}\n\n[model]\nrestraint_cost = 0.1\n",
+            scenario("scenarios/western-balkans-2024.toml")
+        ),
+    );
+    let base = base.to_str().unwrap();
+    let want = format!(
+        "{base}:4:18: warning: model.restraint_cost: `model.restraint_cost` is read only when a \
+         protector can restrain its protégé: with `model.protector_restraint` 0 it changes \
+         nothing"
+    );
+    let policy = "\n[[policy]]\nid = \"press\"\nstart = \"2026-01\"\nchanges = [{ path = \
+                  \"model.protector_restraint\", set = 1.0 }]\n";
+    let prior = "\n[[uncertain]]\npath = \"model.protector_restraint\"\nrange = [0.0, 2.0]\n";
+    let model = "\n[model]\nprotector_restraint = 1\n";
+    for (name, body, warned) in [
+        ("policy.toml", policy, false),
+        ("prior.toml", prior, false),
+        ("model.toml", model, false),
+        ("nothing.toml", "", true),
+    ] {
+        let f = write(d.path(), name, &format!("extends = \"base.toml\"\n{body}"));
+        let o = run(&["validate", f.to_str().unwrap()]);
+        succeeded_for(&o, name);
+        assert_eq!(
+            stderr(&o).matches(want.as_str()).count(),
+            usize::from(warned),
+            "{name}: {}",
+            stderr(&o)
+        );
+    }
+    for (rows, warned) in [
+        ("0,0.5,1,0\n1,1.5,1,0\n", false),
+        ("0,0,1,0\n1,0,1,0\n", true),
+    ] {
+        let draws = write(
+            d.path(),
+            "draws.csv",
+            &format!("draw,model.protector_restraint,weight,distance\n{rows}"),
+        );
+        let args = [
+            "run",
+            base,
+            "--posterior",
+            draws.to_str().unwrap(),
+            "--draws",
+            "2",
+            "--runs",
+            "5",
+            "-q",
+        ];
+        let o = run(&args);
+        succeeded_for(&o, rows);
+        assert_eq!(
+            stderr(&o).matches(want.as_str()).count(),
+            usize::from(warned),
+            "{rows}: {}",
+            stderr(&o)
+        );
+    }
+}
+
 /// A calibration's cases are simulated with its `[[parameter]]` values drawn and its fixed
 /// values (the file's `set`, `deter calibrate --set`) applied: a case scenario's warning that
 /// a gated `[model]` key changes nothing is false when a parameter draws the switch over a

@@ -525,13 +525,24 @@ pub fn without_covered_priors(
             }
         }
     }
-    crate::scenario::Diagnostics(
-        warnings
-            .0
-            .into_iter()
-            .filter(|w| !covered.contains(w))
-            .collect(),
-    )
+    let mut kept: Vec<_> = warnings
+        .0
+        .into_iter()
+        .filter(|w| !covered.contains(w))
+        .collect();
+    // A gated `[model]` key's warning that it changes nothing while its switch is 0 is false
+    // when a column draws the switch with a non-zero value in some row: the key is then read,
+    // as under a prior on the switch.
+    crate::scenario::drop_gated_warnings(&mut kept, |gate| {
+        posterior.paths.iter().enumerate().any(|(j, p)| {
+            !p.contains('/')
+                && scenarios
+                    .iter()
+                    .any(|(s, _)| ParamRef::resolve(p, s).is_ok_and(|t| t == gate))
+                && posterior.values.iter().any(|row| row[j] != 0.0)
+        })
+    });
+    crate::scenario::Diagnostics(kept)
 }
 
 /// The header of a posterior's `text`, with its line number (1-based): the first line that
@@ -608,6 +619,12 @@ pub fn read_posterior_text(path: &Path) -> Result<String, crate::scenario::Diagn
     }
     Ok(text)
 }
+
+/// Weights of a file of draws that add up to more than the largest float: the resampling
+/// could not weigh them (every draw took one row). Said by `--posterior` and a sweep's
+/// `futures` alike.
+pub const WEIGHTS_OVERFLOW: &str = "the weights add up to more than the largest number (about 1.8e308): \
+     divide them by a common factor (deter calibrate writes weights that add up to 1)";
 
 /// A file of draws (a posterior, a sweep's `futures`) with its header and no row.
 pub const NO_DRAWS: &str = "the file has no draws (header only)";
@@ -742,8 +759,12 @@ pub fn parse_posterior(
                 .with_help(Some(DRAWS_NEED.into())),
         ));
     }
-    if weights.iter().sum::<f64>() <= 0.0 {
+    let total = weights.iter().sum::<f64>();
+    if total <= 0.0 {
         return Err(file_fault("no draw with a positive weight".into()));
+    }
+    if !total.is_finite() {
+        return Err(file_fault(WEIGHTS_OVERFLOW.into()));
     }
     // Provenance lines `# set = PATH=VALUE` (deter calibrate's fixed parameters); one that
     // does not read is refused at its line, any other comment skipped.

@@ -342,6 +342,12 @@ fn read_source_at(
     let diags = reader.0.finish();
     match scenario {
         Some(s) if !diags.has_errors() => {
+            // A base's warning that a gated `[model]` key changes nothing is false when this
+            // overlay turns the switch on: in its `[model]`, or by a policy or prior of its
+            // own (this file's own keys were judged on `s` already).
+            drop_gated_warnings(&mut warnings.0, |gate| {
+                s.get(gate) != 0.0 || switched_on(&s, gate)
+            });
             warnings.0.extend(diags.0);
             Ok(s)
         }
@@ -1946,10 +1952,11 @@ struct GatedChange {
 /// policy (enabled or not: `--set` or a sweep may enable it) sets it or adds to it, whatever
 /// the magnitude (which `--set` or a sweep may vary), or a prior draws it. A scaled 0 stays 0.
 fn gate_switched_on(s: &Scenario, gate: &str) -> bool {
-    let Some(index) = ModelParams::index_of(gate) else {
-        return false;
-    };
-    let target = ParamRef::Model(index);
+    ModelParams::index_of(gate).is_some_and(|index| switched_on(s, ParamRef::Model(index)))
+}
+
+/// [`gate_switched_on`] of the switch `target` (`ParamRef::Model`).
+fn switched_on(s: &Scenario, target: ParamRef) -> bool {
     s.policies.iter().any(|p| {
         p.changes
             .iter()
