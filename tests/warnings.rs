@@ -1393,6 +1393,78 @@ fn a_base_gated_key_whose_switch_an_overlay_or_a_posterior_turns_on_is_not_warne
     }
 }
 
+/// `--set model.restraint_cost=0.2` (or any key read only under a switch) while
+/// `model.protector_restraint` is 0 changed nothing and was accepted in silence, where the
+/// same value written in `[model]` is warned: `deter compare s.toml s.toml --set-b
+/// model.restraint_cost=0.2` reported a difference of 0 everywhere without a word. It is
+/// warned at the text, in the words of the key in `[model]`, by `validate`, `run` and
+/// `compare`; "changes nothing" is checked by running. With the switch set too, or the
+/// value at its default, nothing is said.
+#[test]
+fn a_gated_key_set_on_the_command_line_while_its_switch_is_0_is_warned() {
+    let file = scenario("scenarios/western-balkans-2024.toml");
+    // `--set:1:22:` (validate, run), `--set (for A: FILE):1:22:` and B's (compare).
+    let want = ":1:22: warning: model.restraint_cost: `model.restraint_cost` is read only \
+                when a protector can restrain its protégé: with `model.protector_restraint` 0 it \
+                changes nothing";
+    let set = ["--set", "model.restraint_cost=0.2"];
+    let on = ["--set", "model.protector_restraint=1"];
+    for (extra, warned) in [
+        (&set[..], true),
+        (&[set, on].concat()[..], false),
+        (&["--set", "model.restraint_cost=0.05"][..], false),
+    ] {
+        for head in [
+            vec!["validate", file.as_str()],
+            vec!["run", file.as_str(), "--runs", "20", "--no-attribution"],
+            vec![
+                "compare",
+                file.as_str(),
+                file.as_str(),
+                "--runs",
+                "20",
+                "--no-attribution",
+            ],
+        ] {
+            let args = [&head[..], extra].concat();
+            let o = run(&args);
+            succeeded_for(&o, format!("{args:?}"));
+            let sides = if head[0] == "compare" { 2 } else { 1 };
+            assert_eq!(
+                stderr(&o).matches(want).count(),
+                sides * usize::from(warned),
+                "{args:?}: {}",
+                stderr(&o)
+            );
+        }
+    }
+    let json = |extra: &[&str]| {
+        let args = [
+            &[
+                "run",
+                file.as_str(),
+                "--runs",
+                "300",
+                "--no-attribution",
+                "--format",
+                "json",
+            ][..],
+            extra,
+        ]
+        .concat();
+        let o = run(&args);
+        succeeded(&o);
+        let v = common::json_without_timing(&o.stdout);
+        (v["outcomes"].clone(), v["rivalries"].clone())
+    };
+    assert_eq!(json(&[]), json(&set), "the value changed a result");
+    assert_ne!(
+        json(&on),
+        json(&[set, on].concat()),
+        "with the switch on the value did not act: the check shows nothing"
+    );
+}
+
 /// A calibration's cases are simulated with its `[[parameter]]` values drawn and its fixed
 /// values (the file's `set`, `deter calibrate --set`) applied: a case scenario's warning that
 /// a gated `[model]` key changes nothing is false when a parameter draws the switch over a

@@ -1955,6 +1955,21 @@ fn gate_switched_on(s: &Scenario, gate: &str) -> bool {
     ModelParams::index_of(gate).is_some_and(|index| switched_on(s, ParamRef::Model(index)))
 }
 
+/// The switch of a gated `[model]` key of [`GATES`] (`restraint_cost`: `protector_restraint`)
+/// and the words of its warning, `(gate, when)`; `None` for a key read whatever the switches.
+pub(crate) fn gate_of(key: &str) -> Option<(&'static str, &'static str)> {
+    GATES
+        .iter()
+        .find(|(.., keys)| keys.contains(&key))
+        .map(|&(gate, when, ..)| (gate, when))
+}
+
+/// Whether the switch `gate` can be non-zero in a run of `s`: non-zero in it, or set by a
+/// policy or drawn by a prior of it ([`gate_switched_on`]).
+pub(crate) fn gate_on(s: &Scenario, gate: &str) -> bool {
+    ModelParams::index_of(gate).is_some_and(|i| s.model.get(i) != 0.0) || gate_switched_on(s, gate)
+}
+
 /// [`gate_switched_on`] of the switch `target` (`ParamRef::Model`).
 fn switched_on(s: &Scenario, target: ParamRef) -> bool {
     s.policies.iter().any(|p| {
