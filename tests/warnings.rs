@@ -1465,6 +1465,60 @@ fn a_gated_key_set_on_the_command_line_while_its_switch_is_0_is_warned() {
     );
 }
 
+/// A sweep of `model.restraint_cost` while `model.protector_restraint` is 0 in its base
+/// and no parameter of the sweep makes it non-zero gave the same outcomes at every value
+/// (checked by running with common random numbers) in silence, where a swept parameter that
+/// cannot influence any output is warned. It is warned at its `path`, saying which switch;
+/// crossed with a parameter that turns the switch on, nothing is said.
+#[test]
+fn a_swept_gated_key_whose_switch_stays_0_cannot_influence_any_output() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let head = format!(
+        "base = {base:?}\nruns = 50\nseed = 1\ndesign = \"grid\"\ncommon_random_numbers = \
+         true\n\n[[parameter]]\npath = \"model.restraint_cost\"\nrole = \"uncertainty\"\n\
+         values = [0.05, 0.5]\n"
+    );
+    let alone = write(d.path(), "alone.toml", &head);
+    let want = "alone.toml:8:8: warning: parameter[0].path: `model.restraint_cost` cannot \
+                influence any output of this scenario (the model reads `model.restraint_cost` \
+                only when a protector can restrain its protégé, and `model.protector_restraint` \
+                is 0 in every policy of the sweep): every value gives the same outcomes";
+    let o = run(&["validate", alone.to_str().unwrap()]);
+    succeeded(&o);
+    assert!(stderr(&o).contains(want), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("help: sweep `model.protector_restraint` as well"),
+        "{}",
+        stderr(&o)
+    );
+    // Said true: the two points' outcome columns are the same.
+    let out = d.path().join("alone.csv");
+    let o = run(&[
+        "sweep",
+        alone.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    succeeded(&o);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    let runs = rows[0].iter().position(|c| *c == "runs").unwrap();
+    assert_eq!(rows.len(), 3, "{text}");
+    assert_eq!(rows[1][runs..], rows[2][runs..], "{text}");
+    let crossed = write(
+        d.path(),
+        "crossed.toml",
+        &(head
+            + "\n[[parameter]]\npath = \"model.protector_restraint\"\nrole = \"lever\"\nvalues = \
+               [0.0, 1.0]\n"),
+    );
+    let o = run(&["validate", crossed.to_str().unwrap()]);
+    succeeded(&o);
+    assert!(!stderr(&o).contains("cannot influence"), "{}", stderr(&o));
+}
+
 /// A calibration's cases are simulated with its `[[parameter]]` values drawn and its fixed
 /// values (the file's `set`, `deter calibrate --set`) applied: a case scenario's warning that
 /// a gated `[model]` key changes nothing is false when a parameter draws the switch over a
