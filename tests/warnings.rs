@@ -1519,6 +1519,67 @@ fn a_swept_gated_key_whose_switch_stays_0_cannot_influence_any_output() {
     assert!(!stderr(&o).contains("cannot influence"), "{}", stderr(&o));
 }
 
+/// An `[[uncertain]]` prior on `model.restraint_cost` while `model.protector_restraint` is 0
+/// drew values the model never reads, in silence, where the same key written in `[model]`
+/// is warned. It is warned at the prior's `path`, in the words of a policy's change of it;
+/// not when the switch is drawn by a prior too, set by `--set` or drawn by a `--posterior`
+/// column.
+#[test]
+fn a_prior_on_a_gated_key_whose_switch_stays_0_is_warned() {
+    let d = tempfile::tempdir().unwrap();
+    let prior = write(
+        d.path(),
+        "prior.toml",
+        &format!(
+            "extends = {:?}\n[[uncertain]]\npath = \"model.restraint_cost\"\nrange = [0.01, 0.2]\n",
+            scenario("scenarios/western-balkans-2024.toml")
+        ),
+    );
+    let p = prior.to_str().unwrap();
+    let want = format!(
+        "{p}:3:8: warning: uncertain[0].path: this prior draws `model.restraint_cost`, which is \
+         read only when a protector can restrain its protégé: with `model.protector_restraint` \
+         0 and no policy or prior setting it, the draws change nothing"
+    );
+    let o = run(&["validate", p]);
+    succeeded(&o);
+    assert_eq!(stderr(&o).matches(&want).count(), 1, "{}", stderr(&o));
+    let both = write(
+        d.path(),
+        "both.toml",
+        &(std::fs::read_to_string(&prior).unwrap()
+            + "[[uncertain]]\npath = \"model.protector_restraint\"\nrange = [0.0, 1.0]\n"),
+    );
+    let draws = write(
+        d.path(),
+        "draws.csv",
+        "draw,model.protector_restraint,weight,distance\n0,0.5,1,0\n1,1.5,1,0\n",
+    );
+    for args in [
+        vec!["validate", both.to_str().unwrap()],
+        vec!["validate", p, "--set", "model.protector_restraint=1"],
+        vec![
+            "run",
+            p,
+            "--posterior",
+            draws.to_str().unwrap(),
+            "--draws",
+            "2",
+            "--runs",
+            "5",
+            "-q",
+        ],
+    ] {
+        let o = run(&args);
+        succeeded_for(&o, format!("{args:?}"));
+        assert!(
+            !stderr(&o).contains("this prior draws"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+}
+
 /// A calibration's cases are simulated with its `[[parameter]]` values drawn and its fixed
 /// values (the file's `set`, `deter calibrate --set`) applied: a case scenario's warning that
 /// a gated `[model]` key changes nothing is false when a parameter draws the switch over a
