@@ -1580,6 +1580,59 @@ fn a_prior_on_a_gated_key_whose_switch_stays_0_is_warned() {
     }
 }
 
+/// A `--posterior` column that draws `model.restraint_cost` while `model.protector_restraint`
+/// is 0 drew values the model never reads, in silence: it is warned at the column's header
+/// cell, in the words of a prior on the key; not when another column draws the switch above 0
+/// or `--set` turns it on.
+#[test]
+fn a_posterior_column_on_a_gated_key_whose_switch_stays_0_is_warned() {
+    let d = tempfile::tempdir().unwrap();
+    let file = scenario("scenarios/western-balkans-2024.toml");
+    let cost = write(
+        d.path(),
+        "cost.csv",
+        "draw,model.restraint_cost,weight,distance\n0,0.1,1,0\n1,0.3,1,0\n",
+    );
+    let both = write(
+        d.path(),
+        "both.csv",
+        "draw,model.restraint_cost,model.protector_restraint,weight,distance\n0,0.1,0,1,0\n1,0.3,1,1,0\n",
+    );
+    let want = format!(
+        "{}:1:6: warning: column `model.restraint_cost`: this column draws \
+         `model.restraint_cost`, which is read only when a protector can restrain its protégé: \
+         with `model.protector_restraint` 0 and no policy or prior setting it, the draws change \
+         nothing",
+        cost.display()
+    );
+    let nested = |draws: &Path, extra: &[&str]| {
+        let args = [
+            &[
+                "run",
+                file.as_str(),
+                "--posterior",
+                draws.to_str().unwrap(),
+                "--draws",
+                "2",
+                "--runs",
+                "5",
+                "-q",
+            ][..],
+            extra,
+        ]
+        .concat();
+        let o = run(&args);
+        succeeded_for(&o, format!("{args:?}"));
+        stderr(&o)
+    };
+    let err = nested(&cost, &[]);
+    assert_eq!(err.matches(&want).count(), 1, "{err}");
+    let err = nested(&cost, &["--set", "model.protector_restraint=1"]);
+    assert!(!err.contains("this column draws"), "{err}");
+    let err = nested(&both, &[]);
+    assert!(!err.contains("this column draws"), "{err}");
+}
+
 /// A calibration's cases are simulated with its `[[parameter]]` values drawn and its fixed
 /// values (the file's `set`, `deter calibrate --set`) applied: a case scenario's warning that
 /// a gated `[model]` key changes nothing is false when a parameter draws the switch over a

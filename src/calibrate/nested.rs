@@ -480,6 +480,63 @@ pub fn posterior_warnings(
             add(set_replaced(posterior, text, s, &priors, texts, flag));
         }
     }
+    for (s, _) in scenarios {
+        add(gated_columns(posterior, text, s));
+    }
+    out
+}
+
+/// A column of `posterior` (read from `text`) that draws a `[model]` key read only under a
+/// switch while the switch stays 0 in `scenario` (no policy or prior sets it, no column draws
+/// it above 0): its draws change nothing, in the words of a prior on the key, at the column's
+/// header cell.
+fn gated_columns(posterior: &Posterior, text: &str, scenario: &Scenario) -> crate::scenario::Diagnostics {
+    let mut out = crate::scenario::Diagnostics::default();
+    let Some((n, header)) = header_line(text) else {
+        return out;
+    };
+    let drawn_above_0 = |gate: ParamRef| {
+        posterior.paths.iter().enumerate().any(|(j, p)| {
+            !p.contains('/')
+                && ParamRef::resolve(p, scenario).is_ok_and(|t| t == gate)
+                && posterior.values.iter().any(|row| row[j] != 0.0)
+        })
+    };
+    for (j, path) in posterior.paths.iter().enumerate() {
+        if path.contains('/') {
+            continue;
+        }
+        let Ok(ParamRef::Model(i)) = ParamRef::resolve(path, scenario) else {
+            continue;
+        };
+        let key = crate::scenario::params::ModelParams::FIELDS[i].key;
+        let Some((gate, when)) = crate::scenario::gate_of(key) else {
+            continue;
+        };
+        let Some(g) = crate::scenario::params::ModelParams::index_of(gate) else {
+            continue;
+        };
+        if crate::scenario::gate_on(scenario, gate) || drawn_above_0(ParamRef::Model(g)) {
+            continue;
+        }
+        let d = crate::scenario::input::csv_cell(
+            &posterior.file,
+            n,
+            header,
+            j + 1,
+            path.trim(),
+            &format!(
+                "this column draws `model.{key}`, which is read only when {when}: with \
+                 `model.{gate}` 0 and no policy or prior setting it, the draws change nothing"
+            ),
+            Some(format!(
+                "set `{gate}` in [model] above 0, or draw it in a column too, or remove this \
+                 column"
+            )),
+        )
+        .warning();
+        out.0.push(d);
+    }
     out
 }
 
