@@ -269,6 +269,18 @@ fn calibrate_replaces_another_calibrations_results_only_with_force() {
         std::fs::read_to_string(other.join("state.json")).unwrap(),
         "my notes\n"
     );
+    // Resumed, it is named: the message said "not a calibration state: expected value at
+    // line 1 column 1" without saying of which file.
+    let o = calibrate(&b, &other, &["--resume"]);
+    refused(&o);
+    let e = stderr(&o);
+    assert!(
+        e.starts_with(&format!(
+            "error: --resume: `{}`: not a calibration state: expected value at line 1 column 1",
+            other.join("state.json").display()
+        )),
+        "{e}"
+    );
     // A resume of another calibration's results said "resume with the same file, --set
     // values and seed, or remove it to start afresh", not that --force (without --resume)
     // starts afresh over them, which that needs: it says so.
@@ -276,11 +288,13 @@ fn calibrate_replaces_another_calibrations_results_only_with_force() {
     refused(&o);
     let e = stderr(&o);
     assert!(
-        e.starts_with("error: --resume: the state belongs to another calibration")
-            && e.trim_end().ends_with(
-                "or leave out --resume and add --force to start afresh over it (its results \
+        e.starts_with(&format!(
+            "error: --resume: `{}`: the state belongs to another calibration",
+            out.join("state.json").display()
+        )) && e.trim_end().ends_with(
+            "or leave out --resume and add --force to start afresh over it (its results \
                  are replaced)"
-            ),
+        ),
         "{e}"
     );
     // With --force: replaced.

@@ -1287,6 +1287,18 @@ fn nested_merge_refuses_missing_duplicated_edited_and_foreign_parts() {
             "header.parts_sha256: damaged partial file: its parts do not match the checksum",
         ],
     );
+    // A shard of the same run with other --draws: said in the flag's words (it said "its
+    // points is 5, not 4").
+    let mut more_draws = run.to_vec();
+    more_draws[5] = "5";
+    let more = nested_shards(d, &more_draws, 3, "draws", |_| 1);
+    refused(
+        merge_to(&[p0, &more[1], p2], &[]),
+        &[
+            "header.points: the file does not belong with",
+            "its points (a sweep's design points, a nested run's --draws) is 5, not 4",
+        ],
+    );
     // A shard of the same scenario under another posterior.
     let other_dir = tempfile::tempdir().unwrap();
     let other = common::write_posterior(

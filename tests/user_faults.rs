@@ -2328,6 +2328,14 @@ fn a_file_of_draws_gets_the_same_words_as_a_posterior_and_as_futures() {
             "draw,model.war_cost,weight,distance\n0,0.5,0,0\n",
             "draws.csv: no draw with a positive weight",
         ),
+        // Weights whose sum is beyond the floats: `--posterior` took the second row for every
+        // draw (half the draws should be 0.5), the futures said "no draw with a positive
+        // weight" of two positive weights.
+        (
+            "draw,model.war_cost,weight,distance\n0,0.5,1e308,0\n1,0.6,1e308,0\n",
+            "draws.csv: the weights add up to more than the largest number (about 1.8e308): \
+             divide them by a common factor (deter calibrate writes weights that add up to 1)",
+        ),
     ] {
         // The form of every file kind's fault: "FILE:LINE:COL: error: PROBLEM".
         let (at, problem) = match said.split_once(": ") {

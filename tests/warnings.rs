@@ -1319,6 +1319,320 @@ fn a_gated_key_whose_switch_a_set_or_a_sweep_turns_on_is_not_warned() {
     }
 }
 
+/// A base's `[model]` key read only under a switch (`model.restraint_cost` under
+/// `model.protector_restraint`) was warned "changes nothing" although an overlay turned the
+/// switch on with a policy or a prior of its own (the base's warning was judged on the base
+/// alone; only an overlay's `[model]` value silenced it), and although a `--posterior` column
+/// drew the switch above 0 (as a prior on the switch silences it). The warning stands where
+/// the switch stays 0: an overlay that leaves it, a posterior whose column is 0 in every row.
+#[test]
+fn a_base_gated_key_whose_switch_an_overlay_or_a_posterior_turns_on_is_not_warned() {
+    let d = tempfile::tempdir().unwrap();
+    let base = write(
+        d.path(),
+        "base.toml",
+        &format!(
+            "extends = {:?}\n\n[model]\nrestraint_cost = 0.1\n",
+            scenario("scenarios/western-balkans-2024.toml")
+        ),
+    );
+    let base = base.to_str().unwrap();
+    let want = format!(
+        "{base}:4:18: warning: model.restraint_cost: `model.restraint_cost` is read only when a \
+         protector can restrain its protégé: with `model.protector_restraint` 0 it changes \
+         nothing"
+    );
+    let policy = "\n[[policy]]\nid = \"press\"\nstart = \"2026-01\"\nchanges = [{ path = \
+                  \"model.protector_restraint\", set = 1.0 }]\n";
+    let prior = "\n[[uncertain]]\npath = \"model.protector_restraint\"\nrange = [0.0, 2.0]\n";
+    let model = "\n[model]\nprotector_restraint = 1\n";
+    for (name, body, warned) in [
+        ("policy.toml", policy, false),
+        ("prior.toml", prior, false),
+        ("model.toml", model, false),
+        ("nothing.toml", "", true),
+    ] {
+        let f = write(d.path(), name, &format!("extends = \"base.toml\"\n{body}"));
+        let o = run(&["validate", f.to_str().unwrap()]);
+        succeeded_for(&o, name);
+        assert_eq!(
+            stderr(&o).matches(want.as_str()).count(),
+            usize::from(warned),
+            "{name}: {}",
+            stderr(&o)
+        );
+    }
+    for (rows, warned) in [
+        ("0,0.5,1,0\n1,1.5,1,0\n", false),
+        ("0,0,1,0\n1,0,1,0\n", true),
+    ] {
+        let draws = write(
+            d.path(),
+            "draws.csv",
+            &format!("draw,model.protector_restraint,weight,distance\n{rows}"),
+        );
+        let args = [
+            "run",
+            base,
+            "--posterior",
+            draws.to_str().unwrap(),
+            "--draws",
+            "2",
+            "--runs",
+            "5",
+            "-q",
+        ];
+        let o = run(&args);
+        succeeded_for(&o, rows);
+        assert_eq!(
+            stderr(&o).matches(want.as_str()).count(),
+            usize::from(warned),
+            "{rows}: {}",
+            stderr(&o)
+        );
+    }
+}
+
+/// `--set model.restraint_cost=0.2` (or any key read only under a switch) while
+/// `model.protector_restraint` is 0 changed nothing and was accepted in silence, where the
+/// same value written in `[model]` is warned: `deter compare s.toml s.toml --set-b
+/// model.restraint_cost=0.2` reported a difference of 0 everywhere without a word. It is
+/// warned at the text, in the words of the key in `[model]`, by `validate`, `run` and
+/// `compare`; "changes nothing" is checked by running. With the switch set too, or the
+/// value at its default, nothing is said.
+#[test]
+fn a_gated_key_set_on_the_command_line_while_its_switch_is_0_is_warned() {
+    let file = scenario("scenarios/western-balkans-2024.toml");
+    // `--set:1:22:` (validate, run), `--set (for A: FILE):1:22:` and B's (compare).
+    let want = ":1:22: warning: model.restraint_cost: `model.restraint_cost` is read only \
+                when a protector can restrain its protégé: with `model.protector_restraint` 0 it \
+                changes nothing";
+    let set = ["--set", "model.restraint_cost=0.2"];
+    let on = ["--set", "model.protector_restraint=1"];
+    for (extra, warned) in [
+        (&set[..], true),
+        (&[set, on].concat()[..], false),
+        (&["--set", "model.restraint_cost=0.05"][..], false),
+    ] {
+        for head in [
+            vec!["validate", file.as_str()],
+            vec!["run", file.as_str(), "--runs", "20", "--no-attribution"],
+            vec![
+                "compare",
+                file.as_str(),
+                file.as_str(),
+                "--runs",
+                "20",
+                "--no-attribution",
+            ],
+        ] {
+            let args = [&head[..], extra].concat();
+            let o = run(&args);
+            succeeded_for(&o, format!("{args:?}"));
+            let sides = if head[0] == "compare" { 2 } else { 1 };
+            assert_eq!(
+                stderr(&o).matches(want).count(),
+                sides * usize::from(warned),
+                "{args:?}: {}",
+                stderr(&o)
+            );
+        }
+    }
+    let json = |extra: &[&str]| {
+        let args = [
+            &[
+                "run",
+                file.as_str(),
+                "--runs",
+                "300",
+                "--no-attribution",
+                "--format",
+                "json",
+            ][..],
+            extra,
+        ]
+        .concat();
+        let o = run(&args);
+        succeeded(&o);
+        let v = common::json_without_timing(&o.stdout);
+        (v["outcomes"].clone(), v["rivalries"].clone())
+    };
+    assert_eq!(json(&[]), json(&set), "the value changed a result");
+    assert_ne!(
+        json(&on),
+        json(&[set, on].concat()),
+        "with the switch on the value did not act: the check shows nothing"
+    );
+}
+
+/// A sweep of `model.restraint_cost` while `model.protector_restraint` is 0 in its base
+/// and no parameter of the sweep makes it non-zero gave the same outcomes at every value
+/// (checked by running with common random numbers) in silence, where a swept parameter that
+/// cannot influence any output is warned. It is warned at its `path`, saying which switch;
+/// crossed with a parameter that turns the switch on, nothing is said.
+#[test]
+fn a_swept_gated_key_whose_switch_stays_0_cannot_influence_any_output() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let head = format!(
+        "base = {base:?}\nruns = 50\nseed = 1\ndesign = \"grid\"\ncommon_random_numbers = \
+         true\n\n[[parameter]]\npath = \"model.restraint_cost\"\nrole = \"uncertainty\"\n\
+         values = [0.05, 0.5]\n"
+    );
+    let alone = write(d.path(), "alone.toml", &head);
+    let want = "alone.toml:8:8: warning: parameter[0].path: `model.restraint_cost` cannot \
+                influence any output of this scenario (the model reads `model.restraint_cost` \
+                only when a protector can restrain its protégé, and `model.protector_restraint` \
+                is 0 in every policy of the sweep): every value gives the same outcomes";
+    let o = run(&["validate", alone.to_str().unwrap()]);
+    succeeded(&o);
+    assert!(stderr(&o).contains(want), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("help: sweep `model.protector_restraint` as well"),
+        "{}",
+        stderr(&o)
+    );
+    // Said true: the two points' outcome columns are the same.
+    let out = d.path().join("alone.csv");
+    let o = run(&[
+        "sweep",
+        alone.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    succeeded(&o);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    let runs = rows[0].iter().position(|c| *c == "runs").unwrap();
+    assert_eq!(rows.len(), 3, "{text}");
+    assert_eq!(rows[1][runs..], rows[2][runs..], "{text}");
+    let crossed = write(
+        d.path(),
+        "crossed.toml",
+        &(head
+            + "\n[[parameter]]\npath = \"model.protector_restraint\"\nrole = \"lever\"\nvalues = \
+               [0.0, 1.0]\n"),
+    );
+    let o = run(&["validate", crossed.to_str().unwrap()]);
+    succeeded(&o);
+    assert!(!stderr(&o).contains("cannot influence"), "{}", stderr(&o));
+}
+
+/// An `[[uncertain]]` prior on `model.restraint_cost` while `model.protector_restraint` is 0
+/// drew values the model never reads, in silence, where the same key written in `[model]`
+/// is warned. It is warned at the prior's `path`, in the words of a policy's change of it;
+/// not when the switch is drawn by a prior too, set by `--set` or drawn by a `--posterior`
+/// column.
+#[test]
+fn a_prior_on_a_gated_key_whose_switch_stays_0_is_warned() {
+    let d = tempfile::tempdir().unwrap();
+    let prior = write(
+        d.path(),
+        "prior.toml",
+        &format!(
+            "extends = {:?}\n[[uncertain]]\npath = \"model.restraint_cost\"\nrange = [0.01, 0.2]\n",
+            scenario("scenarios/western-balkans-2024.toml")
+        ),
+    );
+    let p = prior.to_str().unwrap();
+    let want = format!(
+        "{p}:3:8: warning: uncertain[0].path: this prior draws `model.restraint_cost`, which is \
+         read only when a protector can restrain its protégé: with `model.protector_restraint` \
+         0 and no policy or prior setting it, the draws change nothing"
+    );
+    let o = run(&["validate", p]);
+    succeeded(&o);
+    assert_eq!(stderr(&o).matches(&want).count(), 1, "{}", stderr(&o));
+    let both = write(
+        d.path(),
+        "both.toml",
+        &(std::fs::read_to_string(&prior).unwrap()
+            + "[[uncertain]]\npath = \"model.protector_restraint\"\nrange = [0.0, 1.0]\n"),
+    );
+    let draws = write(
+        d.path(),
+        "draws.csv",
+        "draw,model.protector_restraint,weight,distance\n0,0.5,1,0\n1,1.5,1,0\n",
+    );
+    for args in [
+        vec!["validate", both.to_str().unwrap()],
+        vec!["validate", p, "--set", "model.protector_restraint=1"],
+        vec![
+            "run",
+            p,
+            "--posterior",
+            draws.to_str().unwrap(),
+            "--draws",
+            "2",
+            "--runs",
+            "5",
+            "-q",
+        ],
+    ] {
+        let o = run(&args);
+        succeeded_for(&o, format!("{args:?}"));
+        assert!(
+            !stderr(&o).contains("this prior draws"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+}
+
+/// A `--posterior` column that draws `model.restraint_cost` while `model.protector_restraint`
+/// is 0 drew values the model never reads, in silence: it is warned at the column's header
+/// cell, in the words of a prior on the key; not when another column draws the switch above 0
+/// or `--set` turns it on.
+#[test]
+fn a_posterior_column_on_a_gated_key_whose_switch_stays_0_is_warned() {
+    let d = tempfile::tempdir().unwrap();
+    let file = scenario("scenarios/western-balkans-2024.toml");
+    let cost = write(
+        d.path(),
+        "cost.csv",
+        "draw,model.restraint_cost,weight,distance\n0,0.1,1,0\n1,0.3,1,0\n",
+    );
+    let both = write(
+        d.path(),
+        "both.csv",
+        "draw,model.restraint_cost,model.protector_restraint,weight,distance\n0,0.1,0,1,0\n1,0.3,1,1,0\n",
+    );
+    let want = format!(
+        "{}:1:6: warning: column `model.restraint_cost`: this column draws \
+         `model.restraint_cost`, which is read only when a protector can restrain its protégé: \
+         with `model.protector_restraint` 0 and no policy or prior setting it, the draws change \
+         nothing",
+        cost.display()
+    );
+    let nested = |draws: &Path, extra: &[&str]| {
+        let args = [
+            &[
+                "run",
+                file.as_str(),
+                "--posterior",
+                draws.to_str().unwrap(),
+                "--draws",
+                "2",
+                "--runs",
+                "5",
+                "-q",
+            ][..],
+            extra,
+        ]
+        .concat();
+        let o = run(&args);
+        succeeded_for(&o, format!("{args:?}"));
+        stderr(&o)
+    };
+    let err = nested(&cost, &[]);
+    assert_eq!(err.matches(&want).count(), 1, "{err}");
+    let err = nested(&cost, &["--set", "model.protector_restraint=1"]);
+    assert!(!err.contains("this column draws"), "{err}");
+    let err = nested(&both, &[]);
+    assert!(!err.contains("this column draws"), "{err}");
+}
+
 /// A calibration's cases are simulated with its `[[parameter]]` values drawn and its fixed
 /// values (the file's `set`, `deter calibrate --set`) applied: a case scenario's warning that
 /// a gated `[model]` key changes nothing is false when a parameter draws the switch over a

@@ -492,6 +492,63 @@ pub fn posterior_warnings(
             add(set_replaced(posterior, text, s, &priors, texts, flag));
         }
     }
+    for (s, _) in scenarios {
+        add(gated_columns(posterior, text, s));
+    }
+    out
+}
+
+/// A column of `posterior` (read from `text`) that draws a `[model]` key read only under a
+/// switch while the switch stays 0 in `scenario` (no policy or prior sets it, no column draws
+/// it above 0): its draws change nothing, in the words of a prior on the key, at the column's
+/// header cell.
+fn gated_columns(posterior: &Posterior, text: &str, scenario: &Scenario) -> crate::scenario::Diagnostics {
+    let mut out = crate::scenario::Diagnostics::default();
+    let Some((n, header)) = header_line(text) else {
+        return out;
+    };
+    let drawn_above_0 = |gate: ParamRef| {
+        posterior.paths.iter().enumerate().any(|(j, p)| {
+            !p.contains('/')
+                && ParamRef::resolve(p, scenario).is_ok_and(|t| t == gate)
+                && posterior.values.iter().any(|row| row[j] != 0.0)
+        })
+    };
+    for (j, path) in posterior.paths.iter().enumerate() {
+        if path.contains('/') {
+            continue;
+        }
+        let Ok(ParamRef::Model(i)) = ParamRef::resolve(path, scenario) else {
+            continue;
+        };
+        let key = crate::scenario::params::ModelParams::FIELDS[i].key;
+        let Some((gate, when)) = crate::scenario::gate_of(key) else {
+            continue;
+        };
+        let Some(g) = crate::scenario::params::ModelParams::index_of(gate) else {
+            continue;
+        };
+        if crate::scenario::gate_on(scenario, gate) || drawn_above_0(ParamRef::Model(g)) {
+            continue;
+        }
+        let d = crate::scenario::input::csv_cell(
+            &posterior.file,
+            n,
+            header,
+            j + 1,
+            path.trim(),
+            &format!(
+                "this column draws `model.{key}`, which is read only when {when}: with \
+                 `model.{gate}` 0 and no policy or prior setting it, the draws change nothing"
+            ),
+            Some(format!(
+                "set `{gate}` in [model] above 0, or draw it in a column too, or remove this \
+                 column"
+            )),
+        )
+        .warning();
+        out.0.push(d);
+    }
     out
 }
 
@@ -537,13 +594,24 @@ pub fn without_covered_priors(
             }
         }
     }
-    crate::scenario::Diagnostics(
-        warnings
-            .0
-            .into_iter()
-            .filter(|w| !covered.contains(w))
-            .collect(),
-    )
+    let mut kept: Vec<_> = warnings
+        .0
+        .into_iter()
+        .filter(|w| !covered.contains(w))
+        .collect();
+    // A gated `[model]` key's warning that it changes nothing while its switch is 0 is false
+    // when a column draws the switch with a non-zero value in some row: the key is then read,
+    // as under a prior on the switch.
+    crate::scenario::drop_gated_warnings(&mut kept, |gate| {
+        posterior.paths.iter().enumerate().any(|(j, p)| {
+            !p.contains('/')
+                && scenarios
+                    .iter()
+                    .any(|(s, _)| ParamRef::resolve(p, s).is_ok_and(|t| t == gate))
+                && posterior.values.iter().any(|row| row[j] != 0.0)
+        })
+    });
+    crate::scenario::Diagnostics(kept)
 }
 
 /// The header of a posterior's `text`, with its line number (1-based): the first line that
@@ -620,6 +688,12 @@ pub fn read_posterior_text(path: &Path) -> Result<String, crate::scenario::Diagn
     }
     Ok(text)
 }
+
+/// Weights of a file of draws that add up to more than the largest float: the resampling
+/// could not weigh them (every draw took one row). Said by `--posterior` and a sweep's
+/// `futures` alike.
+pub const WEIGHTS_OVERFLOW: &str = "the weights add up to more than the largest number (about 1.8e308): \
+     divide them by a common factor (deter calibrate writes weights that add up to 1)";
 
 /// A file of draws (a posterior, a sweep's `futures`) with its header and no row.
 pub const NO_DRAWS: &str = "the file has no draws (header only)";
@@ -754,8 +828,12 @@ pub fn parse_posterior(
                 .with_help(Some(DRAWS_NEED.into())),
         ));
     }
-    if weights.iter().sum::<f64>() <= 0.0 {
+    let total = weights.iter().sum::<f64>();
+    if total <= 0.0 {
         return Err(file_fault("no draw with a positive weight".into()));
+    }
+    if !total.is_finite() {
+        return Err(file_fault(WEIGHTS_OVERFLOW.into()));
     }
     // Provenance lines `# set = PATH=VALUE` (deter calibrate's fixed parameters); one that
     // does not read is refused at its line, any other comment skipped.

@@ -304,8 +304,13 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
             )));
         }
         let text = String::from_utf8_lossy(&bytes);
-        output::parse_state(&text, &prov, &cal.settings)
-            .map_err(|m| CliError::Usage(format!("--resume: {m}; {afresh}")))?
+        output::parse_state(&text, &prov, &cal.settings).map_err(|m| {
+            // Which file: the directory may hold several calibrations' states over time.
+            CliError::Usage(format!(
+                "--resume: `{}`: {m}; {afresh}",
+                state_path.display()
+            ))
+        })?
     } else {
         State::new(cal.settings.clone(), cal.parameters.len())
     };

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{CANCEL, CliError, Format, RunArgs, emit, load_scenario_with_inputs, progress_bar};
+use super::{CANCEL, CliError, Format, RunArgs, emit, progress_bar};
 use crate::calibrate::{nested, nested_out};
 use crate::scenario::Scenario;
 
@@ -161,18 +161,28 @@ fn nested_inputs(
     outputs: &[&PathBuf],
 ) -> Result<(Scenario, Option<(nested::Posterior, String)>), CliError> {
     let file = &args.files[0];
-    let (mut scenario, mut inputs) = load_scenario_with_inputs(file, args.sim.horizon_years)?;
+    // The file's warnings are said with the posterior's (a column that draws a gated key's
+    // switch makes the key's warning false), or before a refusal that comes first.
+    let (mut scenario, mut inputs, _, mut loaded) =
+        super::load_with_sets_warnings(file, args.sim.horizon_years, &[])?;
+    let first = |e: CliError| {
+        if !loaded.0.is_empty() {
+            note_raw!("{loaded}");
+        }
+        e
+    };
     if let Some(p) = &args.posterior {
         inputs.push(p.clone());
     }
-    crate::output::check_outputs(outputs, &inputs).map_err(CliError::Usage)?;
-    args.output.check_extension()?;
+    crate::output::check_outputs(outputs, &inputs).map_err(|e| first(CliError::Usage(e)))?;
+    args.output.check_extension().map_err(first)?;
     let origin = file.display().to_string();
     crate::scenario::overrides::apply_texts(&mut scenario, &args.set, &origin)
-        .map_err(CliError::Input)?;
+        .map_err(|e| first(CliError::Input(e)))?;
     let reset = crate::scenario::overrides::policy_warnings(&scenario, &args.set, &origin, "--set");
+    loaded.0.extend(reset.0);
     let sets = [(args.set.as_slice(), "--set")];
-    let post = posterior_with_text(args.posterior.as_deref(), &[(&scenario, &sets[..])], reset)?;
+    let post = posterior_with_text(args.posterior.as_deref(), &[(&scenario, &sets[..])], loaded)?;
     if let Some((p, _)) = &post {
         for w in nested::fixed_mismatches(p, &scenario) {
             note!("warning: {w}");

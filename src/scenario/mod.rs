@@ -24,7 +24,7 @@ pub use params::{
 pub(crate) use path::closest;
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use path::{OpKind, ParamRef, PathError, PolicyField, SpecOf};
-pub(crate) use read::{SCENARIO_FILE, drop_gated_warnings};
+pub(crate) use read::{SCENARIO_FILE, drop_gated_warnings, gate_of, gate_on};
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use read::{
     MAX_FILE_BYTES, TEMPLATE, load_base_with_warnings, load_file, load_file_with_inputs,

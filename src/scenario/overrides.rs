@@ -575,6 +575,45 @@ pub fn warnings_with_sets(
             }
         }
     }
+    // A gated `[model]` key a text moves from its default while its switch stays 0 in
+    // what is run: in the words of the same key written in `[model]`, at the text.
+    for (texts, origin) in sets {
+        for text in texts.iter() {
+            let Some((path, _)) = text.split_once('=') else {
+                continue;
+            };
+            let Ok(ParamRef::Model(i)) = ParamRef::resolve(path.trim(), s) else {
+                continue;
+            };
+            let key = super::params::ModelParams::FIELDS[i].key;
+            let Some((gate, when)) = super::read::gate_of(key) else {
+                continue;
+            };
+            if super::read::gate_on(s, gate)
+                || s.model.get(i) == super::params::ModelParams::defaults().get(i)
+            {
+                continue;
+            }
+            let at = text.find('=').map_or(0, |i| i + 1);
+            added.push(
+                Diagnostic::at(
+                    origin,
+                    text,
+                    at..text.len(),
+                    path.trim(),
+                    format!(
+                        "`model.{key}` is read only when {when}: with `model.{gate}` 0 it \
+                         changes nothing"
+                    ),
+                )
+                .with_help(Some(format!(
+                    "set `model.{gate}` above 0 as well (e.g. model.{gate}=1), or leave this \
+                     value out"
+                )))
+                .warning(),
+            );
+        }
+    }
     let mut out: Vec<Diagnostic> = warnings
         .0
         .into_iter()

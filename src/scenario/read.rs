@@ -342,6 +342,12 @@ fn read_source_at(
     let diags = reader.0.finish();
     match scenario {
         Some(s) if !diags.has_errors() => {
+            // A base's warning that a gated `[model]` key changes nothing is false when this
+            // overlay turns the switch on: in its `[model]`, or by a policy or prior of its
+            // own (this file's own keys were judged on `s` already).
+            drop_gated_warnings(&mut warnings.0, |gate| {
+                s.get(gate) != 0.0 || switched_on(&s, gate)
+            });
             warnings.0.extend(diags.0);
             Ok(s)
         }
@@ -730,8 +736,8 @@ impl<'a> Reader<'a> {
         s.derive();
         let gated_changes = self.policies(root, &mut s);
         self.check_bare_ties(root, &s);
-        self.uncertain(root, &mut s);
-        self.check_gated_keys_inert(root, &s, &gated_changes);
+        let priors = self.uncertain(root, &mut s);
+        self.check_gated_keys_inert(root, &s, &gated_changes, &priors);
         Some(s)
     }
 
@@ -801,8 +807,15 @@ impl<'a> Reader<'a> {
     /// `[[uncertain]]`: priors over parameter paths, read by the sweep's parameter reader
     /// (same keys, distributions, ranges and messages; no `role`, no grid `levels`). An
     /// overlay's entry replaces its base's entry for the same path.
-    fn uncertain(&mut self, root: &DeTable<'_>, s: &mut Scenario) {
+    /// Read this file's `[[uncertain]]` priors into `s`; returns each prior read (its target,
+    /// the span of its `path` and the key path `uncertain[i].path`) for the warnings.
+    fn uncertain(
+        &mut self,
+        root: &DeTable<'_>,
+        s: &mut Scenario,
+    ) -> Vec<(ParamRef, Range<usize>, String)> {
         use crate::sweep::spec::{Usage, read_parameter};
+        let mut read = Vec::new();
         let mut seen: Vec<(String, Range<usize>)> = Vec::new();
         for (i, t, span) in self.entries(root, "uncertain") {
             let p = format!("uncertain[{i}]");
@@ -834,6 +847,7 @@ impl<'a> Reader<'a> {
             ) {
                 self.warn(at_path.clone(), &format!("{p}.path"), message).help = Some(help);
             }
+            read.push((parameter.target, at_path.clone(), format!("{p}.path")));
             let written_at = super::WrittenAt(Some(Box::new(Diagnostic::at(
                 self.file,
                 self.src,
@@ -851,6 +865,7 @@ impl<'a> Reader<'a> {
                 None => s.uncertain.push(u),
             }
         }
+        read
     }
 
     fn meta(
@@ -1147,7 +1162,13 @@ impl<'a> Reader<'a> {
     /// changes nothing either. Neither is said when a policy sets the switch (`set` or `add`,
     /// whatever the magnitude, which `--set` or a sweep may vary) or a prior draws it: the
     /// key is then read. One table for every such pair, [`GATES`].
-    fn check_gated_keys_inert(&mut self, root: &DeTable<'_>, s: &Scenario, gated: &[GatedChange]) {
+    fn check_gated_keys_inert(
+        &mut self,
+        root: &DeTable<'_>,
+        s: &Scenario,
+        gated: &[GatedChange],
+        priors: &[(ParamRef, Range<usize>, String)],
+    ) {
         let m = &s.model;
         let d = ModelParams::defaults();
         let value = |p: &ModelParams, key: &str| {
@@ -1177,6 +1198,22 @@ impl<'a> Reader<'a> {
                 for c in gated.iter().filter(|c| c.key == key) {
                     let (message, help) = policy_gated_warning(&c.id, &c.name, key, gate, when, example);
                     self.warn(c.span.clone(), &c.at, message).help = Some(help);
+                }
+                // A prior of this file on the key: its draws change nothing either.
+                let target = ModelParams::index_of(key).map(ParamRef::Model);
+                for (_, span, at) in priors.iter().filter(|(t, ..)| Some(*t) == target) {
+                    self.warn(
+                        span.clone(),
+                        at,
+                        format!(
+                            "this prior draws `model.{key}`, which is read only when {when}: with \
+                             `model.{gate}` 0 and no policy or prior setting it, the draws change nothing"
+                        ),
+                    )
+                    .help = Some(format!(
+                        "set `{gate}` in [model] above 0 (e.g. {example}, or draw it with a \
+                         prior too, or remove this prior"
+                    ));
                 }
             }
         }
@@ -1946,10 +1983,26 @@ struct GatedChange {
 /// policy (enabled or not: `--set` or a sweep may enable it) sets it or adds to it, whatever
 /// the magnitude (which `--set` or a sweep may vary), or a prior draws it. A scaled 0 stays 0.
 fn gate_switched_on(s: &Scenario, gate: &str) -> bool {
-    let Some(index) = ModelParams::index_of(gate) else {
-        return false;
-    };
-    let target = ParamRef::Model(index);
+    ModelParams::index_of(gate).is_some_and(|index| switched_on(s, ParamRef::Model(index)))
+}
+
+/// The switch of a gated `[model]` key of [`GATES`] (`restraint_cost`: `protector_restraint`)
+/// and the words of its warning, `(gate, when)`; `None` for a key read whatever the switches.
+pub(crate) fn gate_of(key: &str) -> Option<(&'static str, &'static str)> {
+    GATES
+        .iter()
+        .find(|(.., keys)| keys.contains(&key))
+        .map(|&(gate, when, ..)| (gate, when))
+}
+
+/// Whether the switch `gate` can be non-zero in a run of `s`: non-zero in it, or set by a
+/// policy or drawn by a prior of it ([`gate_switched_on`]).
+pub(crate) fn gate_on(s: &Scenario, gate: &str) -> bool {
+    ModelParams::index_of(gate).is_some_and(|i| s.model.get(i) != 0.0) || gate_switched_on(s, gate)
+}
+
+/// [`gate_switched_on`] of the switch `target` (`ParamRef::Model`).
+fn switched_on(s: &Scenario, target: ParamRef) -> bool {
     s.policies.iter().any(|p| {
         p.changes
             .iter()

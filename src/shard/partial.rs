@@ -159,7 +159,13 @@ impl Header {
         .or_else(|| cmp("overrides", &self.overrides, &other.overrides))
         .or_else(|| cmp("seed", &self.seed, &other.seed))
         .or_else(|| cmp("runs", &self.runs, &other.runs))
-        .or_else(|| cmp("points", &self.points, &other.points))
+        .or_else(|| {
+            cmp(
+                "points (a sweep's design points, a nested run's --draws)",
+                &self.points,
+                &other.points,
+            )
+        })
         .or_else(|| cmp("units", &self.units, &other.units))
         .or_else(|| cmp("attribution", &self.attribution, &other.attribution))
         .or_else(|| cmp("shard count n", &self.shard.n, &other.shard.n))

@@ -584,8 +584,11 @@ pub(crate) fn read_draws(
         return fail(inp, crate::calibrate::nested::NO_DRAWS.into());
     }
     let total: f64 = weights.iter().sum();
-    if total <= 0.0 || !total.is_finite() {
+    if total <= 0.0 {
         return fail(inp, "no draw with a positive weight".into());
+    }
+    if !total.is_finite() {
+        return fail(inp, crate::calibrate::nested::WEIGHTS_OVERFLOW.into());
     }
     // A calibration's fixed parameters: its draws were fitted with them set.
     let (fixed, fixed_at) = match crate::calibrate::nested::fixed_lines(&rel, text) {

@@ -894,6 +894,21 @@ fn warn_irrelevant(
                 field: crate::scenario::PolicyField::Start,
             })
     };
+    // A `[model]` key read only under a switch (`restraint_cost` under
+    // `protector_restraint`) while the switch is 0 in `s` and no parameter of the sweep
+    // makes it non-zero: `(gate, when)` of its warning.
+    let gated_off = |s: &Scenario, targets: &[ParamRef], t: ParamRef| {
+        let ParamRef::Model(i) = t else {
+            return None;
+        };
+        let (gate, when) = scenario::gate_of(scenario::params::ModelParams::FIELDS[i].key)?;
+        let g = ParamRef::Model(scenario::params::ModelParams::index_of(gate)?);
+        let drawn = parameters
+            .iter()
+            .zip(targets)
+            .any(|(p, &x)| x == g && p.domain.reaches_nonzero());
+        (!scenario::gate_on(s, gate) && !drawn).then_some((gate, when))
+    };
     let mut matters = vec![false; parameters.len()];
     for (s, targets) in &scenarios {
         let mut all = (*s).clone();
@@ -908,7 +923,7 @@ fn warn_irrelevant(
                 }
                 _ => false,
             };
-            *m |= !late && rel.matters(&all, *t, targets);
+            *m |= !late && gated_off(&all, targets, *t).is_none() && rel.matters(&all, *t, targets);
         }
     }
     let end = {
@@ -921,6 +936,7 @@ fn warn_irrelevant(
             continue;
         }
         let country_id = |c: usize| base.countries.get(c).map_or("?", |x| x.id.as_str());
+        let gated = gated_off(base, &[], p.target);
         let why = match p.target {
             ParamRef::PolicyEnabled { policy } | ParamRef::PolicyValue { policy, .. }
                 if base.policies.get(policy).is_some_and(|x| {
@@ -944,6 +960,13 @@ fn warn_irrelevant(
                 "the deployment is hosted by no rivalry's challenger or target".into()
             }
             ParamRef::Rivalry { .. } => "the rivalry is not simulated".into(),
+            ParamRef::Model(i) if gated.is_some() => {
+                let (gate, when) = gated.unwrap_or_default();
+                format!(
+                    "the model reads `model.{}` only when {when}, and `model.{gate}` is 0 in every policy of the sweep",
+                    scenario::params::ModelParams::FIELDS[i].key
+                )
+            }
             ParamRef::Power { power, .. } => format!(
                 "no rivalry's challenger or target shares an alliance with `{}`, has a tie to it that carries forces in theatre or trade substitution, or hosts a force it contributes to, in any policy of the sweep",
                 base.powers.get(power).map_or("?", |x| x.id.as_str())
@@ -972,10 +995,13 @@ fn warn_irrelevant(
                 p.path
             ),
         )
-        .help = Some(
-            "sweep a parameter that can matter, or cross it with a policy or lever that makes its entity relevant (e.g. one that makes the target a member of the alliance); `deter bench` lists what is simulated"
+        .help = Some(match gated {
+            Some((gate, _)) => format!(
+                "sweep `model.{gate}` as well (a parameter whose values reach above 0), or set it above 0 in the base scenario"
+            ),
+            None => "sweep a parameter that can matter, or cross it with a policy or lever that makes its entity relevant (e.g. one that makes the target a member of the alliance); `deter bench` lists what is simulated"
                 .into(),
-        );
+        });
     }
 }
 
