@@ -987,3 +987,62 @@ fn a_calibration_out_directory_named_as_a_file_is_refused_as_plots_is() {
     let err = refused_for(&o, "an existing directory named as a file");
     assert!(!err.contains("names a .json file"), "{err}");
 }
+
+/// `robust` and `discover` read a sweep's results and the record beside them, which names
+/// the sweep file the results came from: an output naming that sweep file replaced it (exit
+/// 0) while every other input is refused. Refused now in the words of every input, before any
+/// work, whether named as recorded (relative, from the sweep's directory) or from elsewhere.
+#[test]
+fn robust_and_discover_refuse_the_sweep_file_their_results_record() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let root = common::root();
+    let text = format!(
+        "base = \"{}\"\nruns = 5\nseed = 3\ndesign = \"lhs\"\npoints = 3\n\
+         [[policy]]\nid = \"baseline\"\n\
+         [[policy]]\nid = \"envoy\"\nfile = \"{}\"\n\
+         [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nrange = [0.4, 1.6]\n",
+        root.join("scenarios/western-balkans-2024.toml").display(),
+        root.join("scenarios/shea-special-envoy.toml").display(),
+    );
+    let sweep = write(dir, "lxf.toml", &text);
+    let o = common::run_in(dir, &["sweep", "lxf.toml", "--out", "lxf.csv", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let absolute = sweep.display().to_string();
+    let results = dir.join("lxf.csv").display().to_string();
+    let elsewhere = tempfile::tempdir().unwrap();
+    for (cwd, results, out) in [
+        (dir, "lxf.csv", "lxf.toml"),
+        (dir, "lxf.csv", absolute.as_str()),
+        (elsewhere.path(), results.as_str(), absolute.as_str()),
+    ] {
+        for args in [
+            vec!["robust", results, "--out", out],
+            vec!["robust", results, "--report", out],
+            vec![
+                "discover",
+                results,
+                "--outcome",
+                "war",
+                "--above",
+                "0.1",
+                "--report",
+                out,
+            ],
+        ] {
+            let o = common::run_in(cwd, &args);
+            let e = refused_for(&o, format_args!("{args:?} in {}", cwd.display()));
+            assert_eq!(
+                e.trim_end(),
+                format!(
+                    "error: output path `{out}` is also an input file; refusing to overwrite it"
+                ),
+                "{args:?}"
+            );
+            assert_eq!(std::fs::read_to_string(&sweep).unwrap(), text, "{args:?}");
+        }
+    }
+    // Another name is written as before.
+    let o = common::run_in(dir, &["robust", "lxf.csv", "--out", "table.csv", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

@@ -289,13 +289,16 @@ fn refusal_of_flag(
     }
 }
 
-/// A sweep's results and its resume marker (`RESULTS.sweep`): no output of `robust` or
-/// `discover` may replace either (a replaced marker makes `--resume` refuse the results).
-fn results_and_marker(results: &Path) -> [PathBuf; 2] {
-    [
+/// A sweep's results, its resume marker (`RESULTS.sweep`) and the sweep file that record
+/// names: no output of `robust` or `discover` may replace any of them (a replaced marker
+/// makes `--resume` refuse the results; a replaced sweep file loses the sweep itself).
+fn results_and_marker(results: &Path) -> Vec<PathBuf> {
+    let mut inputs = vec![
         results.to_path_buf(),
         crate::sweep::record::path_beside(results),
-    ]
+    ];
+    inputs.extend(crate::sweep::record::recorded_sweep_file(results));
+    inputs
 }
 
 /// The number of a threshold flag (`flag`: `--above`, `--below`, `--where`, `--threshold`),

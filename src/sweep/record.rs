@@ -554,6 +554,23 @@ pub fn shell_path(p: &Path) -> String {
     shell_word(&path_word(p))
 }
 
+/// The sweep file the record beside `results` names (made absolute from the directory it
+/// was given in when it was given relative), if there is a readable record: an input of every
+/// command that reads those results (`robust`, `discover`), which no output may replace.
+pub fn recorded_sweep_file(results: &Path) -> Option<PathBuf> {
+    match read_beside(results) {
+        Beside::Record(r) if !r.sweep_file.is_empty() => {
+            let file = Path::new(&r.sweep_file);
+            Some(if file.is_absolute() || r.directory.is_empty() {
+                file.to_path_buf()
+            } else {
+                Path::new(&r.directory).join(file)
+            })
+        }
+        _ => None,
+    }
+}
+
 /// What is beside a results file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Beside {
