@@ -421,3 +421,69 @@ fn resume_with_other_fixed_values_names_them() {
     let err = refused(&o);
     assert!(err.contains("--set"), "the fixed values not named:\n{err}");
 }
+
+/// The `--set:` warning blocks of a command's standard error (from the located line to its
+/// help line).
+fn set_warnings(stderr: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut block: Option<String> = None;
+    for line in stderr.lines() {
+        if line.starts_with("--set:") && line.contains(": warning: ") {
+            block = Some(String::new());
+        }
+        if let Some(b) = block.as_mut() {
+            b.push_str(line);
+            b.push('\n');
+            if line.trim_start().starts_with("= help:") {
+                blocks.extend(block.take());
+            }
+        }
+    }
+    blocks
+}
+
+/// `deter calibrate --set model.restraint_cost=0.2` with the switch
+/// `model.protector_restraint` 0 in every case said nothing, where `run`, `compare` and
+/// `validate` with the same `--set` warn that the value changes nothing: the same warning,
+/// once, in the same words; none when the switch is turned on by `--set` or drawn by a
+/// `[[parameter]]` whose range reaches above 0.
+#[test]
+fn a_gated_key_fixed_by_set_while_its_switch_stays_0_is_warned_as_run_warns_it() {
+    let d = tempfile::tempdir().unwrap();
+    let file = calibration(d.path(), "c.toml", &bundled(), "");
+    let set = "model.restraint_cost=0.2";
+    let case = bundled().join(CASES[0].1);
+    let o = run(&[
+        "run",
+        case.to_str().unwrap(),
+        "--set",
+        set,
+        "--runs",
+        "2",
+        "-q",
+    ]);
+    let want = set_warnings(&stderr(&o));
+    assert_eq!(want.len(), 1, "{}", stderr(&o));
+    assert!(want[0].contains("changes nothing"), "{}", want[0]);
+    let (code, err) = calibrate(&file, &d.path().join("a"), &["--set", set]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(set_warnings(&err), want, "{err}");
+    // The switch on by --set too: the key is read, no warning.
+    let (code, err) = calibrate(
+        &file,
+        &d.path().join("b"),
+        &["--set", set, "--set", "model.protector_restraint=1"],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(set_warnings(&err), Vec::<String>::new(), "{err}");
+    // The switch drawn by a parameter reaching above 0: no warning.
+    let drawn = calibration(
+        d.path(),
+        "drawn.toml",
+        &bundled(),
+        "[[parameter]]\npath = \"model.protector_restraint\"\nrange = [0.0, 2.0]\n",
+    );
+    let (code, err) = calibrate(&drawn, &d.path().join("c"), &["--set", set]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(set_warnings(&err), Vec::<String>::new(), "{err}");
+}

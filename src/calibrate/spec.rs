@@ -131,6 +131,15 @@ impl Calibration {
         if diags.has_errors() {
             return Err(diags);
         }
+        // A gated key fixed while its switch stays 0: `deter run --set`'s warning, once
+        // (dropped below when a case's switch is on or a parameter draws it).
+        for s in &scenarios {
+            for w in overrides::gated_set_warnings(s, texts, "--set") {
+                if !self.warnings.contains(&w) {
+                    self.warnings.push(w);
+                }
+            }
+        }
         for (case, s) in self.cases.iter_mut().zip(scenarios) {
             case.scenario = s;
         }

@@ -530,6 +530,51 @@ pub fn apply_texts<S: AsRef<str>>(
     }
 }
 
+/// The warning of each text of `texts` (given by `origin`: `--set`, `set=`) that moves a
+/// gated `[model]` key from its default while its switch stays 0 in `s` (the scenario with
+/// the texts applied): the value changes nothing, in the words of the same key written in
+/// `[model]`, located at the text's value. Every command with `--set` says it so (`run`,
+/// `compare`, `validate`, `calibrate`).
+pub fn gated_set_warnings(s: &Scenario, texts: &[String], origin: &str) -> Vec<Diagnostic> {
+    let mut added = Vec::new();
+    for text in texts {
+        let Some((path, _)) = text.split_once('=') else {
+            continue;
+        };
+        let Ok(ParamRef::Model(i)) = ParamRef::resolve(path.trim(), s) else {
+            continue;
+        };
+        let key = super::params::ModelParams::FIELDS[i].key;
+        let Some((gate, when)) = super::read::gate_of(key) else {
+            continue;
+        };
+        if super::read::gate_on(s, gate)
+            || s.model.get(i) == super::params::ModelParams::defaults().get(i)
+        {
+            continue;
+        }
+        let at = text.find('=').map_or(0, |i| i + 1);
+        added.push(
+            Diagnostic::at(
+                origin,
+                text,
+                at..text.len(),
+                path.trim(),
+                format!(
+                    "`model.{key}` is read only when {when}: with `model.{gate}` 0 it \
+                     changes nothing"
+                ),
+            )
+            .with_help(Some(format!(
+                "set `model.{gate}` above 0 as well (e.g. model.{gate}=1), or leave this \
+                 value out"
+            )))
+            .warning(),
+        );
+    }
+    added
+}
+
 /// The warnings of a scenario as it is run once `--set` texts replaced values of it: the
 /// file's `warnings` (checked at the horizon run), less those about the start of a policy
 /// that a text dates anew and those about a gated `[model]` key whose switch a text turns
@@ -578,41 +623,7 @@ pub fn warnings_with_sets(
     // A gated `[model]` key a text moves from its default while its switch stays 0 in
     // what is run: in the words of the same key written in `[model]`, at the text.
     for (texts, origin) in sets {
-        for text in texts.iter() {
-            let Some((path, _)) = text.split_once('=') else {
-                continue;
-            };
-            let Ok(ParamRef::Model(i)) = ParamRef::resolve(path.trim(), s) else {
-                continue;
-            };
-            let key = super::params::ModelParams::FIELDS[i].key;
-            let Some((gate, when)) = super::read::gate_of(key) else {
-                continue;
-            };
-            if super::read::gate_on(s, gate)
-                || s.model.get(i) == super::params::ModelParams::defaults().get(i)
-            {
-                continue;
-            }
-            let at = text.find('=').map_or(0, |i| i + 1);
-            added.push(
-                Diagnostic::at(
-                    origin,
-                    text,
-                    at..text.len(),
-                    path.trim(),
-                    format!(
-                        "`model.{key}` is read only when {when}: with `model.{gate}` 0 it \
-                         changes nothing"
-                    ),
-                )
-                .with_help(Some(format!(
-                    "set `model.{gate}` above 0 as well (e.g. model.{gate}=1), or leave this \
-                     value out"
-                )))
-                .warning(),
-            );
-        }
+        added.extend(gated_set_warnings(s, texts, origin));
     }
     let mut out: Vec<Diagnostic> = warnings
         .0
