@@ -1429,10 +1429,10 @@ fn a_gated_key_set_on_the_command_line_while_its_switch_is_0_is_warned() {
             let args = [&head[..], extra].concat();
             let o = run(&args);
             succeeded_for(&o, format!("{args:?}"));
-            let sides = if head[0] == "compare" { 2 } else { 1 };
+            // Once in compare too: `--set` gives A and B the value alike.
             assert_eq!(
                 stderr(&o).matches(want).count(),
-                sides * usize::from(warned),
+                usize::from(warned),
                 "{args:?}: {}",
                 stderr(&o)
             );
@@ -1720,4 +1720,89 @@ fn a_gated_key_whose_switch_a_calibration_draws_or_fixes_is_not_warned() {
             );
         }
     }
+}
+
+/// `deter compare A B --set model.restraint_cost=0.3` with the switch 0 on both sides warned
+/// twice, "for A" then "for B", where a `--set` both sides share is said once as `--set`; a
+/// value that changes nothing on one side only names that side; and a `--posterior` column
+/// on the key whose switch B turns on (`--set-b model.protector_restraint=1`) was warned
+/// without saying that only A's draws change nothing.
+#[test]
+fn a_gated_key_warning_in_compare_is_said_once_or_names_its_side() {
+    let d = tempfile::tempdir().unwrap();
+    let a = scenario("scenarios/western-balkans-2024.toml");
+    let b = scenario("scenarios/shea-special-envoy.toml");
+    let words = "warning: model.restraint_cost: `model.restraint_cost` is read only when a \
+                 protector can restrain its protégé: with `model.protector_restraint` 0 it \
+                 changes nothing";
+    let compare = |b: &str, extra: &[&str]| {
+        let args = [
+            &[
+                "compare",
+                a.as_str(),
+                b,
+                "--runs",
+                "10",
+                "--no-attribution",
+                "-q",
+            ][..],
+            extra,
+        ]
+        .concat();
+        let o = run(&args);
+        succeeded_for(&o, format!("{args:?}"));
+        let err = stderr(&o);
+        let heads: Vec<String> = err
+            .lines()
+            .filter(|l| l.contains("changes nothing") || l.contains("change nothing"))
+            .map(str::to_string)
+            .collect();
+        (heads, err)
+    };
+    let (heads, err) = compare(&b, &["--set", "model.restraint_cost=0.3"]);
+    assert_eq!(heads, vec![format!("--set:1:22: {words}")], "{err}");
+    let (heads, err) = compare(
+        &b,
+        &[
+            "--set",
+            "model.restraint_cost=0.3",
+            "--set-b",
+            "model.protector_restraint=1",
+        ],
+    );
+    assert_eq!(
+        heads,
+        vec![format!("--set (for A: {a}):1:22: {words}")],
+        "{err}"
+    );
+    let (heads, err) = compare(&b, &["--set-b", "model.restraint_cost=0.3"]);
+    assert_eq!(
+        heads,
+        vec![format!("--set-b (for B: {b}):1:22: {words}")],
+        "{err}"
+    );
+    // A posterior column on the key: once for both sides, or naming the side whose switch
+    // stays 0.
+    let cost = write(
+        d.path(),
+        "cost.csv",
+        "draw,model.restraint_cost,weight,distance\n0,0.1,1,0\n1,0.3,1,0\n",
+    );
+    let column = |side: &str| {
+        format!(
+            "{}:1:6: warning: column `model.restraint_cost`: this column draws \
+             `model.restraint_cost`, which is read only when a protector can restrain its \
+             protégé: with `model.protector_restraint` 0{side} and no policy or prior setting \
+             it, the draws change nothing{side}",
+            cost.display()
+        )
+    };
+    let posterior = ["--posterior", cost.to_str().unwrap(), "--draws", "2"];
+    let (heads, err) = compare(&a, &posterior);
+    assert_eq!(heads, vec![column("")], "{err}");
+    let (heads, err) = compare(
+        &a,
+        &[&posterior[..], &["--set-b", "model.protector_restraint=1"]].concat(),
+    );
+    assert_eq!(heads, vec![column(" in A")], "{err}");
 }

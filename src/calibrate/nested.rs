@@ -492,8 +492,23 @@ pub fn posterior_warnings(
             add(set_replaced(posterior, text, s, &priors, texts, flag));
         }
     }
-    for (s, _) in scenarios {
-        add(gated_columns(posterior, text, s));
+    // A column whose draws change nothing on one side of a comparison only names the side;
+    // on every side it is said once, as for one scenario.
+    let plain: Vec<crate::scenario::Diagnostics> = scenarios
+        .iter()
+        .map(|(s, _)| gated_columns(posterior, text, s, None))
+        .collect();
+    for (k, (s, _)) in scenarios.iter().enumerate() {
+        let side = (scenarios.len() == 2).then_some(["A", "B"][k]);
+        let named = gated_columns(posterior, text, s, side);
+        for (p, n) in plain[k].0.iter().zip(named.0) {
+            let everywhere = plain.iter().all(|o| o.0.contains(p));
+            add(crate::scenario::Diagnostics(vec![if everywhere {
+                p.clone()
+            } else {
+                n
+            }]));
+        }
     }
     out
 }
@@ -502,7 +517,14 @@ pub fn posterior_warnings(
 /// switch while the switch stays 0 in `scenario` (no policy or prior sets it, no column draws
 /// it above 0): its draws change nothing, in the words of a prior on the key, at the column's
 /// header cell.
-fn gated_columns(posterior: &Posterior, text: &str, scenario: &Scenario) -> crate::scenario::Diagnostics {
+/// `side` (`A`, `B`): the scenario is that side of a comparison, named in the message.
+fn gated_columns(
+    posterior: &Posterior,
+    text: &str,
+    scenario: &Scenario,
+    side: Option<&str>,
+) -> crate::scenario::Diagnostics {
+    let side = side.map_or(String::new(), |s| format!(" in {s}"));
     let mut out = crate::scenario::Diagnostics::default();
     let Some((n, header)) = header_line(text) else {
         return out;
@@ -539,7 +561,8 @@ fn gated_columns(posterior: &Posterior, text: &str, scenario: &Scenario) -> crat
             path.trim(),
             &format!(
                 "this column draws `model.{key}`, which is read only when {when}: with \
-                 `model.{gate}` 0 and no policy or prior setting it, the draws change nothing"
+                 `model.{gate}` 0{side} and no policy or prior setting it, the draws change \
+                 nothing{side}"
             ),
             Some(format!(
                 "set `{gate}` in [model] above 0, or draw it in a column too, or remove this \

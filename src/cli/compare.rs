@@ -97,8 +97,41 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         }
         (Err(e), _) => return Err(e),
     };
+    // A gated key `--set` moves while its switch stays 0 on both sides: said once, as
+    // `--set` (the value both sides share), as a `--posterior` column's warning on a value
+    // of `--set` is; on one side only, it names that side.
+    let (mut warn_a, mut warn_b) = (warn_a, warn_b);
+    let origin = |side: &str, file: &PathBuf| format!("--set (for {side}: {})", file.display());
+    let (origin_a, origin_b) = (origin("A", &args.a), origin("B", &args.b));
+    let gated_a = crate::scenario::overrides::gated_set_warnings(&sa, &args.set, &origin_a);
+    let gated_b = crate::scenario::overrides::gated_set_warnings(&sb, &args.set, &origin_b);
+    let shared: Vec<crate::scenario::Diagnostic> = gated_a
+        .iter()
+        .filter(|w| {
+            gated_b.iter().any(|x| {
+                crate::scenario::Diagnostic {
+                    file: origin_a.clone(),
+                    ..x.clone()
+                } == **w
+            })
+        })
+        .cloned()
+        .collect();
+    for w in &shared {
+        let b = crate::scenario::Diagnostic {
+            file: origin_b.clone(),
+            ..w.clone()
+        };
+        warn_b.0.retain(|x| *x != b);
+        if let Some(at) = warn_a.0.iter().position(|x| x == w) {
+            warn_a.0[at] = crate::scenario::Diagnostic {
+                file: "--set".into(),
+                ..w.clone()
+            };
+        }
+    }
     // A warning of both sides (a file compared with itself, a base both extend) is said
-    // once; the --set warnings of each side name their side and differ.
+    // once; the other --set warnings of each side name their side and differ.
     // A and B run on the draws of both files' priors: a value --set gives one side is
     // replaced by the other file's prior as well as by its own.
     let mut cross = Vec::new();
