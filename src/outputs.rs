@@ -101,7 +101,7 @@ pub const EVENTS: [Event; 7] = [
     Event {
         key: "crisis",
         label: "crisis opportunity (context)",
-        meaning: "a crisis opportunity arose (a moment when the challenger could escalate; most pass without any militarised action)",
+        meaning: "a crisis opportunity arose (a moment when the challenger could escalate, whether or not it did)",
         holds: |s| s & event::CRISIS != 0,
         throughout: None,
         context: true,

@@ -2794,3 +2794,44 @@ mod reproducible {
         assert_same("merge", &merged(2), &merged(3));
     }
 }
+
+/// The note under the region-wide table said of crisis opportunities "most pass without any
+/// militarised action", false for the template `deter init` writes, whose own rivalry line
+/// says "no challenge 4.9%" (of its crisis opportunities). The note now says only what holds
+/// in every scenario (an opportunity, whether or not the challenger acted on it) and where
+/// the share that passed without a challenge is; here that share is recomputed from the
+/// rivalry line and the claim the note no longer makes is false.
+#[test]
+fn the_crisis_note_claims_nothing_the_numbers_contradict() {
+    let d = tempfile::tempdir().unwrap();
+    let t = d.path().join("t.toml");
+    let o = deter(&["init", t.to_str().unwrap()]);
+    succeeded(&o);
+    let o = deter(&[
+        "run",
+        t.to_str().unwrap(),
+        "--runs",
+        "2000",
+        "--no-attribution",
+    ]);
+    succeeded(&o);
+    let table = String::from_utf8(o.stdout).unwrap();
+    let note = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("(crisis opportunity:"))
+        .unwrap_or_else(|| panic!("no crisis note:\n{table}"));
+    assert_eq!(
+        note.trim(),
+        "(crisis opportunity: a moment when the challenger could escalate, whether or not it \
+         did; per rivalry below, \"no challenge\" is the share of its opportunities that \
+         passed without any militarised action)"
+    );
+    // The share the note points to: under half in this file, so "most pass without" was false.
+    let share: f64 = table
+        .split("no challenge ")
+        .nth(1)
+        .and_then(|r| r.split('%').next())
+        .and_then(|x| x.parse().ok())
+        .unwrap_or_else(|| panic!("no `no challenge` share:\n{table}"));
+    assert!(share < 50.0, "{share}");
+}

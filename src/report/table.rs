@@ -66,7 +66,7 @@ fn outcomes(out: &mut String, o: &Outcomes, horizon_years: u32) {
     }
     let _ = writeln!(
         out,
-        "  (crisis opportunity: a moment when the challenger could escalate; most pass without any militarised action)"
+        "  (crisis opportunity: a moment when the challenger could escalate, whether or not it did; per rivalry below, \"no challenge\" is the share of its opportunities that passed without any militarised action)"
     );
 }
 
