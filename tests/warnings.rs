@@ -1806,3 +1806,43 @@ fn a_gated_key_warning_in_compare_is_said_once_or_names_its_side() {
     );
     assert_eq!(heads, vec![column(" in A")], "{err}");
 }
+
+/// An overlay that turns a switch off (`[model] protector_restraint = 0`) over a base that
+/// turns it on and sets its gated key (`restraint_cost = 0.2`) made the base's value change
+/// nothing, in silence: it is warned at the overlay's switch, in the words of the gated-key
+/// warning; not when `--set` turns the switch back on, nor for the base alone.
+#[test]
+fn an_overlay_that_turns_a_switch_off_under_a_base_gated_key_is_warned() {
+    let d = tempfile::tempdir().unwrap();
+    let base = write(
+        d.path(),
+        "base.toml",
+        &format!(
+            "extends = {:?}\n\n[model]\nprotector_restraint = 1\nrestraint_cost = 0.2\n",
+            scenario("scenarios/western-balkans-2024.toml")
+        ),
+    );
+    let overlay = write(
+        d.path(),
+        "off.toml",
+        "extends = \"base.toml\"\n\n[model]\nprotector_restraint = 0\n",
+    );
+    let want = format!(
+        "{}:4:23: warning: model.protector_restraint: `model.restraint_cost` (0.2, set by the \
+         base scenario) is read only when a protector can restrain its protégé: with \
+         `model.protector_restraint` 0 it changes nothing",
+        overlay.display()
+    );
+    let validate = |file: &Path, extra: &[&str]| {
+        let args = [&["validate", file.to_str().unwrap()][..], extra].concat();
+        let o = run(&args);
+        succeeded_for(&o, format!("{args:?}"));
+        stderr(&o)
+    };
+    let err = validate(&overlay, &[]);
+    assert_eq!(err.matches(&want).count(), 1, "{err}");
+    let err = validate(&overlay, &["--set", "model.protector_restraint=1"]);
+    assert!(!err.contains("changes nothing"), "{err}");
+    let err = validate(&base, &[]);
+    assert!(!err.contains("changes nothing"), "{err}");
+}

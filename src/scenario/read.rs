@@ -329,7 +329,18 @@ fn read_source_at(
         }
     };
 
+    // The switches the base turns on, for a `[model]` switch this file turns off.
+    let base_on: Vec<&str> = base.as_ref().map_or(Vec::new(), |b| {
+        GATES
+            .iter()
+            .map(|&(gate, ..)| gate)
+            .filter(|gate| gate_on(b, gate))
+            .collect()
+    });
     let scenario = reader.scenario(root, doc.span(), base);
+    if let Some(s) = &scenario {
+        reader.check_switched_off(root, s, &base_on);
+    }
     // Report this file's problems in the order of the file (the reader visits tables, not
     // lines); problems of a base file stay after the `extends` error that announces them.
     reader.diags.sort_by_key(|d| {
@@ -1215,6 +1226,48 @@ impl<'a> Reader<'a> {
                          prior too, or remove this prior"
                     ));
                 }
+            }
+        }
+    }
+
+    /// A switch of [`GATES`] the base turns on (`base_on`) and this file's `[model]` turns
+    /// off (and no policy or prior of the scenario turns on again): each gated key the base
+    /// sets away from its default, not written in this file, changes nothing. Warned at the
+    /// switch in the words of [`Self::check_gated_keys_inert`] (a key this file writes is
+    /// warned there, at the key).
+    fn check_switched_off(&mut self, root: &DeTable<'_>, s: &Scenario, base_on: &[&str]) {
+        let Some(model) = lookup(root, "model").and_then(|v| v.get_ref().as_table()) else {
+            return;
+        };
+        let d = ModelParams::defaults();
+        for &(gate, when, example, keys) in GATES {
+            if !base_on.contains(&gate) || gate_on(s, gate) {
+                continue;
+            }
+            let Some(switch) = lookup(model, gate) else {
+                continue;
+            };
+            for &key in keys {
+                let Some(i) = ModelParams::index_of(key) else {
+                    continue;
+                };
+                if lookup(model, key).is_some() || s.model.get(i) == d.get(i) {
+                    continue;
+                }
+                let value = s.model.get(i);
+                self.warn(
+                    switch.span(),
+                    &format!("model.{gate}"),
+                    format!(
+                        "`model.{key}` ({value}, set by the base scenario) is read only when \
+                         {when}: with `model.{gate}` 0 it changes nothing"
+                    ),
+                )
+                .help = Some(format!(
+                    "keep `{gate}` in [model] above 0 (e.g. {example}, or set `{key}` back to \
+                     its default ({}) here",
+                    d.get(i)
+                ));
             }
         }
     }
