@@ -1421,3 +1421,119 @@ fn a_comparison_does_not_depend_on_the_platforms_default_thread_stack() {
     };
     assert_eq!(untimed(&small.stdout), untimed(&plain.stdout));
 }
+
+// ---- claims23: guarantees on paths added later ----
+//
+// The guarantees of README.md and ARCHITECTURE.md against every command that could break
+// them (an audit of 1 December 2026; "-": the command cannot break it). The tests named here
+// are the ones that check each pair; `+` marks the pairs this audit found untested and
+// added.
+//
+// Ctrl-C: 130, nothing partial (sweep and calibrate keep what --resume needs)
+//   run, run FILE..., run --shard, run --per-run/--report/--plots/--until-ci, compare,
+//   nested run/compare/shard:  hostile/driver.rs ctrl_c_stops_*, ..._within_one_run_*;
+//   sweep, sweep --shard:      hostile/driver.rs ctrl_c_stops_sweeps_*, sweep.rs
+//                              interrupt_and_resume, guarantees.rs
+//                              a_sweep_interrupted_before_its_first_point_*;
+//   library sweep:             a_library_sweep_interrupted_leaves_a_file_its_resume_completes;
+//   merge:                     ctrl_c_stops_a_merge_with_130_and_nothing_written;
+//   calibrate (incl. --hold-out, same loop): a_calibration_interrupted_*,
+//                              calibrate.rs an_interrupted_and_resumed_calibration_*;
+//   bench:                     bench_cli.rs bench_interrupted;
+//   robust, discover, validate, init: no simulation; inputs read under the reading handler.
+// Memory guard: refused before any work, exit 2
+//   run, run --shard, compare, sweep, sweep --shard, nested run/compare: hostile/driver.rs
+//   the_memory_guard_refuses_cleanly_in_every_command; `+` nested run --shard (same test);
+//   run FILE...:                run_with_several_files_checks_the_tallies_*;
+//   bench, calibrate (every case, held out or not): bench_and_calibrate_refuse_*;
+//   sweep policy scenarios, library sweeps: a_sweep_whose_policy_scenario_*,
+//                              the_librarys_sweeps_refuse_tallies_*;
+//   merge of a nested run:     shards.rs the_merge_guard_covers_a_nested_runs_merge;
+//   `+` merge of a run:        shards.rs the_merge_guard_counts_the_two_sets_a_merge_holds
+//                              (only the case under the limit was checked);
+//   merge of a sweep:          untested (a sweep's partial file over the limit cannot be made
+//                              by deter; the merge shares `runner::check_memory` with sweep).
+// No input overwritten; outputs checked before any work; read-only refused
+//   every command and output flag: output_files.rs every_command_refuses_a_read_only_*,
+//   an_output_that_cannot_be_written_*, guarantees.rs files_a_sweep_writes_beside_*,
+//   plots_named_as_another_output_*, calibrate_refuses_an_input_as_output_*.
+// Byte-identical for any thread count / shard split / resume
+//   run (JSON, --per-run, --report): cli.rs json_is_byte_identical_*,
+//   per_run_rows_are_in_run_order_*, reports.rs run_and_compare_reports_*;
+//   compare: reports.rs comparison_json_is_the_same_*; sweep, merge: sweep.rs
+//   results_are_byte_identical_*, reports.rs sweep_and_merge_reports_*; shards: shards.rs;
+//   nested: calibrate.rs deter_run_posterior_*, uncertain.rs a_single_value_prior_*;
+//   robust --report: user_faults.rs robustness_pages_are_byte_identical_*;
+//   calibrate: calibrate.rs deter_calibrate_is_deterministic_*, a_resumed_calibration_*;
+//   `+` calibrate --hold-out (threads, and a --resume with another hold-out refused):
+//   a_held_out_calibration_is_the_same_for_any_thread_count_and_resumes_only_as_itself.
+// Exit codes and the error format: messages.rs, user_faults.rs, hostile/ (every command).
+// Atomic outputs, no temporary file left: a_run_aborted_before_its_first_result_*,
+//   output_files.rs a_full_disk_names_the_output_never_its_temporary_file.
+
+/// `deter calibrate --hold-out CASE` (added after the calibration's thread and resume tests)
+/// writes the same four files for one thread and two; its state is another calibration's
+/// than the one without the hold-out or with another case held out, so `--resume` with a
+/// different `--hold-out` is refused (exit 2, nothing replaced), and with the same one it
+/// changes nothing.
+#[test]
+fn a_held_out_calibration_is_the_same_for_any_thread_count_and_resumes_only_as_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = calibration_of(tmp.path(), 40);
+    let file = file.to_str().unwrap();
+    let files = [
+        "posterior.csv",
+        "diagnostics.csv",
+        "state.json",
+        "report.html",
+    ];
+    let read = |dir: &Path| -> Vec<Vec<u8>> {
+        files
+            .iter()
+            .map(|f| std::fs::read(dir.join(f)).unwrap())
+            .collect()
+    };
+    let calibrate = |out: &Path, more: &[&str]| {
+        let mut c = deter();
+        c.args(["calibrate", file, "--quiet", "--out"])
+            .arg(out)
+            .args(more);
+        c.output().unwrap()
+    };
+    let mut outs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = tmp.path().join(format!("held-out-{threads}"));
+        let o = calibrate(&out, &["--hold-out", "serbia-kosovo", "--threads", threads]);
+        succeeded_for(&o, format_args!("--threads {threads}"));
+        outs.push(out);
+    }
+    let whole = read(&outs[0]);
+    for (name, (a, b)) in files.iter().zip(whole.iter().zip(read(&outs[1]))) {
+        assert!(*a == b, "{name} differs between 1 and 2 threads");
+    }
+    let html = String::from_utf8_lossy(&whole[3]).into_owned();
+    assert!(
+        html.contains("(held out)"),
+        "no held-out case in the report"
+    );
+    for other in [&[][..], &["--hold-out", "russia-georgia"][..]] {
+        let mut more = vec!["--resume", "--threads", "2"];
+        more.extend(other);
+        let o = calibrate(&outs[0], &more);
+        let err = refused_for(&o, format_args!("--resume {other:?}"));
+        assert!(
+            err.contains("the state belongs to another calibration"),
+            "{other:?}: {err}"
+        );
+        assert!(read(&outs[0]) == whole, "{other:?}: the results changed");
+    }
+    let o = calibrate(
+        &outs[0],
+        &["--resume", "--hold-out", "serbia-kosovo", "--threads", "2"],
+    );
+    succeeded(&o);
+    assert!(
+        read(&outs[0]) == whole,
+        "a resume of a finished calibration"
+    );
+}
