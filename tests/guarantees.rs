@@ -1430,14 +1430,18 @@ fn a_comparison_does_not_depend_on_the_platforms_default_thread_stack() {
 // added.
 //
 // Ctrl-C: 130, nothing partial (sweep and calibrate keep what --resume needs)
-//   run, run FILE..., run --shard, run --per-run/--report/--plots/--until-ci, compare,
-//   nested run/compare/shard:  hostile/driver.rs ctrl_c_stops_*, ..._within_one_run_*;
+//   run, run FILE..., run --shard, compare, nested run/compare: hostile/driver.rs
+//                              ctrl_c_stops_*, ctrl_c_stops_within_one_run_*;
+//   `+` run --per-run/--report/--plots, compare --report/--plots, run/compare --until-ci:
+//                              hostile/driver.rs ctrl_c_leaves_no_per_run_rows_*;
 //   sweep, sweep --shard:      hostile/driver.rs ctrl_c_stops_sweeps_*, sweep.rs
 //                              interrupt_and_resume, guarantees.rs
 //                              a_sweep_interrupted_before_its_first_point_*;
 //   library sweep:             a_library_sweep_interrupted_leaves_a_file_its_resume_completes;
+//   `+` library run (until_ci), compare, run_nested, compare_nested (Python's):
+//                              the_librarys_runs_comparisons_and_nested_runs_stop_on_*;
 //   merge:                     ctrl_c_stops_a_merge_with_130_and_nothing_written;
-//   calibrate (incl. --hold-out, same loop): a_calibration_interrupted_*,
+//   calibrate:                 a_calibration_interrupted_*,
 //                              calibrate.rs an_interrupted_and_resumed_calibration_*;
 //   bench:                     bench_cli.rs bench_interrupted;
 //   robust, discover, validate, init: no simulation; inputs read under the reading handler.
@@ -1448,6 +1452,8 @@ fn a_comparison_does_not_depend_on_the_platforms_default_thread_stack() {
 //   bench, calibrate (every case, held out or not): bench_and_calibrate_refuse_*;
 //   sweep policy scenarios, library sweeps: a_sweep_whose_policy_scenario_*,
 //                              the_librarys_sweeps_refuse_tallies_*;
+//   `+` library run, compare, run_nested, compare_nested:
+//                              the_librarys_runs_comparisons_and_nested_runs_refuse_*;
 //   merge of a nested run:     shards.rs the_merge_guard_covers_a_nested_runs_merge;
 //   `+` merge of a run:        shards.rs the_merge_guard_counts_the_two_sets_a_merge_holds
 //                              (only the case under the limit was checked);
@@ -1536,4 +1542,153 @@ fn a_held_out_calibration_is_the_same_for_any_thread_count_and_resumes_only_as_i
         read(&outs[0]) == whole,
         "a resume of a finished calibration"
     );
+}
+
+/// The library's run, comparison and nested runs (what Python's `run`, `compare`,
+/// `run_nested` and `compare_nested` call), each as a function of (scenario, settings,
+/// control), the error it returned if any.
+type LibraryCall<'a> = (
+    &'static str,
+    Box<
+        dyn Fn(&deter::Scenario, &deter::Settings, deter::Control<'_>) -> Option<deter::Error>
+            + Sync
+            + 'a,
+    >,
+);
+
+/// [`LibraryCall`]s of every kind, the nested ones with a posterior of two draws in `dir`
+/// and with a prior on `model.war_cost`.
+fn library_calls(dir: &Path) -> Vec<LibraryCall<'static>> {
+    let post = write(
+        dir,
+        "posterior.csv",
+        "draw,model.war_cost,weight,distance\n0,0.8,0.5,0\n1,1.2,0.5,0\n",
+    );
+    let post: &'static deter::Posterior =
+        Box::leak(Box::new(deter::read_posterior(&post).unwrap()));
+    let with_prior = |s: &deter::Scenario| {
+        let mut v = s.clone();
+        let template = std::fs::read_to_string(root().join("src/scenario/template.toml")).unwrap();
+        let prior = "[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.2, 2.0]\n";
+        v.uncertain = deter::parse(&format!("{template}\n{prior}"), "priors.toml")
+            .unwrap()
+            .uncertain;
+        v
+    };
+    vec![
+        ("run", Box::new(|s, st, c| deter::run(s, st, c).err())),
+        (
+            "compare",
+            Box::new(|s, st, c| deter::compare(s, s, st, c).err()),
+        ),
+        (
+            "run_nested with a posterior",
+            Box::new(move |s, st, c| deter::run_nested(s, Some(post), st, Some(2), c).err()),
+        ),
+        (
+            "run_nested with priors",
+            Box::new(move |s, st, c| deter::run_nested(&with_prior(s), None, st, Some(2), c).err()),
+        ),
+        (
+            "compare_nested",
+            Box::new(move |s, st, c| {
+                deter::compare_nested(s, &with_prior(s), Some(post), st, Some(2), c).err()
+            }),
+        ),
+    ]
+}
+
+/// The library's run, comparison and nested runs stop on a cancel flag with
+/// `Error::Interrupted` whatever the run count (10^12 here; a watchdog turns a call that
+/// ignores the flag into a failure, not a hang), adaptive stopping included, as the command
+/// line's do on the same driver. Only the library's run (a flag set before the call) and its
+/// sweeps were tested.
+#[test]
+fn the_librarys_runs_comparisons_and_nested_runs_stop_on_the_cancel_flag() {
+    use std::sync::atomic::AtomicBool;
+    let d = tempfile::tempdir().unwrap();
+    let template = deter::load(&root().join("src/scenario/template.toml")).unwrap();
+    let cancel = AtomicBool::new(true);
+    let stopped = deter::Control {
+        cancel: Some(&cancel),
+        progress: None,
+    };
+    let endless = deter::Settings {
+        runs: Some(deter::MAX_RUNS / 2),
+        threads: 2,
+        ..deter::Settings::default()
+    };
+    let adaptive = deter::Settings {
+        runs: None,
+        until_ci: Some(1e-6),
+        max_runs: Some(deter::MAX_RUNS),
+        ..endless.clone()
+    };
+    for (name, call) in &library_calls(d.path()) {
+        for (how, settings) in [("fixed", &endless), ("until_ci", &adaptive)] {
+            if how == "until_ci" && name.contains("nested") {
+                continue; // adaptive stopping is not offered with nested runs
+            }
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::scope(|s| {
+                s.spawn(|| tx.send(call(&template, settings, stopped)).unwrap());
+                let got = rx
+                    .recv_timeout(std::time::Duration::from_secs(60))
+                    .unwrap_or_else(|_| {
+                        // The scope would wait for the call: end the test process instead.
+                        eprintln!("{name} ({how}) ignored the cancel flag");
+                        std::process::exit(101)
+                    });
+                assert!(
+                    matches!(got, Some(deter::Error::Interrupted)),
+                    "{name} ({how}): {got:?}"
+                );
+            });
+        }
+    }
+}
+
+/// The library's run, comparison and nested runs refuse tallies over the memory limit with
+/// `Error::TooLarge` before any work, as the command line's do (only its sweeps were
+/// tested). Run in a copy of this test process with its address space capped at 4 GB, as
+/// [`capped`] runs deter, so that a call missing the guard fails there instead of taking
+/// the machine's memory.
+#[test]
+fn the_librarys_runs_comparisons_and_nested_runs_refuse_tallies_over_the_limit() {
+    const CHILD: &str = "DETER_TEST_LIBRARY_GUARD";
+    if std::env::var_os(CHILD).is_none() {
+        let name = "the_librarys_runs_comparisons_and_nested_runs_refuse_tallies_over_the_limit";
+        let o = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -v 4000000 && exec \"$0\" \"$@\"")
+            .arg(std::env::current_exe().unwrap())
+            .args(["--exact", name, "--nocapture", "--test-threads", "1"])
+            .env(CHILD, "1")
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            o.status.success() && out.contains("1 passed"),
+            "{}\n{}",
+            out,
+            String::from_utf8_lossy(&o.stderr)
+        );
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let huge = deter::load(Path::new(&huge(d.path()))).unwrap();
+    let small = deter::Settings {
+        runs: Some(2),
+        threads: 2,
+        ..deter::Settings::default()
+    };
+    for (name, call) in &library_calls(d.path()) {
+        match call(&huge, &small, deter::Control::default()) {
+            Some(deter::Error::TooLarge(m)) => {
+                assert!(m.contains("4002 rivalries x 200 years"), "{name}: {m}");
+                assert!(m.contains("GiB limit"), "{name}: {m}");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
 }
