@@ -1692,3 +1692,64 @@ fn the_librarys_runs_comparisons_and_nested_runs_refuse_tallies_over_the_limit()
         }
     }
 }
+
+/// `deter discover` and `deter robust` simulate nothing, so their work never looked at the
+/// Ctrl-C flag: on 200,000 results rows discover ran on for minutes after Ctrl-C and would
+/// have written its page. Ctrl-C now stops them at once (exit 130, nothing written), as every
+/// command that simulates (robust by the same switch; discover is the slow one).
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_discover_at_once() {
+    let d = tempfile::tempdir().unwrap();
+    let base = root().join("src/scenario/template.toml");
+    let sweep = write(
+        d.path(),
+        "big.toml",
+        &format!(
+            "base = {:?}\nruns = 1\nseed = 1\ndesign = \"lhs\"\npoints = 200000\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrange = [0.5, 2.0]\nrole = \"uncertainty\"\n\
+             [[parameter]]\npath = \"model.status_quo_value\"\nrange = [0.0, 1.0]\nrole = \"uncertainty\"\n",
+            base.display().to_string()
+        ),
+    );
+    let results = d.path().join("big.csv");
+    let o = run(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--out",
+        results.to_str().unwrap(),
+        "-q",
+        "--no-attribution",
+    ]);
+    succeeded(&o);
+    let r = results.to_str().unwrap();
+    let page = d.path().join("page.html");
+    let p = page.to_str().unwrap();
+    let args = vec![
+        "discover",
+        r,
+        "--outcome",
+        "war",
+        "--above",
+        "0.5",
+        "--boxes",
+        "20",
+        "--report",
+        p,
+    ];
+    let mut child = std::process::Command::new(bin())
+        .args(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(child.try_wait().unwrap().is_none(), "{args:?} ended early");
+    let (code, err) = common::stopped_by_ctrl_c(&mut child, 2000, args[0]);
+    assert_eq!(code, Some(130), "{args:?}: {err}");
+    assert!(
+        err.ends_with("deter: interrupted; no output written\n"),
+        "{err}"
+    );
+    assert!(!page.exists(), "{args:?} wrote its page");
+}
