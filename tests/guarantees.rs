@@ -1444,7 +1444,9 @@ fn a_comparison_does_not_depend_on_the_platforms_default_thread_stack() {
 //   calibrate:                 a_calibration_interrupted_*,
 //                              calibrate.rs an_interrupted_and_resumed_calibration_*;
 //   bench:                     bench_cli.rs bench_interrupted;
-//   robust, discover, validate, init: no simulation; inputs read under the reading handler.
+//   `+` discover, robust (FALSE before claims23: the flag was never checked; now the handler
+//                              exits 130 itself): ctrl_c_stops_discover_at_once;
+//   validate, init: inputs read under the reading handler; nothing long to stop.
 // Memory guard: refused before any work, exit 2
 //   run, run --shard, compare, sweep, sweep --shard, nested run/compare: hostile/driver.rs
 //   the_memory_guard_refuses_cleanly_in_every_command; `+` nested run --shard (same test);
