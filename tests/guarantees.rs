@@ -1421,3 +1421,337 @@ fn a_comparison_does_not_depend_on_the_platforms_default_thread_stack() {
     };
     assert_eq!(untimed(&small.stdout), untimed(&plain.stdout));
 }
+
+// ---- claims23: guarantees on paths added later ----
+//
+// The guarantees of README.md and ARCHITECTURE.md against every command that could break
+// them (an audit of 1 December 2026; "-": the command cannot break it). The tests named here
+// are the ones that check each pair; `+` marks the pairs this audit found untested and
+// added.
+//
+// Ctrl-C: 130, nothing partial (sweep and calibrate keep what --resume needs)
+//   run, run FILE..., run --shard, compare, nested run/compare: hostile/driver.rs
+//                              ctrl_c_stops_*, ctrl_c_stops_within_one_run_*;
+//   `+` run --per-run/--report/--plots, compare --report/--plots, run/compare --until-ci:
+//                              hostile/driver.rs ctrl_c_leaves_no_per_run_rows_*;
+//   sweep, sweep --shard:      hostile/driver.rs ctrl_c_stops_sweeps_*, sweep.rs
+//                              interrupt_and_resume, guarantees.rs
+//                              a_sweep_interrupted_before_its_first_point_*;
+//   library sweep:             a_library_sweep_interrupted_leaves_a_file_its_resume_completes;
+//   `+` library run (until_ci), compare, run_nested, compare_nested (Python's):
+//                              the_librarys_runs_comparisons_and_nested_runs_stop_on_*;
+//   merge:                     ctrl_c_stops_a_merge_with_130_and_nothing_written;
+//   calibrate:                 a_calibration_interrupted_*,
+//                              calibrate.rs an_interrupted_and_resumed_calibration_*;
+//   bench:                     bench_cli.rs bench_interrupted;
+//   `+` discover, robust (FALSE before claims23: the flag was never checked; now the handler
+//                              exits 130 itself): ctrl_c_stops_discover_at_once;
+//   validate, init: inputs read under the reading handler; nothing long to stop.
+// Memory guard: refused before any work, exit 2
+//   run, run --shard, compare, sweep, sweep --shard, nested run/compare: hostile/driver.rs
+//   the_memory_guard_refuses_cleanly_in_every_command; `+` nested run --shard (same test);
+//   run FILE...:                run_with_several_files_checks_the_tallies_*;
+//   bench, calibrate (every case, held out or not): bench_and_calibrate_refuse_*;
+//   sweep policy scenarios, library sweeps: a_sweep_whose_policy_scenario_*,
+//                              the_librarys_sweeps_refuse_tallies_*;
+//   `+` library run, compare, run_nested, compare_nested:
+//                              the_librarys_runs_comparisons_and_nested_runs_refuse_*;
+//   merge of a nested run:     shards.rs the_merge_guard_covers_a_nested_runs_merge;
+//   `+` merge of a run:        shards.rs the_merge_guard_counts_the_two_sets_a_merge_holds
+//                              (only the case under the limit was checked);
+//   merge of a sweep:          untested (a sweep's partial file over the limit cannot be made
+//                              by deter; the merge shares `runner::check_memory` with sweep).
+// No input overwritten; outputs checked before any work; read-only refused
+//   every command and output flag: output_files.rs every_command_refuses_a_read_only_*,
+//   an_output_that_cannot_be_written_*, guarantees.rs files_a_sweep_writes_beside_*,
+//   plots_named_as_another_output_*, calibrate_refuses_an_input_as_output_*.
+// Byte-identical for any thread count / shard split / resume
+//   run (JSON, --per-run, --report): cli.rs json_is_byte_identical_*,
+//   per_run_rows_are_in_run_order_*, reports.rs run_and_compare_reports_*;
+//   compare: reports.rs comparison_json_is_the_same_*; sweep, merge: sweep.rs
+//   results_are_byte_identical_*, reports.rs sweep_and_merge_reports_*; shards: shards.rs;
+//   nested: calibrate.rs deter_run_posterior_*, uncertain.rs a_single_value_prior_*;
+//   robust --report: user_faults.rs robustness_pages_are_byte_identical_*;
+//   calibrate: calibrate.rs deter_calibrate_is_deterministic_*, a_resumed_calibration_*;
+//   `+` calibrate --hold-out (threads, and a --resume with another hold-out refused):
+//   a_held_out_calibration_is_the_same_for_any_thread_count_and_resumes_only_as_itself.
+// Exit codes and the error format: messages.rs, user_faults.rs, hostile/ (every command).
+// Atomic outputs, no temporary file left: a_run_aborted_before_its_first_result_*,
+//   output_files.rs a_full_disk_names_the_output_never_its_temporary_file.
+
+/// `deter calibrate --hold-out CASE` (added after the calibration's thread and resume tests)
+/// writes the same four files for one thread and two; its state is another calibration's
+/// than the one without the hold-out or with another case held out, so `--resume` with a
+/// different `--hold-out` is refused (exit 2, nothing replaced), and with the same one it
+/// changes nothing.
+#[test]
+fn a_held_out_calibration_is_the_same_for_any_thread_count_and_resumes_only_as_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = calibration_of(tmp.path(), 40);
+    let file = file.to_str().unwrap();
+    let files = [
+        "posterior.csv",
+        "diagnostics.csv",
+        "state.json",
+        "report.html",
+    ];
+    let read = |dir: &Path| -> Vec<Vec<u8>> {
+        files
+            .iter()
+            .map(|f| std::fs::read(dir.join(f)).unwrap())
+            .collect()
+    };
+    let calibrate = |out: &Path, more: &[&str]| {
+        let mut c = deter();
+        c.args(["calibrate", file, "--quiet", "--out"])
+            .arg(out)
+            .args(more);
+        c.output().unwrap()
+    };
+    let mut outs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = tmp.path().join(format!("held-out-{threads}"));
+        let o = calibrate(&out, &["--hold-out", "serbia-kosovo", "--threads", threads]);
+        succeeded_for(&o, format_args!("--threads {threads}"));
+        outs.push(out);
+    }
+    let whole = read(&outs[0]);
+    for (name, (a, b)) in files.iter().zip(whole.iter().zip(read(&outs[1]))) {
+        assert!(*a == b, "{name} differs between 1 and 2 threads");
+    }
+    let html = String::from_utf8_lossy(&whole[3]).into_owned();
+    assert!(
+        html.contains("(held out)"),
+        "no held-out case in the report"
+    );
+    for other in [&[][..], &["--hold-out", "russia-georgia"][..]] {
+        let mut more = vec!["--resume", "--threads", "2"];
+        more.extend(other);
+        let o = calibrate(&outs[0], &more);
+        let err = refused_for(&o, format_args!("--resume {other:?}"));
+        assert!(
+            err.contains("the state belongs to another calibration"),
+            "{other:?}: {err}"
+        );
+        assert!(read(&outs[0]) == whole, "{other:?}: the results changed");
+    }
+    let o = calibrate(
+        &outs[0],
+        &["--resume", "--hold-out", "serbia-kosovo", "--threads", "2"],
+    );
+    succeeded(&o);
+    assert!(
+        read(&outs[0]) == whole,
+        "a resume of a finished calibration"
+    );
+}
+
+/// The library's run, comparison and nested runs (what Python's `run`, `compare`,
+/// `run_nested` and `compare_nested` call), each as a function of (scenario, settings,
+/// control), the error it returned if any.
+type LibraryCall<'a> = (
+    &'static str,
+    Box<
+        dyn Fn(&deter::Scenario, &deter::Settings, deter::Control<'_>) -> Option<deter::Error>
+            + Sync
+            + 'a,
+    >,
+);
+
+/// [`LibraryCall`]s of every kind, the nested ones with a posterior of two draws in `dir`
+/// and with a prior on `model.war_cost`.
+fn library_calls(dir: &Path) -> Vec<LibraryCall<'static>> {
+    let post = write(
+        dir,
+        "posterior.csv",
+        "draw,model.war_cost,weight,distance\n0,0.8,0.5,0\n1,1.2,0.5,0\n",
+    );
+    let post: &'static deter::Posterior =
+        Box::leak(Box::new(deter::read_posterior(&post).unwrap()));
+    let with_prior = |s: &deter::Scenario| {
+        let mut v = s.clone();
+        let template = std::fs::read_to_string(root().join("src/scenario/template.toml")).unwrap();
+        let prior = "[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.2, 2.0]\n";
+        v.uncertain = deter::parse(&format!("{template}\n{prior}"), "priors.toml")
+            .unwrap()
+            .uncertain;
+        v
+    };
+    vec![
+        ("run", Box::new(|s, st, c| deter::run(s, st, c).err())),
+        (
+            "compare",
+            Box::new(|s, st, c| deter::compare(s, s, st, c).err()),
+        ),
+        (
+            "run_nested with a posterior",
+            Box::new(move |s, st, c| deter::run_nested(s, Some(post), st, Some(2), c).err()),
+        ),
+        (
+            "run_nested with priors",
+            Box::new(move |s, st, c| deter::run_nested(&with_prior(s), None, st, Some(2), c).err()),
+        ),
+        (
+            "compare_nested",
+            Box::new(move |s, st, c| {
+                deter::compare_nested(s, &with_prior(s), Some(post), st, Some(2), c).err()
+            }),
+        ),
+    ]
+}
+
+/// The library's run, comparison and nested runs stop on a cancel flag with
+/// `Error::Interrupted` whatever the run count (10^12 here; a watchdog turns a call that
+/// ignores the flag into a failure, not a hang), adaptive stopping included, as the command
+/// line's do on the same driver. Only the library's run (a flag set before the call) and its
+/// sweeps were tested.
+#[test]
+fn the_librarys_runs_comparisons_and_nested_runs_stop_on_the_cancel_flag() {
+    use std::sync::atomic::AtomicBool;
+    let d = tempfile::tempdir().unwrap();
+    let template = deter::load(&root().join("src/scenario/template.toml")).unwrap();
+    let cancel = AtomicBool::new(true);
+    let stopped = deter::Control {
+        cancel: Some(&cancel),
+        progress: None,
+    };
+    let endless = deter::Settings {
+        runs: Some(deter::MAX_RUNS / 2),
+        threads: 2,
+        ..deter::Settings::default()
+    };
+    let adaptive = deter::Settings {
+        runs: None,
+        until_ci: Some(1e-6),
+        max_runs: Some(deter::MAX_RUNS),
+        ..endless.clone()
+    };
+    for (name, call) in &library_calls(d.path()) {
+        for (how, settings) in [("fixed", &endless), ("until_ci", &adaptive)] {
+            if how == "until_ci" && name.contains("nested") {
+                continue; // adaptive stopping is not offered with nested runs
+            }
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::scope(|s| {
+                s.spawn(|| tx.send(call(&template, settings, stopped)).unwrap());
+                let got = rx
+                    .recv_timeout(std::time::Duration::from_secs(60))
+                    .unwrap_or_else(|_| {
+                        // The scope would wait for the call: end the test process instead.
+                        eprintln!("{name} ({how}) ignored the cancel flag");
+                        std::process::exit(101)
+                    });
+                assert!(
+                    matches!(got, Some(deter::Error::Interrupted)),
+                    "{name} ({how}): {got:?}"
+                );
+            });
+        }
+    }
+}
+
+/// The library's run, comparison and nested runs refuse tallies over the memory limit with
+/// `Error::TooLarge` before any work, as the command line's do (only its sweeps were
+/// tested). Run in a copy of this test process with its address space capped at 4 GB, as
+/// [`capped`] runs deter, so that a call missing the guard fails there instead of taking
+/// the machine's memory.
+#[test]
+fn the_librarys_runs_comparisons_and_nested_runs_refuse_tallies_over_the_limit() {
+    const CHILD: &str = "DETER_TEST_LIBRARY_GUARD";
+    if std::env::var_os(CHILD).is_none() {
+        let name = "the_librarys_runs_comparisons_and_nested_runs_refuse_tallies_over_the_limit";
+        let o = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -v 4000000 && exec \"$0\" \"$@\"")
+            .arg(std::env::current_exe().unwrap())
+            .args(["--exact", name, "--nocapture", "--test-threads", "1"])
+            .env(CHILD, "1")
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            o.status.success() && out.contains("1 passed"),
+            "{}\n{}",
+            out,
+            String::from_utf8_lossy(&o.stderr)
+        );
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let huge = deter::load(Path::new(&huge(d.path()))).unwrap();
+    let small = deter::Settings {
+        runs: Some(2),
+        threads: 2,
+        ..deter::Settings::default()
+    };
+    for (name, call) in &library_calls(d.path()) {
+        match call(&huge, &small, deter::Control::default()) {
+            Some(deter::Error::TooLarge(m)) => {
+                assert!(m.contains("4002 rivalries x 200 years"), "{name}: {m}");
+                assert!(m.contains("GiB limit"), "{name}: {m}");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+/// `deter discover` and `deter robust` simulate nothing, so their work never looked at the
+/// Ctrl-C flag: on 200,000 results rows discover ran on for minutes after Ctrl-C and would
+/// have written its page. Ctrl-C now stops them at once (exit 130, nothing written), as every
+/// command that simulates (robust by the same switch; discover is the slow one).
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_discover_at_once() {
+    let d = tempfile::tempdir().unwrap();
+    let base = root().join("src/scenario/template.toml");
+    let sweep = write(
+        d.path(),
+        "big.toml",
+        &format!(
+            "base = {:?}\nruns = 1\nseed = 1\ndesign = \"lhs\"\npoints = 200000\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrange = [0.5, 2.0]\nrole = \"uncertainty\"\n\
+             [[parameter]]\npath = \"model.status_quo_value\"\nrange = [0.0, 1.0]\nrole = \"uncertainty\"\n",
+            base.display().to_string()
+        ),
+    );
+    let results = d.path().join("big.csv");
+    let o = run(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--out",
+        results.to_str().unwrap(),
+        "-q",
+        "--no-attribution",
+    ]);
+    succeeded(&o);
+    let r = results.to_str().unwrap();
+    let page = d.path().join("page.html");
+    let p = page.to_str().unwrap();
+    let args = vec![
+        "discover",
+        r,
+        "--outcome",
+        "war",
+        "--above",
+        "0.5",
+        "--boxes",
+        "20",
+        "--report",
+        p,
+    ];
+    let mut child = std::process::Command::new(bin())
+        .args(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(child.try_wait().unwrap().is_none(), "{args:?} ended early");
+    let (code, err) = common::stopped_by_ctrl_c(&mut child, 2000, args[0]);
+    assert_eq!(code, Some(130), "{args:?}: {err}");
+    assert!(
+        err.ends_with("deter: interrupted; no output written\n"),
+        "{err}"
+    );
+    assert!(!page.exists(), "{args:?} wrote its page");
+}

@@ -1022,7 +1022,8 @@ fn a_shard_edited_without_changing_any_value_is_refused_where_it_differs() {
 /// measures it), so a run it can merge within the limit was refused. A scenario whose two
 /// sets fit in the limit and three do not now passes the guard: its partial file (one with
 /// no part, whose fault the merge finds after the guard, before allocating any tallies)
-/// reaches the merge's own checks.
+/// reaches the merge's own checks; one whose two sets pass the limit is refused by the guard
+/// (exit 2, nothing written).
 #[test]
 fn the_merge_guard_counts_the_two_sets_a_merge_holds() {
     let dir = tempfile::tempdir().unwrap();
@@ -1038,12 +1039,16 @@ fn the_merge_guard_counts_the_two_sets_a_merge_holds() {
         .map(|k| 100 * k)
         .find(|&r| 3 * set(&scenario_of(r)) > limit)
         .unwrap();
-    let text = scenario_of(rivalries);
     assert!(
-        2 * set(&text) <= limit,
+        2 * set(&scenario_of(rivalries)) <= limit,
         "{rivalries} rivalries: two sets over the limit"
     );
-    let big = write(d, "big.toml", &text);
+    // The fewest rivalries whose two sets pass the limit: refused by the guard, before any
+    // tallies are made (the nested run's merge has the same pair of cases).
+    let over = (rivalries / 100..)
+        .map(|k| 100 * k)
+        .find(|&r| 2 * set(&scenario_of(r)) > limit)
+        .unwrap();
     // A partial file of one run of it, shard 0 of 1, that holds no part: a small scenario's
     // shard with the big one's fingerprint and source (the merge finds the missing part
     // after its memory guard, before it allocates any tallies).
@@ -1065,27 +1070,55 @@ fn the_merge_guard_counts_the_two_sets_a_merge_holds() {
         &[],
     ));
     let part = d.join("part.json");
-    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&part).unwrap()).unwrap();
-    let fingerprint = deter::scenario::parse_str(&text, "big.toml")
-        .unwrap()
-        .fingerprint();
-    v["header"]["sha256"] = fingerprint.into();
-    v["parts"] = serde_json::json!([]);
-    v["header"]["parts_sha256"] = parts_sha256(&v["parts"]).into();
-    v["source"] = serde_json::json!({
-        "path": "big.toml",
-        "absolute_path": big.display().to_string(),
-        "text": text,
-    });
-    std::fs::write(&part, serde_json::to_vec(&v).unwrap()).unwrap();
-    let o = deter_in(d, &["merge", "part.json", "--format", "json", "-q"], &[]);
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(!err.contains("GiB limit"), "refused by the guard: {err}");
-    assert!(
-        err.contains("parts: they do not cover the file's units 0..1"),
-        "{err}"
-    );
+    let small: serde_json::Value = serde_json::from_slice(&std::fs::read(&part).unwrap()).unwrap();
+    for (rivalries, guarded) in [(rivalries, false), (over, true)] {
+        let text = scenario_of(rivalries);
+        let big = write(d, "big.toml", &text);
+        let mut v = small.clone();
+        let fingerprint = deter::scenario::parse_str(&text, "big.toml")
+            .unwrap()
+            .fingerprint();
+        v["header"]["sha256"] = fingerprint.into();
+        v["parts"] = serde_json::json!([]);
+        v["header"]["parts_sha256"] = parts_sha256(&v["parts"]).into();
+        v["source"] = serde_json::json!({
+            "path": "big.toml",
+            "absolute_path": big.display().to_string(),
+            "text": text,
+        });
+        std::fs::write(&part, serde_json::to_vec(&v).unwrap()).unwrap();
+        let out = d.join("merged.json");
+        let o = deter_in(
+            d,
+            &[
+                "merge",
+                "part.json",
+                "--format",
+                "json",
+                "--out",
+                "merged.json",
+                "-q",
+            ],
+            &[],
+        );
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(2), "{rivalries} rivalries: {err}");
+        assert_eq!(
+            err.contains("GiB limit"),
+            guarded,
+            "{rivalries} rivalries: {err}"
+        );
+        if !guarded {
+            assert!(
+                err.contains("parts: they do not cover the file's units 0..1"),
+                "{err}"
+            );
+        }
+        assert!(
+            !out.exists(),
+            "{rivalries} rivalries: an output was written"
+        );
+    }
 }
 
 // ---- Nested runs (`--posterior`, `[[uncertain]]`) across shards ---------------------------

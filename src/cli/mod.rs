@@ -411,6 +411,10 @@ fn ignore_file_size_limit_signal() {
     }
 }
 
+/// Set by a command whose work never checks [`CANCEL`] (no runs: `discover`, `robust`):
+/// Ctrl-C then exits 130 at once, unless an output is being written.
+static NO_CANCELLATION_POINTS: AtomicBool = AtomicBool::new(false);
+
 /// Set by the Ctrl-C / SIGTERM handler; workers check it between blocks.
 pub static CANCEL: AtomicBool = AtomicBool::new(false);
 
@@ -473,7 +477,12 @@ pub fn main() -> i32 {
         CANCEL.store(true, Ordering::SeqCst);
         // Blocked opening or reading an input (a FIFO without a writer) and nothing written
         // yet: the flag would only be seen between runs, so stop here (README: exit 130).
-        if crate::scenario::input::reading_inputs() && !crate::output::outputs_pending() {
+        // A command that never checks the flag (it simulates nothing: discover, robust)
+        // stops here too, unless an output is being written.
+        let unchecked = NO_CANCELLATION_POINTS.load(Ordering::SeqCst);
+        if (crate::scenario::input::reading_inputs() || unchecked)
+            && !crate::output::outputs_pending()
+        {
             note!("deter: interrupted; no output written");
             std::process::exit(exit::INTERRUPTED);
         }
@@ -522,8 +531,14 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Merge(args) => merge::merge(&args),
-        Command::Discover(args) => discover::discover(&args),
-        Command::Robust(args) => discover::robust(&args),
+        Command::Discover(args) => {
+            NO_CANCELLATION_POINTS.store(true, Ordering::SeqCst);
+            discover::discover(&args)
+        }
+        Command::Robust(args) => {
+            NO_CANCELLATION_POINTS.store(true, Ordering::SeqCst);
+            discover::robust(&args)
+        }
         Command::Validate { files, set } => validate::validate(&files, &set),
         Command::Init { path, force } => init::init(&path, force),
         Command::Bench(args) => bench::bench(&args),

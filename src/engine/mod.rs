@@ -62,7 +62,7 @@ pub struct Interrupted;
 /// called with the number of runs just finished.
 #[derive(Default, Clone, Copy)]
 pub struct Hooks<'a> {
-    /// Set to `true` (e.g. by a Ctrl-C handler) to stop at the next block; the call then
+    /// Set to `true` (e.g. by a Ctrl-C handler) to stop before the next run; the call then
     /// returns [`Interrupted`].
     pub cancel: Option<&'a AtomicBool>,
     /// Called with the number of runs just finished (for progress bars); must be cheap.

@@ -34,7 +34,15 @@ fn sweep_file(dir: &Path, base: &Path, runs: &str) -> String {
 fn interrupt(args: &[&str], check: impl Fn(&Path, &str)) {
     let dir = tempdir();
     let out = dir.path().join("out");
-    let mut all = args.to_vec();
+    // `DIR/NAME`: another output of the command, in DIR.
+    let inside: Vec<String> = args
+        .iter()
+        .map(|a| match a.strip_prefix("DIR/") {
+            Some(name) => dir.path().join(name).display().to_string(),
+            None => a.to_string(),
+        })
+        .collect();
+    let mut all: Vec<&str> = inside.iter().map(String::as_str).collect();
     all.extend(["--threads", "2", "--out", out.to_str().unwrap()]);
     let mut child = long_command(&all);
     wait_until_simulating(&mut child, "the long run");
@@ -70,6 +78,46 @@ fn ctrl_c_stops_run_compare_and_shards_with_130_and_no_output() {
         ],
         nothing_written,
     );
+}
+
+/// The outputs added beside `--out` (`--per-run`, `--report`, `--plots`) and adaptive
+/// stopping (`--until-ci`) are left unwritten by Ctrl-C too, in run and compare.
+#[test]
+fn ctrl_c_leaves_no_per_run_rows_page_or_charts_and_stops_adaptive_runs() {
+    interrupt(
+        &[
+            "run",
+            TEMPLATE,
+            "--runs",
+            MAX_RUNS,
+            "--per-run",
+            "DIR/rows.csv",
+            "--report",
+            "DIR/page.html",
+            "--plots",
+            "DIR/plots",
+        ],
+        nothing_written,
+    );
+    interrupt(
+        &[
+            "compare",
+            TEMPLATE,
+            TEMPLATE,
+            "--runs",
+            MAX_RUNS,
+            "--report",
+            "DIR/page.html",
+            "--plots",
+            "DIR/plots",
+        ],
+        nothing_written,
+    );
+    for command in [&["run", TEMPLATE][..], &["compare", TEMPLATE, TEMPLATE][..]] {
+        let mut args = command.to_vec();
+        args.extend(["--until-ci", "0.000001", "--max-runs", MAX_RUNS]);
+        interrupt(&args, nothing_written);
+    }
 }
 
 /// A posterior over one model parameter, and the template with a prior: nested Monte Carlo
@@ -196,6 +244,18 @@ fn the_memory_guard_refuses_cleanly_in_every_command() {
             "2",
         ],
         vec!["run", priors.as_str(), "--draws", "2", "--runs", "2"],
+        vec![
+            "run",
+            huge.as_str(),
+            "--posterior",
+            post.as_str(),
+            "--draws",
+            "2",
+            "--runs",
+            "2",
+            "--shard",
+            "0/2",
+        ],
         vec![
             "compare",
             huge.as_str(),
