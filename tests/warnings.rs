@@ -6,6 +6,7 @@
 //! kind that already gets them right, not from the code under test.
 
 use std::path::Path;
+use std::process::Output;
 
 mod common;
 use common::{
@@ -1008,6 +1009,17 @@ fn a_policy_on_a_value_drawn_before_policies_apply_is_warned_in_every_command() 
     assert_eq!(stderr(&o), "", "a policy that acts is not warned");
 }
 
+/// `o` succeeded and said `want` once if `warned`, else not at all (`what` names the case).
+fn warned_iff(o: &Output, want: &str, warned: bool, what: String) {
+    succeeded_for(o, &what);
+    assert_eq!(
+        stderr(o).matches(want).count(),
+        usize::from(warned),
+        "{what}: {}",
+        stderr(o)
+    );
+}
+
 /// `want` said once by `deter compare FILE FILE` (each file's warnings, the same file twice:
 /// said once) and by validate and sweep of a sweep whose base is `file`; and
 /// `case_want(CASE)` said once by validate of a calibration case's scenario CASE (the Baltic
@@ -1287,13 +1299,7 @@ fn a_gated_key_whose_switch_a_set_or_a_sweep_turns_on_is_not_warned() {
                 let mut args = head.clone();
                 args.extend(&tail);
                 let o = run(&args);
-                succeeded_for(&o, format!("{args:?}"));
-                assert_eq!(
-                    stderr(&o).matches(want.as_str()).count(),
-                    usize::from(warned),
-                    "{args:?}: {}",
-                    stderr(&o)
-                );
+                warned_iff(&o, &want, warned, format!("{args:?}"));
             }
         }
         // A sweep of this base: the switch varied over 0 and 1 turns the key on; over 0 alone
@@ -1308,13 +1314,7 @@ fn a_gated_key_whose_switch_a_set_or_a_sweep_turns_on_is_not_warned() {
                 ),
             );
             let o = run(&["validate", sweep.to_str().unwrap()]);
-            succeeded_for(&o, format!("sweep {values}"));
-            assert_eq!(
-                stderr(&o).matches(want.as_str()).count(),
-                usize::from(warned),
-                "sweep of {file} over {values}: {}",
-                stderr(&o)
-            );
+            warned_iff(&o, &want, warned, format!("sweep of {file} over {values}"));
         }
     }
 }
@@ -1354,13 +1354,7 @@ fn a_base_gated_key_whose_switch_an_overlay_or_a_posterior_turns_on_is_not_warne
     ] {
         let f = write(d.path(), name, &format!("extends = \"base.toml\"\n{body}"));
         let o = run(&["validate", f.to_str().unwrap()]);
-        succeeded_for(&o, name);
-        assert_eq!(
-            stderr(&o).matches(want.as_str()).count(),
-            usize::from(warned),
-            "{name}: {}",
-            stderr(&o)
-        );
+        warned_iff(&o, &want, warned, format!("{name}"));
     }
     for (rows, warned) in [
         ("0,0.5,1,0\n1,1.5,1,0\n", false),
@@ -1383,13 +1377,7 @@ fn a_base_gated_key_whose_switch_an_overlay_or_a_posterior_turns_on_is_not_warne
             "-q",
         ];
         let o = run(&args);
-        succeeded_for(&o, rows);
-        assert_eq!(
-            stderr(&o).matches(want.as_str()).count(),
-            usize::from(warned),
-            "{rows}: {}",
-            stderr(&o)
-        );
+        warned_iff(&o, &want, warned, format!("{rows}"));
     }
 }
 
@@ -1428,14 +1416,8 @@ fn a_gated_key_set_on_the_command_line_while_its_switch_is_0_is_warned() {
         ] {
             let args = [&head[..], extra].concat();
             let o = run(&args);
-            succeeded_for(&o, format!("{args:?}"));
             // Once in compare too: `--set` gives A and B the value alike.
-            assert_eq!(
-                stderr(&o).matches(want).count(),
-                usize::from(warned),
-                "{args:?}: {}",
-                stderr(&o)
-            );
+            warned_iff(&o, &want, warned, format!("{args:?}"));
         }
     }
     let json = |extra: &[&str]| {
