@@ -1299,7 +1299,7 @@ fn a_gated_key_whose_switch_a_set_or_a_sweep_turns_on_is_not_warned() {
                 let mut args = head.clone();
                 args.extend(&tail);
                 let o = run(&args);
-                warned_iff(&o, &want, warned, format!("{args:?}"));
+                warned_iff(&o, want, warned, format!("{args:?}"));
             }
         }
         // A sweep of this base: the switch varied over 0 and 1 turns the key on; over 0 alone
@@ -1314,7 +1314,7 @@ fn a_gated_key_whose_switch_a_set_or_a_sweep_turns_on_is_not_warned() {
                 ),
             );
             let o = run(&["validate", sweep.to_str().unwrap()]);
-            warned_iff(&o, &want, warned, format!("sweep of {file} over {values}"));
+            warned_iff(&o, want, warned, format!("sweep of {file} over {values}"));
         }
     }
 }
@@ -1354,7 +1354,7 @@ fn a_base_gated_key_whose_switch_an_overlay_or_a_posterior_turns_on_is_not_warne
     ] {
         let f = write(d.path(), name, &format!("extends = \"base.toml\"\n{body}"));
         let o = run(&["validate", f.to_str().unwrap()]);
-        warned_iff(&o, &want, warned, format!("{name}"));
+        warned_iff(&o, &want, warned, name.to_string());
     }
     for (rows, warned) in [
         ("0,0.5,1,0\n1,1.5,1,0\n", false),
@@ -1377,7 +1377,7 @@ fn a_base_gated_key_whose_switch_an_overlay_or_a_posterior_turns_on_is_not_warne
             "-q",
         ];
         let o = run(&args);
-        warned_iff(&o, &want, warned, format!("{rows}"));
+        warned_iff(&o, &want, warned, rows.to_string());
     }
 }
 
@@ -1417,7 +1417,7 @@ fn a_gated_key_set_on_the_command_line_while_its_switch_is_0_is_warned() {
             let args = [&head[..], extra].concat();
             let o = run(&args);
             // Once in compare too: `--set` gives A and B the value alike.
-            warned_iff(&o, &want, warned, format!("{args:?}"));
+            warned_iff(&o, want, warned, format!("{args:?}"));
         }
     }
     let json = |extra: &[&str]| {
