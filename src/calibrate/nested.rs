@@ -513,6 +513,18 @@ pub fn posterior_warnings(
     out
 }
 
+/// Whether a column of `posterior` (not a case column) draws `target`, as resolved in any of
+/// `scenarios`, with a non-zero value in some row: a switch so drawn makes its gated keys read.
+fn drawn_above_0(posterior: &Posterior, target: ParamRef, scenarios: &[&Scenario]) -> bool {
+    posterior.paths.iter().enumerate().any(|(j, p)| {
+        !is_case_column(p)
+            && scenarios
+                .iter()
+                .any(|s| ParamRef::resolve(p, s).is_ok_and(|t| t == target))
+            && posterior.values.iter().any(|row| row[j] != 0.0)
+    })
+}
+
 /// A column of `posterior` (read from `text`) that draws a `[model]` key read only under a
 /// switch while the switch stays 0 in `scenario` (no policy or prior sets it, no column draws
 /// it above 0): its draws change nothing, in the words of a prior on the key, at the column's
@@ -529,15 +541,8 @@ fn gated_columns(
     let Some((n, header)) = header_line(text) else {
         return out;
     };
-    let drawn_above_0 = |gate: ParamRef| {
-        posterior.paths.iter().enumerate().any(|(j, p)| {
-            !p.contains('/')
-                && ParamRef::resolve(p, scenario).is_ok_and(|t| t == gate)
-                && posterior.values.iter().any(|row| row[j] != 0.0)
-        })
-    };
     for (j, path) in posterior.paths.iter().enumerate() {
-        if path.contains('/') {
+        if is_case_column(path) {
             continue;
         }
         let Ok(ParamRef::Model(i)) = ParamRef::resolve(path, scenario) else {
@@ -550,7 +555,9 @@ fn gated_columns(
         let Some(g) = crate::scenario::params::ModelParams::index_of(gate) else {
             continue;
         };
-        if crate::scenario::gate_on(scenario, gate) || drawn_above_0(ParamRef::Model(g)) {
+        if crate::scenario::gate_on(scenario, gate)
+            || drawn_above_0(posterior, ParamRef::Model(g), &[scenario])
+        {
             continue;
         }
         let d = crate::scenario::input::csv_cell(
@@ -625,15 +632,8 @@ pub fn without_covered_priors(
     // A gated `[model]` key's warning that it changes nothing while its switch is 0 is false
     // when a column draws the switch with a non-zero value in some row: the key is then read,
     // as under a prior on the switch.
-    crate::scenario::drop_gated_warnings(&mut kept, |gate| {
-        posterior.paths.iter().enumerate().any(|(j, p)| {
-            !p.contains('/')
-                && scenarios
-                    .iter()
-                    .any(|(s, _)| ParamRef::resolve(p, s).is_ok_and(|t| t == gate))
-                && posterior.values.iter().any(|row| row[j] != 0.0)
-        })
-    });
+    let drawn: Vec<&Scenario> = scenarios.iter().map(|(s, _)| *s).collect();
+    crate::scenario::drop_gated_warnings(&mut kept, |gate| drawn_above_0(posterior, gate, &drawn));
     crate::scenario::Diagnostics(kept)
 }
 

@@ -712,13 +712,23 @@ pub fn int_flag<T: TryFrom<u64> + Clone + Send + Sync + 'static>(
     min: u64,
     max: u64,
 ) -> impl Fn(&str) -> Result<T, FlagFault> + Clone + Send + Sync + 'static {
+    int_flag_noted(flag, min, max, "")
+}
+
+/// [`int_flag`] whose refusal says `note` after the range (" (0 = one per core)").
+fn int_flag_noted<T: TryFrom<u64> + Clone + Send + Sync + 'static>(
+    flag: &'static str,
+    min: u64,
+    max: u64,
+    note: &'static str,
+) -> impl Fn(&str) -> Result<T, FlagFault> + Clone + Send + Sync + 'static {
     move |text: &str| {
         text.trim()
             .parse::<u64>()
             .ok()
             .filter(|n| (min..=max).contains(n))
             .and_then(|n| T::try_from(n).ok())
-            .ok_or_else(|| integer_fault(flag, text, min, max, ""))
+            .ok_or_else(|| integer_fault(flag, text, min, max, note))
     }
 }
 
@@ -780,20 +790,12 @@ pub fn parse_shard(text: &str) -> Result<crate::shard::ShardSpec, FlagFault> {
 
 /// Parse `--threads`: 0 (all cores) up to [`crate::MAX_THREADS`].
 pub fn parse_threads(text: &str) -> Result<usize, FlagFault> {
-    text.trim()
-        .parse::<u64>()
-        .ok()
-        .filter(|n| (THREADS.min..=THREADS.max).contains(n))
-        .and_then(|n| usize::try_from(n).ok())
-        .ok_or_else(|| {
-            integer_fault(
-                THREADS.flag,
-                text,
-                THREADS.min,
-                THREADS.max,
-                " (0 = one per core)",
-            )
-        })
+    int_flag_noted(
+        THREADS.flag,
+        THREADS.min,
+        THREADS.max,
+        " (0 = one per core)",
+    )(text)
 }
 
 /// Refuse an input that exists but is not a regular file or a directory (a pipe such as
