@@ -155,6 +155,13 @@ pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
     }
     let dir = parent_dir(&destination(path));
     if !dir.is_dir() {
+        // `x.toml/out.json` with `x.toml` a file: it exists, as no directory.
+        if dir.exists() {
+            return Err(format!(
+                "output directory `{}` is not a directory (a file of that name exists)",
+                dir.display()
+            ));
+        }
         return Err(format!(
             "output directory `{}` does not exist",
             dir.display()
@@ -162,6 +169,14 @@ pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
     }
     if path.is_dir() {
         return Err(format!("output path `{}` is a directory", path.display()));
+    }
+    // `--out out/` names a directory that does not exist yet: the file could not be made
+    // (the rename fails with "Not a directory" after all the work, exit 1).
+    if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        return Err(format!(
+            "output path `{}` ends with `/`: it names a directory, not a file; name a file",
+            path.display()
+        ));
     }
     // Renaming over a device, FIFO or socket would replace it; stdout is the default.
     if let Ok(meta) = std::fs::metadata(path)

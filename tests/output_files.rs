@@ -714,7 +714,8 @@ fn every_command_refuses_a_read_only_output_before_any_work() {
 /// about ten places, each formatting "cannot write `PATH`: REASON" itself, and a directory of
 /// outputs (`--plots`, a calibration's `--out`) "cannot create `PATH`: REASON". One wording
 /// now in every command and output kind, exit 1; and an output in a directory that does not
-/// exist is refused alike by every command before any work, exit 2.
+/// exist, under a file, or named as a directory (`--out out/`) is refused alike by every
+/// command before any work, exit 2.
 #[cfg(target_os = "linux")]
 #[test]
 fn an_output_that_cannot_be_written_is_said_alike_by_every_command() {
@@ -776,7 +777,38 @@ fn an_output_that_cannot_be_written_is_said_alike_by_every_command() {
     ];
     let long = "x".repeat(300);
     let mut reasons = Vec::new();
+    std::fs::write(dir.join("afile"), "").unwrap();
     for (args, flag, ext) in &commands {
+        // A file's output named as a directory that does not exist (`--out out/`: the whole
+        // run was done, then "cannot write `out/`: Not a directory", exit 1), or under a file
+        // ("output directory `afile` does not exist": it exists, as a file). Refused before
+        // any work, exit 2; a directory option (`--plots`, calibrate's `--out`) takes `out/`.
+        for (name, want) in [
+            (
+                "out/".to_string(),
+                "error: output path `out/` ends with `/`: it names a directory, not a file; \
+                 name a file",
+            ),
+            (
+                format!("afile/r{ext}"),
+                "error: output directory `afile` is not a directory (a file of that name exists)",
+            ),
+        ] {
+            if ext.is_empty() && name == "out/" {
+                continue;
+            }
+            let mut a: Vec<&str> = args.clone();
+            a.extend(flag.iter());
+            a.push(&name);
+            let o = common::run_in(dir, &a);
+            let e = stderr(&o);
+            let first = e.lines().find(|l| l.starts_with("error: ")).unwrap_or("");
+            assert_eq!(o.status.code(), Some(2), "{a:?}: {e}");
+            if !ext.is_empty() {
+                assert_eq!(first, want, "{a:?}");
+            }
+            assert!(!dir.join("out").exists(), "{a:?}");
+        }
         for missing in [false, true] {
             let name = if missing {
                 format!("nodir/r{ext}")
