@@ -1968,7 +1968,7 @@ fn discovers_did_you_mean_is_a_help_line_as_every_commands() {
                 "--above",
                 "0.1",
             ],
-            "--policy:1:1: error: `combnied` is not a policy of these results",
+            "--policy:1:1: error: `combnied` is not a policy of the results (baseline, combined)",
             "1 | combnied\n  | ^^^^^^^^",
             "combined",
         ),
