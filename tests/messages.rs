@@ -3011,3 +3011,63 @@ fn a_rivalry_with_an_unknown_target_is_reported_once_not_once_per_policy_change(
     );
     assert!(err.ends_with("2 errors found\n"), "{err}");
 }
+
+/// A `--posterior` column holding a `/` is a calibration's case column `CASE/PATH`, listed
+/// and never set; one that only looks like one (`/model.war_cost`, `a/b/model.war_cost`,
+/// `model.war_cost/`) was taken in silence as "drawn but not applied" (exit 0). Refused at
+/// its header cell now, in `run` and `compare`; a well-formed case column is read as before.
+#[test]
+fn a_posterior_column_that_only_looks_like_a_case_column_is_refused_at_its_cell() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let post = d.path().join("post.csv");
+    for bad in ["/model.war_cost", "a/b/model.war_cost", "model.war_cost/"] {
+        let header = format!("draw,model.war_uncertainty,{bad},weight,distance");
+        std::fs::write(&post, format!("{header}\n0,0.5,1.0,1,0\n1,0.6,1.0,1,0\n")).unwrap();
+        let col = header.find(bad).unwrap() + 1;
+        let want = format!(
+            "{}:1:{col}: error: column `{bad}`: expected a parameter path, or a calibration's \
+             case column `CASE/PATH` (one case id, one `/`, a path)",
+            post.display()
+        );
+        for cmd in [&["run", &base][..], &["compare", &base, &base][..]] {
+            let o = deter()
+                .args(cmd)
+                .args([
+                    "--runs",
+                    "5",
+                    "--draws",
+                    "2",
+                    "-q",
+                    "--no-attribution",
+                    "--posterior",
+                ])
+                .arg(&post)
+                .output()
+                .unwrap();
+            let err = refused(&o);
+            let first = err.lines().find(|l| l.contains(": error: ")).unwrap_or("");
+            assert_eq!(first, want, "{bad} {cmd:?}: {err}");
+            assert!(o.stdout.is_empty(), "{bad} {cmd:?}");
+        }
+    }
+    let header =
+        "draw,model.war_uncertainty,serbia-kosovo/rivalry.*.opportunity_rate,weight,distance";
+    std::fs::write(&post, format!("{header}\n0,0.5,1.0,1,0\n")).unwrap();
+    let o = deter()
+        .args([
+            "run",
+            &base,
+            "--runs",
+            "5",
+            "--draws",
+            "2",
+            "-q",
+            "--no-attribution",
+            "--posterior",
+        ])
+        .arg(&post)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

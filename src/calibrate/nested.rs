@@ -771,6 +771,31 @@ pub fn parse_posterior(
             Some("name each column once".into()),
         )));
     }
+    // A case column is `CASE/PATH` (a calibration's case parameter): it is listed and never
+    // set, so a column that only looks like one (`/model.war_cost`, `a/b/model.war_cost`,
+    // `model.war_cost/`) was taken in silence as "drawn but not applied".
+    for (j, c) in cols.iter().enumerate().take(cols.len() - 2).skip(1) {
+        let c = c.trim();
+        if let Some((case, path)) = c.split_once('/')
+            && (case.is_empty() || path.is_empty() || path.contains('/'))
+        {
+            return Err(Box::new(crate::scenario::input::csv_cell(
+                &name,
+                hl + 1,
+                header,
+                j,
+                c,
+                "expected a parameter path, or a calibration's case column `CASE/PATH` (one \
+                 case id, one `/`, a path)",
+                Some(
+                    "a case column names one historical case's own parameter, as `deter \
+                     calibrate` writes it (`serbia-kosovo/rivalry.*.opportunity_rate`); it is \
+                     listed, never set"
+                        .into(),
+                ),
+            )));
+        }
+    }
     let paths: Vec<String> = cols[1..cols.len() - 2]
         .iter()
         .map(|s| s.to_string())
