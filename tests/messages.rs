@@ -3015,7 +3015,8 @@ fn a_rivalry_with_an_unknown_target_is_reported_once_not_once_per_policy_change(
 /// A `--posterior` column holding a `/` is a calibration's case column `CASE/PATH`, listed
 /// and never set; one that only looks like one (`/model.war_cost`, `a/b/model.war_cost`,
 /// `model.war_cost/`) was taken in silence as "drawn but not applied" (exit 0). Refused at
-/// its header cell now, in `run` and `compare`; a well-formed case column is read as before.
+/// its header cell now, in `run` and `compare`, and so by a sweep's `futures` (which left it
+/// out in silence); a well-formed case column is read as before.
 #[test]
 fn a_posterior_column_that_only_looks_like_a_case_column_is_refused_at_its_cell() {
     let d = tempfile::tempdir().unwrap();
@@ -3050,6 +3051,25 @@ fn a_posterior_column_that_only_looks_like_a_case_column_is_refused_at_its_cell(
             assert_eq!(first, want, "{bad} {cmd:?}: {err}");
             assert!(o.stdout.is_empty(), "{bad} {cmd:?}");
         }
+        // A sweep's `futures` reads the same file alike (it left the column out).
+        let sweep = d.path().join("futures.toml");
+        std::fs::write(
+            &sweep,
+            format!(
+                "base = \"{base}\"\nruns = 5\nfutures = \"post.csv\"\npoints = 2\n\
+                 [[policy]]\nid = \"baseline\"\n"
+            ),
+        )
+        .unwrap();
+        let o = deter().arg("validate").arg(&sweep).output().unwrap();
+        let err = refused(&o);
+        assert!(
+            err.contains(&format!(
+                "futures: post.csv:1:{col}: column `{bad}`: expected a parameter path, or a \
+                 calibration's case column `CASE/PATH`"
+            )),
+            "{bad}: {err}"
+        );
     }
     let header =
         "draw,model.war_uncertainty,serbia-kosovo/rivalry.*.opportunity_rate,weight,distance";
