@@ -155,6 +155,13 @@ pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
     }
     let dir = parent_dir(&destination(path));
     if !dir.is_dir() {
+        // `x.toml/out.json` with `x.toml` a file: it exists, as no directory.
+        if dir.exists() {
+            return Err(format!(
+                "output directory `{}` is not a directory (a file of that name exists)",
+                dir.display()
+            ));
+        }
         return Err(format!(
             "output directory `{}` does not exist",
             dir.display()
@@ -162,6 +169,14 @@ pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
     }
     if path.is_dir() {
         return Err(format!("output path `{}` is a directory", path.display()));
+    }
+    // `--out out/` names a directory that does not exist yet: the file could not be made
+    // (the rename fails with "Not a directory" after all the work, exit 1).
+    if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        return Err(format!(
+            "output path `{}` ends with `/`: it names a directory, not a file; name a file",
+            path.display()
+        ));
     }
     // Renaming over a device, FIFO or socket would replace it; stdout is the default.
     if let Ok(meta) = std::fs::metadata(path)
@@ -243,7 +258,7 @@ pub fn check_outputs(outputs: &[&PathBuf], inputs: &[PathBuf]) -> Result<(), Str
                 crate::sweep::record::RECORD_SUFFIX
             ));
         }
-        if outputs[..i].contains(out) {
+        if outputs[..i].iter().any(|o| same_output(o, out)) {
             return Err(format!(
                 "`{}` is named by two output options",
                 out.display()
@@ -253,13 +268,35 @@ pub fn check_outputs(outputs: &[&PathBuf], inputs: &[PathBuf]) -> Result<(), Str
     Ok(())
 }
 
+/// The file an output path names, however it is spelt (`x.json`, `./x.json`, `DIR/x.json`,
+/// `sub/../x.json`, a symbolic link to it): the link followed ([`destination`]), its directory
+/// canonical, then its file name. A path whose directory does not exist stays as given
+/// ([`check_writable`] refuses it).
+fn output_identity(path: &Path) -> PathBuf {
+    let at = destination(path);
+    if let Ok(c) = at.canonicalize() {
+        return c;
+    }
+    match (parent_dir(&at).canonicalize(), at.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => at,
+    }
+}
+
+/// Whether two output paths name the same file (or directory), however each is spelt
+/// ([`output_identity`]): `--out x.json --per-run ./x.json` would write one output over the
+/// other.
+pub fn same_output(a: &Path, b: &Path) -> bool {
+    a == b || output_identity(a) == output_identity(b)
+}
+
 /// `--plots DIR` naming one of the command's output files too (`--report r.html --plots
 /// r.html`): refused before any work in the words of two output files named alike; the
 /// directory was created, then the file could not be written over it (exit 1, after the
 /// work).
 pub fn check_plots_apart(plots: Option<&Path>, outputs: &[&PathBuf]) -> Result<(), String> {
     match plots {
-        Some(dir) if outputs.iter().any(|o| o.as_path() == dir) => Err(format!(
+        Some(dir) if outputs.iter().any(|o| same_output(o, dir)) => Err(format!(
             "`{}` is named by two output options",
             dir.display()
         )),

@@ -487,3 +487,90 @@ fn a_gated_key_fixed_by_set_while_its_switch_stays_0_is_warned_as_run_warns_it()
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(set_warnings(&err), Vec::<String>::new(), "{err}");
 }
+
+/// A `[[parameter]]` on a `[model]` key read only under a switch (`model.restraint_cost`)
+/// while the switch `model.protector_restraint` stays 0 in every case it applies to was
+/// calibrated in silence (`deter validate` said "ok"): its draws changed nothing and its
+/// posterior, its prior, was written as calibrated. It is warned at its `path`, once, in
+/// `validate` and `calibrate`, as a prior, a sweep's parameter and a `--posterior` column on
+/// such a key are; not when the file's `set`, `--set` or a parameter turns the switch on.
+#[test]
+fn a_parameter_on_a_gated_key_while_its_switch_stays_0_is_warned_at_its_path() {
+    let d = tempfile::tempdir().unwrap();
+    let gated = "[[parameter]]\npath = \"model.restraint_cost\"\nrange = [0.0, 1.0]\n";
+    let words = "this parameter calibrates `model.restraint_cost`, which is read only when a \
+                 protector can restrain its protégé: with `model.protector_restraint` 0";
+    let warnings = |err: &str| -> Vec<String> {
+        err.lines()
+            .filter(|l| l.contains(": warning: ") && l.contains("restraint"))
+            .map(String::from)
+            .collect()
+    };
+    let file = calibration(d.path(), "c.toml", &bundled(), gated);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let line = 1 + text
+        .lines()
+        .position(|l| l == "path = \"model.restraint_cost\"")
+        .unwrap();
+    let at = format!("{}:{line}:8: warning: parameter[0].path: ", file.display());
+    let o = run(&["validate", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let got = warnings(&stderr(&o));
+    assert_eq!(got.len(), 1, "{}", stderr(&o));
+    assert!(
+        got[0].starts_with(&format!("{at}{words} in every case ")),
+        "{}",
+        got[0]
+    );
+    let (code, err) = calibrate(&file, &d.path().join("a"), &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(warnings(&err), got, "{err}");
+    // A case parameter: said of its case.
+    let case = calibration(
+        d.path(),
+        "case.toml",
+        &bundled(),
+        &gated.replace(
+            "[[parameter]]\n",
+            "[[parameter]]\ncase = \"serbia-kosovo\"\n",
+        ),
+    );
+    let o = run(&["validate", case.to_str().unwrap()]);
+    let got = warnings(&stderr(&o));
+    assert_eq!(got.len(), 1, "{}", stderr(&o));
+    assert!(
+        got[0].contains(&format!("{words} in case `serbia-kosovo` ")),
+        "{}",
+        got[0]
+    );
+    // The switch on: by --set, by the file's `set`, drawn by a parameter reaching above 0.
+    let (code, err) = calibrate(
+        &file,
+        &d.path().join("b"),
+        &["--set", "model.protector_restraint=1"],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(warnings(&err), Vec::<String>::new(), "{err}");
+    for (name, extra) in [
+        (
+            "set.toml",
+            format!("set = {{ \"model.protector_restraint\" = 1.0 }}\n{gated}"),
+        ),
+        (
+            "drawn.toml",
+            format!(
+                "{gated}[[parameter]]\npath = \"model.protector_restraint\"\nrange = [0.0, 2.0]\n"
+            ),
+        ),
+    ] {
+        let f = calibration(d.path(), name, &bundled(), &extra);
+        let o = run(&["validate", f.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert_eq!(
+            warnings(&stderr(&o)),
+            Vec::<String>::new(),
+            "{name}: {}",
+            stderr(&o)
+        );
+    }
+}

@@ -1968,7 +1968,7 @@ fn discovers_did_you_mean_is_a_help_line_as_every_commands() {
                 "--above",
                 "0.1",
             ],
-            "--policy:1:1: error: `combnied` is not a policy of these results",
+            "--policy:1:1: error: `combnied` is not a policy of the results (baseline, combined)",
             "1 | combnied\n  | ^^^^^^^^",
             "combined",
         ),
@@ -3010,4 +3010,84 @@ fn a_rivalry_with_an_unknown_target_is_reported_once_not_once_per_policy_change(
         "{err}"
     );
     assert!(err.ends_with("2 errors found\n"), "{err}");
+}
+
+/// A `--posterior` column holding a `/` is a calibration's case column `CASE/PATH`, listed
+/// and never set; one that only looks like one (`/model.war_cost`, `a/b/model.war_cost`,
+/// `model.war_cost/`) was taken in silence as "drawn but not applied" (exit 0). Refused at
+/// its header cell now, in `run` and `compare`, and so by a sweep's `futures` (which left it
+/// out in silence); a well-formed case column is read as before.
+#[test]
+fn a_posterior_column_that_only_looks_like_a_case_column_is_refused_at_its_cell() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let post = d.path().join("post.csv");
+    for bad in ["/model.war_cost", "a/b/model.war_cost", "model.war_cost/"] {
+        let header = format!("draw,model.war_uncertainty,{bad},weight,distance");
+        std::fs::write(&post, format!("{header}\n0,0.5,1.0,1,0\n1,0.6,1.0,1,0\n")).unwrap();
+        let col = header.find(bad).unwrap() + 1;
+        let want = format!(
+            "{}:1:{col}: error: column `{bad}`: expected a parameter path, or a calibration's \
+             case column `CASE/PATH` (one case id, one `/`, a path)",
+            post.display()
+        );
+        for cmd in [&["run", &base][..], &["compare", &base, &base][..]] {
+            let o = deter()
+                .args(cmd)
+                .args([
+                    "--runs",
+                    "5",
+                    "--draws",
+                    "2",
+                    "-q",
+                    "--no-attribution",
+                    "--posterior",
+                ])
+                .arg(&post)
+                .output()
+                .unwrap();
+            let err = refused(&o);
+            let first = err.lines().find(|l| l.contains(": error: ")).unwrap_or("");
+            assert_eq!(first, want, "{bad} {cmd:?}: {err}");
+            assert!(o.stdout.is_empty(), "{bad} {cmd:?}");
+        }
+        // A sweep's `futures` reads the same file alike (it left the column out).
+        let sweep = d.path().join("futures.toml");
+        std::fs::write(
+            &sweep,
+            format!(
+                "base = \"{base}\"\nruns = 5\nfutures = \"post.csv\"\npoints = 2\n\
+                 [[policy]]\nid = \"baseline\"\n"
+            ),
+        )
+        .unwrap();
+        let o = deter().arg("validate").arg(&sweep).output().unwrap();
+        let err = refused(&o);
+        assert!(
+            err.contains(&format!(
+                "futures: post.csv:1:{col}: column `{bad}`: expected a parameter path, or a \
+                 calibration's case column `CASE/PATH`"
+            )),
+            "{bad}: {err}"
+        );
+    }
+    let header =
+        "draw,model.war_uncertainty,serbia-kosovo/rivalry.*.opportunity_rate,weight,distance";
+    std::fs::write(&post, format!("{header}\n0,0.5,1.0,1,0\n")).unwrap();
+    let o = deter()
+        .args([
+            "run",
+            &base,
+            "--runs",
+            "5",
+            "--draws",
+            "2",
+            "-q",
+            "--no-attribution",
+            "--posterior",
+        ])
+        .arg(&post)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }

@@ -714,7 +714,8 @@ fn every_command_refuses_a_read_only_output_before_any_work() {
 /// about ten places, each formatting "cannot write `PATH`: REASON" itself, and a directory of
 /// outputs (`--plots`, a calibration's `--out`) "cannot create `PATH`: REASON". One wording
 /// now in every command and output kind, exit 1; and an output in a directory that does not
-/// exist is refused alike by every command before any work, exit 2.
+/// exist, under a file, or named as a directory (`--out out/`) is refused alike by every
+/// command before any work, exit 2.
 #[cfg(target_os = "linux")]
 #[test]
 fn an_output_that_cannot_be_written_is_said_alike_by_every_command() {
@@ -776,7 +777,38 @@ fn an_output_that_cannot_be_written_is_said_alike_by_every_command() {
     ];
     let long = "x".repeat(300);
     let mut reasons = Vec::new();
+    std::fs::write(dir.join("afile"), "").unwrap();
     for (args, flag, ext) in &commands {
+        // A file's output named as a directory that does not exist (`--out out/`: the whole
+        // run was done, then "cannot write `out/`: Not a directory", exit 1), or under a file
+        // ("output directory `afile` does not exist": it exists, as a file). Refused before
+        // any work, exit 2; a directory option (`--plots`, calibrate's `--out`) takes `out/`.
+        for (name, want) in [
+            (
+                "out/".to_string(),
+                "error: output path `out/` ends with `/`: it names a directory, not a file; \
+                 name a file",
+            ),
+            (
+                format!("afile/r{ext}"),
+                "error: output directory `afile` is not a directory (a file of that name exists)",
+            ),
+        ] {
+            if ext.is_empty() && name == "out/" {
+                continue;
+            }
+            let mut a: Vec<&str> = args.clone();
+            a.extend(flag.iter());
+            a.push(&name);
+            let o = common::run_in(dir, &a);
+            let e = stderr(&o);
+            let first = e.lines().find(|l| l.starts_with("error: ")).unwrap_or("");
+            assert_eq!(o.status.code(), Some(2), "{a:?}: {e}");
+            if !ext.is_empty() {
+                assert_eq!(first, want, "{a:?}");
+            }
+            assert!(!dir.join("out").exists(), "{a:?}");
+        }
         for missing in [false, true] {
             let name = if missing {
                 format!("nodir/r{ext}")
@@ -1045,4 +1077,174 @@ fn robust_and_discover_refuse_the_sweep_file_their_results_record() {
     // Another name is written as before.
     let o = common::run_in(dir, &["robust", "lxf.csv", "--out", "table.csv", "-q"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// Two output options that name one file in two spellings (`x.json` and `./x.json`, a path
+/// through `sub/..`, a symbolic link to it) were compared as text: `deter run --out x.json
+/// --per-run ./x.json` wrote both into one file, the later over the earlier (exit 0, the
+/// per-run rows lost), and so did `--report` beside `--out` in every command. Refused before
+/// any work in the words of one spelling, and nothing is written.
+#[test]
+fn two_outputs_spelt_apart_that_name_one_file_are_refused_in_every_command() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.join("l.json"), dir.join("link.json")).unwrap();
+    let base = base();
+    let envoy = common::scenario("scenarios/shea-special-envoy.toml");
+    let sweep = grid_sweep(dir, "grid.toml", 2, 5);
+    let run_parts: Vec<String> = (0..2)
+        .map(|k| {
+            let part = dir.join(format!("r-{k}.json")).display().to_string();
+            let o = run(&[
+                "run",
+                &base,
+                "--runs",
+                "10",
+                "--no-attribution",
+                "--shard",
+                &format!("{k}/2"),
+                "--out",
+                &part,
+            ]);
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            part
+        })
+        .collect();
+    let p = |name: &str| dir.join(name).display().to_string();
+    let dot = |name: &str| format!("{}/./{name}", dir.display());
+    let up = |name: &str| format!("{}/sub/../{name}", dir.display());
+    let quick = ["--runs", "10", "--no-attribution", "--quiet"];
+    let mut cases: Vec<(String, Vec<String>)> = vec![
+        (
+            p("a.json"),
+            vec![
+                "run",
+                &base,
+                "--out",
+                &p("a.json"),
+                "--per-run",
+                &dot("a.json"),
+            ],
+        ),
+        (
+            p("b.json"),
+            vec![
+                "run",
+                &base,
+                "--out",
+                &p("b.json"),
+                "--report",
+                &up("b.json"),
+            ],
+        ),
+        (
+            p("c.html"),
+            vec![
+                "run",
+                &base,
+                "--report",
+                &p("c.html"),
+                "--plots",
+                &dot("c.html"),
+            ],
+        ),
+        (
+            p("d.json"),
+            vec![
+                "compare",
+                &base,
+                &envoy,
+                "--out",
+                &p("d.json"),
+                "--report",
+                &dot("d.json"),
+            ],
+        ),
+        (
+            p("e.csv"),
+            vec![
+                "sweep",
+                sweep.to_str().unwrap(),
+                "--out",
+                &p("e.csv"),
+                "--report",
+                &dot("e.csv"),
+            ],
+        ),
+        (
+            p("f.csv"),
+            vec![
+                "sweep",
+                sweep.to_str().unwrap(),
+                "--out",
+                &p("f.csv"),
+                "--plots",
+                &up("f.csv"),
+            ],
+        ),
+        (
+            p("g.json"),
+            vec![
+                "merge",
+                &run_parts[0],
+                &run_parts[1],
+                "--out",
+                &p("g.json"),
+                "--report",
+                &dot("g.json"),
+            ],
+        ),
+    ]
+    .into_iter()
+    .map(|(path, args)| {
+        let mut args: Vec<String> = args.into_iter().map(String::from).collect();
+        if matches!(args[0].as_str(), "run" | "compare") {
+            args.extend(quick.iter().map(|s| s.to_string()));
+        }
+        (path, args)
+    })
+    .collect();
+    #[cfg(unix)]
+    cases.push((
+        p("l.json"),
+        [
+            "run",
+            &base,
+            "--out",
+            &p("l.json"),
+            "--report",
+            &p("link.json"),
+        ]
+        .iter()
+        .chain(&quick)
+        .map(|s| s.to_string())
+        .collect(),
+    ));
+    for (path, args) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&args);
+        let err = refused_for(&o, format_args!("{args:?}"));
+        assert!(
+            err.contains("is named by two output options"),
+            "{args:?}: {err}"
+        );
+        assert!(!Path::new(&path).exists(), "{args:?} wrote {path}");
+    }
+    // Two names of two files are written as before.
+    let o = run(&[
+        "run",
+        &base,
+        "--out",
+        &p("x.json"),
+        "--per-run",
+        &dot("y.csv"),
+    ]
+    .iter()
+    .chain(&quick)
+    .copied()
+    .collect::<Vec<_>>());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(dir.join("x.json").exists() && dir.join("y.csv").exists());
 }

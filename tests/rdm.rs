@@ -1280,7 +1280,9 @@ fn two_policies(dir: &Path) -> PathBuf {
 /// The analyses' refusals are rendered from their fields, not found in their text: a
 /// `--status-quo` whose words hold "headline outcome (" was shown as a `--threshold` fault
 /// ("--threshold: --status-quo: ..."), and a `--policy` holding a backtick was underlined
-/// only up to it (the name was cut from the message at its first backtick).
+/// only up to it (the name was cut from the message at its first backtick). A policy that
+/// is not in the results is said alike by both: `discover --policy` said "is not a policy of
+/// these results" without the policies `robust --status-quo` lists for the same fault.
 #[test]
 fn analysis_refusals_name_the_flag_and_underline_the_name_given() {
     let dir = tempfile::tempdir().unwrap();
@@ -1312,8 +1314,9 @@ fn analysis_refusals_name_the_flag_and_underline_the_name_given() {
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
         format!(
-            "--policy:1:1: error: `envoi`` is not a policy of these results (in `{r}`)\n  \
-             |\n1 | envoi`\n  | ^^^^^^\n  |\n  = help: did you mean `envoy`?\n1 error found\n"
+            "--policy:1:1: error: `envoi`` is not a policy of the results (baseline, envoy) \
+             (in `{r}`)\n  |\n1 | envoi`\n  | ^^^^^^\n  |\n  = help: did you mean \
+             `envoy`?\n1 error found\n"
         )
     );
 }

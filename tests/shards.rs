@@ -1657,3 +1657,29 @@ fn a_misspelt_format_version_in_a_partial_file_is_an_unknown_key_not_another_ver
     );
     assert!(!err.contains("merge with the deter that wrote"), "{err}");
 }
+
+/// A `format_version` that is not a whole number (`"7"`, `7.5`, `-1`) said "partial format
+/// version missing (written by deter X); this deter X reads version N": the key is there,
+/// its value is damaged. Said at the value now, as every wrongly typed value of a partial
+/// file is, with the help to write the shard again.
+#[test]
+fn a_format_version_of_the_wrong_type_is_a_damaged_value_not_a_missing_one() {
+    for bad in ["\"7\"", "7.5", "-1", "null"] {
+        let (text, file, err) = merge_edited(|t| {
+            let at = t.find("\"format_version\":").unwrap() + "\"format_version\":".len();
+            let end = at + t[at..].find(',').unwrap();
+            format!("{}{bad}{}", &t[..at], &t[end..])
+        });
+        let at =
+            text.find(&format!("\"format_version\":{bad}")).unwrap() + "\"format_version\":".len();
+        assert!(
+            err.starts_with(&format!(
+                "{}: error: header.format_version: expected ",
+                located_at(&file, &text, at)
+            )),
+            "{bad}: {err}"
+        );
+        assert!(!err.contains("missing"), "{bad}: {err}");
+        assert!(err.contains("write this shard again"), "{bad}: {err}");
+    }
+}

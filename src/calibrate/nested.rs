@@ -771,6 +771,17 @@ pub fn parse_posterior(
             Some("name each column once".into()),
         )));
     }
+    if let Some(j) = malformed_case_column(&cols) {
+        return Err(Box::new(crate::scenario::input::csv_cell(
+            &name,
+            hl + 1,
+            header,
+            j,
+            cols[j].trim(),
+            MALFORMED_CASE_COLUMN,
+            Some(CASE_COLUMN_HELP.into()),
+        )));
+    }
     let paths: Vec<String> = cols[1..cols.len() - 2]
         .iter()
         .map(|s| s.to_string())
@@ -882,6 +893,27 @@ pub fn repeated_draw(cell: &str, first: usize) -> (String, String) {
         format!("draw {} appears twice (first on line {first})", cell.trim()),
         "a file of draws holds one row per draw: remove the repeated row".into(),
     )
+}
+
+/// The fault of a column that only looks like a case column ([`malformed_case_column`]).
+pub const MALFORMED_CASE_COLUMN: &str = "expected a parameter path, or a calibration's case \
+     column `CASE/PATH` (one case id, one `/`, a path)";
+/// Its help.
+pub const CASE_COLUMN_HELP: &str = "a case column names one historical case's own parameter, \
+     as `deter calibrate` writes it (`serbia-kosovo/rivalry.*.opportunity_rate`); it is listed, \
+     never set";
+
+/// The first column of a file of draws' header that holds a `/` but is no case column
+/// `CASE/PATH` ([`is_case_column`]): `/model.war_cost`, `a/b/model.war_cost`,
+/// `model.war_cost/`. A case column is skipped (`--posterior` lists it, never sets it; a
+/// sweep's `futures` leaves it out), so such a column was taken in silence. `--posterior`
+/// and `futures` refuse it alike, at its header cell.
+pub fn malformed_case_column(columns: &[&str]) -> Option<usize> {
+    columns.iter().position(|c| {
+        c.trim().split_once('/').is_some_and(|(case, path)| {
+            case.is_empty() || path.is_empty() || path.contains('/')
+        })
+    })
 }
 
 /// A file of draws' header naming one column twice: the second occurrence's index (0-based,

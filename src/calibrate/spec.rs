@@ -291,8 +291,67 @@ pub fn parse_calibration(src: &str, file: &str, dir: &Path) -> Result<Calibratio
     let cal = read(&mut r, doc.get_ref(), doc.span(), file, dir);
     let diags = r.finish();
     match cal {
-        Some(c) if !diags.has_errors() => Ok(c),
+        // The file's own warnings after its cases' (those of their scenarios).
+        Some(mut c) if !diags.has_errors() => {
+            c.warnings.extend(diags.0);
+            Ok(c)
+        }
         _ => Err(diags),
+    }
+}
+
+/// A `[[parameter]]` on a `[model]` key read only under a switch (`model.restraint_cost`
+/// under `model.protector_restraint`) while the switch is 0 in every case it applies to
+/// (after the file's `set`) and no parameter draws it above 0: its draws change nothing, so
+/// its posterior is its prior, which the outputs would show as calibrated. Warned at its
+/// `path` in the words of a prior's and a `--posterior` column's warning on such a key (a
+/// sweep's parameter is warned alike), and dropped as they are when `calibrate --set` turns
+/// the switch on ([`Calibration::fix`]).
+fn warn_gated_parameters(
+    r: &mut Input<'_>,
+    parameters: &[Parameter],
+    cases: &[Case],
+    paths: &[(Range<usize>, String)],
+) {
+    use crate::scenario::params::ModelParams;
+    for (i, (p, (span, at))) in parameters.iter().zip(paths).enumerate() {
+        let ParamRef::Model(k) = p.target else {
+            continue;
+        };
+        let key = ModelParams::FIELDS[k].key;
+        let Some((gate, when)) = crate::scenario::gate_of(key) else {
+            continue;
+        };
+        let Some(g) = ModelParams::index_of(gate).map(ParamRef::Model) else {
+            continue;
+        };
+        let mut applies = cases.iter().filter(|c| c.targets.get(i).is_some_and(|t| !t.is_empty()));
+        let on = applies.any(|c| {
+            crate::scenario::gate_on(&c.scenario, gate)
+                || parameters
+                    .iter()
+                    .zip(&c.targets)
+                    .any(|(q, refs)| refs.contains(&g) && q.domain.reaches_nonzero())
+        });
+        if on {
+            continue;
+        }
+        let scope = match p.path.split_once('/') {
+            Some((case, _)) => format!("in case `{case}`"),
+            None => "in every case".to_string(),
+        };
+        r.warn(
+            span.clone(),
+            at,
+            format!(
+                "this parameter calibrates `model.{key}`, which is read only when {when}: with \
+                 `model.{gate}` 0 {scope} and no parameter drawing it, the draws change \
+                 nothing (its posterior is its prior)"
+            ),
+        )
+        .help = Some(format!(
+            "fix `model.{gate}` above 0 in `set`, or calibrate it too, or remove this parameter"
+        ));
     }
 }
 
@@ -531,13 +590,17 @@ fn read(
             Some("e.g. [[parameter]] with path = \"model.war_cost\" and range = [0.1, 3.0]".into());
     }
     // Case parameters need every case: a broken record would misplace them.
+    let mut paths: Vec<(Range<usize>, String)> = Vec::new();
     if case_ok {
         for (i, t, pspan) in tables {
             let p = format!("parameter[{i}]");
+            let at = lookup(t, "path").map_or(pspan.clone(), |v| v.span());
             if let Some(x) = parameter(r, t, pspan, &p, &mut cases, &parameters) {
                 parameters.push(x);
+                paths.push((at, join(&p, "path")));
             }
         }
+        warn_gated_parameters(r, &parameters, &cases, &paths);
     }
     let mut cal = Calibration {
         file: file.to_string(),

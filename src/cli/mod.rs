@@ -1102,13 +1102,15 @@ pub fn check_plots_with(
         let path = dir.join(format!("{id}.svg"));
         let refused = output::check_writable(&path, &[])
             .map_err(CliError::Usage)
-            .and_then(|()| match outputs.iter().any(|o| **o == path) {
-                true => Err(CliError::Usage(format!(
-                    "`{}` is named by two output options",
-                    path.display()
-                ))),
-                false => Ok(()),
-            });
+            .and_then(
+                |()| match outputs.iter().any(|o| output::same_output(o, &path)) {
+                    true => Err(CliError::Usage(format!(
+                        "`{}` is named by two output options",
+                        path.display()
+                    ))),
+                    false => Ok(()),
+                },
+            );
         refused.map_err(|e| {
             fault = Some(e);
             std::io::Error::other("stopped")

@@ -128,7 +128,7 @@ fn check_all_apart(args: &SweepArgs, sweep: &Sweep) -> Result<(), CliError> {
     files.extend(args.report.iter().cloned());
     let named: Vec<&PathBuf> = files.iter().collect();
     for (i, f) in named.iter().enumerate() {
-        if named[..i].contains(f) {
+        if named[..i].iter().any(|g| output::same_output(g, f)) {
             return Err(CliError::Usage(format!(
                 "`{}` is named by two output options",
                 f.display()
@@ -167,7 +167,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     // The record beside the results (sweep::record) is written too: the page may not take
     // its name. (What is there now is read by --resume first, with a bound.)
     if let (Some(out), Some(report)) = (&args.out, &args.report)
-        && record::path_beside(out) == *report
+        && output::same_output(&record::path_beside(out), report)
     {
         return Err(CliError::Usage(format!(
             "`{}` is named by two output options (--report, and the record of --out)",
@@ -411,7 +411,7 @@ fn check_plots(args: &SweepArgs, sweep: &Sweep) -> Result<(), CliError> {
     for stem in crate::report::sweep::chart_stems(sweep) {
         let path = dir.join(format!("{stem}.svg"));
         output::check_writable(&path, &[]).map_err(CliError::Usage)?;
-        if outputs.contains(&path) {
+        if outputs.iter().any(|o| output::same_output(o, &path)) {
             return Err(CliError::Usage(format!(
                 "`{}` is named by two output options",
                 path.display()

@@ -501,17 +501,26 @@ pub fn discover(
                 "the results have no `policy` column".to_string(),
             ))
         })?;
-        let mut names: Vec<&str> = results.rows.iter().map(|r| r[pc].as_str()).collect();
-        names.dedup();
         keep.retain(|&i| results.rows[i][pc] == p);
         if keep.is_empty() {
+            // Each policy once, in the order of the rows: the list `robust --status-quo`
+            // gives for the same fault.
+            let mut names: Vec<&str> = Vec::new();
+            for r in &results.rows {
+                if !names.contains(&r[pc].as_str()) {
+                    names.push(r[pc].as_str());
+                }
+            }
             let incomplete = match completeness {
                 Completeness::Incomplete(m) => format!(" ({m})"),
                 _ => String::new(),
             };
             return Err(DiscoverError::Policy(Refusal::unknown(
                 p,
-                format!("`{p}` is not a policy of these results{incomplete}"),
+                format!(
+                    "`{p}` is not a policy of the results ({}){incomplete}",
+                    names.join(", ")
+                ),
                 names.iter().copied(),
             )));
         }
@@ -1335,7 +1344,10 @@ mod tests {
             panic!("{e:?}")
         };
         assert_eq!(name, "envoi");
-        assert_eq!(message, "`envoi` is not a policy of these results");
+        assert_eq!(
+            message,
+            "`envoi` is not a policy of the results (none, envoy)"
+        );
         assert_eq!(suggestion.as_deref(), Some("envoy"));
         let e = discover_lxf("use_of_force", None, Some(&["b".to_string()]));
         assert!(

@@ -362,9 +362,12 @@ impl PartialFile {
                  are written by `deter run|sweep FILE --shard K/N --out PART`"
             ));
         }
-        let version = header
-            .and_then(|h| h.get("format_version"))
-            .and_then(|v| v.as_u64());
+        let raw = header.and_then(|h| h.get("format_version"));
+        let version = raw.and_then(|v| v.as_u64());
+        // A `format_version` that is not a whole number (`"7"`, `7.5`, `-1`) is a damaged
+        // value, said by the reader at the value as every wrongly typed value is: it was
+        // "partial format version missing".
+        let mistyped = raw.is_some_and(|v| v.as_u64().is_none());
         // No `format_version` but a key the header does not know (`format_versio`): that
         // key is the fault, said by the reader as every unknown key is.
         let unknown = header
@@ -372,7 +375,7 @@ impl PartialFile {
             .is_some_and(|h| !h.contains_key("format_version"))
             && serde_json::from_value::<Self>(value.clone())
                 .is_err_and(|e| e.to_string().starts_with("unknown field `"));
-        if version != Some(u64::from(FORMAT_VERSION)) && !unknown {
+        if version != Some(u64::from(FORMAT_VERSION)) && !unknown && !mistyped {
             let engine = header
                 .and_then(|h| h.get("engine_version"))
                 .and_then(|v| v.as_str())

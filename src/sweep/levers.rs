@@ -469,6 +469,22 @@ pub(crate) fn read_draws(
                 .one_line(),
         );
     }
+    if let Some(j) = crate::calibrate::nested::malformed_case_column(&columns) {
+        // At its header cell, as `--posterior` locates it.
+        return fail_line(
+            inp,
+            crate::scenario::input::csv_cell(
+                &rel,
+                hl + 1,
+                header,
+                j,
+                columns[j],
+                crate::calibrate::nested::MALFORMED_CASE_COLUMN,
+                None,
+            )
+            .one_line(),
+        );
+    }
     let weight_col = columns.iter().position(|c| *c == "weight");
     let draw_col = columns.iter().position(|c| *c == "draw");
     // Each draw's id (by value, `-0` as `0`) and its line: a draw twice is refused at its
