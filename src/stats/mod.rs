@@ -142,6 +142,22 @@ impl ExactMoments {
 
     #[inline]
     pub fn record(&mut self, x: f64) {
+        self.add(Self::observe(x));
+    }
+
+    /// Record `x` into `a` and into `b`: the same tallies as `a.record(x); b.record(x)`, the
+    /// observation's fixed-point terms computed once.
+    #[inline]
+    pub fn record_both(a: &mut Self, b: &mut Self, x: f64) {
+        let o = Self::observe(x);
+        a.add(o);
+        b.add(o);
+    }
+
+    /// The fixed-point terms [`ExactMoments::record`] adds for `x`: the value and its square,
+    /// each rounded to 2^-32 and the rest at 2^-96 ([`split`]).
+    #[inline(always)]
+    fn observe(x: f64) -> [i128; 4] {
         let x = if x.is_finite() {
             x.clamp(-MOMENT_LIMIT, MOMENT_LIMIT)
         } else {
@@ -149,6 +165,11 @@ impl ExactMoments {
         };
         let (hi, lo) = split(x * FIXED_SCALE);
         let (sq_hi, sq_lo) = split(x * x * FIXED_SCALE);
+        [hi, lo, sq_hi, sq_lo]
+    }
+
+    #[inline(always)]
+    fn add(&mut self, [hi, lo, sq_hi, sq_lo]: [i128; 4]) {
         self.n += 1;
         self.sum += hi;
         self.sum_lo += lo;
@@ -378,6 +399,22 @@ impl Histogram {
     #[inline]
     pub fn record(&mut self, x: f64) {
         let b = self.bin_of(x);
+        self.add_at(b, x);
+    }
+
+    /// Record `x` into `a` and into `b`, two histograms of the same layout: the same counts as
+    /// `a.record(x); b.record(x)`, the bin found once.
+    #[inline]
+    pub fn record_both(a: &mut Self, b: &mut Self, x: f64) {
+        debug_assert_eq!(a.layout, b.layout);
+        let bin = a.bin_of(x);
+        a.add_at(bin, x);
+        b.add_at(bin, x);
+    }
+
+    /// Count `x`, which falls in bin `b` ([`Histogram::bin_of`]).
+    #[inline(always)]
+    fn add_at(&mut self, b: usize, x: f64) {
         if matches!(self.layout, BinLayout::Integer { .. })
             && b == self.counts.len() - 1
             && x > b as f64
@@ -567,6 +604,14 @@ impl Distribution {
     pub fn record(&mut self, x: f64) {
         self.moments.record(x);
         self.histogram.record(x);
+    }
+
+    /// Record `x` into `a` and into `b`, two distributions of the same layout: the same
+    /// tallies as `a.record(x); b.record(x)`, each term computed once.
+    #[inline]
+    pub fn record_both(a: &mut Self, b: &mut Self, x: f64) {
+        ExactMoments::record_both(&mut a.moments, &mut b.moments, x);
+        Histogram::record_both(&mut a.histogram, &mut b.histogram, x);
     }
 
     /// Record the integer count `k` into a distribution with an [`BinLayout::Integer`]
