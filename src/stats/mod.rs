@@ -62,18 +62,29 @@ pub fn wilson(count: u64, n: u64) -> Proportion {
 /// is exactly v's fractional part (for |v| >= 2^52, v is an integer and the part is 0).
 #[inline(always)]
 fn round_i128(v: f64) -> i128 {
+    round_i128_f64(v).0
+}
+
+/// [`round_i128`] and the rounded integer as f64 (`round_i128(v) as f64`). Below 2^62 the
+/// integer is an i64 and converted from it: `i64 as f64` and `i128 as f64` both round the
+/// same integer to the nearest double (ties to even), so the bits are the same, without the
+/// library's i128 -> f64 conversion (`__floattidf`).
+#[inline(always)]
+fn round_i128_f64(v: f64) -> (i128, f64) {
     if v.abs() < 4_611_686_018_427_387_904.0 {
         let t = v as i64;
         let frac = v - t as f64;
-        i128::from(if frac >= 0.5 {
+        let r = if frac >= 0.5 {
             t + 1
         } else if frac <= -0.5 {
             t - 1
         } else {
             t
-        })
+        };
+        (i128::from(r), r as f64)
     } else {
-        v.round() as i128
+        let r = v.round() as i128;
+        (r, r as f64)
     }
 }
 
@@ -93,8 +104,8 @@ pub const MOMENT_LIMIT: f64 = 1_048_576.0;
 /// is at most 1/2. |lo| <= 2^63.
 #[inline(always)]
 fn split(v: f64) -> (i128, i128) {
-    let hi = round_i128(v);
-    let rest = v - hi as f64;
+    let (hi, hi_f64) = round_i128_f64(v);
+    let rest = v - hi_f64;
     if rest == 0.0 {
         (hi, 0)
     } else {
@@ -728,8 +739,14 @@ mod tests {
     /// boundaries, zeros, infinities, NaN and a million pseudo-random values of every scale.
     #[test]
     fn round_i128_equals_round_as_i128() {
-        use super::round_i128;
-        let check = |v: f64| assert_eq!(round_i128(v), v.round() as i128, "{v:e}");
+        use super::{round_i128, round_i128_f64};
+        let check = |v: f64| {
+            assert_eq!(round_i128(v), v.round() as i128, "{v:e}");
+            // The rounded value as f64 is the i128's, bit for bit.
+            let (r, f) = round_i128_f64(v);
+            assert_eq!(f.to_bits(), ((v.round() as i128) as f64).to_bits(), "{v:e}");
+            assert_eq!(r, v.round() as i128, "{v:e}");
+        };
         let next = |v: f64, k: i64| f64::from_bits((v.to_bits() as i64 + k) as u64);
         for base in [
             0.5,
