@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Compiled, RunRecord, STEPS_PER_YEAR};
+use crate::model::{Compiled, RivalryRecord, RunRecord, STEPS_PER_YEAR};
 use crate::outputs::{
     Combine, EventSet, METRICS, N_COUNTS, N_EVENTS, N_METRICS, YEAR_COUNT_LAYOUT, event_flags,
 };
@@ -365,6 +365,17 @@ impl Aggregate {
 
     /// Fold one run in. Does not allocate.
     pub fn record(&mut self, run: &RunRecord) {
+        if let ([tally], [r]) = (&mut self.rivalries[..], &run.rivalries[..]) {
+            self.runs += 1;
+            record_one(tally, &mut self.region, r, self.steps);
+            return;
+        }
+        self.record_each(run);
+    }
+
+    /// [`Aggregate::record`] for any number of rivalries: each rivalry's tallies, then the
+    /// region's from the rivalries' observations combined.
+    fn record_each(&mut self, run: &RunRecord) {
         self.runs += 1;
         let steps = self.steps;
         let mut region_metrics = [0.0; N_METRICS];
@@ -446,6 +457,93 @@ impl Aggregate {
         }
     }
 
+}
+
+/// [`Aggregate::record`] of a run of a scenario with one rivalry, `r`: the region's
+/// observations are then the rivalry's (its events, levels, first use of force, yearly events
+/// and counts, costs and tallies; its metrics combined from 0, `0.0 + x` and `0.0.max(x)`, are
+/// the rivalry's wherever they have the same bits), so each is computed once and added to
+/// both tallies. The same tallies as the general path, integer for integer.
+fn record_one(tally: &mut Tally, region: &mut Tally, r: &RivalryRecord, steps: u32) {
+    let values = METRICS.map(|m| (m.of)(r));
+    let region_values = METRICS.map(|m| {
+        let x = (m.of)(r);
+        match m.region {
+            Combine::Sum => 0.0 + x,
+            Combine::Max => 0.0f64.max(x),
+        }
+    });
+    for t in [&mut *tally, &mut *region] {
+        for (count, flag) in t.events.iter_mut().zip(event_flags(r.events)) {
+            *count += u64::from(flag);
+        }
+        t.max_level[r.max_level.min(5) as usize] += 1;
+    }
+    for (i, (&x, &xr)) in values.iter().zip(&region_values).enumerate() {
+        if x.to_bits() == xr.to_bits() {
+            Distribution::record_both(&mut tally.metrics[i], &mut region.metrics[i], x);
+        } else {
+            tally.metrics[i].record(x);
+            region.metrics[i].record(xr);
+        }
+    }
+    let month = r.first_force_step.unwrap_or(steps).min(steps);
+    tally.first_force_month.record_count(month);
+    region.first_force_month.record_count(month);
+    ExactMoments::record_both(
+        &mut tally.first_force_years,
+        &mut region.first_force_years,
+        month as f64 / STEPS_PER_YEAR as f64,
+    );
+    debug_assert_eq!(r.yearly_events.len(), region.yearly_events.len());
+    let mut by_end: EventSet = 0;
+    for (y, &in_year) in r.yearly_events.iter().enumerate() {
+        by_end |= in_year;
+        tally.record_year(y, in_year, by_end);
+        region.record_year(y, in_year, by_end);
+    }
+    for (y, counts) in r.yearly_counts.iter().enumerate() {
+        tally.record_counts(y, counts);
+        region.record_counts(y, counts);
+    }
+    if r.decisions > 0 {
+        let costs = [
+            r.level_costs.military,
+            r.level_costs.political,
+            r.level_costs.economic,
+        ];
+        for ((a, b), x) in tally
+            .level_costs
+            .iter_mut()
+            .zip(region.level_costs.iter_mut())
+            .zip(costs)
+        {
+            ExactMoments::record_both(a, b, x);
+        }
+    }
+    for t in [&mut *tally, &mut *region] {
+        for (acc, x) in t.crisis_outcomes.iter_mut().zip(r.outcomes) {
+            *acc += u64::from(x);
+        }
+        t.commitments_invoked += u64::from(r.commitments_invoked);
+        t.commitments_honoured += u64::from(r.commitments_honoured);
+        t.sanctions_imposed += u64::from(r.sanctions_imposed);
+        t.sanctions_at_display += u64::from(r.sanctions_at_display);
+        t.sanctions_succeeded += u64::from(r.sanctions_succeeded);
+        t.after_concession[0] += u64::from(r.after_concession.0);
+        t.after_concession[1] += u64::from(r.after_concession.1);
+        t.after_firm[0] += u64::from(r.after_firm.0);
+        t.after_firm[1] += u64::from(r.after_firm.1);
+    }
+    for (h, &x) in tally.yearly_tension.iter_mut().zip(&r.yearly_tension) {
+        h.record(x);
+    }
+    for (h, &x) in tally.yearly_balance.iter_mut().zip(&r.yearly_balance) {
+        h.record(x);
+    }
+}
+
+impl Aggregate {
     /// Per-year count distributions of rivalry `rivalry` (scenario order): element `y` holds,
     /// for each of [`crate::outputs::COUNTS`], the distribution over runs of that count in
     /// year `y`. `None` for a rivalry the scenario does not have. Mergeable exactly: the same
@@ -657,5 +755,44 @@ mod tests {
                 assert_eq!(agg.reused_for(target), Aggregate::new(target));
             }
         }
+    }
+
+    /// A scenario of one rivalry records its region from the rivalry's observations
+    /// (`record_one`): the same tallies as the general path (`record_each`), on simulated
+    /// runs and on records whose region metrics differ from the rivalry's in their bits (a
+    /// negative balance, which the region's maximum from 0 raises to 0; a GDP loss of -0,
+    /// which its sum from 0 makes +0; NaN).
+    #[test]
+    fn one_rivalry_records_the_tallies_of_the_general_path() {
+        let c = compiled("scenarios/western-balkans-2024.toml");
+        assert_eq!(c.scenario.rivalries.len(), 1);
+        let plan = RunPlan {
+            seed: 11,
+            first: 0,
+            count: 300,
+            stream_offset: 0,
+        };
+        let mut worker = crate::engine::Worker::new(&c);
+        let (mut fast, mut general) = (Aggregate::new(&c), Aggregate::new(&c));
+        let mut forced = 0;
+        for i in 0..plan.count {
+            worker.run_range(&c, &plan, i, 1);
+            let mut rec = worker.last_record().clone();
+            forced += usize::from(rec.rivalries[0].first_force_step.is_some());
+            fast.record(&rec);
+            general.record_each(&rec);
+            let r = &mut rec.rivalries[0];
+            (r.final_balance, r.gdp_lost) = match i % 3 {
+                0 => (-0.5, -0.0),
+                1 => (f64::NAN, f64::NAN),
+                _ => (-1e-300, -2.0),
+            };
+            fast.record(&rec);
+            general.record_each(&rec);
+        }
+        assert!(forced > 0 && forced < 300, "{forced}");
+        assert_eq!(fast.runs, 600);
+        assert_ne!(fast, Aggregate::new(&c));
+        assert_eq!(fast, general);
     }
 }

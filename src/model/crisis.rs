@@ -28,7 +28,7 @@ pub fn contest_success(m_a: f64, m_t: f64, decisiveness: f64) -> f64 {
     if ratio == 0.0 {
         return 1.0;
     }
-    logistic(-decisiveness * ratio.ln())
+    logistic(-decisiveness * crate::stats::exp::ln(ratio))
 }
 
 /// Logit (quantal response) choice: probability of taking an action worth `gain` more than

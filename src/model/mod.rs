@@ -2635,7 +2635,7 @@ impl<const C: bool> World<C> {
             let z = noise * draws.z;
             let seen = |p: f64| {
                 let pc = p.clamp(1e-12, 1.0 - 1e-12);
-                logistic((pc / (1.0 - pc)).ln() + z)
+                logistic(crate::stats::exp::ln(pc / (1.0 - pc)) + z)
             };
             let s1 = seen(p_real[1]);
             [seen(p_real[0]), s1, if same { s1 } else { seen(p_real[2]) }]

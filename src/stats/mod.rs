@@ -62,18 +62,29 @@ pub fn wilson(count: u64, n: u64) -> Proportion {
 /// is exactly v's fractional part (for |v| >= 2^52, v is an integer and the part is 0).
 #[inline(always)]
 fn round_i128(v: f64) -> i128 {
+    round_i128_f64(v).0
+}
+
+/// [`round_i128`] and the rounded integer as f64 (`round_i128(v) as f64`). Below 2^62 the
+/// integer is an i64 and converted from it: `i64 as f64` and `i128 as f64` both round the
+/// same integer to the nearest double (ties to even), so the bits are the same, without the
+/// library's i128 -> f64 conversion (`__floattidf`).
+#[inline(always)]
+fn round_i128_f64(v: f64) -> (i128, f64) {
     if v.abs() < 4_611_686_018_427_387_904.0 {
         let t = v as i64;
         let frac = v - t as f64;
-        i128::from(if frac >= 0.5 {
+        let r = if frac >= 0.5 {
             t + 1
         } else if frac <= -0.5 {
             t - 1
         } else {
             t
-        })
+        };
+        (i128::from(r), r as f64)
     } else {
-        v.round() as i128
+        let r = v.round() as i128;
+        (r, r as f64)
     }
 }
 
@@ -93,8 +104,8 @@ pub const MOMENT_LIMIT: f64 = 1_048_576.0;
 /// is at most 1/2. |lo| <= 2^63.
 #[inline(always)]
 fn split(v: f64) -> (i128, i128) {
-    let hi = round_i128(v);
-    let rest = v - hi as f64;
+    let (hi, hi_f64) = round_i128_f64(v);
+    let rest = v - hi_f64;
     if rest == 0.0 {
         (hi, 0)
     } else {
@@ -142,6 +153,22 @@ impl ExactMoments {
 
     #[inline]
     pub fn record(&mut self, x: f64) {
+        self.add(Self::observe(x));
+    }
+
+    /// Record `x` into `a` and into `b`: the same tallies as `a.record(x); b.record(x)`, the
+    /// observation's fixed-point terms computed once.
+    #[inline]
+    pub fn record_both(a: &mut Self, b: &mut Self, x: f64) {
+        let o = Self::observe(x);
+        a.add(o);
+        b.add(o);
+    }
+
+    /// The fixed-point terms [`ExactMoments::record`] adds for `x`: the value and its square,
+    /// each rounded to 2^-32 and the rest at 2^-96 ([`split`]).
+    #[inline(always)]
+    fn observe(x: f64) -> [i128; 4] {
         let x = if x.is_finite() {
             x.clamp(-MOMENT_LIMIT, MOMENT_LIMIT)
         } else {
@@ -149,6 +176,11 @@ impl ExactMoments {
         };
         let (hi, lo) = split(x * FIXED_SCALE);
         let (sq_hi, sq_lo) = split(x * x * FIXED_SCALE);
+        [hi, lo, sq_hi, sq_lo]
+    }
+
+    #[inline(always)]
+    fn add(&mut self, [hi, lo, sq_hi, sq_lo]: [i128; 4]) {
         self.n += 1;
         self.sum += hi;
         self.sum_lo += lo;
@@ -378,6 +410,22 @@ impl Histogram {
     #[inline]
     pub fn record(&mut self, x: f64) {
         let b = self.bin_of(x);
+        self.add_at(b, x);
+    }
+
+    /// Record `x` into `a` and into `b`, two histograms of the same layout: the same counts as
+    /// `a.record(x); b.record(x)`, the bin found once.
+    #[inline]
+    pub fn record_both(a: &mut Self, b: &mut Self, x: f64) {
+        debug_assert_eq!(a.layout, b.layout);
+        let bin = a.bin_of(x);
+        a.add_at(bin, x);
+        b.add_at(bin, x);
+    }
+
+    /// Count `x`, which falls in bin `b` ([`Histogram::bin_of`]).
+    #[inline(always)]
+    fn add_at(&mut self, b: usize, x: f64) {
         if matches!(self.layout, BinLayout::Integer { .. })
             && b == self.counts.len() - 1
             && x > b as f64
@@ -569,6 +617,14 @@ impl Distribution {
         self.histogram.record(x);
     }
 
+    /// Record `x` into `a` and into `b`, two distributions of the same layout: the same
+    /// tallies as `a.record(x); b.record(x)`, each term computed once.
+    #[inline]
+    pub fn record_both(a: &mut Self, b: &mut Self, x: f64) {
+        ExactMoments::record_both(&mut a.moments, &mut b.moments, x);
+        Histogram::record_both(&mut a.histogram, &mut b.histogram, x);
+    }
+
     /// Record the integer count `k` into a distribution with an [`BinLayout::Integer`]
     /// layout: the same tallies as `record(f64::from(k))` (bit for bit), cheaper
     /// ([`ExactMoments::record_count`], [`Histogram::record_count`]).
@@ -683,8 +739,14 @@ mod tests {
     /// boundaries, zeros, infinities, NaN and a million pseudo-random values of every scale.
     #[test]
     fn round_i128_equals_round_as_i128() {
-        use super::round_i128;
-        let check = |v: f64| assert_eq!(round_i128(v), v.round() as i128, "{v:e}");
+        use super::{round_i128, round_i128_f64};
+        let check = |v: f64| {
+            assert_eq!(round_i128(v), v.round() as i128, "{v:e}");
+            // The rounded value as f64 is the i128's, bit for bit.
+            let (r, f) = round_i128_f64(v);
+            assert_eq!(f.to_bits(), ((v.round() as i128) as f64).to_bits(), "{v:e}");
+            assert_eq!(r, v.round() as i128, "{v:e}");
+        };
         let next = |v: f64, k: i64| f64::from_bits((v.to_bits() as i64 + k) as u64);
         for base in [
             0.5,
