@@ -1446,6 +1446,7 @@ fn a_comparison_does_not_depend_on_the_platforms_default_thread_stack() {
 //                              python/tests/test_ctrl_c.py;
 //   calibrate:                 a_calibration_interrupted_*,
 //                              calibrate.rs an_interrupted_and_resumed_calibration_*;
+//   `+` calibrate --hold-out:  a_held_out_calibration_interrupted_and_resumed_*;
 //   bench:                     bench_cli.rs bench_interrupted;
 //   `+` discover, robust (FALSE before claims23: the flag was never checked; now the handler
 //                              exits 130 itself): ctrl_c_stops_discover_at_once;
@@ -1850,4 +1851,60 @@ fn ctrl_c_while_robust_writes_its_outputs_leaves_none() {
         }
     }
     assert!(caught > 0, "no Ctrl-C during the writes stopped robust");
+}
+
+/// `deter calibrate --hold-out CASE` interrupted by Ctrl-C once its first generation is
+/// saved, then resumed (`--resume` with the same hold-out), writes the four files byte for
+/// byte as the uninterrupted held-out calibration (checked before for the calibration
+/// without a hold-out only).
+#[cfg(unix)]
+#[test]
+fn a_held_out_calibration_interrupted_and_resumed_gives_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    // About a second of generations: the signal comes between the first and the last.
+    let file = calibration_of(tmp.path(), 3000);
+    let args = |out: &Path| {
+        let mut v: Vec<std::ffi::OsString> = ["calibrate", file.to_str().unwrap(), "--quiet"]
+            .iter()
+            .map(Into::into)
+            .collect();
+        v.extend(["--hold-out", "serbia-kosovo", "--threads", "2", "--out"].map(Into::into));
+        v.push(out.into());
+        v
+    };
+    let whole = tmp.path().join("whole");
+    succeeded(&common::deter().args(args(&whole)).output().unwrap());
+    let cut = tmp.path().join("cut");
+    let mut child = std::process::Command::new(bin())
+        .args(args(&cut))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..60_000 {
+        if cut.join("state.json").exists() {
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "calibrate ended early");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert!(
+        !cut.join("posterior.csv").exists(),
+        "the calibration ended before the signal: raise `particles`"
+    );
+    let (code, err) = common::stopped_by_ctrl_c(&mut child, 6000, "calibrate");
+    assert_eq!(code, Some(130), "{err}");
+    let mut resume = args(&cut);
+    resume.push("--resume".into());
+    succeeded(&common::deter().args(resume).output().unwrap());
+    for name in [
+        "posterior.csv",
+        "diagnostics.csv",
+        "state.json",
+        "report.html",
+    ] {
+        let a = std::fs::read(whole.join(name)).unwrap();
+        let b = std::fs::read(cut.join(name)).unwrap();
+        assert!(a == b, "{name} differs after Ctrl-C and --resume");
+    }
 }
