@@ -18,8 +18,9 @@
 //!
 //! Cancellation: set the flag in [`Control::cancel`] from any thread (a signal handler, a
 //! Python `KeyboardInterrupt` check); the call returns [`Error::Interrupted`] within one
-//! simulated run. Progress: [`Control::progress`] is called with the number of runs just
-//! finished, from worker threads.
+//! simulated run ([`merge`], [`merge_with_rows`], [`merge_nested`]: within one part or
+//! per-run row of the partial files, nothing written). Progress: [`Control::progress`] is
+//! called with the number of runs just finished, from worker threads.
 #![warn(missing_docs)]
 
 use std::path::{Path, PathBuf};
@@ -846,9 +847,11 @@ pub fn sweep_streamed(
 /// scenario) or is too large, [`Error::Invalid`] for a damaged, edited,
 /// foreign, duplicate or missing shard or a sweep's or a nested run's shards, [`Error::Input`] when a file is
 /// not JSON (located: `FILE:LINE:COL`) or the embedded scenario is no longer valid,
-/// [`Error::TooLarge`].
-pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
-    merge_into(parts, None)
+/// [`Error::TooLarge`], [`Error::Interrupted`] when `control.cancel` was set (checked
+/// before each part and each per-run row the merge reads; `control.progress` is not
+/// called: a merge simulates no runs).
+pub fn merge(parts: &[PathBuf], control: Control<'_>) -> Result<Report, Error> {
+    merge_into(parts, None, control.cancel)
 }
 
 /// [`merge`], also writing the merged run's per-run CSV to `per_run` (atomically): byte for
@@ -859,16 +862,35 @@ pub fn merge(parts: &[PathBuf]) -> Result<Report, Error> {
 /// Errors: as [`merge`]; [`Error::Invalid`] also for a shard without rows (named, with the
 /// command that writes them) and for a `per_run` that is one of `parts` or a read-only file
 /// (refused before any work, as `deter merge --per-run` refuses it); [`Error::Io`] when the
-/// file cannot be written (nothing is left at `per_run`).
-pub fn merge_with_rows(parts: &[PathBuf], per_run: &Path) -> Result<Report, Error> {
-    merge_into(parts, Some(per_run))
+/// file cannot be written (nothing is left at `per_run`); [`Error::Interrupted`], with
+/// nothing left at `per_run`, when `control.cancel` was set.
+pub fn merge_with_rows(
+    parts: &[PathBuf],
+    per_run: &Path,
+    control: Control<'_>,
+) -> Result<Report, Error> {
+    merge_into(parts, Some(per_run), control.cancel)
 }
 
-/// Partial files read and checked as one invocation's shards, in shard order.
-fn checked_parts(parts: &[PathBuf]) -> Result<Vec<shard::Named>, Error> {
+/// A merge's fault as a facade error: a file's (`FILE: KEY: PROBLEM`) or the set's as
+/// [`Error::Invalid`], a cancelled merge as [`Error::Interrupted`].
+fn merge_error(e: shard::MergeError) -> Error {
+    match e {
+        shard::MergeError::Interrupted => Error::Interrupted,
+        other => Error::Invalid(other.to_string()),
+    }
+}
+
+/// Partial files read and checked as one invocation's shards, in shard order; `cancel`
+/// checked as each is read.
+fn checked_parts(
+    parts: &[PathBuf],
+    cancel: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<Vec<shard::Named>, Error> {
     let mut files = Vec::with_capacity(parts.len());
     for path in parts {
-        let part = shard::read_part(path, files.first()).map_err(|e| match e {
+        let part = shard::read_part(path, files.first(), cancel).map_err(|e| match e {
+            shard::ReadError::Interrupted => Error::Interrupted,
             // Unreadable or too large: the message of every input kind, as `deter merge`.
             shard::ReadError::Io { file, message } => {
                 Error::Input(crate::scenario::Diagnostics(vec![
@@ -880,7 +902,7 @@ fn checked_parts(parts: &[PathBuf]) -> Result<Vec<shard::Named>, Error> {
         })?;
         files.push(part);
     }
-    shard::check_complete(files).map_err(|e| Error::Invalid(e.to_string()))
+    shard::check_complete(files).map_err(merge_error)
 }
 
 /// A nested run merged from its shards ([`merge_nested`]).
@@ -905,9 +927,10 @@ pub struct MergedNested {
 /// The scenario and the posterior are rebuilt from the texts embedded in the partial files
 /// and checked against their fingerprints.
 ///
-/// Errors: as [`merge`] ([`Error::Invalid`] also for a plain run's or a sweep's shards).
-pub fn merge_nested(parts: &[PathBuf]) -> Result<MergedNested, Error> {
-    let files = checked_parts(parts)?;
+/// Errors: as [`merge`] ([`Error::Invalid`] also for a plain run's or a sweep's shards;
+/// [`Error::Interrupted`] when `control.cancel` was set).
+pub fn merge_nested(parts: &[PathBuf], control: Control<'_>) -> Result<MergedNested, Error> {
+    let files = checked_parts(parts, control.cancel)?;
     let first = &files[0];
     if first.header.kind != Kind::Nested {
         return Err(Error::Invalid(
@@ -931,8 +954,13 @@ pub fn merge_nested(parts: &[PathBuf]) -> Result<MergedNested, Error> {
     };
     engine::check_memory_for(&Compiled::new(&scenario), shard::MERGE_SETS)
         .map_err(Error::TooLarge)?;
-    let nested = crate::calibrate::nested::merge_shards(&files, &scenario, posterior.as_ref())
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let nested = crate::calibrate::nested::merge_shards(
+        &files,
+        &scenario,
+        posterior.as_ref(),
+        control.cancel,
+    )
+    .map_err(merge_error)?;
     Ok(MergedNested {
         nested,
         scenario_file: first.source().path.clone(),
@@ -959,11 +987,15 @@ fn embedded_scenario(first: &shard::Named) -> Result<Scenario, Error> {
 }
 
 /// The body of [`merge`] and [`merge_with_rows`].
-fn merge_into(parts: &[PathBuf], per_run: Option<&Path>) -> Result<Report, Error> {
+fn merge_into(
+    parts: &[PathBuf],
+    per_run: Option<&Path>,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<Report, Error> {
     if let Some(out) = per_run {
         crate::output::check_outputs(&[&out.to_path_buf()], parts).map_err(Error::Invalid)?;
     }
-    let files = checked_parts(parts)?;
+    let files = checked_parts(parts, cancel)?;
     let first = &files[0];
     match first.header.kind {
         Kind::Run => {}
@@ -992,11 +1024,11 @@ fn merge_into(parts: &[PathBuf], per_run: Option<&Path>) -> Result<Report, Error
     };
     engine::check_memory_for(&compiled, shard::MERGE_SETS).map_err(Error::TooLarge)?;
     let (aggregate, info, threads) =
-        shard::merge_run(&files, &compiled).map_err(|e| Error::Invalid(e.to_string()))?;
+        shard::merge_run(&files, &compiled, cancel).map_err(merge_error)?;
     if let Some(path) = per_run {
-        shard::write_rows_file(&files, path)
+        shard::write_rows_file(&files, path, cancel)
             .map_err(|e| Error::Io(crate::output::cannot_write(path, &e)))?
-            .map_err(|e| Error::Invalid(e.to_string()))?;
+            .map_err(merge_error)?;
     }
     let mut report = Report::build(&compiled, &aggregate, &info);
     report.timing.shard_threads = Some(threads);

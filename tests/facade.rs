@@ -154,12 +154,28 @@ fn merge_of_shards_equals_the_run() {
         assert!(status.success());
         parts.push(part);
     }
-    let merged = deter::merge(&parts).unwrap();
+    let merged = deter::merge(&parts, Control::default()).unwrap();
     let s = deter::load(&root().join(BUNDLED)).unwrap();
     let whole = deter::run(&s, &settings(400), Control::default()).unwrap();
     assert_eq!(without_timing(&merged), without_timing(&whole));
     // Shards missing: refused as invalid, naming the gap.
-    assert!(matches!(deter::merge(&parts[..2]), Err(Error::Invalid(_))));
+    assert!(matches!(
+        deter::merge(&parts[..2], Control::default()),
+        Err(Error::Invalid(_))
+    ));
+    // Cancelled (Ctrl-C, a Python KeyboardInterrupt): interrupted, as a run is.
+    assert!(matches!(
+        deter::merge(&parts, cancelled(&AtomicBool::new(true))),
+        Err(Error::Interrupted)
+    ));
+}
+
+/// A control whose cancellation flag is `flag`.
+fn cancelled(flag: &AtomicBool) -> Control<'_> {
+    Control {
+        cancel: Some(flag),
+        progress: None,
+    }
 }
 
 /// A nested run's shards (`deter run FILE --posterior DRAWS.csv --shard K/N`) merge through
@@ -197,7 +213,7 @@ fn merge_nested_of_shards_equals_the_nested_run() {
             part
         })
         .collect();
-    let merged = deter::merge_nested(&parts).unwrap();
+    let merged = deter::merge_nested(&parts, Control::default()).unwrap();
     assert_eq!(merged.posterior_file.as_deref(), Some(p));
     assert_eq!(merged.scenario_file, BUNDLED);
     let json = deter::nested_json(
@@ -215,7 +231,11 @@ fn merge_nested_of_shards_equals_the_nested_run() {
     let whole =
         deter::run_nested(&s, Some(&posterior), &settings, Some(3), Control::default()).unwrap();
     assert_eq!(merged.nested, whole);
-    match deter::merge(&parts) {
+    assert!(matches!(
+        deter::merge_nested(&parts, cancelled(&AtomicBool::new(true))),
+        Err(Error::Interrupted)
+    ));
+    match deter::merge(&parts, Control::default()) {
         Err(Error::Invalid(m)) => assert!(m.contains("`merge_nested`"), "{m}"),
         other => panic!("{:?}", other.err()),
     }
@@ -231,7 +251,7 @@ fn merge_nested_of_shards_equals_the_nested_run() {
         plain.to_str().unwrap(),
         "-q",
     ]));
-    match deter::merge_nested(&[plain]) {
+    match deter::merge_nested(&[plain], Control::default()) {
         Err(Error::Invalid(m)) => assert!(m.contains("not the shards of a nested run"), "{m}"),
         other => panic!("{:?}", other.err()),
     }
@@ -271,17 +291,24 @@ fn merge_with_rows_writes_the_unsharded_per_run_file() {
     for n in [1, 3, 7] {
         let parts = shards(n, true);
         let out = d.join(format!("merged-{n}.csv"));
-        let merged = deter::merge_with_rows(&parts, &out).unwrap();
+        let merged = deter::merge_with_rows(&parts, &out, Control::default()).unwrap();
         assert_eq!(
             std::fs::read(&out).unwrap(),
             std::fs::read(&whole).unwrap(),
             "{n} shards"
         );
         assert_eq!(without_timing(&merged), report, "{n} shards");
+        // Cancelled: interrupted, nothing written.
+        let stopped = d.join(format!("stopped-{n}.csv"));
+        assert!(matches!(
+            deter::merge_with_rows(&parts, &stopped, cancelled(&AtomicBool::new(true))),
+            Err(Error::Interrupted)
+        ));
+        assert!(!stopped.exists());
     }
     let without = shards(3, false);
     let out = d.join("none.csv");
-    match deter::merge_with_rows(&without, &out) {
+    match deter::merge_with_rows(&without, &out, Control::default()) {
         Err(Error::Invalid(m)) => assert!(
             m.contains("the shard carries no per-run rows")
                 && m.contains("so `per_run` cannot write the run's per-run CSV")
@@ -294,7 +321,7 @@ fn merge_with_rows_writes_the_unsharded_per_run_file() {
     let parts = shards(3, true);
     let before = std::fs::read(&parts[1]).unwrap();
     assert!(matches!(
-        deter::merge_with_rows(&parts, &parts[1]),
+        deter::merge_with_rows(&parts, &parts[1], Control::default()),
         Err(Error::Invalid(_))
     ));
     assert_eq!(std::fs::read(&parts[1]).unwrap(), before, "a part replaced");
@@ -392,7 +419,7 @@ fn read_posterior_reports_an_unreadable_file_as_load_does() {
     for (other, path) in [
         (deter::load(&toml).map(|_| ()).unwrap_err(), &toml),
         (
-            deter::merge(std::slice::from_ref(&json))
+            deter::merge(std::slice::from_ref(&json), Control::default())
                 .map(|_| ())
                 .unwrap_err(),
             &json,

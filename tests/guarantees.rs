@@ -1441,11 +1441,17 @@ fn a_comparison_does_not_depend_on_the_platforms_default_thread_stack() {
 //   `+` library run (until_ci), compare, run_nested, compare_nested (Python's):
 //                              the_librarys_runs_comparisons_and_nested_runs_stop_on_*;
 //   merge:                     ctrl_c_stops_a_merge_with_130_and_nothing_written;
+//   `+` library merge, merge_with_rows, merge_nested (Python's merge, merge_nested; FALSE
+//                              before left24: no cancellation): facade.rs merge_*,
+//                              python/tests/test_ctrl_c.py;
 //   calibrate:                 a_calibration_interrupted_*,
 //                              calibrate.rs an_interrupted_and_resumed_calibration_*;
+//   `+` calibrate --hold-out:  a_held_out_calibration_interrupted_and_resumed_*;
 //   bench:                     bench_cli.rs bench_interrupted;
 //   `+` discover, robust (FALSE before claims23: the flag was never checked; now the handler
 //                              exits 130 itself): ctrl_c_stops_discover_at_once;
+//   `+` discover, robust while writing their outputs (FALSE before left24: the writes
+//                              finished, exit 0 or 130): ctrl_c_while_robust_writes_*;
 //   validate, init: inputs read under the reading handler; nothing long to stop.
 // Memory guard: refused before any work, exit 2
 //   run, run --shard, compare, sweep, sweep --shard, nested run/compare: hostile/driver.rs
@@ -1754,4 +1760,151 @@ fn ctrl_c_stops_discover_at_once() {
         "{err}"
     );
     assert!(!page.exists(), "{args:?} wrote its page");
+}
+
+/// A Ctrl-C that came while `deter robust` (or `discover`) wrote its outputs let the writes
+/// finish and exited 0: the handler, seeing an output pending, left the stop to the command,
+/// which had no cancellation point left. The outputs are now written to their temporary
+/// files first and published only if no Ctrl-C came meanwhile: exit 130, "no output
+/// written", neither the page nor the CSV nor a temporary file left. The process is stopped
+/// (SIGSTOP) as soon as a temporary output appears, sent SIGINT, and continued; a signal
+/// handled only after the publishing check may let both outputs finish (exit 0, both
+/// whole), never one of them.
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_while_robust_writes_its_outputs_leaves_none() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let text = format!(
+        "base = {:?}\nruns = 5\nseed = 3\ndesign = \"lhs\"\npoints = 3\n\
+         [[policy]]\nid = \"baseline\"\n\
+         [[policy]]\nid = \"envoy\"\nfile = {:?}\n\
+         [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nrange = [0.4, 1.6]\n",
+        common::scenario("scenarios/western-balkans-2024.toml"),
+        common::scenario("scenarios/shea-special-envoy.toml"),
+    );
+    write(dir, "lxf.toml", &text);
+    succeeded(&run_in(
+        dir,
+        &["sweep", "lxf.toml", "--out", "lxf.csv", "-q"],
+    ));
+    let listing = || {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    // The sweep's files (results, record, robustness summary and page).
+    let inputs = listing();
+    let signal = |sig: &str, pid: u32| {
+        let sent = std::process::Command::new("kill")
+            .args([sig, &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill {sig}");
+    };
+    let mut caught = 0;
+    for _ in 0..40 {
+        let mut child = std::process::Command::new(bin())
+            .args(["robust", "lxf.csv", "--out", "r.csv", "--report", "r.html"])
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut signalled = false;
+        while child.try_wait().unwrap().is_none() {
+            if listing().iter().any(|n| n.starts_with(".deter-")) {
+                signal("-STOP", child.id());
+                signal("-INT", child.id());
+                signal("-CONT", child.id());
+                signalled = true;
+                break;
+            }
+        }
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        let left = listing();
+        match out.status.code() {
+            Some(130) => {
+                assert!(signalled, "{err}");
+                assert_eq!(err, "deter: interrupted; no output written\n");
+                assert_eq!(left, inputs, "written after Ctrl-C");
+                caught += 1;
+            }
+            Some(0) => {
+                // Never signalled, or the signal was handled once the outputs were being
+                // published: both whole.
+                let mut all = inputs.clone();
+                all.extend(["r.csv".to_string(), "r.html".to_string()]);
+                all.sort();
+                assert_eq!(left, all, "{err}");
+                std::fs::remove_file(dir.join("r.csv")).unwrap();
+                std::fs::remove_file(dir.join("r.html")).unwrap();
+            }
+            other => panic!("{other:?}: {err}"),
+        }
+        if caught >= 3 {
+            break;
+        }
+    }
+    assert!(caught > 0, "no Ctrl-C during the writes stopped robust");
+}
+
+/// `deter calibrate --hold-out CASE` interrupted by Ctrl-C once its first generation is
+/// saved, then resumed (`--resume` with the same hold-out), writes the four files byte for
+/// byte as the uninterrupted held-out calibration (checked before for the calibration
+/// without a hold-out only).
+#[cfg(unix)]
+#[test]
+fn a_held_out_calibration_interrupted_and_resumed_gives_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    // About a second of generations: the signal comes between the first and the last.
+    let file = calibration_of(tmp.path(), 3000);
+    let args = |out: &Path| {
+        let mut v: Vec<std::ffi::OsString> = ["calibrate", file.to_str().unwrap(), "--quiet"]
+            .iter()
+            .map(Into::into)
+            .collect();
+        v.extend(["--hold-out", "serbia-kosovo", "--threads", "2", "--out"].map(Into::into));
+        v.push(out.into());
+        v
+    };
+    let whole = tmp.path().join("whole");
+    succeeded(&common::deter().args(args(&whole)).output().unwrap());
+    let cut = tmp.path().join("cut");
+    let mut child = std::process::Command::new(bin())
+        .args(args(&cut))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..60_000 {
+        if cut.join("state.json").exists() {
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "calibrate ended early");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert!(
+        !cut.join("posterior.csv").exists(),
+        "the calibration ended before the signal: raise `particles`"
+    );
+    let (code, err) = common::stopped_by_ctrl_c(&mut child, 6000, "calibrate");
+    assert_eq!(code, Some(130), "{err}");
+    let mut resume = args(&cut);
+    resume.push("--resume".into());
+    succeeded(&common::deter().args(resume).output().unwrap());
+    for name in [
+        "posterior.csv",
+        "diagnostics.csv",
+        "state.json",
+        "report.html",
+    ] {
+        let a = std::fs::read(whole.join(name)).unwrap();
+        let b = std::fs::read(cut.join(name)).unwrap();
+        assert!(a == b, "{name} differs after Ctrl-C and --resume");
+    }
 }

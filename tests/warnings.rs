@@ -1345,10 +1345,13 @@ fn a_base_gated_key_whose_switch_an_overlay_or_a_posterior_turns_on_is_not_warne
     let policy = "\n[[policy]]\nid = \"press\"\nstart = \"2026-01\"\nchanges = [{ path = \
                   \"model.protector_restraint\", set = 1.0 }]\n";
     let prior = "\n[[uncertain]]\npath = \"model.protector_restraint\"\nrange = [0.0, 2.0]\n";
+    // A prior that draws the switch only at 0 leaves it off, as a base that sets it to 0.
+    let prior_0 = "\n[[uncertain]]\npath = \"model.protector_restraint\"\nvalues = [0]\n";
     let model = "\n[model]\nprotector_restraint = 1\n";
     for (name, body, warned) in [
         ("policy.toml", policy, false),
         ("prior.toml", prior, false),
+        ("prior-0.toml", prior_0, true),
         ("model.toml", model, false),
         ("nothing.toml", "", true),
     ] {

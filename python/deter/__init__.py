@@ -675,6 +675,9 @@ def merge(
         A partial file that cannot be read, or a ``per_run`` that cannot be written.
     MemoryError
         The merged tallies would pass the memory guard's limit.
+    KeyboardInterrupt
+        Ctrl-C: the merge stops within a part or per-run row of the files, as a run stops;
+        no result, nothing written at ``per_run``.
 
     The GIL is released while the shards are merged.
     """
@@ -859,6 +862,8 @@ def merge_nested(parts: Sequence[Union[str, "os.PathLike[str]"]]) -> "NestedResu
         A partial file that cannot be read.
     MemoryError
         One draw's merged tallies would pass the memory guard's limit.
+    KeyboardInterrupt
+        Ctrl-C: the merge stops within a part of the files, as a run stops; no result.
 
     The GIL is released while the shards are merged.
     """

@@ -1120,17 +1120,17 @@ fn sweep(
 /// Merge the partial files of a sharded `deter run FILE --shard K/N --out PART` (every shard
 /// once, any order); returns the JSON report of `deter merge --format json`. With `per_run`,
 /// also writes the merged run's per-run CSV there, as `deter merge --per-run PATH` (the
-/// shards must carry their rows: `--per-run-rows`). The GIL is released while it merges.
+/// shards must carry their rows: `--per-run-rows`). The GIL is released while it merges;
+/// Ctrl-C stops it within one part or per-run row read (KeyboardInterrupt, nothing
+/// written), as it stops a run.
 #[pyfunction]
 #[pyo3(signature = (parts, per_run=None))]
 fn merge(py: Python<'_>, parts: Vec<String>, per_run: Option<String>) -> PyResult<String> {
     let parts: Vec<std::path::PathBuf> = parts.into_iter().map(Into::into).collect();
-    let report = py
-        .detach(|| match &per_run {
-            Some(path) => deter::merge_with_rows(&parts, Path::new(path)),
-            None => deter::merge(&parts),
-        })
-        .map_err(py_error)?;
+    let report = cancellable(py, |control| match &per_run {
+        Some(path) => deter::merge_with_rows(&parts, Path::new(path), control),
+        None => deter::merge(&parts, control),
+    })?;
     Ok(deter::report_json(&report))
 }
 
@@ -1139,14 +1139,12 @@ fn merge(py: Python<'_>, parts: Vec<String>, per_run: Option<String>) -> PyResul
 /// once, any order); returns the JSON `run_nested` returns for the same inputs, which is the
 /// text of `deter merge --format json` (`deter::merge_nested`, then `deter::nested_json`,
 /// with the scenario's name and the posterior named as the shards were given it). The GIL
-/// is released while it merges.
+/// is released while it merges; Ctrl-C stops it as it stops [`merge`].
 #[pyfunction]
 #[pyo3(signature = (parts))]
 fn merge_nested(py: Python<'_>, parts: Vec<String>) -> PyResult<String> {
     let parts: Vec<std::path::PathBuf> = parts.into_iter().map(Into::into).collect();
-    let merged = py
-        .detach(|| deter::merge_nested(&parts))
-        .map_err(py_error)?;
+    let merged = cancellable(py, |control| deter::merge_nested(&parts, control))?;
     Ok(deter::nested_json(
         &merged.nested,
         &merged.scenario.meta.name,

@@ -1142,11 +1142,14 @@ pub fn of_counts(
 /// function of the posterior, the priors, D and the seed), each draw's parts are merged in
 /// index order into the tallies of that draw's scenario ([`with_draw`], the shape every part
 /// is checked against), and its outcome counts kept: one draw's tallies and one part in
-/// memory at a time. The result is [`run`]'s for the same inputs, bit for bit.
+/// memory at a time. The result is [`run`]'s for the same inputs, bit for bit. `cancel`:
+/// the merge's cancellation flag, checked before each draw's values and each part
+/// ([`crate::shard::MergeError::Interrupted`]).
 pub fn merge_shards(
     files: &[crate::shard::Named],
     scenario: &Scenario,
     posterior: Option<&Posterior>,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
 ) -> Result<Nested, crate::shard::MergeError> {
     use crate::shard::MergeError;
     let header = &files[0].header;
@@ -1159,10 +1162,14 @@ pub fn merge_shards(
     let mut events: Vec<[u64; EVENTS.len()]> = Vec::with_capacity(draws.len());
     // Every draw's values are checked before any part is read, as [`run`] checks them.
     for (d, row) in draws.rows.iter().enumerate() {
+        if crate::shard::cancelled(cancel) {
+            return Err(MergeError::Interrupted);
+        }
         with_draw(scenario, &targets, row, d).map_err(MergeError::Set)?;
     }
     crate::shard::merge_points(
         files,
+        cancel,
         |d| {
             let s = with_draw(scenario, &targets, &draws.rows[d as usize], d as usize)
                 .expect("every draw was checked above");

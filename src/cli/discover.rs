@@ -204,10 +204,8 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
         crate::scenario::printable_lines(&found.text()).as_bytes(),
     )?;
     if let Some(r) = &args.report {
-        emit(
-            Some(r),
-            found.html(&args.results.display().to_string()).as_bytes(),
-        )?;
+        let html = found.html(&args.results.display().to_string());
+        super::emit_files(&[(r, html.as_bytes())])?;
     }
     Ok(())
 }
@@ -536,8 +534,11 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         let table = report.table.clone() + &threshold_note + "\n";
         emit(None, crate::scenario::printable_lines(&table).as_bytes())?;
     }
+    // The page and the CSV published together (a Ctrl-C while they are written: neither).
+    let mut files: Vec<(&Path, &[u8])> = Vec::with_capacity(2);
     if let (Some(path), Some(html)) = (&args.report, &report.html) {
-        emit(Some(path), html.as_bytes())?;
+        files.push((path, html.as_bytes()));
     }
-    emit(Some(&out), report.csv.as_bytes())
+    files.push((&out, report.csv.as_bytes()));
+    super::emit_files(&files)
 }

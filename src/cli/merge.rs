@@ -55,6 +55,7 @@ fn merge_fault(e: shard::MergeError) -> CliError {
     match e {
         shard::MergeError::File(d) => CliError::Input(crate::scenario::Diagnostics(vec![*d])),
         shard::MergeError::Set(m) => CliError::Usage(m),
+        shard::MergeError::Interrupted => CliError::Interrupted,
     }
 }
 
@@ -71,29 +72,31 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     let mut files = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
         crate::output::note_input(path);
-        let part = shard::read_part(path, files.first()).map_err(|e| match e {
-            // Unreadable or too large: the message of every input kind.
-            shard::ReadError::Io { file, message } => {
-                CliError::Input(crate::scenario::Diagnostics(vec![
-                    crate::scenario::Diagnostic::file_level(&file, message),
-                ]))
-            }
-            shard::ReadError::Syntax(d) | shard::ReadError::Invalid(d) => {
-                // Another kind of file given as a part (a scenario, a results file): what it
-                // is, as every command says it.
-                super::validate::other_kind_of_output(
-                    path,
-                    "a partial file",
-                    "deter merge",
-                    "partial files, written by `deter run|sweep FILE --shard K/N --out PART` \
+        let part =
+            shard::read_part(path, files.first(), Some(&super::CANCEL)).map_err(|e| match e {
+                shard::ReadError::Interrupted => CliError::Interrupted,
+                // Unreadable or too large: the message of every input kind.
+                shard::ReadError::Io { file, message } => {
+                    CliError::Input(crate::scenario::Diagnostics(vec![
+                        crate::scenario::Diagnostic::file_level(&file, message),
+                    ]))
+                }
+                shard::ReadError::Syntax(d) | shard::ReadError::Invalid(d) => {
+                    // Another kind of file given as a part (a scenario, a results file): what it
+                    // is, as every command says it.
+                    super::validate::other_kind_of_output(
+                        path,
+                        "a partial file",
+                        "deter merge",
+                        "partial files, written by `deter run|sweep FILE --shard K/N --out PART` \
                      (docs/CLUSTER.md)",
-                )
-                .map_or_else(
-                    || CliError::Input(crate::scenario::Diagnostics(vec![*d])),
-                    CliError::Input,
-                )
-            }
-        })?;
+                    )
+                    .map_or_else(
+                        || CliError::Input(crate::scenario::Diagnostics(vec![*d])),
+                        CliError::Input,
+                    )
+                }
+            })?;
         files.push(part);
         stop_if_interrupted()?;
     }
@@ -158,12 +161,13 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         };
         super::check_plots_with(dir, &mut |w| html::write_article(w, &view, 0), &outputs)?;
     }
-    let (aggregate, info, threads) = shard::merge_run(&files, &compiled).map_err(merge_fault)?;
+    let (aggregate, info, threads) =
+        shard::merge_run(&files, &compiled, Some(&super::CANCEL)).map_err(merge_fault)?;
     stop_if_interrupted()?;
     if let Some(path) = &args.per_run {
         // The per-run CSV: its header, then each shard's rows in shard (run) order, read
         // again one row at a time.
-        shard::write_rows_file(&files, path)
+        shard::write_rows_file(&files, path, Some(&super::CANCEL))
             .map_err(|e| CliError::Failure(output::cannot_write(path, &e)))?
             .map_err(merge_fault)?;
         stop_if_interrupted()?;
@@ -288,8 +292,13 @@ fn merge_nested(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     // draw sets values, not the structure), as a run's merge.
     crate::engine::check_memory_for(&Compiled::new(&scenario), shard::MERGE_SETS)
         .map_err(CliError::Usage)?;
-    let n = crate::calibrate::nested::merge_shards(files, &scenario, posterior.as_ref())
-        .map_err(merge_fault)?;
+    let n = crate::calibrate::nested::merge_shards(
+        files,
+        &scenario,
+        posterior.as_ref(),
+        Some(&super::CANCEL),
+    )
+    .map_err(merge_fault)?;
     stop_if_interrupted()?;
     let source = &first.source().path;
     // The shards ran apart, each on its own threads: their compute time, as a merged run's.
@@ -398,6 +407,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     let mut failure = None;
     shard::merge_points(
         files,
+        Some(&super::CANCEL),
         |p| {
             Aggregate::new(&point_scenario(
                 &sweep,

@@ -1199,6 +1199,35 @@ pub fn emit_with(
     }
 }
 
+/// Write the file outputs of a command that has no cancellation point of its own
+/// (`discover`, `robust`: the Ctrl-C handler exits 130 at once unless an output is being
+/// written): each to its temporary file, then, unless Ctrl-C came meanwhile, every one
+/// published. A Ctrl-C while they are written leaves none of them (exit 130, "no output
+/// written"), as one before; one that comes while they are renamed lets them finish.
+pub fn emit_files(files: &[(&Path, &[u8])]) -> Result<(), CliError> {
+    let fail = |path: &Path, e: std::io::Error| CliError::Failure(output::cannot_write(path, &e));
+    let mut pending = Vec::with_capacity(files.len());
+    for &(path, bytes) in files {
+        let mut file = output::AtomicFile::create(path).map_err(|e| fail(path, e))?;
+        let f = file.file();
+        f.write_all(bytes)
+            .and_then(|()| f.sync_all())
+            .map_err(|e| fail(path, e))?;
+        pending.push((path, file));
+    }
+    // From here the handler only sets the flag: a Ctrl-C it took before has set it (it sets
+    // the flag first), one after lets the outputs be published, never exits 130 once they
+    // are (it would say "no output written").
+    NO_CANCELLATION_POINTS.store(false, Ordering::SeqCst);
+    if CANCEL.load(Ordering::SeqCst) {
+        return Err(CliError::Interrupted);
+    }
+    for (path, file) in pending {
+        file.commit().map_err(|e| fail(path, e))?;
+    }
+    Ok(())
+}
+
 pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
     match out {
         Some(path) => output::write_atomic(path, bytes)

@@ -2034,7 +2034,8 @@ struct GatedChange {
 
 /// Whether `model.{gate}` can be non-zero in a run of `s` although the file leaves it 0: a
 /// policy (enabled or not: `--set` or a sweep may enable it) sets it or adds to it, whatever
-/// the magnitude (which `--set` or a sweep may vary), or a prior draws it. A scaled 0 stays 0.
+/// the magnitude (which `--set` or a sweep may vary), or a prior draws it (a value other than
+/// 0: a prior of `values = [0]` leaves it off). A scaled 0 stays 0.
 fn gate_switched_on(s: &Scenario, gate: &str) -> bool {
     ModelParams::index_of(gate).is_some_and(|index| switched_on(s, ParamRef::Model(index)))
 }
@@ -2060,7 +2061,11 @@ fn switched_on(s: &Scenario, target: ParamRef) -> bool {
         p.changes
             .iter()
             .any(|c| c.target == target && !matches!(c.op, super::ChangeOp::Scale(_)))
-    }) || s.uncertain.iter().any(|u| u.parameter.target == target)
+    }) || s
+        .uncertain
+        .iter()
+        // A prior that draws only 0 (`values = [0]`) leaves the switch off.
+        .any(|u| u.parameter.target == target && u.parameter.domain.reaches_nonzero())
 }
 
 /// The warning (message, help) of policy `id`'s change of `model.{key}`, read only when

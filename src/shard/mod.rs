@@ -266,7 +266,7 @@ impl Named {
     /// A partial file's bytes, checked as [`read_part`] checks a file (messages named `name`).
     #[cfg(test)]
     pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Self, ReadError> {
-        checked(name.to_string(), Input::Bytes(bytes))
+        checked(name.to_string(), Input::Bytes(bytes), None)
     }
 }
 
@@ -292,6 +292,9 @@ pub enum MergeError {
     /// A fault of the set of files (a shard given twice or missing, runs that do not add up)
     /// or of the work done with them.
     Set(String),
+    /// The cancellation flag was set (Ctrl-C, a Python `KeyboardInterrupt`): the merge
+    /// stopped between two parts or rows and wrote nothing.
+    Interrupted,
 }
 
 impl MergeError {
@@ -579,6 +582,7 @@ impl fmt::Display for MergeError {
         match self {
             MergeError::File(d) => f.write_str(&d.one_line()),
             MergeError::Set(m) => f.write_str(m),
+            MergeError::Interrupted => f.write_str("interrupted"),
         }
     }
 }
@@ -613,7 +617,19 @@ pub enum ReadError {
     /// It is not a partial file of this deter, or it is damaged: the file-level diagnostic
     /// of every file kind (`FILE: error: ...`).
     Invalid(Box<crate::scenario::Diagnostic>),
+    /// The cancellation flag was set while the file was read ([`read_part`]'s `cancel`).
+    Interrupted,
 }
+
+/// Whether the cancellation flag a merge was given is set: checked before each part and
+/// each per-run row a pass over a partial file reads, so that a merge stops within one of
+/// them (a pass that stopped for it is reported as interrupted, whatever it read).
+pub fn cancelled(cancel: Option<&std::sync::atomic::AtomicBool>) -> bool {
+    cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+/// What a pass's callback returns to stop it when the merge is cancelled ([`cancelled`]).
+const STOPPED: &str = "interrupted";
 
 /// A JSON syntax error of `bytes` (read from `file`) as a located diagnostic: the message
 /// without serde_json's trailing position, which the header line gives.
@@ -911,14 +927,20 @@ fn key_path(value: &serde_json::Value, key: &str, at: String) -> Option<String> 
 /// everything [`partial::Header::mismatch`] compares, so a merge keeps one header however
 /// many files it reads; kept whole otherwise (the set's check, [`check_complete`], then
 /// refuses it in its words).
-pub fn read_part(path: &std::path::Path, like: Option<&Named>) -> Result<Named, ReadError> {
+/// `cancel`: the merge's cancellation flag, checked before each part and row
+/// ([`ReadError::Interrupted`]).
+pub fn read_part(
+    path: &std::path::Path,
+    like: Option<&Named>,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<Named, ReadError> {
     let name = path.display().to_string();
     let input = if std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         Input::Path(path.to_path_buf())
     } else {
         Input::Bytes(read_whole(path, &name)?)
     };
-    let mut named = checked(name, input)?;
+    let mut named = checked(name, input, cancel)?;
     if let Some(like) = like
         && named.header.mismatch(&like.header).is_none()
     {
@@ -944,7 +966,11 @@ fn read_whole(path: &std::path::Path, name: &str) -> Result<Vec<u8>, ReadError> 
 }
 
 /// [`read_part`] of `input`, named `name`.
-fn checked(name: String, input: Input) -> Result<Named, ReadError> {
+fn checked(
+    name: String,
+    input: Input,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<Named, ReadError> {
     use sha2::Digest;
     let mut cover = sha2::Sha256::new();
     // The first and last run of the per-run rows, which list the runs in order, each run's
@@ -952,12 +978,18 @@ fn checked(name: String, input: Input) -> Result<Named, ReadError> {
     let mut runs: Option<(u64, u64)> = None;
     let outline = input.pass(
         &mut |part| {
+            if cancelled(cancel) {
+                return Err(STOPPED.into());
+            }
             cover.update(part.point.to_le_bytes());
             cover.update(part.first_run.to_le_bytes());
             cover.update(part.aggregate.runs.to_le_bytes());
             Ok(())
         },
         &mut |row| {
+            if cancelled(cancel) {
+                return Err(STOPPED.into());
+            }
             let run = row
                 .split_once(',')
                 .and_then(|(r, _)| r.parse::<u64>().ok())
@@ -976,6 +1008,9 @@ fn checked(name: String, input: Input) -> Result<Named, ReadError> {
             Ok(())
         },
     );
+    if cancelled(cancel) {
+        return Err(ReadError::Interrupted);
+    }
     let outline = outline.and_then(|o| {
         let s = o.header.shard;
         let held = runs.map_or((s.first, s.first), |(first, last)| (first, last + 1));
@@ -1185,13 +1220,18 @@ pub fn posterior_checksum(posterior: Option<&partial::Source>) -> Option<String>
 /// order), reading each file again one row at a time: the rows of the unsharded run's
 /// per-run CSV after its header line, byte for byte. A file whose bytes changed since
 /// [`read_part`] checked them is refused (the inner error); a write that fails is the outer.
+/// `cancel` is checked before each row ([`MergeError::Interrupted`]).
 pub fn write_rows(
     files: &[Named],
     w: &mut dyn std::io::Write,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
 ) -> Result<Result<(), MergeError>, std::io::Error> {
     for f in files {
         let mut failed = None;
         let read = f.input.pass(&mut |_| Ok(()), &mut |row| {
+            if cancelled(cancel) {
+                return Err(STOPPED.into());
+            }
             w.write_all(row.as_bytes())
                 .and_then(|_| w.write_all(b"\n"))
                 .map_err(|e| {
@@ -1202,6 +1242,9 @@ pub fn write_rows(
         });
         if let Some(e) = failed {
             return Err(e);
+        }
+        if cancelled(cancel) {
+            return Ok(Err(MergeError::Interrupted));
         }
         if read.map(|o| o.digest) != Ok(f.digest) {
             return Ok(Err(MergeError::File(Box::new(
@@ -1242,17 +1285,19 @@ pub fn without_rows(files: &[Named], flag: &str) -> Option<String> {
 /// Write the per-run CSV of checked run shards that carry their rows to `path`, atomically:
 /// its header line, then each shard's rows ([`write_rows`]), byte for byte the unsharded
 /// `deter run --per-run` file. The outer error is a write that failed (nothing is left at
-/// `path`); the inner, a file that changed since it was checked.
+/// `path`); the inner, a file that changed since it was checked or the merge cancelled
+/// (`cancel`; nothing is left at `path` either).
 pub fn write_rows_file(
     files: &[Named],
     path: &std::path::Path,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
 ) -> Result<Result<(), MergeError>, std::io::Error> {
     use std::io::Write;
     let mut file = crate::output::AtomicFile::create(path)?;
     {
         let mut w = std::io::BufWriter::with_capacity(64 << 10, file.file());
         w.write_all(crate::engine::RUN_ROWS_HEADER.as_bytes())?;
-        if let Err(e) = write_rows(files, &mut w)? {
+        if let Err(e) = write_rows(files, &mut w, cancel)? {
             return Ok(Err(e));
         }
         w.flush()?;
@@ -1263,16 +1308,19 @@ pub fn write_rows_file(
 /// The checked shards of a run ([`check_complete`]) merged into one aggregate of
 /// `compiled`'s shape, with the run's timing: the shards' summed wall time (compute time,
 /// not elapsed time) and the largest thread count of any shard, and each shard's threads in
-/// shard order. Refuses shards whose runs do not add up to their header's.
+/// shard order. Refuses shards whose runs do not add up to their header's. `cancel`: as
+/// [`merge_points`].
 pub fn merge_run(
     files: &[Named],
     compiled: &crate::model::Compiled,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
 ) -> Result<(Aggregate, crate::report::RunInfo, Vec<usize>), MergeError> {
     let header = &files[0].header;
     // Each empty aggregate is made when it is needed, none kept beside the merged one.
     let mut merged: Option<Aggregate> = None;
     merge_points(
         files,
+        cancel,
         |_| Aggregate::new(compiled),
         |_, agg| {
             merged = Some(agg);
@@ -1424,9 +1472,11 @@ pub const MERGE_SETS: u64 = 2;
 /// point `p`'s scenario; `emit(p, aggregate)` receives each point once all its runs are
 /// merged, in point order, so memory holds one point and one part at a time, whatever the
 /// size of the files. A file whose bytes changed since [`read_part`] checked them is refused
-/// (after the points it completed were emitted).
+/// (after the points it completed were emitted). `cancel`, the merge's cancellation flag, is
+/// checked before each part ([`MergeError::Interrupted`]).
 pub fn merge_points(
     files: &[Named],
+    cancel: Option<&std::sync::atomic::AtomicBool>,
     template: impl Fn(u64) -> Aggregate,
     mut emit: impl FnMut(u64, Aggregate) -> Result<(), String>,
 ) -> Result<(), MergeError> {
@@ -1453,6 +1503,9 @@ pub fn merge_points(
         let mut i = 0usize;
         let mut fault = None;
         let mut add = |part: Part| -> Result<(), MergeError> {
+            if cancelled(cancel) {
+                return Err(MergeError::Interrupted);
+            }
             if current.as_ref().is_none_or(|c| c.0 != part.point) {
                 if let Some((p, agg)) = current.take() {
                     emit(p, agg).map_err(MergeError::Set)?;
@@ -1478,10 +1531,20 @@ pub fn merge_points(
                     m
                 })
             },
-            &mut |_| Ok(()),
+            // The rows are passed over (a run's shard may carry millions).
+            &mut |_| {
+                if cancelled(cancel) {
+                    Err(STOPPED.into())
+                } else {
+                    Ok(())
+                }
+            },
         );
         if let Some(e) = fault {
             return Err(e);
+        }
+        if cancelled(cancel) {
+            return Err(MergeError::Interrupted);
         }
         if read.map(|o| o.digest) != Ok(f.digest) {
             return Err(MergeError::File(Box::new(
@@ -1746,6 +1809,7 @@ mod tests {
             let mut out = None;
             merge_points(
                 &files,
+                None,
                 |_| template.clone(),
                 |p, a| {
                     assert_eq!(p, 0);
@@ -1842,6 +1906,7 @@ mod tests {
                 let mut got = Vec::new();
                 merge_points(
                     &files,
+                    None,
                     |_| template.clone(),
                     |p, a| {
                         got.push((p, a));
@@ -1853,6 +1918,31 @@ mod tests {
                 for (p, agg) in got {
                     assert_eq!(agg, point_whole(p), "n = {n}, point {p}");
                 }
+                // Cancelled once the first point is out (Ctrl-C, a Python KeyboardInterrupt):
+                // no part is merged after it, so no point follows.
+                let cancel = std::sync::atomic::AtomicBool::new(false);
+                let mut emitted = 0;
+                let stopped = merge_points(
+                    &files,
+                    Some(&cancel),
+                    |_| template.clone(),
+                    |_, _| {
+                        emitted += 1;
+                        cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+                        Ok(())
+                    },
+                );
+                assert_eq!(
+                    (stopped, emitted),
+                    (Err(MergeError::Interrupted), 1),
+                    "n = {n}"
+                );
+                // The per-run CSV of a cancelled merge: nothing, not even its temporary file.
+                let dir = tempfile::tempdir().unwrap();
+                let out = dir.path().join("rows.csv");
+                let written = write_rows_file(&files, &out, Some(&cancel)).unwrap();
+                assert_eq!(written, Err(MergeError::Interrupted));
+                assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
             }
         }
 
@@ -1875,7 +1965,8 @@ mod tests {
                 path
             };
             let paths = [write(0, 1), write(1, 1)];
-            let read = |p: &std::path::Path| read_part(p, None).map_err(|_| "unread").unwrap();
+            let read =
+                |p: &std::path::Path| read_part(p, None, None).map_err(|_| "unread").unwrap();
             let files = check_complete(paths.iter().map(|p| read(p)).collect()).unwrap();
             let whole = simulate(&c, 0, runs, 1);
             assert_eq!(merge_files(&c, files.clone()).unwrap(), whole);
@@ -1904,7 +1995,7 @@ mod tests {
                 path
             };
             let read =
-                |p: &std::path::Path, like| read_part(p, like).map_err(|_| "unread").unwrap();
+                |p: &std::path::Path, like| read_part(p, like, None).map_err(|_| "unread").unwrap();
             let first = read(&write(0, 7), None);
             let second = read(&write(1, 7), Some(&first));
             assert!(std::sync::Arc::ptr_eq(&first.header, &second.header));
