@@ -283,7 +283,10 @@ fn shards_merge_to_the_whole() {
 /// Every tally of the merged aggregate is the sum over the runs, recomputed here run by run
 /// from the records: merging the workers of a parallel run (and the shards of a sharded one)
 /// loses nothing. On a scenario where commitments are invoked (Kosovo in NATO), so that the
-/// commitment and sanction tallies are not all zero.
+/// commitment and sanction tallies are not all zero. The challenges after a concession and
+/// after firmness (opportunities and disputes) are the sums too, and the time to the first use
+/// of force in years has the mean and sd of min(first month of force, horizon) / 12 over the
+/// runs, recomputed from the runs' records (two passes).
 #[test]
 fn merged_mechanism_tallies_are_the_sums_over_the_runs() {
     let s = scenario::load_file(std::path::Path::new("scenarios/kosovo-nato-path.toml")).unwrap();
@@ -297,19 +300,36 @@ fn merged_mechanism_tallies_are_the_sums_over_the_runs() {
     };
     let mut worker = engine::Worker::new(&compiled);
     let mut sums = [0u64; 5];
+    let mut after = [0u64; 4];
+    let steps = compiled.steps();
+    let mut years = Vec::with_capacity(runs as usize);
     for i in 0..runs {
         worker.run_range(&compiled, &plan, i, 1);
+        let mut first = steps;
         for r in &worker.last_record().rivalries {
             sums[0] += u64::from(r.commitments_invoked);
             sums[1] += u64::from(r.commitments_honoured);
             sums[2] += u64::from(r.sanctions_imposed);
             sums[3] += u64::from(r.sanctions_succeeded);
             sums[4] += u64::from(r.sanctions_at_display);
+            after[0] += u64::from(r.after_concession.0);
+            after[1] += u64::from(r.after_concession.1);
+            after[2] += u64::from(r.after_firm.0);
+            after[3] += u64::from(r.after_firm.1);
+            first = first.min(r.first_force_step.unwrap_or(steps));
         }
+        years.push(f64::from(first) / 12.0);
     }
     assert!(
         sums[1] > 0,
         "no commitment honoured: choose another scenario"
+    );
+    assert!(
+        after.iter().all(|&c| c > 0)
+            && years
+                .iter()
+                .any(|&y| y > 0.0 && y < f64::from(steps) / 12.0),
+        "a tally is zero in every run: choose another scenario"
     );
     let merged =
         engine::with_threads(2, || engine::run(&compiled, &plan, Hooks::default())).unwrap();
@@ -324,6 +344,26 @@ fn merged_mechanism_tallies_are_the_sums_over_the_runs() {
         ],
         sums
     );
+    assert_eq!(
+        [
+            t.after_concession[0],
+            t.after_concession[1],
+            t.after_firm[0],
+            t.after_firm[1]
+        ],
+        after
+    );
+    let n = years.len() as f64;
+    let mean = years.iter().sum::<f64>() / n;
+    let sd = (years.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let ff = &t.first_force_years;
+    assert_eq!(ff.n, runs);
+    assert!(
+        (ff.mean() - mean).abs() <= 1e-9 * mean,
+        "{} vs {mean}",
+        ff.mean()
+    );
+    assert!((ff.sd() - sd).abs() <= 1e-9 * sd, "{} vs {sd}", ff.sd());
 }
 
 /// Sanctions are told apart by when they came: only those at the display of force let the
