@@ -551,6 +551,54 @@ mod tests {
         assert_eq!(removal_values6(mask), ([6, 0, 0], 6));
     }
 
+    /// A tally's sums over runs, worked by hand: the event iff military is absent gives the
+    /// removal values (6, 0, 0) and total 6; the event iff all three levels are present (the
+    /// unanimity game: each level's Shapley value 1/3, so 6 phi = 2) gives (-2, -2, -2) and
+    /// total 6 (0 - 1) = -6. Recording the first once and the second twice: sums (2, -4, -4),
+    /// squares (36 + 2 * 4, 2 * 4, 2 * 4), total squares 3 * 36; split and merged alike.
+    #[test]
+    fn event_tally_sums_the_values_and_their_squares() {
+        let absent = (0..8u8).filter(|s| s & 1 == 0).fold(0u8, |m, s| m | 1 << s);
+        let all = 1u8 << 7;
+        let mut t = EventTally::default();
+        for mask in [absent, all, all] {
+            t.record(mask);
+        }
+        assert_eq!(t.shapley6, [2, -4, -4]);
+        assert_eq!(t.shapley6_sq, [44, 8, 8]);
+        assert_eq!(t.total6_sq, 108);
+        assert_eq!(t.present, [1, 0, 1, 0, 1, 0, 1, 2]);
+        assert_eq!(t.total6(), 6 - 6 - 6);
+        let (mut a, mut b) = (EventTally::default(), EventTally::default());
+        a.record(absent);
+        b.record(all);
+        b.record(all);
+        a.merge(&b);
+        assert_eq!(a, t);
+    }
+
+    /// Paired tallies of B's values minus A's, with the two runs above: (military absent,
+    /// all present) differs by (-2 - 6, -2, -2) and total -6 - 6 = -12; swapped, by the
+    /// opposite. Recording the first pair twice and the swapped pair once: sums (-8, -2, -2)
+    /// and -12, squares (3 * 64, 3 * 4, 3 * 4) and 3 * 144; split and merged alike.
+    #[test]
+    fn paired_tally_sums_the_differences_and_their_squares() {
+        let absent = (0..8u8).filter(|s| s & 1 == 0).fold(0u8, |m, s| m | 1 << s);
+        let all = 1u8 << 7;
+        let mut t = PairedEventTally::default();
+        for (a, b) in [(absent, all), (absent, all), (all, absent)] {
+            t.record(a, b);
+        }
+        assert_eq!((t.diff6, t.diff6_sq), ([-8, -2, -2], [192, 12, 12]));
+        assert_eq!((t.total_diff6, t.total_diff6_sq), (-12, 432));
+        let (mut x, mut y) = (PairedEventTally::default(), PairedEventTally::default());
+        x.record(absent, all);
+        y.record(absent, all);
+        y.record(all, absent);
+        x.merge(&y);
+        assert_eq!(x, t);
+    }
+
     #[test]
     fn intervals_say_when_there_is_none() {
         assert!(mean_interval(6, 36, 1, 1.0).interval.is_none());

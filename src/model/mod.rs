@@ -3332,6 +3332,49 @@ mod tests {
         w.play_crisis(c, 0, 0, &d, &mut rec.rivalries[0]);
     }
 
+    /// The perpetual inventory of capability: each month capital keeps `1 - depreciation dt`
+    /// and gains `procurement_efficiency investment_share budget dt`. With GDP constant
+    /// (growth and volatility 0) the recursion is linear with the fixed point
+    /// `K* = e i budget / depreciation` (the derived default), so a capability started at `K0`
+    /// is `K* + (K0 - K*) (1 - depreciation / 12)^n` after `n` months. Here e = 1, i = 0.25,
+    /// budget 2, depreciation 0.2: K* = 2.5, K0 = 5.
+    #[test]
+    fn capability_follows_the_perpetual_inventory_closed_form() {
+        use crate::scenario::ParamRef;
+        let mut s = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        let id = s.rivalries[0].id.clone();
+        let settings = [
+            ("country.AAA.economic.growth".to_string(), 0.0),
+            ("country.AAA.economic.volatility".to_string(), 0.0),
+            ("country.AAA.military.depreciation".to_string(), 0.2),
+            ("country.AAA.military.capability".to_string(), 5.0),
+        ];
+        let rates = ["opportunity_rate", "nonstate_rate", "target_trigger_rate"]
+            .map(|rate| (format!("rivalry.{id}.{rate}"), 0.0));
+        for (path, v) in settings.into_iter().chain(rates) {
+            let r = ParamRef::resolve(&path, &s).unwrap();
+            s.set(r, v).unwrap();
+        }
+        let c = Compiled::new(&s);
+        let ci = c.scenario.countries.iter().position(|x| x.id == "AAA").unwrap();
+        let mut w = c.new_world();
+        let mut rec = RunRecord::new(&c);
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        w.start_run(&c, &mut rec, run_key(&mut rng));
+        assert_eq!(w.countries[ci].capability, 5.0);
+        let (fixed, keep): (f64, f64) = (1.0 * 0.25 * 2.0 / 0.2, 1.0 - 0.2 / 12.0);
+        for step in 0..24 {
+            w.step(&c, step, &mut rec, None, Tape::Off);
+            let n = i32::try_from(step).unwrap() + 1;
+            let expected = fixed + (5.0 - fixed) * keep.powi(n);
+            let got = w.countries[ci].capability;
+            assert!(
+                (got - expected).abs() < 1e-9 * expected,
+                "month {n}: {got}, expected {expected}"
+            );
+        }
+    }
+
     /// The memory's dynamics (docs/MODEL.md 7.9): 1 added when the challenger backs down after
     /// the target resisted (at the threat, and after its display), nothing when the target
     /// concedes or force is used; then, in months with no crisis, multiplied by
