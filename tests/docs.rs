@@ -214,3 +214,33 @@ fn the_readme_usage_lines_name_every_flag_of_each_command() {
     }
     assert!(checked >= 10, "{checked} usage lines found");
 }
+
+/// docs/POLICY-BRIEF.md section 3's table under the posterior has a use-of-force and a war
+/// column, each with "helps in" and sometimes "higher in": its prose said the other draws
+/// were ties "in which war never happens" before the table and "in which the challenger never
+/// uses force" after it (the generator's text). Both places now name both outcomes, and the
+/// prose before the table no longer calls every other draw a tie while the table gives draws
+/// in which a proposal raises the risk.
+#[test]
+fn the_policy_briefs_posterior_prose_names_the_ties_of_both_columns() {
+    let doc = std::fs::read_to_string("docs/POLICY-BRIEF.md").unwrap();
+    let start = doc.find("### Under parameter uncertainty").unwrap();
+    let section = &doc[start..];
+    let gen_at = section.find("<!-- [[[cog").unwrap();
+    let out_at = section.find("]]] -->").unwrap();
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (before, generator) = (flat(&section[..gen_at]), flat(&section[gen_at..out_at]));
+    assert!(
+        section[out_at..].contains("| war (baseline"),
+        "the war column"
+    );
+    assert!(
+        section[out_at..].contains("(higher in "),
+        "draws that raise the risk"
+    );
+    for (name, text) in [("before the table", &before), ("generator", &generator)] {
+        assert!(text.contains("never uses force"), "{name}: {text}");
+        assert!(text.contains("war never happens"), "{name}: {text}");
+    }
+    assert!(before.contains("\"higher in\""), "{before}");
+}

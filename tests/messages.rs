@@ -3091,3 +3091,42 @@ fn a_posterior_column_that_only_looks_like_a_case_column_is_refused_at_its_cell(
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// One rule for every integer and number flag's text, TOML's for a value (as in a file):
+/// blanks around it are ignored and an underscore between two digits is a digit separator.
+/// `--runs ' 5'` was accepted while `--runs 1_000` was refused. Both now read as the plain
+/// number (the same output); an underscore anywhere else is refused as written.
+#[test]
+fn integer_and_number_flags_read_toml_digit_separators_and_blanks() {
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let csv = |runs: &str, seed: &str, ci: Option<&str>| {
+        let mut args = vec![
+            "run", &base, "--runs", runs, "--seed", seed, "--format", "csv", "--quiet",
+        ];
+        if let Some(ci) = ci {
+            args.extend(["--until-ci", ci, "--max-runs", "2_0"]);
+        }
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let plain = csv("10", "12", None);
+    assert_eq!(csv("1_0", "1_2", None), plain);
+    assert_eq!(csv(" 10", "12 ", None), plain);
+    assert_eq!(
+        csv("10", "12", Some("0.4_5")),
+        csv("10", "12", Some("0.45"))
+    );
+    for bad in ["1__0", "_10", "10_", "1_e1"] {
+        let o = run(&["run", &base, "--runs", bad, "--quiet"]);
+        refused(&o);
+        assert!(
+            stderr(&o).starts_with(&format!(
+                "--runs:1:1: error: expected an integer in [1, {}], found `{bad}`",
+                deter::MAX_RUNS
+            )),
+            "{bad}: {}",
+            stderr(&o)
+        );
+    }
+}

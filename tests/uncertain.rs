@@ -283,7 +283,7 @@ fn bad_priors_are_refused_with_file_line_col_key_and_suggestion() {
         .lines()
         .count();
     // (extra text, expected line offset of the fault in the extra text, expected fragments)
-    let cases: [(&str, usize, &[&str]); 6] = [
+    let cases: [(&str, usize, &[&str]); 7] = [
         (
             "[[uncertain]]\npath = \"model.war_cots\"\nrange = [0.2, 2.0]\n",
             2,
@@ -295,6 +295,16 @@ fn bad_priors_are_refused_with_file_line_col_key_and_suggestion() {
             &[
                 "uncertain[0]",
                 "distrbution",
+                "did you mean `distribution`?",
+            ],
+        ),
+        // An abbreviation of a key, too short for the edit distance: the key it abbreviates.
+        (
+            "[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.2, 2.0]\ndist = \"normal\"\n",
+            4,
+            &[
+                "uncertain[0].dist",
+                "unknown key `dist`",
                 "did you mean `distribution`?",
             ],
         ),

@@ -3284,3 +3284,73 @@ fn a_misspelt_file_name_gets_a_did_you_mean_in_every_command_and_file_kind() {
         assert!(!e.contains("did you mean"), "{e}");
     }
 }
+
+/// A record whose years are in the wrong order: the error is at the key whose value the
+/// record's own events contradict, and names both years. `first_year = 2025` over events of
+/// 2008-2024 was reported at `case.last_year` (the key the user had not touched); a
+/// `last_year = 2007` before them is reported at `case.last_year`. Checked through a
+/// calibration file that uses the record, as a user meets it.
+#[test]
+fn a_records_years_in_the_wrong_order_are_reported_at_the_year_the_events_contradict() {
+    let d = tempfile::tempdir().unwrap();
+    let history = PathBuf::from(scenario("scenarios/history"));
+    let text = std::fs::read_to_string(history.join("serbia-kosovo.record.toml")).unwrap();
+    let line = |key: &str| {
+        1 + text
+            .lines()
+            .position(|l| l.starts_with(&format!("{key} =")))
+            .unwrap()
+    };
+    let cal = std::fs::read_to_string(history.join("calibrate.toml")).unwrap();
+    let cal = cal.replace(
+        "\"serbia-kosovo.record.toml\"",
+        &format!("{:?}", d.path().join("serbia-kosovo.record.toml")),
+    );
+    let cal = ["russia-georgia", "russia-ukraine", "russia-baltic"]
+        .iter()
+        .fold(cal, |c, n| {
+            let file = format!("{n}.record.toml");
+            c.replace(
+                &format!("\"{file}\""),
+                &format!("{:?}", history.join(&file)),
+            )
+        });
+    write(d.path(), "calibrate.toml", &cal);
+    std::fs::copy(
+        history.join("serbia-kosovo-2008.toml"),
+        d.path().join("serbia-kosovo-2008.toml"),
+    )
+    .unwrap();
+    for (key, value, at) in [
+        ("first_year", "2025", "first_year"),
+        ("last_year", "2007", "last_year"),
+    ] {
+        let (first, last) = if key == "first_year" {
+            (value, "2024")
+        } else {
+            ("2008", value)
+        };
+        let bad: String = text
+            .lines()
+            .map(|l| {
+                if l.starts_with(&format!("{key} =")) {
+                    format!("{key} = {value}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        write(d.path(), "serbia-kosovo.record.toml", &bad);
+        let o = run_in(d.path(), &["validate", "calibrate.toml"]);
+        refused(&o);
+        let e = stderr(&o);
+        let want = format!(
+            "serbia-kosovo.record.toml:{}:{}: error: case.{at}: `first_year = {first}` is after \
+             `last_year = {last}`: a case runs from its first year to its last",
+            line(at),
+            at.len() + 4
+        );
+        assert!(e.contains(&want), "{key} = {value}: want {want}\n{e}");
+    }
+}

@@ -1495,13 +1495,37 @@ fn a_swept_gated_key_whose_switch_stays_0_cannot_influence_any_output() {
     let crossed = write(
         d.path(),
         "crossed.toml",
-        &(head
+        &(head.clone()
             + "\n[[parameter]]\npath = \"model.protector_restraint\"\nrole = \"lever\"\nvalues = \
                [0.0, 1.0]\n"),
     );
     let o = run(&["validate", crossed.to_str().unwrap()]);
     succeeded(&o);
     assert!(!stderr(&o).contains("cannot influence"), "{}", stderr(&o));
+    // Crossed with the switch swept only at 0: still warned, and the help says the switch is
+    // swept but off at every point, not to sweep it "as well".
+    let at_zero = write(
+        d.path(),
+        "at-zero.toml",
+        &(head
+            + "\n[[parameter]]\npath = \"model.protector_restraint\"\nrole = \"lever\"\nvalues = \
+               [0.0, 0.0]\n"),
+    );
+    let o = run(&["validate", at_zero.to_str().unwrap()]);
+    succeeded(&o);
+    let e = stderr(&o);
+    assert!(
+        e.contains(&want.replace("alone.toml", "at-zero.toml")),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "help: `model.protector_restraint` is swept only at 0 (off at every point): give it \
+             a value above 0 among its values, or set it above 0 in the base scenario"
+        ),
+        "{e}"
+    );
+    assert!(!e.contains("as well"), "{e}");
 }
 
 /// An `[[uncertain]]` prior on `model.restraint_cost` while `model.protector_restraint` is 0

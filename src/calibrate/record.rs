@@ -512,15 +512,6 @@ fn read(
     };
     let first = year(r, "first_year", "2008");
     let last = year(r, "last_year", "2024");
-    if let (Some((f, _)), Some((l, at))) = (&first, &last)
-        && (l < f || l - f > 200)
-    {
-        r.error(
-            at.clone(),
-            "case.last_year",
-            format!("expected first_year <= last_year <= first_year + 200, found {f}..{l}"),
-        );
-    }
     let years = match (&first, &last) {
         (Some((f, _)), Some((l, _))) if f <= l => Some((*f, *l)),
         _ => None,
@@ -532,6 +523,30 @@ fn read(
         if let Some(e) = event(r, t, espan, &p, years) {
             events.push(e);
         }
+    }
+    if let (Some((f, first_at)), Some((l, last_at))) = (&first, &last)
+        && (l < f || l - f > 200)
+    {
+        // The key at fault is the one the record's own events contradict: a first year after
+        // its events (`first_year = 2025` over events of 2008-2024) or a last year before
+        // them. With no events to tell (or as many against each) it is `last_year`, the key
+        // read second, which contradicts the first.
+        let before = events.iter().filter(|e| e.year < *f).count();
+        let after = events.iter().filter(|e| e.year > *l).count();
+        let (at, key) = if l < f && before > after {
+            (first_at, "case.first_year")
+        } else {
+            (last_at, "case.last_year")
+        };
+        let message = if l < f {
+            format!("`first_year = {f}` is after `last_year = {l}`: a case runs from its first year to its last")
+        } else {
+            format!(
+                "`first_year = {f}` to `last_year = {l}` is {} years: a case covers at most 201",
+                l - f + 1
+            )
+        };
+        r.error(at.clone(), key, message);
     }
     let (id, name, scenario, (first, _), (last, last_span)) =
         (id?, name?, scenario?, first?, last?);

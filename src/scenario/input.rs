@@ -627,7 +627,17 @@ impl<'a> Input<'a> {
                     continue;
                 }
                 let candidates: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
-                let help = match closest(key, &candidates) {
+                // A near key, or else the one key the word abbreviates (`dist` for
+                // `distribution`: too short a word for the edit distance to find it).
+                let abbreviates: Vec<&&str> = allowed
+                    .iter()
+                    .filter(|a| key.len() >= 3 && a.starts_with(key))
+                    .collect();
+                let near = closest(key, &candidates).or(match abbreviates[..] {
+                    [one] => Some(one.to_string()),
+                    _ => None,
+                });
+                let help = match near {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("allowed keys here: {}", allowed.join(", ")),
                 };

@@ -996,6 +996,17 @@ fn warn_irrelevant(
             ),
         )
         .help = Some(match gated {
+            // The switch is itself a parameter of the sweep, but only at 0.
+            Some((gate, _))
+                if parameters.iter().any(|q| {
+                    Some(q.target)
+                        == scenario::params::ModelParams::index_of(gate).map(ParamRef::Model)
+                }) =>
+            {
+                format!(
+                    "`model.{gate}` is swept only at 0 (off at every point): give it a value above 0 among its values, or set it above 0 in the base scenario"
+                )
+            }
             Some((gate, _)) => format!(
                 "sweep `model.{gate}` as well (a parameter whose values reach above 0), or set it above 0 in the base scenario"
             ),
