@@ -1604,6 +1604,89 @@ fn discover_boxes_gets_the_range_message_of_every_integer_flag() {
     succeeded(&o);
 }
 
+/// Every flag with a fixed list of choices, in every command, as `deter --help` and each
+/// command's `--help` list them ("Possible values:"): a value that is none of them got clap's
+/// "error: invalid value 'xml' for '--format <FORMAT>'" and its list; it is refused in the
+/// form of every flag's fault, exit 2: "FLAG:1:1: error: expected one of `a`, `b`, found
+/// `xml`", the value underlined, and a did-you-mean when one choice is a letter away (the
+/// first choice without its last letter). The choices are read from the help, not the code.
+#[test]
+fn a_value_that_is_none_of_a_flags_choices_is_refused_as_every_flags_fault() {
+    let help = stderr_or_out(&run(&["--help"]));
+    let commands: Vec<String> = help
+        .split("Commands:")
+        .nth(1)
+        .expect("a command list")
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(String::from)
+        .collect();
+    assert!(commands.len() >= 10, "{commands:?}");
+    let mut seen = Vec::new();
+    for cmd in &commands {
+        let help = stderr_or_out(&run(&[cmd, "--help"]));
+        let lines: Vec<&str> = help.lines().collect();
+        let mut flag = None;
+        for (i, l) in lines.iter().enumerate() {
+            let t = l.trim_start();
+            if t.starts_with("--") && l.starts_with("      --")
+                || t.starts_with("-") && l.starts_with("  -")
+            {
+                flag = t
+                    .split([' ', ','])
+                    .find(|w| w.starts_with("--"))
+                    .map(String::from);
+            }
+            if t != "Possible values:" {
+                continue;
+            }
+            let flag = flag
+                .clone()
+                .unwrap_or_else(|| panic!("{cmd}: no flag before line {i}"));
+            let choices: Vec<String> = lines[i + 1..]
+                .iter()
+                .map_while(|l| l.trim_start().strip_prefix("- "))
+                .map(|c| c.split(':').next().unwrap().trim().to_string())
+                .collect();
+            assert!(!choices.is_empty(), "{cmd} {flag}");
+            let listed: Vec<String> = choices.iter().map(|c| format!("`{c}`")).collect();
+            let expected = format!("expected one of {}", listed.join(", "));
+            let near = &choices[0][..choices[0].len() - 1];
+            for (text, dym) in [("xml", None), (near, Some(&choices[0]))] {
+                let o = run(&[cmd, &flag, text]);
+                refused_for(&o, format_args!("{cmd} {flag} {text}"));
+                let mut want = flag_fault(&flag, text, 1, &format!("{expected}, found `{text}`"));
+                if let Some(c) = dym {
+                    want = want.replace(
+                        "1 error found\n",
+                        &format!("  |\n  = help: did you mean `{c}`?\n1 error found\n"),
+                    );
+                }
+                assert_eq!(stderr(&o), want, "{cmd} {flag} {text}");
+            }
+            seen.push(format!("{cmd} {flag}"));
+        }
+    }
+    // The commands that take one today: a flag lost from the help would go unseen.
+    for must in [
+        "run --format",
+        "compare --format",
+        "sweep --format",
+        "merge --format",
+    ] {
+        assert!(seen.iter().any(|s| s == must), "{must} not found: {seen:?}");
+    }
+}
+
+/// A command's help: clap prints it on stdout.
+fn stderr_or_out(o: &Output) -> String {
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 /// The number flags of `deter discover` and `deter robust` read `1e-400` as 0 (`--above
 /// 1e-400` selected every point with P > 0, `--where "use_of_force > 1e-400"` and
 /// `--threshold use_of_force=1e-400` alike), and clap answered `--alpha -1` with "unexpected

@@ -2478,7 +2478,8 @@ fn a_partial_file_that_is_not_json_is_located_at_its_fault() {
 /// file argument) got clap's "a value is required for '--out <OUT>' but none was supplied",
 /// although a value was given. Every path flag and argument says it in the words of every
 /// flag's fault, "FLAG VALUE: expected ...", exit 2, before any work; a flag with a list of
-/// values keeps clap's list. `deter run ""` named its argument `[FILES]`, and an empty file
+/// values is refused as any value not in it ("--format:1:1: error: expected one of `table`,
+/// `json`, `csv`, found nothing"). `deter run ""` named its argument `[FILES]`, and an empty file
 /// after the first (`deter run A ""`, past clap) said "cannot read file": both `FILES`, as
 /// `deter validate ""` (and Python's `deter.run("")`, with its keyword) says it.
 #[test]
@@ -2535,7 +2536,9 @@ fn an_empty_path_is_refused_with_the_flag_and_what_it_expects() {
     let o = run(&["run", &base, "--format", ""]);
     refused(&o);
     assert!(
-        stderr(&o).contains("[possible values: table, json, csv]"),
+        stderr(&o).starts_with(
+            "--format:1:1: error: expected one of `table`, `json`, `csv`, found nothing\n"
+        ),
         "{o:?}"
     );
 }

@@ -333,7 +333,7 @@ fn split_run_files(
 /// every path flag and argument, in one place, in the words of every flag's fault ("FLAG
 /// VALUE: expected ..."). clap said "a value is required for '--out <OUT>' but none was
 /// supplied", although one was. None for any other parse error (an empty value of a flag
-/// with a list of values keeps clap's list).
+/// with a list of values: [`invalid_choice`]).
 fn empty_path(e: &clap::Error) -> Option<String> {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     if e.kind() != ErrorKind::InvalidValue
@@ -360,6 +360,40 @@ fn empty_path(e: &clap::Error) -> Option<String> {
         "a path"
     };
     Some(empty_value(&flag, what))
+}
+
+/// A value of a flag with a fixed list of choices (`--format xml`, every command's
+/// `value_enum` flag) that is none of them, in one place, in the form of every flag's fault
+/// ([`FlagFault`]): "FLAG:1:1: error: expected one of `a`, `b`, found `xml`", the value
+/// underlined, a did-you-mean when a choice is near (`--format jsn`). clap said "invalid
+/// value 'xml' for '--format <FORMAT>'" and its list. None for any other parse error.
+fn invalid_choice(e: &clap::Error) -> Option<scenario::Diagnostic> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::InvalidValue {
+        return None;
+    }
+    let Some(ContextValue::Strings(choices)) = e.get(ContextKind::ValidValue) else {
+        return None;
+    };
+    let (Some(ContextValue::String(arg)), Some(ContextValue::String(text))) = (
+        e.get(ContextKind::InvalidArg),
+        e.get(ContextKind::InvalidValue),
+    ) else {
+        return None;
+    };
+    // `--format <FORMAT>`: the flag as typed.
+    let flag = arg.split(' ').next().filter(|f| f.starts_with("--"))?;
+    if choices.is_empty() {
+        return None;
+    }
+    let listed: Vec<String> = choices.iter().map(|c| format!("`{c}`")).collect();
+    let fault = FlagFault::new(
+        "",
+        text,
+        format!("expected one of {}, {}", listed.join(", "), found(text)),
+    );
+    let help = scenario::closest(text.trim(), choices).map(|c| format!("did you mean `{c}`?"));
+    Some(scenario::Diagnostic::at(flag, text, fault.span, "", fault.message).with_help(help))
 }
 
 /// The one refusal of an empty value where a path is required, every flag and argument
@@ -437,6 +471,13 @@ pub fn main() -> i32 {
                     std::error::Error::source(&e).and_then(|s| s.downcast_ref::<FlagFault>())
             {
                 note_raw!("{}", crate::scenario::printable_lines(&f.to_string()));
+                return exit::BAD_INPUT;
+            }
+            if let Some(d) = invalid_choice(&e) {
+                note_raw!(
+                    "{}",
+                    crate::scenario::printable_lines(&Diagnostics(vec![d]).to_string())
+                );
                 return exit::BAD_INPUT;
             }
             if let Some(m) = empty_path(&e) {
