@@ -67,6 +67,35 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// Adds one rivalry's run of crisis counts: the crises by outcome, the commitments
+    /// invoked and honoured, the sanctions imposed (all, at the display) and succeeded, and
+    /// the opportunities and challenges after a concession and after a firm stand.
+    fn record_crisis_counts(&mut self, r: &RivalryRecord) {
+        for (acc, x) in self.crisis_outcomes.iter_mut().zip(r.outcomes) {
+            *acc += u64::from(x);
+        }
+        self.commitments_invoked += u64::from(r.commitments_invoked);
+        self.commitments_honoured += u64::from(r.commitments_honoured);
+        self.sanctions_imposed += u64::from(r.sanctions_imposed);
+        self.sanctions_at_display += u64::from(r.sanctions_at_display);
+        self.sanctions_succeeded += u64::from(r.sanctions_succeeded);
+        self.after_concession[0] += u64::from(r.after_concession.0);
+        self.after_concession[1] += u64::from(r.after_concession.1);
+        self.after_firm[0] += u64::from(r.after_firm.0);
+        self.after_firm[1] += u64::from(r.after_firm.1);
+    }
+
+    /// Adds one rivalry's run to its yearly tension and balance histograms (a rivalry's
+    /// tallies only: the region's are empty).
+    fn record_yearly_histograms(&mut self, r: &RivalryRecord) {
+        for (h, &x) in self.yearly_tension.iter_mut().zip(&r.yearly_tension) {
+            h.record(x);
+        }
+        for (h, &x) in self.yearly_balance.iter_mut().zip(&r.yearly_balance) {
+            h.record(x);
+        }
+    }
+
     /// A tally over `years` years; `bands` adds the yearly tension and balance histograms
     /// (rivalries only).
     fn new(steps: u32, years: usize, bands: bool) -> Self {
@@ -404,25 +433,9 @@ impl Aggregate {
                         acc.record(x);
                     }
                 }
-                for (acc, x) in t.crisis_outcomes.iter_mut().zip(r.outcomes) {
-                    *acc += u64::from(x);
-                }
-                t.commitments_invoked += u64::from(r.commitments_invoked);
-                t.commitments_honoured += u64::from(r.commitments_honoured);
-                t.sanctions_imposed += u64::from(r.sanctions_imposed);
-                t.sanctions_at_display += u64::from(r.sanctions_at_display);
-                t.sanctions_succeeded += u64::from(r.sanctions_succeeded);
-                t.after_concession[0] += u64::from(r.after_concession.0);
-                t.after_concession[1] += u64::from(r.after_concession.1);
-                t.after_firm[0] += u64::from(r.after_firm.0);
-                t.after_firm[1] += u64::from(r.after_firm.1);
+                t.record_crisis_counts(r);
             }
-            for (h, &x) in tally.yearly_tension.iter_mut().zip(&r.yearly_tension) {
-                h.record(x);
-            }
-            for (h, &x) in tally.yearly_balance.iter_mut().zip(&r.yearly_balance) {
-                h.record(x);
-            }
+            tally.record_yearly_histograms(r);
             for ((acc, m), x) in region_metrics.iter_mut().zip(&METRICS).zip(values) {
                 *acc = match m.region {
                     Combine::Sum => *acc + x,
@@ -521,26 +534,9 @@ fn record_one(tally: &mut Tally, region: &mut Tally, r: &RivalryRecord, steps: u
             ExactMoments::record_both(a, b, x);
         }
     }
-    for t in [&mut *tally, &mut *region] {
-        for (acc, x) in t.crisis_outcomes.iter_mut().zip(r.outcomes) {
-            *acc += u64::from(x);
-        }
-        t.commitments_invoked += u64::from(r.commitments_invoked);
-        t.commitments_honoured += u64::from(r.commitments_honoured);
-        t.sanctions_imposed += u64::from(r.sanctions_imposed);
-        t.sanctions_at_display += u64::from(r.sanctions_at_display);
-        t.sanctions_succeeded += u64::from(r.sanctions_succeeded);
-        t.after_concession[0] += u64::from(r.after_concession.0);
-        t.after_concession[1] += u64::from(r.after_concession.1);
-        t.after_firm[0] += u64::from(r.after_firm.0);
-        t.after_firm[1] += u64::from(r.after_firm.1);
-    }
-    for (h, &x) in tally.yearly_tension.iter_mut().zip(&r.yearly_tension) {
-        h.record(x);
-    }
-    for (h, &x) in tally.yearly_balance.iter_mut().zip(&r.yearly_balance) {
-        h.record(x);
-    }
+    tally.record_crisis_counts(r);
+    region.record_crisis_counts(r);
+    tally.record_yearly_histograms(r);
 }
 
 impl Aggregate {
