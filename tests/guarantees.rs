@@ -103,19 +103,8 @@ fn a_calibration_interrupted_in_its_predictive_check_stops_and_resumes_to_the_sa
     let ok = common::deter().args(args(&whole)).output().unwrap();
     succeeded(&ok);
     let cut = tmp.path().join("cut");
-    let mut child = std::process::Command::new(bin())
-        .args(args(&cut))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    for _ in 0..60_000 {
-        if cut.join("posterior.csv").exists() {
-            break;
-        }
-        assert!(child.try_wait().unwrap().is_none(), "calibrate ended early");
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
+    let mut child =
+        common::spawn_until_written(args(&cut), &cut.join("posterior.csv"), "calibrate");
     assert!(
         !cut.join("report.html").exists(),
         "the predictive check ended before the signal: raise `predictive_draws`"
@@ -1875,19 +1864,7 @@ fn a_held_out_calibration_interrupted_and_resumed_gives_the_same_bytes() {
     let whole = tmp.path().join("whole");
     succeeded(&common::deter().args(args(&whole)).output().unwrap());
     let cut = tmp.path().join("cut");
-    let mut child = std::process::Command::new(bin())
-        .args(args(&cut))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    for _ in 0..60_000 {
-        if cut.join("state.json").exists() {
-            break;
-        }
-        assert!(child.try_wait().unwrap().is_none(), "calibrate ended early");
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
+    let mut child = common::spawn_until_written(args(&cut), &cut.join("state.json"), "calibrate");
     assert!(
         !cut.join("posterior.csv").exists(),
         "the calibration ended before the signal: raise `particles`"

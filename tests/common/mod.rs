@@ -245,6 +245,34 @@ pub fn wait_until_simulating(child: &mut std::process::Child, what: impl Display
     std::thread::sleep(std::time::Duration::from_millis(200));
 }
 
+/// Start `deter` with `args` (stdout discarded, stderr piped for [`stopped_by_ctrl_c`]) and
+/// return once `file` exists, the point a test of an interrupted command signals at. Panics
+/// if the child ends first (`what` names it); gives up waiting after about two minutes.
+#[track_caller]
+pub fn spawn_until_written<I, S>(args: I, file: &Path, what: impl Display) -> std::process::Child
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let mut child = std::process::Command::new(bin())
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starting deter");
+    for _ in 0..60_000 {
+        if file.exists() {
+            break;
+        }
+        assert!(
+            child.try_wait().expect("the child's status").is_none(),
+            "{what} ended early"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child
+}
+
 /// Send `child` SIGINT, as Ctrl-C does (`kill -INT PID`).
 #[cfg(unix)]
 #[track_caller]
