@@ -1883,4 +1883,89 @@ mod tests {
         }
         assert_eq!((sol.resist, sol.display), (0.5, 0.5));
     }
+
+    /// A move of probability 0 is never made, even on the uniform 0: each node's uniform
+    /// partitions [0, 1) into half-open intervals, the first `p` of it the move (docs/MODEL.md
+    /// 7). The play is walked node by node, every probability 1 up to the node and 0 from it,
+    /// every uniform 0; sanctions and war have probability 0 throughout.
+    #[test]
+    fn a_move_of_probability_zero_is_never_made() {
+        let g = GameInputs {
+            sanction_prob: 0.0,
+            sanction_prob_display: 0.0,
+            war: [0.0; 2],
+            fa: FaitAccompli {
+                war: [0.0; 2],
+                ..example().fa
+            },
+            ..example()
+        };
+        let u = [0.0; GAME_UNIFORMS];
+        let course = |sol: &Solution, g: &GameInputs| play(sol, sol, g, &u);
+        // Neither a threat nor a fait accompli: the status quo.
+        let none = Solution::default();
+        assert_eq!(course(&none, &g), Play::default());
+        // A fait accompli for sure: P does not commit, no sanctions, no war.
+        let fa = Solution {
+            fait_accompli: 1.0,
+            ..none
+        };
+        let seized = Play {
+            fait_accompli: true,
+            forced: true,
+            protector_moved: true,
+            ..Play::default()
+        };
+        assert_eq!(course(&fa, &g), seized);
+        // A threat for sure: T concedes.
+        let threat = Solution {
+            challenge: 1.0,
+            ..none
+        };
+        let conceded = Play {
+            challenged: true,
+            ..Play::default()
+        };
+        assert_eq!(course(&threat, &g), conceded);
+        // T resists for sure: A backs down without a display.
+        let resist = Solution {
+            resist: 1.0,
+            ..threat
+        };
+        let resisted = Play {
+            resisted: true,
+            ..conceded
+        };
+        assert_eq!(course(&resist, &g), resisted);
+        // A displays for sure: no sanctions, P neither commits nor restrains, A backs down.
+        let display = Solution {
+            display: 1.0,
+            ..resist
+        };
+        let displayed = Play {
+            displayed: true,
+            protector_moved: true,
+            ..resisted
+        };
+        assert_eq!(course(&display, &g), displayed);
+        // P commits and A uses force for sure: no sanctions, no war; with a revealed cost
+        // possible (pi 0.35) but A never using force when it is revealed, force is without it.
+        let force = Solution {
+            commit: [1.0; 2],
+            force: [[1.0; 2]; 2],
+            ..display
+        };
+        let forced = Play {
+            committed: true,
+            forced: true,
+            ..displayed
+        };
+        assert_eq!(course(&force, &g), forced);
+        let gs = GameInputs {
+            shock_prob: 0.35,
+            shock_cost: 0.6,
+            ..g
+        };
+        assert_eq!(course(&force, &gs), forced);
+    }
 }
