@@ -1402,6 +1402,12 @@ mod tests {
             let expect = 1.0 / (1.0 + (-g.beta_t * (base.t_resist * (1.0 - td) + g.t_concede)).exp());
             assert!((sol.resist - expect).abs() < 1e-14, "{td}: {} vs {expect}", sol.resist);
             assert!((sol.t_concede - (-g.t_concede + td * base.t_resist)).abs() < 1e-14);
+            // T's realised payoff of conceding is the same (a leaf: no chance after it).
+            let conceded = Play {
+                challenged: true,
+                ..Play::default()
+            };
+            assert!((payoffs(&h, &conceded).1 - (-g.t_concede + td * base.t_resist)).abs() < 1e-14);
             assert!(sol.resist > last, "resistance did not rise at {td}");
             last = sol.resist;
             assert_eq!(sol.display, base.display);
@@ -1967,5 +1973,78 @@ mod tests {
             ..g
         };
         assert_eq!(course(&force, &gs), forced);
+        // War is certain once force is used, but A backs down: no force, so no war.
+        let certain_war = GameInputs {
+            war: [1.0; 2],
+            ..g
+        };
+        let back = Solution {
+            force: [[0.0; 2]; 2],
+            ..force
+        };
+        assert_eq!(
+            course(&back, &certain_war),
+            Play {
+                committed: true,
+                ..displayed
+            }
+        );
+    }
+
+    /// A decides by the game it perceives (`seen`: its choice at nodes 1, 3 and 5), T and P
+    /// by the real one (resistance at node 2, commitment at node 4): two solutions that
+    /// disagree at every node, each uniform 0.5, take each node from its mover's game.
+    #[test]
+    fn a_decides_by_the_game_it_sees_and_t_and_p_by_the_real_one() {
+        let g = GameInputs {
+            sanction_prob: 0.0,
+            sanction_prob_display: 0.0,
+            war: [0.0; 2],
+            ..example()
+        };
+        let u = [0.5; GAME_UNIFORMS];
+        let seen = Solution {
+            challenge: 0.7,
+            display: 0.7,
+            force: [[0.7; 2]; 2],
+            ..Solution::default()
+        };
+        let real = Solution {
+            resist: 0.7,
+            commit: [0.7; 2],
+            ..Solution::default()
+        };
+        let expect = Play {
+            challenged: true,
+            resisted: true,
+            displayed: true,
+            protector_moved: true,
+            committed: true,
+            forced: true,
+            ..Play::default()
+        };
+        assert_eq!(play(&seen, &real, &g, &u), expect);
+        // The other way round: A sees no threat worth making.
+        assert_eq!(play(&real, &seen, &g, &u), Play::default());
+        // Each node decided by the other player's game stops the play there.
+        let no_display = Solution {
+            display: 0.3,
+            ..seen
+        };
+        let stopped = Play {
+            challenged: true,
+            resisted: true,
+            ..Play::default()
+        };
+        assert_eq!(play(&no_display, &Solution { display: 0.7, ..real }, &g, &u), stopped);
+        let no_resist = Solution {
+            resist: 0.3,
+            ..real
+        };
+        let conceded = Play {
+            challenged: true,
+            ..Play::default()
+        };
+        assert_eq!(play(&Solution { resist: 0.7, ..seen }, &no_resist, &g, &u), conceded);
     }
 }
