@@ -129,6 +129,11 @@ mod tests {
         assert!((fearon_war_probability(0.4, 1.0, 1.0) - 0.3).abs() < 1e-12);
         assert_eq!(fearon_war_probability(2.0, 1.0, 1.0), 0.0);
         assert_eq!(fearon_war_probability(0.5, 0.0, 1.0), 0.0);
+        // Complete information (c_hat = 0): a bargain both prefer to war always exists
+        // (Fearon 1995), even when the challenger's war is free or the target's gain is nil.
+        for q in [0.0, 0.5, 1.0] {
+            assert_eq!(fearon_war_probability(0.0, 0.0, q), 0.0, "q {q}");
+        }
         // rises with uncertainty, falls with the challenger's cost (interior)
         assert!(fearon_war_probability(0.4, 2.0, 1.0) > fearon_war_probability(0.4, 1.0, 1.0));
         assert!(fearon_war_probability(0.6, 1.0, 1.0) < fearon_war_probability(0.4, 1.0, 1.0));

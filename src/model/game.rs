@@ -1402,6 +1402,12 @@ mod tests {
             let expect = 1.0 / (1.0 + (-g.beta_t * (base.t_resist * (1.0 - td) + g.t_concede)).exp());
             assert!((sol.resist - expect).abs() < 1e-14, "{td}: {} vs {expect}", sol.resist);
             assert!((sol.t_concede - (-g.t_concede + td * base.t_resist)).abs() < 1e-14);
+            // T's realised payoff of conceding is the same (a leaf: no chance after it).
+            let conceded = Play {
+                challenged: true,
+                ..Play::default()
+            };
+            assert!((payoffs(&h, &conceded).1 - (-g.t_concede + td * base.t_resist)).abs() < 1e-14);
             assert!(sol.resist > last, "resistance did not rise at {td}");
             last = sol.resist;
             assert_eq!(sol.display, base.display);
@@ -1882,5 +1888,163 @@ mod tests {
             assert!((sol.restrain[s] - 1.0 / 3.0).abs() < 1e-15, "{}", sol.restrain[s]);
         }
         assert_eq!((sol.resist, sol.display), (0.5, 0.5));
+    }
+
+    /// A move of probability 0 is never made, even on the uniform 0: each node's uniform
+    /// partitions [0, 1) into half-open intervals, the first `p` of it the move (docs/MODEL.md
+    /// 7). The play is walked node by node, every probability 1 up to the node and 0 from it,
+    /// every uniform 0; sanctions and war have probability 0 throughout.
+    #[test]
+    fn a_move_of_probability_zero_is_never_made() {
+        let g = GameInputs {
+            sanction_prob: 0.0,
+            sanction_prob_display: 0.0,
+            war: [0.0; 2],
+            fa: FaitAccompli {
+                war: [0.0; 2],
+                ..example().fa
+            },
+            ..example()
+        };
+        let u = [0.0; GAME_UNIFORMS];
+        let course = |sol: &Solution, g: &GameInputs| play(sol, sol, g, &u);
+        // Neither a threat nor a fait accompli: the status quo.
+        let none = Solution::default();
+        assert_eq!(course(&none, &g), Play::default());
+        // A fait accompli for sure: P does not commit, no sanctions, no war.
+        let fa = Solution {
+            fait_accompli: 1.0,
+            ..none
+        };
+        let seized = Play {
+            fait_accompli: true,
+            forced: true,
+            protector_moved: true,
+            ..Play::default()
+        };
+        assert_eq!(course(&fa, &g), seized);
+        // A threat for sure: T concedes.
+        let threat = Solution {
+            challenge: 1.0,
+            ..none
+        };
+        let conceded = Play {
+            challenged: true,
+            ..Play::default()
+        };
+        assert_eq!(course(&threat, &g), conceded);
+        // T resists for sure: A backs down without a display.
+        let resist = Solution {
+            resist: 1.0,
+            ..threat
+        };
+        let resisted = Play {
+            resisted: true,
+            ..conceded
+        };
+        assert_eq!(course(&resist, &g), resisted);
+        // A displays for sure: no sanctions, P neither commits nor restrains, A backs down.
+        let display = Solution {
+            display: 1.0,
+            ..resist
+        };
+        let displayed = Play {
+            displayed: true,
+            protector_moved: true,
+            ..resisted
+        };
+        assert_eq!(course(&display, &g), displayed);
+        // P commits and A uses force for sure: no sanctions, no war; with a revealed cost
+        // possible (pi 0.35) but A never using force when it is revealed, force is without it.
+        let force = Solution {
+            commit: [1.0; 2],
+            force: [[1.0; 2]; 2],
+            ..display
+        };
+        let forced = Play {
+            committed: true,
+            forced: true,
+            ..displayed
+        };
+        assert_eq!(course(&force, &g), forced);
+        let gs = GameInputs {
+            shock_prob: 0.35,
+            shock_cost: 0.6,
+            ..g
+        };
+        assert_eq!(course(&force, &gs), forced);
+        // War is certain once force is used, but A backs down: no force, so no war.
+        let certain_war = GameInputs {
+            war: [1.0; 2],
+            ..g
+        };
+        let back = Solution {
+            force: [[0.0; 2]; 2],
+            ..force
+        };
+        assert_eq!(
+            course(&back, &certain_war),
+            Play {
+                committed: true,
+                ..displayed
+            }
+        );
+    }
+
+    /// A decides by the game it perceives (`seen`: its choice at nodes 1, 3 and 5), T and P
+    /// by the real one (resistance at node 2, commitment at node 4): two solutions that
+    /// disagree at every node, each uniform 0.5, take each node from its mover's game.
+    #[test]
+    fn a_decides_by_the_game_it_sees_and_t_and_p_by_the_real_one() {
+        let g = GameInputs {
+            sanction_prob: 0.0,
+            sanction_prob_display: 0.0,
+            war: [0.0; 2],
+            ..example()
+        };
+        let u = [0.5; GAME_UNIFORMS];
+        let seen = Solution {
+            challenge: 0.7,
+            display: 0.7,
+            force: [[0.7; 2]; 2],
+            ..Solution::default()
+        };
+        let real = Solution {
+            resist: 0.7,
+            commit: [0.7; 2],
+            ..Solution::default()
+        };
+        let expect = Play {
+            challenged: true,
+            resisted: true,
+            displayed: true,
+            protector_moved: true,
+            committed: true,
+            forced: true,
+            ..Play::default()
+        };
+        assert_eq!(play(&seen, &real, &g, &u), expect);
+        // The other way round: A sees no threat worth making.
+        assert_eq!(play(&real, &seen, &g, &u), Play::default());
+        // Each node decided by the other player's game stops the play there.
+        let no_display = Solution {
+            display: 0.3,
+            ..seen
+        };
+        let stopped = Play {
+            challenged: true,
+            resisted: true,
+            ..Play::default()
+        };
+        assert_eq!(play(&no_display, &Solution { display: 0.7, ..real }, &g, &u), stopped);
+        let no_resist = Solution {
+            resist: 0.3,
+            ..real
+        };
+        let conceded = Play {
+            challenged: true,
+            ..Play::default()
+        };
+        assert_eq!(play(&Solution { resist: 0.7, ..seen }, &no_resist, &g, &u), conceded);
     }
 }

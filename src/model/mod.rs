@@ -3008,6 +3008,57 @@ mod tests {
         assert_eq!(first, rec, "a run depends only on its RNG stream");
     }
 
+    /// A policy setting a mean-reverting quantity (cohesion) moves its baseline to the new
+    /// value and its current value by the same change (docs/MODEL.md 7.10, the baseline-shift
+    /// rule): current 0.4, baseline b, new baseline 0.3 gives current 0.4 + 0.3 - b; clipped
+    /// to [0, 1].
+    #[test]
+    fn setting_cohesion_moves_its_current_value_by_the_change_of_its_baseline() {
+        let s = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        let c = Compiled::new(&s);
+        let mut w = c.new_world();
+        let field = PoliticalParams::FIELDS
+            .iter()
+            .position(|f| f.key == "cohesion")
+            .unwrap();
+        let r = ParamRef::Political { country: 0, field };
+        let b = w.countries[0].pol.cohesion;
+        assert!((b - 0.3).abs() > 0.05 && b < 0.9, "baseline {b}");
+        w.countries[0].cohesion = 0.4;
+        w.set(&c, r, 0.3);
+        assert_eq!(w.countries[0].pol.cohesion, 0.3);
+        assert!((w.countries[0].cohesion - (0.4 + 0.3 - b)).abs() < 1e-12);
+        // Clipped: a rise of the baseline by more than the room above the current value.
+        w.countries[0].cohesion = 0.95;
+        w.set(&c, r, 0.5);
+        assert_eq!(w.countries[0].cohesion, 1.0);
+    }
+
+    /// Cohesion stays in [0, 1] (docs/MODEL.md 7.3: the Ornstein-Uhlenbeck step is clipped):
+    /// a target at full cohesion, its baseline, with a volatility of 0.5 (a monthly shock sd
+    /// of 0.14) is pushed above 1 in about half its months and held at 1.
+    #[test]
+    fn cohesion_is_clipped_to_the_unit_interval() {
+        let mut s =
+            crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        let t = s.rivalries[0].target;
+        s.countries[t].political.cohesion = 1.0;
+        s.countries[t].political.cohesion_volatility = 0.5;
+        let c = Compiled::new(&s);
+        let mut w = c.new_world();
+        let mut r = RunRecord::new(&c);
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        bench_hooks::start_run(&c, &mut w, &mut r, &mut rng);
+        let mut at_one = 0;
+        for step in 0..48 {
+            bench_hooks::step(&c, &mut w, &mut r, step);
+            let x = w.countries[t].cohesion;
+            assert!((0.0..=1.0).contains(&x), "month {step}: cohesion {x}");
+            at_one += usize::from(x == 1.0);
+        }
+        assert!(at_one > 0);
+    }
+
     /// `s` with the parameter at `path` set to `v` (checked as `--set` checks it).
     fn with_value(s: &crate::scenario::Scenario, path: &str, v: f64) -> crate::scenario::Scenario {
         let mut s = s.clone();
