@@ -53,6 +53,10 @@ struct Run {
     fa_sanctioned: f64,
     invoked: f64,
     honoured: f64,
+    /// Of the invoked commitments, those at which the casus foederis arose (force against
+    /// the protected target), and of them those honoured.
+    casus_foederis: f64,
+    cf_honoured: f64,
     sanctioned: f64,
     sanctions_succeeded: f64,
     after_concession: (f64, f64),
@@ -152,6 +156,8 @@ fn simulate_all_rivalries(s: &Scenario, seed: u64, n: u64) -> Vec<Run> {
                 fa_sanctioned: a.fa_sanctioned + b.fa_sanctioned,
                 invoked: a.invoked + b.invoked,
                 honoured: a.honoured + b.honoured,
+                casus_foederis: a.casus_foederis + b.casus_foederis,
+                cf_honoured: a.cf_honoured + b.cf_honoured,
                 sanctioned: a.sanctioned + b.sanctioned,
                 sanctions_succeeded: a.sanctions_succeeded + b.sanctions_succeeded,
                 after_concession: (
@@ -212,6 +218,8 @@ fn summarise(r: &RivalryRecord) -> Run {
         fa_sanctioned: f(r.fait_accompli_sanctions),
         invoked: f(r.commitments_invoked),
         honoured: f(r.commitments_honoured),
+        casus_foederis: f(r.casus_foederis),
+        cf_honoured: f(r.casus_foederis_honoured),
         sanctioned: f(r.sanctions_imposed),
         sanctions_succeeded: f(r.sanctions_succeeded),
         after_concession: (f(r.after_concession.0), f(r.after_concession.1)),
@@ -1661,6 +1669,172 @@ fn baltic_record(settings: &[(&str, f64)]) -> (Est, Est) {
         tagged(settings)
     );
     (war, share)
+}
+
+/// The runs of the two cases whose honoured shares the alliance readings assert, with
+/// `settings` applied: NATO (as [`nato_honoured`]: Kosovo in NATO, KFOR removed, rivalry
+/// SRB-XKX, the baseline's seed) and the Russia -> Baltic states case (as [`baltic_record`]:
+/// its own seed, the three rivalries summed per run).
+fn alliance_cases(settings: &[(&str, f64)]) -> [(&'static str, Vec<Run>); 2] {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/history/russia-baltic-2014.toml");
+    let mut baltic = load(&path);
+    apply(&mut baltic, settings);
+    let seed = baltic.meta.seed;
+    [
+        ("NATO", nato_only_commitments(20.0, settings)),
+        (
+            "Russia -> Baltic states 2014-2024",
+            simulate_all_rivalries(&baltic, seed, RUNS),
+        ),
+    ]
+}
+
+/// The honoured share of invoked commitments and the honoured share at the casus foederis
+/// (docs/VALIDATION.md, "The honoured share at the casus foederis") in the two cases of
+/// [`alliance_cases`] with `settings` applied; printed with the counts, their paired
+/// difference, and the selection: the share of honoured and of not-honoured invocations that
+/// went on to a casus foederis. Returns each case's runs.
+fn casus_foederis_shares(settings: &[(&str, f64)]) -> Vec<Vec<Run>> {
+    alliance_cases(settings)
+        .into_iter()
+        .map(|(label, runs)| {
+            let sum = |f: fn(&Run) -> f64| runs.iter().map(f).sum::<f64>();
+            let (invoked, casus) = (sum(|r| r.invoked), sum(|r| r.casus_foederis));
+            // Every casus foederis is an invoked commitment, every honoured one honoured.
+            for r in &runs {
+                assert!(r.casus_foederis <= r.invoked && r.cf_honoured <= r.honoured);
+                assert!(r.cf_honoured <= r.casus_foederis);
+            }
+            // The node-4 share (the readings') and the share at the casus foederis.
+            let node4 = ratio(&runs, |r| r.honoured, |r| r.invoked);
+            let at_casus = ratio(&runs, |r| r.cf_honoured, |r| r.casus_foederis);
+            let d = ratio_diff(
+                &runs,
+                |r| r.cf_honoured,
+                |r| r.casus_foederis,
+                &runs,
+                |r| r.honoured,
+                |r| r.invoked,
+            );
+            let after_honoured = ratio(&runs, |r| r.cf_honoured, |r| r.honoured);
+            let after_not = ratio(
+                &runs,
+                |r| r.casus_foederis - r.cf_honoured,
+                |r| r.invoked - r.honoured,
+            );
+            eprintln!(
+                "{label}{}: honoured share of {invoked} invoked commitments {}; at the casus \
+                 foederis ({casus} of them) {}; difference {d}; casus foederis after an honoured \
+                 invocation {after_honoured}, after one not honoured {after_not}",
+                tagged(settings),
+                node4,
+                at_casus,
+            );
+            runs
+        })
+        .collect()
+}
+
+/// The honoured share at the casus foederis (docs/VALIDATION.md, "The honoured share at the
+/// casus foederis", whose reading was fixed before measuring): at the defaults and the
+/// restraint points of the earlier rules, in NATO and the Baltic case, both shares printed
+/// ([`casus_foederis_shares`]) and, at each point after the defaults, each share's paired
+/// change against the defaults (the same seed and runs). Asserts only that each casus foederis
+/// is an invoked commitment. Measured at the defaults: 0.0048 [0.0036, 0.0060] (NATO) and
+/// 0.0561 [0.0497, 0.0625] (the Baltic states), against 0.7303 and 0.6656 at node 4.
+#[test]
+#[ignore = "prints the honoured share at the casus foederis at seventeen points; a measurement, not a check"]
+fn the_honoured_share_at_the_casus_foederis() {
+    const COST: f64 = 0.2;
+    let points: [&[(&str, f64)]; 17] = [
+        &[],
+        &[("model.protector_restraint", 0.5)],
+        &[("model.protector_restraint", 1.0)],
+        &[("model.protector_restraint", 2.0)],
+        &[
+            ("model.protector_restraint", 1.0),
+            ("model.restraint_cost", COST),
+        ],
+        &[
+            ("model.protector_restraint", 1.0),
+            ("model.restraint_cost", COST),
+            ("model.display_cost_factor", 0.4),
+            ("model.dispute_trade_share", 0.7),
+            ("model.rationality_protector", 7.0),
+        ],
+        &[
+            ("model.protector_restraint", 1.0),
+            ("model.restraint_cost", COST),
+            ("model.display_cost_factor", 0.4),
+            ("model.dispute_trade_share", 0.75),
+            ("model.rationality_protector", 7.0),
+        ],
+        &[
+            ("model.protector_restraint", 1.0),
+            ("model.restraint_cost", COST),
+            ("model.display_cost_factor", 0.4),
+            ("model.dispute_trade_share", 0.75),
+            ("model.treaty_cost", 0.45),
+        ],
+        &[
+            ("model.protector_restraint", 0.05),
+            ("model.display_cost_factor", 0.0),
+            ("model.dispute_trade_share", 0.7875),
+        ],
+        &[
+            ("model.protector_restraint", 0.05),
+            ("model.display_cost_factor", 0.05),
+            ("model.dispute_trade_share", 0.7125),
+        ],
+        &[
+            ("model.protector_restraint", 0.1),
+            ("model.display_cost_factor", 0.0),
+            ("model.dispute_trade_share", 0.925),
+        ],
+        &[
+            ("model.protector_restraint", 0.1),
+            ("model.display_cost_factor", 0.05),
+            ("model.dispute_trade_share", 0.8125),
+        ],
+        &[
+            ("model.protector_restraint", 0.1),
+            ("model.display_cost_factor", 0.1),
+            ("model.dispute_trade_share", 0.7125),
+        ],
+        &[
+            ("model.protector_restraint", 0.15),
+            ("model.display_cost_factor", 0.05),
+            ("model.dispute_trade_share", 0.925),
+        ],
+        &[
+            ("model.protector_restraint", 0.15),
+            ("model.display_cost_factor", 0.1),
+            ("model.dispute_trade_share", 0.8125),
+        ],
+        &[
+            ("model.protector_restraint", 0.2),
+            ("model.display_cost_factor", 0.1),
+            ("model.dispute_trade_share", 0.925),
+        ],
+        &[
+            ("model.fait_accompli", 1.0),
+            ("model.casus_foederis_cost", 0.5),
+            ("model.fait_accompli_resistance", 0.5),
+        ],
+    ];
+    let defaults = casus_foederis_shares(points[0]);
+    for settings in &points[1..] {
+        for (base, runs) in defaults.iter().zip(casus_foederis_shares(settings)) {
+            let change =
+                |y: fn(&Run) -> f64, x: fn(&Run) -> f64| ratio_diff(&runs, y, x, base, y, x);
+            eprintln!(
+                "  change against the defaults: invoked share {}; casus foederis share {}",
+                change(|r| r.honoured, |r| r.invoked),
+                change(|r| r.cf_honoured, |r| r.casus_foederis),
+            );
+        }
+    }
 }
 
 /// Displays of force against the Serbia -> Kosovo record (issue: the baseline's displays

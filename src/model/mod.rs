@@ -95,6 +95,13 @@ pub struct RivalryRecord {
     pub outcomes: [u32; 5],
     pub commitments_invoked: u32,
     pub commitments_honoured: u32,
+    /// Diagnostic, in no output: of the invoked commitments, those at which the casus
+    /// foederis arose (Leeds, Long & Mitchell 2000; Leeds 2003): force was used against the
+    /// treaty-protected target (a fait accompli, or force after the display), and of them
+    /// those honoured (the protector committed, and so fought). A display the challenger
+    /// backs down from and a restraint are none (docs/MODEL.md 7.9).
+    pub casus_foederis: u32,
+    pub casus_foederis_honoured: u32,
     /// Crises in which the West imposed sanctions (at the display or at the use of force).
     pub sanctions_imposed: u32,
     /// Of them, those imposed at the display of force, the only ones after which the
@@ -2725,6 +2732,9 @@ impl<const C: bool> World<C> {
             if pl.protector_moved && d.bound > 0.0 {
                 rec.commitments_invoked += 1;
                 rec.commitments_honoured += u32::from(pl.committed);
+                // The ally was attacked: the casus foederis arose.
+                rec.casus_foederis += 1;
+                rec.casus_foederis_honoured += u32::from(pl.committed);
             }
             rec.fait_accompli_wars += u32::from(pl.war);
             rec.fait_accompli_sanctions += u32::from(pl.sanctioned);
@@ -2787,6 +2797,12 @@ impl<const C: bool> World<C> {
             self.rivalries[ri].memory += 1.0;
             self.stood_firm(t, rec);
             return;
+        }
+        if pl.protector_moved && d.bound > 0.0 {
+            // Force after the display against a treaty-protected target: the casus foederis
+            // arose, honoured if the protector committed at node 4.
+            rec.casus_foederis += 1;
+            rec.casus_foederis_honoured += u32::from(pl.committed);
         }
         self.use_force(c, ri, step, &pl, rec);
     }
@@ -3933,6 +3949,76 @@ mod tests {
         assert!((w.countries[t].reputation - (rep0 - w.model.reputation_loss)).abs() < 1e-15);
         assert_eq!(w.rivalries[0].last_resistance, 1);
         assert_eq!(w.rivalries[0].memory, 0.0);
+    }
+
+    /// The casus foederis count (docs/MODEL.md 7.9; Leeds, Long & Mitchell 2000): ten crises
+    /// played by hand, each with the increments of (invoked, honoured, casus foederis,
+    /// honoured at it) worked out by hand. Force against a treaty-protected target (`bound >
+    /// 0`) is a casus foederis, by a fait accompli or after a display, honoured when the
+    /// protector committed; a display the challenger backs down from, a restraint, a threat
+    /// and force against a target with only a tripwire (`bound` 0) are none.
+    #[test]
+    fn the_casus_foederis_is_force_against_a_treaty_protected_target() {
+        let (_, c, mut w, mut rec, _) = one_rivalry_played_by_hand([
+            ("model.protector_restraint", 1.0),
+            ("model.defeat_memory", 0.12),
+        ]);
+        let fa = |committed| game::Play {
+            fait_accompli: true,
+            forced: true,
+            protector_moved: true,
+            committed,
+            ..game::Play::default()
+        };
+        let display = |committed, restrained, forced| game::Play {
+            challenged: true,
+            resisted: true,
+            displayed: true,
+            protector_moved: true,
+            committed,
+            restrained,
+            forced,
+            ..game::Play::default()
+        };
+        let threat = game::Play {
+            challenged: true,
+            resisted: true,
+            ..game::Play::default()
+        };
+        // (play, bound, increments of invoked, honoured, casus foederis, honoured at it).
+        let crises = [
+            (fa(true), 0.6, [1, 1, 1, 1]),
+            (fa(false), 0.6, [1, 0, 1, 0]),
+            (fa(true), 0.0, [0, 0, 0, 0]),
+            (display(true, false, true), 0.6, [1, 1, 1, 1]),
+            (display(false, false, true), 0.6, [1, 0, 1, 0]),
+            (display(true, false, false), 0.6, [1, 1, 0, 0]),
+            (display(false, false, false), 0.6, [1, 0, 0, 0]),
+            (display(false, true, false), 0.6, [1, 0, 0, 0]),
+            (display(true, false, true), 0.0, [0, 0, 0, 0]),
+            (threat, 0.6, [0, 0, 0, 0]),
+        ];
+        let mut want = [0u32; 4];
+        for (i, (play, bound, inc)) in crises.into_iter().enumerate() {
+            let d = Decision {
+                play,
+                a_challenge: game::Levels::default(),
+                bound,
+            };
+            w.play_crisis(&c, 0, 0, &d, &mut rec.rivalries[0]);
+            for (x, y) in want.iter_mut().zip(inc) {
+                *x += y;
+            }
+            let r = &rec.rivalries[0];
+            let got = [
+                r.commitments_invoked,
+                r.commitments_honoured,
+                r.casus_foederis,
+                r.casus_foederis_honoured,
+            ];
+            assert_eq!(got, want, "after crisis {i}: {play:?}, bound {bound}");
+        }
+        assert_eq!(want, [7, 3, 4, 2]);
     }
 
     /// Alliance restraint at the scenario level (docs/MODEL.md 7.7): with `a_R` 1 the share of
