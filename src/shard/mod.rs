@@ -87,13 +87,11 @@ impl FromStr for ShardSpec {
                 "`{s}`: expected K/N (shard K of N, 0-based, e.g. 0/4) or `auto`"
             ));
         };
-        let k: u64 = k
-            .trim()
-            .parse()
+        let k: u64 = crate::scenario::input::parse_digits(k)
+            .ok_or(())
             .map_err(|_| format!("`{s}`: K must be a non-negative integer"))?;
-        let n: u64 = n
-            .trim()
-            .parse()
+        let n: u64 = crate::scenario::input::parse_digits(n)
+            .ok_or(())
             .map_err(|_| format!("`{s}`: N must be a positive integer"))?;
         if n == 0 {
             return Err(format!("`{s}`: N must be at least 1"));
