@@ -1484,15 +1484,16 @@ fn refused_flag_combinations_say_why_and_what_to_do() {
         args.extend(flag);
         let e = refused(&args);
         assert!(
-            e.starts_with("error: --draws 2: nothing is uncertain"),
+            e.starts_with("--draws:1:1: error: expected --posterior FILE or [[uncertain]] priors"),
             "{e}"
         );
     }
 }
 
-/// `--draws N` with nothing uncertain said "error: nothing is uncertain ..." with no flag,
-/// where every other flag's fault names it ("--draws:1:1: error: expected ..."). `deter run` and `deter
-/// compare` now name it, with the flag that gives a posterior, exit 2.
+/// `--draws N` with nothing uncertain said "error: nothing is uncertain ..." with no flag, then
+/// "error: --draws 5: nothing is uncertain ...", where every other flag's fault is located at
+/// its value ("--draws:1:1: error: expected ..."). `deter run` and `deter compare` now say it
+/// in that form, with the expectation, the value underlined and what to do, exit 2.
 #[test]
 fn draws_with_nothing_uncertain_names_the_flag() {
     let refused = |args: &[&str]| refused(&deter().args(args).output().unwrap());
@@ -1501,18 +1502,25 @@ fn draws_with_nothing_uncertain_names_the_flag() {
         flag_fault.starts_with("--draws:1:1: error: "),
         "{flag_fault}"
     );
-    let said = "error: --draws 5: nothing is uncertain: give --posterior FILE or declare \
-                [[uncertain]] priors in the scenario";
+    let said = |whose: &str| {
+        format!(
+            "--draws:1:1: error: expected --posterior FILE or [[uncertain]] priors in {whose} to \
+             draw from, found neither (nothing is uncertain)\n  |\n1 | 5\n  | ^\n  |\n  = help: \
+             give a calibration's posterior (--posterior posterior.csv) or declare [[uncertain]] \
+             priors; without either, run without --draws (the scenario's own values)\n1 error \
+             found"
+        )
+    };
     let e = refused(&["run", BASELINE, "--draws", "5"]);
-    assert_eq!(e.lines().next().unwrap_or_default(), said, "{e}");
+    assert_eq!(e.trim_end(), said("the scenario"), "{e}");
     // A file compared with itself is said first (tests/compare_rows.rs), then the refusal.
     let e = refused(&["compare", BASELINE, BASELINE, "--draws", "5"]);
-    let lines: Vec<&str> = e.lines().collect();
+    let (first, rest) = e.split_once('\n').unwrap_or_default();
     assert!(
-        lines[0].starts_with("warning: A and B are the same file"),
+        first.starts_with("warning: A and B are the same file"),
         "{e}"
     );
-    assert_eq!(lines[1], said, "{e}");
+    assert_eq!(rest.trim_end(), said("either scenario"), "{e}");
 }
 
 /// A what-if on a policy's switch printed as a number, "policy.ID.enabled = 0 (file: 1)",

@@ -384,7 +384,7 @@ fn the_same_file_warning_comes_before_a_refusal_of_the_flags() {
         .find("warning: A and B are the same file with the same values")
         .unwrap_or_else(|| panic!("no same-file warning in\n{err}"));
     let refusal = err
-        .find("error: --draws 5: nothing is uncertain")
+        .find("--draws:1:1: error: expected --posterior FILE or [[uncertain]] priors")
         .expect(&err);
     assert!(warning < refusal, "{err}");
 }

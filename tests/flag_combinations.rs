@@ -173,8 +173,11 @@ fn sweep_shards_refuse_overrides_with_the_reason_and_the_way() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("not --runs, --seed, --horizon-years"));
 }
 
+/// `deter merge` of a sweep's shards refuses what only a run's shards take: a table and
+/// `--yearly` (a sweep's results are rows), a page, charts and a scenario file, each flag with
+/// a value at that value, as every flag's fault, and nothing is written.
 #[test]
-fn merging_sweep_shards_refuses_a_table() {
+fn merging_sweep_shards_refuses_a_runs_flags_at_their_values() {
     let d = tempfile::tempdir().unwrap();
     let s = sweep(d.path());
     let mut parts = Vec::new();
@@ -201,22 +204,70 @@ fn merging_sweep_shards_refuses_a_table() {
     let o = merge(&["--quiet"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("point,"));
-    for (more, flag) in [
-        (&["--format", "table"][..], "--format table"),
-        (&["--yearly"][..], "--yearly"),
+    // `--yearly` (a switch, no value to locate).
+    let o = merge(&["--yearly"]);
+    refused(&o);
+    assert_eq!(
+        stderr(&o).trim_end(),
+        format!(
+            "error: `{}`: these are shards of a `deter sweep`; --yearly applies to `deter run` \
+             shards (a sweep's results are rows: --format csv or json)",
+            parts[0]
+        )
+    );
+    assert!(o.stdout.is_empty(), "no rows written");
+    // A run's flags with a value, refused as every flag's fault at its value: "error: `PART`:
+    // these are shards of a `deter sweep`; --report ... apply to `deter run` shards" was the
+    // plain form of one message for three flags.
+    let page = d.path().join("page.html");
+    let page = page.to_str().unwrap();
+    let plots = d.path().join("charts");
+    let plots = plots.to_str().unwrap();
+    let run_shards = "expected shards of a `deter run`, found shards of a `deter sweep`";
+    for (more, message, help) in [
+        (
+            ["--format", "table"],
+            "expected one of `csv`, `json` (a sweep's results), found `table`".to_string(),
+            "= help: `PART` and the others are shards of a `deter sweep`, whose results are rows; \
+             `table` is a run's format",
+        ),
+        (
+            ["--report", page],
+            format!("{run_shards} (`PART`)"),
+            "= help: a sweep's page is written by `deter sweep FILE --report PAGE`; the merge of \
+             its shards writes its results (--out)",
+        ),
+        (
+            ["--plots", plots],
+            format!("{run_shards} (`PART`)"),
+            "= help: a sweep's charts are written by `deter sweep FILE --plots DIR`; the merge of \
+             its shards writes its results (--out)",
+        ),
+        (
+            ["--scenario", s.to_str().unwrap()],
+            format!("{run_shards} (`PART`)"),
+            "= help: a sweep's shards are rebuilt from their sweep file: give it with --sweep \
+             FILE if it has moved",
+        ),
     ] {
-        let o = merge(more);
+        let o = merge(&more);
         refused_for(&o, format_args!("{more:?}"));
+        let e = stderr(&o).replace(&parts[0], "PART");
+        let lines: Vec<&str> = e.lines().collect();
         assert_eq!(
-            stderr(&o).trim_end(),
-            format!(
-                "error: `{}`: these are shards of a `deter sweep`; {flag} applies to `deter run` \
-                 shards (a sweep's results are rows: --format csv or json)",
-                parts[0]
-            )
+            lines.first().copied().unwrap_or_default(),
+            format!("{}:1:1: error: {message}", more[0]),
+            "{e}"
         );
+        assert_eq!(
+            lines.get(2).copied(),
+            Some(format!("1 | {}", more[1]).as_str()),
+            "{e}"
+        );
+        assert!(e.contains(help), "{e}");
         assert!(o.stdout.is_empty(), "no rows written");
     }
+    assert!(!Path::new(page).exists() && !Path::new(plots).exists());
 }
 
 /// `deter run --shard` with `--posterior`, `--draws` or a scenario with `[[uncertain]]`

@@ -14,7 +14,7 @@ use std::process::Output;
 mod common;
 use common::{
     deter, first_error, flag_fault, refused, refused_for, root, run, scenario, stderr, stderr_says,
-    succeeded, sweep_to, write,
+    succeeded, succeeded_for, sweep_to, write,
 };
 
 // ---- Values located at their cell: FILE:LINE:COL ----
@@ -3212,4 +3212,152 @@ fn integer_and_number_flags_read_toml_digit_separators_and_blanks() {
             stderr(&o)
         );
     }
+}
+
+/// Every number a user writes as text is read by the one rule of the integer and number flags,
+/// TOML's (`runs = 1_000` in a file): a `--set` value, a cell of a posterior (`--posterior`, a
+/// sweep's `futures`), of sweep results (`deter robust`, `deter discover`), a threshold's
+/// value and `--shard`'s K/N. `--set model.war_cost=1_0` was refused while `--runs 1_000` was
+/// taken. Each is compared with the same input written without separators (the same output),
+/// and an underscore anywhere else is refused as written, at its place.
+#[test]
+fn every_number_written_as_text_reads_toml_digit_separators() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let ok = |args: &[&str]| {
+        let o = run(args);
+        succeeded_for(&o, format_args!("{args:?}"));
+        o.stdout
+    };
+    // `--set`: an integer and a fraction.
+    let set = |v: &str| {
+        let s = format!("model.war_cost={v}");
+        ok(&[
+            "run", &base, "--runs", "20", "--set", &s, "--format", "csv", "-q",
+        ])
+    };
+    assert_eq!(set("1_0"), set("10"));
+    assert_eq!(set("0.2_5"), set("0.25"));
+    let o = run(&["run", &base, "--set", "model.war_cost=1__0", "-q"]);
+    refused(&o);
+    assert!(
+        stderr(&o).starts_with(
+            "--set:1:16: error: model.war_cost: expected a number in [0, 10] (stake units), \
+             found `1__0`"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    // A posterior's cells (the draw's id, a parameter, a weight), read by `--posterior` and
+    // by a sweep's `futures`.
+    let posterior = |rows: &str| {
+        write(
+            d.path(),
+            "post.csv",
+            &format!("draw,model.war_cost,weight,distance\n0,0.5,1,0\n{rows}\n"),
+        )
+    };
+    let p = d.path().join("post.csv");
+    let p = p.to_str().unwrap();
+    let draws = || {
+        ok(&[
+            "run",
+            &base,
+            "--posterior",
+            p,
+            "--draws",
+            "2",
+            "--runs",
+            "5",
+            "--format",
+            "csv",
+            "-q",
+        ])
+    };
+    let s = common::futures_sweep(d.path(), "futures.toml", &base, "post.csv");
+    let out = d.path().join("futures-out.csv");
+    let swept = || {
+        let _ = std::fs::remove_file(&out);
+        let _ = std::fs::remove_file(d.path().join("futures-out.csv.sweep"));
+        succeeded(&sweep_to(&s, &out));
+        std::fs::read_to_string(&out).unwrap()
+    };
+    posterior("10,2.50,10,0");
+    let (plain, plain_sweep) = (draws(), swept());
+    posterior("1_0,2.5_0,1_0,0");
+    assert_eq!(draws(), plain);
+    assert_eq!(swept(), plain_sweep);
+    posterior("10,2.5__0,10,0");
+    let o = run(&["run", &base, "--posterior", p, "--draws", "2", "-q"]);
+    refused(&o);
+    assert_eq!(
+        fault(&stderr(&o)),
+        Some((
+            format!("{p}:3:4"),
+            "column `model.war_cost`: expected a number in [0, 10] (stake units), found \
+             `2.5__0`"
+                .to_string()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    // Sweep results: a count of runs and a share of runs, read by `robust` and `discover`,
+    // and a threshold's value.
+    let results = |first: &str| {
+        write(
+            d.path(),
+            "r.csv",
+            &format!(
+                "point,policy,future,x,runs,use_of_force_p,war_p\n{first}\n\
+                 1,a,1,0.2,100,0.06,0.02\n2,b,0,0.3,100,0.07,0.02\n3,b,1,0.2,100,0.08,0.02\n"
+            ),
+        )
+    };
+    let r = d.path().join("r.csv");
+    let r = r.to_str().unwrap();
+    let read = |above: &str| {
+        (
+            ok(&["robust", r]),
+            ok(&["discover", r, "--outcome", "use_of_force", "--above", above]),
+        )
+    };
+    results("0,a,0,0.1,100,0.05,0.02");
+    let plain = read("0.06");
+    results("0,a,0,0.1,1_00,0.0_5,0.02");
+    assert_eq!(read("0.0_6"), plain);
+    results("0,a,0,0.1,1_00_,0.05,0.02");
+    let o = run(&["robust", r]);
+    refused(&o);
+    assert_eq!(
+        fault(&stderr(&o)),
+        Some((
+            format!("{r}:2:11"),
+            "column `runs`: expected a positive integer (a count of runs), found 1_00_".to_string()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    // `--shard K/N`: shard 1 of 10 (the partial files alike but for their timing line).
+    let partial = |shard: &str, name: &str| {
+        let f = d.path().join(name);
+        ok(&[
+            "run",
+            &base,
+            "--runs",
+            "20",
+            "--shard",
+            shard,
+            "--out",
+            f.to_str().unwrap(),
+            "-q",
+        ]);
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(text.contains("\n\"timing\":"), "{text}");
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with("\"timing\":"))
+            .collect();
+        lines.join("\n")
+    };
+    assert_eq!(partial("1/1_0", "a.partial"), partial("1/10", "b.partial"));
 }

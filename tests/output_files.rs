@@ -1079,6 +1079,93 @@ fn robust_and_discover_refuse_the_sweep_file_their_results_record() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
+/// The sweep file a results' record names is compared as the path it is, bytes and all: a
+/// sweep file whose name (or directory) is not UTF-8 was recorded as text with U+FFFD for its
+/// bytes, a name of no file, so `robust --out` and `discover --report` naming the sweep file
+/// replaced it (exit 0). Refused now as the UTF-8 name is, from the sweep's directory and
+/// from elsewhere, and another name is written.
+#[cfg(unix)]
+#[test]
+fn robust_and_discover_refuse_a_recorded_sweep_file_whose_name_is_not_utf8() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let d = tempfile::tempdir().unwrap();
+    let root = common::root();
+    let text = format!(
+        "base = \"{}\"\nruns = 5\nseed = 3\ndesign = \"lhs\"\npoints = 3\n\
+         [[policy]]\nid = \"baseline\"\n\
+         [[policy]]\nid = \"envoy\"\nfile = \"{}\"\n\
+         [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nrange = [0.4, 1.6]\n",
+        root.join("scenarios/western-balkans-2024.toml").display(),
+        root.join("scenarios/shea-special-envoy.toml").display(),
+    );
+    // A name that is not UTF-8, in a directory whose name is not either; and one in a UTF-8
+    // directory (the record's `directory` is then exact text, its file name is not).
+    for (sub, name) in [
+        (&b"d\xff 'x'"[..], &b"s\xfe.toml"[..]),
+        (b"plain", b"-s\x80.toml"),
+    ] {
+        let dir = d.path().join(OsStr::from_bytes(sub));
+        std::fs::create_dir(&dir).unwrap();
+        let name = OsStr::from_bytes(name);
+        let sweep = dir.join(name);
+        std::fs::write(&sweep, &text).unwrap();
+        let named = Path::new(".").join(name);
+        let o = deter_in(
+            &dir,
+            &[OsStr::new("sweep"), named.as_os_str()],
+            &["--out", "r.csv"],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let results = dir.join("r.csv");
+        let elsewhere = tempfile::tempdir().unwrap();
+        for (cwd, results, out) in [
+            (dir.as_path(), Path::new("r.csv"), named.as_path()),
+            (dir.as_path(), Path::new("r.csv"), sweep.as_path()),
+            (elsewhere.path(), results.as_path(), sweep.as_path()),
+        ] {
+            for (command, flag) in [
+                ("robust", "--out"),
+                ("robust", "--report"),
+                ("discover", "--report"),
+            ] {
+                let mut args = vec![OsStr::new(command), results.as_os_str()];
+                if command == "discover" {
+                    args.extend(["--outcome", "war", "--above", "0.1"].map(OsStr::new));
+                }
+                args.extend([OsStr::new(flag), out.as_os_str()]);
+                let o = deter_in(cwd, &args, &[]);
+                let e = refused_for(&o, format_args!("{args:?} in {}", cwd.display()));
+                assert!(
+                    e.starts_with("error: output path `")
+                        && e.trim_end()
+                            .ends_with("` is also an input file; refusing to overwrite it"),
+                    "{args:?}: {e}"
+                );
+                assert_eq!(std::fs::read_to_string(&sweep).unwrap(), text, "{args:?}");
+            }
+        }
+        // Another name is written as before.
+        let o = deter_in(
+            &dir,
+            &[OsStr::new("robust"), OsStr::new("r.csv")],
+            &["--out", "t.csv"],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+}
+
+/// `deter ARGS MORE` run in `dir`, `args` as paths (bytes that are not UTF-8 kept).
+#[cfg(unix)]
+fn deter_in(dir: &Path, args: &[&std::ffi::OsStr], more: &[&str]) -> std::process::Output {
+    std::process::Command::new(common::bin())
+        .current_dir(dir)
+        .args(args)
+        .args(more)
+        .output()
+        .unwrap()
+}
+
 /// Two output options that name one file in two spellings (`x.json` and `./x.json`, a path
 /// through `sub/..`, a symbolic link to it) were compared as text: `deter run --out x.json
 /// --per-run ./x.json` wrote both into one file, the later over the earlier (exit 0, the

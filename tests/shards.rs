@@ -315,7 +315,34 @@ fn shard_auto_reads_the_slurm_array_variables() {
         "{}",
         &text[..400]
     );
-    refused(deter_in(root(), &args, &[]), &["SLURM_ARRAY_TASK_ID"]);
+    // Outside an array, or in one whose ids are not the shard numbers: refused as every
+    // flag's fault, at `--shard`'s value, what to do in the help line ("error: --shard auto:
+    // ..." was the plain form).
+    refused(
+        deter_in(root(), &args, &[]),
+        &[
+            "--shard:1:1: error: expected a Slurm job array's SLURM_ARRAY_TASK_ID and \
+             SLURM_ARRAY_TASK_COUNT in the environment, found neither\n  |\n1 | auto\n  | ^^^^",
+            "= help: run inside a Slurm job array (sbatch --array=0-N), or give the shard as \
+             --shard K/N",
+        ],
+    );
+    refused(
+        deter_in(
+            root(),
+            &args,
+            &[
+                ("SLURM_ARRAY_TASK_ID", "4"),
+                ("SLURM_ARRAY_TASK_COUNT", "4"),
+            ],
+        ),
+        &[
+            "--shard:1:1: error: expected SLURM_ARRAY_TASK_ID below SLURM_ARRAY_TASK_COUNT=4, \
+             found 4",
+            "= help: submit the array as --array=0-3",
+        ],
+    );
+    assert!(!out.exists() || std::fs::read_to_string(&out).unwrap() == text);
 }
 
 #[test]
@@ -1451,7 +1478,10 @@ fn nested_shard_auto_reads_the_slurm_array_variables() {
             "auto",
             "--quiet",
         ]),
-        &["--shard auto: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are not both set"],
+        &[
+            "--shard:1:1: error: expected a Slurm job array's SLURM_ARRAY_TASK_ID and \
+           SLURM_ARRAY_TASK_COUNT in the environment, found neither",
+        ],
     );
 }
 

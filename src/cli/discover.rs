@@ -153,7 +153,7 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
         args.boxes,
         // Not a step number: past every peeling's last step, refused with the range below.
         args.step.as_deref().map_or(Selection::F1, |t| {
-            Selection::Step(t.trim().parse().unwrap_or(usize::MAX))
+            Selection::Step(crate::scenario::input::parse_digits(t).unwrap_or(usize::MAX))
         }),
         &completeness,
     )

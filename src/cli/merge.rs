@@ -335,25 +335,69 @@ fn merge_nested(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
 /// analysis.
 fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     let first = &files[0];
-    if args.scenario.is_some() || args.output.report.is_some() || args.output.plots.is_some() {
-        return Err(CliError::Usage(format!(
-            "`{}`: these are shards of a `deter sweep`; --scenario, --report and --plots apply to \
-             `deter run` shards (give the sweep file with --sweep)",
-            first.name
-        )));
+    // A flag of a run's shards, refused as every flag's fault at its value: "--report:1:1:
+    // error: expected shards of a `deter run`, found shards of a `deter sweep` (`PART`)", what
+    // to do in the help line.
+    let run_flags = [
+        (
+            "--scenario",
+            &args.scenario,
+            "a sweep's shards are rebuilt from their sweep file: give it with --sweep FILE if it \
+             has moved",
+        ),
+        (
+            "--report",
+            &args.output.report,
+            "a sweep's page is written by `deter sweep FILE --report PAGE`; the merge of its \
+             shards writes its results (--out)",
+        ),
+        (
+            "--plots",
+            &args.output.plots,
+            "a sweep's charts are written by `deter sweep FILE --plots DIR`; the merge of its \
+             shards writes its results (--out)",
+        ),
+    ];
+    for (flag, value, help) in run_flags {
+        if let Some(value) = value {
+            return Err(super::FlagFault {
+                help: Some(help.into()),
+                ..super::FlagFault::new(
+                    flag,
+                    &value.to_string_lossy(),
+                    format!(
+                        "expected shards of a `deter run`, found shards of a `deter sweep` \
+                         (`{}`)",
+                        first.name
+                    ),
+                )
+            }
+            .into());
+        }
     }
     // A sweep's results are rows (CSV or JSON Lines), never a table: `--format table` wrote
-    // CSV without a word, and `--yearly` (a table's) did nothing.
-    if args.output.format_flag == Some(Format::Table) || args.yearly {
+    // CSV without a word.
+    if args.output.format_flag == Some(Format::Table) {
+        return Err(super::FlagFault {
+            help: Some(format!(
+                "`{}` and the others are shards of a `deter sweep`, whose results are rows; \
+                 `table` is a run's format",
+                first.name
+            )),
+            ..super::FlagFault::new(
+                "--format",
+                "table",
+                "expected one of `csv`, `json` (a sweep's results), found `table`".into(),
+            )
+        }
+        .into());
+    }
+    // `--yearly` (a table's) did nothing.
+    if args.yearly {
         return Err(CliError::Usage(format!(
-            "`{}`: these are shards of a `deter sweep`; {} applies to `deter run` shards (a \
-             sweep's results are rows: --format csv or json)",
+            "`{}`: these are shards of a `deter sweep`; --yearly applies to `deter run` shards \
+             (a sweep's results are rows: --format csv or json)",
             first.name,
-            if args.yearly {
-                "--yearly"
-            } else {
-                "--format table"
-            }
         )));
     }
     let header = &first.header;

@@ -724,31 +724,10 @@ fn found(text: &str) -> String {
     let t = text.trim();
     if t.is_empty() {
         "found nothing".into()
-    } else if toml_digits(t).parse::<f64>().is_ok_and(f64::is_finite) {
+    } else if crate::scenario::input::parse_digits::<f64>(t).is_some_and(f64::is_finite) {
         format!("found {t}")
     } else {
         format!("found `{t}`")
-    }
-}
-
-/// The one rule of every integer and number flag's text, TOML's for a value: blanks around it
-/// are ignored (`--runs ' 5'`, as `runs =  5`), and an underscore between two digits is a
-/// digit separator (`--runs 1_000`, as `runs = 1_000` in a file). Any other underscore is
-/// kept, and the value refused as written.
-fn toml_digits(text: &str) -> String {
-    let t = text.trim();
-    let b = t.as_bytes();
-    let separator = |i: usize| {
-        b[i] == b'_'
-            && i > 0
-            && i + 1 < b.len()
-            && b[i - 1].is_ascii_digit()
-            && b[i + 1].is_ascii_digit()
-    };
-    if (0..b.len()).all(|i| b[i] != b'_' || separator(i)) {
-        t.replace('_', "")
-    } else {
-        t.to_string()
     }
 }
 
@@ -785,9 +764,7 @@ fn int_flag_noted<T: TryFrom<u64> + Clone + Send + Sync + 'static>(
     note: &'static str,
 ) -> impl Fn(&str) -> Result<T, FlagFault> + Clone + Send + Sync + 'static {
     move |text: &str| {
-        toml_digits(text)
-            .parse::<u64>()
-            .ok()
+        crate::scenario::input::parse_digits::<u64>(text)
             .filter(|n| (min..=max).contains(n))
             .and_then(|n| T::try_from(n).ok())
             .ok_or_else(|| integer_fault(flag, text, min, max, note))
@@ -806,7 +783,7 @@ pub fn float_flag(
     expected: &'static str,
     fits: fn(f64) -> bool,
 ) -> impl Fn(&str) -> Result<f64, FlagFault> + Clone + Send + Sync + 'static {
-    move |text: &str| match crate::scenario::input::number_text(&toml_digits(text), expected) {
+    move |text: &str| match crate::scenario::input::number_text(text, expected) {
         Ok(x) if fits(x) => Ok(x),
         Ok(_) => Err(FlagFault::new(
             flag,
@@ -829,7 +806,7 @@ pub fn parse_seed(text: &str) -> Result<u64, FlagFault> {
 /// [`crate::settings::check_until_ci`], for every fault alike (a negative number, a word:
 /// clap said "unexpected argument '-0' found" for `-0.1` and "invalid float literal").
 pub fn parse_until_ci(text: &str) -> Result<f64, FlagFault> {
-    let x = toml_digits(text).parse::<f64>().unwrap_or(f64::NAN);
+    let x = crate::scenario::input::parse_digits::<f64>(text).unwrap_or(f64::NAN);
     crate::settings::check_until_ci(x, crate::settings::Caller::Cli).map_err(|_| {
         FlagFault::new(
             "--until-ci",

@@ -19,6 +19,19 @@ use crate::sweep::{Design, Sweep};
 
 use super::sweep::{SweepArgs, sweep_hash};
 
+/// The shard `spec` names. `--shard auto` outside a Slurm job array (or in one not numbered
+/// `0..COUNT` with step 1) is refused as every flag's fault, at the flag's value:
+/// "--shard:1:1: error: expected ..., found ...", what to do in the help line.
+pub fn resolve(spec: crate::shard::ShardSpec) -> Result<crate::shard::Shard, CliError> {
+    spec.resolve(|name| std::env::var(name).ok()).map_err(|e| {
+        super::FlagFault {
+            help: Some(e.help),
+            ..super::FlagFault::new("--shard", "auto", e.message)
+        }
+        .into()
+    })
+}
+
 /// `--set` with `--shard` (a plain or a nested run's), refused with why and what to do
 /// (clap's bare "cannot be used with" said neither).
 pub fn refuse_set(args: &RunArgs) -> Result<(), CliError> {
@@ -44,9 +57,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
                 .into(),
         ));
     }
-    let shard = spec
-        .resolve(|name| std::env::var(name).ok())
-        .map_err(CliError::Usage)?;
+    let shard = resolve(spec)?;
     let [file] = args.files.as_slice() else {
         return Err(CliError::Usage(format!(
             "--shard takes one scenario file, not {}; shard each file separately",
@@ -202,9 +213,7 @@ fn sweep_shard_capped(
     threads: usize,
     cap: u64,
 ) -> Result<(), CliError> {
-    let shard = spec
-        .resolve(|name| std::env::var(name).ok())
-        .map_err(CliError::Usage)?;
+    let shard = resolve(spec)?;
     let file = &args.file;
     let text = std::fs::read_to_string(file)
         .map_err(|e| CliError::Failure(format!("cannot read `{}`: {e}", file.display())))?;
@@ -419,9 +428,7 @@ pub struct NestedShard<'a> {
 /// sweep shard's per point), spooled as each completes.
 pub fn nested_shard(job: NestedShard<'_>, spec: ShardSpec) -> Result<(), CliError> {
     use crate::calibrate::nested;
-    let shard = spec
-        .resolve(|name| std::env::var(name).ok())
-        .map_err(CliError::Usage)?;
+    let shard = resolve(spec)?;
     let plan = &job.plan;
     let runs = plan.runs;
     let draws = plan.draws.len() as u64;

@@ -38,6 +38,35 @@ fn api_error(e: crate::api::Error, files: &str) -> CliError {
     }
 }
 
+/// `--draws N` with nothing to draw from (no `--posterior`, no `[[uncertain]]` priors in
+/// `where_`) refused as every flag's fault, at the flag's value: "--draws:1:1: error:
+/// expected ..., found ...", what to do in the help line. Without `--draws`, the library's
+/// words ([`crate::api::nothing_uncertain`]).
+fn nothing_uncertain(draws: Option<u64>, where_: &str) -> CliError {
+    let Some(n) = draws else {
+        return CliError::Usage(crate::api::nothing_uncertain(
+            crate::settings::Caller::Cli,
+            None,
+        ));
+    };
+    super::FlagFault {
+        help: Some(
+            "give a calibration's posterior (--posterior posterior.csv) or declare [[uncertain]] \
+             priors; without either, run without --draws (the scenario's own values)"
+                .into(),
+        ),
+        ..super::FlagFault::new(
+            "--draws",
+            &n.to_string(),
+            format!(
+                "expected --posterior FILE or [[uncertain]] priors in {where_} to draw from, \
+                 found neither (nothing is uncertain)"
+            ),
+        )
+    }
+    .into()
+}
+
 /// Flags that a nested run does not take, named in the message.
 fn refuse(flag: &str, what: &str) -> CliError {
     CliError::Usage(format!(
@@ -129,10 +158,7 @@ fn nested_refusals(args: &RunArgs) -> Result<&'static str, CliError> {
     if args.posterior.is_none()
         && crate::scenario::load_file(&args.files[0]).is_ok_and(|s| s.uncertain.is_empty())
     {
-        return Err(CliError::Usage(crate::api::nothing_uncertain(
-            crate::settings::Caller::Cli,
-            args.draws,
-        )));
+        return Err(nothing_uncertain(args.draws, "the scenario"));
     }
     if args.per_run.is_some() {
         return Err(refuse("--per-run", what));
@@ -248,10 +274,7 @@ pub fn run_nested_shard(args: &RunArgs, spec: crate::shard::ShardSpec) -> Result
     nested_refusals(args)?;
     super::shard::refuse_set(args)?;
     // The shard's Slurm variables before any work.
-    let spec = crate::shard::ShardSpec::Explicit(
-        spec.resolve(|name| std::env::var(name).ok())
-            .map_err(CliError::Usage)?,
-    );
+    let spec = crate::shard::ShardSpec::Explicit(super::shard::resolve(spec)?);
     let file = &args.files[0];
     let outputs: Vec<&PathBuf> = args.output.out.iter().collect();
     let (scenario, post) = nested_inputs(args, &outputs)?;
@@ -365,10 +388,7 @@ pub fn compare_nested(
         }
     }
     if post.is_none() && nested::shared_priors(a, b).is_ok_and(|p| p.is_empty()) {
-        return Err(CliError::Usage(crate::api::nothing_uncertain(
-            crate::settings::Caller::Cli,
-            args.draws,
-        )));
+        return Err(nothing_uncertain(args.draws, "either scenario"));
     }
     let budget =
         crate::settings::check_nested(args.draws, args.sim.runs, crate::settings::Caller::Cli)

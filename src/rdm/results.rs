@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::robust::{self, Direction};
 use crate::outputs::{EVENTS, N_EVENTS};
+use crate::scenario::input::parse_digits;
 
 /// Largest results file read, in bytes.
 pub const MAX_RESULTS_BYTES: usize = 1 << 30;
@@ -349,7 +350,7 @@ impl Results {
                     continue;
                 }
                 // `runs`: a count of runs, a positive integer (1.5, -3 and 0 were read).
-                if j == runs_at && !cell.trim().parse::<u64>().is_ok_and(|n| n > 0) {
+                if j == runs_at && parse_digits::<u64>(cell).is_none_or(|n| n == 0) {
                     return Err(Fault::Located(Box::new(locate(
                         j,
                         name,
@@ -360,7 +361,7 @@ impl Results {
                         None,
                     ))));
                 }
-                if let Ok(x) = cell.trim().parse::<f64>()
+                if let Some(x) = parse_digits::<f64>(cell)
                     && x.is_finite()
                     && x != 0.0
                 {
@@ -385,7 +386,7 @@ impl Results {
                 // A literal that reads as 0 is refused at once; a column with a cell that
                 // is not a number keeps its first such cell's fault, reported when the
                 // column is used as numbers ([`Results::numeric`]).
-                let underflow = cell.trim().parse::<f64>() == Ok(0.0);
+                let underflow = parse_digits::<f64>(cell) == Some(0.0);
                 if !underflow
                     && strict.get(j) != Some(&true)
                     && faults.get(j).is_none_or(Option::is_some)
@@ -412,7 +413,7 @@ impl Results {
                     Some("a sweep writes one row per point: remove the repeated row".into()),
                 )))
             };
-            if let Some(point) = rec.get(0).and_then(|c| c.trim().parse::<f64>().ok()) {
+            if let Some(point) = rec.get(0).and_then(parse_digits::<f64>) {
                 // By value (`2` and `2.0` are one point; `-0` is `0`).
                 let key = (point + 0.0).to_bits();
                 if let Some(&first) = points.get(&key) {
@@ -472,7 +473,7 @@ impl Results {
                 header_sha256: &self.header_sha256,
                 results_sha256: &self.sha256,
                 runs: self.column("runs").map_or_else(Vec::new, |c| {
-                    self.rows.iter().map(|r| r[c].trim().parse().ok()).collect()
+                    self.rows.iter().map(|r| parse_digits(&r[c])).collect()
                 }),
                 policies,
             },
@@ -498,9 +499,7 @@ impl Results {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                r[c].trim()
-                    .parse::<f64>()
-                    .ok()
+                parse_digits::<f64>(&r[c])
                     .filter(|v| v.is_finite())
                     .ok_or_else(|| {
                         Refusal::Other(format!(

@@ -1047,9 +1047,34 @@ pub(crate) fn too_small(expected: &str, literal: &str) -> String {
 /// words the same literal gets in a TOML file: `nan`/`inf` "found NaN" with the help line,
 /// a literal beyond the floats "found `1e999`, a number too large to use", one that reads as
 /// 0 [`too_small`], nothing "found nothing", anything else "found `TEXT`".
+/// Digit separators are read as TOML reads them ([`parse_digits`]: `1_000`).
 pub(crate) fn number_text(raw: &str, expected: &str) -> Result<f64, (String, Option<String>)> {
     let raw = raw.trim();
-    number_literal(raw.parse::<f64>().ok(), raw, expected)
+    number_literal(parse_digits(raw), raw, expected)
+}
+
+/// The one rule of every number a user writes as text (an integer or number flag's value, a
+/// `--set` value, a CSV cell), TOML's for a value: blanks around it are ignored (`--runs ' 5'`,
+/// as `runs =  5`), and an underscore between two digits is a digit separator (`--runs 1_000`,
+/// `--set model.war_cost=1_0`, a cell `1_000`, as `runs = 1_000` in a file). Any other
+/// underscore is kept, and the value refused as written (`1__0`, `_10`, `10_`).
+pub(crate) fn toml_digits(text: &str) -> std::borrow::Cow<'_, str> {
+    let t = text.trim();
+    let b = t.as_bytes();
+    let separator = |i: usize| {
+        i > 0 && i + 1 < b.len() && b[i - 1].is_ascii_digit() && b[i + 1].is_ascii_digit()
+    };
+    if b.contains(&b'_') && (0..b.len()).all(|i| b[i] != b'_' || separator(i)) {
+        t.replace('_', "").into()
+    } else {
+        t.into()
+    }
+}
+
+/// `text` read as a `T` (`f64`, `u64`, ...) by [`toml_digits`]' rule: the one parse of every
+/// number a user writes as text, so that no reader takes `1_000` where another refuses it.
+pub(crate) fn parse_digits<T: std::str::FromStr>(text: &str) -> Option<T> {
+    toml_digits(text).parse().ok()
 }
 
 /// The one wording of a number literal that is not a usable number, in a TOML file (a value

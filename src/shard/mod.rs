@@ -87,13 +87,11 @@ impl FromStr for ShardSpec {
                 "`{s}`: expected K/N (shard K of N, 0-based, e.g. 0/4) or `auto`"
             ));
         };
-        let k: u64 = k
-            .trim()
-            .parse()
+        let k: u64 = crate::scenario::input::parse_digits(k)
+            .ok_or(())
             .map_err(|_| format!("`{s}`: K must be a non-negative integer"))?;
-        let n: u64 = n
-            .trim()
-            .parse()
+        let n: u64 = crate::scenario::input::parse_digits(n)
+            .ok_or(())
             .map_err(|_| format!("`{s}`: N must be a positive integer"))?;
         if n == 0 {
             return Err(format!("`{s}`: N must be at least 1"));
@@ -109,54 +107,86 @@ impl FromStr for ShardSpec {
     }
 }
 
+/// Why `--shard auto` cannot name a shard: what was expected and found (the message), and
+/// what to do (the help line); the command line locates it at `--shard`'s value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoFault {
+    pub message: String,
+    pub help: String,
+}
+
 impl ShardSpec {
     /// The concrete shard. `auto` reads `SLURM_ARRAY_TASK_ID` and `SLURM_ARRAY_TASK_COUNT`
     /// through `env`, and refuses arrays whose ids are not exactly `0..COUNT` (a minimum
     /// other than 0 or a step other than 1), because shard ids must be `0..n`.
-    pub fn resolve(self, env: impl Fn(&str) -> Option<String>) -> Result<Shard, String> {
+    pub fn resolve(self, env: impl Fn(&str) -> Option<String>) -> Result<Shard, AutoFault> {
+        let fault = |message: String, help: String| AutoFault { message, help };
         match self {
             ShardSpec::Explicit(s) => Ok(s),
             ShardSpec::Auto => {
-                let var = |name: &str| -> Result<Option<u64>, String> {
+                let var = |name: &str| -> Result<Option<u64>, AutoFault> {
                     match env(name) {
                         None => Ok(None),
-                        Some(v) => v.trim().parse().map(Some).map_err(|_| {
-                            format!("--shard auto: {name}=`{v}` is not a non-negative integer")
-                        }),
+                        Some(v) => crate::scenario::input::parse_digits(&v)
+                            .map(Some)
+                            .ok_or_else(|| {
+                                fault(
+                                    format!(
+                                        "expected {name} to be a non-negative integer, found \
+                                         `{v}`"
+                                    ),
+                                    "Slurm sets it in a job array; outside one give the shard \
+                                     as --shard K/N"
+                                        .into(),
+                                )
+                            }),
                     }
                 };
-                let (Some(k), Some(n)) =
-                    (var("SLURM_ARRAY_TASK_ID")?, var("SLURM_ARRAY_TASK_COUNT")?)
-                else {
-                    return Err(
-                        "--shard auto: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT \
-                                are not both set; run inside a Slurm job array \
-                                (sbatch --array=0-N) or give the shard as --shard K/N"
+                let (id, count) = (var("SLURM_ARRAY_TASK_ID")?, var("SLURM_ARRAY_TASK_COUNT")?);
+                let (Some(k), Some(n)) = (id, count) else {
+                    let found = match (id, count) {
+                        (None, None) => "neither",
+                        (Some(_), _) => "only SLURM_ARRAY_TASK_ID",
+                        (_, Some(_)) => "only SLURM_ARRAY_TASK_COUNT",
+                    };
+                    return Err(fault(
+                        format!(
+                            "expected a Slurm job array's SLURM_ARRAY_TASK_ID and \
+                             SLURM_ARRAY_TASK_COUNT in the environment, found {found}"
+                        ),
+                        "run inside a Slurm job array (sbatch --array=0-N), or give the shard \
+                         as --shard K/N (shard K of N, 0-based)"
                             .into(),
-                    );
+                    ));
                 };
+                let last = n.saturating_sub(1);
                 let min = var("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
                 if min != 0 {
-                    return Err(format!(
-                        "--shard auto: the job array starts at {min}; submit it with \
-                         --array=0-{} so that task ids are the shard numbers 0..{}",
-                        n.saturating_sub(1),
-                        n.saturating_sub(1)
+                    return Err(fault(
+                        format!("expected a job array numbered from 0, found one from {min}"),
+                        format!(
+                            "submit it with --array=0-{last} so that task ids are the shard \
+                             numbers 0..{last}"
+                        ),
                     ));
                 }
                 let step = var("SLURM_ARRAY_TASK_STEP")?.unwrap_or(1);
                 if step > 1 {
-                    return Err(format!(
-                        "--shard auto: the job array has step {step}; submit it with \
-                         --array=0-{} (step 1) or give the shard as --shard K/N",
-                        n.saturating_sub(1)
+                    return Err(fault(
+                        format!("expected a job array of step 1, found step {step}"),
+                        format!(
+                            "submit it with --array=0-{last} (step 1), or give the shard as \
+                             --shard K/N"
+                        ),
                     ));
                 }
                 Shard::new(k, n).ok_or_else(|| {
-                    format!(
-                        "--shard auto: SLURM_ARRAY_TASK_ID={k} is not below \
-                         SLURM_ARRAY_TASK_COUNT={n}; submit the array as --array=0-{}",
-                        n.saturating_sub(1)
+                    fault(
+                        format!(
+                            "expected SLURM_ARRAY_TASK_ID below SLURM_ARRAY_TASK_COUNT={n}, \
+                             found {k}"
+                        ),
+                        format!("submit the array as --array=0-{last}"),
                     )
                 })
             }
@@ -1644,31 +1674,43 @@ mod tests {
 
     #[test]
     fn auto_refuses_arrays_that_do_not_number_shards_from_zero() {
-        let missing = ShardSpec::Auto.resolve(env(&[])).unwrap_err();
+        let words = |e: AutoFault| format!("{} / {}", e.message, e.help);
+        let missing = words(ShardSpec::Auto.resolve(env(&[])).unwrap_err());
         assert!(missing.contains("SLURM_ARRAY_TASK_ID"), "{missing}");
-        let one_based = ShardSpec::Auto
-            .resolve(env(&[
-                ("SLURM_ARRAY_TASK_ID", "4"),
-                ("SLURM_ARRAY_TASK_COUNT", "4"),
-                ("SLURM_ARRAY_TASK_MIN", "1"),
-            ]))
-            .unwrap_err();
+        assert!(missing.contains("found neither"), "{missing}");
+        let one_based = words(
+            ShardSpec::Auto
+                .resolve(env(&[
+                    ("SLURM_ARRAY_TASK_ID", "4"),
+                    ("SLURM_ARRAY_TASK_COUNT", "4"),
+                    ("SLURM_ARRAY_TASK_MIN", "1"),
+                ]))
+                .unwrap_err(),
+        );
         assert!(one_based.contains("--array=0-3"), "{one_based}");
-        let stepped = ShardSpec::Auto
-            .resolve(env(&[
-                ("SLURM_ARRAY_TASK_ID", "4"),
-                ("SLURM_ARRAY_TASK_COUNT", "4"),
-                ("SLURM_ARRAY_TASK_STEP", "4"),
-            ]))
-            .unwrap_err();
+        let stepped = words(
+            ShardSpec::Auto
+                .resolve(env(&[
+                    ("SLURM_ARRAY_TASK_ID", "4"),
+                    ("SLURM_ARRAY_TASK_COUNT", "4"),
+                    ("SLURM_ARRAY_TASK_STEP", "4"),
+                ]))
+                .unwrap_err(),
+        );
         assert!(stepped.contains("step 4"), "{stepped}");
-        let garbage = ShardSpec::Auto
-            .resolve(env(&[
-                ("SLURM_ARRAY_TASK_ID", "x"),
-                ("SLURM_ARRAY_TASK_COUNT", "4"),
-            ]))
-            .unwrap_err();
-        assert!(garbage.contains("SLURM_ARRAY_TASK_ID=`x`"), "{garbage}");
+        let garbage = words(
+            ShardSpec::Auto
+                .resolve(env(&[
+                    ("SLURM_ARRAY_TASK_ID", "x"),
+                    ("SLURM_ARRAY_TASK_COUNT", "4"),
+                ]))
+                .unwrap_err(),
+        );
+        assert!(
+            garbage
+                .contains("expected SLURM_ARRAY_TASK_ID to be a non-negative integer, found `x`"),
+            "{garbage}"
+        );
     }
 
     /// The key path of a byte of JSON: the member or element it is in, its object's once

@@ -554,20 +554,61 @@ pub fn shell_path(p: &Path) -> String {
     shell_word(&path_word(p))
 }
 
+/// The path a word written by [`shell_path`] names: `$'...'` with its bytes (`\\`, `\'` and
+/// `\xHH` escapes), else a word as a POSIX shell reads it (`shlex`). None: not one such word.
+pub fn path_of_shell_word(word: &str) -> Option<PathBuf> {
+    #[cfg(unix)]
+    if let Some(body) = word.strip_prefix("$'").and_then(|w| w.strip_suffix('\'')) {
+        use std::os::unix::ffi::OsStringExt;
+        let b = body.as_bytes();
+        let mut bytes = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            match (b[i], b.get(i + 1)) {
+                (b'\\', Some(&c @ (b'\\' | b'\''))) => {
+                    bytes.push(c);
+                    i += 2;
+                }
+                (b'\\', Some(b'x')) => {
+                    let hex = std::str::from_utf8(b.get(i + 2..i + 4)?).ok()?;
+                    bytes.push(u8::from_str_radix(hex, 16).ok()?);
+                    i += 4;
+                }
+                (b'\\' | b'\'', _) => return None,
+                (c, _) => {
+                    bytes.push(c);
+                    i += 1;
+                }
+            }
+        }
+        return Some(PathBuf::from(std::ffi::OsString::from_vec(bytes)));
+    }
+    match shlex::split(word)?.as_slice() {
+        [one] => Some(PathBuf::from(one)),
+        _ => None,
+    }
+}
+
 /// The sweep file the record beside `results` names (made absolute from the directory it
 /// was given in when it was given relative), if there is a readable record: an input of every
 /// command that reads those results (`robust`, `discover`), which no output may replace.
+/// A sweep file whose name (or directory) is not UTF-8 is the path of its bytes, from the
+/// record's `sweep_file_word` ([`path_of_shell_word`]): `sweep_file` holds it as text, with
+/// U+FFFD for those bytes, the name of no file.
 pub fn recorded_sweep_file(results: &Path) -> Option<PathBuf> {
-    match read_beside(results) {
-        Beside::Record(r) if !r.sweep_file.is_empty() => {
-            let file = Path::new(&r.sweep_file);
-            Some(if file.is_absolute() || r.directory.is_empty() {
-                file.to_path_buf()
-            } else {
-                Path::new(&r.directory).join(file)
-            })
-        }
-        _ => None,
+    let Beside::Record(r) = read_beside(results) else {
+        return None;
+    };
+    if let Some(path) = r.sweep_file_word.as_deref().and_then(path_of_shell_word) {
+        return Some(path);
+    }
+    let file = Path::new(&r.sweep_file);
+    if r.sweep_file.is_empty() {
+        None
+    } else if file.is_absolute() || r.directory.is_empty() {
+        Some(file.to_path_buf())
+    } else {
+        Some(Path::new(&r.directory).join(file))
     }
 }
 
@@ -795,6 +836,37 @@ fn missing_points(record: &Record, read: &RowsRead<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A path written as a shell word by `shell_path` reads back as that path, bytes and all
+    /// (`recorded_sweep_file` compares the sweep file so).
+    #[test]
+    fn a_shell_word_reads_back_as_its_path() {
+        let mut paths = vec![
+            PathBuf::from("/d/s.toml"),
+            PathBuf::from("/d x/it's.toml"),
+            PathBuf::from("-s.toml"),
+        ];
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            for b in [&b"/d\xff 'x'/s\xfe.toml"[..], b"-r\x80\\.csv", b"/a\x01\x7f"] {
+                paths.push(PathBuf::from(std::ffi::OsStr::from_bytes(b)));
+            }
+        }
+        for p in paths {
+            let word = shell_path(&p);
+            let back = path_of_shell_word(&word);
+            // `-s.toml` is written `./-s.toml`: the same file.
+            let want = if p.as_os_str().as_encoded_bytes().first() == Some(&b'-') {
+                Path::new(".").join(&p)
+            } else {
+                p.clone()
+            };
+            assert_eq!(back, Some(want), "{word}");
+        }
+        assert_eq!(path_of_shell_word("$'a\\x4'"), None);
+        assert_eq!(path_of_shell_word("a b"), None);
+    }
 
     fn record(directory: &str) -> Record {
         Record {

@@ -372,7 +372,7 @@ impl Rows {
             RowFormat::Csv => {
                 let cells: Vec<&str> = line.trim_end().split(',').collect();
                 let runs_at = 1 + if self.policies.is_some() { 2 } else { 0 } + self.paths.len();
-                let runs = cells.get(runs_at)?.parse().ok()?;
+                let runs = crate::scenario::input::parse_digits(cells.get(runs_at)?)?;
                 let first = runs_at + 1 + if self.adaptive { 2 } else { 0 };
                 for (i, o) in out.iter_mut().enumerate() {
                     for (j, x) in o.iter_mut().enumerate() {
@@ -409,7 +409,7 @@ impl Rows {
         match self.format {
             RowFormat::Csv => line.split(',').enumerate().find_map(|(j, cell)| {
                 let name = header.trim_end().split(',').nth(j).unwrap_or_default();
-                if matches!(name, "policy" | "future") || cell.trim().parse::<f64>() != Ok(0.0) {
+                if matches!(name, "policy" | "future") || crate::scenario::input::parse_digits::<f64>(cell) != Some(0.0) {
                     return None;
                 }
                 let (m, help) = crate::scenario::input::number_text(cell, "a number").err()?;
