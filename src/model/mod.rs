@@ -2745,7 +2745,7 @@ impl<const C: bool> World<C> {
         } else {
             let mut real_inputs = seen_inputs;
             terms.set_balance(&mut real_inputs, p_real);
-            game::play(&seen, &game::solve(&real_inputs), &real_inputs, &draws.u)
+            game::play(&seen, &game::solve_responses(&real_inputs), &real_inputs, &draws.u)
         };
         Decision {
             play,
