@@ -393,6 +393,20 @@ impl GameInputs {
 
 /// Solve the game by backward induction (agent logit QRE).
 pub fn solve(g: &GameInputs) -> Solution {
+    solve_nodes::<true>(g)
+}
+
+/// The real game's solution as [`play`] reads it: [`solve`]'s, but for A's choice at node 1
+/// (`challenge` and `fait_accompli`, left 0). The challenger decides in the game it
+/// perceives; the target and its protectors respond in the real one, whose node 1 is never
+/// read, so its logit (an `exp`) is not computed.
+pub fn solve_responses(g: &GameInputs) -> Solution {
+    solve_nodes::<false>(g)
+}
+
+/// [`solve`] (`NODE1`) or [`solve_responses`] (not `NODE1`).
+#[inline(always)]
+fn solve_nodes<const NODE1: bool>(g: &GameInputs) -> Solution {
     let mut sol = Solution::default();
     let s_prob = g.sanction_prob;
     let mut a_display = Levels::default();
@@ -515,7 +529,9 @@ pub fn solve(g: &GameInputs) -> Solution {
     let (u_sq, u_ch) = (g.status_quo, sol.a_challenge.total());
     if g.fa_weight <= 0.0 {
         // Node 1 without the fait accompli: A challenges or keeps the status quo.
-        sol.challenge = logit2(g.beta_a, u_ch, u_sq);
+        if NODE1 {
+            sol.challenge = logit2(g.beta_a, u_ch, u_sq);
+        }
         return sol;
     }
     // The fait accompli: W sanctions with probability s, P commits or stays out, war with
@@ -549,6 +565,9 @@ pub fn solve(g: &GameInputs) -> Solution {
     sol.p_fa_stay = p_fa[0];
     sol.a_fait_accompli = Levels::mix(a_fa[1], a_fa[0], c);
     sol.t_fait_accompli = c * t_fa[1] + (1.0 - c) * t_fa[0];
+    if !NODE1 {
+        return sol;
+    }
     // Node 1: A keeps the status quo, challenges, or seizes: the multinomial logit over the
     // three expected payoffs, the fait accompli's term weighted by a_F (shifted by the
     // largest payoff, which changes no probability and keeps every exponent <= 0).
@@ -811,6 +830,41 @@ mod tests {
             shock_cost: 0.0,
             restraint_weight: 0.0,
             p_restrain_cost: 0.0,
+        }
+    }
+
+    /// The real game's solution ([`solve_responses`]) is [`solve`]'s in every field [`play`]
+    /// reads of it and in every other but A's choice at node 1, left 0: with and without the
+    /// fait accompli, a protector, restraint and the revealed cost.
+    #[test]
+    fn the_responses_are_the_solution_but_for_node_1() {
+        let bits = |s: &Solution| format!("{s:?}");
+        for fa_weight in [0.0, 0.7] {
+            for protector in [true, false] {
+                for restraint_weight in [0.0, 1.5] {
+                    for (shock_prob, shock_cost) in [(0.0, 0.0), (0.35, 0.6)] {
+                        let g = GameInputs {
+                            fa_weight,
+                            protector,
+                            restraint_weight,
+                            p_restrain_cost: 0.1,
+                            shock_prob,
+                            shock_cost,
+                            ..example()
+                        };
+                        let (full, responses) = (solve(&g), solve_responses(&g));
+                        assert!(full.challenge > 0.0);
+                        assert_eq!(full.fait_accompli > 0.0, fa_weight > 0.0);
+                        assert_eq!((responses.challenge, responses.fait_accompli), (0.0, 0.0));
+                        let node1 = Solution {
+                            challenge: full.challenge,
+                            fait_accompli: full.fait_accompli,
+                            ..responses
+                        };
+                        assert_eq!(bits(&node1), bits(&full), "{g:?}");
+                    }
+                }
+            }
         }
     }
 

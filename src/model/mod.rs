@@ -2341,6 +2341,127 @@ impl Forces {
         th
     }
 }
+/// What the crisis game's payoffs that depend on A's probabilities of prevailing are
+/// computed from ([`World::game_inputs_apart`]).
+struct BalanceTerms<'m> {
+    m: &'m ModelParams,
+    stake: f64,
+    value: f64,
+    punish: f64,
+    political: [f64; 2],
+    trade: f64,
+    unrevealed: f64,
+    concede_before_power: f64,
+    demands: f64,
+    unguarded: f64,
+    p_abandon: f64,
+    bound: f64,
+}
+
+impl BalanceTerms<'_> {
+    /// Write into `g` the payoffs that depend on A's probabilities of prevailing `p` (after a
+    /// threat with the protector out, in; after a fait accompli with the protector in,
+    /// against the forces in theatre only) (docs/MODEL.md 7.6): every other field of `g` is
+    /// left as it is.
+    #[inline(always)]
+    fn set_balance(&self, g: &mut GameInputs, p: [f64; 3]) {
+        let (m, stake, punish, political, trade) =
+            (self.m, self.stake, self.punish, self.political, self.trade);
+        let war_cost = [
+            m.war_cost * stake * 2.0 * (1.0 - p[0]),
+            m.war_cost * stake * (2.0 * (1.0 - p[1]) + punish),
+        ];
+        // Fearon (1995) with the issue bounded: the target fights only if its cost of war is
+        // below its chance of not losing the war, q_k = min(1, war_resistance (1 - p_k)).
+        // Arrays written out, not `[0, 1].map(..)`: the same arithmetic, without temporaries
+        // that LLVM may copy into the inputs (a 300-byte `memcpy` per call in some builds).
+        // `resistance` is `war_resistance` after a threat, scaled by
+        // `fait_accompli_resistance` against a done deed.
+        let war_k = |cost: f64, p: f64, k: usize, resistance: f64| {
+            let c_a = (cost + political[k] + trade) / self.value.max(1e-9);
+            let q = (resistance * (1.0 - p)).min(1.0);
+            let w = fearon_war_probability(c_a, m.war_uncertainty, q);
+            if m.war_revelation > 0.0 {
+                w * self.unrevealed
+            } else {
+                w
+            }
+        };
+        let t_war = [
+            m.target_war_cost * stake * 2.0 * p[0],
+            m.target_war_cost * stake * 2.0 * p[1],
+        ];
+        // The fait accompli with P in: only the forces in theatre on the target's side
+        // (`p[2]`), the committed coalition's punishment in full; with P out its balance, and
+        // so every cost, is the threat's (`p[0]`).
+        g.fa = if m.fait_accompli > 0.0 {
+            let fa_war_cost = m.war_cost * stake * (2.0 * (1.0 - p[2]) + punish);
+            let t_war_fa = m.target_war_cost * stake * 2.0 * p[2];
+            // A target facing a done deed fights to reverse it with its chance of not losing
+            // scaled by `fait_accompli_resistance` (1: as after a threat, the same numbers).
+            let resistance = m.fait_accompli_resistance * m.war_resistance;
+            game::FaitAccompli {
+                p: [p[0], p[2]],
+                a_force_cost: [
+                    m.limited_force_cost * war_cost[0],
+                    m.limited_force_cost * fa_war_cost,
+                ],
+                a_war_cost: [war_cost[0], fa_war_cost],
+                war: [
+                    war_k(war_cost[0], p[0], 0, resistance),
+                    war_k(fa_war_cost, p[2], 1, resistance),
+                ],
+                t_force_cost: [
+                    m.limited_force_cost * t_war[0],
+                    m.limited_force_cost * t_war_fa,
+                ],
+                t_war_cost: [t_war[0], t_war_fa],
+                // The ally was attacked (the casus foederis): abandoning it costs
+                // `casus_foederis_cost` more per unit of treaty weight than `p_abandon`.
+                p_abandon: self.p_abandon + m.casus_foederis_cost * self.bound * stake,
+            }
+        } else {
+            // Not offered: the game does not read it (`game::solve`, `game::play`).
+            game::FaitAccompli::default()
+        };
+        g.p = [p[0], p[1]];
+        g.a_force_cost = [
+            m.limited_force_cost * war_cost[0],
+            m.limited_force_cost * war_cost[1],
+        ];
+        g.a_war_cost = war_cost;
+        g.war = [
+            war_k(war_cost[0], p[0], 0, m.war_resistance),
+            war_k(war_cost[1], p[1], 1, m.war_resistance),
+        ];
+        // Goliath's curse (Sechser 2010): conceding to a challenger able to come back
+        // invites further demands, so the cost of conceding rises with its chance of
+        // winning with the protector out, `p[0]` (real in the real game, A's perceived
+        // one in A's game). It is the balance, not the target's cohesion or reputation, so
+        // the political level's removal keeps it. At `concession_power` 0 the sum is the
+        // one before it, bit for bit (x + 0 = x).
+        // The further demands a concession invites (docs/MODEL.md 7.6): the challenger's
+        // own crisis opportunities over `concession_demands` years at the current
+        // tension, each priced at the target's value of the issue. No balance in it, and
+        // not the political level (the political level's removal keeps it). At 0 the sum
+        // is the one before it, bit for bit (x + 0 = x).
+        // The unguarded concession (docs/MODEL.md 7.6): with no protector (node 4 absent)
+        // nothing checks the challenger's next demand, so conceding costs
+        // `concession_unguarded` more per unit of stakes; with one, 0 is added whatever
+        // the value, bit for bit (x + 0 = x).
+        g.t_concede = stake
+            * (self.concede_before_power
+                + m.concession_power * p[0]
+                + self.demands
+                + self.unguarded);
+        g.t_force_cost = [
+            m.limited_force_cost * t_war[0],
+            m.limited_force_cost * t_war[1],
+        ];
+        g.t_war_cost = t_war;
+    }
+}
+
 
 /// The challenger's reward for a display of force, in stake units (docs/MODEL.md 7.6): a
 /// hawkish audience's `reaction_display_reward` share of the value of revision `value` in a
@@ -2388,8 +2509,26 @@ impl<const C: bool> World<C> {
     /// The crisis game's payoffs for rivalry `ri` with A's probabilities of prevailing `p`
     /// (after a threat with the protector out, in; after a fait accompli with the protector
     /// in, against the forces in theatre only) (docs/MODEL.md 7.6).
+    #[cfg(any(test, feature = "internals"))]
     fn game_inputs(&self, c: &Compiled, ri: usize, th: &Theatre, p: [f64; 3]) -> GameInputs {
-        let m = self.model;
+        let (mut g, terms) = self.game_inputs_apart(c, ri, th);
+        terms.set_balance(&mut g, p);
+        g
+    }
+
+    /// The crisis game's payoffs for rivalry `ri` apart from those that depend on A's
+    /// probabilities of prevailing (left at 0), and the terms [`BalanceTerms::set_balance`]
+    /// computes those from: the game the challenger perceives and the real one differ only
+    /// in them, so the real game's inputs are the perceived game's with its own balance
+    /// written in (the same arithmetic, the same bits as building them whole).
+    #[inline(always)]
+    fn game_inputs_apart<'m>(
+        &'m self,
+        c: &Compiled,
+        ri: usize,
+        th: &Theatre,
+    ) -> (GameInputs, BalanceTerms<'m>) {
+        let m = &self.model;
         let rv = &c.scenario.rivalries[ri];
         let (a, t) = (rv.challenger, rv.target);
         let params = &self.rivalries[ri].params;
@@ -2410,10 +2549,6 @@ impl<const C: bool> World<C> {
             0.0
         };
         let punish = m.punishment * coalition_share + m.strategic_punishment * th.strategic;
-        let war_cost = [
-            m.war_cost * stake * 2.0 * (1.0 - p[0]),
-            m.war_cost * stake * (2.0 * (1.0 - p[1]) + punish),
-        ];
         let rm = c.removed;
         let monitoring = if rm.political { 0.0 } else { params.monitoring };
         let political = [
@@ -2428,13 +2563,6 @@ impl<const C: bool> World<C> {
         } else {
             m.trade_gdp_loss * params.trade / m.stake_gdp_share
         };
-        // Fearon (1995) with the issue bounded: the target fights only if its cost of war is
-        // below its chance of not losing the war, q_k = min(1, war_resistance (1 - p_k)).
-        // Arrays written out, not `[0, 1].map(..)`: the same arithmetic, without temporaries
-        // that LLVM may copy into the returned inputs (a 300-byte `memcpy` per call in some
-        // builds).
-        // `resistance` is `war_resistance` after a threat, scaled by
-        // `fait_accompli_resistance` against a done deed.
         // With `war_revelation` > 0, the share `war_revelation r` of the challenger's
         // uncertainty that the rivalry's last war resolved (`r`, faded since) bargains with
         // complete information, so with no war (Fearon 1995; Slantchev 2003); 0: not read.
@@ -2443,25 +2571,7 @@ impl<const C: bool> World<C> {
         } else {
             1.0
         };
-        let war_k = |cost: f64, p: f64, k: usize, resistance: f64| {
-            let c_a = (cost + political[k] + trade) / value.max(1e-9);
-            let q = (resistance * (1.0 - p)).min(1.0);
-            let w = fearon_war_probability(c_a, m.war_uncertainty, q);
-            if m.war_revelation > 0.0 {
-                w * unrevealed
-            } else {
-                w
-            }
-        };
-        let war = [
-            war_k(war_cost[0], p[0], 0, m.war_resistance),
-            war_k(war_cost[1], p[1], 1, m.war_resistance),
-        ];
         let ts = &self.countries[t];
-        let t_war = [
-            m.target_war_cost * stake * 2.0 * p[0],
-            m.target_war_cost * stake * 2.0 * p[1],
-        ];
         let p_abandon = (m.treaty_cost * th.bound + m.tripwire_cost * th.tripwire) * stake;
         // The target's price of the further demands a concession invites, per unit of stakes:
         // `concession_demands` years of the challenger's own crisis opportunities at the
@@ -2474,45 +2584,21 @@ impl<const C: bool> World<C> {
         } else {
             m.concession_unguarded
         };
-        // The fait accompli with P in: only the forces in theatre on the target's side
-        // (`p[2]`), the committed coalition's punishment in full; with P out its balance, and
-        // so every cost, is the threat's (`p[0]`).
-        let fa = if m.fait_accompli > 0.0 {
-            let fa_war_cost = m.war_cost * stake * (2.0 * (1.0 - p[2]) + punish);
-            let t_war_fa = m.target_war_cost * stake * 2.0 * p[2];
-            // A target facing a done deed fights to reverse it with its chance of not losing
-            // scaled by `fait_accompli_resistance` (1: as after a threat, the same numbers).
-            let resistance = m.fait_accompli_resistance * m.war_resistance;
-            game::FaitAccompli {
-                p: [p[0], p[2]],
-                a_force_cost: [
-                    m.limited_force_cost * war_cost[0],
-                    m.limited_force_cost * fa_war_cost,
-                ],
-                a_war_cost: [war_cost[0], fa_war_cost],
-                war: [
-                    war_k(war_cost[0], p[0], 0, resistance),
-                    war_k(fa_war_cost, p[2], 1, resistance),
-                ],
-                t_force_cost: [
-                    m.limited_force_cost * t_war[0],
-                    m.limited_force_cost * t_war_fa,
-                ],
-                t_war_cost: [t_war[0], t_war_fa],
-                // The ally was attacked (the casus foederis): abandoning it costs
-                // `casus_foederis_cost` more per unit of treaty weight than `p_abandon`.
-                p_abandon: p_abandon + m.casus_foederis_cost * th.bound * stake,
-            }
-        } else {
-            // Not offered: the game does not read it (`game::solve`, `game::play`).
-            game::FaitAccompli::default()
-        };
         let p_war = if th.coalition > 0.0 {
             m.protector_war_cost * stake * th.own_a / (th.own_a + th.coalition)
         } else {
             m.protector_war_cost * stake
         };
-        GameInputs {
+        // The target's cost of conceding before its balance term (below, in
+        // `set_balance`): the sum's terms in the order of its formula, so the same bits.
+        let concede_before_power = if rm.political {
+            m.target_stake
+        } else {
+            m.target_stake
+                + m.concession_cohesion * ts.cohesion
+                + m.concession_reputation * ts.reputation
+        };
+        let g = GameInputs {
             beta_a: m.rationality,
             beta_t: m.rationality_target,
             beta_p: m.rationality_protector,
@@ -2543,58 +2629,19 @@ impl<const C: bool> World<C> {
             } else {
                 m.display_sanctions_share * params.sanctions_credibility
             },
-            p: [p[0], p[1]],
-            a_force_cost: [
-                m.limited_force_cost * war_cost[0],
-                m.limited_force_cost * war_cost[1],
-            ],
-            a_war_cost: war_cost,
             a_political: political,
             trade,
             trade_dispute: m.dispute_trade_share * trade,
-            war,
-            // Goliath's curse (Sechser 2010): conceding to a challenger able to come back
-            // invites further demands, so the cost of conceding rises with its chance of
-            // winning with the protector out, `p[0]` (real in the real game, A's perceived
-            // one in A's game). It is the balance, not the target's cohesion or reputation, so
-            // the political level's removal keeps it. At `concession_power` 0 the sum is the
-            // one before it, bit for bit (x + 0 = x).
-            // The further demands a concession invites (docs/MODEL.md 7.6): the challenger's
-            // own crisis opportunities over `concession_demands` years at the current
-            // tension, each priced at the target's value of the issue. No balance in it, and
-            // not the political level (the political level's removal keeps it). At 0 the sum
-            // is the one before it, bit for bit (x + 0 = x).
-            // The unguarded concession (docs/MODEL.md 7.6): with no protector (node 4 absent)
-            // nothing checks the challenger's next demand, so conceding costs
-            // `concession_unguarded` more per unit of stakes; with one, 0 is added whatever
-            // the value, bit for bit (x + 0 = x).
-            t_concede: if rm.political {
-                stake * (m.target_stake + m.concession_power * p[0] + demands + unguarded)
-            } else {
-                stake
-                    * (m.target_stake
-                        + m.concession_cohesion * ts.cohesion
-                        + m.concession_reputation * ts.reputation
-                        + m.concession_power * p[0]
-                        + demands
-                        + unguarded)
-            },
             // The same horizon's further demands priced at T's own loss of resisting (solved
             // at node 2, `game::solve`).
             t_demands: m.concession_demands_loss * rate_now,
             t_value: stake * m.target_stake,
-            t_force_cost: [
-                m.limited_force_cost * t_war[0],
-                m.limited_force_cost * t_war[1],
-            ],
-            t_war_cost: t_war,
             protector: th.protector,
             p_commit_cost: m.commit_cost * stake,
             p_abandon,
             p_force_cost: m.limited_force_cost * p_war,
             p_war_cost: p_war,
             p_value: m.protect_value * th.bound.max(th.tripwire) * stake,
-            fa,
             fa_weight: m.fait_accompli,
             // The cost of force a display may reveal (docs/MODEL.md 7.7): the challenger's
             // own, so no level's removal touches it.
@@ -2605,7 +2652,31 @@ impl<const C: bool> World<C> {
             // touches it (the military level's removes the protector, and node 4 with it).
             restraint_weight: m.protector_restraint,
             p_restrain_cost: m.restraint_cost * stake,
-        }
+            // Written by `set_balance`.
+            p: [0.0; 2],
+            a_force_cost: [0.0; 2],
+            a_war_cost: [0.0; 2],
+            war: [0.0; 2],
+            t_concede: 0.0,
+            t_force_cost: [0.0; 2],
+            t_war_cost: [0.0; 2],
+            fa: game::FaitAccompli::default(),
+        };
+        let terms = BalanceTerms {
+            m,
+            stake,
+            value,
+            punish,
+            political,
+            trade,
+            unrevealed,
+            concede_before_power,
+            demands,
+            unguarded,
+            p_abandon,
+            bound: th.bound,
+        };
+        (g, terms)
     }
 
     /// A's probabilities of prevailing in the crisis on rivalry `ri` with the protectors out
@@ -2671,13 +2742,17 @@ impl<const C: bool> World<C> {
         // unless it is the game the challenger perceives. Without either `play` is given the
         // perceived game in its
         // place (it reads neither), so no game is built or zeroed for nothing.
-        let seen_inputs = self.game_inputs(c, ri, th, p_seen);
+        // The real game's inputs are the perceived game's with the real balance written in
+        // (`BalanceTerms::set_balance`): the other payoffs are computed once.
+        let (mut seen_inputs, terms) = self.game_inputs_apart(c, ri, th);
+        terms.set_balance(&mut seen_inputs, p_seen);
         let seen = game::solve(&seen_inputs);
         let play = if p_seen == p_real || !seen.acts(draws.u[0]) {
             game::play(&seen, &seen, &seen_inputs, &draws.u)
         } else {
-            let real_inputs = self.game_inputs(c, ri, th, p_real);
-            game::play(&seen, &game::solve(&real_inputs), &real_inputs, &draws.u)
+            let mut real_inputs = seen_inputs;
+            terms.set_balance(&mut real_inputs, p_real);
+            game::play(&seen, &game::solve_responses(&real_inputs), &real_inputs, &draws.u)
         };
         Decision {
             play,
@@ -3820,6 +3895,71 @@ mod tests {
                         beta_t,
                         &mut last,
                     );
+                }
+            }
+        }
+    }
+
+    /// The real game's inputs are the perceived game's with the real balance written in
+    /// (`BalanceTerms::set_balance`, as `World::decide_in` builds them): equal, bit for bit,
+    /// to the inputs built for the real balance alone, with and without the fait accompli
+    /// and a protector; and two balances' inputs differ in every field that depends on the
+    /// balance and in no other, so a field `set_balance` failed to write would stay the
+    /// perceived game's and show here.
+    #[test]
+    fn the_real_games_inputs_are_the_perceived_games_with_the_real_balance() {
+        let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        // The concession's cost depends on the balance only with `concession_power` > 0.
+        let file = with_value(&file, "model.concession_power", 0.8);
+        let balances = [[0.9, 0.35, 0.2], [0.3, 0.1, 0.05], [0.62, 0.48, 0.4]];
+        let bits = |g: &GameInputs| format!("{g:?}");
+        for fa in [0.0, 0.6] {
+            let s = with_value(&file, "model.fait_accompli", fa);
+            let c = Compiled::new(&s);
+            let w = c.new_world();
+            for protector in [true, false] {
+                let mut th = w.theatre(&c, 0);
+                th.protector = protector;
+                let whole = |p: [f64; 3]| {
+                    let (mut g, terms) = w.game_inputs_apart(&c, 0, &th);
+                    terms.set_balance(&mut g, p);
+                    g
+                };
+                for seen in balances {
+                    for real in balances {
+                        let (mut g, terms) = w.game_inputs_apart(&c, 0, &th);
+                        terms.set_balance(&mut g, seen);
+                        assert_eq!(bits(&g), bits(&whole(seen)));
+                        terms.set_balance(&mut g, real);
+                        assert_eq!(bits(&g), bits(&whole(real)), "{fa} {protector} {seen:?} {real:?}");
+                        if seen == real {
+                            continue;
+                        }
+                        let (a, b) = (whole(seen), whole(real));
+                        let apart = |g: &GameInputs| GameInputs {
+                            p: [0.0; 2],
+                            a_force_cost: [0.0; 2],
+                            a_war_cost: [0.0; 2],
+                            war: [0.0; 2],
+                            t_concede: 0.0,
+                            t_force_cost: [0.0; 2],
+                            t_war_cost: [0.0; 2],
+                            fa: game::FaitAccompli::default(),
+                            ..*g
+                        };
+                        assert_eq!(bits(&apart(&a)), bits(&apart(&b)));
+                        let differ = [
+                            a.p != b.p,
+                            a.a_force_cost != b.a_force_cost,
+                            a.a_war_cost != b.a_war_cost,
+                            a.war != b.war,
+                            a.t_concede != b.t_concede,
+                            a.t_force_cost != b.t_force_cost,
+                            a.t_war_cost != b.t_war_cost,
+                            (a.fa != b.fa) == (fa > 0.0),
+                        ];
+                        assert!(differ.iter().all(|&d| d), "{fa} {protector} {seen:?} {real:?}: {differ:?}");
+                    }
                 }
             }
         }
