@@ -1513,6 +1513,17 @@ fn draws_with_nothing_uncertain_names_the_flag() {
     };
     let e = refused(&["run", BASELINE, "--draws", "5"]);
     assert_eq!(e.trim_end(), said("the scenario"), "{e}");
+    // Two files and no priors in either: nothing is uncertain is said first, not "nested
+    // Monte Carlo ([[uncertain]] priors) takes one scenario file", which named priors that
+    // are not there.
+    let e = refused(&[
+        "run",
+        BASELINE,
+        "scenarios/combined-proposals.toml",
+        "--draws",
+        "5",
+    ]);
+    assert_eq!(e.trim_end(), said("any of the scenarios"), "{e}");
     // A file compared with itself is said first (tests/compare_rows.rs), then the refusal.
     let e = refused(&["compare", BASELINE, BASELINE, "--draws", "5"]);
     let (first, rest) = e.split_once('\n').unwrap_or_default();

@@ -148,6 +148,12 @@ fn nested_refusals(args: &RunArgs) -> Result<&'static str, CliError> {
         Some(_) => "--posterior",
         None => "[[uncertain]] priors",
     };
+    // `--draws` alone made the run nested and no file declares priors: nothing is uncertain
+    // in any of them, the fault to fix first (not the number of files, which names priors
+    // that are not there).
+    if args.posterior.is_none() && args.files.len() != 1 && with_priors(&args.files).is_none() {
+        return Err(nothing_uncertain(args.draws, "any of the scenarios"));
+    }
     if args.files.len() != 1 {
         return Err(CliError::Usage(format!(
             "nested Monte Carlo ({what}) takes one scenario file; run the files one at a time"
