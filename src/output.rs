@@ -83,37 +83,51 @@ pub fn csv_path(path: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Every input file this process has read, as hashes of their canonical paths: scenario
-/// files, the `extends` chains behind them, sweep files, a sweep's `base`, partial files,
-/// `--files-from` lists. No output may replace one, whichever option named it and however
-/// the input was reached. Hashes (8 bytes a file, constant-time lookup) rather than the
-/// paths, so that a run over thousands of files does not hold every path: a collision could
-/// only refuse an output wrongly (probability about n^2 / 2^65), never let one through.
+/// Every input file this process has read, as hashes of their identities ([`file_key`]):
+/// scenario files, the `extends` chains behind them, sweep files, a sweep's `base`, partial
+/// files, `--files-from` lists. No output may replace one, whichever option named it and
+/// however the input was reached (a hard link included). Hashes (8 bytes a file,
+/// constant-time lookup) rather than the paths, so that a run over thousands of files does
+/// not hold every path: a collision could only refuse an output wrongly (probability about
+/// n^2 / 2^65), never let one through.
 static INPUTS: Mutex<Option<std::collections::HashSet<u64>>> = Mutex::new(None);
 
-fn path_key(canonical: &Path) -> u64 {
+/// The identity of the existing file `path` leads to, hashed: on Unix its device and inode,
+/// so that every name of one file is that file (`x.toml`, `./x.toml`, a symbolic link to it,
+/// and a hard link, which no path comparison sees: `deter merge hard-link-to-p0.json p1.json
+/// --out p0.json` replaced the shard it read); elsewhere its canonical path. `None` for a
+/// path that leads to no file.
+fn file_key(path: &Path) -> Option<u64> {
     use std::hash::{BuildHasher, BuildHasherDefault};
-    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(canonical)
+    let hasher = BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        Some(hasher.hash_one((m.dev(), m.ino())))
+    }
+    #[cfg(not(unix))]
+    {
+        Some(hasher.hash_one(path.canonicalize().ok()?))
+    }
 }
 
 /// Record that `path` was read as an input (called by every reader of input files).
 pub fn note_input(path: &Path) {
-    if let Ok(c) = path.canonicalize() {
+    if let Some(key) = file_key(path) {
         let mut inputs = INPUTS.lock().unwrap_or_else(|e| e.into_inner());
-        inputs
-            .get_or_insert_with(Default::default)
-            .insert(path_key(&c));
+        inputs.get_or_insert_with(Default::default).insert(key);
     }
 }
 
 /// Whether `path` names a file recorded by [`note_input`].
 fn is_input(path: &Path) -> bool {
-    path.canonicalize().is_ok_and(|c| {
+    file_key(path).is_some_and(|key| {
         INPUTS
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .as_ref()
-            .is_some_and(|set| set.contains(&path_key(&c)))
+            .is_some_and(|set| set.contains(&key))
     })
 }
 
@@ -195,9 +209,9 @@ pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
             path.display()
         ));
     }
-    let out = path.canonicalize().ok();
+    let out = file_key(path);
     for input in inputs {
-        if out.is_some() && input.canonicalize().ok() == out {
+        if out.is_some() && file_key(input) == out {
             return Err(refuse_input(path));
         }
     }

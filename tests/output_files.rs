@@ -1335,3 +1335,270 @@ fn two_outputs_spelt_apart_that_name_one_file_are_refused_in_every_command() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(dir.join("x.json").exists() && dir.join("y.csv").exists());
 }
+
+/// A hard link is another name of the same file, which no comparison of paths sees (their
+/// canonical forms differ): `deter merge link-to-p0.json p-1.json --out p-0.json` merged the
+/// shards and replaced `p-0.json`, the shard it had just read (exit 0), and `deter run
+/// link.toml --out s.toml` replaced the scenario. Every command refuses an output that is
+/// an input under another name, in the words it gives an input named as it was read, before
+/// any work, and the input is unchanged.
+#[cfg(unix)]
+#[test]
+fn an_output_hard_linked_to_an_input_is_refused_in_every_command() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let scenario = write(dir, "s.toml", &std::fs::read_to_string(base()).unwrap());
+    std::fs::hard_link(&scenario, dir.join("link.toml")).unwrap();
+    let sweep = grid_sweep(dir, "grid.toml", 2, 5);
+    std::fs::hard_link(&sweep, dir.join("grid-link.toml")).unwrap();
+    let parts: Vec<String> = (0..2)
+        .map(|k| {
+            let part = dir.join(format!("r-{k}.json")).display().to_string();
+            let o = run(&[
+                "run",
+                scenario.to_str().unwrap(),
+                "--runs",
+                "10",
+                "--no-attribution",
+                "--shard",
+                &format!("{k}/2"),
+                "--out",
+                &part,
+            ]);
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            part
+        })
+        .collect();
+    std::fs::hard_link(&parts[0], dir.join("r-link.json")).unwrap();
+    let p = |name: &str| dir.join(name).display().to_string();
+    let quick = ["--runs", "10", "--no-attribution", "--quiet"];
+    let cases: Vec<(String, Vec<String>)> = vec![
+        (
+            p("s.toml"),
+            [&["run", &p("link.toml"), "--out", &p("s.toml")][..], &quick].concat(),
+        ),
+        (
+            p("s.toml"),
+            [
+                &["run", &p("link.toml"), "--report", &p("s.toml")][..],
+                &quick,
+            ]
+            .concat(),
+        ),
+        (
+            p("link.toml"),
+            [
+                &[
+                    "compare",
+                    &p("s.toml"),
+                    &p("s.toml"),
+                    "--out",
+                    &p("link.toml"),
+                ][..],
+                &quick,
+            ]
+            .concat(),
+        ),
+        (
+            p("grid.toml"),
+            vec!["sweep", &p("grid-link.toml"), "--out", &p("grid.toml")],
+        ),
+        (
+            parts[0].clone(),
+            vec!["merge", &p("r-link.json"), &parts[1], "--out", &parts[0]],
+        ),
+    ]
+    .into_iter()
+    .map(|(out, args)| (out, args.into_iter().map(String::from).collect()))
+    .collect();
+    let before: Vec<Vec<u8>> = [&p("s.toml"), &p("grid.toml"), &parts[0]]
+        .iter()
+        .map(|f| std::fs::read(f).unwrap())
+        .collect();
+    for (out, args) in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&args);
+        let e = refused_for(&o, format_args!("{args:?}"));
+        assert_eq!(
+            e.trim_end(),
+            format!("error: output path `{out}` is also an input file; refusing to overwrite it"),
+            "{args:?}"
+        );
+    }
+    let after: Vec<Vec<u8>> = [&p("s.toml"), &p("grid.toml"), &parts[0]]
+        .iter()
+        .map(|f| std::fs::read(f).unwrap())
+        .collect();
+    assert!(before == after, "an input was replaced");
+}
+
+/// An output option named with another format's extension: `--report r.json` wrote the HTML
+/// page into `r.json`, `--per-run rows.json` CSV rows, `deter robust --out t.json` its CSV
+/// table (exit 0 each), while `--out x.html` and `deter init x.json` were refused. Every
+/// command refuses such a name before any work, in one wording, and writes nothing.
+#[test]
+fn an_output_named_with_another_formats_extension_is_refused_in_every_command() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let b = base();
+    let sweep = grid_sweep(dir, "g.toml", 2, 5);
+    let sweep = sweep.to_str().unwrap();
+    let lxf = common::scenario("scenarios/sweeps/envoy-magnitude-x-futures.toml");
+    for args in [
+        vec![
+            "run",
+            &b,
+            "--runs",
+            "4",
+            "--shard",
+            "0/2",
+            "--per-run-rows",
+            "--out",
+            "s0.json",
+            "-q",
+        ],
+        vec![
+            "run",
+            &b,
+            "--runs",
+            "4",
+            "--shard",
+            "1/2",
+            "--per-run-rows",
+            "--out",
+            "s1.json",
+            "-q",
+        ],
+        vec!["sweep", &lxf, "--runs", "5", "--out", "lxf.csv", "-q"],
+    ] {
+        let o = common::run_in(dir, &args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    }
+    let quick = ["--runs", "5", "--no-attribution", "-q"];
+    // (command, flag, name, what the flag writes, the name it should have)
+    let cases: Vec<(Vec<&str>, &str, &str, &str, &str)> = vec![
+        (
+            vec!["run", &b],
+            "--report",
+            "r.json",
+            "the HTML page",
+            "r.html",
+        ),
+        (
+            vec!["run", &b],
+            "--report",
+            "r.CSV",
+            "the HTML page",
+            "r.html",
+        ),
+        (
+            vec!["run", &b],
+            "--per-run",
+            "rows.json",
+            "CSV rows",
+            "rows.csv",
+        ),
+        (
+            vec!["run", &b],
+            "--per-run",
+            "rows.htm",
+            "CSV rows",
+            "rows.csv",
+        ),
+        (
+            vec!["compare", &b, &b],
+            "--report",
+            "c.json",
+            "the HTML page",
+            "c.html",
+        ),
+        (
+            vec!["merge", "s0.json", "s1.json"],
+            "--report",
+            "m.csv",
+            "the HTML page",
+            "m.html",
+        ),
+        (
+            vec!["merge", "s0.json", "s1.json"],
+            "--per-run",
+            "m.json",
+            "CSV rows",
+            "m.csv",
+        ),
+        (
+            vec!["sweep", sweep],
+            "--report",
+            "s.json",
+            "the HTML page",
+            "s.html",
+        ),
+        (
+            vec!["robust", "lxf.csv"],
+            "--report",
+            "t.csv",
+            "the HTML page",
+            "t.html",
+        ),
+        (
+            vec!["robust", "lxf.csv"],
+            "--out",
+            "t.json",
+            "CSV rows",
+            "t.csv",
+        ),
+        (
+            vec!["discover", "lxf.csv", "--outcome", "war", "--above", "0.1"],
+            "--report",
+            "p.json",
+            "the HTML page",
+            "p.html",
+        ),
+    ];
+    let named = |name: &str| match name
+        .rsplit('.')
+        .next()
+        .unwrap()
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "json" => "a JSON",
+        "csv" => "a CSV",
+        _ => "an HTML",
+    };
+    for (command, flag, name, writes, wanted) in &cases {
+        let mut args = command.clone();
+        args.extend([*flag, *name]);
+        match args[0] {
+            "run" | "compare" => args.extend(quick),
+            "discover" => {}
+            _ => args.push("-q"),
+        }
+        let o = common::run_in(dir, &args);
+        let e = refused_for(&o, format_args!("{args:?}"));
+        assert_eq!(
+            e.trim_end(),
+            format!(
+                "error: {flag} `{name}` names {} file, but {flag} writes {writes}; use `{wanted}`",
+                named(name)
+            ),
+            "{args:?}"
+        );
+        assert!(!dir.join(name).exists(), "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?}: nothing was run");
+    }
+    // The names of the format each option writes are taken.
+    for args in [
+        [
+            &["run", &b, "--report", "r.htm", "--per-run", "rows.CSV"][..],
+            &quick,
+        ]
+        .concat(),
+        vec![
+            "robust", "lxf.csv", "--out", "t.csv", "--report", "t.html", "-q",
+        ],
+    ] {
+        let o = common::run_in(dir, &args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    }
+}

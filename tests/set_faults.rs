@@ -449,6 +449,89 @@ fn a_path_set_twice_is_warned_and_the_later_value_holds() {
     }
 }
 
+/// A path set twice is recorded with the value the file had, in every format: the table's
+/// "(file: X)" and JSON's `replaced` named the first `--set`'s value for the later one
+/// (`model.war_cost = 0.9 (file: 0.2)`, a value no file held), while the CSV's `replaced`
+/// gave the file's.
+#[test]
+fn a_path_set_twice_is_recorded_with_the_files_value_in_every_format() {
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let base = base.as_str();
+    let first = format!("{PATH}=0.2");
+    let later = format!("{PATH}=0.9");
+    let args = |format: &'static str| {
+        vec![
+            "run".to_string(),
+            base.to_string(),
+            "--runs".into(),
+            "20".into(),
+            "--no-attribution".into(),
+            "--format".into(),
+            format.into(),
+            "--set".into(),
+            first.clone(),
+            "--set".into(),
+            later.clone(),
+        ]
+    };
+    let out = |format: &'static str| {
+        let a = args(format);
+        let o = run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let table = out("table");
+    assert!(
+        table.contains(&format!(
+            "What-ifs (--set): {PATH} = 0.2 (file: 0.4); {PATH} = 0.9 (file: 0.4)\n"
+        )),
+        "{table}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&out("json")).unwrap();
+    assert_eq!(
+        json["overrides"],
+        serde_json::json!([
+            {"path": PATH, "value": 0.2, "replaced": 0.4},
+            {"path": PATH, "value": 0.9, "replaced": 0.4},
+        ])
+    );
+    let csv = out("csv");
+    let rows: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.contains(&format!(",set_{PATH},")))
+        .collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(
+        rows[0].ends_with(&format!("scenario,set_{PATH},value,0.9")),
+        "{csv}"
+    );
+    assert!(
+        rows[1].ends_with(&format!("scenario,set_{PATH},replaced,0.4")),
+        "{csv}"
+    );
+    // compare's B, with `--set` and `--set-b` on one path.
+    let o = run(&[
+        "compare",
+        base,
+        base,
+        "--runs",
+        "10",
+        "--no-attribution",
+        "--set",
+        &first,
+        "--set-b",
+        &later,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains(&format!(
+            "B what-ifs (--set, --set-b): {PATH} = 0.2 (file: 0.4); {PATH} = 0.9 (file: 0.4)\n"
+        )),
+        "{out}"
+    );
+}
+
 /// The rest of deter's own output given in place of an input file is named too, in every
 /// reader and in `deter validate`: a run of two files' JSON (an array), the per-run rows, a
 /// sweep's record, `deter robust`'s table and a page deter wrote were each a "TOML syntax

@@ -88,6 +88,11 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
     if let Some(r) = &args.report {
         output::check_writable(r, &results_and_marker(&args.results)).map_err(CliError::Usage)?;
     }
+    super::flags::check_named_format(
+        "--report",
+        args.report.as_deref(),
+        super::flags::Writes::Page,
+    )?;
     const SELECTS: &str = "selects every point or none";
     let condition = match (&args.outcome, &args.where_) {
         (Some(o), None) => match (&args.above, &args.below) {
@@ -462,6 +467,12 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| robustness_path(&args.results));
     let outputs: Vec<&PathBuf> = std::iter::once(&out).chain(&args.report).collect();
     output::check_outputs(&outputs, &results_and_marker(&args.results)).map_err(CliError::Usage)?;
+    super::flags::check_named_format("--out", args.out.as_deref(), super::flags::Writes::Rows)?;
+    super::flags::check_named_format(
+        "--report",
+        args.report.as_deref(),
+        super::flags::Writes::Page,
+    )?;
     let results =
         Results::read(&args.results).map_err(|e| read_error(e, &args.results, "deter robust"))?;
     let source = args.results.display().to_string();

@@ -168,6 +168,7 @@ impl OutputFlags {
         if let Some(dir) = &self.plots {
             crate::output::check_plots_dir(dir).map_err(super::CliError::Usage)?;
         }
+        check_named_format("--report", self.report.as_deref(), Writes::Page)?;
         let Some(out) = &self.out else {
             return Ok(());
         };
@@ -200,6 +201,50 @@ impl OutputFlags {
             wanted.to_uppercase()
         )))
     }
+}
+
+/// What an output option writes, for [`check_named_format`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Writes {
+    /// The HTML page (`--report`).
+    Page,
+    /// CSV rows (`--per-run`, `deter robust --out`).
+    Rows,
+}
+
+/// Refuse, before any work, an output option's file whose extension names another format than
+/// the one the option writes: `--report r.json` wrote the HTML page into `r.json`,
+/// `--per-run rows.json` and `deter robust --out t.json` CSV (exit 0), while `--out x.html`
+/// and `deter init x.json` were refused. `.json`, `.csv`, `.html` and `.htm` name a format;
+/// any other name is taken.
+pub fn check_named_format(
+    flag: &str,
+    path: Option<&std::path::Path>,
+    writes: Writes,
+) -> Result<(), super::CliError> {
+    let Some(path) = path else {
+        return Ok(());
+    };
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let (named, page) = match ext.as_deref() {
+        Some("json") => ("a JSON", false),
+        Some("csv") => ("a CSV", false),
+        Some("html" | "htm") => ("an HTML", true),
+        _ => return Ok(()),
+    };
+    let (what, wanted) = match writes {
+        Writes::Page if !page => ("the HTML page", "html"),
+        Writes::Rows if ext.as_deref() != Some("csv") => ("CSV rows", "csv"),
+        _ => return Ok(()),
+    };
+    Err(super::CliError::Usage(format!(
+        "{flag} `{}` names {named} file, but {flag} writes {what}; use `{}`",
+        path.display(),
+        path.with_extension(wanted).display()
+    )))
 }
 
 /// Adaptive stopping: shared by `run`, `compare` and `sweep` (docs/SWEEPS.md).

@@ -130,6 +130,11 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         )));
     }
     args.output.check_extension()?;
+    super::flags::check_named_format(
+        "--per-run",
+        args.per_run.as_deref(),
+        super::flags::Writes::Rows,
+    )?;
     args.output.warn_plots_beside(&args.parts);
     let scenario = find_scenario(first, args.scenario.as_deref())?;
     // The scenario (and its `extends` chain) is an input too.

@@ -454,6 +454,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     output::check_outputs(&outputs, &args.files).map_err(CliError::Usage)?;
     output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     args.output.check_extension()?;
+    super::flags::check_named_format(
+        "--per-run",
+        args.per_run.as_deref(),
+        super::flags::Writes::Rows,
+    )?;
     args.output.warn_plots_beside(&args.files);
     if args.per_run.is_some() && args.files.len() > 1 {
         return Err(CliError::Usage(

@@ -174,6 +174,11 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             report.display()
         )));
     }
+    super::flags::check_named_format(
+        "--report",
+        args.report.as_deref(),
+        super::flags::Writes::Page,
+    )?;
     let results_format = args.results_format()?;
     if let Some(dir) = &args.plots {
         output::check_output_dir(dir, "--plots").map_err(CliError::Usage)?;

@@ -27,6 +27,53 @@ pub enum Severity {
 /// (the renderer then trims the line to the terminal around the carets).
 const EXCERPT_REACH: usize = 240;
 
+/// Longest word (a run of letters, digits, `_` and `-`: a key, an id, a value) the header
+/// line (key path, message) and the help line print whole. A longer one, copied from the
+/// input (a key of 100,000 characters, a string pasted whole), printed the header 200 KB
+/// long, the key twice, while the excerpt under it was cut: it keeps its first
+/// [`WORD_HEAD`] and last [`WORD_TAIL`] characters around `...`, as the excerpt does, and
+/// whatever surrounds it (`scenario.`, backticks) stays, so that a key is cut alike in
+/// every file kind and in `--set`.
+const WORD_REACH: usize = 120;
+const WORD_HEAD: usize = 60;
+const WORD_TAIL: usize = 40;
+
+/// `s` with every word of more than [`WORD_REACH`] characters cut in its middle.
+fn bounded(s: &str) -> Cow<'_, str> {
+    let in_word = |c: char| c == '_' || c == '-' || !(c.is_whitespace() || c.is_ascii_punctuation());
+    let mut run = 0;
+    let mut long = false;
+    for c in s.chars() {
+        run = if in_word(c) { run + 1 } else { 0 };
+        long |= run > WORD_REACH;
+    }
+    if !long {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::new();
+    let mut word: Vec<char> = Vec::new();
+    let flush = |word: &mut Vec<char>, out: &mut String| {
+        if word.len() > WORD_REACH {
+            out.extend(&word[..WORD_HEAD]);
+            out.push_str("...");
+            out.extend(&word[word.len() - WORD_TAIL..]);
+        } else {
+            out.extend(word.iter());
+        }
+        word.clear();
+    };
+    for c in s.chars() {
+        if in_word(c) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    Cow::Owned(out)
+}
+
 /// A source excerpt: whole lines of the file, the first of them numbered `line_start`, and
 /// the labelled byte ranges within `text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,10 +167,10 @@ impl Diagnostic {
         };
         if !self.path.is_empty() {
             s.push_str(": ");
-            s.push_str(&self.path);
+            s.push_str(&bounded(&self.path));
         }
         s.push_str(": ");
-        s.push_str(&self.message);
+        s.push_str(&bounded(&self.message));
         s
     }
 
@@ -257,13 +304,15 @@ impl fmt::Display for Diagnostic {
         } else {
             write!(f, "{file}: {kind}")?;
         }
-        let message = printable(&self.message);
+        let message = bounded(&self.message);
+        let message = printable(&message);
         if self.path.is_empty() {
             writeln!(f, ": {message}")?;
         } else {
-            writeln!(f, ": {}: {message}", printable(&self.path))?;
+            writeln!(f, ": {}: {message}", printable(&bounded(&self.path)))?;
         }
-        let help = self.help.as_deref().map(printable);
+        let help = self.help.as_deref().map(bounded);
+        let help = help.as_deref().map(printable);
         let mut group = Group::with_level(match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,

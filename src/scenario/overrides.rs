@@ -113,7 +113,8 @@ pub fn apply(
     overrides: &[Override],
     origin: &str,
 ) -> Result<Vec<Applied>, Diagnostics> {
-    let mut applied = Vec::with_capacity(overrides.len());
+    let mut applied: Vec<Applied> = Vec::with_capacity(overrides.len());
+    let mut targets: Vec<ParamRef> = Vec::with_capacity(overrides.len());
     let mut diags = Diagnostics::default();
     for o in overrides {
         let target = match ParamRef::resolve(&o.path, scenario) {
@@ -138,7 +139,13 @@ pub fn apply(
             );
             continue;
         }
-        let replaced = scenario.get(target);
+        // A path set twice replaced the earlier `--set`, but the record gives the value the
+        // file had (the table says "file: X"; the CSV's `replaced` is the file's too).
+        let replaced = applied
+            .iter()
+            .zip(&targets)
+            .find(|(_, t)| **t == target)
+            .map_or_else(|| scenario.get(target), |(a, _)| a.replaced);
         if scenario.set(target, o.value).is_err() {
             let at = o.text.find('=').map_or(0, |i| i + 1);
             // The value as written (`1e308`, not its 309 digits), in the words the same value
@@ -155,6 +162,7 @@ pub fn apply(
             value: o.value,
             replaced,
         });
+        targets.push(target);
     }
     if diags.has_errors() {
         Err(diags)

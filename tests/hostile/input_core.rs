@@ -107,6 +107,59 @@ fn the_same_fault_gets_the_same_message_in_scenario_and_sweep_files() {
     }
 }
 
+/// A word (letters, digits, `_`, `-`) of more than 120 characters as a diagnostic's header
+/// shows it: its first 60 and last 40 characters around `...`.
+fn cut_in_the_middle(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let head: String = chars[..60].iter().collect();
+    let tail: String = chars[chars.len() - 40..].iter().collect();
+    format!("{head}...{tail}")
+}
+
+/// A key of 100,000 characters: the header line printed it whole twice (in the key path and
+/// in the message), 200 KB of standard error, while the excerpt under it was cut. It is cut
+/// in the header as in the excerpt, with the same message in a scenario file and a sweep
+/// file, and in `--set` (whose path `model.KEY` keeps `model.` before the cut key).
+#[test]
+fn a_huge_key_is_cut_in_the_message_as_in_the_excerpt() {
+    let dir = tempdir();
+    let key = format!("k{}z", "x".repeat(100_000));
+    let line3 = format!("{key} = 7");
+    let a = messages(
+        dir.path(),
+        "scenario",
+        &scenario_with_line3(line3.as_bytes()),
+    );
+    let b = messages(dir.path(), "sweep", &sweep_with_line3(line3.as_bytes()));
+    // The same header and excerpt (the help lists each table's own keys).
+    let head = |s: &str| s.lines().take(4).collect::<Vec<_>>().join("\n");
+    assert_eq!(head(&a), head(&b));
+    assert!(b.len() < 2_000, "{} bytes", b.len());
+    let cut = cut_in_the_middle(&key);
+    assert_eq!(
+        a.lines().next().unwrap(),
+        format!("FILE:3:1: error: {cut}: unknown key `{cut}`"),
+        "{}",
+        &a[..a.len().min(2_000)]
+    );
+    assert!(a.len() < 2_000, "{} bytes", a.len());
+    let scenario = root().join("scenarios/western-balkans-2024.toml");
+    let path = format!("model.{key}");
+    let o = run(&[
+        "validate",
+        &scenario.display().to_string(),
+        "--set",
+        &format!("{path}=1"),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{}", &err[..err.len().min(2_000)]);
+    assert_eq!(
+        err.lines().next().unwrap(),
+        format!("--set:1:1: error: model.{cut}: `model.{cut}` is not a parameter of this scenario"),
+    );
+    assert!(err.len() < 2_000, "{} bytes", err.len());
+}
+
 /// Item 1 of issue 11: a seed in a file was rounded through a 64-bit float.
 #[test]
 fn integers_from_toml_are_read_exactly() {
