@@ -198,7 +198,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         check_all_apart(args, &sweep)?;
     }
     if let Some(dir) = &args.plots {
-        output::check_plots_name(dir).map_err(CliError::Usage)?;
+        output::check_plots_name(dir).map_err(|f| super::dir_name_fault("--plots", dir, f))?;
     }
     for w in &sweep.warnings {
         note_raw!("{w}");
