@@ -700,8 +700,8 @@ fn sweep_into(
     use crate::sweep::runner::{self, Exec, Sink, SweepError};
     // `deter sweep`'s rule for `--format` against the `--out` extension: the record's resume
     // command (`--format` with `--out`) must be one `deter sweep` accepts.
-    let format =
-        RowFormat::of_results(Some(out), Some(asked), Caller::Library).map_err(Error::Invalid)?;
+    let format = RowFormat::of_results(Some(out), Some(asked), Caller::Library)
+        .map_err(|f| Error::Invalid(f.message))?;
     let (sweep, design, until, threads) = prepare_sweep(path, settings)?;
     let rows = Rows::new(format, &sweep, until.is_some());
     // The record beside the results (`OUT.sweep`, as `deter sweep --out` writes it): the

@@ -325,19 +325,11 @@ const FILE_EXTENSIONS: [&str; 9] = [
     "svg", "html", "htm", "json", "jsonl", "csv", "toml", "sweep", "txt",
 ];
 
-/// [`check_output_dir`] for `--plots DIR` in every command that takes it, and a refusal of a
-/// `DIR` that does not exist and is named as a file deter writes (`--plots x.svg`): it was
-/// created as a directory named `x.svg` without a word, while `--out x.html` is refused.
-pub fn check_plots_dir(dir: &Path) -> Result<(), String> {
-    check_output_dir(dir, "--plots")?;
-    check_plots_name(dir)
-}
-
-/// The refusal of [`check_plots_dir`] of a `--plots` that does not exist and is named as a
-/// file deter writes, alone: for a command that checks the directory first and its outputs'
-/// names against each other before this (`deter sweep`, whose files beside the results are
-/// said to be named twice).
-pub fn check_plots_name(dir: &Path) -> Result<(), String> {
+/// The refusal of a `--plots` that does not exist and is named as a file deter writes
+/// (`--plots x.svg`): it was created as a directory named `x.svg` without a word, while
+/// `--out x.html` is refused. Every command that takes `--plots` checks the directory first
+/// ([`check_output_dir`]), then this.
+pub fn check_plots_name(dir: &Path) -> Result<(), DirNameFault> {
     check_dir_name(
         dir,
         "--plots",
@@ -346,11 +338,25 @@ pub fn check_plots_name(dir: &Path) -> Result<(), String> {
     )
 }
 
+/// An output directory named as a file deter writes ([`check_dir_name`]): what was expected
+/// and found (`message`: "expected a directory that ..., found `x.svg`, ..."), and what to
+/// do (`help`); the command line locates it at the option's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirNameFault {
+    pub message: String,
+    pub help: String,
+}
+
 /// The one refusal of an output directory (`option` `dir`: `--plots`, `deter calibrate
 /// --out`) that does not exist and is named as a file deter writes (`x.svg`, `x.json`): it
 /// would be created as a directory of that name. `holds` says what is written into the
 /// directory, `instead` (empty, or starting with a comma) another option for a file.
-pub fn check_dir_name(dir: &Path, option: &str, holds: &str, instead: &str) -> Result<(), String> {
+pub fn check_dir_name(
+    dir: &Path,
+    option: &str,
+    holds: &str,
+    instead: &str,
+) -> Result<(), DirNameFault> {
     let ext = dir
         .extension()
         .and_then(|e| e.to_str())
@@ -359,12 +365,13 @@ pub fn check_dir_name(dir: &Path, option: &str, holds: &str, instead: &str) -> R
         && let Some(ext) = ext.filter(|e| FILE_EXTENSIONS.contains(&e.as_str()))
     {
         let stem = dir.with_extension("");
-        return Err(format!(
-            "{option} `{}` names a .{ext} file, but {option} names a directory that {holds}; \
-             name a directory ({option} `{}`){instead}",
-            dir.display(),
-            stem.display()
-        ));
+        return Err(DirNameFault {
+            message: format!(
+                "expected a directory that {holds}, found `{}`, the name of a .{ext} file",
+                dir.display()
+            ),
+            help: format!("name a directory ({option} `{}`){instead}", stem.display()),
+        });
     }
     Ok(())
 }

@@ -822,23 +822,71 @@ fn control_characters_in_descriptions_are_refused_in_every_file_kind() {
 
 /// `--out x.json` / `x.csv` without `--format` writes that format; an explicit `--format`
 /// that contradicts the extension, and any `--out x.html`, are refused before any work
-/// (exit 2): a table is never written silently into `x.html` or `x.json`.
+/// (exit 2): a table is never written silently into `x.html` or `x.json`. Refused as every
+/// flag's fault, at `--out`'s value ("--out:1:1: error: expected ..., found ..."), what to
+/// do in the help line; it said "error: --out `x.html` names an HTML file, ...".
 #[test]
 fn the_out_extension_chooses_the_format_or_a_contradiction_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    for (name, extra, expect) in [
-        ("x.html", vec![], "use --report"),
-        ("y.json", vec!["--format", "table"], "use --format json"),
-        ("y.csv", vec!["--format", "json"], "use --format csv"),
+    for (name, extra, format, found, help) in [
+        (
+            "x.html",
+            vec![],
+            "table",
+            "an HTML file",
+            "use --report `OUT` for the HTML page",
+        ),
+        (
+            "x.htm",
+            vec!["--format", "json"],
+            "json",
+            "an HTML file",
+            "use --report `OUT` for the HTML page",
+        ),
+        (
+            "y.json",
+            vec!["--format", "table"],
+            "table",
+            "a JSON file",
+            "use --format json (or give the file another extension)",
+        ),
+        (
+            "y.csv",
+            vec!["--format", "json"],
+            "json",
+            "a CSV file",
+            "use --format csv (or give the file another extension)",
+        ),
     ] {
         let out = dir.path().join(name);
-        deter()
+        let shown = out.display().to_string();
+        let o = deter()
             .args(["run", BASELINE, "--runs", "10", "-q", "--out"])
             .arg(&out)
             .args(&extra)
-            .assert()
-            .code(2)
-            .stderr(predicate::str::contains(expect));
+            .output()
+            .unwrap();
+        let err = refused(&o);
+        let why = if found == "an HTML file" {
+            "--out never writes HTML".to_string()
+        } else {
+            format!("--format {format}")
+        };
+        let said = format!(
+            "expected a file for the {format} format ({why}), found `{shown}`, the name of {found}"
+        );
+        assert_eq!(
+            err,
+            common::flag_fault_help(
+                "--out",
+                &shown,
+                1,
+                shown.chars().count(),
+                &said,
+                &help.replace("OUT", &shown)
+            ),
+            "{name}"
+        );
         assert!(!out.exists(), "{name} written");
     }
     let out = dir.path().join("x.json");

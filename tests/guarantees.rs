@@ -938,7 +938,8 @@ fn advised(out: &std::path::Path) -> Vec<String> {
 
 /// The library's `deter::sweep` wrote CSV rows to `r.json` (and JSON Lines to `r.csv`, rows
 /// to `r.html`) with a record advising `--format csv --out r.json --resume`, which `deter
-/// sweep` refuses ("names a JSON file, but --format is csv"); a seed above 2^63 - 1, which
+/// sweep` refuses ("expected a file for the csv rows (--format csv), found `r.json`, the name
+/// of a JSON file"); a seed above 2^63 - 1, which
 /// `--seed` refuses; and `--max-runs` without `--until-ci`, which `deter sweep` takes only
 /// with it. Every results file the library writes now has a resume command `deter sweep`
 /// accepts (run here as advised: it completes, exit 0, and leaves the file as it was), and

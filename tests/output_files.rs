@@ -954,8 +954,25 @@ fn a_plots_directory_named_as_a_file_is_refused_in_every_command() {
         all.extend(["--plots", &plots, "--quiet"]);
         let o = run(&all);
         let err = refused_for(&o, format!("{all:?}"));
+        // Every flag's fault, at `--plots`'s value (it said "error: --plots `x.svg` names a
+        // .svg file, but ...").
+        let ext = plots.rsplit('.').next().unwrap().to_lowercase();
+        let stem = Path::new(&plots).with_extension("");
         assert!(
-            err.contains(&format!("--plots `{plots}` names a .")),
+            err.ends_with(&common::flag_fault_help(
+                "--plots",
+                &plots,
+                1,
+                plots.chars().count(),
+                &format!(
+                    "expected a directory that every chart is written into as its own SVG file \
+                     (`chart-survival.svg`, ...), found `{plots}`, the name of a .{ext} file"
+                ),
+                &format!(
+                    "name a directory (--plots `{}`), or use --report for the HTML page",
+                    stem.display()
+                ),
+            )),
             "{err}"
         );
         assert!(!Path::new(&plots).exists(), "{plots} was created");
@@ -981,10 +998,15 @@ fn a_calibration_out_directory_named_as_a_file_is_refused_as_plots_is() {
     let plots = d("x.svg");
     let o = run(&["run", &b, "--runs", "5", "--plots", &plots, "--quiet"]);
     let reference = refused_for(&o, "run --plots x.svg");
-    let head = format!("--plots `{plots}` names a .svg file, but --plots names a directory that ");
-    let tail = format!("; name a directory (--plots `{}`)", d("x"));
+    let head = "--plots:1:1: error: expected a directory that ";
+    let tail = format!(
+        ", found `{plots}`, the name of a .svg file\n  |\n1 | {plots}\n  | {}\n  |\n  = help: \
+         name a directory (--plots `{}`)",
+        "^".repeat(plots.chars().count()),
+        d("x")
+    );
     assert!(
-        reference.contains(&head) && reference.contains(&tail),
+        reference.starts_with(head) && reference.contains(&tail),
         "{reference}"
     );
     let cal = common::root().join("scenarios/history/calibrate.toml");
@@ -1002,11 +1024,17 @@ fn a_calibration_out_directory_named_as_a_file_is_refused_as_plots_is() {
             .unwrap()
             .to_lowercase();
         let stem = Path::new(&out).with_extension("");
-        let want = format!(
-            "error: --out `{out}` names a .{ext} file, but --out names a directory that the \
-             calibration's files are written into (`posterior.csv`, `diagnostics.csv`, \
-             `state.json`, `report.html`); name a directory (--out `{}`)\n",
-            stem.display()
+        let want = common::flag_fault_help(
+            "--out",
+            &out,
+            1,
+            out.chars().count(),
+            &format!(
+                "expected a directory that the calibration's files are written into \
+                 (`posterior.csv`, `diagnostics.csv`, `state.json`, `report.html`), found \
+                 `{out}`, the name of a .{ext} file"
+            ),
+            &format!("name a directory (--out `{}`)", stem.display()),
         );
         assert_eq!(err, want, "{args:?}");
         assert!(!Path::new(&out).exists(), "{out} was created");
@@ -1017,7 +1045,7 @@ fn a_calibration_out_directory_named_as_a_file_is_refused_as_plots_is() {
     std::fs::create_dir(&existing).unwrap();
     let o = run(&["calibrate", cal, "--out", &existing, "--resume", "-q"]);
     let err = refused_for(&o, "an existing directory named as a file");
-    assert!(!err.contains("names a .json file"), "{err}");
+    assert!(!err.contains("the name of a .json file"), "{err}");
 }
 
 /// `robust` and `discover` read a sweep's results and the record beside them, which names

@@ -347,26 +347,76 @@ fn shard_auto_reads_the_slurm_array_variables() {
 
 #[test]
 fn bad_shard_arguments_are_usage_errors() {
-    refused(
-        deter(&["run", SCENARIO, "--shard", "4/4"]),
-        &["K must be below N", "0..3"],
-    );
-    refused(deter(&["run", SCENARIO, "--shard", "x"]), &["K/N"]);
-    // A negative K reaches the parser, and every shard fault reads as the other flags' do,
-    // located in the value ("--shard:1:1: error: ..."): clap said "unexpected argument '-1'
-    // found", advising `-- -1`.
+    // Every shard fault reads as the other flags' do, located in the part of the value at
+    // fault with "expected ..., found ..." and what to do (it said "`4/4`: K must be below
+    // N", "`1/x`: N must be a positive integer", at the whole value, without "found"). A
+    // negative K reaches the parser: clap said "unexpected argument '-1' found", advising
+    // `-- -1`.
+    let first = "--shard 0/4 is the first of 4 shards";
+    let k_number = "expected K a non-negative integer in K/N (the shard's number, 0-based)";
+    let k_help = format!("shards are numbered from 0: {first}");
+    let n_number = "expected N a positive integer in K/N (the number of shards, at least 1)";
+    let n_help = format!("N counts the shards: {first}");
     for cmd in ["run", "sweep"] {
         let file = if cmd == "run" {
             SCENARIO
         } else {
             "scenarios/sweeps/kosovo-budget-x-nato.toml"
         };
-        let out = deter(&[cmd, file, "--shard", "-1/3"]);
-        common::refused(&out);
-        assert_eq!(
-            String::from_utf8_lossy(&out.stderr),
-            common::flag_fault("--shard", "-1/3", 1, "K must be a non-negative integer")
-        );
+        for (value, col, len, said, help) in [
+            (
+                "-1/3",
+                1,
+                2,
+                format!("{k_number}, found -1"),
+                k_help.clone(),
+            ),
+            (
+                "/3",
+                1,
+                1,
+                format!("{k_number}, found nothing"),
+                k_help.clone(),
+            ),
+            (
+                "1/x",
+                3,
+                1,
+                format!("{n_number}, found `x`"),
+                n_help.clone(),
+            ),
+            ("1/0", 3, 1, format!("{n_number}, found 0"), n_help.clone()),
+            (
+                "2/",
+                3,
+                1,
+                format!("{n_number}, found nothing"),
+                n_help.clone(),
+            ),
+            (
+                "4/4",
+                1,
+                1,
+                "expected K below N = 4 in K/N, found 4".into(),
+                "shards are numbered 0..3 (0-based, like SLURM_ARRAY_TASK_ID under --array=0-3)"
+                    .into(),
+            ),
+            (
+                "x",
+                1,
+                1,
+                "expected K/N (shard K of N, 0-based, e.g. 0/4) or `auto`, found `x`".into(),
+                format!("give K/N ({first}), or `auto` in a Slurm job array (--array=0-3)"),
+            ),
+        ] {
+            let out = deter(&[cmd, file, "--shard", value]);
+            common::refused(&out);
+            assert_eq!(
+                String::from_utf8_lossy(&out.stderr),
+                common::flag_fault_help("--shard", value, col, len, &said, &help),
+                "{cmd} --shard {value}"
+            );
+        }
     }
     refused(
         deter(&["run", SCENARIO, "--shard", "0/2", "--format", "json"]),

@@ -503,15 +503,26 @@ fn a_sweep_takes_its_format_from_the_out_extension_and_refuses_contradictions() 
             .unwrap()
             .starts_with("point,")
     );
-    for (args, says) in [
-        (vec!["--out", "z.html"], "names an HTML file"),
+    // Every flag's fault, at `--out`'s value (it said "error: --out `z.html` names an HTML
+    // file, but ...").
+    for (args, said, help) in [
+        (
+            vec!["--out", "z.html"],
+            "expected a file for the results rows (--out never writes HTML), found `OUT`, the \
+             name of an HTML file",
+            "use --report `OUT` for the HTML page",
+        ),
         (
             vec!["--out", "z.csv", "--format", "json"],
-            "names a CSV file, but --format is json",
+            "expected a file for the json rows (--format json), found `OUT`, the name of a CSV \
+             file",
+            "use --format csv (or give the file another extension)",
         ),
         (
             vec!["--out", "z.json", "--format", "csv"],
-            "names a JSON file, but --format is csv",
+            "expected a file for the csv rows (--format csv), found `OUT`, the name of a JSON \
+             file",
+            "use --format json (or give the file another extension)",
         ),
     ] {
         let mut all = vec!["sweep", &sweep, "--runs", "10", "-q"];
@@ -522,7 +533,18 @@ fn a_sweep_takes_its_format_from_the_out_extension_and_refuses_contradictions() 
         );
         let o = run(&all);
         refused_for(&o, format_args!("{all:?}"));
-        assert!(stderr(&o).contains(says), "{all:?}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o),
+            common::flag_fault_help(
+                "--out",
+                &named,
+                1,
+                named.chars().count(),
+                &said.replace("OUT", &named),
+                &help.replace("OUT", &named)
+            ),
+            "{all:?}"
+        );
         assert!(!Path::new(&named).exists(), "{all:?} wrote its output");
     }
 }

@@ -209,7 +209,8 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         .collect::<Vec<_>>()
         .join(", ");
     let holds = format!("the calibration's files are written into ({writes})");
-    crate::output::check_dir_name(&args.out, "--out", &holds, "").map_err(CliError::Usage)?;
+    crate::output::check_dir_name(&args.out, "--out", &holds, "")
+        .map_err(|f| super::dir_name_fault("--out", &args.out, f))?;
     super::refuse_pipes([&args.file])?;
     super::validate::refuse_other_kind(&args.file, "calibration", "calibrate")?;
     let mut cal = calibrate::load_calibration(&args.file).map_err(CliError::Input)?;

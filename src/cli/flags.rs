@@ -161,12 +161,16 @@ impl OutputFlags {
     /// Refuse, before any work, an `--out` whose extension contradicts the format: an
     /// explicit `--format` other than the one `.json` / `.csv` names, or `.html` / `.htm`
     /// (the HTML page is `--report`; `--out` never writes HTML). Other extensions take any
-    /// format (README, docs/OUTPUT.md).
-    /// Also refuses a `--plots` that exists and is not a directory (before any work, as
-    /// `deter sweep --plots` does).
+    /// format (README, docs/OUTPUT.md). Refused as every flag's fault, at `--out`'s value:
+    /// "--out:1:1: error: expected ..., found ...", what to do in the help line.
+    /// Also refuses a `--plots` that exists and is not a directory, or that does not exist
+    /// and is named as a file deter writes (`--plots x.svg`, at its value), before any work,
+    /// as `deter sweep --plots` does.
     pub fn check_extension(&self) -> Result<(), super::CliError> {
         if let Some(dir) = &self.plots {
-            crate::output::check_plots_dir(dir).map_err(super::CliError::Usage)?;
+            crate::output::check_output_dir(dir, "--plots").map_err(super::CliError::Usage)?;
+            crate::output::check_plots_name(dir)
+                .map_err(|f| super::dir_name_fault("--plots", dir, f))?;
         }
         check_named_format("--report", self.report.as_deref(), Writes::Page)?;
         let Some(out) = &self.out else {
@@ -178,28 +182,39 @@ impl OutputFlags {
             Format::Csv => "csv",
         };
         let format = name(self.format());
+        let shown = out.display().to_string();
+        let fault = |message: String, help: String| -> super::CliError {
+            super::FlagFault {
+                help: Some(help),
+                ..super::FlagFault::new("--out", &shown, message)
+            }
+            .into()
+        };
         let wanted = match self.out_extension().as_deref() {
             Some("json") => "json",
             Some("csv") => "csv",
             Some("html" | "htm") => {
-                return Err(super::CliError::Usage(format!(
-                    "--out `{}` names an HTML file, but --out writes the {format} format; \
-                     use --report `{}` for the HTML page",
-                    out.display(),
-                    out.display()
-                )));
+                return Err(fault(
+                    format!(
+                        "expected a file for the {format} format (--out never writes HTML), \
+                         found `{shown}`, the name of an HTML file"
+                    ),
+                    format!("use --report `{shown}` for the HTML page"),
+                ));
             }
             _ => return Ok(()),
         };
         if wanted == format {
             return Ok(());
         }
-        Err(super::CliError::Usage(format!(
-            "--out `{}` names a {} file, but --format is {format}; use --format {wanted} \
-             (or give the file another extension)",
-            out.display(),
-            wanted.to_uppercase()
-        )))
+        Err(fault(
+            format!(
+                "expected a file for the {format} format (--format {format}), found `{shown}`, \
+                 the name of a {} file",
+                wanted.to_uppercase()
+            ),
+            format!("use --format {wanted} (or give the file another extension)"),
+        ))
     }
 }
 

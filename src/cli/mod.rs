@@ -717,6 +717,21 @@ impl From<FlagFault> for CliError {
     }
 }
 
+/// An output directory named as a file deter writes (`--plots x.svg`, calibrate's `--out
+/// x.json`: [`crate::output::check_dir_name`]) refused as every flag's fault, at `flag`'s
+/// value `dir`.
+pub fn dir_name_fault(
+    flag: &'static str,
+    dir: &std::path::Path,
+    f: crate::output::DirNameFault,
+) -> CliError {
+    FlagFault {
+        help: Some(f.help),
+        ..FlagFault::new(flag, &dir.display().to_string(), f.message)
+    }
+    .into()
+}
+
 /// "found TEXT" of a flag's value that is not what was expected: a number as written
 /// ("found 0", "found -1"), nothing ("found nothing"), anything else quoted ("found `ten`"),
 /// as `--set` and every input file word the same literal.
@@ -816,14 +831,22 @@ pub fn parse_until_ci(text: &str) -> Result<f64, FlagFault> {
     })
 }
 
-/// Parse `--shard`: its value's fault located in it (a negative K reaches the parser: clap
-/// said "unexpected argument '-1' found").
+/// Parse `--shard`: its value's fault located in the part at fault, "expected K below N = 4
+/// in K/N, found 4" (a negative K reaches the parser: clap said "unexpected argument '-1'
+/// found").
 pub fn parse_shard(text: &str) -> Result<crate::shard::ShardSpec, FlagFault> {
-    text.parse().map_err(|e: String| {
-        // The spec's words open with the value quoted: the excerpt shows it.
-        let quoted = format!("`{}`: ", text.trim());
-        let message = e.strip_prefix(&quoted).unwrap_or(&e).to_string();
-        FlagFault::new("--shard", text, message)
+    text.parse().map_err(|e: crate::shard::SpecFault| {
+        let start = text.len() - text.trim_start().len();
+        let span = start + e.part.start..start + e.part.end;
+        FlagFault {
+            span: span.clone(),
+            help: Some(e.help),
+            ..FlagFault::new(
+                "--shard",
+                text,
+                format!("expected {}, {}", e.expected, found(&text[span])),
+            )
+        }
     })
 }
 

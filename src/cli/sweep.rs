@@ -149,8 +149,22 @@ impl SweepArgs {
             SweepFormat::Csv => RowFormat::Csv,
             SweepFormat::Json => RowFormat::Json,
         });
+        // A contradiction is every flag's fault, at `--out`'s value.
+        let at_out = |f: crate::sweep::rows::FormatFault| -> CliError {
+            let shown = self
+                .out
+                .as_deref()
+                .unwrap_or(Path::new(""))
+                .display()
+                .to_string();
+            super::FlagFault {
+                help: f.help,
+                ..super::FlagFault::new("--out", &shown, f.message)
+            }
+            .into()
+        };
         match RowFormat::of_results(self.out.as_deref(), asked, crate::sweep::rows::Caller::Cli)
-            .map_err(CliError::Usage)?
+            .map_err(at_out)?
         {
             RowFormat::Csv => Ok(SweepFormat::Csv),
             RowFormat::Json => Ok(SweepFormat::Json),
@@ -203,7 +217,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         check_all_apart(args, &sweep)?;
     }
     if let Some(dir) = &args.plots {
-        output::check_plots_name(dir).map_err(CliError::Usage)?;
+        output::check_plots_name(dir).map_err(|f| super::dir_name_fault("--plots", dir, f))?;
     }
     for w in &sweep.warnings {
         note_raw!("{w}");

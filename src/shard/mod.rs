@@ -74,36 +74,66 @@ pub enum ShardSpec {
     Auto,
 }
 
-impl FromStr for ShardSpec {
-    type Err = String;
+/// Why a `--shard` value is not `K/N` or `auto`: what was expected (`expected`), the part of
+/// the value at fault (`part`, a byte range of the value without its surrounding blanks), and
+/// what to do (`help`). The command line says "expected EXPECTED, found PART" at that part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecFault {
+    pub expected: String,
+    pub part: std::ops::Range<usize>,
+    pub help: String,
+}
 
-    fn from_str(s: &str) -> Result<Self, String> {
+impl fmt::Display for SpecFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "expected {}; {}", self.expected, self.help)
+    }
+}
+
+impl FromStr for ShardSpec {
+    type Err = SpecFault;
+
+    fn from_str(s: &str) -> Result<Self, SpecFault> {
         let s = s.trim();
         if s.eq_ignore_ascii_case("auto") {
             return Ok(ShardSpec::Auto);
         }
+        let first = "--shard 0/4 is the first of 4 shards";
         let Some((k, n)) = s.split_once('/') else {
-            return Err(format!(
-                "`{s}`: expected K/N (shard K of N, 0-based, e.g. 0/4) or `auto`"
-            ));
+            return Err(SpecFault {
+                expected: "K/N (shard K of N, 0-based, e.g. 0/4) or `auto`".into(),
+                part: 0..s.len(),
+                help: format!("give K/N ({first}), or `auto` in a Slurm job array (--array=0-3)"),
+            });
         };
-        let k: u64 = crate::scenario::input::parse_digits(k)
-            .ok_or(())
-            .map_err(|_| format!("`{s}`: K must be a non-negative integer"))?;
-        let n: u64 = crate::scenario::input::parse_digits(n)
-            .ok_or(())
-            .map_err(|_| format!("`{s}`: N must be a positive integer"))?;
-        if n == 0 {
-            return Err(format!("`{s}`: N must be at least 1"));
-        }
-        Shard::new(k, n).map(ShardSpec::Explicit).ok_or_else(|| {
-            format!(
-                "`{s}`: K must be below N; shards are numbered 0..{} (0-based, like \
-                 SLURM_ARRAY_TASK_ID under --array=0-{})",
-                n - 1,
-                n - 1
-            )
-        })
+        let k_part = 0..k.len();
+        let n_part = k.len() + 1..s.len();
+        let Some(k) = crate::scenario::input::parse_digits::<u64>(k) else {
+            return Err(SpecFault {
+                expected: "K a non-negative integer in K/N (the shard's number, 0-based)".into(),
+                part: k_part,
+                help: format!("shards are numbered from 0: {first}"),
+            });
+        };
+        let Some(n) = crate::scenario::input::parse_digits::<u64>(n).filter(|&n| n >= 1) else {
+            return Err(SpecFault {
+                expected: "N a positive integer in K/N (the number of shards, at least 1)".into(),
+                part: n_part,
+                help: format!("N counts the shards: {first}"),
+            });
+        };
+        Shard::new(k, n)
+            .map(ShardSpec::Explicit)
+            .ok_or_else(|| SpecFault {
+                expected: format!("K below N = {n} in K/N"),
+                part: k_part,
+                help: format!(
+                    "shards are numbered 0..{} (0-based, like SLURM_ARRAY_TASK_ID under \
+                 --array=0-{})",
+                    n - 1,
+                    n - 1
+                ),
+            })
     }
 }
 
@@ -1605,7 +1635,7 @@ mod tests {
     use super::*;
 
     fn spec(s: &str) -> Result<ShardSpec, String> {
-        s.parse()
+        s.parse().map_err(|e: SpecFault| e.to_string())
     }
 
     #[test]
@@ -1648,6 +1678,12 @@ mod tests {
         assert_eq!(spec("auto").unwrap(), ShardSpec::Auto);
         assert!(spec("8/8").unwrap_err().contains("0..7"));
         assert!(spec("1/0").unwrap_err().contains("at least 1"));
+        // The part at fault: K of `-1/4`, N of `1/0`, K of `8/8`, all of `3`.
+        let part = |v: &str| v.parse::<ShardSpec>().unwrap_err().part;
+        assert_eq!(part("-1/4"), 0..2);
+        assert_eq!(part(" 1/0 "), 2..3);
+        assert_eq!(part("8/8"), 0..1);
+        assert_eq!(part("3"), 0..1);
         assert!(spec("-1/4").is_err());
         assert!(spec("3").unwrap_err().contains("K/N"));
         assert!(spec("a/4").is_err());

@@ -38,7 +38,7 @@ impl RowFormat {
         out: Option<&std::path::Path>,
         asked: Option<RowFormat>,
         caller: Caller,
-    ) -> Result<RowFormat, String> {
+    ) -> Result<RowFormat, FormatFault> {
         let ext = out
             .and_then(|o| o.extension())
             .and_then(|e| e.to_str())
@@ -49,38 +49,64 @@ impl RowFormat {
             Some("csv") => Some(RowFormat::Csv),
             Some("html" | "htm") => {
                 return Err(match caller {
-                    Caller::Cli => format!(
-                        "--out `{shown}` names an HTML file, but --out writes the results rows; \
-                         use --report `{shown}` for the HTML page"
-                    ),
-                    Caller::Library => format!(
+                    Caller::Cli => FormatFault {
+                        message: format!(
+                            "expected a file for the results rows (--out never writes HTML), \
+                             found `{shown}`, the name of an HTML file"
+                        ),
+                        help: Some(format!("use --report `{shown}` for the HTML page")),
+                    },
+                    Caller::Library => FormatFault::said(format!(
                         "`out` `{shown}` names an HTML file, but `out` receives the results \
                          rows; give it a .csv or .json extension"
-                    ),
+                    )),
                 });
             }
             _ => None,
         };
         match (asked, named) {
             (Some(f), Some(n)) if f != n => Err(match caller {
-                Caller::Cli => format!(
-                    "--out `{shown}` names a {} file, but --format is {}; use --format {} (or \
-                     give the file another extension)",
-                    n.name().to_uppercase(),
-                    f.name(),
-                    n.name()
-                ),
-                Caller::Library => format!(
+                Caller::Cli => FormatFault {
+                    message: format!(
+                        "expected a file for the {f} rows (--format {f}), found `{shown}`, the \
+                         name of a {} file",
+                        n.name().to_uppercase(),
+                        f = f.name(),
+                    ),
+                    help: Some(format!(
+                        "use --format {} (or give the file another extension)",
+                        n.name()
+                    )),
+                },
+                Caller::Library => FormatFault::said(format!(
                     "`out` `{shown}` names a {} file, but `json` is {} ({} rows); pass `json` \
                      {} (or give the file another extension)",
                     n.name().to_uppercase(),
                     f == RowFormat::Json,
                     f.name().to_uppercase(),
                     n == RowFormat::Json
-                ),
+                )),
             }),
             (Some(f), _) => Ok(f),
             (None, n) => Ok(n.unwrap_or(RowFormat::Csv)),
+        }
+    }
+}
+
+/// A results file whose extension contradicts its format ([`RowFormat::of_results`]): what
+/// was expected and found (`message`), and for the command line what to do (`help`), which
+/// locates it at `--out`'s value; the library's words are one sentence (`help` None).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatFault {
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl FormatFault {
+    fn said(message: String) -> Self {
+        FormatFault {
+            message,
+            help: None,
         }
     }
 }

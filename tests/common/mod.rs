@@ -128,6 +128,25 @@ pub fn flag_fault(flag: &str, text: &str, col: usize, said: &str) -> String {
     .replace("1 | \n", "1 |\n")
 }
 
+/// [`flag_fault`] of a part of the value, `len` characters from character `col`, with the
+/// help line that says what to do: "FLAG:1:COL: error: SAID", the value with carets under the
+/// part, "= help: HELP", "1 error found".
+pub fn flag_fault_help(
+    flag: &str,
+    text: &str,
+    col: usize,
+    len: usize,
+    said: &str,
+    help: &str,
+) -> String {
+    format!(
+        "{flag}:1:{col}: error: {said}\n  |\n1 | {text}\n  | {}{}\n  |\n  = help: {help}\n1 error \
+         found\n",
+        " ".repeat(col - 1),
+        "^".repeat(len)
+    )
+}
+
 /// The first line of a message, past the run count that `DETER_COUNT_RUNS` prints.
 pub fn first_line(s: &str) -> &str {
     s.lines()
