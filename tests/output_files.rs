@@ -1604,12 +1604,22 @@ fn an_output_named_with_another_formats_extension_is_refused_in_every_command() 
         }
         let o = common::run_in(dir, &args);
         let e = refused_for(&o, format_args!("{args:?}"));
+        // Located at the flag's value, as every flag's fault.
         assert_eq!(
             e.trim_end(),
-            format!(
-                "error: {flag} `{name}` names {} file, but {flag} writes {writes}; use `{wanted}`",
-                named(name)
-            ),
+            common::flag_fault_help(
+                flag,
+                name,
+                1,
+                name.chars().count(),
+                &format!(
+                    "expected a file for {writes} ({flag} writes {writes}), found `{name}`, the \
+                     name of {} file",
+                    named(name)
+                ),
+                &format!("use `{wanted}`"),
+            )
+            .trim_end(),
             "{args:?}"
         );
         assert!(!dir.join(name).exists(), "{args:?}");

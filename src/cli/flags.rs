@@ -231,7 +231,9 @@ pub enum Writes {
 /// the one the option writes: `--report r.json` wrote the HTML page into `r.json`,
 /// `--per-run rows.json` and `deter robust --out t.json` CSV (exit 0), while `--out x.html`
 /// and `deter init x.json` were refused. `.json`, `.csv`, `.html` and `.htm` name a format;
-/// any other name is taken.
+/// any other name is taken. Refused as every flag's fault: "--report:1:1: error: expected a
+/// file for the HTML page (--report writes the HTML page), found `r.json`, the name of a JSON
+/// file", with the name to use in the help line.
 pub fn check_named_format(
     flag: &str,
     path: Option<&std::path::Path>,
@@ -255,11 +257,17 @@ pub fn check_named_format(
         Writes::Rows if ext.as_deref() != Some("csv") => ("CSV rows", "csv"),
         _ => return Ok(()),
     };
-    Err(super::CliError::Usage(format!(
-        "{flag} `{}` names {named} file, but {flag} writes {what}; use `{}`",
-        path.display(),
-        path.with_extension(wanted).display()
-    )))
+    // Refused as every flag's fault, at the flag's value (as `--out x.html`).
+    let shown = path.display().to_string();
+    Err(super::FlagFault {
+        help: Some(format!("use `{}`", path.with_extension(wanted).display())),
+        ..super::FlagFault::new(
+            flag,
+            &shown,
+            format!("expected a file for {what} ({flag} writes {what}), found `{shown}`, the name of {named} file"),
+        )
+    }
+    .into())
 }
 
 /// Adaptive stopping: shared by `run`, `compare` and `sweep` (docs/SWEEPS.md).
