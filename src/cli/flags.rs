@@ -235,7 +235,7 @@ pub enum Writes {
 /// file for the HTML page (--report writes the HTML page), found `r.json`, the name of a JSON
 /// file", with the name to use in the help line.
 pub fn check_named_format(
-    flag: &str,
+    flag: &'static str,
     path: Option<&std::path::Path>,
     writes: Writes,
 ) -> Result<(), super::CliError> {
@@ -264,7 +264,10 @@ pub fn check_named_format(
         ..super::FlagFault::new(
             flag,
             &shown,
-            format!("expected a file for {what} ({flag} writes {what}), found `{shown}`, the name of {named} file"),
+            format!(
+                "expected a file for {what} ({flag} writes {what}), found `{shown}`, the name \
+                 of {named} file"
+            ),
         )
     }
     .into())
