@@ -971,14 +971,8 @@ pub fn load_with_sets_warnings(
                 .map_err(CliError::Input)?,
         );
     }
-    // A path `--set` and `--set-b` both set (compare's B): the record gives the value the file
-    // had, as for a path set twice by one flag (`overrides::apply`), not `--set`'s.
-    for i in 0..applied.len() {
-        let first = applied[..i].iter().find(|a| a.path == applied[i].path);
-        if let Some(replaced) = first.map(|a| a.replaced) {
-            applied[i].replaced = replaced;
-        }
-    }
+    // A path `--set` and `--set-b` both set (compare's B): the file's value, as within one flag.
+    crate::scenario::overrides::record_files_values(&mut applied);
     let origins: Vec<(&[String], &str)> = sets.iter().map(|&(t, o, _)| (t, o)).collect();
     let mut warnings = crate::scenario::overrides::warnings_with_sets(&s, warnings, &origins, flag);
     for &(texts, origin, given_by) in sets {

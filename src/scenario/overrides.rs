@@ -114,7 +114,6 @@ pub fn apply(
     origin: &str,
 ) -> Result<Vec<Applied>, Diagnostics> {
     let mut applied: Vec<Applied> = Vec::with_capacity(overrides.len());
-    let mut targets: Vec<ParamRef> = Vec::with_capacity(overrides.len());
     let mut diags = Diagnostics::default();
     for o in overrides {
         let target = match ParamRef::resolve(&o.path, scenario) {
@@ -139,13 +138,8 @@ pub fn apply(
             );
             continue;
         }
-        // A path set twice replaced the earlier `--set`, but the record gives the value the
-        // file had (the table says "file: X"; the CSV's `replaced` is the file's too).
-        let replaced = applied
-            .iter()
-            .zip(&targets)
-            .find(|(_, t)| **t == target)
-            .map_or_else(|| scenario.get(target), |(a, _)| a.replaced);
+        // A path set twice: the earlier setting's value, put right by `record_files_values`.
+        let replaced = scenario.get(target);
         if scenario.set(target, o.value).is_err() {
             let at = o.text.find('=').map_or(0, |i| i + 1);
             // The value as written (`1e308`, not its 309 digits), in the words the same value
@@ -162,8 +156,8 @@ pub fn apply(
             value: o.value,
             replaced,
         });
-        targets.push(target);
     }
+    record_files_values(&mut applied);
     if diags.has_errors() {
         Err(diags)
     } else {
@@ -511,6 +505,18 @@ pub fn prior_warnings<S: AsRef<str>>(
         }
     }
     out
+}
+
+/// A path set more than once (twice by one `--set`, or by `--set` and compare's `--set-b`)
+/// replaced the earlier setting, but the record gives the value the file had (the table's
+/// "file: X", the CSV's `replaced`): each later setting of a path takes the first's
+/// `replaced`. `applied` in the order the settings were applied.
+pub fn record_files_values(applied: &mut [Applied]) {
+    for i in 1..applied.len() {
+        if let Some(first) = applied[..i].iter().find(|a| a.path == applied[i].path) {
+            applied[i].replaced = first.replaced;
+        }
+    }
 }
 
 /// Parse and apply `PATH=VALUE` texts in one step (what `--set` and Python's `set=` do),
