@@ -128,6 +128,13 @@ pub struct GameInputs {
     pub restraint_weight: f64,
     /// P's cost of restraining its protégé (`model.restraint_cost` times the stakes).
     pub p_restrain_cost: f64,
+    /// Whether P decides to commit (fight) or stay out *after* A uses force, at the casus
+    /// foederis, A choosing force with only its expectation of that decision
+    /// (`model.commitment_at_attack`; extended immediate deterrence: Huth 1988; Signorino &
+    /// Tarar 2006). With restraint offered, P's only move at the display is to restrain or
+    /// not. `false`: node 4 between the display and node 5, A choosing force knowing P's move
+    /// (the game as before, bit for bit).
+    pub commit_at_attack: bool,
 }
 
 /// The inputs of a fait accompli that differ from a use of force after a threat: they depend
@@ -412,6 +419,22 @@ fn solve_nodes<const NODE1: bool>(g: &GameInputs) -> Solution {
     let mut a_display = Levels::default();
     let mut t_display = 0.0;
     for s in 0..2 {
+        if g.commit_at_attack {
+            let (a_node4, t_node4) = commitment_at_attack(g, s, &mut sol);
+            let ws = if s == 1 {
+                g.sanction_prob_display
+            } else {
+                1.0 - g.sanction_prob_display
+            };
+            a_display = Levels {
+                gain: a_display.gain + ws * a_node4.gain,
+                military: a_display.military + ws * a_node4.military,
+                political: a_display.political + ws * a_node4.political,
+                economic: a_display.economic + ws * a_node4.economic,
+            };
+            t_display += ws * t_node4;
+            continue;
+        }
         // Node 5: A uses force or backs down, knowing k and s.
         let back = g.a_back_display(s);
         let mut a_node5 = [Levels::default(); 2];
@@ -584,6 +607,90 @@ fn solve_nodes<const NODE1: bool>(g: &GameInputs) -> Solution {
     sol
 }
 
+/// The display's subtree for sanctions state `s` when P decides at the casus foederis
+/// ([`GameInputs::commit_at_attack`]): with restraint offered, P restrains its protégé or lets
+/// play go on; (node 5') the display reveals the added cost of force with probability `pi`;
+/// node 5: A uses force or backs down, knowing `s` but not P's decision, which it expects
+/// with P's probability of committing; then P commits or stays out (knowing `s`), and war or
+/// limited force follows with `w_k`. If A backs down P has not moved and pays nothing.
+/// Writes `commit[s]` (P(commit | force)), `force[s][k]` and `force_shocked[s][k]` (the same
+/// for both `k`: A does not know it), `a_force[s][k]`, `a_back_display[s]`, `p_commit[s]`,
+/// `p_stay[s]` (P's values at the casus foederis) and `restrain[s]`; returns A's and T's
+/// values of the subtree (before W's move at the display is averaged).
+#[inline(always)]
+fn commitment_at_attack(g: &GameInputs, s: usize, sol: &mut Solution) -> (Levels, f64) {
+    let back = g.a_back_display(s);
+    // Sanctioned by the end: already (s = 1), or at the use of force with probability s.
+    let sanc = if s == 1 { 1.0 } else { g.sanction_prob };
+    let mut force_k = [Levels::default(); 2];
+    let mut t_force = [0.0; 2];
+    let mut p_force = [0.0; 2];
+    for k in 0..2 {
+        let w = g.war[k];
+        let war_end = Levels::mix(
+            g.a_force_end(k, true, true),
+            g.a_force_end(k, true, false),
+            sanc,
+        );
+        let lim_end = Levels::mix(
+            g.a_force_end(k, false, true),
+            g.a_force_end(k, false, false),
+            sanc,
+        );
+        force_k[k] = Levels::mix(war_end, lim_end, w);
+        t_force[k] = w * g.t_force_end(k, true) + (1.0 - w) * g.t_force_end(k, false);
+        p_force[k] = w * g.p_force_end(k, true) + (1.0 - w) * g.p_force_end(k, false);
+    }
+    // P at the casus foederis: commit (fight) or stay out, once A has used force.
+    let c = if g.protector {
+        logit2(g.beta_p, p_force[1], p_force[0])
+    } else {
+        0.0
+    };
+    sol.commit[s] = c;
+    sol.p_commit[s] = p_force[1];
+    sol.p_stay[s] = p_force[0];
+    sol.a_force[s] = force_k;
+    sol.a_back_display[s] = back;
+    // Node 5: A's value of force is its expectation over P's decision.
+    let force = Levels::mix(force_k[1], force_k[0], c);
+    let f = logit2(g.beta_a, force.total(), back.total());
+    sol.force[s] = [f, f];
+    let mut a_node5 = Levels::mix(force, back, f);
+    let f_all = if g.shock_prob > 0.0 {
+        let shocked = Levels {
+            military: force.military + g.shock_cost,
+            ..force
+        };
+        let fh = logit2(g.beta_a, shocked.total(), back.total());
+        sol.force_shocked[s] = [fh, fh];
+        a_node5 = Levels::mix(Levels::mix(shocked, back, fh), a_node5, g.shock_prob);
+        g.shock_prob * fh + (1.0 - g.shock_prob) * f
+    } else {
+        f
+    };
+    let t_node5 = f_all * (c * t_force[1] + (1.0 - c) * t_force[0]);
+    if !g.protector || g.restraint_weight <= 0.0 {
+        return (a_node5, t_node5);
+    }
+    // Restraint at the display: the weighted two-action logit of restraining against letting
+    // play go on (worth P's expectation of what follows; nothing if A backs down), shifted by
+    // the larger payoff (which changes no probability).
+    let p_node5 = f_all * (c * p_force[1] + (1.0 - c) * p_force[0]);
+    let u_r = g.p_restrained();
+    let top = p_node5.max(u_r);
+    let (e_on, e_r) = (
+        exp(g.beta_p * (p_node5 - top)),
+        g.restraint_weight * exp(g.beta_p * (u_r - top)),
+    );
+    let rho = e_r / (e_on + e_r);
+    sol.restrain[s] = rho;
+    (
+        Levels::mix(g.a_restrained(s), a_node5, rho),
+        rho * g.t_restrained() + (1.0 - rho) * t_node5,
+    )
+}
+
 impl Solution {
     /// Whether A acts (threat or fait accompli) on the crisis's first uniform `u0`: the first
     /// `challenge` of [0, 1) is the threat, the next `fait_accompli` the fait accompli, the
@@ -703,6 +810,9 @@ pub fn play(
     }
     out.sanctioned_display = u[3] < real_inputs.sanction_prob_display;
     let s = usize::from(out.sanctioned_display);
+    if real_inputs.commit_at_attack {
+        return play_commitment_at_attack(seen, real, real_inputs, u, s, out);
+    }
     out.protector_moved = real_inputs.protector;
     out.committed = real_inputs.protector && u[4] < real.commit[s];
     // `u_4` partitioned: below P(commit) commit, then P(restrain) restraint, the rest staying
@@ -729,6 +839,46 @@ pub fn play(
     if out.forced {
         out.war = u[7] < real_inputs.war[k];
     }
+    out
+}
+
+/// [`play`] after the display (sanctions state `s`) when P decides at the casus foederis
+/// ([`GameInputs::commit_at_attack`]). `u_4` is partitioned: below P(restrain) restraint (T
+/// concedes: play stops), then `(1 - P(restrain)) P(commit)` commitment, read only if A uses
+/// force, the rest staying out; `u_5` as in [`play`] (A's probability of force is the same
+/// for both of P's moves, which it does not know). P moves (`protector_moved`) when it
+/// restrains or when A uses force.
+#[inline(always)]
+fn play_commitment_at_attack(
+    seen: &Solution,
+    real: &Solution,
+    real_inputs: &GameInputs,
+    u: &[f64; GAME_UNIFORMS],
+    s: usize,
+    mut out: Play,
+) -> Play {
+    let rho = real.restrain[s];
+    out.restrained = real_inputs.protector && u[4] < rho;
+    if out.restrained {
+        out.protector_moved = true;
+        return out;
+    }
+    let pi = real_inputs.shock_prob;
+    if pi > 0.0 {
+        let shocked = pi * seen.force_shocked[s][0];
+        out.forced = u[5] < shocked + (1.0 - pi) * seen.force[s][0];
+        out.shocked = u[5] < shocked;
+    } else {
+        out.forced = u[5] < seen.force[s][0];
+    }
+    if !out.forced {
+        out.sanctioned = out.sanctioned_display;
+        return out;
+    }
+    out.protector_moved = real_inputs.protector;
+    out.committed = real_inputs.protector && u[4] < rho + (1.0 - rho) * real.commit[s];
+    out.sanctioned = out.sanctioned_display || u[6] < real_inputs.sanction_prob;
+    out.war = u[7] < real_inputs.war[usize::from(out.committed)];
     out
 }
 
@@ -830,6 +980,7 @@ mod tests {
             shock_cost: 0.0,
             restraint_weight: 0.0,
             p_restrain_cost: 0.0,
+            commit_at_attack: false,
         }
     }
 
@@ -885,6 +1036,15 @@ mod tests {
             restraint_weight: 0.7,
             p_restrain_cost: 0.02,
             ..example()
+        }
+    }
+
+    /// `g` with P deciding at the casus foederis, after A's use of force
+    /// ([`GameInputs::commit_at_attack`]).
+    fn at_attack(g: GameInputs) -> GameInputs {
+        GameInputs {
+            commit_at_attack: true,
+            ..g
         }
     }
 
@@ -968,7 +1128,9 @@ mod tests {
     /// The crisis game as a generic tree, from its terminal payoffs. Node 5 follows a chance
     /// node: with probability `shock_prob` A's force leaves carry `shock_cost` more.
     fn as_tree(g: &GameInputs) -> Tree {
-        let decide5 = |s: usize, k: usize, extra: f64| {
+        // A use of force after the display with P's move `k`: war or limited force, sanctions
+        // by the end (A's force leaves carry `extra` more cost).
+        let force = |s: usize, k: usize, extra: f64| {
             let sanc = if s == 1 { 1.0 } else { g.sanction_prob };
             let end = |war: bool, sanctioned: bool| {
                 leaf([
@@ -977,15 +1139,30 @@ mod tests {
                     g.p_force_end(k, war),
                 ])
             };
-            let force = Tree::Chance(
+            Tree::Chance(
                 g.war[k],
                 Box::new(Tree::Chance(sanc, end(false, false), end(false, true))),
                 Box::new(Tree::Chance(sanc, end(true, false), end(true, true))),
-            );
+            )
+        };
+        let decide5 = |s: usize, k: usize, extra: f64| {
             Tree::Decide(
                 0,
                 leaf([g.a_back_display(s).total(), 0.0, g.p_back_end(k)]),
-                Box::new(force),
+                Box::new(force(s, k, extra)),
+            )
+        };
+        // With the commitment at the attack: A decides first; P decides after force.
+        let attack = |s: usize, extra: f64| {
+            let after = if g.protector {
+                Tree::Decide(2, Box::new(force(s, 0, extra)), Box::new(force(s, 1, extra)))
+            } else {
+                force(s, 0, extra)
+            };
+            Tree::Decide(
+                0,
+                leaf([g.a_back_display(s).total(), 0.0, 0.0]),
+                Box::new(after),
             )
         };
         let node5 = |s: usize, k: usize| {
@@ -1000,6 +1177,26 @@ mod tests {
             }
         };
         let node4 = |s: usize| {
+            if g.commit_at_attack {
+                let node5 = if g.shock_prob > 0.0 {
+                    Tree::Chance(
+                        g.shock_prob,
+                        Box::new(attack(s, 0.0)),
+                        Box::new(attack(s, g.shock_cost)),
+                    )
+                } else {
+                    attack(s, 0.0)
+                };
+                if !(g.protector && g.restraint_weight > 0.0) {
+                    return node5;
+                }
+                let restrained = Tree::Leaf([
+                    g.a_restrained(s).total(),
+                    g.t_restrained(),
+                    g.p_restrained(),
+                ]);
+                return Tree::Weighted(2, vec![1.0, g.restraint_weight], vec![node5, restrained]);
+            }
             if g.protector && g.restraint_weight > 0.0 {
                 // Alliance restraint: T concedes at the display; A keeps the concession's gain
                 // and the display's reward, and has paid the display, sanctions at the
@@ -1125,6 +1322,17 @@ mod tests {
                     restraint_weight: 2.5,
                     ..shocked()
                 },
+            ),
+            (true, at_attack(example())),
+            (false, at_attack(example())),
+            (true, at_attack(shocked())),
+            (true, at_attack(restrained())),
+            (
+                true,
+                at_attack(GameInputs {
+                    restraint_weight: 2.5,
+                    ..shocked()
+                }),
             ),
         ] {
             let g = GameInputs { protector, ..base };

@@ -2652,6 +2652,9 @@ impl<const C: bool> World<C> {
             // touches it (the military level's removes the protector, and node 4 with it).
             restraint_weight: m.protector_restraint,
             p_restrain_cost: m.restraint_cost * stake,
+            // Extended immediate deterrence (docs/MODEL.md 7.7): P decides at the casus
+            // foederis, after A's use of force.
+            commit_at_attack: m.commitment_at_attack != 0.0,
             // Written by `set_balance`.
             p: [0.0; 2],
             a_force_cost: [0.0; 2],

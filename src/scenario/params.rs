@@ -352,6 +352,8 @@ param_block! {
         protector_restraint: "", Value(0.0), [0.0, 10.0];
         /// Protector's cost of restraining its protégé (pressing it to concede at a display), in stake units per unit of stakes. Read only when protector_restraint > 0. Default 0.05, the protector's cost of committing (commit_cost): pressing an ally is engagement short of fighting, priced as a mobilisation; no source sizes it.
         restraint_cost: "stake units", Value(0.05), [0.0, 10.0];
+        /// Whether the protectors decide to commit (fight) or stay out after the challenger uses force, at the casus foederis, the challenger choosing force with only its expectation of that decision (1), or after the display, the challenger choosing force knowing their move (0). In the extended-immediate-deterrence models the crisis game follows, the defender's threat is known, the attacker decides whether to attack, and then the defender decides whether to fight (Huth 1988; Signorino & Tarar 2006); allies' reliability is coded where the casus foederis arises (Leeds, Long & Mitchell 2000; Leeds 2003). With 1 and protector_restraint > 0, the protectors' only move at the display is to restrain their protégé or not. 0: the game as before (the same numbers).
+        commitment_at_attack: "0 or 1", Value(0.0), [0.0, 1.0];
     }
 }
 
