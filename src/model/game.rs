@@ -1488,6 +1488,8 @@ mod tests {
         };
         check(&strict(example()));
         check(&strict(shocked()));
+        check(&strict(at_attack(example())));
+        check(&strict(at_attack(shocked())));
         // Far protector: locally A is overwhelming (0.9 against the target alone and against
         // the forces in theatre), the reinforcement after a threat makes it 0.2; P commits
         // (its abandon cost is high).
@@ -1525,7 +1527,12 @@ mod tests {
     /// flip at every other node.
     #[test]
     fn zero_rationality_gives_uniform_choices() {
-        for base in [example(), shocked()] {
+        for base in [
+            example(),
+            shocked(),
+            at_attack(example()),
+            at_attack(shocked()),
+        ] {
             let g = GameInputs {
                 beta_a: 0.0,
                 beta_t: 0.0,
@@ -1787,6 +1794,10 @@ mod tests {
         );
         for s in 0..2 {
             let us = if s == 1 { yes } else { no };
+            if g.commit_at_attack {
+                consistent_at_attack(&g, &sol, s, us, &check, &mut rng);
+                continue;
+            }
             check(
                 "P commits",
                 &|u| {
@@ -1868,6 +1879,177 @@ mod tests {
                     &mut rng,
                 );
             }
+        }
+    }
+
+    /// The continuation-value checks of the display's subtree (sanctions state `s`, `us` its
+    /// uniform) when P decides at the casus foederis: `u_4` partitioned, restraint first, then
+    /// commitment; A's value of force is its expectation over P's decision, which it does not
+    /// know, and P's values of committing and staying out are realised after A's force.
+    fn consistent_at_attack(
+        g: &GameInputs,
+        sol: &Solution,
+        s: usize,
+        us: f64,
+        check: &dyn Fn(&str, &dyn Fn(&mut [f64; GAME_UNIFORMS]), usize, f64, &mut ChaCha8Rng),
+        rng: &mut ChaCha8Rng,
+    ) {
+        let (rho, c, pi) = (sol.restrain[s], sol.commit[s], g.shock_prob);
+        assert_eq!(sol.force[s][0], sol.force[s][1], "A does not know P's decision");
+        let (fh, f) = (sol.force_shocked[s][0], sol.force[s][0]);
+        // `u_5` uniform on [0, P(force)): force with and without the revealed cost in
+        // proportion.
+        let forced = if pi > 0.0 { pi * fh + (1.0 - pi) * f } else { 0.0 };
+        let at = |u: &mut [f64; GAME_UNIFORMS]| {
+            u[0] = 0.0;
+            u[1] = 0.0;
+            u[2] = 0.0;
+            u[3] = us;
+        };
+        let commit_slice = rho + 0.5 * (1.0 - rho) * c;
+        check(
+            "P commits at the casus foederis",
+            &|u| {
+                at(u);
+                u[4] = commit_slice;
+                u[5] *= forced
+            },
+            2,
+            sol.p_commit[s],
+            rng,
+        );
+        check(
+            "P stays out at the casus foederis",
+            &|u| {
+                at(u);
+                u[4] = 1.0 - 1e-12;
+                u[5] *= forced
+            },
+            2,
+            sol.p_stay[s],
+            rng,
+        );
+        // A uses force not knowing P's decision: `u_4` uniform over the part of [0, 1) that
+        // is not restraint.
+        let mixed = |k: usize| sol.a_force[s][k].total();
+        let fa = c * mixed(1) + (1.0 - c) * mixed(0);
+        let (wh, w) = (pi * fh, (1.0 - pi) * f);
+        check(
+            "A uses force (P's decision unknown)",
+            &|u| {
+                at(u);
+                u[4] = rho + (1.0 - rho) * u[4];
+                u[5] *= forced
+            },
+            0,
+            if pi > 0.0 {
+                (wh * (fa - g.shock_cost) + w * fa) / (wh + w)
+            } else {
+                fa
+            },
+            rng,
+        );
+        check(
+            "A backs down at node 5",
+            &|u| {
+                at(u);
+                u[4] = rho + (1.0 - rho) * u[4];
+                u[5] = 1.0 - 1e-12
+            },
+            0,
+            sol.a_back_display[s].total(),
+            rng,
+        );
+        if g.restraint_weight > 0.0 {
+            for (who, expect) in [
+                (0, g.a_restrained(s).total()),
+                (1, g.t_restrained()),
+                (2, g.p_restrained()),
+            ] {
+                check(
+                    "P restrains",
+                    &|u| {
+                        at(u);
+                        u[4] = 0.5 * rho
+                    },
+                    who,
+                    expect,
+                    rng,
+                );
+            }
+        }
+    }
+
+    /// Strategic consistency when P decides at the casus foederis
+    /// ([`GameInputs::commit_at_attack`]), with and without the revealed cost and restraint.
+    #[test]
+    fn continuation_values_equal_realised_payoffs_with_the_commitment_at_the_attack() {
+        consistent(&at_attack(example()), 13);
+        consistent(&at_attack(shocked()), 14);
+        consistent(
+            &at_attack(GameInputs {
+                restraint_weight: 2.5,
+                ..shocked()
+            }),
+            15,
+        );
+    }
+
+    /// The commitment at the attack against its closed form (docs/MODEL.md 7.7): P commits
+    /// after force with `c = logistic(beta_P (VP(1) - VP(0)))`, `VP(k)` its payoff of the use
+    /// of force with `k`; A uses force with `logistic(beta_A (c FA(1) + (1 - c) FA(0) - BA))`
+    /// whatever P then does; restraint (`a_R`) is the weighted two-action logit against P's
+    /// value of letting play go on, `F (c VP(1) + (1 - c) VP(0))`; and the play partitions
+    /// `u_4` (restraint, then commitment read only after force).
+    #[test]
+    fn the_commitment_at_the_attack_matches_its_closed_form() {
+        let g = at_attack(GameInputs {
+            restraint_weight: 0.7,
+            p_restrain_cost: 0.02,
+            ..example()
+        });
+        let sol = solve(&g);
+        let logistic = |x: f64| 1.0 / (1.0 + exp(-x));
+        for s in 0..2 {
+            let sig = if s == 1 { 1.0 } else { g.sanction_prob };
+            let fa = |k: usize| {
+                let end = |war: bool| {
+                    sig * g.a_force_end(k, war, true).total()
+                        + (1.0 - sig) * g.a_force_end(k, war, false).total()
+                };
+                g.war[k] * end(true) + (1.0 - g.war[k]) * end(false)
+            };
+            let vp = |k: usize| {
+                g.war[k] * g.p_force_end(k, true) + (1.0 - g.war[k]) * g.p_force_end(k, false)
+            };
+            let c = logistic(g.beta_p * (vp(1) - vp(0)));
+            assert!((sol.commit[s] - c).abs() < 1e-14, "{} vs {c}", sol.commit[s]);
+            let ba = g.a_back_display(s).total();
+            let f = logistic(g.beta_a * (c * fa(1) + (1.0 - c) * fa(0) - ba));
+            assert_eq!(sol.force[s], [sol.force[s][0]; 2]);
+            assert!((sol.force[s][0] - f).abs() < 1e-14, "{} vs {f}", sol.force[s][0]);
+            let go = f * (c * vp(1) + (1.0 - c) * vp(0));
+            let r = 0.7 * exp(g.beta_p * g.p_restrained());
+            let rho = r / (r + exp(g.beta_p * go));
+            assert!((sol.restrain[s] - rho).abs() < 1e-14, "{} vs {rho}", sol.restrain[s]);
+            // The play: u_4 below rho restrains; then (1 - rho) c commits, only after force.
+            let mut u = [0.0; GAME_UNIFORMS];
+            u[3] = if s == 1 { 0.0 } else { 1.0 - 1e-12 };
+            u[4] = rho * (1.0 - 1e-9);
+            let pl = play(&sol, &sol, &g, &u);
+            assert!(pl.restrained && pl.protector_moved && !pl.forced && !pl.committed);
+            u[4] = rho + (1.0 - rho) * c * (1.0 - 1e-9);
+            let pl = play(&sol, &sol, &g, &u);
+            assert!(!pl.restrained && pl.forced && pl.committed && pl.protector_moved);
+            u[4] = rho + (1.0 - rho) * c * (1.0 + 1e-9);
+            let pl = play(&sol, &sol, &g, &u);
+            assert!(pl.forced && !pl.committed && pl.protector_moved);
+            // A backs down: P never moved.
+            u[4] = rho + (1.0 - rho) * c * (1.0 - 1e-9);
+            u[5] = 1.0 - 1e-12;
+            let pl = play(&sol, &sol, &g, &u);
+            assert!(pl.displayed && !pl.forced && !pl.committed && !pl.protector_moved);
+            assert_eq!(pl.sanctioned, s == 1);
         }
     }
 
