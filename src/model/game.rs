@@ -1882,6 +1882,10 @@ mod tests {
         }
     }
 
+    /// A continuation-value check of [`consistent`]: its name, how it fixes the uniforms, whose
+    /// payoff (0 A, 1 T, 2 P), the value the mover uses, the generator.
+    type Check<'a> = dyn Fn(&str, &dyn Fn(&mut [f64; GAME_UNIFORMS]), usize, f64, &mut ChaCha8Rng) + 'a;
+
     /// The continuation-value checks of the display's subtree (sanctions state `s`, `us` its
     /// uniform) when P decides at the casus foederis: `u_4` partitioned, restraint first, then
     /// commitment; A's value of force is its expectation over P's decision, which it does not
@@ -1891,7 +1895,7 @@ mod tests {
         sol: &Solution,
         s: usize,
         us: f64,
-        check: &dyn Fn(&str, &dyn Fn(&mut [f64; GAME_UNIFORMS]), usize, f64, &mut ChaCha8Rng),
+        check: &Check<'_>,
         rng: &mut ChaCha8Rng,
     ) {
         let (rho, c, pi) = (sol.restrain[s], sol.commit[s], g.shock_prob);
