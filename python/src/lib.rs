@@ -168,7 +168,17 @@ fn load_held(
     .map_err(py_error)?;
     let mut applied = Vec::new();
     for &(texts, flag) in sets {
-        applied.extend(deter::apply_set(&mut s, texts, flag).map_err(py_error)?);
+        let done = deter::apply_set(&mut s, texts, flag).map_err(|e| match e {
+            Error::Input(mut d) => {
+                for p in d.0.iter_mut().filter(|p| p.file == flag) {
+                    let given = format!("`{flag}`: give `{}` a finite number", p.path);
+                    given_not_a_file(&p.message, &mut p.help, &given);
+                }
+                Error::Input(d)
+            }
+            other => other,
+        });
+        applied.extend(done.map_err(py_error)?);
     }
     let warnings = deter::warnings_as_run(&s, warnings, sets, horizon_years);
     Ok((s, applied, warnings))
@@ -382,12 +392,26 @@ fn in_the_dict(mut d: deter::Diagnostics, rendered: &Rendered) -> deter::Diagnos
                 });
             }
         }
+        let given = format!("a scenario dict: give `{}` a finite number", p.path);
+        given_not_a_file(&p.message, &mut p.help, &given);
         p.message = lines_as_paths(&p.message, &rendered.text);
         p.line = 0;
         p.col = 0;
         p.snippet = None;
     }
     d
+}
+
+/// The help line of a NaN or an infinity refused where the user gave no file (a scenario
+/// dict's value, a `set=` value): the reader's "`nan` and `inf` are not allowed in input
+/// files" said of what was given instead, `given` ("a scenario dict: give
+/// `country[0].military.budget` a finite number"), the key named as the message names it.
+/// Any other problem's help is left as it is.
+fn given_not_a_file(message: &str, help: &mut Option<String>, given: &str) {
+    let found = message.rsplit_once("found ").map(|(_, f)| f);
+    if help.is_some() && matches!(found, Some("NaN" | "inf" | "-inf")) {
+        *help = Some(format!("`nan` and `inf` are not allowed in {given}"));
+    }
 }
 
 /// `message` with each "line N" of the rendered text `text` replaced by the key path of the

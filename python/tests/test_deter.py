@@ -1088,12 +1088,17 @@ def _binary() -> str:
 
 def _as_dict_problems(cli_stderr: str, file: str) -> list:
     """`deter validate FILE`'s report as a dict's: each header `FILE:LINE:COL: error: ...` as
-    `<dict>: error: ...`, its help line, without the excerpt of the file."""
-    out = []
+    `<dict>: error: ...`, its help line, without the excerpt of the file; the file's help of a
+    NaN or an infinity ("not allowed in input files") said of the dict and the header's key."""
+    out, key = [], None
     for line in cli_stderr.splitlines():
         if line.startswith(file + ":"):
             rest = line[len(file) + 1:]
             out.append("<dict>: " + rest.split(": ", 1)[1])
+            key = rest.split(": ")[2]
+        elif line.lstrip() == "= help: `nan` and `inf` are not allowed in input files":
+            out.append("= help: `nan` and `inf` are not allowed in a scenario dict: "
+                       f"give `{key}` a finite number")
         elif line.lstrip().startswith("= help: "):
             out.append(line.lstrip())
         elif line.endswith(" found") and "error" in line:
@@ -1155,7 +1160,46 @@ def test_a_nan_in_a_dict_names_the_key_path_and_the_expectation():
         "expected a number in [0, 10] (stake units), found inf",
         "expected a number in [0, 1e5] (currency bn/yr), found NaN",
     ]
-    assert {p.help for p in err.problems} == {"`nan` and `inf` are not allowed in input files"}
+    # The help said "`nan` and `inf` are not allowed in input files": the caller gave no file.
+    # Now it names the dict and the key, as the message does.
+    assert [p.help for p in sorted(err.problems, key=lambda p: p.key)] == [
+        "`nan` and `inf` are not allowed in a scenario dict: give `country[0].military.budget` "
+        "a finite number",
+        "`nan` and `inf` are not allowed in a scenario dict: give `model.war_cost` a finite number",
+    ]
+    assert "input file" not in str(err)
+
+
+@pytest.mark.parametrize("value, found", [(float("nan"), "NaN"), (float("inf"), "inf"),
+                                          (float("-inf"), "-inf")])
+def test_a_nan_in_a_set_dict_names_the_keyword_and_the_key_not_a_file(value, found):
+    # `set={"model.war_cost": nan}` was refused with the file's help line, "`nan` and `inf`
+    # are not allowed in input files", though no file held the value. Now the help names the
+    # keyword and the dict's key; the key path and expectation are those of the command
+    # line's `--set` with the same value.
+    binary = os.environ.get("DETER_BIN") or str(ROOT / "target" / "release" / "deter")
+    cl = subprocess.run([binary, "validate", str(BASELINE), "--set", f"model.war_cost={value!r}"],
+                        capture_output=True)
+    assert cl.returncode == 2
+    first = cl.stderr.decode().splitlines()[0]
+    assert first.startswith("--set:1:16: error: model.war_cost: "), first
+    said = first.split("error: model.war_cost: ", 1)[1]
+    assert said == f"expected a number in [0, 10] (stake units), found {found}"
+    for flag, call in [
+        ("set=", lambda: deter.run(BASELINE, runs=10, set={"model.war_cost": value})),
+        ("set=", lambda: deter.validate(BASELINE, set={"model.war_cost": value})),
+        ("set_b=", lambda: deter.compare(BASELINE, BASELINE, runs=10,
+                                         set_b={"model.war_cost": value})),
+    ]:
+        with pytest.raises(deter.ScenarioError) as e:
+            call()
+        err = e.value
+        assert (err.key, err.message) == ("model.war_cost", said)
+        assert err.problems[0].file == flag
+        assert err.problems[0].help == (
+            f"`nan` and `inf` are not allowed in `{flag}`: give `model.war_cost` a finite number"
+        )
+        assert "input file" not in str(err)
 
 
 def test_a_dict_duplicate_names_the_first_definition_by_its_key_path():
