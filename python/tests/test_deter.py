@@ -70,6 +70,67 @@ def test_compare_equals_the_cli_json():
     assert without_timing(py) == without_timing(cl)
 
 
+def _unchanged_from_the_json(d: dict) -> dict:
+    """The differences of a comparison's JSON that are 0 in every run, recomputed here by the
+    rule of docs/OUTPUT.md: an outcome with an interval and no discordant pair; a mean or an
+    attribution shift that is 0 with the paired interval the point 0."""
+    point0 = lambda x, value: x[value] == 0 and x["paired95_lo"] == 0 and x["paired95_hi"] == 0
+    out = {"outcomes": set(), "metrics": set(), "attribution_shift": set()}
+    for e in [d["region"], *d["rivalries"]]:
+        for o in e["outcomes"]:
+            if "undefined" not in o and o["a_only"] == 0 and o["b_only"] == 0:
+                out["outcomes"].add((e["entity"], o["outcome"]))
+        for m in e["metrics"]:
+            if point0(m, "diff"):
+                out["metrics"].add((e["entity"], m["metric"]))
+    for e in (d.get("attribution_shift") or {"entities": []})["entities"]:
+        for outcome, x in e["events"].items():
+            for level in ("all", "military", "political", "economic"):
+                if point0(x["removing_all" if level == "all" else level], "shift"):
+                    out["attribution_shift"].add((e["entity"], outcome, level))
+    return out
+
+
+def _flagged(c) -> dict:
+    keys = {"outcomes": ["scope", "outcome"], "metrics": ["scope", "metric"],
+            "attribution_shift": ["scope", "outcome", "level"]}
+    return {
+        table: set(map(tuple, getattr(c, table).loc[
+            getattr(c, table).unchanged_in_every_run, keys[table]].values.tolist()))
+        for table in keys
+    }
+
+
+def test_compare_flags_the_differences_unchanged_in_every_run_as_the_cli_does():
+    # `deter compare`'s table says "unchanged in every run" beside a difference that is 0 in
+    # every run (a crisis opportunity in every run of both sides); deter.compare's tables
+    # carried nothing to tell it from a difference that merely rounds to 0. Now a column
+    # `unchanged_in_every_run` in its three tables, checked against the JSON by the rule of
+    # docs/OUTPUT.md and counted against the command line's table.
+    args = dict(runs=300, seed=5)
+    same = deter.compare(BASELINE, BASELINE, **args)
+    for table in ("outcomes", "metrics", "attribution_shift"):
+        column = getattr(same, table).unchanged_in_every_run
+        assert column.dtype == bool and len(column) > 0 and column.all(), table
+    what_if = {"rivalry.SRB-XKX.monitoring": 0.6}
+    c = deter.compare(BASELINE, BASELINE, set_b=what_if, **args)
+    want = _unchanged_from_the_json(c.to_dict())
+    assert _flagged(c) == want
+    for table in ("outcomes", "attribution_shift"):
+        column = getattr(c, table).unchanged_in_every_run
+        assert column.any() and not column.all(), (table, want[table])
+    # The command line's table says it once per flagged row of the region (it shows the
+    # region alone for a scenario of one rivalry), in the differences and the shifts.
+    table = cli("compare", str(BASELINE), str(BASELINE), "--runs", "300", "--seed", "5",
+                "--set-b", "rivalry.SRB-XKX.monitoring=0.6", "-q").decode()
+    region = sum(1 for rows in want.values() for row in rows if row[0] == "region")
+    assert table.count("unchanged in every run") == region, table
+    # Without the attribution, no shift to flag; the others unchanged.
+    plain = deter.compare(BASELINE, BASELINE, set_b=what_if, attribution=False, **args)
+    assert plain.attribution_shift.empty
+    assert _flagged(plain)["outcomes"] == want["outcomes"]
+
+
 def test_merge_with_per_run_rows_equals_the_cli_and_the_unsharded_run(tmp_path):
     # The shards carry their per-run rows; `deter.merge(per_run=...)` writes the file
     # `deter merge --per-run` writes, byte for byte the unsharded `deter run --per-run`, and
@@ -205,7 +266,7 @@ def test_attribution_table_is_tidy_and_its_shares_add_up():
     assert off.outcomes.equals(r.outcomes)
     c = deter.compare(BASELINE, ENVOY, runs=300, seed=5, horizon_years=3)
     s = c.attribution_shift
-    assert s.shape == (len(c.a.attribution), 8)
+    assert s.shape == (len(c.a.attribution), 9)
     assert ((s["shift"] - (s["b"] - s["a"])).abs() < 1e-12).all()
 
 
