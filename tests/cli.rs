@@ -393,6 +393,63 @@ fn init_writes_a_template_that_validates_and_runs() {
         .success();
 }
 
+/// The Wilson 95% upper and lower bounds of `k` successes in `n` (z = 1.959963984540054),
+/// computed here from the counts, not read from the report.
+fn wilson(k: f64, n: f64) -> (f64, f64) {
+    let z = 1.959963984540054_f64;
+    let p = k / n;
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    (centre - half, centre + half)
+}
+
+/// The first run of `deter init`'s scenario gave use of force in 99.6% of runs (war in 89%):
+/// an alarming first result, which a new user could take for the model's verdict on any
+/// rivalry. Its first run, at the file's own runs (10,000) and seed, now gives use of force
+/// in a few percent of runs at most, with crises and threats happening. Bounds fixed before
+/// the measurement: P(use of force) below 5% (the Wilson interval's upper end) and above 0
+/// (its lower end: force stays possible), P(threat) above 25%, a crisis opportunity in more
+/// than 90% of runs (lower ends). Measured: use of force 2.44% [2.16, 2.76], threat 55.2%.
+#[test]
+fn init_template_first_run_gives_a_plausible_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("first.toml");
+    succeeded(&deter().arg("init").arg(&path).output().unwrap());
+    first_run_is_plausible(&path);
+}
+
+/// The checks of [`init_template_first_run_gives_a_plausible_result`] on the file `path`.
+fn first_run_is_plausible(path: &Path) {
+    let o = deter()
+        .arg("run")
+        .arg(path)
+        .args(["--no-attribution", "--format", "json", "--quiet"])
+        .output()
+        .unwrap();
+    succeeded(&o);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["runs"], 10_000);
+    assert_eq!(v["seed"], 42);
+    let n = v["runs"].as_f64().unwrap();
+    let share = |key: &str| wilson(v["outcomes"][key]["count"].as_f64().unwrap(), n);
+    let force = share("use_of_force");
+    assert!(
+        force.1 < 0.05,
+        "P(use of force) interval {force:?}: not below 5%"
+    );
+    assert!(
+        force.0 > 0.0,
+        "P(use of force) interval {force:?}: force never happens"
+    );
+    let threat = share("threat");
+    assert!(
+        threat.0 > 0.25,
+        "P(threat) interval {threat:?}: threats too rare"
+    );
+    let crisis = share("crisis");
+    assert!(crisis.0 > 0.9, "P(crisis opportunity) interval {crisis:?}");
+}
+
 #[test]
 fn help_shows_examples() {
     deter()

@@ -726,21 +726,15 @@ fn an_output_that_cannot_be_written_is_said_alike_by_every_command() {
     let sweep = sweep.to_str().unwrap();
     let lxf = common::scenario("scenarios/sweeps/envoy-magnitude-x-futures.toml");
     let cal = common::scenario("scenarios/history/calibrate.toml");
-    for (k, args) in [
-        vec![
-            "run", &b, "--runs", "4", "--shard", "0/2", "--out", "s0.json", "-q",
-        ],
-        vec![
-            "run", &b, "--runs", "4", "--shard", "1/2", "--out", "s1.json", "-q",
-        ],
-        vec!["sweep", &lxf, "--runs", "5", "--out", "lxf.csv", "-q"],
-    ]
-    .iter()
-    .enumerate()
-    {
-        let o = common::run_in(dir, args);
-        assert_eq!(o.status.code(), Some(0), "{k}: {}", stderr(&o));
-    }
+    // s0.json and s1.json in `dir`, named there by the merges below.
+    common::run_shards(&b, &["--runs", "4", "-q"], 2, |k| {
+        dir.join(format!("s{k}.json")).display().to_string()
+    });
+    let o = common::run_in(
+        dir,
+        &["sweep", &lxf, "--runs", "5", "--out", "lxf.csv", "-q"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // Each command with the output's option (None: the output is the positional argument).
     let commands: Vec<(Vec<&str>, Option<&str>, &str)> = vec![
         (vec!["run", &b, "--runs", "5"], Some("--out"), ".json"),
@@ -866,25 +860,17 @@ fn a_chart_that_cannot_be_written_leaves_the_page_unwritten_in_every_command() {
     let page = d.path().join("page.html");
     let base = base();
     let envoy = common::scenario("scenarios/shea-special-envoy.toml");
-    let parts: Vec<String> = (0..2)
-        .map(|k| {
-            let part = d.path().join(format!("part-{k}.json"));
-            let o = run(&[
-                "run",
-                &base,
-                "--runs",
-                "20",
-                "--no-attribution",
-                "--shard",
-                &format!("{k}/2"),
-                "--out",
-                part.to_str().unwrap(),
-                "--quiet",
-            ]);
-            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-            part.to_str().unwrap().to_string()
-        })
-        .collect();
+    let parts = common::run_shards(
+        &base,
+        &["--runs", "20", "--no-attribution", "--quiet"],
+        2,
+        |k| {
+            d.path()
+                .join(format!("part-{k}.json"))
+                .display()
+                .to_string()
+        },
+    );
     let sweep = grid_sweep(d.path(), "g.toml", 3, 5);
     let results = d.path().join("r.csv");
     let quick = ["--runs", "20", "--no-attribution", "--quiet"];
@@ -933,16 +919,9 @@ fn a_plots_directory_named_as_a_file_is_refused_in_every_command() {
     let d = |name: &str| dir.path().join(name).display().to_string();
     let b = base();
     let sweep = grid_sweep(dir.path(), "g.toml", 2, 5).display().to_string();
-    let parts: Vec<String> = (0..2)
-        .map(|k| {
-            let part = d(&format!("part-{k}.json"));
-            let shard = format!("{k}/2");
-            common::succeeded(&run(&[
-                "run", &b, "--runs", "10", "--shard", &shard, "--out", &part, "--quiet",
-            ]));
-            part
-        })
-        .collect();
+    let parts = common::run_shards(&b, &["--runs", "10", "--quiet"], 2, |k| {
+        d(&format!("part-{k}.json"))
+    });
     let results = d("r.csv");
     for (args, plots) in [
         (vec!["run", &b, "--runs", "5"], d("x.svg")),
@@ -1209,24 +1188,9 @@ fn two_outputs_spelt_apart_that_name_one_file_are_refused_in_every_command() {
     let base = base();
     let envoy = common::scenario("scenarios/shea-special-envoy.toml");
     let sweep = grid_sweep(dir, "grid.toml", 2, 5);
-    let run_parts: Vec<String> = (0..2)
-        .map(|k| {
-            let part = dir.join(format!("r-{k}.json")).display().to_string();
-            let o = run(&[
-                "run",
-                &base,
-                "--runs",
-                "10",
-                "--no-attribution",
-                "--shard",
-                &format!("{k}/2"),
-                "--out",
-                &part,
-            ]);
-            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-            part
-        })
-        .collect();
+    let run_parts = common::run_shards(&base, &["--runs", "10", "--no-attribution"], 2, |k| {
+        dir.join(format!("r-{k}.json")).display().to_string()
+    });
     let p = |name: &str| dir.join(name).display().to_string();
     let dot = |name: &str| format!("{}/./{name}", dir.display());
     let up = |name: &str| format!("{}/sub/../{name}", dir.display());
@@ -1379,24 +1343,12 @@ fn an_output_hard_linked_to_an_input_is_refused_in_every_command() {
     std::fs::hard_link(&scenario, dir.join("link.toml")).unwrap();
     let sweep = grid_sweep(dir, "grid.toml", 2, 5);
     std::fs::hard_link(&sweep, dir.join("grid-link.toml")).unwrap();
-    let parts: Vec<String> = (0..2)
-        .map(|k| {
-            let part = dir.join(format!("r-{k}.json")).display().to_string();
-            let o = run(&[
-                "run",
-                scenario.to_str().unwrap(),
-                "--runs",
-                "10",
-                "--no-attribution",
-                "--shard",
-                &format!("{k}/2"),
-                "--out",
-                &part,
-            ]);
-            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-            part
-        })
-        .collect();
+    let parts = common::run_shards(
+        scenario.to_str().unwrap(),
+        &["--runs", "10", "--no-attribution"],
+        2,
+        |k| dir.join(format!("r-{k}.json")).display().to_string(),
+    );
     std::fs::hard_link(&parts[0], dir.join("r-link.json")).unwrap();
     let p = |name: &str| dir.join(name).display().to_string();
     let quick = ["--runs", "10", "--no-attribution", "--quiet"];
@@ -1472,36 +1424,15 @@ fn an_output_named_with_another_formats_extension_is_refused_in_every_command() 
     let sweep = grid_sweep(dir, "g.toml", 2, 5);
     let sweep = sweep.to_str().unwrap();
     let lxf = common::scenario("scenarios/sweeps/envoy-magnitude-x-futures.toml");
-    for args in [
-        vec![
-            "run",
-            &b,
-            "--runs",
-            "4",
-            "--shard",
-            "0/2",
-            "--per-run-rows",
-            "--out",
-            "s0.json",
-            "-q",
-        ],
-        vec![
-            "run",
-            &b,
-            "--runs",
-            "4",
-            "--shard",
-            "1/2",
-            "--per-run-rows",
-            "--out",
-            "s1.json",
-            "-q",
-        ],
-        vec!["sweep", &lxf, "--runs", "5", "--out", "lxf.csv", "-q"],
-    ] {
-        let o = common::run_in(dir, &args);
-        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
-    }
+    // s0.json and s1.json in `dir`, named there by the merges below.
+    common::run_shards(&b, &["--runs", "4", "--per-run-rows", "-q"], 2, |k| {
+        dir.join(format!("s{k}.json")).display().to_string()
+    });
+    let o = common::run_in(
+        dir,
+        &["sweep", &lxf, "--runs", "5", "--out", "lxf.csv", "-q"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let quick = ["--runs", "5", "--no-attribution", "-q"];
     // (command, flag, name, what the flag writes, the name it should have)
     let cases: Vec<(Vec<&str>, &str, &str, &str, &str)> = vec![

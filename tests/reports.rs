@@ -2797,7 +2797,7 @@ mod reproducible {
 
 /// The note under the region-wide table said of crisis opportunities "most pass without any
 /// militarised action", false for the template `deter init` writes, whose own rivalry line
-/// says "no challenge 4.9%" (of its crisis opportunities). The note now says only what holds
+/// said "no challenge 4.9%" (of its crisis opportunities). The note now says only what holds
 /// in every scenario (an opportunity, whether or not the challenger acted on it) and where
 /// the share that passed without a challenge is; here that share is recomputed from the
 /// rivalry line and the claim the note no longer makes is false.
@@ -2807,12 +2807,16 @@ fn the_crisis_note_claims_nothing_the_numbers_contradict() {
     let t = d.path().join("t.toml");
     let o = deter(&["init", t.to_str().unwrap()]);
     succeeded(&o);
+    // The template's challenger as it was when the note was wrong (dissatisfaction 0.7: the
+    // template now has 0.2, a calmer first example, where most opportunities do pass).
     let o = deter(&[
         "run",
         t.to_str().unwrap(),
         "--runs",
         "2000",
         "--no-attribution",
+        "--set",
+        "rivalry.AAA-BBB.dissatisfaction=0.7",
     ]);
     succeeded(&o);
     let table = String::from_utf8(o.stdout).unwrap();

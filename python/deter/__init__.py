@@ -491,10 +491,21 @@ class Comparison:
         of that total), ``shift`` =
         b - a and its paired 95% interval ``paired95_lo`` / ``paired95_hi``. Empty with
         ``attribution=False``.
+
+    Each of the three tables has a column ``unchanged_in_every_run``: True where the
+    difference B - A is 0 in every run (an outcome with no run where it happened under one
+    side only; a mean or shift whose paired interval is the point 0), the rows ``deter
+    compare``'s table says "unchanged in every run" beside, decided by the same library
+    functions. An outcome's paired interval stays an interval (no discordant pair in n runs
+    bounds how often A and B could differ; it does not make that rate 0).
     """
 
-    def __init__(self, report: Mapping[str, Any]):
+    def __init__(self, report: Mapping[str, Any], unchanged: Optional[Mapping[str, Any]] = None):
         self._report = report
+        flagged = {
+            table: {tuple(key) for key in (unchanged or {}).get(table, [])}
+            for table in ("outcomes", "metrics", "attribution_shift")
+        }
         self.a = Result(report["a"])
         self.b = Result(report["b"])
         outcomes, metrics = [], []
@@ -515,17 +526,24 @@ class Comparison:
                         "excludes_zero": o["excludes_zero"],
                         "a_only": o["a_only"],
                         "b_only": o["b_only"],
+                        "unchanged_in_every_run": (scope, o["outcome"]) in flagged["outcomes"],
                     }
                 )
             for m in entity["metrics"]:
                 row = {"scope": scope}
                 row.update(m)
+                row["unchanged_in_every_run"] = (scope, m["metric"]) in flagged["metrics"]
                 metrics.append(row)
         self.outcomes = pd.DataFrame(outcomes)
         self.metrics = pd.DataFrame(metrics)
+        shifts = _attribution_shift_rows(report)
+        for row in shifts:
+            key = (row["scope"], row["outcome"], row["level"])
+            row["unchanged_in_every_run"] = key in flagged["attribution_shift"]
         self.attribution_shift = pd.DataFrame(
-            _attribution_shift_rows(report),
-            columns=["scope", "outcome", "level", "a", "b", "shift", "paired95_lo", "paired95_hi"],
+            shifts,
+            columns=["scope", "outcome", "level", "a", "b", "shift", "paired95_lo", "paired95_hi",
+                     "unchanged_in_every_run"],
         )
 
     def to_dict(self) -> dict:
@@ -1069,7 +1087,7 @@ def compare(
     _check_until_ci(until_ci)
     ka, sa = _source(a, "a")
     kb, sb = _source(b, "b")
-    text = _call(
+    text, unchanged = _call(
         _native.compare,
         ka,
         sa,
@@ -1085,7 +1103,7 @@ def compare(
         until_ci=until_ci,
         max_runs=max_runs,
     )
-    return Comparison(json.loads(text))
+    return Comparison(json.loads(text), json.loads(unchanged))
 
 
 def sweep(

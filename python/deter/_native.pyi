@@ -6,7 +6,7 @@ Use the ``deter`` package instead: it turns these JSON strings into DataFrames a
 rendered as TOML by the binding; its faults named at their key paths).
 """
 
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, List, Optional, Tuple
 
 ENGINE_VERSION: str
 
@@ -55,8 +55,11 @@ def compare(
     attribution: bool = True,
     until_ci: Optional[float] = None,
     max_runs: Optional[int] = None,
-) -> str:
-    """The JSON of ``deter compare --format json``."""
+) -> Tuple[str, str]:
+    """The JSON of ``deter compare --format json``, and the JSON of its differences that are
+    0 in every run (``{"outcomes": [[scope, outcome], ...], "metrics": [[scope, metric],
+    ...], "attribution_shift": [[scope, outcome, level], ...]}``), which the command line's
+    table says "unchanged in every run" beside."""
 
 def compare_nested(
     kind_a: str,

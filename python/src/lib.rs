@@ -168,7 +168,17 @@ fn load_held(
     .map_err(py_error)?;
     let mut applied = Vec::new();
     for &(texts, flag) in sets {
-        applied.extend(deter::apply_set(&mut s, texts, flag).map_err(py_error)?);
+        let done = deter::apply_set(&mut s, texts, flag).map_err(|e| match e {
+            Error::Input(mut d) => {
+                for p in d.0.iter_mut().filter(|p| p.file == flag) {
+                    let given = format!("`{flag}`: give `{}` a finite number", p.path);
+                    given_not_a_file(&p.message, &mut p.help, &given);
+                }
+                Error::Input(d)
+            }
+            other => other,
+        });
+        applied.extend(done.map_err(py_error)?);
     }
     let warnings = deter::warnings_as_run(&s, warnings, sets, horizon_years);
     Ok((s, applied, warnings))
@@ -382,12 +392,26 @@ fn in_the_dict(mut d: deter::Diagnostics, rendered: &Rendered) -> deter::Diagnos
                 });
             }
         }
+        let given = format!("a scenario dict: give `{}` a finite number", p.path);
+        given_not_a_file(&p.message, &mut p.help, &given);
         p.message = lines_as_paths(&p.message, &rendered.text);
         p.line = 0;
         p.col = 0;
         p.snippet = None;
     }
     d
+}
+
+/// The help line of a NaN or an infinity refused where the user gave no file (a scenario
+/// dict's value, a `set=` value): the reader's "`nan` and `inf` are not allowed in input
+/// files" said of what was given instead, `given` ("a scenario dict: give
+/// `country[0].military.budget` a finite number"), the key named as the message names it.
+/// Any other problem's help is left as it is.
+fn given_not_a_file(message: &str, help: &mut Option<String>, given: &str) {
+    let found = message.rsplit_once("found ").map(|(_, f)| f);
+    if help.is_some() && matches!(found, Some("NaN" | "inf" | "-inf")) {
+        *help = Some(format!("`nan` and `inf` are not allowed in {given}"));
+    }
 }
 
 /// `message` with each "line N" of the rendered text `text` replaced by the key path of the
@@ -837,7 +861,8 @@ fn run(
 }
 
 /// Compare two scenarios with common random numbers; returns the JSON of
-/// `deter compare --format json`. `set` applies to both sides, `set_b` to B only.
+/// `deter compare --format json` and the JSON of its differences unchanged in every run
+/// ([`unchanged`]). `set` applies to both sides, `set_b` to B only.
 #[pyfunction]
 #[pyo3(signature = (kind_a, source_a, kind_b, source_b, runs=None, seed=None, threads=None, set=Vec::new(), set_b=Vec::new(), horizon_years=None, attribution=true, until_ci=None, max_runs=None))]
 #[allow(clippy::too_many_arguments)]
@@ -856,7 +881,7 @@ fn compare(
     attribution: bool,
     until_ci: Option<f64>,
     max_runs: Option<Count>,
-) -> PyResult<String> {
+) -> PyResult<(String, String)> {
     let until = Until { until_ci, max_runs };
     let settings = settings(runs, seed, threads, horizon_years, attribution, until)?;
     let mut said = Vec::new();
@@ -892,7 +917,37 @@ fn compare(
     report.b.overrides = applied_b;
     let mut out = serde_json::to_string_pretty(&report).expect("a comparison serialises");
     out.push('\n');
-    Ok(out)
+    Ok((out, unchanged(&report).to_string()))
+}
+
+/// The differences of `report` that are 0 in every run, which `deter compare`'s table says
+/// "unchanged in every run" beside, decided by the same library methods: `outcomes` and
+/// `metrics` as `[scope, key]` pairs, `attribution_shift` as `[scope, outcome, level]`
+/// (`level` "all" for removing all three), each in the report's order.
+fn unchanged(report: &deter::ComparisonReport) -> serde_json::Value {
+    let (mut outcomes, mut metrics, mut shifts) = (Vec::new(), Vec::new(), Vec::new());
+    for e in std::iter::once(&report.region).chain(&report.rivalries) {
+        for o in e.outcomes.iter().filter(|o| o.unchanged_in_every_run()) {
+            outcomes.push(serde_json::json!([e.entity, o.outcome]));
+        }
+        for m in e.metrics.iter().filter(|m| m.unchanged_in_every_run()) {
+            metrics.push(serde_json::json!([e.entity, m.metric]));
+        }
+    }
+    for e in report.attribution_shift.iter().flat_map(|a| &a.entities) {
+        for (event, x) in deter::outputs::EVENTS.iter().zip(&e.events.0) {
+            // "all" for removing all three, then the levels in the library's order.
+            let levels = ["military", "political", "economic"]
+                .into_iter()
+                .zip(x.levels());
+            for (level, l) in std::iter::once(("all", &x.removing_all)).chain(levels) {
+                if l.unchanged_in_every_run() {
+                    shifts.push(serde_json::json!([e.entity, event.key, level]));
+                }
+            }
+        }
+    }
+    serde_json::json!({ "outcomes": outcomes, "metrics": metrics, "attribution_shift": shifts })
 }
 
 /// Warn (a Python `UserWarning`, as `warnings.warn`) once per fixed value of `posterior`'s

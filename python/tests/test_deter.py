@@ -70,6 +70,67 @@ def test_compare_equals_the_cli_json():
     assert without_timing(py) == without_timing(cl)
 
 
+def _unchanged_from_the_json(d: dict) -> dict:
+    """The differences of a comparison's JSON that are 0 in every run, recomputed here by the
+    rule of docs/OUTPUT.md: an outcome with an interval and no discordant pair; a mean or an
+    attribution shift that is 0 with the paired interval the point 0."""
+    point0 = lambda x, value: x[value] == 0 and x["paired95_lo"] == 0 and x["paired95_hi"] == 0
+    out = {"outcomes": set(), "metrics": set(), "attribution_shift": set()}
+    for e in [d["region"], *d["rivalries"]]:
+        for o in e["outcomes"]:
+            if "undefined" not in o and o["a_only"] == 0 and o["b_only"] == 0:
+                out["outcomes"].add((e["entity"], o["outcome"]))
+        for m in e["metrics"]:
+            if point0(m, "diff"):
+                out["metrics"].add((e["entity"], m["metric"]))
+    for e in (d.get("attribution_shift") or {"entities": []})["entities"]:
+        for outcome, x in e["events"].items():
+            for level in ("all", "military", "political", "economic"):
+                if point0(x["removing_all" if level == "all" else level], "shift"):
+                    out["attribution_shift"].add((e["entity"], outcome, level))
+    return out
+
+
+def _flagged(c) -> dict:
+    keys = {"outcomes": ["scope", "outcome"], "metrics": ["scope", "metric"],
+            "attribution_shift": ["scope", "outcome", "level"]}
+    return {
+        table: set(map(tuple, getattr(c, table).loc[
+            getattr(c, table).unchanged_in_every_run, keys[table]].values.tolist()))
+        for table in keys
+    }
+
+
+def test_compare_flags_the_differences_unchanged_in_every_run_as_the_cli_does():
+    # `deter compare`'s table says "unchanged in every run" beside a difference that is 0 in
+    # every run (a crisis opportunity in every run of both sides); deter.compare's tables
+    # carried nothing to tell it from a difference that merely rounds to 0. Now a column
+    # `unchanged_in_every_run` in its three tables, checked against the JSON by the rule of
+    # docs/OUTPUT.md and counted against the command line's table.
+    args = dict(runs=300, seed=5)
+    same = deter.compare(BASELINE, BASELINE, **args)
+    for table in ("outcomes", "metrics", "attribution_shift"):
+        column = getattr(same, table).unchanged_in_every_run
+        assert column.dtype == bool and len(column) > 0 and column.all(), table
+    what_if = {"rivalry.SRB-XKX.monitoring": 0.6}
+    c = deter.compare(BASELINE, BASELINE, set_b=what_if, **args)
+    want = _unchanged_from_the_json(c.to_dict())
+    assert _flagged(c) == want
+    for table in ("outcomes", "attribution_shift"):
+        column = getattr(c, table).unchanged_in_every_run
+        assert column.any() and not column.all(), (table, want[table])
+    # The command line's table says it once per flagged row of the region (it shows the
+    # region alone for a scenario of one rivalry), in the differences and the shifts.
+    table = cli("compare", str(BASELINE), str(BASELINE), "--runs", "300", "--seed", "5",
+                "--set-b", "rivalry.SRB-XKX.monitoring=0.6", "-q").decode()
+    region = sum(1 for rows in want.values() for row in rows if row[0] == "region")
+    assert table.count("unchanged in every run") == region, table
+    # Without the attribution, no shift to flag; the others unchanged.
+    plain = deter.compare(BASELINE, BASELINE, set_b=what_if, attribution=False, **args)
+    assert plain.attribution_shift.empty
+    assert _flagged(plain)["outcomes"] == want["outcomes"]
+
+
 def test_merge_with_per_run_rows_equals_the_cli_and_the_unsharded_run(tmp_path):
     # The shards carry their per-run rows; `deter.merge(per_run=...)` writes the file
     # `deter merge --per-run` writes, byte for byte the unsharded `deter run --per-run`, and
@@ -205,7 +266,7 @@ def test_attribution_table_is_tidy_and_its_shares_add_up():
     assert off.outcomes.equals(r.outcomes)
     c = deter.compare(BASELINE, ENVOY, runs=300, seed=5, horizon_years=3)
     s = c.attribution_shift
-    assert s.shape == (len(c.a.attribution), 8)
+    assert s.shape == (len(c.a.attribution), 9)
     assert ((s["shift"] - (s["b"] - s["a"])).abs() < 1e-12).all()
 
 
@@ -1088,12 +1149,17 @@ def _binary() -> str:
 
 def _as_dict_problems(cli_stderr: str, file: str) -> list:
     """`deter validate FILE`'s report as a dict's: each header `FILE:LINE:COL: error: ...` as
-    `<dict>: error: ...`, its help line, without the excerpt of the file."""
-    out = []
+    `<dict>: error: ...`, its help line, without the excerpt of the file; the file's help of a
+    NaN or an infinity ("not allowed in input files") said of the dict and the header's key."""
+    out, key = [], None
     for line in cli_stderr.splitlines():
         if line.startswith(file + ":"):
             rest = line[len(file) + 1:]
             out.append("<dict>: " + rest.split(": ", 1)[1])
+            key = rest.split(": ")[2]
+        elif line.lstrip() == "= help: `nan` and `inf` are not allowed in input files":
+            out.append("= help: `nan` and `inf` are not allowed in a scenario dict: "
+                       f"give `{key}` a finite number")
         elif line.lstrip().startswith("= help: "):
             out.append(line.lstrip())
         elif line.endswith(" found") and "error" in line:
@@ -1155,7 +1221,46 @@ def test_a_nan_in_a_dict_names_the_key_path_and_the_expectation():
         "expected a number in [0, 10] (stake units), found inf",
         "expected a number in [0, 1e5] (currency bn/yr), found NaN",
     ]
-    assert {p.help for p in err.problems} == {"`nan` and `inf` are not allowed in input files"}
+    # The help said "`nan` and `inf` are not allowed in input files": the caller gave no file.
+    # Now it names the dict and the key, as the message does.
+    assert [p.help for p in sorted(err.problems, key=lambda p: p.key)] == [
+        "`nan` and `inf` are not allowed in a scenario dict: give `country[0].military.budget` "
+        "a finite number",
+        "`nan` and `inf` are not allowed in a scenario dict: give `model.war_cost` a finite number",
+    ]
+    assert "input file" not in str(err)
+
+
+@pytest.mark.parametrize("value, found", [(float("nan"), "NaN"), (float("inf"), "inf"),
+                                          (float("-inf"), "-inf")])
+def test_a_nan_in_a_set_dict_names_the_keyword_and_the_key_not_a_file(value, found):
+    # `set={"model.war_cost": nan}` was refused with the file's help line, "`nan` and `inf`
+    # are not allowed in input files", though no file held the value. Now the help names the
+    # keyword and the dict's key; the key path and expectation are those of the command
+    # line's `--set` with the same value.
+    binary = os.environ.get("DETER_BIN") or str(ROOT / "target" / "release" / "deter")
+    cl = subprocess.run([binary, "validate", str(BASELINE), "--set", f"model.war_cost={value!r}"],
+                        capture_output=True)
+    assert cl.returncode == 2
+    first = cl.stderr.decode().splitlines()[0]
+    assert first.startswith("--set:1:16: error: model.war_cost: "), first
+    said = first.split("error: model.war_cost: ", 1)[1]
+    assert said == f"expected a number in [0, 10] (stake units), found {found}"
+    for flag, call in [
+        ("set=", lambda: deter.run(BASELINE, runs=10, set={"model.war_cost": value})),
+        ("set=", lambda: deter.validate(BASELINE, set={"model.war_cost": value})),
+        ("set_b=", lambda: deter.compare(BASELINE, BASELINE, runs=10,
+                                         set_b={"model.war_cost": value})),
+    ]:
+        with pytest.raises(deter.ScenarioError) as e:
+            call()
+        err = e.value
+        assert (err.key, err.message) == ("model.war_cost", said)
+        assert err.problems[0].file == flag
+        assert err.problems[0].help == (
+            f"`nan` and `inf` are not allowed in `{flag}`: give `model.war_cost` a finite number"
+        )
+        assert "input file" not in str(err)
 
 
 def test_a_dict_duplicate_names_the_first_definition_by_its_key_path():

@@ -3161,6 +3161,15 @@ mod tests {
         s
     }
 
+    /// The template scenario with its rivalry's dissatisfaction at 0.7 (the template's value
+    /// before it became a calmer first example, at 0.2, where the game's P(war given force) is
+    /// 0): a challenger whose force risks war, which the tests of the war terms need.
+    fn template_at_risk_of_war() -> crate::scenario::Scenario {
+        let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        let path = format!("rivalry.{}.dissatisfaction", file.rivalries[0].id);
+        with_value(&file, &path, 0.7)
+    }
+
     /// The template scenario with its rivalry's stakes S = 1.7 and dissatisfaction D = 0.65
     /// (values no default shares, so a term that drops or swaps a factor fails), and the
     /// challenger's value of revision `V = S D (1 + n_A)` computed from them (docs/MODEL.md 7.6).
@@ -3649,7 +3658,7 @@ mod tests {
     /// default is 1) r is not read: the inputs are those of r = 0, bit for bit, whatever r.
     #[test]
     fn a_revealed_resolve_scales_war_by_the_unrevealed_share() {
-        let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        let file = template_at_risk_of_war();
         assert_eq!(file.model.war_revelation, 1.0, "the default is not 1");
         // Off, so what the term does is measured from the game without it.
         let base = with_value(&file, "model.fait_accompli", 1.0);
@@ -3911,7 +3920,7 @@ mod tests {
     /// perceived game's and show here.
     #[test]
     fn the_real_games_inputs_are_the_perceived_games_with_the_real_balance() {
-        let file = crate::scenario::parse_str(crate::scenario::TEMPLATE, "template.toml").unwrap();
+        let file = template_at_risk_of_war();
         // The concession's cost depends on the balance only with `concession_power` > 0.
         let file = with_value(&file, "model.concession_power", 0.8);
         let balances = [[0.9, 0.35, 0.2], [0.3, 0.1, 0.05], [0.62, 0.48, 0.4]];

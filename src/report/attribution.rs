@@ -236,6 +236,14 @@ pub struct LevelShiftOut {
     pub sum6: i64,
 }
 
+impl LevelShiftOut {
+    /// Whether B - A is 0 in every run (its interval the point 0), said
+    /// [`super::UNCHANGED`] beside it in tables (and flagged so by the Python package).
+    pub fn unchanged_in_every_run(&self) -> bool {
+        super::unchanged_in_every_run(self.shift, self.paired95_lo, self.paired95_hi)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct EventShiftOut {
     pub removing_all: LevelShiftOut,
@@ -559,7 +567,7 @@ pub fn shift_table_section(
                 let interval = match (l.paired95_lo, l.paired95_hi) {
                     // B - A is 0 in every run: its interval, the point 0, in the words
                     // `deter run` gives its shares.
-                    _ if super::unchanged_in_every_run(l.shift, l.paired95_lo, l.paired95_hi) => {
+                    _ if l.unchanged_in_every_run() => {
                         format!("paired 95% interval +0.0 to +0.0, {}", super::UNCHANGED)
                     }
                     (Some(lo), Some(hi)) => {

@@ -56,6 +56,28 @@ pub fn sweep_to(file: &Path, out: &Path) -> Output {
     ])
 }
 
+/// The partial files of a run in `n` shards: `deter run SCENARIO ARGS --shard K/N --out
+/// PART` for each K, run from the crate root, `part(k)` naming shard K's file; each asserted
+/// to succeed. The paths, in shard order.
+pub fn run_shards(
+    scenario: &str,
+    args: &[&str],
+    n: u32,
+    part: impl Fn(u32) -> String,
+) -> Vec<String> {
+    (0..n)
+        .map(|k| {
+            let (shard, out) = (format!("{k}/{n}"), part(k));
+            let mut all = vec!["run", scenario];
+            all.extend_from_slice(args);
+            all.extend(["--shard", &shard, "--out", &out]);
+            let o = run(&all);
+            assert_eq!(o.status.code(), Some(0), "{all:?}: {}", stderr(&o));
+            out
+        })
+        .collect()
+}
+
 /// A finished command's standard error as text (invalid UTF-8 replaced).
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
