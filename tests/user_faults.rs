@@ -1160,6 +1160,15 @@ fn a_value_that_is_not_a_number_reads_the_same_in_a_file_and_in_set() {
                 .starts_with("model.war_cost: expected a number in [0, 10] (stake units), found"),
             "{want:?}"
         );
+        if ["nan", "inf", "-inf"].contains(&value) {
+            // The help is true of a file and of `--set` alike (it said "not allowed in input
+            // files", of a `--set` value too).
+            assert_eq!(
+                want.last().map(String::as_str),
+                Some("`nan` and `inf` are not allowed: give a finite number"),
+                "{want:?}"
+            );
+        }
         let set = format!("model.war_cost={value}");
         for args in [
             vec!["run", &base, "--set", &set],

@@ -403,8 +403,8 @@ fn in_the_dict(mut d: deter::Diagnostics, rendered: &Rendered) -> deter::Diagnos
 }
 
 /// The help line of a NaN or an infinity refused where the user gave no file (a scenario
-/// dict's value, a `set=` value): the reader's "`nan` and `inf` are not allowed in input
-/// files" said of what was given instead, `given` ("a scenario dict: give
+/// dict's value, a `set=` value): the reader's "`nan` and `inf` are not allowed: give a
+/// finite number" said of what was given instead, `given` ("a scenario dict: give
 /// `country[0].military.budget` a finite number"), the key named as the message names it.
 /// Any other problem's help is left as it is.
 fn given_not_a_file(message: &str, help: &mut Option<String>, given: &str) {

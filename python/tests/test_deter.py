@@ -1150,14 +1150,14 @@ def _binary() -> str:
 def _as_dict_problems(cli_stderr: str, file: str) -> list:
     """`deter validate FILE`'s report as a dict's: each header `FILE:LINE:COL: error: ...` as
     `<dict>: error: ...`, its help line, without the excerpt of the file; the file's help of a
-    NaN or an infinity ("not allowed in input files") said of the dict and the header's key."""
+    NaN or an infinity ("not allowed: give a finite number") said of the dict and the header's key."""
     out, key = [], None
     for line in cli_stderr.splitlines():
         if line.startswith(file + ":"):
             rest = line[len(file) + 1:]
             out.append("<dict>: " + rest.split(": ", 1)[1])
             key = rest.split(": ")[2]
-        elif line.lstrip() == "= help: `nan` and `inf` are not allowed in input files":
+        elif line.lstrip() == "= help: `nan` and `inf` are not allowed: give a finite number":
             out.append("= help: `nan` and `inf` are not allowed in a scenario dict: "
                        f"give `{key}` a finite number")
         elif line.lstrip().startswith("= help: "):

@@ -1093,7 +1093,7 @@ pub(crate) fn number_literal(
     match parsed {
         Some(x) if lower.contains("nan") || lower.contains("inf") => Err((
             format!("expected {expected}, found {x}"),
-            Some("`nan` and `inf` are not allowed in input files".to_string()),
+            Some("`nan` and `inf` are not allowed: give a finite number".to_string()),
         )),
         Some(x) if x == 0.0 && underflows_to_zero(literal) => {
             Err((too_small(expected, literal), None))

@@ -113,7 +113,9 @@ impl Gen<'_> {
             Pick::Omit => spec.max,
             Pick::Inside(f) => (spec.min + f * (spec.max - spec.min)).clamp(spec.min, spec.max),
         };
-        Some(x)
+        // A switch (`model.commitment_at_attack`) takes 0 or 1 only: inside its range, the
+        // nearer.
+        Some(if spec.is_switch() { x.round() } else { x })
     }
 
     fn block(&mut self, out: &mut String, fields: &[FieldSpec]) {
@@ -267,7 +269,10 @@ impl Gen<'_> {
             match self.below(7) {
                 0 => {
                     let f = ModelParams::FIELDS[self.below(ModelParams::FIELDS.len())];
-                    return (format!("model.{}", f.key), f);
+                    // A policy's `add` or `scale` cannot keep a switch at 0 or 1.
+                    if !f.is_switch() {
+                        return (format!("model.{}", f.key), f);
+                    }
                 }
                 1..=3 => {
                     let c = &countries[self.below(countries.len())];
