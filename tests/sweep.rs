@@ -927,3 +927,37 @@ fn a_resumed_line_that_is_not_this_sweeps_is_refused_at_its_line() {
         assert_eq!(std::fs::read_to_string(&part).unwrap(), kept, "{what}");
     }
 }
+
+/// A grid over more than the limit of points was refused at the file's first character, at a
+/// key it cannot take: "g.toml:1:1: error: points: the design has more than 1000000 points".
+/// It is refused at its `design` (else its first parameter's path) with the counts it
+/// multiplies, exit 2.
+#[test]
+fn a_grid_over_the_limit_of_points_is_refused_at_its_design_with_its_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let body: String = [
+        "rivalry.SRB-XKX.monitoring",
+        "rivalry.SRB-XKX.tension",
+        "model.war_cost",
+    ]
+    .iter()
+    .map(|p| format!("[[parameter]]\npath = \"{p}\"\nrole = \"uncertainty\"\nrange = [0.1, 0.9]\nlevels = 101\n"))
+    .collect();
+    for (head, at) in [
+        ("runs = 1\ndesign = \"grid\"", ":3:10: error: design: "),
+        ("runs = 1", ":4:8: error: design: "),
+    ] {
+        let f = sweep_file(dir.path(), "g.toml", head, &body);
+        let o = deter()
+            .args(["validate", f.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let err = refused(&o);
+        let want = format!(
+            "{}{at}a grid of 101 x 101 x 101 points (each parameter's number of values or \
+             levels multiplied), more than the limit of 1000000",
+            f.display()
+        );
+        assert!(err.contains(&want), "expected `{want}` in:\n{err}");
+    }
+}
