@@ -552,6 +552,53 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Files written now and published together by [`HeldFiles::commit`]: each written whole to
+/// a hidden temporary file beside its destination (its handle closed, so thousands cost no
+/// descriptors and no memory but their names), renamed over its destination only at the
+/// commit. Dropped without commit (an error, Ctrl-C), it leaves nothing behind: a command
+/// interrupted after some of its charts were drawn leaves none of them.
+#[derive(Default)]
+pub struct HeldFiles {
+    files: Vec<(tempfile::TempPath, PathBuf)>,
+    _pending: Option<ActivityGuard>,
+}
+
+impl HeldFiles {
+    /// Write `bytes` for `path`, published at [`HeldFiles::commit`]. Refuses
+    /// (`InvalidInput`) a path read as an input, as [`write_atomic`] does.
+    pub fn write(&mut self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        if is_input(path) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                refuse_input(path),
+            ));
+        }
+        if self._pending.is_none() {
+            self._pending = Some(PENDING.start());
+        }
+        let path = destination(path);
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".deter-")
+            .suffix(".tmp")
+            .tempfile_in(parent_dir(&path))
+            .map_err(without_temporary_name)?;
+        tmp.as_file_mut().write_all(bytes)?;
+        make_shareable(tmp.as_file(), &path)?;
+        tmp.as_file().sync_all()?;
+        self.files.push((tmp.into_temp_path(), path));
+        Ok(())
+    }
+
+    /// Publish every file written, in the order written; a fault names the file it stopped
+    /// at (those before it are published, those after it removed).
+    pub fn commit(mut self) -> Result<(), (PathBuf, std::io::Error)> {
+        for (tmp, path) in std::mem::take(&mut self.files) {
+            tmp.persist(&path).map_err(|e| (path, e.error))?;
+        }
+        Ok(())
+    }
+}
+
 /// `e` without the name of the temporary file it happened on, which the temporary file's
 /// constructor appends (" at path \"DIR/.deter-XXXXXX.tmp\""): outputs name the file the user
 /// gave ("cannot write `PATH`: REASON"), never a hidden one that no longer exists.

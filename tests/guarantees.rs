@@ -217,6 +217,67 @@ fn ctrl_c_stops_a_merge_with_130_and_nothing_written() {
     assert_eq!(left, ["g.toml", "part.json"], "left behind");
 }
 
+/// `deter run` of several files writes each window's charts (`--plots`) when the window
+/// ends; a Ctrl-C in a later window said "deter: interrupted; no output written" (exit 130)
+/// over the first files' charts, left in the directory. The charts are held (hidden
+/// temporary files) and published with the other outputs at the end now: none is left.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_after_the_first_files_charts_leaves_none_of_them() {
+    use std::time::Duration;
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let text = std::fs::read_to_string(root().join("scenarios/western-balkans-2024.toml")).unwrap();
+    let a = write(dir, "a.toml", &text);
+    let b = write(dir, "b.toml", &text);
+    let plots = dir.join("charts");
+    let page = dir.join("page.html");
+    // One thread: one file a window, the second running for seconds after the first's charts.
+    let mut child = std::process::Command::new(bin())
+        .arg("run")
+        .args([&a, &b])
+        .args([
+            "--threads",
+            "1",
+            "--runs",
+            "200000",
+            "--no-attribution",
+            "-q",
+        ])
+        .arg("--plots")
+        .arg(&plots)
+        .arg("--report")
+        .arg(&page)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The first file's charts, published or held: the second file is running.
+    let entries = |p: &Path| std::fs::read_dir(p).map_or(0, Iterator::count);
+    for _ in 0..60_000 {
+        if entries(&plots) > 0 {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before its first file's charts"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let (code, err) = common::stopped_by_ctrl_c(&mut child, 6000, "deter run --plots");
+    assert_eq!(code, Some(130), "{err}");
+    assert!(
+        err.contains("deter: interrupted; no output written"),
+        "{err}"
+    );
+    let left: Vec<String> = std::fs::read_dir(&plots)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.is_empty(), "left in --plots: {left:?}");
+    assert!(!page.exists(), "the page was written");
+}
+
 // ---- The memory guard ----
 
 /// `deter ARGS` from the crate root with its address space capped at 4 GB (`ulimit -v`), so

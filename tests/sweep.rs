@@ -696,7 +696,10 @@ fn a_refused_resume_says_what_to_do() {
     std::fs::write(&out, format!("{}{}", lines[0], lines[2])).unwrap();
     let e = refused(&b);
     assert!(
-        e.contains("does not belong to this sweep") && e.trim_end().ends_with(afresh),
+        e.contains(&format!(
+            "{}:2:1: error: the results do not belong to this sweep",
+            out.display()
+        )) && e.contains(&format!("= help: {afresh}")),
         "{e}"
     );
     // The refusal leaves the record as it was: complete (it was rewritten `running` first).
@@ -839,5 +842,122 @@ fn a_sweep_points_figures_are_the_runs_of_its_values() {
                 );
             }
         }
+    }
+}
+
+/// A kept line of a resumed results file that is not this sweep's was refused naming no
+/// line: "`r.csv` does not belong to this sweep (row 2 has other parameter values than
+/// design point 2)", and so of a blank line, or of a header saved with CR LF line ends by
+/// another program. Each is refused now at its line and column, as every input's fault, with
+/// what is there, exit 2, the file untouched.
+#[test]
+fn a_resumed_line_that_is_not_this_sweeps_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = sweep_file(dir.path(), "g.toml", "runs = 50\nseed = 9", GRID);
+    let full = dir.path().join("full.csv");
+    run_sweep(&f, &full, &[]);
+    let text = std::fs::read_to_string(&full).unwrap();
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let part = dir.path().join("part.csv");
+    std::fs::copy(
+        dir.path().join("full.csv.sweep"),
+        dir.path().join("part.csv.sweep"),
+    )
+    .unwrap();
+    // Row 1 with its first parameter value edited: at that cell.
+    let second = lines[2].find(',').unwrap() + 1;
+    let edited = format!("{}9{}", &lines[2][..second], &lines[2][second..]);
+    let header = lines[0].trim_end();
+    let cases = [
+        (
+            format!("{}{}\n{}", lines[0], lines[1], lines[2]),
+            3,
+            1,
+            "a blank line where design point 1's row belongs".to_string(),
+        ),
+        (
+            format!("{}{}{}", lines[0], lines[1], lines[3]),
+            3,
+            1,
+            "this row is not design point 1's, whose point number and parameter values are `"
+                .to_string(),
+        ),
+        (
+            format!("{}{}{edited}", lines[0], lines[1]),
+            3,
+            second + 1,
+            "this row is not design point 1's".to_string(),
+        ),
+        (
+            format!("{header}\r\n{}", lines[1]),
+            1,
+            header.rfind(',').unwrap() + 2,
+            "its lines end in CR LF (the file was saved by another program)".to_string(),
+        ),
+        (
+            format!("\u{feff}{}{}", lines[0], lines[1]),
+            1,
+            1,
+            "it starts with a byte order mark".to_string(),
+        ),
+        (
+            format!("point,x{}", &lines[0][5..]),
+            1,
+            7,
+            "its header differs from the one this sweep writes".to_string(),
+        ),
+    ];
+    for (kept, line, col, what) in cases {
+        std::fs::write(&part, &kept).unwrap();
+        let o = deter()
+            .args(["sweep", f.to_str().unwrap(), "--out"])
+            .args([part.to_str().unwrap(), "--resume", "-q"])
+            .output()
+            .unwrap();
+        let err = refused(&o);
+        let at = format!(
+            "{}:{line}:{col}: error: the results do not belong to this sweep: {what}",
+            part.display()
+        );
+        assert!(err.contains(&at), "expected `{at}` in:\n{err}");
+        assert!(
+            err.contains("leave out --resume to start afresh over it"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_to_string(&part).unwrap(), kept, "{what}");
+    }
+}
+
+/// A grid over more than the limit of points was refused at the file's first character, at a
+/// key it cannot take: "g.toml:1:1: error: points: the design has more than 1000000 points".
+/// It is refused at its `design` (else its first parameter's path) with the counts it
+/// multiplies, exit 2.
+#[test]
+fn a_grid_over_the_limit_of_points_is_refused_at_its_design_with_its_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let body: String = [
+        "rivalry.SRB-XKX.monitoring",
+        "rivalry.SRB-XKX.tension",
+        "model.war_cost",
+    ]
+    .iter()
+    .map(|p| format!("[[parameter]]\npath = \"{p}\"\nrole = \"uncertainty\"\nrange = [0.1, 0.9]\nlevels = 101\n"))
+    .collect();
+    for (head, at) in [
+        ("runs = 1\ndesign = \"grid\"", ":3:10: error: design: "),
+        ("runs = 1", ":4:8: error: design: "),
+    ] {
+        let f = sweep_file(dir.path(), "g.toml", head, &body);
+        let o = deter()
+            .args(["validate", f.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let err = refused(&o);
+        let want = format!(
+            "{}{at}a grid of 101 x 101 x 101 points (each parameter's number of values or \
+             levels multiplied), more than the limit of 1000000",
+            f.display()
+        );
+        assert!(err.contains(&want), "expected `{want}` in:\n{err}");
     }
 }

@@ -355,6 +355,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             page.as_mut()
                 .zip(args.output.report.as_deref())
                 .map(|(p, path)| (path, p as super::Page<'_>)),
+            None,
         )?,
         (None, Some(page)) => page(&mut render)?,
         (None, None) => {}

@@ -205,6 +205,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
                 page.as_mut()
                     .zip(args.output.report.as_deref())
                     .map(|(p, path)| (path, p as super::Page<'_>)),
+                None,
             )?,
             (None, Some(page)) => page(&mut article)?,
             (None, None) => {}

@@ -1023,10 +1023,16 @@ pub type Page<'a> = &'a mut dyn FnMut(
 /// `page` comes with its path: a chart that cannot be written leaves the page unwritten (it
 /// is written whole, after its last chart, or not at all), and the fault, naming the chart's
 /// file, says so ([`page_not_written`]), as `deter sweep --report --plots` does.
+///
+/// `held`: the charts are written into it and published only when it is committed (`deter
+/// run` of several files in windows commits them with its other outputs, so a Ctrl-C after
+/// the first window leaves none of its charts: it said "interrupted; no output written" over
+/// the first files' charts); None: each chart is published as it is written.
 pub fn write_plots_with(
     dir: &Path,
     render: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
     page: Option<(&Path, Page<'_>)>,
+    held: Option<&mut output::HeldFiles>,
 ) -> Result<(), CliError> {
     let (page_path, page) = match page {
         Some((path, page)) => (Some(path), Some(page)),
@@ -1036,7 +1042,8 @@ pub fn write_plots_with(
         Some(path) => page_not_written(e, path),
         None => e,
     };
-    charts_and_page(dir, render, page).map_err(|(e, chart)| if chart { chart_fault(e) } else { e })
+    charts_and_page(dir, render, page, held)
+        .map_err(|(e, chart)| if chart { chart_fault(e) } else { e })
 }
 
 /// A chart of `--plots` that could not be written, with `--report PAGE`: the page is not
@@ -1057,6 +1064,7 @@ fn charts_and_page(
     dir: &Path,
     render: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
     page: Option<Page<'_>>,
+    mut held: Option<&mut output::HeldFiles>,
 ) -> Result<(), (CliError, bool)> {
     use crate::report::html::{FigureCutter, FigureIds};
     std::fs::create_dir_all(dir).map_err(|e| {
@@ -1087,7 +1095,14 @@ fn charts_and_page(
         )
     })?;
     let mut cutter = FigureCutter::new(|id: String, svg: String| {
-        emit(Some(&path_of(&id)), svg.as_bytes()).map_err(|e| stop(e, &mut fault))
+        let path = path_of(&id);
+        let written = match held.as_deref_mut() {
+            Some(held) => held
+                .write(&path, svg.as_bytes())
+                .map_err(|e| CliError::Failure(crate::output::cannot_write(&path, &e))),
+            None => emit(Some(&path), svg.as_bytes()),
+        };
+        written.map_err(|e| stop(e, &mut fault))
     });
     let (written, paged) = match page {
         None => (render(&mut cutter), Ok(())),

@@ -567,6 +567,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let many = args.files.len() > 1;
     let mut sink = Sink::new(args.output.out.as_deref());
     let mut page = args.output.report.as_deref().map(|p| Sink::new(Some(p)));
+    // The charts of --plots, published with the other outputs at the end: a Ctrl-C between
+    // two windows of files leaves none of the first files' charts.
+    let mut held = output::HeldFiles::default();
     // Pass 2: files in windows of `threads`, each window's files in parallel on one pool
     // (their blocks interleave, so every core stays busy); results written in file order as
     // each window ends. Memory is bounded by the window, whatever the number of files.
@@ -631,9 +634,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                                 .report
                                 .as_deref()
                                 .map(|path| (path, &mut write as super::Page<'_>));
-                            super::write_plots_with(dir, &mut article, page)?
+                            super::write_plots_with(dir, &mut article, page, Some(&mut held))?
                         }
-                        (Some(dir), None) => super::write_plots_with(dir, &mut article, None)?,
+                        (Some(dir), None) => {
+                            super::write_plots_with(dir, &mut article, None, Some(&mut held))?
+                        }
                         (None, Some(page)) => page.write_with(article)?,
                         (None, None) => {}
                     }
@@ -680,6 +685,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     });
     bar.finish_and_clear();
     result?;
+    // The charts before the page, which is written after its last chart or not at all.
+    held.commit()
+        .map_err(|(path, e)| CliError::Failure(crate::output::cannot_write(&path, &e)))?;
     if let Some(mut page) = page {
         page.write(html::PAGE_END.as_bytes())?;
         page.commit()?;

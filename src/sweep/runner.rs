@@ -145,15 +145,24 @@ pub fn open_results(
     let keep = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let text = String::from_utf8_lossy(&text[..keep]).into_owned();
     let mut lines = text.split_inclusive('\n');
-    let mismatch = |what: String| {
-        SweepError::Resume(format!(
-            "`{}` does not belong to this sweep ({what}); {}",
-            path.display(),
-            record::afresh(caller)
+    // A kept line that is not this sweep's: at its line and column, as every input's fault
+    // (it said "`r.csv` does not belong to this sweep (row 5 has other parameter values
+    // than design point 5)", naming no line, and so of a blank line).
+    let file = path.display().to_string();
+    let not_ours = |at: std::ops::Range<usize>, what: String| {
+        SweepError::Cell(Box::new(
+            crate::scenario::Diagnostic::at(
+                &file,
+                &text,
+                at,
+                "",
+                format!("the results do not belong to this sweep: {what}"),
+            )
+            .with_help(Some(record::afresh(caller))),
         ))
     };
     let mut outputs = Vec::new();
-    match lines.next() {
+    let mut at = match lines.next() {
         None => {
             // Not even the header survived.
             f.set_len(0).map_err(io)?;
@@ -163,32 +172,63 @@ pub fn open_results(
             return Ok((f, 0, outputs));
         }
         Some(h) if !same_header(h, &header) => {
-            return Err(mismatch("its header differs".into()));
+            let cut = differs_at(h, &header);
+            // Saved by another program (a spreadsheet, an editor): said as such, since the
+            // header then looks the same.
+            let what = if h.strip_suffix("\r\n") == header.strip_suffix('\n') {
+                "its lines end in CR LF (the file was saved by another program), where this \
+                 sweep writes LF"
+            } else if h.strip_prefix('\u{feff}') == Some(header.as_str()) {
+                "it starts with a byte order mark (the file was saved by another program), \
+                 which this sweep does not write"
+            } else {
+                "its header differs from the one this sweep writes"
+            };
+            return Err(not_ours(cut..cell_end(h, cut), what.into()));
         }
-        Some(_) => {}
-    }
+        Some(h) => h.len(),
+    };
     let renamed = !text.starts_with(&header);
     for (k, line) in lines.enumerate() {
+        let start = at;
+        at += line.len();
+        let whole = start..start + line.trim_end_matches(['\n', '\r']).len();
         let k = k as u64;
         if k >= design.n {
-            return Err(mismatch(format!("it has more than {} rows", design.n)));
+            return Err(not_ours(
+                whole,
+                format!("it has more than the design's {} rows", design.n),
+            ));
         }
         let values = design.values(&sweep.parameters, k);
-        if !line.starts_with(&rows.prefix(k, &values)) {
-            return Err(mismatch(format!(
-                "row {k} has other parameter values than design point {k}"
-            )));
+        let prefix = rows.prefix(k, &values);
+        if !line.starts_with(&prefix) {
+            if whole.is_empty() {
+                return Err(not_ours(
+                    whole,
+                    format!("a blank line where design point {k}'s row belongs"),
+                ));
+            }
+            let cut = differs_at(line, &prefix);
+            return Err(not_ours(
+                start + cut..start + cell_end(line, cut),
+                format!(
+                    "this row is not design point {k}'s, whose point number and parameter \
+                     values are `{}`",
+                    prefix.trim_end_matches(',')
+                ),
+            ));
         }
         // A number that reads as 0 although it is not (`1e-400`) is refused at its line
         // and column in the words of every reader: serde and the CSV cells read it as 0.
-        if let Some(fault) = rows.underflow(&path.display().to_string(), &header, k as usize + 2, line) {
+        if let Some(fault) = rows.underflow(&file, &header, k as usize + 2, line) {
             return Err(SweepError::Cell(Box::new(fault)));
         }
         let y = rows
             .outcomes_of(line)
-            .ok_or_else(|| mismatch(format!("row {k} cannot be read")))?;
+            .ok_or_else(|| not_ours(whole.clone(), format!("design point {k}'s row cannot be read")))?;
         check_kept_row(rows, line, sweep.runs)
-            .map_err(|what| mismatch(format!("row {k}: {what}")))?;
+            .map_err(|what| not_ours(whole.clone(), format!("design point {k}'s row: {what}")))?;
         outputs.push(y);
     }
     if renamed {
@@ -248,6 +288,31 @@ fn same_header(kept: &str, header: &str) -> bool {
         Some(v)
     };
     matches!((without_path(kept), without_path(header)), (Some(a), Some(b)) if a == b)
+}
+
+/// The byte at which `line` first differs from `expected` (a kept line's fault is shown
+/// there), at a character boundary of `line`.
+fn differs_at(line: &str, expected: &str) -> usize {
+    let i = line
+        .bytes()
+        .zip(expected.bytes())
+        .position(|(a, b)| a != b)
+        .unwrap_or(line.len().min(expected.len()));
+    let i = (0..=i).rev().find(|&j| line.is_char_boundary(j)).unwrap_or(0);
+    if line.starts_with('{') {
+        // JSON Lines: at the character that differs.
+        return i;
+    }
+    // CSV: at the start of the cell it is in.
+    line[..i].rfind(',').map_or(0, |c| c + 1)
+}
+
+/// The end of the cell of `line` that starts at or contains byte `from`: the next comma or
+/// the line's end (without its newline).
+fn cell_end(line: &str, from: usize) -> usize {
+    let body = line.trim_end_matches(['\n', '\r']).len();
+    let from = from.min(body);
+    line[from..body].find(',').map_or(body, |c| from + c).max(from)
 }
 
 /// A kept row must be one deter could have written for this sweep: `runs` is the sweep's

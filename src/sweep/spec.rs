@@ -676,6 +676,33 @@ impl Reader<'_> {
                     );
                 }
             }
+            _ if design == DesignKind::Grid => {
+                // A grid has no `points`: at its `design` (else its first parameter), with
+                // the counts it multiplies (it said "1:1: error: points: ...", a key the
+                // grid cannot take, at the file's first character).
+                let at = lookup(root, "design")
+                    .map(|v| v.span())
+                    .or_else(|| param_spans.first().map(|(s, _)| s.clone()))
+                    .unwrap_or(points_span);
+                let counts: Vec<String> = parameters
+                    .iter()
+                    .map(|p| p.grid_levels().len().to_string())
+                    .collect();
+                self.error(
+                    at,
+                    "design",
+                    format!(
+                        "a grid of {} points (each parameter's number of values or levels \
+                         multiplied), more than the limit of {MAX_POINTS}",
+                        counts.join(" x ")
+                    ),
+                )
+                .help = Some(
+                    "fewer `values` or `levels`, or a sampling design (`lhs`, `sobol`) with \
+                     `points`"
+                        .into(),
+                );
+            }
             _ => {
                 self.error(
                     points_span,
