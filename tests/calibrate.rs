@@ -884,6 +884,29 @@ fn a_held_out_case_is_only_predicted_and_unknown_ids_are_refused() {
         .output()
         .unwrap();
     refused(&all);
+    // The same case twice is refused at the second, not read as once.
+    let twice = deter()
+        .args(["calibrate", file.to_str().unwrap(), "--quiet"])
+        .args([
+            "--hold-out",
+            "serbia-kosovo",
+            "--hold-out",
+            "serbia-kosovo",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    refused(&twice);
+    let err = String::from_utf8_lossy(&twice.stderr);
+    assert!(
+        err.contains("--hold-out:1:1: error: case `serbia-kosovo` is held out twice"),
+        "{err}"
+    );
+    assert!(
+        err.contains("= help: give each case to --hold-out once"),
+        "{err}"
+    );
 }
 
 /// A posterior over (status_quo_value, war_cost) with equal weights.

@@ -178,7 +178,22 @@ impl Calibration {
     pub fn hold_out(&mut self, ids: &[String]) -> Result<(), Diagnostics> {
         let known: Vec<String> = self.cases.iter().map(|c| c.record.id.clone()).collect();
         let mut diags = Diagnostics::default();
-        for id in ids {
+        for (i, id) in ids.iter().enumerate() {
+            if ids[..i].contains(id) {
+                // The same case twice: refused, as a path set twice in one file is, rather
+                // than read as once (the record of the run would name it twice).
+                diags.0.push(
+                    Diagnostic::at(
+                        "--hold-out",
+                        id,
+                        0..id.len(),
+                        "",
+                        format!("case `{id}` is held out twice"),
+                    )
+                    .with_help(Some("give each case to --hold-out once".into())),
+                );
+                continue;
+            }
             match self.cases.iter_mut().find(|c| &c.record.id == id) {
                 Some(case) => case.held_out = true,
                 None => diags.0.push(
