@@ -1850,6 +1850,19 @@ fn a_record_date_that_does_not_exist_is_refused_at_its_value() {
             "{bad}: {}",
             stderr(&o)
         );
+        // A day the month does not have is said so, with the month's length (computed here
+        // by the calendar's rule, not read from the message's code).
+        let help = stderr(&o)
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("= help: ").map(str::to_string));
+        let want = match bad {
+            "2008-02-30" => Some("no such day: February 2008 has 29 days"),
+            "2007-02-29" => Some("no such day: February 2007 has 28 days"),
+            "2008-04-31" => Some("no such day: April 2008 has 30 days"),
+            "2008-02-00" => Some("no such day: February 2008 has 29 days"),
+            _ => None,
+        };
+        assert_eq!(help.as_deref(), want, "{bad}: {}", stderr(&o));
     }
     for good in ["2008-02-29", "2008-02", "2008-12-31"] {
         std::fs::write(

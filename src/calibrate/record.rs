@@ -605,6 +605,27 @@ fn record_date(date: &str) -> Option<(i32, u32)> {
     Some((year, month))
 }
 
+/// Why a date written `YYYY-MM-DD` with a month of 01-12 is no day of the calendar
+/// (`2008-02-30`: "February 2008 has 29 days"); `None` for any other date, valid or not.
+fn no_such_day(date: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ];
+    let (ym, d) = date.rsplit_once('-')?;
+    let (year, month) = record_date(ym)?;
+    if d.len() != 2 || !d.bytes().all(|b| b.is_ascii_digit()) || record_date(date).is_some() {
+        return None;
+    }
+    let days = (28..=31)
+        .rev()
+        .find(|n| record_date(&format!("{ym}-{n}")).is_some())?;
+    Some(format!(
+        "no such day: {} {year} has {days} days",
+        MONTHS[month as usize - 1]
+    ))
+}
+
 /// One `[[event]]` table (key path `p`); `years` = the case's first and last year, when valid.
 fn event(
     r: &mut Input<'_>,
@@ -638,11 +659,14 @@ fn event(
                 _ => when = Some((year, month, date)),
             },
             _ => {
-                r.error(
+                let d = r.error(
                     v.span(),
                     &join(p, "date"),
                     format!("expected a date as \"YYYY-MM\" or \"YYYY-MM-DD\", found \"{date}\""),
                 );
+                if let Some(help) = no_such_day(&date) {
+                    d.help = Some(help);
+                }
             }
         }
     }
