@@ -160,10 +160,20 @@ impl ShardSpec {
                         Some(v) => crate::scenario::input::parse_digits(&v)
                             .map(Some)
                             .ok_or_else(|| {
+                                // A count of digits beyond 64 bits is an integer, only too
+                                // large: said so, in the words of every number too large.
+                                let digits = crate::scenario::input::toml_digits(&v);
+                                let too_large = !digits.is_empty()
+                                    && digits.bytes().all(|b| b.is_ascii_digit());
                                 fault(
                                     format!(
                                         "expected {name} to be a non-negative integer, found \
-                                         `{v}`"
+                                         `{v}`{}",
+                                        if too_large {
+                                            ", a number too large to use"
+                                        } else {
+                                            ""
+                                        }
                                     ),
                                     "Slurm sets it in a job array; outside one give the shard \
                                      as --shard K/N"
@@ -1746,6 +1756,23 @@ mod tests {
             garbage
                 .contains("expected SLURM_ARRAY_TASK_ID to be a non-negative integer, found `x`"),
             "{garbage}"
+        );
+        assert!(!garbage.contains("too large"), "{garbage}");
+        // 2^64 and more: an integer, only too large.
+        let huge = words(
+            ShardSpec::Auto
+                .resolve(env(&[
+                    ("SLURM_ARRAY_TASK_ID", "0"),
+                    ("SLURM_ARRAY_TASK_COUNT", "99999999999999999999"),
+                ]))
+                .unwrap_err(),
+        );
+        assert!(
+            huge.contains(
+                "expected SLURM_ARRAY_TASK_COUNT to be a non-negative integer, found \
+                 `99999999999999999999`, a number too large to use"
+            ),
+            "{huge}"
         );
     }
 
