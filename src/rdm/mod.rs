@@ -441,10 +441,21 @@ fn csv_number(v: f64) -> String {
     format!("{}", rounded + 0.0)
 }
 
-/// Four significant digits, no trailing noise.
+/// Four significant digits, no trailing noise; from a million up in scientific notation
+/// (`1.798e308`, not a number of 309 digits).
 fn fmt(v: f64) -> String {
     if v == 0.0 || !v.is_finite() {
         return format!("{v}");
+    }
+    if v.abs() >= 1e6 {
+        let s = format!("{v:.3e}");
+        let (mantissa, exponent) = s.split_once('e').unwrap_or((&s, "0"));
+        let mantissa = if mantissa.contains('.') {
+            mantissa.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            mantissa
+        };
+        return format!("{mantissa}e{exponent}");
     }
     let digits = (3 - v.abs().log10().floor() as i32).max(0) as usize;
     let s = format!("{v:.digits$}");
@@ -1423,5 +1434,9 @@ mod tests {
         assert_eq!(fmt(12.5), "12.5");
         assert_eq!(fmt(1234.0), "1234");
         assert_eq!(fmt(0.0), "0");
+        assert_eq!(fmt(999_999.0), "999999");
+        assert_eq!(fmt(1.7e308), "1.7e308");
+        assert_eq!(fmt(-2.0e6), "-2e6");
+        assert_eq!(fmt(f64::MAX), "1.798e308");
     }
 }
