@@ -248,7 +248,8 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     if let Some(why) = crn::currency_mismatch(&sa.meta.currency, &sb.meta.currency) {
         note!("warning: {why}");
     }
-    crn::check_memory(&ca, &cb, threads).map_err(|e| {
+    let at_once = crate::engine::at_once(resolved.runs, resolved.until.as_ref());
+    crn::check_memory(&ca, &cb, threads, at_once).map_err(|e| {
         CliError::Usage(format!(
             "{} and {}: {e}",
             args.a.display(),

@@ -85,10 +85,10 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
     let compiled = args.sim.attributed(Compiled::new(&scenario));
     let threads = crate::settings::resolve_threads(args.sim.threads.threads);
 
-    engine::check_memory(&compiled, threads)
+    let (first, end) = shard.range(runs);
+    engine::check_memory(&compiled, threads, end - first)
         .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
 
-    let (first, end) = shard.range(runs);
     let bar = progress_bar(end - first, args.output.quiet);
     let tick = |n: u64| bar.inc(n);
     let hooks = Hooks {
