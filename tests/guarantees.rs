@@ -627,8 +627,8 @@ fn files_a_sweep_writes_beside_its_results_are_checked_against_the_inputs_before
 /// to write the file over it ("cannot write `r.html`: Is a directory", or for a sweep
 /// "cannot create `r.csv`: File exists"), exit 1, a directory of charts left where a page was
 /// asked for. It is refused before any work in every command with `--plots`, exit 2, in the
-/// words of two output files named alike ("`X` is named by two output options"), and nothing
-/// is written.
+/// words of two outputs named alike, at `--plots`' value ("--plots:1:1: error: expected a
+/// directory no other output option names, ..."), and nothing is written.
 #[test]
 fn plots_named_as_another_output_is_refused_before_any_work() {
     let d = tempfile::tempdir().unwrap();
@@ -707,7 +707,10 @@ fn plots_named_as_another_output_is_refused_before_any_work() {
         let o = common::run(&args);
         let err = refused_for(&o, format_args!("{args:?}"));
         assert!(
-            err.contains(&format!("`{path}` is named by two output options")),
+            err.starts_with(&format!(
+                "--plots:1:1: error: expected a directory no other output option names, found \
+                 `{path}`, which --"
+            )),
             "{args:?}: {err}"
         );
         assert!(!Path::new(&path).exists(), "{args:?} wrote {path}");

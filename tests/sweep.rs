@@ -450,7 +450,11 @@ fn a_plots_path_that_is_a_file_is_refused_before_any_run() {
         .args(["--plots", plots.to_str().unwrap(), "-q"])
         .assert()
         .code(2)
-        .stderr(contains("exists and is not a directory"));
+        .stderr(contains(format!(
+            "--plots:1:1: error: expected a directory (created if missing), found `{}`, a file \
+             that exists",
+            plots.display()
+        )));
     assert!(
         !out.exists(),
         "the sweep ran before the output paths were checked"
@@ -616,8 +620,14 @@ fn a_sweeps_outputs_naming_its_own_files_beside_the_results_are_refused_before_a
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{flag} {}: {err}", path.display());
         assert!(
-            err.contains(&format!(
-                "`{}` is named by two output options",
+            err.starts_with(&format!(
+                "{flag}:1:1: error: expected {} no other output option names, found `{}`, \
+                 which --out (",
+                if flag == "--plots" {
+                    "a directory"
+                } else {
+                    "a file"
+                },
                 path.display()
             )),
             "{err}"

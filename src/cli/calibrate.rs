@@ -200,7 +200,8 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
              start afresh over it",
         )?;
     }
-    crate::output::check_output_dir(&args.out, "--out").map_err(CliError::Usage)?;
+    crate::output::check_output_dir(&args.out, "--out")
+        .map_err(|f| super::dir_name_fault("--out", &args.out, f))?;
     // `--out x.json` would be created as a directory named `x.json`: refused in the words
     // of `--plots x.svg`.
     let writes = OUTPUT_FILES
