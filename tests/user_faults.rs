@@ -2358,7 +2358,7 @@ fn a_file_of_draws_gets_the_same_words_as_a_posterior_and_as_futures() {
     for (text, said) in [
         (
             "draw,model.war_cost,weight,distance\n0,0.5,-1,0\n1,0.6,1,0\n",
-            "draws.csv:2:7: column `weight`: expected a number >= 0, found `-1`",
+            "draws.csv:2:7: column `weight`: expected a number >= 0, found -1",
         ),
         (
             "draw,model.war_cost,weight,distance\n0,0.5,1\n",
