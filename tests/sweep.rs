@@ -851,3 +851,50 @@ fn a_sweep_points_figures_are_the_runs_of_its_values() {
         }
     }
 }
+
+/// `design = "latin-hypercube"` got "one of: grid, random, lhs, ...", where `sobel` gets
+/// "did you mean `sobol`?": no spelling distance leads from a design's other name to the
+/// name deter uses. The other names (and an option in another case, `LHS`) get the
+/// did-you-mean of every enumerated value now; a near spelling keeps its own, and a word
+/// that is none of them still lists the designs. Read by `deter validate` and `deter sweep`
+/// alike.
+#[test]
+fn a_designs_other_name_gets_a_did_you_mean() {
+    let d = tempfile::tempdir().unwrap();
+    let base = common::scenario("scenarios/western-balkans-2024.toml");
+    for (design, help) in [
+        ("latin-hypercube", "did you mean `lhs`?"),
+        ("Latin_Hypercube", "did you mean `lhs`?"),
+        ("latin hypercube sampling", "did you mean `lhs`?"),
+        ("LHS", "did you mean `lhs`?"),
+        ("full-factorial", "did you mean `grid`?"),
+        ("monte-carlo", "did you mean `random`?"),
+        ("elementary-effects", "did you mean `morris`?"),
+        ("sobel", "did you mean `sobol`?"),
+        (
+            "kriging",
+            "one of: grid, random, lhs, sobol, saltelli, morris",
+        ),
+    ] {
+        let file = common::write(
+            d.path(),
+            "s.toml",
+            &format!(
+                "base = {base:?}\nruns = 1\ndesign = {design:?}\npoints = 2\n\n[[parameter]]\n\
+                 path = \"model.war_cost\"\nrange = [0.5, 1.0]\nrole = \"uncertainty\"\n"
+            ),
+        );
+        let f = file.to_str().unwrap();
+        let want = format!(
+            "{f}:3:10: error: design: unknown value `{design}`\n  |\n3 | design = {design:?}\n  | \
+             {}{}\n  |\n  = help: {help}\n1 error found\n",
+            " ".repeat("design = ".len()),
+            "^".repeat(design.len() + 2)
+        );
+        for args in [vec!["validate", f], vec!["sweep", f, "-q"]] {
+            let o = common::run(&args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}");
+            assert_eq!(common::stderr(&o), want, "{args:?}");
+        }
+    }
+}
