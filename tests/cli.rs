@@ -1949,3 +1949,49 @@ fn until_ci_says_which_rows_it_watches_and_watches_those() {
         );
     }
 }
+
+/// README: `--until-ci` alone (no `--max-runs`) never runs more than the plain run would:
+/// its cap is `--runs`, or the file's `runs`, so it can only stop earlier; `--max-runs` is
+/// what lets it run more. The runs are counted by the engine (`DETER_COUNT_RUNS`), not read
+/// from the report.
+#[test]
+fn until_ci_without_max_runs_only_stops_early() {
+    let file = common::scenario("src/scenario/template.toml");
+    let counted = |args: &[&str]| -> u64 {
+        let o = common::deter()
+            .env("DETER_COUNT_RUNS", "1")
+            .args(["run", &file, "--no-attribution", "--format", "json", "-q"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", common::stderr(&o));
+        let err = common::stderr(&o);
+        err.lines()
+            .find_map(|l| l.strip_prefix("deter: simulated "))
+            .and_then(|l| l.trim_end_matches(" runs").parse().ok())
+            .unwrap_or_else(|| panic!("no run count: {err}"))
+    };
+    let file_runs: u64 = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("runs = "))
+        .and_then(|v| v.split_whitespace().next()?.replace('_', "").parse().ok())
+        .expect("the template's runs");
+    // A target no run count reaches: the cap, never more.
+    assert_eq!(counted(&["--until-ci", "0.0001"]), file_runs);
+    assert_eq!(counted(&["--until-ci", "0.0001", "--runs", "2500"]), 2500);
+    // Only --max-runs runs more than --runs.
+    assert_eq!(
+        counted(&[
+            "--until-ci",
+            "0.0001",
+            "--runs",
+            "2500",
+            "--max-runs",
+            "4000"
+        ]),
+        4000
+    );
+    // A target reached at the first check (1,000 runs) stops early.
+    assert_eq!(counted(&["--until-ci", "0.3", "--runs", "2500"]), 1000);
+}
