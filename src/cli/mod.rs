@@ -223,7 +223,7 @@ pub fn refuse_with(flag: &str, others: &[(bool, &str)], why: &str) -> Result<(),
     )))
 }
 
-/// Two output options naming one file, however each is spelt ([`output::same_output`]):
+/// Two output options naming one file, however each is spelt (`output::same_output`):
 /// one would be written over the other. Refused as every flag's fault, at the value of the
 /// later option in `named` (`(flag, path)`, in the order the command takes them): "--report:1:1:
 /// error: expected a file no other output option names, found `a.json`, which --out names
