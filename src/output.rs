@@ -386,7 +386,11 @@ pub fn check_output_dir(dir: &Path, option: &str) -> Result<(), DirNameFault> {
     let shown = crate::scenario::printable(&dir.display().to_string()).into_owned();
     if dir.as_os_str() == "-" {
         return Err(DirNameFault {
-            message: "expected a directory, found `-`, which names no standard output here".into(),
+            // The words of every output named `-` (`refuse_dash`), at the option's value.
+            message: format!(
+                "expected a directory, found `-`: {}",
+                refuse_dash(dir).err().unwrap_or_default()
+            ),
             help: format!("name a directory (`{option} ./-` for a directory named `-`)"),
         });
     }

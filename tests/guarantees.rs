@@ -399,18 +399,20 @@ fn run_with_several_files_checks_the_tallies_of_the_files_run_at_once() {
 #[test]
 fn a_run_aborted_before_its_first_result_leaves_no_temporary_file() {
     let d = tempfile::tempdir().unwrap();
-    let a = big(d.path(), "a.toml", 1400);
+    let a = big(d.path(), "a.toml", 1300);
     let b = big(d.path(), "b.toml", 0);
     let out = d.path().join("out.json");
-    // One thread: a.toml alone is within the guard's limit, beyond the 4 GB address space.
+    // Two threads, two blocks: a.toml's three sets (2.5 GiB each) are within the guard's
+    // limit, its two workers' beyond the 4 GB address space. (One thread took a worker and
+    // an empty one for a run; it takes one now, within the address space.)
     let o = capped(&[
         "run",
         &a,
         &b,
         "--runs",
-        "1",
+        "512",
         "--threads",
-        "1",
+        "2",
         "--format",
         "json",
         "-q",

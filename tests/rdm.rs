@@ -1970,9 +1970,12 @@ fn a_share_column_holding_no_number_is_refused_as_one_out_of_range() {
     ];
     // `use_of_force_mc95_lo`: a share column neither command reads.
     for (cell, found) in [
-        ("7", "found 7"),
-        ("abc", "found `abc`"),
-        ("", "found nothing"),
+        (
+            "7",
+            "expected a number in [0, 1] (a share of runs), found 7",
+        ),
+        ("abc", "expected a number, found `abc`"),
+        ("", "expected a number, found nothing"),
     ] {
         let text = LXF.replace(
             "3,A,1,0.4,100,0.20,0,1",
@@ -1989,8 +1992,7 @@ fn a_share_column_holding_no_number_is_refused_as_one_out_of_range() {
             let err = String::from_utf8_lossy(&o.stderr);
             assert_eq!(o.status.code(), Some(2), "{args:?} {cell:?}: {err}");
             let at = format!(
-                "{}:5:20: error: column `use_of_force_mc95_lo`: expected a number in [0, 1] (a \
-                 share of runs), {found}",
+                "{}:5:20: error: column `use_of_force_mc95_lo`: {found}",
                 path.display()
             );
             assert!(err.starts_with(&at), "{args:?} {cell:?}: {err}");
