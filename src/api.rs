@@ -228,7 +228,12 @@ pub fn run(
 ) -> Result<Report, Error> {
     let (s, r) = prepare(scenario, settings)?;
     let compiled = settings.attributed(Compiled::new(&s));
-    engine::check_memory(&compiled, r.threads).map_err(Error::TooLarge)?;
+    engine::check_memory(
+        &compiled,
+        r.threads,
+        engine::at_once(r.runs, r.until.as_ref()),
+    )
+    .map_err(Error::TooLarge)?;
     let started = Instant::now();
     let (aggregate, stopping) = engine::with_threads(r.threads, || match r.until {
         None => {
@@ -298,7 +303,13 @@ pub fn compare(
     );
     let pairing = crate::compare::check(&ca, &cb)
         .map_err(|e| Error::Invalid(e.message_as(crate::settings::Caller::Library)))?;
-    crate::compare::check_memory(&ca, &cb, r.threads).map_err(Error::TooLarge)?;
+    crate::compare::check_memory(
+        &ca,
+        &cb,
+        r.threads,
+        engine::at_once(r.runs, r.until.as_ref()),
+    )
+    .map_err(Error::TooLarge)?;
     let started = Instant::now();
     let (cmp, stopping) = engine::with_threads(r.threads, || match &r.until {
         None => crate::compare::run_paired(&ca, &cb, &pairing, r.seed, r.runs, control)
@@ -533,7 +544,7 @@ pub fn plan_nested(
         crate::calibrate::nested::check_posterior(p, &s).map_err(Error::Invalid)?;
     }
     // The tallies' size depends on the structure (rivalries x years), not on the draw.
-    engine::check_memory(&Compiled::new(&s), threads).map_err(Error::TooLarge)?;
+    engine::check_memory(&Compiled::new(&s), threads, budget.runs).map_err(Error::TooLarge)?;
     let d = crate::calibrate::nested::draw(posterior, &s.uncertain, budget.draws, seed);
     Ok(NestedPlan {
         scenario: s,
@@ -574,7 +585,7 @@ pub fn compare_nested(
     let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
     crate::compare::check(&ca, &cb)
         .map_err(|e| Error::Invalid(e.message_as(crate::settings::Caller::Library)))?;
-    crate::compare::check_memory(&ca, &cb, threads).map_err(Error::TooLarge)?;
+    crate::compare::check_memory(&ca, &cb, threads, budget.runs).map_err(Error::TooLarge)?;
     let d = crate::calibrate::nested::draw(posterior, &priors, budget.draws, seed);
     engine::with_threads(threads, || {
         crate::calibrate::nested::compare(&sa, &sb, &d, budget.runs, seed, control)
@@ -601,8 +612,10 @@ fn prepare_sweep(
     let resolved = settings.resolve_sweep(&mut sweep, crate::sweep::rows::Caller::Library)?;
     let (threads, until) = (resolved.threads, resolved.until);
     let design = crate::sweep::Design::new(&sweep);
-    runner::check_work(&design, runner::stride(&sweep, until.as_ref())).map_err(Error::Invalid)?;
-    runner::check_memory(&sweep, 2 * threads as u64 + 1).map_err(Error::TooLarge)?;
+    let stride = runner::stride(&sweep, until.as_ref());
+    runner::check_work(&design, stride).map_err(Error::Invalid)?;
+    runner::check_memory(&sweep, runner::tally_sets(&design, stride, threads))
+        .map_err(Error::TooLarge)?;
     Ok((sweep, design, until, threads))
 }
 

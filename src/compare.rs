@@ -489,11 +489,12 @@ pub fn run_paired_until(
 }
 
 /// Check before a comparison that its tallies fit: per worker, both scenarios' aggregates.
-pub fn check_memory(a: &Compiled, b: &Compiled, threads: usize) -> Result<(), String> {
+/// `runs`: the most pairs of runs handed the driver at once ([`crate::engine::at_once`]).
+pub fn check_memory(a: &Compiled, b: &Compiled, threads: usize, runs: u64) -> Result<(), String> {
     let each = Aggregate::estimated_bytes(a) + Aggregate::estimated_bytes(b);
     crate::engine::driver::check_memory(
         each,
-        threads as u64 + 1,
+        crate::engine::driver::sets(threads, runs),
         &if a.scenario.rivalries.len() == b.scenario.rivalries.len() {
             format!(
                 "{} rivalries x {} years in each scenario",

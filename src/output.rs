@@ -380,27 +380,60 @@ pub fn check_dir_name(
 /// --plots DIR`, `deter calibrate --out DIR`): it is a directory, or it does not exist yet
 /// (it is created) and its parent is a directory, and files can be created where they will be
 /// (in it, or in its parent for the directory itself). `option` names the flag in the message.
-pub fn check_output_dir(dir: &Path, option: &str) -> Result<(), String> {
-    refuse_dash(dir)?;
+/// Each fault says what was expected and found and what to do ([`DirNameFault`]); the
+/// command line locates it at the option's value.
+pub fn check_output_dir(dir: &Path, option: &str) -> Result<(), DirNameFault> {
+    let shown = crate::scenario::printable(&dir.display().to_string()).into_owned();
+    if dir.as_os_str() == "-" {
+        return Err(DirNameFault {
+            // The words of every output named `-` (`refuse_dash`), at the option's value.
+            message: format!(
+                "expected a directory, found `-`: {}",
+                refuse_dash(dir).err().unwrap_or_default()
+            ),
+            help: format!("name a directory (`{option} ./-` for a directory named `-`)"),
+        });
+    }
+    let cannot_write = |reason: String| DirNameFault {
+        message: format!(
+            "expected a directory deter can create files in, found `{shown}`: {reason}"
+        ),
+        help: format!("name a directory you can write to ({option} is created if missing)"),
+    };
     if dir.exists() {
         if !dir.is_dir() {
-            return Err(format!(
-                "{option} `{}` exists and is not a directory; name a directory (created if missing)",
-                dir.display()
-            ));
+            return Err(DirNameFault {
+                message: format!(
+                    "expected a directory (created if missing), found `{shown}`, a file that \
+                     exists"
+                ),
+                help: format!("name a directory: {option} `DIR` (created if missing)"),
+            });
         }
         // Its charts or files will be created in it.
-        return probe_dir(dir);
+        return probe_dir(dir).map_err(cannot_write);
     }
     let parent = parent_dir(dir);
     if !parent.is_dir() {
-        return Err(format!(
-            "output directory `{}` does not exist",
-            parent.display()
-        ));
+        let parent_shown = crate::scenario::printable(&parent.display().to_string()).into_owned();
+        let is = if parent.exists() {
+            "is not a directory (a file of that name exists)"
+        } else {
+            "does not exist"
+        };
+        return Err(DirNameFault {
+            message: format!(
+                "expected a directory in an existing directory, found `{shown}`, whose \
+                 directory `{parent_shown}` {is}"
+            ),
+            help: format!(
+                "{option} creates its own directory only: create `{parent_shown}` first, or \
+                 name a directory in an existing one"
+            ),
+        });
     }
     // It will be created in its parent.
-    probe_dir(&parent)
+    probe_dir(&parent).map_err(cannot_write)
 }
 
 /// The warning for an output directory (`option` `dir`, such as `--out` of calibrate or

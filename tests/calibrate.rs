@@ -1071,7 +1071,14 @@ fn an_out_path_that_is_a_file_is_refused_before_any_work() {
         .unwrap();
     refused(&o);
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("exists and is not a directory"), "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "--out:1:1: error: expected a directory (created if missing), found `{}`, a file \
+             that exists",
+            out.display()
+        )),
+        "{err}"
+    );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "x");
 }
 

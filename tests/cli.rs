@@ -579,7 +579,10 @@ fn one_path_for_two_outputs_is_refused_before_any_work() {
             .args(&args)
             .assert()
             .code(2)
-            .stderr(predicate::str::contains("is named by two output options"));
+            .stderr(predicate::str::starts_with(format!(
+                "--report:1:1: error: expected a file no other output option names, found \
+                 `{same}`, which --out names too"
+            )));
     }
     assert!(!Path::new(same).exists());
 }
@@ -1531,7 +1534,10 @@ fn refused_flag_combinations_say_why_and_what_to_do() {
         &per_run,
     ]);
     assert!(
-        e.starts_with("error: --per-run does not apply to nested Monte Carlo"),
+        e.starts_with(&format!(
+            "--per-run:1:1: error: expected no --per-run file in nested Monte Carlo \
+             ([[uncertain]] priors), found `{per_run}`"
+        )),
         "{e}"
     );
     let part = out("x.json");
@@ -1999,4 +2005,50 @@ fn until_ci_says_which_rows_it_watches_and_watches_those() {
             "{command}: {help}"
         );
     }
+}
+
+/// README: `--until-ci` alone (no `--max-runs`) never runs more than the plain run would:
+/// its cap is `--runs`, or the file's `runs`, so it can only stop earlier; `--max-runs` is
+/// what lets it run more. The runs are counted by the engine (`DETER_COUNT_RUNS`), not read
+/// from the report.
+#[test]
+fn until_ci_without_max_runs_only_stops_early() {
+    let file = common::scenario("src/scenario/template.toml");
+    let counted = |args: &[&str]| -> u64 {
+        let o = common::deter()
+            .env("DETER_COUNT_RUNS", "1")
+            .args(["run", &file, "--no-attribution", "--format", "json", "-q"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", common::stderr(&o));
+        let err = common::stderr(&o);
+        err.lines()
+            .find_map(|l| l.strip_prefix("deter: simulated "))
+            .and_then(|l| l.trim_end_matches(" runs").parse().ok())
+            .unwrap_or_else(|| panic!("no run count: {err}"))
+    };
+    let file_runs: u64 = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("runs = "))
+        .and_then(|v| v.split_whitespace().next()?.replace('_', "").parse().ok())
+        .expect("the template's runs");
+    // A target no run count reaches: the cap, never more.
+    assert_eq!(counted(&["--until-ci", "0.0001"]), file_runs);
+    assert_eq!(counted(&["--until-ci", "0.0001", "--runs", "2500"]), 2500);
+    // Only --max-runs runs more than --runs.
+    assert_eq!(
+        counted(&[
+            "--until-ci",
+            "0.0001",
+            "--runs",
+            "2500",
+            "--max-runs",
+            "4000"
+        ]),
+        4000
+    );
+    // A target reached at the first check (1,000 runs) stops early.
+    assert_eq!(counted(&["--until-ci", "0.3", "--runs", "2500"]), 1000);
 }

@@ -336,7 +336,10 @@ fn run_shards_of_nested_runs_refuse_what_the_unsharded_run_refuses() {
         part.to_str().unwrap(),
     ]);
     let e = refused(&set);
-    assert!(e.starts_with("error: --shard does not take --set"), "{e}");
+    assert!(
+        e.starts_with("--set:1:1: error: expected no --set with --shard, found `model.war_cost=1`"),
+        "{e}"
+    );
     assert!(!part.exists());
     let cluster = std::fs::read_to_string(common::root().join("docs/CLUSTER.md")).unwrap();
     for refused in [
@@ -344,5 +347,200 @@ fn run_shards_of_nested_runs_refuse_what_the_unsharded_run_refuses() {
         "`deter sweep --shard` does not take `--resume`",
     ] {
         assert!(cluster.contains(refused), "docs/CLUSTER.md: {refused}");
+    }
+}
+
+/// The flag combinations that were still refused on one plain line ("error: --shard takes
+/// one scenario file, not 2", "error: --shard does not take --set: ...", "error: --per-run
+/// does not apply to nested Monte Carlo ...", "error: `a.csv` is named by two output
+/// options", "error: --plots `f` exists and is not a directory ...", "error: output
+/// directory `nodir` does not exist") are every flag's fault now, at the value of the flag
+/// refused: "FLAG:1:1: error: expected ..., found ...", the value underlined, what to do in
+/// the help line, exit 2, nothing written.
+#[test]
+fn flag_combinations_are_refused_at_the_flags_value() {
+    let d = tempfile::tempdir().unwrap();
+    let b = base();
+    let other = write(
+        d.path(),
+        "other.toml",
+        &std::fs::read_to_string(&b).unwrap(),
+    )
+    .display()
+    .to_string();
+    let post = common::write_posterior(d.path(), &["model.war_cost"], &[(&[0.6], 1.0)]);
+    let p = post.to_str().unwrap();
+    let path = |name: &str| d.path().join(name).display().to_string();
+    let (rows, same, page, part) = (
+        path("rows.csv"),
+        path("same.csv"),
+        path("same.html"),
+        path("part.json"),
+    );
+    let sweep = common::scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let file = write(d.path(), "afile", "not a directory")
+        .display()
+        .to_string();
+    let (nodir, missing) = (path("nodir"), path("nodir/plots"));
+    let at = |flag: &str, text: &str, said: &str, help: &str| {
+        common::flag_fault_help(flag, text, 1, text.chars().count(), said, help)
+    };
+    let twice = |flag: &str, text: &str, first: &str| {
+        at(
+            flag,
+            text,
+            &format!(
+                "expected {} no other output option names, found `{text}`, which {first} names \
+                 too",
+                if flag == "--plots" {
+                    "a directory"
+                } else {
+                    "a file"
+                }
+            ),
+            &format!(
+                "give {flag} a name of its own: two outputs of one command in one file would be \
+                 written over each other"
+            ),
+        )
+    };
+    let plots_file = at(
+        "--plots",
+        &file,
+        &format!("expected a directory (created if missing), found `{file}`, a file that exists"),
+        "name a directory: --plots `DIR` (created if missing)",
+    );
+    let plots_missing = at(
+        "--plots",
+        &missing,
+        &format!(
+            "expected a directory in an existing directory, found `{missing}`, whose directory \
+             `{nodir}` does not exist"
+        ),
+        &format!(
+            "--plots creates its own directory only: create `{nodir}` first, or name a \
+             directory in an existing one"
+        ),
+    );
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            vec!["run", &b, &other, "--shard", "0/2"],
+            at(
+                "--shard",
+                "0/2",
+                &format!("expected one scenario file to shard, found 2 files (`{b}`, `{other}`)"),
+                "shard each file separately: `deter run FILE --shard K/N` for each file, and \
+                 `deter merge` each file's parts",
+            ),
+        ),
+        (
+            vec![
+                "run",
+                &b,
+                "--shard",
+                "0/2",
+                "--set",
+                "model.war_cost=1",
+                "--out",
+                &part,
+            ],
+            at(
+                "--set",
+                "model.war_cost=1",
+                "expected no --set with --shard, found `model.war_cost=1`",
+                "`deter merge` rebuilds the scenario from the file's text embedded in the partial \
+                 files and checks every shard against it, and a --set is not in that text; write \
+                 the what-if into a copy of the scenario file and shard the copy (docs/CLUSTER.md)",
+            ),
+        ),
+        (
+            vec![
+                "run",
+                &b,
+                "--shard",
+                "0/2",
+                "--per-run",
+                &rows,
+                "--out",
+                &part,
+            ],
+            at(
+                "--per-run",
+                &rows,
+                &format!("expected no --per-run file with --shard, found `{rows}`"),
+                "a shard carries its per-run rows in its partial file with --per-run-rows, and \
+                 `deter merge PARTS --per-run PATH` writes them as one per-run CSV, byte for byte \
+                 that of the unsharded run (docs/CLUSTER.md)",
+            ),
+        ),
+        (
+            vec![
+                "run",
+                &b,
+                "--posterior",
+                p,
+                "--draws",
+                "2",
+                "--runs",
+                "10",
+                "--per-run",
+                &rows,
+            ],
+            at(
+                "--per-run",
+                &rows,
+                &format!(
+                    "expected no --per-run file in nested Monte Carlo (--posterior), found `{rows}`"
+                ),
+                "a nested run's runs are per parameter draw and it writes no per-run rows; run \
+                 without --per-run (or without the draws, for a plain run's rows)",
+            ),
+        ),
+        (
+            vec!["run", &b, "--out", &same, "--per-run", &same],
+            twice("--per-run", &same, "--out"),
+        ),
+        (
+            vec!["run", &b, "--report", &page, "--plots", &page],
+            twice("--plots", &page, "--report"),
+        ),
+        (
+            vec!["compare", &b, &other, "--out", &page, "--report", &page],
+            twice("--report", &page, "--out"),
+        ),
+        (
+            vec!["merge", &part, "--out", &same, "--per-run", &same],
+            twice("--per-run", &same, "--out"),
+        ),
+        (
+            vec!["sweep", &sweep, "--out", &page, "--report", &page],
+            twice("--report", &page, "--out"),
+        ),
+        (vec!["run", &b, "--plots", &file], plots_file.clone()),
+        (
+            vec!["compare", &b, &other, "--plots", &file],
+            plots_file.clone(),
+        ),
+        (
+            vec!["sweep", &sweep, "--plots", &file, "--out", &same],
+            plots_file.clone(),
+        ),
+        (vec!["run", &b, "--plots", &missing], plots_missing.clone()),
+        (
+            vec!["sweep", &sweep, "--plots", &missing, "--out", &same],
+            plots_missing.clone(),
+        ),
+    ];
+    for (args, want) in cases {
+        let o = run(&args);
+        let err = refused_for(&o, format_args!("{args:?}"));
+        assert_eq!(err, want, "deter {args:?}");
+        assert!(o.stdout.is_empty(), "deter {args:?}");
+        for written in [&rows, &same, &page, &part, &missing] {
+            assert!(
+                !Path::new(written).exists(),
+                "deter {args:?} wrote {written}"
+            );
+        }
     }
 }

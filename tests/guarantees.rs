@@ -460,18 +460,20 @@ fn run_with_several_files_checks_the_tallies_of_the_files_run_at_once() {
 #[test]
 fn a_run_aborted_before_its_first_result_leaves_no_temporary_file() {
     let d = tempfile::tempdir().unwrap();
-    let a = big(d.path(), "a.toml", 1400);
+    let a = big(d.path(), "a.toml", 1300);
     let b = big(d.path(), "b.toml", 0);
     let out = d.path().join("out.json");
-    // One thread: a.toml alone is within the guard's limit, beyond the 4 GB address space.
+    // Two threads, two blocks: a.toml's three sets (2.5 GiB each) are within the guard's
+    // limit, its two workers' beyond the 4 GB address space. (One thread took a worker and
+    // an empty one for a run; it takes one now, within the address space.)
     let o = capped(&[
         "run",
         &a,
         &b,
         "--runs",
-        "1",
+        "512",
         "--threads",
-        "1",
+        "2",
         "--format",
         "json",
         "-q",
@@ -688,8 +690,8 @@ fn files_a_sweep_writes_beside_its_results_are_checked_against_the_inputs_before
 /// to write the file over it ("cannot write `r.html`: Is a directory", or for a sweep
 /// "cannot create `r.csv`: File exists"), exit 1, a directory of charts left where a page was
 /// asked for. It is refused before any work in every command with `--plots`, exit 2, in the
-/// words of two output files named alike ("`X` is named by two output options"), and nothing
-/// is written.
+/// words of two outputs named alike, at `--plots`' value ("--plots:1:1: error: expected a
+/// directory no other output option names, ..."), and nothing is written.
 #[test]
 fn plots_named_as_another_output_is_refused_before_any_work() {
     let d = tempfile::tempdir().unwrap();
@@ -768,7 +770,10 @@ fn plots_named_as_another_output_is_refused_before_any_work() {
         let o = common::run(&args);
         let err = refused_for(&o, format_args!("{args:?}"));
         assert!(
-            err.contains(&format!("`{path}` is named by two output options")),
+            err.starts_with(&format!(
+                "--plots:1:1: error: expected a directory no other output option names, found \
+                 `{path}`, which --"
+            )),
             "{args:?}: {err}"
         );
         assert!(!Path::new(&path).exists(), "{args:?} wrote {path}");

@@ -3361,3 +3361,56 @@ fn every_number_written_as_text_reads_toml_digit_separators() {
     };
     assert_eq!(partial("1/1_0", "a.partial"), partial("1/10", "b.partial"));
 }
+
+/// A negative weight in a `--posterior` file was said "found `-1`", with backticks, where a
+/// TOML file and `--set` say a number as it is written ("found -1"); backticks are for a
+/// literal that is no usable number (`1e-400`, `ten`). Each says "found -1" now: the words
+/// of the three read here are compared, not copied from the code.
+#[test]
+fn a_negative_number_is_found_as_written_in_a_posterior_as_in_toml_and_set() {
+    let d = tempfile::tempdir().unwrap();
+    let text = common::rivalries_scenario("negative", "2000-01", 2, 1);
+    let toml = common::write(
+        d.path(),
+        "neg.toml",
+        &format!("{text}\n[model]\nwar_cost = -1\n"),
+    );
+    let plain = common::write(d.path(), "plain.toml", &text);
+    let post = common::write(
+        d.path(),
+        "post.csv",
+        "draw,model.war_cost,weight,distance\n0,0.5,-1,0\n1,0.6,1,0\n",
+    );
+    let (toml, plain, post) = (
+        toml.display().to_string(),
+        plain.display().to_string(),
+        post.display().to_string(),
+    );
+    for (args, expected) in [
+        (vec!["validate", toml.as_str()], "war_cost"),
+        (
+            vec!["run", plain.as_str(), "--set", "model.war_cost=-1", "-q"],
+            "war_cost",
+        ),
+        (
+            vec![
+                "run",
+                plain.as_str(),
+                "--posterior",
+                post.as_str(),
+                "--draws",
+                "2",
+                "--runs",
+                "2",
+                "-q",
+            ],
+            "column `weight`: expected a number >= 0",
+        ),
+    ] {
+        let o = run(&args);
+        let err = refused_for(&o, format_args!("{args:?}"));
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert!(err.contains(", found -1\n"), "{args:?}: {err}");
+        assert!(!err.contains("`-1`"), "{args:?}: {err}");
+    }
+}

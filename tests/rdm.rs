@@ -1946,3 +1946,60 @@ fn robust_says_a_recorded_thresholds_fault_at_the_record_not_at_a_flag() {
         "{err}"
     );
 }
+
+/// `discover` and `robust` refused a share of runs out of [0, 1] in any share column, read
+/// or not, but took a share column holding no number at all (`abc`) when they did not read
+/// it, though both are the same damage: a column of shares that is not what `deter sweep`
+/// wrote. Both are refused at once now, at FILE:LINE:COL, by both readers, whatever they
+/// read: a file with a damaged column is not analysed in part.
+#[test]
+fn a_share_column_holding_no_number_is_refused_as_one_out_of_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.csv");
+    let commands: [&[&str]; 2] = [
+        &["robust"],
+        &[
+            "discover",
+            "--policy",
+            "A",
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.1",
+        ],
+    ];
+    // `use_of_force_mc95_lo`: a share column neither command reads.
+    for (cell, found) in [
+        (
+            "7",
+            "expected a number in [0, 1] (a share of runs), found 7",
+        ),
+        ("abc", "expected a number, found `abc`"),
+        ("", "expected a number, found nothing"),
+    ] {
+        let text = LXF.replace(
+            "3,A,1,0.4,100,0.20,0,1",
+            &format!("3,A,1,0.4,100,0.20,{cell},1"),
+        );
+        std::fs::write(&path, text).unwrap();
+        for args in commands {
+            let o = deter()
+                .args(&args[..1])
+                .arg(&path)
+                .args(&args[1..])
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{args:?} {cell:?}: {err}");
+            let at = format!(
+                "{}:5:20: error: column `use_of_force_mc95_lo`: {found}",
+                path.display()
+            );
+            assert!(err.starts_with(&at), "{args:?} {cell:?}: {err}");
+            assert!(
+                err.contains("= help: `use_of_force_mc95_lo` holds shares of runs, from 0 to 1"),
+                "{err}"
+            );
+        }
+    }
+}

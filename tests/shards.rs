@@ -424,7 +424,7 @@ fn bad_shard_arguments_are_usage_errors() {
     );
     refused(
         deter(&["run", SCENARIO, SCENARIO, "--shard", "0/2"]),
-        &["--shard takes one scenario file, not 2"],
+        &["--shard:1:1: error: expected one scenario file to shard, found 2 files"],
     );
     refused(
         deter(&["run", SCENARIO, "--shard", "0/2", "--report", "r.html"]),
@@ -463,7 +463,10 @@ fn merge_writes_the_html_report_of_the_merged_run() {
                 out.to_str().unwrap(),
             ],
         ),
-        &["named by two output options"],
+        &[
+            "--report:1:1: error: expected a file no other output option names",
+            "which --out names too",
+        ],
     );
 }
 
@@ -960,7 +963,7 @@ fn per_run_rows_in_shards_are_refused_where_they_cannot_be_honoured() {
     refused(
         deter(&["run", SCENARIO, "--shard", "0/2", "--per-run", rows]),
         &[
-            "--shard does not take --per-run PATH",
+            "--per-run:1:1: error: expected no --per-run file with --shard",
             "--per-run-rows",
             "deter merge",
         ],

@@ -450,7 +450,11 @@ fn a_plots_path_that_is_a_file_is_refused_before_any_run() {
         .args(["--plots", plots.to_str().unwrap(), "-q"])
         .assert()
         .code(2)
-        .stderr(contains("exists and is not a directory"));
+        .stderr(contains(format!(
+            "--plots:1:1: error: expected a directory (created if missing), found `{}`, a file \
+             that exists",
+            plots.display()
+        )));
     assert!(
         !out.exists(),
         "the sweep ran before the output paths were checked"
@@ -616,8 +620,14 @@ fn a_sweeps_outputs_naming_its_own_files_beside_the_results_are_refused_before_a
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{flag} {}: {err}", path.display());
         assert!(
-            err.contains(&format!(
-                "`{}` is named by two output options",
+            err.starts_with(&format!(
+                "{flag}:1:1: error: expected {} no other output option names, found `{}`, \
+                 which --out (",
+                if flag == "--plots" {
+                    "a directory"
+                } else {
+                    "a file"
+                },
                 path.display()
             )),
             "{err}"
@@ -959,5 +969,52 @@ fn a_grid_over_the_limit_of_points_is_refused_at_its_design_with_its_counts() {
             f.display()
         );
         assert!(err.contains(&want), "expected `{want}` in:\n{err}");
+    }
+}
+
+/// `design = "latin-hypercube"` got "one of: grid, random, lhs, ...", where `sobel` gets
+/// "did you mean `sobol`?": no spelling distance leads from a design's other name to the
+/// name deter uses. The other names (and an option in another case, `LHS`) get the
+/// did-you-mean of every enumerated value now; a near spelling keeps its own, and a word
+/// that is none of them still lists the designs. Read by `deter validate` and `deter sweep`
+/// alike.
+#[test]
+fn a_designs_other_name_gets_a_did_you_mean() {
+    let d = tempfile::tempdir().unwrap();
+    let base = common::scenario("scenarios/western-balkans-2024.toml");
+    for (design, help) in [
+        ("latin-hypercube", "did you mean `lhs`?"),
+        ("Latin_Hypercube", "did you mean `lhs`?"),
+        ("latin hypercube sampling", "did you mean `lhs`?"),
+        ("LHS", "did you mean `lhs`?"),
+        ("full-factorial", "did you mean `grid`?"),
+        ("monte-carlo", "did you mean `random`?"),
+        ("elementary-effects", "did you mean `morris`?"),
+        ("sobel", "did you mean `sobol`?"),
+        (
+            "kriging",
+            "one of: grid, random, lhs, sobol, saltelli, morris",
+        ),
+    ] {
+        let file = common::write(
+            d.path(),
+            "s.toml",
+            &format!(
+                "base = {base:?}\nruns = 1\ndesign = {design:?}\npoints = 2\n\n[[parameter]]\n\
+                 path = \"model.war_cost\"\nrange = [0.5, 1.0]\nrole = \"uncertainty\"\n"
+            ),
+        );
+        let f = file.to_str().unwrap();
+        let want = format!(
+            "{f}:3:10: error: design: unknown value `{design}`\n  |\n3 | design = {design:?}\n  | \
+             {}{}\n  |\n  = help: {help}\n1 error found\n",
+            " ".repeat("design = ".len()),
+            "^".repeat(design.len() + 2)
+        );
+        for args in [vec!["validate", f], vec!["sweep", f, "-q"]] {
+            let o = common::run(&args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}");
+            assert_eq!(common::stderr(&o), want, "{args:?}");
+        }
     }
 }

@@ -373,9 +373,12 @@ fn plots_naming_a_file_is_refused_before_any_work_in_every_command() {
     let reference = run(&["sweep", &sweep, "--plots", f, "-q"]);
     refused(&reference);
     let expected = first_line(&stderr(&reference)).to_string();
-    assert!(
-        expected.contains("exists and is not a directory"),
-        "{expected}"
+    assert_eq!(
+        expected,
+        format!(
+            "--plots:1:1: error: expected a directory (created if missing), found `{f}`, a file \
+             that exists"
+        )
     );
     let mut parts = Vec::new();
     for k in 0..2 {
@@ -1668,17 +1671,32 @@ fn an_output_directory_that_cannot_be_created_is_refused_before_any_work() {
         "{expected}"
     );
     let calib = scenario("scenarios/history/calibrate.toml");
-    for args in [
-        vec!["run", &base, "--runs", "20", "--out", o, "--plots", plots],
-        vec![
-            "compare", &base, &base, "--runs", "20", "--out", o, "--plots", plots,
-        ],
-        vec!["sweep", s, "--out", c, "--plots", plots, "-q"],
-        vec!["calibrate", &calib, "--out", plots, "-q"],
+    // The directories' options say it at their value, in the same words after "found".
+    let reason = expected.trim_start_matches("error: ").trim_end();
+    for (flag, args) in [
+        (
+            "--plots",
+            vec!["run", &base, "--runs", "20", "--out", o, "--plots", plots],
+        ),
+        (
+            "--plots",
+            vec![
+                "compare", &base, &base, "--runs", "20", "--out", o, "--plots", plots,
+            ],
+        ),
+        (
+            "--plots",
+            vec!["sweep", s, "--out", c, "--plots", plots, "-q"],
+        ),
+        ("--out", vec!["calibrate", &calib, "--out", plots, "-q"]),
     ] {
         let r = run(&args);
         refused_for(&r, format_args!("{args:?}: {r:?}"));
-        assert_eq!(stderr(&r), expected, "{args:?}");
+        let said = format!(
+            "{flag}:1:1: error: expected a directory deter can create files in, found \
+             `{plots}`: {reason}\n"
+        );
+        assert!(stderr(&r).starts_with(&said), "{args:?}: {}", stderr(&r));
         assert!(!out.exists() && !csv.exists(), "{args:?} wrote its output");
     }
 }
@@ -2362,7 +2380,7 @@ fn a_file_of_draws_gets_the_same_words_as_a_posterior_and_as_futures() {
     for (text, said) in [
         (
             "draw,model.war_cost,weight,distance\n0,0.5,-1,0\n1,0.6,1,0\n",
-            "draws.csv:2:7: column `weight`: expected a number >= 0, found `-1`",
+            "draws.csv:2:7: column `weight`: expected a number >= 0, found -1",
         ),
         (
             "draw,model.war_cost,weight,distance\n0,0.5,1\n",

@@ -163,7 +163,10 @@ fn set_cannot_be_combined_with_shards() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "--shard does not take --set: `deter merge` rebuilds the scenario",
+            "--set:1:1: error: expected no --set with --shard, found `model.war_cost=1`",
+        ))
+        .stderr(predicate::str::contains(
+            "= help: `deter merge` rebuilds the scenario",
         ))
         .stderr(predicate::str::contains("shard the copy"));
 }

@@ -819,7 +819,8 @@ pub fn parse_posterior(
                 .map_or_else(|| crate::scenario::input::number_text(cell, expected), Ok)
                 .and_then(|x| {
                     if j == w && x < 0.0 {
-                        Err((format!("expected {expected}, found `{}`", cell.trim()), None))
+                        // A number is said as written, as TOML files and `--set` say it.
+                        Err((format!("expected {expected}, found {}", cell.trim()), None))
                     } else {
                         Ok(x)
                     }

@@ -129,12 +129,11 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     // engine's tallies are the largest (one worker per thread and the merged ones; the sweep
     // overhead measurement has one worker).
     let unpruned = Compiled::unpruned(&scenario);
-    let workers = if args.sweep_points.is_some() {
-        1
-    } else {
-        threads
+    let (workers, runs) = match args.sweep_points {
+        Some(_) => (1, args.runs_per_point),
+        None => (threads, args.runs),
     };
-    engine::check_memory(&unpruned, workers)
+    engine::check_memory(&unpruned, workers, runs)
         .map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
     if let Some(points) = args.sweep_points {
         return sweep_overhead(&scenario, &name, seed, points, args.runs_per_point);

@@ -200,7 +200,8 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
              start afresh over it",
         )?;
     }
-    crate::output::check_output_dir(&args.out, "--out").map_err(CliError::Usage)?;
+    crate::output::check_output_dir(&args.out, "--out")
+        .map_err(|f| super::dir_name_fault("--out", &args.out, f))?;
     // `--out x.json` would be created as a directory named `x.json`: refused in the words
     // of `--plots x.svg`.
     let writes = OUTPUT_FILES
@@ -223,18 +224,21 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     fixed.map_err(CliError::Input)?;
     cal.hold_out(&args.hold_out).map_err(CliError::Input)?;
     // The memory guard of every command that simulates, before anything is written: each
-    // worker simulates the cases one after the other, each with its tallies.
+    // simulation (a particle, or a predictive draw) simulates the cases one after the other,
+    // each with its tallies, and the threads run at most one simulation each at a time, so
+    // never more at once than there are simulations in a generation.
     let threads = crate::settings::resolve_threads(args.threads);
+    let at_once =
+        (threads as u64).min(cal.settings.particles.max(cal.predictive_draws).max(1) as u64);
     for case in &cal.cases {
-        engine::check_memory(&crate::model::Compiled::new(&case.scenario), threads).map_err(
-            |e| {
+        engine::check_memory_for(&crate::model::Compiled::new(&case.scenario), at_once + 1)
+            .map_err(|e| {
                 CliError::Usage(format!(
                     "case `{}` (`{}`): {e}",
                     case.record.id,
                     case.record.scenario.display()
                 ))
-            },
-        )?;
+            })?;
     }
     // Every output checked before any work, as every command checks its outputs: none may
     // be an input (the calibration file, a record, a case's scenario). They were checked

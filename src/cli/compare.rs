@@ -56,6 +56,11 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let inputs = [args.a.clone(), args.b.clone()];
     super::refuse_pipes(&inputs)?;
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
+    super::refuse_named_twice(&[
+        ("--out", args.output.out.as_deref()),
+        ("--report", args.output.report.as_deref()),
+        ("--plots", args.output.plots.as_deref()),
+    ])?;
     output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
     output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     args.output.check_extension()?;
@@ -248,7 +253,8 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     if let Some(why) = crn::currency_mismatch(&sa.meta.currency, &sb.meta.currency) {
         note!("warning: {why}");
     }
-    crn::check_memory(&ca, &cb, threads).map_err(|e| {
+    let at_once = crate::engine::at_once(resolved.runs, resolved.until.as_ref());
+    crn::check_memory(&ca, &cb, threads, at_once).map_err(|e| {
         CliError::Usage(format!(
             "{} and {}: {e}",
             args.a.display(),

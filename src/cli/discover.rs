@@ -466,6 +466,10 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| robustness_path(&args.results));
     let outputs: Vec<&PathBuf> = std::iter::once(&out).chain(&args.report).collect();
+    super::refuse_named_twice(&[
+        ("--out", Some(out.as_path())),
+        ("--report", args.report.as_deref()),
+    ])?;
     output::check_outputs(&outputs, &results_and_marker(&args.results)).map_err(CliError::Usage)?;
     super::flags::check_named_format("--out", args.out.as_deref(), super::flags::Writes::Rows)?;
     super::flags::check_named_format(

@@ -168,7 +168,8 @@ impl OutputFlags {
     /// as `deter sweep --plots` does.
     pub fn check_extension(&self) -> Result<(), super::CliError> {
         if let Some(dir) = &self.plots {
-            crate::output::check_output_dir(dir, "--plots").map_err(super::CliError::Usage)?;
+            crate::output::check_output_dir(dir, "--plots")
+                .map_err(|f| super::dir_name_fault("--plots", dir, f))?;
             crate::output::check_plots_name(dir)
                 .map_err(|f| super::dir_name_fault("--plots", dir, f))?;
         }

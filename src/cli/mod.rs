@@ -223,6 +223,94 @@ pub fn refuse_with(flag: &str, others: &[(bool, &str)], why: &str) -> Result<(),
     )))
 }
 
+/// Two output options naming one file, however each is spelt (`output::same_output`):
+/// one would be written over the other. Refused as every flag's fault, at the value of the
+/// later option in `named` (`(flag, path)`, in the order the command takes them): "--report:1:1:
+/// error: expected a file no other output option names, found `a.json`, which --out names
+/// too", what to do in the help line.
+pub fn refuse_named_twice(named: &[(&'static str, Option<&Path>)]) -> Result<(), CliError> {
+    let named: Vec<(&'static str, &Path)> = named
+        .iter()
+        .filter_map(|&(f, p)| p.map(|p| (f, p)))
+        .collect();
+    for (i, &(flag, path)) in named.iter().enumerate() {
+        if let Some(&(first, _)) = named[..i]
+            .iter()
+            .find(|(_, p)| output::same_output(p, path))
+        {
+            return Err(named_twice(flag, path, first));
+        }
+    }
+    Ok(())
+}
+
+/// [`refuse_named_twice`]'s fault: `flag`'s value `path` is the file `first` names too (or,
+/// in its words, writes: "the record --out keeps beside its results").
+pub fn named_twice(flag: &'static str, path: &Path, first: &str) -> CliError {
+    let shown = path.display().to_string();
+    // `--plots` names a directory, every other output option a file.
+    let what = if flag == "--plots" {
+        "a directory"
+    } else {
+        "a file"
+    };
+    FlagFault {
+        help: Some(format!(
+            "give {flag} a name of its own: two outputs of one command in one file would be \
+             written over each other"
+        )),
+        ..FlagFault::new(
+            flag,
+            &shown,
+            format!(
+                "expected {what} no other output option names, found `{}`, which {first} \
+                 names too",
+                scenario::printable(&shown)
+            ),
+        )
+    }
+    .into()
+}
+
+/// A flag that may not be combined with others (`--set` or `--per-run` with `--shard`, a
+/// nested run's `--per-run`), refused as every flag's fault at its value `text`: "FLAG:1:1:
+/// error: expected EXPECTED, found `TEXT`", why and what to do in the help line.
+pub fn combination_fault(flag: &'static str, text: &str, expected: &str, help: &str) -> CliError {
+    FlagFault {
+        help: Some(help.to_string()),
+        ..FlagFault::new(
+            flag,
+            text,
+            format!("{expected}, found `{}`", scenario::printable(text)),
+        )
+    }
+    .into()
+}
+
+/// A chart file `chart` that `--plots DIR` would write, named by another output option too:
+/// refused at `--plots`' value, as [`named_twice`].
+pub fn chart_named_twice(dir: &Path, chart: &Path) -> CliError {
+    let shown = dir.display().to_string();
+    FlagFault {
+        help: Some(
+            "give --plots another directory, or the other output another name: two outputs \
+             of one command in one file would be written over each other"
+                .into(),
+        ),
+        ..FlagFault::new(
+            "--plots",
+            &shown,
+            format!(
+                "expected a directory whose charts no other output option names, found `{}`, \
+                 whose chart `{}` another output option names",
+                scenario::printable(&shown),
+                scenario::printable(&chart.display().to_string())
+            ),
+        )
+    }
+    .into()
+}
+
 /// Errors that end a command, each with its exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -1183,10 +1271,7 @@ pub fn check_plots_with(
             .map_err(CliError::Usage)
             .and_then(
                 |()| match outputs.iter().any(|o| output::same_output(o, &path)) {
-                    true => Err(CliError::Usage(format!(
-                        "`{}` is named by two output options",
-                        path.display()
-                    ))),
+                    true => Err(chart_named_twice(dir, &path)),
                     false => Ok(()),
                 },
             );

@@ -86,23 +86,26 @@ struct WindowMemory {
     files: usize,
     /// Sum of their tally sets' estimated bytes.
     bytes: u64,
+    /// Sum over the files of a set's bytes times the sets the file takes.
+    all: u64,
 }
 
 impl WindowMemory {
-    fn add(&mut self, bytes: u64) {
+    /// A file whose set of tallies takes `bytes`, `sets` of them ([`engine::driver::sets`]).
+    fn add(&mut self, bytes: u64, sets: u64) {
         self.files += 1;
         self.bytes = self.bytes.saturating_add(bytes);
+        self.all = self.all.saturating_add(bytes.saturating_mul(sets));
     }
 
-    /// Refuse a window whose files' tallies (one set per worker and a merged one, for each
-    /// file: the files run at once on the same workers) exceed the memory limit. A window of
-    /// one file is `prepare`'s check.
-    fn check(&self, files: &[PathBuf], threads: usize) -> Result<(), String> {
+    /// Refuse a window whose files' tallies (for each file, one set per thread given its
+    /// runs and a merged one: the files run at once on the same workers) exceed the memory
+    /// limit. A window of one file is `prepare`'s check.
+    fn check(&self, files: &[PathBuf]) -> Result<(), String> {
         if files.len() < 2 {
             return Ok(());
         }
-        let sets = threads as u64 + 1;
-        let all = self.bytes.saturating_mul(sets);
+        let all = self.all;
         if all <= engine::MAX_TALLY_BYTES {
             return Ok(());
         }
@@ -115,11 +118,13 @@ impl WindowMemory {
         Err(format!(
             "{names}: these {} files run at once (files run --threads at a time, each on every \
              thread): their tallies and run records need about {:.1} GiB in all ({:.1} GiB \
-             for one set of each, {sets} sets: one per thread and the merged ones), over the \
-             {:.0} GiB limit: use fewer --threads, or run the large files one at a time",
+             for one set of each; for each file one set per thread given runs, at most one per \
+             block of {} runs, and the merged ones), over the {:.0} GiB limit: use fewer \
+             --threads, or run the large files one at a time",
             files.len(),
             gb(all),
             gb(self.bytes),
+            engine::BLOCK_RUNS,
             gb(engine::MAX_TALLY_BYTES)
         ))
     }
@@ -188,8 +193,12 @@ fn prepare(
         .resolve_as(&scenario, crate::settings::Caller::Cli)
         .map_err(|e| CliError::Usage(e.0))?;
     let compiled = settings.attributed(Compiled::new(&scenario));
-    engine::check_memory(&compiled, threads)
-        .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
+    engine::check_memory(
+        &compiled,
+        threads,
+        engine::at_once(resolved.runs, resolved.until.as_ref()),
+    )
+    .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
     Ok(Job {
         file: file.to_path_buf(),
         scenario,
@@ -451,6 +460,12 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .chain(&args.output.report)
         .chain(&args.per_run)
         .collect();
+    super::refuse_named_twice(&[
+        ("--out", args.output.out.as_deref()),
+        ("--report", args.output.report.as_deref()),
+        ("--per-run", args.per_run.as_deref()),
+        ("--plots", args.output.plots.as_deref()),
+    ])?;
     output::check_outputs(&outputs, &args.files).map_err(CliError::Usage)?;
     output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     args.output.check_extension()?;
@@ -523,10 +538,13 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                     )?;
                 }
                 total = total.saturating_add(job.max_runs());
-                in_window.add(engine::Aggregate::estimated_bytes(&job.compiled));
+                in_window.add(
+                    engine::Aggregate::estimated_bytes(&job.compiled),
+                    engine::driver::sets(threads, engine::at_once(job.runs, job.until.as_ref())),
+                );
                 if ((i + 1) % window == 0 || i + 1 == args.files.len()) && !diags.has_errors() {
                     in_window
-                        .check(&args.files[i + 1 - in_window.files..=i], threads)
+                        .check(&args.files[i + 1 - in_window.files..=i])
                         .map_err(CliError::Usage)?;
                     in_window = WindowMemory::default();
                 }

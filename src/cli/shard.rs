@@ -35,34 +35,63 @@ pub fn resolve(spec: crate::shard::ShardSpec) -> Result<crate::shard::Shard, Cli
 /// `--set` with `--shard` (a plain or a nested run's), refused with why and what to do
 /// (clap's bare "cannot be used with" said neither).
 pub fn refuse_set(args: &RunArgs) -> Result<(), CliError> {
-    if !args.set.is_empty() {
-        return Err(CliError::Usage(
-            "--shard does not take --set: `deter merge` rebuilds the scenario from the file's \
-             text embedded in the partial files and checks every shard against it, and a \
-             --set is not in that text; write the what-if into a copy of the scenario file \
-             and shard the copy (docs/CLUSTER.md)"
-                .into(),
+    if let Some(set) = args.set.first() {
+        return Err(super::combination_fault(
+            "--set",
+            set,
+            "expected no --set with --shard",
+            "`deter merge` rebuilds the scenario from the file's text embedded in the partial \
+             files and checks every shard against it, and a --set is not in that text; write \
+             the what-if into a copy of the scenario file and shard the copy (docs/CLUSTER.md)",
         ));
     }
     Ok(())
 }
 
+/// `--shard`'s value as given (`K/N` or `auto`), for a fault located at it.
+pub fn spec_text(spec: ShardSpec) -> String {
+    match spec {
+        ShardSpec::Auto => "auto".into(),
+        ShardSpec::Explicit(s) => format!("{}/{}", s.k(), s.n()),
+    }
+}
+
 pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
     refuse_set(args)?;
-    if args.per_run.is_some() {
-        return Err(CliError::Usage(
-            "--shard does not take --per-run PATH: a shard carries its per-run rows in its \
-             partial file with --per-run-rows, and `deter merge PARTS --per-run PATH` writes \
-             them as one per-run CSV, byte for byte that of the unsharded run (docs/CLUSTER.md)"
-                .into(),
+    if let Some(path) = &args.per_run {
+        return Err(super::combination_fault(
+            "--per-run",
+            &path.display().to_string(),
+            "expected no --per-run file with --shard",
+            "a shard carries its per-run rows in its partial file with --per-run-rows, and \
+             `deter merge PARTS --per-run PATH` writes them as one per-run CSV, byte for byte \
+             that of the unsharded run (docs/CLUSTER.md)",
         ));
     }
     let shard = resolve(spec)?;
     let [file] = args.files.as_slice() else {
-        return Err(CliError::Usage(format!(
-            "--shard takes one scenario file, not {}; shard each file separately",
-            args.files.len()
-        )));
+        let names: Vec<String> = args
+            .files
+            .iter()
+            .map(|f| format!("`{}`", crate::scenario::printable(&f.display().to_string())))
+            .collect();
+        return Err(super::FlagFault {
+            help: Some(
+                "shard each file separately: `deter run FILE --shard K/N` for each file, and \
+                 `deter merge` each file's parts"
+                    .into(),
+            ),
+            ..super::FlagFault::new(
+                "--shard",
+                &spec_text(spec),
+                format!(
+                    "expected one scenario file to shard, found {} files ({})",
+                    args.files.len(),
+                    names.join(", ")
+                ),
+            )
+        }
+        .into());
     };
     if let Some(out) = &args.output.out {
         output::check_writable(out, &args.files).map_err(CliError::Usage)?;
@@ -85,10 +114,10 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
     let compiled = args.sim.attributed(Compiled::new(&scenario));
     let threads = crate::settings::resolve_threads(args.sim.threads.threads);
 
-    engine::check_memory(&compiled, threads)
+    let (first, end) = shard.range(runs);
+    engine::check_memory(&compiled, threads, end - first)
         .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
 
-    let (first, end) = shard.range(runs);
     let bar = progress_bar(end - first, args.output.quiet);
     let tick = |n: u64| bar.inc(n);
     let hooks = Hooks {

@@ -125,16 +125,20 @@ fn check_all_apart(args: &SweepArgs, sweep: &Sweep) -> Result<(), CliError> {
     if let Some(out) = &args.out {
         files.extend(files_beside(out, sweep));
     }
-    files.extend(args.report.iter().cloned());
-    let named: Vec<&PathBuf> = files.iter().collect();
-    for (i, f) in named.iter().enumerate() {
-        if named[..i].iter().any(|g| output::same_output(g, f)) {
-            return Err(CliError::Usage(format!(
-                "`{}` is named by two output options",
-                f.display()
-            )));
+    // A file --out writes beside its results, named by --report or --plots.
+    for (flag, path) in [("--report", &args.report), ("--plots", &args.plots)] {
+        if let Some(path) = path
+            && files.iter().any(|f| output::same_output(f, path))
+        {
+            return Err(super::named_twice(
+                flag,
+                path,
+                "--out (a file it writes beside its results)",
+            ));
         }
     }
+    files.extend(args.report.iter().cloned());
+    let named: Vec<&PathBuf> = files.iter().collect();
     output::check_plots_apart(args.plots.as_deref(), &named).map_err(CliError::Usage)
 }
 
@@ -176,6 +180,11 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     super::refuse_pipes([&args.file])?;
     refuse_shard_overrides(args)?;
     let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
+    super::refuse_named_twice(&[
+        ("--out", args.out.as_deref()),
+        ("--report", args.report.as_deref()),
+        ("--plots", args.plots.as_deref()),
+    ])?;
     output::check_outputs(&outputs, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
     output::check_plots_apart(args.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     // The record beside the results (sweep::record) is written too: the page may not take
@@ -183,10 +192,11 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     if let (Some(out), Some(report)) = (&args.out, &args.report)
         && output::same_output(&record::path_beside(out), report)
     {
-        return Err(CliError::Usage(format!(
-            "`{}` is named by two output options (--report, and the record of --out)",
-            report.display()
-        )));
+        return Err(super::named_twice(
+            "--report",
+            report,
+            "--out (the record it keeps beside its results)",
+        ));
     }
     super::flags::check_named_format(
         "--report",
@@ -195,7 +205,8 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     )?;
     let results_format = args.results_format()?;
     if let Some(dir) = &args.plots {
-        output::check_output_dir(dir, "--plots").map_err(CliError::Usage)?;
+        output::check_output_dir(dir, "--plots")
+            .map_err(|f| super::dir_name_fault("--plots", dir, f))?;
     }
     super::flags::warn_plots_beside(args.plots.as_deref(), std::slice::from_ref(&args.file));
     // The warnings are checked against the horizon actually run (`--horizon-years`).
@@ -264,7 +275,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let threads = resolved.threads;
     // Tallies in flight: about one open point per thread, and the merged ones.
     // The largest point's: a policy's scenario may be larger than the base.
-    runner::check_memory(&sweep, 2 * threads as u64 + 1)
+    runner::check_memory(&sweep, runner::tally_sets(&design, stride, threads))
         .map_err(|e| CliError::Usage(format!("{}: {e}", args.file.display())))?;
     if let Some(spec) = args.shard {
         return super::shard::sweep_shard(args, spec, &sweep, &design, threads);
@@ -431,10 +442,7 @@ fn check_plots(args: &SweepArgs, sweep: &Sweep) -> Result<(), CliError> {
         let path = dir.join(format!("{stem}.svg"));
         output::check_writable(&path, &[]).map_err(CliError::Usage)?;
         if outputs.iter().any(|o| output::same_output(o, &path)) {
-            return Err(CliError::Usage(format!(
-                "`{}` is named by two output options",
-                path.display()
-            )));
+            return Err(super::chart_named_twice(dir, &path));
         }
     }
     Ok(())

@@ -166,8 +166,14 @@ fn nested_refusals(args: &RunArgs) -> Result<&'static str, CliError> {
     {
         return Err(nothing_uncertain(args.draws, "the scenario"));
     }
-    if args.per_run.is_some() {
-        return Err(refuse("--per-run", what));
+    if let Some(path) = &args.per_run {
+        return Err(super::combination_fault(
+            "--per-run",
+            &path.display().to_string(),
+            &format!("expected no --per-run file in nested Monte Carlo ({what})"),
+            "a nested run's runs are per parameter draw and it writes no per-run rows; run \
+             without --per-run (or without the draws, for a plain run's rows)",
+        ));
     }
     if args.per_run_rows {
         return Err(refuse("--per-run-rows", what));

@@ -18,7 +18,7 @@
 //! [`Units`] implementation derives the stream from it), never on the block, thread or
 //! order, so any thread count and any split into shards gives the same merged tallies.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -73,29 +73,75 @@ pub fn drive<U: Units>(
     count: u64,
     hooks: Hooks<'_>,
 ) -> Result<U::Worker, Interrupted> {
+    drive_with(units, first, count, hooks, &|_, _| {})
+}
+
+/// [`drive`], calling `after(worker, b)` once block `b` (units `first + b * BLOCK_RUNS..`)
+/// is simulated into `worker` (`--per-run` takes the block's rows there).
+///
+/// **Memory:** at most [`workers`]`(threads, count)` workers exist at once, one per thread
+/// that takes a block, each created when its thread takes its first block: the pool's
+/// threads take blocks from one counter, and the workers are merged pairwise as their
+/// threads finish, each merge freeing one. (Rayon's `fold`/`reduce` made a worker and an
+/// empty one per split, and splits number about twice the threads: 8 sets of tallies for
+/// 4 blocks on 4 threads, 12 for 8, where the memory guard counted 5.) The merged worker is
+/// one of them; [`sets`] is what the memory guard counts.
+pub fn drive_with<U: Units>(
+    units: &U,
+    first: u64,
+    count: u64,
+    hooks: Hooks<'_>,
+    after: &(dyn Fn(&mut U::Worker, u64) + Sync),
+) -> Result<U::Worker, Interrupted> {
     let blocks = count.div_ceil(BLOCK_RUNS);
     let end = first + count;
-    let merged = (0..blocks)
+    let next = AtomicU64::new(0);
+    let tasks = workers(rayon::current_num_threads(), count);
+    let merged = (0..tasks)
         .into_par_iter()
-        .try_fold(
-            || units.worker(),
-            |mut w, b| {
+        .map(|_| -> Result<Option<U::Worker>, Interrupted> {
+            let mut worker: Option<U::Worker> = None;
+            loop {
+                let b = next.fetch_add(1, Ordering::Relaxed);
+                if b >= blocks {
+                    return Ok(worker);
+                }
+                let w = worker.get_or_insert_with(|| units.worker());
                 let start = first + b * BLOCK_RUNS;
-                run_block(units, &mut w, start, BLOCK_RUNS.min(end - start), &hooks)?;
-                Ok(w)
-            },
-        )
-        .try_reduce(
-            || units.worker(),
-            |mut a, b| {
-                units.merge(&mut a, b);
-                Ok(a)
-            },
-        )?;
+                run_block(units, w, start, BLOCK_RUNS.min(end - start), &hooks)?;
+                after(w, b);
+            }
+        })
+        .try_reduce_with(|a, b| {
+            Ok(match (a, b) {
+                (Some(mut a), Some(b)) => {
+                    units.merge(&mut a, b);
+                    Some(a)
+                }
+                (a, b) => a.or(b),
+            })
+        })
+        .transpose()?
+        .flatten();
     if cancelled(&hooks) {
         return Err(Interrupted);
     }
-    Ok(merged)
+    Ok(merged.unwrap_or_else(|| units.worker()))
+}
+
+/// Workers a job of `units` units takes on `threads` threads: one per thread that gets a
+/// block of [`BLOCK_RUNS`] units, so never more than the blocks (a job of 100 runs is one
+/// block, one worker, whatever the threads), and at least one.
+pub fn workers(threads: usize, units: u64) -> u64 {
+    (threads.max(1) as u64).min(units.div_ceil(BLOCK_RUNS)).max(1)
+}
+
+/// Tally sets the memory guard counts for a job of `units` units on `threads` threads
+/// through [`drive`]: its [`workers`] and one more (the merged tallies are one of the
+/// workers'; the one more is the set a caller keeps beside them: a run's total under
+/// `--until-ci`, `--per-run`'s total, or a margin).
+pub fn sets(threads: usize, units: u64) -> u64 {
+    workers(threads, units) + 1
 }
 
 /// Nested Monte Carlo on the one driver: call `one` for draws `0..draws` in order (each
@@ -132,7 +178,8 @@ pub fn check_memory(each: u64, tallies: u64, what: &str) -> Result<(), String> {
     let gb = |b: u64| b as f64 / (1u64 << 30) as f64;
     Err(format!(
         "{what}: the tallies and run records need about {:.1} GiB a set, {:.1} GiB in all for \
-         {tallies} sets (one per thread and the merged ones), over the {:.0} GiB limit: use \
+         {tallies} sets (one per thread given runs, at most one per block of {BLOCK_RUNS} runs, and \
+         the merged ones), over the {:.0} GiB limit: use \
          fewer --threads, a shorter horizon or fewer rivalries",
         gb(each),
         gb(total),

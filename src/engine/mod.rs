@@ -16,11 +16,9 @@ pub mod until;
 
 use std::sync::atomic::AtomicBool;
 
-use driver::Units as _;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
 
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use aggregate::heap_block;
@@ -216,30 +214,35 @@ pub fn run_with_rows(
     });
     let blocks = plan.count.div_ceil(BLOCK_RUNS);
     let chunk = ROW_CHUNK_BLOCKS_PER_THREAD * rayon::current_num_threads() as u64;
-    let mut total = Aggregate::new(compiled);
+    let end_run = plan.first + plan.count;
+    // The chunks' tallies merged; the first chunk's become it (one set beside the workers).
+    let mut total: Option<Aggregate> = None;
     let mut start = 0;
     while start < blocks {
         let end = (start + chunk).min(blocks);
-        // Each block in its own worker, so that its rows come back in run order.
-        let parts: Result<Vec<RowWorker>, Interrupted> = (start..end)
-            .into_par_iter()
-            .map(|b| {
-                let first = plan.first + b * BLOCK_RUNS;
-                let count = BLOCK_RUNS.min(plan.first + plan.count - first);
-                let mut w = units.worker();
-                driver::run_block(&units, &mut w, first, count, &hooks)?;
-                Ok(w)
-            })
-            .collect();
-        let Ok(parts) = parts else {
+        let first = plan.first + start * BLOCK_RUNS;
+        let count = end_run.min(plan.first + end * BLOCK_RUNS) - first;
+        // Each block's rows taken from its worker as the block ends, into the block's slot,
+        // so that they are written in run order; the workers are the driver's (one per
+        // thread given a block), never one per block.
+        let slots: Vec<std::sync::Mutex<Vec<u8>>> = (start..end).map(|_| Default::default()).collect();
+        let take = |w: &mut RowWorker, b: u64| {
+            *slots[b as usize].lock().expect("no panics under the lock") =
+                std::mem::take(&mut w.rows);
+        };
+        let Ok(merged) = driver::drive_with(&units, first, count, hooks, &take) else {
             return Ok(Err(Interrupted));
         };
-        for w in &parts {
-            sink.write_all(&w.rows)?;
-            total.merge(&w.worker.aggregate);
+        for slot in slots {
+            sink.write_all(&slot.into_inner().expect("no panics under the lock"))?;
+        }
+        match &mut total {
+            Some(t) => t.merge(&merged.worker.aggregate),
+            None => total = Some(merged.worker.aggregate),
         }
         start = end;
     }
+    let total = total.unwrap_or_else(|| Aggregate::new(compiled));
     if driver::cancelled(&hooks) {
         return Ok(Err(Interrupted));
     }
@@ -278,10 +281,21 @@ impl driver::Units for RowRuns<'_> {
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use driver::MAX_TALLY_BYTES;
 
-/// Check before running `compiled` on `threads` workers that their aggregates (one per
-/// worker, one merged) fit in [`MAX_TALLY_BYTES`].
-pub fn check_memory(compiled: &Compiled, threads: usize) -> Result<(), String> {
-    check_memory_for(compiled, threads as u64 + 1)
+/// Check before running `compiled` on `threads` threads, `runs` runs at a time (one call of
+/// the driver: [`at_once`]), that their aggregates fit in [`MAX_TALLY_BYTES`]: one per
+/// thread given a block of runs and one more ([`driver::sets`]).
+pub fn check_memory(compiled: &Compiled, threads: usize, runs: u64) -> Result<(), String> {
+    check_memory_for(compiled, driver::sets(threads, runs))
+}
+
+/// The most runs a job of `runs` runs hands the driver at once: all of them, or under
+/// `--until-ci` its stages of at most [`until::ADAPTIVE_BLOCK`] runs (up to the cap,
+/// `max_runs`), whose total is kept beside them (the one more set of [`driver::sets`]).
+pub fn at_once(runs: u64, until: Option<&until::UntilCi>) -> u64 {
+    match until {
+        None => runs,
+        Some(u) => u.max_runs.min(until::ADAPTIVE_BLOCK),
+    }
 }
 
 /// [`check_memory`] for `tallies` aggregates of `compiled` (e.g. two per worker in a

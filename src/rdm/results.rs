@@ -380,6 +380,21 @@ impl Results {
                     }
                     continue;
                 }
+                // A share column that holds no number is the damage of one that holds 7: refused
+                // at once, whatever reads the file (it was kept for the column's use, so a
+                // reader that did not use it analysed a damaged file without a word).
+                // (A literal that reads as 0, `1e-400`, keeps the words of every column's.)
+                if probability.get(j) == Some(&true) && parse_digits::<f64>(cell) != Some(0.0) {
+                    // In the words of a cell that is no number in every reader.
+                    let expected = "a number";
+                    if let Err((m, help)) = crate::scenario::input::number_text(cell, expected) {
+                        let help = help.or_else(|| {
+                            Some(format!("`{name}` holds shares of runs, from 0 to 1"))
+                        });
+                        return Err(Fault::Located(Box::new(locate(j, name, &m, help))));
+                    }
+                    continue;
+                }
                 let Err((m, help)) = crate::scenario::input::number_text(cell, "a number") else {
                     continue;
                 };

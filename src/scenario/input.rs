@@ -757,12 +757,39 @@ impl<'a> Input<'a> {
 
     /// One of `options` by name, with a did-you-mean.
     pub fn choice<T: Copy>(&mut self, v: &Val<'_>, path: &str, options: &[(&str, T)]) -> Option<T> {
+        self.choice_or_alias(v, path, options, &[])
+    }
+
+    /// [`Input::choice`] whose did-you-mean also knows other names of the options that no
+    /// spelling distance finds (`aliases`: `("latin-hypercube", "lhs")`): a value that is
+    /// one of them, whatever its case and punctuation (`Latin_Hypercube`), or an option in
+    /// another case (`LHS`), is refused with "did you mean `lhs`?". The value itself is
+    /// still refused: a file says the name the output and the docs use.
+    pub fn choice_or_alias<T: Copy>(
+        &mut self,
+        v: &Val<'_>,
+        path: &str,
+        options: &[(&str, T)],
+        aliases: &[(&str, &str)],
+    ) -> Option<T> {
         let s = self.string(v, path)?;
         if let Some((_, t)) = options.iter().find(|(k, _)| *k == s) {
             return Some(*t);
         }
         let names: Vec<String> = options.iter().map(|(k, _)| k.to_string()).collect();
-        let help = match closest(&s, &names) {
+        let folded = |t: &str| -> String {
+            t.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect()
+        };
+        let named = names
+            .iter()
+            .map(|n| (n.as_str(), n.as_str()))
+            .chain(aliases.iter().copied())
+            .find(|(other, _)| folded(other) == folded(&s))
+            .map(|(_, m)| m.to_string());
+        let help = match named.or_else(|| closest(&s, &names)) {
             Some(m) => format!("did you mean `{m}`?"),
             None => format!("one of: {}", names.join(", ")),
         };

@@ -583,7 +583,8 @@ pub(crate) fn read_draws(
             Some(c) => match crate::scenario::input::number_text(cells[c], "a number >= 0") {
                 Ok(w) if w >= 0.0 => w,
                 Ok(_) => {
-                    let m = format!("expected a number >= 0, found `{}`", cells[c]);
+                    // A number is said as written, as TOML files and `--set` say it.
+                    let m = format!("expected a number >= 0, found {}", cells[c].trim());
                     cell_fault(inp, c, m, None);
                     return None;
                 }

@@ -360,6 +360,15 @@ pub fn check_work(design: &Design, stride: u64) -> Result<(), String> {
     Ok(())
 }
 
+/// Tally sets a sweep of `design`'s points, `stride` runs each, holds on `threads` threads,
+/// for [`check_memory`]: per thread given a block, its worker's and about one open point's,
+/// and the merged ones. Threads take blocks of at most [`BLOCK_RUNS`] runs of one point, so
+/// a sweep of fewer blocks than threads keeps the other threads idle, with no tallies.
+pub fn tally_sets(design: &Design, stride: u64, threads: usize) -> u64 {
+    let blocks = design.n.saturating_mul(stride.div_ceil(BLOCK_RUNS));
+    2 * (threads.max(1) as u64).min(blocks.max(1)) + 1
+}
+
 /// The memory guard of a sweep ([`crate::engine::check_memory_for`]) for `tallies`
 /// aggregates of its **largest** point. Every point runs the base scenario or, in levers x
 /// futures, its policy's (`file = ...`, with its `set`), and a policy's file may hold more

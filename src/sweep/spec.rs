@@ -52,6 +52,22 @@ impl DesignKind {
         ("morris", DesignKind::Morris),
     ];
 
+    /// Other names of the designs, which no spelling distance leads to (`design =
+    /// "latin-hypercube"`): refused with a did-you-mean to the design's own name.
+    pub const ALIASES: [(&'static str, &'static str); 11] = [
+        ("latin-hypercube", "lhs"),
+        ("latin-hypercube-sampling", "lhs"),
+        ("latin-hypercube-design", "lhs"),
+        ("factorial", "grid"),
+        ("full-factorial", "grid"),
+        ("monte-carlo", "random"),
+        ("sobol-sequence", "sobol"),
+        ("quasi-random", "sobol"),
+        ("sobol-indices", "saltelli"),
+        ("elementary-effects", "morris"),
+        ("one-at-a-time", "morris"),
+    ];
+
     pub fn as_str(self) -> &'static str {
         if self == DesignKind::Draws {
             return "draws";
@@ -460,7 +476,7 @@ impl Reader<'_> {
             None => Some(base.meta.seed),
         };
         let design = match lookup(root, "design") {
-            Some(v) => self.choice(v, "design", &DesignKind::ALL),
+            Some(v) => self.choice_or_alias(v, "design", &DesignKind::ALL, &DesignKind::ALIASES),
             None => Some(DesignKind::Grid),
         };
         let points_v = lookup(root, "points");

@@ -358,3 +358,278 @@ fn ctrl_c_stops_within_one_run_of_a_slow_scenario() {
     );
     assert!(!out.exists(), "left {:?}", leftovers(dir.path()));
 }
+
+/// 20 rivalries over 200 years from 1900: about 40 MiB of tallies a set, so 257 sets (256
+/// threads and the merged ones) are over the 8 GiB limit and two are far within it.
+fn wide(dir: &Path, name: &str) -> String {
+    let mut text = String::from(
+        "[scenario]\nname = \"wide\"\nstart = \"1900-01\"\nhorizon_years = 200\nruns = 10\nseed = 3\n",
+    );
+    for i in 0..2 {
+        text += &format!(
+            "\n[[country]]\nid = \"C{i}\"\n[country.military]\nbudget = {}\n[country.economic]\ngdp = {}\n",
+            1 + i,
+            20 + 5 * i
+        );
+    }
+    text += "\n[[rivalry]]\nchallenger = \"C0\"\ntarget = \"C1\"\n";
+    text += "\n[[rivalry]]\nchallenger = \"C1\"\ntarget = \"C0\"\n";
+    for i in 0..18 {
+        text += &format!(
+            "\n[[rivalry]]\nid = \"R{i}\"\nchallenger = \"C{}\"\ntarget = \"C{}\"\n",
+            i % 2,
+            (i + 1) % 2
+        );
+    }
+    write(dir, name, &text).display().to_string()
+}
+
+/// The memory guard counted one set of tallies per thread, but the runs are handed to the
+/// threads in blocks of 256: a job of fewer blocks than threads keeps the other threads
+/// idle, with no tallies. `deter run big.toml --threads 16 --runs 100` (420 rivalries over
+/// 200 years) was refused at 13.4 GiB where one worker's 1.6 GiB was needed. Every command
+/// with the guard counts the threads given runs now: on 256 threads a scenario of about 40
+/// MiB a set runs one run (or a shard's few, a sweep's two points, a calibration's ten
+/// particles, `--until-ci`'s stages of 1,000) where all of them were refused, and a job
+/// with a block for every thread is still refused, before any work (exit 2, nothing
+/// written). The bytes of a set are recomputed here from the engine's own estimate (the
+/// one `tests/alloc.rs` holds to what the tallies allocate), the limits from the sets.
+#[test]
+fn the_memory_guard_counts_the_threads_given_runs_in_every_command() {
+    let dir = tempdir();
+    let d = dir.path();
+    let file = wide(d, "wide.toml");
+    let other = wide(d, "other.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let set = {
+        let s = deter::scenario::parse_str(&text, "wide.toml").unwrap();
+        deter::engine::Aggregate::estimated_bytes(
+            &deter::model::Compiled::new(&s).with_attribution(),
+        )
+    };
+    let limit = 8u64 << 30;
+    // What the test rests on: 257 sets are over the limit, a comparison's 2 x 5 within it.
+    assert!(
+        257 * set > limit && 10 * 2 * set < limit,
+        "{set} bytes a set"
+    );
+    let priors = write(
+        d,
+        "priors.toml",
+        &format!("{text}\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.2, 2.0]\n"),
+    )
+    .display()
+    .to_string();
+    let post = write(
+        d,
+        "posterior.csv",
+        "draw,model.war_cost,weight,distance\n0,0.8,1,0\n",
+    )
+    .display()
+    .to_string();
+    let sweep_of = |name: &str, runs: u64| {
+        let text = format!(
+            "base = {file:?}\nruns = {runs}\nseed = 1\n\n[[parameter]]\npath = \"rivalry.R0.monitoring\"\n\
+             role = \"lever\"\nvalues = [0.2, 0.5]\n"
+        );
+        write(d, name, &text).display().to_string()
+    };
+    // Two points of one run: two blocks, two threads with tallies (each with its point's).
+    let sweep_small = sweep_of("small-sweep.toml", 1);
+    // Two points of 256 x 256 runs: a block for every thread.
+    let sweep_large = sweep_of("large-sweep.toml", 256 * 256);
+    write(
+        d,
+        "wide.record.toml",
+        "[case]\nid = \"wide\"\nname = \"wide\"\nscenario = \"wide.toml\"\nrivalries = [\"C0-C1\"]\n\
+         first_year = 1900\nlast_year = 2099\n",
+    );
+    let calibration = |name: &str, particles: u64| {
+        let text = format!(
+            "name = \"wide\"\nseed = 1\nparticles = {particles}\nmax_generations = 1\n\
+             predictive_draws = 0\nstatistics = [\"use_of_force\"]\ncases = [\"wide.record.toml\"]\n\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 3.0]\n"
+        );
+        write(d, name, &text).display().to_string()
+    };
+    let cal_small = calibration("small-cal.toml", 10);
+    let cal_large = calibration("large-cal.toml", 1000);
+    let out = d.join("out");
+    let out_s = out.display().to_string();
+    let rows = d.join("rows.csv").display().to_string();
+    let many = 256u64 * 256;
+    let many_s = many.to_string();
+    // (what, accepted: few runs, refused: a block for every thread). `--out` is added to
+    // every command but bench (which writes no file) and calibrate (a directory).
+    let cases: Vec<(&str, Vec<&str>, Vec<&str>)> = vec![
+        (
+            "run",
+            vec!["run", &file, "--runs", "1"],
+            vec!["run", &file, "--runs", &many_s],
+        ),
+        (
+            "run of two files",
+            vec!["run", &file, &other, "--runs", "1", "--format", "json"],
+            vec!["run", &file, &other, "--runs", &many_s, "--format", "json"],
+        ),
+        (
+            // A shard's own runs count: 1,000,000 runs in 8,192 shards are 123 runs each.
+            "run --shard",
+            vec!["run", &file, "--runs", "1000000", "--shard", "0/8192"],
+            vec!["run", &file, "--runs", "1000000", "--shard", "0/2"],
+        ),
+        (
+            // Stages of 1,000 runs: four blocks at a time, however many runs it may reach.
+            "run --until-ci",
+            vec![
+                "run",
+                &file,
+                "--until-ci",
+                "0.4",
+                "--max-runs",
+                "1000000",
+                "--no-attribution",
+            ],
+            vec!["run", &file, "--runs", &many_s],
+        ),
+        (
+            "run --per-run",
+            vec!["run", &file, "--runs", "1", "--per-run", &rows],
+            vec!["run", &file, "--runs", &many_s, "--per-run", &rows],
+        ),
+        (
+            "compare",
+            vec!["compare", &file, &other, "--runs", "1"],
+            vec!["compare", &file, &other, "--runs", &many_s],
+        ),
+        (
+            "compare --until-ci",
+            vec![
+                "compare",
+                &file,
+                &other,
+                "--until-ci",
+                "0.4",
+                "--max-runs",
+                "1000000",
+                "--no-attribution",
+            ],
+            vec!["compare", &file, &other, "--runs", &many_s],
+        ),
+        (
+            "sweep",
+            vec!["sweep", &sweep_small],
+            vec!["sweep", &sweep_large],
+        ),
+        (
+            "sweep --shard",
+            vec!["sweep", &sweep_small, "--shard", "0/2"],
+            vec!["sweep", &sweep_large, "--shard", "0/2"],
+        ),
+        (
+            "run --posterior",
+            vec![
+                "run",
+                &file,
+                "--posterior",
+                &post,
+                "--draws",
+                "2",
+                "--runs",
+                "2",
+            ],
+            vec![
+                "run",
+                &file,
+                "--posterior",
+                &post,
+                "--draws",
+                "2",
+                "--runs",
+                &many_s,
+            ],
+        ),
+        (
+            "run with priors",
+            vec!["run", &priors, "--draws", "2", "--runs", "2"],
+            vec!["run", &priors, "--draws", "2", "--runs", &many_s],
+        ),
+        (
+            "nested run --shard",
+            vec![
+                "run", &priors, "--draws", "2", "--runs", "2", "--shard", "0/2",
+            ],
+            vec![
+                "run", &priors, "--draws", "2", "--runs", &many_s, "--shard", "0/2",
+            ],
+        ),
+        (
+            "nested compare",
+            vec![
+                "compare",
+                &file,
+                &priors,
+                "--posterior",
+                &post,
+                "--runs",
+                "2",
+                "--draws",
+                "2",
+            ],
+            vec![
+                "compare",
+                &file,
+                &priors,
+                "--posterior",
+                &post,
+                "--runs",
+                &many_s,
+                "--draws",
+                "2",
+            ],
+        ),
+        (
+            "bench",
+            vec!["bench", &file, "--runs", "1", "--repeat", "1"],
+            vec!["bench", &file, "--runs", &many_s, "--repeat", "1"],
+        ),
+        (
+            "calibrate",
+            vec!["calibrate", &cal_small],
+            vec!["calibrate", &cal_large],
+        ),
+    ];
+    // Every case is tried, and every fault reported at once.
+    let mut faults = Vec::new();
+    for (what, small, large) in cases {
+        for (args, accepted) in [(small, true), (large, false)] {
+            let _ = std::fs::remove_dir_all(&out);
+            let _ = std::fs::remove_file(&out);
+            let _ = std::fs::remove_file(d.join("out.sweep"));
+            let mut all = args.clone();
+            all.extend(["--threads", "256"]);
+            match args[0] {
+                "bench" => {}
+                "calibrate" => all.extend(["--out", &out_s, "--force", "-q"]),
+                _ => all.extend(["--out", &out_s, "-q"]),
+            }
+            let o = run(&all);
+            let err = stderr(&o);
+            let code = o.status.code();
+            let fault = if accepted {
+                (code != Some(0)
+                    || err.contains("GiB limit")
+                    || (args[0] != "bench" && !out.exists()))
+                .then(|| format!("{what}: not accepted: deter {all:?}: {code:?}: {err}"))
+            } else {
+                (code != Some(2)
+                    || !err.contains("GiB limit")
+                    || err.contains("panicked")
+                    || out.exists())
+                .then(|| format!("{what}: not refused: deter {all:?}: {code:?}: {err}"))
+            };
+            faults.extend(fault);
+        }
+    }
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
+}
