@@ -415,7 +415,7 @@ fn results_are_resumed_only_when_provably_from_the_same_sweep() {
             header[col],
             stderr(&o)
         );
-        stderr_says(&o, "row 1");
+        stderr_says(&o, "design point 1's row");
     }
 
     // And an honest interruption still resumes to the byte-identical file.

@@ -1307,11 +1307,11 @@ fn csv_field(s: &str) -> String {
 mod tests {
     use super::*;
 
-    const LXF: &str = "point,policy,future,a,runs,use_of_force_p,war_p
-0,none,0,0.5,10,0.3,0.1
-1,none,1,0.7,10,0.1,x
-2,envoy,0,0.5,10,0.2,0.1
-3,envoy,1,0.7,10,0.15,0.7
+    const LXF: &str = "point,policy,future,a,runs,use_of_force_p,war_p,disputes
+0,none,0,0.5,10,0.3,0.1,2
+1,none,1,0.7,10,0.1,0.2,x
+2,envoy,0,0.5,10,0.2,0.1,1
+3,envoy,1,0.7,10,0.15,0.7,3
 ";
 
     fn discover_lxf(
@@ -1372,20 +1372,23 @@ mod tests {
              `use_of_force`, `war`, `regret_OUTCOME`, any column after `runs`; did you mean \
              `use_of_force`?"
         );
-        // `war_p`'s cell `x` on line 3, column 7: the diagnostic, not its text.
-        let DiscoverError::Outcome(Refusal::Cell(d)) = discover_lxf("war", None, None) else {
+        // `disputes`' cell `x` on line 3, column 25 (a column of counts, refused where it is
+        // used): the diagnostic, not its text.
+        let DiscoverError::Outcome(Refusal::Cell(d)) = discover_lxf("disputes", None, None) else {
             panic!()
         };
         assert_eq!(
             (d.file.as_str(), d.line, d.col, d.path.as_str()),
-            ("results", 3, 21, "column `war_p`")
+            ("results", 3, 25, "column `disputes`")
+        );
+        // A share column holding no number is refused when the file is read, at its cell.
+        let damaged = LXF.replacen("0.1,0.2,x", "0.1,x,2", 1);
+        let e = Results::parse(damaged.as_bytes()).unwrap_err();
+        assert!(
+            e.to_string().starts_with("results:3:21: column `war_p`:"),
+            "{e}"
         );
         let r = Results::parse(LXF.as_bytes()).unwrap();
-        let e = robustness(&r, &[], "r", (None, None), &Completeness::Complete).unwrap_err();
-        let RobustnessError::Results(Refusal::Cell(d)) = e else {
-            panic!("{e:?}")
-        };
-        assert_eq!((d.line, d.col), (3, 21));
         let e = robustness(
             &r,
             &[("war_p".into(), 0.1)],
