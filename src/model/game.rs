@@ -320,6 +320,29 @@ impl GameInputs {
             }
     }
 
+    /// The expected payoffs (A's by level, T's, P's) of a use of force after the display with
+    /// P's move `k`: war with probability `w_k`, otherwise limited force; A sanctioned by the
+    /// end with probability `sanc` (1 if sanctioned at the display, else `s`).
+    #[inline]
+    fn use_of_force(&self, k: usize, sanc: f64) -> (Levels, f64, f64) {
+        let w = self.war[k];
+        let war_end = Levels::mix(
+            self.a_force_end(k, true, true),
+            self.a_force_end(k, true, false),
+            sanc,
+        );
+        let lim_end = Levels::mix(
+            self.a_force_end(k, false, true),
+            self.a_force_end(k, false, false),
+            sanc,
+        );
+        (
+            Levels::mix(war_end, lim_end, w),
+            w * self.t_force_end(k, true) + (1.0 - w) * self.t_force_end(k, false),
+            w * self.p_force_end(k, true) + (1.0 - w) * self.p_force_end(k, false),
+        )
+    }
+
     /// A's payoff of a fait accompli ending in war (`war`) or limited force, given P's move
     /// `k` and whether W sanctioned (`sanctioned`): no display, no audience cost.
     #[inline]
@@ -441,20 +464,9 @@ fn solve_nodes<const NODE1: bool>(g: &GameInputs) -> Solution {
         let mut t_node5 = [0.0; 2];
         let mut p_node5 = [0.0; 2];
         for k in 0..2 {
-            let w = g.war[k];
             // Sanctioned by the end: already (s = 1), or now with probability s_prob.
             let sanc = if s == 1 { 1.0 } else { s_prob };
-            let war_end = Levels::mix(
-                g.a_force_end(k, true, true),
-                g.a_force_end(k, true, false),
-                sanc,
-            );
-            let lim_end = Levels::mix(
-                g.a_force_end(k, false, true),
-                g.a_force_end(k, false, false),
-                sanc,
-            );
-            let force = Levels::mix(war_end, lim_end, w);
+            let (force, t_force, p_force) = g.use_of_force(k, sanc);
             let f = logit2(g.beta_a, force.total(), back.total());
             sol.force[s][k] = f;
             sol.a_force[s][k] = force;
@@ -474,9 +486,7 @@ fn solve_nodes<const NODE1: bool>(g: &GameInputs) -> Solution {
             } else {
                 f
             };
-            let t_force = w * g.t_force_end(k, true) + (1.0 - w) * g.t_force_end(k, false);
             t_node5[k] = f_all * t_force;
-            let p_force = w * g.p_force_end(k, true) + (1.0 - w) * g.p_force_end(k, false);
             p_node5[k] = f_all * p_force + (1.0 - f_all) * g.p_back_end(k);
         }
         sol.a_back_display[s] = back;
@@ -626,20 +636,7 @@ fn commitment_at_attack(g: &GameInputs, s: usize, sol: &mut Solution) -> (Levels
     let mut t_force = [0.0; 2];
     let mut p_force = [0.0; 2];
     for k in 0..2 {
-        let w = g.war[k];
-        let war_end = Levels::mix(
-            g.a_force_end(k, true, true),
-            g.a_force_end(k, true, false),
-            sanc,
-        );
-        let lim_end = Levels::mix(
-            g.a_force_end(k, false, true),
-            g.a_force_end(k, false, false),
-            sanc,
-        );
-        force_k[k] = Levels::mix(war_end, lim_end, w);
-        t_force[k] = w * g.t_force_end(k, true) + (1.0 - w) * g.t_force_end(k, false);
-        p_force[k] = w * g.p_force_end(k, true) + (1.0 - w) * g.p_force_end(k, false);
+        (force_k[k], t_force[k], p_force[k]) = g.use_of_force(k, sanc);
     }
     // P at the casus foederis: commit (fight) or stay out, once A has used force.
     let c = if g.protector {
