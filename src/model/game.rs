@@ -442,93 +442,10 @@ fn solve_nodes<const NODE1: bool>(g: &GameInputs) -> Solution {
     let mut a_display = Levels::default();
     let mut t_display = 0.0;
     for s in 0..2 {
-        if g.commit_at_attack {
-            let (a_node4, t_node4) = commitment_at_attack(g, s, &mut sol);
-            let ws = if s == 1 {
-                g.sanction_prob_display
-            } else {
-                1.0 - g.sanction_prob_display
-            };
-            a_display = Levels {
-                gain: a_display.gain + ws * a_node4.gain,
-                military: a_display.military + ws * a_node4.military,
-                political: a_display.political + ws * a_node4.political,
-                economic: a_display.economic + ws * a_node4.economic,
-            };
-            t_display += ws * t_node4;
-            continue;
-        }
-        // Node 5: A uses force or backs down, knowing k and s.
-        let back = g.a_back_display(s);
-        let mut a_node5 = [Levels::default(); 2];
-        let mut t_node5 = [0.0; 2];
-        let mut p_node5 = [0.0; 2];
-        for k in 0..2 {
-            // Sanctioned by the end: already (s = 1), or now with probability s_prob.
-            let sanc = if s == 1 { 1.0 } else { s_prob };
-            let (force, t_force, p_force) = g.use_of_force(k, sanc);
-            let f = logit2(g.beta_a, force.total(), back.total());
-            sol.force[s][k] = f;
-            sol.a_force[s][k] = force;
-            a_node5[k] = Levels::mix(force, back, f);
-            // The shock revealed by the display (A's private chance node before node 5):
-            // with probability pi force costs A `shock_cost` more. A chooses by what it
-            // learned; T and P see only the total probability of force.
-            let f_all = if g.shock_prob > 0.0 {
-                let shocked = Levels {
-                    military: force.military + g.shock_cost,
-                    ..force
-                };
-                let fh = logit2(g.beta_a, shocked.total(), back.total());
-                sol.force_shocked[s][k] = fh;
-                a_node5[k] = Levels::mix(Levels::mix(shocked, back, fh), a_node5[k], g.shock_prob);
-                g.shock_prob * fh + (1.0 - g.shock_prob) * f
-            } else {
-                f
-            };
-            t_node5[k] = f_all * t_force;
-            p_node5[k] = f_all * p_force + (1.0 - f_all) * g.p_back_end(k);
-        }
-        sol.a_back_display[s] = back;
-        // Node 4: P commits or stays out, or (a_R > 0) restrains its protégé.
-        sol.p_commit[s] = p_node5[1];
-        sol.p_stay[s] = p_node5[0];
-        let (a_node4, t_node4) = if !g.protector || g.restraint_weight <= 0.0 {
-            let c = if g.protector {
-                logit2(g.beta_p, p_node5[1], p_node5[0])
-            } else {
-                0.0
-            };
-            sol.commit[s] = c;
-            (
-                Levels::mix(a_node5[1], a_node5[0], c),
-                c * t_node5[1] + (1.0 - c) * t_node5[0],
-            )
+        let (a_node4, t_node4) = if g.commit_at_attack {
+            commitment_at_attack(g, s, &mut sol)
         } else {
-            // The weighted multinomial logit over commit, restrain and stay out, shifted by
-            // the largest payoff (which changes no probability).
-            let u_r = g.p_restrained();
-            let top = p_node5[0].max(p_node5[1]).max(u_r);
-            let (e_out, e_in, e_r) = (
-                exp(g.beta_p * (p_node5[0] - top)),
-                exp(g.beta_p * (p_node5[1] - top)),
-                g.restraint_weight * exp(g.beta_p * (u_r - top)),
-            );
-            let sum = e_out + e_in + e_r;
-            let (c, rho) = (e_in / sum, e_r / sum);
-            let out = 1.0 - c - rho;
-            sol.commit[s] = c;
-            sol.restrain[s] = rho;
-            let (a1, a0, ar) = (a_node5[1], a_node5[0], g.a_restrained(s));
-            (
-                Levels {
-                    gain: c * a1.gain + rho * ar.gain + out * a0.gain,
-                    military: c * a1.military + rho * ar.military + out * a0.military,
-                    political: c * a1.political + rho * ar.political + out * a0.political,
-                    economic: c * a1.economic + rho * ar.economic + out * a0.economic,
-                },
-                c * t_node5[1] + rho * g.t_restrained() + out * t_node5[0],
-            )
+            commitment_after_display(g, s, &mut sol)
         };
         // W: sanctions at the display with probability s_D.
         let ws = if s == 1 {
@@ -617,6 +534,98 @@ fn solve_nodes<const NODE1: bool>(g: &GameInputs) -> Solution {
     sol
 }
 
+/// A's choice at node 5 (and node 5' before it) between the use of force worth `force` and
+/// backing down worth `back`: `(f, fh, value, F)`, P(force) without the revealed cost, with it
+/// (0 when `shock_prob` is 0: not solved), A's value of the node and the total P(force) T and
+/// P see. With probability `pi` (`shock_prob`) the display has shown A alone that force costs
+/// `shock_cost` more (military); A chooses by what it learned (docs/MODEL.md 7.7, node 5').
+#[inline(always)]
+fn force_choice(g: &GameInputs, force: Levels, back: Levels) -> (f64, f64, Levels, f64) {
+    let f = logit2(g.beta_a, force.total(), back.total());
+    let value = Levels::mix(force, back, f);
+    if g.shock_prob <= 0.0 {
+        return (f, 0.0, value, f);
+    }
+    let shocked = Levels {
+        military: force.military + g.shock_cost,
+        ..force
+    };
+    let fh = logit2(g.beta_a, shocked.total(), back.total());
+    (
+        f,
+        fh,
+        Levels::mix(Levels::mix(shocked, back, fh), value, g.shock_prob),
+        g.shock_prob * fh + (1.0 - g.shock_prob) * f,
+    )
+}
+
+/// The display's subtree for sanctions state `s` with node 4 between the display and node 5
+/// (the default tree): node 5, A uses force or backs down knowing `s` and P's move `k`; node
+/// 4, P commits or stays out, or (`restraint_weight` > 0) restrains its protégé. Writes the
+/// node's fields of `sol` for `s`; returns A's and T's values of the subtree (before W's move
+/// at the display is averaged).
+#[inline(always)]
+fn commitment_after_display(g: &GameInputs, s: usize, sol: &mut Solution) -> (Levels, f64) {
+    // Node 5: A uses force or backs down, knowing k and s.
+    let back = g.a_back_display(s);
+    let mut a_node5 = [Levels::default(); 2];
+    let mut t_node5 = [0.0; 2];
+    let mut p_node5 = [0.0; 2];
+    // Sanctioned by the end: already (s = 1), or at the use of force with probability s.
+    let sanc = if s == 1 { 1.0 } else { g.sanction_prob };
+    for k in 0..2 {
+        let (force, t_force, p_force) = g.use_of_force(k, sanc);
+        let (f, fh, a_force_choice, f_all) = force_choice(g, force, back);
+        sol.force[s][k] = f;
+        sol.force_shocked[s][k] = fh;
+        sol.a_force[s][k] = force;
+        a_node5[k] = a_force_choice;
+        t_node5[k] = f_all * t_force;
+        p_node5[k] = f_all * p_force + (1.0 - f_all) * g.p_back_end(k);
+    }
+    sol.a_back_display[s] = back;
+    // Node 4: P commits or stays out, or (a_R > 0) restrains its protégé.
+    sol.p_commit[s] = p_node5[1];
+    sol.p_stay[s] = p_node5[0];
+    if !g.protector || g.restraint_weight <= 0.0 {
+        let c = if g.protector {
+            logit2(g.beta_p, p_node5[1], p_node5[0])
+        } else {
+            0.0
+        };
+        sol.commit[s] = c;
+        (
+            Levels::mix(a_node5[1], a_node5[0], c),
+            c * t_node5[1] + (1.0 - c) * t_node5[0],
+        )
+    } else {
+        // The weighted multinomial logit over commit, restrain and stay out, shifted by
+        // the largest payoff (which changes no probability).
+        let u_r = g.p_restrained();
+        let top = p_node5[0].max(p_node5[1]).max(u_r);
+        let (e_out, e_in, e_r) = (
+            exp(g.beta_p * (p_node5[0] - top)),
+            exp(g.beta_p * (p_node5[1] - top)),
+            g.restraint_weight * exp(g.beta_p * (u_r - top)),
+        );
+        let sum = e_out + e_in + e_r;
+        let (c, rho) = (e_in / sum, e_r / sum);
+        let out = 1.0 - c - rho;
+        sol.commit[s] = c;
+        sol.restrain[s] = rho;
+        let (a1, a0, ar) = (a_node5[1], a_node5[0], g.a_restrained(s));
+        (
+            Levels {
+                gain: c * a1.gain + rho * ar.gain + out * a0.gain,
+                military: c * a1.military + rho * ar.military + out * a0.military,
+                political: c * a1.political + rho * ar.political + out * a0.political,
+                economic: c * a1.economic + rho * ar.economic + out * a0.economic,
+            },
+            c * t_node5[1] + rho * g.t_restrained() + out * t_node5[0],
+        )
+    }
+}
+
 /// The display's subtree for sanctions state `s` when P decides at the casus foederis
 /// ([`GameInputs::commit_at_attack`]): with restraint offered, P restrains its protégé or lets
 /// play go on; (node 5') the display reveals the added cost of force with probability `pi`;
@@ -651,21 +660,9 @@ fn commitment_at_attack(g: &GameInputs, s: usize, sol: &mut Solution) -> (Levels
     sol.a_back_display[s] = back;
     // Node 5: A's value of force is its expectation over P's decision.
     let force = Levels::mix(force_k[1], force_k[0], c);
-    let f = logit2(g.beta_a, force.total(), back.total());
+    let (f, fh, a_node5, f_all) = force_choice(g, force, back);
     sol.force[s] = [f, f];
-    let mut a_node5 = Levels::mix(force, back, f);
-    let f_all = if g.shock_prob > 0.0 {
-        let shocked = Levels {
-            military: force.military + g.shock_cost,
-            ..force
-        };
-        let fh = logit2(g.beta_a, shocked.total(), back.total());
-        sol.force_shocked[s] = [fh, fh];
-        a_node5 = Levels::mix(Levels::mix(shocked, back, fh), a_node5, g.shock_prob);
-        g.shock_prob * fh + (1.0 - g.shock_prob) * f
-    } else {
-        f
-    };
+    sol.force_shocked[s] = [fh, fh];
     let t_node5 = f_all * (c * t_force[1] + (1.0 - c) * t_force[0]);
     if !g.protector || g.restraint_weight <= 0.0 {
         return (a_node5, t_node5);
