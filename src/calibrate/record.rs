@@ -590,19 +590,23 @@ fn record_date(date: &str) -> Option<(i32, u32)> {
     if !(1..=12).contains(&month) {
         return None;
     }
-    if let Some(d) = d {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = match month {
-            2 if leap => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        };
-        if !digits(d, 2) || !(1..=days).contains(&d.parse::<u32>().ok()?) {
-            return None;
-        }
+    if let Some(d) = d
+        && (!digits(d, 2) || !(1..=days_in_month(year, month)).contains(&d.parse::<u32>().ok()?))
+    {
+        return None;
     }
     Some((year, month))
+}
+
+/// The number of days of `month` (1-12) of `year` in the Gregorian calendar.
+fn days_in_month(year: i32, month: u32) -> u32 {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// Why a date written `YYYY-MM-DD` with a month of 01-12 is no day of the calendar
@@ -613,13 +617,15 @@ fn no_such_day(date: &str) -> Option<String> {
         "October", "November", "December",
     ];
     let (ym, d) = date.rsplit_once('-')?;
+    // `ym` a month, `YYYY-MM` (not a whole date: `2008-02-17-01` is no date at all).
+    if ym.len() != 7 {
+        return None;
+    }
     let (year, month) = record_date(ym)?;
     if d.len() != 2 || !d.bytes().all(|b| b.is_ascii_digit()) || record_date(date).is_some() {
         return None;
     }
-    let days = (28..=31)
-        .rev()
-        .find(|n| record_date(&format!("{ym}-{n}")).is_some())?;
+    let days = days_in_month(year, month);
     Some(format!(
         "no such day: {} {year} has {days} days",
         MONTHS[month as usize - 1]
