@@ -1544,18 +1544,7 @@ fn a_crlf_results_files_faults_are_located_as_with_lf_endings() {
     let path = dir.path().join("r.csv");
     let bad_cell = LXF.replace("3,A,1,0.4,", "3,A,1,zz,");
     let ragged = LXF.replace("5,C,1,0.4,100,0.30,0,1", "5,C,1,0.4,100,0.30,0,1,9");
-    let commands: [&[&str]; 2] = [
-        &["robust"],
-        &[
-            "discover",
-            "--policy",
-            "A",
-            "--outcome",
-            "use_of_force",
-            "--above",
-            "0.1",
-        ],
-    ];
+    let commands = RESULTS_READERS;
     for (text, at, line) in [
         (&bad_cell, ":5:7: error", "3,A,1,zz,100,0.20,0,1"),
         (&ragged, ":7:1: error", "5,C,1,0.4,100,0.30,0,1,9"),
@@ -1581,6 +1570,20 @@ fn a_crlf_results_files_faults_are_located_as_with_lf_endings() {
     }
 }
 
+/// The two readers of a results file, each with the arguments it needs besides the file.
+const RESULTS_READERS: [&[&str]; 2] = [
+    &["robust"],
+    &[
+        "discover",
+        "--policy",
+        "A",
+        "--outcome",
+        "use_of_force",
+        "--above",
+        "0.1",
+    ],
+];
+
 /// Every results reader checks the cells' range at once: a share of runs out of [0, 1] and a
 /// `runs` that is not a positive integer are refused at FILE:LINE:COL, exit 2, by `discover`
 /// (which used a share of 1.7) as by `robust` (both read a `runs` of 1.5, -3 or 0).
@@ -1588,18 +1591,7 @@ fn a_crlf_results_files_faults_are_located_as_with_lf_endings() {
 fn results_cells_out_of_range_are_refused_by_every_reader() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.csv");
-    let commands: [&[&str]; 2] = [
-        &["robust"],
-        &[
-            "discover",
-            "--policy",
-            "A",
-            "--outcome",
-            "use_of_force",
-            "--above",
-            "0.1",
-        ],
-    ];
+    let commands = RESULTS_READERS;
     for (cell, at, expected) in [
         ("100,1.7,", ":5:15: error", "expected a number in [0, 1]"),
         ("100,-0.2,", ":5:15: error", "expected a number in [0, 1]"),
@@ -1956,18 +1948,7 @@ fn robust_says_a_recorded_thresholds_fault_at_the_record_not_at_a_flag() {
 fn a_share_column_holding_no_number_is_refused_as_one_out_of_range() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.csv");
-    let commands: [&[&str]; 2] = [
-        &["robust"],
-        &[
-            "discover",
-            "--policy",
-            "A",
-            "--outcome",
-            "use_of_force",
-            "--above",
-            "0.1",
-        ],
-    ];
+    let commands = RESULTS_READERS;
     // `use_of_force_mc95_lo`: a share column neither command reads.
     for (cell, found) in [
         (
