@@ -199,6 +199,28 @@ each (measured). Blind spot, measured: a restrained crisis that leaves the memor
 (`--misread restraint-memory-firm`) is unseen (0 of 6 on each): under restraint the challenge
 after a concession and after firmness are nearly equally likely (0.945 and 0.936 in the
 baseline), so which one a restraint joins barely moves either share.
+
+Reading extended (2 December 2026, seventh review: the protectors' decision at the casus
+foederis, `model.commitment_at_attack` 1, MODEL.md 7.7 "The commitment at the attack"; model2.py
+gained it from the docs alone, GAPS.md seventh review). B11, deter `--seed 111` against
+model2.py `--seed 112`, with the switch on: the baseline (a stationed force) at 20,000 runs a
+side, without and with restraint (`protector_restraint` 1, `restraint_cost` 0.2): the 12
+per-rivalry comparisons and B8's six shares (18 each); russia-baltic-2014.toml (three treaty
+protectors) with the fait accompli offered (`fait_accompli` 1) at 10,000 runs a side, without
+and with the same restraint: the 12 per rivalry and B8's shares with `commitments.honoured`
+(19 per rivalry, 57 each). 2 x 18 + 2 x 57 = 150; with the 651 above, 801, each at z = 4.0035
+(two-sided 0.05 / 801), the 651 included (wider than before; every power check above still
+finds what it found). Not blind to everything: while model2.py was written the baseline
+(20,000 runs) and the Baltic states (10,000 runs) without the fait accompli, with it, and with
+it and the restraint above, had been compared at seeds 101/102 with the test's intervals
+(none outside); the seeds 111/112 had not been run. Power check: the Baltic states with the
+fait accompli against model2.py `--misread commitment-before-force` (the tree and play of the
+commitment after the display), 2,000 runs, must find at least one of its 57. A deliberate bug
+in deter (src/model/game.rs `play_commitment_at_attack` reading the commitment before A's
+force, so a display A backs down from also invoked a commitment, and was honoured by u_4)
+turned B11 red (the three Baltic `commitments.honoured` with restraint, e.g. 0.385 against
+0.316) and was reverted; without restraint it is unseen (a share of commitments drawn from
+the same u_4 whether or not force follows).
 """
 
 import json
@@ -256,9 +278,10 @@ COMPARISONS = (len(FILES) * (len(EVENTS) + len(MEANS))
                + 2 * 5 * PER_RIVALRY                               # alliance restraint (B7)
                + 6 * len(FILES) + 1                                # per-crisis shares (B8)
                + RESTRAINT_DRAWS * len(EVENTS)                     # restraint by policy (B9)
-               + 2 * (6 * 5 + 3))                                  # B7's shares (B10)
-# Two-sided 0.05 / 651: z = Phi^-1(1 - 0.025 / 651).
-Z = 3.9542
+               + 2 * (6 * 5 + 3)                                   # B7's shares (B10)
+               + 2 * (PER_RIVALRY + 6) + 2 * 3 * (PER_RIVALRY + 7))  # at the attack (B11)
+# Two-sided 0.05 / 801: z = Phi^-1(1 - 0.025 / 801).
+Z = 4.0035
 # B7: (protector_restraint, restraint_cost) and the protected files with their runs
 RESTRAINT = (("1", "0.2"), ("0.5", "0.05"))
 RESTRAINT_FILES = ((FILES[0], 20_000), (FILES[1], 20_000), (BALTIC, 10_000))
@@ -385,7 +408,7 @@ def share_disagreements(d: dict, m: dict) -> list[str]:
 
 
 def test_the_docs_reimplementation_gives_deters_distributions(tmp_path):
-    assert COMPARISONS == 651
+    assert COMPARISONS == 801
     failures = []
     for path in FILES:
         d, m = deter_json(path, tmp_path), model2_json(path, tmp_path)
@@ -861,3 +884,60 @@ def test_the_draws_find_a_wrong_restraint(tmp_path):
         json.loads(restraint_nested(tmp_path).read_text()),
         model2_restraint_nested(tmp_path, 1000, "--misread", "restraint-sign"))
     assert found, "a restraint leaf with the wrong sign went unseen in the draws"
+
+
+# B11: the commitment at the attack (MODEL.md 7.7), on the baseline (a stationed force) and on
+# the Baltic states (treaty protectors) with the fait accompli, each without and with restraint
+AT_ATTACK = ["--set", "model.commitment_at_attack=1"]
+FAIT_ACCOMPLI = ["--set", "model.fait_accompli=1"]
+RESTRAIN = ["--set", "model.protector_restraint=1", "--set", "model.restraint_cost=0.2"]
+AT_ATTACK_CASES = ((FILES[0], 20_000, []), (FILES[0], 20_000, RESTRAIN),
+                   (BALTIC, 10_000, FAIT_ACCOMPLI), (BALTIC, 10_000, FAIT_ACCOMPLI + RESTRAIN))
+
+
+def at_attack(path: pathlib.Path, tmp: pathlib.Path, runs: int, sets: list, which: str,
+              *extra: str) -> dict:
+    """deter (seed 111) or model2.py (seed 112) with the commitment at the attack."""
+    tag = "-".join(x.split("=")[0].rsplit(".", 1)[-1] for x in sets if x != "--set")
+    out = tmp / f"{which}-attack-{path.stem}-{runs}-{tag}{'-'.join(extra)}.json"
+    if not out.exists():
+        if which == "deter":
+            args = [binary(), "run", str(path), "--runs", str(runs), "--seed", "111",
+                    "--no-attribution", "--format", "json", "--quiet", "--out", str(out)]
+        else:
+            args = [sys.executable, str(MODEL2), str(path), "--runs", str(runs), "--seed", "112",
+                    "--out", str(out), *extra]
+        subprocess.run(args + AT_ATTACK + sets, check=True, capture_output=True)
+    return json.loads(out.read_text())
+
+
+def at_attack_disagreements(d: dict, m: dict) -> list[str]:
+    lines = rivalry_disagreements(d, m)
+    for a, b in zip(d["rivalries"], m["rivalries"]):
+        lines += [f"{a['id']} {x}" for x in share_disagreements(a, b)]
+    return lines
+
+
+def test_the_commitment_at_the_attack_per_rivalry(tmp_path):
+    """B11: `model.commitment_at_attack` 1, the 12 per-rivalry comparisons and B8's shares per
+    rivalry (`commitments.honoured` where a treaty makes it defined)."""
+    found = []
+    for path, runs, sets in AT_ATTACK_CASES:
+        d = at_attack(path, tmp_path, runs, sets, "deter")
+        m = at_attack(path, tmp_path, runs, sets, "model2")
+        assert m["overrides"], "model2.py did not take the switch"
+        if path == BALTIC:   # the fait accompli and the honoured share are exercised
+            assert all(r["mechanisms"]["commitments"]["invoked"] > 1000 for r in d["rivalries"])
+        found += [f"{path.relative_to(ROOT)} {' '.join(sets[1::2])}: {x}"
+                  for x in at_attack_disagreements(d, m)]
+    assert not found, "deter and the docs' re-implementation disagree:\n" + "\n".join(found)
+
+
+def test_the_comparison_finds_the_commitment_before_the_force(tmp_path):
+    """B11's power check: model2.py playing the tree with P's decision after the display
+    (before A's force) while deter decides at the attack."""
+    path, runs, sets = AT_ATTACK_CASES[2]
+    found = at_attack_disagreements(
+        at_attack(path, tmp_path, runs, sets, "deter"),
+        at_attack(path, tmp_path, 2000, sets, "model2", "--misread", "commitment-before-force"))
+    assert found, "the commitment read before the use of force went unseen"

@@ -16,6 +16,10 @@ Sixth review (GAPS.md, sixth review): alliance restraint (`model.protector_restr
 `model.restraint_cost`), written from MODEL.md 7.6, 7.7, 7.9 and 7.13 alone; and each per-crisis
 share's standard error over runs (`share_se`).
 
+Seventh review (GAPS.md, seventh review): the protectors' decision at the casus foederis
+(`model.commitment_at_attack` 1), written from MODEL.md 7.7 "The commitment at the attack" and
+7.9 alone.
+
 It cannot reproduce deter's random streams (section 3.1 of MODEL.md); it matches distributions.
 
     python3 tools/reimplementation/model2.py scenarios/western-balkans-2024.toml --runs 20000 --seed 1
@@ -56,6 +60,7 @@ MODEL = dict(
     tension_jump_nonstate=0.1, target_trigger_cohesion=1.0, tension_jump_target=0.05,
     war_duration=1.0, fait_accompli=0.0, casus_foederis_cost=0.0,
     fait_accompli_resistance=1.0, protector_restraint=0.0, restraint_cost=0.05,
+    commitment_at_attack=0.0,
 )
 MILITARY = dict(readiness=0.6, readiness_reversion=0.5, interoperability=0.5, quality=1.0,
                 procurement_efficiency=1.0, investment_share=0.25, depreciation=0.08,
@@ -274,6 +279,12 @@ class Scenario:
 
 
 # ----------------------------------------------------------------- the crisis game (MODEL.md 7.6-7.7)
+def at_attack_on(m):
+    """The commitment at the attack (7.7), unless a power check reads the tree as the one with
+    the commitment after the display (`--misread commitment-before-force`)."""
+    return m["commitment_at_attack"] != 0 and "commitment-before-force" not in MISREAD
+
+
 def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None):
     """Backward pass of 7.7 for arrays of crises. g: per-crisis constants (arrays or scalars).
 
@@ -311,7 +322,8 @@ def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None):
     exists = g["exists"]
     VA5, VT5, VP5, FF = {}, {}, {}, {}
     C5 = {}   # A's expected costs by level (military, political, economic) from node 5 on
-    for sd in (0, 1):
+    at_attack = at_attack_on(m)
+    for sd in (0, 1) if not at_attack else ():
         sig = 1.0 if sd else s
         BA = dr - dc - 2 * au - sd * sc - td
         BAc = (dc, 2 * au, sd * sc + td)
@@ -340,7 +352,54 @@ def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None):
             FF[sd, k] = F
     c, rho, VA4, VT4 = {}, {}, {}, {}
     aR = m["protector_restraint"]
-    for sd in (0, 1):
+    for sd in (0, 1) if at_attack else ():
+        # the commitment at the attack (7.7): P decides after A's use of force, A chooses
+        # force with its expectation of that decision
+        sig = 1.0 if sd else s
+        BA = dr - dc - 2 * au - sd * sc - td
+        BAc = (dc, 2 * au, sd * sc + td)
+        FA, FAc, T5, VP = [], [], [], []
+        for k in (0, 1):
+            FA.append(p[k] * V + dr - dc - w[k] * cw[k] - (1 - w[k]) * cl[k] - pol[k] - tc
+                      - sig * sc)
+            FAc.append((dc + w[k] * cw[k] + (1 - w[k]) * cl[k], pol[k], tc + sig * sc))
+            T5.append(-p[k] * tv - (w[k] * tw[k] + (1 - w[k]) * tl[k]))
+            if k == 1:
+                VP.append(-p[k] * pv - (pc + w[k] * pw + (1 - w[k]) * pl))
+            else:
+                VP.append(-p[k] * pv - pa)
+        cs = np.where(exists, logistic(bP * (VP[1] - VP[0])), 0.0)
+        FAs = cs * FA[1] + (1 - cs) * FA[0]
+        FAcs = [cs * FAc[1][l] + (1 - cs) * FAc[0][l] for l in range(3)]
+        f = logistic(bA * (FAs - BA))
+        if pi > 0:
+            fh = logistic(bA * (FAs - x - BA))
+            F = pi * fh + (1 - pi) * f
+            va5 = pi * (fh * (FAs - x) + (1 - fh) * BA) + (1 - pi) * (f * FAs + (1 - f) * BA)
+            c5 = [pi * (fh * (FAcs[l] + (x if l == 0 else 0.0)) + (1 - fh) * BAc[l])
+                  + (1 - pi) * (f * FAcs[l] + (1 - f) * BAc[l]) for l in range(3)]
+        else:
+            F = f
+            va5 = f * FAs + (1 - f) * BA
+            c5 = [f * FAcs[l] + (1 - f) * BAc[l] for l in range(3)]
+        vt5 = F * (cs * T5[1] + (1 - cs) * T5[0])
+        vp5 = F * (cs * VP[1] + (1 - cs) * VP[0])   # A backs down: P has not moved, pays 0
+        for k in (0, 1):   # A's force and its values do not depend on k (P has not moved)
+            VA5[sd, k], VT5[sd, k], C5[sd, k], FF[sd, k] = va5, vt5, c5, F
+        c[sd] = cs
+        if aR > 0:
+            # node 4R: P's only move at the display is to restrain or not (weights a_R, 1)
+            AR = V + dr - dc - sd * sc - td
+            PR = -pv - m["restraint_cost"] * S
+            top = np.maximum(vp5, PR)
+            eR = aR * np.exp(bP * (PR - top))
+            rho[sd] = np.where(exists, eR / (eR + np.exp(bP * (vp5 - top))), 0.0)
+            VA4[sd] = rho[sd] * AR + (1 - rho[sd]) * va5
+            VT4[sd] = rho[sd] * (-tk) + (1 - rho[sd]) * vt5
+        else:
+            rho[sd] = np.zeros_like(cs)
+            VA4[sd], VT4[sd] = va5, vt5
+    for sd in (0, 1) if not at_attack else ():
         if aR > 0:
             # node 4 with alliance restraint (7.7): a weighted multinomial logit over commit,
             # stay out and restrain (weights 1, 1, a_R); the restraint leaf of 7.6
@@ -375,8 +434,11 @@ def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None):
     for l, back2 in ((0, 0.0), (1, au), (2, td)):
         # the restraint leaf's costs (7.7): military dc, political none, economic s_d sc + td
         CR = [(dc, 0.0, sd * sc + td)[l] for sd in (0, 1)]
-        C4 = [c[sd] * C5[sd, 1][l] + rho[sd] * CR[sd] + (1 - c[sd] - rho[sd]) * C5[sd, 0][l]
-              for sd in (0, 1)]
+        if at_attack:   # A's expectation over P's decision is inside C5 already
+            C4 = [rho[sd] * CR[sd] + (1 - rho[sd]) * C5[sd, 0][l] for sd in (0, 1)]
+        else:
+            C4 = [c[sd] * C5[sd, 1][l] + rho[sd] * CR[sd] + (1 - c[sd] - rho[sd]) * C5[sd, 0][l]
+                  for sd in (0, 1)]
         CD = (1 - sD) * C4[0] + sD * C4[1]
         cost.append(r * (d * CD + (1 - d) * back2) + (1 - r) * (td if l == 2 else 0.0))
     aF = m["fait_accompli"]
@@ -938,17 +1000,27 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
     resisted = u[1] < GR["r"]
     displayed = u[2] < GA["d"]
     sd = u[3] < sD
-    committed = th["exists"] & (u[4] < np.where(sd, GR["c"][1], GR["c"][0]))
-    # u_4 partitioned over node 4's actions: commit, then restrain, then stay out (7.7)
-    if "restraint-unpartitioned" in MISREAD:   # power check only: u_4 < rho alone
-        restrained = th["exists"] & ~committed & (u[4] < np.where(sd, GR["rho"][1], GR["rho"][0]))
+    c_sd = np.where(sd, GR["c"][1], GR["c"][0])
+    rho_sd = np.where(sd, GR["rho"][1], GR["rho"][0])
+    if at_attack_on(m):
+        # the commitment at the attack (7.7): u_4 below rho restrains at the display; A's
+        # force does not depend on k; P commits after a use of force when u_4 < rho + (1 -
+        # rho) c, which (not restrained) is c of the remaining share
+        restrained = th["exists"] & (u[4] < rho_sd)
+        forced = u[5] < np.where(sd, GA["F"][1, 0], GA["F"][0, 0])
+        committed = forced & ~restrained & th["exists"] & (u[4] < rho_sd + (1 - rho_sd) * c_sd)
     else:
-        restrained = th["exists"] & ~committed & (
-            u[4] < np.where(sd, GR["c"][1] + GR["rho"][1], GR["c"][0] + GR["rho"][0]))
+        committed = th["exists"] & (u[4] < c_sd)
+        # u_4 partitioned over node 4's actions: commit, then restrain, then stay out (7.7)
+        if "restraint-unpartitioned" in MISREAD:   # power check only: u_4 < rho alone
+            restrained = th["exists"] & ~committed & (u[4] < rho_sd)
+        else:
+            restrained = th["exists"] & ~committed & (u[4] < c_sd + rho_sd)
+        k = committed.astype(int)
+        Fforce = np.select([(~sd) & (k == 0), (~sd) & (k == 1), sd & (k == 0)],
+                           [GA["F"][0, 0], GA["F"][0, 1], GA["F"][1, 0]], GA["F"][1, 1])
+        forced = u[5] < Fforce
     k = committed.astype(int)
-    Fforce = np.select([(~sd) & (k == 0), (~sd) & (k == 1), sd & (k == 0)],
-                       [GA["F"][0, 0], GA["F"][0, 1], GA["F"][1, 0]], GA["F"][1, 1])
-    forced = u[5] < Fforce
     w_real = np.where(k == 1, GR["w"][1], GR["w"][0])
     war = forced & (u[7] < w_real)
     sanc_force = forced & ~sd & (u[6] < s)
@@ -995,7 +1067,10 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
     # docs/OUTPUT.md `mechanisms.commitments` (7.9 steps 2a and 4: P moved and B > 0);
     # phase 2, for the descriptive per-rivalry comparison
     treaty = th["B"] > 0
-    inv = (disp | fa) & treaty
+    # P moved after a display: at node 4, or with the commitment at the attack only when it
+    # restrained or A used force (7.7, 7.9 step 4)
+    moved = disp & (restr | forced) if at_attack_on(m) else disp
+    inv = (moved | fa) & treaty
     oc["commitments_invoked"] = oc.get("commitments_invoked", 0) + int(inv.sum())
     oc["commitments_honoured"] = oc.get("commitments_honoured", 0) + int(
         (disp & treaty & committed).sum() + (fa & treaty & fa_commit).sum())
@@ -1014,7 +1089,7 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
     per_run("failure_limited", lim | (fa & ~fa_war))
     per_run("sanctions_display", disp & sd)
     per_run("sanctions_display_succeeded", back3 & sd)
-    per_run("commitments_invoked", (disp | fa) & treaty_)
+    per_run("commitments_invoked", (moved | fa) & treaty_)
     per_run("commitments_honoured", (disp & treaty_ & committed) | (fa & treaty_ & fa_commit))
     # feedbacks (7.9), in order: 1. challenges after a concession / after firmness
     last = mem["last"]
@@ -1417,7 +1492,8 @@ def main(argv=None):
     ap.add_argument("--misread", action="append", default=[],
                     choices=["tension-parameter", "deployment-zero", "magnitude-ignored",
                              "restraint-sign", "restraint-unpartitioned", "memory-kept",
-                             "reputation-kept", "restraint-memory-firm"],
+                             "reputation-kept", "restraint-memory-firm",
+                             "commitment-before-force"],
                     help="power checks only: a wrong reading of the docs (tension-parameter: "
                          "setting a rivalry's tension leaves the parameter `tension` as it was, "
                          "so each month of a ramp shifts by the whole change so far; "
@@ -1432,7 +1508,10 @@ def main(argv=None):
                          "answer, MODEL.md 7.9 step 1 clears it; reputation-kept: a concession "
                          "leaves the target's reputation as it was, 7.9 step 3 lowers it; "
                          "restraint-memory-firm: a restrained crisis leaves the memory 'stood "
-                         "firm' (its answer at the threat), 7.9 step 4 makes it 'conceded')")
+                         "firm' (its answer at the threat), 7.9 step 4 makes it 'conceded'; "
+                         "commitment-before-force: with model.commitment_at_attack = 1, the "
+                         "tree and play of the commitment after the display, P deciding before "
+                         "A's use of force)")
     ap.add_argument("--attribution", action="store_true",
                     help="also simulate the 7 level-removal variants of 7.13 (independent streams)")
     a = ap.parse_args(argv)
