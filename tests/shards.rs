@@ -510,6 +510,142 @@ fn a_shard_with_an_event_in_more_runs_than_it_has_is_refused() {
     );
 }
 
+/// Scale a moments object's sums as if every value were `k` times what it was: the sum and
+/// its residual by `k`, the sums of squares by `k^2` (decimal strings, docs/CLUSTER.md).
+fn scale_moments(m: &mut serde_json::Value, k: i128) {
+    for (key, by) in [
+        ("sum", k),
+        ("sum_lo", k),
+        ("sum_sq", k * k),
+        ("sum_sq_lo", k * k),
+    ] {
+        let v: i128 = m[key].as_str().unwrap().parse().unwrap();
+        m[key] = (v * by).to_string().into();
+    }
+}
+
+/// A moments object as its shard writes it (keys in the order of `ExactMoments`).
+fn moments_text(m: &serde_json::Value) -> String {
+    format!(
+        "{{\"n\":{},\"sum\":{},\"sum_sq\":{},\"sum_lo\":{},\"sum_sq_lo\":{}}}",
+        m["n"], m["sum"], m["sum_sq"], m["sum_lo"], m["sum_sq_lo"]
+    )
+}
+
+/// The partial file `text` with the moments at `pointer` edited by `edit`, in its shard's
+/// layout (only the bytes of the edit change: a merge refuses any other), and its checksum
+/// written anew. The region's tallies come before the rivalries' in a part: `last` edits the
+/// last object with those moments (a one-rivalry scenario's rivalry, whose moments are the
+/// region's).
+fn with_moments_edited(
+    text: &str,
+    pointer: &str,
+    last: bool,
+    edit: impl Fn(&mut serde_json::Value),
+) -> String {
+    let v: serde_json::Value = serde_json::from_str(text).unwrap();
+    let old = v.pointer(pointer).unwrap().clone();
+    let mut new = old.clone();
+    edit(&mut new);
+    let (from, to) = (moments_text(&old), moments_text(&new));
+    let at = if last {
+        text.rfind(&from)
+    } else {
+        text.find(&from)
+    };
+    let at = at.unwrap_or_else(|| panic!("{pointer}: {from} is not in the file"));
+    let mut edited = format!("{}{to}{}", &text[..at], &text[at + from.len()..]);
+    let e: serde_json::Value = serde_json::from_str(&edited).unwrap();
+    assert_eq!(
+        e.pointer(pointer),
+        Some(&new),
+        "{pointer}: another object was edited"
+    );
+    let sum = v["header"]["parts_sha256"].as_str().unwrap();
+    edited = edited.replacen(sum, &parts_sha256(&e["parts"]), 1);
+    edited
+}
+
+/// Moments no runs could produce, edited into a shard with its checksum written anew (the
+/// checksum is a check against accidents, not a signature: docs/CLUSTER.md), are refused at
+/// the shard file and the part's key, as every fault of a part's tallies is, before any
+/// output: a sum of squares below the square of the sum over the count, a mean outside the
+/// values the distribution's histogram holds (or, for the years to the first use of force,
+/// outside the months of its histogram), and more values than the runs.
+#[test]
+fn a_shard_with_moments_no_runs_could_produce_is_refused_at_the_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = shard_files(dir.path(), SCENARIO, 2, &[]);
+    let text = std::fs::read_to_string(&parts[0]).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let runs = v["parts"][0]["aggregate"]["runs"].as_u64().unwrap();
+    let agg = "/parts/0/aggregate";
+    type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: [(String, bool, Edit, &str); 5] = [
+        (
+            format!("{agg}/region/metrics/1/moments"),
+            false,
+            Box::new(|m| {
+                assert_ne!(m["sum"], "0", "the edit needs disputes");
+                m["sum_sq"] = "0".into();
+                m["sum_sq_lo"] = "0".into();
+            }),
+            "parts[0].aggregate.region.metrics[1].moments: the sum of squares is below the \
+             square of the sum over the count, which no values give",
+        ),
+        (
+            format!("{agg}/rivalries/0/metrics/0/moments"),
+            true,
+            Box::new(|m| scale_moments(m, 1000)),
+            "parts[0].aggregate.rivalries[0].metrics[0].moments: the mean",
+        ),
+        (
+            format!("{agg}/region/first_force_years"),
+            false,
+            Box::new(|m| scale_moments(m, 100)),
+            "parts[0].aggregate.region.first_force_years: the mean",
+        ),
+        (
+            format!("{agg}/rivalries/0/level_costs/2"),
+            true,
+            Box::new(move |m| m["n"] = (runs + 1).into()),
+            "parts[0].aggregate.rivalries[0].level_costs[2]: more values",
+        ),
+        (
+            format!("{agg}/region/level_costs/0"),
+            false,
+            Box::new(|m| m["sum_sq"] = format!("-{}", m["sum"].as_str().unwrap()).into()),
+            "parts[0].aggregate.region.level_costs[0]: the sum of squares is below",
+        ),
+    ];
+    let out = dir.path().join("merged.json");
+    let edited = dir.path().join("edited.json").display().to_string();
+    for (pointer, last, edit, says) in cases {
+        std::fs::write(&edited, with_moments_edited(&text, &pointer, last, edit)).unwrap();
+        let o = merge(
+            &[edited.clone(), parts[1].clone()],
+            &["--format", "json", "--out", out.to_str().unwrap()],
+        );
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(2), "{says}: {err}");
+        assert!(
+            err.starts_with(&format!("{edited}: error: {says}")),
+            "{says}: {err}"
+        );
+        assert!(!out.exists(), "an output was written");
+    }
+    // A consistent edit (every disputes value doubled) is not refused: the checks refuse
+    // what no runs could produce; they are no signature (docs/CLUSTER.md).
+    let doubled = with_moments_edited(
+        &text,
+        &format!("{agg}/region/metrics/1/moments"),
+        false,
+        |m| scale_moments(m, 2),
+    );
+    std::fs::write(&edited, doubled).unwrap();
+    succeeded(&merge(&[edited, parts[1].clone()], &["--format", "json"]));
+}
+
 /// A shard whose parts were edited consistently (a count lowered, as a hand edit or damage
 /// could) passes every shape check, and was merged into other probabilities: the checksum its
 /// shard wrote refuses it, at FILE:LINE:COL of the checksum, before any output.

@@ -598,9 +598,13 @@ impl Aggregate {
             if a.moments.n != a.histogram.n() {
                 return Err(format!("{at}: moments and histogram counts differ"));
             }
-            Ok(())
+            a.moments
+                .check_possible(a.histogram.value_range())
+                .map_err(|e| format!("{at}.moments: {e}"))
         }
-        fn tally(a: &Tally, b: &Tally, runs: u64, at: &str) -> Result<(), String> {
+        /// `costs`: the most values the challenger's expected costs can hold (one per run
+        /// and rivalry with a crisis).
+        fn tally(a: &Tally, b: &Tally, runs: u64, costs: u64, at: &str) -> Result<(), String> {
             let lens = [
                 (a.yearly_events.len(), b.yearly_events.len()),
                 (a.cumulative_events.len(), b.cumulative_events.len()),
@@ -622,13 +626,15 @@ impl Aggregate {
                     ));
                 }
             }
-            for (x, y) in a
+            for (i, (x, y)) in a
                 .yearly_counts
                 .iter()
                 .flatten()
                 .zip(b.yearly_counts.iter().flatten())
+                .enumerate()
             {
-                dist(x, y, &format!("{at}.yearly_counts"))?;
+                let (year, count) = (i / N_COUNTS, i % N_COUNTS);
+                dist(x, y, &format!("{at}.yearly_counts[{year}][{count}]"))?;
                 if x.moments.n != runs {
                     return Err(format!(
                         "{at}.yearly_counts: {} values for {runs} runs",
@@ -637,6 +643,22 @@ impl Aggregate {
                 }
             }
             hist(&a.first_force_month, &b.first_force_month, at)?;
+            // Years to the first use of force are the months of `first_force_month` / 12.
+            let months = a.first_force_month.value_range();
+            let years = months.map(|(lo, hi)| (lo / STEPS_PER_YEAR as f64, hi / STEPS_PER_YEAR as f64));
+            a.first_force_years
+                .check_possible(years)
+                .map_err(|e| format!("{at}.first_force_years: {e}"))?;
+            for (k, m) in a.level_costs.iter().enumerate() {
+                if m.n > costs {
+                    return Err(format!(
+                        "{at}.level_costs[{k}]: more values ({}) than the runs allow ({costs})",
+                        m.n
+                    ));
+                }
+                m.check_possible(None)
+                    .map_err(|e| format!("{at}.level_costs[{k}]: {e}"))?;
+            }
             for (x, y) in a.yearly_tension.iter().zip(&b.yearly_tension) {
                 hist(x, y, at)?;
             }
@@ -676,10 +698,12 @@ impl Aggregate {
                 template.steps
             ));
         }
+        let rivalries = self.rivalries.len() as u64;
         tally(
             &self.region,
             &template.region,
             self.runs,
+            self.runs.saturating_mul(rivalries),
             "aggregate.region",
         )?;
         match (&self.attribution, &template.attribution) {
@@ -694,7 +718,13 @@ impl Aggregate {
             }
         }
         for (i, (a, b)) in self.rivalries.iter().zip(&template.rivalries).enumerate() {
-            tally(a, b, self.runs, &format!("aggregate.rivalries[{i}]"))?;
+            tally(
+                a,
+                b,
+                self.runs,
+                self.runs,
+                &format!("aggregate.rivalries[{i}]"),
+            )?;
         }
         Ok(())
     }

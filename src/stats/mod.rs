@@ -244,6 +244,52 @@ impl ExactMoments {
         }
     }
 
+    /// Whether some values could give these moments (a part read from a shard's file:
+    /// docs/CLUSTER.md), with `range` the interval that holds every value where it is known
+    /// (a distribution's histogram). Refused: sums that are not 0 for no values, a sum of
+    /// squares below the square of the sum over the count (Cauchy-Schwarz), a mean beyond the
+    /// largest value a moment keeps ([`MOMENT_LIMIT`]) or outside `range`. The slack covers
+    /// the rounding of each square (2^-52 of it, with a margin of a thousand: 10^-12) and the
+    /// residuals at 2^-96, far below any
+    /// edit that changes a reported digit; moments edited consistently (every value scaled)
+    /// pass: this is a check against what no runs produce, not a signature.
+    pub fn check_possible(&self, range: Option<(f64, f64)>) -> Result<(), String> {
+        if self.n == 0 {
+            if [self.sum, self.sum_sq, self.sum_lo, self.sum_sq_lo] != [0; 4] {
+                return Err("sums that are not 0 for no values, which no values give".into());
+            }
+            return Ok(());
+        }
+        let n = self.n as f64;
+        let (s, q) = (self.sum(), unsplit(self.sum_sq, self.sum_sq_lo));
+        let tiny = n * n / RESIDUAL_SCALE;
+        if q < -tiny || s * s - n * q > 1e-12 * (n * q).max(0.0) + tiny {
+            return Err("the sum of squares is below the square of the sum over the count, \
+                        which no values give"
+                .into());
+        }
+        let mean = s / n;
+        let (lo, hi) = match range {
+            // Values beyond the limit are kept at the limit.
+            Some((lo, hi)) => (lo.min(MOMENT_LIMIT), hi.max(-MOMENT_LIMIT)),
+            None => (-MOMENT_LIMIT, MOMENT_LIMIT),
+        };
+        let slack = 1e-9 * (1.0 + mean.abs());
+        if !(mean >= lo - slack && mean <= hi + slack) {
+            return Err(match range {
+                Some(_) => format!(
+                    "the mean {mean} is outside the values its histogram holds ({lo} to {hi}), \
+                     which no values give"
+                ),
+                None => format!(
+                    "the mean {mean} is beyond the largest value a moment keeps \
+                     ({MOMENT_LIMIT}), which no values give"
+                ),
+            });
+        }
+        Ok(())
+    }
+
     /// The tallies as given: count, sum and sum of squares at 2^-32, and their residuals at
     /// 2^-96.
     pub fn from_parts(n: u64, sum: i128, sum_sq: i128, sum_lo: i128, sum_sq_lo: i128) -> Self {
@@ -376,6 +422,41 @@ impl Histogram {
 
     pub fn counts(&self) -> &[u64] {
         &self.counts
+    }
+
+    /// The interval that holds every value recorded ([`Histogram::record`]): from the lower
+    /// edge of the lowest bin in use to the upper edge of the highest (an end bin open
+    /// towards its end: it also holds the values past it; an integer layout's last bin ends
+    /// after its largest overflow value). `None` when empty.
+    pub fn value_range(&self) -> Option<(f64, f64)> {
+        let first = self.counts.iter().position(|&c| c > 0)?;
+        let top = self.counts.iter().rposition(|&c| c > 0)?;
+        let last = self.counts.len() - 1;
+        let edge = |b: usize| -> f64 {
+            // The lower edge of bin b (b >= 1).
+            match self.layout {
+                BinLayout::Linear { lo, hi, bins } => lo + b as f64 * (hi - lo) / bins as f64,
+                BinLayout::Log { lo, bins, .. } if b >= 2 => {
+                    lo * 10f64.powf((b - 1) as f64 * self.log_span / bins as f64)
+                }
+                BinLayout::Log { .. } => 0.0,
+                BinLayout::Integer { .. } => b as f64,
+            }
+        };
+        let low = if first == 0 {
+            f64::NEG_INFINITY
+        } else {
+            edge(first)
+        };
+        let high = match self.layout {
+            BinLayout::Integer { .. } if top == last => {
+                self.overflow.keys().next_back().map_or(last, |&v| v as usize) as f64 + 1.0
+            }
+            _ if top == last => f64::INFINITY,
+            BinLayout::Log { .. } if top == 0 => 0.0,
+            _ => edge(top + 1),
+        };
+        Some((low, high))
     }
 
     #[inline]
@@ -690,6 +771,56 @@ mod tests {
     /// Every run at the balance cap (the upper end of the log layout, or past it): the
     /// quantiles are that value, not the last bin's centre below every value; a sample
     /// spread in the last bin keeps the bin's quantile.
+    /// A histogram's range holds every value recorded, bin edges computed by hand; moments of
+    /// recorded values are possible, and each impossible edit is refused.
+    #[test]
+    fn value_ranges_hold_the_values_and_impossible_moments_are_refused() {
+        let mut h = Histogram::new(BinLayout::Linear {
+            lo: 0.0,
+            hi: 1.0,
+            bins: 10,
+        });
+        assert_eq!(h.value_range(), None);
+        h.record(0.35);
+        h.record(0.55);
+        let (lo, hi) = h.value_range().unwrap();
+        assert!((lo - 0.3).abs() < 1e-12 && (hi - 0.6).abs() < 1e-12, "{lo} {hi}");
+        h.record(2.0); // clamped into the last bin, open above
+        assert_eq!(h.value_range().unwrap().1, f64::INFINITY);
+        // log bins of 1e-4 .. 1e6 in 500: 1/50 of a decade each
+        let mut g = Histogram::new(BinLayout::Log {
+            lo: 1e-4,
+            hi: 1e6,
+            bins: 500,
+        });
+        g.record(5.0);
+        let (lo, hi) = g.value_range().unwrap();
+        let step = 10f64.powf(0.02);
+        assert!(lo <= 5.0 && 5.0 < hi && (hi / lo - step).abs() < 1e-9, "{lo} {hi}");
+        g.record(0.0);
+        assert_eq!(g.value_range().unwrap().0, f64::NEG_INFINITY);
+        let mut k = Histogram::new(BinLayout::Integer { bins: 5 });
+        k.record_count(2);
+        k.record_count(9);
+        assert_eq!(k.value_range(), Some((2.0, 10.0)));
+
+        let mut m = ExactMoments::new();
+        for x in [2.0, 9.0, 2.0] {
+            m.record(x);
+        }
+        assert_eq!(m.check_possible(k.value_range()), Ok(()));
+        let same = ExactMoments::from_parts(3, 3 << 32, 3 << 32, 0, 0); // three 1s
+        assert_eq!(same.check_possible(Some((1.0, 2.0))), Ok(()));
+        assert!(same.check_possible(Some((1.5, 2.0))).unwrap_err().contains("outside"));
+        let low_sq = ExactMoments::from_parts(3, 3 << 32, (3 << 32) - 1, 0, 0);
+        assert!(low_sq.check_possible(None).unwrap_err().contains("sum of squares"));
+        let beyond = ExactMoments::from_parts(1, 1 << 60, 1 << 88, 0, 0); // one 2^28
+        assert!(beyond.check_possible(None).unwrap_err().contains("largest value"));
+        let none = ExactMoments::from_parts(0, 1, 0, 0, 0);
+        assert!(none.check_possible(None).unwrap_err().contains("no values"));
+        assert_eq!(ExactMoments::new().check_possible(None), Ok(()));
+    }
+
     #[test]
     fn quantiles_of_a_constant_in_the_open_last_bin_are_the_value() {
         use super::{BinLayout, Distribution};
