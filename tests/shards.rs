@@ -1902,3 +1902,24 @@ fn a_format_version_of_the_wrong_type_is_a_damaged_value_not_a_missing_one() {
         assert!(err.contains("write this shard again"), "{bad}: {err}");
     }
 }
+
+/// docs/CLUSTER.md names the partial file's `format_version` a reader must know: the number
+/// there is the one a shard writes (it said 6 after shards had written 7 for a day).
+#[test]
+fn cluster_md_names_the_format_version_shards_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/western-balkans-2024.toml");
+    let parts = shard_files(dir.path(), scenario.to_str().unwrap(), 1, &[]);
+    let text = std::fs::read_to_string(&parts[0]).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let written = value["header"]["format_version"].as_u64().unwrap();
+    let docs = std::fs::read_to_string(root().join("docs/CLUSTER.md")).unwrap();
+    let at = docs
+        .find("`format_version` (")
+        .expect("CLUSTER.md names the format version");
+    let named: String = docs[at + "`format_version` (".len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    assert_eq!(named, written.to_string(), "docs/CLUSTER.md's header row");
+}
