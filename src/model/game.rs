@@ -2352,8 +2352,7 @@ mod tests {
                 counts[s][1] += f64::from(u8::from(pl.committed));
                 counts[s][2] += f64::from(u8::from(two_draws));
             }
-            for s in 0..2 {
-                let [m, k_play, k_two] = counts[s];
+            for (s, &[m, k_play, k_two]) in counts.iter().enumerate() {
                 let c = sol.commit[s];
                 assert!(m > 10_000.0, "signal {signal}, s {s}: {m} uses of force");
                 assert!(within(k_play, m, c), "play: {} vs {c} of {m}", k_play / m);
