@@ -1192,6 +1192,10 @@ struct CrisisDraws {
     z: f64,
     /// The game's uniforms.
     u: [f64; GAME_UNIFORMS],
+    /// The uniform of the signal of the protectors' resolve (docs/MODEL.md 7.7): drawn after
+    /// the eight only when the resolve is private (`commitment_at_attack` 1 and
+    /// `resolve_spread` > 0), else 0 and not read. The signal is resolute when it is below 1/2.
+    signal: f64,
 }
 
 /// What the players of one crisis decided ([`World::decide_in`]), before it is applied.
@@ -2110,7 +2114,15 @@ impl<const C: bool> World<C> {
         for x in &mut u {
             *x = rng.uniform();
         }
-        CrisisDraws { z, u }
+        // The signal of the protectors' resolve: a ninth uniform, after the eight (so every
+        // node's uniform within the crisis is the one without it), only when it is read.
+        let signal = if self.model.commitment_at_attack != 0.0 && self.model.resolve_spread > 0.0
+        {
+            rng.uniform()
+        } else {
+            0.0
+        };
+        CrisisDraws { z, u, signal }
     }
 
     /// The scale of the challenger's misperception of the balance, shrinking with
@@ -2655,6 +2667,16 @@ impl<const C: bool> World<C> {
             // Extended immediate deterrence (docs/MODEL.md 7.7): P decides at the casus
             // foederis, after A's use of force.
             commit_at_attack: m.commitment_at_attack != 0.0,
+            // The protectors' private resolve (docs/MODEL.md 7.7): the spread of their cost of
+            // staying out at the casus foederis, in stake units like `p_abandon`; read only
+            // with the commitment at the attack (0 otherwise, so not read).
+            resolve_spread: if m.commitment_at_attack != 0.0 {
+                m.resolve_spread * stake
+            } else {
+                0.0
+            },
+            // Written from the crisis's signal (`decide_in`).
+            resolve_belief: 0.5,
             // Written by `set_balance`.
             p: [0.0; 2],
             a_force_cost: [0.0; 2],
@@ -2748,6 +2770,11 @@ impl<const C: bool> World<C> {
         // The real game's inputs are the perceived game's with the real balance written in
         // (`BalanceTerms::set_balance`): the other payoffs are computed once.
         let (mut seen_inputs, terms) = self.game_inputs_apart(c, ri, th);
+        // The challenger's belief that the protectors are resolute, from the signal it
+        // observed (`q` after a resolute signal, `1 - q` after an irresolute one); the real
+        // game is solved with the same signal (docs/MODEL.md 7.7). Read only with the resolve
+        // private (`game::GameInputs::private_resolve`).
+        seen_inputs.resolve_belief = game::resolve_belief(self.model.resolve_signal, draws.signal);
         terms.set_balance(&mut seen_inputs, p_seen);
         let seen = game::solve(&seen_inputs);
         let play = if p_seen == p_real || !seen.acts(draws.u[0]) {

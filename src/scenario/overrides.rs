@@ -157,6 +157,21 @@ pub fn apply(
             replaced,
         });
     }
+    // The protectors' private resolve with alliance restraint, one of them set here (the
+    // scenario's file refuses them together in its `[model]`): said at the last setting of
+    // either.
+    if !diags.has_errors()
+        && let Some((message, help)) = super::read::resolve_with_restraint(&scenario.model)
+        && let Some(o) = overrides.iter().rev().find(|o| {
+            matches!(o.path.as_str(), "model.resolve_spread" | "model.protector_restraint")
+        })
+    {
+        let at = o.text.find(&o.path).unwrap_or(0);
+        diags.0.push(
+            Diagnostic::at(origin, &o.text, at..at + o.path.len(), &o.path, message)
+                .with_help(Some(help)),
+        );
+    }
     record_files_values(&mut applied);
     if diags.has_errors() {
         Err(diags)
@@ -754,6 +769,55 @@ mod tests {
             );
             assert!(text.contains("model.war_cost"), "{text}");
         }
+    }
+
+    /// The protectors' private resolve with alliance restraint (docs/MODEL.md 7.7) is refused:
+    /// in a file's `[model]`, at the spread's value, and by `--set`, at the setting that makes
+    /// the pair, each with the other's name, whichever comes first; one of them alone is read.
+    #[test]
+    fn the_private_resolve_with_restraint_is_refused_where_it_is_set() {
+        let template = super::super::TEMPLATE;
+        let both = template.replacen(
+            "[model]\n",
+            "[model]\nprotector_restraint = 1\nresolve_spread = 0.5\n",
+            1,
+        );
+        assert_ne!(both, template, "the template has a [model] table");
+        let err = super::super::parse_str(&both, "t.toml").unwrap_err();
+        let d = &err.0[0];
+        assert_eq!(d.path, "model.resolve_spread", "{err}");
+        let line = both.lines().position(|l| l.starts_with("resolve_spread")).unwrap() + 1;
+        assert_eq!((d.line, d.col), (line, "resolve_spread = ".len() + 1), "{err}");
+        let text = err.to_string();
+        assert!(text.contains("cannot be combined with `model.protector_restraint` (1)"), "{text}");
+        assert!(text.contains("set `resolve_spread` to 0"), "{text}");
+        for one in ["protector_restraint = 1\n", "resolve_spread = 0.5\n"] {
+            let alone = template.replacen("[model]\n", &format!("[model]\n{one}"), 1);
+            assert!(super::super::parse_str(&alone, "t.toml").is_ok(), "{one}");
+        }
+        // `--set`: at the setting's path, whichever of the two it is.
+        for (first, second) in [
+            ("model.protector_restraint=1", "model.resolve_spread=0.5"),
+            ("model.resolve_spread=0.5", "model.protector_restraint=2"),
+        ] {
+            let mut s = baseline();
+            let texts = [first.to_string(), second.to_string()];
+            let err = apply_texts(&mut s, &texts, "--set").unwrap_err();
+            let text = err.to_string();
+            assert_eq!(err.0.len(), 1, "{text}");
+            assert_eq!(err.0[0].path, second.split('=').next().unwrap(), "{text}");
+            assert!(text.contains("cannot be combined with"), "{text}");
+            let mut s = baseline();
+            assert!(apply_texts(&mut s, &texts[..1], "--set").is_ok());
+        }
+        // With the file's restraint on, a `--set` of the spread alone is refused too.
+        let mut s = super::super::parse_str(
+            &template.replacen("[model]\n", "[model]\nprotector_restraint = 1\n", 1),
+            "t.toml",
+        )
+        .unwrap();
+        let err = apply_texts(&mut s, &["model.resolve_spread=1".to_string()], "--set");
+        assert!(err.unwrap_err().to_string().contains("cannot be combined with"));
     }
 
     #[test]

@@ -749,7 +749,27 @@ impl<'a> Reader<'a> {
         self.check_bare_ties(root, &s);
         let priors = self.uncertain(root, &mut s);
         self.check_gated_keys_inert(root, &s, &gated_changes, &priors);
+        self.check_resolve_with_restraint(root, &s);
         Some(s)
+    }
+
+    /// Refuse the protectors' private resolve (`model.resolve_spread` > 0) with alliance
+    /// restraint (`model.protector_restraint` > 0) in the scenario's `[model]` (this file's or
+    /// its base's): with restraint the protectors move at the display, before the
+    /// challenger's use of force, and the challenger would learn of their resolve from that
+    /// move, a belief fixed point the model does not solve (docs/MODEL.md 7.7). Said at the key
+    /// this file writes, the spread's first.
+    fn check_resolve_with_restraint(&mut self, root: &DeTable<'_>, s: &Scenario) {
+        let Some(fault) = resolve_with_restraint(&s.model) else {
+            return;
+        };
+        let model = lookup(root, "model").and_then(|v| v.get_ref().as_table());
+        let (key, span) = ["resolve_spread", "protector_restraint"]
+            .into_iter()
+            .find_map(|k| model.and_then(|t| lookup(t, k)).map(|v| (k, v.span())))
+            .unwrap_or(("resolve_spread", 0..0));
+        let (message, help) = fault;
+        self.error(span, &format!("model.{key}"), message).help = Some(help);
     }
 
     /// Warn about each tie this file gives a country to an outside power that carries nothing:
@@ -1994,6 +2014,28 @@ const GATES: &[(&str, &str, &str, &[&str])] = &[
         &["restraint_cost"],
     ),
 ];
+
+/// The refusal (message, help) of the protectors' private resolve with alliance restraint in
+/// `m` (`model.resolve_spread` > 0 and `model.protector_restraint` > 0), in the words of every
+/// reader (a scenario file, `--set`); `None` when at most one of them is on.
+pub(crate) fn resolve_with_restraint(m: &ModelParams) -> Option<(String, String)> {
+    let get = |k: &str| m.get(ModelParams::index_of(k).expect("a [model] key"));
+    let (spread, restraint) = (get("resolve_spread"), get("protector_restraint"));
+    if spread <= 0.0 || restraint <= 0.0 {
+        return None;
+    }
+    Some((
+        format!(
+            "`model.resolve_spread` ({spread}) cannot be combined with \
+             `model.protector_restraint` ({restraint}): with restraint the protectors move at \
+             the display, before the challenger's use of force, and the challenger would learn \
+             of their resolve from that move, which the model does not solve"
+        ),
+        "set `resolve_spread` to 0 (no private resolve) or `protector_restraint` to 0 (no \
+         restraint) in [model]"
+            .to_string(),
+    ))
+}
 
 /// The switch (`fait_accompli`, ...) of a warning of [`Reader::check_gated_keys_inert`]: a
 /// key written, or changed by a policy, while that switch is 0 in the file. A value that

@@ -119,8 +119,17 @@ impl Gen<'_> {
     }
 
     fn block(&mut self, out: &mut String, fields: &[FieldSpec]) {
+        let mut restraint = 0.0;
         for f in fields {
             if let Some(x) = self.value(f) {
+                // The protectors' private resolve is refused with alliance restraint
+                // (docs/MODEL.md 7.7): a valid scenario never has both in `[model]`.
+                if f.key == "resolve_spread" && x > 0.0 && restraint > 0.0 {
+                    continue;
+                }
+                if f.key == "protector_restraint" {
+                    restraint = x;
+                }
                 out.push_str(&format!("{} = {x:?}\n", f.key));
             }
         }
