@@ -152,6 +152,27 @@ fn bench_sweep_points_reports_time_outside_simulation() {
         .stdout(predicate::str::contains("outside simulation"));
 }
 
+/// `--sweep-points` times its own points (`--runs-per-point` runs each, on 1 thread): a
+/// `--runs`, `--repeat` or `--threads` beside it was ignored without a word ("5 points x 100
+/// runs" after `--runs 1000`). Each is refused, naming both flags, exit 2, nothing printed.
+#[test]
+fn bench_sweep_points_refuses_the_flags_it_would_ignore() {
+    for (flag, value) in [("--runs", "1000"), ("--repeat", "1"), ("--threads", "1")] {
+        let out = deter()
+            .args(["bench", "--sweep-points", "2", flag, value])
+            .output()
+            .expect("deter bench");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag}: {err}");
+        assert!(out.stdout.is_empty(), "{flag}");
+        assert!(
+            err.contains("'--sweep-points <SWEEP_POINTS>' cannot be used with")
+                && err.contains(&format!("'{flag} <")),
+            "{flag}: {err}"
+        );
+    }
+}
+
 #[test]
 fn bench_rejects_zero_runs() {
     deter().args(["bench", "--runs", "0"]).assert().code(2);

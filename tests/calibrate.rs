@@ -1024,6 +1024,46 @@ fn deter_run_posterior_labels_both_intervals_and_is_thread_independent() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("posterior.csv:2:"));
 }
 
+/// A posterior edited in R and saved with `write.csv` has every column name in quotes
+/// (`"draw","model.war_cost","weight","distance"`): it was refused as a header that is not
+/// `draw,PATH...,weight,distance` with no word on why. The help now says the cells are in
+/// quotes and how to write them without; a plain header gets no such help.
+#[test]
+fn a_posterior_with_quoted_column_names_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/western-balkans-2024.toml");
+    for (header, quoted) in [
+        ("\"draw\",\"model.war_cost\",\"weight\",\"distance\"", true),
+        ("draws,model.war_cost,weight,distance", false),
+    ] {
+        let post = write(
+            tmp.path(),
+            "posterior.csv",
+            &format!("{header}\n0,0.5,1,0\n"),
+        );
+        let o = deter()
+            .args(["run", scenario.to_str().unwrap(), "--posterior"])
+            .arg(&post)
+            .args(["--draws", "2", "--runs", "10", "--quiet"])
+            .output()
+            .unwrap();
+        refused(&o);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(
+                "posterior.csv:1:1: error: expected a header `draw,PATH...,weight,distance`"
+            ),
+            "{err}"
+        );
+        assert_eq!(
+            err.contains("help: the cells are in quotes")
+                && err.contains("write.csv(x, FILE, quote = FALSE, row.names = FALSE)"),
+            quoted,
+            "{err}"
+        );
+    }
+}
+
 #[test]
 fn deter_compare_posterior_pairs_a_and_b_on_the_same_draws_and_streams() {
     let tmp = tempfile::tempdir().unwrap();

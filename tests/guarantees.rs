@@ -1435,6 +1435,49 @@ fn a_sweep_interrupted_before_its_first_point_says_none_finished() {
     assert!(err.contains("--resume"), "{err}");
 }
 
+/// The command an interrupted sweep prints keeps its `--report` and `--plots`: it said `deter
+/// sweep s.toml --out s.csv --resume`, and the resumed sweep, run as told, wrote no page.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_sweeps_command_keeps_its_report_and_plots() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(
+        tmp.path(),
+        "s.toml",
+        &format!(
+            "base = \"{}\"\nruns = 1000000000\n[[parameter]]\npath = \
+             \"country.AAA.military.budget\"\nrole = \"lever\"\nvalues = [1.0, 2.0]\n",
+            scenario("tests/warn/sweep-base.toml")
+        ),
+    );
+    let (out, page, charts) = (
+        tmp.path().join("s.csv"),
+        tmp.path().join("page.html"),
+        tmp.path().join("charts"),
+    );
+    let mut child = std::process::Command::new(bin())
+        .args(["sweep", file.to_str().unwrap(), "--quiet", "--threads", "2"])
+        .arg("--out")
+        .arg(&out)
+        .arg("--report")
+        .arg(&page)
+        .arg("--plots")
+        .arg(&charts)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    common::wait_until_simulating(&mut child, "sweep");
+    let (code, err) = common::stopped_by_ctrl_c(&mut child, 6000, "sweep");
+    assert_eq!(code, Some(130), "{err}");
+    let tail = format!(
+        "--resume --report {} --plots {}`",
+        page.display(),
+        charts.display()
+    );
+    assert!(err.contains(&tail), "expected `{tail}` in:\n{err}");
+}
+
 /// The workers' stacks are the engine's own, not the platform's default: rayon runs stolen
 /// halves of a range of runs on the stack of the worker that waits, so their depth depends on
 /// the machine's load, and a comparison of 10,000 runs needed between 1 and 1.5 MiB of the 2

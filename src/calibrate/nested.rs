@@ -721,6 +721,10 @@ pub const WEIGHTS_OVERFLOW: &str = "the weights add up to more than the largest 
 /// A file of draws (a posterior, a sweep's `futures`) with its header and no row.
 pub const NO_DRAWS: &str = "the file has no draws (header only)";
 
+/// A file of draws whose header is in quotes (`"draw","model.war_cost",...`, as R's
+/// `write.csv` writes every file): its cells are read as written, quotes included.
+pub const QUOTED_CELLS: &str = "the cells are in quotes: a file of draws is read as written,      plain comma-separated cells as deter calibrate writes them; write it without quotes (R:      `write.csv(x, FILE, quote = FALSE, row.names = FALSE)`; pandas: `x.to_csv(FILE,      index = False)`)";
+
 /// What a file of draws holds (a posterior, a sweep's `futures`), for an empty one.
 pub const DRAWS_NEED: &str = "a file of draws holds a header `draw,PATH...,weight,distance` \
      and one row per draw, as `deter calibrate` writes its posterior.csv";
@@ -752,12 +756,18 @@ pub fn parse_posterior(
     })?;
     let cols: Vec<&str> = header.split(',').collect();
     if cols.len() < 4 || cols[0] != "draw" || cols[cols.len() - 2] != "weight" {
-        return Err(line_fault(
+        let fault = line_fault(
             hl + 1,
             header,
             "expected a header `draw,PATH...,weight,distance` (a posterior.csv of deter calibrate)"
                 .into(),
-        ));
+        );
+        // R's write.csv quotes every column name: said so, with the way to write it plain.
+        return Err(if header.contains('"') {
+            Box::new((*fault).with_help(Some(QUOTED_CELLS.into())))
+        } else {
+            fault
+        });
     }
     if let Some((j, m)) = repeated_column(&cols) {
         // At the second occurrence, as a repeated row is located at its cell.

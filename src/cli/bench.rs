@@ -86,9 +86,11 @@ pub struct BenchArgs {
               "Instead: time a sweep of this many points on 1 thread (per point: clone the \
                scenario, set the first rivalry's monitoring, compile, simulate) and report the \
                share of time spent outside simulation",
-              "",
+              "; --runs-per-point sets its runs (--runs, --repeat and --threads do not apply)",
           ),
-          value_parser = SWEEP_POINTS.parser::<u64>())]
+          value_parser = SWEEP_POINTS.parser::<u64>(),
+          // It times its own points on 1 thread: these flags were ignored without a word.
+          conflicts_with_all = ["runs", "repeat", "threads"])]
     pub sweep_points: Option<u64>,
     // Runs per sweep point (with --sweep-points).
     #[arg(long, default_value_t = 100, allow_negative_numbers = true, requires = "sweep_points",

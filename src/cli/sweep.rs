@@ -345,6 +345,17 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     if matches!(result, Err(SweepError::Closed)) {
         return Ok(());
     }
+    // The command that completes the results, with the page and charts asked for (the
+    // record's command alone left them out: run as told, the resumed sweep wrote neither).
+    let resume_command = |r: &runner::Results| {
+        let mut c = r.resume_command();
+        for (flag, path) in [("--report", &args.report), ("--plots", &args.plots)] {
+            if let Some(p) = path {
+                c.push_str(&format!(" {flag} {}", crate::sweep::record::shell_path(p)));
+            }
+        }
+        c
+    };
     let outputs = result.map_err(|e| match (e, &args.out, &results) {
         (SweepError::Interrupted, _, None) => {
             CliError::InterruptedPartial("the rows printed so far are complete".into())
@@ -357,13 +368,13 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             CliError::InterruptedPartial(format!(
                 "no point finished: `{}` holds only its header; run `{}` to run the sweep",
                 out.display(),
-                r.resume_command()
+                resume_command(r)
             ))
         }
         (SweepError::Interrupted, Some(out), Some(r)) => CliError::InterruptedPartial(format!(
             "the finished points are in `{}`; run `{}` to complete it",
             out.display(),
-            r.resume_command()
+            resume_command(r)
         )),
         // A full disk, a lost mount: the file named as every output that cannot be written
         // ("cannot write `PATH`: ..."), and the finished points kept for a resume, as after
@@ -371,7 +382,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         (SweepError::Io(m), Some(out), Some(r)) => CliError::Failure(format!(
             "{}; the finished points are kept: once it can be written, run `{}` to complete it",
             crate::output::cannot_write(out, m),
-            r.resume_command()
+            resume_command(r)
         )),
         (SweepError::Io(m), _, None) => CliError::Failure(crate::output::cannot_write_stdout(&m)),
         (other, _, _) => sweep_error(other),
@@ -385,7 +396,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
                 "{m}; every point's row is in `{}`: once the record can be written, run `{}` \
                  to complete it",
                 out.display(),
-                r.resume_command()
+                resume_command(r)
             )),
             other => sweep_error(other),
         })?;

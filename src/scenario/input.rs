@@ -717,7 +717,14 @@ impl<'a> Input<'a> {
                     u32::from(c)
                 ),
             )
-            .help = Some("use printable characters only, e.g. \"Western Balkans 2024\"".into());
+            .help = Some(format!(
+                "use printable characters only, e.g. {}",
+                if path.ends_with("currency") {
+                    "\"USD bn (current)\""
+                } else {
+                    "\"Western Balkans 2024\""
+                }
+            ));
             return None;
         }
         Some(s)

@@ -483,12 +483,16 @@ impl<'a> Reader<'a> {
         let expected = "a date as \"YYYY-MM\", a year such as 2025, or a TOML date";
         let ym = match v.get_ref() {
             DeValue::String(s) => {
+                // Digits only, as the record's dates: `parse` alone also took " 2025", "+2025",
+                // "2025-+1" and "2025-1".
+                let digits = |x: &str, n: usize| x.len() == n && x.bytes().all(|b| b.is_ascii_digit());
                 let mut it = s.splitn(2, '-');
-                let y = it.next().and_then(|y| y.trim().parse::<i32>().ok());
-                let m = it
-                    .next()
-                    .map(|m| m.trim().parse::<u32>().ok())
-                    .unwrap_or(Some(1));
+                let y = it.next().filter(|y| digits(y, 4)).and_then(|y| y.parse::<i32>().ok());
+                let m = match it.next() {
+                    Some(m) if digits(m, 2) => m.parse::<u32>().ok(),
+                    Some(_) => None,
+                    None => Some(1),
+                };
                 match (y, m) {
                     (Some(year), Some(month)) => Some(YearMonth { year, month }),
                     _ => None,
@@ -952,7 +956,22 @@ impl<'a> Reader<'a> {
             m.description = d;
         }
         if let Some(c) = self.optional_string(t, "currency", "scenario") {
-            m.currency = c;
+            if c.trim().is_empty() {
+                // It labels every money figure: "GDP lost ()" said nothing.
+                let span = lookup(t, "currency").map_or(v.span(), |x| x.span());
+                self.error(
+                    span,
+                    "scenario.currency",
+                    format!("expected a currency unit, found \"{c}\""),
+                )
+                .help = Some(
+                    "name the unit of every budget, GDP and capability, e.g. \"USD bn (current)\", \
+                     or leave the key out for that default"
+                        .into(),
+                );
+            } else {
+                m.currency = c;
+            }
         }
         if let Some(v) = lookup(t, "start")
             && let Some(ym) = self.year_month(v, "scenario.start")
@@ -1783,6 +1802,8 @@ impl<'a> Reader<'a> {
                     "an array of tables { alliance = ..., member = ... }",
                 ) {
                     p.joins.clear();
+                    // The file's index of each join kept, for the message of a repeated one.
+                    let mut kept: Vec<usize> = Vec::new();
                     for (j, item) in arr.iter().enumerate() {
                         let ip = format!("{jp}[{j}]");
                         let Some(jt) = self.table(item, &ip) else {
@@ -1827,7 +1848,32 @@ impl<'a> Reader<'a> {
                             }
                         };
                         if let (Some(a), Some(m)) = (alliance, member) {
+                            let (aid, mid) = (&s.alliances[a].id, s.actor_id(m));
+                            if let Some(k) = p.joins.iter().position(|&x| x == (a, m)) {
+                                let k = kept[k];
+                                // As a member listed twice in `members` is refused.
+                                self.error(
+                                    item.span(),
+                                    &ip,
+                                    format!("`{mid}` joins `{aid}` twice (first in {jp}[{k}])"),
+                                )
+                                .help = Some("give each join once".into());
+                                continue;
+                            }
+                            if s.alliances[a].members.contains(&m) {
+                                self.warn(
+                                    item.span(),
+                                    &ip,
+                                    format!(
+                                        "`{mid}` is already a member of `{aid}`: this join changes nothing"
+                                    ),
+                                )
+                                .help = Some(format!(
+                                    "remove the join, or `{mid}` from the members of `{aid}` if it is to join at the policy's start"
+                                ));
+                            }
                             p.joins.push((a, m));
+                            kept.push(j);
                         }
                     }
                 }

@@ -156,6 +156,7 @@ bad_files! {
     unknown_deployment_host: "unknown-deployment-host.toml" => 20, "deployment[0].host", "unknown country id `XKX`";
     unknown_policy_path: "unknown-policy-path.toml" => 21, "policy[0].changes[0].path", "is not a parameter of this scenario";
     unknown_join_alliance: "unknown-join-alliance.toml" => 25, "policy[0].join[0].alliance", "unknown alliance id `NATOO`";
+    duplicate_join: "duplicate-join.toml" => 25, "policy[0].join[1]", "`AAA` joins `NATO` twice (first in policy[0].join[0])";
     rivalry_with_itself: "rivalry-with-itself.toml" => 18, "rivalry[0]", "challenger and target are the same country";
     // values out of range
     negative_budget: "negative-budget.toml" => 7, "country[0].military.budget", "expected a number in [0, 1e5] (currency bn/yr), found -1.5";
@@ -168,6 +169,9 @@ bad_files! {
     runs_negative: "runs-negative.toml" => 3, "scenario.runs", "found -100";
     start_month_thirteen: "start-month-thirteen.toml" => 3, "scenario.start", "found \"2025-13\"";
     start_year_far_future: "start-year-far-future.toml" => 3, "scenario.start", "found 99999";
+    start_month_one_digit: "start-month-one-digit.toml" => 3, "scenario.start", "found \"2025-1\"";
+    start_with_a_space: "start-with-a-space.toml" => 3, "scenario.start", "found \" 2025-01\"";
+    currency_blank: "currency-blank.toml" => 3, "scenario.currency", "expected a currency unit, found \" \"";
     unknown_status: "unknown-status.toml" => 6, "country[0].status", "unknown status `nato`";
     invalid_id: "invalid-id.toml" => 5, "country[0].id", "invalid id `A B`";
     policy_set_out_of_range: "policy-set-out-of-range.toml" => 21, "policy[0].changes[0].set", "expected a number in [0, 0.5] (share of GDP), found 2.0";
