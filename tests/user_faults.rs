@@ -1184,6 +1184,96 @@ fn a_value_that_is_not_a_number_reads_the_same_in_a_file_and_in_set() {
     }
 }
 
+/// A number TOML refuses (`.5`, `5.`, a leading zero `010`, `0_1`, `00.5`, `1.e3`) is refused
+/// in `--set` and in an integer or number flag with the message the same text gets in a
+/// file, located at the value (`--set model.war_cost=.5` and `--runs 010` were read as 0.5
+/// and 10 while `war_cost = .5` in the file was a syntax error); a number TOML reads
+/// (`1_0`, `+0.5`, `1e0`) is taken by both.
+#[test]
+fn a_number_toml_refuses_is_refused_in_set_and_flags_as_in_a_file() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let help = "a number is written as in a TOML file: a digit on both sides of a point \
+                (`0.5`, `5.0`, not `.5`, `5.`), no leading zero (`10`, not `010`)";
+    let file_message = |value: &str| -> String {
+        let file = write(
+            d.path(),
+            "v.toml",
+            &format!("extends = {base:?}\n\n[model]\nwar_cost = {value}\n"),
+        );
+        let o = run(&["validate", file.to_str().unwrap()]);
+        refused_for(&o, format_args!("war_cost = {value}"));
+        let err = stderr(&o);
+        let line = err.lines().next().unwrap();
+        line.split_once(": error: ").unwrap().1.to_string()
+    };
+    for value in [".5", "5.", "0_1", "010", "00.5", "1.e3", "-01"] {
+        let said = file_message(value);
+        assert!(
+            said.starts_with("model.war_cost: TOML syntax error: "),
+            "{said}"
+        );
+        let set = format!("model.war_cost={value}");
+        for args in [
+            vec!["validate", &base, "--set", &set],
+            vec!["run", &base, "--set", &set],
+        ] {
+            let o = run(&args);
+            refused_for(&o, format_args!("{args:?}"));
+            assert_eq!(
+                stderr(&o),
+                common::flag_fault_help("--set", &set, 16, value.len(), &said, help),
+                "{args:?}"
+            );
+        }
+    }
+    for (flag, value) in [
+        ("--runs", "010"),
+        ("--runs", "0_1"),
+        ("--seed", "07"),
+        ("--horizon-years", "05"),
+        ("--until-ci", ".05"),
+        ("--until-ci", "0.05."),
+    ] {
+        let args = ["run", &base, flag, value];
+        let o = run(&args);
+        refused_for(&o, format_args!("{args:?}"));
+        let err = stderr(&o);
+        if value == "0.05." {
+            // Not a number for TOML or Rust: the flag's own words, as before.
+            assert!(
+                err.contains("expected a half-width in (0, 0.5), found `0.05.`"),
+                "{err}"
+            );
+            continue;
+        }
+        let said = file_message(value);
+        let said = said.strip_prefix("model.war_cost: ").unwrap();
+        assert_eq!(
+            err,
+            common::flag_fault_help(flag, value, 1, value.len(), said, help),
+            "{args:?}"
+        );
+    }
+    // What TOML reads is taken: digit separators, a sign, an exponent.
+    for value in ["1_0", "+0.5", "1e0", "0.5"] {
+        let set = format!("model.war_cost={value}");
+        let o = run(&["validate", &base, "--set", &set]);
+        assert!(o.status.success(), "{value}: {}", stderr(&o));
+    }
+    let o = run(&[
+        "run",
+        &base,
+        "--runs",
+        "1_0",
+        "--horizon-years",
+        "+1",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 /// A numeric flag out of its range, negative, fractional, beyond 64 bits or a word gets one
 /// message, "FLAG:1:1: error: expected ..., found VALUE" located in the value (as `--set`'s
 /// and `--threshold`'s; it was "error: FLAG VALUE: expected ..."), exit 2, in every command

@@ -834,6 +834,17 @@ fn found(text: &str) -> String {
     }
 }
 
+/// The refusal of flag `flag`'s `text` that TOML would refuse as a value (`--runs 010`,
+/// `--until-ci .05`), in the words of the same text in a file
+/// ([`crate::scenario::input::toml_number_fault`]), located in the value.
+pub fn toml_fault(flag: &'static str, text: &str) -> Option<FlagFault> {
+    let (message, help) = crate::scenario::input::toml_number_fault(text)?;
+    Some(FlagFault {
+        help,
+        ..FlagFault::new(flag, text, message)
+    })
+}
+
 /// The refusal of integer flag `flag`'s `text` outside `[min, max]` (`note`: what the range
 /// says more, " (0 = one per core)"), as every fault alike (0, a negative number, a fraction,
 /// a number beyond 64 bits, a word).
@@ -867,6 +878,9 @@ fn int_flag_noted<T: TryFrom<u64> + Clone + Send + Sync + 'static>(
     note: &'static str,
 ) -> impl Fn(&str) -> Result<T, FlagFault> + Clone + Send + Sync + 'static {
     move |text: &str| {
+        if let Some(fault) = toml_fault(flag, text) {
+            return Err(fault);
+        }
         crate::scenario::input::parse_digits::<u64>(text)
             .filter(|n| (min..=max).contains(n))
             .and_then(|n| T::try_from(n).ok())
@@ -886,7 +900,7 @@ pub fn float_flag(
     expected: &'static str,
     fits: fn(f64) -> bool,
 ) -> impl Fn(&str) -> Result<f64, FlagFault> + Clone + Send + Sync + 'static {
-    move |text: &str| match crate::scenario::input::number_text(text, expected) {
+    move |text: &str| match crate::scenario::input::value_text(text, expected) {
         Ok(x) if fits(x) => Ok(x),
         Ok(_) => Err(FlagFault::new(
             flag,
@@ -909,6 +923,9 @@ pub fn parse_seed(text: &str) -> Result<u64, FlagFault> {
 /// [`crate::settings::check_until_ci`], for every fault alike (a negative number, a word:
 /// clap said "unexpected argument '-0' found" for `-0.1` and "invalid float literal").
 pub fn parse_until_ci(text: &str) -> Result<f64, FlagFault> {
+    if let Some(fault) = toml_fault("--until-ci", text) {
+        return Err(fault);
+    }
     let x = crate::scenario::input::parse_digits::<f64>(text).unwrap_or(f64::NAN);
     crate::settings::check_until_ci(x, crate::settings::Caller::Cli).map_err(|_| {
         FlagFault::new(

@@ -82,7 +82,7 @@ impl Override {
             "true" => Some(1.0),
             "false" => Some(0.0),
             // A literal that reads as 0 although it is not (`1e-400`) is refused as in a file.
-            _ => super::input::number_text(raw, "a number").ok(),
+            _ => super::input::value_text(raw, "a number").ok(),
         };
         match value {
             Some(value) => Ok(Override {
@@ -681,7 +681,7 @@ fn not_a_number(d: Diagnostic, text: &str, scenario: &Scenario) -> Diagnostic {
         Err(e) => return unknown_path(&d.file, text, path, e),
     };
     let expected = target.spec().expected();
-    let Err((message, help)) = super::input::number_text(raw, &expected) else {
+    let Err((message, help)) = super::input::value_text(raw, &expected) else {
         return d;
     };
     let at = text.find('=').map_or(0, |i| i + 1);
