@@ -1274,6 +1274,104 @@ fn a_number_toml_refuses_is_refused_in_set_and_flags_as_in_a_file() {
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
+/// A switch (`model.commitment_at_attack`, 0 or 1) is turned by a policy's `set` (or `add`)
+/// at once: its `scale` is refused at the value (`scale = 2` was taken, while `add = 0.5` was
+/// refused), and so is a ramp of it, at `ramp_years` in the file and at the value in
+/// `--set policy.ID.ramp_years=...` (the ramp passed through fractions the model reads as on).
+#[test]
+fn a_policy_cannot_scale_or_ramp_a_switch() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let policy = |ramp: &str, op: &str| {
+        let text = format!(
+            "extends = {base:?}\n\n[[policy]]\nid = \"commit\"\nstart = \"2026-01\"\n{ramp}\
+             changes = [{{ path = \"model.commitment_at_attack\", {op} }}]\n"
+        );
+        write(d.path(), "p.toml", &text)
+    };
+    let validate = |file: &Path, set: &[&str]| {
+        let mut args = vec!["validate", file.to_str().unwrap()];
+        for s in set {
+            args.extend(["--set", s]);
+        }
+        run(&args)
+    };
+    // scale: at its value, whatever the ramp.
+    for ramp in ["", "ramp_years = 2\n"] {
+        let file = policy(ramp, "scale = 2");
+        let o = validate(&file, &[]);
+        refused(&o);
+        let err = stderr(&o);
+        let line = if ramp.is_empty() { 6 } else { 7 };
+        assert!(
+            err.starts_with(&format!(
+                "{}:{line}:59: error: policy[0].changes[0].scale: `model.commitment_at_attack` \
+                 is a switch (0 or 1): `scale` cannot turn it on or off\n",
+                file.display()
+            )),
+            "{err}"
+        );
+        assert!(
+            err.contains(
+                "= help: set it: { path = \"model.commitment_at_attack\", set = 1 } turns it \
+                 on, `set = 0` off"
+            ),
+            "{err}"
+        );
+    }
+    // A ramp of `set` or `add`: at `ramp_years`.
+    for op in ["set = 1", "add = 1", "set = true"] {
+        let file = policy("ramp_years = 2\n", op);
+        let o = validate(&file, &[]);
+        refused(&o);
+        let err = stderr(&o);
+        assert!(
+            err.starts_with(&format!(
+                "{}:6:14: error: policy[0].ramp_years: `ramp_years = 2` would ramp \
+                 `model.commitment_at_attack`, a switch (0 or 1), through fractions the model \
+                 reads as on\n",
+                file.display()
+            )),
+            "{op}: {err}"
+        );
+        assert!(err.contains("= help: a switch turns at once"), "{err}");
+    }
+    // At once (no ramp, or one of less than a month) it is taken, and a ramp set by `--set`
+    // is refused at its value.
+    for (ramp, op) in [
+        ("", "set = 1"),
+        ("ramp_years = 0\n", "set = true"),
+        ("ramp_years = 0.05\n", "set = 1"),
+    ] {
+        let file = policy(ramp, op);
+        let o = validate(&file, &[]);
+        assert!(o.status.success(), "{ramp}: {}", stderr(&o));
+    }
+    let file = policy("", "set = 1");
+    let o = validate(&file, &["policy.commit.ramp_years=3"]);
+    refused(&o);
+    assert!(
+        stderr(&o).starts_with(
+            "--set:1:26: error: policy.commit.ramp_years: `ramp_years = 3` would ramp \
+             `model.commitment_at_attack`, a switch (0 or 1), through fractions the model reads \
+             as on\n"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = validate(&file, &["policy.commit.ramp_years=0"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The switch written as its expectation says, `true`, in `[model]` too (it was "expected
+    // true or false (or 0 or 1), found boolean").
+    let file = write(
+        d.path(),
+        "m.toml",
+        &format!("extends = {base:?}\n\n[model]\ncommitment_at_attack = true\n"),
+    );
+    let o = validate(&file, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 /// A numeric flag out of its range, negative, fractional, beyond 64 bits or a word gets one
 /// message, "FLAG:1:1: error: expected ..., found VALUE" located in the value (as `--set`'s
 /// and `--threshold`'s; it was "error: FLAG VALUE: expected ..."), exit 2, in every command

@@ -842,6 +842,11 @@ impl<'a> Input<'a> {
         target: &str,
         spec: &super::FieldSpec,
     ) -> Option<f64> {
+        // A switch is written as its expectation says, `true` / `false` or 1 / 0 (`true`
+        // was refused with "expected true or false (or 0 or 1), found boolean").
+        if let (true, DeValue::Boolean(b)) = (spec.is_switch(), v.get_ref()) {
+            return Some(f64::from(u8::from(*b)));
+        }
         let x = self.number(v, path, &spec.expected())?;
         if !spec.contains(x) {
             let found = self.literal(v.span());

@@ -151,6 +151,36 @@ pub fn apply(
             );
             continue;
         }
+        // A ramp of a policy that turns a switch, as the file's `ramp_years` is refused.
+        if let ParamRef::PolicyValue {
+            policy,
+            field: super::PolicyField::RampYears,
+        } = target
+            && let p = &scenario.policies[policy]
+            && p.ramps()
+            && let Some(c) = p.changes.iter().find(|c| c.target.spec().is_switch())
+        {
+            let at = o.text.find('=').map_or(0, |i| i + 1);
+            diags.0.push(
+                Diagnostic::at(
+                    origin,
+                    &o.text,
+                    at..o.text.len(),
+                    &o.path,
+                    format!(
+                        "`ramp_years = {raw}` would ramp `{}`, a switch (0 or 1), through \
+                         fractions the model reads as on",
+                        c.path
+                    ),
+                )
+                .with_help(Some(format!(
+                    "a switch turns at once: policy `{}` changes `{}`, so its changes cannot \
+                     ramp",
+                    p.id, c.path
+                ))),
+            );
+            continue;
+        }
         applied.push(Applied {
             path: o.path.clone(),
             value: o.value,
