@@ -1372,6 +1372,39 @@ fn a_policy_cannot_scale_or_ramp_a_switch() {
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
+/// A policy's start out of its range is said with its bounds as dates and twelfths ("[1900,
+/// 2300 + 11/12] (1900-01 to 2300-12)"; it said "[1900, 2300.9166666666665]").
+#[test]
+fn a_policy_start_out_of_range_names_its_range_as_dates() {
+    let envoy = scenario("scenarios/shea-special-envoy.toml");
+    for value in ["3000", "1899.5", "x"] {
+        let set = format!("policy.special-envoy.start={value}");
+        let o = run(&["validate", &envoy, "--set", &set]);
+        refused(&o);
+        let found = if value == "x" {
+            "`x`".to_string()
+        } else {
+            value.to_string()
+        };
+        let first = stderr(&o).lines().next().unwrap_or("").to_string();
+        assert_eq!(
+            first,
+            format!(
+                "--set:1:28: error: policy.special-envoy.start: expected a decimal year in \
+                 [1900, 2300 + 11/12] (1900-01 to 2300-12), found {found}"
+            )
+        );
+    }
+    // The last month is in the range, the next is not.
+    let o = run(&[
+        "validate",
+        &envoy,
+        "--set",
+        "policy.special-envoy.start=2300.9166666666665",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 /// A numeric flag out of its range, negative, fractional, beyond 64 bits or a word gets one
 /// message, "FLAG:1:1: error: expected ..., found VALUE" located in the value (as `--set`'s
 /// and `--threshold`'s; it was "error: FLAG VALUE: expected ..."), exit 2, in every command
