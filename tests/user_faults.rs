@@ -1405,6 +1405,44 @@ fn a_policy_start_out_of_range_names_its_range_as_dates() {
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
+/// `deter compare` of two scenarios of different horizons is refused at the second file's
+/// `horizon_years` (it named no file), with a help line naming both; where the second file
+/// writes none, at the first's.
+#[test]
+fn compare_locates_different_horizons_at_the_second_files_key() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let short = write(
+        d.path(),
+        "short.toml",
+        &format!("extends = {base:?}\n\n[scenario]\nhorizon_years = 7\n"),
+    );
+    let short = short.to_str().unwrap();
+    let o = run(&["compare", &base, short, "--runs", "10"]);
+    refused(&o);
+    let e = stderr(&o);
+    assert!(
+        e.starts_with(&format!(
+            "{short}:4:17: error: scenario.horizon_years: the scenarios have different \
+             horizons (10 and 7 years); common random numbers need the same horizon (use \
+             --horizon-years)\n"
+        )),
+        "{e}"
+    );
+    assert!(
+        e.contains(&format!(
+            "= help: A ({base}) runs 10 years and B ({short}) 7: give both the same \
+             `horizon_years`, or compare them over one with --horizon-years N"
+        )),
+        "{e}"
+    );
+    // B without the key: at A's.
+    let same = write(d.path(), "same.toml", &format!("extends = {base:?}\n"));
+    let o = run(&["compare", short, same.to_str().unwrap(), "--runs", "10"]);
+    refused(&o);
+    assert!(stderr(&o).starts_with(&format!("{short}:4:17: error: scenario.horizon_years: ")));
+}
+
 /// A numeric flag out of its range, negative, fractional, beyond 64 bits or a word gets one
 /// message, "FLAG:1:1: error: expected ..., found VALUE" located in the value (as `--set`'s
 /// and `--threshold`'s; it was "error: FLAG VALUE: expected ..."), exit 2, in every command
@@ -1673,6 +1711,36 @@ fn robust_refuses_the_results_of_a_sweep_stopped_during_its_first_policy() {
         assert!(e.contains("--resume"), "{e}");
         assert!(!out.exists(), "a table was written");
     }
+    // A policy without a row for a future: at the policy cell of its first row, as every
+    // cell's fault of a results file (it said "policy `envoy` has no row for future 1"
+    // without a location).
+    let full = results_of(d.path(), &["baseline", "envoy"]);
+    let text = std::fs::read_to_string(&full).unwrap();
+    let gap: String = text
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| *i != 5)
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    let gapped = write(d.path(), "gap.csv", &gap);
+    let o = deter()
+        .arg("robust")
+        .arg(&gapped)
+        .args(["--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    refused(&o);
+    let e = stderr(&o);
+    assert!(
+        e.starts_with(&format!(
+            "{}:5:3: error: column `policy`: policy `envoy` has no row for future 1 (an \
+             incomplete sweep?)\n",
+            gapped.display()
+        )),
+        "{e}"
+    );
+    assert!(e.contains("= help: future 1 has rows from line 3"), "{e}");
+    assert!(!out.exists(), "a table was written");
     // Two policies, complete: accepted (the refusal is about the count, not the file).
     let o = deter()
         .arg("robust")
