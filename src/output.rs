@@ -593,7 +593,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[derive(Default)]
 pub struct HeldFiles {
     files: Vec<(tempfile::TempPath, PathBuf)>,
+    /// Directories created for these files (`--plots DIR` that did not exist), deepest
+    /// first: removed, if left empty, when the files are dropped without commit.
+    dirs: Vec<PathBuf>,
     _pending: Option<ActivityGuard>,
+}
+
+impl Drop for HeldFiles {
+    /// Without commit (an error, Ctrl-C): the temporary files removed, then each directory
+    /// created for them that is left empty (a directory that existed is never removed, nor
+    /// one that holds anything).
+    fn drop(&mut self) {
+        self.files.clear();
+        for dir in std::mem::take(&mut self.dirs) {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
 }
 
 impl HeldFiles {
@@ -622,9 +637,25 @@ impl HeldFiles {
         Ok(())
     }
 
+    /// Create directory `dir` (and its missing parents) for files written here; those it
+    /// creates are removed again, if left empty, when the files are dropped without commit.
+    pub fn create_dir_all(&mut self, dir: &Path) -> std::io::Result<()> {
+        let missing: Vec<PathBuf> = dir
+            .ancestors()
+            .filter(|a| !a.as_os_str().is_empty())
+            .take_while(|a| std::fs::symlink_metadata(a).is_err())
+            .map(Path::to_path_buf)
+            .collect();
+        std::fs::create_dir_all(dir)?;
+        self.dirs.extend(missing);
+        Ok(())
+    }
+
     /// Publish every file written, in the order written; a fault names the file it stopped
     /// at (those before it are published, those after it removed).
     pub fn commit(mut self) -> Result<(), (PathBuf, std::io::Error)> {
+        // Published: its directories stay, whatever follows.
+        self.dirs.clear();
         for (tmp, path) in std::mem::take(&mut self.files) {
             tmp.persist(&path).map_err(|e| (path, e.error))?;
         }

@@ -1172,7 +1172,13 @@ fn charts_and_page(
     mut held: Option<&mut output::HeldFiles>,
 ) -> Result<(), (CliError, bool)> {
     use crate::report::html::{FigureCutter, FigureIds};
-    std::fs::create_dir_all(dir).map_err(|e| {
+    // A directory created for held charts is removed again if the run stops before they
+    // are published (Ctrl-C in a later file), where it would be left empty.
+    match held.as_deref_mut() {
+        Some(held) => held.create_dir_all(dir),
+        None => std::fs::create_dir_all(dir),
+    }
+    .map_err(|e| {
         (
             CliError::Failure(crate::output::cannot_write(dir, &e)),
             true,
