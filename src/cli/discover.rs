@@ -86,6 +86,7 @@ pub struct DiscoverArgs {
 
 pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
     if let Some(r) = &args.report {
+        super::output_file_fault("--report", r)?;
         output::check_writable(r, &results_and_marker(&args.results)).map_err(CliError::Usage)?;
     }
     super::flags::check_named_format(

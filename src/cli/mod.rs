@@ -241,7 +241,23 @@ pub fn refuse_named_twice(named: &[(&'static str, Option<&Path>)]) -> Result<(),
             return Err(named_twice(flag, path, first));
         }
     }
+    // Each output file's file-system fault, located at its option (`--plots` is checked as
+    // a directory, by its own check).
+    for &(flag, path) in named.iter().filter(|(f, _)| *f != "--plots") {
+        output_file_fault(flag, path)?;
+    }
     Ok(())
+}
+
+/// The file-system fault of output file `path`, the value of `flag` (its directory missing,
+/// a directory, no permission: [`output::file_output_fault`]), located at the value with a
+/// help line, as an output directory's fault is ([`dir_name_fault`]); it was a plain
+/// "error: output directory `nodir` does not exist".
+pub fn output_file_fault(flag: &'static str, path: &Path) -> Result<(), CliError> {
+    match output::file_output_fault(path, flag) {
+        Some(f) => Err(dir_name_fault(flag, path, f)),
+        None => Ok(()),
+    }
 }
 
 /// [`refuse_named_twice`]'s fault: `flag`'s value `path` is the file `first` names too (or,
