@@ -1443,6 +1443,56 @@ fn compare_locates_different_horizons_at_the_second_files_key() {
     assert!(stderr(&o).starts_with(&format!("{short}:4:17: error: scenario.horizon_years: ")));
 }
 
+/// A nested run's budget refused at the flag that set it, with a help line: `--runs 1` (at
+/// least 2 per draw) and draws x runs over the limit (at `--runs`; at `--draws` when `--runs`
+/// is its default), in run and compare; it was a plain "error: --runs 1 per draw: ...".
+#[test]
+fn a_nested_runs_budget_is_refused_at_its_flag() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let u = write(
+        d.path(),
+        "u.toml",
+        &format!(
+            "extends = {base:?}\n\n[[uncertain]]\npath = \"model.war_cost\"\n\
+             distribution = \"uniform\"\nrange = [0.5, 1.5]\n"
+        ),
+    );
+    let u = u.to_str().unwrap();
+    for cmd in [vec!["run", u], vec!["compare", u, u]] {
+        for (extra, flag, value, said, help) in [
+            (
+                vec!["--runs", "1", "--draws", "3"],
+                "--runs",
+                "1",
+                "expected at least 2 runs per draw, found 1",
+                "a nested run estimates each draw's Monte Carlo spread from its runs: give \
+                 --runs 2 or more",
+            ),
+            (
+                vec!["--runs", "100000000000", "--draws", "1000"],
+                "--runs",
+                "100000000000",
+                "expected draws x runs at most 1000000000000, found 1000 x 100000000000",
+                "give fewer --draws or fewer --runs per draw",
+            ),
+        ] {
+            let mut args = cmd.clone();
+            args.extend(extra);
+            let o = run(&args);
+            refused_for(&o, format_args!("{args:?}"));
+            // After compare's warning that A and B are one file.
+            let e = stderr(&o);
+            let at = e.find(&format!("{flag}:1:1: ")).unwrap_or(0);
+            assert_eq!(
+                &e[at..],
+                common::flag_fault_help(flag, value, 1, value.len(), said, help),
+                "{args:?}"
+            );
+        }
+    }
+}
+
 /// A numeric flag out of its range, negative, fractional, beyond 64 bits or a word gets one
 /// message, "FLAG:1:1: error: expected ..., found VALUE" located in the value (as `--set`'s
 /// and `--threshold`'s; it was "error: FLAG VALUE: expected ..."), exit 2, in every command
