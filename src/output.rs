@@ -221,6 +221,51 @@ pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
     probe_dir(&dir)
 }
 
+/// The file-system fault of the output file `path` (the value of option `option`), in the
+/// words of an output directory's ([`check_output_dir`]): its directory missing or a file,
+/// `path` a directory, or a directory that takes no new files (no permission); what was
+/// expected, found and what to do ([`DirNameFault`]), located at the option's value by the
+/// command line. `None` for every other case, which [`check_writable`] words.
+pub fn file_output_fault(path: &Path, option: &str) -> Option<DirNameFault> {
+    if path.as_os_str() == "-" {
+        return None;
+    }
+    let shown = crate::scenario::printable(&path.display().to_string()).into_owned();
+    let dir = parent_dir(&destination(path));
+    let dir_shown = crate::scenario::printable(&dir.display().to_string()).into_owned();
+    if !dir.is_dir() {
+        let is = if dir.exists() {
+            "is not a directory (a file of that name exists)"
+        } else {
+            "does not exist"
+        };
+        return Some(DirNameFault {
+            message: format!(
+                "expected a file in an existing directory, found `{shown}`, whose directory \
+                 `{dir_shown}` {is}"
+            ),
+            help: format!(
+                "{option} names the file to write: create `{dir_shown}` first, or name a file \
+                 in an existing directory"
+            ),
+        });
+    }
+    if path.is_dir() {
+        return Some(DirNameFault {
+            message: format!("expected a file, found `{shown}`, a directory"),
+            help: format!(
+                "{option} names the file to write, not its directory: name a file in `{shown}`"
+            ),
+        });
+    }
+    probe_dir(&dir).err().map(|reason| DirNameFault {
+        message: format!(
+            "expected a file in a directory deter can create files in, found `{shown}`: {reason}"
+        ),
+        help: format!("{option} names the file to write: name one in a directory you can write to"),
+    })
+}
+
 /// Whether the existing file at `path` (`meta`, its link followed) is read-only: no write
 /// permission at all, or none for this process. Outputs are replaced by renaming a new file
 /// over them, which the directory's permission alone allows (the file's own was ignored, and
@@ -593,7 +638,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[derive(Default)]
 pub struct HeldFiles {
     files: Vec<(tempfile::TempPath, PathBuf)>,
+    /// Directories created for these files (`--plots DIR` that did not exist), deepest
+    /// first: removed, if left empty, when the files are dropped without commit.
+    dirs: Vec<PathBuf>,
     _pending: Option<ActivityGuard>,
+}
+
+impl Drop for HeldFiles {
+    /// Without commit (an error, Ctrl-C): the temporary files removed, then each directory
+    /// created for them that is left empty (a directory that existed is never removed, nor
+    /// one that holds anything).
+    fn drop(&mut self) {
+        self.files.clear();
+        for dir in std::mem::take(&mut self.dirs) {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
 }
 
 impl HeldFiles {
@@ -622,9 +682,25 @@ impl HeldFiles {
         Ok(())
     }
 
+    /// Create directory `dir` (and its missing parents) for files written here; those it
+    /// creates are removed again, if left empty, when the files are dropped without commit.
+    pub fn create_dir_all(&mut self, dir: &Path) -> std::io::Result<()> {
+        let missing: Vec<PathBuf> = dir
+            .ancestors()
+            .filter(|a| !a.as_os_str().is_empty())
+            .take_while(|a| std::fs::symlink_metadata(a).is_err())
+            .map(Path::to_path_buf)
+            .collect();
+        std::fs::create_dir_all(dir)?;
+        self.dirs.extend(missing);
+        Ok(())
+    }
+
     /// Publish every file written, in the order written; a fault names the file it stopped
     /// at (those before it are published, those after it removed).
     pub fn commit(mut self) -> Result<(), (PathBuf, std::io::Error)> {
+        // Published: its directories stay, whatever follows.
+        self.dirs.clear();
         for (tmp, path) in std::mem::take(&mut self.files) {
             tmp.persist(&path).map_err(|e| (path, e.error))?;
         }

@@ -220,17 +220,30 @@ fn ctrl_c_stops_a_merge_with_130_and_nothing_written() {
 /// `deter run` of several files writes each window's charts (`--plots`) when the window
 /// ends; a Ctrl-C in a later window said "deter: interrupted; no output written" (exit 130)
 /// over the first files' charts, left in the directory. The charts are held (hidden
-/// temporary files) and published with the other outputs at the end now: none is left.
+/// temporary files) and published with the other outputs at the end now: none is left, and
+/// the directory is removed when the run created it (it was left empty), never when it
+/// existed.
 #[cfg(unix)]
 #[test]
 fn ctrl_c_after_the_first_files_charts_leaves_none_of_them() {
+    for existed in [false, true] {
+        ctrl_c_after_the_first_files_charts(existed);
+    }
+}
+
+#[cfg(unix)]
+fn ctrl_c_after_the_first_files_charts(existed: bool) {
     use std::time::Duration;
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
     let text = std::fs::read_to_string(root().join("scenarios/western-balkans-2024.toml")).unwrap();
     let a = write(dir, "a.toml", &text);
     let b = write(dir, "b.toml", &text);
+    // A directory the run creates, or one that exists.
     let plots = dir.join("charts");
+    if existed {
+        std::fs::create_dir_all(&plots).unwrap();
+    }
     let page = dir.join("page.html");
     // One thread: one file a window, the second running for seconds after the first's charts.
     let mut child = std::process::Command::new(bin())
@@ -270,12 +283,16 @@ fn ctrl_c_after_the_first_files_charts_leaves_none_of_them() {
         err.contains("deter: interrupted; no output written"),
         "{err}"
     );
+    assert!(!page.exists(), "the page was written");
+    if !existed {
+        assert!(!plots.exists(), "the directory the run created was left");
+        return;
+    }
     let left: Vec<String> = std::fs::read_dir(&plots)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(left.is_empty(), "left in --plots: {left:?}");
-    assert!(!page.exists(), "the page was written");
 }
 
 // ---- The memory guard ----

@@ -785,7 +785,9 @@ fn an_output_that_cannot_be_written_is_said_alike_by_every_command() {
             ),
             (
                 format!("afile/r{ext}"),
-                "error: output directory `afile` is not a directory (a file of that name exists)",
+                // At the option's value (PATH: init's), as a directory option's fault.
+                "expected a file in an existing directory, found `afile/rEXT`, whose directory \
+                 `afile` is not a directory (a file of that name exists)",
             ),
         ] {
             if ext.is_empty() && name == "out/" {
@@ -798,8 +800,21 @@ fn an_output_that_cannot_be_written_is_said_alike_by_every_command() {
             let e = stderr(&o);
             let first = e.lines().find(|l| l.starts_with("error: ")).unwrap_or("");
             assert_eq!(o.status.code(), Some(2), "{a:?}: {e}");
-            if !ext.is_empty() {
+            if !ext.is_empty() && name == "out/" {
                 assert_eq!(first, want, "{a:?}");
+            } else if !ext.is_empty() {
+                let at = flag.unwrap_or("PATH");
+                let want = want.replace("EXT", ext);
+                assert!(
+                    e.starts_with(&format!("{at}:1:1: error: {want}\n")),
+                    "{a:?}: {e}"
+                );
+                assert!(
+                    e.contains(&format!(
+                        "= help: {at} names the file to write: create `afile`"
+                    )),
+                    "{a:?}: {e}"
+                );
             }
             assert!(!dir.join("out").exists(), "{a:?}");
         }
@@ -832,9 +847,22 @@ fn an_output_that_cannot_be_written_is_said_alike_by_every_command() {
                     );
                     continue;
                 }
-                assert_eq!(
-                    first, "error: output directory `nodir` does not exist",
-                    "{a:?}"
+                // A file's option: at its value too, with the help line (it was a plain
+                // "error: output directory `nodir` does not exist").
+                let at = flag.unwrap_or("PATH");
+                assert!(
+                    e.starts_with(&format!(
+                        "{at}:1:1: error: expected a file in an existing directory, found \
+                         `nodir/r{ext}`, whose directory `nodir` does not exist\n"
+                    )),
+                    "{a:?}: {e}"
+                );
+                assert!(
+                    e.contains(&format!(
+                        "= help: {at} names the file to write: create `nodir` first, or name a \
+                         file in an existing directory"
+                    )),
+                    "{a:?}: {e}"
                 );
                 continue;
             }

@@ -624,7 +624,7 @@ fn robust_refuses_a_share_outside_0_1_and_init_does_not_suggest_force_for_a_dire
         let o = run(&args);
         refused_for(&o, format_args!("{args:?}"));
         let e = stderr(&o);
-        assert!(e.contains("is a directory"), "{args:?}: {e}");
+        assert!(e.contains("a directory"), "{args:?}: {e}");
         assert!(!e.contains("--force"), "{args:?}: {e}");
     }
 }
@@ -1184,6 +1184,315 @@ fn a_value_that_is_not_a_number_reads_the_same_in_a_file_and_in_set() {
     }
 }
 
+/// A number TOML refuses (`.5`, `5.`, a leading zero `010`, `0_1`, `00.5`, `1.e3`) is refused
+/// in `--set` and in an integer or number flag with the message the same text gets in a
+/// file, located at the value (`--set model.war_cost=.5` and `--runs 010` were read as 0.5
+/// and 10 while `war_cost = .5` in the file was a syntax error); a number TOML reads
+/// (`1_0`, `+0.5`, `1e0`) is taken by both.
+#[test]
+fn a_number_toml_refuses_is_refused_in_set_and_flags_as_in_a_file() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let help = "a number is written as in a TOML file: a digit on both sides of a point \
+                (`0.5`, `5.0`, not `.5`, `5.`), no leading zero (`10`, not `010`)";
+    let file_message = |value: &str| -> String {
+        let file = write(
+            d.path(),
+            "v.toml",
+            &format!("extends = {base:?}\n\n[model]\nwar_cost = {value}\n"),
+        );
+        let o = run(&["validate", file.to_str().unwrap()]);
+        refused_for(&o, format_args!("war_cost = {value}"));
+        let err = stderr(&o);
+        let line = err.lines().next().unwrap();
+        line.split_once(": error: ").unwrap().1.to_string()
+    };
+    for value in [".5", "5.", "0_1", "010", "00.5", "1.e3", "-01"] {
+        let said = file_message(value);
+        assert!(
+            said.starts_with("model.war_cost: TOML syntax error: "),
+            "{said}"
+        );
+        let set = format!("model.war_cost={value}");
+        for args in [
+            vec!["validate", &base, "--set", &set],
+            vec!["run", &base, "--set", &set],
+        ] {
+            let o = run(&args);
+            refused_for(&o, format_args!("{args:?}"));
+            assert_eq!(
+                stderr(&o),
+                common::flag_fault_help("--set", &set, 16, value.len(), &said, help),
+                "{args:?}"
+            );
+        }
+    }
+    for (flag, value) in [
+        ("--runs", "010"),
+        ("--runs", "0_1"),
+        ("--seed", "07"),
+        ("--horizon-years", "05"),
+        ("--until-ci", ".05"),
+        ("--until-ci", "0.05."),
+    ] {
+        let args = ["run", &base, flag, value];
+        let o = run(&args);
+        refused_for(&o, format_args!("{args:?}"));
+        let err = stderr(&o);
+        if value == "0.05." {
+            // Not a number for TOML or Rust: the flag's own words, as before.
+            assert!(
+                err.contains("expected a half-width in (0, 0.5), found `0.05.`"),
+                "{err}"
+            );
+            continue;
+        }
+        let said = file_message(value);
+        let said = said.strip_prefix("model.war_cost: ").unwrap();
+        assert_eq!(
+            err,
+            common::flag_fault_help(flag, value, 1, value.len(), said, help),
+            "{args:?}"
+        );
+    }
+    // What TOML reads is taken: digit separators, a sign, an exponent.
+    for value in ["1_0", "+0.5", "1e0", "0.5"] {
+        let set = format!("model.war_cost={value}");
+        let o = run(&["validate", &base, "--set", &set]);
+        assert!(o.status.success(), "{value}: {}", stderr(&o));
+    }
+    let o = run(&[
+        "run",
+        &base,
+        "--runs",
+        "1_0",
+        "--horizon-years",
+        "+1",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// A switch (`model.commitment_at_attack`, 0 or 1) is turned by a policy's `set` (or `add`)
+/// at once: its `scale` is refused at the value (`scale = 2` was taken, while `add = 0.5` was
+/// refused), and so is a ramp of it, at `ramp_years` in the file and at the value in
+/// `--set policy.ID.ramp_years=...` (the ramp passed through fractions the model reads as on).
+#[test]
+fn a_policy_cannot_scale_or_ramp_a_switch() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let policy = |ramp: &str, op: &str| {
+        let text = format!(
+            "extends = {base:?}\n\n[[policy]]\nid = \"commit\"\nstart = \"2026-01\"\n{ramp}\
+             changes = [{{ path = \"model.commitment_at_attack\", {op} }}]\n"
+        );
+        write(d.path(), "p.toml", &text)
+    };
+    let validate = |file: &Path, set: &[&str]| {
+        let mut args = vec!["validate", file.to_str().unwrap()];
+        for s in set {
+            args.extend(["--set", s]);
+        }
+        run(&args)
+    };
+    // scale: at its value, whatever the ramp.
+    for ramp in ["", "ramp_years = 2\n"] {
+        let file = policy(ramp, "scale = 2");
+        let o = validate(&file, &[]);
+        refused(&o);
+        let err = stderr(&o);
+        let line = if ramp.is_empty() { 6 } else { 7 };
+        assert!(
+            err.starts_with(&format!(
+                "{}:{line}:59: error: policy[0].changes[0].scale: `model.commitment_at_attack` \
+                 is a switch (0 or 1): `scale` cannot turn it on or off\n",
+                file.display()
+            )),
+            "{err}"
+        );
+        assert!(
+            err.contains(
+                "= help: set it: { path = \"model.commitment_at_attack\", set = 1 } turns it \
+                 on, `set = 0` off"
+            ),
+            "{err}"
+        );
+    }
+    // A ramp of `set` or `add`: at `ramp_years`.
+    for op in ["set = 1", "add = 1", "set = true"] {
+        let file = policy("ramp_years = 2\n", op);
+        let o = validate(&file, &[]);
+        refused(&o);
+        let err = stderr(&o);
+        assert!(
+            err.starts_with(&format!(
+                "{}:6:14: error: policy[0].ramp_years: `ramp_years = 2` would ramp \
+                 `model.commitment_at_attack`, a switch (0 or 1), through fractions the model \
+                 reads as on\n",
+                file.display()
+            )),
+            "{op}: {err}"
+        );
+        assert!(err.contains("= help: a switch turns at once"), "{err}");
+    }
+    // At once (no ramp, or one of less than a month) it is taken, and a ramp set by `--set`
+    // is refused at its value.
+    for (ramp, op) in [
+        ("", "set = 1"),
+        ("ramp_years = 0\n", "set = true"),
+        ("ramp_years = 0.05\n", "set = 1"),
+    ] {
+        let file = policy(ramp, op);
+        let o = validate(&file, &[]);
+        assert!(o.status.success(), "{ramp}: {}", stderr(&o));
+    }
+    let file = policy("", "set = 1");
+    let o = validate(&file, &["policy.commit.ramp_years=3"]);
+    refused(&o);
+    assert!(
+        stderr(&o).starts_with(
+            "--set:1:26: error: policy.commit.ramp_years: `ramp_years = 3` would ramp \
+             `model.commitment_at_attack`, a switch (0 or 1), through fractions the model reads \
+             as on\n"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = validate(&file, &["policy.commit.ramp_years=0"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The switch written as its expectation says, `true`, in `[model]` too (it was "expected
+    // true or false (or 0 or 1), found boolean").
+    let file = write(
+        d.path(),
+        "m.toml",
+        &format!("extends = {base:?}\n\n[model]\ncommitment_at_attack = true\n"),
+    );
+    let o = validate(&file, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// A policy's start out of its range is said with its bounds as dates and twelfths ("[1900,
+/// 2300 + 11/12] (1900-01 to 2300-12)"; it said "[1900, 2300.9166666666665]").
+#[test]
+fn a_policy_start_out_of_range_names_its_range_as_dates() {
+    let envoy = scenario("scenarios/shea-special-envoy.toml");
+    for value in ["3000", "1899.5", "x"] {
+        let set = format!("policy.special-envoy.start={value}");
+        let o = run(&["validate", &envoy, "--set", &set]);
+        refused(&o);
+        let found = if value == "x" {
+            "`x`".to_string()
+        } else {
+            value.to_string()
+        };
+        let first = stderr(&o).lines().next().unwrap_or("").to_string();
+        assert_eq!(
+            first,
+            format!(
+                "--set:1:28: error: policy.special-envoy.start: expected a decimal year in \
+                 [1900, 2300 + 11/12] (1900-01 to 2300-12), found {found}"
+            )
+        );
+    }
+    // The last month is in the range, the next is not.
+    let o = run(&[
+        "validate",
+        &envoy,
+        "--set",
+        "policy.special-envoy.start=2300.9166666666665",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// `deter compare` of two scenarios of different horizons is refused at the second file's
+/// `horizon_years` (it named no file), with a help line naming both; where the second file
+/// writes none, at the first's.
+#[test]
+fn compare_locates_different_horizons_at_the_second_files_key() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let short = write(
+        d.path(),
+        "short.toml",
+        &format!("extends = {base:?}\n\n[scenario]\nhorizon_years = 7\n"),
+    );
+    let short = short.to_str().unwrap();
+    let o = run(&["compare", &base, short, "--runs", "10"]);
+    refused(&o);
+    let e = stderr(&o);
+    assert!(
+        e.starts_with(&format!(
+            "{short}:4:17: error: scenario.horizon_years: the scenarios have different \
+             horizons (10 and 7 years); common random numbers need the same horizon (use \
+             --horizon-years)\n"
+        )),
+        "{e}"
+    );
+    assert!(
+        e.contains(&format!(
+            "= help: A ({base}) runs 10 years and B ({short}) 7: give both the same \
+             `horizon_years`, or compare them over one with --horizon-years N"
+        )),
+        "{e}"
+    );
+    // B without the key: at A's.
+    let same = write(d.path(), "same.toml", &format!("extends = {base:?}\n"));
+    let o = run(&["compare", short, same.to_str().unwrap(), "--runs", "10"]);
+    refused(&o);
+    assert!(stderr(&o).starts_with(&format!("{short}:4:17: error: scenario.horizon_years: ")));
+}
+
+/// A nested run's budget refused at the flag that set it, with a help line: `--runs 1` (at
+/// least 2 per draw) and draws x runs over the limit (at `--runs`; at `--draws` when `--runs`
+/// is its default), in run and compare; it was a plain "error: --runs 1 per draw: ...".
+#[test]
+fn a_nested_runs_budget_is_refused_at_its_flag() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let u = write(
+        d.path(),
+        "u.toml",
+        &format!(
+            "extends = {base:?}\n\n[[uncertain]]\npath = \"model.war_cost\"\n\
+             distribution = \"uniform\"\nrange = [0.5, 1.5]\n"
+        ),
+    );
+    let u = u.to_str().unwrap();
+    for cmd in [vec!["run", u], vec!["compare", u, u]] {
+        for (extra, flag, value, said, help) in [
+            (
+                vec!["--runs", "1", "--draws", "3"],
+                "--runs",
+                "1",
+                "expected at least 2 runs per draw, found 1",
+                "a nested run estimates each draw's Monte Carlo spread from its runs: give \
+                 --runs 2 or more",
+            ),
+            (
+                vec!["--runs", "100000000000", "--draws", "1000"],
+                "--runs",
+                "100000000000",
+                "expected draws x runs at most 1000000000000, found 1000 x 100000000000",
+                "give fewer --draws or fewer --runs per draw",
+            ),
+        ] {
+            let mut args = cmd.clone();
+            args.extend(extra);
+            let o = run(&args);
+            refused_for(&o, format_args!("{args:?}"));
+            // After compare's warning that A and B are one file.
+            let e = stderr(&o);
+            let at = e.find(&format!("{flag}:1:1: ")).unwrap_or(0);
+            assert_eq!(
+                &e[at..],
+                common::flag_fault_help(flag, value, 1, value.len(), said, help),
+                "{args:?}"
+            );
+        }
+    }
+}
+
 /// A numeric flag out of its range, negative, fractional, beyond 64 bits or a word gets one
 /// message, "FLAG:1:1: error: expected ..., found VALUE" located in the value (as `--set`'s
 /// and `--threshold`'s; it was "error: FLAG VALUE: expected ..."), exit 2, in every command
@@ -1452,6 +1761,36 @@ fn robust_refuses_the_results_of_a_sweep_stopped_during_its_first_policy() {
         assert!(e.contains("--resume"), "{e}");
         assert!(!out.exists(), "a table was written");
     }
+    // A policy without a row for a future: at the policy cell of its first row, as every
+    // cell's fault of a results file (it said "policy `envoy` has no row for future 1"
+    // without a location).
+    let full = results_of(d.path(), &["baseline", "envoy"]);
+    let text = std::fs::read_to_string(&full).unwrap();
+    let gap: String = text
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| *i != 5)
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    let gapped = write(d.path(), "gap.csv", &gap);
+    let o = deter()
+        .arg("robust")
+        .arg(&gapped)
+        .args(["--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    refused(&o);
+    let e = stderr(&o);
+    assert!(
+        e.starts_with(&format!(
+            "{}:5:3: error: column `policy`: policy `envoy` has no row for future 1 (an \
+             incomplete sweep?)\n",
+            gapped.display()
+        )),
+        "{e}"
+    );
+    assert!(e.contains("= help: future 1 has rows from line 3"), "{e}");
+    assert!(!out.exists(), "a table was written");
     // Two policies, complete: accepted (the refusal is about the count, not the file).
     let o = deter()
         .arg("robust")
@@ -1655,8 +1994,17 @@ fn an_output_directory_that_cannot_be_created_is_refused_before_any_work() {
     ]);
     refused(&reference);
     let expected = stderr(&reference);
+    // At `--out`, in the words of a directory option's fault, with a help line.
+    let at_out = "--out:1:1: error: expected a file in a directory deter can create files in, \
+                  found `/proc/deter-out.json`: ";
     assert!(
-        expected.starts_with("error: cannot write to directory `/proc`: "),
+        expected.starts_with(&format!("{at_out}cannot write to directory `/proc`: ")),
+        "{expected}"
+    );
+    assert!(
+        expected.contains(
+            "= help: --out names the file to write: name one in a directory you can write to"
+        ),
         "{expected}"
     );
     assert!(
@@ -1672,7 +2020,12 @@ fn an_output_directory_that_cannot_be_created_is_refused_before_any_work() {
     );
     let calib = scenario("scenarios/history/calibrate.toml");
     // The directories' options say it at their value, in the same words after "found".
-    let reason = expected.trim_start_matches("error: ").trim_end();
+    let reason = expected
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches(at_out)
+        .trim_end();
     for (flag, args) in [
         (
             "--plots",

@@ -1858,7 +1858,7 @@ def test_a_nested_budget_is_refused_after_the_scenarios_warnings_as_the_cli_refu
                 lambda: deter.compare_nested(a, b, draws=draws, runs=runs),
             ),
         ):
-            assert "warning: model.dispute_recency_decay" in cl and "per draw: expected" in cl, cl
+            assert "warning: model.dispute_recency_decay" in cl and "--runs:1:1: error: expected" in cl, cl
             with pytest.warns(UserWarning) as caught:
                 with pytest.raises(ValueError) as e:
                     call()

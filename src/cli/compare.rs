@@ -1,6 +1,6 @@
 //! `deter compare`: two scenarios with common random numbers, paired differences.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::Args;
@@ -102,6 +102,15 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         }
         (Err(e), _) => return Err(e),
     };
+    // Different horizons: at B's `horizon_years` (it named no file).
+    if sa.meta.horizon_years != sb.meta.horizon_years {
+        return Err(horizon_fault(
+            &args.a,
+            &args.b,
+            sa.meta.horizon_years,
+            sb.meta.horizon_years,
+        ));
+    }
     // A gated key `--set` moves while its switch stays 0 on both sides: said once, as
     // `--set` (the value both sides share), as a `--posterior` column's warning on a value
     // of `--set` is; on one side only, it names that side.
@@ -411,4 +420,32 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
             (std::fs::canonicalize(a), std::fs::canonicalize(b)),
             (Ok(x), Ok(y)) if x == y
         )
+}
+
+/// Two scenarios of different horizons ([`crn::CompareError::Horizon`]'s message), located
+/// at the second file's `[scenario] horizon_years` (or, where it does not write one, at the
+/// first's; where neither does, at the second file), with a help line.
+fn horizon_fault(a: &Path, b: &Path, ha: u32, hb: u32) -> CliError {
+    let message = crn::CompareError::Horizon(ha, hb).to_string();
+    let help = Some(format!(
+        "A ({}) runs {ha} years and B ({}) {hb}: give both the same `horizon_years`, or \
+         compare them over one with --horizon-years N",
+        a.display(),
+        b.display()
+    ));
+    // The key's span in a file, if it writes one (a file read already: any fault is said).
+    let key_in = |file: &Path| {
+        let src = std::fs::read_to_string(file).ok()?;
+        let doc = toml::de::DeTable::parse(&src).ok()?;
+        let scenario = doc.get_ref().get("scenario")?.get_ref().as_table()?;
+        let span = scenario.get("horizon_years")?.span();
+        Some((file.display().to_string(), src, span))
+    };
+    let d = match key_in(b).or_else(|| key_in(a)) {
+        Some((file, src, span)) => {
+            crate::scenario::Diagnostic::at(&file, &src, span, "scenario.horizon_years", message)
+        }
+        None => crate::scenario::Diagnostic::file_level(&b.display().to_string(), message),
+    };
+    CliError::Input(crate::scenario::Diagnostics(vec![d.with_help(help)]))
 }

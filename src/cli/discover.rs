@@ -86,6 +86,7 @@ pub struct DiscoverArgs {
 
 pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
     if let Some(r) = &args.report {
+        super::output_file_fault("--report", r)?;
         output::check_writable(r, &results_and_marker(&args.results)).map_err(CliError::Usage)?;
     }
     super::flags::check_named_format(
@@ -138,6 +139,14 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
             ));
         }
     };
+    // `--step 01` refused as the same text in a file (a TOML value), as every integer flag.
+    if let Some(fault) = args
+        .step
+        .as_deref()
+        .and_then(|t| super::toml_fault("--step", t))
+    {
+        return Err(fault.into());
+    }
     let results =
         Results::read(&args.results).map_err(|e| read_error(e, &args.results, "deter discover"))?;
     let completeness = results.completeness(&args.results);
@@ -335,7 +344,7 @@ fn threshold_value(
             .with_help(help);
         CliError::Input(crate::scenario::Diagnostics(vec![d]))
     };
-    match crate::scenario::input::number_text(raw, &expected) {
+    match crate::scenario::input::value_text(raw, &expected) {
         Err((m, help)) => Err(fault(m, help)),
         Ok(v) if probability && !(0.0..=1.0).contains(&v) => Err(fault(
             format!("expected {expected}, found {}", raw.trim()),

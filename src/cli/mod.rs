@@ -241,7 +241,23 @@ pub fn refuse_named_twice(named: &[(&'static str, Option<&Path>)]) -> Result<(),
             return Err(named_twice(flag, path, first));
         }
     }
+    // Each output file's file-system fault, located at its option (`--plots` is checked as
+    // a directory, by its own check).
+    for &(flag, path) in named.iter().filter(|(f, _)| *f != "--plots") {
+        output_file_fault(flag, path)?;
+    }
     Ok(())
+}
+
+/// The file-system fault of output file `path`, the value of `flag` (its directory missing,
+/// a directory, no permission: [`output::file_output_fault`]), located at the value with a
+/// help line, as an output directory's fault is ([`dir_name_fault`]); it was a plain
+/// "error: output directory `nodir` does not exist".
+pub fn output_file_fault(flag: &'static str, path: &Path) -> Result<(), CliError> {
+    match output::file_output_fault(path, flag) {
+        Some(f) => Err(dir_name_fault(flag, path, f)),
+        None => Ok(()),
+    }
 }
 
 /// [`refuse_named_twice`]'s fault: `flag`'s value `path` is the file `first` names too (or,
@@ -834,6 +850,17 @@ fn found(text: &str) -> String {
     }
 }
 
+/// The refusal of flag `flag`'s `text` that TOML would refuse as a value (`--runs 010`,
+/// `--until-ci .05`), in the words of the same text in a file
+/// ([`crate::scenario::input::toml_number_fault`]), located in the value.
+pub fn toml_fault(flag: &'static str, text: &str) -> Option<FlagFault> {
+    let (message, help) = crate::scenario::input::toml_number_fault(text)?;
+    Some(FlagFault {
+        help,
+        ..FlagFault::new(flag, text, message)
+    })
+}
+
 /// The refusal of integer flag `flag`'s `text` outside `[min, max]` (`note`: what the range
 /// says more, " (0 = one per core)"), as every fault alike (0, a negative number, a fraction,
 /// a number beyond 64 bits, a word).
@@ -867,6 +894,9 @@ fn int_flag_noted<T: TryFrom<u64> + Clone + Send + Sync + 'static>(
     note: &'static str,
 ) -> impl Fn(&str) -> Result<T, FlagFault> + Clone + Send + Sync + 'static {
     move |text: &str| {
+        if let Some(fault) = toml_fault(flag, text) {
+            return Err(fault);
+        }
         crate::scenario::input::parse_digits::<u64>(text)
             .filter(|n| (min..=max).contains(n))
             .and_then(|n| T::try_from(n).ok())
@@ -886,7 +916,7 @@ pub fn float_flag(
     expected: &'static str,
     fits: fn(f64) -> bool,
 ) -> impl Fn(&str) -> Result<f64, FlagFault> + Clone + Send + Sync + 'static {
-    move |text: &str| match crate::scenario::input::number_text(text, expected) {
+    move |text: &str| match crate::scenario::input::value_text(text, expected) {
         Ok(x) if fits(x) => Ok(x),
         Ok(_) => Err(FlagFault::new(
             flag,
@@ -909,6 +939,9 @@ pub fn parse_seed(text: &str) -> Result<u64, FlagFault> {
 /// [`crate::settings::check_until_ci`], for every fault alike (a negative number, a word:
 /// clap said "unexpected argument '-0' found" for `-0.1` and "invalid float literal").
 pub fn parse_until_ci(text: &str) -> Result<f64, FlagFault> {
+    if let Some(fault) = toml_fault("--until-ci", text) {
+        return Err(fault);
+    }
     let x = crate::scenario::input::parse_digits::<f64>(text).unwrap_or(f64::NAN);
     crate::settings::check_until_ci(x, crate::settings::Caller::Cli).map_err(|_| {
         FlagFault::new(
@@ -1155,7 +1188,13 @@ fn charts_and_page(
     mut held: Option<&mut output::HeldFiles>,
 ) -> Result<(), (CliError, bool)> {
     use crate::report::html::{FigureCutter, FigureIds};
-    std::fs::create_dir_all(dir).map_err(|e| {
+    // A directory created for held charts is removed again if the run stops before they
+    // are published (Ctrl-C in a later file), where it would be left empty.
+    match held.as_deref_mut() {
+        Some(held) => held.create_dir_all(dir),
+        None => std::fs::create_dir_all(dir),
+    }
+    .map_err(|e| {
         (
             CliError::Failure(crate::output::cannot_write(dir, &e)),
             true,

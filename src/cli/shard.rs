@@ -94,6 +94,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
         .into());
     };
     if let Some(out) = &args.output.out {
+        super::output_file_fault("--out", out)?;
         output::check_writable(out, &args.files).map_err(CliError::Usage)?;
     }
     let scenario = load_scenario(file, args.sim.horizon_years)?;

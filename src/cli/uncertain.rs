@@ -236,9 +236,7 @@ pub fn run_nested(args: &RunArgs) -> Result<(), CliError> {
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     let (scenario, post) = nested_inputs(args, &outputs)?;
     let post = post.map(|(p, _)| p);
-    let budget =
-        crate::settings::check_nested(args.draws, args.sim.runs, crate::settings::Caller::Cli)
-            .map_err(|e| CliError::Usage(e.0))?;
+    let budget = nested_budget(args.draws, args.sim.runs)?;
     let bar = progress_bar(budget.total_runs(), args.output.quiet);
     let tick = |n: u64| bar.inc(n);
     let control = crate::api::Control {
@@ -293,8 +291,7 @@ pub fn run_nested_shard(args: &RunArgs, spec: crate::shard::ShardSpec) -> Result
     // Read right after validating, to embed it in the partial file.
     let text = std::fs::read_to_string(file)
         .map_err(|e| CliError::Failure(format!("cannot read `{}`: {e}", file.display())))?;
-    crate::settings::check_nested(args.draws, args.sim.runs, crate::settings::Caller::Cli)
-        .map_err(|e| CliError::Usage(e.0))?;
+    nested_budget(args.draws, args.sim.runs)?;
     let (post, post_text) = match post {
         Some((p, t)) => (Some(p), Some(t)),
         None => (None, None),
@@ -402,9 +399,7 @@ pub fn compare_nested(
     if post.is_none() && nested::shared_priors(a, b).is_ok_and(|p| p.is_empty()) {
         return Err(nothing_uncertain(args.draws, "either scenario"));
     }
-    let budget =
-        crate::settings::check_nested(args.draws, args.sim.runs, crate::settings::Caller::Cli)
-            .map_err(|e| CliError::Usage(e.0))?;
+    let budget = nested_budget(args.draws, args.sim.runs)?;
     // Horizons (`--horizon-years` applied at load) in the command line's words, before the
     // library refuses them in a program's.
     let (ha, hb) = (a.meta.horizon_years, b.meta.horizon_years);
@@ -479,4 +474,46 @@ pub fn compare_nested(
         }
     };
     emit(args.output.out.as_deref(), &bytes)
+}
+
+/// The budget of a nested run or comparison ([`crate::settings::check_nested`]), its refusal
+/// located at the flag that set it (`--runs 1`: at least 2 runs per draw; draws x runs over
+/// the limit: at `--runs`, or at `--draws` when `--runs` is its default) with a help line; it
+/// was a plain "error: --runs 1 per draw: ...".
+fn nested_budget(
+    draws: Option<u64>,
+    runs: Option<u64>,
+) -> Result<crate::settings::NestedBudget, CliError> {
+    crate::settings::check_nested(draws, runs, crate::settings::Caller::Cli).map_err(|e| {
+        let (flag, value) = match (runs, draws) {
+            (Some(r), _) => ("--runs", r),
+            (None, Some(d)) => ("--draws", d),
+            (None, None) => return CliError::Usage(e.0),
+        };
+        let (d, r) = (
+            draws.unwrap_or(crate::settings::DEFAULT_DRAWS),
+            runs.unwrap_or(crate::settings::DEFAULT_RUNS_PER_DRAW),
+        );
+        let (message, help) = if r < 2 {
+            (
+                format!("expected at least 2 runs per draw, found {r}"),
+                "a nested run estimates each draw's Monte Carlo spread from its runs: give \
+                 --runs 2 or more"
+                    .to_string(),
+            )
+        } else {
+            (
+                format!(
+                    "expected draws x runs at most {}, found {d} x {r}",
+                    crate::MAX_RUNS
+                ),
+                "give fewer --draws or fewer --runs per draw".to_string(),
+            )
+        };
+        super::FlagFault {
+            help: Some(help),
+            ..super::FlagFault::new(flag, &value.to_string(), message)
+        }
+        .into()
+    })
 }

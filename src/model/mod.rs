@@ -1745,7 +1745,7 @@ impl<const C: bool> World<C> {
         while self.next_event < c.events.len() && c.events[self.next_event].step <= step {
             let policy = &c.scenario.policies[c.events[self.next_event].policy];
             self.next_event += 1;
-            let ramp_steps = (policy.ramp_years * STEPS_PER_YEAR as f64).round() as u32;
+            let ramp_steps = policy.ramp_steps();
             for change in &policy.changes {
                 let from = self.get(change.target);
                 let spec = change.target.spec();

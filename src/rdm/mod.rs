@@ -84,7 +84,7 @@ impl Condition {
             return Err(format!("`{text}`: no column before `{}`", op.as_str()));
         }
         // The words of the same value in every input (`1e-400`: too small to use).
-        let value = crate::scenario::input::number_text(number, "a number")
+        let value = crate::scenario::input::value_text(number, "a number")
             .map_err(|(m, _)| format!("`{text}`: {m}"))?;
         Ok(Self {
             column: column.to_string(),

@@ -118,6 +118,10 @@ pub struct Results {
     /// Per column, the fault of its first cell that is not a number, at `FILE:LINE:COL` in
     /// the words of every CSV reader (`None`: every cell is a number).
     pub faults: Vec<Option<crate::scenario::Diagnostic>>,
+    /// A levers x futures file's first policy without a row for some future: "policy `P` has
+    /// no row for future F", at the `policy` cell of that policy's first row, reported when
+    /// an analysis needs every pair ([`Results::matrix`]; `None`: every pair has its row).
+    pub gap: Option<crate::scenario::Diagnostic>,
     /// SHA-256 of the file's first line (its header, with its newline): what binds the
     /// sweep's record beside the file to it ([`crate::sweep::record`]).
     pub header_sha256: String,
@@ -308,6 +312,10 @@ impl Results {
             columns.iter().position(|c| c == "policy"),
             columns.iter().position(|c| c == "future"),
         );
+        // Policies (with the number and text of their first row's line) and futures (with
+        // their first line), in order of first appearance: where a missing pair is said.
+        let mut first_of_policy: Vec<(String, usize, String)> = Vec::new();
+        let mut first_of_future: Vec<(String, usize)> = Vec::new();
         for (i, rec) in reader.records().enumerate() {
             let rec = rec.map_err(|e| {
                 // A row with more or fewer cells than the header (a line cut short, a cell
@@ -453,6 +461,15 @@ impl Results {
                     ));
                 }
                 pairs.insert(key, line);
+                if !first_of_policy.iter().any(|(x, ..)| x == p) {
+                    let text = rec
+                        .position()
+                        .map_or_else(String::new, |at| line_at(at.byte() as usize).1);
+                    first_of_policy.push((p.to_string(), line, text));
+                }
+                if !first_of_future.iter().any(|(x, _)| x == f) {
+                    first_of_future.push((f.to_string(), line));
+                }
             }
             rows.push(rec.iter().map(str::to_string).collect());
         }
@@ -463,10 +480,31 @@ impl Results {
             .iter()
             .position(|&b| b == b'\n')
             .map_or(bytes, |i| &bytes[..=i]);
+        // The first (policy, future) without a row, in the order `matrix` reads them.
+        let gap = pair.0.and_then(|pc| {
+            first_of_policy.iter().find_map(|(p, line, text)| {
+                let (f, f_line) = first_of_future
+                    .iter()
+                    .find(|(f, _)| !pairs.contains_key(&(p.clone(), f.clone())))?;
+                Some(crate::scenario::input::csv_cell(
+                    file,
+                    *line,
+                    text,
+                    pc,
+                    "policy",
+                    &format!("policy `{p}` has no row for future {f} (an incomplete sweep?)"),
+                    Some(format!(
+                        "future {f} has rows from line {f_line}: a levers x futures sweep writes \
+                         one row for every policy in every future"
+                    )),
+                ))
+            })
+        });
         Ok(Self {
             columns,
             rows,
             faults,
+            gap,
             header_sha256: crate::sweep::record::sha256_hex(first),
             sha256: crate::sweep::record::sha256_hex(bytes),
         })
@@ -656,6 +694,11 @@ impl Results {
             }
             m[p][f] = *x;
         }
+        // A missing pair: at the policy's first row ([`Results::gap`], found as the rows
+        // were read; it said "policy `P` has no row for future F" without a location).
+        if let Some(d) = &self.gap {
+            return Err(Refusal::Cell(Box::new(d.clone())));
+        }
         for (p, row) in m.iter().enumerate() {
             if let Some(f) = row.iter().position(|x| x.is_nan()) {
                 return Err(Refusal::Other(format!(
@@ -744,6 +787,10 @@ mod tests {
         let text: String = LXF.lines().take(4).map(|l| format!("{l}\n")).collect();
         let r = Results::parse(text.as_bytes()).unwrap();
         let e = r.outcome("regret_use_of_force").unwrap_err().to_string();
-        assert!(e.contains("`envoy` has no row for future 1"), "{e}");
+        // At the policy cell of the policy's first row (line 4), as every cell's fault.
+        assert!(
+            e.starts_with("results:4:3: column `policy`: policy `envoy` has no row for future 1"),
+            "{e}"
+        );
     }
 }

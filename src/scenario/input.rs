@@ -849,6 +849,11 @@ impl<'a> Input<'a> {
         target: &str,
         spec: &super::FieldSpec,
     ) -> Option<f64> {
+        // A switch is written as its expectation says, `true` / `false` or 1 / 0 (`true`
+        // was refused with "expected true or false (or 0 or 1), found boolean").
+        if let (true, DeValue::Boolean(b)) = (spec.is_switch(), v.get_ref()) {
+            return Some(f64::from(u8::from(*b)));
+        }
         let x = self.number(v, path, &spec.expected())?;
         if !spec.contains(x) {
             let found = self.literal(v.span());
@@ -1087,11 +1092,48 @@ pub(crate) fn number_text(raw: &str, expected: &str) -> Result<f64, (String, Opt
     number_literal(parse_digits(raw), raw, expected)
 }
 
+/// The fault TOML finds in a number written as a value's text (a `--set` value, an integer or
+/// number flag's value), as the same text in a file gets it: "TOML syntax error: invalid
+/// mantissa, expected digits" for `.5`, "invalid fraction" for `5.`, "unexpected leading zero"
+/// for `010` or `0_1`, with the help line [`TOML_NUMBER_HELP`]. None for a text TOML reads as
+/// a number (`1_000`, `+0.5`, `1e05`), and for a text that is no number at all (`ten`, `nan`,
+/// `inf`: their own words, [`number_literal`]). A file's value is parsed by TOML itself; this
+/// parses the text as the value of a one-line TOML document, so the two cannot differ.
+pub(crate) fn toml_number_fault(text: &str) -> Option<(String, Option<String>)> {
+    let t = text.trim();
+    let lower = t.to_ascii_lowercase();
+    // Only a text the number readers would take (digits, sign, point, exponent, separators):
+    // nothing else reaches the document below (no `#`, no newline, no second key).
+    if lower.contains("nan") || lower.contains("inf") || parse_digits::<f64>(t).is_none() {
+        return None;
+    }
+    let e = DeTable::parse(&format!("v = {t}")).err()?;
+    Some((
+        format!("TOML syntax error: {}", e.message().trim()),
+        Some(TOML_NUMBER_HELP.to_string()),
+    ))
+}
+
+/// The help line of a number TOML refuses ([`toml_number_fault`]).
+pub(crate) const TOML_NUMBER_HELP: &str = "a number is written as in a TOML file: a digit on \
+     both sides of a point (`0.5`, `5.0`, not `.5`, `5.`), no leading zero (`10`, not `010`)";
+
+/// [`number_text`] for the text of a TOML value (a `--set` value, a number flag's value):
+/// first refused where TOML refuses it ([`toml_number_fault`]).
+pub(crate) fn value_text(raw: &str, expected: &str) -> Result<f64, (String, Option<String>)> {
+    match toml_number_fault(raw) {
+        Some(fault) => Err(fault),
+        None => number_text(raw, expected),
+    }
+}
+
 /// The one rule of every number a user writes as text (an integer or number flag's value, a
 /// `--set` value, a CSV cell), TOML's for a value: blanks around it are ignored (`--runs ' 5'`,
 /// as `runs =  5`), and an underscore between two digits is a digit separator (`--runs 1_000`,
 /// `--set model.war_cost=1_0`, a cell `1_000`, as `runs = 1_000` in a file). Any other
 /// underscore is kept, and the value refused as written (`1__0`, `_10`, `10_`).
+/// A flag's or a `--set` value is a TOML value, so it is also refused where TOML refuses it
+/// ([`toml_number_fault`]: `.5`, `5.`, `010`); a CSV cell, written by any tool, is not.
 pub(crate) fn toml_digits(text: &str) -> std::borrow::Cow<'_, str> {
     let t = text.trim();
     let b = t.as_bytes();

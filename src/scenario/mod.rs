@@ -193,6 +193,18 @@ pub struct Policy {
     pub joins: Vec<(usize, Actor)>,
 }
 
+impl Policy {
+    /// The months its changes ramp over (`ramp_years` rounded to months); 1 or fewer: at once.
+    pub fn ramp_steps(&self) -> u32 {
+        (self.ramp_years * crate::model::STEPS_PER_YEAR as f64).round() as u32
+    }
+
+    /// Whether its changes ramp (more than one month), rather than apply at once.
+    pub fn ramps(&self) -> bool {
+        self.ramp_steps() > 1
+    }
+}
+
 /// An uncertain parameter declared by the scenario (`[[uncertain]]`, docs/SCENARIO.md): a
 /// prior over one parameter path, in the distributions sweeps use (docs/SWEEPS.md). A
 /// scenario with any makes `deter run` and `deter compare` do nested Monte Carlo over draws

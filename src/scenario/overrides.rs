@@ -82,7 +82,7 @@ impl Override {
             "true" => Some(1.0),
             "false" => Some(0.0),
             // A literal that reads as 0 although it is not (`1e-400`) is refused as in a file.
-            _ => super::input::number_text(raw, "a number").ok(),
+            _ => super::input::value_text(raw, "a number").ok(),
         };
         match value {
             Some(value) => Ok(Override {
@@ -148,6 +148,36 @@ pub fn apply(
             diags.0.push(
                 Diagnostic::at(origin, &o.text, at..o.text.len(), &o.path, message)
                     .with_help(help),
+            );
+            continue;
+        }
+        // A ramp of a policy that turns a switch, as the file's `ramp_years` is refused.
+        if let ParamRef::PolicyValue {
+            policy,
+            field: super::PolicyField::RampYears,
+        } = target
+            && let p = &scenario.policies[policy]
+            && p.ramps()
+            && let Some(c) = p.changes.iter().find(|c| c.target.spec().is_switch())
+        {
+            let at = o.text.find('=').map_or(0, |i| i + 1);
+            diags.0.push(
+                Diagnostic::at(
+                    origin,
+                    &o.text,
+                    at..o.text.len(),
+                    &o.path,
+                    format!(
+                        "`ramp_years = {raw}` would ramp `{}`, a switch (0 or 1), through \
+                         fractions the model reads as on",
+                        c.path
+                    ),
+                )
+                .with_help(Some(format!(
+                    "a switch turns at once: policy `{}` changes `{}`, so its changes cannot \
+                     ramp",
+                    p.id, c.path
+                ))),
             );
             continue;
         }
@@ -696,7 +726,7 @@ fn not_a_number(d: Diagnostic, text: &str, scenario: &Scenario) -> Diagnostic {
         Err(e) => return unknown_path(&d.file, text, path, e),
     };
     let expected = target.spec().expected();
-    let Err((message, help)) = super::input::number_text(raw, &expected) else {
+    let Err((message, help)) = super::input::value_text(raw, &expected) else {
         return d;
     };
     let at = text.find('=').map_or(0, |i| i + 1);

@@ -88,6 +88,26 @@ impl FieldSpec {
         if self.is_switch() {
             return "true or false (or 0 or 1)".into();
         }
+        if self.unit == DECIMAL_YEAR_UNIT {
+            // A month's fraction in twelfths and the bounds as dates (`policy.ID.start`:
+            // it said "[1900, 2300.9166666666665]").
+            let ym = |x: f64| super::path::year_month_of(x);
+            let year = |x: f64| match ym(x) {
+                super::YearMonth { year, month: 1 } => format!("{year}"),
+                super::YearMonth { year, month } => format!("{year} + {}/12", month - 1),
+            };
+            let date = |x: f64| {
+                let d = ym(x);
+                format!("{:04}-{:02}", d.year, d.month)
+            };
+            return format!(
+                "a decimal year in [{}, {}] ({} to {})",
+                year(self.min),
+                year(self.max),
+                date(self.min),
+                date(self.max)
+            );
+        }
         let unit = if self.unit.is_empty() {
             String::new()
         } else {
@@ -115,6 +135,10 @@ impl FieldSpec {
 
 /// The unit of a switch ([`FieldSpec::is_switch`]): its only values are 0 and 1.
 pub const SWITCH_UNIT: &str = "0 or 1";
+
+/// The unit of a date written as a decimal year, `year + (month - 1) / 12`
+/// (`policy.ID.start`): its range is said in twelfths and as dates ([`FieldSpec::expected`]).
+pub const DECIMAL_YEAR_UNIT: &str = "decimal year";
 
 pub(crate) fn fmt_bound(x: f64) -> String {
     if x.abs() >= 1e5 && x.fract() == 0.0 {

@@ -172,7 +172,7 @@ impl SpecOf {
 
 const START_SPEC: FieldSpec = FieldSpec {
     key: "start",
-    unit: "decimal year",
+    unit: super::params::DECIMAL_YEAR_UNIT,
     default: ParamDefault::Value(2025.0),
     min: 1900.0,
     max: 2300.0 + 11.0 / 12.0,

@@ -1794,6 +1794,7 @@ impl<'a> Reader<'a> {
                     }
                 }
             }
+            self.check_switch_ramp(t, &path, span.clone(), &p);
             if let Some(v) = lookup(t, "join") {
                 let jp = format!("{path}.join");
                 if let Some(arr) = self.array(
@@ -1909,6 +1910,49 @@ impl<'a> Reader<'a> {
         gated
     }
 
+    /// Refuse a policy `p` (table `t` at `path`) that ramps (`ramp_years` of more than a
+    /// month) a change of a switch (`model.commitment_at_attack`, 0 or 1): the ramp passed
+    /// through fractions that the model reads as on. Located at `ramp_years`, or where this
+    /// file does not write it, at the switch's change.
+    fn check_switch_ramp(&mut self, t: &DeTable<'_>, path: &str, span: Range<usize>, p: &Policy) {
+        if !p.ramps() {
+            return;
+        }
+        let Some((k, change)) = p
+            .changes
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.target.spec().is_switch())
+        else {
+            return;
+        };
+        let change_path = lookup(t, "changes")
+            .and_then(|v| v.get_ref().as_array())
+            .and_then(|a| a.get(k))
+            .and_then(|c| c.get_ref().as_table())
+            .and_then(|c| lookup(c, "path"))
+            .map(|v| (v.span(), format!("{path}.changes[{k}].path")));
+        let (at, key) = match (lookup(t, "ramp_years"), change_path) {
+            (Some(v), _) => (v.span(), format!("{path}.ramp_years")),
+            (None, Some(c)) => c,
+            (None, None) => (span, path.to_string()),
+        };
+        self.error(
+            at,
+            &key,
+            format!(
+                "`ramp_years = {}` would ramp `{}`, a switch (0 or 1), through fractions the \
+                 model reads as on",
+                p.ramp_years, change.path
+            ),
+        )
+        .help = Some(format!(
+            "a switch turns at once: change `{}` in a policy of its own without `ramp_years` \
+             (it turns at that policy's `start`)",
+            change.path
+        ));
+    }
+
     fn change(
         &mut self,
         t: &DeTable<'_>,
@@ -1984,6 +2028,18 @@ impl<'a> Reader<'a> {
             "add" => OpKind::Add,
             _ => OpKind::Scale,
         };
+        // A switch is on or off: a factor of it means nothing (`scale = 2` of 1 is 2, of 0 is 0).
+        if kind == OpKind::Scale && target.spec().is_switch() {
+            self.error(
+                v.span(),
+                &vp,
+                format!("`{target_path}` is a switch (0 or 1): `scale` cannot turn it on or off"),
+            )
+            .help = Some(format!(
+                "set it: {{ path = \"{target_path}\", set = 1 }} turns it on, `set = 0` off"
+            ));
+            return None;
+        }
         let op = kind.with(self.number(v, &vp, &kind.spec(target.spec()), &target_path)?);
         let name = match lookup(t, "name") {
             None => None,

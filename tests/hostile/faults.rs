@@ -166,7 +166,20 @@ fn output_that_is_a_directory_or_a_device_is_refused() {
         dir.path().to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
+    // At `--out`, with a help line (it was a plain "error: ... is a directory").
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "--out:1:1: error: expected a file, found `{}`, a directory\n",
+            dir.path().display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("= help: --out names the file to write"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&[
         "run",
         "src/scenario/template.toml",
