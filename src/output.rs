@@ -36,8 +36,9 @@ pub fn cannot_write_stdout(reason: impl std::fmt::Display) -> String {
     format!("cannot write to stdout: {reason}")
 }
 
-/// Take an exclusive advisory lock on `handle` (an open file or directory at `path`) without
-/// waiting, and return the handle holding it: one command writes an output at a time. Another
+/// Take an exclusive advisory lock on `handle` (an open file or directory at `path`), waiting
+/// at most [`LOCK_PATIENCE`], and return the handle holding it: one command writes an output
+/// at a time. Another
 /// process holding it is `command` writing the same output right now, refused in the same
 /// words by every command, a refusal of the output chosen like a read-only `--out` (exit 2,
 /// before anything is written: wait, or choose another output). `Ok(None)` where the
@@ -51,7 +52,18 @@ pub fn lock_exclusive(
     command: &str,
     caller: crate::settings::Caller,
 ) -> Result<Option<std::fs::File>, String> {
-    match handle.try_lock() {
+    // A lock can outlive its holder by a moment: a process that forks (a program running
+    // deter as a library while it starts another program in another thread) gives the child
+    // a copy of every open file until the child's `exec` closes it, and the lock goes with
+    // it. A command that really writes the output holds it for its whole run.
+    let mut waited = std::time::Duration::ZERO;
+    let mut outcome = handle.try_lock();
+    while matches!(outcome, Err(std::fs::TryLockError::WouldBlock)) && waited < LOCK_PATIENCE {
+        std::thread::sleep(LOCK_RETRY);
+        waited += LOCK_RETRY;
+        outcome = handle.try_lock();
+    }
+    match outcome {
         Ok(()) => Ok(Some(handle)),
         Err(std::fs::TryLockError::WouldBlock) => Err(format!(
             "`{}` is being written by another {command} right now; wait until it ends \
@@ -66,6 +78,12 @@ pub fn lock_exclusive(
         Err(std::fs::TryLockError::Error(_)) => Ok(None),
     }
 }
+
+/// How long [`lock_exclusive`] waits for a held lock before it refuses the output.
+pub const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// How often [`lock_exclusive`] tries again while it waits.
+const LOCK_RETRY: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// Whether pandas or R would read `s`, as a CSV cell, as a missing value.
 pub fn reads_as_missing(s: &str) -> bool {
@@ -86,11 +104,13 @@ pub fn csv_path(path: &str) -> std::borrow::Cow<'_, str> {
 /// Every input file this process has read, as hashes of their identities ([`file_key`]):
 /// scenario files, the `extends` chains behind them, sweep files, a sweep's `base`, partial
 /// files, `--files-from` lists. No output may replace one, whichever option named it and
-/// however the input was reached (a hard link included). Hashes (8 bytes a file,
-/// constant-time lookup) rather than the paths, so that a run over thousands of files does
-/// not hold every path: a collision could only refuse an output wrongly (probability about
-/// n^2 / 2^65), never let one through.
-static INPUTS: Mutex<Option<std::collections::HashSet<u64>>> = Mutex::new(None);
+/// however the input was reached (a hard link included). Each with the path it was read at
+/// (made absolute), so that an entry whose file is gone is dropped: a program that runs deter
+/// as a library reads and deletes many files in one process, and a new file can get a deleted
+/// input's inode (seen in the tests: a sweep's new record refused as "also an input file").
+/// A collision of the hashes could only refuse an output wrongly (probability about n^2 /
+/// 2^65), never let one through.
+static INPUTS: Mutex<Option<std::collections::HashMap<u64, PathBuf>>> = Mutex::new(None);
 
 /// The identity of the existing file `path` leads to, hashed: on Unix its device and inode,
 /// so that every name of one file is that file (`x.toml`, `./x.toml`, a symbolic link to it,
@@ -116,19 +136,30 @@ fn file_key(path: &Path) -> Option<u64> {
 pub fn note_input(path: &Path) {
     if let Some(key) = file_key(path) {
         let mut inputs = INPUTS.lock().unwrap_or_else(|e| e.into_inner());
-        inputs.get_or_insert_with(Default::default).insert(key);
+        let at = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        inputs.get_or_insert_with(Default::default).insert(key, at);
     }
 }
 
-/// Whether `path` names a file recorded by [`note_input`].
+/// Whether `path` names a file recorded by [`note_input`] that is still that file: an entry
+/// whose recorded path no longer leads to the identity it was read with (the input was deleted
+/// or replaced, and its inode may now be another file's) is dropped.
 fn is_input(path: &Path) -> bool {
-    file_key(path).is_some_and(|key| {
-        INPUTS
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-            .is_some_and(|set| set.contains(&key))
-    })
+    let Some(key) = file_key(path) else {
+        return false;
+    };
+    let mut inputs = INPUTS.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(map) = inputs.as_mut() else {
+        return false;
+    };
+    match map.get(&key) {
+        Some(read_at) if file_key(read_at) == Some(key) => true,
+        Some(_) => {
+            map.remove(&key);
+            false
+        }
+        None => false,
+    }
 }
 
 fn refuse_input(path: &Path) -> String {
@@ -759,5 +790,65 @@ impl AtomicFile {
         self.tmp.as_file().sync_all()?;
         self.tmp.persist(&self.path).map_err(|e| e.error)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An input whose file is gone no longer refuses an output with its identity: the entry
+    /// is checked against the path it was read at. A hard link stands in for a new file that
+    /// got a deleted input's inode (which a test cannot force): while the input's own path
+    /// still leads to the file, the link is the input and is refused; once that path is gone,
+    /// the entry is dropped.
+    #[test]
+    fn an_input_whose_file_is_gone_refuses_no_output() {
+        let d = tempfile::tempdir().unwrap();
+        let (read, other) = (d.path().join("read.toml"), d.path().join("other.csv"));
+        std::fs::write(&read, "x").unwrap();
+        std::fs::hard_link(&read, &other).unwrap();
+        note_input(&read);
+        assert!(is_input(&other), "a hard link to an input is that input");
+        assert!(check_writable(&other, &[]).is_err());
+        std::fs::remove_file(&read).unwrap();
+        assert!(
+            !is_input(&other),
+            "the input's path is gone: the entry is stale"
+        );
+        assert!(check_writable(&other, &[]).is_ok());
+    }
+
+    /// A lock released within [`LOCK_PATIENCE`] (a forked child's copy of the handle, closed
+    /// at its `exec`) is taken; one held longer is refused, after the wait.
+    #[test]
+    fn a_lock_held_a_moment_is_waited_for_and_one_held_on_is_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("r.csv");
+        let open = || {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .unwrap()
+        };
+        let held = open();
+        held.lock().unwrap();
+        let releaser = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            drop(held);
+        });
+        let got = lock_exclusive(open(), &path, "deter sweep", crate::settings::Caller::Cli);
+        releaser.join().unwrap();
+        let got = got
+            .expect("taken once released")
+            .expect("this file system locks");
+        let start = std::time::Instant::now();
+        let refused = lock_exclusive(open(), &path, "deter sweep", crate::settings::Caller::Cli);
+        let message = refused.expect_err("held by `got` throughout");
+        assert!(message.contains("is being written by another deter sweep right now"));
+        assert!(start.elapsed() >= LOCK_PATIENCE);
+        drop(got);
     }
 }
