@@ -354,6 +354,8 @@ param_block! {
         restraint_cost: "stake units", Value(0.05), [0.0, 10.0];
         /// Whether the protectors decide to commit (fight) or stay out after the challenger uses force, at the casus foederis, the challenger choosing force with only its expectation of that decision (1), or after the display, the challenger choosing force knowing their move (0). In the extended-immediate-deterrence models the crisis game follows, the defender's threat is known, the attacker decides whether to attack, and then the defender decides whether to fight (Huth 1988; Signorino & Tarar 2006); allies' reliability is coded where the casus foederis arises (Leeds, Long & Mitchell 2000; Leeds 2003). With 1 and protector_restraint > 0, the protectors' only move at the display is to restrain their protégé or not. 0: the game as before (the same numbers).
         commitment_at_attack: "0 or 1", Value(0.0), [0.0, 1.0];
+        /// How far the challenger underestimates the protectors' resolve at the casus foederis: in the game the challenger perceives, and only there, the protector's cost of staying out once force is used (treaty and tripwire costs, after a threat and after a fait accompli) is multiplied by 1 - protector_resolve_misjudged, so the challenger expects a commitment below the one the protector then makes; the target's and the protectors' choices come from the real game. Challengers underestimate the resolve of defenders and their allies (Jervis 1976; Lebow 1981; Levy 1983: 1914, Korea 1950, the Falklands 1982, Kuwait 1990). Read only when commitment_at_attack is 1. 0: no misjudgment (the same numbers).
+        protector_resolve_misjudged: "", Value(0.0), [0.0, 1.0];
     }
 }
 
