@@ -4069,6 +4069,35 @@ mod tests {
         }
     }
 
+    /// A crisis with the protector's resolve misjudged (`World::decide_in`) is played with
+    /// P's commitment from the real game even when A perceives the balance as it is (no
+    /// misperception: the two games then differ in P's cost of staying out alone): a `u_4`
+    /// between the perceived and the real P(commit) commits.
+    #[test]
+    fn a_crisis_with_a_misjudged_resolve_commits_as_the_real_protector_does() {
+        let p = [0.6, 0.4, 0.3];
+        let s = misjudging(0.0, 1.0, 1.0);
+        let c = Compiled::new(&s);
+        let w = c.new_world();
+        let th = w.theatre(&c, 0);
+        let (mut seen, terms) = w.game_inputs_apart(&c, 0, &th);
+        assert!(terms.set_seen(&mut seen, p));
+        let mut real = seen;
+        terms.set_real(&mut real, p);
+        let (ss, sr) = (game::solve(&seen), game::solve(&real));
+        // Challenge, resist, display, no sanctions at the display, force; u_4 between.
+        assert!(ss.commit[0] < sr.commit[0], "{} vs {}", ss.commit[0], sr.commit[0]);
+        let mut u = [0.0; GAME_UNIFORMS];
+        u[3] = 1.0 - 1e-12;
+        u[4] = 0.5 * (ss.commit[0] + sr.commit[0]);
+        u[6] = 0.5;
+        u[7] = 0.5;
+        let d = w.decide_in(&c, 0, &CrisisDraws { z: 0.0, u }, &th, [p, p]);
+        let pl = d.play;
+        assert!(pl.challenged && pl.displayed && pl.forced && pl.protector_moved, "{pl:?}");
+        assert!(pl.committed, "{pl:?}");
+    }
+
     /// With the protector's resolve misjudged (`m` > 0, `commitment_at_attack` 1) and the
     /// same balance in both games, the challenger's perceived game has P commit at the casus
     /// foederis less often than the real one and A use force more often, each probability
