@@ -2472,6 +2472,34 @@ impl BalanceTerms<'_> {
         ];
         g.t_war_cost = t_war;
     }
+
+    /// The game the challenger perceives: `g` (built by [`World::game_inputs_apart`]) with its
+    /// balance `p_seen` written in ([`Self::set_balance`]) and, with `commitment_at_attack`
+    /// 1 and `protector_resolve_misjudged` `m` > 0, the protector's cost of staying out at the
+    /// casus foederis (after a threat and after a fait accompli) scaled by `1 - m`: the
+    /// challenger underestimates the protector's resolve (Jervis 1976; Lebow 1981; Levy 1983;
+    /// docs/MODEL.md 7.7). Returns whether it misjudges it (with `m` 0, or the commitment
+    /// decided at the display, nothing is scaled: the same bits).
+    #[inline(always)]
+    fn set_seen(&self, g: &mut GameInputs, p_seen: [f64; 3]) -> bool {
+        self.set_balance(g, p_seen);
+        let x = self.m.protector_resolve_misjudged;
+        if !g.commit_at_attack || x <= 0.0 {
+            return false;
+        }
+        g.p_abandon *= 1.0 - x;
+        g.fa.p_abandon *= 1.0 - x;
+        true
+    }
+
+    /// The real game's inputs from the perceived game's `seen` ([`Self::set_seen`]): its
+    /// balance `p_real` written in and the protector's real cost of staying out (the target
+    /// and the protectors know the protector's resolve).
+    #[inline(always)]
+    fn set_real(&self, g: &mut GameInputs, p_real: [f64; 3]) {
+        g.p_abandon = self.p_abandon;
+        self.set_balance(g, p_real);
+    }
 }
 
 
@@ -2769,19 +2797,21 @@ impl<const C: bool> World<C> {
         // place (it reads neither), so no game is built or zeroed for nothing.
         // The real game's inputs are the perceived game's with the real balance written in
         // (`BalanceTerms::set_balance`): the other payoffs are computed once.
+        // With the protector's resolve misjudged the two games differ in P's cost of staying
+        // out too (`BalanceTerms::set_seen`), whatever the balance.
         let (mut seen_inputs, terms) = self.game_inputs_apart(c, ri, th);
         // The challenger's belief that the protectors are resolute, from the signal it
         // observed (`q` after a resolute signal, `1 - q` after an irresolute one); the real
         // game is solved with the same signal (docs/MODEL.md 7.7). Read only with the resolve
         // private (`game::GameInputs::private_resolve`).
         seen_inputs.resolve_belief = game::resolve_belief(self.model.resolve_signal, draws.signal);
-        terms.set_balance(&mut seen_inputs, p_seen);
+        let misjudged = terms.set_seen(&mut seen_inputs, p_seen);
         let seen = game::solve(&seen_inputs);
-        let play = if p_seen == p_real || !seen.acts(draws.u[0]) {
+        let play = if (p_seen == p_real && !misjudged) || !seen.acts(draws.u[0]) {
             game::play(&seen, &seen, &seen_inputs, &draws.u)
         } else {
             let mut real_inputs = seen_inputs;
-            terms.set_balance(&mut real_inputs, p_real);
+            terms.set_real(&mut real_inputs, p_real);
             game::play(&seen, &game::solve_responses(&real_inputs), &real_inputs, &draws.u)
         };
         Decision {
@@ -3999,6 +4029,160 @@ mod tests {
                         ];
                         assert!(differ.iter().all(|&d| d), "{fa} {protector} {seen:?} {real:?}: {differ:?}");
                     }
+                }
+            }
+        }
+    }
+
+    /// The template at risk of war with `fait_accompli` `fa`, `commitment_at_attack`
+    /// `at_attack` and `protector_resolve_misjudged` `m`.
+    fn misjudging(fa: f64, at_attack: f64, m: f64) -> crate::scenario::Scenario {
+        let s = with_value(&template_at_risk_of_war(), "model.fait_accompli", fa);
+        let s = with_value(&s, "model.commitment_at_attack", at_attack);
+        with_value(&s, "model.protector_resolve_misjudged", m)
+    }
+
+    /// The protector's resolve misjudged (docs/MODEL.md 7.7): in the game the challenger
+    /// perceives (`BalanceTerms::set_seen`, as `World::decide_in` builds it) P's cost of
+    /// staying out at the casus foederis, after a threat and after a fait accompli, is `1 - m`
+    /// times the one built whole, and nothing else differs; the real game's inputs
+    /// (`BalanceTerms::set_real`) are the ones built whole for the real balance, bit for bit.
+    /// With `m` 0, or the commitment decided at the display, the perceived game's inputs are
+    /// the whole ones too.
+    #[test]
+    fn the_misjudged_resolve_scales_the_perceived_abandonment_only() {
+        let balances = [[0.9, 0.35, 0.2], [0.3, 0.1, 0.05]];
+        let bits = |g: &GameInputs| format!("{g:?}");
+        for fa in [0.0, 0.6] {
+            for at_attack in [0.0, 1.0] {
+                for m in [0.0, 0.4, 1.0] {
+                    let s = misjudging(fa, at_attack, m);
+                    let c = Compiled::new(&s);
+                    let w = c.new_world();
+                    let th = w.theatre(&c, 0);
+                    assert!(th.protector);
+                    let whole = |p: [f64; 3]| {
+                        let (mut g, terms) = w.game_inputs_apart(&c, 0, &th);
+                        terms.set_balance(&mut g, p);
+                        g
+                    };
+                    let scale = if at_attack == 1.0 { 1.0 - m } else { 1.0 };
+                    for seen in balances {
+                        for real in balances {
+                            let at = format!("fa {fa}, at_attack {at_attack}, m {m}, {seen:?} {real:?}");
+                            let (mut g, terms) = w.game_inputs_apart(&c, 0, &th);
+                            let misjudged = terms.set_seen(&mut g, seen);
+                            assert_eq!(misjudged, at_attack == 1.0 && m > 0.0, "{at}");
+                            let ws = whole(seen);
+                            assert!(ws.p_abandon > 0.0, "{at}");
+                            assert_eq!(ws.fa.p_abandon > 0.0, fa > 0.0, "{at}");
+                            assert_eq!(g.p_abandon, scale * ws.p_abandon, "{at}");
+                            assert_eq!(g.fa.p_abandon, scale * ws.fa.p_abandon, "{at}");
+                            let rest = GameInputs {
+                                p_abandon: ws.p_abandon,
+                                fa: game::FaitAccompli {
+                                    p_abandon: ws.fa.p_abandon,
+                                    ..g.fa
+                                },
+                                ..g
+                            };
+                            assert_eq!(bits(&rest), bits(&ws), "{at}");
+                            terms.set_real(&mut g, real);
+                            assert_eq!(bits(&g), bits(&whole(real)), "{at}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A crisis with the protector's resolve misjudged (`World::decide_in`) is played with
+    /// P's commitment from the real game even when A perceives the balance as it is (no
+    /// misperception: the two games then differ in P's cost of staying out alone): a `u_4`
+    /// between the perceived and the real P(commit) commits.
+    #[test]
+    fn a_crisis_with_a_misjudged_resolve_commits_as_the_real_protector_does() {
+        let p = [0.6, 0.4, 0.3];
+        let s = misjudging(0.0, 1.0, 1.0);
+        let c = Compiled::new(&s);
+        let w = c.new_world();
+        let th = w.theatre(&c, 0);
+        let (mut seen, terms) = w.game_inputs_apart(&c, 0, &th);
+        assert!(terms.set_seen(&mut seen, p));
+        let mut real = seen;
+        terms.set_real(&mut real, p);
+        let (ss, sr) = (game::solve(&seen), game::solve(&real));
+        // Challenge, resist, display, no sanctions at the display, force; u_4 between.
+        assert!(ss.commit[0] < sr.commit[0], "{} vs {}", ss.commit[0], sr.commit[0]);
+        let mut u = [0.0; GAME_UNIFORMS];
+        u[3] = 1.0 - 1e-12;
+        u[4] = 0.5 * (ss.commit[0] + sr.commit[0]);
+        u[6] = 0.5;
+        u[7] = 0.5;
+        let d = w.decide_in(&c, 0, &CrisisDraws { z: 0.0, u }, &th, [p, p]);
+        let pl = d.play;
+        assert!(pl.challenged && pl.displayed && pl.forced && pl.protector_moved, "{pl:?}");
+        assert!(pl.committed, "{pl:?}");
+    }
+
+    /// With the protector's resolve misjudged (`m` > 0, `commitment_at_attack` 1) and the
+    /// same balance in both games, the challenger's perceived game has P commit at the casus
+    /// foederis less often than the real one and A use force more often, each probability
+    /// recomputed from its logit with P's cost of staying out `(1 - m) p_abandon` and
+    /// `p_abandon` (docs/MODEL.md 7.7); with `m` 0 the two games are the same.
+    #[test]
+    fn a_misjudged_resolve_lowers_the_expected_commitment_and_raises_force() {
+        let logistic = |x: f64| 1.0 / (1.0 + crate::stats::exp::exp(-x));
+        let p = [0.6, 0.4, 0.3];
+        for m in [0.0, 0.3, 0.8] {
+            let s = misjudging(0.0, 1.0, m);
+            let c = Compiled::new(&s);
+            let w = c.new_world();
+            let th = w.theatre(&c, 0);
+            let (mut seen, terms) = w.game_inputs_apart(&c, 0, &th);
+            terms.set_seen(&mut seen, p);
+            let mut real = seen;
+            terms.set_real(&mut real, p);
+            let (ss, sr) = (game::solve(&seen), game::solve(&real));
+            let abandon = real.p_abandon;
+            assert!(abandon > 0.0);
+            for s in 0..2 {
+                let sig = if s == 1 { 1.0 } else { real.sanction_prob };
+                // P's payoff of the use of force with k, its cost of staying out `out`.
+                let vp = |k: usize, out: f64| {
+                    let end = |war: bool| {
+                        let fight = if war { real.p_war_cost } else { real.p_force_cost };
+                        -real.p[k] * real.p_value
+                            - if k == 1 { real.p_commit_cost + fight } else { out }
+                    };
+                    real.war[k] * end(true) + (1.0 - real.war[k]) * end(false)
+                };
+                let commit = |out: f64| logistic(real.beta_p * (vp(1, out) - vp(0, out)));
+                let (c_seen, c_real) = (commit((1.0 - m) * abandon), commit(abandon));
+                assert!((ss.commit[s] - c_seen).abs() < 1e-12, "{m} {s}: {} vs {c_seen}", ss.commit[s]);
+                assert!((sr.commit[s] - c_real).abs() < 1e-12, "{m} {s}: {} vs {c_real}", sr.commit[s]);
+                // A's value of force with k (its payoffs are the same in both games).
+                let fa = |k: usize| {
+                    let end = |war: bool| {
+                        sig * real.a_force_end(k, war, true).total()
+                            + (1.0 - sig) * real.a_force_end(k, war, false).total()
+                    };
+                    real.war[k] * end(true) + (1.0 - real.war[k]) * end(false)
+                };
+                let ba = real.a_back_display(s).total();
+                let force = |c: f64| logistic(real.beta_a * (c * fa(1) + (1.0 - c) * fa(0) - ba));
+                let (f_seen, f_real) = (force(c_seen), force(c_real));
+                // P(force) without the revealed cost (`force_shocked` is the one with it).
+                assert!((ss.force[s][0] - f_seen).abs() < 1e-12, "{m} {s}: {} vs {f_seen}", ss.force[s][0]);
+                assert!((sr.force[s][0] - f_real).abs() < 1e-12, "{m} {s}: {} vs {f_real}", sr.force[s][0]);
+                if m > 0.0 {
+                    assert!(c_seen < c_real, "{m} {s}: {c_seen} vs {c_real}");
+                    assert!(ss.commit[s] < sr.commit[s], "{m} {s}");
+                    assert!(f_seen > f_real, "{m} {s}: {f_seen} vs {f_real}");
+                    assert!(ss.force[s][0] > sr.force[s][0], "{m} {s}");
+                } else {
+                    assert_eq!(format!("{seen:?}"), format!("{real:?}"));
+                    assert_eq!(ss.commit[s], sr.commit[s]);
                 }
             }
         }

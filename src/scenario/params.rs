@@ -382,6 +382,8 @@ param_block! {
         resolve_spread: "stake units", Value(0.0), [0.0, 10.0];
         /// Accuracy q of the challenger's signal of the protectors' resolve: at the start of each crisis it observes a signal equal to their type with probability q, and its belief that they are resolute is q after a resolute signal and 1 - q after an irresolute one (with the prior 1/2). 0.5: the signal says nothing; 1: the type is known. Read only when commitment_at_attack is 1 and resolve_spread > 0.
         resolve_signal: "", Value(0.5), [0.5, 1.0];
+        /// How far the challenger underestimates the protectors' resolve at the casus foederis: in the game the challenger perceives, and only there, the protector's cost of staying out once force is used (treaty and tripwire costs, after a threat and after a fait accompli) is multiplied by 1 - protector_resolve_misjudged, so the challenger expects a commitment below the one the protector then makes; the target's and the protectors' choices come from the real game. Challengers underestimate the resolve of defenders and their allies (Jervis 1976; Lebow 1981; Levy 1983: 1914, Korea 1950, the Falklands 1982, Kuwait 1990). Read only when commitment_at_attack is 1. 0: no misjudgment (the same numbers).
+        protector_resolve_misjudged: "", Value(0.0), [0.0, 1.0];
     }
 }
 
