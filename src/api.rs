@@ -227,6 +227,14 @@ pub fn run(
     control: Control<'_>,
 ) -> Result<Report, Error> {
     let (s, r) = prepare(scenario, settings)?;
+    // Before compiling: the worlds it allocates grow with the square of the countries.
+    engine::check_memory_before(
+        &s,
+        !settings.no_attribution,
+        r.threads,
+        engine::at_once(r.runs, r.until.as_ref()),
+    )
+    .map_err(Error::TooLarge)?;
     let compiled = settings.attributed(Compiled::new(&s));
     engine::check_memory(
         &compiled,
@@ -297,6 +305,15 @@ pub fn compare(
 ) -> Result<ComparisonReport, Error> {
     let (sa, r) = prepare(a, settings)?;
     let (sb, _) = prepare(b, settings)?;
+    // Before compiling: the worlds it allocates grow with the square of the countries.
+    crate::compare::check_scenarios_memory(
+        &sa,
+        &sb,
+        !settings.no_attribution,
+        r.threads,
+        engine::at_once(r.runs, r.until.as_ref()),
+    )
+    .map_err(Error::TooLarge)?;
     let (ca, cb) = (
         settings.attributed(Compiled::new(&sa)),
         settings.attributed(Compiled::new(&sb)),
@@ -544,6 +561,7 @@ pub fn plan_nested(
         crate::calibrate::nested::check_posterior(p, &s).map_err(Error::Invalid)?;
     }
     // The tallies' size depends on the structure (rivalries x years), not on the draw.
+    engine::check_memory_before(&s, false, threads, budget.runs).map_err(Error::TooLarge)?;
     engine::check_memory(&Compiled::new(&s), threads, budget.runs).map_err(Error::TooLarge)?;
     let d = crate::calibrate::nested::draw(posterior, &s.uncertain, budget.draws, seed);
     Ok(NestedPlan {
@@ -582,6 +600,8 @@ pub fn compare_nested(
         crate::calibrate::nested::check_posterior(p, &sa).map_err(Error::Invalid)?;
         crate::calibrate::nested::check_posterior(p, &sb).map_err(Error::Invalid)?;
     }
+    crate::compare::check_scenarios_memory(&sa, &sb, false, threads, budget.runs)
+        .map_err(Error::TooLarge)?;
     let (ca, cb) = (Compiled::new(&sa), Compiled::new(&sb));
     crate::compare::check(&ca, &cb)
         .map_err(|e| Error::Invalid(e.message_as(crate::settings::Caller::Library)))?;
@@ -965,6 +985,7 @@ pub fn merge_nested(parts: &[PathBuf], control: Control<'_>) -> Result<MergedNes
         ),
         None => None,
     };
+    engine::check_scenario_memory(&scenario, false, shard::MERGE_SETS).map_err(Error::TooLarge)?;
     engine::check_memory_for(&Compiled::new(&scenario), shard::MERGE_SETS)
         .map_err(Error::TooLarge)?;
     let nested = crate::calibrate::nested::merge_shards(
@@ -1029,6 +1050,8 @@ fn merge_into(
         return Err(Error::Invalid(m));
     }
     let scenario = embedded_scenario(first)?;
+    engine::check_scenario_memory(&scenario, first.header.attribution, shard::MERGE_SETS)
+        .map_err(Error::TooLarge)?;
     let compiled = Compiled::new(&scenario);
     let compiled = if first.header.attribution {
         compiled.with_attribution()

@@ -17,6 +17,7 @@ use crate::engine::{Aggregate, Hooks, Interrupted, run_rng, until};
 use crate::model::{Compiled, RunRecord, Tape, World, simulate_run_leading};
 use crate::outputs::{EventSet, METRICS, N_EVENTS, N_METRICS, Paired, event_flags};
 use crate::stats::paired::{PairedAmounts, PairedCounts, PairedDiff};
+use crate::scenario::Scenario;
 
 /// Paired tallies for one entity (the region or one rivalry present in both scenarios).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -488,25 +489,52 @@ pub fn run_paired_until(
     }
 }
 
-/// Check before a comparison that its tallies fit: per worker, both scenarios' aggregates.
-/// `runs`: the most pairs of runs handed the driver at once ([`crate::engine::at_once`]).
+/// Check before a comparison that its tallies fit: per worker, both scenarios' aggregates
+/// and worlds. `runs`: the most pairs of runs handed the driver at once
+/// ([`crate::engine::at_once`]).
 pub fn check_memory(a: &Compiled, b: &Compiled, threads: usize, runs: u64) -> Result<(), String> {
-    let each = Aggregate::estimated_bytes(a) + Aggregate::estimated_bytes(b);
+    let each = crate::engine::set_bytes(a) + crate::engine::set_bytes(b);
+    check_sets(each, &a.scenario, &b.scenario, threads, runs)
+}
+
+/// [`check_memory`] before compiling the scenarios `a` and `b` (their worlds grow with the
+/// square of their countries), with the attribution or not: the same estimate, from the
+/// scenarios [`Compiled::new`] keeps.
+pub fn check_scenarios_memory(
+    a: &Scenario,
+    b: &Scenario,
+    attribution: bool,
+    threads: usize,
+    runs: u64,
+) -> Result<(), String> {
+    let (a, b) = (
+        crate::engine::relevance::prune(a).0,
+        crate::engine::relevance::prune(b).0,
+    );
+    let each = crate::engine::set_bytes_of(&a, attribution)
+        + crate::engine::set_bytes_of(&b, attribution);
+    check_sets(each, &a, &b, threads, runs)
+}
+
+fn check_sets(each: u64, a: &Scenario, b: &Scenario, threads: usize, runs: u64) -> Result<(), String> {
     crate::engine::driver::check_memory(
         each,
         crate::engine::driver::sets(threads, runs),
-        &if a.scenario.rivalries.len() == b.scenario.rivalries.len() {
+        &if (a.countries.len(), a.rivalries.len()) == (b.countries.len(), b.rivalries.len()) {
             format!(
-                "{} rivalries x {} years in each scenario",
-                a.scenario.rivalries.len(),
-                a.scenario.meta.horizon_years
+                "{} rivalries x {} years of {} countries in each scenario",
+                a.rivalries.len(),
+                a.meta.horizon_years,
+                a.countries.len(),
             )
         } else {
             format!(
-                "{} and {} rivalries x {} years",
-                a.scenario.rivalries.len(),
-                b.scenario.rivalries.len(),
-                a.scenario.meta.horizon_years
+                "{} and {} rivalries x {} years of {} and {} countries",
+                a.rivalries.len(),
+                b.rivalries.len(),
+                a.meta.horizon_years,
+                a.countries.len(),
+                b.countries.len(),
             )
         },
     )

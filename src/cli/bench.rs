@@ -130,11 +130,14 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     // The memory guard of every command that simulates, before any work: the unpruned
     // engine's tallies are the largest (one worker per thread and the merged ones; the sweep
     // overhead measurement has one worker).
-    let unpruned = Compiled::unpruned(&scenario);
     let (workers, runs) = match args.sweep_points {
         Some(_) => (1, args.runs_per_point),
         None => (threads, args.runs),
     };
+    // Before compiling: the worlds it allocates grow with the square of the countries.
+    engine::check_scenario_memory_as(&scenario, false, engine::driver::sets(workers, runs))
+        .map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
+    let unpruned = Compiled::unpruned(&scenario);
     engine::check_memory(&unpruned, workers, runs)
         .map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
     if let Some(points) = args.sweep_points {

@@ -231,7 +231,11 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     let at_once =
         (threads as u64).min(cal.settings.particles.max(cal.predictive_draws).max(1) as u64);
     for case in &cal.cases {
-        engine::check_memory_for(&crate::model::Compiled::new(&case.scenario), at_once + 1)
+        // Before compiling: the worlds it allocates grow with the square of the countries.
+        engine::check_scenario_memory(&case.scenario, false, at_once + 1)
+            .and_then(|()| {
+                engine::check_memory_for(&crate::model::Compiled::new(&case.scenario), at_once + 1)
+            })
             .map_err(|e| {
                 CliError::Usage(format!(
                     "case `{}` (`{}`): {e}",

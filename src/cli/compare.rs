@@ -239,6 +239,17 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         .resolve_as(&sa, crate::settings::Caller::Cli)
         .map_err(|e| CliError::Usage(e.0))?;
     let threads = resolved.threads;
+    let at_once = crate::engine::at_once(resolved.runs, resolved.until.as_ref());
+    let refused = |e| {
+        CliError::Usage(format!(
+            "{} and {}: {e}",
+            args.a.display(),
+            args.b.display()
+        ))
+    };
+    // Before compiling: the worlds it allocates grow with the square of the countries.
+    crn::check_scenarios_memory(&sa, &sb, !settings.no_attribution, threads, at_once)
+        .map_err(refused)?;
     let (ca, cb) = (
         settings.attributed(Compiled::new(&sa)),
         settings.attributed(Compiled::new(&sb)),
@@ -262,14 +273,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     if let Some(why) = crn::currency_mismatch(&sa.meta.currency, &sb.meta.currency) {
         note!("warning: {why}");
     }
-    let at_once = crate::engine::at_once(resolved.runs, resolved.until.as_ref());
-    crn::check_memory(&ca, &cb, threads, at_once).map_err(|e| {
-        CliError::Usage(format!(
-            "{} and {}: {e}",
-            args.a.display(),
-            args.b.display()
-        ))
-    })?;
+    crn::check_memory(&ca, &cb, threads, at_once).map_err(refused)?;
 
     // The comparison's report of `cmp` (its runs' tallies) and its page.
     let build =

@@ -145,6 +145,9 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     let scenario = find_scenario(first, args.scenario.as_deref())?;
     // The scenario (and its `extends` chain) is an input too.
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
+    // Before compiling: the worlds it allocates grow with the square of the countries.
+    crate::engine::check_scenario_memory(&scenario, header.attribution, shard::MERGE_SETS)
+        .map_err(CliError::Usage)?;
     let compiled = Compiled::new(&scenario);
     // The shards' attribution tallies (when they carry them) merge like the rest.
     let compiled = if header.attribution {
@@ -302,6 +305,8 @@ fn merge_nested(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     };
     // One draw's merged tallies and the part being added to them, of the scenario's size (a
     // draw sets values, not the structure), as a run's merge.
+    crate::engine::check_scenario_memory(&scenario, false, shard::MERGE_SETS)
+        .map_err(CliError::Usage)?;
     crate::engine::check_memory_for(&Compiled::new(&scenario), shard::MERGE_SETS)
         .map_err(CliError::Usage)?;
     let n = crate::calibrate::nested::merge_shards(

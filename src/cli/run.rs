@@ -117,7 +117,7 @@ impl WindowMemory {
             .join(", ");
         Err(format!(
             "{names}: these {} files run at once (files run --threads at a time, each on every \
-             thread): their tallies and run records need about {:.1} GiB in all ({:.1} GiB \
+             thread): their tallies, run records and worlds need about {:.1} GiB in all ({:.1} GiB \
              for one set of each; for each file one set per thread given runs, at most one per \
              block of {} runs, and the merged ones), over the {:.0} GiB limit: use fewer \
              --threads, or run the large files one at a time",
@@ -192,13 +192,13 @@ fn prepare(
     let resolved = settings
         .resolve_as(&scenario, crate::settings::Caller::Cli)
         .map_err(|e| CliError::Usage(e.0))?;
+    let at_once = engine::at_once(resolved.runs, resolved.until.as_ref());
+    let refused = |e| CliError::Usage(format!("{}: {e}", file.display()));
+    // Before compiling: the worlds it allocates grow with the square of the countries.
+    engine::check_memory_before(&scenario, !settings.no_attribution, threads, at_once)
+        .map_err(refused)?;
     let compiled = settings.attributed(Compiled::new(&scenario));
-    engine::check_memory(
-        &compiled,
-        threads,
-        engine::at_once(resolved.runs, resolved.until.as_ref()),
-    )
-    .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
+    engine::check_memory(&compiled, threads, at_once).map_err(refused)?;
     Ok(Job {
         file: file.to_path_buf(),
         scenario,
@@ -539,7 +539,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                 }
                 total = total.saturating_add(job.max_runs());
                 in_window.add(
-                    engine::Aggregate::estimated_bytes(&job.compiled),
+                    engine::set_bytes(&job.compiled),
                     engine::driver::sets(threads, engine::at_once(job.runs, job.until.as_ref())),
                 );
                 if ((i + 1) % window == 0 || i + 1 == args.files.len()) && !diags.has_errors() {

@@ -112,12 +112,14 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
     let runs = args.sim.runs.unwrap_or(scenario.meta.runs);
     validate_runs(runs)?;
     let seed = args.sim.seed.unwrap_or(scenario.meta.seed);
-    let compiled = args.sim.attributed(Compiled::new(&scenario));
     let threads = crate::settings::resolve_threads(args.sim.threads.threads);
-
     let (first, end) = shard.range(runs);
-    engine::check_memory(&compiled, threads, end - first)
-        .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
+    let refused = |e| CliError::Usage(format!("{}: {e}", file.display()));
+    // Before compiling: the worlds it allocates grow with the square of the countries.
+    engine::check_memory_before(&scenario, !args.sim.no_attribution, threads, end - first)
+        .map_err(refused)?;
+    let compiled = args.sim.attributed(Compiled::new(&scenario));
+    engine::check_memory(&compiled, threads, end - first).map_err(refused)?;
 
     let bar = progress_bar(end - first, args.output.quiet);
     let tick = |n: u64| bar.inc(n);

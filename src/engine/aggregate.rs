@@ -349,6 +349,23 @@ impl Aggregate {
     /// own types (every block as the allocator rounds it, [`heap_block`]): the bytes
     /// [`Aggregate::new`] and `RunRecord::new` allocate, which `tests/alloc.rs` counts.
     pub fn estimated_bytes(compiled: &Compiled) -> u64 {
+        Self::estimated_bytes_of(
+            compiled.scenario.rivalries.len(),
+            compiled.scenario.meta.horizon_years,
+            compiled.steps(),
+            compiled.attribution_variants().map(<[_]>::len),
+        )
+    }
+
+    /// [`Aggregate::estimated_bytes`] from a scenario's sizes alone, before compiling it:
+    /// `rivalries` rivalries over `years` years of `steps` months, and `variants` attribution
+    /// variants (`None` when the attribution is off).
+    pub fn estimated_bytes_of(
+        rivalries: usize,
+        years: u32,
+        steps: u32,
+        variants: Option<usize>,
+    ) -> u64 {
         use std::mem::size_of;
         let n = |x: usize| x as u64;
         let hist = |l: BinLayout| -> u64 {
@@ -358,9 +375,9 @@ impl Aggregate {
             };
             heap_block(8 * n(len))
         };
-        let steps = u64::from(compiled.steps());
-        let years = u64::from(compiled.scenario.meta.horizon_years);
-        let rivalries = n(compiled.scenario.rivalries.len());
+        let steps = u64::from(steps);
+        let years = u64::from(years);
+        let rivalries = n(rivalries);
         let tally = |bands: bool| -> u64 {
             let events = 2 * heap_block(years * n(size_of::<[u64; N_EVENTS]>()));
             let counts = heap_block(years * n(size_of::<[Distribution; N_COUNTS]>()))
@@ -375,7 +392,7 @@ impl Aggregate {
             };
             events + counts + metrics + first_force + yearly
         };
-        let attribution = compiled.attribution_variants().map_or(0, |_| {
+        let attribution = variants.map_or(0, |_| {
             heap_block((1 + rivalries) * n(size_of::<[crate::attribution::EventTally; N_EVENTS]>()))
         });
         let aggregate = tally(false)
@@ -388,7 +405,7 @@ impl Aggregate {
                 * (2 * heap_block(8 * years)
                     + heap_block(years * n(size_of::<EventSet>()))
                     + heap_block(years * n(size_of::<[u32; N_COUNTS]>())));
-        let records = 1 + compiled.attribution_variants().map_or(0, |v| n(v.len()));
+        let records = 1 + variants.map_or(0, n);
         aggregate + records * record
     }
 

@@ -177,10 +177,10 @@ pub fn check_memory(each: u64, tallies: u64, what: &str) -> Result<(), String> {
     }
     let gb = |b: u64| b as f64 / (1u64 << 30) as f64;
     Err(format!(
-        "{what}: the tallies and run records need about {:.1} GiB a set, {:.1} GiB in all for \
-         {tallies} sets (one per thread given runs, at most one per block of {BLOCK_RUNS} runs, and \
-         the merged ones), over the {:.0} GiB limit: use \
-         fewer --threads, a shorter horizon or fewer rivalries",
+        "{what}: the tallies, run records and simulated worlds need about {:.1} GiB a set, \
+         {:.1} GiB in all for {tallies} sets (one per thread given runs, at most one per block \
+         of {BLOCK_RUNS} runs, and the merged ones), over the {:.0} GiB limit: use \
+         fewer --threads, a shorter horizon, fewer rivalries or fewer countries",
         gb(each),
         gb(total),
         gb(MAX_TALLY_BYTES)

@@ -25,6 +25,7 @@ pub use aggregate::heap_block;
 pub use aggregate::{Aggregate, Tally};
 
 use crate::model::{Compiled, RunRecord, World, simulate_run, simulate_run_leading};
+use crate::scenario::Scenario;
 
 /// The RNG algorithm, recorded in every output.
 pub const RNG_NAME: &str = crate::model::streams::CONSTRUCTION;
@@ -302,12 +303,79 @@ pub fn at_once(runs: u64, until: Option<&until::UntilCi>) -> u64 {
 /// comparison, one per point in flight in a sweep).
 pub fn check_memory_for(compiled: &Compiled, tallies: u64) -> Result<(), String> {
     driver::check_memory(
-        Aggregate::estimated_bytes(compiled),
+        set_bytes(compiled),
         tallies,
         &format!(
-            "{} rivalries x {} years",
+            "{} rivalries x {} years of {} countries",
             compiled.scenario.rivalries.len(),
-            compiled.scenario.meta.horizon_years
+            compiled.scenario.meta.horizon_years,
+            compiled.scenario.countries.len(),
+        ),
+    )
+}
+
+/// Bytes of one set the memory guard counts for `compiled`: a worker's tallies and run
+/// records ([`Aggregate::estimated_bytes`]) and its worlds, the run's and each attribution
+/// variant's ([`Compiled::world_bytes`]); [`set_bytes_of`] before compiling.
+pub fn set_bytes(compiled: &Compiled) -> u64 {
+    let worlds = 1 + compiled.attribution_variants().map_or(0, <[_]>::len) as u64;
+    Aggregate::estimated_bytes(compiled) + worlds * Compiled::world_bytes(&compiled.scenario)
+}
+
+/// Bytes of one set the memory guard counts for `scenario` as compiled (already pruned, or
+/// meant to be compiled unpruned), from its sizes alone: a worker's tallies and run records
+/// ([`Aggregate::estimated_bytes_of`]) and its worlds, the run's and with the `attribution`
+/// each of its 7 variants' ([`Compiled::world_bytes`]). A job's sets are its workers and
+/// one more ([`driver::sets`]), the one more covering the compiled scenario's initial worlds
+/// (one a variant too).
+pub fn set_bytes_of(scenario: &Scenario, attribution: bool) -> u64 {
+    let variants = attribution.then_some(crate::model::ATTRIBUTION_VARIANTS);
+    Aggregate::estimated_bytes_of(
+        scenario.rivalries.len(),
+        scenario.meta.horizon_years,
+        scenario.steps(),
+        variants,
+    ) + (1 + variants.unwrap_or(0) as u64) * Compiled::world_bytes(scenario)
+}
+
+/// [`check_memory`] before compiling `scenario` ([`check_scenario_memory`]): `runs` runs at
+/// a time on `threads` threads, with the `attribution` or not.
+pub fn check_memory_before(
+    scenario: &Scenario,
+    attribution: bool,
+    threads: usize,
+    runs: u64,
+) -> Result<(), String> {
+    check_scenario_memory(scenario, attribution, driver::sets(threads, runs))
+}
+
+/// The memory guard before compiling `scenario` (whose worlds grow with the square of its
+/// countries and are allocated by compiling it): refuse `tallies` sets
+/// ([`set_bytes_of`] of the scenario [`Compiled::new`] keeps) over [`MAX_TALLY_BYTES`],
+/// with [`check_memory_for`]'s message.
+pub fn check_scenario_memory(
+    scenario: &Scenario,
+    attribution: bool,
+    tallies: u64,
+) -> Result<(), String> {
+    let kept = relevance::prune(scenario).0;
+    check_scenario_memory_as(&kept, attribution, tallies)
+}
+
+/// [`check_scenario_memory`] for `scenario` compiled as it is ([`Compiled::unpruned`]).
+pub fn check_scenario_memory_as(
+    scenario: &Scenario,
+    attribution: bool,
+    tallies: u64,
+) -> Result<(), String> {
+    driver::check_memory(
+        set_bytes_of(scenario, attribution),
+        tallies,
+        &format!(
+            "{} rivalries x {} years of {} countries",
+            scenario.rivalries.len(),
+            scenario.meta.horizon_years,
+            scenario.countries.len(),
         ),
     )
 }

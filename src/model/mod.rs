@@ -442,6 +442,9 @@ pub struct World<const C: bool = false> {
     ahead: bool,
 }
 
+/// The attribution's variants simulated beside every run ([`Compiled::with_attribution`]).
+pub const ATTRIBUTION_VARIANTS: usize = 7;
+
 /// A scenario prepared for simulation.
 #[derive(Debug, Clone)]
 pub struct Compiled {
@@ -710,7 +713,7 @@ impl Compiled {
     /// eighth, all levels present, is the run itself). `crate::attribution` tallies them.
     pub fn with_attribution(&self) -> Self {
         let plain = self.with_removal(self.removed);
-        let variants: Vec<Compiled> = (0..7u8)
+        let variants: Vec<Compiled> = (0..ATTRIBUTION_VARIANTS as u8)
             .map(|s| plain.with_removal(Removal::from_bits(!s & 7)))
             .collect();
         let mut c = plain;
@@ -721,6 +724,58 @@ impl Compiled {
     /// The attribution's variants ([`Compiled::with_attribution`]), `None` when it is off.
     pub fn attribution_variants(&self) -> Option<&[Compiled]> {
         self.attribution.as_deref()
+    }
+
+    /// Heap bytes of one simulated world of `s` ([`Compiled::new_world`], its shocks
+    /// included) and of the compiled scenario's own tables, from `s`'s sizes alone, before
+    /// compiling it (the memory guard, [`crate::engine::check_memory`]). The world's tables
+    /// of countries x actors (countries and powers: the pacts, their reach, the helpers;
+    /// 20 bytes a pair) grow with the square of the countries: 1.3 GB a world at 8,000
+    /// countries. An upper bound: every list counted at twice its length where it grows by
+    /// pushing, the compiled scenario's tables counted with each world.
+    pub fn world_bytes(s: &Scenario) -> u64 {
+        use std::mem::size_of;
+        let n = |x: usize| x as u64;
+        let (c, p, a) = (n(s.countries.len()), n(s.powers.len()), n(s.alliances.len()));
+        let (r, d) = (n(s.rivalries.len()), n(s.deployments.len()));
+        let actors = c + p;
+        let steps = u64::from(s.steps());
+        let streams = n(COUNTRY_PROCESSES.len()) * c + n(RIVALRY_STREAMS) * r + a;
+        let ramps: u64 = s.policies.iter().map(|x| n(x.changes.len())).sum();
+        let world = c * n(size_of::<CountryState>())
+            // ties, tie_reach
+            + 2 * c * p * 8
+            // membership
+            + a * actors
+            // pact, reach, helpers, helper_count
+            + c * actors * (8 + 8 + 4)
+            + c * 4
+            + p * n(size_of::<PowerParams>())
+            + a * n(size_of::<AllianceParams>() + 8)
+            + d * n(size_of::<DeploymentParams>())
+            + r * n(size_of::<RivalryState>())
+            + ramps * n(size_of::<Ramp>())
+            + streams * n(size_of::<Stream<false>>())
+            + steps * c * n(size_of::<CountryShock>())
+            + c;
+        // The compiled scenario's: the pairs sharing a pact at the start (a country member
+        // with each other member), the stream numbers, the policies' events.
+        let shared: u64 = s
+            .alliances
+            .iter()
+            .map(|al| {
+                let countries = al
+                    .members
+                    .iter()
+                    .filter(|m| matches!(m, Actor::Country(_)))
+                    .count();
+                n(countries) * n(al.members.len())
+            })
+            .sum();
+        let compiled = 2 * shared * n(size_of::<(usize, usize)>())
+            + 8 * (streams + r + d + n(s.policies.len()))
+            + a * n(size_of::<ReliabilityPrior>());
+        world + compiled
     }
 
     /// A fresh world for this scenario (allocates; call once per worker).

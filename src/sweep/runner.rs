@@ -33,6 +33,7 @@ use crate::engine::driver::{Units, run_block};
 use crate::engine::until::{self, ADAPTIVE_BLOCK, Stopping, UntilCi};
 use crate::engine::{Aggregate, BLOCK_RUNS, Hooks, RunPlan, Runs, Worker};
 use crate::model::Compiled;
+use crate::scenario::Scenario;
 use crate::outputs::N_EVENTS;
 use crate::report::Headline;
 
@@ -377,21 +378,24 @@ pub fn tally_sets(design: &Design, stride: u64, threads: usize) -> u64 {
 /// parameters), so the largest of these scenarios bounds every point. The refusal names the
 /// policy whose scenario is over the limit.
 pub fn check_memory(sweep: &Sweep, tallies: u64) -> Result<(), String> {
-    let mut largest: Option<(u64, Compiled, Option<&str>)> = None;
+    // From the scenarios' sizes, before compiling any (the worlds compiling allocates grow
+    // with the square of the countries): the estimate [`crate::engine::check_memory_for`]
+    // makes of the compiled scenario, which keeps what `prune` keeps.
+    let mut largest: Option<(u64, Scenario, Option<&str>)> = None;
     let policies = sweep.crossing.iter().flat_map(|c| &c.policies);
     let scenarios = std::iter::once((&sweep.base, None))
         .chain(policies.map(|p| (&p.scenario, Some(p.id.as_str()))));
     for (scenario, policy) in scenarios {
-        let compiled = Compiled::new(scenario);
-        let bytes = Aggregate::estimated_bytes(&compiled);
+        let kept = crate::engine::relevance::prune(scenario).0;
+        let bytes = crate::engine::set_bytes_of(&kept, sweep.attribution);
         if largest.as_ref().is_none_or(|(b, _, _)| bytes > *b) {
-            largest = Some((bytes, compiled, policy));
+            largest = Some((bytes, kept, policy));
         }
     }
-    let Some((_, compiled, policy)) = largest else {
+    let Some((_, kept, policy)) = largest else {
         return Ok(());
     };
-    crate::engine::check_memory_for(&compiled, tallies).map_err(|e| match policy {
+    crate::engine::check_scenario_memory_as(&kept, sweep.attribution, tallies).map_err(|e| match policy {
         Some(id) => format!("policy `{id}`: {e}"),
         None => e,
     })

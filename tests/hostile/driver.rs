@@ -633,3 +633,164 @@ fn the_memory_guard_counts_the_threads_given_runs_in_every_command() {
     }
     assert!(faults.is_empty(), "{}", faults.join("\n"));
 }
+
+/// `COUNTRIES` countries, all but the first in one pact, and one rivalry (C0 against C1)
+/// over one year: every country is relevant (an ally of the target), so each simulated world
+/// holds its tables of countries x actors, while the tallies are one rivalry's.
+fn pact_of_many(countries: usize) -> String {
+    let mut s = String::from(
+        "[scenario]\nname = \"pact of many\"\nstart = \"2000-01\"\nhorizon_years = 1\nruns = 2\nseed = 3\n",
+    );
+    for i in 0..countries {
+        s += &format!(
+            "\n[[country]]\nid = \"C{i}\"\n[country.military]\nbudget = {}\n[country.economic]\ngdp = {}\n",
+            1 + i % 3,
+            20 + i % 7
+        );
+    }
+    let members: Vec<String> = (1..countries).map(|i| format!("\"C{i}\"")).collect();
+    s += &format!(
+        "\n[[alliance]]\nid = \"PACT\"\nmembers = [{}]\n\n[[rivalry]]\nchallenger = \"C0\"\ntarget = \"C1\"\n",
+        members.join(", ")
+    );
+    s
+}
+
+/// The memory guard counted the tallies and run records only, but each simulated world (a
+/// worker's, each attribution variant's, the compiled scenario's) holds tables of countries
+/// x actors (the pacts, their reach, the helpers: 20 bytes a pair), allocated when the
+/// scenario is compiled, before the guard ran: 8,000 countries in a chain of rivalries
+/// aborted `deter run` ("memory allocation of 512000000 bytes failed", signal 6) under
+/// `ulimit -v 2000000`. The guard now counts the worlds, from the scenario's sizes before
+/// compiling it. 2,000 countries in one pact and one rivalry over a year: 257 sets of its
+/// tallies fit in the 8 GiB (a few hundred KiB each), 257 sets of one world each do not
+/// (0.08 GB a world by the 20 bytes a pair alone). Every command that simulates refuses it
+/// with exit 2 and the guard's message, before compiling (so within a fraction of a second),
+/// under a 4 GB address space (where the build before aborted).
+#[test]
+fn the_memory_guard_counts_the_worlds_before_compiling_in_every_command() {
+    const COUNTRIES: u64 = 2000;
+    const SETS: u64 = 257;
+    let limit = 8u64 << 30;
+    // What the test rests on, recomputed: the tallies fit, the worlds' pairs alone do not.
+    let tallies = deter::engine::Aggregate::estimated_bytes_of(1, 1, 12, Some(7));
+    assert!(SETS * tallies < limit / 100, "{tallies} bytes a set");
+    assert!(SETS * 20 * COUNTRIES * COUNTRIES > limit);
+    let dir = tempdir();
+    let d = dir.path();
+    let text = pact_of_many(COUNTRIES as usize);
+    let file = write(d, "pact.toml", &text).display().to_string();
+    let priors = write(
+        d,
+        "priors.toml",
+        &format!("{text}\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.2, 2.0]\n"),
+    )
+    .display()
+    .to_string();
+    let post = write(
+        d,
+        "posterior.csv",
+        "draw,model.war_cost,weight,distance\n0,0.8,1,0\n",
+    )
+    .display()
+    .to_string();
+    let many = (256u64 * 256).to_string();
+    let sweep = write(
+        d,
+        "sweep.toml",
+        &format!(
+            "base = {file:?}\nruns = {many}\nseed = 1\n\n[[parameter]]\npath = \"rivalry.C0-C1.monitoring\"\n\
+             role = \"lever\"\nvalues = [0.2, 0.5]\n"
+        ),
+    )
+    .display()
+    .to_string();
+    write(
+        d,
+        "pact.record.toml",
+        "[case]\nid = \"pact\"\nname = \"pact\"\nscenario = \"pact.toml\"\nrivalries = [\"C0-C1\"]\n\
+         first_year = 2000\nlast_year = 2000\n",
+    );
+    let cal = write(
+        d,
+        "cal.toml",
+        "name = \"pact\"\nseed = 1\nparticles = 1000\nmax_generations = 1\npredictive_draws = 0\n\
+         statistics = [\"use_of_force\"]\ncases = [\"pact.record.toml\"]\n\n\
+         [[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
+    )
+    .display()
+    .to_string();
+    let out = d.join("out");
+    let out_s = out.display().to_string();
+    let m = many.as_str();
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["run", &file, "--runs", m],
+        vec!["run", &file, "--runs", m, "--no-attribution"],
+        vec!["run", &file, "--runs", m, "--shard", "0/2"],
+        vec!["compare", &file, &priors, "--runs", m],
+        vec!["sweep", &sweep],
+        vec!["sweep", &sweep, "--shard", "0/2"],
+        vec![
+            "run",
+            &file,
+            "--posterior",
+            &post,
+            "--draws",
+            "2",
+            "--runs",
+            m,
+        ],
+        vec!["run", &priors, "--draws", "2", "--runs", m],
+        vec![
+            "run", &priors, "--draws", "2", "--runs", m, "--shard", "0/2",
+        ],
+        vec![
+            "compare",
+            &file,
+            &priors,
+            "--posterior",
+            &post,
+            "--runs",
+            m,
+            "--draws",
+            "2",
+        ],
+        vec!["bench", &file, "--runs", m, "--repeat", "1"],
+        vec!["calibrate", &cal],
+    ];
+    let mut faults = Vec::new();
+    for args in cases {
+        let _ = std::fs::remove_dir_all(&out);
+        let _ = std::fs::remove_file(&out);
+        let mut all = args.clone();
+        all.extend(["--threads", "256"]);
+        match args[0] {
+            "bench" => {}
+            "calibrate" => all.extend(["--out", &out_s, "--force", "-q"]),
+            _ => all.extend(["--out", &out_s, "-q"]),
+        }
+        // A 4 GB address space: the build before allocated the worlds and aborted.
+        let o = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -v 4000000 && exec \"$0\" \"$@\"")
+            .arg(super::common::bin())
+            .args(&all)
+            .current_dir(super::root())
+            .output()
+            .expect("deter runs");
+        let err = stderr(&o);
+        let code = o.status.code();
+        if code != Some(2)
+            || !err.contains("2000 countries")
+            || !err.contains("simulated worlds need about")
+            || !err.contains("GiB limit")
+            || err.contains("panicked")
+            || err.contains("memory allocation")
+            || err.contains("backtrace")
+            || out.exists()
+        {
+            faults.push(format!("not refused: deter {all:?}: {code:?}: {err}"));
+        }
+    }
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
+}
