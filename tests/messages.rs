@@ -2461,9 +2461,16 @@ fn different_horizons_are_refused_in_each_callers_words() {
         "10",
         "--no-attribution",
     ];
+    // Located at B's `horizon_years` (A's when B sets none), with both files in the help.
+    let located = format!(
+        "{}:2:17: error: scenario.horizon_years: {cli}\n",
+        fb.display()
+    );
     let out = common::run(&plain);
     refused(&out);
-    assert_eq!(common::stderr(&out), format!("error: {cli}\n"));
+    let text = common::stderr(&out);
+    assert!(text.starts_with(&located), "{text}");
+    assert!(text.contains(&format!("A ({})", fa.display())), "{text}");
     let nested = [
         "compare",
         fa.to_str().unwrap(),
@@ -2475,7 +2482,7 @@ fn different_horizons_are_refused_in_each_callers_words() {
     ];
     let out = common::run(&nested);
     refused(&out);
-    assert_eq!(common::stderr(&out), format!("error: {cli}\n"));
+    assert_eq!(common::stderr(&out), text);
 }
 
 /// Through the library (and so the Python package) a posterior column that is not a
