@@ -4174,7 +4174,7 @@ mod tests {
         u[4] = 0.5 * (ss.commit[0] + sr.commit[0]);
         u[6] = 0.5;
         u[7] = 0.5;
-        let d = w.decide_in(&c, 0, &CrisisDraws { z: 0.0, u }, &th, [p, p]);
+        let d = w.decide_in(&c, 0, &CrisisDraws { z: 0.0, u, signal: 0.0 }, &th, [p, p]);
         let pl = d.play;
         assert!(pl.challenged && pl.displayed && pl.forced && pl.protector_moved, "{pl:?}");
         assert!(pl.committed, "{pl:?}");
