@@ -769,10 +769,12 @@ fn the_memory_guard_counts_the_worlds_before_compiling_in_every_command() {
             "calibrate" => all.extend(["--out", &out_s, "--force", "-q"]),
             _ => all.extend(["--out", &out_s, "-q"]),
         }
-        // A 4 GB address space: the build before allocated the worlds and aborted.
+        // A 4 GB address space: the build before allocated the worlds and aborted, or ran
+        // for minutes under the cap; `timeout` ends such a run (exit 124, a fault) so that a
+        // regression fails here rather than holding the suite.
         let o = std::process::Command::new("sh")
             .arg("-c")
-            .arg("ulimit -v 4000000 && exec \"$0\" \"$@\"")
+            .arg("ulimit -v 4000000 && exec timeout 20 \"$0\" \"$@\"")
             .arg(super::common::bin())
             .args(&all)
             .current_dir(super::root())
