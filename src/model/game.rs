@@ -2075,6 +2075,24 @@ mod tests {
         );
     }
 
+    /// A's and P's expected values of the use of force by P's move `k`, with sanctions state
+    /// `s` at the display, recomputed from the end payoffs (docs/MODEL.md 7.7): sanctioned by
+    /// the end with probability 1 (`s` 1) or `sanction_prob`, war with `w_k`.
+    fn force_values_at_attack(g: &GameInputs, s: usize) -> (impl Fn(usize) -> f64, impl Fn(usize) -> f64) {
+        let sig = if s == 1 { 1.0 } else { g.sanction_prob };
+        let fa = move |k: usize| {
+            let end = |war: bool| {
+                sig * g.a_force_end(k, war, true).total()
+                    + (1.0 - sig) * g.a_force_end(k, war, false).total()
+            };
+            g.war[k] * end(true) + (1.0 - g.war[k]) * end(false)
+        };
+        let vp = move |k: usize| {
+            g.war[k] * g.p_force_end(k, true) + (1.0 - g.war[k]) * g.p_force_end(k, false)
+        };
+        (fa, vp)
+    }
+
     /// The commitment at the attack against its closed form (docs/MODEL.md 7.7): P commits
     /// after force with `c = logistic(beta_P (VP(1) - VP(0)))`, `VP(k)` its payoff of the use
     /// of force with `k`; A uses force with `logistic(beta_A (c FA(1) + (1 - c) FA(0) - BA))`
@@ -2091,17 +2109,7 @@ mod tests {
         let sol = solve(&g);
         let logistic = |x: f64| 1.0 / (1.0 + exp(-x));
         for s in 0..2 {
-            let sig = if s == 1 { 1.0 } else { g.sanction_prob };
-            let fa = |k: usize| {
-                let end = |war: bool| {
-                    sig * g.a_force_end(k, war, true).total()
-                        + (1.0 - sig) * g.a_force_end(k, war, false).total()
-                };
-                g.war[k] * end(true) + (1.0 - g.war[k]) * end(false)
-            };
-            let vp = |k: usize| {
-                g.war[k] * g.p_force_end(k, true) + (1.0 - g.war[k]) * g.p_force_end(k, false)
-            };
+            let (fa, vp) = force_values_at_attack(&g, s);
             let c = logistic(g.beta_p * (vp(1) - vp(0)));
             assert!((sol.commit[s] - c).abs() < 1e-14, "{} vs {c}", sol.commit[s]);
             let ba = g.a_back_display(s).total();
@@ -2172,17 +2180,7 @@ mod tests {
         let sol = solve(&g);
         let d = g.resolve_spread;
         for s in 0..2 {
-            let sig = if s == 1 { 1.0 } else { g.sanction_prob };
-            let fa = |k: usize| {
-                let end = |war: bool| {
-                    sig * g.a_force_end(k, war, true).total()
-                        + (1.0 - sig) * g.a_force_end(k, war, false).total()
-                };
-                g.war[k] * end(true) + (1.0 - g.war[k]) * end(false)
-            };
-            let vp = |k: usize| {
-                g.war[k] * g.p_force_end(k, true) + (1.0 - g.war[k]) * g.p_force_end(k, false)
-            };
+            let (fa, vp) = force_values_at_attack(&g, s);
             let (c_plus, c_minus) = (
                 logistic(g.beta_p * (vp(1) - vp(0) + d)),
                 logistic(g.beta_p * (vp(1) - vp(0) - d)),
