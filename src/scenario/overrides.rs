@@ -54,6 +54,12 @@ impl Applied {
 }
 
 impl Override {
+    /// A fault of this setting's value, located from after its `=` to its end.
+    fn at_value(&self, origin: &str, message: String) -> Diagnostic {
+        let at = self.text.find('=').map_or(0, |i| i + 1);
+        Diagnostic::at(origin, &self.text, at..self.text.len(), &self.path, message)
+    }
+
     /// Parse `PATH=VALUE`. `VALUE` is a number (`0.7`, `-1e3`) or `true` / `false`
     /// (1 / 0, for `policy.ID.enabled`). `origin` names where the text came from
     /// (`--set`) for the diagnostic.
@@ -125,30 +131,20 @@ pub fn apply(
         };
         let raw = o.text.split_once('=').map_or("", |(_, v)| v.trim());
         if matches!(raw, "true" | "false") && !matches!(target, ParamRef::PolicyEnabled { .. }) {
-            let at = o.text.find('=').map_or(0, |i| i + 1);
-            diags.0.push(
-                Diagnostic::at(
-                    origin,
-                    &o.text,
-                    at..o.text.len(),
-                    &o.path,
-                    // The wording of `war_cost = true` in a scenario file.
-                    format!("expected {}, found boolean", target.spec().expected()),
-                ),
-            );
+            // The wording of `war_cost = true` in a scenario file.
+            diags.0.push(o.at_value(
+                origin,
+                format!("expected {}, found boolean", target.spec().expected()),
+            ));
             continue;
         }
         // A path set twice: the earlier setting's value, put right by `record_files_values`.
         let replaced = scenario.get(target);
         if scenario.set(target, o.value).is_err() {
-            let at = o.text.find('=').map_or(0, |i| i + 1);
             // The value as written (`1e308`, not its 309 digits), in the words the same value
             // gets in a scenario file, a policy change or a sweep.
             let (message, help) = super::params::range_fault(&o.path, &target.spec(), raw);
-            diags.0.push(
-                Diagnostic::at(origin, &o.text, at..o.text.len(), &o.path, message)
-                    .with_help(help),
-            );
+            diags.0.push(o.at_value(origin, message).with_help(help));
             continue;
         }
         // A ramp of a policy that turns a switch, as the file's `ramp_years` is refused.
@@ -160,13 +156,9 @@ pub fn apply(
             && p.ramps()
             && let Some(c) = p.changes.iter().find(|c| c.target.spec().is_switch())
         {
-            let at = o.text.find('=').map_or(0, |i| i + 1);
             diags.0.push(
-                Diagnostic::at(
+                o.at_value(
                     origin,
-                    &o.text,
-                    at..o.text.len(),
-                    &o.path,
                     format!(
                         "`ramp_years = {raw}` would ramp `{}`, a switch (0 or 1), through \
                          fractions the model reads as on",
