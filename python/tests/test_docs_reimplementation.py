@@ -221,6 +221,24 @@ force, so a display A backs down from also invoked a commitment, and was honoure
 turned B11 red (the three Baltic `commitments.honoured` with restraint, e.g. 0.385 against
 0.316) and was reverted; without restraint it is unseen (a share of commitments drawn from
 the same u_4 whether or not force follows).
+
+Reading extended (2 December 2026, eighth review: the protectors' resolve as private
+information, `model.resolve_spread` delta and `model.resolve_signal` q, and the challenger's
+misjudgment of it, `model.protector_resolve_misjudged` m, MODEL.md 7.7 and 2.1; model2.py gained
+them from the docs alone, GAPS.md eighth review; written and committed before it was run at
+these seeds, and before model2.py had been run against deter with them at any seed). B12,
+deter `--seed 121` against model2.py `--seed 122`, with `model.commitment_at_attack` 1, at
+three settings: (delta, q) = (0.5, 0.75); m = 0.5; and both together ((1 - m) PA + theta D in
+the challenger's game): the baseline (a stationed force) at 20,000 runs a side, the 12
+per-rivalry comparisons and B8's six shares (18 each), and russia-baltic-2014.toml with the
+fait accompli offered (`fait_accompli` 1) at 10,000 runs a side, the 12 per rivalry and B8's
+shares with `commitments.honoured` (57 each). 3 x (18 + 57) = 225; with the 801 above, 1,026,
+each at z = 4.0616 (two-sided 0.05 / 1026), the 801 included (wider than before). Power checks
+(same reading), each at 2,000 runs of model2.py against deter's runs above, each must find at
+least one of the comparisons it is read on: the Baltic states at m = 0.5 against model2.py
+`--misread misjudged-threat-only` (the challenger's perceived cost of staying out scaled by
+1 - m after a threat but not after a fait accompli; 57), and at (0.5, 0.75) against
+`--misread signal-ignored` (the signal read as saying nothing, belief 1/2 whatever q; 57).
 """
 
 import json
@@ -279,9 +297,10 @@ COMPARISONS = (len(FILES) * (len(EVENTS) + len(MEANS))
                + 6 * len(FILES) + 1                                # per-crisis shares (B8)
                + RESTRAINT_DRAWS * len(EVENTS)                     # restraint by policy (B9)
                + 2 * (6 * 5 + 3)                                   # B7's shares (B10)
-               + 2 * (PER_RIVALRY + 6) + 2 * 3 * (PER_RIVALRY + 7))  # at the attack (B11)
-# Two-sided 0.05 / 801: z = Phi^-1(1 - 0.025 / 801).
-Z = 4.0035
+               + 2 * (PER_RIVALRY + 6) + 2 * 3 * (PER_RIVALRY + 7)   # at the attack (B11)
+               + 3 * (PER_RIVALRY + 6 + 3 * (PER_RIVALRY + 7)))      # the resolve (B12)
+# Two-sided 0.05 / 1026: z = Phi^-1(1 - 0.025 / 1026).
+Z = 4.0616
 # B7: (protector_restraint, restraint_cost) and the protected files with their runs
 RESTRAINT = (("1", "0.2"), ("0.5", "0.05"))
 RESTRAINT_FILES = ((FILES[0], 20_000), (FILES[1], 20_000), (BALTIC, 10_000))
@@ -408,7 +427,7 @@ def share_disagreements(d: dict, m: dict) -> list[str]:
 
 
 def test_the_docs_reimplementation_gives_deters_distributions(tmp_path):
-    assert COMPARISONS == 801
+    assert COMPARISONS == 1026
     failures = []
     for path in FILES:
         d, m = deter_json(path, tmp_path), model2_json(path, tmp_path)
@@ -941,3 +960,57 @@ def test_the_comparison_finds_the_commitment_before_the_force(tmp_path):
         at_attack(path, tmp_path, runs, sets, "deter"),
         at_attack(path, tmp_path, 2000, sets, "model2", "--misread", "commitment-before-force"))
     assert found, "the commitment read before the use of force went unseen"
+
+
+# B12: the protectors' resolve as private information and misjudged (MODEL.md 7.7), with the
+# commitment at the attack, on the baseline and on the Baltic states with the fait accompli
+RESOLVE = ["--set", "model.resolve_spread=0.5", "--set", "model.resolve_signal=0.75"]
+MISJUDGED = ["--set", "model.protector_resolve_misjudged=0.5"]
+RESOLVE_SETTINGS = (RESOLVE, MISJUDGED, RESOLVE + MISJUDGED)
+RESOLVE_CASES = tuple((path, runs, extra + sets) for sets in RESOLVE_SETTINGS
+                      for path, runs, extra in ((FILES[0], 20_000, []),
+                                                (BALTIC, 10_000, FAIT_ACCOMPLI)))
+
+
+def resolve_run(path: pathlib.Path, tmp: pathlib.Path, runs: int, sets: list, which: str,
+                *extra: str) -> dict:
+    """deter (seed 121) or model2.py (seed 122) with the commitment at the attack and `sets`."""
+    tag = "-".join(x.replace("model.", "") for x in sets if x != "--set")
+    out = tmp / f"{which}-resolve-{path.stem}-{runs}-{tag}{'-'.join(extra)}.json"
+    if not out.exists():
+        if which == "deter":
+            args = [binary(), "run", str(path), "--runs", str(runs), "--seed", "121",
+                    "--no-attribution", "--format", "json", "--quiet", "--out", str(out)]
+        else:
+            args = [sys.executable, str(MODEL2), str(path), "--runs", str(runs), "--seed", "122",
+                    "--out", str(out), *extra]
+        subprocess.run(args + AT_ATTACK + sets, check=True, capture_output=True)
+    return json.loads(out.read_text())
+
+
+def test_the_protectors_private_and_misjudged_resolve_per_rivalry(tmp_path):
+    """B12: `model.resolve_spread` 0.5 with `model.resolve_signal` 0.75, `model.
+    protector_resolve_misjudged` 0.5, and both, with the commitment at the attack: the 12
+    per-rivalry comparisons and B8's shares per rivalry."""
+    found = []
+    for path, runs, sets in RESOLVE_CASES:
+        d = resolve_run(path, tmp_path, runs, sets, "deter")
+        m = resolve_run(path, tmp_path, runs, sets, "model2")
+        assert m["overrides"], "model2.py did not take the settings"
+        if path == BALTIC:   # the fait accompli and the honoured share are exercised
+            assert all(r["mechanisms"]["commitments"]["invoked"] > 1000 for r in d["rivalries"])
+        found += [f"{path.relative_to(ROOT)} {' '.join(sets[1::2])}: {x}"
+                  for x in at_attack_disagreements(d, m)]
+    assert not found, "deter and the docs' re-implementation disagree:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("sets, misread", [(MISJUDGED, "misjudged-threat-only"),
+                                           (RESOLVE, "signal-ignored")])
+def test_the_comparison_finds_a_misread_resolve(tmp_path, sets, misread):
+    """B12's power checks: the Baltic states with the fait accompli against model2.py with one
+    documented element of 7.7 dropped."""
+    sets = FAIT_ACCOMPLI + sets
+    found = at_attack_disagreements(
+        resolve_run(BALTIC, tmp_path, 10_000, sets, "deter"),
+        resolve_run(BALTIC, tmp_path, 2000, sets, "model2", "--misread", misread))
+    assert found, f"a misread resolve ({misread}) went unseen"

@@ -20,6 +20,10 @@ Seventh review (GAPS.md, seventh review): the protectors' decision at the casus 
 (`model.commitment_at_attack` 1), written from MODEL.md 7.7 "The commitment at the attack" and
 7.9 alone.
 
+Eighth review (GAPS.md, eighth review): the protectors' resolve as private information
+(`model.resolve_spread`, `model.resolve_signal`) and misjudged by the challenger
+(`model.protector_resolve_misjudged`), written from MODEL.md 7.7 and 2.1 alone.
+
 It cannot reproduce deter's random streams (section 3.1 of MODEL.md); it matches distributions.
 
     python3 tools/reimplementation/model2.py scenarios/western-balkans-2024.toml --runs 20000 --seed 1
@@ -60,7 +64,8 @@ MODEL = dict(
     tension_jump_nonstate=0.1, target_trigger_cohesion=1.0, tension_jump_target=0.05,
     war_duration=1.0, fait_accompli=0.0, casus_foederis_cost=0.0,
     fait_accompli_resistance=1.0, protector_restraint=0.0, restraint_cost=0.05,
-    commitment_at_attack=0.0,
+    commitment_at_attack=0.0, resolve_spread=0.0, resolve_signal=0.5,
+    protector_resolve_misjudged=0.0,
 )
 MILITARY = dict(readiness=0.6, readiness_reversion=0.5, interoperability=0.5, quality=1.0,
                 procurement_efficiency=1.0, investment_share=0.25, depreciation=0.08,
@@ -285,8 +290,29 @@ def at_attack_on(m):
     return m["commitment_at_attack"] != 0 and "commitment-before-force" not in MISREAD
 
 
-def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None):
+def resolve_on(m):
+    """The protectors' private resolve (7.7): read only with the commitment at the attack, and
+    not in a crisis where restraint is offered (the refused combination, if made at run time)."""
+    return (m["commitment_at_attack"] != 0 and m["resolve_spread"] > 0
+            and m["protector_restraint"] <= 0)
+
+
+def commit_prob(m, bP, gap, S, mu):
+    """P's probability of committing at the casus foederis given its payoff gap VP(1) - VP(0)
+    (7.7): one logit, or with the private resolve the mean over the two types, each type's
+    staying out costing theta D more (D = resolve_spread S), with A's belief mu that P is
+    resolute given the signal."""
+    if mu is None:
+        return logistic(bP * gap)
+    D = m["resolve_spread"] * S
+    return mu * logistic(bP * (gap + D)) + (1 - mu) * logistic(bP * (gap - D))
+
+
+def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None, mu=None, misjudged=0.0):
     """Backward pass of 7.7 for arrays of crises. g: per-crisis constants (arrays or scalars).
+    mu: the belief that P is resolute given the crisis's signal (private resolve on), else
+    None; misjudged: the factor m of A's perceived game (P's cost of staying out at the casus
+    foederis times 1 - m), 0 in the real game.
 
     Returns the probabilities the play needs: P(challenge), r, d, c[s_d], Fforce[s_d][k], w[k].
     """
@@ -317,6 +343,8 @@ def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None):
     tl = [lfc * tw[k] for k in (0, 1)]
     pc, pa, pw, pv = g["pc"], g["pa"], g["pw"], g["pv"]
     pl = lfc * pw
+    # the casus foederis's cost of staying out as A misjudges it (7.7; 1 in the real game)
+    mis = 1.0 - misjudged if at_attack_on(m) else 1.0
     pi = m["mobilisation_shock"]
     x = m["mobilisation_shock_cost"] * S
     exists = g["exists"]
@@ -367,8 +395,8 @@ def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None):
             if k == 1:
                 VP.append(-p[k] * pv - (pc + w[k] * pw + (1 - w[k]) * pl))
             else:
-                VP.append(-p[k] * pv - pa)
-        cs = np.where(exists, logistic(bP * (VP[1] - VP[0])), 0.0)
+                VP.append(-p[k] * pv - mis * pa)
+        cs = np.where(exists, commit_prob(m, bP, VP[1] - VP[0], S, mu), 0.0)
         FAs = cs * FA[1] + (1 - cs) * FA[0]
         FAcs = [cs * FAc[1][l] + (1 - cs) * FAc[0][l] for l in range(3)]
         f = logistic(bA * (FAs - BA))
@@ -453,6 +481,8 @@ def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None):
     clF = [lfc * cwF[0], lfc * cwF[1]]
     twF = [m["target_war_cost"] * S * 2 * pF[k] for k in (0, 1)]
     paF = pa + m["casus_foederis_cost"] * g["B"] * S
+    if "misjudged-threat-only" not in MISREAD:   # power check only: PA^F not scaled
+        paF = mis * paF
     FFk, VPF = [], []
     for k in (0, 1):
         cpr = (cwF[k] + pol[k] + tc) / np.maximum(V, 1e-9)
@@ -470,7 +500,7 @@ def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None):
         else:
             Pf = -pF[k] * pv - paF
         VPF.append(Pf)
-    cF = np.where(exists, logistic(bP * (VPF[1] - VPF[0])), 0.0)
+    cF = np.where(exists, commit_prob(m, bP, VPF[1] - VPF[0], S, mu), 0.0)
     UF = cF * FFk[1] + (1 - cF) * FFk[0]
     out["cF"] = cF
     us = m["status_quo_value"]
@@ -984,8 +1014,22 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
     else:
         pt0, pt1, ptF1 = p0, p1, pF1
     rr = rrev[act]
-    GA = solve_game(m, g, pt0, pt1, V, dr, tk_of(pt0), rr, ptF1)
-    GR = solve_game(m, g, p0, p1, V, dr, tk_of(p0), rr, pF1)
+    # the protectors' private resolve (7.7): the signal of their type, sigma = +1 when u_8 <
+    # 1/2 (3.1: a ninth uniform after the eight, drawn only when it is on; the draws here need
+    # not be deter's, only their distribution), and A's belief q or 1 - q
+    mu = None
+    if m["commitment_at_attack"] != 0 and m["resolve_spread"] > 0:
+        u8 = rng.random(n)
+        if resolve_on(m):
+            q = m["resolve_signal"]
+            if "signal-ignored" in MISREAD:   # power check only: the signal says nothing
+                q = 0.5
+            mu = np.where(u8 < 0.5, q, 1 - q)
+    mis = m["protector_resolve_misjudged"]
+    if "misjudged-ignored" in MISREAD:   # power check only: A sees P's cost as it is
+        mis = 0.0
+    GA = solve_game(m, g, pt0, pt1, V, dr, tk_of(pt0), rr, ptF1, mu, mis)
+    GR = solve_game(m, g, p0, p1, V, dr, tk_of(p0), rr, pF1, mu)
     for l in range(3):   # every crisis adds the composition of A's expected cost (7.7)
         cost[l, act] += GA["cost"][l]
     u = rng.random((8, n))
@@ -1493,7 +1537,8 @@ def main(argv=None):
                     choices=["tension-parameter", "deployment-zero", "magnitude-ignored",
                              "restraint-sign", "restraint-unpartitioned", "memory-kept",
                              "reputation-kept", "restraint-memory-firm",
-                             "commitment-before-force"],
+                             "commitment-before-force", "signal-ignored",
+                             "misjudged-ignored", "misjudged-threat-only"],
                     help="power checks only: a wrong reading of the docs (tension-parameter: "
                          "setting a rivalry's tension leaves the parameter `tension` as it was, "
                          "so each month of a ramp shifts by the whole change so far; "
@@ -1511,7 +1556,11 @@ def main(argv=None):
                          "firm' (its answer at the threat), 7.9 step 4 makes it 'conceded'; "
                          "commitment-before-force: with model.commitment_at_attack = 1, the "
                          "tree and play of the commitment after the display, P deciding before "
-                         "A's use of force)")
+                         "A's use of force; signal-ignored: the signal of the protectors' "
+                         "resolve says nothing, belief 1/2 whatever model.resolve_signal; "
+                         "misjudged-ignored: model.protector_resolve_misjudged not read; "
+                         "misjudged-threat-only: A's perceived cost of staying out scaled by "
+                         "1 - m after a threat and not after a fait accompli)")
     ap.add_argument("--attribution", action="store_true",
                     help="also simulate the 7 level-removal variants of 7.13 (independent streams)")
     a = ap.parse_args(argv)
@@ -1521,6 +1570,9 @@ def main(argv=None):
         path, val = kv.split("=", 1)
         val = {"true": "1", "false": "0"}.get(val, val)
         sc.apply_path(path, float(val))
+    if sc.model["resolve_spread"] > 0 and sc.model["protector_restraint"] > 0:
+        # MODEL.md 2.1 and 7.7: refused, P's move at the display would signal its type
+        raise SystemExit("model.resolve_spread > 0 with model.protector_restraint > 0 is refused")
     if a.nested:
         vals = None
         if a.draws_from:
