@@ -239,6 +239,16 @@ least one of the comparisons it is read on: the Baltic states at m = 0.5 against
 `--misread misjudged-threat-only` (the challenger's perceived cost of staying out scaled by
 1 - m after a threat but not after a fait accompli; 57), and at (0.5, 0.75) against
 `--misread signal-ignored` (the signal read as saying nothing, belief 1/2 whatever q; 57).
+
+Measured (RESULTS.md 11): none of the 225 outside, largest |z| 2.20 (7 of 225 beyond 1.96).
+The power checks find 12 of 57 (misjudged-threat-only: P(use of force) of Estonia 0.497
+against 0.431) and 21 of 57 (signal-ignored: P(use of force) of Latvia 0.460 against 0.389).
+Deliberate bugs in deter turned B12 red and were reverted: the misjudgment scaling `p_abandon`
+and not `fa.p_abandon` (src/model/mod.rs `set_seen`): 18 outside; the signal read as resolute
+when `u_8 < q` instead of 1/2 (src/model/game.rs `resolve_belief`): 100 outside. Blind by
+construction: the two beliefs swapped (q after an irresolute signal), a relabelling of two
+equally likely signals that moves no distribution. Time (`-k B12 --durations=5`, load about
+7 on two cores): 24.4 s and 3.0 s + 1.7 s for the power checks.
 """
 
 import json
@@ -988,7 +998,7 @@ def resolve_run(path: pathlib.Path, tmp: pathlib.Path, runs: int, sets: list, wh
     return json.loads(out.read_text())
 
 
-def test_the_protectors_private_and_misjudged_resolve_per_rivalry(tmp_path):
+def test_b12_the_protectors_private_and_misjudged_resolve_per_rivalry(tmp_path):
     """B12: `model.resolve_spread` 0.5 with `model.resolve_signal` 0.75, `model.
     protector_resolve_misjudged` 0.5, and both, with the commitment at the attack: the 12
     per-rivalry comparisons and B8's shares per rivalry."""
@@ -1006,7 +1016,7 @@ def test_the_protectors_private_and_misjudged_resolve_per_rivalry(tmp_path):
 
 @pytest.mark.parametrize("sets, misread", [(MISJUDGED, "misjudged-threat-only"),
                                            (RESOLVE, "signal-ignored")])
-def test_the_comparison_finds_a_misread_resolve(tmp_path, sets, misread):
+def test_b12_the_comparison_finds_a_misread_resolve(tmp_path, sets, misread):
     """B12's power checks: the Baltic states with the fait accompli against model2.py with one
     documented element of 7.7 dropped."""
     sets = FAIT_ACCOMPLI + sets
