@@ -1288,8 +1288,13 @@ struct Theatre {
     /// Mandate-weighted stationed forces as a share of themselves plus the challenger's
     /// committable force.
     tripwire: f64,
-    /// Strongest strategic deterrent among treaty protectors.
+    /// Strongest strategic deterrent among the protectors: treaty protector powers and the
+    /// deployments' contributors (the punishment, docs/MODEL.md 7.5).
     strategic: f64,
+    /// Strongest strategic deterrent among treaty protector powers only (`s_T`, not the
+    /// deployments' contributors): what lifts the challenger's misjudgment of the
+    /// protectors' resolve (`misjudgment_pact_clarity`, docs/MODEL.md 7.7).
+    treaty_strategic: f64,
     /// Node 4 exists.
     protector: bool,
 }
@@ -2293,6 +2298,7 @@ impl<const C: bool> World<C> {
                 let iota = (p.interoperability * self.countries[t].mil.interoperability).sqrt();
                 th.reinforce += p.reinforcement * iota * cap;
                 th.strategic = th.strategic.max(p.strategic);
+                th.treaty_strategic = th.treaty_strategic.max(p.strategic);
             }
         }
         let mut tripwire = 0.0;
@@ -2387,6 +2393,7 @@ impl Forces {
             th.local = 0.0;
             th.coalition = 0.0;
             th.strategic = 0.0;
+            th.treaty_strategic = 0.0;
             th.deployed = 0.0;
             th.bound = 0.0;
             tripwire = 0.0;
@@ -2423,6 +2430,10 @@ struct BalanceTerms<'m> {
     unguarded: f64,
     p_abandon: f64,
     bound: f64,
+    /// The challenger's discount of the protector's cost of staying out at the casus
+    /// foederis, `m_eff = m (1 - w B s_T)` (`protector_resolve_misjudged` `m`, lifted by
+    /// `misjudgment_pact_clarity` `w`; docs/MODEL.md 7.7): `m` itself when `w` is 0.
+    misjudged: f64,
 }
 
 impl BalanceTerms<'_> {
@@ -2530,15 +2541,18 @@ impl BalanceTerms<'_> {
 
     /// The game the challenger perceives: `g` (built by [`World::game_inputs_apart`]) with its
     /// balance `p_seen` written in ([`Self::set_balance`]) and, with `commitment_at_attack`
-    /// 1 and `protector_resolve_misjudged` `m` > 0, the protector's cost of staying out at the
-    /// casus foederis (after a threat and after a fait accompli) scaled by `1 - m`: the
-    /// challenger underestimates the protector's resolve (Jervis 1976; Lebow 1981; Levy 1983;
-    /// docs/MODEL.md 7.7). Returns whether it misjudges it (with `m` 0, or the commitment
-    /// decided at the display, nothing is scaled: the same bits).
+    /// 1 and a discount `m_eff = m (1 - w B s_T)` > 0 (`protector_resolve_misjudged` `m`,
+    /// `misjudgment_pact_clarity` `w`, the treaty weight `B`, the treaty protector powers'
+    /// strongest strategic deterrent `s_T`), the protector's cost of staying out at the casus
+    /// foederis (after a threat and after a fait accompli) scaled by `1 - m_eff`: the
+    /// challenger underestimates the protector's resolve (Jervis 1976; Lebow 1981; Levy 1983),
+    /// less so a written nuclear guarantee (Fuhrmann & Sechser 2014; docs/MODEL.md 7.7).
+    /// Returns whether it misjudges it (with `m_eff` 0, or the commitment decided at the
+    /// display, nothing is scaled: the same bits).
     #[inline(always)]
     fn set_seen(&self, g: &mut GameInputs, p_seen: [f64; 3]) -> bool {
         self.set_balance(g, p_seen);
-        let x = self.m.protector_resolve_misjudged;
+        let x = self.misjudged;
         if !g.commit_at_attack || x <= 0.0 {
             return false;
         }
@@ -2783,6 +2797,15 @@ impl<const C: bool> World<C> {
             unguarded,
             p_abandon,
             bound: th.bound,
+            // The misjudgment lifted by a formal pact with a nuclear power (docs/MODEL.md
+            // 7.7; Fuhrmann & Sechser 2014): read only through `set_seen`, with the
+            // commitment at the attack. At `w` 0 the discount is `m` itself, bit for bit.
+            misjudged: if m.misjudgment_pact_clarity > 0.0 {
+                m.protector_resolve_misjudged
+                    * (1.0 - m.misjudgment_pact_clarity * th.bound * th.treaty_strategic)
+            } else {
+                m.protector_resolve_misjudged
+            },
         };
         (g, terms)
     }
@@ -4092,7 +4115,18 @@ mod tests {
     /// The template at risk of war with `fait_accompli` `fa`, `commitment_at_attack`
     /// `at_attack` and `protector_resolve_misjudged` `m`.
     fn misjudging(fa: f64, at_attack: f64, m: f64) -> crate::scenario::Scenario {
-        let s = with_value(&template_at_risk_of_war(), "model.fait_accompli", fa);
+        misjudging_file(&template_at_risk_of_war(), fa, at_attack, m)
+    }
+
+    /// `file` with `fait_accompli` `fa`, `commitment_at_attack` `at_attack` and
+    /// `protector_resolve_misjudged` `m`.
+    fn misjudging_file(
+        file: &crate::scenario::Scenario,
+        fa: f64,
+        at_attack: f64,
+        m: f64,
+    ) -> crate::scenario::Scenario {
+        let s = with_value(file, "model.fait_accompli", fa);
         let s = with_value(&s, "model.commitment_at_attack", at_attack);
         with_value(&s, "model.protector_resolve_misjudged", m)
     }
@@ -4149,6 +4183,117 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The template at risk of war with its protectors rewritten: outside powers `NUKE`
+    /// (strategic deterrent 0.8), `SMALLNUKE` (0.3), `BIGNUKE` (1.0) and `CONV` (none) added,
+    /// the pact's `members` as given (`None`: no pact at all), and with `tripwire` a force
+    /// stationed in the target whose only contributor is `BIGNUKE`, in no pact with it.
+    fn protected_by(members: Option<&str>, tripwire: bool) -> crate::scenario::Scenario {
+        let powers = "[[power]]\nid = \"NUKE\"\nname = \"Nuclear ally\"\ncapability = 40.0\nstrategic = 0.8\n\n\
+             [[power]]\nid = \"SMALLNUKE\"\nname = \"Small nuclear ally\"\ncapability = 10.0\nstrategic = 0.3\n\n\
+             [[power]]\nid = \"BIGNUKE\"\nname = \"Nuclear contributor\"\ncapability = 60.0\nstrategic = 1.0\n\n\
+             [[power]]\nid = \"CONV\"\nname = \"Conventional ally\"\ncapability = 30.0\n\n[[country]]\n";
+        let text = crate::scenario::TEMPLATE.replacen("[[country]]\n", powers, 1);
+        let pact = "[[alliance]]\nid = \"PACT\"\nname = \"Defensive pact\"\nmembers = [\"BBB\", \"CCC\"]\n";
+        assert!(text.contains(pact));
+        let mut text = match members {
+            Some(m) => text.replace(
+                "members = [\"BBB\", \"CCC\"]",
+                &format!("members = [{m}]"),
+            ),
+            None => text.replace(pact, "[[alliance]]\nid = \"PACT\"\nname = \"Defensive pact\"\nmembers = [\"CCC\", \"AAA\"]\n"),
+        };
+        if tripwire {
+            text.push_str(
+                "\n[[deployment]]\nid = \"TRIP\"\nname = \"Tripwire\"\nhost = \"BBB\"\n\
+                 contributors = [\"BIGNUKE\"]\ncapability = 2.0\n",
+            );
+        }
+        let s = crate::scenario::parse_str(&text, "protected.toml").unwrap();
+        with_value(&s, &format!("rivalry.{}.dissatisfaction", s.rivalries[0].id), 0.7)
+    }
+
+    /// The misjudgment lifted by a nuclear pact (docs/MODEL.md 7.7): with
+    /// `commitment_at_attack` 1, `protector_resolve_misjudged` `m` and
+    /// `misjudgment_pact_clarity` `w`, the challenger's perceived cost of staying out at the
+    /// casus foederis, after a threat and after a fait accompli, is `1 - m (1 - w B s_T)` times
+    /// the real one, `B` the treaty weight and `s_T` the strongest strategic deterrent among the
+    /// target's *treaty* protector powers, here written down from the file (0.8: `NUKE` beside
+    /// `SMALLNUKE`'s 0.3; 0 for a pact with a conventional power or a country, or with no pact),
+    /// never the stationed force's nuclear contributor (`BIGNUKE`, 1.0, which 7.5's `s_P`
+    /// counts); nothing else of the perceived game moves, the real game is the one built
+    /// whole, and at `w` 0 the perceived cost is `(1 - m)` times the real one, bit for bit.
+    #[test]
+    fn a_nuclear_pact_lifts_the_misjudged_resolve_and_a_tripwire_does_not() {
+        let balances = [[0.9, 0.35, 0.2], [0.3, 0.1, 0.05]];
+        let bits = |g: &GameInputs| format!("{g:?}");
+        // (what, the pact's members, the tripwire, s_T, s_P) from the file.
+        let cases = [
+            ("a pact with two nuclear powers, a nuclear contributor", Some("\"BBB\", \"CCC\", \"SMALLNUKE\", \"NUKE\""), true, 0.8, 1.0),
+            ("a pact with two nuclear powers", Some("\"BBB\", \"NUKE\", \"SMALLNUKE\""), false, 0.8, 0.8),
+            ("a pact with a conventional power, a nuclear contributor", Some("\"BBB\", \"CCC\", \"CONV\""), true, 0.0, 1.0),
+            ("a pact with a country", Some("\"BBB\", \"CCC\""), false, 0.0, 0.0),
+            ("no pact, a nuclear contributor", None, true, 0.0, 1.0),
+        ];
+        let mut lifted = 0;
+        for (what, members, tripwire, s_t, s_p) in cases {
+            let file = protected_by(members, tripwire);
+            for fa in [0.0, 0.6] {
+                for m in [0.0, 0.75, 1.0] {
+                    for w in [0.0, 0.5, 1.0] {
+                        let s = with_value(&misjudging_file(&file, fa, 1.0, m), "model.misjudgment_pact_clarity", w);
+                        let c = Compiled::new(&s);
+                        let world = c.new_world();
+                        let th = world.theatre(&c, 0);
+                        assert!(th.protector, "{what}");
+                        assert_eq!(th.strategic, s_p, "{what}: s_P");
+                        assert_eq!(th.bound > 0.0, members.is_some(), "{what}: B {}", th.bound);
+                        let b = th.bound;
+                        let whole = |p: [f64; 3]| {
+                            let (mut g, terms) = world.game_inputs_apart(&c, 0, &th);
+                            terms.set_balance(&mut g, p);
+                            g
+                        };
+                        let m_eff = m * (1.0 - w * b * s_t);
+                        let scale = 1.0 - m_eff;
+                        if m > 0.0 && scale > 1.0 - m {
+                            lifted += 1;
+                        }
+                        for seen in balances {
+                            for real in balances {
+                                let at = format!("{what}: fa {fa}, m {m}, w {w}, B {b}, {seen:?} {real:?}");
+                                let (mut g, terms) = world.game_inputs_apart(&c, 0, &th);
+                                let misjudged = terms.set_seen(&mut g, seen);
+                                assert_eq!(misjudged, m_eff > 0.0, "{at}");
+                                let ws = whole(seen);
+                                assert!(ws.p_abandon > 0.0, "{at}");
+                                let close = |a: f64, e: f64| (a - e).abs() <= 1e-14 * e.abs();
+                                assert!(close(g.p_abandon, scale * ws.p_abandon), "{at}: {} vs {}", g.p_abandon, scale * ws.p_abandon);
+                                assert!(close(g.fa.p_abandon, scale * ws.fa.p_abandon), "{at}");
+                                if w == 0.0 || s_t == 0.0 {
+                                    assert_eq!(g.p_abandon, (1.0 - m) * ws.p_abandon, "{at}");
+                                    assert_eq!(g.fa.p_abandon, (1.0 - m) * ws.fa.p_abandon, "{at}");
+                                }
+                                let rest = GameInputs {
+                                    p_abandon: ws.p_abandon,
+                                    fa: game::FaitAccompli {
+                                        p_abandon: ws.fa.p_abandon,
+                                        ..g.fa
+                                    },
+                                    ..g
+                                };
+                                assert_eq!(bits(&rest), bits(&ws), "{at}");
+                                terms.set_real(&mut g, real);
+                                assert_eq!(bits(&g), bits(&whole(real)), "{at}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Lifted: the two nuclear pacts at w 0.5 and 1, m 0.75 and 1, both fait accompli values.
+        assert_eq!(lifted, 2 * 2 * 2 * 2, "{lifted}");
     }
 
     /// A crisis with the protector's resolve misjudged (`World::decide_in`) is played with

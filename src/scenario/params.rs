@@ -384,6 +384,8 @@ param_block! {
         resolve_signal: "", Value(0.5), [0.5, 1.0];
         /// How far the challenger underestimates the protectors' resolve at the casus foederis: in the game the challenger perceives, and only there, the protector's cost of staying out once force is used (after a threat its treaty and tripwire costs, after a fait accompli those and the casus_foederis_cost on top: the whole of pa and pa^F of section 7.6) is multiplied by 1 - protector_resolve_misjudged, so the challenger expects a commitment below the one the protector then makes; the target's and the protectors' choices come from the real game. Challengers underestimate the resolve of defenders and their allies (Jervis 1976; Lebow 1981; Levy 1983: 1914, Korea 1950, the Falklands 1982, Kuwait 1990). Read only when commitment_at_attack is 1. 0: no misjudgment (the same numbers).
         protector_resolve_misjudged: "", Value(0.0), [0.0, 1.0];
+        /// How far a formal pact with a nuclear power lifts the challenger's misjudgment of the protectors' resolve: the challenger's discount becomes protector_resolve_misjudged (1 - misjudgment_pact_clarity B s_T), B the theatre's treaty weight and s_T the largest strategic deterrent among the target's treaty protector powers (not the deployments' contributors), so a written nuclear guarantee is misread less than a tripwire (Fuhrmann & Sechser 2014: formal defence pacts with nuclear states deter, deployed forces add no significant further deterrence). Read only when commitment_at_attack is 1 and protector_resolve_misjudged > 0. 0: the misjudgment the same against every protector (the same numbers).
+        misjudgment_pact_clarity: "", Value(0.0), [0.0, 1.0];
     }
 }
 
