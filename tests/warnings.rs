@@ -218,6 +218,78 @@ fn validate_warns_about_a_revealed_cost_the_model_never_reads() {
     assert!(!err.contains("warning"), "{err}");
 }
 
+/// The protectors' resolve at the casus foederis is a chain of switches: the private resolve
+/// (`resolve_spread`) and the misjudgment (`protector_resolve_misjudged`) are read only when
+/// the protectors decide after the attack (`commitment_at_attack` 1), the signal
+/// (`resolve_signal`) only with a private resolve, the pact's clarity
+/// (`misjudgment_pact_clarity`) only with a misjudgment (docs/MODEL.md, the parameter
+/// table). A key written while its switch is 0 is warned at its value, once: a key whose
+/// switch is itself inert is warned at that switch only.
+#[test]
+fn validate_warns_about_a_protectors_resolve_the_model_never_reads() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(scenario("scenarios/western-balkans-2024.toml")).unwrap();
+    assert!(text.contains("\n[model]\n"));
+    let model_line = text.lines().position(|l| l == "[model]").unwrap() + 1;
+    let check = |extra: &str| validate_with_model_lines(d.path(), &text, extra);
+    let warning = |f: &Path, line: usize, key: &str, when: &str, gate: &str| {
+        format!(
+            "{}:{}:{}: warning: model.{key}: `model.{key}` is read only when {when}: with `model.{gate}` 0 it changes nothing",
+            f.display(),
+            model_line + line,
+            key.len() + " = ".len() + 1
+        )
+    };
+    let cases: [(&str, usize, &str, &str, &str); 4] = [
+        (
+            "protector_resolve_misjudged = 0.5\n",
+            1,
+            "protector_resolve_misjudged",
+            "the protectors decide at the casus foederis",
+            "commitment_at_attack",
+        ),
+        (
+            "resolve_spread = 0.5\nresolve_signal = 0.8\n",
+            1,
+            "resolve_spread",
+            "the protectors decide at the casus foederis",
+            "commitment_at_attack",
+        ),
+        (
+            "commitment_at_attack = 1\nresolve_signal = 0.8\n",
+            2,
+            "resolve_signal",
+            "the protectors' resolve is private",
+            "resolve_spread",
+        ),
+        (
+            "commitment_at_attack = 1\nmisjudgment_pact_clarity = 1\n",
+            2,
+            "misjudgment_pact_clarity",
+            "the challenger misjudges the protectors' resolve",
+            "protector_resolve_misjudged",
+        ),
+    ];
+    for (extra, line, key, when, gate) in cases {
+        let (f, err) = check(extra);
+        let at = warning(&f, line, key, when, gate);
+        assert!(err.contains(&at), "no `{at}` in:\n{err}");
+        assert_eq!(
+            err.matches("warning:").count(),
+            1,
+            "one warning for {extra:?}:\n{err}"
+        );
+    }
+    for extra in [
+        "commitment_at_attack = 1\nprotector_resolve_misjudged = 0.5\nmisjudgment_pact_clarity = 1\n",
+        "commitment_at_attack = 1\nresolve_spread = 0.5\nresolve_signal = 0.8\n",
+        "resolve_signal = 0.5\nprotector_resolve_misjudged = 0\n",
+    ] {
+        let (_, err) = check(extra);
+        assert!(!err.contains("warning"), "{extra:?}:\n{err}");
+    }
+}
+
 // ---- Policies after the horizon ----
 
 /// The `warning: ...` line of a message about when policy `id` starts, without its `FILE:LINE:COL: `

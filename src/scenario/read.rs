@@ -2076,8 +2076,12 @@ impl<'a> Reader<'a> {
 /// when the keys are read, an example that switches it on, the keys it gates). The fait
 /// accompli's two parameters (`fait_accompli`), the memory's decay and reset
 /// (`defeat_memory`), the fading of a dispute's recency (`dispute_recency`), the revealed
-/// cost of force (`mobilisation_shock`) and the fading of what a war revealed
-/// (`war_revelation`).
+/// cost of force (`mobilisation_shock`), the fading of what a war revealed
+/// (`war_revelation`), the restraint's cost (`protector_restraint`), and the protectors'
+/// resolve at the casus foederis, a chain: the private resolve and the misjudgment
+/// (`commitment_at_attack`), the signal (`resolve_spread`), the pact's clarity
+/// (`protector_resolve_misjudged`). Each key is gated by one switch only, so a key whose
+/// switch is itself inert is warned once, at that switch's key.
 const GATES: &[(&str, &str, &str, &[&str])] = &[
     (
         "fait_accompli",
@@ -2114,6 +2118,24 @@ const GATES: &[(&str, &str, &str, &[&str])] = &[
         "a protector can restrain its protégé",
         "protector_restraint = 1) to offer restraint",
         &["restraint_cost"],
+    ),
+    (
+        "commitment_at_attack",
+        "the protectors decide at the casus foederis",
+        "commitment_at_attack = 1) to let the protectors decide after the attack",
+        &["resolve_spread", "protector_resolve_misjudged"],
+    ),
+    (
+        "resolve_spread",
+        "the protectors' resolve is private",
+        "resolve_spread = 0.5) to make their resolve private",
+        &["resolve_signal"],
+    ),
+    (
+        "protector_resolve_misjudged",
+        "the challenger misjudges the protectors' resolve",
+        "protector_resolve_misjudged = 0.75) to let the challenger misjudge it",
+        &["misjudgment_pact_clarity"],
     ),
 ];
 
