@@ -311,6 +311,24 @@ fn read_source_at(
                 );
                 return Err(reader.0.finish());
             }
+            // A base that is a pipe or a device (a FIFO, `/dev/stdin`, `/dev/zero`): `deter
+            // run` reads a scenario's files twice (every file checked before any runs), and
+            // a FIFO gives its text once, so the second read waited forever with nothing on
+            // the screen. Refused here, in every command, as a command-line input is.
+            if std::fs::metadata(&base_path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+                reader
+                    .error(
+                        v.span(),
+                        "extends",
+                        format!(
+                            "expected the base scenario's file, found `{rel}`, which is not a \
+                             regular file (a pipe, `<(...)` or a device): deter reads a base \
+                             scenario more than once"
+                        ),
+                    )
+                    .help = Some("save it to a file first and name that file".into());
+                return Err(reader.0.finish());
+            }
             match load_chain_at(&base_path, stack, read, true, warnings, horizon) {
                 Ok(base) => Some(base),
                 Err(inner) => {

@@ -302,3 +302,77 @@ fn unknown_flags_and_subcommands_are_usage_errors() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Exit codes"));
 }
+
+/// An `extends` base that is a FIFO or a device is refused at the `extends` value (exit 2),
+/// as the same file given on the command line is refused. `deter run` reads a scenario's
+/// files twice (every file checked before any runs): a FIFO base gave its text to the first
+/// read and the second waited forever, with nothing on the screen; `/dev/zero` was read up to
+/// the size bound and `/dev/stdin` read the terminal.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_extends_base_that_is_a_pipe_or_a_device_is_refused_at_its_key() {
+    use std::io::Write;
+    let dir = tempdir();
+    let base = std::fs::read(super::root().join("scenarios/western-balkans-2024.toml")).unwrap();
+    let fifo = dir.path().join("base.fifo");
+    super::common::make_fifo(&fifo);
+    for (base_path, shown) in [
+        (fifo.display().to_string(), "base.fifo"),
+        ("/dev/zero".to_string(), "/dev/zero"),
+        ("/dev/stdin".to_string(), "/dev/stdin"),
+    ] {
+        let overlay = write(
+            dir.path(),
+            "overlay.toml",
+            &format!("extends = \"{base_path}\"\n\n[scenario]\nname = \"over a pipe\"\n"),
+        );
+        for cmd in ["run", "validate"] {
+            let mut args = vec![cmd, overlay.to_str().unwrap()];
+            if cmd == "run" {
+                args.extend(["--runs", "10", "--no-attribution", "--quiet"]);
+            }
+            let mut child = std::process::Command::new(super::common::bin())
+                .args(&args)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            // A writer for the FIFO, as `deter run <(cat base.toml)` would have: it gives the
+            // base's text once, to whichever read comes first.
+            let writer = (shown == "base.fifo").then(|| {
+                let fifo = fifo.clone();
+                let base = base.clone();
+                std::thread::spawn(move || {
+                    if let Ok(mut w) = std::fs::OpenOptions::new().write(true).open(&fifo) {
+                        let _ = w.write_all(&base);
+                    }
+                })
+            });
+            assert!(
+                super::common::ends_within(&mut child, 3000),
+                "deter {args:?}: still waiting on its base `{shown}` after 30 s"
+            );
+            let out = child.wait_with_output().unwrap();
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "deter {args:?}: {err}");
+            assert!(out.stdout.is_empty(), "deter {args:?}: wrote output");
+            let at = format!("{}:1:11: error: extends: ", overlay.display());
+            assert!(
+                err.contains(&at) && err.contains("not a regular file"),
+                "deter {args:?}: expected a refusal at `{at}`:\n{err}"
+            );
+            assert!(err.contains("help: save it to a file first"), "{err}");
+            if let Some(w) = writer {
+                // Unblock the writer if nothing read the FIFO (a non-blocking open for reading
+                // never waits, whether or not the writer is still there).
+                use std::os::unix::fs::OpenOptionsExt;
+                let _ = std::fs::OpenOptions::new()
+                    .read(true)
+                    .custom_flags(0o4000) // O_NONBLOCK on Linux
+                    .open(&fifo);
+                w.join().unwrap();
+            }
+        }
+    }
+}
