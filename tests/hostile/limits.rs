@@ -376,3 +376,60 @@ fn an_extends_base_that_is_a_pipe_or_a_device_is_refused_at_its_key() {
         }
     }
 }
+
+/// `deter discover` with extreme but valid values (a minimum mass and an alpha of 1e-9 or
+/// 5e-324, a threshold of 1e-9, a parameter column of subnormal values) says them in
+/// exponent form, on the terminal and on its page: Rust's `{}` of 5e-324 is 327 characters of
+/// decimals, which made the title line hundreds of characters long, and a box limit of 1e-320
+/// was printed to 327 decimals.
+#[test]
+fn discover_says_extreme_values_in_exponent_form() {
+    let dir = tempdir();
+    let mut text = String::from("point,a,runs,use_of_force_p,war_p\n");
+    for k in 0..40u32 {
+        // `a` in [0, 4e-320): subnormal, exact multiples of the smallest float.
+        let a = f64::from(k) * 1e-321;
+        let p = if k >= 20 { 0.3 } else { 0.0 };
+        text.push_str(&format!("{k},{a:e},100,{p},0\n"));
+    }
+    let results = write(dir.path(), "tiny.csv", &text);
+    let page = dir.path().join("prim.html");
+    let out = run(&[
+        "discover",
+        results.to_str().unwrap(),
+        "--outcome",
+        "use_of_force",
+        "--above",
+        "1e-9",
+        "--min-mass",
+        "5e-324",
+        "--alpha",
+        "1e-9",
+        "--report",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let title = stdout.lines().next().unwrap();
+    assert!(
+        title.starts_with(
+            "Scenario discovery (PRIM; alpha 1e-9, minimum mass 5e-324): use_of_force > 1e-9"
+        ),
+        "{title}"
+    );
+    // No number anywhere is written with a run of 20 zeros.
+    let zeros = "0".repeat(20);
+    assert!(!stdout.contains(&zeros), "{stdout}");
+    // The box's limits on `a` (about 2e-320 to 3.9e-320) and the top of its range.
+    let limits = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("a "))
+        .unwrap_or_else(|| panic!("no box line for `a`:\n{stdout}"));
+    assert_eq!(limits.matches("e-320").count(), 3, "{limits}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("PRIM with alpha 1e-9 and minimum mass 5e-324."),
+        "the page's lead"
+    );
+    assert!(!html.contains(&zeros), "the page writes a number in full");
+}
