@@ -537,11 +537,31 @@ impl<'a> Reader<'a> {
                     }
                     other => other.type_str().to_string(),
                 };
-                self.error(
+                // A whole date in quotes ("2025-01-01") is a string, not the TOML date the
+                // message offers: say how the date is written.
+                let quoted_date = match v.get_ref() {
+                    DeValue::String(s) => s
+                        .parse::<toml::value::Datetime>()
+                        .ok()
+                        .and_then(|d| d.date)
+                        .filter(|d| (1900..=2300).contains(&d.year)),
+                    _ => None,
+                };
+                let key = path.rsplit('.').next().unwrap_or(path);
+                let d = self.error(
                     v.span(),
                     path,
                     format!("expected {expected} (years 1900-2300), found {found}"),
                 );
+                if let Some(date) = quoted_date {
+                    d.help = Some(format!(
+                        "a TOML date is written without quotes: `{key} = {}`; or the month in \
+                         quotes: `{key} = \"{:04}-{:02}\"`",
+                        v.get_ref().as_str().unwrap_or_default(),
+                        date.year,
+                        date.month
+                    ));
+                }
                 None
             }
         }
