@@ -275,3 +275,88 @@ fn a_sweep_policy_id_that_reads_as_missing_is_refused_as_a_scenario_id_is() {
         assert!(!out.exists(), "nothing written");
     }
 }
+
+/// A levers x futures results file whose `policy` or `future` cell is empty, or a word pandas
+/// and R read as missing, is refused at that cell by `robust` and `discover` alike (exit 2):
+/// a sweep writes both in every row, and a policy id cannot be such a word. Read as a name,
+/// `discover` counted a policy `` (or `NA`) among the policies without a word, and `robust`
+/// said another policy "has no row for future 1" at that policy's first row, not at the
+/// damaged one.
+#[test]
+fn an_empty_or_missing_policy_or_future_cell_is_refused_at_that_cell() {
+    let d = tempfile::tempdir().unwrap();
+    let mut good = String::from("point,policy,future,a,runs,use_of_force_p,war_p\n");
+    let mut point = 0;
+    for policy in ["baseline", "envoy"] {
+        for future in 0..6u32 {
+            let a = f64::from(future) / 6.0;
+            let p = if a > 0.4 { 0.3 } else { 0.05 };
+            good.push_str(&format!("{point},{policy},{future},{a},100,{p},0.01\n"));
+            point += 1;
+        }
+    }
+    let ok = write(d.path(), "good.csv", &good);
+    let discover = |f: &Path| {
+        run(&[
+            "discover",
+            f.to_str().unwrap(),
+            "--outcome",
+            "use_of_force",
+            "--above",
+            "0.1",
+        ])
+    };
+    let o = discover(&ok);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("all 2 policies"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let o = run(&[
+        "robust",
+        ok.to_str().unwrap(),
+        "--out",
+        d.path().join("r.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Line 9 is envoy's future 1 (line 1 the header, lines 2-7 the baseline's futures).
+    for (col, name, cell, want) in [
+        (1, "policy", "", "expected a policy id, found nothing"),
+        (
+            1,
+            "policy",
+            "NA",
+            "expected a policy id, found `NA`, which pandas and R read as a missing value",
+        ),
+        (2, "future", "", "expected a future's number, found nothing"),
+        (
+            2,
+            "future",
+            "nan",
+            "expected a future's number, found `nan`, which pandas and R read as a missing value",
+        ),
+    ] {
+        let text = with_cell(&good, 9, col, cell);
+        let f = write(d.path(), "bad.csv", &text);
+        let line9 = text.lines().nth(8).unwrap();
+        let at = format!(
+            "{}:9:{}: error: column `{name}`: {want}",
+            f.display(),
+            column_of(line9, col)
+        );
+        for o in [
+            discover(&f),
+            run(&[
+                "robust",
+                f.to_str().unwrap(),
+                "--out",
+                d.path().join("r.csv").to_str().unwrap(),
+            ]),
+        ] {
+            let err = refused_for(&o, format_args!("{name} {cell:?}"));
+            assert_eq!(err.lines().next().unwrap(), at, "{err}");
+            assert!(o.stdout.is_empty(), "no table from a damaged file");
+        }
+    }
+}

@@ -107,7 +107,9 @@ impl Condition {
     }
 
     pub fn describe(&self) -> String {
-        format!("{} {} {}", self.column, self.op.as_str(), self.value)
+        // `compact`: a threshold of 1e-9 or 1e300 in exponent form, not hundreds of digits.
+        let value = crate::sweep::spec::compact(self.value);
+        format!("{} {} {value}", self.column, self.op.as_str())
     }
 }
 
@@ -226,8 +228,8 @@ impl Discovery {
         let _ = writeln!(
             t,
             "Scenario discovery (PRIM; alpha {}, minimum mass {}): {}",
-            self.options.alpha,
-            self.options.min_mass,
+            crate::sweep::spec::compact(self.options.alpha),
+            crate::sweep::spec::compact(self.options.min_mass),
             self.heading()
         );
         if let Some(n) = &self.note {
@@ -350,8 +352,8 @@ impl Discovery {
         let body = html! {
             h1 { "Scenario discovery" }
             p class="lead" {
-                (self.heading()) " in " code { (source) } "; PRIM with alpha " (self.options.alpha)
-                " and minimum mass " (self.options.min_mass) "."
+                (self.heading()) " in " code { (source) } "; PRIM with alpha " (crate::sweep::spec::compact(self.options.alpha))
+                " and minimum mass " (crate::sweep::spec::compact(self.options.min_mass)) "."
             }
             @if let Some(n) = &self.note {
                 p class="note" { strong { (n) } }
@@ -441,13 +443,14 @@ fn csv_number(v: f64) -> String {
     format!("{}", rounded + 0.0)
 }
 
-/// Four significant digits, no trailing noise; from a million up in scientific notation
-/// (`1.798e308`, not a number of 309 digits).
+/// Four significant digits, no trailing noise; from a million up and under 1e-4 in scientific
+/// notation (`1.798e308`, `5e-324`, not a number of 309 digits or 327 decimals).
 fn fmt(v: f64) -> String {
     if v == 0.0 || !v.is_finite() {
         return format!("{v}");
     }
-    if v.abs() >= 1e6 {
+    // Huge and tiny alike in exponent form: `5e-324` was printed with 327 decimals.
+    if v.abs() >= 1e6 || v.abs() < 1e-4 {
         let s = format!("{v:.3e}");
         let (mantissa, exponent) = s.split_once('e').unwrap_or((&s, "0"));
         let mantissa = if mantissa.contains('.') {

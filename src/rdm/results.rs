@@ -355,6 +355,32 @@ impl Results {
             for (j, cell) in rec.iter().enumerate() {
                 let name = columns.get(j).map_or("", String::as_str);
                 if matches!(name, "policy" | "future") {
+                    // Names, not numbers; but a sweep never writes an empty one, nor one that
+                    // pandas and R read as missing (a policy id cannot be one): such a cell is
+                    // damage. Read as a name, `discover` counted a policy `` among the
+                    // policies, and `robust` said another policy "has no row for future F" at
+                    // that policy's first row, not here.
+                    let word = cell.trim();
+                    if word.is_empty() || crate::output::reads_as_missing(word) {
+                        let found = if word.is_empty() {
+                            "nothing".to_string()
+                        } else {
+                            format!("`{word}`, which pandas and R read as a missing value")
+                        };
+                        let what = if name == "policy" {
+                            "a policy id"
+                        } else {
+                            "a future's number"
+                        };
+                        return Err(Fault::Located(Box::new(locate(
+                            j,
+                            name,
+                            &format!("expected {what}, found {found}"),
+                            Some(format!(
+                                "a levers x futures sweep writes its `{name}` in every row"
+                            )),
+                        ))));
+                    }
                     continue;
                 }
                 // `runs`: a count of runs, a positive integer (1.5, -3 and 0 were read).

@@ -311,6 +311,24 @@ fn read_source_at(
                 );
                 return Err(reader.0.finish());
             }
+            // A base that is a pipe or a device (a FIFO, `/dev/stdin`, `/dev/zero`): `deter
+            // run` reads a scenario's files twice (every file checked before any runs), and
+            // a FIFO gives its text once, so the second read waited forever with nothing on
+            // the screen. Refused here, in every command, as a command-line input is.
+            if std::fs::metadata(&base_path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+                reader
+                    .error(
+                        v.span(),
+                        "extends",
+                        format!(
+                            "expected the base scenario's file, found `{rel}`, which is not a \
+                             regular file (a pipe, `<(...)` or a device): deter reads a base \
+                             scenario more than once"
+                        ),
+                    )
+                    .help = Some("save it to a file first and name that file".into());
+                return Err(reader.0.finish());
+            }
             match load_chain_at(&base_path, stack, read, true, warnings, horizon) {
                 Ok(base) => Some(base),
                 Err(inner) => {
@@ -519,11 +537,31 @@ impl<'a> Reader<'a> {
                     }
                     other => other.type_str().to_string(),
                 };
-                self.error(
+                // A whole date in quotes ("2025-01-01") is a string, not the TOML date the
+                // message offers: say how the date is written.
+                let quoted_date = match v.get_ref() {
+                    DeValue::String(s) => s
+                        .parse::<toml::value::Datetime>()
+                        .ok()
+                        .and_then(|d| d.date)
+                        .filter(|d| (1900..=2300).contains(&d.year)),
+                    _ => None,
+                };
+                let key = path.rsplit('.').next().unwrap_or(path);
+                let d = self.error(
                     v.span(),
                     path,
                     format!("expected {expected} (years 1900-2300), found {found}"),
                 );
+                if let Some(date) = quoted_date {
+                    d.help = Some(format!(
+                        "a TOML date is written without quotes: `{key} = {}`; or the month in \
+                         quotes: `{key} = \"{:04}-{:02}\"`",
+                        v.get_ref().as_str().unwrap_or_default(),
+                        date.year,
+                        date.month
+                    ));
+                }
                 None
             }
         }

@@ -171,6 +171,7 @@ bad_files! {
     start_year_far_future: "start-year-far-future.toml" => 3, "scenario.start", "found 99999";
     start_month_one_digit: "start-month-one-digit.toml" => 3, "scenario.start", "found \"2025-1\"";
     start_with_a_space: "start-with-a-space.toml" => 3, "scenario.start", "found \" 2025-01\"";
+    start_quoted_full_date: "start-quoted-full-date.toml" => 3, "scenario.start", "found \"2025-06-01\"";
     currency_blank: "currency-blank.toml" => 3, "scenario.currency", "expected a currency unit, found \" \"";
     unknown_status: "unknown-status.toml" => 6, "country[0].status", "unknown status `nato`";
     invalid_id: "invalid-id.toml" => 5, "country[0].id", "invalid id `A B`";

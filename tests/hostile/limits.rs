@@ -302,3 +302,134 @@ fn unknown_flags_and_subcommands_are_usage_errors() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Exit codes"));
 }
+
+/// An `extends` base that is a FIFO or a device is refused at the `extends` value (exit 2),
+/// as the same file given on the command line is refused. `deter run` reads a scenario's
+/// files twice (every file checked before any runs): a FIFO base gave its text to the first
+/// read and the second waited forever, with nothing on the screen; `/dev/zero` was read up to
+/// the size bound and `/dev/stdin` read the terminal.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_extends_base_that_is_a_pipe_or_a_device_is_refused_at_its_key() {
+    use std::io::Write;
+    let dir = tempdir();
+    let base = std::fs::read(super::root().join("scenarios/western-balkans-2024.toml")).unwrap();
+    let fifo = dir.path().join("base.fifo");
+    super::common::make_fifo(&fifo);
+    for (base_path, shown) in [
+        (fifo.display().to_string(), "base.fifo"),
+        ("/dev/zero".to_string(), "/dev/zero"),
+        ("/dev/stdin".to_string(), "/dev/stdin"),
+    ] {
+        let overlay = write(
+            dir.path(),
+            "overlay.toml",
+            &format!("extends = \"{base_path}\"\n\n[scenario]\nname = \"over a pipe\"\n"),
+        );
+        for cmd in ["run", "validate"] {
+            let mut args = vec![cmd, overlay.to_str().unwrap()];
+            if cmd == "run" {
+                args.extend(["--runs", "10", "--no-attribution", "--quiet"]);
+            }
+            let mut child = std::process::Command::new(super::common::bin())
+                .args(&args)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            // A writer for the FIFO, as `deter run <(cat base.toml)` would have: it gives the
+            // base's text once, to whichever read comes first.
+            let writer = (shown == "base.fifo").then(|| {
+                let fifo = fifo.clone();
+                let base = base.clone();
+                std::thread::spawn(move || {
+                    if let Ok(mut w) = std::fs::OpenOptions::new().write(true).open(&fifo) {
+                        let _ = w.write_all(&base);
+                    }
+                })
+            });
+            assert!(
+                super::common::ends_within(&mut child, 3000),
+                "deter {args:?}: still waiting on its base `{shown}` after 30 s"
+            );
+            let out = child.wait_with_output().unwrap();
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "deter {args:?}: {err}");
+            assert!(out.stdout.is_empty(), "deter {args:?}: wrote output");
+            let at = format!("{}:1:11: error: extends: ", overlay.display());
+            assert!(
+                err.contains(&at) && err.contains("not a regular file"),
+                "deter {args:?}: expected a refusal at `{at}`:\n{err}"
+            );
+            assert!(err.contains("help: save it to a file first"), "{err}");
+            if let Some(w) = writer {
+                // Unblock the writer if nothing read the FIFO (a non-blocking open for reading
+                // never waits, whether or not the writer is still there).
+                use std::os::unix::fs::OpenOptionsExt;
+                let _ = std::fs::OpenOptions::new()
+                    .read(true)
+                    .custom_flags(0o4000) // O_NONBLOCK on Linux
+                    .open(&fifo);
+                w.join().unwrap();
+            }
+        }
+    }
+}
+
+/// `deter discover` with extreme but valid values (a minimum mass and an alpha of 1e-9 or
+/// 5e-324, a threshold of 1e-9, a parameter column of subnormal values) says them in
+/// exponent form, on the terminal and on its page: Rust's `{}` of 5e-324 is 327 characters of
+/// decimals, which made the title line hundreds of characters long, and a box limit of 1e-320
+/// was printed to 327 decimals.
+#[test]
+fn discover_says_extreme_values_in_exponent_form() {
+    let dir = tempdir();
+    let mut text = String::from("point,a,runs,use_of_force_p,war_p\n");
+    for k in 0..40u32 {
+        // `a` in [0, 4e-320): subnormal, exact multiples of the smallest float.
+        let a = f64::from(k) * 1e-321;
+        let p = if k >= 20 { 0.3 } else { 0.0 };
+        text.push_str(&format!("{k},{a:e},100,{p},0\n"));
+    }
+    let results = write(dir.path(), "tiny.csv", &text);
+    let page = dir.path().join("prim.html");
+    let out = run(&[
+        "discover",
+        results.to_str().unwrap(),
+        "--outcome",
+        "use_of_force",
+        "--above",
+        "1e-9",
+        "--min-mass",
+        "5e-324",
+        "--alpha",
+        "1e-9",
+        "--report",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let title = stdout.lines().next().unwrap();
+    assert!(
+        title.starts_with(
+            "Scenario discovery (PRIM; alpha 1e-9, minimum mass 5e-324): use_of_force > 1e-9"
+        ),
+        "{title}"
+    );
+    // No number anywhere is written with a run of 20 zeros.
+    let zeros = "0".repeat(20);
+    assert!(!stdout.contains(&zeros), "{stdout}");
+    // The box's limits on `a` (about 2e-320 to 3.9e-320) and the top of its range.
+    let limits = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("a "))
+        .unwrap_or_else(|| panic!("no box line for `a`:\n{stdout}"));
+    assert_eq!(limits.matches("e-320").count(), 3, "{limits}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("PRIM with alpha 1e-9 and minimum mass 5e-324."),
+        "the page's lead"
+    );
+    assert!(!html.contains(&zeros), "the page writes a number in full");
+}
