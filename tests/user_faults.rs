@@ -3237,8 +3237,14 @@ fn init_refuses_a_name_of_another_format() {
         assert_eq!(
             first_line(&stderr(&o)),
             format!(
-                "error: `{name}` names {named} file, but init writes a TOML scenario; use `{stem}.toml`"
+                "PATH:1:1: error: expected the name of a TOML file, found the name of {named} \
+                 file: init writes a TOML scenario"
             )
+        );
+        assert!(
+            stderr(&o).contains(&format!("help: use `{stem}.toml`")),
+            "{}",
+            stderr(&o)
         );
         assert!(!d.path().join(name).exists(), "{name} written");
     }
@@ -3770,5 +3776,79 @@ fn a_records_years_in_the_wrong_order_are_reported_at_the_year_the_events_contra
             at.len() + 4
         );
         assert!(e.contains(&want), "{key} = {value}: want {want}\n{e}");
+    }
+}
+
+/// `deter init -` and `deter init EXISTING` were refused on a plain "error:" line while init's
+/// file-system faults were located at PATH; `--shard 01/3` was taken as shard 1 of 3 while
+/// `--runs 010` is refused in TOML's words. Each is now located at the value (the part at
+/// fault for `--shard`), with a help line, exit 2, nothing written.
+#[test]
+fn init_refusals_and_a_shards_leading_zero_are_located() {
+    let d = tempfile::tempdir().unwrap();
+    let o = common::run_in(d.path(), &["init", "-"]);
+    refused(&o);
+    let e = stderr(&o);
+    assert!(
+        e.starts_with("PATH:1:1: error: expected the name of the file to write, found `-`"),
+        "{e}"
+    );
+    assert!(e.contains("help: name the file, or write `./-`"), "{e}");
+    assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 0);
+    write(d.path(), "x.toml", "kept");
+    let o = common::run_in(d.path(), &["init", "x.toml"]);
+    refused(&o);
+    let e = stderr(&o);
+    assert!(
+        e.starts_with("PATH:1:1: error: expected a file that does not exist, found one\n"),
+        "{e}"
+    );
+    assert!(e.contains("help: use --force to overwrite it"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("x.toml")).unwrap(),
+        "kept"
+    );
+    let base = common::scenario("scenarios/western-balkans-2024.toml");
+    let sweep = common::scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let out = d.path().join("part.json");
+    let out_s = out.display().to_string();
+    for (shard, col, zero) in [("01/3", 1, "01"), ("0/03", 3, "03"), (" 1/003", 4, "003")] {
+        for args in [
+            vec![
+                "run",
+                base.as_str(),
+                "--shard",
+                shard,
+                "--out",
+                &out_s,
+                "-q",
+            ],
+            vec![
+                "sweep",
+                sweep.as_str(),
+                "--shard",
+                shard,
+                "--out",
+                &out_s,
+                "-q",
+            ],
+        ] {
+            let o = common::run_in(d.path(), &args);
+            refused_for(&o, format_args!("{args:?}"));
+            let e = stderr(&o);
+            assert!(
+                e.starts_with(&format!(
+                    "--shard:1:{col}: error: TOML syntax error: unexpected leading zero"
+                )),
+                "{args:?}: {e}"
+            );
+            let caret = format!("{}{}", " ".repeat(col - 1), "^".repeat(zero.len()));
+            assert!(e.contains(&format!("| {caret}\n")), "{args:?}: {e}");
+            assert!(
+                e.contains("no leading zero (`10`, not `010`)"),
+                "{args:?}: {e}"
+            );
+            assert!(!out.exists(), "{args:?}");
+        }
     }
 }
