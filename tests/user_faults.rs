@@ -3852,3 +3852,56 @@ fn init_refusals_and_a_shards_leading_zero_are_located() {
         }
     }
 }
+
+/// A sweep's `futures` file whose column names are in quotes (R's `write.csv`) was read with
+/// `"draw"` as a parameter's path ("`"draw"` is not a parameter of this scenario"), while
+/// `--posterior` said the cells are in quotes and how to write them plain. The sweep now says
+/// it in the posterior's words, at the `futures` key and the file's header line; the help
+/// line (which held runs of blanks) is one sentence in both.
+#[test]
+fn a_sweeps_futures_with_quoted_column_names_says_so() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "q.csv",
+        "# R\n\"draw\",\"model.war_cost\",\"weight\",\"distance\"\n0,0.8,1,0\n1,1.2,1,0\n",
+    );
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    write(
+        d.path(),
+        "s.toml",
+        &format!("base = {base:?}\nruns = 10\nseed = 1\npoints = 2\nfutures = \"q.csv\"\n"),
+    );
+    let o = run_in(d.path(), &["sweep", "s.toml", "-q", "--out", "r.csv"]);
+    refused(&o);
+    let e = stderr(&o);
+    assert!(
+        e.starts_with(
+            "s.toml:5:11: error: futures: q.csv:2:1: expected a header \
+             `draw,PATH...,weight,distance` (a posterior.csv of deter calibrate)\n"
+        ),
+        "{e}"
+    );
+    let help = "help: the cells are in quotes: a file of draws is read as written, plain \
+                comma-separated cells as deter calibrate writes them; write it without quotes \
+                (R: `write.csv(x, FILE, quote = FALSE, row.names = FALSE)`; pandas: \
+                `x.to_csv(FILE, index = False)`)\n";
+    assert!(e.contains(help), "{e}");
+    assert!(!d.path().join("r.csv").exists());
+    let o = run_in(
+        d.path(),
+        &[
+            "run",
+            &base,
+            "--posterior",
+            "q.csv",
+            "--draws",
+            "2",
+            "--runs",
+            "10",
+            "-q",
+        ],
+    );
+    refused(&o);
+    assert!(stderr(&o).contains(help), "{}", stderr(&o));
+}
