@@ -3905,3 +3905,36 @@ fn a_sweeps_futures_with_quoted_column_names_says_so() {
     refused(&o);
     assert!(stderr(&o).contains(help), "{}", stderr(&o));
 }
+
+/// A sweep whose `base` is itself a sweep file got the scenario reader's errors about that
+/// file's keys (`base`, `runs`, `[[parameter]]` unknown in a scenario). It is now said as what
+/// it is, at the `base` key, in `deter sweep` and `deter validate` alike, exit 2.
+#[test]
+fn a_sweeps_base_that_is_a_sweep_file_is_said_so_at_base() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let grid = "runs = 10\nseed = 1\n[[parameter]]\npath = \"model.war_cost\"\nvalues = [0.5, 1]\n";
+    write(d.path(), "inner.toml", &format!("base = {base:?}\n{grid}"));
+    write(
+        d.path(),
+        "outer.toml",
+        &format!("base = \"inner.toml\"\n{grid}"),
+    );
+    for args in [
+        vec!["sweep", "outer.toml", "-q", "--out", "r.csv"],
+        vec!["validate", "outer.toml"],
+    ] {
+        let o = run_in(d.path(), &args);
+        refused_for(&o, format_args!("{args:?}"));
+        let e = stderr(&o);
+        assert!(
+            e.starts_with(
+                "outer.toml:1:8: error: base: base is a sweep file; base must be a scenario \
+                 (`inner.toml` has a sweep's `base` key)\n"
+            ),
+            "{args:?}: {e}"
+        );
+        assert!(e.ends_with("1 error found\n"), "{args:?}: {e}");
+        assert!(!d.path().join("r.csv").exists());
+    }
+}
