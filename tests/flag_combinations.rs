@@ -111,9 +111,38 @@ fn nested_runs_refuse_plots_and_yearly() {
         .and_then(|rest| rest.split_once('\n'))
         .map_or(e.as_str(), |(_, after)| after);
     assert!(
-        e.starts_with("error: --plots does not apply to a nested comparison"),
+        e.starts_with(&format!(
+            "--plots:1:1: error: expected no --plots in a nested comparison over uncertain \
+             parameters ([[uncertain]] priors or --posterior), found `{pl}`"
+        )),
         "{}",
         stderr(&o)
+    );
+    assert!(e.contains("help: run without --plots"), "{e}");
+    // --until-ci, with priors (--posterior conflicts with it in clap), at its value too.
+    let o = run(&[
+        "compare",
+        pr,
+        &b,
+        "--draws",
+        "2",
+        "--runs",
+        "10",
+        "--until-ci",
+        "0.05",
+    ]);
+    refused(&o);
+    let e = stderr(&o);
+    assert!(
+        e.starts_with(
+            "--until-ci:1:1: error: expected no --until-ci in a nested comparison over \
+             uncertain parameters ([[uncertain]] priors or --posterior), found `0.05`"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains("help: a nested comparison's budget is its draws"),
+        "{e}"
     );
     assert!(!plots.exists());
 }

@@ -437,11 +437,13 @@ fn big(dir: &Path, name: &str, rivalries: usize) -> String {
 /// alone: three tally sets of 2.3 GiB) although run simulates `--threads` files at once, and
 /// aborted on an allocation failure (exit 134), leaving its hidden temporary file behind.
 /// The guard now checks each window of files run at once, before any work: exit 2, no file.
+/// Under the 4 GB address space the guard's ceiling is what that limit leaves (about 3.6
+/// GiB), so each file here is 502 rivalries (three sets of about 1 GiB fit alone, six do not).
 #[test]
 fn run_with_several_files_checks_the_tallies_of_the_files_run_at_once() {
     let d = tempfile::tempdir().unwrap();
-    let a = big(d.path(), "a.toml", 1200);
-    let b = big(d.path(), "b.toml", 1200);
+    let a = big(d.path(), "a.toml", 500);
+    let b = big(d.path(), "b.toml", 500);
     let out = d.path().join("out.json");
     let o = capped(&[
         "run",
@@ -460,7 +462,10 @@ fn run_with_several_files_checks_the_tallies_of_the_files_run_at_once() {
     let err = refused(&o);
     assert!(err.contains("these 2 files run at once"), "{err}");
     assert!(err.contains("a.toml`, `"), "{err}");
-    assert!(err.contains("GiB limit"), "{err}");
+    assert!(
+        err.contains("GiB limit left by the process's address-space limit"),
+        "{err}"
+    );
     let mut left: Vec<String> = std::fs::read_dir(d.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -477,29 +482,33 @@ fn run_with_several_files_checks_the_tallies_of_the_files_run_at_once() {
 #[test]
 fn a_run_aborted_before_its_first_result_leaves_no_temporary_file() {
     let d = tempfile::tempdir().unwrap();
-    let a = big(d.path(), "a.toml", 1300);
+    let a = big(d.path(), "a.toml", 100);
     let b = big(d.path(), "b.toml", 0);
     let out = d.path().join("out.json");
-    // Two threads, two blocks: a.toml's three sets (2.5 GiB each) are within the guard's
-    // limit, its two workers' beyond the 4 GB address space. (One thread took a worker and
-    // an empty one for a run; it takes one now, within the address space.)
-    let o = capped(&[
-        "run",
-        &a,
-        &b,
-        "--runs",
-        "512",
-        "--threads",
-        "2",
-        "--format",
-        "json",
-        "-q",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    // The guard let it through (each window is one file); the allocation failure aborted it.
-    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(!stderr(&o).contains("GiB limit"), "{}", stderr(&o));
+    // An abort (SIGABRT, as an allocation failure raises) a second into the first file's
+    // million runs: the memory guard now refuses what the address space cannot hold (its
+    // ceiling is the smaller of 8 GiB and `ulimit -v`'s), so the abort is sent, not provoked.
+    let o = std::process::Command::new("timeout")
+        .args(["-s", "ABRT", "1"])
+        .arg(bin())
+        .args([
+            "run",
+            &a,
+            &b,
+            "--runs",
+            "1000000",
+            "--threads",
+            "2",
+            "--format",
+            "json",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .current_dir(root())
+        .output()
+        .expect("timeout runs deter");
+    assert_eq!(o.status.code(), Some(124), "{}", stderr(&o));
     let mut left: Vec<String> = std::fs::read_dir(d.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

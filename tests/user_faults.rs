@@ -3237,8 +3237,14 @@ fn init_refuses_a_name_of_another_format() {
         assert_eq!(
             first_line(&stderr(&o)),
             format!(
-                "error: `{name}` names {named} file, but init writes a TOML scenario; use `{stem}.toml`"
+                "PATH:1:1: error: expected the name of a TOML file, found the name of {named} \
+                 file: init writes a TOML scenario"
             )
+        );
+        assert!(
+            stderr(&o).contains(&format!("help: use `{stem}.toml`")),
+            "{}",
+            stderr(&o)
         );
         assert!(!d.path().join(name).exists(), "{name} written");
     }
@@ -3770,5 +3776,165 @@ fn a_records_years_in_the_wrong_order_are_reported_at_the_year_the_events_contra
             at.len() + 4
         );
         assert!(e.contains(&want), "{key} = {value}: want {want}\n{e}");
+    }
+}
+
+/// `deter init -` and `deter init EXISTING` were refused on a plain "error:" line while init's
+/// file-system faults were located at PATH; `--shard 01/3` was taken as shard 1 of 3 while
+/// `--runs 010` is refused in TOML's words. Each is now located at the value (the part at
+/// fault for `--shard`), with a help line, exit 2, nothing written.
+#[test]
+fn init_refusals_and_a_shards_leading_zero_are_located() {
+    let d = tempfile::tempdir().unwrap();
+    let o = common::run_in(d.path(), &["init", "-"]);
+    refused(&o);
+    let e = stderr(&o);
+    assert!(
+        e.starts_with("PATH:1:1: error: expected the name of the file to write, found `-`"),
+        "{e}"
+    );
+    assert!(e.contains("help: name the file, or write `./-`"), "{e}");
+    assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 0);
+    write(d.path(), "x.toml", "kept");
+    let o = common::run_in(d.path(), &["init", "x.toml"]);
+    refused(&o);
+    let e = stderr(&o);
+    assert!(
+        e.starts_with("PATH:1:1: error: expected a file that does not exist, found one\n"),
+        "{e}"
+    );
+    assert!(e.contains("help: use --force to overwrite it"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("x.toml")).unwrap(),
+        "kept"
+    );
+    let base = common::scenario("scenarios/western-balkans-2024.toml");
+    let sweep = common::scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let out = d.path().join("part.json");
+    let out_s = out.display().to_string();
+    for (shard, col, zero) in [("01/3", 1, "01"), ("0/03", 3, "03"), (" 1/003", 4, "003")] {
+        for args in [
+            vec![
+                "run",
+                base.as_str(),
+                "--shard",
+                shard,
+                "--out",
+                &out_s,
+                "-q",
+            ],
+            vec![
+                "sweep",
+                sweep.as_str(),
+                "--shard",
+                shard,
+                "--out",
+                &out_s,
+                "-q",
+            ],
+        ] {
+            let o = common::run_in(d.path(), &args);
+            refused_for(&o, format_args!("{args:?}"));
+            let e = stderr(&o);
+            assert!(
+                e.starts_with(&format!(
+                    "--shard:1:{col}: error: TOML syntax error: unexpected leading zero"
+                )),
+                "{args:?}: {e}"
+            );
+            let caret = format!("{}{}", " ".repeat(col - 1), "^".repeat(zero.len()));
+            assert!(e.contains(&format!("| {caret}\n")), "{args:?}: {e}");
+            assert!(
+                e.contains("no leading zero (`10`, not `010`)"),
+                "{args:?}: {e}"
+            );
+            assert!(!out.exists(), "{args:?}");
+        }
+    }
+}
+
+/// A sweep's `futures` file whose column names are in quotes (R's `write.csv`) was read with
+/// `"draw"` as a parameter's path ("`"draw"` is not a parameter of this scenario"), while
+/// `--posterior` said the cells are in quotes and how to write them plain. The sweep now says
+/// it in the posterior's words, at the `futures` key and the file's header line; the help
+/// line (which held runs of blanks) is one sentence in both.
+#[test]
+fn a_sweeps_futures_with_quoted_column_names_says_so() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "q.csv",
+        "# R\n\"draw\",\"model.war_cost\",\"weight\",\"distance\"\n0,0.8,1,0\n1,1.2,1,0\n",
+    );
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    write(
+        d.path(),
+        "s.toml",
+        &format!("base = {base:?}\nruns = 10\nseed = 1\npoints = 2\nfutures = \"q.csv\"\n"),
+    );
+    let o = run_in(d.path(), &["sweep", "s.toml", "-q", "--out", "r.csv"]);
+    refused(&o);
+    let e = stderr(&o);
+    assert!(
+        e.starts_with(
+            "s.toml:5:11: error: futures: q.csv:2:1: expected a header \
+             `draw,PATH...,weight,distance` (a posterior.csv of deter calibrate)\n"
+        ),
+        "{e}"
+    );
+    let help = "help: the cells are in quotes: a file of draws is read as written, plain \
+                comma-separated cells as deter calibrate writes them; write it without quotes \
+                (R: `write.csv(x, FILE, quote = FALSE, row.names = FALSE)`; pandas: \
+                `x.to_csv(FILE, index = False)`)\n";
+    assert!(e.contains(help), "{e}");
+    assert!(!d.path().join("r.csv").exists());
+    let o = run_in(
+        d.path(),
+        &[
+            "run",
+            &base,
+            "--posterior",
+            "q.csv",
+            "--draws",
+            "2",
+            "--runs",
+            "10",
+            "-q",
+        ],
+    );
+    refused(&o);
+    assert!(stderr(&o).contains(help), "{}", stderr(&o));
+}
+
+/// A sweep whose `base` is itself a sweep file got the scenario reader's errors about that
+/// file's keys (`base`, `runs`, `[[parameter]]` unknown in a scenario). It is now said as what
+/// it is, at the `base` key, in `deter sweep` and `deter validate` alike, exit 2.
+#[test]
+fn a_sweeps_base_that_is_a_sweep_file_is_said_so_at_base() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let grid = "runs = 10\nseed = 1\n[[parameter]]\npath = \"model.war_cost\"\nvalues = [0.5, 1]\n";
+    write(d.path(), "inner.toml", &format!("base = {base:?}\n{grid}"));
+    write(
+        d.path(),
+        "outer.toml",
+        &format!("base = \"inner.toml\"\n{grid}"),
+    );
+    for args in [
+        vec!["sweep", "outer.toml", "-q", "--out", "r.csv"],
+        vec!["validate", "outer.toml"],
+    ] {
+        let o = run_in(d.path(), &args);
+        refused_for(&o, format_args!("{args:?}"));
+        let e = stderr(&o);
+        assert!(
+            e.starts_with(
+                "outer.toml:1:8: error: base: base is a sweep file; base must be a scenario \
+                 (`inner.toml` has a sweep's `base` key)\n"
+            ),
+            "{args:?}: {e}"
+        );
+        assert!(e.ends_with("1 error found\n"), "{args:?}: {e}");
+        assert!(!d.path().join("r.csv").exists());
     }
 }

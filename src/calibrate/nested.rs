@@ -723,7 +723,10 @@ pub const NO_DRAWS: &str = "the file has no draws (header only)";
 
 /// A file of draws whose header is in quotes (`"draw","model.war_cost",...`, as R's
 /// `write.csv` writes every file): its cells are read as written, quotes included.
-pub const QUOTED_CELLS: &str = "the cells are in quotes: a file of draws is read as written,      plain comma-separated cells as deter calibrate writes them; write it without quotes (R:      `write.csv(x, FILE, quote = FALSE, row.names = FALSE)`; pandas: `x.to_csv(FILE,      index = False)`)";
+pub const QUOTED_CELLS: &str = "the cells are in quotes: a file of draws is read as written, \
+     plain comma-separated cells as deter calibrate writes them; write it without quotes (R: \
+     `write.csv(x, FILE, quote = FALSE, row.names = FALSE)`; pandas: `x.to_csv(FILE, \
+     index = False)`)";
 
 /// What a file of draws holds (a posterior, a sweep's `futures`), for an empty one.
 pub const DRAWS_NEED: &str = "a file of draws holds a header `draw,PATH...,weight,distance` \

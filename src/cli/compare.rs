@@ -207,20 +207,26 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     inputs_apart.map_err(CliError::Usage)?;
     let seed = args.sim.seed.unwrap_or(sa.meta.seed);
     if nested {
-        if args.until.until_ci.is_some() {
-            return Err(CliError::Usage(
-                "--until-ci does not apply to a nested comparison over uncertain parameters \
-                 ([[uncertain]] priors or --posterior); give --draws and --runs"
-                    .into(),
+        // Each located at its flag's value with a help line, as --per-run's refusal is.
+        const NESTED: &str = "expected no {} in a nested comparison over uncertain parameters \
+                              ([[uncertain]] priors or --posterior)";
+        let expected = |flag: &str| NESTED.replacen("{}", flag, 1);
+        if let Some(x) = args.until.until_ci {
+            return Err(super::combination_fault(
+                "--until-ci",
+                &x.to_string(),
+                &expected("--until-ci"),
+                "a nested comparison's budget is its draws and runs per draw: give --draws and \
+                 --runs, without --until-ci",
             ));
         }
         // Accepted and ignored, it promised charts that never came.
-        if args.output.plots.is_some() {
-            return Err(CliError::Usage(
-                "--plots does not apply to a nested comparison over uncertain parameters \
-                 ([[uncertain]] priors or --posterior); run without it (--report draws the \
-                 charts)"
-                    .into(),
+        if let Some(dir) = &args.output.plots {
+            return Err(super::combination_fault(
+                "--plots",
+                &dir.display().to_string(),
+                &expected("--plots"),
+                "run without --plots (--report draws the charts)",
             ));
         }
         return super::uncertain::compare_nested(args, &sa, &sb, warnings);

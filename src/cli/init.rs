@@ -8,12 +8,20 @@ use crate::{output, scenario};
 pub fn init(path: &Path, force: bool) -> Result<(), CliError> {
     // The `--out -` message of the other commands ("leave the option out to write to
     // standard output") is false here: without a path init writes `scenario.toml`.
+    // Each refusal is located at PATH with a help line, as its file-system faults are.
+    let fault = |message: String, help: String| -> CliError {
+        super::FlagFault {
+            help: Some(help),
+            ..super::FlagFault::new("PATH", &path.display().to_string(), message)
+        }
+        .into()
+    };
     if path.as_os_str() == "-" {
-        return Err(CliError::Usage(
-            "`deter init -` would write a file named `-`: init always writes a file (without \
-             a path, `scenario.toml`), never standard output; name the file, or write `./-` \
-             for a file of that name"
+        return Err(fault(
+            "expected the name of the file to write, found `-`: init always writes a file \
+             (without a path, `scenario.toml`), never standard output"
                 .into(),
+            "name the file, or write `./-` for a file of that name".into(),
         ));
     }
     // An extension that names another format is refused, as `--out` refuses one that
@@ -29,18 +37,19 @@ pub fn init(path: &Path, force: bool) -> Result<(), CliError> {
         _ => None,
     };
     if let Some(named) = named {
-        return Err(CliError::Usage(format!(
-            "`{}` names {named} file, but init writes a TOML scenario; use `{}`",
-            path.display(),
-            path.with_extension("toml").display()
-        )));
+        return Err(fault(
+            format!(
+                "expected the name of a TOML file, found the name of {named} file: init writes a TOML scenario"
+            ),
+            format!("use `{}`", path.with_extension("toml").display()),
+        ));
     }
     // A directory is refused below whatever --force says: do not suggest it.
     if path.exists() && !path.is_dir() && !force {
-        return Err(CliError::Usage(format!(
-            "`{}` exists; use --force to overwrite it",
-            path.display()
-        )));
+        return Err(fault(
+            "expected a file that does not exist, found one".into(),
+            "use --force to overwrite it, or name another file".into(),
+        ));
     }
     // The file-system faults located at the path, as every output's.
     super::output_file_fault("PATH", path)?;

@@ -955,9 +955,24 @@ pub fn parse_until_ci(text: &str) -> Result<f64, FlagFault> {
 /// Parse `--shard`: its value's fault located in the part at fault, "expected K below N = 4
 /// in K/N, found 4" (a negative K reaches the parser: clap said "unexpected argument '-1'
 /// found").
+///
+/// K and N are integers as the number flags take them: what TOML refuses as a value (`01/3`,
+/// `0/03`, as `--runs 010`) is refused in TOML's words at the part ([`toml_fault`]).
 pub fn parse_shard(text: &str) -> Result<crate::shard::ShardSpec, FlagFault> {
+    let start = text.len() - text.trim_start().len();
+    if let Some((k, n)) = text.trim().split_once('/') {
+        for (part, at) in [(k, 0), (n, k.len() + 1)] {
+            if let Some(fault) = toml_fault("--shard", part) {
+                let from = start + at + (part.len() - part.trim_start().len());
+                return Err(FlagFault {
+                    text: text.to_string(),
+                    span: from..from + part.trim().len(),
+                    ..fault
+                });
+            }
+        }
+    }
     text.parse().map_err(|e: crate::shard::SpecFault| {
-        let start = text.len() - text.trim_start().len();
         let span = start + e.part.start..start + e.part.end;
         FlagFault {
             span: span.clone(),

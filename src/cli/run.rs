@@ -88,6 +88,8 @@ struct WindowMemory {
     bytes: u64,
     /// Sum over the files of a set's bytes times the sets the file takes.
     all: u64,
+    /// Sum of the sets the files take.
+    sets: u64,
 }
 
 impl WindowMemory {
@@ -96,6 +98,7 @@ impl WindowMemory {
         self.files += 1;
         self.bytes = self.bytes.saturating_add(bytes);
         self.all = self.all.saturating_add(bytes.saturating_mul(sets));
+        self.sets = self.sets.saturating_add(sets);
     }
 
     /// Refuse a window whose files' tallies (for each file, one set per thread given its
@@ -106,7 +109,8 @@ impl WindowMemory {
             return Ok(());
         }
         let all = self.all;
-        if all <= engine::MAX_TALLY_BYTES {
+        let ceiling = engine::driver::ceiling(self.sets);
+        if all <= ceiling.bytes {
             return Ok(());
         }
         let gb = |b: u64| b as f64 / (1u64 << 30) as f64;
@@ -119,13 +123,14 @@ impl WindowMemory {
             "{names}: these {} files run at once (files run --threads at a time, each on every \
              thread): their tallies, run records and worlds need about {:.1} GiB in all ({:.1} GiB \
              for one set of each; for each file one set per thread given runs, at most one per \
-             block of {} runs, and the merged ones), over the {:.0} GiB limit: use fewer \
-             --threads, or run the large files one at a time",
+             block of {} runs, and the merged ones), over {}: use fewer --threads, or run \
+             the large files one at a time{}",
             files.len(),
             gb(all),
             gb(self.bytes),
             engine::BLOCK_RUNS,
-            gb(engine::MAX_TALLY_BYTES)
+            ceiling.describe(),
+            ceiling.hint(),
         ))
     }
 }

@@ -164,25 +164,126 @@ pub fn for_each_draw<T>(
 }
 
 /// Most memory the tallies of one invocation may take (workers' tallies plus the merged
-/// ones). Thousands of rivalries over a 200-year horizon need gigabytes per worker; such work
-/// is refused with a message instead of exhausting the machine.
+/// ones) whatever the process's limits. Thousands of rivalries over a 200-year horizon need
+/// gigabytes per worker; such work is refused with a message instead of exhausting the
+/// machine. The guard's ceiling is this or, when smaller, what the address-space limit
+/// leaves ([`ceiling`]).
 pub const MAX_TALLY_BYTES: u64 = 8 << 30;
 
+/// Address space the process maps besides the sets the guard counts and its workers'
+/// stacks: its code, libraries, main heap and the inputs read before the guard. Measured at
+/// the guard (`VmSize` of /proc/self/status): 76 MiB for a bundled scenario, 121 MiB for a
+/// scenario of 8,000 countries (1 MB of TOML, whose run then peaked at 3.6 GiB); 160 MiB.
+pub const MAPPED_BYTES: u64 = 160 << 20;
+
+/// Address space each set's worker thread maps besides the set: its stack
+/// ([`super::WORKER_STACK_BYTES`]). (glibc also reserves 64 MiB for a thread's malloc arena,
+/// 80 MiB a thread measured in all, but takes another arena when it cannot: a bundled run on
+/// 32 threads succeeded under `ulimit -v 120000`, 117 MiB, so the arenas are not counted.)
+pub const WORKER_MAPPED_BYTES: u64 = super::WORKER_STACK_BYTES as u64;
+
+/// The memory guard's ceiling: the bytes `tallies` sets may take in all, and the limit that
+/// set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ceiling {
+    /// Most bytes the sets may take.
+    pub bytes: u64,
+    /// `None`: the fixed [`MAX_TALLY_BYTES`]. `Some((limit, margin))`: the address-space
+    /// limit (`ulimit -v`, the soft `RLIMIT_AS`) of `limit` bytes less `margin` for what the
+    /// process maps besides the sets ([`MAPPED_BYTES`], [`WORKER_MAPPED_BYTES`] a set).
+    pub address_space: Option<(u64, u64)>,
+}
+
+impl Ceiling {
+    /// The smaller of [`MAX_TALLY_BYTES`] and what an address-space limit of `limit` bytes
+    /// (`None`: unlimited) leaves `tallies` sets: `limit` less [`MAPPED_BYTES`] and
+    /// [`WORKER_MAPPED_BYTES`] for each set (a set is at most a worker's).
+    pub fn of(limit: Option<u64>, tallies: u64) -> Ceiling {
+        let fixed = Ceiling {
+            bytes: MAX_TALLY_BYTES,
+            address_space: None,
+        };
+        let Some(limit) = limit else {
+            return fixed;
+        };
+        let margin = MAPPED_BYTES.saturating_add(tallies.saturating_mul(WORKER_MAPPED_BYTES));
+        let bytes = limit.saturating_sub(margin);
+        if bytes >= MAX_TALLY_BYTES {
+            return fixed;
+        }
+        Ceiling {
+            bytes,
+            address_space: Some((limit, margin)),
+        }
+    }
+
+    /// The limit in a refusal's words: "the 8 GiB limit", or the address space's with its
+    /// value and margin, and how to raise it.
+    pub fn describe(&self) -> String {
+        let gb = |b: u64| b as f64 / (1u64 << 30) as f64;
+        match self.address_space {
+            None => format!("the {:.0} GiB limit", gb(self.bytes)),
+            Some((limit, margin)) => format!(
+                "the {:.1} GiB limit left by the process's address-space limit (`ulimit -v` \
+                 {} KiB = {:.1} GiB, less {:.1} GiB for what the process maps besides the sets: \
+                 its code, its inputs and {} MiB a set for a worker's stack)",
+                gb(self.bytes),
+                limit >> 10,
+                gb(limit),
+                gb(margin),
+                WORKER_MAPPED_BYTES >> 20,
+            ),
+        }
+    }
+
+    /// The hint for this limit, after the guard's other ones: none for the fixed one.
+    pub fn hint(&self) -> &'static str {
+        match self.address_space {
+            None => "",
+            Some(_) => ", or raise the address-space limit (`ulimit -v`)",
+        }
+    }
+}
+
+/// The process's address-space limit in bytes (the soft `RLIMIT_AS`, what `ulimit -v` sets),
+/// `None` when unlimited or not known on this system.
+pub fn address_space_limit() -> Option<u64> {
+    #[cfg(all(unix, not(target_os = "openbsd")))]
+    {
+        rustix::process::getrlimit(rustix::process::Resource::As).current
+    }
+    #[cfg(not(all(unix, not(target_os = "openbsd"))))]
+    {
+        None
+    }
+}
+
+/// The memory guard's ceiling for `tallies` sets in this process ([`Ceiling::of`] its
+/// address-space limit). The machine's available memory is not a ceiling: it changes with
+/// other processes (the same command would be refused or not by the moment), swap and
+/// overcommit let a run exceed it, and the guard's estimate is an upper bound (up to 1.8
+/// times the measured peak), so it would refuse runs that succeed.
+pub fn ceiling(tallies: u64) -> Ceiling {
+    Ceiling::of(address_space_limit(), tallies)
+}
+
 /// Refuse work whose `tallies` tally sets of `each` bytes (one per worker plus the merged
-/// ones) exceed [`MAX_TALLY_BYTES`]. `what` says what the tallies are of (shown first).
+/// ones) exceed the guard's [`ceiling`]. `what` says what the tallies are of (shown first).
 pub fn check_memory(each: u64, tallies: u64, what: &str) -> Result<(), String> {
     let total = each.saturating_mul(tallies);
-    if total <= MAX_TALLY_BYTES {
+    let ceiling = ceiling(tallies);
+    if total <= ceiling.bytes {
         return Ok(());
     }
     let gb = |b: u64| b as f64 / (1u64 << 30) as f64;
     Err(format!(
         "{what}: the tallies, run records and simulated worlds need about {:.1} GiB a set, \
          {:.1} GiB in all for {tallies} sets (one per thread given runs, at most one per block \
-         of {BLOCK_RUNS} runs, and the merged ones), over the {:.0} GiB limit: use \
-         fewer --threads, a shorter horizon, fewer rivalries or fewer countries",
+         of {BLOCK_RUNS} runs, and the merged ones), over {}: use fewer --threads, a shorter \
+         horizon, fewer rivalries or fewer countries{}",
         gb(each),
         gb(total),
-        gb(MAX_TALLY_BYTES)
+        ceiling.describe(),
+        ceiling.hint(),
     ))
 }

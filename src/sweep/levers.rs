@@ -461,6 +461,21 @@ pub(crate) fn read_draws(
         return None;
     };
     let columns: Vec<&str> = header.split(',').map(str::trim).collect();
+    // R's write.csv quotes every column name: said so, with the way to write it plain, as
+    // `--posterior` says it of the same file (it read `"draw"` as a parameter's path).
+    if header.contains('"') {
+        inp.error(
+            v.span(),
+            "futures",
+            format!(
+                "{rel}:{}:1: expected a header `draw,PATH...,weight,distance` (a posterior.csv \
+                 of deter calibrate)",
+                hl + 1
+            ),
+        )
+        .help = Some(crate::calibrate::nested::QUOTED_CELLS.into());
+        return None;
+    }
     if let Some((j, m)) = crate::calibrate::nested::repeated_column(&columns) {
         // At the second occurrence, as `--posterior` locates it.
         return fail_line(

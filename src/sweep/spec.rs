@@ -438,6 +438,25 @@ impl Reader<'_> {
                 s
             }
             Err(inner) => {
+                // A sweep file named as the base got the scenario reader's errors about its
+                // keys: said as what it is, at `base`.
+                let kind = scenario::kind::Document::read(&base_path)
+                    .and_then(|d| scenario::kind::definite_kind_of(&base_path, &d));
+                if kind == Some(scenario::kind::InputKind::Sweep) {
+                    self.error(
+                        base_v.span(),
+                        "base",
+                        format!(
+                            "base is a sweep file; base must be a scenario (`{rel}` has a \
+                             sweep's `base` key)"
+                        ),
+                    )
+                    .help = Some(format!(
+                        "name that sweep's own base scenario, or give `{rel}`'s parameters to \
+                         this sweep"
+                    ));
+                    return None;
+                }
                 let what = "the base scenario";
                 if !self.unreadable_named(base_v.span(), "base", what, &rel, &base_path, &inner) {
                     self.error(

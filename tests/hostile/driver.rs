@@ -656,29 +656,12 @@ fn pact_of_many(countries: usize) -> String {
     s
 }
 
-/// The memory guard counted the tallies and run records only, but each simulated world (a
-/// worker's, each attribution variant's, the compiled scenario's) holds tables of countries
-/// x actors (the pacts, their reach, the helpers: 20 bytes a pair), allocated when the
-/// scenario is compiled, before the guard ran: 8,000 countries in a chain of rivalries
-/// aborted `deter run` ("memory allocation of 512000000 bytes failed", signal 6) under
-/// `ulimit -v 2000000`. The guard now counts the worlds, from the scenario's sizes before
-/// compiling it. 2,000 countries in one pact and one rivalry over a year: 257 sets of its
-/// tallies fit in the 8 GiB (a few hundred KiB each), 257 sets of one world each do not
-/// (0.08 GB a world by the 20 bytes a pair alone). Every command that simulates refuses it
-/// with exit 2 and the guard's message, before compiling (so within a fraction of a second),
-/// under a 4 GB address space (where the build before aborted).
-#[test]
-fn the_memory_guard_counts_the_worlds_before_compiling_in_every_command() {
-    const COUNTRIES: u64 = 2000;
-    const SETS: u64 = 257;
-    let limit = 8u64 << 30;
-    // What the test rests on, recomputed: the tallies fit, the worlds' pairs alone do not.
-    let tallies = deter::engine::Aggregate::estimated_bytes_of(1, 1, 12, Some(7));
-    assert!(SETS * tallies < limit / 100, "{tallies} bytes a set");
-    assert!(SETS * 20 * COUNTRIES * COUNTRIES > limit);
-    let dir = tempdir();
-    let d = dir.path();
-    let text = pact_of_many(COUNTRIES as usize);
+/// The commands that simulate `pact_of_many(countries)` in `d`, each with the guard before
+/// any work: runs (plain, without the attribution, a shard), a comparison, a sweep and its
+/// shard, nested runs (a posterior, priors, their shard, a comparison), a benchmark and a
+/// calibration, `many` runs each.
+fn commands_of_many(d: &Path, countries: usize, many: &str) -> Vec<Vec<String>> {
+    let text = pact_of_many(countries);
     let file = write(d, "pact.toml", &text).display().to_string();
     let priors = write(
         d,
@@ -694,7 +677,6 @@ fn the_memory_guard_counts_the_worlds_before_compiling_in_every_command() {
     )
     .display()
     .to_string();
-    let many = (256u64 * 256).to_string();
     let sweep = write(
         d,
         "sweep.toml",
@@ -720,9 +702,7 @@ fn the_memory_guard_counts_the_worlds_before_compiling_in_every_command() {
     )
     .display()
     .to_string();
-    let out = d.join("out");
-    let out_s = out.display().to_string();
-    let m = many.as_str();
+    let m = many;
     let cases: Vec<Vec<&str>> = vec![
         vec!["run", &file, "--runs", m],
         vec!["run", &file, "--runs", m, "--no-attribution"],
@@ -758,13 +738,44 @@ fn the_memory_guard_counts_the_worlds_before_compiling_in_every_command() {
         vec!["bench", &file, "--runs", m, "--repeat", "1"],
         vec!["calibrate", &cal],
     ];
+    cases
+        .into_iter()
+        .map(|c| c.into_iter().map(String::from).collect())
+        .collect()
+}
+
+/// The memory guard counted the tallies and run records only, but each simulated world (a
+/// worker's, each attribution variant's, the compiled scenario's) holds tables of countries
+/// x actors (the pacts, their reach, the helpers: 20 bytes a pair), allocated when the
+/// scenario is compiled, before the guard ran: 8,000 countries in a chain of rivalries
+/// aborted `deter run` ("memory allocation of 512000000 bytes failed", signal 6) under
+/// `ulimit -v 2000000`. The guard now counts the worlds, from the scenario's sizes before
+/// compiling it. 2,000 countries in one pact and one rivalry over a year: 257 sets of its
+/// tallies fit in the 8 GiB (a few hundred KiB each), 257 sets of one world each do not
+/// (0.08 GB a world by the 20 bytes a pair alone). Every command that simulates refuses it
+/// with exit 2 and the guard's message, before compiling (so within a fraction of a second),
+/// under a 4 GB address space (where the build before aborted).
+#[test]
+fn the_memory_guard_counts_the_worlds_before_compiling_in_every_command() {
+    const COUNTRIES: u64 = 2000;
+    const SETS: u64 = 257;
+    let limit = 8u64 << 30;
+    // What the test rests on, recomputed: the tallies fit, the worlds' pairs alone do not.
+    let tallies = deter::engine::Aggregate::estimated_bytes_of(1, 1, 12, Some(7));
+    assert!(SETS * tallies < limit / 100, "{tallies} bytes a set");
+    assert!(SETS * 20 * COUNTRIES * COUNTRIES > limit);
+    let dir = tempdir();
+    let d = dir.path();
+    let out = d.join("out");
+    let out_s = out.display().to_string();
+    let cases = commands_of_many(d, COUNTRIES as usize, &(256u64 * 256).to_string());
     let mut faults = Vec::new();
-    for args in cases {
+    for args in &cases {
         let _ = std::fs::remove_dir_all(&out);
         let _ = std::fs::remove_file(&out);
-        let mut all = args.clone();
+        let mut all: Vec<&str> = args.iter().map(String::as_str).collect();
         all.extend(["--threads", "256"]);
-        match args[0] {
+        match args[0].as_str() {
             "bench" => {}
             "calibrate" => all.extend(["--out", &out_s, "--force", "-q"]),
             _ => all.extend(["--out", &out_s, "-q"]),
@@ -789,6 +800,64 @@ fn the_memory_guard_counts_the_worlds_before_compiling_in_every_command() {
             || err.contains("panicked")
             || err.contains("memory allocation")
             || err.contains("backtrace")
+            || out.exists()
+        {
+            faults.push(format!("not refused: deter {all:?}: {code:?}: {err}"));
+        }
+    }
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
+}
+
+/// The memory guard's ceiling was a fixed 8 GiB whatever the process could map: under
+/// `ulimit -v 2000000` (1.9 GiB) the run of 8,000 countries in one pact without the
+/// attribution (two sets of 3.1 GiB estimated, within 8 GiB; a peak of 3.6 GiB measured
+/// uncapped) was let through and aborted when compiling ("memory allocation of 1073741824
+/// bytes failed", signal 6). The ceiling is now the smaller of 8 GiB and the address-space
+/// limit less what the process maps besides (`engine::driver::Ceiling`): every command that
+/// simulates refuses it with exit 2, saying which limit and its value.
+#[test]
+fn the_memory_guard_refuses_past_the_address_space_limit_in_every_command() {
+    // What the test rests on, recomputed: the worlds' pairs alone of two sets need more than
+    // the 1.9 GiB, and fit in the fixed 8 GiB.
+    let pairs = 2 * 20 * 8000u64 * 8000;
+    assert!(pairs > 2_000_000 << 10 && pairs < 8 << 30, "{pairs}");
+    let ceiling = deter::engine::driver::Ceiling::of(Some(2_000_000 << 10), 2);
+    assert!(ceiling.bytes < 2_000_000 << 10 && ceiling.address_space.is_some());
+    let dir = tempdir();
+    let d = dir.path();
+    let out = d.join("out");
+    let out_s = out.display().to_string();
+    let cases = commands_of_many(d, 8000, "2");
+    let mut faults = Vec::new();
+    for args in &cases {
+        let _ = std::fs::remove_dir_all(&out);
+        let _ = std::fs::remove_file(&out);
+        let mut all: Vec<&str> = args.iter().map(String::as_str).collect();
+        all.extend(["--threads", "1"]);
+        match args[0].as_str() {
+            "calibrate" => all.extend(["--out", &out_s, "--force", "-q"]),
+            "bench" => {}
+            _ => all.extend(["--out", &out_s, "-q", "--no-attribution"]),
+        }
+        if all.iter().filter(|a| **a == "--no-attribution").count() > 1 {
+            continue;
+        }
+        let o = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -v 2000000 && exec timeout 20 \"$0\" \"$@\"")
+            .arg(super::common::bin())
+            .args(&all)
+            .current_dir(super::root())
+            .output()
+            .expect("deter runs");
+        let err = stderr(&o);
+        let code = o.status.code();
+        if code != Some(2)
+            || !err.contains("8000 countries")
+            || !err.contains("GiB limit left by the process's address-space limit (`ulimit -v` 2000000 KiB = 1.9 GiB")
+            || !err.contains("raise the address-space limit")
+            || err.contains("panicked")
+            || err.contains("memory allocation")
             || out.exists()
         {
             faults.push(format!("not refused: deter {all:?}: {code:?}: {err}"));
