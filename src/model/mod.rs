@@ -2698,6 +2698,20 @@ impl<const C: bool> World<C> {
         } else {
             m.protector_war_cost * stake
         };
+        // P's cost of a limited use of force: with `limited_fight_in_theatre` `v` > 0 priced
+        // by the challenger's force in the fight, `K_l = (1 - v) K_A + v M_A` (at 1 the force
+        // it commits in theatre, `M_A`), since a limited war is fought with limited means in
+        // a limited theatre (Osgood 1957; Schelling 1966); war keeps the whole capability
+        // (docs/MODEL.md 7.6). At `v` 0 (or without a coalition) it is `p_war`'s share, bit
+        // for bit.
+        let p_force = if m.limited_fight_in_theatre > 0.0 && th.coalition > 0.0 {
+            let v = m.limited_fight_in_theatre;
+            let engaged = (1.0 - v) * th.own_a + v * th.m_a;
+            m.limited_force_cost
+                * (m.protector_war_cost * stake * engaged / (engaged + th.coalition))
+        } else {
+            m.limited_force_cost * p_war
+        };
         // The target's cost of conceding before its balance term (below, in
         // `set_balance`): the sum's terms in the order of its formula, so the same bits.
         let concede_before_power = if rm.political {
@@ -2748,7 +2762,7 @@ impl<const C: bool> World<C> {
             protector: th.protector,
             p_commit_cost: m.commit_cost * stake,
             p_abandon,
-            p_force_cost: m.limited_force_cost * p_war,
+            p_force_cost: p_force,
             p_war_cost: p_war,
             p_value: m.protect_value * th.bound.max(th.tripwire) * stake,
             fa_weight: m.fait_accompli,
@@ -4294,6 +4308,66 @@ mod tests {
         }
         // Lifted: the two nuclear pacts at w 0.5 and 1, m 0.75 and 1, both fait accompli values.
         assert_eq!(lifted, 2 * 2 * 2 * 2, "{lifted}");
+    }
+
+    /// The protectors' cost of a limited fight priced in theatre (`limited_fight_in_theatre`
+    /// `v`, docs/MODEL.md 7.6): with the challenger's theatre share 0.35 and its patron's
+    /// help in theatre `H_A` written down from the file (tie 0.6 x in_theatre 0.02 x
+    /// capability 50 x quality 1 = 0.6), the limited fight is priced by `K_l = (1 - v) K_A +
+    /// v (0.35 K_A + H_A)`, `pl = limited_force_cost protector_war_cost S K_l / (K_l + C_P)`,
+    /// at `v` 0, 0.5 and 1, while war keeps the whole capability, `pw = protector_war_cost S
+    /// K_A / (K_A + C_P)`; nothing else of the game's inputs moves, and at `v` 0 `pl` is
+    /// `limited_force_cost pw` bit for bit.
+    #[test]
+    fn the_limited_fight_is_priced_by_the_force_committed_in_theatre() {
+        let base = template_at_risk_of_war();
+        let id = base.rivalries[0].id.clone();
+        let (share, stake) = (0.35, 1.7);
+        let base = with_value(&base, &format!("rivalry.{id}.challenger_share"), share);
+        let base = with_value(&base, &format!("rivalry.{id}.stakes"), stake);
+        let base = with_value(&base, "power.PATRON.in_theatre", 0.02);
+        let h_a = 0.6 * 0.02 * 50.0 * 1.0;
+        let (lfc, pwc) = (0.37, 0.9);
+        let base = with_value(&base, "model.limited_force_cost", lfc);
+        let base = with_value(&base, "model.protector_war_cost", pwc);
+        let bits = |g: &GameInputs| format!("{g:?}");
+        let inputs = |s: &crate::scenario::Scenario| {
+            let c = Compiled::new(s);
+            let world = c.new_world();
+            let th = world.theatre(&c, 0);
+            let (mut g, terms) = world.game_inputs_apart(&c, 0, &th);
+            terms.set_balance(&mut g, [0.8, 0.4, 0.3]);
+            (g, th)
+        };
+        let (g0, th0) = inputs(&base);
+        let (k_a, c_p) = (th0.own_a, th0.coalition);
+        assert!(th0.protector && c_p > 0.0 && k_a > 0.0, "{k_a} {c_p}");
+        let m_a = share * k_a + h_a;
+        assert!((th0.m_a - m_a).abs() <= 1e-12 * m_a, "M_A {} vs {m_a}", th0.m_a);
+        let pw = pwc * stake * k_a / (k_a + c_p);
+        let mut last = f64::INFINITY;
+        for v in [0.0, 0.5, 1.0] {
+            let (g, _) = inputs(&with_value(&base, "model.limited_fight_in_theatre", v));
+            let k_l = (1.0 - v) * k_a + v * m_a;
+            let pl = lfc * pwc * stake * k_l / (k_l + c_p);
+            let close = |a: f64, e: f64| (a - e).abs() <= 1e-12 * e.abs();
+            assert!(close(g.p_force_cost, pl), "v {v}: pl {} vs {pl}", g.p_force_cost);
+            assert!(close(g.p_war_cost, pw), "v {v}: pw {} vs {pw}", g.p_war_cost);
+            assert_eq!(g.p_war_cost, g0.p_war_cost, "v {v}");
+            // The force in theatre is below the whole capability here, so pl falls with v.
+            assert!(g.p_force_cost < last, "v {v}: {} not below {last}", g.p_force_cost);
+            last = g.p_force_cost;
+            if v == 0.0 {
+                assert_eq!(g.p_force_cost, lfc * g.p_war_cost);
+            }
+            let rest = GameInputs {
+                p_force_cost: g0.p_force_cost,
+                ..g
+            };
+            assert_eq!(bits(&rest), bits(&g0), "v {v}");
+        }
+        // At v 1 the limited fight's share is M_A's, well below K_A's.
+        assert!(last < 0.8 * lfc * pw, "{last} vs {}", lfc * pw);
     }
 
     /// A crisis with the protector's resolve misjudged (`World::decide_in`) is played with

@@ -386,6 +386,8 @@ param_block! {
         protector_resolve_misjudged: "", Value(0.0), [0.0, 1.0];
         /// How far a formal pact with a nuclear power lifts the challenger's misjudgment of the protectors' resolve: the challenger's discount becomes protector_resolve_misjudged (1 - misjudgment_pact_clarity B s_T), B the theatre's treaty weight and s_T the largest strategic deterrent among the target's treaty protector powers (not the deployments' contributors), so a written nuclear guarantee is misread less than a tripwire (Fuhrmann & Sechser 2014: formal defence pacts with nuclear states deter, deployed forces add no significant further deterrence). Read only when commitment_at_attack is 1 and protector_resolve_misjudged > 0. 0: the misjudgment the same against every protector (the same numbers).
         misjudgment_pact_clarity: "", Value(0.0), [0.0, 1.0];
+        /// How far the protectors' cost of a limited use of force is priced by the force the challenger commits in theatre rather than its whole capability: P's cost of limited force is limited_force_cost protector_war_cost stakes K_l / (K_l + C_P) with K_l = (1 - limited_fight_in_theatre) K_A + limited_fight_in_theatre M_A (K_A the challenger's whole capability, M_A its committable local capability, challenger_share K_A plus its patrons' help in theatre), while P's cost of war stays priced by K_A. Limited war is fought with limited means in a limited theatre (Osgood 1957; Schelling 1966, ch. 3); escalation to general war is the separate rung. 0: the limited fight priced by the whole capability (the same numbers).
+        limited_fight_in_theatre: "", Value(0.0), [0.0, 1.0];
     }
 }
 
