@@ -411,6 +411,10 @@ class Result:
     runs, seed : int
     overrides : list of dict
         The ``set=`` what-ifs applied: ``path``, ``value``, ``replaced``.
+    policies : list of dict
+        The scenario's dated policies (the JSON's ``policies``): ``id``, ``name``,
+        ``start``, ``ramp_years``, ``enabled``, ``in_effect_from`` (``None`` when never in
+        effect), ``changes``, ``joins``, ``summary``; empty without policies.
     """
 
     def __init__(self, report: Mapping[str, Any]):
@@ -418,6 +422,7 @@ class Result:
         self.runs: int = report["runs"]
         self.seed: int = report["seed"]
         self.overrides: list = list(report.get("overrides", []))
+        self.policies: list = list(report.get("policies", []))
         runs = self.runs
         rows = _outcome_rows("region", report["outcomes"], runs)
         metrics = _metric_rows("region", report["metrics"])
