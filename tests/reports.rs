@@ -2961,6 +2961,14 @@ mod policies {
             late["policies"][0]["in_effect_from"],
             serde_json::Value::Null
         );
+        assert_eq!(
+            late["policies"][0]["in_effect_from_undefined"],
+            "never applied: dated at or after the horizon's end (2035-01)"
+        );
+        assert_eq!(
+            v["policies"][0]["in_effect_from_undefined"],
+            serde_json::Value::Null
+        );
         let table = run(&late_args);
         assert!(
             table.contains("Policies: late (from 2040-01, after the horizon: not applied)"),

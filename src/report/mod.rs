@@ -730,6 +730,9 @@ pub struct PolicyOut {
     /// month for a policy dated before it); `null` when it never did (disabled, or dated at
     /// or after the horizon's end).
     pub in_effect_from: Option<String>,
+    /// Why `in_effect_from` is null (the report's rule for a value undefined on purpose:
+    /// `KEY_undefined` beside it); null when it is not.
+    pub in_effect_from_undefined: Option<String>,
     /// Its parameter changes in file order: `path`, `op` (`set`, `add` or `scale`), `value`.
     pub changes: Vec<PolicyChangeOut>,
     /// Alliance accessions: `alliance`, `member`.
@@ -765,6 +768,18 @@ impl PolicyOut {
                 let in_effect_from = (p.enabled && months < steps).then(|| {
                     if months < 0 { s.meta.start } else { p.start }.to_string()
                 });
+                let end = i64::from(s.meta.start.month) - 1 + steps;
+                let in_effect_from_undefined = if !p.enabled {
+                    Some("never applied: disabled".to_string())
+                } else if in_effect_from.is_none() {
+                    Some(format!(
+                        "never applied: dated at or after the horizon's end ({:04}-{:02})",
+                        i64::from(s.meta.start.year) + end / 12,
+                        end % 12 + 1
+                    ))
+                } else {
+                    None
+                };
                 Self {
                     id: p.id.clone(),
                     name: p.name.clone(),
@@ -772,6 +787,7 @@ impl PolicyOut {
                     ramp_years: finite(p.ramp_years),
                     enabled: p.enabled,
                     in_effect_from,
+                    in_effect_from_undefined,
                     changes: p
                         .changes
                         .iter()
