@@ -338,7 +338,7 @@ pub const METRICS: [Metric; 4] = [
     },
     Metric {
         key: "gdp_lost",
-        label: "GDP lost",
+        label: "GDP lost by challenger and target",
         layout: GDP_LAYOUT,
         of: |r| r.gdp_lost,
         region: Combine::Sum,

@@ -371,7 +371,25 @@ fn init_writes_a_template_that_validates_and_runs() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mine.toml");
     deter().arg("init").arg(&path).assert().success();
-    deter().arg("validate").arg(&path).assert().success();
+    deter()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
+    // The rivalry's rates set against Serbia -> Kosovo are written out, so a new region's
+    // author sees them and where to say 0 (they were defaults the file never mentioned).
+    let text = std::fs::read_to_string(&path).unwrap();
+    for key in ["nonstate_rate", "target_trigger_rate"] {
+        assert!(
+            text.lines().any(|l| l.starts_with(&format!("{key} = "))),
+            "the template does not state `{key}`:\n{text}"
+        );
+        assert!(
+            text.contains(&format!("{key} = 0.0")),
+            "how to say none: `{key}`"
+        );
+    }
     deter()
         .arg("run")
         .arg(&path)

@@ -662,9 +662,11 @@ fn a_change_below_the_printed_precision_is_said_so_in_every_view() {
 
 /// "GDP lost (bn)" was fixed text: a scenario in `currency = "EUR m"` showed its losses as
 /// billions. The table labels them in the scenario's unit (`[scenario].currency`, default
-/// "USD bn (current)", after a comma: "GDP lost, USD bn (current)", not nested parentheses);
+/// "USD bn (current)", after a comma: "GDP lost by challenger and target, USD bn (current)", not nested parentheses);
 /// a unit too long for the label column puts the label on a line of its
-/// own and the numbers under their headers on the next.
+/// own and the numbers under their headers on the next. The label says whose GDP it is
+/// (docs/MODEL.md 7.9: the challenger's to sanctions, the challenger's and the target's to
+/// uses of force and wars): "GDP lost" alone read as the region's, or the target's.
 #[test]
 fn gdp_lost_is_labelled_in_the_scenarios_currency() {
     let d = tempfile::tempdir().unwrap();
@@ -676,8 +678,14 @@ fn gdp_lost_is_labelled_in_the_scenarios_currency() {
     );
     let plain = write(d.path(), "plain.toml", &base);
     for (file, label) in [
-        (eur.to_str().unwrap(), "GDP lost (EUR m)"),
-        (plain.to_str().unwrap(), "GDP lost, USD bn (current)"),
+        (
+            eur.to_str().unwrap(),
+            "GDP lost by challenger and target (EUR m)",
+        ),
+        (
+            plain.to_str().unwrap(),
+            "GDP lost by challenger and target, USD bn (current)",
+        ),
     ] {
         let o = run(&["run", file, "--runs", "20"]);
         succeeded(&o);
@@ -686,7 +694,11 @@ fn gdp_lost_is_labelled_in_the_scenarios_currency() {
             .lines()
             .find(|l| l.trim_start().starts_with("GDP lost"))
             .unwrap_or_else(|| panic!("{table}"));
-        assert!(line.starts_with(&format!("  {label} ")), "{table}");
+        // On its own line when too long for the label column, else before the numbers.
+        assert!(
+            line == format!("  {label}") || line.starts_with(&format!("  {label} ")),
+            "{table}"
+        );
         assert!(!table.contains("(bn)"), "{table}");
     }
     let o = run(&["run", "scenarios/western-balkans-2024.toml", "--runs", "20"]);
@@ -695,7 +707,7 @@ fn gdp_lost_is_labelled_in_the_scenarios_currency() {
     let lines: Vec<&str> = table.lines().collect();
     let at = lines
         .iter()
-        .position(|l| *l == "  GDP lost (USD bn, current 2024 prices)")
+        .position(|l| *l == "  GDP lost by challenger and target (USD bn, current 2024 prices)")
         .unwrap_or_else(|| panic!("{table}"));
     let header = lines[..at]
         .iter()

@@ -656,7 +656,7 @@ changes = [{{ path = "rivalry.SRB-XKX.monitoring", set = 0.9 }}]
             [
                 "crisis opportunities",
                 "disputes (MID >= 2)",
-                "GDP lost (USD bn, current 2024 prices)",
+                "GDP lost by challenger and target (USD bn, current 2024 prices)",
                 "years to first use of force"
             ],
             "{table}"
@@ -2838,4 +2838,193 @@ fn the_crisis_note_claims_nothing_the_numbers_contradict() {
         .and_then(|x| x.parse().ok())
         .unwrap_or_else(|| panic!("no `no challenge` share:\n{table}"));
     assert!(share < 50.0, "{share}");
+}
+
+mod policies {
+    //! Every output names the dated policies the numbers include and the month each took
+    //! effect: a run of a scenario with policies printed its results without them.
+    use super::*;
+
+    /// `(id, start as written)` of every `[[policy]]` written in the scenario file `path`
+    /// (or in the file it `extends`, first), read here from the TOML, not from deter.
+    fn written(path: &str) -> Vec<(String, String)> {
+        let text = std::fs::read_to_string(root().join(path)).expect("scenario");
+        let doc: toml::Table = toml::from_str(&text).expect("TOML");
+        let mut out = match doc.get("extends").and_then(|e| e.as_str()) {
+            Some(base) => {
+                let dir = Path::new(path).parent().expect("dir");
+                written(dir.join(base).to_str().expect("path"))
+            }
+            None => Vec::new(),
+        };
+        for p in doc
+            .get("policy")
+            .and_then(|p| p.as_array())
+            .into_iter()
+            .flatten()
+        {
+            out.push((
+                p["id"].as_str().expect("id").to_string(),
+                p["start"].as_str().expect("start").to_string(),
+            ));
+        }
+        out
+    }
+
+    fn run(args: &[&str]) -> String {
+        String::from_utf8(deter(args).stdout).expect("UTF-8")
+    }
+
+    #[test]
+    fn a_run_names_its_policies_and_when_each_took_effect_in_every_format() {
+        let file = "scenarios/combined-proposals.toml";
+        let policies = written(file);
+        assert!(policies.len() >= 5, "{policies:?}");
+        let base = ["run", file, "--runs", "50", "--no-attribution", "--quiet"];
+        let json: serde_json::Value =
+            serde_json::from_str(&run(&[&base[..], &["--format", "json"]].concat())).unwrap();
+        let listed = json["policies"].as_array().expect("`policies` in the JSON");
+        assert_eq!(listed.len(), policies.len());
+        for ((id, start), p) in policies.iter().zip(listed) {
+            assert_eq!(p["id"], id.as_str());
+            assert_eq!(p["start"], start.as_str());
+            // Every policy of the file starts within the horizon, after the start: in effect
+            // from its own date.
+            assert_eq!(p["in_effect_from"], start.as_str(), "{id}");
+            assert_eq!(p["enabled"], true);
+        }
+        let table = run(&base);
+        let line = table
+            .lines()
+            .take_while(|l| !l.is_empty())
+            .find(|l| l.starts_with("Policies: "))
+            .unwrap_or_else(|| panic!("no policies line under the header:\n{table}"));
+        for (id, start) in &policies {
+            assert!(line.contains(&format!("{id} from {start}")), "{id}: {line}");
+        }
+        let csv = run(&[&base[..], &["--format", "csv"]].concat());
+        for (id, start) in &policies {
+            let (y, m) = start.split_once('-').unwrap();
+            let m = m.trim_start_matches('0');
+            for (stat, v) in [
+                ("applied", "1"),
+                ("in_effect_from_year", y),
+                ("in_effect_from_month", m),
+            ] {
+                let row = format!(",scenario,policy_{id},{stat},{v}\n");
+                assert!(csv.contains(&row), "no `{row}` in the CSV");
+            }
+        }
+        let dir = tmp();
+        let page_path = p(dir.path(), "r.html");
+        run(&[&base[..], &["--report", &page_path]].concat());
+        let page = std::fs::read_to_string(&page_path).unwrap();
+        for (id, start) in &policies {
+            assert!(
+                page.contains(&format!("<code>{id}</code>"))
+                    && page.contains(&format!(" from {start}")),
+                "{id} from {start} not on the page"
+            );
+        }
+        assert!(page.contains("<p class=\"policies\">Policies, from their dates: "));
+    }
+
+    #[test]
+    fn a_policy_dated_before_the_start_or_after_the_horizon_says_so() {
+        let early = run(&[
+            "run",
+            "tests/warn/policy-before-start.toml",
+            "--runs",
+            "20",
+            "--no-attribution",
+            "--quiet",
+            "--format",
+            "json",
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&early).unwrap();
+        assert_eq!(v["policies"][0]["start"], "2020-06");
+        assert_eq!(
+            v["policies"][0]["in_effect_from"], "2025-01",
+            "the first month"
+        );
+        let late_args = [
+            "run",
+            "tests/warn/policy-after-horizon.toml",
+            "--runs",
+            "20",
+            "--no-attribution",
+            "--quiet",
+        ];
+        let late: serde_json::Value =
+            serde_json::from_str(&run(&[&late_args[..], &["--format", "json"]].concat())).unwrap();
+        assert_eq!(
+            late["policies"][0]["in_effect_from"],
+            serde_json::Value::Null
+        );
+        assert_eq!(
+            late["policies"][0]["in_effect_from_undefined"],
+            "never applied: dated at or after the horizon's end (2035-01)"
+        );
+        assert_eq!(
+            v["policies"][0]["in_effect_from_undefined"],
+            serde_json::Value::Null
+        );
+        let table = run(&late_args);
+        assert!(
+            table.contains("Policies: late (from 2040-01, after the horizon: not applied)"),
+            "{table}"
+        );
+        let csv = run(&[&late_args[..], &["--format", "csv"]].concat());
+        assert!(csv.contains(",scenario,policy_late,applied,0\n"), "{csv}");
+        assert!(!csv.contains("policy_late,in_effect_from"), "{csv}");
+    }
+
+    #[test]
+    fn a_comparison_names_both_sides_policies() {
+        let a = "scenarios/western-balkans-2024.toml";
+        let b = "scenarios/mediu-tri-level.toml";
+        let policies = written(b);
+        assert!(written(a).is_empty());
+        let base = [
+            "compare",
+            a,
+            b,
+            "--runs",
+            "50",
+            "--no-attribution",
+            "--quiet",
+        ];
+        let table = run(&base);
+        assert!(table.contains("\nA policies: none\n"), "{table}");
+        let line = table
+            .lines()
+            .find(|l| l.starts_with("B policies: "))
+            .unwrap_or_else(|| panic!("no B policies line:\n{table}"));
+        for (id, start) in &policies {
+            assert!(line.contains(&format!("{id} from {start}")), "{id}: {line}");
+        }
+        let json: serde_json::Value =
+            serde_json::from_str(&run(&[&base[..], &["--format", "json"]].concat())).unwrap();
+        assert!(json["a"].get("policies").is_none());
+        assert_eq!(
+            json["b"]["policies"].as_array().unwrap().len(),
+            policies.len()
+        );
+        let csv = run(&[&base[..], &["--format", "csv"]].concat());
+        for (id, _) in &policies {
+            assert!(
+                csv.contains(&format!(",scenario,policy_{id},applied_b,1\n")),
+                "{id}"
+            );
+        }
+        let dir = tmp();
+        let page_path = p(dir.path(), "c.html");
+        run(&[&base[..], &["--report", &page_path]].concat());
+        let page = std::fs::read_to_string(&page_path).unwrap();
+        assert!(page.contains("A policies: none"), "A's note");
+        assert!(page.contains("<th>B policies</th>"), "B's provenance row");
+        for (id, _) in &policies {
+            assert!(page.contains(&format!("<code>{id}</code>")), "{id}");
+        }
+    }
 }

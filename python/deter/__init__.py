@@ -375,7 +375,9 @@ class Result:
         One row per (scope, metric, statistic): ``crises`` and ``disputes`` (counts per run
         over the horizon), ``years_to_first_use_of_force`` (years; censored at the horizon,
         ``censored_share`` is the share of runs without use of force), ``gdp_lost`` (GDP lost
-        by the parties to sanctions, uses of force and wars, in the scenario's currency unit,
+        by the rivalry's challenger and target: the challenger's to sanctions, both's to
+        uses of force and wars, no one else's; summed over rivalries for the region; in the
+        scenario's currency unit,
         bn, cumulative over the horizon), ``final_balance`` (challenger / target whole
         military capability at the end, allies included, a ratio: not the theatre balance
         the crisis uses; no rows in a scenario with no rivalry); statistics ``mean``, ``sd``,
@@ -411,6 +413,10 @@ class Result:
     runs, seed : int
     overrides : list of dict
         The ``set=`` what-ifs applied: ``path``, ``value``, ``replaced``.
+    policies : list of dict
+        The scenario's dated policies (the JSON's ``policies``): ``id``, ``name``,
+        ``start``, ``ramp_years``, ``enabled``, ``in_effect_from`` (``None`` when never in
+        effect), ``changes``, ``joins``, ``summary``; empty without policies.
     """
 
     def __init__(self, report: Mapping[str, Any]):
@@ -418,6 +424,7 @@ class Result:
         self.runs: int = report["runs"]
         self.seed: int = report["seed"]
         self.overrides: list = list(report.get("overrides", []))
+        self.policies: list = list(report.get("policies", []))
         runs = self.runs
         rows = _outcome_rows("region", report["outcomes"], runs)
         metrics = _metric_rows("region", report["metrics"])
@@ -476,8 +483,8 @@ class Comparison:
         runs would give), ``excludes_zero``,
         ``a_only`` / ``b_only`` (runs where the event happened under one side only).
     metrics : pandas.DataFrame
-        One row per (scope, metric) (``crises``, ``disputes``, ``gdp_lost`` in the scenarios'
-        currency unit, ``years_to_first_use_of_force``): ``mean_a``, ``mean_b``, ``diff`` and
+        One row per (scope, metric) (``crises``, ``disputes``, ``gdp_lost``, the challenger's
+        and the target's, in the scenarios' currency unit, ``years_to_first_use_of_force``): ``mean_a``, ``mean_b``, ``diff`` and
         its paired interval ``paired95_lo`` / ``paired95_hi`` (the mean of the per-run
         differences +- 1.96 standard errors, runs as units; NaN with one run). No
         ``gdp_lost`` row when A and B count money in different currency units (a

@@ -61,6 +61,18 @@ def test_run_with_set_equals_the_cli_with_set():
     ]
 
 
+def test_run_names_the_policies_as_the_cli_json_does():
+    mediu = ROOT / "scenarios" / "mediu-tri-level.toml"
+    result = deter.run(mediu, runs=200, seed=5, attribution=False)
+    cl = json.loads(cli("run", str(mediu), "--runs", "200", "--seed", "5", "--no-attribution", "--format", "json", "-q"))
+    assert result.to_dict()["policies"] == cl["policies"]
+    assert [p["id"] for p in result.policies] == [
+        "joint-defence", "forward-presence", "defence-shares", "resilience", "economic-deterrence"
+    ]
+    assert result.policies[1]["in_effect_from"] == "2026-07"
+    assert deter.run(BASELINE, runs=100, seed=5, attribution=False).policies == []
+
+
 def test_compare_equals_the_cli_json():
     py = deter.compare(BASELINE, ENVOY, runs=2000, seed=5).to_dict()
     cl = json.loads(cli("compare", str(BASELINE), str(ENVOY), "--runs", "2000", "--seed", "5", "--format", "json", "-q"))

@@ -198,6 +198,7 @@ impl<'a, W: Write> Rows<'a, W> {
             self.f("scenario", &m, "value", value);
             self.f("scenario", &m, "replaced", replaced);
         }
+        policy_rows(self, &r.policies, "");
         self.entity(
             "region",
             &r.outcomes,
@@ -257,6 +258,24 @@ impl<'a, W: Write> Rows<'a, W> {
                 self.f(entity, &m, "p95", b.p95);
             }
         }
+    }
+}
+
+/// The dated policies (entity `scenario`, metric `policy_<id>`): `applied` (1 if it took
+/// effect within the horizon, else 0), `in_effect_from_year` and `in_effect_from_month` (the
+/// calendar month it took effect; only when applied) and `ramp_years`; each statistic with
+/// `suffix` (`_a`, `_b` in a comparison).
+fn policy_rows<W: Write>(rows: &mut Rows<'_, W>, policies: &[super::PolicyOut], suffix: &str) {
+    for p in policies {
+        let m = format!("policy_{}", p.id);
+        let applied = p.in_effect_from.as_deref();
+        rows.n("scenario", &m, &format!("applied{suffix}"), u64::from(applied.is_some()));
+        if let Some((y, mo)) = applied.and_then(|d| d.split_once('-')) {
+            let (y, mo): (f64, f64) = (y.parse().unwrap_or(0.0), mo.parse().unwrap_or(0.0));
+            rows.f("scenario", &m, &format!("in_effect_from_year{suffix}"), y);
+            rows.f("scenario", &m, &format!("in_effect_from_month{suffix}"), mo);
+        }
+        rows.f("scenario", &m, &format!("ramp_years{suffix}"), p.ramp_years);
     }
 }
 
@@ -338,6 +357,8 @@ pub fn write_comparison_csv<W: Write>(
             rows.f("scenario", &m, &format!("replaced_{side}"), replaced);
         }
     }
+    policy_rows(&mut rows, &c.a.policies, "_a");
+    policy_rows(&mut rows, &c.b.policies, "_b");
     for e in std::iter::once(&c.region).chain(&c.rivalries) {
         let id = e.entity.as_str();
         for o in &e.outcomes {

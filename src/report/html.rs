@@ -1256,6 +1256,56 @@ fn article_head(v: &RunView<'_>) -> Markup {
     html! {
         header { h1 { (v.report.scenario) } p class="lead" { (v.scenario.meta.description) } }
         (overrides_note(html! { "What-ifs (" code { "--set" } ")" }, "", &v.report.overrides))
+        (policies_note("Policies", &v.report.policies, false))
+    }
+}
+
+/// The dated policies of a report as inline text: `id` (name) from `YYYY-MM` over N years,
+/// or why it was not applied.
+fn policies_items(policies: &[super::PolicyOut]) -> Markup {
+    html! {
+        @for (i, p) in policies.iter().enumerate() {
+            @if i > 0 { "; " }
+            code { (p.id) } " (" (p.name) ")"
+            @match &p.in_effect_from {
+                Some(from) => {
+                    " from " (from)
+                    @if p.ramp_years > 0.0 {
+                        " over " (p.ramp_years) @if p.ramp_years == 1.0 { " year" } @else { " years" }
+                    }
+                }
+                None => {
+                    @if p.enabled {
+                        " (from " (p.start) ", after the horizon: not applied)"
+                    } @else {
+                        " (disabled: not applied)"
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A note under the page's header naming the dated policies the numbers below include
+/// (`none` for a comparison's side without any when `always`; nothing otherwise).
+fn policies_note(label: &str, policies: &[super::PolicyOut], always: bool) -> Markup {
+    html! {
+        @if !policies.is_empty() {
+            p class="policies" { (label) ", from their dates: " (policies_items(policies)) }
+        } @else if always {
+            p class="policies" { (label) ": none" }
+        }
+    }
+}
+
+/// The provenance table's row of dated policies (empty without them unless `always`).
+fn policies_row(label: &str, policies: &[super::PolicyOut], always: bool) -> Markup {
+    html! {
+        @if !policies.is_empty() {
+            tr { th { (label) } td { (policies_items(policies)) } }
+        } @else if always {
+            tr { th { (label) } td { "none" } }
+        }
     }
 }
 
@@ -1531,6 +1581,7 @@ pub fn write_comparison<W: std::io::Write>(
     );
     start.truncate(start.len() - PAGE_END.len());
     put(PreEscaped(start))?;
+    let any_policies = !c.a.policies.is_empty() || !c.b.policies.is_empty();
     put(html! {
         (PreEscaped("<article data-report=\"comparison\">"))
         header {
@@ -1547,6 +1598,8 @@ pub fn write_comparison<W: std::io::Write>(
             "/b",
             &c.b.overrides,
         ))
+        (policies_note("A policies", &c.a.policies, any_policies))
+        (policies_note("B policies", &c.b.policies, any_policies))
     })?;
     put(changes_section(c))?;
     // The sections with a part per rivalry, one part at a time.
@@ -1614,6 +1667,8 @@ pub fn write_comparison<W: std::io::Write>(
                 tr { th { "runs (pairs)" } td data-k="/runs" data-v=(c.runs) { (c.runs) } }
                 (overrides_row("A what-ifs (--set)", "/a", &c.a.overrides))
                 (overrides_row("B what-ifs (--set, --set-b)", "/b", &c.b.overrides))
+                (policies_row("A policies", &c.a.policies, any_policies))
+                (policies_row("B policies", &c.b.policies, any_policies))
                 tr { th { "RNG" } td { (c.rng) } }
                 tr { th { "date" } td { (today()) } }
             } }

@@ -667,6 +667,10 @@ pub struct Report {
     /// before the run, with the value it replaced (`scenario::overrides`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<crate::scenario::overrides::Applied>,
+    /// The scenario's dated policies (`[[policy]]`, after `extends` and `--set`), in file
+    /// order, each with the month it took effect in these runs; absent when it has none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<PolicyOut>,
     /// Which level deters: the Shapley attribution over the level-removal variants
     /// (`report::attribution`); absent when switched off (`--no-attribution`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -707,6 +711,131 @@ impl From<&crate::engine::until::Stopping> for StoppingOut {
             widest: s.widest,
             widest_half_width: finite(s.widest_half_width),
             watched: s.watched,
+        }
+    }
+}
+
+/// A dated policy of the scenario as the runs applied it (`policies`, docs/OUTPUT.md).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PolicyOut {
+    pub id: String,
+    pub name: String,
+    /// The start month as written (`YYYY-MM`).
+    pub start: String,
+    /// Years its changes ramp over (0: at once).
+    pub ramp_years: f64,
+    /// False for a policy switched off (`enabled = false`): never applied.
+    pub enabled: bool,
+    /// The month it took effect in the runs (`YYYY-MM`: its start, or the scenario's first
+    /// month for a policy dated before it); `null` when it never did (disabled, or dated at
+    /// or after the horizon's end).
+    pub in_effect_from: Option<String>,
+    /// Why `in_effect_from` is null (the report's rule for a value undefined on purpose:
+    /// `KEY_undefined` beside it); null when it is not.
+    pub in_effect_from_undefined: Option<String>,
+    /// Its parameter changes in file order: `path`, `op` (`set`, `add` or `scale`), `value`.
+    pub changes: Vec<PolicyChangeOut>,
+    /// Alliance accessions: `alliance`, `member`.
+    pub joins: Vec<PolicyJoinOut>,
+    /// The policy in words, as `deter compare`'s `changes` describes it.
+    pub summary: String,
+}
+
+/// One parameter change of a [`PolicyOut`].
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PolicyChangeOut {
+    pub path: String,
+    pub op: &'static str,
+    pub value: f64,
+}
+
+/// One alliance accession of a [`PolicyOut`].
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PolicyJoinOut {
+    pub alliance: String,
+    pub member: String,
+}
+
+impl PolicyOut {
+    /// The policies of `s` (validated, after overrides; not pruned: every policy written),
+    /// in file order.
+    pub fn of(s: &crate::scenario::Scenario) -> Vec<Self> {
+        let steps = i64::from(s.meta.horizon_years) * i64::from(STEPS_PER_YEAR);
+        s.policies
+            .iter()
+            .map(|p| {
+                let months = s.meta.start.months_until(p.start);
+                let in_effect_from = (p.enabled && months < steps).then(|| {
+                    if months < 0 { s.meta.start } else { p.start }.to_string()
+                });
+                let end = i64::from(s.meta.start.month) - 1 + steps;
+                let in_effect_from_undefined = if !p.enabled {
+                    Some("never applied: disabled".to_string())
+                } else if in_effect_from.is_none() {
+                    Some(format!(
+                        "never applied: dated at or after the horizon's end ({:04}-{:02})",
+                        i64::from(s.meta.start.year) + end / 12,
+                        end % 12 + 1
+                    ))
+                } else {
+                    None
+                };
+                Self {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    start: p.start.to_string(),
+                    ramp_years: finite(p.ramp_years),
+                    enabled: p.enabled,
+                    in_effect_from,
+                    in_effect_from_undefined,
+                    changes: p
+                        .changes
+                        .iter()
+                        .map(|c| {
+                            let (op, value) = match c.op {
+                                crate::scenario::ChangeOp::Set(v) => ("set", v),
+                                crate::scenario::ChangeOp::Add(v) => ("add", v),
+                                crate::scenario::ChangeOp::Scale(v) => ("scale", v),
+                            };
+                            PolicyChangeOut {
+                                path: c.path.clone(),
+                                op,
+                                value: finite(value),
+                            }
+                        })
+                        .collect(),
+                    joins: p
+                        .joins
+                        .iter()
+                        .map(|&(a, m)| PolicyJoinOut {
+                            alliance: s.alliances[a].id.clone(),
+                            member: s.actor_id(m).to_string(),
+                        })
+                        .collect(),
+                    summary: crate::scenario::diff::describe_policy(s, p),
+                }
+            })
+            .collect()
+    }
+
+    /// The policy in a few words for a header line: `id` from `YYYY-MM` (over N years), or
+    /// why it was not applied.
+    pub fn brief(&self) -> String {
+        match &self.in_effect_from {
+            Some(from) => {
+                let ramp = if self.ramp_years > 0.0 {
+                    let unit = if self.ramp_years == 1.0 { "year" } else { "years" };
+                    format!(" over {} {unit}", self.ramp_years)
+                } else {
+                    String::new()
+                };
+                format!("{} from {from}{ramp}", self.id)
+            }
+            None if !self.enabled => format!("{} (disabled: not applied)", self.id),
+            None => format!(
+                "{} (from {}, after the horizon: not applied)",
+                self.id, self.start
+            ),
         }
     }
 }
@@ -824,6 +953,7 @@ impl Report {
             },
             stopping: None,
             overrides: Vec::new(),
+            policies: compiled.policies.clone(),
             attribution: agg.attribution.as_ref().map(|t| {
                 let ids: Vec<&str> = s.rivalries.iter().map(|r| r.id.as_str()).collect();
                 attribution::AttributionOut::build(t, runs, &ids)

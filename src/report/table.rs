@@ -271,6 +271,25 @@ pub fn overrides_line(label: &str, overrides: &[crate::scenario::overrides::Appl
     format!("{label}: {}\n", items.join("; "))
 }
 
+/// One line under the table's header listing the scenario's dated policies, each with the
+/// month it took effect (or why it never did), e.g. `Policies: forward-presence from 2026-07
+/// over 1 year; economic-deterrence from 2026-01`. Empty without policies unless `always`
+/// (a comparison's side without any, beside one with some: `none`).
+pub fn policies_line(label: &str, policies: &[super::PolicyOut], always: bool) -> String {
+    if policies.is_empty() {
+        return if always {
+            format!("{label}: none\n")
+        } else {
+            String::new()
+        };
+    }
+    let items: Vec<String> = policies
+        .iter()
+        .map(|p| crate::scenario::printable(&p.brief()).into_owned())
+        .collect();
+    format!("{label}: {}\n", items.join("; "))
+}
+
 /// The timing after the runs line of a table (informative: never compared): "1.23 s, 81,300
 /// runs/s on 2 threads"; for merged shards, which ran apart each on its own threads, their
 /// summed wall times are compute time, not an elapsed time: "3 shards: total compute time
@@ -330,6 +349,7 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
         plural(u64::from(r.horizon_years)),
     );
     out.push_str(&overrides_line("What-ifs (--set)", &r.overrides));
+    out.push_str(&policies_line("Policies", &r.policies, false));
     let _ = writeln!(out);
     let _ = writeln!(out, "Region-wide");
     outcomes(&mut out, &r.outcomes, r.horizon_years);
@@ -584,6 +604,9 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
         "B what-ifs (--set, --set-b)",
         &c.b.overrides,
     ));
+    let any = !c.a.policies.is_empty() || !c.b.policies.is_empty();
+    out.push_str(&policies_line("A policies", &c.a.policies, any));
+    out.push_str(&policies_line("B policies", &c.b.policies, any));
     // With one rivalry in both scenarios, its section would repeat the region's.
     let single = c.rivalries.len() == 1 && c.a.rivalries.len() == 1 && c.b.rivalries.len() == 1;
     let shown = if single { 0 } else { c.rivalries.len() };

@@ -516,9 +516,9 @@ param_block! {
         sanctions_credibility: "probability", Value(0.5), [0.0, 1.0];
         /// Share of the challenger's capability it can commit against this target (theatre share; 1 = all of it).
         challenger_share: "", Value(1.0), [0.0, 1.0];
-        /// Base rate of non-state violent incidents (armed groups the challenger's state does not acknowledge: Banjska 2023), before the tension, narrative and monitoring factors. Never a use of force by a state. Default: about 0.4 a year in the Serbia -> Kosovo baseline (2008-2024: Mitrovica 2008, the 2011 and 2022 barricades, Zvecan and Banjska 2023, the 2024 canal explosion).
+        /// Base rate of non-state violent incidents (armed groups the challenger's state does not acknowledge: Banjska 2023), before the tension, narrative and monitoring factors. Never a use of force by a state. Default: about 0.4 a year in the Serbia -> Kosovo baseline (2008-2024: Mitrovica 2008, the 2011 and 2022 barricades, Zvecan and Banjska 2023, the 2024 canal explosion), set for that one region and taken by any rivalry that leaves the key out: set 0 for a region where no such armed group fights over the issue (`deter init`'s template states it).
         nonstate_rate: "1/yr", Value(0.3), [0.0, 52.0];
-        /// Base rate of crisis triggers started by the target or its side (a police operation, a declaration, customs or licence-plate rules), before the cohesion factor; each raises tension and opens a crisis opportunity. Default: about 0.5 a year in the baseline (2008-2024: independence, 2011 customs, 2018 tariffs, police operations 2019 and 2021-2023, licence plates 2021-2022, the 2024 dinar rule).
+        /// Base rate of crisis triggers started by the target or its side (a police operation, a declaration, customs or licence-plate rules), before the cohesion factor; each raises tension and opens a crisis opportunity. Default: about 0.5 a year in the baseline (2008-2024: independence, 2011 customs, 2018 tariffs, police operations 2019 and 2021-2023, licence plates 2021-2022, the 2024 dinar rule), set for that one region and taken by any rivalry that leaves the key out: set 0 where the target makes no such moves.
         target_trigger_rate: "1/yr", Value(0.3), [0.0, 52.0];
     }
 }
@@ -655,6 +655,40 @@ mod tests {
             match f.default {
                 ParamDefault::Value(d) => assert_eq!(x, d, "template model.{key}"),
                 _ => panic!("model.{key} has no numeric default"),
+            }
+        }
+    }
+
+    /// The rivalry's rates of non-state violence and of target-initiated triggers default to
+    /// values set against Serbia -> Kosovo: a region written from `deter init` got them without
+    /// a word (non-state violence in nearly every run). The template states both, at their
+    /// declared defaults (so its numbers are those of a file that leaves them out), and says
+    /// what they stand for and that 0 means none.
+    #[test]
+    fn the_init_template_states_the_rivalry_rates_set_against_one_region() {
+        let doc: toml::Table = toml::from_str(crate::scenario::TEMPLATE).expect("template parses");
+        let rivalries = doc["rivalry"].as_array().expect("[[rivalry]]");
+        assert!(!rivalries.is_empty());
+        for key in ["nonstate_rate", "target_trigger_rate"] {
+            let f = RivalryParams::FIELDS
+                .iter()
+                .find(|f| f.key == key)
+                .unwrap_or_else(|| panic!("rivalry.{key} is not a rivalry parameter"));
+            let ParamDefault::Value(d) = f.default else {
+                panic!("rivalry.{key} has no numeric default")
+            };
+            for r in rivalries {
+                let v = r.get(key).unwrap_or_else(|| panic!("the template's rivalry leaves `{key}` out"));
+                assert_eq!(v.as_float(), Some(d), "template rivalry.{key}");
+            }
+            let comment = crate::scenario::TEMPLATE
+                .lines()
+                .take_while(|l| !l.starts_with(&format!("{key} =")))
+                .filter(|l| l.starts_with('#'))
+                .collect::<Vec<_>>()
+                .join(" ");
+            for says in ["Serbia -> Kosovo", &format!("{key} = 0.0")] {
+                assert!(comment.contains(says), "the template does not say `{says}` before `{key}`");
             }
         }
     }

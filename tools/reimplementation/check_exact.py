@@ -814,6 +814,18 @@ def compare_items(c):
         for lv in LEVELS:
             for k, side in (("share_a", "a"), ("share_b", "b"), ("shift", "shift")):
                 out[(ent, f"cost_composition_{lv}", k)] = cc[side][lv]
+    # The dated policies of each side (OUTPUT.md, "policies"): applied, the month it took
+    # effect (year and month of `in_effect_from`, only when applied) and the ramp.
+    for side in ("a", "b"):
+        for pol in c[side].get("policies", []):
+            m = f"policy_{pol['id']}"
+            frm = pol["in_effect_from"]
+            out[("scenario", m, f"applied_{side}")] = int(frm is not None)
+            if frm is not None:
+                y, mo = frm.split("-")
+                out[("scenario", m, f"in_effect_from_year_{side}")] = int(y)
+                out[("scenario", m, f"in_effect_from_month_{side}")] = int(mo)
+            out[("scenario", m, f"ramp_years_{side}")] = pol["ramp_years"]
     for ent in c.get("attribution_shift", {}).get("entities", []):
         for ev, parts in ent["events"].items():
             for part, x in parts.items():

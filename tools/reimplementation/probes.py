@@ -3,7 +3,7 @@
 N2, N3, N5; C1-C4, a change's magnitude as a path), and of alliance restraint (sixth review:
 where it must change nothing, MODEL.md 7.6, 7.7, 7.13):
 pairs of deter runs on overlays of cases/base.toml whose JSON reports must be equal (or must
-differ), timing, hashes, names and overrides aside. Common random numbers make "equal" exact.
+differ), timing, hashes, names, overrides and the list of policies aside. Common random numbers make "equal" exact.
 
     python3 probes.py [DETER_BIN]      exit 1 if a probe does not hold
 
@@ -206,7 +206,7 @@ def restraint_report(binary, tmp, name, setting):
         args += ["--set", s_]
     subprocess.run(args, check=True, capture_output=True)
     d = json.load(open(out))
-    for k in ("timing", "scenario_sha256", "overrides", "scenario"):
+    for k in ("timing", "scenario_sha256", "overrides", "policies", "scenario"):
         d.pop(k, None)
     return d
 
@@ -239,7 +239,7 @@ def report(binary, tmp, name, setting):
         args += ["--set", setting]
     subprocess.run(args, check=True, capture_output=True)
     d = json.load(open(out))
-    for k in ("timing", "scenario_sha256", "overrides", "scenario"):
+    for k in ("timing", "scenario_sha256", "overrides", "policies", "scenario"):
         d.pop(k, None)
     return d
 
