@@ -86,7 +86,7 @@ pub struct DiscoverArgs {
 
 pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
     if let Some(r) = &args.report {
-        super::output_file_fault("--report", r)?;
+        super::output_file_fault("--report", r, &results_and_marker(&args.results))?;
         output::check_writable(r, &results_and_marker(&args.results)).map_err(CliError::Usage)?;
     }
     super::flags::check_named_format(
@@ -475,10 +475,13 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| robustness_path(&args.results));
     let outputs: Vec<&PathBuf> = std::iter::once(&out).chain(&args.report).collect();
-    super::refuse_named_twice(&[
-        ("--out", Some(out.as_path())),
-        ("--report", args.report.as_deref()),
-    ])?;
+    super::refuse_named_twice(
+        &[
+            ("--out", Some(out.as_path())),
+            ("--report", args.report.as_deref()),
+        ],
+        &results_and_marker(&args.results),
+    )?;
     output::check_outputs(&outputs, &results_and_marker(&args.results)).map_err(CliError::Usage)?;
     super::flags::check_named_format("--out", args.out.as_deref(), super::flags::Writes::Rows)?;
     super::flags::check_named_format(
