@@ -4109,3 +4109,38 @@ fn every_output_path_fault_is_located_at_its_flag_in_every_command() {
         );
     }
 }
+
+/// `deter robust RESULTS` without `--out` writes `RESULTS.robustness.csv`: a fault of that
+/// default path was located at `--out`, a flag the user never gave. It is located at RESULTS,
+/// the path it is derived from, says it is the default and how to choose another.
+#[cfg(unix)]
+#[test]
+fn robusts_default_table_fault_is_located_at_results_not_at_an_out_never_given() {
+    let d = tempfile::tempdir().unwrap();
+    let results = results_of(d.path(), &["status_quo", "pact"]);
+    let table = results.with_file_name("status_quo-pact.robustness.csv");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&table)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let r = results.to_str().unwrap();
+    let err = refused(&run(&["robust", r]));
+    assert_eq!(
+        err,
+        common::flag_fault_help(
+            "RESULTS",
+            r,
+            1,
+            r.chars().count(),
+            &format!(
+                "expected a regular file, found `{}`, a FIFO, the default output path derived \
+                 from RESULTS",
+                table.display()
+            ),
+            "choose where to write the table with --out FILE",
+        )
+    );
+}

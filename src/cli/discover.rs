@@ -475,9 +475,29 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| robustness_path(&args.results));
     let outputs: Vec<&PathBuf> = std::iter::once(&out).chain(&args.report).collect();
+    // The default table, named by no flag: its fault is located at RESULTS, from which it
+    // is derived (it was said at `--out`, a flag the user never gave).
+    if args.out.is_none()
+        && let Some(f) =
+            output::file_output_fault(&out, "--out", &results_and_marker(&args.results))
+    {
+        let shown = args.results.display().to_string();
+        return Err(super::FlagFault {
+            help: Some("choose where to write the table with --out FILE".into()),
+            ..super::FlagFault::new(
+                "RESULTS",
+                &shown,
+                format!(
+                    "{}, the default output path derived from RESULTS",
+                    f.message
+                ),
+            )
+        }
+        .into());
+    }
     super::refuse_named_twice(
         &[
-            ("--out", Some(out.as_path())),
+            ("--out", args.out.as_deref()),
             ("--report", args.report.as_deref()),
         ],
         &results_and_marker(&args.results),
