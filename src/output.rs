@@ -152,6 +152,8 @@ fn is_input(path: &Path) -> bool {
     })
 }
 
+/// The last line of defence's refusal ([`write_atomic`]): an output that became an input
+/// after the checks.
 fn refuse_input(path: &Path) -> String {
     format!(
         "output path `{}` is also an input file; refusing to overwrite it",
@@ -179,14 +181,17 @@ fn refuse_dash(path: &Path) -> Result<(), String> {
 /// far ([`note_input`]).
 pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
     refuse_dash(path)?;
+    // The words the command line locates at the option's value ([`file_output_fault`],
+    // which checks in this order): one message for one fault, with or without an option.
+    let said = || {
+        file_output_fault(path, "", inputs)
+            .map(|f| f.message)
+            .unwrap_or_default()
+    };
     // A loop of symbolic links leads to no file: the rename would replace the link itself
     // (README: a link's target is replaced, never the link). Refused as reading it is.
     if std::fs::symlink_metadata(destination(path)).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(format!(
-            "output path `{}` is a symbolic link that leads to no file (too many levels of \
-             symbolic links); name a regular file",
-            path.display()
-        ));
+        return Err(said());
     }
     let dir = parent_dir(&destination(path));
     if !dir.is_dir() {
@@ -208,36 +213,25 @@ pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
     // `--out out/` names a directory that does not exist yet: the file could not be made
     // (the rename fails with "Not a directory" after all the work, exit 1).
     if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
-        return Err(format!(
-            "output path `{}` ends with `/`: it names a directory, not a file; name a file",
-            path.display()
-        ));
+        return Err(said());
     }
     // Renaming over a device, FIFO or socket would replace it; stdout is the default.
     if let Ok(meta) = std::fs::metadata(path)
         && !meta.is_file()
     {
-        return Err(format!(
-            "output path `{}` is not a regular file (a device, FIFO or socket would be \
-             replaced); name a regular file",
-            path.display()
-        ));
+        return Err(said());
     }
     if std::fs::metadata(path).is_ok_and(|meta| read_only(&meta, path)) {
-        return Err(format!(
-            "output path `{}` is read-only; refusing to replace it: make it writable \
-             (`chmod u+w`), remove it, or choose another name",
-            path.display()
-        ));
+        return Err(said());
     }
     let out = file_key(path);
     for input in inputs {
         if out.is_some() && file_key(input) == out {
-            return Err(refuse_input(path));
+            return Err(said());
         }
     }
     if is_input(path) {
-        return Err(refuse_input(path));
+        return Err(said());
     }
     probe_dir(&dir)
 }
@@ -246,12 +240,24 @@ pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
 /// words of an output directory's ([`check_output_dir`]): its directory missing or a file,
 /// `path` a directory, or a directory that takes no new files (no permission); what was
 /// expected, found and what to do ([`DirNameFault`]), located at the option's value by the
-/// command line. `None` for every other case, which [`check_writable`] words.
-pub fn file_output_fault(path: &Path, option: &str) -> Option<DirNameFault> {
+/// command line. Also every refusal of [`check_writable`] but `-` (its own words): a link
+/// that leads to no file, a name ending with `/`, a device, FIFO or socket, a read-only file,
+/// and one of `inputs` or any input read so far ([`note_input`]). `None` when the file can
+/// be written.
+pub fn file_output_fault(path: &Path, option: &str, inputs: &[PathBuf]) -> Option<DirNameFault> {
     if path.as_os_str() == "-" {
         return None;
     }
     let shown = crate::scenario::printable(&path.display().to_string()).into_owned();
+    if std::fs::symlink_metadata(destination(path)).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Some(DirNameFault {
+            message: format!(
+                "expected a file, found `{shown}`, a symbolic link that leads to no file (too \
+                 many levels of symbolic links)"
+            ),
+            help: format!("{option} names the file to write: name a regular file"),
+        });
+    }
     let dir = parent_dir(&destination(path));
     let dir_shown = crate::scenario::printable(&dir.display().to_string()).into_owned();
     if !dir.is_dir() {
@@ -279,12 +285,70 @@ pub fn file_output_fault(path: &Path, option: &str) -> Option<DirNameFault> {
             ),
         });
     }
+    if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        return Some(DirNameFault {
+            message: format!("expected a file, found `{shown}`, which ends with `/`: a directory"),
+            help: format!("{option} names the file to write, not a directory: name a file"),
+        });
+    }
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() {
+            return Some(DirNameFault {
+                message: format!(
+                    "expected a regular file, found `{shown}`, {}",
+                    special_kind(&meta)
+                ),
+                help: format!(
+                    "{option} replaces the file it names, and a device, FIFO or socket would \
+                     be replaced: name a regular file"
+                ),
+            });
+        }
+        if read_only(&meta, path) {
+            return Some(DirNameFault {
+                message: format!(
+                    "expected a file deter may replace, found `{shown}`, a read-only file"
+                ),
+                help: "make it writable (`chmod u+w`), remove it, or choose another name".into(),
+            });
+        }
+    }
+    let out = file_key(path);
+    if (out.is_some() && inputs.iter().any(|i| file_key(i) == out)) || is_input(path) {
+        return Some(DirNameFault {
+            message: format!(
+                "expected a file that is none of the command's inputs, found `{shown}`, which is \
+                 also an input file"
+            ),
+            help: format!("{option} would overwrite an input: choose another name"),
+        });
+    }
     probe_dir(&dir).err().map(|reason| DirNameFault {
         message: format!(
             "expected a file in a directory deter can create files in, found `{shown}`: {reason}"
         ),
         help: format!("{option} names the file to write: name one in a directory you can write to"),
     })
+}
+
+/// What an existing file that is not a regular file is, in words ("a FIFO", "a device").
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    let _ = meta;
+    "not a regular file (a device, FIFO or socket)"
 }
 
 /// Whether the existing file at `path` (`meta`, its link followed) is read-only: no write

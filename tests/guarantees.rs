@@ -646,8 +646,7 @@ fn files_a_sweep_writes_beside_its_results_are_checked_against_the_inputs_before
             name
         };
         let before = std::fs::read(dir.join(input)).unwrap();
-        let expected =
-            format!("output path `{input}` is also an input file; refusing to overwrite it");
+        let expected = format!("found `{input}`, which is also an input file");
         let o = run_in(dir, &["sweep", &sweep_file, "--out", results, "--quiet"]);
         refused_for(&o, format_args!("sweep {sweep_file}"));
         assert!(
@@ -884,7 +883,8 @@ fn a_read_only_chart_of_plots_is_refused_before_any_work() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
         assert!(
             err.contains(&format!(
-                "output path `{}` is read-only; refusing to replace it",
+                "--plots:1:1: error: expected a file deter may replace, found `{}`, a read-only \
+                 file, a chart --plots writes",
                 chart.display()
             )),
             "{args:?}: {err}"
@@ -1205,11 +1205,10 @@ fn the_librarys_sweeps_refuse_what_deter_sweep_refuses_before_any_work() {
     let expected = |path: &Path| -> String {
         let o = cli_sweep(path);
         refused(&o);
-        stderr(&o)
-            .trim_end()
-            .strip_prefix("error: ")
-            .unwrap()
-            .to_string()
+        // Located at the flag now ("--out:1:1: error: ..."): the message itself.
+        let e = stderr(&o);
+        let first = e.lines().next().unwrap().to_string();
+        first.split_once("error: ").unwrap().1.to_string()
     };
     let before = |p: &Path| std::fs::read(p).unwrap();
     for (out, what) in [

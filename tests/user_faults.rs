@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 mod common;
 use common::{
-    bin, deter, first_line, flag_fault, refused, refused_for, root, run, run_in, scenario, stderr,
-    stderr_says, stdout, succeeded, succeeded_for, sweep_to, write,
+    bin, deter, first_line, flag_fault, flag_fault_help, refused, refused_for, root, run, run_in,
+    scenario, stderr, stderr_says, stdout, succeeded, succeeded_for, sweep_to, write,
 };
 
 /// A directory and a missing file given as a sweep's results: `deter robust` and `deter
@@ -449,7 +449,11 @@ fn a_sweep_refuses_every_output_naming_an_input_before_the_work() {
         .output()
         .unwrap();
     refused(&o);
-    assert_eq!(first_line(&stderr(&o)), expected);
+    // The same words, at the flag that names the input (--report here).
+    assert_eq!(
+        first_line(&stderr(&o)),
+        expected.replacen("--out:", "--report:", 1)
+    );
     stderr_says(&o, "deter: simulated 0 runs");
     assert!(!results.exists(), "the sweep ran before the refusal");
     assert_eq!(std::fs::read(&base).unwrap(), before);
@@ -581,7 +585,7 @@ fn refusing_a_device_gives_no_advice_about_another_option() {
         refused_for(&o, format_args!("{args:?}"));
         let e = stderr(&o);
         assert!(
-            e.contains("`/dev/null` is not a regular file"),
+            e.contains("expected a regular file, found `/dev/null`, a device"),
             "{args:?}: {e}"
         );
         assert!(!e.contains("--out"), "{args:?}: {e}");
@@ -2813,7 +2817,11 @@ fn robust_and_discover_never_replace_a_sweeps_resume_marker() {
         refused_for(&o, format_args!("{args:?}: {o:?}"));
         assert_eq!(
             first_line(&stderr(&o)),
-            format!("error: output path `{m}` is also an input file; refusing to overwrite it")
+            format!(
+                "{}:1:1: error: expected a file that is none of the command's inputs, found \
+                 `{m}`, which is also an input file",
+                args[args.len() - 2]
+            )
         );
         assert_eq!(std::fs::read_to_string(&marker).unwrap(), "fingerprint\n");
     }
@@ -2941,11 +2949,24 @@ fn an_empty_path_is_refused_with_the_flag_and_what_it_expects() {
     for (args, want) in cases {
         let o = run(&args);
         refused_for(&o, format_args!("{args:?}"));
-        assert_eq!(
-            stderr(&o),
-            format!("error: {want}, not an empty value\n"),
-            "{args:?}"
-        );
+        // A flag's empty value is located at the flag, as `--runs ""` is; an argument's
+        // said in words.
+        let expected = match want.split_once(" \"\": ") {
+            Some((flag, what)) if flag.starts_with("--") => {
+                let what = what.trim_start_matches("expected ");
+                flag_fault_help(
+                    flag,
+                    "",
+                    1,
+                    1,
+                    &format!("expected {what}, found nothing"),
+                    &format!("give {flag} {what}"),
+                )
+                .replace("1 | \n", "1 |\n")
+            }
+            _ => format!("error: {want}, not an empty value\n"),
+        };
+        assert_eq!(stderr(&o), expected, "{args:?}");
         assert!(o.stdout.is_empty(), "{args:?}");
     }
     let o = run(&["run", &base, "--format", ""]);
@@ -3937,4 +3958,189 @@ fn a_sweeps_base_that_is_a_sweep_file_is_said_so_at_base() {
         assert!(e.ends_with("1 error found\n"), "{args:?}: {e}");
         assert!(!d.path().join("r.csv").exists());
     }
+}
+
+/// An output path that is a FIFO, a device, a loop of symbolic links, a read-only file or
+/// one of the command's inputs is refused at the flag that named it, in every command that
+/// writes files, in the form of the output faults already located ("--out:1:1: error:
+/// expected a file in an existing directory, ..."): they were plain "error: output path `x`
+/// is not a regular file ..." lines that named no flag. Each case: the command, the flag,
+/// its value, and the words after "found `VALUE`, ".
+#[cfg(unix)]
+#[test]
+fn every_output_path_fault_is_located_at_its_flag_in_every_command() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let sweep = scenario("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let results = dir.join("grid.csv");
+    let small = write(
+        dir,
+        "small.toml",
+        &std::fs::read_to_string(&sweep)
+            .unwrap()
+            .replace("runs = 2000", "runs = 5")
+            .replace("../western-balkans-2024.toml", &base),
+    );
+    succeeded(&sweep_to(&small, &results));
+    let fifo = dir.join("ff");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let lp = dir.join("loop1");
+    std::os::unix::fs::symlink(dir.join("loop2"), &lp).unwrap();
+    std::os::unix::fs::symlink(&lp, dir.join("loop2")).unwrap();
+    let ro = write(dir, "ro.csv", "kept\n");
+    let mut perm = std::fs::metadata(&ro).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o444);
+    std::fs::set_permissions(&ro, perm).unwrap();
+    let (fifo, lp, ro, res) = (
+        fifo.to_str().unwrap(),
+        lp.to_str().unwrap(),
+        ro.to_str().unwrap(),
+        results.to_str().unwrap(),
+    );
+    let small = small.to_str().unwrap();
+    let run_ = ["run", base.as_str(), "--runs", "5"];
+    let compare = ["compare", base.as_str(), base.as_str(), "--runs", "5"];
+    let sweep_ = ["sweep", small];
+    let robust = ["robust", res];
+    let discover = ["discover", res, "--outcome", "war", "--above", "0.5"];
+    let merge = ["merge", res];
+    let shard = ["run", base.as_str(), "--runs", "5", "--shard", "1/2"];
+    let a_fifo = "a FIFO".to_string();
+    let input = "which is also an input file".to_string();
+    let mut cases: Vec<(Vec<&str>, &str, &str, String)> = Vec::new();
+    for (cmd, flags) in [
+        (&run_[..], &["--out", "--report", "--per-run"][..]),
+        (&compare[..], &["--out", "--report"][..]),
+        (&sweep_[..], &["--out", "--report"][..]),
+        (&robust[..], &["--out", "--report"][..]),
+        (&discover[..], &["--report"][..]),
+        (&merge[..], &["--out", "--report", "--per-run"][..]),
+        (&shard[..], &["--out"][..]),
+    ] {
+        for &flag in flags {
+            cases.push((cmd.to_vec(), flag, fifo, a_fifo.clone()));
+        }
+        let flag = flags[0];
+        cases.push((cmd.to_vec(), flag, "/dev/null", "a device".into()));
+        cases.push((
+            cmd.to_vec(),
+            flag,
+            lp,
+            "a symbolic link that leads to no file (too many levels of symbolic links)".into(),
+        ));
+        cases.push((cmd.to_vec(), flag, ro, "a read-only file".into()));
+    }
+    cases.push((run_.to_vec(), "--out", &base, input.clone()));
+    cases.push((compare.to_vec(), "--report", &base, input.clone()));
+    cases.push((sweep_.to_vec(), "--out", small, input.clone()));
+    cases.push((sweep_.to_vec(), "--report", &base, input.clone()));
+    cases.push((robust.to_vec(), "--out", res, input.clone()));
+    cases.push((discover.to_vec(), "--report", res, input.clone()));
+    cases.push((merge.to_vec(), "--out", res, input.clone()));
+    for (cmd, flag, value, found) in &cases {
+        let mut args = cmd.clone();
+        args.extend([*flag, *value]);
+        let o = run(&args);
+        let err = refused_for(&o, format_args!("{args:?}"));
+        let want = format!("{flag}:1:1: error: expected ");
+        assert!(err.starts_with(&want), "{args:?}: {err}");
+        let first = err.lines().next().unwrap();
+        assert!(
+            first.ends_with(&format!("found `{value}`, {found}")),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("  = help: "), "{args:?}: {err}");
+    }
+    // `deter init PATH` names its file with its argument.
+    for (value, found) in [(fifo, &a_fifo), ("/dev/null", &"a device".to_string())] {
+        let o = run(&["init", value, "--force"]);
+        let err = refused(&o);
+        assert!(
+            err.starts_with(&format!(
+                "PATH:1:1: error: expected a regular file, found `{value}`, {found}\n"
+            )),
+            "{err}"
+        );
+    }
+    // A chart file in --plots that is a FIFO: at --plots, the chart named.
+    let plots = dir.join("plots");
+    std::fs::create_dir(&plots).unwrap();
+    let chart = plots.join("chart-survival.svg");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&chart)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let plots = plots.to_str().unwrap();
+    let grid = dir.join("plots/outcome-war-grid.svg");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&grid)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let sweep_plots = ["sweep", small, "--out", "g2.csv"];
+    for (cmd, chart) in [
+        (&run_[..], &chart),
+        (&compare[..], &chart),
+        (&sweep_plots[..], &grid),
+    ] {
+        let mut args = cmd.to_vec();
+        args.extend(["--plots", plots]);
+        // (compare's warning that A and B are one file comes first)
+        let err = refused(&run(&args));
+        assert!(
+            err.contains(&format!(
+                "--plots:1:1: error: expected a regular file, found `{}`, a FIFO, a chart \
+                 --plots writes\n",
+                chart.display()
+            )),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+/// `deter robust RESULTS` without `--out` writes `RESULTS.robustness.csv`: a fault of that
+/// default path was located at `--out`, a flag the user never gave. It is located at RESULTS,
+/// the path it is derived from, says it is the default and how to choose another.
+#[cfg(unix)]
+#[test]
+fn robusts_default_table_fault_is_located_at_results_not_at_an_out_never_given() {
+    let d = tempfile::tempdir().unwrap();
+    let results = results_of(d.path(), &["status_quo", "pact"]);
+    let table = results.with_file_name("status_quo-pact.robustness.csv");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&table)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let r = results.to_str().unwrap();
+    let err = refused(&run(&["robust", r]));
+    assert_eq!(
+        err,
+        common::flag_fault_help(
+            "RESULTS",
+            r,
+            1,
+            r.chars().count(),
+            &format!(
+                "expected a regular file, found `{}`, a FIFO, the default output path derived \
+                 from RESULTS",
+                table.display()
+            ),
+            "choose where to write the table with --out FILE",
+        )
+    );
 }

@@ -255,6 +255,9 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
             .filter(|&&n| !(args.resume && n == "state.json"))
             .map(|n| args.out.join(n))
             .collect();
+        for file in &files {
+            super::file_in_dir_fault("--out", &args.out, file, "a file calibrate writes")?;
+        }
         let files: Vec<&PathBuf> = files.iter().collect();
         crate::output::check_outputs(&files, &[]).map_err(CliError::Usage)?;
     }

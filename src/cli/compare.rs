@@ -56,11 +56,14 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let inputs = [args.a.clone(), args.b.clone()];
     super::refuse_pipes(&inputs)?;
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
-    super::refuse_named_twice(&[
-        ("--out", args.output.out.as_deref()),
-        ("--report", args.output.report.as_deref()),
-        ("--plots", args.output.plots.as_deref()),
-    ])?;
+    super::refuse_named_twice(
+        &[
+            ("--out", args.output.out.as_deref()),
+            ("--report", args.output.report.as_deref()),
+            ("--plots", args.output.plots.as_deref()),
+        ],
+        &inputs,
+    )?;
     output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
     output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     args.output.check_extension()?;

@@ -86,7 +86,7 @@ pub struct DiscoverArgs {
 
 pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
     if let Some(r) = &args.report {
-        super::output_file_fault("--report", r)?;
+        super::output_file_fault("--report", r, &results_and_marker(&args.results))?;
         output::check_writable(r, &results_and_marker(&args.results)).map_err(CliError::Usage)?;
     }
     super::flags::check_named_format(
@@ -475,10 +475,33 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| robustness_path(&args.results));
     let outputs: Vec<&PathBuf> = std::iter::once(&out).chain(&args.report).collect();
-    super::refuse_named_twice(&[
-        ("--out", Some(out.as_path())),
-        ("--report", args.report.as_deref()),
-    ])?;
+    // The default table, named by no flag: its fault is located at RESULTS, from which it
+    // is derived (it was said at `--out`, a flag the user never gave).
+    if args.out.is_none()
+        && let Some(f) =
+            output::file_output_fault(&out, "--out", &results_and_marker(&args.results))
+    {
+        let shown = args.results.display().to_string();
+        return Err(super::FlagFault {
+            help: Some("choose where to write the table with --out FILE".into()),
+            ..super::FlagFault::new(
+                "RESULTS",
+                &shown,
+                format!(
+                    "{}, the default output path derived from RESULTS",
+                    f.message
+                ),
+            )
+        }
+        .into());
+    }
+    super::refuse_named_twice(
+        &[
+            ("--out", args.out.as_deref()),
+            ("--report", args.report.as_deref()),
+        ],
+        &results_and_marker(&args.results),
+    )?;
     output::check_outputs(&outputs, &results_and_marker(&args.results)).map_err(CliError::Usage)?;
     super::flags::check_named_format("--out", args.out.as_deref(), super::flags::Writes::Rows)?;
     super::flags::check_named_format(

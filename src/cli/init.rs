@@ -52,7 +52,7 @@ pub fn init(path: &Path, force: bool) -> Result<(), CliError> {
         ));
     }
     // The file-system faults located at the path, as every output's.
-    super::output_file_fault("PATH", path)?;
+    super::output_file_fault("PATH", path, &[])?;
     output::check_writable(path, &[]).map_err(CliError::Usage)?;
     emit(Some(path), scenario::TEMPLATE.as_bytes())?;
     note!(

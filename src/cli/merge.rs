@@ -67,12 +67,15 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         .chain(&args.output.report)
         .chain(&args.per_run)
         .collect();
-    super::refuse_named_twice(&[
-        ("--out", args.output.out.as_deref()),
-        ("--report", args.output.report.as_deref()),
-        ("--per-run", args.per_run.as_deref()),
-        ("--plots", args.output.plots.as_deref()),
-    ])?;
+    super::refuse_named_twice(
+        &[
+            ("--out", args.output.out.as_deref()),
+            ("--report", args.output.report.as_deref()),
+            ("--per-run", args.per_run.as_deref()),
+            ("--plots", args.output.plots.as_deref()),
+        ],
+        &args.parts,
+    )?;
     output::check_outputs(&outputs, &args.parts).map_err(CliError::Usage)?;
     output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     let mut files = Vec::with_capacity(args.parts.len());

@@ -228,7 +228,10 @@ pub fn refuse_with(flag: &str, others: &[(bool, &str)], why: &str) -> Result<(),
 /// later option in `named` (`(flag, path)`, in the order the command takes them): "--report:1:1:
 /// error: expected a file no other output option names, found `a.json`, which --out names
 /// too", what to do in the help line.
-pub fn refuse_named_twice(named: &[(&'static str, Option<&Path>)]) -> Result<(), CliError> {
+pub fn refuse_named_twice(
+    named: &[(&'static str, Option<&Path>)],
+    inputs: &[PathBuf],
+) -> Result<(), CliError> {
     let named: Vec<(&'static str, &Path)> = named
         .iter()
         .filter_map(|&(f, p)| p.map(|p| (f, p)))
@@ -244,7 +247,7 @@ pub fn refuse_named_twice(named: &[(&'static str, Option<&Path>)]) -> Result<(),
     // Each output file's file-system fault, located at its option (`--plots` is checked as
     // a directory, by its own check).
     for &(flag, path) in named.iter().filter(|(f, _)| *f != "--plots") {
-        output_file_fault(flag, path)?;
+        output_file_fault(flag, path, inputs)?;
     }
     Ok(())
 }
@@ -253,8 +256,12 @@ pub fn refuse_named_twice(named: &[(&'static str, Option<&Path>)]) -> Result<(),
 /// a directory, no permission: [`output::file_output_fault`]), located at the value with a
 /// help line, as an output directory's fault is ([`dir_name_fault`]); it was a plain
 /// "error: output directory `nodir` does not exist".
-pub fn output_file_fault(flag: &'static str, path: &Path) -> Result<(), CliError> {
-    match output::file_output_fault(path, flag) {
+pub fn output_file_fault(
+    flag: &'static str,
+    path: &Path,
+    inputs: &[PathBuf],
+) -> Result<(), CliError> {
+    match output::file_output_fault(path, flag, inputs) {
         Some(f) => Err(dir_name_fault(flag, path, f)),
         None => Ok(()),
     }
@@ -301,6 +308,36 @@ pub fn combination_fault(flag: &'static str, text: &str, expected: &str, help: &
         )
     }
     .into()
+}
+
+/// The file-system fault of a chart file `chart` that `--plots DIR` would write (a FIFO, a
+/// read-only file, an input: [`output::file_output_fault`]), located at `--plots`' value
+/// with the chart named; it was a plain "error: output path `DIR/chart.svg` is ...".
+pub fn chart_fault(dir: &Path, chart: &Path) -> Result<(), CliError> {
+    file_in_dir_fault("--plots", dir, chart, "a chart --plots writes")
+}
+
+/// The file-system fault of `file`, one that the output directory `dir` of `flag` holds
+/// (`what`, in words: "a chart --plots writes"), located at `flag`'s value with the file
+/// named ([`output::file_output_fault`]).
+pub fn file_in_dir_fault(
+    flag: &'static str,
+    dir: &Path,
+    file: &Path,
+    what: &str,
+) -> Result<(), CliError> {
+    let Some(f) = output::file_output_fault(file, flag, &[]) else {
+        return Ok(());
+    };
+    let shown = dir.display().to_string();
+    Err(FlagFault {
+        help: Some(format!(
+            "give {flag} another directory, or move `{}` away",
+            scenario::printable(&file.display().to_string())
+        )),
+        ..FlagFault::new(flag, &shown, format!("{}, {what}", f.message))
+    }
+    .into())
 }
 
 /// A chart file `chart` that `--plots DIR` would write, named by another output option too:
@@ -434,10 +471,12 @@ fn split_run_files(
 }
 
 /// An empty value where a path is required (`--out ""`, `--plots=`, `deter validate ""`):
-/// every path flag and argument, in one place, in the words of every flag's fault ("FLAG
-/// VALUE: expected ..."). clap said "a value is required for '--out <OUT>' but none was
-/// supplied", although one was. None for any other parse error (an empty value of a flag
-/// with a list of values: [`invalid_choice`]).
+/// every path flag and argument, in one place. A flag's is located at its value, as every
+/// flag's fault ("--out:1:1: error: expected a path, found nothing", as `--runs ""`), an
+/// argument's said in words ("FILES \"\": expected a path, not an empty value"). clap said
+/// "a value is required for '--out <OUT>' but none was supplied", although one was. The
+/// whole text printed (its last line ended); None for any other parse error (an empty value
+/// of a flag with a list of values: [`invalid_choice`]).
 fn empty_path(e: &clap::Error) -> Option<String> {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     if e.kind() != ErrorKind::InvalidValue
@@ -463,7 +502,18 @@ fn empty_path(e: &clap::Error) -> Option<String> {
     } else {
         "a path"
     };
-    Some(empty_value(&flag, what))
+    if flag.starts_with("--") {
+        let d = scenario::Diagnostic::at(
+            &flag,
+            "",
+            0..0,
+            "",
+            format!("expected {what}, found nothing"),
+        )
+        .with_help(Some(format!("give {flag} {what}")));
+        return Some(Diagnostics(vec![d]).to_string());
+    }
+    Some(format!("error: {}\n", empty_value(&flag, what)))
 }
 
 /// A value of a flag with a fixed list of choices (`--format xml`, every command's
@@ -585,7 +635,7 @@ pub fn main() -> i32 {
                 return exit::BAD_INPUT;
             }
             if let Some(m) = empty_path(&e) {
-                note!("error: {}", crate::scenario::printable_lines(&m));
+                note_raw!("{}", crate::scenario::printable_lines(&m));
                 return exit::BAD_INPUT;
             }
             let _ = e.print();
@@ -1224,7 +1274,9 @@ fn charts_and_page(
         std::io::Error::other("stopped")
     };
     let mut ids = FigureIds::new(|id: String| {
-        output::check_writable(&path_of(&id), &[]).map_err(|e| stop(CliError::Usage(e), &mut fault))
+        chart_fault(dir, &path_of(&id))
+            .and_then(|()| output::check_writable(&path_of(&id), &[]).map_err(CliError::Usage))
+            .map_err(|e| stop(e, &mut fault))
     });
     let checked = crate::report::charts::undrawn(|| render(&mut ids));
     if let Some(e) = fault.take() {
@@ -1321,8 +1373,8 @@ pub fn check_plots_with(
     let mut fault: Option<CliError> = None;
     let mut ids = crate::report::html::FigureIds::new(|id: String| {
         let path = dir.join(format!("{id}.svg"));
-        let refused = output::check_writable(&path, &[])
-            .map_err(CliError::Usage)
+        let refused = chart_fault(dir, &path)
+            .and_then(|()| output::check_writable(&path, &[]).map_err(CliError::Usage))
             .and_then(
                 |()| match outputs.iter().any(|o| output::same_output(o, &path)) {
                     true => Err(chart_named_twice(dir, &path)),

@@ -182,6 +182,15 @@ fn prepare(
         warn,
     )?;
     // The files an `extends` chain read are inputs too.
+    for (flag, out) in [
+        ("--out", &args.output.out),
+        ("--report", &args.output.report),
+        ("--per-run", &args.per_run),
+    ] {
+        if let Some(out) = out {
+            super::output_file_fault(flag, out, &inputs)?;
+        }
+    }
     for out in outputs {
         output::check_writable(out, &inputs).map_err(CliError::Usage)?;
     }
@@ -465,12 +474,15 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .chain(&args.output.report)
         .chain(&args.per_run)
         .collect();
-    super::refuse_named_twice(&[
-        ("--out", args.output.out.as_deref()),
-        ("--report", args.output.report.as_deref()),
-        ("--per-run", args.per_run.as_deref()),
-        ("--plots", args.output.plots.as_deref()),
-    ])?;
+    super::refuse_named_twice(
+        &[
+            ("--out", args.output.out.as_deref()),
+            ("--report", args.output.report.as_deref()),
+            ("--per-run", args.per_run.as_deref()),
+            ("--plots", args.output.plots.as_deref()),
+        ],
+        &args.files,
+    )?;
     output::check_outputs(&outputs, &args.files).map_err(CliError::Usage)?;
     output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     args.output.check_extension()?;

@@ -94,7 +94,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
         .into());
     };
     if let Some(out) = &args.output.out {
-        super::output_file_fault("--out", out)?;
+        super::output_file_fault("--out", out, &args.files)?;
         output::check_writable(out, &args.files).map_err(CliError::Usage)?;
     }
     let scenario = load_scenario(file, args.sim.horizon_years)?;
@@ -104,6 +104,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
     }
     if let Some(out) = &args.output.out {
         // The `extends` chain is an input too.
+        super::output_file_fault("--out", out, &[])?;
         output::check_writable(out, &[]).map_err(CliError::Usage)?;
     }
     // Read the text now, right after validating it, to embed it in the partial file.

@@ -180,11 +180,14 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     super::refuse_pipes([&args.file])?;
     refuse_shard_overrides(args)?;
     let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
-    super::refuse_named_twice(&[
-        ("--out", args.out.as_deref()),
-        ("--report", args.report.as_deref()),
-        ("--plots", args.plots.as_deref()),
-    ])?;
+    super::refuse_named_twice(
+        &[
+            ("--out", args.out.as_deref()),
+            ("--report", args.report.as_deref()),
+            ("--plots", args.plots.as_deref()),
+        ],
+        std::slice::from_ref(&args.file),
+    )?;
     output::check_outputs(&outputs, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
     output::check_plots_apart(args.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
     // The record beside the results (sweep::record) is written too: the page may not take
@@ -218,6 +221,11 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let sweep = sweep::spec::load_sweep_at(&args.file, horizon_flag).map_err(CliError::Input)?;
     // The base scenario, its `extends` chain and the policies' files are inputs too: no
     // output (results or page) may replace one.
+    for (flag, out) in [("--out", &args.out), ("--report", &args.report)] {
+        if let Some(out) = out {
+            super::output_file_fault(flag, out, &[])?;
+        }
+    }
     for out in &outputs {
         output::check_writable(out, &[]).map_err(CliError::Usage)?;
     }
@@ -451,6 +459,7 @@ fn check_plots(args: &SweepArgs, sweep: &Sweep) -> Result<(), CliError> {
     outputs.extend(args.report.iter().cloned());
     for stem in crate::report::sweep::chart_stems(sweep) {
         let path = dir.join(format!("{stem}.svg"));
+        super::chart_fault(dir, &path)?;
         output::check_writable(&path, &[]).map_err(CliError::Usage)?;
         if outputs.iter().any(|o| output::same_output(o, &path)) {
             return Err(super::chart_named_twice(dir, &path));
@@ -483,7 +492,9 @@ fn write_report(
             .collect();
         // Every path checked before the first chart is written (as `deter run --plots`).
         for (path, _) in &charts {
-            output::check_writable(path, &[]).map_err(|e| fault(CliError::Usage(e)))?;
+            super::chart_fault(dir, path)
+                .and_then(|()| output::check_writable(path, &[]).map_err(CliError::Usage))
+                .map_err(fault)?;
         }
         for (path, svg) in &charts {
             super::emit(Some(path), svg.as_bytes()).map_err(fault)?;

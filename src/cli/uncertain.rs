@@ -212,6 +212,14 @@ fn nested_inputs(
     if let Some(p) = &args.posterior {
         inputs.push(p.clone());
     }
+    for (flag, out) in [
+        ("--out", &args.output.out),
+        ("--report", &args.output.report),
+    ] {
+        if let Some(out) = out {
+            super::output_file_fault(flag, out, &inputs).map_err(first)?;
+        }
+    }
     crate::output::check_outputs(outputs, &inputs).map_err(|e| first(CliError::Usage(e)))?;
     args.output.check_extension().map_err(first)?;
     let origin = file.display().to_string();
@@ -372,11 +380,20 @@ pub fn compare_nested(
 ) -> Result<(), CliError> {
     if let Some(p) = &args.posterior {
         let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
-        if let Err(e) = crate::output::check_outputs(&outputs, std::slice::from_ref(p)) {
+        let located = [
+            ("--out", &args.output.out),
+            ("--report", &args.output.report),
+        ]
+        .into_iter()
+        .filter_map(|(flag, out)| out.as_ref().map(|o| (flag, o)))
+        .try_for_each(|(flag, out)| super::output_file_fault(flag, out, std::slice::from_ref(p)));
+        if let Err(e) = located.and_then(|()| {
+            crate::output::check_outputs(&outputs, std::slice::from_ref(p)).map_err(CliError::Usage)
+        }) {
             if !loaded.0.is_empty() {
                 note_raw!("{loaded}");
             }
-            return Err(CliError::Usage(e));
+            return Err(e);
         }
     }
     let sets_a = [(args.set.as_slice(), "--set")];

@@ -190,7 +190,7 @@ fn output_that_is_a_directory_or_a_device_is_refused() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("is not a regular file"),
+        stderr(&o).contains("expected a regular file, found `/dev/null`, a device"),
         "{}",
         stderr(&o)
     );
