@@ -176,64 +176,17 @@ fn refuse_dash(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Check before any work starts that `path` can be written: its directory exists and is a
-/// directory, it is not a read-only file, and it is none of `inputs` nor any input read so
-/// far ([`note_input`]).
+/// Check before any work starts that `path` can be written: not `-` ([`refuse_dash`]), and
+/// none of the faults of [`file_output_fault`] (its directory exists and is a directory and
+/// takes new files, `path` is no directory, link loop, device or read-only file, and none of
+/// `inputs` nor any input read so far, [`note_input`]), in its words: one message for one
+/// fault, with or without an option to locate it at.
 pub fn check_writable(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
     refuse_dash(path)?;
-    // The words the command line locates at the option's value ([`file_output_fault`],
-    // which checks in this order): one message for one fault, with or without an option.
-    let said = || {
-        file_output_fault(path, "", inputs)
-            .map(|f| f.message)
-            .unwrap_or_default()
-    };
-    // A loop of symbolic links leads to no file: the rename would replace the link itself
-    // (README: a link's target is replaced, never the link). Refused as reading it is.
-    if std::fs::symlink_metadata(destination(path)).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(said());
+    match file_output_fault(path, "", inputs) {
+        Some(fault) => Err(fault.message),
+        None => Ok(()),
     }
-    let dir = parent_dir(&destination(path));
-    if !dir.is_dir() {
-        // `x.toml/out.json` with `x.toml` a file: it exists, as no directory.
-        if dir.exists() {
-            return Err(format!(
-                "output directory `{}` is not a directory (a file of that name exists)",
-                dir.display()
-            ));
-        }
-        return Err(format!(
-            "output directory `{}` does not exist",
-            dir.display()
-        ));
-    }
-    if path.is_dir() {
-        return Err(format!("output path `{}` is a directory", path.display()));
-    }
-    // `--out out/` names a directory that does not exist yet: the file could not be made
-    // (the rename fails with "Not a directory" after all the work, exit 1).
-    if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
-        return Err(said());
-    }
-    // Renaming over a device, FIFO or socket would replace it; stdout is the default.
-    if let Ok(meta) = std::fs::metadata(path)
-        && !meta.is_file()
-    {
-        return Err(said());
-    }
-    if std::fs::metadata(path).is_ok_and(|meta| read_only(&meta, path)) {
-        return Err(said());
-    }
-    let out = file_key(path);
-    for input in inputs {
-        if out.is_some() && file_key(input) == out {
-            return Err(said());
-        }
-    }
-    if is_input(path) {
-        return Err(said());
-    }
-    probe_dir(&dir)
 }
 
 /// The file-system fault of the output file `path` (the value of option `option`), in the
