@@ -278,6 +278,20 @@ clarity-contributors` (s_P for s_T: the nuclear contributor FAR lifts BBB's misj
 `--misread theatre-without-patrons` (K_l's M_A without the patron's help in theatre). Planted
 bugs in deter to be tried, each must turn B13 red: s_P in place of s_T in m_eff; K_A in place
 of M_A in K_l.
+
+Measured (RESULTS.md 12): none of the 190 outside, largest |z| 2.68 (CCC's P(use of force)
+0.7323 against 0.7441 in (1); 9 of 190 beyond 1.96; followed up at other seeds, it does not
+recur). The power checks find 5 of 38 (clarity-contributors: BBB's P(use of force) 0.2273
+against 0.1790) and 16 of 38 (theatre-without-patrons: CCC's 0.7323 against 0.6744). The
+planted bugs turned B13 red and were reverted: `s_P` for `s_T` (src/model/mod.rs
+`game_inputs`, `misjudged`): 15 outside, all BBB's; `K_A` for `M_A` in `K_l`: 80 outside, 22
+of them in (4), so deter reads v with the commitment at the display too (MODEL.md 7.6 now says
+so). Time (`-k B13 --durations=5`, load about 8 on two cores): 29.9 s and 3.2 s + 3.2 s for the
+power checks. Every earlier power check still finds at z = 4.1011 but one: B8's Baltic states
+at `model.rationality_protector=4` (model2.py at 5,000 runs) found only `commitments.honoured`
+(0.664 against 0.638), now at |z| 4.09, inside; it runs at 10,000 (3 found: the honoured share
+at 5.86, coercion successes, limited failures), a change made after seeing it fail, so not
+blind.
 """
 
 import json
@@ -503,12 +517,14 @@ def test_the_comparison_finds_a_kept_memory(tmp_path):
     assert not found, f"the kept memory is now seen ({found}): make this a power check again"
 
 
-@pytest.mark.parametrize("path, moved", [(BALTIC, "model.rationality_protector=4"),
-                                         (FILES[0], "model.reputation_loss=0.3")])
-def test_the_shares_find_a_moved_parameter(tmp_path, path, moved):
+# the Baltic check at 10,000 runs since B13 widened z to 4.1011 (at 5,000 its one finding,
+# `commitments.honoured`, fell to |z| 4.09: RESULTS.md 12.2)
+@pytest.mark.parametrize("path, moved, runs", [(BALTIC, "model.rationality_protector=4", "10000"),
+                                               (FILES[0], "model.reputation_loss=0.3", "5000")])
+def test_the_shares_find_a_moved_parameter(tmp_path, path, moved, runs):
     out = tmp_path / "model2-shares-moved.json"
     subprocess.run(
-        [sys.executable, str(MODEL2), str(path), "--runs", "5000", "--seed", "1", "--set", moved,
+        [sys.executable, str(MODEL2), str(path), "--runs", runs, "--seed", "1", "--set", moved,
          "--out", str(out)], check=True, capture_output=True)
     found = share_disagreements(deter_json(path, tmp_path), json.loads(out.read_text()))
     assert found, f"{moved} in the re-implementation only went unseen by the shares"
