@@ -249,6 +249,49 @@ when `u_8 < q` instead of 1/2 (src/model/game.rs `resolve_belief`): 100 outside.
 construction: the two beliefs swapped (q after an irresolute signal), a relabelling of two
 equally likely signals that moves no distribution. Time (`-k B12 --durations=5`, load about
 7 on two cores): 24.4 s and 3.0 s + 1.7 s for the power checks.
+
+Reading extended (2 December 2026, ninth review: the misjudgment lifted by a nuclear pact,
+`model.misjudgment_pact_clarity` w, `m_eff = m (1 - w B s_T)` with `s_T` the strongest
+strategic deterrent among the target's treaty protector powers, MODEL.md 7.5 and 7.7; and the
+protectors' limited fight priced in theatre, `model.limited_fight_in_theatre` v, `pl =
+limited_force_cost protector_war_cost S K_l / (K_l + C_P)`, `K_l = (1 - v) K_A + v M_A`, 7.6;
+model2.py gained both from the docs alone, GAPS.md ninth review; written and committed before
+it was run at these seeds, and before model2.py had met deter with either parameter at any
+seed: the case and the settings were chosen by running model2.py alone). B13, deter `--seed
+131 --no-attribution` against model2.py `--seed 132`, with the fait accompli offered
+(`fait_accompli` 1) in every case: (1) tools/reimplementation/cases/pact-clarity.toml (a
+treaty protector power with a strategic deterrent, NUC 0.5; BBB's stationed force by a power
+with no pact and a stronger one, FAR 1.0, so s_P 1.0 and s_T 0.5; CCC's by a country without
+one; the challenger's patron's help in theatre, H_A > 0; challenger_share 0.5 against BBB, 1
+against CCC) at 20,000 runs a side with `commitment_at_attack` 1, `protector_resolve_misjudged`
+0.75, w 1 and v 1; (2) russia-baltic-2014.toml (the United States, strategic 1.0, a treaty
+protector; challenger_share 0.2) at 10,000 runs a side with the same settings; (3) the case of
+(1) with the private resolve too (`resolve_spread` 0.5, `resolve_signal` 0.75: each type's
+perceived cost of staying out (1 - m_eff) PA + theta D); (4) russia-baltic-2014.toml at 10,000
+with v 1 alone and `commitment_at_attack` 0 (7.6 reads v in P's cost of limited force whichever
+tree; P then commits at the display). Per rivalry the 12 comparisons and B8's 6 shares with
+`commitments.honoured` (19 each; every rivalry's commitments invoked in deter's runs): 38 + 57
++ 38 + 57 = 190; with the 1,026 above, 1,216, each at z = 4.1011 (two-sided 0.05 / 1216), the
+1,026 included (wider than before). Power checks (same reading), model2.py at 5,000 runs
+against deter's runs of (1), each must find at least one of its 38: `--misread
+clarity-contributors` (s_P for s_T: the nuclear contributor FAR lifts BBB's misjudgment) and
+`--misread theatre-without-patrons` (K_l's M_A without the patron's help in theatre). Planted
+bugs in deter to be tried, each must turn B13 red: s_P in place of s_T in m_eff; K_A in place
+of M_A in K_l.
+
+Measured (RESULTS.md 12): none of the 190 outside, largest |z| 2.68 (CCC's P(use of force)
+0.7323 against 0.7441 in (1); 9 of 190 beyond 1.96; followed up at other seeds, it does not
+recur). The power checks find 5 of 38 (clarity-contributors: BBB's P(use of force) 0.2273
+against 0.1790) and 16 of 38 (theatre-without-patrons: CCC's 0.7323 against 0.6744). The
+planted bugs turned B13 red and were reverted: `s_P` for `s_T` (src/model/mod.rs
+`game_inputs`, `misjudged`): 15 outside, all BBB's; `K_A` for `M_A` in `K_l`: 80 outside, 22
+of them in (4), so deter reads v with the commitment at the display too (MODEL.md 7.6 now says
+so). Time (`-k B13 --durations=5`, load about 8 on two cores): 29.9 s and 3.2 s + 3.2 s for the
+power checks. Every earlier power check still finds at z = 4.1011 but one: B8's Baltic states
+at `model.rationality_protector=4` (model2.py at 5,000 runs) found only `commitments.honoured`
+(0.664 against 0.638), now at |z| 4.09, inside; it runs at 10,000 (3 found: the honoured share
+at 5.86, coercion successes, limited failures), a change made after seeing it fail, so not
+blind.
 """
 
 import json
@@ -308,9 +351,10 @@ COMPARISONS = (len(FILES) * (len(EVENTS) + len(MEANS))
                + RESTRAINT_DRAWS * len(EVENTS)                     # restraint by policy (B9)
                + 2 * (6 * 5 + 3)                                   # B7's shares (B10)
                + 2 * (PER_RIVALRY + 6) + 2 * 3 * (PER_RIVALRY + 7)   # at the attack (B11)
-               + 3 * (PER_RIVALRY + 6 + 3 * (PER_RIVALRY + 7)))      # the resolve (B12)
-# Two-sided 0.05 / 1026: z = Phi^-1(1 - 0.025 / 1026).
-Z = 4.0616
+               + 3 * (PER_RIVALRY + 6 + 3 * (PER_RIVALRY + 7))       # the resolve (B12)
+               + 2 * 2 * (PER_RIVALRY + 7) + 2 * 3 * (PER_RIVALRY + 7))  # pact, theatre (B13)
+# Two-sided 0.05 / 1216: z = Phi^-1(1 - 0.025 / 1216).
+Z = 4.1011
 # B7: (protector_restraint, restraint_cost) and the protected files with their runs
 RESTRAINT = (("1", "0.2"), ("0.5", "0.05"))
 RESTRAINT_FILES = ((FILES[0], 20_000), (FILES[1], 20_000), (BALTIC, 10_000))
@@ -437,7 +481,7 @@ def share_disagreements(d: dict, m: dict) -> list[str]:
 
 
 def test_the_docs_reimplementation_gives_deters_distributions(tmp_path):
-    assert COMPARISONS == 1026
+    assert COMPARISONS == 1216
     failures = []
     for path in FILES:
         d, m = deter_json(path, tmp_path), model2_json(path, tmp_path)
@@ -473,12 +517,14 @@ def test_the_comparison_finds_a_kept_memory(tmp_path):
     assert not found, f"the kept memory is now seen ({found}): make this a power check again"
 
 
-@pytest.mark.parametrize("path, moved", [(BALTIC, "model.rationality_protector=4"),
-                                         (FILES[0], "model.reputation_loss=0.3")])
-def test_the_shares_find_a_moved_parameter(tmp_path, path, moved):
+# the Baltic check at 10,000 runs since B13 widened z to 4.1011 (at 5,000 its one finding,
+# `commitments.honoured`, fell to |z| 4.09: RESULTS.md 12.2)
+@pytest.mark.parametrize("path, moved, runs", [(BALTIC, "model.rationality_protector=4", "10000"),
+                                               (FILES[0], "model.reputation_loss=0.3", "5000")])
+def test_the_shares_find_a_moved_parameter(tmp_path, path, moved, runs):
     out = tmp_path / "model2-shares-moved.json"
     subprocess.run(
-        [sys.executable, str(MODEL2), str(path), "--runs", "5000", "--seed", "1", "--set", moved,
+        [sys.executable, str(MODEL2), str(path), "--runs", runs, "--seed", "1", "--set", moved,
          "--out", str(out)], check=True, capture_output=True)
     found = share_disagreements(deter_json(path, tmp_path), json.loads(out.read_text()))
     assert found, f"{moved} in the re-implementation only went unseen by the shares"
@@ -1024,3 +1070,61 @@ def test_b12_the_comparison_finds_a_misread_resolve(tmp_path, sets, misread):
         resolve_run(BALTIC, tmp_path, 10_000, sets, "deter"),
         resolve_run(BALTIC, tmp_path, 2000, sets, "model2", "--misread", misread))
     assert found, f"a misread resolve ({misread}) went unseen"
+
+
+# B13: the misjudgment lifted by a nuclear pact (MODEL.md 7.5, 7.7) and the limited fight priced
+# in theatre (7.6), on a case with a nuclear contributor and a patron and on the Baltic states,
+# with the fait accompli
+PACT_CLARITY = ROOT / "tools" / "reimplementation" / "cases" / "pact-clarity.toml"
+CLARITY = AT_ATTACK + ["--set", "model.protector_resolve_misjudged=0.75",
+                       "--set", "model.misjudgment_pact_clarity=1",
+                       "--set", "model.limited_fight_in_theatre=1"]
+THEATRE = ["--set", "model.limited_fight_in_theatre=1"]
+B13_CASES = ((PACT_CLARITY, 20_000, FAIT_ACCOMPLI + CLARITY),
+             (BALTIC, 10_000, FAIT_ACCOMPLI + CLARITY),
+             (PACT_CLARITY, 20_000, FAIT_ACCOMPLI + CLARITY + RESOLVE),
+             (BALTIC, 10_000, FAIT_ACCOMPLI + THEATRE))
+
+
+def b13_run(path: pathlib.Path, tmp: pathlib.Path, runs: int, sets: list, which: str,
+            *extra: str) -> dict:
+    """deter (seed 131) or model2.py (seed 132) with `sets` (the switches included)."""
+    tag = "-".join(x.replace("model.", "") for x in sets if x != "--set")
+    out = tmp / f"{which}-b13-{path.stem}-{runs}-{tag}{'-'.join(extra)}.json"
+    if not out.exists():
+        if which == "deter":
+            args = [binary(), "run", str(path), "--runs", str(runs), "--seed", "131",
+                    "--no-attribution", "--format", "json", "--quiet", "--out", str(out)]
+        else:
+            args = [sys.executable, str(MODEL2), str(path), "--runs", str(runs), "--seed", "132",
+                    "--out", str(out), *extra]
+        subprocess.run(args + sets, check=True, capture_output=True)
+    return json.loads(out.read_text())
+
+
+def test_b13_the_pact_clarity_and_the_limited_fight_in_theatre_per_rivalry(tmp_path):
+    """B13: `model.misjudgment_pact_clarity` 1 and `model.limited_fight_in_theatre` 1 with the
+    misjudged resolve and the commitment at the attack (with the private resolve too on the
+    case), and the limited fight in theatre alone with the commitment at the display: the 12
+    per-rivalry comparisons and B8's shares per rivalry, `commitments.honoured` included."""
+    found = []
+    for path, runs, sets in B13_CASES:
+        d = b13_run(path, tmp_path, runs, sets, "deter")
+        m = b13_run(path, tmp_path, runs, sets, "model2")
+        assert m["overrides"], "model2.py did not take the settings"
+        # 19 comparisons a rivalry: the honoured share is defined in every one
+        assert all(r["mechanisms"]["commitments"]["invoked"] > 100 for r in d["rivalries"])
+        found += [f"{path.relative_to(ROOT)} {' '.join(sets[1::2])}: {x}"
+                  for x in at_attack_disagreements(d, m)]
+    assert not found, "deter and the docs' re-implementation disagree:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("misread", ["clarity-contributors", "theatre-without-patrons"])
+def test_b13_the_comparison_finds_a_misread_pact_or_theatre(tmp_path, misread):
+    """B13's power checks: the case with a nuclear contributor and a patron against model2.py
+    with s_T read as s_P, or K_l's M_A without the patron's help."""
+    path, runs, sets = B13_CASES[0]
+    found = at_attack_disagreements(
+        b13_run(path, tmp_path, runs, sets, "deter"),
+        b13_run(path, tmp_path, 5000, sets, "model2", "--misread", misread))
+    assert found, f"a misread ({misread}) went unseen"

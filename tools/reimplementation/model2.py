@@ -24,6 +24,11 @@ Eighth review (GAPS.md, eighth review): the protectors' resolve as private infor
 (`model.resolve_spread`, `model.resolve_signal`) and misjudged by the challenger
 (`model.protector_resolve_misjudged`), written from MODEL.md 7.7 and 2.1 alone.
 
+Ninth review (GAPS.md, ninth review): the misjudgment lifted by a nuclear pact
+(`model.misjudgment_pact_clarity`, MODEL.md 7.5 `s_T` and 7.7 `m_eff`) and the protectors' limited
+fight priced in theatre (`model.limited_fight_in_theatre`, MODEL.md 7.6 `K_l`), written from
+MODEL.md 2.1, 7.5, 7.6 and 7.7 alone.
+
 It cannot reproduce deter's random streams (section 3.1 of MODEL.md); it matches distributions.
 
     python3 tools/reimplementation/model2.py scenarios/western-balkans-2024.toml --runs 20000 --seed 1
@@ -65,7 +70,7 @@ MODEL = dict(
     war_duration=1.0, fait_accompli=0.0, casus_foederis_cost=0.0,
     fait_accompli_resistance=1.0, protector_restraint=0.0, restraint_cost=0.05,
     commitment_at_attack=0.0, resolve_spread=0.0, resolve_signal=0.5,
-    protector_resolve_misjudged=0.0,
+    protector_resolve_misjudged=0.0, misjudgment_pact_clarity=0.0, limited_fight_in_theatre=0.0,
 )
 MILITARY = dict(readiness=0.6, readiness_reversion=0.5, interoperability=0.5, quality=1.0,
                 procurement_efficiency=1.0, investment_share=0.25, depreciation=0.08,
@@ -342,7 +347,7 @@ def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None, mu=None, misjudged=0.0):
     tw = [m["target_war_cost"] * S * 2 * p[k] for k in (0, 1)]
     tl = [lfc * tw[k] for k in (0, 1)]
     pc, pa, pw, pv = g["pc"], g["pa"], g["pw"], g["pv"]
-    pl = lfc * pw
+    pl = g["pl"] if "pl" in g else lfc * pw
     # the casus foederis's cost of staying out as A misjudges it (7.7; 1 in the real game)
     mis = 1.0 - misjudged if at_attack_on(m) else 1.0
     pi = m["mobilisation_shock"]
@@ -890,6 +895,7 @@ def theatre(sc, m, C, P, deps, st, b, act, A, Tg, removal=frozenset(), share=1.0
     CP = np.zeros(act.size)
     Rf = np.zeros(act.size)
     sP = np.zeros(act.size)
+    sT = np.zeros(act.size)   # over treaty-protector powers only (7.5): what lifts m (7.7)
     counted = set()
     for j in list(C) + list(P):
         if j == A:
@@ -906,6 +912,7 @@ def theatre(sc, m, C, P, deps, st, b, act, A, Tg, removal=frozenset(), share=1.0
         if j in P:
             Rf += np.where(on, P[j]["reinforcement"] * math.sqrt(iota(j) * iota(Tg)) * capj, 0)
             sP = np.maximum(sP, np.where(on, P[j]["strategic"], 0))
+            sT = np.maximum(sT, np.where(on, P[j]["strategic"], 0))
         counted.add(j)   # (a treaty protector in some runs: see GAPS.md)
     Dep = 0.0
     W = 0.0
@@ -930,6 +937,8 @@ def theatre(sc, m, C, P, deps, st, b, act, A, Tg, removal=frozenset(), share=1.0
                 CP += cp
                 Rf += P[j]["reinforcement"] * math.sqrt(iota(j) * iota(Tg)) * cp
                 sP = np.maximum(sP, P[j]["strategic"])
+                if "clarity-contributors" in MISREAD:   # power check only: s_P for s_T
+                    sT = np.maximum(sT, P[j]["strategic"])
     CP = CP + Dep
     Rf = Rf + Dep
     L = L + Dep
@@ -938,14 +947,17 @@ def theatre(sc, m, C, P, deps, st, b, act, A, Tg, removal=frozenset(), share=1.0
     exists = (B > 0) | (Dep > 0) | any_dep
     z = np.zeros(act.size)
     if "military" in removal:   # 7.13: the defenders' forces and commitment to fight
-        MT0, Rf, L, CP, sP, B, trip = z, z, z, z, z, z, z
+        MT0, Rf, L, CP, sP, sT, B, trip = z, z, z, z, z, z, z, z
         Dep = 0.0
         exists = np.zeros(act.size, bool)
     if "political" in removal:  # pacts' treaty weight and tripwires
         B, trip = z, z
         exists = np.full(act.size, Dep > 0)
-    return dict(capA=capA, MA=MA, MT0=MT0, B=B, CP=CP, R=Rf, L=L, sP=sP, trip=trip,
-                exists=exists)
+    # the challenger's local capability without its patrons' help: a power check only
+    # (`--misread theatre-without-patrons`: K_l's M_A read as challenger_share K_A)
+    MA_own = share * capA
+    return dict(capA=capA, MA=MA, MT0=MT0, B=B, CP=CP, R=Rf, L=L, sP=sP, sT=sT, trip=trip,
+                exists=exists, MA_own=MA_own)
 
 
 def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng, max_level,
@@ -994,6 +1006,19 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
         pv=m["protect_value"] * np.maximum(th["B"], th["trip"]) * S,
         exists=th["exists"], nd=nd, B=th["B"],
     )
+    # P's cost of a limited use of force (7.6): limited_force_cost pw, or with
+    # limited_fight_in_theatre v > 0 priced by K_l = (1 - v) K_A + v M_A in place of K_A
+    # (limited_force_cost protector_war_cost S if C_P = 0); pw keeps K_A
+    lfc = m["limited_force_cost"]
+    v = m["limited_fight_in_theatre"]
+    if v > 0:
+        MAl = th["MA_own"] if "theatre-without-patrons" in MISREAD else th["MA"]
+        Kl = (1 - v) * KA + v * MAl
+        den = Kl + CP
+        g["pl"] = np.where(CP > 0, lfc * m["protector_war_cost"] * S * Kl
+                           / np.where(den > 0, den, 1), lfc * m["protector_war_cost"] * S)
+    else:
+        g["pl"] = lfc * g["pw"]
 
     pol_on = 0.0 if "political" in removal else 1.0
 
@@ -1028,6 +1053,11 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
     mis = m["protector_resolve_misjudged"]
     if "misjudged-ignored" in MISREAD:   # power check only: A sees P's cost as it is
         mis = 0.0
+    # lifted by a nuclear pact (7.7): m_eff = m (1 - w B s_T), B the theatre's treaty weight
+    # and s_T the treaty protector powers' strongest strategic deterrent (7.5), per crisis
+    w = m["misjudgment_pact_clarity"]
+    if mis > 0 and w > 0 and m["commitment_at_attack"] != 0:
+        mis = mis * (1 - w * th["B"] * th["sT"])
     GA = solve_game(m, g, pt0, pt1, V, dr, tk_of(pt0), rr, ptF1, mu, mis)
     GR = solve_game(m, g, p0, p1, V, dr, tk_of(p0), rr, pF1, mu)
     for l in range(3):   # every crisis adds the composition of A's expected cost (7.7)
@@ -1538,7 +1568,8 @@ def main(argv=None):
                              "restraint-sign", "restraint-unpartitioned", "memory-kept",
                              "reputation-kept", "restraint-memory-firm",
                              "commitment-before-force", "signal-ignored",
-                             "misjudged-ignored", "misjudged-threat-only"],
+                             "misjudged-ignored", "misjudged-threat-only",
+                             "clarity-contributors", "theatre-without-patrons"],
                     help="power checks only: a wrong reading of the docs (tension-parameter: "
                          "setting a rivalry's tension leaves the parameter `tension` as it was, "
                          "so each month of a ramp shifts by the whole change so far; "
@@ -1560,7 +1591,12 @@ def main(argv=None):
                          "resolve says nothing, belief 1/2 whatever model.resolve_signal; "
                          "misjudged-ignored: model.protector_resolve_misjudged not read; "
                          "misjudged-threat-only: A's perceived cost of staying out scaled by "
-                         "1 - m after a threat and not after a fait accompli)")
+                         "1 - m after a threat and not after a fait accompli; "
+                         "clarity-contributors: the strongest strategic deterrent that lifts "
+                         "the misjudgment (s_T) raised by the deployments' contributors too, "
+                         "i.e. s_P; theatre-without-patrons: the limited fight's K_l priced "
+                         "with M_A = challenger_share K_A, the patrons' help in theatre left "
+                         "out)")
     ap.add_argument("--attribution", action="store_true",
                     help="also simulate the 7 level-removal variants of 7.13 (independent streams)")
     a = ap.parse_args(argv)
