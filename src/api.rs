@@ -262,6 +262,7 @@ pub fn run(
         seed: r.seed,
         wall_seconds: started.elapsed().as_secs_f64(),
         threads: r.threads,
+        policies: crate::report::PolicyOut::of(&s),
     };
     let mut report = Report::build(&compiled, &aggregate, &info);
     report.stopping = stopping.as_ref().map(crate::report::StoppingOut::from);
@@ -341,6 +342,7 @@ pub fn compare(
             seed: r.seed,
             wall_seconds: wall,
             threads: r.threads,
+            policies: crate::report::PolicyOut::of(s),
         };
         Report::build(c, agg, &info)
     };

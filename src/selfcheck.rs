@@ -70,6 +70,7 @@ pub fn simulate_and_report(s: &Scenario, runs: u64) -> Value {
         seed: s.meta.seed,
         wall_seconds: 0.0,
         threads: 1,
+        policies: crate::report::PolicyOut::of(s),
     };
     let report = Report::build(&compiled, &worker.aggregate, &info);
     let bytes = json::to_json(&report);

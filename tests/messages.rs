@@ -2748,13 +2748,16 @@ fn line_col_of(text: &str, needle: &str) -> (usize, usize) {
 
 /// Shards that do not belong together (another seed, another scenario) and two files that
 /// are the same shard are refused at the FILE:LINE:COL of the disagreeing value in the file
-/// that disagrees (`"seed":5`, `"sha256":...`, `"k":1`), with its key path, as every reader
-/// locates a value (they were file-level: "FILE: error: header.seed: ...").
+/// that disagrees (`"seed":5`, `"sha256":...`, `"k":1`, `"policies":...`), with its key
+/// path, as every reader locates a value (they were file-level: "FILE: error: header.seed:
+/// ..."). Shards of scenarios with other dated policies are told by the policies first (the
+/// months that differ, in words), before the scenario's fingerprint.
 #[test]
 fn shards_that_disagree_are_located_at_the_disagreeing_value() {
     let d = tempfile::tempdir().unwrap();
     let base = scenario("scenarios/western-balkans-2024.toml");
-    let other = scenario("scenarios/kosovo-nato-path.toml");
+    let other = scenario("tests/data/baltic-type.toml");
+    let dated = scenario("scenarios/kosovo-nato-path.toml");
     let at = |name: &str| d.path().join(name).display().to_string();
     let shard = |file: &str, seed: &str, k: u32, out: &str| {
         let o = run(&[
@@ -2776,6 +2779,7 @@ fn shards_that_disagree_are_located_at_the_disagreeing_value() {
     shard(&base, "1", 1, "a1.json");
     shard(&base, "5", 1, "seed.json");
     shard(&other, "1", 1, "other.json");
+    shard(&dated, "1", 1, "dated.json");
     std::fs::copy(at("a1.json"), at("again.json")).unwrap();
     for (parts, file, key, needle) in [
         (
@@ -2795,6 +2799,12 @@ fn shards_that_disagree_are_located_at_the_disagreeing_value() {
             "again.json",
             "header.shard.k",
             "\"shard\":{\"k\":",
+        ),
+        (
+            vec!["a0.json", "dated.json"],
+            "dated.json",
+            "header.policies",
+            "\"policies\":",
         ),
     ] {
         let args: Vec<String> = std::iter::once("merge".to_string())

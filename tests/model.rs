@@ -467,6 +467,7 @@ fn count_quantiles_are_exact_beyond_the_dense_bins_and_merge_exactly() {
             seed: 11,
             wall_seconds: 0.0,
             threads: 2,
+            policies: Vec::new(),
         },
     );
     let json = serde_json::to_value(&report).unwrap();

@@ -3027,4 +3027,263 @@ mod policies {
             assert!(page.contains(&format!("<code>{id}</code>")), "{id}");
         }
     }
+
+    /// `(first month, months of the horizon)` of the bundled scenario envoy.toml extends,
+    /// read here from its TOML: `start = "YYYY-MM"` as months since year 0, and
+    /// `horizon_years` x 12.
+    fn window() -> (i64, i64) {
+        let text = std::fs::read_to_string(root().join(BUNDLED)).expect("scenario");
+        let doc: toml::Table = toml::from_str(&text).expect("TOML");
+        let s = &doc["scenario"];
+        let (y, m) = s["start"].as_str().unwrap().split_once('-').unwrap();
+        let first = y.parse::<i64>().unwrap() * 12 + m.parse::<i64>().unwrap() - 1;
+        (first, s["horizon_years"].as_integer().unwrap() * 12)
+    }
+
+    /// The month a policy whose start is the decimal year `x` (`year + (month - 1) / 12`, to
+    /// the nearest month: docs/SCENARIO.md) takes effect in a run of the bundled scenario:
+    /// its own month, the scenario's first for one dated before it, none at or after the
+    /// horizon's end. Recomputed here from the rule, not by deter.
+    fn month_of(x: f64) -> Option<String> {
+        let (first, months) = window();
+        let m = ((x * 12.0).round() as i64).max(first);
+        (m < first + months).then(|| format!("{:04}-{:02}", m / 12, m % 12 + 1))
+    }
+
+    /// The envoy scenario (policy `envoy`, written from 2025-07) with a prior over its start
+    /// spanning dates before the scenario's start and after its horizon.
+    fn uncertain_start(dir: &Path) -> String {
+        let envoy = root().join(ENVOY).display().to_string();
+        let text = format!(
+            "extends = {envoy:?}\n\n[[uncertain]]\npath = \"policy.envoy.start\"\n\
+             range = [2023.0, 2037.0]\n"
+        );
+        write(dir, "uncertain-start.toml", &text)
+            .display()
+            .to_string()
+    }
+
+    /// The header of the partial file `path` (its second line, `"header":{...},`).
+    fn header_of(path: &str) -> serde_json::Value {
+        let text = std::fs::read_to_string(path).unwrap();
+        let line = text.lines().nth(1).unwrap().trim_end_matches(',');
+        serde_json::from_str::<serde_json::Value>(&format!("{{{line}}}")).unwrap()["header"].clone()
+    }
+
+    #[test]
+    fn a_nested_run_names_its_policies_and_the_month_of_each_draw() {
+        let dir = tmp();
+        let file = uncertain_start(dir.path());
+        let base = [
+            "run",
+            file.as_str(),
+            "--draws",
+            "24",
+            "--runs",
+            "4",
+            "--quiet",
+        ];
+        let json_text = run(&[&base[..], &["--format", "json"]].concat());
+        let json: serde_json::Value = serde_json::from_str(&json_text).unwrap();
+        let policies = json["policies"].as_array().expect("`policies` in the JSON");
+        assert_eq!(policies.len(), 1);
+        let envoy = &policies[0];
+        // As written, as a run lists it.
+        assert_eq!(envoy["id"], "envoy");
+        assert_eq!(envoy["start"], "2025-07");
+        assert_eq!(envoy["in_effect_from"], "2025-07");
+        let paths = json["parameters"]["paths"].as_array().unwrap();
+        assert_eq!(paths, &[serde_json::json!("policy.envoy.start")]);
+        let values = json["parameters"]["values"].as_array().unwrap();
+        let per_draw = envoy["in_effect_from_per_draw"]
+            .as_array()
+            .expect("per draw");
+        assert_eq!(per_draw.len(), values.len());
+        let expected: Vec<Option<String>> = values
+            .iter()
+            .map(|row| month_of(row[0].as_f64().unwrap()))
+            .collect();
+        for (d, (got, want)) in per_draw.iter().zip(&expected).enumerate() {
+            assert_eq!(got.as_str(), want.as_deref(), "draw {d}: {}", values[d]);
+        }
+        // The prior's range reaches before the start and past the horizon: the draws test
+        // all three cases.
+        let (first, _) = window();
+        let first = format!("{:04}-{:02}", first / 12, first % 12 + 1);
+        assert!(expected.iter().any(Option::is_none), "{expected:?}");
+        assert!(expected.contains(&Some(first)), "{expected:?}");
+        let csv = run(&[&base[..], &["--format", "csv"]].concat());
+        assert!(
+            csv.contains(",scenario,policy_envoy,in_effect_from_month,7\n"),
+            "{csv}"
+        );
+        for (d, want) in expected.iter().enumerate() {
+            let row = |stat: &str, v: &str| format!(",draw:{d},policy_envoy,{stat},{v}\n");
+            match want {
+                Some(m) => {
+                    let (y, mo) = m.split_once('-').unwrap();
+                    assert!(csv.contains(&row("applied", "1")), "draw {d}");
+                    assert!(csv.contains(&row("in_effect_from_year", y)), "draw {d}");
+                    let mo = mo.trim_start_matches('0');
+                    assert!(csv.contains(&row("in_effect_from_month", mo)), "draw {d}");
+                }
+                None => assert!(csv.contains(&row("applied", "0")), "draw {d}"),
+            }
+        }
+        let applied: Vec<&String> = expected.iter().flatten().collect();
+        let (lo, hi) = (applied.iter().min().unwrap(), applied.iter().max().unwrap());
+        let never = expected.len() - applied.len();
+        let words = format!(
+            "Policies: envoy from 2025-07 (in the draws: from {lo} to {hi}; not applied in \
+             {never} of {})",
+            expected.len()
+        );
+        let table = run(&base);
+        assert!(table.contains(&words), "{words}\n{table}");
+        let page_path = p(dir.path(), "n.html");
+        run(&[&base[..], &["--report", &page_path]].concat());
+        let page = std::fs::read_to_string(&page_path).unwrap();
+        assert!(
+            page.contains(&format!(
+                "<p class=\"policies\">{}",
+                words.replace("Policies:", "Policies, from their dates:")
+            )),
+            "{page}"
+        );
+        // Its shards merge to the same bytes, the policies included.
+        let mut parts = Vec::new();
+        for k in 0..3 {
+            let part = p(dir.path(), &format!("n{k}.part"));
+            let shard = format!("{k}/3");
+            run(&[&base[..], &["--shard", &shard, "--out", &part]].concat());
+            parts.push(part);
+        }
+        let header = header_of(&parts[0]);
+        assert_eq!(
+            header["policies"][0]["in_effect_from"], "2025-07",
+            "{header}"
+        );
+        let merged = run(&[
+            &["merge"],
+            &parts.iter().map(String::as_str).collect::<Vec<_>>()[..],
+            &["--format", "json", "--quiet"],
+        ]
+        .concat());
+        assert_eq!(merged, json_text);
+    }
+
+    #[test]
+    fn a_sweeps_records_carry_each_points_months() {
+        let dir = tmp();
+        let envoy = root().join(ENVOY).display().to_string();
+        let starts = [2023.5, 2026.5, 2030.25, 2036.0];
+        let sweep = write(
+            dir.path(),
+            "starts.toml",
+            &format!(
+                "base = {envoy:?}\nruns = 4\nseed = 5\ndesign = \"grid\"\n\n[[parameter]]\n\
+                 path = \"policy.envoy.start\"\nrole = \"lever\"\nvalues = {starts:?}\n"
+            ),
+        )
+        .display()
+        .to_string();
+        let full = p(dir.path(), "full.json");
+        run(&[
+            "sweep", &sweep, "--format", "json", "--out", &full, "--quiet",
+        ]);
+        let text = std::fs::read_to_string(&full).unwrap();
+        let records: Vec<serde_json::Value> = text
+            .lines()
+            .skip(1)
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(records.len(), starts.len());
+        for (r, &x) in records.iter().zip(&starts) {
+            assert_eq!(r["values"][0].as_f64(), Some(x));
+            let listed = r["policies"].as_array().expect("`policies` in the record");
+            assert_eq!(listed.len(), 1);
+            assert_eq!(listed[0]["id"], "envoy");
+            assert_eq!(
+                listed[0]["in_effect_from"].as_str(),
+                month_of(x).as_deref(),
+                "{x}"
+            );
+        }
+        assert!(
+            records
+                .iter()
+                .any(|r| r["policies"][0]["in_effect_from"].is_null())
+        );
+        // A CSV row's columns are its header's: unchanged.
+        let csv = run(&["sweep", &sweep, "--quiet"]);
+        assert!(!csv.contains("policies"), "{csv}");
+        // The merged shards' records are the unsharded ones, byte for byte.
+        let mut parts = Vec::new();
+        for k in 0..2 {
+            let part = p(dir.path(), &format!("s{k}.part"));
+            let shard = format!("{k}/2");
+            run(&[
+                "sweep", &sweep, "--shard", &shard, "--out", &part, "--quiet",
+            ]);
+            parts.push(part);
+        }
+        let merged = p(dir.path(), "merged.json");
+        run(&[
+            "merge", &parts[0], &parts[1], "--format", "json", "--out", &merged, "--quiet",
+        ]);
+        assert_eq!(std::fs::read_to_string(&merged).unwrap(), text);
+    }
+
+    #[test]
+    fn shards_record_their_policies_and_shards_of_other_policies_are_refused() {
+        let dir = tmp();
+        let envoy = std::fs::read_to_string(root().join(ENVOY)).unwrap();
+        let bundled = root().join(BUNDLED).display().to_string();
+        let late = write(
+            dir.path(),
+            "late.toml",
+            &envoy
+                .replace("start = \"2025-07\"", "start = \"2027-01\"")
+                .replace(
+                    "\"../../scenarios/western-balkans-2024.toml\"",
+                    &format!("{bundled:?}"),
+                ),
+        )
+        .display()
+        .to_string();
+        let part = |file: &str, k: u32, name: &str| {
+            let out = p(dir.path(), name);
+            let shard = format!("{k}/2");
+            run(&[
+                "run", file, "--runs", "20", "--shard", &shard, "--out", &out, "--quiet",
+            ]);
+            out
+        };
+        let (a0, a1, b1) = (
+            part(ENVOY, 0, "a0.part"),
+            part(ENVOY, 1, "a1.part"),
+            part(&late, 1, "b1.part"),
+        );
+        for (path, month) in [(&a0, "2025-07"), (&b1, "2027-01")] {
+            let h = header_of(path);
+            assert_eq!(h["policies"][0]["id"], "envoy", "{h}");
+            assert_eq!(h["policies"][0]["in_effect_from"], month, "{h}");
+        }
+        let merged = run(&["merge", &a0, &a1, "--format", "json", "--quiet"]);
+        let merged: serde_json::Value = serde_json::from_str(&merged).unwrap();
+        let whole = run(&["run", ENVOY, "--runs", "20", "--format", "json", "--quiet"]);
+        let whole: serde_json::Value = serde_json::from_str(&whole).unwrap();
+        assert_eq!(merged["policies"], whole["policies"]);
+        assert_eq!(merged["policies"][0]["in_effect_from"], "2025-07");
+        let out = common::deter()
+            .args(["merge", &a0, &b1, "--quiet"])
+            .output()
+            .unwrap();
+        let err = refused(&out);
+        assert!(err.contains("header.policies"), "{err}");
+        assert!(
+            err.contains("`envoy from 2027-01`, not `envoy from 2025-07`"),
+            "{err}"
+        );
+    }
 }

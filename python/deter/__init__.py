@@ -734,6 +734,11 @@ class NestedResult:
         The columns of ``draws`` whose values were drawn but not set in the runs: a
         calibration's case parameters ``CASE/PATH`` (one historical case's own values, carried
         with their posterior row; the JSON's ``parameters.applied`` is false for them).
+    policies : list of dict
+        The scenario's dated policies (the JSON's ``policies``): each as
+        :attr:`Result.policies` lists it (before the draws), with ``in_effect_from_per_draw``,
+        the month it took effect in each draw's runs (``YYYY-MM``, None when it never did: a
+        prior over ``policy.ID.start`` moves it draw by draw); empty without policies.
     draws_count, runs_per_draw, seed : int
     """
 
@@ -742,6 +747,7 @@ class NestedResult:
         self.draws_count: int = report["draws"]
         self.runs_per_draw: int = report["runs_per_draw"]
         self.seed: int = report["seed"]
+        self.policies: list = list(report.get("policies", []))
         self.outcomes = pd.DataFrame(
             [
                 {

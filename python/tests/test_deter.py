@@ -469,6 +469,26 @@ def test_run_nested_equals_the_cli_and_labels_its_intervals(tmp_path):
         deter.run_nested(BASELINE, draws=2, runs=10)
 
 
+def test_run_nested_names_the_policies_with_the_month_of_each_draw(tmp_path):
+    priors = tmp_path / "priors.toml"
+    priors.write_text(
+        f"extends = {json.dumps(str(ENVOY))}\n"
+        + '\n[[uncertain]]\npath = "policy.special-envoy.start"\nrange = [2023.0, 2037.0]\n'
+    )
+    r = deter.run_nested(priors, draws=8, runs=4, seed=5)
+    args = ["run", str(priors), "--draws", "8", "--runs", "4", "--seed", "5"]
+    cl = json.loads(cli(*args, "--format", "json", "--quiet"))
+    assert r.policies == cl["policies"]
+    (envoy,) = r.policies
+    assert envoy["id"] == "special-envoy" and envoy["in_effect_from"] == "2026-01"
+    # Each draw's month from its decimal year (nearest month; before 2025-01: 2025-01; from
+    # 2035-01 on: never), recomputed here.
+    def month(x):
+        m = max(round(x * 12), 2025 * 12)
+        return None if m >= 2035 * 12 else f"{m // 12:04d}-{m % 12 + 1:02d}"
+    assert envoy["in_effect_from_per_draw"] == [month(x) for x in r.draws["policy.special-envoy.start"]]
+
+
 def _posterior(path: pathlib.Path) -> pathlib.Path:
     """A small posterior.csv as deter calibrate writes it: two shared columns, one case column
     (`ID/PATH`, which nested runs do not set), weights and distances."""

@@ -1039,6 +1039,104 @@ pub struct Nested {
     pub outcomes: Vec<OutcomeSummary>,
     /// The parameter values of each draw.
     pub parameters: Draws,
+    /// The scenario's dated policies as a run's report lists them (before the draws), each
+    /// with the month it took effect in each draw's runs (a draw may move a policy's start or
+    /// switch it off); empty without policies.
+    pub policies: Vec<NestedPolicy>,
+}
+
+/// A dated policy of a nested run ([`Nested::policies`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NestedPolicy {
+    /// The policy as the scenario gives it, before any draw's values (a run's `policies`).
+    #[serde(flatten)]
+    pub policy: crate::report::PolicyOut,
+    /// Per draw (in draw order): the month it took effect in that draw's runs (`YYYY-MM`),
+    /// `None` when it never did (switched off, or dated at or after the horizon's end).
+    pub in_effect_from_per_draw: Vec<Option<String>>,
+}
+
+impl NestedPolicy {
+    /// The policy in a few words for a header line: a run's ([`crate::report::PolicyOut::brief`]),
+    /// then, when the draws moved its month, the range of months it took effect in and in
+    /// how many draws it never did: `envoy from 2025-07 (in the draws: from 2025-03 to
+    /// 2029-11; not applied in 2 of 50)`.
+    pub fn brief(&self) -> String {
+        let mut out = self.policy.brief();
+        let base = &self.policy.in_effect_from;
+        if self.in_effect_from_per_draw.iter().all(|m| m == base) {
+            return out;
+        }
+        let applied: Vec<&str> = self
+            .in_effect_from_per_draw
+            .iter()
+            .filter_map(|m| m.as_deref())
+            .collect();
+        let never = self.in_effect_from_per_draw.len() - applied.len();
+        let mut parts = Vec::new();
+        if let (Some(lo), Some(hi)) = (applied.iter().min(), applied.iter().max()) {
+            parts.push(if lo == hi {
+                format!("from {lo}")
+            } else {
+                format!("from {lo} to {hi}")
+            });
+        }
+        if never > 0 {
+            parts.push(format!(
+                "not applied in {never} of {}",
+                self.in_effect_from_per_draw.len()
+            ));
+        }
+        out.push_str(&format!(" (in the draws: {})", parts.join("; ")));
+        out
+    }
+}
+
+/// The line under a nested run's table header naming its dated policies (empty without
+/// any), as a run's table does ([`crate::report::table::policies_line`]), each with the
+/// months the draws gave it ([`NestedPolicy::brief`]).
+pub fn policies_line(policies: &[NestedPolicy]) -> String {
+    if policies.is_empty() {
+        return String::new();
+    }
+    let items: Vec<String> = policies
+        .iter()
+        .map(|p| crate::scenario::printable(&p.brief()).into_owned())
+        .collect();
+    format!("Policies: {}\n", items.join("; "))
+}
+
+/// The dated policies of `scenario` and the month each took effect in each draw's runs
+/// (`draws`' values set on it as the runs set them, [`with_draw`]): computed from the
+/// scenario, as a run's report computes its own.
+pub fn policies_of(scenario: &Scenario, draws: &Draws) -> Vec<NestedPolicy> {
+    let base = crate::report::PolicyOut::of(scenario);
+    if base.is_empty() {
+        return Vec::new();
+    }
+    let mut per_draw: Vec<Vec<Option<String>>> = vec![Vec::with_capacity(draws.len()); base.len()];
+    // Only a draw of a policy's own values (`policy.ID....`) can move its month.
+    let targets = resolve(&draws.paths, scenario).ok();
+    let moves = draws.paths.iter().any(|p| p.starts_with("policy."));
+    for (d, row) in draws.rows.iter().enumerate() {
+        let drawn = match &targets {
+            Some(t) if moves => with_draw(scenario, t, row, d)
+                .ok()
+                .map(|s| crate::report::PolicyOut::of(&s)),
+            _ => None,
+        };
+        for (i, p) in base.iter().enumerate() {
+            let from = drawn.as_ref().map_or(&p.in_effect_from, |x| &x[i].in_effect_from);
+            per_draw[i].push(from.clone());
+        }
+    }
+    base.into_iter()
+        .zip(per_draw)
+        .map(|(policy, in_effect_from_per_draw)| NestedPolicy {
+            policy,
+            in_effect_from_per_draw,
+        })
+        .collect()
 }
 
 /// Resolve the posterior's parameter paths in `scenario`. A calibration's case parameters
@@ -1110,7 +1208,7 @@ pub fn run(
         engine::run(&compiled, &plan, hooks).map(|agg| agg.region.events)
     })?;
     Ok(Ok(of_counts(
-        scenario.meta.horizon_years,
+        scenario,
         draws,
         runs,
         seed,
@@ -1118,11 +1216,12 @@ pub fn run(
     )))
 }
 
-/// The nested run of `draws` x `runs` runs (seed `seed`, horizon `horizon_years`) whose draw
+/// The nested run of `scenario` (its horizon, its dated policies: [`policies_of`]) over
+/// `draws` x `runs` runs (seed `seed`) whose draw
 /// d's runs had each outcome in `events[d][k]` of them: what [`run`] reports from its
 /// simulated tallies, and `deter merge` from a nested run's shards.
 pub fn of_counts(
-    horizon_years: u32,
+    scenario: &Scenario,
     draws: &Draws,
     runs: u64,
     seed: u64,
@@ -1143,10 +1242,11 @@ pub fn of_counts(
         draws: draws.len() as u64,
         runs_per_draw: runs,
         seed,
-        horizon_years,
+        horizon_years: scenario.meta.horizon_years,
         per_draw,
         outcomes,
         parameters: draws.clone(),
+        policies: policies_of(scenario, draws),
     }
 }
 
@@ -1210,7 +1310,7 @@ pub fn merge_shards(
         )));
     }
     Ok(of_counts(
-        scenario.meta.horizon_years,
+        scenario,
         &draws,
         runs,
         seed,
@@ -1349,12 +1449,13 @@ pub fn table(n: &Nested, scenario: &str, source: &str, years: u32, timing: &str)
         .collect();
     let mut out = format!(
         "deter {} | {scenario} ({source})\n{} parameter draws x {} runs each (seed {}), horizon \
-         {years} year{} | {timing}\n\n",
+         {years} year{} | {timing}\n{}\n",
         crate::ENGINE_VERSION,
         crate::report::table::thousands(n.draws),
         crate::report::table::thousands(n.runs_per_draw),
         n.seed,
         if years == 1 { "" } else { "s" },
+        policies_line(&n.policies),
     );
     out.push_str(&lay_out(
         &[
@@ -1637,6 +1738,7 @@ mod tiny_interval_tests {
             per_draw: EVENTS.iter().map(|_| p.to_vec()).collect(),
             outcomes: EVENTS.iter().map(|e| summarise(e.key, &p, 10_000)).collect(),
             parameters: no_draws(),
+            policies: Vec::new(),
         };
         let t = table(&n, "s", "s.toml", 10, "0.01 s, 1 runs/s on 1 thread");
         assert!(!t.contains("[0.0%, 0.0%]"), "{t}");

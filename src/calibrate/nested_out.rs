@@ -96,7 +96,7 @@ pub fn json(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
             })
         })
         .collect();
-    let v = serde_json::json!({
+    let mut v = serde_json::json!({
         "schema_version": SCHEMA_VERSION,
         "kind": "nested_run",
         "scenario": scenario,
@@ -115,6 +115,10 @@ pub fn json(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
         "outcomes": outcomes,
         "parameters": draws_json(&n.parameters),
     });
+    // Only with dated policies, as in a run's report (keys are only added).
+    if !n.policies.is_empty() {
+        v["policies"] = serde_json::to_value(&n.policies).unwrap_or_default();
+    }
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     s
@@ -231,6 +235,38 @@ impl Rows {
         }
     }
 
+    /// The month a policy took effect (`YYYY-MM`, or none) as rows `applied`,
+    /// `in_effect_from_year`, `in_effect_from_month` of `entity`, as a run's CSV writes them.
+    fn policy_month(&mut self, scenario: &str, entity: &str, metric: &str, from: Option<&str>) {
+        self.row(scenario, entity, metric, "applied", f64::from(u8::from(from.is_some())));
+        if let Some((y, m)) = from.and_then(|d| d.split_once('-')) {
+            let (y, m): (f64, f64) = (y.parse().unwrap_or(0.0), m.parse().unwrap_or(0.0));
+            self.row(scenario, entity, metric, "in_effect_from_year", y);
+            self.row(scenario, entity, metric, "in_effect_from_month", m);
+        }
+    }
+
+    /// The dated policies as written (entity `scenario`, metric `policy_<id>`), as a run's
+    /// CSV writes them: `applied`, `in_effect_from_year`, `in_effect_from_month`, `ramp_years`.
+    fn policies(&mut self, scenario: &str, policies: &[super::nested::NestedPolicy]) {
+        for p in policies {
+            let m = format!("policy_{}", p.policy.id);
+            self.policy_month(scenario, "scenario", &m, p.policy.in_effect_from.as_deref());
+            self.row(scenario, "scenario", &m, "ramp_years", p.policy.ramp_years);
+        }
+    }
+
+    /// The month each policy took effect in each draw's runs (entity `draw:D`, metric
+    /// `policy_<id>`): `applied`, `in_effect_from_year`, `in_effect_from_month`.
+    fn policies_per_draw(&mut self, scenario: &str, policies: &[super::nested::NestedPolicy]) {
+        for p in policies {
+            let m = format!("policy_{}", p.policy.id);
+            for (d, from) in p.in_effect_from_per_draw.iter().enumerate() {
+                self.policy_month(scenario, &format!("draw:{d}"), &m, from.as_deref());
+            }
+        }
+    }
+
     fn finish(self) -> Vec<u8> {
         self.w.into_inner().expect("writing to memory cannot fail")
     }
@@ -243,6 +279,7 @@ impl Rows {
 pub fn csv(n: &Nested, file: &str, scenario: &str) -> Vec<u8> {
     let mut r = Rows::new(file);
     r.row(scenario, "scenario", "horizon_years", "value", f64::from(n.horizon_years));
+    r.policies(scenario, &n.policies);
     for o in &n.outcomes {
         let ci = mc95(o);
         for (stat, v) in [
@@ -264,6 +301,7 @@ pub fn csv(n: &Nested, file: &str, scenario: &str) -> Vec<u8> {
         }
     }
     r.draws(scenario, &n.parameters);
+    r.policies_per_draw(scenario, &n.policies);
     r.finish()
 }
 
@@ -409,6 +447,15 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
             (crate::report::table::thousands(n.runs_per_draw)) " runs each (seed " (n.seed) "), horizon "
             (years(n.horizon_years)) ", engine "
             (crate::ENGINE_VERSION) ". Uncertain parameters: " (source_text(&n.parameters, posterior_file)) "."
+        }
+        @if !n.policies.is_empty() {
+            p class="policies" {
+                "Policies, from their dates: "
+                @for (i, p) in n.policies.iter().enumerate() {
+                    @if i > 0 { "; " }
+                    (p.brief())
+                }
+            }
         }
         (legend())
         table {

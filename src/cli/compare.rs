@@ -296,6 +296,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
                         seed,
                         wall_seconds: wall,
                         threads,
+                        policies: crate::report::PolicyOut::of(s),
                     },
                 )
             };

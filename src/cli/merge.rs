@@ -169,6 +169,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
             seed: header.seed,
             wall_seconds: 0.0,
             threads: 1,
+            policies: header.policies.clone(),
         };
         let none = Report::build(&compiled, &Aggregate::new(&compiled), &info);
         let view = RunView {
@@ -497,7 +498,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             }
             let values = design.values(&sweep.parameters, p);
             let compiled = point_scenario(&sweep, p, &values);
-            let line = runner::row_of(&rows, p, &values, &compiled, &agg, None);
+            let line = runner::row_of(&rows, &sweep, p, &values, &compiled, &agg, None);
             outputs.push(runner::outputs_of(&agg));
             write(line.as_bytes()).map_err(|e| {
                 let m = e.to_string();

@@ -538,6 +538,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                         seed: job.seed,
                         wall_seconds: 0.0,
                         threads,
+                        policies: crate::report::PolicyOut::of(&job.scenario),
                     };
                     let none = engine::Aggregate::new(&job.compiled);
                     let mut report = Report::build(&job.compiled, &none, &info);
@@ -638,6 +639,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                     seed: job.seed,
                     wall_seconds: d.wall + if w == 0 { startup } else { 0.0 },
                     threads,
+                    policies: crate::report::PolicyOut::of(&job.scenario),
                 };
                 let mut report = Report::build(&job.compiled, &d.aggregate, &info);
                 report.stopping = d.stopping.as_ref().map(StoppingOut::from);

@@ -191,6 +191,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
         points: 1,
         attribution: compiled.attribution_variants().is_some(),
         posterior_sha256: None,
+        policies: crate::report::PolicyOut::of(&scenario),
     };
     let timing = Timing {
         wall_seconds: finite(wall.max(0.0)),
@@ -284,6 +285,7 @@ fn sweep_shard_capped(
         points: design.n,
         attribution: sweep.attribution,
         posterior_sha256: None,
+        policies: crate::report::PolicyOut::of(&sweep.base),
     };
     let timing = Timing {
         wall_seconds: finite(wall.max(0.0)),
@@ -508,6 +510,7 @@ pub fn nested_shard(job: NestedShard<'_>, spec: ShardSpec) -> Result<(), CliErro
         points: draws,
         attribution: false,
         posterior_sha256: crate::shard::posterior_checksum(posterior.as_ref()),
+        policies: crate::report::PolicyOut::of(&plan.scenario),
     };
     let timing = Timing {
         wall_seconds: finite(wall.max(0.0)),

@@ -449,9 +449,6 @@ pub const ATTRIBUTION_VARIANTS: usize = 7;
 #[derive(Debug, Clone)]
 pub struct Compiled {
     pub scenario: Scenario,
-    /// The dated policies as written (before pruning) and when each takes effect: the
-    /// reports' `policies` (docs/OUTPUT.md).
-    pub policies: Vec<crate::report::PolicyOut>,
     initial: World,
     events: Vec<PolicyEvent>,
     steps: u32,
@@ -532,10 +529,7 @@ impl Compiled {
     /// Compile what can influence an output: `scenario` restricted by
     /// [`crate::engine::relevance::prune`] (byte-identical outputs; tests/relevance.rs).
     pub fn new(scenario: &Scenario) -> Self {
-        let mut c = Self::unpruned(&crate::engine::relevance::prune(scenario).0);
-        // The reports name every policy written, also those the pruning left out.
-        c.policies = crate::report::PolicyOut::of(scenario);
-        c
+        Self::unpruned(&crate::engine::relevance::prune(scenario).0)
     }
 
     /// Compile every entity of `scenario`, relevant or not (for comparisons).
@@ -679,7 +673,6 @@ impl Compiled {
             }
         }
         let mut compiled = Compiled {
-            policies: crate::report::PolicyOut::of(&s),
             scenario: s,
             initial: initial.clone(),
             events,

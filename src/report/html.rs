@@ -1760,6 +1760,7 @@ mod tests {
                 seed: 1,
                 wall_seconds: 1.0,
                 threads: 1,
+                policies: crate::report::PolicyOut::of(&scenario),
             };
             let report = Report::build(&compiled, &worker.aggregate, &info);
             let view = RunView {

@@ -715,8 +715,10 @@ impl From<&crate::engine::until::Stopping> for StoppingOut {
     }
 }
 
-/// A dated policy of the scenario as the runs applied it (`policies`, docs/OUTPUT.md).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// A dated policy of the scenario as the runs applied it (`policies`, docs/OUTPUT.md; read
+/// back from a partial file's header).
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct PolicyOut {
     pub id: String,
     pub name: String,
@@ -742,15 +744,17 @@ pub struct PolicyOut {
 }
 
 /// One parameter change of a [`PolicyOut`].
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct PolicyChangeOut {
     pub path: String,
-    pub op: &'static str,
+    pub op: String,
     pub value: f64,
 }
 
 /// One alliance accession of a [`PolicyOut`].
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct PolicyJoinOut {
     pub alliance: String,
     pub member: String,
@@ -799,7 +803,7 @@ impl PolicyOut {
                             };
                             PolicyChangeOut {
                                 path: c.path.clone(),
-                                op,
+                                op: op.to_string(),
                                 value: finite(value),
                             }
                         })
@@ -847,6 +851,11 @@ pub struct RunInfo {
     pub seed: u64,
     pub wall_seconds: f64,
     pub threads: usize,
+    /// The scenario's dated policies as written, before pruning ([`PolicyOut::of`] of the
+    /// scenario given, not of the compiled one, which may have dropped some): the report's
+    /// `policies`. Report data, computed by the caller from the scenario, never kept in the
+    /// model.
+    pub policies: Vec<PolicyOut>,
 }
 
 /// Share of runs with exactly k crisis opportunities, k = 0 ..= the largest count seen
@@ -953,7 +962,7 @@ impl Report {
             },
             stopping: None,
             overrides: Vec::new(),
-            policies: compiled.policies.clone(),
+            policies: info.policies.clone(),
             attribution: agg.attribution.as_ref().map(|t| {
                 let ids: Vec<&str> = s.rivalries.iter().map(|r| r.id.as_str()).collect();
                 attribution::AttributionOut::build(t, runs, &ids)

@@ -1409,6 +1409,9 @@ pub fn merge_run(
         seed: header.seed,
         wall_seconds: files.iter().map(|f| f.timing.wall_seconds).sum(),
         threads: files.iter().map(|f| f.timing.threads).max().unwrap_or(1),
+        // What the shards recorded of the scenario they were given (the same in every file:
+        // `Header::mismatch`), the list an unsharded run of it reports.
+        policies: header.policies.clone(),
     };
     let threads = files.iter().map(|f| f.timing.threads).collect();
     Ok((aggregate, info, threads))
@@ -1439,6 +1442,8 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
         if let Some((field, here, there)) = f.header.mismatch(h) {
             let key = if field.starts_with("shard count n") {
                 "shard.n"
+            } else if field.starts_with("list of dated policies") {
+                "policies"
             } else {
                 field.split(' ').next().unwrap_or(field)
             };
@@ -1875,6 +1880,7 @@ mod tests {
                     points: 1,
                     units: runs,
                     attribution: false,
+                    policies: Vec::new(),
                     shard: ShardHeader {
                         k: shard.k(),
                         n: shard.n(),

@@ -29,7 +29,7 @@ use crate::engine::Aggregate;
 /// The value of `header.format`.
 pub const FORMAT: &str = "deter-partial";
 /// The value of `header.format_version`; bumped by any change a reader must know about.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 /// What was sharded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,7 +63,7 @@ pub struct ShardHeader {
     pub end: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Header {
     pub format: String,
@@ -89,6 +89,12 @@ pub struct Header {
     /// level-removal variants too; `crate::attribution`).
     #[serde(default)]
     pub attribution: bool,
+    /// The scenario's dated policies and the month each took effect, as its report lists them
+    /// (`policies`, docs/OUTPUT.md; a sweep's: its base scenario's, before any point's
+    /// values); absent without policies. Compared between the shards of one merge; a run's
+    /// merge reports these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<crate::report::PolicyOut>,
     pub shard: ShardHeader,
     /// SHA-256 of the file's `parts` as compact JSON ([`parts_sha256`]): written by the shard,
     /// checked by every reader, so an edit or damage that leaves the parts consistent (a count
@@ -142,6 +148,25 @@ impl Header {
         })
         .or_else(|| cmp("rng", &self.rng, &other.rng))
         .or_else(|| cmp("kind", &self.kind, &other.kind))
+        .or_else(|| {
+            // In words, as the table's line lists them: the JSON of two lists of policies
+            // hides which month differs.
+            let words = |p: &[crate::report::PolicyOut]| {
+                if p.is_empty() {
+                    "none".to_string()
+                } else {
+                    let items: Vec<String> = p.iter().map(|x| x.brief()).collect();
+                    format!("`{}`", items.join("; "))
+                }
+            };
+            (self.policies != other.policies).then(|| {
+                (
+                    "list of dated policies (each with the month it took effect)",
+                    words(&self.policies),
+                    words(&other.policies),
+                )
+            })
+        })
         .or_else(|| {
             cmp(
                 "sha256 (of the validated input)",
@@ -220,7 +245,7 @@ pub struct PartialFile {
 }
 
 /// What identifies the invocation a shard belongs to (every shard of it has the same).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Invocation {
     pub kind: Kind,
     /// Fingerprint of the scenario (a run) or of the validated sweep.
@@ -235,6 +260,9 @@ pub struct Invocation {
     pub attribution: bool,
     /// A nested run's posterior: the SHA-256 of its text ([`PartialFile::posterior`]).
     pub posterior_sha256: Option<String>,
+    /// The scenario's dated policies ([`crate::report::PolicyOut::of`] of the scenario as
+    /// given, before pruning; a sweep's base scenario's): the header's `policies`.
+    pub policies: Vec<crate::report::PolicyOut>,
 }
 
 impl PartialFile {
@@ -410,6 +438,7 @@ fn header_of(inv: Invocation, shard: super::Shard, parts_sha256: String) -> Head
         points: inv.points,
         units,
         attribution: inv.attribution,
+        policies: inv.policies,
         shard: ShardHeader {
             k: shard.k(),
             n: shard.n(),

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::spec::Sweep;
 use crate::engine::until::Stopping;
 use crate::outputs::{EVENTS, METRICS, N_EVENTS, YEARS_TO_FORCE};
-use crate::report::{Headline, MetricOut, Outcomes, finite};
+use crate::report::{Headline, MetricOut, Outcomes, PolicyOut, finite};
 
 /// Output format of the results file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,6 +167,10 @@ struct JsonRest<'a> {
     attribution: Option<
         &'a crate::report::attribution::EventsOut<crate::report::attribution::EventAttributionOut>,
     >,
+    /// The point's dated policies and the month each took effect in its runs (a run's
+    /// `policies`); absent without policies.
+    #[serde(skip_serializing_if = "<[PolicyOut]>::is_empty")]
+    policies: &'a [PolicyOut],
 }
 
 #[derive(Serialize)]
@@ -317,6 +321,7 @@ impl Rows {
         values: &[f64],
         report: &Headline,
         stopping: Option<&Stopping>,
+        policies: &[PolicyOut],
     ) -> String {
         let mut s = self.prefix(k, values);
         match self.format {
@@ -380,6 +385,7 @@ impl Rows {
                     outcomes: &report.outcomes,
                     metrics: &report.metrics,
                     attribution: report.attribution.as_ref(),
+                    policies,
                 };
                 let body = serde_json::to_string(&rest).expect("serialises");
                 s.push_str(&body[1..]); // drop the opening brace
@@ -453,6 +459,11 @@ impl Rows {
                 Some(d)
             }
         }
+    }
+
+    /// Whether rows are JSON Lines records (which name the point's dated policies).
+    pub fn is_json(&self) -> bool {
+        self.format == RowFormat::Json
     }
 
     /// Whether rows carry --until-ci columns (runs vary by point).

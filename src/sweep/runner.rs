@@ -35,7 +35,7 @@ use crate::engine::{Aggregate, BLOCK_RUNS, Hooks, RunPlan, Runs, Worker};
 use crate::model::Compiled;
 use crate::scenario::Scenario;
 use crate::outputs::N_EVENTS;
-use crate::report::Headline;
+use crate::report::{Headline, PolicyOut};
 
 /// Where rows go.
 pub enum Sink {
@@ -661,7 +661,7 @@ pub fn run_sweep(
             };
             if let Some(stop) = finished {
                 let open = st.open.remove(&k).expect("an open point");
-                let line = point_row(&exec.rows, k, &open, stop.as_ref());
+                let line = point_row(&exec.rows, sweep, k, &open, stop.as_ref());
                 let y = report_outputs(&open);
                 spare = open.agg;
                 st.done.insert(k, (line, y));
@@ -739,13 +739,7 @@ fn schedule(queue: &mut VecDeque<Task>, k: u64, open: &mut Open, end: u64, urgen
 /// Point `k`'s scenario (the base, or its policy's) with its `values` set (pre-validated:
 /// cannot fail).
 pub fn point_scenario(sweep: &Sweep, k: u64, values: &[f64]) -> Compiled {
-    let (base, targets) = sweep.scenario_of(k);
-    let mut s = base.clone();
-    for (t, &v) in targets.iter().zip(values) {
-        s.set(*t, v)
-            .expect("sweep values are validated against the parameter ranges");
-    }
-    let c = Compiled::new(&s);
+    let c = Compiled::new(&point_input(sweep, k, values));
     if sweep.attribution {
         c.with_attribution()
     } else {
@@ -753,9 +747,32 @@ pub fn point_scenario(sweep: &Sweep, k: u64, values: &[f64]) -> Compiled {
     }
 }
 
-fn point_row(rows: &Rows, k: u64, open: &Open, stop: Option<&Stopping>) -> String {
+/// Point `k`'s scenario with its `values` set, as given (before pruning).
+fn point_input(sweep: &Sweep, k: u64, values: &[f64]) -> Scenario {
+    let (base, targets) = sweep.scenario_of(k);
+    let mut s = base.clone();
+    for (t, &v) in targets.iter().zip(values) {
+        s.set(*t, v)
+            .expect("sweep values are validated against the parameter ranges");
+    }
+    s
+}
+
+/// The dated policies of point `k`'s scenario and the month each took effect in its runs
+/// (its `values` may move a policy's start or switch it off): a JSON Lines record's
+/// `policies`, computed from the point's scenario as a run's report computes them (empty
+/// without policies).
+pub fn point_policies(sweep: &Sweep, k: u64, values: &[f64]) -> Vec<PolicyOut> {
+    if sweep.scenario_of(k).0.policies.is_empty() {
+        return Vec::new();
+    }
+    PolicyOut::of(&point_input(sweep, k, values))
+}
+
+fn point_row(rows: &Rows, sweep: &Sweep, k: u64, open: &Open, stop: Option<&Stopping>) -> String {
     row_of(
         rows,
+        sweep,
         k,
         &open.values,
         &open.compiled,
@@ -772,13 +789,20 @@ fn report_outputs(open: &Open) -> [f64; N_EVENTS] {
 /// writes, and what `deter merge` writes for the merged shards of a sweep.
 pub fn row_of(
     rows: &Rows,
+    sweep: &Sweep,
     k: u64,
     values: &[f64],
     compiled: &Compiled,
     agg: &Aggregate,
     stop: Option<&Stopping>,
 ) -> String {
-    rows.row(k, values, &Headline::build(compiled, agg), stop)
+    // Only a JSON Lines record names the policies (a CSV row's columns are the header's).
+    let policies = if rows.is_json() {
+        point_policies(sweep, k, values)
+    } else {
+        Vec::new()
+    };
+    rows.row(k, values, &Headline::build(compiled, agg), stop, &policies)
 }
 
 /// The headline probabilities of a point's aggregate (the sensitivity analysis's inputs).
@@ -883,7 +907,7 @@ mod tests {
             };
             assert_eq!(
                 lines[k as usize + 1],
-                point_row(&exec.rows, k, &open, None)
+                point_row(&exec.rows, &sweep, k, &open, None)
             );
         }
     }
