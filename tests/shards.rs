@@ -1233,6 +1233,33 @@ fn a_shard_edited_without_changing_any_value_is_refused_where_it_differs() {
     ));
 }
 
+/// A partial file converted to CR LF line ends (a copy through a Windows share or an editor)
+/// was refused as "here its shard writes a line break, the file has a line break": the CR
+/// and the line break it precedes read alike. It is named as what it is, at its byte.
+#[test]
+fn a_shard_with_crlf_line_ends_is_refused_naming_the_carriage_return() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = shard_files(dir.path(), SCENARIO, 2, &["--no-attribution"]);
+    let text = std::fs::read_to_string(&parts[1]).unwrap();
+    let edited = dir.path().join("crlf.json").display().to_string();
+    std::fs::write(&edited, text.replace('\n', "\r\n")).unwrap();
+    // The first line break follows the opening brace: line 1, column 2.
+    assert!(text.starts_with("{\n"), "{}", &text[..2]);
+    let out = dir.path().join("merged.json");
+    let o = merge(
+        &[parts[0].clone(), edited.clone()],
+        &["--format", "json", "--out", out.to_str().unwrap()],
+    );
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    let head = format!(
+        "{edited}:1:2: error: damaged partial file: here its shard writes a line break, the \
+         file has a carriage return (`\\r`) before the line break: CR LF line ends"
+    );
+    assert!(err.starts_with(&head), "want {head}\n{err}");
+    assert!(!out.exists(), "an output was written");
+}
+
 /// `deter merge` guarded three sets of tallies (the merged aggregate, a template, a part)
 /// where it holds two (the merged aggregate and the part being added: tests/memory.rs
 /// measures it), so a run it can merge within the limit was refused. A scenario whose two
