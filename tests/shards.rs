@@ -1950,3 +1950,56 @@ fn cluster_md_names_the_format_version_shards_write() {
         .collect();
     assert_eq!(named, written.to_string(), "docs/CLUSTER.md's header row");
 }
+
+/// A shard writes its partial file, JSON whatever its name: `--out part-0.csv` (or `.html`)
+/// wrote JSON under a CSV or HTML name, exit 0, where `--out x.html` without `--shard` is
+/// refused. `deter run` and `deter sweep` refuse it at the value, exit 2, nothing written.
+#[test]
+fn a_shard_named_as_a_csv_or_html_file_is_refused_at_its_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = root().join("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let sweep = sweep.to_str().unwrap();
+    let uncertain = write(
+        dir.path(),
+        "uncertain.toml",
+        &format!(
+            "extends = \"{}\"\n\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.5, 1.0]\n",
+            root().join(SCENARIO).display()
+        ),
+    )
+    .display()
+    .to_string();
+    for (command, input, name, named) in [
+        ("run", SCENARIO, "part-0.csv", "a CSV"),
+        ("run", SCENARIO, "part-0.HTML", "an HTML"),
+        ("sweep", sweep, "part-0.csv", "a CSV"),
+        ("sweep", sweep, "part-0.htm", "an HTML"),
+        // A nested run's shard (a scenario with `[[uncertain]]` priors, drawn twice).
+        ("run", uncertain.as_str(), "part-0.csv", "a CSV"),
+    ] {
+        let out = dir.path().join(name);
+        let shown = out.display().to_string();
+        let mut args = vec![command, input, "--shard", "0/2", "--out", &shown, "--quiet"];
+        if input == uncertain {
+            args.extend(["--draws", "2", "--runs", "10"]);
+        }
+        let o = deter(&args);
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(2), "{command} {name}: {err}");
+        assert!(
+            err.starts_with(&format!(
+                "--out:1:1: error: expected a file for the shard's partial file (JSON: --shard \
+                 writes it), found `{shown}`, the name of {named} file"
+            )),
+            "{command} {name}: {err}"
+        );
+        assert!(
+            err.contains(&format!(
+                "help: use `{}`",
+                out.with_extension("json").display()
+            )),
+            "{command} {name}: {err}"
+        );
+        assert!(!out.exists(), "{command} {name}: written");
+    }
+}
