@@ -1233,6 +1233,33 @@ fn a_shard_edited_without_changing_any_value_is_refused_where_it_differs() {
     ));
 }
 
+/// A partial file converted to CR LF line ends (a copy through a Windows share or an editor)
+/// was refused as "here its shard writes a line break, the file has a line break": the CR
+/// and the line break it precedes read alike. It is named as what it is, at its byte.
+#[test]
+fn a_shard_with_crlf_line_ends_is_refused_naming_the_carriage_return() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = shard_files(dir.path(), SCENARIO, 2, &["--no-attribution"]);
+    let text = std::fs::read_to_string(&parts[1]).unwrap();
+    let edited = dir.path().join("crlf.json").display().to_string();
+    std::fs::write(&edited, text.replace('\n', "\r\n")).unwrap();
+    // The first line break follows the opening brace: line 1, column 2.
+    assert!(text.starts_with("{\n"), "{}", &text[..2]);
+    let out = dir.path().join("merged.json");
+    let o = merge(
+        &[parts[0].clone(), edited.clone()],
+        &["--format", "json", "--out", out.to_str().unwrap()],
+    );
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    let head = format!(
+        "{edited}:1:2: error: damaged partial file: here its shard writes a line break, the \
+         file has a carriage return (`\\r`) before the line break: CR LF line ends"
+    );
+    assert!(err.starts_with(&head), "want {head}\n{err}");
+    assert!(!out.exists(), "an output was written");
+}
+
 /// `deter merge` guarded three sets of tallies (the merged aggregate, a template, a part)
 /// where it holds two (the merged aggregate and the part being added: tests/memory.rs
 /// measures it), so a run it can merge within the limit was refused. A scenario whose two
@@ -1922,4 +1949,57 @@ fn cluster_md_names_the_format_version_shards_write() {
         .take_while(|c| c.is_ascii_digit())
         .collect();
     assert_eq!(named, written.to_string(), "docs/CLUSTER.md's header row");
+}
+
+/// A shard writes its partial file, JSON whatever its name: `--out part-0.csv` (or `.html`)
+/// wrote JSON under a CSV or HTML name, exit 0, where `--out x.html` without `--shard` is
+/// refused. `deter run` and `deter sweep` refuse it at the value, exit 2, nothing written.
+#[test]
+fn a_shard_named_as_a_csv_or_html_file_is_refused_at_its_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = root().join("scenarios/sweeps/kosovo-budget-x-nato.toml");
+    let sweep = sweep.to_str().unwrap();
+    let uncertain = write(
+        dir.path(),
+        "uncertain.toml",
+        &format!(
+            "extends = \"{}\"\n\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [0.5, 1.0]\n",
+            root().join(SCENARIO).display()
+        ),
+    )
+    .display()
+    .to_string();
+    for (command, input, name, named) in [
+        ("run", SCENARIO, "part-0.csv", "a CSV"),
+        ("run", SCENARIO, "part-0.HTML", "an HTML"),
+        ("sweep", sweep, "part-0.csv", "a CSV"),
+        ("sweep", sweep, "part-0.htm", "an HTML"),
+        // A nested run's shard (a scenario with `[[uncertain]]` priors, drawn twice).
+        ("run", uncertain.as_str(), "part-0.csv", "a CSV"),
+    ] {
+        let out = dir.path().join(name);
+        let shown = out.display().to_string();
+        let mut args = vec![command, input, "--shard", "0/2", "--out", &shown, "--quiet"];
+        if input == uncertain {
+            args.extend(["--draws", "2", "--runs", "10"]);
+        }
+        let o = deter(&args);
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(2), "{command} {name}: {err}");
+        assert!(
+            err.starts_with(&format!(
+                "--out:1:1: error: expected a file for the shard's partial file (JSON: --shard \
+                 writes it), found `{shown}`, the name of {named} file"
+            )),
+            "{command} {name}: {err}"
+        );
+        assert!(
+            err.contains(&format!(
+                "help: use `{}`",
+                out.with_extension("json").display()
+            )),
+            "{command} {name}: {err}"
+        );
+        assert!(!out.exists(), "{command} {name}: written");
+    }
 }

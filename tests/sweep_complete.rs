@@ -877,3 +877,55 @@ fn a_row_cut_short_by_a_stopped_sweep_is_read_as_the_resume_reads_it() {
     refused(&o);
     stderr_says(&o, "cells, the header has");
 }
+
+/// A sweep stopped before its first point finished leaves the results' header and a record
+/// that says `running`: `deter robust` and `deter discover` said "no rows", without the
+/// command that runs the sweep, where results holding one point are "incomplete" with it.
+/// The same file without its record has no rows, said as a file of draws with none is.
+#[test]
+fn results_stopped_before_their_first_point_are_incomplete_with_the_resume_command() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = three_policies(d.path());
+    let full = whole(&sweep, d.path(), "full.csv");
+    // What the stop leaves: the header, and the record as the sweep wrote it at its start.
+    let part = d.path().join("part.csv");
+    let header = lines(&full)[0].clone();
+    std::fs::write(&part, format!("{header}\n")).unwrap();
+    let record = std::fs::read_to_string(d.path().join("full.csv.sweep"))
+        .unwrap()
+        .replace("\"status\":\"complete\"", "\"status\":\"running\"");
+    assert!(record.contains("\"status\":\"running\""), "{record}");
+    std::fs::write(d.path().join("part.csv.sweep"), record).unwrap();
+
+    let expected = format!(
+        "`{}` is incomplete: its sweep planned 9 points (3 policies x 3 futures) x 40 runs and \
+         the file holds 0 of them; policy `baseline` (3 futures), policy `envoy` (3 futures), \
+         policy `strong` (3 futures) not run. Complete it with `deter sweep {} --out {} --resume`",
+        part.display(),
+        sweep.display(),
+        part.display()
+    );
+    let o = robust(&part, &[]);
+    refused(&o);
+    assert!(stderr(&o).contains(&expected), "{}", stderr(&o));
+    let o = discover(&part, &["--outcome", "war", "--above", "0.1"]);
+    refused(&o);
+    assert!(stderr(&o).contains(&expected), "{}", stderr(&o));
+
+    // Without its record: no rows, with what a results file holds.
+    std::fs::remove_file(d.path().join("part.csv.sweep")).unwrap();
+    for o in [
+        robust(&part, &[]),
+        discover(&part, &["--outcome", "war", "--above", "0.1"]),
+    ] {
+        refused(&o);
+        let e = stderr(&o);
+        assert!(
+            e.contains(&format!(
+                "{}: error: the file has no rows (header only)",
+                part.display()
+            )) && e.contains("one row per point"),
+            "{e}"
+        );
+    }
+}

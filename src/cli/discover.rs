@@ -258,6 +258,8 @@ fn read_error(e: crate::rdm::results::ReadError, results: &Path, command: &str) 
     use crate::rdm::results::ReadError;
     match e {
         ReadError::File(d) => CliError::Input(d),
+        // In the words `deter robust` and `deter discover` give results holding some points.
+        ReadError::Incomplete(m) => CliError::Usage(m),
         ReadError::Content(d) => CliError::Input(
             super::validate::other_kind_of_output(
                 results,

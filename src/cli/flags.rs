@@ -274,6 +274,43 @@ pub fn check_named_format(
     .into())
 }
 
+/// `--shard K/N --out PART`: a shard writes its partial file, JSON whatever the name, so
+/// `--out part-0.csv` or `--out part-0.html` wrote JSON under a CSV or HTML name (exit 0),
+/// where `--out x.html` without `--shard` is refused. Refused as every flag's fault, at the
+/// value, before any work: "--out:1:1: error: expected a file for the shard's partial file
+/// (JSON: --shard writes it), found `part-0.csv`, the name of a CSV file", help "use
+/// `part-0.json`". Any other name is taken, as [`check_named_format`] takes it.
+pub fn check_partial_name(out: Option<&std::path::Path>) -> Result<(), super::CliError> {
+    let Some(out) = out else {
+        return Ok(());
+    };
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let named = match ext.as_deref() {
+        Some("csv") => "a CSV",
+        Some("html" | "htm") => "an HTML",
+        _ => return Ok(()),
+    };
+    let shown = out.display().to_string();
+    Err(super::FlagFault {
+        help: Some(format!(
+            "use `{}` (`deter merge` of the shards writes the CSV and the page)",
+            out.with_extension("json").display()
+        )),
+        ..super::FlagFault::new(
+            "--out",
+            &shown,
+            format!(
+                "expected a file for the shard's partial file (JSON: --shard writes it), found \
+                 `{shown}`, the name of {named} file"
+            ),
+        )
+    }
+    .into())
+}
+
 /// Adaptive stopping: shared by `run`, `compare` and `sweep` (docs/SWEEPS.md).
 #[derive(Args, Debug, Clone, Copy)]
 pub struct UntilFlags {

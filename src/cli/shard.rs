@@ -107,6 +107,7 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
         super::output_file_fault("--out", out, &[])?;
         output::check_writable(out, &[]).map_err(CliError::Usage)?;
     }
+    super::flags::check_partial_name(args.output.out.as_deref())?;
     // Read the text now, right after validating it, to embed it in the partial file.
     let text = std::fs::read_to_string(file)
         .map_err(|e| CliError::Failure(format!("cannot read `{}`: {e}", file.display())))?;

@@ -206,6 +206,10 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         args.report.as_deref(),
         super::flags::Writes::Page,
     )?;
+    // A shard writes its partial file (JSON), not results: said before the results' format.
+    if args.shard.is_some() {
+        super::flags::check_partial_name(args.out.as_deref())?;
+    }
     let results_format = args.results_format()?;
     if let Some(dir) = &args.plots {
         output::check_output_dir(dir, "--plots")

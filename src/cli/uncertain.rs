@@ -296,6 +296,7 @@ pub fn run_nested_shard(args: &RunArgs, spec: crate::shard::ShardSpec) -> Result
     let file = &args.files[0];
     let outputs: Vec<&PathBuf> = args.output.out.iter().collect();
     let (scenario, post) = nested_inputs(args, &outputs)?;
+    super::flags::check_partial_name(args.output.out.as_deref())?;
     // Read right after validating, to embed it in the partial file.
     let text = std::fs::read_to_string(file)
         .map_err(|e| CliError::Failure(format!("cannot read `{}`: {e}", file.display())))?;

@@ -20,6 +20,10 @@ pub enum ReadError {
     /// It was read but is not a results file, or a cell cannot be read: the diagnostic of
     /// every file kind (`FILE: error: ...`, a cell's at `FILE:LINE:COL`).
     Content(crate::scenario::Diagnostics),
+    /// It holds no row and its record says the sweep has points to run (a sweep stopped
+    /// before its first point finished leaves only the header): the words results holding
+    /// some of the points get, with the command that completes them.
+    Incomplete(String),
 }
 
 /// Why an analysis of a results file refused it ([`Results::numeric`], [`Results::outcome`],
@@ -143,6 +147,45 @@ fn stopped_sweep(path: &Path, header: &[u8]) -> bool {
 enum Fault {
     Located(Box<crate::scenario::Diagnostic>),
     File(String),
+    /// A header and no row: said by [`no_rows`], which consults the sweep's record.
+    NoRows,
+}
+
+/// A results file with its header and no row, as a file of draws with no draw is said.
+const NO_ROWS: &str = "the file has no rows (header only)";
+
+/// Why results `bytes` (read from `path`, shown as `shown`) with a header and no row are
+/// refused: when their record plans points (a sweep stopped before its first point
+/// finished), incomplete in the words of results holding some of them, with the command
+/// that completes them; otherwise as a file of draws with no draw is.
+fn no_rows(path: &Path, bytes: &[u8], shown: &str) -> ReadError {
+    let first = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes, |i| &bytes[..=i]);
+    let header = String::from_utf8_lossy(first);
+    let policies = header
+        .trim_end()
+        .split(',')
+        .any(|c| c == "policy")
+        .then(Vec::new);
+    let read = crate::sweep::record::RowsRead {
+        rows: 0,
+        header_sha256: &crate::sweep::record::sha256_hex(first),
+        results_sha256: &crate::sweep::record::sha256_hex(bytes),
+        runs: Vec::new(),
+        policies,
+    };
+    match crate::sweep::record::check(path, &read) {
+        crate::sweep::record::Completeness::Incomplete(m) => ReadError::Incomplete(m),
+        _ => ReadError::Content(crate::scenario::Diagnostics(vec![
+            crate::scenario::Diagnostic::file_level(shown, NO_ROWS.into()).with_help(Some(
+                "a results file holds a header line starting with `point` and one row per \
+                 point, as `deter sweep --out RESULTS.csv` writes it"
+                    .into(),
+            )),
+        ])),
+    }
 }
 
 /// One column of a levers x futures results file as a policies x futures table.
@@ -198,11 +241,12 @@ impl Results {
             }
             _ => bytes,
         };
-        Self::parse_located(bytes, &shown).map_err(|e| {
-            ReadError::Content(crate::scenario::Diagnostics(vec![match e {
-                Fault::Located(d) => *d,
-                Fault::File(m) => crate::scenario::Diagnostic::file_level(&shown, m),
-            }]))
+        Self::parse_located(bytes, &shown).map_err(|e| match e {
+            Fault::NoRows => no_rows(path, bytes, &shown),
+            Fault::Located(d) => ReadError::Content(crate::scenario::Diagnostics(vec![*d])),
+            Fault::File(m) => ReadError::Content(crate::scenario::Diagnostics(vec![
+                crate::scenario::Diagnostic::file_level(&shown, m),
+            ])),
         })
     }
 
@@ -212,6 +256,7 @@ impl Results {
         Self::parse_located(bytes, "results").map_err(|e| match e {
             Fault::Located(d) => d.one_line(),
             Fault::File(m) => m,
+            Fault::NoRows => NO_ROWS.into(),
         })
     }
 
@@ -500,7 +545,7 @@ impl Results {
             rows.push(rec.iter().map(str::to_string).collect());
         }
         if rows.is_empty() {
-            return Err(Fault::File("no rows".into()));
+            return Err(Fault::NoRows);
         }
         let first = bytes
             .iter()

@@ -549,6 +549,17 @@ fn not_as_written(f: &Named) -> crate::scenario::Diagnostic {
             at -= 1;
         }
         let shown = |b: &[u8]| {
+            // A CR LF line end (a file converted to Windows line ends) was "a line break"
+            // against the shard's line break: the two read alike.
+            if b.first() == Some(&b'\r') {
+                return if b.get(1) == Some(&b'\n') {
+                    "a carriage return (`\\r`) before the line break: CR LF line ends, as a \
+                     conversion to Windows line ends writes them"
+                        .to_string()
+                } else {
+                    "a carriage return (`\\r`)".to_string()
+                };
+            }
             let s = String::from_utf8_lossy(b);
             let line = s.lines().next().unwrap_or("");
             if line.is_empty() {
