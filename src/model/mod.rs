@@ -4384,7 +4384,8 @@ mod tests {
     /// contributor of the force stationed in `BBB` (`KEEPER` 0.24). Each comes back as soon as
     /// it stops protecting `BBB`: the pact's treaty weight 0 (no pact), the force's capability
     /// 0 (no force). The target's side, `M_T0 = K_T + H_T`, keeps its own patrons' help
-    /// (`BYSTANDER` 0.56 and `KEEPER` 0.24, a contributor without a pact) in every case.
+    /// (`BYSTANDER` 0.56 and `KEEPER` 0.24, a contributor without a pact) in every case, both
+    /// as compiled and unpruned.
     #[test]
     fn a_protector_of_the_target_gives_the_challenger_no_tie_help() {
         let file = tied_to_both_sides();
@@ -4404,28 +4405,33 @@ mod tests {
             ("neither", &neither, patron + bystander + away + ally + keeper, false, false),
         ];
         for (what, s, h_a, bound, deployed) in cases {
-            let c = Compiled::new(s);
-            let w = c.new_world();
-            let (a, t) = (c.scenario.rivalries[0].challenger, c.scenario.rivalries[0].target);
-            let th = w.theatre(&c, 0);
-            // The protectors are those the case says (so the exclusion is not vacuous).
-            assert_eq!(th.bound > 0.0, bound, "{what}: B {}", th.bound);
-            assert_eq!(th.deployed > 0.0, deployed, "{what}: Dep {}", th.deployed);
-            let k_a = w.own_capability(a);
-            assert!(k_a > 0.0 && th.own_a == k_a, "{what}");
-            let m_a = share * k_a + h_a;
-            assert!(
-                (th.m_a - m_a).abs() <= 1e-12 * m_a,
-                "{what}: M_A {} against {m_a} (H_A {h_a}, counted {})",
-                th.m_a,
-                th.m_a - share * k_a
-            );
-            let m_t0 = w.own_capability(t) + h_t;
-            assert!(
-                (th.m_t0 - m_t0).abs() <= 1e-12 * m_t0,
-                "{what}: M_T0 {} against {m_t0}",
-                th.m_t0
-            );
+            // Unpruned too: the relevance pruning drops `ELSEWHERE` (its host is in no
+            // rivalry), so only there is `AWAY` a contributor of a force stationed elsewhere.
+            let unpruned = Compiled::unpruned(s);
+            assert_eq!(unpruned.scenario.deployments.len(), 2, "{what}");
+            for c in [Compiled::new(s), unpruned] {
+                let w = c.new_world();
+                let (a, t) = (c.scenario.rivalries[0].challenger, c.scenario.rivalries[0].target);
+                let th = w.theatre(&c, 0);
+                // The protectors are those the case says (so the exclusion is not vacuous).
+                assert_eq!(th.bound > 0.0, bound, "{what}: B {}", th.bound);
+                assert_eq!(th.deployed > 0.0, deployed, "{what}: Dep {}", th.deployed);
+                let k_a = w.own_capability(a);
+                assert!(k_a > 0.0 && th.own_a == k_a, "{what}");
+                let m_a = share * k_a + h_a;
+                assert!(
+                    (th.m_a - m_a).abs() <= 1e-12 * m_a,
+                    "{what}: M_A {} against {m_a} (H_A {h_a}, counted {})",
+                    th.m_a,
+                    th.m_a - share * k_a
+                );
+                let m_t0 = w.own_capability(t) + h_t;
+                assert!(
+                    (th.m_t0 - m_t0).abs() <= 1e-12 * m_t0,
+                    "{what}: M_T0 {} against {m_t0}",
+                    th.m_t0
+                );
+            }
         }
     }
 
