@@ -1266,7 +1266,8 @@ struct Decision {
 /// Forces around one crisis (docs/MODEL.md 7.5), capability units.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 struct Theatre {
-    /// The challenger's committable local capability: theatre share x own + patrons' help.
+    /// The challenger's committable local capability: theatre share x own + patrons' help
+    /// (bar the target's protectors).
     m_a: f64,
     /// The challenger's whole capability (the punishment ratio's reference).
     own_a: f64,
@@ -2239,7 +2240,8 @@ impl<const C: bool> World<C> {
     }
 
     /// The terms of [`World::forces`] on rivalry `ri` besides the two players' own
-    /// capabilities (docs/MODEL.md 7.5): the patrons' help to each player through their ties,
+    /// capabilities (docs/MODEL.md 7.5): the patrons' help to each player through their ties
+    /// (none to the challenger from one of the target's protectors, [`World::protects`]),
     /// and the target's protectors (pact partners bar the challenger, and the forces
     /// stationed in it with their contributors). `stale` if one of them is a country's own
     /// capability (a country ally or contributor), which changes every month.
@@ -2257,24 +2259,28 @@ impl<const C: bool> World<C> {
                 self.power_capability(actor - n_c)
             }
         };
-        // Help that always counts: patrons' forces in theatre through their tie (alignment,
-        // not NATO interoperability); the rival never counts for the other side. Powers
-        // only, so never a country's own capability.
-        let tie_help = |i: usize, other: usize| {
+        // Help without a pact: patrons' forces in theatre through their tie (alignment, not
+        // NATO interoperability). Powers only, so never a country's own capability; a pact
+        // partner of `i` is its protector instead. `excluded` names the powers that stand on
+        // the other side of this crisis.
+        let tie_help = |i: usize, excluded: &dyn Fn(usize) -> bool| {
             let row = i * c.n_actors;
             let helpers = &self.helpers[row..row + self.helper_count[i] as usize];
             let mut help = 0.0;
             for &actor in helpers {
                 let actor = actor as usize;
-                if actor == other || actor < n_c || self.pact[row + actor] > 0.0 {
+                if actor < n_c || self.pact[row + actor] > 0.0 || excluded(actor) {
                     continue;
                 }
                 help += self.tie_reach[i * n_p + (actor - n_c)] * self.power_capability(actor - n_c);
             }
             help
         };
-        let tie_a = tie_help(a, t);
-        let tie_t = tie_help(t, a);
+        // A power cannot stand on both sides of one crisis: one of T's protectors gives A no
+        // tie help (a tie to T alone excludes nobody). The challenger's pact partners are not
+        // players of the crisis (7.5), so nothing excludes a power from T's tie help.
+        let tie_a = tie_help(a, &|actor| self.protects(c, a, t, actor));
+        let tie_t = tie_help(t, &|_| false);
         // Protectors: T's pact partners (bar the challenger) and the forces stationed in T.
         let row = t * c.n_actors;
         let helpers = &self.helpers[row..row + self.helper_count[t] as usize];
@@ -2304,33 +2310,20 @@ impl<const C: bool> World<C> {
         let mut tripwire = 0.0;
         let deployments = &c.scenario.deployments;
         for (d, dp) in self.deployments.iter().enumerate() {
-            if c.deployment_host[d] != t {
+            if !self.stationed_in(c, t, d) {
                 continue;
             }
             let k = dp.interoperability * dp.capability;
-            if k <= 0.0 {
-                // A force of no capability is nobody's tripwire: it changes nothing.
-                continue;
-            }
             th.deployed += k;
             tripwire += dp.reliability * k;
             // Its contributors fight with everything if they commit (punishment), each
             // counted once: not if a pact or an earlier deployment already counted it (an
-            // earlier one counts only if it was not skipped above for k = 0).
+            // earlier one counts only if it was not skipped above).
             for (j, &who) in deployments[d].contributors.iter().enumerate() {
                 let actor = self.actor_index(who);
                 let counted = actor == a
                     || self.pact[row + actor] > 0.0
-                    || deployments[..d].iter().enumerate().any(|(e, other)| {
-                        c.deployment_host[e] == t
-                            && self.deployments[e].interoperability
-                                * self.deployments[e].capability
-                                > 0.0
-                            && other
-                                .contributors
-                                .iter()
-                                .any(|&x| self.actor_index(x) == actor)
-                    })
+                    || (0..d).any(|e| self.stationed_in(c, t, e) && self.contributes(c, e, actor))
                     || deployments[d].contributors[..j].contains(&who);
                 if counted {
                     continue;
@@ -2356,11 +2349,39 @@ impl<const C: bool> World<C> {
             stale,
         }
     }
+
+    /// Whether deployment `d` is a force stationed in country `t` that counts in its theatre
+    /// (docs/MODEL.md 7.5): hosted by `t`, of positive capability `iota_d K_d`. A force of no
+    /// capability is nobody's tripwire and makes nobody a protector: it changes nothing.
+    fn stationed_in(&self, c: &Compiled, t: usize, d: usize) -> bool {
+        let dp = &self.deployments[d];
+        c.deployment_host[d] == t && dp.interoperability * dp.capability > 0.0
+    }
+
+    /// Whether `actor` is a contributor of deployment `d`.
+    fn contributes(&self, c: &Compiled, d: usize, actor: usize) -> bool {
+        c.scenario.deployments[d]
+            .contributors
+            .iter()
+            .any(|&x| self.actor_index(x) == actor)
+    }
+
+    /// Whether `actor` is one of `t`'s protectors in a crisis on rivalry `a -> t`, the set
+    /// docs/MODEL.md 7.5 aggregates into P: a pact partner of `t` other than `a` (this run's
+    /// treaty weight above 0), or a contributor of a force stationed in `t` that counts
+    /// ([`World::stationed_in`]).
+    fn protects(&self, c: &Compiled, a: usize, t: usize, actor: usize) -> bool {
+        actor != a
+            && (self.pact[t * c.n_actors + actor] > 0.0
+                || (0..self.deployments.len())
+                    .any(|d| self.stationed_in(c, t, d) && self.contributes(c, d, actor)))
+    }
 }
 
 /// The terms of a rivalry's forces that do not change from month to month
 /// ([`World::static_forces`]): `th` holds the protectors' terms (its `m_a`, `own_a` and `m_t0`
-/// are 0), `tie_a` and `tie_t` the patrons' help to the challenger and to the target.
+/// are 0), `tie_a` and `tie_t` the patrons' help to the challenger (bar the target's
+/// protectors) and to the target.
 /// `stale`: some term is a country's own capability, so [`World::forces`] computes them
 /// again in every crisis.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -4308,6 +4329,103 @@ mod tests {
         }
         // Lifted: the two nuclear pacts at w 0.5 and 1, m 0.75 and 1, both fait accompli values.
         assert_eq!(lifted, 2 * 2 * 2 * 2, "{lifted}");
+    }
+
+    /// The template with four more powers tied to the challenger `AAA`, each with its tie
+    /// help to `AAA` (tie x in_theatre x capability x quality) written beside it, and the
+    /// template's `PATRON` brought into theatre: `PATRON` 0.6 x 0.02 x 50 x 1 = 0.6; `ALLY`, in
+    /// the pact with the target `BBB`, 0.3 x 0.05 x 20 x 1.5 = 0.45; `KEEPER`, with no pact,
+    /// the contributor of `GUARD` stationed in `BBB`, 0.5 x 0.04 x 10 x 1.2 = 0.24;
+    /// `BYSTANDER`, tied to `BBB` too (0.7) and protecting nobody, 0.2 x 0.1 x 8 x 1 = 0.16;
+    /// `AWAY`, the contributor of a force stationed in the ally `CCC`, not in `BBB`, 0.4 x
+    /// 0.05 x 10 x 1 = 0.2. `BBB`'s own ties: `BYSTANDER` 0.7 x 0.1 x 8 = 0.56 and `KEEPER`
+    /// 0.5 x 0.04 x 12 = 0.24.
+    fn tied_to_both_sides() -> crate::scenario::Scenario {
+        let powers = "[[power]]\nid = \"ALLY\"\nname = \"Treaty protector\"\ncapability = 20.0\nquality = 1.5\nin_theatre = 0.05\n\n\
+             [[power]]\nid = \"KEEPER\"\nname = \"Contributor\"\ncapability = 10.0\nquality = 1.2\nin_theatre = 0.04\n\n\
+             [[power]]\nid = \"BYSTANDER\"\nname = \"Tied to both\"\ncapability = 8.0\nin_theatre = 0.1\n\n\
+             [[power]]\nid = \"AWAY\"\nname = \"Contributor elsewhere\"\ncapability = 10.0\nin_theatre = 0.05\n\n\
+             [[country]]\nid = \"AAA\"\n";
+        let mut text = crate::scenario::TEMPLATE.to_string();
+        for (from, to) in [
+            ("in_theatre = 0.0 ", "in_theatre = 0.02"),
+            ("[[country]]\nid = \"AAA\"\n", powers),
+            (
+                "ties = { PATRON = 0.6 }",
+                "ties = { PATRON = 0.6, ALLY = 0.3, KEEPER = 0.5, BYSTANDER = 0.2, AWAY = 0.4 }",
+            ),
+            ("cohesion = 0.8\n", "cohesion = 0.8\nties = { BYSTANDER = 0.7, KEEPER = 0.5 }\n"),
+            ("members = [\"BBB\", \"CCC\"]", "members = [\"BBB\", \"CCC\", \"ALLY\"]"),
+        ] {
+            assert_eq!(text.matches(from).count(), 1, "{from}");
+            text = text.replacen(from, to, 1);
+        }
+        text.push_str(
+            "\n[[deployment]]\nid = \"GUARD\"\nname = \"Stationed force\"\nhost = \"BBB\"\n\
+             contributors = [\"KEEPER\"]\ncapability = 2.0\n\n\
+             [[deployment]]\nid = \"ELSEWHERE\"\nname = \"Force in the ally\"\nhost = \"CCC\"\n\
+             contributors = [\"AWAY\"]\ncapability = 1.0\n",
+        );
+        crate::scenario::parse_str(&text, "tied.toml").unwrap()
+    }
+
+    /// A power cannot stand on both sides of one crisis (docs/MODEL.md 7.5): in a crisis on
+    /// `AAA -> BBB`, `M_A = challenger_share K_A + H_A` (share 0.35) counts the tie help of
+    /// the powers tied to `AAA` that are not among `BBB`'s protectors ([`tied_to_both_sides`]:
+    /// `PATRON` 0.6, `BYSTANDER` 0.16, tied to `BBB` as well, and `AWAY` 0.2, whose force is
+    /// stationed elsewhere), never that of `BBB`'s treaty protector (`ALLY` 0.45) nor of the
+    /// contributor of the force stationed in `BBB` (`KEEPER` 0.24). Each comes back as soon as
+    /// it stops protecting `BBB`: the pact's treaty weight 0 (no pact), the force's capability
+    /// 0 (no force). The target's side, `M_T0 = K_T + H_T`, keeps its own patrons' help
+    /// (`BYSTANDER` 0.56 and `KEEPER` 0.24, a contributor without a pact) in every case, both
+    /// as compiled and unpruned.
+    #[test]
+    fn a_protector_of_the_target_gives_the_challenger_no_tie_help() {
+        let file = tied_to_both_sides();
+        let id = file.rivalries[0].id.clone();
+        let share = 0.35;
+        let file = with_value(&file, &format!("rivalry.{id}.challenger_share"), share);
+        let (patron, ally, keeper, bystander, away) = (0.6, 0.45, 0.24, 0.16, 0.2);
+        let h_t = 0.56 + 0.24;
+        let no_pact = with_value(&file, "alliance.PACT.reliability", 0.0);
+        let no_force = with_value(&file, "deployment.GUARD.capability", 0.0);
+        let neither = with_value(&no_force, "alliance.PACT.reliability", 0.0);
+        // (what, the file, H_A written down, B > 0, Dep > 0)
+        let cases = [
+            ("ALLY by treaty, KEEPER by its force", &file, patron + bystander + away, true, true),
+            ("no pact: ALLY helps", &no_pact, patron + bystander + away + ally, false, true),
+            ("no force: KEEPER helps", &no_force, patron + bystander + away + keeper, true, false),
+            ("neither", &neither, patron + bystander + away + ally + keeper, false, false),
+        ];
+        for (what, s, h_a, bound, deployed) in cases {
+            // Unpruned too: the relevance pruning drops `ELSEWHERE` (its host is in no
+            // rivalry), so only there is `AWAY` a contributor of a force stationed elsewhere.
+            let unpruned = Compiled::unpruned(s);
+            assert_eq!(unpruned.scenario.deployments.len(), 2, "{what}");
+            for c in [Compiled::new(s), unpruned] {
+                let w = c.new_world();
+                let (a, t) = (c.scenario.rivalries[0].challenger, c.scenario.rivalries[0].target);
+                let th = w.theatre(&c, 0);
+                // The protectors are those the case says (so the exclusion is not vacuous).
+                assert_eq!(th.bound > 0.0, bound, "{what}: B {}", th.bound);
+                assert_eq!(th.deployed > 0.0, deployed, "{what}: Dep {}", th.deployed);
+                let k_a = w.own_capability(a);
+                assert!(k_a > 0.0 && th.own_a == k_a, "{what}");
+                let m_a = share * k_a + h_a;
+                assert!(
+                    (th.m_a - m_a).abs() <= 1e-12 * m_a,
+                    "{what}: M_A {} against {m_a} (H_A {h_a}, counted {})",
+                    th.m_a,
+                    th.m_a - share * k_a
+                );
+                let m_t0 = w.own_capability(t) + h_t;
+                assert!(
+                    (th.m_t0 - m_t0).abs() <= 1e-12 * m_t0,
+                    "{what}: M_T0 {} against {m_t0}",
+                    th.m_t0
+                );
+            }
+        }
     }
 
     /// The protectors' cost of a limited fight priced in theatre (`limited_fight_in_theatre`
