@@ -266,7 +266,7 @@ param_block! {
         /// Share of the challenger's GDP lost to a use of force per unit of the rivalry's trade intensity (lost bilateral trade).
         trade_gdp_loss: "share of GDP", Value(0.063), [0.0, 10.0];
         /// Share of the trade cost of a use of force that a dispute stopping short of force (a threat or a display) already costs the challenger: conflict of any intensity costs gains from trade (Polachek 1980), not only force.
-        dispute_trade_share: "", Value(0.7), [0.0, 1.0];
+        dispute_trade_share: "", Value(0.69), [0.0, 1.0];
         /// Audience cost of backing down, per rung climbed above the threat.
         audience_cost: "stake units", Value(0.02), [0.0, 10.0];
         /// Share of the war cost a display of force (MID level 3) carries.

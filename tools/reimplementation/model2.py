@@ -51,7 +51,7 @@ MODEL = dict(
     status_quo_value=0.25, decisiveness=1.0, tension_sensitivity=1.0,
     perception_noise=0.6, war_cost=0.8, limited_force_cost=0.3, punishment=1.0,
     strategic_punishment=1.0, monitoring_cost=0.25, alliance_cost=0.15,
-    stake_gdp_share=0.0333, trade_gdp_loss=0.063, dispute_trade_share=0.7,
+    stake_gdp_share=0.0333, trade_gdp_loss=0.063, dispute_trade_share=0.69,
     audience_cost=0.02, display_cost_factor=0.0, war_uncertainty=2.0, war_resistance=8.0,
     target_stake=0.3, concession_cohesion=0.25, concession_reputation=0.25,
     concession_power=0.0, concession_demands=0.0, concession_demands_loss=0.0,
