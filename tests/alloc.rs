@@ -216,4 +216,15 @@ fn runs_after_setup_make_zero_heap_allocations() {
     let seizing = base.replacen("[model]\n", "[model]\nfait_accompli = 1.0\n", 1);
     assert_ne!(seizing, base);
     assert_runs_do_not_allocate(&seizing, "western-balkans-2024.toml, fait_accompli = 1");
+    // With the protectors moving twice (docs/MODEL.md 7.7: node 6 and its uniform).
+    let twice = base.replacen(
+        "[model]\n",
+        "[model]\nprotector_moves_twice = 1\nreneging_cost = 0.5\n",
+        1,
+    );
+    assert_ne!(twice, base);
+    assert_runs_do_not_allocate(
+        &twice,
+        "western-balkans-2024.toml, protector_moves_twice = 1",
+    );
 }

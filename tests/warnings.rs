@@ -290,6 +290,31 @@ fn validate_warns_about_a_protectors_resolve_the_model_never_reads() {
     }
 }
 
+/// The reneging cost (`model.reneging_cost`) is read only when the protectors move twice
+/// (`protector_moves_twice` 1; docs/MODEL.md 7.7): written while the switch is 0 it is warned
+/// at its value, once; with the switch on, nothing is said.
+#[test]
+fn validate_warns_about_a_reneging_cost_the_model_never_reads() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(scenario("scenarios/western-balkans-2024.toml")).unwrap();
+    let model_line = text.lines().position(|l| l == "[model]").unwrap() + 1;
+    let (f, err) = validate_with_model_lines(d.path(), &text, "reneging_cost = 0.5\n");
+    let at = format!(
+        "{}:{}:{}: warning: model.reneging_cost: `model.reneging_cost` is read only when the protectors move twice: with `model.protector_moves_twice` 0 it changes nothing",
+        f.display(),
+        model_line + 1,
+        "reneging_cost = ".len() + 1
+    );
+    assert!(err.contains(&at), "no `{at}` in:\n{err}");
+    assert_eq!(err.matches("warning:").count(), 1, "{err}");
+    let (_, err) = validate_with_model_lines(
+        d.path(),
+        &text,
+        "protector_moves_twice = 1\nreneging_cost = 0.5\n",
+    );
+    assert!(!err.contains("warning"), "{err}");
+}
+
 // ---- Policies after the horizon ----
 
 /// The `warning: ...` line of a message about when policy `id` starts, without its `FILE:LINE:COL: `

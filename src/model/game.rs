@@ -135,6 +135,17 @@ pub struct GameInputs {
     /// not. `false`: node 4 between the display and node 5, A choosing force knowing P's move
     /// (the game as before, bit for bit).
     pub commit_at_attack: bool,
+    /// Whether P moves twice (`model.protector_moves_twice`; refused with
+    /// `commit_at_attack`): node 4 as in the default tree (commit, stay out, or restrain,
+    /// seen by A), then, if A uses force, node 6 at the casus foederis: P fights or stays
+    /// out knowing its node-4 move `k4` and `s`. Fighting pays the commitment cost once
+    /// (at node 4 if it committed there, else at node 6); staying out after committing costs
+    /// `p_renege` on top of the abandonment. `false`: one move (the game as before, bit for
+    /// bit).
+    pub moves_twice: bool,
+    /// P's cost of reneging at node 6 on its node-4 commitment (`model.reneging_cost` times
+    /// the stakes); read only when `moves_twice`.
+    pub p_renege: f64,
     /// The spread `delta` of P's private resolve (`model.resolve_spread` times the stakes):
     /// P is resolute (`theta = +1`) or irresolute (`theta = -1`), each with prior 1/2, known to
     /// P alone, and its cost of staying out at the casus foederis (after force, and after a
@@ -255,6 +266,13 @@ pub struct Solution {
     pub commit_type: [[f64; 2]; 2],
     /// The same after a fait accompli, `[c^F_-, c^F_+]`.
     pub fa_commit_type: [f64; 2],
+    /// With P moving twice ([`GameInputs::moves_twice`]): P(P fights at the casus foederis |
+    /// s, k4), `k4` its move at node 4; 0 otherwise (not solved).
+    pub fight: [[f64; 2]; 2],
+    /// P's values of fighting and of staying out at the casus foederis, by (s, k4) (its whole
+    /// payoff of the crisis, the commitment cost paid at node 4 included).
+    pub p_fight: [[f64; 2]; 2],
+    pub p_abstain: [[f64; 2]; 2],
 }
 
 /// A's belief that P is resolute after the signal of the crisis's uniform `signal` (resolute
@@ -510,6 +528,8 @@ fn solve_nodes<const NODE1: bool>(g: &GameInputs) -> Solution {
     for s in 0..2 {
         let (a_node4, t_node4) = if g.commit_at_attack {
             commitment_at_attack(g, s, &mut sol)
+        } else if g.moves_twice {
+            commitment_twice(g, s, &mut sol)
         } else {
             commitment_after_display(g, s, &mut sol)
         };
@@ -648,7 +668,21 @@ fn commitment_after_display(g: &GameInputs, s: usize, sol: &mut Solution) -> (Le
         p_node5[k] = f_all * p_force + (1.0 - f_all) * g.p_back_end(k);
     }
     sol.a_back_display[s] = back;
-    // Node 4: P commits or stays out, or (a_R > 0) restrains its protégé.
+    node4(g, s, sol, a_node5, t_node5, p_node5)
+}
+
+/// Node 4 for sanctions state `s` given the values of node 5 by P's move `k` (A's, T's and
+/// P's): P commits or stays out, or (`restraint_weight` > 0) restrains its protégé. Writes
+/// `p_commit[s]`, `p_stay[s]`, `commit[s]` and `restrain[s]`; returns A's and T's values.
+#[inline(always)]
+fn node4(
+    g: &GameInputs,
+    s: usize,
+    sol: &mut Solution,
+    a_node5: [Levels; 2],
+    t_node5: [f64; 2],
+    p_node5: [f64; 2],
+) -> (Levels, f64) {
     sol.p_commit[s] = p_node5[1];
     sol.p_stay[s] = p_node5[0];
     if !g.protector || g.restraint_weight <= 0.0 {
@@ -688,6 +722,57 @@ fn commitment_after_display(g: &GameInputs, s: usize, sol: &mut Solution) -> (Le
             c * t_node5[1] + rho * g.t_restrained() + out * t_node5[0],
         )
     }
+}
+
+/// The display's subtree for sanctions state `s` when P moves twice
+/// ([`GameInputs::moves_twice`]): node 4, P commits, stays out or (`restraint_weight` > 0)
+/// restrains its protégé, seen by A; node 5 (and 5'), A uses force or backs down knowing `s`
+/// and P's move `k4`, expecting P's decision at node 6; node 6, after force, P fights
+/// (`k = 1`: its forces enter the use of force, war with `w_1`) or stays out (`k = 0`, `w_0`),
+/// knowing `s` and `k4`. P's payoff of fighting is the use of force's with `k = 1` (the
+/// commitment cost paid once, at node 4 or at node 6); of staying out, the use of force's
+/// with `k = 0` less, after a commitment at node 4, that commitment's cost (sunk) and the
+/// reneging cost. If A backs down P's payoff is `p_back_end(k4)`. Writes node 4's fields as
+/// the default tree, `force[s][k4]`, `a_force[s][k4]` (A's value of force given `k4`, its
+/// expectation over node 6), and node 6's `fight`, `p_fight`, `p_abstain`.
+#[inline(always)]
+fn commitment_twice(g: &GameInputs, s: usize, sol: &mut Solution) -> (Levels, f64) {
+    let back = g.a_back_display(s);
+    // Sanctioned by the end: already (s = 1), or at the use of force with probability s.
+    let sanc = if s == 1 { 1.0 } else { g.sanction_prob };
+    let mut force_k = [Levels::default(); 2];
+    let mut t_force = [0.0; 2];
+    let mut p_force = [0.0; 2];
+    for k in 0..2 {
+        (force_k[k], t_force[k], p_force[k]) = g.use_of_force(k, sanc);
+    }
+    let mut a_node5 = [Levels::default(); 2];
+    let mut t_node5 = [0.0; 2];
+    let mut p_node5 = [0.0; 2];
+    for k4 in 0..2 {
+        // Node 6: P fights or stays out, knowing its node-4 move.
+        let fight = p_force[1];
+        let stay = p_force[0] - k4 as f64 * (g.p_commit_cost + g.p_renege);
+        let c6 = if g.protector {
+            logit2(g.beta_p, fight, stay)
+        } else {
+            0.0
+        };
+        sol.fight[s][k4] = c6;
+        sol.p_fight[s][k4] = fight;
+        sol.p_abstain[s][k4] = stay;
+        // Node 5: A's value of force is its expectation over node 6.
+        let force = Levels::mix(force_k[1], force_k[0], c6);
+        let (f, fh, a_force_choice, f_all) = force_choice(g, force, back);
+        sol.force[s][k4] = f;
+        sol.force_shocked[s][k4] = fh;
+        sol.a_force[s][k4] = force;
+        a_node5[k4] = a_force_choice;
+        t_node5[k4] = f_all * (c6 * t_force[1] + (1.0 - c6) * t_force[0]);
+        p_node5[k4] = f_all * (c6 * fight + (1.0 - c6) * stay) + (1.0 - f_all) * g.p_back_end(k4);
+    }
+    sol.a_back_display[s] = back;
+    node4(g, s, sol, a_node5, t_node5, p_node5)
 }
 
 /// The display's subtree for sanctions state `s` when P decides at the casus foederis
@@ -780,6 +865,11 @@ pub struct Play {
     /// Sanctioned by the end of the game (at the display or at the use of force).
     pub sanctioned: bool,
     pub war: bool,
+    /// P moved twice ([`GameInputs::moves_twice`]) and A used force: P decided again at the
+    /// casus foederis (node 6), `fought` its decision; `committed` is then its node-4 move.
+    pub moved_twice: bool,
+    /// P fought at node 6 (read only with `moved_twice`).
+    pub fought: bool,
 }
 
 impl Play {
@@ -787,6 +877,18 @@ impl Play {
     #[inline]
     pub fn disputed(&self) -> bool {
         self.challenged || self.fait_accompli
+    }
+
+    /// Whether P's forces are in the use of force (read only when A used force): P fought at
+    /// node 6 when it moved twice, else it committed (at node 4, at the casus foederis, or
+    /// after the fait accompli).
+    #[inline]
+    pub fn fought_at_attack(&self) -> bool {
+        if self.moved_twice {
+            self.fought
+        } else {
+            self.committed
+        }
     }
 
     /// Whether `other` takes the crisis down the same course as `self`: the same moves and
@@ -823,7 +925,8 @@ impl Play {
 /// at force, war): every crisis takes all eight whatever the path, so two scenarios that
 /// differ only later in the tree use the same numbers at every node they share. A fait
 /// accompli reuses the commit, sanctions-at-force and war uniforms for its own commit,
-/// sanctions and war.
+/// sanctions and war. With P moving twice ([`GameInputs::moves_twice`]) its decision at the
+/// casus foederis reads one more uniform, drawn after these (the `fight` argument of [`play`]).
 pub const GAME_UNIFORMS: usize = 8;
 
 /// Play the game: A's choices from `seen` (its perceived game), T's and P's from `real`, war
@@ -834,12 +937,15 @@ pub const GAME_UNIFORMS: usize = 8;
 /// (`!seen.acts(u[0])`) neither `real` nor `real_inputs` is read (the model solves the real
 /// game only after A acts). With the revealed cost on (`real_inputs.shock_prob` `pi` > 0, a
 /// model parameter, the same in both games) `u[5]` is partitioned: below `pi fh` force with
-/// the cost, then `(1 - pi) f` force without it.
+/// the cost, then `(1 - pi) f` force without it. `fight` is the uniform of P's decision at
+/// the casus foederis when it moves twice (read only then, after force: below
+/// `real.fight[s][k4]` P fights).
 pub fn play(
     seen: &Solution,
     real: &Solution,
     real_inputs: &GameInputs,
     u: &[f64; GAME_UNIFORMS],
+    fight: f64,
 ) -> Play {
     let mut out = Play {
         challenged: u[0] < seen.challenge,
@@ -893,7 +999,14 @@ pub fn play(
     }
     out.sanctioned = out.sanctioned_display || (out.forced && u[6] < real_inputs.sanction_prob);
     if out.forced {
-        out.war = u[7] < real_inputs.war[k];
+        if real_inputs.moves_twice {
+            // Node 6: P fights or stays out at the casus foederis, knowing its node-4 move.
+            out.moved_twice = true;
+            out.fought = real_inputs.protector && fight < real.fight[s][k];
+            out.war = u[7] < real_inputs.war[usize::from(out.fought)];
+        } else {
+            out.war = u[7] < real_inputs.war[k];
+        }
     }
     out
 }
@@ -975,10 +1088,23 @@ pub fn payoffs(g: &GameInputs, pl: &Play) -> (f64, f64, f64) {
         return (g.a_back_display(s).total(), 0.0, g.p_back_end(k));
     }
     let shock = if pl.shocked { g.shock_cost } else { 0.0 };
+    // With P moving twice its forces are in the fight if it fought at node 6; staying out
+    // after committing at node 4 costs that commitment (sunk) and the reneging.
+    let (k, renege) = if pl.moved_twice {
+        let k6 = usize::from(pl.fought);
+        let renege = if k == 1 && k6 == 0 {
+            g.p_commit_cost + g.p_renege
+        } else {
+            0.0
+        };
+        (k6, renege)
+    } else {
+        (k, 0.0)
+    };
     (
         g.a_force_end(k, pl.war, pl.sanctioned).total() - shock,
         g.t_force_end(k, pl.war),
-        g.p_force_end(k, pl.war),
+        g.p_force_end(k, pl.war) - renege,
     )
 }
 
@@ -1037,6 +1163,8 @@ mod tests {
             restraint_weight: 0.0,
             p_restrain_cost: 0.0,
             commit_at_attack: false,
+            moves_twice: false,
+            p_renege: 0.0,
             resolve_spread: 0.0,
             resolve_belief: 0.0,
         }
@@ -1105,6 +1233,20 @@ mod tests {
             ..g
         }
     }
+
+    /// `g` with P moving twice ([`GameInputs::moves_twice`]): at the display and again at the
+    /// casus foederis, reneging on a commitment costing 0.3.
+    fn twice(g: GameInputs) -> GameInputs {
+        GameInputs {
+            moves_twice: true,
+            p_renege: 0.3,
+            ..g
+        }
+    }
+
+    /// The uniforms of a play in the consistency checks: the game's and, last, the uniform of
+    /// P's decision at the casus foederis when it moves twice.
+    const U: usize = GAME_UNIFORMS + 1;
 
     /// A generic binary game tree and its agent logit QRE by backward induction, written
     /// independently of [`solve`]: leaves carry (A, T, P) payoffs; a decision node names its
@@ -1221,11 +1363,24 @@ mod tests {
                 decide(0.0)
             }
         };
+        // With P moving twice, force is followed by P's second decision (node 6): fight
+        // (`k = 1`) or stay out, which after a commitment at node 4 (`k4` 1) costs the sunk
+        // commitment and the reneging.
         let decide5 = |s: usize, k: usize, extra: f64| {
+            let after = if g.moves_twice && g.protector {
+                let renege = k as f64 * (g.p_commit_cost + g.p_renege);
+                Tree::Decide(
+                    2,
+                    Box::new(force_typed(s, 0, extra, renege)),
+                    Box::new(force(s, 1, extra)),
+                )
+            } else {
+                force(s, k, extra)
+            };
             Tree::Decide(
                 0,
                 leaf([g.a_back_display(s).total(), 0.0, g.p_back_end(k)]),
-                Box::new(force(s, k, extra)),
+                Box::new(after),
             )
         };
         // With the commitment at the attack: A decides first; P decides after force.
@@ -1410,6 +1565,17 @@ mod tests {
                     ..shocked()
                 }),
             ),
+            (true, twice(example())),
+            (false, twice(example())),
+            (true, twice(shocked())),
+            (true, twice(restrained())),
+            (
+                true,
+                twice(GameInputs {
+                    restraint_weight: 2.5,
+                    ..shocked()
+                }),
+            ),
         ] {
             let g = GameInputs { protector, ..base };
             let sol = solve(&g);
@@ -1531,6 +1697,7 @@ mod tests {
                 .filter(|_| g.shock_prob > 0.0),
         )
         .chain(sol.restrain.into_iter().filter(|_| g.restraint_weight > 0.0))
+        .chain(sol.fight.iter().flatten().copied().filter(|_| g.moves_twice))
         .collect()
     }
 
@@ -1566,6 +1733,30 @@ mod tests {
         check(&strict(shocked()));
         check(&strict(at_attack(example())));
         check(&strict(at_attack(shocked())));
+        check(&strict(twice(example())));
+        check(&strict(twice(shocked())));
+        // Moving twice, the reneging cost decides node 6 after a commitment: P, which would
+        // stay out of a use of force it did not commit to (fighting costs 1 more than the
+        // abandonment), fights after committing only when reneging costs more than that
+        // difference less the sunk commitment.
+        let node6 = |renege: f64| {
+            let g = strict(GameInputs {
+                p_abandon: 0.2,
+                p_force_cost: 1.0,
+                p_war_cost: 1.0,
+                p_value: 0.0,
+                p_renege: renege,
+                ..twice(example())
+            });
+            let sol = check(&g);
+            (sol.fight[0], g)
+        };
+        let (f, g) = node6(0.0);
+        assert_eq!(f, [0.0, 0.0], "{g:?}");
+        // Fighting is worth -(c + 1); staying out after committing -(0.2 + c + r): fights
+        // once r > 0.8.
+        assert_eq!(node6(0.79).0, [0.0, 0.0]);
+        assert_eq!(node6(0.81).0, [0.0, 1.0]);
         // Far protector: locally A is overwhelming (0.9 against the target alone and against
         // the forces in theatre), the reinforcement after a threat makes it 0.2; P commits
         // (its abandon cost is high).
@@ -1608,6 +1799,8 @@ mod tests {
             shocked(),
             at_attack(example()),
             at_attack(shocked()),
+            twice(example()),
+            twice(shocked()),
         ] {
             let g = GameInputs {
                 beta_a: 0.0,
@@ -1619,7 +1812,11 @@ mod tests {
             assert_eq!(sol.challenge, 1.0 / 3.0);
             assert_eq!(sol.fait_accompli, 1.0 / 3.0);
             let choices = all_choices(&sol, &g);
-            assert_eq!(choices.len(), if base.shock_prob > 0.0 { 15 } else { 11 });
+            let fight = if base.moves_twice { 4 } else { 0 };
+            assert_eq!(
+                choices.len(),
+                fight + if base.shock_prob > 0.0 { 15 } else { 11 }
+            );
             for q in choices.into_iter().skip(2) {
                 assert_eq!(q, 0.5);
             }
@@ -1771,18 +1968,18 @@ mod tests {
         let n = 200_000;
         // Force the play to a node by overriding uniforms: u = 0 takes "yes", 1 - eps "no".
         let check = |name: &str,
-                     fix: &dyn Fn(&mut [f64; GAME_UNIFORMS]),
+                     fix: &dyn Fn(&mut [f64; U]),
                      who: usize,
                      expect: f64,
                      rng: &mut ChaCha8Rng| {
             let (mut sum, mut sum2) = (0.0, 0.0);
             for _ in 0..n {
-                let mut u = [0.0; GAME_UNIFORMS];
+                let mut u = [0.0; U];
                 for x in &mut u {
                     *x = rng.random::<f64>();
                 }
                 fix(&mut u);
-                let pl = play(&sol, &sol, &g, &u);
+                let pl = play(&sol, &sol, &g, u[..GAME_UNIFORMS].try_into().unwrap(), u[GAME_UNIFORMS]);
                 let p = payoffs(&g, &pl);
                 let x = [p.0, p.1, p.2][who];
                 sum += x;
@@ -1954,13 +2151,37 @@ mod tests {
                     },
                     &mut rng,
                 );
+                if g.moves_twice {
+                    // Node 6: P fights or stays out at the casus foederis after its node-4
+                    // move `k`; its realised payoff is the value it decides by.
+                    for (name, uf, expect) in [
+                        ("P fights at the casus foederis", yes, sol.p_fight[s][k]),
+                        ("P stays out at the casus foederis", no, sol.p_abstain[s][k]),
+                    ] {
+                        check(
+                            name,
+                            &|u| {
+                                u[0] = yes;
+                                u[1] = yes;
+                                u[2] = yes;
+                                u[3] = us;
+                                u[4] = uk;
+                                u[5] = yes;
+                                u[GAME_UNIFORMS] = uf
+                            },
+                            2,
+                            expect,
+                            &mut rng,
+                        );
+                    }
+                }
             }
         }
     }
 
     /// A continuation-value check of [`consistent`]: its name, how it fixes the uniforms, whose
     /// payoff (0 A, 1 T, 2 P), the value the mover uses, the generator.
-    type Check<'a> = dyn Fn(&str, &dyn Fn(&mut [f64; GAME_UNIFORMS]), usize, f64, &mut ChaCha8Rng) + 'a;
+    type Check<'a> = dyn Fn(&str, &dyn Fn(&mut [f64; U]), usize, f64, &mut ChaCha8Rng) + 'a;
 
     /// The continuation-value checks of the display's subtree (sanctions state `s`, `us` its
     /// uniform) when P decides at the casus foederis: `u_4` partitioned, restraint first, then
@@ -1980,7 +2201,7 @@ mod tests {
         // `u_5` uniform on [0, P(force)): force with and without the revealed cost in
         // proportion.
         let forced = if pi > 0.0 { pi * fh + (1.0 - pi) * f } else { 0.0 };
-        let at = |u: &mut [f64; GAME_UNIFORMS]| {
+        let at = |u: &mut [f64; U]| {
             u[0] = 0.0;
             u[1] = 0.0;
             u[2] = 0.0;
@@ -2060,6 +2281,69 @@ mod tests {
         }
     }
 
+    /// Strategic consistency when P moves twice ([`GameInputs::moves_twice`]): node 4's
+    /// values average over node 6, A's value of force given P's node-4 move is its
+    /// expectation over node 6, and node 6's values are the realised payoffs of fighting and
+    /// staying out; with and without the revealed cost and restraint.
+    #[test]
+    fn continuation_values_equal_realised_payoffs_with_two_moves() {
+        consistent(&twice(example()), 16);
+        consistent(&twice(shocked()), 17);
+        consistent(
+            &twice(GameInputs {
+                restraint_weight: 2.5,
+                ..shocked()
+            }),
+            18,
+        );
+    }
+
+    /// P's two moves against their closed form (docs/MODEL.md 7.7): node 6 after P's node-4
+    /// move `k4` is `logistic(beta_P (UP_1 - UP_0 + k4 (c + r)))`, `UP_k` P's value of the use
+    /// of force with move `k`; A's value of force given `k4` is the mix of its values by it;
+    /// node 4 compares P's values of node 5 with node 6 inside; without the second move
+    /// (`moves_twice` false) every field is the one-move game's bit for bit, whatever
+    /// `p_renege`, and node 6 is not solved.
+    #[test]
+    fn two_moves_match_their_closed_form() {
+        let one = example();
+        assert!(!one.moves_twice && one.protector);
+        let base = solve(&one);
+        assert_eq!(solve(&GameInputs { p_renege: 0.7, ..one }), base);
+        assert_eq!(base.fight, [[0.0; 2]; 2]);
+        let g = twice(one);
+        let sol = solve(&g);
+        for s in 0..2 {
+            let sanc = if s == 1 { 1.0 } else { g.sanction_prob };
+            let (a_in, _, p_in) = g.use_of_force(1, sanc);
+            let (a_o, _, p_o) = g.use_of_force(0, sanc);
+            for k4 in 0..2 {
+                let shift = k4 as f64 * (g.p_commit_cost + g.p_renege);
+                let c6 = 1.0 / (1.0 + exp(-g.beta_p * (p_in - (p_o - shift))));
+                assert!((sol.fight[s][k4] - c6).abs() < 1e-15, "{s} {k4}");
+                assert_eq!(sol.p_fight[s][k4], p_in);
+                assert_eq!(sol.p_abstain[s][k4], p_o - shift);
+                let fa = c6 * a_in.total() + (1.0 - c6) * a_o.total();
+                assert!((sol.a_force[s][k4].total() - fa).abs() < 1e-12);
+                let f = 1.0 / (1.0 + exp(-g.beta_a * (fa - g.a_back_display(s).total())));
+                assert!((sol.force[s][k4] - f).abs() < 1e-15);
+                // P's value of its node-4 move: node 5 with node 6 inside.
+                let up = f * (c6 * p_in + (1.0 - c6) * (p_o - shift))
+                    + (1.0 - f) * g.p_back_end(k4);
+                let want = if k4 == 1 { sol.p_commit[s] } else { sol.p_stay[s] };
+                assert!((want - up).abs() < 1e-15, "{s} {k4}: {want} vs {up}");
+            }
+            let c4 = 1.0 / (1.0 + exp(-g.beta_p * (sol.p_commit[s] - sol.p_stay[s])));
+            assert!((sol.commit[s] - c4).abs() < 1e-15);
+            // A commitment binds: P fights likelier after committing than after staying out.
+            assert!(sol.fight[s][1] > sol.fight[s][0], "{:?}", sol.fight);
+        }
+        // Without a protector node 6 is never reached.
+        let none = solve(&GameInputs { protector: false, ..g });
+        assert_eq!(none.fight, [[0.0; 2]; 2]);
+        assert_eq!(none.commit, [0.0; 2]);
+    }
+
     /// Strategic consistency when P decides at the casus foederis
     /// ([`GameInputs::commit_at_attack`]), with and without the revealed cost and restraint.
     #[test]
@@ -2124,18 +2408,18 @@ mod tests {
             let mut u = [0.0; GAME_UNIFORMS];
             u[3] = if s == 1 { 0.0 } else { 1.0 - 1e-12 };
             u[4] = rho * (1.0 - 1e-9);
-            let pl = play(&sol, &sol, &g, &u);
+            let pl = play(&sol, &sol, &g, &u, 0.0);
             assert!(pl.restrained && pl.protector_moved && !pl.forced && !pl.committed);
             u[4] = rho + (1.0 - rho) * c * (1.0 - 1e-9);
-            let pl = play(&sol, &sol, &g, &u);
+            let pl = play(&sol, &sol, &g, &u, 0.0);
             assert!(!pl.restrained && pl.forced && pl.committed && pl.protector_moved);
             u[4] = rho + (1.0 - rho) * c * (1.0 + 1e-9);
-            let pl = play(&sol, &sol, &g, &u);
+            let pl = play(&sol, &sol, &g, &u, 0.0);
             assert!(pl.forced && !pl.committed && pl.protector_moved);
             // A backs down: P never moved.
             u[4] = rho + (1.0 - rho) * c * (1.0 - 1e-9);
             u[5] = 1.0 - 1e-12;
-            let pl = play(&sol, &sol, &g, &u);
+            let pl = play(&sol, &sol, &g, &u, 0.0);
             assert!(pl.displayed && !pl.forced && !pl.committed && !pl.protector_moved);
             assert_eq!(pl.sanctioned, s == 1);
         }
@@ -2338,7 +2622,7 @@ mod tests {
                 u[0] = 0.0;
                 u[1] = 0.0;
                 u[2] = 0.0;
-                let pl = play(&sol, &sol, &g, &u);
+                let pl = play(&sol, &sol, &g, &u, 0.0);
                 assert!(pl.displayed);
                 if !pl.forced {
                     continue;
@@ -2373,7 +2657,7 @@ mod tests {
             u[0] = 0.0;
             u[1] = 0.0;
             u[2] = 0.0;
-            let pl = play(&sol, &sol, &g, &u);
+            let pl = play(&sol, &sol, &g, &u, 0.0);
             let s = usize::from(pl.sanctioned_display);
             let c_theta = sol.commit_type[s][usize::from(resolute)];
             if pl.forced {
@@ -2621,9 +2905,9 @@ mod tests {
                 for v in &mut u {
                     *v = rng.random::<f64>();
                 }
-                let pl = play(&y, &y, &off, &u);
+                let pl = play(&y, &y, &off, &u, 0.0);
                 assert!(!pl.restrained);
-                assert_eq!(pl, play(&x, &x, &b, &u));
+                assert_eq!(pl, play(&x, &x, &b, &u, 0.0));
             }
         }
         // Without a protector there is no node 4 and no restraint, whatever a_R.
@@ -2733,7 +3017,7 @@ mod tests {
             ..example()
         };
         let u = [0.0; GAME_UNIFORMS];
-        let course = |sol: &Solution, g: &GameInputs| play(sol, sol, g, &u);
+        let course = |sol: &Solution, g: &GameInputs| play(sol, sol, g, &u, 0.0);
         // Neither a threat nor a fait accompli: the status quo.
         let none = Solution::default();
         assert_eq!(course(&none, &g), Play::default());
@@ -2849,9 +3133,9 @@ mod tests {
             forced: true,
             ..Play::default()
         };
-        assert_eq!(play(&seen, &real, &g, &u), expect);
+        assert_eq!(play(&seen, &real, &g, &u, 0.0), expect);
         // The other way round: A sees no threat worth making.
-        assert_eq!(play(&real, &seen, &g, &u), Play::default());
+        assert_eq!(play(&real, &seen, &g, &u, 0.0), Play::default());
         // Each node decided by the other player's game stops the play there.
         let no_display = Solution {
             display: 0.3,
@@ -2862,7 +3146,7 @@ mod tests {
             resisted: true,
             ..Play::default()
         };
-        assert_eq!(play(&no_display, &Solution { display: 0.7, ..real }, &g, &u), stopped);
+        assert_eq!(play(&no_display, &Solution { display: 0.7, ..real }, &g, &u, 0.0), stopped);
         let no_resist = Solution {
             resist: 0.3,
             ..real
@@ -2871,6 +3155,6 @@ mod tests {
             challenged: true,
             ..Play::default()
         };
-        assert_eq!(play(&Solution { resist: 0.7, ..seen }, &no_resist, &g, &u), conceded);
+        assert_eq!(play(&Solution { resist: 0.7, ..seen }, &no_resist, &g, &u, 0.0), conceded);
     }
 }

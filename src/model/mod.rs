@@ -1251,6 +1251,9 @@ struct CrisisDraws {
     /// the eight only when the resolve is private (`commitment_at_attack` 1 and
     /// `resolve_spread` > 0), else 0 and not read. The signal is resolute when it is below 1/2.
     signal: f64,
+    /// The uniform of the protectors' decision at the casus foederis when they move twice
+    /// (`protector_moves_twice` 1), drawn after the signal's place; else 0 and not read.
+    fight: f64,
 }
 
 /// What the players of one crisis decided ([`World::decide_in`]), before it is applied.
@@ -2183,7 +2186,19 @@ impl<const C: bool> World<C> {
         } else {
             0.0
         };
-        CrisisDraws { z, u, signal }
+        // The uniform of the protectors' decision at the casus foederis when they move twice
+        // (docs/MODEL.md 7.7): after the eight and the signal, only when it is read.
+        let fight = if self.model.protector_moves_twice != 0.0 {
+            rng.uniform()
+        } else {
+            0.0
+        };
+        CrisisDraws {
+            z,
+            u,
+            signal,
+            fight,
+        }
     }
 
     /// The scale of the challenger's misperception of the balance, shrinking with
@@ -2799,6 +2814,10 @@ impl<const C: bool> World<C> {
             // Extended immediate deterrence (docs/MODEL.md 7.7): P decides at the casus
             // foederis, after A's use of force.
             commit_at_attack: m.commitment_at_attack != 0.0,
+            // The protectors' second move, at the casus foederis (docs/MODEL.md 7.7): the
+            // reneging cost is P's own, so no level's removal touches it.
+            moves_twice: m.protector_moves_twice != 0.0,
+            p_renege: m.reneging_cost * stake,
             // The protectors' private resolve (docs/MODEL.md 7.7): the spread of their cost of
             // staying out at the casus foederis, in stake units like `p_abandon`; read only
             // with the commitment at the attack (0 otherwise, so not read).
@@ -2921,11 +2940,17 @@ impl<const C: bool> World<C> {
         let misjudged = terms.set_seen(&mut seen_inputs, p_seen);
         let seen = game::solve(&seen_inputs);
         let play = if (p_seen == p_real && !misjudged) || !seen.acts(draws.u[0]) {
-            game::play(&seen, &seen, &seen_inputs, &draws.u)
+            game::play(&seen, &seen, &seen_inputs, &draws.u, draws.fight)
         } else {
             let mut real_inputs = seen_inputs;
             terms.set_real(&mut real_inputs, p_real);
-            game::play(&seen, &game::solve_responses(&real_inputs), &real_inputs, &draws.u)
+            game::play(
+                &seen,
+                &game::solve_responses(&real_inputs),
+                &real_inputs,
+                &draws.u,
+                draws.fight,
+            )
         };
         Decision {
             play,
@@ -3048,9 +3073,10 @@ impl<const C: bool> World<C> {
         }
         if pl.protector_moved && d.bound > 0.0 {
             // Force after the display against a treaty-protected target: the casus foederis
-            // arose, honoured if the protector committed at node 4.
+            // arose, honoured if the protector's forces are in the fight (it committed at node
+            // 4, at the attack, or, moving twice, fought at node 6).
             rec.casus_foederis += 1;
-            rec.casus_foederis_honoured += u32::from(pl.committed);
+            rec.casus_foederis_honoured += u32::from(pl.fought_at_attack());
         }
         self.use_force(c, ri, step, &pl, rec);
     }
@@ -4511,7 +4537,12 @@ mod tests {
         u[4] = 0.5 * (ss.commit[0] + sr.commit[0]);
         u[6] = 0.5;
         u[7] = 0.5;
-        let d = w.decide_in(&c, 0, &CrisisDraws { z: 0.0, u, signal: 0.0 }, &th, [p, p]);
+        let d = w.decide_in(&c, 0, &CrisisDraws {
+                z: 0.0,
+                u,
+                signal: 0.0,
+                fight: 0.0,
+            }, &th, [p, p]);
         let pl = d.play;
         assert!(pl.challenged && pl.displayed && pl.forced && pl.protector_moved, "{pl:?}");
         assert!(pl.committed, "{pl:?}");

@@ -179,13 +179,15 @@ pub fn apply(
             replaced,
         });
     }
-    // The protectors' private resolve with alliance restraint, one of them set here (the
-    // scenario's file refuses them together in its `[model]`): said at the last setting of
-    // either.
+    // The protectors' private resolve with alliance restraint, or their two moves with their
+    // one move at the attack, one of them set here (the scenario's file refuses them together
+    // in its `[model]`): said at the last setting of either.
     if !diags.has_errors()
-        && let Some((message, help)) = super::read::resolve_with_restraint(&scenario.model)
+        && let Some((keys, (message, help))) = super::read::refused_model_pair(&scenario.model)
         && let Some(o) = overrides.iter().rev().find(|o| {
-            matches!(o.path.as_str(), "model.resolve_spread" | "model.protector_restraint")
+            o.path
+                .strip_prefix("model.")
+                .is_some_and(|k| keys.contains(&k))
         })
     {
         let at = o.text.find(&o.path).unwrap_or(0);
@@ -840,6 +842,45 @@ mod tests {
         .unwrap();
         let err = apply_texts(&mut s, &["model.resolve_spread=1".to_string()], "--set");
         assert!(err.unwrap_err().to_string().contains("cannot be combined with"));
+    }
+
+    /// The protectors' two moves with their one move at the attack (docs/MODEL.md 7.7:
+    /// alternative trees) are refused: in a file's `[model]`, at the two moves' value, and by
+    /// `--set`, at the setting that makes the pair; one of them alone is read.
+    #[test]
+    fn the_two_moves_with_the_move_at_the_attack_are_refused_where_they_are_set() {
+        let template = super::super::TEMPLATE;
+        let both = template.replacen(
+            "[model]\n",
+            "[model]\ncommitment_at_attack = 1\nprotector_moves_twice = 1\n",
+            1,
+        );
+        let err = super::super::parse_str(&both, "t.toml").unwrap_err();
+        let d = &err.0[0];
+        assert_eq!(d.path, "model.protector_moves_twice", "{err}");
+        let line = both.lines().position(|l| l.starts_with("protector_moves_twice")).unwrap() + 1;
+        assert_eq!((d.line, d.col), (line, "protector_moves_twice = ".len() + 1), "{err}");
+        let text = err.to_string();
+        assert!(text.contains("cannot be combined with `model.commitment_at_attack` (1)"), "{text}");
+        assert!(text.contains("set `protector_moves_twice` to 0"), "{text}");
+        for one in ["commitment_at_attack = 1\n", "protector_moves_twice = 1\n"] {
+            let alone = template.replacen("[model]\n", &format!("[model]\n{one}"), 1);
+            assert!(super::super::parse_str(&alone, "t.toml").is_ok(), "{one}");
+        }
+        for (first, second) in [
+            ("model.commitment_at_attack=1", "model.protector_moves_twice=1"),
+            ("model.protector_moves_twice=1", "model.commitment_at_attack=1"),
+        ] {
+            let mut s = baseline();
+            let texts = [first.to_string(), second.to_string()];
+            let err = apply_texts(&mut s, &texts, "--set").unwrap_err();
+            let text = err.to_string();
+            assert_eq!(err.0.len(), 1, "{text}");
+            assert_eq!(err.0[0].path, second.split('=').next().unwrap(), "{text}");
+            assert!(text.contains("cannot be combined with"), "{text}");
+            let mut s = baseline();
+            assert!(apply_texts(&mut s, &texts[..1], "--set").is_ok());
+        }
     }
 
     #[test]

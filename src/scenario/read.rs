@@ -799,17 +799,19 @@ impl<'a> Reader<'a> {
     /// restraint (`model.protector_restraint` > 0) in the scenario's `[model]` (this file's or
     /// its base's): with restraint the protectors move at the display, before the
     /// challenger's use of force, and the challenger would learn of their resolve from that
-    /// move, a belief fixed point the model does not solve (docs/MODEL.md 7.7). Said at the key
-    /// this file writes, the spread's first.
+    /// move, a belief fixed point the model does not solve (docs/MODEL.md 7.7); and the
+    /// protectors' two moves with their one move at the attack (`model.protector_moves_twice`
+    /// and `model.commitment_at_attack`), alternative trees. Said at the key this file writes,
+    /// the spread's (the two moves') first.
     fn check_resolve_with_restraint(&mut self, root: &DeTable<'_>, s: &Scenario) {
-        let Some(fault) = resolve_with_restraint(&s.model) else {
+        let Some((keys, fault)) = refused_model_pair(&s.model) else {
             return;
         };
         let model = lookup(root, "model").and_then(|v| v.get_ref().as_table());
-        let (key, span) = ["resolve_spread", "protector_restraint"]
+        let (key, span) = keys
             .into_iter()
             .find_map(|k| model.and_then(|t| lookup(t, k)).map(|v| (k, v.span())))
-            .unwrap_or(("resolve_spread", 0..0));
+            .unwrap_or((keys[0], 0..0));
         let (message, help) = fault;
         self.error(span, &format!("model.{key}"), message).help = Some(help);
     }
@@ -2164,6 +2166,12 @@ const GATES: &[(&str, &str, &str, &[&str])] = &[
         &["resolve_spread", "protector_resolve_misjudged"],
     ),
     (
+        "protector_moves_twice",
+        "the protectors move twice",
+        "protector_moves_twice = 1) to let the protectors decide again at the attack",
+        &["reneging_cost"],
+    ),
+    (
         "resolve_spread",
         "the protectors' resolve is private",
         "resolve_spread = 0.5) to make their resolve private",
@@ -2176,6 +2184,39 @@ const GATES: &[(&str, &str, &str, &[&str])] = &[
         &["misjudgment_pact_clarity"],
     ),
 ];
+
+/// The `[model]` keys a refused combination of `m` is said at, in order of preference, with
+/// its (message, help) ([`resolve_with_restraint`], [`moves_twice_at_attack`]); `None` when
+/// no combination is refused.
+pub(crate) fn refused_model_pair(
+    m: &ModelParams,
+) -> Option<([&'static str; 2], (String, String))> {
+    if let Some(f) = resolve_with_restraint(m) {
+        return Some((["resolve_spread", "protector_restraint"], f));
+    }
+    moves_twice_at_attack(m).map(|f| (["protector_moves_twice", "commitment_at_attack"], f))
+}
+
+/// The refusal (message, help) of the protectors' two moves with their one move at the attack
+/// in `m` (`model.protector_moves_twice` and `model.commitment_at_attack` both 1): the two are
+/// alternative trees (docs/MODEL.md 7.7); `None` when at most one of them is on.
+pub(crate) fn moves_twice_at_attack(m: &ModelParams) -> Option<(String, String)> {
+    let get = |k: &str| m.get(ModelParams::index_of(k).expect("a [model] key"));
+    let (twice, at_attack) = (get("protector_moves_twice"), get("commitment_at_attack"));
+    if twice == 0.0 || at_attack == 0.0 {
+        return None;
+    }
+    Some((
+        format!(
+            "`model.protector_moves_twice` ({twice}) cannot be combined with \
+             `model.commitment_at_attack` ({at_attack}): the protectors either move once, after \
+             the attack, or twice, at the display and again at the attack"
+        ),
+        "set `protector_moves_twice` to 0 (one move) or `commitment_at_attack` to 0 (the first \
+         move at the display) in [model]"
+            .to_string(),
+    ))
+}
 
 /// The refusal (message, help) of the protectors' private resolve with alliance restraint in
 /// `m` (`model.resolve_spread` > 0 and `model.protector_restraint` > 0), in the words of every
