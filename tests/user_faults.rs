@@ -4144,3 +4144,97 @@ fn robusts_default_table_fault_is_located_at_results_not_at_an_out_never_given()
         )
     );
 }
+
+/// A sweep's `[[parameter]]` or a scenario's `[[uncertain]]` prior that varies
+/// `policy.ID.ramp_years` of a policy turning a switch was taken (`values = [0, 3]` ramped
+/// `model.commitment_at_attack` through fractions at the points of 3), while the policy
+/// file's `ramp_years` and `--set policy.ID.ramp_years=3` are refused. It is refused in their
+/// words, at the values (or range) that ramp, with their help; values that turn it at once
+/// (0, or less than a month) are taken.
+#[test]
+fn a_sweep_or_a_prior_cannot_ramp_a_policy_that_turns_a_switch() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let policy = write(
+        d.path(),
+        "p.toml",
+        &format!(
+            "extends = {base:?}\n\n[[policy]]\nid = \"commit\"\nstart = \"2026-01\"\n\
+             changes = [{{ path = \"model.commitment_at_attack\", set = 1 }}]\n"
+        ),
+    );
+    let sweep = |name: &str, domain: &str| {
+        write(
+            d.path(),
+            name,
+            &format!(
+                "base = {:?}\nruns = 10\nseed = 1\n\n[[parameter]]\n\
+                 path = \"policy.commit.ramp_years\"\nrole = \"lever\"\n{domain}\n",
+                policy.display().to_string()
+            ),
+        )
+    };
+    let prior = |name: &str, domain: &str| {
+        write(
+            d.path(),
+            name,
+            &format!(
+                "extends = \"p.toml\"\n\n[[uncertain]]\npath = \"policy.commit.ramp_years\"\n{domain}\n"
+            ),
+        )
+    };
+    let words = "would ramp `model.commitment_at_attack`, a switch (0 or 1), through fractions \
+                 the model reads as on\n";
+    let help = "= help: a switch turns at once: policy `commit` changes \
+                `model.commitment_at_attack`, so its changes cannot ramp";
+    for (file, line, key, domain, x) in [
+        (
+            sweep("s1.toml", "values = [0, 3]"),
+            8,
+            "parameter[0].values",
+            "values = [0, 3]",
+            "3",
+        ),
+        (
+            sweep("s2.toml", "range = [0, 2]\nlevels = 3"),
+            8,
+            "parameter[0].range",
+            "range = [0, 2]",
+            "2",
+        ),
+        (
+            prior("u1.toml", "range = [0, 2.5]"),
+            5,
+            "uncertain[0].range",
+            "range = [0, 2.5]",
+            "2.5",
+        ),
+        (
+            prior("u2.toml", "values = [1, 0]"),
+            5,
+            "uncertain[0].values",
+            "values = [1, 0]",
+            "1",
+        ),
+    ] {
+        let o = run(&["validate", file.to_str().unwrap()]);
+        refused(&o);
+        let err = stderr(&o);
+        let col = domain.find('[').unwrap() + 1;
+        assert!(
+            err.starts_with(&format!(
+                "{}:{line}:{col}: error: {key}: `ramp_years = {x}` {words}",
+                file.display()
+            )),
+            "{domain}: {err}"
+        );
+        assert!(err.contains(help), "{domain}: {err}");
+    }
+    for file in [
+        sweep("s3.toml", "values = [0, 0.05]"),
+        prior("u3.toml", "range = [0, 0.05]"),
+    ] {
+        let o = run(&["validate", file.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+}

@@ -1262,6 +1262,44 @@ pub(crate) fn read_parameter(
                 return None;
             }
         };
+        // A ramp of a policy that turns a switch, refused as the policy file's `ramp_years`
+        // and `--set policy.ID.ramp_years=...` are, in their words, at the values that ramp.
+        if let ParamRef::PolicyValue {
+            policy,
+            field: scenario::PolicyField::RampYears,
+        } = target
+            && let pol = &base.policies[policy]
+            && let Some(c) = pol.changes.iter().find(|c| c.target.spec().is_switch())
+        {
+            let ramps = |x: f64| {
+                let mut q = pol.clone();
+                q.ramp_years = x;
+                q.ramps()
+            };
+            let ramped = match &domain {
+                Domain::Values(v) => v.iter().copied().find(|&x| ramps(x)),
+                Domain::Range { hi, .. } => Some(*hi).filter(|&x| ramps(x)),
+            };
+            if let (Some(x), Some(v)) = (ramped, values_v.or(range_v)) {
+                let key = if values_v.is_some() { "values" } else { "range" };
+                r.error(
+                    v.span(),
+                    &format!("{p}.{key}"),
+                    format!(
+                        "`ramp_years = {}` would ramp `{}`, a switch (0 or 1), through \
+                         fractions the model reads as on",
+                        compact(x),
+                        c.path
+                    ),
+                )
+                .help = Some(format!(
+                    "a switch turns at once: policy `{}` changes `{}`, so its changes cannot \
+                     ramp",
+                    pol.id, c.path
+                ));
+                return None;
+            }
+        }
         Some(Parameter {
             path,
             target,
