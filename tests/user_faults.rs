@@ -4238,3 +4238,75 @@ fn a_sweep_or_a_prior_cannot_ramp_a_policy_that_turns_a_switch() {
         assert!(o.status.success(), "{}", stderr(&o));
     }
 }
+
+/// The protectors' private resolve with alliance restraint (`model.resolve_spread` and
+/// `model.protector_restraint` both above 0) is refused in a scenario's `[model]` and by
+/// `--set`, but a sweep or a scenario's priors reaching both were taken. They are refused in
+/// the same words and help, at the path of the last parameter (or prior) of either, with the
+/// largest values it reaches; one of them alone is taken.
+#[test]
+fn a_sweep_or_priors_reaching_private_resolve_with_restraint_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let sweep = write(
+        d.path(),
+        "s.toml",
+        &format!(
+            "base = {base:?}\nruns = 10\nseed = 1\n\n[[parameter]]\npath = \"model.resolve_spread\"\n\
+             role = \"lever\"\nvalues = [0, 0.5]\n\n[[parameter]]\npath = \"model.protector_restraint\"\n\
+             role = \"lever\"\nvalues = [0, 1]\n"
+        ),
+    );
+    let priors = write(
+        d.path(),
+        "u.toml",
+        &format!(
+            "extends = {base:?}\n\n[[uncertain]]\npath = \"model.resolve_spread\"\nrange = [0, 0.5]\n\n\
+             [[uncertain]]\npath = \"model.protector_restraint\"\nrange = [0, 1]\n"
+        ),
+    );
+    let words = "`model.resolve_spread` (0.5) cannot be combined with `model.protector_restraint` \
+                 (1): with restraint the protectors move at the display, before the challenger's \
+                 use of force, and the challenger would learn of their resolve from that move, \
+                 which the model does not solve\n";
+    let help = "= help: set `resolve_spread` to 0 (no private resolve) or `protector_restraint` \
+                to 0 (no restraint) in [model]";
+    for (file, at) in [
+        (&sweep, "11:8: error: parameter[1].path"),
+        (&priors, "8:8: error: uncertain[1].path"),
+    ] {
+        let o = run(&["validate", file.to_str().unwrap()]);
+        refused(&o);
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("{}:{at}: {words}", file.display())),
+            "{err}"
+        );
+        assert!(err.contains(help), "{err}");
+    }
+    // The same words from `--set` (the reference).
+    let o = run(&[
+        "validate",
+        &base,
+        "--set",
+        "model.resolve_spread=0.5",
+        "--set",
+        "model.protector_restraint=1",
+    ]);
+    refused(&o);
+    assert!(
+        stderr(&o).contains(&words[..words.len() - 1]),
+        "{}",
+        stderr(&o)
+    );
+    // One of them alone: taken.
+    let one = write(
+        d.path(),
+        "one.toml",
+        &format!(
+            "extends = {base:?}\n\n[[uncertain]]\npath = \"model.resolve_spread\"\nrange = [0, 0.5]\n"
+        ),
+    );
+    let o = run(&["validate", one.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -938,6 +938,15 @@ impl<'a> Reader<'a> {
                 None => s.uncertain.push(u),
             }
         }
+        // Priors that reach the private resolve with restraint, refused as the file's
+        // `[model]` and `--set` refuse them: at the last prior of either.
+        let priors: Vec<_> = s.uncertain.iter().map(|u| u.parameter.clone()).collect();
+        if let Some((i, message, help)) =
+            crate::sweep::spec::resolve_with_restraint_reached(s, &priors)
+            && let Some((_, at, key)) = read.iter().find(|(t, _, _)| *t == priors[i].target)
+        {
+            self.error(at.clone(), key, message).help = Some(help);
+        }
         read
     }
 

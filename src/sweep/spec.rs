@@ -152,6 +152,37 @@ impl Domain {
     }
 }
 
+/// The protectors' private resolve with alliance restraint reached by `params` on `base`
+/// (`model.resolve_spread` and `model.protector_restraint` both above 0 at some point, one
+/// of them at least a parameter; the base file refuses them together itself): the index of
+/// the last such parameter, where the refusal is said, with the message and help of the
+/// scenario file and `--set` ([`scenario::resolve_with_restraint`]) at its largest values.
+pub(crate) fn resolve_with_restraint_reached(
+    base: &Scenario,
+    params: &[Parameter],
+) -> Option<(usize, String, String)> {
+    let keys = ["model.resolve_spread", "model.protector_restraint"];
+    let touched: Vec<usize> = (0..params.len())
+        .filter(|&i| keys.contains(&params[i].path.as_str()))
+        .collect();
+    let last = *touched.last()?;
+    if scenario::resolve_with_restraint(&base.model).is_some() {
+        // Refused by the base's own reader.
+        return None;
+    }
+    let mut s = base.clone();
+    for &i in &touched {
+        let p = &params[i];
+        let most = match &p.domain {
+            Domain::Values(v) => v.iter().copied().fold(0.0, f64::max),
+            Domain::Range { hi, .. } => *hi,
+        };
+        s.set(p.target, most).ok()?;
+    }
+    let (message, help) = scenario::resolve_with_restraint(&s.model)?;
+    Some((last, message, help))
+}
+
 /// One swept parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter {
@@ -798,6 +829,11 @@ impl Reader<'_> {
                 crossing.as_ref(),
                 self.1.map(|h| h.years),
             );
+        }
+        if let Some((i, message, help)) = resolve_with_restraint_reached(&base, &parameters)
+            && let Some((at, key)) = param_spans.get(i).cloned()
+        {
+            self.error(at, &key, message).help = Some(help);
         }
         // The base's warning that a gated `[model]` key changes nothing is false when the
         // sweep turns its switch on somewhere: a parameter that can make it non-zero, or a
