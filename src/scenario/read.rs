@@ -1919,6 +1919,36 @@ impl<'a> Reader<'a> {
                                 .help = Some(format!(
                                     "remove the join, or `{mid}` from the members of `{aid}` if it is to join at the policy's start"
                                 ));
+                            } else {
+                                // A rivalry the join makes intra-alliance: warned at the join in
+                                // the words of the rivalry's own warning (`validate` warns of a
+                                // rivalry whose sides the file's `members` list both).
+                                let member_then = |x: usize| {
+                                    let x = Actor::Country(x);
+                                    x == m
+                                        || s.alliances[a].members.contains(&x)
+                                        || p.joins.contains(&(a, x))
+                                };
+                                let made = s.rivalries.iter().find(|r| {
+                                    (Actor::Country(r.challenger) == m
+                                        || Actor::Country(r.target) == m)
+                                        && member_then(r.challenger)
+                                        && member_then(r.target)
+                                });
+                                if let Some(r) = made {
+                                    let (c, tg) =
+                                        (&s.countries[r.challenger].id, &s.countries[r.target].id);
+                                    self.warn(
+                                        item.span(),
+                                        &ip,
+                                        format!(
+                                            "intra-alliance rivalry: challenger `{c}` and target `{tg}` are both members of alliance `{aid}`"
+                                        ),
+                                    )
+                                    .help = Some(format!(
+                                        "the pact never makes `{c}` defend `{tg}` against itself (a rival's forces never count for the other side); check that the rivalry or the membership is meant"
+                                    ));
+                                }
                             }
                             p.joins.push((a, m));
                             kept.push(j);
