@@ -3431,3 +3431,67 @@ fn a_negative_number_is_found_as_written_in_a_posterior_as_in_toml_and_set() {
         assert!(!err.contains("`-1`"), "{args:?}: {err}");
     }
 }
+
+/// A file saved with the classic Mac OS line endings (a carriage return alone) is one line
+/// to a TOML reader: it was refused at "1:39" with "carriage return must be followed by
+/// newline" and no word of the line endings. The help line now says so, with the count of
+/// each, and how to convert it; a stray carriage return in a file of newlines is said as
+/// one. The same in every TOML file kind (a scenario, a sweep file) and command.
+#[test]
+fn a_file_of_carriage_returns_alone_is_said_to_have_classic_mac_line_endings() {
+    let d = tempfile::tempdir().unwrap();
+    let mac = |from: &str, name: &str| {
+        let text = std::fs::read_to_string(root().join(from)).unwrap();
+        let lines = text.matches('\n').count();
+        (
+            common::write(d.path(), name, &text.replace('\n', "\r")),
+            lines,
+        )
+    };
+    let (s, s_lines) = mac("scenarios/western-balkans-2024.toml", "mac.toml");
+    let (w, w_lines) = mac(
+        "scenarios/sweeps/kosovo-budget-x-nato.toml",
+        "mac-sweep.toml",
+    );
+    let cases = [
+        (vec!["validate", s.to_str().unwrap()], &s, s_lines),
+        (
+            vec!["run", s.to_str().unwrap(), "--runs", "10"],
+            &s,
+            s_lines,
+        ),
+        (vec!["sweep", w.to_str().unwrap()], &w, w_lines),
+    ];
+    for (args, file, crs) in cases {
+        let o = run(&args);
+        refused_for(&o, format_args!("{args:?}"));
+        let err = stderr(&o);
+        let first = err.lines().next().unwrap();
+        assert!(
+            first.starts_with(&format!("{}:1:", file.display()))
+                && first.ends_with("TOML syntax error: carriage return must be followed by newline, expected newline"),
+            "{args:?}: {err}"
+        );
+        let help = format!(
+            "= help: the file ends its lines with a carriage return alone (classic Mac OS line \
+             endings: {crs} of them, 0 newlines), so it reads as 1 line and its positions \
+             count newlines only: save it with LF or CR LF line endings (e.g. `tr '\\r' '\\n' \
+             < FILE > NEW`)"
+        );
+        assert!(err.contains(&help), "{args:?}: {err}");
+    }
+    // One stray carriage return in a file of newlines: said as one, at its line.
+    let text = std::fs::read_to_string(root().join("scenarios/western-balkans-2024.toml"))
+        .unwrap()
+        .replacen("\n", "\r", 3)
+        .replacen("\r", "\n", 2);
+    let f = common::write(d.path(), "stray.toml", &text);
+    let o = run(&["validate", f.to_str().unwrap()]);
+    refused(&o);
+    let err = stderr(&o);
+    assert!(err.starts_with(&format!("{}:3:", f.display())), "{err}");
+    assert!(
+        err.contains("= help: a carriage return here is not followed by a newline: a line ends with LF or CR LF; remove the stray carriage return"),
+        "{err}"
+    );
+}

@@ -4144,3 +4144,169 @@ fn robusts_default_table_fault_is_located_at_results_not_at_an_out_never_given()
         )
     );
 }
+
+/// A sweep's `[[parameter]]` or a scenario's `[[uncertain]]` prior that varies
+/// `policy.ID.ramp_years` of a policy turning a switch was taken (`values = [0, 3]` ramped
+/// `model.commitment_at_attack` through fractions at the points of 3), while the policy
+/// file's `ramp_years` and `--set policy.ID.ramp_years=3` are refused. It is refused in their
+/// words, at the values (or range) that ramp, with their help; values that turn it at once
+/// (0, or less than a month) are taken.
+#[test]
+fn a_sweep_or_a_prior_cannot_ramp_a_policy_that_turns_a_switch() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let policy = write(
+        d.path(),
+        "p.toml",
+        &format!(
+            "extends = {base:?}\n\n[[policy]]\nid = \"commit\"\nstart = \"2026-01\"\n\
+             changes = [{{ path = \"model.commitment_at_attack\", set = 1 }}]\n"
+        ),
+    );
+    let sweep = |name: &str, domain: &str| {
+        write(
+            d.path(),
+            name,
+            &format!(
+                "base = {:?}\nruns = 10\nseed = 1\n\n[[parameter]]\n\
+                 path = \"policy.commit.ramp_years\"\nrole = \"lever\"\n{domain}\n",
+                policy.display().to_string()
+            ),
+        )
+    };
+    let prior = |name: &str, domain: &str| {
+        write(
+            d.path(),
+            name,
+            &format!(
+                "extends = \"p.toml\"\n\n[[uncertain]]\npath = \"policy.commit.ramp_years\"\n{domain}\n"
+            ),
+        )
+    };
+    let words = "would ramp `model.commitment_at_attack`, a switch (0 or 1), through fractions \
+                 the model reads as on\n";
+    let help = "= help: a switch turns at once: policy `commit` changes \
+                `model.commitment_at_attack`, so its changes cannot ramp";
+    for (file, line, key, domain, x) in [
+        (
+            sweep("s1.toml", "values = [0, 3]"),
+            8,
+            "parameter[0].values",
+            "values = [0, 3]",
+            "3",
+        ),
+        (
+            sweep("s2.toml", "range = [0, 2]\nlevels = 3"),
+            8,
+            "parameter[0].range",
+            "range = [0, 2]",
+            "2",
+        ),
+        (
+            prior("u1.toml", "range = [0, 2.5]"),
+            5,
+            "uncertain[0].range",
+            "range = [0, 2.5]",
+            "2.5",
+        ),
+        (
+            prior("u2.toml", "values = [1, 0]"),
+            5,
+            "uncertain[0].values",
+            "values = [1, 0]",
+            "1",
+        ),
+    ] {
+        let o = run(&["validate", file.to_str().unwrap()]);
+        refused(&o);
+        let err = stderr(&o);
+        let col = domain.find('[').unwrap() + 1;
+        assert!(
+            err.starts_with(&format!(
+                "{}:{line}:{col}: error: {key}: `ramp_years = {x}` {words}",
+                file.display()
+            )),
+            "{domain}: {err}"
+        );
+        assert!(err.contains(help), "{domain}: {err}");
+    }
+    for file in [
+        sweep("s3.toml", "values = [0, 0.05]"),
+        prior("u3.toml", "range = [0, 0.05]"),
+    ] {
+        let o = run(&["validate", file.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+}
+
+/// The protectors' private resolve with alliance restraint (`model.resolve_spread` and
+/// `model.protector_restraint` both above 0) is refused in a scenario's `[model]` and by
+/// `--set`, but a sweep or a scenario's priors reaching both were taken. They are refused in
+/// the same words and help, at the path of the last parameter (or prior) of either, with the
+/// largest values it reaches; one of them alone is taken.
+#[test]
+fn a_sweep_or_priors_reaching_private_resolve_with_restraint_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let sweep = write(
+        d.path(),
+        "s.toml",
+        &format!(
+            "base = {base:?}\nruns = 10\nseed = 1\n\n[[parameter]]\npath = \"model.resolve_spread\"\n\
+             role = \"lever\"\nvalues = [0, 0.5]\n\n[[parameter]]\npath = \"model.protector_restraint\"\n\
+             role = \"lever\"\nvalues = [0, 1]\n"
+        ),
+    );
+    let priors = write(
+        d.path(),
+        "u.toml",
+        &format!(
+            "extends = {base:?}\n\n[[uncertain]]\npath = \"model.resolve_spread\"\nrange = [0, 0.5]\n\n\
+             [[uncertain]]\npath = \"model.protector_restraint\"\nrange = [0, 1]\n"
+        ),
+    );
+    let words = "`model.resolve_spread` (0.5) cannot be combined with `model.protector_restraint` \
+                 (1): with restraint the protectors move at the display, before the challenger's \
+                 use of force, and the challenger would learn of their resolve from that move, \
+                 which the model does not solve\n";
+    let help = "= help: set `resolve_spread` to 0 (no private resolve) or `protector_restraint` \
+                to 0 (no restraint) in [model]";
+    for (file, at) in [
+        (&sweep, "11:8: error: parameter[1].path"),
+        (&priors, "8:8: error: uncertain[1].path"),
+    ] {
+        let o = run(&["validate", file.to_str().unwrap()]);
+        refused(&o);
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("{}:{at}: {words}", file.display())),
+            "{err}"
+        );
+        assert!(err.contains(help), "{err}");
+    }
+    // The same words from `--set` (the reference).
+    let o = run(&[
+        "validate",
+        &base,
+        "--set",
+        "model.resolve_spread=0.5",
+        "--set",
+        "model.protector_restraint=1",
+    ]);
+    refused(&o);
+    assert!(
+        stderr(&o).contains(&words[..words.len() - 1]),
+        "{}",
+        stderr(&o)
+    );
+    // One of them alone: taken.
+    let one = write(
+        d.path(),
+        "one.toml",
+        &format!(
+            "extends = {base:?}\n\n[[uncertain]]\npath = \"model.resolve_spread\"\nrange = [0, 0.5]\n"
+        ),
+    );
+    let o = run(&["validate", one.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

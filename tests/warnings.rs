@@ -1952,3 +1952,63 @@ fn an_overlay_that_turns_a_switch_off_under_a_base_gated_key_is_warned() {
     let err = validate(&base, &[]);
     assert!(!err.contains("changes nothing"), "{err}");
 }
+
+/// A rivalry whose sides the file's `members` list both is warned as intra-alliance; a
+/// policy whose `join` makes it so (the target or the challenger joining the other's
+/// alliance) was taken in silence. It is warned at the join, in the rivalry warning's words
+/// and help; a join that makes no rivalry intra-alliance is not.
+#[test]
+fn a_join_that_makes_a_rivalry_intra_alliance_is_warned_in_the_files_words() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let write = |name: &str, text: String| {
+        let f = d.path().join(name);
+        std::fs::write(&f, text).unwrap();
+        f
+    };
+    let members = "[\"ALB\", \"MKD\", \"MNE\", \"HRV\", \"USA\", \"TUR\", \"DEU\"";
+    let words = "intra-alliance rivalry: challenger `SRB` and target `XKX` are both members of \
+                 alliance `NATO`";
+    let help = "= help: the pact never makes `SRB` defend `XKX` against itself (a rival's forces \
+                never count for the other side); check that the rivalry or the membership is meant";
+    // XKX a member already, SRB joining; and both joining in one policy (at the second).
+    let one = write(
+        "one.toml",
+        format!(
+            "extends = {base:?}\n\n[[alliance]]\nid = \"NATO\"\nmembers = {members}, \"XKX\"]\n\n\
+             [[policy]]\nid = \"srb\"\nstart = \"2026-01\"\n\
+             join = [{{ alliance = \"NATO\", member = \"SRB\" }}]\n"
+        ),
+    );
+    let both = write(
+        "both.toml",
+        format!(
+            "extends = {base:?}\n\n[[policy]]\nid = \"both\"\nstart = \"2026-01\"\n\
+             join = [{{ alliance = \"NATO\", member = \"XKX\" }}, {{ alliance = \"NATO\", member = \"SRB\" }}]\n"
+        ),
+    );
+    for (f, at) in [
+        (&one, "10:9: warning: policy[0].join[0]"),
+        (&both, "6:48: warning: policy[0].join[1]"),
+    ] {
+        let o = run(&["validate", f.to_str().unwrap()]);
+        succeeded(&o);
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("{}:{at}: {words}\n", f.display())) && err.contains(help),
+            "{err}"
+        );
+        assert_eq!(err.matches("intra-alliance").count(), 1, "{err}");
+    }
+    // XKX alone joining: no rivalry made intra-alliance.
+    let alone = write(
+        "alone.toml",
+        format!(
+            "extends = {base:?}\n\n[[policy]]\nid = \"xkx\"\nstart = \"2026-01\"\n\
+             join = [{{ alliance = \"NATO\", member = \"XKX\" }}]\n"
+        ),
+    );
+    let o = run(&["validate", alone.to_str().unwrap()]);
+    succeeded(&o);
+    assert!(!stderr(&o).contains("intra-alliance"), "{}", stderr(&o));
+}

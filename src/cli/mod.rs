@@ -1037,13 +1037,51 @@ pub fn parse_shard(text: &str) -> Result<crate::shard::ShardSpec, FlagFault> {
 }
 
 /// Parse `--threads`: 0 (all cores) up to [`crate::MAX_THREADS`].
+///
+/// Past the threads whose stacks the address-space limit (`ulimit -v`) leaves room for
+/// ([`crate::engine::driver::most_threads`]) it is refused here, for every command: the pool
+/// could not start them (`deter run --threads 32` under `ulimit -v 260000` panicked in
+/// rayon, exit 101, or aborted with 1024 threads).
 pub fn parse_threads(text: &str) -> Result<usize, FlagFault> {
-    int_flag_noted(
+    let threads = int_flag_noted(
         THREADS.flag,
         THREADS.min,
         THREADS.max,
         " (0 = one per core)",
-    )(text)
+    )(text)?;
+    let limit = crate::engine::driver::address_space_limit();
+    let Some(most) = crate::engine::driver::most_threads(limit) else {
+        return Ok(threads);
+    };
+    let asked = match threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from) as u64,
+        n => n as u64,
+    };
+    if asked <= most {
+        return Ok(threads);
+    }
+    let kib = limit.unwrap_or(0) >> 10;
+    let found = if threads == 0 {
+        format!("`{}` ({asked} cores)", text.trim())
+    } else {
+        format!("`{}`", text.trim())
+    };
+    Err(FlagFault {
+        help: Some(format!(
+            "use fewer --threads, or raise the address-space limit (`ulimit -v`): each worker \
+             thread maps {} MiB of stack, and the process {} MiB besides",
+            crate::engine::driver::WORKER_MAPPED_BYTES >> 20,
+            crate::engine::driver::MAPPED_BYTES >> 20,
+        )),
+        ..FlagFault::new(
+            THREADS.flag,
+            text,
+            format!(
+                "expected at most {most} threads under the address-space limit (`ulimit -v` \
+                 {kib} KiB), found {found}"
+            ),
+        )
+    })
 }
 
 /// Refuse an input that exists but is not a regular file or a directory (a pipe such as

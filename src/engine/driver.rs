@@ -258,6 +258,13 @@ pub fn address_space_limit() -> Option<u64> {
     }
 }
 
+/// The most worker threads whose stacks ([`WORKER_MAPPED_BYTES`] each) an address-space
+/// limit of `limit` bytes (`None`: unlimited, no bound) leaves room for beside
+/// [`MAPPED_BYTES`], at least one. A pool of more does not start (`pthread_create` fails).
+pub fn most_threads(limit: Option<u64>) -> Option<u64> {
+    limit.map(|l| (l.saturating_sub(MAPPED_BYTES) / WORKER_MAPPED_BYTES).max(1))
+}
+
 /// The memory guard's ceiling for `tallies` sets in this process ([`Ceiling::of`] its
 /// address-space limit). The machine's available memory is not a ceiling: it changes with
 /// other processes (the same command would be refused or not by the moment), swap and

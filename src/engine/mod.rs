@@ -422,17 +422,46 @@ pub fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T 
 /// [`with_threads`], `f` given the seconds the pool took to start (its threads created):
 /// part of the command's elapsed time that no simulation's own clock sees (about a
 /// millisecond per thread; `--threads 1024` spends most of a small run starting them).
+///
+/// A pool whose threads the system will not start (`pthread_create` failing with EAGAIN
+/// once the address-space limit, `ulimit -v`, leaves no room for their stacks and malloc
+/// arenas, or the process limit is reached) is asked again with half the threads, down to
+/// one; the results are the same bytes on any number of threads. If not even one worker
+/// starts, `f` runs on the calling thread, made a pool of one without starting a thread.
+/// `f` never falls to rayon's global pool: its start failing under the same limit panicked
+/// ("The global thread pool has not been initialized", exit 101: `deter run --threads 32`
+/// under `ulimit -v 260000`).
 pub fn with_threads_timed<T: Send>(threads: usize, f: impl FnOnce(f64) -> T + Send) -> T {
     let started = std::time::Instant::now();
+    // 0: rayon's default (`RAYON_NUM_THREADS`, else the cores), halved from the cores.
+    let mut asked = threads.min(crate::MAX_THREADS);
+    loop {
+        if let Ok(pool) = rayon::ThreadPoolBuilder::new()
+            .num_threads(asked)
+            .stack_size(WORKER_STACK_BYTES)
+            .build()
+        {
+            let startup = started.elapsed().as_secs_f64();
+            return pool.install(|| f(startup));
+        }
+        if asked == 1 {
+            break;
+        }
+        if asked == 0 {
+            asked = std::thread::available_parallelism().map_or(2, usize::from);
+        }
+        asked = (asked / 2).max(1);
+    }
+    // No worker would start: the calling thread becomes the only worker of a pool (rayon
+    // leaks that pool, a few hundred bytes, and keeps the thread in it, so a later call
+    // finds the thread already in a pool and runs there too).
+    let startup = started.elapsed().as_secs_f64();
     match rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.min(crate::MAX_THREADS))
-        .stack_size(WORKER_STACK_BYTES)
+        .num_threads(1)
+        .use_current_thread()
         .build()
     {
-        Ok(pool) => {
-            let startup = started.elapsed().as_secs_f64();
-            pool.install(|| f(startup))
-        }
-        Err(_) => f(0.0),
+        Ok(pool) => pool.install(|| f(startup)),
+        Err(_) => f(startup),
     }
 }

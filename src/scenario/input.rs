@@ -352,7 +352,7 @@ pub(crate) fn parse<'i>(
                 &path,
                 format!("TOML syntax error: {msg}"),
             )
-            .with_help(syntax_help(src, span.start));
+            .with_help(lone_cr_help(src, span.start).or_else(|| syntax_help(src, span.start)));
             return Err(Diagnostics(vec![d]));
         }
     };
@@ -360,6 +360,35 @@ pub(crate) fn parse<'i>(
         return empty("holds only comments");
     }
     Ok(doc)
+}
+
+/// A hint for a syntax error at a carriage return not followed by a newline. A file saved
+/// with the classic Mac OS line endings (a carriage return alone) is one line to a TOML
+/// reader: its first fault was said at line 1 and a column past the first line's end, with
+/// no word of the line endings.
+fn lone_cr_help(src: &str, at: usize) -> Option<String> {
+    let bytes = src.as_bytes();
+    let lone = |i: usize| bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) != Some(&b'\n');
+    // The reader's span is the byte after the carriage return (or the return itself).
+    if !(lone(at) || (at > 0 && lone(at - 1))) {
+        return None;
+    }
+    let lone_crs = (0..bytes.len()).filter(|&i| lone(i)).count();
+    let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+    Some(if lone_crs > newlines {
+        format!(
+            "the file ends its lines with a carriage return alone (classic Mac OS line endings: \
+             {lone_crs} of them, {newlines} newlines), so it reads as {} line{} and its \
+             positions count newlines only: save it with LF or CR LF line endings (e.g. \
+             `tr '\\r' '\\n' < FILE > NEW`)",
+            newlines + 1,
+            if newlines == 0 { "" } else { "s" },
+        )
+    } else {
+        "a carriage return here is not followed by a newline: a line ends with LF or CR LF; \
+         remove the stray carriage return"
+            .to_string()
+    })
 }
 
 /// A hint for the commonest syntax error: an unquoted string value (`status = nato_member`).

@@ -940,6 +940,15 @@ impl<'a> Reader<'a> {
                 None => s.uncertain.push(u),
             }
         }
+        // Priors that reach the private resolve with restraint, refused as the file's
+        // `[model]` and `--set` refuse them: at the last prior of either.
+        let priors: Vec<_> = s.uncertain.iter().map(|u| u.parameter.clone()).collect();
+        if let Some((i, message, help)) =
+            crate::sweep::spec::resolve_with_restraint_reached(s, &priors)
+            && let Some((_, at, key)) = read.iter().find(|(t, _, _)| *t == priors[i].target)
+        {
+            self.error(at.clone(), key, message).help = Some(help);
+        }
         read
     }
 
@@ -1912,6 +1921,36 @@ impl<'a> Reader<'a> {
                                 .help = Some(format!(
                                     "remove the join, or `{mid}` from the members of `{aid}` if it is to join at the policy's start"
                                 ));
+                            } else {
+                                // A rivalry the join makes intra-alliance: warned at the join in
+                                // the words of the rivalry's own warning (`validate` warns of a
+                                // rivalry whose sides the file's `members` list both).
+                                let member_then = |x: usize| {
+                                    let x = Actor::Country(x);
+                                    x == m
+                                        || s.alliances[a].members.contains(&x)
+                                        || p.joins.contains(&(a, x))
+                                };
+                                let made = s.rivalries.iter().find(|r| {
+                                    (Actor::Country(r.challenger) == m
+                                        || Actor::Country(r.target) == m)
+                                        && member_then(r.challenger)
+                                        && member_then(r.target)
+                                });
+                                if let Some(r) = made {
+                                    let (c, tg) =
+                                        (&s.countries[r.challenger].id, &s.countries[r.target].id);
+                                    self.warn(
+                                        item.span(),
+                                        &ip,
+                                        format!(
+                                            "intra-alliance rivalry: challenger `{c}` and target `{tg}` are both members of alliance `{aid}`"
+                                        ),
+                                    )
+                                    .help = Some(format!(
+                                        "the pact never makes `{c}` defend `{tg}` against itself (a rival's forces never count for the other side); check that the rivalry or the membership is meant"
+                                    ));
+                                }
                             }
                             p.joins.push((a, m));
                             kept.push(j);

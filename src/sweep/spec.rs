@@ -152,6 +152,37 @@ impl Domain {
     }
 }
 
+/// The protectors' private resolve with alliance restraint reached by `params` on `base`
+/// (`model.resolve_spread` and `model.protector_restraint` both above 0 at some point, one
+/// of them at least a parameter; the base file refuses them together itself): the index of
+/// the last such parameter, where the refusal is said, with the message and help of the
+/// scenario file and `--set` ([`scenario::resolve_with_restraint`]) at its largest values.
+pub(crate) fn resolve_with_restraint_reached(
+    base: &Scenario,
+    params: &[Parameter],
+) -> Option<(usize, String, String)> {
+    let keys = ["model.resolve_spread", "model.protector_restraint"];
+    let touched: Vec<usize> = (0..params.len())
+        .filter(|&i| keys.contains(&params[i].path.as_str()))
+        .collect();
+    let last = *touched.last()?;
+    if scenario::resolve_with_restraint(&base.model).is_some() {
+        // Refused by the base's own reader.
+        return None;
+    }
+    let mut s = base.clone();
+    for &i in &touched {
+        let p = &params[i];
+        let most = match &p.domain {
+            Domain::Values(v) => v.iter().copied().fold(0.0, f64::max),
+            Domain::Range { hi, .. } => *hi,
+        };
+        s.set(p.target, most).ok()?;
+    }
+    let (message, help) = scenario::resolve_with_restraint(&s.model)?;
+    Some((last, message, help))
+}
+
 /// One swept parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter {
@@ -799,6 +830,11 @@ impl Reader<'_> {
                 self.1.map(|h| h.years),
             );
         }
+        if let Some((i, message, help)) = resolve_with_restraint_reached(&base, &parameters)
+            && let Some((at, key)) = param_spans.get(i).cloned()
+        {
+            self.error(at, &key, message).help = Some(help);
+        }
         // The base's warning that a gated `[model]` key changes nothing is false when the
         // sweep turns its switch on somewhere: a parameter that can make it non-zero, or a
         // policy (lever) whose scenario has it non-zero.
@@ -1262,6 +1298,44 @@ pub(crate) fn read_parameter(
                 return None;
             }
         };
+        // A ramp of a policy that turns a switch, refused as the policy file's `ramp_years`
+        // and `--set policy.ID.ramp_years=...` are, in their words, at the values that ramp.
+        if let ParamRef::PolicyValue {
+            policy,
+            field: scenario::PolicyField::RampYears,
+        } = target
+            && let pol = &base.policies[policy]
+            && let Some(c) = pol.changes.iter().find(|c| c.target.spec().is_switch())
+        {
+            let ramps = |x: f64| {
+                let mut q = pol.clone();
+                q.ramp_years = x;
+                q.ramps()
+            };
+            let ramped = match &domain {
+                Domain::Values(v) => v.iter().copied().find(|&x| ramps(x)),
+                Domain::Range { hi, .. } => Some(*hi).filter(|&x| ramps(x)),
+            };
+            if let (Some(x), Some(v)) = (ramped, values_v.or(range_v)) {
+                let key = if values_v.is_some() { "values" } else { "range" };
+                r.error(
+                    v.span(),
+                    &format!("{p}.{key}"),
+                    format!(
+                        "`ramp_years = {}` would ramp `{}`, a switch (0 or 1), through \
+                         fractions the model reads as on",
+                        compact(x),
+                        c.path
+                    ),
+                )
+                .help = Some(format!(
+                    "a switch turns at once: policy `{}` changes `{}`, so its changes cannot \
+                     ramp",
+                    pol.id, c.path
+                ));
+                return None;
+            }
+        }
         Some(Parameter {
             path,
             target,

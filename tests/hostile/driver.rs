@@ -750,15 +750,15 @@ fn commands_of_many(d: &Path, countries: usize, many: &str) -> Vec<Vec<String>> 
 /// scenario is compiled, before the guard ran: 8,000 countries in a chain of rivalries
 /// aborted `deter run` ("memory allocation of 512000000 bytes failed", signal 6) under
 /// `ulimit -v 2000000`. The guard now counts the worlds, from the scenario's sizes before
-/// compiling it. 2,000 countries in one pact and one rivalry over a year: 257 sets of its
-/// tallies fit in the 8 GiB (a few hundred KiB each), 257 sets of one world each do not
+/// compiling it. 2,000 countries in one pact and one rivalry over a year: 129 sets of its
+/// tallies fit in the 8 GiB (a few hundred KiB each), 129 sets of one world each do not
 /// (0.08 GB a world by the 20 bytes a pair alone). Every command that simulates refuses it
 /// with exit 2 and the guard's message, before compiling (so within a fraction of a second),
 /// under a 4 GB address space (where the build before aborted).
 #[test]
 fn the_memory_guard_counts_the_worlds_before_compiling_in_every_command() {
     const COUNTRIES: u64 = 2000;
-    const SETS: u64 = 257;
+    const SETS: u64 = 129;
     let limit = 8u64 << 30;
     // What the test rests on, recomputed: the tallies fit, the worlds' pairs alone do not.
     let tallies = deter::engine::Aggregate::estimated_bytes_of(1, 1, 12, Some(7));
@@ -768,13 +768,15 @@ fn the_memory_guard_counts_the_worlds_before_compiling_in_every_command() {
     let d = dir.path();
     let out = d.join("out");
     let out_s = out.display().to_string();
-    let cases = commands_of_many(d, COUNTRIES as usize, &(256u64 * 256).to_string());
+    let cases = commands_of_many(d, COUNTRIES as usize, &(256u64 * 128).to_string());
     let mut faults = Vec::new();
     for args in &cases {
         let _ = std::fs::remove_dir_all(&out);
         let _ = std::fs::remove_file(&out);
         let mut all: Vec<&str> = args.iter().map(String::as_str).collect();
-        all.extend(["--threads", "256"]);
+        // 128 threads: their stacks (16 MiB each) fit the 4 GB address space, as 256 do not
+        // (`--threads` refuses those at its value, `threads_past_the_address_space...`).
+        all.extend(["--threads", "128"]);
         match args[0].as_str() {
             "bench" => {}
             "calibrate" => all.extend(["--out", &out_s, "--force", "-q"]),
@@ -861,6 +863,122 @@ fn the_memory_guard_refuses_past_the_address_space_limit_in_every_command() {
             || out.exists()
         {
             faults.push(format!("not refused: deter {all:?}: {code:?}: {err}"));
+        }
+    }
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
+}
+
+/// `deter run --threads 32` under `ulimit -v 260000` (254 MiB): the memory guard counted
+/// the sets of tallies (three for 300 runs), not the pool's 32 stacks of 16 MiB, so the pool
+/// did not start, and the run fell to rayon's global pool, whose start failed too: "The
+/// global thread pool has not been initialized" (a panic, exit 101), or with 1024 threads
+/// "memory allocation of 384 bytes failed" (exit 134). `--threads` is now refused at its
+/// value past the threads whose stacks the limit leaves room for, in every command; a pool
+/// that still does not start (its threads' malloc arenas near the limit) is asked again
+/// with fewer threads (the same bytes), never the global pool. `timeout` turns a hang into
+/// exit 124, a fault here rather than a blocked suite.
+#[test]
+fn threads_past_the_address_space_limit_are_refused_at_their_value_not_a_panic() {
+    let limit_kib = 260_000u64;
+    // What the test rests on, recomputed: 32 stacks of 16 MiB do not fit in 254 MiB, and
+    // the guard's three sets of a bundled scenario's tallies do.
+    assert!(32 * (16u64 << 20) > limit_kib << 10);
+    let most = deter::engine::driver::most_threads(Some(limit_kib << 10)).unwrap();
+    assert_eq!(most, ((limit_kib << 10) - (160 << 20)) / (16 << 20));
+    let dir = tempdir();
+    let out = dir.path().join("out.json");
+    let out_s = out.display().to_string();
+    let s = "scenarios/western-balkans-2024.toml";
+    let b = "scenarios/kosovo-nato-path.toml";
+    let under = |args: &[&str]| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v {limit_kib} && exec timeout 20 \"$0\" \"$@\""
+            ))
+            .arg(super::common::bin())
+            .args(args)
+            .current_dir(super::root())
+            .output()
+            .expect("deter runs")
+    };
+    let mut faults = Vec::new();
+    let refused: Vec<Vec<&str>> = vec![
+        vec![
+            "run",
+            s,
+            "--runs",
+            "300",
+            "--threads",
+            "32",
+            "--out",
+            &out_s,
+        ],
+        vec![
+            "run",
+            s,
+            "--runs",
+            "300",
+            "--threads",
+            "1024",
+            "--out",
+            &out_s,
+        ],
+        vec![
+            "compare",
+            s,
+            b,
+            "--runs",
+            "300",
+            "--threads",
+            "32",
+            "--out",
+            &out_s,
+        ],
+        vec!["bench", s, "--threads", "32"],
+    ];
+    for args in &refused {
+        let _ = std::fs::remove_file(&out);
+        let o = under(args);
+        let err = stderr(&o);
+        let threads = args[args.iter().position(|a| *a == "--threads").unwrap() + 1];
+        let want = format!(
+            "--threads:1:1: error: expected at most {most} threads under the address-space \
+             limit (`ulimit -v` {limit_kib} KiB), found `{threads}`"
+        );
+        if o.status.code() != Some(2)
+            || !err.contains(&want)
+            || !err.contains("use fewer --threads, or raise the address-space limit")
+            || err.contains("panicked")
+            || out.exists()
+        {
+            faults.push(format!("deter {args:?}: {:?}: {err}", o.status.code()));
+        }
+    }
+    // Within the limit's threads: run (or refused by the memory guard, exit 2), never a
+    // panic or an abort, whatever the arenas of the started threads take (five tries: the
+    // pool's start raced its threads' arenas).
+    for _ in 0..5 {
+        let _ = std::fs::remove_file(&out);
+        let args = [
+            "run",
+            s,
+            "--runs",
+            "300",
+            "--threads",
+            &most.to_string(),
+            "--out",
+            &out_s,
+        ];
+        let o = under(&args);
+        let err = stderr(&o);
+        let ok = match o.status.code() {
+            Some(0) => out.exists(),
+            Some(2) => !out.exists() && err.contains("GiB limit"),
+            _ => false,
+        };
+        if !ok || err.contains("panicked") || err.contains("memory allocation") {
+            faults.push(format!("deter {args:?}: {:?}: {err}", o.status.code()));
         }
     }
     assert!(faults.is_empty(), "{}", faults.join("\n"));

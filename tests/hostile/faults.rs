@@ -1,5 +1,5 @@
 //! Outputs and faults: output paths checked before any work, atomic writes, Ctrl-C
-//! (SIGINT) and SIGTERM stop a run within a second with exit code 130 and no output, and a
+//! (SIGINT), SIGTERM and SIGHUP stop a run within a second with exit code 130 and no output, and a
 //! SIGKILLed run leaves no truncated file.
 //!
 //! Extending: when sweeps land, a SIGINT test must check that the resumable file is complete
@@ -70,9 +70,11 @@ pub(super) fn leftovers(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// SIGHUP (the terminal closed, an ssh session dropped) is handled as Ctrl-C is, which
+/// README's exit codes say: 130, no output and no temporary file left.
 #[test]
 fn ctrl_c_stops_a_run_within_a_second_with_130_and_no_output() {
-    for sig in ["-INT", "-TERM"] {
+    for sig in ["-INT", "-TERM", "-HUP"] {
         let dir = tempdir();
         let out = dir.path().join("result.json");
         let mut child = long_run(&out);
