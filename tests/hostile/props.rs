@@ -120,15 +120,23 @@ impl Gen<'_> {
 
     fn block(&mut self, out: &mut String, fields: &[FieldSpec]) {
         let mut restraint = 0.0;
+        let mut at_attack = 0.0;
         for f in fields {
             if let Some(x) = self.value(f) {
-                // The protectors' private resolve is refused with alliance restraint
-                // (docs/MODEL.md 7.7): a valid scenario never has both in `[model]`.
+                // The protectors' private resolve is refused with alliance restraint, and
+                // their two moves with their one move at the attack (docs/MODEL.md 7.7): a
+                // valid scenario never has either pair in `[model]`.
                 if f.key == "resolve_spread" && x > 0.0 && restraint > 0.0 {
+                    continue;
+                }
+                if f.key == "protector_moves_twice" && x > 0.0 && at_attack > 0.0 {
                     continue;
                 }
                 if f.key == "protector_restraint" {
                     restraint = x;
+                }
+                if f.key == "commitment_at_attack" {
+                    at_attack = x;
                 }
                 out.push_str(&format!("{} = {x:?}\n", f.key));
             }
