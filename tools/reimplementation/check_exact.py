@@ -44,7 +44,7 @@ match to rounding). Third review of the docs' re-implementation (GAPS.md, "Third
 quantile for counts and draws), `sd-population` (sd with n in the denominator), `wilson-z196`
 (Wilson intervals at z = 1.96), `uncut` (a nested probability's mc95 not cut to [0, 1]),
 `share-inclusive` (a draw with no effect in both shares), `phi-plain` (Newcombe's paired
-interval with the plain correlation), `half-up` (the page's rounding half away from zero),
+interval with the plain correlation), `double-even` (the page's rounding from the double, a tie to even),
 `page-decimals` and `means-two-decimals` (the comparison page's decimals), `shift-unpaired`
 (the attribution shift's interval from independent samples), `share-of-removal` (a level's
 share read as its removal alone), `cost-mean-of-shares` (the cost composition as the mean of
@@ -415,13 +415,16 @@ def check_nested_csv(npath, cpath):
 
 
 def pct1(x):
-    """A probability printed as a percentage at one decimal: the double 100 x rounded from its
-    exact value, an exact tie to even (0.91125 prints 91.1%; guess C6 said half away from
-    zero, and the `--wrong half-up` reading keeps it)."""
-    if "half-up" in WRONG:
-        from decimal import Decimal, ROUND_HALF_UP
-        return str(Decimal(repr(100 * x)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) + "%"
-    return f"{100 * x:.1f}%"
+    """A probability printed as a percentage at one decimal, as docs/OUTPUT.md ("How printed
+    numbers are rounded") says: the decimal the JSON carries (Python's repr, the shortest text
+    that reads back as x), shifted two places and rounded half away from zero (0.9125 prints
+    91.3%). Guess C6 had read the double 100 x rounded with an exact tie to even, deter's
+    rounding before the tables and pages shared `report::percent`; the `--wrong double-even`
+    reading keeps it (first met by a tie in December 2026: 0.9125 printed 91.3%)."""
+    if "double-even" in WRONG:
+        return f"{100 * x:.1f}%"
+    from decimal import Decimal, ROUND_HALF_UP
+    return str((Decimal(repr(x)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) + "%"
 
 
 def check_nested_html(npath, hpath):

@@ -876,18 +876,26 @@ def theatre(sc, m, C, P, deps, st, b, act, A, Tg, removal=frozenset(), share=1.0
     def delta(j):
         return C[j]["expeditionary"] if j in C else P[j]["in_theatre"]
 
-    def tie_help(i):
+    def tie_help(i, protectors_of=None):
+        """Tie help to i (7.5); with protectors_of = T, none from T's protectors in this
+        crisis (a treaty protector of T, or a contributor of a force stationed in T with
+        iota_d K_d > 0): a power cannot stand on both sides of one crisis."""
         h = np.zeros(act.size)
         for pid in P:
             tie = C[i]["ties"].get(pid, 0.0)
             if tie == 0:
                 continue
             has_pact = pact(i, pid) > 0
+            if protectors_of is not None:
+                has_pact = has_pact | (pact(protectors_of, pid) > 0)
+                if any(d["host"] == protectors_of and pid in d["contributors"]
+                       and d["interoperability"] * d["capability"] > 0 for d in deps):
+                    continue
             h += np.where(has_pact, 0.0, tie * P[pid]["in_theatre"] * cap_power(pid))
         return h
 
     capA = cap_country(A)
-    MA = share * capA + tie_help(A)
+    MA = share * capA + tie_help(A, protectors_of=Tg)
     capT = cap_country(Tg)
     MT0 = capT + tie_help(Tg)
     B = np.zeros(act.size)
