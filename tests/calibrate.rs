@@ -1049,12 +1049,13 @@ fn a_posterior_with_quoted_column_names_says_so() {
             .unwrap();
         refused(&o);
         let err = String::from_utf8_lossy(&o.stderr);
-        assert!(
-            err.contains(
-                "posterior.csv:1:1: error: expected a header `draw,PATH...,weight,distance`"
-            ),
-            "{err}"
-        );
+        // Columns are read by name: `draws` is a column that names no parameter.
+        let said = if quoted {
+            "posterior.csv:1:1: error: expected a header `draw,PATH...,weight,distance`"
+        } else {
+            "posterior.csv:1:1: error: column `draws`: `draws` is not a parameter"
+        };
+        assert!(err.contains(said), "{err}");
         assert_eq!(
             err.contains("help: the cells are in quotes")
                 && err.contains("write.csv(x, FILE, quote = FALSE, row.names = FALSE)"),
@@ -1801,4 +1802,89 @@ fn an_output_directory_holding_the_inputs_is_warned_in_every_command() {
         .unwrap();
     succeeded(&o);
     assert!(!String::from_utf8_lossy(&o.stderr).contains("is the directory of the inputs"));
+}
+
+/// One reader of a file of draws: the same header variants through `deter run --posterior`
+/// and a sweep's `futures` are accepted alike (columns by name: `weight` first, no
+/// `weight`/`distance`, blanks after the commas), and a fault gets one message at the same
+/// FILE:LINE:COL with the column's name in both. `--posterior` used to refuse the three
+/// variants the sweep took ("expected a header `draw,PATH...,weight,distance`").
+#[test]
+fn run_and_sweep_read_a_file_of_draws_alike() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/western-balkans-2024.toml");
+    std::fs::copy(&scenario, tmp.path().join("base.toml")).unwrap();
+    let cases: [(&str, &str, Option<&str>); 6] = [
+        (
+            "std",
+            "draw,model.war_cost,weight,distance\n0,0.4,0.5,0.1\n1,0.6,0.5,0.2\n",
+            None,
+        ),
+        (
+            "wfirst",
+            "draw,weight,model.war_cost\n0,0.5,0.4\n1,0.5,0.6\n",
+            None,
+        ),
+        ("noweight", "draw,model.war_cost\n0,0.4\n1,0.6\n", None),
+        (
+            "spaces",
+            "draw, model.war_cost, weight, distance\n0, 0.4, 0.5, 0.1\n1, 0.6, 0.5, 0.2\n",
+            None,
+        ),
+        (
+            "badcell",
+            "draw,weight,model.war_cost\n0,0.5,0.4\n1,0.5,abc\n",
+            Some("badcell.csv:3:7: column `model.war_cost`: expected a number in [0, 10]"),
+        ),
+        (
+            "negweight",
+            "model.war_cost, weight\n0.4, -1\n",
+            Some("negweight.csv:2:6: column `weight`: expected a number >= 0, found -1"),
+        ),
+    ];
+    for (name, body, fault) in cases {
+        let post = write(tmp.path(), &format!("{name}.csv"), body);
+        let sweep = write(
+            tmp.path(),
+            &format!("sw_{name}.toml"),
+            &format!("base = \"base.toml\"\nruns = 5\nfutures = \"{name}.csv\"\n"),
+        );
+        let run = deter()
+            .current_dir(tmp.path())
+            .args(["run", "base.toml", "--posterior", &format!("{name}.csv")])
+            .args(["--draws", "2", "--runs", "5", "--quiet"])
+            .output()
+            .unwrap();
+        let sw = deter()
+            .current_dir(tmp.path())
+            .arg("sweep")
+            .arg(&sweep)
+            .arg("--quiet")
+            .output()
+            .unwrap();
+        let _ = post;
+        let (re, se) = (
+            String::from_utf8_lossy(&run.stderr).to_string(),
+            String::from_utf8_lossy(&sw.stderr).to_string(),
+        );
+        match fault {
+            None => {
+                assert!(run.status.success(), "{name}: run: {re}");
+                assert!(sw.status.success(), "{name}: sweep: {se}");
+            }
+            Some(f) => {
+                assert_eq!(run.status.code(), Some(2), "{name}: {re}");
+                assert_eq!(sw.status.code(), Some(2), "{name}: {se}");
+                let at = f.split_once(": ").unwrap();
+                assert!(
+                    re.contains(&format!("{}: error: {}", at.0, at.1)),
+                    "{name}: run: {re}"
+                );
+                assert!(
+                    se.contains(&format!("error: futures: {f}")),
+                    "{name}: sweep: {se}"
+                );
+            }
+        }
+    }
 }

@@ -162,6 +162,17 @@ pub struct Posterior {
     /// The line of each of [`Posterior::fixed`] in the file (1-based), for the warnings'
     /// `FILE:LINE`; empty for a posterior a program built (its warnings name the file alone).
     pub fixed_at: Vec<usize>,
+    /// The header column (0-based) of each of [`Posterior::paths`], where a fault of the
+    /// column is located; empty for a posterior a program built (then `draw` first, the
+    /// paths after it, as `deter calibrate` writes them).
+    pub columns: Vec<usize>,
+}
+
+impl Posterior {
+    /// The header column (0-based) of path `j`: [`Posterior::columns`], or `j + 1`.
+    pub fn column(&self, j: usize) -> usize {
+        self.columns.get(j).copied().unwrap_or(j + 1)
+    }
 }
 
 /// The posterior's fixed parameters ([`Posterior::fixed`]) that `scenario` does not have at
@@ -327,7 +338,7 @@ pub fn unknown_column(
         &posterior.file,
         n,
         header,
-        j + 1,
+        posterior.column(j),
         posterior.paths[j].trim(),
         &e.message,
         help,
@@ -369,7 +380,7 @@ pub fn policy_resets(
                     &posterior.file,
                     n,
                     header,
-                    j + 1,
+                    posterior.column(j),
                     path.trim(),
                     &message,
                     Some(help),
@@ -447,7 +458,7 @@ pub fn set_replaced<S: AsRef<str>>(
             &posterior.file,
             n,
             header,
-            j + 1,
+            posterior.column(j),
             path.trim(),
             &message,
             Some(help),
@@ -564,7 +575,7 @@ fn gated_columns(
             &posterior.file,
             n,
             header,
-            j + 1,
+            posterior.column(j),
             path.trim(),
             &format!(
                 "this column draws `model.{key}`, which is read only when {when}: with \
@@ -676,14 +687,15 @@ pub fn out_of_range(
             let Some(t) = t else { continue };
             let spec = t.spec();
             if !spec.contains(v) {
-                // Column j + 1 (after `draw`), its literal as written.
-                let found = text.split(',').nth(j + 1).unwrap_or_default().trim();
+                // The column's literal as written.
+                let col = posterior.column(j);
+                let found = text.split(',').nth(col).unwrap_or_default().trim();
                 let (m, help) = crate::scenario::params::range_fault(path, &spec, found);
                 return Some(crate::scenario::input::csv_cell(
                     &posterior.file,
                     line,
                     text,
-                    j + 1,
+                    col,
                     path,
                     &m,
                     help,
@@ -730,10 +742,33 @@ pub const QUOTED_CELLS: &str = "the cells are in quotes: a file of draws is read
 
 /// What a file of draws holds (a posterior, a sweep's `futures`), for an empty one.
 pub const DRAWS_NEED: &str = "a file of draws holds a header `draw,PATH...,weight,distance` \
-     and one row per draw, as `deter calibrate` writes its posterior.csv";
+     and one row per draw, as `deter calibrate` writes its posterior.csv (`draw`, `weight` \
+     and `distance` may stand in any column or be left out; `weight` is 1 when absent)";
 
-/// A posterior CSV of text already read from `path` ([`read_posterior_text`]): `#` comment
-/// lines, a header `draw,PATH...,weight,distance`, rows. Errors give the line number.
+/// A file of draws whose header names no parameter.
+pub const NO_PARAMETER_COLUMN: &str =
+    "no parameter column (columns other than draw, weight and distance)";
+
+/// Read a file of draws (a posterior, a sweep's `futures`) of text already read from `path`
+/// ([`read_posterior_text`]): the one reader of `deter run/compare --posterior`, `deter
+/// merge`, the library's and Python's posterior and a sweep's `futures = "FILE"`.
+///
+/// Shape: lines starting with `#` and blank lines are skipped (`# set = PATH=VALUE` lines are
+/// read as the calibration's fixed parameters, [`fixed_lines`]); the first other line is the
+/// header, every later one a row of as many cells, split at commas, blanks around a name or a
+/// cell trimmed. Columns are found by name, in any order:
+/// - `draw` (optional): the draw's id, a number, each once (`2` and `2.0` are one draw);
+/// - `weight` (optional, 1 when absent): a number >= 0, some positive, finite in sum;
+/// - `distance` (optional): a number, read and not used;
+/// - every other column (at least one) a parameter path, or a calibration's case column
+///   `CASE/PATH` (listed, never set); a cell a number, or `true`/`false` for a switch.
+///
+/// `deter calibrate`'s `draw,PATH...,weight,distance` is one such file. Faults are located at
+/// `FILE:LINE:COL` with the column's name (a quoted header, a column named twice, a malformed
+/// case column, a row of another length, a cell that is no number, a negative weight, a draw
+/// twice), or at the file (no header, no row, no positive weight, weights that overflow). A
+/// parameter's range and whether a path is a parameter are the scenario's to say
+/// ([`unknown_column`], [`out_of_range`]).
 pub fn parse_posterior(
     path: &Path,
     text: &str,
@@ -748,8 +783,8 @@ pub fn parse_posterior(
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty());
-    // No header: the words of a sweep's `futures` for the same file (and of every input
-    // kind for an empty one), with what a file of draws holds.
+    // No header: the words of every input kind for an empty file, with what a file of draws
+    // holds.
     let (hl, header) = lines.next().ok_or_else(|| {
         let what = if text.trim().is_empty() { "is empty" } else { "holds only comments" };
         Box::new(
@@ -757,20 +792,20 @@ pub fn parse_posterior(
                 .with_help(Some(DRAWS_NEED.into())),
         )
     })?;
-    let cols: Vec<&str> = header.split(',').collect();
-    if cols.len() < 4 || cols[0] != "draw" || cols[cols.len() - 2] != "weight" {
-        let fault = line_fault(
-            hl + 1,
-            header,
-            "expected a header `draw,PATH...,weight,distance` (a posterior.csv of deter calibrate)"
-                .into(),
-        );
-        // R's write.csv quotes every column name: said so, with the way to write it plain.
-        return Err(if header.contains('"') {
-            Box::new((*fault).with_help(Some(QUOTED_CELLS.into())))
-        } else {
-            fault
-        });
+    let cols: Vec<&str> = header.split(',').map(str::trim).collect();
+    // R's write.csv quotes every column name: said so, with the way to write it plain.
+    if header.contains('"') {
+        return Err(Box::new(
+            crate::scenario::input::csv_line(
+                &name,
+                hl + 1,
+                header,
+                "expected a header `draw,PATH...,weight,distance` (a posterior.csv of deter \
+                 calibrate)"
+                    .into(),
+            )
+            .with_help(Some(QUOTED_CELLS.into())),
+        ));
     }
     if let Some((j, m)) = repeated_column(&cols) {
         // At the second occurrence, as a repeated row is located at its cell.
@@ -779,7 +814,7 @@ pub fn parse_posterior(
             hl + 1,
             header,
             j,
-            cols[j].trim(),
+            cols[j],
             &m,
             Some("name each column once".into()),
         )));
@@ -790,23 +825,30 @@ pub fn parse_posterior(
             hl + 1,
             header,
             j,
-            cols[j].trim(),
+            cols[j],
             MALFORMED_CASE_COLUMN,
             Some(CASE_COLUMN_HELP.into()),
         )));
     }
-    let paths: Vec<String> = cols[1..cols.len() - 2]
-        .iter()
-        .map(|s| s.to_string())
+    let draw_col = cols.iter().position(|c| *c == "draw");
+    let weight_col = cols.iter().position(|c| *c == "weight");
+    let columns: Vec<usize> = (0..cols.len())
+        .filter(|&j| !matches!(cols[j], "draw" | "weight" | "distance"))
         .collect();
+    if columns.is_empty() {
+        return Err(Box::new(
+            crate::scenario::input::csv_line(&name, hl + 1, header, NO_PARAMETER_COLUMN.into())
+                .with_help(Some(DRAWS_NEED.into())),
+        ));
+    }
+    let paths: Vec<String> = columns.iter().map(|&j| cols[j].to_string()).collect();
     let (mut values, mut weights, mut rows, mut texts) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let w = cols.len() - 2;
     // Each draw's id and its line: a draw twice (a row pasted again, two files joined) is
     // refused at its cell, in the words of the other readers' repeated rows.
     let mut draw_ids: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
     for (n, line) in lines {
-        let cells: Vec<&str> = line.split(',').collect();
+        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
         if cells.len() != cols.len() {
             return Err(line_fault(
                 n + 1,
@@ -817,12 +859,13 @@ pub fn parse_posterior(
         let mut f = Vec::with_capacity(cells.len());
         for (j, cell) in cells.iter().enumerate() {
             // A cell's fault at FILE:LINE:COL in the words of the same literal in a TOML
-            // file (`1e-400`: "a number too small to use"), as a sweep's `futures` reads it:
-            // a parameter's cell expects the parameter's range (its path's shape names it;
-            // the range itself is checked against the scenario, [`out_of_range`]).
-            let spec = ParamRef::spec_by_shape(cols[j]).filter(|_| (1..w).contains(&j));
+            // file (`1e-400`: "a number too small to use"): a parameter's cell expects the
+            // parameter's range (its path's shape names it; the range itself is checked
+            // against the scenario, [`out_of_range`]).
+            let is_weight = Some(j) == weight_col;
+            let spec = ParamRef::spec_by_shape(cols[j]).filter(|_| columns.contains(&j));
             let expected = match spec {
-                _ if j == w => "a number >= 0".to_string(),
+                _ if is_weight => "a number >= 0".to_string(),
                 Some(spec) => spec.expected(),
                 _ => "a number".to_string(),
             };
@@ -831,9 +874,9 @@ pub fn parse_posterior(
             let x = word
                 .map_or_else(|| crate::scenario::input::number_text(cell, expected), Ok)
                 .and_then(|x| {
-                    if j == w && x < 0.0 {
+                    if is_weight && x < 0.0 {
                         // A number is said as written, as TOML files and `--set` say it.
-                        Err((format!("expected {expected}, found {}", cell.trim()), None))
+                        Err((format!("expected {expected}, found {cell}"), None))
                     } else {
                         Ok(x)
                     }
@@ -844,7 +887,7 @@ pub fn parse_posterior(
                         n + 1,
                         line,
                         j,
-                        cols[j].trim(),
+                        cols[j],
                         &m,
                         help,
                     ))
@@ -852,20 +895,24 @@ pub fn parse_posterior(
             f.push(x);
         }
         // By value (`2` and `2.0` are one draw; `-0` is `0`).
-        if let Some(&first) = draw_ids.get(&(f[0] + 0.0).to_bits()) {
-            return Err(Box::new(crate::scenario::input::csv_cell(
-                &name,
-                n + 1,
-                line,
-                0,
-                cols[0].trim(),
-                &repeated_draw(cells[0], first).0,
-                Some(repeated_draw(cells[0], first).1),
-            )));
+        if let Some(d) = draw_col {
+            let id = (f[d] + 0.0).to_bits();
+            if let Some(&first) = draw_ids.get(&id) {
+                let (m, help) = repeated_draw(cells[d], first);
+                return Err(Box::new(crate::scenario::input::csv_cell(
+                    &name,
+                    n + 1,
+                    line,
+                    d,
+                    cols[d],
+                    &m,
+                    Some(help),
+                )));
+            }
+            draw_ids.insert(id, n + 1);
         }
-        draw_ids.insert((f[0] + 0.0).to_bits(), n + 1);
-        values.push(f[1..w].to_vec());
-        weights.push(f[w]);
+        values.push(columns.iter().map(|&j| f[j]).collect::<Vec<f64>>());
+        weights.push(weight_col.map_or(1.0, |w| f[w]));
         rows.push(n + 1);
         texts.push(line.to_string());
     }
@@ -895,6 +942,7 @@ pub fn parse_posterior(
         texts,
         fixed,
         fixed_at,
+        columns,
     })
 }
 

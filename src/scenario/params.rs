@@ -42,27 +42,6 @@ pub fn range_fault(path: &str, spec: &FieldSpec, found: &str) -> (String, Option
     )
 }
 
-/// A value of the parameter `path` (specified by `spec`) written as text `raw` (a `--set`
-/// value, a cell of a `--posterior` or `futures` file): the number, or the fault in the one
-/// wording of every reader: a literal that is not a usable number (`1e-400`, `1e999`, `nan`,
-/// `abc`) "expected a number in [MIN, MAX] (UNIT), found ..." as
-/// [`super::input::number_literal`] words it with the parameter's range, a value out of the
-/// range [`range_fault`]. A TOML value of a parameter is read alike (`Input::parameter`).
-pub fn parameter_text(
-    path: &str,
-    spec: &FieldSpec,
-    raw: &str,
-) -> Result<f64, (String, Option<String>)> {
-    let x = match switch_word(spec, raw) {
-        Some(x) => x,
-        None => super::input::number_text(raw, &spec.expected())?,
-    };
-    if !spec.contains(x) {
-        return Err(range_fault(path, spec, raw.trim()));
-    }
-    Ok(x)
-}
-
 /// A switch's `true` / `false` written as text (a CSV cell; `--set` reads them alike): 1 or
 /// 0. None for any other text, or a parameter that is not a switch.
 pub fn switch_word(spec: &FieldSpec, raw: &str) -> Option<f64> {

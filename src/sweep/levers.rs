@@ -423,11 +423,6 @@ pub(crate) fn read_draws(
         inp.error(v.span(), "futures", format!("{rel}: {m}"));
         None
     };
-    // A fault on a line of the file: "FILE:LINE:COL: ...", as `--posterior` locates it.
-    let fail_line = |inp: &mut Input<'_>, m: String| {
-        inp.error(v.span(), "futures", m);
-        None
-    };
     let bytes = match crate::scenario::read_bounded(&path, MAX_DRAWS_BYTES) {
         Ok(b) if b.len() <= MAX_DRAWS_BYTES => b,
         Ok(_) => {
@@ -449,69 +444,23 @@ pub(crate) fn read_draws(
             return None;
         }
     };
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty());
-    let Some((hl, header)) = lines.next() else {
-        // Empty (or comments only): the words of `--posterior` and every input kind.
-        let what = if text.trim().is_empty() { "is empty" } else { "holds only comments" };
-        inp.error(v.span(), "futures", format!("{rel}: the file {what}"))
-            .help = Some(crate::calibrate::nested::DRAWS_NEED.into());
-        return None;
+    // The one reader of a file of draws, `--posterior`'s: its faults in its words, at
+    // FILE:LINE:COL with the column's name.
+    let post = match crate::calibrate::nested::parse_posterior(std::path::Path::new(&rel), text) {
+        Ok(p) => p,
+        Err(d) => {
+            inp.error(v.span(), "futures", d.one_line()).help = d.help.clone();
+            return None;
+        }
     };
-    let columns: Vec<&str> = header.split(',').map(str::trim).collect();
-    // R's write.csv quotes every column name: said so, with the way to write it plain, as
-    // `--posterior` says it of the same file (it read `"draw"` as a parameter's path).
-    if header.contains('"') {
-        inp.error(
-            v.span(),
-            "futures",
-            format!(
-                "{rel}:{}:1: expected a header `draw,PATH...,weight,distance` (a posterior.csv \
-                 of deter calibrate)",
-                hl + 1
-            ),
-        )
-        .help = Some(crate::calibrate::nested::QUOTED_CELLS.into());
-        return None;
-    }
-    if let Some((j, m)) = crate::calibrate::nested::repeated_column(&columns) {
-        // At the second occurrence, as `--posterior` locates it.
-        return fail_line(
-            inp,
-            crate::scenario::input::csv_cell(&rel, hl + 1, header, j, columns[j], &m, None)
-                .one_line(),
-        );
-    }
-    if let Some(j) = crate::calibrate::nested::malformed_case_column(&columns) {
-        // At its header cell, as `--posterior` locates it.
-        return fail_line(
-            inp,
-            crate::scenario::input::csv_cell(
-                &rel,
-                hl + 1,
-                header,
-                j,
-                columns[j],
-                crate::calibrate::nested::MALFORMED_CASE_COLUMN,
-                None,
-            )
-            .one_line(),
-        );
-    }
-    let weight_col = columns.iter().position(|c| *c == "weight");
-    let draw_col = columns.iter().position(|c| *c == "draw");
-    // Each draw's id (by value, `-0` as `0`) and its line: a draw twice is refused at its
-    // cell, as `--posterior` refuses it (`nested::repeated_draw`).
-    let mut draw_ids: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
     // A calibration's case parameters (`CASE/PATH`: one historical case's crisis rate)
     // describe that case, not this scenario: skipped, as `deter run --posterior` skips them.
-    let params: Vec<(usize, &str)> = columns
+    let params: Vec<(usize, &str)> = post
+        .paths
         .iter()
         .enumerate()
-        .filter(|(_, c)| !matches!(**c, "draw" | "weight" | "distance") && !c.contains('/'))
-        .map(|(i, c)| (i, *c))
+        .filter(|(_, c)| !c.contains('/'))
+        .map(|(k, c)| (k, c.as_str()))
         .collect();
     if params.is_empty() {
         return fail(
@@ -521,23 +470,24 @@ pub(crate) fn read_draws(
                 .into(),
         );
     }
-    let mut targets = Vec::new();
-    for &(c, name) in &params {
-        match ParamRef::resolve(name, base) {
-            Ok(r) => targets.push(r),
-            Err(e) => {
-                // At the header cell's FILE:LINE:COL, in the words and did-you-mean of
-                // `--posterior` (`nested::unknown_column`) and `--set`.
-                let at = crate::scenario::input::csv_fault(&rel, hl + 1, header, c, name, &e.message);
-                inp.error(v.span(), "futures", at).help =
-                    e.suggestion.map(|s| format!("did you mean `{s}`?"));
-                return None;
-            }
-        }
+    // A column that is no parameter of the base: at its header cell, in the words and
+    // did-you-mean of `--posterior` and `--set`.
+    if let Some(d) = crate::calibrate::nested::unknown_column(&post, text, base) {
+        inp.error(v.span(), "futures", d.one_line()).help = d.help.clone();
+        return None;
     }
+    let targets: Vec<ParamRef> = params
+        .iter()
+        .filter_map(|&(_, name)| ParamRef::resolve(name, base).ok())
+        .collect();
+    let (hl, header) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
+        .unwrap_or((0, ""));
     // A column a dated policy of the base changes: the warning of a `[[parameter]]` on the
     // same path, at the column's header cell as every fault of a column.
-    for (&(c, name), &t) in params.iter().zip(&targets) {
+    for (&(k, name), &t) in params.iter().zip(&targets) {
         for (message, help) in crate::scenario::overrides::policy_resets(
             base,
             t,
@@ -545,96 +495,28 @@ pub(crate) fn read_draws(
             horizon_years,
             super::spec::SWEEP_RESET,
         ) {
+            let c = post.column(k);
             let at = crate::scenario::input::csv_fault(&rel, hl + 1, header, c, name, &message);
             inp.warn(v.span(), "futures", at).help = Some(help);
         }
     }
-    let mut rows: Vec<Vec<f64>> = Vec::new();
-    let mut weights: Vec<f64> = Vec::new();
-    for (n, line) in lines {
-        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
-        if cells.len() != columns.len() {
-            let m = format!("{} cells, the header has {}", cells.len(), columns.len());
-            return fail_line(
-                inp,
-                crate::scenario::input::csv_line(&rel, n + 1, line, m).one_line(),
-            );
-        }
-        // A cell that is not a number (or reads as 0 although it is not: `1e-400`) at
-        // FILE:LINE:COL, in the words `--posterior` gives it and a TOML file gives the literal.
-        let cell_fault = |inp: &mut Input<'_>, c: usize, m: String, help: Option<String>| {
-            let at = crate::scenario::input::csv_fault(&rel, n + 1, line, c, columns[c], &m);
-            inp.error(v.span(), "futures", at).help = help;
-        };
-        if let Some(c) = draw_col {
-            let id = match crate::scenario::input::number_text(cells[c], "a number") {
-                Ok(x) => (x + 0.0).to_bits(),
-                Err((m, help)) => {
-                    cell_fault(inp, c, m, help);
-                    return None;
-                }
-            };
-            if let Some(&first) = draw_ids.get(&id) {
-                let (m, help) = crate::calibrate::nested::repeated_draw(cells[c], first);
-                cell_fault(inp, c, m, Some(help));
-                return None;
-            }
-            draw_ids.insert(id, n + 1);
-        }
-        let mut row = Vec::with_capacity(params.len());
-        for (&(c, name), t) in params.iter().zip(&targets) {
-            // At FILE:LINE:COL in the words of every file kind, as `--posterior`: the
-            // parameter's range in every expectation.
-            match crate::scenario::params::parameter_text(name, &t.spec(), cells[c]) {
-                Ok(x) => row.push(x),
-                Err((m, help)) => {
-                    cell_fault(inp, c, m, help);
-                    return None;
-                }
-            }
-        }
-        let w = match weight_col {
-            None => 1.0,
-            Some(c) => match crate::scenario::input::number_text(cells[c], "a number >= 0") {
-                Ok(w) if w >= 0.0 => w,
-                Ok(_) => {
-                    // A number is said as written, as TOML files and `--set` say it.
-                    let m = format!("expected a number >= 0, found {}", cells[c].trim());
-                    cell_fault(inp, c, m, None);
-                    return None;
-                }
-                Err((m, help)) => {
-                    cell_fault(inp, c, m, help);
-                    return None;
-                }
-            },
-        };
-        rows.push(row);
-        weights.push(w);
+    // A value out of its parameter's range: at its cell, in the words of `--posterior`.
+    if let Some(d) = crate::calibrate::nested::out_of_range(&post, base) {
+        inp.error(v.span(), "futures", d.one_line()).help = d.help.clone();
+        return None;
     }
-    if rows.is_empty() {
-        return fail(inp, crate::calibrate::nested::NO_DRAWS.into());
-    }
+    let rows: Vec<Vec<f64>> = post
+        .values
+        .iter()
+        .map(|r| params.iter().map(|&(k, _)| r[k]).collect())
+        .collect();
+    let weights = &post.weights;
     let total: f64 = weights.iter().sum();
-    if total <= 0.0 {
-        return fail(inp, "no draw with a positive weight".into());
-    }
-    if !total.is_finite() {
-        return fail(inp, crate::calibrate::nested::WEIGHTS_OVERFLOW.into());
-    }
-    // A calibration's fixed parameters: its draws were fitted with them set.
-    let (fixed, fixed_at) = match crate::calibrate::nested::fixed_lines(&rel, text) {
-        Ok(f) => f,
-        // A `# set` line that does not read: at its FILE:LINE:COL, as `--posterior` says it.
-        Err(d) => {
-            inp.error(v.span(), "futures", d.one_line()).help = d.help.clone();
-            return None;
-        }
-    };
+    let (fixed, fixed_at) = (&post.fixed, &post.fixed_at);
     for w in crate::calibrate::nested::fixed_mismatches_under(
         &rel,
-        &fixed,
-        &fixed_at,
+        fixed,
+        fixed_at,
         base,
         crate::calibrate::nested::Under::SweepBase(base_name),
     ) {
