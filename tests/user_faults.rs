@@ -4423,3 +4423,19 @@ fn every_path_to_two_moves_with_the_move_at_the_attack_is_refused() {
         assert!(o.status.success(), "{}: {}", file.display(), stderr(&o));
     }
 }
+
+/// `deter validate /dev/null` said "the file is empty" where `deter run` (and every command
+/// that reads its inputs) refuses a device: the same words now.
+#[test]
+fn validate_refuses_a_device_in_the_words_of_run() {
+    let reference = stderr(&run(&["run", "/dev/null"]));
+    let o = run(&["validate", "/dev/null"]);
+    refused(&o);
+    let e = stderr(&o);
+    assert!(
+        e.contains("not a regular file (a pipe, `<(...)` or a device)"),
+        "{e}"
+    );
+    assert_eq!(first_line(&e), first_line(&reference), "{e}\n{reference}");
+    assert!(!e.contains("the file is empty"), "{e}");
+}
