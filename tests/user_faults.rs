@@ -4310,3 +4310,132 @@ fn a_sweep_or_priors_reaching_private_resolve_with_restraint_are_refused() {
     let o = run(&["validate", one.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// The protectors' two moves with their one move at the attack (`model.protector_moves_twice`
+/// and `model.commitment_at_attack` both 1) are refused in a scenario's `[model]` and by
+/// `--set`; a dated policy's `set` turning one on while the other is on, a sweep's parameters
+/// or a scenario's priors reaching both were taken. Every path is refused in the words of
+/// `--set`, at the policy's change, the sweep's or the prior's path. A policy's `set` of
+/// `model.protector_restraint` while `model.resolve_spread` is on likewise. A disabled policy
+/// and a policy that turns the other off at the same date are taken.
+#[test]
+fn every_path_to_two_moves_with_the_move_at_the_attack_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let words = "`model.protector_moves_twice` (1) cannot be combined with \
+                 `model.commitment_at_attack` (1): the protectors either move once, after the \
+                 attack, or twice, at the display and again at the attack";
+    let help = "= help: set `protector_moves_twice` to 0 (one move) or `commitment_at_attack` to \
+                0 (the first move at the display) in [model]";
+    // The reference: `--set`.
+    let o = run(&[
+        "validate",
+        &base,
+        "--set",
+        "model.protector_moves_twice=1",
+        "--set",
+        "model.commitment_at_attack=1",
+    ]);
+    refused(&o);
+    assert!(stderr(&o).contains(words), "{}", stderr(&o));
+    assert!(stderr(&o).contains(help), "{}", stderr(&o));
+    let policy = |name: &str, model: &str, changes: &str, extra: &str| {
+        write(
+            d.path(),
+            name,
+            &format!(
+                "extends = {base:?}\n\n[model]\n{model}\n\n[[policy]]\nid = \"turn\"\n\
+                 start = \"2026-01\"\nchanges = [{changes}]\n{extra}"
+            ),
+        )
+    };
+    let sweep = write(
+        d.path(),
+        "s.toml",
+        &format!(
+            "base = {base:?}\nruns = 10\nseed = 1\n\n[[parameter]]\npath = \"model.commitment_at_attack\"\n\
+             role = \"lever\"\nvalues = [0, 1]\n\n[[parameter]]\npath = \"model.protector_moves_twice\"\n\
+             role = \"lever\"\nvalues = [0, 1]\n"
+        ),
+    );
+    let priors = write(
+        d.path(),
+        "u.toml",
+        &format!(
+            "extends = {base:?}\n\n[model]\ncommitment_at_attack = 1\n\n[[uncertain]]\n\
+             path = \"model.protector_moves_twice\"\nvalues = [0, 1]\n"
+        ),
+    );
+    let change = "{ path = \"model.protector_moves_twice\", set = 1 }";
+    for (file, at, words) in [
+        (
+            policy("p.toml", "commitment_at_attack = 1", change, ""),
+            "9:21: error: policy[0].changes[0].path",
+            words,
+        ),
+        (sweep, "11:8: error: parameter[1].path", words),
+        (priors, "7:8: error: uncertain[0].path", words),
+        (
+            policy(
+                "r.toml",
+                "resolve_spread = 0.5",
+                "{ path = \"model.protector_restraint\", set = 1 }",
+                "",
+            ),
+            "9:21: error: policy[0].changes[0].path",
+            "`model.resolve_spread` (0.5) cannot be combined with `model.protector_restraint` (1)",
+        ),
+    ] {
+        let o = run(&["validate", file.to_str().unwrap()]);
+        refused(&o);
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("{}:{at}: {words}", file.display())),
+            "{err}"
+        );
+    }
+    // `--set` turning one on while a policy turns the other: at the `--set`.
+    let p = policy("q.toml", "", change, "");
+    let o = run(&[
+        "validate",
+        p.to_str().unwrap(),
+        "--set",
+        "model.commitment_at_attack=1",
+    ]);
+    refused(&o);
+    assert!(stderr(&o).contains(words), "{}", stderr(&o));
+    // Taken: the policy disabled, or turning the other off at the same date.
+    for file in [
+        policy(
+            "off.toml",
+            "commitment_at_attack = 1",
+            change,
+            "enabled = false\n",
+        ),
+        policy(
+            "swap.toml",
+            "commitment_at_attack = 1",
+            &format!("{change}, {{ path = \"model.commitment_at_attack\", set = 0 }}"),
+            "",
+        ),
+    ] {
+        let o = run(&["validate", file.to_str().unwrap()]);
+        assert!(o.status.success(), "{}: {}", file.display(), stderr(&o));
+    }
+}
+
+/// `deter validate /dev/null` said "the file is empty" where `deter run` (and every command
+/// that reads its inputs) refuses a device: the same words now.
+#[test]
+fn validate_refuses_a_device_in_the_words_of_run() {
+    let reference = stderr(&run(&["run", "/dev/null"]));
+    let o = run(&["validate", "/dev/null"]);
+    refused(&o);
+    let e = stderr(&o);
+    assert!(
+        e.contains("not a regular file (a pipe, `<(...)` or a device)"),
+        "{e}"
+    );
+    assert_eq!(first_line(&e), first_line(&reference), "{e}\n{reference}");
+    assert!(!e.contains("the file is empty"), "{e}");
+}

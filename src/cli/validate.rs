@@ -346,6 +346,17 @@ pub fn validate(files: &[PathBuf], set: &[String]) -> Result<(), CliError> {
         // checked from the same text; a file of another kind names paths beside itself (a
         // sweep's `base`), which a pipe has not, so it is refused as every command refuses a
         // pipe (it was checked as a scenario: "base: unknown key").
+        // A device (`/dev/null`, a terminal) is no pipe of a file's text: refused in the words
+        // of every other command (it read as "the file is empty").
+        #[cfg(unix)]
+        if std::fs::metadata(f).is_ok_and(|m| {
+            use std::os::unix::fs::FileTypeExt;
+            m.file_type().is_char_device() || m.file_type().is_block_device()
+        }) && let Err(CliError::Input(d)) = super::refuse_pipes(std::iter::once(f))
+        {
+            all.0.extend(d.0);
+            continue;
+        }
         let piped = if std::fs::metadata(f).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
             match scenario::read_scenario_text(f) {
                 Ok(text) => Some(text),

@@ -183,11 +183,17 @@ pub fn apply(
     // one move at the attack, one of them set here (the scenario's file refuses them together
     // in its `[model]`): said at the last setting of either.
     if !diags.has_errors()
-        && let Some((keys, (message, help))) = super::read::refused_model_pair(&scenario.model)
+        && let Some((keys, change, (message, help))) = super::read::refused_pair_reached(scenario)
         && let Some(o) = overrides.iter().rev().find(|o| {
             o.path
                 .strip_prefix("model.")
                 .is_some_and(|k| keys.contains(&k))
+                || change.is_some_and(|(p, _)| {
+                    o.path
+                        .strip_prefix("policy.")
+                        .and_then(|r| r.strip_prefix(scenario.policies[p].id.as_str()))
+                        .is_some_and(|r| r.starts_with('.'))
+                })
         })
     {
         let at = o.text.find(&o.path).unwrap_or(0);

@@ -804,15 +804,23 @@ impl<'a> Reader<'a> {
     /// and `model.commitment_at_attack`), alternative trees. Said at the key this file writes,
     /// the spread's (the two moves') first.
     fn check_resolve_with_restraint(&mut self, root: &DeTable<'_>, s: &Scenario) {
-        let Some((keys, fault)) = refused_model_pair(&s.model) else {
+        let Some((keys, change, fault)) = refused_pair_reached(s) else {
             return;
         };
+        let (message, help) = fault;
+        // A policy's change that reaches it, where this file writes it.
+        if let Some((p, j)) = change
+            && let Some((i, span)) = policy_change_span(root, &s.policies[p].id, j)
+        {
+            let at = format!("policy[{i}].changes[{j}].path");
+            self.error(span, &at, message).help = Some(help);
+            return;
+        }
         let model = lookup(root, "model").and_then(|v| v.get_ref().as_table());
         let (key, span) = keys
             .into_iter()
             .find_map(|k| model.and_then(|t| lookup(t, k)).map(|v| (k, v.span())))
             .unwrap_or((keys[0], 0..0));
-        let (message, help) = fault;
         self.error(span, &format!("model.{key}"), message).help = Some(help);
     }
 
@@ -2234,6 +2242,69 @@ pub(crate) fn refused_model_pair(
         return Some((["resolve_spread", "protector_restraint"], f));
     }
     moves_twice_at_attack(m).map(|f| (["protector_moves_twice", "commitment_at_attack"], f))
+}
+
+/// The file's index of the `[[policy]]` with id `id` in `root` and the span of the `path` of
+/// its change `j`, when this file writes that policy's changes.
+fn policy_change_span(root: &DeTable<'_>, id: &str, j: usize) -> Option<(usize, Range<usize>)> {
+    let arr = lookup(root, "policy")?.get_ref().as_array()?;
+    arr.iter().enumerate().rev().find_map(|(i, item)| {
+        let t = item.get_ref().as_table()?;
+        if lookup(t, "id")?.get_ref().as_str()? != id {
+            return None;
+        }
+        let change = lookup(t, "changes")?.get_ref().as_array()?.get(j)?;
+        let path = lookup(change.get_ref().as_table()?, "path")?;
+        Some((i, path.span()))
+    })
+}
+
+/// A refused combination (`refused_model_pair`) that `s` reaches during a run: in its
+/// `[model]`, or once its enabled policies' changes of `[model]` keys apply, date by date in
+/// the order of their start (a ramping change counted on at both of its ends while it moves).
+/// The keys, the (policy, change) indices of the last change of either key at the date it is
+/// reached (`None` when `[model]` has it), and the refusal.
+pub(crate) type PairReached = ([&'static str; 2], Option<(usize, usize)>, (String, String));
+
+pub(crate) fn refused_pair_reached(s: &Scenario) -> Option<PairReached> {
+    if let Some((keys, fault)) = refused_model_pair(&s.model) {
+        return Some((keys, None, fault));
+    }
+    let mut order: Vec<usize> = (0..s.policies.len())
+        .filter(|&p| s.policies[p].enabled)
+        .collect();
+    order.sort_by_key(|&p| s.policies[p].start);
+    let mut m = s.model;
+    let mut at = 0;
+    while at < order.len() {
+        let start = s.policies[order[at]].start;
+        let mut during = m;
+        let mut changed: Vec<(usize, usize, usize)> = Vec::new();
+        while at < order.len() && s.policies[order[at]].start == start {
+            let p = &s.policies[order[at]];
+            for (j, c) in p.changes.iter().enumerate() {
+                if let ParamRef::Model(k) = c.target {
+                    let old = m.get(k);
+                    let new = c.op.apply(old);
+                    *m.slot_mut(k) = new;
+                    *during.slot_mut(k) = if p.ramps() { old.max(new) } else { new };
+                    changed.push((order[at], j, k));
+                }
+            }
+            at += 1;
+        }
+        if let Some((keys, fault)) = refused_model_pair(&m).or_else(|| refused_model_pair(&during))
+        {
+            let last = changed
+                .iter()
+                .rev()
+                .find(|(_, _, k)| keys.contains(&ModelParams::FIELDS[*k].key))
+                .or(changed.last())
+                .map(|&(p, j, _)| (p, j));
+            return Some((keys, last, fault));
+        }
+    }
+    None
 }
 
 /// The refusal (message, help) of the protectors' two moves with their one move at the attack

@@ -152,21 +152,28 @@ impl Domain {
     }
 }
 
-/// The protectors' private resolve with alliance restraint reached by `params` on `base`
-/// (`model.resolve_spread` and `model.protector_restraint` both above 0 at some point, one
-/// of them at least a parameter; the base file refuses them together itself): the index of
-/// the last such parameter, where the refusal is said, with the message and help of the
-/// scenario file and `--set` ([`scenario::resolve_with_restraint`]) at its largest values.
+/// A refused combination of `[model]` switches (the protectors' private resolve with alliance
+/// restraint, `model.resolve_spread` and `model.protector_restraint` both above 0; or their
+/// two moves with their one move at the attack, `model.protector_moves_twice` and
+/// `model.commitment_at_attack` both 1) reached by `params` on `base` at their largest values,
+/// in `[model]` or through its policies (the base file refuses them itself without the
+/// parameters): the index of the last parameter of the pair, where the refusal is said, with
+/// the message and help of the scenario file and `--set` ([`scenario::refused_pair_reached`]).
 pub(crate) fn resolve_with_restraint_reached(
     base: &Scenario,
     params: &[Parameter],
 ) -> Option<(usize, String, String)> {
-    let keys = ["model.resolve_spread", "model.protector_restraint"];
+    let keys = [
+        "model.resolve_spread",
+        "model.protector_restraint",
+        "model.protector_moves_twice",
+        "model.commitment_at_attack",
+    ];
     let touched: Vec<usize> = (0..params.len())
         .filter(|&i| keys.contains(&params[i].path.as_str()))
         .collect();
-    let last = *touched.last()?;
-    if scenario::resolve_with_restraint(&base.model).is_some() {
+    touched.last()?;
+    if scenario::refused_pair_reached(base).is_some() {
         // Refused by the base's own reader.
         return None;
     }
@@ -179,7 +186,13 @@ pub(crate) fn resolve_with_restraint_reached(
         };
         s.set(p.target, most).ok()?;
     }
-    let (message, help) = scenario::resolve_with_restraint(&s.model)?;
+    let (pair, _, (message, help)) = scenario::refused_pair_reached(&s)?;
+    let last = touched
+        .iter()
+        .rev()
+        .find(|&&i| pair.iter().any(|k| params[i].path == format!("model.{k}")))
+        .or(touched.last())
+        .copied()?;
     Some((last, message, help))
 }
 
