@@ -643,6 +643,18 @@ fn force_choice(g: &GameInputs, force: Levels, back: Levels) -> (f64, f64, Level
     )
 }
 
+/// The players' values of a use of force by P's move `k` (index 0 stays out, 1 commits) in
+/// sanctions state `s`: A's levels, T's and P's payoffs ([`GameInputs::use_of_force`]),
+/// sanctioned by the end: already (s = 1), or at the use of force with probability s. Shared
+/// by the three trees of the display's subtree.
+#[inline(always)]
+fn force_by_protector_move(g: &GameInputs, s: usize) -> ([Levels; 2], [f64; 2], [f64; 2]) {
+    let sanc = if s == 1 { 1.0 } else { g.sanction_prob };
+    let (a_stay, t_stay, p_stay) = g.use_of_force(0, sanc);
+    let (a_commit, t_commit, p_commit) = g.use_of_force(1, sanc);
+    ([a_stay, a_commit], [t_stay, t_commit], [p_stay, p_commit])
+}
+
 /// The display's subtree for sanctions state `s` with node 4 between the display and node 5
 /// (the default tree): node 5, A uses force or backs down knowing `s` and P's move `k`; node
 /// 4, P commits or stays out, or (`restraint_weight` > 0) restrains its protégé. Writes the
@@ -655,17 +667,16 @@ fn commitment_after_display(g: &GameInputs, s: usize, sol: &mut Solution) -> (Le
     let mut a_node5 = [Levels::default(); 2];
     let mut t_node5 = [0.0; 2];
     let mut p_node5 = [0.0; 2];
-    // Sanctioned by the end: already (s = 1), or at the use of force with probability s.
-    let sanc = if s == 1 { 1.0 } else { g.sanction_prob };
+    let (force_k, t_force, p_force) = force_by_protector_move(g, s);
     for k in 0..2 {
-        let (force, t_force, p_force) = g.use_of_force(k, sanc);
+        let force = force_k[k];
         let (f, fh, a_force_choice, f_all) = force_choice(g, force, back);
         sol.force[s][k] = f;
         sol.force_shocked[s][k] = fh;
         sol.a_force[s][k] = force;
         a_node5[k] = a_force_choice;
-        t_node5[k] = f_all * t_force;
-        p_node5[k] = f_all * p_force + (1.0 - f_all) * g.p_back_end(k);
+        t_node5[k] = f_all * t_force[k];
+        p_node5[k] = f_all * p_force[k] + (1.0 - f_all) * g.p_back_end(k);
     }
     sol.a_back_display[s] = back;
     node4(g, s, sol, a_node5, t_node5, p_node5)
@@ -738,14 +749,7 @@ fn node4(
 #[inline(always)]
 fn commitment_twice(g: &GameInputs, s: usize, sol: &mut Solution) -> (Levels, f64) {
     let back = g.a_back_display(s);
-    // Sanctioned by the end: already (s = 1), or at the use of force with probability s.
-    let sanc = if s == 1 { 1.0 } else { g.sanction_prob };
-    let mut force_k = [Levels::default(); 2];
-    let mut t_force = [0.0; 2];
-    let mut p_force = [0.0; 2];
-    for k in 0..2 {
-        (force_k[k], t_force[k], p_force[k]) = g.use_of_force(k, sanc);
-    }
+    let (force_k, t_force, p_force) = force_by_protector_move(g, s);
     let mut a_node5 = [Levels::default(); 2];
     let mut t_node5 = [0.0; 2];
     let mut p_node5 = [0.0; 2];
@@ -788,14 +792,7 @@ fn commitment_twice(g: &GameInputs, s: usize, sol: &mut Solution) -> (Levels, f6
 #[inline(always)]
 fn commitment_at_attack(g: &GameInputs, s: usize, sol: &mut Solution) -> (Levels, f64) {
     let back = g.a_back_display(s);
-    // Sanctioned by the end: already (s = 1), or at the use of force with probability s.
-    let sanc = if s == 1 { 1.0 } else { g.sanction_prob };
-    let mut force_k = [Levels::default(); 2];
-    let mut t_force = [0.0; 2];
-    let mut p_force = [0.0; 2];
-    for k in 0..2 {
-        (force_k[k], t_force[k], p_force[k]) = g.use_of_force(k, sanc);
-    }
+    let (force_k, t_force, p_force) = force_by_protector_move(g, s);
     // P at the casus foederis: commit (fight) or stay out, once A has used force; with the
     // resolve private, each type by its own payoffs and A's expectation the mix by its belief
     // (the real game's, given the signal, the same mix of the real types' probabilities).
