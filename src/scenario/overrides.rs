@@ -801,46 +801,54 @@ mod tests {
         }
     }
 
-    /// The protectors' private resolve with alliance restraint (docs/MODEL.md 7.7) is refused:
-    /// in a file's `[model]`, at the spread's value, and by `--set`, at the setting that makes
-    /// the pair, each with the other's name, whichever comes first; one of them alone is read.
-    #[test]
-    fn the_private_resolve_with_restraint_is_refused_where_it_is_set() {
+    /// A refused pair of `[model]` switches (docs/MODEL.md 7.7): `first` then `second` in a
+    /// file's `[model]` refused at `second`'s value with `first`'s name and the help to set
+    /// `second` to 0, either alone read; by `--set`, refused at the setting that makes the
+    /// pair, whichever comes first, and the first setting alone read.
+    fn assert_pair_refused(first: (&str, &str), second: (&str, &str), set_first: &str) {
         let template = super::super::TEMPLATE;
+        let line_of = |(k, v): (&str, &str)| format!("{k} = {v}\n");
         let both = template.replacen(
             "[model]\n",
-            "[model]\nprotector_restraint = 1\nresolve_spread = 0.5\n",
+            &format!("[model]\n{}{}", line_of(first), line_of(second)),
             1,
         );
         assert_ne!(both, template, "the template has a [model] table");
         let err = super::super::parse_str(&both, "t.toml").unwrap_err();
         let d = &err.0[0];
-        assert_eq!(d.path, "model.resolve_spread", "{err}");
-        let line = both.lines().position(|l| l.starts_with("resolve_spread")).unwrap() + 1;
-        assert_eq!((d.line, d.col), (line, "resolve_spread = ".len() + 1), "{err}");
+        assert_eq!(d.path, format!("model.{}", second.0), "{err}");
+        let line = both.lines().position(|l| l.starts_with(second.0)).unwrap() + 1;
+        assert_eq!((d.line, d.col), (line, second.0.len() + 4), "{err}");
         let text = err.to_string();
-        assert!(text.contains("cannot be combined with `model.protector_restraint` (1)"), "{text}");
-        assert!(text.contains("set `resolve_spread` to 0"), "{text}");
-        for one in ["protector_restraint = 1\n", "resolve_spread = 0.5\n"] {
-            let alone = template.replacen("[model]\n", &format!("[model]\n{one}"), 1);
-            assert!(super::super::parse_str(&alone, "t.toml").is_ok(), "{one}");
+        let with = format!("cannot be combined with `model.{}` ({})", first.0, first.1);
+        assert!(text.contains(&with), "{text}");
+        assert!(text.contains(&format!("set `{}` to 0", second.0)), "{text}");
+        for one in [first, second] {
+            let alone = template.replacen("[model]\n", &format!("[model]\n{}", line_of(one)), 1);
+            assert!(super::super::parse_str(&alone, "t.toml").is_ok(), "{one:?}");
         }
-        // `--set`: at the setting's path, whichever of the two it is.
-        for (first, second) in [
-            ("model.protector_restraint=1", "model.resolve_spread=0.5"),
-            ("model.resolve_spread=0.5", "model.protector_restraint=2"),
+        let as_set = |(k, v): (&str, &str)| format!("model.{k}={v}");
+        for texts in [
+            [as_set(first), as_set(second)],
+            [as_set(second), format!("model.{}={set_first}", first.0)],
         ] {
             let mut s = baseline();
-            let texts = [first.to_string(), second.to_string()];
             let err = apply_texts(&mut s, &texts, "--set").unwrap_err();
             let text = err.to_string();
             assert_eq!(err.0.len(), 1, "{text}");
-            assert_eq!(err.0[0].path, second.split('=').next().unwrap(), "{text}");
+            assert_eq!(err.0[0].path, texts[1].split('=').next().unwrap(), "{text}");
             assert!(text.contains("cannot be combined with"), "{text}");
             let mut s = baseline();
             assert!(apply_texts(&mut s, &texts[..1], "--set").is_ok());
         }
-        // With the file's restraint on, a `--set` of the spread alone is refused too.
+    }
+
+    /// The protectors' private resolve with alliance restraint is refused where it is set;
+    /// with the file's restraint on, a `--set` of the spread alone is refused too.
+    #[test]
+    fn the_private_resolve_with_restraint_is_refused_where_it_is_set() {
+        assert_pair_refused(("protector_restraint", "1"), ("resolve_spread", "0.5"), "2");
+        let template = super::super::TEMPLATE;
         let mut s = super::super::parse_str(
             &template.replacen("[model]\n", "[model]\nprotector_restraint = 1\n", 1),
             "t.toml",
@@ -850,43 +858,11 @@ mod tests {
         assert!(err.unwrap_err().to_string().contains("cannot be combined with"));
     }
 
-    /// The protectors' two moves with their one move at the attack (docs/MODEL.md 7.7:
-    /// alternative trees) are refused: in a file's `[model]`, at the two moves' value, and by
-    /// `--set`, at the setting that makes the pair; one of them alone is read.
+    /// The protectors' two moves with their one move at the attack are refused where they
+    /// are set; one of them alone is read.
     #[test]
     fn the_two_moves_with_the_move_at_the_attack_are_refused_where_they_are_set() {
-        let template = super::super::TEMPLATE;
-        let both = template.replacen(
-            "[model]\n",
-            "[model]\ncommitment_at_attack = 1\nprotector_moves_twice = 1\n",
-            1,
-        );
-        let err = super::super::parse_str(&both, "t.toml").unwrap_err();
-        let d = &err.0[0];
-        assert_eq!(d.path, "model.protector_moves_twice", "{err}");
-        let line = both.lines().position(|l| l.starts_with("protector_moves_twice")).unwrap() + 1;
-        assert_eq!((d.line, d.col), (line, "protector_moves_twice = ".len() + 1), "{err}");
-        let text = err.to_string();
-        assert!(text.contains("cannot be combined with `model.commitment_at_attack` (1)"), "{text}");
-        assert!(text.contains("set `protector_moves_twice` to 0"), "{text}");
-        for one in ["commitment_at_attack = 1\n", "protector_moves_twice = 1\n"] {
-            let alone = template.replacen("[model]\n", &format!("[model]\n{one}"), 1);
-            assert!(super::super::parse_str(&alone, "t.toml").is_ok(), "{one}");
-        }
-        for (first, second) in [
-            ("model.commitment_at_attack=1", "model.protector_moves_twice=1"),
-            ("model.protector_moves_twice=1", "model.commitment_at_attack=1"),
-        ] {
-            let mut s = baseline();
-            let texts = [first.to_string(), second.to_string()];
-            let err = apply_texts(&mut s, &texts, "--set").unwrap_err();
-            let text = err.to_string();
-            assert_eq!(err.0.len(), 1, "{text}");
-            assert_eq!(err.0[0].path, second.split('=').next().unwrap(), "{text}");
-            assert!(text.contains("cannot be combined with"), "{text}");
-            let mut s = baseline();
-            assert!(apply_texts(&mut s, &texts[..1], "--set").is_ok());
-        }
+        assert_pair_refused(("commitment_at_attack", "1"), ("protector_moves_twice", "1"), "1");
     }
 
     #[test]
