@@ -292,6 +292,32 @@ at `model.rationality_protector=4` (model2.py at 5,000 runs) found only `commitm
 (0.664 against 0.638), now at |z| 4.09, inside; it runs at 10,000 (3 found: the honoured share
 at 5.86, coercion successes, limited failures), a change made after seeing it fail, so not
 blind.
+
+Reading extended (2 December 2026, tenth review: the protectors' two moves,
+`model.protector_moves_twice` 1, node 6 after A's use of force where P fights or stays out
+knowing its node-4 move `k4`, `g(s_d, k4) = logistic(beta_P (UP1 - UP0))`, `UP0 = VP(s_d, 0) -
+k4 (cc + rn)`, P fighting when `u_9 < g` of the real game, war with `w_fought`; and the reneging
+cost `model.reneging_cost`, `rn = reneging_cost S`; MODEL.md 2.1, 3.1 and 7.7; model2.py gained
+both from the docs alone, GAPS.md tenth review T1-T7; written and committed before it was run at
+these seeds, and before model2.py had met deter with either parameter at any seed: the settings
+were chosen by running model2.py alone, at seed 901). B14, deter `--seed 141 --no-attribution`
+against model2.py `--seed 142`: (1) the baseline at 20,000 runs a side with
+`protector_moves_twice` 1; (2) the same with `reneging_cost` 0.5; (3) russia-baltic-2014.toml at
+10,000 runs a side with `protector_moves_twice` 1; (4) the same with `reneging_cost` 0.5; (5)
+(4) with the fait accompli offered (`fait_accompli` 1) and restraint (`protector_restraint` 1,
+`restraint_cost` 0.2): node F and node 4's three actions under the two moves (T1, T2). Per
+rivalry the 12 comparisons and B8's 6 shares, with `commitments.honoured` where a treaty makes
+it defined (the Baltic states; the baseline's KFOR has none): 18 + 18 + 57 + 57 + 57 = 207;
+with the 1,216 above, 1,423, each at z = 4.1373 (two-sided 0.05 / 1423), the 1,216 included
+(wider than before). Power checks (same reading), model2.py at 5,000 runs against deter's runs,
+each must find at least one of its 57: (4) against `--misread reneging-ignored` (node 6 does not
+read `rn`: model2.py alone at seed 901 moves each Baltic rivalry's P(use of force) from about
+0.06 to 0.09), and (3) against `--misread node6-one-move` (the switch not read: the one move at
+the display). Planted bugs in deter to be tried, each rebuilt and reverted: node 6 not reading
+`reneging_cost` (must turn B14 red); node 6 decided by node 4's uniform `u_4` in place of `u_9`
+(tried and recorded; model2.py's own `--misread u9-is-u4` at seed 901, 10,000 runs, moved only
+the Baltic wars, 0.0040 -> 0.0069 in Estonia, so it may be below the family's z: if it is not
+seen it is recorded as a blind spot of the comparison, not made to pass).
 """
 
 import json
@@ -352,9 +378,10 @@ COMPARISONS = (len(FILES) * (len(EVENTS) + len(MEANS))
                + 2 * (6 * 5 + 3)                                   # B7's shares (B10)
                + 2 * (PER_RIVALRY + 6) + 2 * 3 * (PER_RIVALRY + 7)   # at the attack (B11)
                + 3 * (PER_RIVALRY + 6 + 3 * (PER_RIVALRY + 7))       # the resolve (B12)
-               + 2 * 2 * (PER_RIVALRY + 7) + 2 * 3 * (PER_RIVALRY + 7))  # pact, theatre (B13)
-# Two-sided 0.05 / 1216: z = Phi^-1(1 - 0.025 / 1216).
-Z = 4.1011
+               + 2 * 2 * (PER_RIVALRY + 7) + 2 * 3 * (PER_RIVALRY + 7)   # pact, theatre (B13)
+               + 2 * (PER_RIVALRY + 6) + 3 * 3 * (PER_RIVALRY + 7))      # two moves (B14)
+# Two-sided 0.05 / 1423: z = Phi^-1(1 - 0.025 / 1423).
+Z = 4.1373
 # B7: (protector_restraint, restraint_cost) and the protected files with their runs
 RESTRAINT = (("1", "0.2"), ("0.5", "0.05"))
 RESTRAINT_FILES = ((FILES[0], 20_000), (FILES[1], 20_000), (BALTIC, 10_000))
@@ -481,7 +508,7 @@ def share_disagreements(d: dict, m: dict) -> list[str]:
 
 
 def test_the_docs_reimplementation_gives_deters_distributions(tmp_path):
-    assert COMPARISONS == 1216
+    assert COMPARISONS == 1423
     failures = []
     for path in FILES:
         d, m = deter_json(path, tmp_path), model2_json(path, tmp_path)
@@ -1135,3 +1162,56 @@ def test_b13_the_comparison_finds_a_misread_pact_or_theatre(tmp_path, misread):
         b13_run(path, tmp_path, runs, sets, "deter"),
         b13_run(path, tmp_path, 5000, sets, "model2", "--misread", misread))
     assert found, f"a misread ({misread}) went unseen"
+
+
+# B14: the protectors' two moves (MODEL.md 7.7, node 6 after the use of force) and the reneging
+# cost, on the baseline and the Baltic states, with the fait accompli and restraint in one case
+TWICE = ["--set", "model.protector_moves_twice=1"]
+RENEGING = ["--set", "model.reneging_cost=0.5"]
+B14_CASES = ((FILES[0], 20_000, TWICE), (FILES[0], 20_000, TWICE + RENEGING),
+             (BALTIC, 10_000, TWICE), (BALTIC, 10_000, TWICE + RENEGING),
+             (BALTIC, 10_000, TWICE + RENEGING + FAIT_ACCOMPLI + RESTRAIN))
+
+
+def b14_run(path: pathlib.Path, tmp: pathlib.Path, runs: int, sets: list, which: str,
+            *extra: str) -> dict:
+    """deter (seed 141) or model2.py (seed 142) with `sets` (the switches included)."""
+    tag = "-".join(x.replace("model.", "") for x in sets if x != "--set")
+    out = tmp / f"{which}-b14-{path.stem}-{runs}-{tag}{'-'.join(extra)}.json"
+    if not out.exists():
+        if which == "deter":
+            args = [binary(), "run", str(path), "--runs", str(runs), "--seed", "141",
+                    "--no-attribution", "--format", "json", "--quiet", "--out", str(out)]
+        else:
+            args = [sys.executable, str(MODEL2), str(path), "--runs", str(runs), "--seed", "142",
+                    "--out", str(out), *extra]
+        subprocess.run(args + sets, check=True, capture_output=True)
+    return json.loads(out.read_text())
+
+
+def test_b14_the_protectors_two_moves_and_the_reneging_cost_per_rivalry(tmp_path):
+    """B14: `model.protector_moves_twice` 1, without and with `model.reneging_cost` 0.5, on the
+    baseline and the Baltic states (and there with the fait accompli and restraint too): the 12
+    per-rivalry comparisons and B8's shares per rivalry, `commitments.honoured` where defined."""
+    found = []
+    for path, runs, sets in B14_CASES:
+        d = b14_run(path, tmp_path, runs, sets, "deter")
+        m = b14_run(path, tmp_path, runs, sets, "model2")
+        assert m["overrides"], "model2.py did not take the settings"
+        invoked = [r["mechanisms"]["commitments"]["invoked"] for r in d["rivalries"]]
+        # 19 comparisons a Baltic rivalry (the honoured share defined), 18 for the baseline's
+        assert all(n > 100 for n in invoked) if path == BALTIC else invoked == [0]
+        found += [f"{path.relative_to(ROOT)} {' '.join(sets[1::2])}: {x}"
+                  for x in at_attack_disagreements(d, m)]
+    assert not found, "deter and the docs' re-implementation disagree:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("case, misread", [(3, "reneging-ignored"), (2, "node6-one-move")])
+def test_b14_the_comparison_finds_a_misread_second_move(tmp_path, case, misread):
+    """B14's power checks: the Baltic states with the two moves (and the reneging cost) against
+    model2.py at 5,000 runs with node 6 not reading the reneging cost, or the switch not read."""
+    path, runs, sets = B14_CASES[case]
+    found = at_attack_disagreements(
+        b14_run(path, tmp_path, runs, sets, "deter"),
+        b14_run(path, tmp_path, 5000, sets, "model2", "--misread", misread))
+    assert found, f"a misread second move ({misread}) went unseen"

@@ -29,6 +29,10 @@ Ninth review (GAPS.md, ninth review): the misjudgment lifted by a nuclear pact
 fight priced in theatre (`model.limited_fight_in_theatre`, MODEL.md 7.6 `K_l`), written from
 MODEL.md 2.1, 7.5, 7.6 and 7.7 alone.
 
+Tenth review (GAPS.md, tenth review): the protectors' two moves (`model.protector_moves_twice`:
+node 6, P fights or stays out after A's use of force knowing its node-4 move; the uniform u_9)
+and the reneging cost (`model.reneging_cost`), written from MODEL.md 2.1, 3.1 and 7.7 alone.
+
 It cannot reproduce deter's random streams (section 3.1 of MODEL.md); it matches distributions.
 
     python3 tools/reimplementation/model2.py scenarios/western-balkans-2024.toml --runs 20000 --seed 1
@@ -71,6 +75,7 @@ MODEL = dict(
     fait_accompli_resistance=1.0, protector_restraint=0.0, restraint_cost=0.05,
     commitment_at_attack=0.0, resolve_spread=0.0, resolve_signal=0.5,
     protector_resolve_misjudged=0.0, misjudgment_pact_clarity=0.0, limited_fight_in_theatre=0.0,
+    protector_moves_twice=0.0, reneging_cost=0.0,
 )
 MILITARY = dict(readiness=0.6, readiness_reversion=0.5, interoperability=0.5, quality=1.0,
                 procurement_efficiency=1.0, investment_share=0.25, depreciation=0.08,
@@ -295,6 +300,14 @@ def at_attack_on(m):
     return m["commitment_at_attack"] != 0 and "commitment-before-force" not in MISREAD
 
 
+def twice_on(m):
+    """The protectors' two moves (7.7): node 6 after A's use of force; refused with the
+    commitment at the attack (2.1), so never together with it. `--misread node6-one-move`
+    (a power check) keeps the one move at the display."""
+    return (m["protector_moves_twice"] != 0 and m["commitment_at_attack"] == 0
+            and "node6-one-move" not in MISREAD)
+
+
 def resolve_on(m):
     """The protectors' private resolve (7.7): read only with the commitment at the attack, and
     not in a crisis where restraint is offered (the refused combination, if made at run time)."""
@@ -356,7 +369,52 @@ def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None, mu=None, misjudged=0.0):
     VA5, VT5, VP5, FF = {}, {}, {}, {}
     C5 = {}   # A's expected costs by level (military, political, economic) from node 5 on
     at_attack = at_attack_on(m)
-    for sd in (0, 1) if not at_attack else ():
+    twice = twice_on(m)
+    G = {}    # with the two moves: P(P fights at node 6 | force, s_d, k4), real or A's game
+    for sd in (0, 1) if twice else ():
+        # the protectors' two moves (7.7): node 4 (k4) where it is, node 6 after force; A
+        # chooses force knowing s_d and k4, expecting node 6's decision g(s_d, k4)
+        sig = 1.0 if sd else s
+        BA = dr - dc - 2 * au - sd * sc - td
+        BAc = (dc, 2 * au, sd * sc + td)
+        FA, FAc, T5, VP = [], [], [], []
+        for k in (0, 1):
+            FA.append(p[k] * V + dr - dc - w[k] * cw[k] - (1 - w[k]) * cl[k] - pol[k] - tc
+                      - sig * sc)
+            FAc.append((dc + w[k] * cw[k] + (1 - w[k]) * cl[k], pol[k], tc + sig * sc))
+            T5.append(-p[k] * tv - (w[k] * tw[k] + (1 - w[k]) * tl[k]))
+            if k == 1:   # the use of force's leaf with k = 1: cc once, at node 4 or node 6
+                VP.append(-p[k] * pv - (pc + w[k] * pw + (1 - w[k]) * pl))
+            else:        # staying out: the abandonment pa (treaty and tripwire)
+                VP.append(-p[k] * pv - pa)
+        rn = m["reneging_cost"] * S
+        if "reneging-ignored" in MISREAD:   # power check only: rn not read at node 6
+            rn = 0.0
+        for k4 in (0, 1):
+            UP1 = VP[1]
+            # after a commitment at node 4 its cost cc is sunk and staying out reneges (rn)
+            UP0 = VP[0] - k4 * (pc + rn)
+            gk = np.where(exists, logistic(bP * (UP1 - UP0)), 0.0)
+            G[sd, k4] = gk
+            FAs = gk * FA[1] + (1 - gk) * FA[0]
+            FAcs = [gk * FAc[1][l] + (1 - gk) * FAc[0][l] for l in range(3)]
+            f = logistic(bA * (FAs - BA))
+            if pi > 0:
+                fh = logistic(bA * (FAs - x - BA))
+                F = pi * fh + (1 - pi) * f
+                VA5[sd, k4] = (pi * (fh * (FAs - x) + (1 - fh) * BA)
+                               + (1 - pi) * (f * FAs + (1 - f) * BA))
+                C5[sd, k4] = [pi * (fh * (FAcs[l] + (x if l == 0 else 0.0)) + (1 - fh) * BAc[l])
+                              + (1 - pi) * (f * FAcs[l] + (1 - f) * BAc[l]) for l in range(3)]
+            else:
+                F = f
+                VA5[sd, k4] = f * FAs + (1 - f) * BA
+                C5[sd, k4] = [f * FAcs[l] + (1 - f) * BAc[l] for l in range(3)]
+            VT5[sd, k4] = F * (gk * T5[1] + (1 - gk) * T5[0])
+            # A backs down: P keeps its node-4 cost
+            VP5[sd, k4] = F * (gk * UP1 + (1 - gk) * UP0) + (1 - F) * (-k4 * pc)
+            FF[sd, k4] = F
+    for sd in (0, 1) if not (at_attack or twice) else ():
         sig = 1.0 if sd else s
         BA = dr - dc - 2 * au - sd * sc - td
         BAc = (dc, 2 * au, sd * sc + td)
@@ -475,7 +533,7 @@ def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None, mu=None, misjudged=0.0):
         CD = (1 - sD) * C4[0] + sD * C4[1]
         cost.append(r * (d * CD + (1 - d) * back2) + (1 - r) * (td if l == 2 else 0.0))
     aF = m["fait_accompli"]
-    out = dict(r=r, d=d, c=c, rho=rho, F=FF, w=w, UA=UA, cost=cost)
+    out = dict(r=r, d=d, c=c, rho=rho, F=FF, w=w, UA=UA, cost=cost, G=G)
     if aF <= 0:
         out["pch"] = logistic(bA * (UA - m["status_quo_value"]))
         out["pfa"] = np.zeros_like(UA)
@@ -1103,6 +1161,17 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
                            [GA["F"][0, 0], GA["F"][0, 1], GA["F"][1, 0]], GA["F"][1, 1])
         forced = u[5] < Fforce
     k = committed.astype(int)
+    if twice_on(m):
+        # node 6 (7.7): P fights after a use of force when u_9 < g(s_d, k4) of the real game;
+        # u_9 is one more uniform after the eight (3.1), drawn only with the switch on; the
+        # war then follows the fight (w_1) or the stay-out (w_0); `committed` stays node 4's
+        u9 = rng.random(n)
+        if "u9-is-u4" in MISREAD:   # power check only: node 6 reads node 4's uniform
+            u9 = u[4]
+        g_sd = np.select([(~sd) & (k == 0), (~sd) & (k == 1), sd & (k == 0)],
+                         [GR["G"][0, 0], GR["G"][0, 1], GR["G"][1, 0]], GR["G"][1, 1])
+        fought = forced & th["exists"] & (u9 < g_sd)
+        k = fought.astype(int)
     w_real = np.where(k == 1, GR["w"][1], GR["w"][0])
     war = forced & (u[7] < w_real)
     sanc_force = forced & ~sd & (u[6] < s)
@@ -1577,7 +1646,8 @@ def main(argv=None):
                              "reputation-kept", "restraint-memory-firm",
                              "commitment-before-force", "signal-ignored",
                              "misjudged-ignored", "misjudged-threat-only",
-                             "clarity-contributors", "theatre-without-patrons"],
+                             "clarity-contributors", "theatre-without-patrons",
+                             "reneging-ignored", "node6-one-move", "u9-is-u4"],
                     help="power checks only: a wrong reading of the docs (tension-parameter: "
                          "setting a rivalry's tension leaves the parameter `tension` as it was, "
                          "so each month of a ramp shifts by the whole change so far; "
@@ -1604,7 +1674,11 @@ def main(argv=None):
                          "the misjudgment (s_T) raised by the deployments' contributors too, "
                          "i.e. s_P; theatre-without-patrons: the limited fight's K_l priced "
                          "with M_A = challenger_share K_A, the patrons' help in theatre left "
-                         "out)")
+                         "out; reneging-ignored: with model.protector_moves_twice = 1, node 6 "
+                         "does not read model.reneging_cost; node6-one-move: "
+                         "model.protector_moves_twice not read, the one move at the display; "
+                         "u9-is-u4: node 6 decided by node 4's uniform u_4 in place of its own "
+                         "u_9)")
     ap.add_argument("--attribution", action="store_true",
                     help="also simulate the 7 level-removal variants of 7.13 (independent streams)")
     a = ap.parse_args(argv)
@@ -1617,6 +1691,9 @@ def main(argv=None):
     if sc.model["resolve_spread"] > 0 and sc.model["protector_restraint"] > 0:
         # MODEL.md 2.1 and 7.7: refused, P's move at the display would signal its type
         raise SystemExit("model.resolve_spread > 0 with model.protector_restraint > 0 is refused")
+    if sc.model["protector_moves_twice"] != 0 and sc.model["commitment_at_attack"] != 0:
+        # MODEL.md 2.1 and 7.7: one move after the attack, or two; not both
+        raise SystemExit("model.protector_moves_twice with model.commitment_at_attack is refused")
     if a.nested:
         vals = None
         if a.draws_from:
