@@ -318,6 +318,15 @@ the display). Planted bugs in deter to be tried, each rebuilt and reverted: node
 (tried and recorded; model2.py's own `--misread u9-is-u4` at seed 901, 10,000 runs, moved only
 the Baltic wars, 0.0040 -> 0.0069 in Estonia, so it may be below the family's z: if it is not
 seen it is recorded as a blind spot of the comparison, not made to pass).
+
+Measured (RESULTS.md 13): none of the 207 outside, largest |z| 2.55 (Lithuania's
+limited-failure share 0.0602 against 0.0573 in (5); 7 of 207 beyond 1.96). The power checks
+find 20 of 57 (reneging-ignored: Estonia's P(use of force) 0.0571 against 0.1046) and 44 of 57
+(node6-one-move: 0.0960 against 0.1484). The planted bugs in deter, each reverted: node 6 not
+reading `reneging_cost` (src/model/game.rs `commitment_twice`): B14 red, 52 outside; node 6
+decided by `u_4` (`play`): not seen (the Baltic wars alone move, |z| at most 3.81), a blind
+spot of the comparison. Time (`-k B14 --durations=5`, load about 12 on two cores): 42.9 s and
+7.2 s + 6.6 s for the power checks.
 """
 
 import json
