@@ -325,7 +325,8 @@ find 20 of 57 (reneging-ignored: Estonia's P(use of force) 0.0571 against 0.1046
 (node6-one-move: 0.0960 against 0.1484). The planted bugs in deter, each reverted: node 6 not
 reading `reneging_cost` (src/model/game.rs `commitment_twice`): B14 red, 52 outside; node 6
 decided by `u_4` (`play`): not seen (the Baltic wars alone move, |z| at most 3.81), a blind
-spot of the comparison. Time (`-k B14 --durations=5`, load about 12 on two cores): 42.9 s and
+spot of the comparison (deter's own `continuation_values_equal_realised_payoffs_with_two_moves`
+fails under it). Time (`-k B14 --durations=5`, load about 12 on two cores): 42.9 s and
 7.2 s + 6.6 s for the power checks.
 """
 
