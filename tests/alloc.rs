@@ -216,10 +216,11 @@ fn runs_after_setup_make_zero_heap_allocations() {
     let seizing = base.replacen("[model]\n", "[model]\nfait_accompli = 1.0\n", 1);
     assert_ne!(seizing, base);
     assert_runs_do_not_allocate(&seizing, "western-balkans-2024.toml, fait_accompli = 1");
-    // With the protectors moving twice (docs/MODEL.md 7.7: node 6 and its uniform).
+    // With the protectors moving twice (docs/MODEL.md 7.7: node 6 and its uniform), the
+    // tripwire paid at the display.
     let twice = base.replacen(
         "[model]\n",
-        "[model]\nprotector_moves_twice = 1\nreneging_cost = 0.5\n",
+        "[model]\nprotector_moves_twice = 1\nreneging_cost = 0.5\ntripwire_at_display = 1\n",
         1,
     );
     assert_ne!(twice, base);

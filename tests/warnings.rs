@@ -315,6 +315,131 @@ fn validate_warns_about_a_reneging_cost_the_model_never_reads() {
     assert!(!err.contains("warning"), "{err}");
 }
 
+/// The tripwire abandoned at the display (`model.tripwire_at_display`) is read only when the
+/// protectors move twice (`protector_moves_twice` 1; docs/MODEL.md 7.7), like the reneging
+/// cost: turned on while that switch is 0 it is warned, once, in every way a value reaches
+/// the model: written in `[model]` (at its value), set by a dated policy (at the change's
+/// `path`), drawn by a prior (at the prior's `path`) and given by `--set` (at the text); with
+/// the protectors moving twice, in `[model]` or by `--set`, nothing is said. Running says the
+/// same: the switch changes no result while the protectors move once, and changes them when
+/// they move twice.
+#[test]
+fn the_tripwire_at_the_display_is_warned_wherever_the_model_never_reads_it() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let text = std::fs::read_to_string(&base).unwrap();
+    let when = "read only when the protectors move twice";
+    let gate = "with `model.protector_moves_twice` 0";
+    // In [model]: at the value.
+    let model_line = text.lines().position(|l| l == "[model]").unwrap() + 1;
+    let (f, err) = validate_with_model_lines(d.path(), &text, "tripwire_at_display = 1\n");
+    let at = format!(
+        "{}:{}:{}: warning: model.tripwire_at_display: `model.tripwire_at_display` is {when}: \
+         {gate} it changes nothing",
+        f.display(),
+        model_line + 1,
+        "tripwire_at_display = ".len() + 1
+    );
+    assert!(err.contains(&at), "no `{at}` in:\n{err}");
+    assert_eq!(err.matches("warning:").count(), 1, "{err}");
+    let (_, err) = validate_with_model_lines(
+        d.path(),
+        &text,
+        "protector_moves_twice = 1\ntripwire_at_display = 1\n",
+    );
+    assert!(!err.contains("warning"), "{err}");
+    // A dated policy's `set` and a prior: at their `path`.
+    let policy = write(
+        d.path(),
+        "policy.toml",
+        &format!(
+            "extends = {base:?}\n\n[[policy]]\nid = \"out\"\nstart = \"2027-01\"\n\
+             changes = [{{ path = \"model.tripwire_at_display\", set = 1 }}]\n"
+        ),
+    );
+    let prior = write(
+        d.path(),
+        "prior.toml",
+        &format!(
+            "extends = {base:?}\n[[uncertain]]\npath = \"model.tripwire_at_display\"\n\
+             values = [0, 1]\n"
+        ),
+    );
+    for (file, words) in [
+        (
+            &policy,
+            format!(
+                "policy `out` changes `model.tripwire_at_display`, which is {when}: {gate} and \
+                 no policy setting it, the change has no effect"
+            ),
+        ),
+        (
+            &prior,
+            format!(
+                "this prior draws `model.tripwire_at_display`, which is {when}: {gate} and no \
+                 policy or prior setting it, the draws change nothing"
+            ),
+        ),
+    ] {
+        let p = file.to_str().unwrap();
+        let o = run(&["validate", p]);
+        succeeded_for(&o, p);
+        let err = stderr(&o);
+        assert_eq!(err.matches(&words).count(), 1, "{p}: {err}");
+        assert_eq!(err.matches("warning:").count(), 1, "{p}: {err}");
+        let o = run(&["validate", p, "--set", "model.protector_moves_twice=1"]);
+        succeeded_for(&o, p);
+        assert!(!stderr(&o).contains("warning"), "{p}: {}", stderr(&o));
+    }
+    // `--set`: at the text.
+    let set = ["--set", "model.tripwire_at_display=1"];
+    let twice = ["--set", "model.protector_moves_twice=1"];
+    let want = format!(
+        ":1:27: warning: model.tripwire_at_display: `model.tripwire_at_display` is {when}: \
+         {gate} it changes nothing"
+    );
+    for (extra, warned) in [(&set[..], true), (&[twice, set].concat()[..], false)] {
+        let args = [&["validate", base.as_str()][..], extra].concat();
+        let o = run(&args);
+        succeeded_for(&o, format!("{args:?}"));
+        assert_eq!(
+            stderr(&o).matches(&want).count(),
+            usize::from(warned),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    let json = |extra: &[&str]| {
+        let args = [
+            &[
+                "run",
+                base.as_str(),
+                "--runs",
+                "300",
+                "--no-attribution",
+                "--format",
+                "json",
+            ][..],
+            extra,
+        ]
+        .concat();
+        let o = run(&args);
+        succeeded(&o);
+        let v = common::json_without_timing(&o.stdout);
+        (v["outcomes"].clone(), v["rivalries"].clone())
+    };
+    assert_eq!(
+        json(&[]),
+        json(&set),
+        "the switch changed a result with one move"
+    );
+    assert_ne!(
+        json(&twice),
+        json(&[twice, set].concat()),
+        "with the protectors moving twice the switch did not act"
+    );
+}
+
 // ---- Policies after the horizon ----
 
 /// The `warning: ...` line of a message about when policy `id` starts, without its `FILE:LINE:COL: `

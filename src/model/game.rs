@@ -146,6 +146,13 @@ pub struct GameInputs {
     /// P's cost of reneging at node 6 on its node-4 commitment (`model.reneging_cost` times
     /// the stakes); read only when `moves_twice`.
     pub p_renege: f64,
+    /// The tripwire's part of `p_abandon` that a P which stayed out at node 4 has abandoned
+    /// at the display (`model.tripwire_at_display`: `tripwire_cost` times the stationed
+    /// force's share, times the stakes): after A's force it pays it whatever it does at
+    /// node 6, so node 6 after staying out weighs only the rest of the abandonment. Read only
+    /// when `moves_twice`; 0: staying out at node 6 costs the whole `p_abandon` after either
+    /// node-4 move (the two moves as before, bit for bit).
+    pub p_tripwire_display: f64,
     /// The spread `delta` of P's private resolve (`model.resolve_spread` times the stakes):
     /// P is resolute (`theta = +1`) or irresolute (`theta = -1`), each with prior 1/2, known to
     /// P alone, and its cost of staying out at the casus foederis (after force, and after a
@@ -743,7 +750,10 @@ fn node4(
 /// knowing `s` and `k4`. P's payoff of fighting is the use of force's with `k = 1` (the
 /// commitment cost paid once, at node 4 or at node 6); of staying out, the use of force's
 /// with `k = 0` less, after a commitment at node 4, that commitment's cost (sunk) and the
-/// reneging cost. If A backs down P's payoff is `p_back_end(k4)`. Writes node 4's fields as
+/// reneging cost. After staying out at node 4 with the tripwire abandoned at the display
+/// (`p_tripwire_display` > 0) fighting costs that tripwire too (paid after force whatever P
+/// does at node 6), so node 6 weighs only the rest of the abandonment. If A backs down P's
+/// payoff is `p_back_end(k4)`. Writes node 4's fields as
 /// the default tree, `force[s][k4]`, `a_force[s][k4]` (A's value of force given `k4`, its
 /// expectation over node 6), and node 6's `fight`, `p_fight`, `p_abstain`.
 #[inline(always)]
@@ -754,8 +764,13 @@ fn commitment_twice(g: &GameInputs, s: usize, sol: &mut Solution) -> (Levels, f6
     let mut t_node5 = [0.0; 2];
     let mut p_node5 = [0.0; 2];
     for k4 in 0..2 {
-        // Node 6: P fights or stays out, knowing its node-4 move.
-        let fight = p_force[1];
+        // Node 6: P fights or stays out, knowing its node-4 move; after staying out at node
+        // 4, the tripwire abandoned at the display is paid either way (0: not at all).
+        let fight = if k4 == 0 {
+            p_force[1] - g.p_tripwire_display
+        } else {
+            p_force[1]
+        };
         let stay = p_force[0] - k4 as f64 * (g.p_commit_cost + g.p_renege);
         let c6 = if g.protector {
             logit2(g.beta_p, fight, stay)
@@ -1086,11 +1101,14 @@ pub fn payoffs(g: &GameInputs, pl: &Play) -> (f64, f64, f64) {
     }
     let shock = if pl.shocked { g.shock_cost } else { 0.0 };
     // With P moving twice its forces are in the fight if it fought at node 6; staying out
-    // after committing at node 4 costs that commitment (sunk) and the reneging.
+    // after committing at node 4 costs that commitment (sunk) and the reneging; fighting
+    // after staying out at node 4 costs the tripwire abandoned at the display.
     let (k, renege) = if pl.moved_twice {
         let k6 = usize::from(pl.fought);
         let renege = if k == 1 && k6 == 0 {
             g.p_commit_cost + g.p_renege
+        } else if k == 0 && k6 == 1 {
+            g.p_tripwire_display
         } else {
             0.0
         };
@@ -1162,6 +1180,7 @@ mod tests {
             commit_at_attack: false,
             moves_twice: false,
             p_renege: 0.0,
+            p_tripwire_display: 0.0,
             resolve_spread: 0.0,
             resolve_belief: 0.0,
         }
@@ -1237,6 +1256,16 @@ mod tests {
         GameInputs {
             moves_twice: true,
             p_renege: 0.3,
+            ..g
+        }
+    }
+
+    /// `g` (moving twice) with the tripwire abandoned at the display
+    /// ([`GameInputs::p_tripwire_display`]): 0.4 of its abandonment cost `p_abandon` (0.6 in
+    /// [`example`]) is a stationed force's, the rest the treaty's.
+    fn tripwire(g: GameInputs) -> GameInputs {
+        GameInputs {
+            p_tripwire_display: 0.4,
             ..g
         }
     }
@@ -1332,14 +1361,14 @@ mod tests {
     /// signal.
     fn as_tree(g: &GameInputs) -> Tree {
         // A use of force after the display with P's move `k`: war or limited force, sanctions
-        // by the end (A's force leaves carry `extra` more cost; P's staying out `shift` more).
+        // by the end (A's force leaves carry `extra` more cost; P's `shift` more).
         let force_typed = |s: usize, k: usize, extra: f64, shift: f64| {
             let sanc = if s == 1 { 1.0 } else { g.sanction_prob };
             let end = |war: bool, sanctioned: bool| {
                 leaf([
                     g.a_force_end(k, war, sanctioned).total() - extra,
                     g.t_force_end(k, war),
-                    g.p_force_end(k, war) - if k == 0 { shift } else { 0.0 },
+                    g.p_force_end(k, war) - shift,
                 ])
             };
             Tree::Chance(
@@ -1362,14 +1391,16 @@ mod tests {
         };
         // With P moving twice, force is followed by P's second decision (node 6): fight
         // (`k = 1`) or stay out, which after a commitment at node 4 (`k4` 1) costs the sunk
-        // commitment and the reneging.
+        // commitment and the reneging; after staying out (`k4` 0) fighting costs the tripwire
+        // abandoned at the display.
         let decide5 = |s: usize, k: usize, extra: f64| {
             let after = if g.moves_twice && g.protector {
                 let renege = k as f64 * (g.p_commit_cost + g.p_renege);
+                let tripwire = (1 - k) as f64 * g.p_tripwire_display;
                 Tree::Decide(
                     2,
                     Box::new(force_typed(s, 0, extra, renege)),
-                    Box::new(force(s, 1, extra)),
+                    Box::new(force_typed(s, 1, extra, tripwire)),
                 )
             } else {
                 force(s, k, extra)
@@ -1573,6 +1604,10 @@ mod tests {
                     ..shocked()
                 }),
             ),
+            (true, tripwire(twice(example()))),
+            (false, tripwire(twice(example()))),
+            (true, tripwire(twice(shocked()))),
+            (true, tripwire(twice(restrained()))),
         ] {
             let g = GameInputs { protector, ..base };
             let sol = solve(&g);
@@ -1732,6 +1767,8 @@ mod tests {
         check(&strict(at_attack(shocked())));
         check(&strict(twice(example())));
         check(&strict(twice(shocked())));
+        check(&strict(tripwire(twice(example()))));
+        check(&strict(tripwire(twice(shocked()))));
         // Moving twice, the reneging cost decides node 6 after a commitment: P, which would
         // stay out of a use of force it did not commit to (fighting costs 1 more than the
         // abandonment), fights after committing only when reneging costs more than that
@@ -1798,6 +1835,7 @@ mod tests {
             at_attack(shocked()),
             twice(example()),
             twice(shocked()),
+            tripwire(twice(shocked())),
         ] {
             let g = GameInputs {
                 beta_a: 0.0,
@@ -2293,6 +2331,88 @@ mod tests {
             }),
             18,
         );
+        // With the tripwire abandoned at the display: fighting at node 6 after staying out
+        // at node 4 is realised with that tripwire's cost.
+        consistent(&tripwire(twice(example())), 19);
+        consistent(&tripwire(twice(shocked())), 20);
+    }
+
+    /// The tripwire abandoned at the display (`p_tripwire_display` `pw`; docs/MODEL.md 7.7)
+    /// against its closed form. After P stayed out at node 4 (`k4` 0) node 6 is
+    /// `logistic(beta_P ((UP_1 - pw) - UP_0))`: the tripwire is paid after force whether P
+    /// fights or not, so the decision is the one of a P whose abandonment is only the rest,
+    /// `p_abandon - pw` (recomputed from a game with that abandonment and no tripwire at the
+    /// display); after a commitment (`k4` 1) node 6, A's force and P's value of committing
+    /// are the two moves' without it, bit for bit; node 4 compares P's value of committing
+    /// with its value of staying out, node 6 inside, `pw` paid only if A uses force. With
+    /// one move (`moves_twice` false) `pw` is not read.
+    #[test]
+    fn the_tripwire_at_the_display_matches_its_closed_form() {
+        let one = example();
+        assert_eq!(solve(&tripwire(one)), solve(&one));
+        let off = solve(&twice(one));
+        let g = tripwire(twice(one));
+        let pw = g.p_tripwire_display;
+        assert!(pw > 0.0 && pw < g.p_abandon);
+        let sol = solve(&g);
+        // The same game with the treaty's part of the abandonment only.
+        let treaty = twice(GameInputs {
+            p_abandon: g.p_abandon - pw,
+            ..one
+        });
+        let logistic = |x: f64| 1.0 / (1.0 + exp(-x));
+        for s in 0..2 {
+            let sanc = if s == 1 { 1.0 } else { g.sanction_prob };
+            let (a_in, _, p_in) = g.use_of_force(1, sanc);
+            let (a_o, _, p_o) = g.use_of_force(0, sanc);
+            let (_, _, p_o_treaty) = treaty.use_of_force(0, sanc);
+            // Node 6 after staying out: fighting pays the tripwire too, staying out the whole
+            // abandonment; the decision is the treaty-only game's.
+            let c6 = logistic(g.beta_p * ((p_in - pw) - p_o));
+            assert!((sol.fight[s][0] - c6).abs() < 1e-15, "{s}: {} vs {c6}", sol.fight[s][0]);
+            let c6_treaty = logistic(g.beta_p * (p_in - p_o_treaty));
+            assert!((sol.fight[s][0] - c6_treaty).abs() < 1e-12, "{s}");
+            assert_eq!(sol.p_fight[s][0], p_in - pw);
+            assert_eq!(sol.p_abstain[s][0], p_o);
+            // The tripwire no longer pulls P into a fight it declared itself out of.
+            assert!(sol.fight[s][0] < off.fight[s][0], "{s}");
+            // After a commitment: node 6, A's force and P's value the two moves' own.
+            assert_eq!(sol.fight[s][1], off.fight[s][1]);
+            assert_eq!(sol.p_fight[s][1], off.p_fight[s][1]);
+            assert_eq!(sol.p_abstain[s][1], off.p_abstain[s][1]);
+            assert_eq!(sol.force[s][1], off.force[s][1]);
+            assert_eq!(sol.p_commit[s], off.p_commit[s]);
+            // A's force after P stayed out: its expectation over node 6.
+            let fa = c6 * a_in.total() + (1.0 - c6) * a_o.total();
+            assert!((sol.a_force[s][0].total() - fa).abs() < 1e-12);
+            let f = logistic(g.beta_a * (fa - g.a_back_display(s).total()));
+            assert!((sol.force[s][0] - f).abs() < 1e-15);
+            // P's value of staying out at node 4: the tripwire paid only after force.
+            let up = f * (c6 * (p_in - pw) + (1.0 - c6) * p_o);
+            assert!((sol.p_stay[s] - up).abs() < 1e-15, "{s}: {} vs {up}", sol.p_stay[s]);
+            let c4 = logistic(g.beta_p * (sol.p_commit[s] - sol.p_stay[s]));
+            assert!((sol.commit[s] - c4).abs() < 1e-15);
+        }
+        // beta -> infinity: P, which stayed out at the display and whose fight costs 1 more
+        // than staying out with the whole abandonment 1.5 (fighting -(0.05 + 1), staying out
+        // -1.5), fights at node 6 until the tripwire abandoned at the display exceeds 0.45;
+        // after a commitment it fights whatever that tripwire (-1.05 against -(1.5 + 0.05 +
+        // 0.3)).
+        let node6 = |pw: f64| {
+            solve(&strict(GameInputs {
+                p_abandon: 1.5,
+                p_force_cost: 1.0,
+                p_war_cost: 1.0,
+                p_value: 0.0,
+                p_tripwire_display: pw,
+                ..twice(example())
+            }))
+            .fight
+        };
+        assert_eq!(node6(0.0), [[1.0; 2]; 2]);
+        assert_eq!(node6(0.44), [[1.0; 2]; 2]);
+        assert_eq!(node6(0.46), [[0.0, 1.0]; 2]);
+        assert_eq!(node6(1.5), [[0.0, 1.0]; 2]);
     }
 
     /// P's two moves against their closed form (docs/MODEL.md 7.7): node 6 after P's node-4

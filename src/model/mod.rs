@@ -2818,6 +2818,15 @@ impl<const C: bool> World<C> {
             // reneging cost is P's own, so no level's removal touches it.
             moves_twice: m.protector_moves_twice != 0.0,
             p_renege: m.reneging_cost * stake,
+            // The tripwire abandoned at the display (docs/MODEL.md 7.7): the stationed part of
+            // `p_abandon`, paid after force by a protector that stayed out at node 4 whatever
+            // it does at node 6; read only when P moves twice (0 otherwise, so not read).
+            p_tripwire_display: if m.protector_moves_twice != 0.0 && m.tripwire_at_display != 0.0
+            {
+                m.tripwire_cost * th.tripwire * stake
+            } else {
+                0.0
+            },
             // The protectors' private resolve (docs/MODEL.md 7.7): the spread of their cost of
             // staying out at the casus foederis, in stake units like `p_abandon`; read only
             // with the commitment at the attack (0 otherwise, so not read).
@@ -4273,6 +4282,51 @@ mod tests {
         }
         let s = crate::scenario::parse_str(&text, "protected.toml").unwrap();
         with_value(&s, &format!("rivalry.{}.dissatisfaction", s.rivalries[0].id), 0.7)
+    }
+
+    /// The tripwire abandoned at the display (`model.tripwire_at_display`, docs/MODEL.md 7.7):
+    /// with the protectors moving twice, the game's `p_tripwire_display` is the tripwire's
+    /// part of the cost of abandonment, `tripwire_cost trip S`, the whole `p_abandon` of the
+    /// same crisis with `treaty_cost` 0 (bit for bit), so less than `p_abandon` under a pact
+    /// and 0 without a stationed force; with either switch off it is 0, and no other input
+    /// moves.
+    #[test]
+    fn the_tripwire_at_the_display_is_the_stationed_part_of_the_abandonment() {
+        let bits = |g: &GameInputs| format!("{g:?}");
+        let inputs = |s: &crate::scenario::Scenario| {
+            let c = Compiled::new(s);
+            let w = c.new_world();
+            let th = w.theatre(&c, 0);
+            assert!(th.protector);
+            w.game_inputs_apart(&c, 0, &th).0
+        };
+        for (members, trip) in [
+            (Some("\"BBB\", \"CCC\""), true),
+            (Some("\"BBB\", \"CCC\""), false),
+            (None, true),
+        ] {
+            let file = protected_by(members, trip);
+            let at = format!("{members:?}, tripwire {trip}");
+            for (twice, at_display) in [(0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)] {
+                let s = with_value(&file, "model.protector_moves_twice", twice);
+                let s = with_value(&s, "model.tripwire_at_display", at_display);
+                let g = inputs(&s);
+                let off = inputs(&with_value(&s, "model.tripwire_at_display", 0.0));
+                let stationed = inputs(&with_value(&s, "model.treaty_cost", 0.0)).p_abandon;
+                assert_eq!(stationed > 0.0, trip, "{at}");
+                if twice == 1.0 && at_display == 1.0 {
+                    assert_eq!(g.p_tripwire_display, stationed, "{at}");
+                    assert_eq!(g.p_tripwire_display < g.p_abandon, members.is_some(), "{at}");
+                } else {
+                    assert_eq!(g.p_tripwire_display, 0.0, "{at}");
+                }
+                let rest = GameInputs {
+                    p_tripwire_display: 0.0,
+                    ..g
+                };
+                assert_eq!(bits(&rest), bits(&off), "{at}");
+            }
+        }
     }
 
     /// The misjudgment lifted by a nuclear pact (docs/MODEL.md 7.7): with

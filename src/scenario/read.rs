@@ -2164,7 +2164,8 @@ impl<'a> Reader<'a> {
 /// accompli's two parameters (`fait_accompli`), the memory's decay and reset
 /// (`defeat_memory`), the fading of a dispute's recency (`dispute_recency`), the revealed
 /// cost of force (`mobilisation_shock`), the fading of what a war revealed
-/// (`war_revelation`), the restraint's cost (`protector_restraint`), and the protectors'
+/// (`war_revelation`), the restraint's cost (`protector_restraint`), the reneging cost and
+/// the tripwire abandoned at the display (`protector_moves_twice`), and the protectors'
 /// resolve at the casus foederis, a chain: the private resolve and the misjudgment
 /// (`commitment_at_attack`), the signal (`resolve_spread`), the pact's clarity
 /// (`protector_resolve_misjudged`). Each key is gated by one switch only, so a key whose
@@ -2216,7 +2217,7 @@ const GATES: &[(&str, &str, &str, &[&str])] = &[
         "protector_moves_twice",
         "the protectors move twice",
         "protector_moves_twice = 1) to let the protectors decide again at the attack",
-        &["reneging_cost"],
+        &["reneging_cost", "tripwire_at_display"],
     ),
     (
         "resolve_spread",
