@@ -984,13 +984,14 @@ fn threads_past_the_address_space_limit_are_refused_at_their_value_not_a_panic()
 
 /// The memory guard's margin under an address-space limit counted a stack per set of
 /// tallies, not the pool's threads: on 8 threads a job of one block of runs (two sets:
-/// one worker's and the merged one) was counted 2 stacks of 16 MiB where the pool starts 8,
-/// so the guard let through work whose pool could not start (and was then retried with
-/// fewer threads). The margin is now the process's mapped bytes and one stack per thread of
-/// the pool. Under a limit of exactly those (160 MiB and 8 stacks: `--threads 8` is the
-/// most it takes) nothing is left for the sets, and every command that simulates refuses
-/// before any work, saying the 8 threads' stacks; the build before let them all through
-/// but the calibration (its 9 sets counted 9 stacks).
+/// one worker's and the merged one) was counted 2 stacks of 16 MiB where the pool starts 8:
+/// the margin did not hold the address space the pool takes. It is now the process's mapped
+/// bytes and one stack per thread of the pool. Under a limit of exactly those (160 MiB and
+/// 8 stacks: `--threads 8` is the most it takes) nothing is left for the sets, and every
+/// command that simulates refuses before any work, saying the 8 threads' stacks; the build
+/// before let them all through but the calibration (its 9 sets counted 9 stacks), and they
+/// ran: the 160 MiB for what the process maps is an upper bound (76 MiB measured), so the
+/// guard errs on refusing.
 #[test]
 fn the_memory_guards_margin_counts_the_pools_threads_not_the_sets() {
     const THREADS: u64 = 8;
