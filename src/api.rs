@@ -636,8 +636,12 @@ fn prepare_sweep(
     let design = crate::sweep::Design::new(&sweep);
     let stride = runner::stride(&sweep, until.as_ref());
     runner::check_work(&design, stride).map_err(Error::Invalid)?;
-    runner::check_memory(&sweep, runner::tally_sets(&design, stride, threads))
-        .map_err(Error::TooLarge)?;
+    runner::check_memory(
+        &sweep,
+        runner::tally_sets(&design, stride, threads),
+        engine::driver::stacks(threads),
+    )
+    .map_err(Error::TooLarge)?;
     Ok((sweep, design, until, threads))
 }
 
@@ -987,8 +991,9 @@ pub fn merge_nested(parts: &[PathBuf], control: Control<'_>) -> Result<MergedNes
         ),
         None => None,
     };
-    engine::check_scenario_memory(&scenario, false, shard::MERGE_SETS).map_err(Error::TooLarge)?;
-    engine::check_memory_for(&Compiled::new(&scenario), shard::MERGE_SETS)
+    engine::check_scenario_memory(&scenario, false, shard::MERGE_SETS, 0)
+        .map_err(Error::TooLarge)?;
+    engine::check_memory_for(&Compiled::new(&scenario), shard::MERGE_SETS, 0)
         .map_err(Error::TooLarge)?;
     let nested = crate::calibrate::nested::merge_shards(
         &files,
@@ -1052,7 +1057,7 @@ fn merge_into(
         return Err(Error::Invalid(m));
     }
     let scenario = embedded_scenario(first)?;
-    engine::check_scenario_memory(&scenario, first.header.attribution, shard::MERGE_SETS)
+    engine::check_scenario_memory(&scenario, first.header.attribution, shard::MERGE_SETS, 0)
         .map_err(Error::TooLarge)?;
     let compiled = Compiled::new(&scenario);
     let compiled = if first.header.attribution {
@@ -1060,7 +1065,7 @@ fn merge_into(
     } else {
         compiled
     };
-    engine::check_memory_for(&compiled, shard::MERGE_SETS).map_err(Error::TooLarge)?;
+    engine::check_memory_for(&compiled, shard::MERGE_SETS, 0).map_err(Error::TooLarge)?;
     let (aggregate, info, threads) =
         shard::merge_run(&files, &compiled, cancel).map_err(merge_error)?;
     if let Some(path) = per_run {

@@ -520,6 +520,7 @@ fn check_sets(each: u64, a: &Scenario, b: &Scenario, threads: usize, runs: u64) 
     crate::engine::driver::check_memory(
         each,
         crate::engine::driver::sets(threads, runs),
+        crate::engine::driver::stacks(threads),
         &if (a.countries.len(), a.rivalries.len()) == (b.countries.len(), b.rivalries.len()) {
             format!(
                 "{} rivalries x {} years of {} countries in each scenario",

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use predicates::str::contains;
 
 mod common;
-use common::{deter, refused, refused_for, succeeded, write};
+use common::{deter, refused, refused_for, stdout, succeeded, write};
 
 /// A results file of 1,000 points over five parameters in [0, 1] (a fixed low-discrepancy
 /// sequence, no randomness): `use_of_force_p` is 0.3 inside the box a in [0.2, 0.6],
@@ -1983,4 +1983,69 @@ fn a_share_column_holding_no_number_is_refused_as_one_out_of_range() {
             );
         }
     }
+}
+
+/// Every count `deter discover` prints agrees with its number: a results file of one point
+/// that is a case of interest is "1 of 1 point", "(1 point, 1 case of interest)" and a
+/// trajectory "(1 point, 1 case)", where it said "1 points" and "1 cases"; a file of two
+/// points keeps the plural; and one point that is no case, with a step asked, is "the one
+/// point is not a case of interest", not "none of the 1 points".
+#[test]
+fn discover_says_one_point_and_one_case_in_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "point,a,runs,use_of_force_p,use_of_force_mc95_lo,use_of_force_mc95_hi\n";
+    let one = write(
+        dir.path(),
+        "one.csv",
+        &format!("{header}0,0.5,100,0.3,0.2,0.4\n"),
+    );
+    let args = ["--outcome", "use_of_force", "--above", "0.2"];
+    let discover = |file: &Path, extra: &[&str]| {
+        deter()
+            .arg("discover")
+            .arg(file)
+            .args(args)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = discover(&one, &[]);
+    succeeded(&o);
+    let text = stdout(&o);
+    for said in [
+        ": 1 of 1 point (100.0%)",
+        "(1 point, 1 case of interest)",
+        "peeling trajectory of box 1 (1 point, 1 case):",
+    ] {
+        assert!(text.contains(said), "{said:?} not in:\n{text}");
+    }
+    assert!(
+        !text.contains("1 points") && !text.contains("1 case of interests"),
+        "{text}"
+    );
+    let two = write(
+        dir.path(),
+        "two.csv",
+        &format!("{header}0,0.5,100,0.3,0.2,0.4\n1,0.7,100,0.3,0.2,0.4\n"),
+    );
+    let o = discover(&two, &[]);
+    succeeded(&o);
+    let text = stdout(&o);
+    for said in [
+        ": 2 of 2 points",
+        "(2 points, 2 cases of interest)",
+        "(2 points, 2 cases):",
+    ] {
+        assert!(text.contains(said), "{said:?} not in:\n{text}");
+    }
+    let none = write(
+        dir.path(),
+        "none.csv",
+        &format!("{header}0,0.5,100,0.1,0.05,0.15\n"),
+    );
+    let err = refused(&discover(&none, &["--step", "1"]));
+    assert!(
+        err.contains("the one point is not a case of interest (use_of_force"),
+        "{err}"
+    );
 }

@@ -3172,6 +3172,92 @@ mod policies {
         assert_eq!(merged, json_text);
     }
 
+    /// A nested comparison names A's and B's dated policies as a nested run names its own
+    /// (out29 left it out): the JSON's `policies_a` and `policies_b` with the month of each
+    /// draw (recomputed from the drawn decimal years), the CSV's rows of each side with the
+    /// statistics' `_a` and `_b` (entity `scenario`, and `draw:D`), the table's and the
+    /// page's lines in the nested run's words under a comparison's labels.
+    #[test]
+    fn a_nested_comparison_names_both_sides_policies_and_the_month_of_each_draw() {
+        let dir = tmp();
+        let a = uncertain_start(dir.path());
+        let b = root().join(ENVOY).display().to_string();
+        let base = [
+            "compare",
+            a.as_str(),
+            b.as_str(),
+            "--draws",
+            "12",
+            "--runs",
+            "4",
+            "--quiet",
+        ];
+        let json: serde_json::Value =
+            serde_json::from_str(&run(&[&base[..], &["--format", "json"]].concat())).unwrap();
+        assert_eq!(json["kind"], "nested_comparison");
+        let values = json["parameters"]["values"].as_array().unwrap();
+        let expected: Vec<Option<String>> = values
+            .iter()
+            .map(|row| month_of(row[0].as_f64().unwrap()))
+            .collect();
+        assert!(expected.iter().any(Option::is_none), "{expected:?}");
+        for side in ["policies_a", "policies_b"] {
+            let listed = json[side].as_array().unwrap_or_else(|| panic!("`{side}`"));
+            assert_eq!(listed.len(), 1, "{side}");
+            assert_eq!(listed[0]["id"], "envoy", "{side}");
+            assert_eq!(listed[0]["in_effect_from"], "2025-07", "{side}");
+            let per_draw = listed[0]["in_effect_from_per_draw"].as_array().unwrap();
+            let got: Vec<Option<&str>> = per_draw.iter().map(|m| m.as_str()).collect();
+            let want: Vec<Option<&str>> = expected.iter().map(|m| m.as_deref()).collect();
+            assert_eq!(got, want, "{side}");
+        }
+        let csv = run(&[&base[..], &["--format", "csv"]].concat());
+        for side in ["_a", "_b"] {
+            assert!(
+                csv.contains(&format!(
+                    ",scenario,policy_envoy,in_effect_from_month{side},7\n"
+                )),
+                "{side}: {csv}"
+            );
+            for (d, want) in expected.iter().enumerate() {
+                let row =
+                    |stat: &str, v: &str| format!(",draw:{d},policy_envoy,{stat}{side},{v}\n");
+                match want {
+                    Some(m) => {
+                        let (y, _) = m.split_once('-').unwrap();
+                        assert!(csv.contains(&row("applied", "1")), "draw {d}{side}");
+                        assert!(
+                            csv.contains(&row("in_effect_from_year", y)),
+                            "draw {d}{side}"
+                        );
+                    }
+                    None => assert!(csv.contains(&row("applied", "0")), "draw {d}{side}"),
+                }
+            }
+        }
+        let applied: Vec<&String> = expected.iter().flatten().collect();
+        let (lo, hi) = (applied.iter().min().unwrap(), applied.iter().max().unwrap());
+        let never = expected.len() - applied.len();
+        let words = format!(
+            "envoy from 2025-07 (in the draws: from {lo} to {hi}; not applied in {never} of {})",
+            expected.len()
+        );
+        let table = run(&base);
+        for label in ["A policies", "B policies"] {
+            assert!(
+                table.contains(&format!("{label}: {words}\n")),
+                "{label}\n{table}"
+            );
+        }
+        let page_path = p(dir.path(), "nc.html");
+        run(&[&base[..], &["--report", &page_path]].concat());
+        let page = std::fs::read_to_string(&page_path).unwrap();
+        for label in ["A policies", "B policies"] {
+            let note = format!("<p class=\"policies\">{label}, from their dates: {words}</p>");
+            assert!(page.contains(&note), "{note}\n{page}");
+        }
+    }
+
     #[test]
     fn a_sweeps_records_carry_each_points_months() {
         let dir = tmp();
@@ -3217,6 +3303,30 @@ mod policies {
         // A CSV row's columns are its header's: unchanged.
         let csv = run(&["sweep", &sweep, "--quiet"]);
         assert!(!csv.contains("policies"), "{csv}");
+        // The page names the policy in a nested run's words, with the months over the points
+        // (recomputed from the swept decimal years).
+        let months: Vec<Option<String>> = starts.iter().map(|&x| month_of(x)).collect();
+        let applied: Vec<&String> = months.iter().flatten().collect();
+        let (lo, hi) = (applied.iter().min().unwrap(), applied.iter().max().unwrap());
+        let never = months.len() - applied.len();
+        assert!(never > 0 && lo != hi, "{months:?}");
+        let note = format!(
+            "<p class=\"policies\">Policies, from their dates: envoy from 2025-07 (in the \
+             points: from {lo} to {hi}; not applied in {never} of {})</p>",
+            months.len()
+        );
+        let page_path = p(dir.path(), "starts.html");
+        run(&[
+            "sweep",
+            &sweep,
+            "--report",
+            &page_path,
+            "--out",
+            &p(dir.path(), "s.csv"),
+            "--quiet",
+        ]);
+        let page = std::fs::read_to_string(&page_path).unwrap();
+        assert!(page.contains(&note), "{note}\n{page}");
         // The merged shards' records are the unsharded ones, byte for byte.
         let mut parts = Vec::new();
         for k in 0..2 {
@@ -3285,5 +3395,78 @@ mod policies {
             err.contains("`envoy from 2027-01`, not `envoy from 2025-07`"),
             "{err}"
         );
+    }
+
+    /// A levers x futures sweep's shard records the dated policies of every policy option it
+    /// ran, not its base scenario's alone (which has none here: the header said nothing of
+    /// the options' `envoy`); shards of sweeps whose options date their policies otherwise
+    /// are refused at `header.policies`.
+    #[test]
+    fn a_levers_x_futures_shard_records_every_options_policies() {
+        let dir = tmp();
+        let envoy = std::fs::read_to_string(root().join(ENVOY)).unwrap();
+        let bundled = root().join(BUNDLED).display().to_string();
+        assert!(
+            !std::fs::read_to_string(root().join(BUNDLED))
+                .unwrap()
+                .contains("[[policy]]")
+        );
+        let late = write(
+            dir.path(),
+            "late.toml",
+            &envoy
+                .replace("start = \"2025-07\"", "start = \"2027-01\"")
+                .replace(
+                    "\"../../scenarios/western-balkans-2024.toml\"",
+                    &format!("{bundled:?}"),
+                ),
+        )
+        .display()
+        .to_string();
+        let envoy_path = root().join(ENVOY).display().to_string();
+        let sweep = |name: &str, options: &[(&str, &str)]| {
+            let mut text = format!(
+                "base = {bundled:?}\nruns = 4\nseed = 5\ndesign = \"lhs\"\npoints = 2\n\n\
+                 [[policy]]\nid = \"base\"\n"
+            );
+            for (id, file) in options {
+                text.push_str(&format!("\n[[policy]]\nid = {id:?}\nfile = {file:?}\n"));
+            }
+            text.push_str(
+                "\n[[parameter]]\npath = \"alliance.NATO.reliability\"\nrole = \"uncertainty\"\n\
+                 range = [0.5, 0.95]\n",
+            );
+            write(dir.path(), name, &text).display().to_string()
+        };
+        let both = sweep("both.toml", &[("envoy", &envoy_path), ("late", &late)]);
+        let one = sweep("one.toml", &[("envoy", &envoy_path), ("late", &envoy_path)]);
+        let part = |file: &str, k: u32, name: &str| {
+            let out = p(dir.path(), name);
+            let shard = format!("{k}/2");
+            run(&["sweep", file, "--shard", &shard, "--out", &out, "--quiet"]);
+            out
+        };
+        let (b0, o1) = (part(&both, 0, "b0.part"), part(&one, 1, "o1.part"));
+        let months = |path: &str| -> Vec<String> {
+            let h = header_of(path);
+            h["policies"]
+                .as_array()
+                .unwrap_or_else(|| panic!("`policies` in {h}"))
+                .iter()
+                .map(|p| format!("{} {}", p["id"].as_str().unwrap(), p["in_effect_from"]))
+                .collect()
+        };
+        assert_eq!(
+            months(&b0),
+            ["envoy \"2025-07\"", "envoy \"2027-01\""],
+            "each option's policies, in the options' order"
+        );
+        assert_eq!(months(&o1), ["envoy \"2025-07\""], "listed once");
+        let out = common::deter()
+            .args(["merge", &b0, &o1, "--quiet"])
+            .output()
+            .unwrap();
+        let err = refused(&out);
+        assert!(err.contains("header.policies"), "{err}");
     }
 }

@@ -1110,6 +1110,13 @@ impl NestedPolicy {
     /// how many draws it never did: `envoy from 2025-07 (in the draws: from 2025-03 to
     /// 2029-11; not applied in 2 of 50)`.
     pub fn brief(&self) -> String {
+        self.brief_over("draws")
+    }
+
+    /// [`NestedPolicy::brief`] with the per-draw months being those of `what` (a sweep's
+    /// page: "points"): `envoy from 2025-07 (in the points: from 2023-07 to 2030-04; not
+    /// applied in 1 of 4)`.
+    pub fn brief_over(&self, what: &str) -> String {
         let mut out = self.policy.brief();
         let base = &self.policy.in_effect_from;
         if self.in_effect_from_per_draw.iter().all(|m| m == base) {
@@ -1135,7 +1142,7 @@ impl NestedPolicy {
                 self.in_effect_from_per_draw.len()
             ));
         }
-        out.push_str(&format!(" (in the draws: {})", parts.join("; ")));
+        out.push_str(&format!(" (in the {what}: {})", parts.join("; ")));
         out
     }
 }
@@ -1144,14 +1151,25 @@ impl NestedPolicy {
 /// any), as a run's table does ([`crate::report::table::policies_line`]), each with the
 /// months the draws gave it ([`NestedPolicy::brief`]).
 pub fn policies_line(policies: &[NestedPolicy]) -> String {
+    labelled_policies_line("Policies", policies, false)
+}
+
+/// [`policies_line`] under `label`; a side without policies says `none` when `always` (a
+/// comparison's side beside one with some), as a comparison's table does
+/// ([`crate::report::table::policies_line`]).
+pub fn labelled_policies_line(label: &str, policies: &[NestedPolicy], always: bool) -> String {
     if policies.is_empty() {
-        return String::new();
+        return if always {
+            format!("{label}: none\n")
+        } else {
+            String::new()
+        };
     }
     let items: Vec<String> = policies
         .iter()
         .map(|p| crate::scenario::printable(&p.brief()).into_owned())
         .collect();
-    format!("Policies: {}\n", items.join("; "))
+    format!("{label}: {}\n", items.join("; "))
 }
 
 /// The dated policies of `scenario` and the month each took effect in each draw's runs
@@ -1496,11 +1514,11 @@ pub fn table(n: &Nested, scenario: &str, source: &str, years: u32, timing: &str)
         })
         .collect();
     let mut out = format!(
-        "deter {} | {scenario} ({source})\n{} parameter draws x {} runs each (seed {}), horizon \
+        "deter {} | {scenario} ({source})\n{} x {} each (seed {}), horizon \
          {years} year{} | {timing}\n{}\n",
         crate::ENGINE_VERSION,
-        crate::report::table::thousands(n.draws),
-        crate::report::table::thousands(n.runs_per_draw),
+        crate::report::table::count(n.draws, "parameter draw", "parameter draws"),
+        crate::report::table::count(n.runs_per_draw, "run", "runs"),
         n.seed,
         if years == 1 { "" } else { "s" },
         policies_line(&n.policies),
@@ -1610,6 +1628,9 @@ pub struct NestedComparison {
     pub per_draw: Vec<Vec<f64>>,
     /// The parameter values of each draw.
     pub parameters: Draws,
+    /// A's and B's dated policies, each with the month it took effect in each draw's runs
+    /// ([`policies_of`], as a nested run names its own).
+    pub policies: [Vec<NestedPolicy>; 2],
 }
 
 /// A and B on the same parameter draws and the same run streams: draw d's pair i on stream
@@ -1691,6 +1712,7 @@ pub fn compare(
         effects,
         per_draw: delta,
         parameters: draws.clone(),
+        policies: [policies_of(a, draws), policies_of(b, draws)],
     }))
 }
 
@@ -1726,14 +1748,22 @@ pub fn compare_table(
         })
         .collect();
     let mut out = format!(
-        "deter {} | compare\n  A: {a}\n  B: {b}\n{} parameter draws x {} runs each, A and B on \
+        "deter {} | compare\n  A: {a}\n  B: {b}\n{} x {} each, A and B on \
          the same draws and run streams (seed {}), horizon {years} year{} | {timing}\n\n",
         crate::ENGINE_VERSION,
-        crate::report::table::thousands(c.draws),
-        crate::report::table::thousands(c.runs_per_draw),
+        crate::report::table::count(c.draws, "parameter draw", "parameter draws"),
+        crate::report::table::count(c.runs_per_draw, "run", "runs"),
         c.seed,
         if years == 1 { "" } else { "s" },
     );
+    // The dated policies as a comparison's table names them, under its header.
+    let any = c.policies.iter().any(|p| !p.is_empty());
+    if any {
+        out.pop();
+        out.push_str(&labelled_policies_line("A policies", &c.policies[0], any));
+        out.push_str(&labelled_policies_line("B policies", &c.policies[1], any));
+        out.push('\n');
+    }
     out.push_str(&lay_out(
         &[
             "outcome",
@@ -1818,6 +1848,7 @@ mod tiny_interval_tests {
             effects,
             per_draw: EVENTS.iter().map(|_| p.to_vec()).collect(),
             parameters: no_draws(),
+            policies: [Vec::new(), Vec::new()],
         };
         let t = compare_table(&c, "a", "b", 10, "0.01 s, 1 runs/s on 1 thread");
         assert!(!t.contains("[+0.0, +0.0]"), "{t}");

@@ -152,7 +152,7 @@ pub fn compare_json(
             })
         })
         .collect();
-    let v = serde_json::json!({
+    let mut v = serde_json::json!({
         "schema_version": SCHEMA_VERSION,
         "kind": "nested_comparison",
         "a": a, "b": b, "posterior": posterior_file,
@@ -168,6 +168,12 @@ pub fn compare_json(
         "effects": effects,
         "parameters": draws_json(&c.parameters),
     });
+    // A's and B's dated policies as a nested run lists its own, when either side has any
+    // (keys are only added).
+    if c.policies.iter().any(|p| !p.is_empty()) {
+        v["policies_a"] = serde_json::to_value(&c.policies[0]).unwrap_or_default();
+        v["policies_b"] = serde_json::to_value(&c.policies[1]).unwrap_or_default();
+    }
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     s
@@ -237,32 +243,49 @@ impl Rows {
 
     /// The month a policy took effect (`YYYY-MM`, or none) as rows `applied`,
     /// `in_effect_from_year`, `in_effect_from_month` of `entity`, as a run's CSV writes them.
-    fn policy_month(&mut self, scenario: &str, entity: &str, metric: &str, from: Option<&str>) {
-        self.row(scenario, entity, metric, "applied", f64::from(u8::from(from.is_some())));
+    /// Each statistic with `suffix` (`_a`, `_b` in a comparison, as a comparison's CSV).
+    fn policy_month(
+        &mut self,
+        scenario: &str,
+        entity: &str,
+        metric: &str,
+        from: Option<&str>,
+        suffix: &str,
+    ) {
+        let applied = f64::from(u8::from(from.is_some()));
+        self.row(scenario, entity, metric, &format!("applied{suffix}"), applied);
         if let Some((y, m)) = from.and_then(|d| d.split_once('-')) {
             let (y, m): (f64, f64) = (y.parse().unwrap_or(0.0), m.parse().unwrap_or(0.0));
-            self.row(scenario, entity, metric, "in_effect_from_year", y);
-            self.row(scenario, entity, metric, "in_effect_from_month", m);
+            self.row(scenario, entity, metric, &format!("in_effect_from_year{suffix}"), y);
+            self.row(scenario, entity, metric, &format!("in_effect_from_month{suffix}"), m);
         }
     }
 
     /// The dated policies as written (entity `scenario`, metric `policy_<id>`), as a run's
-    /// CSV writes them: `applied`, `in_effect_from_year`, `in_effect_from_month`, `ramp_years`.
-    fn policies(&mut self, scenario: &str, policies: &[super::nested::NestedPolicy]) {
+    /// CSV writes them: `applied`, `in_effect_from_year`, `in_effect_from_month`, `ramp_years`
+    /// (each with `suffix`: `_a`, `_b` in a comparison).
+    fn policies(&mut self, scenario: &str, policies: &[super::nested::NestedPolicy], suffix: &str) {
         for p in policies {
             let m = format!("policy_{}", p.policy.id);
-            self.policy_month(scenario, "scenario", &m, p.policy.in_effect_from.as_deref());
-            self.row(scenario, "scenario", &m, "ramp_years", p.policy.ramp_years);
+            let from = p.policy.in_effect_from.as_deref();
+            self.policy_month(scenario, "scenario", &m, from, suffix);
+            self.row(scenario, "scenario", &m, &format!("ramp_years{suffix}"), p.policy.ramp_years);
         }
     }
 
     /// The month each policy took effect in each draw's runs (entity `draw:D`, metric
-    /// `policy_<id>`): `applied`, `in_effect_from_year`, `in_effect_from_month`.
-    fn policies_per_draw(&mut self, scenario: &str, policies: &[super::nested::NestedPolicy]) {
+    /// `policy_<id>`): `applied`, `in_effect_from_year`, `in_effect_from_month` (each with
+    /// `suffix`).
+    fn policies_per_draw(
+        &mut self,
+        scenario: &str,
+        policies: &[super::nested::NestedPolicy],
+        suffix: &str,
+    ) {
         for p in policies {
             let m = format!("policy_{}", p.policy.id);
             for (d, from) in p.in_effect_from_per_draw.iter().enumerate() {
-                self.policy_month(scenario, &format!("draw:{d}"), &m, from.as_deref());
+                self.policy_month(scenario, &format!("draw:{d}"), &m, from.as_deref(), suffix);
             }
         }
     }
@@ -279,7 +302,7 @@ impl Rows {
 pub fn csv(n: &Nested, file: &str, scenario: &str) -> Vec<u8> {
     let mut r = Rows::new(file);
     r.row(scenario, "scenario", "horizon_years", "value", f64::from(n.horizon_years));
-    r.policies(scenario, &n.policies);
+    r.policies(scenario, &n.policies, "");
     for o in &n.outcomes {
         let ci = mc95(o);
         for (stat, v) in [
@@ -301,7 +324,7 @@ pub fn csv(n: &Nested, file: &str, scenario: &str) -> Vec<u8> {
         }
     }
     r.draws(scenario, &n.parameters);
-    r.policies_per_draw(scenario, &n.policies);
+    r.policies_per_draw(scenario, &n.policies, "");
     r.finish()
 }
 
@@ -312,6 +335,8 @@ pub fn compare_csv(c: &NestedComparison, files: &str, a: &str, b: &str) -> Vec<u
     let name = format!("{a} vs {b}");
     let mut r = Rows::new(files);
     r.row(&name, "scenario", "horizon_years", "value", f64::from(c.horizon_years));
+    r.policies(&name, &c.policies[0], "_a");
+    r.policies(&name, &c.policies[1], "_b");
     for e in &c.effects {
         let ci = super::nested::interval95(e.mean, e.se_mean);
         for (stat, v) in [
@@ -336,6 +361,8 @@ pub fn compare_csv(c: &NestedComparison, files: &str, a: &str, b: &str) -> Vec<u
         }
     }
     r.draws(&name, &c.parameters);
+    r.policies_per_draw(&name, &c.policies[0], "_a");
+    r.policies_per_draw(&name, &c.policies[1], "_b");
     r.finish()
 }
 
@@ -443,8 +470,8 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
     let body = html! {
         h1 { (scenario) }
         p {
-            "Nested Monte Carlo: " (crate::report::table::thousands(n.draws)) " parameter draws x "
-            (crate::report::table::thousands(n.runs_per_draw)) " runs each (seed " (n.seed) "), horizon "
+            "Nested Monte Carlo: " (crate::report::table::count(n.draws, "parameter draw", "parameter draws")) " x "
+            (crate::report::table::count(n.runs_per_draw, "run", "runs")) " each (seed " (n.seed) "), horizon "
             (years(n.horizon_years)) ", engine "
             (crate::ENGINE_VERSION) ". Uncertain parameters: " (source_text(&n.parameters, posterior_file)) "."
         }
@@ -517,12 +544,26 @@ pub fn compare_html(
     let body = html! {
         h1 { (a) " vs " (bname) }
         p {
-            "A: " (a) " (" (files.0) "). B: " (bname) " (" (files.1) "). " (crate::report::table::thousands(c.draws))
-            " parameter draws x " (crate::report::table::thousands(c.runs_per_draw))
-            " runs each, A and B on the same draws and run streams (seed " (c.seed) "), horizon "
+            "A: " (a) " (" (files.0) "). B: " (bname) " (" (files.1) "). " (crate::report::table::count(c.draws, "parameter draw", "parameter draws"))
+            " x " (crate::report::table::count(c.runs_per_draw, "run", "runs"))
+            " each, A and B on the same draws and run streams (seed " (c.seed) "), horizon "
             (years(c.horizon_years)) ", engine "
             (crate::ENGINE_VERSION) ". Uncertain parameters: " (source_text(&c.parameters, posterior_file))
             ". Effects are B - A in percentage points (pp)."
+        }
+        @let any = c.policies.iter().any(|p| !p.is_empty());
+        @for (label, policies) in [("A policies", &c.policies[0]), ("B policies", &c.policies[1])] {
+            @if !policies.is_empty() {
+                p class="policies" {
+                    (label) ", from their dates: "
+                    @for (i, p) in policies.iter().enumerate() {
+                        @if i > 0 { "; " }
+                        (p.brief())
+                    }
+                }
+            } @else if any {
+                p class="policies" { (label) ": none" }
+            }
         }
         (legend())
         table {

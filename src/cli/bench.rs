@@ -135,8 +135,13 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
         None => (threads, args.runs),
     };
     // Before compiling: the worlds it allocates grow with the square of the countries.
-    engine::check_scenario_memory_as(&scenario, false, engine::driver::sets(workers, runs))
-        .map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
+    engine::check_scenario_memory_as(
+        &scenario,
+        false,
+        engine::driver::sets(workers, runs),
+        engine::driver::stacks(workers),
+    )
+    .map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
     let unpruned = Compiled::unpruned(&scenario);
     engine::check_memory(&unpruned, workers, runs)
         .map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
@@ -225,8 +230,8 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     );
     out += &format!("relevance: {pruned} (what can influence an output)\n");
     out += &format!(
-        "draws per run that can affect an output (the floor's; mean of {} runs): {} normals, {} uniforms, {} Beta from {} process streams; {} u64 words from the generators\n\n",
-        table::thousands(counted),
+        "draws per run that can affect an output (the floor's; mean of {}): {} normals, {} uniforms, {} Beta from {} process streams; {} u64 words from the generators\n\n",
+        table::count(counted, "run", "runs"),
         table::thousands_decimal(per(counts.normals), 1),
         table::thousands_decimal(per(counts.uniforms), 1),
         table::thousands_decimal(per(counts.betas), 2),

@@ -232,9 +232,11 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         (threads as u64).min(cal.settings.particles.max(cal.predictive_draws).max(1) as u64);
     for case in &cal.cases {
         // Before compiling: the worlds it allocates grow with the square of the countries.
-        engine::check_scenario_memory(&case.scenario, false, at_once + 1)
+        let stacks = engine::driver::stacks(threads);
+        engine::check_scenario_memory(&case.scenario, false, at_once + 1, stacks)
             .and_then(|()| {
-                engine::check_memory_for(&crate::model::Compiled::new(&case.scenario), at_once + 1)
+                let compiled = crate::model::Compiled::new(&case.scenario);
+                engine::check_memory_for(&compiled, at_once + 1, stacks)
             })
             .map_err(|e| {
                 CliError::Usage(format!(

@@ -314,6 +314,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
                     0.0
                 },
                 threads,
+                threads_asked: None,
                 shard_threads: None,
             };
             let mut report = ComparisonReport::build(cmp, ra, rb, timing).with_changes(&sa, &sb);
@@ -355,11 +356,15 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         progress: Some(&tick),
     };
     let started = Instant::now();
-    let result = engine::with_threads(threads, || match &resolved.until {
-        None => crn::run_paired(&ca, &cb, &pairing, seed, resolved.runs, hooks).map(|c| (c, None)),
-        Some(u) => {
-            crn::run_paired_until(&ca, &cb, &pairing, seed, u, hooks).map(|(c, st)| (c, Some(st)))
-        }
+    let (result, used) = engine::with_threads_timed(threads, |_, used| {
+        let r = match &resolved.until {
+            None => {
+                crn::run_paired(&ca, &cb, &pairing, seed, resolved.runs, hooks).map(|c| (c, None))
+            }
+            Some(u) => crn::run_paired_until(&ca, &cb, &pairing, seed, u, hooks)
+                .map(|(c, st)| (c, Some(st))),
+        };
+        (r, used)
     });
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
@@ -367,7 +372,16 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     // The workers' tallies, freed on the pool's threads: their pages back to the system
     // before this thread builds the reports and writes the outputs.
     engine::release_freed_memory();
-    let report = build(&cmp, stopping.as_ref(), wall);
+    let mut report = build(&cmp, stopping.as_ref(), wall);
+    // The threads the pool had, and those asked when it had fewer.
+    for t in [
+        &mut report.timing,
+        &mut report.a.timing,
+        &mut report.b.timing,
+    ] {
+        t.threads = used;
+        t.threads_asked = (used != threads).then_some(threads);
+    }
 
     let mut render = |w: &mut dyn std::io::Write| write_page(&report, w);
     let mut page = args.output.report.as_ref().map(|path| {

@@ -149,7 +149,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     // The scenario (and its `extends` chain) is an input too.
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     // Before compiling: the worlds it allocates grow with the square of the countries.
-    crate::engine::check_scenario_memory(&scenario, header.attribution, shard::MERGE_SETS)
+    crate::engine::check_scenario_memory(&scenario, header.attribution, shard::MERGE_SETS, 0)
         .map_err(CliError::Usage)?;
     let compiled = Compiled::new(&scenario);
     // The shards' attribution tallies (when they carry them) merge like the rest.
@@ -159,7 +159,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         compiled
     };
     // The merged aggregate and one part at a time.
-    crate::engine::check_memory_for(&compiled, shard::MERGE_SETS).map_err(CliError::Usage)?;
+    crate::engine::check_memory_for(&compiled, shard::MERGE_SETS, 0).map_err(CliError::Usage)?;
     let source = &first.source().path;
     // The chart files of --plots, checked with the other outputs before the merge: the
     // page of no runs has every chart the merged report's page has.
@@ -309,9 +309,9 @@ fn merge_nested(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     };
     // One draw's merged tallies and the part being added to them, of the scenario's size (a
     // draw sets values, not the structure), as a run's merge.
-    crate::engine::check_scenario_memory(&scenario, false, shard::MERGE_SETS)
+    crate::engine::check_scenario_memory(&scenario, false, shard::MERGE_SETS, 0)
         .map_err(CliError::Usage)?;
-    crate::engine::check_memory_for(&Compiled::new(&scenario), shard::MERGE_SETS)
+    crate::engine::check_memory_for(&Compiled::new(&scenario), shard::MERGE_SETS, 0)
         .map_err(CliError::Usage)?;
     let n = crate::calibrate::nested::merge_shards(
         files,
@@ -439,7 +439,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     }
     // One point's merged aggregate and the part being added at a time, of the largest
     // point's size: a policy's scenario may be larger than the base.
-    runner::check_memory(&sweep, shard::MERGE_SETS).map_err(CliError::Usage)?;
+    runner::check_memory(&sweep, shard::MERGE_SETS, 0).map_err(CliError::Usage)?;
     let format = match args.output.format() {
         Format::Json => RowFormat::Json,
         Format::Csv | Format::Table => RowFormat::Csv,

@@ -88,8 +88,6 @@ struct WindowMemory {
     bytes: u64,
     /// Sum over the files of a set's bytes times the sets the file takes.
     all: u64,
-    /// Sum of the sets the files take.
-    sets: u64,
 }
 
 impl WindowMemory {
@@ -98,18 +96,18 @@ impl WindowMemory {
         self.files += 1;
         self.bytes = self.bytes.saturating_add(bytes);
         self.all = self.all.saturating_add(bytes.saturating_mul(sets));
-        self.sets = self.sets.saturating_add(sets);
     }
 
     /// Refuse a window whose files' tallies (for each file, one set per thread given its
     /// runs and a merged one: the files run at once on the same workers) exceed the memory
     /// limit. A window of one file is `prepare`'s check.
-    fn check(&self, files: &[PathBuf]) -> Result<(), String> {
+    /// `threads`: the pool's, whose stacks the ceiling leaves room for.
+    fn check(&self, files: &[PathBuf], threads: usize) -> Result<(), String> {
         if files.len() < 2 {
             return Ok(());
         }
         let all = self.all;
-        let ceiling = engine::driver::ceiling(self.sets);
+        let ceiling = engine::driver::ceiling(engine::driver::stacks(threads));
         if all <= ceiling.bytes {
             return Ok(());
         }
@@ -562,7 +560,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                 );
                 if ((i + 1) % window == 0 || i + 1 == args.files.len()) && !diags.has_errors() {
                     in_window
-                        .check(&args.files[i + 1 - in_window.files..=i])
+                        .check(&args.files[i + 1 - in_window.files..=i], threads)
                         .map_err(CliError::Usage)?;
                     in_window = WindowMemory::default();
                 }
@@ -613,7 +611,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     // seen by their own clocks: added to their wall time, so the header's seconds and runs/s
     // are the truth even on many threads (`--threads 1024` took 1.5 s to start and said
     // "0.00 s").
-    let result = engine::with_threads_timed(threads, |startup| -> Result<(), CliError> {
+    let result = engine::with_threads_timed(threads, |startup, used| -> Result<(), CliError> {
         match args.output.format() {
             Format::Json if many => sink.prelude(b"[\n"),
             Format::Csv => sink.prelude(&csv::header()),
@@ -638,10 +636,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                     scenario_sha256: scenario_hash(&job.scenario),
                     seed: job.seed,
                     wall_seconds: d.wall + if w == 0 { startup } else { 0.0 },
-                    threads,
+                    threads: used,
                     policies: crate::report::PolicyOut::of(&job.scenario),
                 };
                 let mut report = Report::build(&job.compiled, &d.aggregate, &info);
+                report.timing.threads_asked = (used != threads).then_some(threads);
                 report.stopping = d.stopping.as_ref().map(StoppingOut::from);
                 report.overrides = job.overrides.clone();
                 if page.is_some() || args.output.plots.is_some() {

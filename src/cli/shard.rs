@@ -286,7 +286,7 @@ fn sweep_shard_capped(
         points: design.n,
         attribution: sweep.attribution,
         posterior_sha256: None,
-        policies: crate::report::PolicyOut::of(&sweep.base),
+        policies: sweep_policies(sweep),
     };
     let timing = Timing {
         wall_seconds: finite(wall.max(0.0)),
@@ -332,6 +332,24 @@ struct PointsShard<'a> {
 ///
 /// Errors: a spool that cannot be created or written, a point's own error, Ctrl-C
 /// (`Interrupted`), and a partial file that would pass what `deter merge` reads.
+/// The dated policies a sweep's shard ran, its header's `policies`: the base scenario's, or
+/// in a levers x futures sweep every policy option's scenario's (an overlay may add or
+/// re-date policies), in the options' order, each listed once.
+fn sweep_policies(sweep: &Sweep) -> Vec<crate::report::PolicyOut> {
+    let Some(c) = &sweep.crossing else {
+        return crate::report::PolicyOut::of(&sweep.base);
+    };
+    let mut out: Vec<crate::report::PolicyOut> = Vec::new();
+    for option in &c.policies {
+        for p in crate::report::PolicyOut::of(&option.scenario) {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 fn spool_points(
     job: PointsShard<'_>,
     point: impl Fn(u64) -> Result<(Compiled, u64), CliError> + Sync,

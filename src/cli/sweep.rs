@@ -287,8 +287,12 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let threads = resolved.threads;
     // Tallies in flight: about one open point per thread, and the merged ones.
     // The largest point's: a policy's scenario may be larger than the base.
-    runner::check_memory(&sweep, runner::tally_sets(&design, stride, threads))
-        .map_err(|e| CliError::Usage(format!("{}: {e}", args.file.display())))?;
+    runner::check_memory(
+        &sweep,
+        runner::tally_sets(&design, stride, threads),
+        engine::driver::stacks(threads),
+    )
+    .map_err(|e| CliError::Usage(format!("{}: {e}", args.file.display())))?;
     if let Some(spec) = args.shard {
         return super::shard::sweep_shard(args, spec, &sweep, &design, threads);
     }

@@ -176,37 +176,45 @@ pub const MAX_TALLY_BYTES: u64 = 8 << 30;
 /// scenario of 8,000 countries (1 MB of TOML, whose run then peaked at 3.6 GiB); 160 MiB.
 pub const MAPPED_BYTES: u64 = 160 << 20;
 
-/// Address space each set's worker thread maps besides the set: its stack
-/// ([`super::WORKER_STACK_BYTES`]). (glibc also reserves 64 MiB for a thread's malloc arena,
+/// Address space each worker thread of the pool maps besides the sets: its stack
+/// ([`super::WORKER_STACK_BYTES`]), whether or not it is given runs (a pool starts all its
+/// threads). (glibc also reserves 64 MiB for a thread's malloc arena,
 /// 80 MiB a thread measured in all, but takes another arena when it cannot: a bundled run on
 /// 32 threads succeeded under `ulimit -v 120000`, 117 MiB, so the arenas are not counted.)
 pub const WORKER_MAPPED_BYTES: u64 = super::WORKER_STACK_BYTES as u64;
 
-/// The memory guard's ceiling: the bytes `tallies` sets may take in all, and the limit that
-/// set it.
+/// The memory guard's ceiling: the bytes the sets may take in all beside a pool of `stacks`
+/// worker threads, and the limit that set it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ceiling {
     /// Most bytes the sets may take.
     pub bytes: u64,
     /// `None`: the fixed [`MAX_TALLY_BYTES`]. `Some((limit, margin))`: the address-space
     /// limit (`ulimit -v`, the soft `RLIMIT_AS`) of `limit` bytes less `margin` for what the
-    /// process maps besides the sets ([`MAPPED_BYTES`], [`WORKER_MAPPED_BYTES`] a set).
+    /// process maps besides the sets ([`MAPPED_BYTES`], [`WORKER_MAPPED_BYTES`] a worker
+    /// thread).
     pub address_space: Option<(u64, u64)>,
+    /// The worker threads whose stacks the margin counts.
+    pub stacks: u64,
 }
 
 impl Ceiling {
     /// The smaller of [`MAX_TALLY_BYTES`] and what an address-space limit of `limit` bytes
-    /// (`None`: unlimited) leaves `tallies` sets: `limit` less [`MAPPED_BYTES`] and
-    /// [`WORKER_MAPPED_BYTES`] for each set (a set is at most a worker's).
-    pub fn of(limit: Option<u64>, tallies: u64) -> Ceiling {
+    /// (`None`: unlimited) leaves the sets beside a pool of `stacks` worker threads: `limit`
+    /// less [`MAPPED_BYTES`] and [`WORKER_MAPPED_BYTES`] for each thread of the pool (all
+    /// of them start, given runs or not; the merged set has no thread of its own). Until
+    /// out30 the margin counted a stack per set, so 8 threads given one block of runs (two
+    /// sets) were counted two stacks, not eight.
+    pub fn of(limit: Option<u64>, stacks: u64) -> Ceiling {
         let fixed = Ceiling {
             bytes: MAX_TALLY_BYTES,
             address_space: None,
+            stacks,
         };
         let Some(limit) = limit else {
             return fixed;
         };
-        let margin = MAPPED_BYTES.saturating_add(tallies.saturating_mul(WORKER_MAPPED_BYTES));
+        let margin = MAPPED_BYTES.saturating_add(stacks.saturating_mul(WORKER_MAPPED_BYTES));
         let bytes = limit.saturating_sub(margin);
         if bytes >= MAX_TALLY_BYTES {
             return fixed;
@@ -214,6 +222,7 @@ impl Ceiling {
         Ceiling {
             bytes,
             address_space: Some((limit, margin)),
+            stacks,
         }
     }
 
@@ -226,11 +235,12 @@ impl Ceiling {
             Some((limit, margin)) => format!(
                 "the {:.1} GiB limit left by the process's address-space limit (`ulimit -v` \
                  {} KiB = {:.1} GiB, less {:.1} GiB for what the process maps besides the sets: \
-                 its code, its inputs and {} MiB a set for a worker's stack)",
+                 its code, its inputs and the stacks of {}, {} MiB each)",
                 gb(self.bytes),
                 limit >> 10,
                 gb(limit),
                 gb(margin),
+                crate::report::table::count(self.stacks, "worker thread", "worker threads"),
                 WORKER_MAPPED_BYTES >> 20,
             ),
         }
@@ -265,20 +275,28 @@ pub fn most_threads(limit: Option<u64>) -> Option<u64> {
     limit.map(|l| (l.saturating_sub(MAPPED_BYTES) / WORKER_MAPPED_BYTES).max(1))
 }
 
-/// The memory guard's ceiling for `tallies` sets in this process ([`Ceiling::of`] its
-/// address-space limit). The machine's available memory is not a ceiling: it changes with
+/// The memory guard's ceiling for the sets beside a pool of `stacks` worker threads in this
+/// process ([`Ceiling::of`] its address-space limit). The machine's available memory is not a ceiling: it changes with
 /// other processes (the same command would be refused or not by the moment), swap and
 /// overcommit let a run exceed it, and the guard's estimate is an upper bound (up to 1.8
 /// times the measured peak), so it would refuse runs that succeed.
-pub fn ceiling(tallies: u64) -> Ceiling {
-    Ceiling::of(address_space_limit(), tallies)
+pub fn ceiling(stacks: u64) -> Ceiling {
+    Ceiling::of(address_space_limit(), stacks)
+}
+
+/// The worker threads of a pool asked for `threads` (0: the cores), whose stacks the guard's
+/// margin counts ([`Ceiling::of`]): the pool [`super::with_threads`] starts.
+pub fn stacks(threads: usize) -> u64 {
+    crate::settings::resolve_threads(threads) as u64
 }
 
 /// Refuse work whose `tallies` tally sets of `each` bytes (one per worker plus the merged
-/// ones) exceed the guard's [`ceiling`]. `what` says what the tallies are of (shown first).
-pub fn check_memory(each: u64, tallies: u64, what: &str) -> Result<(), String> {
+/// ones) exceed the guard's [`ceiling`] beside a pool of `stacks` worker threads
+/// ([`stacks`]; 0 for work on the calling thread alone). `what` says what the tallies are
+/// of (shown first).
+pub fn check_memory(each: u64, tallies: u64, stacks: u64, what: &str) -> Result<(), String> {
     let total = each.saturating_mul(tallies);
-    let ceiling = ceiling(tallies);
+    let ceiling = ceiling(stacks);
     if total <= ceiling.bytes {
         return Ok(());
     }

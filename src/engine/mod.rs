@@ -286,7 +286,7 @@ pub use driver::MAX_TALLY_BYTES;
 /// the driver: [`at_once`]), that their aggregates fit in [`MAX_TALLY_BYTES`]: one per
 /// thread given a block of runs and one more ([`driver::sets`]).
 pub fn check_memory(compiled: &Compiled, threads: usize, runs: u64) -> Result<(), String> {
-    check_memory_for(compiled, driver::sets(threads, runs))
+    check_memory_for(compiled, driver::sets(threads, runs), driver::stacks(threads))
 }
 
 /// The most runs a job of `runs` runs hands the driver at once: all of them, or under
@@ -300,11 +300,13 @@ pub fn at_once(runs: u64, until: Option<&until::UntilCi>) -> u64 {
 }
 
 /// [`check_memory`] for `tallies` aggregates of `compiled` (e.g. two per worker in a
-/// comparison, one per point in flight in a sweep).
-pub fn check_memory_for(compiled: &Compiled, tallies: u64) -> Result<(), String> {
+/// comparison, one per point in flight in a sweep) beside a pool of `stacks` worker threads
+/// ([`driver::stacks`]; 0 for work on the calling thread alone, as a merge).
+pub fn check_memory_for(compiled: &Compiled, tallies: u64, stacks: u64) -> Result<(), String> {
     driver::check_memory(
         set_bytes(compiled),
         tallies,
+        stacks,
         &format!(
             "{} rivalries x {} years of {} countries",
             compiled.scenario.rivalries.len(),
@@ -346,20 +348,26 @@ pub fn check_memory_before(
     threads: usize,
     runs: u64,
 ) -> Result<(), String> {
-    check_scenario_memory(scenario, attribution, driver::sets(threads, runs))
+    check_scenario_memory(
+        scenario,
+        attribution,
+        driver::sets(threads, runs),
+        driver::stacks(threads),
+    )
 }
 
 /// The memory guard before compiling `scenario` (whose worlds grow with the square of its
 /// countries and are allocated by compiling it): refuse `tallies` sets
-/// ([`set_bytes_of`] of the scenario [`Compiled::new`] keeps) over [`MAX_TALLY_BYTES`],
-/// with [`check_memory_for`]'s message.
+/// ([`set_bytes_of`] of the scenario [`Compiled::new`] keeps) beside a pool of `stacks`
+/// worker threads over the guard's ceiling, with [`check_memory_for`]'s message.
 pub fn check_scenario_memory(
     scenario: &Scenario,
     attribution: bool,
     tallies: u64,
+    stacks: u64,
 ) -> Result<(), String> {
     let kept = relevance::prune(scenario).0;
-    check_scenario_memory_as(&kept, attribution, tallies)
+    check_scenario_memory_as(&kept, attribution, tallies, stacks)
 }
 
 /// [`check_scenario_memory`] for `scenario` compiled as it is ([`Compiled::unpruned`]).
@@ -367,10 +375,12 @@ pub fn check_scenario_memory_as(
     scenario: &Scenario,
     attribution: bool,
     tallies: u64,
+    stacks: u64,
 ) -> Result<(), String> {
     driver::check_memory(
         set_bytes_of(scenario, attribution),
         tallies,
+        stacks,
         &format!(
             "{} rivalries x {} years of {} countries",
             scenario.rivalries.len(),
@@ -416,12 +426,15 @@ pub const WORKER_STACK_BYTES: usize = 16 << 20;
 /// Run `f` on a rayon pool with `threads` workers (0 = all cores; at most
 /// [`crate::MAX_THREADS`]), each with a stack of [`WORKER_STACK_BYTES`].
 pub fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
-    with_threads_timed(threads, |_| f())
+    with_threads_timed(threads, |_, _| f())
 }
 
 /// [`with_threads`], `f` given the seconds the pool took to start (its threads created):
 /// part of the command's elapsed time that no simulation's own clock sees (about a
 /// millisecond per thread; `--threads 1024` spends most of a small run starting them).
+///
+/// `f` is also given the workers the pool has: `threads` (0: the cores), or fewer when the
+/// pool had to be asked again with fewer (below), what a report says it ran on.
 ///
 /// A pool whose threads the system will not start (`pthread_create` failing with EAGAIN
 /// once the address-space limit, `ulimit -v`, leaves no room for their stacks and malloc
@@ -431,18 +444,40 @@ pub fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T 
 /// `f` never falls to rayon's global pool: its start failing under the same limit panicked
 /// ("The global thread pool has not been initialized", exit 101: `deter run --threads 32`
 /// under `ulimit -v 260000`).
-pub fn with_threads_timed<T: Send>(threads: usize, f: impl FnOnce(f64) -> T + Send) -> T {
+pub fn with_threads_timed<T: Send>(threads: usize, f: impl FnOnce(f64, usize) -> T + Send) -> T {
+    with_threads_spawned(threads, &|_| true, f)
+}
+
+/// [`with_threads_timed`] with `may_start(i)` saying whether the system lets worker `i` of
+/// a pool start (always, but for a test that makes a pool fail as the address-space limit
+/// does).
+fn with_threads_spawned<T: Send>(
+    threads: usize,
+    may_start: &(dyn Fn(usize) -> bool + Sync),
+    f: impl FnOnce(f64, usize) -> T + Send,
+) -> T {
     let started = std::time::Instant::now();
     // 0: rayon's default (`RAYON_NUM_THREADS`, else the cores), halved from the cores.
     let mut asked = threads.min(crate::MAX_THREADS);
     loop {
         if let Ok(pool) = rayon::ThreadPoolBuilder::new()
             .num_threads(asked)
-            .stack_size(WORKER_STACK_BYTES)
+            .spawn_handler(|thread| {
+                if !may_start(thread.index()) {
+                    return Err(std::io::Error::from(std::io::ErrorKind::WouldBlock));
+                }
+                let mut b = std::thread::Builder::new().stack_size(WORKER_STACK_BYTES);
+                if let Some(name) = thread.name() {
+                    b = b.name(name.to_owned());
+                }
+                b.spawn(|| thread.run())?;
+                Ok(())
+            })
             .build()
         {
             let startup = started.elapsed().as_secs_f64();
-            return pool.install(|| f(startup));
+            let used = pool.current_num_threads();
+            return pool.install(|| f(startup, used));
         }
         if asked == 1 {
             break;
@@ -461,7 +496,28 @@ pub fn with_threads_timed<T: Send>(threads: usize, f: impl FnOnce(f64) -> T + Se
         .use_current_thread()
         .build()
     {
-        Ok(pool) => pool.install(|| f(startup)),
-        Err(_) => f(startup),
+        Ok(pool) => pool.install(|| f(startup, 1)),
+        Err(_) => f(startup, 1),
+    }
+}
+
+#[cfg(test)]
+mod pool_tests {
+    /// A pool that cannot start all the threads asked is asked again with half, and `f` is
+    /// told the workers it got, not the number asked: with the system starting only workers
+    /// 0 and 1 (as an address-space limit does), 5 asked is 2 used (5, then 2), 8 is 2 (8,
+    /// 4, 2), 2 is 2, and with none starting the calling thread is the one worker.
+    #[test]
+    fn the_pool_says_the_threads_it_has_not_the_threads_asked() {
+        let two = |i: usize| i < 2;
+        for (asked, used) in [(5, 2), (8, 2), (2, 2), (1, 1)] {
+            let (told, current) =
+                super::with_threads_spawned(asked, &two, |_, n| (n, rayon::current_num_threads()));
+            assert_eq!((told, current), (used, used), "{asked} asked");
+        }
+        let told = super::with_threads_spawned(3, &|_| false, |_, n| n);
+        assert_eq!(told, 1);
+        let told = super::with_threads_spawned(3, &|_| true, |_, n| n);
+        assert_eq!(told, 3);
     }
 }

@@ -1652,7 +1652,9 @@ impl<const C: bool> World<C> {
     /// pact partners' reach weighted by this run's treaty weight, patrons' help through their
     /// ties, and stationed deployments weighted by their mandate. A summary for the yearly
     /// and final balance outputs; the crisis game counts forces by theatre (`theatre`).
-    fn expected_capability(&self, c: &Compiled, i: usize) -> f64 {
+    /// `excluded` names the powers that give `i` no tie help: as in the crisis (7.5), the
+    /// target's protectors on the challenger's side.
+    fn expected_capability(&self, c: &Compiled, i: usize, excluded: impl Fn(usize) -> bool) -> f64 {
         let mut capability = self.own_capability(i);
         let n_c = self.countries.len();
         let n_p = self.powers.len();
@@ -1670,7 +1672,7 @@ impl<const C: bool> World<C> {
             };
             if rho > 0.0 {
                 capability += rho * reach[actor] * cap;
-            } else if actor >= n_c {
+            } else if actor >= n_c && !excluded(actor) {
                 capability += self.tie_reach[i * n_p + (actor - n_c)] * cap;
             }
         }
@@ -1682,10 +1684,14 @@ impl<const C: bool> World<C> {
         capability
     }
 
-    /// M_A / M_T with expected allied help, clamped to [1e-6, 1e6].
+    /// M_A / M_T with expected allied help, clamped to [1e-6, 1e6]. A power cannot stand on
+    /// both sides (docs/MODEL.md 7.5 and 7.11): one of the target's protectors
+    /// ([`World::protects`]) gives the challenger no tie help here either.
     fn balance(&self, c: &Compiled, challenger: usize, target: usize) -> f64 {
-        let a = self.expected_capability(c, challenger);
-        let t = self.expected_capability(c, target);
+        let a = self.expected_capability(c, challenger, |actor| {
+            self.protects(c, challenger, target, actor)
+        });
+        let t = self.expected_capability(c, target, |_| false);
         if t <= 0.0 {
             return BALANCE_CAP;
         }
@@ -4505,6 +4511,40 @@ mod tests {
                     th.m_t0
                 );
             }
+        }
+    }
+
+    /// The reported balance (docs/MODEL.md 7.11) counts the challenger's tie help as the
+    /// crisis does (7.5): none from one of the target's protectors. With the cases of
+    /// [`a_protector_of_the_target_gives_the_challenger_no_tie_help`], the challenger's side
+    /// is its whole capability plus the tie help written down there (the template's
+    /// challenger has no pact partner and hosts no force), the target's side read from its
+    /// own terms, and the balance their ratio.
+    #[test]
+    fn the_reported_balance_counts_no_tie_help_from_a_protector_of_the_target() {
+        let file = tied_to_both_sides();
+        let (patron, ally, keeper, bystander, away) = (0.6, 0.45, 0.24, 0.16, 0.2);
+        let no_pact = with_value(&file, "alliance.PACT.reliability", 0.0);
+        let no_force = with_value(&file, "deployment.GUARD.capability", 0.0);
+        let neither = with_value(&no_force, "alliance.PACT.reliability", 0.0);
+        let cases = [
+            ("ALLY by treaty, KEEPER by its force", &file, patron + bystander + away),
+            ("no pact: ALLY helps", &no_pact, patron + bystander + away + ally),
+            ("no force: KEEPER helps", &no_force, patron + bystander + away + keeper),
+            ("neither", &neither, patron + bystander + away + ally + keeper),
+        ];
+        for (what, s, h_a) in cases {
+            let c = Compiled::new(s);
+            let w = c.new_world();
+            let (a, t) = (c.scenario.rivalries[0].challenger, c.scenario.rivalries[0].target);
+            let m_a = w.own_capability(a) + h_a;
+            let m_t = w.expected_capability(&c, t, |_| false);
+            let expected = m_a / m_t;
+            let got = w.balance(&c, a, t);
+            assert!(
+                (got - expected).abs() <= 1e-12 * expected,
+                "{what}: balance {got} against {expected} (M_A {m_a}, M_T {m_t})"
+            );
         }
     }
 

@@ -18,7 +18,7 @@ use std::fmt::Write;
 use crate::report::charts::{self, Trajectory};
 #[cfg(feature = "html")]
 use crate::report::html::{figure, page};
-use crate::report::table::thousands;
+use crate::report::table::{count, thousands};
 pub use crate::sweep::record::Completeness;
 #[cfg(feature = "html")]
 use maud::{PreEscaped, html};
@@ -177,7 +177,7 @@ impl Discovery {
     fn heading(&self) -> String {
         let hits = self.y.iter().filter(|&&b| b).count();
         format!(
-            "{}{}{}: {} of {} points ({:.1}%)",
+            "{}{}{}: {} of {} ({:.1}%)",
             self.condition.describe(),
             self.policy
                 .as_ref()
@@ -191,7 +191,7 @@ impl Discovery {
                 String::new()
             },
             thousands(hits as u64),
-            thousands(self.y.len() as u64),
+            count(self.y.len() as u64, "point", "points"),
             100.0 * hits as f64 / self.y.len().max(1) as f64
         )
     }
@@ -211,14 +211,14 @@ impl Discovery {
     fn figures(&self, b: &PrimBox) -> String {
         let (c, d) = self.intervals(b);
         format!(
-            "coverage {:.3} {}, density {:.3} {}, mass {:.3} ({} points, {} cases of interest)",
+            "coverage {:.3} {}, density {:.3} {}, mass {:.3} ({}, {})",
             b.coverage,
             bracket(c),
             b.density,
             bracket(d),
             b.mass,
-            thousands(b.n as u64),
-            thousands(b.hits as u64)
+            count(b.n as u64, "point", "points"),
+            count(b.hits as u64, "case of interest", "cases of interest")
         )
     }
 
@@ -286,10 +286,10 @@ impl Discovery {
         for (k, f) in self.found.iter().enumerate() {
             let _ = writeln!(
                 t,
-                "\npeeling trajectory of box {} ({} points, {} cases):\n  {:>4}  {:>6}  {:>8}  {:>16}  {:>7}  {:>16}  {:>6}  {:>10}  peeled",
+                "\npeeling trajectory of box {} ({}, {}):\n  {:>4}  {:>6}  {:>8}  {:>16}  {:>7}  {:>16}  {:>6}  {:>10}  peeled",
                 k + 1,
-                f.eligible,
-                f.eligible_hits,
+                count(f.eligible as u64, "point", "points"),
+                count(f.eligible_hits as u64, "case", "cases"),
                 "step",
                 "points",
                 "coverage",
@@ -579,8 +579,14 @@ pub fn discover(
     // of; refused as a step past a peeling's end is, rather than ignored.
     if matches!(select, prim::Selection::Step(_)) && !y.contains(&true) {
         return Err(DiscoverError::NoPeeling(format!(
-            "none of the {} points is a case of interest ({})",
-            y.len(),
+            "{} of interest ({})",
+            match y.len() {
+                1 => "the one point is not a case".to_string(),
+                n => format!(
+                    "none of the {} is a case",
+                    count(n as u64, "point", "points")
+                ),
+            },
             condition.describe()
         )));
     }
@@ -914,13 +920,15 @@ fn mc_note(runs: &[Vec<f64>]) -> String {
     if runs.is_empty() || !lo.is_finite() {
         return "Monte Carlo error: not shown (the results have no `runs` column)".into();
     }
-    let n = if lo == hi {
-        format!("{lo}")
+    let n = if lo == hi && lo == 1.0 {
+        "1 run".to_string()
+    } else if lo == hi {
+        format!("{lo} runs")
     } else {
-        format!("{lo} to {hi}")
+        format!("{lo} to {hi} runs")
     };
     format!(
-        "Monte Carlo error: each probability rests on {n} runs per future. {ONE_FUTURE_MC} (95% \
+        "Monte Carlo error: each probability rests on {n} per future. {ONE_FUTURE_MC} (95% \
          half-width, pp, Wilson score interval): that of one future's probability (root mean \
          square over futures), not the error of the mean over futures, which is far smaller; \
          MC +- after max regret: that of the regret (the two probabilities' half-widths in \

@@ -494,8 +494,8 @@ pub fn table_section(out: &mut String, a: &AttributionOut, horizon: u32, single:
     );
     let _ = writeln!(
         out,
-        "  Changes in percentage points of the probability over the {horizon}-year horizon, with paired 95% intervals over {} runs (common random numbers). For each event: the total change when all three levels are removed together, then that total split into the three levels' Shapley shares (a level's share is its removal's effect averaged over the six orders of removing the three levels; the shares add up to the total, and a share is not the effect of removing that level on its own), and beside each share the change when that level alone is removed.",
-        super::table::thousands(a.runs)
+        "  Changes in percentage points of the probability over the {horizon}-year horizon, with paired 95% intervals over {} (common random numbers). For each event: the total change when all three levels are removed together, then that total split into the three levels' Shapley shares (a level's share is its removal's effect averaged over the six orders of removing the three levels; the shares add up to the total, and a share is not the effect of removing that level on its own), and beside each share the change when that level alone is removed.",
+        super::table::count(a.runs, "run", "runs")
     );
     let shown = shown_entities(a.entities.len(), single);
     for e in &a.entities[..shown] {

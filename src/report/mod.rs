@@ -606,8 +606,14 @@ pub struct Timing {
     /// time, not elapsed time).
     pub wall_seconds: f64,
     pub runs_per_second: f64,
-    /// Threads; for a merged run, the most any shard used (see `shard_threads`).
+    /// Threads the run's pool had; for a merged run, the most any shard used (see
+    /// `shard_threads`).
     pub threads: usize,
+    /// The threads asked (`--threads`, 0 resolved to the cores), only when the pool had
+    /// fewer: one that could not start them all is asked again with half
+    /// ([`crate::engine::with_threads_timed`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threads_asked: Option<usize>,
     /// A merged run only (`deter merge`): the threads of each shard, in shard order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shard_threads: Option<Vec<usize>>,
@@ -958,6 +964,7 @@ impl Report {
                     0.0
                 },
                 threads: info.threads,
+                threads_asked: None,
                 shard_threads: None,
             },
             stopping: None,

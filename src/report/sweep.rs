@@ -508,9 +508,10 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
                     "outcomes",
                     format!(
                         "Share of runs in which {}, over the horizon, at each grid point{under} \
-                         ({} runs each); darker is higher, the shading spans this chart's lowest \
+                         ({} each); darker is higher, the shading spans this chart's lowest \
                          to highest value.",
-                        EVENTS[o].meaning, v.runs
+                        EVENTS[o].meaning,
+                        super::table::count(v.runs, "run", "runs")
                     ),
                     heatmap(&title, &params[0].path, &params[1].path, xs, ys, &cell),
                 ));
@@ -522,7 +523,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
                 stem(),
                 "outcomes",
                 format!(
-                    "Each dot is one design point{}: the share of its {} runs in which {}, over \
+                    "Each dot is one design point{}: the share of its {} in which {}, over \
                      the horizon{}.",
                     if policies.is_empty() {
                         ""
@@ -530,7 +531,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
                         ", one future under one policy (each future appears once per policy; \
                          colours: the policies, in the legend)"
                     },
-                    v.runs,
+                    super::table::count(v.runs, "run", "runs"),
                     EVENTS[o].meaning,
                     if points.len() <= MAX_WHISKER_POINTS {
                         "; whiskers: Monte Carlo 95% interval (more runs narrow it; it says \
@@ -654,6 +655,62 @@ fn domain_text(p: &crate::sweep::Parameter) -> String {
     }
 }
 
+/// The page's notes naming the dated policies the points ran, in a nested run's words
+/// ([`crate::calibrate::nested::NestedPolicy::brief_over`]): each policy as its scenario
+/// gives it, with the months it took effect in over the points when their values moved it
+/// (the months each point's JSON Lines record gives). One note for a sweep; one per policy
+/// option of a levers x futures sweep, over its points. Empty without dated policies.
+fn policies_notes(v: &SweepView<'_>) -> Vec<String> {
+    use crate::calibrate::nested::NestedPolicy;
+    let s = v.sweep;
+    let n = v.design.n;
+    // (label, the scenario, its points)
+    let groups: Vec<(String, &crate::scenario::Scenario, Vec<u64>)> = match &s.crossing {
+        None => vec![("Policies".to_string(), &s.base, (0..n).collect())],
+        Some(c) => c
+            .policies
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let f = c.futures.max(1);
+                let points = (i as u64 * f..((i as u64 + 1) * f).min(n)).collect();
+                (format!("Policies of `{}`", p.id), &p.scenario, points)
+            })
+            .collect(),
+    };
+    let mut notes = Vec::new();
+    for (label, scenario, points) in groups {
+        let written = crate::report::PolicyOut::of(scenario);
+        if written.is_empty() {
+            continue;
+        }
+        let per_point: Vec<Vec<crate::report::PolicyOut>> = points
+            .iter()
+            .map(|&k| {
+                let values = v.design.values(&s.parameters, k);
+                crate::sweep::runner::point_policies(s, k, &values)
+            })
+            .collect();
+        let items: Vec<String> = written
+            .into_iter()
+            .enumerate()
+            .map(|(i, policy)| {
+                let months = per_point
+                    .iter()
+                    .map(|ps| ps.get(i).and_then(|p| p.in_effect_from.clone()))
+                    .collect();
+                NestedPolicy {
+                    policy,
+                    in_effect_from_per_draw: months,
+                }
+                .brief_over("points")
+            })
+            .collect();
+        notes.push(format!("{label}, from their dates: {}", items.join("; ")));
+    }
+    notes
+}
+
 /// The self-contained sweep report page, its [`charts`] drawn once (`--plots` writes the same
 /// drawings).
 pub fn to_html(v: &SweepView<'_>, charts: &[(String, &'static str, String, String)]) -> String {
@@ -665,18 +722,22 @@ pub fn to_html(v: &SweepView<'_>, charts: &[(String, &'static str, String, Strin
         h1 { "Sweep: " (s.file) }
         p class="lead" {
             "Base scenario: " (s.base.meta.name) " (" (s.base_path.display().to_string()) "). "
-            (s.design.as_str()) " design, " (v.design.n) " points x " (v.runs) " runs, seed " (s.seed)
+            (s.design.as_str()) " design, " (super::table::count(v.design.n, "point", "points")) " x "
+            (super::table::count(v.runs, "run", "runs")) ", seed " (s.seed)
             @if let Some(c) = &s.crossing {
                 // Levers x futures: the streams are shared across policies within a future,
                 // not across futures (docs/SWEEPS.md, "Levers x futures").
-                ": " (c.policies.len()) " policies (" (policy_ids(s).join(", ")) ") in each of "
-                (c.futures) " futures, common random numbers across the policies (in each future "
+                ": " (super::table::count(c.policies.len() as u64, "policy", "policies")) " (" (policy_ids(s).join(", ")) ") in each of "
+                (super::table::count(c.futures, "future", "futures")) ", common random numbers across the policies (in each future "
                 "every policy runs on the same random streams; different futures on different "
                 "streams)"
             } @else if s.common_random_numbers {
                 ", common random numbers (run i uses the same random stream at every point)"
             }
             ". deter " (crate::ENGINE_VERSION) ", " (today()) "."
+        }
+        @for note in policies_notes(v) {
+            p class="policies" { (note) }
         }
         section id="how-to-read" {
             h2 { "How to read this page" }

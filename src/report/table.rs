@@ -321,6 +321,14 @@ pub fn timing_words(
     }
 }
 
+/// After the timing words, when the pool had fewer threads than asked: " (5 asked; the
+/// system would not start more)". Empty otherwise.
+pub fn threads_asked_words(asked: Option<usize>) -> String {
+    asked.map_or(String::new(), |n| {
+        format!(" ({n} asked; the system would not start more)")
+    })
+}
+
 /// Render the report as aligned text.
 pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
     let mut out = String::new();
@@ -338,7 +346,7 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
         r.timing.runs_per_second,
         r.timing.threads,
         r.timing.shard_threads.as_deref(),
-    );
+    ) + &threads_asked_words(r.timing.threads_asked);
     let _ = writeln!(
         out,
         "{} run{}, seed {}, horizon {} year{} | {timing}",
@@ -588,7 +596,7 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
     );
     let _ = writeln!(
         out,
-        "{} paired run{} (common random numbers), seed {}, horizon {} year{} | {:.2} s, {} pairs/s on {} thread{}",
+        "{} paired run{} (common random numbers), seed {}, horizon {} year{} | {:.2} s, {} pairs/s on {} thread{}{}",
         thousands(c.runs),
         plural(c.runs),
         c.seed,
@@ -597,7 +605,8 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
         c.timing.wall_seconds,
         thousands(c.timing.runs_per_second.round() as u64),
         c.timing.threads,
-        plural(c.timing.threads as u64)
+        plural(c.timing.threads as u64),
+        threads_asked_words(c.timing.threads_asked)
     );
     out.push_str(&overrides_line("A what-ifs (--set)", &c.a.overrides));
     out.push_str(&overrides_line(

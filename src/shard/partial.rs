@@ -29,7 +29,7 @@ use crate::engine::Aggregate;
 /// The value of `header.format`.
 pub const FORMAT: &str = "deter-partial";
 /// The value of `header.format_version`; bumped by any change a reader must know about.
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 
 /// What was sharded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,7 +91,8 @@ pub struct Header {
     pub attribution: bool,
     /// The scenario's dated policies and the month each took effect, as its report lists them
     /// (`policies`, docs/OUTPUT.md; a sweep's: its base scenario's, before any point's
-    /// values); absent without policies. Compared between the shards of one merge; a run's
+    /// values, and in a levers x futures sweep every policy option's, each once); absent
+    /// without policies. Compared between the shards of one merge; a run's
     /// merge reports these.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<crate::report::PolicyOut>,

@@ -153,8 +153,10 @@ pub fn sensitivity(
             csv.push_str("outcome,rank,parameter,role,S1,S1_boot95_lo,S1_boot95_hi,ST,ST_boot95_lo,ST_boot95_hi\n");
             let _ = writeln!(
                 table,
-                "Sobol' indices ({} base samples, {} points, {} runs each; 95% bootstrap intervals)",
-                design.base, design.n, sweep.runs
+                "Sobol' indices ({}, {}, {} each; 95% bootstrap intervals)",
+                crate::report::table::count(design.base, "base sample", "base samples"),
+                crate::report::table::count(design.n, "point", "points"),
+                crate::report::table::count(sweep.runs, "run", "runs")
             );
             for (o, name) in EVENTS.iter().map(|e| e.key).enumerate() {
                 let y: Vec<f64> = outputs.iter().map(|r| r[o]).collect();

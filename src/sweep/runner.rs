@@ -377,7 +377,9 @@ pub fn tally_sets(design: &Design, stride: u64, threads: usize) -> u64 {
 /// an allocation failure. A point's values never change a tally's size (they set
 /// parameters), so the largest of these scenarios bounds every point. The refusal names the
 /// policy whose scenario is over the limit.
-pub fn check_memory(sweep: &Sweep, tallies: u64) -> Result<(), String> {
+/// `stacks`: the worker threads of its pool ([`crate::engine::driver::stacks`]; 0 for a
+/// merge, on the calling thread).
+pub fn check_memory(sweep: &Sweep, tallies: u64, stacks: u64) -> Result<(), String> {
     // From the scenarios' sizes, before compiling any (the worlds compiling allocates grow
     // with the square of the countries): the estimate [`crate::engine::check_memory_for`]
     // makes of the compiled scenario, which keeps what `prune` keeps.
@@ -395,7 +397,7 @@ pub fn check_memory(sweep: &Sweep, tallies: u64) -> Result<(), String> {
     let Some((_, kept, policy)) = largest else {
         return Ok(());
     };
-    crate::engine::check_scenario_memory_as(&kept, sweep.attribution, tallies).map_err(|e| match policy {
+    crate::engine::check_scenario_memory_as(&kept, sweep.attribution, tallies, stacks).map_err(|e| match policy {
         Some(id) => format!("policy `{id}`: {e}"),
         None => e,
     })

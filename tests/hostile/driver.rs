@@ -606,13 +606,7 @@ fn the_memory_guard_counts_the_threads_given_runs_in_every_command() {
             let _ = std::fs::remove_dir_all(&out);
             let _ = std::fs::remove_file(&out);
             let _ = std::fs::remove_file(d.join("out.sweep"));
-            let mut all = args.clone();
-            all.extend(["--threads", "256"]);
-            match args[0] {
-                "bench" => {}
-                "calibrate" => all.extend(["--out", &out_s, "--force", "-q"]),
-                _ => all.extend(["--out", &out_s, "-q"]),
-            }
+            let all = on_threads(&args, "256", &out_s, &[]);
             let o = run(&all);
             let err = stderr(&o);
             let code = o.status.code();
@@ -637,6 +631,45 @@ fn the_memory_guard_counts_the_threads_given_runs_in_every_command() {
 /// `COUNTRIES` countries, all but the first in one pact, and one rivalry (C0 against C1)
 /// over one year: every country is relevant (an ally of the target), so each simulated world
 /// holds its tables of countries x actors, while the tallies are one rivalry's.
+/// `args` of one of the guard's commands on `threads` threads, with its output flags: a
+/// benchmark writes nothing, a calibration its directory (`--force`: over an earlier one),
+/// every other command `out`; quiet. `extra` goes after those of a command that writes a
+/// file other than a calibration (`--no-attribution`).
+fn on_threads<'a>(
+    args: &[&'a str],
+    threads: &'a str,
+    out: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut all = args.to_vec();
+    all.extend(["--threads", threads]);
+    match args[0] {
+        "bench" => {}
+        "calibrate" => all.extend(["--out", out, "--force", "-q"]),
+        _ => {
+            all.extend(["--out", out, "-q"]);
+            all.extend(extra);
+        }
+    }
+    all
+}
+
+/// deter with `args` under an address-space limit of `limit_kib` KiB (`ulimit -v`), from
+/// the repository's root, ended by `timeout` after 20 s (exit 124: a hang is a fault here
+/// rather than a blocked suite).
+fn under_limit(limit_kib: u64, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {limit_kib} && exec timeout 20 \"$0\" \"$@\""
+        ))
+        .arg(super::common::bin())
+        .args(args)
+        .current_dir(super::root())
+        .output()
+        .expect("deter runs")
+}
+
 fn pact_of_many(countries: usize) -> String {
     let mut s = String::from(
         "[scenario]\nname = \"pact of many\"\nstart = \"2000-01\"\nhorizon_years = 1\nruns = 2\nseed = 3\n",
@@ -773,26 +806,14 @@ fn the_memory_guard_counts_the_worlds_before_compiling_in_every_command() {
     for args in &cases {
         let _ = std::fs::remove_dir_all(&out);
         let _ = std::fs::remove_file(&out);
-        let mut all: Vec<&str> = args.iter().map(String::as_str).collect();
         // 128 threads: their stacks (16 MiB each) fit the 4 GB address space, as 256 do not
         // (`--threads` refuses those at its value, `threads_past_the_address_space...`).
-        all.extend(["--threads", "128"]);
-        match args[0].as_str() {
-            "bench" => {}
-            "calibrate" => all.extend(["--out", &out_s, "--force", "-q"]),
-            _ => all.extend(["--out", &out_s, "-q"]),
-        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let all = on_threads(&args, "128", &out_s, &[]);
         // A 4 GB address space: the build before allocated the worlds and aborted, or ran
         // for minutes under the cap; `timeout` ends such a run (exit 124, a fault) so that a
         // regression fails here rather than holding the suite.
-        let o = std::process::Command::new("sh")
-            .arg("-c")
-            .arg("ulimit -v 4000000 && exec timeout 20 \"$0\" \"$@\"")
-            .arg(super::common::bin())
-            .args(&all)
-            .current_dir(super::root())
-            .output()
-            .expect("deter runs");
+        let o = under_limit(4_000_000, &all);
         let err = stderr(&o);
         let code = o.status.code();
         if code != Some(2)
@@ -823,7 +844,7 @@ fn the_memory_guard_refuses_past_the_address_space_limit_in_every_command() {
     // the 1.9 GiB, and fit in the fixed 8 GiB.
     let pairs = 2 * 20 * 8000u64 * 8000;
     assert!(pairs > 2_000_000 << 10 && pairs < 8 << 30, "{pairs}");
-    let ceiling = deter::engine::driver::Ceiling::of(Some(2_000_000 << 10), 2);
+    let ceiling = deter::engine::driver::Ceiling::of(Some(2_000_000 << 10), 1);
     assert!(ceiling.bytes < 2_000_000 << 10 && ceiling.address_space.is_some());
     let dir = tempdir();
     let d = dir.path();
@@ -834,24 +855,12 @@ fn the_memory_guard_refuses_past_the_address_space_limit_in_every_command() {
     for args in &cases {
         let _ = std::fs::remove_dir_all(&out);
         let _ = std::fs::remove_file(&out);
-        let mut all: Vec<&str> = args.iter().map(String::as_str).collect();
-        all.extend(["--threads", "1"]);
-        match args[0].as_str() {
-            "calibrate" => all.extend(["--out", &out_s, "--force", "-q"]),
-            "bench" => {}
-            _ => all.extend(["--out", &out_s, "-q", "--no-attribution"]),
-        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let all = on_threads(&args, "1", &out_s, &["--no-attribution"]);
         if all.iter().filter(|a| **a == "--no-attribution").count() > 1 {
             continue;
         }
-        let o = std::process::Command::new("sh")
-            .arg("-c")
-            .arg("ulimit -v 2000000 && exec timeout 20 \"$0\" \"$@\"")
-            .arg(super::common::bin())
-            .args(&all)
-            .current_dir(super::root())
-            .output()
-            .expect("deter runs");
+        let o = under_limit(2_000_000, &all);
         let err = stderr(&o);
         let code = o.status.code();
         if code != Some(2)
@@ -890,18 +899,7 @@ fn threads_past_the_address_space_limit_are_refused_at_their_value_not_a_panic()
     let out_s = out.display().to_string();
     let s = "scenarios/western-balkans-2024.toml";
     let b = "scenarios/kosovo-nato-path.toml";
-    let under = |args: &[&str]| {
-        std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!(
-                "ulimit -v {limit_kib} && exec timeout 20 \"$0\" \"$@\""
-            ))
-            .arg(super::common::bin())
-            .args(args)
-            .current_dir(super::root())
-            .output()
-            .expect("deter runs")
-    };
+    let under = |args: &[&str]| under_limit(limit_kib, args);
     let mut faults = Vec::new();
     let refused: Vec<Vec<&str>> = vec![
         vec![
@@ -979,6 +977,59 @@ fn threads_past_the_address_space_limit_are_refused_at_their_value_not_a_panic()
         };
         if !ok || err.contains("panicked") || err.contains("memory allocation") {
             faults.push(format!("deter {args:?}: {:?}: {err}", o.status.code()));
+        }
+    }
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
+}
+
+/// The memory guard's margin under an address-space limit counted a stack per set of
+/// tallies, not the pool's threads: on 8 threads a job of one block of runs (two sets:
+/// one worker's and the merged one) was counted 2 stacks of 16 MiB where the pool starts 8:
+/// the margin did not hold the address space the pool takes. It is now the process's mapped
+/// bytes and one stack per thread of the pool. Under a limit of exactly those (160 MiB and
+/// 8 stacks: `--threads 8` is the most it takes) nothing is left for the sets, and every
+/// command that simulates refuses before any work, saying the 8 threads' stacks; the build
+/// before let them all through but the calibration (its 9 sets counted 9 stacks), and they
+/// ran: the 160 MiB for what the process maps is an upper bound (76 MiB measured), so the
+/// guard errs on refusing.
+#[test]
+fn the_memory_guards_margin_counts_the_pools_threads_not_the_sets() {
+    const THREADS: u64 = 8;
+    let limit = (160u64 << 20) + THREADS * (16 << 20);
+    let limit_kib = limit >> 10;
+    // What the test rests on, recomputed: the limit takes 8 threads and no more, the margin
+    // of 8 stacks leaves no byte, and 2 stacks (the sets of a run of one block) left 96 MiB.
+    assert_eq!(
+        deter::engine::driver::most_threads(Some(limit)),
+        Some(THREADS)
+    );
+    let ceiling = deter::engine::driver::Ceiling::of(Some(limit), THREADS);
+    assert_eq!(ceiling.bytes, 0);
+    assert_eq!(
+        deter::engine::driver::Ceiling::of(Some(limit), 2).bytes,
+        96 << 20
+    );
+    let dir = tempdir();
+    let d = dir.path();
+    let out = d.join("out");
+    let out_s = out.display().to_string();
+    let mut faults = Vec::new();
+    for args in &commands_of_many(d, 2, "2") {
+        let _ = std::fs::remove_dir_all(&out);
+        let _ = std::fs::remove_file(&out);
+        let threads = THREADS.to_string();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let all = on_threads(&args, &threads, &out_s, &[]);
+        let o = under_limit(limit_kib, &all);
+        let err = stderr(&o);
+        let code = o.status.code();
+        if code != Some(2)
+            || !err.contains(&format!("(`ulimit -v` {limit_kib} KiB"))
+            || !err.contains("its code, its inputs and the stacks of 8 worker threads, 16 MiB each")
+            || err.contains("panicked")
+            || out.exists()
+        {
+            faults.push(format!("not refused: deter {all:?}: {code:?}: {err}"));
         }
     }
     assert!(faults.is_empty(), "{}", faults.join("\n"));
