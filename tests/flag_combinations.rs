@@ -179,11 +179,12 @@ fn sweep_shards_refuse_overrides_with_the_reason_and_the_way() {
         ]);
         refused_for(&o, format_args!("{flag}"));
         let e = stderr(&o);
+        // At the flag's value, as `deter run --shard`'s --set is.
         assert!(
             e.starts_with(&format!(
-                "error: --shard does not take {flag}: `deter merge` rebuilds the sweep from its \
-                 file"
-            )) && e.contains("write them into the sweep file")
+                "{flag}:1:1: error: expected no {flag} with --shard, found `{value}`\n"
+            )) && e.contains("= help: `deter merge` rebuilds the sweep from its file")
+                && e.contains("write them into the sweep file")
                 && e.contains("docs/CLUSTER.md"),
             "{e}"
         );
@@ -523,6 +524,43 @@ fn flag_combinations_are_refused_at_the_flags_value() {
                 ),
                 "a nested run's runs are per parameter draw and it writes no per-run rows; run \
                  without --per-run (or without the draws, for a plain run's rows)",
+            ),
+        ),
+        (
+            vec!["run", &b, &other, "--per-run", &rows],
+            at(
+                "--per-run",
+                &rows,
+                &format!(
+                    "expected one scenario file for its per-run rows, found 2 files (`{b}`, \
+                     `{other}`)"
+                ),
+                "write each file's rows separately: `deter run FILE --per-run ROWS.csv` for \
+                 each file",
+            ),
+        ),
+        (
+            vec!["run", &b, &other, "--posterior", p, "--draws", "2"],
+            at(
+                "--posterior",
+                p,
+                &format!(
+                    "expected one scenario file for nested Monte Carlo (--posterior), found 2 \
+                     files (`{b}`, `{other}`)"
+                ),
+                "run the files one at a time: `deter run FILE --posterior DRAWS.csv` for each \
+                 file",
+            ),
+        ),
+        (
+            vec!["run", &b, "--shard", "0/2", "--until-ci", "0.05"],
+            at(
+                "--until-ci",
+                "0.05",
+                "expected no --until-ci with --shard, found `0.05`",
+                "every shard must run the same fixed number of runs for `deter merge` to add \
+                 them up, and --until-ci stops each at its own count; give --runs (or run \
+                 unsharded with --until-ci)",
             ),
         ),
         (

@@ -155,9 +155,29 @@ fn nested_refusals(args: &RunArgs) -> Result<&'static str, CliError> {
         return Err(nothing_uncertain(args.draws, "any of the scenarios"));
     }
     if args.files.len() != 1 {
-        return Err(CliError::Usage(format!(
-            "nested Monte Carlo ({what}) takes one scenario file; run the files one at a time"
-        )));
+        // At the flag that made the run nested, as `--shard`'s one file is; priors alone
+        // have no flag to point at.
+        let at = match (&args.posterior, args.draws) {
+            (Some(p), _) => Some((
+                "--posterior",
+                p.display().to_string(),
+                "--posterior DRAWS.csv",
+            )),
+            (None, Some(d)) => Some(("--draws", d.to_string(), "--draws D")),
+            (None, None) => None,
+        };
+        return Err(match at {
+            Some((flag, text, usage)) => super::one_file_fault(
+                flag,
+                &text,
+                &format!("for nested Monte Carlo ({what})"),
+                &args.files,
+                &format!("run the files one at a time: `deter run FILE {usage}` for each file"),
+            ),
+            None => CliError::Usage(format!(
+                "nested Monte Carlo ({what}) takes one scenario file; run the files one at a time"
+            )),
+        });
     }
     // Nothing uncertain is the fault to fix first: the flag refusals below would send the
     // user to drop a flag only to meet it next.
