@@ -69,11 +69,10 @@ pub struct RunArgs {
     /// posterior (deter calibrate's posterior.csv) and from the scenario's [[uncertain]] priors,
     /// --runs runs each [default 1000]; reports the mean, the 90% interval over uncertain
     /// parameters, the Monte Carlo error and the parametric share of variance.
-    #[arg(long, value_name = "DRAWS.csv", conflicts_with = "until_ci")]
+    #[arg(long, value_name = "DRAWS.csv")]
     pub posterior: Option<PathBuf>,
     // Parameter draws of a nested run (help: the range from `DRAWS`).
-    #[arg(long, conflicts_with = "until_ci",
-          allow_negative_numbers = true,
+    #[arg(long, allow_negative_numbers = true,
           help = super::DRAWS.help("Parameter draws of a nested run (--posterior or [[uncertain]] priors)", " [default 100]"),
           value_parser = super::DRAWS.parser::<u64>())]
     pub draws: Option<u64>,

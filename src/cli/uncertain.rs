@@ -198,13 +198,26 @@ fn nested_refusals(args: &RunArgs) -> Result<&'static str, CliError> {
     if args.per_run_rows {
         return Err(refuse("--per-run-rows", what));
     }
-    if args.until.until_ci.is_some() {
-        return Err(refuse("--until-ci", what));
+    // A flag with a value is refused at it, as --per-run above and as `deter compare`
+    // refuses them in a nested comparison.
+    if let Some(x) = args.until.until_ci {
+        return Err(super::combination_fault(
+            "--until-ci",
+            &x.to_string(),
+            &format!("expected no --until-ci in nested Monte Carlo ({what})"),
+            "a nested run's budget is its draws and runs per draw: give --draws and --runs, \
+             without --until-ci",
+        ));
     }
     // Accepted and ignored, they promised output that never came (no charts' directory, no
     // per-year rows in the table): refused as the others.
-    if args.output.plots.is_some() {
-        return Err(refuse("--plots", what));
+    if let Some(dir) = &args.output.plots {
+        return Err(super::combination_fault(
+            "--plots",
+            &dir.display().to_string(),
+            &format!("expected no --plots in nested Monte Carlo ({what})"),
+            "run without --plots (--report draws the charts)",
+        ));
     }
     if args.yearly {
         return Err(refuse("--yearly", what));
