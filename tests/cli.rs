@@ -1570,7 +1570,8 @@ fn refused_flag_combinations_say_why_and_what_to_do() {
         &part,
     ]);
     assert!(
-        e.starts_with("error: --shard does not take --until-ci: every shard must run"),
+        e.starts_with("--until-ci:1:1: error: expected no --until-ci with --shard, found `0.05`\n")
+            && e.contains("= help: every shard must run"),
         "{e}"
     );
     let sweep = "scenarios/sweeps/kosovo-budget-x-nato.toml";
@@ -1585,7 +1586,8 @@ fn refused_flag_combinations_say_why_and_what_to_do() {
         &part,
     ]);
     assert!(
-        e.starts_with("error: --shard does not take --until-ci: every shard must run"),
+        e.starts_with("--until-ci:1:1: error: expected no --until-ci with --shard, found `0.05`\n")
+            && e.contains("= help: every shard must run"),
         "{e}"
     );
     let e = refused(&["sweep", sweep, "--shard", "0/2", "--resume", "--out", &part]);

@@ -79,14 +79,53 @@ fn nested_runs_refuse_plots_and_yearly() {
             "--yearly",
             "[[uncertain]] priors",
         ),
+        (
+            vec![
+                "run",
+                b.as_str(),
+                "--posterior",
+                p,
+                "--draws",
+                "2",
+                "--until-ci",
+                "0.05",
+            ],
+            "--until-ci",
+            "--posterior",
+        ),
+        (
+            vec!["run", pr, "--draws", "2", "--until-ci", "0.05"],
+            "--until-ci",
+            "[[uncertain]] priors",
+        ),
     ] {
         let o = run(&args);
         refused_for(&o, format_args!("{args:?}"));
-        assert_eq!(
-            stderr(&o).trim_end(),
-            format!("error: {flag} does not apply to nested Monte Carlo ({what}); run without it"),
-            "the words of --per-run and --until-ci"
-        );
+        // A flag with a value is refused at it, as --per-run is (and as `deter compare`
+        // refuses --plots and --until-ci); a switch has no value and is said on one line.
+        let want = match flag {
+            "--plots" => common::flag_fault_help(
+                flag,
+                pl,
+                1,
+                pl.chars().count(),
+                &format!("expected no --plots in nested Monte Carlo ({what}), found `{pl}`"),
+                "run without --plots (--report draws the charts)",
+            ),
+            "--until-ci" => common::flag_fault_help(
+                flag,
+                "0.05",
+                1,
+                4,
+                &format!("expected no --until-ci in nested Monte Carlo ({what}), found `0.05`"),
+                "a nested run's budget is its draws and runs per draw: give --draws and --runs, \
+                 without --until-ci",
+            ),
+            _ => format!(
+                "error: {flag} does not apply to nested Monte Carlo ({what}); run without it\n"
+            ),
+        };
+        assert_eq!(stderr(&o), want, "{args:?}");
         assert!(o.stdout.is_empty());
         assert!(!plots.exists(), "no charts' directory");
     }
@@ -119,31 +158,26 @@ fn nested_runs_refuse_plots_and_yearly() {
         stderr(&o)
     );
     assert!(e.contains("help: run without --plots"), "{e}");
-    // --until-ci, with priors (--posterior conflicts with it in clap), at its value too.
-    let o = run(&[
-        "compare",
-        pr,
-        &b,
-        "--draws",
-        "2",
-        "--runs",
-        "10",
-        "--until-ci",
-        "0.05",
-    ]);
-    refused(&o);
-    let e = stderr(&o);
-    assert!(
-        e.starts_with(
-            "--until-ci:1:1: error: expected no --until-ci in a nested comparison over \
+    // --until-ci, with priors and with --posterior (which clap refused bare: "the argument
+    // '--posterior <DRAWS.csv>' cannot be used with '--until-ci <HALF_WIDTH>'"), at its value.
+    for from in [&["--draws", "2"][..], &["--posterior", p][..]] {
+        let mut args = vec!["compare", pr, &b, "--runs", "10", "--until-ci", "0.05"];
+        args.extend_from_slice(from);
+        let o = run(&args);
+        refused_for(&o, format_args!("{args:?}"));
+        let e = stderr(&o);
+        assert!(
+            e.starts_with(
+                "--until-ci:1:1: error: expected no --until-ci in a nested comparison over \
              uncertain parameters ([[uncertain]] priors or --posterior), found `0.05`"
-        ),
-        "{e}"
-    );
-    assert!(
-        e.contains("help: a nested comparison's budget is its draws"),
-        "{e}"
-    );
+            ),
+            "{e}"
+        );
+        assert!(
+            e.contains("help: a nested comparison's budget is its draws"),
+            "{e}"
+        );
+    }
     assert!(!plots.exists());
 }
 
@@ -179,11 +213,12 @@ fn sweep_shards_refuse_overrides_with_the_reason_and_the_way() {
         ]);
         refused_for(&o, format_args!("{flag}"));
         let e = stderr(&o);
+        // At the flag's value, as `deter run --shard`'s --set is.
         assert!(
             e.starts_with(&format!(
-                "error: --shard does not take {flag}: `deter merge` rebuilds the sweep from its \
-                 file"
-            )) && e.contains("write them into the sweep file")
+                "{flag}:1:1: error: expected no {flag} with --shard, found `{value}`\n"
+            )) && e.contains("= help: `deter merge` rebuilds the sweep from its file")
+                && e.contains("write them into the sweep file")
                 && e.contains("docs/CLUSTER.md"),
             "{e}"
         );
@@ -523,6 +558,43 @@ fn flag_combinations_are_refused_at_the_flags_value() {
                 ),
                 "a nested run's runs are per parameter draw and it writes no per-run rows; run \
                  without --per-run (or without the draws, for a plain run's rows)",
+            ),
+        ),
+        (
+            vec!["run", &b, &other, "--per-run", &rows],
+            at(
+                "--per-run",
+                &rows,
+                &format!(
+                    "expected one scenario file for its per-run rows, found 2 files (`{b}`, \
+                     `{other}`)"
+                ),
+                "write each file's rows separately: `deter run FILE --per-run ROWS.csv` for \
+                 each file",
+            ),
+        ),
+        (
+            vec!["run", &b, &other, "--posterior", p, "--draws", "2"],
+            at(
+                "--posterior",
+                p,
+                &format!(
+                    "expected one scenario file for nested Monte Carlo (--posterior), found 2 \
+                     files (`{b}`, `{other}`)"
+                ),
+                "run the files one at a time: `deter run FILE --posterior DRAWS.csv` for each \
+                 file",
+            ),
+        ),
+        (
+            vec!["run", &b, "--shard", "0/2", "--until-ci", "0.05"],
+            at(
+                "--until-ci",
+                "0.05",
+                "expected no --until-ci with --shard, found `0.05`",
+                "every shard must run the same fixed number of runs for `deter merge` to add \
+                 them up, and --until-ci stops each at its own count; give --runs (or run \
+                 unsharded with --until-ci)",
             ),
         ),
         (

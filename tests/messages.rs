@@ -2064,7 +2064,8 @@ fn discovers_did_you_mean_is_a_help_line_as_every_commands() {
                 "--inputs",
                 "unti",
             ],
-            "--inputs:1:1: error: `unti` is not a parameter column of these results",
+            "--inputs:1:1: error: `unti` is not a parameter column of these results; \
+             parameter columns: `unit`",
             "1 | unti\n  | ^^^^",
             "unit",
         ),

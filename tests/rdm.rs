@@ -2049,3 +2049,47 @@ fn discover_says_one_point_and_one_case_in_the_singular() {
         "{err}"
     );
 }
+
+/// `--inputs` names a column that is not a parameter: the parameter columns are listed, as
+/// `--outcome` lists the outcomes (`runs`, a column of these results, had no did-you-mean
+/// and no list). An empty name (a comma at an end, two commas) is said as empty and located
+/// where it is: it was "`` is not a parameter column", the whole value underlined.
+#[test]
+fn discover_inputs_faults_name_the_parameter_columns_and_locate_an_empty_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let (results, _) = synthetic(dir.path());
+    let said = |inputs: &str| {
+        let o = deter()
+            .arg("discover")
+            .arg(&results)
+            .args(["--outcome", "use_of_force", "--above", "0.2"])
+            .args(["--inputs", inputs])
+            .output()
+            .unwrap();
+        let e = refused(&o);
+        assert!(o.stdout.is_empty());
+        e
+    };
+    let list = "parameter columns: `a`, `b`, `c`, `d`, `e`";
+    let e = said("a,runs");
+    assert!(
+        e.starts_with(&format!(
+            "--inputs:1:3: error: `runs` is not a parameter column of these results; {list} (in \
+             `{}`)\n",
+            results.display()
+        )),
+        "{e}"
+    );
+    assert!(e.contains("\n1 | a,runs\n  |   ^^^^\n"), "{e}");
+    for (inputs, col) in [("a,", 3), ("a,,b", 3), (",a", 1)] {
+        let e = said(inputs);
+        assert!(
+            e.starts_with(&format!(
+                "--inputs:1:{col}: error: expected a parameter column's name, found an empty \
+                 name; {list} (in `{}`)\n",
+                results.display()
+            )),
+            "{inputs}: {e}"
+        );
+    }
+}

@@ -371,7 +371,7 @@ fn nested_runs_refuse_flags_they_cannot_honour() {
         refused_for(&out, format_args!("{extra:?}"));
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            err.contains("does not apply to nested Monte Carlo")
+            err.contains("error: expected no --until-ci in nested Monte Carlo")
                 || err.contains("error: expected no --per-run file in nested Monte Carlo"),
             "{err}"
         );

@@ -43,7 +43,7 @@ pub struct CompareArgs {
     /// (deter calibrate's posterior.csv) and the scenarios' [[uncertain]] priors, and the same
     /// run streams, --runs runs each [default 1000]; reports the effect's mean, its 90%
     /// interval over uncertain parameters and the share of draws in which B is lower.
-    #[arg(long, value_name = "DRAWS.csv", conflicts_with = "until_ci")]
+    #[arg(long, value_name = "DRAWS.csv")]
     pub posterior: Option<PathBuf>,
     // Parameter draws of a nested comparison (help: the range from `DRAWS`).
     #[arg(long, allow_negative_numbers = true,

@@ -289,10 +289,23 @@ fn refusal_of_flag(
     match (refusal, value, help) {
         (rdm::Refusal::Cell(d), _, _) => CliError::Input(crate::scenario::Diagnostics(vec![*d])),
         (rdm::Refusal::Unknown { name, message, .. }, Some(text), help) => {
-            let span = text
-                .find(name.as_str())
-                .filter(|_| !name.is_empty())
-                .map_or(0..text.len(), |i| i..i + name.len());
+            // --inputs' names are the items between its commas: the first item that is the
+            // name (an empty one too, at its place), not the first text that contains it.
+            let item = (flag == "--inputs")
+                .then(|| {
+                    let mut at = 0;
+                    text.split(',').find_map(|item| {
+                        let start = at;
+                        at += item.len() + 1;
+                        (item == name).then_some(start..start + item.len())
+                    })
+                })
+                .flatten();
+            let span = item.unwrap_or_else(|| {
+                text.find(name.as_str())
+                    .filter(|_| !name.is_empty())
+                    .map_or(0..text.len(), |i| i..i + name.len())
+            });
             let message = format!("{message} (in `{}`)", results.display());
             let d = crate::scenario::Diagnostic::at(flag, text, span, "", message).with_help(help);
             CliError::Input(crate::scenario::Diagnostics(vec![d]))

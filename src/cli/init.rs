@@ -44,8 +44,9 @@ pub fn init(path: &Path, force: bool) -> Result<(), CliError> {
             format!("use `{}`", path.with_extension("toml").display()),
         ));
     }
-    // A directory is refused below whatever --force says: do not suggest it.
-    if path.exists() && !path.is_dir() && !force {
+    // A directory, a device, a FIFO or a socket is refused below whatever --force says:
+    // do not suggest it (only a regular file, or a link to one, is overwritten).
+    if path.is_file() && !force {
         return Err(fault(
             "expected a file that does not exist, found one".into(),
             "use --force to overwrite it, or name another file".into(),

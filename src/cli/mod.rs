@@ -310,6 +310,68 @@ pub fn combination_fault(flag: &'static str, text: &str, expected: &str, help: &
     .into()
 }
 
+/// More than one scenario file where `flag` (its value `text`) takes one, refused at that
+/// value as `--shard`'s is: "expected one scenario file PURPOSE, found 2 files (`a`, `b`)",
+/// what to do in the help line.
+pub fn one_file_fault(
+    flag: &'static str,
+    text: &str,
+    purpose: &str,
+    files: &[PathBuf],
+    help: &str,
+) -> CliError {
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| format!("`{}`", scenario::printable(&f.display().to_string())))
+        .collect();
+    FlagFault {
+        help: Some(help.to_string()),
+        ..FlagFault::new(
+            flag,
+            text,
+            format!(
+                "expected one scenario file {purpose}, found {} files ({})",
+                files.len(),
+                names.join(", ")
+            ),
+        )
+    }
+    .into()
+}
+
+/// Value flags given with `--shard` that a shard does not take (`(flag, value)`, the value
+/// as given), each refused at its value as `--set` with `--shard` is: "--runs:1:1: error:
+/// expected no --runs with --shard, found `20`", `why` in the help line. Ok when none is.
+pub fn refuse_with_shard(
+    given: &[(&'static str, Option<String>)],
+    why: &str,
+) -> Result<(), CliError> {
+    let faults: Vec<scenario::Diagnostic> = given
+        .iter()
+        .filter_map(|(flag, value)| {
+            let value = value.as_ref()?;
+            Some(
+                FlagFault {
+                    help: Some(why.to_string()),
+                    ..FlagFault::new(
+                        flag,
+                        value,
+                        format!(
+                            "expected no {flag} with --shard, found `{}`",
+                            scenario::printable(value)
+                        ),
+                    )
+                }
+                .diagnostic(),
+            )
+        })
+        .collect();
+    if faults.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::Input(Diagnostics(faults)))
+}
+
 /// The file-system fault of a chart file `chart` that `--plots DIR` would write (a FIFO, a
 /// read-only file, an input: [`output::file_output_fault`]), located at `--plots`' value
 /// with the chart named; it was a plain "error: output path `DIR/chart.svg` is ...".

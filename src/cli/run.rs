@@ -69,11 +69,10 @@ pub struct RunArgs {
     /// posterior (deter calibrate's posterior.csv) and from the scenario's [[uncertain]] priors,
     /// --runs runs each [default 1000]; reports the mean, the 90% interval over uncertain
     /// parameters, the Monte Carlo error and the parametric share of variance.
-    #[arg(long, value_name = "DRAWS.csv", conflicts_with = "until_ci")]
+    #[arg(long, value_name = "DRAWS.csv")]
     pub posterior: Option<PathBuf>,
     // Parameter draws of a nested run (help: the range from `DRAWS`).
-    #[arg(long, conflicts_with = "until_ci",
-          allow_negative_numbers = true,
+    #[arg(long, allow_negative_numbers = true,
           help = super::DRAWS.help("Parameter draws of a nested run (--posterior or [[uncertain]] priors)", " [default 100]"),
           value_parser = super::DRAWS.parser::<u64>())]
     pub draws: Option<u64>,
@@ -449,9 +448,8 @@ fn unreadable_entry(line: &str) -> Option<(String, Option<String>)> {
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
     super::refuse_pipes(&args.files)?;
     if let Some(spec) = args.shard {
-        super::refuse_with(
-            "--shard",
-            &[(args.until.until_ci.is_some(), "--until-ci")],
+        super::refuse_with_shard(
+            &[("--until-ci", args.until.until_ci.map(|x| x.to_string()))],
             "every shard must run the same fixed number of runs for `deter merge` to add \
              them up, and --until-ci stops each at its own count; give --runs (or run \
              unsharded with --until-ci)",
@@ -490,9 +488,14 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         super::flags::Writes::Rows,
     )?;
     args.output.warn_plots_beside(&args.files);
-    if args.per_run.is_some() && args.files.len() > 1 {
-        return Err(CliError::Usage(
-            "--per-run takes one scenario file; run the files one at a time".into(),
+    if let (Some(path), true) = (&args.per_run, args.files.len() > 1) {
+        return Err(super::one_file_fault(
+            "--per-run",
+            &path.display().to_string(),
+            "for its per-run rows",
+            &args.files,
+            "write each file's rows separately: `deter run FILE --per-run ROWS.csv` for each \
+             file",
         ));
     }
     let until_target = match args.until.until_ci {

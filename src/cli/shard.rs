@@ -70,28 +70,14 @@ pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
     }
     let shard = resolve(spec)?;
     let [file] = args.files.as_slice() else {
-        let names: Vec<String> = args
-            .files
-            .iter()
-            .map(|f| format!("`{}`", crate::scenario::printable(&f.display().to_string())))
-            .collect();
-        return Err(super::FlagFault {
-            help: Some(
-                "shard each file separately: `deter run FILE --shard K/N` for each file, and \
-                 `deter merge` each file's parts"
-                    .into(),
-            ),
-            ..super::FlagFault::new(
-                "--shard",
-                &spec_text(spec),
-                format!(
-                    "expected one scenario file to shard, found {} files ({})",
-                    args.files.len(),
-                    names.join(", ")
-                ),
-            )
-        }
-        .into());
+        return Err(super::one_file_fault(
+            "--shard",
+            &spec_text(spec),
+            "to shard",
+            &args.files,
+            "shard each file separately: `deter run FILE --shard K/N` for each file, and \
+             `deter merge` each file's parts",
+        ));
     };
     if let Some(out) = &args.output.out {
         super::output_file_fault("--out", out, &args.files)?;

@@ -558,21 +558,22 @@ fn refuse_shard_overrides(args: &SweepArgs) -> Result<(), CliError> {
     if args.shard.is_none() {
         return Ok(());
     }
-    super::refuse_with(
-        "--shard",
+    super::refuse_with_shard(
         &[
-            (args.sim.runs.is_some(), "--runs"),
-            (args.sim.seed.is_some(), "--seed"),
-            (args.sim.horizon_years.is_some(), "--horizon-years"),
+            ("--runs", args.sim.runs.map(|n| n.to_string())),
+            ("--seed", args.sim.seed.map(|n| n.to_string())),
+            (
+                "--horizon-years",
+                args.sim.horizon_years.map(|n| n.to_string()),
+            ),
         ],
         "`deter merge` rebuilds the sweep from its file and checks every shard against it, so \
          a shard runs the sweep file's own `runs`, `seed` and base horizon; write them into \
          the sweep file (or a copy of it: `runs = N`, `seed = S`, the base scenario's \
          `horizon_years`) and shard that (docs/CLUSTER.md)",
     )?;
-    super::refuse_with(
-        "--shard",
-        &[(args.until.until_ci.is_some(), "--until-ci")],
+    super::refuse_with_shard(
+        &[("--until-ci", args.until.until_ci.map(|x| x.to_string()))],
         "every shard must run the same fixed number of runs for `deter merge` to add them \
          up, and --until-ci stops each at its own count; give the sweep file's `runs` (or \
          run the sweep unsharded with --until-ci)",

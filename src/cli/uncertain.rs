@@ -155,9 +155,29 @@ fn nested_refusals(args: &RunArgs) -> Result<&'static str, CliError> {
         return Err(nothing_uncertain(args.draws, "any of the scenarios"));
     }
     if args.files.len() != 1 {
-        return Err(CliError::Usage(format!(
-            "nested Monte Carlo ({what}) takes one scenario file; run the files one at a time"
-        )));
+        // At the flag that made the run nested, as `--shard`'s one file is; priors alone
+        // have no flag to point at.
+        let at = match (&args.posterior, args.draws) {
+            (Some(p), _) => Some((
+                "--posterior",
+                p.display().to_string(),
+                "--posterior DRAWS.csv",
+            )),
+            (None, Some(d)) => Some(("--draws", d.to_string(), "--draws D")),
+            (None, None) => None,
+        };
+        return Err(match at {
+            Some((flag, text, usage)) => super::one_file_fault(
+                flag,
+                &text,
+                &format!("for nested Monte Carlo ({what})"),
+                &args.files,
+                &format!("run the files one at a time: `deter run FILE {usage}` for each file"),
+            ),
+            None => CliError::Usage(format!(
+                "nested Monte Carlo ({what}) takes one scenario file; run the files one at a time"
+            )),
+        });
     }
     // Nothing uncertain is the fault to fix first: the flag refusals below would send the
     // user to drop a flag only to meet it next.
@@ -178,13 +198,26 @@ fn nested_refusals(args: &RunArgs) -> Result<&'static str, CliError> {
     if args.per_run_rows {
         return Err(refuse("--per-run-rows", what));
     }
-    if args.until.until_ci.is_some() {
-        return Err(refuse("--until-ci", what));
+    // A flag with a value is refused at it, as --per-run above and as `deter compare`
+    // refuses them in a nested comparison.
+    if let Some(x) = args.until.until_ci {
+        return Err(super::combination_fault(
+            "--until-ci",
+            &x.to_string(),
+            &format!("expected no --until-ci in nested Monte Carlo ({what})"),
+            "a nested run's budget is its draws and runs per draw: give --draws and --runs, \
+             without --until-ci",
+        ));
     }
     // Accepted and ignored, they promised output that never came (no charts' directory, no
     // per-year rows in the table): refused as the others.
-    if args.output.plots.is_some() {
-        return Err(refuse("--plots", what));
+    if let Some(dir) = &args.output.plots {
+        return Err(super::combination_fault(
+            "--plots",
+            &dir.display().to_string(),
+            &format!("expected no --plots in nested Monte Carlo ({what})"),
+            "run without --plots (--report draws the charts)",
+        ));
     }
     if args.yearly {
         return Err(refuse("--yearly", what));

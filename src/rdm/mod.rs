@@ -548,9 +548,22 @@ pub fn discover(
                 match results.column(n).filter(|c| all.contains(c)) {
                     Some(c) => out.push(c),
                     None => {
+                        // The parameter columns listed, as `--outcome` lists the outcomes.
+                        let names: Vec<String> = all
+                            .iter()
+                            .map(|&c| format!("`{}`", results.columns[c]))
+                            .collect();
+                        let list = format!("parameter columns: {}", names.join(", "));
+                        let message = if n.is_empty() {
+                            format!(
+                                "expected a parameter column's name, found an empty name; {list}"
+                            )
+                        } else {
+                            format!("`{n}` is not a parameter column of these results; {list}")
+                        };
                         return Err(DiscoverError::Inputs(Refusal::unknown(
                             n,
-                            format!("`{n}` is not a parameter column of these results"),
+                            message,
                             all.iter().map(|&c| results.columns[c].as_str()),
                         )));
                     }
