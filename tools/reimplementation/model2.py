@@ -887,7 +887,10 @@ def reported_balance(sc, C, P, deps, st, b, A, Tg):
                 out = np.maximum(out, ba)
         return out
 
-    def M(i):
+    def M(i, protectors_of=None):
+        """M_i of 7.11; with protectors_of = T, no tie help from T's protectors in this run
+        (a treaty protector of T with b > 0, or a contributor of a force stationed in T with
+        iota_d K_d > 0): the crisis's tie help (7.5)."""
         tot = cap(i).copy()
         for j in list(C) + list(P):
             if j == i:
@@ -897,13 +900,19 @@ def reported_balance(sc, C, P, deps, st, b, A, Tg):
             tot += np.where(pj > 0, pj * reach * cap(j), 0.0)
             if j in P:
                 tie = C[i]["ties"].get(j, 0.0)
-                tot += np.where(pj > 0, 0.0, tie * P[j]["in_theatre"] * cap(j))
+                none = pj > 0
+                if protectors_of is not None:
+                    none = none | (pact(protectors_of, j) > 0)
+                    if any(d["host"] == protectors_of and j in d["contributors"]
+                           and d["interoperability"] * d["capability"] > 0 for d in deps):
+                        continue
+                tot += np.where(none, 0.0, tie * P[j]["in_theatre"] * cap(j))
         for d in deps:
             if d["host"] == i:
                 tot += d["reliability"] * d["interoperability"] * d["capability"]
         return tot
 
-    MA, MT = M(A), M(Tg)
+    MA, MT = M(A, protectors_of=Tg), M(Tg)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(MT > 0, MA / np.where(MT > 0, MT, 1.0), 1e6)
     return np.clip(ratio, 1e-6, 1e6)
