@@ -340,9 +340,7 @@ pub fn unknown_column(
     let meant = Some(column)
         .filter(|c| !c.contains('.'))
         .and_then(|c| crate::scenario::closest(c, &reserved));
-    let help = meant
-        .or(e.suggestion)
-        .map(|s| format!("did you mean `{s}`?"));
+    let help = meant.map(|s| format!("did you mean `{s}`?")).or(e.help());
     Some(crate::scenario::input::csv_cell(
         &posterior.file,
         n,

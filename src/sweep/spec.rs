@@ -1178,8 +1178,8 @@ pub(crate) fn read_parameter(
                 Some(t)
             }
             Err(e) => {
-                let help = match &e.suggestion {
-                    Some(s) => format!("did you mean `{s}`?"),
+                let help = match e.help() {
+                    Some(h) => h,
                     None => "paths look like country.XKX.military.budget, alliance.NATO.reliability, rivalry.SRB-XKX.monitoring, policy.ID.enabled (see docs/SWEEPS.md)".into(),
                 };
                 r.error(path_v.span(), &format!("{p}.path"), e.message).help = Some(help);
