@@ -1888,3 +1888,90 @@ fn run_and_sweep_read_a_file_of_draws_alike() {
         }
     }
 }
+
+/// A file of draws with a misspelt `draw`, `weight` or `distance` column was refused as a
+/// column that names no parameter, with no did-you-mean (no parameter's path is close to
+/// `weigth`); one of a calibration's case columns alone ran under `--posterior` (every draw
+/// the scenario as it is, an "interval over uncertain parameters" of no parameter) and was
+/// refused by a sweep's `futures`. Both commands say each alike, at the header, with the
+/// column meant or what to add.
+#[test]
+fn a_misspelt_column_or_case_columns_alone_are_said_alike_by_run_and_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/western-balkans-2024.toml");
+    std::fs::copy(&scenario, tmp.path().join("base.toml")).unwrap();
+    let cases: [(&str, &str, &str, &str); 5] = [
+        (
+            "weigth",
+            "draw,model.war_cost,weigth\n0,0.4,1\n1,0.6,1\n",
+            "weigth.csv:1:21: column `weigth`: `weigth` is not a parameter of this scenario",
+            "did you mean `weight`?",
+        ),
+        (
+            "upper",
+            "Weight,model.war_cost\n1,0.4\n1,0.6\n",
+            "upper.csv:1:1: column `Weight`: `Weight` is not a parameter of this scenario",
+            "did you mean `weight`?",
+        ),
+        (
+            "drwa",
+            "drwa,model.war_cost\n0,0.4\n1,0.6\n",
+            "drwa.csv:1:1: column `drwa`: `drwa` is not a parameter of this scenario",
+            "did you mean `draw`?",
+        ),
+        (
+            "distnace",
+            "draw,model.war_cost,distnace\n0,0.4,0.1\n1,0.6,0.2\n",
+            "distnace.csv:1:21: column `distnace`: `distnace` is not a parameter of this scenario",
+            "did you mean `distance`?",
+        ),
+        (
+            "cases",
+            "draw,serbia-kosovo/model.war_cost,weight\n0,0.4,1\n1,0.6,1\n",
+            "cases.csv:1:1: no parameter column (columns other than draw, weight, distance and \
+             a calibration's case columns CASE/PATH, which describe a historical case and are \
+             never set)",
+            "every draw would be the scenario as it is: add a column of a parameter of the \
+             scenario (`model.war_cost`), or run without the file of draws",
+        ),
+    ];
+    for (name, body, fault, help) in cases {
+        write(tmp.path(), &format!("{name}.csv"), body);
+        let sweep = write(
+            tmp.path(),
+            &format!("sw_{name}.toml"),
+            &format!("base = \"base.toml\"\nruns = 5\nfutures = \"{name}.csv\"\n"),
+        );
+        let run = deter()
+            .current_dir(tmp.path())
+            .args(["run", "base.toml", "--posterior", &format!("{name}.csv")])
+            .args(["--draws", "2", "--runs", "5", "--quiet"])
+            .output()
+            .unwrap();
+        let sw = deter()
+            .current_dir(tmp.path())
+            .arg("sweep")
+            .arg(&sweep)
+            .arg("--quiet")
+            .output()
+            .unwrap();
+        let (re, se) = (
+            String::from_utf8_lossy(&run.stderr).to_string(),
+            String::from_utf8_lossy(&sw.stderr).to_string(),
+        );
+        assert_eq!(run.status.code(), Some(2), "{name}: run: {re}");
+        assert_eq!(sw.status.code(), Some(2), "{name}: sweep: {se}");
+        let at = fault.split_once(": ").unwrap();
+        assert!(
+            re.contains(&format!("{}: error: {}", at.0, at.1)),
+            "{name}: run: {re}"
+        );
+        assert!(
+            se.contains(&format!("error: futures: {fault}")),
+            "{name}: sweep: {se}"
+        );
+        let help = format!("= help: {help}");
+        assert!(re.contains(&help), "{name}: run: {re}");
+        assert!(se.contains(&help), "{name}: sweep: {se}");
+    }
+}

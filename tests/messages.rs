@@ -3496,3 +3496,78 @@ fn a_file_of_carriage_returns_alone_is_said_to_have_classic_mac_line_endings() {
         "{err}"
     );
 }
+
+/// An overlay's entry whose id misspells one of its base's (`[[country]] id = "XKV"` for
+/// `XKX`) adds a new entity, and was refused only for the keys a new one lacks, with no word
+/// of the id: the id it likely meant is said at it, as an unknown id anywhere else is, for
+/// each kind of entry. An entry that adds a complete new entity is not questioned.
+#[test]
+fn an_overlay_entry_with_a_misspelt_id_of_its_base_says_the_id_meant() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/kosovo-nato-path.toml");
+    for (entry, at, kind, id, meant) in [
+        (
+            "[[country]]\nid = \"XKV\"\n[country.military]\nbudget_share = 0.03\n",
+            "3:6: error: country[0].id",
+            "country",
+            "XKV",
+            "XKX",
+        ),
+        (
+            "[[power]]\nid = \"USB\"\nin_theatre = 0.3\n",
+            "3:6: error: power[0].id",
+            "power",
+            "USB",
+            "USA",
+        ),
+        (
+            "[[deployment]]\nid = \"KFRO\"\nreliability = 0.9\n",
+            "3:6: error: deployment[0].id",
+            "deployment",
+            "KFRO",
+            "KFOR",
+        ),
+        (
+            "[[policy]]\nid = \"ksf-grwth\"\nenabled = false\n",
+            "3:6: error: policy[0].id",
+            "policy",
+            "ksf-grwth",
+            "ksf-growth",
+        ),
+        (
+            "[[rivalry]]\nid = \"SRB-XKV\"\nbaseline_tension = 0.3\n",
+            "3:6: error: rivalry[0].id",
+            "rivalry",
+            "SRB-XKV",
+            "SRB-XKX",
+        ),
+    ] {
+        let f = write(d.path(), "o.toml", &format!("extends = {base:?}\n{entry}"));
+        let o = run(&["validate", f.to_str().unwrap()]);
+        let err = refused(&o);
+        assert!(
+            err.contains(&format!(
+                "{}:{at}: no {kind} `{id}` in the base scenario: this entry adds a new {kind}, \
+                 which lacks what a new one needs",
+                f.display()
+            )),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!(
+                "= help: did you mean `{meant}`? (an overlay's entry with an id of its base \
+                 changes that {kind})"
+            )),
+            "{err}"
+        );
+    }
+    // A new alliance, complete, though its id is near the base's `NATO`: taken (an overlay
+    // adds entities).
+    let f = write(
+        d.path(),
+        "n.toml",
+        &format!("extends = {base:?}\n[[alliance]]\nid = \"NATP\"\nmembers = [\"ALB\"]\n"),
+    );
+    let o = run(&["validate", f.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -760,3 +760,74 @@ fn a_policy_that_scales_or_adds_acts_on_the_value_given() {
         "{err}"
     );
 }
+
+/// A path that stops at an entity (`rivalry.SRB-XKX`, `country.SRB.military`) got the
+/// closest path as its did-you-mean, any key of it (`rivalry.SRB-XKX.trade`); a key of the
+/// `[scenario]` table (`scenario.name`) or a word that is no path (`rivalry`) got no help at
+/// all. They say what they name and the keys that follow, or the forms of a parameter path,
+/// in the same words from `--set`, a policy's change and a sweep's parameter.
+#[test]
+fn a_path_that_stops_at_an_entity_or_names_a_scenario_key_says_what_can_be_set() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let forms = "a parameter path is `model.KEY`, `country.ID.military.KEY`";
+    for (path, message, help) in [
+        (
+            "rivalry.SRB-XKX",
+            "`rivalry.SRB-XKX` is not a parameter of this scenario: it names rivalry `SRB-XKX`, \
+             not one of its parameters (`rivalry.SRB-XKX.KEY`)",
+            "give one of its keys, `rivalry.SRB-XKX.KEY`; KEY: stakes, dissatisfaction, tension, \
+             baseline_tension,",
+        ),
+        (
+            "country.SRB.military",
+            "`country.SRB.military` is not a parameter of this scenario: it names the `military` \
+             block of country `SRB`, not one of its parameters (`country.SRB.military.KEY`)",
+            "give one of its keys, `country.SRB.military.KEY`; KEY: budget, budget_share,",
+        ),
+        (
+            "scenario.name",
+            "`scenario.name` is not a parameter of this scenario: `name` is a key of the \
+             [scenario] table, not a parameter",
+            "write `name` in the scenario file's [scenario] table (or in an overlay that \
+             `extends` it); a parameter path is",
+        ),
+        (
+            "rivalry",
+            "`rivalry` is not a parameter of this scenario",
+            forms,
+        ),
+    ] {
+        let set = stderr(&run(&["validate", &base, "--set", &format!("{path}=0.5")]));
+        let policy = write(
+            d.path(),
+            "p.toml",
+            &format!(
+                "extends = {base:?}\n[[policy]]\nid = \"x\"\nstart = \"2026-01\"\n\
+                 changes = [{{ path = \"{path}\", set = 0.5 }}]\n"
+            ),
+        );
+        let policy = stderr(&run(&["validate", policy.to_str().unwrap()]));
+        let sweep = write(
+            d.path(),
+            "s.toml",
+            &format!(
+                "base = {base:?}\nruns = 10\n[[parameter]]\npath = \"{path}\"\nrole = \"lever\"\n\
+                 values = [0, 1]\n"
+            ),
+        );
+        let sweep = stderr(&run(&["validate", sweep.to_str().unwrap()]));
+        for (who, err, key) in [
+            ("--set", &set, path.to_string()),
+            ("policy", &policy, "policy[0].changes[0].path".into()),
+            ("sweep", &sweep, "parameter[0].path".into()),
+        ] {
+            assert!(
+                err.contains(&format!("error: {key}: {message}\n")),
+                "{who}: {err}"
+            );
+            assert!(err.contains(&format!("= help: {help}")), "{who}: {err}");
+            assert!(!err.contains("did you mean"), "{who}: {err}");
+        }
+    }
+}

@@ -4430,6 +4430,163 @@ fn every_path_to_two_moves_with_the_move_at_the_attack_is_refused() {
     }
 }
 
+/// A dated policy switched off (`enabled = false`) whose change turns on the second switch of
+/// a refused pair, enabled by a sweep's `[[parameter]]` (lever or uncertainty), a sweep
+/// policy's `set`, a prior, a column of `--posterior` or of a sweep's `futures`; and the
+/// second switch itself set by a sweep policy's `set` or drawn by a file of draws: each was
+/// taken (the runs made on the refused trees), while the file, `--set` and a policy's own
+/// change are refused. Each is refused now in their words, at what reaches it.
+#[test]
+fn a_lever_or_draw_enabling_a_policy_into_a_refused_pair_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let words = "`model.protector_moves_twice` (1) cannot be combined with \
+                 `model.commitment_at_attack` (1): the protectors either move once, after the \
+                 attack, or twice, at the display and again at the attack";
+    let help = "= help: set `protector_moves_twice` to 0 (one move) or `commitment_at_attack` to \
+                0 (the first move at the display) in [model]";
+    let pol = write(
+        d.path(),
+        "pol.toml",
+        &format!(
+            "extends = {base:?}\n[model]\nprotector_moves_twice = 1\n[[policy]]\nid = \"atk\"\n\
+             start = \"2027-01\"\nenabled = false\n\
+             changes = [{{ path = \"model.commitment_at_attack\", set = 1 }}]\n"
+        ),
+    );
+    // The policy switched off is taken, and `--set` enabling it refused (the reference).
+    let o = run(&["validate", pol.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&[
+        "validate",
+        pol.to_str().unwrap(),
+        "--set",
+        "policy.atk.enabled=1",
+    ]);
+    refused(&o);
+    assert!(stderr(&o).contains(words), "{}", stderr(&o));
+    let sweep = |name: &str, body: &str| {
+        write(
+            d.path(),
+            name,
+            &format!("base = \"pol.toml\"\nruns = 10\n{body}"),
+        )
+    };
+    let draws = |name: &str, body: &str| write(d.path(), name, body);
+    draws("enable.csv", "draw,policy.atk.enabled\n1,0\n2,1\n");
+    draws(
+        "turn.csv",
+        "draw,model.war_cost,model.commitment_at_attack\n1,0.3,0\n2,0.3,1\n",
+    );
+    let lever = sweep(
+        "lever.toml",
+        "[[parameter]]\npath = \"policy.atk.enabled\"\nrole = \"lever\"\nvalues = [0, 1]\n",
+    );
+    let future = sweep(
+        "future.toml",
+        "[[parameter]]\npath = \"policy.atk.enabled\"\nrole = \"uncertainty\"\nvalues = [0, 1]\n",
+    );
+    let set_enable = sweep(
+        "set_enable.toml",
+        "[[policy]]\nid = \"baseline\"\n[[policy]]\nid = \"on\"\n\
+         set = { \"model.war_cost\" = 0.3, \"policy.atk.enabled\" = 1 }\n",
+    );
+    let set_switch = sweep(
+        "set_switch.toml",
+        "[[policy]]\nid = \"baseline\"\n[[policy]]\nid = \"on\"\n\
+         set = { \"model.commitment_at_attack\" = 1 }\n",
+    );
+    let futures = sweep("futures.toml", "futures = \"enable.csv\"\n");
+    let futures_switch = sweep("futures_switch.toml", "futures = \"turn.csv\"\n");
+    let prior = write(
+        d.path(),
+        "prior.toml",
+        "extends = \"pol.toml\"\n[[uncertain]]\npath = \"policy.atk.enabled\"\nvalues = [0, 1]\n",
+    );
+    let path = |p: &std::path::PathBuf| p.display().to_string();
+    for (args, at) in [
+        (
+            vec!["validate".to_string(), path(&lever)],
+            format!("{}:4:8: error: parameter[0].path: ", path(&lever)),
+        ),
+        (
+            vec!["validate".to_string(), path(&future)],
+            format!("{}:4:8: error: parameter[0].path: ", path(&future)),
+        ),
+        (
+            vec!["validate".to_string(), path(&set_enable)],
+            format!(
+                "{}:7:33: error: policy[1].set.\"policy.atk.enabled\": ",
+                path(&set_enable)
+            ),
+        ),
+        (
+            vec!["validate".to_string(), path(&set_switch)],
+            format!(
+                "{}:7:9: error: policy[1].set.\"model.commitment_at_attack\": ",
+                path(&set_switch)
+            ),
+        ),
+        (
+            vec!["validate".to_string(), path(&futures)],
+            format!(
+                "{}:3:11: error: futures: enable.csv:3:3: column `policy.atk.enabled`: ",
+                path(&futures)
+            ),
+        ),
+        (
+            vec!["validate".to_string(), path(&futures_switch)],
+            format!(
+                "{}:3:11: error: futures: turn.csv:3:7: column `model.commitment_at_attack`: ",
+                path(&futures_switch)
+            ),
+        ),
+        (
+            vec!["validate".to_string(), path(&prior)],
+            format!("{}:3:8: error: uncertain[0].path: ", path(&prior)),
+        ),
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&args);
+        refused(&o);
+        let err = stderr(&o);
+        assert!(err.contains(&format!("{at}{words}")), "{at}\n{err}");
+        assert!(err.contains(help), "{err}");
+    }
+    // `--posterior`, the same rows: at the row's cell.
+    for (csv, at) in [
+        (
+            "enable.csv",
+            "enable.csv:3:3: error: column `policy.atk.enabled`: ",
+        ),
+        (
+            "turn.csv",
+            "turn.csv:3:7: error: column `model.commitment_at_attack`: ",
+        ),
+    ] {
+        let post = d.path().join(csv);
+        let o = run(&[
+            "run",
+            pol.to_str().unwrap(),
+            "--posterior",
+            post.to_str().unwrap(),
+            "--draws",
+            "2",
+            "--runs",
+            "10",
+        ]);
+        refused(&o);
+        let err = stderr(&o);
+        assert!(err.contains(&format!("{at}{words}")), "{err}");
+        assert!(err.contains(help), "{err}");
+    }
+    // Taken: the lever or draw that leaves the policy off, or a draw of the switch at 0.
+    draws("off.csv", "draw,policy.atk.enabled\n1,0\n2,0\n");
+    let off = sweep("off.toml", "futures = \"off.csv\"\n");
+    let o = run(&["validate", off.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 /// `deter validate /dev/null` said "the file is empty" where `deter run` (and every command
 /// that reads its inputs) refuses a device: the same words now.
 #[test]

@@ -333,7 +333,14 @@ pub fn unknown_column(
         ParamRef::resolve(p, scenario).err().map(|e| (j, e))
     })?;
     let (n, header) = header_line(text)?;
-    let help = e.suggestion.map(|s| format!("did you mean `{s}`?"));
+    // A misspelt `draw`, `weight` or `distance` (`weigth`, `Weight`, `draws`) is no path:
+    // its did-you-mean is the column it meant, before any parameter's.
+    let column = posterior.paths[j].trim();
+    let reserved = ["draw", "weight", "distance"].map(String::from);
+    let meant = Some(column)
+        .filter(|c| !c.contains('.'))
+        .and_then(|c| crate::scenario::closest(c, &reserved));
+    let help = meant.map(|s| format!("did you mean `{s}`?")).or(e.help());
     Some(crate::scenario::input::csv_cell(
         &posterior.file,
         n,
@@ -703,6 +710,73 @@ pub fn out_of_range(
             }
         }
     }
+    refused_pair(posterior, scenario, &targets)
+}
+
+/// The first row of `posterior` whose values reach a refused combination of `[model]`
+/// switches in `scenario` (the protectors' two moves with their one move at the attack, their
+/// private resolve with restraint: [`crate::scenario::refused_pair_reached`]), in `[model]` or
+/// through a dated policy the row enables or changes: at the cell of the row's last column of
+/// either key (or of the policy), in the message and help of the scenario file and `--set`.
+/// `None` when no row does, or when `scenario` reaches one without the draws (its own reader
+/// refuses it).
+fn refused_pair(
+    posterior: &Posterior,
+    scenario: &Scenario,
+    targets: &[Option<ParamRef>],
+) -> Option<crate::scenario::Diagnostic> {
+    use crate::scenario::{ModelParams, PolicyField};
+    let pair_keys = [
+        "resolve_spread",
+        "protector_restraint",
+        "protector_moves_twice",
+        "commitment_at_attack",
+    ];
+    let reaches = |t: &ParamRef| match *t {
+        ParamRef::Model(k) => pair_keys.contains(&ModelParams::FIELDS[k].key),
+        ParamRef::PolicyEnabled { .. } => true,
+        ParamRef::PolicyValue { field, .. } => matches!(field, PolicyField::Change { .. }),
+        _ => false,
+    };
+    let touched: Vec<usize> = (0..targets.len())
+        .filter(|&j| targets[j].as_ref().is_some_and(reaches))
+        .collect();
+    if touched.is_empty() || crate::scenario::refused_pair_reached(scenario).is_some() {
+        return None;
+    }
+    for (i, row) in posterior.values.iter().enumerate() {
+        let mut s = scenario.clone();
+        for &j in &touched {
+            s.set(targets[j]?, row[j]).ok()?;
+        }
+        let Some((keys, _, (message, help))) = crate::scenario::refused_pair_reached(&s) else {
+            continue;
+        };
+        let j = touched
+            .iter()
+            .rev()
+            .find(|&&j| {
+                matches!(targets[j], Some(ParamRef::Model(k)) if keys.contains(&ModelParams::FIELDS[k].key))
+            })
+            .or(touched.last())
+            .copied()?;
+        let line = posterior.lines.get(i).copied().unwrap_or(0);
+        // A posterior a program built has no text: its row as `deter calibrate` writes it.
+        let text = posterior.texts.get(i).cloned().unwrap_or_else(|| {
+            let cells: Vec<String> = row.iter().map(f64::to_string).collect();
+            let w = posterior.weights.get(i).copied().unwrap_or(0.0);
+            format!("{i},{},{w},0", cells.join(","))
+        });
+        return Some(crate::scenario::input::csv_cell(
+            &posterior.file,
+            line,
+            &text,
+            posterior.column(j),
+            &posterior.paths[j],
+            &message,
+            Some(help),
+        ));
+    }
     None
 }
 
@@ -745,9 +819,18 @@ pub const DRAWS_NEED: &str = "a file of draws holds a header `draw,PATH...,weigh
      and one row per draw, as `deter calibrate` writes its posterior.csv (`draw`, `weight` \
      and `distance` may stand in any column or be left out; `weight` is 1 when absent)";
 
-/// A file of draws whose header names no parameter.
-pub const NO_PARAMETER_COLUMN: &str =
-    "no parameter column (columns other than draw, weight and distance)";
+/// A file of draws whose header names no parameter: no column but `draw`, `weight`,
+/// `distance` and a calibration's case columns `CASE/PATH`, which are listed and never set.
+/// Its every draw would be the scenario as it is: `deter run --posterior` and a sweep's
+/// `futures` refuse it alike (the run took one of case columns alone, its "interval over
+/// uncertain parameters" that of no parameter).
+pub const NO_PARAMETER_COLUMN: &str = "no parameter column (columns other than draw, weight, \
+     distance and a calibration's case columns CASE/PATH, which describe a historical case and \
+     are never set)";
+
+/// Its help, for a file of case columns alone.
+pub const CASE_COLUMNS_ONLY: &str = "every draw would be the scenario as it is: add a column \
+     of a parameter of the scenario (`model.war_cost`), or run without the file of draws";
 
 /// Read a file of draws (a posterior, a sweep's `futures`) of text already read from `path`
 /// ([`read_posterior_text`]): the one reader of `deter run/compare --posterior`, `deter
@@ -835,10 +918,11 @@ pub fn parse_posterior(
     let columns: Vec<usize> = (0..cols.len())
         .filter(|&j| !matches!(cols[j], "draw" | "weight" | "distance"))
         .collect();
-    if columns.is_empty() {
+    if columns.iter().all(|&j| is_case_column(cols[j])) {
+        let help = if columns.is_empty() { DRAWS_NEED } else { CASE_COLUMNS_ONLY };
         return Err(Box::new(
             crate::scenario::input::csv_line(&name, hl + 1, header, NO_PARAMETER_COLUMN.into())
-                .with_help(Some(DRAWS_NEED.into())),
+                .with_help(Some(help.into())),
         ));
     }
     let paths: Vec<String> = columns.iter().map(|&j| cols[j].to_string()).collect();

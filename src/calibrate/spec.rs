@@ -104,8 +104,8 @@ impl Calibration {
                 let e = overrides::missing_in_one(e, i, &resolves, &labels);
                 let start = text.find(o.path.as_str()).unwrap_or(0);
                 diags.0.push(
-                    Diagnostic::at("--set", text, start..start + o.path.len(), &o.path, e.message)
-                        .with_help(e.suggestion.map(|s| format!("did you mean `{s}`?"))),
+                    Diagnostic::at("--set", text, start..start + o.path.len(), &o.path, e.message.clone())
+                        .with_help(e.help()),
                 );
             }
         }
@@ -790,8 +790,8 @@ fn parameter(
                     target.get_or_insert(x);
                 }
                 Err(e) => {
-                    let help = match &e.suggestion {
-                        Some(s) => format!("did you mean `{s}`?"),
+                    let help = match e.help() {
+                        Some(h) => h,
                         None => "calibrated paths look like model.war_cost or, with `case`, rivalry.*.opportunity_rate (see docs/CALIBRATION.md)".into(),
                     };
                     r.error(

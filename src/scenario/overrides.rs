@@ -212,10 +212,15 @@ pub fn apply(
 
 /// The text `PATH=VALUE` (from `origin`) whose `path` does not resolve (`e`): the message at
 /// the path, with the closest valid path or, for a setting of the run, the flag that sets it.
-fn unknown_path(origin: &str, text: &str, path: &str, e: super::path::PathError) -> Diagnostic {
+fn unknown_path(
+    origin: &str,
+    text: &str,
+    path: &str,
+    e: super::path::PathError,
+) -> Diagnostic {
     let help = match e.suggestion {
         Some(s) => Some(format!("did you mean `{s}`?")),
-        None => setting_help(path, text.split_once('=').map_or("", |x| x.1), origin),
+        None => setting_help(path, text.split_once('=').map_or("", |x| x.1), origin).or(e.hint),
     };
     let start = text.find(path).unwrap_or(0);
     Diagnostic::at(origin, text, start..start + path.len(), path, e.message).with_help(help)
@@ -294,8 +299,7 @@ pub(crate) fn read_set_table(
                 Ok(r) => r,
                 Err(e) => {
                     let e = missing_in_one(e, i, &resolves, labels);
-                    inp.error(k.span(), &kp, e.message).help =
-                        e.suggestion.map(|s| format!("did you mean `{s}`?"));
+                    inp.error(k.span(), &kp, e.message.clone()).help = e.help();
                     ok = false;
                     continue 'keys;
                 }
@@ -882,7 +886,10 @@ mod tests {
                 Some("did you mean `rivalry.AAA-BBB.monitoring`?"),
             ),
             ("rivalry.AAA-BBB.monitorin=0.5", Some("did you mean `rivalry.AAA-BBB.monitoring`?")),
-            ("country.BBB.status=nato_member", None),
+            (
+                "country.BBB.status=nato_member",
+                Some(super::super::path::PATH_FORMS),
+            ),
             (
                 "runs=many",
                 Some("`runs` is a setting of the run, not a parameter of the scenario: give `--runs N`"),

@@ -202,11 +202,127 @@ pub fn decimal_year(ym: YearMonth) -> f64 {
     f64::from(ym.year) + f64::from(ym.month - 1) / 12.0
 }
 
+/// The forms of a parameter path, the help of a path that names no parameter by its shape.
+pub(crate) const PATH_FORMS: &str = "a parameter path is `model.KEY`, \
+     `country.ID.military.KEY` (`.political.KEY`, `.economic.KEY`, `.political.ties.POWER`), \
+     `power.ID.KEY`, `alliance.ID.KEY`, `deployment.ID.KEY`, `rivalry.ID.KEY` or \
+     `policy.ID.enabled` (`.start`, `.ramp_years`, `.NAME` of a change): docs/SCENARIO.md";
+
+/// What a path that stops at an entity names (`rivalry.SRB-XKX`: "rivalry `SRB-XKX`",
+/// `country.SRB.military`: "the `military` block of country `SRB`"), with the keys its
+/// parameters take after it; `None` for any other path.
+fn entity_named(path: &str, scenario: &Scenario) -> Option<(String, Vec<&'static str>)> {
+    let keys = |fields: &[FieldSpec]| fields.iter().map(|f| f.key).collect::<Vec<_>>();
+    let parts: Vec<&str> = path.split('.').collect();
+    fn known<'a>(mut ids: impl Iterator<Item = &'a String>, id: &str) -> bool {
+        ids.any(|x| x == id)
+    }
+    match parts.as_slice() {
+        ["country", id] if scenario.country_index(id).is_some() => Some((
+            format!("country `{id}`"),
+            vec!["military.KEY", "political.KEY", "economic.KEY", "political.ties.POWER"],
+        )),
+        ["country", id, block] if scenario.country_index(id).is_some() => {
+            let fields = match *block {
+                "military" => keys(MilitaryParams::FIELDS),
+                "political" => {
+                    let mut k = keys(PoliticalParams::FIELDS);
+                    k.push("ties.POWER");
+                    k
+                }
+                "economic" => keys(EconomicParams::FIELDS),
+                _ => return None,
+            };
+            Some((format!("the `{block}` block of country `{id}`"), fields))
+        }
+        ["power", id] if scenario.power_index(id).is_some() => {
+            Some((format!("power `{id}`"), keys(PowerParams::FIELDS)))
+        }
+        ["alliance", id] if known(scenario.alliances.iter().map(|a| &a.id), id) => {
+            Some((format!("alliance `{id}`"), keys(AllianceParams::FIELDS)))
+        }
+        ["deployment", id] if known(scenario.deployments.iter().map(|d| &d.id), id) => {
+            Some((format!("deployment `{id}`"), keys(DeploymentParams::FIELDS)))
+        }
+        ["rivalry", id] if known(scenario.rivalries.iter().map(|r| &r.id), id) => {
+            Some((format!("rivalry `{id}`"), keys(RivalryParams::FIELDS)))
+        }
+        ["policy", id] if known(scenario.policies.iter().map(|p| &p.id), id) => Some((
+            format!("policy `{id}`"),
+            vec!["enabled", "start", "ramp_years", "NAME (of a change)", "changes[K].OP"],
+        )),
+        _ => None,
+    }
+}
+
+/// Why `path` is no parameter of `scenario`: "`PATH` is not a parameter of this scenario",
+/// with the closest valid path when there is one. A path that stops at an entity
+/// (`rivalry.SRB-XKX`, `country.SRB.military`) says what it names instead, where the closest
+/// path would be any of its keys; a key of the `[scenario]` table (`scenario.name`) says that
+/// it is one. The same words in every reader of a path (`--set`, a policy's change, a sweep,
+/// a prior, a column of draws); `--set` adds the keys or the forms as its help
+/// ([`unresolved_help`]).
+fn unresolved(path: &str, scenario: &Scenario) -> PathError {
+    let message = format!("`{path}` is not a parameter of this scenario");
+    if let Some((what, _)) = entity_named(path, scenario) {
+        return PathError {
+            message: format!("{message}: it names {what}, not one of its parameters (`{path}.KEY`)"),
+            suggestion: None,
+            hint: Some(unresolved_help(path, scenario)),
+        };
+    }
+    let settings = ["runs", "seed", "horizon_years", "threads"];
+    if let ["scenario", key] = path.split('.').collect::<Vec<_>>().as_slice()
+        && !settings.contains(key)
+    {
+        return PathError {
+            message: format!("{message}: `{key}` is a key of the [scenario] table, not a parameter"),
+            suggestion: None,
+            hint: Some(unresolved_help(path, scenario)),
+        };
+    }
+    let suggestion = closest(path, &scenario.all_paths());
+    let hint = suggestion.is_none().then(|| unresolved_help(path, scenario));
+    PathError {
+        message,
+        suggestion,
+        hint,
+    }
+}
+
+/// The help of a path that is no parameter and has no closer one ([`unresolved`]): the keys
+/// that follow a path that stops at an entity ("its keys: ..."), where to write a key of the
+/// `[scenario]` table, or the forms of a parameter path ([`PATH_FORMS`]).
+pub(crate) fn unresolved_help(path: &str, scenario: &Scenario) -> String {
+    if let Some((_, keys)) = entity_named(path, scenario) {
+        return format!("give one of its keys, `{path}.KEY`; KEY: {}", keys.join(", "));
+    }
+    if let Some(key) = path.strip_prefix("scenario.").filter(|k| !k.contains('.')) {
+        return format!(
+            "write `{key}` in the scenario file's [scenario] table (or in an overlay that `extends` it); {PATH_FORMS}"
+        );
+    }
+    PATH_FORMS.to_string()
+}
+
 /// Why a path did not resolve, with the closest valid path when there is one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PathError {
     pub message: String,
     pub suggestion: Option<String>,
+    /// The help when there is no closer path: the keys after a path that stops at an
+    /// entity, or the forms of a parameter path ([`unresolved_help`]).
+    pub hint: Option<String>,
+}
+
+impl PathError {
+    /// The help line of every reader of a path: "did you mean `PATH`?", else the hint.
+    pub fn help(&self) -> Option<String> {
+        match &self.suggestion {
+            Some(s) => Some(format!("did you mean `{s}`?")),
+            None => self.hint.clone(),
+        }
+    }
 }
 
 impl std::fmt::Display for PathError {
@@ -307,12 +423,10 @@ impl ParamRef {
             return Err(PathError {
                 message: super::params::removed_model_key_message(key, replacement),
                 suggestion: None,
+                hint: None,
             });
         }
-        resolved.ok_or_else(|| PathError {
-            message: format!("`{path}` is not a parameter of this scenario"),
-            suggestion: closest(path, &scenario.all_paths()),
-        })
+        resolved.ok_or_else(|| unresolved(path, scenario))
     }
 
     /// The specification of the parameter `path` names by its shape alone, without a
@@ -351,10 +465,7 @@ impl ParamRef {
         key: &str,
         scenario: &Scenario,
     ) -> Result<ParamRef, PathError> {
-        let not_found = || PathError {
-            message: format!("`{path}` is not a parameter of this scenario"),
-            suggestion: closest(path, &scenario.all_paths()),
-        };
+        let not_found = || unresolved(path, scenario);
         let Some(policy) = scenario.policies.iter().position(|p| p.id == id) else {
             return Err(not_found());
         };
@@ -375,6 +486,7 @@ impl ParamRef {
                             pol.changes.len()
                         ),
                         suggestion: closest(path, &scenario.all_paths()),
+                        hint: None,
                     });
                 };
                 let kind = OpKind::of(c.op);
@@ -385,6 +497,7 @@ impl ParamRef {
                             kind.as_str()
                         ),
                         suggestion: Some(format!("policy.{id}.changes[{k}].{}", kind.as_str())),
+                        hint: None,
                     });
                 }
                 PolicyField::Change {

@@ -717,6 +717,43 @@ impl<'a> Reader<'a> {
         Some((id, id_span))
     }
 
+    /// Errors said so far in this file.
+    fn errors(&self) -> usize {
+        self.diags
+            .iter()
+            .filter(|d| d.severity == super::diagnostic::Severity::Error)
+            .count()
+    }
+
+    /// An overlay's entry of `kind` whose `id` is none of its base's (`base_ids`), refused for
+    /// what it lacks (errors said since `errors_before`: a new entry needs its required keys)
+    /// while its id is close to one of the base's: the id it likely meant, as an unknown id
+    /// anywhere else is said with its did-you-mean. An entry with a new id adds an entity, so
+    /// the misspelt id alone was said only as the keys a new one lacks.
+    fn new_id_meant(
+        &mut self,
+        (kind, id, id_span, path): (&str, &str, Range<usize>, &str),
+        base_ids: &[String],
+        errors_before: usize,
+    ) {
+        if self.errors() == errors_before {
+            return;
+        }
+        let Some(meant) = closest(id, base_ids) else {
+            return;
+        };
+        self.error(
+            id_span,
+            &format!("{path}.id"),
+            format!(
+                "no {kind} `{id}` in the base scenario: this entry adds a new {kind}, which lacks what a new one needs"
+            ),
+        )
+        .help = Some(format!(
+            "did you mean `{meant}`? (an overlay's entry with an id of its base changes that {kind})"
+        ));
+    }
+
     fn scenario(
         &mut self,
         root: &DeTable<'_>,
@@ -1060,11 +1097,14 @@ impl<'a> Reader<'a> {
     fn powers(&mut self, root: &DeTable<'_>, s: &mut Scenario) {
         let allowed = Self::keys_of(PowerParams::FIELDS, POWER_KEYS);
         let mut seen: Vec<(String, Range<usize>)> = Vec::new();
+        let base_ids: Vec<String> = s.powers.iter().map(|p| p.id.clone()).collect();
         for (i, t, span) in self.entries(root, "power") {
             let path = format!("power[{i}]");
-            let Some((id, _)) = self.entry_id(t, &path, span.clone(), &allowed, &mut seen) else {
+            let Some((id, id_span)) = self.entry_id(t, &path, span.clone(), &allowed, &mut seen)
+            else {
                 continue;
             };
+            let errors_before = self.errors();
             let name = self.optional_string(t, "name", &path);
             match s.power_index(&id) {
                 Some(k) => {
@@ -1077,6 +1117,7 @@ impl<'a> Reader<'a> {
                 None => {
                     let mut params = PowerParams::defaults();
                     self.block(t, &path, &format!("power.{id}"), span, &mut params, true);
+                    self.new_id_meant(("power", &id, id_span, &path), &base_ids, errors_before);
                     s.powers.push(OutsidePower {
                         name: name.unwrap_or_else(|| id.clone()),
                         id,
@@ -1092,6 +1133,7 @@ impl<'a> Reader<'a> {
 
     fn countries(&mut self, root: &DeTable<'_>, s: &mut Scenario) {
         let mut seen: Vec<(String, Range<usize>)> = Vec::new();
+        let base_ids: Vec<String> = s.countries.iter().map(|c| c.id.clone()).collect();
         for (i, t, span) in self.entries(root, "country") {
             let path = format!("country[{i}]");
             let Some((id, id_span)) =
@@ -1099,6 +1141,7 @@ impl<'a> Reader<'a> {
             else {
                 continue;
             };
+            let errors_before = self.errors();
             if s.power_index(&id).is_some() {
                 self.error(
                     id_span,
@@ -1251,6 +1294,10 @@ impl<'a> Reader<'a> {
                 None => {}
             }
             self.check_currency(t, &path, span.clone(), &c);
+            if is_new {
+                let at = ("country", id.as_str(), id_span, path.as_str());
+                self.new_id_meant(at, &base_ids, errors_before);
+            }
             if is_new && s.countries.len() >= MAX_ENTITIES {
                 self.error(span, &path, format!("more than {MAX_ENTITIES} countries"));
                 continue;
@@ -1438,11 +1485,14 @@ impl<'a> Reader<'a> {
     fn alliances(&mut self, root: &DeTable<'_>, s: &mut Scenario) {
         let allowed = Self::keys_of(AllianceParams::FIELDS, ALLIANCE_KEYS);
         let mut seen: Vec<(String, Range<usize>)> = Vec::new();
+        let base_ids: Vec<String> = s.alliances.iter().map(|a| a.id.clone()).collect();
         for (i, t, span) in self.entries(root, "alliance") {
             let path = format!("alliance[{i}]");
-            let Some((id, _)) = self.entry_id(t, &path, span.clone(), &allowed, &mut seen) else {
+            let Some((id, id_span)) = self.entry_id(t, &path, span.clone(), &allowed, &mut seen)
+            else {
                 continue;
             };
+            let errors_before = self.errors();
             let existing = s.alliances.iter().position(|a| a.id == id);
             let mut a = match existing {
                 Some(k) => s.alliances[k].clone(),
@@ -1472,6 +1522,29 @@ impl<'a> Reader<'a> {
                                 .into(),
                         );
                     }
+                    // An overlay's members that make a rivalry of its base intra-alliance
+                    // (both sides members where the base had not both): warned at the
+                    // members in the rivalry's words, as a file whose `members` list both
+                    // sides is warned at its rivalry (read after the alliances).
+                    let was = existing.map_or(&[][..], |k| &s.alliances[k].members[..]);
+                    let both = |l: &[Actor], r: &Rivalry| {
+                        l.contains(&Actor::Country(r.challenger))
+                            && l.contains(&Actor::Country(r.target))
+                    };
+                    let made: Vec<(usize, usize)> = s
+                        .rivalries
+                        .iter()
+                        .filter(|r| both(&m, r) && !both(was, r))
+                        .map(|r| (r.challenger, r.target))
+                        .collect();
+                    if let Some(v) = lookup(t, "members") {
+                        for (c, tg) in made {
+                            let (c, tg) = (&s.countries[c].id, &s.countries[tg].id);
+                            let (message, help) = intra_alliance_words(c, tg, &id);
+                            self.warn(v.span(), &format!("{path}.members"), message).help =
+                                Some(help);
+                        }
+                    }
                     a.members = m;
                 }
                 None if existing.is_none() && lookup(t, "members").is_none() => {
@@ -1490,6 +1563,10 @@ impl<'a> Reader<'a> {
             }
             let tp = format!("alliance.{id}");
             self.block(t, &path, &tp, span, &mut a.params, existing.is_none());
+            if existing.is_none() {
+                let at = ("alliance", id.as_str(), id_span, path.as_str());
+                self.new_id_meant(at, &base_ids, errors_before);
+            }
             match existing {
                 Some(k) => s.alliances[k] = a,
                 None => s.alliances.push(a),
@@ -1500,11 +1577,14 @@ impl<'a> Reader<'a> {
     fn deployments(&mut self, root: &DeTable<'_>, s: &mut Scenario) {
         let allowed = Self::keys_of(DeploymentParams::FIELDS, DEPLOYMENT_KEYS);
         let mut seen: Vec<(String, Range<usize>)> = Vec::new();
+        let base_ids: Vec<String> = s.deployments.iter().map(|d| d.id.clone()).collect();
         for (i, t, span) in self.entries(root, "deployment") {
             let path = format!("deployment[{i}]");
-            let Some((id, _)) = self.entry_id(t, &path, span.clone(), &allowed, &mut seen) else {
+            let Some((id, id_span)) = self.entry_id(t, &path, span.clone(), &allowed, &mut seen)
+            else {
                 continue;
             };
+            let errors_before = self.errors();
             let existing = s.deployments.iter().position(|d| d.id == id);
             let host = match lookup(t, "host") {
                 Some(v) => self
@@ -1545,6 +1625,10 @@ impl<'a> Reader<'a> {
             }
             let tp = format!("deployment.{id}");
             self.block(t, &path, &tp, span, &mut d.params, existing.is_none());
+            if existing.is_none() {
+                let at = ("deployment", id.as_str(), id_span, path.as_str());
+                self.new_id_meant(at, &base_ids, errors_before);
+            }
             match existing {
                 Some(k) => s.deployments[k] = d,
                 None => s.deployments.push(d),
@@ -1555,6 +1639,7 @@ impl<'a> Reader<'a> {
     fn rivalries(&mut self, root: &DeTable<'_>, s: &mut Scenario) {
         let allowed = Self::keys_of(RivalryParams::FIELDS, RIVALRY_KEYS);
         let mut seen: Vec<(String, Range<usize>)> = Vec::new();
+        let base_ids: Vec<String> = s.rivalries.iter().map(|r| r.id.clone()).collect();
         let entries = self.entries(root, "rivalry");
         if let Some(v) = lookup(root, "rivalry")
             && v.get_ref().as_array().is_none_or(|a| a.len() != entries.len())
@@ -1614,6 +1699,7 @@ impl<'a> Reader<'a> {
                 Some(k) => s.rivalries[k].clone(),
                 None => {
                     let (Some(c), Some(tg)) = (challenger, target) else {
+                        let errors_before = self.errors();
                         for key in ["challenger", "target"] {
                             if lookup(t, key).is_none() {
                                 self.error(
@@ -1622,6 +1708,11 @@ impl<'a> Reader<'a> {
                                     format!("missing required key `{key}`"),
                                 );
                             }
+                        }
+                        if explicit_id.is_some() {
+                            let id_span = lookup(t, "id").map_or(span.clone(), |v| v.span());
+                            let at = ("rivalry", id.as_str(), id_span, path.as_str());
+                            self.new_id_meant(at, &base_ids, errors_before);
                         }
                         self.2.push(Dropped::Id(id));
                         continue;
@@ -1656,17 +1747,11 @@ impl<'a> Reader<'a> {
             });
             if let Some(a) = shared {
                 let (c, tg) = (&s.countries[r.challenger].id, &s.countries[r.target].id);
-                self.warn(
-                    span.clone(),
-                    &path,
-                    format!(
-                        "intra-alliance rivalry: challenger `{c}` and target `{tg}` are both members of alliance `{}`",
-                        a.id
-                    ),
-                )
-                .help = Some(format!(
-                    "the pact never makes `{c}` defend `{tg}` against itself (a rival's forces never count for the other side); check that the rivalry or the membership is meant"
-                ));
+                let (message, help) = intra_alliance_words(c, tg, &a.id);
+                // Said once in a file: an overlay's `members` that made it are warned at.
+                if !self.diags.iter().any(|d| d.message == message) {
+                    self.warn(span.clone(), &path, message).help = Some(help);
+                }
             }
             let tp = format!("rivalry.{id}");
             let given = self.block(t, &path, &tp, span.clone(), &mut r.params, existing.is_none());
@@ -1683,6 +1768,7 @@ impl<'a> Reader<'a> {
     fn policies(&mut self, root: &DeTable<'_>, s: &mut Scenario) -> Vec<GatedChange> {
         let mut gated = Vec::new();
         let mut seen: Vec<(String, Range<usize>)> = Vec::new();
+        let base_ids: Vec<String> = s.policies.iter().map(|p| p.id.clone()).collect();
         for (i, t, span) in self.entries(root, "policy") {
             let path = format!("policy[{i}]");
             // A policy whose id repeats an earlier one's is refused for that, and still read
@@ -1739,6 +1825,7 @@ impl<'a> Reader<'a> {
                     }
                 }
                 None if existing.is_none() => {
+                    let errors_before = self.errors();
                     self.error(
                         span.clone(),
                         &format!("{path}.start"),
@@ -1746,6 +1833,11 @@ impl<'a> Reader<'a> {
                     )
                     .help =
                         Some("the date the policy takes effect, e.g. start = \"2026-01\"".into());
+                    if !duplicate {
+                        let id_span = lookup(t, "id").map_or(span.clone(), |v| v.span());
+                        let at = ("policy", id.as_str(), id_span, path.as_str());
+                        self.new_id_meant(at, &base_ids, errors_before);
+                    }
                 }
                 None => {}
             }
@@ -1948,16 +2040,8 @@ impl<'a> Reader<'a> {
                                 if let Some(r) = made {
                                     let (c, tg) =
                                         (&s.countries[r.challenger].id, &s.countries[r.target].id);
-                                    self.warn(
-                                        item.span(),
-                                        &ip,
-                                        format!(
-                                            "intra-alliance rivalry: challenger `{c}` and target `{tg}` are both members of alliance `{aid}`"
-                                        ),
-                                    )
-                                    .help = Some(format!(
-                                        "the pact never makes `{c}` defend `{tg}` against itself (a rival's forces never count for the other side); check that the rivalry or the membership is meant"
-                                    ));
+                                    let (message, help) = intra_alliance_words(c, tg, aid);
+                                    self.warn(item.span(), &ip, message).help = Some(help);
                                 }
                             }
                             p.joins.push((a, m));
@@ -2088,7 +2172,7 @@ impl<'a> Reader<'a> {
                 };
                 if !dropped {
                     self.error(pv.span(), &format!("{path}.path"), e.message)
-                        .help = e.suggestion.map(|x| format!("did you mean `{x}`?"));
+                        .help = e.help();
                 }
                 return None;
             }
@@ -2243,6 +2327,20 @@ pub(crate) fn refused_model_pair(
         return Some((["resolve_spread", "protector_restraint"], f));
     }
     moves_twice_at_attack(m).map(|f| (["protector_moves_twice", "commitment_at_attack"], f))
+}
+
+/// The warning (message, help) of a rivalry whose challenger `c` and target `tg` are both
+/// members of alliance `aid`, in the same words wherever it is said: at the rivalry, at a
+/// policy's `join` that makes it, at an overlay's `members` that make it of its base's rivalry.
+fn intra_alliance_words(c: &str, tg: &str, aid: &str) -> (String, String) {
+    (
+        format!(
+            "intra-alliance rivalry: challenger `{c}` and target `{tg}` are both members of alliance `{aid}`"
+        ),
+        format!(
+            "the pact never makes `{c}` defend `{tg}` against itself (a rival's forces never count for the other side); check that the rivalry or the membership is meant"
+        ),
+    )
 }
 
 /// The file's index of the `[[policy]]` with id `id` in `root` and the span of the `path` of

@@ -256,6 +256,29 @@ pub(crate) fn read(inp: &mut Input<'_>, root: &DeTable<'_>, cx: &Context<'_>) ->
                 Some(s) => settings = s,
                 None => ok = false,
             }
+            // A `set` that reaches a refused pair of `[model]` switches (the protectors' two
+            // moves with their one move at the attack; their private resolve with
+            // restraint), in `[model]` or through a dated policy it enables or changes, where
+            // the policy's scenario alone does not: at the last key of the table that
+            // reaches it, in the words of the scenario file and `--set`.
+            if ok
+                && let Some((keys, change, (message, help))) =
+                    crate::scenario::refused_pair_reached(&scenario)
+                && let Some(table) = sv.get_ref().as_table()
+            {
+                let policy = change.map(|(p, _)| format!("policy.{}.", scenario.policies[p].id));
+                let reaching = |k: &str| {
+                    k.strip_prefix("model.").is_some_and(|m| keys.contains(&m))
+                        || policy.as_deref().is_some_and(|p| k.starts_with(p))
+                };
+                let at_key = table
+                    .iter()
+                    .rfind(|(k, _)| reaching(k.get_ref()))
+                    .map(|(k, _)| (k.span(), format!("{at}.set.\"{}\"", k.get_ref())));
+                let (span, key) = at_key.unwrap_or((sv.span(), format!("{at}.set")));
+                inp.error(span, &key, message).help = Some(help);
+                ok = false;
+            }
         }
         let mut targets = Vec::with_capacity(cx.parameters.len());
         for (j, p) in cx.parameters.iter().enumerate() {
@@ -462,14 +485,8 @@ pub(crate) fn read_draws(
         .filter(|(_, c)| !c.contains('/'))
         .map(|(k, c)| (k, c.as_str()))
         .collect();
-    if params.is_empty() {
-        return fail(
-            inp,
-            "no parameter column (columns other than draw, weight, distance and a \
-             calibration's case parameters CASE/PATH)"
-                .into(),
-        );
-    }
+    // The reader refuses a file of case columns alone (`NO_PARAMETER_COLUMN`).
+    debug_assert!(!params.is_empty());
     // A column that is no parameter of the base: at its header cell, in the words and
     // did-you-mean of `--posterior` and `--set`.
     if let Some(d) = crate::calibrate::nested::unknown_column(&post, text, base) {

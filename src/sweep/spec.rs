@@ -169,8 +169,20 @@ pub(crate) fn resolve_with_restraint_reached(
         "model.protector_moves_twice",
         "model.commitment_at_attack",
     ];
+    // A parameter that enables a dated policy (`policy.ID.enabled`), or varies a change of
+    // one, reaches the pair through the policy's `set` at its largest value too.
     let touched: Vec<usize> = (0..params.len())
-        .filter(|&i| keys.contains(&params[i].path.as_str()))
+        .filter(|&i| {
+            keys.contains(&params[i].path.as_str())
+                || matches!(
+                    params[i].target,
+                    ParamRef::PolicyEnabled { .. }
+                        | ParamRef::PolicyValue {
+                            field: scenario::PolicyField::Change { .. },
+                            ..
+                        }
+                )
+        })
         .collect();
     touched.last()?;
     if scenario::refused_pair_reached(base).is_some() {
@@ -1166,8 +1178,8 @@ pub(crate) fn read_parameter(
                 Some(t)
             }
             Err(e) => {
-                let help = match &e.suggestion {
-                    Some(s) => format!("did you mean `{s}`?"),
+                let help = match e.help() {
+                    Some(h) => h,
                     None => "paths look like country.XKX.military.budget, alliance.NATO.reliability, rivalry.SRB-XKX.monitoring, policy.ID.enabled (see docs/SWEEPS.md)".into(),
                 };
                 r.error(path_v.span(), &format!("{p}.path"), e.message).help = Some(help);

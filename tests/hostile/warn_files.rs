@@ -68,6 +68,7 @@ macro_rules! warn_files {
 warn_files! {
     alliance_without_members: "alliance-without-members.toml" => 72, "alliance[0].members", "alliance `PACT` has no members: it commits no one";
     intra_alliance_rivalry: "intra-alliance-rivalry.toml" => 21, "rivalry[0]", "intra-alliance rivalry: challenger `AAA` and target `BBB` are both members of alliance `PACT`";
+    intra_alliance_rivalry_by_overlay: "intra-alliance-rivalry-by-overlay.toml" => 7, "alliance[0].members", "intra-alliance rivalry: challenger `AAA` and target `BBB` are both members of alliance `PACT`";
     budget_above_gdp: "budget-above-gdp.toml" => 8, "country[0].military.budget", "implausible currency figures: the defence budget 2200 is 25 times GDP 89";
     gdp_in_a_large_unit: "gdp-in-a-large-unit.toml" => 12, "country[0].economic.gdp", "GDP 6e5 is beyond any economy in billions of US dollars or euros: a run's GDP lost is kept only up to 1048576 (2^20)";
     capability_vs_budget: "capability-vs-budget.toml" => 9, "country[0].military.capability", "implausible currency figures: the capability stock 7000 is 3182 times the defence budget 2.2";
