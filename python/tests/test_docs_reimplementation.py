@@ -358,6 +358,17 @@ of after a stay-out (src/model/game.rs `commitment_twice`); the part paid at the
 as the whole abandonment (src/model/mod.rs, `p_tripwire_display`; seen only in (2)'s AAA-BBB).
 Not seen by construction, recorded: P's realised leaf "stayed out at node 4, fought at node 6"
 paying `pt` (`game::payoffs`) enters no output compared (U6).
+
+Measured (RESULTS.md 14): none of the 55 outside, largest |z| 2.77 (AAA-BBB's honoured share of
+sanctioned displays, 0.910 against 0.963; 1 of 55 beyond 1.96). The baseline's P(use of force)
+0.2187 against 0.2138 (0.0063 with the two moves alone). The power checks find 11 of 18
+(tripwire-ignored: 0.2187 against 0.0086) and 7 of 37, all AAA-BBB (tripwire-whole-abandonment:
+P(use of force) 0.0114 against 0.0282). The planted bugs in deter, each reverted: the tripwire
+charged after a commitment, B15 red with 20 outside; the whole abandonment paid at the display,
+B15 red with 9 outside, all AAA-BBB (the baseline's run unchanged, `B = 0`). At the new z B8's
+baseline check at `model.reputation_loss=0.3` and 5,000 runs lost its one finding (|z| 4.141),
+so it runs at 10,000 (|z| 5.08), a change made after seeing it fail. Time (`-k B15
+--durations=5`, load about 5 on two cores): 7.0 s and 1.6 s + 1.2 s for the power checks.
 """
 
 import json
@@ -586,9 +597,11 @@ def test_the_comparison_finds_a_kept_memory(tmp_path):
 
 
 # the Baltic check at 10,000 runs since B13 widened z to 4.1011 (at 5,000 its one finding,
-# `commitments.honoured`, fell to |z| 4.09: RESULTS.md 12.2)
+# `commitments.honoured`, fell to |z| 4.09: RESULTS.md 12.2); the baseline's at 10,000 since
+# B15 widened it to 4.1460 (at 5,000 its one finding, `challenge_after_concession`, fell to
+# |z| 4.14: RESULTS.md 14.2)
 @pytest.mark.parametrize("path, moved, runs", [(BALTIC, "model.rationality_protector=4", "10000"),
-                                               (FILES[0], "model.reputation_loss=0.3", "5000")])
+                                               (FILES[0], "model.reputation_loss=0.3", "10000")])
 def test_the_shares_find_a_moved_parameter(tmp_path, path, moved, runs):
     out = tmp_path / "model2-shares-moved.json"
     subprocess.run(
