@@ -359,16 +359,19 @@ as the whole abandonment (src/model/mod.rs, `p_tripwire_display`; seen only in (
 Not seen by construction, recorded: P's realised leaf "stayed out at node 4, fought at node 6"
 paying `pt` (`game::payoffs`) enters no output compared (U6).
 
-Measured (RESULTS.md 14): none of the 55 outside, largest |z| 2.77 (AAA-BBB's honoured share of
-sanctioned displays, 0.910 against 0.963; 1 of 55 beyond 1.96). The baseline's P(use of force)
-0.2187 against 0.2138 (0.0063 with the two moves alone). The power checks find 11 of 18
-(tripwire-ignored: 0.2187 against 0.0086) and 7 of 37, all AAA-BBB (tripwire-whole-abandonment:
-P(use of force) 0.0114 against 0.0282). The planted bugs in deter, each reverted: the tripwire
-charged after a commitment, B15 red with 20 outside; the whole abandonment paid at the display,
-B15 red with 9 outside, all AAA-BBB (the baseline's run unchanged, `B = 0`). At the new z B8's
-baseline check at `model.reputation_loss=0.3` and 5,000 runs lost its one finding (|z| 4.141),
-so it runs at 10,000 (|z| 5.08), a change made after seeing it fail. Time (`-k B15
---durations=5`, load about 5 on two cores): 7.0 s and 1.6 s + 1.2 s for the power checks.
+Measured (RESULTS.md 14): none of the 55 outside, largest |z| 2.77 (AAA-BBB's
+`sanctions_at_display.honoured`, 0.910 against 0.963; 1 of 55 beyond 1.96). The baseline's P(use
+of force) 0.2187 against 0.2138 (0.0063 with the two moves alone). The power checks find 11 of
+18 (tripwire-ignored: 0.2187 against 0.0086) and 7 of 37, all AAA-BBB
+(tripwire-whole-abandonment: P(use of force) 0.0114 against 0.0282). The planted bugs in deter,
+each reverted: the tripwire charged after a commitment, B15 red with 20 outside; the whole
+abandonment paid at the display, B15 red with 9 outside, all AAA-BBB (the baseline's run
+unchanged, `B = 0`); P's leaf after a stay-out and a fight without `pt` (U6): not seen here by
+construction, deter's own `continuation_values_equal_realised_payoffs_with_two_moves` fails
+under it. At the new z B8's baseline check at `model.reputation_loss=0.3` and 5,000 runs lost
+its one finding (|z| 4.141), so it runs at 10,000 (|z| 5.08), a change made after seeing it
+fail. Time (`-k B15 --durations=5`, load about 5 on two cores): 7.0 s and 1.6 s + 1.2 s for the
+power checks.
 """
 
 import json
