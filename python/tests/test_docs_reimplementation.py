@@ -328,6 +328,50 @@ decided by `u_4` (`play`): not seen (the Baltic wars alone move, |z| at most 3.8
 spot of the comparison (deter's own `continuation_values_equal_realised_payoffs_with_two_moves`
 fails under it). Time (`-k B14 --durations=5`, load about 12 on two cores): 42.9 s and
 7.2 s + 6.6 s for the power checks.
+
+Reading extended (2 December 2026, eleventh review: the tripwire at the display,
+`model.tripwire_at_display` 1 with `protector_moves_twice` 1: a P that stayed out at node 4 pays
+the stationed part `pt = tripwire_cost trip S` of the abandonment after force whatever it does
+at node 6, so node 6 after a stay-out is `g(s_d, 0) = logistic(beta_P ((VP(s_d, 1) - pt) -
+VP(s_d, 0)))` and after a commitment as before; MODEL.md 2.1 and 7.7; model2.py gained it from
+the docs alone, GAPS.md eleventh review U1-U7; written and committed before it was run at these
+seeds, and before model2.py had met deter with the switch at any seed: the settings were chosen
+by running model2.py alone, at seed 901). The switch moves only where a stationed force is in
+theatre, so B15 runs the baseline (KFOR: no treaty, `pt = pa`) and the deployments case
+(tools/reimplementation/cases/deployments.toml: AAA-BBB under a pact with a force of its pact
+partners until 2027, `0 < pt < pa`; AAA-CCC without a pact, its forces ending in 2026 and another
+starting in 2027, `pt = pa`). B15, deter `--seed 151 --no-attribution` against model2.py
+`--seed 152`, 20,000 runs a side: (1) the baseline with `protector_moves_twice` 1 and
+`tripwire_at_display` 1; (2) deployments.toml with both and `reneging_cost` 0.5. Per rivalry the
+12 comparisons and B8's 6 shares, with `commitments.honoured` where a treaty makes it defined
+(AAA-BBB; the baseline's KFOR and AAA-CCC have none, `invoked` 0, asserted): 18 + (19 + 18) =
+55; with the 1,423 above, 1,478, each at z = 4.1460 (two-sided 0.05 / 1478), the 1,423 included
+(wider than before). Power checks (same reading), model2.py at 5,000 runs against deter's runs
+of the same case, each must find at least one of its comparisons: (1) against `--misread
+tripwire-ignored` (the switch not read: model2.py alone at seed 901, 10,000 runs, moves the
+baseline's P(use of force) from 0.0076 to 0.2280), and (2) against `--misread
+tripwire-whole-abandonment` (the part paid at the display read as the whole abandonment, the
+treaty's part included: it moves AAA-BBB alone, P(use of force) 0.0138 to 0.0321, the
+military cost share 0.053 to 0.097). Planted bugs in deter to be tried, each rebuilt and
+reverted, each must turn B15 red: the tripwire charged at node 6 after a commitment in place
+of after a stay-out (src/model/game.rs `commitment_twice`); the part paid at the display taken
+as the whole abandonment (src/model/mod.rs, `p_tripwire_display`; seen only in (2)'s AAA-BBB).
+Not seen by construction, recorded: P's realised leaf "stayed out at node 4, fought at node 6"
+paying `pt` (`game::payoffs`) enters no output compared (U6).
+
+Measured (RESULTS.md 14): none of the 55 outside, largest |z| 2.77 (AAA-BBB's
+`sanctions_at_display.honoured`, 0.910 against 0.963; 1 of 55 beyond 1.96). The baseline's P(use
+of force) 0.2187 against 0.2138 (0.0063 with the two moves alone). The power checks find 11 of
+18 (tripwire-ignored: 0.2187 against 0.0086) and 7 of 37, all AAA-BBB
+(tripwire-whole-abandonment: P(use of force) 0.0114 against 0.0282). The planted bugs in deter,
+each reverted: the tripwire charged after a commitment, B15 red with 20 outside; the whole
+abandonment paid at the display, B15 red with 9 outside, all AAA-BBB (the baseline's run
+unchanged, `B = 0`); P's leaf after a stay-out and a fight without `pt` (U6): not seen here by
+construction, deter's own `continuation_values_equal_realised_payoffs_with_two_moves` fails
+under it. At the new z B8's baseline check at `model.reputation_loss=0.3` and 5,000 runs lost
+its one finding (|z| 4.141), so it runs at 10,000 (|z| 5.08), a change made after seeing it
+fail. Time (`-k B15 --durations=5`, load about 5 on two cores): 7.0 s and 1.6 s + 1.2 s for the
+power checks.
 """
 
 import json
@@ -389,9 +433,10 @@ COMPARISONS = (len(FILES) * (len(EVENTS) + len(MEANS))
                + 2 * (PER_RIVALRY + 6) + 2 * 3 * (PER_RIVALRY + 7)   # at the attack (B11)
                + 3 * (PER_RIVALRY + 6 + 3 * (PER_RIVALRY + 7))       # the resolve (B12)
                + 2 * 2 * (PER_RIVALRY + 7) + 2 * 3 * (PER_RIVALRY + 7)   # pact, theatre (B13)
-               + 2 * (PER_RIVALRY + 6) + 3 * 3 * (PER_RIVALRY + 7))      # two moves (B14)
-# Two-sided 0.05 / 1423: z = Phi^-1(1 - 0.025 / 1423).
-Z = 4.1373
+               + 2 * (PER_RIVALRY + 6) + 3 * 3 * (PER_RIVALRY + 7)       # two moves (B14)
+               + (PER_RIVALRY + 6) + (PER_RIVALRY + 7) + (PER_RIVALRY + 6))  # tripwire (B15)
+# Two-sided 0.05 / 1478: z = Phi^-1(1 - 0.025 / 1478).
+Z = 4.1460
 # B7: (protector_restraint, restraint_cost) and the protected files with their runs
 RESTRAINT = (("1", "0.2"), ("0.5", "0.05"))
 RESTRAINT_FILES = ((FILES[0], 20_000), (FILES[1], 20_000), (BALTIC, 10_000))
@@ -518,7 +563,7 @@ def share_disagreements(d: dict, m: dict) -> list[str]:
 
 
 def test_the_docs_reimplementation_gives_deters_distributions(tmp_path):
-    assert COMPARISONS == 1423
+    assert COMPARISONS == 1478
     failures = []
     for path in FILES:
         d, m = deter_json(path, tmp_path), model2_json(path, tmp_path)
@@ -555,9 +600,11 @@ def test_the_comparison_finds_a_kept_memory(tmp_path):
 
 
 # the Baltic check at 10,000 runs since B13 widened z to 4.1011 (at 5,000 its one finding,
-# `commitments.honoured`, fell to |z| 4.09: RESULTS.md 12.2)
+# `commitments.honoured`, fell to |z| 4.09: RESULTS.md 12.2); the baseline's at 10,000 since
+# B15 widened it to 4.1460 (at 5,000 its one finding, `challenge_after_concession`, fell to
+# |z| 4.14: RESULTS.md 14.2)
 @pytest.mark.parametrize("path, moved, runs", [(BALTIC, "model.rationality_protector=4", "10000"),
-                                               (FILES[0], "model.reputation_loss=0.3", "5000")])
+                                               (FILES[0], "model.reputation_loss=0.3", "10000")])
 def test_the_shares_find_a_moved_parameter(tmp_path, path, moved, runs):
     out = tmp_path / "model2-shares-moved.json"
     subprocess.run(
@@ -1225,3 +1272,62 @@ def test_b14_the_comparison_finds_a_misread_second_move(tmp_path, case, misread)
         b14_run(path, tmp_path, runs, sets, "deter"),
         b14_run(path, tmp_path, 5000, sets, "model2", "--misread", misread))
     assert found, f"a misread second move ({misread}) went unseen"
+
+
+# B15: the tripwire at the display (MODEL.md 7.7, `tripwire_at_display` with the two moves),
+# where a stationed force is in theatre: the baseline's KFOR and the deployments case
+TRIPWIRE = ["--set", "model.tripwire_at_display=1"]
+B15_CASES = ((FILES[0], 20_000, TWICE + TRIPWIRE),
+             (DEPLOYMENTS, 20_000, TWICE + TRIPWIRE + RENEGING))
+
+
+@pytest.fixture(scope="module")
+def b15_dir(tmp_path_factory):
+    """B15's runs, shared by the family and its power checks (deter's runs are made once)."""
+    return tmp_path_factory.mktemp("b15")
+
+
+def b15_run(path: pathlib.Path, tmp: pathlib.Path, runs: int, sets: list, which: str,
+            *extra: str) -> dict:
+    """deter (seed 151) or model2.py (seed 152) with `sets` (the switches included)."""
+    tag = "-".join(x.replace("model.", "") for x in sets if x != "--set")
+    out = tmp / f"{which}-b15-{path.stem}-{runs}-{tag}{'-'.join(extra)}.json"
+    if not out.exists():
+        if which == "deter":
+            args = [binary(), "run", str(path), "--runs", str(runs), "--seed", "151",
+                    "--no-attribution", "--format", "json", "--quiet", "--out", str(out)]
+        else:
+            args = [sys.executable, str(MODEL2), str(path), "--runs", str(runs), "--seed", "152",
+                    "--out", str(out), *extra]
+        subprocess.run(args + sets, check=True, capture_output=True)
+    return json.loads(out.read_text())
+
+
+def test_b15_the_tripwire_at_the_display_per_rivalry(b15_dir):
+    """B15: `model.tripwire_at_display` 1 with `model.protector_moves_twice` 1 on the baseline,
+    and with `model.reneging_cost` 0.5 on the deployments case (a pact with a stationed force,
+    `0 < pt < pa`, and forces without a pact, `pt = pa`): the 12 per-rivalry comparisons and
+    B8's shares per rivalry, `commitments.honoured` where defined."""
+    found = []
+    for path, runs, sets in B15_CASES:
+        d = b15_run(path, b15_dir, runs, sets, "deter")
+        m = b15_run(path, b15_dir, runs, sets, "model2")
+        assert m["overrides"], "model2.py did not take the settings"
+        invoked = [r["mechanisms"]["commitments"]["invoked"] for r in d["rivalries"]]
+        # 19 comparisons for AAA-BBB (the honoured share defined), 18 for the others
+        assert invoked == [0] if path == FILES[0] else (invoked[0] > 100 and invoked[1] == 0)
+        found += [f"{path.relative_to(ROOT)} {' '.join(sets[1::2])}: {x}"
+                  for x in at_attack_disagreements(d, m)]
+    assert not found, "deter and the docs' re-implementation disagree:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("case, misread", [(0, "tripwire-ignored"),
+                                           (1, "tripwire-whole-abandonment")])
+def test_b15_the_comparison_finds_a_misread_tripwire(b15_dir, case, misread):
+    """B15's power checks: model2.py at 5,000 runs with the switch not read (the baseline), or
+    the part paid at the display read as the whole abandonment (the deployments case's pact)."""
+    path, runs, sets = B15_CASES[case]
+    found = at_attack_disagreements(
+        b15_run(path, b15_dir, runs, sets, "deter"),
+        b15_run(path, b15_dir, 5000, sets, "model2", "--misread", misread))
+    assert found, f"a misread tripwire ({misread}) went unseen"

@@ -33,6 +33,11 @@ Tenth review (GAPS.md, tenth review): the protectors' two moves (`model.protecto
 node 6, P fights or stays out after A's use of force knowing its node-4 move; the uniform u_9)
 and the reneging cost (`model.reneging_cost`), written from MODEL.md 2.1, 3.1 and 7.7 alone.
 
+Eleventh review (GAPS.md, eleventh review): the tripwire at the display
+(`model.tripwire_at_display`: with the two moves, a P that stayed out at node 4 pays the
+stationed part `pt` of the abandonment after force whatever it does at node 6), written from
+MODEL.md 2.1 and 7.7 alone.
+
 It cannot reproduce deter's random streams (section 3.1 of MODEL.md); it matches distributions.
 
     python3 tools/reimplementation/model2.py scenarios/western-balkans-2024.toml --runs 20000 --seed 1
@@ -75,7 +80,7 @@ MODEL = dict(
     fait_accompli_resistance=1.0, protector_restraint=0.0, restraint_cost=0.05,
     commitment_at_attack=0.0, resolve_spread=0.0, resolve_signal=0.5,
     protector_resolve_misjudged=0.0, misjudgment_pact_clarity=0.0, limited_fight_in_theatre=0.0,
-    protector_moves_twice=0.0, reneging_cost=0.0,
+    protector_moves_twice=0.0, reneging_cost=0.0, tripwire_at_display=0.0,
 )
 MILITARY = dict(readiness=0.6, readiness_reversion=0.5, interoperability=0.5, quality=1.0,
                 procurement_efficiency=1.0, investment_share=0.25, depreciation=0.08,
@@ -308,6 +313,13 @@ def twice_on(m):
             and "node6-one-move" not in MISREAD)
 
 
+def tripwire_display_on(m):
+    """The tripwire at the display (7.7): read only with the two moves. `--misread
+    tripwire-ignored` (a power check) keeps node 6 after a stay-out pricing the whole pa."""
+    return (twice_on(m) and m["tripwire_at_display"] != 0
+            and "tripwire-ignored" not in MISREAD)
+
+
 def resolve_on(m):
     """The protectors' private resolve (7.7): read only with the commitment at the attack, and
     not in a crisis where restraint is offered (the refused combination, if made at run time)."""
@@ -390,8 +402,14 @@ def solve_game(m, g, p0, p1, V, dr, tk, rrev, pF1=None, mu=None, misjudged=0.0):
         rn = m["reneging_cost"] * S
         if "reneging-ignored" in MISREAD:   # power check only: rn not read at node 6
             rn = 0.0
+        # the tripwire at the display (7.7): the stationed part pt = tripwire_cost trip S of
+        # pa, paid after force by a P that stayed out at node 4 whatever it does at node 6, so
+        # its fight there costs pt on top of VP(s_d, 1); its stay-out's pa already holds it
+        pt = g["pt"] if tripwire_display_on(m) else 0.0
+        if "tripwire-whole-abandonment" in MISREAD:   # power check only: pt read as all of pa
+            pt = pa if tripwire_display_on(m) else 0.0
         for k4 in (0, 1):
-            UP1 = VP[1]
+            UP1 = VP[1] - (1 - k4) * pt
             # after a commitment at node 4 its cost cc is sunk and staying out reneges (rn)
             UP0 = VP[0] - k4 * (pc + rn)
             gk = np.where(exists, logistic(bP * (UP1 - UP0)), 0.0)
@@ -1076,6 +1094,7 @@ def _crisis(sc, m, riv, C, P, deps, st, b, act, reaction, tau, rrev, at_war, rng
         pol1=(m["monitoring_cost"] * mon + m["alliance_cost"] * th["B"]) * S,
         sc=sc_cost, tc=tc, td=td, s=s, sD=sD, pc=m["commit_cost"] * S,
         pa=(m["treaty_cost"] * th["B"] + m["tripwire_cost"] * th["trip"]) * S,
+        pt=m["tripwire_cost"] * th["trip"] * S,   # pa's stationed part (7.7, tripwire_at_display)
         pw=np.where(CP > 0, m["protector_war_cost"] * S * KA / np.where(CPKA > 0, CPKA, 1),
                     m["protector_war_cost"] * S),
         pv=m["protect_value"] * np.maximum(th["B"], th["trip"]) * S,
@@ -1656,7 +1675,8 @@ def main(argv=None):
                              "commitment-before-force", "signal-ignored",
                              "misjudged-ignored", "misjudged-threat-only",
                              "clarity-contributors", "theatre-without-patrons",
-                             "reneging-ignored", "node6-one-move", "u9-is-u4"],
+                             "reneging-ignored", "node6-one-move", "u9-is-u4",
+                             "tripwire-ignored", "tripwire-whole-abandonment"],
                     help="power checks only: a wrong reading of the docs (tension-parameter: "
                          "setting a rivalry's tension leaves the parameter `tension` as it was, "
                          "so each month of a ramp shifts by the whole change so far; "
@@ -1687,7 +1707,10 @@ def main(argv=None):
                          "does not read model.reneging_cost; node6-one-move: "
                          "model.protector_moves_twice not read, the one move at the display; "
                          "u9-is-u4: node 6 decided by node 4's uniform u_4 in place of its own "
-                         "u_9)")
+                         "u_9; tripwire-ignored: model.tripwire_at_display not read, node 6 "
+                         "after a stay-out pricing the whole abandonment; "
+                         "tripwire-whole-abandonment: with it, the part paid at the display "
+                         "read as the whole abandonment pa, the treaty's part included)")
     ap.add_argument("--attribution", action="store_true",
                     help="also simulate the 7 level-removal variants of 7.13 (independent streams)")
     a = ap.parse_args(argv)
