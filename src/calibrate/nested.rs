@@ -726,14 +726,8 @@ fn refused_pair(
     targets: &[Option<ParamRef>],
 ) -> Option<crate::scenario::Diagnostic> {
     use crate::scenario::{ModelParams, PolicyField};
-    let pair_keys = [
-        "resolve_spread",
-        "protector_restraint",
-        "protector_moves_twice",
-        "commitment_at_attack",
-    ];
     let reaches = |t: &ParamRef| match *t {
-        ParamRef::Model(k) => pair_keys.contains(&ModelParams::FIELDS[k].key),
+        ParamRef::Model(k) => crate::scenario::in_refused_model_pair(ModelParams::FIELDS[k].key),
         ParamRef::PolicyEnabled { .. } => true,
         ParamRef::PolicyValue { field, .. } => matches!(field, PolicyField::Change { .. }),
         _ => false,

@@ -2317,6 +2317,19 @@ const GATES: &[(&str, &str, &str, &[&str])] = &[
     ),
 ];
 
+/// The pairs of `[model]` keys that are refused together, each in the order its fault is
+/// said at ([`refused_model_pair`]): the one list every reader that can reach a pair (a
+/// policy's `set`, a sweep's parameters, priors, a file of draws) checks its paths against.
+pub(crate) const REFUSED_MODEL_PAIRS: [[&str; 2]; 2] = [
+    ["resolve_spread", "protector_restraint"],
+    ["protector_moves_twice", "commitment_at_attack"],
+];
+
+/// Whether `[model]` key `key` is one of a refused pair's ([`REFUSED_MODEL_PAIRS`]).
+pub(crate) fn in_refused_model_pair(key: &str) -> bool {
+    REFUSED_MODEL_PAIRS.iter().flatten().any(|&k| k == key)
+}
+
 /// The `[model]` keys a refused combination of `m` is said at, in order of preference, with
 /// its (message, help) ([`resolve_with_restraint`], [`moves_twice_at_attack`]); `None` when
 /// no combination is refused.
@@ -2324,9 +2337,9 @@ pub(crate) fn refused_model_pair(
     m: &ModelParams,
 ) -> Option<([&'static str; 2], (String, String))> {
     if let Some(f) = resolve_with_restraint(m) {
-        return Some((["resolve_spread", "protector_restraint"], f));
+        return Some((REFUSED_MODEL_PAIRS[0], f));
     }
-    moves_twice_at_attack(m).map(|f| (["protector_moves_twice", "commitment_at_attack"], f))
+    moves_twice_at_attack(m).map(|f| (REFUSED_MODEL_PAIRS[1], f))
 }
 
 /// The warning (message, help) of a rivalry whose challenger `c` and target `tg` are both

@@ -163,17 +163,14 @@ pub(crate) fn resolve_with_restraint_reached(
     base: &Scenario,
     params: &[Parameter],
 ) -> Option<(usize, String, String)> {
-    let keys = [
-        "model.resolve_spread",
-        "model.protector_restraint",
-        "model.protector_moves_twice",
-        "model.commitment_at_attack",
-    ];
     // A parameter that enables a dated policy (`policy.ID.enabled`), or varies a change of
     // one, reaches the pair through the policy's `set` at its largest value too.
     let touched: Vec<usize> = (0..params.len())
         .filter(|&i| {
-            keys.contains(&params[i].path.as_str())
+            params[i]
+                .path
+                .strip_prefix("model.")
+                .is_some_and(scenario::in_refused_model_pair)
                 || matches!(
                     params[i].target,
                     ParamRef::PolicyEnabled { .. }
