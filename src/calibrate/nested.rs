@@ -725,15 +725,9 @@ fn refused_pair(
     scenario: &Scenario,
     targets: &[Option<ParamRef>],
 ) -> Option<crate::scenario::Diagnostic> {
-    use crate::scenario::{ModelParams, PolicyField};
-    let reaches = |t: &ParamRef| match *t {
-        ParamRef::Model(k) => crate::scenario::in_refused_model_pair(ModelParams::FIELDS[k].key),
-        ParamRef::PolicyEnabled { .. } => true,
-        ParamRef::PolicyValue { field, .. } => matches!(field, PolicyField::Change { .. }),
-        _ => false,
-    };
+    use crate::scenario::{may_reach_refused_pair, pair_key_of};
     let touched: Vec<usize> = (0..targets.len())
-        .filter(|&j| targets[j].as_ref().is_some_and(reaches))
+        .filter(|&j| targets[j].as_ref().is_some_and(may_reach_refused_pair))
         .collect();
     if touched.is_empty() || crate::scenario::refused_pair_reached(scenario).is_some() {
         return None;
@@ -750,7 +744,10 @@ fn refused_pair(
             .iter()
             .rev()
             .find(|&&j| {
-                matches!(targets[j], Some(ParamRef::Model(k)) if keys.contains(&ModelParams::FIELDS[k].key))
+                targets[j]
+                    .as_ref()
+                    .and_then(pair_key_of)
+                    .is_some_and(|k| keys.contains(&k))
             })
             .or(touched.last())
             .copied()?;

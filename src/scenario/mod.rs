@@ -33,7 +33,7 @@ pub use read::{
     read_scenario_text,
     parse_str_with_warnings, parse_str_with_warnings_at,
 };
-pub(crate) use read::{in_refused_model_pair, refused_pair_reached};
+pub(crate) use read::{may_reach_refused_pair, pair_key_of, refused_pair_reached};
 
 /// NATO status of a country.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

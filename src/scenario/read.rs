@@ -989,7 +989,7 @@ impl<'a> Reader<'a> {
         // `[model]` and `--set` refuse them: at the last prior of either.
         let priors: Vec<_> = s.uncertain.iter().map(|u| u.parameter.clone()).collect();
         if let Some((i, message, help)) =
-            crate::sweep::spec::resolve_with_restraint_reached(s, &priors)
+            crate::sweep::spec::refused_pair_reached_by(s, &priors)
             && let Some((_, at, key)) = read.iter().find(|(t, _, _)| *t == priors[i].target)
         {
             self.error(at.clone(), key, message).help = Some(help);
@@ -2325,9 +2325,30 @@ pub(crate) const REFUSED_MODEL_PAIRS: [[&str; 2]; 2] = [
     ["protector_moves_twice", "commitment_at_attack"],
 ];
 
-/// Whether `[model]` key `key` is one of a refused pair's ([`REFUSED_MODEL_PAIRS`]).
-pub(crate) fn in_refused_model_pair(key: &str) -> bool {
-    REFUSED_MODEL_PAIRS.iter().flatten().any(|&k| k == key)
+/// Whether a value written at `target` can reach a refused pair ([`REFUSED_MODEL_PAIRS`]):
+/// a `[model]` key of a pair, or a dated policy's `enabled` or one of its changes (its `set`
+/// may hold a key of a pair). The test of every reader that varies values (a sweep's
+/// parameters, priors, a file of draws) before it checks [`refused_pair_reached`].
+pub(crate) fn may_reach_refused_pair(target: &ParamRef) -> bool {
+    match *target {
+        ParamRef::Model(k) => REFUSED_MODEL_PAIRS
+            .iter()
+            .flatten()
+            .any(|&p| p == ModelParams::FIELDS[k].key),
+        ParamRef::PolicyEnabled { .. } => true,
+        ParamRef::PolicyValue { field, .. } => {
+            matches!(field, super::path::PolicyField::Change { .. })
+        }
+        _ => false,
+    }
+}
+
+/// The `[model]` key `target` writes, if it is one.
+pub(crate) fn pair_key_of(target: &ParamRef) -> Option<&'static str> {
+    match *target {
+        ParamRef::Model(k) => Some(ModelParams::FIELDS[k].key),
+        _ => None,
+    }
 }
 
 /// The `[model]` keys a refused combination of `m` is said at, in order of preference, with

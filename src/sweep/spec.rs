@@ -159,27 +159,14 @@ impl Domain {
 /// in `[model]` or through its policies (the base file refuses them itself without the
 /// parameters): the index of the last parameter of the pair, where the refusal is said, with
 /// the message and help of the scenario file and `--set` ([`scenario::refused_pair_reached`]).
-pub(crate) fn resolve_with_restraint_reached(
+pub(crate) fn refused_pair_reached_by(
     base: &Scenario,
     params: &[Parameter],
 ) -> Option<(usize, String, String)> {
     // A parameter that enables a dated policy (`policy.ID.enabled`), or varies a change of
     // one, reaches the pair through the policy's `set` at its largest value too.
     let touched: Vec<usize> = (0..params.len())
-        .filter(|&i| {
-            params[i]
-                .path
-                .strip_prefix("model.")
-                .is_some_and(scenario::in_refused_model_pair)
-                || matches!(
-                    params[i].target,
-                    ParamRef::PolicyEnabled { .. }
-                        | ParamRef::PolicyValue {
-                            field: scenario::PolicyField::Change { .. },
-                            ..
-                        }
-                )
-        })
+        .filter(|&i| scenario::may_reach_refused_pair(&params[i].target))
         .collect();
     touched.last()?;
     if scenario::refused_pair_reached(base).is_some() {
@@ -199,7 +186,7 @@ pub(crate) fn resolve_with_restraint_reached(
     let last = touched
         .iter()
         .rev()
-        .find(|&&i| pair.iter().any(|k| params[i].path == format!("model.{k}")))
+        .find(|&&i| scenario::pair_key_of(&params[i].target).is_some_and(|k| pair.contains(&k)))
         .or(touched.last())
         .copied()?;
     Some((last, message, help))
@@ -852,7 +839,7 @@ impl Reader<'_> {
                 self.1.map(|h| h.years),
             );
         }
-        if let Some((i, message, help)) = resolve_with_restraint_reached(&base, &parameters)
+        if let Some((i, message, help)) = refused_pair_reached_by(&base, &parameters)
             && let Some((at, key)) = param_spans.get(i).cloned()
         {
             self.error(at, &key, message).help = Some(help);
