@@ -658,7 +658,7 @@ fn variants_following_the_plain_run_equal_variants_simulated_from_the_start() {
             let mut world = c.new_world();
             let mut plain = RunRecord::new(&c);
             let (mut full, mut led) = (Scratch::new(variants), Scratch::new(variants));
-            for i in 0..150 {
+            for i in 0..250 {
                 full.simulate(variants, 5, i);
                 let (mut followers, tape) = led.plain_followers(variants);
                 simulate_run_leading(
