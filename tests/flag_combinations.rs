@@ -645,3 +645,125 @@ fn flag_combinations_are_refused_at_the_flags_value() {
         }
     }
 }
+
+/// The pairs of flags clap refused bare ("error: the argument '--per-run <PATH>' cannot be
+/// used with '--until-ci <HALF_WIDTH>'": neither where nor why) are refused as every flag's
+/// fault: at the refused flag's value, "FLAG:1:1: error: expected no FLAG with OTHER, found
+/// `VALUE`" (a switch: "expected no FLAG with OTHER"), why and what to do in the help line,
+/// exit 2, nothing written; in `run`, `sweep`, `merge` and `discover`.
+#[test]
+fn pairs_clap_refused_bare_are_refused_at_the_refused_flags_value() {
+    let d = tempfile::tempdir().unwrap();
+    let b = base();
+    let sw = sweep(d.path()).display().to_string();
+    let p = |name: &str| d.path().join(name).display().to_string();
+    let (part, rows, page, charts) = (p("part.json"), p("rows.csv"), p("r.html"), p("charts"));
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            vec!["run", &b, "--per-run", &rows, "--until-ci", "0.05"],
+            "--until-ci:1:1: error: expected no --until-ci with --per-run, found `0.05`\n".into(),
+        ),
+        (
+            vec![
+                "run", &b, "--shard", "0/2", "--out", &part, "--format", "json",
+            ],
+            "--format:1:1: error: expected no --format with --shard, found `json`\n".into(),
+        ),
+        (
+            vec![
+                "run", &b, "--shard", "0/2", "--out", &part, "--report", &page,
+            ],
+            format!("--report:1:1: error: expected no --report with --shard, found `{page}`\n"),
+        ),
+        (
+            vec![
+                "run", &b, "--shard", "0/2", "--out", &part, "--plots", &charts,
+            ],
+            format!("--plots:1:1: error: expected no --plots with --shard, found `{charts}`\n"),
+        ),
+        (
+            vec![
+                "sweep", &sw, "--shard", "0/2", "--out", &part, "--format", "csv",
+            ],
+            "--format:1:1: error: expected no --format with --shard, found `csv`\n".into(),
+        ),
+        (
+            vec![
+                "sweep", &sw, "--shard", "0/2", "--out", &part, "--report", &page,
+            ],
+            format!("--report:1:1: error: expected no --report with --shard, found `{page}`\n"),
+        ),
+        (
+            vec![
+                "sweep",
+                &sw,
+                "--out",
+                &rows,
+                "--attribution",
+                "--no-attribution",
+            ],
+            "--no-attribution:1:1: error: expected no --no-attribution with --attribution\n".into(),
+        ),
+        (
+            vec!["merge", &part, "--scenario", &b, "--sweep", &sw],
+            format!("--sweep:1:1: error: expected no --sweep with --scenario, found `{sw}`\n"),
+        ),
+        (
+            vec![
+                "discover",
+                &rows,
+                "--outcome",
+                "use_of_force",
+                "--above",
+                "0.1",
+                "--where",
+                "use_of_force_p > 0.2",
+            ],
+            "--where:1:1: error: expected no --where with --outcome, found `use_of_force_p > \
+             0.2`\n"
+                .into(),
+        ),
+        (
+            vec![
+                "discover",
+                &rows,
+                "--where",
+                "use_of_force_p > 0.2",
+                "--above",
+                "0.1",
+            ],
+            "--above:1:1: error: expected no --above with --where, found `0.1`\n".into(),
+        ),
+    ];
+    for (args, first) in cases {
+        let e = refused_for(&run(&args), format_args!("{args:?}"));
+        assert!(e.starts_with(&first), "{args:?}: {e}");
+        assert!(e.contains("= help: "), "{args:?}: {e}");
+        assert!(!e.contains("cannot be used with"), "{args:?}: {e}");
+        for written in [&part, &rows, &page, &charts] {
+            assert!(!Path::new(written).exists(), "{args:?} wrote {written}");
+        }
+    }
+    // A sharded sweep with --until-ci and --max-runs: both refused, each at its value.
+    let args = [
+        "sweep",
+        &sw,
+        "--shard",
+        "0/2",
+        "--out",
+        &part,
+        "--until-ci",
+        "0.05",
+        "--max-runs",
+        "100",
+    ];
+    let e = refused_for(&run(&args), format_args!("{args:?}"));
+    assert!(
+        e.starts_with("--until-ci:1:1: error: expected no --until-ci with --shard, found `0.05`\n")
+            && e.contains(
+                "--max-runs:1:1: error: expected no --max-runs with --shard, found `100`\n"
+            ),
+        "{e}"
+    );
+    assert!(!Path::new(&part).exists());
+}

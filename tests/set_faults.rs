@@ -797,6 +797,22 @@ fn a_path_that_stops_at_an_entity_or_names_a_scenario_key_says_what_can_be_set()
             "`rivalry` is not a parameter of this scenario",
             forms,
         ),
+        // A misspelt entity: the closest entity and its keys, not a key of some entity (it
+        // was "did you mean `rivalry.SRB-XKX.trade`?").
+        (
+            "rivalry.SRB-XKV",
+            "`rivalry.SRB-XKV` is not a parameter of this scenario: there is no rivalry \
+             `SRB-XKV`, and a path that stops at a rivalry names no parameter",
+            "did you mean rivalry `SRB-XKX`? give one of its keys, `rivalry.SRB-XKX.KEY`; KEY: \
+             stakes, dissatisfaction,",
+        ),
+        (
+            "country.SRX",
+            "`country.SRX` is not a parameter of this scenario: there is no country `SRX`, and \
+             a path that stops at a country names no parameter",
+            "did you mean country `SRB`? give one of its keys, `country.SRB.KEY`; KEY: \
+             military.KEY, political.KEY,",
+        ),
     ] {
         let set = stderr(&run(&["validate", &base, "--set", &format!("{path}=0.5")]));
         let policy = write(
@@ -827,7 +843,8 @@ fn a_path_that_stops_at_an_entity_or_names_a_scenario_key_says_what_can_be_set()
                 "{who}: {err}"
             );
             assert!(err.contains(&format!("= help: {help}")), "{who}: {err}");
-            assert!(!err.contains("did you mean"), "{who}: {err}");
+            // No path suggested: the help names an entity, not a path (`did you mean \`...`).
+            assert!(!err.contains("did you mean `"), "{who}: {err}");
         }
     }
 }

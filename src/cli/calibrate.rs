@@ -192,9 +192,9 @@ fn lock_out_dir(out: &std::path::Path) -> Result<Option<std::fs::File>, CliError
 
 pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     if args.resume {
-        super::refuse_with(
+        super::refuse_beside(
             "--resume",
-            &[(args.force, "--force")],
+            &[super::switch(args.force, "--force")],
             "--resume continues the calibration whose state.json is in --out, --force replaces \
              another calibration's results there; give --resume to continue it or --force to \
              start afresh over it",

@@ -29,7 +29,7 @@ pub struct DiscoverArgs {
     /// The outcome that defines the cases of interest: a headline outcome (`use_of_force`
     /// for the column `use_of_force_p`), any column after `runs`, or for a levers x futures
     /// sweep `regret_OUTCOME`. With --above or --below.
-    #[arg(long, requires = "threshold", conflicts_with = "where_")]
+    #[arg(long, requires = "threshold")]
     pub outcome: Option<String>,
     /// Cases of interest: the outcome above this value.
     // Read as text: a value that is not a number, or a probability's outside [0, 1], is
@@ -85,6 +85,14 @@ pub struct DiscoverArgs {
 }
 
 pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
+    if args.outcome.is_some() {
+        super::refuse_beside(
+            "--outcome",
+            &[("--where", args.where_.clone())],
+            "the cases of interest are one condition: --outcome COLUMN with --above or \
+             --below, or --where 'COLUMN OP NUMBER'; give one of the two forms",
+        )?;
+    }
     if let Some(r) = &args.report {
         super::output_file_fault("--report", r, &results_and_marker(&args.results))?;
         output::check_writable(r, &results_and_marker(&args.results)).map_err(CliError::Usage)?;
@@ -114,12 +122,15 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
             }
         },
         (None, Some(w)) => {
-            if args.above.is_some() || args.below.is_some() {
-                return Err(CliError::Usage(
-                    "--above and --below go with --outcome; --where carries its own threshold"
-                        .into(),
-                ));
-            }
+            super::refuse_beside(
+                "--where",
+                &[
+                    ("--above", args.above.clone()),
+                    ("--below", args.below.clone()),
+                ],
+                "--above and --below go with --outcome; --where carries its own threshold \
+                 (`--where 'use_of_force_p > 0.2'`)",
+            )?;
             // The number checked first, located in the text; the rest of the form after.
             if let Some((column, at)) = Condition::number_at(w) {
                 threshold_value("--where", w, at, column, SELECTS)?;

@@ -32,7 +32,7 @@ pub struct MergeArgs {
     pub output: super::flags::OutputFlags,
     /// The scenario file the shards ran, if it is no longer at the path they recorded (its
     /// validated content must be the same: checked by hash).
-    #[arg(long, value_name = "FILE", conflicts_with = "sweep")]
+    #[arg(long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,
     /// The sweep file the shards ran (`deter sweep FILE --shard K/N`), if it is no longer at
     /// the path they recorded (checked by hash, with its base scenario).
@@ -60,6 +60,17 @@ fn merge_fault(e: shard::MergeError) -> CliError {
 }
 
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
+    if args.scenario.is_some() {
+        super::refuse_beside(
+            "--scenario",
+            &[(
+                "--sweep",
+                args.sweep.as_ref().map(|p| p.display().to_string()),
+            )],
+            "the partial files come from one scenario's shards (give --scenario) or one \
+             sweep's (give --sweep, whose base scenario is found from the sweep file)",
+        )?;
+    }
     let outputs: Vec<&PathBuf> = args
         .output
         .out

@@ -206,21 +206,48 @@ pub enum Command {
     Bench(bench::BenchArgs),
 }
 
-/// A refused combination of flags, with why and what to do (clap's bare "the argument X
-/// cannot be used with Y" said neither): "FLAG does not take OTHERS: WHY" for the `others`
-/// given (`(given, name)`); Ok when none is.
-pub fn refuse_with(flag: &str, others: &[(bool, &str)], why: &str) -> Result<(), CliError> {
-    let given: Vec<&str> = others
+/// Flags given beside `flag` that it does not take, each refused at its own value as every
+/// flag's fault is: "--until-ci:1:1: error: expected no --until-ci with --per-run, found
+/// `0.05`", or at a switch itself ("--resume:1:1: error: expected no --resume with --shard"),
+/// `why` (why, and what to do) in the help line. `given` is `(refused flag, its value as
+/// given)`, the value `None` when the flag is absent ([`switch`] for a flag without a value).
+/// Ok when none is given. Clap's bare "the argument X cannot be used with Y" said neither
+/// where nor why; every refused pair of flags is refused here.
+pub fn refuse_beside(
+    flag: &str,
+    given: &[(&'static str, Option<String>)],
+    why: &str,
+) -> Result<(), CliError> {
+    let faults: Vec<scenario::Diagnostic> = given
         .iter()
-        .filter_map(|&(on, name)| on.then_some(name))
+        .filter_map(|(other, value)| {
+            let value = value.as_ref()?;
+            let message = if value == other {
+                format!("expected no {other} with {flag}")
+            } else {
+                format!(
+                    "expected no {other} with {flag}, found `{}`",
+                    scenario::printable(value)
+                )
+            };
+            Some(
+                FlagFault {
+                    help: Some(why.to_string()),
+                    ..FlagFault::new(other, value, message)
+                }
+                .diagnostic(),
+            )
+        })
         .collect();
-    if given.is_empty() {
+    if faults.is_empty() {
         return Ok(());
     }
-    Err(CliError::Usage(format!(
-        "{flag} does not take {}: {why}",
-        given.join(", ")
-    )))
+    Err(CliError::Input(Diagnostics(faults)))
+}
+
+/// A switch (a flag without a value) for [`refuse_beside`]: the flag itself when given.
+pub fn switch(on: bool, flag: &'static str) -> (&'static str, Option<String>) {
+    (flag, on.then(|| flag.to_string()))
 }
 
 /// Two output options naming one file, however each is spelt (`output::same_output`):
@@ -337,39 +364,6 @@ pub fn one_file_fault(
         )
     }
     .into()
-}
-
-/// Value flags given with `--shard` that a shard does not take (`(flag, value)`, the value
-/// as given), each refused at its value as `--set` with `--shard` is: "--runs:1:1: error:
-/// expected no --runs with --shard, found `20`", `why` in the help line. Ok when none is.
-pub fn refuse_with_shard(
-    given: &[(&'static str, Option<String>)],
-    why: &str,
-) -> Result<(), CliError> {
-    let faults: Vec<scenario::Diagnostic> = given
-        .iter()
-        .filter_map(|(flag, value)| {
-            let value = value.as_ref()?;
-            Some(
-                FlagFault {
-                    help: Some(why.to_string()),
-                    ..FlagFault::new(
-                        flag,
-                        value,
-                        format!(
-                            "expected no {flag} with --shard, found `{}`",
-                            scenario::printable(value)
-                        ),
-                    )
-                }
-                .diagnostic(),
-            )
-        })
-        .collect();
-    if faults.is_empty() {
-        return Ok(());
-    }
-    Err(CliError::Input(Diagnostics(faults)))
 }
 
 /// The file-system fault of a chart file `chart` that `--plots DIR` would write (a FIFO, a

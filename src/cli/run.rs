@@ -49,7 +49,7 @@ pub struct RunArgs {
     pub yearly: bool,
     /// Also write one CSV row per (run, rivalry) to this file, in run order (atomically).
     /// One scenario file only; not with --until-ci.
-    #[arg(long, value_name = "PATH", conflicts_with = "until_ci")]
+    #[arg(long, value_name = "PATH")]
     pub per_run: Option<PathBuf>,
     #[command(flatten)]
     pub until: super::flags::UntilFlags,
@@ -57,7 +57,7 @@ pub struct RunArgs {
     /// partial file for `deter merge`; `auto` reads SLURM_ARRAY_TASK_ID and
     /// SLURM_ARRAY_TASK_COUNT. Not with --set (the merge rebuilds the scenario from its
     /// file's text: shard an edited copy); docs/CLUSTER.md.
-    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["format", "report", "plots"],
+    #[arg(long, value_name = "K/N|auto",
           allow_hyphen_values = true, value_parser = super::parse_shard)]
     pub shard: Option<crate::shard::ShardSpec>,
     /// With --shard: also carry this shard's per-run rows in its partial file, so that
@@ -445,10 +445,36 @@ fn unreadable_entry(line: &str) -> Option<(String, Option<String>)> {
     }
 }
 
+/// The pairs of flags `deter run` does not take together, each refused at the refused flag's
+/// value ([`super::refuse_beside`]), before anything is read or written.
+fn refuse_pairs(args: &RunArgs) -> Result<(), CliError> {
+    if args.per_run.is_some() {
+        super::refuse_beside(
+            "--per-run",
+            &[("--until-ci", args.until.until_ci.map(|x| x.to_string()))],
+            "the per-run file has one row per run of a number of runs fixed in advance, and \
+             --until-ci decides the number as it goes; run with --until-ci first, then with \
+             --runs set to the runs it reports and --per-run",
+        )?;
+    }
+    if args.shard.is_some() {
+        super::refuse_beside(
+            "--shard",
+            &args.output.given_beside_shard(),
+            "a shard writes only its partial file (--out); give --format, --report and \
+             --plots to `deter merge PARTS`, which writes the results of the whole run \
+             (docs/CLUSTER.md)",
+        )?;
+    }
+    Ok(())
+}
+
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
+    refuse_pairs(args)?;
     super::refuse_pipes(&args.files)?;
     if let Some(spec) = args.shard {
-        super::refuse_with_shard(
+        super::refuse_beside(
+            "--shard",
             &[("--until-ci", args.until.until_ci.map(|x| x.to_string()))],
             "every shard must run the same fixed number of runs for `deter merge` to add \
              them up, and --until-ci stops each at its own count; give --runs (or run \

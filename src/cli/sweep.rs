@@ -60,14 +60,14 @@ pub struct SweepArgs {
     /// SLURM_ARRAY_TASK_COUNT. The format of the results is chosen at the merge. Runs, seed
     /// and horizon come from the sweep file (not --runs, --seed, --horizon-years: the merge
     /// rebuilds the sweep from its file); docs/CLUSTER.md.
-    #[arg(long, value_name = "K/N|auto", conflicts_with_all = ["max_runs", "format", "report", "plots"],
+    #[arg(long, value_name = "K/N|auto",
           allow_hyphen_values = true, value_parser = super::parse_shard)]
     pub shard: Option<crate::shard::ShardSpec>,
     /// Also attribute every point's probabilities to the defenders' military, political and
     /// economic levels ("which level deters", region-wide columns `attribution_*`): 8x the
     /// work, so off by default (the sweep file's `attribution = true` does the same;
     /// `--no-attribution` turns the file's key off).
-    #[arg(long, conflicts_with = "no_attribution")]
+    #[arg(long)]
     pub attribution: bool,
 }
 
@@ -177,8 +177,8 @@ impl SweepArgs {
 }
 
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    refuse_pairs(args)?;
     super::refuse_pipes([&args.file])?;
-    refuse_shard_overrides(args)?;
     let outputs: Vec<&PathBuf> = args.out.iter().chain(&args.report).collect();
     super::refuse_named_twice(
         &[
@@ -550,15 +550,27 @@ pub fn sensitivity_tail(
     Ok(())
 }
 
-/// `--shard` with `--runs`, `--seed` or `--horizon-years`: refused with why and what to do
-/// (clap's bare "cannot be used with" said neither). `deter merge` rebuilds the sweep from
-/// its file and checks it by hash against the shards, so what the shards ran must be what
-/// the file says.
-fn refuse_shard_overrides(args: &SweepArgs) -> Result<(), CliError> {
+/// The pairs of flags `deter sweep` does not take together, each refused at the refused
+/// flag's value ([`super::refuse_beside`]) before anything is read or written: `--attribution`
+/// with `--no-attribution`, and with `--shard` what a shard does not take (`--runs`, `--seed`,
+/// `--horizon-years`: `deter merge` rebuilds the sweep from its file and checks it by hash
+/// against the shards, so what the shards ran must be what the file says; `--until-ci`,
+/// `--max-runs`, the outputs the merge writes, `--resume`).
+fn refuse_pairs(args: &SweepArgs) -> Result<(), CliError> {
+    super::refuse_beside(
+        "--attribution",
+        &[super::switch(
+            args.attribution && args.sim.no_attribution,
+            "--no-attribution",
+        )],
+        "--attribution turns the attribution on and --no-attribution turns it off, whatever \
+         the sweep file's `attribution` says; give one of them",
+    )?;
     if args.shard.is_none() {
         return Ok(());
     }
-    super::refuse_with_shard(
+    super::refuse_beside(
+        "--shard",
         &[
             ("--runs", args.sim.runs.map(|n| n.to_string())),
             ("--seed", args.sim.seed.map(|n| n.to_string())),
@@ -572,15 +584,41 @@ fn refuse_shard_overrides(args: &SweepArgs) -> Result<(), CliError> {
          the sweep file (or a copy of it: `runs = N`, `seed = S`, the base scenario's \
          `horizon_years`) and shard that (docs/CLUSTER.md)",
     )?;
-    super::refuse_with_shard(
-        &[("--until-ci", args.until.until_ci.map(|x| x.to_string()))],
+    super::refuse_beside(
+        "--shard",
+        &[
+            ("--until-ci", args.until.until_ci.map(|x| x.to_string())),
+            ("--max-runs", args.until.max_runs.map(|x| x.to_string())),
+        ],
         "every shard must run the same fixed number of runs for `deter merge` to add them \
          up, and --until-ci stops each at its own count; give the sweep file's `runs` (or \
          run the sweep unsharded with --until-ci)",
     )?;
-    super::refuse_with(
+    super::refuse_beside(
         "--shard",
-        &[(args.resume, "--resume")],
+        &[
+            (
+                "--format",
+                args.format
+                    .and_then(|f| clap::ValueEnum::to_possible_value(&f))
+                    .map(|v| v.get_name().to_string()),
+            ),
+            (
+                "--report",
+                args.report.as_ref().map(|p| p.display().to_string()),
+            ),
+            (
+                "--plots",
+                args.plots.as_ref().map(|p| p.display().to_string()),
+            ),
+        ],
+        "a shard writes only its partial file (--out); give --format, --report and --plots \
+         to `deter merge PARTS`, which writes the results of the whole sweep \
+         (docs/CLUSTER.md)",
+    )?;
+    super::refuse_beside(
+        "--shard",
+        &[super::switch(args.resume, "--resume")],
         "a shard is not resumed: it writes one partial file, atomically, or nothing; run an \
          interrupted shard again with the same --shard K/N",
     )

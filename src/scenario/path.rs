@@ -255,10 +255,76 @@ fn entity_named(path: &str, scenario: &Scenario) -> Option<(String, Vec<&'static
     }
 }
 
+/// A path that stops at an entity whose id is misspelt (`rivalry.SRB-XKV`, `country.SRX`):
+/// its kind, the id as written and the closest ids of that kind (`closest`'s form: one id, or
+/// ties joined by "` or `"), with the keys that follow the entity's path; `None` for any
+/// other path, a known id, or no close id.
+fn misspelt_entity(path: &str, scenario: &Scenario) -> Option<MisspeltEntity> {
+    let [kind, id] = path.split('.').collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let (kind, ids): (&'static str, Vec<String>) = match kind {
+        "country" => ("country", scenario.countries.iter().map(|c| c.id.clone()).collect()),
+        "power" => ("power", scenario.powers.iter().map(|p| p.id.clone()).collect()),
+        "alliance" => ("alliance", scenario.alliances.iter().map(|a| a.id.clone()).collect()),
+        "deployment" => (
+            "deployment",
+            scenario.deployments.iter().map(|d| d.id.clone()).collect(),
+        ),
+        "rivalry" => ("rivalry", scenario.rivalries.iter().map(|r| r.id.clone()).collect()),
+        "policy" => ("policy", scenario.policies.iter().map(|p| p.id.clone()).collect()),
+        _ => return None,
+    };
+    if ids.iter().any(|x| x == id) {
+        return None;
+    }
+    let best = closest(id, &ids)?;
+    // Every entity of a kind takes the same keys: read them off the first close one.
+    let first = best.split('`').next().unwrap_or(&best);
+    let (_, keys) = entity_named(&format!("{kind}.{first}"), scenario)?;
+    Some(MisspeltEntity {
+        kind,
+        id: id.to_string(),
+        best,
+        keys,
+    })
+}
+
+/// What [`misspelt_entity`] found.
+struct MisspeltEntity {
+    kind: &'static str,
+    id: String,
+    best: String,
+    keys: Vec<&'static str>,
+}
+
+impl MisspeltEntity {
+    /// "there is no rivalry `SRB-XKV`, and a path that stops at a rivalry names no parameter".
+    fn message(&self) -> String {
+        let MisspeltEntity { kind, id, .. } = self;
+        format!("there is no {kind} `{id}`, and a path that stops at a {kind} names no parameter")
+    }
+
+    /// "did you mean rivalry `SRB-XKX`? give one of its keys, `rivalry.SRB-XKX.KEY`; KEY: ..."
+    /// (with ties, "... `A` or `B`? give one of their keys, `rivalry.ID.KEY`; ...").
+    fn help(&self) -> String {
+        let MisspeltEntity {
+            kind, best, keys, ..
+        } = self;
+        let keys = keys.join(", ");
+        if best.contains('`') {
+            format!("did you mean {kind} `{best}`? give one of their keys, `{kind}.ID.KEY`; KEY: {keys}")
+        } else {
+            format!("did you mean {kind} `{best}`? give one of its keys, `{kind}.{best}.KEY`; KEY: {keys}")
+        }
+    }
+}
+
 /// Why `path` is no parameter of `scenario`: "`PATH` is not a parameter of this scenario",
 /// with the closest valid path when there is one. A path that stops at an entity
 /// (`rivalry.SRB-XKX`, `country.SRB.military`) says what it names instead, where the closest
-/// path would be any of its keys; a key of the `[scenario]` table (`scenario.name`) says that
+/// path would be any of its keys, and one that stops at a misspelt entity (`rivalry.SRB-XKV`)
+/// names the closest entity and its keys ([`misspelt_entity`]); a key of the `[scenario]` table (`scenario.name`) says that
 /// it is one. The same words in every reader of a path (`--set`, a policy's change, a sweep,
 /// a prior, a column of draws); `--set` adds the keys or the forms as its help
 /// ([`unresolved_help`]).
@@ -269,6 +335,13 @@ fn unresolved(path: &str, scenario: &Scenario) -> PathError {
             message: format!("{message}: it names {what}, not one of its parameters (`{path}.KEY`)"),
             suggestion: None,
             hint: Some(unresolved_help(path, scenario)),
+        };
+    }
+    if let Some(entity) = misspelt_entity(path, scenario) {
+        return PathError {
+            message: format!("{message}: {}", entity.message()),
+            suggestion: None,
+            hint: Some(entity.help()),
         };
     }
     let settings = ["runs", "seed", "horizon_years", "threads"];
@@ -296,6 +369,9 @@ fn unresolved(path: &str, scenario: &Scenario) -> PathError {
 pub(crate) fn unresolved_help(path: &str, scenario: &Scenario) -> String {
     if let Some((_, keys)) = entity_named(path, scenario) {
         return format!("give one of its keys, `{path}.KEY`; KEY: {}", keys.join(", "));
+    }
+    if let Some(entity) = misspelt_entity(path, scenario) {
+        return entity.help();
     }
     if let Some(key) = path.strip_prefix("scenario.").filter(|k| !k.contains('.')) {
         return format!(
