@@ -1013,8 +1013,18 @@ fn counts_agree_with_their_nouns_in_terminal_output() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        text.contains("2 countries, 1 power, 1 alliance, 1 rivalry, 1 policy"),
+        text.contains("2 countries, 1 power, 1 alliance, 0 deployments, 1 rivalry, 1 policy"),
         "{text}"
+    );
+    // The deployments counted (the summary left them out; `deter.validate` counted them).
+    let baltic = "scenarios/history/russia-baltic-2014.toml";
+    let out = deter().arg("validate").arg(baltic).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "{baltic}: ok (Russia -> the Baltic states, 2014: 4 countries, 4 powers, 1 \
+             alliance, 3 deployments, 3 rivalries, 1 policy)\n"
+        )
     );
     let out = deter()
         .arg("run")

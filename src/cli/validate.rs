@@ -407,11 +407,12 @@ pub fn validate(files: &[PathBuf], set: &[String]) -> Result<(), CliError> {
                 .map(|(s, w)| {
                     warnings.0.extend(w.0);
                     format!(
-                        "ok ({}: {}, {}, {}, {}, {})",
+                        "ok ({}: {}, {}, {}, {}, {}, {})",
                         scenario::printable(&s.meta.name),
                         n(s.countries.len(), "country", "countries"),
                         n(s.powers.len(), "power", "powers"),
                         n(s.alliances.len(), "alliance", "alliances"),
+                        n(s.deployments.len(), "deployment", "deployments"),
                         n(s.rivalries.len(), "rivalry", "rivalries"),
                         n(s.policies.len(), "policy", "policies")
                     )
