@@ -2084,3 +2084,33 @@ fn until_ci_without_max_runs_only_stops_early() {
     // A target reached at the first check (1,000 runs) stops early.
     assert_eq!(counted(&["--until-ci", "0.3", "--runs", "2500"]), 1000);
 }
+
+/// A misspelt subcommand gets a did-you-mean as every other misspelt name does (`deter rn`
+/// had none: clap's own similarity found nothing close), exit 2; one with nothing close
+/// gets no tip.
+#[test]
+fn a_misspelt_subcommand_gets_a_did_you_mean() {
+    for (given, tip) in [
+        ("rn", Some("run")),
+        ("rnu", Some("run")),
+        ("valdate", Some("validate")),
+        ("zzzz", None),
+    ] {
+        let o = deter().args([given, "x.toml"]).output().unwrap();
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{given}: {e}");
+        assert!(
+            e.starts_with(&format!("error: unrecognized subcommand '{given}'\n")),
+            "{e}"
+        );
+        match tip {
+            // clap's own tip, or ours in its words ("tip: some similar subcommands exist:
+            // 'calibrate', 'validate'" is clap's for `valdate`).
+            Some(t) => assert!(
+                e.contains("  tip: ") && e.contains(&format!("'{t}'")),
+                "{given}: {e}"
+            ),
+            None => assert!(!e.contains("tip:"), "{given}: {e}"),
+        }
+    }
+}

@@ -662,6 +662,32 @@ static NO_CANCELLATION_POINTS: AtomicBool = AtomicBool::new(false);
 /// Set by the Ctrl-C / SIGTERM handler; workers check it between blocks.
 pub static CANCEL: AtomicBool = AtomicBool::new(false);
 
+/// An unknown subcommand that clap's own (Jaro) similarity finds nothing close to (`deter rn`)
+/// gets the did-you-mean every other misspelt name gets ([`crate::scenario::closest`]: normalised
+/// Damerau-Levenshtein), as clap's tip: "tip: a similar subcommand exists: 'run'".
+fn suggest_subcommand(e: &mut clap::Error) {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::InvalidSubcommand || e.get(ContextKind::SuggestedSubcommand).is_some()
+    {
+        return;
+    }
+    let Some(ContextValue::String(given)) = e.get(ContextKind::InvalidSubcommand) else {
+        return;
+    };
+    let names: Vec<String> = <Cli as clap::CommandFactory>::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    if let Some(best) = crate::scenario::closest(given, &names) {
+        // `closest` joins ties as "a` or `b"; clap quotes each of a list itself.
+        let best: Vec<String> = best.split("` or `").map(str::to_string).collect();
+        e.insert(
+            ContextKind::SuggestedSubcommand,
+            ContextValue::Strings(best),
+        );
+    }
+}
+
 /// Entry point of the binary: returns the process exit code.
 pub fn main() -> i32 {
     // `Cli::try_parse`, with the command built once for the split and the parse.
@@ -694,6 +720,8 @@ pub fn main() -> i32 {
                 note_raw!("{}", crate::scenario::printable_lines(&m));
                 return exit::BAD_INPUT;
             }
+            let mut e = e;
+            suggest_subcommand(&mut e);
             let _ = e.print();
             return if e.use_stderr() {
                 exit::BAD_INPUT
