@@ -1061,6 +1061,80 @@ fn uses_of_force_against_weak_unprotected_targets_are_not_a_tail_event() {
     assert!(failed.is_empty(), "{}", failed.join("; "));
 }
 
+/// Target-initiated triggers against the four records (docs/VALIDATION.md, "Target-initiated
+/// triggers against the records", whose reading was fixed before measuring): for each case,
+/// the record's `trigger` events over its years and the model's crisis triggers by the target
+/// per run, summed over the record's rivalries and years ([`RUNS`] runs at the file's values
+/// and seed); P(count >= record) and P(count <= record) have Wilson 95% intervals with lower
+/// ends above 0.05. No detection thinning: a target's law, tariff or police operation is
+/// public.
+#[test]
+#[ignore = "not reproduced for Russia -> Ukraine: the record codes no trigger by Ukraine in 2013-2022 and the file takes the default target_trigger_rate (0.3 a year, set for Kosovo): model mean 3.80 per run, P(count <= 0) 0.0251 [0.0222, 0.0284]; Kosovo (record 9, mean 9.13), Georgia (1, mean 2.35) and the Baltic states (0, mean 0.00 since their rate is 0; 15.80 and P(<= 0) 0.0000 at the default) hold (docs/VALIDATION.md)"]
+fn target_initiated_triggers_are_not_a_tail_event() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/history");
+    let mut failed = Vec::new();
+    for (file, record) in HISTORICAL_CASES {
+        let rec = load_record(&dir.join(record)).expect("valid record");
+        let observed = rec
+            .events
+            .iter()
+            .filter(|e| e.kind == EventType::Trigger)
+            .count() as u64;
+        let s = load(&dir.join(file));
+        assert_eq!(s.meta.start.year, rec.first_year, "{file}");
+        assert_eq!(s.meta.horizon_years as usize, rec.years(), "{file}");
+        let rivalries: Vec<usize> = rec
+            .rivalries
+            .iter()
+            .map(|id| {
+                s.rivalries
+                    .iter()
+                    .position(|r| &r.id == id)
+                    .expect("the record's rivalry")
+            })
+            .collect();
+        let c = Compiled::new(&s);
+        let plan = RunPlan {
+            seed: s.meta.seed,
+            first: 0,
+            count: RUNS,
+            stream_offset: 0,
+        };
+        let mut w = Worker::new(&c);
+        let mut counts = Vec::with_capacity(RUNS as usize);
+        for i in 0..RUNS {
+            w.run_range(&c, &plan, i, 1);
+            let record = w.last_record();
+            counts.push(
+                rivalries
+                    .iter()
+                    .flat_map(|&k| &record.rivalries[k].yearly_counts)
+                    .map(|year| u64::from(year[count::TARGET_TRIGGERS]))
+                    .sum::<u64>(),
+            );
+        }
+        let at_least = wilson_est(
+            counts.iter().filter(|&&k| k >= observed).count() as u64,
+            RUNS,
+        );
+        let at_most = wilson_est(
+            counts.iter().filter(|&&k| k <= observed).count() as u64,
+            RUNS,
+        );
+        let mean = counts.iter().sum::<u64>() as f64 / RUNS as f64;
+        eprintln!(
+            "  {file}: target-initiated triggers {}-{}: record {observed}; model mean {mean:.2} per run; P(count >= record) {at_least}, P(count <= record) {at_most}",
+            rec.first_year, rec.last_year
+        );
+        if at_least.lo <= 0.05 || at_most.lo <= 0.05 {
+            failed.push(format!(
+                "{file}: P(>= {observed}) {at_least}, P(<= {observed}) {at_most}"
+            ));
+        }
+    }
+    assert!(failed.is_empty(), "a tail event: {}", failed.join("; "));
+}
+
 /// The share of MIDs whose highest hostility level is a use of force or war: (low, central,
 /// high) of the range taken from the MID 2.1 and MID4 tables (Jones, Bremer & Singer 1996;
 /// Palmer et al. 2015) when the reading was fixed; the dyadic MID data 4.02 (Maoz et al. 2019)
