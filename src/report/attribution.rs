@@ -545,7 +545,7 @@ pub fn shift_table_section(
     let _ = writeln!(out, "  {}.", capitalised(SWITCH_OFF));
     let _ = writeln!(
         out,
-        "  Each line, in percentage points of the probability over the {horizon}-year horizon: the total change when all three defender levels are removed together, then each level's Shapley share of that total (its removal's effect averaged over the six orders of removing the three levels; not the effect of removing that level on its own), under A and under B, and B - A with its paired 95% interval ({} paired runs, common random numbers).",
+        "  Each line, in percentage points of the probability over the {horizon}-year horizon: the total change when all three defender levels are removed together, then each level's Shapley share of that total (its removal's effect averaged over the six orders of removing the three levels; not the effect of removing that level on its own), under A and under B, and B - A with its paired 95% interval ({} paired runs, common random numbers); B - A is computed before rounding, so it can differ by 0.1 from the difference of the two rounded figures.",
         super::table::thousands(s.runs)
     );
     let shown = shown_entities(s.entities.len(), single);
