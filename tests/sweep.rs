@@ -1018,3 +1018,37 @@ fn a_designs_other_name_gets_a_did_you_mean() {
         }
     }
 }
+
+/// The closing note of a levers x futures sweep names every analysis file it wrote: the
+/// robustness table and its page (it named only the table).
+#[test]
+fn the_closing_note_names_the_robustness_table_and_its_page() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("lxf.csv");
+    let o = deter()
+        .args([
+            "sweep",
+            "scenarios/sweeps/proposals-x-futures.toml",
+            "--out",
+            out.to_str().unwrap(),
+            "--runs",
+            "20",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    let (table, page) = (
+        d.path().join("lxf.robustness.csv"),
+        d.path().join("lxf.robustness.html"),
+    );
+    assert!(table.is_file() && page.is_file());
+    assert!(
+        err.contains(&format!(
+            "deter: robustness table saved to `{}`, its page to `{}`\n",
+            table.display(),
+            page.display()
+        )),
+        "{err}"
+    );
+}

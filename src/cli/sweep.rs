@@ -530,14 +530,27 @@ pub fn sensitivity_tail(
                 let path = analysis_path(out, report.name);
                 output::write_atomic(&path, report.csv.as_bytes())
                     .map_err(|e| CliError::Failure(crate::output::cannot_write(&path, &e)))?;
+                let mut page = None;
                 if let Some(html) = &report.html {
-                    let page = path.with_extension("html");
-                    output::write_atomic(&page, html.as_bytes())
-                        .map_err(|e| CliError::Failure(crate::output::cannot_write(&page, &e)))?;
+                    let p = path.with_extension("html");
+                    output::write_atomic(&p, html.as_bytes())
+                        .map_err(|e| CliError::Failure(crate::output::cannot_write(&p, &e)))?;
+                    page = Some(p);
                 }
                 if !quiet {
                     say_raw!("{}", report.table);
-                    note!("deter: {} table saved to `{}`", report.name, path.display());
+                    // Every file written is named (the page was not).
+                    match page {
+                        Some(page) => note!(
+                            "deter: {} table saved to `{}`, its page to `{}`",
+                            report.name,
+                            path.display(),
+                            page.display()
+                        ),
+                        None => {
+                            note!("deter: {} table saved to `{}`", report.name, path.display())
+                        }
+                    }
                 }
             }
             None => {
