@@ -1023,7 +1023,7 @@ fn counts_agree_with_their_nouns_in_terminal_output() {
         String::from_utf8_lossy(&out.stdout),
         format!(
             "{baltic}: ok (Russia -> the Baltic states, 2014: 4 countries, 4 powers, 1 \
-             alliance, 3 deployments, 3 rivalries, 1 policy)\n"
+             alliance, 3 deployments, 3 rivalries, 3 policies)\n"
         )
     );
     let out = deter()
@@ -1919,15 +1919,22 @@ fn every_commands_reported_time_includes_the_thread_pools_start_up() {
 /// unwatched row (a rivalry's own) is still wider than the target.
 #[test]
 fn until_ci_says_which_rows_it_watches_and_watches_those() {
-    // Three rivalries: each one's probabilities rest on the same runs as the region's and
-    // are wider.
+    // Three rivalries, each given many target-initiated triggers (the file's rate is 0): the
+    // region's probabilities are near 1 and narrow, a rivalry's near one half and wider, on
+    // the same runs (seeded: the region's widest 0.0229, a rivalry's 0.0308 at the stop).
     let args = [
         "run",
         "scenarios/history/russia-baltic-2014.toml",
+        "--set",
+        "rivalry.RUS-EST.target_trigger_rate=2",
+        "--set",
+        "rivalry.RUS-LVA.target_trigger_rate=2",
+        "--set",
+        "rivalry.RUS-LTU.target_trigger_rate=2",
         "--until-ci",
-        "0.03",
+        "0.025",
         "--max-runs",
-        "5000",
+        "20000",
         "--no-attribution",
     ];
     let o = deter()
@@ -1960,7 +1967,7 @@ fn until_ci_says_which_rows_it_watches_and_watches_those() {
     let named = &v["outcomes"][st["widest"].as_str().unwrap()];
     assert_eq!(half(named), widest, "{st}");
     assert!((st["widest_half_width"].as_f64().unwrap() - widest).abs() < 1e-12);
-    assert!(widest <= 0.03);
+    assert!(widest <= 0.025);
     let mut unwatched = 0.0f64;
     for r in v["rivalries"].as_array().unwrap() {
         for p in r["outcomes"].as_object().unwrap().values() {
@@ -1968,7 +1975,7 @@ fn until_ci_says_which_rows_it_watches_and_watches_those() {
         }
     }
     assert!(
-        unwatched > 0.03,
+        unwatched > 0.025,
         "a rivalry's row (unwatched) wider than the target: {unwatched}"
     );
     let o = deter().args(args).output().unwrap();
