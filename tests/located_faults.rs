@@ -1,0 +1,167 @@
+//! Faults a new user found still said as a plain unlocated `error: ...` line: each is now
+//! located where the fault is, as every flag's fault (`FLAG:1:COL: error: expected ...,
+//! found ...`, the value underlined, `= help:` saying what to do, exit 2, nothing written)
+//! or at the key of an input file (`FILE:LINE:COL`).
+
+use std::path::{Path, PathBuf};
+
+mod common;
+use common::{first_error, refused, refused_for, root, run_in, stderr};
+
+/// A small grid sweep (2 points, 5 runs each) of the bundled scenario, written into `dir`.
+fn grid(dir: &Path, name: &str, values: &str) -> PathBuf {
+    let base = root().join("scenarios/western-balkans-2024.toml");
+    let p = dir.join(name);
+    std::fs::write(
+        &p,
+        format!(
+            "# a grid\nbase = \"{}\"\nruns = 5\nseed = 3\n\n[[parameter]]\npath = \
+             \"country.XKX.military.budget\"\nrole = \"lever\"\nvalues = [{values}]\n",
+            base.display()
+        ),
+    )
+    .unwrap();
+    p
+}
+
+/// The `= help:` line of a refusal, without its margin.
+fn help_line(err: &str) -> String {
+    err.lines()
+        .find_map(|l| l.trim_start().strip_prefix("= help: "))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The same sweep given again without `--resume` over its unfinished results was "error:
+/// --out `int.csv` holds N finished points ...": now located at `--out`'s value, what to do
+/// in the help line, and the results and their record left as they were.
+#[test]
+fn an_unfinished_sweep_started_afresh_is_refused_at_out() {
+    let d = tempfile::tempdir().unwrap();
+    grid(d.path(), "g.toml", "0.2, 0.4, 0.6");
+    let o = run_in(d.path(), &["sweep", "g.toml", "--out", "int.csv", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = d.path().join("int.csv");
+    let full = std::fs::read_to_string(&out).unwrap();
+    let kept: String = full.split_inclusive('\n').take(3).collect();
+    std::fs::write(&out, &kept).unwrap();
+    let marker = d.path().join("int.csv.sweep");
+    let running = std::fs::read_to_string(&marker)
+        .unwrap()
+        .replace("\"status\":\"complete\"", "\"status\":\"running\"");
+    std::fs::write(&marker, &running).unwrap();
+    let o = run_in(d.path(), &["sweep", "g.toml", "--out", "int.csv", "-q"]);
+    let err = refused(&o);
+    assert_eq!(
+        first_error(&err),
+        "--out:1:1: error: expected results this sweep may start afresh over, found \
+         `int.csv`, which holds 2 finished points of the 3 of this same sweep, stopped before \
+         it finished"
+    );
+    let help = help_line(&err);
+    assert!(
+        help.starts_with("starting afresh would discard them: `deter sweep ")
+            && help.ends_with(
+                "--resume` completes it; to start afresh anyway, remove `int.csv` and its \
+                 record `int.csv.sweep` first"
+            ),
+        "{err}"
+    );
+    assert!(err.contains("1 | int.csv\n  | ^^^^^^^\n"), "{err}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), kept);
+    assert_eq!(std::fs::read_to_string(&marker).unwrap(), running);
+}
+
+/// `--resume` with settings other than those the results were started with was "error:
+/// `grid.csv` was started with other sweep settings ...": now located at the first flag that
+/// differs from the record's (`--seed 5` where it was started without one, or with another),
+/// else at `--out` (another sweep file); nothing is written.
+#[test]
+fn a_resume_with_other_settings_is_refused_at_the_flag_that_differs() {
+    let d = tempfile::tempdir().unwrap();
+    grid(d.path(), "g.toml", "0.2, 0.4");
+    grid(d.path(), "other.toml", "0.2, 0.5");
+    let o = run_in(d.path(), &["sweep", "g.toml", "--out", "grid.csv", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = d.path().join("grid.csv");
+    let marker = d.path().join("grid.csv.sweep");
+    let (rows, record) = (
+        std::fs::read(&out).unwrap(),
+        std::fs::read(&marker).unwrap(),
+    );
+    let unchanged = || {
+        assert_eq!(std::fs::read(&out).unwrap(), rows);
+        assert_eq!(std::fs::read(&marker).unwrap(), record);
+    };
+    let what_to_do = |err: &str| {
+        let help = help_line(err);
+        assert!(
+            help.starts_with("`grid.csv` resumes with `deter sweep ")
+                && help.ends_with(
+                    "--out grid.csv --resume`: to complete it, run that; else choose another \
+                     --out, or leave out --resume to start afresh over it (its rows and record \
+                     are replaced)"
+                ),
+            "{err}"
+        );
+    };
+    let resume = ["sweep", "g.toml", "--out", "grid.csv", "--resume", "-q"];
+    let o = run_in(d.path(), &[&resume[..], &["--seed", "5"]].concat());
+    let err = refused(&o);
+    assert_eq!(
+        first_error(&err),
+        "--seed:1:1: error: expected no --seed (`grid.csv` was started without one), found `5`"
+    );
+    assert!(err.contains("1 | 5\n  | ^\n"), "{err}");
+    what_to_do(&err);
+    unchanged();
+    // Started with --runs 4, resumed with --runs 6: at --runs, the first flag that differs.
+    let o = run_in(
+        d.path(),
+        &["sweep", "g.toml", "--out", "grid.csv", "--runs", "4", "-q"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (rows, record) = (
+        std::fs::read(&out).unwrap(),
+        std::fs::read(&marker).unwrap(),
+    );
+    let o = run_in(
+        d.path(),
+        &[&resume[..], &["--runs", "6", "--seed", "5"]].concat(),
+    );
+    let err = refused(&o);
+    assert_eq!(
+        first_error(&err),
+        "--runs:1:1: error: expected --runs 4 (`grid.csv` was started with it), found `6`"
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), rows);
+    assert_eq!(std::fs::read(&marker).unwrap(), record);
+    // Another sweep file, same flags: no flag differs, so at --out.
+    let o = run_in(
+        d.path(),
+        &[
+            "sweep",
+            "other.toml",
+            "--out",
+            "grid.csv",
+            "--resume",
+            "--runs",
+            "4",
+            "-q",
+        ],
+    );
+    let err = refused_for(&o, "other.toml");
+    assert_eq!(
+        first_error(&err),
+        "--out:1:1: error: expected results started with this sweep's settings, found \
+         `grid.csv`, started with other sweep settings (seed, runs, design, parameters, base \
+         scenario, --until-ci or --format; see `grid.csv.sweep`)"
+    );
+    assert!(err.contains("1 | grid.csv\n  | ^^^^^^^^\n"), "{err}");
+    assert!(
+        help_line(&err).starts_with("`grid.csv` resumes with `deter sweep "),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), rows);
+    assert_eq!(std::fs::read(&marker).unwrap(), record);
+}
