@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{first_error, refused, refused_for, root, run_in, stderr};
+use common::{first_error, flag_fault_help, refused, refused_for, root, run_in, stderr};
 
 /// A small grid sweep (2 points, 5 runs each) of the bundled scenario, written into `dir`.
 fn grid(dir: &Path, name: &str, values: &str) -> PathBuf {
@@ -30,6 +30,56 @@ fn help_line(err: &str) -> String {
         .find_map(|l| l.trim_start().strip_prefix("= help: "))
         .unwrap_or_default()
         .to_string()
+}
+
+/// `--out grid.csv.sweep` (a sweep's record's name) was "error: output path ... is a sweep's
+/// record ..." while every other bad `--out` is located at its value: now so, in every
+/// command alike, and nothing is written.
+#[test]
+fn an_output_named_as_a_sweeps_record_is_refused_at_its_flag() {
+    let d = tempfile::tempdir().unwrap();
+    grid(d.path(), "g.toml", "0.2, 0.4");
+    let said = "expected a file that is no sweep's record, found `grid.csv.sweep`, named like \
+                one (the `.sweep` file a sweep writes beside its results)";
+    let o = run_in(
+        d.path(),
+        &["sweep", "g.toml", "--out", "grid.csv.sweep", "-q"],
+    );
+    refused(&o);
+    assert_eq!(
+        stderr(&o),
+        flag_fault_help(
+            "--out",
+            "grid.csv.sweep",
+            1,
+            14,
+            said,
+            "--out would replace a sweep's record, or write a file taken for one: choose \
+             another name"
+        )
+    );
+    assert!(!d.path().join("grid.csv.sweep").exists());
+    // The same fault in `deter run`, at whichever output option names it.
+    let s = root().join("scenarios/western-balkans-2024.toml");
+    let s = s.to_str().unwrap();
+    let o = run_in(
+        d.path(),
+        &["run", s, "--runs", "5", "--report", "grid.csv.sweep"],
+    );
+    refused(&o);
+    assert_eq!(
+        stderr(&o),
+        flag_fault_help(
+            "--report",
+            "grid.csv.sweep",
+            1,
+            14,
+            said,
+            "--report would replace a sweep's record, or write a file taken for one: choose \
+             another name"
+        )
+    );
+    assert!(!d.path().join("grid.csv.sweep").exists());
 }
 
 /// The same sweep given again without `--resume` over its unfinished results was "error:
