@@ -6,7 +6,9 @@
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{first_error, flag_fault_help, refused, refused_for, root, run_in, stderr};
+use common::{
+    first_error, flag_fault_help, refused, refused_for, root, run_in, run_shards, stderr,
+};
 
 /// A small grid sweep (2 points, 5 runs each) of the bundled scenario, written into `dir`.
 fn grid(dir: &Path, name: &str, values: &str) -> PathBuf {
@@ -214,4 +216,63 @@ fn a_resume_with_other_settings_is_refused_at_the_flag_that_differs() {
     );
     assert_eq!(std::fs::read(&out).unwrap(), rows);
     assert_eq!(std::fs::read(&marker).unwrap(), record);
+}
+
+/// `deter merge PARTS --scenario WRONG.toml` was "error: --scenario `WRONG.toml`: validated
+/// content differs ...", and `--sweep` given for a run's shards "error: `PART`: these are
+/// shards of a `deter run`; ...": each now located at the flag's value; nothing written.
+#[test]
+fn merge_locates_a_wrong_scenario_or_sweep_at_its_flag() {
+    let d = tempfile::tempdir().unwrap();
+    let s = root().join("scenarios/western-balkans-2024.toml");
+    let parts = run_shards(s.to_str().unwrap(), &["--runs", "6"], 2, |k| {
+        d.path()
+            .join(format!("part-{k}.json"))
+            .display()
+            .to_string()
+    });
+    let text = std::fs::read_to_string(&s).unwrap();
+    let edited = text.replacen("runs = 10000", "runs = 17", 1);
+    assert_ne!(edited, text);
+    std::fs::write(d.path().join("wrong.toml"), edited).unwrap();
+    let merge = |more: &[&str]| {
+        let mut args = vec!["merge", "part-0.json", "part-1.json", "--out", "m.json"];
+        args.extend(more);
+        run_in(d.path(), &args)
+    };
+    assert_eq!(parts.len(), 2);
+    let o = merge(&["--scenario", "wrong.toml"]);
+    let err = refused(&o);
+    let first = first_error(&err);
+    assert!(
+        first.starts_with(
+            "--scenario:1:1: error: expected the scenario the shards ran, found \
+             `wrong.toml`: validated content differs from what the shards ran (sha256 "
+        ),
+        "{err}"
+    );
+    assert!(err.contains("1 | wrong.toml\n  | ^^^^^^^^^^\n"), "{err}");
+    assert_eq!(
+        help_line(&err),
+        "give --scenario the scenario file the shards ran, or leave it out: the scenario is \
+         rebuilt from the partial files"
+    );
+    assert!(!d.path().join("m.json").exists());
+    // `--sweep` for a run's shards.
+    grid(d.path(), "g.toml", "0.2, 0.4");
+    let o = merge(&["--sweep", "g.toml"]);
+    refused(&o);
+    assert_eq!(
+        stderr(&o),
+        flag_fault_help(
+            "--sweep",
+            "g.toml",
+            1,
+            6,
+            "expected shards of a `deter sweep`, found shards of a `deter run` (`part-0.json`)",
+            "a run's shards are rebuilt from their scenario: give it with --scenario FILE if \
+             it has moved"
+        )
+    );
+    assert!(!d.path().join("m.json").exists());
 }
