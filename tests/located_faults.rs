@@ -276,3 +276,50 @@ fn merge_locates_a_wrong_scenario_or_sweep_at_its_flag() {
     );
     assert!(!d.path().join("m.json").exists());
 }
+
+/// `--where "use_of_force >> 0.1"` was refused as a number ("found `> 0.1`"): the fault is
+/// the operator, refused in the words of `--where "use_of_force = 0.1"` and located at it.
+#[test]
+fn a_where_with_an_unknown_operator_is_refused_at_the_operator() {
+    let d = tempfile::tempdir().unwrap();
+    let help = "write COLUMN OP NUMBER, OP one of >, >=, <, <= (`--where 'use_of_force_p > 0.2'`)";
+    for (text, op) in [
+        ("use_of_force >> 0.1", ">>"),
+        ("use_of_force = 0.1", "="),
+        ("use_of_force => 0.1", "=>"),
+        ("use_of_force > = 0.1", "> ="),
+        ("use_of_force != 0.1", "!="),
+    ] {
+        let o = run_in(d.path(), &["discover", "lxf.csv", "--where", text]);
+        refused_for(&o, text);
+        assert_eq!(
+            stderr(&o),
+            flag_fault_help(
+                "--where",
+                text,
+                14,
+                op.len(),
+                &format!("expected COLUMN > NUMBER (or >=, <, <=), found `{op}`"),
+                help
+            ),
+            "{text}"
+        );
+    }
+    // No operator at all: the whole value, in the same words and help.
+    let o = run_in(
+        d.path(),
+        &["discover", "lxf.csv", "--where", "use_of_force"],
+    );
+    refused(&o);
+    assert_eq!(
+        stderr(&o),
+        flag_fault_help(
+            "--where",
+            "use_of_force",
+            1,
+            12,
+            "expected COLUMN > NUMBER (or >=, <, <=)",
+            help
+        )
+    );
+}
