@@ -323,3 +323,45 @@ fn a_where_with_an_unknown_operator_is_refused_at_the_operator() {
         )
     );
 }
+
+/// A sweep file with `design = "lhs"` and no `points` was refused at `FILE:1:1`, underlining
+/// its first comment line: now at the `design` key's value, what to add in the help line.
+#[test]
+fn a_design_without_points_is_refused_at_the_design() {
+    let d = tempfile::tempdir().unwrap();
+    let base = root().join("scenarios/western-balkans-2024.toml");
+    for (design, help) in [
+        ("lhs", "add `points = N`, the number of design points"),
+        (
+            "saltelli",
+            "add `points = N`, the number of base samples N; the sweep runs N * (parameters + \
+             2) points",
+        ),
+    ] {
+        std::fs::write(
+            d.path().join("s.toml"),
+            format!(
+                "# a comment\nbase = \"{}\"\ndesign = \"{design}\"\nruns = 5\n\n[[parameter]]\n\
+                 path = \"country.XKX.military.budget\"\nrole = \"lever\"\nrange = [0.1, 0.5]\n",
+                base.display()
+            ),
+        )
+        .unwrap();
+        let o = run_in(d.path(), &["sweep", "s.toml", "--out", "r.csv", "-q"]);
+        let err = refused_for(&o, design);
+        assert_eq!(
+            first_error(&err),
+            format!("s.toml:3:10: error: points: design `{design}` needs `points`"),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!(
+                "3 | design = \"{design}\"\n  |          {}\n",
+                "^".repeat(design.len() + 2)
+            )),
+            "{err}"
+        );
+        assert_eq!(help_line(&err), help, "{err}");
+        assert!(!d.path().join("r.csv").exists());
+    }
+}
