@@ -758,7 +758,8 @@ fn sweep_into(
     );
     let stopped = |e| match e {
         SweepError::Interrupted | SweepError::Closed => Error::Interrupted,
-        SweepError::Resume(m) | SweepError::Refused(m) => Error::Invalid(m),
+        SweepError::Resume(f) => Error::Invalid(f.to_string()),
+        SweepError::Refused(m) => Error::Invalid(m),
         SweepError::Cell(d) => Error::Input(Diagnostics(vec![*d])),
         SweepError::Io(m) => Error::Io(m),
     };

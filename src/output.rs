@@ -346,14 +346,8 @@ pub fn check_outputs(outputs: &[&PathBuf], inputs: &[PathBuf]) -> Result<(), Str
         check_writable(out, inputs)?;
         // A sweep's record (`RESULTS.sweep`) is written beside its results, by the sweep
         // only: an output named so would replace another sweep's record.
-        if crate::sweep::record::is_record(out) {
-            return Err(format!(
-                "output path `{}` is a sweep's record (the `{}` file a sweep writes beside \
-                 its results) or is named like one; refusing to overwrite it: choose \
-                 another name",
-                out.display(),
-                crate::sweep::record::RECORD_SUFFIX
-            ));
+        if let Some(fault) = record_name_fault(out, "") {
+            return Err(fault.message);
         }
         if outputs[..i].iter().any(|o| same_output(o, out)) {
             return Err(format!(
@@ -363,6 +357,34 @@ pub fn check_outputs(outputs: &[&PathBuf], inputs: &[PathBuf]) -> Result<(), Str
         }
     }
     Ok(())
+}
+
+/// Output file `path` (the value of option `option`) named as a sweep's record
+/// (`RESULTS.sweep`, or a file that begins as one: [`crate::sweep::record::is_record`]): it
+/// would replace another sweep's record, or be taken for one. What was expected and found,
+/// and what to do; located at the option's value by the command line
+/// (`cli::record_name_fault`), the message alone for the library.
+pub fn record_name_fault(path: &Path, option: &str) -> Option<DirNameFault> {
+    if !crate::sweep::record::is_record(path) {
+        return None;
+    }
+    let suffix = crate::sweep::record::RECORD_SUFFIX;
+    let shown = crate::scenario::printable(&path.display().to_string()).into_owned();
+    let named = if shown.ends_with(suffix) {
+        "named like one"
+    } else {
+        "which begins as one does"
+    };
+    Some(DirNameFault {
+        message: format!(
+            "expected a file that is no sweep's record, found `{shown}`, {named} (the `{suffix}` \
+             file a sweep writes beside its results)"
+        ),
+        help: format!(
+            "{option} would replace a sweep's record, or write a file taken for one: choose \
+             another name"
+        ),
+    })
 }
 
 /// The file an output path names, however it is spelt (`x.json`, `./x.json`, `DIR/x.json`,

@@ -13,8 +13,8 @@ use std::process::Output;
 
 mod common;
 use common::{
-    deter, first_error, flag_fault, refused, refused_for, root, run, scenario, stderr, stderr_says,
-    succeeded, succeeded_for, sweep_to, write,
+    deter, first_error, flag_fault, flag_fault_help, refused, refused_for, root, run, scenario,
+    stderr, stderr_says, succeeded, succeeded_for, sweep_to, write,
 };
 
 // ---- Values located at their cell: FILE:LINE:COL ----
@@ -1799,13 +1799,21 @@ fn discovers_and_robusts_number_flags_refuse_what_they_cannot_read_as_every_flag
     }
     // A `--where` or `--threshold` not of its form, located alike (they said "error: --where
     // `use_of_force`: expected ..." on one line).
-    for (args, flag, text, said) in [
-        (
-            vec!["discover", r.as_str(), "--where", "use_of_force"],
+    // The missing operator says what to write (tests/located_faults.rs: an unknown one too).
+    let o = run(&["discover", r.as_str(), "--where", "use_of_force"]);
+    refused(&o);
+    assert_eq!(
+        stderr(&o),
+        flag_fault_help(
             "--where",
             "use_of_force",
+            1,
+            12,
             "expected COLUMN > NUMBER (or >=, <, <=)",
-        ),
+            "write COLUMN OP NUMBER, OP one of >, >=, <, <= (`--where 'use_of_force_p > 0.2'`)"
+        )
+    );
+    for (args, flag, text, said) in [
         (
             vec!["discover", r.as_str(), "--where", "> 0.1"],
             "--where",

@@ -132,13 +132,26 @@ fn a_sweep_never_writes_over_a_sweeps_record() {
         ] {
             let o = run(&args);
             refused_for(&o, format_args!("{args:?}"));
+            // Located at --out's value, as every output's fault (tests/located_faults.rs).
+            let named = if out == &copy {
+                "which begins as one does"
+            } else {
+                "named like one"
+            };
+            let err = stderr(&o);
             assert_eq!(
-                stderr(&o).trim_end(),
+                err.lines().next().unwrap_or_default(),
                 format!(
-                    "error: output path `{o_str}` is a sweep's record (the `.sweep` file a sweep \
-                     writes beside its results) or is named like one; refusing to overwrite \
-                     it: choose another name"
+                    "--out:1:1: error: expected a file that is no sweep's record, found \
+                     `{o_str}`, {named} (the `.sweep` file a sweep writes beside its results)"
                 )
+            );
+            assert!(
+                err.contains(
+                    "= help: --out would replace a sweep's record, or write a file taken for \
+                     one: choose another name"
+                ),
+                "{err}"
             );
         }
         assert!(!d.path().join(format!("{o_str}.sweep")).exists());

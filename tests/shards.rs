@@ -282,7 +282,10 @@ fn merge_rebuilds_a_moved_scenario_from_the_embedded_text_and_checks_a_given_one
     std::fs::write(&edited, edited_text).unwrap();
     refused(
         merge(&parts, &["--scenario", &edited.display().to_string()]),
-        &["--scenario `", "edited.toml`: validated content differs"],
+        &[
+            "--scenario:1:1: error: expected the scenario the shards ran, found `",
+            "edited.toml`: validated content differs",
+        ],
     );
 }
 
@@ -869,7 +872,11 @@ fn sweep_shards_refuse_resume_and_until_ci_and_merge_checks_the_sweep() {
     let edited = write(d, "edited.toml", &text.replace("seed = 5", "seed = 6"));
     refused(
         merge(&parts, &["--sweep", &edited.display().to_string()]),
-        &["--sweep `", "edited.toml`: the validated sweep", "differs"],
+        &[
+            "--sweep:1:1: error: expected the sweep the shards ran, found `",
+            "edited.toml`: the validated sweep",
+            "differs",
+        ],
     );
     assert_eq!(
         ok(merge(&parts, &["--sweep", &moved.display().to_string()])),

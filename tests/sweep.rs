@@ -195,7 +195,12 @@ fn resume_refuses_a_results_file_from_another_sweep() {
             .assert()
             .code(2)
     };
-    resume_b().stderr(contains("was started with other sweep settings"));
+    // Another sweep file, no flag that differs: located at --out (tests/located_faults.rs).
+    resume_b().stderr(contains(format!(
+        "--out:1:1: error: expected results started with this sweep's settings, found `{}`, \
+         started with other sweep settings",
+        out.display()
+    )));
     // Without the fingerprint file nothing proves where the rows come from: refused.
     std::fs::remove_file(dir.path().join("r.csv.sweep")).unwrap();
     resume_b().stderr(contains("fingerprint"));
@@ -222,7 +227,9 @@ fn resume_refuses_a_partial_file_started_with_another_seed() {
         ])
         .assert()
         .code(2)
-        .stderr(contains("was started with other sweep settings"));
+        .stderr(contains(
+            "--out:1:1: error: expected results started with this sweep's settings",
+        ));
     run_sweep(&a, &out, &["--resume"]);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
 }
@@ -684,7 +691,8 @@ fn a_refused_resume_says_what_to_do() {
     );
     assert!(
         e.contains(&format!(
-            "it resumes with `{recorded}`); to complete it, run that; else {afresh}"
+            "= help: `{}` resumes with `{recorded}`: to complete it, run that; else {afresh}",
+            out.display()
         )),
         "{e}"
     );
@@ -696,7 +704,7 @@ fn a_refused_resume_says_what_to_do() {
     std::fs::remove_file(dir.path().join("r.csv.sweep")).unwrap();
     let e = refused(&b);
     assert!(
-        e.contains("fingerprint") && e.trim_end().ends_with(afresh),
+        e.contains("fingerprint") && e.contains(&format!("= help: {afresh}\n")),
         "{e}"
     );
     run_sweep(&b, &out, &[]);
@@ -756,7 +764,8 @@ fn an_interrupted_sweep_is_not_started_afresh_by_the_same_command() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
         err.contains(&format!(
-            "--out `{}` holds 2 finished points of the 6 of this same sweep",
+            "--out:1:1: error: expected results this sweep may start afresh over, found `{}`, \
+             which holds 2 finished points of the 6 of this same sweep",
             out.display()
         )) && err.contains("--resume` completes it")
             && err.contains("to start afresh anyway, remove"),

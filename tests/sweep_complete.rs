@@ -660,7 +660,10 @@ fn a_record_beside_other_results_written_over_it_is_not_trusted() {
     refused(&o);
     stderr_says(
         &o,
-        &format!("`{go}` does not hold the rows its record `{go}.sweep` recorded complete"),
+        &format!(
+            "--out:1:1: error: expected the rows its record `{go}.sweep` recorded complete, \
+             found `{go}`, written over since"
+        ),
     );
     assert_eq!(std::fs::read(&gout).unwrap(), seed9);
 }

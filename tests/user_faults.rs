@@ -671,7 +671,7 @@ fn a_sweep_resume_marker_is_read_with_a_bound() {
         .output()
         .unwrap();
     refused(&o);
-    stderr_says(&o, "was started with other sweep settings");
+    stderr_says(&o, "started with other sweep settings");
 }
 
 /// `deter calibrate --resume` reads `state.json` with a bound: `/dev/zero` there is refused

@@ -1058,7 +1058,8 @@ def test_sweep_resume_refuses_results_of_other_settings_in_the_cli_words(tmp_pat
         capture_output=True,
     )
     assert cl.returncode == 2
-    assert f"`{part}` was started with other sweep settings" in cl.stderr.decode()
+    # The command line locates it at the flag that differs from the one it was started with.
+    assert f"--seed:1:1: error: expected --seed 5 (`{part}` was started with it), found `6`" in cl.stderr.decode()
     # No output over an input: the sweep file itself.
     copy = tmp_path / "grid.toml"
     copy.write_text(GRID.read_text().replace('"../western-balkans-2024.toml"', f'"{BASELINE}"'))

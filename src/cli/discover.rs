@@ -131,7 +131,26 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
                 "--above and --below go with --outcome; --where carries its own threshold \
                  (`--where 'use_of_force_p > 0.2'`)",
             )?;
-            // The number checked first, located in the text; the rest of the form after.
+            // An operator that is none of >, >=, <, <= first, located at it (`>>` was read
+            // as `>` and a number `> 0.1`); then the number, located in the text; the rest of
+            // the form after.
+            let form_help = "write COLUMN OP NUMBER, OP one of >, >=, <, <= (`--where \
+                             'use_of_force_p > 0.2'`)";
+            if let Some(ops) = Condition::bad_operator(w) {
+                return Err(super::FlagFault {
+                    span: ops.clone(),
+                    help: Some(form_help.into()),
+                    ..super::FlagFault::new(
+                        "--where",
+                        w,
+                        format!(
+                            "expected COLUMN > NUMBER (or >=, <, <=), found `{}`",
+                            &w[ops]
+                        ),
+                    )
+                }
+                .into());
+            }
             if let Some((column, at)) = Condition::number_at(w) {
                 threshold_value("--where", w, at, column, SELECTS)?;
             }
@@ -139,7 +158,14 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
                 // The form's fault, located in the value ("expected COLUMN > NUMBER ...").
                 let quoted = format!("`{w}`: ");
                 let message = e.strip_prefix(&quoted).unwrap_or(&e).to_string();
-                CliError::from(super::FlagFault::new("--where", w, message))
+                // What to write when the operator is missing; a missing column says itself.
+                let help = message
+                    .starts_with("expected")
+                    .then(|| form_help.to_string());
+                CliError::from(super::FlagFault {
+                    help,
+                    ..super::FlagFault::new("--where", w, message)
+                })
             })?
         }
         _ => {

@@ -142,12 +142,25 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     {
         return Err(CliError::Usage(m));
     }
-    if args.sweep.is_some() {
-        return Err(CliError::Usage(format!(
-            "`{}`: these are shards of a `deter run`; give its scenario with --scenario, \
-             not --sweep",
-            first.name
-        )));
+    // `--sweep` (a sweep's shards'), refused at its value as the run's flags given for a
+    // sweep's shards are.
+    if let Some(sweep) = &args.sweep {
+        return Err(super::FlagFault {
+            help: Some(
+                "a run's shards are rebuilt from their scenario: give it with --scenario FILE \
+                 if it has moved"
+                    .into(),
+            ),
+            ..super::FlagFault::new(
+                "--sweep",
+                &sweep.to_string_lossy(),
+                format!(
+                    "expected shards of a `deter sweep`, found shards of a `deter run` (`{}`)",
+                    first.name
+                ),
+            )
+        }
+        .into());
     }
     args.output.check_extension()?;
     super::flags::check_named_format(
@@ -669,9 +682,33 @@ fn rebuild<T>(
     from_text: impl FnOnce(&str) -> Result<T, String>,
 ) -> Result<T, CliError> {
     let src = first.source();
+    // The file given is at fault, located at the flag's value.
     if let Some(path) = given {
-        return from_file(path)
-            .map_err(|e| CliError::Usage(format!("--{kind} {e}; give the file the shards ran")));
+        return from_file(path).map_err(|e| {
+            let flag = if kind == "sweep" {
+                "--sweep"
+            } else {
+                "--scenario"
+            };
+            let shown = path.display().to_string();
+            let quoted = format!("`{shown}`: ");
+            super::FlagFault {
+                help: Some(format!(
+                    "give {flag} the {kind} file the shards ran, or leave it out: the {kind} is \
+                     rebuilt from the partial files"
+                )),
+                ..super::FlagFault::new(
+                    flag,
+                    &shown,
+                    format!(
+                        "expected the {kind} the shards ran, found `{}`: {}",
+                        scenario::printable(&shown),
+                        e.strip_prefix(&quoted).unwrap_or(&e)
+                    ),
+                )
+            }
+            .into()
+        });
     }
     let mut reasons = Vec::new();
     let mut candidates = vec![PathBuf::from(&src.absolute_path)];

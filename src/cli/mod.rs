@@ -290,6 +290,16 @@ pub fn output_file_fault(
 ) -> Result<(), CliError> {
     match output::file_output_fault(path, flag, inputs) {
         Some(f) => Err(dir_name_fault(flag, path, f)),
+        None => record_name_fault(flag, path),
+    }
+}
+
+/// Output file `path`, the value of `flag`, named as a sweep's record
+/// ([`output::record_name_fault`]), refused at the value as every output's fault; it was a
+/// plain "error: output path `x.sweep` is a sweep's record ...".
+pub fn record_name_fault(flag: &'static str, path: &Path) -> Result<(), CliError> {
+    match output::record_name_fault(path, flag) {
+        Some(f) => Err(dir_name_fault(flag, path, f)),
         None => Ok(()),
     }
 }

@@ -641,7 +641,13 @@ fn sweep_error(e: SweepError) -> CliError {
     match e {
         SweepError::Interrupted => CliError::Interrupted,
         SweepError::Io(m) => CliError::Failure(m),
-        SweepError::Resume(m) | SweepError::Refused(m) => CliError::Usage(m),
+        // Located at --out, or at the overriding flag that differs from the results'.
+        SweepError::Resume(f) => super::FlagFault {
+            help: f.help,
+            ..super::FlagFault::new(f.flag, &f.value, f.message)
+        }
+        .into(),
+        SweepError::Refused(m) => CliError::Usage(m),
         SweepError::Cell(d) => CliError::Input(crate::scenario::Diagnostics(vec![*d])),
         SweepError::Closed => CliError::Failure("output closed".into()),
     }

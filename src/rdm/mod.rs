@@ -66,20 +66,12 @@ impl Op {
 impl Condition {
     /// Parse `COLUMN OP NUMBER` with OP one of `>`, `>=`, `<`, `<=` (spaces optional).
     pub fn parse(text: &str) -> Result<Self, String> {
-        let at = text
-            .find(['<', '>'])
-            .ok_or_else(|| format!("`{text}`: expected COLUMN > NUMBER (or >=, <, <=)"))?;
-        let (column, rest) = text.split_at(at);
-        let (op, number) = if let Some(r) = rest.strip_prefix(">=") {
-            (Op::AtLeast, r)
-        } else if let Some(r) = rest.strip_prefix("<=") {
-            (Op::AtMost, r)
-        } else if let Some(r) = rest.strip_prefix('>') {
-            (Op::Above, r)
-        } else {
-            (Op::Below, &rest[1..])
+        let form = "expected COLUMN > NUMBER (or >=, <, <=)";
+        let (ops, op) = operator(text).ok_or_else(|| format!("`{text}`: {form}"))?;
+        let Some(op) = op else {
+            return Err(format!("`{text}`: {form}, found `{}`", &text[ops.clone()]));
         };
-        let column = column.trim();
+        let (column, number) = (text[..ops.start].trim(), &text[ops.end..]);
         if column.is_empty() {
             return Err(format!("`{text}`: no column before `{}`", op.as_str()));
         }
@@ -93,17 +85,22 @@ impl Condition {
         })
     }
 
+    /// The byte range of the operator in `COLUMN OP NUMBER` when it is none of `>`, `>=`,
+    /// `<`, `<=` (`>>`, `=`, `=>`, `> =`, `!=`): the part of the text at fault.
+    pub fn bad_operator(text: &str) -> Option<std::ops::Range<usize>> {
+        match operator(text)? {
+            (ops, None) => Some(ops),
+            _ => None,
+        }
+    }
+
     /// The column and the byte offset of the number in `COLUMN OP NUMBER`, when the text has
     /// an operator and a column before it (else [`Condition::parse`] says what is missing).
     pub fn number_at(text: &str) -> Option<(&str, usize)> {
-        let at = text.find(['<', '>'])?;
-        let column = text[..at].trim();
-        let op = if text[at + 1..].starts_with('=') {
-            2
-        } else {
-            1
-        };
-        (!column.is_empty()).then_some((column, at + op))
+        let (ops, op) = operator(text)?;
+        op?;
+        let column = text[..ops.start].trim();
+        (!column.is_empty()).then_some((column, ops.end))
     }
 
     pub fn describe(&self) -> String {
@@ -111,6 +108,26 @@ impl Condition {
         let value = crate::sweep::spec::compact(self.value);
         format!("{} {} {value}", self.column, self.op.as_str())
     }
+}
+
+/// The operator of `COLUMN OP NUMBER`: the byte range of the characters of comparison from
+/// the first (`<`, `>`, `=`, `!`, with the blanks between them), and the operator they spell
+/// if they spell one of `>`, `>=`, `<`, `<=`. None without any such character.
+fn operator(text: &str) -> Option<(std::ops::Range<usize>, Option<Op>)> {
+    let is_op = |c: char| matches!(c, '<' | '>' | '=' | '!');
+    let start = text.find(is_op)?;
+    let run = text[start..]
+        .find(|c: char| !is_op(c) && !c.is_whitespace())
+        .map_or(text.len(), |n| start + n);
+    let end = start + text[start..run].trim_end().len();
+    let op = match &text[start..end] {
+        ">" => Some(Op::Above),
+        ">=" => Some(Op::AtLeast),
+        "<" => Some(Op::Below),
+        "<=" => Some(Op::AtMost),
+        _ => None,
+    };
+    Some((start..end, op))
 }
 
 /// Whether `column` names a probability (a share of runs, 0 to 1) in a results file: a

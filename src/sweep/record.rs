@@ -297,18 +297,101 @@ fn file_sha256(path: &Path) -> std::io::Result<(String, u64)> {
     Ok((hex, lines))
 }
 
+/// A resume (or a fresh start) a sweep's results refuse ([`check_resume`],
+/// [`unfinished_same_sweep`]): for the command line, what was expected and found and what to
+/// do, located at `flag`'s value `value` (`--out`, or the first overriding flag whose value
+/// differs from the one the results were started with); for the library, one sentence
+/// (`help` None, `flag` empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResumeFault {
+    pub flag: &'static str,
+    pub value: String,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl ResumeFault {
+    fn said(message: String) -> Self {
+        ResumeFault {
+            flag: "",
+            value: String::new(),
+            message,
+            help: None,
+        }
+    }
+
+    fn at_out(out: &Path, message: String, help: String) -> Self {
+        ResumeFault {
+            flag: "--out",
+            value: out.display().to_string(),
+            message,
+            help: Some(help),
+        }
+    }
+}
+
+impl std::fmt::Display for ResumeFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.help {
+            Some(h) => write!(f, "{}; {h}", self.message),
+            None => write!(f, "{}", self.message),
+        }
+    }
+}
+
+/// The overriding flags a record keeps ([`resume_args`]), in the order a resume compares them.
+const OVERRIDES: [&str; 8] = [
+    "--format",
+    "--runs",
+    "--seed",
+    "--horizon-years",
+    "--until-ci",
+    "--max-runs",
+    "--attribution",
+    "--no-attribution",
+];
+
+/// The value of `flag` in options as [`resume_args`] spells them: `Some(flag)` for a switch
+/// given, `Some(VALUE)` for a flag with a value, None when absent.
+fn override_value<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
+    let at = args.iter().position(|a| a == flag)?;
+    match flag {
+        "--attribution" | "--no-attribution" => Some(&args[at]),
+        _ => args.get(at + 1).map(String::as_str),
+    }
+}
+
+/// The first overriding flag given now (`given`, as [`resume_args`] spells them) whose value
+/// differs from the one the results were started with (`started`): the flag, its value now,
+/// and the one it was started with. None when every flag given now was given so then (a
+/// flag left out now, or another sweep file, cannot be pointed at).
+fn differing_flag(
+    started: &[String],
+    given: &[String],
+) -> Option<(&'static str, String, Option<String>)> {
+    OVERRIDES.iter().find_map(|&flag| {
+        let now = override_value(given, flag)?;
+        let then = override_value(started, flag);
+        (then != Some(now)).then(|| (flag, now.to_string(), then.map(str::to_string)))
+    })
+}
+
 /// Whether the results `out` that exist may be completed by a resume of the sweep whose
 /// [`fingerprint`] is `fingerprint` (`deter sweep --out OUT --resume`, the Python package's
 /// `sweep(out=OUT, resume=True)`): their record must be there and begin with that
 /// fingerprint (nothing else proves the rows come from this sweep), and the rows must be
-/// those it recorded ([`written_over`]). The refusal names the output as `caller` names it
-/// (`--out`, `` `out` ``), in the same words otherwise.
+/// those it recorded ([`written_over`]). On the command line the refusal is located at
+/// `--out`, or at the first overriding flag of `given` (the resume's options, as
+/// [`resume_args`] spells them) whose value differs from the one the results were started
+/// with; the library's is one sentence naming `` `out` ``.
 pub fn check_resume(
     out: &Path,
     fingerprint: &str,
     caller: super::rows::Caller,
-) -> Result<(), String> {
+    given: &[String],
+) -> Result<(), ResumeFault> {
     let marker = path_beside(out);
+    let cli = caller == super::rows::Caller::Cli;
     let settings = match caller {
         super::rows::Caller::Cli => "--until-ci or --format",
         super::rows::Caller::Library => "`until_ci`, `max_runs` or the format",
@@ -319,41 +402,101 @@ pub fn check_resume(
     // resumes).
     let afresh = afresh(caller);
     let Ok(found) = crate::scenario::read_bounded(&marker, fingerprint.len()) else {
-        return Err(format!(
+        if cli {
+            return Err(ResumeFault::at_out(
+                out,
+                format!(
+                    "expected results with their sweep's record, found `{}`, whose settings \
+                     fingerprint `{}` is missing: nothing proves its rows come from this sweep",
+                    out.display(),
+                    marker.display()
+                ),
+                afresh,
+            ));
+        }
+        return Err(ResumeFault::said(format!(
             "cannot resume `{}`: its settings fingerprint `{}` is missing, so nothing proves \
              its rows come from this sweep; {afresh}",
             out.display(),
             marker.display()
-        ));
+        )));
     };
     if !matches!(found.strip_prefix(fingerprint.as_bytes()), Some(b"" | b"{")) {
-        // On the command line, the command the record gives (when it has one): what this
-        // file was started with, and the way to complete it.
-        let what_to_do = match (caller, read_record(out)) {
-            (super::rows::Caller::Cli, Some(r)) => format!(
-                ": it resumes with `{}`); to complete it, run that; else {afresh}",
-                r.resume_command(out)
-            ),
-            _ => format!("); {afresh}"),
-        };
-        return Err(format!(
+        if cli {
+            let record = read_record(out);
+            // What this file was started with, and the way to complete it.
+            let help = match &record {
+                Some(r) => format!(
+                    "`{}` resumes with `{}`: to complete it, run that; else {afresh}",
+                    out.display(),
+                    r.resume_command(out)
+                ),
+                None => afresh,
+            };
+            if let Some((flag, now, then)) = record
+                .as_ref()
+                .and_then(|r| differing_flag(&r.resume_args, given))
+            {
+                let message = match (then, now == flag) {
+                    (None, true) => format!(
+                        "expected no {flag} (`{}` was started without it)",
+                        out.display()
+                    ),
+                    (None, false) => format!(
+                        "expected no {flag} (`{}` was started without one), found `{now}`",
+                        out.display()
+                    ),
+                    (Some(then), _) => format!(
+                        "expected {flag} {then} (`{}` was started with it), found `{now}`",
+                        out.display()
+                    ),
+                };
+                return Err(ResumeFault {
+                    flag,
+                    value: now,
+                    message,
+                    help: Some(help),
+                });
+            }
+            return Err(ResumeFault::at_out(
+                out,
+                format!(
+                    "expected results started with this sweep's settings, found `{}`, started \
+                     with other sweep settings (seed, runs, design, parameters, base scenario, \
+                     {settings}; see `{}`)",
+                    out.display(),
+                    marker.display()
+                ),
+                help,
+            ));
+        }
+        return Err(ResumeFault::said(format!(
             "`{}` was started with other sweep settings (seed, runs, design, parameters, base \
-             scenario, {settings}; see `{}`{what_to_do}",
+             scenario, {settings}; see `{}`); {afresh}",
             out.display(),
             marker.display()
-        ));
+        )));
     }
     if written_over(out) {
-        return Err(format!(
+        if cli {
+            return Err(ResumeFault::at_out(
+                out,
+                format!(
+                    "expected the rows its record `{}` recorded complete, found `{}`, written \
+                     over since (by a sweep to standard output, or edited)",
+                    marker.display(),
+                    out.display()
+                ),
+                afresh,
+            ));
+        }
+        return Err(ResumeFault::said(format!(
             "`{}` does not hold the rows its record `{}` recorded complete: it was written \
-             over (by a sweep to standard output, or edited); {}",
+             over (by a sweep to standard output, or edited); remove both or choose another \
+             `out`",
             out.display(),
             marker.display(),
-            match caller {
-                super::rows::Caller::Cli => afresh,
-                super::rows::Caller::Library => "remove both or choose another `out`".into(),
-            }
-        ));
+        )));
     }
     Ok(())
 }
@@ -361,9 +504,9 @@ pub fn check_resume(
 /// Results `out` that a sweep started without a resume would replace although they hold
 /// finished rows of this very sweep (their record begins with `fingerprint` and says
 /// `running`: the sweep was stopped before it finished): the refusal, naming the command
-/// that completes them (`--resume`, or `resume=True` for `caller` Library) and how to start
-/// afresh. None when there is nothing of this sweep to lose (no record, another sweep's,
-/// complete results, or no row past the header).
+/// that completes them (`--resume`, located at `--out`; or `resume=True` for `caller`
+/// Library) and how to start afresh. None when there is nothing of this sweep to lose (no
+/// record, another sweep's, complete results, or no row past the header).
 /// `kept_rows` counts the rows of `out` that are this sweep's (its header, then each row at
 /// its design point); it is asked only when the record is this sweep's and `running`.
 pub fn unfinished_same_sweep(
@@ -371,7 +514,7 @@ pub fn unfinished_same_sweep(
     fingerprint: &str,
     caller: super::rows::Caller,
     kept_rows: impl FnOnce() -> Option<u64>,
-) -> Option<String> {
+) -> Option<ResumeFault> {
     let found = crate::scenario::read_bounded(&path_beside(out), MAX_RECORD_BYTES).ok()?;
     if !found.starts_with(fingerprint.as_bytes()) {
         return None;
@@ -381,25 +524,35 @@ pub fn unfinished_same_sweep(
         return None;
     }
     let rows = kept_rows().filter(|&n| n > 0)?;
-    let (name, completes) = match caller {
-        super::rows::Caller::Cli => (
-            format!("--out `{}`", out.display()),
-            format!("`{}` completes it", record.resume_command(out)),
-        ),
-        super::rows::Caller::Library => (
-            format!("`out` `{}`", out.display()),
-            "`resume=True` completes it".to_string(),
-        ),
-    };
-    Some(format!(
-        "{name} holds {rows} finished point{} of the {} of this same sweep, which was stopped \
-         before it finished; starting afresh would discard them: {completes}; to start afresh \
-         anyway, remove `{}` and its record `{}` first",
+    let held = format!(
+        "{rows} finished point{} of the {} of this same sweep",
         if rows == 1 { "" } else { "s" },
         record.points,
+    );
+    let remove = format!(
+        "to start afresh anyway, remove `{}` and its record `{}` first",
         out.display(),
         path_beside(out).display()
-    ))
+    );
+    Some(match caller {
+        super::rows::Caller::Cli => ResumeFault::at_out(
+            out,
+            format!(
+                "expected results this sweep may start afresh over, found `{}`, which holds \
+                 {held}, stopped before it finished",
+                out.display()
+            ),
+            format!(
+                "starting afresh would discard them: `{}` completes it; {remove}",
+                record.resume_command(out)
+            ),
+        ),
+        super::rows::Caller::Library => ResumeFault::said(format!(
+            "`out` `{}` holds {held}, which was stopped before it finished; starting afresh \
+             would discard them: `resume=True` completes it; {remove}",
+            out.display()
+        )),
+    })
 }
 
 /// What to do with results a resume refuses, in the words of `caller`: another output, or a

@@ -67,8 +67,10 @@ pub enum SweepError {
     Interrupted,
     #[error("{0}")]
     Io(String),
+    /// Results a resume (or a fresh start) may not take, located at the flag at fault on
+    /// the command line ([`record::ResumeFault`]).
     #[error("{0}")]
-    Resume(String),
+    Resume(record::ResumeFault),
     /// A kept row's cell cannot be read (`1e-400`): located as every reader's cell fault.
     #[error("{}", .0.one_line())]
     Cell(Box<crate::scenario::Diagnostic>),
@@ -475,7 +477,8 @@ impl Results {
         let lock = crate::output::lock_exclusive(handle, out, "deter sweep", caller)
             .map_err(SweepError::Refused)?;
         if resume && existed {
-            record::check_resume(out, &fingerprint, caller).map_err(SweepError::Resume)?;
+            record::check_resume(out, &fingerprint, caller, &record.resume_args)
+                .map_err(SweepError::Resume)?;
         } else if existed
             && let Some(refusal) = record::unfinished_same_sweep(out, &fingerprint, caller, || {
                 rows_of_this_sweep(out, sweep, design, rows)

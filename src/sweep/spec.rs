@@ -671,21 +671,22 @@ impl Reader<'_> {
         let points_span = points_v.map_or(span.start..span.start, |v| v.span());
         let needs_points = !matches!(design, DesignKind::Grid);
         if needs_points && points == 0 {
+            // No `points` to point at: the `design` that needs them (it was the file's first
+            // byte, underlining its first comment line).
+            let at = lookup(root, "design").map_or(points_span.clone(), |v| v.span());
             self.error(
-                points_span.clone(),
+                at,
                 "points",
                 format!("design `{}` needs `points`", design.as_str()),
             )
             .help = Some(match design {
-                DesignKind::Saltelli => {
-                    "the number of base samples N; the sweep runs N * (parameters + 2) points"
-                        .into()
-                }
-                DesignKind::Morris => {
-                    "the number of trajectories r; the sweep runs r * (parameters + 1) points"
-                        .into()
-                }
-                _ => "the number of design points".into(),
+                DesignKind::Saltelli => "add `points = N`, the number of base samples N; the \
+                                         sweep runs N * (parameters + 2) points"
+                    .into(),
+                DesignKind::Morris => "add `points = r`, the number of trajectories r; the \
+                                       sweep runs r * (parameters + 1) points"
+                    .into(),
+                _ => "add `points = N`, the number of design points".into(),
             });
         }
         if design == DesignKind::Saltelli && points == 1 {
