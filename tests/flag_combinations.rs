@@ -767,3 +767,52 @@ fn pairs_clap_refused_bare_are_refused_at_the_refused_flags_value() {
     );
     assert!(!Path::new(&part).exists());
 }
+
+/// A flag given without the one it needs was clap's bare "error: the following required
+/// arguments were not provided: --until-ci <HALF_WIDTH>" (neither where nor why): it is
+/// refused at its own value, "FLAG:1:1: error: expected OTHER with FLAG, found `VALUE` without
+/// it" (a switch: "expected OTHER with FLAG"), what to do in the help line, exit 2, nothing
+/// written; in `run`, `compare`, `sweep` and `discover`.
+#[test]
+fn a_flag_without_the_one_it_needs_is_refused_at_its_value() {
+    let d = tempfile::tempdir().unwrap();
+    let b = base();
+    let sw = sweep(d.path()).display().to_string();
+    let rows = d.path().join("rows.csv").display().to_string();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["run", &b, "--max-runs", "100"],
+            "--max-runs:1:1: error: expected --until-ci with --max-runs, found `100` without it\n",
+        ),
+        (
+            vec!["compare", &b, &b, "--max-runs", "5"],
+            "--max-runs:1:1: error: expected --until-ci with --max-runs, found `5` without it\n",
+        ),
+        (
+            vec!["sweep", &sw, "--max-runs", "50"],
+            "--max-runs:1:1: error: expected --until-ci with --max-runs, found `50` without it\n",
+        ),
+        (
+            vec!["run", &b, "--per-run-rows"],
+            "--per-run-rows:1:1: error: expected --shard with --per-run-rows\n",
+        ),
+        (
+            vec!["sweep", &sw, "--resume"],
+            "--resume:1:1: error: expected --out with --resume\n",
+        ),
+        (
+            vec!["discover", &rows, "--outcome", "use_of_force"],
+            "--outcome:1:1: error: expected --above or --below with --outcome, found \
+             `use_of_force` without it\n",
+        ),
+    ];
+    for (args, first) in cases {
+        let o = run(&args);
+        let e = refused_for(&o, format_args!("{args:?}"));
+        assert!(e.starts_with(first), "{args:?}: {e}");
+        assert!(e.contains("= help: "), "{args:?}: {e}");
+        assert!(!e.contains("required arguments"), "{args:?}: {e}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+        assert!(!Path::new(&rows).exists());
+    }
+}

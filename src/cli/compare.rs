@@ -53,6 +53,7 @@ pub struct CompareArgs {
 }
 
 pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
+    args.until.refuse_cap_alone()?;
     let inputs = [args.a.clone(), args.b.clone()];
     super::refuse_pipes(&inputs)?;
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();

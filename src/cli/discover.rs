@@ -29,7 +29,7 @@ pub struct DiscoverArgs {
     /// The outcome that defines the cases of interest: a headline outcome (`use_of_force`
     /// for the column `use_of_force_p`), any column after `runs`, or for a levers x futures
     /// sweep `regret_OUTCOME`. With --above or --below.
-    #[arg(long, requires = "threshold")]
+    #[arg(long)]
     pub outcome: Option<String>,
     /// Cases of interest: the outcome above this value.
     // Read as text: a value that is not a number, or a probability's outside [0, 1], is
@@ -116,6 +116,14 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
                 value: threshold_value("--below", v, 0, o, SELECTS)?,
             },
             _ => {
+                super::refuse_alone(
+                    ("--outcome", Some(o.clone())),
+                    "--above or --below",
+                    false,
+                    "the cases of interest are the points whose outcome is above or below a \
+                     value: give --above VALUE or --below VALUE (or --where 'COLUMN OP NUMBER' \
+                     instead of --outcome)",
+                )?;
                 return Err(CliError::Usage(
                     "--outcome needs a finite --above or --below".into(),
                 ));

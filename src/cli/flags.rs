@@ -340,10 +340,23 @@ pub struct UntilFlags {
           value_parser = super::parse_until_ci)]
     pub until_ci: Option<f64>,
     // Cap on runs with --until-ci (help: the range from `MAX_RUNS_FLAG`).
-    #[arg(long, requires = "until_ci", allow_negative_numbers = true,
+    #[arg(long, allow_negative_numbers = true,
           help = super::MAX_RUNS_FLAG.help("Cap on runs with --until-ci", " [default: --runs, or the file's runs]"),
           value_parser = super::MAX_RUNS_FLAG.parser::<u64>())]
     pub max_runs: Option<u64>,
+}
+
+impl UntilFlags {
+    /// `--max-runs` without `--until-ci`, refused at its value ([`super::refuse_alone`]).
+    pub fn refuse_cap_alone(&self) -> Result<(), super::CliError> {
+        super::refuse_alone(
+            ("--max-runs", self.max_runs.map(|n| n.to_string())),
+            "--until-ci",
+            self.until_ci.is_some(),
+            "--max-runs caps the runs of --until-ci HALF_WIDTH; give --until-ci too, or --runs N \
+             for a fixed number of runs",
+        )
+    }
 }
 
 /// [`OutputFlags::warn_plots_beside`] for a command whose `--plots` is a flag of its own

@@ -245,6 +245,37 @@ pub fn refuse_beside(
     Err(CliError::Input(Diagnostics(faults)))
 }
 
+/// A flag given without the one it needs (`--max-runs` without `--until-ci`), refused at its
+/// own value as every flag's fault: "--max-runs:1:1: error: expected --until-ci with
+/// --max-runs, found `100` without it", or at a switch itself ("--per-run-rows:1:1: error:
+/// expected --shard with --per-run-rows"), `why` in the help line. `given` is the flag and
+/// its value as given ([`switch`] for a flag without a value); Ok when it is absent or what
+/// it needs is there. Clap's "the following required arguments were not provided" said
+/// neither where nor why.
+pub fn refuse_alone(
+    (flag, value): (&'static str, Option<String>),
+    needs: &str,
+    present: bool,
+    why: &str,
+) -> Result<(), CliError> {
+    let Some(value) = value.filter(|_| !present) else {
+        return Ok(());
+    };
+    let message = if value == flag {
+        format!("expected {needs} with {flag}")
+    } else {
+        format!(
+            "expected {needs} with {flag}, found `{}` without it",
+            scenario::printable(&value)
+        )
+    };
+    Err(FlagFault {
+        help: Some(why.to_string()),
+        ..FlagFault::new(flag, &value, message)
+    }
+    .into())
+}
+
 /// A switch (a flag without a value) for [`refuse_beside`]: the flag itself when given.
 pub fn switch(on: bool, flag: &'static str) -> (&'static str, Option<String>) {
     (flag, on.then(|| flag.to_string()))

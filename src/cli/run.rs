@@ -63,7 +63,7 @@ pub struct RunArgs {
     /// With --shard: also carry this shard's per-run rows in its partial file, so that
     /// `deter merge PARTS --per-run PATH` writes the per-run CSV of the whole run (byte for
     /// byte `deter run --per-run PATH`); the file grows by about 110 bytes per run and rivalry.
-    #[arg(long, requires = "shard")]
+    #[arg(long)]
     pub per_run_rows: bool,
     /// Nested Monte Carlo over parameter uncertainty: --draws parameter sets drawn from this
     /// posterior (deter calibrate's posterior.csv) and from the scenario's [[uncertain]] priors,
@@ -445,9 +445,18 @@ fn unreadable_entry(line: &str) -> Option<(String, Option<String>)> {
     }
 }
 
-/// The pairs of flags `deter run` does not take together, each refused at the refused flag's
-/// value ([`super::refuse_beside`]), before anything is read or written.
+/// The pairs of flags `deter run` does not take together, and the flags given without the one
+/// they need, each refused at the refused flag's value ([`super::refuse_beside`],
+/// [`super::refuse_alone`]), before anything is read or written.
 fn refuse_pairs(args: &RunArgs) -> Result<(), CliError> {
+    args.until.refuse_cap_alone()?;
+    super::refuse_alone(
+        super::switch(args.per_run_rows, "--per-run-rows"),
+        "--shard",
+        args.shard.is_some(),
+        "--per-run-rows carries a shard's per-run rows in its partial file, for `deter merge \
+         PARTS --per-run PATH`; without --shard, give --per-run PATH",
+    )?;
     if args.per_run.is_some() {
         super::refuse_beside(
             "--per-run",

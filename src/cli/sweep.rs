@@ -41,7 +41,7 @@ pub struct SweepArgs {
     #[command(flatten)]
     pub sim: super::flags::SimFlags,
     /// Complete the results file left by an interrupted sweep (same file, same options).
-    #[arg(long, requires = "out")]
+    #[arg(long)]
     pub resume: bool,
     #[command(flatten)]
     pub until: super::flags::UntilFlags,
@@ -570,6 +570,14 @@ pub fn sensitivity_tail(
 /// against the shards, so what the shards ran must be what the file says; `--until-ci`,
 /// `--max-runs`, the outputs the merge writes, `--resume`).
 fn refuse_pairs(args: &SweepArgs) -> Result<(), CliError> {
+    args.until.refuse_cap_alone()?;
+    super::refuse_alone(
+        super::switch(args.resume, "--resume"),
+        "--out",
+        args.out.is_some(),
+        "--resume completes the results file of an interrupted sweep: give --out with that \
+         file (standard output cannot be resumed)",
+    )?;
     super::refuse_beside(
         "--attribution",
         &[super::switch(
