@@ -187,12 +187,14 @@ fn simulate_all_rivalries(s: &Scenario, seed: u64, n: u64) -> Vec<Run> {
     })
 }
 
-fn simulate_with(
+/// `n` runs of `s` from `seed`, each run's record summarised by `summary`, in run order (in
+/// parallel blocks; the runs and their order do not depend on the threads).
+fn simulate_with<T: Send + Clone>(
     s: &Scenario,
     seed: u64,
     n: u64,
-    summary: impl Fn(&deter::model::RunRecord) -> Run + Sync,
-) -> Vec<Run> {
+    summary: impl Fn(&deter::model::RunRecord) -> T + Sync,
+) -> Vec<T> {
     const BLOCK: u64 = 1_000;
     let c = Compiled::new(s);
     let plan = RunPlan {
@@ -201,7 +203,7 @@ fn simulate_with(
         count: n,
         stream_offset: 0,
     };
-    let blocks: Vec<Vec<Run>> = (0..n.div_ceil(BLOCK))
+    let blocks: Vec<Vec<T>> = (0..n.div_ceil(BLOCK))
         .into_par_iter()
         .map(|b| {
             let mut w = Worker::new(&c);
@@ -1093,26 +1095,13 @@ fn target_initiated_triggers_are_not_a_tail_event() {
                     .expect("the record's rivalry")
             })
             .collect();
-        let c = Compiled::new(&s);
-        let plan = RunPlan {
-            seed: s.meta.seed,
-            first: 0,
-            count: RUNS,
-            stream_offset: 0,
-        };
-        let mut w = Worker::new(&c);
-        let mut counts = Vec::with_capacity(RUNS as usize);
-        for i in 0..RUNS {
-            w.run_range(&c, &plan, i, 1);
-            let record = w.last_record();
-            counts.push(
-                rivalries
-                    .iter()
-                    .flat_map(|&k| &record.rivalries[k].yearly_counts)
-                    .map(|year| u64::from(year[count::TARGET_TRIGGERS]))
-                    .sum::<u64>(),
-            );
-        }
+        let counts = simulate_with(&s, s.meta.seed, RUNS, |record| {
+            rivalries
+                .iter()
+                .flat_map(|&k| &record.rivalries[k].yearly_counts)
+                .map(|year| u64::from(year[count::TARGET_TRIGGERS]))
+                .sum::<u64>()
+        });
         let at_least = wilson_est(
             counts.iter().filter(|&&k| k >= observed).count() as u64,
             RUNS,

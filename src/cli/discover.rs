@@ -116,16 +116,13 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), CliError> {
                 value: threshold_value("--below", v, 0, o, SELECTS)?,
             },
             _ => {
-                super::refuse_alone(
-                    ("--outcome", Some(o.clone())),
+                return Err(super::alone_fault(
+                    "--outcome",
+                    o,
                     "--above or --below",
-                    false,
                     "the cases of interest are the points whose outcome is above or below a \
                      value: give --above VALUE or --below VALUE (or --where 'COLUMN OP NUMBER' \
                      instead of --outcome)",
-                )?;
-                return Err(CliError::Usage(
-                    "--outcome needs a finite --above or --below".into(),
                 ));
             }
         },

@@ -145,20 +145,13 @@ impl OutputFlags {
     }
 
     /// `--format`, `--report` and `--plots` as given, for [`super::refuse_beside`] with
-    /// `--shard` (a shard writes only its partial file; the merge writes the results).
+    /// `--shard` ([`super::outputs_given`]).
     pub fn given_beside_shard(&self) -> [(&'static str, Option<String>); 3] {
-        use clap::ValueEnum;
-        let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
-        [
-            (
-                "--format",
-                self.format_flag
-                    .and_then(|f| f.to_possible_value())
-                    .map(|v| v.get_name().to_string()),
-            ),
-            ("--report", path(&self.report)),
-            ("--plots", path(&self.plots)),
-        ]
+        super::outputs_given(
+            self.format_flag,
+            self.report.as_deref(),
+            self.plots.as_deref(),
+        )
     }
 
     fn out_extension(&self) -> Option<String> {

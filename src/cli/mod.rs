@@ -246,34 +246,60 @@ pub fn refuse_beside(
 }
 
 /// A flag given without the one it needs (`--max-runs` without `--until-ci`), refused at its
-/// own value as every flag's fault: "--max-runs:1:1: error: expected --until-ci with
-/// --max-runs, found `100` without it", or at a switch itself ("--per-run-rows:1:1: error:
-/// expected --shard with --per-run-rows"), `why` in the help line. `given` is the flag and
-/// its value as given ([`switch`] for a flag without a value); Ok when it is absent or what
-/// it needs is there. Clap's "the following required arguments were not provided" said
-/// neither where nor why.
+/// own value as every flag's fault ([`alone_fault`]); Ok when it is absent or what it needs is
+/// there. `given` is the flag and its value as given ([`switch`] for a flag without a value).
+/// Clap's "the following required arguments were not provided" said neither where nor why.
 pub fn refuse_alone(
     (flag, value): (&'static str, Option<String>),
     needs: &str,
     present: bool,
     why: &str,
 ) -> Result<(), CliError> {
-    let Some(value) = value.filter(|_| !present) else {
-        return Ok(());
-    };
+    match value {
+        Some(value) if !present => Err(alone_fault(flag, &value, needs, why)),
+        _ => Ok(()),
+    }
+}
+
+/// Flag `flag` (its value `value`, or the flag itself for a switch) given without `needs`:
+/// "--max-runs:1:1: error: expected --until-ci with --max-runs, found `100` without it" (a
+/// switch: "--per-run-rows:1:1: error: expected --shard with --per-run-rows"), `why` in the
+/// help line.
+pub fn alone_fault(flag: &'static str, value: &str, needs: &str, why: &str) -> CliError {
     let message = if value == flag {
         format!("expected {needs} with {flag}")
     } else {
         format!(
             "expected {needs} with {flag}, found `{}` without it",
-            scenario::printable(&value)
+            scenario::printable(value)
         )
     };
-    Err(FlagFault {
+    FlagFault {
         help: Some(why.to_string()),
-        ..FlagFault::new(flag, &value, message)
+        ..FlagFault::new(flag, value, message)
     }
-    .into())
+    .into()
+}
+
+/// `--format`, `--report` and `--plots` as given (the format by its name), for
+/// [`refuse_beside`] with `--shard`: a shard writes only its partial file, the merge the
+/// results. Shared by `run` ([`flags::OutputFlags`]) and `sweep` (flags of its own).
+pub fn outputs_given(
+    format: Option<impl clap::ValueEnum>,
+    report: Option<&Path>,
+    plots: Option<&Path>,
+) -> [(&'static str, Option<String>); 3] {
+    let path = |p: Option<&Path>| p.map(|p| p.display().to_string());
+    [
+        (
+            "--format",
+            format
+                .and_then(|f| f.to_possible_value())
+                .map(|v| v.get_name().to_string()),
+        ),
+        ("--report", path(report)),
+        ("--plots", path(plots)),
+    ]
 }
 
 /// A switch (a flag without a value) for [`refuse_beside`]: the flag itself when given.

@@ -617,22 +617,7 @@ fn refuse_pairs(args: &SweepArgs) -> Result<(), CliError> {
     )?;
     super::refuse_beside(
         "--shard",
-        &[
-            (
-                "--format",
-                args.format
-                    .and_then(|f| clap::ValueEnum::to_possible_value(&f))
-                    .map(|v| v.get_name().to_string()),
-            ),
-            (
-                "--report",
-                args.report.as_ref().map(|p| p.display().to_string()),
-            ),
-            (
-                "--plots",
-                args.plots.as_ref().map(|p| p.display().to_string()),
-            ),
-        ],
+        &super::outputs_given(args.format, args.report.as_deref(), args.plots.as_deref()),
         "a shard writes only its partial file (--out); give --format, --report and --plots \
          to `deter merge PARTS`, which writes the results of the whole sweep \
          (docs/CLUSTER.md)",
