@@ -1287,7 +1287,8 @@ struct Theatre {
     coalition: f64,
     /// Stationed deployments' capability (interoperability-weighted).
     deployed: f64,
-    /// Highest treaty weight of a pact protecting the target (0 if none).
+    /// The coalition's treaty weight: its members' treaty weights (0 for a contributor
+    /// without a pact) weighted by their capabilities (0 if none, docs/MODEL.md 7.5).
     bound: f64,
     /// Mandate-weighted stationed forces as a share of themselves plus the challenger's
     /// committable force.
@@ -2306,6 +2307,18 @@ impl<const C: bool> World<C> {
         let row = t * c.n_actors;
         let helpers = &self.helpers[row..row + self.helper_count[t] as usize];
         let mut th = Theatre::default();
+        // The coalition's treaty weight is its members' treaty weights weighted by their
+        // capabilities (a contributor without a pact weighs 0): a pact binds the coalition as
+        // far as the forces it binds, so a pact with a partner of no forces binds nobody else.
+        // Summed relative to the highest weight, so that a coalition bound by one pact alone
+        // has exactly that pact's weight (the sums are the same operations on the same terms).
+        let b_max = helpers
+            .iter()
+            .map(|&actor| actor as usize)
+            .filter(|&actor| actor != a)
+            .map(|actor| self.pact[row + actor])
+            .fold(0.0, f64::max);
+        let mut bound_weighted = 0.0;
         for &actor in helpers {
             let actor = actor as usize;
             let b = self.pact[row + actor];
@@ -2313,7 +2326,7 @@ impl<const C: bool> World<C> {
                 continue;
             }
             let cap = cap_of(actor);
-            th.bound = th.bound.max(b);
+            bound_weighted += (b / b_max) * cap;
             th.coalition += cap;
             // reach = delta x interoperability with the target (in theatre for a power, the
             // expeditionary share for a country ally).
@@ -2359,6 +2372,12 @@ impl<const C: bool> World<C> {
                 }
             }
         }
+        // `coalition` holds the members' capabilities only here, before the stationed forces.
+        th.bound = if th.coalition > 0.0 {
+            b_max * (bound_weighted / th.coalition)
+        } else {
+            0.0
+        };
         th.coalition += th.deployed;
         th.reinforce += th.deployed;
         th.local += th.deployed;
@@ -4288,6 +4307,54 @@ mod tests {
         }
         let s = crate::scenario::parse_str(&text, "protected.toml").unwrap();
         with_value(&s, &format!("rivalry.{}.dissatisfaction", s.rivalries[0].id), 0.7)
+    }
+
+    /// The coalition's treaty weight `B` (docs/MODEL.md 7.5) is its members' treaty weights
+    /// weighted by their capabilities, a contributor without a pact weighing 0: recomputed
+    /// here from the file's capabilities and the run's pact weights. A pact with a partner of
+    /// no forces beside a stationed force binds nobody (`B` 0, so it adds no cost of
+    /// abandoning the target and no value of its security), where the highest weight of any
+    /// pact bound the whole coalition; a coalition bound by one pact alone has exactly that
+    /// pact's weight.
+    #[test]
+    fn a_pact_binds_the_coalition_as_far_as_the_forces_it_binds() {
+        // (the theatre, CCC's capability and pact weight, BIGNUKE's capability, NUKE's pact
+        // weight); an actor the relevance pruning dropped (no part in the crisis) reads 0.
+        let theatre = |s: &crate::scenario::Scenario| {
+            let c = Compiled::new(s);
+            let w = c.new_world();
+            let th = w.theatre(&c, 0);
+            let n_c = c.scenario.countries.len();
+            let country = |id: &str| c.scenario.countries.iter().position(|x| x.id == id);
+            let power = |id: &str| c.scenario.powers.iter().position(|x| x.id == id).map(|p| n_c + p);
+            let t = country("BBB").unwrap();
+            let cap = |actor: Option<usize>| match actor {
+                Some(i) if i < n_c => w.own_capability(i),
+                Some(i) => w.power_capability(i - n_c),
+                None => 0.0,
+            };
+            let pact = |actor: Option<usize>| actor.map_or(0.0, |i| w.pact[t * c.n_actors + i]);
+            (th, cap(country("CCC")), pact(country("CCC")), cap(power("BIGNUKE")), pact(power("NUKE")))
+        };
+        // A country ally beside a stationed force whose contributor has no pact.
+        let file = protected_by(Some("\"BBB\", \"CCC\""), true);
+        let (th, cap_ccc, b, cap_big, _) = theatre(&file);
+        assert!(b > 0.0 && cap_ccc > 0.0 && cap_big > 0.0);
+        let want = b * cap_ccc / (cap_ccc + cap_big);
+        assert!((th.bound - want).abs() <= 1e-12, "B {} against {want}", th.bound);
+        assert!(th.bound < 0.5 * b, "B {} of b {b}", th.bound);
+        // The same ally with no forces: the pact binds nobody, the stationed force protects.
+        let unarmed = with_value(&file, "country.CCC.military.capability", 0.0);
+        let (th, cap_ccc, b, ..) = theatre(&unarmed);
+        assert_eq!((cap_ccc > 0.0, b > 0.0), (false, true));
+        assert_eq!(th.bound, 0.0);
+        assert!(th.protector && th.deployed > 0.0);
+        // One pact alone: exactly its weight, however many members it binds.
+        let (th, _, _, _, b) = theatre(&protected_by(Some("\"BBB\", \"NUKE\", \"CONV\""), false));
+        assert!(b > 0.0);
+        assert_eq!(th.bound, b);
+        let (th, _, _, _, b) = theatre(&protected_by(Some("\"BBB\", \"NUKE\""), false));
+        assert_eq!(th.bound, b);
     }
 
     /// The tripwire abandoned at the display (`model.tripwire_at_display`, docs/MODEL.md 7.7):
