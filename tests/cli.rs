@@ -1184,7 +1184,7 @@ fn compare_until_ci_stops_at_the_first_block_meeting_the_paired_target() {
             })
             .fold(0.0, f64::max)
     };
-    let target = 0.012;
+    let target = 0.008;
     let v = cmp(&["--until-ci", &target.to_string(), "--max-runs", "20000"]);
     let runs = v["runs"].as_u64().unwrap();
     assert_eq!(runs % 1000, 0, "{runs}");
