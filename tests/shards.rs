@@ -893,6 +893,88 @@ fn sweep_shards_refuse_resume_and_until_ci_and_merge_checks_the_sweep() {
     );
 }
 
+/// A grid sweep of 2 points x 7 runs whose file says `attribution = {attribution}`.
+fn attribution_sweep(dir: &Path, name: &str, attribution: bool) -> String {
+    let path = dir.join(name);
+    let text = format!(
+        "base = \"{}\"\nruns = 7\nseed = 5\ndesign = \"grid\"\nattribution = {attribution}\n\n\
+         [[parameter]]\npath = \"country.XKX.military.budget\"\nrole = \"lever\"\nvalues = [0.15, 0.6]\n",
+        root().join(SCENARIO).display()
+    );
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+/// `deter sweep FILE --shard K/N --no-attribution` over a file's `attribution = true`: the
+/// shards ran without the attribution (their header says so), but `deter merge` only ever
+/// turned the file's key on, rebuilt the sweep with it and refused every such shard as
+/// another sweep ("the validated sweep ... differs from what the shards ran"). The flag wins
+/// over the key at the merge as in the shard: the merged results are the unsharded sweep's
+/// with the same flag, byte for byte, and their record's resume command gives the flag once.
+/// (And `--attribution` over a file's `attribution = false`, the other way round.)
+#[test]
+fn sweep_shards_of_an_attribution_flag_against_the_files_key_merge_as_the_unsharded_sweep() {
+    for (key, flag) in [(true, "--no-attribution"), (false, "--attribution")] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let sweep = attribution_sweep(d, "s.toml", key);
+        let whole = d.join("whole.csv");
+        ok(deter(&[
+            "sweep",
+            &sweep,
+            flag,
+            "--out",
+            whole.to_str().unwrap(),
+            "-q",
+        ]));
+        let whole_jsonl = ok(deter(&["sweep", &sweep, flag, "--format", "json", "-q"]));
+        let parts: Vec<String> = (0..2)
+            .map(|k| {
+                let out = d.join(format!("part-{k}.json")).display().to_string();
+                let shard = format!("{k}/2");
+                ok(deter(&[
+                    "sweep", &sweep, "--shard", &shard, flag, "--out", &out, "-q",
+                ]));
+                out
+            })
+            .collect();
+        let merged = d.join("merged.csv");
+        ok(merge(&parts, &["--out", merged.to_str().unwrap()]));
+        assert_eq!(read(&merged), read(&whole), "CSV, {flag}");
+        let header = String::from_utf8(read(&whole)).unwrap();
+        assert_eq!(
+            header.lines().next().unwrap().contains("attribution_"),
+            !key,
+            "{flag}: {header}"
+        );
+        assert_eq!(
+            ok(merge(&parts, &["--format", "json"])),
+            whole_jsonl,
+            "JSON Lines, {flag}"
+        );
+        // The merged record's resume command holds the flag once, and the merged results
+        // resume (complete) under it.
+        let record = String::from_utf8(read(&d.join("merged.csv.sweep"))).unwrap();
+        let last: serde_json::Value =
+            serde_json::from_str(record.lines().nth(2).expect("the record's line 3")).unwrap();
+        assert_eq!(
+            last["resume_args"],
+            serde_json::json!(["--format", "csv", flag]),
+            "{record}"
+        );
+        ok(deter(&[
+            "sweep",
+            &sweep,
+            flag,
+            "--out",
+            merged.to_str().unwrap(),
+            "--resume",
+            "-q",
+        ]));
+        assert_eq!(read(&merged), read(&whole), "resumed, {flag}");
+    }
+}
+
 /// `deter merge` reported the shards' summed wall times as "10.22 s, 294 runs/s on 2
 /// threads" although the shards ran apart on 2, 1 and 2 threads. It says what is true: the
 /// shards' total compute time and each shard's threads, in the table and in the JSON.

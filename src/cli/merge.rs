@@ -446,7 +446,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
         )));
     }
     let header = &first.header;
-    let mut sweep = find_sweep(first, args.sweep.as_deref())?;
+    let (mut sweep, file_attribution) = find_sweep(first, args.sweep.as_deref())?;
     // The sweep file, its base and `extends` chain are inputs too.
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
@@ -552,13 +552,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             false,
             &rows.header(&sweep),
             Path::new(&sweep.file),
-            vec![
-                "--format".into(),
-                match format {
-                    RowFormat::Csv => "csv".into(),
-                    RowFormat::Json => "json".into(),
-                },
-            ],
+            sweep::record::merged_resume_args(format, file_attribution, sweep.attribution),
         );
         let fingerprint = sweep::record::fingerprint(&sweep, None, format);
         sweep::record::write_complete(out, &fingerprint, &mut plan).map_err(CliError::Failure)?;
@@ -585,19 +579,26 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
 /// The sweep the shards ran, rebuilt and checked against their hash: `--sweep` if given
 /// (and only it); else the recorded absolute path, the path as given, and the embedded text
 /// (its base scenario resolved beside the recorded absolute path).
-fn find_sweep(first: &Named, given: Option<&Path>) -> Result<Sweep, CliError> {
+///
+/// Returns the sweep with the shards' attribution, and what the file's own `attribution` key
+/// says (the record's resume command gives the flag that turns it to theirs).
+fn find_sweep(first: &Named, given: Option<&Path>) -> Result<(Sweep, bool), CliError> {
     if let Some(path) = given.filter(|p| not_a_pipe(p)) {
         super::validate::refuse_other_kind(path, "sweep", "merge --sweep")?;
         sweep::load_sweep(path).map_err(CliError::Input)?;
     }
     let h = &first.header;
     let src = first.source();
-    let check = |mut s: Sweep, what: &str| -> Result<Sweep, String> {
-        // `deter sweep --attribution` is recorded in the header, not in the file.
-        s.attribution |= h.attribution;
+    let check = |mut s: Sweep, what: &str| -> Result<(Sweep, bool), String> {
+        // What the shards ran is their header's `attribution`, not the file's key alone:
+        // `deter sweep --shard --attribution` turns it on, `--no-attribution` off (it was
+        // only ever turned on here, so shards of `--no-attribution` over a file's
+        // `attribution = true` were refused as another sweep).
+        let file_key = s.attribution;
+        s.set_attribution(h.attribution);
         let got = sweep_hash(&s);
         if got == h.sha256 {
-            Ok(s)
+            Ok((s, file_key))
         } else {
             Err(format!(
                 "{what}: the validated sweep (with its base scenario) differs from what the \
@@ -606,7 +607,7 @@ fn find_sweep(first: &Named, given: Option<&Path>) -> Result<Sweep, CliError> {
             ))
         }
     };
-    let from_file = |path: &Path| -> Result<Sweep, String> {
+    let from_file = |path: &Path| -> Result<(Sweep, bool), String> {
         let what = format!("`{}`", path.display());
         let s = sweep::load_sweep(path).map_err(|d| format!("{what}: {}", first_line(&d)))?;
         check(s, &what)

@@ -358,6 +358,22 @@ pub struct Sweep {
     pub overrides: Vec<String>,
 }
 
+impl Sweep {
+    /// Attribute every point or not, whatever the file's `attribution` says: `deter sweep
+    /// --attribution` / `--no-attribution`, and `deter merge` setting the sweep it rebuilds
+    /// from a file to what its shards ran (their header's `attribution`). Turning the file's
+    /// `attribution = true` off is recorded in `overrides` ("attribution = false (file:
+    /// true)", the JSON Lines header's provenance); turning it on is the header's
+    /// `"attribution": true`.
+    pub fn set_attribution(&mut self, on: bool) {
+        if self.attribution && !on {
+            self.overrides
+                .push("attribution = false (file: true)".to_string());
+        }
+        self.attribution = on;
+    }
+}
+
 /// Sweep files, for the shared input core.
 pub(crate) const SWEEP_FILE: FileKind = FileKind {
     noun: "sweep",
