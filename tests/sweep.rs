@@ -426,6 +426,168 @@ fn until_ci_in_a_sweep_stops_each_point_on_its_own() {
     }
 }
 
+/// A results CSV as its header's column names and its rows' cells.
+fn csv_table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let head = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let rows = lines
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    (head, rows)
+}
+
+/// The cells of column `name` of every row, read as numbers.
+fn column(table: &(Vec<String>, Vec<Vec<String>>), name: &str) -> Vec<f64> {
+    let at = table
+        .0
+        .iter()
+        .position(|c| c == name)
+        .unwrap_or_else(|| panic!("{name}"));
+    table.1.iter().map(|r| r[at].parse().unwrap()).collect()
+}
+
+/// `deter sweep --until-ci`: the tables after the sweep and its page took the sweep's `runs`
+/// (the cap per point) for every point, where each point stopped at its own count: the
+/// robustness table's Monte Carlo errors ("each probability rests on 3000 runs per future"
+/// over rows of 1,000 and 2,000 runs), the sensitivity table's title and noise note, the
+/// page's lead and captions (and the whiskers' intervals). Each is recomputed here from the
+/// runs the written rows hold: the robustness table is the one `deter robust` computes from
+/// the rows, and the sensitivity note's Monte Carlo variance is p (1 - p) times the mean of
+/// 1 / runs over the rows.
+#[test]
+fn until_ci_tables_and_page_rest_on_the_runs_each_point_reached() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let war_cost = "[[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\n\
+                    range = [0.2, 3.0]\n";
+    // Levers x futures: the sweep's robustness table against `deter robust` of its rows.
+    let shea = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/shea-special-envoy.toml");
+    let lxf = sweep_file(
+        d,
+        "lxf.toml",
+        &format!(
+            "runs = 3000\nseed = 3\ndesign = \"lhs\"\npoints = 4\n\
+             satisficing = {{ use_of_force = 0.10 }}\n\n\
+             [[policy]]\nid = \"baseline\"\n\n[[policy]]\nid = \"envoy\"\nfile = \"{}\"\n",
+            shea.display()
+        ),
+        war_cost,
+    );
+    let results = d.join("lxf.csv");
+    let out = deter()
+        .args([
+            "sweep",
+            lxf.to_str().unwrap(),
+            "--until-ci",
+            "0.025",
+            "--out",
+        ])
+        .arg(&results)
+        .output()
+        .unwrap();
+    succeeded(&out);
+    let runs = column(&csv_table(&results), "runs");
+    let (lo, hi) = runs
+        .iter()
+        .fold((f64::MAX, 0.0f64), |(l, h), &r| (l.min(r), h.max(r)));
+    assert!(
+        lo < hi && hi < 3000.0,
+        "points stopped apart, under the cap: {runs:?}"
+    );
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        said.contains(&format!(
+            "each probability rests on {lo} to {hi} runs per future"
+        )),
+        "{said}"
+    );
+    let swept = std::fs::read(d.join("lxf.robustness.csv")).unwrap();
+    let robust = d.join("robust.csv");
+    deter()
+        .args(["robust", results.to_str().unwrap(), "-q", "--out"])
+        .arg(&robust)
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8(swept).unwrap(),
+        std::fs::read_to_string(&robust).unwrap(),
+        "the sweep's robustness table is the one of its rows"
+    );
+
+    // Saltelli: the sensitivity table's title and noise note, and the page.
+    let sal = sweep_file(
+        d,
+        "sal.toml",
+        "runs = 3000\nseed = 3\ndesign = \"saltelli\"\npoints = 2\n",
+        &format!(
+            "{war_cost}\n[[parameter]]\npath = \"country.XKX.military.budget\"\n\
+             role = \"lever\"\nrange = [0.15, 0.6]\n"
+        ),
+    );
+    let (results, page) = (d.join("sal.csv"), d.join("sal.html"));
+    let out = deter()
+        .args([
+            "sweep",
+            sal.to_str().unwrap(),
+            "--until-ci",
+            "0.025",
+            "--out",
+        ])
+        .arg(&results)
+        .arg("--report")
+        .arg(&page)
+        .output()
+        .unwrap();
+    succeeded(&out);
+    let table = csv_table(&results);
+    let runs = column(&table, "runs");
+    let (lo, hi) = runs
+        .iter()
+        .fold((f64::MAX, 0.0f64), |(l, h), &r| (l.min(r), h.max(r)));
+    assert!(
+        lo < hi && hi < 3000.0,
+        "points stopped apart, under the cap: {runs:?}"
+    );
+    let words = format!(
+        "{},{:03} to {},{:03} runs",
+        lo as u64 / 1000,
+        lo as u64 % 1000,
+        hi as u64 / 1000,
+        hi as u64 % 1000
+    );
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(said.contains(&format!("8 points, {words} each;")), "{said}");
+    // The noise note of `crisis` (near 1 everywhere: noise), from the rows' runs.
+    let p = column(&table, "crisis_p");
+    let mean = p.iter().sum::<f64>() / p.len() as f64;
+    let inv = runs.iter().map(|r| 1.0 / r).sum::<f64>() / runs.len() as f64;
+    let noise = format!("{:.2e}", mean * (1.0 - mean) * inv);
+    let crisis = said.split("\ncrisis\n").nth(1).expect("the crisis section");
+    assert!(
+        crisis
+            .lines()
+            .next()
+            .unwrap()
+            .contains(&format!("Monte Carlo variance of one point ({noise})")),
+        "{crisis}"
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains(&format!("8 points x {words}, seed 3")),
+        "the page's lead"
+    );
+    assert!(
+        html.contains(&format!("the share of its {words} in which")),
+        "the captions"
+    );
+}
+
 #[test]
 fn bundled_sweeps_are_valid() {
     for name in [

@@ -438,12 +438,11 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     }
 
     if args.report.is_some() || args.plots.is_some() {
-        // Under --until-ci the points' run counts differ; the report states the cap.
+        // Under --until-ci the points' run counts differ: each point's own is in `outputs`.
         let view = crate::report::sweep::SweepView {
             sweep: &sweep,
             design: &design,
             outputs: &outputs,
-            runs: stride,
         };
         write_report(&view, args.report.as_deref(), args.plots.as_deref())?;
     }
@@ -520,7 +519,7 @@ fn write_report(
 pub fn sensitivity_tail(
     sweep: &Sweep,
     design: &Design,
-    outputs: &[[f64; crate::outputs::N_EVENTS]],
+    outputs: &[runner::PointOutput],
     out: Option<&Path>,
     quiet: bool,
 ) -> Result<(), CliError> {
