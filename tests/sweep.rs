@@ -71,6 +71,98 @@ fn unknown_path_is_rejected_before_any_run_with_line_col_and_suggestion() {
     assert!(!out.exists(), "no results file before validation passes");
 }
 
+/// One scenario parameter under two names in one sweep file: a policy change's `name` and
+/// its `changes[K].set`, or an index written `[00]`, resolve to the same parameter, and were
+/// accepted (a grid of its values against themselves, the later one overriding the earlier
+/// in every point; in a policy's `set` table the second value replaced the first unsaid).
+/// Refused as the same path twice is, at the second's line and column, naming both, exit 2.
+#[test]
+fn a_parameter_swept_under_two_names_is_refused_at_the_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let shea = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/shea-special-envoy.toml");
+    for (first, second) in [
+        (
+            "policy.special-envoy.monitoring_target",
+            "policy.special-envoy.changes[0].set",
+        ),
+        (
+            "policy.special-envoy.changes[0].set",
+            "policy.special-envoy.changes[00].set",
+        ),
+    ] {
+        let path = dir.path().join("dup.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "base = \"{}\"\nruns = 5\ndesign = \"grid\"\n\n\
+                 [[parameter]]\npath = \"{first}\"\nrole = \"lever\"\nvalues = [0.5, 0.6]\n\n\
+                 [[parameter]]\npath = \"{second}\"\nrole = \"lever\"\nvalues = [0.7, 0.8]\n",
+                shea.display()
+            ),
+        )
+        .unwrap();
+        let out = dir.path().join("r.csv");
+        for cmd in [
+            vec!["validate"],
+            vec!["sweep", "--out", out.to_str().unwrap()],
+        ] {
+            let o = common::run(&[&cmd[..1], &[path.to_str().unwrap()], &cmd[1..]].concat());
+            let err = refused(&o);
+            assert!(
+                err.contains(&format!(
+                    "dup.toml:11:8: error: parameter[1].path: `{second}` is swept twice: it is \
+                     the same scenario parameter as `{first}` (line 6)"
+                )),
+                "{cmd:?}: {err}"
+            );
+            assert!(err.contains("first defined here"), "{err}");
+        }
+        assert!(!out.exists(), "nothing written");
+    }
+    // The same path twice keeps its words.
+    let path = dir.path().join("same.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "base = \"{}\"\nruns = 5\ndesign = \"grid\"\n\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrole = \"lever\"\nvalues = [0.5]\n\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrole = \"lever\"\nvalues = [0.7]\n",
+            shea.display()
+        ),
+    )
+    .unwrap();
+    let err = refused(&common::run(&["sweep", path.to_str().unwrap()]));
+    assert!(
+        err.contains("same.toml:11:8: error: parameter[1].path: `model.war_cost` is swept twice\n"),
+        "{err}"
+    );
+    // A levers x futures policy's `set` table: the second key.
+    let path = dir.path().join("lxf.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "base = \"{}\"\nruns = 5\ndesign = \"lhs\"\npoints = 2\n\n\
+             [[policy]]\nid = \"baseline\"\n\n\
+             [[policy]]\nid = \"envoy\"\nfile = \"{}\"\n\
+             set = {{ \"policy.special-envoy.changes[0].set\" = 0.9, \
+             \"policy.special-envoy.monitoring_target\" = 0.5 }}\n\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nrange = [0.4, 1.6]\n",
+            base(),
+            shea.display()
+        ),
+    )
+    .unwrap();
+    let err = refused(&common::run(&["sweep", path.to_str().unwrap()]));
+    assert!(
+        err.contains(
+            "lxf.toml:12:54: error: policy[1].set.\"policy.special-envoy.monitoring_target\": \
+             `policy.special-envoy.monitoring_target` is set twice: it is the same scenario \
+             parameter as `policy.special-envoy.changes[0].set` (line 12)"
+        ),
+        "{err}"
+    );
+}
+
 /// A parameter table without `role` still has its values checked: `deter validate` and `deter
 /// sweep` report every fault of the table (the missing role hid the rest).
 #[test]

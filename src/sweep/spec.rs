@@ -666,12 +666,26 @@ impl Reader<'_> {
                             let span = lookup(t, "path").map_or(item.span(), |v| v.span());
                             let span_of_path = span.clone();
                             let swept = param.path.clone();
+                            // Two spellings of one scenario parameter (a policy change's
+                            // `name` and its `changes[K].OP`, an index written `[00]`) are
+                            // one parameter swept twice, as the same path twice is: compared
+                            // by what they resolve to, not by their text.
+                            let first = parameters
+                                .iter()
+                                .find(|q| q.target == param.target)
+                                .map(|q| q.path.clone());
                             if self.check_duplicate(
                                 &mut seen,
-                                &param.path,
+                                &format!("{:?}", param.target),
                                 span,
                                 &format!("{p}.path"),
-                                |_| format!("`{swept}` is swept twice"),
+                                |line| match first.filter(|f| *f != swept) {
+                                    Some(f) => format!(
+                                        "`{swept}` is swept twice: it is the same scenario \
+                                         parameter as `{f}` (line {line})"
+                                    ),
+                                    None => format!("`{swept}` is swept twice"),
+                                },
                             ) {
                                 param_spans.push((span_of_path.clone(), format!("{p}.path")));
                                 parameters.push(param);
