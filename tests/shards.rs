@@ -856,13 +856,6 @@ fn sweep_shards_refuse_resume_and_until_ci_and_merge_checks_the_sweep() {
 
     let parts = sweep_shards(d, &sweep, 2);
     let whole = ok(deter(&["sweep", &sweep, "-q"]));
-    refused(
-        merge(
-            &parts,
-            &["--report", &d.join("r.html").display().to_string()],
-        ),
-        &["shards of a `deter sweep`", "--report"],
-    );
     // Moved: rebuilt from the embedded text (the base scenario is still where it was).
     let moved = d.join("moved.toml");
     std::fs::rename(&sweep, &moved).unwrap();
@@ -973,6 +966,101 @@ fn sweep_shards_of_an_attribution_flag_against_the_files_key_merge_as_the_unshar
         ]));
         assert_eq!(read(&merged), read(&whole), "resumed, {flag}");
     }
+}
+
+/// `deter sweep --shard --report` was refused with "give --format, --report and --plots to
+/// `deter merge PARTS`", and `deter merge PARTS --report` of those shards with "a sweep's page
+/// is written by `deter sweep FILE --report PAGE`": each sent the user to the other, and a
+/// sharded sweep had no page. The merge writes the page and the charts, byte for byte those
+/// of the unsharded sweep; the shard's refusal, its --help and the merge's --help say so.
+#[test]
+fn a_sharded_sweeps_page_and_charts_are_written_by_the_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sweep = saltelli_sweep(d, "s.toml", false);
+    let page = d.join("r.html").display().to_string();
+    let part = d.join("p.json").display().to_string();
+    let o = deter(&[
+        "sweep", &sweep, "--shard", "0/2", "--out", &part, "--report", &page,
+    ]);
+    let err = common::refused(&o);
+    assert!(
+        err.contains("--report:1:1: error: expected no --report with --shard")
+            && err.contains("`deter merge PARTS --out RESULTS --report PAGE`"),
+        "{err}"
+    );
+    let help = String::from_utf8(ok(deter(&["sweep", "--help"]))).unwrap();
+    assert!(
+        help.contains("deter merge PARTS --report PAGE"),
+        "sweep --help: {help}"
+    );
+    let help = String::from_utf8(ok(deter(&["merge", "--help"]))).unwrap();
+    assert!(
+        help.contains("--report <") && help.contains("--plots <"),
+        "{help}"
+    );
+
+    let whole = d.join("whole.csv");
+    let (whole_page, whole_plots) = (d.join("whole.html"), d.join("whole-plots"));
+    ok(deter(&[
+        "sweep",
+        &sweep,
+        "--out",
+        whole.to_str().unwrap(),
+        "--report",
+        whole_page.to_str().unwrap(),
+        "--plots",
+        whole_plots.to_str().unwrap(),
+        "-q",
+    ]));
+    let parts = sweep_shards(d, &sweep, 3);
+    let merged = d.join("merged.csv");
+    let (merged_page, merged_plots) = (d.join("merged.html"), d.join("merged-plots"));
+    ok(merge(
+        &parts,
+        &[
+            "--out",
+            merged.to_str().unwrap(),
+            "--report",
+            merged_page.to_str().unwrap(),
+            "--plots",
+            merged_plots.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(read(&merged), read(&whole));
+    assert_eq!(
+        String::from_utf8(read(&merged_page)).unwrap(),
+        String::from_utf8(read(&whole_page)).unwrap(),
+        "the page"
+    );
+    let charts = |dir: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    read(&e.path()),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let drawn = charts(&whole_plots);
+    assert!(!drawn.is_empty());
+    assert_eq!(charts(&merged_plots), drawn, "the charts");
+    // The page may not take the name of a file written beside the results.
+    let o = merge(
+        &parts,
+        &[
+            "--out",
+            merged.to_str().unwrap(),
+            "--report",
+            d.join("merged.csv.sweep").to_str().unwrap(),
+        ],
+    );
+    common::refused(&o);
 }
 
 /// `deter merge` reported the shards' summed wall times as "10.22 s, 294 runs/s on 2

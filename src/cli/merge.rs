@@ -380,29 +380,15 @@ fn merge_nested(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
 /// analysis.
 fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     let first = &files[0];
-    // A flag of a run's shards, refused as every flag's fault at its value: "--report:1:1:
+    // A flag of a run's shards, refused as every flag's fault at its value: "--scenario:1:1:
     // error: expected shards of a `deter run`, found shards of a `deter sweep` (`PART`)", what
     // to do in the help line.
-    let run_flags = [
-        (
-            "--scenario",
-            &args.scenario,
-            "a sweep's shards are rebuilt from their sweep file: give it with --sweep FILE if it \
+    let run_flags = [(
+        "--scenario",
+        &args.scenario,
+        "a sweep's shards are rebuilt from their sweep file: give it with --sweep FILE if it \
              has moved",
-        ),
-        (
-            "--report",
-            &args.output.report,
-            "a sweep's page is written by `deter sweep FILE --report PAGE`; the merge of its \
-             shards writes its results (--out)",
-        ),
-        (
-            "--plots",
-            &args.output.plots,
-            "a sweep's charts are written by `deter sweep FILE --plots DIR`; the merge of its \
-             shards writes its results (--out)",
-        ),
-    ];
+    )];
     for (flag, value, help) in run_flags {
         if let Some(value) = value {
             return Err(super::FlagFault {
@@ -451,6 +437,16 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     super::sweep::check_files_beside(args.output.out.as_deref(), &sweep, false)?;
+    // The page and charts of the merged sweep (`--report`, `--plots`), as `deter sweep`
+    // writes them: apart from the results and the files beside them, checked before the
+    // merge.
+    let (out, report, plots) = (
+        args.output.out.as_deref(),
+        args.output.report.as_deref(),
+        args.output.plots.as_deref(),
+    );
+    super::sweep::check_outputs_apart(out, report, plots, &sweep)?;
+    super::sweep::check_plot_files(out, report, plots, &sweep)?;
     // The path the shards were given, as `deter sweep` shows it in a JSON Lines header.
     sweep.file.clone_from(&first.source().path);
     let design = Design::new(&sweep);
@@ -566,6 +562,14 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             count(header.runs, "run", "runs"),
             header.seed
         );
+    }
+    if report.is_some() || plots.is_some() {
+        let view = crate::report::sweep::SweepView {
+            sweep: &sweep,
+            design: &design,
+            outputs: &outputs,
+        };
+        super::sweep::write_report(&view, report, plots)?;
     }
     super::sweep::sensitivity_tail(
         &sweep,
