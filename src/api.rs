@@ -677,7 +677,8 @@ pub fn sweep(
     } else {
         RowFormat::Csv
     };
-    sweep_into(path, settings, control, out, asked, false, None).map(|(_, _, outputs)| outputs)
+    sweep_into(path, settings, control, out, asked, false, None)
+        .map(|(_, _, outputs)| outputs.iter().map(|o| o.p).collect())
 }
 
 /// [`sweep`] into the results file `out` (CSV), also streaming its header and each batch of
@@ -731,7 +732,7 @@ fn sweep_into(
     (
         crate::sweep::Sweep,
         crate::sweep::Design,
-        Vec<[f64; crate::outputs::N_EVENTS]>,
+        crate::sweep::runner::Outputs,
     ),
     Error,
 > {

@@ -350,11 +350,8 @@ impl Settings {
         }
         // A sweep attributes only when its file or command asks (`attribution = true`,
         // `deter sweep --attribution`); `no_attribution` turns a file's request off.
-        if self.no_attribution && sweep.attribution {
-            sweep
-                .overrides
-                .push("attribution = false (file: true)".to_string());
-            sweep.attribution = false;
+        if self.no_attribution {
+            sweep.set_attribution(false);
         }
         let until = match self.until_ci {
             None => None,

@@ -109,12 +109,13 @@ fn noise_diagnostic_never_certifies_noise_as_signal() {
             let sweep = deter::sweep::load_sweep(&f).unwrap();
             let design = deter::sweep::Design::new(&sweep);
             let mut rng = rand::rngs::StdRng::seed_from_u64(runs);
-            let outputs: Vec<[f64; deter::outputs::N_EVENTS]> = (0..design.n)
-                .map(|_| {
-                    std::array::from_fn(|_| {
+            let outputs: Vec<deter::sweep::runner::PointOutput> = (0..design.n)
+                .map(|_| deter::sweep::runner::PointOutput {
+                    p: std::array::from_fn(|_| {
                         let hits = (0..runs).filter(|_| rng.random::<f64>() < 0.3).count();
                         hits as f64 / runs as f64
-                    })
+                    }),
+                    runs,
                 })
                 .collect();
             let report = deter::sweep::sensitivity(&sweep, &design, &outputs).unwrap();
@@ -930,10 +931,13 @@ fn sensitivity_tables_rank_and_label_the_right_parameters() {
         );
         let sweep = deter::sweep::load_sweep(&f).unwrap();
         let design_ = deter::sweep::Design::new(&sweep);
-        let outputs: Vec<[f64; deter::outputs::N_EVENTS]> = (0..design_.n)
+        let outputs: Vec<deter::sweep::runner::PointOutput> = (0..design_.n)
             .map(|k| {
                 let v = design_.values(&sweep.parameters, k);
-                [0.7 * v[0] + 0.05 * v[2]; deter::outputs::N_EVENTS]
+                deter::sweep::runner::PointOutput {
+                    p: [0.7 * v[0] + 0.05 * v[2]; deter::outputs::N_EVENTS],
+                    runs: sweep.runs,
+                }
             })
             .collect();
         let report = deter::sweep::sensitivity(&sweep, &design_, &outputs).unwrap();

@@ -856,13 +856,6 @@ fn sweep_shards_refuse_resume_and_until_ci_and_merge_checks_the_sweep() {
 
     let parts = sweep_shards(d, &sweep, 2);
     let whole = ok(deter(&["sweep", &sweep, "-q"]));
-    refused(
-        merge(
-            &parts,
-            &["--report", &d.join("r.html").display().to_string()],
-        ),
-        &["shards of a `deter sweep`", "--report"],
-    );
     // Moved: rebuilt from the embedded text (the base scenario is still where it was).
     let moved = d.join("moved.toml");
     std::fs::rename(&sweep, &moved).unwrap();
@@ -891,6 +884,183 @@ fn sweep_shards_refuse_resume_and_until_ci_and_merge_checks_the_sweep() {
             "its kind is \"run\", not \"sweep\"",
         ],
     );
+}
+
+/// A grid sweep of 2 points x 7 runs whose file says `attribution = {attribution}`.
+fn attribution_sweep(dir: &Path, name: &str, attribution: bool) -> String {
+    let path = dir.join(name);
+    let text = format!(
+        "base = \"{}\"\nruns = 7\nseed = 5\ndesign = \"grid\"\nattribution = {attribution}\n\n\
+         [[parameter]]\npath = \"country.XKX.military.budget\"\nrole = \"lever\"\nvalues = [0.15, 0.6]\n",
+        root().join(SCENARIO).display()
+    );
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+/// `deter sweep FILE --shard K/N --no-attribution` over a file's `attribution = true`: the
+/// shards ran without the attribution (their header says so), but `deter merge` only ever
+/// turned the file's key on, rebuilt the sweep with it and refused every such shard as
+/// another sweep ("the validated sweep ... differs from what the shards ran"). The flag wins
+/// over the key at the merge as in the shard: the merged results are the unsharded sweep's
+/// with the same flag, byte for byte, and their record's resume command gives the flag once.
+/// (And `--attribution` over a file's `attribution = false`, the other way round.)
+#[test]
+fn sweep_shards_of_an_attribution_flag_against_the_files_key_merge_as_the_unsharded_sweep() {
+    for (key, flag) in [(true, "--no-attribution"), (false, "--attribution")] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let sweep = attribution_sweep(d, "s.toml", key);
+        let whole = d.join("whole.csv");
+        ok(deter(&[
+            "sweep",
+            &sweep,
+            flag,
+            "--out",
+            whole.to_str().unwrap(),
+            "-q",
+        ]));
+        let whole_jsonl = ok(deter(&["sweep", &sweep, flag, "--format", "json", "-q"]));
+        let parts: Vec<String> = (0..2)
+            .map(|k| {
+                let out = d.join(format!("part-{k}.json")).display().to_string();
+                let shard = format!("{k}/2");
+                ok(deter(&[
+                    "sweep", &sweep, "--shard", &shard, flag, "--out", &out, "-q",
+                ]));
+                out
+            })
+            .collect();
+        let merged = d.join("merged.csv");
+        ok(merge(&parts, &["--out", merged.to_str().unwrap()]));
+        assert_eq!(read(&merged), read(&whole), "CSV, {flag}");
+        let header = String::from_utf8(read(&whole)).unwrap();
+        assert_eq!(
+            header.lines().next().unwrap().contains("attribution_"),
+            !key,
+            "{flag}: {header}"
+        );
+        assert_eq!(
+            ok(merge(&parts, &["--format", "json"])),
+            whole_jsonl,
+            "JSON Lines, {flag}"
+        );
+        // The merged record's resume command holds the flag once, and the merged results
+        // resume (complete) under it.
+        let record = String::from_utf8(read(&d.join("merged.csv.sweep"))).unwrap();
+        let last: serde_json::Value =
+            serde_json::from_str(record.lines().nth(2).expect("the record's line 3")).unwrap();
+        assert_eq!(
+            last["resume_args"],
+            serde_json::json!(["--format", "csv", flag]),
+            "{record}"
+        );
+        ok(deter(&[
+            "sweep",
+            &sweep,
+            flag,
+            "--out",
+            merged.to_str().unwrap(),
+            "--resume",
+            "-q",
+        ]));
+        assert_eq!(read(&merged), read(&whole), "resumed, {flag}");
+    }
+}
+
+/// `deter sweep --shard --report` was refused with "give --format, --report and --plots to
+/// `deter merge PARTS`", and `deter merge PARTS --report` of those shards with "a sweep's page
+/// is written by `deter sweep FILE --report PAGE`": each sent the user to the other, and a
+/// sharded sweep had no page. The merge writes the page and the charts, byte for byte those
+/// of the unsharded sweep; the shard's refusal, its --help and the merge's --help say so.
+#[test]
+fn a_sharded_sweeps_page_and_charts_are_written_by_the_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sweep = saltelli_sweep(d, "s.toml", false);
+    let page = d.join("r.html").display().to_string();
+    let part = d.join("p.json").display().to_string();
+    let o = deter(&[
+        "sweep", &sweep, "--shard", "0/2", "--out", &part, "--report", &page,
+    ]);
+    let err = common::refused(&o);
+    assert!(
+        err.contains("--report:1:1: error: expected no --report with --shard")
+            && err.contains("`deter merge PARTS --out RESULTS --report PAGE`"),
+        "{err}"
+    );
+    let help = String::from_utf8(ok(deter(&["sweep", "--help"]))).unwrap();
+    assert!(
+        help.contains("deter merge PARTS --report PAGE"),
+        "sweep --help: {help}"
+    );
+    let help = String::from_utf8(ok(deter(&["merge", "--help"]))).unwrap();
+    assert!(
+        help.contains("--report <") && help.contains("--plots <"),
+        "{help}"
+    );
+
+    let whole = d.join("whole.csv");
+    let (whole_page, whole_plots) = (d.join("whole.html"), d.join("whole-plots"));
+    ok(deter(&[
+        "sweep",
+        &sweep,
+        "--out",
+        whole.to_str().unwrap(),
+        "--report",
+        whole_page.to_str().unwrap(),
+        "--plots",
+        whole_plots.to_str().unwrap(),
+        "-q",
+    ]));
+    let parts = sweep_shards(d, &sweep, 3);
+    let merged = d.join("merged.csv");
+    let (merged_page, merged_plots) = (d.join("merged.html"), d.join("merged-plots"));
+    ok(merge(
+        &parts,
+        &[
+            "--out",
+            merged.to_str().unwrap(),
+            "--report",
+            merged_page.to_str().unwrap(),
+            "--plots",
+            merged_plots.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(read(&merged), read(&whole));
+    assert_eq!(
+        String::from_utf8(read(&merged_page)).unwrap(),
+        String::from_utf8(read(&whole_page)).unwrap(),
+        "the page"
+    );
+    let charts = |dir: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    read(&e.path()),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let drawn = charts(&whole_plots);
+    assert!(!drawn.is_empty());
+    assert_eq!(charts(&merged_plots), drawn, "the charts");
+    // The page may not take the name of a file written beside the results.
+    let o = merge(
+        &parts,
+        &[
+            "--out",
+            merged.to_str().unwrap(),
+            "--report",
+            d.join("merged.csv.sweep").to_str().unwrap(),
+        ],
+    );
+    common::refused(&o);
 }
 
 /// `deter merge` reported the shards' summed wall times as "10.22 s, 294 runs/s on 2

@@ -71,6 +71,98 @@ fn unknown_path_is_rejected_before_any_run_with_line_col_and_suggestion() {
     assert!(!out.exists(), "no results file before validation passes");
 }
 
+/// One scenario parameter under two names in one sweep file: a policy change's `name` and
+/// its `changes[K].set`, or an index written `[00]`, resolve to the same parameter, and were
+/// accepted (a grid of its values against themselves, the later one overriding the earlier
+/// in every point; in a policy's `set` table the second value replaced the first unsaid).
+/// Refused as the same path twice is, at the second's line and column, naming both, exit 2.
+#[test]
+fn a_parameter_swept_under_two_names_is_refused_at_the_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let shea = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/shea-special-envoy.toml");
+    for (first, second) in [
+        (
+            "policy.special-envoy.monitoring_target",
+            "policy.special-envoy.changes[0].set",
+        ),
+        (
+            "policy.special-envoy.changes[0].set",
+            "policy.special-envoy.changes[00].set",
+        ),
+    ] {
+        let path = dir.path().join("dup.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "base = \"{}\"\nruns = 5\ndesign = \"grid\"\n\n\
+                 [[parameter]]\npath = \"{first}\"\nrole = \"lever\"\nvalues = [0.5, 0.6]\n\n\
+                 [[parameter]]\npath = \"{second}\"\nrole = \"lever\"\nvalues = [0.7, 0.8]\n",
+                shea.display()
+            ),
+        )
+        .unwrap();
+        let out = dir.path().join("r.csv");
+        for cmd in [
+            vec!["validate"],
+            vec!["sweep", "--out", out.to_str().unwrap()],
+        ] {
+            let o = common::run(&[&cmd[..1], &[path.to_str().unwrap()], &cmd[1..]].concat());
+            let err = refused(&o);
+            assert!(
+                err.contains(&format!(
+                    "dup.toml:11:8: error: parameter[1].path: `{second}` is swept twice: it is \
+                     the same scenario parameter as `{first}` (line 6)"
+                )),
+                "{cmd:?}: {err}"
+            );
+            assert!(err.contains("first defined here"), "{err}");
+        }
+        assert!(!out.exists(), "nothing written");
+    }
+    // The same path twice keeps its words.
+    let path = dir.path().join("same.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "base = \"{}\"\nruns = 5\ndesign = \"grid\"\n\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrole = \"lever\"\nvalues = [0.5]\n\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrole = \"lever\"\nvalues = [0.7]\n",
+            shea.display()
+        ),
+    )
+    .unwrap();
+    let err = refused(&common::run(&["sweep", path.to_str().unwrap()]));
+    assert!(
+        err.contains("same.toml:11:8: error: parameter[1].path: `model.war_cost` is swept twice\n"),
+        "{err}"
+    );
+    // A levers x futures policy's `set` table: the second key.
+    let path = dir.path().join("lxf.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "base = \"{}\"\nruns = 5\ndesign = \"lhs\"\npoints = 2\n\n\
+             [[policy]]\nid = \"baseline\"\n\n\
+             [[policy]]\nid = \"envoy\"\nfile = \"{}\"\n\
+             set = {{ \"policy.special-envoy.changes[0].set\" = 0.9, \
+             \"policy.special-envoy.monitoring_target\" = 0.5 }}\n\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nrange = [0.4, 1.6]\n",
+            base(),
+            shea.display()
+        ),
+    )
+    .unwrap();
+    let err = refused(&common::run(&["sweep", path.to_str().unwrap()]));
+    assert!(
+        err.contains(
+            "lxf.toml:12:54: error: policy[1].set.\"policy.special-envoy.monitoring_target\": \
+             `policy.special-envoy.monitoring_target` is set twice: it is the same scenario \
+             parameter as `policy.special-envoy.changes[0].set` (line 12)"
+        ),
+        "{err}"
+    );
+}
+
 /// A parameter table without `role` still has its values checked: `deter validate` and `deter
 /// sweep` report every fault of the table (the missing role hid the rest).
 #[test]
@@ -424,6 +516,168 @@ fn until_ci_in_a_sweep_stops_each_point_on_its_own() {
         assert!(runs.is_multiple_of(1000) && runs <= 4000, "{row}");
         assert!(cells[4] == "target_reached" || runs == 4000, "{row}");
     }
+}
+
+/// A results CSV as its header's column names and its rows' cells.
+fn csv_table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let head = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let rows = lines
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    (head, rows)
+}
+
+/// The cells of column `name` of every row, read as numbers.
+fn column(table: &(Vec<String>, Vec<Vec<String>>), name: &str) -> Vec<f64> {
+    let at = table
+        .0
+        .iter()
+        .position(|c| c == name)
+        .unwrap_or_else(|| panic!("{name}"));
+    table.1.iter().map(|r| r[at].parse().unwrap()).collect()
+}
+
+/// `deter sweep --until-ci`: the tables after the sweep and its page took the sweep's `runs`
+/// (the cap per point) for every point, where each point stopped at its own count: the
+/// robustness table's Monte Carlo errors ("each probability rests on 3000 runs per future"
+/// over rows of 1,000 and 2,000 runs), the sensitivity table's title and noise note, the
+/// page's lead and captions (and the whiskers' intervals). Each is recomputed here from the
+/// runs the written rows hold: the robustness table is the one `deter robust` computes from
+/// the rows, and the sensitivity note's Monte Carlo variance is p (1 - p) times the mean of
+/// 1 / runs over the rows.
+#[test]
+fn until_ci_tables_and_page_rest_on_the_runs_each_point_reached() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let war_cost = "[[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\n\
+                    range = [0.2, 3.0]\n";
+    // Levers x futures: the sweep's robustness table against `deter robust` of its rows.
+    let shea = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/shea-special-envoy.toml");
+    let lxf = sweep_file(
+        d,
+        "lxf.toml",
+        &format!(
+            "runs = 3000\nseed = 3\ndesign = \"lhs\"\npoints = 4\n\
+             satisficing = {{ use_of_force = 0.10 }}\n\n\
+             [[policy]]\nid = \"baseline\"\n\n[[policy]]\nid = \"envoy\"\nfile = \"{}\"\n",
+            shea.display()
+        ),
+        war_cost,
+    );
+    let results = d.join("lxf.csv");
+    let out = deter()
+        .args([
+            "sweep",
+            lxf.to_str().unwrap(),
+            "--until-ci",
+            "0.025",
+            "--out",
+        ])
+        .arg(&results)
+        .output()
+        .unwrap();
+    succeeded(&out);
+    let runs = column(&csv_table(&results), "runs");
+    let (lo, hi) = runs
+        .iter()
+        .fold((f64::MAX, 0.0f64), |(l, h), &r| (l.min(r), h.max(r)));
+    assert!(
+        lo < hi && hi < 3000.0,
+        "points stopped apart, under the cap: {runs:?}"
+    );
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        said.contains(&format!(
+            "each probability rests on {lo} to {hi} runs per future"
+        )),
+        "{said}"
+    );
+    let swept = std::fs::read(d.join("lxf.robustness.csv")).unwrap();
+    let robust = d.join("robust.csv");
+    deter()
+        .args(["robust", results.to_str().unwrap(), "-q", "--out"])
+        .arg(&robust)
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8(swept).unwrap(),
+        std::fs::read_to_string(&robust).unwrap(),
+        "the sweep's robustness table is the one of its rows"
+    );
+
+    // Saltelli: the sensitivity table's title and noise note, and the page.
+    let sal = sweep_file(
+        d,
+        "sal.toml",
+        "runs = 3000\nseed = 3\ndesign = \"saltelli\"\npoints = 2\n",
+        &format!(
+            "{war_cost}\n[[parameter]]\npath = \"country.XKX.military.budget\"\n\
+             role = \"lever\"\nrange = [0.15, 0.6]\n"
+        ),
+    );
+    let (results, page) = (d.join("sal.csv"), d.join("sal.html"));
+    let out = deter()
+        .args([
+            "sweep",
+            sal.to_str().unwrap(),
+            "--until-ci",
+            "0.025",
+            "--out",
+        ])
+        .arg(&results)
+        .arg("--report")
+        .arg(&page)
+        .output()
+        .unwrap();
+    succeeded(&out);
+    let table = csv_table(&results);
+    let runs = column(&table, "runs");
+    let (lo, hi) = runs
+        .iter()
+        .fold((f64::MAX, 0.0f64), |(l, h), &r| (l.min(r), h.max(r)));
+    assert!(
+        lo < hi && hi < 3000.0,
+        "points stopped apart, under the cap: {runs:?}"
+    );
+    let words = format!(
+        "{},{:03} to {},{:03} runs",
+        lo as u64 / 1000,
+        lo as u64 % 1000,
+        hi as u64 / 1000,
+        hi as u64 % 1000
+    );
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(said.contains(&format!("8 points, {words} each;")), "{said}");
+    // The noise note of `crisis` (near 1 everywhere: noise), from the rows' runs.
+    let p = column(&table, "crisis_p");
+    let mean = p.iter().sum::<f64>() / p.len() as f64;
+    let inv = runs.iter().map(|r| 1.0 / r).sum::<f64>() / runs.len() as f64;
+    let noise = format!("{:.2e}", mean * (1.0 - mean) * inv);
+    let crisis = said.split("\ncrisis\n").nth(1).expect("the crisis section");
+    assert!(
+        crisis
+            .lines()
+            .next()
+            .unwrap()
+            .contains(&format!("Monte Carlo variance of one point ({noise})")),
+        "{crisis}"
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains(&format!("8 points x {words}, seed 3")),
+        "the page's lead"
+    );
+    assert!(
+        html.contains(&format!("the share of its {words} in which")),
+        "the captions"
+    );
 }
 
 #[test]

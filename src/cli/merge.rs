@@ -380,29 +380,15 @@ fn merge_nested(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
 /// analysis.
 fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     let first = &files[0];
-    // A flag of a run's shards, refused as every flag's fault at its value: "--report:1:1:
+    // A flag of a run's shards, refused as every flag's fault at its value: "--scenario:1:1:
     // error: expected shards of a `deter run`, found shards of a `deter sweep` (`PART`)", what
     // to do in the help line.
-    let run_flags = [
-        (
-            "--scenario",
-            &args.scenario,
-            "a sweep's shards are rebuilt from their sweep file: give it with --sweep FILE if it \
+    let run_flags = [(
+        "--scenario",
+        &args.scenario,
+        "a sweep's shards are rebuilt from their sweep file: give it with --sweep FILE if it \
              has moved",
-        ),
-        (
-            "--report",
-            &args.output.report,
-            "a sweep's page is written by `deter sweep FILE --report PAGE`; the merge of its \
-             shards writes its results (--out)",
-        ),
-        (
-            "--plots",
-            &args.output.plots,
-            "a sweep's charts are written by `deter sweep FILE --plots DIR`; the merge of its \
-             shards writes its results (--out)",
-        ),
-    ];
+    )];
     for (flag, value, help) in run_flags {
         if let Some(value) = value {
             return Err(super::FlagFault {
@@ -446,11 +432,21 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
         )));
     }
     let header = &first.header;
-    let mut sweep = find_sweep(first, args.sweep.as_deref())?;
+    let (mut sweep, file_attribution) = find_sweep(first, args.sweep.as_deref())?;
     // The sweep file, its base and `extends` chain are inputs too.
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
     super::sweep::check_files_beside(args.output.out.as_deref(), &sweep, false)?;
+    // The page and charts of the merged sweep (`--report`, `--plots`), as `deter sweep`
+    // writes them: apart from the results and the files beside them, checked before the
+    // merge.
+    let (out, report, plots) = (
+        args.output.out.as_deref(),
+        args.output.report.as_deref(),
+        args.output.plots.as_deref(),
+    );
+    super::sweep::check_outputs_apart(out, report, plots, &sweep)?;
+    super::sweep::check_plot_files(out, report, plots, &sweep)?;
     // The path the shards were given, as `deter sweep` shows it in a JSON Lines header.
     sweep.file.clone_from(&first.source().path);
     let design = Design::new(&sweep);
@@ -552,13 +548,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             false,
             &rows.header(&sweep),
             Path::new(&sweep.file),
-            vec![
-                "--format".into(),
-                match format {
-                    RowFormat::Csv => "csv".into(),
-                    RowFormat::Json => "json".into(),
-                },
-            ],
+            sweep::record::merged_resume_args(format, file_attribution, sweep.attribution),
         );
         let fingerprint = sweep::record::fingerprint(&sweep, None, format);
         sweep::record::write_complete(out, &fingerprint, &mut plan).map_err(CliError::Failure)?;
@@ -573,6 +563,14 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             header.seed
         );
     }
+    if report.is_some() || plots.is_some() {
+        let view = crate::report::sweep::SweepView {
+            sweep: &sweep,
+            design: &design,
+            outputs: &outputs,
+        };
+        super::sweep::write_report(&view, report, plots)?;
+    }
     super::sweep::sensitivity_tail(
         &sweep,
         &design,
@@ -585,19 +583,26 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
 /// The sweep the shards ran, rebuilt and checked against their hash: `--sweep` if given
 /// (and only it); else the recorded absolute path, the path as given, and the embedded text
 /// (its base scenario resolved beside the recorded absolute path).
-fn find_sweep(first: &Named, given: Option<&Path>) -> Result<Sweep, CliError> {
+///
+/// Returns the sweep with the shards' attribution, and what the file's own `attribution` key
+/// says (the record's resume command gives the flag that turns it to theirs).
+fn find_sweep(first: &Named, given: Option<&Path>) -> Result<(Sweep, bool), CliError> {
     if let Some(path) = given.filter(|p| not_a_pipe(p)) {
         super::validate::refuse_other_kind(path, "sweep", "merge --sweep")?;
         sweep::load_sweep(path).map_err(CliError::Input)?;
     }
     let h = &first.header;
     let src = first.source();
-    let check = |mut s: Sweep, what: &str| -> Result<Sweep, String> {
-        // `deter sweep --attribution` is recorded in the header, not in the file.
-        s.attribution |= h.attribution;
+    let check = |mut s: Sweep, what: &str| -> Result<(Sweep, bool), String> {
+        // What the shards ran is their header's `attribution`, not the file's key alone:
+        // `deter sweep --shard --attribution` turns it on, `--no-attribution` off (it was
+        // only ever turned on here, so shards of `--no-attribution` over a file's
+        // `attribution = true` were refused as another sweep).
+        let file_key = s.attribution;
+        s.set_attribution(h.attribution);
         let got = sweep_hash(&s);
         if got == h.sha256 {
-            Ok(s)
+            Ok((s, file_key))
         } else {
             Err(format!(
                 "{what}: the validated sweep (with its base scenario) differs from what the \
@@ -606,7 +611,7 @@ fn find_sweep(first: &Named, given: Option<&Path>) -> Result<Sweep, CliError> {
             ))
         }
     };
-    let from_file = |path: &Path| -> Result<Sweep, String> {
+    let from_file = |path: &Path| -> Result<(Sweep, bool), String> {
         let what = format!("`{}`", path.display());
         let s = sweep::load_sweep(path).map_err(|d| format!("{what}: {}", first_line(&d)))?;
         check(s, &what)

@@ -46,10 +46,12 @@ pub struct SweepArgs {
     #[command(flatten)]
     pub until: super::flags::UntilFlags,
     /// Also write a self-contained HTML report: the design, each outcome against each
-    /// parameter, the sensitivity indices as ranked bars with intervals.
+    /// parameter, the sensitivity indices as ranked bars with intervals. Not with --shard:
+    /// the page of a sharded sweep is written by `deter merge PARTS --report PAGE`.
     #[arg(long, value_name = "PATH")]
     pub report: Option<PathBuf>,
-    /// Also write every chart of the report as a standalone SVG file into this directory.
+    /// Also write every chart of the report as a standalone SVG file into this directory (of
+    /// a sharded sweep: `deter merge PARTS --plots DIR`).
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
     /// No progress bar, no sensitivity table on the terminal.
@@ -57,7 +59,8 @@ pub struct SweepArgs {
     pub quiet: bool,
     /// Simulate only shard K of N (0-based: K in 0..N) of the sweep's points x runs and
     /// write a partial file for `deter merge`; `auto` reads SLURM_ARRAY_TASK_ID and
-    /// SLURM_ARRAY_TASK_COUNT. The format of the results is chosen at the merge. Runs, seed
+    /// SLURM_ARRAY_TASK_COUNT. The format of the results, the page and the charts are
+    /// chosen at the merge (`deter merge PARTS --format F --report PAGE --plots DIR`). Runs, seed
     /// and horizon come from the sweep file (not --runs, --seed, --horizon-years: the merge
     /// rebuilds the sweep from its file); docs/CLUSTER.md.
     #[arg(long, value_name = "K/N|auto",
@@ -119,14 +122,30 @@ pub fn check_files_beside(out: Option<&Path>, sweep: &Sweep, resume: bool) -> Re
 /// `--report` page) and the `--plots` directory, checked apart before any work: two of them
 /// the same path would be written over each other (the page by the robustness table) or fail
 /// after the whole sweep (`--plots` naming a file written beside the results). Refused in
-/// the words of `deter robust` for such a clash.
+/// the words of `deter robust` for such a clash. Shared by `deter sweep` and `deter merge` of
+/// a sweep's shards ([`check_outputs_apart`]).
 fn check_all_apart(args: &SweepArgs, sweep: &Sweep) -> Result<(), CliError> {
-    let mut files: Vec<PathBuf> = args.out.iter().cloned().collect();
-    if let Some(out) = &args.out {
+    check_outputs_apart(
+        args.out.as_deref(),
+        args.report.as_deref(),
+        args.plots.as_deref(),
+        sweep,
+    )
+}
+
+/// [`check_all_apart`] of the results `out`, the page `report` and the charts' `plots`.
+pub fn check_outputs_apart(
+    out: Option<&Path>,
+    report: Option<&Path>,
+    plots: Option<&Path>,
+    sweep: &Sweep,
+) -> Result<(), CliError> {
+    let mut files: Vec<PathBuf> = out.iter().map(|p| p.to_path_buf()).collect();
+    if let Some(out) = out {
         files.extend(files_beside(out, sweep));
     }
     // A file --out writes beside its results, named by --report or --plots.
-    for (flag, path) in [("--report", &args.report), ("--plots", &args.plots)] {
+    for (flag, path) in [("--report", report), ("--plots", plots)] {
         if let Some(path) = path
             && files.iter().any(|f| output::same_output(f, path))
         {
@@ -137,9 +156,9 @@ fn check_all_apart(args: &SweepArgs, sweep: &Sweep) -> Result<(), CliError> {
             ));
         }
     }
-    files.extend(args.report.iter().cloned());
+    files.extend(report.iter().map(|p| p.to_path_buf()));
     let named: Vec<&PathBuf> = files.iter().collect();
-    output::check_plots_apart(args.plots.as_deref(), &named).map_err(CliError::Usage)
+    output::check_plots_apart(plots, &named).map_err(CliError::Usage)
 }
 
 impl SweepArgs {
@@ -438,12 +457,11 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     }
 
     if args.report.is_some() || args.plots.is_some() {
-        // Under --until-ci the points' run counts differ; the report states the cap.
+        // Under --until-ci the points' run counts differ: each point's own is in `outputs`.
         let view = crate::report::sweep::SweepView {
             sweep: &sweep,
             design: &design,
             outputs: &outputs,
-            runs: stride,
         };
         write_report(&view, args.report.as_deref(), args.plots.as_deref())?;
     }
@@ -457,14 +475,30 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
 /// a sweep has depends on its design and parameters, never on the rows
 /// ([`crate::report::sweep::chart_stems`]).
 fn check_plots(args: &SweepArgs, sweep: &Sweep) -> Result<(), CliError> {
-    let Some(dir) = args.plots.as_deref().filter(|d| d.is_dir()) else {
+    check_plot_files(
+        args.out.as_deref(),
+        args.report.as_deref(),
+        args.plots.as_deref(),
+        sweep,
+    )
+}
+
+/// [`check_plots`] of the results `out`, the page `report` and the charts' `plots`: shared
+/// by `deter sweep` and `deter merge` of a sweep's shards.
+pub fn check_plot_files(
+    out: Option<&Path>,
+    report: Option<&Path>,
+    plots: Option<&Path>,
+    sweep: &Sweep,
+) -> Result<(), CliError> {
+    let Some(dir) = plots.filter(|d| d.is_dir()) else {
         return Ok(());
     };
-    let mut outputs: Vec<PathBuf> = args.out.iter().cloned().collect();
-    if let Some(out) = &args.out {
+    let mut outputs: Vec<PathBuf> = out.iter().map(|p| p.to_path_buf()).collect();
+    if let Some(out) = out {
         outputs.extend(files_beside(out, sweep));
     }
-    outputs.extend(args.report.iter().cloned());
+    outputs.extend(report.iter().map(|p| p.to_path_buf()));
     for stem in crate::report::sweep::chart_stems(sweep) {
         let path = dir.join(format!("{stem}.svg"));
         super::chart_fault(dir, &path)?;
@@ -476,8 +510,9 @@ fn check_plots(args: &SweepArgs, sweep: &Sweep) -> Result<(), CliError> {
     Ok(())
 }
 
-/// `--report PAGE.html` and `--plots DIR` of a finished sweep.
-fn write_report(
+/// `--report PAGE.html` and `--plots DIR` of a finished sweep (`deter sweep`, and `deter
+/// merge` of its shards).
+pub fn write_report(
     view: &crate::report::sweep::SweepView<'_>,
     report: Option<&Path>,
     plots: Option<&Path>,
@@ -520,7 +555,7 @@ fn write_report(
 pub fn sensitivity_tail(
     sweep: &Sweep,
     design: &Design,
-    outputs: &[[f64; crate::outputs::N_EVENTS]],
+    outputs: &[runner::PointOutput],
     out: Option<&Path>,
     quiet: bool,
 ) -> Result<(), CliError> {
@@ -619,8 +654,8 @@ fn refuse_pairs(args: &SweepArgs) -> Result<(), CliError> {
         "--shard",
         &super::outputs_given(args.format, args.report.as_deref(), args.plots.as_deref()),
         "a shard writes only its partial file (--out); give --format, --report and --plots \
-         to `deter merge PARTS`, which writes the results of the whole sweep \
-         (docs/CLUSTER.md)",
+         to `deter merge PARTS`, which writes the results of the whole sweep, its page and \
+         its charts (`deter merge PARTS --out RESULTS --report PAGE`, docs/CLUSTER.md)",
     )?;
     super::refuse_beside(
         "--shard",

@@ -4,9 +4,9 @@
 //! sensitivity indices as ranked bars with their intervals. [`charts`] gives the same
 //! charts as standalone SVG files (`--plots DIR`).
 //!
-//! Inputs are the validated sweep, its design and each point's headline probabilities (what
-//! the runner returns); a point's interval is recomputed from its count (p x runs) with the
-//! Wilson score interval, as in the rows.
+//! Inputs are the validated sweep, its design and each point's headline probabilities and runs
+//! (what the runner returns); a point's interval is recomputed from its count (p x its runs)
+//! with the Wilson score interval, as in the rows.
 
 
 use plotters::coord::ranged1d::ValueFormatter;
@@ -19,20 +19,29 @@ use super::charts::{
 use maud::{PreEscaped, html};
 
 use super::html::{figure, page, today};
-use crate::outputs::{EVENTS, N_EVENTS};
+use crate::outputs::EVENTS;
 use crate::stats::wilson;
 use crate::sweep::sensitivity::{self, BOOTSTRAP};
 use crate::sweep::spec::{Domain, Marginal};
+use crate::sweep::runner::PointOutput;
 use crate::sweep::{Design, DesignKind, Sweep};
 
 /// What the sweep report shows.
 pub struct SweepView<'a> {
     pub sweep: &'a Sweep,
     pub design: &'a Design,
-    /// Headline probabilities per point, in point order (`sweep::runner::Outputs`).
-    pub outputs: &'a [[f64; N_EVENTS]],
-    /// Runs behind each point's probabilities.
-    pub runs: u64,
+    /// Headline probabilities per point and the runs behind them (each point's own: under
+    /// `--until-ci` they differ), in point order (`sweep::runner::Outputs`).
+    pub outputs: &'a [PointOutput],
+}
+
+impl SweepView<'_> {
+    /// The runs behind the points' probabilities, in words ("2,000 runs", or "1,000 to
+    /// 3,000 runs" when `--until-ci` stopped the points apart).
+    fn runs_words(&self) -> String {
+        let runs: Vec<u64> = self.outputs.iter().map(|o| o.runs).collect();
+        crate::sweep::runs_words(&runs)
+    }
 }
 
 /// Whiskers are drawn when there are at most this many points (beyond, they hide the dots).
@@ -54,9 +63,9 @@ fn dots(v: &SweepView<'_>, outcome: usize, param: usize) -> Vec<Dot> {
         .zip(v.outputs)
         .map(|(k, out)| {
             let x = v.design.values(&v.sweep.parameters, k)[param];
-            let p = out[outcome];
-            let count = (p * v.runs as f64).round() as u64;
-            let w = wilson(count.min(v.runs), v.runs);
+            let p = out.p[outcome];
+            let count = (p * out.runs as f64).round() as u64;
+            let w = wilson(count.min(out.runs), out.runs);
             Dot {
                 x,
                 p,
@@ -481,7 +490,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
                 .zip(v.outputs)
                 .map(|(k, out)| {
                     let val = v.design.values(params, k);
-                    (policy_index(v.sweep, k), val[0], val[1], out[o])
+                    (policy_index(v.sweep, k), val[0], val[1], out.p[o])
                 })
                 .collect();
             let named: Vec<Option<&str>> = if policies.is_empty() {
@@ -511,7 +520,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
                          ({} each); darker is higher, the shading spans this chart's lowest \
                          to highest value.",
                         EVENTS[o].meaning,
-                        super::table::count(v.runs, "run", "runs")
+                        v.runs_words()
                     ),
                     heatmap(&title, &params[0].path, &params[1].path, xs, ys, &cell),
                 ));
@@ -531,7 +540,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
                         ", one future under one policy (each future appears once per policy; \
                          colours: the policies, in the legend)"
                     },
-                    super::table::count(v.runs, "run", "runs"),
+                    v.runs_words(),
                     EVENTS[o].meaning,
                     if points.len() <= MAX_WHISKER_POINTS {
                         "; whiskers: Monte Carlo 95% interval (more runs narrow it; it says \
@@ -554,7 +563,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
     match v.sweep.design {
         DesignKind::Saltelli => {
             for (o, name) in EVENTS.iter().map(|e| e.name()).enumerate() {
-                let y: Vec<f64> = v.outputs.iter().map(|r| r[o]).collect();
+                let y: Vec<f64> = v.outputs.iter().map(|r| r.p[o]).collect();
                 let ix = sensitivity::sobol_from_saltelli(&y, d, BOOTSTRAP, v.sweep.seed);
                 let mut order: Vec<usize> = (0..d).collect();
                 order.sort_by(|&a, &b| ix.total[b].value.total_cmp(&ix.total[a].value));
@@ -587,7 +596,7 @@ pub fn charts(v: &SweepView<'_>) -> Vec<(String, &'static str, String, String)> 
         }
         DesignKind::Morris => {
             for (o, name) in EVENTS.iter().map(|e| e.name()).enumerate() {
-                let y: Vec<f64> = v.outputs.iter().map(|r| r[o]).collect();
+                let y: Vec<f64> = v.outputs.iter().map(|r| r.p[o]).collect();
                 let ix = sensitivity::morris_from_design(&y, v.design);
                 let mut order: Vec<usize> = (0..d).collect();
                 order.sort_by(|&a, &b| ix[b].mu_star.total_cmp(&ix[a].mu_star));
@@ -723,7 +732,7 @@ pub fn to_html(v: &SweepView<'_>, charts: &[(String, &'static str, String, Strin
         p class="lead" {
             "Base scenario: " (s.base.meta.name) " (" (s.base_path.display().to_string()) "). "
             (s.design.as_str()) " design, " (super::table::count(v.design.n, "point", "points")) " x "
-            (super::table::count(v.runs, "run", "runs")) ", seed " (s.seed)
+            (v.runs_words()) ", seed " (s.seed)
             @if let Some(c) = &s.crossing {
                 // Levers x futures: the streams are shared across policies within a future,
                 // not across futures (docs/SWEEPS.md, "Levers x futures").

@@ -282,9 +282,35 @@ pub(crate) fn read_set_table(
     let table = inp.table(v, at)?;
     let mut settings = Vec::new();
     let mut ok = true;
+    // The parameters set so far (as the first scenario resolves them) and each one's key: a
+    // table cannot hold one key twice, but two spellings of one parameter (a policy change's
+    // `name` and its `changes[K].OP`) it can, and the second replaced the first unsaid.
+    let mut seen: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    let mut first_keys: Vec<(String, String)> = Vec::new();
     'keys: for (k, v) in table.iter() {
         let path: &str = k.get_ref();
         let kp = format!("{at}.\"{path}\"");
+        if let Some(target) = scenarios
+            .first()
+            .and_then(|s| ParamRef::resolve(path, s).ok())
+        {
+            let key = format!("{target:?}");
+            let first = first_keys
+                .iter()
+                .find(|(t, _)| *t == key)
+                .map(|(_, f)| f.clone());
+            if !inp.check_duplicate(&mut seen, &key, k.span(), &kp, |line| {
+                format!(
+                    "`{path}` is set twice: it is the same scenario parameter as `{}` (line \
+                     {line})",
+                    first.unwrap_or_default()
+                )
+            }) {
+                ok = false;
+                continue 'keys;
+            }
+            first_keys.push((key, path.to_string()));
+        }
         let value = match v.get_ref() {
             toml::de::DeValue::Boolean(b) => Some(f64::from(u8::from(*b))),
             _ => None,

@@ -20,7 +20,8 @@ pub use design::Design;
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use spec::{DesignKind, Parameter, Role, Sweep, load_sweep, parse_sweep};
 
-use crate::outputs::{EVENTS, N_EVENTS};
+use crate::outputs::EVENTS;
+use runner::PointOutput;
 
 /// The ranked analysis after a sweep (sensitivity or robustness): text for the terminal and
 /// CSV to save beside the results as `RESULTS.{name}.csv`.
@@ -38,8 +39,7 @@ pub struct SensitivityReport {
 /// probabilities (point k = future `k % F` of policy `k / F`).
 fn robustness(
     c: &levers::Crossing,
-    outputs: &[[f64; N_EVENTS]],
-    runs: u64,
+    outputs: &[PointOutput],
     source: &str,
 ) -> Option<SensitivityReport> {
     let f = c.futures as usize;
@@ -52,7 +52,7 @@ fn robustness(
         .enumerate()
         .map(|(o, e)| {
             let m = (0..ids.len())
-                .map(|p| (0..f).map(|j| outputs[p * f + j][o]).collect())
+                .map(|p| (0..f).map(|j| outputs[p * f + j].p[o]).collect())
                 .collect();
             (e.key, m)
         })
@@ -64,8 +64,11 @@ fn robustness(
         .iter()
         .position(|p| p.file.is_none() && p.settings.is_empty())
         .map(|q| (q, "the base scenario as it is"));
-    // Every point of a sweep runs the sweep's runs.
-    let runs = vec![vec![runs as f64; f]; ids.len()];
+    // The runs each point rests on: the sweep's runs, or under --until-ci the count each
+    // point stopped at (as `deter robust` reads them from the rows' `runs`; it said the cap).
+    let runs: Vec<Vec<f64>> = (0..ids.len())
+        .map(|p| (0..f).map(|j| outputs[p * f + j].runs as f64).collect())
+        .collect();
     let inputs = crate::rdm::Robustness {
         policies: &ids,
         futures: f,
@@ -140,11 +143,12 @@ pub fn horizon_scenarios(sweep: &Sweep, sweep_file: &std::path::Path) -> Vec<std
 pub fn sensitivity(
     sweep: &Sweep,
     design: &Design,
-    outputs: &[[f64; N_EVENTS]],
+    outputs: &[PointOutput],
 ) -> Option<SensitivityReport> {
     if let Some(c) = &sweep.crossing {
-        return robustness(c, outputs, sweep.runs, &sweep.file);
+        return robustness(c, outputs, &sweep.file);
     }
+    let runs: Vec<u64> = outputs.iter().map(|r| r.runs).collect();
     let d = sweep.parameters.len();
     let mut table = String::new();
     let mut csv = String::new();
@@ -156,14 +160,14 @@ pub fn sensitivity(
                 "Sobol' indices ({}, {}, {} each; 95% bootstrap intervals)",
                 crate::report::table::count(design.base, "base sample", "base samples"),
                 crate::report::table::count(design.n, "point", "points"),
-                crate::report::table::count(sweep.runs, "run", "runs")
+                runs_words(&runs)
             );
             for (o, name) in EVENTS.iter().map(|e| e.key).enumerate() {
-                let y: Vec<f64> = outputs.iter().map(|r| r[o]).collect();
+                let y: Vec<f64> = outputs.iter().map(|r| r.p[o]).collect();
                 let ix =
                     sensitivity::sobol_from_saltelli(&y, d, sensitivity::BOOTSTRAP, sweep.seed);
                 let note =
-                    noise_note(&y, sweep.runs).map_or(String::new(), |n| format!("\n  note: {n}"));
+                    noise_note(&y, &runs).map_or(String::new(), |n| format!("\n  note: {n}"));
                 let mut order: Vec<usize> = (0..d).collect();
                 order.sort_by(|&a, &b| ix.total[b].value.total_cmp(&ix.total[a].value));
                 let _ = writeln!(
@@ -212,10 +216,10 @@ pub fn sensitivity(
                 design.base, sweep.levels
             );
             for (o, name) in EVENTS.iter().map(|e| e.key).enumerate() {
-                let y: Vec<f64> = outputs.iter().map(|r| r[o]).collect();
+                let y: Vec<f64> = outputs.iter().map(|r| r.p[o]).collect();
                 let ix = sensitivity::morris_from_design(&y, design);
                 let note =
-                    noise_note(&y, sweep.runs).map_or(String::new(), |n| format!("\n  note: {n}"));
+                    noise_note(&y, &runs).map_or(String::new(), |n| format!("\n  note: {n}"));
                 let mut order: Vec<usize> = (0..d).collect();
                 order.sort_by(|&a, &b| ix[b].mu_star.total_cmp(&ix[a].mu_star));
                 let _ = writeln!(
@@ -261,19 +265,42 @@ pub fn sensitivity(
     })
 }
 
+/// The runs behind the points' probabilities, in words: "2,000 runs" when every point ran
+/// the same, else the range ("1,000 to 3,000 runs", points stopped apart by `--until-ci`).
+pub fn runs_words(runs: &[u64]) -> String {
+    let lo = runs.iter().copied().min().unwrap_or(0);
+    let hi = runs.iter().copied().max().unwrap_or(0);
+    if lo == hi {
+        crate::report::table::count(lo, "run", "runs")
+    } else {
+        format!(
+            "{} to {}",
+            crate::report::table::thousands(lo),
+            crate::report::table::count(hi, "run", "runs")
+        )
+    }
+}
+
 /// A warning when the spread of a probability across points is not clearly larger than
 /// the binomial Monte Carlo noise of one point's estimate if no parameter mattered,
 /// p (1 - p) / runs with p pooled over all points: the indices of such an outcome describe
 /// noise, not the model. (Pooled, not per point: at runs = 1 every per-point estimate is 0
-/// or 1 and p (1 - p) / runs would call any spread signal.)
-fn noise_note(y: &[f64], runs: u64) -> Option<String> {
-    if y.len() < 2 || runs == 0 {
+/// or 1 and p (1 - p) / runs would call any spread signal.) `runs` are each point's; when
+/// they differ (`--until-ci`), the noise is averaged over the points, p (1 - p) times the
+/// mean of 1 / runs.
+fn noise_note(y: &[f64], runs: &[u64]) -> Option<String> {
+    if y.len() < 2 || runs.is_empty() || runs.contains(&0) {
         return None;
     }
     let n = y.len() as f64;
     let mean = y.iter().sum::<f64>() / n;
     let var = y.iter().map(|p| (p - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    let noise = mean * (1.0 - mean) / runs as f64;
+    let noise = if runs.iter().all(|&r| r == runs[0]) {
+        mean * (1.0 - mean) / runs[0] as f64
+    } else {
+        mean * (1.0 - mean) * runs.iter().map(|&r| 1.0 / r as f64).sum::<f64>()
+            / runs.len() as f64
+    };
     if var == 0.0 {
         return Some("constant across points: every index is 0".into());
     }

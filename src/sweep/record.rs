@@ -143,6 +143,25 @@ pub fn resume_args(
     v
 }
 
+/// The options a resume of merged shards' results needs (`deter merge --out` writes their
+/// record): `--format`, and the attribution flag the shards ran with when it differs from
+/// the sweep file's `attribution` key (`file`), once: the flag wins over the key.
+pub fn merged_resume_args(format: RowFormat, file: bool, effective: bool) -> Vec<String> {
+    let mut v = vec![
+        "--format".to_string(),
+        match format {
+            RowFormat::Csv => "csv".to_string(),
+            RowFormat::Json => "json".to_string(),
+        },
+    ];
+    match (file, effective) {
+        (false, true) => v.push("--attribution".into()),
+        (true, false) => v.push("--no-attribution".into()),
+        _ => {}
+    }
+    v
+}
+
 /// Whether every planned point was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

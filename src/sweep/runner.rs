@@ -83,8 +83,21 @@ pub enum SweepError {
     Closed,
 }
 
-/// The headline probabilities of every point, in point order (for sensitivity analysis).
-pub type Outputs = Vec<[f64; N_EVENTS]>;
+/// A finished point's headline probabilities and the runs they rest on: its row's `runs`,
+/// the sweep's runs per point, or under `--until-ci` the count the point stopped at (at most
+/// the cap). The tables and the page after a sweep read both: a probability's Monte Carlo
+/// error is that of its own runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PointOutput {
+    /// The region-wide probability of each outcome, in the order of [`crate::outputs::EVENTS`].
+    pub p: [f64; N_EVENTS],
+    /// The runs behind them.
+    pub runs: u64,
+}
+
+/// The headline probabilities of every point and their runs, in point order (for the
+/// sensitivity analysis, the robustness table and the page).
+pub type Outputs = Vec<PointOutput>;
 
 struct Open {
     compiled: Arc<Compiled>,
@@ -112,7 +125,7 @@ struct State {
     next_point: u64,
     open: BTreeMap<u64, Open>,
     /// Finished rows waiting for earlier points.
-    done: BTreeMap<u64, (String, [f64; N_EVENTS])>,
+    done: BTreeMap<u64, (String, PointOutput)>,
     next_write: u64,
     outputs: Outputs,
     error: Option<SweepError>,
@@ -230,9 +243,9 @@ pub fn open_results(
         let y = rows
             .outcomes_of(line)
             .ok_or_else(|| not_ours(whole.clone(), format!("design point {k}'s row cannot be read")))?;
-        check_kept_row(rows, line, sweep.runs)
+        let runs = check_kept_row(rows, line, sweep.runs)
             .map_err(|what| not_ours(whole.clone(), format!("design point {k}'s row: {what}")))?;
-        outputs.push(y);
+        outputs.push(PointOutput { p: y, runs });
     }
     if renamed {
         // The same sweep named another way: the kept rows under this invocation's header
@@ -320,8 +333,9 @@ fn cell_end(line: &str, from: usize) -> usize {
 
 /// A kept row must be one deter could have written for this sweep: `runs` is the sweep's
 /// (any count, under --until-ci), and every headline estimate is count / runs for a whole
-/// count with its Wilson interval. An edited `runs` or outcome value is caught here.
-fn check_kept_row(rows: &Rows, line: &str, runs: u64) -> Result<(), String> {
+/// count with its Wilson interval. An edited `runs` or outcome value is caught here. Returns
+/// the row's runs.
+fn check_kept_row(rows: &Rows, line: &str, runs: u64) -> Result<u64, String> {
     let (n, estimates) = rows
         .estimates_of(line)
         .ok_or_else(|| "it cannot be read".to_string())?;
@@ -338,7 +352,7 @@ fn check_kept_row(rows: &Rows, line: &str, runs: u64) -> Result<(), String> {
             ));
         }
     }
-    Ok(())
+    Ok(n)
 }
 
 /// Runs per point and the stride between points' streams.
@@ -786,7 +800,7 @@ fn point_row(rows: &Rows, sweep: &Sweep, k: u64, open: &Open, stop: Option<&Stop
     )
 }
 
-fn report_outputs(open: &Open) -> [f64; N_EVENTS] {
+fn report_outputs(open: &Open) -> PointOutput {
     outputs_of(open.agg.as_ref().expect("a finished point has merged tallies"))
 }
 
@@ -810,14 +824,18 @@ pub fn row_of(
     rows.row(k, values, &Headline::build(compiled, agg), stop, &policies)
 }
 
-/// The headline probabilities of a point's aggregate (the sensitivity analysis's inputs).
-pub fn outputs_of(agg: &Aggregate) -> [f64; N_EVENTS] {
+/// The headline probabilities of a point's aggregate and its runs (the sensitivity
+/// analysis's inputs).
+pub fn outputs_of(agg: &Aggregate) -> PointOutput {
     let runs = agg.runs.max(1) as f64;
     let mut y = [0.0; N_EVENTS];
     for (o, &c) in y.iter_mut().zip(&agg.region.events) {
         *o = c as f64 / runs;
     }
-    y
+    PointOutput {
+        p: y,
+        runs: agg.runs,
+    }
 }
 
 /// Rows reach the OS at once (a killed process loses none of them) and the disk at least

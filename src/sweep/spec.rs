@@ -358,6 +358,22 @@ pub struct Sweep {
     pub overrides: Vec<String>,
 }
 
+impl Sweep {
+    /// Attribute every point or not, whatever the file's `attribution` says: `deter sweep
+    /// --attribution` / `--no-attribution`, and `deter merge` setting the sweep it rebuilds
+    /// from a file to what its shards ran (their header's `attribution`). Turning the file's
+    /// `attribution = true` off is recorded in `overrides` ("attribution = false (file:
+    /// true)", the JSON Lines header's provenance); turning it on is the header's
+    /// `"attribution": true`.
+    pub fn set_attribution(&mut self, on: bool) {
+        if self.attribution && !on {
+            self.overrides
+                .push("attribution = false (file: true)".to_string());
+        }
+        self.attribution = on;
+    }
+}
+
 /// Sweep files, for the shared input core.
 pub(crate) const SWEEP_FILE: FileKind = FileKind {
     noun: "sweep",
@@ -650,12 +666,26 @@ impl Reader<'_> {
                             let span = lookup(t, "path").map_or(item.span(), |v| v.span());
                             let span_of_path = span.clone();
                             let swept = param.path.clone();
+                            // Two spellings of one scenario parameter (a policy change's
+                            // `name` and its `changes[K].OP`, an index written `[00]`) are
+                            // one parameter swept twice, as the same path twice is: compared
+                            // by what they resolve to, not by their text.
+                            let first = parameters
+                                .iter()
+                                .find(|q| q.target == param.target)
+                                .map(|q| q.path.clone());
                             if self.check_duplicate(
                                 &mut seen,
-                                &param.path,
+                                &format!("{:?}", param.target),
                                 span,
                                 &format!("{p}.path"),
-                                |_| format!("`{swept}` is swept twice"),
+                                |line| match first.filter(|f| *f != swept) {
+                                    Some(f) => format!(
+                                        "`{swept}` is swept twice: it is the same scenario \
+                                         parameter as `{f}` (line {line})"
+                                    ),
+                                    None => format!("`{swept}` is swept twice"),
+                                },
                             ) {
                                 param_spans.push((span_of_path.clone(), format!("{p}.path")));
                                 parameters.push(param);
