@@ -983,13 +983,20 @@ def theatre(sc, m, C, P, deps, st, b, act, A, Tg, removal=frozenset(), share=1.0
     MA = share * capA + tie_help(A, protectors_of=Tg)
     capT = cap_country(Tg)
     MT0 = capT + tie_help(Tg)
-    B = np.zeros(act.size)
     L = np.zeros(act.size)
     CP = np.zeros(act.size)
     Rf = np.zeros(act.size)
     sP = np.zeros(act.size)
     sT = np.zeros(act.size)   # over treaty-protector powers only (7.5): what lifts m (7.7)
     counted = set()
+    # the coalition's treaty weight (7.5): B = b_max (N_B / C_P), N_B the members' treaty
+    # weights relative to the highest, weighted by their capabilities (a contributor of a
+    # stationed force without a pact weighs 0), C_P before the stationed forces
+    b_max = np.zeros(act.size)
+    for j in list(C) + list(P):
+        if j != A:
+            b_max = np.maximum(b_max, pact(Tg, j))
+    NB = np.zeros(act.size)
     for j in list(C) + list(P):
         if j == A:
             continue
@@ -998,7 +1005,7 @@ def theatre(sc, m, C, P, deps, st, b, act, A, Tg, removal=frozenset(), share=1.0
             continue
         on = pj > 0
         capj = cap_country(j) if j in C else np.full(act.size, cap_power(j))
-        B = np.maximum(B, pj)
+        NB += np.where(on, pj / np.where(on, b_max, 1.0) * capj, 0)
         CP += np.where(on, capj, 0)
         Rf += np.where(on, delta(j) * math.sqrt(iota(j) * iota(Tg)) * capj, 0)
         L += np.where(on, delta(j) * math.sqrt(iota(j) * iota(Tg)) * capj, 0)
@@ -1032,6 +1039,7 @@ def theatre(sc, m, C, P, deps, st, b, act, A, Tg, removal=frozenset(), share=1.0
                 sP = np.maximum(sP, P[j]["strategic"])
                 if "clarity-contributors" in MISREAD:   # power check only: s_P for s_T
                     sT = np.maximum(sT, P[j]["strategic"])
+    B = np.where(CP > 0, b_max * (NB / np.where(CP > 0, CP, 1.0)), 0.0)
     CP = CP + Dep
     Rf = Rf + Dep
     L = L + Dep
