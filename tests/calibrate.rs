@@ -516,6 +516,85 @@ fn an_interrupted_and_resumed_calibration_writes_the_same_bytes() {
     }
 }
 
+/// `deter calibrate --force` over another calibration's finished results, interrupted once it
+/// has written its first state, leaves no posterior or report of the replaced calibration
+/// beside its own state and diagnostics (they were left: a directory that read as one
+/// calibration's posterior with another's state). Red if the stale outputs are kept.
+#[test]
+fn an_interrupted_forced_calibration_leaves_no_posterior_of_the_one_it_replaced() {
+    use std::time::{Duration, Instant};
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir_a, dir_b) = (tmp.path().join("a"), tmp.path().join("b"));
+    std::fs::create_dir_all(&dir_a).unwrap();
+    std::fs::create_dir_all(&dir_b).unwrap();
+    let a = tiny_calibration(&dir_a, 40);
+    // Large enough that its later generations outlast the polling below.
+    let b = calibration_of(&dir_b, 1500, 4);
+    let out = tmp.path().join("out");
+    deter()
+        .args([
+            "calibrate",
+            a.to_str().unwrap(),
+            "--quiet",
+            "--threads",
+            "2",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let state_a = std::fs::read(out.join("state.json")).unwrap();
+    let diagnostics_a = std::fs::read(out.join("diagnostics.csv")).unwrap();
+    assert!(out.join("posterior.csv").exists() && out.join("report.html").exists());
+    let mut child = std::process::Command::new(common::bin())
+        .args([
+            "calibrate",
+            b.to_str().unwrap(),
+            "--quiet",
+            "--threads",
+            "2",
+            "--force",
+            "--out",
+        ])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while std::fs::read(out.join("state.json")).is_ok_and(|s| s == state_a) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the calibration ended before a generation was saved"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no new state.json"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let done = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(130), "{err}");
+    // The new calibration's state and diagnostics, and nothing of the one it replaced.
+    let state_b = std::fs::read_to_string(out.join("state.json")).unwrap();
+    assert!(state_b.as_bytes() != state_a.as_slice());
+    assert!(std::fs::read(out.join("diagnostics.csv")).unwrap() != diagnostics_a);
+    assert!(
+        !out.join("posterior.csv").exists(),
+        "the replaced calibration's posterior is left: {err}"
+    );
+    assert!(
+        !out.join("report.html").exists(),
+        "the replaced calibration's report is left: {err}"
+    );
+}
+
 /// The full table of fault classes, in calibration and record files and through `deter
 /// validate` as well, is in tests/hostile/input_core.rs.
 #[test]

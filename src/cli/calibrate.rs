@@ -333,6 +333,23 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         crate::output::write_atomic(&p, text.as_bytes())
             .map_err(|e| CliError::Failure(crate::output::cannot_write(&p, &e)))
     };
+    // The outputs a state does not yet account for (a posterior and its report) go before the
+    // first state of this process is written, and the report before its posterior: a
+    // calibration interrupted after it wrote a state never leaves beside it the posterior or
+    // report of the calibration it replaced (`--force`) or of its own finished run, and
+    // `--resume` writes them from the state.
+    let remove_stale = |names: &[&str]| -> Result<(), CliError> {
+        for name in names {
+            let p = args.out.join(name);
+            match std::fs::remove_file(&p) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(CliError::Failure(crate::output::cannot_write(&p, &e))),
+            }
+        }
+        Ok(())
+    };
+    let mut stale_removed = false;
     let started = Instant::now();
     let simulate = |u: &[f64], seed: u64| cases::distance(&cal, u, seed);
     let n = cal.settings.particles as u64;
@@ -360,7 +377,14 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
             let t0 = Instant::now();
             abc::step(&mut state, &simulate, hooks)?;
             bar.finish_and_clear();
-            if let Err(e) = write("state.json", &output::state_json(&state, &prov))
+            let stale = if stale_removed {
+                Ok(())
+            } else {
+                stale_removed = true;
+                remove_stale(&["report.html", "posterior.csv"])
+            };
+            if let Err(e) = stale
+                .and_then(|_| write("state.json", &output::state_json(&state, &prov)))
                 .and_then(|_| write("diagnostics.csv", &output::diagnostics_csv(&state, &prov)))
             {
                 write_error = Some(e);
@@ -407,6 +431,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     let Some(pop) = state.population.clone() else {
         return Err(CliError::Failure("no generation finished".into()));
     };
+    remove_stale(&["report.html"])?;
     write("posterior.csv", &output::posterior_csv(&cal, &pop, &prov))?;
     let m = cal.predictive_draws.max(1);
     // The report's predictive check can take long (`predictive_draws`): Ctrl-C stops it
