@@ -2424,6 +2424,71 @@ fn a_calibration_posterior_gives_a_sweep_its_futures_and_a_repeated_column_is_re
 /// the draw counted twice in the resampling, where `deter run --posterior` refuses it at its
 /// cell. Now refused by both readers in the same words and help, at the repeated cell (by
 /// value: `0.0` repeats `0`); a `draw` cell that is not a number, in the posterior's words.
+/// Two columns of a file of draws that spell one scenario parameter two ways (a policy
+/// change's `name` and its `changes[K].set`; an index written `[00]`) were both read, the
+/// later silently winning in every draw: refused at the second, naming the first, in `run
+/// --posterior`, `compare --posterior` and a sweep's `futures` alike, as a column named twice
+/// is (exit 2).
+#[test]
+fn a_file_of_draws_naming_one_parameter_in_two_columns_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let envoy = scenario("scenarios/shea-special-envoy.toml");
+    let both = scenario("scenarios/combined-proposals.toml");
+    let posterior = write(
+        d.path(),
+        "posterior.csv",
+        "draw,policy.special-envoy.changes[0].set,policy.special-envoy.monitoring_target,weight,distance\n\
+         0,0.6,0.7,1,0\n1,0.5,0.8,1,0\n",
+    );
+    let p = posterior.to_str().unwrap();
+    let said = format!(
+        "{p}:1:42: error: column `policy.special-envoy.monitoring_target`: \
+         `policy.special-envoy.monitoring_target` is the same scenario parameter as column \
+         `policy.special-envoy.changes[0].set` (columns 2 and 3)"
+    );
+    let nested = ["--posterior", p, "--draws", "2", "--runs", "5", "-q"];
+    let r = run(&[&["run", envoy.as_str()][..], &nested[..]].concat());
+    refused(&r);
+    assert_eq!(first_line(&stderr(&r)), said);
+    assert!(
+        stderr(&r).contains("give each parameter one column"),
+        "{}",
+        stderr(&r)
+    );
+    assert!(stderr(&r).ends_with("1 error found\n"), "{}", stderr(&r));
+    let r = run(&[&["compare", envoy.as_str(), both.as_str()][..], &nested[..]].concat());
+    refused(&r);
+    assert_eq!(first_line(&stderr(&r)), said);
+    // An index written `[00]`, in a sweep's futures: at the futures key, the same words.
+    std::fs::write(
+        &posterior,
+        "draw,policy.special-envoy.changes[0].set,policy.special-envoy.changes[00].set,weight,distance\n\
+         0,0.6,0.7,1,0\n",
+    )
+    .unwrap();
+    let sweep = write(
+        d.path(),
+        "sweep.toml",
+        &format!("base = {envoy:?}\nruns = 20\npoints = 2\nfutures = \"posterior.csv\"\n"),
+    );
+    let out = d.path().join("r.csv");
+    let r = run(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    refused(&r);
+    stderr_says(
+        &r,
+        "futures: posterior.csv:1:42: column `policy.special-envoy.changes[00].set`: \
+         `policy.special-envoy.changes[00].set` is the same scenario parameter as column \
+         `policy.special-envoy.changes[0].set` (columns 2 and 3)",
+    );
+    assert!(!out.exists());
+}
+
 #[test]
 fn a_repeated_draw_in_a_sweeps_futures_is_refused_as_the_posterior_refuses_it() {
     let d = tempfile::tempdir().unwrap();

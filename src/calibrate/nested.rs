@@ -319,20 +319,55 @@ pub fn check_posterior(posterior: &Posterior, scenario: &Scenario) -> Result<(),
 /// The first column of `posterior` (read from `text`) that is not a parameter of `scenario`, as
 /// the diagnostic of every file kind's unknown path: at its header cell `FILE:LINE:COL`,
 /// "column `PATH`: `PATH` is not a parameter of this scenario", with the did-you-mean of
-/// `--set` as its help line. `None`: every column resolves (case parameters `CASE/PATH` are
-/// skipped, as [`resolve`] skips them).
+/// `--set` as its help line. Or the first column that names, under another spelling, a
+/// parameter an earlier column names (a policy change's `name` and its `changes[K].OP`, an
+/// index written `[00]`): "column `B` is the same scenario parameter as column `A` (columns I
+/// and J)" at the second's header cell (after "column `B`:"), as a column named twice is refused (both were set from
+/// one row, the later silently winning). `None`: every column resolves to a parameter of its
+/// own (case parameters `CASE/PATH` are skipped, as [`resolve`] skips them).
 pub fn unknown_column(
     posterior: &Posterior,
     text: &str,
     scenario: &Scenario,
 ) -> Option<crate::scenario::Diagnostic> {
-    let (j, e) = posterior.paths.iter().enumerate().find_map(|(j, p)| {
+    let mut resolved: Vec<(usize, ParamRef)> = Vec::new();
+    let mut aliased = None;
+    let unknown = posterior.paths.iter().enumerate().find_map(|(j, p)| {
         if p.contains('/') {
             return None;
         }
-        ParamRef::resolve(p, scenario).err().map(|e| (j, e))
-    })?;
+        match ParamRef::resolve(p, scenario) {
+            Err(e) => Some((j, e)),
+            Ok(target) => {
+                if aliased.is_none()
+                    && let Some(&(i, _)) = resolved.iter().find(|(_, t)| *t == target)
+                {
+                    aliased = Some((i, j));
+                }
+                resolved.push((j, target));
+                None
+            }
+        }
+    });
     let (n, header) = header_line(text)?;
+    let Some((j, e)) = unknown else {
+        let (i, j) = aliased?;
+        return Some(crate::scenario::input::csv_cell(
+            &posterior.file,
+            n,
+            header,
+            posterior.column(j),
+            posterior.paths[j].trim(),
+            &format!(
+                "`{}` is the same scenario parameter as column `{}` (columns {} and {})",
+                posterior.paths[j].trim(),
+                posterior.paths[i].trim(),
+                posterior.column(i) + 1,
+                posterior.column(j) + 1
+            ),
+            Some("give each parameter one column".to_string()),
+        ));
+    };
     // A misspelt `draw`, `weight` or `distance` (`weigth`, `Weight`, `draws`) is no path:
     // its did-you-mean is the column it meant, before any parameter's.
     let column = posterior.paths[j].trim();
