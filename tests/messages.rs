@@ -1776,6 +1776,17 @@ fn discovers_and_robusts_number_flags_refuse_what_they_cannot_read_as_every_flag
         refused_for(&o, format_args!("{args:?}"));
         assert_eq!(stderr(&o), flag_fault(flag, text, col, &said), "{args:?}");
     }
+    // `-0` is in the range and reads as 0 (it was echoed "use_of_force < -0").
+    for args in [
+        [&discover[..], &["--below", "-0"]].concat(),
+        vec!["discover", &r, "--where", "use_of_force < -0"],
+    ] {
+        let o = run(&args);
+        succeeded(&o);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("use_of_force < 0 "), "{args:?}: {out}");
+        assert!(!out.contains("-0"), "{args:?}: {out}");
+    }
     let alpha = "expected a share in (0, 0.5)";
     let mass = "expected a share in (0, 1)";
     let cases: Vec<(&str, &str, String)> = vec![

@@ -407,6 +407,8 @@ fn threshold_value(
             format!("expected {expected}, found {}", raw.trim()),
             None,
         )),
+        // `-0` is 0: it passed the range and was echoed as "use_of_force < -0".
+        Ok(v) if v == 0.0 => Ok(0.0),
         Ok(v) => Ok(v),
     }
 }

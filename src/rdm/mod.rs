@@ -81,7 +81,8 @@ impl Condition {
         Ok(Self {
             column: column.to_string(),
             op,
-            value,
+            // `-0` is 0 (it was echoed "use_of_force < -0").
+            value: if value == 0.0 { 0.0 } else { value },
         })
     }
 
