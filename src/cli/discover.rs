@@ -408,8 +408,7 @@ fn threshold_value(
             None,
         )),
         // `-0` is 0: it passed the range and was echoed as "use_of_force < -0".
-        Ok(v) if v == 0.0 => Ok(0.0),
-        Ok(v) => Ok(v),
+        Ok(v) => Ok(if v == 0.0 { 0.0 } else { v }),
     }
 }
 
