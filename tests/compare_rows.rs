@@ -224,7 +224,7 @@ fn every_mean_difference_row_has_the_paired_interval_of_the_per_run_differences(
     let gdp = table
         .lines()
         .skip_while(|l| {
-            !l.contains("GDP lost by challenger and target (USD bn, current 2014 prices)")
+            !l.contains("GDP lost by challenger and target (USD bn, constant 2014 prices)")
         })
         .take(2)
         .collect::<Vec<_>>()
@@ -322,7 +322,7 @@ fn gdp_lost_in_different_currency_units_is_not_compared_and_says_why() {
     );
     let eur = eur.to_str().unwrap();
     let why = "GDP lost is not compared: the scenarios count money in different currency units, \
-               A in `USD bn, current 2024 prices`, B in `EUR bn`, so B - A would mix them;";
+               A in `USD bn, constant 2024 prices`, B in `EUR bn`, so B - A would mix them;";
     for format in ["json", "table"] {
         let o = run(&[
             "compare",
@@ -373,7 +373,7 @@ fn gdp_lost_in_different_currency_units_is_not_compared_and_says_why() {
     ]);
     succeeded(&o);
     assert!(!stderr(&o).contains("not compared"));
-    assert!(stdout(&o).contains("GDP lost by challenger and target (USD bn, current 2024 prices)"));
+    assert!(stdout(&o).contains("GDP lost by challenger and target (USD bn, constant 2024 prices)"));
 }
 
 /// `deter compare A A` with a flag refused for another reason (`--draws` with nothing

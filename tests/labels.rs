@@ -707,7 +707,7 @@ fn gdp_lost_is_labelled_in_the_scenarios_currency() {
     let lines: Vec<&str> = table.lines().collect();
     let at = lines
         .iter()
-        .position(|l| *l == "  GDP lost by challenger and target (USD bn, current 2024 prices)")
+        .position(|l| *l == "  GDP lost by challenger and target (USD bn, constant 2024 prices)")
         .unwrap_or_else(|| panic!("{table}"));
     let header = lines[..at]
         .iter()

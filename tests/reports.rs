@@ -656,7 +656,7 @@ changes = [{{ path = "rivalry.SRB-XKX.monitoring", set = 0.9 }}]
             [
                 "crisis opportunities",
                 "disputes (MID >= 2)",
-                "GDP lost by challenger and target (USD bn, current 2024 prices)",
+                "GDP lost by challenger and target (USD bn, constant 2024 prices)",
                 "years to first use of force"
             ],
             "{table}"
