@@ -373,7 +373,9 @@ fn gdp_lost_in_different_currency_units_is_not_compared_and_says_why() {
     ]);
     succeeded(&o);
     assert!(!stderr(&o).contains("not compared"));
-    assert!(stdout(&o).contains("GDP lost by challenger and target (USD bn, constant 2024 prices)"));
+    assert!(
+        stdout(&o).contains("GDP lost by challenger and target (USD bn, constant 2024 prices)")
+    );
 }
 
 /// `deter compare A A` with a flag refused for another reason (`--draws` with nothing

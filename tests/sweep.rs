@@ -71,6 +71,51 @@ fn unknown_path_is_rejected_before_any_run_with_line_col_and_suggestion() {
     assert!(!out.exists(), "no results file before validation passes");
 }
 
+/// A sweep file written with its keys under a `[sweep]` table (as other tools' experiment
+/// files are laid out) got "missing required key `base`" and "unknown key `sweep`: did you
+/// mean `seed`?" from `deter sweep`, and was read as a scenario by `deter validate` (four
+/// errors about countries). Every command now says, at `[sweep]`, that the keys go at the top
+/// (one error, exit 2); `deter run` names it a sweep file.
+#[test]
+fn a_sweep_file_with_a_sweep_table_is_told_where_its_keys_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = common::scenario("scenarios/western-balkans-2024.toml");
+    let f = write(
+        dir.path(),
+        "wrapped.toml",
+        &format!(
+            "[sweep]\nbase = {base:?}\nruns = 10\n[[parameter]]\n\
+             path = \"rivalry.SRB-XKX.monitoring\"\nrole = \"lever\"\nvalues = [0.1, 0.2]\n"
+        ),
+    );
+    let out = dir.path().join("r.csv");
+    let f = f.to_str().unwrap();
+    for args in [
+        vec!["sweep", f, "--out", out.to_str().unwrap()],
+        vec!["validate", f],
+    ] {
+        let o = common::run(&args);
+        refused(&o);
+        let e = common::stderr(&o);
+        assert!(
+            e.starts_with(&format!(
+                "{f}:1:2: error: sweep: unknown key `sweep`: a sweep file has no `[sweep]` table\n"
+            )),
+            "{args:?}: {e}"
+        );
+        assert!(e.contains("delete the `[sweep]` line"), "{args:?}: {e}");
+        assert!(e.ends_with("1 error found\n"), "{args:?}: {e}");
+    }
+    let o = common::run(&["run", f]);
+    refused(&o);
+    assert!(
+        common::stderr(&o).contains("this is a sweep file"),
+        "{}",
+        common::stderr(&o)
+    );
+    assert!(!out.exists());
+}
+
 /// One scenario parameter under two names in one sweep file: a policy change's `name` and
 /// its `changes[K].set`, or an index written `[00]`, resolve to the same parameter, and were
 /// accepted (a grid of its values against themselves, the later one overriding the earlier

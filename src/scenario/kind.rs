@@ -132,7 +132,9 @@ pub fn input_kind_of(path: &Path, doc: &Document) -> InputKind {
         InputKind::Record
     } else if calibration_keys.iter().any(|k| has(k)) {
         InputKind::Calibration
-    } else if has("base") {
+    } else if has("base") || (has("sweep") && !has("country")) {
+        // A `[sweep]` table is a sweep file laid out as other tools' experiment files are:
+        // its reader says where the keys go.
         InputKind::Sweep
     } else {
         InputKind::Scenario

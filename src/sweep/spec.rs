@@ -472,6 +472,27 @@ const PARAM_KEYS: [&str; 10] = [
 
 impl Reader<'_> {
     fn sweep(&mut self, root: &DeTable<'_>, span: Range<usize>, dir: &Path) -> Option<Sweep> {
+        // A `[sweep]` table holding the sweep's own keys (as an experiment file of other tools
+        // is laid out): one error at it saying where the keys go, not "unknown key `sweep`,
+        // did you mean `seed`?" beside "missing required key `base`".
+        let wrapper = root.iter().find(|(k, v)| {
+            k.get_ref() == "sweep"
+                && matches!(v.get_ref(), toml::de::DeValue::Table(t)
+                    if t.iter().any(|(key, _)| TOP_KEYS.iter().any(|top| key.get_ref() == *top)))
+        });
+        if let Some((k, _)) = wrapper {
+            self.error(
+                k.span(),
+                "sweep",
+                "unknown key `sweep`: a sweep file has no `[sweep]` table".into(),
+            )
+            .help = Some(
+                "write its keys (`base`, `runs`, `design`, ...) at the top of the file: delete \
+                 the `[sweep]` line (the `[[parameter]]` tables stay as they are)"
+                    .into(),
+            );
+            return None;
+        }
         self.check_keys(root, "", &TOP_KEYS);
         if let Some(v) = lookup(root, "name") {
             self.string(v, "name");
